@@ -1,0 +1,61 @@
+"""Business errors. Their codes cross every layer: Temporal failures carry the code as their
+type, and the GraphQL API turns each into a member of the mutation's result union."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    TRANSITION_NOT_ALLOWED = "TRANSITION_NOT_ALLOWED"
+    NOT_AUTHORIZED = "NOT_AUTHORIZED"
+    VALIDATION_FAILED = "VALIDATION_FAILED"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    """An expected refusal; `message` is safe to show to the user."""
+
+    code: ErrorCode = ErrorCode.VALIDATION_FAILED
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(DomainError):
+    code = ErrorCode.TRANSITION_NOT_ALLOWED
+
+
+class NotAuthorized(DomainError):
+    code = ErrorCode.NOT_AUTHORIZED
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+
+class Conflict(DomainError):
+    code = ErrorCode.CONFLICT
+
+
+@dataclass
+class ValidationFailed(DomainError):
+    problems: list[FieldProblem] = field(default_factory=list)
+    code = ErrorCode.VALIDATION_FAILED
+
+    def __post_init__(self) -> None:
+        text = "; ".join(f"{p.field}: {p.message}" for p in self.problems)
+        DomainError.__init__(self, text or "invalid input")
+
+    @classmethod
+    def one(cls, field_name: str, message: str) -> ValidationFailed:
+        return cls([FieldProblem(field_name, message)])

@@ -1,0 +1,63 @@
+"""JSON form of a journey's facts, for the read model's `journey.facts` column."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from domain.journey.facts import FollowUp, JourneyFacts
+from domain.journey.stages import (
+    ArrivalChannel,
+    ConsentKind,
+    FollowUpOutcome,
+    FollowUpStatus,
+    Stage,
+    VisitCategory,
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def facts_to_json(facts: JourneyFacts) -> dict[str, Any]:
+    plain: dict[str, Any] = _plain(asdict(facts))
+    return plain
+
+
+def _follow_up(data: dict[str, Any]) -> FollowUp:
+    return FollowUp(
+        follow_up_id=data["follow_up_id"],
+        label=data["label"],
+        due_at=datetime.fromisoformat(data["due_at"]),
+        status=FollowUpStatus(data["status"]),
+        attempts=data["attempts"],
+        outcome=FollowUpOutcome(data["outcome"]) if data["outcome"] else None,
+        satisfaction=data["satisfaction"],
+    )
+
+
+def facts_from_json(data: dict[str, Any]) -> JourneyFacts:
+    entered = data.get("stage_entered_at")
+    return JourneyFacts(
+        **{
+            **data,
+            "visit_category": VisitCategory(data["visit_category"]),
+            "channel": ArrivalChannel(data["channel"]),
+            "stage": Stage(data["stage"]),
+            "started_at": datetime.fromisoformat(data["started_at"]),
+            "stage_entered_at": datetime.fromisoformat(entered) if entered else None,
+            "consents_signed": [ConsentKind(kind) for kind in data["consents_signed"]],
+            "follow_ups": [_follow_up(item) for item in data["follow_ups"]],
+        }
+    )

@@ -1,0 +1,149 @@
+"""What each action changes in a journey's facts, and the summary its event carries.
+
+Runs after the gate (`access.check_action`) let the action through; pure, so the workflow and
+the tests share it. Summaries hold codes and amounts only: never a name or a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from domain.journey.facts import ActionDetails, ActionRequest, JourneyEvent, JourneyFacts
+from domain.journey.followups import schedule_follow_ups
+from domain.journey.machine import fire
+from domain.journey.stages import FollowUpOutcome, FollowUpStatus, PaymentKind, Stage
+from domain.journey.table import Action
+
+Effect = Callable[[JourneyFacts, ActionDetails, datetime], str]
+
+
+def _money(minor: int | None, currency: str | None) -> str:
+    return f"{(minor or 0) / 100:.2f} {currency or ''}".strip()
+
+
+def _assign(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.consultant_id = d.consultant_id
+    return f"assigned to {d.consultant_id}"
+
+
+def _consultation(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.consultation_recorded = True
+    return "consultation recorded"
+
+
+def _expert_review(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.expert_id = d.expert_id
+    return f"review requested from {d.expert_id}"
+
+
+def _approve(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.plan_total_minor = d.plan_total_minor
+    facts.currency = d.currency
+    facts.requires_anesthesia = d.requires_anesthesia
+    anesthesia = ", with anesthesia" if d.requires_anesthesia else ""
+    return f"plan approved at {_money(d.plan_total_minor, d.currency)}{anesthesia}"
+
+
+def _consent(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    assert d.consent_kind is not None
+    facts.consents_signed.append(d.consent_kind)
+    guardian = " by guardian" if d.guardian_signed else ""
+    return f"{d.consent_kind.value} consent signed{guardian}"
+
+
+def _payment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.paid_minor += d.amount_minor or 0
+    if d.payment_kind is PaymentKind.INSTALLMENT_PLAN:
+        facts.installment_plan = True
+    kind = d.payment_kind.value if d.payment_kind else "payment"
+    paid = _money(facts.paid_minor, facts.currency)
+    return f"{kind} {_money(d.amount_minor, d.currency)} (paid {paid})"
+
+
+def _start_treatment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.treatment_started = True
+    return "identity, plan and contraindications verified; treatment started"
+
+
+def _complete_treatment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    return f"treatment completed, {d.product_count or 0} product(s) recorded"
+
+
+def _hand_over(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.follow_ups = schedule_follow_ups(now, facts.follow_up_offsets)
+    return f"handed over; {len(facts.follow_ups)} follow-ups scheduled"
+
+
+def _follow_up_due(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    fallen_due = [f for f in facts.follow_ups if f.status is FollowUpStatus.SCHEDULED]
+    fallen_due = [f for f in fallen_due if f.due_at <= now]
+    for follow_up in fallen_due:
+        follow_up.status = FollowUpStatus.DUE
+    return "follow-up due: " + ", ".join(f.label for f in fallen_due)
+
+
+def _complete_follow_up(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    follow_up = facts.follow_up(d.follow_up_id)
+    assert follow_up is not None
+    follow_up.attempts += 1
+    follow_up.outcome = d.follow_up_outcome
+    if d.follow_up_outcome is FollowUpOutcome.REACHED:
+        follow_up.status = FollowUpStatus.DONE
+        follow_up.satisfaction = d.satisfaction
+        return f"follow-up {follow_up.label} done, satisfaction {d.satisfaction}"
+    return f"follow-up {follow_up.label}: not reached (attempt {follow_up.attempts})"
+
+
+def _close_follow_ups(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    open_ones = [f for f in facts.follow_ups if f.status in (FollowUpStatus.SCHEDULED, FollowUpStatus.DUE)]
+    for follow_up in open_ones:
+        follow_up.status = FollowUpStatus.CLOSED
+    return f"{len(open_ones)} open follow-up(s) closed by supervisor"
+
+
+EFFECTS: dict[Action, Effect] = {
+    Action.ASSIGN_CONSULTANT: _assign,
+    Action.RECORD_CONSULTATION: _consultation,
+    Action.REQUEST_EXPERT_REVIEW: _expert_review,
+    Action.APPROVE_PLAN: _approve,
+    Action.SIGN_CONSENT: _consent,
+    Action.RECORD_PAYMENT: _payment,
+    Action.START_TREATMENT: _start_treatment,
+    Action.COMPLETE_TREATMENT: _complete_treatment,
+    Action.HAND_OVER: _hand_over,
+    Action.FOLLOW_UP_DUE: _follow_up_due,
+    Action.COMPLETE_FOLLOW_UP: _complete_follow_up,
+    Action.CLOSE_FOLLOW_UPS: _close_follow_ups,
+}
+
+
+def apply_action(facts: JourneyFacts, request: ActionRequest, now: datetime) -> JourneyEvent:
+    """Moves the journey (facts are changed in place) and returns the event to append.
+
+    The destination is chosen before the effect runs: the table's conditions judge the journey
+    as it was plus what the action carries.
+    """
+    from_stage = facts.stage
+    to_stage = fire(facts, request)
+    effect = EFFECTS.get(request.action)
+    summary = effect(facts, request.details, now) if effect else _default_summary(to_stage)
+    if to_stage is not from_stage:
+        facts.stage = to_stage
+        facts.stage_entered_at = now
+    facts.event_seq += 1
+    return JourneyEvent(
+        journey_id=facts.journey_id,
+        seq=facts.event_seq,
+        action=request.action.value,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        actor=request.actor,
+        at=now,
+        summary=summary,
+        record_id=request.record_id,
+    )
+
+
+def _default_summary(stage: Stage) -> str:
+    return f"moved to {stage.value}"

@@ -1,0 +1,147 @@
+"""Everything a journey workflow knows, as plain dataclasses of ids and codes.
+
+These cross the Temporal boundary, so they hold no personal data: names, notes, plans and
+signatures live in the database and are referred to here by `record_id` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.journey.stages import (
+    ArrivalChannel,
+    ConsentKind,
+    ExpertDecision,
+    FollowUpOutcome,
+    FollowUpStatus,
+    PaymentKind,
+    Stage,
+    VisitCategory,
+)
+from domain.journey.table import Action
+from domain.roles import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    role: Role
+
+
+SYSTEM_ACTOR = Actor(user_id="system", role=Role.SYSTEM)
+
+
+@dataclass
+class JourneyStart:
+    journey_id: str
+    clinic_id: str
+    client_id: str
+    visit_category: VisitCategory
+    channel: ArrivalChannel
+    client_is_minor: bool
+    started_by: Actor
+    # Walk-ins are checked in at once; bookings wait at reception until the client arrives.
+    checked_in: bool
+    # Seconds after handover at which each follow-up falls due (the clinic's schedule).
+    follow_up_offsets: list[int]
+    record_id: str | None = None
+
+
+@dataclass
+class ActionDetails:
+    """The codes an action carries; which fields matter depends on the action."""
+
+    consultant_id: str | None = None
+    expert_id: str | None = None
+    plan_total_minor: int | None = None
+    currency: str | None = None
+    requires_anesthesia: bool = False
+    decision: ExpertDecision | None = None
+    consent_kind: ConsentKind | None = None
+    guardian_signed: bool = False
+    amount_minor: int | None = None
+    payment_kind: PaymentKind | None = None
+    follow_up_id: str | None = None
+    follow_up_outcome: FollowUpOutcome | None = None
+    satisfaction: int | None = None
+    product_count: int | None = None
+
+
+@dataclass
+class ActionRequest:
+    action: Action
+    actor: Actor
+    details: ActionDetails = field(default_factory=ActionDetails)
+    # The clinical record (in the database) that this action attaches to the journey.
+    record_id: str | None = None
+
+
+@dataclass
+class FollowUp:
+    follow_up_id: str
+    label: str
+    due_at: datetime
+    status: FollowUpStatus = FollowUpStatus.SCHEDULED
+    attempts: int = 0
+    outcome: FollowUpOutcome | None = None
+    satisfaction: int | None = None
+
+
+@dataclass
+class JourneyFacts:
+    journey_id: str
+    clinic_id: str
+    client_id: str
+    visit_category: VisitCategory
+    channel: ArrivalChannel
+    client_is_minor: bool
+    started_at: datetime
+    follow_up_offsets: list[int]
+    stage: Stage = Stage.RECEPTION
+    stage_entered_at: datetime | None = None
+    consultant_id: str | None = None
+    expert_id: str | None = None
+    consultation_recorded: bool = False
+    plan_total_minor: int | None = None
+    currency: str | None = None
+    requires_anesthesia: bool = False
+    consents_signed: list[ConsentKind] = field(default_factory=list)
+    paid_minor: int = 0
+    installment_plan: bool = False
+    treatment_started: bool = False
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    event_seq: int = 0
+
+    def follow_up(self, follow_up_id: str | None) -> FollowUp | None:
+        return next((f for f in self.follow_ups if f.follow_up_id == follow_up_id), None)
+
+
+@dataclass
+class JourneyEvent:
+    """One line of the append-only journey log."""
+
+    journey_id: str
+    seq: int
+    action: str
+    from_stage: Stage | None
+    to_stage: Stage
+    actor: Actor
+    at: datetime
+    summary: str
+    record_id: str | None = None
+
+
+@dataclass
+class JourneyChange:
+    """What the read model receives for every event: the event and the journey after it."""
+
+    event: JourneyEvent
+    facts: JourneyFacts
+
+
+@dataclass
+class ActionResult:
+    stage: Stage
+    event_seq: int
+    record_id: str | None

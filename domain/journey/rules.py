@@ -1,0 +1,85 @@
+"""The predicates the state table names, evaluated on a journey's facts and the pending action."""
+
+from __future__ import annotations
+
+from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
+from domain.journey.stages import (
+    ConsentKind,
+    FollowUpOutcome,
+    FollowUpStatus,
+    PaymentKind,
+    Stage,
+    VisitCategory,
+)
+
+
+def required_consents(facts: JourneyFacts) -> set[ConsentKind]:
+    """Procedure consent always; anesthesia consent when the approved plan has anesthesia."""
+    needed = {ConsentKind.PROCEDURE}
+    if facts.requires_anesthesia:
+        needed.add(ConsentKind.ANESTHESIA)
+    return needed
+
+
+class JourneyRules:
+    """The model a `transitions.Machine` drives. `state` is owned by the machine."""
+
+    state: Stage
+
+    def __init__(self, facts: JourneyFacts, request: ActionRequest | None = None) -> None:
+        self.facts = facts
+        self.request = request
+
+    @property
+    def details(self) -> ActionDetails:
+        return self.request.details if self.request else ActionDetails()
+
+    def is_recheck(self) -> bool:
+        return self.facts.visit_category is VisitCategory.RECHECK
+
+    def consultation_recorded(self) -> bool:
+        return self.facts.consultation_recorded
+
+    def treatment_started(self) -> bool:
+        return self.facts.treatment_started
+
+    def guardian_signs_for_minor(self) -> bool:
+        return not self.facts.client_is_minor or self.details.guardian_signed
+
+    def completes_required_consents(self) -> bool:
+        signed = set(self.facts.consents_signed)
+        if self.details.consent_kind is not None:
+            signed.add(self.details.consent_kind)
+        return required_consents(self.facts) <= signed
+
+    def consents_complete(self) -> bool:
+        return required_consents(self.facts) <= set(self.facts.consents_signed)
+
+    def settles_bill(self) -> bool:
+        """Paid in full, or an installment plan agreed; a deposit alone books but does not settle."""
+        if self.details.payment_kind is PaymentKind.INSTALLMENT_PLAN:
+            return True
+        total = self.facts.plan_total_minor or 0
+        return self.facts.paid_minor + (self.details.amount_minor or 0) >= total
+
+    def bill_settled(self) -> bool:
+        paid_enough = self.facts.paid_minor >= (self.facts.plan_total_minor or 0)
+        return self.facts.installment_plan or paid_enough
+
+    def cleared_for_treatment(self) -> bool:
+        """A recheck treats what was already consented and paid; anything else needs both now."""
+        if self.is_recheck():
+            return True
+        return self.consents_complete() and self.bill_settled()
+
+    def follow_up_is_due(self) -> bool:
+        if self.request is None:
+            return any(f.status is FollowUpStatus.DUE for f in self.facts.follow_ups)
+        follow_up = self.facts.follow_up(self.details.follow_up_id)
+        return follow_up is not None and follow_up.status is FollowUpStatus.DUE
+
+    def completes_last_follow_up(self) -> bool:
+        if self.details.follow_up_outcome is not FollowUpOutcome.REACHED:
+            return False
+        others = [f for f in self.facts.follow_ups if f.follow_up_id != self.details.follow_up_id]
+        return all(f.status in (FollowUpStatus.DONE, FollowUpStatus.CLOSED) for f in others)

@@ -1,0 +1,210 @@
+"""The journey's state table and role table: plain data, no side effects.
+
+One table drives the workflow (which transition an action takes), the GraphQL `availableActions`
+(what the viewer may do and why not), the role checks and the Mermaid diagram. Conditions are
+names of predicates on `domain.journey.rules.JourneyRules`; each has a reason shown to staff when
+it blocks an action.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from domain.journey.stages import Stage as S
+from domain.roles import Role
+
+
+class Action(str, Enum):
+    """Triggers of the journey machine; the value is the `transitions` trigger name."""
+
+    CHECK_IN = "check_in"
+    ASSIGN_CONSULTANT = "assign_consultant"
+    RECORD_CONSULTATION = "record_consultation"
+    CLOSE_NOT_CONVERTED = "close_not_converted"
+    REQUEST_EXPERT_REVIEW = "request_expert_review"
+    APPROVE_PLAN = "approve_plan"
+    REFUSE_MEDICALLY = "refuse_medically"
+    SIGN_CONSENT = "sign_consent"
+    RECORD_PAYMENT = "record_payment"
+    START_TREATMENT = "start_treatment"
+    COMPLETE_TREATMENT = "complete_treatment"
+    HAND_OVER = "hand_over"
+    FOLLOW_UP_DUE = "follow_up_due"
+    COMPLETE_FOLLOW_UP = "complete_follow_up"
+    CLOSE_FOLLOW_UPS = "close_follow_ups"
+    DECLINE = "decline"
+    CANCEL = "cancel"
+    MARK_NO_SHOW = "mark_no_show"
+
+
+# Stages a client can still walk away from: everything before the treatment has begun.
+BEFORE_TREATMENT = [
+    S.RECEPTION,
+    S.TRIAGE,
+    S.CONSULTATION,
+    S.EXPERT_REVIEW,
+    S.CONSENT,
+    S.PAYMENT,
+    S.TREATMENT,
+]
+
+# Order matters where one trigger has several rows: `transitions` takes the first whose
+# conditions hold (e.g. the consent that completes the set moves on to payment).
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "check_in", "source": S.RECEPTION, "dest": S.TRIAGE},
+    {
+        "trigger": "assign_consultant",
+        "source": S.TRIAGE,
+        "dest": S.TREATMENT,
+        "conditions": ["is_recheck"],
+    },
+    {
+        "trigger": "assign_consultant",
+        "source": S.TRIAGE,
+        "dest": S.CONSULTATION,
+        "unless": ["is_recheck"],
+    },
+    {"trigger": "record_consultation", "source": S.CONSULTATION, "dest": S.CONSULTATION},
+    {
+        "trigger": "close_not_converted",
+        "source": S.CONSULTATION,
+        "dest": S.NOT_CONVERTED,
+        "conditions": ["consultation_recorded"],
+    },
+    {
+        "trigger": "request_expert_review",
+        "source": S.CONSULTATION,
+        "dest": S.EXPERT_REVIEW,
+        "conditions": ["consultation_recorded"],
+    },
+    {"trigger": "approve_plan", "source": S.EXPERT_REVIEW, "dest": S.CONSENT},
+    {"trigger": "refuse_medically", "source": S.EXPERT_REVIEW, "dest": S.MEDICALLY_REFUSED},
+    {
+        "trigger": "refuse_medically",
+        "source": S.TREATMENT,
+        "dest": S.MEDICALLY_REFUSED,
+        "unless": ["treatment_started"],
+    },
+    {
+        "trigger": "sign_consent",
+        "source": S.CONSENT,
+        "dest": S.PAYMENT,
+        "conditions": ["guardian_signs_for_minor", "completes_required_consents"],
+    },
+    {
+        "trigger": "sign_consent",
+        "source": S.CONSENT,
+        "dest": S.CONSENT,
+        "conditions": ["guardian_signs_for_minor"],
+    },
+    {
+        "trigger": "record_payment",
+        "source": S.PAYMENT,
+        "dest": S.TREATMENT,
+        "conditions": ["consents_complete", "settles_bill"],
+    },
+    {
+        "trigger": "record_payment",
+        "source": S.PAYMENT,
+        "dest": S.PAYMENT,
+        "conditions": ["consents_complete"],
+    },
+    {
+        "trigger": "start_treatment",
+        "source": S.TREATMENT,
+        "dest": S.TREATMENT,
+        "conditions": ["cleared_for_treatment"],
+        "unless": ["treatment_started"],
+    },
+    {
+        "trigger": "complete_treatment",
+        "source": S.TREATMENT,
+        "dest": S.HANDOVER,
+        "conditions": ["treatment_started"],
+    },
+    {"trigger": "hand_over", "source": S.HANDOVER, "dest": S.FOLLOW_UP},
+    {"trigger": "follow_up_due", "source": S.FOLLOW_UP, "dest": S.FOLLOW_UP},
+    {
+        "trigger": "complete_follow_up",
+        "source": S.FOLLOW_UP,
+        "dest": S.COMPLETED,
+        "conditions": ["follow_up_is_due", "completes_last_follow_up"],
+    },
+    {
+        "trigger": "complete_follow_up",
+        "source": S.FOLLOW_UP,
+        "dest": S.FOLLOW_UP,
+        "conditions": ["follow_up_is_due"],
+    },
+    {"trigger": "close_follow_ups", "source": S.FOLLOW_UP, "dest": S.COMPLETED},
+    {
+        "trigger": "decline",
+        "source": BEFORE_TREATMENT,
+        "dest": S.DECLINED,
+        "unless": ["treatment_started"],
+    },
+    {
+        "trigger": "cancel",
+        "source": BEFORE_TREATMENT,
+        "dest": S.CANCELLED,
+        "unless": ["treatment_started"],
+    },
+    {
+        "trigger": "mark_no_show",
+        "source": [S.RECEPTION, S.TREATMENT],
+        "dest": S.NO_SHOW,
+        "unless": ["treatment_started"],
+    },
+]
+
+_DESK = frozenset({Role.FRONT_DESK, Role.SUPERVISOR})
+_CLINICAL = frozenset({Role.EXPERT, Role.NURSE})
+
+# Who may take each action. Clinical acts are never the supervisor's: a supervisor steers the
+# journey (assigns, cancels, closes) but does not consult, sign or treat.
+ROLES: dict[Action, frozenset[Role]] = {
+    Action.CHECK_IN: _DESK,
+    Action.ASSIGN_CONSULTANT: _DESK,
+    Action.RECORD_CONSULTATION: frozenset({Role.CONSULTANT}),
+    Action.CLOSE_NOT_CONVERTED: frozenset({Role.CONSULTANT, Role.SUPERVISOR}),
+    Action.REQUEST_EXPERT_REVIEW: frozenset({Role.CONSULTANT}),
+    Action.APPROVE_PLAN: frozenset({Role.EXPERT}),
+    Action.REFUSE_MEDICALLY: frozenset({Role.EXPERT}),
+    Action.SIGN_CONSENT: frozenset({Role.CONSULTANT, Role.EXPERT, Role.NURSE}),
+    Action.RECORD_PAYMENT: frozenset({Role.CASHIER}),
+    Action.START_TREATMENT: _CLINICAL,
+    Action.COMPLETE_TREATMENT: _CLINICAL,
+    Action.HAND_OVER: _CLINICAL,
+    Action.FOLLOW_UP_DUE: frozenset({Role.SYSTEM}),
+    Action.COMPLETE_FOLLOW_UP: frozenset({Role.FOLLOW_UP_STAFF, Role.SUPERVISOR}),
+    Action.CLOSE_FOLLOW_UPS: frozenset({Role.SUPERVISOR}),
+    Action.DECLINE: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.SUPERVISOR}),
+    Action.CANCEL: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.SUPERVISOR}),
+    Action.MARK_NO_SHOW: _DESK,
+}
+
+# Actions that only the staff member the journey names may take (first-consultant ownership,
+# the expert asked for the review), besides the role check.
+OWNED_BY_CONSULTANT = frozenset(
+    {Action.RECORD_CONSULTATION, Action.REQUEST_EXPERT_REVIEW, Action.CLOSE_NOT_CONVERTED}
+)
+OWNED_BY_EXPERT = frozenset({Action.APPROVE_PLAN})
+
+# Why a condition blocks an action, in the words staff see in `availableActions`.
+CONDITION_REASONS: dict[str, str] = {
+    "is_recheck": "only for a recheck visit",
+    "consultation_recorded": "the consultation has not been recorded yet",
+    "treatment_started": "the treatment has not started",
+    "guardian_signs_for_minor": "a client under 18 needs a guardian's signature",
+    "completes_required_consents": "required consents are still missing",
+    "consents_complete": "no payment before the required consents are signed",
+    "settles_bill": "the bill is not settled yet",
+    "cleared_for_treatment": "no treatment without signed consent and settled payment",
+    "follow_up_is_due": "no follow-up is due",
+    "completes_last_follow_up": "other follow-ups are still open",
+}
+UNLESS_REASONS: dict[str, str] = {
+    "is_recheck": "a recheck goes straight to treatment",
+    "treatment_started": "the treatment has already started",
+}

@@ -1,0 +1,85 @@
+"""Checks that an action carries what it needs, before the machine is asked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain.errors import FieldProblem, ValidationFailed
+from domain.journey.facts import ActionDetails, JourneyFacts
+from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus
+from domain.journey.table import Action
+
+Problems = list[FieldProblem]
+
+
+def _assign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if not d.consultant_id:
+        out.append(FieldProblem("consultantId", "a consultant must be chosen"))
+
+
+def _expert_review(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if not d.expert_id:
+        out.append(FieldProblem("expertId", "name the expert to review the plan"))
+
+
+def _approve(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if d.decision is not ExpertDecision.APPROVE:
+        out.append(FieldProblem("decision", "approval expected"))
+    if d.plan_total_minor is None or d.plan_total_minor < 0:
+        out.append(FieldProblem("finalPlan.price", "the final plan needs a price of zero or more"))
+    if not d.currency:
+        out.append(FieldProblem("finalPlan.currency", "the final plan needs a currency"))
+
+
+def _consent(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if d.consent_kind is None:
+        out.append(FieldProblem("kind", "say which consent is signed"))
+    elif d.consent_kind in facts.consents_signed:
+        out.append(FieldProblem("kind", f"{d.consent_kind.value} consent is already signed"))
+
+
+def _payment(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if d.amount_minor is None or d.amount_minor <= 0:
+        out.append(FieldProblem("amount", "the amount must be positive"))
+    if d.payment_kind is None:
+        out.append(FieldProblem("kind", "say whether this is full payment, a deposit or a top-up"))
+    if facts.currency and d.currency != facts.currency:
+        out.append(FieldProblem("currency", f"the bill is in {facts.currency}"))
+
+
+def _follow_up(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    follow_up = facts.follow_up(d.follow_up_id)
+    if follow_up is None:
+        out.append(FieldProblem("followUpId", "no such follow-up on this journey"))
+    elif follow_up.status is FollowUpStatus.SCHEDULED:
+        due = follow_up.due_at.isoformat(timespec="minutes")
+        out.append(FieldProblem("followUpId", f"not due until {due}"))
+    elif follow_up.status is not FollowUpStatus.DUE:
+        out.append(FieldProblem("followUpId", "this follow-up is already closed"))
+    if d.follow_up_outcome is None:
+        out.append(FieldProblem("outcome", "say whether the client was reached"))
+    if d.follow_up_outcome is FollowUpOutcome.REACHED and not _in_range(d.satisfaction):
+        out.append(FieldProblem("satisfaction", "a reached client's satisfaction is 1 to 5"))
+
+
+def _in_range(satisfaction: int | None) -> bool:
+    return satisfaction is not None and 1 <= satisfaction <= 5
+
+
+VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]] = {
+    Action.ASSIGN_CONSULTANT: _assign,
+    Action.REQUEST_EXPERT_REVIEW: _expert_review,
+    Action.APPROVE_PLAN: _approve,
+    Action.SIGN_CONSENT: _consent,
+    Action.RECORD_PAYMENT: _payment,
+    Action.COMPLETE_FOLLOW_UP: _follow_up,
+}
+
+
+def validate_details(facts: JourneyFacts, action: Action, details: ActionDetails) -> None:
+    problems: Problems = []
+    validator = VALIDATORS.get(action)
+    if validator is not None:
+        validator(facts, details, problems)
+    if problems:
+        raise ValidationFailed(problems)

@@ -1,0 +1,152 @@
+"""Tables of the read model and the client file.
+
+Clinical tables are append-only (`AppendOnlyModel`): a correction is a new row that points at
+the one it amends. The `journey` table is a projection of the workflow, rewritten on every event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AppendOnlyViolation(RuntimeError):
+    pass
+
+
+class AppendOnlyModel(Model):
+    """Rows are written once. Updates and deletes are refused in code, not by convention."""
+
+    class Meta:
+        abstract = True
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._saved_in_db:
+            raise AppendOnlyViolation(f"{type(self).__name__} rows are never edited")
+        await super().save(*args, **kwargs)
+
+    async def delete(self, *args: Any, **kwargs: Any) -> None:
+        raise AppendOnlyViolation(f"{type(self).__name__} rows are never deleted")
+
+
+class Clinic(Model):
+    id = fields.CharField(primary_key=True, max_length=64)
+    name = fields.CharField(max_length=200)
+    timezone = fields.CharField(max_length=64, default="Europe/Warsaw")
+
+    class Meta:
+        table = "clinic"
+
+
+class StaffAccount(Model):
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic: fields.ForeignKeyRelation[Clinic] = fields.ForeignKeyField(
+        "models.Clinic", related_name="staff"
+    )
+    username = fields.CharField(max_length=100, unique=True)
+    display_name = fields.CharField(max_length=200)
+    role = fields.CharField(max_length=32)
+    password_hash = fields.CharField(max_length=255)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "staff_account"
+
+
+class Client(AppendOnlyModel):
+    """The client file's identity page. Corrections come as `ClientAmendment` rows."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic: fields.ForeignKeyRelation[Clinic] = fields.ForeignKeyField(
+        "models.Clinic", related_name="clients"
+    )
+    full_name = fields.CharField(max_length=200, db_index=True)
+    birth_date = fields.DateField()
+    phone = fields.CharField(max_length=40, db_index=True)
+    email = fields.CharField(max_length=200, null=True)
+    occupation = fields.CharField(max_length=200, null=True)
+    data_consent_at = fields.DatetimeField()
+    registered_by = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "client"
+
+
+class Journey(Model):
+    """Projection of one journey workflow; `facts` is the workflow's own snapshot."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64, db_index=True)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="journeys"
+    )
+    consultant_id = fields.CharField(max_length=64, null=True, db_index=True)
+    stage = fields.CharField(max_length=32, db_index=True)
+    visit_category = fields.CharField(max_length=32)
+    active = fields.BooleanField(default=True, db_index=True)
+    started_at = fields.DatetimeField(db_index=True)
+    stage_entered_at = fields.DatetimeField()
+    last_event_seq = fields.IntField(default=0)
+    facts: Any = fields.JSONField()
+
+    class Meta:
+        table = "journey"
+
+
+class JourneyEvent(AppendOnlyModel):
+    """The append-only journey log; (journey, seq) makes the at-least-once writer idempotent."""
+
+    id = fields.IntField(primary_key=True)
+    journey_id = fields.CharField(max_length=64)
+    seq = fields.IntField()
+    action = fields.CharField(max_length=40)
+    from_stage = fields.CharField(max_length=32, null=True)
+    to_stage = fields.CharField(max_length=32)
+    actor_id = fields.CharField(max_length=64)
+    actor_role = fields.CharField(max_length=32)
+    at = fields.DatetimeField()
+    summary = fields.CharField(max_length=500)
+    record_id = fields.CharField(max_length=64, null=True, unique=True)
+
+    class Meta:
+        table = "journey_event"
+        unique_together = (("journey_id", "seq"),)
+
+
+class JourneyRecord(AppendOnlyModel):
+    """What staff wrote for one action (plans, consents, notes): the clinical content.
+
+    A record takes effect when a journey event points at it. One the journey refused never
+    does, and is discarded (see `store.records.discard_unattached`).
+    """
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    journey_id = fields.CharField(max_length=64, db_index=True)
+    kind = fields.CharField(max_length=40)
+    body: Any = fields.JSONField()
+    author_id = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    amends: fields.ForeignKeyNullableRelation[JourneyRecord] = fields.ForeignKeyField(
+        "models.JourneyRecord", related_name="amendments", null=True
+    )
+
+    class Meta:
+        table = "journey_record"
+
+
+class IdempotencyKey(Model):
+    """A mutation's key and what it produced, so a retried call changes nothing."""
+
+    id = fields.IntField(primary_key=True)
+    account_id = fields.CharField(max_length=64)
+    key = fields.CharField(max_length=200)
+    operation = fields.CharField(max_length=64)
+    result_id = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "idempotency_key"
+        unique_together = (("account_id", "key"),)

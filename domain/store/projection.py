@@ -1,0 +1,45 @@
+"""Writes journey changes into the read model. At-least-once safe: keyed on (journey, seq)."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from domain.journey.codec import facts_to_json
+from domain.journey.facts import JourneyChange
+from domain.store.models import Journey, JourneyEvent
+
+
+async def apply_change(change: JourneyChange) -> bool:
+    """Appends the event and refreshes the journey row; False when it was already written."""
+    event, facts = change.event, change.facts
+    async with in_transaction():
+        if await JourneyEvent.filter(journey_id=event.journey_id, seq=event.seq).exists():
+            return False
+        await JourneyEvent.create(
+            journey_id=event.journey_id,
+            seq=event.seq,
+            action=event.action,
+            from_stage=event.from_stage.value if event.from_stage else None,
+            to_stage=event.to_stage.value,
+            actor_id=event.actor.user_id,
+            actor_role=event.actor.role.value,
+            at=event.at,
+            summary=event.summary[:500],
+            record_id=event.record_id,
+        )
+        values = {
+            "clinic_id": facts.clinic_id,
+            "client_id": facts.client_id,
+            "consultant_id": facts.consultant_id,
+            "stage": facts.stage.value,
+            "visit_category": facts.visit_category.value,
+            "active": not facts.stage.is_terminal,
+            "started_at": facts.started_at,
+            "stage_entered_at": facts.stage_entered_at or facts.started_at,
+            "last_event_seq": facts.event_seq,
+            "facts": facts_to_json(facts),
+        }
+        newer = Journey.filter(id=facts.journey_id, last_event_seq__lt=facts.event_seq)
+        if not await newer.update(**values) and not await Journey.exists(id=facts.journey_id):
+            await Journey.create(id=facts.journey_id, **values)
+    return True

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from tests.support import binary, registered_client
+from workflows.activities import record_journey_change
+from workflows.journey import JourneyWorkflow
+
+TASK_QUEUE = "journeys-test"
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server")
+    )
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Client]:
+    await registered_client()
+    async with Worker(
+        env.client,
+        task_queue=TASK_QUEUE,
+        workflows=[JourneyWorkflow],
+        activities=[record_journey_change],
+    ):
+        yield env.client

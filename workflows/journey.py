@@ -1,0 +1,165 @@
+"""The journey workflow: one durable run per client visit, from reception to the last follow-up.
+
+Staff actions arrive as the `act` update. Its validator asks the domain gate, so an illegal or
+unauthorised action is refused before it reaches history. Accepted actions are applied one at a
+time (a lock: a handler awaits the read-model write, and a second update must not judge a state
+the first is about to change). The only timers are the follow-ups falling due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from dataclasses import asdict
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.errors import DomainError, NotAuthorized, ValidationFailed
+    from domain.journey.access import check_action
+    from domain.journey.effects import apply_action
+    from domain.journey.facts import (
+        SYSTEM_ACTOR,
+        ActionRequest,
+        ActionResult,
+        JourneyChange,
+        JourneyEvent,
+        JourneyFacts,
+        JourneyStart,
+    )
+    from domain.journey.stages import FollowUpStatus, Stage
+    from domain.journey.table import Action
+    from domain.roles import Role
+
+# Activity names, not imports: the activities use Tortoise, which must stay out of the sandbox.
+RECORD_CHANGE = "record_journey_change"
+RECORD_TIMEOUT = timedelta(seconds=10)
+# The fast path rides in the update as a local activity; if the database is away for longer than
+# this, the change is kept and written later by a regular activity, so no step is lost.
+LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milliseconds=200))
+
+
+def to_application_error(error: DomainError) -> ApplicationError:
+    details = [asdict(p) for p in error.problems] if isinstance(error, ValidationFailed) else []
+    return ApplicationError(error.message, *details, type=error.code.value, non_retryable=True)
+
+
+@workflow.defn(name="Journey")
+class JourneyWorkflow:
+    @workflow.init
+    def __init__(self, start: JourneyStart) -> None:
+        self._facts = JourneyFacts(
+            journey_id=start.journey_id,
+            clinic_id=start.clinic_id,
+            client_id=start.client_id,
+            visit_category=start.visit_category,
+            channel=start.channel,
+            client_is_minor=start.client_is_minor,
+            started_at=workflow.now(),
+            stage_entered_at=workflow.now(),
+            follow_up_offsets=list(start.follow_up_offsets),
+        )
+        self._lock = asyncio.Lock()
+        self._changes = 0
+        self._unrecorded: list[JourneyChange] = []
+
+    @workflow.run
+    async def run(self, start: JourneyStart) -> JourneyFacts:
+        async with self._lock:
+            await self._record(self._opening_event(start))
+        if start.checked_in:
+            await self._apply(ActionRequest(Action.CHECK_IN, start.started_by))
+        while not self._facts.stage.is_terminal or self._unrecorded:
+            await self._flush_unrecorded()
+            seen = self._changes
+            try:
+                await workflow.wait_condition(
+                    lambda: self._changes != seen or bool(self._unrecorded),
+                    timeout=self._time_to_next_follow_up(),
+                )
+            except asyncio.TimeoutError:
+                await self._apply(ActionRequest(Action.FOLLOW_UP_DUE, SYSTEM_ACTOR))
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._facts
+
+    @workflow.update
+    async def act(self, request: ActionRequest) -> ActionResult:
+        return await self._apply(request)
+
+    @act.validator
+    def _validate_act(self, request: ActionRequest) -> None:
+        try:
+            if request.actor.role is Role.SYSTEM:
+                raise NotAuthorized("system actions cannot be requested")
+            check_action(self._facts, request)
+        except DomainError as error:
+            raise to_application_error(error) from None
+
+    @workflow.query
+    def facts(self) -> JourneyFacts:
+        return self._facts
+
+    async def _apply(self, request: ActionRequest) -> ActionResult:
+        async with self._lock:
+            # Re-checked under the lock: an update accepted just before may have moved the journey.
+            try:
+                check_action(self._facts, request)
+            except DomainError as error:
+                raise to_application_error(error) from None
+            after = copy.deepcopy(self._facts)
+            event = apply_action(after, request, workflow.now())
+            await self._record(event, after)
+            return ActionResult(stage=after.stage, event_seq=event.seq, record_id=event.record_id)
+
+    async def _record(self, event: JourneyEvent, after: JourneyFacts | None = None) -> None:
+        """Commits the change and writes it to the read model before the caller hears back."""
+        self._facts = after or self._facts
+        self._changes += 1
+        change = JourneyChange(event=event, facts=copy.deepcopy(self._facts))
+        if self._unrecorded:  # keep the read model's order: older changes are still waiting
+            self._unrecorded.append(change)
+            return
+        try:
+            await workflow.execute_local_activity(
+                RECORD_CHANGE,
+                change,
+                start_to_close_timeout=RECORD_TIMEOUT,
+                retry_policy=LOCAL_RETRIES,
+            )
+        except ActivityError:
+            workflow.logger.warning("read model write deferred for event %s", event.seq)
+            self._unrecorded.append(change)
+
+    async def _flush_unrecorded(self) -> None:
+        while self._unrecorded:
+            await workflow.execute_activity(
+                RECORD_CHANGE, self._unrecorded[0], start_to_close_timeout=RECORD_TIMEOUT
+            )
+            self._unrecorded.pop(0)
+
+    def _opening_event(self, start: JourneyStart) -> JourneyEvent:
+        self._facts.event_seq = 1
+        category = start.visit_category.value
+        return JourneyEvent(
+            journey_id=start.journey_id,
+            seq=1,
+            action="start_journey",
+            from_stage=None,
+            to_stage=Stage.RECEPTION,
+            actor=start.started_by,
+            at=workflow.now(),
+            summary=f"{category} via {start.channel.value}",
+            record_id=start.record_id,
+        )
+
+    def _time_to_next_follow_up(self) -> timedelta | None:
+        if self._facts.stage is not Stage.FOLLOW_UP:
+            return None
+        pending = [f.due_at for f in self._facts.follow_ups if f.status is FollowUpStatus.SCHEDULED]
+        if not pending:
+            return None
+        # A zero timeout would mean "no timeout": a follow-up already past due fires in a second.
+        return max(min(pending) - workflow.now(), timedelta(seconds=1))
