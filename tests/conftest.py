@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tortoise import Tortoise
 
-from domain.store.db import close_db, init_db
+from domain.store.db import apply_migrations, close_db, init_db
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +22,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 async def database(database_url: str) -> AsyncIterator[str]:
+    await apply_migrations(database_url)
     await init_db(database_url)
-    await Tortoise.generate_schemas()
     yield database_url
     await close_db()

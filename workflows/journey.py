@@ -65,6 +65,7 @@ class JourneyWorkflow:
         self._lock = asyncio.Lock()
         self._changes = 0
         self._unrecorded: list[JourneyChange] = []
+        self._opened = False
 
     @workflow.run
     async def run(self, start: JourneyStart) -> JourneyFacts:
@@ -72,6 +73,7 @@ class JourneyWorkflow:
             await self._record(self._opening_event(start))
         if start.checked_in:
             await self._apply(ActionRequest(Action.CHECK_IN, start.started_by))
+        self._opened = True
         while not self._facts.stage.is_terminal or self._unrecorded:
             await self._flush_unrecorded()
             seen = self._changes
@@ -88,6 +90,12 @@ class JourneyWorkflow:
     @workflow.update
     async def act(self, request: ActionRequest) -> ActionResult:
         return await self._apply(request)
+
+    @workflow.update
+    async def opened(self) -> ActionResult:
+        """Answers once the opening events are in the read model (used with update-with-start)."""
+        await workflow.wait_condition(lambda: self._opened)
+        return ActionResult(stage=self._facts.stage, event_seq=self._facts.event_seq, record_id=None)
 
     @act.validator
     def _validate_act(self, request: ActionRequest) -> None:

@@ -76,7 +76,7 @@ class Client(AppendOnlyModel):
 
 
 class Journey(Model):
-    """Projection of one journey workflow; `facts` is the workflow's own snapshot."""
+    """Projection of one journey workflow. The facts column is the workflow's own snapshot."""
 
     id = fields.CharField(primary_key=True, max_length=64)
     clinic_id = fields.CharField(max_length=64, db_index=True)
@@ -97,7 +97,7 @@ class Journey(Model):
 
 
 class JourneyEvent(AppendOnlyModel):
-    """The append-only journey log; (journey, seq) makes the at-least-once writer idempotent."""
+    """The append-only journey log. (journey, seq) makes the at-least-once writer idempotent."""
 
     id = fields.IntField(primary_key=True)
     journey_id = fields.CharField(max_length=64)

@@ -1,0 +1,41 @@
+"""Clinical records attached to journey actions, and the idempotency ledger of mutations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from domain.errors import Conflict
+from domain.store.models import IdempotencyKey, JourneyEvent, JourneyRecord
+
+
+async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_id: str) -> str:
+    record = await JourneyRecord.create(
+        id=str(uuid.uuid4()), journey_id=journey_id, kind=kind, body=body, author_id=author_id
+    )
+    return str(record.id)
+
+
+async def discard_unattached(record_id: str) -> None:
+    """Drops a draft the journey refused. One an event points at is clinical and stays."""
+    if not await JourneyEvent.exists(record_id=record_id):
+        await JourneyRecord.filter(id=record_id).delete()
+
+
+async def remembered_result(account_id: str, key: str) -> IdempotencyKey | None:
+    return await IdempotencyKey.get_or_none(account_id=account_id, key=key)
+
+
+async def remember_result(account_id: str, key: str, operation: str, result_id: str) -> None:
+    try:
+        await IdempotencyKey.create(
+            account_id=account_id, key=key, operation=operation, result_id=result_id
+        )
+    except IntegrityError:
+        pass  # a concurrent retry with the same key got there first; both produced one result
+
+
+def key_reused() -> Conflict:
+    return Conflict("this idempotency key was used for another request")

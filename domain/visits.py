@@ -1,0 +1,34 @@
+"""The visit category from the client's records (seed 004): "records found -> not first visit"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.journey.stages import VisitCategory
+
+
+@dataclass(frozen=True)
+class ClientHistory:
+    journeys: int
+    consulted: int
+    treated: int
+
+
+@dataclass(frozen=True)
+class CategoryDecision:
+    category: VisitCategory
+    reason: str
+
+
+def categorise(history: ClientHistory, *, wants_recheck: bool, other: bool) -> CategoryDecision:
+    if other:
+        return CategoryDecision(VisitCategory.OTHER, "marked as other by the front desk")
+    if history.journeys == 0:
+        return CategoryDecision(VisitCategory.FIRST_VISIT, "no earlier record")
+    if history.treated and wants_recheck:
+        return CategoryDecision(VisitCategory.RECHECK, "treated before, comes for a recheck")
+    if history.treated:
+        return CategoryDecision(VisitCategory.REPEAT_PURCHASE, "bought before, comes for more")
+    if history.consulted:
+        return CategoryDecision(VisitCategory.RETURN_VISIT, "consulted before, never bought")
+    return CategoryDecision(VisitCategory.RETURN_VISIT, "earlier visit on record, never bought")

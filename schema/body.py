@@ -1,0 +1,45 @@
+"""Turns a mutation's input into the JSON body of its clinical record."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from domain.errors import FieldProblem
+
+_NOT_RECORDED = {"journey_id", "idempotency_key"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def record_body(input_: Any) -> dict[str, Any]:
+    body = _plain(input_)
+    return {k: v for k, v in body.items() if k not in _NOT_RECORDED}
+
+
+def to_minor_units(field: str, amount: Decimal, problems: list[FieldProblem]) -> int | None:
+    """Money travels as whole minor units (cents); more than two decimals is an input error."""
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        problems.append(FieldProblem(field, "at most two decimal places"))
+        return None
+    return int(amount * 100)
+
+
+def check_currency(field: str, currency: str, problems: list[FieldProblem]) -> None:
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        problems.append(FieldProblem(field, "an ISO 4217 code such as EUR or PLN"))

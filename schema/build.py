@@ -1,0 +1,111 @@
+"""Query, Mutation and Subscription roots, the limits, and error masking."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.types import Info
+
+from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
+from schema.clients import mutations as client_mutations
+from schema.clients import queries as client_queries
+from schema.context import Context
+from schema.journeys import aftercare, consent, consultation, intake, treatment
+from schema.journeys import queries as journey_queries
+from schema.journeys.actions import JourneyResult
+from schema.journeys.subscriptions import journey_changed
+from schema.journeys.types import Journey
+from schema.node import node
+from schema.staff.mutations import LoginResult, login
+from schema.staff.queries import MeResult, me
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+
+
+@strawberry.type
+class Query:
+    node = strawberry.field(resolver=node, description="Any object by its global id, or null.")
+    me: MeResult = strawberry.field(resolver=me)
+    journey = strawberry.field(resolver=journey_queries.journey)
+    journeys = strawberry.field(resolver=journey_queries.journeys)
+    client = strawberry.field(resolver=client_queries.client)
+    clients = strawberry.field(resolver=client_queries.clients)
+
+
+def _action(resolver: object, description: str) -> JourneyResult:
+    return strawberry.mutation(resolver=resolver, description=description)  # type: ignore[call-overload,no-any-return]
+
+
+@strawberry.type
+class Mutation:
+    login: LoginResult = strawberry.mutation(resolver=login)
+    register_client = strawberry.mutation(resolver=client_mutations.register_client)
+    start_journey = _action(intake.start_journey, "Reception: open a journey for a client.")
+    check_in = _action(intake.check_in, "A booked client has arrived: on to triage.")
+    assign_consultant = _action(intake.assign_consultant, "Triage: choose the consultant.")
+    record_consultation = _action(consultation.record_consultation, "Needs, assessment, plans.")
+    close_not_converted = _action(aftercare.close_not_converted, "The client did not convert.")
+    request_expert_review = _action(consultation.request_expert_review, "Brief the expert.")
+    complete_expert_review = _action(consultation.complete_expert_review, "The expert's final say.")
+    sign_consent = _action(consent.sign_consent, "Record one signed consent.")
+    record_payment = _action(consent.record_payment, "Full payment, deposit, top-up, installments.")
+    start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")
+    complete_treatment = _action(treatment.complete_treatment, "What was done, products and lots.")
+    hand_over = _action(treatment.hand_over, "Aftercare and discomfort notes; follow-ups begin.")
+    complete_follow_up = _action(aftercare.complete_follow_up, "Record a follow-up call.")
+    close_follow_ups = _action(aftercare.close_follow_ups, "Supervisor: close open follow-ups.")
+    cancel_journey = _action(intake.cancel_journey, "Cancelled by the clinic or declined.")
+    mark_no_show = _action(intake.mark_no_show, "A booked client did not come.")
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="The journey after every change, timers included.")
+    async def journey_changed(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> AsyncGenerator[Journey | None, None]:
+        async for journey in journey_changed(info, id):
+            yield journey
+
+
+# Errors from the limiters and from parsing/validation tell the client what to fix; anything
+# raised from inside a resolver is unexpected and masked (it is logged by Strawberry).
+def _should_mask(error: GraphQLError) -> bool:
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+def extensions(introspection: bool = True) -> list[object]:
+    chosen: list[object] = [
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        MaskErrors(should_mask_error=_should_mask),
+    ]
+    if not introspection:
+        from graphql.validation import NoSchemaIntrospectionCustomRule
+
+        chosen.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return chosen
+
+
+def build_schema(introspection: bool = True) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions(introspection),  # type: ignore[arg-type]
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,93 @@
+"""Registering a client at reception: identity, contact and consent to keep their data."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import FieldProblem
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.roles import Role
+from domain.store import records
+from domain.store.models import Client as ClientRow
+from schema.clients.types import Client
+from schema.context import Context
+from schema.errors import Conflict, NotAuthorized, ValidationFailed, from_domain, not_authorized
+from schema.text import check_text
+
+REGISTRARS = {Role.FRONT_DESK, Role.CONSULTANT, Role.SUPERVISOR}
+
+
+@strawberry.input
+class RegisterClientInput:
+    full_name: str
+    birth_date: date
+    phone: str
+    data_consent: bool = strawberry.field(description="The client agreed to their data being kept.")
+    email: str | None = None
+    occupation: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class ClientPayload:
+    client: Client
+
+
+RegisterClientResult = Annotated[
+    ClientPayload | NotAuthorized | ValidationFailed | Conflict,
+    strawberry.union("RegisterClientResult"),
+]
+
+
+def _problems(input: RegisterClientInput) -> list[FieldProblem]:
+    problems = check_text("fullName", input.full_name, required=True, limit=200)
+    problems += check_text("phone", input.phone, required=True, limit=40)
+    problems += check_text("email", input.email, required=False, limit=200)
+    problems += check_text("occupation", input.occupation, required=False, limit=200)
+    digits = [c for c in input.phone if c.isdigit()]
+    if input.phone.strip() and not 6 <= len(digits) <= 15:
+        problems.append(FieldProblem("phone", "6 to 15 digits"))
+    if input.email and "@" not in input.email:
+        problems.append(FieldProblem("email", "not an e-mail address"))
+    if not date(1900, 1, 1) <= input.birth_date <= datetime.now(UTC).date():
+        problems.append(FieldProblem("birthDate", "not a plausible birth date"))
+    if not input.data_consent:
+        problems.append(FieldProblem("dataConsent", "the client must agree to their data being kept"))
+    return problems
+
+
+async def register_client(info: Info[Context, None], input: RegisterClientInput) -> RegisterClientResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    if claims.role not in REGISTRARS:
+        return not_authorized("registering clients needs FRONT_DESK, CONSULTANT or SUPERVISOR")
+    if input.idempotency_key:
+        earlier = await records.remembered_result(claims.account_id, input.idempotency_key)
+        if earlier is not None and earlier.operation == "register_client":
+            return ClientPayload(client=Client.from_row(await ClientRow.get(id=earlier.result_id)))
+        if earlier is not None:
+            return from_domain(records.key_reused())  # type: ignore[return-value]
+    problems = _problems(input)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
+    row = await ClientRow.create(
+        id=str(uuid.uuid4()),
+        clinic_id=claims.clinic_id,
+        full_name=input.full_name.strip(),
+        birth_date=input.birth_date,
+        phone=input.phone.strip(),
+        email=input.email,
+        occupation=input.occupation,
+        data_consent_at=datetime.now(UTC),
+        registered_by=claims.account_id,
+    )
+    if input.idempotency_key:
+        await records.remember_result(claims.account_id, input.idempotency_key, "register_client",
+                                      str(row.id))
+    return ClientPayload(client=Client.from_row(row))

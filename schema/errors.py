@@ -1,0 +1,86 @@
+"""Expected errors are data: every mutation returns its payload or one of these."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain import errors as domain
+from domain.errors import ErrorCode
+from domain.journey.stages import Stage
+from domain.journey.table import Action
+from schema.enums import ErrorCode as ErrorCodeEnum  # noqa: F401  (registers the enum)
+
+
+@strawberry.interface(description="An error the client can act on; `code` is stable.")
+class UserError:
+    code: ErrorCode
+    message: str
+
+
+@strawberry.type(description="The journey's stage does not allow this action now.")
+class TransitionNotAllowed(UserError):
+    stage: Stage | None = None
+    allowed_actions: list[Action] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="Not signed in, or the role may not do this.")
+class NotAuthorized(UserError):
+    pass
+
+
+@strawberry.type
+class FieldProblem:
+    field: str
+    message: str
+
+
+@strawberry.type(description="The input is malformed; one problem per field.")
+class ValidationFailed(UserError):
+    problems: list[FieldProblem] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="No such object, or not visible to the viewer.")
+class NotFound(UserError):
+    pass
+
+
+@strawberry.type(description="Clashes with an earlier request (e.g. an idempotency key reused).")
+class Conflict(UserError):
+    pass
+
+
+ErrorType = TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict
+
+
+def not_authorized(message: str = "sign in first") -> NotAuthorized:
+    return NotAuthorized(code=ErrorCode.NOT_AUTHORIZED, message=message)
+
+
+def not_found(what: str) -> NotFound:
+    return NotFound(code=ErrorCode.NOT_FOUND, message=f"{what} not found")
+
+
+def invalid(field_name: str, message: str) -> ValidationFailed:
+    return ValidationFailed(
+        code=ErrorCode.VALIDATION_FAILED,
+        message=f"{field_name}: {message}",
+        problems=[FieldProblem(field=field_name, message=message)],
+    )
+
+
+def from_domain(
+    error: domain.DomainError, stage: Stage | None = None, allowed: list[Action] | None = None
+) -> ErrorType:
+    if isinstance(error, domain.ValidationFailed):
+        problems = [FieldProblem(field=p.field, message=p.message) for p in error.problems]
+        return ValidationFailed(code=error.code, message=error.message, problems=problems)
+    if isinstance(error, domain.TransitionNotAllowed):
+        return TransitionNotAllowed(
+            code=error.code, message=error.message, stage=stage, allowed_actions=allowed or []
+        )
+    kinds: dict[ErrorCode, type[NotAuthorized | NotFound | Conflict]] = {
+        ErrorCode.NOT_AUTHORIZED: NotAuthorized,
+        ErrorCode.NOT_FOUND: NotFound,
+        ErrorCode.CONFLICT: Conflict,
+    }
+    return kinds[error.code](code=error.code, message=error.message)

@@ -1,0 +1,42 @@
+"""Relay global ids and opaque cursors. Anything malformed decodes to None, never an exception."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+
+def encode_id(type_name: str, raw_id: str) -> str:
+    return base64.b64encode(f"{type_name}:{raw_id}".encode()).decode()
+
+
+def decode_id(global_id: str, expected_type: str) -> str | None:
+    try:
+        text = base64.b64decode(global_id.encode(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    type_name, _, raw_id = text.partition(":")
+    return raw_id if type_name == expected_type and raw_id else None
+
+
+def decode_any(global_id: str) -> tuple[str, str] | None:
+    try:
+        text = base64.b64decode(global_id.encode(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    type_name, _, raw_id = text.partition(":")
+    return (type_name, raw_id) if type_name and raw_id else None
+
+
+def encode_cursor(at: datetime, raw_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{raw_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        at_text, _, raw_id = text.partition("|")
+        return (datetime.fromisoformat(at_text), raw_id) if raw_id else None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None

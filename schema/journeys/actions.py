@@ -1,0 +1,118 @@
+"""Runs one staff action on a journey: the shared path of every journey mutation.
+
+Order matters: the clinical content is written first as a draft (it must not travel through
+Temporal), the workflow's validator decides, and the draft is attached by the journey's own
+event or discarded. A retried idempotency key returns the first result and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import errors as domain_errors
+from domain.errors import DomainError
+from domain.journey.access import available_actions
+from domain.journey.codec import facts_from_json
+from domain.journey.facts import ActionDetails, ActionRequest
+from domain.journey.stages import Stage
+from domain.journey.table import Action
+from domain.store import records
+from domain.store.models import Journey as JourneyRow
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+    from_domain,
+    not_authorized,
+    not_found,
+)
+from schema.ids import decode_id
+from schema.journeys.types import Journey
+from workflows.client import JourneyUnavailable
+
+log = logging.getLogger(__name__)
+
+
+@strawberry.type(description="The journey after the action.")
+class JourneyPayload:
+    journey: Journey
+
+
+JourneyResult = Annotated[
+    JourneyPayload | TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union("JourneyResult"),
+]
+
+
+async def load_visible_journey(info: Info[Context, None], journey_id: str) -> JourneyRow | None:
+    raw_id = decode_id(journey_id, "Journey")
+    claims = info.context.claims
+    if raw_id is None or claims is None:
+        return None
+    return await JourneyRow.get_or_none(id=raw_id, clinic_id=claims.clinic_id)
+
+
+def _refusal(error: DomainError, row: JourneyRow, info: Info[Context, None]) -> Any:
+    facts = facts_from_json(row.facts)
+    actor = info.context.actor
+    allowed = [a.action for a in available_actions(facts, actor) if a.allowed] if actor else []
+    return from_domain(error, Stage(row.stage), allowed)
+
+
+async def run_action(
+    info: Info[Context, None],
+    journey_id: str,
+    action: Action,
+    details: ActionDetails,
+    *,
+    idempotency_key: str | None,
+    record_kind: str | None = None,
+    record_body: dict[str, Any] | None = None,
+) -> Any:
+    actor = info.context.actor
+    if actor is None:
+        return not_authorized()
+    row = await load_visible_journey(info, journey_id)
+    if row is None:
+        return not_found("journey")
+    if idempotency_key:
+        earlier = await records.remembered_result(actor.user_id, idempotency_key)
+        if earlier is not None:
+            if earlier.operation != action.value or earlier.result_id != row.id:
+                conflict = domain_errors.Conflict("this idempotency key was used for another request")
+                return from_domain(conflict)
+            return JourneyPayload(journey=Journey.from_row(row))
+    if Stage(row.stage).is_terminal:
+        return _refusal(domain_errors.TransitionNotAllowed(f"the journey has ended ({row.stage})"), row, info)
+
+    record_id = None
+    if record_body is not None:
+        record_id = await records.draft_record(row.id, record_kind or action.value, record_body,
+                                               actor.user_id)
+    update_id = f"{actor.user_id}:{idempotency_key}" if idempotency_key else str(uuid.uuid4())
+    request = ActionRequest(action=action, actor=actor, details=details, record_id=record_id)
+    try:
+        result = await info.context.gateway.act(row.id, request, update_id)
+    except DomainError as error:
+        if record_id:
+            await records.discard_unattached(record_id)
+        await row.refresh_from_db()
+        return _refusal(error, row, info)
+    except JourneyUnavailable:
+        if record_id:
+            await records.discard_unattached(record_id)
+        raise
+    if record_id and result.record_id != record_id:
+        await records.discard_unattached(record_id)  # a concurrent retry's draft was attached
+    if idempotency_key:
+        await records.remember_result(actor.user_id, idempotency_key, action.value, row.id)
+    await row.refresh_from_db()
+    return JourneyPayload(journey=Journey.from_row(row))

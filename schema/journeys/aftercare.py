@@ -1,0 +1,62 @@
+"""Follow-ups and closing: calls made by follow-up staff, journeys closed by a supervisor."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import FieldProblem
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.facts import ActionDetails
+from domain.journey.stages import FollowUpOutcome
+from domain.journey.table import Action
+from schema.body import record_body
+from schema.context import Context
+from schema.errors import from_domain
+from schema.journeys.actions import JourneyResult, run_action
+from schema.text import check_text
+
+
+@strawberry.input
+class CompleteFollowUpInput:
+    journey_id: strawberry.ID
+    follow_up_id: str
+    outcome: FollowUpOutcome
+    satisfaction: int | None = strawberry.field(default=None, description="1 to 5 when reached.")
+    note: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class CloseJourneyInput:
+    journey_id: strawberry.ID
+    reason: str
+    idempotency_key: str | None = None
+
+
+async def complete_follow_up(info: Info[Context, None], input: CompleteFollowUpInput) -> JourneyResult:
+    problems: list[FieldProblem] = check_text("note", input.note, required=False)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))
+    details = ActionDetails(follow_up_id=input.follow_up_id, follow_up_outcome=input.outcome,
+                            satisfaction=input.satisfaction)
+    return await run_action(info, input.journey_id, Action.COMPLETE_FOLLOW_UP, details,
+                            idempotency_key=input.idempotency_key, record_kind="follow_up",
+                            record_body=record_body(input))
+
+
+async def close_follow_ups(info: Info[Context, None], input: CloseJourneyInput) -> JourneyResult:
+    return await _close(info, input, Action.CLOSE_FOLLOW_UPS)
+
+
+async def close_not_converted(info: Info[Context, None], input: CloseJourneyInput) -> JourneyResult:
+    return await _close(info, input, Action.CLOSE_NOT_CONVERTED)
+
+
+async def _close(info: Info[Context, None], input: CloseJourneyInput, action: Action) -> JourneyResult:
+    problems = check_text("reason", input.reason, required=True)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))
+    return await run_action(info, input.journey_id, action, ActionDetails(),
+                            idempotency_key=input.idempotency_key, record_kind=action.value,
+                            record_body=record_body(input))

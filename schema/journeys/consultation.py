@@ -1,0 +1,149 @@
+"""Consultation and expert review: needs, assessment, plans, and the expert's final say."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import FieldProblem
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.facts import ActionDetails
+from domain.journey.stages import ExpertDecision
+from domain.journey.table import Action
+from schema.body import check_currency, record_body, to_minor_units
+from schema.context import Context
+from schema.errors import from_domain
+from schema.ids import decode_id
+from schema.journeys.actions import JourneyResult, run_action
+from schema.text import check_text
+
+
+@strawberry.input
+class NeedsInput:
+    areas: list[str]
+    goal: str
+    expectation: str
+    earlier_treatments: str | None = None
+
+
+@strawberry.input
+class AssessmentInput:
+    psychological: str
+    spending_capacity: str
+    physical_condition: str
+
+
+@strawberry.input
+class PlanInput:
+    title: str
+    items: list[str]
+    effect: str
+    cycle: str
+    price: Decimal
+    currency: str
+    risks: str
+    recovery: str
+    requires_anesthesia: bool = False
+
+
+@strawberry.input
+class RecordConsultationInput:
+    journey_id: strawberry.ID
+    occupation: str
+    needs: NeedsInput
+    assessment: AssessmentInput
+    plans: list[PlanInput] = strawberry.field(description="One to three proposed plans.")
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class BriefingInput:
+    goal: str
+    expectation: str
+    history: str
+    proposed_items: list[str]
+    price_protection: str | None = None
+    help_wanted: str
+
+
+@strawberry.input
+class RequestExpertReviewInput:
+    journey_id: strawberry.ID
+    expert_id: strawberry.ID
+    briefing: BriefingInput
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class CompleteExpertReviewInput:
+    journey_id: strawberry.ID
+    decision: ExpertDecision
+    final_plan: PlanInput | None = strawberry.field(default=None, description="When approving.")
+    reason: str | None = strawberry.field(default=None, description="When refusing.")
+    points: str | None = strawberry.field(default=None, description="Points of the joint talk.")
+    idempotency_key: str | None = None
+
+
+def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -> int | None:
+    for name in ("title", "effect", "cycle", "risks", "recovery"):
+        problems += check_text(f"{prefix}.{name}", getattr(plan, name), required=True)
+    if not plan.items:
+        problems.append(FieldProblem(f"{prefix}.items", "name at least one item"))
+    check_currency(f"{prefix}.currency", plan.currency, problems)
+    if plan.price < 0:
+        problems.append(FieldProblem(f"{prefix}.price", "cannot be negative"))
+    return to_minor_units(f"{prefix}.price", plan.price, problems)
+
+
+async def record_consultation(info: Info[Context, None], input: RecordConsultationInput) -> JourneyResult:
+    problems: list[FieldProblem] = []
+    problems += check_text("occupation", input.occupation, required=True)
+    problems += check_text("needs.goal", input.needs.goal, required=True)
+    problems += check_text("needs.expectation", input.needs.expectation, required=True)
+    if not input.needs.areas:
+        problems.append(FieldProblem("needs.areas", "name at least one area"))
+    if not 1 <= len(input.plans) <= 3:
+        problems.append(FieldProblem("plans", "propose one to three plans"))
+    for index, plan in enumerate(input.plans):
+        _plan_problems(f"plans[{index}]", plan, problems)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))
+    return await run_action(info, input.journey_id, Action.RECORD_CONSULTATION, ActionDetails(),
+                            idempotency_key=input.idempotency_key, record_kind="consultation",
+                            record_body=record_body(input))
+
+
+async def request_expert_review(info: Info[Context, None], input: RequestExpertReviewInput) -> JourneyResult:
+    problems: list[FieldProblem] = []
+    for name in ("goal", "expectation", "history", "help_wanted"):
+        problems += check_text(f"briefing.{name}", getattr(input.briefing, name), required=True)
+    expert_id = decode_id(input.expert_id, "StaffMember")
+    if expert_id is None:
+        problems.append(FieldProblem("expertId", "not a staff member id"))
+    if problems:
+        return from_domain(DomainValidationFailed(problems))
+    return await run_action(info, input.journey_id, Action.REQUEST_EXPERT_REVIEW,
+                            ActionDetails(expert_id=expert_id), idempotency_key=input.idempotency_key,
+                            record_kind="expert_briefing", record_body=record_body(input))
+
+
+async def complete_expert_review(info: Info[Context, None], input: CompleteExpertReviewInput) -> JourneyResult:
+    problems: list[FieldProblem] = check_text("points", input.points, required=False)
+    details = ActionDetails(decision=input.decision)
+    if input.decision is ExpertDecision.APPROVE:
+        if input.final_plan is None:
+            problems.append(FieldProblem("finalPlan", "approval needs the final plan"))
+        else:
+            details.plan_total_minor = _plan_problems("finalPlan", input.final_plan, problems)
+            details.currency = input.final_plan.currency
+            details.requires_anesthesia = input.final_plan.requires_anesthesia
+    else:
+        problems += check_text("reason", input.reason, required=True)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))
+    action = Action.APPROVE_PLAN if input.decision is ExpertDecision.APPROVE else Action.REFUSE_MEDICALLY
+    return await run_action(info, input.journey_id, action, details,
+                            idempotency_key=input.idempotency_key, record_kind="expert_review",
+                            record_body=record_body(input))

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain.journey.access import available_actions
+from domain.journey.codec import facts_from_json
+from domain.journey.diagram import mermaid
+from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
+from domain.journey.table import Action
+from domain.roles import Role
+from domain.store.models import Journey as JourneyRow
+from domain.store.models import JourneyEvent as EventRow
+from schema.clients.types import Client
+from schema.context import Context
+from schema.staff.types import StaffMember
+
+
+@strawberry.type(description="One line of the journey's append-only log.")
+class JourneyEvent:
+    seq: int
+    action: str
+    from_stage: Stage | None
+    to_stage: Stage
+    actor_id: str
+    actor_role: Role
+    at: datetime = strawberry.field(description="When, in UTC.")
+    at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
+    summary: str
+    details: JSON | None = strawberry.field(description="What staff recorded with the action.")
+
+    @classmethod
+    def from_row(cls, row: EventRow, zone: ZoneInfo, details: object | None) -> JourneyEvent:
+        return cls(
+            seq=row.seq,
+            action=row.action,
+            from_stage=Stage(row.from_stage) if row.from_stage else None,
+            to_stage=Stage(row.to_stage),
+            actor_id=row.actor_id,
+            actor_role=Role(row.actor_role),
+            at=row.at,
+            at_local=row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            summary=row.summary,
+            details=details,
+        )
+
+
+@strawberry.type(description="A follow-up call: scheduled, due (an open task), done or closed.")
+class FollowUp:
+    id: str
+    label: str
+    due_at: datetime
+    status: FollowUpStatus
+    attempts: int
+    outcome: FollowUpOutcome | None
+    satisfaction: int | None
+
+
+@strawberry.type(description="A machine action, and whether the viewer may take it now.")
+class ActionAvailability:
+    action: Action
+    allowed: bool
+    reason: str | None
+
+
+@strawberry.type(description="One client visit's path from reception to the last follow-up.")
+class Journey(relay.Node):
+    id: relay.NodeID[str]
+    stage: Stage
+    outcome: Stage | None = strawberry.field(description="The terminal stage, once ended.")
+    visit_category: VisitCategory
+    started_at: datetime
+    stage_entered_at: datetime
+    row: strawberry.Private[JourneyRow]
+
+    @classmethod
+    def from_row(cls, row: JourneyRow) -> Journey:
+        stage = Stage(row.stage)
+        return cls(
+            id=row.id,
+            stage=stage,
+            outcome=stage if stage.is_terminal else None,
+            visit_category=VisitCategory(row.visit_category),
+            started_at=row.started_at,
+            stage_entered_at=row.stage_entered_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def client(self, info: Info[Context, None]) -> Client | None:
+        row = await info.context.loaders.client.load(self.row.client_id)  # type: ignore[attr-defined]
+        return Client.from_row(row) if row else None
+
+    @strawberry.field
+    async def consultant(self, info: Info[Context, None]) -> StaffMember | None:
+        if not self.row.consultant_id:
+            return None
+        row = await info.context.loaders.staff.load(self.row.consultant_id)
+        return StaffMember.from_row(row) if row else None
+
+    @strawberry.field(description="Every event, oldest first.")
+    async def history(self, info: Info[Context, None]) -> list[JourneyEvent]:
+        loaded = await info.context.loaders.history.load((self.row.id, self.row.clinic_id))
+        return [JourneyEvent.from_row(e.event, e.zone, e.details) for e in loaded]
+
+    @strawberry.field
+    def follow_ups(self) -> list[FollowUp]:
+        facts = facts_from_json(self.row.facts)
+        return [
+            FollowUp(
+                id=f.follow_up_id,
+                label=f.label,
+                due_at=f.due_at,
+                status=f.status,
+                attempts=f.attempts,
+                outcome=f.outcome,
+                satisfaction=f.satisfaction,
+            )
+            for f in facts.follow_ups
+        ]
+
+    @strawberry.field(description="Every staff action, with whether the viewer may take it now.")
+    def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
+        actor = info.context.actor
+        if actor is None:
+            return []
+        facts = facts_from_json(self.row.facts)
+        return [
+            ActionAvailability(action=a.action, allowed=a.allowed, reason=a.reason)
+            for a in available_actions(facts, actor)
+        ]
+
+    @strawberry.field(description="Mermaid state diagram with the current stage highlighted.")
+    def diagram(self) -> str:
+        return mermaid(self.stage)

@@ -1,0 +1,65 @@
+"""DataLoaders, built per request: a list of journeys costs a constant number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from strawberry.dataloader import DataLoader
+
+from domain.store.models import Client, Clinic, JourneyEvent, JourneyRecord, StaffAccount
+
+
+@dataclass(frozen=True)
+class EventWithDetails:
+    event: JourneyEvent
+    details: Any
+    zone: ZoneInfo
+
+
+async def _clients(ids: list[str]) -> list[Client | None]:
+    found = {c.id: c for c in await Client.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def _staff(ids: list[str]) -> list[StaffAccount | None]:
+    found = {s.id: s for s in await StaffAccount.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def _zones(clinic_ids: list[str]) -> list[ZoneInfo]:
+    found = {c.id: c.timezone for c in await Clinic.filter(id__in=clinic_ids)}
+    return [ZoneInfo(found.get(i, "UTC")) for i in clinic_ids]
+
+
+def _history_loader(zones: DataLoader[str, ZoneInfo]) -> DataLoader[tuple[str, str], list[EventWithDetails]]:
+    async def load(keys: list[tuple[str, str]]) -> list[list[EventWithDetails]]:
+        journey_ids = [journey_id for journey_id, _ in keys]
+        events = await JourneyEvent.filter(journey_id__in=journey_ids).order_by("journey_id", "seq")
+        record_ids = [e.record_id for e in events if e.record_id]
+        bodies = {r.id: r.body for r in await JourneyRecord.filter(id__in=record_ids)}
+        by_journey: dict[str, list[JourneyEvent]] = defaultdict(list)
+        for event in events:
+            by_journey[event.journey_id].append(event)
+        result = []
+        for journey_id, clinic_id in keys:
+            zone = await zones.load(clinic_id)
+            result.append(
+                [EventWithDetails(e, bodies.get(e.record_id or ""), zone) for e in by_journey[journey_id]]
+            )
+        return result
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class Loaders:
+    client: DataLoader[str, Client | None] = field(default_factory=lambda: DataLoader(_clients))
+    staff: DataLoader[str, StaffAccount | None] = field(default_factory=lambda: DataLoader(_staff))
+    zone: DataLoader[str, ZoneInfo] = field(default_factory=lambda: DataLoader(_zones))
+    history: DataLoader[tuple[str, str], list[EventWithDetails]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.history = _history_loader(self.zone)

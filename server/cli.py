@@ -1,0 +1,196 @@
+"""The ``glowpath`` command: the dev stack, the API server, the worker, migrations, demo data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from server import devstack
+from server.settings import Settings, SettingsError, env_name
+
+log = logging.getLogger("glowpath")
+Login = tuple[str, str, str]  # (username, password, role)
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+def logins_table(logins: Sequence[Login]) -> str:
+    rows = [("username", "password", "role"), *logins]
+    widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join("  " + line.rstrip() for line in lines)
+
+
+def ensure_sqlite_dir(settings: Settings) -> None:
+    """SQLite does not create folders: make the one the database file goes in."""
+    if settings.database_url.startswith("sqlite://"):
+        path = settings.database_url.removeprefix("sqlite://").partition("?")[0]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from server import db
+
+    ensure_sqlite_dir(settings)
+    asyncio.run(db.migrate(settings))
+    return 0
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    from server import seed
+
+    ensure_sqlite_dir(settings)
+    logins = asyncio.run(seed.seed_demo(settings))
+    print("Demo logins:\n" + logins_table(logins))
+    return 0
+
+
+def cmd_api(settings: Settings, args: argparse.Namespace) -> int:
+    from server import app
+
+    ensure_sqlite_dir(settings)
+    asyncio.run(devstack.run_until_signal(app.serve(settings)))
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from workflows import worker
+
+    ensure_sqlite_dir(settings)
+    asyncio.run(devstack.run_until_signal(worker.serve(settings)))
+    return 0
+
+
+def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from schema import export_sdl
+
+    sdl = export_sdl()
+    output = Path(args.output)
+    if args.check:
+        current = output.read_text(encoding="utf-8") if output.exists() else None
+        if current != sdl:
+            print(
+                f"{output} does not match the schema: run `make schema` and commit the result",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{output} is up to date")
+        return 0
+    output.write_text(sdl, encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+def cmd_dev(settings: Settings, args: argparse.Namespace) -> int:
+    if not os.environ.get(env_name("graphiql"), "").strip():
+        settings = dataclasses.replace(settings, graphiql=True)
+    asyncio.run(devstack.run_until_signal(run_dev(settings)))
+    return 0
+
+
+async def run_dev(settings: Settings) -> None:
+    """Temporal dev server, migrations, demo data, worker and API: all in this process tree."""
+    from server import app, db, seed
+    from workflows import worker
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_sqlite_dir(settings)
+    host, port = "127.0.0.1", settings.dev_temporal_port
+    temporal: devstack.TemporalDevServer | None = None
+    if devstack.port_open(host, port):
+        log.warning("%s:%s is taken: using the Temporal server already listening there", host, port)
+    else:
+        temporal = devstack.TemporalDevServer(
+            data_dir=settings.data_dir,
+            port=port,
+            ip=host,
+            namespace=settings.temporal_namespace,
+            search_attributes=getattr(worker, "SEARCH_ATTRIBUTES", None),
+        )
+        await temporal.start()
+    settings = dataclasses.replace(settings, temporal_address=f"{host}:{port}")
+    try:
+        await db.migrate(settings)
+        logins = await seed.seed_demo(settings)
+        async with asyncio.TaskGroup() as group:
+            group.create_task(worker.serve(settings), name="glowpath-worker")
+            group.create_task(app.serve(settings), name="glowpath-api")
+            group.create_task(_announce(settings, f"http://{host}:{port + 1000}", logins))
+    finally:
+        if temporal is not None:
+            await temporal.stop()
+
+
+async def _announce(settings: Settings, ui_url: str, logins: Sequence[Login]) -> None:
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::", "") else settings.http_host
+    port = settings.http_port
+    if port and not await devstack.wait_for_port(host, port, timeout=30):
+        log.warning("the API is not listening on %s:%s yet", host, port)
+    graphiql = " (GraphiQL in the browser)" if settings.graphiql else ""
+    print(
+        "\nGlowpath dev stack is running\n"
+        f"  GraphQL      http://{host}:{port}/graphql{graphiql}\n"
+        f"  Temporal UI  {ui_url}\n"
+        f"  Temporal     {settings.temporal_address}, namespace {settings.temporal_namespace}, "
+        f"task queue {settings.task_queue}\n"
+        f"  Data         {settings.data_dir}/\n"
+        f"Demo logins:\n{logins_table(logins)}\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+
+
+Handler = Callable[[Settings, argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="glowpath",
+        description="Glowpath clinic backend. Settings come from GLOWPATH_* variables.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add("dev", cmd_dev, "run everything locally: Temporal dev server, worker, API, demo data")
+    add("api", cmd_api, "serve the GraphQL API until SIGTERM/SIGINT")
+    add("worker", cmd_worker, "run the Temporal worker until SIGTERM/SIGINT")
+    add("migrate", cmd_migrate, "create or upgrade the read-model database")
+    add("seed", cmd_seed, "load the demo clinic (idempotent) and print its logins")
+    export = add("export-schema", cmd_export_schema, "write the GraphQL schema as SDL")
+    export.add_argument("--output", default="schema.graphql", help="default: %(default)s")
+    export.add_argument("--check", action="store_true", help="exit 1 if the file differs")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"glowpath: {exc}", file=sys.stderr)
+        return 2
+    logging.getLogger().setLevel(settings.log_level)
+    handler: Handler = args.handler
+    try:
+        return handler(settings, args)
+    except devstack.DevServerError as exc:
+        print(f"glowpath: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""The read-model database as the server's commands see it."""
+
+from __future__ import annotations
+
+from domain.store.db import apply_migrations, close_db, init_db
+from server.settings import Settings
+
+
+async def migrate(settings: Settings) -> None:
+    await apply_migrations(settings.database_url)
+
+
+async def connect(settings: Settings) -> None:
+    await init_db(settings.database_url)
+
+
+__all__ = ["close_db", "connect", "migrate"]

@@ -1,0 +1,41 @@
+"""A demo clinic with one account per role, so a new user can walk a journey at once."""
+
+from __future__ import annotations
+
+from domain.auth import hash_password
+from domain.roles import STAFF_ROLES
+from domain.store.db import close_db, init_db
+from domain.store.models import Clinic, StaffAccount
+from server.settings import Settings
+
+DEMO_CLINIC_ID = "demo-clinic"
+DEMO_PASSWORD = "glowpath-demo"
+
+
+def demo_username(role_value: str) -> str:
+    return role_value.lower().replace("_", "-")
+
+
+async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
+    """Creates what is missing (idempotent) and returns (username, password, role) rows."""
+    await init_db(settings.database_url)
+    try:
+        await Clinic.get_or_create(
+            id=DEMO_CLINIC_ID, defaults={"name": "Glowpath Demo Clinic", "timezone": "Europe/Warsaw"}
+        )
+        logins = []
+        for role in STAFF_ROLES:
+            username = demo_username(role.value)
+            if not await StaffAccount.exists(username=username):
+                await StaffAccount.create(
+                    id=f"staff-{username}",
+                    clinic_id=DEMO_CLINIC_ID,
+                    username=username,
+                    display_name=f"Demo {role.value.replace('_', ' ').title()}",
+                    role=role.value,
+                    password_hash=hash_password(DEMO_PASSWORD),
+                )
+            logins.append((username, DEMO_PASSWORD, role.value))
+        return logins
+    finally:
+        await close_db()

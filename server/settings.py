@@ -1,0 +1,149 @@
+"""Runtime settings, read once from ``GLOWPATH_*`` environment variables."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+PREFIX = "GLOWPATH_"
+DEV_SECRET_KEY = "glowpath-dev-only-secret-never-use-in-production"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DB_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg", "psycopg")
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"(\d+)\s*([smhdw])")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+log = logging.getLogger(__name__)
+
+
+class SettingsError(ValueError):
+    """A GLOWPATH_* variable has a value that cannot be used."""
+
+
+def parse_durations(text: str) -> tuple[int, ...]:
+    """Parse ``"24h,3d,1w"`` into seconds: ``(86400, 259200, 604800)``. Units: s, m, h, d, w."""
+    result: list[int] = []
+    for part in text.split(","):
+        match = _DURATION.fullmatch(part.strip().lower())
+        if match is None or int(match.group(1)) == 0:
+            raise SettingsError(
+                f"invalid duration {part.strip()!r} in {text!r}: expected a positive whole "
+                "number followed by s, m, h, d or w, e.g. '24h,3d,1w'"
+            )
+        result.append(int(match.group(1)) * _UNITS[match.group(2)])
+    return tuple(result)
+
+
+def env_name(field: str) -> str:
+    """The variable that sets ``field``: ``http_port`` -> ``GLOWPATH_HTTP_PORT``."""
+    return PREFIX + field.upper()
+
+
+def _parse_int(text: str, lo: int, hi: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingsError(f"expected a whole number, got {text!r}") from None
+    if not lo <= value <= hi:
+        raise SettingsError(f"expected a number from {lo} to {hi}, got {value}")
+    return value
+
+
+def _parse_bool(text: str) -> bool:
+    if text.lower() not in _TRUE + _FALSE:
+        raise SettingsError(f"expected true/false (or 1/0, yes/no, on/off), got {text!r}")
+    return text.lower() in _TRUE
+
+
+def _parse_log_level(text: str) -> str:
+    if text.upper() not in LOG_LEVELS:
+        raise SettingsError(f"expected one of {', '.join(LOG_LEVELS)}, got {text!r}")
+    return text.upper()
+
+
+def _parse_database_url(text: str) -> str:
+    scheme, sep, _ = text.partition("://")
+    if not sep or scheme not in DB_SCHEMES:
+        raise SettingsError(
+            f"expected a URL starting with one of {', '.join(s + '://' for s in DB_SCHEMES)}"
+        )
+    return text
+
+
+def _parse_address(text: str) -> str:
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise SettingsError(f"expected host:port, got {text!r}")
+    return text
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite://var/glowpath.sqlite3"
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "glowpath-journeys"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    secret_key: str = DEV_SECRET_KEY
+    token_ttl_seconds: int = 43200
+    graphiql: bool = False
+    introspection: bool = True
+    follow_up_schedule: tuple[int, ...] | None = None  # seconds; None: the clinic default
+    data_dir: Path = Path("var")
+    dev_temporal_port: int = 7233
+    log_level: str = "INFO"
+
+    @property
+    def uses_dev_secret(self) -> bool:
+        return self.secret_key == DEV_SECRET_KEY
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """Build settings from ``environ``; empty variables count as unset.
+
+        The default database follows ``data_dir``: ``sqlite://<data_dir>/glowpath.sqlite3``.
+        """
+        values: dict[str, Any] = {}
+        for field, parse in _PARSERS.items():
+            raw = environ.get(env_name(field), "").strip()
+            if not raw:
+                continue
+            try:
+                values[field] = parse(raw)
+            except SettingsError as exc:
+                raise SettingsError(f"{env_name(field)}: {exc}") from None
+        data_dir = values.get("data_dir", cls.data_dir)
+        values.setdefault("database_url", f"sqlite://{data_dir}/glowpath.sqlite3")
+        if "secret_key" not in values:
+            log.warning(
+                "%s is not set: using a fixed development key; never do this in production",
+                env_name("secret_key"),
+            )
+        return cls(**values)
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "database_url": _parse_database_url,
+    "temporal_address": _parse_address,
+    "temporal_namespace": str,
+    "task_queue": str,
+    "http_host": str,
+    "http_port": partial(_parse_int, lo=0, hi=65535),
+    "secret_key": str,
+    "token_ttl_seconds": partial(_parse_int, lo=60, hi=10**8),
+    "graphiql": _parse_bool,
+    "introspection": _parse_bool,
+    "follow_up_schedule": parse_durations,
+    "data_dir": Path,
+    "dev_temporal_port": partial(_parse_int, lo=1, hi=65535 - 1000),  # UI listens on port+1000
+    "log_level": _parse_log_level,
+}
+assert set(_PARSERS) == {f.name for f in fields(Settings)}, "every field needs a parser"

@@ -1,0 +1,91 @@
+"""The client side of the journey workflow, for the API: start a journey, take an action.
+
+Temporal failures come back as the domain's own errors, so callers never see a gRPC message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    ErrorCode,
+    FieldProblem,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, JourneyStart
+from workflows.journey import JourneyWorkflow
+
+log = logging.getLogger(__name__)
+
+_BY_CODE: dict[str, type[DomainError]] = {
+    ErrorCode.TRANSITION_NOT_ALLOWED.value: TransitionNotAllowed,
+    ErrorCode.NOT_AUTHORIZED.value: NotAuthorized,
+    ErrorCode.NOT_FOUND.value: NotFound,
+    ErrorCode.CONFLICT.value: Conflict,
+}
+
+
+class JourneyUnavailable(Exception):
+    """Temporal could not be reached or answered with something unexpected."""
+
+
+def domain_error_from(failure: ApplicationError) -> DomainError:
+    if failure.type == ErrorCode.VALIDATION_FAILED.value:
+        problems = [FieldProblem(**d) for d in failure.details if isinstance(d, dict)]
+        return ValidationFailed(problems or [FieldProblem("input", failure.message)])
+    return _BY_CODE.get(failure.type or "", TransitionNotAllowed)(failure.message)
+
+
+@dataclass
+class JourneyGateway:
+    client: Client
+    task_queue: str
+
+    async def start(self, start: JourneyStart) -> ActionResult:
+        """Starts the journey and returns once its opening events are in the read model."""
+        operation = WithStartWorkflowOperation(
+            JourneyWorkflow.run,
+            start,
+            id=start.journey_id,
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+        try:
+            return await self.client.execute_update_with_start_workflow(
+                JourneyWorkflow.opened, start_workflow_operation=operation
+            )
+        except (RPCError, WorkflowUpdateFailedError) as error:
+            log.error("journey %s did not start: %r", start.journey_id, error)
+            raise JourneyUnavailable("the journey could not be started") from error
+
+    async def act(self, journey_id: str, request: ActionRequest, update_id: str) -> ActionResult:
+        """Runs one staff action. `update_id` deduplicates retries inside Temporal."""
+        handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
+        try:
+            return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
+        except WorkflowUpdateFailedError as error:
+            if isinstance(error.cause, ApplicationError):
+                raise domain_error_from(error.cause) from None
+            log.error("journey %s update failed unexpectedly: %r", journey_id, error.cause)
+            raise JourneyUnavailable("the journey did not accept the action") from error
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                # Workflow gone: its run has ended (terminal stage) or it never existed.
+                raise TransitionNotAllowed("the journey has ended") from None
+            raise JourneyUnavailable(str(error)) from error
+
+    async def facts(self, journey_id: str) -> JourneyFacts:
+        handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
+        return await handle.query(JourneyWorkflow.facts)
