@@ -52,8 +52,12 @@ def _sign(body: str, secret: str) -> str:
 
 
 def issue_token(claims: TokenClaims, secret: str) -> str:
-    payload = {"a": claims.account_id, "r": claims.role.value, "c": claims.clinic_id,
-               "e": claims.expires_at}
+    payload = {
+        "a": claims.account_id,
+        "r": claims.role.value,
+        "c": claims.clinic_id,
+        "e": claims.expires_at,
+    }
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     return f"{body}.{_sign(body, secret)}"
 

@@ -39,8 +39,9 @@ class Context:
         if header is None and isinstance(self.connection_params, dict):
             params = self.connection_params
             header = params.get("Authorization") or params.get("authorization")
-        return claims_from_header(header if isinstance(header, str) else None,
-                                  self.config.secret_key)
+        return claims_from_header(
+            header if isinstance(header, str) else None, self.config.secret_key
+        )
 
     @property
     def actor(self) -> Actor | None:

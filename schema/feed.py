@@ -60,8 +60,10 @@ class JourneyFeed:
             await asyncio.sleep(self.interval)
 
     async def _tick(self) -> None:
-        rows = await JourneyEvent.filter(id__gt=self._last_event_id or 0).order_by("id").values_list(
-            "id", "journey_id", "seq"
+        rows = (
+            await JourneyEvent.filter(id__gt=self._last_event_id or 0)
+            .order_by("id")
+            .values_list("id", "journey_id", "seq")
         )
         for event_id, journey_id, seq in rows:
             self._last_event_id = event_id

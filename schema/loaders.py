@@ -34,7 +34,9 @@ async def _zones(clinic_ids: list[str]) -> list[ZoneInfo]:
     return [ZoneInfo(found.get(i, "UTC")) for i in clinic_ids]
 
 
-def _history_loader(zones: DataLoader[str, ZoneInfo]) -> DataLoader[tuple[str, str], list[EventWithDetails]]:
+def _history_loader(
+    zones: DataLoader[str, ZoneInfo],
+) -> DataLoader[tuple[str, str], list[EventWithDetails]]:
     async def load(keys: list[tuple[str, str]]) -> list[list[EventWithDetails]]:
         journey_ids = [journey_id for journey_id, _ in keys]
         events = await JourneyEvent.filter(journey_id__in=journey_ids).order_by("journey_id", "seq")
@@ -47,7 +49,10 @@ def _history_loader(zones: DataLoader[str, ZoneInfo]) -> DataLoader[tuple[str, s
         for journey_id, clinic_id in keys:
             zone = await zones.load(clinic_id)
             result.append(
-                [EventWithDetails(e, bodies.get(e.record_id or ""), zone) for e in by_journey[journey_id]]
+                [
+                    EventWithDetails(e, bodies.get(e.record_id or ""), zone)
+                    for e in by_journey[journey_id]
+                ]
             )
         return result
 

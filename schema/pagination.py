@@ -38,9 +38,9 @@ async def keyset_page(
         position = decode_cursor(after)
         assert position is not None  # page_problems() has rejected bad cursors
         at, raw_id = position
-        query = query.filter(
-            Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "id__lt": raw_id})
-        )
+        earlier: dict[str, Any] = {f"{time_field}__lt": at}
+        same_time_lower_id: dict[str, Any] = {time_field: at, "id__lt": raw_id}
+        query = query.filter(Q(**earlier) | Q(**same_time_lower_id))
     rows = await query.order_by(f"-{time_field}", "-id").limit(first + 1)
     page = rows[:first]
     end = page[-1] if page else None

@@ -24,12 +24,13 @@ GATEWAY: web.AppKey[JourneyGateway] = web.AppKey("gateway", JourneyGateway)
 
 
 class GlowpathView(GraphQLView[Context, None]):
-    def __init__(self, *, gateway: JourneyGateway, config: ApiConfig, feed: JourneyFeed,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, gateway: JourneyGateway, config: ApiConfig, feed: JourneyFeed, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.gateway, self.config, self.feed = gateway, config, feed
 
-    async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
+    async def get_context(self, request: web.Request, response: Any) -> Context:
         return Context(
             gateway=self.gateway,
             config=self.config,
@@ -75,7 +76,9 @@ def create_app(settings: Settings, temporal: Client) -> web.Application:
 async def serve(settings: Settings) -> None:
     """Runs the API until cancelled (SIGTERM/SIGINT), then closes connections cleanly."""
     await init_db(settings.database_url)
-    temporal = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    temporal = await Client.connect(
+        settings.temporal_address, namespace=settings.temporal_namespace
+    )
     runner = web.AppRunner(create_app(settings, temporal), access_log=None)
     await runner.setup()
     try:

@@ -21,7 +21,8 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     await init_db(settings.database_url)
     try:
         await Clinic.get_or_create(
-            id=DEMO_CLINIC_ID, defaults={"name": "Glowpath Demo Clinic", "timezone": "Europe/Warsaw"}
+            id=DEMO_CLINIC_ID,
+            defaults={"name": "Glowpath Demo Clinic", "timezone": "Europe/Warsaw"},
         )
         logins = []
         for role in STAFF_ROLES:

@@ -12,5 +12,6 @@ from domain.store.projection import apply_change
 async def record_journey_change(change: JourneyChange) -> None:
     written = await apply_change(change)
     if not written:
-        activity.logger.info("event %s of %s was already recorded", change.event.seq,
-                             change.event.journey_id)
+        activity.logger.info(
+            "event %s of %s was already recorded", change.event.seq, change.event.journey_id
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -76,16 +77,18 @@ class JourneyWorkflow:
         self._opened = True
         while not self._facts.stage.is_terminal or self._unrecorded:
             await self._flush_unrecorded()
-            seen = self._changes
             try:
                 await workflow.wait_condition(
-                    lambda: self._changes != seen or bool(self._unrecorded),
+                    functools.partial(self._moved_since, self._changes),
                     timeout=self._time_to_next_follow_up(),
                 )
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await self._apply(ActionRequest(Action.FOLLOW_UP_DUE, SYSTEM_ACTOR))
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._facts
+
+    def _moved_since(self, changes_seen: int) -> bool:
+        return self._changes != changes_seen or bool(self._unrecorded)
 
     @workflow.update
     async def act(self, request: ActionRequest) -> ActionResult:
@@ -95,7 +98,9 @@ class JourneyWorkflow:
     async def opened(self) -> ActionResult:
         """Answers once the opening events are in the read model (used with update-with-start)."""
         await workflow.wait_condition(lambda: self._opened)
-        return ActionResult(stage=self._facts.stage, event_seq=self._facts.event_seq, record_id=None)
+        return ActionResult(
+            stage=self._facts.stage, event_seq=self._facts.event_seq, record_id=None
+        )
 
     @act.validator
     def _validate_act(self, request: ActionRequest) -> None:

@@ -19,10 +19,14 @@ SEARCH_ATTRIBUTES: dict[str, str] = {}
 
 
 class WorkerSettings(Protocol):
-    database_url: str
-    temporal_address: str
-    temporal_namespace: str
-    task_queue: str
+    @property
+    def database_url(self) -> str: ...
+    @property
+    def temporal_address(self) -> str: ...
+    @property
+    def temporal_namespace(self) -> str: ...
+    @property
+    def task_queue(self) -> str: ...
 
 
 def build_worker(client: Client, task_queue: str) -> Worker:
@@ -38,7 +42,9 @@ async def serve(settings: WorkerSettings) -> None:
     """Runs until cancelled (SIGTERM/SIGINT); in-flight tasks finish before it returns."""
     await init_db(settings.database_url)
     try:
-        client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+        client = await Client.connect(
+            settings.temporal_address, namespace=settings.temporal_namespace
+        )
         worker = build_worker(client, settings.task_queue)
         log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
         await worker.run()

@@ -1,1 +1,1 @@
-"""The client journey: its stages, the state table, the role table and the pure rules around them."""
+"""The client journey: stages, the state and role tables, and the pure rules around them."""

@@ -36,9 +36,9 @@ def authorization_problem(facts: JourneyFacts, action: Action, actor: Actor) -> 
     if actor.role not in allowed_roles:
         names = ", ".join(sorted(role.value for role in allowed_roles))
         return f"{action.name} needs one of: {names}"
-    if actor.role is Role.CONSULTANT and action in OWNED_BY_CONSULTANT:
-        if actor.user_id != facts.consultant_id:
-            return "only the journey's consultant may do this"
+    owned = actor.role is Role.CONSULTANT and action in OWNED_BY_CONSULTANT
+    if owned and actor.user_id != facts.consultant_id:
+        return "only the journey's consultant may do this"
     if action in OWNED_BY_EXPERT and actor.user_id != facts.expert_id:
         return "only the expert asked for the review may decide it"
     return None
@@ -116,8 +116,14 @@ def _stage_problem(facts: JourneyFacts, action: Action) -> str | None:
 
 # Conditions that depend only on the journey, not on what the action will carry.
 _STANDING = frozenset(
-    {"is_recheck", "consultation_recorded", "treatment_started", "consents_complete",
-     "cleared_for_treatment", "follow_up_is_due"}
+    {
+        "is_recheck",
+        "consultation_recorded",
+        "treatment_started",
+        "consents_complete",
+        "cleared_for_treatment",
+        "follow_up_is_due",
+    }
 )
 
 

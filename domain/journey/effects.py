@@ -96,7 +96,9 @@ def _complete_follow_up(facts: JourneyFacts, d: ActionDetails, now: datetime) ->
 
 
 def _close_follow_ups(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
-    open_ones = [f for f in facts.follow_ups if f.status in (FollowUpStatus.SCHEDULED, FollowUpStatus.DUE)]
+    open_ones = [
+        f for f in facts.follow_ups if f.status in (FollowUpStatus.SCHEDULED, FollowUpStatus.DUE)
+    ]
     for follow_up in open_ones:
         follow_up.status = FollowUpStatus.CLOSED
     return f"{len(open_ones)} open follow-up(s) closed by supervisor"

@@ -56,7 +56,7 @@ class JourneyRules:
         return required_consents(self.facts) <= set(self.facts.consents_signed)
 
     def settles_bill(self) -> bool:
-        """Paid in full, or an installment plan agreed; a deposit alone books but does not settle."""
+        """Paid in full or an installment plan agreed. A deposit alone books, it does not settle."""
         if self.details.payment_kind is PaymentKind.INSTALLMENT_PLAN:
             return True
         total = self.facts.plan_total_minor or 0

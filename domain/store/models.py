@@ -45,6 +45,7 @@ class StaffAccount(Model):
     clinic: fields.ForeignKeyRelation[Clinic] = fields.ForeignKeyField(
         "models.Clinic", related_name="staff"
     )
+    clinic_id: str
     username = fields.CharField(max_length=100, unique=True)
     display_name = fields.CharField(max_length=200)
     role = fields.CharField(max_length=32)
@@ -62,6 +63,7 @@ class Client(AppendOnlyModel):
     clinic: fields.ForeignKeyRelation[Clinic] = fields.ForeignKeyField(
         "models.Clinic", related_name="clients"
     )
+    clinic_id: str
     full_name = fields.CharField(max_length=200, db_index=True)
     birth_date = fields.DateField()
     phone = fields.CharField(max_length=40, db_index=True)
@@ -83,6 +85,7 @@ class Journey(Model):
     client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="journeys"
     )
+    client_id: str
     consultant_id = fields.CharField(max_length=64, null=True, db_index=True)
     stage = fields.CharField(max_length=32, db_index=True)
     visit_category = fields.CharField(max_length=32)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise.transactions import in_transaction
 
 from domain.journey.codec import facts_to_json
@@ -27,7 +29,7 @@ async def apply_change(change: JourneyChange) -> bool:
             summary=event.summary[:500],
             record_id=event.record_id,
         )
-        values = {
+        values: dict[str, Any] = {
             "clinic_id": facts.clinic_id,
             "client_id": facts.client_id,
             "consultant_id": facts.consultant_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
@@ -29,12 +30,11 @@ async def remembered_result(account_id: str, key: str) -> IdempotencyKey | None:
 
 
 async def remember_result(account_id: str, key: str, operation: str, result_id: str) -> None:
-    try:
+    # A concurrent retry with the same key may get there first: both produced one result.
+    with contextlib.suppress(IntegrityError):
         await IdempotencyKey.create(
             account_id=account_id, key=key, operation=operation, result_id=result_id
         )
-    except IntegrityError:
-        pass  # a concurrent retry with the same key got there first; both produced one result
 
 
 def key_reused() -> Conflict:

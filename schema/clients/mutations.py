@@ -57,11 +57,15 @@ def _problems(input: RegisterClientInput) -> list[FieldProblem]:
     if not date(1900, 1, 1) <= input.birth_date <= datetime.now(UTC).date():
         problems.append(FieldProblem("birthDate", "not a plausible birth date"))
     if not input.data_consent:
-        problems.append(FieldProblem("dataConsent", "the client must agree to their data being kept"))
+        problems.append(
+            FieldProblem("dataConsent", "the client must agree to their data being kept")
+        )
     return problems
 
 
-async def register_client(info: Info[Context, None], input: RegisterClientInput) -> RegisterClientResult:
+async def register_client(
+    info: Info[Context, None], input: RegisterClientInput
+) -> RegisterClientResult:
     claims = info.context.claims
     if claims is None:
         return not_authorized()
@@ -88,6 +92,7 @@ async def register_client(info: Info[Context, None], input: RegisterClientInput)
         registered_by=claims.account_id,
     )
     if input.idempotency_key:
-        await records.remember_result(claims.account_id, input.idempotency_key, "register_client",
-                                      str(row.id))
+        await records.remember_result(
+            claims.account_id, input.idempotency_key, "register_client", str(row.id)
+        )
     return ClientPayload(client=Client.from_row(row))

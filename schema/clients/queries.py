@@ -12,7 +12,14 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.models import Client as ClientRow
 from schema.clients.types import Client
 from schema.context import Context
-from schema.errors import NotAuthorized, NotFound, ValidationFailed, from_domain, not_authorized, not_found
+from schema.errors import (
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    from_domain,
+    not_authorized,
+    not_found,
+)
 from schema.ids import decode_id
 from schema.pagination import PageInfo, cursor_for, keyset_page, page_problems
 

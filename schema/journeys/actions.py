@@ -46,10 +46,10 @@ class JourneyPayload:
     journey: Journey
 
 
-JourneyResult = Annotated[
-    JourneyPayload | TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict,
-    strawberry.union("JourneyResult"),
-]
+JourneyOutcome = (
+    JourneyPayload | TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict
+)
+JourneyResult = Annotated[JourneyOutcome, strawberry.union("JourneyResult")]
 
 
 async def load_visible_journey(info: Info[Context, None], journey_id: str) -> JourneyRow | None:
@@ -60,7 +60,7 @@ async def load_visible_journey(info: Info[Context, None], journey_id: str) -> Jo
     return await JourneyRow.get_or_none(id=raw_id, clinic_id=claims.clinic_id)
 
 
-def _refusal(error: DomainError, row: JourneyRow, info: Info[Context, None]) -> Any:
+def _refusal(error: DomainError, row: JourneyRow, info: Info[Context, None]) -> JourneyOutcome:
     facts = facts_from_json(row.facts)
     actor = info.context.actor
     allowed = [a.action for a in available_actions(facts, actor) if a.allowed] if actor else []
@@ -76,7 +76,7 @@ async def run_action(
     idempotency_key: str | None,
     record_kind: str | None = None,
     record_body: dict[str, Any] | None = None,
-) -> Any:
+) -> JourneyOutcome:
     actor = info.context.actor
     if actor is None:
         return not_authorized()
@@ -87,16 +87,21 @@ async def run_action(
         earlier = await records.remembered_result(actor.user_id, idempotency_key)
         if earlier is not None:
             if earlier.operation != action.value or earlier.result_id != row.id:
-                conflict = domain_errors.Conflict("this idempotency key was used for another request")
+                conflict = domain_errors.Conflict(
+                    "this idempotency key was used for another request"
+                )
                 return from_domain(conflict)
             return JourneyPayload(journey=Journey.from_row(row))
     if Stage(row.stage).is_terminal:
-        return _refusal(domain_errors.TransitionNotAllowed(f"the journey has ended ({row.stage})"), row, info)
+        return _refusal(
+            domain_errors.TransitionNotAllowed(f"the journey has ended ({row.stage})"), row, info
+        )
 
     record_id = None
     if record_body is not None:
-        record_id = await records.draft_record(row.id, record_kind or action.value, record_body,
-                                               actor.user_id)
+        record_id = await records.draft_record(
+            row.id, record_kind or action.value, record_body, actor.user_id
+        )
     update_id = f"{actor.user_id}:{idempotency_key}" if idempotency_key else str(uuid.uuid4())
     request = ActionRequest(action=action, actor=actor, details=details, record_id=record_id)
     try:

@@ -34,15 +34,26 @@ class CloseJourneyInput:
     idempotency_key: str | None = None
 
 
-async def complete_follow_up(info: Info[Context, None], input: CompleteFollowUpInput) -> JourneyResult:
+async def complete_follow_up(
+    info: Info[Context, None], input: CompleteFollowUpInput
+) -> JourneyResult:
     problems: list[FieldProblem] = check_text("note", input.note, required=False)
     if problems:
         return from_domain(DomainValidationFailed(problems))
-    details = ActionDetails(follow_up_id=input.follow_up_id, follow_up_outcome=input.outcome,
-                            satisfaction=input.satisfaction)
-    return await run_action(info, input.journey_id, Action.COMPLETE_FOLLOW_UP, details,
-                            idempotency_key=input.idempotency_key, record_kind="follow_up",
-                            record_body=record_body(input))
+    details = ActionDetails(
+        follow_up_id=input.follow_up_id,
+        follow_up_outcome=input.outcome,
+        satisfaction=input.satisfaction,
+    )
+    return await run_action(
+        info,
+        input.journey_id,
+        Action.COMPLETE_FOLLOW_UP,
+        details,
+        idempotency_key=input.idempotency_key,
+        record_kind="follow_up",
+        record_body=record_body(input),
+    )
 
 
 async def close_follow_ups(info: Info[Context, None], input: CloseJourneyInput) -> JourneyResult:
@@ -53,10 +64,18 @@ async def close_not_converted(info: Info[Context, None], input: CloseJourneyInpu
     return await _close(info, input, Action.CLOSE_NOT_CONVERTED)
 
 
-async def _close(info: Info[Context, None], input: CloseJourneyInput, action: Action) -> JourneyResult:
+async def _close(
+    info: Info[Context, None], input: CloseJourneyInput, action: Action
+) -> JourneyResult:
     problems = check_text("reason", input.reason, required=True)
     if problems:
         return from_domain(DomainValidationFailed(problems))
-    return await run_action(info, input.journey_id, action, ActionDetails(),
-                            idempotency_key=input.idempotency_key, record_kind=action.value,
-                            record_body=record_body(input))
+    return await run_action(
+        info,
+        input.journey_id,
+        action,
+        ActionDetails(),
+        idempotency_key=input.idempotency_key,
+        record_kind=action.value,
+        record_body=record_body(input),
+    )

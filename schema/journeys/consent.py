@@ -68,9 +68,15 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
     if problems:
         return from_domain(DomainValidationFailed(problems))
     details = ActionDetails(consent_kind=input.kind, guardian_signed=bool(input.guardian_name))
-    return await run_action(info, input.journey_id, Action.SIGN_CONSENT, details,
-                            idempotency_key=input.idempotency_key, record_kind="consent",
-                            record_body=record_body(input))
+    return await run_action(
+        info,
+        input.journey_id,
+        Action.SIGN_CONSENT,
+        details,
+        idempotency_key=input.idempotency_key,
+        record_kind="consent",
+        record_body=record_body(input),
+    )
 
 
 async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -> JourneyResult:
@@ -80,8 +86,15 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     problems += check_text("receiptNumber", input.receipt_number, required=False, limit=100)
     if problems:
         return from_domain(DomainValidationFailed(problems))
-    details = ActionDetails(amount_minor=amount_minor, currency=input.currency,
-                            payment_kind=input.kind)
-    return await run_action(info, input.journey_id, Action.RECORD_PAYMENT, details,
-                            idempotency_key=input.idempotency_key, record_kind="payment",
-                            record_body=record_body(input))
+    details = ActionDetails(
+        amount_minor=amount_minor, currency=input.currency, payment_kind=input.kind
+    )
+    return await run_action(
+        info,
+        input.journey_id,
+        Action.RECORD_PAYMENT,
+        details,
+        idempotency_key=input.idempotency_key,
+        record_kind="payment",
+        record_body=record_body(input),
+    )

@@ -97,7 +97,9 @@ def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -
     return to_minor_units(f"{prefix}.price", plan.price, problems)
 
 
-async def record_consultation(info: Info[Context, None], input: RecordConsultationInput) -> JourneyResult:
+async def record_consultation(
+    info: Info[Context, None], input: RecordConsultationInput
+) -> JourneyResult:
     problems: list[FieldProblem] = []
     problems += check_text("occupation", input.occupation, required=True)
     problems += check_text("needs.goal", input.needs.goal, required=True)
@@ -110,12 +112,20 @@ async def record_consultation(info: Info[Context, None], input: RecordConsultati
         _plan_problems(f"plans[{index}]", plan, problems)
     if problems:
         return from_domain(DomainValidationFailed(problems))
-    return await run_action(info, input.journey_id, Action.RECORD_CONSULTATION, ActionDetails(),
-                            idempotency_key=input.idempotency_key, record_kind="consultation",
-                            record_body=record_body(input))
+    return await run_action(
+        info,
+        input.journey_id,
+        Action.RECORD_CONSULTATION,
+        ActionDetails(),
+        idempotency_key=input.idempotency_key,
+        record_kind="consultation",
+        record_body=record_body(input),
+    )
 
 
-async def request_expert_review(info: Info[Context, None], input: RequestExpertReviewInput) -> JourneyResult:
+async def request_expert_review(
+    info: Info[Context, None], input: RequestExpertReviewInput
+) -> JourneyResult:
     problems: list[FieldProblem] = []
     for name in ("goal", "expectation", "history", "help_wanted"):
         problems += check_text(f"briefing.{name}", getattr(input.briefing, name), required=True)
@@ -124,12 +134,20 @@ async def request_expert_review(info: Info[Context, None], input: RequestExpertR
         problems.append(FieldProblem("expertId", "not a staff member id"))
     if problems:
         return from_domain(DomainValidationFailed(problems))
-    return await run_action(info, input.journey_id, Action.REQUEST_EXPERT_REVIEW,
-                            ActionDetails(expert_id=expert_id), idempotency_key=input.idempotency_key,
-                            record_kind="expert_briefing", record_body=record_body(input))
+    return await run_action(
+        info,
+        input.journey_id,
+        Action.REQUEST_EXPERT_REVIEW,
+        ActionDetails(expert_id=expert_id),
+        idempotency_key=input.idempotency_key,
+        record_kind="expert_briefing",
+        record_body=record_body(input),
+    )
 
 
-async def complete_expert_review(info: Info[Context, None], input: CompleteExpertReviewInput) -> JourneyResult:
+async def complete_expert_review(
+    info: Info[Context, None], input: CompleteExpertReviewInput
+) -> JourneyResult:
     problems: list[FieldProblem] = check_text("points", input.points, required=False)
     details = ActionDetails(decision=input.decision)
     if input.decision is ExpertDecision.APPROVE:
@@ -143,7 +161,15 @@ async def complete_expert_review(info: Info[Context, None], input: CompleteExper
         problems += check_text("reason", input.reason, required=True)
     if problems:
         return from_domain(DomainValidationFailed(problems))
-    action = Action.APPROVE_PLAN if input.decision is ExpertDecision.APPROVE else Action.REFUSE_MEDICALLY
-    return await run_action(info, input.journey_id, action, details,
-                            idempotency_key=input.idempotency_key, record_kind="expert_review",
-                            record_body=record_body(input))
+    action = (
+        Action.APPROVE_PLAN if input.decision is ExpertDecision.APPROVE else Action.REFUSE_MEDICALLY
+    )
+    return await run_action(
+        info,
+        input.journey_id,
+        action,
+        details,
+        idempotency_key=input.idempotency_key,
+        record_kind="expert_review",
+        record_body=record_body(input),
+    )

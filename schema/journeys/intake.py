@@ -99,8 +99,11 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     history = await client_history(client.id)
     decision = categorise(history, wants_recheck=input.recheck, other=input.other)
     journey_id = str(uuid.uuid4())
-    body = {"reason": input.reason, "category_reason": decision.reason,
-            "channel": input.channel.value}
+    body = {
+        "reason": input.reason,
+        "category_reason": decision.reason,
+        "channel": input.channel.value,
+    }
     record_id = await records.draft_record(journey_id, "reception", body, actor.user_id)
     start = JourneyStart(
         journey_id=journey_id,
@@ -120,8 +123,9 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         await records.discard_unattached(record_id)
         raise
     if input.idempotency_key:
-        await records.remember_result(actor.user_id, input.idempotency_key, "start_journey",
-                                      journey_id)
+        await records.remember_result(
+            actor.user_id, input.idempotency_key, "start_journey", journey_id
+        )
     return JourneyPayload(journey=Journey.from_row(await JourneyRow.get(id=journey_id)))
 
 
@@ -134,7 +138,9 @@ async def _staff_problem(raw_id: str | None, clinic_id: str, roles: set[Role]) -
     return None
 
 
-async def assign_consultant(info: Info[Context, None], input: AssignConsultantInput) -> JourneyResult:
+async def assign_consultant(
+    info: Info[Context, None], input: AssignConsultantInput
+) -> JourneyResult:
     claims = info.context.claims
     if claims is None:
         return not_authorized()
@@ -146,8 +152,11 @@ async def assign_consultant(info: Info[Context, None], input: AssignConsultantIn
     if problem:
         return from_domain(DomainValidationFailed([FieldProblem("consultantId", problem)]))
     return await run_action(
-        info, input.journey_id, Action.ASSIGN_CONSULTANT,
-        ActionDetails(consultant_id=consultant_id), idempotency_key=input.idempotency_key,
+        info,
+        input.journey_id,
+        Action.ASSIGN_CONSULTANT,
+        ActionDetails(consultant_id=consultant_id),
+        idempotency_key=input.idempotency_key,
     )
 
 
@@ -159,13 +168,21 @@ async def mark_no_show(info: Info[Context, None], input: JourneyStepInput) -> Jo
     return await _step(info, input, Action.MARK_NO_SHOW)
 
 
-async def _step(info: Info[Context, None], input: JourneyStepInput, action: Action) -> JourneyResult:
+async def _step(
+    info: Info[Context, None], input: JourneyStepInput, action: Action
+) -> JourneyResult:
     problems = check_text("note", input.note, required=False)
     if problems:
         return from_domain(DomainValidationFailed(problems))
     body = {"note": input.note} if input.note else None
-    return await run_action(info, input.journey_id, action, ActionDetails(),
-                            idempotency_key=input.idempotency_key, record_body=body)
+    return await run_action(
+        info,
+        input.journey_id,
+        action,
+        ActionDetails(),
+        idempotency_key=input.idempotency_key,
+        record_body=body,
+    )
 
 
 async def cancel_journey(info: Info[Context, None], input: CancelJourneyInput) -> JourneyResult:
@@ -174,8 +191,11 @@ async def cancel_journey(info: Info[Context, None], input: CancelJourneyInput) -
         return from_domain(DomainValidationFailed(problems))
     action = Action.DECLINE if input.by_client else Action.CANCEL
     return await run_action(
-        info, input.journey_id, action, ActionDetails(), idempotency_key=input.idempotency_key,
-        record_kind="cancellation", record_body={"reason": input.reason, "by_client": input.by_client},
+        info,
+        input.journey_id,
+        action,
+        ActionDetails(),
+        idempotency_key=input.idempotency_key,
+        record_kind="cancellation",
+        record_body={"reason": input.reason, "by_client": input.by_client},
     )
-
-

@@ -87,5 +87,7 @@ async def journeys(
                 return invalid(f"filter.{field}", f"not a {type_name} id")
             query = query.filter(**{field: raw_id})
     rows, page_info = await keyset_page(query, "started_at", first, after)
-    edges = [JourneyEdge(cursor=cursor_for(r, "started_at"), node=Journey.from_row(r)) for r in rows]
+    edges = [
+        JourneyEdge(cursor=cursor_for(r, "started_at"), node=Journey.from_row(r)) for r in rows
+    ]
     return JourneyConnection(edges=edges, page_info=page_info)

@@ -71,31 +71,48 @@ class HandOverInput:
 
 
 async def start_treatment(info: Info[Context, None], input: StartTreatmentInput) -> JourneyResult:
-    unchecked = [name for name, value in vars(input.checks).items()
-                 if isinstance(value, bool) and not value]
-    problems = [FieldProblem(f"checks.{name}", "must be confirmed before treatment")
-                for name in unchecked]
+    unchecked = [
+        name for name, value in vars(input.checks).items() if isinstance(value, bool) and not value
+    ]
+    problems = [
+        FieldProblem(f"checks.{name}", "must be confirmed before treatment") for name in unchecked
+    ]
     problems += check_text("checks.labs", input.checks.labs, required=False)
     if problems:
         return from_domain(DomainValidationFailed(problems))
-    return await run_action(info, input.journey_id, Action.START_TREATMENT, ActionDetails(),
-                            idempotency_key=input.idempotency_key, record_kind="pre_treatment",
-                            record_body=record_body(input))
+    return await run_action(
+        info,
+        input.journey_id,
+        Action.START_TREATMENT,
+        ActionDetails(),
+        idempotency_key=input.idempotency_key,
+        record_kind="pre_treatment",
+        record_body=record_body(input),
+    )
 
 
-async def complete_treatment(info: Info[Context, None], input: CompleteTreatmentInput) -> JourneyResult:
+async def complete_treatment(
+    info: Info[Context, None], input: CompleteTreatmentInput
+) -> JourneyResult:
     problems: list[FieldProblem] = check_text("procedure", input.procedure, required=True)
     problems += check_text("notes", input.notes, required=False)
     for index, product in enumerate(input.products):
         for name in ("name", "lot_number", "dose"):
-            problems += check_text(f"products[{index}].{name}", getattr(product, name),
-                                   required=True, limit=200)
+            problems += check_text(
+                f"products[{index}].{name}", getattr(product, name), required=True, limit=200
+            )
     if problems:
         return from_domain(DomainValidationFailed(problems))
     details = ActionDetails(product_count=len(input.products))
-    return await run_action(info, input.journey_id, Action.COMPLETE_TREATMENT, details,
-                            idempotency_key=input.idempotency_key, record_kind="treatment",
-                            record_body=record_body(input))
+    return await run_action(
+        info,
+        input.journey_id,
+        Action.COMPLETE_TREATMENT,
+        details,
+        idempotency_key=input.idempotency_key,
+        record_kind="treatment",
+        record_body=record_body(input),
+    )
 
 
 async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyResult:
@@ -104,6 +121,12 @@ async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyR
         problems += check_text(f"discomfort.{name}", getattr(input.discomfort, name), required=True)
     if problems:
         return from_domain(DomainValidationFailed(problems))
-    return await run_action(info, input.journey_id, Action.HAND_OVER, ActionDetails(),
-                            idempotency_key=input.idempotency_key, record_kind="handover",
-                            record_body=record_body(input))
+    return await run_action(
+        info,
+        input.journey_id,
+        Action.HAND_OVER,
+        ActionDetails(),
+        idempotency_key=input.idempotency_key,
+        record_kind="handover",
+        record_body=record_body(input),
+    )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import strawberry
@@ -35,7 +36,7 @@ class JourneyEvent:
     details: JSON | None = strawberry.field(description="What staff recorded with the action.")
 
     @classmethod
-    def from_row(cls, row: EventRow, zone: ZoneInfo, details: object | None) -> JourneyEvent:
+    def from_row(cls, row: EventRow, zone: ZoneInfo, details: Any) -> JourneyEvent:
         return cls(
             seq=row.seq,
             action=row.action,
@@ -93,7 +94,7 @@ class Journey(relay.Node):
 
     @strawberry.field
     async def client(self, info: Info[Context, None]) -> Client | None:
-        row = await info.context.loaders.client.load(self.row.client_id)  # type: ignore[attr-defined]
+        row = await info.context.loaders.client.load(self.row.client_id)
         return Client.from_row(row) if row else None
 
     @strawberry.field

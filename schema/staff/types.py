@@ -16,5 +16,6 @@ class StaffMember(relay.Node):
 
     @classmethod
     def from_row(cls, row: StaffAccount) -> StaffMember:
-        return cls(id=row.id, username=row.username, display_name=row.display_name,
-                   role=Role(row.role))
+        return cls(
+            id=row.id, username=row.username, display_name=row.display_name, role=Role(row.role)
+        )
