@@ -25,6 +25,7 @@ from domain.errors import (
 )
 from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, JourneyStart
 from workflows.journey import JourneyWorkflow
+from workflows.search_attributes import register_search_attributes
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,21 @@ def domain_error_from(failure: ApplicationError) -> DomainError:
 class JourneyGateway:
     client: Client
     task_queue: str
+    _search_attributes_ready: bool = False
+
+    async def _ensure_search_attributes(self) -> None:
+        """Journeys upsert custom search attributes: they must exist before the first start."""
+        if self._search_attributes_ready:
+            return
+        try:
+            await register_search_attributes(self.client, self.client.namespace)
+        except RPCError as error:  # no operator rights: the deployment registers them instead
+            log.warning("could not register search attributes: %s", error.message)
+        self._search_attributes_ready = True
 
     async def start(self, start: JourneyStart) -> ActionResult:
         """Starts the journey and returns once its opening events are in the read model."""
+        await self._ensure_search_attributes()
         operation = WithStartWorkflowOperation(
             JourneyWorkflow.run,
             start,

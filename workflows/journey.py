@@ -18,6 +18,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows import search_attributes
+
 with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError, NotAuthorized, ValidationFailed
     from domain.journey.access import check_action
@@ -26,11 +28,13 @@ with workflow.unsafe.imports_passed_through():
         SYSTEM_ACTOR,
         ActionRequest,
         ActionResult,
+        FollowUp,
         JourneyChange,
         JourneyEvent,
         JourneyFacts,
         JourneyStart,
     )
+    from domain.journey.sla import breached, next_breach, resolve_slas
     from domain.journey.stages import FollowUpStatus, Stage
     from domain.journey.table import Action
     from domain.roles import Role
@@ -62,6 +66,7 @@ class JourneyWorkflow:
             started_at=workflow.now(),
             stage_entered_at=workflow.now(),
             follow_up_offsets=list(start.follow_up_offsets),
+            stage_slas=resolve_slas(start.visit_category, start.sla_overrides),
         )
         self._lock = asyncio.Lock()
         self._changes = 0
@@ -80,10 +85,10 @@ class JourneyWorkflow:
             try:
                 await workflow.wait_condition(
                     functools.partial(self._moved_since, self._changes),
-                    timeout=self._time_to_next_follow_up(),
+                    timeout=self._time_to_next_timer(),
                 )
             except TimeoutError:
-                await self._apply(ActionRequest(Action.FOLLOW_UP_DUE, SYSTEM_ACTOR))
+                await self._on_timer()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._facts
 
@@ -131,6 +136,7 @@ class JourneyWorkflow:
         """Commits the change and writes it to the read model before the caller hears back."""
         self._facts = after or self._facts
         self._changes += 1
+        self._upsert_search_attributes()
         change = JourneyChange(event=event, facts=copy.deepcopy(self._facts))
         if self._unrecorded:  # keep the read model's order: older changes are still waiting
             self._unrecorded.append(change)
@@ -168,11 +174,38 @@ class JourneyWorkflow:
             record_id=start.record_id,
         )
 
-    def _time_to_next_follow_up(self) -> timedelta | None:
+    async def _on_timer(self) -> None:
+        now = workflow.now()
+        if any(f.due_at <= now for f in self._scheduled_follow_ups()):
+            await self._apply(ActionRequest(Action.FOLLOW_UP_DUE, SYSTEM_ACTOR))
+        if self._facts.stuck_since is None and breached(self._facts, workflow.now()):
+            await self._apply(ActionRequest(Action.MARK_STUCK, SYSTEM_ACTOR))
+
+    def _scheduled_follow_ups(self) -> list[FollowUp]:
         if self._facts.stage is not Stage.FOLLOW_UP:
+            return []
+        return [f for f in self._facts.follow_ups if f.status is FollowUpStatus.SCHEDULED]
+
+    def _time_to_next_timer(self) -> timedelta | None:
+        """Until the next follow-up falls due or the stage SLA is breached, whichever is first."""
+        moments = [f.due_at for f in self._scheduled_follow_ups()]
+        breach = next_breach(self._facts) if self._facts.stuck_since is None else None
+        if breach is not None:
+            moments.append(breach.deadline)
+        if not moments:
             return None
-        pending = [f.due_at for f in self._facts.follow_ups if f.status is FollowUpStatus.SCHEDULED]
-        if not pending:
-            return None
-        # A zero timeout would mean "no timeout": a follow-up already past due fires in a second.
-        return max(min(pending) - workflow.now(), timedelta(seconds=1))
+        # A zero timeout would mean "no timeout": a moment already past fires in a second.
+        return max(min(moments) - workflow.now(), timedelta(seconds=1))
+
+    def _upsert_search_attributes(self) -> None:
+        facts = self._facts
+        workflow.upsert_search_attributes(
+            [
+                search_attributes.CLINIC.value_set(facts.clinic_id),
+                search_attributes.STAGE.value_set(facts.stage.value),
+                search_attributes.STAGE_ENTERED_AT.value_set(
+                    facts.stage_entered_at or facts.started_at
+                ),
+                search_attributes.STUCK.value_set(facts.stuck_since is not None),
+            ]
+        )

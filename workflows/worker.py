@@ -11,11 +11,12 @@ from temporalio.worker import Worker
 from domain.store.db import close_db, init_db
 from workflows.activities import record_journey_change
 from workflows.journey import JourneyWorkflow
+from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
 
 log = logging.getLogger(__name__)
 
 # Custom search attributes the workflows upsert; registered before any workflow runs.
-SEARCH_ATTRIBUTES: dict[str, str] = {}
+SEARCH_ATTRIBUTES: dict[str, str] = SEARCH_ATTRIBUTE_TYPES
 
 
 class WorkerSettings(Protocol):
@@ -45,6 +46,7 @@ async def serve(settings: WorkerSettings) -> None:
         client = await Client.connect(
             settings.temporal_address, namespace=settings.temporal_namespace
         )
+        await register_search_attributes(client, settings.temporal_namespace)
         worker = build_worker(client, settings.task_queue)
         log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
         await worker.run()

@@ -49,6 +49,7 @@ def _follow_up(data: dict[str, Any]) -> FollowUp:
 
 def facts_from_json(data: dict[str, Any]) -> JourneyFacts:
     entered = data.get("stage_entered_at")
+    stuck_since = data.get("stuck_since")
     return JourneyFacts(
         **{
             **data,
@@ -59,5 +60,6 @@ def facts_from_json(data: dict[str, Any]) -> JourneyFacts:
             "stage_entered_at": datetime.fromisoformat(entered) if entered else None,
             "consents_signed": [ConsentKind(kind) for kind in data["consents_signed"]],
             "follow_ups": [_follow_up(item) for item in data["follow_ups"]],
+            "stuck_since": datetime.fromisoformat(stuck_since) if stuck_since else None,
         }
     )

@@ -12,6 +12,7 @@ from datetime import datetime
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyEvent, JourneyFacts
 from domain.journey.followups import schedule_follow_ups
 from domain.journey.machine import fire
+from domain.journey.sla import breached
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, PaymentKind, Stage
 from domain.journey.table import Action
 
@@ -104,6 +105,19 @@ def _close_follow_ups(facts: JourneyFacts, d: ActionDetails, now: datetime) -> s
     return f"{len(open_ones)} open follow-up(s) closed by supervisor"
 
 
+def _mark_stuck(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    breach = breached(facts, now)
+    facts.stuck_since = now
+    facts.stuck_reason = breach.reason if breach else "stage SLA breached"
+    return f"stuck: {facts.stuck_reason}"
+
+
+def _reassign(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    previous = facts.consultant_id
+    facts.consultant_id = d.consultant_id
+    return f"reassigned from {previous} to {d.consultant_id}"
+
+
 EFFECTS: dict[Action, Effect] = {
     Action.ASSIGN_CONSULTANT: _assign,
     Action.RECORD_CONSULTATION: _consultation,
@@ -117,6 +131,10 @@ EFFECTS: dict[Action, Effect] = {
     Action.FOLLOW_UP_DUE: _follow_up_due,
     Action.COMPLETE_FOLLOW_UP: _complete_follow_up,
     Action.CLOSE_FOLLOW_UPS: _close_follow_ups,
+    Action.MARK_STUCK: _mark_stuck,
+    Action.REASSIGN: _reassign,
+    Action.NUDGE: lambda facts, d, now: "nudged by supervisor",
+    Action.ESCALATE: lambda facts, d, now: "escalated by supervisor",
 }
 
 
@@ -133,6 +151,10 @@ def apply_action(facts: JourneyFacts, request: ActionRequest, now: datetime) -> 
     if to_stage is not from_stage:
         facts.stage = to_stage
         facts.stage_entered_at = now
+    if facts.stuck_since is not None and (to_stage is not from_stage or not breached(facts, now)):
+        # Leaving the stage, or removing the cause (the overdue call made), clears the flag.
+        facts.stuck_since = None
+        facts.stuck_reason = None
     facts.event_seq += 1
     return JourneyEvent(
         journey_id=facts.journey_id,

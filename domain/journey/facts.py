@@ -46,6 +46,8 @@ class JourneyStart:
     # Seconds after handover at which each follow-up falls due (the clinic's schedule).
     follow_up_offsets: list[int]
     record_id: str | None = None
+    # The clinic's SLA overrides ("CONSENT" or "CONSENT:RECHECK" -> seconds); defaults otherwise.
+    sla_overrides: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,6 +114,10 @@ class JourneyFacts:
     treatment_started: bool = False
     follow_ups: list[FollowUp] = field(default_factory=list)
     event_seq: int = 0
+    # Seconds a journey may stay in each stage; resolved from the clinic's policy at start.
+    stage_slas: dict[str, int] = field(default_factory=dict)
+    stuck_since: datetime | None = None
+    stuck_reason: str | None = None
 
     def follow_up(self, follow_up_id: str | None) -> FollowUp | None:
         return next((f for f in self.follow_ups if f.follow_up_id == follow_up_id), None)

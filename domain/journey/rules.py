@@ -37,6 +37,9 @@ class JourneyRules:
     def is_recheck(self) -> bool:
         return self.facts.visit_category is VisitCategory.RECHECK
 
+    def is_stuck(self) -> bool:
+        return self.facts.stuck_since is not None
+
     def consultation_recorded(self) -> bool:
         return self.facts.consultation_recorded
 

@@ -36,6 +36,11 @@ class Action(str, Enum):
     DECLINE = "decline"
     CANCEL = "cancel"
     MARK_NO_SHOW = "mark_no_show"
+    MARK_STUCK = "mark_stuck"
+    REASSIGN = "reassign"
+    NUDGE = "nudge"
+    ESCALATE = "escalate"
+    CLOSE = "close"
 
 
 # Stages a client can still walk away from: everything before the treatment has begun.
@@ -48,6 +53,10 @@ BEFORE_TREATMENT = [
     S.PAYMENT,
     S.TREATMENT,
 ]
+
+ACTIVE = [*BEFORE_TREATMENT, S.HANDOVER, S.FOLLOW_UP]
+# Stages where a consultant owns the journey and a supervisor may hand it to another.
+OWNED = [S.CONSULTATION, S.EXPERT_REVIEW, S.CONSENT, S.PAYMENT, S.TREATMENT, S.HANDOVER]
 
 # Order matters where one trigger has several rows: `transitions` takes the first whose
 # conditions hold (e.g. the consent that completes the set moves on to payment).
@@ -156,6 +165,13 @@ TRANSITIONS: list[dict[str, Any]] = [
         "dest": S.NO_SHOW,
         "unless": ["treatment_started"],
     },
+    # Supervision: a stage SLA breached marks the journey stuck (dest None: no stage change);
+    # supervisors act on it without moving the journey, or close it.
+    {"trigger": "mark_stuck", "source": ACTIVE, "dest": None, "unless": ["is_stuck"]},
+    {"trigger": "reassign", "source": OWNED, "dest": None},
+    {"trigger": "nudge", "source": ACTIVE, "dest": None},
+    {"trigger": "escalate", "source": ACTIVE, "dest": None},
+    {"trigger": "close", "source": [*BEFORE_TREATMENT, S.HANDOVER], "dest": S.CANCELLED},
 ]
 
 _DESK = frozenset({Role.FRONT_DESK, Role.SUPERVISOR})
@@ -182,6 +198,11 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.DECLINE: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.SUPERVISOR}),
     Action.CANCEL: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.SUPERVISOR}),
     Action.MARK_NO_SHOW: _DESK,
+    Action.MARK_STUCK: frozenset({Role.SYSTEM}),
+    Action.REASSIGN: frozenset({Role.SUPERVISOR}),
+    Action.NUDGE: frozenset({Role.SUPERVISOR}),
+    Action.ESCALATE: frozenset({Role.SUPERVISOR}),
+    Action.CLOSE: frozenset({Role.SUPERVISOR}),
 }
 
 # Actions that only the staff member the journey names may take (first-consultant ownership,
@@ -205,6 +226,7 @@ CONDITION_REASONS: dict[str, str] = {
     "completes_last_follow_up": "other follow-ups are still open",
 }
 UNLESS_REASONS: dict[str, str] = {
+    "is_stuck": "the journey is already marked stuck",
     "is_recheck": "a recheck goes straight to treatment",
     "treatment_started": "the treatment has already started",
 }

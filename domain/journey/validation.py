@@ -66,6 +66,13 @@ def _in_range(satisfaction: int | None) -> bool:
     return satisfaction is not None and 1 <= satisfaction <= 5
 
 
+def _reassign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if not d.consultant_id:
+        out.append(FieldProblem("consultantId", "name the consultant to take over"))
+    elif d.consultant_id == facts.consultant_id:
+        out.append(FieldProblem("consultantId", "already the journey's consultant"))
+
+
 VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]] = {
     Action.ASSIGN_CONSULTANT: _assign,
     Action.REQUEST_EXPERT_REVIEW: _expert_review,
@@ -73,6 +80,7 @@ VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]
     Action.SIGN_CONSENT: _consent,
     Action.RECORD_PAYMENT: _payment,
     Action.COMPLETE_FOLLOW_UP: _follow_up,
+    Action.REASSIGN: _reassign,
 }
 
 

@@ -94,9 +94,16 @@ class Journey(Model):
     stage_entered_at = fields.DatetimeField()
     last_event_seq = fields.IntField(default=0)
     facts: Any = fields.JSONField()
+    # Supervision: when the current stage's SLA runs out (or ran out), and whether it did.
+    sla_deadline = fields.DatetimeField(null=True)
+    stuck = fields.BooleanField(default=False)
+    stuck_since = fields.DatetimeField(null=True)
+    stuck_reason = fields.CharField(max_length=200, null=True)
 
     class Meta:
         table = "journey"
+        # The cockpit's questions: stuck journeys of a clinic by how long over, stage counts.
+        indexes = (("clinic_id", "stuck", "sla_deadline"), ("clinic_id", "active", "stage"))
 
 
 class JourneyEvent(AppendOnlyModel):

@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from domain.journey.codec import facts_to_json
 from domain.journey.facts import JourneyChange
+from domain.journey.sla import next_breach
 from domain.store.models import Journey, JourneyEvent
 
 
@@ -29,6 +30,7 @@ async def apply_change(change: JourneyChange) -> bool:
             summary=event.summary[:500],
             record_id=event.record_id,
         )
+        breach = next_breach(facts)
         values: dict[str, Any] = {
             "clinic_id": facts.clinic_id,
             "client_id": facts.client_id,
@@ -40,6 +42,10 @@ async def apply_change(change: JourneyChange) -> bool:
             "stage_entered_at": facts.stage_entered_at or facts.started_at,
             "last_event_seq": facts.event_seq,
             "facts": facts_to_json(facts),
+            "sla_deadline": breach.deadline if breach else None,
+            "stuck": facts.stuck_since is not None,
+            "stuck_since": facts.stuck_since,
+            "stuck_reason": facts.stuck_reason,
         }
         newer = Journey.filter(id=facts.journey_id, last_event_seq__lt=facts.event_seq)
         if not await newer.update(**values) and not await Journey.exists(id=facts.journey_id):

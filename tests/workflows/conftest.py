@@ -10,6 +10,7 @@ from temporalio.worker import Worker
 from tests.support import binary, registered_client
 from workflows.activities import record_journey_change
 from workflows.journey import JourneyWorkflow
+from workflows.search_attributes import register_search_attributes
 
 TASK_QUEUE = "journeys-test"
 
@@ -26,6 +27,7 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture(scope="session")
 async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Client]:
     await registered_client()
+    await register_search_attributes(env.client, env.client.namespace)
     async with Worker(
         env.client,
         task_queue=TASK_QUEUE,

@@ -1,0 +1,98 @@
+"""Stage SLAs: how long a journey may wait in a stage before a supervisor must look at it.
+
+Defaults come from the sources: a client waits at most 10 minutes for a consultant (seed 004);
+consent may take a second or third talk, so it gets days, not hours; a follow-up is overdue a
+day after it fell due, and three unanswered calls need a person to decide what next.
+Clinics override any of them, per stage or per stage and visit category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.journey.facts import JourneyFacts
+from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
+
+MINUTE = 60
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+
+DEFAULT_STAGE_SLAS: dict[Stage, int] = {
+    Stage.RECEPTION: 1 * DAY,  # a booking whose client never arrived and was not marked no-show
+    Stage.TRIAGE: 10 * MINUTE,
+    Stage.CONSULTATION: 2 * HOUR,
+    Stage.EXPERT_REVIEW: 1 * HOUR,
+    Stage.CONSENT: 3 * DAY,
+    Stage.PAYMENT: 2 * DAY,
+    Stage.TREATMENT: 1 * DAY,  # not started on the booked day
+    Stage.HANDOVER: 2 * HOUR,  # treatment ended, the consultant not yet told
+}
+FOLLOW_UP_GRACE = 1 * DAY
+UNANSWERED_CALLS_LIMIT = 3
+
+
+def sla_key(stage: Stage, category: VisitCategory | None = None) -> str:
+    """Keys of a clinic's overrides: "CONSENT", or "CONSENT:RECHECK" for one visit category."""
+    return f"{stage.value}:{category.value}" if category else stage.value
+
+
+def resolve_slas(category: VisitCategory, overrides: dict[str, int]) -> dict[str, int]:
+    """The SLA seconds per stage for one journey: category override, stage override, default."""
+    resolved = {}
+    for stage, default in DEFAULT_STAGE_SLAS.items():
+        specific = overrides.get(sla_key(stage, category))
+        resolved[stage.value] = (
+            specific if specific is not None else overrides.get(sla_key(stage), default)
+        )
+    return resolved
+
+
+@dataclass(frozen=True)
+class Breach:
+    deadline: datetime
+    reason: str
+
+
+def next_breach(facts: JourneyFacts) -> Breach | None:
+    """When, and why, the journey will count as stuck if nothing happens; None if it cannot."""
+    if facts.stage.is_terminal:
+        return None
+    if facts.stage is Stage.FOLLOW_UP:
+        return _follow_up_breach(facts)
+    seconds = facts.stage_slas.get(facts.stage.value)
+    if seconds is None or facts.stage_entered_at is None:
+        return None
+    waited = _human(seconds)
+    return Breach(
+        facts.stage_entered_at + timedelta(seconds=seconds),
+        f"{facts.stage.value} for more than {waited}",
+    )
+
+
+def _follow_up_breach(facts: JourneyFacts) -> Breach | None:
+    due = [f for f in facts.follow_ups if f.status is FollowUpStatus.DUE]
+    for follow_up in due:
+        unanswered = follow_up.outcome is FollowUpOutcome.NOT_REACHED
+        if unanswered and follow_up.attempts >= UNANSWERED_CALLS_LIMIT:
+            return Breach(follow_up.due_at, f"follow-up {follow_up.label}: three unanswered calls")
+    if not due:
+        return None
+    oldest = min(due, key=lambda f: f.due_at)
+    return Breach(
+        oldest.due_at + timedelta(seconds=FOLLOW_UP_GRACE),
+        f"follow-up {oldest.label} overdue by more than a day",
+    )
+
+
+def breached(facts: JourneyFacts, now: datetime) -> Breach | None:
+    breach = next_breach(facts)
+    return breach if breach is not None and breach.deadline <= now else None
+
+
+def _human(seconds: int) -> str:
+    if seconds % DAY == 0:
+        return f"{seconds // DAY} day(s)"
+    if seconds % HOUR == 0:
+        return f"{seconds // HOUR} hour(s)"
+    return f"{seconds // MINUTE} minute(s)" if seconds >= MINUTE else f"{seconds} second(s)"

@@ -1,0 +1,41 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise import fields
+from tortoise.indexes import Index
+
+
+class Migration(migrations.Migration):
+    dependencies = [("models", "0001_initial")]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name="Journey",
+            name="sla_deadline",
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name="Journey",
+            name="stuck",
+            field=fields.BooleanField(default=False),
+        ),
+        ops.AddField(
+            model_name="Journey",
+            name="stuck_reason",
+            field=fields.CharField(null=True, max_length=200),
+        ),
+        ops.AddField(
+            model_name="Journey",
+            name="stuck_since",
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddIndex(
+            model_name="Journey",
+            index=Index(fields=["clinic_id", "stuck", "sla_deadline"]),
+        ),
+        ops.AddIndex(
+            model_name="Journey",
+            index=Index(fields=["clinic_id", "active", "stage"]),
+        ),
+    ]
