@@ -1,7 +1,6 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from tortoise import fields
+from tortoise import fields, migrations
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
