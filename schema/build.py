@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncGenerator
 
 import strawberry
@@ -24,9 +25,14 @@ from schema.journeys import queries as journey_queries
 from schema.journeys.actions import JourneyResult
 from schema.journeys.subscriptions import journey_changed
 from schema.journeys.types import Journey
+from schema.metrics import OperationMetrics
 from schema.node import node
 from schema.staff.mutations import LoginResult, login
 from schema.staff.queries import MeResult, me
+from schema.supervision import mutations as supervision_mutations
+from schema.supervision import queries as supervision_queries
+from schema.supervision.subscriptions import supervisor_board
+from schema.supervision.types import BoardUpdate
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -41,6 +47,10 @@ class Query:
     journeys = strawberry.field(resolver=journey_queries.journeys)
     client = strawberry.field(resolver=client_queries.client)
     clients = strawberry.field(resolver=client_queries.clients)
+    stuck_journeys = strawberry.field(
+        resolver=supervision_queries.stuck_journeys, description="Ordered by how long over."
+    )
+    journey_stats = strawberry.field(resolver=supervision_queries.journey_stats)
 
 
 def _action(resolver: object, description: str) -> JourneyResult:
@@ -67,6 +77,10 @@ class Mutation:
     close_follow_ups = _action(aftercare.close_follow_ups, "Supervisor: close open follow-ups.")
     cancel_journey = _action(intake.cancel_journey, "Cancelled by the clinic or declined.")
     mark_no_show = _action(intake.mark_no_show, "A booked client did not come.")
+    reassign_journey = _action(supervision_mutations.reassign_journey, "Supervisor: new owner.")
+    nudge_journey = _action(supervision_mutations.nudge_journey, "Supervisor: note to the owner.")
+    escalate_journey = _action(supervision_mutations.escalate_journey, "Supervisor: escalate.")
+    close_journey = _action(supervision_mutations.close_journey, "Supervisor: close for good.")
 
 
 @strawberry.type
@@ -78,6 +92,13 @@ class Subscription:
         async for journey in journey_changed(info, id):
             yield journey
 
+    @strawberry.subscription(description="Stuck/unstuck journeys and stage counts, live.")
+    async def supervisor_board(
+        self, info: Info[Context, None], clinic_id: strawberry.ID
+    ) -> AsyncGenerator[BoardUpdate | None, None]:
+        async for update in supervisor_board(info, clinic_id):
+            yield update
+
 
 # Errors from the limiters and from parsing/validation tell the client what to fix; anything
 # raised from inside a resolver is unexpected and masked (it is logged by Strawberry).
@@ -87,15 +108,17 @@ def _should_mask(error: GraphQLError) -> bool:
 
 def extensions(introspection: bool = True) -> list[object]:
     chosen: list[object] = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        MaskErrors(should_mask_error=_should_mask),
+        OperationMetrics,  # first: its timing and outcome wrap all the others
+        # Factories, not instances: Strawberry builds fresh extensions for every operation.
+        functools.partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        functools.partial(MaskErrors, should_mask_error=_should_mask),
     ]
     if not introspection:
         from graphql.validation import NoSchemaIntrospectionCustomRule
 
-        chosen.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        chosen.append(functools.partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
     return chosen
 
 

@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
-from domain.store.models import JourneyEvent
+from domain.store.models import Journey, JourneyEvent
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ class JourneyFeed:
     def __init__(self, interval_seconds: float = 0.2) -> None:
         self.interval = interval_seconds
         self._listeners: dict[str, set[asyncio.Queue[int]]] = defaultdict(set)
+        self._clinic_listeners: dict[str, set[asyncio.Queue[str]]] = defaultdict(set)
         self._last_event_id: int | None = None
         self._poller: asyncio.Task[None] | None = None
 
@@ -38,6 +39,19 @@ class JourneyFeed:
             if not self._listeners[journey_id]:
                 del self._listeners[journey_id]
 
+    async def clinic_changes(self, clinic_id: str) -> AsyncIterator[str]:
+        """Yields the id of each journey of the clinic that changes."""
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        self._clinic_listeners[clinic_id].add(queue)
+        await self._ensure_polling()
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._clinic_listeners[clinic_id].discard(queue)
+            if not self._clinic_listeners[clinic_id]:
+                del self._clinic_listeners[clinic_id]
+
     async def close(self) -> None:
         if self._poller:
             self._poller.cancel()
@@ -52,7 +66,7 @@ class JourneyFeed:
             self._poller = asyncio.create_task(self._poll())
 
     async def _poll(self) -> None:
-        while self._listeners:
+        while self._listeners or self._clinic_listeners:
             try:
                 await self._tick()
             except Exception:  # the database may blink; keep serving the subscribers
@@ -69,3 +83,9 @@ class JourneyFeed:
             self._last_event_id = event_id
             for queue in self._listeners.get(journey_id, ()):
                 queue.put_nowait(seq)
+        if rows and self._clinic_listeners:
+            changed = {journey_id for _, journey_id, _ in rows}
+            clinics = await Journey.filter(id__in=changed).values_list("id", "clinic_id")
+            for journey_id, clinic_id in clinics:
+                for clinic_queue in self._clinic_listeners.get(clinic_id, ()):
+                    clinic_queue.put_nowait(journey_id)

@@ -31,17 +31,24 @@ def page_problems(first: int, after: str | None) -> list[FieldProblem]:
 
 
 async def keyset_page(
-    query: QuerySet[Any], time_field: str, first: int, after: str | None
+    query: QuerySet[Any],
+    time_field: str,
+    first: int,
+    after: str | None,
+    *,
+    newest_first: bool = True,
 ) -> tuple[list[Any], PageInfo]:
-    """One page of `query`, ordered by (`time_field`, id) descending, after the cursor."""
+    """One page of `query`, ordered by (`time_field`, id), after the cursor."""
     if after is not None:
         position = decode_cursor(after)
         assert position is not None  # page_problems() has rejected bad cursors
         at, raw_id = position
-        earlier: dict[str, Any] = {f"{time_field}__lt": at}
-        same_time_lower_id: dict[str, Any] = {time_field: at, "id__lt": raw_id}
-        query = query.filter(Q(**earlier) | Q(**same_time_lower_id))
-    rows = await query.order_by(f"-{time_field}", "-id").limit(first + 1)
+        beyond = "lt" if newest_first else "gt"
+        earlier: dict[str, Any] = {f"{time_field}__{beyond}": at}
+        same_time_next_id: dict[str, Any] = {time_field: at, f"id__{beyond}": raw_id}
+        query = query.filter(Q(**earlier) | Q(**same_time_next_id))
+    sign = "-" if newest_first else ""
+    rows = await query.order_by(f"{sign}{time_field}", f"{sign}id").limit(first + 1)
     page = rows[:first]
     end = page[-1] if page else None
     end_cursor = encode_cursor(_time(end, time_field), str(end.id)) if end else None

@@ -13,9 +13,14 @@ class StaffMember(relay.Node):
     username: str
     display_name: str
     role: Role
+    clinic_id: strawberry.ID
 
     @classmethod
     def from_row(cls, row: StaffAccount) -> StaffMember:
         return cls(
-            id=row.id, username=row.username, display_name=row.display_name, role=Role(row.role)
+            id=row.id,
+            username=row.username,
+            display_name=row.display_name,
+            role=Role(row.role),
+            clinic_id=strawberry.ID(row.clinic_id),
         )

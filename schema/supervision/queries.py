@@ -1,0 +1,118 @@
+"""The supervisor cockpit's reads: stuck journeys by how long over, and per-stage counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.stages import Stage
+from domain.store.models import Clinic
+from domain.store.models import Journey as JourneyRow
+from domain.store.stats import stage_counts
+from schema.context import Context
+from schema.errors import (
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    from_domain,
+    invalid,
+    not_authorized,
+    not_found,
+)
+from schema.journeys.types import Journey
+from schema.pagination import cursor_for, keyset_page, page_problems
+from schema.supervision.types import (
+    StageStats,
+    StuckJourney,
+    StuckJourneyConnection,
+    StuckJourneyEdge,
+)
+
+StuckJourneysResult = Annotated[
+    StuckJourneyConnection | ValidationFailed | NotAuthorized | NotFound,
+    strawberry.union("StuckJourneysResult"),
+]
+
+
+@strawberry.type
+class JourneyStats:
+    stages: list[StageStats]
+
+
+JourneyStatsResult = Annotated[
+    JourneyStats | NotAuthorized | NotFound, strawberry.union("JourneyStatsResult")
+]
+
+
+def stuck_view(row: JourneyRow, now: datetime) -> StuckJourney:
+    deadline = row.sla_deadline or row.stuck_since or now
+    return StuckJourney(
+        journey=Journey.from_row(row),
+        stage=Stage(row.stage),
+        reason=row.stuck_reason or "",
+        since=row.stuck_since or deadline,
+        overdue_seconds=max(int((now - deadline).total_seconds()), 0),
+    )
+
+
+async def visible_clinic(info: Info[Context, None], clinic_id: str) -> Clinic | None:
+    claims = info.context.claims
+    if claims is None or claims.clinic_id != clinic_id:
+        return None
+    return await Clinic.get_or_none(id=clinic_id)
+
+
+async def stuck_journeys(
+    info: Info[Context, None],
+    clinic_id: strawberry.ID,
+    stage: Stage | None = None,
+    older_than: Annotated[
+        int | None,
+        strawberry.argument(description="Only journeys over their SLA by at least N seconds."),
+    ] = None,
+    first: int = 20,
+    after: str | None = None,
+) -> StuckJourneysResult:
+    if info.context.claims is None:
+        return not_authorized()
+    if await visible_clinic(info, clinic_id) is None:
+        return not_found("clinic")
+    problems = page_problems(first, after)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
+    if older_than is not None and older_than < 0:
+        return invalid("olderThan", "seconds, zero or more")
+    now = datetime.now(UTC)
+    query = JourneyRow.filter(clinic_id=clinic_id, stuck=True)
+    if stage is not None:
+        query = query.filter(stage=stage.value)
+    if older_than:
+        query = query.filter(sla_deadline__lte=now - timedelta(seconds=older_than))
+    rows, page_info = await keyset_page(query, "sla_deadline", first, after, newest_first=False)
+    edges = [
+        StuckJourneyEdge(cursor=cursor_for(row, "sla_deadline"), node=stuck_view(row, now))
+        for row in rows
+    ]
+    return StuckJourneyConnection(edges=edges, page_info=page_info)
+
+
+async def board_stats(clinic: Clinic) -> list[StageStats]:
+    local_midnight = datetime.now(ZoneInfo(clinic.timezone)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    counts = await stage_counts(str(clinic.id), local_midnight.astimezone(UTC))
+    return [StageStats.from_count(count) for count in counts]
+
+
+async def journey_stats(info: Info[Context, None], clinic_id: strawberry.ID) -> JourneyStatsResult:
+    if info.context.claims is None:
+        return not_authorized()
+    clinic = await visible_clinic(info, clinic_id)
+    if clinic is None:
+        return not_found("clinic")
+    return JourneyStats(stages=await board_stats(clinic))

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from domain.journey.stages import Stage
+from domain.store.stats import StageCount
+from schema.journeys.types import Journey
+from schema.pagination import PageInfo
+
+
+@strawberry.type(description="A journey past its stage SLA: why, since when, how long over.")
+class StuckJourney:
+    journey: Journey
+    stage: Stage
+    reason: str
+    since: datetime
+    overdue_seconds: int
+
+
+@strawberry.type
+class StuckJourneyEdge:
+    cursor: str
+    node: StuckJourney
+
+
+@strawberry.type
+class StuckJourneyConnection:
+    edges: list[StuckJourneyEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(
+    description="One stage on the board: how many journeys wait there, how many stuck."
+)
+class StageStats:
+    stage: Stage
+    active: int
+    stuck: int
+    median_seconds_in_stage_today: float | None
+
+    @classmethod
+    def from_count(cls, count: StageCount) -> StageStats:
+        return cls(
+            stage=Stage(count.stage),
+            active=count.active,
+            stuck=count.stuck,
+            median_seconds_in_stage_today=count.median_seconds_today,
+        )
+
+
+@strawberry.enum
+class BoardChange(str, Enum):
+    STUCK = "STUCK"
+    UNSTUCK = "UNSTUCK"
+    MOVED = "MOVED"
+
+
+@strawberry.type(description="Something changed on the supervisor's board.")
+class BoardUpdate:
+    change: BoardChange
+    journey: Journey
+    stats: list[StageStats]
