@@ -1,0 +1,77 @@
+"""Compares the read model with the journey workflows and reports drift.
+
+The workflow is the source of truth; the read model is written by its local activity, at least
+once. Drift means a write was lost or a row was touched by hand: the report says which journey
+and what differs, so an operator can replay it (or file a bug), never silently "fix" it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from temporalio.client import Client
+from temporalio.service import RPCError
+
+from domain.store.db import close_db, init_db
+from domain.store.models import Journey
+from workflows.journey import JourneyWorkflow
+
+CONCURRENT_QUERIES = 20
+
+
+@dataclass(frozen=True)
+class Drift:
+    journey_id: str
+    problem: str
+
+
+async def _compare(client: Client, row: Journey, gate: asyncio.Semaphore) -> list[Drift]:
+    async with gate:
+        handle = client.get_workflow_handle_for(JourneyWorkflow.run, str(row.id))
+        try:
+            facts = await handle.query(JourneyWorkflow.facts)
+        except RPCError as error:
+            return [Drift(str(row.id), f"active in the read model, workflow unreadable: {error}")]
+    found = []
+    wanted = {
+        "stage": (row.stage, facts.stage.value),
+        "event_seq": (row.last_event_seq, facts.event_seq),
+        "stuck": (row.stuck, facts.stuck_since is not None),
+        "consultant": (row.consultant_id, facts.consultant_id),
+    }
+    for name, (read_model, workflow) in wanted.items():
+        if read_model != workflow:
+            found.append(
+                Drift(str(row.id), f"{name}: read model {read_model!r}, workflow {workflow!r}")
+            )
+    return found
+
+
+async def find_drift(client: Client, clinic_id: str | None = None) -> list[Drift]:
+    """Checks every active journey in the read model, and every running journey workflow."""
+    query = Journey.filter(active=True)
+    if clinic_id:
+        query = query.filter(clinic_id=clinic_id)
+    rows = await query
+    gate = asyncio.Semaphore(CONCURRENT_QUERIES)
+    drift = [
+        d
+        for found in await asyncio.gather(*(_compare(client, r, gate) for r in rows))
+        for d in found
+    ]
+    known = {str(row.id) for row in rows}
+    running = client.list_workflows('WorkflowType = "Journey" AND ExecutionStatus = "Running"')
+    async for execution in running:
+        if execution.id not in known:
+            drift.append(Drift(execution.id, "running workflow with no active read-model row"))
+    return drift
+
+
+async def reconcile(database_url: str, temporal_address: str, namespace: str) -> list[Drift]:
+    await init_db(database_url)
+    try:
+        client = await Client.connect(temporal_address, namespace=namespace)
+        return await find_drift(client)
+    finally:
+        await close_db()
