@@ -20,7 +20,7 @@ from schema import enums  # noqa: F401  (registers the domain enums with Strawbe
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
-from schema.journeys import aftercare, consent, consultation, intake, treatment
+from schema.journeys import aftercare, amendments, consent, consultation, intake, treatment
 from schema.journeys import queries as journey_queries
 from schema.journeys.actions import JourneyResult
 from schema.journeys.subscriptions import journey_changed
@@ -77,6 +77,9 @@ class Mutation:
     close_follow_ups = _action(aftercare.close_follow_ups, "Supervisor: close open follow-ups.")
     cancel_journey = _action(intake.cancel_journey, "Cancelled by the clinic or declined.")
     mark_no_show = _action(intake.mark_no_show, "A booked client did not come.")
+    amend_record = strawberry.mutation(
+        resolver=amendments.amend_record, description="Correct a record: an amendment, no edit."
+    )
     reassign_journey = _action(supervision_mutations.reassign_journey, "Supervisor: new owner.")
     nudge_journey = _action(supervision_mutations.nudge_journey, "Supervisor: note to the owner.")
     escalate_journey = _action(supervision_mutations.escalate_journey, "Supervisor: escalate.")

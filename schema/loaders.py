@@ -17,6 +17,7 @@ class EventWithDetails:
     event: JourneyEvent
     details: Any
     zone: ZoneInfo
+    amendments: list[JourneyRecord]
 
 
 async def _clients(ids: list[str]) -> list[Client | None]:
@@ -42,6 +43,11 @@ def _history_loader(
         events = await JourneyEvent.filter(journey_id__in=journey_ids).order_by("journey_id", "seq")
         record_ids = [e.record_id for e in events if e.record_id]
         bodies = {r.id: r.body for r in await JourneyRecord.filter(id__in=record_ids)}
+        amendments: dict[str, list[JourneyRecord]] = defaultdict(list)
+        for amendment in await JourneyRecord.filter(amends_id__in=record_ids).order_by(
+            "created_at"
+        ):
+            amendments[str(amendment.amends_id)].append(amendment)
         by_journey: dict[str, list[JourneyEvent]] = defaultdict(list)
         for event in events:
             by_journey[event.journey_id].append(event)
@@ -50,7 +56,12 @@ def _history_loader(
             zone = await zones.load(clinic_id)
             result.append(
                 [
-                    EventWithDetails(e, bodies.get(e.record_id or ""), zone)
+                    EventWithDetails(
+                        e,
+                        bodies.get(e.record_id or ""),
+                        zone,
+                        amendments.get(e.record_id or "", []),
+                    )
                     for e in by_journey[journey_id]
                 ]
             )

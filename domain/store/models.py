@@ -142,6 +142,7 @@ class JourneyRecord(AppendOnlyModel):
     amends: fields.ForeignKeyNullableRelation[JourneyRecord] = fields.ForeignKeyField(
         "models.JourneyRecord", related_name="amendments", null=True
     )
+    amends_id: str | None
 
     class Meta:
         table = "journey_record"

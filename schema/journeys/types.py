@@ -17,9 +17,29 @@ from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent as EventRow
+from domain.store.models import JourneyRecord as RecordRow
 from schema.clients.types import Client
 from schema.context import Context
 from schema.staff.types import StaffMember
+
+
+@strawberry.type(description="A correction of a recorded action; the original stays as it was.")
+class Amendment:
+    id: strawberry.ID
+    author_id: str
+    at: datetime
+    reason: str
+    correction: JSON
+
+
+def amendment_view(row: RecordRow) -> Amendment:
+    return Amendment(
+        id=strawberry.ID(str(row.id)),
+        author_id=row.author_id,
+        at=row.created_at,
+        reason=row.body.get("reason", ""),
+        correction=row.body.get("correction", {}),
+    )
 
 
 @strawberry.type(description="One line of the journey's append-only log.")
@@ -34,9 +54,14 @@ class JourneyEvent:
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
     summary: str
     details: JSON | None = strawberry.field(description="What staff recorded with the action.")
+    amendments: list[Amendment] = strawberry.field(
+        description="Corrections of `details`, oldest first; the original above stays as written."
+    )
 
     @classmethod
-    def from_row(cls, row: EventRow, zone: ZoneInfo, details: Any) -> JourneyEvent:
+    def from_row(
+        cls, row: EventRow, zone: ZoneInfo, details: Any, amendments: list[RecordRow]
+    ) -> JourneyEvent:
         return cls(
             seq=row.seq,
             action=row.action,
@@ -48,6 +73,7 @@ class JourneyEvent:
             at_local=row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             summary=row.summary,
             details=details,
+            amendments=[amendment_view(a) for a in amendments],
         )
 
 
@@ -107,7 +133,7 @@ class Journey(relay.Node):
     @strawberry.field(description="Every event, oldest first.")
     async def history(self, info: Info[Context, None]) -> list[JourneyEvent]:
         loaded = await info.context.loaders.history.load((self.row.id, self.row.clinic_id))
-        return [JourneyEvent.from_row(e.event, e.zone, e.details) for e in loaded]
+        return [JourneyEvent.from_row(e.event, e.zone, e.details, e.amendments) for e in loaded]
 
     @strawberry.field
     def follow_ups(self) -> list[FollowUp]:

@@ -1,0 +1,91 @@
+"""Corrections to what staff recorded: amendments that point at the original, never edits.
+
+The original stays readable; the journey's history shows it with its amendments in order
+(record-keeping rule of seed 000: "no edits: a correction is an amendment"). Amendments are
+records, not journey events, so a journey closed long ago can still be corrected.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain.roles import Role
+from domain.store.models import Journey as JourneyRow
+from domain.store.models import JourneyEvent, JourneyRecord
+from schema.context import Context
+from schema.errors import (
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    invalid,
+    not_authorized,
+    not_found,
+)
+from schema.journeys.actions import load_visible_journey
+from schema.journeys.types import Amendment, amendment_view
+from schema.text import check_text
+
+MAX_CORRECTION_BYTES = 16_000
+
+
+@strawberry.input
+class AmendRecordInput:
+    journey_id: strawberry.ID
+    seq: int = strawberry.field(description="The history event whose record is corrected.")
+    reason: str
+    correction: JSON = strawberry.field(description="The corrected fields, as an object.")
+
+
+@strawberry.type
+class AmendmentPayload:
+    amendment: Amendment
+
+
+AmendRecordResult = Annotated[
+    AmendmentPayload | NotAuthorized | ValidationFailed | NotFound,
+    strawberry.union("AmendRecordResult"),
+]
+
+
+def _correction_problem(correction: Any) -> str | None:
+    if not isinstance(correction, dict) or not correction:
+        return "an object with the corrected fields"
+    if len(json.dumps(correction)) > MAX_CORRECTION_BYTES:
+        return f"at most {MAX_CORRECTION_BYTES} bytes"
+    return None
+
+
+async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> AmendRecordResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    journey: JourneyRow | None = await load_visible_journey(info, input.journey_id)
+    if journey is None:
+        return not_found("journey")
+    event = await JourneyEvent.get_or_none(journey_id=journey.id, seq=input.seq)
+    original = event and event.record_id and await JourneyRecord.get_or_none(id=event.record_id)
+    if not original:
+        return not_found("recorded action at that step")
+    if claims.role is not Role.SUPERVISOR and claims.account_id != original.author_id:
+        return not_authorized("only its author or a supervisor may amend a record")
+    problems = check_text("reason", input.reason, required=True)
+    if problems:
+        return invalid("reason", problems[0].message)
+    problem = _correction_problem(input.correction)
+    if problem:
+        return invalid("correction", problem)
+    amendment = await JourneyRecord.create(
+        id=str(uuid.uuid4()),
+        journey_id=journey.id,
+        kind=f"{original.kind}_amendment",
+        body={"reason": input.reason.strip(), "correction": input.correction},
+        author_id=claims.account_id,
+        amends_id=original.id,
+    )
+    return AmendmentPayload(amendment=amendment_view(amendment))

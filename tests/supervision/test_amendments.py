@@ -1,0 +1,106 @@
+"""Records are append-only: a correction is an amendment that points at the original."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.roles import Role
+from domain.store.models import AppendOnlyViolation, JourneyEvent, JourneyRecord
+from schema.ids import decode_id
+from tests.api.flow import JourneyDriver
+
+AMEND = """
+mutation Amend($input: AmendRecordInput!) {
+  amendRecord(input: $input) {
+    __typename
+    ... on AmendmentPayload { amendment { authorId reason correction } }
+    ... on UserError { code message }
+    ... on ValidationFailed { problems { field message } }
+  }
+}
+"""
+HISTORY = """
+query History($id: ID!) {
+  journey(id: $id) {
+    ... on Journey {
+      history { seq action details amendments { authorId reason correction } }
+    }
+  }
+}
+"""
+
+
+async def _consultation_event(cockpit: JourneyDriver, jid: str) -> dict:  # type: ignore[type-arg]
+    data = await cockpit.api.run(HISTORY, cockpit.token(Role.SUPERVISOR), id=jid)
+    (event,) = [e for e in data["journey"]["history"] if e["action"] == "record_consultation"]
+    return event  # type: ignore[no-any-return]
+
+
+async def test_author_amends_a_consultation_and_the_original_stays(cockpit: JourneyDriver) -> None:
+    # Given a recorded consultation
+    journey = await cockpit.drive_to("CONSULTATION")
+    journey = await cockpit.consult(journey["id"])
+    original = await _consultation_event(cockpit, journey["id"])
+    assert original["amendments"] == []
+
+    # When someone other than its author (a cashier) tries to amend it, it is refused
+    refused = await cockpit.api.run(
+        AMEND,
+        cockpit.token(Role.CASHIER),
+        input={
+            "journeyId": journey["id"],
+            "seq": original["seq"],
+            "reason": "typo",
+            "correction": {"occupation": "architect"},
+        },
+    )
+    assert refused["amendRecord"]["__typename"] == "NotAuthorized"
+
+    # When the consultant who wrote it amends it, with a reason
+    amended = await cockpit.api.run(
+        AMEND,
+        cockpit.token(Role.CONSULTANT),
+        input={
+            "journeyId": journey["id"],
+            "seq": original["seq"],
+            "reason": "misheard",
+            "correction": {"occupation": "architect"},
+        },
+    )
+    assert amended["amendRecord"]["__typename"] == "AmendmentPayload", amended
+
+    # Then the history shows the original as written, and the amendment after it
+    after = await _consultation_event(cockpit, journey["id"])
+    assert after["details"] == original["details"]
+    assert [(a["reason"], a["correction"]) for a in after["amendments"]] == [
+        ("misheard", {"occupation": "architect"})
+    ]
+    # And the stored original cannot be edited or deleted
+    raw_id = decode_id(journey["id"], "Journey")
+    event = await JourneyEvent.get(journey_id=raw_id, seq=original["seq"])
+    record = await JourneyRecord.get(id=event.record_id)
+    record.body = {"occupation": "forged"}
+    with pytest.raises(AppendOnlyViolation):
+        await record.save()
+    with pytest.raises(AppendOnlyViolation):
+        await record.delete()
+
+
+async def test_amendment_needs_a_reason_and_an_object(cockpit: JourneyDriver) -> None:
+    journey = await cockpit.drive_to("CONSULTATION")
+    journey = await cockpit.consult(journey["id"])
+    seq = (await _consultation_event(cockpit, journey["id"]))["seq"]
+    for reason, correction, field in (("", {"a": 1}, "reason"), ("why", [1, 2], "correction")):
+        result = await cockpit.api.run(
+            AMEND,
+            cockpit.token(Role.CONSULTANT),
+            input={
+                "journeyId": journey["id"],
+                "seq": seq,
+                "reason": reason,
+                "correction": correction,
+            },
+        )
+        assert result["amendRecord"]["__typename"] == "ValidationFailed"
+        assert result["amendRecord"]["problems"][0]["field"] == field
+    assert (await _consultation_event(cockpit, journey["id"]))["amendments"] == []
