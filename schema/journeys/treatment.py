@@ -11,9 +11,12 @@ from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
+from domain.roles import Role
+from domain.store.models import StaffAccount
 from schema.body import record_body
 from schema.context import Context
 from schema.errors import from_domain
+from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_action
 from schema.text import check_text
 
@@ -96,6 +99,13 @@ async def complete_treatment(
 ) -> JourneyResult:
     problems: list[FieldProblem] = check_text("procedure", input.procedure, required=True)
     problems += check_text("notes", input.notes, required=False)
+    claims = info.context.claims
+    performer = decode_id(input.performer_id, "StaffMember")
+    treats = [Role.EXPERT.value, Role.NURSE.value]
+    if claims and not await StaffAccount.exists(
+        id=performer or "", clinic_id=claims.clinic_id, role__in=treats, active=True
+    ):
+        problems.append(FieldProblem("performerId", "an active expert or nurse of this clinic"))
     for index, product in enumerate(input.products):
         for name in ("name", "lot_number", "dose"):
             problems += check_text(
