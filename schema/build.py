@@ -12,7 +12,9 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.types import Info
 
@@ -117,6 +119,9 @@ def extensions(introspection: bool = True) -> list[object]:
         functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         functools.partial(MaskErrors, should_mask_error=_should_mask),
+        # SPAs send the same few documents over and over: parse and validate each once.
+        functools.partial(ParserCache, maxsize=256),
+        functools.partial(ValidationCache, maxsize=256),
     ]
     if not introspection:
         from graphql.validation import NoSchemaIntrospectionCustomRule

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from transitions import Machine
 
 from domain.journey.facts import ActionRequest, JourneyFacts
@@ -9,41 +13,57 @@ from domain.journey.rules import JourneyRules
 from domain.journey.stages import Stage
 from domain.journey.table import TRANSITIONS, Action
 
+# Building a Machine from the table costs about half a millisecond, and every journey action
+# asks it three times; so each thread keeps one machine and attaches the journey's rules to it
+# for the duration of one synchronous question. (Temporal runs workflow code in worker threads.)
+_per_thread = threading.local()
 
-def build_machine(rules: JourneyRules) -> Machine:
-    # The plain Machine, not AsyncMachine: it runs inside Temporal's deterministic event loop.
-    return Machine(
-        model=rules,
-        states=Stage,
-        transitions=TRANSITIONS,
-        initial=rules.facts.stage,
-        auto_transitions=False,
-        send_event=False,
-    )
+
+def _shared_machine() -> Machine:
+    machine: Machine | None = getattr(_per_thread, "machine", None)
+    if machine is None:
+        # The plain Machine, not AsyncMachine: it runs inside Temporal's deterministic loop.
+        machine = Machine(
+            model=None,
+            states=Stage,
+            transitions=TRANSITIONS,
+            initial=Stage.RECEPTION,
+            auto_transitions=False,
+            send_event=False,
+        )
+        _per_thread.machine = machine
+    return machine
+
+
+@contextmanager
+def attached(facts: JourneyFacts, request: ActionRequest | None) -> Iterator[JourneyRules]:
+    """The journey's rules, driven by the table's machine, for one question."""
+    rules = JourneyRules(facts, request)
+    machine = _shared_machine()
+    machine.add_model(rules, initial=facts.stage)
+    try:
+        yield rules
+    finally:
+        machine.remove_model(rules)
 
 
 def may(facts: JourneyFacts, request: ActionRequest) -> bool:
     """Whether the machine would take `request.action` from the journey's current stage."""
-    rules = JourneyRules(facts, request)
-    build_machine(rules)
-    checker = getattr(rules, f"may_{request.action.value}")
-    return bool(checker())
+    with attached(facts, request) as rules:
+        return bool(getattr(rules, f"may_{request.action.value}")())
 
 
 def fire(facts: JourneyFacts, request: ActionRequest) -> Stage:
     """Runs the action through the machine and returns the stage it lands in."""
-    rules = JourneyRules(facts, request)
-    build_machine(rules)
-    getattr(rules, request.action.value)()
-    return rules.state
+    with attached(facts, request) as rules:
+        getattr(rules, request.action.value)()
+        return rules.state
 
 
 def triggers_from(stage: Stage) -> list[Action]:
-    sources = (row["source"] for row in TRANSITIONS)
-    rows = zip(TRANSITIONS, sources, strict=True)
-    names = {row["trigger"] for row, src in rows if src == stage or _in(stage, src)}
+    names = {row["trigger"] for row in TRANSITIONS if _leaves(row["source"], stage)}
     return [action for action in Action if action.value in names]
 
 
-def _in(stage: Stage, source: object) -> bool:
-    return isinstance(source, list) and stage in source
+def _leaves(source: object, stage: Stage) -> bool:
+    return source == stage or (isinstance(source, list) and stage in source)

@@ -1,0 +1,113 @@
+"""The stack under test, started from nothing and torn down in reverse order.
+
+A Temporal dev server (child process, state in a temporary SQLite file), a temporary SQLite read
+model brought to the latest migration, the demo staff accounts, a worker and the real aiohttp API,
+all on loopback ports nobody else holds. Worker and API run in this process, on this event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+from temporalio.client import Client
+
+from domain.store.db import apply_migrations, close_db, init_db
+from server.app import create_app
+from server.devstack import TemporalDevServer, port_open
+from server.seed import seed_demo
+from server.settings import Settings
+from workflows import worker as worker_module
+from workflows.worker import build_worker
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+TASK_QUEUE = "glowpath-bench"
+UI_OFFSET = 1000  # the dev server's Web UI listens on its gRPC port + 1000
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    temporal: Client
+    graphql_url: str
+    dev_server_pid: int | None
+
+
+def _os_free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def free_dev_server_port(attempts: int = 50) -> int:
+    """A free port whose UI neighbour (port + 1000) is free as well."""
+    for _ in range(attempts):
+        port = _os_free_port()
+        ui = port + UI_OFFSET
+        if ui <= 65535 and not port_open(HOST, ui, timeout=0.1):
+            with contextlib.suppress(OSError), socket.socket() as probe:
+                probe.bind((HOST, ui))
+                return port
+    raise RuntimeError("no free port pair for the Temporal dev server")
+
+
+@contextlib.asynccontextmanager
+async def running_stack() -> AsyncIterator[Stack]:
+    """Everything the benchmark talks to; stopped on exit, also on error or cancellation."""
+    async with contextlib.AsyncExitStack() as stack:
+        data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="glowpath-bench-")))
+        port = free_dev_server_port()
+        dev_server = TemporalDevServer(
+            data_dir=data_dir / "temporal",
+            port=port,
+            ip=HOST,
+            search_attributes=getattr(worker_module, "SEARCH_ATTRIBUTES", None),
+        )
+        # Registered before start: a start interrupted half-way still stops the child by pid.
+        stack.push_async_callback(dev_server.stop)
+        await dev_server.start()
+        settings = Settings(
+            database_url=f"sqlite://{data_dir / 'read-model.sqlite3'}",
+            temporal_address=dev_server.address,
+            task_queue=TASK_QUEUE,
+            http_host=HOST,
+            http_port=0,
+            data_dir=data_dir,
+            dev_temporal_port=port,
+            log_level="WARNING",
+        )
+        await apply_migrations(settings.database_url)
+        await seed_demo(settings)  # opens and closes its own connection
+        await init_db(settings.database_url)
+        stack.push_async_callback(close_db)
+
+        temporal = await Client.connect(settings.temporal_address, namespace="default")
+        await stack.enter_async_context(build_worker(temporal, settings.task_queue))
+
+        runner = web.AppRunner(create_app(settings, temporal), access_log=None)
+        await runner.setup()
+        stack.push_async_callback(runner.cleanup)
+        site = web.TCPSite(runner, HOST, 0)
+        await site.start()
+        http_port = _bound_port(runner)
+        yield Stack(
+            settings=settings,
+            temporal=temporal,
+            graphql_url=f"http://{HOST}:{http_port}/graphql",
+            dev_server_pid=dev_server.pid,
+        )
+
+
+def _bound_port(runner: web.AppRunner) -> int:
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            return int(address[1])
+    raise RuntimeError("the API server did not bind a TCP port")

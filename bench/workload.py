@@ -1,0 +1,200 @@
+"""The two measurements: one step bare vs GraphQL, and complete short journeys at concurrency.
+
+Every GraphQL answer is checked: anything but the success payload stops the run (`BenchError`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bench.operations import (
+    ASSIGN_CONSULTANT,
+    CLOSE_NOT_CONVERTED,
+    RECORD_CONSULTATION,
+    REGISTER_CLIENT,
+    START_JOURNEY,
+    BenchError,
+    GraphQLClient,
+    client_input,
+    consultation_input,
+)
+from bench.stack import Stack
+from domain.journey.facts import ActionRequest, Actor
+from domain.journey.stages import Stage
+from domain.journey.table import Action
+from domain.roles import Role
+from schema.ids import decode_id
+from workflows.journey import JourneyWorkflow
+
+STEPS = (
+    "registerClient",
+    "startJourney",
+    "assignConsultant",
+    "recordConsultation",
+    "closeNotConverted",
+)
+# Temporal caps the updates one workflow run accepts (2000 by default): part 1 moves to a fresh
+# journey after this many bare + GraphQL pairs.
+PAIRS_PER_JOURNEY = 250
+
+
+async def timed(samples: list[int], call: Callable[[], Awaitable[Any]]) -> Any:
+    start = time.perf_counter_ns()
+    result = await call()
+    samples.append(time.perf_counter_ns() - start)
+    return result
+
+
+class Staff:
+    """Signed-in demo staff: the desk opens and assigns, the consultant consults and closes."""
+
+    def __init__(self, api: GraphQLClient) -> None:
+        self.api = api
+        self.desk = ""
+        self.consultant = ""
+        self.consultant_global_id = ""
+
+    async def sign_in(self) -> None:
+        self.desk, _ = await self.api.login(Role.FRONT_DESK.value)
+        self.consultant, self.consultant_global_id = await self.api.login(Role.CONSULTANT.value)
+
+    @property
+    def consultant_actor(self) -> Actor:
+        raw = decode_id(self.consultant_global_id, "StaffMember")
+        if raw is None:
+            raise BenchError(f"unexpected staff id {self.consultant_global_id!r}")
+        return Actor(user_id=raw, role=Role.CONSULTANT)
+
+    async def journey_at_consultation(self, n: int, samples: dict[str, list[int]]) -> str:
+        """registerClient, startJourney, assignConsultant; returns the journey's global id."""
+        api, desk = self.api, self.desk
+        registered = await timed(
+            samples["registerClient"],
+            lambda: api.mutate(
+                REGISTER_CLIENT, "registerClient", "ClientPayload", client_input(n), desk
+            ),
+        )
+        started = await timed(
+            samples["startJourney"],
+            lambda: api.mutate(
+                START_JOURNEY,
+                "startJourney",
+                "JourneyPayload",
+                {"clientId": registered["client"]["id"], "reason": "expression lines"},
+                desk,
+            ),
+        )
+        journey_id = str(started["journey"]["id"])
+        assign = {"journeyId": journey_id, "consultantId": self.consultant_global_id}
+        assigned = await timed(
+            samples["assignConsultant"],
+            lambda: api.mutate(
+                ASSIGN_CONSULTANT, "assignConsultant", "JourneyPayload", assign, desk
+            ),
+        )
+        if assigned["journey"]["stage"] != Stage.CONSULTATION.value:
+            raise BenchError(f"expected CONSULTATION after assignConsultant, got {assigned}")
+        return journey_id
+
+    async def record_consultation(self, journey_id: str) -> None:
+        await self.api.mutate(
+            RECORD_CONSULTATION,
+            "recordConsultation",
+            "JourneyPayload",
+            consultation_input(journey_id),
+            self.consultant,
+        )
+
+    async def close_not_converted(self, journey_id: str) -> None:
+        close = {"journeyId": journey_id, "reason": "wants to think it over"}
+        result = await self.api.mutate(
+            CLOSE_NOT_CONVERTED, "closeNotConverted", "JourneyPayload", close, self.consultant
+        )
+        if result["journey"]["stage"] != Stage.NOT_CONVERTED.value:
+            raise BenchError(f"expected NOT_CONVERTED after closeNotConverted, got {result}")
+
+
+async def step_latency(
+    stack: Stack, staff: Staff, calls: int, warmup: int
+) -> tuple[list[int], list[int]]:
+    """Alternates bare and GraphQL calls (ABBA order) on a journey at CONSULTATION."""
+    bare_ns: list[int] = []
+    graphql_ns: list[int] = []
+    done = 0
+    while done < calls:
+        pairs = min(PAIRS_PER_JOURNEY, calls - done)
+        await _pairs_on_one_journey(
+            stack, staff, range(done, done + pairs), warmup if done == 0 else 0, bare_ns, graphql_ns
+        )
+        done += pairs
+    return bare_ns, graphql_ns
+
+
+async def _pairs_on_one_journey(
+    stack: Stack,
+    staff: Staff,
+    indices: range,
+    warmup: int,
+    bare_ns: list[int],
+    graphql_ns: list[int],
+) -> None:
+    ignored: dict[str, list[int]] = {name: [] for name in STEPS}
+    journey_id = await staff.journey_at_consultation(900_000 + indices.start, ignored)
+    raw_id = decode_id(journey_id, "Journey")
+    if raw_id is None:
+        raise BenchError(f"unexpected journey id {journey_id!r}")
+    handle = stack.temporal.get_workflow_handle_for(JourneyWorkflow.run, raw_id)
+    # What run_action builds for this mutation, except the draft record's id (None here).
+    request = ActionRequest(action=Action.RECORD_CONSULTATION, actor=staff.consultant_actor)
+
+    async def bare() -> None:
+        result = await handle.execute_update(JourneyWorkflow.act, request, id=str(uuid.uuid4()))
+        if result.stage is not Stage.CONSULTATION:
+            raise BenchError(f"bare update answered {result}")
+
+    async def graphql() -> None:
+        await staff.record_consultation(journey_id)
+
+    for _ in range(warmup):
+        await bare()
+        await graphql()
+    seq_before = (await handle.query(JourneyWorkflow.facts)).event_seq
+    for i in indices:
+        pair = [(bare_ns, bare), (graphql_ns, graphql)]
+        for samples, call in pair if i % 4 in (0, 3) else reversed(pair):
+            await timed(samples, call)
+    appended = (await handle.query(JourneyWorkflow.facts)).event_seq - seq_before
+    if appended != 2 * len(indices):
+        raise BenchError(f"expected {2 * len(indices)} events appended, counted {appended}")
+    await staff.close_not_converted(journey_id)
+
+
+async def journey_throughput(
+    staff: Staff, journeys: int, concurrency: int
+) -> tuple[float, dict[str, list[int]]]:
+    """`concurrency` lanes each take the next journey number until `journeys` are done."""
+    samples: dict[str, list[int]] = {name: [] for name in STEPS}
+    numbers = itertools.count(1)
+
+    async def one_journey(n: int) -> None:
+        journey_id = await staff.journey_at_consultation(n, samples)
+        await timed(samples["recordConsultation"], lambda: staff.record_consultation(journey_id))
+        await timed(samples["closeNotConverted"], lambda: staff.close_not_converted(journey_id))
+
+    async def lane() -> None:
+        while (n := next(numbers)) <= journeys:
+            await one_journey(n)
+
+    start = time.perf_counter()
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(concurrency, journeys)):
+                group.create_task(lane())
+    except* BenchError as failed:
+        raise BenchError("; ".join(str(e) for e in failed.exceptions)) from None
+    return time.perf_counter() - start, samples
