@@ -9,8 +9,11 @@ from enum import Enum
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.journey.validation import MAX_MINOR_UNITS
 
 _NOT_RECORDED = {"journey_id", "idempotency_key"}
+# Far above any treatment's price; keeps amounts exact in integer minor units everywhere.
+MAX_AMOUNT = Decimal(MAX_MINOR_UNITS) / 100
 
 
 def _plain(value: Any) -> Any:
@@ -36,6 +39,9 @@ def to_minor_units(field: str, amount: Decimal, problems: list[FieldProblem]) ->
     """Money travels as whole minor units (cents); more than two decimals is an input error."""
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         problems.append(FieldProblem(field, "at most two decimal places"))
+        return None
+    if abs(amount) > MAX_AMOUNT:
+        problems.append(FieldProblem(field, f"at most {MAX_AMOUNT:,}"))
         return None
     return int(amount * 100)
 

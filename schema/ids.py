@@ -6,6 +6,9 @@ import base64
 import binascii
 from datetime import datetime
 
+# Every raw id in the read model is at most this long; anything longer cannot name a row.
+MAX_RAW_ID = 64
+
 
 def encode_id(type_name: str, raw_id: str) -> str:
     return base64.b64encode(f"{type_name}:{raw_id}".encode()).decode()
@@ -17,7 +20,8 @@ def decode_id(global_id: str, expected_type: str) -> str | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, _, raw_id = text.partition(":")
-    return raw_id if type_name == expected_type and raw_id else None
+    fits = 0 < len(raw_id) <= MAX_RAW_ID
+    return raw_id if type_name == expected_type and fits else None
 
 
 def decode_any(global_id: str) -> tuple[str, str] | None:
@@ -26,7 +30,8 @@ def decode_any(global_id: str) -> tuple[str, str] | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, _, raw_id = text.partition(":")
-    return (type_name, raw_id) if type_name and raw_id else None
+    fits = 0 < len(raw_id) <= MAX_RAW_ID
+    return (type_name, raw_id) if type_name and fits else None
 
 
 def encode_cursor(at: datetime, raw_id: str) -> str:
@@ -37,6 +42,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
         at_text, _, raw_id = text.partition("|")
-        return (datetime.fromisoformat(at_text), raw_id) if raw_id else None
+        fits = 0 < len(raw_id) <= MAX_RAW_ID
+        return (datetime.fromisoformat(at_text), raw_id) if fits else None
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyEvent, JourneyFacts
 from domain.journey.followups import schedule_follow_ups
@@ -20,7 +21,8 @@ Effect = Callable[[JourneyFacts, ActionDetails, datetime], str]
 
 
 def _money(minor: int | None, currency: str | None) -> str:
-    return f"{(minor or 0) / 100:.2f} {currency or ''}".strip()
+    # Decimal, not float: exact for any amount the validators let through.
+    return f"{Decimal(minor or 0).scaleb(-2):.2f} {currency or ''}".strip()
 
 
 def _assign(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:

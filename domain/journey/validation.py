@@ -11,6 +11,9 @@ from domain.journey.table import Action
 
 Problems = list[FieldProblem]
 
+# 100 million in major units: no price or payment comes near it, and it bounds the arithmetic.
+MAX_MINOR_UNITS = 10_000_000_000
+
 
 def _assign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if not d.consultant_id:
@@ -25,7 +28,7 @@ def _expert_review(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None
 def _approve(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if d.decision is not ExpertDecision.APPROVE:
         out.append(FieldProblem("decision", "approval expected"))
-    if d.plan_total_minor is None or d.plan_total_minor < 0:
+    if d.plan_total_minor is None or not 0 <= d.plan_total_minor <= MAX_MINOR_UNITS:
         out.append(FieldProblem("finalPlan.price", "the final plan needs a price of zero or more"))
     if not d.currency:
         out.append(FieldProblem("finalPlan.currency", "the final plan needs a currency"))
@@ -39,7 +42,7 @@ def _consent(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
 
 
 def _payment(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
-    if d.amount_minor is None or d.amount_minor <= 0:
+    if d.amount_minor is None or not 0 < d.amount_minor <= MAX_MINOR_UNITS:
         out.append(FieldProblem("amount", "the amount must be positive"))
     if d.payment_kind is None:
         out.append(FieldProblem("kind", "say whether this is full payment, a deposit or a top-up"))

@@ -73,10 +73,21 @@ async def register_client(
         return not_authorized("registering clients needs FRONT_DESK, CONSULTANT or SUPERVISOR")
     if input.idempotency_key:
         earlier = await records.remembered_result(claims.account_id, input.idempotency_key)
-        if earlier is not None and earlier.operation == "register_client":
-            return ClientPayload(client=Client.from_row(await ClientRow.get(id=earlier.result_id)))
         if earlier is not None:
-            return from_domain(records.key_reused())  # type: ignore[return-value]
+            row = await ClientRow.get_or_none(id=earlier.result_id)
+            same = (
+                row is not None
+                and earlier.operation == "register_client"
+                and (
+                    row.full_name,
+                    row.birth_date,
+                    row.phone,
+                )
+                == (input.full_name.strip(), input.birth_date, input.phone.strip())
+            )
+            if not same or row is None:
+                return from_domain(records.key_reused())  # type: ignore[return-value]
+            return ClientPayload(client=Client.from_row(row))
     problems = _problems(input)
     if problems:
         return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]

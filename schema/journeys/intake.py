@@ -88,11 +88,11 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         return not_found("client")
     if input.idempotency_key:
         earlier = await records.remembered_result(actor.user_id, input.idempotency_key)
-        if earlier is not None and earlier.operation == "start_journey":
-            row = await JourneyRow.get(id=earlier.result_id)
-            return JourneyPayload(journey=Journey.from_row(row))
         if earlier is not None:
-            return from_domain(records.key_reused())
+            row = await JourneyRow.get_or_none(id=earlier.result_id)
+            if earlier.operation != "start_journey" or row is None or row.client_id != client.id:
+                return from_domain(records.key_reused())
+            return JourneyPayload(journey=Journey.from_row(row))
     if await JourneyRow.exists(client_id=client.id, active=True):
         return invalid("clientId", "the client already has an active journey")
 

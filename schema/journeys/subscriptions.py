@@ -11,6 +11,7 @@ from domain.store.models import Journey as JourneyRow
 from schema.context import Context
 from schema.journeys.actions import load_visible_journey
 from schema.journeys.types import Journey
+from schema.loaders import Loaders
 
 
 async def journey_changed(
@@ -23,5 +24,5 @@ async def journey_changed(
         return
     async for _seq in info.context.feed.changes(row.id):
         fresh = await JourneyRow.get(id=row.id)
-        info.context.loaders.history.clear((row.id, row.clinic_id))
+        info.context.loaders = Loaders()  # a subscription outlives its first answers: reload all
         yield Journey.from_row(fresh)

@@ -48,7 +48,7 @@ class JourneyEvent:
     action: str
     from_stage: Stage | None
     to_stage: Stage
-    actor_id: str
+    actor_id: str = strawberry.field(description="Raw account id, or `system` for timers.")
     actor_role: Role
     at: datetime = strawberry.field(description="When, in UTC.")
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
@@ -57,6 +57,13 @@ class JourneyEvent:
     amendments: list[Amendment] = strawberry.field(
         description="Corrections of `details`, oldest first; the original above stays as written."
     )
+
+    @strawberry.field(description="Who acted; null when the journey acted itself (a timer).")
+    async def actor(self, info: Info[Context, None]) -> StaffMember | None:
+        if self.actor_role is Role.SYSTEM:
+            return None
+        row = await info.context.loaders.staff.load(self.actor_id)
+        return StaffMember.from_row(row) if row else None
 
     @classmethod
     def from_row(

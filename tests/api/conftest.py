@@ -1,0 +1,90 @@
+"""The system under test, started once per session: the Temporal dev server, a worker, the
+read-model database, and the aiohttp GraphQL server, all on 127.0.0.1."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from domain.roles import Role
+from server.seed import DEMO_CLINIC_ID
+from server.settings import Settings
+from tests.api.flow import JourneyDriver
+from tests.api.harness import Api, Staff, create_clinic, running_api, sign_in_all
+from tests.support import binary
+from workflows.worker import SEARCH_ATTRIBUTES, build_worker
+
+TASK_QUEUE = "api-journeys"
+# Seconds after handover: short, so the timers that make follow-ups due fire during the test.
+FOLLOW_UP_SCHEDULE = (2, 4)
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The Temporal CLI dev server (list queries, search attributes, real timers)."""
+    # Registered at start, as `glowpath dev` does: a workflow upserting an unknown one is stuck.
+    attributes = [f"--search-attribute={name}={kind}" for name, kind in SEARCH_ATTRIBUTES.items()]
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        ip="127.0.0.1",
+        dev_server_log_level="error",
+        dev_server_extra_args=attributes,
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+def temporal_address(temporal_env: WorkflowEnvironment) -> str:
+    return temporal_env.client.service_client.config.target_host
+
+
+def api_settings(database_url: str, temporal_address: str, task_queue: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        temporal_address=temporal_address,
+        task_queue=task_queue,
+        http_host="127.0.0.1",
+        http_port=0,
+        follow_up_schedule=FOLLOW_UP_SCHEDULE,
+    )
+
+
+@pytest.fixture(scope="session")
+async def api(
+    database: str, temporal_env: WorkflowEnvironment, temporal_address: str
+) -> AsyncIterator[Api]:
+    """The API server with an in-process worker on its task queue."""
+    settings = api_settings(database, temporal_address, TASK_QUEUE)
+    async with build_worker(temporal_env.client, TASK_QUEUE):
+        async with running_api(settings, temporal_env.client) as running:
+            yield running
+
+
+@pytest.fixture(scope="session")
+async def staff(api: Api) -> dict[Role, Staff]:
+    """The demo clinic's accounts (usernames front-desk, consultant, ...), each signed in."""
+    await create_clinic(DEMO_CLINIC_ID)
+    return await sign_in_all(api)
+
+
+@pytest.fixture
+def driver(api: Api, staff: dict[Role, Staff]) -> JourneyDriver:
+    return JourneyDriver(api, staff)
+
+
+@pytest.fixture
+def fresh_clinic(api: Api) -> Callable[[], Awaitable[JourneyDriver]]:
+    """Makes another clinic with its own staff, signed in: it sees nothing of the others."""
+
+    async def make() -> JourneyDriver:
+        tag = uuid.uuid4().hex[:8]
+        await create_clinic(f"clinic-{tag}", prefix=f"{tag}-")
+        return JourneyDriver(api, await sign_in_all(api, prefix=f"{tag}-"))
+
+    return make

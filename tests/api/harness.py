@@ -1,0 +1,146 @@
+"""The pieces the API suite is built from: a real HTTP server, staff accounts, a GraphQL client.
+
+The client is the independent `gql` library, over HTTP (aiohttp) for queries and mutations and
+over graphql-transport-ws (websockets) for subscriptions, as a front end would talk to the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from gql import Client
+from gql.graphql_request import GraphQLRequest
+from gql.transport.aiohttp import AIOHTTPTransport
+from gql.transport.websockets import WebsocketsTransport
+from temporalio.client import Client as TemporalClient
+
+from domain.auth import hash_password
+from domain.roles import STAFF_ROLES, Role
+from domain.store.models import Clinic, StaffAccount
+from server.app import create_app
+from server.seed import DEMO_PASSWORD, demo_username
+from server.settings import Settings
+from tests.api import documents
+
+# Generous: after a worker is killed, the first action on a cached journey waits for Temporal's
+# sticky queue to time out (about 10 s) before another worker takes it.
+REQUEST_TIMEOUT = 60
+GRAPHQL_TRANSPORT_WS = "graphql-transport-ws"
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A signed-in member of staff: the raw account id, the Relay id, and the bearer token."""
+
+    account_id: str
+    global_id: str
+    username: str
+    role: Role
+    token: str
+
+
+class Api:
+    """The GraphQL endpoint of one running server."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.ws_url = "ws" + url.removeprefix("http")
+
+    async def run(self, document: str, token: str | None = None, **variables: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        transport = AIOHTTPTransport(url=self.url, headers=headers, timeout=REQUEST_TIMEOUT)
+        async with Client(transport=transport, execute_timeout=REQUEST_TIMEOUT) as session:
+            return await session.execute(GraphQLRequest(document, variable_values=variables))
+
+    @contextlib.asynccontextmanager
+    async def websocket(self, token: str | None = None) -> AsyncIterator[Any]:
+        """One graphql-transport-ws connection; the token goes in its connection_init payload."""
+        transport = WebsocketsTransport(
+            url=self.ws_url,
+            subprotocols=[GRAPHQL_TRANSPORT_WS],
+            init_payload={"Authorization": f"Bearer {token}"} if token else {},
+        )
+        async with Client(transport=transport, execute_timeout=REQUEST_TIMEOUT) as session:
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def subscription(
+        self, document: str, token: str | None = None, **variables: Any
+    ) -> AsyncIterator[AsyncIterator[Any]]:
+        """The stream of results of one subscription, on a connection of its own."""
+        async with self.websocket(token) as session:
+            yield session.subscribe(GraphQLRequest(document, variable_values=variables))
+
+
+@contextlib.asynccontextmanager
+async def running_api(settings: Settings, temporal: TemporalClient) -> AsyncIterator[Api]:
+    """The real aiohttp application on 127.0.0.1 and a free port, for the block's duration."""
+    runner = web.AppRunner(create_app(settings, temporal), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        yield Api(f"http://127.0.0.1:{port}/graphql")
+    finally:
+        await runner.cleanup()
+
+
+async def create_clinic(clinic_id: str, prefix: str = "") -> None:
+    """A clinic with one active account per staff role, as `glowpath seed` creates them."""
+    await Clinic.get_or_create(id=clinic_id, defaults={"name": f"{clinic_id} clinic"})
+    for role in STAFF_ROLES:
+        username = prefix + demo_username(role.value)
+        if not await StaffAccount.exists(username=username):
+            await StaffAccount.create(
+                id=f"staff-{username}",
+                clinic_id=clinic_id,
+                username=username,
+                display_name=f"Test {role.value.title()}",
+                role=role.value,
+                password_hash=hash_password(DEMO_PASSWORD),
+            )
+
+
+async def sign_in_all(api: Api, prefix: str = "") -> dict[Role, Staff]:
+    """Every role signs in with its own username and password through the `login` mutation."""
+
+    async def sign_in(role: Role) -> Staff:
+        username = prefix + demo_username(role.value)
+        data = await api.run(
+            documents.LOGIN, input={"username": username, "password": DEMO_PASSWORD}
+        )
+        payload = data["login"]
+        assert payload["__typename"] == "LoginPayload", payload
+        assert payload["staff"]["username"] == username
+        assert payload["staff"]["role"] == role.value
+        return Staff(
+            account_id=f"staff-{username}",
+            global_id=payload["staff"]["id"],
+            username=username,
+            role=role,
+            token=payload["token"],
+        )
+
+    signed_in = await asyncio.gather(*(sign_in(role) for role in STAFF_ROLES))
+    return {staff.role: staff for staff in signed_in}
+
+
+async def eventually(
+    probe: Callable[[], Any], accept: Callable[[Any], bool], *, timeout: float, what: str
+) -> Any:
+    """Polls `probe()` until `accept` says yes; fails with the last answer after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if accept(last):
+            return last
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"{what}: not within {timeout:.0f} s; last seen: {last!r}")
