@@ -33,6 +33,7 @@ from schema.staff.mutations import LoginResult, login
 from schema.staff.queries import MeResult, me
 from schema.supervision import mutations as supervision_mutations
 from schema.supervision import queries as supervision_queries
+from schema.supervision.alerts import JourneyAlert, my_journey_alerts
 from schema.supervision.subscriptions import supervisor_board
 from schema.supervision.types import BoardUpdate
 
@@ -103,6 +104,13 @@ class Subscription:
     ) -> AsyncGenerator[BoardUpdate | None, None]:
         async for update in supervisor_board(info, clinic_id):
             yield update
+
+    @strawberry.subscription(description="Nudges, escalations and stuck alerts on your journeys.")
+    async def my_journey_alerts(
+        self, info: Info[Context, None]
+    ) -> AsyncGenerator[JourneyAlert | None, None]:
+        async for alert in my_journey_alerts(info):
+            yield alert
 
 
 # Errors from the limiters and from parsing/validation tell the client what to fix; anything

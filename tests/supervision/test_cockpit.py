@@ -143,3 +143,28 @@ async def test_only_supervisors_nudge(cockpit: JourneyDriver) -> None:
     assert result["__typename"] == "NotAuthorized"
     after = await cockpit.journey(journey["id"])
     assert len(after["history"]) == len(before["history"])
+
+
+ALERTS = """
+subscription { myJourneyAlerts { action summary journey { id } } }
+"""
+
+
+async def test_a_nudge_reaches_the_owning_consultant_live(cockpit: JourneyDriver) -> None:
+    # Given a journey owned by the consultant, who listens for alerts
+    journey = await cockpit.drive_to("CONSULTATION")
+    async with cockpit.api.subscription(ALERTS, cockpit.token(Role.CONSULTANT)) as stream:
+        alerts = asyncio.create_task(anext(aiter(stream)))
+        await asyncio.sleep(0.5)
+        # When the supervisor nudges it
+        nudged = await cockpit.act(
+            NUDGE, Role.SUPERVISOR, journeyId=journey["id"], note="Client waiting, please call."
+        )
+        assert nudged["__typename"] == "JourneyPayload"
+        # Then the consultant hears of it
+        alert = (await asyncio.wait_for(alerts, timeout=20))["myJourneyAlerts"]
+    assert (alert["action"], alert["summary"], alert["journey"]["id"]) == (
+        "nudge",
+        "nudged by supervisor",
+        journey["id"],
+    )
