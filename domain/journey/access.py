@@ -10,6 +10,7 @@ from domain.journey.machine import may, triggers_from
 from domain.journey.rules import JourneyRules
 from domain.journey.table import (
     CONDITION_REASONS,
+    EXPERT_OWNS_IN,
     OWNED_BY_CONSULTANT,
     OWNED_BY_EXPERT,
     ROLES,
@@ -39,7 +40,8 @@ def authorization_problem(facts: JourneyFacts, action: Action, actor: Actor) -> 
     owned = actor.role is Role.CONSULTANT and action in OWNED_BY_CONSULTANT
     if owned and actor.user_id != facts.consultant_id:
         return "only the journey's consultant may do this"
-    if action in OWNED_BY_EXPERT and actor.user_id != facts.expert_id:
+    reviewing = facts.stage is EXPERT_OWNS_IN and action in OWNED_BY_EXPERT
+    if reviewing and actor.user_id != facts.expert_id:
         return "only the expert asked for the review may decide it"
     return None
 

@@ -12,7 +12,9 @@ def mermaid(current: Stage | None = None) -> str:
     for row in TRANSITIONS:
         sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
         for source in sources:
-            edge = (source.value, row["dest"].value, row["trigger"])
+            # dest None: an internal transition, drawn as a loop on its source.
+            dest = row["dest"] or source
+            edge = (source.value, dest.value, row["trigger"])
             if edge not in seen:
                 seen.add(edge)
                 lines.append(f"    {edge[0]} --> {edge[1]}: {edge[2]}")

@@ -210,7 +210,10 @@ ROLES: dict[Action, frozenset[Role]] = {
 OWNED_BY_CONSULTANT = frozenset(
     {Action.RECORD_CONSULTATION, Action.REQUEST_EXPERT_REVIEW, Action.CLOSE_NOT_CONVERTED}
 )
-OWNED_BY_EXPERT = frozenset({Action.APPROVE_PLAN})
+# At review, only the expert the consultant asked decides (approve or refuse); at the
+# pre-treatment check any treating expert may still refuse on medical grounds.
+OWNED_BY_EXPERT = frozenset({Action.APPROVE_PLAN, Action.REFUSE_MEDICALLY})
+EXPERT_OWNS_IN = S.EXPERT_REVIEW
 
 # Why a condition blocks an action, in the words staff see in `availableActions`.
 CONDITION_REASONS: dict[str, str] = {
