@@ -7,7 +7,8 @@ COPY domain ./domain
 COPY schema ./schema
 COPY workflows ./workflows
 COPY server ./server
-RUN pip wheel --wheel-dir /wheels .
+# The `otel` extra is included so GLOWPATH_OTEL_ENABLED=true works in the image.
+RUN pip wheel --wheel-dir /wheels ".[otel]"
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -21,7 +22,8 @@ RUN pip install /wheels/*.whl && rm -rf /wheels \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin glowpath
 USER glowpath
 WORKDIR /home/glowpath
-EXPOSE 8000
+# 8000: the API; 8001: the worker's probes; 9464: Temporal SDK metrics (when configured).
+EXPOSE 8000 8001 9464
 # SIGTERM lets the API and the worker finish in-flight work and leave the task queue cleanly.
 STOPSIGNAL SIGTERM
 CMD ["glowpath", "api"]

@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 # `make` reinstalls; otherwise `make venv` is a no-op.
 PYPROJECT_HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
+ARGS ?=
 
 .PHONY: venv dev test lint bench schema
 
@@ -22,8 +23,10 @@ $(STAMP):
 dev: venv
 	$(BIN)/glowpath dev
 
+# The whole suite on SQLite, then again on a fresh PostgreSQL database when 127.0.0.1:5432
+# answers (else it says it skipped that run). Extra pytest arguments: make test ARGS="-k cors"
 test: venv
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m tests.run_suites -q $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,13 +1,15 @@
-"""The HTTP server: GraphQL over POST/GET and graphql-transport-ws, plus health endpoints."""
+"""The HTTP server: GraphQL over POST/GET and graphql-transport-ws, health and metrics."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from strawberry.aiohttp.views import GraphQLView
+from strawberry.http.websocket_origin import normalize_allowed_origins
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from temporalio.client import Client
 
@@ -15,8 +17,12 @@ from domain.store.db import close_db, init_db
 from schema.build import build_schema
 from schema.context import ApiConfig, Context
 from schema.feed import JourneyFeed
+from server import middleware, tracing
+from server.health import add_health_routes
+from server.metrics import metrics_handler
 from server.settings import Settings
 from workflows.client import JourneyGateway
+from workflows.connect import connect
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +31,23 @@ GATEWAY: web.AppKey[JourneyGateway] = web.AppKey("gateway", JourneyGateway)
 
 class GlowpathView(GraphQLView[Context, None]):
     def __init__(
-        self, *, gateway: JourneyGateway, config: ApiConfig, feed: JourneyFeed, **kwargs: Any
+        self,
+        *,
+        gateway: JourneyGateway,
+        config: ApiConfig,
+        feed: JourneyFeed,
+        allowed_origins: tuple[str, ...] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.gateway, self.config, self.feed = gateway, config, feed
+        # Strawberry checks a WebSocket's Origin as well: same list as the CORS middleware.
+        self.allowed_origins = normalize_allowed_origins(allowed_origins)
+        self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
+        if isinstance(response, web.WebSocketResponse):
+            self.sockets.add(response)
         return Context(
             gateway=self.gateway,
             config=self.config,
@@ -40,9 +57,13 @@ class GlowpathView(GraphQLView[Context, None]):
             response=response,
         )
 
-
-async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    async def close_sockets(self) -> None:
+        """On shutdown: tell subscribers to reconnect (to another replica) instead of waiting."""
+        sockets = list(self.sockets)
+        await asyncio.gather(
+            *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown") for ws in sockets),
+            return_exceptions=True,
+        )
 
 
 def create_app(settings: Settings, temporal: Client) -> web.Application:
@@ -57,29 +78,46 @@ def create_app(settings: Settings, temporal: Client) -> web.Application:
         gateway=gateway,
         config=config,
         feed=feed,
+        allowed_origins=settings.cors_origins,
         schema=build_schema(introspection=settings.introspection),
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )
-    app = web.Application()
+    middlewares = middleware.middlewares(settings.cors_origins)
+    span_middleware = tracing.server_span_middleware() if settings.otel_enabled else None
+    if span_middleware is not None:
+        middlewares.insert(0, span_middleware)
+    app = web.Application(middlewares=middlewares)
+    app.on_response_prepare.append(middleware.add_response_headers)
     app[GATEWAY] = gateway
     app.router.add_route("*", "/graphql", view)
-    app.router.add_get("/healthz", healthz)
+    add_health_routes(app, temporal)
+    app.router.add_get("/metrics", metrics_handler(read_model=True))
 
-    async def stop_feed(_: web.Application) -> None:
+    async def stop_subscriptions(_: web.Application) -> None:
         await feed.close()
+        await view.close_sockets()
 
-    app.on_cleanup.append(stop_feed)
+    app.on_shutdown.append(stop_subscriptions)
     return app
 
 
 async def serve(settings: Settings) -> None:
-    """Runs the API until cancelled (SIGTERM/SIGINT), then closes connections cleanly."""
+    """Runs the API until cancelled (SIGTERM/SIGINT), then shuts down gracefully: stops
+    listening, closes subscriptions, lets in-flight requests finish (up to
+    ``shutdown_timeout_seconds``), then closes the database."""
     await init_db(settings.database_url)
-    temporal = await Client.connect(
-        settings.temporal_address, namespace=settings.temporal_namespace
+    temporal = await connect(
+        settings.temporal_address,
+        settings.temporal_namespace,
+        metrics_bind=settings.temporal_metrics_bind,
+        tracing=settings.otel_enabled,
     )
-    runner = web.AppRunner(create_app(settings, temporal), access_log=None)
+    runner = web.AppRunner(
+        create_app(settings, temporal),
+        access_log=None,
+        shutdown_timeout=settings.shutdown_timeout_seconds,
+    )
     await runner.setup()
     try:
         site = web.TCPSite(runner, settings.http_host, settings.http_port)
@@ -87,5 +125,6 @@ async def serve(settings: Settings) -> None:
         log.info("GraphQL on http://%s:%s/graphql", settings.http_host, settings.http_port)
         await asyncio.Event().wait()
     finally:
+        log.info("API stopping: finishing in-flight requests")
         await runner.cleanup()
         await close_db()

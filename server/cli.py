@@ -8,15 +8,15 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from server import devstack
-from server.settings import Settings, SettingsError, env_name
+from server import devstack, tracing
+from server.logs import configure_logging
+from server.settings import LOG_FORMATS, Settings, SettingsError, env_name
 
 log = logging.getLogger("glowpath")
 Login = tuple[str, str, str]  # (username, password, role)
-LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
 def logins_table(logins: Sequence[Login]) -> str:
@@ -61,11 +61,19 @@ def cmd_api(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    ensure_sqlite_dir(settings)
+    asyncio.run(devstack.run_until_signal(run_worker(settings)))
+    return 0
+
+
+async def run_worker(settings: Settings) -> None:
+    """The worker, and its probes on ``GLOWPATH_WORKER_HTTP_PORT`` when set."""
+    from server.probes import serve_probes
     from workflows import worker
 
-    ensure_sqlite_dir(settings)
-    asyncio.run(devstack.run_until_signal(worker.serve(settings)))
-    return 0
+    async with asyncio.TaskGroup() as group:
+        group.create_task(worker.serve(settings), name="glowpath-worker")
+        group.create_task(serve_probes(settings), name="glowpath-worker-probes")
 
 
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
@@ -150,6 +158,19 @@ async def _announce(settings: Settings, ui_url: str, logins: Sequence[Login]) ->
 Handler = Callable[[Settings, argparse.Namespace], int]
 
 
+def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
+    from server.reconcile import reconcile
+
+    ensure_sqlite_dir(settings)
+    drift = asyncio.run(
+        reconcile(settings.database_url, settings.temporal_address, settings.temporal_namespace)
+    )
+    for item in drift:
+        print(f"{item.journey_id}: {item.problem}")
+    print(f"{len(drift)} drift(s) found")
+    return 1 if drift else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glowpath",
@@ -167,21 +188,32 @@ def build_parser() -> argparse.ArgumentParser:
     add("worker", cmd_worker, "run the Temporal worker until SIGTERM/SIGINT")
     add("migrate", cmd_migrate, "create or upgrade the read-model database")
     add("seed", cmd_seed, "load the demo clinic (idempotent) and print its logins")
+    add("reconcile", cmd_reconcile, "compare the read model with the workflows; exit 1 on drift")
     export = add("export-schema", cmd_export_schema, "write the GraphQL schema as SDL")
     export.add_argument("--output", default="schema.graphql", help="default: %(default)s")
     export.add_argument("--check", action="store_true", help="exit 1 if the file differs")
     return parser
 
 
+def log_format_for(command: str, environ: Mapping[str, str] = os.environ) -> str:
+    """JSON lines unless ``GLOWPATH_LOG_FORMAT`` says otherwise; text for people under `dev`."""
+    chosen = environ.get(env_name("log_format"), "").strip().lower()
+    if chosen in LOG_FORMATS:
+        return chosen
+    return "text" if command in ("dev", "export-schema", "seed", "reconcile") else "json"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    configure_logging("INFO", log_format_for(args.command))
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         print(f"glowpath: {exc}", file=sys.stderr)
         return 2
     logging.getLogger().setLevel(settings.log_level)
+    if settings.otel_enabled:
+        tracing.setup_tracing(os.environ.get("OTEL_SERVICE_NAME") or f"glowpath-{args.command}")
     handler: Handler = args.handler
     try:
         return handler(settings, args)
@@ -190,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        tracing.shutdown_tracing()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 PREFIX = "GLOWPATH_"
 DEV_SECRET_KEY = "glowpath-dev-only-secret-never-use-in-production"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("json", "text")
 DB_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg", "psycopg")
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -68,6 +69,31 @@ def _parse_log_level(text: str) -> str:
     return text.upper()
 
 
+def _parse_log_format(text: str) -> str:
+    if text.lower() not in LOG_FORMATS:
+        raise SettingsError(f"expected one of {', '.join(LOG_FORMATS)}, got {text!r}")
+    return text.lower()
+
+
+_ORIGIN = re.compile(r"https?://[a-z0-9.\-]+(:\d{1,5})?|https?://\[[0-9a-f:.]+\](:\d{1,5})?")
+
+
+def parse_origins(text: str) -> tuple[str, ...]:
+    """``"https://a.example, http://localhost:5173"`` -> normalised origins; ``*`` allows any."""
+    origins: list[str] = []
+    for part in text.split(","):
+        origin = part.strip().lower().rstrip("/")
+        if not origin:
+            continue
+        if origin != "*" and not _ORIGIN.fullmatch(origin):
+            raise SettingsError(
+                f"invalid origin {part.strip()!r}: expected scheme://host[:port] "
+                "(no path), e.g. 'https://app.example.com', or '*'"
+            )
+        origins.append(origin)
+    return tuple(origins)
+
+
 def _parse_database_url(text: str) -> str:
     scheme, sep, _ = text.partition("://")
     if not sep or scheme not in DB_SCHEMES:
@@ -100,6 +126,12 @@ class Settings:
     data_dir: Path = Path("var")
     dev_temporal_port: int = 7233
     log_level: str = "INFO"
+    log_format: str = "json"  # one JSON object per line; "text" for people (default of `dev`)
+    cors_origins: tuple[str, ...] = ()  # browser origins allowed besides the API's own
+    otel_enabled: bool = False
+    temporal_metrics_bind: str = ""  # host:port of the Temporal SDK's Prometheus endpoint
+    worker_http_port: int = 0  # the worker's /healthz, /readyz, /metrics; 0: none
+    shutdown_timeout_seconds: int = 20
 
     @property
     def uses_dev_secret(self) -> bool:
@@ -145,5 +177,11 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "data_dir": Path,
     "dev_temporal_port": partial(_parse_int, lo=1, hi=65535 - 1000),  # UI listens on port+1000
     "log_level": _parse_log_level,
+    "log_format": _parse_log_format,
+    "cors_origins": parse_origins,
+    "otel_enabled": _parse_bool,
+    "temporal_metrics_bind": _parse_address,
+    "worker_http_port": partial(_parse_int, lo=0, hi=65535),
+    "shutdown_timeout_seconds": partial(_parse_int, lo=0, hi=3600),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}, "every field needs a parser"

@@ -1,19 +1,47 @@
-"""Session-wide resources: a real database for every suite."""
+"""Session-wide resources: a real database for every suite.
+
+SQLite by default (a new file per session). ``GLOWPATH_TEST_DATABASE_URL`` points the suite at
+another database instead; ``python -m tests.run_suites`` (``make test``) uses it to run the whole
+suite a second time on a fresh PostgreSQL database. Tests marked ``postgres`` run only there.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from domain.store.db import apply_migrations, close_db, init_db
 
 
+def _explicit_url() -> str | None:
+    return os.environ.get("GLOWPATH_TEST_DATABASE_URL", "").strip() or None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = _explicit_url()
+    if url is None:
+        return "read-model database: SQLite, a new file for this session"
+    parts = urlsplit(url)
+    return f"read-model database: {parts.scheme}://{parts.hostname}:{parts.port}{parts.path}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    url = _explicit_url()
+    if url is not None and url.startswith(("postgres", "asyncpg", "psycopg")):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (make test runs these on it)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    explicit = os.environ.get("GLOWPATH_TEST_DATABASE_URL")
+    explicit = _explicit_url()
     if explicit:
         return explicit
     path: Path = tmp_path_factory.mktemp("db") / "glowpath-test.sqlite3"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Protocol
 
 from temporalio.client import Client
@@ -10,6 +11,7 @@ from temporalio.worker import Worker
 
 from domain.store.db import close_db, init_db
 from workflows.activities import record_journey_change
+from workflows.connect import connect
 from workflows.journey import JourneyWorkflow
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
 
@@ -28,14 +30,25 @@ class WorkerSettings(Protocol):
     def temporal_namespace(self) -> str: ...
     @property
     def task_queue(self) -> str: ...
+    @property
+    def temporal_metrics_bind(self) -> str: ...
+    @property
+    def otel_enabled(self) -> bool: ...
+    @property
+    def shutdown_timeout_seconds(self) -> int: ...
 
 
-def build_worker(client: Client, task_queue: str) -> Worker:
+def build_worker(
+    client: Client, task_queue: str, *, graceful_shutdown: timedelta = timedelta(seconds=20)
+) -> Worker:
+    """On shutdown the worker stops polling, then gives running activities ``graceful_shutdown``
+    to finish before cancelling them."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[JourneyWorkflow],
         activities=[record_journey_change],
+        graceful_shutdown_timeout=graceful_shutdown,
     )
 
 
@@ -43,11 +56,15 @@ async def serve(settings: WorkerSettings) -> None:
     """Runs until cancelled (SIGTERM/SIGINT); in-flight tasks finish before it returns."""
     await init_db(settings.database_url)
     try:
-        client = await Client.connect(
-            settings.temporal_address, namespace=settings.temporal_namespace
+        client = await connect(
+            settings.temporal_address,
+            settings.temporal_namespace,
+            metrics_bind=settings.temporal_metrics_bind,
+            tracing=settings.otel_enabled,
         )
         await register_search_attributes(client, settings.temporal_namespace)
-        worker = build_worker(client, settings.task_queue)
+        grace = timedelta(seconds=settings.shutdown_timeout_seconds)
+        worker = build_worker(client, settings.task_queue, graceful_shutdown=grace)
         log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
         await worker.run()
     finally:

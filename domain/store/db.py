@@ -9,7 +9,10 @@ from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
+from domain.store import compat  # noqa: F401  (fixes Tortoise's SQLite client on import)
+
 MODELS_MODULE = "domain.store.models"
+TRIAGE_MODELS_MODULE = "domain.store.triage_models"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -18,7 +21,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "connections": {"default": database_url},
         "apps": {
             "models": {
-                "models": [MODELS_MODULE],
+                "models": [MODELS_MODULE, TRIAGE_MODELS_MODULE],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,
             }

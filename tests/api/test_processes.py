@@ -1,0 +1,130 @@
+"""The `glowpath api` and `glowpath worker` processes: JSON logs with request ids, probes, and a
+clean exit on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.api.test_operations import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 40.0
+STOP_TIMEOUT = 25.0
+
+
+def environment(database: str, temporal_address: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLOWPATH_")}
+    env.update(
+        GLOWPATH_DATABASE_URL=database,
+        GLOWPATH_TEMPORAL_ADDRESS=temporal_address,
+        GLOWPATH_TASK_QUEUE=f"process-test-{uuid.uuid4().hex[:8]}",
+        GLOWPATH_SECRET_KEY="process-test-secret",
+        GLOWPATH_HTTP_HOST="127.0.0.1",
+        GLOWPATH_LOG_FORMAT="json",
+        GLOWPATH_SHUTDOWN_TIMEOUT_SECONDS="5",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Any]:
+    started: list[subprocess.Popen[bytes]] = []
+
+    def run(command: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], Path]:
+        log = tmp_path / f"{command}.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "server.cli", command],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        return process, log
+
+    yield run
+    for process in started:  # only if a test failed half-way
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+async def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            try:
+                async with session.get(url, timeout=aiohttp.ClientTimeout(total=5)) as answer:
+                    if answer.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"{url} not ready in {START_TIMEOUT:.0f} s:\n{log.read_text()}")
+
+
+async def stop(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(signal.SIGTERM)
+    return await asyncio.to_thread(process.wait, STOP_TIMEOUT)
+
+
+def records(log: Path) -> list[dict[str, Any]]:
+    """Every line is one JSON object with the five fields."""
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    parsed = [json.loads(line) for line in lines]
+    for record in parsed:
+        assert {"time", "level", "logger", "message", "request_id"} <= set(record), record
+    return parsed
+
+
+async def test_api_logs_json_with_request_ids_and_stops_on_sigterm(
+    start: Any, database: str, temporal_address: str
+) -> None:
+    port = free_port()
+    env = environment(database, temporal_address, GLOWPATH_HTTP_PORT=str(port))
+    process, log = start("api", env)
+    await wait_ready(f"http://127.0.0.1:{port}/readyz", process, log)
+    # When a request fails in a way the server logs
+    async with aiohttp.ClientSession() as session:
+        body = {"query": "query Broken { noSuchField }"}
+        headers = {"X-Request-Id": "process-test-1"}
+        async with session.post(f"http://127.0.0.1:{port}/graphql", json=body, headers=headers):
+            pass
+    # Then SIGTERM stops it cleanly
+    assert await stop(process) == 0
+    logged = records(log)
+    assert any(r["request_id"] == "process-test-1" and r["level"] == "ERROR" for r in logged)
+    assert any("API stopping" in r["message"] for r in logged)
+
+
+async def test_worker_serves_probes_and_drains_on_sigterm(
+    start: Any, database: str, temporal_address: str
+) -> None:
+    port = free_port()
+    env = environment(database, temporal_address, GLOWPATH_WORKER_HTTP_PORT=str(port))
+    process, log = start("worker", env)
+    await wait_ready(f"http://127.0.0.1:{port}/readyz", process, log)
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{port}/metrics") as answer:
+            assert answer.status == 200
+            assert "python_info" in await answer.text()
+    assert await stop(process) == 0
+    messages = [r["message"] for r in records(log)]
+    assert any("Beginning worker shutdown" in m for m in messages), messages
