@@ -5,10 +5,22 @@ from __future__ import annotations
 import shutil
 import sys
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
-from domain.journey.facts import ActionDetails, ActionRequest, Actor, JourneyStart
-from domain.journey.stages import ArrivalChannel, VisitCategory
+from domain.journey.access import check_action
+from domain.journey.effects import apply_action
+from domain.journey.facts import ActionDetails, ActionRequest, Actor, JourneyFacts, JourneyStart
+from domain.journey.sla import resolve_slas
+from domain.journey.stages import (
+    ArrivalChannel,
+    ConsentKind,
+    ExpertDecision,
+    FollowUpOutcome,
+    PaymentKind,
+    Stage,
+    VisitCategory,
+)
 from domain.journey.table import Action
 from domain.roles import Role
 
@@ -58,7 +70,7 @@ def request(action: Action, actor: Actor, **details: object) -> ActionRequest:
 
 async def registered_client(client_id: str = "client-1", clinic_id: str = "clinic-1") -> str:
     """A clinic and a client on file, as reception would have them (journeys need both)."""
-    from datetime import UTC, date, datetime
+    from datetime import date
 
     from domain.store.models import Client, Clinic
 
@@ -74,3 +86,138 @@ async def registered_client(client_id: str = "client-1", clinic_id: str = "clini
             registered_by=DESK.user_id,
         )
     return client_id
+
+
+# --- Journey builders shared by the unit and workflow suites -----------------------------------
+
+CONSULTANT_2 = Actor("consultant-2", Role.CONSULTANT)
+EXPERT_2 = Actor("expert-2", Role.EXPERT)
+PLAN_TOTAL = 240_000  # minor units
+CURRENCY = "PLN"
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def assign(consultant: Actor = CONSULTANT, *, by: Actor = DESK) -> ActionRequest:
+    return request(Action.ASSIGN_CONSULTANT, by, consultant_id=consultant.user_id)
+
+
+def ask_expert(expert: Actor = EXPERT, *, by: Actor = CONSULTANT) -> ActionRequest:
+    return request(Action.REQUEST_EXPERT_REVIEW, by, expert_id=expert.user_id)
+
+
+def approve(
+    total: int = PLAN_TOTAL, *, anesthesia: bool = False, by: Actor = EXPERT
+) -> ActionRequest:
+    return request(
+        Action.APPROVE_PLAN,
+        by,
+        decision=ExpertDecision.APPROVE,
+        plan_total_minor=total,
+        currency=CURRENCY,
+        requires_anesthesia=anesthesia,
+    )
+
+
+def consent(
+    kind: ConsentKind = ConsentKind.PROCEDURE, *, guardian: bool = False, by: Actor = NURSE
+) -> ActionRequest:
+    return request(Action.SIGN_CONSENT, by, consent_kind=kind, guardian_signed=guardian)
+
+
+def pay(amount: int = PLAN_TOTAL, kind: PaymentKind = PaymentKind.FULL) -> ActionRequest:
+    return request(
+        Action.RECORD_PAYMENT, CASHIER, amount_minor=amount, payment_kind=kind, currency=CURRENCY
+    )
+
+
+def call(
+    follow_up_id: str,
+    outcome: FollowUpOutcome = FollowUpOutcome.REACHED,
+    satisfaction: int | None = 5,
+    *,
+    by: Actor = CALLER,
+) -> ActionRequest:
+    return request(
+        Action.COMPLETE_FOLLOW_UP,
+        by,
+        follow_up_id=follow_up_id,
+        follow_up_outcome=outcome,
+        satisfaction=satisfaction if outcome is FollowUpOutcome.REACHED else None,
+    )
+
+
+def path(
+    category: VisitCategory = VisitCategory.FIRST_VISIT,
+    *,
+    anesthesia: bool = False,
+    minor: bool = False,
+) -> list[tuple[ActionRequest, Stage]]:
+    """The usual way from triage (client checked in) to follow-ups, and the stage after each."""
+    treatment = [
+        (request(Action.START_TREATMENT, NURSE), Stage.TREATMENT),
+        (request(Action.COMPLETE_TREATMENT, EXPERT, product_count=2), Stage.HANDOVER),
+        (request(Action.HAND_OVER, NURSE), Stage.FOLLOW_UP),
+    ]
+    if category is VisitCategory.RECHECK:
+        return [(assign(), Stage.TREATMENT), *treatment]
+    consents = [(consent(guardian=minor), Stage.CONSENT if anesthesia else Stage.PAYMENT)]
+    if anesthesia:
+        consents.append((consent(ConsentKind.ANESTHESIA, guardian=minor), Stage.PAYMENT))
+    return [
+        (assign(), Stage.CONSULTATION),
+        (request(Action.RECORD_CONSULTATION, CONSULTANT), Stage.CONSULTATION),
+        (ask_expert(), Stage.EXPERT_REVIEW),
+        (approve(anesthesia=anesthesia), Stage.CONSENT),
+        *consents,
+        (pay(), Stage.TREATMENT),
+        *treatment,
+    ]
+
+
+def steps_to(
+    stage: Stage, category: VisitCategory = VisitCategory.FIRST_VISIT, **kw: bool
+) -> list[ActionRequest]:
+    """The requests of `path` up to the first arrival in `stage` (TREATMENT: paid, not started)."""
+    steps = []
+    for step, after in path(category, **kw):
+        steps.append(step)
+        if after is stage:
+            return steps
+    raise ValueError(f"{stage} is not on the {category.value} path")
+
+
+def new_facts(start: JourneyStart, now: datetime = T0) -> JourneyFacts:
+    """The facts a journey workflow starts from (checked in when the start says so)."""
+    facts = JourneyFacts(
+        journey_id=start.journey_id,
+        clinic_id=start.clinic_id,
+        client_id=start.client_id,
+        visit_category=start.visit_category,
+        channel=start.channel,
+        client_is_minor=start.client_is_minor,
+        started_at=now,
+        stage_entered_at=now,
+        follow_up_offsets=list(start.follow_up_offsets),
+        stage_slas=resolve_slas(start.visit_category, start.sla_overrides),
+        event_seq=1,
+    )
+    if start.checked_in:
+        drive(facts, ActionRequest(Action.CHECK_IN, start.started_by), now=now)
+    return facts
+
+
+def drive(facts: JourneyFacts, *steps: ActionRequest, now: datetime = T0) -> JourneyFacts:
+    """Passes each step through the gate and applies it, as the workflow does."""
+    for step in steps:
+        check_action(facts, step)
+        apply_action(facts, step, now)
+    return facts
+
+
+def facts_at(
+    stage: Stage, category: VisitCategory = VisitCategory.FIRST_VISIT, **kw: bool
+) -> JourneyFacts:
+    """A walked-in journey's facts on arrival in `stage` along the usual path (pure, no I/O)."""
+    minor = bool(kw.get("minor", False))
+    facts = new_facts(journey_start(category, minor=minor))
+    return drive(facts, *steps_to(stage, category, **kw)) if stage is not Stage.TRIAGE else facts

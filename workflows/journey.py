@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import functools
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -127,10 +128,26 @@ class JourneyWorkflow:
                 check_action(self._facts, request)
             except DomainError as error:
                 raise to_application_error(error) from None
-            after = copy.deepcopy(self._facts)
-            event = apply_action(after, request, workflow.now())
-            await self._record(event, after)
-            return ActionResult(stage=after.stage, event_seq=event.seq, record_id=event.record_id)
+            return await self._commit(request)
+
+    async def _apply_system(self, action: Action, still_wanted: Callable[[], bool]) -> None:
+        """A timer's own action. Decided again under the lock: a staff update queued ahead of it
+        may have moved or ended the journey, and then the timer has nothing left to do."""
+        async with self._lock:
+            request = ActionRequest(action, SYSTEM_ACTOR)
+            if not still_wanted():
+                return
+            try:
+                check_action(self._facts, request)
+            except DomainError:
+                return
+            await self._commit(request)
+
+    async def _commit(self, request: ActionRequest) -> ActionResult:
+        after = copy.deepcopy(self._facts)
+        event = apply_action(after, request, workflow.now())
+        await self._record(event, after)
+        return ActionResult(stage=after.stage, event_seq=event.seq, record_id=event.record_id)
 
     async def _record(self, event: JourneyEvent, after: JourneyFacts | None = None) -> None:
         """Commits the change and writes it to the read model before the caller hears back."""
@@ -175,11 +192,14 @@ class JourneyWorkflow:
         )
 
     async def _on_timer(self) -> None:
-        now = workflow.now()
-        if any(f.due_at <= now for f in self._scheduled_follow_ups()):
-            await self._apply(ActionRequest(Action.FOLLOW_UP_DUE, SYSTEM_ACTOR))
-        if self._facts.stuck_since is None and breached(self._facts, workflow.now()):
-            await self._apply(ActionRequest(Action.MARK_STUCK, SYSTEM_ACTOR))
+        await self._apply_system(Action.FOLLOW_UP_DUE, self._follow_up_fell_due)
+        await self._apply_system(Action.MARK_STUCK, self._sla_breached)
+
+    def _follow_up_fell_due(self) -> bool:
+        return any(f.due_at <= workflow.now() for f in self._scheduled_follow_ups())
+
+    def _sla_breached(self) -> bool:
+        return self._facts.stuck_since is None and breached(self._facts, workflow.now()) is not None
 
     def _scheduled_follow_ups(self) -> list[FollowUp]:
         if self._facts.stage is not Stage.FOLLOW_UP:

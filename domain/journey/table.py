@@ -95,6 +95,12 @@ TRANSITIONS: list[dict[str, Any]] = [
         "dest": S.MEDICALLY_REFUSED,
         "unless": ["treatment_started"],
     },
+    {  # a free plan (a trial at price 0) has nothing to pay: straight on to treatment
+        "trigger": "sign_consent",
+        "source": S.CONSENT,
+        "dest": S.TREATMENT,
+        "conditions": ["guardian_signs_for_minor", "completes_required_consents", "bill_settled"],
+    },
     {
         "trigger": "sign_consent",
         "source": S.CONSENT,
@@ -171,7 +177,13 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "reassign", "source": OWNED, "dest": None},
     {"trigger": "nudge", "source": ACTIVE, "dest": None},
     {"trigger": "escalate", "source": ACTIVE, "dest": None},
-    {"trigger": "close", "source": [*BEFORE_TREATMENT, S.HANDOVER], "dest": S.CANCELLED},
+    # A treatment that has begun is never cancelled: it goes on to handover and follow-ups.
+    {
+        "trigger": "close",
+        "source": BEFORE_TREATMENT,
+        "dest": S.CANCELLED,
+        "unless": ["treatment_started"],
+    },
 ]
 
 _DESK = frozenset({Role.FRONT_DESK, Role.SUPERVISOR})
@@ -224,6 +236,7 @@ CONDITION_REASONS: dict[str, str] = {
     "completes_required_consents": "required consents are still missing",
     "consents_complete": "no payment before the required consents are signed",
     "settles_bill": "the bill is not settled yet",
+    "bill_settled": "the bill is not settled yet",
     "cleared_for_treatment": "no treatment without signed consent and settled payment",
     "follow_up_is_due": "no follow-up is due",
     "completes_last_follow_up": "other follow-ups are still open",

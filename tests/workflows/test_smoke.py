@@ -16,7 +16,8 @@ async def test_smoke(client: Client) -> None:
         JourneyWorkflow.run, start, id=start.journey_id, task_queue=TASK_QUEUE
     )
     result = await handle.execute_update(
-        JourneyWorkflow.act, request(Action.ASSIGN_CONSULTANT, DESK, consultant_id=CONSULTANT.user_id)
+        JourneyWorkflow.act,
+        request(Action.ASSIGN_CONSULTANT, DESK, consultant_id=CONSULTANT.user_id),
     )
     assert result.stage is Stage.CONSULTATION
     row = await Journey.get(id=start.journey_id)

@@ -1,0 +1,109 @@
+"""The guards staff meet most: consent before money, money before treatment, guardians, experts.
+
+Each refusal is checked to change nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from domain.errors import TransitionNotAllowed
+from domain.journey.access import check_action
+from domain.journey.facts import ActionRequest, JourneyFacts
+from domain.journey.stages import ConsentKind, PaymentKind, Stage
+from domain.journey.table import Action
+from tests.support import (
+    EXPERT,
+    NURSE,
+    SUPERVISOR,
+    approve,
+    consent,
+    drive,
+    facts_at,
+    pay,
+    request,
+)
+
+
+def _refused(facts: JourneyFacts, req: ActionRequest, message: str | None = None) -> None:
+    before = copy.deepcopy(facts)
+    with pytest.raises(TransitionNotAllowed) as refusal:
+        check_action(facts, req)
+    if message is not None:
+        assert refusal.value.message == message
+    assert facts == before
+
+
+@pytest.mark.parametrize("signed", [[], [ConsentKind.PROCEDURE]], ids=["none", "procedure-only"])
+def test_no_payment_or_treatment_before_the_required_consents(signed: list[ConsentKind]) -> None:
+    # Given a plan with anesthesia, and not every consent it needs signed
+    facts = drive(facts_at(Stage.CONSENT, anesthesia=True), *[consent(k) for k in signed])
+    assert facts.stage is Stage.CONSENT
+    # When the cashier takes money, or the nurse starts treating, they are refused
+    _refused(facts, pay(), "not possible in stage CONSENT")
+    _refused(facts, request(Action.START_TREATMENT, NURSE), "not possible in stage CONSENT")
+
+
+def test_a_deposit_books_but_only_a_settled_bill_opens_treatment() -> None:
+    # Given a signed journey at payment, when a deposit is taken it stays at payment
+    facts = drive(facts_at(Stage.PAYMENT), pay(60_000, PaymentKind.DEPOSIT))
+    assert (facts.stage, facts.paid_minor, facts.installment_plan) == (Stage.PAYMENT, 60_000, False)
+    _refused(facts, request(Action.START_TREATMENT, NURSE), "not possible in stage PAYMENT")
+    # When the rest is topped up, the bill is settled and treatment may start
+    drive(facts, pay(180_000, PaymentKind.TOP_UP), request(Action.START_TREATMENT, NURSE))
+    assert (facts.stage, facts.paid_minor, facts.treatment_started) == (
+        Stage.TREATMENT,
+        240_000,
+        True,
+    )
+
+
+def test_an_installment_plan_settles_the_bill() -> None:
+    facts = drive(facts_at(Stage.PAYMENT), pay(40_000, PaymentKind.INSTALLMENT_PLAN))
+    assert (facts.stage, facts.paid_minor, facts.installment_plan) == (
+        Stage.TREATMENT,
+        40_000,
+        True,
+    )
+    drive(facts, request(Action.START_TREATMENT, NURSE))
+    assert facts.treatment_started is True
+
+
+def test_a_minor_consents_only_with_a_guardian() -> None:
+    # Given a client under 18 at consent
+    facts = facts_at(Stage.CONSENT, minor=True)
+    # When the consent is signed without a guardian, it is refused and nothing changes
+    _refused(facts, consent(), "a client under 18 needs a guardian's signature")
+    # When the guardian signs, the journey moves on
+    drive(facts, consent(guardian=True))
+    assert (facts.stage, facts.consents_signed) == (Stage.PAYMENT, [ConsentKind.PROCEDURE])
+
+
+def test_the_experts_decision_is_final() -> None:
+    approved = facts_at(Stage.CONSENT)
+    _refused(approved, request(Action.REFUSE_MEDICALLY, EXPERT), "not possible in stage CONSENT")
+    _refused(approved, approve(), "not possible in stage CONSENT")
+    refused = drive(facts_at(Stage.EXPERT_REVIEW), request(Action.REFUSE_MEDICALLY, EXPERT))
+    _refused(refused, approve(), "the journey has ended (MEDICALLY_REFUSED)")
+
+
+@pytest.mark.parametrize("stage_after", [Stage.TREATMENT, Stage.HANDOVER], ids=["started", "done"])
+def test_a_treatment_that_has_begun_cannot_be_cancelled(stage_after: Stage) -> None:
+    # Given a treatment that has started (or ended, the handover not yet made)
+    facts = drive(facts_at(Stage.TREATMENT), request(Action.START_TREATMENT, NURSE))
+    if stage_after is Stage.HANDOVER:
+        drive(facts, request(Action.COMPLETE_TREATMENT, EXPERT))
+    # When it is cancelled, either way, it is refused: a performed treatment is never CANCELLED
+    _refused(facts, request(Action.CANCEL, SUPERVISOR))
+    _refused(facts, request(Action.CLOSE, SUPERVISOR))
+
+
+def test_a_free_plan_reaches_treatment_without_taking_money() -> None:
+    # Given a plan approved at a price of zero (a free trial), once consent is signed
+    facts = drive(facts_at(Stage.EXPERT_REVIEW), approve(0), consent())
+    # When the zero bill is settled (if payment is asked at all), treatment is next
+    if facts.stage is Stage.PAYMENT:
+        drive(facts, pay(0))
+    assert (facts.stage, facts.paid_minor) == (Stage.TREATMENT, 0)

@@ -1,0 +1,167 @@
+"""Records representative journey histories for the replay test (test_replay.py).
+
+    python -m tests.workflows.record_histories
+
+Runs each scenario on the time-skipping test server with a throwaway SQLite read model and
+writes tests/workflows/histories/<name>.json: the workflow id, its history (`to_json()`) and
+the workflow's result (`facts_to_json`). Re-record only on purpose: these files stand for the
+journeys already running in clinics, which today's code must replay to the same state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.journey.codec import facts_to_json
+from domain.journey.stages import ConsentKind, FollowUpOutcome, PaymentKind, VisitCategory
+from domain.journey.table import Action
+from domain.store.db import apply_migrations, close_db, init_db
+from tests.support import (
+    CONSULTANT,
+    EXPERT,
+    NURSE,
+    SUPERVISOR,
+    approve,
+    ask_expert,
+    assign,
+    binary,
+    call,
+    consent,
+    journey_start,
+    path,
+    pay,
+    registered_client,
+    request,
+)
+from tests.workflows.drive import Handle, act, begin, walk
+from workflows.activities import record_journey_change
+from workflows.journey import JourneyWorkflow
+from workflows.search_attributes import register_search_attributes
+
+HISTORIES = Path(__file__).with_name("histories")
+TASK_QUEUE = "journeys-record"
+DAY = 86400
+Scenario = Callable[[Client, WorkflowEnvironment], Awaitable[Handle]]
+
+
+async def first_visit(client: Client, env: WorkflowEnvironment) -> Handle:
+    """Anesthesia, a deposit and a top-up, a reassignment, a refused and a retried action,
+    two follow-ups (the first not reached at once): completed."""
+    start = journey_start(offsets=[DAY, 7 * DAY])
+    start.journey_id = "journey-replay-first-visit"
+    handle = await begin(client, start, TASK_QUEUE)
+    await act(handle, assign(), id="assign")
+    await act(handle, assign(), id="assign")  # a retry: answered from the first, not recorded
+    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+    await act(handle, ask_expert())
+    await act(handle, approve(anesthesia=True))
+    try:  # refused: no payment before consent; it leaves no trace in history
+        await act(handle, pay())
+        raise AssertionError("a payment before consent was accepted")
+    except WorkflowUpdateFailedError:
+        pass
+    await act(handle, request(Action.REASSIGN, SUPERVISOR, consultant_id="consultant-2"))
+    await act(handle, consent(ConsentKind.PROCEDURE))
+    await act(handle, consent(ConsentKind.ANESTHESIA, by=EXPERT))
+    await act(handle, pay(60_000, PaymentKind.DEPOSIT))
+    await act(handle, pay(180_000, PaymentKind.TOP_UP))
+    await walk(handle, path()[-3:])
+    await env.sleep(timedelta(days=1, minutes=1))
+    await act(handle, call("fu-1", FollowUpOutcome.NOT_REACHED))
+    await act(handle, call("fu-1", satisfaction=4))
+    await env.sleep(timedelta(days=6, minutes=1))
+    await act(handle, call("fu-2", satisfaction=5))
+    return handle
+
+
+async def recheck(client: Client, env: WorkflowEnvironment) -> Handle:
+    """Straight to treatment; one follow-up made, the rest closed by a supervisor."""
+    start = journey_start(VisitCategory.RECHECK, offsets=[DAY, 3 * DAY, 7 * DAY])
+    start.journey_id = "journey-replay-recheck"
+    handle = await begin(client, start, TASK_QUEUE)
+    await walk(handle, path(VisitCategory.RECHECK))
+    await env.sleep(timedelta(days=1, minutes=1))
+    await act(handle, call("fu-1", satisfaction=3))
+    await act(handle, request(Action.NUDGE, SUPERVISOR))
+    await act(handle, request(Action.CLOSE_FOLLOW_UPS, SUPERVISOR))
+    return handle
+
+
+async def stuck_then_refused(client: Client, env: WorkflowEnvironment) -> Handle:
+    """A booking checked in later; the expert review overruns its SLA; refused before treatment."""
+    start = journey_start(checked_in=False)
+    start.journey_id = "journey-replay-stuck-then-refused"
+    handle = await begin(client, start, TASK_QUEUE)
+    await act(handle, request(Action.CHECK_IN, start.started_by))
+    await act(handle, assign())
+    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+    await act(handle, ask_expert())
+    await env.sleep(timedelta(hours=2))  # the review's SLA is an hour: marked stuck
+    await act(handle, request(Action.ESCALATE, SUPERVISOR))
+    await act(handle, approve())
+    await act(handle, consent(by=NURSE))
+    await act(handle, pay())
+    await act(handle, request(Action.REFUSE_MEDICALLY, EXPERT))
+    return handle
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "first_visit": first_visit,
+    "recheck": recheck,
+    "stuck_then_refused": stuck_then_refused,
+}
+
+
+async def record(env: WorkflowEnvironment) -> list[Path]:
+    written = []
+    async with Worker(
+        env.client,
+        task_queue=TASK_QUEUE,
+        workflows=[JourneyWorkflow],
+        activities=[record_journey_change],
+    ):
+        for name, scenario in SCENARIOS.items():
+            handle = await scenario(env.client, env)
+            result = await handle.result()
+            history = await handle.fetch_history()
+            recording = {
+                "workflow_id": handle.id,
+                "result": facts_to_json(result),
+                "history": json.loads(history.to_json()),
+            }
+            target = HISTORIES / f"{name}.json"
+            target.write_text(json.dumps(recording, indent=1) + "\n")
+            written.append(target)
+            print(f"{target.name}: {len(history.events)} events, ended {result.stage.value}")
+    return written
+
+
+async def main() -> None:
+    HISTORIES.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite://{Path(scratch) / 'record.sqlite3'}"
+        await apply_migrations(url)
+        await init_db(url)
+        await registered_client()
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=binary("temporal-test-server")
+        )
+        try:
+            await register_search_attributes(env.client, env.client.namespace)
+            await record(env)
+        finally:
+            await env.shutdown()
+            await close_db()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

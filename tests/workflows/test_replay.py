@@ -1,0 +1,122 @@
+"""Recorded journey histories replay with today's code, and end in the state they recorded.
+
+Temporal's Replayer compares commands only: a change to the state table or an effect that
+leaves the commands alone (the same local activity per action) would replay "fine" and still
+put running journeys in another state. So the replayed run's return value is captured and
+compared with the result recorded next to each history. Histories come from
+`python -m tests.workflows.record_histories`; no database is needed (local activity results
+are in the history).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.worker import (
+    ExecuteWorkflowInput,
+    Interceptor,
+    Replayer,
+    UnsandboxedWorkflowRunner,
+    WorkflowInboundInterceptor,
+    WorkflowInterceptorClassInput,
+)
+
+from domain.journey import effects
+from domain.journey.codec import facts_to_json
+from domain.journey.facts import ActionDetails, JourneyFacts
+from domain.journey.rules import JourneyRules
+from domain.journey.table import Action
+from workflows.journey import JourneyWorkflow
+
+HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
+
+
+def load(name: str) -> dict[str, Any]:
+    recording: dict[str, Any] = json.loads(
+        Path(__file__).with_name("histories").joinpath(f"{name}.json").read_text()
+    )
+    return recording
+
+
+class CaptureResults(Interceptor):
+    """Keeps what each replayed run returned, by workflow id."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, Any] = {}
+
+    def workflow_interceptor_class(
+        self, input: WorkflowInterceptorClassInput
+    ) -> type[WorkflowInboundInterceptor]:
+        results = self.results
+
+        class Capture(WorkflowInboundInterceptor):
+            async def execute_workflow(self, input: ExecuteWorkflowInput) -> Any:
+                result = await super().execute_workflow(input)
+                results[workflow.info().workflow_id] = result
+                return result
+
+        return Capture
+
+
+async def replay(recording: dict[str, Any]) -> JourneyFacts:
+    """Replays one recorded history (raising on nondeterminism) and returns the run's result."""
+    capture = CaptureResults()
+    replayer = Replayer(
+        workflows=[JourneyWorkflow],
+        interceptors=[capture],
+        # Unsandboxed: the interceptor's dict must be the one this test reads, and a test's
+        # monkeypatch must reach the domain code the workflow runs.
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+    history = WorkflowHistory.from_json(recording["workflow_id"], recording["history"])
+    await replayer.replay_workflow(history)
+    facts: JourneyFacts = capture.results[recording["workflow_id"]]
+    return facts
+
+
+def test_the_recordings_are_there() -> None:
+    assert [path.stem for path in HISTORIES] == ["first_visit", "recheck", "stuck_then_refused"]
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda path: path.stem)
+async def test_a_recorded_journey_replays_to_its_recorded_state(path: Path) -> None:
+    # Given a journey's recorded history and final state
+    recording = json.loads(path.read_text())
+    # When today's workflow code replays it
+    facts = await replay(recording)
+    # Then no command differs (else replay raised) and it ends in exactly the recorded state
+    assert facts_to_json(facts) == recording["result"]
+
+
+async def test_a_changed_effect_replays_cleanly_but_ends_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a payment effect that counts each payment twice (the commands stay the same)
+    recording = load("first_visit")
+    counted_once = effects.EFFECTS[Action.RECORD_PAYMENT]
+
+    def counted_twice(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+        facts.paid_minor += d.amount_minor or 0
+        return counted_once(facts, d, now)
+
+    monkeypatch.setitem(effects.EFFECTS, Action.RECORD_PAYMENT, counted_twice)
+    # When the history is replayed, Temporal finds nothing to object to
+    facts = await replay(recording)
+    # Then only the state comparison catches it
+    assert facts_to_json(facts) != recording["result"]
+    assert (facts.paid_minor, recording["result"]["paid_minor"]) == (480_000, 240_000)
+
+
+async def test_a_changed_table_fails_the_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a table in which no visit counts as a recheck any more
+    monkeypatch.setattr(JourneyRules, "is_recheck", lambda self: False)
+    # When the recorded recheck is replayed, the treatment it recorded is now refused, so the
+    # commands the history holds for it (search attributes, the read-model write) never come
+    with pytest.raises(workflow.NondeterminismError, match="Nondeterminism error"):
+        await replay(load("recheck"))
