@@ -36,6 +36,11 @@ from schema.supervision import queries as supervision_queries
 from schema.supervision.alerts import JourneyAlert, my_journey_alerts
 from schema.supervision.subscriptions import supervisor_board
 from schema.supervision.types import BoardUpdate
+from schema.triage import assign as triage_assign
+from schema.triage import mutations as triage
+from schema.triage import queries as triage_queries
+from schema.triage.subscriptions import triage_board_changed
+from schema.triage.types import TriageBoard
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -54,6 +59,8 @@ class Query:
         resolver=supervision_queries.stuck_journeys, description="Ordered by how long over."
     )
     journey_stats = strawberry.field(resolver=supervision_queries.journey_stats)
+    triage_board = strawberry.field(resolver=triage_queries.triage_board)
+    triage_log = strawberry.field(resolver=triage_queries.triage_log)
 
 
 def _action(resolver: object, description: str) -> JourneyResult:
@@ -87,6 +94,16 @@ class Mutation:
     nudge_journey = _action(supervision_mutations.nudge_journey, "Supervisor: note to the owner.")
     escalate_journey = _action(supervision_mutations.escalate_journey, "Supervisor: escalate.")
     close_journey = _action(supervision_mutations.close_journey, "Supervisor: close for good.")
+    auto_assign = strawberry.mutation(
+        resolver=triage_assign.auto_assign, description="Triage desk."
+    )
+    place_vip = strawberry.mutation(resolver=triage_assign.place_vip, description="Not a turn.")
+    update_triage_seat = strawberry.mutation(resolver=triage.update_seat, description="Duty etc.")
+    set_rotation_order = strawberry.mutation(resolver=triage.set_rotation_order)
+    accept_client = strawberry.mutation(resolver=triage.accept_client, description="Within 10 min.")
+    reassign_client = strawberry.mutation(resolver=triage.reassign_client)
+    correct_desk_record = strawberry.mutation(resolver=triage.correct_desk_record)
+    consultant_left = strawberry.mutation(resolver=triage.consultant_left)
 
 
 @strawberry.type
@@ -111,6 +128,13 @@ class Subscription:
     ) -> AsyncGenerator[JourneyAlert | None, None]:
         async for alert in my_journey_alerts(info):
             yield alert
+
+    @strawberry.subscription(description="The triage desk after every change, alerts included.")
+    async def triage_board_changed(
+        self, info: Info[Context, None], clinic_id: strawberry.ID
+    ) -> AsyncGenerator[TriageBoard | None, None]:
+        async for board in triage_board_changed(info, clinic_id):
+            yield board
 
 
 # Errors from the limiters and from parsing/validation tell the client what to fix; anything

@@ -14,6 +14,8 @@ from workflows.activities import record_journey_change
 from workflows.connect import connect
 from workflows.journey import JourneyWorkflow
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
+from workflows.triage import TriageDeskWorkflow
+from workflows.triage_activities import record_desk_changes
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +48,8 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[JourneyWorkflow],
-        activities=[record_journey_change],
+        workflows=[JourneyWorkflow, TriageDeskWorkflow],
+        activities=[record_journey_change, record_desk_changes],
         graceful_shutdown_timeout=graceful_shutdown,
     )
 

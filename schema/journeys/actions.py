@@ -23,6 +23,7 @@ from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
+from schema.body import record_body
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -36,6 +37,7 @@ from schema.errors import (
 )
 from schema.ids import decode_id
 from schema.journeys.types import Journey
+from schema.text import check_text
 from workflows.client import JourneyUnavailable
 
 log = logging.getLogger(__name__)
@@ -121,3 +123,32 @@ async def run_action(
         await records.remember_result(actor.user_id, idempotency_key, action.value, row.id)
     await row.refresh_from_db()
     return JourneyPayload(journey=Journey.from_row(row))
+
+
+async def run_noted_action(
+    info: Info[Context, None],
+    input: Any,
+    action: Action,
+    *,
+    field: str,
+    text: str | None,
+    required: bool,
+    record_kind: str | None = None,
+) -> JourneyOutcome:
+    """An action whose only content is one free-text field (a note, a reason).
+
+    `input` is the mutation's input object: its journey id and idempotency key are used, and the
+    rest of it becomes the record when there is text to keep.
+    """
+    problems = check_text(field, text, required=required)
+    if problems:
+        return from_domain(domain_errors.ValidationFailed(problems))
+    return await run_action(
+        info,
+        input.journey_id,
+        action,
+        ActionDetails(),
+        idempotency_key=input.idempotency_key,
+        record_kind=record_kind or action.value,
+        record_body=record_body(input) if text else None,
+    )

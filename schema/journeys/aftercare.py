@@ -13,7 +13,7 @@ from domain.journey.table import Action
 from schema.body import record_body
 from schema.context import Context
 from schema.errors import from_domain
-from schema.journeys.actions import JourneyResult, run_action
+from schema.journeys.actions import JourneyResult, run_action, run_noted_action
 from schema.text import check_text
 
 
@@ -67,15 +67,6 @@ async def close_not_converted(info: Info[Context, None], input: CloseJourneyInpu
 async def _close(
     info: Info[Context, None], input: CloseJourneyInput, action: Action
 ) -> JourneyResult:
-    problems = check_text("reason", input.reason, required=True)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
-    return await run_action(
-        info,
-        input.journey_id,
-        action,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
-        record_kind=action.value,
-        record_body=record_body(input),
+    return await run_noted_action(
+        info, input, action, field="reason", text=input.reason, required=True
     )

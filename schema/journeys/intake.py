@@ -24,9 +24,10 @@ from domain.visits import categorise
 from schema.context import Context
 from schema.errors import from_domain, invalid, not_authorized, not_found
 from schema.ids import decode_id
-from schema.journeys.actions import JourneyPayload, JourneyResult, run_action
+from schema.journeys.actions import JourneyPayload, JourneyResult, run_action, run_noted_action
 from schema.journeys.types import Journey
 from schema.text import check_text
+from schema.triage.assign import AutoAssignInput, triage
 
 
 @strawberry.input
@@ -52,8 +53,10 @@ class JourneyStepInput:
 @strawberry.input
 class AssignConsultantInput:
     journey_id: strawberry.ID
-    consultant_id: strawberry.ID = strawberry.field(
-        description="The consultant (or, for a recheck, the treating doctor or nurse)."
+    consultant_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The consultant (or, for a recheck, the treating doctor or nurse); "
+        "omitted: the clinic's triage desk chooses (see autoAssign).",
     )
     idempotency_key: str | None = None
 
@@ -144,6 +147,11 @@ async def assign_consultant(
     claims = info.context.claims
     if claims is None:
         return not_authorized()
+    if input.consultant_id is None:
+        by_desk = AutoAssignInput(
+            journey_id=input.journey_id, idempotency_key=input.idempotency_key
+        )
+        return (await triage(info, by_desk))[0]  # type: ignore[return-value]
     consultant_id = decode_id(input.consultant_id, "StaffMember")
     row = await JourneyRow.get_or_none(id=decode_id(input.journey_id, "Journey") or "")
     recheck = row is not None and row.visit_category == "RECHECK"
@@ -171,31 +179,19 @@ async def mark_no_show(info: Info[Context, None], input: JourneyStepInput) -> Jo
 async def _step(
     info: Info[Context, None], input: JourneyStepInput, action: Action
 ) -> JourneyResult:
-    problems = check_text("note", input.note, required=False)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
-    body = {"note": input.note} if input.note else None
-    return await run_action(
-        info,
-        input.journey_id,
-        action,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
-        record_body=body,
+    return await run_noted_action(
+        info, input, action, field="note", text=input.note, required=False
     )
 
 
 async def cancel_journey(info: Info[Context, None], input: CancelJourneyInput) -> JourneyResult:
-    problems = check_text("reason", input.reason, required=True)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
     action = Action.DECLINE if input.by_client else Action.CANCEL
-    return await run_action(
+    return await run_noted_action(
         info,
-        input.journey_id,
+        input,
         action,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
+        field="reason",
+        text=input.reason,
+        required=True,
         record_kind="cancellation",
-        record_body={"reason": input.reason, "by_client": input.by_client},
     )

@@ -16,7 +16,12 @@ from schema.body import record_body
 from schema.context import Context
 from schema.errors import from_domain
 from schema.ids import decode_id
-from schema.journeys.actions import JourneyResult, load_visible_journey, run_action
+from schema.journeys.actions import (
+    JourneyResult,
+    load_visible_journey,
+    run_action,
+    run_noted_action,
+)
 from schema.text import check_text
 
 
@@ -76,34 +81,20 @@ async def escalate_journey(info: Info[Context, None], input: SupervisorNoteInput
 async def _noted(
     info: Info[Context, None], input: SupervisorNoteInput, action: Action
 ) -> JourneyResult:
-    problems = check_text("note", input.note, required=True)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
-    return await run_action(
-        info,
-        input.journey_id,
-        action,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
-        record_kind=action.value,
-        record_body=record_body(input),
-    )
+    return await run_noted_action(info, input, action, field="note", text=input.note, required=True)
 
 
 async def close_journey(info: Info[Context, None], input: SupervisorCloseInput) -> JourneyResult:
     """Closes a journey for good: follow-ups closed as completed, anything earlier cancelled."""
-    problems = check_text("reason", input.reason, required=True)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
     row = await load_visible_journey(info, input.journey_id)
     in_follow_up = row is not None and row.stage == Stage.FOLLOW_UP.value
     action = Action.CLOSE_FOLLOW_UPS if in_follow_up else Action.CLOSE
-    return await run_action(
+    return await run_noted_action(
         info,
-        input.journey_id,
+        input,
         action,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
+        field="reason",
+        text=input.reason,
+        required=True,
         record_kind="closure",
-        record_body=record_body(input),
     )

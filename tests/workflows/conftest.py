@@ -11,6 +11,8 @@ from tests.support import binary, registered_client
 from workflows.activities import record_journey_change
 from workflows.journey import JourneyWorkflow
 from workflows.search_attributes import register_search_attributes
+from workflows.triage import TriageDeskWorkflow
+from workflows.triage_activities import record_desk_changes
 
 TASK_QUEUE = "journeys-test"
 
@@ -31,7 +33,7 @@ async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Clien
     async with Worker(
         env.client,
         task_queue=TASK_QUEUE,
-        workflows=[JourneyWorkflow],
-        activities=[record_journey_change],
+        workflows=[JourneyWorkflow, TriageDeskWorkflow],
+        activities=[record_journey_change, record_desk_changes],
     ):
         yield env.client

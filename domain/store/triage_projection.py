@@ -1,0 +1,89 @@
+"""Writes desk changes into the read model. At-least-once safe: keyed on (clinic, seq)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from domain.store.triage_models import OwnershipTransfer, RevenueCredit, TriageBoard, TriageEntry
+from domain.triage.codec import desk_to_json, entry_details
+from domain.triage.desk import DeskState
+from domain.triage.entries import DeskEntry, EntryKind
+
+
+async def current_owner(client_id: str) -> str | None:
+    latest = await OwnershipTransfer.filter(client_id=client_id).order_by("-id").first()
+    return latest.consultant_id if latest else None
+
+
+async def clients_owned_by(clinic_id: str, consultant_id: str) -> list[str]:
+    rows = await OwnershipTransfer.filter(clinic_id=clinic_id, consultant_id=consultant_id)
+    candidates = dict.fromkeys(row.client_id for row in rows)
+    return [c for c in candidates if await current_owner(c) == consultant_id]
+
+
+async def apply_desk_changes(clinic_id: str, entries: list[DeskEntry], desk: DeskState) -> int:
+    """Appends the new entries (and what follows from them); returns how many were new."""
+    written = 0
+    async with in_transaction():
+        for entry in entries:
+            if await TriageEntry.exists(clinic_id=clinic_id, seq=entry.seq):
+                continue
+            await _append(clinic_id, entry)
+            written += 1
+        values: dict[str, Any] = {"version": desk.seq, "day": desk.day, "state": desk_to_json(desk)}
+        newer = TriageBoard.filter(clinic_id=clinic_id, version__lt=desk.seq)
+        if not await newer.update(**values) and not await TriageBoard.exists(clinic_id=clinic_id):
+            await TriageBoard.create(clinic_id=clinic_id, **values)
+    return written
+
+
+async def _append(clinic_id: str, entry: DeskEntry) -> None:
+    await TriageEntry.create(
+        clinic_id=clinic_id,
+        seq=entry.seq,
+        day=entry.day,
+        kind=entry.kind.value,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        consultant_id=entry.consultant_id,
+        journey_id=entry.journey_id,
+        client_id=entry.client_id,
+        counted=entry.counted,
+        reason=entry.reason[:1000],
+        policy=entry.policy,
+        amends_seq=entry.amends_seq,
+        details=entry_details(entry),
+    )
+    for credit in entry.credits:
+        await RevenueCredit.create(
+            clinic_id=clinic_id,
+            journey_id=entry.journey_id or "",
+            consultant_id=credit.consultant_id,
+            percent=credit.percent,
+            rule=credit.rule.value,
+            entry_seq=entry.seq,
+            at=entry.at,
+        )
+    if not entry.transfers_ownership:
+        return
+    if entry.kind is EntryKind.CONSULTANT_LEFT and entry.consultant_id:
+        clients = await clients_owned_by(clinic_id, entry.consultant_id)
+        leaver: str | None = entry.consultant_id
+    else:
+        clients = [entry.client_id] if entry.client_id else []
+        leaver = None
+    for client_id in clients:
+        previous = leaver or await current_owner(client_id)
+        if previous == entry.owner_id:
+            continue
+        await OwnershipTransfer.create(
+            clinic_id=clinic_id,
+            client_id=client_id,
+            consultant_id=entry.owner_id,
+            from_consultant_id=previous,
+            reason=entry.reason[:1000],
+            entry_seq=entry.seq,
+            at=entry.at,
+        )

@@ -1,0 +1,92 @@
+"""JSON form of the desk, for the read model's board snapshot (and back, for the board query)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields, is_dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from domain.journey.stages import VisitCategory
+from domain.triage.desk import Alert, Assignment, DeskState, MakeUp, Seat, SeatStatus
+from domain.triage.entries import DeskEntry
+from domain.triage.policy import CompanionRule, RotationPolicy
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def desk_to_json(desk: DeskState) -> dict[str, Any]:
+    data: dict[str, Any] = plain(asdict(desk))
+    return data
+
+
+def entry_details(entry: DeskEntry) -> dict[str, Any]:
+    """What a log row keeps besides its columns: skips, credits, route and ownership."""
+    keep = (
+        "from_consultant_id",
+        "category",
+        "route",
+        "skips",
+        "credits",
+        "transfers_ownership",
+        "owner_id",
+    )
+    data: dict[str, Any] = plain({name: getattr(entry, name) for name in keep})
+    return data
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def policy_from_json(data: dict[str, Any]) -> RotationPolicy:
+    known = {f.name for f in fields(RotationPolicy)}
+    values: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
+    }
+    if "companions" in values:
+        values["companions"] = CompanionRule(values["companions"])
+    return RotationPolicy(**values)
+
+
+def desk_from_json(data: dict[str, Any]) -> DeskState:
+    seats = {
+        key: Seat(**{**seat, "status": SeatStatus(seat["status"])})
+        for key, seat in data["seats"].items()
+    }
+    assignments = {
+        key: Assignment(
+            **{
+                **a,
+                "category": VisitCategory(a["category"]),
+                "assigned_at": datetime.fromisoformat(a["assigned_at"]),
+                "accept_by": _when(a["accept_by"]),
+            }
+        )
+        for key, a in data["assignments"].items()
+    }
+    return DeskState(
+        clinic_id=data["clinic_id"],
+        day=data["day"],
+        policy=policy_from_json(data["policy"]),
+        rotation=list(data["rotation"]),
+        seats=seats,
+        next_index=data["next_index"],
+        other_index=data["other_index"],
+        makeups=[MakeUp(**m) for m in data["makeups"]],
+        assignments=assignments,
+        alerts=[Alert(**a) for a in data["alerts"]],
+        seq=data["seq"],
+    )

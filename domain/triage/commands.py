@@ -1,0 +1,84 @@
+"""What staff ask of the desk: one dataclass per desk update, ids and codes only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from domain.journey.facts import Actor
+from domain.triage.decision import Arrival, Decision
+from domain.triage.desk import DeskState, SeatStatus
+from domain.triage.policy import RotationPolicy
+from domain.triage.revenue import CreditRule
+
+
+@dataclass
+class ArriveCommand:
+    actor: Actor
+    arrival: Arrival
+
+
+@dataclass
+class AcceptCommand:
+    actor: Actor
+    journey_id: str
+
+
+@dataclass
+class SeatCommand:
+    """Duty, status or scope of one consultant; fields left None are unchanged."""
+
+    actor: Actor
+    consultant_id: str
+    reason: str
+    on_duty: bool | None = None
+    status: SeatStatus | None = None
+    scope: list[str] | None = None
+
+
+@dataclass
+class OrderCommand:
+    actor: Actor
+    consultant_ids: list[str]
+
+
+class OverrideKind(str, Enum):
+    REASSIGN = "REASSIGN"
+    PLACE_VIP = "PLACE_VIP"
+    CORRECT = "CORRECT"
+    CONSULTANT_LEFT = "CONSULTANT_LEFT"
+    SET_POLICY = "SET_POLICY"
+
+
+@dataclass
+class OverrideCommand:
+    """A supervisor's override; which fields matter depends on `kind`."""
+
+    actor: Actor
+    kind: OverrideKind
+    reason: str
+    journey_id: str | None = None
+    client_id: str | None = None
+    consultant_id: str | None = None
+    rule: CreditRule | None = None
+    amends_seq: int | None = None
+    turns_delta: int = 0
+    makeup_delta: int = 0
+    policy: RotationPolicy | None = None
+    # CONSULTANT_LEFT: who takes over the leaver's clients (None: back to rotation).
+    successor_id: str | None = None
+    # PLACE_VIP: whether the client already has an owner (else the VIP's consultant becomes it).
+    client_has_owner: bool = False
+
+
+@dataclass
+class DeskReply:
+    """The desk after a change: its version (the last log sequence) and, for arrivals, the
+    decision."""
+
+    version: int
+    decision: Decision | None = None
+    consultant_id: str | None = None
+    entries: list[int] = field(default_factory=list)
+    # The desk after the change (not for arrivals: the decision is what the caller needs).
+    state: DeskState | None = None

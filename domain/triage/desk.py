@@ -1,0 +1,112 @@
+"""The triage desk's state: who is on duty, the order, statuses, scopes, owed turns, assignments.
+
+Ids and codes only (this crosses Temporal): names and notes stay in the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from domain.journey.stages import VisitCategory
+from domain.triage.policy import DEFAULT_POLICY, RotationPolicy
+
+
+class SeatStatus(str, Enum):
+    AVAILABLE = "AVAILABLE"
+    # With a client and cannot come within 5-10 minutes: skipped and owed a make-up turn.
+    BUSY = "BUSY"
+    # Off post or not answering the phone: skipped, no make-up ("不予补派").
+    AWAY = "AWAY"
+    # Left post with the supervisor's leave, or refused a client: no turns until resumed.
+    PAUSED = "PAUSED"
+
+
+@dataclass
+class Seat:
+    consultant_id: str
+    on_duty: bool = True
+    status: SeatStatus = SeatStatus.AVAILABLE
+    # Item codes this consultant receives; empty means every item.
+    scope: list[str] = field(default_factory=list)
+    # Today's counted first-visit turns (including make-ups paid).
+    turns: int = 0
+    # Today's clients by visit category (VIP placements under "VIP"), counted or not.
+    counts: dict[str, int] = field(default_factory=dict)
+    # Counted clients given out of order; the rotation passes this consultant that many times.
+    turns_ahead: int = 0
+    departed: bool = False
+
+    def can_take(self) -> bool:
+        return self.on_duty and not self.departed and self.status is SeatStatus.AVAILABLE
+
+    def present(self) -> bool:
+        """On post (possibly busy): an owner or referrer who can still be called in."""
+        absent = self.status in (SeatStatus.AWAY, SeatStatus.PAUSED)
+        return self.on_duty and not self.departed and not absent
+
+    def covers(self, item: str | None) -> bool:
+        return item is None or not self.scope or item in self.scope
+
+    def add_count(self, key: str, delta: int = 1) -> None:
+        self.counts[key] = max(self.counts.get(key, 0) + delta, 0)
+
+
+@dataclass
+class MakeUp:
+    """A turn owed. A give-back is paid from one consultant's next turn (the 10-minute rule);
+    any other make-up from the next fitting counted client."""
+
+    creditor_id: str
+    reason: str
+    owed_at_seq: int
+    from_turn_of: str | None = None
+
+
+@dataclass
+class Assignment:
+    journey_id: str
+    client_id: str
+    consultant_id: str
+    category: VisitCategory
+    counted: bool
+    route: str
+    item: str | None
+    assigned_at: datetime
+    accept_by: datetime | None
+    accepted: bool = False
+    credited_to: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Alert:
+    seq: int
+    message: str
+    journey_id: str | None = None
+
+
+@dataclass
+class DeskState:
+    clinic_id: str
+    day: str
+    policy: RotationPolicy = DEFAULT_POLICY
+    rotation: list[str] = field(default_factory=list)
+    seats: dict[str, Seat] = field(default_factory=dict)
+    # Where the first-visit rotation stands, and the separate pointer for uncounted clients
+    # ("other" category, invalid consultations): given in order, never charged as a turn.
+    next_index: int = 0
+    other_index: int = 0
+    makeups: list[MakeUp] = field(default_factory=list)
+    assignments: dict[str, Assignment] = field(default_factory=dict)
+    alerts: list[Alert] = field(default_factory=list)
+    seq: int = 0
+
+    def seat(self, consultant_id: str) -> Seat | None:
+        return self.seats.get(consultant_id)
+
+    def owed(self, consultant_id: str) -> int:
+        return sum(1 for m in self.makeups if m.creditor_id == consultant_id)
+
+    def pending(self) -> list[Assignment]:
+        return [a for a in self.assignments.values() if not a.accepted]

@@ -1,0 +1,51 @@
+"""The desk's append-only log: every decision, skip, override and correction, with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from domain.triage.decision import Skip
+from domain.triage.revenue import Credit
+
+
+class EntryKind(str, Enum):
+    ASSIGNED = "ASSIGNED"
+    SUPERVISOR_ALERT = "SUPERVISOR_ALERT"
+    ACCEPTED = "ACCEPTED"
+    TIMED_OUT = "TIMED_OUT"
+    REASSIGNED = "REASSIGNED"
+    VIP_PLACED = "VIP_PLACED"
+    SEAT_CHANGED = "SEAT_CHANGED"
+    ORDER_CHANGED = "ORDER_CHANGED"
+    POLICY_CHANGED = "POLICY_CHANGED"
+    CORRECTION = "CORRECTION"
+    CONSULTANT_LEFT = "CONSULTANT_LEFT"
+    DAY_OPENED = "DAY_OPENED"
+
+
+@dataclass
+class DeskEntry:
+    seq: int
+    day: str
+    kind: EntryKind
+    at: datetime
+    actor_id: str
+    reason: str
+    policy: str
+    consultant_id: str | None = None
+    from_consultant_id: str | None = None
+    journey_id: str | None = None
+    client_id: str | None = None
+    category: str | None = None
+    counted: bool = False
+    route: str | None = None
+    skips: list[Skip] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    # Ownership moves to `owner_id` when set (for CONSULTANT_LEFT: every client of the leaver;
+    # None there sends them back to rotation).
+    transfers_ownership: bool = False
+    owner_id: str | None = None
+    # A correction points at the entry it amends; the original stays as it was.
+    amends_seq: int | None = None

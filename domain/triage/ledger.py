@@ -1,0 +1,207 @@
+"""Applying decisions to the desk: counts, make-ups, pointers, acceptance and the 10-minute rule.
+
+Each function changes the desk in place and returns the log entries that explain the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.journey.facts import Actor
+from domain.triage.decision import Arrival, Decision, Route, SkipReason
+from domain.triage.desk import Alert, Assignment, DeskState, MakeUp
+from domain.triage.entries import DeskEntry, EntryKind
+from domain.triage.revenue import CreditRule, assignment_credit, credits_for
+
+DESK_ACTOR_ID = "triage-desk"
+
+
+def new_entry(
+    desk: DeskState, kind: EntryKind, actor_id: str, at: datetime, reason: str, **fields: Any
+) -> DeskEntry:
+    desk.seq += 1
+    return DeskEntry(desk.seq, desk.day, kind, at, actor_id, reason, desk.policy.label, **fields)
+
+
+def record_arrival(
+    desk: DeskState, arrival: Arrival, decision: Decision, actor: Actor, now: datetime
+) -> DeskEntry:
+    if decision.consultant_id is None:
+        entry = new_entry(
+            desk,
+            EntryKind.SUPERVISOR_ALERT,
+            actor.user_id,
+            now,
+            decision.reason + decision.skip_summary(),
+            journey_id=arrival.journey_id,
+            client_id=arrival.client_id,
+            category=arrival.category.value,
+            route=decision.route.value,
+            skips=list(decision.skips),
+        )
+        desk.alerts.append(Alert(entry.seq, decision.alert or decision.reason, arrival.journey_id))
+        return entry
+    _charge_skips(desk, decision, now)
+    seat = desk.seats[decision.consultant_id]
+    seat.add_count(arrival.category.value)
+    if decision.counted:
+        seat.turns += 1
+    if decision.uses_turn_ahead:
+        seat.turns_ahead += 1
+    if decision.paid_makeup is not None:
+        desk.makeups.pop(decision.paid_makeup)
+    if decision.next_index is not None:
+        desk.next_index = decision.next_index
+    if decision.other_index is not None:
+        desk.other_index = decision.other_index
+    minutes = desk.policy.acceptance_minutes
+    desk.assignments[arrival.journey_id] = Assignment(
+        journey_id=arrival.journey_id,
+        client_id=arrival.client_id,
+        consultant_id=decision.consultant_id,
+        category=arrival.category,
+        counted=decision.counted,
+        route=decision.route.value,
+        item=decision.item,
+        assigned_at=now,
+        accept_by=now + timedelta(minutes=minutes),
+        credited_to=list(decision.credited_to),
+    )
+    # The first consultant to serve a client owns them; an owner or stand-in changes nothing.
+    takes_ownership = arrival.owner_id is None or arrival.owner_departed
+    takes_ownership = takes_ownership and decision.route is not Route.OWNER_STAND_IN
+    return new_entry(
+        desk,
+        EntryKind.ASSIGNED,
+        actor.user_id,
+        now,
+        decision.reason + decision.skip_summary(),
+        consultant_id=decision.consultant_id,
+        journey_id=arrival.journey_id,
+        client_id=arrival.client_id,
+        category=arrival.category.value,
+        counted=decision.counted,
+        route=decision.route.value,
+        skips=list(decision.skips),
+        credits=assignment_credit(decision.consultant_id, decision.credited_to),
+        transfers_ownership=takes_ownership,
+        owner_id=decision.consultant_id if takes_ownership else None,
+    )
+
+
+def _charge_skips(desk: DeskState, decision: Decision, now: datetime) -> None:
+    for skip in decision.skips:
+        if skip.makeup_owed:
+            why = f"skipped as {skip.why.value.lower()} at entry {desk.seq + 1}"
+            desk.makeups.append(MakeUp(skip.consultant_id, why, desk.seq + 1))
+        if skip.why is SkipReason.TURN_USED_EARLY:
+            desk.seats[skip.consultant_id].turns_ahead -= 1
+
+
+def accept(desk: DeskState, journey_id: str, actor: Actor, now: datetime) -> DeskEntry:
+    assignment = desk.assignments[journey_id]
+    assignment.accepted = True
+    assignment.accept_by = None
+    waited = int((now - assignment.assigned_at).total_seconds() // 60)
+    return new_entry(
+        desk,
+        EntryKind.ACCEPTED,
+        actor.user_id,
+        now,
+        f"accepted after {waited} min",
+        consultant_id=assignment.consultant_id,
+        journey_id=journey_id,
+        client_id=assignment.client_id,
+        category=assignment.category.value,
+    )
+
+
+def next_deadline(desk: DeskState) -> datetime | None:
+    deadlines = [a.accept_by for a in desk.pending() if a.accept_by is not None]
+    return min(deadlines) if deadlines else None
+
+
+def expire_overdue(desk: DeskState, now: datetime) -> list[DeskEntry]:
+    """The 10-minute rule for every assignment not accepted in time."""
+    entries: list[DeskEntry] = []
+    overdue = [a for a in desk.pending() if a.accept_by is not None and a.accept_by <= now]
+    for assignment in sorted(overdue, key=lambda a: (a.accept_by, a.journey_id)):
+        entries += _hand_to_next_free(desk, assignment, now)
+    return entries
+
+
+def _hand_to_next_free(desk: DeskState, late: Assignment, now: datetime) -> list[DeskEntry]:
+    minutes = desk.policy.acceptance_minutes
+    late.accept_by = None  # one alert or one hand-over per assignment, never a loop
+    helper = _next_free(desk, late) if late.counted else None
+    if helper is None:
+        who = "no consultant is free" if late.counted else "owned client, not a rotation turn"
+        reason = f"waited {minutes} min for {late.consultant_id}; {who}: supervisor called"
+        entry = new_entry(
+            desk,
+            EntryKind.SUPERVISOR_ALERT,
+            DESK_ACTOR_ID,
+            now,
+            reason,
+            consultant_id=late.consultant_id,
+            journey_id=late.journey_id,
+            client_id=late.client_id,
+            category=late.category.value,
+        )
+        desk.alerts.append(Alert(entry.seq, reason, late.journey_id))
+        return [entry]
+    previous = late.consultant_id
+    desk.seats[previous].turns -= 1
+    desk.seats[previous].add_count(late.category.value, -1)
+    desk.seats[helper].turns += 1
+    desk.seats[helper].add_count(late.category.value)
+    reason = f"not accepted by {previous} within {minutes} min: to the next free consultant"
+    entry = new_entry(
+        desk,
+        EntryKind.TIMED_OUT,
+        DESK_ACTOR_ID,
+        now,
+        reason + f"; {helper}'s next turn goes back to {previous}",
+        consultant_id=helper,
+        from_consultant_id=previous,
+        journey_id=late.journey_id,
+        client_id=late.client_id,
+        category=late.category.value,
+        counted=True,
+        route=Route.ROTATION.value,
+        credits=credits_for(CreditRule.ACCEPTANCE_TIMEOUT, None, helper),
+        transfers_ownership=True,
+        owner_id=helper,
+    )
+    desk.makeups.append(MakeUp(previous, f"10-minute rule at entry {entry.seq}", entry.seq, helper))
+    late.consultant_id = helper
+    late.credited_to = [helper]
+    late.assigned_at = now
+    late.accept_by = now + timedelta(minutes=minutes)
+    return [entry]
+
+
+def _next_free(desk: DeskState, late: Assignment) -> str | None:
+    size = len(desk.rotation)
+    start = (
+        desk.rotation.index(late.consultant_id) + 1 if late.consultant_id in desk.rotation else 0
+    )
+    for step in range(size):
+        seat = desk.seats[desk.rotation[(start + step) % size]]
+        if seat.consultant_id != late.consultant_id and seat.can_take() and seat.covers(late.item):
+            return seat.consultant_id
+    return None
+
+
+def open_day(desk: DeskState, day: str, now: datetime) -> DeskEntry:
+    """A new day: counts start again, statuses are reset, owed turns and the order carry over."""
+    for consultant_id, seat in desk.seats.items():
+        desk.seats[consultant_id] = replace(
+            seat, turns=0, counts={}, turns_ahead=0, status=type(seat.status).AVAILABLE
+        )
+    desk.assignments = {k: a for k, a in desk.assignments.items() if not a.accepted}
+    desk.alerts = []
+    desk.day = day
+    return new_entry(desk, EntryKind.DAY_OPENED, DESK_ACTOR_ID, now, f"day {day} opened")

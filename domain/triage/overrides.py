@@ -1,0 +1,215 @@
+"""Staff changes to the desk: duty, status, scope and order; the supervisor's overrides.
+
+Records are never rubbed out: a correction is a new entry that points at the one it amends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.journey.stages import VisitCategory
+from domain.triage.commands import OrderCommand, OverrideCommand, SeatCommand
+from domain.triage.decision import Route
+from domain.triage.desk import Assignment, DeskState, MakeUp, Seat
+from domain.triage.entries import DeskEntry, EntryKind
+from domain.triage.ledger import new_entry
+from domain.triage.revenue import CreditRule, credits_for, owner_after
+
+VIP_COUNT_KEY = "VIP"
+
+
+def change_seat(desk: DeskState, command: SeatCommand, now: datetime) -> DeskEntry:
+    seat = desk.seat(command.consultant_id)
+    if seat is None:
+        seat = desk.seats[command.consultant_id] = Seat(command.consultant_id)
+        desk.rotation.append(command.consultant_id)
+    changed = []
+    if command.on_duty is not None:
+        seat.on_duty = command.on_duty
+        changed.append("on duty" if command.on_duty else "off duty")
+    if command.status is not None:
+        seat.status = command.status
+        changed.append(f"status {command.status.value}")
+    if command.scope is not None:
+        seat.scope = sorted(set(command.scope))
+        changed.append("scope " + (", ".join(seat.scope) or "every item"))
+    return new_entry(
+        desk,
+        EntryKind.SEAT_CHANGED,
+        command.actor.user_id,
+        now,
+        f"{'; '.join(changed)}: {command.reason}",
+        consultant_id=seat.consultant_id,
+    )
+
+
+def set_order(desk: DeskState, command: OrderCommand, now: datetime) -> DeskEntry:
+    # The consultant who was next stays next: a new order does not cost anyone a turn.
+    upcoming = desk.rotation[desk.next_index] if desk.rotation else None
+    upcoming_other = desk.rotation[desk.other_index] if desk.rotation else None
+    desk.rotation = list(command.consultant_ids)
+    desk.next_index = desk.rotation.index(upcoming) if upcoming else 0
+    desk.other_index = desk.rotation.index(upcoming_other) if upcoming_other else 0
+    return new_entry(
+        desk,
+        EntryKind.ORDER_CHANGED,
+        command.actor.user_id,
+        now,
+        "rotation order: " + ", ".join(desk.rotation),
+    )
+
+
+def reassign(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
+    assert command.journey_id and command.consultant_id and command.rule
+    assignment = desk.assignments[command.journey_id]
+    previous, new, rule = assignment.consultant_id, command.consultant_id, command.rule
+    category = assignment.category.value
+    if rule is CreditRule.REFERRAL_FOUND and assignment.counted:
+        # "改派后应补派一个初诊给A": the first consultant's turn is given again later.
+        desk.seats[previous].turns -= 1
+        desk.makeups.append(
+            MakeUp(previous, f"referral found at entry {desk.seq + 1}", desk.seq + 1)
+        )
+        assignment.counted = False
+    if rule is not CreditRule.JOINT_REVIEW:
+        desk.seats[previous].add_count(category, -1)
+        desk.seats[new].add_count(category)
+    assignment.consultant_id = new
+    assignment.accepted, assignment.accept_by = True, None
+    credits = credits_for(rule, previous, new)
+    assignment.credited_to = [c.consultant_id for c in credits]
+    owner = owner_after(rule, previous, new)
+    split = ", ".join(f"{c.consultant_id} {c.percent}%" for c in credits)
+    return new_entry(
+        desk,
+        EntryKind.REASSIGNED,
+        command.actor.user_id,
+        now,
+        f"{rule.value.lower()}: {command.reason}; revenue {split}",
+        consultant_id=new,
+        from_consultant_id=previous,
+        journey_id=assignment.journey_id,
+        client_id=assignment.client_id,
+        category=category,
+        counted=assignment.counted,
+        credits=credits,
+        transfers_ownership=owner == new,
+        owner_id=new if owner == new else None,
+    )
+
+
+def place_vip(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
+    assert command.journey_id and command.client_id and command.consultant_id
+    desk.assignments[command.journey_id] = Assignment(
+        journey_id=command.journey_id,
+        client_id=command.client_id,
+        consultant_id=command.consultant_id,
+        category=VisitCategory.FIRST_VISIT,
+        counted=False,
+        route=Route.VIP.value,
+        item=None,
+        assigned_at=now,
+        accept_by=None,
+        accepted=True,
+        credited_to=[command.consultant_id],
+    )
+    desk.seats[command.consultant_id].add_count(VIP_COUNT_KEY)
+    takes = not command.client_has_owner
+    return new_entry(
+        desk,
+        EntryKind.VIP_PLACED,
+        command.actor.user_id,
+        now,
+        f"VIP placed by the supervisor, not a turn: {command.reason}",
+        consultant_id=command.consultant_id,
+        journey_id=command.journey_id,
+        client_id=command.client_id,
+        category=VIP_COUNT_KEY,
+        route=Route.VIP.value,
+        credits=credits_for(CreditRule.ASSIGNED, None, command.consultant_id),
+        transfers_ownership=takes,
+        owner_id=command.consultant_id if takes else None,
+    )
+
+
+def correct(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
+    seat = desk.seat(command.consultant_id or "")
+    if seat is not None:
+        seat.turns += command.turns_delta
+        for _ in range(max(command.makeup_delta, 0)):
+            desk.makeups.append(
+                MakeUp(
+                    seat.consultant_id, f"correction of entry {command.amends_seq}", desk.seq + 1
+                )
+            )
+        for _ in range(max(-command.makeup_delta, 0)):
+            owed = [m for m in desk.makeups if m.creditor_id == seat.consultant_id]
+            if owed:
+                desk.makeups.remove(owed[0])
+    effect = (
+        f" (turns {command.turns_delta:+d}, make-ups {command.makeup_delta:+d})" if seat else ""
+    )
+    return new_entry(
+        desk,
+        EntryKind.CORRECTION,
+        command.actor.user_id,
+        now,
+        f"correction of entry {command.amends_seq}: {command.reason}{effect}",
+        consultant_id=command.consultant_id,
+        amends_seq=command.amends_seq,
+    )
+
+
+def consultant_left(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
+    leaver = command.consultant_id or ""
+    seat = desk.seats[leaver]
+    seat.departed, seat.on_duty = True, False
+    _leave_rotation(desk, leaver)
+    kept = []
+    for makeup in desk.makeups:
+        if makeup.creditor_id == leaver:
+            continue
+        if makeup.from_turn_of == leaver:  # still owed, now from the next fitting client
+            makeup = MakeUp(makeup.creditor_id, makeup.reason, makeup.owed_at_seq)
+        kept.append(makeup)
+    desk.makeups = kept
+    for assignment in desk.pending():
+        if assignment.consultant_id == leaver:
+            assignment.accept_by = now - timedelta(seconds=1)  # the 10-minute rule acts at once
+    to = command.successor_id or "rotation"
+    return new_entry(
+        desk,
+        EntryKind.CONSULTANT_LEFT,
+        command.actor.user_id,
+        now,
+        f"{leaver} left: turns stopped, clients to {to}: {command.reason}",
+        consultant_id=leaver,
+        transfers_ownership=True,
+        owner_id=command.successor_id,
+    )
+
+
+def _leave_rotation(desk: DeskState, leaver: str) -> None:
+    if leaver not in desk.rotation:
+        return
+    position = desk.rotation.index(leaver)
+    desk.rotation.remove(leaver)
+    size = max(len(desk.rotation), 1)
+    if position < desk.next_index:
+        desk.next_index -= 1
+    if position < desk.other_index:
+        desk.other_index -= 1
+    desk.next_index %= size
+    desk.other_index %= size
+
+
+def set_policy(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
+    assert command.policy is not None
+    desk.policy = command.policy
+    return new_entry(
+        desk,
+        EntryKind.POLICY_CHANGED,
+        command.actor.user_id,
+        now,
+        f"policy {command.policy.label}: {command.reason}",
+    )

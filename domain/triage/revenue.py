@@ -1,0 +1,63 @@
+"""Who is credited with a journey's revenue, under the rules of seed 004 and the skin group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class CreditRule(str, Enum):
+    ASSIGNED = "ASSIGNED"
+    # The owner was away and another consultant stood in: "业绩算首诊咨询师的业绩".
+    OWNER_STAND_IN = "OWNER_STAND_IN"
+    # The client asked for another consultant: revenue follows the new one.
+    CLIENT_REQUEST = "CLIENT_REQUEST"
+    # A wrong assignment that was not the consultant's fault: split 50/50 ("业绩平分").
+    WRONG_ASSIGNMENT_SHARED = "WRONG_ASSIGNMENT_SHARED"
+    # A wrong assignment the consultant caused: everything stays with the original owner.
+    WRONG_ASSIGNMENT_BY_CONSULTANT = "WRONG_ASSIGNMENT_BY_CONSULTANT"
+    # Handed to another doctor for a joint review: the first keeps 30% ("可得到30%的销售业绩").
+    JOINT_REVIEW = "JOINT_REVIEW"
+    # The referral surfaced mid-consultation: to the referrer's consultant.
+    REFERRAL_FOUND = "REFERRAL_FOUND"
+    # The assigned consultant did not come within the acceptance time.
+    ACCEPTANCE_TIMEOUT = "ACCEPTANCE_TIMEOUT"
+
+
+@dataclass(frozen=True)
+class Credit:
+    consultant_id: str
+    percent: int
+    rule: CreditRule
+
+
+JOINT_REVIEW_KEPT = 30
+
+
+def credits_for(rule: CreditRule, previous: str | None, new: str) -> list[Credit]:
+    """The split after a change of consultant from `previous` to `new` under `rule`."""
+    if previous is None or previous == new:
+        return [Credit(new, 100, rule)]
+    if rule is CreditRule.WRONG_ASSIGNMENT_SHARED:
+        return [Credit(previous, 50, rule), Credit(new, 50, rule)]
+    if rule is CreditRule.WRONG_ASSIGNMENT_BY_CONSULTANT:
+        return [Credit(new, 100, rule)]  # `new` is the original owner the client goes back to
+    if rule is CreditRule.JOINT_REVIEW:
+        kept = JOINT_REVIEW_KEPT
+        return [Credit(previous, kept, rule), Credit(new, 100 - kept, rule)]
+    return [Credit(new, 100, rule)]
+
+
+def assignment_credit(consultant_id: str, credited_to: tuple[str, ...]) -> list[Credit]:
+    """At triage: the receiving consultant, unless they stand in for the owner."""
+    if credited_to and credited_to != (consultant_id,):
+        share = 100 // len(credited_to)
+        return [Credit(c, share, CreditRule.OWNER_STAND_IN) for c in credited_to]
+    return [Credit(consultant_id, 100, CreditRule.ASSIGNED)]
+
+
+def owner_after(rule: CreditRule, previous_owner: str | None, new: str) -> str | None:
+    """Whether the client's ownership moves with the change: a joint review does not move it."""
+    if rule is CreditRule.JOINT_REVIEW:
+        return previous_owner
+    return new

@@ -1,0 +1,57 @@
+"""One entry point per desk command: check, decide, apply; shared by the workflow and tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.triage.checks import check_accept, check_arrive, check_override
+from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand, OverrideKind
+from domain.triage.decide import decide
+from domain.triage.decision import Decision, Route
+from domain.triage.desk import DeskState
+from domain.triage.entries import DeskEntry
+from domain.triage.ledger import accept, expire_overdue, record_arrival
+from domain.triage.overrides import consultant_left, correct, place_vip, reassign, set_policy
+
+
+def arrive(
+    desk: DeskState, command: ArriveCommand, now: datetime
+) -> tuple[Decision, list[DeskEntry]]:
+    """Decides an arrival once: a repeated arrival for a decided journey gets the same answer."""
+    check_arrive(desk, command)
+    arrival = command.arrival
+    earlier = desk.assignments.get(arrival.journey_id)
+    if earlier is not None:
+        replay = Decision(
+            earlier.consultant_id,
+            earlier.counted,
+            Route(earlier.route),
+            "already decided for this journey",
+            desk.policy.label,
+            item=earlier.item,
+            credited_to=tuple(earlier.credited_to),
+        )
+        return replay, []
+    decision = decide(desk, arrival, desk.policy)
+    return decision, [record_arrival(desk, arrival, decision, command.actor, now)]
+
+
+def take(desk: DeskState, command: AcceptCommand, now: datetime) -> list[DeskEntry]:
+    check_accept(desk, command)
+    return [accept(desk, command.journey_id, command.actor, now)]
+
+
+_OVERRIDES = {
+    OverrideKind.REASSIGN: reassign,
+    OverrideKind.PLACE_VIP: place_vip,
+    OverrideKind.CORRECT: correct,
+    OverrideKind.CONSULTANT_LEFT: consultant_left,
+    OverrideKind.SET_POLICY: set_policy,
+}
+
+
+def override(desk: DeskState, command: OverrideCommand, now: datetime) -> list[DeskEntry]:
+    check_override(desk, command)
+    entries = [_OVERRIDES[command.kind](desk, command, now)]
+    # A leaver's clients waiting at the desk go to the next free consultant at once.
+    return entries + expire_overdue(desk, now)

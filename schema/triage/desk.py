@@ -1,0 +1,109 @@
+"""Shared plumbing of the triage API: the desk gateway, the board, staff ids, idempotent changes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import Conflict as DomainConflict
+from domain.errors import DomainError
+from domain.roles import Role
+from domain.store import records
+from domain.store.models import Clinic, StaffAccount
+from domain.store.triage_models import TriageBoard as BoardRow
+from domain.triage.codec import desk_from_json
+from domain.triage.commands import DeskReply
+from domain.triage.desk import DeskState
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+    from_domain,
+    invalid,
+    not_authorized,
+)
+from schema.ids import decode_id
+from schema.triage.types import TriageBoard
+from workflows.triage_client import TriageGateway
+
+
+@strawberry.type(description="The desk after the change.")
+class TriageBoardPayload:
+    board: TriageBoard
+
+
+DeskOutcome = (
+    TriageBoardPayload
+    | TransitionNotAllowed
+    | NotAuthorized
+    | ValidationFailed
+    | NotFound
+    | Conflict
+)
+TriageResult = Annotated[DeskOutcome, strawberry.union("TriageResult")]
+
+
+async def gateway_for(info: Info[Context, None], clinic_id: str) -> TriageGateway:
+    clinic = await Clinic.get_or_none(id=clinic_id)
+    journeys = info.context.gateway
+    return TriageGateway(journeys.client, journeys.task_queue, clinic.timezone if clinic else "UTC")
+
+
+async def board_of(clinic_id: str) -> TriageBoard:
+    row = await BoardRow.get_or_none(clinic_id=clinic_id)
+    desk = desk_from_json(row.state) if row else DeskState(clinic_id=clinic_id, day="")
+    return TriageBoard.from_desk(desk)
+
+
+async def consultant(global_id: str | None, clinic_id: str, *, active: bool = True) -> str | None:
+    """The raw id of a consultant of this clinic, or None."""
+    raw = decode_id(global_id or "", "StaffMember")
+    if raw is None:
+        return None
+    query = StaffAccount.filter(id=raw, clinic_id=clinic_id, role=Role.CONSULTANT.value)
+    if active:
+        query = query.filter(active=True)
+    return raw if await query.exists() else None
+
+
+def update_id(account_id: str, key: str | None) -> str:
+    return f"{account_id}:{key}" if key else str(uuid.uuid4())
+
+
+async def desk_change(
+    info: Info[Context, None],
+    operation: str,
+    key: str | None,
+    change: Callable[[TriageGateway, str, str], Awaitable[DeskReply]],
+) -> DeskOutcome:
+    """Runs one desk update; a retried idempotency key returns the board and changes nothing."""
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    if key:
+        earlier = await records.remembered_result(claims.account_id, key)
+        if earlier is not None and earlier.operation != operation:
+            return from_domain(DomainConflict("this idempotency key was used for another request"))
+        if earlier is not None:
+            return TriageBoardPayload(board=await board_of(claims.clinic_id))
+    gateway = await gateway_for(info, claims.clinic_id)
+    try:
+        reply = await change(gateway, claims.clinic_id, update_id(claims.account_id, key))
+    except DomainError as error:
+        return from_domain(error)
+    if key:
+        await records.remember_result(claims.account_id, key, operation, claims.clinic_id)
+    # The answer is the desk the update returned: the read model follows a moment later.
+    board = TriageBoard.from_desk(reply.state) if reply.state else await board_of(claims.clinic_id)
+    return TriageBoardPayload(board=board)
+
+
+def unknown_consultant(field: str = "consultantId") -> ValidationFailed:
+    return invalid(field, "no such active consultant in this clinic")

@@ -1,0 +1,162 @@
+"""Desk mutations: duty, status, scope, order, acceptance and the supervisor's overrides.
+
+Each returns the board or a typed error; who may do what is decided by the desk's own gate.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from domain.triage.commands import (
+    AcceptCommand,
+    OrderCommand,
+    OverrideCommand,
+    OverrideKind,
+    SeatCommand,
+)
+from domain.triage.desk import SeatStatus
+from domain.triage.revenue import CreditRule
+from schema.context import Context
+from schema.errors import not_authorized, not_found
+from schema.ids import decode_id
+from schema.triage.desk import (
+    DeskOutcome,
+    TriageResult,
+    consultant,
+    desk_change,
+    unknown_consultant,
+)
+
+ReassignRule = strawberry.enum(CreditRule, name="ReassignRule")
+
+
+@strawberry.input
+class SeatInput:
+    consultant_id: strawberry.ID
+    reason: str
+    on_duty: bool | None = None
+    status: SeatStatus | None = None
+    scope: list[str] | None = strawberry.field(default=None, description="Item codes; [] = all.")
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class RotationOrderInput:
+    consultant_ids: list[strawberry.ID]
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class AcceptClientInput:
+    journey_id: strawberry.ID
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class DeskOverrideInput:
+    reason: str
+    journey_id: strawberry.ID | None = None
+    consultant_id: strawberry.ID | None = None
+    rule: CreditRule | None = strawberry.field(default=None, description="REASSIGN: why.")
+    amends_seq: int | None = strawberry.field(default=None, description="CORRECT: the entry.")
+    turns_delta: int = 0
+    makeup_delta: int = 0
+    successor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="CONSULTANT_LEFT: who takes the clients; null = rotation."
+    )
+    idempotency_key: str | None = None
+
+
+async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResult:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
+        return not_authorized()
+    raw = await consultant(input.consultant_id, claims.clinic_id)
+    if raw is None:
+        return unknown_consultant()
+    command = SeatCommand(actor, raw, input.reason, input.on_duty, input.status, input.scope)
+    return await desk_change(
+        info,
+        "update_seat",
+        input.idempotency_key,
+        lambda gateway, clinic, key: gateway.change_seat(clinic, command, key),
+    )
+
+
+async def set_rotation_order(info: Info[Context, None], input: RotationOrderInput) -> TriageResult:
+    actor = info.context.actor
+    if actor is None:
+        return not_authorized()
+    ids = [decode_id(i, "StaffMember") or "" for i in input.consultant_ids]
+    command = OrderCommand(actor, ids)
+    return await desk_change(
+        info,
+        "set_rotation_order",
+        input.idempotency_key,
+        lambda gateway, clinic, key: gateway.set_order(clinic, command, key),
+    )
+
+
+async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> TriageResult:
+    actor = info.context.actor
+    journey_id = decode_id(input.journey_id, "Journey")
+    if actor is None:
+        return not_authorized()
+    if journey_id is None:
+        return not_found("journey")
+    command = AcceptCommand(actor, journey_id)
+    return await desk_change(
+        info,
+        "accept_client",
+        input.idempotency_key,
+        lambda gateway, clinic, key: gateway.accept(clinic, command, key),
+    )
+
+
+async def override_desk(
+    info: Info[Context, None], input: DeskOverrideInput, kind: OverrideKind
+) -> DeskOutcome:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
+        return not_authorized()
+    leaving = kind is OverrideKind.CONSULTANT_LEFT
+    raw = await consultant(input.consultant_id, claims.clinic_id, active=not leaving)
+    if input.consultant_id is not None and raw is None:
+        return unknown_consultant()
+    successor = await consultant(input.successor_id, claims.clinic_id)
+    if input.successor_id is not None and successor is None:
+        return unknown_consultant("successorId")
+    journey_id = decode_id(input.journey_id or "", "Journey")
+    if input.journey_id is not None and journey_id is None:
+        return not_found("journey")
+    command = OverrideCommand(
+        actor,
+        kind,
+        input.reason,
+        journey_id=journey_id,
+        consultant_id=raw,
+        rule=input.rule,
+        amends_seq=input.amends_seq,
+        turns_delta=input.turns_delta,
+        makeup_delta=input.makeup_delta,
+        successor_id=successor,
+    )
+    return await desk_change(
+        info,
+        f"override_{kind.value.lower()}",
+        input.idempotency_key,
+        lambda gateway, clinic, key: gateway.override(clinic, command, key),
+    )
+
+
+async def reassign_client(info: Info[Context, None], input: DeskOverrideInput) -> TriageResult:
+    return await override_desk(info, input, OverrideKind.REASSIGN)
+
+
+async def correct_desk_record(info: Info[Context, None], input: DeskOverrideInput) -> TriageResult:
+    return await override_desk(info, input, OverrideKind.CORRECT)
+
+
+async def consultant_left(info: Info[Context, None], input: DeskOverrideInput) -> TriageResult:
+    return await override_desk(info, input, OverrideKind.CONSULTANT_LEFT)

@@ -1,0 +1,208 @@
+"""The triage desk through the real GraphQL server: 50 arrivals at once, no turn lost or doubled;
+the board, the log and the live subscription see the same desk."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.auth import hash_password
+from domain.roles import Role
+from domain.store.models import StaffAccount
+from schema.ids import encode_id
+from server.seed import DEMO_PASSWORD
+from tests.api import documents
+from tests.api.harness import Api, Staff, create_clinic, eventually, sign_in_all
+
+CONSULTANTS = 5
+ARRIVALS = 50
+
+_RESULT = """
+    __typename
+    ... on UserError { code message }
+"""
+UPDATE_SEAT = f"""
+mutation Seat($input: SeatInput!) {{
+  updateTriageSeat(input: $input) {{
+    {_RESULT} ... on TriageBoardPayload {{ board {{ version }} }}
+  }}
+}}"""
+AUTO_ASSIGN = f"""
+mutation Auto($input: AutoAssignInput!) {{
+  autoAssign(input: $input) {{ {_RESULT}
+    ... on AutoAssignPayload {{
+      journey {{ id stage consultant {{ id }} }}
+      decision {{ consultantId counted route reason policy visitCategory categoryReason }}
+    }}
+  }}
+}}"""
+ASSIGN_BY_DESK = f"""
+mutation Assign($input: AssignConsultantInput!) {{
+  assignConsultant(input: $input) {{ {_RESULT} ... on JourneyPayload {{ journey {{ stage }} }} }}
+}}"""
+BOARD = """
+query Board($clinicId: ID!) {
+  triageBoard(clinicId: $clinicId) {
+    version nextConsultantId policy
+    seats { consultantId firstVisitTurns owedTurns status counts { category count } }
+    alerts { message }
+  }
+}"""
+LOG = """
+query Log($clinicId: ID!, $date: Date!) {
+  triageLog(clinicId: $clinicId, date: $date) { seq kind consultantId journeyId counted reason }
+}"""
+BOARD_CHANGED = """
+subscription Changed($clinicId: ID!) {
+  triageBoardChanged(clinicId: $clinicId) { version alerts { message } }
+}"""
+
+
+async def _desk_clinic(api: Api) -> tuple[str, dict[Role, Staff], list[str]]:
+    clinic = f"triage-{uuid.uuid4().hex[:6]}"
+    prefix = f"{clinic}-"
+    await create_clinic(clinic, prefix=prefix)
+    staff = await sign_in_all(api, prefix=prefix)
+    consultants = []
+    for n in range(CONSULTANTS):
+        account = await StaffAccount.create(
+            id=f"{prefix}c{n}",
+            clinic_id=clinic,
+            username=f"{prefix}c{n}",
+            display_name=f"Consultant {n}",
+            role=Role.CONSULTANT.value,
+            password_hash=hash_password(DEMO_PASSWORD),
+        )
+        consultants.append(encode_id("StaffMember", account.id))
+    desk = staff[Role.FRONT_DESK].token
+    for consultant in consultants:
+        result = await api.run(
+            UPDATE_SEAT,
+            desk,
+            input={"consultantId": consultant, "reason": "roster", "onDuty": True},
+        )
+        assert result["updateTriageSeat"]["__typename"] == "TriageBoardPayload", result
+    return clinic, staff, consultants
+
+
+async def _journey_at_triage(api: Api, token: str, n: int) -> str:
+    client = await api.run(
+        documents.REGISTER_CLIENT,
+        token,
+        input={
+            "fullName": f"Arrival {n}",
+            "birthDate": "1990-01-01",
+            "phone": "+48 600 000 001",
+            "dataConsent": True,
+        },
+    )
+    client_id = client["registerClient"]["client"]["id"]
+    started = await api.run(documents.START_JOURNEY, token, input={"clientId": client_id})
+    journey: dict[str, Any] = started["startJourney"]["journey"]
+    assert journey["stage"] == "TRIAGE", journey
+    return str(journey["id"])
+
+
+@pytest.mark.slow
+async def test_fifty_arrivals_at_once_take_fifty_turns(api: Api) -> None:
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    journeys = await asyncio.gather(*(_journey_at_triage(api, desk, n) for n in range(ARRIVALS)))
+
+    results = await asyncio.gather(
+        *(api.run(AUTO_ASSIGN, desk, input={"journeyId": j, "items": ["skin"]}) for j in journeys)
+    )
+
+    payloads = [r["autoAssign"] for r in results]
+    assert [p["__typename"] for p in payloads] == ["AutoAssignPayload"] * ARRIVALS
+    chosen = Counter(p["decision"]["consultantId"] for p in payloads)
+    assert chosen == {c: ARRIVALS // CONSULTANTS for c in consultants}
+    assert all(
+        p["decision"]["counted"] and p["decision"]["visitCategory"] == "FIRST_VISIT"
+        for p in payloads
+    )
+    assert all(p["journey"]["consultant"]["id"] == p["decision"]["consultantId"] for p in payloads)
+    assert payloads[0]["decision"]["categoryReason"] == "no earlier record"
+    log = await eventually(
+        lambda: _log(api, desk, clinic),
+        lambda entries: sum(e["kind"] == "ASSIGNED" for e in entries) == ARRIVALS,
+        timeout=10,
+        what="50 assignments in the desk log",
+    )
+    board = (await api.run(BOARD, desk, clinicId=clinic))["triageBoard"]
+    assert [s["firstVisitTurns"] for s in board["seats"]] == [ARRIVALS // CONSULTANTS] * CONSULTANTS
+    assert board["nextConsultantId"] == consultants[0]
+    assigned = [e for e in log if e["kind"] == "ASSIGNED"]
+    assert len({e["journeyId"] for e in assigned}) == ARRIVALS
+    assert [e["seq"] for e in log] == list(range(1, len(log) + 1))
+
+
+async def _board(api: Api, token: str, clinic: str) -> dict[str, Any]:
+    board: dict[str, Any] = (await api.run(BOARD, token, clinicId=clinic))["triageBoard"]
+    return board
+
+
+async def _log(api: Api, token: str, clinic: str) -> list[dict[str, Any]]:
+    today = datetime.now(ZoneInfo("Europe/Warsaw")).date().isoformat()
+    entries: list[dict[str, Any]] = (await api.run(LOG, token, clinicId=clinic, date=today))[
+        "triageLog"
+    ]
+    return entries
+
+
+async def test_assign_consultant_without_one_asks_the_desk_and_repeats_change_nothing(
+    api: Api,
+) -> None:
+    clinic, staff, _consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    journey = await _journey_at_triage(api, desk, 0)
+    key = uuid.uuid4().hex
+
+    first = await api.run(ASSIGN_BY_DESK, desk, input={"journeyId": journey, "idempotencyKey": key})
+    again = await api.run(ASSIGN_BY_DESK, desk, input={"journeyId": journey, "idempotencyKey": key})
+
+    assert first["assignConsultant"]["__typename"] == "JourneyPayload", first
+    assert again["assignConsultant"]["__typename"] == "JourneyPayload", again
+    board = await eventually(
+        lambda: _board(api, desk, clinic), lambda b: b["version"] >= 6, timeout=10, what="board"
+    )
+    assert [s["firstVisitTurns"] for s in board["seats"]] == [1, 0, 0, 0, 0]
+
+
+async def test_all_busy_alerts_the_supervisor_live(api: Api) -> None:
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    for consultant in consultants:
+        await api.run(
+            UPDATE_SEAT,
+            desk,
+            input={"consultantId": consultant, "reason": "with client", "status": "BUSY"},
+        )
+    journey = await _journey_at_triage(api, desk, 0)
+    async with api.subscription(BOARD_CHANGED, supervisor, clinicId=clinic) as stream:
+        first = await anext(aiter(stream))
+        assert first["triageBoardChanged"]["alerts"] == []
+
+        refused = await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey})
+
+        assert refused["autoAssign"]["__typename"] == "TransitionNotAllowed"
+        assert "supervisor called" in refused["autoAssign"]["message"]
+        changed = await asyncio.wait_for(anext(aiter(stream)), timeout=10)
+        assert "supervisor called" in changed["triageBoardChanged"]["alerts"][0]["message"]
+    board = await _board(api, desk, clinic)
+    assert [s["owedTurns"] for s in board["seats"]] == [0] * CONSULTANTS
+
+
+async def test_a_consultant_cannot_change_the_duty_roster(api: Api) -> None:
+    _, staff, consultants = await _desk_clinic(api)
+    token = staff[Role.CONSULTANT].token
+    result = await api.run(
+        UPDATE_SEAT, token, input={"consultantId": consultants[0], "reason": "x", "onDuty": False}
+    )
+    assert result["updateTriageSeat"]["__typename"] == "NotAuthorized"

@@ -1,0 +1,238 @@
+"""The triage desk: one durable entity workflow per clinic (id `triage-desk-<clinic>`).
+
+Every desk change is an update with a validator, so a refused change never reaches history, and
+every decision is made inside one workflow: two arrivals can never take the same turn. Handlers
+decide synchronously and answer with the decision and the desk as it now stands.
+
+The log reaches the read model through a regular activity, in batches, after the decisions are
+committed, not through a local activity inside the update (the journey's pattern). Why: with
+many concurrent updates on one workflow, Temporal may discard a workflow task after its local
+activities ran, and a log written from one could then hold entries of a history that never
+happened. This log must be append-only and true; it lags the answer by milliseconds.
+Timers: the acceptance deadline of each pending assignment (the 10-minute rule) and midnight,
+when the day's counts start again and the run continues as new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    # Every module that defines a payload dataclass is imported here by its full name: the
+    # sandbox resolves the dataclasses' type hints in these modules, so it must know them.
+    import domain.journey.facts
+    import domain.journey.stages
+    import domain.roles
+    import domain.triage.decision
+    import domain.triage.policy
+    import domain.triage.revenue  # noqa: F401
+    from domain.errors import DomainError, ValidationFailed
+    from domain.triage import service
+    from domain.triage.calendar import local_day, next_midnight
+    from domain.triage.checks import (
+        check_accept,
+        check_arrive,
+        check_order,
+        check_override,
+        check_seat,
+    )
+    from domain.triage.commands import (
+        AcceptCommand,
+        ArriveCommand,
+        DeskReply,
+        OrderCommand,
+        OverrideCommand,
+        SeatCommand,
+    )
+    from domain.triage.desk import DeskState
+    from domain.triage.entries import DeskEntry
+    from domain.triage.ledger import expire_overdue, next_deadline, open_day
+    from domain.triage.overrides import change_seat, set_order
+
+RECORD_DESK = "record_desk_changes"
+RECORD_TIMEOUT = timedelta(seconds=10)
+RECORD_RETRIES = RetryPolicy(
+    initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(seconds=10)
+)
+
+Command = TypeVar("Command")
+
+
+def desk_workflow_id(clinic_id: str) -> str:
+    return f"triage-desk-{clinic_id}"
+
+
+@dataclass
+class DeskRecord:
+    """What the read model receives: the new log entries and the desk after them."""
+
+    clinic_id: str
+    entries: list[DeskEntry]
+    state: DeskState
+
+
+@dataclass
+class DeskStart:
+    clinic_id: str
+    timezone: str = "UTC"
+    # Carried over by continue-as-new: the desk and the entries the read model has not seen.
+    state: DeskState | None = None
+    unrecorded: list[DeskEntry] = field(default_factory=list)
+
+
+def _refusal(error: DomainError) -> ApplicationError:
+    details = [asdict(p) for p in error.problems] if isinstance(error, ValidationFailed) else []
+    return ApplicationError(error.message, *details, type=error.code.value, non_retryable=True)
+
+
+def _guarded(
+    check: Callable[[DeskState, Command], None], desk: DeskState, command: Command
+) -> None:
+    try:
+        check(desk, command)
+    except DomainError as error:
+        raise _refusal(error) from None
+
+
+@workflow.defn(name="TriageDesk")
+class TriageDeskWorkflow:
+    @workflow.init
+    def __init__(self, start: DeskStart) -> None:
+        self._timezone = start.timezone
+        self._desk = start.state or DeskState(clinic_id=start.clinic_id, day=self._today())
+        self._unrecorded = list(start.unrecorded)
+        self._changes = 0
+
+    @workflow.run
+    async def run(self, start: DeskStart) -> None:
+        while True:
+            await self._flush()
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    functools.partial(self._moved_since, self._changes),
+                    timeout=self._time_to_next_timer(),
+                )
+            now = workflow.now()
+            overdue = expire_overdue(self._desk, now)
+            if overdue:
+                self._record(overdue)
+            if self._today() != self._desk.day:
+                self._record([open_day(self._desk, self._today(), now)])
+                await self._flush()
+                await self._continue_as_new(start)
+            if workflow.info().is_continue_as_new_suggested():
+                await self._continue_as_new(start)
+
+    def _moved_since(self, changes_seen: int) -> bool:
+        return self._changes != changes_seen or bool(self._unrecorded)
+
+    async def _continue_as_new(self, start: DeskStart) -> None:
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        carried = DeskStart(start.clinic_id, start.timezone, self._desk, self._unrecorded)
+        workflow.continue_as_new(carried)
+
+    @workflow.update
+    async def arrive(self, command: ArriveCommand) -> DeskReply:
+        decision, entries = self._apply(lambda: service.arrive(self._desk, command, workflow.now()))
+        self._record(entries)
+        return DeskReply(self._desk.seq, decision, decision.consultant_id, [e.seq for e in entries])
+
+    @arrive.validator
+    def _validate_arrive(self, command: ArriveCommand) -> None:
+        _guarded(check_arrive, self._desk, command)
+
+    @workflow.update
+    async def accept(self, command: AcceptCommand) -> DeskReply:
+        entries = self._apply(lambda: service.take(self._desk, command, workflow.now()))
+        return await self._reply(entries)
+
+    @accept.validator
+    def _validate_accept(self, command: AcceptCommand) -> None:
+        _guarded(check_accept, self._desk, command)
+
+    @workflow.update
+    async def change_seat(self, command: SeatCommand) -> DeskReply:
+        def apply() -> list[DeskEntry]:
+            check_seat(self._desk, command)
+            return [change_seat(self._desk, command, workflow.now())]
+
+        return await self._reply(self._apply(apply))
+
+    @change_seat.validator
+    def _validate_seat(self, command: SeatCommand) -> None:
+        _guarded(check_seat, self._desk, command)
+
+    @workflow.update
+    async def set_order(self, command: OrderCommand) -> DeskReply:
+        def apply() -> list[DeskEntry]:
+            check_order(self._desk, command)
+            return [set_order(self._desk, command, workflow.now())]
+
+        return await self._reply(self._apply(apply))
+
+    @set_order.validator
+    def _validate_order(self, command: OrderCommand) -> None:
+        _guarded(check_order, self._desk, command)
+
+    @workflow.update
+    async def override(self, command: OverrideCommand) -> DeskReply:
+        entries = self._apply(lambda: service.override(self._desk, command, workflow.now()))
+        return await self._reply(entries)
+
+    @override.validator
+    def _validate_override(self, command: OverrideCommand) -> None:
+        _guarded(check_override, self._desk, command)
+
+    @workflow.query
+    def desk(self) -> DeskState:
+        return self._desk
+
+    def _apply(self, change: Callable[[], Command]) -> Command:
+        # Re-checked in the handler: an update accepted just before may have changed the desk.
+        try:
+            return change()
+        except DomainError as error:
+            raise _refusal(error) from None
+
+    async def _reply(self, entries: list[DeskEntry]) -> DeskReply:
+        self._record(entries)
+        seqs = [e.seq for e in entries]
+        return DeskReply(self._desk.seq, entries=seqs, state=copy.deepcopy(self._desk))
+
+    def _record(self, entries: list[DeskEntry]) -> None:
+        self._unrecorded.extend(entries)
+        self._changes += 1
+
+    async def _flush(self) -> None:
+        """Writes what is waiting in one batch, with the desk as it stands after it."""
+        while self._unrecorded:
+            batch = list(self._unrecorded)
+            record = DeskRecord(self._desk.clinic_id, batch, copy.deepcopy(self._desk))
+            await workflow.execute_activity(
+                RECORD_DESK,
+                record,
+                start_to_close_timeout=RECORD_TIMEOUT,
+                retry_policy=RECORD_RETRIES,
+            )
+            del self._unrecorded[: len(batch)]
+
+    def _today(self) -> str:
+        return local_day(workflow.now(), self._timezone)
+
+    def _time_to_next_timer(self) -> timedelta:
+        now = workflow.now()
+        midnight = next_midnight(now, self._timezone)
+        deadline = next_deadline(self._desk)
+        due = min(deadline, midnight) if deadline else midnight
+        # A zero timeout means "none": a deadline already past fires within a second.
+        return max(due - now, timedelta(seconds=1))

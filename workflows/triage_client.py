@@ -1,0 +1,88 @@
+"""The client side of the triage desk, for the API: every call starts the desk if it is not running.
+
+Temporal failures come back as the domain's own errors, so callers never see a gRPC message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.triage.commands import (
+    AcceptCommand,
+    ArriveCommand,
+    DeskReply,
+    OrderCommand,
+    OverrideCommand,
+    SeatCommand,
+)
+from domain.triage.desk import DeskState
+from workflows.client import JourneyUnavailable, domain_error_from
+from workflows.triage import DeskStart, TriageDeskWorkflow, desk_workflow_id
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TriageGateway:
+    client: Client
+    task_queue: str
+    timezone: str = "UTC"
+
+    async def arrive(self, clinic_id: str, command: ArriveCommand, update_id: str) -> DeskReply:
+        return await self._update(clinic_id, TriageDeskWorkflow.arrive, command, update_id)
+
+    async def accept(self, clinic_id: str, command: AcceptCommand, update_id: str) -> DeskReply:
+        return await self._update(clinic_id, TriageDeskWorkflow.accept, command, update_id)
+
+    async def change_seat(self, clinic_id: str, command: SeatCommand, update_id: str) -> DeskReply:
+        return await self._update(clinic_id, TriageDeskWorkflow.change_seat, command, update_id)
+
+    async def set_order(self, clinic_id: str, command: OrderCommand, update_id: str) -> DeskReply:
+        return await self._update(clinic_id, TriageDeskWorkflow.set_order, command, update_id)
+
+    async def override(self, clinic_id: str, command: OverrideCommand, update_id: str) -> DeskReply:
+        return await self._update(clinic_id, TriageDeskWorkflow.override, command, update_id)
+
+    async def desk(self, clinic_id: str) -> DeskState:
+        handle = self.client.get_workflow_handle_for(
+            TriageDeskWorkflow.run, desk_workflow_id(clinic_id)
+        )
+        return await handle.query(TriageDeskWorkflow.desk)
+
+    async def _update(self, clinic_id: str, update: Any, command: Any, update_id: str) -> DeskReply:
+        workflow_id = desk_workflow_id(clinic_id)
+        handle = self.client.get_workflow_handle(workflow_id)
+        try:
+            try:
+                reply: DeskReply = await handle.execute_update(update, command, id=update_id)
+            except RPCError as error:
+                if error.status is not RPCStatusCode.NOT_FOUND:
+                    raise
+                await self._start(clinic_id)  # the first change of a clinic's desk opens it
+                reply = await handle.execute_update(update, command, id=update_id)
+            return reply
+        except WorkflowUpdateFailedError as error:
+            if isinstance(error.cause, ApplicationError):
+                raise domain_error_from(error.cause) from None
+            log.error("desk of %s: update failed unexpectedly: %r", clinic_id, error.cause)
+            raise JourneyUnavailable("the triage desk did not accept the change") from error
+        except RPCError as error:
+            log.error("desk of %s unreachable: %r", clinic_id, error)
+            raise JourneyUnavailable("the triage desk could not be reached") from error
+
+    async def _start(self, clinic_id: str) -> None:
+        # Two first callers may race here: the loser finds the desk already running.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await self.client.start_workflow(
+                TriageDeskWorkflow.run,
+                DeskStart(clinic_id, self.timezone),
+                id=desk_workflow_id(clinic_id),
+                task_queue=self.task_queue,
+            )
