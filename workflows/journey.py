@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.journey.sla import breached, next_breach, resolve_slas
     from domain.journey.stages import FollowUpStatus, Stage
-    from domain.journey.table import Action
+    from domain.journey.table import REQUESTABLE_BY_SYSTEM, Action
     from domain.roles import Role
 
 # Activity names, not imports: the activities use Tortoise, which must stay out of the sandbox.
@@ -111,7 +111,7 @@ class JourneyWorkflow:
     @act.validator
     def _validate_act(self, request: ActionRequest) -> None:
         try:
-            if request.actor.role is Role.SYSTEM:
+            if request.actor.role is Role.SYSTEM and request.action not in REQUESTABLE_BY_SYSTEM:
                 raise NotAuthorized("system actions cannot be requested")
             check_action(self._facts, request)
         except DomainError as error:

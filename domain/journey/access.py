@@ -22,7 +22,7 @@ from domain.journey.validation import validate_details
 from domain.roles import Role
 
 # Actions staff see in `availableActions`; the journey takes the others by itself.
-STAFF_ACTIONS: tuple[Action, ...] = tuple(a for a in Action if Role.SYSTEM not in ROLES[a])
+STAFF_ACTIONS: tuple[Action, ...] = tuple(a for a in Action if ROLES[a] - {Role.SYSTEM})
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor(user_id="system", role=Role.SYSTEM)
+# The clinic's triage desk when it hands a client to another consultant.
+TRIAGE_DESK_ACTOR = Actor(user_id="triage-desk", role=Role.SYSTEM)
 
 
 @dataclass

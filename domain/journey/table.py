@@ -211,11 +211,16 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.CANCEL: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.SUPERVISOR}),
     Action.MARK_NO_SHOW: _DESK,
     Action.MARK_STUCK: frozenset({Role.SYSTEM}),
-    Action.REASSIGN: frozenset({Role.SUPERVISOR}),
+    # SYSTEM here is the triage desk handing a client on (the 10-minute rule, a desk override).
+    Action.REASSIGN: frozenset({Role.SUPERVISOR, Role.SYSTEM}),
     Action.NUDGE: frozenset({Role.SUPERVISOR}),
     Action.ESCALATE: frozenset({Role.SUPERVISOR}),
     Action.CLOSE: frozenset({Role.SUPERVISOR}),
 }
+
+# The only action another part of the system may ask of a journey (as SYSTEM, through the
+# journey's update); every other SYSTEM action is the journey's own clock.
+REQUESTABLE_BY_SYSTEM = frozenset({Action.REASSIGN})
 
 # Actions that only the staff member the journey names may take (first-consultant ownership,
 # the expert asked for the review), besides the role check.

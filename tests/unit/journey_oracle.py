@@ -44,7 +44,9 @@ WHO: dict[A, frozenset[R]] = {
     A.COMPLETE_FOLLOW_UP: frozenset({R.FOLLOW_UP_STAFF, R.SUPERVISOR}),
     **_who({R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR}, A.DECLINE, A.CANCEL),
     # Supervisors steer: they close, reassign, nudge and escalate, never consult or treat.
-    **_who({R.SUPERVISOR}, A.CLOSE_FOLLOW_UPS, A.REASSIGN, A.NUDGE, A.ESCALATE, A.CLOSE),
+    **_who({R.SUPERVISOR}, A.CLOSE_FOLLOW_UPS, A.NUDGE, A.ESCALATE, A.CLOSE),
+    # ... and the triage desk hands a client on (10-minute rule, desk overrides).
+    A.REASSIGN: frozenset({R.SUPERVISOR, R.SYSTEM}),
     # The journey's own clock.
     **_who({R.SYSTEM}, A.FOLLOW_UP_DUE, A.MARK_STUCK),
 }

@@ -166,12 +166,14 @@ def test_only_the_named_expert_refuses_at_review_but_any_expert_before_treatment
     assert check.stage is Stage.MEDICALLY_REFUSED
 
 
-def test_system_actions_are_the_clock_only() -> None:
-    # Given the table, only the journey's own timers act as SYSTEM, and only SYSTEM acts for them
+def test_system_actions_are_the_clock_and_the_triage_desk_only() -> None:
+    # Given the table, the journey's own timers act as SYSTEM, and only SYSTEM acts for them;
+    # the triage desk may, beside supervisors, hand a journey to another consultant
     system = {action for action in Action if Role.SYSTEM in ROLES[action]}
-    assert system == {Action.FOLLOW_UP_DUE, Action.MARK_STUCK}
-    assert all(ROLES[action] == {Role.SYSTEM} for action in system)
-    assert set(STAFF_ACTIONS) == set(Action) - system
+    assert system == {Action.FOLLOW_UP_DUE, Action.MARK_STUCK, Action.REASSIGN}
+    assert ROLES[Action.FOLLOW_UP_DUE] == ROLES[Action.MARK_STUCK] == {Role.SYSTEM}
+    assert ROLES[Action.REASSIGN] == {Role.SUPERVISOR, Role.SYSTEM}
+    assert set(STAFF_ACTIONS) == set(Action) - {Action.FOLLOW_UP_DUE, Action.MARK_STUCK}
     # When the system tries a staff action, or staff a system one, it is refused
     facts = facts_at(Stage.TRIAGE)
     _not_authorized(
