@@ -33,6 +33,7 @@ from schema.staff.mutations import LoginResult, login
 from schema.staff.queries import MeResult, me
 from schema.supervision import mutations as supervision_mutations
 from schema.supervision import queries as supervision_queries
+from schema.supervision import slas
 from schema.supervision.alerts import JourneyAlert, my_journey_alerts
 from schema.supervision.subscriptions import supervisor_board
 from schema.supervision.types import BoardUpdate
@@ -59,6 +60,7 @@ class Query:
         resolver=supervision_queries.stuck_journeys, description="Ordered by how long over."
     )
     journey_stats = strawberry.field(resolver=supervision_queries.journey_stats)
+    stage_slas = strawberry.field(resolver=slas.stage_slas, description="Your clinic's SLAs.")
     triage_board = strawberry.field(resolver=triage_queries.triage_board)
     triage_log = strawberry.field(resolver=triage_queries.triage_log)
 
@@ -87,6 +89,9 @@ class Mutation:
     close_follow_ups = _action(aftercare.close_follow_ups, "Supervisor: close open follow-ups.")
     cancel_journey = _action(intake.cancel_journey, "Cancelled by the clinic or declined.")
     mark_no_show = _action(intake.mark_no_show, "A booked client did not come.")
+    set_stage_sla = strawberry.mutation(
+        resolver=slas.set_stage_sla, description="Supervisor: a stage's SLA for new journeys."
+    )
     amend_record = strawberry.mutation(
         resolver=amendments.amend_record, description="Correct a record: an amendment, no edit."
     )

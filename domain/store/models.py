@@ -35,6 +35,8 @@ class Clinic(Model):
     id = fields.CharField(primary_key=True, max_length=64)
     name = fields.CharField(max_length=200)
     timezone = fields.CharField(max_length=64, default="Europe/Warsaw")
+    # Stage SLA overrides in seconds, "CONSENT" or "CONSENT:RECHECK"; new journeys take them.
+    stage_slas: Any = fields.JSONField(default=dict)
 
     class Meta:
         table = "clinic"
@@ -103,7 +105,10 @@ class Journey(Model):
     class Meta:
         table = "journey"
         # The cockpit's questions: stuck journeys of a clinic by how long over, stage counts.
-        indexes = (("clinic_id", "stuck", "sla_deadline"), ("clinic_id", "active", "stage"))
+        indexes = (
+            ("clinic_id", "stuck", "sla_deadline"),
+            ("clinic_id", "active", "stage", "stuck"),  # covers the per-stage counts
+        )
 
 
 class JourneyEvent(AppendOnlyModel):

@@ -18,8 +18,8 @@ from domain.roles import Role
 from domain.store import records
 from domain.store.history import client_history
 from domain.store.models import Client as ClientRow
+from domain.store.models import Clinic, StaffAccount
 from domain.store.models import Journey as JourneyRow
-from domain.store.models import StaffAccount
 from domain.visits import categorise
 from schema.context import Context
 from schema.errors import from_domain, invalid, not_authorized, not_found
@@ -71,6 +71,11 @@ class CancelJourneyInput:
     idempotency_key: str | None = None
 
 
+async def clinic_sla_overrides(clinic_id: str) -> dict[str, int]:
+    clinic = await Clinic.get_or_none(id=clinic_id)
+    return dict(clinic.stage_slas or {}) if clinic else {}
+
+
 def _is_minor(birth: date, today: date) -> bool:
     return (today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))) < 18
 
@@ -119,6 +124,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         checked_in=input.checked_in,
         follow_up_offsets=list(info.context.config.follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),
         record_id=record_id,
+        sla_overrides=await clinic_sla_overrides(claims.clinic_id),
     )
     try:
         await info.context.gateway.start(start)
