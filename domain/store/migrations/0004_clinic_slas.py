@@ -1,28 +1,31 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from tortoise import fields
+
+from tortoise import fields, migrations
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_triage_desk')]
+    dependencies = [("models", "0003_triage_desk")]
 
     initial = False
 
     operations = [
         ops.AddField(
-            model_name='Clinic',
-            name='stage_slas',
-            field=fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            model_name="Clinic",
+            name="stage_slas",
+            field=fields.JSONField(
+                default=dict, encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads
+            ),
         ),
         ops.RemoveIndex(
-            model_name='Journey',
+            model_name="Journey",
             name=None,
-            fields=['clinic_id', 'active', 'stage'],
+            fields=["clinic_id", "active", "stage"],
         ),
         ops.AddIndex(
-            model_name='Journey',
-            index=Index(fields=['clinic_id', 'active', 'stage', 'stuck']),
+            model_name="Journey",
+            index=Index(fields=["clinic_id", "active", "stage", "stuck"]),
         ),
     ]
