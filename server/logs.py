@@ -64,4 +64,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # The state machine logs every callback of every transition at INFO: the journey's own
+    # events already say what happened, once.
+    logging.getLogger("transitions").setLevel(max(logging.WARNING, root.level))
     logging.captureWarnings(True)  # warnings become log records, in the same format
