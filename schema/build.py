@@ -39,6 +39,7 @@ from schema.supervision.subscriptions import supervisor_board
 from schema.supervision.types import BoardUpdate
 from schema.triage import assign as triage_assign
 from schema.triage import mutations as triage
+from schema.triage import policy as triage_policy
 from schema.triage import queries as triage_queries
 from schema.triage.subscriptions import triage_board_changed
 from schema.triage.types import TriageBoard
@@ -109,6 +110,9 @@ class Mutation:
     reassign_client = strawberry.mutation(resolver=triage.reassign_client)
     correct_desk_record = strawberry.mutation(resolver=triage.correct_desk_record)
     consultant_left = strawberry.mutation(resolver=triage.consultant_left)
+    set_rotation_policy = strawberry.mutation(
+        resolver=triage_policy.set_rotation_policy, description="Supervisor: the desk's rules."
+    )
 
 
 @strawberry.type

@@ -5,6 +5,7 @@ Records are never rubbed out: a correction is a new entry that points at the one
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.journey.stages import VisitCategory
@@ -205,11 +206,12 @@ def _leave_rotation(desk: DeskState, leaver: str) -> None:
 
 def set_policy(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
     assert command.policy is not None
-    desk.policy = command.policy
+    # Versions count up on the desk itself, so every decision's label names one set of rules.
+    desk.policy = replace(command.policy, version=desk.policy.version + 1)
     return new_entry(
         desk,
         EntryKind.POLICY_CHANGED,
         command.actor.user_id,
         now,
-        f"policy {command.policy.label}: {command.reason}",
+        f"policy {desk.policy.label}: {command.reason}",
     )

@@ -1,0 +1,63 @@
+"""The clinic's rotation policy: the handbooks differ (seed 004), so each clinic picks its own
+reading. Every later decision names the policy version that made it."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from domain.triage.commands import OverrideCommand, OverrideKind
+from domain.triage.policy import DEFAULT_POLICY, CompanionRule, RotationPolicy
+from schema.context import Context
+from schema.errors import invalid, not_authorized
+from schema.text import check_text
+from schema.triage.desk import DeskOutcome, desk_change
+
+Companions = strawberry.enum(CompanionRule, name="CompanionRule")
+
+
+@strawberry.input(description="Omitted fields take the defaults (DOMAIN.md's reading of seed 004).")
+class RotationPolicyInput:
+    name: str
+    reason: str
+    busy_makeup: bool = DEFAULT_POLICY.busy_makeup
+    scope_makeup: bool = DEFAULT_POLICY.scope_makeup
+    absent_makeup: bool = DEFAULT_POLICY.absent_makeup
+    companions: CompanionRule = DEFAULT_POLICY.companions
+    designated_uses_turn: bool = DEFAULT_POLICY.designated_uses_turn
+    stand_in_for_absent_owner: bool = DEFAULT_POLICY.stand_in_for_absent_owner
+    acceptance_minutes: int = DEFAULT_POLICY.acceptance_minutes
+    offered_items: list[str] | None = strawberry.field(
+        default=None, description="Items the clinic offers; others are invalid consultations."
+    )
+    idempotency_key: str | None = None
+
+
+async def set_rotation_policy(info: Info[Context, None], input: RotationPolicyInput) -> DeskOutcome:
+    actor = info.context.actor
+    if actor is None:
+        return not_authorized()
+    problems = check_text("name", input.name, required=True, limit=60)
+    problems += check_text("reason", input.reason, required=True)
+    if problems:
+        return invalid(problems[0].field, problems[0].message)
+    if not 1 <= input.acceptance_minutes <= 120:
+        return invalid("acceptanceMinutes", "from 1 to 120")
+    policy = RotationPolicy(
+        name=input.name.strip(),
+        busy_makeup=input.busy_makeup,
+        scope_makeup=input.scope_makeup,
+        absent_makeup=input.absent_makeup,
+        companions=input.companions,
+        designated_uses_turn=input.designated_uses_turn,
+        stand_in_for_absent_owner=input.stand_in_for_absent_owner,
+        acceptance_minutes=input.acceptance_minutes,
+        offered_items=tuple(item.strip() for item in input.offered_items or () if item.strip()),
+    )
+    command = OverrideCommand(actor, OverrideKind.SET_POLICY, input.reason, policy=policy)
+    return await desk_change(
+        info,
+        "set_rotation_policy",
+        input.idempotency_key,
+        lambda gateway, clinic, key: gateway.override(clinic, command, key),
+    )
