@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import errors as domain_errors
-from domain.errors import DomainError
+from domain.errors import DomainError, FieldProblem
 from domain.journey.access import available_actions
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails, ActionRequest
@@ -125,6 +125,31 @@ async def run_action(
     return JourneyPayload(journey=Journey.from_row(row))
 
 
+async def run_recorded_action(
+    info: Info[Context, None],
+    input: Any,
+    action: Action,
+    *,
+    problems: list[FieldProblem],
+    details: ActionDetails | None = None,
+    record_kind: str | None = None,
+    keep_record: bool = True,
+) -> JourneyOutcome:
+    """The common tail of a journey mutation: refuse on input problems, else run the action
+    with the mutation's input (less its journey id and key) as the action's clinical record."""
+    if problems:
+        return from_domain(domain_errors.ValidationFailed(problems))
+    return await run_action(
+        info,
+        input.journey_id,
+        action,
+        details or ActionDetails(),
+        idempotency_key=input.idempotency_key,
+        record_kind=record_kind or action.value,
+        record_body=record_body(input) if keep_record else None,
+    )
+
+
 async def run_noted_action(
     info: Info[Context, None],
     input: Any,
@@ -135,20 +160,9 @@ async def run_noted_action(
     required: bool,
     record_kind: str | None = None,
 ) -> JourneyOutcome:
-    """An action whose only content is one free-text field (a note, a reason).
-
-    `input` is the mutation's input object: its journey id and idempotency key are used, and the
-    rest of it becomes the record when there is text to keep.
-    """
+    """An action whose only content is one free-text field (a note, a reason); the record is
+    kept only when there is text."""
     problems = check_text(field, text, required=required)
-    if problems:
-        return from_domain(domain_errors.ValidationFailed(problems))
-    return await run_action(
-        info,
-        input.journey_id,
-        action,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
-        record_kind=record_kind or action.value,
-        record_body=record_body(input) if text else None,
+    return await run_recorded_action(
+        info, input, action, problems=problems, record_kind=record_kind, keep_record=bool(text)
     )

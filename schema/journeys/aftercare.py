@@ -6,14 +6,11 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
-from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import FollowUpOutcome
 from domain.journey.table import Action
-from schema.body import record_body
 from schema.context import Context
-from schema.errors import from_domain
-from schema.journeys.actions import JourneyResult, run_action, run_noted_action
+from schema.journeys.actions import JourneyResult, run_noted_action, run_recorded_action
 from schema.text import check_text
 
 
@@ -38,21 +35,18 @@ async def complete_follow_up(
     info: Info[Context, None], input: CompleteFollowUpInput
 ) -> JourneyResult:
     problems: list[FieldProblem] = check_text("note", input.note, required=False)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
     details = ActionDetails(
         follow_up_id=input.follow_up_id,
         follow_up_outcome=input.outcome,
         satisfaction=input.satisfaction,
     )
-    return await run_action(
+    return await run_recorded_action(
         info,
-        input.journey_id,
+        input,
         Action.COMPLETE_FOLLOW_UP,
-        details,
-        idempotency_key=input.idempotency_key,
+        problems=problems,
+        details=details,
         record_kind="follow_up",
-        record_body=record_body(input),
     )
 
 

@@ -9,14 +9,12 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
-from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import ConsentKind, PaymentKind, PaymentMethod
 from domain.journey.table import Action
-from schema.body import check_currency, record_body, to_minor_units
+from schema.body import check_currency, to_minor_units
 from schema.context import Context
-from schema.errors import from_domain
-from schema.journeys.actions import JourneyResult, run_action
+from schema.journeys.actions import JourneyResult, run_recorded_action
 from schema.text import check_text
 
 
@@ -65,17 +63,9 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         problems.append(FieldProblem("rightsExplained", "the client's rights must be explained"))
     if input.kind is ConsentKind.PHOTO and not input.photo_purposes:
         problems.append(FieldProblem("photoPurposes", "say what the photos may be used for"))
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
     details = ActionDetails(consent_kind=input.kind, guardian_signed=bool(input.guardian_name))
-    return await run_action(
-        info,
-        input.journey_id,
-        Action.SIGN_CONSENT,
-        details,
-        idempotency_key=input.idempotency_key,
-        record_kind="consent",
-        record_body=record_body(input),
+    return await run_recorded_action(
+        info, input, Action.SIGN_CONSENT, problems=problems, details=details, record_kind="consent"
     )
 
 
@@ -84,17 +74,14 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     check_currency("currency", input.currency, problems)
     amount_minor = to_minor_units("amount", input.amount, problems)
     problems += check_text("receiptNumber", input.receipt_number, required=False, limit=100)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
     details = ActionDetails(
         amount_minor=amount_minor, currency=input.currency, payment_kind=input.kind
     )
-    return await run_action(
+    return await run_recorded_action(
         info,
-        input.journey_id,
+        input,
         Action.RECORD_PAYMENT,
-        details,
-        idempotency_key=input.idempotency_key,
+        problems=problems,
+        details=details,
         record_kind="payment",
-        record_body=record_body(input),
     )

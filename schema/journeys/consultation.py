@@ -8,15 +8,13 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
-from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import ExpertDecision
 from domain.journey.table import Action
-from schema.body import check_currency, record_body, to_minor_units
+from schema.body import check_currency, to_minor_units
 from schema.context import Context
-from schema.errors import from_domain
 from schema.ids import decode_id
-from schema.journeys.actions import JourneyResult, run_action
+from schema.journeys.actions import JourneyResult, run_recorded_action
 from schema.text import check_text
 
 
@@ -110,16 +108,8 @@ async def record_consultation(
         problems.append(FieldProblem("plans", "propose one to three plans"))
     for index, plan in enumerate(input.plans):
         _plan_problems(f"plans[{index}]", plan, problems)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
-    return await run_action(
-        info,
-        input.journey_id,
-        Action.RECORD_CONSULTATION,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
-        record_kind="consultation",
-        record_body=record_body(input),
+    return await run_recorded_action(
+        info, input, Action.RECORD_CONSULTATION, problems=problems, record_kind="consultation"
     )
 
 
@@ -132,16 +122,13 @@ async def request_expert_review(
     expert_id = decode_id(input.expert_id, "StaffMember")
     if expert_id is None:
         problems.append(FieldProblem("expertId", "not a staff member id"))
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
-    return await run_action(
+    return await run_recorded_action(
         info,
-        input.journey_id,
+        input,
         Action.REQUEST_EXPERT_REVIEW,
-        ActionDetails(expert_id=expert_id),
-        idempotency_key=input.idempotency_key,
+        problems=problems,
+        details=ActionDetails(expert_id=expert_id),
         record_kind="expert_briefing",
-        record_body=record_body(input),
     )
 
 
@@ -159,17 +146,9 @@ async def complete_expert_review(
             details.requires_anesthesia = input.final_plan.requires_anesthesia
     else:
         problems += check_text("reason", input.reason, required=True)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
     action = (
         Action.APPROVE_PLAN if input.decision is ExpertDecision.APPROVE else Action.REFUSE_MEDICALLY
     )
-    return await run_action(
-        info,
-        input.journey_id,
-        action,
-        details,
-        idempotency_key=input.idempotency_key,
-        record_kind="expert_review",
-        record_body=record_body(input),
+    return await run_recorded_action(
+        info, input, action, problems=problems, details=details, record_kind="expert_review"
     )

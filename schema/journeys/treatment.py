@@ -8,16 +8,13 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
-from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import StaffAccount
-from schema.body import record_body
 from schema.context import Context
-from schema.errors import from_domain
 from schema.ids import decode_id
-from schema.journeys.actions import JourneyResult, run_action
+from schema.journeys.actions import JourneyResult, run_recorded_action
 from schema.text import check_text
 
 
@@ -81,16 +78,8 @@ async def start_treatment(info: Info[Context, None], input: StartTreatmentInput)
         FieldProblem(f"checks.{name}", "must be confirmed before treatment") for name in unchecked
     ]
     problems += check_text("checks.labs", input.checks.labs, required=False)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
-    return await run_action(
-        info,
-        input.journey_id,
-        Action.START_TREATMENT,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
-        record_kind="pre_treatment",
-        record_body=record_body(input),
+    return await run_recorded_action(
+        info, input, Action.START_TREATMENT, problems=problems, record_kind="pre_treatment"
     )
 
 
@@ -111,17 +100,14 @@ async def complete_treatment(
             problems += check_text(
                 f"products[{index}].{name}", getattr(product, name), required=True, limit=200
             )
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
     details = ActionDetails(product_count=len(input.products))
-    return await run_action(
+    return await run_recorded_action(
         info,
-        input.journey_id,
+        input,
         Action.COMPLETE_TREATMENT,
-        details,
-        idempotency_key=input.idempotency_key,
+        problems=problems,
+        details=details,
         record_kind="treatment",
-        record_body=record_body(input),
     )
 
 
@@ -129,14 +115,6 @@ async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyR
     problems: list[FieldProblem] = check_text("aftercare", input.aftercare, required=True)
     for name in ("normal", "call_now", "self_care", "activities"):
         problems += check_text(f"discomfort.{name}", getattr(input.discomfort, name), required=True)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
-    return await run_action(
-        info,
-        input.journey_id,
-        Action.HAND_OVER,
-        ActionDetails(),
-        idempotency_key=input.idempotency_key,
-        record_kind="handover",
-        record_body=record_body(input),
+    return await run_recorded_action(
+        info, input, Action.HAND_OVER, problems=problems, record_kind="handover"
     )

@@ -6,21 +6,18 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
-from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import StaffAccount
-from schema.body import record_body
 from schema.context import Context
-from schema.errors import from_domain
 from schema.ids import decode_id
 from schema.journeys.actions import (
     JourneyResult,
     load_visible_journey,
-    run_action,
     run_noted_action,
+    run_recorded_action,
 )
 from schema.text import check_text
 
@@ -57,16 +54,13 @@ async def reassign_journey(info: Info[Context, None], input: ReassignJourneyInpu
     )
     if not account:
         problems.append(FieldProblem("consultantId", "no such active consultant in this clinic"))
-    if problems:
-        return from_domain(DomainValidationFailed(problems))
-    return await run_action(
+    return await run_recorded_action(
         info,
-        input.journey_id,
+        input,
         Action.REASSIGN,
-        ActionDetails(consultant_id=consultant_id),
-        idempotency_key=input.idempotency_key,
+        problems=problems,
+        details=ActionDetails(consultant_id=consultant_id),
         record_kind="reassignment",
-        record_body=record_body(input),
     )
 
 
