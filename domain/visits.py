@@ -20,11 +20,18 @@ class CategoryDecision:
     reason: str
 
 
-def categorise(history: ClientHistory, *, wants_recheck: bool, other: bool) -> CategoryDecision:
+def categorise(
+    history: ClientHistory, *, wants_recheck: bool, other: bool, new_questions: bool = False
+) -> CategoryDecision:
     if other:
         return CategoryDecision(VisitCategory.OTHER, "marked as other by the front desk")
     if history.journeys == 0:
         return CategoryDecision(VisitCategory.FIRST_VISIT, "no earlier record")
+    if history.treated and wants_recheck and new_questions:
+        # Seed 004: "若客人复查时还有项目需要咨询的,则登记为再消费,仍由首诊医生接待".
+        return CategoryDecision(
+            VisitCategory.REPEAT_PURCHASE, "recheck with new questions: a repeat purchase"
+        )
     if history.treated and wants_recheck:
         return CategoryDecision(VisitCategory.RECHECK, "treated before, comes for a recheck")
     if history.treated:

@@ -66,15 +66,25 @@ def check_seat(desk: DeskState, command: SeatCommand) -> None:
         current = desk.seat(command.consultant_id)
         paused = current is not None and current.status is SeatStatus.PAUSED
         wanted = command.status
-        allowed = own_status and command.scope is None and wanted in SELF_SERVICE_STATUSES
+        # A consultant leaving post may name who takes their own clients meanwhile.
+        naming_delegate = wanted is None and command.delegate_id is not None
+        allowed = (
+            own_status
+            and command.scope is None
+            and (wanted in SELF_SERVICE_STATUSES or naming_delegate)
+        )
         if not allowed or paused:
-            raise NotAuthorized("a consultant may only set their own status (not pause/resume)")
+            raise NotAuthorized(
+                "a consultant may only set their own status (not pause/resume) and delegate"
+            )
     else:
         _needs(actor, DESK_ROLES, "changing the desk")
     if desk.seat(command.consultant_id) is None and command.on_duty is not True:
         raise NotFound("consultantId: put the consultant on duty first")
     if desk.seat(command.consultant_id) is not None:
         _active_seat(desk, command.consultant_id, "consultantId")
+    if command.delegate_id and command.delegate_id == command.consultant_id:
+        raise ValidationFailed.one("delegateId", "a consultant cannot delegate to themselves")
 
 
 def check_order(desk: DeskState, command: OrderCommand) -> None:

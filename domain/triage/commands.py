@@ -34,6 +34,8 @@ class SeatCommand:
     on_duty: bool | None = None
     status: SeatStatus | None = None
     scope: list[str] | None = None
+    # A consultant id names a delegate; "" clears it.
+    delegate_id: str | None = None
 
 
 @dataclass

@@ -138,7 +138,8 @@ def _to_owner(
     if owner is not None and owner.present():
         reason = f"{category}: to the owning consultant (first-consultant ownership), not a turn"
         return _with(_decision(owner.consultant_id, False, Route.OWNER, reason, policy), item=item)
-    delegate = desk.seat(arrival.owner_delegate_id or "")
+    named = arrival.owner_delegate_id or (owner.delegate_id if owner is not None else None)
+    delegate = desk.seat(named or "")
     if delegate is not None and delegate.present():
         reason = f"{category}: owner away, to the delegate they named; revenue to the owner"
         return _stand_in(delegate.consultant_id, arrival.owner_id, reason, policy, item)
@@ -160,7 +161,10 @@ def _stand_in(
 def _to_referrer(
     desk: DeskState, arrival: Arrival, policy: RotationPolicy, item: str | None
 ) -> Decision:
-    for candidate in (arrival.referrer_consultant_id, arrival.referrer_delegate_id):
+    referrers_seat = desk.seat(arrival.referrer_consultant_id or "")
+    seat_delegate = referrers_seat.delegate_id if referrers_seat is not None else None
+    named = arrival.referrer_delegate_id or seat_delegate
+    for candidate in (arrival.referrer_consultant_id, named):
         seat = desk.seat(candidate or "")
         if seat is not None and seat.present():
             reason = "referred by an existing client: to the referrer's consultant, not a turn"

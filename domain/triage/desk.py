@@ -37,6 +37,8 @@ class Seat:
     # Counted clients given out of order; the rotation passes this consultant that many times.
     turns_ahead: int = 0
     departed: bool = False
+    # Who takes this consultant's own clients (owned, referred) while they are off post.
+    delegate_id: str | None = None
 
     def can_take(self) -> bool:
         return self.on_duty and not self.departed and self.status is SeatStatus.AVAILABLE

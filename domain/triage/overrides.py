@@ -34,6 +34,9 @@ def change_seat(desk: DeskState, command: SeatCommand, now: datetime) -> DeskEnt
     if command.scope is not None:
         seat.scope = sorted(set(command.scope))
         changed.append("scope " + (", ".join(seat.scope) or "every item"))
+    if command.delegate_id is not None:
+        seat.delegate_id = command.delegate_id or None
+        changed.append(f"delegate {seat.delegate_id}" if seat.delegate_id else "no delegate")
     return new_entry(
         desk,
         EntryKind.SEAT_CHANGED,

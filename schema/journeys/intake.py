@@ -38,6 +38,9 @@ class StartJourneyInput:
         default=True, description="Walk-in: at the desk now. False for a booking."
     )
     recheck: bool = strawberry.field(default=False, description="Comes for a recheck.")
+    new_questions: bool = strawberry.field(
+        default=False, description="A recheck that also wants a new consultation."
+    )
     other: bool = strawberry.field(default=False, description="Category 'other' (seed 004).")
     reason: str | None = strawberry.field(default=None, description="What the client asks for.")
     idempotency_key: str | None = None
@@ -105,7 +108,9 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         return invalid("clientId", "the client already has an active journey")
 
     history = await client_history(client.id)
-    decision = categorise(history, wants_recheck=input.recheck, other=input.other)
+    decision = categorise(
+        history, wants_recheck=input.recheck, other=input.other, new_questions=input.new_questions
+    )
     journey_id = str(uuid.uuid4())
     body = {
         "reason": input.reason,

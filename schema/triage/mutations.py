@@ -38,6 +38,10 @@ class SeatInput:
     on_duty: bool | None = None
     status: SeatStatus | None = None
     scope: list[str] | None = strawberry.field(default=None, description="Item codes; [] = all.")
+    delegate_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Who takes this consultant's own clients while off post."
+    )
+    clear_delegate: bool = False
     idempotency_key: str | None = None
 
 
@@ -75,7 +79,18 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
     raw = await consultant(input.consultant_id, claims.clinic_id)
     if raw is None:
         return unknown_consultant()
-    command = SeatCommand(actor, raw, input.reason, input.on_duty, input.status, input.scope)
+    delegate = await consultant(input.delegate_id, claims.clinic_id)
+    if input.delegate_id is not None and delegate is None:
+        return unknown_consultant("delegateId")
+    command = SeatCommand(
+        actor,
+        raw,
+        input.reason,
+        input.on_duty,
+        input.status,
+        input.scope,
+        delegate_id="" if input.clear_delegate else delegate,
+    )
     return await desk_change(
         info,
         "update_seat",

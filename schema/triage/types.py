@@ -39,6 +39,9 @@ class TriageSeat:
     turns_used_early: int = strawberry.field(description="Counted clients given out of order.")
     owed_turns: int
     counts: list[CategoryCount]
+    delegate_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Takes this consultant's own clients while off post."
+    )
 
     @classmethod
     def from_seat(cls, seat: Seat, desk: DeskState) -> TriageSeat:
@@ -53,6 +56,9 @@ class TriageSeat:
             turns_used_early=seat.turns_ahead,
             owed_turns=desk.owed(seat.consultant_id),
             counts=[CategoryCount(category=k, count=v) for k, v in sorted(seat.counts.items())],
+            delegate_id=strawberry.ID(encode_id("StaffMember", seat.delegate_id))
+            if seat.delegate_id
+            else None,
         )
 
 
