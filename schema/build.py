@@ -22,7 +22,15 @@ from schema import enums  # noqa: F401  (registers the domain enums with Strawbe
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
-from schema.journeys import aftercare, amendments, consent, consultation, intake, treatment
+from schema.journeys import (
+    aftercare,
+    amendments,
+    consent,
+    consultation,
+    intake,
+    reception,
+    treatment,
+)
 from schema.journeys import queries as journey_queries
 from schema.journeys.actions import JourneyResult
 from schema.journeys.subscriptions import journey_changed
@@ -74,7 +82,7 @@ def _action(resolver: object, description: str) -> JourneyResult:
 class Mutation:
     login: LoginResult = strawberry.mutation(resolver=login)
     register_client = strawberry.mutation(resolver=client_mutations.register_client)
-    start_journey = _action(intake.start_journey, "Reception: open a journey for a client.")
+    start_journey = _action(reception.start_journey, "Reception: open a journey for a client.")
     check_in = _action(intake.check_in, "A booked client has arrived: on to triage.")
     assign_consultant = _action(intake.assign_consultant, "Triage: choose the consultant.")
     record_consultation = _action(consultation.record_consultation, "Needs, assessment, plans.")

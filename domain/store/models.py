@@ -166,3 +166,15 @@ class IdempotencyKey(Model):
     class Meta:
         table = "idempotency_key"
         unique_together = (("account_id", "key"),)
+
+
+class ActiveJourneyClaim(Model):
+    """At most one active journey per client: a start claims the client before the workflow
+    exists, so two desks registering the same arrival at once cannot open two journeys."""
+
+    client_id = fields.CharField(primary_key=True, max_length=64)
+    journey_id = fields.CharField(max_length=64)
+    claimed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "active_journey_claim"

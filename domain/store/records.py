@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from domain.errors import Conflict
+from domain.errors import Conflict, FieldProblem
 from domain.store.models import IdempotencyKey, JourneyEvent, JourneyRecord
 
 
@@ -23,6 +23,16 @@ async def discard_unattached(record_id: str) -> None:
     """Drops a draft the journey refused. One an event points at is clinical and stays."""
     if not await JourneyEvent.exists(record_id=record_id):
         await JourneyRecord.filter(id=record_id).delete()
+
+
+MAX_KEY_LENGTH = 200
+
+
+def key_problem(key: str | None) -> FieldProblem | None:
+    """A client's idempotency key must fit the ledger (and Temporal's update id)."""
+    if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
+        return FieldProblem("idempotencyKey", f"1 to {MAX_KEY_LENGTH} characters")
+    return None
 
 
 async def remembered_result(account_id: str, key: str) -> IdempotencyKey | None:

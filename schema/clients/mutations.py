@@ -71,6 +71,9 @@ async def register_client(
         return not_authorized()
     if claims.role not in REGISTRARS:
         return not_authorized("registering clients needs FRONT_DESK, CONSULTANT or SUPERVISOR")
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return from_domain(DomainValidationFailed([bad_key]))  # type: ignore[return-value]
     if input.idempotency_key:
         earlier = await records.remembered_result(claims.account_id, input.idempotency_key)
         if earlier is not None:

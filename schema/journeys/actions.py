@@ -82,6 +82,9 @@ async def run_action(
     actor = info.context.actor
     if actor is None:
         return not_authorized()
+    bad_key = records.key_problem(idempotency_key)
+    if bad_key:
+        return from_domain(domain_errors.ValidationFailed([bad_key]))
     row = await load_visible_journey(info, journey_id)
     if row is None:
         return not_found("journey")

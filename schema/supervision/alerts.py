@@ -33,11 +33,13 @@ async def my_journey_alerts(info: Info[Context, None]) -> AsyncGenerator[Journey
     if claims is None:
         yield None
         return
-    async for journey_id in info.context.feed.clinic_changes(claims.clinic_id):
-        row = await JourneyRow.get(id=journey_id)
-        event = await JourneyEvent.filter(journey_id=journey_id).order_by("-seq").first()
-        if event is None or event.action not in ALERTING or row.consultant_id != claims.account_id:
+    async for change in info.context.feed.clinic_changes(claims.clinic_id):
+        if change.action not in ALERTING:
             continue
+        row = await JourneyRow.get(id=change.journey_id)
+        if row.consultant_id != claims.account_id:
+            continue
+        event = await JourneyEvent.get(journey_id=change.journey_id, seq=change.seq)
         yield JourneyAlert(
             action=event.action, summary=event.summary, at=event.at, journey=Journey.from_row(row)
         )

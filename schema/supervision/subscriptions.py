@@ -22,8 +22,8 @@ async def supervisor_board(
         return
     stuck_rows = await JourneyRow.filter(clinic_id=clinic_id, stuck=True).only("id")
     stuck_now: set[str] = {str(row.id) for row in stuck_rows}
-    async for journey_id in info.context.feed.clinic_changes(clinic_id):
-        row = await JourneyRow.get(id=journey_id)
+    async for change in info.context.feed.clinic_changes(clinic_id):
+        row = await JourneyRow.get(id=change.journey_id)
         if row.stuck and row.id not in stuck_now:
             change = BoardChange.STUCK
             stuck_now.add(row.id)

@@ -13,10 +13,12 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import DomainError, TransitionNotAllowed
+from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage, VisitCategory
 from domain.journey.table import Action
 from domain.store import records
+from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyRecord, StaffAccount
 from domain.store.triage_projection import current_owner
@@ -90,6 +92,9 @@ async def _owner(client_id: str) -> tuple[str | None, bool]:
 async def _arrival(row: JourneyRow, input: AutoAssignInput) -> Arrival:
     owner, departed = await _owner(row.client_id)
     referrer = decode_id(input.referred_by_client_id or "", "Client")
+    # Only a client of this clinic can be the referrer: another clinic's records are not ours.
+    if referrer and not await ClientRow.exists(id=referrer, clinic_id=row.clinic_id):
+        referrer = None
     referrer_consultant = (await _owner(referrer))[0] if referrer else None
     return Arrival(
         journey_id=row.id,
@@ -122,8 +127,18 @@ async def triage(
     if row is None:
         return not_found("journey"), None, None
     key = input.idempotency_key
-    retried = bool(key) and await records.remembered_result(actor.user_id, key or "") is not None
-    # A retried key is answered by the journey's own ledger; the desk replays its decision.
+    bad_key = records.key_problem(key)
+    if bad_key:
+        return from_domain(DomainValidationFailed([bad_key])), None, row
+    earlier = await records.remembered_result(actor.user_id, key) if key else None
+    # A key used for another request is refused before the desk hears of it (it would count
+    # a turn); a retry of this journey's assignment is answered by the desk replaying its
+    # decision and by the journey's own ledger.
+    if earlier is not None and (
+        earlier.operation != Action.ASSIGN_CONSULTANT.value or earlier.result_id != row.id
+    ):
+        return from_domain(records.key_reused()), None, row
+    retried = earlier is not None
     if row.stage != Stage.TRIAGE.value and not retried:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage)), None, row
@@ -169,6 +184,20 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     raw = await consultant(input.consultant_id, claims.clinic_id)
     if raw is None:
         return unknown_consultant()
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return from_domain(DomainValidationFailed([bad_key]))
+    earlier = (
+        await records.remembered_result(actor.user_id, input.idempotency_key)
+        if input.idempotency_key
+        else None
+    )
+    if earlier is not None and earlier.result_id != row.id:
+        return from_domain(records.key_reused())
+    # The desk is told only about a journey that can still be placed: at triage, or a retry.
+    if row.stage != Stage.TRIAGE.value and earlier is None:
+        refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
+        return from_domain(refusal, Stage(row.stage))
     command = OverrideCommand(
         actor,
         OverrideKind.PLACE_VIP,

@@ -87,6 +87,9 @@ async def desk_change(
     claims = info.context.claims
     if claims is None:
         return not_authorized()
+    bad_key = records.key_problem(key)
+    if bad_key:
+        return invalid(bad_key.field, bad_key.message)
     if key:
         earlier = await records.remembered_result(claims.account_id, key)
         if earlier is not None and earlier.operation != operation:

@@ -1,0 +1,148 @@
+"""Reception: a client arrives (or books) and a journey opens, with the visit category the
+records give and the clinic's SLAs; at most one active journey per client."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import Conflict
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.facts import Actor, JourneyStart
+from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
+from domain.journey.stages import ArrivalChannel
+from domain.journey.table import ROLES, Action
+from domain.store import records
+from domain.store.claims import claim_client, release_claim
+from domain.store.history import client_history
+from domain.store.models import Client as ClientRow
+from domain.store.models import Clinic
+from domain.store.models import Journey as JourneyRow
+from domain.visits import categorise
+from schema.context import Context
+from schema.errors import from_domain, invalid, not_authorized, not_found
+from schema.ids import decode_id
+from schema.journeys.actions import JourneyPayload, JourneyResult
+from schema.journeys.types import Journey
+from schema.text import check_text
+
+# Journey ids derived from (account, idempotency key) live in a UUID namespace of their own.
+_JOURNEY_IDS = uuid.UUID("5b1f6c1e-4c1a-4f0e-9d7e-6a7f2f0c9a11")
+
+
+@strawberry.input
+class StartJourneyInput:
+    client_id: strawberry.ID
+    channel: ArrivalChannel = ArrivalChannel.WALK_IN
+    checked_in: bool = strawberry.field(
+        default=True, description="Walk-in: at the desk now. False for a booking."
+    )
+    recheck: bool = strawberry.field(default=False, description="Comes for a recheck.")
+    new_questions: bool = strawberry.field(
+        default=False, description="A recheck that also wants a new consultation."
+    )
+    other: bool = strawberry.field(default=False, description="Category 'other' (seed 004).")
+    reason: str | None = strawberry.field(default=None, description="What the client asks for.")
+    idempotency_key: str | None = None
+
+
+async def clinic_sla_overrides(clinic_id: str) -> dict[str, int]:
+    clinic = await Clinic.get_or_none(id=clinic_id)
+    return dict(clinic.stage_slas or {}) if clinic else {}
+
+
+def _is_minor(birth: date, today: date) -> bool:
+    return (today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))) < 18
+
+
+async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> JourneyResult:
+    actor = info.context.actor
+    claims = info.context.claims
+    if actor is None or claims is None:
+        return not_authorized()
+    if actor.role not in ROLES[Action.CHECK_IN]:
+        return not_authorized("starting a journey needs FRONT_DESK or SUPERVISOR")
+    problems = check_text("reason", input.reason, required=False)
+    bad_key = records.key_problem(input.idempotency_key)
+    if problems or bad_key:
+        return from_domain(DomainValidationFailed(problems + ([bad_key] if bad_key else [])))
+    client_id = decode_id(input.client_id, "Client")
+    client = client_id and await ClientRow.get_or_none(id=client_id, clinic_id=claims.clinic_id)
+    if not client:
+        return not_found("client")
+    key = input.idempotency_key
+    if key:
+        earlier = await records.remembered_result(actor.user_id, key)
+        if earlier is not None:
+            if earlier.operation != "start_journey":
+                return from_domain(records.key_reused())
+            return await _started(earlier.result_id, client.id)
+    # A key names its journey, so two racing retries of one request ask for the same workflow.
+    journey_id = (
+        str(uuid.uuid5(_JOURNEY_IDS, f"{actor.user_id}:{key}")) if key else str(uuid.uuid4())
+    )
+    if await JourneyRow.exists(client_id=client.id, active=True):
+        return invalid("clientId", "the client already has an active journey")
+    held_by = await claim_client(client.id, journey_id)
+    if held_by == journey_id:
+        return from_domain(Conflict("the same request is still being processed; retry it"))
+    if held_by is not None:
+        return invalid("clientId", "the client already has an active journey")
+    start = await _journey_start(info, input, client, journey_id, actor, claims.clinic_id)
+    try:
+        await info.context.gateway.start(start)
+    except Exception:
+        await records.discard_unattached(start.record_id or "")
+        await release_claim(client.id, journey_id)
+        raise
+    if key:
+        await records.remember_result(actor.user_id, key, "start_journey", journey_id)
+    return await _started(journey_id, client.id)
+
+
+async def _journey_start(
+    info: Info[Context, None],
+    input: StartJourneyInput,
+    client: ClientRow,
+    journey_id: str,
+    actor: Actor,
+    clinic_id: str,
+) -> JourneyStart:
+    history = await client_history(client.id)
+    decision = categorise(
+        history, wants_recheck=input.recheck, other=input.other, new_questions=input.new_questions
+    )
+    body = {
+        "reason": input.reason,
+        "category_reason": decision.reason,
+        "channel": input.channel.value,
+    }
+    record_id = await records.draft_record(journey_id, "reception", body, actor.user_id)
+    return JourneyStart(
+        journey_id=journey_id,
+        clinic_id=clinic_id,
+        client_id=client.id,
+        visit_category=decision.category,
+        channel=input.channel,
+        client_is_minor=_is_minor(client.birth_date, datetime.now(UTC).date()),
+        started_by=actor,
+        checked_in=input.checked_in,
+        follow_up_offsets=list(info.context.config.follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),
+        record_id=record_id,
+        sla_overrides=await clinic_sla_overrides(clinic_id),
+    )
+
+
+async def _started(journey_id: str, client_id: str) -> JourneyResult:
+    """The journey a start produced; the key's client must be the same one."""
+    row = await JourneyRow.get_or_none(id=journey_id)
+    if row is not None and row.client_id != client_id:
+        return from_domain(records.key_reused())
+    if row is None:
+        # Started, but its first events are not in the read model yet (the database blinked and
+        # the workflow writes them later): the same key will find the journey.
+        return from_domain(Conflict("the journey started; its record is still being written"))
+    return JourneyPayload(journey=Journey.from_row(row))
