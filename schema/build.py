@@ -46,6 +46,7 @@ from schema.supervision.alerts import JourneyAlert, my_journey_alerts
 from schema.supervision.subscriptions import supervisor_board
 from schema.supervision.types import BoardUpdate
 from schema.triage import assign as triage_assign
+from schema.triage import key_items as triage_key_items
 from schema.triage import mutations as triage
 from schema.triage import policy as triage_policy
 from schema.triage import queries as triage_queries
@@ -72,6 +73,7 @@ class Query:
     stage_slas = strawberry.field(resolver=slas.stage_slas, description="Your clinic's SLAs.")
     triage_board = strawberry.field(resolver=triage_queries.triage_board)
     triage_log = strawberry.field(resolver=triage_queries.triage_log)
+    key_item_ranking = strawberry.field(resolver=triage_key_items.key_item_ranking)
 
 
 def _action(resolver: object, description: str) -> JourneyResult:
@@ -118,6 +120,10 @@ class Mutation:
     reassign_client = strawberry.mutation(resolver=triage.reassign_client)
     correct_desk_record = strawberry.mutation(resolver=triage.correct_desk_record)
     consultant_left = strawberry.mutation(resolver=triage.consultant_left)
+    set_key_item_priority = strawberry.mutation(
+        resolver=triage_key_items.set_key_item_priority,
+        description="Supervisor: this month's key-item priority staff, best first.",
+    )
     set_rotation_policy = strawberry.mutation(
         resolver=triage_policy.set_rotation_policy, description="Supervisor: the desk's rules."
     )

@@ -127,3 +127,7 @@ def check_override(desk: DeskState, command: OverrideCommand) -> None:
             _active_seat(desk, command.successor_id, "successorId")
     elif kind is OverrideKind.SET_POLICY and command.policy is None:
         raise ValidationFailed.one("policy", "the policy is missing")
+    elif kind is OverrideKind.SET_KEY_ITEM_PRIORITY:
+        ranked = command.priority or []
+        if len(set(ranked)) != len(ranked):
+            raise ValidationFailed.one("consultantIds", "name each consultant once")

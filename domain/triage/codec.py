@@ -42,6 +42,7 @@ def entry_details(entry: DeskEntry) -> dict[str, Any]:
         "credits",
         "transfers_ownership",
         "owner_id",
+        "item",
     )
     data: dict[str, Any] = plain({name: getattr(entry, name) for name in keep})
     return data
@@ -89,4 +90,5 @@ def desk_from_json(data: dict[str, Any]) -> DeskState:
         assignments=assignments,
         alerts=[Alert(**a) for a in data["alerts"]],
         seq=data["seq"],
+        key_item_priority=list(data.get("key_item_priority", [])),
     )

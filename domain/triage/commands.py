@@ -50,6 +50,7 @@ class OverrideKind(str, Enum):
     CORRECT = "CORRECT"
     CONSULTANT_LEFT = "CONSULTANT_LEFT"
     SET_POLICY = "SET_POLICY"
+    SET_KEY_ITEM_PRIORITY = "SET_KEY_ITEM_PRIORITY"
 
 
 @dataclass
@@ -67,6 +68,8 @@ class OverrideCommand:
     turns_delta: int = 0
     makeup_delta: int = 0
     policy: RotationPolicy | None = None
+    # SET_KEY_ITEM_PRIORITY: consultant ids, best first.
+    priority: list[str] | None = None
     # CONSULTANT_LEFT: who takes over the leaver's clients (None: back to rotation).
     successor_id: str | None = None
     # PLACE_VIP: whether the client already has an owner (else the VIP's consultant becomes it).

@@ -35,7 +35,26 @@ def decide(desk: DeskState, arrival: Arrival, policy: RotationPolicy) -> Decisio
         return _to_referrer(desk, arrival, policy, item)
     if arrival.partner_consultant_id:
         return _to_partner(desk, arrival, policy, item)
+    if item is not None and item in policy.key_items and desk.key_item_priority:
+        return _key_item(desk, policy, item)
     return rotation(desk, policy, item, "first visit")
+
+
+def _key_item(desk: DeskState, policy: RotationPolicy, item: str) -> Decision:
+    """Benefit first, fairness too (seed 004 "效益优先,兼顾公平"): among this month's priority staff
+    who can take the client, the one with the fewest turns today, the better-ranked on a tie.
+    It counts as their turn and uses their next place in the rotation, as a designated client."""
+    ready = [
+        (seat.turns, rank, seat)
+        for rank, consultant_id in enumerate(desk.key_item_priority)
+        if (seat := desk.seat(consultant_id)) is not None and seat.can_take() and seat.covers(item)
+    ]
+    if not ready:
+        return rotation(desk, policy, item, f"key item {item}, no priority consultant free")
+    _, rank, seat = min(ready, key=lambda entry: (entry[0], entry[1]))
+    reason = f"key item {item}: priority consultant (rank {rank + 1} this month), counts as a turn"
+    found = _decision(seat.consultant_id, True, Route.KEY_ITEM, reason, policy)
+    return _with(found, item=item, uses_turn_ahead=True)
 
 
 def _decision(

@@ -39,6 +39,7 @@ class Route(str, Enum):
     OWNER_STAND_IN = "OWNER_STAND_IN"
     REFERRER = "REFERRER"
     PARTNER = "PARTNER"
+    KEY_ITEM = "KEY_ITEM"
     COMPANION = "COMPANION"
     VIP = "VIP"
     RECHECK = "RECHECK"

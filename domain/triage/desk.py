@@ -103,6 +103,8 @@ class DeskState:
     assignments: dict[str, Assignment] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
     seq: int = 0
+    # This month's priority staff for key items, best first (set from the monthly ranking).
+    key_item_priority: list[str] = field(default_factory=list)
 
     def seat(self, consultant_id: str) -> Seat | None:
         return self.seats.get(consultant_id)

@@ -23,6 +23,7 @@ class EntryKind(str, Enum):
     CORRECTION = "CORRECTION"
     CONSULTANT_LEFT = "CONSULTANT_LEFT"
     DAY_OPENED = "DAY_OPENED"
+    KEY_ITEM_PRIORITY = "KEY_ITEM_PRIORITY"
 
 
 @dataclass
@@ -39,6 +40,8 @@ class DeskEntry:
     journey_id: str | None = None
     client_id: str | None = None
     category: str | None = None
+    # The item that decided the assignment (the major one), for the monthly key-item ranking.
+    item: str | None = None
     counted: bool = False
     route: str | None = None
     skips: list[Skip] = field(default_factory=list)

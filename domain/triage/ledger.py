@@ -82,6 +82,7 @@ def record_arrival(
         journey_id=arrival.journey_id,
         client_id=arrival.client_id,
         category=arrival.category.value,
+        item=decision.item,
         counted=decision.counted,
         route=decision.route.value,
         skips=list(decision.skips),

@@ -218,3 +218,17 @@ def set_policy(desk: DeskState, command: OverrideCommand, now: datetime) -> Desk
         now,
         f"policy {desk.policy.label}: {command.reason}",
     )
+
+
+def set_key_item_priority(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
+    """This month's priority staff for key items (seed 004: "每月会对咨询师重点项目成交情况进行汇总,
+    从成交率、客单价两方面评估,并于次月调整重点项目优先分诊人员")."""
+    desk.key_item_priority = list(command.priority or [])
+    ranked = ", ".join(desk.key_item_priority) or "nobody: key items go by plain rotation"
+    return new_entry(
+        desk,
+        EntryKind.KEY_ITEM_PRIORITY,
+        command.actor.user_id,
+        now,
+        f"key-item priority {ranked}: {command.reason}",
+    )

@@ -47,6 +47,8 @@ class RotationPolicy:
     )
     # Items the clinic offers; empty means "not checked". Anything else is an invalid consultation.
     offered_items: tuple[str, ...] = field(default=())
+    # The clinic's key items (重点项目): first visits for them go to the month's priority staff.
+    key_items: tuple[str, ...] = field(default=())
 
     @property
     def label(self) -> str:

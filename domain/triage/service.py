@@ -11,7 +11,14 @@ from domain.triage.decision import Decision, Route
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry
 from domain.triage.ledger import accept, expire_overdue, record_arrival
-from domain.triage.overrides import consultant_left, correct, place_vip, reassign, set_policy
+from domain.triage.overrides import (
+    consultant_left,
+    correct,
+    place_vip,
+    reassign,
+    set_key_item_priority,
+    set_policy,
+)
 
 
 def arrive(
@@ -47,6 +54,7 @@ _OVERRIDES = {
     OverrideKind.CORRECT: correct,
     OverrideKind.CONSULTANT_LEFT: consultant_left,
     OverrideKind.SET_POLICY: set_policy,
+    OverrideKind.SET_KEY_ITEM_PRIORITY: set_key_item_priority,
 }
 
 

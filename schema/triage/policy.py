@@ -30,6 +30,9 @@ class RotationPolicyInput:
     offered_items: list[str] | None = strawberry.field(
         default=None, description="Items the clinic offers; others are invalid consultations."
     )
+    key_items: list[str] | None = strawberry.field(
+        default=None, description="Key items: first visits go to the month's priority staff."
+    )
     idempotency_key: str | None = None
 
 
@@ -52,7 +55,8 @@ async def set_rotation_policy(info: Info[Context, None], input: RotationPolicyIn
         designated_uses_turn=input.designated_uses_turn,
         stand_in_for_absent_owner=input.stand_in_for_absent_owner,
         acceptance_minutes=input.acceptance_minutes,
-        offered_items=tuple(item.strip() for item in input.offered_items or () if item.strip()),
+        offered_items=_items(input.offered_items),
+        key_items=_items(input.key_items),
     )
     command = OverrideCommand(actor, OverrideKind.SET_POLICY, input.reason, policy=policy)
     return await desk_change(
@@ -61,3 +65,8 @@ async def set_rotation_policy(info: Info[Context, None], input: RotationPolicyIn
         input.idempotency_key,
         lambda gateway, clinic, key: gateway.override(clinic, command, key),
     )
+
+
+def _items(items: list[str] | None) -> tuple[str, ...]:
+    # The desk matches item codes lower-cased, as `autoAssign` receives them.
+    return tuple(item.strip().lower() for item in items or () if item.strip())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from domain.roles import Role
 from tests.api.harness import Api
 from tests.api.test_triage_api import AUTO_ASSIGN, BOARD, _desk_clinic, _journey_at_triage
@@ -47,3 +50,67 @@ async def test_supervisor_sets_the_policy_and_decisions_name_its_version(api: Ap
     jid = await _journey_at_triage(api, desk, 1)
     assigned = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": jid}))["autoAssign"]
     assert assigned["decision"]["policy"] == "strict v2"
+
+
+SET_PRIORITY = """
+mutation Priority($input: KeyItemPriorityInput!) {
+  setKeyItemPriority(input: $input) { __typename ... on UserError { code message } }
+}"""
+RANKING = """
+query Ranking($clinicId: ID!, $month: String!) {
+  keyItemRanking(clinicId: $clinicId, month: $month) {
+    consultantId consultations deals conversionRate averageTicket
+  }
+}"""
+
+
+async def test_key_items_follow_the_months_priority_staff_and_feed_the_next_ranking(
+    api: Api,
+) -> None:
+    clinic, staff, consultants = await _desk_clinic(api)
+    supervisor, desk = staff[Role.SUPERVISOR].token, staff[Role.FRONT_DESK].token
+    policy = {"name": "key items", "reason": "monthly review", "keyItems": ["Breast"]}
+    assert (await api.run(SET_POLICY, supervisor, input=policy))["setRotationPolicy"][
+        "__typename"
+    ] == "TriageBoardPayload"
+    # Given the supervisor ranks the last consultant first for key items
+    chosen = consultants[-1]
+    ranked = await api.run(
+        SET_PRIORITY, supervisor, input={"consultantIds": [chosen], "reason": "best last month"}
+    )
+    assert ranked["setKeyItemPriority"]["__typename"] == "TriageBoardPayload"
+    refused = await api.run(
+        SET_PRIORITY, desk, input={"consultantIds": [chosen], "reason": "not mine to set"}
+    )
+    assert refused["setKeyItemPriority"]["__typename"] == "NotAuthorized"
+
+    # When a breast client arrives, the priority consultant receives them, as a counted turn
+    jid = await _journey_at_triage(api, desk, 1)
+    assigned = await api.run(AUTO_ASSIGN, desk, input={"journeyId": jid, "items": ["breast"]})
+    decision = assigned["autoAssign"]["decision"]
+    assert (decision["consultantId"], decision["route"], decision["counted"]) == (
+        chosen,
+        "KEY_ITEM",
+        True,
+    )
+
+    # Then this month's ranking counts that consultation (no deal yet)
+    month = decision_month()
+    standings = (await api.run(RANKING, supervisor, clinicId=clinic, month=month))["keyItemRanking"]
+    assert standings == [
+        {
+            "consultantId": chosen,
+            "consultations": 1,
+            "deals": 0,
+            "conversionRate": 0.0,
+            "averageTicket": "0.00",
+        }
+    ]
+    assert (await api.run(RANKING, supervisor, clinicId=clinic, month="2026-13"))[
+        "keyItemRanking"
+    ] == []
+
+
+def decision_month() -> str:
+    # The desk's days are the clinic's (Europe/Warsaw by default), and so are its months.
+    return datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from temporalio.client import Client
@@ -31,6 +33,8 @@ from tests.workflows.conftest import TASK_QUEUE
 from workflows.triage_client import TriageGateway
 
 TEN_MINUTES_AND_A_BIT = 10 * 60 + 30
+# The gateway opens test desks in UTC (its default).
+DESK_TIMEZONE = "UTC"
 
 
 async def logged(clinic: str, kind: str, count: int = 1) -> list[TriageEntry]:
@@ -41,6 +45,18 @@ async def logged(clinic: str, kind: str, count: int = 1) -> list[TriageEntry]:
             return rows
         await asyncio.sleep(0.05)
     raise AssertionError(f"no {kind} entry in the log of {clinic}")
+
+
+async def clear_of_midnight(env: WorkflowEnvironment) -> None:
+    """The test server's clock is shared by the whole session and has been skipped ahead by
+    other tests; a desk opens a new day at local midnight (statuses reset), so a scenario that
+    waits ten minutes must not straddle it."""
+    local = (await env.get_current_time()).astimezone(ZoneInfo(DESK_TIMEZONE))
+    to_midnight = (
+        local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1) - local
+    )
+    if to_midnight < timedelta(minutes=30):
+        await env.sleep(to_midnight + timedelta(minutes=1))
 
 
 async def open_desk(client: Client, *specs: str) -> tuple[TriageGateway, str]:
@@ -65,6 +81,7 @@ async def arrive(gateway: TriageGateway, clinic: str, journey_id: str) -> str | 
 async def test_not_accepted_in_ten_minutes_goes_to_the_next_free_and_the_turn_comes_back(
     client: Client, env: WorkflowEnvironment
 ) -> None:
+    await clear_of_midnight(env)
     gateway, clinic = await open_desk(client, "A", "B", "C")
     assert await arrive(gateway, clinic, "j1") == "A"
 
@@ -86,6 +103,7 @@ async def test_not_accepted_in_ten_minutes_goes_to_the_next_free_and_the_turn_co
 
 
 async def test_accepted_in_time_stays(client: Client, env: WorkflowEnvironment) -> None:
+    await clear_of_midnight(env)
     gateway, clinic = await open_desk(client, "A", "B")
     await arrive(gateway, clinic, "k1")
     await env.sleep(5 * 60)
@@ -105,6 +123,7 @@ async def test_accepted_in_time_stays(client: Client, env: WorkflowEnvironment) 
 async def test_nobody_free_after_ten_minutes_alerts_the_supervisor(
     client: Client, env: WorkflowEnvironment
 ) -> None:
+    await clear_of_midnight(env)
     gateway, clinic = await open_desk(client, "A", "B:busy")
     await arrive(gateway, clinic, "m1")
 

@@ -1,0 +1,84 @@
+"""Key items (重点项目): each month the supervisor ranks consultants on their key-item deals
+(conversion rate, then average ticket) and gives the desk the new priority order."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+
+from domain.store.key_items import key_item_standings
+from domain.store.triage_models import TriageBoard as BoardRow
+from domain.triage.codec import desk_from_json
+from domain.triage.commands import OverrideCommand, OverrideKind
+from schema.context import Context
+from schema.errors import invalid, not_authorized
+from schema.ids import encode_id
+from schema.triage.desk import DeskOutcome, consultant, desk_change, unknown_consultant
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@strawberry.type(description="One consultant's month on the clinic's key items.")
+class KeyItemStanding:
+    consultant_id: strawberry.ID
+    consultations: int
+    deals: int
+    conversion_rate: float
+    average_ticket: Decimal = strawberry.field(description="Paid per deal, in major units.")
+
+
+@strawberry.input
+class KeyItemPriorityInput:
+    consultant_ids: list[strawberry.ID] = strawberry.field(description="Best first; [] clears.")
+    reason: str
+    idempotency_key: str | None = None
+
+
+async def key_item_ranking(
+    info: Info[Context, None], clinic_id: strawberry.ID, month: str
+) -> list[KeyItemStanding]:
+    """Best first; empty for another clinic, a malformed month ("YYYY-MM") or no key items."""
+    claims = info.context.claims
+    if claims is None or clinic_id != claims.clinic_id or not _MONTH.match(month):
+        return []
+    board = await BoardRow.get_or_none(clinic_id=claims.clinic_id)
+    key_items = desk_from_json(board.state).policy.key_items if board else ()
+    standings = await key_item_standings(claims.clinic_id, month, key_items)
+    return [
+        KeyItemStanding(
+            consultant_id=strawberry.ID(encode_id("StaffMember", s.consultant_id)),
+            consultations=s.consultations,
+            deals=s.deals,
+            conversion_rate=round(s.conversion_rate, 4),
+            average_ticket=Decimal(s.average_ticket_minor).scaleb(-2),
+        )
+        for s in standings
+    ]
+
+
+async def set_key_item_priority(
+    info: Info[Context, None], input: KeyItemPriorityInput
+) -> DeskOutcome:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
+        return not_authorized()
+    if not input.reason.strip():
+        return invalid("reason", "say which month's ranking this is")
+    ranked = []
+    for global_id in input.consultant_ids:
+        raw = await consultant(global_id, claims.clinic_id)
+        if raw is None:
+            return unknown_consultant("consultantIds")
+        ranked.append(raw)
+    command = OverrideCommand(
+        actor, OverrideKind.SET_KEY_ITEM_PRIORITY, input.reason, priority=ranked
+    )
+    return await desk_change(
+        info,
+        "set_key_item_priority",
+        input.idempotency_key,
+        lambda gateway, clinic, key: gateway.override(clinic, command, key),
+    )
