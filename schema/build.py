@@ -47,6 +47,7 @@ from schema.supervision.subscriptions import supervisor_board
 from schema.supervision.types import BoardUpdate
 from schema.triage import assign as triage_assign
 from schema.triage import key_items as triage_key_items
+from schema.triage import leads as triage_leads
 from schema.triage import mutations as triage
 from schema.triage import policy as triage_policy
 from schema.triage import queries as triage_queries
@@ -120,6 +121,10 @@ class Mutation:
     reassign_client = strawberry.mutation(resolver=triage.reassign_client)
     correct_desk_record = strawberry.mutation(resolver=triage.correct_desk_record)
     consultant_left = strawberry.mutation(resolver=triage.consultant_left)
+    record_lead_contact = strawberry.mutation(
+        resolver=triage_leads.record_lead_contact,
+        description="A phone or online contact; the earliest one owns the client.",
+    )
     set_key_item_priority = strawberry.mutation(
         resolver=triage_key_items.set_key_item_priority,
         description="Supervisor: this month's key-item priority staff, best first.",

@@ -81,3 +81,20 @@ class RevenueCredit(AppendOnlyModel):
 
     class Meta:
         table = "revenue_credit"
+
+
+class LeadContact(AppendOnlyModel):
+    """A phone or online contact with a prospective client, by a consultant. For such leads the
+    earliest recorded contact wins ownership (seed 004, first-consultant ownership)."""
+
+    id = fields.IntField(primary_key=True)
+    clinic_id = fields.CharField(max_length=64)
+    client_id = fields.CharField(max_length=64, db_index=True)
+    consultant_id = fields.CharField(max_length=64)
+    channel = fields.CharField(max_length=32)
+    at = fields.DatetimeField()
+    recorded_by = fields.CharField(max_length=64)
+    note = fields.CharField(max_length=1000, null=True)
+
+    class Meta:
+        table = "lead_contact"

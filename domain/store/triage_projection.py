@@ -6,7 +6,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from domain.store.triage_models import OwnershipTransfer, RevenueCredit, TriageBoard, TriageEntry
+from domain.store.triage_models import (
+    LeadContact,
+    OwnershipTransfer,
+    RevenueCredit,
+    TriageBoard,
+    TriageEntry,
+)
 from domain.triage.codec import desk_to_json, entry_details
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry, EntryKind
@@ -14,7 +20,15 @@ from domain.triage.entries import DeskEntry, EntryKind
 
 async def current_owner(client_id: str) -> str | None:
     latest = await OwnershipTransfer.filter(client_id=client_id).order_by("-id").first()
-    return latest.consultant_id if latest else None
+    if latest is not None:
+        return latest.consultant_id
+    return await lead_owner(client_id)
+
+
+async def lead_owner(client_id: str) -> str | None:
+    """For a phone or online lead not yet served: the consultant of the earliest contact."""
+    earliest = await LeadContact.filter(client_id=client_id).order_by("at", "id").first()
+    return earliest.consultant_id if earliest else None
 
 
 async def clients_owned_by(clinic_id: str, consultant_id: str) -> list[str]:

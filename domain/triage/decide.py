@@ -23,7 +23,7 @@ def decide(desk: DeskState, arrival: Arrival, policy: RotationPolicy) -> Decisio
         return _decision(
             None, False, Route.RECHECK, "a recheck goes to the treating doctor or nurse", policy
         )
-    if arrival.category in _OWNED:
+    if arrival.category in _OWNED or (arrival.owner_from_lead and arrival.owner_id):
         return _to_owner(desk, arrival, policy, item)
     if arrival.invalid or not policy.offers(item):
         return _in_order(desk, policy, item, "invalid consultation (item not offered): not a turn")
@@ -150,6 +150,8 @@ def _to_owner(
     desk: DeskState, arrival: Arrival, policy: RotationPolicy, item: str | None
 ) -> Decision:
     category = arrival.category.value.lower().replace("_", " ")
+    if arrival.owner_from_lead:
+        category = "phone/online lead, earliest contact owns the client"
     if not arrival.owner_id or arrival.owner_departed:
         gone = "owner has left" if arrival.owner_departed else "no owner on record"
         return rotation(desk, policy, item, f"{category}, {gone}: back to rotation")

@@ -18,6 +18,8 @@ class Arrival:
     owner_id: str | None = None
     owner_departed: bool = False
     owner_delegate_id: str | None = None
+    # The owner comes from a phone or online lead: the earliest recorded contact.
+    owner_from_lead: bool = False
     # Referred by an existing client found in the records: that client's consultant.
     referrer_consultant_id: str | None = None
     referrer_delegate_id: str | None = None

@@ -21,6 +21,7 @@ from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyRecord, StaffAccount
+from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decision import Arrival, Decision, Route
@@ -103,6 +104,9 @@ async def _arrival(row: JourneyRow, input: AutoAssignInput) -> Arrival:
         items=tuple(item.strip().lower() for item in input.items if item.strip()),
         owner_id=owner,
         owner_departed=departed,
+        # An owner with no transfer on record can only come from a lead's earliest contact.
+        owner_from_lead=owner is not None
+        and not await OwnershipTransfer.exists(client_id=row.client_id),
         referrer_consultant_id=referrer_consultant,
         partner_consultant_id=decode_id(input.partner_consultant_id or "", "StaffMember"),
         companion_of=decode_id(input.companion_of_journey_id or "", "Journey"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.roles import Role
+from tests.api import documents
 from tests.api.harness import Api
 from tests.api.test_triage_api import AUTO_ASSIGN, BOARD, _desk_clinic, _journey_at_triage
 
@@ -114,3 +115,59 @@ async def test_key_items_follow_the_months_priority_staff_and_feed_the_next_rank
 def decision_month() -> str:
     # The desk's days are the clinic's (Europe/Warsaw by default), and so are its months.
     return datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
+
+
+RECORD_LEAD = """
+mutation Lead($input: LeadContactInput!) {
+  recordLeadContact(input: $input) {
+    __typename ... on LeadContactPayload { ownerId } ... on UserError { code message }
+  }
+}"""
+
+
+async def test_the_earliest_recorded_contact_owns_a_phone_lead(api: Api) -> None:
+    _clinic, staff, consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    client = await api.run(
+        documents.REGISTER_CLIENT,
+        desk,
+        input={
+            "fullName": "Lead",
+            "birthDate": "1990-01-01",
+            "phone": "600700800",
+            "dataConsent": True,
+        },
+    )
+    client_id = client["registerClient"]["client"]["id"]
+    now = datetime.now(ZoneInfo("UTC"))
+
+    async def contact(consultant: str, hours_ago: int) -> str:
+        result = await api.run(
+            RECORD_LEAD,
+            desk,
+            input={
+                "clientId": client_id,
+                "consultantId": consultant,
+                "channel": "PHONE",
+                "at": (now - timedelta(hours=hours_ago)).isoformat(),
+            },
+        )
+        payload = result["recordLeadContact"]
+        assert payload["__typename"] == "LeadContactPayload", payload
+        return str(payload["ownerId"])
+
+    # Given calls with the lead by two consultants, the later one recorded first
+    assert await contact(consultants[1], hours_ago=2) == consultants[1]
+    # When an earlier contact by another consultant is recorded, it wins ownership
+    assert await contact(consultants[3], hours_ago=5) == consultants[3]
+    # Then on the first visit the desk gives the client to that consultant, not as a turn
+    started = await api.run(documents.START_JOURNEY, desk, input={"clientId": client_id})
+    jid = started["startJourney"]["journey"]["id"]
+    decision = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": jid}))["autoAssign"][
+        "decision"
+    ]
+    assert (decision["consultantId"], decision["route"], decision["counted"]) == (
+        consultants[3],
+        "OWNER",
+        False,
+    )

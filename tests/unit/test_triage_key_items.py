@@ -47,3 +47,13 @@ def test_the_ranking_puts_conversion_first_then_the_average_ticket() -> None:
         "high-rate-cheap",
         "low-rate",
     ]
+
+
+def test_a_lead_goes_to_the_consultant_of_its_earliest_contact_without_a_turn() -> None:
+    # Given a phone lead first handled by C, arriving for the first visit
+    state = desk("A", "B", "C")
+    lead = first("skin", owner_id="C", owner_from_lead=True)
+    outcome = run(state, [lead])
+    # Then C receives the client as the owner, and nobody's turn is used
+    assert (outcome.consultants, outcome.routes) == (["C"], ["OWNER"])
+    assert turns(state) == {}
