@@ -220,6 +220,10 @@ class TemporalDevServer:
         await self.stop()
 
 
+# Longer than the worker's grace for running activities (20 s by default) plus the API's.
+SHUTDOWN_LIMIT_SECONDS = 45
+
+
 async def run_until_signal(main: Coroutine[Any, Any, None]) -> None:
     """Run ``main`` until it ends or SIGINT/SIGTERM arrives; then cancel it and let it clean up.
 
@@ -241,7 +245,15 @@ async def run_until_signal(main: Coroutine[Any, Any, None]) -> None:
     if not task.done():
         log.info("shutting down")
         task.cancel()
+        finished, _ = await asyncio.wait({task}, timeout=SHUTDOWN_LIMIT_SECONDS)
+        if not finished:
+            # Seen now and then with the worker and the API in one process (`glowpath dev`): the
+            # Temporal worker's shutdown never returns. Exit rather than hang; child processes
+            # (the dev server) are set to die with this one.
+            log.error("shutdown did not finish in %s s: exiting", SHUTDOWN_LIMIT_SECONDS)
+            logging.shutdown()
+            os._exit(1)
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            task.result()
         return
     task.result()
