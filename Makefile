@@ -38,3 +38,4 @@ bench: venv
 
 schema: venv
 	$(BIN)/glowpath export-schema
+	$(BIN)/python -m server.permissions_readme

@@ -13,8 +13,13 @@ class Role(str, Enum):
     CASHIER = "CASHIER"
     FOLLOW_UP_STAFF = "FOLLOW_UP_STAFF"
     SUPERVISOR = "SUPERVISOR"
+    # Runs the installation: clinics and staff accounts; reads no client's data.
+    ADMIN = "ADMIN"
     # Timer-driven changes (a follow-up falling due) are made by the journey itself.
     SYSTEM = "SYSTEM"
 
 
+# Roles an account can hold.
 STAFF_ROLES: tuple[Role, ...] = tuple(role for role in Role if role is not Role.SYSTEM)
+# Roles of a clinic's own staff, who work with its clients.
+CLINIC_ROLES: tuple[Role, ...] = tuple(role for role in STAFF_ROLES if role is not Role.ADMIN)

@@ -19,6 +19,7 @@ from strawberry.extensions import (
 from strawberry.types import Info
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
+from schema.admin import mutations as admin
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
@@ -37,7 +38,9 @@ from schema.journeys.subscriptions import journey_changed
 from schema.journeys.types import Journey
 from schema.metrics import OperationMetrics
 from schema.node import node
+from schema.permissions import PermissionGuard, guard_subscription
 from schema.staff.mutations import LoginResult, login
+from schema.staff.permissions import Permissions, my_permissions
 from schema.staff.queries import MeResult, me
 from schema.supervision import mutations as supervision_mutations
 from schema.supervision import queries as supervision_queries
@@ -63,6 +66,10 @@ MAX_TOKENS = 2000
 class Query:
     node = strawberry.field(resolver=node, description="Any object by its global id, or null.")
     me: MeResult = strawberry.field(resolver=me)
+    my_permissions: Permissions = strawberry.field(
+        resolver=my_permissions,
+        description="What you may read and call, so the SPA can hide the rest.",
+    )
     journey = strawberry.field(resolver=journey_queries.journey)
     journeys = strawberry.field(resolver=journey_queries.journeys)
     client = strawberry.field(resolver=client_queries.client)
@@ -132,6 +139,22 @@ class Mutation:
     set_rotation_policy = strawberry.mutation(
         resolver=triage_policy.set_rotation_policy, description="Supervisor: the desk's rules."
     )
+    create_clinic = strawberry.mutation(
+        resolver=admin.create_clinic, description="Administrator: a new clinic."
+    )
+    create_staff_account = strawberry.mutation(
+        resolver=admin.create_staff_account,
+        description="Administrator: a new account with a temporary password.",
+    )
+    update_staff_account = strawberry.mutation(
+        resolver=admin.update_staff_account,
+        description="Administrator: role, display name, active. A new role or deactivation "
+        "signs the account out everywhere.",
+    )
+    reset_staff_password = strawberry.mutation(
+        resolver=admin.reset_staff_password,
+        description="Administrator: a temporary password the account must change; signs it out.",
+    )
 
 
 @strawberry.type
@@ -140,28 +163,28 @@ class Subscription:
     async def journey_changed(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> AsyncGenerator[Journey | None, None]:
-        async for journey in journey_changed(info, id):
+        async for journey in guard_subscription(info, journey_changed(info, id)):
             yield journey
 
     @strawberry.subscription(description="Stuck/unstuck journeys and stage counts, live.")
     async def supervisor_board(
         self, info: Info[Context, None], clinic_id: strawberry.ID
     ) -> AsyncGenerator[BoardUpdate | None, None]:
-        async for update in supervisor_board(info, clinic_id):
+        async for update in guard_subscription(info, supervisor_board(info, clinic_id)):
             yield update
 
     @strawberry.subscription(description="Nudges, escalations and stuck alerts on your journeys.")
     async def my_journey_alerts(
         self, info: Info[Context, None]
     ) -> AsyncGenerator[JourneyAlert | None, None]:
-        async for alert in my_journey_alerts(info):
+        async for alert in guard_subscription(info, my_journey_alerts(info)):
             yield alert
 
     @strawberry.subscription(description="The triage desk after every change, alerts included.")
     async def triage_board_changed(
         self, info: Info[Context, None], clinic_id: strawberry.ID
     ) -> AsyncGenerator[TriageBoard | None, None]:
-        async for board in triage_board_changed(info, clinic_id):
+        async for board in guard_subscription(info, triage_board_changed(info, clinic_id)):
             yield board
 
 
@@ -174,6 +197,7 @@ def _should_mask(error: GraphQLError) -> bool:
 def extensions(introspection: bool = True) -> list[object]:
     chosen: list[object] = [
         OperationMetrics,  # first: its timing and outcome wrap all the others
+        PermissionGuard,  # every field of every operation passes the permission table
         # Factories, not instances: Strawberry builds fresh extensions for every operation.
         functools.partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),

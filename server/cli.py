@@ -52,6 +52,15 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from server import accounts
+
+    ensure_sqlite_dir(settings)
+    password = accounts.read_password()
+    print(asyncio.run(accounts.create_admin(settings, args, password)))
+    return 0
+
+
 def cmd_api(settings: Settings, args: argparse.Namespace) -> int:
     from server import app
 
@@ -188,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("worker", cmd_worker, "run the Temporal worker until SIGTERM/SIGINT")
     add("migrate", cmd_migrate, "create or upgrade the read-model database")
     add("seed", cmd_seed, "load the demo clinic (idempotent) and print its logins")
+    from server.accounts import add_arguments as admin_arguments
+
+    admin_arguments(add("create-admin", cmd_create_admin, "create the first administrator"))
     add("reconcile", cmd_reconcile, "compare the read model with the workflows; exit 1 on drift")
     export = add("export-schema", cmd_export_schema, "write the GraphQL schema as SDL")
     export.add_argument("--output", default="schema.graphql", help="default: %(default)s")
@@ -200,7 +212,8 @@ def log_format_for(command: str, environ: Mapping[str, str] = os.environ) -> str
     chosen = environ.get(env_name("log_format"), "").strip().lower()
     if chosen in LOG_FORMATS:
         return chosen
-    return "text" if command in ("dev", "export-schema", "seed", "reconcile") else "json"
+    people = ("dev", "export-schema", "seed", "reconcile", "create-admin")
+    return "text" if command in people else "json"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

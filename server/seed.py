@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from domain.auth import hash_password
 from domain.roles import STAFF_ROLES
+from domain.store import accounts
 from domain.store.db import close_db, init_db
-from domain.store.models import Clinic, StaffAccount
+from domain.store.models import StaffAccount
 from server.settings import Settings
 
 DEMO_CLINIC_ID = "demo-clinic"
@@ -20,22 +23,18 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     """Creates what is missing (idempotent) and returns (username, password, role) rows."""
     await init_db(settings.database_url)
     try:
-        await Clinic.get_or_create(
-            id=DEMO_CLINIC_ID,
-            defaults={"name": "Glowpath Demo Clinic", "timezone": "Europe/Warsaw"},
-        )
+        await accounts.create_clinic(DEMO_CLINIC_ID, "Glowpath Demo Clinic", "Europe/Warsaw")
+        password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
         logins = []
         for role in STAFF_ROLES:
             username = demo_username(role.value)
             if not await StaffAccount.exists(username=username):
-                await StaffAccount.create(
-                    id=f"staff-{username}",
-                    clinic_id=DEMO_CLINIC_ID,
-                    username=username,
-                    display_name=f"Demo {role.value.replace('_', ' ').title()}",
-                    role=role.value,
-                    password_hash=hash_password(DEMO_PASSWORD),
+                display_name = f"Demo {role.value.replace('_', ' ').title()}"
+                # The demo's password is printed for everyone: no forced change for a demo.
+                new = accounts.NewAccount(
+                    DEMO_CLINIC_ID, username, display_name, role, password_hash, False
                 )
+                await accounts.create_account(new, account_id=f"staff-{username}")
             logins.append((username, DEMO_PASSWORD, role.value))
         return logins
     finally:

@@ -53,6 +53,8 @@ class StaffAccount(Model):
     role = fields.CharField(max_length=32)
     password_hash = fields.CharField(max_length=255)
     active = fields.BooleanField(default=True)
+    # Set by an administrator's create or reset: only `changePassword` works until it is changed.
+    must_change_password = fields.BooleanField(default=False)
 
     class Meta:
         table = "staff_account"

@@ -13,7 +13,7 @@ class Client(relay.Node):
     id: relay.NodeID[str]
     full_name: str
     birth_date: date
-    phone: str
+    phone: str | None
     email: str | None
     occupation: str | None
     data_consent_at: datetime

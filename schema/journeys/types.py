@@ -54,7 +54,7 @@ class JourneyEvent:
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
     summary: str
     details: JSON | None = strawberry.field(description="What staff recorded with the action.")
-    amendments: list[Amendment] = strawberry.field(
+    amendments: list[Amendment] | None = strawberry.field(
         description="Corrections of `details`, oldest first; the original above stays as written."
     )
 

@@ -39,7 +39,7 @@ class KeyItemPriorityInput:
 
 async def key_item_ranking(
     info: Info[Context, None], clinic_id: strawberry.ID, month: str
-) -> list[KeyItemStanding]:
+) -> list[KeyItemStanding] | None:
     """Best first; empty for another clinic, a malformed month ("YYYY-MM") or no key items."""
     claims = info.context.claims
     if claims is None or clinic_id != claims.clinic_id or not _MONTH.match(month):

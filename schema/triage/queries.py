@@ -23,7 +23,7 @@ async def triage_board(info: Info[Context, None], clinic_id: strawberry.ID) -> T
 
 async def triage_log(
     info: Info[Context, None], clinic_id: strawberry.ID, date: date
-) -> list[TriageLogEntry]:
+) -> list[TriageLogEntry] | None:
     """Every desk entry of the clinic's day, oldest first; corrections point at what they amend."""
     claims = info.context.claims
     if claims is None or clinic_id != claims.clinic_id:

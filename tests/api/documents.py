@@ -10,7 +10,7 @@ fragment JourneyFields on Journey {
   visitCategory
   consultant { id username role }
   history { seq action fromStage toStage actorId actorRole summary }
-  followUps { id label status attempts outcome satisfaction dueAt }
+  followUps { id label status attempts dueAt }
 }
 """
 
@@ -71,6 +71,8 @@ query Journey($id: ID!) {
   journey(id: $id) {
     __typename
     ...JourneyFields
+    # How the calls went: the care team's to read (the suite reads journeys as a supervisor).
+    ... on Journey { followUps { id outcome satisfaction } }
     ... on UserError { code message }
   }
 }

@@ -55,7 +55,7 @@ async def test_the_cashier_may_not_assign_a_consultant(driver: JourneyDriver) ->
     assert result == {
         "__typename": "NotAuthorized",
         "code": "NOT_AUTHORIZED",
-        "message": "ASSIGN_CONSULTANT needs one of: FRONT_DESK, SUPERVISOR",
+        "message": "Mutation.assignConsultant needs one of: FRONT_DESK, SUPERVISOR",
     }
     await assert_unchanged(driver, journey)
 

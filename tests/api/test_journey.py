@@ -77,6 +77,7 @@ async def test_a_full_journey_from_reception_to_the_last_follow_up(driver: Journ
 
     # Then the journey is over, completed
     assert (journey["stage"], journey["outcome"]) == ("COMPLETED", "COMPLETED")
+    journey = await driver.journey(jid)  # how the calls went: read by a supervisor
     assert [
         (f["status"], f["outcome"], f["satisfaction"], f["attempts"]) for f in journey["followUps"]
     ] == [("DONE", "REACHED", 5, 1)] * 2

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
+import pytest
+from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
 from server.seed import DEMO_PASSWORD
@@ -66,7 +68,18 @@ async def test_node_finds_what_the_viewer_may_see(
     elsewhere = await (await fresh_clinic()).start()
     for unseen in ("garbage", "", elsewhere["id"]):
         assert (await api.run(documents.NODE, token, id=unseen))["node"] is None, unseen
-    assert (await api.run(documents.NODE, None, id=journey["id"]))["node"] is None
+    # Signed out: null, and an error entry that says why
+    with pytest.raises(TransportQueryError) as refused:
+        await api.run(documents.NODE, None, id=journey["id"])
+    assert refused.value.data == {"node": None}
+    assert refused.value.errors == [
+        {
+            "message": "sign in first",
+            "locations": [{"line": 2, "column": 3}],
+            "path": ["node"],
+            "extensions": {"code": "NOT_AUTHORIZED"},
+        }
+    ]
 
 
 async def test_journeys_filter_by_stage_exactly(

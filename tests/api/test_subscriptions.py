@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from gql.graphql_request import GraphQLRequest
+from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
 from tests.api import documents
@@ -90,15 +92,24 @@ def assert_first_follow_up_due(
 async def test_a_journey_the_viewer_cannot_see_yields_null_once(
     api: Api, driver: JourneyDriver
 ) -> None:
+    async with api.subscription(
+        documents.JOURNEY_CHANGED, driver.token(Role.NURSE), id="garbage"
+    ) as stream:
+        received = await asyncio.wait_for(_all(stream), timeout=WAIT)
+    assert received == [{"journeyChanged": None}]
+
+
+async def test_a_subscription_without_a_valid_token_ends_with_an_error(
+    api: Api, driver: JourneyDriver
+) -> None:
     journey = await driver.start()
-    for token, journey_id in [
-        (driver.token(Role.NURSE), "garbage"),
-        (None, journey["id"]),
-        ("forged-token", journey["id"]),
-    ]:
-        async with api.subscription(documents.JOURNEY_CHANGED, token, id=journey_id) as stream:
-            received = await asyncio.wait_for(_all(stream), timeout=WAIT)
-        assert received == [{"journeyChanged": None}], (token, journey_id)
+    for token in (None, "forged-token"):
+        async with api.subscription(documents.JOURNEY_CHANGED, token, id=journey["id"]) as stream:
+            with pytest.raises(TransportQueryError) as refused:
+                await asyncio.wait_for(_all(stream), timeout=WAIT)
+        assert refused.value.errors is not None
+        assert refused.value.errors[0]["message"] == "sign in first", token
+        assert refused.value.errors[0]["extensions"] == {"code": "NOT_AUTHORIZED"}
 
 
 async def _all(stream: Any) -> list[Any]:

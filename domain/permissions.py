@@ -1,0 +1,260 @@
+"""Who may read what and call what: the API's permission table, as data.
+
+One row per field of every object type of the GraphQL schema, by the names clients use
+(`"Journey": {"history": ...}`), and one per operation (fields of `Query`, `Mutation` and
+`Subscription`). One mechanism in the schema layer applies it to every field it resolves; a test
+walks the schema and fails for a field without a row, so nothing new ships unguarded.
+
+The table says what a *role* may see. Which rows a viewer sees (their clinic, their journeys) and
+who may take a journey step now (the journey's own role table and state machine) are decided
+below it; journey mutations take their roles from that table so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from domain.journey.table import ROLES, Action
+from domain.roles import Role
+
+R = Role
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who may read a field or call an operation; `signed_out` admits requests without a token."""
+
+    roles: frozenset[Role]
+    signed_out: bool = False
+
+    def admits(self, role: Role | None) -> bool:
+        if self.signed_out:
+            return True
+        return role is not None and role in self.roles
+
+    def names(self) -> list[str]:
+        named = sorted(role.value for role in self.roles)
+        return ["SIGNED_OUT", *named] if self.signed_out else named
+
+
+def _of(*roles: Role | Iterable[Role]) -> Audience:
+    chosen: set[Role] = set()
+    for role in roles:
+        chosen |= {role} if isinstance(role, Role) else set(role)
+    return Audience(frozenset(chosen - {R.SYSTEM}))
+
+
+SIGNED_IN_ROLES = frozenset(role for role in Role if role is not R.SYSTEM)
+CLINIC_ROLES = SIGNED_IN_ROLES - {R.ADMIN}
+
+# The audiences, narrowest meaning first. SIGNED_OUT carries no data by itself: error payloads
+# and the answer to `login`. Shape types (connections, payloads) follow the operation's rule.
+ANYONE = Audience(SIGNED_IN_ROLES, signed_out=True)
+SIGNED_IN = _of(SIGNED_IN_ROLES)
+CLINIC_STAFF = _of(CLINIC_ROLES)
+# The consultation's assessments and plans, clinical details and corrections.
+CLINICAL = _of(R.CONSULTANT, R.EXPERT, R.NURSE, R.SUPERVISOR)
+# Everyone who looks after the client once treated: the clinicians and follow-up staff.
+CARE_TEAM = _of(CLINICAL.roles, R.FOLLOW_UP_STAFF)
+# Phone and e-mail: who registers, who owns the relationship, who calls.
+CONTACT = _of(R.FRONT_DESK, R.CONSULTANT, R.FOLLOW_UP_STAFF, R.SUPERVISOR)
+REGISTRARS = _of(R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR)
+# The rotation board and log: the desk that runs it and the consultants it serves.
+DESK_VIEW = _of(R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR)
+DESK = _of(R.FRONT_DESK, R.SUPERVISOR)
+SUPERVISORS = _of(R.SUPERVISOR)
+ADMINS = _of(R.ADMIN)
+
+
+def _fields(audience: Audience, names: str) -> dict[str, Audience]:
+    return {name: audience for name in names.split()}
+
+
+def _action(*actions: Action) -> Audience:
+    return _of(*(ROLES[action] for action in actions))
+
+
+_ERROR_TYPES = ("Conflict", "NotAuthorized", "NotFound")
+
+TYPES: dict[str, dict[str, Audience]] = {
+    **{name: _fields(ANYONE, "code message") for name in _ERROR_TYPES},
+    "TransitionNotAllowed": _fields(ANYONE, "code message stage allowedActions"),
+    "ValidationFailed": _fields(ANYONE, "code message problems"),
+    "FieldProblem": _fields(ANYONE, "field message"),
+    "Permissions": _fields(ANYONE, "role operations readableFields"),
+    "LoginPayload": _fields(ANYONE, "token expiresAt staff"),
+    # Reached through `login` (not yet signed in), `me` and other signed-in reads.
+    "StaffMember": _fields(ANYONE, "id username displayName role clinicId"),
+    "PageInfo": _fields(SIGNED_IN, "hasNextPage endCursor"),
+    "Client": {
+        **_fields(CLINIC_STAFF, "id fullName birthDate dataConsentAt createdAt"),
+        **_fields(CONTACT, "phone email"),
+        "occupation": _of(CONTACT.roles - {R.FOLLOW_UP_STAFF}, R.EXPERT),
+    },
+    "ClientConnection": _fields(CLINIC_STAFF, "edges pageInfo"),
+    "ClientEdge": _fields(CLINIC_STAFF, "cursor node"),
+    "ClientPayload": _fields(REGISTRARS, "client"),
+    "Journey": {
+        **_fields(
+            CLINIC_STAFF,
+            "id stage outcome visitCategory startedAt stageEnteredAt client consultant"
+            " history followUps availableActions diagram",
+        ),
+    },
+    "JourneyConnection": _fields(CLINIC_STAFF, "edges pageInfo"),
+    "JourneyEdge": _fields(CLINIC_STAFF, "cursor node"),
+    "JourneyPayload": _fields(CLINIC_STAFF, "journey"),
+    "JourneyEvent": {
+        **_fields(
+            CLINIC_STAFF, "seq action fromStage toStage actorId actorRole at atLocal summary actor"
+        ),
+        **_fields(CLINICAL, "details amendments"),
+    },
+    "Amendment": _fields(CLINIC_STAFF, "id authorId at reason correction"),
+    "AmendmentPayload": _fields(CLINIC_STAFF, "amendment"),
+    # When the calls are due is everyone's to plan around; how they went is the care team's.
+    "FollowUp": {
+        **_fields(CLINIC_STAFF, "id label dueAt status attempts"),
+        **_fields(CARE_TEAM, "outcome satisfaction"),
+    },
+    "ActionAvailability": _fields(CLINIC_STAFF, "action allowed reason"),
+    "JourneyAlert": _fields(CLINIC_STAFF, "action summary at journey"),
+    # The supervisor cockpit.
+    "StuckJourney": _fields(SUPERVISORS, "journey stage reason since overdueSeconds"),
+    "StuckJourneyConnection": _fields(SUPERVISORS, "edges pageInfo"),
+    "StuckJourneyEdge": _fields(SUPERVISORS, "cursor node"),
+    "JourneyStats": _fields(SUPERVISORS, "stages"),
+    "StageStats": _fields(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
+    "BoardUpdate": _fields(SUPERVISORS, "change journey stats"),
+    "StageSla": _fields(SUPERVISORS, "stage visitCategory seconds isDefault"),
+    "StageSlasPayload": _fields(SUPERVISORS, "slas"),
+    # Every consultant's conversion and average ticket: revenue, for supervisors only.
+    "KeyItemStanding": _fields(
+        SUPERVISORS, "consultantId consultations deals conversionRate averageTicket"
+    ),
+    # The triage desk.
+    "TriageBoard": _fields(
+        DESK_VIEW, "clinicId day version policy nextConsultantId seats owedTurns alerts pending"
+    ),
+    "TriageBoardPayload": _fields(DESK_VIEW, "board"),
+    "TriageSeat": _fields(
+        DESK_VIEW,
+        "consultantId position onDuty status scope firstVisitTurns turnsUsedEarly owedTurns"
+        " counts delegateId",
+    ),
+    "CategoryCount": _fields(DESK_VIEW, "category count"),
+    "OwedTurn": _fields(DESK_VIEW, "consultantId reason fromTurnOf"),
+    "TriageAlert": _fields(DESK_VIEW, "seq message journeyId"),
+    "PendingAssignment": _fields(
+        DESK_VIEW, "journeyId consultantId route counted assignedAt acceptBy"
+    ),
+    "TriageDecision": _fields(
+        DESK_VIEW,
+        "consultantId counted route reason policy majorItem skips visitCategory categoryReason",
+    ),
+    "TriageSkip": _fields(DESK_VIEW, "consultantId why makeupOwed"),
+    "TriageLogEntry": _fields(
+        DESK_VIEW,
+        "seq kind at actorId consultantId journeyId counted reason policy amendsSeq details",
+    ),
+    "AutoAssignPayload": _fields(DESK_VIEW, "journey decision"),
+    "LeadContactPayload": _fields(REGISTRARS, "ownerId"),
+    # Administration.
+    "Clinic": _fields(ADMINS, "id name timezone"),
+    "ClinicPayload": _fields(ADMINS, "clinic"),
+    "StaffAccountPayload": _fields(ADMINS, "staff active mustChangePassword"),
+}
+
+QUERIES: dict[str, Audience] = {
+    "me": ANYONE,
+    "myPermissions": ANYONE,
+    **_fields(CLINIC_STAFF, "node journey journeys client clients"),
+    **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking"),
+    **_fields(DESK_VIEW, "triageBoard triageLog"),
+}
+
+MUTATIONS: dict[str, Audience] = {
+    "login": ANYONE,
+    "registerClient": REGISTRARS,
+    "startJourney": _action(Action.CHECK_IN),
+    "checkIn": _action(Action.CHECK_IN),
+    "assignConsultant": _action(Action.ASSIGN_CONSULTANT),
+    "recordConsultation": _action(Action.RECORD_CONSULTATION),
+    "closeNotConverted": _action(Action.CLOSE_NOT_CONVERTED),
+    "requestExpertReview": _action(Action.REQUEST_EXPERT_REVIEW),
+    "completeExpertReview": _action(Action.APPROVE_PLAN, Action.REFUSE_MEDICALLY),
+    "signConsent": _action(Action.SIGN_CONSENT),
+    "recordPayment": _action(Action.RECORD_PAYMENT),
+    "startTreatment": _action(Action.START_TREATMENT),
+    "completeTreatment": _action(Action.COMPLETE_TREATMENT),
+    "handOver": _action(Action.HAND_OVER),
+    "completeFollowUp": _action(Action.COMPLETE_FOLLOW_UP),
+    "closeFollowUps": _action(Action.CLOSE_FOLLOW_UPS),
+    "cancelJourney": _action(Action.CANCEL, Action.DECLINE),
+    "markNoShow": _action(Action.MARK_NO_SHOW),
+    "reassignJourney": _action(Action.REASSIGN),
+    "nudgeJourney": _action(Action.NUDGE),
+    "escalateJourney": _action(Action.ESCALATE),
+    "closeJourney": _action(Action.CLOSE),
+    # The author of a record or a supervisor: who wrote it is checked against the record.
+    "amendRecord": CLINIC_STAFF,
+    "setStageSla": SUPERVISORS,
+    "autoAssign": DESK,
+    "setRotationOrder": DESK,
+    # A consultant may change their own seat (status, delegate); the desk checks whose.
+    "updateTriageSeat": DESK_VIEW,
+    "acceptClient": DESK_VIEW,
+    "recordLeadContact": REGISTRARS,
+    **_fields(
+        SUPERVISORS,
+        "placeVip reassignClient correctDeskRecord consultantLeft setKeyItemPriority"
+        " setRotationPolicy",
+    ),
+    **_fields(ADMINS, "createClinic createStaffAccount updateStaffAccount resetStaffPassword"),
+}
+
+SUBSCRIPTIONS: dict[str, Audience] = {
+    "journeyChanged": CLINIC_STAFF,
+    "supervisorBoard": SUPERVISORS,
+    "myJourneyAlerts": _of(R.CONSULTANT),
+    "triageBoardChanged": DESK_VIEW,
+}
+
+OPERATIONS: dict[str, dict[str, Audience]] = {
+    "Query": QUERIES,
+    "Mutation": MUTATIONS,
+    "Subscription": SUBSCRIPTIONS,
+}
+
+TABLE: Mapping[str, Mapping[str, Audience]] = {**TYPES, **OPERATIONS}
+
+
+def audience(type_name: str, field_name: str) -> Audience | None:
+    """The field's row, or None when the table has none (the schema layer refuses those)."""
+    return TABLE.get(type_name, {}).get(field_name)
+
+
+def may_read(type_name: str, field_name: str, role: Role | None) -> bool:
+    rule = audience(type_name, field_name)
+    return rule is not None and rule.admits(role)
+
+
+def operations_for(role: Role | None) -> list[str]:
+    """`Query.journeys`-style names of every operation `role` may call."""
+    return [
+        f"{root}.{name}"
+        for root, rows in OPERATIONS.items()
+        for name, rule in rows.items()
+        if rule.admits(role)
+    ]
+
+
+def readable_fields(role: Role | None) -> list[str]:
+    """`Journey.history`-style names of every field of a type that `role` may read."""
+    return [
+        f"{type_name}.{name}"
+        for type_name, rows in TYPES.items()
+        for name, rule in rows.items()
+        if rule.admits(role)
+    ]

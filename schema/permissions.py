@@ -1,0 +1,101 @@
+"""The one mechanism that applies the permission table (domain.permissions) to every field.
+
+`PermissionGuard` wraps the resolution of every field of every operation. A field the viewer's
+role may not read is not resolved at all:
+- an operation whose result is a union with `NotAuthorized` answers that typed error;
+- any other field answers null with an error entry whose `extensions.code` is `NOT_AUTHORIZED`
+  (fields some readers of their type may not see are nullable for this reason).
+A field missing from the table is refused for everyone: forgetting a row fails closed.
+Subscriptions are checked when they start (`guard_subscription`) and on every push.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from typing import Any, TypeVar
+
+from graphql import GraphQLError, GraphQLNonNull, GraphQLResolveInfo, GraphQLUnionType
+from strawberry.extensions import SchemaExtension
+from strawberry.types import Info
+
+from domain.errors import ErrorCode
+from domain.permissions import audience
+from domain.roles import Role
+from schema.errors import NotAuthorized
+
+T = TypeVar("T")
+
+
+def viewer_role(context: Any) -> Role | None:
+    claims = getattr(context, "claims", None)
+    return claims.role if claims is not None else None
+
+
+def refusal_message(type_name: str, field_name: str, role: Role | None) -> str:
+    rule = audience(type_name, field_name)
+    if rule is None:
+        return f"{type_name}.{field_name} is not open to anyone"
+    if role is None:
+        return "sign in first"
+    needs = ", ".join(name for name in rule.names() if name != "SIGNED_OUT")
+    return f"{type_name}.{field_name} needs one of: {needs}"
+
+
+def denied(type_name: str, field_name: str, role: Role | None) -> bool:
+    if type_name.startswith("__") or field_name.startswith("__"):
+        return False  # introspection: governed by the introspection setting and the limits
+    rule = audience(type_name, field_name)
+    return rule is None or not rule.admits(role)
+
+
+def _answers_not_authorized(info: GraphQLResolveInfo) -> bool:
+    result_type = info.return_type
+    if isinstance(result_type, GraphQLNonNull):
+        result_type = result_type.of_type
+    return isinstance(result_type, GraphQLUnionType) and any(
+        member.name == "NotAuthorized" for member in result_type.types
+    )
+
+
+class FieldNotPermitted(GraphQLError):
+    """The error entry of a refused field: shown to the client as it is, never masked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": ErrorCode.NOT_AUTHORIZED.value})
+
+
+class PermissionGuard(SchemaExtension):
+    # The viewer's role, read once per operation: the token is checked once, not per field.
+    _role: Role | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        self._role = viewer_role(self.execution_context.context)
+        yield
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        role = self._role
+        type_name = info.parent_type.name
+        if denied(type_name, info.field_name, role):
+            message = refusal_message(type_name, info.field_name, role)
+            if _answers_not_authorized(info):
+                return NotAuthorized(code=ErrorCode.NOT_AUTHORIZED, message=message)
+            raise FieldNotPermitted(message)
+        return _next(root, info, *args, **kwargs)
+
+
+async def guard_subscription(
+    info: Info[Any, None], source: AsyncIterator[T]
+) -> AsyncGenerator[T, None]:
+    """Ends a subscription the viewer may not open with a GraphQL error, before anything runs."""
+    role = viewer_role(info.context)
+    if denied("Subscription", info.field_name, role):
+        raise FieldNotPermitted(refusal_message("Subscription", info.field_name, role))
+    async for item in source:
+        yield item

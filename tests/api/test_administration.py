@@ -1,0 +1,216 @@
+"""Clinic administration: clinics and staff accounts, by administrators only, exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import uuid
+from typing import Any
+
+from domain.roles import Role
+from domain.store.models import Clinic, StaffAccount
+from tests.api import documents
+from tests.api.harness import Api, Staff
+from tests.api.test_processes import ROOT
+
+CREATE_CLINIC = """
+mutation($input: CreateClinicInput!) {
+  createClinic(input: $input) {
+    __typename
+    ... on ClinicPayload { clinic { id name timezone } }
+    ... on UserError { code message }
+    ... on ValidationFailed { problems { field message } }
+  }
+}
+"""
+ACCOUNT_RESULT = """
+    __typename
+    ... on StaffAccountPayload { active mustChangePassword staff { id username role clinicId } }
+    ... on UserError { code message }
+    ... on ValidationFailed { problems { field message } }
+"""
+CREATE_STAFF = (
+    "mutation($input: CreateStaffAccountInput!) { createStaffAccount(input: $input) {"
+    + ACCOUNT_RESULT
+    + "} }"
+)
+UPDATE_STAFF = (
+    "mutation($input: UpdateStaffAccountInput!) { updateStaffAccount(input: $input) {"
+    + ACCOUNT_RESULT
+    + "} }"
+)
+RESET_PASSWORD = (
+    "mutation($input: ResetStaffPasswordInput!) { resetStaffPassword(input: $input) {"
+    + ACCOUNT_RESULT
+    + "} }"
+)
+TEMPORARY = "temporary-password-1"
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+async def _create_clinic(api: Api, admin: Staff, **input: Any) -> dict[str, Any]:
+    return (await api.run(CREATE_CLINIC, admin.token, input=input))["createClinic"]  # type: ignore[no-any-return]
+
+
+async def _create_staff(api: Api, admin: Staff, **input: Any) -> dict[str, Any]:
+    return (await api.run(CREATE_STAFF, admin.token, input=input))["createStaffAccount"]  # type: ignore[no-any-return]
+
+
+async def test_an_administrator_creates_a_clinic_once(api: Api, staff: dict[Role, Staff]) -> None:
+    # Given a new clinic's details and an idempotency key
+    admin = staff[Role.ADMIN]
+    clinic_id = _new_id("clinic")
+    input = {"clinicId": clinic_id, "name": "Klinika", "timezone": "Europe/Warsaw"}
+    key = uuid.uuid4().hex
+
+    # When the administrator creates it, and retries with the same key
+    first = await _create_clinic(api, admin, **input, idempotencyKey=key)
+    again = await _create_clinic(api, admin, **input, idempotencyKey=key)
+
+    # Then one clinic exists and the retry answers the first result
+    assert (
+        first
+        == again
+        == {
+            "__typename": "ClinicPayload",
+            "clinic": {"id": clinic_id, "name": "Klinika", "timezone": "Europe/Warsaw"},
+        }
+    )
+    assert await Clinic.filter(id=clinic_id).count() == 1
+    # The same key for another clinic is a conflict; the same id without a key too
+    other = await _create_clinic(api, admin, **{**input, "name": "Other"}, idempotencyKey=key)
+    assert other["__typename"] == "Conflict"
+    assert (await _create_clinic(api, admin, **input))["__typename"] == "Conflict"
+    assert (await Clinic.get(id=clinic_id)).name == "Klinika"
+
+
+async def test_bad_clinic_details_are_typed_problems(api: Api, staff: dict[Role, Staff]) -> None:
+    bad = {"clinicId": "Not Valid!", "name": " ", "timezone": "Mars/Olympus"}
+    result = await _create_clinic(api, staff[Role.ADMIN], **bad)
+    assert result["__typename"] == "ValidationFailed"
+    assert {p["field"] for p in result["problems"]} == {"clinicId", "name", "timezone"}
+    assert not await Clinic.exists(id="Not Valid!")
+
+
+async def test_only_administrators_administer(api: Api, staff: dict[Role, Staff]) -> None:
+    clinic_id = _new_id("clinic")
+    for role in (Role.SUPERVISOR, Role.FRONT_DESK):
+        result = await _create_clinic(api, staff[role], clinicId=clinic_id, name="X")
+        assert result == {
+            "__typename": "NotAuthorized",
+            "code": "NOT_AUTHORIZED",
+            "message": "Mutation.createClinic needs one of: ADMIN",
+        }
+    assert not await Clinic.exists(id=clinic_id)
+
+
+async def test_a_new_account_signs_in_with_its_temporary_password(
+    api: Api, staff: dict[Role, Staff]
+) -> None:
+    # Given an administrator creating a nurse's account
+    admin = staff[Role.ADMIN]
+    username = _new_id("nurse")
+    created = await _create_staff(
+        api,
+        admin,
+        clinicId="demo-clinic",
+        username=username,
+        displayName="Ewa",
+        role="NURSE",
+        temporaryPassword=TEMPORARY,
+    )
+    assert created["__typename"] == "StaffAccountPayload", created
+    assert (created["active"], created["mustChangePassword"]) == (True, True)
+    assert created["staff"]["role"] == "NURSE"
+
+    # When the nurse signs in with it
+    login = await api.run(documents.LOGIN, input={"username": username, "password": TEMPORARY})
+
+    # Then the account works, in its clinic, with its role
+    assert login["login"]["__typename"] == "LoginPayload"
+    row = await StaffAccount.get(username=username)
+    assert (row.clinic_id, row.role) == ("demo-clinic", "NURSE")
+    assert row.password_hash != TEMPORARY and TEMPORARY not in row.password_hash
+
+
+async def test_racing_retries_of_one_creation_make_one_account(
+    api: Api, staff: dict[Role, Staff]
+) -> None:
+    username = _new_id("desk")
+    input = {
+        "clinicId": "demo-clinic",
+        "username": username,
+        "displayName": "Desk",
+        "role": "FRONT_DESK",
+        "temporaryPassword": TEMPORARY,
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+    results = await asyncio.gather(
+        *(_create_staff(api, staff[Role.ADMIN], **input) for _ in range(8))
+    )
+    assert {r["__typename"] for r in results} == {"StaffAccountPayload"}
+    assert len({r["staff"]["id"] for r in results}) == 1
+    assert await StaffAccount.filter(username=username).count() == 1
+
+
+async def test_a_taken_username_and_a_weak_password_are_refused(
+    api: Api, staff: dict[Role, Staff]
+) -> None:
+    taken = staff[Role.NURSE].username
+    result = await _create_staff(
+        api,
+        staff[Role.ADMIN],
+        clinicId="demo-clinic",
+        username=taken,
+        displayName="Copy",
+        role="NURSE",
+        temporaryPassword="short",
+    )
+    assert result["__typename"] == "ValidationFailed"
+    assert result["problems"] == [{"field": "temporaryPassword", "message": "12 to 256 characters"}]
+    result = await _create_staff(
+        api,
+        staff[Role.ADMIN],
+        clinicId="demo-clinic",
+        username=taken,
+        displayName="Copy",
+        role="NURSE",
+        temporaryPassword=TEMPORARY,
+    )
+    assert result["problems"] == [{"field": "username", "message": "already taken"}]
+    assert await StaffAccount.filter(username=taken).count() == 1
+
+
+async def test_create_admin_makes_the_first_administrator(api: Api, database: str) -> None:
+    # Given an empty installation's command line
+    username = _new_id("root")
+    env = {
+        "GLOWPATH_DATABASE_URL": database,
+        "GLOWPATH_ADMIN_PASSWORD": "first-admin-password",
+        "GLOWPATH_LOG_LEVEL": "WARNING",
+        "PATH": "/usr/bin:/bin",
+    }
+    command = [sys.executable, "-m", "server.cli", "create-admin", "--username", username]
+
+    # When `glowpath create-admin` runs, then again with the same name
+    first = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    second = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    # Then the administrator exists once and can sign in and administer
+    assert first.returncode == 0, first.stderr
+    assert f"created administrator {username}" in first.stdout
+    assert second.returncode == 1 and "is taken" in second.stderr
+    login = await api.run(
+        documents.LOGIN, input={"username": username, "password": "first-admin-password"}
+    )
+    assert login["login"]["staff"]["role"] == "ADMIN"
+    created = await api.run(
+        CREATE_CLINIC,
+        login["login"]["token"],
+        input={"clinicId": _new_id("clinic"), "name": "From the shell"},
+    )
+    assert created["createClinic"]["__typename"] == "ClinicPayload"

@@ -1,0 +1,124 @@
+"""Every field, asked by every role over HTTP, answers as the permission table says.
+
+The documents are generated from the schema, so a new field is asked as soon as it exists and its
+row in `domain/permissions.py` decides what each role must see.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import pytest
+
+from domain.permissions import MUTATIONS, QUERIES
+from domain.roles import STAFF_ROLES, Role
+from schema.build import schema
+from schema.ids import encode_id
+from tests.api.flow import JourneyDriver
+from tests.api.harness import Api, Staff, create_clinic, sign_in_all
+from tests.api.permission_probe import (
+    Verdicts,
+    check_answer,
+    dummy_input,
+    post,
+    root_document,
+)
+
+GRAPHQL = schema._schema
+
+
+@pytest.fixture
+async def clinic(api: Api) -> tuple[str, dict[Role, Staff]]:
+    """A clinic of its own, so generated mutations cannot disturb other tests' data."""
+    prefix = f"perm-{uuid.uuid4().hex[:6]}-"
+    clinic_id = f"clinic-{prefix}"
+    await create_clinic(clinic_id, prefix)
+    return clinic_id, await sign_in_all(api, prefix)
+
+
+def _root_arguments(clinic_id: str, journey: dict[str, Any], staff: Staff) -> dict[str, Any]:
+    today = datetime.date.today()
+    return {
+        "me": {},
+        "myPermissions": {},
+        "journey": {"id": journey["id"]},
+        "journeys": {"first": 5},
+        "client": {"id": journey["client"]["id"]},
+        "clients": {"first": 5},
+        "stuckJourneys": {"clinicId": clinic_id, "first": 5},
+        "journeyStats": {"clinicId": clinic_id},
+        "stageSlas": {},
+        "triageBoard": {"clinicId": clinic_id},
+        "triageLog": {"clinicId": clinic_id, "date": today.isoformat()},
+        "keyItemRanking": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
+        "node": {"id": staff.global_id},
+    }
+
+
+async def test_every_role_sees_exactly_what_the_table_allows(
+    api: Api, clinic: tuple[str, dict[Role, Staff]]
+) -> None:
+    # Given a journey in follow-up (history with clinical details, follow-ups, a consultant)
+    clinic_id, staff = clinic
+    driver = JourneyDriver(api, staff)
+    started = await driver.start()
+    journey = await driver.drive_to("FOLLOW_UP", started)
+    client = await post(
+        api.url,
+        staff[Role.SUPERVISOR].token,
+        "query($id: ID!) { journey(id: $id) { ... on Journey { client { id } } } }",
+        {"id": journey["id"]},
+    )
+    journey = {**journey, "client": client["data"]["journey"]["client"]}
+    arguments = _root_arguments(clinic_id, journey, staff[Role.CONSULTANT])
+    assert set(arguments) == set(QUERIES), "every query is asked"
+    node_ids = [journey["id"], journey["client"]["id"], staff[Role.CONSULTANT].global_id]
+
+    # When every role (and a caller who is not signed in) asks every query for every field
+    verdicts = Verdicts()
+    viewers: list[Role | None] = [None, *STAFF_ROLES]
+    for role in viewers:
+        token = staff[role].token if role else None
+        asks = [(name, args) for name, args in arguments.items() if name != "node"]
+        asks += [("node", {"id": node_id}) for node_id in node_ids]
+        for name, args in asks:
+            document = root_document(GRAPHQL, "Query", name, args)
+            answer = await post(api.url, token, document, args)
+            check_answer(answer, "Query", role, verdicts)
+
+    # Then every answer matches the table, and the matrix was really asked
+    assert verdicts.problems == []
+    asked_types = {type_name for _, type_name, _ in verdicts.asked}
+    for needed in ("Journey", "JourneyEvent", "Client", "FollowUp", "StaffMember", "Amendment"):
+        assert needed in asked_types or needed == "Amendment", needed
+    for role in STAFF_ROLES:
+        assert (role.value, "JourneyEvent", "details") in verdicts.asked or role is Role.ADMIN
+    assert len(verdicts.asked) > 300
+
+
+async def test_every_mutation_is_refused_to_the_roles_the_table_leaves_out(
+    api: Api, clinic: tuple[str, dict[Role, Staff]]
+) -> None:
+    # Given inputs of the right shape for every mutation (ids that name nothing)
+    _, staff = clinic
+    mutation_type = GRAPHQL.mutation_type
+    assert mutation_type is not None
+    assert set(mutation_type.fields) == set(MUTATIONS)
+    for name, definition in mutation_type.fields.items():
+        args = {arg: dummy_input(a.type) for arg, a in definition.args.items() if arg == "input"}
+        if "input" in args and "journeyId" in args["input"]:
+            args["input"]["journeyId"] = encode_id("Journey", f"missing-{uuid.uuid4().hex}")
+        document = root_document(GRAPHQL, "Mutation", name, args)
+        for role in (None, *STAFF_ROLES):
+            # When each role calls it
+            token = staff[role].token if role else None
+            answer = await post(api.url, token, document, args)
+            result = (answer.get("data") or {}).get(name) or {}
+            refused = result.get("__typename") == "NotAuthorized"
+            guard_message = "sign in first" if role is None else f"Mutation.{name} needs"
+            guard_refused = refused and result["message"].startswith(guard_message)
+            # Then the permission guard refuses exactly the roles the table leaves out
+            who = role.value if role else "SIGNED_OUT"
+            assert guard_refused == (not MUTATIONS[name].admits(role)), (who, name, answer)
