@@ -67,7 +67,11 @@ def root_document(schema: GraphQLSchema, root: str, name: str, args: dict[str, A
     return f"{head} {{ {_field(schema, call, definition, (root,)) or call} }}"
 
 
-_OPERATION_TYPES = {"Query": OperationType.QUERY, "Mutation": OperationType.MUTATION}
+_OPERATION_TYPES = {
+    "Query": OperationType.QUERY,
+    "Mutation": OperationType.MUTATION,
+    "Subscription": OperationType.SUBSCRIPTION,
+}
 
 
 def dummy_input(kind: Any) -> Any:

@@ -6,13 +6,15 @@ row in `domain/permissions.py` decides what each role must see.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import uuid
 from typing import Any
 
 import pytest
+from gql.transport.exceptions import TransportQueryError
 
-from domain.permissions import MUTATIONS, QUERIES
+from domain.permissions import MUTATIONS, QUERIES, SUBSCRIPTIONS
 from domain.roles import STAFF_ROLES, Role
 from schema.build import schema
 from schema.ids import encode_id
@@ -122,3 +124,37 @@ async def test_every_mutation_is_refused_to_the_roles_the_table_leaves_out(
             # Then the permission guard refuses exactly the roles the table leaves out
             who = role.value if role else "SIGNED_OUT"
             assert guard_refused == (not MUTATIONS[name].admits(role)), (who, name, answer)
+
+
+async def test_subscriptions_end_at_once_for_roles_the_table_leaves_out(
+    api: Api, clinic: tuple[str, dict[Role, Staff]]
+) -> None:
+    # Given every subscription of the schema, asked for every field
+    clinic_id, staff = clinic
+    journey = await JourneyDriver(api, staff).start()
+    arguments = {
+        "journeyChanged": {"id": journey["id"]},
+        "supervisorBoard": {"clinicId": clinic_id},
+        "myJourneyAlerts": {},
+        "triageBoardChanged": {"clinicId": clinic_id},
+    }
+    subscription_type = GRAPHQL.subscription_type
+    assert subscription_type is not None
+    assert set(subscription_type.fields) == set(arguments) == set(SUBSCRIPTIONS)
+    for name, args in arguments.items():
+        document = root_document(GRAPHQL, "Subscription", name, args)
+        refused = [role for role in STAFF_ROLES if not SUBSCRIPTIONS[name].admits(role)]
+        assert refused, name
+        for role in refused:
+            # When a role the table leaves out subscribes
+            async with api.subscription(document, staff[role].token, **args) as stream:
+                with pytest.raises(TransportQueryError) as ended:
+                    await asyncio.wait_for(anext(aiter(stream)), timeout=30)
+            # Then the stream ends with the refusal, before any push
+            errors = ended.value.errors or []
+            assert [(e["message"], e["extensions"]) for e in errors] == [
+                (
+                    f"Subscription.{name} needs one of: " + ", ".join(SUBSCRIPTIONS[name].names()),
+                    {"code": "NOT_AUTHORIZED"},
+                )
+            ], (role, name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLObjectType
+from graphql import GraphQLObjectType, build_client_schema, introspection_from_schema
 
 from domain.journey.table import ROLES, Action
 from domain.permissions import (
@@ -22,7 +22,8 @@ from server.permissions_readme import README, render, with_matrix
 
 
 def _object_fields() -> dict[str, set[str]]:
-    graphql_schema = schema._schema
+    """Object types and their fields as an introspection query reports them to a client."""
+    graphql_schema = build_client_schema(introspection_from_schema(schema._schema))
     return {
         name: set(kind.fields)
         for name, kind in graphql_schema.type_map.items()
