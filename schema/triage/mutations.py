@@ -5,6 +5,8 @@ Each returns the board or a typed error; who may do what is decided by the desk'
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 from strawberry.types import Info
 
@@ -25,6 +27,7 @@ from schema.triage.desk import (
     TriageResult,
     consultant,
     desk_change,
+    desk_note_problem,
     unknown_consultant,
 )
 
@@ -79,23 +82,28 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
     raw = await consultant(input.consultant_id, claims.clinic_id)
     if raw is None:
         return unknown_consultant()
+    bad_reason = desk_note_problem("reason", input.reason)
+    if bad_reason:
+        return bad_reason
     delegate = await consultant(input.delegate_id, claims.clinic_id)
     if input.delegate_id is not None and delegate is None:
         return unknown_consultant("delegateId")
     command = SeatCommand(
         actor,
         raw,
-        input.reason,
-        input.on_duty,
-        input.status,
-        input.scope,
+        on_duty=input.on_duty,
+        status=input.status,
+        scope=input.scope,
         delegate_id="" if input.clear_delegate else delegate,
     )
     return await desk_change(
         info,
         "update_seat",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.change_seat(clinic, command, key),
+        lambda gateway, clinic, key, note: gateway.change_seat(
+            clinic, replace(command, note_id=note), key
+        ),
+        note=input.reason,
     )
 
 
@@ -109,7 +117,7 @@ async def set_rotation_order(info: Info[Context, None], input: RotationOrderInpu
         info,
         "set_rotation_order",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.set_order(clinic, command, key),
+        lambda gateway, clinic, key, _: gateway.set_order(clinic, command, key),
     )
 
 
@@ -125,7 +133,7 @@ async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> 
         info,
         "accept_client",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.accept(clinic, command, key),
+        lambda gateway, clinic, key, _: gateway.accept(clinic, command, key),
     )
 
 
@@ -145,10 +153,12 @@ async def override_desk(
     journey_id = decode_id(input.journey_id or "", "Journey")
     if input.journey_id is not None and journey_id is None:
         return not_found("journey")
+    bad_reason = desk_note_problem("reason", input.reason)
+    if bad_reason:
+        return bad_reason
     command = OverrideCommand(
         actor,
         kind,
-        input.reason,
         journey_id=journey_id,
         consultant_id=raw,
         rule=input.rule,
@@ -161,7 +171,10 @@ async def override_desk(
         info,
         f"override_{kind.value.lower()}",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.override(clinic, command, key),
+        lambda gateway, clinic, key, note: gateway.override(
+            clinic, replace(command, note_id=note), key
+        ),
+        note=input.reason,
     )
 
 
