@@ -10,6 +10,7 @@ from dataclasses import replace
 import strawberry
 from strawberry.types import Info
 
+from domain.store.models import Journey as JourneyRow
 from domain.triage.commands import (
     AcceptCommand,
     OrderCommand,
@@ -32,6 +33,12 @@ from schema.triage.desk import (
 )
 
 ReassignRule = strawberry.enum(CreditRule, name="ReassignRule")
+
+
+async def clinic_journey(global_id: str | None, clinic_id: str) -> str | None:
+    """The raw id of a journey of this clinic, or None: the desk is told ids it can trust."""
+    raw = decode_id(global_id or "", "Journey")
+    return raw if raw and await JourneyRow.exists(id=raw, clinic_id=clinic_id) else None
 
 
 @strawberry.input
@@ -108,10 +115,15 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
 
 
 async def set_rotation_order(info: Info[Context, None], input: RotationOrderInput) -> TriageResult:
-    actor = info.context.actor
-    if actor is None:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
         return not_authorized()
-    ids = [decode_id(i, "StaffMember") or "" for i in input.consultant_ids]
+    ids = []
+    for global_id in input.consultant_ids:
+        raw = await consultant(global_id, claims.clinic_id, active=False)
+        if raw is None:
+            return unknown_consultant("consultantIds")
+        ids.append(raw)
     command = OrderCommand(actor, ids)
     return await desk_change(
         info,
@@ -122,10 +134,10 @@ async def set_rotation_order(info: Info[Context, None], input: RotationOrderInpu
 
 
 async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> TriageResult:
-    actor = info.context.actor
-    journey_id = decode_id(input.journey_id, "Journey")
-    if actor is None:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
         return not_authorized()
+    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if journey_id is None:
         return not_found("journey")
     command = AcceptCommand(actor, journey_id)
@@ -150,7 +162,7 @@ async def override_desk(
     successor = await consultant(input.successor_id, claims.clinic_id)
     if input.successor_id is not None and successor is None:
         return unknown_consultant("successorId")
-    journey_id = decode_id(input.journey_id or "", "Journey")
+    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if input.journey_id is not None and journey_id is None:
         return not_found("journey")
     bad_reason = desk_note_problem("reason", input.reason)

@@ -1,12 +1,14 @@
 """What staff write on the desk is a desk note in the database; the desk hears its id only.
 
-A refused change leaves no note behind, a retried one finds the note its first attempt wrote,
-and ids the desk is told are checked to name this clinic's staff and journeys first.
+A refused change leaves no note behind, a retried one finds the note its first attempt wrote.
+Ids the desk and the journeys are told are checked first to name this clinic's staff and
+journeys (their workflows carry them and cannot look them up), and a follow-up id must be one.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 from domain.roles import Role
 from domain.store.models import IdempotencyKey
@@ -17,11 +19,17 @@ from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, eventually
 from tests.api.test_triage_api import UPDATE_SEAT, _desk_clinic, _journey_at_triage
 
-_PROBLEMS = "__typename ... on ValidationFailed { problems { field message } }"
-SEAT_PROBLEMS = f"""
-mutation Seat($input: SeatInput!) {{ updateTriageSeat(input: $input) {{ {_PROBLEMS} }} }}"""
-ASSIGN_PROBLEMS = f"""
-mutation Auto($input: AutoAssignInput!) {{ autoAssign(input: $input) {{ {_PROBLEMS} }} }}"""
+
+def answer(mutation: str, input_type: str) -> str:
+    """The mutation's typename, and the fields a validation problem names."""
+    return (
+        f"mutation M($input: {input_type}!) {{ {mutation}(input: $input) {{ __typename "
+        "... on UserError { message } ... on ValidationFailed { problems { field message } } } }"
+    )
+
+
+SEAT_PROBLEMS = answer("updateTriageSeat", "SeatInput")
+ASSIGN_PROBLEMS = answer("autoAssign", "AutoAssignInput")
 
 
 async def _notes(text: str) -> int:
@@ -92,6 +100,66 @@ async def test_ids_the_desk_is_told_must_name_this_clinics_staff_and_journeys(ap
         assert [p["field"] for p in answer["autoAssign"]["problems"]] == [field]
     raw = decode_id(journey, "Journey")
     assert not await TriageEntry.filter(clinic_id=clinic, journey_id=raw).exists()
+
+
+async def test_the_desk_hears_no_id_of_another_clinic(api: Api) -> None:
+    # Given a desk, and a journey and a consultant of another clinic
+    _, staff, consultants = await _desk_clinic(api)
+    _, other_staff, other_consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    foreign = await _journey_at_triage(api, other_staff[Role.FRONT_DESK].token, 1)
+    # When the desk's mutations name them
+    refused = [
+        await api.run(
+            answer("acceptClient", "AcceptClientInput"), desk, input={"journeyId": foreign}
+        ),
+        await api.run(
+            answer("correctDeskRecord", "DeskOverrideInput"),
+            supervisor,
+            input={"journeyId": foreign, "amendsSeq": 1, "reason": "typo"},
+        ),
+        await api.run(
+            answer("setRotationOrder", "RotationOrderInput"),
+            supervisor,
+            input={"consultantIds": [*consultants[1:], consultants[0], other_consultants[0]]},
+        ),
+    ]
+    # Then the API refuses each before the desk hears of it (the desk would have taken the
+    # correction, and would not know the journey as "journey not found")
+    answers = [next(iter(r.values())) for r in refused]
+    assert [(a["__typename"], a["message"]) for a in answers[:2]] == [
+        ("NotFound", "journey not found")
+    ] * 2
+    assert answers[2]["problems"] == [
+        {"field": "consultantIds", "message": "no such active consultant in this clinic"}
+    ]
+
+
+async def test_the_expert_asked_must_be_an_expert_of_the_clinic(
+    driver: JourneyDriver, fresh_clinic: Callable[[], Awaitable[JourneyDriver]]
+) -> None:
+    # Given a journey in consultation, and an expert of another clinic
+    journey = await driver.consult((await driver.assign((await driver.start())["id"]))["id"])
+    stranger = (await fresh_clinic()).staff[Role.EXPERT].global_id
+    # When the consultant asks that expert for the review
+    briefing = {
+        "goal": "look rested",
+        "expectation": "natural",
+        "history": "none",
+        "proposedItems": ["botox"],
+        "helpWanted": "confirm",
+    }
+    result = await driver.act(
+        documents.REQUEST_EXPERT_REVIEW,
+        Role.CONSULTANT,
+        journeyId=journey["id"],
+        expertId=stranger,
+        briefing=briefing,
+    )
+    # Then the id is refused before it reaches the journey, which has not moved
+    assert result["__typename"] == "ValidationFailed"
+    assert [p["field"] for p in result["problems"]] == ["expertId"]
+    assert (await driver.journey(journey["id"]))["history"] == journey["history"]
 
 
 async def test_a_follow_up_id_must_look_like_one(driver: JourneyDriver) -> None:
