@@ -81,7 +81,7 @@ async def _update_samples(gateway: TriageGateway, consultants: list[str], count:
     clinic = f"bench-desk-{uuid.uuid4().hex[:6]}"
     for consultant in consultants:
         await gateway.change_seat(
-            clinic, SeatCommand(DESK, consultant, "bench", on_duty=True), str(uuid.uuid4())
+            clinic, SeatCommand(DESK, consultant, "note-bench", on_duty=True), str(uuid.uuid4())
         )
     samples = []
     for n in range(count):

@@ -98,3 +98,20 @@ class LeadContact(AppendOnlyModel):
 
     class Meta:
         table = "lead_contact"
+
+
+class DeskNote(AppendOnlyModel):
+    """What staff wrote for one desk change: its reason and, for a new rotation policy, the
+    policy's name. The desk's Temporal workflow carries only this row's id, so the words stay
+    here; the read model joins them to the log entry that names the note."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64, db_index=True)
+    author_id = fields.CharField(max_length=64)
+    operation = fields.CharField(max_length=64)
+    text = fields.TextField()
+    policy_name = fields.CharField(max_length=100, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "desk_note"

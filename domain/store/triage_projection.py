@@ -6,7 +6,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from domain.store.desk_notes import notes_by_id
 from domain.store.triage_models import (
+    DeskNote,
     LeadContact,
     OwnershipTransfer,
     RevenueCredit,
@@ -15,7 +17,8 @@ from domain.store.triage_models import (
 )
 from domain.triage.codec import desk_to_json, entry_details
 from domain.triage.desk import DeskState
-from domain.triage.entries import DeskEntry, EntryKind
+from domain.triage.entries import DeskEntry, EntryKind, worded_reason
+from domain.triage.policy import named_label
 
 
 async def current_owner(client_id: str) -> str | None:
@@ -40,11 +43,13 @@ async def clients_owned_by(clinic_id: str, consultant_id: str) -> list[str]:
 async def apply_desk_changes(clinic_id: str, entries: list[DeskEntry], desk: DeskState) -> int:
     """Appends the new entries (and what follows from them); returns how many were new."""
     written = 0
+    # The staff's words join the desk's own here, from the notes the entries name.
+    notes = await notes_by_id([e.note_id for e in entries] + [e.policy_note_id for e in entries])
     async with in_transaction():
         for entry in entries:
             if await TriageEntry.exists(clinic_id=clinic_id, seq=entry.seq):
                 continue
-            await _append(clinic_id, entry)
+            await _append(clinic_id, entry, notes)
             written += 1
         values: dict[str, Any] = {"version": desk.seq, "day": desk.day, "state": desk_to_json(desk)}
         newer = TriageBoard.filter(clinic_id=clinic_id, version__lt=desk.seq)
@@ -53,7 +58,11 @@ async def apply_desk_changes(clinic_id: str, entries: list[DeskEntry], desk: Des
     return written
 
 
-async def _append(clinic_id: str, entry: DeskEntry) -> None:
+async def _append(clinic_id: str, entry: DeskEntry, notes: dict[str, DeskNote]) -> None:
+    note = notes.get(entry.note_id or "")
+    policy_note = notes.get(entry.policy_note_id or "")
+    reason = worded_reason(entry, note.text if note else None)[:1000]
+    policy = named_label(entry.policy, policy_note.policy_name if policy_note else None)
     await TriageEntry.create(
         clinic_id=clinic_id,
         seq=entry.seq,
@@ -65,8 +74,8 @@ async def _append(clinic_id: str, entry: DeskEntry) -> None:
         journey_id=entry.journey_id,
         client_id=entry.client_id,
         counted=entry.counted,
-        reason=entry.reason[:1000],
-        policy=entry.policy,
+        reason=reason,
+        policy=policy[:100],
         amends_seq=entry.amends_seq,
         details=entry_details(entry),
     )
@@ -97,7 +106,7 @@ async def _append(clinic_id: str, entry: DeskEntry) -> None:
             client_id=client_id,
             consultant_id=entry.owner_id,
             from_consultant_id=previous,
-            reason=entry.reason[:1000],
+            reason=reason,
             entry_seq=entry.seq,
             at=entry.at,
         )

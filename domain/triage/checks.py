@@ -16,6 +16,7 @@ from domain.triage.commands import (
     OverrideCommand,
     OverrideKind,
     SeatCommand,
+    explained,
 )
 from domain.triage.desk import DeskState, Seat, SeatStatus
 
@@ -59,7 +60,7 @@ def check_accept(desk: DeskState, command: AcceptCommand) -> None:
 
 def check_seat(desk: DeskState, command: SeatCommand) -> None:
     actor = command.actor
-    if not command.reason.strip():
+    if not explained(command):
         raise ValidationFailed.one("reason", "say why")
     if actor.role is Role.CONSULTANT:
         own_status = actor.user_id == command.consultant_id and command.on_duty is None
@@ -98,7 +99,7 @@ def check_order(desk: DeskState, command: OrderCommand) -> None:
 
 def check_override(desk: DeskState, command: OverrideCommand) -> None:
     _needs(command.actor, frozenset({Role.SUPERVISOR}), "a desk override")
-    if not command.reason.strip():
+    if not explained(command):
         raise ValidationFailed.one("reason", "an override needs a reason")
     kind = command.kind
     if kind is OverrideKind.REASSIGN:

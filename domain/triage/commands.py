@@ -1,4 +1,9 @@
-"""What staff ask of the desk: one dataclass per desk update, ids and codes only."""
+"""What staff ask of the desk: one dataclass per desk update, ids and codes only.
+
+What staff write (a reason, a policy's name) is stored first as a desk note in the database;
+a command carries the note's id. `reason` is only read from desk histories recorded before
+that: their updates carried the words themselves, and they must replay alike.
+"""
 
 from __future__ import annotations
 
@@ -30,12 +35,14 @@ class SeatCommand:
 
     actor: Actor
     consultant_id: str
-    reason: str
+    # The staff's reason, as a desk note (see `domain.store.desk_notes`).
+    note_id: str = ""
     on_duty: bool | None = None
     status: SeatStatus | None = None
     scope: list[str] | None = None
     # A consultant id names a delegate; "" clears it.
     delegate_id: str | None = None
+    reason: str = ""  # legacy: the words themselves (see the module's docstring)
 
 
 @dataclass
@@ -59,7 +66,8 @@ class OverrideCommand:
 
     actor: Actor
     kind: OverrideKind
-    reason: str
+    # The supervisor's reason (and for SET_POLICY the policy's name), as a desk note.
+    note_id: str = ""
     journey_id: str | None = None
     client_id: str | None = None
     consultant_id: str | None = None
@@ -74,6 +82,19 @@ class OverrideCommand:
     successor_id: str | None = None
     # PLACE_VIP: whether the client already has an owner (else the VIP's consultant becomes it).
     client_has_owner: bool = False
+    reason: str = ""  # legacy: the words themselves (see the module's docstring)
+
+
+def explained(command: SeatCommand | OverrideCommand) -> bool:
+    """Whether the staff said why: a note, or (in an older history) the words themselves."""
+    return bool(command.note_id or command.reason.strip())
+
+
+def in_desk_words(desk_words: str, command: SeatCommand | OverrideCommand) -> str:
+    """An entry's reason as the desk states it. Staff words are added from the note when the
+    entry is read; only a legacy command still carries them here."""
+    legacy = command.reason.strip()
+    return f"{desk_words}: {legacy}" if legacy else desk_words
 
 
 @dataclass

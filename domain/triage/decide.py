@@ -61,7 +61,15 @@ def _decision(
     consultant_id: str | None, counted: bool, route: Route, reason: str, policy: RotationPolicy
 ) -> Decision:
     credited = (consultant_id,) if consultant_id else ()
-    return Decision(consultant_id, counted, route, reason, policy.label, credited_to=credited)
+    return Decision(
+        consultant_id,
+        counted,
+        route,
+        reason,
+        policy.label,
+        credited_to=credited,
+        policy_note_id=policy.name_note_id,
+    )
 
 
 def _order_from(desk: DeskState, start: int) -> list[tuple[int, Seat]]:

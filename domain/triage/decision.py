@@ -83,6 +83,8 @@ class Decision:
     uses_turn_ahead: bool = False
     alert: str | None = None
     notes: tuple[str, ...] = field(default=())
+    # The desk note naming the policy in `policy`, when staff named it (see `named_label`).
+    policy_note_id: str | None = None
 
     def skip_summary(self) -> str:
         parts = [

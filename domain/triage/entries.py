@@ -1,4 +1,9 @@
-"""The desk's append-only log: every decision, skip, override and correction, with its reason."""
+"""The desk's append-only log: every decision, skip, override and correction, with its reason.
+
+An entry crosses Temporal, so its `reason` is the desk's own wording (codes, ids, counts); what
+staff wrote is a desk note in the database, named by `note_id`, and joins the reason when the
+entry is written to the read model.
+"""
 
 from __future__ import annotations
 
@@ -52,3 +57,11 @@ class DeskEntry:
     owner_id: str | None = None
     # A correction points at the entry it amends; the original stays as it was.
     amends_seq: int | None = None
+    # The staff's words for this entry, and the note naming the policy in force (if named).
+    note_id: str | None = None
+    policy_note_id: str | None = None
+
+
+def worded_reason(entry: DeskEntry, staff_words: str | None) -> str:
+    """The reason staff read: the desk's own wording, then what staff wrote (from the note)."""
+    return f"{entry.reason}: {staff_words}" if staff_words else entry.reason

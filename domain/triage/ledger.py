@@ -22,7 +22,17 @@ def new_entry(
     desk: DeskState, kind: EntryKind, actor_id: str, at: datetime, reason: str, **fields: Any
 ) -> DeskEntry:
     desk.seq += 1
-    return DeskEntry(desk.seq, desk.day, kind, at, actor_id, reason, desk.policy.label, **fields)
+    return DeskEntry(
+        desk.seq,
+        desk.day,
+        kind,
+        at,
+        actor_id,
+        reason,
+        desk.policy.label,
+        policy_note_id=desk.policy.name_note_id,
+        **fields,
+    )
 
 
 def record_arrival(

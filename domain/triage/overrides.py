@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.journey.stages import VisitCategory
-from domain.triage.commands import OrderCommand, OverrideCommand, SeatCommand
+from domain.triage.commands import OrderCommand, OverrideCommand, SeatCommand, in_desk_words
 from domain.triage.decision import Route
 from domain.triage.desk import Assignment, DeskState, MakeUp, Seat
 from domain.triage.entries import DeskEntry, EntryKind
@@ -42,8 +42,9 @@ def change_seat(desk: DeskState, command: SeatCommand, now: datetime) -> DeskEnt
         EntryKind.SEAT_CHANGED,
         command.actor.user_id,
         now,
-        f"{'; '.join(changed)}: {command.reason}",
+        in_desk_words("; ".join(changed), command),
         consultant_id=seat.consultant_id,
+        note_id=command.note_id or None,
     )
 
 
@@ -89,7 +90,7 @@ def reassign(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEn
         EntryKind.REASSIGNED,
         command.actor.user_id,
         now,
-        f"{rule.value.lower()}: {command.reason}; revenue {split}",
+        in_desk_words(f"{rule.value.lower()}; revenue {split}", command),
         consultant_id=new,
         from_consultant_id=previous,
         journey_id=assignment.journey_id,
@@ -99,6 +100,7 @@ def reassign(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEn
         credits=credits,
         transfers_ownership=owner == new,
         owner_id=new if owner == new else None,
+        note_id=command.note_id or None,
     )
 
 
@@ -124,7 +126,7 @@ def place_vip(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskE
         EntryKind.VIP_PLACED,
         command.actor.user_id,
         now,
-        f"VIP placed by the supervisor, not a turn: {command.reason}",
+        in_desk_words("VIP placed by the supervisor, not a turn", command),
         consultant_id=command.consultant_id,
         journey_id=command.journey_id,
         client_id=command.client_id,
@@ -133,6 +135,7 @@ def place_vip(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskE
         credits=credits_for(CreditRule.ASSIGNED, None, command.consultant_id),
         transfers_ownership=takes,
         owner_id=command.consultant_id if takes else None,
+        note_id=command.note_id or None,
     )
 
 
@@ -158,9 +161,10 @@ def correct(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEnt
         EntryKind.CORRECTION,
         command.actor.user_id,
         now,
-        f"correction of entry {command.amends_seq}: {command.reason}{effect}",
+        in_desk_words(f"correction of entry {command.amends_seq}{effect}", command),
         consultant_id=command.consultant_id,
         amends_seq=command.amends_seq,
+        note_id=command.note_id or None,
     )
 
 
@@ -186,10 +190,11 @@ def consultant_left(desk: DeskState, command: OverrideCommand, now: datetime) ->
         EntryKind.CONSULTANT_LEFT,
         command.actor.user_id,
         now,
-        f"{leaver} left: turns stopped, clients to {to}: {command.reason}",
+        in_desk_words(f"{leaver} left: turns stopped, clients to {to}", command),
         consultant_id=leaver,
         transfers_ownership=True,
         owner_id=command.successor_id,
+        note_id=command.note_id or None,
     )
 
 
@@ -216,7 +221,9 @@ def set_policy(desk: DeskState, command: OverrideCommand, now: datetime) -> Desk
         EntryKind.POLICY_CHANGED,
         command.actor.user_id,
         now,
-        f"policy {desk.policy.label}: {command.reason}",
+        # The entry's policy column names the new policy; the reason says what happened.
+        in_desk_words("new rotation policy", command),
+        note_id=command.note_id or None,
     )
 
 
@@ -230,5 +237,6 @@ def set_key_item_priority(desk: DeskState, command: OverrideCommand, now: dateti
         EntryKind.KEY_ITEM_PRIORITY,
         command.actor.user_id,
         now,
-        f"key-item priority {ranked}: {command.reason}",
+        in_desk_words(f"key-item priority {ranked}", command),
+        note_id=command.note_id or None,
     )

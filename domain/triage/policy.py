@@ -19,6 +19,8 @@ class CompanionRule(str, Enum):
 
 @dataclass(frozen=True)
 class RotationPolicy:
+    # A name staff chose is a desk note (`name_note_id`) and `name` stays empty: the desk's
+    # workflow carries ids and codes only. "default" and names recorded before notes remain.
     name: str = "default"
     version: int = 1
     # Which skips earn a make-up turn ("补号"). Absence never does: "不予补派".
@@ -49,10 +51,12 @@ class RotationPolicy:
     offered_items: tuple[str, ...] = field(default=())
     # The clinic's key items (重点项目): first visits for them go to the month's priority staff.
     key_items: tuple[str, ...] = field(default=())
+    name_note_id: str | None = None
 
     @property
     def label(self) -> str:
-        return f"{self.name} v{self.version}"
+        """What every decision names; a noted name is added where it is read (`named_label`)."""
+        return f"{self.name} v{self.version}" if self.name else f"v{self.version}"
 
     def major_item(self, items: tuple[str, ...] | list[str]) -> str | None:
         """Breast or liposuction first, then surgery over non-surgical, else the first named."""
@@ -67,3 +71,8 @@ class RotationPolicy:
 
 
 DEFAULT_POLICY = RotationPolicy()
+
+
+def named_label(label: str, name: str | None) -> str:
+    """A desk label ("v3") with the name staff gave the policy ("strict v3")."""
+    return f"{name} {label}" if name else label

@@ -37,6 +37,7 @@ def arrive(
             desk.policy.label,
             item=earlier.item,
             credited_to=tuple(earlier.credited_to),
+            policy_note_id=desk.policy.name_note_id,
         )
         return replay, []
     decision = decide(desk, arrival, desk.policy)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import strawberry
 from strawberry.types import Info
 
@@ -12,6 +14,10 @@ from domain.journey.table import Action
 from schema.context import Context
 from schema.journeys.actions import JourneyResult, run_noted_action, run_recorded_action
 from schema.text import check_text
+
+# The ids the journey gives its follow-ups (`domain.journey.followups`). Anything else is refused
+# here, so text typed into the id never travels to the journey's workflow.
+FOLLOW_UP_ID = re.compile(r"fu-[0-9]{1,3}")
 
 
 @strawberry.input
@@ -35,6 +41,8 @@ async def complete_follow_up(
     info: Info[Context, None], input: CompleteFollowUpInput
 ) -> JourneyResult:
     problems: list[FieldProblem] = check_text("note", input.note, required=False)
+    if not FOLLOW_UP_ID.fullmatch(input.follow_up_id):
+        problems.append(FieldProblem("followUpId", "a follow-up of this journey, such as fu-1"))
     details = ActionDetails(
         follow_up_id=input.follow_up_id,
         follow_up_outcome=input.outcome,

@@ -11,6 +11,8 @@ from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import ExpertDecision
 from domain.journey.table import Action
+from domain.roles import Role
+from domain.store.models import StaffAccount
 from schema.body import check_currency, to_minor_units
 from schema.context import Context
 from schema.ids import decode_id
@@ -120,8 +122,12 @@ async def request_expert_review(
     for name in ("goal", "expectation", "history", "help_wanted"):
         problems += check_text(f"briefing.{name}", getattr(input.briefing, name), required=True)
     expert_id = decode_id(input.expert_id, "StaffMember")
-    if expert_id is None:
-        problems.append(FieldProblem("expertId", "not a staff member id"))
+    claims = info.context.claims
+    # Checked here: the journey's workflow carries the id and cannot look it up itself.
+    if claims and not await StaffAccount.exists(
+        id=expert_id or "", clinic_id=claims.clinic_id, role=Role.EXPERT.value, active=True
+    ):
+        problems.append(FieldProblem("expertId", "an active expert of this clinic"))
     return await run_recorded_action(
         info,
         input,

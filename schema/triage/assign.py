@@ -18,13 +18,11 @@ from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage, VisitCategory
 from domain.journey.table import Action
 from domain.store import records
-from domain.store.models import Client as ClientRow
+from domain.store.desk_notes import discard_note, draft_note
 from domain.store.models import Journey as JourneyRow
-from domain.store.models import JourneyRecord, StaffAccount
-from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
-from domain.triage.decision import Arrival, Decision, Route
+from domain.triage.decision import Decision, Route
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -36,27 +34,18 @@ from schema.errors import (
     not_found,
 )
 from schema.errors import TransitionNotAllowed as TransitionNotAllowedType
-from schema.ids import decode_id
 from schema.journeys.actions import JourneyOutcome, JourneyPayload, load_visible_journey, run_action
 from schema.journeys.types import Journey
-from schema.triage.desk import consultant, gateway_for, unknown_consultant, update_id
+from schema.triage.arrival import AutoAssignInput, arrival_of, category_reason, unknown_reference
+from schema.triage.desk import (
+    consultant,
+    desk_note_problem,
+    gateway_for,
+    named_decision,
+    unknown_consultant,
+    update_id,
+)
 from schema.triage.types import TriageDecision
-
-
-@strawberry.input
-class AutoAssignInput:
-    journey_id: strawberry.ID
-    items: list[str] = strawberry.field(default_factory=list, description="Item codes asked for.")
-    referred_by_client_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The existing client who referred them, if found in the records."
-    )
-    partner_consultant_id: strawberry.ID | None = strawberry.field(
-        default=None, description="An A-class partner's designated consultant."
-    )
-    companion_of_journey_id: strawberry.ID | None = None
-    same_consultant: bool = strawberry.field(default=False, description="The group asked for one.")
-    invalid: bool = strawberry.field(default=False, description="Item not offered / ruled out.")
-    idempotency_key: str | None = None
 
 
 @strawberry.input
@@ -84,43 +73,6 @@ AutoAssignOutcome = (
 AutoAssignResult = Annotated[AutoAssignOutcome, strawberry.union("AutoAssignResult")]
 
 
-async def _owner(client_id: str) -> tuple[str | None, bool]:
-    owner = await current_owner(client_id)
-    departed = owner is not None and not await StaffAccount.exists(id=owner, active=True)
-    return owner, departed
-
-
-async def _arrival(row: JourneyRow, input: AutoAssignInput) -> Arrival:
-    owner, departed = await _owner(row.client_id)
-    referrer = decode_id(input.referred_by_client_id or "", "Client")
-    # Only a client of this clinic can be the referrer: another clinic's records are not ours.
-    if referrer and not await ClientRow.exists(id=referrer, clinic_id=row.clinic_id):
-        referrer = None
-    referrer_consultant = (await _owner(referrer))[0] if referrer else None
-    return Arrival(
-        journey_id=row.id,
-        client_id=row.client_id,
-        category=VisitCategory(row.visit_category),
-        items=tuple(item.strip().lower() for item in input.items if item.strip()),
-        owner_id=owner,
-        owner_departed=departed,
-        # An owner with no transfer on record can only come from a lead's earliest contact.
-        owner_from_lead=owner is not None
-        and not await OwnershipTransfer.exists(client_id=row.client_id),
-        referrer_consultant_id=referrer_consultant,
-        partner_consultant_id=decode_id(input.partner_consultant_id or "", "StaffMember"),
-        companion_of=decode_id(input.companion_of_journey_id or "", "Journey"),
-        same_consultant=input.same_consultant,
-        invalid=input.invalid,
-    )
-
-
-async def category_reason(journey_id: str) -> str | None:
-    record = await JourneyRecord.filter(journey_id=journey_id, kind="reception").first()
-    body = record.body if record else None
-    return body.get("category_reason") if isinstance(body, dict) else None
-
-
 async def triage(
     info: Info[Context, None], input: AutoAssignInput
 ) -> tuple[AutoAssignOutcome | JourneyOutcome, Decision | None, JourneyRow | None]:
@@ -146,8 +98,11 @@ async def triage(
     if row.stage != Stage.TRIAGE.value and not retried:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage)), None, row
+    unknown = await unknown_reference(row, input)
+    if unknown is not None:
+        return unknown, None, row
     gateway = await gateway_for(info, claims.clinic_id)
-    command = ArriveCommand(actor, await _arrival(row, input))
+    command = ArriveCommand(actor, await arrival_of(row, input))
     try:
         reply = await gateway.arrive(claims.clinic_id, command, update_id(actor.user_id, None))
     except DomainError as error:
@@ -171,8 +126,9 @@ async def auto_assign(info: Info[Context, None], input: AutoAssignInput) -> Auto
     if isinstance(outcome, JourneyPayload) and decision is not None and row is not None:
         why = await category_reason(row.id)
         category = VisitCategory(row.visit_category)
+        named = await named_decision(decision)
         return AutoAssignPayload(
-            journey=outcome.journey, decision=TriageDecision.build(decision, category, why)
+            journey=outcome.journey, decision=TriageDecision.build(named, category, why)
         )
     assert not isinstance(outcome, JourneyPayload)
     return outcome
@@ -188,6 +144,9 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     raw = await consultant(input.consultant_id, claims.clinic_id)
     if raw is None:
         return unknown_consultant()
+    bad_reason = desk_note_problem("reason", input.reason)
+    if bad_reason:
+        return bad_reason
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key]))
@@ -202,10 +161,18 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     if row.stage != Stage.TRIAGE.value and earlier is None:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage))
+    desk_update = update_id(actor.user_id, input.idempotency_key)
+    note_id = await draft_note(
+        desk_update,
+        clinic_id=claims.clinic_id,
+        author_id=actor.user_id,
+        operation="place_vip",
+        text=input.reason.strip(),
+    )
     command = OverrideCommand(
         actor,
         OverrideKind.PLACE_VIP,
-        input.reason,
+        note_id,
         journey_id=row.id,
         client_id=row.client_id,
         consultant_id=raw,
@@ -213,10 +180,9 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     )
     gateway = await gateway_for(info, claims.clinic_id)
     try:
-        await gateway.override(
-            claims.clinic_id, command, update_id(actor.user_id, input.idempotency_key)
-        )
+        await gateway.override(claims.clinic_id, command, desk_update)
     except DomainError as error:
+        await discard_note(note_id)
         return from_domain(error, Stage(row.stage))
     outcome = await run_action(
         info,

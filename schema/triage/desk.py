@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Annotated
 
 import strawberry
@@ -13,11 +14,14 @@ from domain.errors import Conflict as DomainConflict
 from domain.errors import DomainError
 from domain.roles import Role
 from domain.store import records
+from domain.store.desk_notes import discard_note, draft_note, policy_name
 from domain.store.models import Clinic, StaffAccount
 from domain.store.triage_models import TriageBoard as BoardRow
 from domain.triage.codec import desk_from_json
 from domain.triage.commands import DeskReply
+from domain.triage.decision import Decision
 from domain.triage.desk import DeskState
+from domain.triage.policy import named_label
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -30,6 +34,7 @@ from schema.errors import (
     not_authorized,
 )
 from schema.ids import decode_id
+from schema.text import check_text
 from schema.triage.types import TriageBoard
 from workflows.triage_client import TriageGateway
 
@@ -59,7 +64,29 @@ async def gateway_for(info: Info[Context, None], clinic_id: str) -> TriageGatewa
 async def board_of(clinic_id: str) -> TriageBoard:
     row = await BoardRow.get_or_none(clinic_id=clinic_id)
     desk = desk_from_json(row.state) if row else DeskState(clinic_id=clinic_id, day="")
-    return TriageBoard.from_desk(desk)
+    return await board_from(desk)
+
+
+async def board_from(desk: DeskState) -> TriageBoard:
+    """The board staff read: the desk, with the name staff gave its policy (a desk note)."""
+    policy = desk.policy
+    name = await policy_name(policy.name_note_id) if not policy.name else None
+    return TriageBoard.from_desk(replace(desk, policy=replace(policy, name=name)) if name else desk)
+
+
+async def named_decision(decision: Decision) -> Decision:
+    """A decision's policy label with the name staff gave that policy."""
+    name = await policy_name(decision.policy_note_id)
+    return replace(decision, policy=named_label(decision.policy, name))
+
+
+# A desk reason ends up in a log column of 1,000 characters, after the desk's own words.
+MAX_DESK_NOTE = 900
+
+
+def desk_note_problem(field: str, text: str) -> ValidationFailed | None:
+    problems = check_text(field, text, required=True, limit=MAX_DESK_NOTE)
+    return invalid(problems[0].field, problems[0].message) if problems else None
 
 
 async def consultant(global_id: str | None, clinic_id: str, *, active: bool = True) -> str | None:
@@ -81,9 +108,17 @@ async def desk_change(
     info: Info[Context, None],
     operation: str,
     key: str | None,
-    change: Callable[[TriageGateway, str, str], Awaitable[DeskReply]],
+    change: Callable[[TriageGateway, str, str, str], Awaitable[DeskReply]],
+    *,
+    note: str | None = None,
+    policy: str | None = None,
 ) -> DeskOutcome:
-    """Runs one desk update; a retried idempotency key returns the board and changes nothing."""
+    """Runs one desk update; a retried idempotency key returns the board and changes nothing.
+
+    `change` gets the gateway, the clinic, the update id and the id of the desk note holding
+    `note` (and a new policy's name, `policy`): the words go to the database, the id to the
+    desk.
+    """
     claims = info.context.claims
     if claims is None:
         return not_authorized()
@@ -97,14 +132,27 @@ async def desk_change(
         if earlier is not None:
             return TriageBoardPayload(board=await board_of(claims.clinic_id))
     gateway = await gateway_for(info, claims.clinic_id)
+    desk_update = update_id(claims.account_id, key)
+    note_id = ""
+    if note is not None:
+        note_id = await draft_note(
+            desk_update,
+            clinic_id=claims.clinic_id,
+            author_id=claims.account_id,
+            operation=operation,
+            text=note.strip(),
+            policy_name=policy,
+        )
     try:
-        reply = await change(gateway, claims.clinic_id, update_id(claims.account_id, key))
+        reply = await change(gateway, claims.clinic_id, desk_update, note_id)
     except DomainError as error:
+        if note_id:
+            await discard_note(note_id)
         return from_domain(error)
     if key:
         await records.remember_result(claims.account_id, key, operation, claims.clinic_id)
     # The answer is the desk the update returned: the read model follows a moment later.
-    board = TriageBoard.from_desk(reply.state) if reply.state else await board_of(claims.clinic_id)
+    board = await board_from(reply.state) if reply.state else await board_of(claims.clinic_id)
     return TriageBoardPayload(board=board)
 
 

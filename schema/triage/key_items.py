@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 import strawberry
@@ -16,7 +17,13 @@ from domain.triage.commands import OverrideCommand, OverrideKind
 from schema.context import Context
 from schema.errors import invalid, not_authorized
 from schema.ids import encode_id
-from schema.triage.desk import DeskOutcome, consultant, desk_change, unknown_consultant
+from schema.triage.desk import (
+    DeskOutcome,
+    consultant,
+    desk_change,
+    desk_note_problem,
+    unknown_consultant,
+)
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -67,18 +74,22 @@ async def set_key_item_priority(
         return not_authorized()
     if not input.reason.strip():
         return invalid("reason", "say which month's ranking this is")
+    bad_reason = desk_note_problem("reason", input.reason)
+    if bad_reason:
+        return bad_reason
     ranked = []
     for global_id in input.consultant_ids:
         raw = await consultant(global_id, claims.clinic_id)
         if raw is None:
             return unknown_consultant("consultantIds")
         ranked.append(raw)
-    command = OverrideCommand(
-        actor, OverrideKind.SET_KEY_ITEM_PRIORITY, input.reason, priority=ranked
-    )
+    command = OverrideCommand(actor, OverrideKind.SET_KEY_ITEM_PRIORITY, priority=ranked)
     return await desk_change(
         info,
         "set_key_item_priority",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.override(clinic, command, key),
+        lambda gateway, clinic, key, note: gateway.override(
+            clinic, replace(command, note_id=note), key
+        ),
+        note=input.reason,
     )

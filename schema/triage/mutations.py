@@ -5,9 +5,12 @@ Each returns the board or a typed error; who may do what is decided by the desk'
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 from strawberry.types import Info
 
+from domain.store.models import Journey as JourneyRow
 from domain.triage.commands import (
     AcceptCommand,
     OrderCommand,
@@ -25,10 +28,17 @@ from schema.triage.desk import (
     TriageResult,
     consultant,
     desk_change,
+    desk_note_problem,
     unknown_consultant,
 )
 
 ReassignRule = strawberry.enum(CreditRule, name="ReassignRule")
+
+
+async def clinic_journey(global_id: str | None, clinic_id: str) -> str | None:
+    """The raw id of a journey of this clinic, or None: the desk is told ids it can trust."""
+    raw = decode_id(global_id or "", "Journey")
+    return raw if raw and await JourneyRow.exists(id=raw, clinic_id=clinic_id) else None
 
 
 @strawberry.input
@@ -79,45 +89,55 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
     raw = await consultant(input.consultant_id, claims.clinic_id)
     if raw is None:
         return unknown_consultant()
+    bad_reason = desk_note_problem("reason", input.reason)
+    if bad_reason:
+        return bad_reason
     delegate = await consultant(input.delegate_id, claims.clinic_id)
     if input.delegate_id is not None and delegate is None:
         return unknown_consultant("delegateId")
     command = SeatCommand(
         actor,
         raw,
-        input.reason,
-        input.on_duty,
-        input.status,
-        input.scope,
+        on_duty=input.on_duty,
+        status=input.status,
+        scope=input.scope,
         delegate_id="" if input.clear_delegate else delegate,
     )
     return await desk_change(
         info,
         "update_seat",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.change_seat(clinic, command, key),
+        lambda gateway, clinic, key, note: gateway.change_seat(
+            clinic, replace(command, note_id=note), key
+        ),
+        note=input.reason,
     )
 
 
 async def set_rotation_order(info: Info[Context, None], input: RotationOrderInput) -> TriageResult:
-    actor = info.context.actor
-    if actor is None:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
         return not_authorized()
-    ids = [decode_id(i, "StaffMember") or "" for i in input.consultant_ids]
+    ids = []
+    for global_id in input.consultant_ids:
+        raw = await consultant(global_id, claims.clinic_id, active=False)
+        if raw is None:
+            return unknown_consultant("consultantIds")
+        ids.append(raw)
     command = OrderCommand(actor, ids)
     return await desk_change(
         info,
         "set_rotation_order",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.set_order(clinic, command, key),
+        lambda gateway, clinic, key, _: gateway.set_order(clinic, command, key),
     )
 
 
 async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> TriageResult:
-    actor = info.context.actor
-    journey_id = decode_id(input.journey_id, "Journey")
-    if actor is None:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
         return not_authorized()
+    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if journey_id is None:
         return not_found("journey")
     command = AcceptCommand(actor, journey_id)
@@ -125,7 +145,7 @@ async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> 
         info,
         "accept_client",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.accept(clinic, command, key),
+        lambda gateway, clinic, key, _: gateway.accept(clinic, command, key),
     )
 
 
@@ -142,13 +162,15 @@ async def override_desk(
     successor = await consultant(input.successor_id, claims.clinic_id)
     if input.successor_id is not None and successor is None:
         return unknown_consultant("successorId")
-    journey_id = decode_id(input.journey_id or "", "Journey")
+    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if input.journey_id is not None and journey_id is None:
         return not_found("journey")
+    bad_reason = desk_note_problem("reason", input.reason)
+    if bad_reason:
+        return bad_reason
     command = OverrideCommand(
         actor,
         kind,
-        input.reason,
         journey_id=journey_id,
         consultant_id=raw,
         rule=input.rule,
@@ -161,7 +183,10 @@ async def override_desk(
         info,
         f"override_{kind.value.lower()}",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.override(clinic, command, key),
+        lambda gateway, clinic, key, note: gateway.override(
+            clinic, replace(command, note_id=note), key
+        ),
+        note=input.reason,
     )
 
 

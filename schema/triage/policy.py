@@ -3,6 +3,8 @@ reading. Every later decision names the policy version that made it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 from strawberry.types import Info
 
@@ -11,7 +13,7 @@ from domain.triage.policy import DEFAULT_POLICY, CompanionRule, RotationPolicy
 from schema.context import Context
 from schema.errors import invalid, not_authorized
 from schema.text import check_text
-from schema.triage.desk import DeskOutcome, desk_change
+from schema.triage.desk import MAX_DESK_NOTE, DeskOutcome, desk_change
 
 Companions = strawberry.enum(CompanionRule, name="CompanionRule")
 
@@ -41,13 +43,14 @@ async def set_rotation_policy(info: Info[Context, None], input: RotationPolicyIn
     if actor is None:
         return not_authorized()
     problems = check_text("name", input.name, required=True, limit=60)
-    problems += check_text("reason", input.reason, required=True)
+    problems += check_text("reason", input.reason, required=True, limit=MAX_DESK_NOTE)
     if problems:
         return invalid(problems[0].field, problems[0].message)
     if not 1 <= input.acceptance_minutes <= 120:
         return invalid("acceptanceMinutes", "from 1 to 120")
     policy = RotationPolicy(
-        name=input.name.strip(),
+        # The name is staff's words: it goes to the desk note, the desk knows the note's id.
+        name="",
         busy_makeup=input.busy_makeup,
         scope_makeup=input.scope_makeup,
         absent_makeup=input.absent_makeup,
@@ -58,12 +61,18 @@ async def set_rotation_policy(info: Info[Context, None], input: RotationPolicyIn
         offered_items=_items(input.offered_items),
         key_items=_items(input.key_items),
     )
-    command = OverrideCommand(actor, OverrideKind.SET_POLICY, input.reason, policy=policy)
+    command = OverrideCommand(actor, OverrideKind.SET_POLICY, policy=policy)
+
+    def named(note_id: str) -> OverrideCommand:
+        return replace(command, note_id=note_id, policy=replace(policy, name_note_id=note_id))
+
     return await desk_change(
         info,
         "set_rotation_policy",
         input.idempotency_key,
-        lambda gateway, clinic, key: gateway.override(clinic, command, key),
+        lambda gateway, clinic, key, note: gateway.override(clinic, named(note), key),
+        note=input.reason,
+        policy=input.name.strip(),
     )
 
 

@@ -20,7 +20,7 @@ from tests.unit.triage_builders import NOW, client, desk, first
 
 def _name_delegate(state, consultant: str, delegate: str, role: Role = Role.CONSULTANT) -> None:  # type: ignore[no-untyped-def]
     actor = Actor(consultant if role is Role.CONSULTANT else "desk-1", role)
-    command = SeatCommand(actor, consultant, "day off", delegate_id=delegate)
+    command = SeatCommand(actor, consultant, "note-day-off", delegate_id=delegate)
     check_seat(state, command)
     change_seat(state, command, NOW)
 
@@ -50,7 +50,7 @@ def test_delegates_are_checked() -> None:
         _name_delegate(state, "B", "B")
     # A consultant names only their own delegate
     with pytest.raises(NotAuthorized):
-        check_seat(state, SeatCommand(Actor("A", Role.CONSULTANT), "B", "x", delegate_id="A"))
+        check_seat(state, SeatCommand(Actor("A", Role.CONSULTANT), "B", "note-x", delegate_id="A"))
     assert state.seats["B"].delegate_id is None
 
 

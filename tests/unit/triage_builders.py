@@ -78,7 +78,7 @@ def run(state: DeskState, steps: list[Arrival | Status]) -> Outcome:
     outcome = Outcome()
     for step in steps:
         if isinstance(step, Status):
-            command = SeatCommand(DESK, step.consultant_id, "test", status=step.status)
+            command = SeatCommand(DESK, step.consultant_id, "note-test", status=step.status)
             change_seat(state, command, NOW)
             continue
         decision, _ = arrive(state, ArriveCommand(DESK, step), NOW)

@@ -64,10 +64,10 @@ async def open_desk(client: Client, *specs: str) -> tuple[TriageGateway, str]:
     clinic = f"clinic-{uuid.uuid4().hex[:8]}"
     for spec in specs:
         name, _, status = spec.partition(":")
-        command = SeatCommand(DESK, name, "morning roster", on_duty=True)
+        command = SeatCommand(DESK, name, "note-roster", on_duty=True)
         await gateway.change_seat(clinic, command, str(uuid.uuid4()))
         if status:
-            busy = SeatCommand(DESK, name, "with a client", status=SeatStatus(status.upper()))
+            busy = SeatCommand(DESK, name, "note-busy", status=SeatStatus(status.upper()))
             await gateway.change_seat(clinic, busy, str(uuid.uuid4()))
     return gateway, clinic
 
@@ -155,7 +155,7 @@ async def test_client_asks_to_change_revenue_and_ownership_follow(client: Client
     command = OverrideCommand(
         SUPERVISOR,
         OverrideKind.REASSIGN,
-        "client asked",
+        "note-client-asked",
         journey_id="p1",
         consultant_id="B",
         rule=CreditRule.CLIENT_REQUEST,

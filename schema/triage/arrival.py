@@ -1,0 +1,90 @@
+"""What the desk is told of an arriving client: ids and codes from the records and the front
+desk's answers, each id checked to name this clinic's staff, clients and journeys."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.journey.stages import VisitCategory
+from domain.roles import Role
+from domain.store.models import Client as ClientRow
+from domain.store.models import Journey as JourneyRow
+from domain.store.models import JourneyRecord, StaffAccount
+from domain.store.triage_models import OwnershipTransfer
+from domain.store.triage_projection import current_owner
+from domain.triage.decision import Arrival
+from schema.errors import ValidationFailed, invalid
+from schema.ids import decode_id
+from schema.triage.desk import unknown_consultant
+
+
+@strawberry.input
+class AutoAssignInput:
+    journey_id: strawberry.ID
+    items: list[str] = strawberry.field(default_factory=list, description="Item codes asked for.")
+    referred_by_client_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The existing client who referred them, if found in the records."
+    )
+    partner_consultant_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An A-class partner's designated consultant."
+    )
+    companion_of_journey_id: strawberry.ID | None = None
+    same_consultant: bool = strawberry.field(default=False, description="The group asked for one.")
+    invalid: bool = strawberry.field(default=False, description="Item not offered / ruled out.")
+    idempotency_key: str | None = None
+
+
+async def owner_of(client_id: str) -> tuple[str | None, bool]:
+    owner = await current_owner(client_id)
+    departed = owner is not None and not await StaffAccount.exists(id=owner, active=True)
+    return owner, departed
+
+
+async def arrival_of(row: JourneyRow, input: AutoAssignInput) -> Arrival:
+    owner, departed = await owner_of(row.client_id)
+    referrer = decode_id(input.referred_by_client_id or "", "Client")
+    # Only a client of this clinic can be the referrer: another clinic's records are not ours.
+    if referrer and not await ClientRow.exists(id=referrer, clinic_id=row.clinic_id):
+        referrer = None
+    referrer_consultant = (await owner_of(referrer))[0] if referrer else None
+    return Arrival(
+        journey_id=row.id,
+        client_id=row.client_id,
+        category=VisitCategory(row.visit_category),
+        items=tuple(item.strip().lower() for item in input.items if item.strip()),
+        owner_id=owner,
+        owner_departed=departed,
+        # An owner with no transfer on record can only come from a lead's earliest contact.
+        owner_from_lead=owner is not None
+        and not await OwnershipTransfer.exists(client_id=row.client_id),
+        referrer_consultant_id=referrer_consultant,
+        partner_consultant_id=decode_id(input.partner_consultant_id or "", "StaffMember"),
+        companion_of=decode_id(input.companion_of_journey_id or "", "Journey"),
+        same_consultant=input.same_consultant,
+        invalid=input.invalid,
+    )
+
+
+async def unknown_reference(row: JourneyRow, input: AutoAssignInput) -> ValidationFailed | None:
+    """The ids the desk is told must name this clinic's staff and journeys: the desk's
+    history holds ids only, never whatever a caller typed into an id."""
+    partner = decode_id(input.partner_consultant_id or "", "StaffMember")
+    if input.partner_consultant_id is not None and not (
+        partner
+        and await StaffAccount.exists(
+            id=partner, clinic_id=row.clinic_id, role=Role.CONSULTANT.value
+        )
+    ):
+        return unknown_consultant("partnerConsultantId")
+    companion = decode_id(input.companion_of_journey_id or "", "Journey")
+    if input.companion_of_journey_id is not None and not (
+        companion and await JourneyRow.exists(id=companion, clinic_id=row.clinic_id)
+    ):
+        return invalid("companionOfJourneyId", "no such journey in this clinic")
+    return None
+
+
+async def category_reason(journey_id: str) -> str | None:
+    record = await JourneyRecord.filter(journey_id=journey_id, kind="reception").first()
+    body = record.body if record else None
+    return body.get("category_reason") if isinstance(body, dict) else None

@@ -1,0 +1,163 @@
+"""Canary markers for every free-text input of the API, found by walking the introspected schema.
+
+A `Canary` fills each String (and JSON) field of a mutation's input with a marker of its own,
+`canary-<run>-<n>`, unless the test gives the field a value or the field is a code or an id
+(`CODES`, each with the reason it may travel to Temporal). What it marked is what the scan
+then looks for; what the schema has is what it must have marked.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from graphql import (
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    build_client_schema,
+    get_introspection_query,
+    get_named_type,
+    is_list_type,
+    is_non_null_type,
+)
+
+from tests.api.harness import Api
+
+FREE_TEXT_SCALARS = frozenset({"String", "JSON"})
+
+# String inputs that are codes or ids, not free text, and why they may reach Temporal.
+ANY_MUTATION = {
+    "idempotencyKey": "an id the client generates for a retry; it becomes the Temporal update "
+    "id (the scan uses one as its positive control)",
+}
+CODES = {
+    "recordConsultation.input.plans.currency": "ISO 4217 code, checked as three capitals",
+    "completeExpertReview.input.finalPlan.currency": "ISO 4217 code, the journey bills in it",
+    "recordPayment.input.currency": "ISO 4217 code, the journey sums payments in it",
+    "completeFollowUp.input.followUpId": "the journey's own follow-up id (fu-1), checked as such",
+    "autoAssign.input.items": "item codes of the clinic's catalogue: the desk decides on them",
+    "updateTriageSeat.input.scope": "item codes a consultant receives: the desk decides on them",
+    "setRotationPolicy.input.offeredItems": "item codes the clinic offers: the desk checks them",
+    "setRotationPolicy.input.keyItems": "item codes of the month's key items: the desk routes them",
+}
+# Free text that is checked and never stored (credentials): marked, but not found in the
+# database either, so it cannot serve as its own positive control there.
+NEVER_STORED = frozenset({"login.input.username", "login.input.password"})
+
+
+def _unwrap(type_: Any) -> Any:
+    return type_.of_type if is_non_null_type(type_) else type_
+
+
+def is_code(path: str) -> bool:
+    return path in CODES or path.rsplit(".", 1)[-1] in ANY_MUTATION
+
+
+def free_text_paths(schema: GraphQLSchema) -> set[str]:
+    """Every String or JSON input of every mutation, as `mutation.arg.field.field`."""
+    assert schema.mutation_type is not None
+
+    def walk(type_: Any, path: str, depth: int) -> Iterator[str]:
+        named = get_named_type(type_)
+        if isinstance(named, GraphQLScalarType) and named.name in FREE_TEXT_SCALARS:
+            yield path
+        elif isinstance(named, GraphQLInputObjectType) and depth < 8:
+            for name, field in named.fields.items():
+                yield from walk(field.type, f"{path}.{name}", depth + 1)
+
+    return {
+        path
+        for name, field in schema.mutation_type.fields.items()
+        for arg, argument in field.args.items()
+        for path in walk(argument.type, f"{name}.{arg}", 0)
+    }
+
+
+async def introspected(api: Api) -> GraphQLSchema:
+    """The schema as the running server tells it to any client."""
+    return build_client_schema(await api.run(get_introspection_query(descriptions=False)))
+
+
+class Canary:
+    """Markers of one run, by input path; the same path always gets the same marker."""
+
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.schema = schema
+        self.run = uuid.uuid4().hex[:12]
+        self.prefix = f"canary-{self.run}"
+        # What the scan looks for, by input path.
+        self.marked: dict[str, str] = {}
+        # Inputs with a format of their own: what is typed around the marker.
+        self._typed: dict[str, Callable[[str], str]] = {
+            "registerClient.input.phone": lambda digits: f"+48 {digits}",
+            "registerClient.input.email": lambda marker: f"{marker}@example.com",
+        }
+        self._special = {"registerClient.input.phone": "7" + str(uuid.uuid4().int)[:8]}
+
+    def marker(self, path: str) -> str:
+        """The value typed into `path`; it contains the path's marker (`marked[path]`)."""
+        if path not in self.marked:
+            # Fixed width: no marker is a part of another (as "-1" would be of "-12").
+            fresh = f"{self.prefix}-{len(self.marked) + 1:03d}"
+            self.marked[path] = self._special.get(path, fresh)
+        return self._typed.get(path, lambda marker: marker)(self.marked[path])
+
+    def fill(self, mutation: str, given: dict[str, Any]) -> dict[str, Any]:
+        """The mutation's `input`: what the test gave, every other free-text field marked."""
+        assert self.schema.mutation_type is not None
+        input_type = _unwrap(self.schema.mutation_type.fields[mutation].args["input"].type)
+        return self._fill(input_type, given, f"{mutation}.input")
+
+    def _fill(self, type_: GraphQLInputObjectType, given: dict[str, Any], path: str) -> Any:
+        filled = dict(given)
+        for name, field in type_.fields.items():
+            where, field_type = f"{path}.{name}", _unwrap(field.type)
+            named = get_named_type(field_type)
+            if name in given:
+                filled[name] = self._fill_value(field_type, given[name], where)
+            elif isinstance(named, GraphQLScalarType) and named.name in FREE_TEXT_SCALARS:
+                if not is_code(where):
+                    filled[name] = self._text(named.name, is_list_type(field_type), where)
+            elif isinstance(named, GraphQLInputObjectType) and is_non_null_type(field.type):
+                filled[name] = self._fill_value(
+                    field_type, [{}] if is_list_type(field_type) else {}, where
+                )
+        return filled
+
+    def _fill_value(self, type_: Any, value: Any, path: str) -> Any:
+        named = get_named_type(type_)
+        if not isinstance(named, GraphQLInputObjectType):
+            return value
+        if isinstance(value, list):
+            return [self._fill(named, item, path) for item in value]
+        return self._fill(named, value, path) if isinstance(value, dict) else value
+
+    def _text(self, scalar: str, listed: bool, path: str) -> Any:
+        marker = self.marker(path)
+        value: Any = {"canary": marker} if scalar == "JSON" else marker
+        return [value] if listed else value
+
+    def document(self, mutation: str, select: str) -> str:
+        """`mutation(input:)` with its typename, the errors its union can hold, and `select`."""
+        assert self.schema.mutation_type is not None
+        field = self.schema.mutation_type.fields[mutation]
+        input_type = field.args["input"].type
+        members = _members(field.type)
+        errors = " ... on UserError { code message }" if "NotAuthorized" in members else ""
+        if "ValidationFailed" in members:
+            errors += " ... on ValidationFailed { problems { field message } }"
+        return (
+            f"mutation Canary($input: {input_type}) {{ {mutation}(input: $input) "
+            f"{{ __typename{errors} {select} }} }}"
+        )
+
+
+def _members(type_: Any) -> set[str]:
+    named = get_named_type(type_)
+    if isinstance(named, GraphQLUnionType):
+        return {member.name for member in named.types}
+    return {named.name} if isinstance(named, GraphQLObjectType) else set()

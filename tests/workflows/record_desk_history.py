@@ -1,0 +1,124 @@
+"""Records a triage desk whose commands carry the staff's words, for test_desk_replay.py.
+
+    python tests/workflows/record_desk_history.py
+
+Writes tests/workflows/histories/desk/legacy_reasons.json. The committed file was recorded with
+the desk code from before staff words moved to desk notes (commit 4d60471): it stands for the
+desks that were running then, whose histories hold the reasons themselves. The script only
+uses what both versions of the desk have (commands with `reason=`, a policy with a `name`), so
+it runs on either; re-recording with today's code records today's shapes instead, and then the
+file no longer stands for those desks. Re-record only on purpose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.journey.stages import VisitCategory
+from domain.store.db import apply_migrations, close_db, init_db
+from domain.triage.commands import (
+    AcceptCommand,
+    ArriveCommand,
+    OrderCommand,
+    OverrideCommand,
+    OverrideKind,
+    SeatCommand,
+)
+from domain.triage.decision import Arrival
+from domain.triage.desk import SeatStatus
+from domain.triage.policy import RotationPolicy
+from domain.triage.revenue import CreditRule
+from tests.support import DESK, SUPERVISOR, binary
+from workflows.triage import TriageDeskWorkflow, desk_workflow_id
+from workflows.triage_activities import record_desk_changes
+from workflows.triage_client import TriageGateway
+
+TARGET = Path(__file__).with_name("histories") / "desk" / "legacy_reasons.json"
+TASK_QUEUE = "desk-record"
+CLINIC = "clinic-desk-replay"
+
+
+def override(kind: OverrideKind, reason: str, **fields: object) -> OverrideCommand:
+    return OverrideCommand(SUPERVISOR, kind, reason=reason, **fields)  # type: ignore[arg-type]
+
+
+async def scenario(client: Client) -> None:
+    """Seats, a named policy, key-item staff, arrivals, every override: each with its words."""
+    desk = TriageGateway(client, TASK_QUEUE)
+    steps = iter(range(1, 100))
+
+    async def seat(consultant: str, reason: str, **change: object) -> None:
+        command = SeatCommand(DESK, consultant, reason=reason, **change)  # type: ignore[arg-type]
+        await desk.change_seat(CLINIC, command, f"seat-{next(steps)}")
+
+    for consultant in ("A", "B", "C"):
+        await seat(consultant, "morning roster", on_duty=True)
+    await seat("B", "with a client until 10", status=SeatStatus.BUSY)
+    strict = RotationPolicy(name="strict", busy_makeup=False)
+    await desk.override(CLINIC, override(OverrideKind.SET_POLICY, "handbook B", policy=strict), "p")
+    ranked = override(OverrideKind.SET_KEY_ITEM_PRIORITY, "best last month", priority=["C"])
+    await desk.override(CLINIC, ranked, "key-items")
+    for journey in ("j1", "j2"):
+        arrival = Arrival(journey, f"client-{journey}", VisitCategory.FIRST_VISIT, ("skin",))
+        await desk.arrive(CLINIC, ArriveCommand(DESK, arrival), f"arrive-{journey}")
+    await desk.accept(CLINIC, AcceptCommand(DESK, "j1"), "accept-j1")
+    reassign = override(
+        OverrideKind.REASSIGN,
+        "the client asked for someone else",
+        journey_id="j2",
+        consultant_id="A",
+        rule=CreditRule.CLIENT_REQUEST,
+    )
+    await desk.override(CLINIC, reassign, "reassign-j2")
+    vip = override(
+        OverrideKind.PLACE_VIP,
+        "the mayor's office",
+        journey_id="j3",
+        client_id="client-j3",
+        consultant_id="A",
+    )
+    await desk.override(CLINIC, vip, "vip-j3")
+    await desk.override(CLINIC, override(OverrideKind.CORRECT, "typo", amends_seq=1), "correct")
+    await desk.set_order(CLINIC, OrderCommand(SUPERVISOR, ["C", "A", "B"]), "order")
+    left = override(
+        OverrideKind.CONSULTANT_LEFT, "moved to another city", consultant_id="C", successor_id="A"
+    )
+    await desk.override(CLINIC, left, "left-c")
+
+
+async def main() -> None:
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite://{Path(scratch) / 'record.sqlite3'}"
+        await apply_migrations(url)
+        await init_db(url)
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=binary("temporal-test-server")
+        )
+        try:
+            async with Worker(
+                env.client,
+                task_queue=TASK_QUEUE,
+                workflows=[TriageDeskWorkflow],
+                activities=[record_desk_changes],
+            ):
+                await scenario(env.client)
+                handle = env.client.get_workflow_handle(desk_workflow_id(CLINIC))
+                history = await handle.fetch_history()
+            recording = {"workflow_id": handle.id, "history": json.loads(history.to_json())}
+            TARGET.write_text(json.dumps(recording, indent=1) + "\n")
+            print(f"{TARGET.name}: {len(history.events)} events")
+        finally:
+            await env.shutdown()
+            await close_db()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
