@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0006_lead_contact")]
+    dependencies = [("models", "0007_desk_note")]
 
     initial = False
 
