@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from domain.auth import hash_password
 from domain.roles import STAFF_ROLES
 from domain.store.db import close_db, init_db
@@ -34,7 +36,8 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
                     username=username,
                     display_name=f"Demo {role.value.replace('_', ' ').title()}",
                     role=role.value,
-                    password_hash=hash_password(DEMO_PASSWORD),
+                    # In a thread: a hash takes tens of milliseconds of CPU.
+                    password_hash=await asyncio.to_thread(hash_password, DEMO_PASSWORD),
                 )
             logins.append((username, DEMO_PASSWORD, role.value))
         return logins

@@ -1,0 +1,109 @@
+"""Staff accounts as the token checks see them, and every change that ends their sessions.
+
+Each change that must log an account out (logout everywhere, a new password, deactivation, a new
+role) moves `tokens_valid_after` forward: tokens issued before it stop working on their next
+request, and open subscriptions are closed (`schema.auth.watch`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q, Subquery
+
+from domain.auth import AccessToken, AccountState
+from domain.roles import Role
+from domain.store.models import RevokedToken, StaffAccount
+
+
+@dataclass(frozen=True)
+class AccountLookup:
+    account: StaffAccount | None
+    token_signed_out: bool
+
+
+def state_of(account: StaffAccount | None) -> AccountState | None:
+    if account is None:
+        return None
+    valid_after = account.tokens_valid_after
+    return AccountState(account.active, valid_after.timestamp() if valid_after else None)
+
+
+async def look_up(token: AccessToken) -> AccountLookup:
+    """The token's account and whether the token was signed out, in one query."""
+    signed_out = RevokedToken.filter(token_id=token.token_id).values("token_id")
+    account = (
+        await StaffAccount.filter(id=token.account_id)
+        .annotate(signed_out_token=Subquery(signed_out))
+        .first()
+    )
+    return AccountLookup(account, bool(account and getattr(account, "signed_out_token", None)))
+
+
+async def states(
+    account_ids: Collection[str], token_ids: Collection[str]
+) -> tuple[dict[str, AccountState], set[str]]:
+    """For many sessions at once: each account's state, and which tokens were signed out."""
+    rows = await StaffAccount.filter(id__in=list(account_ids)).only(
+        "id", "active", "tokens_valid_after"
+    )
+    signed_out = await RevokedToken.filter(token_id__in=list(token_ids)).values_list(
+        "token_id", flat=True
+    )
+    found = {str(row.id): state_of(row) for row in rows}
+    return {key: value for key, value in found.items() if value}, {str(t) for t in signed_out}
+
+
+async def revoke_tokens(account_id: str, **changes: object) -> datetime:
+    """Ends every session of the account (with `changes` applied in the same update).
+
+    Never moves the instant back: a revocation on a replica whose clock runs behind still
+    leaves out every token an earlier revocation ended.
+    """
+    now = datetime.now(UTC)
+    later = Q(tokens_valid_after__isnull=True) | Q(tokens_valid_after__lt=now)
+    updated = await StaffAccount.filter(later, id=account_id).update(
+        tokens_valid_after=now, **changes
+    )
+    if not updated and changes:
+        await StaffAccount.filter(id=account_id).update(**changes)
+    return now
+
+
+async def sign_out_token(token: AccessToken) -> None:
+    """Ends one session; the row lives until the token would have expired anyway."""
+    now = datetime.now(UTC)
+    await RevokedToken.filter(expires_at__lt=now).delete()  # keeps the table small
+    with contextlib.suppress(IntegrityError):  # signed out already: the same outcome
+        await RevokedToken.create(
+            token_id=token.token_id,
+            account_id=token.account_id,
+            expires_at=datetime.fromtimestamp(token.expires_at, UTC),
+        )
+
+
+async def set_password_hash(account_id: str, password_hash: str) -> datetime:
+    """A new password: every token of the account, the caller's included, stops working."""
+    return await revoke_tokens(account_id, password_hash=password_hash)
+
+
+async def upgrade_password_hash(account_id: str, old_hash: str, new_hash: str) -> bool:
+    """The same password under the current hashing scheme; sessions stay. Only if the hash is
+    still `old_hash`, so a password changed meanwhile is never overwritten."""
+    return bool(
+        await StaffAccount.filter(id=account_id, password_hash=old_hash).update(
+            password_hash=new_hash
+        )
+    )
+
+
+async def deactivate_account(account_id: str) -> datetime:
+    return await revoke_tokens(account_id, active=False)
+
+
+async def change_role(account_id: str, role: Role) -> datetime:
+    return await revoke_tokens(account_id, role=role.value)
