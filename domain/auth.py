@@ -34,7 +34,6 @@ __all__ = [  # hash_password is re-exported: seeds and tests create accounts thr
 
 ISSUER = "glowpath"
 ALGORITHM = "HS256"
-MIN_KEY_LENGTH = 32  # characters; RFC 7518 wants at least 256 bits of key for HS256
 # A token issued by a replica whose clock runs ahead is still taken, within this margin.
 CLOCK_SKEW_SECONDS = 60
 _REQUIRED = ["iss", "sub", "jti", "iat", "exp"]

@@ -128,6 +128,11 @@ class LoginThrottle:
         self.usernames.clear(username.strip().casefold())
         self.addresses.take_back(address)
 
+    def not_checked(self, username: str, address: str) -> None:
+        """The admitted attempt could not be checked (the server was busy): it does not count."""
+        self.usernames.take_back(username.strip().casefold())
+        self.addresses.take_back(address)
+
 
 def client_address(request: object, trusted_proxy_hops: int) -> str:
     """The caller's address: the TCP peer, or with `trusted_proxy_hops` proxies in front (each

@@ -146,6 +146,8 @@ async def _next_unless_ended(source: AsyncGenerator[T, None], watched: Watched) 
             # Let the source take its cancellation before it is closed.
             await asyncio.wait({next_item})
     if watched.ended.is_set():
+        if next_item.done() and not next_item.cancelled():
+            next_item.exception()  # the session's end wins over whatever the source did
         _ended(watched.reason)
     return next_item.result()
 

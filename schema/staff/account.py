@@ -101,6 +101,11 @@ async def _remember(session: Session, key: str | None, operation: str, at: datet
         await records.remember_result(session.token.account_id, key, operation, at.isoformat())
 
 
+def _wrong_current_password() -> ValidationFailed:
+    wrong = FieldProblem("currentPassword", "not your current password")
+    return from_domain(DomainValidationFailed([wrong]))  # type: ignore[return-value]
+
+
 async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
     session = info.context.session
     if session is None:
@@ -151,15 +156,17 @@ async def change_password(
     wait = context.auth.throttle.admit(account.username, address)
     if wait is not None:
         return too_many_attempts(wait)
+    if len(input.current_password) > MAX_LENGTH:
+        return _wrong_current_password()
     try:
-        matches = (
-            len(input.current_password) <= MAX_LENGTH
-            and (await PASSWORD_WORK.verify(input.current_password, account.password_hash)).matches
-        )
-        if not matches:
-            wrong = FieldProblem("currentPassword", "not your current password")
-            return from_domain(DomainValidationFailed([wrong]))  # type: ignore[return-value]
-        context.auth.throttle.succeeded(account.username, address)
+        current = await PASSWORD_WORK.verify(input.current_password, account.password_hash)
+    except HashingBusy:
+        context.auth.throttle.not_checked(account.username, address)
+        return too_many_attempts(RETRY_AFTER_SECONDS)
+    if not current.matches:
+        return _wrong_current_password()
+    context.auth.throttle.succeeded(account.username, address)
+    try:
         new_hash = await PASSWORD_WORK.hash(input.new_password)
     except HashingBusy:
         return too_many_attempts(RETRY_AFTER_SECONDS)

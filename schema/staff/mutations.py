@@ -75,6 +75,7 @@ async def login(info: Info[Context, None], input: LoginInput) -> LoginResult:
     try:
         verdict = await PASSWORD_WORK.verify(input.password, stored)
     except HashingBusy:
+        context.auth.throttle.not_checked(username, address)
         LOGIN_ATTEMPTS.labels("throttled").inc()
         return too_many_attempts(RETRY_AFTER_SECONDS)
     if account is None or stored is None or not verdict.matches:

@@ -26,16 +26,16 @@ from schema.auth.throttle import PER_ADDRESS, PER_USERNAME
 from server.seed import DEMO_PASSWORD
 from tests.api.conftest import api_settings
 from tests.api.harness import Api, running_api
-from tests.api.sessions import LOGIN, login, me, new_account, sign_in
+from tests.api.sessions import CHANGE_PASSWORD, LOGIN, login, me, new_account, sign_in
 
 BAD_LOGINS = 1000
 CONCURRENT = 20  # requests in flight at once, as from one attacker's connection pool
 # The bound is relative, so it holds however loaded the machine is: while the bad logins run,
-# other requests wait no longer than while as many trivial queries run (within this factor).
-# Each verified on the event loop, as before, made them wait about four times as long.
+# other requests wait no longer than while as many sign-ins that need no password check run
+# (an empty password), within this factor. Verifying each on the event loop, as before, made
+# them wait about four times as long.
 STALL_FACTOR = 2.0
 PROBE_BOUND_SECONDS = 5.0  # and never longer than this, in absolute terms
-TRIVIAL = {"query": "query Trivial { __typename }"}
 
 
 @contextlib.asynccontextmanager
@@ -75,8 +75,12 @@ async def test_a_thousand_bad_logins_do_not_stall_other_requests(
         limits = aiohttp.TCPConnector(limit=CONCURRENT + 4)
         async with aiohttp.ClientSession(connector=limits) as http:
             prober = Prober(http, api, token)
-            # (how long the probes wait while the same load of trivial queries runs)
-            baseline = await prober.during(flood(BAD_LOGINS // 3, lambda n: trivial(http, api)))
+
+            # (how long the probes wait while sign-ins that check no password run)
+            def unchecked(n: int) -> Awaitable[dict[str, Any]]:
+                return post_login(http, api, target.username, "")
+
+            baseline = await prober.during(flood(BAD_LOGINS // 3, unchecked))
             before = {o: await login_metric(http, api, o) for o in ("failed", "throttled")}
 
             # When a thousand wrong passwords arrive, twenty at a time
@@ -101,8 +105,8 @@ async def test_a_thousand_bad_logins_do_not_stall_other_requests(
         )
         assert after["failed"] - before["failed"] == checked
         assert after["throttled"] - before["throttled"] == refused
-        # And the health check and the colleague's query kept answering throughout, as promptly
-        # as under the same load of trivial queries
+        # And the health check and the colleague's query kept answering throughout, about as
+        # promptly as under the same load of sign-ins that check no password
         assert len(latencies) >= 6 and len(baseline) >= 2, (latencies, baseline)
         typical, usual = statistics.median(latencies), statistics.median(baseline)
         assert typical <= STALL_FACTOR * usual + 0.05, (typical, usual)
@@ -122,11 +126,6 @@ def flood(count: int, request: Callable[[int], Awaitable[Any]]) -> asyncio.Futur
             return await request(n)
 
     return asyncio.ensure_future(asyncio.gather(*(one(n) for n in range(count))))
-
-
-async def trivial(http: aiohttp.ClientSession, api: Api) -> None:
-    async with http.post(api.url, json=TRIVIAL) as response:
-        assert (await response.json()) == {"data": {"__typename": "Query"}}
 
 
 @dataclasses.dataclass
@@ -225,3 +224,26 @@ async def test_a_legacy_scrypt_hash_is_replaced_at_the_next_sign_in(api: Api) ->
     assert upgraded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert (await me(api, token))["username"] == account.username
     assert (await login(api, account.username))["__typename"] == "LoginPayload"
+
+
+async def test_guessing_the_current_password_in_a_change_is_throttled_too(
+    database: str, temporal_env: WorkflowEnvironment, temporal_address: str
+) -> None:
+    # Given someone with a signed-in token but not the password (a device left unlocked)
+    async with own_api(database, temporal_env, temporal_address) as api:
+        account = await new_account()
+        token = await sign_in(api, account)
+        before = (await StaffAccount.get(id=account.account_id)).password_hash
+        answers = []
+        for n in range(PER_USERNAME.free_attempts + 1):
+            change = {"currentPassword": f"guess-{n}", "newPassword": "a far longer passphrase"}
+            answers.append((await api.run(CHANGE_PASSWORD, token, input=change))["changePassword"])
+        # Then the guesses are checked as sign-ins are, and then refused
+        kinds = [answer["__typename"] for answer in answers]
+        assert kinds == ["ValidationFailed"] * PER_USERNAME.free_attempts + ["TooManyAttempts"]
+        assert answers[-1]["retryAfterSeconds"] == 1
+        # And the right password is refused while it waits; nothing was changed
+        right = {"currentPassword": DEMO_PASSWORD, "newPassword": "a far longer passphrase"}
+        refused = (await api.run(CHANGE_PASSWORD, token, input=right))["changePassword"]
+        assert refused["__typename"] == "TooManyAttempts"
+        assert (await StaffAccount.get(id=account.account_id)).password_hash == before

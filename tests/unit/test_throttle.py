@@ -106,3 +106,13 @@ def test_the_client_address_trusts_only_the_configured_proxies() -> None:
     # More hops than entries: the chain is not what was configured, so the peer
     assert client_address(request, 4) == "10.1.1.1"
     assert client_address(SimpleNamespace(remote="10.1.1.1", headers={}), 1) == "10.1.1.1"
+
+
+def test_an_attempt_the_server_was_too_busy_to_check_does_not_count() -> None:
+    clock = Clock()
+    throttle = LoginThrottle(clock=clock)
+    for _ in range(PER_USERNAME.free_attempts):
+        assert throttle.admit("nurse", "10.0.0.1") is None
+        throttle.not_checked("nurse", "10.0.0.1")
+    assert throttle.admit("nurse", "10.0.0.1") is None
+    assert len(throttle.usernames) == 1 and len(throttle.addresses) == 1
