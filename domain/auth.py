@@ -1,75 +1,153 @@
-"""Staff passwords and bearer tokens: pure functions of their inputs (no I/O, no clock)."""
+"""Bearer tokens: signed JWTs with an issuer, issue and expiry times, an id of their own, and
+the id of the key that signed them, so keys can rotate.
+
+Pure functions of their inputs (no I/O, no clock): the caller passes the time. Whether a
+genuine token still works is decided against the account as it is now (`session_problem`):
+active, not re-keyed since the token was issued (`tokens_valid_after`), the token not signed out.
+"""
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import json
+import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import jwt
+
+from domain.passwords import hash_password
 from domain.roles import Role
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+__all__ = [  # hash_password is re-exported: seeds and tests create accounts through it
+    "AccessToken",
+    "AccountState",
+    "SigningKeys",
+    "TokenClaims",
+    "hash_password",
+    "issue_token",
+    "key_id",
+    "read_token",
+    "session_problem",
+]
+
+ISSUER = "glowpath"
+ALGORITHM = "HS256"
+# A token issued by a replica whose clock runs ahead is still taken, within this margin.
+CLOCK_SKEW_SECONDS = 60
+_REQUIRED = ["iss", "sub", "jti", "iat", "exp"]
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
+def key_id(secret: str) -> str:
+    """The `kid` of a key: a fingerprint that names it without revealing it."""
+    return hashlib.sha256(b"glowpath-key-id\0" + secret.encode()).hexdigest()[:16]
 
 
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, salt_hex, digest_hex = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex)
+@dataclass(frozen=True)
+class SigningKeys:
+    """The current key signs; previous keys are still accepted, so a rotation logs nobody out."""
+
+    current: str
+    previous: tuple[str, ...] = ()
+
+    def by_id(self) -> dict[str, str]:
+        return {key_id(key): key for key in (self.current, *self.previous)}
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """What a genuine token says. `issued_at` keeps microseconds: a token issued in the same
+    second as a revocation, before it, must not survive it."""
+
+    account_id: str
+    token_id: str
+    issued_at: float
+    expires_at: int
+
+    @classmethod
+    def new(cls, account_id: str, now: float, ttl_seconds: int) -> AccessToken:
+        return cls(
+            account_id=account_id,
+            token_id=secrets.token_urlsafe(16),
+            issued_at=round(now, 6),
+            expires_at=math.ceil(now) + ttl_seconds,
+        )
 
 
 @dataclass(frozen=True)
 class TokenClaims:
+    """Who is asking: the account behind a token that still works, its role and clinic as the
+    account has them now."""
+
     account_id: str
     role: Role
     clinic_id: str
     expires_at: int
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+@dataclass(frozen=True)
+class AccountState:
+    active: bool
+    tokens_valid_after: float | None  # seconds since the epoch; None: never revoked
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _sign(body: str, secret: str) -> str:
-    return _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
-
-
-def issue_token(claims: TokenClaims, secret: str) -> str:
+def issue_token(token: AccessToken, keys: SigningKeys) -> str:
     payload = {
-        "a": claims.account_id,
-        "r": claims.role.value,
-        "c": claims.clinic_id,
-        "e": claims.expires_at,
+        "iss": ISSUER,
+        "sub": token.account_id,
+        "jti": token.token_id,
+        "iat": token.issued_at,
+        "exp": token.expires_at,
     }
-    body = _b64(json.dumps(payload, separators=(",", ":")).encode())
-    return f"{body}.{_sign(body, secret)}"
+    return jwt.encode(
+        payload, keys.current, algorithm=ALGORITHM, headers={"kid": key_id(keys.current)}
+    )
 
 
-def read_token(token: str, secret: str, now: int) -> TokenClaims | None:
-    """The claims of a genuine, unexpired token; None for anything else."""
-    body, _, signature = token.partition(".")
-    if not body or not hmac.compare_digest(_sign(body, secret), signature):
-        return None
+def read_token(raw: str, keys: SigningKeys, now: float) -> AccessToken | None:
+    """The token if it is genuine (a known key, our issuer) and unexpired; None otherwise."""
     try:
-        payload = json.loads(_unb64(body))
-        claims = TokenClaims(payload["a"], Role(payload["r"]), payload["c"], int(payload["e"]))
-    except (ValueError, KeyError, TypeError):
+        kid = jwt.get_unverified_header(raw).get("kid")
+        key = keys.by_id().get(kid) if isinstance(kid, str) else None
+        if key is None:
+            return None
+        # Times are checked below against `now`, not by PyJWT against its own clock.
+        payload = jwt.decode(
+            raw,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": _REQUIRED, "verify_exp": False, "verify_iat": False},
+        )
+        token = _token_from(payload)
+    except (jwt.PyJWTError, ValueError, TypeError):
         return None
-    return claims if claims.expires_at > now else None
+    if token.expires_at <= now or token.issued_at > now + CLOCK_SKEW_SECONDS:
+        return None
+    return token
+
+
+def _token_from(payload: Mapping[str, Any]) -> AccessToken:
+    subject, token_id = payload["sub"], payload["jti"]
+    issued_at, expires_at = payload["iat"], payload["exp"]
+    if not isinstance(subject, str) or not isinstance(token_id, str):
+        raise TypeError("sub and jti are strings")
+    if not isinstance(issued_at, int | float) or not isinstance(expires_at, int):
+        raise TypeError("iat is a number and exp a whole number")
+    return AccessToken(subject, token_id, float(issued_at), expires_at)
+
+
+def session_problem(
+    token: AccessToken, account: AccountState | None, signed_out: bool, now: float
+) -> str | None:
+    """Why a genuine token no longer works, or None while it does."""
+    if token.expires_at <= now:
+        return "the token has expired"
+    if account is None or not account.active:
+        return "the account is not active"
+    if signed_out:
+        return "the token was signed out"
+    if account.tokens_valid_after is not None and token.issued_at <= account.tokens_valid_after:
+        return "the token was revoked"
+    return None

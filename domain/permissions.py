@@ -81,9 +81,12 @@ TYPES: dict[str, dict[str, Audience]] = {
     **{name: _fields(ANYONE, "code message") for name in _ERROR_TYPES},
     "TransitionNotAllowed": _fields(ANYONE, "code message stage allowedActions"),
     "ValidationFailed": _fields(ANYONE, "code message problems"),
+    "TooManyAttempts": _fields(ANYONE, "code message retryAfterSeconds"),
     "FieldProblem": _fields(ANYONE, "field message"),
     "Permissions": _fields(ANYONE, "role operations readableFields"),
     "LoginPayload": _fields(ANYONE, "token expiresAt staff"),
+    "LogoutPayload": _fields(SIGNED_IN, "everywhere signedOutAt"),
+    "ChangePasswordPayload": _fields(SIGNED_IN, "changedAt"),
     # Reached through `login` (not yet signed in), `me` and other signed-in reads.
     "StaffMember": _fields(ANYONE, "id username displayName role clinicId"),
     "PageInfo": _fields(SIGNED_IN, "hasNextPage endCursor"),
@@ -176,6 +179,7 @@ QUERIES: dict[str, Audience] = {
 
 MUTATIONS: dict[str, Audience] = {
     "login": ANYONE,
+    **_fields(SIGNED_IN, "logout changePassword"),
     "registerClient": REGISTRARS,
     "startJourney": _action(Action.CHECK_IN),
     "checkIn": _action(Action.CHECK_IN),
@@ -228,6 +232,12 @@ OPERATIONS: dict[str, dict[str, Audience]] = {
 }
 
 TABLE: Mapping[str, Mapping[str, Audience]] = {**TYPES, **OPERATIONS}
+
+# An account given a temporary password (created or reset by an administrator) may do only
+# this until it has chosen its own.
+WHILE_PASSWORD_MUST_CHANGE = frozenset(
+    {"Query.me", "Query.myPermissions", "Mutation.changePassword", "Mutation.logout"}
+)
 
 
 def audience(type_name: str, field_name: str) -> Audience | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncGenerator
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -20,6 +21,8 @@ from strawberry.types import Info
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
 from schema.admin import mutations as admin
+from schema.auth.session import SessionCheck
+from schema.auth.watch import SessionEnded, while_signed_in
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
@@ -39,6 +42,7 @@ from schema.journeys.types import Journey
 from schema.metrics import OperationMetrics
 from schema.node import node
 from schema.permissions import PermissionGuard, guard_subscription
+from schema.staff import account
 from schema.staff.mutations import LoginResult, login
 from schema.staff.permissions import Permissions, my_permissions
 from schema.staff.queries import MeResult, me
@@ -56,6 +60,8 @@ from schema.triage import policy as triage_policy
 from schema.triage import queries as triage_queries
 from schema.triage.subscriptions import triage_board_changed
 from schema.triage.types import TriageBoard
+
+T = TypeVar("T")
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -90,7 +96,16 @@ def _action(resolver: object, description: str) -> JourneyResult:
 
 @strawberry.type
 class Mutation:
-    login: LoginResult = strawberry.mutation(resolver=login)
+    login: LoginResult = strawberry.mutation(
+        resolver=login, description="Sign in; failed attempts are throttled."
+    )
+    logout: account.LogoutResult = strawberry.mutation(
+        resolver=account.logout, description="Sign out this token, or every token of yours."
+    )
+    change_password: account.ChangePasswordResult = strawberry.mutation(
+        resolver=account.change_password,
+        description="A new password; every token of yours is signed out.",
+    )
     register_client = strawberry.mutation(resolver=client_mutations.register_client)
     start_journey = _action(reception.start_journey, "Reception: open a journey for a client.")
     check_in = _action(intake.check_in, "A booked client has arrived: on to triage.")
@@ -157,34 +172,40 @@ class Mutation:
     )
 
 
+def _live(info: Info[Context, None], source: AsyncGenerator[T, None]) -> AsyncGenerator[T, None]:
+    """Every subscription: refused at once when the table says so, and ended when the
+    caller's session ends (logout, deactivation, a new role or password, expiry)."""
+    return guard_subscription(info, while_signed_in(info, source))
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="The journey after every change, timers included.")
     async def journey_changed(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> AsyncGenerator[Journey | None, None]:
-        async for journey in guard_subscription(info, journey_changed(info, id)):
+        async for journey in _live(info, journey_changed(info, id)):
             yield journey
 
     @strawberry.subscription(description="Stuck/unstuck journeys and stage counts, live.")
     async def supervisor_board(
         self, info: Info[Context, None], clinic_id: strawberry.ID
     ) -> AsyncGenerator[BoardUpdate | None, None]:
-        async for update in guard_subscription(info, supervisor_board(info, clinic_id)):
+        async for update in _live(info, supervisor_board(info, clinic_id)):
             yield update
 
     @strawberry.subscription(description="Nudges, escalations and stuck alerts on your journeys.")
     async def my_journey_alerts(
         self, info: Info[Context, None]
     ) -> AsyncGenerator[JourneyAlert | None, None]:
-        async for alert in guard_subscription(info, my_journey_alerts(info)):
+        async for alert in _live(info, my_journey_alerts(info)):
             yield alert
 
     @strawberry.subscription(description="The triage desk after every change, alerts included.")
     async def triage_board_changed(
         self, info: Info[Context, None], clinic_id: strawberry.ID
     ) -> AsyncGenerator[TriageBoard | None, None]:
-        async for board in guard_subscription(info, triage_board_changed(info, clinic_id)):
+        async for board in _live(info, triage_board_changed(info, clinic_id)):
             yield board
 
 
@@ -197,7 +218,8 @@ def _should_mask(error: GraphQLError) -> bool:
 def extensions(introspection: bool = True) -> list[object]:
     chosen: list[object] = [
         OperationMetrics,  # first: its timing and outcome wrap all the others
-        PermissionGuard,  # every field of every operation passes the permission table
+        SessionCheck,  # who is asking, checked once per operation before it runs
+        PermissionGuard,  # then every field of every operation passes the permission table
         # Factories, not instances: Strawberry builds fresh extensions for every operation.
         functools.partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
@@ -214,8 +236,15 @@ def extensions(introspection: bool = True) -> list[object]:
     return chosen
 
 
+class GlowpathSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # A subscription ended by its session is expected (logged at INFO when it happens).
+        unexpected = [error for error in errors if not isinstance(error, SessionEnded)]
+        super().process_errors(unexpected, execution_context)
+
+
 def build_schema(introspection: bool = True) -> strawberry.Schema:
-    return strawberry.Schema(
+    return GlowpathSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.auth import TokenClaims, read_token
+from domain.auth import SigningKeys, TokenClaims
 from domain.journey.facts import Actor
+from schema.auth.session import Session, bearer_token, check_session
+from schema.auth.throttle import LoginThrottle
+from schema.auth.watch import SessionWatch
 from schema.loaders import Loaders
 from workflows.client import JourneyGateway
 
@@ -16,9 +18,19 @@ from workflows.client import JourneyGateway
 class ApiConfig:
     """What the schema needs from the server's settings."""
 
-    secret_key: str
+    signing_keys: SigningKeys
     token_ttl_seconds: int
     follow_up_offsets: tuple[int, ...] | None = None
+    # Proxies in front of the API that append to X-Forwarded-For (client address for throttling).
+    trusted_proxy_hops: int = 0
+
+
+@dataclass(frozen=True)
+class AuthServices:
+    """Process-wide state of signing in, shared by every request of one app."""
+
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    watch: SessionWatch = field(default_factory=SessionWatch)
 
 
 @dataclass
@@ -26,32 +38,35 @@ class Context:
     gateway: JourneyGateway
     config: ApiConfig
     feed: Any  # schema.feed.JourneyFeed; typed loosely to keep this module import-light
+    auth: AuthServices
     authorization: str | None = None
     loaders: Loaders = field(default_factory=Loaders)
     request: Any = None
     response: Any = None
     # Set by Strawberry from a WebSocket's connection_init payload (browsers cannot set headers).
     connection_params: dict[str, Any] | None = None
+    # Checked before each operation (schema.auth.session.SessionCheck). A WebSocket's context
+    # serves all its operations, so each one checks again: a revoked token stops on the next.
+    session: Session | None = None
 
     @property
-    def claims(self) -> TokenClaims | None:
+    def bearer_token(self) -> str | None:
         header = self.authorization
         if header is None and isinstance(self.connection_params, dict):
             params = self.connection_params
             header = params.get("Authorization") or params.get("authorization")
-        return claims_from_header(
-            header if isinstance(header, str) else None, self.config.secret_key
-        )
+        return bearer_token(header if isinstance(header, str) else None)
+
+    async def check_session(self) -> Session | None:
+        self.session = await check_session(self.bearer_token, self.config.signing_keys)
+        return self.session
+
+    @property
+    def claims(self) -> TokenClaims | None:
+        """The caller, if their token still works (as of this operation's check)."""
+        return self.session.claims if self.session else None
 
     @property
     def actor(self) -> Actor | None:
-        return Actor(self.claims.account_id, self.claims.role) if self.claims else None
-
-
-def claims_from_header(value: str | None, secret: str) -> TokenClaims | None:
-    if not value:
-        return None
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return read_token(token.strip(), secret, int(time.time()))
+        claims = self.claims
+        return Actor(claims.account_id, claims.role) if claims else None

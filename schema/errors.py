@@ -49,6 +49,16 @@ class Conflict(UserError):
     pass
 
 
+@strawberry.type(
+    description="Too many failed attempts (sign-in, password change) for this username or from "
+    "this address: try again after `retryAfterSeconds`. Each further failure doubles the wait."
+)
+class TooManyAttempts(UserError):
+    retry_after_seconds: int = strawberry.field(
+        description="Seconds to wait before the next attempt is considered."
+    )
+
+
 ErrorType = TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict
 
 
@@ -58,6 +68,14 @@ def not_authorized(message: str = "sign in first") -> NotAuthorized:
 
 def not_found(what: str) -> NotFound:
     return NotFound(code=ErrorCode.NOT_FOUND, message=f"{what} not found")
+
+
+def too_many_attempts(retry_after_seconds: int) -> TooManyAttempts:
+    return TooManyAttempts(
+        code=ErrorCode.TOO_MANY_ATTEMPTS,
+        message=f"too many attempts: try again in {retry_after_seconds} s",
+        retry_after_seconds=retry_after_seconds,
+    )
 
 
 def invalid(field_name: str, message: str) -> ValidationFailed:

@@ -9,6 +9,8 @@ limiter) from one that ran with errors (``error``). Typed errors returned as dat
 ``graphql_operation_duration_seconds{operation,type}`` (queries and mutations; a subscription's
 duration is its lifetime, so it is counted but not timed). Operation names are client-chosen:
 after ``MAX_NAMES`` distinct ones the rest are counted as ``other``.
+
+``glowpath_login_attempts_total{outcome}`` counts sign-ins (``schema.staff.mutations``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ DURATION = Histogram(
     "Time to answer a GraphQL query or mutation, by operation name and type",
     ["operation", "type"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+
+LOGIN_ATTEMPTS = Counter(
+    "glowpath_login_attempts",
+    "Sign-in attempts by outcome: ok, failed (wrong username or password), throttled (refused "
+    "by the back-off, no password checked) or invalid (empty or oversized input)",
+    ["outcome"],
 )
 
 _seen: set[str] = set()

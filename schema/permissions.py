@@ -11,7 +11,7 @@ Subscriptions are checked when they start (`guard_subscription`) and on every pu
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, TypeVar
 
 from graphql import GraphQLError, GraphQLNonNull, GraphQLResolveInfo, GraphQLUnionType
@@ -19,7 +19,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
 from domain.errors import ErrorCode
-from domain.permissions import audience
+from domain.permissions import OPERATIONS, WHILE_PASSWORD_MUST_CHANGE, audience
 from domain.roles import Role
 from schema.errors import NotAuthorized
 
@@ -65,12 +65,17 @@ class FieldNotPermitted(GraphQLError):
 
 
 class PermissionGuard(SchemaExtension):
-    # The viewer's role, read once per operation: the token is checked once, not per field.
-    _role: Role | None = None
+    # Who is asking, read once per operation after the session check (schema.auth.session)
+    # ran: the token and the account are checked once, not per field.
+    _viewer: tuple[Role | None, bool] | None = None
 
-    def on_operation(self) -> Iterator[None]:
-        self._role = viewer_role(self.execution_context.context)
-        yield
+    def _who(self, context: Any) -> tuple[Role | None, bool]:
+        if self._viewer is None:
+            session = getattr(context, "session", None)
+            account = getattr(session, "account", None) if session else None
+            locked = bool(viewer_role(context) and getattr(account, "must_change_password", False))
+            self._viewer = (viewer_role(context), locked)
+        return self._viewer
 
     def resolve(
         self,
@@ -80,10 +85,18 @@ class PermissionGuard(SchemaExtension):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        role = self._role
-        type_name = info.parent_type.name
-        if denied(type_name, info.field_name, role):
-            message = refusal_message(type_name, info.field_name, role)
+        role, must_change_password = self._who(info.context)
+        type_name, field_name = info.parent_type.name, info.field_name
+        message = None
+        if denied(type_name, field_name, role):
+            message = refusal_message(type_name, field_name, role)
+        elif (
+            must_change_password
+            and type_name in OPERATIONS
+            and f"{type_name}.{field_name}" not in WHILE_PASSWORD_MUST_CHANGE
+        ):
+            message = "choose your own password first (changePassword)"
+        if message is not None:
             if _answers_not_authorized(info):
                 return NotAuthorized(code=ErrorCode.NOT_AUTHORIZED, message=message)
             raise FieldNotPermitted(message)

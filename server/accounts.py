@@ -10,9 +10,9 @@ import sys
 
 from tortoise.exceptions import IntegrityError
 
-from domain.auth import hash_password
+from domain.passwords import hash_password
 from domain.roles import Role
-from domain.store import accounts
+from domain.store import administration as accounts
 from domain.store.db import close_db, init_db
 from server.settings import Settings
 

@@ -13,9 +13,11 @@ from strawberry.http.websocket_origin import normalize_allowed_origins
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from temporalio.client import Client
 
+from domain.auth import SigningKeys
 from domain.store.db import close_db, init_db
+from schema.auth.hashing import PASSWORD_WORK
 from schema.build import build_schema
-from schema.context import ApiConfig, Context
+from schema.context import ApiConfig, AuthServices, Context
 from schema.feed import JourneyFeed
 from server import middleware, tracing
 from server.health import add_health_routes
@@ -36,11 +38,12 @@ class GlowpathView(GraphQLView[Context, None]):
         gateway: JourneyGateway,
         config: ApiConfig,
         feed: JourneyFeed,
+        auth: AuthServices,
         allowed_origins: tuple[str, ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.gateway, self.config, self.feed = gateway, config, feed
+        self.gateway, self.config, self.feed, self.auth = gateway, config, feed, auth
         # Strawberry checks a WebSocket's Origin as well: same list as the CORS middleware.
         self.allowed_origins = normalize_allowed_origins(allowed_origins)
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
@@ -52,6 +55,7 @@ class GlowpathView(GraphQLView[Context, None]):
             gateway=self.gateway,
             config=self.config,
             feed=self.feed,
+            auth=self.auth,
             authorization=request.headers.get("Authorization"),
             request=request,
             response=response,
@@ -66,18 +70,24 @@ class GlowpathView(GraphQLView[Context, None]):
         )
 
 
-def create_app(settings: Settings, temporal: Client) -> web.Application:
+def create_app(
+    settings: Settings, temporal: Client, auth: AuthServices | None = None
+) -> web.Application:
+    """The API; `auth` is the sign-in state (throttle, session watch), one per app by default."""
     config = ApiConfig(
-        secret_key=settings.secret_key,
+        signing_keys=SigningKeys(settings.secret_key, settings.previous_secret_keys),
         token_ttl_seconds=settings.token_ttl_seconds,
         follow_up_offsets=settings.follow_up_schedule,
+        trusted_proxy_hops=settings.trusted_proxy_hops,
     )
     gateway = JourneyGateway(temporal, settings.task_queue)
     feed = JourneyFeed()
+    auth = auth or AuthServices()
     view = GlowpathView(
         gateway=gateway,
         config=config,
         feed=feed,
+        auth=auth,
         allowed_origins=settings.cors_origins,
         schema=build_schema(introspection=settings.introspection),
         graphql_ide="graphiql" if settings.graphiql else None,
@@ -96,8 +106,15 @@ def create_app(settings: Settings, temporal: Client) -> web.Application:
 
     async def stop_subscriptions(_: web.Application) -> None:
         await feed.close()
+        await auth.watch.close()
         await view.close_sockets()
 
+    async def warm_up_hashing(_: web.Application) -> None:
+        # The decoy hash for unknown usernames is made now, not inside the first such sign-in
+        # (which would then take twice as long as a wrong password, telling them apart).
+        await PASSWORD_WORK.warm_up()
+
+    app.on_startup.append(warm_up_hashing)
     app.on_shutdown.append(stop_subscriptions)
     return app
 

@@ -17,6 +17,8 @@ from server.settings import LOG_FORMATS, Settings, SettingsError, env_name
 
 log = logging.getLogger("glowpath")
 Login = tuple[str, str, str]  # (username, password, role)
+# Commands that listen on GLOWPATH_HTTP_HOST: none starts there with the development key.
+LISTENING_COMMANDS = ("api", "worker", "dev")
 
 
 def logins_table(logins: Sequence[Login]) -> str:
@@ -225,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"glowpath: {exc}", file=sys.stderr)
         return 2
     logging.getLogger().setLevel(settings.log_level)
+    exposure = settings.exposure_problem() if args.command in LISTENING_COMMANDS else None
+    if exposure:
+        print(f"glowpath: refusing to start: {exposure}", file=sys.stderr)
+        return 2
     if settings.otel_enabled:
         tracing.setup_tracing(os.environ.get("OTEL_SERVICE_NAME") or f"glowpath-{args.command}")
     handler: Handler = args.handler

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from domain.auth import hash_password
+from domain.passwords import hash_password
 from domain.roles import STAFF_ROLES
-from domain.store import accounts
+from domain.store import administration
 from domain.store.db import close_db, init_db
 from domain.store.models import StaffAccount
 from server.settings import Settings
@@ -23,7 +23,7 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     """Creates what is missing (idempotent) and returns (username, password, role) rows."""
     await init_db(settings.database_url)
     try:
-        await accounts.create_clinic(DEMO_CLINIC_ID, "Glowpath Demo Clinic", "Europe/Warsaw")
+        await administration.create_clinic(DEMO_CLINIC_ID, "Glowpath Demo Clinic", "Europe/Warsaw")
         password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
         logins = []
         for role in STAFF_ROLES:
@@ -31,10 +31,10 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
             if not await StaffAccount.exists(username=username):
                 display_name = f"Demo {role.value.replace('_', ' ').title()}"
                 # The demo's password is printed for everyone: no forced change for a demo.
-                new = accounts.NewAccount(
+                new = administration.NewAccount(
                     DEMO_CLINIC_ID, username, display_name, role, password_hash, False
                 )
-                await accounts.create_account(new, account_id=f"staff-{username}")
+                await administration.create_account(new, account_id=f"staff-{username}")
             logins.append((username, DEMO_PASSWORD, role.value))
         return logins
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
@@ -16,6 +17,10 @@ DEV_SECRET_KEY = "glowpath-dev-only-secret-never-use-in-production"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
 DB_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg", "psycopg")
+
+MIN_SECRET_LENGTH = 32  # HS256 wants a key of at least 256 bits
+MAX_TOKEN_TTL_SECONDS = 30 * 86400
+LOOPBACK_NAMES = ("localhost",)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
@@ -103,6 +108,35 @@ def _parse_database_url(text: str) -> str:
     return text
 
 
+def _parse_secret(text: str) -> str:
+    if len(text) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"at least {MIN_SECRET_LENGTH} characters, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    return text
+
+
+def parse_previous_secrets(text: str) -> tuple[str, ...]:
+    """Comma-separated keys that no longer sign tokens but still verify them."""
+    keys = tuple(part.strip() for part in text.split(",") if part.strip())
+    for key in keys:
+        _parse_secret(key)
+        if key == DEV_SECRET_KEY:
+            raise SettingsError("the development key cannot be a previous key")
+    return keys
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (``0.0.0.0`` and ``::`` reach everyone)."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: assume others can reach it
+
+
 def _parse_address(text: str) -> str:
     host, sep, port = text.rpartition(":")
     if not sep or not host or not port.isdigit():
@@ -132,10 +166,25 @@ class Settings:
     temporal_metrics_bind: str = ""  # host:port of the Temporal SDK's Prometheus endpoint
     worker_http_port: int = 0  # the worker's /healthz, /readyz, /metrics; 0: none
     shutdown_timeout_seconds: int = 20
+    previous_secret_keys: tuple[str, ...] = ()  # still verify tokens (key rotation), never sign
+    trusted_proxy_hops: int = 0  # proxies in front that append to X-Forwarded-For
 
     @property
     def uses_dev_secret(self) -> bool:
         return self.secret_key == DEV_SECRET_KEY
+
+    def exposure_problem(self) -> str | None:
+        """Why this process must not start: the public development key on an address others
+        reach would let anyone sign a token for any account."""
+        if not self.uses_dev_secret or is_loopback(self.http_host):
+            return None
+        return (
+            f"{env_name('secret_key')} is not set, and {env_name('http_host')}="
+            f"{self.http_host or '(all addresses)'} is not a loopback address: tokens would be "
+            "signed with the public development key. Set GLOWPATH_SECRET_KEY to a random "
+            "secret of at least 32 characters (python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'), or listen on 127.0.0.1."
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -154,6 +203,11 @@ class Settings:
                 raise SettingsError(f"{env_name(field)}: {exc}") from None
         data_dir = values.get("data_dir", cls.data_dir)
         values.setdefault("database_url", f"sqlite://{data_dir}/glowpath.sqlite3")
+        if values.get("secret_key", DEV_SECRET_KEY) in values.get("previous_secret_keys", ()):
+            raise SettingsError(
+                f"{env_name('previous_secret_keys')}: must not contain the current "
+                f"{env_name('secret_key')}"
+            )
         if "secret_key" not in values:
             log.warning(
                 "%s is not set: using a fixed development key; never do this in production",
@@ -169,8 +223,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "task_queue": str,
     "http_host": str,
     "http_port": partial(_parse_int, lo=0, hi=65535),
-    "secret_key": str,
-    "token_ttl_seconds": partial(_parse_int, lo=60, hi=10**8),
+    "secret_key": _parse_secret,
+    "token_ttl_seconds": partial(_parse_int, lo=60, hi=MAX_TOKEN_TTL_SECONDS),
     "graphiql": _parse_bool,
     "introspection": _parse_bool,
     "follow_up_schedule": parse_durations,
@@ -183,5 +237,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "temporal_metrics_bind": _parse_address,
     "worker_http_port": partial(_parse_int, lo=0, hi=65535),
     "shutdown_timeout_seconds": partial(_parse_int, lo=0, hi=3600),
+    "previous_secret_keys": parse_previous_secrets,
+    "trusted_proxy_hops": partial(_parse_int, lo=0, hi=10),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}, "every field needs a parser"

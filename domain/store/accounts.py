@@ -1,122 +1,110 @@
-"""Clinics and staff accounts: the one place they are created and changed.
+"""Staff accounts as the token checks see them, and every change that ends their sessions.
 
-The admin mutations, `glowpath create-admin` and the demo seed all come through here, so an
-account made by any of them obeys the same rules. Password hashing happens above (in a thread);
-these functions take the finished hash.
+Each change that must log an account out (logout everywhere, a new password, deactivation, a new
+role) moves `tokens_valid_after` forward: tokens issued before it stop working on their next
+request, and open subscriptions are closed (`schema.auth.watch`).
 """
 
 from __future__ import annotations
 
-import re
-import uuid
+import contextlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from domain.errors import FieldProblem
-from domain.roles import STAFF_ROLES, Role
-from domain.store.models import Clinic, StaffAccount
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q, Subquery
 
-CLINIC_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
-USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
-
-
-def clinic_problems(clinic_id: str, name: str, timezone: str) -> list[FieldProblem]:
-    problems = []
-    if not CLINIC_ID.fullmatch(clinic_id):
-        problems.append(FieldProblem("clinicId", "2 to 64 of a-z, 0-9 and -, starting a-z/0-9"))
-    if not name.strip() or len(name) > 200:
-        problems.append(FieldProblem("name", "1 to 200 characters"))
-    if not _is_zone(timezone):
-        problems.append(FieldProblem("timezone", "an IANA time zone, e.g. Europe/Warsaw"))
-    return problems
-
-
-def _is_zone(name: str) -> bool:
-    if name not in available_timezones():
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-def account_problems(
-    username: str | None, display_name: str | None, role: Role | None
-) -> list[FieldProblem]:
-    """What is wrong with the given parts of an account (None: not given, not checked)."""
-    problems = []
-    if username is not None and not USERNAME.fullmatch(username):
-        problems.append(FieldProblem("username", "3 to 100 of a-z, 0-9, '.', '_' and '-'"))
-    if display_name is not None and not (display_name.strip() and len(display_name) <= 200):
-        problems.append(FieldProblem("displayName", "1 to 200 characters"))
-    if role is not None and role not in STAFF_ROLES:
-        problems.append(FieldProblem("role", f"{role.value} is not a role an account can hold"))
-    return problems
-
-
-async def create_clinic(clinic_id: str, name: str, timezone: str) -> Clinic:
-    """Creates the clinic, or returns it unchanged when it exists (the caller compares)."""
-    clinic, _ = await Clinic.get_or_create(
-        id=clinic_id, defaults={"name": name.strip(), "timezone": timezone}
-    )
-    return clinic
+from domain.auth import AccessToken, AccountState
+from domain.roles import Role
+from domain.store.models import RevokedToken, StaffAccount
 
 
 @dataclass(frozen=True)
-class NewAccount:
-    clinic_id: str
-    username: str
-    display_name: str
-    role: Role
-    password_hash: str
-    # An account made or reset by an administrator chooses its own password on first sign-in.
-    must_change_password: bool = True
+class AccountLookup:
+    account: StaffAccount | None
+    token_signed_out: bool
 
 
-async def create_account(new: NewAccount, account_id: str | None = None) -> StaffAccount:
-    """Raises IntegrityError when the username is taken."""
-    return await StaffAccount.create(
-        id=account_id or f"staff-{uuid.uuid4().hex}",
-        clinic_id=new.clinic_id,
-        username=new.username,
-        display_name=new.display_name.strip(),
-        role=new.role.value,
-        password_hash=new.password_hash,
-        must_change_password=new.must_change_password,
+def state_of(account: StaffAccount | None) -> AccountState | None:
+    if account is None:
+        return None
+    valid_after = account.tokens_valid_after
+    return AccountState(account.active, valid_after.timestamp() if valid_after else None)
+
+
+async def look_up(token: AccessToken) -> AccountLookup:
+    """The token's account and whether the token was signed out, in one query."""
+    signed_out = RevokedToken.filter(token_id=token.token_id).values("token_id")
+    account = (
+        await StaffAccount.filter(id=token.account_id)
+        .annotate(signed_out_token=Subquery(signed_out))
+        .first()
+    )
+    return AccountLookup(account, bool(account and getattr(account, "signed_out_token", None)))
+
+
+async def states(
+    account_ids: Collection[str], token_ids: Collection[str]
+) -> tuple[dict[str, AccountState], set[str]]:
+    """For many sessions at once: each account's state, and which tokens were signed out."""
+    rows = await StaffAccount.filter(id__in=list(account_ids)).only(
+        "id", "active", "tokens_valid_after"
+    )
+    signed_out = await RevokedToken.filter(token_id__in=list(token_ids)).values_list(
+        "token_id", flat=True
+    )
+    found = {str(row.id): state_of(row) for row in rows}
+    return {key: value for key, value in found.items() if value}, {str(t) for t in signed_out}
+
+
+async def revoke_tokens(account_id: str, **changes: object) -> datetime:
+    """Ends every session of the account (with `changes` applied in the same update).
+
+    Never moves the instant back: a revocation on a replica whose clock runs behind still
+    leaves out every token an earlier revocation ended.
+    """
+    now = datetime.now(UTC)
+    later = Q(tokens_valid_after__isnull=True) | Q(tokens_valid_after__lt=now)
+    updated = await StaffAccount.filter(later, id=account_id).update(
+        tokens_valid_after=now, **changes
+    )
+    if not updated and changes:
+        await StaffAccount.filter(id=account_id).update(**changes)
+    return now
+
+
+async def sign_out_token(token: AccessToken) -> None:
+    """Ends one session; the row lives until the token would have expired anyway."""
+    now = datetime.now(UTC)
+    await RevokedToken.filter(expires_at__lt=now).delete()  # keeps the table small
+    with contextlib.suppress(IntegrityError):  # signed out already: the same outcome
+        await RevokedToken.create(
+            token_id=token.token_id,
+            account_id=token.account_id,
+            expires_at=datetime.fromtimestamp(token.expires_at, UTC),
+        )
+
+
+async def set_password_hash(account_id: str, password_hash: str) -> datetime:
+    """A new password: every token of the account, the caller's included, stops working.
+    The account chose it, so a temporary one given by an administrator is gone."""
+    return await revoke_tokens(account_id, password_hash=password_hash, must_change_password=False)
+
+
+async def upgrade_password_hash(account_id: str, old_hash: str, new_hash: str) -> bool:
+    """The same password under the current hashing scheme; sessions stay. Only if the hash is
+    still `old_hash`, so a password changed meanwhile is never overwritten."""
+    return bool(
+        await StaffAccount.filter(id=account_id, password_hash=old_hash).update(
+            password_hash=new_hash
+        )
     )
 
 
-async def update_account(
-    account: StaffAccount, role: Role | None, active: bool | None, display_name: str | None
-) -> None:
-    """A new role or deactivation also ends every session the account has open."""
-    changed = []
-    if display_name is not None:
-        account.display_name = display_name.strip()
-        changed.append("display_name")
-    revoke = (role is not None and role.value != account.role) or (
-        active is False and account.active
-    )
-    if role is not None:
-        account.role = role.value
-        changed.append("role")
-    if active is not None:
-        account.active = active
-        changed.append("active")
-    if revoke:
-        account.tokens_valid_after = datetime.now(UTC)
-        changed.append("tokens_valid_after")
-    if changed:
-        await account.save(update_fields=changed)
+async def deactivate_account(account_id: str) -> datetime:
+    return await revoke_tokens(account_id, active=False)
 
 
-async def reset_password(account: StaffAccount, password_hash: str) -> None:
-    """A temporary password: sessions end, and only `changePassword` works until it is changed."""
-    account.password_hash = password_hash
-    account.must_change_password = True
-    account.tokens_valid_after = datetime.now(UTC)
-    await account.save(
-        update_fields=["password_hash", "must_change_password", "tokens_valid_after"]
-    )
+async def change_role(account_id: str, role: Role) -> datetime:
+    return await revoke_tokens(account_id, role=role.value)

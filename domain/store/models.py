@@ -55,9 +55,23 @@ class StaffAccount(Model):
     active = fields.BooleanField(default=True)
     # Set by an administrator's create or reset: only `changePassword` works until it is changed.
     must_change_password = fields.BooleanField(default=False)
+    # Tokens issued at or before this instant no longer work (logout everywhere, deactivation,
+    # a new role or password). Null: none revoked.
+    tokens_valid_after = fields.DatetimeField(null=True)
 
     class Meta:
         table = "staff_account"
+
+
+class RevokedToken(Model):
+    """One signed-out token (`logout`), kept until it would have expired anyway."""
+
+    token_id = fields.CharField(primary_key=True, max_length=64)
+    account_id = fields.CharField(max_length=64)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "revoked_token"
 
 
 class Client(AppendOnlyModel):

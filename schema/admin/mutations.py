@@ -7,7 +7,6 @@ Role changes, deactivation and password resets revoke the account's tokens at on
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import uuid
@@ -16,11 +15,12 @@ from typing import Any
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
-from domain.auth import hash_password
+from domain import passwords
 from domain.errors import Conflict as DomainConflict
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
-from domain.store import accounts, records
+from domain.store import administration as accounts
+from domain.store import records
 from domain.store.models import Clinic as ClinicRow
 from domain.store.models import StaffAccount
 from schema.admin.types import (
@@ -34,13 +34,11 @@ from schema.admin.types import (
     StaffAccountResult,
     UpdateStaffAccountInput,
 )
+from schema.auth.hashing import PASSWORD_WORK
 from schema.context import Context
 from schema.errors import ValidationFailed, from_domain, not_authorized, not_found
 from schema.ids import decode_id
 from schema.staff.types import StaffMember
-
-MIN_PASSWORD = 12
-MAX_PASSWORD = 256
 
 
 def _invalid(problems: list[FieldProblem]) -> ValidationFailed:
@@ -50,8 +48,9 @@ def _invalid(problems: list[FieldProblem]) -> ValidationFailed:
 
 
 def password_problems(field: str, password: str) -> list[FieldProblem]:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        return [FieldProblem(field, f"{MIN_PASSWORD} to {MAX_PASSWORD} characters")]
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        limits = f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters"
+        return [FieldProblem(field, limits)]
     return []
 
 
@@ -125,7 +124,7 @@ async def create_staff_account(
         return earlier  # type: ignore[no-any-return]
     if isinstance(earlier, str):
         return _payload(await StaffAccount.get(id=earlier))
-    password_hash = await asyncio.to_thread(hash_password, input.temporary_password)
+    password_hash = await PASSWORD_WORK.hash(input.temporary_password)
     new = accounts.NewAccount(
         str(input.clinic_id), input.username, input.display_name, input.role, password_hash
     )
@@ -194,7 +193,7 @@ async def reset_staff_password(
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if earlier is None:
-        password_hash = await asyncio.to_thread(hash_password, input.temporary_password)
+        password_hash = await PASSWORD_WORK.hash(input.temporary_password)
         await accounts.reset_password(row, password_hash)
         await _remember(info, input.idempotency_key, operation, row.id)
     return _payload(await StaffAccount.get(id=row.id))

@@ -1,4 +1,9 @@
-"""Signing in: staff accounts with hashed passwords; the token goes in `Authorization: Bearer`."""
+"""Signing in: staff accounts with argon2id passwords; the token goes in `Authorization: Bearer`.
+
+Every attempt passes the throttle first (a refused one costs no hashing), then the password is
+verified in a thread: an unknown username is verified against a decoy, so it costs the same as
+a wrong password. A hash older than the current scheme is replaced on a successful sign-in.
+"""
 
 from __future__ import annotations
 
@@ -8,45 +13,90 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.auth import TokenClaims, hash_password, issue_token, verify_password
-from domain.roles import Role
+from domain.auth import AccessToken, issue_token
+from domain.passwords import MAX_LENGTH
+from domain.store import accounts
 from domain.store.models import StaffAccount
+from schema.auth.hashing import PASSWORD_WORK, RETRY_AFTER_SECONDS, HashingBusy
+from schema.auth.throttle import client_address
 from schema.context import Context
-from schema.errors import NotAuthorized, ValidationFailed, invalid, not_authorized
+from schema.errors import (
+    NotAuthorized,
+    TooManyAttempts,
+    ValidationFailed,
+    invalid,
+    not_authorized,
+    too_many_attempts,
+)
+from schema.metrics import LOGIN_ATTEMPTS
 from schema.staff.types import StaffMember
 
-# Verified against when the username is unknown, so both failures take the same time.
-_DECOY_HASH = hash_password("decoy", salt=b"glowpath-decoy!!")
 
-
-@strawberry.input
+@strawberry.input(description="A member of staff's credentials.")
 class LoginInput:
-    username: str
-    password: str
+    username: str = strawberry.field(
+        description="As given by the clinic; surrounding spaces ignored."
+    )
+    password: str = strawberry.field(description="At most 256 characters.")
 
 
-@strawberry.type
+@strawberry.type(description="Signed in: send `token` as `Authorization: Bearer <token>`.")
 class LoginPayload:
-    token: str
+    token: str = strawberry.field(
+        description="A signed JWT; it stops working at `expiresAt`, on `logout`, on a password "
+        "change, or when the account is deactivated or given another role."
+    )
     expires_at: int = strawberry.field(description="Unix time the token stops working.")
-    staff: StaffMember
+    staff: StaffMember = strawberry.field(description="The account signed in.")
 
 
 LoginResult = Annotated[
-    LoginPayload | NotAuthorized | ValidationFailed, strawberry.union("LoginResult")
+    LoginPayload | NotAuthorized | ValidationFailed | TooManyAttempts,
+    strawberry.union("LoginResult", description="The token, or why there is none."),
 ]
 
 
 async def login(info: Info[Context, None], input: LoginInput) -> LoginResult:
-    if not input.username.strip() or not input.password:
+    username = input.username.strip()
+    if not username or not input.password:
+        LOGIN_ATTEMPTS.labels("invalid").inc()
         return invalid("username", "username and password are required")
-    account = await StaffAccount.get_or_none(username=input.username.strip(), active=True)
-    if account is None:
-        verify_password(input.password, _DECOY_HASH)
+    if len(input.password) > MAX_LENGTH:
+        LOGIN_ATTEMPTS.labels("invalid").inc()
+        return invalid("password", f"at most {MAX_LENGTH} characters")
+    context = info.context
+    address = client_address(context.request, context.config.trusted_proxy_hops)
+    wait = context.auth.throttle.admit(username, address)
+    if wait is not None:
+        LOGIN_ATTEMPTS.labels("throttled").inc()
+        return too_many_attempts(wait)
+    account = await StaffAccount.get_or_none(username=username, active=True)
+    stored = account.password_hash if account else None
+    try:
+        verdict = await PASSWORD_WORK.verify(input.password, stored)
+    except HashingBusy:
+        context.auth.throttle.not_checked(username, address)
+        LOGIN_ATTEMPTS.labels("throttled").inc()
+        return too_many_attempts(RETRY_AFTER_SECONDS)
+    if account is None or stored is None or not verdict.matches:
+        LOGIN_ATTEMPTS.labels("failed").inc()
         return not_authorized("wrong username or password")
-    if not verify_password(input.password, account.password_hash):
-        return not_authorized("wrong username or password")
-    expires_at = int(time.time()) + info.context.config.token_ttl_seconds
-    claims = TokenClaims(str(account.id), Role(account.role), str(account.clinic_id), expires_at)
-    token = issue_token(claims, info.context.config.secret_key)
-    return LoginPayload(token=token, expires_at=expires_at, staff=StaffMember.from_row(account))
+    context.auth.throttle.succeeded(username, address)
+    if verdict.needs_rehash:
+        await _rehash(account, stored, input.password)
+    LOGIN_ATTEMPTS.labels("ok").inc()
+    token = AccessToken.new(str(account.id), time.time(), context.config.token_ttl_seconds)
+    return LoginPayload(
+        token=issue_token(token, context.config.signing_keys),
+        expires_at=token.expires_at,
+        staff=StaffMember.from_row(account),
+    )
+
+
+async def _rehash(account: StaffAccount, stored: str, password: str) -> None:
+    try:
+        fresh = await PASSWORD_WORK.hash(password)
+    except HashingBusy:
+        return  # the next sign-in will do it
+    if await accounts.upgrade_password_hash(str(account.id), stored, fresh):
+        account.password_hash = fresh

@@ -3,6 +3,7 @@ read-model database, and the aiohttp GraphQL server, all on 127.0.0.1."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -20,6 +21,8 @@ from workflows.worker import SEARCH_ATTRIBUTES, build_worker
 TASK_QUEUE = "api-journeys"
 # Seconds after handover: short, so the timers that make follow-ups due fire during the test.
 FOLLOW_UP_SCHEDULE = (2, 4)
+# The servers under test sign with a key of their own, as production does: never the public one.
+SECRET_KEY = secrets.token_urlsafe(48)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +55,7 @@ def api_settings(database_url: str, temporal_address: str, task_queue: str) -> S
         http_host="127.0.0.1",
         http_port=0,
         follow_up_schedule=FOLLOW_UP_SCHEDULE,
+        secret_key=SECRET_KEY,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from temporalio.client import Client as TemporalClient
 from domain.auth import hash_password
 from domain.roles import STAFF_ROLES, Role
 from domain.store.models import Clinic, StaffAccount
+from schema.context import AuthServices
 from server.app import create_app
 from server.seed import DEMO_PASSWORD, demo_username
 from server.settings import Settings
@@ -79,9 +81,11 @@ class Api:
 
 
 @contextlib.asynccontextmanager
-async def running_api(settings: Settings, temporal: TemporalClient) -> AsyncIterator[Api]:
+async def running_api(
+    settings: Settings, temporal: TemporalClient, auth: AuthServices | None = None
+) -> AsyncIterator[Api]:
     """The real aiohttp application on 127.0.0.1 and a free port, for the block's duration."""
-    runner = web.AppRunner(create_app(settings, temporal), access_log=None)
+    runner = web.AppRunner(create_app(settings, temporal, auth), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -92,9 +96,16 @@ async def running_api(settings: Settings, temporal: TemporalClient) -> AsyncIter
         await runner.cleanup()
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """One hash of the demo password for every test account: hashing costs tens of ms each."""
+    return hash_password(DEMO_PASSWORD)
+
+
 async def create_clinic(clinic_id: str, prefix: str = "") -> None:
     """A clinic with one active account per staff role, as `glowpath seed` creates them."""
     await Clinic.get_or_create(id=clinic_id, defaults={"name": f"{clinic_id} clinic"})
+    password_hash = await asyncio.to_thread(demo_password_hash)
     for role in STAFF_ROLES:
         username = prefix + demo_username(role.value)
         if not await StaffAccount.exists(username=username):
@@ -104,7 +115,7 @@ async def create_clinic(clinic_id: str, prefix: str = "") -> None:
                 username=username,
                 display_name=f"Test {role.value.title()}",
                 role=role.value,
-                password_hash=hash_password(DEMO_PASSWORD),
+                password_hash=password_hash,
             )
 
 

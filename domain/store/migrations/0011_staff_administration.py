@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0007_desk_note")]
+    dependencies = [("models", "0008_token_lifecycle")]
 
     initial = False
 

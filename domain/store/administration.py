@@ -1,0 +1,115 @@
+"""Clinics and staff accounts: the one place they are created and administered.
+
+The admin mutations, `glowpath create-admin` and the demo seed all come through here, so an
+account made by any of them obeys the same rules. Password hashing happens above (in a thread);
+these functions take the finished hash. Ending sessions is `domain.store.accounts`'.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from domain.errors import FieldProblem
+from domain.roles import STAFF_ROLES, Role
+from domain.store import accounts
+from domain.store.models import Clinic, StaffAccount
+
+CLINIC_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
+
+
+def clinic_problems(clinic_id: str, name: str, timezone: str) -> list[FieldProblem]:
+    problems = []
+    if not CLINIC_ID.fullmatch(clinic_id):
+        problems.append(FieldProblem("clinicId", "2 to 64 of a-z, 0-9 and -, starting a-z/0-9"))
+    if not name.strip() or len(name) > 200:
+        problems.append(FieldProblem("name", "1 to 200 characters"))
+    if not _is_zone(timezone):
+        problems.append(FieldProblem("timezone", "an IANA time zone, e.g. Europe/Warsaw"))
+    return problems
+
+
+def _is_zone(name: str) -> bool:
+    if name not in available_timezones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def account_problems(
+    username: str | None, display_name: str | None, role: Role | None
+) -> list[FieldProblem]:
+    """What is wrong with the given parts of an account (None: not given, not checked)."""
+    problems = []
+    if username is not None and not USERNAME.fullmatch(username):
+        problems.append(FieldProblem("username", "3 to 100 of a-z, 0-9, '.', '_' and '-'"))
+    if display_name is not None and not (display_name.strip() and len(display_name) <= 200):
+        problems.append(FieldProblem("displayName", "1 to 200 characters"))
+    if role is not None and role not in STAFF_ROLES:
+        problems.append(FieldProblem("role", f"{role.value} is not a role an account can hold"))
+    return problems
+
+
+async def create_clinic(clinic_id: str, name: str, timezone: str) -> Clinic:
+    """Creates the clinic, or returns it unchanged when it exists (the caller compares)."""
+    clinic, _ = await Clinic.get_or_create(
+        id=clinic_id, defaults={"name": name.strip(), "timezone": timezone}
+    )
+    return clinic
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    clinic_id: str
+    username: str
+    display_name: str
+    role: Role
+    password_hash: str
+    # An account made or reset by an administrator chooses its own password on first sign-in.
+    must_change_password: bool = True
+
+
+async def create_account(new: NewAccount, account_id: str | None = None) -> StaffAccount:
+    """Raises IntegrityError when the username is taken."""
+    return await StaffAccount.create(
+        id=account_id or f"staff-{uuid.uuid4().hex}",
+        clinic_id=new.clinic_id,
+        username=new.username,
+        display_name=new.display_name.strip(),
+        role=new.role.value,
+        password_hash=new.password_hash,
+        must_change_password=new.must_change_password,
+    )
+
+
+async def update_account(
+    account: StaffAccount, role: Role | None, active: bool | None, display_name: str | None
+) -> None:
+    """A new role or deactivation also ends every session the account has open."""
+    changes: dict[str, object] = {}
+    if display_name is not None:
+        changes["display_name"] = display_name.strip()
+    if active is not None:
+        changes["active"] = active
+    if role is not None:
+        changes["role"] = role.value
+    revoke = (role is not None and role.value != account.role) or (
+        active is False and account.active
+    )
+    if revoke:
+        await accounts.revoke_tokens(str(account.id), **changes)
+    elif changes:
+        await StaffAccount.filter(id=account.id).update(**changes)
+
+
+async def reset_password(account: StaffAccount, password_hash: str) -> None:
+    """A temporary password: sessions end, and only `changePassword` works until it is changed."""
+    await accounts.revoke_tokens(
+        str(account.id), password_hash=password_hash, must_change_password=True
+    )

@@ -1,0 +1,57 @@
+"""Password hashing off the event loop: a small pool of threads with a bounded queue.
+
+argon2 releases the GIL while it works, so the event loop keeps answering other requests while
+a sign-in is verified. The pool is small (each hash takes 19 MiB and most of a core) and the
+queue in front of it is bounded: past it a sign-in is told to retry (`HashingBusy`) instead of
+waiting behind hundreds of others, so a flood of sign-ins costs bounded memory and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from domain import passwords
+
+WORKERS = 2
+MAX_WAITING = 32
+RETRY_AFTER_SECONDS = 1
+T = TypeVar("T")
+
+
+class HashingBusy(Exception):
+    """More sign-ins are waiting for the hashing threads than the queue holds."""
+
+
+class PasswordWork:
+    def __init__(self, workers: int = WORKERS, max_waiting: int = MAX_WAITING) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="password-hash")
+        self._max_waiting = max_waiting
+        self._in_flight = 0
+
+    async def _run(self, work: Callable[..., T], *args: str) -> T:
+        if self._in_flight >= self._max_waiting:
+            raise HashingBusy
+        self._in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
+        finally:
+            self._in_flight -= 1
+
+    async def verify(self, password: str, stored: str | None) -> passwords.Verdict:
+        """`stored` None (no such account): a decoy is verified, at the same cost, and fails."""
+        if stored is None:
+            return await self._run(passwords.verify_without_account, password)
+        return await self._run(passwords.verify_password, password, stored)
+
+    async def hash(self, password: str) -> str:
+        return await self._run(passwords.hash_password, password)
+
+    async def warm_up(self) -> None:
+        await self._run(passwords.verify_without_account, "")
+
+
+# One per process: the threads are the resource being bounded, whatever the number of apps.
+PASSWORD_WORK = PasswordWork()

@@ -1,0 +1,175 @@
+"""Ending sessions and changing one's password.
+
+`logout` signs out the caller's token (or, with `everywhere`, every token of the account);
+`changePassword` sets a new password and signs out every token, the caller's included. Both
+take effect on the very next request, and close the account's open subscriptions.
+
+A retry with the same `idempotencyKey` returns the first answer even though the token that
+sent it no longer works (its signature still tells whose retry it is); without a key, signing
+out a token already signed out is simply done again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import FieldProblem
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.passwords import MAX_LENGTH, new_password_problems
+from domain.store import accounts, records
+from schema.auth.hashing import PASSWORD_WORK, RETRY_AFTER_SECONDS, HashingBusy
+from schema.auth.session import Session
+from schema.auth.throttle import client_address
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    TooManyAttempts,
+    ValidationFailed,
+    from_domain,
+    not_authorized,
+    too_many_attempts,
+)
+
+
+@strawberry.input(description="Which tokens to sign out.")
+class LogoutInput:
+    everywhere: bool = strawberry.field(
+        default=False,
+        description="Sign out every token of the account (all devices), not only this one.",
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="A retry with the same key returns the first answer."
+    )
+
+
+@strawberry.type(description="Signed out: the token(s) no longer work, subscriptions included.")
+class LogoutPayload:
+    everywhere: bool = strawberry.field(description="Every token of the account was signed out.")
+    signed_out_at: datetime = strawberry.field(description="When, in UTC.")
+
+
+LogoutResult = Annotated[
+    LogoutPayload | NotAuthorized | ValidationFailed | Conflict,
+    strawberry.union("LogoutResult", description="Signed out, or why not."),
+]
+
+
+@strawberry.input(description="The password now, and the new one.")
+class ChangePasswordInput:
+    current_password: str = strawberry.field(description="Checked (and throttled) as a sign-in.")
+    new_password: str = strawberry.field(
+        description="12 to 256 characters, not the current password, not the username."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="A retry with the same key returns the first answer."
+    )
+
+
+@strawberry.type(
+    description="The password is changed and every token of the account is signed out, this "
+    "one included: sign in again with the new password."
+)
+class ChangePasswordPayload:
+    changed_at: datetime = strawberry.field(description="When, in UTC.")
+
+
+ChangePasswordResult = Annotated[
+    ChangePasswordPayload | NotAuthorized | ValidationFailed | TooManyAttempts | Conflict,
+    strawberry.union("ChangePasswordResult", description="Changed, or why not."),
+]
+
+
+async def _earlier(session: Session, key: str | None, operation: str) -> datetime | Conflict | None:
+    """The first answer's time for a retried key; a Conflict if the key did something else."""
+    if not key:
+        return None
+    earlier = await records.remembered_result(session.token.account_id, key)
+    if earlier is None:
+        return None
+    if earlier.operation != operation:
+        return from_domain(records.key_reused())  # type: ignore[return-value]
+    return datetime.fromisoformat(earlier.result_id)
+
+
+async def _remember(session: Session, key: str | None, operation: str, at: datetime) -> None:
+    if key:
+        await records.remember_result(session.token.account_id, key, operation, at.isoformat())
+
+
+def _wrong_current_password() -> ValidationFailed:
+    wrong = FieldProblem("currentPassword", "not your current password")
+    return from_domain(DomainValidationFailed([wrong]))  # type: ignore[return-value]
+
+
+async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
+    session = info.context.session
+    if session is None:
+        return not_authorized()
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return from_domain(DomainValidationFailed([bad_key]))  # type: ignore[return-value]
+    operation = "logout_everywhere" if input.everywhere else "logout"
+    earlier = await _earlier(session, input.idempotency_key, operation)
+    if isinstance(earlier, Conflict):
+        return earlier
+    if earlier is not None:
+        return LogoutPayload(everywhere=input.everywhere, signed_out_at=earlier)
+    if input.everywhere:
+        # Only a working token may end the others (a signed-out one is no longer trusted).
+        if session.problem is not None:
+            return not_authorized(f"{session.problem}: sign in again first")
+        at = await accounts.revoke_tokens(session.token.account_id)
+    else:
+        await accounts.sign_out_token(session.token)
+        at = datetime.now(UTC)
+    await _remember(session, input.idempotency_key, operation, at)
+    return LogoutPayload(everywhere=input.everywhere, signed_out_at=at)
+
+
+async def change_password(
+    info: Info[Context, None], input: ChangePasswordInput
+) -> ChangePasswordResult:
+    session = info.context.session
+    if session is None:
+        return not_authorized()
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return from_domain(DomainValidationFailed([bad_key]))  # type: ignore[return-value]
+    earlier = await _earlier(session, input.idempotency_key, "change_password")
+    if isinstance(earlier, Conflict):
+        return earlier
+    if earlier is not None:
+        return ChangePasswordPayload(changed_at=earlier)
+    account = session.account
+    if session.problem is not None or account is None:
+        return not_authorized(f"{session.problem or 'no such account'}: sign in again")
+    problems = new_password_problems(input.new_password, input.current_password, account.username)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
+    context = info.context
+    address = client_address(context.request, context.config.trusted_proxy_hops)
+    wait = context.auth.throttle.admit(account.username, address)
+    if wait is not None:
+        return too_many_attempts(wait)
+    if len(input.current_password) > MAX_LENGTH:
+        return _wrong_current_password()
+    try:
+        current = await PASSWORD_WORK.verify(input.current_password, account.password_hash)
+    except HashingBusy:
+        context.auth.throttle.not_checked(account.username, address)
+        return too_many_attempts(RETRY_AFTER_SECONDS)
+    if not current.matches:
+        return _wrong_current_password()
+    context.auth.throttle.succeeded(account.username, address)
+    try:
+        new_hash = await PASSWORD_WORK.hash(input.new_password)
+    except HashingBusy:
+        return too_many_attempts(RETRY_AFTER_SECONDS)
+    at = await accounts.set_password_hash(str(account.id), new_hash)
+    await _remember(session, input.idempotency_key, "change_password", at)
+    return ChangePasswordPayload(changed_at=at)

@@ -1,0 +1,26 @@
+"""The canary's visit to clinic administration: a clinic, an account, its change and its reset."""
+
+from __future__ import annotations
+
+from domain.roles import Role
+from tests.api.canary_visits import Visit
+
+ACCOUNT = "... on StaffAccountPayload { staff { id } }"
+
+
+async def administer(visit: Visit) -> None:
+    """The administrator's mutations touch no workflow: the marked words stay in the database."""
+    admin = Role.ADMIN
+    second_clinic = f"{visit.clinic}-2"
+    await visit.call(admin, "createClinic", "ClinicPayload", clinicId=second_clinic)
+    # Called by hand: the input's `role` would clash with `Visit.call`'s own argument.
+    given = {"clinicId": visit.clinic, "role": Role.NURSE.value}
+    document = visit.canary.document("createStaffAccount", ACCOUNT)
+    data = await visit.api.run(
+        document, visit.token(admin), input=visit.canary.fill("createStaffAccount", given)
+    )
+    created = data["createStaffAccount"]
+    assert created["__typename"] == "StaffAccountPayload", created
+    staff_id = created["staff"]["id"]
+    await visit.call(admin, "updateStaffAccount", "StaffAccountPayload", staffId=staff_id)
+    await visit.call(admin, "resetStaffPassword", "StaffAccountPayload", staffId=staff_id)
