@@ -43,10 +43,20 @@ CODES = {
     "updateTriageSeat.input.scope": "item codes a consultant receives: the desk decides on them",
     "setRotationPolicy.input.offeredItems": "item codes the clinic offers: the desk checks them",
     "setRotationPolicy.input.keyItems": "item codes of the month's key items: the desk routes them",
+    "createClinic.input.timezone": "an IANA zone name, checked against the zone database",
 }
 # Free text that is checked and never stored (credentials): marked, but not found in the
 # database either, so it cannot serve as its own positive control there.
-NEVER_STORED = frozenset({"login.input.username", "login.input.password"})
+NEVER_STORED = frozenset(
+    {
+        "login.input.username",
+        "login.input.password",
+        "createStaffAccount.input.temporaryPassword",
+        "resetStaffPassword.input.temporaryPassword",
+        "changePassword.input.currentPassword",
+        "changePassword.input.newPassword",
+    }
+)
 
 
 def _unwrap(type_: Any) -> Any:

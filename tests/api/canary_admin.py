@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.roles import Role
 from tests.api.canary_visits import Visit
+from tests.api.documents import LOGIN
 
 ACCOUNT = "... on StaffAccountPayload { staff { id } }"
 
@@ -22,5 +23,16 @@ async def administer(visit: Visit) -> None:
     created = data["createStaffAccount"]
     assert created["__typename"] == "StaffAccountPayload", created
     staff_id = created["staff"]["id"]
-    await visit.call(admin, "updateStaffAccount", "StaffAccountPayload", staffId=staff_id)
+    # Another account is renamed, so each stored name stays to be found in the database.
+    nurse = visit.staff[Role.NURSE].global_id
+    await visit.call(admin, "updateStaffAccount", "StaffAccountPayload", staffId=nurse)
     await visit.call(admin, "resetStaffPassword", "StaffAccountPayload", staffId=staff_id)
+    # The account signs in with its temporary password and tries to change it with a wrong
+    # current one: both words are checked and never stored.
+    username = visit.canary.marked["createStaffAccount.input.username"]
+    password = visit.canary.marked["resetStaffPassword.input.temporaryPassword"]
+    login = await visit.api.run(LOGIN, input={"username": username, "password": password})
+    token = login["login"]["token"]
+    document = visit.canary.document("changePassword", "")
+    data = await visit.api.run(document, token, input=visit.canary.fill("changePassword", {}))
+    assert data["changePassword"]["__typename"] == "ValidationFailed", data

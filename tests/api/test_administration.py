@@ -214,3 +214,119 @@ async def test_create_admin_makes_the_first_administrator(api: Api, database: st
         input={"clinicId": _new_id("clinic"), "name": "From the shell"},
     )
     assert created["createClinic"]["__typename"] == "ClinicPayload"
+
+
+CHANGE_PASSWORD = """
+mutation($input: ChangePasswordInput!) {
+  changePassword(input: $input) { __typename ... on UserError { code message } }
+}
+"""
+
+
+async def _new_account(api: Api, admin: Staff, role: str = "NURSE") -> tuple[str, str]:
+    """A fresh account's (username, Relay id), made by the administrator."""
+    username = _new_id(role.lower())
+    created = await _create_staff(
+        api,
+        admin,
+        clinicId="demo-clinic",
+        username=username,
+        displayName="New",
+        role=role,
+        temporaryPassword=TEMPORARY,
+    )
+    return username, created["staff"]["id"]
+
+
+async def _sign_in(api: Api, username: str, password: str) -> dict[str, Any]:
+    data = await api.run(documents.LOGIN, input={"username": username, "password": password})
+    return data["login"]  # type: ignore[no-any-return]
+
+
+async def test_a_temporary_password_allows_only_choosing_ones_own(
+    api: Api, staff: dict[Role, Staff]
+) -> None:
+    # Given an account signed in with the temporary password an administrator gave it
+    username, _ = await _new_account(api, staff[Role.ADMIN], "FRONT_DESK")
+    token = (await _sign_in(api, username, TEMPORARY))["token"]
+
+    # When it asks for anything else, it is told to choose its own password first
+    journeys = await api.run(documents.JOURNEYS, token, first=5)
+    assert journeys["journeys"] == {
+        "__typename": "NotAuthorized",
+        "code": "NOT_AUTHORIZED",
+        "message": "choose your own password first (changePassword)",
+    }
+    me = await api.run(documents.ME, token)
+    assert me["me"]["username"] == username
+
+    # Then once it has chosen its own, signed in again, it works
+    changed = await api.run(
+        CHANGE_PASSWORD,
+        token,
+        input={"currentPassword": TEMPORARY, "newPassword": "my-own-password-9"},
+    )
+    assert changed["changePassword"]["__typename"] == "ChangePasswordPayload"
+    token = (await _sign_in(api, username, "my-own-password-9"))["token"]
+    journeys = await api.run(documents.JOURNEYS, token, first=5)
+    assert journeys["journeys"]["__typename"] == "JourneyConnection"
+    assert not (await StaffAccount.get(username=username)).must_change_password
+
+
+async def test_deactivation_and_a_new_role_end_the_sessions_at_once(
+    api: Api, staff: dict[Role, Staff]
+) -> None:
+    # Given an account that has chosen its password and signed in
+    admin = staff[Role.ADMIN]
+    username, staff_id = await _new_account(api, admin, "CONSULTANT")
+    await api.run(
+        CHANGE_PASSWORD,
+        (await _sign_in(api, username, TEMPORARY))["token"],
+        input={"currentPassword": TEMPORARY, "newPassword": "consultant-pass-1"},
+    )
+    token = (await _sign_in(api, username, "consultant-pass-1"))["token"]
+    assert (await api.run(documents.ME, token))["me"]["__typename"] == "StaffMember"
+
+    # When the administrator gives it a new role
+    updated = await api.run(UPDATE_STAFF, admin.token, input={"staffId": staff_id, "role": "NURSE"})
+    assert updated["updateStaffAccount"]["staff"]["role"] == "NURSE"
+
+    # Then the old token stops working on its next request; a new sign-in carries the new role
+    assert (await api.run(documents.ME, token))["me"]["__typename"] == "NotAuthorized"
+    again = await _sign_in(api, username, "consultant-pass-1")
+    assert again["staff"]["role"] == "NURSE"
+
+    # And when it is deactivated, that token stops too, and signing in is refused
+    key = uuid.uuid4().hex
+    input = {"staffId": staff_id, "active": False, "idempotencyKey": key}
+    first = await api.run(UPDATE_STAFF, admin.token, input=input)
+    retry = await api.run(UPDATE_STAFF, admin.token, input=input)
+    assert first == retry and first["updateStaffAccount"]["active"] is False
+    assert (await api.run(documents.ME, again["token"]))["me"]["__typename"] == "NotAuthorized"
+    assert (await _sign_in(api, username, "consultant-pass-1"))["__typename"] == "NotAuthorized"
+    # The same key for another change is a conflict
+    other = await api.run(UPDATE_STAFF, admin.token, input={**input, "active": True})
+    assert other["updateStaffAccount"]["__typename"] == "Conflict"
+
+
+async def test_a_password_reset_signs_out_and_asks_for_a_new_one(
+    api: Api, staff: dict[Role, Staff]
+) -> None:
+    admin = staff[Role.ADMIN]
+    username, staff_id = await _new_account(api, admin)
+    token = (await _sign_in(api, username, TEMPORARY))["token"]
+    reset = await api.run(
+        RESET_PASSWORD,
+        admin.token,
+        input={"staffId": staff_id, "temporaryPassword": "another-temporary-2"},
+    )
+    assert reset["resetStaffPassword"]["mustChangePassword"] is True
+    assert (await api.run(documents.ME, token))["me"]["__typename"] == "NotAuthorized"
+    assert (await _sign_in(api, username, TEMPORARY))["__typename"] == "NotAuthorized"
+    assert (await _sign_in(api, username, "another-temporary-2"))["__typename"] == "LoginPayload"
+    missing = await api.run(
+        RESET_PASSWORD,
+        admin.token,
+        input={"staffId": "U3RhZmZNZW1iZXI6bm9ib2R5", "temporaryPassword": "another-temporary-2"},
+    )
+    assert missing["resetStaffPassword"]["__typename"] == "NotFound"
