@@ -19,6 +19,8 @@ from strawberry.extensions import (
 from strawberry.types import Info
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
+from schema.audit import queries as audit_queries
+from schema.audit.extension import AuditTrail
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
@@ -75,6 +77,10 @@ class Query:
     triage_board = strawberry.field(resolver=triage_queries.triage_board)
     triage_log = strawberry.field(resolver=triage_queries.triage_log)
     key_item_ranking = strawberry.field(resolver=triage_key_items.key_item_ranking)
+    audit_log = strawberry.field(
+        resolver=audit_queries.audit_log,
+        description="Supervisors: who read or changed a client's data, newest first.",
+    )
 
 
 def _action(resolver: object, description: str) -> JourneyResult:
@@ -171,7 +177,8 @@ def _should_mask(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
-def extensions(introspection: bool = True) -> list[object]:
+def extensions(introspection: bool = True, audit_trail: bool = True) -> list[object]:
+    """`audit_trail=False` is for benchmarks that measure the trail's cost, never for serving."""
     chosen: list[object] = [
         OperationMetrics,  # first: its timing and outcome wrap all the others
         # Factories, not instances: Strawberry builds fresh extensions for every operation.
@@ -183,6 +190,10 @@ def extensions(introspection: bool = True) -> list[object]:
         functools.partial(ParserCache, maxsize=256),
         functools.partial(ValidationCache, maxsize=256),
     ]
+    if audit_trail:
+        # After the others: it ends first, so the metrics time its write and count an answer
+        # it withholds.
+        chosen.append(AuditTrail)
     if not introspection:
         from graphql.validation import NoSchemaIntrospectionCustomRule
 
@@ -190,12 +201,12 @@ def extensions(introspection: bool = True) -> list[object]:
     return chosen
 
 
-def build_schema(introspection: bool = True) -> strawberry.Schema:
+def build_schema(introspection: bool = True, audit_trail: bool = True) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions(introspection),  # type: ignore[arg-type]
+        extensions=extensions(introspection, audit_trail),  # type: ignore[arg-type]
     )
 
 

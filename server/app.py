@@ -55,6 +55,7 @@ class GlowpathView(GraphQLView[Context, None]):
             authorization=request.headers.get("Authorization"),
             request=request,
             response=response,
+            request_id=middleware.request_id(request),
         )
 
     async def close_sockets(self) -> None:
@@ -66,7 +67,10 @@ class GlowpathView(GraphQLView[Context, None]):
         )
 
 
-def create_app(settings: Settings, temporal: Client) -> web.Application:
+def create_app(
+    settings: Settings, temporal: Client, *, audit_trail: bool = True
+) -> web.Application:
+    """`audit_trail=False` only for benchmarks that measure what the trail costs."""
     config = ApiConfig(
         secret_key=settings.secret_key,
         token_ttl_seconds=settings.token_ttl_seconds,
@@ -79,7 +83,7 @@ def create_app(settings: Settings, temporal: Client) -> web.Application:
         config=config,
         feed=feed,
         allowed_origins=settings.cors_origins,
-        schema=build_schema(introspection=settings.introspection),
+        schema=build_schema(introspection=settings.introspection, audit_trail=audit_trail),
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )

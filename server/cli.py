@@ -171,6 +171,15 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if drift else 0
 
 
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from server.audit import describe, verify
+
+    ensure_sqlite_dir(settings)
+    report = asyncio.run(verify(settings.database_url, args.clinic))
+    print("\n".join(describe(report)))
+    return 1 if report.breaks else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glowpath",
@@ -189,6 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("migrate", cmd_migrate, "create or upgrade the read-model database")
     add("seed", cmd_seed, "load the demo clinic (idempotent) and print its logins")
     add("reconcile", cmd_reconcile, "compare the read model with the workflows; exit 1 on drift")
+    audit = commands.add_parser("audit", help="the audit trail of client-data access")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verify_text = "recompute every clinic's audit chain; exit 1 naming the first broken entry"
+    verify = audit_commands.add_parser("verify", help=verify_text, description=verify_text)
+    verify.set_defaults(handler=cmd_audit_verify)
+    verify.add_argument("--clinic", help="check this clinic's chain only")
     export = add("export-schema", cmd_export_schema, "write the GraphQL schema as SDL")
     export.add_argument("--output", default="schema.graphql", help="default: %(default)s")
     export.add_argument("--check", action="store_true", help="exit 1 if the file differs")
@@ -200,7 +215,8 @@ def log_format_for(command: str, environ: Mapping[str, str] = os.environ) -> str
     chosen = environ.get(env_name("log_format"), "").strip().lower()
     if chosen in LOG_FORMATS:
         return chosen
-    return "text" if command in ("dev", "export-schema", "seed", "reconcile") else "json"
+    people = ("dev", "export-schema", "seed", "reconcile", "audit")
+    return "text" if command in people else "json"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
