@@ -8,44 +8,121 @@ The unique (clinic, seq) constraint would refuse a fork even if that lock were l
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from domain.audit import GENESIS, Access, AuditRecord, ChainBreak, ChainCheck, Viewer, extend_chain
+from domain.audit import (
+    GENESIS,
+    HASHED_FIELDS,
+    Access,
+    AuditRecord,
+    ChainBreak,
+    ChainCheck,
+    Viewer,
+    extend_chain,
+)
 from domain.store.audit_models import AuditChainHead, AuditEntry
 
 VERIFY_CHUNK = 1000
+INSERT_ROWS = 500  # rows per INSERT: both databases bound the parameters of one statement
 
 
-async def append_accesses(viewer: Viewer, accesses: Sequence[Access]) -> list[AuditEntry]:
-    """Appends one entry per access to the viewer's clinic chain, in one transaction."""
+async def append_accesses(
+    viewer: Viewer, accesses: Sequence[Access]
+) -> list[tuple[AuditRecord, str]]:
+    """Appends one entry per access to the viewer's clinic chain, in one transaction; returns
+    the entries written, each with its hash."""
     if not accesses:
         return []
-    async with in_transaction():
-        head = await _locked_head(viewer.clinic_id)
-        chained = extend_chain(
-            head.seq, head.hash, viewer, accesses, datetime.now(UTC), lambda: str(uuid.uuid4())
-        )
-        entries = [AuditEntry(**asdict(record), hash=digest) for record, digest in chained]
-        await AuditEntry.bulk_create(entries)
+    async with in_transaction() as connection:
+        sql = _statements(connection)
+        head_seq, head_hash = await _locked_head(connection, sql, viewer.clinic_id)
+        now = datetime.now(UTC)
+        chained = extend_chain(head_seq, head_hash, viewer, accesses, now, _new_id)
+        for start in range(0, len(chained), INSERT_ROWS):
+            rows = chained[start : start + INSERT_ROWS]
+            values = [v for record, digest in rows for v in (*_values(record), digest)]
+            await connection.execute_query(sql.insert(len(rows)), values)
         last, last_hash = chained[-1]
-        await AuditChainHead.filter(clinic_id=viewer.clinic_id).update(seq=last.seq, hash=last_hash)
-    return entries
+        await connection.execute_query(sql.move_head, [last.seq, last_hash, viewer.clinic_id])
+    return chained
 
 
-async def _locked_head(clinic_id: str) -> AuditChainHead:
-    head = await AuditChainHead.filter(clinic_id=clinic_id).select_for_update().first()
-    if head is None:
+async def _locked_head(connection: Any, sql: _Statements, clinic_id: str) -> tuple[int, str]:
+    _, rows = await connection.execute_query(sql.lock_head, [clinic_id])
+    if not rows:
         # The clinic's first entry. Two first writers may race here: the second insert does
         # nothing, and its SELECT ... FOR UPDATE then waits for the first transaction.
-        genesis = AuditChainHead(clinic_id=clinic_id, seq=0, hash=GENESIS)
-        await AuditChainHead.bulk_create([genesis], ignore_conflicts=True)
-        head = await AuditChainHead.filter(clinic_id=clinic_id).select_for_update().get()
-    return head
+        await connection.execute_query(sql.start_head, [clinic_id, 0, GENESIS])
+        _, rows = await connection.execute_query(sql.lock_head, [clinic_id])
+    return int(rows[0]["seq"]), str(rows[0]["hash"])
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _values(record: AuditRecord) -> list[Any]:
+    return [getattr(record, name) for name in HASHED_FIELDS]
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The append's SQL for one driver, written out: built by the ORM on every request, the
+    same statements took about twice as long to append (measured here, SQLite and PostgreSQL)."""
+
+    placeholder: str  # "?", or "$" for numbered ones
+    for_update: str
+
+    def mark(self, n: int) -> str:
+        return f"${n}" if self.placeholder == "$" else self.placeholder
+
+    @property
+    def lock_head(self) -> str:
+        where = f"clinic_id = {self.mark(1)}"
+        return f"SELECT seq, hash FROM audit_chain_head WHERE {where}{self.for_update}"
+
+    @property
+    def start_head(self) -> str:
+        marks = ", ".join(self.mark(n) for n in (1, 2, 3))
+        return (
+            f"INSERT INTO audit_chain_head (clinic_id, seq, hash) VALUES ({marks}) "
+            "ON CONFLICT (clinic_id) DO NOTHING"
+        )
+
+    @property
+    def move_head(self) -> str:
+        m = self.mark
+        return f"UPDATE audit_chain_head SET seq = {m(1)}, hash = {m(2)} WHERE clinic_id = {m(3)}"
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019  (three instances, kept for the process)
+    def insert(self, rows: int) -> str:
+        width = len(COLUMNS)
+        tuples = (
+            "(" + ", ".join(self.mark(row * width + n) for n in range(1, width + 1)) + ")"
+            for row in range(rows)
+        )
+        return f"INSERT INTO audit_entry ({', '.join(COLUMNS)}) VALUES {', '.join(tuples)}"
+
+
+COLUMNS = (*HASHED_FIELDS, "hash")
+_SQLITE = _Statements("?", "")  # one writer: the transaction holds the only connection
+_ASYNCPG = _Statements("$", " FOR UPDATE")
+
+
+def _statements(connection: Any) -> _Statements:
+    dialect = connection.capabilities.dialect
+    if dialect == "sqlite":
+        return _SQLITE
+    if dialect == "postgres" and "asyncpg" in type(connection).__module__:
+        return _ASYNCPG
+    raise NotImplementedError(f"the audit trail supports SQLite and asyncpg, not {connection}")
 
 
 def stored_record(row: AuditEntry) -> AuditRecord:

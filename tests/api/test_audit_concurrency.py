@@ -57,7 +57,7 @@ async def test_concurrent_appends_to_a_new_chain_never_fork(database: str) -> No
     written = await asyncio.gather(*batches)
     # Then each batch took two consecutive places in the one chain
     assert sorted(len(w) for w in written) == [2] * 40
-    for entries in written:
-        assert entries[1].seq == entries[0].seq + 1
-        assert entries[1].prev_hash == entries[0].hash
+    for (first, first_hash), (second, _) in written:
+        assert second.seq == first.seq + 1
+        assert second.prev_hash == first_hash
     await _assert_one_unbroken_chain(clinic_id, 80)

@@ -9,6 +9,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 import aiohttp
+from gql.graphql_request import GraphQLRequest
 
 from domain.audit import record_hash
 from domain.roles import Role
@@ -205,21 +206,32 @@ async def test_a_subscription_is_recorded_at_each_push(api: Api, fresh_clinic: F
     journey = await clinic.drive_to("FOLLOW_UP")
     journey_row = await JourneyRow.get(id=decode_id(journey["id"], "Journey"))
     caller = clinic.staff[Role.FOLLOW_UP_STAFF]
-    # When follow-up staff watch it until both have been pushed
+    # When follow-up staff open it over a WebSocket, then watch it until both have been pushed
     pushes: list[dict[str, Any]] = []
-    async with api.subscription(documents.JOURNEY_CHANGED, caller.token, id=journey["id"]) as s:
+    async with api.websocket(caller.token) as session:
+        opened = await session.execute(
+            GraphQLRequest(documents.JOURNEY, variable_values={"id": journey["id"]})
+        )
+        assert opened["journey"]["stage"] == "FOLLOW_UP"
+        stream = session.subscribe(
+            GraphQLRequest(documents.JOURNEY_CHANGED, variable_values={"id": journey["id"]})
+        )
 
         async def two_due() -> None:
-            async for result in s:
+            async for result in stream:
                 pushes.append(result["journeyChanged"])
                 if [f["status"] for f in pushes[-1]["followUps"]] == ["DUE", "DUE"]:
                     return
 
-        await asyncio.wait_for(two_due(), timeout=30)
-    # Then each push left its own entries, under the subscriber's name and connection
+        try:
+            await asyncio.wait_for(two_due(), timeout=30)
+        finally:
+            await stream.aclose()
+    # Then the query and each push left their own entries, under the caller's name and the
+    # connection's request id
     rows = await AuditEntry.filter(clinic_id=clinic_id, actor_id=caller.account_id).order_by("seq")
     assert len(pushes) == 2
-    assert [r.action for r in rows] == ["journey.read", "journey.history.read"] * 2
+    assert [r.action for r in rows] == ["journey.read", "journey.history.read"] * 3
     assert {r.client_id for r in rows} == {journey_row.client_id}
     assert len({r.request_id for r in rows}) == 1
     assert rows[0].request_id is not None

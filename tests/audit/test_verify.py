@@ -23,12 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _chain(clinic_id: str, length: int) -> list[AuditEntry]:
-    """`length` entries, one request each, in a new clinic chain."""
-    entries = []
+    """`length` entries, one request each, in a new clinic chain, as stored."""
     for n in range(length):
         viewer = Viewer(f"staff-{n % 2}", "CONSULTANT", clinic_id, f"request-{n}")
-        entries += await append_accesses(viewer, [Access(f"client-{n % 3}", "client.read")])
-    return entries
+        await append_accesses(viewer, [Access(f"client-{n % 3}", "client.read")])
+    return await AuditEntry.filter(clinic_id=clinic_id).order_by("seq")
 
 
 async def _sql(context: TortoiseContext, statement: str) -> None:
