@@ -30,6 +30,7 @@ from bench.audit_calls import (
     PAIRS_PER_JOURNEY,
     Timings,
     alternate,
+    append_alone,
     journey_at_consultation,
     journey_with_history,
     read_journey,
@@ -79,7 +80,9 @@ async def unaudited_api(stack: Stack) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-async def measure(args: argparse.Namespace, on_url: str, off_url: str) -> list[Timings]:
+async def measure(
+    args: argparse.Namespace, on_url: str, off_url: str
+) -> tuple[list[Timings], list[int]]:
     async with aiohttp.ClientSession() as session:
         on, off = GraphQLClient(session, on_url), GraphQLClient(session, off_url)
         staff = Staff(on)
@@ -106,10 +109,13 @@ async def measure(args: argparse.Namespace, on_url: str, off_url: str) -> list[T
                 await alternate(kind, on, off, batch, call)
         for kind in timings:  # drop the warm-up calls
             kind.on_ns, kind.off_ns = kind.on_ns[args.warmup :], kind.off_ns[args.warmup :]
-        return timings
+        alone = await append_alone(args.warmup + args.calls)
+        return timings, alone[args.warmup :]
 
 
-def render(args: argparse.Namespace, timings: list[Timings], checked: str, up: float) -> str:
+def render(
+    args: argparse.Namespace, timings: list[Timings], alone: list[int], checked: str, up: float
+) -> str:
     rows = []
     for t in timings:
         off, on = report.median_ms(t.off_ns), report.median_ms(t.on_ns)
@@ -137,6 +143,8 @@ def render(args: argparse.Namespace, timings: list[Timings], checked: str, up: f
             f"{args.calls} calls of each kind on each server, alternated ABBA, after "
             f"{args.warmup} warm-up pairs; times in ms; entries: audit entries per audited call",
             report.table(header, rows),
+            f"  the append alone, in process (3 entries, one transaction): median "
+            f"{report.ms(report.median_ms(alone))} ms, p99 {report.ms(report.p99_ms(alone))} ms",
             f"  afterwards: {checked}",
         ]
     )
@@ -149,13 +157,13 @@ async def run(args: argparse.Namespace) -> str:
     async with database(args.postgres) as url, running_stack(url) as stack:
         async with unaudited_api(stack) as off_url:
             up = time.perf_counter() - start
-            timings = await measure(args, stack.graphql_url, off_url)
+            timings, alone = await measure(args, stack.graphql_url, off_url)
         chains = await verify_chains()
         if chains.breaks:
             raise BenchError(f"the audit chains do not verify: {chains.breaks}")
         checked = f"{chains.entries} audit entries in {chains.clinics} chain(s) verified intact"
         say("stopping the stack ...")
-    return render(args, timings, checked, up)
+    return render(args, timings, alone, checked, up)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -18,6 +18,8 @@ from bench.operations import (
     consultation_input,
 )
 from bench.workload import Staff
+from domain.audit import CLIENT_READ, JOURNEY_HISTORY_READ, JOURNEY_READ, Access, Viewer
+from domain.store.audit_chain import append_accesses
 from domain.store.audit_models import AuditEntry
 
 # A journey screen: the journey, its client and its whole history with the recorded details.
@@ -123,3 +125,18 @@ def record_consultation(journey_id: str, token: str) -> Call:
         )
 
     return call
+
+
+async def append_alone(calls: int) -> list[int]:
+    """The write by itself, in process: the three entries of the journey read, in a chain of
+    their own (a clinic no request uses)."""
+    viewer = Viewer("bench", "SUPERVISOR", "bench-append-alone", None)
+    accesses = [
+        Access("client", what) for what in (JOURNEY_READ, CLIENT_READ, JOURNEY_HISTORY_READ)
+    ]
+    samples: list[int] = []
+    for _ in range(calls):
+        start = time.perf_counter_ns()
+        await append_accesses(viewer, accesses)
+        samples.append(time.perf_counter_ns() - start)
+    return samples
