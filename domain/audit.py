@@ -137,9 +137,11 @@ class ChainCheck:
     def follow(self, record: AuditRecord, stored_hash: str) -> ChainBreak | None:
         if self.broken is not None:
             return self.broken
-        expected = self.last_seq + 1
-        if record.seq != expected:
-            return self._break(record, f"seq {record.seq} where {expected} was expected: missing")
+        if record.seq != self.last_seq + 1:
+            missing = (
+                f"seq {record.seq} follows seq {self.last_seq}: the entries between are missing"
+            )
+            return self._break(record, missing)
         if record.prev_hash != self.previous:
             return self._break(record, "prev_hash is not the hash of the entry before it")
         if record_hash(record) != stored_hash:

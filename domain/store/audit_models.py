@@ -11,7 +11,7 @@ from domain.store.models import AppendOnlyModel
 
 class AuditEntry(AppendOnlyModel):
     """Who read or wrote which client's data, when, in which request. The database refuses
-    updates and deletes (triggers, migration 0009); `hash` covers every other column."""
+    updates and deletes (triggers of the audit_log migration); `hash` covers every other column."""
 
     id = fields.CharField(primary_key=True, max_length=36)
     clinic_id = fields.CharField(max_length=64)

@@ -114,7 +114,7 @@ async def test_an_entry_deleted_from_the_middle_is_caught(scratch_database: str)
         report = await verify_chains()
     (broken,) = report.breaks
     assert (broken.entry_id, broken.seq) == (chain[3].id, 4)
-    assert broken.problem == "seq 4 where 3 was expected: missing"
+    assert broken.problem == "seq 4 follows seq 2: the entries between are missing"
 
 
 async def test_a_removed_tail_is_caught_by_the_chain_head(scratch_database: str) -> None:
