@@ -3,9 +3,9 @@ from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
 # The database itself refuses to edit the audit trail: triggers on PostgreSQL and SQLite.
-# `append_only` is self-contained so that it can give way to a shared helper for the other
-# append-only tables; `forward_only_head` is the audit chain head's own rule (it may only move
-# on to a higher seq, never back and never away).
+# `append_only(table)` stands alone, so that the function the other append-only tables get their
+# triggers from can replace it one for one; `forward_only_head` is the audit chain head's own
+# rule (it may only move on to a higher seq, never back and never away).
 
 _PG_REFUSE = """
 CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
