@@ -60,8 +60,9 @@ def free_dev_server_port(attempts: int = 50) -> int:
 
 
 @contextlib.asynccontextmanager
-async def running_stack() -> AsyncIterator[Stack]:
-    """Everything the benchmark talks to; stopped on exit, also on error or cancellation."""
+async def running_stack(database_url: str | None = None) -> AsyncIterator[Stack]:
+    """Everything the benchmark talks to; stopped on exit, also on error or cancellation.
+    The read model is a temporary SQLite file unless `database_url` names another (empty)."""
     async with contextlib.AsyncExitStack() as stack:
         data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="glowpath-bench-")))
         port = free_dev_server_port()
@@ -75,7 +76,7 @@ async def running_stack() -> AsyncIterator[Stack]:
         stack.push_async_callback(dev_server.stop)
         await dev_server.start()
         settings = Settings(
-            database_url=f"sqlite://{data_dir / 'read-model.sqlite3'}",
+            database_url=database_url or f"sqlite://{data_dir / 'read-model.sqlite3'}",
             temporal_address=dev_server.address,
             task_queue=TASK_QUEUE,
             http_host=HOST,

@@ -163,6 +163,13 @@ TYPES: dict[str, dict[str, Audience]] = {
     ),
     "AutoAssignPayload": _fields(DESK_VIEW, "journey decision"),
     "LeadContactPayload": _fields(REGISTRARS, "ownerId"),
+    # The audit trail: who read or changed a client's data. Supervisors audit.
+    "AuditEntry": _fields(
+        SUPERVISORS,
+        "id seq at actorId actorRole clientId action requestId prevHash hash actor",
+    ),
+    "AuditLogEdge": _fields(SUPERVISORS, "cursor node"),
+    "AuditLogConnection": _fields(SUPERVISORS, "edges pageInfo"),
     # Administration.
     "Clinic": _fields(ADMINS, "id name timezone"),
     "ClinicPayload": _fields(ADMINS, "clinic"),
@@ -173,7 +180,7 @@ QUERIES: dict[str, Audience] = {
     "me": ANYONE,
     "myPermissions": ANYONE,
     **_fields(CLINIC_STAFF, "node journey journeys client clients"),
-    **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking"),
+    **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
 

@@ -21,6 +21,8 @@ from strawberry.types import Info
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
 from schema.admin import mutations as admin
+from schema.audit import queries as audit_queries
+from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
 from schema.auth.watch import SessionEnded, while_signed_in
 from schema.clients import mutations as client_mutations
@@ -88,6 +90,10 @@ class Query:
     triage_board = strawberry.field(resolver=triage_queries.triage_board)
     triage_log = strawberry.field(resolver=triage_queries.triage_log)
     key_item_ranking = strawberry.field(resolver=triage_key_items.key_item_ranking)
+    audit_log = strawberry.field(
+        resolver=audit_queries.audit_log,
+        description="Supervisors: who read or changed a client's data, newest first.",
+    )
 
 
 def _action(resolver: object, description: str) -> JourneyResult:
@@ -215,11 +221,13 @@ def _should_mask(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
-def extensions(introspection: bool = True) -> list[object]:
+def extensions(
+    introspection: bool = True, audit_trail: bool = True, permissions: bool = True
+) -> list[object]:
+    """`audit_trail=False`, `permissions=False`: for benchmarks of their cost, never serving."""
     chosen: list[object] = [
         OperationMetrics,  # first: its timing and outcome wrap all the others
         SessionCheck,  # who is asking, checked once per operation before it runs
-        PermissionGuard,  # then every field of every operation passes the permission table
         # Factories, not instances: Strawberry builds fresh extensions for every operation.
         functools.partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
@@ -229,6 +237,13 @@ def extensions(introspection: bool = True) -> list[object]:
         functools.partial(ParserCache, maxsize=256),
         functools.partial(ValidationCache, maxsize=256),
     ]
+    if permissions:
+        # Every field of every operation passes the permission table.
+        chosen.insert(2, PermissionGuard)
+    if audit_trail:
+        # After the others: it ends first, so the metrics time its write and count an answer
+        # it withholds.
+        chosen.append(AuditTrail)
     if not introspection:
         from graphql.validation import NoSchemaIntrospectionCustomRule
 
@@ -243,12 +258,16 @@ class GlowpathSchema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
-def build_schema(introspection: bool = True) -> strawberry.Schema:
+def build_schema(
+    introspection: bool = True, audit_trail: bool = True, permissions: bool = True
+) -> strawberry.Schema:
+    """`audit_trail=False` and `permissions=False` are for benchmarks that measure what the
+    trail and the permission checks cost, never for serving."""
     return GlowpathSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions(introspection),  # type: ignore[arg-type]
+        extensions=extensions(introspection, audit_trail, permissions),  # type: ignore[arg-type]
     )
 
 

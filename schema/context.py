@@ -43,6 +43,8 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     request: Any = None
     response: Any = None
+    # The HTTP request's id (a WebSocket's: its upgrade request), for the audit trail.
+    request_id: str | None = None
     # Set by Strawberry from a WebSocket's connection_init payload (browsers cannot set headers).
     connection_params: dict[str, Any] | None = None
     # Checked before each operation (schema.auth.session.SessionCheck). A WebSocket's context

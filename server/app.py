@@ -59,6 +59,7 @@ class GlowpathView(GraphQLView[Context, None]):
             authorization=request.headers.get("Authorization"),
             request=request,
             response=response,
+            request_id=middleware.request_id(request),
         )
 
     async def close_sockets(self) -> None:
@@ -71,9 +72,15 @@ class GlowpathView(GraphQLView[Context, None]):
 
 
 def create_app(
-    settings: Settings, temporal: Client, auth: AuthServices | None = None
+    settings: Settings,
+    temporal: Client,
+    auth: AuthServices | None = None,
+    *,
+    audit_trail: bool = True,
+    permissions: bool = True,
 ) -> web.Application:
-    """The API; `auth` is the sign-in state (throttle, session watch), one per app by default."""
+    """The API; `auth` is the sign-in state (throttle, session watch), one per app by default.
+    `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost."""
     config = ApiConfig(
         signing_keys=SigningKeys(settings.secret_key, settings.previous_secret_keys),
         token_ttl_seconds=settings.token_ttl_seconds,
@@ -89,7 +96,7 @@ def create_app(
         feed=feed,
         auth=auth,
         allowed_origins=settings.cors_origins,
-        schema=build_schema(introspection=settings.introspection),
+        schema=build_schema(settings.introspection, audit_trail, permissions),
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )

@@ -182,6 +182,15 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if drift else 0
 
 
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from server.audit import describe, verify
+
+    ensure_sqlite_dir(settings)
+    report = asyncio.run(verify(settings.database_url, args.clinic))
+    print("\n".join(describe(report)))
+    return 1 if report.breaks else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glowpath",
@@ -203,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     admin_arguments(add("create-admin", cmd_create_admin, "create the first administrator"))
     add("reconcile", cmd_reconcile, "compare the read model with the workflows; exit 1 on drift")
+    audit = commands.add_parser("audit", help="the audit trail of client-data access")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verify_text = "recompute every clinic's audit chain; exit 1 naming the first broken entry"
+    verify = audit_commands.add_parser("verify", help=verify_text, description=verify_text)
+    verify.set_defaults(handler=cmd_audit_verify)
+    verify.add_argument("--clinic", help="check this clinic's chain only")
     export = add("export-schema", cmd_export_schema, "write the GraphQL schema as SDL")
     export.add_argument("--output", default="schema.graphql", help="default: %(default)s")
     export.add_argument("--check", action="store_true", help="exit 1 if the file differs")
@@ -214,7 +229,7 @@ def log_format_for(command: str, environ: Mapping[str, str] = os.environ) -> str
     chosen = environ.get(env_name("log_format"), "").strip().lower()
     if chosen in LOG_FORMATS:
         return chosen
-    people = ("dev", "export-schema", "seed", "reconcile", "create-admin")
+    people = ("dev", "export-schema", "seed", "reconcile", "create-admin", "audit")
     return "text" if command in people else "json"
 
 

@@ -17,14 +17,15 @@ from domain.roles import STAFF_ROLES, Role
 from domain.store import accounts
 from domain.store.models import Clinic, StaffAccount
 
-CLINIC_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
+# 56 at most: an audit entry names a clinic as `clinic:<id>` in 64 characters.
+CLINIC_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,55}")
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
 
 
 def clinic_problems(clinic_id: str, name: str, timezone: str) -> list[FieldProblem]:
     problems = []
     if not CLINIC_ID.fullmatch(clinic_id):
-        problems.append(FieldProblem("clinicId", "2 to 64 of a-z, 0-9 and -, starting a-z/0-9"))
+        problems.append(FieldProblem("clinicId", "2 to 56 of a-z, 0-9 and -, starting a-z/0-9"))
     if not name.strip() or len(name) > 200:
         problems.append(FieldProblem("name", "1 to 200 characters"))
     if not _is_zone(timezone):

@@ -13,6 +13,7 @@ from domain.store import compat  # noqa: F401  (fixes Tortoise's SQLite client o
 
 MODELS_MODULE = "domain.store.models"
 TRIAGE_MODELS_MODULE = "domain.store.triage_models"
+AUDIT_MODELS_MODULE = "domain.store.audit_models"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -21,7 +22,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "connections": {"default": database_url},
         "apps": {
             "models": {
-                "models": [MODELS_MODULE, TRIAGE_MODELS_MODULE],
+                "models": [MODELS_MODULE, TRIAGE_MODELS_MODULE, AUDIT_MODELS_MODULE],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,
             }

@@ -2,7 +2,9 @@
 
 Every change is a row the administrator's key can replay: a retry with the same
 `idempotencyKey` answers the first result; the same key with another input is a `Conflict`.
-Role changes, deactivation and password resets revoke the account's tokens at once.
+Role changes, deactivation and password resets revoke the account's tokens at once. Each change
+is an audit entry in the administrator's clinic's chain, its subject `clinic:<id>` or
+`staff:<account id>`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from schema.admin.types import (
     StaffAccountResult,
     UpdateStaffAccountInput,
 )
+from schema.audit.collector import note_access
 from schema.auth.hashing import PASSWORD_WORK
 from schema.context import Context
 from schema.errors import ValidationFailed, from_domain, not_authorized, not_found
@@ -104,6 +107,7 @@ async def create_clinic(info: Info[Context, None], input: CreateClinicInput) -> 
     if earlier is None and await ClinicRow.exists(id=input.clinic_id):
         return from_domain(DomainConflict(f"clinic {input.clinic_id} exists"))  # type: ignore[return-value]
     row = await accounts.create_clinic(str(input.clinic_id), input.name, input.timezone)
+    note_access(f"clinic:{row.id}", info.field_name)
     await _remember(info, input.idempotency_key, operation, row.id)
     return ClinicPayload(clinic=Clinic.from_row(row))
 
@@ -137,6 +141,7 @@ async def create_staff_account(
         if raced:
             return _payload(raced)
         return _invalid([FieldProblem("username", "already taken")])
+    note_access(f"staff:{row.id}", info.field_name)
     await _remember(info, input.idempotency_key, operation, row.id)
     return _payload(row)
 
@@ -174,6 +179,7 @@ async def update_staff_account(
         if claims is not None and row.id == claims.account_id and input.active is False:
             return not_authorized("an administrator cannot deactivate their own account")
         await accounts.update_account(row, input.role, input.active, input.display_name)
+        note_access(f"staff:{row.id}", info.field_name)
         await _remember(info, input.idempotency_key, operation, row.id)
     return _payload(await StaffAccount.get(id=row.id))
 
@@ -195,5 +201,6 @@ async def reset_staff_password(
     if earlier is None:
         password_hash = await PASSWORD_WORK.hash(input.temporary_password)
         await accounts.reset_password(row, password_hash)
+        note_access(f"staff:{row.id}", info.field_name)
         await _remember(info, input.idempotency_key, operation, row.id)
     return _payload(await StaffAccount.get(id=row.id))

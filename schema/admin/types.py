@@ -30,7 +30,7 @@ class Clinic:
 @strawberry.input(description="A new clinic.")
 class CreateClinicInput:
     clinic_id: strawberry.ID = strawberry.field(
-        description="2 to 64 of a-z, 0-9 and -: stable, it appears in every journey's record."
+        description="2 to 56 of a-z, 0-9 and -: stable, it appears in every journey's record."
     )
     name: str = strawberry.field(description="1 to 200 characters.")
     timezone: str = strawberry.field(

@@ -13,6 +13,7 @@ from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
 from domain.store.models import Client as ClientRow
+from schema.audit.collector import note_write
 from schema.clients.types import Client
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, from_domain, not_authorized
@@ -100,6 +101,7 @@ async def register_client(
         data_consent_at=datetime.now(UTC),
         registered_by=claims.account_id,
     )
+    note_write(info, str(row.id))
     if input.idempotency_key:
         await records.remember_result(
             claims.account_id, input.idempotency_key, "register_client", str(row.id)

@@ -5,7 +5,9 @@ from datetime import date, datetime
 import strawberry
 from strawberry import relay
 
+from domain.audit import CLIENT_READ
 from domain.store.models import Client as ClientRow
+from schema.audit.collector import note_access
 
 
 @strawberry.type(description="A client's file: identity page (corrections come as amendments).")
@@ -21,6 +23,7 @@ class Client(relay.Node):
 
     @classmethod
     def from_row(cls, row: ClientRow) -> Client:
+        note_access(row.id, CLIENT_READ)  # built only to be answered: this is the read
         return cls(
             id=row.id,
             full_name=row.full_name,

@@ -23,6 +23,7 @@ from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
+from schema.audit.collector import note_write
 from schema.body import record_body
 from schema.context import Context
 from schema.errors import (
@@ -120,6 +121,7 @@ async def run_action(
         if record_id:
             await records.discard_unattached(record_id)
         raise
+    note_write(info, row.client_id)
     if record_id and result.record_id != record_id:
         await records.discard_unattached(record_id)  # a concurrent retry's draft was attached
     if idempotency_key:

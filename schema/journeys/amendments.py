@@ -18,6 +18,7 @@ from strawberry.types import Info
 from domain.roles import Role
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent, JourneyRecord
+from schema.audit.collector import note_write
 from schema.context import Context
 from schema.errors import (
     NotAuthorized,
@@ -88,4 +89,5 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         author_id=claims.account_id,
         amends_id=original.id,
     )
+    note_write(info, journey.client_id)
     return AmendmentPayload(amendment=amendment_view(amendment))

@@ -21,6 +21,7 @@ from domain.store.models import Client as ClientRow
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.visits import categorise
+from schema.audit.collector import note_write
 from schema.context import Context
 from schema.errors import from_domain, invalid, not_authorized, not_found
 from schema.ids import decode_id
@@ -95,6 +96,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         await records.discard_unattached(start.record_id or "")
         await release_claim(client.id, journey_id)
         raise
+    note_write(info, client.id)
     if key:
         await records.remember_result(actor.user_id, key, "start_journey", journey_id)
     return await _started(journey_id, client.id)

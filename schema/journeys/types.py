@@ -9,6 +9,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from domain.audit import JOURNEY_HISTORY_READ, JOURNEY_READ
 from domain.journey.access import available_actions
 from domain.journey.codec import facts_from_json
 from domain.journey.diagram import mermaid
@@ -18,6 +19,7 @@ from domain.roles import Role
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent as EventRow
 from domain.store.models import JourneyRecord as RecordRow
+from schema.audit.collector import note_access
 from schema.clients.types import Client
 from schema.context import Context
 from schema.staff.types import StaffMember
@@ -114,6 +116,7 @@ class Journey(relay.Node):
 
     @classmethod
     def from_row(cls, row: JourneyRow) -> Journey:
+        note_access(row.client_id, JOURNEY_READ)  # built only to be answered: this is the read
         stage = Stage(row.stage)
         return cls(
             id=row.id,
@@ -139,6 +142,7 @@ class Journey(relay.Node):
 
     @strawberry.field(description="Every event, oldest first.")
     async def history(self, info: Info[Context, None]) -> list[JourneyEvent]:
+        note_access(self.row.client_id, JOURNEY_HISTORY_READ)  # the clinical records with it
         loaded = await info.context.loaders.history.load((self.row.id, self.row.clinic_id))
         return [JourneyEvent.from_row(e.event, e.zone, e.details, e.amendments) for e in loaded]
 

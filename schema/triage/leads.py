@@ -12,6 +12,7 @@ from strawberry.types import Info
 from domain.store.models import Client as ClientRow
 from domain.store.triage_models import LeadContact
 from domain.store.triage_projection import current_owner
+from schema.audit.collector import note_write
 from schema.context import Context
 from schema.errors import (
     NotAuthorized,
@@ -80,5 +81,6 @@ async def record_lead_contact(
         recorded_by=claims.account_id,
         note=input.note,
     )
+    note_write(info, str(client.id))
     owner = await current_owner(str(client.id)) or raw_consultant
     return LeadContactPayload(owner_id=strawberry.ID(encode_id("StaffMember", owner)))

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0008_token_lifecycle")]
+    dependencies = [("models", "0009_audit_log")]
 
     initial = False
 

@@ -1,0 +1,66 @@
+"""The client-data accesses of the running GraphQL operation, noted where they happen.
+
+Types note an access when they are built from a row (a `Client` or `Journey` object is built
+only to be answered), resolvers when they read more (a journey's history), and mutations when
+they change a client's data (under the mutation's name). The `AuditTrail` extension binds a
+fresh collector to each operation and writes what it collected, one entry per client and kind of
+access, before the answer leaves.
+
+The collector is bound to the operation's task (a context variable) rather than kept on
+`Context`: over a WebSocket one Context serves every operation of the connection while each
+operation's accesses are its own, and a type built from a row has no `info` to reach the
+context through. Outside an operation with the extension on, noting does nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar, Token
+from typing import Any
+
+from strawberry.types import Info
+
+from domain.audit import Access
+
+
+class AccessCollector:
+    """Distinct (client, what) pairs in the order first noted."""
+
+    __slots__ = ("_noted",)
+
+    def __init__(self) -> None:
+        self._noted: dict[Access, None] = {}
+
+    def note(self, client_id: str, what: str) -> None:
+        self._noted[Access(client_id, what)] = None
+
+    def take(self) -> list[Access]:
+        """Everything noted since the last take (a subscription records each push's own)."""
+        taken = list(self._noted)
+        self._noted.clear()
+        return taken
+
+
+_BOUND: ContextVar[AccessCollector | None] = ContextVar("glowpath_audit_collector", default=None)
+
+
+def bind(collector: AccessCollector) -> Token[AccessCollector | None]:
+    return _BOUND.set(collector)
+
+
+def unbind(token: Token[AccessCollector | None]) -> None:
+    # A stream closed from another task (a garbage-collected generator) cannot reset the
+    # variable of the task that set it; that task has ended and its context with it.
+    with contextlib.suppress(ValueError):
+        _BOUND.reset(token)
+
+
+def note_access(client_id: str, what: str) -> None:
+    collector = _BOUND.get()
+    if collector is not None:
+        collector.note(client_id, what)
+
+
+def note_write(info: Info[Any, Any], client_id: str) -> None:
+    """The running mutation changed the client's data: noted under the mutation's name."""
+    note_access(client_id, info.field_name)
