@@ -85,8 +85,8 @@ TYPES: dict[str, dict[str, Audience]] = {
     "FieldProblem": _fields(ANYONE, "field message"),
     "Permissions": _fields(ANYONE, "role operations readableFields"),
     "LoginPayload": _fields(ANYONE, "token expiresAt staff"),
-    "LogoutPayload": _fields(SIGNED_IN, "everywhere signedOutAt"),
-    "ChangePasswordPayload": _fields(SIGNED_IN, "changedAt"),
+    "LogoutPayload": _fields(ANYONE, "everywhere signedOutAt"),
+    "ChangePasswordPayload": _fields(ANYONE, "changedAt"),
     # Reached through `login` (not yet signed in), `me` and other signed-in reads.
     "StaffMember": _fields(ANYONE, "id username displayName role clinicId"),
     "PageInfo": _fields(SIGNED_IN, "hasNextPage endCursor"),
@@ -186,7 +186,9 @@ QUERIES: dict[str, Audience] = {
 
 MUTATIONS: dict[str, Audience] = {
     "login": ANYONE,
-    **_fields(SIGNED_IN, "logout changePassword"),
+    # A retry must get its first answer though that answer signed the token out: these check
+    # the token themselves (a genuine one, revoked or not) and answer `NotAuthorized` without.
+    **_fields(ANYONE, "logout changePassword"),
     "registerClient": REGISTRARS,
     "startJourney": _action(Action.CHECK_IN),
     "checkIn": _action(Action.CHECK_IN),

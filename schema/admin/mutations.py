@@ -104,7 +104,9 @@ async def create_clinic(info: Info[Context, None], input: CreateClinicInput) -> 
     earlier = await _replayed(info, input.idempotency_key, operation)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
-    if earlier is None and await ClinicRow.exists(id=input.clinic_id):
+    if isinstance(earlier, str):
+        return ClinicPayload(clinic=Clinic.from_row(await ClinicRow.get(id=earlier)))
+    if await ClinicRow.exists(id=input.clinic_id):
         return from_domain(DomainConflict(f"clinic {input.clinic_id} exists"))  # type: ignore[return-value]
     row = await accounts.create_clinic(str(input.clinic_id), input.name, input.timezone)
     note_access(f"clinic:{row.id}", info.field_name)

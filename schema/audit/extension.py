@@ -54,8 +54,6 @@ class AuditTrail(SchemaExtension):
         self.viewer: Viewer | None = None
 
     async def on_operation(self) -> AsyncIterator[None]:
-        # Taken now: a subscription outlives its token, and its pushes still name the viewer.
-        self.viewer = viewer_of(self.execution_context.context)
         token = bind(self.collector)
         try:
             yield
@@ -63,14 +61,20 @@ class AuditTrail(SchemaExtension):
             unbind(token)
         await self._record(self.execution_context.result)
 
+    async def on_execute(self) -> AsyncIterator[None]:
+        # Taken once the session check (an earlier extension) has run: a subscription outlives
+        # its token, and its pushes still name the viewer it started with.
+        self.viewer = viewer_of(self.execution_context.context)
+        yield
+
     async def on_stream_result(self, result: StreamExecutionResult) -> AsyncIterator[None]:
         await self._record(result)
         yield
 
     async def _record(self, answer: object) -> None:
         accesses = self.collector.take()
-        if not accesses:
-            return
+        if not accesses or (isinstance(answer, _Answer) and answer.data is None):
+            return  # nothing of a client's data leaves with this answer
         viewer = self.viewer or viewer_of(self.execution_context.context)
         try:
             if viewer is None:

@@ -21,7 +21,7 @@ CLIENT = """
 query Client($id: ID!) {
   client(id: $id) {
     __typename
-    ... on Client { id fullName phone }
+    ... on Client { id fullName birthDate }
     ... on UserError { code message }
   }
 }

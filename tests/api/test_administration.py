@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from domain.roles import Role
+from domain.store.audit_models import AuditEntry
 from domain.store.models import Clinic, StaffAccount
 from tests.api import documents
 from tests.api.harness import Api, Staff
@@ -81,6 +82,11 @@ async def test_an_administrator_creates_a_clinic_once(api: Api, staff: dict[Role
         }
     )
     assert await Clinic.filter(id=clinic_id).count() == 1
+    # And the change is one entry in the administrator's clinic's audit chain
+    entries = await AuditEntry.filter(client_id=f"clinic:{clinic_id}").values_list(
+        "action", "actor_id", "actor_role", "clinic_id"
+    )
+    assert entries == [("createClinic", admin.account_id, "ADMIN", "demo-clinic")]
     # The same key for another clinic is a conflict; the same id without a key too
     other = await _create_clinic(api, admin, **{**input, "name": "Other"}, idempotencyKey=key)
     assert other["__typename"] == "Conflict"

@@ -89,7 +89,7 @@ async def test_only_supervisors_of_the_clinic_may_read_it(
         assert refused == {
             "__typename": "NotAuthorized",
             "code": "NOT_AUTHORIZED",
-            "message": "the audit log is for supervisors",
+            "message": "Query.auditLog needs one of: SUPERVISOR",
         }, role
     assert (await _log(api, None, client))["__typename"] == "NotAuthorized"
     # And another clinic's supervisor does not find the client at all

@@ -91,7 +91,13 @@ def test_clinical_defaults() -> None:
 def test_my_permissions_lists_exactly_the_admitted_rows() -> None:
     cashier = set(operations_for(Role.CASHIER))
     assert "Mutation.recordPayment" in cashier and "Mutation.checkIn" not in cashier
-    assert set(operations_for(None)) == {"Query.me", "Query.myPermissions", "Mutation.login"}
+    assert set(operations_for(None)) == {
+        "Query.me",
+        "Query.myPermissions",
+        "Mutation.login",
+        "Mutation.logout",
+        "Mutation.changePassword",
+    }
     for role in CLINIC_ROLES:
         fields = set(readable_fields(role))
         assert ("JourneyEvent.details" in fields) == (
