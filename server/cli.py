@@ -162,13 +162,15 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     from server.reconcile import reconcile
 
     ensure_sqlite_dir(settings)
-    drift = asyncio.run(
+    found = asyncio.run(
         reconcile(settings.database_url, settings.temporal_address, settings.temporal_namespace)
     )
-    for item in drift:
+    for settled in found.settled:
+        print(f"{settled.journey_id}: {settled.subject} {settled.outcome.value}: {settled.why}")
+    for item in found.drift:
         print(f"{item.journey_id}: {item.problem}")
-    print(f"{len(drift)} drift(s) found")
-    return 1 if drift else 0
+    print(f"{len(found.drift)} drift(s) found")
+    return 1 if found.drift else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,7 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("worker", cmd_worker, "run the Temporal worker until SIGTERM/SIGINT")
     add("migrate", cmd_migrate, "create or upgrade the read-model database")
     add("seed", cmd_seed, "load the demo clinic (idempotent) and print its logins")
-    add("reconcile", cmd_reconcile, "compare the read model with the workflows; exit 1 on drift")
+    add(
+        "reconcile",
+        cmd_reconcile,
+        "compare the read model with the workflows, void drafts and release claims they"
+        " disown; exit 1 on drift",
+    )
     export = add("export-schema", cmd_export_schema, "write the GraphQL schema as SDL")
     export.add_argument("--output", default="schema.graphql", help="default: %(default)s")
     export.add_argument("--check", action="store_true", help="exit 1 if the file differs")

@@ -18,9 +18,10 @@ from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage, VisitCategory
 from domain.journey.table import Action
 from domain.store import records
+from domain.store.drafts import attached_record
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
-from domain.store.models import JourneyRecord, StaffAccount
+from domain.store.models import StaffAccount
 from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
@@ -116,7 +117,8 @@ async def _arrival(row: JourneyRow, input: AutoAssignInput) -> Arrival:
 
 
 async def category_reason(journey_id: str) -> str | None:
-    record = await JourneyRecord.filter(journey_id=journey_id, kind="reception").first()
+    # The record the opening event attached; a failed attempt's draft is never read.
+    record = await attached_record(journey_id, "reception")
     body = record.body if record else None
     return body.get("category_reason") if isinstance(body, dict) else None
 
