@@ -4,7 +4,8 @@
   attach it: a running journey is asked (`settle_drafts`, which from then on refuses the draft),
   an ended one is queried for the records it attached, a missing one attached nothing.
 - A claim on a client whose journey has no read-model row is released once Temporal says the
-  journey's workflow does not exist. While it exists, the claim stays.
+  journey's workflow does not exist, or has closed (it can never run again: journey ids are
+  never reused). While it runs, the claim stays.
 
 A question Temporal does not answer in time leaves everything as it was, and is reported.
 """
@@ -138,9 +139,11 @@ async def repair_claims(
             reason = f"Temporal did not answer: {error}"
             settled.append(Settlement(claim.journey_id, subject, Outcome.UNANSWERED, reason))
             continue
-        if status is not None:
-            why = f"the journey's workflow exists ({status.name})"
+        if status is WorkflowExecutionStatus.RUNNING:
+            why = "the journey's workflow is running"
             settled.append(Settlement(claim.journey_id, subject, Outcome.KEPT, why))
-        elif await release_claim_of_missing_journey(claim.client_id, claim.journey_id):
-            settled.append(Settlement(claim.journey_id, subject, Outcome.RELEASED, MISSING))
+            continue
+        why = MISSING if status is None else f"the journey's workflow has closed ({status.name})"
+        if await release_claim_of_missing_journey(claim.client_id, claim.journey_id):
+            settled.append(Settlement(claim.journey_id, subject, Outcome.RELEASED, why))
     return settled

@@ -1,8 +1,8 @@
 """The one-active-journey-per-client guard, as a row the database keeps unique.
 
 A claim passes on only when its journey is known to be over: its read-model row says it ended,
-or Temporal says its workflow does not exist (`server.drafts` asks). A claim whose journey
-has no row yet is never taken on a guess: that journey may be starting right now.
+or Temporal says its workflow does not exist or has closed (`server.settle` asks). A claim
+whose journey has no row yet is never taken on a guess: that journey may be starting now.
 """
 
 from __future__ import annotations
@@ -47,6 +47,6 @@ async def claims_without_journey(
 
 async def release_claim_of_missing_journey(client_id: str, journey_id: str) -> bool:
     """Gives the claim up: only once Temporal answered that the journey's workflow does not
-    exist. Conditional on the holder, so a claim taken since then stays."""
+    exist or has closed. Conditional on the holder, so a claim taken since then stays."""
     released = await ActiveJourneyClaim.filter(client_id=client_id, journey_id=journey_id).delete()
     return bool(released)

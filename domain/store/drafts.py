@@ -3,7 +3,7 @@
 A draft is never deleted. One that no event points at (the journey refused the action, or the
 answer was lost and its fate is unknown) stays in place and hidden from every read; it is
 marked void (`JourneyRecordVoid`) only after the journey's workflow answered that it will never
-attach it (`server.drafts`).
+attach it (`server.settle`).
 """
 
 from __future__ import annotations

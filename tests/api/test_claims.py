@@ -30,6 +30,8 @@ from tests.api.conftest import api_settings
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import Staff, eventually, running_api
 from tests.api.outage import TcpRelay
+from tests.support import journey_start
+from workflows.journey import JourneyWorkflow
 from workflows.worker import build_worker
 
 
@@ -173,3 +175,25 @@ async def test_a_start_that_never_reached_temporal_is_released_when_temporal_say
         started = await _start(desks.direct, client_id)
     assert started["__typename"] == "JourneyPayload", started
     assert decode_id(started["journey"]["id"], "Journey") != claim.journey_id
+
+
+async def test_a_claim_whose_journey_closed_before_it_opened_is_released(
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    temporal = temporal_env.client
+    # Given a claim whose journey's workflow was terminated before any worker opened it
+    start = journey_start(client_id=f"client-{uuid.uuid4()}")
+    handle = await temporal.start_workflow(
+        JourneyWorkflow.run, start, id=start.journey_id, task_queue=f"none-{uuid.uuid4().hex}"
+    )
+    await handle.terminate("opened by mistake")
+    await ActiveJourneyClaim.create(
+        client_id=start.client_id, journey_id=start.journey_id, claimed_at=datetime.now(UTC)
+    )
+    # When reconciliation asks Temporal about it
+    repairs = await repair_claims(temporal, [start.client_id])
+    # Then the claim is released: a closed workflow never runs again
+    assert [(r.journey_id, r.outcome, r.why) for r in repairs] == [
+        (start.journey_id, Outcome.RELEASED, "the journey's workflow has closed (TERMINATED)")
+    ]
+    assert not await ActiveJourneyClaim.exists(client_id=start.client_id)
