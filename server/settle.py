@@ -52,7 +52,7 @@ class Settlement:
     why: str
 
 
-async def _exists(
+async def _status(
     client: Client, journey_id: str, timeout: timedelta
 ) -> WorkflowExecutionStatus | None:
     """The workflow's status; None when Temporal says it does not exist."""
@@ -70,7 +70,7 @@ async def _fates(
     client: Client, journey_id: str, record_ids: list[str], timeout: timedelta
 ) -> tuple[list[str], list[str], str]:
     """(void, attached, why) as the journey's workflow answers."""
-    status = await _exists(client, journey_id, timeout)
+    status = await _status(client, journey_id, timeout)
     if status is None:
         return record_ids, [], MISSING
     handle = client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
@@ -129,12 +129,12 @@ async def repair_claims(
     *,
     timeout: timedelta = ASK_TIMEOUT,
 ) -> list[Settlement]:
-    """Releases each claim whose journey has no read-model row and no workflow."""
+    """Releases each claim whose journey has no read-model row and no running workflow."""
     settled = []
     for claim in await claims_without_journey(client_ids):
         subject = f"claim on client {claim.client_id}"
         try:
-            status = await _exists(client, claim.journey_id, timeout)
+            status = await _status(client, claim.journey_id, timeout)
         except TemporalError as error:
             reason = f"Temporal did not answer: {error}"
             settled.append(Settlement(claim.journey_id, subject, Outcome.UNANSWERED, reason))

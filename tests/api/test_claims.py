@@ -24,7 +24,7 @@ from domain.roles import Role
 from domain.store.drafts import attached_record, unsettled_drafts
 from domain.store.models import ActiveJourneyClaim, Journey
 from schema.ids import decode_id
-from server.settle import MISSING, Outcome, repair_claims, settle_drafts
+from server.settle import MISSING, REFUSED, Outcome, repair_claims, settle_drafts
 from tests.api import documents
 from tests.api.conftest import api_settings
 from tests.api.flow import JourneyDriver, new_key
@@ -33,6 +33,8 @@ from tests.api.outage import TcpRelay
 from tests.support import journey_start
 from workflows.journey import JourneyWorkflow
 from workflows.worker import build_worker
+
+ANSWER_TIMEOUT = timedelta(seconds=30)
 
 
 @dataclass
@@ -124,21 +126,29 @@ async def test_a_start_whose_answer_was_lost_keeps_its_claim_while_the_journey_r
     assert [(r.journey_id, r.outcome) for r in repairs] == [(journey_id, Outcome.KEPT)]
     assert await ActiveJourneyClaim.exists(client_id=raw_client, journey_id=journey_id)
 
-    # When a worker takes the journey's task queue
+    # When the desk retries with the key before the journey has opened (its draft is written
+    # and its start sent: it waits on the running workflow)
+    retrying = asyncio.create_task(_start(desks.direct, client_id, idempotencyKey=key))
+    drafts = await eventually(
+        lambda: unsettled_drafts([journey_id]),
+        lambda found: len(found.get(journey_id, [])) == 2,
+        timeout=10,
+        what="the retry's draft",
+    )
+    (retry_draft,) = set(drafts[journey_id]) - {draft_id}
+    # And a worker takes the journey's task queue
     async with build_worker(temporal, desks.task_queue):
-        # Then the journey opens with the start's draft attached
-        await eventually(
-            lambda: Journey.get_or_none(id=journey_id),
-            lambda row: row is not None,
-            timeout=30,
-            what="the journey's read-model row",
-        )
+        again = await retrying
+        # Then the retry answers the one journey, opened with the first start's draft
+        assert again["__typename"] == "JourneyPayload", again
+        assert decode_id(again["journey"]["id"], "Journey") == journey_id
         attached = await attached_record(journey_id, "reception")
         assert attached is not None and attached.id == draft_id
-        # And a retry of the start with its key answers that journey
-        again = await _start(desks.direct, client_id, idempotencyKey=key)
-    assert again["__typename"] == "JourneyPayload", again
-    assert decode_id(again["journey"]["id"], "Journey") == journey_id
+        # And the retry's own draft, never sent to the journey, is voided when it is asked
+        settled = await settle_drafts(temporal, [journey_id], timeout=ANSWER_TIMEOUT)
+    assert [(s.subject, s.outcome, s.why) for s in settled] == [
+        (f"draft {retry_draft}", Outcome.VOID, REFUSED)
+    ]
     assert await Journey.filter(client_id=raw_client).count() == 1
 
 
