@@ -27,7 +27,7 @@ from schema.ids import decode_id
 from server.settle import MISSING, REFUSED, Outcome, repair_claims, settle_drafts
 from tests.api import documents
 from tests.api.conftest import api_settings
-from tests.api.flow import JourneyDriver, new_key
+from tests.api.flow import JourneyDriver, end_journey, new_key
 from tests.api.harness import Staff, eventually, running_api
 from tests.api.outage import TcpRelay
 from tests.support import journey_start
@@ -146,6 +146,7 @@ async def test_a_start_whose_answer_was_lost_keeps_its_claim_while_the_journey_r
         assert attached is not None and attached.id == draft_id
         # And the retry's own draft, never sent to the journey, is voided when it is asked
         settled = await settle_drafts(temporal, [journey_id], timeout=ANSWER_TIMEOUT)
+        await end_journey(desks.direct, again["journey"]["id"])
     assert [(s.subject, s.outcome, s.why) for s in settled] == [
         (f"draft {retry_draft}", Outcome.VOID, REFUSED)
     ]
@@ -183,7 +184,8 @@ async def test_a_start_that_never_reached_temporal_is_released_when_temporal_say
     # And the client's journey can start now
     async with build_worker(temporal, desks.task_queue):
         started = await _start(desks.direct, client_id)
-    assert started["__typename"] == "JourneyPayload", started
+        assert started["__typename"] == "JourneyPayload", started
+        await end_journey(desks.direct, started["journey"]["id"])
     assert decode_id(started["journey"]["id"], "Journey") != claim.journey_id
 
 

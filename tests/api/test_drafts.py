@@ -21,7 +21,7 @@ from schema.ids import decode_id
 from server.settle import REFUSED, Outcome, settle_drafts
 from tests.api import documents
 from tests.api.conftest import api_settings
-from tests.api.flow import JourneyDriver
+from tests.api.flow import JourneyDriver, end_journey
 from tests.api.harness import Staff, running_api
 from workflows.worker import build_worker
 
@@ -88,6 +88,7 @@ async def test_a_refused_action_leaves_its_draft_hidden_until_the_journey_disown
     async with build_worker(temporal_env.client, task_queue):
         settled = await settle_drafts(temporal_env.client, [raw_id], timeout=ANSWER_TIMEOUT)
         facts = await temporal_env.client.get_workflow_handle(raw_id).query("facts")
+        await end_journey(driver, journey["id"])
     # Then the draft is void, for the reason the journey gave, and the journey refuses it now
     assert [(s.subject, s.outcome, s.why) for s in settled] == [
         (f"draft {draft_id}", Outcome.VOID, REFUSED)
