@@ -173,13 +173,15 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     from server.reconcile import reconcile
 
     ensure_sqlite_dir(settings)
-    drift = asyncio.run(
+    found = asyncio.run(
         reconcile(settings.database_url, settings.temporal_address, settings.temporal_namespace)
     )
-    for item in drift:
+    for settled in found.settled:
+        print(f"{settled.journey_id}: {settled.subject} {settled.outcome.value}: {settled.why}")
+    for item in found.drift:
         print(f"{item.journey_id}: {item.problem}")
-    print(f"{len(drift)} drift(s) found")
-    return 1 if drift else 0
+    print(f"{len(found.drift)} drift(s) found")
+    return 1 if found.drift else 0
 
 
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
@@ -211,7 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
     from server.accounts import add_arguments as admin_arguments
 
     admin_arguments(add("create-admin", cmd_create_admin, "create the first administrator"))
-    add("reconcile", cmd_reconcile, "compare the read model with the workflows; exit 1 on drift")
+    add(
+        "reconcile",
+        cmd_reconcile,
+        "compare the read model with the workflows, void drafts and release claims they"
+        " disown; exit 1 on drift",
+    )
     audit = commands.add_parser("audit", help="the audit trail of client-data access")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     verify_text = "recompute every clinic's audit chain; exit 1 naming the first broken entry"

@@ -3,18 +3,24 @@
 The workflow is the source of truth; the read model is written by its local activity, at least
 once. Drift means a write was lost or a row was touched by hand: the report says which journey
 and what differs, so an operator can replay it (or file a bug), never silently "fix" it.
+
+It also settles what lost Temporal answers left open, from what Temporal says (`server.settle`):
+drafts the journeys will never attach are voided, claims of journeys that never started are
+released. A question Temporal did not answer counts as drift: the run did not finish its work.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from temporalio.client import Client
 from temporalio.service import RPCError
 
 from domain.store.db import close_db, init_db
+from domain.store.drafts import void_but_attached
 from domain.store.models import Journey
+from server.settle import Outcome, Settlement, repair_claims, settle_drafts
 from workflows.journey import JourneyWorkflow
 
 CONCURRENT_QUERIES = 20
@@ -68,10 +74,31 @@ async def find_drift(client: Client, clinic_id: str | None = None) -> list[Drift
     return drift
 
 
-async def reconcile(database_url: str, temporal_address: str, namespace: str) -> list[Drift]:
+@dataclass
+class Reconciliation:
+    drift: list[Drift] = field(default_factory=list)
+    settled: list[Settlement] = field(default_factory=list)
+
+
+async def reconcile_with(client: Client) -> Reconciliation:
+    settled = await settle_drafts(client) + await repair_claims(client)
+    drift = await find_drift(client)
+    drift += [
+        Drift(found.journey_id, f"record {found.record_id} is void, yet event {found.seq} uses it")
+        for found in await void_but_attached()
+    ]
+    drift += [
+        Drift(s.journey_id, f"{s.subject}: {s.why}")
+        for s in settled
+        if s.outcome is Outcome.UNANSWERED
+    ]
+    return Reconciliation(drift=drift, settled=settled)
+
+
+async def reconcile(database_url: str, temporal_address: str, namespace: str) -> Reconciliation:
     await init_db(database_url)
     try:
         client = await Client.connect(temporal_address, namespace=namespace)
-        return await find_drift(client)
+        return await reconcile_with(client)
     finally:
         await close_db()

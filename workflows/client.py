@@ -5,10 +5,18 @@ Temporal failures come back as the domain's own errors, so callers never see a g
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    RPCTimeoutOrCancelledError,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -65,22 +73,27 @@ class JourneyGateway:
         self._search_attributes_ready = True
 
     async def start(self, start: JourneyStart) -> ActionResult:
-        """Starts the journey and returns once its opening events are in the read model."""
+        """Starts the journey and returns once its opening events are in the read model.
+
+        A retry of the same start (same journey id) converges on the running workflow: its
+        input is then ignored, and the retry's draft stays unattached."""
         await self._ensure_search_attributes()
         operation = WithStartWorkflowOperation(
             JourneyWorkflow.run,
             start,
             id=start.journey_id,
             task_queue=self.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
         try:
             return await self.client.execute_update_with_start_workflow(
                 JourneyWorkflow.opened, start_workflow_operation=operation
             )
-        except (RPCError, WorkflowUpdateFailedError) as error:
-            log.error("journey %s did not start: %r", start.journey_id, error)
+        except (RPCError, WorkflowUpdateFailedError, RPCTimeoutOrCancelledError) as error:
+            await _read_start_outcome(operation)
+            # Ambiguous: the workflow may have started all the same (see reception's claim).
+            log.error("journey %s: no answer to its start: %r", start.journey_id, error)
             raise JourneyUnavailable("the journey could not be started") from error
 
     async def act(self, journey_id: str, request: ActionRequest, update_id: str) -> ActionResult:
@@ -98,7 +111,16 @@ class JourneyGateway:
                 # Workflow gone: its run has ended (terminal stage) or it never existed.
                 raise TransitionNotAllowed("the journey has ended") from None
             raise JourneyUnavailable(str(error)) from error
+        except RPCTimeoutOrCancelledError as error:
+            raise JourneyUnavailable("no answer from the journey in time") from error
 
     async def facts(self, journey_id: str) -> JourneyFacts:
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         return await handle.query(JourneyWorkflow.facts)
+
+
+async def _read_start_outcome(operation: WithStartWorkflowOperation[Any, Any]) -> None:
+    """The SDK also reports a failed start on the operation's handle. Reading it marks it read:
+    an unread failed future is logged when garbage-collected, at any later moment."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(operation.workflow_handle(), timeout=0.05)

@@ -22,13 +22,15 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from workflows import search_attributes
 
 with workflow.unsafe.imports_passed_through():
-    from domain.errors import DomainError, NotAuthorized, ValidationFailed
+    from domain.errors import Conflict, DomainError, NotAuthorized, ValidationFailed
     from domain.journey.access import check_action
     from domain.journey.effects import apply_action
     from domain.journey.facts import (
         SYSTEM_ACTOR,
         ActionRequest,
         ActionResult,
+        DraftAnswer,
+        DraftQuestion,
         FollowUp,
         JourneyChange,
         JourneyEvent,
@@ -73,11 +75,15 @@ class JourneyWorkflow:
         self._changes = 0
         self._unrecorded: list[JourneyChange] = []
         self._opened = False
+        # Drafts carried by accepted actions not applied yet (they may wait for the lock), and
+        # the opening record until `run` attaches it: never void while they are on the way.
+        self._records_in_flight: set[str] = {start.record_id} if start.record_id else set()
 
     @workflow.run
     async def run(self, start: JourneyStart) -> JourneyFacts:
         async with self._lock:
             await self._record(self._opening_event(start))
+        self._records_in_flight.discard(start.record_id or "")
         if start.checked_in:
             await self._apply(ActionRequest(Action.CHECK_IN, start.started_by))
         self._opened = True
@@ -98,7 +104,14 @@ class JourneyWorkflow:
 
     @workflow.update
     async def act(self, request: ActionRequest) -> ActionResult:
-        return await self._apply(request)
+        # Marked in the same workflow step in which the validator accepted the action, before
+        # any wait: `settle_drafts` cannot void a draft that this action is about to attach.
+        if request.record_id:
+            self._records_in_flight.add(request.record_id)
+        try:
+            return await self._apply(request)
+        finally:
+            self._records_in_flight.discard(request.record_id or "")
 
     @workflow.update
     async def opened(self) -> ActionResult:
@@ -114,8 +127,30 @@ class JourneyWorkflow:
             if request.actor.role is Role.SYSTEM and request.action not in REQUESTABLE_BY_SYSTEM:
                 raise NotAuthorized("system actions cannot be requested")
             check_action(self._facts, request)
+            if request.record_id and self._record_used(request.record_id):
+                raise Conflict("this record was already attached or voided; write it again")
         except DomainError as error:
             raise to_application_error(error) from None
+
+    def _record_used(self, record_id: str) -> bool:
+        facts = self._facts
+        return record_id in facts.attached_records or record_id in facts.void_records
+
+    @workflow.update
+    def settle_drafts(self, question: DraftQuestion) -> DraftAnswer:
+        """Reconciliation asks about drafts no event in the read model points at. Each one the
+        journey attached, or an accepted action is about to attach, is named attached; every
+        other one is void from now on (an action carrying it is refused), so the database may
+        mark it void without guessing."""
+        attached, void = [], []
+        for record_id in question.record_ids:
+            if record_id in self._facts.attached_records or record_id in self._records_in_flight:
+                attached.append(record_id)
+                continue
+            void.append(record_id)
+            if record_id not in self._facts.void_records:
+                self._facts.void_records.append(record_id)
+        return DraftAnswer(attached=attached, void=void)
 
     @workflow.query
     def facts(self) -> JourneyFacts:
@@ -152,6 +187,8 @@ class JourneyWorkflow:
     async def _record(self, event: JourneyEvent, after: JourneyFacts | None = None) -> None:
         """Commits the change and writes it to the read model before the caller hears back."""
         self._facts = after or self._facts
+        if event.record_id:
+            self._facts.attached_records.append(event.record_id)
         self._changes += 1
         self._upsert_search_attributes()
         change = JourneyChange(event=event, facts=copy.deepcopy(self._facts))

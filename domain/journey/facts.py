@@ -120,6 +120,10 @@ class JourneyFacts:
     stage_slas: dict[str, int] = field(default_factory=dict)
     stuck_since: datetime | None = None
     stuck_reason: str | None = None
+    # Records the journey's events point at, oldest first: the drafts it attached.
+    attached_records: list[str] = field(default_factory=list)
+    # Drafts reconciliation asked about that the journey had not attached: refused from then on.
+    void_records: list[str] = field(default_factory=list)
 
     def follow_up(self, follow_up_id: str | None) -> FollowUp | None:
         return next((f for f in self.follow_ups if f.follow_up_id == follow_up_id), None)
@@ -146,6 +150,21 @@ class JourneyChange:
 
     event: JourneyEvent
     facts: JourneyFacts
+
+
+@dataclass
+class DraftQuestion:
+    """Reconciliation asks the journey about drafts that no event in the read model points at."""
+
+    record_ids: list[str]
+
+
+@dataclass
+class DraftAnswer:
+    # Attached by an event, or carried by an accepted action that has not been applied yet.
+    attached: list[str]
+    # Never attached, and refused from now on: the database may void them.
+    void: list[str]
 
 
 @dataclass

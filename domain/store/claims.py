@@ -1,15 +1,19 @@
-"""The one-active-journey-per-client guard, as a row the database keeps unique."""
+"""The one-active-journey-per-client guard, as a row the database keeps unique.
+
+A claim passes on only when its journey is known to be over: its read-model row says it ended,
+or Temporal says its workflow does not exist or has closed (`server.settle` asks). A claim
+whose journey has no row yet is never taken on a guess: that journey may be starting now.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Collection
+from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
 
 from domain.store.models import ActiveJourneyClaim, Journey
-
-# A claim whose journey never appeared (the start crashed half-way) stops blocking after this.
-ABANDONED_AFTER = timedelta(minutes=5)
 
 
 async def claim_client(client_id: str, journey_id: str) -> str | None:
@@ -20,7 +24,7 @@ async def claim_client(client_id: str, journey_id: str) -> str | None:
         return None
     except IntegrityError:
         held = await ActiveJourneyClaim.get(client_id=client_id)
-    if held.journey_id != journey_id and await _released(held, now):
+    if held.journey_id != journey_id and await Journey.exists(id=held.journey_id, active=False):
         # Conditional on the old holder: of two starts taking over, only one wins.
         taken = await ActiveJourneyClaim.filter(
             client_id=client_id, journey_id=held.journey_id
@@ -31,13 +35,18 @@ async def claim_client(client_id: str, journey_id: str) -> str | None:
     return str(held.journey_id)
 
 
-async def _released(held: ActiveJourneyClaim, now: datetime) -> bool:
-    row = await Journey.get_or_none(id=held.journey_id)
-    if row is None:
-        return held.claimed_at < now - ABANDONED_AFTER
-    return not row.active
+async def claims_without_journey(
+    client_ids: Collection[str] | None = None,
+) -> list[ActiveJourneyClaim]:
+    """Claims whose journey has no read-model row: starting, or a start whose answer was lost."""
+    query = ActiveJourneyClaim.exclude(journey_id__in=Subquery(Journey.all().values("id")))
+    if client_ids is not None:
+        query = query.filter(client_id__in=list(client_ids))
+    return await query.order_by("claimed_at")
 
 
-async def release_claim(client_id: str, journey_id: str) -> None:
-    """Gives the claim up after a start that failed (the journey never began)."""
-    await ActiveJourneyClaim.filter(client_id=client_id, journey_id=journey_id).delete()
+async def release_claim_of_missing_journey(client_id: str, journey_id: str) -> bool:
+    """Gives the claim up: only once Temporal answered that the journey's workflow does not
+    exist or has closed. Conditional on the holder, so a claim taken since then stays."""
+    released = await ActiveJourneyClaim.filter(client_id=client_id, journey_id=journey_id).delete()
+    return bool(released)

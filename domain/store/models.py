@@ -1,7 +1,8 @@
 """Tables of the read model and the client file.
 
 Clinical tables are append-only (`AppendOnlyModel`): a correction is a new row that points at
-the one it amends. The `journey` table is a projection of the workflow, rewritten on every event.
+the one it amends; the database refuses edits to them too (triggers, `store.append_only`).
+The `journey` table is a projection of the workflow, rewritten on every event.
 """
 
 from __future__ import annotations
@@ -150,8 +151,9 @@ class JourneyEvent(AppendOnlyModel):
 class JourneyRecord(AppendOnlyModel):
     """What staff wrote for one action (plans, consents, notes): the clinical content.
 
-    A record takes effect when a journey event points at it. One the journey refused never
-    does, and is discarded (see `store.records.discard_unattached`).
+    It is written first as a draft and takes effect when a journey event points at it
+    (`journey_event.record_id` is a foreign key to it). A draft the journey refused stays,
+    unattached and unread, until reconciliation voids it (`JourneyRecordVoid`).
     """
 
     id = fields.CharField(primary_key=True, max_length=64)
@@ -194,3 +196,21 @@ class ActiveJourneyClaim(Model):
 
     class Meta:
         table = "active_journey_claim"
+
+
+class JourneyRecordVoid(AppendOnlyModel):
+    """A draft the journey will never attach, as its workflow answered reconciliation.
+
+    Drafts are never deleted: this row is what settles one for good (see `store.drafts`).
+    """
+
+    id = fields.IntField(primary_key=True)
+    record: fields.OneToOneRelation[JourneyRecord] = fields.OneToOneField(
+        "models.JourneyRecord", related_name="void", on_delete=fields.RESTRICT
+    )
+    record_id: str
+    reason = fields.CharField(max_length=200)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "journey_record_void"

@@ -9,20 +9,16 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from domain.errors import Conflict, FieldProblem
-from domain.store.models import IdempotencyKey, JourneyEvent, JourneyRecord
+from domain.store.models import IdempotencyKey, JourneyRecord
 
 
 async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_id: str) -> str:
+    """Writes what staff recorded as a draft; the journey's own event attaches it (see
+    `store.drafts`: a draft is never deleted, whatever the journey answers)."""
     record = await JourneyRecord.create(
         id=str(uuid.uuid4()), journey_id=journey_id, kind=kind, body=body, author_id=author_id
     )
     return str(record.id)
-
-
-async def discard_unattached(record_id: str) -> None:
-    """Drops a draft the journey refused. One an event points at is clinical and stays."""
-    if not await JourneyEvent.exists(record_id=record_id):
-        await JourneyRecord.filter(id=record_id).delete()
 
 
 MAX_KEY_LENGTH = 200

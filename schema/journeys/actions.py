@@ -2,7 +2,9 @@
 
 Order matters: the clinical content is written first as a draft (it must not travel through
 Temporal), the workflow's validator decides, and the draft is attached by the journey's own
-event or discarded. A retried idempotency key returns the first result and changes nothing.
+event. A draft the journey refused, or whose fate a lost answer left unknown, stays in place
+and hidden; reconciliation voids it once the workflow says it never will attach it. A retried
+idempotency key returns the first result and changes nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ from schema.errors import (
 from schema.ids import decode_id
 from schema.journeys.types import Journey
 from schema.text import check_text
-from workflows.client import JourneyUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -111,19 +112,11 @@ async def run_action(
     update_id = f"{actor.user_id}:{idempotency_key}" if idempotency_key else str(uuid.uuid4())
     request = ActionRequest(action=action, actor=actor, details=details, record_id=record_id)
     try:
-        result = await info.context.gateway.act(row.id, request, update_id)
+        await info.context.gateway.act(row.id, request, update_id)
     except DomainError as error:
-        if record_id:
-            await records.discard_unattached(record_id)
         await row.refresh_from_db()
         return _refusal(error, row, info)
-    except JourneyUnavailable:
-        if record_id:
-            await records.discard_unattached(record_id)
-        raise
     note_write(info, row.client_id)
-    if record_id and result.record_id != record_id:
-        await records.discard_unattached(record_id)  # a concurrent retry's draft was attached
     if idempotency_key:
         await records.remember_result(actor.user_id, idempotency_key, action.value, row.id)
     await row.refresh_from_db()

@@ -15,7 +15,7 @@ from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import ArrivalChannel
 from domain.store import records
-from domain.store.claims import claim_client, release_claim
+from domain.store.claims import claim_client
 from domain.store.history import client_history
 from domain.store.models import Client as ClientRow
 from domain.store.models import Clinic
@@ -78,24 +78,25 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
             if earlier.operation != "start_journey":
                 return from_domain(records.key_reused())
             return await _started(earlier.result_id, client.id)
-    # A key names its journey, so two racing retries of one request ask for the same workflow.
+    # A key names its journey, so every retry of one request asks for the same workflow.
     journey_id = (
         str(uuid.uuid5(_JOURNEY_IDS, f"{actor.user_id}:{key}")) if key else str(uuid.uuid4())
     )
+    if key and await JourneyRow.exists(id=journey_id):
+        # An earlier attempt started it and its answer was lost: the retry converges on it.
+        return await _started(journey_id, client.id, remember=(actor.user_id, key))
     if await JourneyRow.exists(client_id=client.id, active=True):
         return invalid("clientId", "the client already has an active journey")
+    # Held by this very journey id: a retry of this request, or one running beside it; the
+    # start below converges on one workflow either way.
     held_by = await claim_client(client.id, journey_id)
-    if held_by == journey_id:
-        return from_domain(Conflict("the same request is still being processed; retry it"))
-    if held_by is not None:
+    if held_by is not None and held_by != journey_id:
         return invalid("clientId", "the client already has an active journey")
     start = await _journey_start(info, input, client, journey_id, actor, claims.clinic_id)
-    try:
-        await info.context.gateway.start(start)
-    except Exception:
-        await records.discard_unattached(start.record_id or "")
-        await release_claim(client.id, journey_id)
-        raise
+    # If Temporal's answer is lost the journey may be running: the claim and the draft stay.
+    # A retry with the key converges on it; `glowpath reconcile` releases the claim once
+    # Temporal says the workflow does not exist, and voids the draft.
+    await info.context.gateway.start(start)
     note_write(info, client.id)
     if key:
         await records.remember_result(actor.user_id, key, "start_journey", journey_id)
@@ -135,11 +136,16 @@ async def _journey_start(
     )
 
 
-async def _started(journey_id: str, client_id: str) -> JourneyResult:
-    """The journey a start produced; the key's client must be the same one."""
+async def _started(
+    journey_id: str, client_id: str, *, remember: tuple[str, str] | None = None
+) -> JourneyResult:
+    """The journey a start produced; the key's client must be the same one. `remember`:
+    (account, key) to record it under, when the first answer was lost."""
     row = await JourneyRow.get_or_none(id=journey_id)
     if row is not None and row.client_id != client_id:
         return from_domain(records.key_reused())
+    if row is not None and remember is not None:
+        await records.remember_result(*remember, "start_journey", journey_id)
     if row is None:
         # Started, but its first events are not in the read model yet (the database blinked and
         # the workflow writes them later): the same key will find the journey.

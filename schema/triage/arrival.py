@@ -7,9 +7,10 @@ import strawberry
 
 from domain.journey.stages import VisitCategory
 from domain.roles import Role
+from domain.store.drafts import attached_record
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
-from domain.store.models import JourneyRecord, StaffAccount
+from domain.store.models import StaffAccount
 from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
 from domain.triage.decision import Arrival
@@ -85,6 +86,7 @@ async def unknown_reference(row: JourneyRow, input: AutoAssignInput) -> Validati
 
 
 async def category_reason(journey_id: str) -> str | None:
-    record = await JourneyRecord.filter(journey_id=journey_id, kind="reception").first()
+    # The record the opening event attached; a failed attempt's draft is never read.
+    record = await attached_record(journey_id, "reception")
     body = record.body if record else None
     return body.get("category_reason") if isinstance(body, dict) else None
