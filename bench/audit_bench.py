@@ -1,9 +1,12 @@
-"""What the audit trail adds to a request: the same calls through two API servers on one stack,
-one built with the audit extension and one without, alternated call by call (ABBA).
+"""What the trust layer adds to a request: the same calls through two API servers on one stack,
+one as served and one built without the audit trail, the permission checks, or both, alternated
+call by call (ABBA).
 
-    python -m bench.audit_bench              # 300 calls of each kind on each server
-    python -m bench.audit_bench --quick      # 30 of each: a smoke run
-    python -m bench.audit_bench --postgres   # the read model, and so the trail, on PostgreSQL
+    python -m bench.audit_bench                          # 300 calls, audit trail off vs on
+    python -m bench.audit_bench --without permissions    # the permission checks off vs on
+    python -m bench.audit_bench --without both           # both off vs both on
+    python -m bench.audit_bench --quick                  # 30 of each: a smoke run
+    python -m bench.audit_bench --postgres               # the read model on PostgreSQL
 
 Both servers share the worker, the Temporal dev server and the read model; only the schema's
 extensions differ. Every audited call must leave exactly its entries (and the other none), and
@@ -44,6 +47,11 @@ from domain.store.audit_chain import verify_chains
 from server.app import create_app
 
 POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+OFF = {
+    "audit": "the audit trail",
+    "permissions": "the permission checks",
+    "both": "the audit trail and the permission checks",
+}
 
 
 def say(message: str) -> None:
@@ -67,9 +75,15 @@ async def database(postgres: bool) -> AsyncIterator[str | None]:
 
 
 @contextlib.asynccontextmanager
-async def unaudited_api(stack: Stack) -> AsyncIterator[str]:
-    """A second API server on the same stack, its schema built without the audit trail."""
-    runner = web.AppRunner(create_app(stack.settings, stack.temporal, audit_trail=False))
+async def unaudited_api(stack: Stack, without: str) -> AsyncIterator[str]:
+    """A second API server on the same stack, its schema built without the audit trail, the
+    permission checks, or both (`without`)."""
+    audit_trail = without == "permissions"
+    permissions = without == "audit"
+    app = create_app(
+        stack.settings, stack.temporal, audit_trail=audit_trail, permissions=permissions
+    )
+    runner = web.AppRunner(app)
     await runner.setup()
     try:
         site = web.TCPSite(runner, HOST, 0)
@@ -105,8 +119,9 @@ async def measure(
                 register_client(staff.desk),
                 record_consultation(writes, staff.consultant),
             ]
+            off_audits = args.without == "permissions"
             for kind, call in zip(timings, calls, strict=True):
-                await alternate(kind, on, off, batch, call)
+                await alternate(kind, on, off, batch, call, off_audits)
         for kind in timings:  # drop the warm-up calls
             kind.on_ns, kind.off_ns = kind.on_ns[args.warmup :], kind.off_ns[args.warmup :]
         alone = await append_alone(args.warmup + args.calls)
@@ -129,7 +144,7 @@ def render(
     backend = "PostgreSQL 127.0.0.1:5432" if args.postgres else "SQLite, a temporary file"
     return "\n".join(
         [
-            "Glowpath audit trail benchmark: the same calls with the audit extension off and on",
+            f"Glowpath trust-layer benchmark: the same calls with {OFF[args.without]} off and on",
             report.facts_block(
                 [
                     *report.machine_facts(args.load_at_start),
@@ -155,7 +170,7 @@ async def run(args: argparse.Namespace) -> str:
     say("starting the stack: Temporal dev server, read model, demo staff, worker, two APIs ...")
     start = time.perf_counter()
     async with database(args.postgres) as url, running_stack(url) as stack:
-        async with unaudited_api(stack) as off_url:
+        async with unaudited_api(stack, args.without) as off_url:
             up = time.perf_counter() - start
             timings, alone = await measure(args, stack.graphql_url, off_url)
         chains = await verify_chains()
@@ -169,12 +184,19 @@ async def run(args: argparse.Namespace) -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.audit_bench",
-        description="The cost of the audit trail: the same GraphQL calls with it off and on.",
+        description="The cost of the audit trail and the permission checks: the same GraphQL "
+        "calls with them off and on.",
     )
     parser.add_argument("--calls", type=int, help="measured calls of each kind (default 300)")
     parser.add_argument("--warmup", type=int, help="unmeasured calls first (default 10)")
     parser.add_argument("--quick", action="store_true", help="30 calls, 3 warm-up")
     parser.add_argument("--postgres", action="store_true", help="read model on 127.0.0.1:5432")
+    parser.add_argument(
+        "--without",
+        choices=sorted(OFF),
+        default="audit",
+        help="what the second server is built without (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     defaults = {"calls": 30, "warmup": 3} if args.quick else {"calls": 300, "warmup": 10}
     for name, value in defaults.items():

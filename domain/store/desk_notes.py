@@ -2,8 +2,9 @@
 
 The API writes the note before it asks the desk, and the desk's command carries the note's id
 (the journey's draft records work the same way). The note's id comes from the desk update's id,
-so a retried request finds the note its first attempt wrote; a change the desk refused
-discards its note.
+so a retried request finds the note its first attempt wrote. Notes are never deleted (the
+database refuses it): one of a change the desk refused is named by no log entry, so no read
+shows it.
 """
 
 from __future__ import annotations
@@ -41,11 +42,6 @@ async def draft_note(
         },
     )
     return str(note.id)
-
-
-async def discard_note(note_id: str) -> None:
-    """Drops the note of a change the desk refused: no log entry can name it."""
-    await DeskNote.filter(id=note_id).delete()
 
 
 async def notes_by_id(note_ids: Iterable[str | None]) -> dict[str, DeskNote]:

@@ -9,9 +9,11 @@ is an audit entry in the administrator's clinic's chain, its subject `clinic:<id
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from strawberry.types import Info
@@ -37,9 +39,8 @@ from schema.admin.types import (
     UpdateStaffAccountInput,
 )
 from schema.audit.collector import note_access
-from schema.auth.hashing import PASSWORD_WORK
 from schema.context import Context
-from schema.errors import ValidationFailed, from_domain, not_authorized, not_found
+from schema.errors import NotAuthorized, ValidationFailed, from_domain, not_authorized, not_found
 from schema.ids import decode_id
 from schema.staff.types import StaffMember
 
@@ -100,7 +101,7 @@ async def create_clinic(info: Info[Context, None], input: CreateClinicInput) -> 
     problems = accounts.clinic_problems(str(input.clinic_id), input.name, input.timezone)
     if bad_key or problems:
         return _invalid([*problems, *([bad_key] if bad_key else [])])
-    operation = _operation("create_clinic", input)
+    operation = _operation(info.field_name, input)
     earlier = await _replayed(info, input.idempotency_key, operation)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
@@ -124,13 +125,13 @@ async def create_staff_account(
         return _invalid([*problems, *([bad_key] if bad_key else [])])
     if not await ClinicRow.exists(id=input.clinic_id):
         return not_found("clinic")
-    operation = _operation("create_staff_account", input)
+    operation = _operation(info.field_name, input)
     earlier = await _replayed(info, input.idempotency_key, operation)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if isinstance(earlier, str):
         return _payload(await StaffAccount.get(id=earlier))
-    password_hash = await PASSWORD_WORK.hash(input.temporary_password)
+    password_hash = await asyncio.to_thread(passwords.hash_password, input.temporary_password)
     new = accounts.NewAccount(
         str(input.clinic_id), input.username, input.display_name, input.role, password_hash
     )
@@ -165,44 +166,50 @@ async def _account(staff_id: str) -> StaffAccount | None:
 async def update_staff_account(
     info: Info[Context, None], input: UpdateStaffAccountInput
 ) -> StaffAccountResult:
-    problems = accounts.account_problems(None, input.display_name, input.role)
-    bad_key = records.key_problem(input.idempotency_key)
-    if bad_key or problems:
-        return _invalid([*problems, *([bad_key] if bad_key else [])])
-    row = await _account(input.staff_id)
-    if row is None:
-        return not_found("staff account")
-    operation = _operation("update_staff_account", input)
-    earlier = await _replayed(info, input.idempotency_key, operation)
-    if earlier is not None and not isinstance(earlier, str):
-        return earlier  # type: ignore[no-any-return]
-    if earlier is None:
+    async def change(row: StaffAccount) -> NotAuthorized | None:
         claims = info.context.claims
         if claims is not None and row.id == claims.account_id and input.active is False:
             return not_authorized("an administrator cannot deactivate their own account")
         await accounts.update_account(row, input.role, input.active, input.display_name)
-        note_access(f"staff:{row.id}", info.field_name)
-        await _remember(info, input.idempotency_key, operation, row.id)
-    return _payload(await StaffAccount.get(id=row.id))
+        return None
+
+    problems = accounts.account_problems(None, input.display_name, input.role)
+    return await _change_account(info, input, input.staff_id, problems, change)
 
 
 async def reset_staff_password(
     info: Info[Context, None], input: ResetStaffPasswordInput
 ) -> StaffAccountResult:
+    async def change(row: StaffAccount) -> None:
+        password_hash = await asyncio.to_thread(passwords.hash_password, input.temporary_password)
+        await accounts.reset_password(row, password_hash)
+
     problems = password_problems("temporaryPassword", input.temporary_password)
+    return await _change_account(info, input, input.staff_id, problems, change)
+
+
+async def _change_account(
+    info: Info[Context, None],
+    input: UpdateStaffAccountInput | ResetStaffPasswordInput,
+    staff_id: str,
+    problems: list[FieldProblem],
+    change: Callable[[StaffAccount], Awaitable[NotAuthorized | None]],
+) -> StaffAccountResult:
+    """Checks, then `change` once per idempotency key; answers the account as it is now."""
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key or problems:
         return _invalid([*problems, *([bad_key] if bad_key else [])])
-    row = await _account(input.staff_id)
+    row = await _account(staff_id)
     if row is None:
         return not_found("staff account")
-    operation = _operation("reset_staff_password", input)
+    operation = _operation(info.field_name, input)
     earlier = await _replayed(info, input.idempotency_key, operation)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if earlier is None:
-        password_hash = await PASSWORD_WORK.hash(input.temporary_password)
-        await accounts.reset_password(row, password_hash)
+        refused = await change(row)
+        if refused is not None:
+            return refused
         note_access(f"staff:{row.id}", info.field_name)
         await _remember(info, input.idempotency_key, operation, row.id)
     return _payload(await StaffAccount.get(id=row.id))

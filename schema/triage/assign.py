@@ -18,7 +18,7 @@ from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage, VisitCategory
 from domain.journey.table import Action
 from domain.store import records
-from domain.store.desk_notes import discard_note, draft_note
+from domain.store.desk_notes import draft_note
 from domain.store.models import Journey as JourneyRow
 from domain.store.triage_projection import current_owner
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
@@ -182,8 +182,7 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     try:
         await gateway.override(claims.clinic_id, command, desk_update)
     except DomainError as error:
-        await discard_note(note_id)
-        return from_domain(error, Stage(row.stage))
+        return from_domain(error, Stage(row.stage))  # its note stays, named by no log entry
     outcome = await run_action(
         info,
         input.journey_id,

@@ -14,7 +14,7 @@ from domain.errors import Conflict as DomainConflict
 from domain.errors import DomainError
 from domain.roles import Role
 from domain.store import records
-from domain.store.desk_notes import discard_note, draft_note, policy_name
+from domain.store.desk_notes import draft_note, policy_name
 from domain.store.models import Clinic, StaffAccount
 from domain.store.triage_models import TriageBoard as BoardRow
 from domain.triage.codec import desk_from_json
@@ -146,9 +146,7 @@ async def desk_change(
     try:
         reply = await change(gateway, claims.clinic_id, desk_update, note_id)
     except DomainError as error:
-        if note_id:
-            await discard_note(note_id)
-        return from_domain(error)
+        return from_domain(error)  # its note stays, named by no log entry: nobody reads it
     if key:
         await records.remember_result(claims.account_id, key, operation, claims.clinic_id)
     # The answer is the desk the update returned: the read model follows a moment later.

@@ -127,5 +127,6 @@ class Migration(migrations.Migration):
             "ownership_transfer",
             "revenue_credit",
             "lead_contact",
+            "desk_note",
         ),
     ]
