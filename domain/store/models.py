@@ -178,6 +178,11 @@ class IdempotencyKey(Model):
     account_id = fields.CharField(max_length=64)
     key = fields.CharField(max_length=200)
     operation = fields.CharField(max_length=64)
+    # HMAC of the operation and its input (`domain.idempotency`): the same key with another
+    # input is a conflict, not a retry. Null on rows written before digests were kept.
+    digest = fields.CharField(max_length=64, null=True)
+    # Empty while the request that claimed the key has not finished (or never will: a retry
+    # of the same request then does the work again, idempotently, and fills it in).
     result_id = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -22,6 +24,8 @@ async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_
 
 
 MAX_KEY_LENGTH = 200
+# Ids derived from (kind, account, idempotency key) live in a UUID namespace of their own.
+_DERIVED_IDS = uuid.UUID("0b6f3d2e-9a41-4c55-8e0f-3f1d2c7a9b64")
 
 
 def key_problem(key: str | None) -> FieldProblem | None:
@@ -31,16 +35,54 @@ def key_problem(key: str | None) -> FieldProblem | None:
     return None
 
 
-async def remembered_result(account_id: str, key: str) -> IdempotencyKey | None:
-    return await IdempotencyKey.get_or_none(account_id=account_id, key=key)
+class KeyState(Enum):
+    """Where a request stands with its idempotency key."""
+
+    FIRST = "first"  # this call claimed the key: do the work, then `settle_key`
+    # The same request claimed it earlier (a retry after a lost answer, or a call running
+    # beside this one) and no result is recorded: do the work again, idempotently (derived
+    # ids, the key as Temporal's update id), so both converge on one result.
+    UNFINISHED = "unfinished"
+    ANSWERED = "answered"  # the same request finished: answer `result_id`, change nothing
+    REUSED = "reused"  # the key stands for another request: `Conflict`
 
 
-async def remember_result(account_id: str, key: str, operation: str, result_id: str) -> None:
-    # A concurrent retry with the same key may get there first: both produced one result.
-    with contextlib.suppress(IntegrityError):
+@dataclass(frozen=True)
+class KeyClaim:
+    state: KeyState
+    result_id: str = ""
+
+
+async def claim_key(account_id: str, key: str, operation: str, digests: Sequence[str]) -> KeyClaim:
+    """Claims `key` for this request before any work is done, so two requests racing with
+    one key cannot both act: the unique (account, key) row decides which one it stands for.
+    `digests`: this request's digest under the current server secret first, then under the
+    previous ones."""
+    try:
         await IdempotencyKey.create(
-            account_id=account_id, key=key, operation=operation, result_id=result_id
+            account_id=account_id, key=key, operation=operation, digest=digests[0], result_id=""
         )
+        return KeyClaim(KeyState.FIRST)
+    except IntegrityError:
+        row = await IdempotencyKey.get(account_id=account_id, key=key)
+    same = row.operation == operation and (row.digest is None or row.digest in digests)
+    if not same:
+        return KeyClaim(KeyState.REUSED)
+    if row.result_id:
+        return KeyClaim(KeyState.ANSWERED, row.result_id)
+    return KeyClaim(KeyState.UNFINISHED)
+
+
+async def settle_key(account_id: str, key: str, result_id: str) -> None:
+    """Records what the request produced; a retry that finished first already did."""
+    await IdempotencyKey.filter(account_id=account_id, key=key, result_id="").update(
+        result_id=result_id
+    )
+
+
+def derived_id(account_id: str, key: str, kind: str) -> str:
+    """The id of what (account, key) creates: every attempt of one request names one row."""
+    return str(uuid.uuid5(_DERIVED_IDS, f"{kind}:{account_id}:{key}"))
 
 
 def key_reused() -> Conflict:

@@ -95,6 +95,8 @@ class LeadContact(AppendOnlyModel):
     at = fields.DatetimeField()
     recorded_by = fields.CharField(max_length=64)
     note = fields.CharField(max_length=1000, null=True)
+    # Derived from (account, idempotency key): two calls racing with one key record one contact.
+    request_id = fields.CharField(max_length=64, null=True, unique=True)
 
     class Meta:
         table = "lead_contact"

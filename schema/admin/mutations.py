@@ -10,8 +10,6 @@ is an audit entry in the administrator's clinic's chain, its subject `clinic:<id
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,6 +25,8 @@ from domain.store import administration as accounts
 from domain.store import records
 from domain.store.models import Clinic as ClinicRow
 from domain.store.models import StaffAccount
+from domain.store.records import KeyState
+from schema import idempotency
 from schema.admin.types import (
     Clinic,
     ClinicPayload,
@@ -58,34 +58,22 @@ def password_problems(field: str, password: str) -> list[FieldProblem]:
     return []
 
 
-def _operation(name: str, input: object) -> str:
-    """The ledger's operation: the mutation and a digest of its input, so a reused key with
-    another input is told apart from a retry."""
-    # Passwords stay out: an unsalted digest of one would be a guessing target in the ledger.
-    fields = {
-        k: v for k, v in vars(input).items() if k != "idempotency_key" and "password" not in k
-    }
-    body = json.dumps(fields, sort_keys=True, default=str).encode()
-    return f"{name}#{hashlib.sha256(body).hexdigest()[:32]}"
-
-
-async def _replayed(info: Info[Context, None], key: str | None, operation: str) -> Any:
-    """None: go ahead. Else the id of the first result, or the `Conflict` to answer."""
+async def _replayed(info: Info[Context, None], input: object) -> Any:
+    """Claims the key (`schema.idempotency`). None: go ahead. Else the id of the first
+    result, or the `Conflict` to answer."""
     claims = info.context.claims
-    if not key or claims is None:
+    if claims is None:
         return None
-    earlier = await records.remembered_result(claims.account_id, key)
-    if earlier is None:
-        return None
-    if earlier.operation != operation:
-        return from_domain(records.key_reused())
-    return earlier.result_id
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    return idempotency.answered(ledger)
 
 
-async def _remember(info: Info[Context, None], key: str | None, operation: str, rid: str) -> None:
+async def _remember(info: Info[Context, None], input: object, result_id: str) -> None:
     claims = info.context.claims
-    if key and claims is not None:
-        await records.remember_result(claims.account_id, key, operation, rid)
+    if claims is not None:
+        await idempotency.settle(claims.account_id, input, result_id)
 
 
 def _payload(row: StaffAccount) -> StaffAccountPayload:
@@ -101,17 +89,20 @@ async def create_clinic(info: Info[Context, None], input: CreateClinicInput) -> 
     problems = accounts.clinic_problems(str(input.clinic_id), input.name, input.timezone)
     if bad_key or problems:
         return _invalid([*problems, *([bad_key] if bad_key else [])])
-    operation = _operation(info.field_name, input)
-    earlier = await _replayed(info, input.idempotency_key, operation)
-    if earlier is not None and not isinstance(earlier, str):
-        return earlier  # type: ignore[no-any-return]
-    if isinstance(earlier, str):
-        return ClinicPayload(clinic=Clinic.from_row(await ClinicRow.get(id=earlier)))
-    if await ClinicRow.exists(id=input.clinic_id):
+    claims = info.context.claims
+    ledger = await idempotency.claim(info, claims.account_id, input) if claims else None
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    existing = await ClinicRow.get_or_none(id=input.clinic_id)
+    # The clinic's id is the caller's: a retry (even of a create whose answer was lost, or
+    # one racing it) answers the clinic; without a claim of this request, it is taken.
+    if existing is not None and ledger is not None and ledger.state is not KeyState.FIRST:
+        return ClinicPayload(clinic=Clinic.from_row(existing))
+    if existing is not None:
         return from_domain(DomainConflict(f"clinic {input.clinic_id} exists"))  # type: ignore[return-value]
     row = await accounts.create_clinic(str(input.clinic_id), input.name, input.timezone)
     note_access(f"clinic:{row.id}", info.field_name)
-    await _remember(info, input.idempotency_key, operation, row.id)
+    await _remember(info, input, row.id)
     return ClinicPayload(clinic=Clinic.from_row(row))
 
 
@@ -125,8 +116,7 @@ async def create_staff_account(
         return _invalid([*problems, *([bad_key] if bad_key else [])])
     if not await ClinicRow.exists(id=input.clinic_id):
         return not_found("clinic")
-    operation = _operation(info.field_name, input)
-    earlier = await _replayed(info, input.idempotency_key, operation)
+    earlier = await _replayed(info, input)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if isinstance(earlier, str):
@@ -145,7 +135,7 @@ async def create_staff_account(
             return _payload(raced)
         return _invalid([FieldProblem("username", "already taken")])
     note_access(f"staff:{row.id}", info.field_name)
-    await _remember(info, input.idempotency_key, operation, row.id)
+    await _remember(info, input, row.id)
     return _payload(row)
 
 
@@ -202,8 +192,7 @@ async def _change_account(
     row = await _account(staff_id)
     if row is None:
         return not_found("staff account")
-    operation = _operation(info.field_name, input)
-    earlier = await _replayed(info, input.idempotency_key, operation)
+    earlier = await _replayed(info, input)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if earlier is None:
@@ -211,5 +200,5 @@ async def _change_account(
         if refused is not None:
             return refused
         note_access(f"staff:{row.id}", info.field_name)
-        await _remember(info, input.idempotency_key, operation, row.id)
+        await _remember(info, input, row.id)
     return _payload(await StaffAccount.get(id=row.id))

@@ -8,10 +8,9 @@ import strawberry
 
 from domain.roles import Role
 from domain.store.models import Clinic as ClinicRow
+from schema import idempotency
 from schema.errors import Conflict, NotAuthorized, NotFound, ValidationFailed
 from schema.staff.types import StaffMember
-
-KEY_HELP = "Retries with the same key return the first result; another input is a `Conflict`."
 
 
 @strawberry.type(description="A clinic using this installation.")
@@ -36,7 +35,7 @@ class CreateClinicInput:
     timezone: str = strawberry.field(
         default="Europe/Warsaw", description="IANA time zone, e.g. Europe/Warsaw."
     )
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY_HELP)
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input(description="A new staff account; it must choose its own password first.")
@@ -48,7 +47,7 @@ class CreateStaffAccountInput:
     temporary_password: str = strawberry.field(
         description="Handed to the person once; only `changePassword` works until it is changed."
     )
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY_HELP)
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input(description="Change an account's role, name or whether it may sign in.")
@@ -59,14 +58,14 @@ class UpdateStaffAccountInput:
         default=None, description="false: signed out everywhere and refused at sign-in."
     )
     display_name: str | None = strawberry.field(default=None, description="Omitted: unchanged.")
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY_HELP)
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input(description="Give an account a temporary password it must change.")
 class ResetStaffPasswordInput:
     staff_id: strawberry.ID = strawberry.field(description="The account's `StaffMember.id`.")
     temporary_password: str = strawberry.field(description="Handed to the person once.")
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY_HELP)
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.type(description="The clinic as created (or as it was, on a retry).")

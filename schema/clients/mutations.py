@@ -8,11 +8,13 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
 
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
 from domain.store.models import Client as ClientRow
+from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.types import Client
 from schema.context import Context
@@ -28,7 +30,7 @@ class RegisterClientInput:
     data_consent: bool = strawberry.field(description="The client agreed to their data being kept.")
     email: str | None = None
     occupation: str | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.type
@@ -68,42 +70,32 @@ async def register_client(
     if claims is None:
         return not_authorized()
     bad_key = records.key_problem(input.idempotency_key)
-    if bad_key:
-        return from_domain(DomainValidationFailed([bad_key]))  # type: ignore[return-value]
-    if input.idempotency_key:
-        earlier = await records.remembered_result(claims.account_id, input.idempotency_key)
-        if earlier is not None:
-            row = await ClientRow.get_or_none(id=earlier.result_id)
-            same = (
-                row is not None
-                and earlier.operation == "register_client"
-                and (
-                    row.full_name,
-                    row.birth_date,
-                    row.phone,
-                )
-                == (input.full_name.strip(), input.birth_date, input.phone.strip())
-            )
-            if not same or row is None:
-                return from_domain(records.key_reused())  # type: ignore[return-value]
-            return ClientPayload(client=Client.from_row(row))
     problems = _problems(input)
-    if problems:
-        return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
-    row = await ClientRow.create(
-        id=str(uuid.uuid4()),
-        clinic_id=claims.clinic_id,
-        full_name=input.full_name.strip(),
-        birth_date=input.birth_date,
-        phone=input.phone.strip(),
-        email=input.email,
-        occupation=input.occupation,
-        data_consent_at=datetime.now(UTC),
-        registered_by=claims.account_id,
-    )
-    note_write(info, str(row.id))
-    if input.idempotency_key:
-        await records.remember_result(
-            claims.account_id, input.idempotency_key, "register_client", str(row.id)
+    if bad_key or problems:
+        return from_domain(DomainValidationFailed([*problems, *([bad_key] if bad_key else [])]))  # type: ignore[return-value]
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    if first is not None:
+        return ClientPayload(client=Client.from_row(await ClientRow.get(id=first)))
+    # Every attempt with one key names one client: of calls racing with it, one creates the
+    # row and the others find it.
+    client_id = idempotency.derived_id(claims.account_id, input, "client") or str(uuid.uuid4())
+    try:
+        row = await ClientRow.create(
+            id=client_id,
+            clinic_id=claims.clinic_id,
+            full_name=input.full_name.strip(),
+            birth_date=input.birth_date,
+            phone=input.phone.strip(),
+            email=input.email,
+            occupation=input.occupation,
+            data_consent_at=datetime.now(UTC),
+            registered_by=claims.account_id,
         )
+    except IntegrityError:
+        row = await ClientRow.get(id=client_id)
+    note_write(info, str(row.id))
+    await idempotency.settle(claims.account_id, input, str(row.id))
     return ClientPayload(client=Client.from_row(row))

@@ -3,8 +3,9 @@
 Order matters: the clinical content is written first as a draft (it must not travel through
 Temporal), the workflow's validator decides, and the draft is attached by the journey's own
 event. A draft the journey refused, or whose fate a lost answer left unknown, stays in place
-and hidden; reconciliation voids it once the workflow says it never will attach it. A retried
-idempotency key returns the first result and changes nothing.
+and hidden; reconciliation voids it once the workflow says it never will attach it. The key is
+claimed before anything is written (`schema.idempotency`): a retry returns the first result and
+changes nothing, the same key with another action or input is a `Conflict`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
+from schema import idempotency
 from schema.audit.collector import note_write
 from schema.body import record_body
 from schema.context import Context
@@ -73,32 +75,32 @@ def _refusal(error: DomainError, row: JourneyRow, info: Info[Context, None]) -> 
 
 async def run_action(
     info: Info[Context, None],
-    journey_id: str,
+    input: Any,
     action: Action,
     details: ActionDetails,
     *,
-    idempotency_key: str | None,
     record_kind: str | None = None,
     record_body: dict[str, Any] | None = None,
+    claimed: records.KeyClaim | None = None,
 ) -> JourneyOutcome:
+    """Runs `action` on `input.journey_id` once per `input.idempotency_key`. `claimed`: the
+    key's claim when the caller made it (a mutation that asks the desk first)."""
     actor = info.context.actor
     if actor is None:
         return not_authorized()
-    bad_key = records.key_problem(idempotency_key)
+    key = idempotency.key_of(input)
+    bad_key = records.key_problem(key)
     if bad_key:
         return from_domain(domain_errors.ValidationFailed([bad_key]))
-    row = await load_visible_journey(info, journey_id)
+    row = await load_visible_journey(info, input.journey_id)
     if row is None:
         return not_found("journey")
-    if idempotency_key:
-        earlier = await records.remembered_result(actor.user_id, idempotency_key)
-        if earlier is not None:
-            if earlier.operation != action.value or earlier.result_id != row.id:
-                conflict = domain_errors.Conflict(
-                    "this idempotency key was used for another request"
-                )
-                return from_domain(conflict)
-            return JourneyPayload(journey=Journey.from_row(row))
+    ledger = claimed or await idempotency.claim(info, actor.user_id, input)
+    first_result = idempotency.answered(ledger)
+    if idempotency.reused(ledger) or first_result not in (None, row.id):
+        return idempotency.conflict()
+    if first_result is not None:
+        return JourneyPayload(journey=Journey.from_row(row))
     if Stage(row.stage).is_terminal:
         return _refusal(
             domain_errors.TransitionNotAllowed(f"the journey has ended ({row.stage})"), row, info
@@ -109,7 +111,9 @@ async def run_action(
         record_id = await records.draft_record(
             row.id, record_kind or action.value, record_body, actor.user_id
         )
-    update_id = f"{actor.user_id}:{idempotency_key}" if idempotency_key else str(uuid.uuid4())
+    # Only attempts of this very request reach Temporal with this id (the claim refused any
+    # other input), and Temporal runs an update id once: racing retries act once.
+    update_id = f"{actor.user_id}:{key}" if key else str(uuid.uuid4())
     request = ActionRequest(action=action, actor=actor, details=details, record_id=record_id)
     try:
         await info.context.gateway.act(row.id, request, update_id)
@@ -117,8 +121,7 @@ async def run_action(
         await row.refresh_from_db()
         return _refusal(error, row, info)
     note_write(info, row.client_id)
-    if idempotency_key:
-        await records.remember_result(actor.user_id, idempotency_key, action.value, row.id)
+    await idempotency.settle(actor.user_id, input, row.id)
     await row.refresh_from_db()
     return JourneyPayload(journey=Journey.from_row(row))
 
@@ -139,10 +142,9 @@ async def run_recorded_action(
         return from_domain(domain_errors.ValidationFailed(problems))
     return await run_action(
         info,
-        input.journey_id,
+        input,
         action,
         details or ActionDetails(),
-        idempotency_key=input.idempotency_key,
         record_kind=record_kind or action.value,
         record_body=record_body(input) if keep_record else None,
     )

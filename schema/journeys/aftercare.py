@@ -11,6 +11,7 @@ from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import FollowUpOutcome
 from domain.journey.table import Action
+from schema import idempotency
 from schema.context import Context
 from schema.journeys.actions import JourneyResult, run_noted_action, run_recorded_action
 from schema.text import check_text
@@ -27,14 +28,14 @@ class CompleteFollowUpInput:
     outcome: FollowUpOutcome
     satisfaction: int | None = strawberry.field(default=None, description="1 to 5 when reached.")
     note: str | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
 class CloseJourneyInput:
     journey_id: strawberry.ID
     reason: str
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def complete_follow_up(

@@ -14,13 +14,17 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
 
 from domain.roles import Role
+from domain.store import records
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent, JourneyRecord
+from schema import idempotency
 from schema.audit.collector import note_write
 from schema.context import Context
 from schema.errors import (
+    Conflict,
     NotAuthorized,
     NotFound,
     ValidationFailed,
@@ -41,6 +45,7 @@ class AmendRecordInput:
     seq: int = strawberry.field(description="The history event whose record is corrected.")
     reason: str
     correction: JSON = strawberry.field(description="The corrected fields, as an object.")
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.type
@@ -49,7 +54,7 @@ class AmendmentPayload:
 
 
 AmendRecordResult = Annotated[
-    AmendmentPayload | NotAuthorized | ValidationFailed | NotFound,
+    AmendmentPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
     strawberry.union("AmendRecordResult"),
 ]
 
@@ -81,13 +86,30 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     problem = _correction_problem(input.correction)
     if problem:
         return invalid("correction", problem)
-    amendment = await JourneyRecord.create(
-        id=str(uuid.uuid4()),
-        journey_id=journey.id,
-        kind=f"{original.kind}_amendment",
-        body={"reason": input.reason.strip(), "correction": input.correction},
-        author_id=claims.account_id,
-        amends_id=original.id,
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return invalid(bad_key.field, bad_key.message)
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    if first is not None:
+        return AmendmentPayload(amendment=amendment_view(await JourneyRecord.get(id=first)))
+    # Every attempt with one key names one amendment: of calls racing with it, one writes it.
+    amendment_id = idempotency.derived_id(claims.account_id, input, "amendment") or str(
+        uuid.uuid4()
     )
+    try:
+        amendment = await JourneyRecord.create(
+            id=amendment_id,
+            journey_id=journey.id,
+            kind=f"{original.kind}_amendment",
+            body={"reason": input.reason.strip(), "correction": input.correction},
+            author_id=claims.account_id,
+            amends_id=original.id,
+        )
+    except IntegrityError:
+        amendment = await JourneyRecord.get(id=amendment_id)
     note_write(info, journey.client_id)
+    await idempotency.settle(claims.account_id, input, amendment.id)
     return AmendmentPayload(amendment=amendment_view(amendment))

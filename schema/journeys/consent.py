@@ -12,6 +12,7 @@ from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import ConsentKind, PaymentKind, PaymentMethod
 from domain.journey.table import Action
+from schema import idempotency
 from schema.body import check_currency, to_minor_units
 from schema.context import Context
 from schema.journeys.actions import JourneyResult, run_recorded_action
@@ -39,7 +40,7 @@ class SignConsentInput:
         default=False, description="Privacy, information, choice and participation explained."
     )
     photo_purposes: list[PhotoPurpose] = strawberry.field(default_factory=list)
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
@@ -50,7 +51,7 @@ class RecordPaymentInput:
     method: PaymentMethod
     kind: PaymentKind
     receipt_number: str | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> JourneyResult:

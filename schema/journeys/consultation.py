@@ -13,6 +13,7 @@ from domain.journey.stages import ExpertDecision
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import StaffAccount
+from schema import idempotency
 from schema.body import check_currency, to_minor_units
 from schema.context import Context
 from schema.ids import decode_id
@@ -55,7 +56,7 @@ class RecordConsultationInput:
     needs: NeedsInput
     assessment: AssessmentInput
     plans: list[PlanInput] = strawberry.field(description="One to three proposed plans.")
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
@@ -73,7 +74,7 @@ class RequestExpertReviewInput:
     journey_id: strawberry.ID
     expert_id: strawberry.ID
     briefing: BriefingInput
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
@@ -83,7 +84,7 @@ class CompleteExpertReviewInput:
     final_plan: PlanInput | None = strawberry.field(default=None, description="When approving.")
     reason: str | None = strawberry.field(default=None, description="When refusing.")
     points: str | None = strawberry.field(default=None, description="Points of the joint talk.")
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -> int | None:

@@ -11,6 +11,7 @@ from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import StaffAccount
+from schema import idempotency
 from schema.context import Context
 from schema.errors import from_domain, not_authorized
 from schema.ids import decode_id
@@ -27,7 +28,7 @@ from schema.triage.assign import AutoAssignInput, triage
 class JourneyStepInput:
     journey_id: strawberry.ID
     note: str | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
@@ -38,7 +39,7 @@ class AssignConsultantInput:
         description="The consultant (or, for a recheck, the treating doctor or nurse); "
         "omitted: the clinic's triage desk chooses (see autoAssign).",
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
@@ -48,7 +49,7 @@ class CancelJourneyInput:
     by_client: bool = strawberry.field(
         default=False, description="The client declined (outcome DECLINED) vs clinic cancelled."
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def _staff_problem(raw_id: str | None, clinic_id: str, roles: set[Role]) -> str | None:
@@ -79,11 +80,7 @@ async def assign_consultant(
     if problem:
         return from_domain(DomainValidationFailed([FieldProblem("consultantId", problem)]))
     return await run_action(
-        info,
-        input.journey_id,
-        Action.ASSIGN_CONSULTANT,
-        ActionDetails(consultant_id=consultant_id),
-        idempotency_key=input.idempotency_key,
+        info, input, Action.ASSIGN_CONSULTANT, ActionDetails(consultant_id=consultant_id)
     )
 
 

@@ -21,6 +21,7 @@ from domain.store.models import Client as ClientRow
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.visits import categorise
+from schema import idempotency
 from schema.audit.collector import note_write
 from schema.context import Context
 from schema.errors import from_domain, invalid, not_authorized, not_found
@@ -46,7 +47,7 @@ class StartJourneyInput:
     )
     other: bool = strawberry.field(default=False, description="Category 'other' (seed 004).")
     reason: str | None = strawberry.field(default=None, description="What the client asks for.")
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def clinic_sla_overrides(clinic_id: str) -> dict[str, int]:
@@ -72,19 +73,19 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     if not client:
         return not_found("client")
     key = input.idempotency_key
-    if key:
-        earlier = await records.remembered_result(actor.user_id, key)
-        if earlier is not None:
-            if earlier.operation != "start_journey":
-                return from_domain(records.key_reused())
-            return await _started(earlier.result_id, client.id)
+    ledger = await idempotency.claim(info, actor.user_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    if first is not None:
+        return await _started(first, client.id)
     # A key names its journey, so every retry of one request asks for the same workflow.
     journey_id = (
         str(uuid.uuid5(_JOURNEY_IDS, f"{actor.user_id}:{key}")) if key else str(uuid.uuid4())
     )
     if key and await JourneyRow.exists(id=journey_id):
         # An earlier attempt started it and its answer was lost: the retry converges on it.
-        return await _started(journey_id, client.id, remember=(actor.user_id, key))
+        return await _started(journey_id, client.id, settle=(actor.user_id, input))
     if await JourneyRow.exists(client_id=client.id, active=True):
         return invalid("clientId", "the client already has an active journey")
     # Held by this very journey id: a retry of this request, or one running beside it; the
@@ -98,8 +99,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     # Temporal says the workflow does not exist, and voids the draft.
     await info.context.gateway.start(start)
     note_write(info, client.id)
-    if key:
-        await records.remember_result(actor.user_id, key, "start_journey", journey_id)
+    await idempotency.settle(actor.user_id, input, journey_id)
     return await _started(journey_id, client.id)
 
 
@@ -137,15 +137,15 @@ async def _journey_start(
 
 
 async def _started(
-    journey_id: str, client_id: str, *, remember: tuple[str, str] | None = None
+    journey_id: str, client_id: str, *, settle: tuple[str, StartJourneyInput] | None = None
 ) -> JourneyResult:
-    """The journey a start produced; the key's client must be the same one. `remember`:
-    (account, key) to record it under, when the first answer was lost."""
+    """The journey a start produced; the key's client must be the same one. `settle`:
+    (account, input) whose key to record it under, when the first answer was lost."""
     row = await JourneyRow.get_or_none(id=journey_id)
     if row is not None and row.client_id != client_id:
         return from_domain(records.key_reused())
-    if row is not None and remember is not None:
-        await records.remember_result(*remember, "start_journey", journey_id)
+    if row is not None and settle is not None:
+        await idempotency.settle(*settle, journey_id)
     if row is None:
         # Started, but its first events are not in the read model yet (the database blinked and
         # the workflow writes them later): the same key will find the journey.

@@ -12,6 +12,7 @@ from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import StaffAccount
+from schema import idempotency
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
@@ -33,7 +34,7 @@ class PreTreatmentChecksInput:
 class StartTreatmentInput:
     journey_id: strawberry.ID
     checks: PreTreatmentChecksInput
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
@@ -50,7 +51,7 @@ class CompleteTreatmentInput:
     procedure: str
     products: list[ProductInput]
     notes: str | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input(description="What is normal, what means call now, what to do, activities.")
@@ -67,7 +68,7 @@ class HandOverInput:
     aftercare: str
     discomfort: DiscomfortNotesInput
     next_recheck_at: datetime | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def start_treatment(info: Info[Context, None], input: StartTreatmentInput) -> JourneyResult:

@@ -21,6 +21,7 @@ from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.passwords import MAX_LENGTH, new_password_problems
 from domain.store import accounts, records
+from schema import idempotency
 from schema.auth.hashing import PASSWORD_WORK, RETRY_AFTER_SECONDS, HashingBusy
 from schema.auth.session import Session
 from schema.auth.throttle import client_address
@@ -42,9 +43,7 @@ class LogoutInput:
         default=False,
         description="Sign out every token of the account (all devices), not only this one.",
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description="A retry with the same key returns the first answer."
-    )
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.type(description="Signed out: the token(s) no longer work, subscriptions included.")
@@ -65,9 +64,7 @@ class ChangePasswordInput:
     new_password: str = strawberry.field(
         description="12 to 256 characters, not the current password, not the username."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description="A retry with the same key returns the first answer."
-    )
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.type(
@@ -84,21 +81,20 @@ ChangePasswordResult = Annotated[
 ]
 
 
-async def _earlier(session: Session, key: str | None, operation: str) -> datetime | Conflict | None:
-    """The first answer's time for a retried key; a Conflict if the key did something else."""
-    if not key:
-        return None
-    earlier = await records.remembered_result(session.token.account_id, key)
-    if earlier is None:
-        return None
-    if earlier.operation != operation:
-        return from_domain(records.key_reused())  # type: ignore[return-value]
-    return datetime.fromisoformat(earlier.result_id)
+async def _earlier(
+    info: Info[Context, None], session: Session, input: object
+) -> datetime | Conflict | None:
+    """Claims the key (`schema.idempotency`): the first answer's time for a retried request,
+    a Conflict if the key stands for another one, else None (go ahead)."""
+    ledger = await idempotency.claim(info, session.token.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    return datetime.fromisoformat(first) if first else None
 
 
-async def _remember(session: Session, key: str | None, operation: str, at: datetime) -> None:
-    if key:
-        await records.remember_result(session.token.account_id, key, operation, at.isoformat())
+async def _remember(session: Session, input: object, at: datetime) -> None:
+    await idempotency.settle(session.token.account_id, input, at.isoformat())
 
 
 def _wrong_current_password() -> ValidationFailed:
@@ -113,8 +109,7 @@ async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key]))  # type: ignore[return-value]
-    operation = "logout_everywhere" if input.everywhere else "logout"
-    earlier = await _earlier(session, input.idempotency_key, operation)
+    earlier = await _earlier(info, session, input)
     if isinstance(earlier, Conflict):
         return earlier
     if earlier is not None:
@@ -127,7 +122,7 @@ async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
     else:
         await accounts.sign_out_token(session.token)
         at = datetime.now(UTC)
-    await _remember(session, input.idempotency_key, operation, at)
+    await _remember(session, input, at)
     return LogoutPayload(everywhere=input.everywhere, signed_out_at=at)
 
 
@@ -140,7 +135,7 @@ async def change_password(
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key]))  # type: ignore[return-value]
-    earlier = await _earlier(session, input.idempotency_key, "change_password")
+    earlier = await _earlier(info, session, input)
     if isinstance(earlier, Conflict):
         return earlier
     if earlier is not None:
@@ -171,5 +166,5 @@ async def change_password(
     except HashingBusy:
         return too_many_attempts(RETRY_AFTER_SECONDS)
     at = await accounts.set_password_hash(str(account.id), new_hash)
-    await _remember(session, input.idempotency_key, "change_password", at)
+    await _remember(session, input, at)
     return ChangePasswordPayload(changed_at=at)

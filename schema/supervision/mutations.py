@@ -11,6 +11,7 @@ from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import StaffAccount
+from schema import idempotency
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import (
@@ -27,21 +28,21 @@ class ReassignJourneyInput:
     journey_id: strawberry.ID
     consultant_id: strawberry.ID
     reason: str
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
 class SupervisorNoteInput:
     journey_id: strawberry.ID
     note: str
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
 class SupervisorCloseInput:
     journey_id: strawberry.ID
     reason: str
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def reassign_journey(info: Info[Context, None], input: ReassignJourneyInput) -> JourneyResult:

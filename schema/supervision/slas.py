@@ -13,9 +13,12 @@ from strawberry.types import Info
 
 from domain.journey.sla import DEFAULT_STAGE_SLAS, sla_key
 from domain.journey.stages import Stage, VisitCategory
+from domain.store import records
 from domain.store.models import Clinic
+from schema import idempotency
 from schema.context import Context
 from schema.errors import (
+    Conflict,
     NotAuthorized,
     NotFound,
     ValidationFailed,
@@ -42,6 +45,7 @@ class SetStageSlaInput:
         default=None, description="Only for this visit category; omitted: every category."
     )
     seconds: int | None = strawberry.field(default=None, description="Omitted: the default again.")
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.type
@@ -50,7 +54,7 @@ class StageSlasPayload:
 
 
 StageSlasResult = Annotated[
-    StageSlasPayload | NotAuthorized | NotFound | ValidationFailed,
+    StageSlasPayload | NotAuthorized | NotFound | ValidationFailed | Conflict,
     strawberry.union("StageSlasResult"),
 ]
 
@@ -104,6 +108,17 @@ async def set_stage_sla(info: Info[Context, None], input: SetStageSlaInput) -> S
         return invalid("stage", "this stage has no SLA (follow-ups have their own rules)")
     if input.seconds is not None and not 60 <= input.seconds <= MAX_SLA_SECONDS:
         return invalid("seconds", f"from 60 to {MAX_SLA_SECONDS}")
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return invalid(bad_key.field, bad_key.message)
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    if idempotency.answered(ledger) is not None:
+        # Done already: the SLAs as they are now (a later change by someone else included).
+        return StageSlasPayload(slas=_listing(clinic.stage_slas or {}))
+    # Setting one value is the same change however often it is made: a retry racing this
+    # one needs no more than the claim.
     overrides = dict(clinic.stage_slas or {})
     key = sla_key(input.stage, input.visit_category)
     if input.seconds is None:
@@ -112,4 +127,5 @@ async def set_stage_sla(info: Info[Context, None], input: SetStageSlaInput) -> S
         overrides[key] = input.seconds
     clinic.stage_slas = overrides
     await clinic.save(update_fields=["stage_slas"])
+    await idempotency.settle(claims.account_id, input, clinic.id)
     return StageSlasPayload(slas=_listing(overrides))

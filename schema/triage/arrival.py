@@ -14,6 +14,7 @@ from domain.store.models import StaffAccount
 from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
 from domain.triage.decision import Arrival
+from schema import idempotency
 from schema.errors import ValidationFailed, invalid
 from schema.ids import decode_id
 from schema.triage.desk import unknown_consultant
@@ -32,7 +33,7 @@ class AutoAssignInput:
     companion_of_journey_id: strawberry.ID | None = None
     same_consultant: bool = strawberry.field(default=False, description="The group asked for one.")
     invalid: bool = strawberry.field(default=False, description="Item not offered / ruled out.")
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def owner_of(client_id: str) -> tuple[str | None, bool]:

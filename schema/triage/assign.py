@@ -20,9 +20,11 @@ from domain.journey.table import Action
 from domain.store import records
 from domain.store.desk_notes import draft_note
 from domain.store.models import Journey as JourneyRow
+from domain.store.records import KeyState
 from domain.store.triage_projection import current_owner
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decision import Decision, Route
+from schema import idempotency
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -53,7 +55,7 @@ class PlaceVipInput:
     journey_id: strawberry.ID
     consultant_id: strawberry.ID
     reason: str
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.type(description="The journey after triage, and the desk's decision with its reasons.")
@@ -82,19 +84,16 @@ async def triage(
     row = await load_visible_journey(info, input.journey_id)
     if row is None:
         return not_found("journey"), None, None
-    key = input.idempotency_key
-    bad_key = records.key_problem(key)
+    bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key])), None, row
-    earlier = await records.remembered_result(actor.user_id, key) if key else None
-    # A key used for another request is refused before the desk hears of it (it would count
-    # a turn); a retry of this journey's assignment is answered by the desk replaying its
-    # decision and by the journey's own ledger.
-    if earlier is not None and (
-        earlier.operation != Action.ASSIGN_CONSULTANT.value or earlier.result_id != row.id
-    ):
-        return from_domain(records.key_reused()), None, row
-    retried = earlier is not None
+    # The key is claimed before the desk hears of the request (it would count a turn): a key
+    # used for another request is refused here; a retry of this one is answered by the desk
+    # replaying its decision and by the journey's own update id.
+    ledger = await idempotency.claim(info, actor.user_id, input)
+    if idempotency.reused(ledger) or idempotency.answered(ledger) not in (None, row.id):
+        return idempotency.conflict(), None, row
+    retried = ledger is not None and ledger.state is not KeyState.FIRST
     if row.stage != Stage.TRIAGE.value and not retried:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage)), None, row
@@ -113,10 +112,10 @@ async def triage(
         return from_domain(TransitionNotAllowed(reason), Stage(row.stage)), decision, row
     outcome = await run_action(
         info,
-        input.journey_id,
+        input,
         Action.ASSIGN_CONSULTANT,
         ActionDetails(consultant_id=decision.consultant_id),
-        idempotency_key=input.idempotency_key,
+        claimed=ledger,
     )
     return outcome, decision, row
 
@@ -150,15 +149,12 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key]))
-    earlier = (
-        await records.remembered_result(actor.user_id, input.idempotency_key)
-        if input.idempotency_key
-        else None
-    )
-    if earlier is not None and earlier.result_id != row.id:
-        return from_domain(records.key_reused())
+    ledger = await idempotency.claim(info, actor.user_id, input)
+    if idempotency.reused(ledger) or idempotency.answered(ledger) not in (None, row.id):
+        return idempotency.conflict()
     # The desk is told only about a journey that can still be placed: at triage, or a retry.
-    if row.stage != Stage.TRIAGE.value and earlier is None:
+    retried = ledger is not None and ledger.state is not KeyState.FIRST
+    if row.stage != Stage.TRIAGE.value and not retried:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage))
     desk_update = update_id(actor.user_id, input.idempotency_key)
@@ -184,11 +180,7 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     except DomainError as error:
         return from_domain(error, Stage(row.stage))  # its note stays, named by no log entry
     outcome = await run_action(
-        info,
-        input.journey_id,
-        Action.ASSIGN_CONSULTANT,
-        ActionDetails(consultant_id=raw),
-        idempotency_key=input.idempotency_key,
+        info, input, Action.ASSIGN_CONSULTANT, ActionDetails(consultant_id=raw), claimed=ledger
     )
     if not isinstance(outcome, JourneyPayload):
         return outcome

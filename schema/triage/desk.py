@@ -10,7 +10,6 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.errors import Conflict as DomainConflict
 from domain.errors import DomainError
 from domain.roles import Role
 from domain.store import records
@@ -22,6 +21,7 @@ from domain.triage.commands import DeskReply
 from domain.triage.decision import Decision
 from domain.triage.desk import DeskState
 from domain.triage.policy import named_label
+from schema import idempotency
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -107,13 +107,14 @@ def update_id(account_id: str, key: str | None) -> str:
 async def desk_change(
     info: Info[Context, None],
     operation: str,
-    key: str | None,
+    input: object,
     change: Callable[[TriageGateway, str, str, str], Awaitable[DeskReply]],
     *,
     note: str | None = None,
     policy: str | None = None,
 ) -> DeskOutcome:
-    """Runs one desk update; a retried idempotency key returns the board and changes nothing.
+    """Runs one desk update once per `input.idempotency_key` (`schema.idempotency`): a retry
+    returns the board and changes nothing, the same key with another input is a `Conflict`.
 
     `change` gets the gateway, the clinic, the update id and the id of the desk note holding
     `note` (and a new policy's name, `policy`): the words go to the database, the id to the
@@ -122,15 +123,15 @@ async def desk_change(
     claims = info.context.claims
     if claims is None:
         return not_authorized()
+    key = idempotency.key_of(input)
     bad_key = records.key_problem(key)
     if bad_key:
         return invalid(bad_key.field, bad_key.message)
-    if key:
-        earlier = await records.remembered_result(claims.account_id, key)
-        if earlier is not None and earlier.operation != operation:
-            return from_domain(DomainConflict("this idempotency key was used for another request"))
-        if earlier is not None:
-            return TriageBoardPayload(board=await board_of(claims.clinic_id))
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    if idempotency.answered(ledger) is not None:
+        return TriageBoardPayload(board=await board_of(claims.clinic_id))
     gateway = await gateway_for(info, claims.clinic_id)
     desk_update = update_id(claims.account_id, key)
     note_id = ""
@@ -147,8 +148,7 @@ async def desk_change(
         reply = await change(gateway, claims.clinic_id, desk_update, note_id)
     except DomainError as error:
         return from_domain(error)  # its note stays, named by no log entry: nobody reads it
-    if key:
-        await records.remember_result(claims.account_id, key, operation, claims.clinic_id)
+    await idempotency.settle(claims.account_id, input, claims.clinic_id)
     # The answer is the desk the update returned: the read model follows a moment later.
     board = await board_from(reply.state) if reply.state else await board_of(claims.clinic_id)
     return TriageBoardPayload(board=board)

@@ -14,6 +14,7 @@ from domain.store.key_items import key_item_standings
 from domain.store.triage_models import TriageBoard as BoardRow
 from domain.triage.codec import desk_from_json
 from domain.triage.commands import OverrideCommand, OverrideKind
+from schema import idempotency
 from schema.context import Context
 from schema.errors import invalid, not_authorized
 from schema.ids import encode_id
@@ -41,7 +42,7 @@ class KeyItemStanding:
 class KeyItemPriorityInput:
     consultant_ids: list[strawberry.ID] = strawberry.field(description="Best first; [] clears.")
     reason: str
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def key_item_ranking(
@@ -87,7 +88,7 @@ async def set_key_item_priority(
     return await desk_change(
         info,
         "set_key_item_priority",
-        input.idempotency_key,
+        input,
         lambda gateway, clinic, key, note: gateway.override(
             clinic, replace(command, note_id=note), key
         ),

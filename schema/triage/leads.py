@@ -8,13 +8,17 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
 
+from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.triage_models import LeadContact
 from domain.store.triage_projection import current_owner
+from schema import idempotency
 from schema.audit.collector import note_write
 from schema.context import Context
 from schema.errors import (
+    Conflict,
     NotAuthorized,
     NotFound,
     ValidationFailed,
@@ -40,6 +44,7 @@ class LeadContactInput:
     channel: LeadChannel
     at: datetime | None = strawberry.field(default=None, description="When; default now.")
     note: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.type
@@ -48,7 +53,7 @@ class LeadContactPayload:
 
 
 LeadContactResult = Annotated[
-    LeadContactPayload | NotAuthorized | NotFound | ValidationFailed,
+    LeadContactPayload | NotAuthorized | NotFound | ValidationFailed | Conflict,
     strawberry.union("LeadContactResult"),
 ]
 
@@ -72,15 +77,30 @@ async def record_lead_contact(
     at = input.at or datetime.now(UTC)
     if at.tzinfo is None or at > datetime.now(UTC):
         return invalid("at", "a past time with its UTC offset")
-    await LeadContact.create(
-        clinic_id=claims.clinic_id,
-        client_id=client.id,
-        consultant_id=raw_consultant,
-        channel=input.channel.value,
-        at=at,
-        recorded_by=claims.account_id,
-        note=input.note,
-    )
-    note_write(info, str(client.id))
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return invalid(bad_key.field, bad_key.message)
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    if idempotency.answered(ledger) is None:
+        # Unique when derived from the key: of calls racing with one key, one records it.
+        request_id = idempotency.derived_id(claims.account_id, input, "lead_contact")
+        try:
+            await LeadContact.create(
+                clinic_id=claims.clinic_id,
+                client_id=client.id,
+                consultant_id=raw_consultant,
+                channel=input.channel.value,
+                at=at,
+                recorded_by=claims.account_id,
+                note=input.note,
+                request_id=request_id,
+            )
+        except IntegrityError:
+            if request_id is None:
+                raise
+        note_write(info, str(client.id))
+        await idempotency.settle(claims.account_id, input, str(client.id))
     owner = await current_owner(str(client.id)) or raw_consultant
     return LeadContactPayload(owner_id=strawberry.ID(encode_id("StaffMember", owner)))

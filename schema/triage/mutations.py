@@ -20,6 +20,7 @@ from domain.triage.commands import (
 )
 from domain.triage.desk import SeatStatus
 from domain.triage.revenue import CreditRule
+from schema import idempotency
 from schema.context import Context
 from schema.errors import not_authorized, not_found
 from schema.ids import decode_id
@@ -52,19 +53,19 @@ class SeatInput:
         default=None, description="Who takes this consultant's own clients while off post."
     )
     clear_delegate: bool = False
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
 class RotationOrderInput:
     consultant_ids: list[strawberry.ID]
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
 class AcceptClientInput:
     journey_id: strawberry.ID
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 @strawberry.input
@@ -79,7 +80,7 @@ class DeskOverrideInput:
     successor_id: strawberry.ID | None = strawberry.field(
         default=None, description="CONSULTANT_LEFT: who takes the clients; null = rotation."
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResult:
@@ -106,7 +107,7 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
     return await desk_change(
         info,
         "update_seat",
-        input.idempotency_key,
+        input,
         lambda gateway, clinic, key, note: gateway.change_seat(
             clinic, replace(command, note_id=note), key
         ),
@@ -128,7 +129,7 @@ async def set_rotation_order(info: Info[Context, None], input: RotationOrderInpu
     return await desk_change(
         info,
         "set_rotation_order",
-        input.idempotency_key,
+        input,
         lambda gateway, clinic, key, _: gateway.set_order(clinic, command, key),
     )
 
@@ -144,7 +145,7 @@ async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> 
     return await desk_change(
         info,
         "accept_client",
-        input.idempotency_key,
+        input,
         lambda gateway, clinic, key, _: gateway.accept(clinic, command, key),
     )
 
@@ -182,7 +183,7 @@ async def override_desk(
     return await desk_change(
         info,
         f"override_{kind.value.lower()}",
-        input.idempotency_key,
+        input,
         lambda gateway, clinic, key, note: gateway.override(
             clinic, replace(command, note_id=note), key
         ),

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.policy import DEFAULT_POLICY, CompanionRule, RotationPolicy
+from schema import idempotency
 from schema.context import Context
 from schema.errors import invalid, not_authorized
 from schema.text import check_text
@@ -35,7 +36,7 @@ class RotationPolicyInput:
     key_items: list[str] | None = strawberry.field(
         default=None, description="Key items: first visits go to the month's priority staff."
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = idempotency.key_field()
 
 
 async def set_rotation_policy(info: Info[Context, None], input: RotationPolicyInput) -> DeskOutcome:
@@ -69,7 +70,7 @@ async def set_rotation_policy(info: Info[Context, None], input: RotationPolicyIn
     return await desk_change(
         info,
         "set_rotation_policy",
-        input.idempotency_key,
+        input,
         lambda gateway, clinic, key, note: gateway.override(clinic, named(note), key),
         note=input.reason,
         policy=input.name.strip(),

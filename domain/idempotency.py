@@ -1,0 +1,66 @@
+"""What makes two calls with one idempotency key the same request: a keyed digest of the
+operation's name and its input in a canonical form, the key itself left out.
+
+The digest is an HMAC under a server-side secret, not a bare hash: inputs carry passwords and
+personal data, and a bare digest of a short input (a temporary password, a phone number) in the
+ledger could be reversed by guessing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+# The field that carries the key, in any input: never part of what the key stands for.
+KEY_FIELD = "idempotency_key"
+# The HMAC key is derived from the server's secret for this use alone, so the digest can never
+# be mistaken for (or help forge) anything else the secret signs.
+_PURPOSE = b"glowpath idempotency request digest v1"
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-ready form in which equal inputs are equal: enums by value, dates in ISO form,
+    decimals normalised (100.00 and 100.0 are one amount), objects by field name."""
+    if isinstance(value, Enum):
+        return canonical(value.value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value.is_finite() else str(value)
+    if isinstance(value, Mapping):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def request_fields(input_: Any) -> dict[str, Any]:
+    """An input object's fields, less the idempotency key."""
+    fields = canonical(input_) if dataclasses.is_dataclass(input_) else canonical(vars(input_))
+    return {k: v for k, v in fields.items() if k != KEY_FIELD}
+
+
+def request_digest(secret: str, operation: str, fields: Mapping[str, Any]) -> str:
+    """64 hex characters naming (operation, fields) under `secret`."""
+    body = json.dumps([operation, canonical(fields)], sort_keys=True, separators=(",", ":"))
+    purpose_key = hmac.new(secret.encode(), _PURPOSE, hashlib.sha256).digest()
+    return hmac.new(purpose_key, body.encode(), hashlib.sha256).hexdigest()
+
+
+def request_digests(
+    secrets: Iterable[str], operation: str, fields: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """The digest under each secret, the current one first: a retry sent across a rotation of
+    the server's secret is still recognised as the same request."""
+    return tuple(request_digest(secret, operation, fields) for secret in secrets)

@@ -1,0 +1,30 @@
+"""Idempotency keys remember what they stood for.
+
+- `idempotency_key.digest`: a keyed digest of the operation and its input, so the same key
+  with another input is answered `Conflict` instead of the first result. Rows written before
+  have none: they are matched on the operation alone.
+- `lead_contact.request_id`: derived from (account, key) and unique, so concurrent calls with
+  one key record one contact (the table is append-only: a duplicate cannot be removed later).
+"""
+
+from tortoise import fields, migrations
+from tortoise.migrations import operations as ops
+
+
+class Migration(migrations.Migration):
+    dependencies = [("models", "0011_append_only")]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name="IdempotencyKey",
+            name="digest",
+            field=fields.CharField(max_length=64, null=True),
+        ),
+        ops.AddField(
+            model_name="LeadContact",
+            name="request_id",
+            field=fields.CharField(max_length=64, null=True, unique=True),
+        ),
+    ]

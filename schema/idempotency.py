@@ -1,0 +1,82 @@
+"""Every mutation's `idempotencyKey`, through one mechanism.
+
+A mutation claims its key before it does any work (`claim`): the ledger row holds a keyed
+digest of the mutation's name and input (`domain.idempotency`), and what the claim says decides:
+- FIRST or UNFINISHED: do the work, in a way that converges when two attempts of one request
+  run (ids derived from the key, the key as Temporal's update id), then `settle`;
+- ANSWERED: answer the first result, change nothing;
+- REUSED: the key stands for another request (another mutation, or the same one with another
+  input): `Conflict`, change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain.idempotency import request_digests, request_fields
+from domain.store import records
+from domain.store.records import KeyClaim, KeyState
+from schema.context import Context
+from schema.errors import Conflict, from_domain
+
+KEY_DESCRIPTION = (
+    "Any string of 1 to 200 characters, new for each request. A retry with the same key (same "
+    "account, same input) answers the first result and changes nothing; the same key with "
+    "another mutation or another input is a Conflict."
+)
+
+
+def key_field() -> Any:
+    """The `idempotencyKey` field of a mutation input."""
+    return strawberry.field(default=None, description=KEY_DESCRIPTION)
+
+
+def key_of(input_: object) -> str | None:
+    key = getattr(input_, "idempotency_key", None)
+    return key if isinstance(key, str) and key else None
+
+
+async def claim(
+    info: Info[Context, None], account_id: str, input_: object, operation: str | None = None
+) -> KeyClaim | None:
+    """None when the input carries no key. `operation`: the mutation's name by default."""
+    key = key_of(input_)
+    if key is None:
+        return None
+    name = operation or info.field_name
+    keys = info.context.config.signing_keys
+    secrets = (keys.current, *keys.previous)
+    digests = request_digests(secrets, name, request_fields(input_))
+    return await records.claim_key(account_id, key, name, digests)
+
+
+def reused(ledger: KeyClaim | None) -> bool:
+    return ledger is not None and ledger.state is KeyState.REUSED
+
+
+def answered(ledger: KeyClaim | None) -> str | None:
+    """The first result's id when the same request already finished."""
+    if ledger is not None and ledger.state is KeyState.ANSWERED:
+        return ledger.result_id
+    return None
+
+
+def conflict() -> Conflict:
+    failed = from_domain(records.key_reused())
+    assert isinstance(failed, Conflict)
+    return failed
+
+
+async def settle(account_id: str, input_: object, result_id: str) -> None:
+    key = key_of(input_)
+    if key is not None:
+        await records.settle_key(account_id, key, result_id)
+
+
+def derived_id(account_id: str, input_: object, kind: str) -> str | None:
+    """The id of the row this request creates, derived from its key (None without one)."""
+    key = key_of(input_)
+    return records.derived_id(account_id, key, kind) if key else None
