@@ -2,7 +2,9 @@
 
 - `idempotency_key.digest`: a keyed digest of the operation and its input, so the same key
   with another input is answered `Conflict` instead of the first result. Rows written before
-  have none: they are matched on the operation alone.
+  have none and are matched on the operation alone; operations are now named by the GraphQL
+  mutation, so a retry of a call made before this version is a `Conflict` (nothing is done
+  twice; the caller sends a new key).
 - `lead_contact.request_id`: derived from (account, key) and unique, so concurrent calls with
   one key record one contact (the table is append-only: a duplicate cannot be removed later).
 """
