@@ -43,7 +43,7 @@ from schema.journeys.subscriptions import journey_changed
 from schema.journeys.types import Journey
 from schema.metrics import OperationMetrics
 from schema.node import node
-from schema.permissions import PermissionGuard, guard_subscription
+from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
 from schema.staff import account
 from schema.staff.mutations import LoginResult, login
 from schema.staff.permissions import Permissions, my_permissions
@@ -253,8 +253,14 @@ def extensions(
 
 class GlowpathSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        # A subscription ended by its session is expected (logged at INFO when it happens).
-        unexpected = [error for error in errors if not isinstance(error, SessionEnded)]
+        # A subscription ended by its session is expected (logged at INFO when it happens), and
+        # so is a field the permission table refuses (the answer says so): neither is a fault.
+        unexpected = [
+            error
+            for error in errors
+            if not isinstance(error, SessionEnded)
+            and not isinstance(error.original_error, FieldNotPermitted)
+        ]
         super().process_errors(unexpected, execution_context)
 
 
