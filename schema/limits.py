@@ -39,10 +39,13 @@ from graphql import (
 
 MAX_DEPTH = 10
 # Introspection (`__schema`, `__type`) has a depth limit of its own: the standard introspection
-# query that GraphiQL and client generators send nests `ofType` seven to nine times.
-MAX_INTROSPECTION_DEPTH = 13
+# query that GraphiQL and client generators send is 14 deep (it nests `ofType` nine times).
+MAX_INTROSPECTION_DEPTH = 16
 MAX_ALIASES = 30
 MAX_FIELDS = 1000
+
+
+_DEPTH_CAP = max(MAX_DEPTH, MAX_INTROSPECTION_DEPTH) + 1
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,9 @@ class Measure:
         return Measure(
             min(self.fields, MAX_FIELDS + 1),
             min(self.aliases, MAX_ALIASES + 1),
-            min(self.depth, MAX_DEPTH + 1),
-            min(self.introspection_depth, MAX_INTROSPECTION_DEPTH + 1),
+            # Depth below an introspection root is counted as depth until the root is reached.
+            min(self.depth, _DEPTH_CAP),
+            min(self.introspection_depth, _DEPTH_CAP),
         )
 
 
