@@ -26,7 +26,7 @@ from schema.auth.watch import SessionEnded, while_signed_in
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
-from schema.input_check import InputCheck
+from schema.input_check import InputCheck, InputNotAccepted
 from schema.journeys import (
     aftercare,
     amendments,
@@ -253,8 +253,14 @@ def extensions(
 
 class GlowpathSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        # A subscription ended by its session is expected (logged at INFO when it happens).
-        unexpected = [error for error in errors if not isinstance(error, SessionEnded)]
+        # A subscription ended by its session is expected (logged at INFO when it happens), and
+        # so is input refused by the input check: anyone could fill the log with either.
+        unexpected = [
+            error
+            for error in errors
+            if not isinstance(error, SessionEnded)
+            and not isinstance(error.original_error or error, InputNotAccepted)
+        ]
         super().process_errors(unexpected, execution_context)
 
 
