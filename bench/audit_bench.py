@@ -115,7 +115,7 @@ async def measure(
                 staff
             )  # a fresh one: updates per run are bounded
             calls = [
-                read_journey(read, staff.desk),
+                read_journey(read, staff.consultant),  # the clinical details are theirs
                 register_client(staff.desk),
                 record_consultation(writes, staff.consultant),
             ]

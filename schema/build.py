@@ -11,10 +11,8 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.types import Info
@@ -28,6 +26,7 @@ from schema.auth.watch import SessionEnded, while_signed_in
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
+from schema.input_check import InputCheck, InputNotAccepted
 from schema.journeys import (
     aftercare,
     amendments,
@@ -41,9 +40,10 @@ from schema.journeys import queries as journey_queries
 from schema.journeys.actions import JourneyResult
 from schema.journeys.subscriptions import journey_changed
 from schema.journeys.types import Journey
+from schema.limits import DocumentLimitsRule
 from schema.metrics import OperationMetrics
 from schema.node import node
-from schema.permissions import PermissionGuard, guard_subscription
+from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
 from schema.staff import account
 from schema.staff.mutations import LoginResult, login
 from schema.staff.permissions import Permissions, my_permissions
@@ -65,8 +65,6 @@ from schema.triage.types import TriageBoard
 
 T = TypeVar("T")
 
-MAX_DEPTH = 10
-MAX_ALIASES = 30
 MAX_TOKENS = 2000
 
 
@@ -229,10 +227,12 @@ def extensions(
         OperationMetrics,  # first: its timing and outcome wrap all the others
         SessionCheck,  # who is asking, checked once per operation before it runs
         # Factories, not instances: Strawberry builds fresh extensions for every operation.
-        functools.partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        # Depth, aliases and fields counted with fragments expanded, in time linear in the
+        # document (schema.limits); tokens bound the document itself.
+        functools.partial(AddValidationRules, [DocumentLimitsRule]),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         functools.partial(MaskErrors, should_mask_error=_should_mask),
+        InputCheck,  # text no column can store is refused before any resolver sees it
         # SPAs send the same few documents over and over: parse and validate each once.
         functools.partial(ParserCache, maxsize=256),
         functools.partial(ValidationCache, maxsize=256),
@@ -253,8 +253,16 @@ def extensions(
 
 class GlowpathSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        # A subscription ended by its session is expected (logged at INFO when it happens).
-        unexpected = [error for error in errors if not isinstance(error, SessionEnded)]
+        # A subscription ended by its session is expected (logged at INFO when it happens), and
+        # so are a field the permission table refuses and input the input check refuses (the
+        # answer says so): none is a fault, and anyone could fill the log with them.
+        unexpected = [
+            error
+            for error in errors
+            if not isinstance(error, SessionEnded)
+            and not isinstance(error.original_error, FieldNotPermitted)
+            and not isinstance(error.original_error or error, InputNotAccepted)
+        ]
         super().process_errors(unexpected, execution_context)
 
 

@@ -10,6 +10,11 @@ from datetime import datetime
 MAX_RAW_ID = 64
 
 
+def _fits(raw_id: str) -> bool:
+    # A NUL can be base64-encoded into an id; no row has one, and PostgreSQL refuses it in a query.
+    return 0 < len(raw_id) <= MAX_RAW_ID and "\x00" not in raw_id
+
+
 def encode_id(type_name: str, raw_id: str) -> str:
     return base64.b64encode(f"{type_name}:{raw_id}".encode()).decode()
 
@@ -20,7 +25,7 @@ def decode_id(global_id: str, expected_type: str) -> str | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, _, raw_id = text.partition(":")
-    fits = 0 < len(raw_id) <= MAX_RAW_ID
+    fits = _fits(raw_id)
     return raw_id if type_name == expected_type and fits else None
 
 
@@ -30,7 +35,7 @@ def decode_any(global_id: str) -> tuple[str, str] | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, _, raw_id = text.partition(":")
-    fits = 0 < len(raw_id) <= MAX_RAW_ID
+    fits = _fits(raw_id)
     return (type_name, raw_id) if type_name and fits else None
 
 
@@ -42,7 +47,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
         at_text, _, raw_id = text.partition("|")
-        fits = 0 < len(raw_id) <= MAX_RAW_ID
+        fits = _fits(raw_id)
         return (datetime.fromisoformat(at_text), raw_id) if fits else None
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None

@@ -45,6 +45,11 @@ LOGIN_ATTEMPTS = Counter(
     ["outcome"],
 )
 
+REQUEST_TIMEOUTS = Counter(
+    "graphql_request_timeouts",
+    "Queries and mutations stopped because they ran past the API's time limit per request",
+)
+
 _seen: set[str] = set()
 
 

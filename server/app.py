@@ -8,9 +8,12 @@ import weakref
 from typing import Any
 
 from aiohttp import WSCloseCode, web
+from cross_web import HTTPException
+from graphql import GraphQLError
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http.websocket_origin import normalize_allowed_origins
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from temporalio.client import Client
 
 from domain.auth import SigningKeys
@@ -19,14 +22,19 @@ from schema.auth.hashing import PASSWORD_WORK
 from schema.build import build_schema
 from schema.context import ApiConfig, AuthServices, Context
 from schema.feed import JourneyFeed
-from server import middleware, tracing
+from schema.metrics import REQUEST_TIMEOUTS
+from server import middleware, request_body, tracing
 from server.health import add_health_routes
-from server.metrics import metrics_handler
+from server.metrics import loop_lag_context, metrics_handler
 from server.settings import Settings
 from workflows.client import JourneyGateway
 from workflows.connect import connect
 
 log = logging.getLogger(__name__)
+
+# Longer than any action waits for Temporal (a journey on a killed worker's sticky queue takes
+# about 10 s to move to another worker), short enough that no request holds a connection for long.
+EXECUTION_TIMEOUT_SECONDS = 30.0
 
 GATEWAY: web.AppKey[JourneyGateway] = web.AppKey("gateway", JourneyGateway)
 
@@ -40,10 +48,12 @@ class GlowpathView(GraphQLView[Context, None]):
         feed: JourneyFeed,
         auth: AuthServices,
         allowed_origins: tuple[str, ...] = (),
+        execution_timeout: float = EXECUTION_TIMEOUT_SECONDS,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.gateway, self.config, self.feed, self.auth = gateway, config, feed, auth
+        self.execution_timeout = execution_timeout
         # Strawberry checks a WebSocket's Origin as well: same list as the CORS middleware.
         self.allowed_origins = normalize_allowed_origins(allowed_origins)
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
@@ -62,6 +72,51 @@ class GlowpathView(GraphQLView[Context, None]):
             request_id=middleware.request_id(request),
         )
 
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        # No query or mutation over HTTP may wait longer than this: its caller gets an error,
+        # and whatever it awaited is cancelled. (CPU-bound work cannot be interrupted: the
+        # document limits keep that small.) Subscriptions are not bounded: they are meant to last.
+        try:
+            async with asyncio.timeout(self.execution_timeout):
+                return await super().execute_single(*args, **kwargs)
+        except TimeoutError:
+            REQUEST_TIMEOUTS.inc()
+            message = f"the request took longer than {self.execution_timeout:g} s and was stopped"
+            log.warning("GraphQL request stopped after %g s", self.execution_timeout)
+            return ExecutionResult(data=None, errors=[GraphQLError(message)])
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        # Strawberry answers a refused request in plain text; a client expects GraphQL errors.
+        try:
+            return await self.run(request=request)
+        except HTTPException as refused:
+            return request_body.graphql_error_response(refused.status_code, refused.reason)
+        except web.HTTPRequestEntityTooLarge as too_large:
+            message = f"the request body is larger than {request_body.MAX_BODY_BYTES:,} bytes"
+            return request_body.graphql_error_response(too_large.status, message)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # WebSocket messages; a refusal is a JSONDecodeError, which closes the socket (4400).
+        return request_body.decode_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # A POSTed body: an object, or Strawberry fails on it with a 500.
+        try:
+            return request_body.decode_request(data)
+        except request_body.BodyRefused as refused:
+            raise HTTPException(400, refused.reason) from None
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        # A GET's `variables` and `extensions`, each JSON text; Strawberry checks their shape.
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                try:
+                    parsed[name] = request_body.decode_json(parsed[name])
+                except request_body.BodyRefused as refused:
+                    raise HTTPException(400, f"{name}: {refused.reason}") from None
+        return parsed
+
     async def close_sockets(self) -> None:
         """On shutdown: tell subscribers to reconnect (to another replica) instead of waiting."""
         sockets = list(self.sockets)
@@ -78,9 +133,11 @@ def create_app(
     *,
     audit_trail: bool = True,
     permissions: bool = True,
+    execution_timeout: float = EXECUTION_TIMEOUT_SECONDS,
 ) -> web.Application:
     """The API; `auth` is the sign-in state (throttle, session watch), one per app by default.
-    `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost."""
+    `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost;
+    `execution_timeout` bounds each HTTP query and mutation (seconds)."""
     config = ApiConfig(
         signing_keys=SigningKeys(settings.secret_key, settings.previous_secret_keys),
         token_ttl_seconds=settings.token_ttl_seconds,
@@ -99,12 +156,13 @@ def create_app(
         schema=build_schema(settings.introspection, audit_trail, permissions),
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        execution_timeout=execution_timeout,
     )
     middlewares = middleware.middlewares(settings.cors_origins)
     span_middleware = tracing.server_span_middleware() if settings.otel_enabled else None
     if span_middleware is not None:
         middlewares.insert(0, span_middleware)
-    app = web.Application(middlewares=middlewares)
+    app = web.Application(middlewares=middlewares, client_max_size=request_body.MAX_BODY_BYTES)
     app.on_response_prepare.append(middleware.add_response_headers)
     app[GATEWAY] = gateway
     app.router.add_route("*", "/graphql", view)
@@ -122,6 +180,7 @@ def create_app(
         await PASSWORD_WORK.warm_up()
 
     app.on_startup.append(warm_up_hashing)
+    app.cleanup_ctx.append(loop_lag_context)
     app.on_shutdown.append(stop_subscriptions)
     return app
 

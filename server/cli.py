@@ -82,9 +82,10 @@ async def run_worker(settings: Settings) -> None:
     from server.probes import serve_probes
     from workflows import worker
 
+    status = worker.WorkerStatus()
     async with asyncio.TaskGroup() as group:
-        group.create_task(worker.serve(settings), name="glowpath-worker")
-        group.create_task(serve_probes(settings), name="glowpath-worker-probes")
+        group.create_task(worker.serve(settings, status), name="glowpath-worker")
+        group.create_task(serve_probes(settings, status), name="glowpath-worker-probes")
 
 
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:

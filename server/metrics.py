@@ -6,6 +6,12 @@ metrics. The API adds gauges read from the read model at scrape time:
 ``glowpath_stuck_journeys{stage}`` (active journeys flagged stuck). Every API replica reports the
 same read-model numbers: aggregate them with ``max``, not ``sum``.
 
+The API also measures its own event loop: ``glowpath_event_loop_lag_seconds`` is a histogram of
+how late a timer that should fire every ``LAG_INTERVAL`` seconds actually wakes. Every request,
+health check and subscription of the process waits behind whatever holds the loop, so a rising
+lag is the first sign of a stall, before requests time out. Its memory is Python's own
+``process_resident_memory_bytes`` gauge (RSS), from the default registry.
+
 The Temporal SDK's own metrics are served by its runtime on ``GLOWPATH_TEMPORAL_METRICS_BIND``
 (see ``workflows.connect``), a second scrape target per process.
 """
@@ -13,12 +19,13 @@ The Temporal SDK's own metrics are served by its runtime on ``GLOWPATH_TEMPORAL_
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from tortoise.functions import Count
@@ -29,6 +36,32 @@ from domain.store.models import Journey
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 2.0
+LAG_INTERVAL = 0.25
+
+LOOP_LAG = Histogram(
+    "glowpath_event_loop_lag_seconds",
+    f"How late the API's event loop runs a timer due every {LAG_INTERVAL} s: time it was held "
+    "by work that does not yield",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+
+
+async def measure_loop_lag(interval: float = LAG_INTERVAL) -> None:
+    """Forever: sleep `interval`, observe how much later than asked the loop woke us."""
+    loop = asyncio.get_running_loop()
+    while True:
+        due = loop.time() + interval
+        await asyncio.sleep(interval)
+        LOOP_LAG.observe(max(0.0, loop.time() - due))
+
+
+async def loop_lag_context(app: web.Application) -> AsyncIterator[None]:
+    """An aiohttp ``cleanup_ctx``: measures the loop from startup until the app is cleaned up."""
+    task = asyncio.create_task(measure_loop_lag(), name="event-loop-lag")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def has_stuck_flag() -> bool:

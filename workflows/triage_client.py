@@ -1,5 +1,7 @@
 """The client side of the triage desk, for the API: every call starts the desk if it is not running.
 
+Every update passes the desk's admission (``workflows.desk_admission``): a crowd queues.
+
 Temporal failures come back as the domain's own errors, so callers never see a gRPC message.
 """
 
@@ -7,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from temporalio.client import Client, WorkflowUpdateFailedError
@@ -24,6 +26,7 @@ from domain.triage.commands import (
 )
 from domain.triage.desk import DeskState
 from workflows.client import JourneyUnavailable, domain_error_from
+from workflows.desk_admission import DeskAdmission, admission_for, retry_while_refused
 from workflows.triage import DeskStart, TriageDeskWorkflow, desk_workflow_id
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,8 @@ class TriageGateway:
     client: Client
     task_queue: str
     timezone: str = "UTC"
+    # None: the process-wide admission of `client` (every gateway of one API process shares it).
+    admission: DeskAdmission | None = field(default=None, repr=False)
 
     async def arrive(self, clinic_id: str, command: ArriveCommand, update_id: str) -> DeskReply:
         return await self._update(clinic_id, TriageDeskWorkflow.arrive, command, update_id)
@@ -59,15 +64,21 @@ class TriageGateway:
     async def _update(self, clinic_id: str, update: Any, command: Any, update_id: str) -> DeskReply:
         workflow_id = desk_workflow_id(clinic_id)
         handle = self.client.get_workflow_handle(workflow_id)
+        admission = self.admission or admission_for(self.client)
+
+        async def send() -> DeskReply:
+            result: DeskReply = await handle.execute_update(update, command, id=update_id)
+            return result
+
         try:
-            try:
-                reply: DeskReply = await handle.execute_update(update, command, id=update_id)
-            except RPCError as error:
-                if error.status is not RPCStatusCode.NOT_FOUND:
-                    raise
-                await self._start(clinic_id)  # the first change of a clinic's desk opens it
-                reply = await handle.execute_update(update, command, id=update_id)
-            return reply
+            async with admission.turn(workflow_id):
+                try:
+                    return await retry_while_refused(send, workflow_id)
+                except RPCError as error:
+                    if error.status is not RPCStatusCode.NOT_FOUND:
+                        raise
+                    await self._start(clinic_id)  # the first change of a clinic's desk opens it
+                    return await retry_while_refused(send, workflow_id)
         except WorkflowUpdateFailedError as error:
             if isinstance(error.cause, ApplicationError):
                 raise domain_error_from(error.cause) from None

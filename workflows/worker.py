@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
@@ -13,6 +14,7 @@ from domain.store.db import close_db, init_db
 from workflows.activities import record_journey_change
 from workflows.connect import connect
 from workflows.journey import JourneyWorkflow
+from workflows.reconnect import until_reachable
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
 from workflows.triage import TriageDeskWorkflow
 from workflows.triage_activities import record_desk_changes
@@ -40,6 +42,21 @@ class WorkerSettings(Protocol):
     def shutdown_timeout_seconds(self) -> int: ...
 
 
+class NotPolling(Exception):
+    """The worker has not reached Temporal yet (its readiness check fails with this)."""
+
+
+@dataclass
+class WorkerStatus:
+    """What the worker's probes report: ready once it polls its task queue."""
+
+    polling: bool = False
+
+    async def check(self) -> None:
+        if not self.polling:
+            raise NotPolling("the worker is not polling yet")
+
+
 def build_worker(
     client: Client, task_queue: str, *, graceful_shutdown: timedelta = timedelta(seconds=20)
 ) -> Worker:
@@ -54,20 +71,32 @@ def build_worker(
     )
 
 
-async def serve(settings: WorkerSettings) -> None:
-    """Runs until cancelled (SIGTERM/SIGINT); in-flight tasks finish before it returns."""
+async def serve(settings: WorkerSettings, status: WorkerStatus | None = None) -> None:
+    """Runs until cancelled (SIGTERM/SIGINT); in-flight tasks finish before it returns.
+
+    While Temporal is unreachable it waits, retrying with back-off (see ``until_reachable``).
+    """
     await init_db(settings.database_url)
     try:
-        client = await connect(
-            settings.temporal_address,
-            settings.temporal_namespace,
-            metrics_bind=settings.temporal_metrics_bind,
-            tracing=settings.otel_enabled,
-        )
-        await register_search_attributes(client, settings.temporal_namespace)
+
+        async def reach_temporal() -> Client:
+            client = await connect(
+                settings.temporal_address,
+                settings.temporal_namespace,
+                metrics_bind=settings.temporal_metrics_bind,
+                tracing=settings.otel_enabled,
+            )
+            await register_search_attributes(client, settings.temporal_namespace)
+            return client
+
+        client = await until_reachable(reach_temporal, settings.temporal_address)
         grace = timedelta(seconds=settings.shutdown_timeout_seconds)
         worker = build_worker(client, settings.task_queue, graceful_shutdown=grace)
         log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
+        if status is not None:
+            status.polling = True
         await worker.run()
     finally:
+        if status is not None:
+            status.polling = False
         await close_db()

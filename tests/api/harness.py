@@ -82,10 +82,11 @@ class Api:
 
 @contextlib.asynccontextmanager
 async def running_api(
-    settings: Settings, temporal: TemporalClient, auth: AuthServices | None = None
+    settings: Settings, temporal: TemporalClient, auth: AuthServices | None = None, **options: Any
 ) -> AsyncIterator[Api]:
-    """The real aiohttp application on 127.0.0.1 and a free port, for the block's duration."""
-    runner = web.AppRunner(create_app(settings, temporal, auth), access_log=None)
+    """The real aiohttp application on 127.0.0.1 and a free port, for the block's duration;
+    `options` go to `create_app` (e.g. a short `execution_timeout`)."""
+    runner = web.AppRunner(create_app(settings, temporal, auth, **options), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "127.0.0.1", 0)

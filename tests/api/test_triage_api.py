@@ -1,5 +1,6 @@
-"""The triage desk through the real GraphQL server: 50 arrivals at once, no turn lost or doubled;
-the board, the log and the live subscription see the same desk."""
+"""The triage desk through the real GraphQL server: a crowd of 50 (and a burst of 100) arrivals at
+once, more than Temporal's 10 in-flight updates per workflow, each taking one turn, none lost or
+doubled; the board, the log and the live subscription see the same desk."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from tests.api import documents
 from tests.api.harness import Api, Staff, create_clinic, eventually, sign_in_all
 
 CONSULTANTS = 5
-ARRIVALS = 50
+# Generous: on a loaded machine a crowd of 100 queues at the desk for a while.
+LOG_TIMEOUT = 120.0
 
 _RESULT = """
     __typename
@@ -110,19 +112,22 @@ async def _journey_at_triage(api: Api, token: str, n: int) -> str:
 
 
 @pytest.mark.slow
-async def test_fifty_arrivals_at_once_take_fifty_turns(api: Api) -> None:
+@pytest.mark.parametrize("arrivals", [50, 100])
+async def test_a_crowd_of_arrivals_at_once_takes_one_turn_each(api: Api, arrivals: int) -> None:
     clinic, staff, consultants = await _desk_clinic(api)
     desk = staff[Role.FRONT_DESK].token
-    journeys = await asyncio.gather(*(_journey_at_triage(api, desk, n) for n in range(ARRIVALS)))
+    journeys = await asyncio.gather(*(_journey_at_triage(api, desk, n) for n in range(arrivals)))
 
     results = await asyncio.gather(
         *(api.run(AUTO_ASSIGN, desk, input={"journeyId": j, "items": ["skin"]}) for j in journeys)
     )
 
     payloads = [r["autoAssign"] for r in results]
-    assert [p["__typename"] for p in payloads] == ["AutoAssignPayload"] * ARRIVALS
+    assert [p["__typename"] for p in payloads] == ["AutoAssignPayload"] * arrivals, [
+        p for p in payloads if p["__typename"] != "AutoAssignPayload"
+    ][:3]
     chosen = Counter(p["decision"]["consultantId"] for p in payloads)
-    assert chosen == {c: ARRIVALS // CONSULTANTS for c in consultants}
+    assert chosen == {c: arrivals // CONSULTANTS for c in consultants}
     assert all(
         p["decision"]["counted"] and p["decision"]["visitCategory"] == "FIRST_VISIT"
         for p in payloads
@@ -131,15 +136,16 @@ async def test_fifty_arrivals_at_once_take_fifty_turns(api: Api) -> None:
     assert payloads[0]["decision"]["categoryReason"] == "no earlier record"
     log = await eventually(
         lambda: _log(api, desk, clinic),
-        lambda entries: sum(e["kind"] == "ASSIGNED" for e in entries) == ARRIVALS,
-        timeout=10,
-        what="50 assignments in the desk log",
+        lambda entries: sum(e["kind"] == "ASSIGNED" for e in entries) >= arrivals,
+        timeout=LOG_TIMEOUT,
+        what=f"{arrivals} assignments in the desk log",
     )
     board = (await api.run(BOARD, desk, clinicId=clinic))["triageBoard"]
-    assert [s["firstVisitTurns"] for s in board["seats"]] == [ARRIVALS // CONSULTANTS] * CONSULTANTS
+    assert [s["firstVisitTurns"] for s in board["seats"]] == [arrivals // CONSULTANTS] * CONSULTANTS
     assert board["nextConsultantId"] == consultants[0]
-    assigned = [e for e in log if e["kind"] == "ASSIGNED"]
-    assert len({e["journeyId"] for e in assigned}) == ARRIVALS
+    # Each arrival exactly once in the log: no turn lost, none taken twice.
+    assigned = Counter(e["journeyId"] for e in log if e["kind"] == "ASSIGNED")
+    assert assigned == dict.fromkeys(journeys, 1)
     assert [e["seq"] for e in log] == list(range(1, len(log) + 1))
 
 

@@ -37,10 +37,10 @@ async def _sql(context: TortoiseContext, statement: str) -> None:
 async def _unguarded(context: TortoiseContext) -> None:
     """Drops the triggers that refuse edits, as someone with the database's keys could."""
     if context.db().capabilities.dialect == "postgres":
-        await _sql(context, "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change")
+        await _sql(context, "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only")
     else:
-        await _sql(context, "DROP TRIGGER audit_entry_no_update")
-        await _sql(context, "DROP TRIGGER audit_entry_no_delete")
+        await _sql(context, "DROP TRIGGER audit_entry_refuse_update")
+        await _sql(context, "DROP TRIGGER audit_entry_refuse_delete")
 
 
 async def _cli_verify(url: str) -> tuple[int, str]:

@@ -2,17 +2,12 @@ from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-# The database itself refuses to edit the audit trail: triggers on PostgreSQL and SQLite.
-# `append_only(table)` stands alone, so that the function the other append-only tables get their
-# triggers from can replace it one for one; `forward_only_head` is the audit chain head's own
-# rule (it may only move on to a higher seq, never back and never away).
+from domain.store.append_only import protect_tables
 
-_PG_REFUSE = """
-CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '{table} is append-only: % refused', TG_OP;
-END $$;
-"""
+# The database itself refuses to edit the audit trail: the entries get the triggers every
+# append-only table gets (domain.store.append_only); `forward_only_head` is the audit chain
+# head's own rule (it may only move on to a higher seq, never back and never away).
+
 _PG_FORWARD_ONLY = """
 CREATE OR REPLACE FUNCTION {table}_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -57,34 +52,6 @@ def _by_dialect(statements, undo):
     return ops.RunPython(
         lambda apps, schema_editor: run(statements, schema_editor),
         lambda apps, schema_editor: run(undo, schema_editor),
-    )
-
-
-def append_only(table):
-    """Refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL) of the table's rows."""
-    refused = f"{table} is append-only"
-    return _by_dialect(
-        {
-            "postgres": [
-                _PG_REFUSE.format(table=table),
-                *_pg_triggers(table, f"{table}_refuse_change"),
-            ],
-            "sqlite": [
-                _sqlite_trigger(table, "UPDATE", f"{refused}: UPDATE refused"),
-                _sqlite_trigger(table, "DELETE", f"{refused}: DELETE refused"),
-            ],
-        },
-        {
-            "postgres": [
-                f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
-                f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
-                f"DROP FUNCTION IF EXISTS {table}_refuse_change()",
-            ],
-            "sqlite": [
-                f"DROP TRIGGER IF EXISTS {table}_no_update",
-                f"DROP TRIGGER IF EXISTS {table}_no_delete",
-            ],
-        },
     )
 
 
@@ -169,6 +136,6 @@ class Migration(migrations.Migration):
             },
             bases=["AppendOnlyModel"],
         ),
-        append_only("audit_entry"),
+        protect_tables("audit_entry"),
         forward_only_head("audit_chain_head"),
     ]

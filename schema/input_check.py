@@ -1,0 +1,87 @@
+"""One check of every argument, before any resolver sees it: text the database cannot store.
+
+JSON lets a client send characters no column can hold: NUL (PostgreSQL refuses it in text and
+JSON) and unpaired UTF-16 surrogates (``"\\ud800"``, not encodable as UTF-8). They would reach
+the database from any resolver and come back as "Unexpected error.", so they are refused here,
+for every field with arguments, together with input values nested absurdly deep (the `JSON`
+scalar takes any shape). A field whose result union has ``ValidationFailed`` answers it as data,
+naming the argument path; any other field answers a GraphQL error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLError, GraphQLNonNull, GraphQLResolveInfo, GraphQLUnionType
+from strawberry.extensions import SchemaExtension
+
+from domain.errors import ErrorCode
+from schema.errors import invalid
+
+# No input of the API nests anywhere near this; the JSON scalar would, if it were allowed to.
+MAX_INPUT_DEPTH = 32
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class InputNotAccepted(GraphQLError):
+    """The error entry for a refused argument: shown to the client as it is, never masked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": ErrorCode.VALIDATION_FAILED.value})
+
+
+def problem_in(value: Any, path: str, depth: int = 0) -> tuple[str, str] | None:
+    """The first (path, problem) found in an argument value, or None."""
+    if depth > MAX_INPUT_DEPTH:
+        return path, f"nested more than {MAX_INPUT_DEPTH} levels deep"
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            return path, "contains a NUL character or an unpaired surrogate"
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = problem_in(key, path, depth + 1) or problem_in(item, f"{path}.{key}", depth + 1)
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = problem_in(item, f"{path}[{index}]", depth + 1)
+            if found:
+                return found
+    return None
+
+
+def _answers_validation_failed(info: GraphQLResolveInfo) -> bool:
+    result_type = info.return_type
+    if isinstance(result_type, GraphQLNonNull):
+        result_type = result_type.of_type
+    return isinstance(result_type, GraphQLUnionType) and any(
+        member.name == "ValidationFailed" for member in result_type.types
+    )
+
+
+class InputCheck(SchemaExtension):
+    """Refuses unstorable or absurdly nested argument values on every field."""
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        if kwargs:  # most fields take no arguments: nothing to walk
+            for name, value in kwargs.items():
+                found = problem_in(value, name)
+                if found is not None:
+                    path, message = found
+                    if _answers_validation_failed(info):
+                        return invalid(path, message)
+                    raise InputNotAccepted(f"{info.field_name}: {path}: {message}")
+        return _next(root, info, *args, **kwargs)

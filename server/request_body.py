@@ -1,0 +1,59 @@
+"""What the GraphQL endpoint accepts as a request, and how it says no.
+
+Strawberry decodes bodies with ``json.loads`` and expects an object; anything else it did not
+anticipate (bytes that are not UTF-8, a body of ``null`` or ``"x"``, arrays nested thousands
+deep, an integer of ten thousand digits) escaped as an exception and aiohttp answered a plain-text
+500. Here each is a 400 with a GraphQL error body, like every other refused request, so a client
+always gets ``{"errors": [{"message": ...}]}`` it can show, and the log is not filled with
+tracebacks that an anonymous caller can produce at will.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+# A GraphQL request is a document of at most 2,000 tokens and its variables: a megabyte is ample.
+MAX_BODY_BYTES = 1024**2
+
+
+class BodyRefused(json.JSONDecodeError):
+    """A JSON text the API refuses; a ``JSONDecodeError`` so that Strawberry's WebSocket
+    handler treats it as the malformed message it is (it closes the socket with 4400)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, "", 0)
+        self.reason = reason
+
+
+def decode_json(data: str | bytes) -> Any:
+    """The JSON value of a body or a query parameter, or ``BodyRefused`` saying why not."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BodyRefused("the request body is not valid UTF-8") from None
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise BodyRefused("the JSON is nested too deeply") from None
+    except json.JSONDecodeError:
+        raise BodyRefused("the request body is not valid JSON") from None
+    except ValueError as error:  # e.g. an integer longer than Python converts (4,300 digits)
+        raise BodyRefused(f"the JSON cannot be read: {error}") from None
+
+
+def decode_request(data: str | bytes) -> Any:
+    """A POSTed body: one operation (an object); a list is a batch, refused by Strawberry."""
+    value = decode_json(data)
+    if not isinstance(value, (dict, list)):
+        raise BodyRefused("the request body must be a JSON object with a `query`")
+    return value
+
+
+def graphql_error_response(status: int, message: str) -> web.Response:
+    """A refused request in the shape of a GraphQL answer, with no `data`."""
+    body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+    return web.json_response(body, status=status)

@@ -1,0 +1,93 @@
+"""Request bodies that are not a GraphQL request: each answered with a GraphQL error (400 or
+413, JSON), never the plain-text 500 "Server got itself in trouble"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from server.request_body import MAX_BODY_BYTES
+from tests.api.harness import Api
+from tests.api.hostile import send_raw
+
+TYPENAME = json.dumps({"query": "{ __typename }"})
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"query": "{ __typename \xff\xfe }"}', "the request body is not valid UTF-8"),
+        (b"\xc3\x28", "the request body is not valid UTF-8"),
+        (b"null", "the request body must be a JSON object with a `query`"),
+        (b'"x"', "the request body must be a JSON object with a `query`"),
+        (b"42", "the request body must be a JSON object with a `query`"),
+        (b"[" * 100_000 + b"]" * 100_000, "the JSON is nested too deeply"),
+        (
+            b'{"query": "{ __typename }", "variables": {"x": '
+            + b"[" * 50_000
+            + b"]" * 50_000
+            + b"}}",
+            "the JSON is nested too deeply",
+        ),
+        (b'{"query": "{ __typename }"', "the request body is not valid JSON"),
+        (b"", "the request body is not valid JSON"),
+    ],
+    ids=[
+        "utf8-in-json",
+        "utf8-alone",
+        "null",
+        "string",
+        "number",
+        "deep",
+        "deep-vars",
+        "cut",
+        "empty",
+    ],
+)
+async def test_a_body_that_is_not_a_request_is_a_graphql_error(
+    api: Api, body: bytes, message: str
+) -> None:
+    answer = await send_raw(api, body)
+    assert answer.status == 400
+    (error,) = answer.error_messages()
+    assert message in error
+
+
+async def test_an_integer_too_long_to_read_is_a_graphql_error(api: Api) -> None:
+    body = '{"query": "query Q($n: Int!) { journeys(first: $n) { __typename } }", '
+    body += '"variables": {"n": ' + "9" * 10_000 + "}}"
+    answer = await send_raw(api, body)
+    assert answer.status == 400
+    (error,) = answer.error_messages()
+    assert error.startswith("the JSON cannot be read")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/graphql"]
+)
+async def test_another_content_type_is_a_graphql_error(api: Api, content_type: str) -> None:
+    answer = await send_raw(api, TYPENAME, content_type=content_type)
+    assert answer.status == 400
+    assert answer.error_messages() == ["Unsupported content type"]
+
+
+async def test_a_batch_is_refused(api: Api) -> None:
+    answer = await send_raw(api, json.dumps([json.loads(TYPENAME)] * 50))
+    assert answer.status == 400
+    assert answer.error_messages() == ["Batching is not enabled"]
+
+
+async def test_an_oversized_body_is_refused(api: Api) -> None:
+    padding = "x" * (MAX_BODY_BYTES + 1)
+    answer = await send_raw(
+        api, json.dumps({"query": "{ __typename }", "variables": {"p": padding}})
+    )
+    assert answer.status == 413
+    assert answer.error_messages() == [f"the request body is larger than {MAX_BODY_BYTES:,} bytes"]
+
+
+async def test_a_well_formed_request_still_runs(api: Api) -> None:
+    answer = await send_raw(api, TYPENAME)
+    assert answer.status == 200
+    assert answer.json() == {"data": {"__typename": "Query"}}

@@ -1,0 +1,131 @@
+"""Documents that ask for too much: refused before anything runs, quickly, with /healthz alive.
+
+Each is sent without a token: the limits apply before anyone is known.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from domain.roles import Role
+from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_FIELDS, MAX_INTROSPECTION_DEPTH
+from tests.api import documents
+from tests.api.conftest import api_settings
+from tests.api.flow import JourneyDriver, end_journey, new_key
+from tests.api.harness import Api, running_api
+from tests.api.hostile import send_graphql
+from workflows.worker import build_worker
+
+
+def fragment_flood(levels: int) -> str:
+    """The finding's document: each fragment spreads the previous one twice, 2^levels in all."""
+    fragments = ["fragment F0 on Query { __typename }"]
+    fragments += [
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)
+    ]
+    return f"query Flood {{ ...F{levels} }}\n" + "\n".join(fragments)
+
+
+@pytest.mark.parametrize("levels", [22, 30])
+async def test_a_fragment_flood_is_refused_at_once(api: Api, levels: int) -> None:
+    document = fragment_flood(levels)
+    assert len(document) < 1300  # about a kilobyte, as in the finding
+    answer = await send_graphql(api, document)
+    assert answer.error_messages() == [
+        f"'Flood' selects more than {MAX_FIELDS} fields once its fragments are expanded"
+    ]
+
+
+async def test_a_fragment_flood_just_under_the_limit_runs(api: Api) -> None:
+    # 2^9 = 512 selections of __typename: within the limit, so it runs (and merges to one field)
+    answer = await send_graphql(api, fragment_flood(9))
+    assert answer.status == 200
+    assert answer.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_aliases_multiplied_by_fragments_are_counted(api: Api) -> None:
+    # Given one aliased field, spread 2 x 2 x ... through fragments: 32 aliases after expansion
+    fragments = ["fragment A0 on Query { a: __typename }"]
+    fragments += [f"fragment A{i} on Query {{ ...A{i - 1} ...A{i - 1} }}" for i in range(1, 6)]
+    document = "query Aliases { ...A5 }\n" + "\n".join(fragments)
+    answer = await send_graphql(api, document)
+    assert answer.error_messages() == [f"'Aliases' uses more than {MAX_ALIASES} aliases"]
+
+
+async def test_an_alias_flood_is_refused(api: Api) -> None:
+    fields = " ".join(f"a{i}: __typename" for i in range(MAX_ALIASES + 1))
+    answer = await send_graphql(api, f"query Wide {{ {fields} }}")
+    assert answer.error_messages() == [f"'Wide' uses more than {MAX_ALIASES} aliases"]
+
+
+async def test_depth_is_counted_through_fragments(api: Api) -> None:
+    # Given fields nested one level per fragment (no type of the schema nests that deep, so
+    # the fields are unknown too: the depth is refused along with them, before anything runs)
+    levels = MAX_DEPTH + 1
+    fragments = ["fragment D0 on Query { __typename }"]
+    fragments += [
+        f"fragment D{i} on Query {{ me {{ ...D{i - 1} }} }}" for i in range(1, levels + 1)
+    ]
+    document = f"query Deep {{ ...D{levels} }}\n" + "\n".join(fragments)
+    messages = (await send_graphql(api, document)).error_messages()
+    assert f"'Deep' exceeds maximum operation depth of {MAX_DEPTH}" in messages
+
+
+async def test_introspection_has_a_depth_limit_too(api: Api) -> None:
+    # Given introspection nested far deeper than any client asks (the standard query: 11)
+    nested = (
+        "{ kind ofType " * (MAX_INTROSPECTION_DEPTH + 2)
+        + "{ kind }"
+        + " }" * (MAX_INTROSPECTION_DEPTH + 2)
+    )
+    answer = await send_graphql(api, f"query Spiral {{ __schema {{ types {nested} }} }}")
+    assert answer.error_messages() == [
+        f"'Spiral' exceeds maximum introspection depth of {MAX_INTROSPECTION_DEPTH}"
+    ]
+
+
+async def test_a_circular_fragment_is_refused(api: Api) -> None:
+    document = (
+        "query Loop { ...A } fragment A on Query { ...B } fragment B on Query { __typename ...A }"
+    )
+    messages = (await send_graphql(api, document)).error_messages()
+    assert any("Cannot spread fragment 'A' within itself" in m for m in messages), messages
+
+
+@pytest.fixture
+async def impatient_api(
+    database: str, temporal_address: str, temporal_env: WorkflowEnvironment
+) -> AsyncIterator[tuple[Api, str]]:
+    """An API that gives each request one second, on a task queue no worker serves yet."""
+    task_queue = f"hostile-{uuid.uuid4().hex[:8]}"
+    settings = api_settings(database, temporal_address, task_queue)
+    async with running_api(settings, temporal_env.client, execution_timeout=1.0) as running:
+        yield running, task_queue
+
+
+async def test_a_request_that_waits_too_long_is_stopped(
+    impatient_api: tuple[Api, str],
+    driver: JourneyDriver,
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    api, task_queue = impatient_api
+    client_id = await driver.register_client("Slow Start")
+    key = new_key()
+    # When a start waits for a journey that no worker opens
+    answer = await send_graphql(
+        api,
+        documents.START_JOURNEY,
+        {"input": {"clientId": client_id, "idempotencyKey": key}},
+        token=driver.token(Role.FRONT_DESK),
+    )
+    # Then the caller hears after the limit, as a GraphQL error, and the server stays up
+    assert answer.error_messages() == ["the request took longer than 1 s and was stopped"]
+    assert answer.seconds >= 1.0
+    # And once a worker runs, a retry with the key converges on the journey (then ended)
+    async with build_worker(temporal_env.client, task_queue):
+        started = await driver.start(client_id, idempotencyKey=key)
+        await end_journey(driver, started["id"])

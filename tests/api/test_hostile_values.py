@@ -1,0 +1,131 @@
+"""Values no column can store or no rule expects: NUL characters, unpaired surrogates, input
+nested absurdly deep, numbers that are not finite or too large. Each is a typed
+`ValidationFailed` where the field answers one, else a GraphQL error; never "Unexpected error."
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from domain.roles import Role
+from schema.input_check import MAX_INPUT_DEPTH
+from tests.api import documents
+from tests.api.flow import JourneyDriver, assert_unchanged
+from tests.api.harness import Api
+from tests.api.hostile import send_graphql
+
+UNSTORABLE = "contains a NUL character or an unpaired surrogate"
+CLIENTS = "{ clients { __typename ... on ClientConnection { edges { node { id } } } } }"
+AMEND = """
+mutation Amend($input: AmendRecordInput!) {
+  amendRecord(input: $input) {
+    __typename ... on ValidationFailed { code problems { field message } }
+  }
+}
+"""
+
+
+def registration(full_name: str) -> dict[str, Any]:
+    return {
+        "fullName": full_name,
+        "birthDate": "1988-04-12",
+        "phone": "+48 600",
+        "dataConsent": True,
+    }
+
+
+@pytest.mark.parametrize("text", ["Ewa\x00Nowak", "Ewa \ud800 Nowak", "\udfff"])
+async def test_unstorable_text_is_a_typed_error_and_nothing_is_stored(
+    api: Api, fresh_clinic: Callable[[], Awaitable[JourneyDriver]], text: str
+) -> None:
+    # Given a clinic with no clients
+    clinic = await fresh_clinic()
+    token = clinic.token(Role.FRONT_DESK)
+    # When the front desk registers a client whose name no database can hold
+    answer = await send_graphql(
+        api, documents.REGISTER_CLIENT, {"input": registration(text)}, token=token
+    )
+    # Then it is refused as input, naming the field, and no client exists
+    result = answer.json()["data"]["registerClient"]
+    assert result["__typename"] == "ValidationFailed"
+    assert result["problems"] == [{"field": "input.fullName", "message": UNSTORABLE}]
+    clients = (await send_graphql(api, CLIENTS, token=token)).json()["data"]["clients"]
+    assert clients == {"__typename": "ClientConnection", "edges": []}
+
+
+async def test_unstorable_text_in_a_sign_in_is_a_typed_error(api: Api) -> None:
+    answer = await send_graphql(
+        api, documents.LOGIN, {"input": {"username": "front-desk\x00", "password": "\ud800"}}
+    )
+    result = answer.json()["data"]["login"]
+    assert result["__typename"] == "ValidationFailed"
+    assert result["message"] == f"input.username: {UNSTORABLE}"
+
+
+@pytest.mark.parametrize("raw_id", ["\x00", "Journey:\x00", "\ud800"])
+async def test_unstorable_ids_are_errors_not_crashes(
+    api: Api, driver: JourneyDriver, raw_id: str
+) -> None:
+    token = driver.token(Role.SUPERVISOR)
+    for global_id in (raw_id, base64.b64encode(raw_id.encode("utf-8", "surrogatepass")).decode()):
+        node = (await send_graphql(api, documents.NODE, {"id": global_id}, token=token)).json()
+        lookup = (await send_graphql(api, documents.JOURNEY, {"id": global_id}, token=token)).json()
+        for answer, field in ((node, "node"), (lookup, "journey")):
+            messages = [e["message"] for e in answer.get("errors", [])]
+            assert "Unexpected error." not in messages, answer
+            # An id that is text no column holds is refused; one that decodes to it is unknown
+            refused = messages == [f"{field}: id: {UNSTORABLE}"]
+            found = answer["data"][field] if not messages else {}
+            unknown = found is None or found.get("__typename") == "NotFound"
+            assert refused or unknown, answer
+
+
+async def test_input_nested_absurdly_deep_is_a_typed_error(api: Api, driver: JourneyDriver) -> None:
+    correction: Any = "deep"
+    for _ in range(200):
+        correction = {"a": correction}
+    answer = await send_graphql(
+        api,
+        AMEND,
+        {"input": {"journeyId": "x", "seq": 1, "reason": "typo", "correction": correction}},
+        token=driver.token(Role.SUPERVISOR),
+    )
+    result = answer.json()["data"]["amendRecord"]
+    assert result["__typename"] == "ValidationFailed"
+    (problem,) = result["problems"]
+    assert problem["message"] == f"nested more than {MAX_INPUT_DEPTH} levels deep"
+    assert problem["field"].startswith("input.correction.a.a")
+
+
+async def test_an_integer_beyond_32_bits_is_a_graphql_error(
+    api: Api, driver: JourneyDriver
+) -> None:
+    query = "query Q($n: Int!) { journeys(first: $n) { __typename } }"
+    token = driver.token(Role.SUPERVISOR)
+    for huge in (2**31, 10**30, -(10**300)):
+        messages = (await send_graphql(api, query, {"n": huge}, token=token)).error_messages()
+        assert "Int cannot represent non 32-bit signed integer value" in messages[0]
+
+
+async def test_amounts_that_are_not_finite_or_too_large_are_refused(driver: JourneyDriver) -> None:
+    # Given a journey waiting for payment
+    journey = await driver.drive_to("PAYMENT")
+    for amount in ("NaN", "-NaN", "sNaN", "Infinity", "-Infinity", "1e999999", "1E+400", 1e308):
+        # When the cashier records such an amount
+        result = await driver.act(
+            documents.RECORD_PAYMENT,
+            Role.CASHIER,
+            journeyId=journey["id"],
+            amount=amount,
+            currency="EUR",
+            method="CARD",
+            kind="FULL",
+        )
+        # Then it is refused as input and nothing is paid
+        assert result["__typename"] == "ValidationFailed", (amount, result)
+        assert [p["field"] for p in result["problems"]] == ["amount"]
+    await assert_unchanged(driver, journey)

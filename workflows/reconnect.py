@@ -1,0 +1,72 @@
+"""Waiting for Temporal at start-up: retry with back-off while it is unreachable.
+
+A worker started before Temporal (a deploy that starts every service at once, a Temporal
+restart) waits for it instead of exiting: it says so once, keeps quiet while it retries, and
+says when Temporal answered. Cancelling the wait (SIGTERM) ends it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from temporalio.service import RPCError, RPCStatusCode
+
+from workflows.backoff import Backoff
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# What a Temporal frontend that is down, starting or overloaded answers; anything else (a bad
+# namespace, a refused permission) is a mistake that waiting will not mend.
+_TRANSIENT = frozenset(
+    {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED}
+)
+STARTUP_BACKOFF = Backoff(first=0.5, ceiling=10.0)
+
+
+def unreachable(error: BaseException) -> bool:
+    """True for the errors of a Temporal frontend that cannot be reached (yet)."""
+    if isinstance(error, RPCError):
+        return error.status in _TRANSIENT
+    # The SDK reports a refused or failed connection as a plain RuntimeError.
+    return isinstance(error, RuntimeError) and str(error).startswith("Failed client connect")
+
+
+async def until_reachable(
+    attempt: Callable[[], Awaitable[T]], address: str, backoff: Backoff = STARTUP_BACKOFF
+) -> T:
+    """Runs ``attempt`` until it does not fail for want of Temporal; returns its result."""
+    delays = backoff.delays()
+    waiting_since: float | None = None
+    while True:
+        try:
+            result = await attempt()
+        except Exception as error:
+            if not unreachable(error):
+                raise
+            if waiting_since is None:
+                waiting_since = time.monotonic()
+                log.warning(
+                    "Temporal at %s is unreachable (%s); waiting for it, retrying with back-off",
+                    address,
+                    _brief(error),
+                )
+            delay = next(delays)
+            log.debug("Temporal at %s still unreachable; next attempt in %.1f s", address, delay)
+            await asyncio.sleep(delay)
+            continue
+        if waiting_since is not None:
+            waited = time.monotonic() - waiting_since
+            log.info("Temporal at %s answered after %.1f s of waiting", address, waited)
+        return result
+
+
+def _brief(error: BaseException) -> str:
+    if isinstance(error, RPCError):
+        return f"{error.status.name}: {error.message}"
+    return str(error)
