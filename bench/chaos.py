@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import shutil
 import sys
 import tempfile
 import time
@@ -52,6 +53,7 @@ class Outcome:
     started: dict[int, str] = field(default_factory=dict)
     gave_up: dict[int, str] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    started_at: float = 0.0
 
 
 async def drive(crew: Crew, run: str, journeys: int, concurrency: int, outcome: Outcome) -> None:
@@ -154,7 +156,7 @@ async def chaos(args: argparse.Namespace) -> int:
                 async with aiohttp.ClientSession(timeout=CALL_TIMEOUT) as session:
                     crew = Crew(Caller(session, processes.graphql_url, tally))
                     await crew.sign_in()
-                    started = time.monotonic()
+                    started = outcome.started_at = time.monotonic()
                     done = asyncio.Event()
                     async with asyncio.timeout(args.time_limit):
                         faults = asyncio.create_task(
@@ -171,9 +173,17 @@ async def chaos(args: argparse.Namespace) -> int:
                 code, reconciled = await processes.run_command("reconcile")
             finally:
                 await processes.stop()
+                if args.keep_logs:
+                    _keep_logs(workdir, Path(args.keep_logs))
     _print_report(args, load, elapsed, outcome, tally, errors_during_run, lost, duplicated)
     print(f"\nglowpath reconcile (exit {code}):\n  " + "\n  ".join(reconciled.splitlines()[-5:]))
     return 0 if not lost and not duplicated and code == 0 else 1
+
+
+def _keep_logs(workdir: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for log in [*workdir.glob("*.log"), *workdir.glob("temporal/*.log")]:
+        shutil.copy(log, target / log.name)
 
 
 def _print_report(
@@ -212,6 +222,9 @@ def _print_report(
     ]
     print()
     print(facts_block(rows))
+    if outcome.faults:
+        print("\nfaults (seconds):")
+        print(table(("fault", "at", "ready after", "first success after"), _fault_rows(outcome)))
     for title, lines in (("lost", lost), ("duplicated", duplicated)):
         if lines:
             print(f"\n{title}:\n  " + "\n  ".join(lines[:20]))
@@ -220,6 +233,19 @@ def _print_report(
         print(
             table(("call: answer", "count"), [(k, str(v)) for k, v in tally.errors.most_common()])
         )
+
+
+def _fault_rows(outcome: Outcome) -> list[tuple[str, str, str, str]]:
+    start = outcome.started_at
+    return [
+        (
+            f.kind,
+            f"{f.at - start:.1f}",
+            f"{f.ready_after:.1f}",
+            "-" if f.recovered_after is None else f"{f.recovered_after:.1f}",
+        )
+        for f in outcome.faults
+    ]
 
 
 def _recovery_text(seconds: list[float]) -> str:
@@ -238,6 +264,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--postgres", metavar="ADMIN_URL", help="PostgreSQL server for the read model"
     )
+    parser.add_argument("--keep-logs", metavar="DIR", help="copy the processes' logs here")
     parser.add_argument("--time-limit", type=float, default=3600.0, metavar="SECONDS")
     args = parser.parse_args(argv)
     if args.journeys < 1 or args.concurrency < 1 or args.fault_every <= 0:

@@ -107,7 +107,12 @@ class Caller:
                 raise GaveUp(f"HTTP {answer.status}")
             data = await answer.json()
         if not isinstance(data, dict) or data.get("errors") or not data.get("data"):
-            raise GaveUp(f"GraphQL errors {str(data)[:200]}")
+            messages = (
+                [e.get("message", "") for e in data.get("errors") or []]
+                if isinstance(data, dict)
+                else []
+            )
+            raise GaveUp(f"GraphQL error {'; '.join(messages) or str(data)[:120]}")
         (value,) = data["data"].values()
         return value
 
@@ -119,14 +124,18 @@ class Caller:
         for _ in range(ATTEMPTS):
             try:
                 value = await self._once(query, variables, token)
-            except (aiohttp.ClientError, TimeoutError, ValueError, GaveUp) as error:
-                problem = f"{type(error).__name__}: {error}"[:160]
+            except GaveUp as error:
+                problem = kind = str(error)[:160]
+            except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+                kind = type(error).__name__
+                problem = f"{kind}: {error}"[:160]
             else:
                 if value is not None and value.get("__typename") == expected:
                     self.tally.successes.append(time.monotonic())
                     return dict(value)
-                problem = f"{(value or {}).get('__typename')}: {(value or {}).get('message')}"
-            self.tally.errors[f"{name}: {problem.split(':')[0]}"] += 1
+                kind = str((value or {}).get("__typename"))
+                problem = f"{kind}: {(value or {}).get('message')}"
+            self.tally.errors[f"{name}: {kind[:60]}"] += 1
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_BACKOFF)
         raise GaveUp(f"{name}: {problem} (after {ATTEMPTS} attempts)")
