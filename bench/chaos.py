@@ -107,7 +107,9 @@ async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str]
         missing = [a for a in EXPECTED_ACTIONS if counts[a] == 0]
         repeated = [f"{a} x{counts[a]}" for a in EXPECTED_ACTIONS if counts[a] > 1]
         if missing or stage != "FOLLOW_UP":
+            why = outcome.gave_up.get(n, "")
             lost.append(f"journey {n} ({jid}) at {stage}: missing {', '.join(missing) or '-'}")
+            lost.extend([f"  last answer: {why}"] if why else [])
         if repeated:
             duplicated.append(f"journey {n} ({jid}): {', '.join(repeated)}")
     return lost, duplicated
@@ -158,15 +160,17 @@ async def chaos(args: argparse.Namespace) -> int:
                     await crew.sign_in()
                     started = outcome.started_at = time.monotonic()
                     done = asyncio.Event()
-                    async with asyncio.timeout(args.time_limit):
-                        faults = asyncio.create_task(
-                            inject_faults(processes, args.fault_every, done, outcome)
-                        )
-                        try:
+                    faults = asyncio.create_task(
+                        inject_faults(processes, args.fault_every, done, outcome)
+                    )
+                    try:
+                        async with asyncio.timeout(args.time_limit):
                             await drive(crew, run, args.journeys, args.concurrency, outcome)
-                        finally:
-                            done.set()
-                            await faults
+                    except TimeoutError:
+                        print(f"time limit of {args.time_limit:.0f} s reached; checking what ran")
+                    finally:
+                        done.set()
+                        await faults
                     elapsed = time.monotonic() - started
                     errors_during_run = sum(tally.errors.values())
                     lost, duplicated = await verify(crew, outcome, args.journeys)
