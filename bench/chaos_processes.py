@@ -150,9 +150,10 @@ class ChaosProcesses:
         await self.temporal.stop()
         await self.temporal.start()
         # The API and the worker reconnect on their own; ready means they did.
-        for process, port in ((self.worker, self.worker_port), (self.api, self.api_port)):
+        running = (("worker", self.worker, self.worker_port), ("api", self.api, self.api_port))
+        for command, process, port in running:
             if process is not None:
-                log = self.workdir / ("worker.log" if port == self.worker_port else "api.log")
+                log = self.workdir / f"{command}.log"
                 await self._wait_ready(f"http://{HOST}:{port}/readyz", process, log)
 
     async def stop(self) -> None:
