@@ -24,9 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -34,26 +32,11 @@ import aiohttp
 
 from bench.chaos_journeys import CALL_TIMEOUT, EXPECTED_ACTIONS, Caller, Crew, GaveUp, Tally
 from bench.chaos_processes import ChaosProcesses
-from bench.report import facts_block, load_average, table
+from bench.chaos_report import Fault, Outcome, print_report
+from bench.report import load_average
 
 FAULT_ORDER = ("kill -9 worker", "kill -9 API", "kill -9 worker", "restart Temporal")
 MAX_FAULTS = 500  # a bound on the fault loop whatever the options say
-
-
-@dataclass
-class Fault:
-    kind: str
-    at: float
-    ready_after: float = 0.0
-    recovered_after: float | None = None
-
-
-@dataclass
-class Outcome:
-    started: dict[int, str] = field(default_factory=dict)
-    gave_up: dict[int, str] = field(default_factory=dict)
-    faults: list[Fault] = field(default_factory=list)
-    started_at: float = 0.0
 
 
 async def drive(crew: Crew, run: str, journeys: int, concurrency: int, outcome: Outcome) -> None:
@@ -115,16 +98,6 @@ async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str]
     return lost, duplicated
 
 
-def recovery(outcome: Outcome, tally: Tally) -> list[float]:
-    """Per fault: from the fault to the first call that succeeded once the part was ready."""
-    seconds = []
-    for fault in outcome.faults:
-        first = tally.first_success_after(fault.at + fault.ready_after)
-        fault.recovered_after = None if first is None else first - fault.at
-        seconds.append(fault.recovered_after or fault.ready_after)
-    return seconds
-
-
 @contextlib.asynccontextmanager
 async def read_model(postgres: str | None, workdir: Path) -> AsyncIterator[str]:
     """A temporary SQLite file, or a fresh database on the PostgreSQL server, dropped after."""
@@ -179,7 +152,7 @@ async def chaos(args: argparse.Namespace) -> int:
                 await processes.stop()
                 if args.keep_logs:
                     _keep_logs(workdir, Path(args.keep_logs))
-    _print_report(args, load, elapsed, outcome, tally, errors_during_run, lost, duplicated)
+    print_report(args, load, elapsed, outcome, tally, errors_during_run, lost, duplicated)
     print(f"\nglowpath reconcile (exit {code}):\n  " + "\n  ".join(reconciled.splitlines()[-5:]))
     return 0 if not lost and not duplicated and code == 0 else 1
 
@@ -188,74 +161,6 @@ def _keep_logs(workdir: Path, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for log in [*workdir.glob("*.log"), *workdir.glob("temporal/*.log")]:
         shutil.copy(log, target / log.name)
-
-
-def _print_report(
-    args: argparse.Namespace,
-    load: float | None,
-    elapsed: float,
-    outcome: Outcome,
-    tally: Tally,
-    errors: int,
-    lost: list[str],
-    duplicated: list[str],
-) -> None:
-    seconds = recovery(outcome, tally)
-    kinds = Counter(f.kind for f in outcome.faults)
-    print("Chaos run")
-    print(
-        facts_block(
-            [
-                ("read model", "PostgreSQL" if args.postgres else "SQLite (temporary file)"),
-                ("load", f"{'?' if load is None else f'{load:.2f}'} (1-minute average at start)"),
-                ("options", f"concurrency {args.concurrency}, a fault every {args.fault_every} s"),
-                ("elapsed", f"{elapsed:.1f} s"),
-            ]
-        )
-    )
-    rows = [
-        ("journeys driven", str(args.journeys)),
-        (
-            "faults injected",
-            f"{len(outcome.faults)} ({', '.join(f'{k} x{v}' for k, v in kinds.items()) or '-'})",
-        ),
-        ("lost", str(len(lost))),
-        ("duplicated", str(len(duplicated))),
-        ("client-visible errors", f"{errors} (failed attempts, each retried with its key)"),
-        ("recovery seconds", _recovery_text(seconds)),
-    ]
-    print()
-    print(facts_block(rows))
-    if outcome.faults:
-        print("\nfaults (seconds):")
-        print(table(("fault", "at", "ready after", "first success after"), _fault_rows(outcome)))
-    for title, lines in (("lost", lost), ("duplicated", duplicated)):
-        if lines:
-            print(f"\n{title}:\n  " + "\n  ".join(lines[:20]))
-    if tally.errors:
-        print("\nfailed attempts by call and answer:")
-        print(
-            table(("call: answer", "count"), [(k, str(v)) for k, v in tally.errors.most_common()])
-        )
-
-
-def _fault_rows(outcome: Outcome) -> list[tuple[str, str, str, str]]:
-    start = outcome.started_at
-    return [
-        (
-            f.kind,
-            f"{f.at - start:.1f}",
-            f"{f.ready_after:.1f}",
-            "-" if f.recovered_after is None else f"{f.recovered_after:.1f}",
-        )
-        for f in outcome.faults
-    ]
-
-
-def _recovery_text(seconds: list[float]) -> str:
-    if not seconds:
-        return "-"
-    return f"max {max(seconds):.1f}, mean {sum(seconds) / len(seconds):.1f}"
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
