@@ -91,8 +91,8 @@ async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str]
         repeated = [f"{a} x{counts[a]}" for a in EXPECTED_ACTIONS if counts[a] > 1]
         if missing or stage != "FOLLOW_UP":
             why = outcome.gave_up.get(n, "")
-            lost.append(f"journey {n} ({jid}) at {stage}: missing {', '.join(missing) or '-'}")
-            lost.extend([f"  last answer: {why}"] if why else [])
+            line = f"journey {n} ({jid}) at {stage}: missing {', '.join(missing) or '-'}"
+            lost.append(line + (f"\n    last answer: {why}" if why else ""))
         if repeated:
             duplicated.append(f"journey {n} ({jid}): {', '.join(repeated)}")
     return lost, duplicated
