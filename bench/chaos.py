@@ -1,0 +1,189 @@
+"""Chaos run: journeys through the real API while its processes are killed on a schedule.
+
+    python -m bench.chaos --journeys 20 --concurrency 5 --fault-every 15
+    python -m bench.chaos --postgres postgres://postgres@127.0.0.1:5432/postgres
+
+Starts a Temporal dev server, `glowpath worker` and `glowpath api` as child processes on
+loopback, drives `--journeys` journeys from registration to FOLLOW_UP at `--concurrency`, and
+every `--fault-every` seconds breaks one part in turn: kill -9 the worker (restarted), kill -9
+the API (restarted on the same port), stop and start Temporal (same port, same state file).
+Every call is retried with its idempotency key. At the end every journey's history is checked
+action by action (each exactly once), `glowpath reconcile` runs, and the figures are printed.
+With `--postgres URL` (a server's admin URL) the read model is a fresh database on that server,
+dropped at the end; otherwise a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+
+from bench.chaos_journeys import CALL_TIMEOUT, EXPECTED_ACTIONS, Caller, Crew, GaveUp, Tally
+from bench.chaos_processes import ChaosProcesses
+from bench.chaos_report import Fault, Outcome, print_report
+from bench.report import load_average
+
+FAULT_ORDER = ("kill -9 worker", "kill -9 API", "kill -9 worker", "restart Temporal")
+MAX_FAULTS = 500  # a bound on the fault loop whatever the options say
+
+
+async def drive(crew: Crew, run: str, journeys: int, concurrency: int, outcome: Outcome) -> None:
+    numbers = itertools.count(1)
+
+    async def lane() -> None:
+        while (n := next(numbers)) <= journeys:
+            try:
+                await crew.journey_to_follow_up(run, n, outcome.started)
+            except GaveUp as error:
+                outcome.gave_up[n] = str(error)
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(min(concurrency, journeys)):
+            group.create_task(lane())
+
+
+async def inject_faults(
+    processes: ChaosProcesses, every: float, done: asyncio.Event, outcome: Outcome
+) -> None:
+    """One fault every `every` seconds until `done`; each completes (restarted and ready)."""
+    actions: dict[str, Callable[[], Awaitable[None]]] = {
+        "kill -9 worker": processes.kill_worker,
+        "kill -9 API": processes.kill_api,
+        "restart Temporal": processes.restart_temporal,
+    }
+    for kind in itertools.islice(itertools.cycle(FAULT_ORDER), MAX_FAULTS):
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), every)
+        if done.is_set():
+            return
+        fault = Fault(kind, time.monotonic())
+        outcome.faults.append(fault)
+        await actions[kind]()
+        fault.ready_after = time.monotonic() - fault.at
+
+
+async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str], list[str]]:
+    """(lost, duplicated): each a line per journey whose history misses or repeats an action."""
+    lost, duplicated = [], []
+    for n in range(1, journeys + 1):
+        jid = outcome.started.get(n)
+        if jid is None:
+            lost.append(f"journey {n}: never started ({outcome.gave_up.get(n, '?')})")
+            continue
+        try:
+            stage, counts = await crew.history(jid)
+        except GaveUp as error:
+            lost.append(f"journey {n} ({jid}): history unreadable: {error}")
+            continue
+        missing = [a for a in EXPECTED_ACTIONS if counts[a] == 0]
+        repeated = [f"{a} x{counts[a]}" for a in EXPECTED_ACTIONS if counts[a] > 1]
+        if missing or stage != "FOLLOW_UP":
+            why = outcome.gave_up.get(n, "")
+            line = f"journey {n} ({jid}) at {stage}: missing {', '.join(missing) or '-'}"
+            lost.append(line + (f"\n    last answer: {why}" if why else ""))
+        if repeated:
+            duplicated.append(f"journey {n} ({jid}): {', '.join(repeated)}")
+    return lost, duplicated
+
+
+@contextlib.asynccontextmanager
+async def read_model(postgres: str | None, workdir: Path) -> AsyncIterator[str]:
+    """A temporary SQLite file, or a fresh database on the PostgreSQL server, dropped after."""
+    if not postgres:
+        yield f"sqlite://{workdir / 'read-model.sqlite3'}"
+        return
+    import asyncpg  # only needed for PostgreSQL runs
+
+    name = f"glowpath_chaos_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(postgres, timeout=10)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield urlunsplit(urlsplit(postgres)._replace(path=f"/{name}"))
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def chaos(args: argparse.Namespace) -> int:
+    load = load_average()
+    outcome, tally = Outcome(), Tally()
+    run = f"chaos-{uuid.uuid4().hex[:8]}"
+    with tempfile.TemporaryDirectory(prefix="glowpath-chaos-") as tmp:
+        workdir = Path(tmp)
+        async with read_model(args.postgres, workdir) as database_url:
+            processes = ChaosProcesses(workdir, database_url)
+            try:
+                await processes.start()
+                async with aiohttp.ClientSession(timeout=CALL_TIMEOUT) as session:
+                    crew = Crew(Caller(session, processes.graphql_url, tally))
+                    await crew.sign_in()
+                    started = outcome.started_at = time.monotonic()
+                    done = asyncio.Event()
+                    faults = asyncio.create_task(
+                        inject_faults(processes, args.fault_every, done, outcome)
+                    )
+                    try:
+                        async with asyncio.timeout(args.time_limit):
+                            await drive(crew, run, args.journeys, args.concurrency, outcome)
+                    except TimeoutError:
+                        print(f"time limit of {args.time_limit:.0f} s reached; checking what ran")
+                    finally:
+                        done.set()
+                        await faults
+                    elapsed = time.monotonic() - started
+                    errors_during_run = sum(tally.errors.values())
+                    lost, duplicated = await verify(crew, outcome, args.journeys)
+                code, reconciled = await processes.run_command("reconcile")
+            finally:
+                await processes.stop()
+                if args.keep_logs:
+                    _keep_logs(workdir, Path(args.keep_logs))
+    print_report(args, load, elapsed, outcome, tally, errors_during_run, lost, duplicated)
+    print(f"\nglowpath reconcile (exit {code}):\n  " + "\n  ".join(reconciled.splitlines()[-5:]))
+    return 0 if not lost and not duplicated and code == 0 else 1
+
+
+def _keep_logs(workdir: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for log in [*workdir.glob("*.log"), *workdir.glob("temporal/*.log")]:
+        shutil.copy(log, target / log.name)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.chaos", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--journeys", type=int, default=60)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--fault-every", type=float, default=20.0, metavar="SECONDS")
+    parser.add_argument(
+        "--postgres", metavar="ADMIN_URL", help="PostgreSQL server for the read model"
+    )
+    parser.add_argument("--keep-logs", metavar="DIR", help="copy the processes' logs here")
+    parser.add_argument("--time-limit", type=float, default=3600.0, metavar="SECONDS")
+    args = parser.parse_args(argv)
+    if args.journeys < 1 or args.concurrency < 1 or args.fault_every <= 0:
+        parser.error("--journeys and --concurrency must be positive, --fault-every above 0")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    return asyncio.run(chaos(parse(sys.argv[1:] if argv is None else argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
