@@ -17,6 +17,7 @@ import aiohttp
 from bench.operations import (
     ASSIGN_CONSULTANT,
     LOGIN,
+    PLAN,
     RECORD_CONSULTATION,
     REGISTER_CLIENT,
     START_JOURNEY,
@@ -31,16 +32,6 @@ FIRST_BACKOFF = 0.25
 MAX_BACKOFF = 5.0
 CALL_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
-PLAN = {
-    "title": "Botulinum toxin, upper face",
-    "items": ["forehead lines", "crow's feet"],
-    "effect": "smoother upper face for 4 to 6 months",
-    "cycle": "one session, review at 2 weeks",
-    "price": "1200.00",
-    "currency": "PLN",
-    "risks": "bruising, mild headache",
-    "recovery": "none; no exercise for 24 h",
-}
 CHECKS = {
     "identityVerified": True,
     "planVerified": True,

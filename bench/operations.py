@@ -64,6 +64,19 @@ def client_input(n: int) -> dict[str, Any]:
     }
 
 
+# The plan every benchmark proposes (and its expert approves).
+PLAN: dict[str, Any] = {
+    "title": "Botulinum toxin, upper face",
+    "items": ["forehead lines", "crow's feet"],
+    "effect": "smoother upper face for 4 to 6 months",
+    "cycle": "one session, review at 2 weeks",
+    "price": "1200.00",
+    "currency": "PLN",
+    "risks": "bruising, mild headache",
+    "recovery": "none; no exercise for 24 h",
+}
+
+
 def consultation_input(journey_id: str) -> dict[str, Any]:
     """A realistic consultation: needs, assessment and one proposed plan."""
     return {
@@ -80,18 +93,7 @@ def consultation_input(journey_id: str) -> dict[str, Any]:
             "spendingCapacity": "medium",
             "physicalCondition": "healthy, no contraindications",
         },
-        "plans": [
-            {
-                "title": "Botulinum toxin, upper face",
-                "items": ["forehead lines", "crow's feet"],
-                "effect": "smoother upper face for 4 to 6 months",
-                "cycle": "one session, review at 2 weeks",
-                "price": "1200.00",
-                "currency": "PLN",
-                "risks": "bruising, mild headache",
-                "recovery": "none; no exercise for 24 h",
-            }
-        ],
+        "plans": [PLAN],
     }
 
 

@@ -4,8 +4,12 @@ read-model database, and the aiohttp GraphQL server, all on 127.0.0.1."""
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -92,3 +96,30 @@ def fresh_clinic(api: Api) -> Callable[[], Awaitable[JourneyDriver]]:
         return JourneyDriver(api, await sign_in_all(api, prefix=f"{tag}-"))
 
     return make
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Any]:
+    """Starts `glowpath <command>` with exactly the given environment (its output in a log
+    file); kills whatever is still running at the end."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def run(command: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], Path]:
+        log = tmp_path / f"{command}.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "server.cli", command],
+                cwd=Path(__file__).resolve().parents[2],  # the project, as `glowpath` runs
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        return process, log
+
+    yield run
+    for process in started:  # only if a test failed half-way
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)

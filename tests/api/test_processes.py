@@ -8,15 +8,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from tests.api.test_operations import free_port
 
@@ -38,31 +35,6 @@ def environment(database: str, temporal_address: str, **extra: str) -> dict[str,
         **extra,
     )
     return env
-
-
-@pytest.fixture
-def start(tmp_path: Path) -> Iterator[Any]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def run(command: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], Path]:
-        log = tmp_path / f"{command}.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "server.cli", command],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        started.append(process)
-        return process, log
-
-    yield run
-    for process in started:  # only if a test failed half-way
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
 
 
 async def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -8,8 +8,7 @@ import asyncio
 import re
 import shlex
 import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,32 +20,6 @@ EXIT_TIMEOUT = 30.0
 
 
 Launch = Callable[[str, dict[str, str]], tuple[subprocess.Popen[bytes], Path]]
-
-
-@pytest.fixture
-def launch(tmp_path: Path) -> Iterator[Launch]:
-    """Starts `glowpath <command>` with exactly the given environment; kills it at the end."""
-    started: list[subprocess.Popen[bytes]] = []
-
-    def run(command: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], Path]:
-        log = tmp_path / f"{command}.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "server.cli", command],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        started.append(process)
-        return process, log
-
-    yield run
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def image_environment() -> dict[str, str]:
@@ -72,7 +45,7 @@ async def exit_code(process: subprocess.Popen[bytes]) -> int:
 
 @pytest.mark.parametrize("command", ["api", "worker"])
 async def test_the_image_without_a_secret_key_refuses_to_start(
-    launch: Launch, database: str, temporal_address: str, tmp_path: Path, command: str
+    start: Launch, database: str, temporal_address: str, tmp_path: Path, command: str
 ) -> None:
     # Given the image's own settings (it listens on every address) and no GLOWPATH_SECRET_KEY
     image = image_environment()
@@ -87,7 +60,7 @@ async def test_the_image_without_a_secret_key_refuses_to_start(
         GLOWPATH_WORKER_HTTP_PORT=str(free_port()),
     )
     # When it starts
-    process, log = launch(command, env)
+    process, log = start(command, env)
     # Then it stops at once, saying what to set
     assert await exit_code(process) == 2, log.read_text()
     said = log.read_text()
@@ -96,12 +69,12 @@ async def test_the_image_without_a_secret_key_refuses_to_start(
 
 
 async def test_the_development_key_still_serves_on_loopback(
-    launch: Launch, database: str, temporal_address: str
+    start: Launch, database: str, temporal_address: str
 ) -> None:
     port = free_port()
     env = environment(database, temporal_address, GLOWPATH_HTTP_PORT=str(port))
     del env["GLOWPATH_SECRET_KEY"]
-    process, log = launch("api", env)
+    process, log = start("api", env)
     await wait_ready(f"http://127.0.0.1:{port}/readyz", process, log)
     assert await stop(process) == 0
     assert "using a fixed development key" in log.read_text()

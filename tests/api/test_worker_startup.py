@@ -13,7 +13,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.api.test_operations import free_port
 from tests.api.test_processes import START_TIMEOUT, environment, records, stop, wait_ready
-from tests.api.test_processes import start as start  # the fixture, under its own name
 from tests.support import binary
 
 UNREACHABLE = "is unreachable"
