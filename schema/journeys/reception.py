@@ -86,7 +86,10 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     if key and await JourneyRow.exists(id=journey_id):
         # An earlier attempt started it and its answer was lost: the retry converges on it.
         return await _started(journey_id, client.id, settle=(actor.user_id, input))
-    if await JourneyRow.exists(client_id=client.id, active=True):
+    # This request's own journey may appear between the two checks (a retry after a lost
+    # answer, as its worker catches up), so it never counts as the "other" active journey.
+    other_active = JourneyRow.filter(client_id=client.id, active=True).exclude(id=journey_id)
+    if await other_active.exists():
         return invalid("clientId", "the client already has an active journey")
     # Held by this very journey id: a retry of this request, or one running beside it; the
     # start below converges on one workflow either way.
