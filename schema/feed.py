@@ -75,6 +75,11 @@ class JourneyFeed:
             await self._ensure_polling()
             yield box
 
+    def subscribers(self) -> int:
+        """How many live subscribers the feed is serving now."""
+        topics = (self._journeys, self._clinics, self._desks)
+        return sum(len(boxes) for topic in topics for boxes in topic.boxes.values())
+
     async def close(self) -> None:
         if self._poller:
             self._poller.cancel()
