@@ -101,8 +101,8 @@ TYPES: dict[str, dict[str, Audience]] = {
     "Journey": {
         **_fields(
             CLINIC_STAFF,
-            "id stage outcome visitCategory startedAt stageEnteredAt client consultant"
-            " history followUps availableActions diagram",
+            "id stage outcome visitCategory startedAt stageEnteredAt lastEventSeq client"
+            " consultant history followUps availableActions diagram",
         ),
     },
     "JourneyConnection": _fields(CLINIC_STAFF, "edges pageInfo"),

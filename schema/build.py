@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncGenerator
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -41,6 +41,7 @@ from schema.journeys.actions import JourneyResult
 from schema.journeys.subscriptions import journey_changed
 from schema.journeys.types import Journey
 from schema.limits import DocumentLimitsRule
+from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
 from schema.node import node
 from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
@@ -184,31 +185,49 @@ def _live(info: Info[Context, None], source: AsyncGenerator[T, None]) -> AsyncGe
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="The journey after every change, timers included.")
+    @strawberry.subscription(
+        description="The journey now, then as of each later event (timers included), in order: "
+        "one push per event, none skipped or repeated (`lastEventSeq` counts up by one). Ends "
+        "with a NOT_FOUND error for a journey that is unknown or not in your clinic."
+    )
     async def journey_changed(
-        self, info: Info[Context, None], id: strawberry.ID
-    ) -> AsyncGenerator[Journey | None, None]:
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The journey's id.")],
+    ) -> AsyncGenerator[Journey, None]:
         async for journey in _live(info, journey_changed(info, id)):
             yield journey
 
-    @strawberry.subscription(description="Stuck/unstuck journeys and stage counts, live.")
+    @strawberry.subscription(
+        description="Stuck/unstuck journeys and stage counts, pushed as they change. A "
+        "subscriber too far behind gets one RESYNC update instead of the changes it missed. "
+        "Ends with a NOT_FOUND error for a clinic not your own."
+    )
     async def supervisor_board(
-        self, info: Info[Context, None], clinic_id: strawberry.ID
-    ) -> AsyncGenerator[BoardUpdate | None, None]:
+        self,
+        info: Info[Context, None],
+        clinic_id: Annotated[strawberry.ID, strawberry.argument(description="Your clinic.")],
+    ) -> AsyncGenerator[BoardUpdate, None]:
         async for update in _live(info, supervisor_board(info, clinic_id)):
             yield update
 
     @strawberry.subscription(description="Nudges, escalations and stuck alerts on your journeys.")
     async def my_journey_alerts(
         self, info: Info[Context, None]
-    ) -> AsyncGenerator[JourneyAlert | None, None]:
+    ) -> AsyncGenerator[JourneyAlert, None]:
         async for alert in _live(info, my_journey_alerts(info)):
             yield alert
 
-    @strawberry.subscription(description="The triage desk after every change, alerts included.")
+    @strawberry.subscription(
+        description="The triage desk now, then after every change (alerts included), pushed "
+        "as it changes; each push is the whole board. Ends with a NOT_FOUND error for a clinic "
+        "not your own."
+    )
     async def triage_board_changed(
-        self, info: Info[Context, None], clinic_id: strawberry.ID
-    ) -> AsyncGenerator[TriageBoard | None, None]:
+        self,
+        info: Info[Context, None],
+        clinic_id: Annotated[strawberry.ID, strawberry.argument(description="Your clinic.")],
+    ) -> AsyncGenerator[TriageBoard, None]:
         async for board in _live(info, triage_board_changed(info, clinic_id)):
             yield board
 
@@ -253,13 +272,15 @@ def extensions(
 
 class GlowpathSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        # A subscription ended by its session is expected (logged at INFO when it happens), and
+        # A subscription ended by its session or refused at its start (nothing to watch) is
+        # expected (the former logged at INFO when it happens), and
         # so are a field the permission table refuses and input the input check refuses (the
         # answer says so): none is a fault, and anyone could fill the log with them.
         unexpected = [
             error
             for error in errors
-            if not isinstance(error, SessionEnded)
+            if not isinstance(error, SessionEnded | SubscriptionRefused)
+            and not isinstance(error.original_error, SubscriptionRefused)
             and not isinstance(error.original_error, FieldNotPermitted)
             and not isinstance(error.original_error or error, InputNotAccepted)
         ]

@@ -1,12 +1,16 @@
-"""Fans journey changes out to subscribers, whichever process made them.
+"""The shared change feed: journey and desk changes fanned out to live subscribers, whichever
+process made them.
 
-Workers write events to the read model; each API process polls the event table once per tick
-(only while someone listens) and wakes the subscribers of the journeys that moved. One query per
-tick, however many subscribers: a portable change feed for SQLite and PostgreSQL alike.
+Workers write events to the read model; each API process polls once per tick (only while
+someone listens): one query for new journey events and, while desks are watched, one for their
+board versions, however many subscribers. It wakes the subscribers of what moved, each through
+a bounded `Mailbox` (schema.mailbox). A portable change feed for SQLite and PostgreSQL alike.
 
-Each tick reads a window back from the newest id it has seen: on PostgreSQL, ids are handed out
-when a row is inserted but become visible when its transaction commits, so a lower id can appear
-after a higher one. Events already delivered are remembered (a bounded set) and not repeated.
+Each tick reads a window back from the newest event id it has seen: on PostgreSQL, ids are
+handed out when a row is inserted but become visible when its transaction commits, so a lower
+id can appear after a higher one. Events already delivered are remembered (a bounded set) and
+not repeated. When polling starts (again, after an idle spell), what is visible then counts as
+delivered: subscribers hear only of what comes after they subscribed.
 """
 
 from __future__ import annotations
@@ -14,18 +18,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from domain.store.models import Journey, JourneyEvent
+from domain.store.triage_models import TriageBoard
+from schema.mailbox import Mailbox, Topic
 
 log = logging.getLogger(__name__)
 
 REREAD_WINDOW = 200
 REMEMBERED = 10_000
-T = TypeVar("T")
+# Wake-ups a subscriber may have waiting before it is told to resync instead.
+QUEUE_LIMIT = 64
 
 
 @dataclass(frozen=True)
@@ -35,48 +41,44 @@ class ClinicChange:
     action: str
 
 
-class _Topic(Generic[T]):
-    """Queues of the subscribers to one key (a journey, a clinic)."""
-
-    def __init__(self) -> None:
-        self.queues: dict[str, set[asyncio.Queue[T]]] = defaultdict(set)
-
-    async def listen(self, key: str) -> AsyncIterator[T]:
-        queue: asyncio.Queue[T] = asyncio.Queue()
-        self.queues[key].add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            self.queues[key].discard(queue)
-            if not self.queues[key]:
-                del self.queues[key]
-
-    def publish(self, key: str, item: T) -> None:
-        for queue in self.queues.get(key, ()):
-            queue.put_nowait(item)
-
-
 class JourneyFeed:
-    def __init__(self, interval_seconds: float = 0.2) -> None:
+    def __init__(self, interval_seconds: float = 0.2, queue_limit: int = QUEUE_LIMIT) -> None:
         self.interval = interval_seconds
-        self._journeys: _Topic[int] = _Topic()
-        self._clinics: _Topic[ClinicChange] = _Topic()
+        self._journeys: Topic[int] = Topic(queue_limit)
+        self._clinics: Topic[ClinicChange] = Topic(queue_limit)
+        self._desks: Topic[int] = Topic(queue_limit)
+        self._desk_versions: dict[str, int] = {}
         self._last_event_id: int | None = None
         self._delivered: OrderedDict[int, None] = OrderedDict()
         self._poller: asyncio.Task[None] | None = None
+        self._starting = asyncio.Lock()  # two first subscribers start one poller, not two
+        self._reading = asyncio.Lock()  # one read at a time: nothing is published twice
 
-    async def changes(self, journey_id: str) -> AsyncIterator[int]:
-        """Yields the journey's event sequence number each time it changes."""
-        await self._ensure_polling()
-        async for seq in self._journeys.listen(journey_id):
-            yield seq
+    @contextlib.asynccontextmanager
+    async def journey(self, journey_id: str) -> AsyncIterator[Mailbox[int]]:
+        """The seq of each new event of the journey, from the moment this is entered."""
+        with self._journeys.subscribe(journey_id) as box:
+            await self._ensure_polling()
+            yield box
 
-    async def clinic_changes(self, clinic_id: str) -> AsyncIterator[ClinicChange]:
-        """Yields every event of every journey of the clinic."""
-        await self._ensure_polling()
-        async for change in self._clinics.listen(clinic_id):
-            yield change
+    @contextlib.asynccontextmanager
+    async def clinic(self, clinic_id: str) -> AsyncIterator[Mailbox[ClinicChange]]:
+        """Every new event of every journey of the clinic."""
+        with self._clinics.subscribe(clinic_id) as box:
+            await self._ensure_polling()
+            yield box
+
+    @contextlib.asynccontextmanager
+    async def desk(self, clinic_id: str) -> AsyncIterator[Mailbox[int]]:
+        """The clinic's triage board version, each time the feed sees a new one."""
+        with self._desks.subscribe(clinic_id) as box:
+            await self._ensure_polling()
+            yield box
+
+    def subscribers(self) -> int:
+        """How many live subscribers the feed is serving now."""
+        topics = (self._journeys, self._clinics, self._desks)
+        return sum(len(boxes) for topic in topics for boxes in topic.boxes.values())
 
     async def close(self) -> None:
         if self._poller:
@@ -84,25 +86,46 @@ class JourneyFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
 
+    def _listened(self) -> bool:
+        return bool(self._journeys.boxes or self._clinics.boxes or self._desks.boxes)
+
     async def _ensure_polling(self) -> None:
+        async with self._starting:
+            if self._poller is None or self._poller.done():
+                await self._start_polling()
+
+    async def _start_polling(self) -> None:
         if self._last_event_id is None:
-            latest = await JourneyEvent.all().order_by("-id").first()
+            latest = await JourneyEvent.all().order_by("-id").only("id").first()
             self._last_event_id = latest.id if latest else 0
             # What is visible now counts as delivered: subscribers hear of what comes next.
             window = JourneyEvent.filter(id__gt=max(0, self._last_event_id - REREAD_WINDOW))
             self._remember(int(event.id) for event in await window.only("id"))
-        if self._poller is None or self._poller.done():
-            self._poller = asyncio.create_task(self._poll())
+        self._poller = asyncio.create_task(self._poll(), name="journey-feed")
 
     async def _poll(self) -> None:
-        while self._journeys.queues or self._clinics.queues:
-            try:
-                await self._tick()
-            except Exception:  # the database may blink; keep serving the subscribers
-                log.exception("journey feed poll failed")
-            await asyncio.sleep(self.interval)
+        try:
+            while self._listened():
+                try:
+                    await self.poll_once()
+                except Exception:  # the database may blink; keep serving the subscribers
+                    log.exception("journey feed poll failed")
+                await asyncio.sleep(self.interval)
+        finally:
+            # Idle: whatever happens until the next subscriber is none of its business.
+            self._last_event_id = None
+            self._delivered.clear()
+            self._desk_versions.clear()
 
-    async def _tick(self) -> None:
+    async def poll_once(self) -> None:
+        """One read of the feed, as each tick does."""
+        async with self._reading:
+            if self._journeys.boxes or self._clinics.boxes:
+                await self._journey_events()
+            if self._desks.boxes:
+                await self._desk_versions_changed()
+
+    async def _journey_events(self) -> None:
         since = max(0, (self._last_event_id or 0) - REREAD_WINDOW)
         rows = (
             await JourneyEvent.filter(id__gt=since)
@@ -116,12 +139,20 @@ class JourneyFeed:
         self._last_event_id = max(self._last_event_id or 0, fresh[-1][0])
         for _, journey_id, seq, _action in fresh:
             self._journeys.publish(journey_id, seq)
-        if self._clinics.queues:
+        if self._clinics.boxes:
             changed = {row[1] for row in fresh}
             clinic_of = dict(await Journey.filter(id__in=changed).values_list("id", "clinic_id"))
             for _, journey_id, seq, action in fresh:
                 change = ClinicChange(journey_id, seq, action)
                 self._clinics.publish(clinic_of.get(journey_id, ""), change)
+
+    async def _desk_versions_changed(self) -> None:
+        watched = list(self._desks.boxes)
+        rows = await TriageBoard.filter(clinic_id__in=watched).values_list("clinic_id", "version")
+        for clinic_id, version in rows:
+            if self._desk_versions.get(clinic_id) != version:
+                self._desk_versions[clinic_id] = version
+                self._desks.publish(clinic_id, version)
 
     def _remember(self, event_ids: Iterable[int]) -> None:
         for event_id in event_ids:

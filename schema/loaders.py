@@ -35,12 +35,33 @@ async def _zones(clinic_ids: list[str]) -> list[ZoneInfo]:
     return [ZoneInfo(found.get(i, "UTC")) for i in clinic_ids]
 
 
+_EVENT_COLUMNS = [
+    "id",
+    "journey_id",
+    "seq",
+    "action",
+    "from_stage",
+    "to_stage",
+    "actor_id",
+    "actor_role",
+    "at",
+    "summary",
+    "record_id",
+]
+# (journey id, clinic id, the last event seq to include)
+HistoryKey = tuple[str, str, int]
+
+
 def _history_loader(
     zones: DataLoader[str, ZoneInfo],
-) -> DataLoader[tuple[str, str], list[EventWithDetails]]:
-    async def load(keys: list[tuple[str, str]]) -> list[list[EventWithDetails]]:
-        journey_ids = [journey_id for journey_id, _ in keys]
-        events = await JourneyEvent.filter(journey_id__in=journey_ids).order_by("journey_id", "seq")
+) -> DataLoader[HistoryKey, list[EventWithDetails]]:
+    async def load(keys: list[HistoryKey]) -> list[list[EventWithDetails]]:
+        journey_ids = [journey_id for journey_id, _, _ in keys]
+        events = (
+            await JourneyEvent.filter(journey_id__in=journey_ids)
+            .order_by("journey_id", "seq")
+            .only(*_EVENT_COLUMNS)  # not the snapshot each event keeps
+        )
         record_ids = [e.record_id for e in events if e.record_id]
         bodies = {r.id: r.body for r in await JourneyRecord.filter(id__in=record_ids)}
         amendments: dict[str, list[JourneyRecord]] = defaultdict(list)
@@ -52,7 +73,7 @@ def _history_loader(
         for event in events:
             by_journey[event.journey_id].append(event)
         result = []
-        for journey_id, clinic_id in keys:
+        for journey_id, clinic_id, upto in keys:
             zone = await zones.load(clinic_id)
             result.append(
                 [
@@ -63,6 +84,7 @@ def _history_loader(
                         amendments.get(e.record_id or "", []),
                     )
                     for e in by_journey[journey_id]
+                    if e.seq <= upto
                 ]
             )
         return result
@@ -75,7 +97,7 @@ class Loaders:
     client: DataLoader[str, Client | None] = field(default_factory=lambda: DataLoader(_clients))
     staff: DataLoader[str, StaffAccount | None] = field(default_factory=lambda: DataLoader(_staff))
     zone: DataLoader[str, ZoneInfo] = field(default_factory=lambda: DataLoader(_zones))
-    history: DataLoader[tuple[str, str], list[EventWithDetails]] = field(init=False)
+    history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.history = _history_loader(self.zone)

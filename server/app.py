@@ -134,10 +134,12 @@ def create_app(
     audit_trail: bool = True,
     permissions: bool = True,
     execution_timeout: float = EXECUTION_TIMEOUT_SECONDS,
+    feed: JourneyFeed | None = None,
 ) -> web.Application:
     """The API; `auth` is the sign-in state (throttle, session watch), one per app by default.
     `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost;
-    `execution_timeout` bounds each HTTP query and mutation (seconds)."""
+    `execution_timeout` bounds each HTTP query and mutation (seconds); `feed` the change feed
+    of live subscriptions (one per app by default)."""
     config = ApiConfig(
         signing_keys=SigningKeys(settings.secret_key, settings.previous_secret_keys),
         token_ttl_seconds=settings.token_ttl_seconds,
@@ -145,7 +147,7 @@ def create_app(
         trusted_proxy_hops=settings.trusted_proxy_hops,
     )
     gateway = JourneyGateway(temporal, settings.task_queue)
-    feed = JourneyFeed()
+    feed = feed or JourneyFeed()
     auth = auth or AuthServices()
     view = GlowpathView(
         gateway=gateway,

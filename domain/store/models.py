@@ -142,6 +142,9 @@ class JourneyEvent(AppendOnlyModel):
     at = fields.DatetimeField()
     summary = fields.CharField(max_length=500)
     record_id = fields.CharField(max_length=64, null=True, unique=True)
+    # The journey as this event left it (the workflow's snapshot): a view as of any event can
+    # be rebuilt. Null on events written before snapshots were kept.
+    facts: Any = fields.JSONField(null=True)
 
     class Meta:
         table = "journey_event"

@@ -7,9 +7,30 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from domain.journey.codec import facts_to_json
-from domain.journey.facts import JourneyChange
+from domain.journey.facts import JourneyChange, JourneyFacts
 from domain.journey.sla import next_breach
 from domain.store.models import Journey, JourneyEvent
+
+
+def journey_values(facts: JourneyFacts) -> dict[str, Any]:
+    """The journey row's columns for the workflow's snapshot `facts`."""
+    breach = next_breach(facts)
+    return {
+        "clinic_id": facts.clinic_id,
+        "client_id": facts.client_id,
+        "consultant_id": facts.consultant_id,
+        "stage": facts.stage.value,
+        "visit_category": facts.visit_category.value,
+        "active": not facts.stage.is_terminal,
+        "started_at": facts.started_at,
+        "stage_entered_at": facts.stage_entered_at or facts.started_at,
+        "last_event_seq": facts.event_seq,
+        "facts": facts_to_json(facts),
+        "sla_deadline": breach.deadline if breach else None,
+        "stuck": facts.stuck_since is not None,
+        "stuck_since": facts.stuck_since,
+        "stuck_reason": facts.stuck_reason,
+    }
 
 
 async def apply_change(change: JourneyChange) -> bool:
@@ -18,6 +39,7 @@ async def apply_change(change: JourneyChange) -> bool:
     async with in_transaction():
         if await JourneyEvent.filter(journey_id=event.journey_id, seq=event.seq).exists():
             return False
+        values = journey_values(facts)
         await JourneyEvent.create(
             journey_id=event.journey_id,
             seq=event.seq,
@@ -29,24 +51,8 @@ async def apply_change(change: JourneyChange) -> bool:
             at=event.at,
             summary=event.summary[:500],
             record_id=event.record_id,
+            facts=values["facts"],
         )
-        breach = next_breach(facts)
-        values: dict[str, Any] = {
-            "clinic_id": facts.clinic_id,
-            "client_id": facts.client_id,
-            "consultant_id": facts.consultant_id,
-            "stage": facts.stage.value,
-            "visit_category": facts.visit_category.value,
-            "active": not facts.stage.is_terminal,
-            "started_at": facts.started_at,
-            "stage_entered_at": facts.stage_entered_at or facts.started_at,
-            "last_event_seq": facts.event_seq,
-            "facts": facts_to_json(facts),
-            "sla_deadline": breach.deadline if breach else None,
-            "stuck": facts.stuck_since is not None,
-            "stuck_since": facts.stuck_since,
-            "stuck_reason": facts.stuck_reason,
-        }
         newer = Journey.filter(id=facts.journey_id, last_event_seq__lt=facts.event_seq)
         if not await newer.update(**values) and not await Journey.exists(id=facts.journey_id):
             await Journey.create(id=facts.journey_id, **values)

@@ -112,6 +112,11 @@ class Journey(relay.Node):
     visit_category: VisitCategory
     started_at: datetime
     stage_entered_at: datetime
+    last_event_seq: int = strawberry.field(
+        description="The `seq` of the last event this view reflects: everything here (stage, "
+        "history, follow-ups) is the journey as that event left it. Pushes of `journeyChanged` "
+        "carry consecutive values, one per event."
+    )
     row: strawberry.Private[JourneyRow]
 
     @classmethod
@@ -125,6 +130,7 @@ class Journey(relay.Node):
             visit_category=VisitCategory(row.visit_category),
             started_at=row.started_at,
             stage_entered_at=row.stage_entered_at,
+            last_event_seq=row.last_event_seq,
             row=row,
         )
 
@@ -140,10 +146,13 @@ class Journey(relay.Node):
         row = await info.context.loaders.staff.load(self.row.consultant_id)
         return StaffMember.from_row(row) if row else None
 
-    @strawberry.field(description="Every event, oldest first.")
+    @strawberry.field(description="Every event up to `lastEventSeq`, oldest first.")
     async def history(self, info: Info[Context, None]) -> list[JourneyEvent]:
         note_access(self.row.client_id, JOURNEY_HISTORY_READ)  # the clinical records with it
-        loaded = await info.context.loaders.history.load((self.row.id, self.row.clinic_id))
+        # Up to the event this view reflects: a later event committed since the journey was
+        # read belongs to the next view, not to this one.
+        key = (self.row.id, self.row.clinic_id, self.row.last_event_seq)
+        loaded = await info.context.loaders.history.load(key)
         return [JourneyEvent.from_row(e.event, e.zone, e.details, e.amendments) for e in loaded]
 
     @strawberry.field

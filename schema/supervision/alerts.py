@@ -9,11 +9,14 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import ErrorCode
 from domain.journey.table import Action
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent
 from schema.context import Context
 from schema.journeys.types import Journey
+from schema.live_errors import SubscriptionRefused
+from schema.mailbox import Resync
 
 ALERTING = frozenset(
     {Action.NUDGE.value, Action.ESCALATE.value, Action.MARK_STUCK.value, Action.REASSIGN.value}
@@ -28,18 +31,24 @@ class JourneyAlert:
     journey: Journey
 
 
-async def my_journey_alerts(info: Info[Context, None]) -> AsyncGenerator[JourneyAlert | None, None]:
+async def my_journey_alerts(info: Info[Context, None]) -> AsyncGenerator[JourneyAlert, None]:
     claims = info.context.claims
-    if claims is None:
-        yield None
-        return
-    async for change in info.context.feed.clinic_changes(claims.clinic_id):
-        if change.action not in ALERTING:
-            continue
-        row = await JourneyRow.get(id=change.journey_id)
-        if row.consultant_id != claims.account_id:
-            continue
-        event = await JourneyEvent.get(journey_id=change.journey_id, seq=change.seq)
-        yield JourneyAlert(
-            action=event.action, summary=event.summary, at=event.at, journey=Journey.from_row(row)
-        )
+    if claims is None:  # the permission guard refuses it first; kept for direct callers
+        raise SubscriptionRefused("sign in first", ErrorCode.NOT_AUTHORIZED)
+    async with info.context.feed.clinic(claims.clinic_id) as changes:
+        while True:
+            change = await changes.get()
+            # Behind by a whole mailbox (RESYNC): the missed changes are gone; alerts are
+            # reminders, the journeys themselves still show what happened.
+            if isinstance(change, Resync) or change.action not in ALERTING:
+                continue
+            row = await JourneyRow.get(id=change.journey_id)
+            if row.consultant_id != claims.account_id:
+                continue
+            event = await JourneyEvent.get(journey_id=change.journey_id, seq=change.seq)
+            yield JourneyAlert(
+                action=event.action,
+                summary=event.summary,
+                at=event.at,
+                journey=Journey.from_row(row),
+            )

@@ -51,15 +51,23 @@ class StageStats:
         )
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="What changed on the supervisor's board. STUCK: a journey ran past its stage's "
+    "SLA. UNSTUCK: it no longer is. MOVED: it changed otherwise. RESYNC: you fell too far behind "
+    "and the changes in between were dropped; read the board again (`stuckJourneys`, "
+    "`journeyStats`); it comes without a journey."
+)
 class BoardChange(str, Enum):
     STUCK = "STUCK"
     UNSTUCK = "UNSTUCK"
     MOVED = "MOVED"
+    RESYNC = "RESYNC"
 
 
 @strawberry.type(description="Something changed on the supervisor's board.")
 class BoardUpdate:
-    change: BoardChange
-    journey: Journey
-    stats: list[StageStats]
+    change: BoardChange = strawberry.field(description="What changed.")
+    journey: Journey | None = strawberry.field(
+        description="The journey that changed, as it is now; null with `RESYNC`."
+    )
+    stats: list[StageStats] = strawberry.field(description="The stage counts after the change.")

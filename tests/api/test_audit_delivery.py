@@ -57,8 +57,13 @@ async def test_a_subscription_is_recorded_at_each_push(api: Api, fresh_clinic: F
     # Then the query and each push left their own entries, under the caller's name and the
     # connection's request id
     rows = await AuditEntry.filter(clinic_id=clinic_id, actor_id=caller.account_id).order_by("seq")
-    assert len(pushes) == 2
-    assert [r.action for r in rows] == ["journey.read", "journey.history.read"] * 3
+    # (the first push is the journey as it was when the subscription started)
+    assert [[f["status"] for f in p["followUps"]] for p in pushes] == [
+        ["SCHEDULED", "SCHEDULED"],
+        ["DUE", "SCHEDULED"],
+        ["DUE", "DUE"],
+    ]
+    assert [r.action for r in rows] == ["journey.read", "journey.history.read"] * 4
     assert {r.client_id for r in rows} == {journey_row.client_id}
     assert len({r.request_id for r in rows}) == 1
     assert rows[0].request_id is not None

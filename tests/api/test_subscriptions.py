@@ -89,16 +89,6 @@ def assert_first_follow_up_due(
     assert pushed["history"][:handed_over] == journey["history"]
 
 
-async def test_a_journey_the_viewer_cannot_see_yields_null_once(
-    api: Api, driver: JourneyDriver
-) -> None:
-    async with api.subscription(
-        documents.JOURNEY_CHANGED, driver.token(Role.NURSE), id="garbage"
-    ) as stream:
-        received = await asyncio.wait_for(_all(stream), timeout=WAIT)
-    assert received == [{"journeyChanged": None}]
-
-
 async def test_a_subscription_without_a_valid_token_ends_with_an_error(
     api: Api, driver: JourneyDriver
 ) -> None:

@@ -1,0 +1,79 @@
+"""Bounded queues for live subscribers: a slow one is told to resync instead of growing.
+
+Each subscriber has a `Mailbox` of at most `limit` items. When one more arrives it is full,
+the mailbox drops what it holds and the subscriber's next read answers `RESYNC`: what it
+missed is no longer in memory, and it reads the current state again (or tells its client to).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from typing import Final, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Resync:
+    """The marker a mailbox answers after it overflowed."""
+
+    def __repr__(self) -> str:
+        return "RESYNC"
+
+
+RESYNC: Final = Resync()
+
+
+class Mailbox(Generic[T]):
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: deque[T] = deque()
+        self._overflowed = False
+        self._ready = asyncio.Event()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def put(self, item: T) -> None:
+        if self._overflowed:
+            return  # the subscriber will read the current state anyway
+        if len(self._items) >= self.limit:
+            self._items.clear()
+            self._overflowed = True
+        else:
+            self._items.append(item)
+        self._ready.set()
+
+    async def get(self) -> T | Resync:
+        while not self._items and not self._overflowed:
+            self._ready.clear()
+            await self._ready.wait()
+        if self._overflowed:
+            self._overflowed = False
+            return RESYNC
+        return self._items.popleft()
+
+
+class Topic(Generic[T]):
+    """The mailboxes of the subscribers to each key (a journey, a clinic)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.boxes: dict[str, set[Mailbox[T]]] = defaultdict(set)
+
+    @contextlib.contextmanager
+    def subscribe(self, key: str) -> Iterator[Mailbox[T]]:
+        box: Mailbox[T] = Mailbox(self.limit)
+        self.boxes[key].add(box)
+        try:
+            yield box
+        finally:
+            self.boxes[key].discard(box)
+            if not self.boxes[key]:
+                del self.boxes[key]
+
+    def publish(self, key: str, item: T) -> None:
+        for box in self.boxes.get(key, ()):
+            box.put(item)

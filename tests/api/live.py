@@ -1,0 +1,75 @@
+"""Helpers of the live-view tests: a subscription read in the background, and what a
+self-consistent journey push looks like."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+WAIT = 30.0  # seconds: bounded waits for pushes, generous for a loaded machine
+
+# The journey as of one event: the fields that must agree with each other.
+LIVE_JOURNEY = """
+subscription Live($id: ID!) {
+  journeyChanged(id: $id) {
+    id stage lastEventSeq
+    history { seq action fromStage toStage }
+  }
+}
+"""
+
+
+class Pushes:
+    """The results of one subscription, read as they come (so the server is never held up by
+    the test), one field of each."""
+
+    def __init__(self, stream: Any, field: str) -> None:
+        self.field = field
+        self._stream = stream
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        try:
+            async for result in self._stream:
+                self._queue.put_nowait(result[self.field])
+        except Exception as error:  # handed to the test by next()
+            self._queue.put_nowait(error)
+
+    async def next(self) -> Any:
+        item = await asyncio.wait_for(self._queue.get(), timeout=WAIT)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    def waiting(self) -> int:
+        """Pushes received and not yet taken."""
+        return self._queue.qsize()
+
+    async def close(self) -> None:
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._reader
+
+
+@contextlib.asynccontextmanager
+async def reading(
+    subscription: AbstractAsyncContextManager[Any], field: str
+) -> AsyncIterator[Pushes]:
+    async with subscription as stream:
+        pushes = Pushes(stream, field)
+        try:
+            yield pushes
+        finally:
+            await pushes.close()
+
+
+def assert_self_consistent(push: dict[str, Any]) -> None:
+    """The journey as of exactly one event: its stage is where its last event left it."""
+    history = push["history"]
+    assert [event["seq"] for event in history] == list(range(1, len(history) + 1)), push
+    assert push["lastEventSeq"] == history[-1]["seq"], push
+    assert push["stage"] == history[-1]["toStage"], push
