@@ -269,6 +269,12 @@ def _check_connections(values: Mapping[str, Any]) -> None:
         raise SettingsError(
             f"{env_name('temporal_tls')}=false contradicts {', '.join(map(env_name, secured))}"
         )
+    ops, http = values.get("ops_port", 0), values.get("http_port", Settings.http_port)
+    if ops and ops == http:
+        raise SettingsError(
+            f"{env_name('ops_port')} and {env_name('http_port')} are both {ops}: the operations "
+            "port must differ from the public one"
+        )
     tls_db = [n for n in ("database_sslmode", "database_sslrootcert") if values.get(n)]
     if tls_db and str(values.get("database_url", "sqlite:")).startswith("sqlite"):
         raise SettingsError(

@@ -103,6 +103,10 @@ def test_a_value_read_from_a_file_is_validated_like_any_other(tmp_path: Path) ->
             "GLOWPATH_DATABASE_SSLMODE apply to PostgreSQL only, and GLOWPATH_DATABASE_URL is",
         ),
         ({"GLOWPATH_OPS_PORT": "70000"}, "GLOWPATH_OPS_PORT: expected a number from 0 to 65535"),
+        (
+            {"GLOWPATH_OPS_PORT": "8000"},
+            "GLOWPATH_OPS_PORT and GLOWPATH_HTTP_PORT are both 8000",
+        ),
     ],
 )
 def test_invalid_connection_settings_name_the_variable(env: dict[str, str], message: str) -> None:
