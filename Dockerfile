@@ -25,7 +25,8 @@ RUN pip install /wheels/*.whl && rm -rf /wheels \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin glowpath
 USER glowpath
 WORKDIR /home/glowpath
-# 8000: the API; 8001: the worker's probes; 9464: Temporal SDK metrics (when configured).
+# 8000: the API (/graphql only when GLOWPATH_OPS_PORT is set); 8001: the operations port
+# (/healthz, /readyz, /metrics of the API and the worker); 9464: Temporal SDK metrics.
 EXPOSE 8000 8001 9464
 # SIGTERM lets the API and the worker finish in-flight work and leave the task queue cleanly.
 STOPSIGNAL SIGTERM

@@ -57,6 +57,11 @@ def reused(ledger: KeyClaim | None) -> bool:
     return ledger is not None and ledger.state is KeyState.REUSED
 
 
+def unfinished(ledger: KeyClaim | None) -> bool:
+    """An earlier attempt of this very request claimed the key and never recorded its answer."""
+    return ledger is not None and ledger.state is KeyState.UNFINISHED
+
+
 def answered(ledger: KeyClaim | None) -> str | None:
     """The first result's id when the same request already finished."""
     if ledger is not None and ledger.state is KeyState.ANSWERED:

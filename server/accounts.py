@@ -53,7 +53,7 @@ async def create_admin(settings: Settings, args: argparse.Namespace, password: s
     if problems:
         raise SystemExit("glowpath: " + "; ".join(f"{p.field}: {p.message}" for p in problems))
     password_hash = await asyncio.to_thread(hash_password, password)
-    await init_db(settings.database_url)
+    await init_db(settings.database_url, settings.database_tls)
     try:
         await accounts.create_clinic(args.clinic_id, "Administration", "UTC")
         new = accounts.NewAccount(

@@ -26,6 +26,7 @@ from schema.metrics import REQUEST_TIMEOUTS
 from server import middleware, request_body, tracing
 from server.health import add_health_routes
 from server.metrics import loop_lag_context, metrics_handler
+from server.probes import ops_app, serve_ops
 from server.settings import Settings
 from workflows.client import JourneyGateway
 from workflows.connect import connect
@@ -168,8 +169,9 @@ def create_app(
     app.on_response_prepare.append(middleware.add_response_headers)
     app[GATEWAY] = gateway
     app.router.add_route("*", "/graphql", view)
-    add_health_routes(app, temporal)
-    app.router.add_get("/metrics", metrics_handler(read_model=True))
+    if not settings.ops_port:  # else the operations port serves these (see `serve`)
+        add_health_routes(app, temporal)
+        app.router.add_get("/metrics", metrics_handler(read_model=True))
 
     async def stop_subscriptions(_: web.Application) -> None:
         await feed.close()
@@ -191,10 +193,11 @@ async def serve(settings: Settings) -> None:
     """Runs the API until cancelled (SIGTERM/SIGINT), then shuts down gracefully: stops
     listening, closes subscriptions, lets in-flight requests finish (up to
     ``shutdown_timeout_seconds``), then closes the database."""
-    await init_db(settings.database_url)
+    await init_db(settings.database_url, settings.database_tls)
     temporal = await connect(
         settings.temporal_address,
         settings.temporal_namespace,
+        security=settings.temporal_security,
         metrics_bind=settings.temporal_metrics_bind,
         tracing=settings.otel_enabled,
     )
@@ -208,6 +211,9 @@ async def serve(settings: Settings) -> None:
         site = web.TCPSite(runner, settings.http_host, settings.http_port)
         await site.start()
         log.info("GraphQL on http://%s:%s/graphql", settings.http_host, settings.http_port)
+        if settings.ops_port:
+            ops = ops_app(temporal, read_model=True)
+            await serve_ops(ops, settings.http_host, settings.ops_port, "API")
         await asyncio.Event().wait()
     finally:
         log.info("API stopping: finishing in-flight requests")

@@ -4,11 +4,13 @@ of each, so an operator can tell an intact trail from one edited outside the app
 from __future__ import annotations
 
 from domain.store.audit_chain import ChainReport, verify_chains
-from domain.store.db import close_db, init_db
+from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
 
 
-async def verify(database_url: str, clinic_id: str | None = None) -> ChainReport:
-    await init_db(database_url)
+async def verify(
+    database_url: str, clinic_id: str | None = None, tls: DatabaseTls = NO_TLS
+) -> ChainReport:
+    await init_db(database_url, tls)
     try:
         return await verify_chains(clinic_id)
     finally:

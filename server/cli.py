@@ -108,9 +108,22 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def dev_conveniences(settings: Settings, environ: Mapping[str, str] = os.environ) -> Settings:
+    """`glowpath dev` turns GraphiQL and introspection on, unless a variable says otherwise."""
+    chosen = {
+        name
+        for name in ("graphiql", "introspection")
+        if environ.get(env_name(name), "").strip() or environ.get(env_name(name) + "_FILE", "")
+    }
+    return dataclasses.replace(
+        settings,
+        graphiql=settings.graphiql if "graphiql" in chosen else True,
+        introspection=settings.introspection if "introspection" in chosen else True,
+    )
+
+
 def cmd_dev(settings: Settings, args: argparse.Namespace) -> int:
-    if not os.environ.get(env_name("graphiql"), "").strip():
-        settings = dataclasses.replace(settings, graphiql=True)
+    settings = dev_conveniences(settings)
     asyncio.run(devstack.run_until_signal(run_dev(settings)))
     return 0
 
@@ -175,7 +188,13 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
 
     ensure_sqlite_dir(settings)
     found = asyncio.run(
-        reconcile(settings.database_url, settings.temporal_address, settings.temporal_namespace)
+        reconcile(
+            settings.database_url,
+            settings.temporal_address,
+            settings.temporal_namespace,
+            tls=settings.database_tls,
+            security=settings.temporal_security,
+        )
     )
     for settled in found.settled:
         print(f"{settled.journey_id}: {settled.subject} {settled.outcome.value}: {settled.why}")
@@ -189,7 +208,7 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     from server.audit import describe, verify
 
     ensure_sqlite_dir(settings)
-    report = asyncio.run(verify(settings.database_url, args.clinic))
+    report = asyncio.run(verify(settings.database_url, args.clinic, settings.database_tls))
     print("\n".join(describe(report)))
     return 1 if report.breaks else 0
 

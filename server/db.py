@@ -7,11 +7,11 @@ from server.settings import Settings
 
 
 async def migrate(settings: Settings) -> None:
-    await apply_migrations(settings.database_url)
+    await apply_migrations(settings.database_url, settings.database_tls)
 
 
 async def connect(settings: Settings) -> None:
-    await init_db(settings.database_url)
+    await init_db(settings.database_url, settings.database_tls)
 
 
 __all__ = ["close_db", "connect", "migrate"]

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from domain.store.db import close_db, init_db
+from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
 from domain.store.drafts import void_but_attached
 from domain.store.models import Journey
 from server.settle import Outcome, Settlement, repair_claims, settle_drafts
+from workflows.connect import PLAINTEXT, TemporalSecurity, connect
 from workflows.journey import JourneyWorkflow
 
 CONCURRENT_QUERIES = 20
@@ -95,10 +96,17 @@ async def reconcile_with(client: Client) -> Reconciliation:
     return Reconciliation(drift=drift, settled=settled)
 
 
-async def reconcile(database_url: str, temporal_address: str, namespace: str) -> Reconciliation:
-    await init_db(database_url)
+async def reconcile(
+    database_url: str,
+    temporal_address: str,
+    namespace: str,
+    *,
+    tls: DatabaseTls = NO_TLS,
+    security: TemporalSecurity = PLAINTEXT,
+) -> Reconciliation:
+    await init_db(database_url, tls)
     try:
-        client = await Client.connect(temporal_address, namespace=namespace)
+        client = await connect(temporal_address, namespace, security=security)
         return await reconcile_with(client)
     finally:
         await close_db()

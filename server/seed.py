@@ -21,7 +21,7 @@ def demo_username(role_value: str) -> str:
 
 async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     """Creates what is missing (idempotent) and returns (username, password, role) rows."""
-    await init_db(settings.database_url)
+    await init_db(settings.database_url, settings.database_tls)
     try:
         await administration.create_clinic(DEMO_CLINIC_ID, "Glowpath Demo Clinic", "Europe/Warsaw")
         password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)

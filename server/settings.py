@@ -1,4 +1,4 @@
-"""Runtime settings, read once from ``GLOWPATH_*`` environment variables."""
+"""Runtime settings, read once from ``GLOWPATH_*`` variables (or from their ``_FILE`` twins)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,20 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+from domain.store.db import DatabaseTls
+from server.setting_sources import (
+    SourceError,
+    parse_certificates,
+    parse_private_key,
+    parse_ssl_mode,
+    raw_value,
+)
+from workflows.connect import TemporalSecurity
 
 PREFIX = "GLOWPATH_"
 DEV_SECRET_KEY = "glowpath-dev-only-secret-never-use-in-production"
@@ -152,10 +162,10 @@ class Settings:
     task_queue: str = "glowpath-journeys"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    secret_key: str = DEV_SECRET_KEY
+    secret_key: str = field(default=DEV_SECRET_KEY, repr=False)
     token_ttl_seconds: int = 43200
     graphiql: bool = False
-    introspection: bool = True
+    introspection: bool = False  # on under `glowpath dev`; elsewhere only when turned on
     follow_up_schedule: tuple[int, ...] | None = None  # seconds; None: the clinic default
     data_dir: Path = Path("var")
     dev_temporal_port: int = 7233
@@ -166,8 +176,32 @@ class Settings:
     temporal_metrics_bind: str = ""  # host:port of the Temporal SDK's Prometheus endpoint
     worker_http_port: int = 0  # the worker's /healthz, /readyz, /metrics; 0: none
     shutdown_timeout_seconds: int = 20
-    previous_secret_keys: tuple[str, ...] = ()  # still verify tokens (key rotation), never sign
+    previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)  # verify, never sign
     trusted_proxy_hops: int = 0  # proxies in front that append to X-Forwarded-For
+    ops_port: int = 0  # /healthz, /readyz, /metrics on their own port; 0: on the public port
+    temporal_tls: bool = False  # TLS with the system's roots even without a CA or a key
+    temporal_tls_ca: str = ""  # PEM: the CA that signed the frontend's certificate
+    temporal_tls_cert: str = ""  # PEM: this client's certificate (mutual TLS)
+    temporal_tls_key: str = field(default="", repr=False)  # PEM: its private key
+    temporal_tls_server_name: str = ""  # the name to verify, when it differs from the address
+    temporal_api_key: str = field(default="", repr=False)  # e.g. Temporal Cloud's
+    database_sslmode: str = ""  # libpq's sslmode; "": the driver's default
+    database_sslrootcert: str = ""  # PEM: the CA that signed PostgreSQL's certificate
+
+    @property
+    def temporal_security(self) -> TemporalSecurity:
+        return TemporalSecurity(
+            tls=self.temporal_tls,
+            server_ca=self.temporal_tls_ca,
+            client_cert=self.temporal_tls_cert,
+            client_key=self.temporal_tls_key,
+            server_name=self.temporal_tls_server_name,
+            api_key=self.temporal_api_key,
+        )
+
+    @property
+    def database_tls(self) -> DatabaseTls:
+        return DatabaseTls(mode=self.database_sslmode, root_cert=self.database_sslrootcert)
 
     @property
     def uses_dev_secret(self) -> bool:
@@ -193,14 +227,18 @@ class Settings:
         The default database follows ``data_dir``: ``sqlite://<data_dir>/glowpath.sqlite3``.
         """
         values: dict[str, Any] = {}
-        for field, parse in _PARSERS.items():
-            raw = environ.get(env_name(field), "").strip()
+        for name, parse in _PARSERS.items():
+            try:
+                raw = raw_value(environ, env_name(name))
+            except SourceError as exc:
+                raise SettingsError(str(exc)) from None
             if not raw:
                 continue
             try:
-                values[field] = parse(raw)
-            except SettingsError as exc:
-                raise SettingsError(f"{env_name(field)}: {exc}") from None
+                values[name] = parse(raw)
+            except ValueError as exc:  # SettingsError included
+                raise SettingsError(f"{env_name(name)}: {exc}") from None
+        _check_connections(values)
         data_dir = values.get("data_dir", cls.data_dir)
         values.setdefault("database_url", f"sqlite://{data_dir}/glowpath.sqlite3")
         if values.get("secret_key", DEV_SECRET_KEY) in values.get("previous_secret_keys", ()):
@@ -214,6 +252,39 @@ class Settings:
                 env_name("secret_key"),
             )
         return cls(**values)
+
+
+def _check_connections(values: Mapping[str, Any]) -> None:
+    """Settings that only make sense together, named in the message."""
+    cert, key = env_name("temporal_tls_cert"), env_name("temporal_tls_key")
+    if bool(values.get("temporal_tls_cert")) != bool(values.get("temporal_tls_key")):
+        given, missing = (cert, key) if values.get("temporal_tls_cert") else (key, cert)
+        raise SettingsError(f"{given} is set but {missing} is not: mutual TLS needs both")
+    secured = [
+        name
+        for name in ("temporal_tls_ca", "temporal_tls_cert", "temporal_tls_server_name")
+        if values.get(name)
+    ]
+    if values.get("temporal_tls") is False and secured:
+        raise SettingsError(
+            f"{env_name('temporal_tls')}=false contradicts {', '.join(map(env_name, secured))}"
+        )
+    ops, http = values.get("ops_port", 0), values.get("http_port", Settings.http_port)
+    if ops and ops == http:
+        raise SettingsError(
+            f"{env_name('ops_port')} and {env_name('http_port')} are both {ops}: the operations "
+            "port must differ from the public one"
+        )
+    tls_db = [n for n in ("database_sslmode", "database_sslrootcert") if values.get(n)]
+    if tls_db and str(values.get("database_url", "sqlite:")).startswith("sqlite"):
+        raise SettingsError(
+            f"{', '.join(map(env_name, tls_db))} apply to PostgreSQL only, and "
+            f"{env_name('database_url')} is SQLite"
+        )
+    if values.get("database_sslmode") == "disable" and values.get("database_sslrootcert"):
+        raise SettingsError(
+            f"{env_name('database_sslmode')}=disable contradicts {env_name('database_sslrootcert')}"
+        )
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -239,5 +310,14 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "shutdown_timeout_seconds": partial(_parse_int, lo=0, hi=3600),
     "previous_secret_keys": parse_previous_secrets,
     "trusted_proxy_hops": partial(_parse_int, lo=0, hi=10),
+    "ops_port": partial(_parse_int, lo=0, hi=65535),
+    "temporal_tls": _parse_bool,
+    "temporal_tls_ca": parse_certificates,
+    "temporal_tls_cert": parse_certificates,
+    "temporal_tls_key": parse_private_key,
+    "temporal_tls_server_name": str,
+    "temporal_api_key": str,
+    "database_sslmode": parse_ssl_mode,
+    "database_sslrootcert": parse_certificates,
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}, "every field needs a parser"

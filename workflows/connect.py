@@ -6,12 +6,19 @@ logging (so they come out in the process's log format). With ``tracing=True`` th
 OpenTelemetry's ``TracingInterceptor``; workers built from that client inherit it, so a trace runs
 from the API through Temporal into the workflow and its activities.
 
+A secured cluster is reached with a ``TemporalSecurity``: TLS with the server's CA (or the system's
+roots), a client certificate and key for mutual TLS, a server name override, or an API key (which
+Temporal Cloud expects over TLS). The API, the worker, its probes and ``glowpath reconcile`` all
+connect through ``connect`` here, so they cannot disagree on how.
+
 Workflow modules never import this one (it is process set-up, not workflow code).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from typing import Any
 
 from temporalio.client import Client, Interceptor
 from temporalio.runtime import (
@@ -22,6 +29,7 @@ from temporalio.runtime import (
     TelemetryConfig,
     TelemetryFilter,
 )
+from temporalio.service import TLSConfig
 
 log = logging.getLogger(__name__)
 CORE_LOGGER = "temporalio.core"
@@ -59,10 +67,49 @@ def tracing_interceptors(enabled: bool) -> list[Interceptor]:
     return [TracingInterceptor()]
 
 
+@dataclass(frozen=True)
+class TemporalSecurity:
+    """How to reach a secured frontend. PEM texts, not paths: the settings read the files.
+
+    ``tls``: encrypt even without a CA (the system's roots verify the server, e.g. Temporal
+    Cloud). A CA, a client certificate or an API key turns TLS on by itself.
+    """
+
+    tls: bool = False
+    server_ca: str = ""
+    client_cert: str = ""
+    client_key: str = field(default="", repr=False)
+    server_name: str = ""
+    api_key: str = field(default="", repr=False)
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.tls or bool(self.server_ca or self.client_cert or self.api_key)
+
+    def tls_config(self) -> TLSConfig | bool:
+        """What ``Client.connect`` gets as ``tls``: ``False`` (plain), or a ``TLSConfig``."""
+        if not self.uses_tls:
+            return False
+        return TLSConfig(
+            server_root_ca_cert=self.server_ca.encode() or None,
+            client_cert=self.client_cert.encode() or None,
+            client_private_key=self.client_key.encode() or None,
+            domain=self.server_name or None,
+        )
+
+    def connect_options(self) -> dict[str, Any]:
+        """The keyword arguments of ``Client.connect`` that secure the connection."""
+        return {"tls": self.tls_config(), "api_key": self.api_key or None}
+
+
+PLAINTEXT = TemporalSecurity()
+
+
 async def connect(
     address: str,
     namespace: str,
     *,
+    security: TemporalSecurity = PLAINTEXT,
     metrics_bind: str = "",
     tracing: bool = False,
     lazy: bool = False,
@@ -73,4 +120,5 @@ async def connect(
         runtime=process_runtime(metrics_bind),
         interceptors=tracing_interceptors(tracing),
         lazy=lazy,
+        **security.connect_options(),
     )

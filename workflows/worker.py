@@ -10,9 +10,9 @@ from typing import Protocol
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from domain.store.db import close_db, init_db
+from domain.store.db import DatabaseTls, close_db, init_db
 from workflows.activities import record_journey_change
-from workflows.connect import connect
+from workflows.connect import TemporalSecurity, connect
 from workflows.journey import JourneyWorkflow
 from workflows.reconnect import until_reachable
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
@@ -40,6 +40,10 @@ class WorkerSettings(Protocol):
     def otel_enabled(self) -> bool: ...
     @property
     def shutdown_timeout_seconds(self) -> int: ...
+    @property
+    def temporal_security(self) -> TemporalSecurity: ...
+    @property
+    def database_tls(self) -> DatabaseTls: ...
 
 
 class NotPolling(Exception):
@@ -76,13 +80,14 @@ async def serve(settings: WorkerSettings, status: WorkerStatus | None = None) ->
 
     While Temporal is unreachable it waits, retrying with back-off (see ``until_reachable``).
     """
-    await init_db(settings.database_url)
+    await init_db(settings.database_url, settings.database_tls)
     try:
 
         async def reach_temporal() -> Client:
             client = await connect(
                 settings.temporal_address,
                 settings.temporal_namespace,
+                security=settings.temporal_security,
                 metrics_bind=settings.temporal_metrics_bind,
                 tracing=settings.otel_enabled,
             )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import ssl
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
@@ -17,9 +20,52 @@ AUDIT_MODELS_MODULE = "domain.store.audit_models"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DatabaseTls:
+    """TLS to PostgreSQL with libpq's meaning of ``sslmode`` and ``sslrootcert``.
+
+    ``root_cert`` is PEM text (the settings read the file). An empty ``mode`` leaves the driver's
+    default (asyncpg: ``prefer``), or ``verify-full`` when a root certificate is given; like
+    libpq, ``require`` with a root certificate verifies the chain (``verify-ca``).
+    """
+
+    mode: str = ""
+    root_cert: str = ""
+
+    def driver_ssl(self) -> ssl.SSLContext | str | bool | None:
+        """asyncpg's ``ssl`` argument; ``None``: leave it out."""
+        mode = self.mode or ("verify-full" if self.root_cert else "")
+        if mode == "require" and self.root_cert:
+            mode = "verify-ca"
+        if mode in ("", "allow", "prefer"):
+            return mode or None  # asyncpg implements these two itself
+        if mode == "disable":
+            return False
+        context = ssl.create_default_context(cadata=self.root_cert or None)
+        if mode == "require":  # encrypted, the server not verified (libpq's meaning)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        elif mode == "verify-ca":  # a trusted chain, any host name
+            context.check_hostname = False
+        return context
+
+
+NO_TLS = DatabaseTls()
+
+
+def connection_config(database_url: str, tls: DatabaseTls = NO_TLS) -> str | dict[str, Any]:
+    """Tortoise's connection: the URL itself, or its expansion with the driver's TLS argument."""
+    driver_ssl = tls.driver_ssl()
+    if driver_ssl is None:
+        return database_url
+    connection = expand_db_url(database_url)
+    connection["credentials"]["ssl"] = driver_ssl
+    return connection
+
+
+def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection_config(database_url, tls)},
         "apps": {
             "models": {
                 "models": [MODELS_MODULE, TRIAGE_MODELS_MODULE, AUDIT_MODELS_MODULE],
@@ -32,19 +78,19 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-async def init_db(database_url: str) -> None:
+async def init_db(database_url: str, tls: DatabaseTls = NO_TLS) -> None:
     # The global fallback lets every task use the models: aiohttp handlers and Temporal activity
     # tasks are not all descendants of the task that called init.
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await Tortoise.init(config=tortoise_config(database_url, tls), _enable_global_fallback=True)
 
 
 async def close_db() -> None:
     await Tortoise.close_connections()
 
 
-async def apply_migrations(database_url: str) -> None:
+async def apply_migrations(database_url: str, tls: DatabaseTls = NO_TLS) -> None:
     """Brings the database schema to the latest migration; a no-op when it is current."""
-    config = tortoise_config(database_url)
+    config = tortoise_config(database_url, tls)
     async with TortoiseContext() as context:
         await context.init(config=config)
         await migrate(config=config)

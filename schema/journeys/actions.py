@@ -101,13 +101,17 @@ async def run_action(
         return idempotency.conflict()
     if first_result is not None:
         return JourneyPayload(journey=Journey.from_row(row))
-    if Stage(row.stage).is_terminal:
+    ended = Stage(row.stage).is_terminal
+    if ended and not idempotency.unfinished(ledger):
         return _refusal(
             domain_errors.TransitionNotAllowed(f"the journey has ended ({row.stage})"), row, info
         )
+    # An unfinished claim on an ended journey: maybe this request's first attempt ended it and
+    # its answer was lost. Temporal answers the repeated update id with that attempt's outcome,
+    # and refuses one it never ran; no draft is written for a journey that has ended.
 
     record_id = None
-    if record_body is not None:
+    if record_body is not None and not ended:
         record_id = await records.draft_record(
             row.id, record_kind or action.value, record_body, actor.user_id
         )

@@ -60,6 +60,7 @@ def api_settings(database_url: str, temporal_address: str, task_queue: str) -> S
         http_port=0,
         follow_up_schedule=FOLLOW_UP_SCHEDULE,
         secret_key=SECRET_KEY,
+        introspection=True,  # off by default outside `glowpath dev`; the tests read the schema
     )
 
 

@@ -1,0 +1,108 @@
+"""The deployment examples: Kubernetes manifests valid against the API schemas (offline, with
+`kubernetes-validate`), probes on the operations port, secrets as files only; the compose file
+keeps probes and metrics off the public port."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from server.setting_sources import FILE_SUFFIX
+from server.settings import Settings, env_name
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFESTS = sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
+KUBERNETES_VERSIONS = ("1.30.0", "1.37.0")  # an older supported release and the newest known
+KNOWN = {env_name(f) for f in Settings.__dataclass_fields__}
+KNOWN |= {name + FILE_SUFFIX for name in KNOWN}
+
+
+def resources() -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for path in MANIFESTS:
+        found += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+    return found
+
+
+def by_kind(kind: str) -> list[dict[str, Any]]:
+    return [r for r in resources() if r["kind"] == kind]
+
+
+def pod_specs() -> dict[str, dict[str, Any]]:
+    workloads = by_kind("Deployment") + by_kind("Job")
+    return {w["metadata"]["name"]: w["spec"]["template"]["spec"] for w in workloads}
+
+
+def config() -> dict[str, str]:
+    (config_map,) = by_kind("ConfigMap")
+    data: dict[str, str] = config_map["data"]
+    return data
+
+
+def test_the_examples_exist() -> None:
+    names = {p.name for p in MANIFESTS}
+    assert {"api.yaml", "worker.yaml", "config.yaml", "secrets.yaml"} <= names
+    assert {d["metadata"]["name"] for d in by_kind("Deployment")} == {
+        "glowpath-api",
+        "glowpath-worker",
+    }
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_each_manifest_is_valid_for_kubernetes(path: Path, version: str) -> None:
+    for resource in yaml.safe_load_all(path.read_text()):
+        if resource:  # strict: an unknown or misspelt field is an error too
+            kubernetes_validate.validate(resource, version, strict=True)
+
+
+def test_the_config_names_only_real_settings() -> None:
+    unknown = set(config()) - KNOWN
+    assert not unknown, f"not settings: {sorted(unknown)}"
+
+
+def test_secrets_reach_the_containers_as_files_only() -> None:
+    for name, spec in pod_specs().items():
+        for container in spec["containers"]:
+            # No secret in an environment variable (visible in `kubectl describe`, crash dumps)
+            for variable in container.get("env", []):
+                assert "secretKeyRef" not in variable.get("valueFrom", {}), (name, variable)
+            secret_mounts = {
+                m["mountPath"]
+                for m in container["volumeMounts"]
+                if any(v["name"] == m["name"] and "secret" in v for v in spec["volumes"])
+            }
+            # Every *_FILE setting points into a secret mounted in this container
+            for setting, path in config().items():
+                if setting.endswith(FILE_SUFFIX):
+                    assert any(path.startswith(m + "/") for m in secret_mounts), (name, setting)
+    for setting in ("GLOWPATH_SECRET_KEY", "GLOWPATH_DATABASE_URL", "GLOWPATH_TEMPORAL_TLS_KEY"):
+        assert setting not in config() and setting + FILE_SUFFIX in config()
+
+
+def test_probes_use_the_operations_port_and_the_service_only_the_public_one() -> None:
+    ops_port = int(config()["GLOWPATH_OPS_PORT"])
+    for deployment in by_kind("Deployment"):
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert ports["ops"] == ops_port
+        assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "ops"}
+        assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "ops"}
+    (service,) = by_kind("Service")
+    assert [p["targetPort"] for p in service["spec"]["ports"]] == ["http"]
+
+
+def test_compose_keeps_probes_and_metrics_off_the_public_port() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    environment = compose["x-glowpath"]["environment"]
+    ops = environment["GLOWPATH_OPS_PORT"]
+    assert ops != environment["GLOWPATH_HTTP_PORT"]
+    assert environment["GLOWPATH_INTROSPECTION"].endswith(":-false}")
+    for service in ("api", "worker"):
+        probe = " ".join(compose["services"][service]["healthcheck"]["test"])
+        assert f"127.0.0.1:{ops}/readyz" in probe, service
+    assert compose["services"]["api"]["ports"] == ["${GLOWPATH_API_PORTS:-8000-8009}:8000"]
