@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from strawberry.dataloader import DataLoader
 
+from domain.store.client_file import ClientIdentityAmendment
+from domain.store.identity_reads import latest_identity_amendments
 from domain.store.models import Client, Clinic, JourneyEvent, JourneyRecord, StaffAccount
 
 
@@ -76,6 +78,10 @@ class Loaders:
     staff: DataLoader[str, StaffAccount | None] = field(default_factory=lambda: DataLoader(_staff))
     zone: DataLoader[str, ZoneInfo] = field(default_factory=lambda: DataLoader(_zones))
     history: DataLoader[tuple[str, str], list[EventWithDetails]] = field(init=False)
+    # A client's identity as amended (name, phone, e-mail): its latest amendment, if any.
+    identity: DataLoader[str, ClientIdentityAmendment | None] = field(
+        default_factory=lambda: DataLoader(latest_identity_amendments)
+    )
 
     def __post_init__(self) -> None:
         self.history = _history_loader(self.zone)

@@ -14,6 +14,7 @@ from domain.store import compat  # noqa: F401  (fixes Tortoise's SQLite client o
 MODELS_MODULE = "domain.store.models"
 TRIAGE_MODELS_MODULE = "domain.store.triage_models"
 AUDIT_MODELS_MODULE = "domain.store.audit_models"
+CLIENT_FILE_MODELS_MODULE = "domain.store.client_file"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -22,7 +23,12 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "connections": {"default": database_url},
         "apps": {
             "models": {
-                "models": [MODELS_MODULE, TRIAGE_MODELS_MODULE, AUDIT_MODELS_MODULE],
+                "models": [
+                    MODELS_MODULE,
+                    TRIAGE_MODELS_MODULE,
+                    AUDIT_MODELS_MODULE,
+                    CLIENT_FILE_MODELS_MODULE,
+                ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,
             }
