@@ -48,7 +48,8 @@ def corrected_identity(
     reason: str,
 ) -> Identity | list[FieldProblem]:
     """The identity after the correction; a field not given stays as it is. A correction must
-    change something and say why."""
+    say why (whether it changes anything is `changes_nothing`'s question: the answer depends
+    on the file as it stands, so a retry of a correction already made asks it last)."""
     problems: list[FieldProblem] = []
     name_after, phone_after, email_after = current.full_name, current.phone, current.email
     if full_name is not None:
@@ -73,7 +74,10 @@ def corrected_identity(
         problems.append(FieldProblem("reason", "required"))
     elif len(reason) > MAX_REASON:
         problems.append(FieldProblem("reason", f"at most {MAX_REASON} characters"))
-    after = Identity(name_after, phone_after, email_after)
-    if not problems and after == current:
-        problems.append(FieldProblem("input", "changes nothing: give a new name, phone or e-mail"))
-    return problems or after
+    return problems or Identity(name_after, phone_after, email_after)
+
+
+def changes_nothing(current: Identity, after: Identity) -> FieldProblem | None:
+    if after == current:
+        return FieldProblem("input", "changes nothing: give a new name, phone or e-mail")
+    return None

@@ -12,8 +12,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.client_file.identity import Identity, corrected_identity
+from domain.client_file.identity import Identity, changes_nothing, corrected_identity
 from domain.store import records
+from domain.store.client_file import ClientIdentityAmendment
 from domain.store.client_file_writes import amend_identity
 from domain.store.models import Client as ClientRow
 from schema import idempotency
@@ -54,8 +55,9 @@ async def amend_client_identity(
     client = await visible_client(info, input.client_id)
     if client is None:
         return not_found("client")
+    current = await _current(info, client)
     after = corrected_identity(
-        await _current(info, client),
+        current,
         full_name=input.full_name,
         phone=input.phone,
         email=input.email,
@@ -72,6 +74,10 @@ async def amend_client_identity(
         amendment_id = idempotency.derived_id(claims.account_id, input, "identity") or str(
             uuid.uuid4()
         )
+        # An attempt that wrote the amendment but not the answer made the change itself.
+        unchanged = changes_nothing(current, after)
+        if unchanged and not await ClientIdentityAmendment.exists(id=amendment_id):
+            return invalid([unchanged])
         amendment = await amend_identity(
             amendment_id,
             client.id,
