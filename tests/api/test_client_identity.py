@@ -103,3 +103,28 @@ async def test_identity_corrections_are_for_registrars_and_retry_safely(
     assert again == first and first["__typename"] == "ClientPayload"
     assert other["__typename"] == "Conflict"
     assert await ClientIdentityAmendment.filter(client_id=raw_client(client)).count() == 1
+
+
+SEARCH = """
+query Search($term: String!) {
+  clients(search: $term, first: 5) { ... on ClientConnection { edges { node { fullName } } } }
+}
+"""
+
+
+async def test_the_client_list_finds_a_client_by_a_corrected_name(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Anna Nowak")
+    await write(
+        clinic,
+        AMEND_CLIENT_IDENTITY,
+        Role.FRONT_DESK,
+        clientId=client,
+        fullName="Anna Wiśniewska",
+        reason="married",
+    )
+    for term in ("Wiśniew", "Nowak"):
+        data = await clinic.api.run(SEARCH, clinic.token(Role.FRONT_DESK), term=term)
+        assert data["clients"]["edges"] == [{"node": {"fullName": "Anna Wiśniewska"}}], term
