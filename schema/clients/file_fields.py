@@ -83,8 +83,8 @@ async def _part(
     if problems:
         return from_domain(DomainValidationFailed(problems))
     note_access(row.id, READ_CODES[kind])
-    entries, page_info = await entries_page(row.id, kind, first, after)
-    nodes = await views(entries, await zone_of(info, row.clinic_id))
+    entries, page_info = await entries_page(info, row.id, kind, first, after)
+    nodes = await views(info, entries, await zone_of(info, row.clinic_id))
     pairs = zip(entries, nodes, strict=True)
     edges = [Edge(cursor=cursor_for(e, "recorded_at"), node=n) for e, n in pairs]
     return Connection(edges=edges, page_info=page_info)
@@ -133,7 +133,7 @@ class ClientFileFields:
     async def pregnancy_status(self, info: Info[Context, None]) -> PregnancyStatusEntry | None:
         note_access(self.row.id, READ_CODES[EntryKind.PREGNANCY_STATUS])
         zone = await zone_of(info, self.row.clinic_id)
-        return await current_pregnancy_status(self.row.id, zone)  # type: ignore[no-any-return]
+        return await current_pregnancy_status(info, self.row.id, zone)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every pregnancy and lactation statement; oldest first.")
     async def pregnancy_statements(

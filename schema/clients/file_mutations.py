@@ -74,7 +74,8 @@ def invalid(problems: list[FieldProblem]) -> ValidationFailed:
 
 
 async def payload(info: Info[Context, None], entry: ClientEntry) -> ClientEntryPayload:
-    return ClientEntryPayload(entry=await one_view(entry, await zone_of(info, entry.clinic_id)))
+    zone = await zone_of(info, entry.clinic_id)
+    return ClientEntryPayload(entry=await one_view(info, entry, zone))
 
 
 async def record_entry(info: Info[Context, None], kind: EntryKind, input: Any) -> ClientEntryResult:

@@ -278,3 +278,46 @@ def _raw(client_global_id: str) -> str:
     from tests.api.audit_support import raw_client
 
     return raw_client(client_global_id)
+
+
+PAGED = """
+query Paged($id: ID!, $first: Int!, $after: String) {
+  client(id: $id) {
+    ... on Client {
+      medications(first: $first, after: $after) {
+        __typename
+        ... on MedicationEntryConnection {
+          edges { cursor node { name } }
+          pageInfo { hasNextPage endCursor }
+        }
+        ... on ValidationFailed { problems { field message } }
+      }
+    }
+  }
+}
+"""
+
+
+async def test_a_part_is_read_page_by_page_in_the_order_written(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    for name in ("first", "second", "third"):
+        await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, name=name)
+    token = clinic.token(Role.NURSE)
+    names, after, pages = [], None, 0
+    while True:
+        data = await clinic.api.run(PAGED, token, id=client, first=2, after=after)
+        page = data["client"]["medications"]
+        names += [edge["node"]["name"] for edge in page["edges"]]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert (names, pages) == (["first", "second", "third"], 2)
+    bad = await clinic.api.run(PAGED, token, id=client, first=2, after="garbage")
+    assert bad["client"]["medications"] == {
+        "__typename": "ValidationFailed",
+        "problems": [{"field": "after", "message": "not a cursor from this API"}],
+    }
