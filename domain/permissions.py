@@ -65,6 +65,9 @@ DESK_VIEW = _of(R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR)
 DESK = _of(R.FRONT_DESK, R.SUPERVISOR)
 SUPERVISORS = _of(R.SUPERVISOR)
 ADMINS = _of(R.ADMIN)
+# The client file's clinical parts are written by those who take the history and check it
+# before treatment; supervisors read them and correct entries, but record none themselves.
+CLINICAL_RECORDERS = _of(R.CONSULTANT, R.EXPERT, R.NURSE)
 
 
 def _fields(audience: Audience, names: str) -> dict[str, Audience]:
@@ -76,6 +79,20 @@ def _action(*actions: Action) -> Audience:
 
 
 _ERROR_TYPES = ("Conflict", "NotAuthorized", "NotFound")
+_FILE_ENTRY = (
+    "id recordedAt recordedAtLocal authorId authorRole amendsId reason amendedById"
+    " enteredInError inForce author"
+)
+
+
+def _file_part(audience: Audience, entry_type: str, fields: str) -> dict[str, dict[str, Audience]]:
+    """An entry type of the client file, its connection and its edge: one audience."""
+    return {
+        entry_type: _fields(audience, f"{_FILE_ENTRY} {fields}"),
+        f"{entry_type}Connection": _fields(audience, "edges pageInfo"),
+        f"{entry_type}Edge": _fields(audience, "cursor node"),
+    }
+
 
 TYPES: dict[str, dict[str, Audience]] = {
     **{name: _fields(ANYONE, "code message") for name in _ERROR_TYPES},
@@ -94,6 +111,24 @@ TYPES: dict[str, dict[str, Audience]] = {
         **_fields(CLINIC_STAFF, "id fullName birthDate dataConsentAt createdAt"),
         **_fields(CONTACT, "phone email"),
         "occupation": _of(CONTACT.roles - {R.FOLLOW_UP_STAFF}, R.EXPERT),
+        # The client file: clinical parts to clinicians; the service card to every member of
+        # the clinic's staff who meets the client (never to an administrator, never exported).
+        **_fields(CLINICAL, "medicalHistory allergies medications pregnancyStatus"),
+        "pregnancyStatements": CLINICAL,
+        **_fields(CLINIC_STAFF, "serviceCard identityHistory"),
+    },
+    **_file_part(CLINICAL, "MedicalHistoryEntry", "topic description treatment treatedOn effect"),
+    **_file_part(CLINICAL, "AllergyEntry", "substance reaction severity"),
+    **_file_part(CLINICAL, "MedicationEntry", "name dose since note"),
+    **_file_part(CLINICAL, "PregnancyStatusEntry", "pregnant lactating statedOn note"),
+    **_file_part(
+        CLINIC_STAFF, "ServiceCardEntry", "section note minutes occurredOn askAboutResults"
+    ),
+    "EnteredInError": _fields(CLINIC_STAFF, "reason authorId authorRole at atLocal"),
+    "ClientEntryPayload": _fields(CLINIC_STAFF, "entry"),
+    "IdentityVersion": {
+        **_fields(CLINIC_STAFF, "fullName reason authorId at atLocal"),
+        **_fields(CONTACT, "phone email"),
     },
     "ClientConnection": _fields(CLINIC_STAFF, "edges pageInfo"),
     "ClientEdge": _fields(CLINIC_STAFF, "cursor node"),
@@ -190,6 +225,14 @@ MUTATIONS: dict[str, Audience] = {
     # the token themselves (a genuine one, revoked or not) and answer `NotAuthorized` without.
     **_fields(ANYONE, "logout changePassword"),
     "registerClient": REGISTRARS,
+    "amendClientIdentity": REGISTRARS,
+    **_fields(
+        CLINICAL_RECORDERS,
+        "recordMedicalHistory recordAllergy recordMedication recordPregnancyStatus",
+    ),
+    "addServiceCardEntry": CLINIC_STAFF,
+    # The entry's author or a supervisor: who wrote it is checked against the entry.
+    **_fields(CLINIC_STAFF, "amendClientEntry markEnteredInError"),
     "startJourney": _action(Action.CHECK_IN),
     "checkIn": _action(Action.CHECK_IN),
     "assignConsultant": _action(Action.ASSIGN_CONSULTANT),

@@ -23,6 +23,8 @@ from schema.audit import queries as audit_queries
 from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
 from schema.auth.watch import SessionEnded, while_signed_in
+from schema.clients import file_corrections, file_mutations
+from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
@@ -112,6 +114,42 @@ class Mutation:
         description="A new password; every token of yours is signed out.",
     )
     register_client = strawberry.mutation(resolver=client_mutations.register_client)
+    record_medical_history = strawberry.mutation(
+        resolver=file_mutations.record_medical_history,
+        description="Clinicians: a medical-history entry (condition, earlier treatment and its "
+        "effect, lifestyle, skin care, state of mind, aesthetic wishes).",
+    )
+    record_allergy = strawberry.mutation(
+        resolver=file_mutations.record_allergy,
+        description="Clinicians: an allergy (to what, the reaction, how severe).",
+    )
+    record_medication = strawberry.mutation(
+        resolver=file_mutations.record_medication,
+        description="Clinicians: a medication the client takes.",
+    )
+    record_pregnancy_status = strawberry.mutation(
+        resolver=file_mutations.record_pregnancy_status,
+        description="Clinicians: pregnancy and lactation as the client states them on a day.",
+    )
+    add_service_card_entry = strawberry.mutation(
+        resolver=file_mutations.add_service_card_entry,
+        description="Staff who meet the client: a service-card entry.",
+    )
+    amend_client_entry = strawberry.mutation(
+        resolver=file_corrections.amend_client_entry,
+        description="Correct an entry of the client file: a new entry that points at the "
+        "original, which stays readable. Its author or a supervisor.",
+    )
+    mark_entered_in_error = strawberry.mutation(
+        resolver=file_corrections.mark_entered_in_error,
+        description="Mark an entry entered in error instead of deleting it; it stays, marked. "
+        "Its author or a supervisor.",
+    )
+    amend_client_identity = strawberry.mutation(
+        resolver=client_identity.amend_client_identity,
+        description="Correct the client's name, phone or e-mail; the page as it was stays "
+        "readable in `identityHistory`.",
+    )
     start_journey = _action(reception.start_journey, "Reception: open a journey for a client.")
     check_in = _action(intake.check_in, "A booked client has arrived: on to triage.")
     assign_consultant = _action(intake.assign_consultant, "Triage: choose the consultant.")

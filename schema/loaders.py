@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 
 from strawberry.dataloader import DataLoader
 
+from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
+from domain.store.client_file_reads import entries_of, later_rows_of
+from domain.store.identity_reads import latest_identity_amendments
 from domain.store.models import Client, Clinic, JourneyEvent, JourneyRecord, StaffAccount
 
 
@@ -98,6 +101,18 @@ class Loaders:
     staff: DataLoader[str, StaffAccount | None] = field(default_factory=lambda: DataLoader(_staff))
     zone: DataLoader[str, ZoneInfo] = field(default_factory=lambda: DataLoader(_zones))
     history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)
+    # A client's identity as amended (name, phone, e-mail): its latest amendment, if any.
+    identity: DataLoader[str, ClientIdentityAmendment | None] = field(
+        default_factory=lambda: DataLoader(latest_identity_amendments)
+    )
+    # The client file: each part's entries by (client, kind), and what later rows say of an
+    # entry (the entry correcting it, its error mark).
+    file_entries: DataLoader[tuple[str, str], list[ClientEntry]] = field(
+        default_factory=lambda: DataLoader(entries_of)
+    )
+    entry_later_rows: DataLoader[str, tuple[str | None, ClientEntryError | None]] = field(
+        default_factory=lambda: DataLoader(later_rows_of)
+    )
 
     def __post_init__(self) -> None:
         self.history = _history_loader(self.zone)

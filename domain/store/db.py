@@ -17,6 +17,7 @@ from domain.store import compat  # noqa: F401  (fixes Tortoise's SQLite client o
 MODELS_MODULE = "domain.store.models"
 TRIAGE_MODELS_MODULE = "domain.store.triage_models"
 AUDIT_MODELS_MODULE = "domain.store.audit_models"
+CLIENT_FILE_MODELS_MODULE = "domain.store.client_file"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -68,7 +69,12 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
         "connections": {"default": connection_config(database_url, tls)},
         "apps": {
             "models": {
-                "models": [MODELS_MODULE, TRIAGE_MODELS_MODULE, AUDIT_MODELS_MODULE],
+                "models": [
+                    MODELS_MODULE,
+                    TRIAGE_MODELS_MODULE,
+                    AUDIT_MODELS_MODULE,
+                    CLIENT_FILE_MODELS_MODULE,
+                ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,
             }

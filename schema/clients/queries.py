@@ -6,9 +6,10 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.store.client_file import ClientIdentityAmendment
 from domain.store.models import Client as ClientRow
 from schema.clients.types import Client
 from schema.context import Context
@@ -63,7 +64,13 @@ async def clients(
     query = ClientRow.filter(clinic_id=claims.clinic_id)
     if search and search.strip():
         term = search.strip()[:100]
-        query = query.filter(Q(full_name__icontains=term) | Q(phone__contains=term))
+        # A corrected name or phone finds the client too (and so does the one it replaced).
+        amended = ClientIdentityAmendment.filter(
+            Q(full_name__icontains=term) | Q(phone__contains=term)
+        ).values("client_id")
+        query = query.filter(
+            Q(full_name__icontains=term) | Q(phone__contains=term) | Q(id__in=Subquery(amended))
+        )
     rows, page_info = await keyset_page(query, "created_at", first, after)
     edges = [ClientEdge(cursor=cursor_for(r, "created_at"), node=Client.from_row(r)) for r in rows]
     return ClientConnection(edges=edges, page_info=page_info)

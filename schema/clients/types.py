@@ -4,33 +4,51 @@ from datetime import date, datetime
 
 import strawberry
 from strawberry import relay
+from strawberry.types import Info
 
 from domain.audit import CLIENT_READ
 from domain.store.models import Client as ClientRow
 from schema.audit.collector import note_access
+from schema.clients.file_fields import ClientFileFields
+from schema.context import Context
 
 
-@strawberry.type(description="A client's file: identity page (corrections come as amendments).")
-class Client(relay.Node):
+@strawberry.type(
+    description="A client's file: the identity page (corrections come as amendments, see "
+    "`identityHistory`) and the parts of the record, each an append-only list of entries."
+)
+class Client(ClientFileFields, relay.Node):
     id: relay.NodeID[str]
-    full_name: str
     birth_date: date
-    phone: str | None
-    email: str | None
     occupation: str | None
     data_consent_at: datetime
     created_at: datetime
+
+    @strawberry.field(
+        description="The name as it stands: the latest amendment's, else as registered."
+    )
+    async def full_name(self, info: Info[Context, None]) -> str:
+        amended = await info.context.loaders.identity.load(self.row.id)
+        return amended.full_name if amended else self.row.full_name
+
+    @strawberry.field(description="The phone as it stands (amended numbers in international form).")
+    async def phone(self, info: Info[Context, None]) -> str | None:
+        amended = await info.context.loaders.identity.load(self.row.id)
+        return amended.phone if amended else self.row.phone
+
+    @strawberry.field(description="The e-mail as it stands.")
+    async def email(self, info: Info[Context, None]) -> str | None:
+        amended = await info.context.loaders.identity.load(self.row.id)
+        return amended.email if amended else self.row.email
 
     @classmethod
     def from_row(cls, row: ClientRow) -> Client:
         note_access(row.id, CLIENT_READ)  # built only to be answered: this is the read
         return cls(
             id=row.id,
-            full_name=row.full_name,
             birth_date=row.birth_date,
-            phone=row.phone,
-            email=row.email,
             occupation=row.occupation,
             data_consent_at=row.data_consent_at,
             created_at=row.created_at,
+            row=row,
         )

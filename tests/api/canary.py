@@ -106,7 +106,15 @@ class Canary:
             "registerClient.input.phone": lambda digits: f"+48 {digits}",
             "registerClient.input.email": lambda marker: f"{marker}@example.com",
         }
-        self._special = {"registerClient.input.phone": "7" + str(uuid.uuid4().int)[:8]}
+        # A corrected phone is kept in international form: typed in that form, it is stored as
+        # typed (a Polish mobile number, +48 79x xxx xxx, the rest from this run).
+        digits = str(uuid.uuid4().int)[:7]
+        amended_phone = f"+48 79{digits[0]} {digits[1:4]} {digits[4:]}"
+        self._typed["amendClientIdentity.input.email"] = lambda marker: f"{marker}@example.com"
+        self._special = {
+            "registerClient.input.phone": "7" + str(uuid.uuid4().int)[:8],
+            "amendClientIdentity.input.phone": amended_phone,
+        }
 
     def marker(self, path: str) -> str:
         """The value typed into `path`; it contains the path's marker (`marked[path]`)."""

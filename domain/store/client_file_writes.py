@@ -1,0 +1,87 @@
+"""Writing the client file: every write creates a row, none changes one.
+
+Ids come from the request's idempotency key, so two attempts of one request converge on one
+row: the second one's insert fails on the id and it reads the first one's row instead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from domain.client_file.identity import Identity
+from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
+
+
+async def write_entry(
+    entry_id: str,
+    *,
+    clinic_id: str,
+    client_id: str,
+    kind: str,
+    body: dict[str, Any],
+    author: tuple[str, str],
+    amends_id: str | None = None,
+    reason: str | None = None,
+) -> ClientEntry | None:
+    """The entry with this id; None when another entry already corrects `amends_id`."""
+    author_id, author_role = author
+    try:
+        return await ClientEntry.create(
+            id=entry_id,
+            clinic_id=clinic_id,
+            client_id=client_id,
+            kind=kind,
+            body=body,
+            author_id=author_id,
+            author_role=author_role,
+            recorded_at=datetime.now(UTC),
+            amends_id=amends_id,
+            reason=reason,
+        )
+    except IntegrityError:
+        return await ClientEntry.get_or_none(id=entry_id)
+
+
+async def correction_of(entry_id: str) -> ClientEntry | None:
+    return await ClientEntry.get_or_none(amends_id=entry_id)
+
+
+async def mark_in_error(
+    mark_id: str, entry_id: str, *, reason: str, author: tuple[str, str]
+) -> ClientEntryError | None:
+    """The mark with this id; None when the entry carries another mark already."""
+    author_id, author_role = author
+    try:
+        return await ClientEntryError.create(
+            id=mark_id,
+            entry_id=entry_id,
+            reason=reason,
+            author_id=author_id,
+            author_role=author_role,
+            marked_at=datetime.now(UTC),
+        )
+    except IntegrityError:
+        return await ClientEntryError.get_or_none(id=mark_id)
+
+
+async def amend_identity(
+    amendment_id: str, client_id: str, after: Identity, *, reason: str, author: tuple[str, str]
+) -> ClientIdentityAmendment:
+    author_id, author_role = author
+    try:
+        return await ClientIdentityAmendment.create(
+            id=amendment_id,
+            client_id=client_id,
+            full_name=after.full_name,
+            phone=after.phone,
+            email=after.email,
+            reason=reason,
+            author_id=author_id,
+            author_role=author_role,
+            amended_at=datetime.now(UTC),
+        )
+    except IntegrityError:
+        return await ClientIdentityAmendment.get(id=amendment_id)

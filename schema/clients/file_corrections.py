@@ -1,0 +1,146 @@
+"""Correcting the client file without changing it (seed 000: "no edits").
+
+- `amendClientEntry`: a new entry of the same part, pointing at the original, with the reason.
+  The original stays readable, marked corrected (`amendedById`). Each entry is corrected at
+  most once (a unique column), so corrections form one chain: correct the latest one.
+- `markEnteredInError`: a mark beside the entry, which stays in every list, marked.
+Who may do either: the entry's author or a supervisor (`file_access.correction_refusal`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from strawberry.types import Info
+
+from domain.client_file.checks import check_entry
+from domain.client_file.kinds import EntryKind
+from domain.errors import ErrorCode, FieldProblem
+from domain.store import records
+from domain.store.client_file import ClientEntry, ClientEntryError
+from domain.store.client_file_writes import correction_of, mark_in_error, write_entry
+from domain.store.models import Client as ClientRow
+from schema import idempotency
+from schema.audit.collector import note_write
+from schema.clients.file_access import correction_refusal, file_dates, visible_entry
+from schema.clients.file_inputs import AmendClientEntryInput, MarkEnteredInErrorInput
+from schema.clients.file_mutations import ClientEntryResult, entry_fields, invalid, payload
+from schema.context import Context
+from schema.errors import Conflict, not_authorized, not_found
+from schema.text import check_text
+
+# The input field that carries each part's corrected fields.
+PART_FIELD: dict[EntryKind, tuple[str, str]] = {
+    EntryKind.MEDICAL_HISTORY: ("medical_history", "medicalHistory"),
+    EntryKind.ALLERGY: ("allergy", "allergy"),
+    EntryKind.MEDICATION: ("medication", "medication"),
+    EntryKind.PREGNANCY_STATUS: ("pregnancy_status", "pregnancyStatus"),
+    EntryKind.SERVICE_CARD: ("service_card", "serviceCard"),
+}
+REASON_LIMIT = 1000
+
+
+def _conflict(message: str) -> Conflict:
+    return Conflict(code=ErrorCode.CONFLICT, message=message)
+
+
+def _corrected_fields(
+    input: AmendClientEntryInput, kind: EntryKind
+) -> tuple[Any, list[FieldProblem]]:
+    python_name, api_name = PART_FIELD[kind]
+    given = [name for name, _ in PART_FIELD.values() if getattr(input, name) is not None]
+    if given != [python_name]:
+        return None, [FieldProblem(api_name, f"give exactly `{api_name}`: the entry's part")]
+    return getattr(input, python_name), []
+
+
+async def amend_client_entry(
+    info: Info[Context, None], input: AmendClientEntryInput
+) -> ClientEntryResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    original = await visible_entry(info, input.entry_id)
+    if original is None:
+        return not_found("entry")
+    refusal = correction_refusal(claims, original)
+    if refusal:
+        return not_authorized(refusal)
+    kind = EntryKind(original.kind)
+    fields, problems = _corrected_fields(input, kind)
+    problems += check_text("reason", input.reason, required=True, limit=REASON_LIMIT)
+    body: dict[str, Any] = {}
+    if fields is not None:
+        client = await ClientRow.get(id=original.client_id)
+        body, found = check_entry(kind, entry_fields(fields), await file_dates(info, client))
+        prefix = PART_FIELD[kind][1]
+        problems += [FieldProblem(f"{prefix}.{p.field}", p.message) for p in found]
+    bad_key = records.key_problem(input.idempotency_key)
+    if problems or bad_key:
+        return invalid([*problems, *([bad_key] if bad_key else [])])
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    if first is not None:
+        return await payload(info, await ClientEntry.get(id=first))
+    amendment_id = idempotency.derived_id(claims.account_id, input, "client_entry") or str(
+        uuid.uuid4()
+    )
+    if await ClientEntryError.exists(entry_id=original.id):
+        return _conflict("the entry was marked entered in error: record a new entry instead")
+    ahead = await correction_of(original.id)
+    if ahead is not None and ahead.id != amendment_id:
+        return _conflict("the entry is already corrected: amend the latest correction")
+    amendment = ahead or await write_entry(
+        amendment_id,
+        clinic_id=original.clinic_id,
+        client_id=original.client_id,
+        kind=original.kind,
+        body=body,
+        author=(claims.account_id, claims.role.value),
+        amends_id=original.id,
+        reason=input.reason.strip(),
+    )
+    if amendment is None:  # another correction won the race for this entry
+        return _conflict("the entry is already corrected: amend the latest correction")
+    note_write(info, original.client_id)
+    await idempotency.settle(claims.account_id, input, amendment.id)
+    return await payload(info, amendment)
+
+
+async def mark_entered_in_error(
+    info: Info[Context, None], input: MarkEnteredInErrorInput
+) -> ClientEntryResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    entry = await visible_entry(info, input.entry_id)
+    if entry is None:
+        return not_found("entry")
+    refusal = correction_refusal(claims, entry)
+    if refusal:
+        return not_authorized(refusal)
+    problems = check_text("reason", input.reason, required=True, limit=REASON_LIMIT)
+    bad_key = records.key_problem(input.idempotency_key)
+    if problems or bad_key:
+        return invalid([*problems, *([bad_key] if bad_key else [])])
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    if idempotency.answered(ledger) is None:
+        mark_id = idempotency.derived_id(claims.account_id, input, "entry_error") or str(
+            uuid.uuid4()
+        )
+        mark = await mark_in_error(
+            mark_id,
+            entry.id,
+            reason=input.reason.strip(),
+            author=(claims.account_id, claims.role.value),
+        )
+        if mark is None:
+            return _conflict("the entry is already marked entered in error")
+        note_write(info, entry.client_id)
+        await idempotency.settle(claims.account_id, input, mark.id)
+    return await payload(info, entry)

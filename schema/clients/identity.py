@@ -1,0 +1,91 @@
+"""`amendClientIdentity`: a new name, phone or e-mail as an amendment of the identity page.
+
+The registered page is never changed (the `client` table refuses edits); `Client.fullName`,
+`phone` and `email` show the latest amendment, `Client.identityHistory` every version.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.client_file.identity import Identity, changes_nothing, corrected_identity
+from domain.store import records
+from domain.store.client_file import ClientIdentityAmendment
+from domain.store.client_file_writes import amend_identity
+from domain.store.models import Client as ClientRow
+from schema import idempotency
+from schema.audit.collector import note_write
+from schema.clients.file_access import visible_client
+from schema.clients.file_inputs import AmendClientIdentityInput
+from schema.clients.file_mutations import invalid
+from schema.clients.mutations import ClientPayload
+from schema.clients.types import Client
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+
+AmendClientIdentityResult = Annotated[
+    ClientPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union("AmendClientIdentityResult", description="The client as amended, or why not."),
+]
+
+
+async def _current(info: Info[Context, None], client: ClientRow) -> Identity:
+    amended = await info.context.loaders.identity.load(client.id)
+    source = amended or client
+    return Identity(source.full_name, source.phone, source.email)
+
+
+async def amend_client_identity(
+    info: Info[Context, None], input: AmendClientIdentityInput
+) -> AmendClientIdentityResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    client = await visible_client(info, input.client_id)
+    if client is None:
+        return not_found("client")
+    current = await _current(info, client)
+    after = corrected_identity(
+        current,
+        full_name=input.full_name,
+        phone=input.phone,
+        email=input.email,
+        reason=input.reason,
+    )
+    problems = after if isinstance(after, list) else []
+    bad_key = records.key_problem(input.idempotency_key)
+    if problems or bad_key or isinstance(after, list):
+        return invalid([*problems, *([bad_key] if bad_key else [])])
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    if idempotency.answered(ledger) is None:
+        amendment_id = idempotency.derived_id(claims.account_id, input, "identity") or str(
+            uuid.uuid4()
+        )
+        # An attempt that wrote the amendment but not the answer made the change itself.
+        unchanged = changes_nothing(current, after)
+        if unchanged and not await ClientIdentityAmendment.exists(id=amendment_id):
+            return invalid([unchanged])
+        amendment = await amend_identity(
+            amendment_id,
+            client.id,
+            after,
+            reason=input.reason.strip(),
+            author=(claims.account_id, claims.role.value),
+        )
+        info.context.loaders.identity.clear(client.id)
+        note_write(info, client.id)
+        await idempotency.settle(claims.account_id, input, amendment.id)
+    return ClientPayload(client=Client.from_row(client))

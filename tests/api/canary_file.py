@@ -1,0 +1,62 @@
+"""The canary's visit to the client file: every part recorded, each corrected, one entry marked
+entered in error, and the identity page amended. None of it touches a workflow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.roles import Role
+from tests.api.canary_visits import Visit
+
+ENTRY = "... on ClientEntryPayload { entry { ... on AllergyEntry { id } %s } }"
+# Each part: the recording mutation, the part's field in `amendClientEntry`, what is not text.
+PARTS = (
+    ("recordMedicalHistory", "medicalHistory", {"topic": "EARLIER_TREATMENT"}),
+    ("recordAllergy", "allergy", {"severity": "MILD"}),
+    ("recordMedication", "medication", {}),
+    (
+        "recordPregnancyStatus",
+        "pregnancyStatus",
+        {"pregnant": False, "lactating": False, "statedOn": date.today().isoformat()},
+    ),
+    ("addServiceCardEntry", "serviceCard", {"section": "PHONE_WISHES", "askAboutResults": True}),
+)
+ANY_ENTRY = " ".join(
+    f"... on {kind} {{ id }}"
+    for kind in (
+        "MedicalHistoryEntry",
+        "MedicationEntry",
+        "PregnancyStatusEntry",
+        "ServiceCardEntry",
+    )
+)
+
+
+async def keep_a_file(visit: Visit) -> None:
+    client = await visit.client()
+    select = ENTRY % ANY_ENTRY
+    written = []
+    for mutation, _, codes in PARTS:
+        role = Role.FRONT_DESK if mutation == "addServiceCardEntry" else Role.NURSE
+        result = await visit.call(
+            role, mutation, "ClientEntryPayload", select, clientId=client, **codes
+        )
+        written.append((role, result["entry"]["id"]))
+    for (_, part, codes), (role, entry_id) in zip(PARTS, written, strict=True):
+        await visit.call(
+            role,
+            "amendClientEntry",
+            "ClientEntryPayload",
+            select,
+            entryId=entry_id,
+            **{part: codes},
+        )
+    role, entry_id = written[0]
+    await visit.call(role, "markEnteredInError", "ClientEntryPayload", select, entryId=entry_id)
+    await visit.call(
+        Role.FRONT_DESK,
+        "amendClientIdentity",
+        "ClientPayload",
+        "... on ClientPayload { client { id } }",
+        clientId=client,
+    )

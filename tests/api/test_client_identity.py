@@ -1,0 +1,130 @@
+"""Identity corrections: a new name, phone or e-mail is an amendment; the page as registered
+stays readable; phone numbers are kept in international form; bad input is a typed error."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from domain.roles import Role
+from domain.store.client_file import ClientIdentityAmendment
+from domain.store.models import Client as ClientRow
+from tests.api.audit_support import raw_client
+from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, IDENTITY, new_key, write
+from tests.api.flow import JourneyDriver
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+
+
+async def test_an_identity_amendment_leaves_the_registered_page_readable(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client registered as Anna Nowak, +48 600 100 200
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Anna Nowak")
+    # When the front desk corrects her name and phone (written without spaces)
+    amended = await write(
+        clinic,
+        AMEND_CLIENT_IDENTITY,
+        Role.FRONT_DESK,
+        clientId=client,
+        fullName="Anna  Kowalska",
+        phone="+48600100300",
+        reason="married; new number",
+        idempotencyKey=new_key(),
+    )
+    assert amended == {
+        "__typename": "ClientPayload",
+        "client": {"id": client, "fullName": "Anna Kowalska"},
+    }
+    # Then the file shows the identity as it stands, and every version with who and why
+    data = await clinic.api.run(IDENTITY, clinic.token(Role.CONSULTANT), id=client)
+    page = data["client"]
+    assert (page["fullName"], page["phone"], page["email"]) == (
+        "Anna Kowalska",
+        "+48 600 100 300",
+        None,
+    )
+    registered, corrected = page["identityHistory"]
+    assert (registered["fullName"], registered["phone"], registered["reason"]) == (
+        "Anna Nowak",
+        "+48 600 100 200",
+        None,
+    )
+    assert corrected["reason"] == "married; new number"
+    assert corrected["authorId"] == clinic.staff[Role.FRONT_DESK].account_id
+    # And the registered row itself is as it was
+    row = await ClientRow.get(id=raw_client(client))
+    assert (row.full_name, row.phone) == ("Anna Nowak", "+48 600 100 200")
+
+
+async def test_bad_phone_email_and_empty_corrections_are_typed_field_errors(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    cases = [
+        ({"phone": "600700800"}, "phone", "international form with the country code, e.g. +48 ..."),
+        ({"phone": "+48 600"}, "phone", "not a valid phone number for its country code"),
+        ({"email": "anna.example.com"}, "email", "not an e-mail address"),
+        ({"fullName": "Anna Nowak"}, "input", "changes nothing: give a new name, phone or e-mail"),
+    ]
+    for given, field, message in cases:
+        refused = await write(
+            clinic, AMEND_CLIENT_IDENTITY, Role.SUPERVISOR, clientId=client, reason="r", **given
+        )
+        assert refused["__typename"] == "ValidationFailed", refused
+        assert refused["problems"] == [{"field": field, "message": message}]
+    no_reason = await write(
+        clinic, AMEND_CLIENT_IDENTITY, Role.SUPERVISOR, clientId=client, reason=" ", email="a@b.pl"
+    )
+    assert no_reason["problems"] == [{"field": "reason", "message": "required"}]
+    assert await ClientIdentityAmendment.filter(client_id=raw_client(client)).count() == 0
+
+
+async def test_identity_corrections_are_for_registrars_and_retry_safely(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    input = {"clientId": client, "email": "anna@example.com", "reason": "new mailbox"}
+    for role in (Role.NURSE, Role.CASHIER, Role.EXPERT):
+        refused = await write(clinic, AMEND_CLIENT_IDENTITY, role, **input)
+        assert refused["__typename"] == "NotAuthorized", (role, refused)
+    key = new_key()
+    first = await write(clinic, AMEND_CLIENT_IDENTITY, Role.CONSULTANT, idempotencyKey=key, **input)
+    again = await write(clinic, AMEND_CLIENT_IDENTITY, Role.CONSULTANT, idempotencyKey=key, **input)
+    other = await write(
+        clinic,
+        AMEND_CLIENT_IDENTITY,
+        Role.CONSULTANT,
+        idempotencyKey=key,
+        **{**input, "email": "other@example.com"},
+    )
+    assert again == first and first["__typename"] == "ClientPayload"
+    assert other["__typename"] == "Conflict"
+    assert await ClientIdentityAmendment.filter(client_id=raw_client(client)).count() == 1
+
+
+SEARCH = """
+query Search($term: String!) {
+  clients(search: $term, first: 5) { ... on ClientConnection { edges { node { fullName } } } }
+}
+"""
+
+
+async def test_the_client_list_finds_a_client_by_a_corrected_name(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Anna Nowak")
+    await write(
+        clinic,
+        AMEND_CLIENT_IDENTITY,
+        Role.FRONT_DESK,
+        clientId=client,
+        fullName="Anna Wiśniewska",
+        reason="married",
+    )
+    for term in ("Wiśniew", "Nowak"):
+        data = await clinic.api.run(SEARCH, clinic.token(Role.FRONT_DESK), term=term)
+        assert data["clients"]["edges"] == [{"node": {"fullName": "Anna Wiśniewska"}}], term

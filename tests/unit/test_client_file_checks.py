@@ -1,0 +1,72 @@
+"""The client file's checks, without a database: dates, topics' own fields, phone numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.client_file.checks import Dates, check_entry
+from domain.client_file.identity import (
+    Identity,
+    changes_nothing,
+    corrected_identity,
+    international_phone,
+)
+from domain.client_file.kinds import EntryKind
+from domain.errors import FieldProblem
+
+DATES = Dates(birth=date(1990, 5, 1), today=date(2026, 1, 5))
+
+
+def test_a_delay_needs_minutes_and_a_day_and_nothing_else_takes_them() -> None:
+    body, problems = check_entry(
+        EntryKind.SERVICE_CARD,
+        {
+            "section": "CLINIC_DELAY",
+            "note": "waited",
+            "minutes": 25,
+            "occurred_on": date(2026, 1, 5),
+        },
+        DATES,
+    )
+    assert problems == []
+    assert body == {
+        "section": "CLINIC_DELAY",
+        "note": "waited",
+        "minutes": 25,
+        "occurred_on": "2026-01-05",
+        "ask_about_results": None,
+    }
+    _, problems = check_entry(
+        EntryKind.SERVICE_CARD, {"section": "PREFERENCE_DRINKS", "note": "tea", "minutes": 5}, DATES
+    )
+    assert problems == [FieldProblem("minutes", "only for CLINIC_DELAY and CLIENT_LATENESS")]
+
+
+def test_dates_lie_between_birth_and_today() -> None:
+    for stated_on, message in (
+        (date(2026, 1, 6), "in the future (today is 2026-01-05)"),
+        (date(1990, 4, 30), "before the client's birth date"),
+    ):
+        _, problems = check_entry(
+            EntryKind.PREGNANCY_STATUS,
+            {"pregnant": True, "lactating": False, "stated_on": stated_on},
+            DATES,
+        )
+        assert problems == [FieldProblem("statedOn", message)]
+
+
+def test_phone_numbers_are_kept_in_international_form() -> None:
+    assert international_phone("+48600100200") == "+48 600 100 200"
+    assert international_phone("+7 921 322 00 31") == "+7 921 322-00-31"
+    assert isinstance(international_phone("600 100 200"), FieldProblem)
+    assert isinstance(international_phone("+48 600"), FieldProblem)
+
+
+def test_an_identity_correction_keeps_what_it_does_not_change() -> None:
+    current = Identity("Anna Nowak", "+48 600 100 200", None)
+    after = corrected_identity(
+        current, full_name=None, phone=None, email="anna@example.com", reason="new mailbox"
+    )
+    assert after == Identity("Anna Nowak", "+48 600 100 200", "anna@example.com")
+    assert changes_nothing(current, after) is None
+    assert changes_nothing(after, after) is not None
