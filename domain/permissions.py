@@ -219,6 +219,7 @@ MUTATIONS: dict[str, Audience] = {
     "updateTriageSeat": DESK_VIEW,
     "acceptClient": DESK_VIEW,
     "recordLeadContact": REGISTRARS,
+    "reclassifyVisit": _of(R.SUPERVISOR, R.EXPERT),
     **_fields(
         SUPERVISORS,
         "placeVip reassignClient correctDeskRecord consultantLeft setKeyItemPriority"
