@@ -15,11 +15,14 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.journey.facts import Actor
-from domain.journey.stages import Stage
+from domain.journey.stages import Stage, VisitCategory
 from domain.journey.table import Action
 from domain.roles import Role
-from domain.store.triage_models import TriageEntry
-from tests.support import DESK, assign, journey_start, registered_client, request
+from domain.store.triage_models import RevenueCredit, TriageEntry
+from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind, ReclassifyRule
+from domain.triage.decision import Arrival, Route
+from domain.triage.policy import RotationPolicy
+from tests.support import DESK, SUPERVISOR, assign, journey_start, registered_client, request
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import Handle, act, begin
 from tests.workflows.test_triage_desk import (
@@ -117,3 +120,62 @@ async def test_a_journey_of_a_clinic_without_a_desk_still_ends(client: Client) -
     handle = await begin(client, start, TASK_QUEUE)
     await act(handle, request(Action.CANCEL, DESK))
     assert (await handle.result()).stage is Stage.CANCELLED
+
+
+async def test_a_recheck_at_the_desk_is_routed_without_an_alert(client: Client) -> None:
+    gateway, clinic = await open_desk(client, "A", "B")
+    _opened.append(desk_workflow_id(clinic))
+    recheck = Arrival("r1", "client-r1", VisitCategory.RECHECK)
+    reply = await gateway.arrive(clinic, ArriveCommand(DESK, recheck), "arrive-r1")
+    assert (reply.consultant_id, reply.decision and reply.decision.route) == (None, Route.RECHECK)
+    [routed] = await logged(clinic, "ROUTED")
+    assert routed.journey_id == "r1"
+    assert (await gateway.desk(clinic)).alerts == []
+    assert "SUPERVISOR_ALERT" not in await _kinds(clinic)
+
+
+async def test_the_supervisors_pick_for_an_absent_owner_is_logged_and_credited_to_them(
+    client: Client,
+) -> None:
+    gateway, clinic = await open_desk(client, "A:away", "B", "C")
+    _opened.append(desk_workflow_id(clinic))
+    arranges = RotationPolicy(stand_in_for_absent_owner=False)
+    policy = OverrideCommand(SUPERVISOR, OverrideKind.SET_POLICY, "note-p", policy=arranges)
+    await gateway.override(clinic, policy, "policy")
+    visit = Arrival("s1", "client-s1", VisitCategory.RETURN_VISIT, owner_id="A")
+    called = await gateway.arrive(clinic, ArriveCommand(DESK, visit), "arrive-s1")
+    assert called.consultant_id is None
+
+    picked = await gateway.arrive(clinic, ArriveCommand(SUPERVISOR, visit, "C"), "pick-s1")
+
+    assert picked.decision is not None and picked.decision.route is Route.OWNER_STAND_IN
+    desk = await gateway.desk(clinic)
+    assert desk.alerts == [] and desk.assignments["s1"].accepted
+    await logged(clinic, "ASSIGNED")
+    credits = await RevenueCredit.filter(journey_id="s1").values_list("consultant_id", "rule")
+    assert credits == [("A", "OWNER_STAND_IN")]
+
+
+async def test_reclassifying_a_visit_recomputes_the_counts_without_a_make_up(
+    client: Client,
+) -> None:
+    gateway, clinic = await open_desk(client, "A", "B")
+    _opened.append(desk_workflow_id(clinic))
+    assert await arrive(gateway, clinic, "x1") == "A"
+    command = OverrideCommand(
+        Actor("expert-1", Role.EXPERT),
+        OverrideKind.RECLASSIFY,
+        "note-ruled-out",
+        journey_id="x1",
+        category=VisitCategory.OTHER,
+        reclassify_rule=ReclassifyRule.RULED_OUT_BY_MEDICAL_DIRECTOR,
+    )
+
+    reply = await gateway.override(clinic, command, "reclassify-x1")
+
+    assert reply.state is not None
+    assert {c: s.turns for c, s in reply.state.seats.items()} == {"A": 0, "B": 0}
+    assert reply.state.makeups == []
+    [entry] = await logged(clinic, "RECLASSIFIED")
+    assert (entry.details["rule"], entry.policy) == ("RULED_OUT_BY_MEDICAL_DIRECTOR", "default v1")
+    assert await arrive(gateway, clinic, "x2") == "B"
