@@ -141,6 +141,9 @@ TYPES: dict[str, dict[str, Audience]] = {
         DESK_VIEW, "clinicId day version policy nextConsultantId seats owedTurns alerts pending"
     ),
     "TriageBoardPayload": _fields(DESK_VIEW, "board"),
+    "ReclassifyVisitPayload": _fields(
+        _of(R.SUPERVISOR, R.EXPERT), "journeyId visitCategory counted deskVersion"
+    ),
     "TriageSeat": _fields(
         DESK_VIEW,
         "consultantId position onDuty status scope firstVisitTurns turnsUsedEarly owedTurns"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -14,8 +15,16 @@ from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.commands import ReclassifyRule as DomainRule
 from schema import idempotency
 from schema.context import Context
-from schema.errors import not_authorized, not_found
-from schema.triage.desk import TriageResult, desk_change, desk_note_problem
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+from schema.triage.desk import TriageBoardPayload, desk_change, desk_note_problem
 from schema.triage.mutations import clinic_journey
 
 
@@ -51,7 +60,39 @@ class ReclassifyVisitInput:
     idempotency_key: str | None = idempotency.key_field()
 
 
-async def reclassify_visit(info: Info[Context, None], input: ReclassifyVisitInput) -> TriageResult:
+@strawberry.type(
+    description="The visit as the desk now counts it. An expert cannot read the "
+    "desk's board, so the answer is the visit itself."
+)
+class ReclassifyVisitPayload:
+    journey_id: strawberry.ID = strawberry.field(description="The journey reclassified.")
+    visit_category: VisitCategory = strawberry.field(description="The visit's category now.")
+    counted: bool = strawberry.field(description="Whether it now counts as a rotation turn.")
+    desk_version: int = strawberry.field(
+        description="The desk's version (its last log entry) after the reclassification."
+    )
+
+
+ReclassifyVisitOutcome = (
+    ReclassifyVisitPayload
+    | TransitionNotAllowed
+    | NotAuthorized
+    | ValidationFailed
+    | NotFound
+    | Conflict
+)
+ReclassifyVisitResult = Annotated[
+    ReclassifyVisitOutcome,
+    strawberry.union(
+        "ReclassifyVisitResult",
+        description="The reclassified visit, or why it was not reclassified.",
+    ),
+]
+
+
+async def reclassify_visit(
+    info: Info[Context, None], input: ReclassifyVisitInput
+) -> ReclassifyVisitResult:
     actor, claims = info.context.actor, info.context.claims
     if actor is None or claims is None:
         return not_authorized()
@@ -68,7 +109,7 @@ async def reclassify_visit(info: Info[Context, None], input: ReclassifyVisitInpu
         category=input.category,
         reclassify_rule=DomainRule(input.rule.value),
     )
-    return await desk_change(
+    outcome = await desk_change(
         info,
         "reclassify_visit",
         input,
@@ -76,4 +117,13 @@ async def reclassify_visit(info: Info[Context, None], input: ReclassifyVisitInpu
             clinic, replace(command, note_id=note), key
         ),
         note=input.reason,
+    )
+    if not isinstance(outcome, TriageBoardPayload):
+        return outcome
+    # The desk took it (now, or for this key before): the visit is what the input asked for.
+    return ReclassifyVisitPayload(
+        journey_id=input.journey_id,
+        visit_category=input.category,
+        counted=input.category is VisitCategory.FIRST_VISIT,
+        desk_version=outcome.board.version,
     )

@@ -15,6 +15,7 @@ RECLASSIFY = """
 mutation Reclassify($input: ReclassifyVisitInput!) {
   reclassifyVisit(input: $input) {
     __typename
+    ... on ReclassifyVisitPayload { journeyId visitCategory counted deskVersion }
     ... on UserError { code message }
   }
 }"""
@@ -41,8 +42,14 @@ async def test_a_visit_ruled_out_after_assignment_becomes_other_without_a_make_u
     assert refused["reclassifyVisit"]["__typename"] == "NotAuthorized"
     done = await api.run(RECLASSIFY, expert, input=change)
     again = await api.run(RECLASSIFY, expert, input=change)
-    assert done["reclassifyVisit"]["__typename"] == "TriageBoardPayload", done
-    assert again["reclassifyVisit"]["__typename"] == "TriageBoardPayload", again
+    answer = done["reclassifyVisit"]
+    assert (answer["__typename"], answer["visitCategory"], answer["counted"]) == (
+        "ReclassifyVisitPayload",
+        "OTHER",
+        False,
+    ), done
+    assert answer["journeyId"] == journey
+    assert again["reclassifyVisit"]["__typename"] == "ReclassifyVisitPayload", again
     conflict = await api.run(RECLASSIFY, expert, input={**change, "category": "FIRST_VISIT"})
     assert conflict["reclassifyVisit"]["__typename"] == "Conflict"
 
