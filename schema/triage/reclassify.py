@@ -91,7 +91,11 @@ ReclassifyVisitResult = Annotated[
 
 
 async def reclassify_visit(
-    info: Info[Context, None], input: ReclassifyVisitInput
+    info: Info[Context, None],
+    input: Annotated[
+        ReclassifyVisitInput,
+        strawberry.argument(description="The visit, its new category and the rule."),
+    ],
 ) -> ReclassifyVisitResult:
     actor, claims = info.context.actor, info.context.claims
     if actor is None or claims is None:
