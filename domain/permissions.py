@@ -176,6 +176,9 @@ TYPES: dict[str, dict[str, Audience]] = {
         DESK_VIEW, "clinicId day version policy nextConsultantId seats owedTurns alerts pending"
     ),
     "TriageBoardPayload": _fields(DESK_VIEW, "board"),
+    "ReclassifyVisitPayload": _fields(
+        _of(R.SUPERVISOR, R.EXPERT), "journeyId visitCategory counted deskVersion"
+    ),
     "TriageSeat": _fields(
         DESK_VIEW,
         "consultantId position onDuty status scope firstVisitTurns turnsUsedEarly owedTurns"
@@ -262,6 +265,7 @@ MUTATIONS: dict[str, Audience] = {
     "updateTriageSeat": DESK_VIEW,
     "acceptClient": DESK_VIEW,
     "recordLeadContact": REGISTRARS,
+    "reclassifyVisit": _of(R.SUPERVISOR, R.EXPERT),
     **_fields(
         SUPERVISORS,
         "placeVip reassignClient correctDeskRecord consultantLeft setKeyItemPriority"

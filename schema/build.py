@@ -63,6 +63,7 @@ from schema.triage import leads as triage_leads
 from schema.triage import mutations as triage
 from schema.triage import policy as triage_policy
 from schema.triage import queries as triage_queries
+from schema.triage import reclassify as triage_reclassify
 from schema.triage.subscriptions import triage_board_changed
 from schema.triage.types import TriageBoard
 
@@ -196,6 +197,11 @@ class Mutation:
     )
     set_rotation_policy = strawberry.mutation(
         resolver=triage_policy.set_rotation_policy, description="Supervisor: the desk's rules."
+    )
+    reclassify_visit = strawberry.mutation(
+        resolver=triage_reclassify.reclassify_visit,
+        description="Supervisor or expert: a new category for a visit the desk placed today; "
+        "the desk's counts follow, logged with the rule and the policy version.",
     )
     create_clinic = strawberry.mutation(
         resolver=admin.create_clinic, description="Administrator: a new clinic."

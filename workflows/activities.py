@@ -1,11 +1,15 @@
-"""Activities: the journey's only I/O, the read-model writer. Never imported by workflow code."""
+"""Activities: the journey's only I/O, the read-model writer, which also tells the clinic's
+triage desk what it must learn from the journey. Never imported by workflow code."""
 
 from __future__ import annotations
 
 from temporalio import activity
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.journey.facts import JourneyChange
 from domain.store.projection import apply_change
+from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, notice_for
+from workflows.triage import desk_workflow_id
 
 
 @activity.defn(name="record_journey_change")
@@ -15,3 +19,17 @@ async def record_journey_change(change: JourneyChange) -> None:
         activity.logger.info(
             "event %s of %s was already recorded", change.event.seq, change.event.journey_id
         )
+    notice = notice_for(change.event, change.facts)
+    if notice is not None:  # sent again with a retried write: the desk takes it once
+        await _tell_desk(change.facts.clinic_id, notice)
+
+
+async def _tell_desk(clinic_id: str, notice: JourneyNotice) -> None:
+    """The desk learns that the client is being served or has gone (the 10-minute rule stops)."""
+    desk = activity.client().get_workflow_handle(desk_workflow_id(clinic_id))
+    try:
+        await desk.signal(JOURNEY_MOVED_SIGNAL, notice)
+    except RPCError as error:
+        if error.status is not RPCStatusCode.NOT_FOUND:
+            raise  # retried with the write, which is idempotent
+        activity.logger.debug("clinic %s runs no desk: %s not told", clinic_id, notice.action)

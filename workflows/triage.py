@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
     import domain.journey.stages
     import domain.roles
     import domain.triage.decision
+    import domain.triage.notices
     import domain.triage.policy
     import domain.triage.revenue  # noqa: F401
     from domain.errors import DomainError, ValidationFailed
@@ -57,6 +58,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.desk import DeskState
     from domain.triage.entries import DeskEntry
     from domain.triage.ledger import expire_overdue, next_deadline, open_day
+    from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
 
 RECORD_DESK = "record_desk_changes"
@@ -192,6 +194,14 @@ class TriageDeskWorkflow:
     @override.validator
     def _validate_override(self, command: OverrideCommand) -> None:
         _guarded(check_override, self._desk, command)
+
+    @workflow.signal(name=JOURNEY_MOVED_SIGNAL)
+    def journey_moved(self, notice: JourneyNotice) -> None:
+        """A journey's consultant acted, or the journey ended: the 10-minute rule stops for it.
+        A signal, not an update: a journey tells its desk, and waits for no answer."""
+        entries = journey_moved(self._desk, notice, workflow.now())
+        if entries:
+            self._record(entries)
 
     @workflow.query
     def desk(self) -> DeskState:

@@ -19,8 +19,11 @@ from domain.triage.commands import (
     explained,
 )
 from domain.triage.desk import DeskState, Seat, SeatStatus
+from domain.triage.reclassify import check_reclassify
 
 DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SUPERVISOR})
+# A visit's category after triage is the supervisor's call, or the expert's (medical grounds).
+RECLASSIFY_ROLES = frozenset({Role.SUPERVISOR, Role.EXPERT})
 # A consultant may say they are busy, away or free again; pausing is the supervisor's call.
 SELF_SERVICE_STATUSES = frozenset({SeatStatus.AVAILABLE, SeatStatus.BUSY, SeatStatus.AWAY})
 
@@ -44,6 +47,8 @@ def check_arrive(desk: DeskState, command: ArriveCommand) -> None:
     _needs(command.actor, DESK_ROLES, "triage")
     if not command.arrival.journey_id or not command.arrival.client_id:
         raise ValidationFailed.one("journeyId", "journey and client are required")
+    if command.chosen_id is not None:
+        _active_seat(desk, command.chosen_id, "consultantId")
 
 
 def check_accept(desk: DeskState, command: AcceptCommand) -> None:
@@ -52,6 +57,8 @@ def check_accept(desk: DeskState, command: AcceptCommand) -> None:
         raise NotFound("no desk assignment for this journey")
     if assignment.accepted:
         raise TransitionNotAllowed("already accepted")
+    if assignment.released:
+        raise TransitionNotAllowed("the journey ended before anyone took the client")
     actor = command.actor
     if actor.role is Role.CONSULTANT and actor.user_id != assignment.consultant_id:
         raise NotAuthorized("only the assigned consultant may accept this client")
@@ -98,11 +105,16 @@ def check_order(desk: DeskState, command: OrderCommand) -> None:
 
 
 def check_override(desk: DeskState, command: OverrideCommand) -> None:
-    _needs(command.actor, frozenset({Role.SUPERVISOR}), "a desk override")
+    kind = command.kind
+    if kind is OverrideKind.RECLASSIFY:
+        _needs(command.actor, RECLASSIFY_ROLES, "reclassifying a visit")
+    else:
+        _needs(command.actor, frozenset({Role.SUPERVISOR}), "a desk override")
     if not explained(command):
         raise ValidationFailed.one("reason", "an override needs a reason")
-    kind = command.kind
-    if kind is OverrideKind.REASSIGN:
+    if kind is OverrideKind.RECLASSIFY:
+        check_reclassify(desk, command)
+    elif kind is OverrideKind.REASSIGN:
         assignment = desk.assignments.get(command.journey_id or "")
         if assignment is None:
             raise NotFound("no desk assignment for this journey today")

@@ -45,6 +45,8 @@ def entry_details(entry: DeskEntry) -> dict[str, Any]:
         "item",
     )
     data: dict[str, Any] = plain({name: getattr(entry, name) for name in keep})
+    if entry.rule:
+        data["rule"] = entry.rule
     return data
 
 

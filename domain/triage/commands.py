@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from domain.journey.facts import Actor
+from domain.journey.stages import VisitCategory
 from domain.triage.decision import Arrival, Decision
 from domain.triage.desk import DeskState, SeatStatus
 from domain.triage.policy import RotationPolicy
@@ -21,6 +22,9 @@ from domain.triage.revenue import CreditRule
 class ArriveCommand:
     actor: Actor
     arrival: Arrival
+    # Staff's own pick after the desk called the supervisor (see `domain.triage.arranged`);
+    # None: the desk decides.
+    chosen_id: str | None = None
 
 
 @dataclass
@@ -58,6 +62,18 @@ class OverrideKind(str, Enum):
     CONSULTANT_LEFT = "CONSULTANT_LEFT"
     SET_POLICY = "SET_POLICY"
     SET_KEY_ITEM_PRIORITY = "SET_KEY_ITEM_PRIORITY"
+    RECLASSIFY = "RECLASSIFY"
+
+
+class ReclassifyRule(str, Enum):
+    """Why a visit the desk placed changes category (see `domain.triage.reclassify`)."""
+
+    # The medical director ruled the item out: "other", no make-up turn.
+    RULED_OUT_BY_MEDICAL_DIRECTOR = "RULED_OUT_BY_MEDICAL_DIRECTOR"
+    # The item asked for is one the clinic does not offer: an invalid consultation.
+    ITEM_NOT_OFFERED = "ITEM_NOT_OFFERED"
+    # The front desk registered the visit under the wrong category.
+    REGISTRATION_ERROR = "REGISTRATION_ERROR"
 
 
 @dataclass
@@ -82,6 +98,9 @@ class OverrideCommand:
     successor_id: str | None = None
     # PLACE_VIP: whether the client already has an owner (else the VIP's consultant becomes it).
     client_has_owner: bool = False
+    # RECLASSIFY: the visit's new category and the rule (a `ReclassifyRule`) that decides it.
+    category: VisitCategory | None = None
+    reclassify_rule: ReclassifyRule | None = None
     reason: str = ""  # legacy: the words themselves (see the module's docstring)
 
 

@@ -79,6 +79,8 @@ class Assignment:
     accept_by: datetime | None
     accepted: bool = False
     credited_to: list[str] = field(default_factory=list)
+    # The journey ended before anyone took the client: no longer waiting, nobody loses a turn.
+    released: bool = False
 
 
 @dataclass
@@ -113,4 +115,4 @@ class DeskState:
         return sum(1 for m in self.makeups if m.creditor_id == consultant_id)
 
     def pending(self) -> list[Assignment]:
-        return [a for a in self.assignments.values() if not a.accepted]
+        return [a for a in self.assignments.values() if not a.accepted and not a.released]

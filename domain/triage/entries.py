@@ -29,6 +29,10 @@ class EntryKind(str, Enum):
     CONSULTANT_LEFT = "CONSULTANT_LEFT"
     DAY_OPENED = "DAY_OPENED"
     KEY_ITEM_PRIORITY = "KEY_ITEM_PRIORITY"
+    RELEASED = "RELEASED"
+    # Not through the rotation (a recheck goes to the treating doctor or nurse): no alert.
+    ROUTED = "ROUTED"
+    RECLASSIFIED = "RECLASSIFIED"
 
 
 @dataclass
@@ -60,6 +64,8 @@ class DeskEntry:
     # The staff's words for this entry, and the note naming the policy in force (if named).
     note_id: str | None = None
     policy_note_id: str | None = None
+    # RECLASSIFIED: the rule that decided it (a `ReclassifyRule` code).
+    rule: str | None = None
 
 
 def worded_reason(entry: DeskEntry, staff_words: str | None) -> str:

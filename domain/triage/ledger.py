@@ -38,6 +38,19 @@ def new_entry(
 def record_arrival(
     desk: DeskState, arrival: Arrival, decision: Decision, actor: Actor, now: datetime
 ) -> DeskEntry:
+    if decision.route is Route.RECHECK:
+        # Not the desk's to place and nothing for the supervisor to do: logged, never alerted.
+        return new_entry(
+            desk,
+            EntryKind.ROUTED,
+            actor.user_id,
+            now,
+            decision.reason,
+            journey_id=arrival.journey_id,
+            client_id=arrival.client_id,
+            category=arrival.category.value,
+            route=decision.route.value,
+        )
     if decision.consultant_id is None:
         entry = new_entry(
             desk,
@@ -212,7 +225,8 @@ def open_day(desk: DeskState, day: str, now: datetime) -> DeskEntry:
         desk.seats[consultant_id] = replace(
             seat, turns=0, counts={}, turns_ahead=0, status=type(seat.status).AVAILABLE
         )
-    desk.assignments = {k: a for k, a in desk.assignments.items() if not a.accepted}
+    waiting = {id(a) for a in desk.pending()}
+    desk.assignments = {k: a for k, a in desk.assignments.items() if id(a) in waiting}
     desk.alerts = []
     desk.day = day
     return new_entry(desk, EntryKind.DAY_OPENED, DESK_ACTOR_ID, now, f"day {day} opened")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.triage.arranged import arranged, settle_arranged
 from domain.triage.checks import check_accept, check_arrive, check_override
 from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decide import decide
@@ -19,6 +20,7 @@ from domain.triage.overrides import (
     set_key_item_priority,
     set_policy,
 )
+from domain.triage.reclassify import reclassify
 
 
 def arrive(
@@ -40,6 +42,11 @@ def arrive(
             policy_note_id=desk.policy.name_note_id,
         )
         return replay, []
+    if command.chosen_id is not None:
+        decision = arranged(desk, arrival, command.chosen_id, desk.policy)
+        entry = record_arrival(desk, arrival, decision, command.actor, now)
+        settle_arranged(desk, arrival.journey_id)
+        return decision, [entry]
     decision = decide(desk, arrival, desk.policy)
     return decision, [record_arrival(desk, arrival, decision, command.actor, now)]
 
@@ -56,6 +63,7 @@ _OVERRIDES = {
     OverrideKind.CONSULTANT_LEFT: consultant_left,
     OverrideKind.SET_POLICY: set_policy,
     OverrideKind.SET_KEY_ITEM_PRIORITY: set_key_item_priority,
+    OverrideKind.RECLASSIFY: reclassify,
 }
 
 

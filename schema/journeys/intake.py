@@ -22,6 +22,7 @@ from schema.journeys.actions import (
     run_noted_action,
 )
 from schema.triage.assign import AutoAssignInput, triage
+from schema.triage.pick import tell_desk_of_pick
 
 
 @strawberry.input
@@ -79,6 +80,10 @@ async def assign_consultant(
     problem = await _staff_problem(consultant_id, claims.clinic_id, roles)
     if problem:
         return from_domain(DomainValidationFailed([FieldProblem("consultantId", problem)]))
+    if row is not None and consultant_id is not None and not recheck:
+        refusal = await tell_desk_of_pick(info, row, consultant_id)
+        if refusal is not None:
+            return refusal
     return await run_action(
         info, input, Action.ASSIGN_CONSULTANT, ActionDetails(consultant_id=consultant_id)
     )

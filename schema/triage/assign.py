@@ -49,6 +49,11 @@ from schema.triage.desk import (
 )
 from schema.triage.types import TriageDecision
 
+RECHECK_REFUSAL = (
+    "a recheck goes to the treating doctor or nurse, not through the rotation: "
+    "assignConsultant with their id"
+)
+
 
 @strawberry.input
 class PlaceVipInput:
@@ -96,6 +101,10 @@ async def triage(
     retried = ledger is not None and ledger.state is not KeyState.FIRST
     if row.stage != Stage.TRIAGE.value and not retried:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
+        return from_domain(refusal, Stage(row.stage)), None, row
+    if row.visit_category == VisitCategory.RECHECK.value:
+        # Not the rotation's: the desk is not told (it would log a client it cannot place).
+        refusal = TransitionNotAllowed(RECHECK_REFUSAL)
         return from_domain(refusal, Stage(row.stage)), None, row
     unknown = await unknown_reference(row, input)
     if unknown is not None:

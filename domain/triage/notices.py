@@ -1,0 +1,91 @@
+"""What a journey tells its clinic's desk: its consultant's first action, or its end.
+
+A consultant who starts serving a client without pressing "accept" has accepted all the same;
+a client who is cancelled, declines or does not show has gone. Either way the desk must stop
+the 10-minute rule for that client, or it hands on a client already served or already gone and
+costs another consultant a turn. The journey's read-model writer sends the notice (a signal)
+with each change it writes; ids and codes only, as a notice crosses Temporal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.journey.facts import JourneyEvent, JourneyFacts
+from domain.journey.stages import Stage
+from domain.roles import Role
+from domain.triage.desk import DeskState
+from domain.triage.entries import DeskEntry, EntryKind
+from domain.triage.ledger import DESK_ACTOR_ID, new_entry
+
+# The desk workflow's signal that carries a notice.
+JOURNEY_MOVED_SIGNAL = "journey_moved"
+# Where a journey may be while its desk assignment is still pending.
+_DESK_WAITS_IN = frozenset({Stage.TRIAGE, Stage.CONSULTATION})
+
+
+@dataclass(frozen=True)
+class JourneyNotice:
+    journey_id: str
+    # The journey action that moved it (its code, e.g. "record_consultation").
+    action: str
+    # The consultant whose first action this was; None when the journey ended.
+    consultant_id: str | None = None
+    ended: bool = False
+
+
+def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None:
+    """The notice a journey's change owes its desk, or None. `facts` is the journey after the
+    event. Only a journey the desk may still be waiting on can owe one: at triage or in
+    consultation. A repeated notice changes nothing at the desk."""
+    if event.from_stage not in _DESK_WAITS_IN:
+        return None
+    if facts.stage.is_terminal:
+        return JourneyNotice(facts.journey_id, event.action, ended=True)
+    consultant = facts.consultant_id
+    actor = event.actor
+    if actor.role is Role.CONSULTANT and consultant is not None and actor.user_id == consultant:
+        return JourneyNotice(facts.journey_id, event.action, consultant_id=consultant)
+    return None
+
+
+def journey_moved(desk: DeskState, notice: JourneyNotice, now: datetime) -> list[DeskEntry]:
+    """Stops the 10-minute rule for a client being served or gone; anything else changes
+    nothing (an assignment already accepted or released, another consultant, another desk)."""
+    assignment = desk.assignments.get(notice.journey_id)
+    if assignment is None or assignment.accepted or assignment.released:
+        return []
+    waited = int((now - assignment.assigned_at).total_seconds() // 60)
+    if notice.ended:
+        assignment.released, assignment.accept_by = True, None
+        return [
+            new_entry(
+                desk,
+                EntryKind.RELEASED,
+                DESK_ACTOR_ID,
+                now,
+                f"journey ended ({notice.action}) after {waited} min, before "
+                f"{assignment.consultant_id} took the client: released, nobody loses a turn",
+                consultant_id=assignment.consultant_id,
+                journey_id=assignment.journey_id,
+                client_id=assignment.client_id,
+                category=assignment.category.value,
+            )
+        ]
+    if notice.consultant_id != assignment.consultant_id:
+        return []
+    assignment.accepted, assignment.accept_by = True, None
+    return [
+        new_entry(
+            desk,
+            EntryKind.ACCEPTED,
+            notice.consultant_id,
+            now,
+            f"accepted after {waited} min: the consultant's first action ({notice.action})",
+            consultant_id=assignment.consultant_id,
+            journey_id=assignment.journey_id,
+            client_id=assignment.client_id,
+            category=assignment.category.value,
+        )
+    ]

@@ -1,0 +1,133 @@
+"""`reclassifyVisit`: a supervisor or an expert changes the category of a visit the desk placed
+today (seed 004: an item the medical director rules out makes it "other", no make-up turn)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.journey.stages import VisitCategory
+from domain.triage.commands import OverrideCommand, OverrideKind
+from domain.triage.commands import ReclassifyRule as DomainRule
+from schema import idempotency
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+from schema.triage.desk import TriageBoardPayload, desk_change, desk_note_problem
+from schema.triage.mutations import clinic_journey
+
+
+@strawberry.enum(name="ReclassifyRule", description="Why a visit the desk placed changes category.")
+class ReclassifyRule(Enum):
+    RULED_OUT_BY_MEDICAL_DIRECTOR = strawberry.enum_value(
+        DomainRule.RULED_OUT_BY_MEDICAL_DIRECTOR.value,
+        description="The medical director ruled the item out: the visit becomes OTHER and the "
+        "consultant gets no make-up turn (seed 004).",
+    )
+    ITEM_NOT_OFFERED = strawberry.enum_value(
+        DomainRule.ITEM_NOT_OFFERED.value,
+        description="The clinic does not offer the item asked for: an invalid consultation.",
+    )
+    REGISTRATION_ERROR = strawberry.enum_value(
+        DomainRule.REGISTRATION_ERROR.value,
+        description="The front desk registered the visit under the wrong category.",
+    )
+
+
+@strawberry.input(description="A visit the desk placed today, its new category and the rule.")
+class ReclassifyVisitInput:
+    journey_id: strawberry.ID = strawberry.field(
+        description="The journey whose visit the desk placed today."
+    )
+    category: VisitCategory = strawberry.field(
+        description="The visit's new category; only FIRST_VISIT counts as a rotation turn."
+    )
+    rule: ReclassifyRule = strawberry.field(description="The rule that reclassifies it.")
+    reason: str = strawberry.field(
+        description="Why, in the words of the supervisor or expert (kept with the desk's log)."
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(
+    description="The visit as the desk now counts it. An expert cannot read the "
+    "desk's board, so the answer is the visit itself."
+)
+class ReclassifyVisitPayload:
+    journey_id: strawberry.ID = strawberry.field(description="The journey reclassified.")
+    visit_category: VisitCategory = strawberry.field(description="The visit's category now.")
+    counted: bool = strawberry.field(description="Whether it now counts as a rotation turn.")
+    desk_version: int = strawberry.field(
+        description="The desk's version (its last log entry) after the reclassification."
+    )
+
+
+ReclassifyVisitOutcome = (
+    ReclassifyVisitPayload
+    | TransitionNotAllowed
+    | NotAuthorized
+    | ValidationFailed
+    | NotFound
+    | Conflict
+)
+ReclassifyVisitResult = Annotated[
+    ReclassifyVisitOutcome,
+    strawberry.union(
+        "ReclassifyVisitResult",
+        description="The reclassified visit, or why it was not reclassified.",
+    ),
+]
+
+
+async def reclassify_visit(
+    info: Info[Context, None],
+    input: Annotated[
+        ReclassifyVisitInput,
+        strawberry.argument(description="The visit, its new category and the rule."),
+    ],
+) -> ReclassifyVisitResult:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
+        return not_authorized()
+    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
+    if journey_id is None:
+        return not_found("journey")
+    bad_reason = desk_note_problem("reason", input.reason)
+    if bad_reason:
+        return bad_reason
+    command = OverrideCommand(
+        actor,
+        OverrideKind.RECLASSIFY,
+        journey_id=journey_id,
+        category=input.category,
+        reclassify_rule=DomainRule(input.rule.value),
+    )
+    outcome = await desk_change(
+        info,
+        "reclassify_visit",
+        input,
+        lambda gateway, clinic, key, note: gateway.override(
+            clinic, replace(command, note_id=note), key
+        ),
+        note=input.reason,
+    )
+    if not isinstance(outcome, TriageBoardPayload):
+        return outcome
+    # The desk took it (now, or for this key before): the visit is what the input asked for.
+    return ReclassifyVisitPayload(
+        journey_id=input.journey_id,
+        visit_category=input.category,
+        counted=input.category is VisitCategory.FIRST_VISIT,
+        desk_version=outcome.board.version,
+    )

@@ -1,0 +1,48 @@
+"""A desk that raised a supervisor alert for a recheck (before a recheck was logged as routed)
+replays with today's code: the same commands, the same answers, except that the desk replayed
+holds no alert for the recheck. Recorded by tests/workflows/record_desk_recheck_history.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from temporalio.client import WorkflowHistory
+
+from domain.triage.commands import DeskReply
+from tests.workflows.test_desk_replay import recorded_replies, replay
+
+RECORDING = Path(__file__).with_name("histories") / "desk" / "recheck_alert.json"
+
+
+def load() -> WorkflowHistory:
+    recording = json.loads(RECORDING.read_text())
+    return WorkflowHistory.from_json(recording["workflow_id"], recording["history"])
+
+
+def without_recheck_alerts(reply: DeskReply) -> DeskReply:
+    if reply.state is None:
+        return reply
+    alerts = [alert for alert in reply.state.alerts if alert.journey_id != "r1"]
+    return replace(reply, state=replace(reply.state, alerts=alerts))
+
+
+async def test_a_desk_that_alerted_on_a_recheck_replays_without_the_alert() -> None:
+    # Given a desk's history in which a recheck raised an alert and a client was handed on
+    history = load()
+    recorded = recorded_replies(history)
+    assert set(recorded) == {"seat-A", "seat-B", "arrive-r1", "arrive-j1", "scope-a", "accept-j1"}
+    late = recorded["accept-j1"].state
+    assert late is not None and [a.journey_id for a in late.alerts] == ["r1"]
+    assert late.assignments["j1"].consultant_id == "B"  # the 10-minute rule ran in between
+
+    # When today's desk code replays it (a command that differs would raise here)
+    replayed = await replay(history)
+
+    # Then every answer is the one recorded, but for the recheck's alert, which is gone
+    assert replayed == {key: without_recheck_alerts(reply) for key, reply in recorded.items()}
+    now = replayed["accept-j1"].state
+    assert now is not None and now.alerts == []
+    assert now.seq == late.seq  # the recheck still has its log entry (ROUTED now)
