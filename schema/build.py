@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import AsyncGenerator
 from typing import Any, TypeVar
 
@@ -44,6 +45,7 @@ from schema.limits import DocumentLimitsRule
 from schema.metrics import OperationMetrics
 from schema.node import node
 from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
+from schema.scalars import SCALAR_OVERRIDES
 from schema.staff import account
 from schema.staff.mutations import LoginResult, login
 from schema.staff.permissions import Permissions, my_permissions
@@ -64,6 +66,7 @@ from schema.triage.subscriptions import triage_board_changed
 from schema.triage.types import TriageBoard
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 MAX_TOKENS = 2000
 
@@ -238,8 +241,10 @@ def extensions(
         functools.partial(ValidationCache, maxsize=256),
     ]
     if permissions:
-        # Every field of every operation passes the permission table.
-        chosen.insert(2, PermissionGuard)
+        # Every field of every operation passes the permission table, before the input check
+        # (the later a resolve hook in this list, the earlier it runs): a caller who may not
+        # call a field hears that, not what its input lacks.
+        chosen.insert(chosen.index(InputCheck) + 1, PermissionGuard)
     if audit_trail:
         # After the others: it ends first, so the metrics time its write and count an answer
         # it withholds.
@@ -256,14 +261,22 @@ class GlowpathSchema(strawberry.Schema):
         # A subscription ended by its session is expected (logged at INFO when it happens), and
         # so are a field the permission table refuses and input the input check refuses (the
         # answer says so): none is a fault, and anyone could fill the log with them.
-        unexpected = [
+        reported = [
             error
             for error in errors
             if not isinstance(error, SessionEnded)
             and not isinstance(error.original_error, FieldNotPermitted)
             and not isinstance(error.original_error or error, InputNotAccepted)
         ]
-        super().process_errors(unexpected, execution_context)
+        # The rest the caller caused (a syntax error, an unknown field, a variable of the wrong
+        # type, a limit) are logged at INFO with the operation's name; only faults (the errors
+        # that are masked) are logged at ERROR, with their traceback.
+        faults = [error for error in reported if _should_mask(error)]
+        operation = getattr(execution_context, "operation_name", None) or "(unnamed)"
+        for error in reported:
+            if not _should_mask(error):
+                log.info("operation %s refused: %s", operation, error.message)
+        super().process_errors(faults, execution_context)
 
 
 def build_schema(
@@ -276,6 +289,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions(introspection, audit_trail, permissions),  # type: ignore[arg-type]
+        scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )
 
 
