@@ -27,6 +27,7 @@ from schema.auth.watch import SessionEnded, while_signed_in
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
+from schema.descriptions import describe
 from schema.input_check import InputCheck, InputNotAccepted
 from schema.journeys import (
     aftercare,
@@ -257,6 +258,11 @@ def extensions(
 
 
 class GlowpathSchema(strawberry.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the code leaves undescribed is described from the tables (schema.descriptions).
+        self.coded_descriptions = describe(self._schema)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # A subscription ended by its session is expected (logged at INFO when it happens), and
         # so are a field the permission table refuses and input the input check refuses (the
@@ -288,8 +294,8 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions(introspection, audit_trail, permissions),  # type: ignore[arg-type]
-        scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
+        extensions=extensions(introspection, audit_trail, permissions),
+        scalar_overrides=SCALAR_OVERRIDES,
     )
 
 
