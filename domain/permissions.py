@@ -106,7 +106,7 @@ TYPES: dict[str, dict[str, Audience]] = {
     "ChangePasswordPayload": _fields(ANYONE, "changedAt"),
     # Reached through `login` (not yet signed in), `me` and other signed-in reads.
     "StaffMember": _fields(ANYONE, "id username displayName role clinicId"),
-    "PageInfo": _fields(SIGNED_IN, "hasNextPage endCursor"),
+    "PageInfo": _fields(SIGNED_IN, "hasNextPage hasPreviousPage startCursor endCursor"),
     "Client": {
         **_fields(CLINIC_STAFF, "id fullName birthDate dataConsentAt createdAt"),
         **_fields(CONTACT, "phone email"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any, TypeVar
 
@@ -28,6 +29,7 @@ from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
 from schema.context import Context
+from schema.descriptions import describe
 from schema.input_check import InputCheck, InputNotAccepted
 from schema.journeys import (
     aftercare,
@@ -47,6 +49,7 @@ from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
 from schema.node import node
 from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
+from schema.scalars import SCALAR_OVERRIDES
 from schema.staff import account
 from schema.staff.mutations import LoginResult, login
 from schema.staff.permissions import Permissions, my_permissions
@@ -68,6 +71,7 @@ from schema.triage.subscriptions import triage_board_changed
 from schema.triage.types import TriageBoard
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 MAX_TOKENS = 2000
 
@@ -301,8 +305,10 @@ def extensions(
         functools.partial(ValidationCache, maxsize=256),
     ]
     if permissions:
-        # Every field of every operation passes the permission table.
-        chosen.insert(2, PermissionGuard)
+        # Every field of every operation passes the permission table, before the input check
+        # (the later a resolve hook in this list, the earlier it runs): a caller who may not
+        # call a field hears that, not what its input lacks.
+        chosen.insert(chosen.index(InputCheck) + 1, PermissionGuard)
     if audit_trail:
         # After the others: it ends first, so the metrics time its write and count an answer
         # it withholds.
@@ -315,12 +321,17 @@ def extensions(
 
 
 class GlowpathSchema(strawberry.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the code leaves undescribed is described from the tables (schema.descriptions).
+        self.coded_descriptions = describe(self._schema)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # A subscription ended by its session or refused at its start (nothing to watch) is
         # expected (the former logged at INFO when it happens), and
         # so are a field the permission table refuses and input the input check refuses (the
         # answer says so): none is a fault, and anyone could fill the log with them.
-        unexpected = [
+        reported = [
             error
             for error in errors
             if not isinstance(error, SessionEnded | SubscriptionRefused)
@@ -328,7 +339,15 @@ class GlowpathSchema(strawberry.Schema):
             and not isinstance(error.original_error, FieldNotPermitted)
             and not isinstance(error.original_error or error, InputNotAccepted)
         ]
-        super().process_errors(unexpected, execution_context)
+        # The rest the caller caused (a syntax error, an unknown field, a variable of the wrong
+        # type, a limit) are logged at INFO with the operation's name; only faults (the errors
+        # that are masked) are logged at ERROR, with their traceback.
+        faults = [error for error in reported if _should_mask(error)]
+        operation = getattr(execution_context, "operation_name", None) or "(unnamed)"
+        for error in reported:
+            if not _should_mask(error):
+                log.info("operation %s refused: %s", operation, error.message)
+        super().process_errors(faults, execution_context)
 
 
 def build_schema(
@@ -340,7 +359,8 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions(introspection, audit_trail, permissions),  # type: ignore[arg-type]
+        extensions=extensions(introspection, audit_trail, permissions),
+        scalar_overrides=SCALAR_OVERRIDES,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import strawberry
+from strawberry.relay import PageInfo
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
@@ -15,10 +15,7 @@ from schema.ids import decode_cursor, encode_cursor
 MAX_PAGE = 100
 
 
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+__all__ = ["MAX_PAGE", "PageInfo", "cursor_for", "keyset_page", "page_problems"]
 
 
 def page_problems(first: int, after: str | None) -> list[FieldProblem]:
@@ -38,21 +35,31 @@ async def keyset_page(
     *,
     newest_first: bool = True,
 ) -> tuple[list[Any], PageInfo]:
-    """One page of `query`, ordered by (`time_field`, id), after the cursor."""
+    """One page of `query`, ordered by (`time_field`, id), after the cursor. Pages go forward
+    only; `hasPreviousPage` says whether rows come before the page (the cursor's row or any
+    row before it), as Relay allows for forward pages."""
+    has_previous_page = False
     if after is not None:
         position = decode_cursor(after)
         assert position is not None  # page_problems() has rejected bad cursors
         at, raw_id = position
-        beyond = "lt" if newest_first else "gt"
+        # The page lies `beyond` the cursor; what lies `before` it includes the cursor's row.
+        beyond, before, before_time = ("lt", "gte", "gt") if newest_first else ("gt", "lte", "lt")
         earlier: dict[str, Any] = {f"{time_field}__{beyond}": at}
         same_time_next_id: dict[str, Any] = {time_field: at, f"id__{beyond}": raw_id}
+        prior: dict[str, Any] = {f"{time_field}__{before_time}": at}
+        same_time_up_to_id: dict[str, Any] = {time_field: at, f"id__{before}": raw_id}
+        has_previous_page = await query.filter(Q(**prior) | Q(**same_time_up_to_id)).exists()
         query = query.filter(Q(**earlier) | Q(**same_time_next_id))
     sign = "-" if newest_first else ""
     rows = await query.order_by(f"{sign}{time_field}", f"{sign}id").limit(first + 1)
     page = rows[:first]
-    end = page[-1] if page else None
-    end_cursor = encode_cursor(_time(end, time_field), str(end.id)) if end else None
-    return page, PageInfo(has_next_page=len(rows) > first, end_cursor=end_cursor)
+    return page, PageInfo(
+        has_next_page=len(rows) > first,
+        has_previous_page=has_previous_page,
+        start_cursor=cursor_for(page[0], time_field) if page else None,
+        end_cursor=cursor_for(page[-1], time_field) if page else None,
+    )
 
 
 def cursor_for(row: Any, time_field: str) -> str:

@@ -84,7 +84,14 @@ async def audit_log(
         AuditLogEdge(cursor=encode_cursor(r.at, str(r.seq)), node=AuditEntry.from_row(r))
         for r in page
     ]
-    end_cursor = edges[-1].cursor if edges else None
-    return AuditLogConnection(
-        edges=edges, page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=end_cursor)
+    page_info = PageInfo(
+        has_next_page=len(rows) > size,
+        # Newer entries precede the page when it starts after a cursor (seq counts up from 1).
+        has_previous_page=before_seq is not None
+        and await AuditEntryRow.exists(
+            clinic_id=claims.clinic_id, client_id=raw_client, seq__gte=before_seq
+        ),
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
     )
+    return AuditLogConnection(edges=edges, page_info=page_info)

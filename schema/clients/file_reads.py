@@ -53,13 +53,19 @@ async def entries_page(
     `after` must be a cursor `page_problems` accepted."""
     entries = await info.context.loaders.file_entries.load((client_id, kind.value))
     entries = sorted(entries, key=_position)
+    preceding = 0
     if after is not None:
         position = decode_cursor(after)
         assert position is not None
-        entries = [entry for entry in entries if _position(entry) > position]
+        later = [entry for entry in entries if _position(entry) > position]
+        preceding, entries = len(entries) - len(later), later
     page = entries[:first]
-    end_cursor = cursor_for(page[-1], "recorded_at") if page else None
-    return page, PageInfo(has_next_page=len(entries) > first, end_cursor=end_cursor)
+    return page, PageInfo(
+        has_next_page=len(entries) > first,
+        has_previous_page=preceding > 0,
+        start_cursor=cursor_for(page[0], "recorded_at") if page else None,
+        end_cursor=cursor_for(page[-1], "recorded_at") if page else None,
+    )
 
 
 async def current_pregnancy_status(

@@ -141,7 +141,10 @@ async def run_recorded_action(
     keep_record: bool = True,
 ) -> JourneyOutcome:
     """The common tail of a journey mutation: refuse on input problems, else run the action
-    with the mutation's input (less its journey id and key) as the action's clinical record."""
+    with the mutation's input (less its journey id and key) as the action's clinical record.
+    Who is asking is checked first: a caller not signed in hears that, not what the input lacks."""
+    if info.context.actor is None:
+        return not_authorized()
     if problems:
         return from_domain(domain_errors.ValidationFailed(problems))
     return await run_action(

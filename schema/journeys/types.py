@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.audit import JOURNEY_HISTORY_READ, JOURNEY_READ
-from domain.journey.access import available_actions
+from domain.journey.access import STAFF_ACTIONS, available_actions
 from domain.journey.codec import facts_from_json
 from domain.journey.diagram import mermaid
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
@@ -171,7 +171,12 @@ class Journey(relay.Node):
             for f in facts.follow_ups
         ]
 
-    @strawberry.field(description="Every staff action, with whether the viewer may take it now.")
+    @strawberry.field(
+        description="Every action staff can take, with whether the viewer may take it now. "
+        "Left out: the journey's own actions, which no one calls ("
+        + ", ".join(a.name for a in Action if a not in STAFF_ACTIONS)
+        + "): they happen on its clock and show in `history`."
+    )
     def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
         actor = info.context.actor
         if actor is None:

@@ -19,7 +19,7 @@ from schema.context import Context
 from schema.errors import invalid, not_authorized
 from schema.ids import encode_id
 from schema.triage.desk import (
-    DeskOutcome,
+    TriageResult,
     consultant,
     desk_change,
     desk_note_problem,
@@ -69,7 +69,7 @@ async def key_item_ranking(
 
 async def set_key_item_priority(
     info: Info[Context, None], input: KeyItemPriorityInput
-) -> DeskOutcome:
+) -> TriageResult:
     actor, claims = info.context.actor, info.context.claims
     if actor is None or claims is None:
         return not_authorized()

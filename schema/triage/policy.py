@@ -14,7 +14,7 @@ from schema import idempotency
 from schema.context import Context
 from schema.errors import invalid, not_authorized
 from schema.text import check_text
-from schema.triage.desk import MAX_DESK_NOTE, DeskOutcome, desk_change
+from schema.triage.desk import MAX_DESK_NOTE, TriageResult, desk_change
 
 Companions = strawberry.enum(CompanionRule, name="CompanionRule")
 
@@ -39,7 +39,9 @@ class RotationPolicyInput:
     idempotency_key: str | None = idempotency.key_field()
 
 
-async def set_rotation_policy(info: Info[Context, None], input: RotationPolicyInput) -> DeskOutcome:
+async def set_rotation_policy(
+    info: Info[Context, None], input: RotationPolicyInput
+) -> TriageResult:
     actor = info.context.actor
     if actor is None:
         return not_authorized()

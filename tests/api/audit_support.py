@@ -39,7 +39,7 @@ query AuditLog($clientId: ID!, $first: Int, $after: String) {
           actor { username }
         }
       }
-      pageInfo { hasNextPage endCursor }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
     ... on UserError { code message }
     ... on ValidationFailed { problems { field message } }

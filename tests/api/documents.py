@@ -86,7 +86,7 @@ query Journeys($filter: JourneyFilter, $first: Int! = 20, $after: String) {
     __typename
     ... on JourneyConnection {
       edges { cursor node { id stage } }
-      pageInfo { hasNextPage endCursor }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
     ... on UserError { code message }
     ... on ValidationFailed { problems { field message } }

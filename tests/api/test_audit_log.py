@@ -54,6 +54,10 @@ async def test_pages_run_newest_first_without_gaps(api: Api, fresh_clinic: Fresh
     assert _actions(second) == [(3, "client.read"), (2, "client.read")]
     assert _actions(last) == [(1, "registerClient")]
     assert [p["pageInfo"]["hasNextPage"] for p in (first, second, last)] == [True, True, False]
+    assert [p["pageInfo"]["hasPreviousPage"] for p in (first, second, last)] == [False, True, True]
+    assert [p["pageInfo"]["startCursor"] for p in (first, second, last)] == [
+        p["edges"][0]["cursor"] for p in (first, second, last)
+    ]
     newest = _actions(await _log(api, supervisor, client, first=None))
     assert newest[:3] == [(8, "audit.read"), (7, "audit.read"), (6, "audit.read")]
     assert len(newest) == 8  # the default page holds them all; this read is recorded after it

@@ -1,6 +1,7 @@
 """Values no column can store or no rule expects: NUL characters, unpaired surrogates, input
-nested absurdly deep, numbers that are not finite or too large. Each is a typed
-`ValidationFailed` where the field answers one, else a GraphQL error; never "Unexpected error."
+nested absurdly deep, numbers that are too large. Each is a typed `ValidationFailed` where the
+field answers one, else a GraphQL error (a `Decimal` that is not finite: the scalar refuses it);
+never "Unexpected error."
 """
 
 from __future__ import annotations
@@ -114,8 +115,24 @@ async def test_an_integer_beyond_32_bits_is_a_graphql_error(
 async def test_amounts_that_are_not_finite_or_too_large_are_refused(driver: JourneyDriver) -> None:
     # Given a journey waiting for payment
     journey = await driver.drive_to("PAYMENT")
+    token = driver.token(Role.CASHIER)
     for amount in ("NaN", "-NaN", "sNaN", "Infinity", "-Infinity", "1e999999", "1E+400", 1e308):
-        # When the cashier records such an amount
+        # When the cashier records an amount no number type should hold
+        variables = {
+            "input": {
+                "journeyId": journey["id"],
+                "amount": amount,
+                "currency": "EUR",
+                "method": "CARD",
+                "kind": "FULL",
+            }
+        }
+        answer = await send_graphql(driver.api, documents.RECORD_PAYMENT, variables, token=token)
+        # Then the Decimal scalar refuses it, naming the field
+        (message,) = answer.error_messages()
+        assert "at .amount: Decimal cannot represent" in message, (amount, message)
+    for amount in ("1e20", "100000000000000"):
+        # When the amount is a plain number beyond any price
         result = await driver.act(
             documents.RECORD_PAYMENT,
             Role.CASHIER,
@@ -125,7 +142,8 @@ async def test_amounts_that_are_not_finite_or_too_large_are_refused(driver: Jour
             method="CARD",
             kind="FULL",
         )
-        # Then it is refused as input and nothing is paid
+        # Then it is refused as input
         assert result["__typename"] == "ValidationFailed", (amount, result)
         assert [p["field"] for p in result["problems"]] == ["amount"]
+    # And nothing is paid
     await assert_unchanged(driver, journey)

@@ -120,6 +120,11 @@ async def test_journeys_filter_by_stage_exactly(
     rest = await api.run(documents.JOURNEYS, token, first=2, after=page["pageInfo"]["endCursor"])
     assert [e["node"]["id"] for e in rest["journeys"]["edges"]] == [waiting["id"]]
     assert rest["journeys"]["pageInfo"]["hasNextPage"] is False
+    # And each page says whether journeys precede it and where it starts
+    assert page["pageInfo"]["hasPreviousPage"] is False
+    assert page["pageInfo"]["startCursor"] == page["edges"][0]["cursor"]
+    assert rest["journeys"]["pageInfo"]["hasPreviousPage"] is True
+    assert rest["journeys"]["pageInfo"]["startCursor"] == rest["journeys"]["edges"][0]["cursor"]
 
 
 async def test_a_wrongly_typed_variable_is_a_graphql_error(api: Api) -> None:

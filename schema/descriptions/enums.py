@@ -1,0 +1,155 @@
+"""The enums and their values, in the clinics' words (DOMAIN.md)."""
+
+from __future__ import annotations
+
+DESCRIPTIONS = {
+    "ArrivalChannel": "How the client came to the clinic for this visit.",
+    "ArrivalChannel.WALK_IN": "Came in without a booking.",
+    "ArrivalChannel.PHONE_BOOKING": "Booked by phone.",
+    "ArrivalChannel.ONLINE_BOOKING": "Booked online.",
+    "ArrivalChannel.PARTNER_REFERRAL": "Sent by a partner salon (announced by the liaison).",
+    "ArrivalChannel.CLIENT_REFERRAL": "Referred by an existing client.",
+    "BoardChange.STUCK": "The journey went past its stage SLA.",
+    "BoardChange.UNSTUCK": "A stuck journey moved on or ended.",
+    "BoardChange.MOVED": "The journey changed stage in time.",
+    "BoardChange.RESYNC": "Updates were dropped for a slow subscriber: refetch the board; "
+    "`journey` is null.",
+    "CompanionRule": "How the desk counts companions who arrive with a main client (seed 004: "
+    "the clinics' handbooks differ).",
+    "CompanionRule.EACH_TAKES_TURN": "Each companion takes a rotation turn, unless the group "
+    "asks for one consultant (then all count for that one).",
+    "CompanionRule.REGISTERED_AS_OTHER": "Only the main client is a first visit; companions are "
+    "registered as OTHER and do not count as turns.",
+    "ConsentKind": "Which informed consent a signature is for.",
+    "ConsentKind.PROCEDURE": "Consent to the procedure: purpose, effect, risks, alternatives, "
+    "aftercare.",
+    "ConsentKind.ANESTHESIA": "Anesthesia consent, needed when the plan requires anesthesia.",
+    "ConsentKind.PHOTO": "Photo consent, with the purposes the photos may be used for.",
+    "ErrorCode": "The stable code of an error; branch on it (or on `__typename`), not on the "
+    "message.",
+    "ErrorCode.TRANSITION_NOT_ALLOWED": "The journey's stage (or the desk) does not allow "
+    "this action now.",
+    "ErrorCode.NOT_AUTHORIZED": "Not signed in, or your role may not do this.",
+    "ErrorCode.VALIDATION_FAILED": "The input is malformed or incomplete; see the problems.",
+    "ErrorCode.NOT_FOUND": "No such object, or not visible to you.",
+    "ErrorCode.CONFLICT": "Clashes with an earlier request, e.g. an idempotency key reused "
+    "for other input.",
+    "ErrorCode.TOO_MANY_ATTEMPTS": "Too many failed attempts; wait before trying again.",
+    "ExpertDecision": "The expert's final say on the plan after the joint consultation.",
+    "ExpertDecision.APPROVE": "Approves the final plan: the journey goes on to consent.",
+    "ExpertDecision.REFUSE": "Refuses on medical grounds: the journey ends.",
+    "FollowUpOutcome": "What came of a follow-up call.",
+    "FollowUpOutcome.REACHED": "The client was reached.",
+    "FollowUpOutcome.NOT_REACHED": "The client was not reached; the call is tried again.",
+    "FollowUpStatus": "Where a follow-up call stands.",
+    "FollowUpStatus.SCHEDULED": "Planned; not yet due.",
+    "FollowUpStatus.DUE": "Due now: an open task for follow-up staff.",
+    "FollowUpStatus.DONE": "Made, with its outcome recorded.",
+    "FollowUpStatus.CLOSED": "Closed by a supervisor without a call.",
+    "JourneyAction": "The actions of the journey's state machine: what staff (or the journey's "
+    "own clock) can do to a journey.",
+    "JourneyAction.CHECK_IN": "Front desk: a booked client has arrived; on to triage.",
+    "JourneyAction.ASSIGN_CONSULTANT": "Triage: the client is given a consultant.",
+    "JourneyAction.RECORD_CONSULTATION": "Consultant: needs, assessment and one to three "
+    "proposed plans.",
+    "JourneyAction.CLOSE_NOT_CONVERTED": "Consultant: the client did not convert; a follow-up "
+    "invitation is due.",
+    "JourneyAction.REQUEST_EXPERT_REVIEW": "Consultant: brief the expert for the joint "
+    "consultation.",
+    "JourneyAction.APPROVE_PLAN": "Expert: approves the final plan.",
+    "JourneyAction.REFUSE_MEDICALLY": "Expert: refuses on medical grounds.",
+    "JourneyAction.SIGN_CONSENT": "A signed consent (procedure, anesthesia, photo).",
+    "JourneyAction.RECORD_PAYMENT": "Cashier: a payment, deposit, top-up or installment plan.",
+    "JourneyAction.START_TREATMENT": "Checks on the day done; treatment begins.",
+    "JourneyAction.COMPLETE_TREATMENT": "What was done, by whom, with which products and lots.",
+    "JourneyAction.HAND_OVER": "Post-op handover: aftercare and discomfort notes; follow-ups "
+    "begin.",
+    "JourneyAction.FOLLOW_UP_DUE": "The journey's clock: a follow-up call is due. No one calls it.",
+    "JourneyAction.COMPLETE_FOLLOW_UP": "Follow-up staff: a follow-up call and its outcome.",
+    "JourneyAction.CLOSE_FOLLOW_UPS": "Supervisor: closes the open follow-ups.",
+    "JourneyAction.DECLINE": "The client declines; the journey ends.",
+    "JourneyAction.CANCEL": "The clinic cancels the journey (before treatment begins).",
+    "JourneyAction.MARK_NO_SHOW": "A booked client did not come (to reception or to the "
+    "treatment).",
+    "JourneyAction.MARK_STUCK": "The journey's clock: it went past its stage SLA. No one calls it.",
+    "JourneyAction.REASSIGN": "Supervisor (or the triage desk): a new owning consultant.",
+    "JourneyAction.NUDGE": "Supervisor: a note to the journey's owner.",
+    "JourneyAction.ESCALATE": "Supervisor: escalates the journey.",
+    "JourneyAction.CLOSE": "Supervisor: closes the journey for good.",
+    "JourneyStage": "The stages of a journey, in order, then the ways it can end.",
+    "JourneyStage.RECEPTION": "Registered; the booked client has not arrived yet.",
+    "JourneyStage.TRIAGE": "Arrived; waiting to be given a consultant.",
+    "JourneyStage.CONSULTATION": "With the consultant: needs, assessment, plans.",
+    "JourneyStage.EXPERT_REVIEW": "The expert reviews the plan with the consultant; the "
+    "expert has the final say.",
+    "JourneyStage.CONSENT": "Informed consents to sign; a doubting client may defer.",
+    "JourneyStage.PAYMENT": "The itemised bill to pay (in full, deposit or installments).",
+    "JourneyStage.TREATMENT": "Checks on the day, then the treatment.",
+    "JourneyStage.HANDOVER": "Treated; the doctor hands over to the consultant with aftercare.",
+    "JourneyStage.FOLLOW_UP": "Follow-up calls at their intervals.",
+    "JourneyStage.COMPLETED": "Ended: the last follow-up done, or the follow-ups closed.",
+    "JourneyStage.NOT_CONVERTED": "Ended: the client did not convert after the consultation.",
+    "JourneyStage.DECLINED": "Ended: the client declined.",
+    "JourneyStage.MEDICALLY_REFUSED": "Ended: the expert refused on medical grounds.",
+    "JourneyStage.CANCELLED": "Ended: cancelled by the clinic.",
+    "JourneyStage.NO_SHOW": "Ended: the booked client did not come.",
+    "LeadChannel": "How a lead (a prospective client) contacted the clinic.",
+    "LeadChannel.PHONE": "By phone.",
+    "LeadChannel.ONLINE": "Online (chat, form, messenger).",
+    "PaymentKind": "What a payment is.",
+    "PaymentKind.FULL": "The whole bill.",
+    "PaymentKind.DEPOSIT": "A deposit (预约金): it books, it does not settle the bill.",
+    "PaymentKind.TOP_UP": "The rest after a deposit.",
+    "PaymentKind.INSTALLMENT_PLAN": "A payment under an agreed installment plan; the plan "
+    "settles the bill for treatment.",
+    "PaymentMethod": "How the client paid.",
+    "PaymentMethod.CASH": "Cash.",
+    "PaymentMethod.CARD": "Payment card.",
+    "PaymentMethod.BANK_TRANSFER": "Bank transfer.",
+    "PaymentMethod.FINANCING": "Through a financing company.",
+    "PhotoPurpose.CLINICAL_RECORD": "The client's clinical record only.",
+    "PhotoPurpose.MARKETING": "Marketing, which needs its own explicit consent.",
+    "ReassignRule": "Why a client moves to another consultant, and so who gets the revenue.",
+    "ReassignRule.ASSIGNED": "A plain assignment: revenue to the consultant assigned.",
+    "ReassignRule.OWNER_STAND_IN": "The owner was away and another consultant stood in; the "
+    "revenue is the owner's.",
+    "ReassignRule.CLIENT_REQUEST": "The client asked for another consultant; revenue follows "
+    "the new one.",
+    "ReassignRule.WRONG_ASSIGNMENT_SHARED": "A wrong assignment that was not the consultant's "
+    "fault: revenue split 50/50.",
+    "ReassignRule.WRONG_ASSIGNMENT_BY_CONSULTANT": "A wrong assignment the consultant caused: "
+    "revenue stays with the original owner.",
+    "ReassignRule.JOINT_REVIEW": "Handed to another doctor for a joint review: the first "
+    "consultant keeps 30%.",
+    "ReassignRule.REFERRAL_FOUND": "The referral surfaced mid-consultation: to the referrer's "
+    "consultant; the first is owed a make-up turn.",
+    "ReassignRule.ACCEPTANCE_TIMEOUT": "The assigned consultant did not come within the "
+    "acceptance time (the 10-minute rule).",
+    "Role": "A staff member's role; it decides what they may read and do.",
+    "Role.FRONT_DESK": "Front desk / guide: arrivals, visit category, the rotation.",
+    "Role.CONSULTANT": "Owns the client relationship: consultation, plan, price.",
+    "Role.EXPERT": "Expert / treating doctor: final say on the plan, treats.",
+    "Role.NURSE": "Pre-treatment checks, photos, post-op care.",
+    "Role.CASHIER": "Bills, payments, deposits, refunds.",
+    "Role.FOLLOW_UP_STAFF": "Follow-up calls and satisfaction surveys.",
+    "Role.SUPERVISOR": "Overrides the rotation, reassigns, watches stuck journeys, audits.",
+    "Role.ADMIN": "Administers clinics and staff accounts; sees no client data.",
+    "Role.SYSTEM": "The system itself (timers, the triage desk); no one signs in as it.",
+    "TriageSeatStatus": "Whether a consultant on duty can take the next client.",
+    "TriageSeatStatus.AVAILABLE": "Free for the next client.",
+    "TriageSeatStatus.BUSY": "With a client and cannot come within 5-10 minutes: skipped and "
+    "owed a make-up turn.",
+    "TriageSeatStatus.AWAY": "Off post or not answering the phone: skipped, no make-up.",
+    "TriageSeatStatus.PAUSED": "Left post with the supervisor's leave, or refused a client: no "
+    "turns until resumed.",
+    "VisitCategory": "The visit category the front desk registers (seed 004); it decides how the "
+    "client is routed and whether a turn is counted.",
+    "VisitCategory.FIRST_VISIT": "No earlier record: given out by the rotation, counted as a turn.",
+    "VisitCategory.RETURN_VISIT": "Consulted before, never bought: to the owning consultant.",
+    "VisitCategory.RECHECK": "Treated before, comes for dressing, suture removal or a check: to "
+    "the treating doctor or nurse.",
+    "VisitCategory.REPEAT_PURCHASE": "Bought before, comes for another item (a deposit top-up "
+    "too): to the owning consultant.",
+    "VisitCategory.OTHER": "Given out in rotation order but not counted as a first-visit turn "
+    "(companions, under 18 without a guardian, items not offered, and the like).",
+}

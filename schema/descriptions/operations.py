@@ -1,0 +1,118 @@
+"""The operations (queries, mutations, subscriptions), their arguments and answers, and the
+shapes every answer shares: errors and staff."""
+
+from __future__ import annotations
+
+_INPUT = "What to do; see the input type."
+_CLINIC_ID = "Your clinic's id (`StaffMember.clinicId`); another clinic's is not visible."
+_FIRST = "How many per page, 1 to 100 (default 20)."
+_AFTER = "A cursor from the page before (`pageInfo.endCursor`); omitted: the first page."
+_CODE = "The error's stable code."
+_MESSAGE = "What went wrong, for people; do not parse it."
+
+
+def _names(text: str) -> list[str]:
+    return text.split()
+
+
+DESCRIPTIONS = {
+    # --- roots ----------------------------------------------------------------------------
+    "Query": "Reads. Most answer a union: the data or a typed error (branch on `__typename`).",
+    "Mutation": "Writes. Each takes one `input` with an optional `idempotencyKey` and answers "
+    "a union of its payload and typed errors.",
+    "Subscription": "Live views over graphql-transport-ws; they end when your session ends.",
+    # --- queries --------------------------------------------------------------------------
+    "Query.me": "You: the signed-in staff member, or NotAuthorized.",
+    "Query.node(id)": "A global id from this API.",
+    "Query.journey": "One journey of your clinic, or NotFound.",
+    "Query.journey(id)": "The journey (a `Journey` id).",
+    "Query.journeys": "Your clinic's journeys, newest first, one page at a time.",
+    "Query.journeys(filter)": "Narrows the list; omitted: every journey.",
+    "Query.journeys(first)": _FIRST,
+    "Query.journeys(after)": _AFTER,
+    "Query.client": "One client of your clinic, or NotFound.",
+    "Query.client(id)": "The client (a `Client` id).",
+    "Query.clients": "Your clinic's clients, newest first, one page at a time.",
+    "Query.clients(search)": "Part of a name (any case) or phone number; omitted: every client.",
+    "Query.clients(first)": _FIRST,
+    "Query.clients(after)": _AFTER,
+    "Query.stuckJourneys(clinicId)": _CLINIC_ID,
+    "Query.stuckJourneys(stage)": "Only journeys stuck in this stage.",
+    "Query.stuckJourneys(first)": _FIRST,
+    "Query.stuckJourneys(after)": _AFTER,
+    "Query.journeyStats": "How many journeys wait in each stage, how many are stuck.",
+    "Query.journeyStats(clinicId)": _CLINIC_ID,
+    "Query.triageBoard": "The rotation desk as it stands; null for another clinic or when not "
+    "signed in.",
+    "Query.triageBoard(clinicId)": _CLINIC_ID,
+    "Query.triageLog": "Every desk log entry of one day, oldest first; corrections point at "
+    "what they amend. Empty for another clinic.",
+    "Query.triageLog(clinicId)": _CLINIC_ID,
+    "Query.triageLog(date)": "The desk's day (clinic time).",
+    "Query.keyItemRanking": "Consultants on the clinic's key items for a month, best first "
+    "(conversion rate, then average ticket). Empty for another clinic, a malformed month or "
+    "no key items.",
+    "Query.keyItemRanking(clinicId)": _CLINIC_ID,
+    "Query.keyItemRanking(month)": "The month, as YYYY-MM.",
+    # --- mutations ------------------------------------------------------------------------
+    "Mutation.registerClient": "Front desk: open a client's file (identity, contact, consent "
+    "to keep data).",
+    "Mutation.setRotationOrder": "Front desk or supervisor: the day's rotation order.",
+    "Mutation.reassignClient": "Supervisor: move a client to another consultant; the rule "
+    "decides who gets the revenue.",
+    "Mutation.correctDeskRecord": "Supervisor: correct the desk's record with a new signed "
+    "entry (records are never rubbed out).",
+    "Mutation.consultantLeft": "Supervisor: a consultant left the clinic; their clients go to "
+    "a successor or back to the rotation.",
+    **{
+        f"Mutation.{name}(input)": _INPUT
+        for name in _names(
+            "login logout changePassword registerClient startJourney checkIn assignConsultant "
+            "recordConsultation closeNotConverted requestExpertReview completeExpertReview "
+            "signConsent recordPayment startTreatment completeTreatment handOver "
+            "completeFollowUp closeFollowUps cancelJourney markNoShow setStageSla amendRecord "
+            "reassignJourney nudgeJourney escalateJourney closeJourney autoAssign placeVip "
+            "updateTriageSeat setRotationOrder acceptClient reassignClient correctDeskRecord "
+            "consultantLeft recordLeadContact setKeyItemPriority setRotationPolicy createClinic "
+            "createStaffAccount updateStaffAccount resetStaffPassword recordMedicalHistory "
+            "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
+            "amendClientEntry markEnteredInError amendClientIdentity"
+        )
+    },
+    # --- subscriptions --------------------------------------------------------------------
+    # --- answers: the unions --------------------------------------------------------------
+    "JourneyResult": "A journey step's answer: the journey after it, or why not.",
+    "JourneyLookup": "The journey, or why not.",
+    "JourneysResult": "A page of journeys, or why not (e.g. a bad `first` or `after`).",
+    "ClientLookup": "The client, or why not.",
+    "ClientsResult": "A page of clients, or why not (e.g. a bad `first` or `after`).",
+    "RegisterClientResult": "The new client's file, or why not.",
+    "AmendRecordResult": "The amendment, or why not.",
+    "StuckJourneysResult": "A page of stuck journeys, or why not.",
+    "JourneyStatsResult": "The stage counts, or why not.",
+    "StageSlasResult": "The clinic's SLAs after the change, or why not.",
+    "TriageResult": "A desk change's answer: the board after it, or why not.",
+    "AutoAssignResult": "The journey and the desk's decision, or why not.",
+    "LeadContactResult": "The contact recorded, or why not.",
+    # --- errors ---------------------------------------------------------------------------
+    "UserError.code": _CODE,
+    "UserError.message": _MESSAGE,
+    **{
+        f"{error}.{field}": text
+        for error in _names(
+            "Conflict NotAuthorized NotFound TooManyAttempts TransitionNotAllowed ValidationFailed"
+        )
+        for field, text in (("code", _CODE), ("message", _MESSAGE))
+    },
+    "TransitionNotAllowed.stage": "The journey's stage now.",
+    "TransitionNotAllowed.allowedActions": "What you may do in this stage instead.",
+    "ValidationFailed.problems": "One problem per field.",
+    "FieldProblem": "What is wrong with one input field.",
+    "FieldProblem.field": "The field's path in the input, e.g. `plans[0].price`.",
+    "FieldProblem.message": "What is wrong with it.",
+    # --- staff ----------------------------------------------------------------------------
+    "StaffMember.username": "The sign-in name.",
+    "StaffMember.displayName": "The name colleagues see.",
+    "StaffMember.role": "The role, which decides what they may read and do.",
+    "StaffMember.clinicId": "The clinic they work at.",
+}

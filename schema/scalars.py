@@ -1,0 +1,68 @@
+"""The `Decimal` scalar: money and rates as exact decimal strings, finite and of sane size.
+
+Python's `Decimal` reads "NaN", "sNaN", "Infinity" and exponents in the billions, and Strawberry's
+scalar passes them on: a comparison or a multiplication in a resolver then raises, and the client
+hears "Unexpected error." (or a message about decimal places). The scalar itself refuses them,
+so every `Decimal` argument is a plain finite number before any resolver sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.types.scalar import ScalarDefinition
+
+# Far beyond any price or rate (the largest amount is 10^13), far within what `Decimal`
+# computes exactly: a value of more digits or a wilder exponent is a mistake, not money.
+MAX_DIGITS = 40
+MAX_EXPONENT = 40
+_NUMBER = re.compile(r"-?(?P<mantissa>\d+(\.\d+)?)([eE](?P<exponent>[+-]?\d+))?")
+
+DECIMAL_DESCRIPTION = (
+    'An exact decimal number as a string, such as "1200.00" (a JSON number is read the same '
+    "way). Finite only: NaN and Infinity are refused, as are more than "
+    f"{MAX_DIGITS} digits or an exponent beyond ±{MAX_EXPONENT}."
+)
+
+
+def _refused(value: object, why: str) -> StrawberryInputCoercionError:
+    shown = str(value)
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    return StrawberryInputCoercionError(f'Decimal cannot represent "{shown}": {why}.')
+
+
+def parse_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _refused(value, "expected a number as a string")
+    text = str(value)
+    if isinstance(value, float) and not text.lstrip("-")[:1].isdigit():
+        raise _refused(value, "a finite number is required")
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        lowered = text.strip().lstrip("+-").lower()
+        if lowered in ("nan", "snan", "inf", "infinity"):
+            raise _refused(value, "a finite number is required (no NaN or Infinity)")
+        raise _refused(value, "expected digits with an optional point and exponent")
+    if sum(c.isdigit() for c in match["mantissa"]) > MAX_DIGITS:
+        raise _refused(value, f"at most {MAX_DIGITS} digits")
+    # The exponent's own digits are bounded first: `int()` of thousands of digits is refused
+    # by Python, and `Decimal` of a huge one is slow or raises.
+    exponent = (match["exponent"] or "0").lstrip("+-").lstrip("0")
+    number = Decimal(text) if len(exponent) <= 3 else None
+    if number is None or abs(number.adjusted()) > MAX_EXPONENT:
+        raise _refused(value, f"the exponent is beyond ±{MAX_EXPONENT}")
+    return number
+
+
+DecimalScalar = ScalarDefinition(
+    name="Decimal",
+    description=DECIMAL_DESCRIPTION,
+    specified_by_url=None,
+    serialize=str,
+    parse_value=parse_decimal,
+    parse_literal=None,
+    origin=Decimal,
+)
+SCALAR_OVERRIDES = {Decimal: DecimalScalar}
