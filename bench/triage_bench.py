@@ -1,11 +1,14 @@
 """Triage desk: how long one assignment decision takes, and arrivals per second through GraphQL.
 
 1. The pure rotation decision (`decide`), in process, on a desk of 8 consultants.
-2. One arrival as a Temporal update on the clinic's desk workflow (decide + commit + answer).
+2. One arrival as a Temporal update on the clinic's desk workflow (decide + commit + answer);
+   then a crowd of arrivals at once on one desk, straight to Temporal: one update each, and in
+   rounds (`queue_arrival`: those waiting together share one update). Arrivals per second.
 3. `autoAssign` through the real API (desk update, then the journey's ASSIGN_CONSULTANT), for
    journeys waiting at triage, at a given concurrency: latency and arrivals per second.
 
-Run: python -m bench.triage_bench [--decisions 20000] [--updates 300] [--arrivals 200]
+Run: python -m bench.triage_bench [--decisions 20000] [--updates 300] [--crowd 200]
+     [--arrivals 200]
 """
 
 from __future__ import annotations
@@ -77,12 +80,17 @@ async def _consultants() -> list[str]:
     return ids
 
 
-async def _update_samples(gateway: TriageGateway, consultants: list[str], count: int) -> list[int]:
+async def _seated_desk(gateway: TriageGateway, consultants: list[str]) -> str:
     clinic = f"bench-desk-{uuid.uuid4().hex[:6]}"
     for consultant in consultants:
         await gateway.change_seat(
             clinic, SeatCommand(DESK, consultant, "note-bench", on_duty=True), str(uuid.uuid4())
         )
+    return clinic
+
+
+async def _update_samples(gateway: TriageGateway, consultants: list[str], count: int) -> list[int]:
+    clinic = await _seated_desk(gateway, consultants)
     samples = []
     for n in range(count):
         arrival = Arrival(f"bench-{n}", f"client-{n}", VisitCategory.FIRST_VISIT, ("skin",))
@@ -90,6 +98,25 @@ async def _update_samples(gateway: TriageGateway, consultants: list[str], count:
         await gateway.arrive(clinic, ArriveCommand(DESK, arrival), str(uuid.uuid4()))
         samples.append(time.perf_counter_ns() - began)
     return samples
+
+
+async def _crowd_rate(
+    gateway: TriageGateway, consultants: list[str], count: int, in_rounds: bool
+) -> float:
+    """Arrivals per second when `count` arrive at once on one desk."""
+    clinic = await _seated_desk(gateway, consultants)
+
+    async def one(n: int) -> None:
+        arrival = Arrival(f"crowd-{n}", f"client-{n}", VisitCategory.FIRST_VISIT, ("skin",))
+        command = ArriveCommand(DESK, arrival)
+        if in_rounds:
+            await gateway.queue_arrival(clinic, command)
+        else:
+            await gateway.arrive(clinic, command, str(uuid.uuid4()))
+
+    began = time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(count)))
+    return count / (time.perf_counter() - began)
 
 
 async def _journeys_at_triage(api: GraphQLClient, token: str, count: int) -> list[str]:
@@ -158,6 +185,10 @@ async def main(args: argparse.Namespace) -> None:
                 ms(p99_ms(updates)),
             )
         )
+        crowd = {
+            in_rounds: await _crowd_rate(gateway, consultants, args.crowd, in_rounds)
+            for in_rounds in (False, True)
+        }
         async with aiohttp.ClientSession() as session:
             api = GraphQLClient(session, stack.graphql_url)
             token, _ = await api.login(Role.FRONT_DESK.value)
@@ -174,12 +205,16 @@ async def main(args: argparse.Namespace) -> None:
     rows.append((label, ms(median_ms(samples)), ms(p99_ms(samples))))
     print(table(("assignment decision", "median ms", "p99 ms"), rows))
     print(f"\n  arrivals per second through GraphQL ({args.arrivals} arrivals): {rate:.0f}")
+    for in_rounds, how in ((False, "one update each"), (True, "in rounds")):
+        rate = crowd[in_rounds]
+        print(f"  arrivals per second on one desk, {args.crowd} at once, {how}: {rate:.0f}")
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--decisions", type=int, default=20_000)
     parser.add_argument("--updates", type=int, default=300)
+    parser.add_argument("--crowd", type=int, default=200)
     parser.add_argument("--arrivals", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     return parser.parse_args(argv)

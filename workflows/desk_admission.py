@@ -4,6 +4,8 @@ Temporal accepts at most 10 in-flight updates per workflow (``history.maxInFligh
 refuses the next with RESOURCE_EXHAUSTED. One desk workflow serves a whole clinic, so a partner's
 bus of clients arriving at once would exceed that. Two layers keep every arrival:
 
+- In this process, arrivals that wait together go to the desk together, in one update per
+  round (``workflows.arrival_rounds``): a crowd of arrivals is a handful of updates.
 - In this process, at most ``DESK_IN_FLIGHT`` updates per desk are sent at once; the rest wait
   their turn, first come first served (an asyncio semaphore per desk workflow id).
 - Several API processes share one desk, so their sum can still pass the limit: a refusal with
@@ -30,6 +32,7 @@ from typing import TypeVar
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from workflows.arrival_rounds import ArrivalRounds, SendRound
 from workflows.backoff import Backoff
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,15 @@ class DeskAdmission:
     def __init__(self, in_flight: int = DESK_IN_FLIGHT) -> None:
         self.in_flight = in_flight
         self._slots: dict[str, asyncio.Semaphore] = {}
+        self._arrivals: dict[str, ArrivalRounds] = {}
+
+    def arrivals(self, workflow_id: str, send: SendRound) -> ArrivalRounds:
+        """The rounds of arrivals for this desk; `send` sends one (the first caller's is kept:
+        every caller of one desk sends alike)."""
+        rounds = self._arrivals.get(workflow_id)
+        if rounds is None:
+            rounds = self._arrivals[workflow_id] = ArrivalRounds(send)
+        return rounds
 
     @asynccontextmanager
     async def turn(self, workflow_id: str) -> AsyncIterator[None]:

@@ -33,12 +33,14 @@ with workflow.unsafe.imports_passed_through():
     import domain.journey.facts
     import domain.journey.stages
     import domain.roles
+    import domain.triage.batch
     import domain.triage.decision
     import domain.triage.notices
     import domain.triage.policy
     import domain.triage.revenue  # noqa: F401
     from domain.errors import DomainError, ValidationFailed
     from domain.triage import service
+    from domain.triage.batch import ArrivalAnswer, ArriveBatch, arrive_together
     from domain.triage.calendar import local_day, next_midnight
     from domain.triage.checks import (
         check_accept,
@@ -152,6 +154,19 @@ class TriageDeskWorkflow:
     @arrive.validator
     def _validate_arrive(self, command: ArriveCommand) -> None:
         _guarded(check_arrive, self._desk, command)
+
+    @workflow.update
+    async def arrive_batch(self, batch: ArriveBatch) -> list[ArrivalAnswer]:
+        """Arrivals that waited together at one API process, decided in one round, in order:
+        one update (and one workflow task) for the lot instead of one each."""
+        answers, entries = arrive_together(self._desk, batch, workflow.now())
+        self._record(entries)
+        return answers
+
+    @arrive_batch.validator
+    def _validate_batch(self, batch: ArriveBatch) -> None:
+        if not batch.commands:
+            raise _refusal(ValidationFailed.one("arrivals", "no arrivals to decide"))
 
     @workflow.update
     async def accept(self, command: AcceptCommand) -> DeskReply:

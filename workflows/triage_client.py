@@ -1,6 +1,7 @@
 """The client side of the triage desk, for the API: every call starts the desk if it is not running.
 
-Every update passes the desk's admission (``workflows.desk_admission``): a crowd queues.
+Every update passes the desk's admission (``workflows.desk_admission``): a crowd queues, and
+the API's arrivals go in rounds (`queue_arrival`): those waiting together share one update.
 
 Temporal failures come back as the domain's own errors, so callers never see a gRPC message.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.triage.batch import ArrivalAnswer, ArriveBatch
 from domain.triage.commands import (
     AcceptCommand,
     ArriveCommand,
@@ -41,7 +44,27 @@ class TriageGateway:
     admission: DeskAdmission | None = field(default=None, repr=False)
 
     async def arrive(self, clinic_id: str, command: ArriveCommand, update_id: str) -> DeskReply:
+        """One arrival in an update of its own."""
         return await self._update(clinic_id, TriageDeskWorkflow.arrive, command, update_id)
+
+    async def queue_arrival(self, clinic_id: str, command: ArriveCommand) -> DeskReply:
+        """One arrival, decided in the next round with the others waiting at this process for
+        the same desk (one update for the round). The same answer or refusal as `arrive`."""
+        admission = self.admission or admission_for(self.client)
+
+        async def send(commands: list[ArriveCommand]) -> list[ArrivalAnswer]:
+            batch = ArriveBatch(commands)
+            update = TriageDeskWorkflow.arrive_batch
+            answers: list[ArrivalAnswer] = await self._send_update(
+                clinic_id, update, batch, str(uuid.uuid4())
+            )
+            return answers
+
+        answer = await admission.arrivals(desk_workflow_id(clinic_id), send).decide(command)
+        if answer.refusal is not None:
+            raise answer.refusal.error()
+        assert answer.reply is not None
+        return answer.reply
 
     async def accept(self, clinic_id: str, command: AcceptCommand, update_id: str) -> DeskReply:
         return await self._update(clinic_id, TriageDeskWorkflow.accept, command, update_id)
@@ -62,13 +85,16 @@ class TriageGateway:
         return await handle.query(TriageDeskWorkflow.desk)
 
     async def _update(self, clinic_id: str, update: Any, command: Any, update_id: str) -> DeskReply:
+        reply: DeskReply = await self._send_update(clinic_id, update, command, update_id)
+        return reply
+
+    async def _send_update(self, clinic_id: str, update: Any, command: Any, update_id: str) -> Any:
         workflow_id = desk_workflow_id(clinic_id)
         handle = self.client.get_workflow_handle(workflow_id)
         admission = self.admission or admission_for(self.client)
 
-        async def send() -> DeskReply:
-            result: DeskReply = await handle.execute_update(update, command, id=update_id)
-            return result
+        async def send() -> Any:
+            return await handle.execute_update(update, command, id=update_id)
 
         try:
             async with admission.turn(workflow_id):

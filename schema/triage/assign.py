@@ -112,7 +112,7 @@ async def triage(
     gateway = await gateway_for(info, claims.clinic_id)
     command = ArriveCommand(actor, await arrival_of(row, input))
     try:
-        reply = await gateway.arrive(claims.clinic_id, command, update_id(actor.user_id, None))
+        reply = await gateway.queue_arrival(claims.clinic_id, command)
     except DomainError as error:
         return from_domain(error, Stage(row.stage)), None, row
     decision = reply.decision

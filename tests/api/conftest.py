@@ -102,11 +102,14 @@ def fresh_clinic(api: Api) -> Callable[[], Awaitable[JourneyDriver]]:
 @pytest.fixture
 def start(tmp_path: Path) -> Iterator[Any]:
     """Starts `glowpath <command>` with exactly the given environment (its output in a log
-    file); kills whatever is still running at the end."""
+    file, `<name>.log`, the command's name unless given); kills whatever is still running at
+    the end."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def run(command: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], Path]:
-        log = tmp_path / f"{command}.log"
+    def run(
+        command: str, env: dict[str, str], name: str | None = None
+    ) -> tuple[subprocess.Popen[bytes], Path]:
+        log = tmp_path / f"{name or command}.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
                 [sys.executable, "-m", "server.cli", command],

@@ -37,8 +37,10 @@ def environment(database: str, temporal_address: str, **extra: str) -> dict[str,
     return env
 
 
-async def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+async def wait_ready(
+    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = START_TIMEOUT
+) -> None:
+    deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
             assert process.poll() is None, log.read_text()
@@ -46,10 +48,10 @@ async def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> N
                 async with session.get(url, timeout=aiohttp.ClientTimeout(total=5)) as answer:
                     if answer.status == 200:
                         return
-            except aiohttp.ClientError:
+            except (aiohttp.ClientError, TimeoutError):  # not up yet, or slow on a busy machine
                 pass
             await asyncio.sleep(0.2)
-    raise AssertionError(f"{url} not ready in {START_TIMEOUT:.0f} s:\n{log.read_text()}")
+    raise AssertionError(f"{url} not ready in {timeout:.0f} s:\n{log.read_text()}")
 
 
 async def stop(process: subprocess.Popen[bytes]) -> int:

@@ -1,0 +1,85 @@
+"""Arrivals decided together: a crowd waiting at one API process goes to the desk in one update.
+
+Each arrival is decided exactly as if it had come alone, in the order the arrivals waited, and
+one refused arrival does not refuse the others: every answer carries its own decision or its
+own refusal (the refusal a lone arrival would have heard from the desk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    ErrorCode,
+    FieldProblem,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+from domain.triage import service
+from domain.triage.commands import ArriveCommand, DeskReply
+from domain.triage.desk import DeskState
+from domain.triage.entries import DeskEntry
+
+_ERRORS: dict[ErrorCode, type[DomainError]] = {
+    ErrorCode.TRANSITION_NOT_ALLOWED: TransitionNotAllowed,
+    ErrorCode.NOT_AUTHORIZED: NotAuthorized,
+    ErrorCode.NOT_FOUND: NotFound,
+    ErrorCode.CONFLICT: Conflict,
+}
+
+
+@dataclass
+class ArriveBatch:
+    """Arrivals in the order they waited; ids and codes only, like a lone `ArriveCommand`."""
+
+    commands: list[ArriveCommand]
+
+
+@dataclass
+class DeskRefusal:
+    """Why the desk refused one arrival of a batch."""
+
+    code: ErrorCode
+    message: str
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, error: DomainError) -> DeskRefusal:
+        problems = list(error.problems) if isinstance(error, ValidationFailed) else []
+        return cls(error.code, error.message, problems)
+
+    def error(self) -> DomainError:
+        if self.code is ErrorCode.VALIDATION_FAILED:
+            return ValidationFailed(self.problems or [FieldProblem("input", self.message)])
+        return _ERRORS.get(self.code, TransitionNotAllowed)(self.message)
+
+
+@dataclass
+class ArrivalAnswer:
+    """One arrival's outcome: the desk's reply, or its refusal."""
+
+    reply: DeskReply | None = None
+    refusal: DeskRefusal | None = None
+
+
+def arrive_together(
+    desk: DeskState, batch: ArriveBatch, now: datetime
+) -> tuple[list[ArrivalAnswer], list[DeskEntry]]:
+    """One decision round: each arrival in turn, as `service.arrive` decides a lone one."""
+    answers: list[ArrivalAnswer] = []
+    entries: list[DeskEntry] = []
+    for command in batch.commands:
+        try:
+            decision, new = service.arrive(desk, command, now)
+        except DomainError as error:
+            answers.append(ArrivalAnswer(refusal=DeskRefusal.of(error)))
+            continue
+        entries.extend(new)
+        seqs = [e.seq for e in new]
+        answers.append(ArrivalAnswer(DeskReply(desk.seq, decision, decision.consultant_id, seqs)))
+    return answers, entries
