@@ -9,7 +9,7 @@ from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
-from domain.store import compat  # noqa: F401  (fixes Tortoise's SQLite client on import)
+from domain.store.compat import busy_timeout_pragmas  # fixes Tortoise's SQLite client on import
 
 MODELS_MODULE = "domain.store.models"
 TRIAGE_MODELS_MODULE = "domain.store.triage_models"
@@ -19,7 +19,7 @@ MIGRATIONS_MODULE = "domain.store.migrations"
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": busy_timeout_pragmas(database_url)},
         "apps": {
             "models": {
                 "models": [MODELS_MODULE, TRIAGE_MODELS_MODULE, AUDIT_MODELS_MODULE],
