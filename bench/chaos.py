@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import itertools
 import shutil
 import sys
@@ -34,8 +35,17 @@ from bench.chaos_journeys import CALL_TIMEOUT, EXPECTED_ACTIONS, Caller, Crew, G
 from bench.chaos_processes import ChaosProcesses
 from bench.chaos_report import Fault, Outcome, print_report
 from bench.report import load_average
+from tests.api.outage import TcpRelay
 
 FAULT_ORDER = ("kill -9 worker", "kill -9 API", "kill -9 worker", "restart Temporal")
+# The database can be cut only where the processes reach it over TCP (PostgreSQL).
+FAULT_ORDER_WITH_CUT = (
+    "kill -9 worker",
+    "cut database",
+    "kill -9 API",
+    "kill -9 worker",
+    "restart Temporal",
+)
 MAX_FAULTS = 500  # a bound on the fault loop whatever the options say
 
 
@@ -55,15 +65,19 @@ async def drive(crew: Crew, run: str, journeys: int, concurrency: int, outcome: 
 
 
 async def inject_faults(
-    processes: ChaosProcesses, every: float, done: asyncio.Event, outcome: Outcome
+    processes: ChaosProcesses, args: argparse.Namespace, done: asyncio.Event, outcome: Outcome
 ) -> None:
-    """One fault every `every` seconds until `done`; each completes (restarted and ready)."""
+    """One fault every `--fault-every` seconds until `done`, at most `--max-faults`; each
+    completes (restarted and ready) before the next is due."""
     actions: dict[str, Callable[[], Awaitable[None]]] = {
         "kill -9 worker": processes.kill_worker,
         "kill -9 API": processes.kill_api,
         "restart Temporal": processes.restart_temporal,
+        "cut database": functools.partial(processes.cut_database, args.cut_seconds),
     }
-    for kind in itertools.islice(itertools.cycle(FAULT_ORDER), MAX_FAULTS):
+    order = FAULT_ORDER_WITH_CUT if processes.relay is not None else FAULT_ORDER
+    every, limit = args.fault_every, min(args.max_faults, MAX_FAULTS)
+    for kind in itertools.islice(itertools.cycle(order), limit):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), every)
         if done.is_set():
@@ -99,10 +113,13 @@ async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str]
 
 
 @contextlib.asynccontextmanager
-async def read_model(postgres: str | None, workdir: Path) -> AsyncIterator[str]:
-    """A temporary SQLite file, or a fresh database on the PostgreSQL server, dropped after."""
+async def read_model(
+    postgres: str | None, workdir: Path
+) -> AsyncIterator[tuple[str, TcpRelay | None]]:
+    """A temporary SQLite file, or a fresh database on the PostgreSQL server, dropped after,
+    with the relay (started) the processes reach it through."""
     if not postgres:
-        yield f"sqlite://{workdir / 'read-model.sqlite3'}"
+        yield f"sqlite://{workdir / 'read-model.sqlite3'}", None
         return
     import asyncpg  # only needed for PostgreSQL runs
 
@@ -110,9 +127,15 @@ async def read_model(postgres: str | None, workdir: Path) -> AsyncIterator[str]:
     admin = await asyncpg.connect(postgres, timeout=10)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
+        parts = urlsplit(postgres)
+        relay = TcpRelay(parts.hostname or "127.0.0.1", parts.port or 5432)
+        await relay.start()
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@127.0.0.1:{relay.port}" if userinfo else f"127.0.0.1:{relay.port}"
         try:
-            yield urlunsplit(urlsplit(postgres)._replace(path=f"/{name}"))
+            yield urlunsplit(parts._replace(netloc=netloc, path=f"/{name}")), relay
         finally:
+            await relay.stop()
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
@@ -124,8 +147,8 @@ async def chaos(args: argparse.Namespace) -> int:
     run = f"chaos-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory(prefix="glowpath-chaos-") as tmp:
         workdir = Path(tmp)
-        async with read_model(args.postgres, workdir) as database_url:
-            processes = ChaosProcesses(workdir, database_url)
+        async with read_model(args.postgres, workdir) as (database_url, relay):
+            processes = ChaosProcesses(workdir, database_url, relay)
             try:
                 await processes.start()
                 async with aiohttp.ClientSession(timeout=CALL_TIMEOUT) as session:
@@ -133,9 +156,7 @@ async def chaos(args: argparse.Namespace) -> int:
                     await crew.sign_in()
                     started = outcome.started_at = time.monotonic()
                     done = asyncio.Event()
-                    faults = asyncio.create_task(
-                        inject_faults(processes, args.fault_every, done, outcome)
-                    )
+                    faults = asyncio.create_task(inject_faults(processes, args, done, outcome))
                     try:
                         async with asyncio.timeout(args.time_limit):
                             await drive(crew, run, args.journeys, args.concurrency, outcome)
@@ -173,6 +194,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--postgres", metavar="ADMIN_URL", help="PostgreSQL server for the read model"
     )
+    parser.add_argument(
+        "--cut-seconds", type=float, default=5.0, help="how long a database cut lasts"
+    )
+    parser.add_argument("--max-faults", type=int, default=MAX_FAULTS, help="stop faults after")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the processes' logs here")
     parser.add_argument("--time-limit", type=float, default=3600.0, metavar="SECONDS")
     args = parser.parse_args(argv)
