@@ -33,7 +33,7 @@ import aiohttp
 
 from bench.chaos_journeys import CALL_TIMEOUT, EXPECTED_ACTIONS, Caller, Crew, GaveUp, Tally
 from bench.chaos_processes import ChaosProcesses
-from bench.chaos_report import Fault, Outcome, print_report
+from bench.chaos_report import Fault, Outcome, Verdict, print_report
 from bench.report import load_average
 from tests.api.outage import TcpRelay
 
@@ -58,6 +58,8 @@ async def drive(crew: Crew, run: str, journeys: int, concurrency: int, outcome: 
                 await crew.journey_to_follow_up(run, n, outcome.started)
             except GaveUp as error:
                 outcome.gave_up[n] = str(error)
+            outcome.finished += 1
+            outcome.progress.set()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(min(concurrency, journeys)):
@@ -67,8 +69,9 @@ async def drive(crew: Crew, run: str, journeys: int, concurrency: int, outcome: 
 async def inject_faults(
     processes: ChaosProcesses, args: argparse.Namespace, done: asyncio.Event, outcome: Outcome
 ) -> None:
-    """One fault every `--fault-every` seconds until `done`, at most `--max-faults`; each
-    completes (restarted and ready) before the next is due."""
+    """Faults until `done`, each complete (restarted and ready) before the next is due: one
+    every `--fault-every` seconds, or with `--faults N` exactly N, the k-th once k/(N+1) of
+    the journeys have finished (so a fast machine cannot finish its journeys before them)."""
     actions: dict[str, Callable[[], Awaitable[None]]] = {
         "kill -9 worker": processes.kill_worker,
         "kill -9 API": processes.kill_api,
@@ -76,16 +79,31 @@ async def inject_faults(
         "cut database": functools.partial(processes.cut_database, args.cut_seconds),
     }
     order = FAULT_ORDER_WITH_CUT if processes.relay is not None else FAULT_ORDER
-    every, limit = args.fault_every, min(args.max_faults, MAX_FAULTS)
-    for kind in itertools.islice(itertools.cycle(order), limit):
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), every)
+    limit = min(args.faults or MAX_FAULTS, MAX_FAULTS)
+    for number, kind in enumerate(itertools.islice(itertools.cycle(order), limit), start=1):
+        if args.faults:
+            await _journeys_finished(outcome, done, number * args.journeys // (args.faults + 1))
+        else:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), args.fault_every)
         if done.is_set():
             return
         fault = Fault(kind, time.monotonic())
         outcome.faults.append(fault)
         await actions[kind]()
         fault.ready_after = time.monotonic() - fault.at
+
+
+async def _journeys_finished(outcome: Outcome, done: asyncio.Event, count: int) -> None:
+    """Returns once `count` journeys have finished, or the run is done."""
+    while outcome.finished < count and not done.is_set():
+        outcome.progress.clear()
+        waits = [asyncio.ensure_future(e.wait()) for e in (outcome.progress, done)]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
 
 async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str], list[str]]:
@@ -142,6 +160,11 @@ async def read_model(
 
 
 async def chaos(args: argparse.Namespace) -> int:
+    return 0 if (await run_chaos(args)).clean else 1
+
+
+async def run_chaos(args: argparse.Namespace) -> Verdict:
+    """The whole run, its report printed; what it found."""
     load = load_average()
     outcome, tally = Outcome(), Tally()
     run = f"chaos-{uuid.uuid4().hex[:8]}"
@@ -175,7 +198,7 @@ async def chaos(args: argparse.Namespace) -> int:
                     _keep_logs(workdir, Path(args.keep_logs))
     print_report(args, load, elapsed, outcome, tally, errors_during_run, lost, duplicated)
     print(f"\nglowpath reconcile (exit {code}):\n  " + "\n  ".join(reconciled.splitlines()[-5:]))
-    return 0 if not lost and not duplicated and code == 0 else 1
+    return Verdict(lost, duplicated, code, [fault.kind for fault in outcome.faults], elapsed)
 
 
 def _keep_logs(workdir: Path, target: Path) -> None:
@@ -197,11 +220,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--cut-seconds", type=float, default=5.0, help="how long a database cut lasts"
     )
-    parser.add_argument("--max-faults", type=int, default=MAX_FAULTS, help="stop faults after")
+    parser.add_argument(
+        "--faults",
+        type=int,
+        default=0,
+        metavar="N",
+        help="exactly N faults, paced by journeys finished instead of --fault-every",
+    )
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the processes' logs here")
     parser.add_argument("--time-limit", type=float, default=3600.0, metavar="SECONDS")
     args = parser.parse_args(argv)
-    if args.journeys < 1 or args.concurrency < 1 or args.fault_every <= 0:
+    if args.journeys < 1 or args.concurrency < 1 or args.fault_every <= 0 or args.faults < 0:
         parser.error("--journeys and --concurrency must be positive, --fault-every above 0")
     return args
 
