@@ -80,11 +80,25 @@ class ChaosProcesses:
         return f"http://{HOST}:{self.api_port}/graphql"
 
     async def start(self) -> None:
-        await self.temporal.start()
-        for command in ("migrate", "seed"):
-            await self.run_command(command)
-        self.worker = await self._spawn("worker", self.worker_port)
-        self.api = await self._spawn("api", self.api_port)
+        """Temporal beside the database's set-up (the seed needs no Temporal), then the worker
+        beside the API: on a busy machine each step is mostly a Python process starting."""
+
+        async def database() -> None:
+            for command in ("migrate", "seed"):
+                await self.run_command(command)
+
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.temporal.start())
+            group.create_task(database())
+        worker = asyncio.create_task(self._spawn("worker", self.worker_port))
+        api = asyncio.create_task(self._spawn("api", self.api_port))
+        await asyncio.wait((worker, api))
+        # Each one that came up is kept, so that `stop` ends it even if the other failed.
+        self.worker = worker.result() if not worker.exception() else None
+        self.api = api.result() if not api.exception() else None
+        for spawned in (worker, api):
+            if spawned.exception() is not None:
+                raise spawned.exception()  # type: ignore[misc]
 
     async def run_command(self, *args: str) -> tuple[int, str]:
         """`glowpath ARGS` to its end (bounded); its exit code and output."""
