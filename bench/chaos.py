@@ -184,7 +184,7 @@ async def chaos(args: argparse.Namespace) -> int:
 
 async def run_chaos(args: argparse.Namespace) -> Verdict:
     """The whole run, its report printed; what it found."""
-    load = load_average()
+    load, wall_start = load_average(), time.monotonic()
     outcome, tally = Outcome(), Tally()
     run = f"chaos-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory(prefix="glowpath-chaos-") as tmp:
@@ -217,6 +217,8 @@ async def run_chaos(args: argparse.Namespace) -> Verdict:
                     _keep_logs(workdir, Path(args.keep_logs))
     print_report(args, load, elapsed, outcome, tally, errors_during_run, lost, duplicated)
     print(f"\nglowpath reconcile (exit {code}):\n  " + "\n  ".join(reconciled.splitlines()[-5:]))
+    wall = time.monotonic() - wall_start
+    print(f"\nwall time {wall:.0f} s (processes started and stopped, journeys checked, reconcile)")
     return Verdict(lost, duplicated, code, [fault.kind for fault in outcome.faults], elapsed)
 
 
