@@ -47,12 +47,12 @@ RECORD_CHANGE = "record_journey_change"
 RECORD_TIMEOUT = timedelta(seconds=10)
 # The fast path rides in the update as a local activity; if the database is away for longer than
 # this, the change is kept and written later by a regular activity, so no step is lost.
+LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milliseconds=200))
 # A local activity's last failure arrives as the activity's own error (an ApplicationError, or
 # a TimeoutError), not as an ActivityError: before this patch it escaped, failing the update
 # whose change was already committed (every retry of the same update id then answered that
 # failure) or, for the opening event, the whole journey.
 DEFER_ANY_WRITE_FAILURE = "defer-any-read-model-write-failure"
-LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milliseconds=200))
 
 
 def to_application_error(error: DomainError) -> ApplicationError:
