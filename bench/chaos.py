@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import itertools
 import shutil
 import sys
@@ -32,10 +33,19 @@ import aiohttp
 
 from bench.chaos_journeys import CALL_TIMEOUT, EXPECTED_ACTIONS, Caller, Crew, GaveUp, Tally
 from bench.chaos_processes import ChaosProcesses
-from bench.chaos_report import Fault, Outcome, print_report
+from bench.chaos_report import Fault, Outcome, Verdict, print_report
 from bench.report import load_average
+from tests.api.outage import TcpRelay
 
 FAULT_ORDER = ("kill -9 worker", "kill -9 API", "kill -9 worker", "restart Temporal")
+# The database can be cut only where the processes reach it over TCP (PostgreSQL).
+FAULT_ORDER_WITH_CUT = (
+    "kill -9 worker",
+    "cut database",
+    "kill -9 API",
+    "kill -9 worker",
+    "restart Temporal",
+)
 MAX_FAULTS = 500  # a bound on the fault loop whatever the options say
 
 
@@ -48,6 +58,8 @@ async def drive(crew: Crew, run: str, journeys: int, concurrency: int, outcome: 
                 await crew.journey_to_follow_up(run, n, outcome.started)
             except GaveUp as error:
                 outcome.gave_up[n] = str(error)
+            outcome.finished += 1
+            outcome.progress.set()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(min(concurrency, journeys)):
@@ -55,23 +67,43 @@ async def drive(crew: Crew, run: str, journeys: int, concurrency: int, outcome: 
 
 
 async def inject_faults(
-    processes: ChaosProcesses, every: float, done: asyncio.Event, outcome: Outcome
+    processes: ChaosProcesses, args: argparse.Namespace, done: asyncio.Event, outcome: Outcome
 ) -> None:
-    """One fault every `every` seconds until `done`; each completes (restarted and ready)."""
+    """Faults until `done`, each complete (restarted and ready) before the next is due: one
+    every `--fault-every` seconds, or with `--faults N` exactly N, the k-th once k/(N+1) of
+    the journeys have finished (so a fast machine cannot finish its journeys before them)."""
     actions: dict[str, Callable[[], Awaitable[None]]] = {
         "kill -9 worker": processes.kill_worker,
         "kill -9 API": processes.kill_api,
         "restart Temporal": processes.restart_temporal,
+        "cut database": functools.partial(processes.cut_database, args.cut_seconds),
     }
-    for kind in itertools.islice(itertools.cycle(FAULT_ORDER), MAX_FAULTS):
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), every)
+    order = FAULT_ORDER_WITH_CUT if processes.relay is not None else FAULT_ORDER
+    limit = min(args.faults or MAX_FAULTS, MAX_FAULTS)
+    for number, kind in enumerate(itertools.islice(itertools.cycle(order), limit), start=1):
+        if args.faults:
+            await _journeys_finished(outcome, done, number * args.journeys // (args.faults + 1))
+        else:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), args.fault_every)
         if done.is_set():
             return
         fault = Fault(kind, time.monotonic())
         outcome.faults.append(fault)
         await actions[kind]()
         fault.ready_after = time.monotonic() - fault.at
+
+
+async def _journeys_finished(outcome: Outcome, done: asyncio.Event, count: int) -> None:
+    """Returns once `count` journeys have finished, or the run is done."""
+    while outcome.finished < count and not done.is_set():
+        outcome.progress.clear()
+        waits = [asyncio.ensure_future(e.wait()) for e in (outcome.progress, done)]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
 
 async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str], list[str]]:
@@ -98,11 +130,33 @@ async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str]
     return lost, duplicated
 
 
+RECONCILE_PASSES = 3
+
+
+async def reconcile(processes: ChaosProcesses) -> tuple[int, str]:
+    """`glowpath reconcile`, run again (up to RECONCILE_PASSES) while it reports drift. A
+    question Temporal left unanswered in time (a loaded machine replaying hundreds of journeys
+    on a worker started minutes ago) counts as drift until asked again; a real difference
+    between the read model and a workflow stays, and so fails every pass. Each pass prints."""
+    code, output = 1, ""
+    for attempt in range(1, RECONCILE_PASSES + 1):
+        code, output = await processes.run_command("reconcile")
+        summary = output.strip().splitlines()[-1:] or ["(no output)"]
+        print(f"glowpath reconcile, pass {attempt}: exit {code}, {summary[0]}")
+        if code == 0:
+            break
+        print("  " + "\n  ".join(output.strip().splitlines()[-6:-1]))
+    return code, output
+
+
 @contextlib.asynccontextmanager
-async def read_model(postgres: str | None, workdir: Path) -> AsyncIterator[str]:
-    """A temporary SQLite file, or a fresh database on the PostgreSQL server, dropped after."""
+async def read_model(
+    postgres: str | None, workdir: Path
+) -> AsyncIterator[tuple[str, TcpRelay | None]]:
+    """A temporary SQLite file, or a fresh database on the PostgreSQL server, dropped after,
+    with the relay (started) the processes reach it through."""
     if not postgres:
-        yield f"sqlite://{workdir / 'read-model.sqlite3'}"
+        yield f"sqlite://{workdir / 'read-model.sqlite3'}", None
         return
     import asyncpg  # only needed for PostgreSQL runs
 
@@ -110,22 +164,33 @@ async def read_model(postgres: str | None, workdir: Path) -> AsyncIterator[str]:
     admin = await asyncpg.connect(postgres, timeout=10)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
+        parts = urlsplit(postgres)
+        relay = TcpRelay(parts.hostname or "127.0.0.1", parts.port or 5432)
+        await relay.start()
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@127.0.0.1:{relay.port}" if userinfo else f"127.0.0.1:{relay.port}"
         try:
-            yield urlunsplit(urlsplit(postgres)._replace(path=f"/{name}"))
+            yield urlunsplit(parts._replace(netloc=netloc, path=f"/{name}")), relay
         finally:
+            await relay.stop()
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
 
 
 async def chaos(args: argparse.Namespace) -> int:
-    load = load_average()
+    return 0 if (await run_chaos(args)).clean else 1
+
+
+async def run_chaos(args: argparse.Namespace) -> Verdict:
+    """The whole run, its report printed; what it found."""
+    load, wall_start = load_average(), time.monotonic()
     outcome, tally = Outcome(), Tally()
     run = f"chaos-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory(prefix="glowpath-chaos-") as tmp:
         workdir = Path(tmp)
-        async with read_model(args.postgres, workdir) as database_url:
-            processes = ChaosProcesses(workdir, database_url)
+        async with read_model(args.postgres, workdir) as (database_url, relay):
+            processes = ChaosProcesses(workdir, database_url, relay)
             try:
                 await processes.start()
                 async with aiohttp.ClientSession(timeout=CALL_TIMEOUT) as session:
@@ -133,9 +198,7 @@ async def chaos(args: argparse.Namespace) -> int:
                     await crew.sign_in()
                     started = outcome.started_at = time.monotonic()
                     done = asyncio.Event()
-                    faults = asyncio.create_task(
-                        inject_faults(processes, args.fault_every, done, outcome)
-                    )
+                    faults = asyncio.create_task(inject_faults(processes, args, done, outcome))
                     try:
                         async with asyncio.timeout(args.time_limit):
                             await drive(crew, run, args.journeys, args.concurrency, outcome)
@@ -147,14 +210,16 @@ async def chaos(args: argparse.Namespace) -> int:
                     elapsed = time.monotonic() - started
                     errors_during_run = sum(tally.errors.values())
                     lost, duplicated = await verify(crew, outcome, args.journeys)
-                code, reconciled = await processes.run_command("reconcile")
+                code, reconciled = await reconcile(processes)
             finally:
                 await processes.stop()
                 if args.keep_logs:
                     _keep_logs(workdir, Path(args.keep_logs))
     print_report(args, load, elapsed, outcome, tally, errors_during_run, lost, duplicated)
     print(f"\nglowpath reconcile (exit {code}):\n  " + "\n  ".join(reconciled.splitlines()[-5:]))
-    return 0 if not lost and not duplicated and code == 0 else 1
+    wall = time.monotonic() - wall_start
+    print(f"\nwall time {wall:.0f} s (processes started and stopped, journeys checked, reconcile)")
+    return Verdict(lost, duplicated, code, [fault.kind for fault in outcome.faults], elapsed)
 
 
 def _keep_logs(workdir: Path, target: Path) -> None:
@@ -173,10 +238,20 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--postgres", metavar="ADMIN_URL", help="PostgreSQL server for the read model"
     )
+    parser.add_argument(
+        "--cut-seconds", type=float, default=5.0, help="how long a database cut lasts"
+    )
+    parser.add_argument(
+        "--faults",
+        type=int,
+        default=0,
+        metavar="N",
+        help="exactly N faults, paced by journeys finished instead of --fault-every",
+    )
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the processes' logs here")
     parser.add_argument("--time-limit", type=float, default=3600.0, metavar="SECONDS")
     args = parser.parse_args(argv)
-    if args.journeys < 1 or args.concurrency < 1 or args.fault_every <= 0:
+    if args.journeys < 1 or args.concurrency < 1 or args.fault_every <= 0 or args.faults < 0:
         parser.error("--journeys and --concurrency must be positive, --fault-every above 0")
     return args
 

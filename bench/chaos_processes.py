@@ -1,8 +1,11 @@
-"""The processes the chaos run breaks: a Temporal dev server, `glowpath worker`, `glowpath api`.
+"""The processes the chaos run breaks: a Temporal dev server, `glowpath worker`, `glowpath api`,
+and (PostgreSQL only) their connections to the database.
 
 Each runs as its own child process on loopback, in its own session, and is stopped by its pid:
 never by name. The dev server keeps its state in one SQLite file, so stopping it and starting it
-again on the same port brings back every workflow.
+again on the same port brings back every workflow. With PostgreSQL the worker and the API reach
+the server through a TCP relay in this process: cutting it drops every connection and refuses
+new ones until it listens again on the same port.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import aiohttp
 
 from bench.stack import HOST, _os_free_port, free_dev_server_port
 from server.devstack import TemporalDevServer
+from tests.api.outage import TcpRelay
 from workflows import worker as worker_module
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +44,10 @@ def _tail(log: Path, lines: int = 15) -> str:
 
 
 class ChaosProcesses:
-    def __init__(self, workdir: Path, database_url: str) -> None:
+    def __init__(self, workdir: Path, database_url: str, relay: TcpRelay | None = None) -> None:
+        """`relay`: started, the processes' way to the database named by `database_url`."""
         self.workdir = workdir
+        self.relay = relay
         self.temporal = TemporalDevServer(
             data_dir=workdir / "temporal",
             port=free_dev_server_port(),
@@ -74,11 +80,25 @@ class ChaosProcesses:
         return f"http://{HOST}:{self.api_port}/graphql"
 
     async def start(self) -> None:
-        await self.temporal.start()
-        for command in ("migrate", "seed"):
-            await self.run_command(command)
-        self.worker = await self._spawn("worker", self.worker_port)
-        self.api = await self._spawn("api", self.api_port)
+        """Temporal beside the database's set-up (the seed needs no Temporal), then the worker
+        beside the API: on a busy machine each step is mostly a Python process starting."""
+
+        async def database() -> None:
+            for command in ("migrate", "seed"):
+                await self.run_command(command)
+
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.temporal.start())
+            group.create_task(database())
+        worker = asyncio.create_task(self._spawn("worker", self.worker_port))
+        api = asyncio.create_task(self._spawn("api", self.api_port))
+        await asyncio.wait((worker, api))
+        # Each one that came up is kept, so that `stop` ends it even if the other failed.
+        self.worker = worker.result() if not worker.exception() else None
+        self.api = api.result() if not api.exception() else None
+        for spawned in (worker, api):
+            if spawned.exception() is not None:
+                raise spawned.exception()  # type: ignore[misc]
 
     async def run_command(self, *args: str) -> tuple[int, str]:
         """`glowpath ARGS` to its end (bounded); its exit code and output."""
@@ -149,7 +169,21 @@ class ChaosProcesses:
         """Stopped and started on the same port with the same state file."""
         await self.temporal.stop()
         await self.temporal.start()
-        # The API and the worker reconnect on their own; ready means they did.
+        await self._both_ready()
+
+    async def cut_database(self, seconds: float) -> None:
+        """Every database connection dropped, and none possible, for `seconds`; then back."""
+        if self.relay is None:
+            raise ProcessFailed("the database can be cut only behind the relay (PostgreSQL)")
+        await self.relay.stop()
+        try:
+            await asyncio.sleep(seconds)  # the outage itself, not a wait for anything
+        finally:
+            await self.relay.start()
+        await self._both_ready()
+
+    async def _both_ready(self) -> None:
+        """The API and the worker reconnect on their own; ready means they did."""
         running = (("worker", self.worker, self.worker_port), ("api", self.api, self.api_port))
         for command, process, port in running:
             if process is not None:

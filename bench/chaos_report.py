@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -24,6 +25,23 @@ class Outcome:
     gave_up: dict[int, str] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     started_at: float = 0.0
+    finished: int = 0  # journeys driven to their end (reached FOLLOW_UP or given up)
+    progress: asyncio.Event = field(default_factory=asyncio.Event)  # set as each one finishes
+
+
+@dataclass
+class Verdict:
+    """What a run found: clean when nothing was lost or repeated and reconcile saw no drift."""
+
+    lost: list[str]
+    duplicated: list[str]
+    reconcile_exit: int
+    faults: list[str]  # the kind of each fault injected, in order
+    elapsed: float
+
+    @property
+    def clean(self) -> bool:
+        return not self.lost and not self.duplicated and self.reconcile_exit == 0
 
 
 def recovery(outcome: Outcome, tally: Tally) -> list[float]:
@@ -54,7 +72,7 @@ def print_report(
             [
                 ("read model", "PostgreSQL" if args.postgres else "SQLite (temporary file)"),
                 ("load", f"{'?' if load is None else f'{load:.2f}'} (1-minute average at start)"),
-                ("options", f"concurrency {args.concurrency}, a fault every {args.fault_every} s"),
+                ("options", _options_text(args)),
                 ("elapsed", f"{elapsed:.1f} s"),
             ]
         )
@@ -102,3 +120,12 @@ def _recovery_text(seconds: list[float]) -> str:
     if not seconds:
         return "-"
     return f"max {max(seconds):.1f}, mean {sum(seconds) / len(seconds):.1f}"
+
+
+def _options_text(args: argparse.Namespace) -> str:
+    pace = (
+        f"{args.faults} faults spread over the journeys"
+        if args.faults
+        else f"a fault every {args.fault_every} s"
+    )
+    return f"concurrency {args.concurrency}, {pace}"

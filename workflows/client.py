@@ -18,7 +18,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.errors import (
@@ -76,7 +76,10 @@ class JourneyGateway:
         """Starts the journey and returns once its opening events are in the read model.
 
         A retry of the same start (same journey id) converges on the running workflow: its
-        input is then ignored, and the retry's draft stays unattached."""
+        input is then ignored, and the retry's draft stays unattached. If that workflow has
+        already closed (the caller found no journey of it in the read model: it failed or was
+        terminated before its first event was written), the id cannot be started again:
+        `Conflict`."""
         await self._ensure_search_attributes()
         operation = WithStartWorkflowOperation(
             JourneyWorkflow.run,
@@ -90,6 +93,11 @@ class JourneyGateway:
             return await self.client.execute_update_with_start_workflow(
                 JourneyWorkflow.opened, start_workflow_operation=operation
             )
+        except WorkflowAlreadyStartedError:
+            await _read_start_outcome(operation)
+            raise Conflict(
+                "this journey could not be opened and has closed; start it again with a new key"
+            ) from None
         except (RPCError, WorkflowUpdateFailedError, RPCTimeoutOrCancelledError) as error:
             await _read_start_outcome(operation)
             # Ambiguous: the workflow may have started all the same (see reception's claim).

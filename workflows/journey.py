@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 from workflows import search_attributes
 
@@ -48,6 +48,11 @@ RECORD_TIMEOUT = timedelta(seconds=10)
 # The fast path rides in the update as a local activity; if the database is away for longer than
 # this, the change is kept and written later by a regular activity, so no step is lost.
 LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milliseconds=200))
+# A local activity's last failure arrives as the activity's own error (an ApplicationError, or
+# a TimeoutError), not as an ActivityError: before this patch it escaped, failing the update
+# whose change was already committed (every retry of the same update id then answered that
+# failure) or, for the opening event, the whole journey.
+DEFER_ANY_WRITE_FAILURE = "defer-any-read-model-write-failure"
 
 
 def to_application_error(error: DomainError) -> ApplicationError:
@@ -202,7 +207,11 @@ class JourneyWorkflow:
                 start_to_close_timeout=RECORD_TIMEOUT,
                 retry_policy=LOCAL_RETRIES,
             )
-        except ActivityError:
+        except FailureError as failure:
+            if not isinstance(failure, ActivityError) and not workflow.patched(
+                DEFER_ANY_WRITE_FAILURE
+            ):
+                raise
             workflow.logger.warning("read model write deferred for event %s", event.seq)
             self._unrecorded.append(change)
 

@@ -1,16 +1,30 @@
-"""A fix to Tortoise ORM's single-connection clients (SQLite) applied on import.
+"""Fixes to Tortoise ORM's SQLite client, applied on import.
 
-``ConnectionWrapper.__aenter__`` takes the client's lock and then opens the connection if there
-is none; when opening fails (the file's folder is gone, a disk error) the lock is never given
-back, so every later query waits forever and the process cannot recover when the file is back.
-The replacement releases the lock when opening fails.
+1. ``ConnectionWrapper.__aenter__`` takes the client's lock and then opens the connection if
+   there is none; when opening fails (the file's folder is gone, a disk error) the lock is never
+   given back, so every later query waits forever and the process cannot recover when the file
+   is back. The replacement releases the lock when opening fails.
+2. Tortoise opens every transaction with a plain ``BEGIN`` (deferred): the transaction reads
+   first and asks for the write lock at its first write. In WAL mode, if another process
+   committed in between, that upgrade fails at once with "database is locked"
+   (SQLITE_BUSY_SNAPSHOT): the busy timeout cannot help, since waiting would not make the
+   transaction's snapshot current again. With the API and the worker as two processes on one
+   file, the read-model writer and the audit append (both read, then write) failed this way
+   under load. ``BEGIN IMMEDIATE`` takes the write lock first, waiting up to the busy timeout
+   for another writer to finish; our transactions are short, so the wait is too.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from tortoise.backends.base.client import ConnectionWrapper
+from tortoise.backends.sqlite.client import SqliteTransactionWrapper
+from tortoise.exceptions import TransactionManagementError
+
+# How long a statement waits for another process's write lock before "database is locked".
+BUSY_TIMEOUT_MS = 10_000
 
 
 async def _enter_releasing_on_failure(self: ConnectionWrapper[Any]) -> Any:
@@ -23,12 +37,28 @@ async def _enter_releasing_on_failure(self: ConnectionWrapper[Any]) -> Any:
     return self.connection
 
 
+async def _begin_immediate(self: SqliteTransactionWrapper) -> None:
+    try:
+        await self._connection.commit()
+        await self._connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise TransactionManagementError(exc) from exc
+
+
+def busy_timeout_pragmas(url: str) -> str:
+    """The database URL with the busy timeout set (SQLite only; any other URL unchanged)."""
+    if not url.startswith("sqlite://") or "busy_timeout=" in url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}busy_timeout={BUSY_TIMEOUT_MS}"
+
+
 def apply() -> None:
     if (
         getattr(ConnectionWrapper.__aenter__, "__name__", "")
         != _enter_releasing_on_failure.__name__
     ):
         ConnectionWrapper.__aenter__ = _enter_releasing_on_failure  # type: ignore[method-assign]
+    SqliteTransactionWrapper.begin = _begin_immediate  # type: ignore[method-assign]
 
 
 apply()

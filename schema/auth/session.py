@@ -9,16 +9,21 @@ no longer works from its next request on.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from domain.auth import AccessToken, SigningKeys, TokenClaims, read_token, session_problem
 from domain.roles import Role
 from domain.store import accounts
 from domain.store.models import StaffAccount
+
+log = logging.getLogger(__name__)
+UNEXPECTED = "Unexpected error."
 
 
 @dataclass(frozen=True)
@@ -71,5 +76,12 @@ class SessionCheck(SchemaExtension):
 
         context = self.execution_context.context
         if isinstance(context, Context):
-            await context.check_session()
+            try:
+                await context.check_session()
+            except Exception as error:
+                # Raised from an extension, the error would reach the client unmasked (the
+                # masking sees only what resolvers raise): a cut database would answer with
+                # its driver's message, host and port included.
+                log.exception("session check failed")
+                raise GraphQLError(UNEXPECTED) from error
         yield

@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime
 import strawberry
 from strawberry.types import Info
 
-from domain.errors import Conflict
+from domain.errors import Conflict, DomainError
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import ArrivalChannel
 from domain.store import records
-from domain.store.claims import claim_client
+from domain.store.claims import claim_client, release_claim_of_missing_journey
 from domain.store.history import client_history
 from domain.store.models import Client as ClientRow
 from domain.store.models import Clinic
@@ -100,7 +100,12 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     # If Temporal's answer is lost the journey may be running: the claim and the draft stay.
     # A retry with the key converges on it; `glowpath reconcile` releases the claim once
     # Temporal says the workflow does not exist, and voids the draft.
-    await info.context.gateway.start(start)
+    try:
+        await info.context.gateway.start(start)
+    except DomainError as error:
+        # Temporal answered that this journey's workflow has closed: the claim may go.
+        await release_claim_of_missing_journey(client.id, journey_id)
+        return from_domain(error)
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, journey_id)
     return await _started(journey_id, client.id)
