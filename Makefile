@@ -10,7 +10,7 @@ PYPROJECT_HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
 ARGS ?=
 
-.PHONY: venv dev test lint bench schema
+.PHONY: venv dev test lint bench schema graphiql-assets
 
 venv: $(STAMP)
 
@@ -39,3 +39,27 @@ bench: venv
 schema: venv
 	$(BIN)/glowpath export-schema
 	$(BIN)/python -m server.permissions_readme
+
+# GraphiQL's assets, served by the API itself (server/static/graphiql/README.md): fetched from the
+# npm registry only when a version changes, then committed.
+GRAPHIQL_VERSION := 3.8.3
+REACT_VERSION := 18.2.0
+GRAPHIQL_ASSETS := server/static/graphiql
+
+graphiql-assets:
+	@set -e; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	(cd "$$work" && npm pack --silent graphiql@$(GRAPHIQL_VERSION) react@$(REACT_VERSION) \
+		react-dom@$(REACT_VERSION) >/dev/null); \
+	for pinned in graphiql-$(GRAPHIQL_VERSION) react-$(REACT_VERSION) react-dom-$(REACT_VERSION); do \
+		package=$${pinned%-*}; \
+		mkdir -p "$$work/$$package" "$(GRAPHIQL_ASSETS)/$$package"; \
+		tar xzf "$$work/$$pinned.tgz" -C "$$work/$$package"; \
+		cp "$$work/$$package/package/LICENSE" "$(GRAPHIQL_ASSETS)/$$package/"; \
+	done; \
+	cp "$$work"/graphiql/package/graphiql.min.js "$$work"/graphiql/package/graphiql.min.css \
+		"$(GRAPHIQL_ASSETS)/graphiql/"; \
+	cp "$$work"/react/package/umd/react.production.min.js "$(GRAPHIQL_ASSETS)/react/"; \
+	cp "$$work"/react-dom/package/umd/react-dom.production.min.js "$(GRAPHIQL_ASSETS)/react-dom/"; \
+	for file in $(GRAPHIQL_ASSETS)/*/*.js $(GRAPHIQL_ASSETS)/*/*.css; do \
+		echo "$$file sha384-$$(openssl dgst -sha384 -binary "$$file" | base64 | tr -d '\n')"; \
+	done
