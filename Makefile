@@ -1,24 +1,44 @@
 # Glowpath developer commands. `make dev` runs the whole stack locally; `make test` runs the tests.
-# The first run creates .venv and installs the project with its dev extras from PyPI.
+# The first run creates .venv and installs the project with its dev extras from PyPI, at the exact
+# versions (and hashes) of requirements-dev.lock. `make lock` refreshes the locks.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# The stamp's name carries a hash of pyproject.toml: edit the dependencies and the next
-# `make` reinstalls; otherwise `make venv` is a no-op.
-PYPROJECT_HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
+# The stamp's name carries a hash of pyproject.toml and the dev lock: edit the dependencies (then
+# `make lock`) and the next `make` reinstalls; otherwise `make venv` is a no-op.
+PYPROJECT_HASH := $(shell cat pyproject.toml requirements-dev.lock | cksum | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
 ARGS ?=
+# The locks: requirements-dev.lock (every extra: development, local dev server, tracing) for
+# `make venv` and CI; requirements.lock (the runtime and tracing) for the Docker image, at the
+# same versions. Both resolve for every platform, with hashes.
+LOCK_OPTIONS := --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
+UV_VERSION = $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements-dev.lock)
+UPGRADE ?=
 
-.PHONY: venv dev test lint bench schema graphiql-assets
+.PHONY: venv dev test lint bench schema graphiql-assets lock fuzz
 
 venv: $(STAMP)
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m pip install --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "requirements-dev.lock lacks what pyproject.toml asks for: run make lock" >&2; exit 1; }
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+# Adds what pyproject.toml gained and keeps every other pin; `make lock UPGRADE=1` moves every
+# package to its newest allowed release. Needs only uv (installed at its locked version).
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra local --extra otel $(LOCK_OPTIONS) \
+		$(if $(UPGRADE),--upgrade) -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml --extra otel $(LOCK_OPTIONS) \
+		--constraint requirements-dev.lock -o requirements.lock
 
 dev: venv
 	$(BIN)/glowpath dev
@@ -32,6 +52,11 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy domain schema workflows server
+
+# The full schemathesis run: 100 generated documents per query and mutation (the suite sends 25).
+fuzz: venv
+	GLOWPATH_FUZZ_EXAMPLES=100 GLOWPATH_FUZZ_BUDGET_SECONDS=3600 \
+		$(BIN)/python -m pytest -q -p no:logging tests/api/test_fuzz.py $(ARGS)
 
 bench: venv
 	$(BIN)/python -m bench.journey_bench
