@@ -24,8 +24,9 @@ QUERY = "query Hello { __typename }"
 async def ide_api(
     database: str, temporal_env: WorkflowEnvironment, temporal_address: str
 ) -> AsyncIterator[Api]:
+    # As under `glowpath dev`: the IDE, and the introspection it reads the schema with.
     settings = dataclasses.replace(
-        api_settings(database, temporal_address, TASK_QUEUE), graphiql=True
+        api_settings(database, temporal_address, TASK_QUEUE), graphiql=True, introspection=True
     )
     async with running_api(settings, temporal_env.client) as running:
         yield running
