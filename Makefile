@@ -56,7 +56,7 @@ lint: venv
 # The full schemathesis run: 100 generated documents per query and mutation (the suite sends 25).
 fuzz: venv
 	GLOWPATH_FUZZ_EXAMPLES=100 GLOWPATH_FUZZ_BUDGET_SECONDS=3600 \
-		$(BIN)/python -m pytest -q -p no:logging tests/api/test_fuzz.py $(ARGS)
+		$(BIN)/python -m pytest -q tests/api/test_fuzz.py $(ARGS)
 
 bench: venv
 	$(BIN)/python -m bench.journey_bench
