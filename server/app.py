@@ -23,7 +23,7 @@ from schema.build import build_schema
 from schema.context import ApiConfig, AuthServices, Context
 from schema.feed import JourneyFeed
 from schema.metrics import REQUEST_TIMEOUTS
-from server import middleware, request_body, tracing
+from server import graphiql, middleware, request_body, tracing
 from server.health import add_health_routes
 from server.metrics import loop_lag_context, metrics_handler
 from server.probes import ops_app, serve_ops
@@ -58,6 +58,11 @@ class GlowpathView(GraphQLView[Context, None]):
         # Strawberry checks a WebSocket's Origin as well: same list as the CORS middleware.
         self.allowed_origins = normalize_allowed_origins(allowed_origins)
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # The project's page, whose assets this server serves (see server/graphiql.py).
+        return graphiql.page_html()
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         if isinstance(response, web.WebSocketResponse):
@@ -169,6 +174,8 @@ def create_app(
     app.on_response_prepare.append(middleware.add_response_headers)
     app[GATEWAY] = gateway
     app.router.add_route("*", "/graphql", view)
+    if settings.graphiql:
+        graphiql.add_asset_routes(app)
     if not settings.ops_port:  # else the operations port serves these (see `serve`)
         add_health_routes(app, temporal)
         app.router.add_get("/metrics", metrics_handler(read_model=True))

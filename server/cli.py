@@ -152,13 +152,36 @@ async def run_dev(settings: Settings) -> None:
     try:
         await db.migrate(settings)
         logins = await seed.seed_demo(settings)
-        async with asyncio.TaskGroup() as group:
-            group.create_task(worker.serve(settings), name="glowpath-worker")
-            group.create_task(app.serve(settings), name="glowpath-api")
-            group.create_task(_announce(settings, f"http://{host}:{port + 1000}", logins))
+        # Stopped in order: the API first, then the worker, then Temporal. The API's in-flight
+        # requests wait on journey updates that only this worker runs: stopping both at once
+        # left them waiting until their own timeout (30 s) after a SIGINT during traffic.
+        worker_task = asyncio.create_task(worker.serve(settings), name="glowpath-worker")
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(_fail_with(worker_task), name="glowpath-worker-watch")
+                group.create_task(app.serve(settings), name="glowpath-api")
+                group.create_task(_announce(settings, f"http://{host}:{port + 1000}", logins))
+        finally:
+            await _stop_task(worker_task)
     finally:
         if temporal is not None:
             await temporal.stop()
+
+
+async def _fail_with(task: asyncio.Task[None]) -> None:
+    """Ends when ``task`` does, raising its error (which stops the group it runs in); when the
+    group is cancelled, ``task`` itself goes on until it is stopped on its own."""
+    await asyncio.shield(task)
+
+
+async def _stop_task(task: asyncio.Task[None]) -> None:
+    failed_before = task.done() and not task.cancelled() and task.exception() is not None
+    task.cancel()
+    await asyncio.wait({task})
+    if task.cancelled() or failed_before:  # a failure before the stop surfaced in the group
+        return
+    if task.exception() is not None:
+        log.error("the worker failed while stopping", exc_info=task.exception())
 
 
 async def _announce(settings: Settings, ui_url: str, logins: Sequence[Login]) -> None:

@@ -247,9 +247,9 @@ async def run_until_signal(main: Coroutine[Any, Any, None]) -> None:
         task.cancel()
         finished, _ = await asyncio.wait({task}, timeout=SHUTDOWN_LIMIT_SECONDS)
         if not finished:
-            # Seen now and then with the worker and the API in one process (`glowpath dev`): the
-            # Temporal worker's shutdown never returns. Exit rather than hang; child processes
-            # (the dev server) are set to die with this one.
+            # A last resort: `glowpath dev` stops its API before its worker (so in-flight
+            # requests are answered) and normally exits in seconds. Exit rather than hang;
+            # child processes (the dev server) are set to die with this one.
             log.error("shutdown did not finish in %s s: exiting", SHUTDOWN_LIMIT_SECONDS)
             logging.shutdown()
             os._exit(1)
