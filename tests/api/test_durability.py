@@ -36,6 +36,7 @@ from tests.api.test_journey import FULL_HISTORY
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 30  # seconds for a new worker process to poll the task queue
 STOP_TIMEOUT = 10  # seconds between SIGTERM and SIGKILL when cleaning up
+WORKER = ("-m", "server.cli", "worker")
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -45,17 +46,20 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 
 class WorkerProcess:
-    """`glowpath worker` in a child process, stopped by its pid."""
+    """`glowpath worker` (or another worker ``command``) in a child process, stopped by its pid."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, command: tuple[str, ...] = WORKER
+    ) -> None:
         self.env = env
         self.log_path = log_path
+        self.command = command
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> int:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server.cli", "worker"],
+                [sys.executable, *self.command],
                 cwd=ROOT,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
