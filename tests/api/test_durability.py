@@ -14,9 +14,7 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -28,9 +26,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from domain.store.models import JourneyEvent
-from tests.api.conftest import FOLLOW_UP_SCHEDULE, api_settings
 from tests.api.flow import JourneyDriver
-from tests.api.harness import Api, Staff, running_api
+from tests.api.harness import Api, Staff
 from tests.api.test_journey import FULL_HISTORY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,25 +113,6 @@ async def wait_polling(client: Client, task_queue: str, worker: WorkerProcess) -
             return
         await asyncio.sleep(0.2)
     raise AssertionError(f"the worker did not poll within {READY_TIMEOUT} s:\n{worker.log_tail()}")
-
-
-@pytest.fixture
-async def isolated(
-    database: str, temporal_address: str, temporal_env: WorkflowEnvironment
-) -> AsyncIterator[tuple[Api, str, dict[str, str]]]:
-    """An API on a task queue no in-process worker serves, and the environment for workers."""
-    task_queue = f"durability-{uuid.uuid4().hex[:8]}"
-    settings = api_settings(database, temporal_address, task_queue)
-    env = {
-        **os.environ,
-        "GLOWPATH_DATABASE_URL": database,
-        "GLOWPATH_TEMPORAL_ADDRESS": temporal_address,
-        "GLOWPATH_TASK_QUEUE": task_queue,
-        "GLOWPATH_FOLLOW_UP_SCHEDULE": ",".join(f"{s}s" for s in FOLLOW_UP_SCHEDULE),
-        "GLOWPATH_LOG_LEVEL": "WARNING",
-    }
-    async with running_api(settings, temporal_env.client) as api:
-        yield api, task_queue, env
 
 
 @pytest.mark.slow

@@ -21,9 +21,7 @@ from domain.store.models import IdempotencyKey
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import Api, Staff
-from tests.api.test_durability import WorkerProcess, isolated, wait_polling
-
-__all__ = ["isolated"]  # the fixture, shared with the durability test
+from tests.api.test_durability import WorkerProcess, wait_polling
 
 DYING_WORKER = ("-m", "tests.api.dying_worker")
 DIE_TIMEOUT = 60  # seconds for the first follow-up to fall due and its worker to die
