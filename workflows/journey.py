@@ -53,6 +53,13 @@ LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milli
 # whose change was already committed (every retry of the same update id then answered that
 # failure) or, for the opening event, the whole journey.
 DEFER_ANY_WRITE_FAILURE = "defer-any-read-model-write-failure"
+# A staff action can arrive in the same workflow task as a follow-up's timer, and its validator
+# runs before the timer's work. That happens when a worker died after writing the falling due to
+# the read model but before reporting its task: staff saw the follow-up due and acted, and the
+# next worker got the timer and the action together. Before this patch the action was judged,
+# and applied, as if the follow-up were not due yet; now the follow-ups that the clock has made
+# due fall due first, as they did in the lost task.
+FALL_DUE_BEFORE_STAFF_ACTION = "fall-due-before-staff-action"
 
 
 def to_application_error(error: DomainError) -> ApplicationError:
@@ -131,11 +138,20 @@ class JourneyWorkflow:
         try:
             if request.actor.role is Role.SYSTEM and request.action not in REQUESTABLE_BY_SYSTEM:
                 raise NotAuthorized("system actions cannot be requested")
-            check_action(self._facts, request)
+            check_action(self._facts_by_the_clock(), request)
             if request.record_id and self._record_used(request.record_id):
                 raise Conflict("this record was already attached or voided; write it again")
         except DomainError as error:
             raise to_application_error(error) from None
+
+    def _facts_by_the_clock(self) -> JourneyFacts:
+        """The journey as the action will find it under the lock (`_apply`): with the
+        follow-ups whose time has come fallen due, even if their timer's work is still queued."""
+        if not self._follow_up_fell_due():
+            return self._facts
+        facts = copy.deepcopy(self._facts)
+        apply_action(facts, ActionRequest(Action.FOLLOW_UP_DUE, SYSTEM_ACTOR), workflow.now())
+        return facts
 
     def _record_used(self, record_id: str) -> bool:
         facts = self._facts
@@ -163,6 +179,8 @@ class JourneyWorkflow:
 
     async def _apply(self, request: ActionRequest) -> ActionResult:
         async with self._lock:
+            if self._follow_up_fell_due() and workflow.patched(FALL_DUE_BEFORE_STAFF_ACTION):
+                await self._take_system_action(Action.FOLLOW_UP_DUE, self._follow_up_fell_due)
             # Re-checked under the lock: an update accepted just before may have moved the journey.
             try:
                 check_action(self._facts, request)
@@ -174,14 +192,18 @@ class JourneyWorkflow:
         """A timer's own action. Decided again under the lock: a staff update queued ahead of it
         may have moved or ended the journey, and then the timer has nothing left to do."""
         async with self._lock:
-            request = ActionRequest(action, SYSTEM_ACTOR)
-            if not still_wanted():
-                return
-            try:
-                check_action(self._facts, request)
-            except DomainError:
-                return
-            await self._commit(request)
+            await self._take_system_action(action, still_wanted)
+
+    async def _take_system_action(self, action: Action, still_wanted: Callable[[], bool]) -> None:
+        """The journey's own action, if still wanted and allowed; the caller holds the lock."""
+        request = ActionRequest(action, SYSTEM_ACTOR)
+        if not still_wanted():
+            return
+        try:
+            check_action(self._facts, request)
+        except DomainError:
+            return
+        await self._commit(request)
 
     async def _commit(self, request: ActionRequest) -> ActionResult:
         after = copy.deepcopy(self._facts)

@@ -3,6 +3,7 @@ read-model database, and the aiohttp GraphQL server, all on 127.0.0.1."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import subprocess
 import sys
@@ -73,6 +74,26 @@ async def api(
     async with build_worker(temporal_env.client, TASK_QUEUE):
         async with running_api(settings, temporal_env.client) as running:
             yield running
+
+
+@pytest.fixture
+async def isolated(
+    database: str, temporal_address: str, temporal_env: WorkflowEnvironment
+) -> AsyncIterator[tuple[Api, str, dict[str, str]]]:
+    """An API on a task queue no in-process worker serves, and the environment for worker
+    processes (`glowpath worker`) that the test starts and kills itself."""
+    task_queue = f"durability-{uuid.uuid4().hex[:8]}"
+    settings = api_settings(database, temporal_address, task_queue)
+    env = {
+        **os.environ,
+        "GLOWPATH_DATABASE_URL": database,
+        "GLOWPATH_TEMPORAL_ADDRESS": temporal_address,
+        "GLOWPATH_TASK_QUEUE": task_queue,
+        "GLOWPATH_FOLLOW_UP_SCHEDULE": ",".join(f"{s}s" for s in FOLLOW_UP_SCHEDULE),
+        "GLOWPATH_LOG_LEVEL": "WARNING",
+    }
+    async with running_api(settings, temporal_env.client) as api:
+        yield api, task_queue, env
 
 
 @pytest.fixture(scope="session")

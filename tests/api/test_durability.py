@@ -14,9 +14,7 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -28,14 +26,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from domain.store.models import JourneyEvent
-from tests.api.conftest import FOLLOW_UP_SCHEDULE, api_settings
 from tests.api.flow import JourneyDriver
-from tests.api.harness import Api, Staff, running_api
+from tests.api.harness import Api, Staff
 from tests.api.test_journey import FULL_HISTORY
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 30  # seconds for a new worker process to poll the task queue
 STOP_TIMEOUT = 10  # seconds between SIGTERM and SIGKILL when cleaning up
+WORKER = ("-m", "server.cli", "worker")
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -45,17 +43,20 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 
 class WorkerProcess:
-    """`glowpath worker` in a child process, stopped by its pid."""
+    """`glowpath worker` (or another worker ``command``) in a child process, stopped by its pid."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, command: tuple[str, ...] = WORKER
+    ) -> None:
         self.env = env
         self.log_path = log_path
+        self.command = command
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> int:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server.cli", "worker"],
+                [sys.executable, *self.command],
                 cwd=ROOT,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
@@ -112,25 +113,6 @@ async def wait_polling(client: Client, task_queue: str, worker: WorkerProcess) -
             return
         await asyncio.sleep(0.2)
     raise AssertionError(f"the worker did not poll within {READY_TIMEOUT} s:\n{worker.log_tail()}")
-
-
-@pytest.fixture
-async def isolated(
-    database: str, temporal_address: str, temporal_env: WorkflowEnvironment
-) -> AsyncIterator[tuple[Api, str, dict[str, str]]]:
-    """An API on a task queue no in-process worker serves, and the environment for workers."""
-    task_queue = f"durability-{uuid.uuid4().hex[:8]}"
-    settings = api_settings(database, temporal_address, task_queue)
-    env = {
-        **os.environ,
-        "GLOWPATH_DATABASE_URL": database,
-        "GLOWPATH_TEMPORAL_ADDRESS": temporal_address,
-        "GLOWPATH_TASK_QUEUE": task_queue,
-        "GLOWPATH_FOLLOW_UP_SCHEDULE": ",".join(f"{s}s" for s in FOLLOW_UP_SCHEDULE),
-        "GLOWPATH_LOG_LEVEL": "WARNING",
-    }
-    async with running_api(settings, temporal_env.client) as api:
-        yield api, task_queue, env
 
 
 @pytest.mark.slow
