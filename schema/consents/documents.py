@@ -28,15 +28,17 @@ from schema.consents.types import (
     ConsentText,
 )
 from schema.context import Context
-from schema.errors import NotFound, not_found
+from schema.errors import NotAuthorized, NotFound, not_found
 from schema.ids import decode_id
 
 CONSENTS_READ = "client.consents.read"
 DOCUMENT_READ = "client.consent_document.read"
 
 ConsentDocumentResult = Annotated[
-    ConsentDocument | NotFound,
-    strawberry.union("ConsentDocumentResult", description="The document, or no such signature."),
+    ConsentDocument | NotAuthorized | NotFound,
+    strawberry.union(
+        "ConsentDocumentResult", description="The document, or why it cannot be shown."
+    ),
 ]
 
 

@@ -151,7 +151,7 @@ async def consent_templates(
     kind: Annotated[
         ConsentKind | None, strawberry.argument(description="Only templates of this kind.")
     ] = None,
-) -> list[ConsentTemplateVersion]:
+) -> list[ConsentTemplateVersion] | None:
     """Your clinic's consent template versions: by template, newest version first."""
     claims = info.context.claims
     if claims is None:
