@@ -100,7 +100,7 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
     problems += check_text("templateVersion", input.template_version, required=True, limit=40)
     problems += check_text("guardianName", input.guardian_name, required=False, limit=200)
     problems += check_text("guardianRelation", input.guardian_relation, required=False, limit=100)
-    problems += check_text("language", input.language, required=True, limit=16)
+    problems += check_text("language", input.language, required=True, limit=40)
     problems += capacity_problems(capacity, input.guardian_name, input.guardian_relation)
     problems += signature_problems(drawn)
     if not input.rights_explained:

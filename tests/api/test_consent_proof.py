@@ -16,7 +16,14 @@ from domain.roles import Role
 from domain.store.consents import ConsentSignature, ConsentTemplateVersion
 from schema.ids import decode_id, encode_id
 from tests.api import documents
-from tests.api.audit_support import raw_client
+from tests.api.audit_support import (
+    clinic_of,
+    entries_of_request,
+    new_request_id,
+    raw_client,
+    run_traced,
+    seen,
+)
 from tests.api.consent_support import (
     CONSENTS,
     DOCUMENT,
@@ -39,6 +46,7 @@ from tests.api.consent_support import (
     WITHDRAW_CONSENT as WITHDRAW,
 )
 from tests.api.flow import JourneyDriver, assert_unchanged, end_journey
+from tests.api.harness import Api
 from tests.api.permission_probe import post
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -287,4 +295,30 @@ async def test_who_may_publish_sign_and_read_consents(fresh_clinic: FreshClinic)
     hidden = await run(other, DOCUMENT, Role.EXPERT, id=signature["id"])
     assert hidden["__typename"] == "NotFound", hidden
     assert await run(other, TEMPLATES, Role.EXPERT, key=template["templateKey"]) == []
+    await end_journey(clinic, jid)
+
+
+async def test_every_read_of_a_consent_leaves_an_audit_entry(
+    api: Api, fresh_clinic: FreshClinic
+) -> None:
+    # Given a signed consent
+    clinic = await fresh_clinic()
+    await publish(clinic)
+    client = await clinic.register_client()
+    jid = await _at_consent(clinic, client)
+    await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
+    (signature,) = await consents(clinic, client)
+    clinic_id, raw = await clinic_of(clinic), raw_client(client)
+    # When the expert reads the client's consents, then one document
+    listed, shown = new_request_id(), new_request_id()
+    await run_traced(api, CONSENTS, clinic.token(Role.EXPERT), listed, id=client)
+    await run_traced(api, DOCUMENT, clinic.token(Role.EXPERT), shown, id=signature["id"])
+    # Then each read left its entry: who, which client, what
+    reads = [(raw, "client.read"), (raw, "client.consents.read")]
+    assert sorted(await entries_of_request(listed)) == sorted(
+        seen(clinic, Role.EXPERT, clinic_id, listed, *reads)
+    )
+    assert await entries_of_request(shown) == seen(
+        clinic, Role.EXPERT, clinic_id, shown, (raw, "client.consent_document.read")
+    )
     await end_journey(clinic, jid)
