@@ -116,7 +116,28 @@ TYPES: dict[str, dict[str, Audience]] = {
         **_fields(CLINICAL, "medicalHistory allergies medications pregnancyStatus"),
         "pregnancyStatements": CLINICAL,
         **_fields(CLINIC_STAFF, "serviceCard identityHistory"),
+        "consents": CLINICAL,
     },
+    # Consents: templates are every staff member's to read (the desk hands them out); what a
+    # client signed is the clinicians'.
+    "ConsentText": _fields(
+        CLINIC_STAFF,
+        "language title purpose expectedEffect risks complications alternatives aftercare",
+    ),
+    "ConsentTemplateVersion": _fields(
+        CLINIC_STAFF,
+        "id templateKey procedureType kind version contentHash texts publishedBy publishedAt",
+    ),
+    "ConsentTemplatePayload": _fields(SUPERVISORS, "template"),
+    "ConsentSignature": _fields(
+        CLINICAL,
+        "id journeyId kind templateVersionId contentHash language signerName capacity"
+        " guardianName guardianRelation witnessId witnessRole signatureFormat signedAt"
+        " withdrawnAt",
+    ),
+    "ConsentDocument": _fields(
+        CLINICAL, "signature template text signatureData computedHash hashMatches"
+    ),
     **_file_part(CLINICAL, "MedicalHistoryEntry", "topic description treatment treatedOn effect"),
     **_file_part(CLINICAL, "AllergyEntry", "substance reaction severity"),
     **_file_part(CLINICAL, "MedicationEntry", "name dose since note"),
@@ -217,7 +238,8 @@ TYPES: dict[str, dict[str, Audience]] = {
 QUERIES: dict[str, Audience] = {
     "me": ANYONE,
     "myPermissions": ANYONE,
-    **_fields(CLINIC_STAFF, "node journey journeys client clients"),
+    **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates"),
+    "consentDocument": CLINICAL,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
@@ -244,6 +266,9 @@ MUTATIONS: dict[str, Audience] = {
     "requestExpertReview": _action(Action.REQUEST_EXPERT_REVIEW),
     "completeExpertReview": _action(Action.APPROVE_PLAN, Action.REFUSE_MEDICALLY),
     "signConsent": _action(Action.SIGN_CONSENT),
+    "deferConsent": _action(Action.DEFER_CONSENT),
+    "withdrawConsent": _action(Action.WITHDRAW_CONSENT),
+    "publishConsentTemplate": SUPERVISORS,
     "recordPayment": _action(Action.RECORD_PAYMENT),
     "startTreatment": _action(Action.START_TREATMENT),
     "completeTreatment": _action(Action.COMPLETE_TREATMENT),

@@ -28,6 +28,8 @@ from schema.clients import file_corrections, file_mutations
 from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
+from schema.consents import documents as consent_documents
+from schema.consents import templates as consent_templates
 from schema.context import Context
 from schema.descriptions import describe
 from schema.input_check import InputCheck, InputNotAccepted
@@ -35,6 +37,7 @@ from schema.journeys import (
     aftercare,
     amendments,
     consent,
+    consent_changes,
     consultation,
     intake,
     reception,
@@ -88,6 +91,15 @@ class Query:
     journeys = strawberry.field(resolver=journey_queries.journeys)
     client = strawberry.field(resolver=client_queries.client)
     clients = strawberry.field(resolver=client_queries.clients)
+    consent_templates = strawberry.field(
+        resolver=consent_templates.consent_templates,
+        description="Your clinic's consent template versions, by template, newest first.",
+    )
+    consent_document = strawberry.field(
+        resolver=consent_documents.consent_document,
+        description="A signed consent: the text exactly as signed, and whether its hash "
+        "still matches the one recorded at signing.",
+    )
     stuck_journeys = strawberry.field(
         resolver=supervision_queries.stuck_journeys, description="Ordered by how long over."
     )
@@ -162,7 +174,24 @@ class Mutation:
     close_not_converted = _action(aftercare.close_not_converted, "The client did not convert.")
     request_expert_review = _action(consultation.request_expert_review, "Brief the expert.")
     complete_expert_review = _action(consultation.complete_expert_review, "The expert's final say.")
-    sign_consent = _action(consent.sign_consent, "Record one signed consent.")
+    sign_consent = _action(
+        consent.sign_consent,
+        "Record one signed consent: signer and capacity, the exact template version and its "
+        "hash, language, witness and the drawn signature.",
+    )
+    defer_consent = _action(
+        consent_changes.defer_consent,
+        "The client wants a second talk: the journey waits in CONSENT (its SLA runs on).",
+    )
+    withdraw_consent = _action(
+        consent_changes.withdraw_consent,
+        "The client withdraws a consent: before the treatment began, the journey stops.",
+    )
+    publish_consent_template = strawberry.mutation(
+        resolver=consent_templates.publish_consent_template,
+        description="Supervisor: a new version of a consent template; published versions never "
+        "change.",
+    )
     record_payment = _action(consent.record_payment, "Full payment, deposit, top-up, installments.")
     start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")
     complete_treatment = _action(treatment.complete_treatment, "What was done, products and lots.")

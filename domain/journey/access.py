@@ -123,6 +123,7 @@ _STANDING = frozenset(
         "consultation_recorded",
         "treatment_started",
         "consents_complete",
+        "has_signed_consent",
         "cleared_for_treatment",
         "follow_up_is_due",
     }

@@ -55,6 +55,17 @@ def _consent(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     return f"{d.consent_kind.value} consent signed{guardian}"
 
 
+def _defer_consent(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    return "consent deferred: a second talk"
+
+
+def _withdraw_consent(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    assert d.consent_kind is not None
+    if d.consent_kind in facts.consents_signed:
+        facts.consents_signed.remove(d.consent_kind)
+    return f"{d.consent_kind.value} consent withdrawn"
+
+
 def _payment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     facts.paid_minor += d.amount_minor or 0
     if d.payment_kind is PaymentKind.INSTALLMENT_PLAN:
@@ -126,6 +137,8 @@ EFFECTS: dict[Action, Effect] = {
     Action.REQUEST_EXPERT_REVIEW: _expert_review,
     Action.APPROVE_PLAN: _approve,
     Action.SIGN_CONSENT: _consent,
+    Action.DEFER_CONSENT: _defer_consent,
+    Action.WITHDRAW_CONSENT: _withdraw_consent,
     Action.RECORD_PAYMENT: _payment,
     Action.START_TREATMENT: _start_treatment,
     Action.COMPLETE_TREATMENT: _complete_treatment,

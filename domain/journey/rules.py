@@ -55,6 +55,9 @@ class JourneyRules:
             signed.add(self.details.consent_kind)
         return required_consents(self.facts) <= signed
 
+    def has_signed_consent(self) -> bool:
+        return bool(self.facts.consents_signed)
+
     def consents_complete(self) -> bool:
         return required_consents(self.facts) <= set(self.facts.consents_signed)
 

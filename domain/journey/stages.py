@@ -63,6 +63,7 @@ class ConsentKind(str, Enum):
     PROCEDURE = "PROCEDURE"
     ANESTHESIA = "ANESTHESIA"
     PHOTO = "PHOTO"
+    DATA_PROCESSING = "DATA_PROCESSING"
 
 
 class PaymentKind(str, Enum):

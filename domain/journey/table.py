@@ -26,6 +26,8 @@ class Action(str, Enum):
     APPROVE_PLAN = "approve_plan"
     REFUSE_MEDICALLY = "refuse_medically"
     SIGN_CONSENT = "sign_consent"
+    DEFER_CONSENT = "defer_consent"
+    WITHDRAW_CONSENT = "withdraw_consent"
     RECORD_PAYMENT = "record_payment"
     START_TREATMENT = "start_treatment"
     COMPLETE_TREATMENT = "complete_treatment"
@@ -112,6 +114,23 @@ TRANSITIONS: list[dict[str, Any]] = [
         "source": S.CONSENT,
         "dest": S.CONSENT,
         "conditions": ["guardian_signs_for_minor"],
+    },
+    # A doubting client gets a second talk: the journey waits in CONSENT, its SLA running on.
+    {"trigger": "defer_consent", "source": S.CONSENT, "dest": S.CONSENT},
+    # A consent withdrawn before the treatment began stops the journey; once it has begun the
+    # withdrawal is recorded (photos, data processing) and the care goes on.
+    {
+        "trigger": "withdraw_consent",
+        "source": [S.CONSENT, S.PAYMENT, S.TREATMENT],
+        "dest": S.DECLINED,
+        "conditions": ["has_signed_consent"],
+        "unless": ["treatment_started"],
+    },
+    {
+        "trigger": "withdraw_consent",
+        "source": [S.TREATMENT, S.HANDOVER, S.FOLLOW_UP],
+        "dest": None,
+        "conditions": ["has_signed_consent", "treatment_started"],
     },
     {
         "trigger": "record_payment",
@@ -200,6 +219,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.APPROVE_PLAN: frozenset({Role.EXPERT}),
     Action.REFUSE_MEDICALLY: frozenset({Role.EXPERT}),
     Action.SIGN_CONSENT: frozenset({Role.CONSULTANT, Role.EXPERT, Role.NURSE}),
+    Action.DEFER_CONSENT: frozenset({Role.CONSULTANT, Role.EXPERT, Role.NURSE}),
+    # The client withdraws; whoever they tell records it (the desk too), never a supervisor.
+    Action.WITHDRAW_CONSENT: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.EXPERT, Role.NURSE}),
     Action.RECORD_PAYMENT: frozenset({Role.CASHIER}),
     Action.START_TREATMENT: _CLINICAL,
     Action.COMPLETE_TREATMENT: _CLINICAL,
@@ -239,6 +261,7 @@ CONDITION_REASONS: dict[str, str] = {
     "treatment_started": "the treatment has not started",
     "guardian_signs_for_minor": "a client under 18 needs a guardian's signature",
     "completes_required_consents": "required consents are still missing",
+    "has_signed_consent": "no consent is in force to withdraw",
     "consents_complete": "no payment before the required consents are signed",
     "settles_bill": "the bill is not settled yet",
     "bill_settled": "the bill is not settled yet",

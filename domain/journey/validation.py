@@ -41,6 +41,14 @@ def _consent(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
         out.append(FieldProblem("kind", f"{d.consent_kind.value} consent is already signed"))
 
 
+def _withdrawal(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if d.consent_kind is None:
+        out.append(FieldProblem("kind", "say which consent is withdrawn"))
+    elif facts.consents_signed and d.consent_kind not in facts.consents_signed:
+        # With none in force, the state table says so ("no consent is in force to withdraw").
+        out.append(FieldProblem("kind", f"no {d.consent_kind.value} consent is in force"))
+
+
 def _payment(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if d.amount_minor is None or not 0 < d.amount_minor <= MAX_MINOR_UNITS:
         out.append(FieldProblem("amount", "the amount must be positive"))
@@ -81,6 +89,7 @@ VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]
     Action.REQUEST_EXPERT_REVIEW: _expert_review,
     Action.APPROVE_PLAN: _approve,
     Action.SIGN_CONSENT: _consent,
+    Action.WITHDRAW_CONSENT: _withdrawal,
     Action.RECORD_PAYMENT: _payment,
     Action.COMPLETE_FOLLOW_UP: _follow_up,
     Action.REASSIGN: _reassign,

@@ -18,6 +18,7 @@ MODELS_MODULE = "domain.store.models"
 TRIAGE_MODELS_MODULE = "domain.store.triage_models"
 AUDIT_MODELS_MODULE = "domain.store.audit_models"
 CLIENT_FILE_MODELS_MODULE = "domain.store.client_file"
+CONSENT_MODELS_MODULE = "domain.store.consents"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -74,6 +75,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     TRIAGE_MODELS_MODULE,
                     AUDIT_MODELS_MODULE,
                     CLIENT_FILE_MODELS_MODULE,
+                    CONSENT_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

@@ -76,7 +76,8 @@ DESCRIPTIONS = {
             "consultantLeft recordLeadContact setKeyItemPriority setRotationPolicy createClinic "
             "createStaffAccount updateStaffAccount resetStaffPassword recordMedicalHistory "
             "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
-            "amendClientEntry markEnteredInError amendClientIdentity"
+            "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
+            "withdrawConsent publishConsentTemplate"
         )
     },
     # --- subscriptions --------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -56,6 +57,9 @@ JourneyOutcome = (
     JourneyPayload | TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict
 )
 JourneyResult = Annotated[JourneyOutcome, strawberry.union("JourneyResult")]
+# Writes what an accepted action adds to the database (a signature row): converging on one row
+# per request, since a retry after a lost answer runs it again before the key is settled.
+AfterAccepted = Callable[[JourneyRow], Awaitable[None]]
 
 
 async def load_visible_journey(info: Info[Context, None], journey_id: str) -> JourneyRow | None:
@@ -82,6 +86,7 @@ async def run_action(
     record_kind: str | None = None,
     record_body: dict[str, Any] | None = None,
     claimed: records.KeyClaim | None = None,
+    after_accepted: AfterAccepted | None = None,
 ) -> JourneyOutcome:
     """Runs `action` on `input.journey_id` once per `input.idempotency_key`. `claimed`: the
     key's claim when the caller made it (a mutation that asks the desk first)."""
@@ -124,6 +129,8 @@ async def run_action(
     except DomainError as error:
         await row.refresh_from_db()
         return _refusal(error, row, info)
+    if after_accepted is not None:
+        await after_accepted(row)
     note_write(info, row.client_id)
     await idempotency.settle(actor.user_id, input, row.id)
     await row.refresh_from_db()
@@ -139,6 +146,7 @@ async def run_recorded_action(
     details: ActionDetails | None = None,
     record_kind: str | None = None,
     keep_record: bool = True,
+    after_accepted: AfterAccepted | None = None,
 ) -> JourneyOutcome:
     """The common tail of a journey mutation: refuse on input problems, else run the action
     with the mutation's input (less its journey id and key) as the action's clinical record.
@@ -154,6 +162,7 @@ async def run_recorded_action(
         details or ActionDetails(),
         record_kind=record_kind or action.value,
         record_body=record_body(input) if keep_record else None,
+        after_accepted=after_accepted,
     )
 
 

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
+from domain.consent.signature import SignatureFormat, SignerCapacity
 from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import ConsentKind, PaymentKind, PaymentMethod
 from domain.journey.table import Action
+from domain.store.models import Journey as JourneyRow
 from schema import idempotency
 from schema.body import check_currency, to_minor_units
+from schema.consents.signing import (
+    Signing,
+    capacity_problems,
+    find_version,
+    signature_problems,
+    write_signature,
+)
 from schema.context import Context
-from schema.journeys.actions import JourneyResult, run_recorded_action
+from schema.journeys.actions import (
+    AfterAccepted,
+    JourneyResult,
+    load_visible_journey,
+    run_recorded_action,
+)
 from schema.text import check_text
 
 
@@ -23,6 +38,15 @@ from schema.text import check_text
 class PhotoPurpose(str, Enum):
     CLINICAL_RECORD = "CLINICAL_RECORD"
     MARKETING = "MARKETING"
+
+
+@strawberry.input(description="The signature as drawn on the pad.")
+class DrawnSignatureInput:
+    format: SignatureFormat = strawberry.field(description="SVG path data or a PNG image.")
+    data: str = strawberry.field(
+        description="The SVG path's `d` data (at most 64 KiB), or the PNG base64-encoded "
+        "(at most 256 KiB decoded)."
+    )
 
 
 @strawberry.input
@@ -40,6 +64,17 @@ class SignConsentInput:
         default=False, description="Privacy, information, choice and participation explained."
     )
     photo_purposes: list[PhotoPurpose] = strawberry.field(default_factory=list)
+    capacity: SignerCapacity | None = strawberry.field(
+        default=None,
+        description="Who signs: the client or a guardian. Default: GUARDIAN when a "
+        "`guardianName` is given, else CLIENT.",
+    )
+    guardian_relation: str | None = strawberry.field(
+        default=None, description="The guardian's relation to the client; a guardian needs it."
+    )
+    signature: DrawnSignatureInput | None = strawberry.field(
+        default=None, description="The drawn signature, checked for type and size."
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -55,19 +90,66 @@ class RecordPaymentInput:
 
 
 async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> JourneyResult:
+    capacity = input.capacity or (
+        SignerCapacity.GUARDIAN if input.guardian_name else SignerCapacity.CLIENT
+    )
+    drawn = (input.signature.format, input.signature.data) if input.signature else None
     problems: list[FieldProblem] = []
     problems += check_text("signerName", input.signer_name, required=True, limit=200)
     problems += check_text("templateId", input.template_id, required=True, limit=100)
     problems += check_text("templateVersion", input.template_version, required=True, limit=40)
     problems += check_text("guardianName", input.guardian_name, required=False, limit=200)
+    problems += check_text("guardianRelation", input.guardian_relation, required=False, limit=100)
+    problems += check_text("language", input.language, required=True, limit=40)
+    problems += capacity_problems(capacity, input.guardian_name, input.guardian_relation)
+    problems += signature_problems(drawn)
     if not input.rights_explained:
         problems.append(FieldProblem("rightsExplained", "the client's rights must be explained"))
     if input.kind is ConsentKind.PHOTO and not input.photo_purposes:
         problems.append(FieldProblem("photoPurposes", "say what the photos may be used for"))
-    details = ActionDetails(consent_kind=input.kind, guardian_signed=bool(input.guardian_name))
-    return await run_recorded_action(
-        info, input, Action.SIGN_CONSENT, problems=problems, details=details, record_kind="consent"
+    after_accepted = None
+    journey = await load_visible_journey(info, input.journey_id)
+    actor = info.context.actor
+    if journey is not None and actor is not None and not problems:
+        version, found = await find_version(
+            journey.clinic_id, input.template_id, input.template_version, input.kind, input.language
+        )
+        problems += found
+        if version is not None:
+            signing = Signing(
+                version=version,
+                kind=input.kind,
+                language=input.language,
+                signer_name=input.signer_name,
+                capacity=capacity,
+                guardian_name=input.guardian_name,
+                guardian_relation=input.guardian_relation,
+                witness=(actor.user_id, actor.role.value),
+                signature=drawn,
+            )
+            after_accepted = _writer(input, signing)
+    details = ActionDetails(
+        consent_kind=input.kind, guardian_signed=capacity is SignerCapacity.GUARDIAN
     )
+    return await run_recorded_action(
+        info,
+        input,
+        Action.SIGN_CONSENT,
+        problems=problems,
+        details=details,
+        record_kind="consent",
+        after_accepted=after_accepted,
+    )
+
+
+def _writer(input: SignConsentInput, signing: Signing) -> AfterAccepted:
+    actor_id = signing.witness[0]
+    signature_id = idempotency.derived_id(actor_id, input, "consent_signature")
+
+    async def write(journey: JourneyRow) -> None:
+        await write_signature(signature_id or str(uuid.uuid4()), journey, signing)
+
+    return write
 
 
 async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -> JourneyResult:

@@ -44,6 +44,7 @@ CODES = {
     "setRotationPolicy.input.offeredItems": "item codes the clinic offers: the desk checks them",
     "setRotationPolicy.input.keyItems": "item codes of the month's key items: the desk routes them",
     "createClinic.input.timezone": "an IANA zone name, checked against the zone database",
+    "publishConsentTemplate.input.texts.language": "a language code (pl, ru, zh, en), checked",
 }
 # Free text that is checked and never stored (credentials): marked, but not found in the
 # database either, so it cannot serve as its own positive control there.
@@ -114,6 +115,8 @@ class Canary:
         self._special = {
             "registerClient.input.phone": "7" + str(uuid.uuid4().int)[:8],
             "amendClientIdentity.input.phone": amended_phone,
+            # A drawn signature is SVG path data: numbers of this run, checked as path data.
+            "signConsent.input.signature.data": f"M{uuid.uuid4().int % 10**12} 7 L9 {digits}",
         }
 
     def marker(self, path: str) -> str:

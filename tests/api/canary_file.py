@@ -53,6 +53,17 @@ async def keep_a_file(visit: Visit) -> None:
         )
     role, entry_id = written[0]
     await visit.call(role, "markEnteredInError", "ClientEntryPayload", select, entryId=entry_id)
+    # A consent template: every section of every language marked (the languages are codes).
+    texts = [{"language": language} for language in ("pl", "ru", "zh", "en")]
+    template = "... on ConsentTemplatePayload { template { id } }"
+    await visit.call(
+        Role.SUPERVISOR,
+        "publishConsentTemplate",
+        "ConsentTemplatePayload",
+        template,
+        kind="PROCEDURE",
+        texts=texts,
+    )
     await visit.call(
         Role.FRONT_DESK,
         "amendClientIdentity",

@@ -152,7 +152,10 @@ async def treat_one_client(visit: Visit) -> str:
     await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=expert)
     final = {"decision": "APPROVE", "finalPlan": PLAN_CODES}
     await visit.step(Role.EXPERT, "completeExpertReview", journey, **final)
-    consent = {"kind": "PROCEDURE", "rightsExplained": True}
+    await visit.step(Role.CONSULTANT, "deferConsent", journey)  # a second talk first
+    # Signed by a guardian (the marked name), drawn as SVG path data (its own marker).
+    drawn = {"format": "SVG_PATH"}
+    consent = {"kind": "PROCEDURE", "rightsExplained": True, "signature": drawn}
     await visit.step(Role.NURSE, "signConsent", journey, **consent)
     payment = {"amount": "1200.00", "currency": "EUR", "method": "CARD", "kind": "FULL"}
     await visit.step(Role.CASHIER, "recordPayment", journey, **payment)
@@ -163,6 +166,8 @@ async def treat_one_client(visit: Visit) -> str:
         Role.NURSE, "completeTreatment", journey, performerId=performer, products=products
     )
     await visit.step(Role.NURSE, "handOver", journey)
+    # Withdrawn after the treatment: recorded, and the care goes on.
+    await visit.step(Role.NURSE, "withdrawConsent", journey, kind="PROCEDURE")
     await eventually(
         lambda: visit.api.run(JOURNEY_QUERY, visit.token(Role.SUPERVISOR), id=journey),
         lambda data: "DUE" in [f["status"] for f in data["journey"]["followUps"]],

@@ -18,6 +18,8 @@ from domain.permissions import MUTATIONS, QUERIES, SUBSCRIPTIONS
 from domain.roles import STAFF_ROLES, Role
 from schema.build import schema
 from schema.ids import encode_id
+from tests.api import documents
+from tests.api.consent_support import WITHDRAW_CONSENT, consents, publish, signing
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, Staff, create_clinic, sign_in_all
 from tests.api.permission_probe import (
@@ -43,7 +45,9 @@ async def clinic(api: Api) -> tuple[str, dict[Role, Staff]]:
     return clinic_id, await sign_in_all(api, prefix)
 
 
-def _root_arguments(clinic_id: str, journey: dict[str, Any], staff: Staff) -> dict[str, Any]:
+def _root_arguments(
+    clinic_id: str, journey: dict[str, Any], staff: Staff, signature_id: str
+) -> dict[str, Any]:
     today = datetime.date.today()
     return {
         "me": {},
@@ -60,7 +64,22 @@ def _root_arguments(clinic_id: str, journey: dict[str, Any], staff: Staff) -> di
         "keyItemRanking": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
         "node": {"id": staff.global_id},
         "auditLog": {"clientId": journey["client"]["id"], "first": 5},
+        "consentTemplates": {},
+        "consentDocument": {"id": signature_id},
     }
+
+
+async def _signed_and_withdrawn(driver: JourneyDriver) -> tuple[str, str]:
+    """(signature id, client id): a consent signed on a published template, then withdrawn
+    (which ends that journey, so the client may start another)."""
+    await publish(driver)
+    client = await driver.register_client()
+    consenting = await driver.drive_to("CONSENT", await driver.start(client))
+    await driver.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(consenting["id"], 1))
+    withdrawal = {"journeyId": consenting["id"], "kind": "PROCEDURE"}
+    await driver.ok(WITHDRAW_CONSENT, Role.NURSE, **withdrawal)
+    (signature,) = await consents(driver, client)
+    return signature["id"], client
 
 
 async def test_every_role_sees_exactly_what_the_table_allows(
@@ -69,7 +88,8 @@ async def test_every_role_sees_exactly_what_the_table_allows(
     # Given a journey in follow-up (history with clinical details, follow-ups, a consultant)
     clinic_id, staff = clinic
     driver = JourneyDriver(api, staff)
-    started = await driver.start()
+    signature_id = await _signed_and_withdrawn(driver)
+    started = await driver.start(signature_id[1])
     journey = await driver.drive_to("FOLLOW_UP", started)
     client = await post(
         api.url,
@@ -78,7 +98,7 @@ async def test_every_role_sees_exactly_what_the_table_allows(
         {"id": journey["id"]},
     )
     journey = {**journey, "client": client["data"]["journey"]["client"]}
-    arguments = _root_arguments(clinic_id, journey, staff[Role.CONSULTANT])
+    arguments = _root_arguments(clinic_id, journey, staff[Role.CONSULTANT], signature_id[0])
     assert set(arguments) == set(QUERIES), "every query is asked"
     node_ids = [journey["id"], journey["client"]["id"], staff[Role.CONSULTANT].global_id]
 

@@ -39,6 +39,9 @@ WHO: dict[A, frozenset[R]] = {
     A.CLOSE_NOT_CONVERTED: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     **_who({R.EXPERT}, A.APPROVE_PLAN, A.REFUSE_MEDICALLY),
     A.SIGN_CONSENT: frozenset({R.CONSULTANT, R.EXPERT, R.NURSE}),  # who witnesses a signature
+    A.DEFER_CONSENT: frozenset({R.CONSULTANT, R.EXPERT, R.NURSE}),  # who holds the second talk
+    # The client withdraws to whoever is there; supervisors do not act for clients.
+    A.WITHDRAW_CONSENT: frozenset({R.FRONT_DESK, R.CONSULTANT, R.EXPERT, R.NURSE}),
     A.RECORD_PAYMENT: frozenset({R.CASHIER}),
     **_who({R.EXPERT, R.NURSE}, A.START_TREATMENT, A.COMPLETE_TREATMENT, A.HAND_OVER),
     A.COMPLETE_FOLLOW_UP: frozenset({R.FOLLOW_UP_STAFF, R.SUPERVISOR}),
@@ -152,6 +155,12 @@ def _start(m: Clinic, d: ActionDetails) -> S | None:
     return S.TREATMENT if cleared and not m.started else None
 
 
+def _withdraw(m: Clinic, d: ActionDetails) -> S | None:
+    if not m.consents:
+        return None
+    return m.stage if m.started else S.DECLINED  # once treated, care goes on
+
+
 def _call(m: Clinic, d: ActionDetails) -> S | None:
     others = [c[1] for i, c in m.calls.items() if i != d.follow_up_id]
     last = all(status in (F.DONE, F.CLOSED) for status in others)
@@ -185,8 +194,13 @@ LEGAL: dict[S, dict[A, Dest]] = {
         A.REFUSE_MEDICALLY: go(S.MEDICALLY_REFUSED),
         **_OWNED,
     },
-    S.CONSENT: {A.SIGN_CONSENT: _consent, **_OWNED},
-    S.PAYMENT: {A.RECORD_PAYMENT: _payment, **_OWNED},
+    S.CONSENT: {
+        A.SIGN_CONSENT: _consent,
+        A.DEFER_CONSENT: stay,
+        A.WITHDRAW_CONSENT: _withdraw,
+        **_OWNED,
+    },
+    S.PAYMENT: {A.RECORD_PAYMENT: _payment, A.WITHDRAW_CONSENT: _withdraw, **_OWNED},
     S.TREATMENT: {
         **_OWNED,
         A.START_TREATMENT: _start,
@@ -196,9 +210,16 @@ LEGAL: dict[S, dict[A, Dest]] = {
         A.CANCEL: before_start(S.CANCELLED),
         A.MARK_NO_SHOW: before_start(S.NO_SHOW),
         A.CLOSE: before_start(S.CANCELLED),
+        A.WITHDRAW_CONSENT: _withdraw,
     },
-    S.HANDOVER: {A.HAND_OVER: go(S.FOLLOW_UP), **_WATCH, A.REASSIGN: stay},
+    S.HANDOVER: {
+        A.HAND_OVER: go(S.FOLLOW_UP),
+        **_WATCH,
+        A.REASSIGN: stay,
+        A.WITHDRAW_CONSENT: _withdraw,
+    },
     S.FOLLOW_UP: {
+        A.WITHDRAW_CONSENT: _withdraw,
         A.FOLLOW_UP_DUE: stay,
         A.COMPLETE_FOLLOW_UP: _call,
         A.CLOSE_FOLLOW_UPS: go(S.COMPLETED),
@@ -229,6 +250,8 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
         return d.decision is ExpertDecision.APPROVE and priced and bool(d.currency)
     if action is A.SIGN_CONSENT:
         return d.consent_kind is not None and d.consent_kind not in m.consents
+    if action is A.WITHDRAW_CONSENT:
+        return d.consent_kind is not None and (not m.consents or d.consent_kind in m.consents)
     if action is A.RECORD_PAYMENT:
         same_currency = m.currency is None or d.currency == m.currency
         amount_ok = 0 < (d.amount_minor or 0) <= MAX_MINOR
@@ -265,6 +288,8 @@ def advance(m: Clinic, req: ActionRequest, now: datetime, dest: S) -> None:
         m.total, m.currency, m.anesthesia = d.plan_total_minor, d.currency, d.requires_anesthesia
     elif a is A.SIGN_CONSENT:
         m.consents.add(d.consent_kind)  # type: ignore[arg-type]
+    elif a is A.WITHDRAW_CONSENT:
+        m.consents.discard(d.consent_kind)  # type: ignore[arg-type]
     elif a is A.RECORD_PAYMENT:
         m.paid += d.amount_minor or 0
         m.installments |= d.payment_kind is PaymentKind.INSTALLMENT_PLAN
@@ -304,6 +329,8 @@ def good_details(m: Clinic, action: A) -> list[ActionDetails]:
         return [D(requires_anesthesia=b, **plan) for b in (False, True)]  # type: ignore[arg-type]
     if action is A.SIGN_CONSENT:
         return [D(consent_kind=k, guardian_signed=True) for k in K if k not in m.consents]
+    if action is A.WITHDRAW_CONSENT:
+        return [D(consent_kind=k) for k in sorted(m.consents)] or [D(consent_kind=K.PROCEDURE)]
     if action is A.RECORD_PAYMENT:
         owed = max((m.total or 0) - m.paid, 1)
         kinds = [(owed, PaymentKind.FULL), (max(owed // 3, 1), PaymentKind.DEPOSIT)]

@@ -1,0 +1,1 @@
+"""Consent you can prove: versioned templates, their content hash, drawn signatures."""

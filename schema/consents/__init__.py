@@ -1,0 +1,1 @@
+"""Consent templates (versioned, multilingual, hashed) and the signed documents."""

@@ -1,0 +1,128 @@
+"""What `signConsent` adds to a journey step: the exact text signed, by whom, how.
+
+The template is found by the input's `templateId` (a template's key) and `templateVersion`
+(its version number). Once a clinic has published a template under that key, a signature must
+name one of its versions, in one of its languages, for its kind; the signature row is written
+once the journey accepted the step, under an id derived from the request's key, so a retry
+converges on one row. A key no template was published under is signed as before (template id
+and version only), which keeps journeys of clinics without published templates working.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+
+from domain.consent.signature import SignatureFormat, SignerCapacity, check_drawn_signature
+from domain.errors import FieldProblem
+from domain.journey.stages import ConsentKind
+from domain.store.consents import ConsentSignature as SignatureRow
+from domain.store.consents import ConsentTemplateVersion as VersionRow
+from domain.store.consents import ConsentWithdrawal
+from domain.store.models import Journey as JourneyRow
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Everything of one signature but the journey and the row's id."""
+
+    version: VersionRow
+    kind: ConsentKind
+    language: str
+    signer_name: str
+    capacity: SignerCapacity
+    guardian_name: str | None
+    guardian_relation: str | None
+    witness: tuple[str, str]
+    signature: tuple[SignatureFormat, str] | None
+
+
+def capacity_problems(
+    capacity: SignerCapacity, guardian_name: str | None, relation: str | None
+) -> list[FieldProblem]:
+    if capacity is not SignerCapacity.GUARDIAN:
+        return []
+    problems = []
+    if not (guardian_name or "").strip():
+        problems.append(FieldProblem("guardianName", "a guardian signs with their name"))
+    if not (relation or "").strip():
+        problems.append(FieldProblem("guardianRelation", "say how the guardian is related"))
+    return problems
+
+
+def signature_problems(signature: tuple[SignatureFormat, str] | None) -> list[FieldProblem]:
+    return check_drawn_signature(*signature) if signature else []
+
+
+async def find_version(
+    clinic_id: str, template_key: str, version: str, kind: ConsentKind, language: str
+) -> tuple[VersionRow | None, list[FieldProblem]]:
+    """The version signed; (None, []) when no template is published under the key."""
+    published = VersionRow.filter(clinic_id=clinic_id, template_key=template_key)
+    if not await published.exists():
+        return None, []
+    row = await published.filter(version=int(version)).first() if version.isdigit() else None
+    if row is None:
+        return None, [FieldProblem("templateVersion", "no such published version")]
+    problems = []
+    if row.kind != kind.value:
+        problems.append(FieldProblem("kind", f"this template is a {row.kind} consent"))
+    if language not in row.texts:
+        offered = ", ".join(sorted(row.texts))
+        problems.append(FieldProblem("language", f"the template is in: {offered}"))
+    return row, problems
+
+
+async def write_signature(signature_id: str, journey: JourneyRow, s: Signing) -> SignatureRow:
+    fmt, data = s.signature if s.signature else (None, None)
+    try:
+        return await SignatureRow.create(
+            id=signature_id,
+            clinic_id=journey.clinic_id,
+            client_id=journey.client_id,
+            journey_id=journey.id,
+            template_version_id=s.version.id,
+            content_hash=s.version.content_hash,
+            kind=s.kind.value,
+            language=s.language,
+            signer_name=s.signer_name,
+            capacity=s.capacity.value,
+            guardian_name=s.guardian_name,
+            guardian_relation=s.guardian_relation,
+            witness_id=s.witness[0],
+            witness_role=s.witness[1],
+            signature_format=fmt.value if fmt else None,
+            signature_data=data,
+            signed_at=datetime.now(UTC),
+        )
+    except IntegrityError:
+        return await SignatureRow.get(id=signature_id)  # this request's earlier attempt
+
+
+async def write_withdrawal(
+    withdrawal_id: str | None, journey: JourneyRow, kind: ConsentKind, recorded_by: str
+) -> None:
+    """Marks the journey's signature of `kind` in force as withdrawn (none: nothing to mark)."""
+    withdrawn = ConsentWithdrawal.filter(signature__journey_id=journey.id).values_list(
+        "signature_id", flat=True
+    )
+    in_force = (
+        await SignatureRow.filter(journey_id=journey.id, kind=kind.value)
+        .exclude(id__in=[str(i) for i in await withdrawn])
+        .order_by("-signed_at")
+        .first()
+    )
+    if in_force is None:
+        return
+    try:
+        await ConsentWithdrawal.create(
+            id=withdrawal_id or str(uuid.uuid4()),
+            signature_id=in_force.id,
+            recorded_by=recorded_by,
+            withdrawn_at=datetime.now(UTC),
+        )
+    except IntegrityError:
+        return  # this request's earlier attempt marked it

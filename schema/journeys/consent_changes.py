@@ -1,0 +1,72 @@
+"""A doubting client's second talk (`deferConsent`) and a consent withdrawn (`withdrawConsent`).
+
+Deferring keeps the journey in CONSENT: the stage's SLA keeps running, so the cockpit sees a
+consent that waits too long. A withdrawal before the treatment began stops the journey
+(DECLINED); after it, the withdrawal is recorded and the care goes on. Either way the
+signature stays in the file, marked withdrawn.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from strawberry.types import Info
+
+from domain.journey.facts import ActionDetails
+from domain.journey.stages import ConsentKind
+from domain.journey.table import Action
+from domain.store.models import Journey as JourneyRow
+from schema import idempotency
+from schema.consents.signing import write_withdrawal
+from schema.context import Context
+from schema.journeys.actions import JourneyResult, run_noted_action, run_recorded_action
+from schema.text import check_text
+
+
+@strawberry.input(description="The client wants more time: a second talk before signing.")
+class DeferConsentInput:
+    journey_id: strawberry.ID = strawberry.field(description="The journey waiting in CONSENT.")
+    note: str | None = strawberry.field(
+        default=None, description="What the client doubts; kept in the record, not in the event."
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.input(description="The client withdraws a consent they signed.")
+class WithdrawConsentInput:
+    journey_id: strawberry.ID = strawberry.field(description="The journey it was signed in.")
+    kind: ConsentKind = strawberry.field(description="Which consent is withdrawn.")
+    note: str | None = strawberry.field(
+        default=None, description="What the client said; kept in the record, not in the event."
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+async def defer_consent(info: Info[Context, None], input: DeferConsentInput) -> JourneyResult:
+    return await run_noted_action(
+        info, input, Action.DEFER_CONSENT, field="note", text=input.note, required=False
+    )
+
+
+async def withdraw_consent(info: Info[Context, None], input: WithdrawConsentInput) -> JourneyResult:
+    actor = info.context.actor
+    problems = check_text("note", input.note, required=False)
+    withdrawal_id = (
+        idempotency.derived_id(actor.user_id, input, "consent_withdrawal") if actor else None
+    )
+
+    async def mark(journey: JourneyRow) -> None:
+        recorded_by = actor.user_id if actor else ""
+        await write_withdrawal(withdrawal_id or str(uuid.uuid4()), journey, input.kind, recorded_by)
+
+    return await run_recorded_action(
+        info,
+        input,
+        Action.WITHDRAW_CONSENT,
+        problems=problems,
+        details=ActionDetails(consent_kind=input.kind),
+        record_kind="consent_withdrawal",
+        keep_record=bool(input.note),
+        after_accepted=mark,
+    )
