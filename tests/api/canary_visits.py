@@ -195,6 +195,12 @@ async def walk_the_other_paths(visit: Visit) -> None:
     handed_on = await visit.start()
     assign = {"journeyId": handed_on, "items": ["skin"]}
     await visit.call(Role.FRONT_DESK, "autoAssign", "AutoAssignPayload", **assign)
+    ruled_out = {
+        "journeyId": handed_on,
+        "category": "OTHER",
+        "rule": "RULED_OUT_BY_MEDICAL_DIRECTOR",
+    }
+    await visit.call(Role.SUPERVISOR, "reclassifyVisit", "ReclassifyVisitPayload", **ruled_out)
     rule = {"rule": "CLIENT_REQUEST", "journeyId": handed_on, "consultantId": own}
     await visit.desk(Role.SUPERVISOR, "reassignClient", **rule)
     await visit.step(Role.SUPERVISOR, "nudgeJourney", handed_on)
@@ -234,6 +240,7 @@ DESK_WORDS = (
     "reassignClient.input.reason",
     "correctDeskRecord.input.reason",
     "consultantLeft.input.reason",
+    "reclassifyVisit.input.reason",
 )
 DESK_READ = """
 query Desk($clinicId: ID!, $today: Date!, $yesterday: Date!) {
