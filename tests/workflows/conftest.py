@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
 from temporalio.client import Client
-from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -39,20 +37,3 @@ async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Clien
         activities=[record_journey_change, record_desk_changes],
     ):
         yield env.client
-
-
-# Desks opened by a test (see `open_desk`). A desk runs until midnight and then continues as new,
-# for ever: one left behind makes every later test that skips days or months on the shared
-# time-skipping server replay its midnights and hand-over timers, until that test times out.
-OPENED_DESKS: list[str] = []
-
-
-@pytest.fixture(autouse=True)
-async def close_opened_desks(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    yield
-    if not OPENED_DESKS:
-        return
-    client: Client = request.getfixturevalue("client")
-    while OPENED_DESKS:
-        with contextlib.suppress(RPCError):
-            await client.get_workflow_handle(OPENED_DESKS.pop()).terminate("test over")

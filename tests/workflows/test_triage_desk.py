@@ -29,8 +29,7 @@ from domain.triage.decision import Arrival
 from domain.triage.desk import SeatStatus
 from domain.triage.revenue import CreditRule
 from tests.support import DESK, SUPERVISOR
-from tests.workflows.conftest import OPENED_DESKS, TASK_QUEUE
-from workflows.triage import desk_workflow_id
+from tests.workflows.conftest import TASK_QUEUE
 from workflows.triage_client import TriageGateway
 
 TEN_MINUTES_AND_A_BIT = 10 * 60 + 30
@@ -63,7 +62,6 @@ async def clear_of_midnight(env: WorkflowEnvironment) -> None:
 async def open_desk(client: Client, *specs: str) -> tuple[TriageGateway, str]:
     gateway = TriageGateway(client, TASK_QUEUE)
     clinic = f"clinic-{uuid.uuid4().hex[:8]}"
-    OPENED_DESKS.append(desk_workflow_id(clinic))
     for spec in specs:
         name, _, status = spec.partition(":")
         command = SeatCommand(DESK, name, "note-roster", on_duty=True)
