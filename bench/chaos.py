@@ -21,6 +21,7 @@ import contextlib
 import functools
 import itertools
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from bench.chaos_journeys import CALL_TIMEOUT, EXPECTED_ACTIONS, Caller, Crew, GaveUp, Tally
-from bench.chaos_processes import ChaosProcesses
+from bench.chaos_processes import SETUP_TIMEOUT, ChaosProcesses
 from bench.chaos_report import Fault, Outcome, Verdict, print_report
 from bench.report import load_average
 from tests.api.outage import TcpRelay
@@ -131,16 +132,23 @@ async def verify(crew: Crew, outcome: Outcome, journeys: int) -> tuple[list[str]
 
 
 RECONCILE_PASSES = 3
+# Reconcile queries every active journey's workflow (a replay where the worker no longer caches
+# it): its time grows with the journeys, so its bound does too.
+RECONCILE_SECONDS_PER_JOURNEY = 0.6
 
 
-async def reconcile(processes: ChaosProcesses) -> tuple[int, str]:
+async def reconcile(processes: ChaosProcesses, journeys: int) -> tuple[int, str]:
     """`glowpath reconcile`, run again (up to RECONCILE_PASSES) while it reports drift. A
     question Temporal left unanswered in time (a loaded machine replaying hundreds of journeys
     on a worker started minutes ago) counts as drift until asked again; a real difference
     between the read model and a workflow stays, and so fails every pass. Each pass prints."""
     code, output = 1, ""
     for attempt in range(1, RECONCILE_PASSES + 1):
-        code, output = await processes.run_command("reconcile")
+        timeout = max(SETUP_TIMEOUT, journeys * RECONCILE_SECONDS_PER_JOURNEY)
+        try:
+            code, output = await processes.run_command("reconcile", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            code, output = 1, f"did not finish within {timeout:.0f} s"
         summary = output.strip().splitlines()[-1:] or ["(no output)"]
         print(f"glowpath reconcile, pass {attempt}: exit {code}, {summary[0]}")
         if code == 0:
@@ -210,7 +218,7 @@ async def run_chaos(args: argparse.Namespace) -> Verdict:
                     elapsed = time.monotonic() - started
                     errors_during_run = sum(tally.errors.values())
                     lost, duplicated = await verify(crew, outcome, args.journeys)
-                code, reconciled = await reconcile(processes)
+                code, reconciled = await reconcile(processes, args.journeys)
             finally:
                 await processes.stop()
                 if args.keep_logs:

@@ -100,8 +100,8 @@ class ChaosProcesses:
             if spawned.exception() is not None:
                 raise spawned.exception()  # type: ignore[misc]
 
-    async def run_command(self, *args: str) -> tuple[int, str]:
-        """`glowpath ARGS` to its end (bounded); its exit code and output."""
+    async def run_command(self, *args: str, timeout: float = SETUP_TIMEOUT) -> tuple[int, str]:
+        """`glowpath ARGS` to its end (bounded by `timeout`); its exit code and output."""
         log = self.workdir / f"{args[0]}.log"
 
         def run() -> subprocess.CompletedProcess[bytes]:
@@ -111,7 +111,7 @@ class ChaosProcesses:
                 env=self.env,
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
-                timeout=SETUP_TIMEOUT,
+                timeout=timeout,
                 check=False,
             )
 

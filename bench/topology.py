@@ -123,7 +123,7 @@ async def check_histories(team: Team, run: Run, journeys: int) -> list[str]:
 async def topology_run(args: argparse.Namespace) -> int:
     load, run, tally = load_average(), Run(), Tally()
     with tempfile.TemporaryDirectory(prefix="glowpath-topology-") as tmp:
-        async with read_model(args.postgres, Path(tmp)) as database_url:
+        async with read_model(args.postgres, Path(tmp)) as (database_url, _relay):
             topology = Topology(Path(tmp), database_url, args.follow_ups)
             try:
                 began = time.monotonic()
