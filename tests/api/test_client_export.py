@@ -25,9 +25,10 @@ from tests.api.client_file_support import (
     write,
 )
 from tests.api.consent_support import new_key, publish, signing
-from tests.api.flow import JourneyDriver, end_journey
+from tests.api.flow import JourneyDriver
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
 
 EXPORT = """
 mutation Export($input: ExportClientFileInput!) {
@@ -46,13 +47,17 @@ async def _export(clinic: JourneyDriver, role: Role, **input: Any) -> dict[str, 
 
 
 async def _client_with_a_file(clinic: JourneyDriver) -> str:
-    """History, an allergy (one more entered in error), a medication, pregnancy, a signed
-    consent and an amended name."""
+    """A signed consent and a treatment, then history, an allergy (one more entered in
+    error), a medication, pregnancy and an amended name."""
     client = await clinic.register_client("Maria Nowak")
     await publish(clinic)
     journey = await clinic.drive_to("CONSENT", await clinic.start(client))
-    await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(journey["id"], 1))
-    await end_journey(clinic, journey["id"])
+    jid = journey["id"]
+    await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
+    # Treated before the history below is taken, so no contraindication stands in the way
+    for step in (clinic.pay, clinic.start_treatment, clinic.complete_treatment, clinic.hand_over):
+        await step(jid)
+    await clinic.ok(CLOSE_FOLLOW_UPS, Role.SUPERVISOR, journeyId=jid, reason="export test done")
     history = {"topic": "EARLIER_TREATMENT", "description": "lips two years ago"}
     await entry(
         clinic,
@@ -141,10 +146,15 @@ async def test_the_export_carries_the_whole_file_a_valid_bundle_and_who_saw_it(
         None,
     )
     assert len(consent["template"]["sha256"]) == 64
+    (treatment,) = copy["treatments"]
+    assert treatment["products"] == [{"name": "Filler X", "lotNumber": "LOT-42", "dose": "1 ml"}]
     # And the FHIR Bundle validates and holds each kind of resource
     assert result["fhirVersion"] == "4.3.0"
     assert bundle_problems(bundle) == []
-    types = sorted({e["resource"]["resourceType"] for e in bundle["entry"]})
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("Procedure") == 2  # the earlier treatment and the one performed here
+    assert kinds.count("AllergyIntolerance") == 2  # the latex one marked entered-in-error
+    types = sorted(set(kinds))
     assert types == [
         "AllergyIntolerance",
         "Consent",
