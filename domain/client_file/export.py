@@ -16,6 +16,7 @@ Pure: no I/O; the store reads the rows (`domain.store.client_file_export`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +35,9 @@ MAX_IDENTITY_VERSIONS = 200
 MAX_CONSENTS = 300
 MAX_TREATMENTS = 500
 MAX_ACCESSES = 5000
+# And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
+# section) could add up; a copy past this is refused too, whole.
+MAX_EXPORT_BYTES = 16 * 1024 * 1024
 
 FORMAT = "glowpath.client-file/1"
 
@@ -278,3 +282,10 @@ def file_document(file: ClientFile) -> dict[str, Any]:
             "entries": [_access(a, zone) for a in file.accesses],
         },
     }
+
+
+def export_bytes(*parts: Mapping[str, Any]) -> int:
+    """How many bytes the parts take as compact UTF-8 JSON (the answer's size, near enough)."""
+    return sum(
+        len(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()) for part in parts
+    )

@@ -19,7 +19,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain.client_file.export import file_document
+from domain.client_file.export import MAX_EXPORT_BYTES, export_bytes, file_document
 from domain.client_file.fhir import file_bundle
 from domain.client_file.fhir_check import FHIR_VERSION, bundle_problems
 from domain.client_file.kinds import FILE_EXPORT_READ
@@ -59,8 +59,8 @@ class ExportClientFileInput:
     "`whoSawMyFile`: the audit trail of reads and changes of this file, newest first (at most "
     "5000, with the total). `fhirBundle` is the clinical part as a "
     "FHIR R4 Bundle for another provider (art. 20), without the service card. A file beyond "
-    "2000 entries, 300 consents, 500 treatments or 200 identity amendments is refused "
-    "(ValidationFailed), never cut."
+    "2000 entries, 300 consents, 500 treatments or 200 identity amendments, or a copy past "
+    "16 MiB, is refused (ValidationFailed), never cut."
 )
 class ClientFileExportPayload:
     client_id: strawberry.ID = strawberry.field(description="The client (a `Client` id).")
@@ -99,11 +99,8 @@ def _cut(result_id: str) -> tuple[datetime, int]:
     return datetime.fromisoformat(moment), int(seq)
 
 
-def _too_large(part: TooLarge) -> ValidationFailed:
-    message = (
-        f"the file holds more than {part.limit} {part.part}, more than one copy carries: "
-        "ask the clinic's custodian for a copy in parts"
-    )
+def _too_large(what: str) -> ValidationFailed:
+    message = f"{what}, more than one copy carries: ask the clinic's custodian for it in parts"
     return invalid([FieldProblem("clientId", message)])
 
 
@@ -137,15 +134,17 @@ async def export_client_file(
         as_of, upto_seq = datetime.now(UTC), await audit_head(client.clinic_id)
     file = await read_file(client, as_of, upto_seq)
     if isinstance(file, TooLarge):
-        return _too_large(file)
-    bundle = _checked_bundle(client.id, file_bundle(file))
+        return _too_large(f"the file holds more than {file.limit} {file.part}")
+    document, bundle = file_document(file), _checked_bundle(client.id, file_bundle(file))
+    if export_bytes(document, bundle) > MAX_EXPORT_BYTES:
+        return _too_large(f"the copy would exceed {MAX_EXPORT_BYTES // 2**20} MiB")
     note_access(client.id, FILE_EXPORT_READ)
     if first is None:
         await idempotency.settle(claims.account_id, input, f"{as_of.isoformat()}|{upto_seq}")
     return ClientFileExportPayload(
         client_id=strawberry.ID(input.client_id),
         as_of=as_of,
-        file=cast(JSON, file_document(file)),
+        file=cast(JSON, document),
         fhir_version=FHIR_VERSION,
         fhir_bundle=cast(JSON, bundle),
     )

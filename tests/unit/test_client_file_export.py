@@ -15,6 +15,7 @@ from domain.client_file.export import (
     IdentityVersion,
     SignedConsent,
     Treatment,
+    export_bytes,
     file_document,
 )
 from domain.client_file.fhir import file_bundle
@@ -169,6 +170,8 @@ def test_the_json_copy_keeps_everything_with_local_times() -> None:
     who = document["whoSawMyFile"]
     assert (who["total"], who["included"], who["reads"]) == (2, 2, 1)
     assert who["entries"][0]["actorName"] == "Dr Ewa"
+    # Its size is counted in UTF-8 bytes: Cyrillic letters take two each
+    assert export_bytes({"t": "Согласие"}) == len('{"t":""}') + 2 * len("Согласие")
 
 
 def test_the_bundle_validates_and_maps_each_part() -> None:
