@@ -112,7 +112,8 @@ TYPES: dict[str, dict[str, Audience]] = {
         **_fields(CONTACT, "phone email"),
         "occupation": _of(CONTACT.roles - {R.FOLLOW_UP_STAFF}, R.EXPERT),
         # The client file: clinical parts to clinicians; the service card to every member of
-        # the clinic's staff who meets the client (never to an administrator, never exported).
+        # the clinic's staff who meets the client (never to an administrator; it leaves the
+        # clinic only in the client's own copy, `exportClientFile`).
         **_fields(CLINICAL, "medicalHistory allergies medications pregnancyStatus"),
         "pregnancyStatements": CLINICAL,
         **_fields(CLINIC_STAFF, "serviceCard identityHistory"),
@@ -151,6 +152,8 @@ TYPES: dict[str, dict[str, Audience]] = {
         **_fields(CLINIC_STAFF, "fullName reason authorId at atLocal"),
         **_fields(CONTACT, "phone email"),
     },
+    # The client's own copy: the whole file with its audit trail, which supervisors read.
+    "ClientFileExportPayload": _fields(SUPERVISORS, "clientId asOf file fhirVersion fhirBundle"),
     "ClientConnection": _fields(CLINIC_STAFF, "edges pageInfo"),
     "ClientEdge": _fields(CLINIC_STAFF, "cursor node"),
     "ClientPayload": _fields(REGISTRARS, "client"),
@@ -251,6 +254,8 @@ MUTATIONS: dict[str, Audience] = {
     **_fields(ANYONE, "logout changePassword"),
     "registerClient": REGISTRARS,
     "amendClientIdentity": REGISTRARS,
+    # The custodian's act: the copy carries the file's audit trail (supervisors' to read).
+    "exportClientFile": SUPERVISORS,
     **_fields(
         CLINICAL_RECORDERS,
         "recordMedicalHistory recordAllergy recordMedication recordPregnancyStatus",

@@ -24,7 +24,7 @@ from schema.audit import queries as audit_queries
 from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
 from schema.auth.watch import SessionEnded, while_signed_in
-from schema.clients import file_corrections, file_mutations
+from schema.clients import file_corrections, file_export, file_mutations
 from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
 from schema.clients import queries as client_queries
@@ -166,6 +166,12 @@ class Mutation:
         resolver=client_identity.amend_client_identity,
         description="Correct the client's name, phone or e-mail; the page as it was stays "
         "readable in `identityHistory`.",
+    )
+    export_client_file = strawberry.mutation(
+        resolver=file_export.export_client_file,
+        description="Supervisor: the client's own copy of their whole file (GDPR art. 15/20), "
+        "as JSON and as a FHIR R4 Bundle, with who read the file; the copy is in the audit "
+        "trail too.",
     )
     start_journey = _action(reception.start_journey, "Reception: open a journey for a client.")
     check_in = _action(intake.check_in, "A booked client has arrived: on to triage.")

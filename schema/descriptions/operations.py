@@ -77,7 +77,7 @@ DESCRIPTIONS = {
             "createStaffAccount updateStaffAccount resetStaffPassword recordMedicalHistory "
             "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
             "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
-            "withdrawConsent publishConsentTemplate"
+            "withdrawConsent publishConsentTemplate exportClientFile"
         )
     },
     # --- subscriptions --------------------------------------------------------------------

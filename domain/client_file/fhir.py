@@ -1,0 +1,269 @@
+"""The clinical part of a client file as a FHIR R4 Bundle (type `collection`), as plain JSON.
+
+One resource per entry in force or marked entered in error (a corrected entry is replaced by
+its correction; the JSON copy keeps both): allergies are AllergyIntolerance, medications
+MedicationStatement, medical conditions Condition, earlier treatments, operations and the
+treatments performed here Procedure, signed consents Consent, the client's background (lifestyle,
+skin care, state of mind, aesthetic wishes) a QuestionnaireResponse each, and pregnancy and
+lactation statements Observations with their LOINC codes (as the International Patient Summary
+records pregnancy status). An entry marked in error keeps FHIR's own `entered-in-error` status.
+Texts are carried as `text` (no terminology binding is claimed for what staff wrote).
+
+Ids are UUIDs derived from the stored ids, so two exports of one file name one resource alike.
+The service card is not clinical and stays out (see `domain.client_file.export`).
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any
+
+from domain.client_file.export import ClientFile, FileEntry, SignedConsent, Treatment
+from domain.client_file.kinds import AllergySeverity, EntryKind, HistoryTopic
+
+_IDS = uuid.UUID("5d0f3c1a-7b2e-4f86-9a0d-2c64e1b7f3a9")
+_CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
+_CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+_CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+_LOINC = "http://loinc.org"
+_CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+_TEMPLATE_HASH = "urn:glowpath:consent-template-sha256"
+
+_REACTION_SEVERITY = {
+    AllergySeverity.MILD: "mild",
+    AllergySeverity.MODERATE: "moderate",
+    AllergySeverity.SEVERE: "severe",
+    AllergySeverity.LIFE_THREATENING: "severe",
+}
+_PROCEDURES = (HistoryTopic.EARLIER_TREATMENT, HistoryTopic.SURGERY)
+_CONDITIONS = (HistoryTopic.MEDICAL_CONDITION,)
+# (LOINC code, its display, the statement's field) of the two pregnancy-status observations.
+_PREGNANCY = (
+    ("82810-3", "Pregnancy status", "pregnant"),
+    ("63895-7", "Breastfeeding status", "lactating"),
+)
+# Consent scope: what the signed text allows (FHIR's consent scope codes).
+_SCOPES = {
+    "PROCEDURE": "treatment",
+    "ANESTHESIA": "treatment",
+    "PHOTO": "patient-privacy",
+    "DATA_PROCESSING": "patient-privacy",
+}
+
+
+def resource_id(kind: str, stored_id: str) -> str:
+    return str(uuid.uuid5(_IDS, f"{kind}:{stored_id}"))
+
+
+def _coded(system: str, code: str) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code}]}
+
+
+def _text(value: str | None) -> dict[str, Any]:
+    return {"text": value or "(not stated)"}
+
+
+def _notes(*texts: str | None) -> list[dict[str, str]]:
+    return [{"text": t} for t in texts if t]
+
+
+class _Mapper:
+    def __init__(self, file: ClientFile) -> None:
+        self.file = file
+        self.patient_id = resource_id("Patient", file.client_id)
+        self.patient = {"reference": f"urn:uuid:{self.patient_id}"}
+
+    def patient_resource(self) -> dict[str, Any]:
+        file = self.file
+        current, earlier = file.identity[-1], file.identity[:-1]
+        names: list[dict[str, Any]] = [{"use": "usual", "text": current.full_name}]
+        names += [
+            {"use": "old", "text": v.full_name, "period": {"end": later.at.isoformat()}}
+            for v, later in zip(earlier, file.identity[1:], strict=True)
+            if v.full_name != current.full_name
+        ]
+        telecom = [{"system": "phone", "value": current.phone}] if current.phone else []
+        telecom += [{"system": "email", "value": current.email}] if current.email else []
+        return {
+            "resourceType": "Patient",
+            "id": self.patient_id,
+            "name": names,
+            "telecom": telecom,
+            "birthDate": file.birth_date.isoformat(),
+        }
+
+    def allergy(self, entry: FileEntry, rid: str) -> dict[str, Any]:
+        body, wrong = entry.body, entry.error is not None
+        severity = AllergySeverity(body["severity"])
+        resource: dict[str, Any] = {
+            "resourceType": "AllergyIntolerance",
+            "id": rid,
+            "verificationStatus": _coded(
+                _VERIFICATION, "entered-in-error" if wrong else "confirmed"
+            ),
+            "criticality": "high" if severity is AllergySeverity.LIFE_THREATENING else "low",
+            "code": _text(body["substance"]),
+            "patient": self.patient,
+            "recordedDate": entry.recorded_at.isoformat(),
+            "reaction": [
+                {
+                    "manifestation": [_text(body["reaction"])],
+                    "severity": _REACTION_SEVERITY[severity],
+                }
+            ],
+        }
+        if not wrong:  # FHIR: no clinical status on an allergy entered in error
+            resource["clinicalStatus"] = _coded(_CLINICAL_STATUS, "active")
+        return resource
+
+    def medication(self, entry: FileEntry, rid: str) -> dict[str, Any]:
+        body = entry.body
+        resource: dict[str, Any] = {
+            "resourceType": "MedicationStatement",
+            "id": rid,
+            "status": "entered-in-error" if entry.error else "active",
+            "medicationCodeableConcept": _text(body["name"]),
+            "subject": self.patient,
+            "dateAsserted": entry.recorded_at.isoformat(),
+            "note": _notes(body.get("note")),
+        }
+        if body.get("dose"):
+            resource["dosage"] = [{"text": body["dose"]}]
+        if body.get("since"):
+            resource["effectivePeriod"] = {"start": body["since"]}
+        return resource
+
+    def history(self, entry: FileEntry, rid: str) -> dict[str, Any]:
+        body, wrong = entry.body, entry.error is not None
+        topic = HistoryTopic(body["topic"])
+        if topic in _PROCEDURES:
+            resource: dict[str, Any] = {
+                "resourceType": "Procedure",
+                "id": rid,
+                "status": "entered-in-error" if wrong else "completed",
+                "code": _text(body.get("treatment")),
+                "subject": self.patient,
+                "note": _notes(body["description"], body.get("effect")),
+            }
+            if body.get("treated_on"):
+                resource["performedDateTime"] = body["treated_on"]
+            return resource
+        if topic in _CONDITIONS:
+            condition: dict[str, Any] = {
+                "resourceType": "Condition",
+                "id": rid,
+                "verificationStatus": _coded(
+                    _CONDITION_VERIFICATION, "entered-in-error" if wrong else "confirmed"
+                ),
+                "code": _text(body["description"]),
+                "subject": self.patient,
+                "recordedDate": entry.recorded_at.isoformat(),
+            }
+            if not wrong:
+                condition["clinicalStatus"] = _coded(_CONDITION_CLINICAL, "active")
+            return condition
+        return {
+            "resourceType": "QuestionnaireResponse",
+            "id": rid,
+            "status": "entered-in-error" if wrong else "completed",
+            "subject": self.patient,
+            "authored": entry.recorded_at.isoformat(),
+            "item": [
+                {
+                    "linkId": topic.value.lower(),
+                    "text": topic.value.replace("_", " ").capitalize(),
+                    "answer": [{"valueString": body["description"]}],
+                }
+            ],
+        }
+
+    def pregnancy(self, entry: FileEntry, rid: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "resourceType": "Observation",
+                "id": resource_id(code, rid),
+                "status": "entered-in-error" if entry.error else "final",
+                "code": {"coding": [{"system": _LOINC, "code": code, "display": display}]},
+                "subject": self.patient,
+                "effectiveDateTime": entry.body["stated_on"],
+                "issued": entry.recorded_at.isoformat(),
+                "valueBoolean": bool(entry.body[field]),
+                "note": _notes(entry.body.get("note")),
+            }
+            for code, display, field in _PREGNANCY
+        ]
+
+    def consent(self, consent: SignedConsent) -> dict[str, Any]:
+        text = "\n\n".join(f"{k}: {v}" for k, v in consent.text.items() if v)
+        performer = consent.guardian_name if consent.capacity == "GUARDIAN" else None
+        return {
+            "resourceType": "Consent",
+            "id": resource_id("Consent", consent.id),
+            "status": "inactive" if consent.withdrawn_at else "active",
+            "scope": _coded(_CONSENT_SCOPE, _SCOPES.get(consent.kind, "treatment")),
+            "category": [{"coding": [{"system": _LOINC, "code": "59284-0"}], "text": consent.kind}],
+            "patient": self.patient,
+            "dateTime": consent.signed_at.isoformat(),
+            "performer": [{"display": performer or consent.signer_name}],
+            "policyRule": {"text": f"{consent.template_key} version {consent.version}"},
+            "sourceAttachment": {
+                "contentType": "text/plain; charset=utf-8",
+                "language": consent.language,
+                "title": f"{consent.template_key} v{consent.version} sha256:{consent.content_hash}",
+                "data": base64.b64encode(text.encode()).decode(),
+            },
+        }
+
+    def treatment(self, treatment: Treatment) -> dict[str, Any]:
+        used = [
+            f"{p.get('name')} lot {p.get('lot_number')} dose {p.get('dose')}"
+            for p in treatment.products
+        ]
+        return {
+            "resourceType": "Procedure",
+            "id": resource_id("Treatment", treatment.id),
+            "status": "completed",
+            "code": _text(treatment.procedure),
+            "subject": self.patient,
+            "performedDateTime": treatment.at.isoformat(),
+            "note": _notes(treatment.notes, *used),
+        }
+
+    def entry(self, entry: FileEntry) -> list[dict[str, Any]]:
+        rid = resource_id(entry.kind.value, entry.id)
+        if entry.kind is EntryKind.ALLERGY:
+            return [self.allergy(entry, rid)]
+        if entry.kind is EntryKind.MEDICATION:
+            return [self.medication(entry, rid)]
+        if entry.kind is EntryKind.MEDICAL_HISTORY:
+            return [self.history(entry, rid)]
+        if entry.kind is EntryKind.PREGNANCY_STATUS:
+            return self.pregnancy(entry, rid)
+        return []  # the service card
+
+
+def _without_empty(resource: dict[str, Any]) -> dict[str, Any]:
+    """FHIR forbids empty lists and objects."""
+    return {k: v for k, v in resource.items() if v not in ([], {}, None)}
+
+
+def file_bundle(file: ClientFile) -> dict[str, Any]:
+    """The Bundle: the Patient first, then the entries in the order written."""
+    mapper = _Mapper(file)
+    resources = [mapper.patient_resource()]
+    for entry in file.entries:
+        if entry.amended_by_id is None:  # a corrected entry is replaced by its correction
+            resources += mapper.entry(entry)
+    resources += [mapper.consent(c) for c in file.consents]
+    resources += [mapper.treatment(t) for t in file.treatments]
+    return {
+        "resourceType": "Bundle",
+        "id": resource_id("Bundle", f"{file.client_id}@{file.as_of.isoformat()}"),
+        "type": "collection",
+        "timestamp": file.as_of.isoformat(),
+        "entry": [
+            {"fullUrl": f"urn:uuid:{r['id']}", "resource": _without_empty(r)} for r in resources
+        ],
+    }

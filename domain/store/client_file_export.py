@@ -1,0 +1,214 @@
+"""Reading one client's whole file as it stood at a moment, for the client's own copy.
+
+Everything in the file is append-only, so the file "as of" a moment is the rows written up to
+it: a retried export (same idempotency key) rebuilds the very copy its first attempt gave. The
+audit trail is cut at a seq of the clinic's chain rather than a time, since seqs only grow.
+Each part is read with a bound one past its limit: a file beyond a limit is refused, not cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.client_file import export as x
+from domain.client_file.kinds import EntryKind
+from domain.store.audit_models import AuditChainHead, AuditEntry
+from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
+from domain.store.consents import ConsentSignature, ConsentTemplateVersion, ConsentWithdrawal
+from domain.store.models import (
+    Client,
+    Clinic,
+    Journey,
+    JourneyEvent,
+    JourneyRecord,
+    StaffAccount,
+)
+
+
+@dataclass(frozen=True)
+class TooLarge:
+    """The part of the file beyond its limit."""
+
+    part: str
+    limit: int
+
+
+async def audit_head(clinic_id: str) -> int:
+    """The clinic chain's last seq: the export's cut of the audit trail."""
+    head = await AuditChainHead.get_or_none(clinic_id=clinic_id)
+    return int(head.seq) if head else 0
+
+
+async def _entries(client_id: str, as_of: datetime) -> list[x.FileEntry] | TooLarge:
+    rows = (
+        await ClientEntry.filter(client_id=client_id, recorded_at__lte=as_of)
+        .order_by("recorded_at", "id")
+        .limit(x.MAX_ENTRIES + 1)
+    )
+    if len(rows) > x.MAX_ENTRIES:
+        return TooLarge("entries", x.MAX_ENTRIES)
+    corrected = {row.amends_id: row.id for row in rows if row.amends_id}
+    marks = {
+        mark.entry_id: x.ErrorMark(mark.reason, mark.author_id, mark.author_role, mark.marked_at)
+        for mark in await ClientEntryError.filter(
+            entry_id__in=[row.id for row in rows], marked_at__lte=as_of
+        )
+    }
+    return [
+        x.FileEntry(
+            id=row.id,
+            kind=EntryKind(row.kind),
+            body=row.body,
+            author_id=row.author_id,
+            author_role=row.author_role,
+            recorded_at=row.recorded_at,
+            amends_id=row.amends_id,
+            reason=row.reason,
+            amended_by_id=corrected.get(row.id),
+            error=marks.get(row.id),
+        )
+        for row in rows
+    ]
+
+
+async def _identity(client: Client, as_of: datetime) -> list[x.IdentityVersion] | TooLarge:
+    rows = (
+        await ClientIdentityAmendment.filter(client_id=client.id, amended_at__lte=as_of)
+        .order_by("amended_at", "id")
+        .limit(x.MAX_IDENTITY_VERSIONS + 1)
+    )
+    if len(rows) > x.MAX_IDENTITY_VERSIONS:
+        return TooLarge("identity amendments", x.MAX_IDENTITY_VERSIONS)
+    registered = x.IdentityVersion(
+        client.full_name, client.phone, client.email, client.registered_by, client.created_at
+    )
+    return [
+        registered,
+        *(
+            x.IdentityVersion(r.full_name, r.phone, r.email, r.author_id, r.amended_at, r.reason)
+            for r in rows
+        ),
+    ]
+
+
+async def _consents(client_id: str, as_of: datetime) -> list[x.SignedConsent] | TooLarge:
+    rows = (
+        await ConsentSignature.filter(client_id=client_id, signed_at__lte=as_of)
+        .order_by("signed_at", "id")
+        .limit(x.MAX_CONSENTS + 1)
+    )
+    if len(rows) > x.MAX_CONSENTS:
+        return TooLarge("consents", x.MAX_CONSENTS)
+    ids = [row.id for row in rows]
+    withdrawn = {
+        w.signature_id: w.withdrawn_at
+        for w in await ConsentWithdrawal.filter(signature_id__in=ids, withdrawn_at__lte=as_of)
+    }
+    versions = {
+        v.id: v
+        for v in await ConsentTemplateVersion.filter(
+            id__in={row.template_version_id for row in rows}
+        )
+    }
+    signed = []
+    for row in rows:
+        version = versions[row.template_version_id]
+        signed.append(
+            x.SignedConsent(
+                id=row.id,
+                journey_id=row.journey_id,
+                kind=row.kind,
+                template_key=version.template_key,
+                procedure_type=version.procedure_type,
+                version=version.version,
+                content_hash=row.content_hash,
+                language=row.language,
+                text=version.texts.get(row.language, {}),
+                signer_name=row.signer_name,
+                capacity=row.capacity,
+                guardian_name=row.guardian_name,
+                guardian_relation=row.guardian_relation,
+                witness_id=row.witness_id,
+                witness_role=row.witness_role,
+                signature_format=row.signature_format,
+                signed_at=row.signed_at,
+                withdrawn_at=withdrawn.get(row.id),
+            )
+        )
+    return signed
+
+
+async def _treatments(client: Client, as_of: datetime) -> list[x.Treatment] | TooLarge:
+    """Treatment records the client's journeys took in (a refused draft is no treatment)."""
+    journeys = await Journey.filter(client_id=client.id).values_list("id", flat=True)
+    events = await JourneyEvent.filter(
+        journey_id__in=list(journeys), record_id__not_isnull=True, at__lte=as_of
+    ).values_list("record_id", "at")
+    taken = {str(record_id): at for record_id, at in events}
+    rows = (
+        await JourneyRecord.filter(id__in=list(taken), kind="treatment", amends_id=None)
+        .order_by("created_at", "id")
+        .limit(x.MAX_TREATMENTS + 1)
+    )
+    if len(rows) > x.MAX_TREATMENTS:
+        return TooLarge("treatments", x.MAX_TREATMENTS)
+    return [
+        x.Treatment(
+            id=row.id,
+            journey_id=row.journey_id,
+            procedure=row.body.get("procedure", ""),
+            products=row.body.get("products", []),
+            notes=row.body.get("notes"),
+            performer_id=row.body.get("performer_id"),
+            at=taken[row.id],
+        )
+        for row in rows
+    ]
+
+
+async def _accesses(client: Client, upto_seq: int) -> tuple[list[x.FileAccess], int]:
+    """The newest accesses up to the cut (at most MAX_ACCESSES), and how many there are."""
+    trail = AuditEntry.filter(clinic_id=client.clinic_id, client_id=client.id, seq__lte=upto_seq)
+    total = await trail.count()
+    rows = await trail.order_by("-seq").limit(x.MAX_ACCESSES)
+    names = dict(
+        await StaffAccount.filter(id__in={r.actor_id for r in rows}).values_list(
+            "id", "display_name"
+        )
+    )
+    accesses = [
+        x.FileAccess(r.seq, r.at, r.actor_id, r.actor_role, names.get(r.actor_id), r.action)
+        for r in rows
+    ]
+    return accesses, total
+
+
+async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientFile | TooLarge:
+    """The file as it stood at `as_of`, with the audit trail up to `upto_seq`."""
+    identity = await _identity(client, as_of)
+    entries = await _entries(client.id, as_of)
+    consents = await _consents(client.id, as_of)
+    treatments = await _treatments(client, as_of)
+    for part in (identity, entries, consents, treatments):
+        if isinstance(part, TooLarge):
+            return part
+    assert not isinstance(identity, TooLarge) and not isinstance(entries, TooLarge)
+    assert not isinstance(consents, TooLarge) and not isinstance(treatments, TooLarge)
+    accesses, total = await _accesses(client, upto_seq)
+    clinic = await Clinic.get(id=client.clinic_id)
+    return x.ClientFile(
+        client_id=client.id,
+        clinic_name=clinic.name,
+        zone=ZoneInfo(clinic.timezone),
+        birth_date=client.birth_date,
+        data_consent_at=client.data_consent_at,
+        as_of=as_of,
+        identity=identity,
+        entries=entries,
+        consents=consents,
+        treatments=treatments,
+        accesses=accesses,
+        accesses_total=total,
+    )

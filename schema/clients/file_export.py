@@ -1,0 +1,150 @@
+"""`exportClientFile`: the client's own copy of their whole file (GDPR art. 15 and 20).
+
+A mutation, as the issue names it, because it acts: it releases the whole file in one answer
+and leaves its own entry in the audit trail. Its idempotency key pins the moment the copy was
+taken: a retry with the same key answers the very copy the first attempt gave (the file is
+append-only, so the rows up to that moment rebuild it), however the file has grown since.
+
+Supervisors only: the copy carries the audit trail of the file, which only supervisors read,
+and handing a client their file is the custodian's act (DOMAIN: "a named custodian").
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Annotated, Any, cast
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain.client_file.export import MAX_EXPORT_BYTES, export_bytes, file_document
+from domain.client_file.fhir import file_bundle
+from domain.client_file.fhir_check import FHIR_VERSION, bundle_problems
+from domain.client_file.kinds import FILE_EXPORT_READ
+from domain.errors import FieldProblem
+from domain.store import records
+from domain.store.client_file_export import TooLarge, audit_head, read_file
+from schema import idempotency
+from schema.audit.collector import note_access
+from schema.clients.file_access import visible_client
+from schema.clients.file_mutations import invalid
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+
+log = logging.getLogger(__name__)
+
+
+@strawberry.input(description="Whose file to copy.")
+class ExportClientFileInput:
+    client_id: strawberry.ID = strawberry.field(description="The client (a `Client` id).")
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(
+    description="The client's own copy of their file, as it stood at `asOf`. `file` is the "
+    "whole file as JSON: the identity page with every amendment, every entry of every part "
+    "(corrected ones and those marked entered in error included, with their marks), the "
+    "service card (the client's personal data: GDPR art. 15 gives the client all of it, though "
+    "it never goes to anyone else), the consents with the exact text and hash signed (the "
+    "drawn signature stays out: `consentDocument` shows it), the treatments performed, and "
+    "`whoSawMyFile`: the audit trail of reads and changes of this file, newest first (at most "
+    "5000, with the total). `fhirBundle` is the clinical part as a "
+    "FHIR R4 Bundle for another provider (art. 20), without the service card. A file beyond "
+    "2000 entries, 300 consents, 500 treatments or 200 identity amendments, or a copy past "
+    "16 MiB, is refused (ValidationFailed), never cut."
+)
+class ClientFileExportPayload:
+    client_id: strawberry.ID = strawberry.field(description="The client (a `Client` id).")
+    as_of: datetime = strawberry.field(
+        description="The moment of the copy; a retry with the same key gives this same copy."
+    )
+    file: JSON = strawberry.field(
+        description="The whole file as JSON (format `glowpath.client-file/1`); times in UTC "
+        "(`at`) and in the clinic's 24-hour local time (`atLocal`)."
+    )
+    fhir_version: str = strawberry.field(
+        description="The FHIR version the Bundle was validated against (4.3.0: R4B, the "
+        "technical correction of R4; its resources here are those of R4)."
+    )
+    fhir_bundle: JSON = strawberry.field(
+        description="A FHIR Bundle of type `collection`: Patient, AllergyIntolerance, "
+        "MedicationStatement, Condition, Procedure, Observation (pregnancy, breastfeeding), "
+        "QuestionnaireResponse (lifestyle, skin care, state of mind, wishes) and Consent, each "
+        "as the file has it now; validated before it is sent."
+    )
+
+
+ExportClientFileResult = Annotated[
+    ClientFileExportPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union(
+        "ExportClientFileResult",
+        description="The copy, or why not: not a supervisor, no such client in your clinic, a "
+        "file beyond the export's bounds, or an idempotency key used for another request.",
+    ),
+]
+
+
+def _cut(result_id: str) -> tuple[datetime, int]:
+    """The first attempt's moment and audit seq, as its ledger row keeps them."""
+    moment, seq = result_id.rsplit("|", 1)
+    return datetime.fromisoformat(moment), int(seq)
+
+
+def _too_large(what: str) -> ValidationFailed:
+    message = f"{what}, more than one copy carries: ask the clinic's custodian for it in parts"
+    return invalid([FieldProblem("clientId", message)])
+
+
+def _checked_bundle(client_id: str, bundle: dict[str, Any]) -> dict[str, Any]:
+    problems = bundle_problems(bundle)
+    if problems:  # a mapping fault: never hand out a Bundle that is not FHIR
+        log.error("client %s: the FHIR export does not validate: %s", client_id, problems[:5])
+        raise RuntimeError("the FHIR export does not validate")
+    return bundle
+
+
+async def export_client_file(
+    info: Info[Context, None], input: ExportClientFileInput
+) -> ExportClientFileResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    client = await visible_client(info, input.client_id)
+    if client is None:
+        return not_found("client")
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return invalid([bad_key])
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    if first is not None:
+        as_of, upto_seq = _cut(first)
+    else:
+        as_of, upto_seq = datetime.now(UTC), await audit_head(client.clinic_id)
+    file = await read_file(client, as_of, upto_seq)
+    if isinstance(file, TooLarge):
+        return _too_large(f"the file holds more than {file.limit} {file.part}")
+    document, bundle = file_document(file), _checked_bundle(client.id, file_bundle(file))
+    if export_bytes(document, bundle) > MAX_EXPORT_BYTES:
+        return _too_large(f"the copy would exceed {MAX_EXPORT_BYTES // 2**20} MiB")
+    note_access(client.id, FILE_EXPORT_READ)
+    if first is None:
+        await idempotency.settle(claims.account_id, input, f"{as_of.isoformat()}|{upto_seq}")
+    return ClientFileExportPayload(
+        client_id=strawberry.ID(input.client_id),
+        as_of=as_of,
+        file=cast(JSON, document),
+        fhir_version=FHIR_VERSION,
+        fhir_bundle=cast(JSON, bundle),
+    )

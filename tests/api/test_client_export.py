@@ -1,0 +1,190 @@
+"""The client's own copy through the API: the whole file as JSON and as a FHIR Bundle that
+validates, with the audit trail's earlier reads, and the export itself in the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from domain.client_file.fhir_check import bundle_problems
+from domain.roles import Role
+from domain.store.audit_models import AuditEntry
+from tests.api import documents
+from tests.api.audit_support import raw_client
+from tests.api.client_file_support import (
+    ALLERGY,
+    AMEND_CLIENT_IDENTITY,
+    MARK_ENTERED_IN_ERROR,
+    RECORD_ALLERGY,
+    RECORD_MEDICAL_HISTORY,
+    RECORD_MEDICATION,
+    RECORD_PREGNANCY_STATUS,
+    entry,
+    nodes,
+    write,
+)
+from tests.api.consent_support import new_key, publish, signing
+from tests.api.flow import JourneyDriver
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
+
+EXPORT = """
+mutation Export($input: ExportClientFileInput!) {
+  exportClientFile(input: $input) {
+    __typename
+    ... on ClientFileExportPayload { clientId asOf file fhirVersion fhirBundle }
+    ... on UserError { code message }
+    ... on ValidationFailed { problems { field message } }
+  }
+}
+"""
+
+
+async def _export(clinic: JourneyDriver, role: Role, **input: Any) -> dict[str, Any]:
+    return await write(clinic, EXPORT, role, **input)
+
+
+async def _client_with_a_file(clinic: JourneyDriver) -> str:
+    """A signed consent and a treatment, then history, an allergy (one more entered in
+    error), a medication, pregnancy and an amended name."""
+    client = await clinic.register_client("Maria Nowak")
+    await publish(clinic)
+    journey = await clinic.drive_to("CONSENT", await clinic.start(client))
+    jid = journey["id"]
+    await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
+    # Treated before the history below is taken, so no contraindication stands in the way
+    for step in (clinic.pay, clinic.start_treatment, clinic.complete_treatment, clinic.hand_over):
+        await step(jid)
+    await clinic.ok(CLOSE_FOLLOW_UPS, Role.SUPERVISOR, journeyId=jid, reason="export test done")
+    history = {"topic": "EARLIER_TREATMENT", "description": "lips two years ago"}
+    await entry(
+        clinic,
+        RECORD_MEDICAL_HISTORY,
+        Role.CONSULTANT,
+        clientId=client,
+        **history,
+        treatment="hyaluronic acid",
+        treatedOn="2023-05-10",
+        effect="lumps",
+    )
+    await entry(clinic, RECORD_ALLERGY, Role.NURSE, clientId=client, **ALLERGY)
+    wrong = await entry(
+        clinic,
+        RECORD_ALLERGY,
+        Role.NURSE,
+        clientId=client,
+        substance="latex",
+        reaction="rash",
+        severity="MILD",
+    )
+    marked = await write(
+        clinic,
+        MARK_ENTERED_IN_ERROR,
+        Role.NURSE,
+        entryId=wrong["id"],
+        reason="another client's allergy",
+    )
+    assert marked["__typename"] == "ClientEntryPayload", marked
+    await entry(
+        clinic, RECORD_MEDICATION, Role.EXPERT, clientId=client, name="isotretinoin", dose="20 mg"
+    )
+    await entry(
+        clinic,
+        RECORD_PREGNANCY_STATUS,
+        Role.CONSULTANT,
+        clientId=client,
+        pregnant=False,
+        lactating=True,
+        statedOn=date.today().isoformat(),
+    )
+    amended = await write(
+        clinic,
+        AMEND_CLIENT_IDENTITY,
+        Role.FRONT_DESK,
+        clientId=client,
+        fullName="Maria Kowalska",
+        reason="married",
+    )
+    assert amended["__typename"] == "ClientPayload", amended
+    return client
+
+
+async def test_the_export_carries_the_whole_file_a_valid_bundle_and_who_saw_it(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client with a file, whose allergies the expert has read
+    clinic = await fresh_clinic()
+    client = await _client_with_a_file(clinic)
+    assert len(await nodes(clinic, client, "allergies", Role.EXPERT)) == 2
+    raw = raw_client(client)
+    # When a consultant asks for the copy, they are refused and nothing is recorded
+    before = await AuditEntry.filter(client_id=raw).count()
+    refused = await _export(clinic, Role.CONSULTANT, clientId=client, idempotencyKey=new_key())
+    assert refused["__typename"] == "NotAuthorized", refused
+    assert await AuditEntry.filter(client_id=raw).count() == before
+    # When the supervisor exports it
+    key = new_key()
+    result = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
+    assert result["__typename"] == "ClientFileExportPayload", result
+    copy, bundle = result["file"], result["fhirBundle"]
+    # Then the JSON has the identity with its amendment and every entry, the marked one too
+    assert copy["identity"]["fullName"] == "Maria Kowalska"
+    assert copy["identity"]["registered"]["fullName"] == "Maria Nowak"
+    assert [a["reason"] for a in copy["identity"]["amendments"]] == ["married"]
+    assert [h["treatment"] for h in copy["medicalHistory"]] == ["hyaluronic acid"]
+    allergies = {a["substance"]: a for a in copy["allergies"]}
+    assert allergies["latex"]["enteredInError"]["reason"] == "another client's allergy"
+    assert allergies["lidocaine"]["inForce"] is True
+    assert [m["dose"] for m in copy["medications"]] == ["20 mg"]
+    assert copy["pregnancyStatements"][0]["lactating"] is True
+    (consent,) = copy["consents"]
+    assert (consent["language"], consent["capacity"], consent["withdrawn"]) == (
+        "ru",
+        "CLIENT",
+        None,
+    )
+    assert len(consent["template"]["sha256"]) == 64
+    (treatment,) = copy["treatments"]
+    assert treatment["products"] == [{"name": "Filler X", "lotNumber": "LOT-42", "dose": "1 ml"}]
+    # And the FHIR Bundle validates and holds each kind of resource
+    assert result["fhirVersion"] == "4.3.0"
+    assert bundle_problems(bundle) == []
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("Procedure") == 2  # the earlier treatment and the one performed here
+    assert kinds.count("AllergyIntolerance") == 2  # the latex one marked entered-in-error
+    types = sorted(set(kinds))
+    assert types == [
+        "AllergyIntolerance",
+        "Consent",
+        "MedicationStatement",
+        "Observation",
+        "Patient",
+        "Procedure",
+    ]
+    # And the earlier reads are in "who saw my file", with the reader's name and role
+    who = copy["whoSawMyFile"]
+    reads = [(e["action"], e["actorRole"]) for e in who["entries"] if e["kind"] == "READ"]
+    assert ("client.allergies.read", "EXPERT") in reads
+    assert who["total"] == who["included"] == before
+    expert = next(e for e in who["entries"] if e["action"] == "client.allergies.read")
+    assert expert["actorId"] == clinic.staff[Role.EXPERT].account_id and expert["actorName"]
+    # And the export left its own audit entry
+    export_rows = await AuditEntry.filter(client_id=raw, action="client.file_export.read")
+    assert [(r.actor_role, r.actor_id) for r in export_rows] == [
+        ("SUPERVISOR", clinic.staff[Role.SUPERVISOR].account_id)
+    ]
+    # When the file grows and the export is retried with its key, the first copy comes back
+    await entry(clinic, RECORD_MEDICATION, Role.EXPERT, clientId=client, name="aspirin")
+    again = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
+    assert (again["asOf"], again["file"], again["fhirBundle"]) == (result["asOf"], copy, bundle)
+    # And the key used for another client is a Conflict
+    other = await clinic.register_client("Ewa Lis")
+    reused = await _export(clinic, Role.SUPERVISOR, clientId=other, idempotencyKey=key)
+    assert reused["__typename"] == "Conflict", reused
+    # And a fresh export has the new medication and the earlier export among the reads
+    fresh = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    assert [m["name"] for m in fresh["file"]["medications"]] == ["isotretinoin", "aspirin"]
+    actions = [e["action"] for e in fresh["file"]["whoSawMyFile"]["entries"]]
+    assert actions.count("client.file_export.read") == 2  # the first and its retry
