@@ -77,7 +77,7 @@ DESCRIPTIONS = {
             "createStaffAccount updateStaffAccount resetStaffPassword recordMedicalHistory "
             "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
             "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
-            "withdrawConsent publishConsentTemplate"
+            "withdrawConsent publishConsentTemplate setCatalogItem overrideContraindication"
         )
     },
     # --- subscriptions --------------------------------------------------------------------
@@ -102,6 +102,7 @@ DESCRIPTIONS = {
         f"{error}.{field}": text
         for error in _names(
             "Conflict NotAuthorized NotFound TooManyAttempts TransitionNotAllowed ValidationFailed"
+            " ContraindicationFound"
         )
         for field, text in (("code", _CODE), ("message", _MESSAGE))
     },
