@@ -5,9 +5,12 @@ overrides one reason at a time, in the journey's history."""
 from __future__ import annotations
 
 from domain.roles import Role
+from domain.store.audit_models import AuditEntry
 from domain.store.models import JourneyEvent
 from schema.ids import decode_id
+from schema.journeys.contraindication_check import CONTRAINDICATIONS_READ
 from tests.api import documents
+from tests.api.audit_support import raw_client
 from tests.api.client_file_support import (
     MARK_ENTERED_IN_ERROR,
     RECORD_ALLERGY,
@@ -157,6 +160,9 @@ async def test_an_allergy_to_an_ingredient_of_a_planned_product_blocks(
     assert refused["__typename"] == "ContraindicationFound", refused
     assert [(r["code"], r["itemId"]) for r in refused["reasons"]] == [("ALLERGY", item["id"])]
     assert "Lidocaine" in refused["reasons"][0]["detail"]
+    # And the check's read of the client file is in the audit trail
+    reads = AuditEntry.filter(client_id=raw_client(client), action=CONTRAINDICATIONS_READ)
+    assert await reads.count() == 1
     # When the allergy turns out to have been entered in error
     marked = await write(
         driver,
