@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Annotated
 
 import strawberry
@@ -42,7 +43,11 @@ async def catalog(
     preceding = 0
     if after is not None:
         position = decode_cursor(after)
-        later = [key for key in order if position is not None and key > position]
+        assert position is not None  # page_problems() has refused bad cursors
+        at, raw_id = position
+        # A cursor made by hand may carry a time without a zone; the catalogue's are UTC.
+        start = (at if at.tzinfo else at.replace(tzinfo=UTC), raw_id)
+        later = [key for key in order if key > start]
         preceding, order = len(order) - len(later), later
     page = order[:first]
     edges = [

@@ -30,7 +30,7 @@ query Catalog($first: Int! = 100, $after: String) {{
     __typename
     ... on CatalogItemConnection {{
       edges {{ cursor node {{ {ITEM_FIELDS} }} }}
-      pageInfo {{ hasNextPage }}
+      pageInfo {{ hasNextPage hasPreviousPage endCursor }}
     }}
   }}
 }}

@@ -55,6 +55,14 @@ async def test_the_catalogue_is_versioned_and_plans_name_only_its_items(
     listed = await run(driver, CATALOG, Role.NURSE)
     nodes = [edge["node"] for edge in listed["edges"] if edge["node"]["id"] == item["id"]]
     assert nodes == [changed]
+    # And the catalogue pages forward, one item at a time
+    await add_item(driver, name="Peel")
+    first_page = await run(driver, CATALOG, Role.NURSE, first=1)
+    after = first_page["pageInfo"]["endCursor"]
+    second_page = await run(driver, CATALOG, Role.NURSE, first=1, after=after)
+    assert first_page["pageInfo"]["hasNextPage"] is True
+    assert second_page["pageInfo"]["hasPreviousPage"] is True
+    assert second_page["edges"][0]["node"]["id"] != first_page["edges"][0]["node"]["id"]
     # And a nurse may not change the catalogue; bad names and ages are field errors
     refused = await set_item(driver, Role.NURSE, **FILLER, idempotencyKey=new_key())
     assert refused["__typename"] == "NotAuthorized"
