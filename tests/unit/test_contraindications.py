@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from domain.catalog.items import CatalogItemSpec, ExcludedState, check_item
 from domain.client_file.contraindications import (
     ClientRecord,
@@ -13,6 +15,13 @@ from domain.client_file.contraindications import (
     contraindications,
     standing,
 )
+from domain.errors import NotAuthorized, TransitionNotAllowed
+from domain.journey.access import check_action
+from domain.journey.effects import apply_action
+from domain.journey.facts import ActionRequest
+from domain.journey.stages import Stage
+from domain.journey.table import Action
+from tests.support import EXPERT, EXPERT_2, NURSE, T0, drive, facts_at
 
 TODAY = date(2026, 12, 2)
 FILLER = CatalogItemSpec(
@@ -101,3 +110,19 @@ def test_an_item_is_checked_before_it_is_stored() -> None:
     fields = [problem.field for problem in check_item(bad)]
     assert fields == ["name", "ingredients[1]", "ingredients[2]", "minimumAge"]
     assert check_item(FILLER) == []
+
+
+def test_only_the_journeys_expert_overrides_and_only_before_treatment_starts() -> None:
+    facts = facts_at(Stage.TREATMENT)
+    assert facts.expert_id == EXPERT.user_id
+    override = ActionRequest(Action.OVERRIDE_CONTRAINDICATION, EXPERT)
+    check_action(facts, override)  # the journey's expert, before treatment: taken
+    for other in (EXPERT_2, NURSE):
+        with pytest.raises(NotAuthorized):
+            check_action(facts, ActionRequest(Action.OVERRIDE_CONTRAINDICATION, other))
+    # The override leaves the journey where it is, with its event
+    event = apply_action(facts, override, T0)
+    assert (event.from_stage, event.to_stage) == (Stage.TREATMENT, Stage.TREATMENT)
+    drive(facts, ActionRequest(Action.START_TREATMENT, NURSE))
+    with pytest.raises(TransitionNotAllowed):
+        check_action(facts, override)
