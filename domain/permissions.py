@@ -130,6 +130,20 @@ TYPES: dict[str, dict[str, Audience]] = {
         "id templateKey procedureType kind version contentHash texts publishedBy publishedAt",
     ),
     "ConsentTemplatePayload": _fields(SUPERVISORS, "template"),
+    # The catalogue: every member of the clinic's staff reads it (plans, the desk's price
+    # talks); supervisors change it.
+    "CatalogItem": _fields(
+        CLINIC_STAFF,
+        "id version name kind ingredients allergens interactingMedications excludedStates"
+        " minimumAge publishedBy publishedAt",
+    ),
+    "CatalogItemConnection": _fields(CLINIC_STAFF, "edges pageInfo"),
+    "CatalogItemEdge": _fields(CLINIC_STAFF, "cursor node"),
+    "CatalogItemPayload": _fields(SUPERVISORS, "item"),
+    # What in a client's record rules a treatment out: clinicians only (it names pregnancy,
+    # allergies, medication). The error reaches only those who may start a treatment.
+    "ContraindicationFound": _fields(ANYONE, "code message reasons"),
+    "Contraindication": _fields(CLINICAL, "code key itemId itemName detail"),
     "ConsentSignature": _fields(
         CLINICAL,
         "id journeyId kind templateVersionId contentHash language signerName capacity"
@@ -180,7 +194,10 @@ TYPES: dict[str, dict[str, Audience]] = {
         **_fields(CLINIC_STAFF, "id label dueAt status attempts"),
         **_fields(CARE_TEAM, "outcome satisfaction"),
     },
-    "ActionAvailability": _fields(CLINIC_STAFF, "action allowed reason"),
+    "ActionAvailability": {
+        **_fields(CLINIC_STAFF, "action allowed reason"),
+        "contraindications": CLINICAL,
+    },
     "JourneyAlert": _fields(CLINIC_STAFF, "action summary at journey"),
     # The supervisor cockpit.
     "StuckJourney": _fields(SUPERVISORS, "journey stage reason since overdueSeconds"),
@@ -241,7 +258,7 @@ TYPES: dict[str, dict[str, Audience]] = {
 QUERIES: dict[str, Audience] = {
     "me": ANYONE,
     "myPermissions": ANYONE,
-    **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates"),
+    **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates catalog"),
     "consentDocument": CLINICAL,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
@@ -274,8 +291,11 @@ MUTATIONS: dict[str, Audience] = {
     "deferConsent": _action(Action.DEFER_CONSENT),
     "withdrawConsent": _action(Action.WITHDRAW_CONSENT),
     "publishConsentTemplate": SUPERVISORS,
+    "setCatalogItem": SUPERVISORS,
     "recordPayment": _action(Action.RECORD_PAYMENT),
     "startTreatment": _action(Action.START_TREATMENT),
+    # The journey's own expert only: the journey checks whose it is.
+    "overrideContraindication": _action(Action.OVERRIDE_CONTRAINDICATION),
     "completeTreatment": _action(Action.COMPLETE_TREATMENT),
     "handOver": _action(Action.HAND_OVER),
     "completeFollowUp": _action(Action.COMPLETE_FOLLOW_UP),

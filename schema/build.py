@@ -24,6 +24,7 @@ from schema.audit import queries as audit_queries
 from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
 from schema.auth.watch import SessionEnded, while_signed_in
+from schema.catalog import api as catalog_api
 from schema.clients import file_corrections, file_export, file_mutations
 from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
@@ -100,6 +101,7 @@ class Query:
         description="A signed consent: the text exactly as signed, and whether its hash "
         "still matches the one recorded at signing.",
     )
+    catalog = strawberry.field(resolver=catalog_api.catalog)
     stuck_journeys = strawberry.field(
         resolver=supervision_queries.stuck_journeys, description="Ordered by how long over."
     )
@@ -198,6 +200,8 @@ class Mutation:
         description="Supervisor: a new version of a consent template; published versions never "
         "change.",
     )
+    set_catalog_item = strawberry.mutation(resolver=catalog_api.set_catalog_item)
+    override_contraindication = _action(catalog_api.override_contraindication, "")
     record_payment = _action(consent.record_payment, "Full payment, deposit, top-up, installments.")
     start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")
     complete_treatment = _action(treatment.complete_treatment, "What was done, products and lots.")

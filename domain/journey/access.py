@@ -13,6 +13,7 @@ from domain.journey.table import (
     EXPERT_OWNS_IN,
     OWNED_BY_CONSULTANT,
     OWNED_BY_EXPERT,
+    OWNED_BY_TREATING_EXPERT,
     ROLES,
     TRANSITIONS,
     UNLESS_REASONS,
@@ -43,6 +44,8 @@ def authorization_problem(facts: JourneyFacts, action: Action, actor: Actor) -> 
     reviewing = facts.stage is EXPERT_OWNS_IN and action in OWNED_BY_EXPERT
     if reviewing and actor.user_id != facts.expert_id:
         return "only the expert asked for the review may decide it"
+    if action in OWNED_BY_TREATING_EXPERT and actor.user_id != facts.expert_id:
+        return "only the journey's expert may override a contraindication"
     return None
 
 

@@ -141,6 +141,9 @@ EFFECTS: dict[Action, Effect] = {
     Action.WITHDRAW_CONSENT: _withdraw_consent,
     Action.RECORD_PAYMENT: _payment,
     Action.START_TREATMENT: _start_treatment,
+    Action.OVERRIDE_CONTRAINDICATION: lambda facts, d, now: (
+        "contraindication overridden by the treating expert"
+    ),
     Action.COMPLETE_TREATMENT: _complete_treatment,
     Action.HAND_OVER: _hand_over,
     Action.FOLLOW_UP_DUE: _follow_up_due,

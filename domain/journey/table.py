@@ -30,6 +30,7 @@ class Action(str, Enum):
     WITHDRAW_CONSENT = "withdraw_consent"
     RECORD_PAYMENT = "record_payment"
     START_TREATMENT = "start_treatment"
+    OVERRIDE_CONTRAINDICATION = "override_contraindication"
     COMPLETE_TREATMENT = "complete_treatment"
     HAND_OVER = "hand_over"
     FOLLOW_UP_DUE = "follow_up_due"
@@ -151,6 +152,14 @@ TRANSITIONS: list[dict[str, Any]] = [
         "conditions": ["cleared_for_treatment"],
         "unless": ["treatment_started"],
     },
+    # The treating expert sets aside one contraindication found at the check on the day; the
+    # justification is the event's record. The journey stays where it is.
+    {
+        "trigger": "override_contraindication",
+        "source": S.TREATMENT,
+        "dest": None,
+        "unless": ["treatment_started"],
+    },
     {
         "trigger": "complete_treatment",
         "source": S.TREATMENT,
@@ -224,6 +233,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.WITHDRAW_CONSENT: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.EXPERT, Role.NURSE}),
     Action.RECORD_PAYMENT: frozenset({Role.CASHIER}),
     Action.START_TREATMENT: _CLINICAL,
+    Action.OVERRIDE_CONTRAINDICATION: frozenset({Role.EXPERT}),
     Action.COMPLETE_TREATMENT: _CLINICAL,
     Action.HAND_OVER: _CLINICAL,
     Action.FOLLOW_UP_DUE: frozenset({Role.SYSTEM}),
@@ -253,6 +263,8 @@ OWNED_BY_CONSULTANT = frozenset(
 # pre-treatment check any treating expert may still refuse on medical grounds.
 OWNED_BY_EXPERT = frozenset({Action.APPROVE_PLAN, Action.REFUSE_MEDICALLY})
 EXPERT_OWNS_IN = S.EXPERT_REVIEW
+# Only the journey's own expert (who approved the plan) overrides a contraindication.
+OWNED_BY_TREATING_EXPERT = frozenset({Action.OVERRIDE_CONTRAINDICATION})
 
 # Why a condition blocks an action, in the words staff see in `availableActions`.
 CONDITION_REASONS: dict[str, str] = {

@@ -42,6 +42,8 @@ DESCRIPTIONS = {
     "ErrorCode.CONFLICT": "Clashes with an earlier request, e.g. an idempotency key reused "
     "for other input.",
     "ErrorCode.TOO_MANY_ATTEMPTS": "Too many failed attempts; wait before trying again.",
+    "ErrorCode.CONTRAINDICATION_FOUND": "The client's record rules out something in the final "
+    "plan; see the reasons (the journey's expert may override each one).",
     "ExpertDecision": "The expert's final say on the plan after the joint consultation.",
     "ExpertDecision.APPROVE": "Approves the final plan: the journey goes on to consent.",
     "ExpertDecision.REFUSE": "Refuses on medical grounds: the journey ends.",
@@ -70,6 +72,8 @@ DESCRIPTIONS = {
     "JourneyAction.WITHDRAW_CONSENT": "A consent withdrawn; before treatment it ends the journey.",
     "JourneyAction.RECORD_PAYMENT": "Cashier: a payment, deposit, top-up or installment plan.",
     "JourneyAction.START_TREATMENT": "Checks on the day done; treatment begins.",
+    "JourneyAction.OVERRIDE_CONTRAINDICATION": "The journey's expert sets aside one "
+    "contraindication found at the start of treatment, with a justification.",
     "JourneyAction.COMPLETE_TREATMENT": "What was done, by whom, with which products and lots.",
     "JourneyAction.HAND_OVER": "Post-op handover: aftercare and discomfort notes; follow-ups "
     "begin.",

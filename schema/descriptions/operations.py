@@ -23,6 +23,8 @@ DESCRIPTIONS = {
     "Subscription": "Live views over graphql-transport-ws; they end when your session ends.",
     # --- queries --------------------------------------------------------------------------
     "Query.me": "You: the signed-in staff member, or NotAuthorized.",
+    "Query.catalog": "Your clinic's products and procedures as they stand (latest versions), in "
+    "the order they were added; plans name them by id.",
     "Query.node(id)": "A global id from this API.",
     "Query.journey": "One journey of your clinic, or NotFound.",
     "Query.journey(id)": "The journey (a `Journey` id).",
@@ -55,6 +57,10 @@ DESCRIPTIONS = {
     "Query.keyItemRanking(clinicId)": _CLINIC_ID,
     "Query.keyItemRanking(month)": "The month, as YYYY-MM.",
     # --- mutations ------------------------------------------------------------------------
+    "Mutation.setCatalogItem": "Supervisor: add a catalogue item or change one; each change "
+    "is the item's next version, earlier versions are kept.",
+    "Mutation.overrideContraindication": "The journey's expert sets aside ONE contraindication "
+    "found at the start of treatment, with a justification; recorded in the journey's history.",
     "Mutation.registerClient": "Front desk: open a client's file (identity, contact, consent "
     "to keep data).",
     "Mutation.setRotationOrder": "Front desk or supervisor: the day's rotation order.",
@@ -77,7 +83,8 @@ DESCRIPTIONS = {
             "createStaffAccount updateStaffAccount resetStaffPassword recordMedicalHistory "
             "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
             "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
-            "withdrawConsent publishConsentTemplate exportClientFile"
+            "withdrawConsent publishConsentTemplate exportClientFile setCatalogItem "
+            "overrideContraindication"
         )
     },
     # --- subscriptions --------------------------------------------------------------------
@@ -102,6 +109,7 @@ DESCRIPTIONS = {
         f"{error}.{field}": text
         for error in _names(
             "Conflict NotAuthorized NotFound TooManyAttempts TransitionNotAllowed ValidationFailed"
+            " ContraindicationFound"
         )
         for field, text in (("code", _CODE), ("message", _MESSAGE))
     },

@@ -30,6 +30,7 @@ from domain.store.models import Journey as JourneyRow
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.body import record_body
+from schema.catalog.types import ContraindicationFound
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -54,12 +55,21 @@ class JourneyPayload:
 
 
 JourneyOutcome = (
-    JourneyPayload | TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict
+    JourneyPayload
+    | TransitionNotAllowed
+    | NotAuthorized
+    | ValidationFailed
+    | NotFound
+    | Conflict
+    | ContraindicationFound
 )
 JourneyResult = Annotated[JourneyOutcome, strawberry.union("JourneyResult")]
 # Writes what an accepted action adds to the database (a signature row): converging on one row
 # per request, since a retry after a lost answer runs it again before the key is settled.
 AfterAccepted = Callable[[JourneyRow], Awaitable[None]]
+# Checks what the workflow cannot (it holds no clinical data) just before the update is sent:
+# a refusal it answers is the mutation's answer, and nothing is written.
+BeforeUpdate = Callable[[JourneyRow], Awaitable["JourneyOutcome | None"]]
 
 
 async def load_visible_journey(info: Info[Context, None], journey_id: str) -> JourneyRow | None:
@@ -87,6 +97,7 @@ async def run_action(
     record_body: dict[str, Any] | None = None,
     claimed: records.KeyClaim | None = None,
     after_accepted: AfterAccepted | None = None,
+    before_update: BeforeUpdate | None = None,
 ) -> JourneyOutcome:
     """Runs `action` on `input.journey_id` once per `input.idempotency_key`. `claimed`: the
     key's claim when the caller made it (a mutation that asks the desk first)."""
@@ -114,6 +125,10 @@ async def run_action(
     # An unfinished claim on an ended journey: maybe this request's first attempt ended it and
     # its answer was lost. Temporal answers the repeated update id with that attempt's outcome,
     # and refuses one it never ran; no draft is written for a journey that has ended.
+    if before_update is not None and not ended:
+        refused = await before_update(row)
+        if refused is not None:
+            return refused
 
     record_id = None
     if record_body is not None and not ended:
@@ -147,6 +162,7 @@ async def run_recorded_action(
     record_kind: str | None = None,
     keep_record: bool = True,
     after_accepted: AfterAccepted | None = None,
+    before_update: BeforeUpdate | None = None,
 ) -> JourneyOutcome:
     """The common tail of a journey mutation: refuse on input problems, else run the action
     with the mutation's input (less its journey id and key) as the action's clinical record.
@@ -163,6 +179,7 @@ async def run_recorded_action(
         record_kind=record_kind or action.value,
         record_body=record_body(input) if keep_record else None,
         after_accepted=after_accepted,
+        before_update=before_update,
     )
 
 

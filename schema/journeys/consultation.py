@@ -12,13 +12,17 @@ from domain.journey.facts import ActionDetails
 from domain.journey.stages import ExpertDecision
 from domain.journey.table import Action
 from domain.roles import Role
+from domain.store.catalog import latest_versions
 from domain.store.models import StaffAccount
 from schema import idempotency
 from schema.body import check_currency, to_minor_units
+from schema.catalog.types import ITEM_ID_TYPE
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
 from schema.text import check_text
+
+MAX_PLAN_ITEMS = 50
 
 
 @strawberry.input
@@ -47,6 +51,12 @@ class PlanInput:
     risks: str
     recovery: str
     requires_anesthesia: bool = False
+    catalog_item_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="The catalogue items (`catalog` ids) the plan uses, up to 50; the start of "
+        "treatment checks the client's record against the final plan's. `items` stays the "
+        "plan's own words; a plan without catalogue items is not checked.",
+    )
 
 
 @strawberry.input
@@ -87,6 +97,25 @@ class CompleteExpertReviewInput:
     idempotency_key: str | None = idempotency.key_field()
 
 
+async def _catalog_problems(
+    info: Info[Context, None], prefix: str, plan: PlanInput, problems: list[FieldProblem]
+) -> None:
+    """Every catalogue item a plan names must be one of the clinic's items."""
+    claims = info.context.claims
+    if claims is None:
+        return
+    if len(plan.catalog_item_ids) > MAX_PLAN_ITEMS:
+        problems.append(FieldProblem(f"{prefix}.catalogItemIds", f"at most {MAX_PLAN_ITEMS}"))
+        return
+    raw = [decode_id(ref, ITEM_ID_TYPE) for ref in plan.catalog_item_ids]
+    known = await latest_versions(claims.clinic_id, [r for r in raw if r])
+    for index, raw_id in enumerate(raw):
+        if raw_id not in known:
+            problems.append(
+                FieldProblem(f"{prefix}.catalogItemIds[{index}]", "not an item of your catalogue")
+            )
+
+
 def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -> int | None:
     for name in ("title", "effect", "cycle", "risks", "recovery"):
         problems += check_text(f"{prefix}.{name}", getattr(plan, name), required=True)
@@ -111,6 +140,7 @@ async def record_consultation(
         problems.append(FieldProblem("plans", "propose one to three plans"))
     for index, plan in enumerate(input.plans):
         _plan_problems(f"plans[{index}]", plan, problems)
+        await _catalog_problems(info, f"plans[{index}]", plan, problems)
     return await run_recorded_action(
         info, input, Action.RECORD_CONSULTATION, problems=problems, record_kind="consultation"
     )
@@ -149,6 +179,7 @@ async def complete_expert_review(
             problems.append(FieldProblem("finalPlan", "approval needs the final plan"))
         else:
             details.plan_total_minor = _plan_problems("finalPlan", input.final_plan, problems)
+            await _catalog_problems(info, "finalPlan", input.final_plan, problems)
             details.currency = input.final_plan.currency
             details.requires_anesthesia = input.final_plan.requires_anesthesia
     else:

@@ -16,6 +16,7 @@ from schema import idempotency
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
+from schema.journeys.contraindications import treatment_gate
 from schema.text import check_text
 
 
@@ -79,8 +80,14 @@ async def start_treatment(info: Info[Context, None], input: StartTreatmentInput)
         FieldProblem(f"checks.{name}", "must be confirmed before treatment") for name in unchecked
     ]
     problems += check_text("checks.labs", input.checks.labs, required=False)
+    # The record is checked against the final plan's catalogue items before the journey hears.
     return await run_recorded_action(
-        info, input, Action.START_TREATMENT, problems=problems, record_kind="pre_treatment"
+        info,
+        input,
+        Action.START_TREATMENT,
+        problems=problems,
+        record_kind="pre_treatment",
+        before_update=treatment_gate(info),
     )
 
 

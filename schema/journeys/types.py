@@ -20,8 +20,10 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent as EventRow
 from domain.store.models import JourneyRecord as RecordRow
 from schema.audit.collector import note_access
+from schema.catalog.types import Contraindication
 from schema.clients.types import Client
 from schema.context import Context
+from schema.journeys.contraindication_check import standing_reasons
 from schema.staff.types import StaffMember
 
 
@@ -102,6 +104,24 @@ class ActionAvailability:
     action: Action
     allowed: bool
     reason: str | None
+    contraindications: list[Contraindication] | None = strawberry.field(
+        default=None,
+        description="START_TREATMENT only: the contraindications that block it now (the "
+        "client's record against the final plan, overrides set aside); empty when none, null "
+        "for other actions or when the stage or your role already blocks it.",
+    )
+
+
+async def _blocked_by_contraindications(
+    info: Info[Context, None], row: JourneyRow, availability: ActionAvailability
+) -> None:
+    """Treatment the machine would start is still blocked by what the record rules out."""
+    reasons = await standing_reasons(info, row)
+    availability.contraindications = [Contraindication.from_domain(r) for r in reasons]
+    if reasons:
+        availability.allowed = False
+        codes = ", ".join(f"{r.code.value} ({r.item_name})" for r in reasons)
+        availability.reason = f"contraindicated: {codes}; the journey's expert may override"
 
 
 @strawberry.type(description="One client visit's path from reception to the last follow-up.")
@@ -177,15 +197,19 @@ class Journey(relay.Node):
         + ", ".join(a.name for a in Action if a not in STAFF_ACTIONS)
         + "): they happen on its clock and show in `history`."
     )
-    def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
+    async def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
         actor = info.context.actor
         if actor is None:
             return []
         facts = facts_from_json(self.row.facts)
-        return [
+        found = [
             ActionAvailability(action=a.action, allowed=a.allowed, reason=a.reason)
             for a in available_actions(facts, actor)
         ]
+        for availability in found:
+            if availability.action is Action.START_TREATMENT and availability.allowed:
+                await _blocked_by_contraindications(info, self.row, availability)
+        return found
 
     @strawberry.field(description="Mermaid state diagram with the current stage highlighted.")
     def diagram(self) -> str:

@@ -25,6 +25,7 @@ from domain.store.triage_projection import current_owner
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decision import Decision, Route
 from schema import idempotency
+from schema.catalog.types import ContraindicationFound
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -138,7 +139,7 @@ async def auto_assign(info: Info[Context, None], input: AutoAssignInput) -> Auto
         return AutoAssignPayload(
             journey=outcome.journey, decision=TriageDecision.build(named, category, why)
         )
-    assert not isinstance(outcome, JourneyPayload)
+    assert not isinstance(outcome, (JourneyPayload, ContraindicationFound))
     return outcome
 
 
@@ -192,6 +193,7 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
         info, input, Action.ASSIGN_CONSULTANT, ActionDetails(consultant_id=raw), claimed=ledger
     )
     if not isinstance(outcome, JourneyPayload):
+        assert not isinstance(outcome, ContraindicationFound)  # no record is checked here
         return outcome
     decision = Decision(raw, False, Route.VIP, f"VIP: {input.reason}", "supervisor")
     category = VisitCategory(row.visit_category)

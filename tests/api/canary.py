@@ -45,6 +45,8 @@ CODES = {
     "setRotationPolicy.input.keyItems": "item codes of the month's key items: the desk routes them",
     "createClinic.input.timezone": "an IANA zone name, checked against the zone database",
     "publishConsentTemplate.input.texts.language": "a language code (pl, ru, zh, en), checked",
+    "overrideContraindication.input.reasonKey": "a code the API named (the reason's code and the "
+    "ids of the item and the entry), checked against the plan; kept in the database only",
 }
 # Free text that is checked and never stored (credentials): marked, but not found in the
 # database either, so it cannot serve as its own positive control there.

@@ -13,6 +13,7 @@ from domain.store.models import StaffAccount
 from schema.ids import decode_id, encode_id
 from server.seed import DEMO_PASSWORD
 from tests.api.canary import Canary
+from tests.api.canary_gate import gated_plan, pass_the_gate
 from tests.api.flow import CHECKS
 from tests.api.harness import Api, Staff, create_clinic, eventually, sign_in_all
 from workflows.triage import desk_workflow_id
@@ -136,7 +137,8 @@ async def open_the_desk(visit: Visit) -> None:
 
 async def treat_one_client(visit: Visit) -> str:
     """A walk-in from reception to the end of its follow-ups, every record written with markers."""
-    journey = await visit.start(client=await visit.client(marked=True))
+    client = await visit.client(marked=True)
+    journey = await visit.start(client=client)
     assign = await visit.call(
         Role.FRONT_DESK,
         "autoAssign",
@@ -150,7 +152,7 @@ async def treat_one_client(visit: Visit) -> str:
     await visit.step(Role.CONSULTANT, "recordConsultation", journey, plans=[PLAN_CODES])
     expert = visit.staff[Role.EXPERT].global_id
     await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=expert)
-    final = {"decision": "APPROVE", "finalPlan": PLAN_CODES}
+    final = {"decision": "APPROVE", "finalPlan": await gated_plan(visit, client, PLAN_CODES)}
     await visit.step(Role.EXPERT, "completeExpertReview", journey, **final)
     await visit.step(Role.CONSULTANT, "deferConsent", journey)  # a second talk first
     # Signed by a guardian (the marked name), drawn as SVG path data (its own marker).
@@ -159,6 +161,7 @@ async def treat_one_client(visit: Visit) -> str:
     await visit.step(Role.NURSE, "signConsent", journey, **consent)
     payment = {"amount": "1200.00", "currency": "EUR", "method": "CARD", "kind": "FULL"}
     await visit.step(Role.CASHIER, "recordPayment", journey, **payment)
+    await pass_the_gate(visit, journey)  # a contraindication, overridden by the expert
     await visit.step(Role.NURSE, "startTreatment", journey, checks=CHECKS)
     performer = visit.staff[Role.NURSE].global_id
     products = [{}]  # every field of a product is text: all marked

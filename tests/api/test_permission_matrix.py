@@ -20,6 +20,7 @@ from schema.build import schema
 from schema.ids import encode_id
 from tests.api import documents
 from tests.api.consent_support import WITHDRAW_CONSENT, consents, publish, signing
+from tests.api.contraindication_support import add_item
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, Staff, create_clinic, sign_in_all
 from tests.api.permission_probe import (
@@ -66,6 +67,7 @@ def _root_arguments(
         "auditLog": {"clientId": journey["client"]["id"], "first": 5},
         "consentTemplates": {},
         "consentDocument": {"id": signature_id},
+        "catalog": {"first": 5},
     }
 
 
@@ -89,6 +91,7 @@ async def test_every_role_sees_exactly_what_the_table_allows(
     clinic_id, staff = clinic
     driver = JourneyDriver(api, staff)
     signature_id = await _signed_and_withdrawn(driver)
+    await add_item(driver)  # and an item in the catalogue
     started = await driver.start(signature_id[1])
     journey = await driver.drive_to("FOLLOW_UP", started)
     client = await post(
@@ -117,7 +120,8 @@ async def test_every_role_sees_exactly_what_the_table_allows(
     # Then every answer matches the table, and the matrix was really asked
     assert verdicts.problems == []
     asked_types = {type_name for _, type_name, _ in verdicts.asked}
-    for needed in ("Journey", "JourneyEvent", "Client", "FollowUp", "StaffMember", "Amendment"):
+    needs = ("Journey", "JourneyEvent", "Client", "FollowUp", "StaffMember", "CatalogItem")
+    for needed in (*needs, "Amendment"):
         assert needed in asked_types or needed == "Amendment", needed
     for role in STAFF_ROLES:
         assert (role.value, "JourneyEvent", "details") in verdicts.asked or role is Role.ADMIN

@@ -38,6 +38,7 @@ WHO: dict[A, frozenset[R]] = {
     **_who({R.CONSULTANT}, A.RECORD_CONSULTATION, A.REQUEST_EXPERT_REVIEW),
     A.CLOSE_NOT_CONVERTED: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     **_who({R.EXPERT}, A.APPROVE_PLAN, A.REFUSE_MEDICALLY),
+    A.OVERRIDE_CONTRAINDICATION: frozenset({R.EXPERT}),  # the expert who approved the plan
     A.SIGN_CONSENT: frozenset({R.CONSULTANT, R.EXPERT, R.NURSE}),  # who witnesses a signature
     A.DEFER_CONSENT: frozenset({R.CONSULTANT, R.EXPERT, R.NURSE}),  # who holds the second talk
     # The client withdraws to whoever is there; supervisors do not act for clients.
@@ -204,6 +205,7 @@ LEGAL: dict[S, dict[A, Dest]] = {
     S.TREATMENT: {
         **_OWNED,
         A.START_TREATMENT: _start,
+        A.OVERRIDE_CONTRAINDICATION: before_start(S.TREATMENT),
         A.COMPLETE_TREATMENT: when(lambda m: m.started, S.HANDOVER),
         A.REFUSE_MEDICALLY: before_start(S.MEDICALLY_REFUSED),
         A.DECLINE: before_start(S.DECLINED),
@@ -235,6 +237,8 @@ def owner_ok(m: Clinic, action: A, actor: Actor) -> bool:
         return actor.user_id == m.consultant
     if action in (A.APPROVE_PLAN, A.REFUSE_MEDICALLY) and m.stage is S.EXPERT_REVIEW:
         return actor.user_id == m.expert  # at the pre-treatment check any treating expert may
+    if action is A.OVERRIDE_CONTRAINDICATION:
+        return actor.user_id == m.expert
     return True
 
 

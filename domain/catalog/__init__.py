@@ -1,0 +1,1 @@
+"""The clinic's catalogue of products and procedures, and what rules each one out."""

@@ -1,0 +1,151 @@
+"""Does the client's record rule out anything in the final plan? A pure rule, no I/O.
+
+Checked at the start of treatment against every catalogue item the final plan names:
+pregnancy and lactation as the latest statement says, an allergy (recorded, not entered in
+error) to something an item contains or lists as an allergen, a current medication an item
+lists as interacting, and an age below an item's minimum. Each hit is one reason with a stable
+key, so the treating expert can override reasons one at a time and an override stays tied to
+what it overrode: a corrected allergy entry is a new entry, and a new reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from domain.catalog.items import CatalogItemSpec, ExcludedState, normalise
+
+
+class ContraindicationCode(str, Enum):
+    PREGNANCY = "PREGNANCY"
+    LACTATION = "LACTATION"
+    ALLERGY = "ALLERGY"
+    MEDICATION = "MEDICATION"
+    AGE = "AGE"
+
+
+@dataclass(frozen=True)
+class PregnancyStatement:
+    pregnant: bool
+    lactating: bool
+    stated_on: date
+
+
+@dataclass(frozen=True)
+class NamedEntry:
+    """An allergy (its substance) or a medication (its name) in force in the file."""
+
+    entry_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """What the rule reads from the client file; entries corrected or in error left out."""
+
+    birth_date: date
+    today: date
+    pregnancy: PregnancyStatement | None = None
+    allergies: Sequence[NamedEntry] = ()
+    medications: Sequence[NamedEntry] = ()
+
+    @property
+    def age(self) -> int:
+        birthday_passed = (self.today.month, self.today.day) >= (
+            self.birth_date.month,
+            self.birth_date.day,
+        )
+        return self.today.year - self.birth_date.year - (0 if birthday_passed else 1)
+
+
+@dataclass(frozen=True)
+class Contraindication:
+    code: ContraindicationCode
+    key: str  # what an override names: the code, the item and, for entries, the entry
+    item_id: str
+    item_name: str
+    detail: str
+
+
+def _key(code: ContraindicationCode, item_id: str, entry_id: str | None = None) -> str:
+    return ":".join([code.value, item_id, *([entry_id] if entry_id else [])])
+
+
+def _states(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindication]:
+    found: list[Contraindication] = []
+    statement = record.pregnancy
+    if statement is None:
+        return found
+    stated = statement.stated_on.isoformat()
+    checks = (
+        (ExcludedState.PREGNANCY, statement.pregnant, ContraindicationCode.PREGNANCY, "pregnant"),
+        (ExcludedState.LACTATION, statement.lactating, ContraindicationCode.LACTATION, "lactating"),
+    )
+    for state, holds, code, word in checks:
+        if holds and state in item.excluded_states:
+            detail = f"the client is {word} (stated {stated}); {item.name} rules that out"
+            found.append(
+                Contraindication(code, _key(code, item.item_id), item.item_id, item.name, detail)
+            )
+    return found
+
+
+def _allergies(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindication]:
+    substances = item.substances()
+    code = ContraindicationCode.ALLERGY
+    return [
+        Contraindication(
+            code,
+            _key(code, item.item_id, allergy.entry_id),
+            item.item_id,
+            item.name,
+            f"allergy to {allergy.name}; {item.name} contains or lists "
+            f"{substances[normalise(allergy.name)]}",
+        )
+        for allergy in record.allergies
+        if normalise(allergy.name) in substances
+    ]
+
+
+def _medications(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindication]:
+    interacting = {normalise(name) for name in item.interacting_medications}
+    code = ContraindicationCode.MEDICATION
+    return [
+        Contraindication(
+            code,
+            _key(code, item.item_id, medication.entry_id),
+            item.item_id,
+            item.name,
+            f"takes {medication.name}, which interacts with {item.name}",
+        )
+        for medication in record.medications
+        if normalise(medication.name) in interacting
+    ]
+
+
+def _age(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindication]:
+    if item.minimum_age is None or record.age >= item.minimum_age:
+        return []
+    code = ContraindicationCode.AGE
+    detail = f"the client is {record.age}; {item.name} needs at least {item.minimum_age}"
+    return [Contraindication(code, _key(code, item.item_id), item.item_id, item.name, detail)]
+
+
+def contraindications(
+    record: ClientRecord, items: Sequence[CatalogItemSpec]
+) -> list[Contraindication]:
+    """Every reason the record rules out an item of the plan, item by item, in plan order."""
+    found: list[Contraindication] = []
+    for item in items:
+        for rule in (_states, _allergies, _medications, _age):
+            found += rule(record, item)
+    return found
+
+
+def standing(
+    found: Sequence[Contraindication], overridden: Collection[str]
+) -> list[Contraindication]:
+    """The reasons no override has set aside."""
+    return [reason for reason in found if reason.key not in overridden]

@@ -1,0 +1,67 @@
+"""`catalog`: the clinic's items as they stand, in the order they were first added."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.store.catalog import first_published, latest_versions
+from schema.catalog.types import CatalogItem, CatalogItemConnection, CatalogItemEdge
+from schema.context import Context
+from schema.errors import ValidationFailed, from_domain
+from schema.ids import decode_cursor, encode_cursor
+from schema.pagination import PageInfo, page_problems
+
+CatalogResult = Annotated[
+    CatalogItemConnection | ValidationFailed,
+    strawberry.union("CatalogResult", description="The items, or a bad page request."),
+]
+
+
+async def catalog(
+    info: Info[Context, None],
+    first: Annotated[int, strawberry.argument(description="How many items, 1 to 100.")] = 50,
+    after: Annotated[
+        str | None, strawberry.argument(description="The cursor of the last item already read.")
+    ] = None,
+) -> CatalogResult | None:
+    """Your clinic's products and procedures, each as its latest version says."""
+    claims = info.context.claims
+    if claims is None:
+        return None
+    problems = page_problems(first, after)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
+    latest = await latest_versions(claims.clinic_id)
+    added = await first_published(claims.clinic_id, list(latest))
+    # A catalogue holds hundreds of items, not millions: ordered here, read in one query each.
+    order = sorted((added[item_id], item_id) for item_id in latest)
+    preceding = 0
+    if after is not None:
+        position = decode_cursor(after)
+        assert position is not None  # page_problems() has refused bad cursors
+        at, raw_id = position
+        # A cursor made by hand may carry a time without a zone; the catalogue's are UTC.
+        start = (at if at.tzinfo else at.replace(tzinfo=UTC), raw_id)
+        later = [key for key in order if key > start]
+        preceding, order = len(order) - len(later), later
+    page = order[:first]
+    edges = [
+        CatalogItemEdge(
+            cursor=encode_cursor(at, item_id), node=CatalogItem.from_row(latest[item_id])
+        )
+        for at, item_id in page
+    ]
+    return CatalogItemConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(order) > first,
+            has_previous_page=preceding > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

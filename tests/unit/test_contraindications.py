@@ -1,0 +1,128 @@
+"""The contraindication rule: each reason on its own, and what does not count."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.catalog.items import CatalogItemSpec, ExcludedState, check_item
+from domain.client_file.contraindications import (
+    ClientRecord,
+    ContraindicationCode,
+    NamedEntry,
+    PregnancyStatement,
+    contraindications,
+    standing,
+)
+from domain.errors import NotAuthorized, TransitionNotAllowed
+from domain.journey.access import check_action
+from domain.journey.effects import apply_action
+from domain.journey.facts import ActionRequest
+from domain.journey.stages import Stage
+from domain.journey.table import Action
+from tests.support import EXPERT, EXPERT_2, NURSE, T0, drive, facts_at
+
+TODAY = date(2026, 12, 2)
+FILLER = CatalogItemSpec(
+    item_id="filler",
+    name="Filler X",
+    ingredients=("hyaluronic acid", "Lidocaine"),
+    allergens=("amide anaesthetics",),
+    interacting_medications=("Isotretinoin",),
+    excluded_states=frozenset({ExcludedState.PREGNANCY, ExcludedState.LACTATION}),
+    minimum_age=18,
+)
+PEEL = CatalogItemSpec(item_id="peel", name="Mild peel", ingredients=("lactic acid",))
+
+
+def record(**parts: object) -> ClientRecord:
+    return ClientRecord(birth_date=date(1990, 5, 1), today=TODAY, **parts)  # type: ignore[arg-type]
+
+
+def codes(found: list) -> list[tuple[ContraindicationCode, str]]:  # type: ignore[type-arg]
+    return [(reason.code, reason.item_id) for reason in found]
+
+
+def test_a_clean_record_rules_nothing_out() -> None:
+    assert contraindications(record(), [FILLER, PEEL]) == []
+
+
+def test_pregnancy_and_lactation_count_only_for_items_that_exclude_them() -> None:
+    pregnant = PregnancyStatement(pregnant=True, lactating=False, stated_on=date(2026, 11, 30))
+    found = contraindications(record(pregnancy=pregnant), [FILLER, PEEL])
+    assert codes(found) == [(ContraindicationCode.PREGNANCY, "filler")]
+    assert found[0].key == "PREGNANCY:filler"
+    assert "2026-11-30" in found[0].detail
+    nursing = PregnancyStatement(pregnant=False, lactating=True, stated_on=date(2026, 11, 30))
+    assert codes(contraindications(record(pregnancy=nursing), [FILLER])) == [
+        (ContraindicationCode.LACTATION, "filler")
+    ]
+    neither = PregnancyStatement(pregnant=False, lactating=False, stated_on=date(2026, 11, 30))
+    assert contraindications(record(pregnancy=neither), [FILLER]) == []
+
+
+def test_an_allergy_to_an_ingredient_or_a_listed_allergen_blocks_whatever_its_spelling() -> None:
+    allergies = [NamedEntry("a-1", "  lidocaine "), NamedEntry("a-2", "Amide  Anaesthetics")]
+    allergies.append(NamedEntry("a-3", "pollen"))
+    found = contraindications(record(allergies=allergies), [FILLER, PEEL])
+    assert codes(found) == [(ContraindicationCode.ALLERGY, "filler")] * 2
+    assert [reason.key for reason in found] == ["ALLERGY:filler:a-1", "ALLERGY:filler:a-2"]
+    assert "Lidocaine" in found[0].detail
+
+
+def test_a_listed_interacting_medication_blocks() -> None:
+    medications = [NamedEntry("m-1", "isotretinoin"), NamedEntry("m-2", "vitamin D")]
+    found = contraindications(record(medications=medications), [FILLER, PEEL])
+    assert codes(found) == [(ContraindicationCode.MEDICATION, "filler")]
+    assert found[0].key == "MEDICATION:filler:m-1"
+
+
+def test_an_age_below_the_minimum_blocks_until_the_birthday() -> None:
+    day_before = ClientRecord(birth_date=date(2008, 12, 3), today=TODAY)
+    assert day_before.age == 17
+    assert codes(contraindications(day_before, [FILLER, PEEL])) == [
+        (ContraindicationCode.AGE, "filler")
+    ]
+    birthday = ClientRecord(birth_date=date(2008, 12, 2), today=TODAY)
+    assert contraindications(birthday, [FILLER]) == []
+
+
+def test_an_override_sets_aside_exactly_its_own_reason() -> None:
+    pregnant = PregnancyStatement(pregnant=True, lactating=True, stated_on=TODAY)
+    found = contraindications(record(pregnancy=pregnant), [FILLER])
+    assert codes(found) == [
+        (ContraindicationCode.PREGNANCY, "filler"),
+        (ContraindicationCode.LACTATION, "filler"),
+    ]
+    left = standing(found, {"PREGNANCY:filler"})
+    assert codes(left) == [(ContraindicationCode.LACTATION, "filler")]
+    assert standing(found, {"PREGNANCY:filler", "LACTATION:filler"}) == []
+
+
+def test_an_item_is_checked_before_it_is_stored() -> None:
+    bad = CatalogItemSpec(
+        item_id="x",
+        name=" ",
+        ingredients=("lidocaine", "Lidocaine", ""),
+        minimum_age=130,
+    )
+    fields = [problem.field for problem in check_item(bad)]
+    assert fields == ["name", "ingredients[1]", "ingredients[2]", "minimumAge"]
+    assert check_item(FILLER) == []
+
+
+def test_only_the_journeys_expert_overrides_and_only_before_treatment_starts() -> None:
+    facts = facts_at(Stage.TREATMENT)
+    assert facts.expert_id == EXPERT.user_id
+    override = ActionRequest(Action.OVERRIDE_CONTRAINDICATION, EXPERT)
+    check_action(facts, override)  # the journey's expert, before treatment: taken
+    for other in (EXPERT_2, NURSE):
+        with pytest.raises(NotAuthorized):
+            check_action(facts, ActionRequest(Action.OVERRIDE_CONTRAINDICATION, other))
+    # The override leaves the journey where it is, with its event
+    event = apply_action(facts, override, T0)
+    assert (event.from_stage, event.to_stage) == (Stage.TREATMENT, Stage.TREATMENT)
+    drive(facts, ActionRequest(Action.START_TREATMENT, NURSE))
+    with pytest.raises(TransitionNotAllowed):
+        check_action(facts, override)
