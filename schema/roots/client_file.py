@@ -1,0 +1,65 @@
+"""Mutations: the client file (its parts, corrections, export), consent templates and the
+catalogue."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.catalog import api as catalog_api
+from schema.clients import file_corrections, file_export, file_mutations
+from schema.clients import identity as client_identity
+from schema.clients import mutations as client_mutations
+from schema.consents import templates as consent_templates
+
+
+@strawberry.type
+class ClientFileMutations:
+    register_client = strawberry.mutation(resolver=client_mutations.register_client)
+    record_medical_history = strawberry.mutation(
+        resolver=file_mutations.record_medical_history,
+        description="Clinicians: a medical-history entry (condition, earlier treatment and its "
+        "effect, lifestyle, skin care, state of mind, aesthetic wishes).",
+    )
+    record_allergy = strawberry.mutation(
+        resolver=file_mutations.record_allergy,
+        description="Clinicians: an allergy (to what, the reaction, how severe).",
+    )
+    record_medication = strawberry.mutation(
+        resolver=file_mutations.record_medication,
+        description="Clinicians: a medication the client takes.",
+    )
+    record_pregnancy_status = strawberry.mutation(
+        resolver=file_mutations.record_pregnancy_status,
+        description="Clinicians: pregnancy and lactation as the client states them on a day.",
+    )
+    add_service_card_entry = strawberry.mutation(
+        resolver=file_mutations.add_service_card_entry,
+        description="Staff who meet the client: a service-card entry.",
+    )
+    amend_client_entry = strawberry.mutation(
+        resolver=file_corrections.amend_client_entry,
+        description="Correct an entry of the client file: a new entry that points at the "
+        "original, which stays readable. Its author or a supervisor.",
+    )
+    mark_entered_in_error = strawberry.mutation(
+        resolver=file_corrections.mark_entered_in_error,
+        description="Mark an entry entered in error instead of deleting it; it stays, marked. "
+        "Its author or a supervisor.",
+    )
+    amend_client_identity = strawberry.mutation(
+        resolver=client_identity.amend_client_identity,
+        description="Correct the client's name, phone or e-mail; the page as it was stays "
+        "readable in `identityHistory`.",
+    )
+    export_client_file = strawberry.mutation(
+        resolver=file_export.export_client_file,
+        description="Supervisor: the client's own copy of their whole file (GDPR art. 15/20), "
+        "as JSON and as a FHIR R4 Bundle, with who read the file; the copy is in the audit "
+        "trail too.",
+    )
+    publish_consent_template = strawberry.mutation(
+        resolver=consent_templates.publish_consent_template,
+        description="Supervisor: a new version of a consent template; published versions never "
+        "change.",
+    )
+    set_catalog_item = strawberry.mutation(resolver=catalog_api.set_catalog_item)

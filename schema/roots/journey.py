@@ -1,0 +1,67 @@
+"""Mutations: the journey's steps, and what a supervisor does to a journey."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.catalog import api as catalog_api
+from schema.journeys import (
+    aftercare,
+    amendments,
+    consent,
+    consent_changes,
+    consultation,
+    intake,
+    reception,
+    treatment,
+)
+from schema.journeys.actions import JourneyResult
+from schema.supervision import mutations as supervision_mutations
+from schema.supervision import slas
+
+
+def _action(resolver: object, description: str) -> JourneyResult:
+    return strawberry.mutation(resolver=resolver, description=description)  # type: ignore[call-overload,no-any-return]
+
+
+@strawberry.type
+class JourneyMutations:
+    start_journey = _action(reception.start_journey, "Reception: open a journey for a client.")
+    check_in = _action(intake.check_in, "A booked client has arrived: on to triage.")
+    assign_consultant = _action(intake.assign_consultant, "Triage: choose the consultant.")
+    record_consultation = _action(consultation.record_consultation, "Needs, assessment, plans.")
+    close_not_converted = _action(aftercare.close_not_converted, "The client did not convert.")
+    request_expert_review = _action(consultation.request_expert_review, "Brief the expert.")
+    complete_expert_review = _action(consultation.complete_expert_review, "The expert's final say.")
+    sign_consent = _action(
+        consent.sign_consent,
+        "Record one signed consent: signer and capacity, the exact template version and its "
+        "hash, language, witness and the drawn signature.",
+    )
+    defer_consent = _action(
+        consent_changes.defer_consent,
+        "The client wants a second talk: the journey waits in CONSENT (its SLA runs on).",
+    )
+    withdraw_consent = _action(
+        consent_changes.withdraw_consent,
+        "The client withdraws a consent: before the treatment began, the journey stops.",
+    )
+    override_contraindication = _action(catalog_api.override_contraindication, "")
+    record_payment = _action(consent.record_payment, "Full payment, deposit, top-up, installments.")
+    start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")
+    complete_treatment = _action(treatment.complete_treatment, "What was done, products and lots.")
+    hand_over = _action(treatment.hand_over, "Aftercare and discomfort notes; follow-ups begin.")
+    complete_follow_up = _action(aftercare.complete_follow_up, "Record a follow-up call.")
+    close_follow_ups = _action(aftercare.close_follow_ups, "Supervisor: close open follow-ups.")
+    cancel_journey = _action(intake.cancel_journey, "Cancelled by the clinic or declined.")
+    mark_no_show = _action(intake.mark_no_show, "A booked client did not come.")
+    set_stage_sla = strawberry.mutation(
+        resolver=slas.set_stage_sla, description="Supervisor: a stage's SLA for new journeys."
+    )
+    amend_record = strawberry.mutation(
+        resolver=amendments.amend_record, description="Correct a record: an amendment, no edit."
+    )
+    reassign_journey = _action(supervision_mutations.reassign_journey, "Supervisor: new owner.")
+    nudge_journey = _action(supervision_mutations.nudge_journey, "Supervisor: note to the owner.")
+    escalate_journey = _action(supervision_mutations.escalate_journey, "Supervisor: escalate.")
+    close_journey = _action(supervision_mutations.close_journey, "Supervisor: close for good.")

@@ -1,0 +1,55 @@
+"""The Query root: every read, each resolved in its area's module."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.audit import queries as audit_queries
+from schema.catalog import api as catalog_api
+from schema.clients import queries as client_queries
+from schema.consents import documents as consent_documents
+from schema.consents import templates as consent_templates
+from schema.journeys import queries as journey_queries
+from schema.node import node
+from schema.staff.permissions import Permissions, my_permissions
+from schema.staff.queries import MeResult, me
+from schema.supervision import queries as supervision_queries
+from schema.supervision import slas
+from schema.triage import key_items as triage_key_items
+from schema.triage import queries as triage_queries
+
+
+@strawberry.type
+class Query:
+    node = strawberry.field(resolver=node, description="Any object by its global id, or null.")
+    me: MeResult = strawberry.field(resolver=me)
+    my_permissions: Permissions = strawberry.field(
+        resolver=my_permissions,
+        description="What you may read and call, so the SPA can hide the rest.",
+    )
+    journey = strawberry.field(resolver=journey_queries.journey)
+    journeys = strawberry.field(resolver=journey_queries.journeys)
+    client = strawberry.field(resolver=client_queries.client)
+    clients = strawberry.field(resolver=client_queries.clients)
+    consent_templates = strawberry.field(
+        resolver=consent_templates.consent_templates,
+        description="Your clinic's consent template versions, by template, newest first.",
+    )
+    consent_document = strawberry.field(
+        resolver=consent_documents.consent_document,
+        description="A signed consent: the text exactly as signed, and whether its hash "
+        "still matches the one recorded at signing.",
+    )
+    catalog = strawberry.field(resolver=catalog_api.catalog)
+    stuck_journeys = strawberry.field(
+        resolver=supervision_queries.stuck_journeys, description="Ordered by how long over."
+    )
+    journey_stats = strawberry.field(resolver=supervision_queries.journey_stats)
+    stage_slas = strawberry.field(resolver=slas.stage_slas, description="Your clinic's SLAs.")
+    triage_board = strawberry.field(resolver=triage_queries.triage_board)
+    triage_log = strawberry.field(resolver=triage_queries.triage_log)
+    key_item_ranking = strawberry.field(resolver=triage_key_items.key_item_ranking)
+    audit_log = strawberry.field(
+        resolver=audit_queries.audit_log,
+        description="Supervisors: who read or changed a client's data, newest first.",
+    )

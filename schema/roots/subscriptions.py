@@ -1,0 +1,78 @@
+"""The Subscription root: every live view, refused or ended by the session and the
+permission table."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from schema.auth.watch import while_signed_in
+from schema.context import Context
+from schema.journeys.subscriptions import journey_changed
+from schema.journeys.types import Journey
+from schema.permissions import guard_subscription
+from schema.supervision.alerts import JourneyAlert, my_journey_alerts
+from schema.supervision.subscriptions import supervisor_board
+from schema.supervision.types import BoardUpdate
+from schema.triage.subscriptions import triage_board_changed
+from schema.triage.types import TriageBoard
+
+T = TypeVar("T")
+
+
+def _live(info: Info[Context, None], source: AsyncGenerator[T, None]) -> AsyncGenerator[T, None]:
+    """Every subscription: refused at once when the table says so, and ended when the
+    caller's session ends (logout, deactivation, a new role or password, expiry)."""
+    return guard_subscription(info, while_signed_in(info, source))
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="The journey now, then as of each later event (timers included), in order: "
+        "one push per event, none skipped or repeated (`lastEventSeq` counts up by one). Ends "
+        "with a NOT_FOUND error for a journey that is unknown or not in your clinic."
+    )
+    async def journey_changed(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The journey's id.")],
+    ) -> AsyncGenerator[Journey, None]:
+        async for journey in _live(info, journey_changed(info, id)):
+            yield journey
+
+    @strawberry.subscription(
+        description="Stuck/unstuck journeys and stage counts, pushed as they change. A "
+        "subscriber too far behind gets one RESYNC update instead of the changes it missed. "
+        "Ends with a NOT_FOUND error for a clinic not your own."
+    )
+    async def supervisor_board(
+        self,
+        info: Info[Context, None],
+        clinic_id: Annotated[strawberry.ID, strawberry.argument(description="Your clinic.")],
+    ) -> AsyncGenerator[BoardUpdate, None]:
+        async for update in _live(info, supervisor_board(info, clinic_id)):
+            yield update
+
+    @strawberry.subscription(description="Nudges, escalations and stuck alerts on your journeys.")
+    async def my_journey_alerts(
+        self, info: Info[Context, None]
+    ) -> AsyncGenerator[JourneyAlert, None]:
+        async for alert in _live(info, my_journey_alerts(info)):
+            yield alert
+
+    @strawberry.subscription(
+        description="The triage desk now, then after every change (alerts included), pushed "
+        "as it changes; each push is the whole board. Ends with a NOT_FOUND error for a clinic "
+        "not your own."
+    )
+    async def triage_board_changed(
+        self,
+        info: Info[Context, None],
+        clinic_id: Annotated[strawberry.ID, strawberry.argument(description="Your clinic.")],
+    ) -> AsyncGenerator[TriageBoard, None]:
+        async for board in _live(info, triage_board_changed(info, clinic_id)):
+            yield board
