@@ -52,6 +52,8 @@ from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
 from schema.node import node
 from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
+from schema.photos import consent as photo_consent
+from schema.photos import upload as photo_upload
 from schema.scalars import SCALAR_OVERRIDES
 from schema.staff import account
 from schema.staff.mutations import LoginResult, login
@@ -191,6 +193,16 @@ class Mutation:
         resolver=consent_templates.publish_consent_template,
         description="Supervisor: a new version of a consent template; published versions never "
         "change.",
+    )
+    upload_photo = strawberry.mutation(
+        resolver=photo_upload.upload_photo,
+        description="Clinicians: a photo of a client, tagged with journey, stage and body area "
+        "(multipart request; JPEG, PNG or HEIC, size bounded).",
+    )
+    set_photo_consent = strawberry.mutation(
+        resolver=photo_consent.set_photo_consent,
+        description="The client gives or withdraws one purpose for their photos; withdrawing "
+        "stops links already issued for it.",
     )
     record_payment = _action(consent.record_payment, "Full payment, deposit, top-up, installments.")
     start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")
