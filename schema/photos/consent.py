@@ -20,6 +20,7 @@ from domain.photos.purposes import PhotoPurpose as DomainPhotoPurpose
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
+from domain.store.photos import purposes_given
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client
@@ -124,4 +125,20 @@ async def record_signed_purposes(
             signature_id=signature_id,
             recorded_by=witness[0],
             recorded_by_role=witness[1],
+        )
+
+
+async def withdraw_signed_purposes(journey: JourneyRow, seed_id: str, by: tuple[str, str]) -> None:
+    """A withdrawn PHOTO consent withdraws every purpose in force for the client's photos:
+    one change per purpose, under ids derived from `seed_id` (the request's)."""
+    for purpose in sorted(await purposes_given(journey.client_id)):
+        await _write(
+            f"{seed_id[:48]}-{purpose.value.lower()}",
+            clinic_id=journey.clinic_id,
+            client_id=journey.client_id,
+            purpose=purpose.value,
+            given=False,
+            signature_id=None,
+            recorded_by=by[0],
+            recorded_by_role=by[1],
         )

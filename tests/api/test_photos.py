@@ -20,6 +20,7 @@ from schema.ids import decode_id
 from tests.api import documents
 from tests.api.audit_support import raw_client
 from tests.api.conftest import PHOTO_DIR, PHOTO_MAX_BYTES, SECRET_KEY
+from tests.api.consent_support import WITHDRAW_CONSENT
 from tests.api.flow import JourneyDriver, end_journey
 from tests.api.photo_support import (
     JPEG,
@@ -188,7 +189,13 @@ async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_a
     teaching = await link(clinic, Role.EXPERT, client, "TEACHING")
     assert teaching["__typename"] == "PhotoLink", teaching
     assert await fetch(clinic, teaching["url"]) == (200, JPEG, "image/jpeg")
-    await end_journey(clinic, journey["id"])
+    # When the client withdraws the photo consent (before treatment: the journey stops)
+    withdrawn = await clinic.ok(WITHDRAW_CONSENT, Role.NURSE, journeyId=journey["id"], kind="PHOTO")
+    assert withdrawn["stage"] == "DECLINED"
+    # Then its purposes are withdrawn with it, and the teaching link stops
+    data = await clinic.api.run(PHOTOS, clinic.token(Role.EXPERT), id=client)
+    assert data["client"]["photoConsents"]["inForce"] == []
+    assert (await fetch(clinic, teaching["url"]))[0] == 403
 
 
 async def test_a_multipart_request_of_the_wrong_shape_or_size_is_refused_before_it_runs(
