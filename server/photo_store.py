@@ -29,8 +29,8 @@ class LocalPhotoStore:
         return self.directory / key
 
     def _put(self, key: str, data: bytes) -> None:
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         final = self._path(key)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".upload-")
         try:
             with os.fdopen(handle, "wb") as sink:
