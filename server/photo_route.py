@@ -19,12 +19,13 @@ from domain.audit import Access, Viewer
 from domain.auth import SigningKeys
 from domain.permissions import PHOTO_VIEWERS
 from domain.photos.links import read_grant
+from domain.photos.purposes import viewing_refusal
 from domain.photos.storage import PhotoStore
 from domain.roles import Role
 from domain.store.audit_chain import append_accesses
 from domain.store.models import StaffAccount
 from domain.store.photos import Photo, purposes_given
-from schema.photos.links import LINK_PATH, refusal
+from schema.photos.links import LINK_PATH
 from server import middleware
 
 PHOTO_VIEWED = "client.photo.view"
@@ -51,7 +52,7 @@ def photo_handler(
             return _refused(403, "the link's viewer may no longer see this photo")
         role = Role(viewer.role)
         consented = grant.purpose in await purposes_given(photo.client_id)
-        why = refusal(PHOTO_VIEWERS[grant.purpose].admits(role), consented, grant.purpose)
+        why = viewing_refusal(PHOTO_VIEWERS[grant.purpose].admits(role), consented, grant.purpose)
         if why is not None:
             return _refused(403, why)
         data = await store.get(photo.storage_key)

@@ -46,3 +46,13 @@ def purposes_in_force(changes: Iterable[ConsentChange]) -> frozenset[PhotoPurpos
     for change in sorted(changes, key=lambda c: (c.at, c.seq)):
         latest[change.purpose] = change
     return frozenset(p for p, change in latest.items() if change.given)
+
+
+def viewing_refusal(role_allowed: bool, consented: bool, purpose: PhotoPurpose) -> str | None:
+    """Why a photo may not be seen for `purpose` (the role's row, then the client's consent);
+    None: it may. Asked when a link is issued and again at every fetch."""
+    if not role_allowed:
+        return f"your role may not see photos for {purpose.value}"
+    if not consented:
+        return f"the client has not consented to photos for {purpose.value}"
+    return None

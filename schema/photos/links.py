@@ -15,7 +15,7 @@ from strawberry.types import Info
 
 from domain.permissions import PHOTO_VIEWERS
 from domain.photos.links import PhotoGrant, sign_grant
-from domain.photos.purposes import PhotoPurpose
+from domain.photos.purposes import PhotoPurpose, viewing_refusal
 from domain.store.photos import Photo as PhotoRow
 from domain.store.photos import purposes_given
 from schema.audit.collector import note_access
@@ -27,15 +27,6 @@ LINK_ISSUED = "client.photo.link"
 LINK_PATH = "/photos/"
 
 
-def refusal(role_allowed: bool, consented: bool, purpose: PhotoPurpose) -> str | None:
-    """Why a photo may not be seen for `purpose`; None: it may."""
-    if not role_allowed:
-        return f"your role may not see photos for {purpose.value}"
-    if not consented:
-        return f"the client has not consented to photos for {purpose.value}"
-    return None
-
-
 async def issue_link(
     info: Info[Context, None], row: PhotoRow, purpose: PhotoPurpose
 ) -> PhotoLink | NotAuthorized:
@@ -43,7 +34,7 @@ async def issue_link(
     if claims is None:
         return not_authorized()
     role_allowed = PHOTO_VIEWERS[purpose].admits(claims.role)
-    why = refusal(role_allowed, purpose in await purposes_given(row.client_id), purpose)
+    why = viewing_refusal(role_allowed, purpose in await purposes_given(row.client_id), purpose)
     if why is not None:
         return not_authorized(why)
     config = info.context.config

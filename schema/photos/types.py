@@ -78,7 +78,7 @@ class Photo:
             PhotoPurpose, strawberry.argument(description="What you will use the photo for.")
         ],
     ) -> PhotoLinkResult:
-        from schema.photos.links import issue_link  # the link module reads settings and store
+        from schema.photos.links import issue_link  # (it builds on this module: imported late)
 
         return await issue_link(info, self.row, purpose)
 
