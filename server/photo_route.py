@@ -10,6 +10,8 @@ links already issued. Each fetch served is written to the audit trail before the
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
@@ -29,6 +31,7 @@ from schema.photos.links import LINK_PATH
 from server import middleware
 
 PHOTO_VIEWED = "client.photo.view"
+log = logging.getLogger(__name__)
 
 
 def _refused(status: int, message: str) -> web.Response:
@@ -56,7 +59,9 @@ def photo_handler(
         if why is not None:
             return _refused(403, why)
         data = await store.get(photo.storage_key)
-        if data is None:
+        if data is None or hashlib.sha256(data).hexdigest() != photo.sha256:
+            # Lost or changed behind the API's back: never serve other bytes than were taken.
+            log.error("photo %s: its stored image is missing or does not match", photo.id)
             return _refused(404, "the photo's image is missing from the store")
         seen_by = Viewer(viewer.id, role.value, photo.clinic_id, middleware.request_id(request))
         await append_accesses(seen_by, [Access(photo.client_id, PHOTO_VIEWED)])

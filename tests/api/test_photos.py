@@ -108,6 +108,9 @@ async def test_a_photo_is_served_only_for_a_purpose_consented_to_and_every_view_
         "NotAuthorized"
     )
     assert (await fetch(clinic, clinical["url"]))[0] == 200
+    # And bytes changed on the disk behind the API's back are never served as the photo
+    (PHOTO_DIR / str(raw_id)).write_bytes(png(b"swapped"))
+    assert (await fetch(clinic, clinical["url"]))[0] == 404
     # And a forged link, an expired one and another viewer's link bent to marketing are refused
     token = clinical["url"].removeprefix("/photos/")
     body_part, mac = token.split(".")
