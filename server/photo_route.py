@@ -79,4 +79,5 @@ def photo_handler(
 
 
 def add_photo_route(app: web.Application, keys: SigningKeys, store: PhotoStore) -> None:
-    app.router.add_get(LINK_PATH + "{token}", photo_handler(keys, store))
+    # No HEAD: every answer of this route is a view of the photo, in the audit trail.
+    app.router.add_get(LINK_PATH + "{token}", photo_handler(keys, store), allow_head=False)
