@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from domain.journey.table import ROLES, Action
+from domain.photos.purposes import PhotoPurpose
 from domain.roles import Role
 
 R = Role
@@ -70,6 +71,20 @@ ADMINS = _of(R.ADMIN)
 CLINICAL_RECORDERS = _of(R.CONSULTANT, R.EXPERT, R.NURSE)
 
 
+# Who may see a photo for each purpose (through a signed link, and only while the client
+# consents to that purpose): the clinical record to the care team, anonymised teaching
+# material to clinicians, marketing to supervisors, who run it.
+PHOTO_VIEWERS: Mapping[PhotoPurpose, Audience] = {
+    PhotoPurpose.CLINICAL_RECORD: CARE_TEAM,
+    PhotoPurpose.TEACHING: CLINICAL,
+    PhotoPurpose.MARKETING: SUPERVISORS,
+}
+PHOTO_VIEWING = _of(*(audience.roles for audience in PHOTO_VIEWERS.values()))
+# Who takes photos, and who records what the client consents their photos may be used for.
+PHOTOGRAPHERS = CLINICAL_RECORDERS
+PHOTO_CONSENT_RECORDERS = _of(REGISTRARS.roles, CLINICAL.roles)
+
+
 def _fields(audience: Audience, names: str) -> dict[str, Audience]:
     return {name: audience for name in names.split()}
 
@@ -118,7 +133,25 @@ TYPES: dict[str, dict[str, Audience]] = {
         "pregnancyStatements": CLINICAL,
         **_fields(CLINIC_STAFF, "serviceCard identityHistory"),
         "consents": CLINICAL,
+        "photos": PHOTO_VIEWING,
+        "photoConsents": CLINIC_STAFF,
     },
+    # Photos: what was taken is seen by whoever may view some purpose; the bytes only through
+    # `link`, which checks the purpose's row in PHOTO_VIEWERS and the client's consent.
+    "Photo": _fields(
+        PHOTO_VIEWING,
+        "id journeyId stage bodyArea contentType sizeBytes sha256 takenById takenByRole"
+        " uploadedAt uploadedAtLocal link",
+    ),
+    "PhotoConnection": _fields(PHOTO_VIEWING, "edges pageInfo"),
+    "PhotoEdge": _fields(PHOTO_VIEWING, "cursor node"),
+    "PhotoLink": _fields(PHOTO_VIEWING, "url purpose expiresAt"),
+    "PhotoPayload": _fields(PHOTOGRAPHERS, "photo"),
+    "PhotoConsentChange": _fields(
+        CLINIC_STAFF, "id purpose given signatureId recordedById recordedByRole recordedAt"
+    ),
+    "PhotoConsents": _fields(CLINIC_STAFF, "inForce changes"),
+    "PhotoConsentPayload": _fields(PHOTO_CONSENT_RECORDERS, "change consents"),
     # Consents: templates are every staff member's to read (the desk hands them out); what a
     # client signed is the clinicians'.
     "ConsentText": _fields(
@@ -292,6 +325,8 @@ MUTATIONS: dict[str, Audience] = {
     "withdrawConsent": _action(Action.WITHDRAW_CONSENT),
     "publishConsentTemplate": SUPERVISORS,
     "setCatalogItem": SUPERVISORS,
+    "uploadPhoto": PHOTOGRAPHERS,
+    "setPhotoConsent": PHOTO_CONSENT_RECORDERS,
     "recordPayment": _action(Action.RECORD_PAYMENT),
     "startTreatment": _action(Action.START_TREATMENT),
     # The journey's own expert only: the journey checks whose it is.

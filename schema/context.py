@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.auth import SigningKeys, TokenClaims
 from domain.journey.facts import Actor
+from domain.photos.storage import PhotoStore
 from schema.auth.session import Session, bearer_token, check_session
 from schema.auth.throttle import LoginThrottle
 from schema.auth.watch import SessionWatch
@@ -23,6 +24,10 @@ class ApiConfig:
     follow_up_offsets: tuple[int, ...] | None = None
     # Proxies in front of the API that append to X-Forwarded-For (client address for throttling).
     trusted_proxy_hops: int = 0
+    # Photos: where their bytes go, the largest accepted, how long a link to one works.
+    photo_store: PhotoStore | None = None
+    photo_max_bytes: int = 10 * 1024**2
+    photo_link_seconds: int = 300
 
 
 @dataclass(frozen=True)

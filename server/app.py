@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import weakref
 from typing import Any
@@ -17,15 +18,18 @@ from strawberry.types import ExecutionResult
 from temporalio.client import Client
 
 from domain.auth import SigningKeys
+from domain.photos.storage import PhotoStore
 from domain.store.db import close_db, init_db
 from schema.auth.hashing import PASSWORD_WORK
 from schema.build import build_schema
 from schema.context import ApiConfig, AuthServices, Context
 from schema.feed import JourneyFeed
 from schema.metrics import REQUEST_TIMEOUTS
-from server import graphiql, middleware, request_body, tracing
+from server import graphiql, middleware, request_body, tracing, uploads
 from server.health import add_health_routes
 from server.metrics import loop_lag_context, metrics_handler
+from server.photo_route import add_photo_route
+from server.photo_store import LocalPhotoStore
 from server.probes import ops_app, serve_ops
 from server.settings import Settings
 from workflows.client import JourneyGateway
@@ -58,6 +62,10 @@ class GlowpathView(GraphQLView[Context, None]):
         # Strawberry checks a WebSocket's Origin as well: same list as the CORS middleware.
         self.allowed_origins = normalize_allowed_origins(allowed_origins)
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        # Uploads are read within bounds (server/uploads.py), never whole into memory.
+        self.request_adapter_class = functools.partial(  # type: ignore[assignment]
+            uploads.BoundedUploadAdapter, max_file_bytes=config.photo_max_bytes
+        )
 
     @property
     def graphql_ide_html(self) -> str:
@@ -93,6 +101,10 @@ class GlowpathView(GraphQLView[Context, None]):
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         # Strawberry answers a refused request in plain text; a client expects GraphQL errors.
+        if request.method == "POST" and uploads.is_multipart(request):
+            refused = uploads.refusal(request, self.config.photo_max_bytes)
+            if refused is not None:
+                return request_body.graphql_error_response(*refused)
         try:
             return await self.run(request=request)
         except HTTPException as refused:
@@ -111,6 +123,14 @@ class GlowpathView(GraphQLView[Context, None]):
             return request_body.decode_request(data)
         except request_body.BodyRefused as refused:
             raise HTTPException(400, refused.reason) from None
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        # A `map` or `operations` of the wrong shape (a list, a path through a string) made
+        # Strawberry fail with a 500; it is the caller's mistake.
+        try:
+            return await super().parse_multipart(request)
+        except (TypeError, ValueError, IndexError, AttributeError):
+            raise HTTPException(400, "the multipart `map` does not fit `operations`") from None
 
     def parse_query_params(self, params: Any) -> dict[str, Any]:
         # A GET's `variables` and `extensions`, each JSON text; Strawberry checks their shape.
@@ -141,16 +161,22 @@ def create_app(
     permissions: bool = True,
     execution_timeout: float = EXECUTION_TIMEOUT_SECONDS,
     feed: JourneyFeed | None = None,
+    photo_store: PhotoStore | None = None,
 ) -> web.Application:
     """The API; `auth` is the sign-in state (throttle, session watch), one per app by default.
     `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost;
     `execution_timeout` bounds each HTTP query and mutation (seconds); `feed` the change feed
-    of live subscriptions (one per app by default)."""
+    of live subscriptions (one per app by default); `photo_store` where photos are kept (by
+    default the local directory of the settings)."""
+    store = photo_store or LocalPhotoStore(settings.photo_directory)
     config = ApiConfig(
         signing_keys=SigningKeys(settings.secret_key, settings.previous_secret_keys),
         token_ttl_seconds=settings.token_ttl_seconds,
         follow_up_offsets=settings.follow_up_schedule,
         trusted_proxy_hops=settings.trusted_proxy_hops,
+        photo_store=store,
+        photo_max_bytes=settings.photo_max_bytes,
+        photo_link_seconds=settings.photo_link_seconds,
     )
     gateway = JourneyGateway(temporal, settings.task_queue)
     feed = feed or JourneyFeed()
@@ -165,6 +191,7 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         execution_timeout=execution_timeout,
+        multipart_uploads_enabled=True,
     )
     middlewares = middleware.middlewares(settings.cors_origins)
     span_middleware = tracing.server_span_middleware() if settings.otel_enabled else None
@@ -174,6 +201,7 @@ def create_app(
     app.on_response_prepare.append(middleware.add_response_headers)
     app[GATEWAY] = gateway
     app.router.add_route("*", "/graphql", view)
+    add_photo_route(app, config.signing_keys, store)
     if settings.graphiql:
         graphiql.add_asset_routes(app)
     if not settings.ops_port:  # else the operations port serves these (see `serve`)

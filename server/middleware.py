@@ -26,7 +26,7 @@ from server.logs import REQUEST_ID
 
 REQUEST_ID_HEADER = "X-Request-Id"
 ALLOW_METHODS = "GET, POST, OPTIONS"
-ALLOW_HEADERS = "Authorization, Content-Type, Accept, X-Request-Id"
+ALLOW_HEADERS = "Authorization, Content-Type, Accept, X-Request-Id, GraphQL-Require-Preflight"
 PREFLIGHT_MAX_AGE = "600"
 
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")

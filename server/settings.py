@@ -187,6 +187,13 @@ class Settings:
     temporal_api_key: str = field(default="", repr=False)  # e.g. Temporal Cloud's
     database_sslmode: str = ""  # libpq's sslmode; "": the driver's default
     database_sslrootcert: str = ""  # PEM: the CA that signed PostgreSQL's certificate
+    photo_dir: Path | None = None  # where photos are stored; None: <data_dir>/photos
+    photo_max_bytes: int = 10 * 1024**2  # the largest photo accepted
+    photo_link_seconds: int = 300  # how long a link to a photo works
+
+    @property
+    def photo_directory(self) -> Path:
+        return self.photo_dir if self.photo_dir is not None else self.data_dir / "photos"
 
     @property
     def temporal_security(self) -> TemporalSecurity:
@@ -319,5 +326,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "temporal_api_key": str,
     "database_sslmode": parse_ssl_mode,
     "database_sslrootcert": parse_certificates,
+    "photo_dir": Path,
+    "photo_max_bytes": partial(_parse_int, lo=1024, hi=100 * 1024**2),
+    "photo_link_seconds": partial(_parse_int, lo=10, hi=3600),
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}, "every field needs a parser"

@@ -20,6 +20,7 @@ AUDIT_MODELS_MODULE = "domain.store.audit_models"
 CLIENT_FILE_MODELS_MODULE = "domain.store.client_file"
 CONSENT_MODELS_MODULE = "domain.store.consents"
 CATALOG_MODELS_MODULE = "domain.store.catalog"
+PHOTO_MODELS_MODULE = "domain.store.photos"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -78,6 +79,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     CLIENT_FILE_MODELS_MODULE,
                     CONSENT_MODELS_MODULE,
                     CATALOG_MODELS_MODULE,
+                    PHOTO_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

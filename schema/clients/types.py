@@ -12,13 +12,14 @@ from schema.audit.collector import note_access
 from schema.clients.file_fields import ClientFileFields
 from schema.consents.documents import ClientConsentFields
 from schema.context import Context
+from schema.photos.fields import ClientPhotoFields
 
 
 @strawberry.type(
     description="A client's file: the identity page (corrections come as amendments, see "
     "`identityHistory`) and the parts of the record, each an append-only list of entries."
 )
-class Client(ClientFileFields, ClientConsentFields, relay.Node):
+class Client(ClientFileFields, ClientConsentFields, ClientPhotoFields, relay.Node):
     id: relay.NodeID[str]
     birth_date: date
     occupation: str | None

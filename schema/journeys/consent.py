@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
 from domain.consent.signature import SignatureFormat, SignerCapacity
 from domain.errors import FieldProblem
-from domain.journey.facts import ActionDetails
+from domain.journey.facts import ActionDetails, Actor
 from domain.journey.stages import ConsentKind, PaymentKind, PaymentMethod
 from domain.journey.table import Action
 from domain.store.models import Journey as JourneyRow
@@ -31,13 +30,9 @@ from schema.journeys.actions import (
     load_visible_journey,
     run_recorded_action,
 )
+from schema.photos.consent import record_signed_purposes
+from schema.photos.types import PhotoPurpose
 from schema.text import check_text
-
-
-@strawberry.enum(description="What a photo may be used for; marketing needs its own consent.")
-class PhotoPurpose(str, Enum):
-    CLINICAL_RECORD = "CLINICAL_RECORD"
-    MARKETING = "MARKETING"
 
 
 @strawberry.input(description="The signature as drawn on the pad.")
@@ -128,6 +123,8 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
                 signature=drawn,
             )
             after_accepted = _writer(input, signing)
+    if input.kind is ConsentKind.PHOTO and actor is not None:
+        after_accepted = _with_purposes(input, actor, after_accepted)
     details = ActionDetails(
         consent_kind=input.kind, guardian_signed=capacity is SignerCapacity.GUARDIAN
     )
@@ -148,6 +145,27 @@ def _writer(input: SignConsentInput, signing: Signing) -> AfterAccepted:
 
     async def write(journey: JourneyRow) -> None:
         await write_signature(signature_id or str(uuid.uuid4()), journey, signing)
+
+    return write
+
+
+def _with_purposes(
+    input: SignConsentInput, actor: Actor, then: AfterAccepted | None
+) -> AfterAccepted:
+    """A PHOTO consent also gives its purposes, one photo-consent change each."""
+    seed_id = idempotency.derived_id(actor.user_id, input, "consent_signature")
+    signature_id = seed_id if then is not None else None  # a signature row is written
+
+    async def write(journey: JourneyRow) -> None:
+        if then is not None:
+            await then(journey)
+        await record_signed_purposes(
+            journey,
+            input.photo_purposes,
+            seed_id or str(uuid.uuid4()),
+            signature_id,
+            (actor.user_id, actor.role.value),
+        )
 
     return write
 

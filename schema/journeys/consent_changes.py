@@ -21,6 +21,7 @@ from schema import idempotency
 from schema.consents.signing import write_withdrawal
 from schema.context import Context
 from schema.journeys.actions import JourneyResult, run_noted_action, run_recorded_action
+from schema.photos.consent import withdraw_signed_purposes
 from schema.text import check_text
 
 
@@ -59,6 +60,9 @@ async def withdraw_consent(info: Info[Context, None], input: WithdrawConsentInpu
     async def mark(journey: JourneyRow) -> None:
         recorded_by = actor.user_id if actor else ""
         await write_withdrawal(withdrawal_id or str(uuid.uuid4()), journey, input.kind, recorded_by)
+        if input.kind is ConsentKind.PHOTO and actor is not None:  # its purposes go with it
+            by = (actor.user_id, actor.role.value)
+            await withdraw_signed_purposes(journey, withdrawal_id or str(uuid.uuid4()), by)
 
     return await run_recorded_action(
         info,

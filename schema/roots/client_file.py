@@ -10,6 +10,8 @@ from schema.clients import file_corrections, file_export, file_mutations
 from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
 from schema.consents import templates as consent_templates
+from schema.photos import consent as photo_consent
+from schema.photos import upload as photo_upload
 
 
 @strawberry.type
@@ -63,3 +65,13 @@ class ClientFileMutations:
         "change.",
     )
     set_catalog_item = strawberry.mutation(resolver=catalog_api.set_catalog_item)
+    upload_photo = strawberry.mutation(
+        resolver=photo_upload.upload_photo,
+        description="Clinicians: a photo of a client, tagged with journey, stage and body area "
+        "(multipart request; JPEG, PNG or HEIC, size bounded).",
+    )
+    set_photo_consent = strawberry.mutation(
+        resolver=photo_consent.set_photo_consent,
+        description="The client gives or withdraws one purpose for their photos; withdrawing "
+        "stops links already issued for it.",
+    )

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -28,6 +30,9 @@ TASK_QUEUE = "api-journeys"
 FOLLOW_UP_SCHEDULE = (2, 4)
 # The servers under test sign with a key of their own, as production does: never the public one.
 SECRET_KEY = secrets.token_urlsafe(48)
+# Photos go to a directory of the run's own, and a small limit keeps the oversized upload cheap.
+PHOTO_DIR = Path(tempfile.mkdtemp(prefix="glowpath-test-photos-"))
+PHOTO_MAX_BYTES = 64 * 1024
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +52,13 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         await env.shutdown()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def photo_dir() -> Iterator[Path]:
+    """The directory every API of the run stores photos in; removed at the end."""
+    yield PHOTO_DIR
+    shutil.rmtree(PHOTO_DIR, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def temporal_address(temporal_env: WorkflowEnvironment) -> str:
     return temporal_env.client.service_client.config.target_host
@@ -62,6 +74,8 @@ def api_settings(database_url: str, temporal_address: str, task_queue: str) -> S
         follow_up_schedule=FOLLOW_UP_SCHEDULE,
         secret_key=SECRET_KEY,
         introspection=True,  # off by default outside `glowpath dev`; the tests read the schema
+        photo_dir=PHOTO_DIR,
+        photo_max_bytes=PHOTO_MAX_BYTES,
     )
 
 

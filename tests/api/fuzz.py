@@ -113,6 +113,8 @@ def register_scalars() -> None:
     schemathesis.graphql.scalar("Date", date_values())
     schemathesis.graphql.scalar("DateTime", datetime_values())
     schemathesis.graphql.scalar("JSON", json_values())
+    # A file travels only in a multipart request; in a JSON document it is any other value.
+    schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(nodes.String))
 
 
 def caller_role(root: str, operation: str) -> Role | None:

@@ -1,0 +1,58 @@
+"""What a photo may be used for, when it was taken, and whether its client consents to a use.
+
+Consent is per purpose: each is given and withdrawn on its own, and the latest change of a
+purpose decides it. A PHOTO consent signed with purposes counts as those purposes given at the
+moment of signing; a later `setPhotoConsent` can withdraw each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+
+class PhotoPurpose(str, Enum):
+    CLINICAL_RECORD = "CLINICAL_RECORD"
+    TEACHING = "TEACHING"  # anonymised: no face, no name, no identifying marks
+    MARKETING = "MARKETING"
+
+
+class PhotoStage(str, Enum):
+    """When in the course of care a photo was taken (the clinic's comparison points)."""
+
+    BEFORE = "BEFORE"
+    AFTER = "AFTER"
+    SUTURE_REMOVAL = "SUTURE_REMOVAL"
+    THREE_MONTHS = "THREE_MONTHS"
+    ONE_YEAR = "ONE_YEAR"
+    OTHER = "OTHER"
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    """One recorded change of one purpose: given (True) or withdrawn (False), at a time."""
+
+    purpose: PhotoPurpose
+    given: bool
+    at: datetime
+    seq: str = ""  # tie-breaker for changes recorded at the same instant (the row id)
+
+
+def purposes_in_force(changes: Iterable[ConsentChange]) -> frozenset[PhotoPurpose]:
+    """The purposes whose latest change gives them."""
+    latest: dict[PhotoPurpose, ConsentChange] = {}
+    for change in sorted(changes, key=lambda c: (c.at, c.seq)):
+        latest[change.purpose] = change
+    return frozenset(p for p, change in latest.items() if change.given)
+
+
+def viewing_refusal(role_allowed: bool, consented: bool, purpose: PhotoPurpose) -> str | None:
+    """Why a photo may not be seen for `purpose` (the role's row, then the client's consent);
+    None: it may. Asked when a link is issued and again at every fetch."""
+    if not role_allowed:
+        return f"your role may not see photos for {purpose.value}"
+    if not consented:
+        return f"the client has not consented to photos for {purpose.value}"
+    return None

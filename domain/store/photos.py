@@ -1,0 +1,73 @@
+"""Photos and photo consents by purpose: both append-only.
+
+A photo row says where its bytes are (the store key), what they are (the sniffed type, size,
+sha256), whose they are and when and by whom they were taken. Photo consents are a history of
+changes, one row per purpose given or withdrawn: the latest row of a purpose decides it.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from domain.photos.purposes import ConsentChange, PhotoPurpose, purposes_in_force
+from domain.store.models import AppendOnlyModel, Client
+
+
+class Photo(AppendOnlyModel):
+    """One uploaded photo: its tags, its author and where its bytes are stored."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="photos", on_delete=fields.RESTRICT
+    )
+    client_id: str
+    journey_id = fields.CharField(max_length=64)
+    stage = fields.CharField(max_length=32)
+    body_area = fields.CharField(max_length=100)
+    content_type = fields.CharField(max_length=32)
+    size_bytes = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_key = fields.CharField(max_length=128)
+    taken_by = fields.CharField(max_length=64)
+    taken_by_role = fields.CharField(max_length=32)
+    uploaded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "photo"
+        indexes = (("client_id", "uploaded_at"),)
+
+
+class PhotoConsentChange(AppendOnlyModel):
+    """One purpose given or withdrawn by a client, with the signature that gave it, if any."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="photo_consent_changes", on_delete=fields.RESTRICT
+    )
+    client_id: str
+    purpose = fields.CharField(max_length=32)
+    given = fields.BooleanField()
+    signature_id = fields.CharField(max_length=64, null=True)
+    recorded_by = fields.CharField(max_length=64)
+    recorded_by_role = fields.CharField(max_length=32)
+    recorded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "photo_consent_change"
+        indexes = (("client_id", "recorded_at"),)
+
+
+def as_change(row: PhotoConsentChange) -> ConsentChange:
+    return ConsentChange(PhotoPurpose(row.purpose), row.given, row.recorded_at, row.id)
+
+
+async def consent_history(client_id: str) -> list[PhotoConsentChange]:
+    """Every change of the client's photo consents, oldest first."""
+    return await PhotoConsentChange.filter(client_id=client_id).order_by("recorded_at", "id")
+
+
+async def purposes_given(client_id: str) -> frozenset[PhotoPurpose]:
+    """The purposes the client consents to now."""
+    return purposes_in_force(as_change(row) for row in await consent_history(client_id))

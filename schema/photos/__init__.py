@@ -1,0 +1,1 @@
+"""Photos by purpose: upload, consent per purpose, listing and signed links."""

@@ -1,0 +1,144 @@
+"""Photo consent by purpose: `setPhotoConsent`, and the purposes a signed PHOTO consent gives.
+
+Each purpose is given and withdrawn on its own; every change is a new row (the history is
+append-only), and the latest change of a purpose decides it. Withdrawing a purpose stops the
+links already issued for it: the fetch asks again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
+
+from domain.photos.purposes import PhotoPurpose as DomainPhotoPurpose
+from domain.store import records
+from domain.store.models import Journey as JourneyRow
+from domain.store.photos import PhotoConsentChange as ChangeRow
+from domain.store.photos import purposes_given
+from schema import idempotency
+from schema.audit.collector import note_write
+from schema.clients.file_access import visible_client
+from schema.clients.file_mutations import invalid
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+from schema.photos.fields import consents_of
+from schema.photos.types import PhotoConsentChange, PhotoConsents, PhotoPurpose
+
+INPUT = "What to do; see the input type."
+
+
+@strawberry.input(description="The client gives or withdraws one purpose for their photos.")
+class SetPhotoConsentInput:
+    client_id: strawberry.ID = strawberry.field(description="The client.")
+    purpose: PhotoPurpose = strawberry.field(description="The purpose.")
+    given: bool = strawberry.field(description="True: the client gives it; false: withdraws it.")
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(description="The change recorded, and the client's photo consents after it.")
+class PhotoConsentPayload:
+    change: PhotoConsentChange = strawberry.field(description="The change.")
+    consents: PhotoConsents = strawberry.field(description="The consents as they stand now.")
+
+
+SetPhotoConsentResult = Annotated[
+    PhotoConsentPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union("SetPhotoConsentResult", description="The change recorded, or why not."),
+]
+
+
+async def _write(change_id: str, **values: Any) -> ChangeRow:
+    try:
+        return await ChangeRow.create(id=change_id, recorded_at=datetime.now(UTC), **values)
+    except IntegrityError:
+        return await ChangeRow.get(id=change_id)  # this request's earlier attempt
+
+
+async def set_photo_consent(
+    info: Info[Context, None],
+    input: Annotated[SetPhotoConsentInput, strawberry.argument(description=INPUT)],
+) -> SetPhotoConsentResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    client = await visible_client(info, input.client_id)
+    if client is None:
+        return not_found("client")
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        return invalid([bad_key])
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    if first is not None:
+        row = await ChangeRow.get(id=first)
+    else:
+        change_id = idempotency.derived_id(claims.account_id, input, "photo_consent")
+        row = await _write(
+            change_id or str(uuid.uuid4()),
+            clinic_id=client.clinic_id,
+            client_id=client.id,
+            purpose=DomainPhotoPurpose(input.purpose).value,
+            given=input.given,
+            signature_id=None,
+            recorded_by=claims.account_id,
+            recorded_by_role=claims.role.value,
+        )
+        note_write(info, client.id)
+        await idempotency.settle(claims.account_id, input, row.id)
+    return PhotoConsentPayload(
+        change=PhotoConsentChange.from_row(row), consents=await consents_of(client.id)
+    )
+
+
+async def record_signed_purposes(
+    journey: JourneyRow,
+    purposes: Iterable[DomainPhotoPurpose],
+    seed_id: str,
+    signature_id: str | None,
+    witness: tuple[str, str],
+) -> None:
+    """A signed PHOTO consent gives its purposes: one change per purpose, under ids derived
+    from `seed_id` (the request's), so a retried signing converges on the same rows.
+    `signature_id`: the signature row, when the consent was signed on a published template."""
+    for purpose in dict.fromkeys(purposes):
+        await _write(
+            f"{seed_id[:48]}-{purpose.value.lower()}",
+            clinic_id=journey.clinic_id,
+            client_id=journey.client_id,
+            purpose=purpose.value,
+            given=True,
+            signature_id=signature_id,
+            recorded_by=witness[0],
+            recorded_by_role=witness[1],
+        )
+
+
+async def withdraw_signed_purposes(journey: JourneyRow, seed_id: str, by: tuple[str, str]) -> None:
+    """A withdrawn PHOTO consent withdraws every purpose in force for the client's photos:
+    one change per purpose, under ids derived from `seed_id` (the request's)."""
+    for purpose in sorted(await purposes_given(journey.client_id)):
+        await _write(
+            f"{seed_id[:48]}-{purpose.value.lower()}",
+            clinic_id=journey.clinic_id,
+            client_id=journey.client_id,
+            purpose=purpose.value,
+            given=False,
+            signature_id=None,
+            recorded_by=by[0],
+            recorded_by_role=by[1],
+        )

@@ -1,0 +1,136 @@
+"""The photo types the SPA reads: photos, links to their bytes, consents by purpose."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.photos.purposes import PhotoPurpose, PhotoStage
+from domain.roles import Role
+from domain.store.photos import Photo as PhotoRow
+from domain.store.photos import PhotoConsentChange as ChangeRow
+from schema.context import Context
+from schema.errors import NotAuthorized
+from schema.ids import encode_id
+
+PHOTO_ID_TYPE = "Photo"
+CHANGE_ID_TYPE = "PhotoConsentChange"
+
+# The domain enums, registered with Strawberry under the same names (as in `schema.enums`).
+strawberry.enum(
+    PhotoPurpose,
+    name="PhotoPurpose",
+    description="What a photo may be used for; each purpose needs its own consent.",
+)
+strawberry.enum(
+    PhotoStage,
+    name="PhotoStage",
+    description="When in the course of care a photo was taken.",
+)
+
+
+@strawberry.type(description="A short-lived link to a photo's bytes, for one purpose and viewer.")
+class PhotoLink:
+    url: str = strawberry.field(
+        description="Path on this API's origin (`/photos/<token>`); GET it, no header needed. "
+        "It works only for you, until `expiresAt`, and only while the client consents to the "
+        "purpose."
+    )
+    purpose: PhotoPurpose = strawberry.field(description="The purpose it was issued for.")
+    expires_at: datetime = strawberry.field(description="When it stops working, in UTC.")
+
+
+PhotoLinkResult = Annotated[
+    PhotoLink | NotAuthorized,
+    strawberry.union(
+        "PhotoLinkResult",
+        description="The link, or NotAuthorized: your role may not see photos for this "
+        "purpose, or the client has not consented to it.",
+    ),
+]
+
+
+@strawberry.type(description="One photo of a client: when and where it was taken, by whom.")
+class Photo:
+    id: strawberry.ID = strawberry.field(description="Global id of the photo.")
+    journey_id: strawberry.ID = strawberry.field(description="The journey it belongs to.")
+    stage: PhotoStage = strawberry.field(description="When in the course of care.")
+    body_area: str = strawberry.field(description="The body area photographed.")
+    content_type: str = strawberry.field(description="The type found in the bytes (MIME).")
+    size_bytes: int = strawberry.field(description="Size of the stored image.")
+    sha256: str = strawberry.field(description="SHA-256 (hex) of the stored image.")
+    taken_by_id: str = strawberry.field(description="Raw account id of who took it.")
+    taken_by_role: Role = strawberry.field(description="Their role when they uploaded it.")
+    uploaded_at: datetime = strawberry.field(description="When it was uploaded, in UTC.")
+    uploaded_at_local: str = strawberry.field(
+        description="When, in the clinic's time, 24-hour clock."
+    )
+    row: strawberry.Private[PhotoRow]
+
+    @strawberry.field(description="A short-lived link to the image, for one purpose.")
+    async def link(
+        self,
+        info: Info[Context, None],
+        purpose: Annotated[
+            PhotoPurpose, strawberry.argument(description="What you will use the photo for.")
+        ],
+    ) -> PhotoLinkResult:
+        from schema.photos.links import issue_link  # (it builds on this module: imported late)
+
+        return await issue_link(info, self.row, purpose)
+
+    @classmethod
+    def from_row(cls, row: PhotoRow, local: str) -> Photo:
+        return cls(
+            id=strawberry.ID(encode_id(PHOTO_ID_TYPE, row.id)),
+            journey_id=strawberry.ID(encode_id("Journey", row.journey_id)),
+            stage=PhotoStage(row.stage),
+            body_area=row.body_area,
+            content_type=row.content_type,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
+            taken_by_id=row.taken_by,
+            taken_by_role=Role(row.taken_by_role),
+            uploaded_at=row.uploaded_at,
+            uploaded_at_local=local,
+            row=row,
+        )
+
+
+@strawberry.type(description="One purpose given or withdrawn; the latest change decides.")
+class PhotoConsentChange:
+    id: strawberry.ID = strawberry.field(description="Global id of the change.")
+    purpose: PhotoPurpose = strawberry.field(description="The purpose.")
+    given: bool = strawberry.field(description="True: given; false: withdrawn.")
+    signature_id: strawberry.ID | None = strawberry.field(
+        description="The signed PHOTO consent that gave it; null: recorded by `setPhotoConsent`."
+    )
+    recorded_by_id: str = strawberry.field(description="Raw account id of who recorded it.")
+    recorded_by_role: Role = strawberry.field(description="Their role then.")
+    recorded_at: datetime = strawberry.field(description="When, in UTC.")
+
+    @classmethod
+    def from_row(cls, row: ChangeRow) -> PhotoConsentChange:
+        signature = encode_id("ConsentSignature", row.signature_id) if row.signature_id else None
+        return cls(
+            id=strawberry.ID(encode_id(CHANGE_ID_TYPE, row.id)),
+            purpose=PhotoPurpose(row.purpose),
+            given=row.given,
+            signature_id=strawberry.ID(signature) if signature else None,
+            recorded_by_id=row.recorded_by,
+            recorded_by_role=Role(row.recorded_by_role),
+            recorded_at=row.recorded_at,
+        )
+
+
+@strawberry.type(description="What the client's photos may be used for, and how that came to be.")
+class PhotoConsents:
+    in_force: list[PhotoPurpose] = strawberry.field(
+        description="The purposes consented to now, in the enum's order."
+    )
+    changes: list[PhotoConsentChange] = strawberry.field(
+        description="Every change, oldest first: signatures and `setPhotoConsent` calls."
+    )

@@ -1,0 +1,166 @@
+"""`uploadPhoto`: a photo of a client, sent as a GraphQL multipart upload.
+
+The type is found in the bytes (JPEG, PNG or HEIC), never taken from what the client says;
+the size is bounded by the settings. Everything is checked before anything is written: a
+refused upload leaves no file and no row. The bytes are stored first, under the photo's id,
+then the row; if the row cannot be written the bytes are discarded again. The idempotency
+key stands for the input with the file's SHA-256 in place of the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import uuid
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.file_uploads import Upload
+from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
+
+from domain.errors import FieldProblem
+from domain.photos.purposes import PhotoStage as DomainPhotoStage
+from domain.photos.sniff import sniff_image
+from domain.photos.storage import PhotoStore
+from domain.store import records
+from domain.store.photos import Photo as PhotoRow
+from schema import idempotency
+from schema.audit.collector import note_write
+from schema.clients.file_access import visible_client
+from schema.clients.file_mutations import invalid
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+from schema.journeys.actions import load_visible_journey
+from schema.photos.fields import photo_view
+from schema.photos.types import Photo, PhotoStage
+from schema.text import check_text
+
+INPUT = "What to do; see the input type."
+
+
+@strawberry.input(description="A photo and its tags; send it as a multipart request.")
+class UploadPhotoInput:
+    client_id: strawberry.ID = strawberry.field(description="The client photographed.")
+    journey_id: strawberry.ID = strawberry.field(description="The client's journey it belongs to.")
+    stage: PhotoStage = strawberry.field(description="When in the course of care.")
+    body_area: str = strawberry.field(description="The area photographed (at most 100 characters).")
+    file: Upload = strawberry.field(
+        description="The image (JPEG, PNG or HEIC; the type is read from the bytes), as a "
+        "file part of a multipart request (graphql-multipart-request spec)."
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(description="The photo as stored (or as the first attempt stored it).")
+class PhotoPayload:
+    photo: Photo = strawberry.field(description="The photo.")
+
+
+UploadPhotoResult = Annotated[
+    PhotoPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union("UploadPhotoResult", description="The photo stored, or why not."),
+]
+
+
+def read_upload(file: Any, limit: int) -> tuple[bytes, list[FieldProblem]]:
+    """The bytes of an image within `limit`, or the problems that refuse it."""
+    if not hasattr(file, "read"):
+        return b"", [FieldProblem("file", "send the image as a file part of a multipart request")]
+    data = file.read(limit + 1)
+    if getattr(file, "oversized", False) or len(data) > limit:
+        return b"", [FieldProblem("file", f"the image is larger than {limit:,} bytes")]
+    if sniff_image(data) is None:
+        return b"", [FieldProblem("file", "not a JPEG, PNG or HEIC image")]
+    return data, []
+
+
+def digest_input(input: UploadPhotoInput, sha256: str) -> SimpleNamespace:
+    """What the key stands for: the input, with the file's hash instead of the file."""
+    fields = {f.name: getattr(input, f.name) for f in dataclasses.fields(input)}
+    fields["file"] = sha256
+    return SimpleNamespace(**fields)
+
+
+async def store_photo(store: PhotoStore, photo_id: str, data: bytes, **values: Any) -> PhotoRow:
+    await store.put(photo_id, data)
+    try:
+        return await PhotoRow.create(id=photo_id, storage_key=photo_id, **values)
+    except IntegrityError:
+        existing = await PhotoRow.get_or_none(id=photo_id)
+        if existing is not None:
+            return existing  # this request's earlier attempt wrote it
+        await store.discard(photo_id)
+        raise
+    except BaseException:
+        await store.discard(photo_id)
+        raise
+
+
+async def upload_photo(
+    info: Info[Context, None],
+    input: Annotated[UploadPhotoInput, strawberry.argument(description=INPUT)],
+) -> UploadPhotoResult:
+    claims = info.context.claims
+    store = info.context.config.photo_store
+    if claims is None:
+        return not_authorized()
+    client = await visible_client(info, input.client_id)
+    if client is None:
+        return not_found("client")
+    problems: list[FieldProblem] = []
+    journey = await load_visible_journey(info, input.journey_id)
+    if journey is None or journey.client_id != client.id:
+        problems.append(FieldProblem("journeyId", "not a journey of this client"))
+    problems += check_text("bodyArea", input.body_area, required=True, limit=100)
+    data, file_problems = read_upload(input.file, info.context.config.photo_max_bytes)
+    problems += file_problems
+    bad_key = records.key_problem(input.idempotency_key)
+    if store is None:
+        problems.append(FieldProblem("file", "this server stores no photos"))
+    if problems or bad_key or store is None:
+        return invalid([*problems, *([bad_key] if bad_key else [])])
+    sha256 = hashlib.sha256(data).hexdigest()
+    keyed = digest_input(input, sha256)
+    ledger = await idempotency.claim(info, claims.account_id, keyed)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    if first is not None:
+        return PhotoPayload(photo=await photo_view(info, await PhotoRow.get(id=first)))
+    photo_id = idempotency.derived_id(claims.account_id, keyed, "photo") or str(uuid.uuid4())
+    image_type = sniff_image(data)
+    assert image_type is not None  # read_upload refused anything else
+    row = await store_photo(
+        store,
+        photo_id,
+        data,
+        clinic_id=client.clinic_id,
+        client_id=client.id,
+        journey_id=input_journey_id(journey),
+        stage=DomainPhotoStage(input.stage).value,
+        body_area=input.body_area.strip(),
+        content_type=image_type.value,
+        size_bytes=len(data),
+        sha256=sha256,
+        taken_by=claims.account_id,
+        taken_by_role=claims.role.value,
+        uploaded_at=datetime.now(UTC),
+    )
+    note_write(info, client.id)
+    await idempotency.settle(claims.account_id, keyed, row.id)
+    return PhotoPayload(photo=await photo_view(info, row))
+
+
+def input_journey_id(journey: Any) -> str:
+    assert journey is not None  # refused above otherwise
+    return str(journey.id)

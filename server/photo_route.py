@@ -1,0 +1,83 @@
+"""`GET /photos/<token>`: a photo's bytes through a link `Photo.link` issued.
+
+The link names the photo, the purpose and the viewer, and expires within minutes. At every
+fetch the server asks again what it asked when issuing it: the viewer's account is active,
+in the photo's clinic, with a role the permission table lets see photos for the purpose, and
+the client still consents to the purpose. So a withdrawn purpose or a changed role stops
+links already issued. Each fetch served is written to the audit trail before the bytes leave
+(no entry, no bytes). No token in the request: an `<img src>` can show it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from domain.audit import Access, Viewer
+from domain.auth import SigningKeys
+from domain.permissions import PHOTO_VIEWERS
+from domain.photos.links import read_grant
+from domain.photos.purposes import viewing_refusal
+from domain.photos.storage import PhotoStore
+from domain.roles import Role
+from domain.store.audit_chain import append_accesses
+from domain.store.models import StaffAccount
+from domain.store.photos import Photo, purposes_given
+from schema.photos.links import LINK_PATH
+from server import middleware
+
+PHOTO_VIEWED = "client.photo.view"
+log = logging.getLogger(__name__)
+
+
+def _refused(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def photo_handler(
+    keys: SigningKeys, store: PhotoStore
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    secrets = (keys.current, *keys.previous)
+
+    async def serve_photo(request: web.Request) -> web.StreamResponse:
+        grant = read_grant(secrets, request.match_info["token"], int(time.time()))
+        if grant is None:
+            return _refused(403, "the link is not valid or has expired")
+        photo = await Photo.get_or_none(id=grant.photo_id)
+        viewer = await StaffAccount.get_or_none(id=grant.viewer_id)
+        if photo is None or viewer is None:
+            return _refused(404, "no such photo")
+        if not viewer.active or viewer.clinic_id != photo.clinic_id:
+            return _refused(403, "the link's viewer may no longer see this photo")
+        role = Role(viewer.role)
+        consented = grant.purpose in await purposes_given(photo.client_id)
+        why = viewing_refusal(PHOTO_VIEWERS[grant.purpose].admits(role), consented, grant.purpose)
+        if why is not None:
+            return _refused(403, why)
+        data = await store.get(photo.storage_key)
+        if data is None or hashlib.sha256(data).hexdigest() != photo.sha256:
+            # Lost or changed behind the API's back: never serve other bytes than were taken.
+            log.error("photo %s: its stored image is missing or does not match", photo.id)
+            return _refused(404, "the photo's image is missing from the store")
+        seen_by = Viewer(viewer.id, role.value, photo.clinic_id, middleware.request_id(request))
+        await append_accesses(seen_by, [Access(photo.client_id, PHOTO_VIEWED)])
+        return web.Response(
+            body=data,
+            content_type=photo.content_type,
+            headers={
+                "Cache-Control": "private, no-store",
+                "X-Content-Type-Options": "nosniff",
+                "Content-Disposition": "inline",
+            },
+        )
+
+    return serve_photo
+
+
+def add_photo_route(app: web.Application, keys: SigningKeys, store: PhotoStore) -> None:
+    # No HEAD: every answer of this route is a view of the photo, in the audit trail.
+    app.router.add_get(LINK_PATH + "{token}", photo_handler(keys, store), allow_head=False)

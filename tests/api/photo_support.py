@@ -1,0 +1,149 @@
+"""Documents and helpers of the photo tests: multipart uploads, links, consents by purpose."""
+
+from __future__ import annotations
+
+import json
+import struct
+import uuid
+import zlib
+from typing import Any
+
+import aiohttp
+
+from domain.roles import Role
+from tests.api.flow import JourneyDriver
+
+PHOTO_FIELDS = (
+    "id journeyId stage bodyArea contentType sizeBytes sha256 takenById takenByRole"
+    " uploadedAt uploadedAtLocal"
+)
+UPLOAD = f"""
+mutation Upload($input: UploadPhotoInput!) {{
+  uploadPhoto(input: $input) {{
+    __typename
+    ... on PhotoPayload {{ photo {{ {PHOTO_FIELDS} }} }}
+    ... on UserError {{ code message }}
+    ... on ValidationFailed {{ problems {{ field message }} }}
+  }}
+}}
+"""
+CONSENTS = "inForce changes { id purpose given signatureId recordedById recordedByRole }"
+SET_CONSENT = f"""
+mutation Consent($input: SetPhotoConsentInput!) {{
+  setPhotoConsent(input: $input) {{
+    __typename
+    ... on PhotoConsentPayload {{ change {{ purpose given }} consents {{ {CONSENTS} }} }}
+    ... on UserError {{ code message }}
+  }}
+}}
+"""
+LINK = """
+query Link($id: ID!, $purpose: PhotoPurpose!) {
+  client(id: $id) {
+    ... on Client {
+      photos { ... on PhotoConnection { edges { node { id link(purpose: $purpose) {
+        __typename
+        ... on PhotoLink { url purpose expiresAt }
+        ... on UserError { code message }
+      } } } } }
+    }
+  }
+}
+"""
+PHOTOS = f"""
+query Photos($id: ID!) {{
+  client(id: $id) {{
+    ... on Client {{
+      photos {{ ... on PhotoConnection {{ edges {{ node {{ {PHOTO_FIELDS} }} }} }} }}
+      photoConsents {{ {CONSENTS} }}
+    }}
+  }}
+}}
+"""
+
+
+def png(extra: bytes = b"") -> bytes:
+    """A 1x1 PNG, valid to any reader (plus `extra` bytes in a private chunk)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x80\x00")
+    private = chunk(b"teXt", extra) if extra else b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + private
+        + chunk(b"IDAT", pixels)
+        + chunk(b"IEND", b"")
+    )
+
+
+# The start and end of a JPEG (SOI, an APP0 marker, EOI): enough for the type to be told.
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+
+
+def new_key() -> str:
+    return f"photo-{uuid.uuid4().hex}"
+
+
+async def post_multipart(
+    url: str,
+    document: str,
+    variables: dict[str, Any],
+    data: bytes,
+    *,
+    headers: dict[str, str],
+    content_type: str = "image/png",
+) -> tuple[int, Any]:
+    """One request of the graphql-multipart-request spec: `operations`, `map`, the file."""
+    form = aiohttp.FormData()
+    form.add_field("operations", json.dumps({"query": document, "variables": variables}))
+    form.add_field("map", json.dumps({"0": ["variables.input.file"]}))
+    form.add_field("0", data, filename="photo", content_type=content_type)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, data=form, headers=headers) as answer:
+            return answer.status, await answer.json()
+
+
+async def upload(
+    driver: JourneyDriver, role: Role, data: bytes, content_type: str = "image/png", **input: Any
+) -> dict[str, Any]:
+    """`uploadPhoto` as the role; the union member it answered."""
+    headers = {"Authorization": f"Bearer {driver.token(role)}", "GraphQL-Require-Preflight": "1"}
+    variables = {"input": {"stage": "BEFORE", "bodyArea": "left cheek", **input, "file": None}}
+    status, body = await post_multipart(
+        driver.api.url, UPLOAD, variables, data, headers=headers, content_type=content_type
+    )
+    assert status == 200, body
+    return body["data"]["uploadPhoto"]  # type: ignore[no-any-return]
+
+
+async def set_consent(
+    driver: JourneyDriver, client: str, purpose: str, given: bool, role: Role = Role.FRONT_DESK
+) -> dict[str, Any]:
+    data = await driver.api.run(
+        SET_CONSENT,
+        driver.token(role),
+        input={"clientId": client, "purpose": purpose, "given": given, "idempotencyKey": new_key()},
+    )
+    result = data["setPhotoConsent"]
+    assert result["__typename"] == "PhotoConsentPayload", result
+    return result["consents"]  # type: ignore[no-any-return]
+
+
+async def link(driver: JourneyDriver, role: Role, client: str, purpose: str) -> dict[str, Any]:
+    """The link `role` gets to the client's one photo for `purpose` (or the refusal)."""
+    data = await driver.api.run(LINK, driver.token(role), id=client, purpose=purpose)
+    (edge,) = data["client"]["photos"]["edges"]
+    return edge["node"]["link"]  # type: ignore[no-any-return]
+
+
+async def fetch(driver: JourneyDriver, path: str) -> tuple[int, bytes, str]:
+    """GET a link's path on the API's origin, with no header at all (as an `<img src>`)."""
+    origin = driver.api.url.removesuffix("/graphql")
+    async with aiohttp.ClientSession() as session:
+        async with session.get(origin + path) as answer:
+            return answer.status, await answer.read(), answer.content_type

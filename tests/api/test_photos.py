@@ -1,0 +1,241 @@
+"""Photos by purpose: uploaded as multipart requests, typed by their bytes, served through
+short-lived signed links only for a purpose the client consents to, to a role the permission
+table allows, and every view in the audit trail. A refused upload stores nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+
+from domain.photos.links import PhotoGrant, sign_grant
+from domain.photos.purposes import PhotoPurpose
+from domain.roles import Role
+from domain.store.audit_models import AuditEntry
+from domain.store.photos import Photo
+from schema.ids import decode_id
+from tests.api import documents
+from tests.api.audit_support import raw_client
+from tests.api.conftest import PHOTO_DIR, PHOTO_MAX_BYTES, SECRET_KEY
+from tests.api.consent_support import WITHDRAW_CONSENT
+from tests.api.flow import JourneyDriver, end_journey
+from tests.api.photo_support import (
+    JPEG,
+    PHOTOS,
+    UPLOAD,
+    fetch,
+    link,
+    new_key,
+    png,
+    post_multipart,
+    set_consent,
+    upload,
+)
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+
+
+def stored_files() -> set[str]:
+    return {path.name for path in PHOTO_DIR.iterdir()} if PHOTO_DIR.exists() else set()
+
+
+async def test_a_photo_is_served_only_for_a_purpose_consented_to_and_every_view_is_audited(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client with a journey, and a PNG the nurse takes before the treatment
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    journey = await clinic.start(client)
+    image = png(b"before")
+    key = new_key()
+    tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": key}
+    # When she uploads it (and her retry sends it again)
+    first = await upload(clinic, Role.NURSE, image, **tags)
+    again = await upload(clinic, Role.NURSE, image, **tags)
+    # Then it is stored once, typed from its bytes, tagged, with who took it
+    assert first["__typename"] == "PhotoPayload", first
+    photo = first["photo"]
+    assert again == first
+    assert (photo["contentType"], photo["sizeBytes"]) == ("image/png", len(image))
+    assert photo["sha256"] == hashlib.sha256(image).hexdigest()
+    assert (photo["stage"], photo["bodyArea"], photo["journeyId"]) == (
+        "BEFORE",
+        "left cheek",
+        journey["id"],
+    )
+    assert photo["takenById"] == clinic.staff[Role.NURSE].account_id
+    assert photo["takenByRole"] == "NURSE"
+    raw_id = decode_id(photo["id"], "Photo")
+    assert raw_id in stored_files()
+    assert await Photo.filter(client_id=raw_client(client)).count() == 1
+    # And the same key with other bytes is a conflict
+    clash = await upload(clinic, Role.NURSE, png(b"other"), **tags)
+    assert clash["__typename"] == "Conflict", clash
+    # Given no consent for any purpose yet: no link, for anyone
+    refused = await link(clinic, Role.EXPERT, client, "CLINICAL_RECORD")
+    assert refused["__typename"] == "NotAuthorized", refused
+    assert "not consented" in refused["message"]
+    # When the client gives the clinical record and marketing
+    await set_consent(clinic, client, "CLINICAL_RECORD", True)
+    consents = await set_consent(clinic, client, "MARKETING", True)
+    assert consents["inForce"] == ["CLINICAL_RECORD", "MARKETING"]
+    # Then the expert's clinical link serves the very bytes, with no token in the request
+    clinical = await link(clinic, Role.EXPERT, client, "CLINICAL_RECORD")
+    assert clinical["__typename"] == "PhotoLink", clinical
+    assert await fetch(clinic, clinical["url"]) == (200, image, "image/png")
+    # And a role the table keeps from marketing gets no marketing link though it was given
+    follow_up = await link(clinic, Role.FOLLOW_UP_STAFF, client, "MARKETING")
+    assert follow_up["__typename"] == "NotAuthorized", follow_up
+    assert "your role" in follow_up["message"]
+    # When the supervisor takes a marketing link and the client then withdraws marketing
+    marketing = await link(clinic, Role.SUPERVISOR, client, "MARKETING")
+    assert marketing["__typename"] == "PhotoLink", marketing
+    assert (await fetch(clinic, marketing["url"]))[0] == 200
+    consents = await set_consent(clinic, client, "MARKETING", False)
+    # Then the link already issued stops, no new one is issued, and the clinical one still works
+    assert consents["inForce"] == ["CLINICAL_RECORD"]
+    assert [(c["purpose"], c["given"]) for c in consents["changes"]] == [
+        ("CLINICAL_RECORD", True),
+        ("MARKETING", True),
+        ("MARKETING", False),
+    ]
+    status, body, _ = await fetch(clinic, marketing["url"])
+    assert status == 403 and b"not consented" in body
+    assert (await link(clinic, Role.SUPERVISOR, client, "MARKETING"))["__typename"] == (
+        "NotAuthorized"
+    )
+    assert (await fetch(clinic, clinical["url"]))[0] == 200
+    # And bytes changed on the disk behind the API's back are never served as the photo
+    (PHOTO_DIR / str(raw_id)).write_bytes(png(b"swapped"))
+    assert (await fetch(clinic, clinical["url"]))[0] == 404
+    # And a forged link, an expired one and another viewer's link bent to marketing are refused
+    token = clinical["url"].removeprefix("/photos/")
+    body_part, mac = token.split(".")
+    forged = f"/photos/{body_part}.{mac[:-2]}{'AA' if mac[-2:] != 'AA' else 'BB'}"
+    assert (await fetch(clinic, forged))[0] == 403
+    expert = clinic.staff[Role.EXPERT].account_id
+    expired = PhotoGrant(str(raw_id), PhotoPurpose.CLINICAL_RECORD, expert, int(time.time()) - 1)
+    assert (await fetch(clinic, "/photos/" + sign_grant(SECRET_KEY, expired)))[0] == 403
+    nurse_marketing = PhotoGrant(str(raw_id), PhotoPurpose.MARKETING, expert, int(time.time()) + 60)
+    assert (await fetch(clinic, "/photos/" + sign_grant(SECRET_KEY, nurse_marketing)))[0] == 403
+    # And the audit trail holds every link issued and every view served, by whom
+    rows = await AuditEntry.filter(client_id=raw_client(client)).order_by("seq")
+    trail = [(r.action, r.actor_role) for r in rows if r.action.startswith("client.photo.")]
+    assert trail == [
+        ("client.photo.link", "EXPERT"),
+        ("client.photo.view", "EXPERT"),
+        ("client.photo.link", "SUPERVISOR"),
+        ("client.photo.view", "SUPERVISOR"),
+        ("client.photo.view", "EXPERT"),
+    ]
+    assert [r.action for r in rows if r.action == "uploadPhoto"] == ["uploadPhoto"]
+    await end_journey(clinic, journey["id"])
+
+
+async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_as_given(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client at the consent stage, and the files and rows there are before
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    journey = await clinic.drive_to("CONSENT", await clinic.start(client))
+    tags = {"clientId": client, "journeyId": journey["id"]}
+    before = stored_files()
+    # When the nurse sends an image one byte over the limit, and a text file called a PNG
+    oversized = png(b"x" * PHOTO_MAX_BYTES)
+    too_large = await upload(clinic, Role.NURSE, oversized, idempotencyKey=new_key(), **tags)
+    text = b"name,phone\nAnna Nowak,+48 600 100 200\n"
+    disguised = await upload(clinic, Role.NURSE, text, idempotencyKey=new_key(), **tags)
+    # Then each is refused with a typed error naming the file
+    for refused, why in ((too_large, "larger than"), (disguised, "not a JPEG, PNG or HEIC")):
+        assert refused["__typename"] == "ValidationFailed", refused
+        (problem,) = refused["problems"]
+        assert problem["field"] == "file" and why in problem["message"]
+    # And a multipart request without the preflight header or without a token never runs
+    variables = {"input": {"stage": "BEFORE", "bodyArea": "chin", **tags, "file": None}}
+    token = {"Authorization": f"Bearer {clinic.token(Role.NURSE)}"}
+    status, body = await post_multipart(clinic.api.url, UPLOAD, variables, JPEG, headers=token)
+    assert status == 400 and "GraphQL-Require-Preflight" in body["errors"][0]["message"]
+    preflight = {"GraphQL-Require-Preflight": "1"}
+    status, body = await post_multipart(clinic.api.url, UPLOAD, variables, JPEG, headers=preflight)
+    assert status == 401, body
+    # And nothing was stored: no file, no row
+    assert stored_files() == before
+    assert await Photo.filter(client_id=raw_client(client)).count() == 0
+    # When the client signs a photo consent for teaching, and a JPEG is sent as octet-stream
+    await clinic.ok(
+        documents.SIGN_CONSENT,
+        Role.NURSE,
+        journeyId=journey["id"],
+        kind="PHOTO",
+        signerName="Anna Nowak",
+        templateId="photo-consent",
+        templateVersion="1",
+        rightsExplained=True,
+        photoPurposes=["TEACHING"],
+        idempotencyKey=new_key(),
+    )
+    jpeg = await upload(
+        clinic, Role.EXPERT, JPEG, "application/octet-stream", idempotencyKey=new_key(), **tags
+    )
+    assert jpeg["__typename"] == "PhotoPayload", jpeg
+    assert jpeg["photo"]["contentType"] == "image/jpeg"
+    # Then teaching is given by the signature, and the expert may fetch the photo for teaching
+    data = await clinic.api.run(PHOTOS, clinic.token(Role.EXPERT), id=client)
+    consents = data["client"]["photoConsents"]
+    assert consents["inForce"] == ["TEACHING"]
+    (change,) = consents["changes"]
+    assert (change["given"], change["recordedByRole"]) == (True, "NURSE")
+    teaching = await link(clinic, Role.EXPERT, client, "TEACHING")
+    assert teaching["__typename"] == "PhotoLink", teaching
+    assert await fetch(clinic, teaching["url"]) == (200, JPEG, "image/jpeg")
+    # When the client withdraws the photo consent (before treatment: the journey stops)
+    withdrawn = await clinic.ok(WITHDRAW_CONSENT, Role.NURSE, journeyId=journey["id"], kind="PHOTO")
+    assert withdrawn["stage"] == "DECLINED"
+    # Then its purposes are withdrawn with it, and the teaching link stops
+    data = await clinic.api.run(PHOTOS, clinic.token(Role.EXPERT), id=client)
+    assert data["client"]["photoConsents"]["inForce"] == []
+    assert (await fetch(clinic, teaching["url"]))[0] == 403
+
+
+async def test_a_multipart_request_of_the_wrong_shape_or_size_is_refused_before_it_runs(
+    driver: JourneyDriver,
+) -> None:
+    # Given a signed-in nurse sending uploads as a browser would after its preflight
+    headers = {
+        "Authorization": f"Bearer {driver.token(Role.NURSE)}",
+        "GraphQL-Require-Preflight": "1",
+    }
+    variables = {"input": {"file": None}}
+    url = driver.api.url
+    before = stored_files()
+
+    async def send(form: aiohttp.FormData) -> tuple[int, str]:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, data=form, headers=headers) as answer:
+                return answer.status, (await answer.json())["errors"][0]["message"]
+
+    def form(operations: object, files: object, *parts: bytes) -> aiohttp.FormData:
+        built = aiohttp.FormData()
+        built.add_field("operations", json.dumps(operations))
+        built.add_field("map", json.dumps(files))
+        for number, data in enumerate(parts):
+            built.add_field(str(number), data, filename="p", content_type="image/png")
+        return built
+
+    operations = {"query": UPLOAD, "variables": variables}
+    # When the map leads through a value that is not an object, or names a missing file
+    assert (await send(form(operations, {"0": ["variables.input.file.x"]}, JPEG)))[0] == 400
+    assert (await send(form(operations, {"9": ["variables.input.file"]}, JPEG)))[0] == 400
+    assert (await send(form([operations], {"0": ["0.variables.input.file"]}, JPEG)))[0] == 400
+    # And when it carries two files, or a body past the ceiling
+    two = form(operations, {"0": ["variables.input.file"]}, JPEG, JPEG)
+    assert await send(two) == (400, "at most 1 file per request")
+    huge = form(operations, {"0": ["variables.input.file"]}, b"\0" * (3 * 1024**2))
+    status, message = await send(huge)
+    # Then each is a GraphQL error with its status, and nothing is stored
+    assert (status, message.startswith("the request body is larger than")) == (413, True)
+    assert stored_files() == before

@@ -1,0 +1,64 @@
+"""The photo rules without I/O: types told from bytes, consent by purpose, signed links."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from domain.permissions import PHOTO_VIEWERS
+from domain.photos.links import PhotoGrant, read_grant, sign_grant
+from domain.photos.purposes import ConsentChange, PhotoPurpose, purposes_in_force
+from domain.photos.sniff import ImageType, sniff_image
+from domain.roles import Role
+
+P = PhotoPurpose
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_the_type_is_told_from_the_bytes_alone() -> None:
+    assert sniff_image(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") is ImageType.PNG
+    assert sniff_image(b"\xff\xd8\xff\xe0\x00\x10JFIF") is ImageType.JPEG
+    assert sniff_image(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00") is ImageType.HEIC
+    assert sniff_image(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00") is None  # a video
+    for not_an_image in (b"", b"\x89PNG\r\n\x1a\n", b"GIF89a....", b"<svg/>", b"name,phone\n"):
+        assert sniff_image(not_an_image) is None
+
+
+def test_each_purpose_is_decided_by_its_own_latest_change() -> None:
+    def at(minutes: int) -> datetime:
+        return T0 + timedelta(minutes=minutes)
+
+    changes = [
+        ConsentChange(P.MARKETING, True, at(1)),
+        ConsentChange(P.CLINICAL_RECORD, True, at(0)),
+        ConsentChange(P.MARKETING, False, at(2)),
+        ConsentChange(P.TEACHING, False, at(3)),
+        ConsentChange(P.TEACHING, True, at(3), seq="b"),  # same instant: the later row wins
+    ]
+    assert purposes_in_force(changes) == {P.CLINICAL_RECORD, P.TEACHING}
+    assert purposes_in_force(reversed(changes)) == {P.CLINICAL_RECORD, P.TEACHING}
+    assert purposes_in_force([]) == frozenset()
+
+
+def test_a_link_holds_only_while_unexpired_and_unchanged_under_a_known_key() -> None:
+    secret, old = "s" * 40, "o" * 40
+    grant = PhotoGrant("photo-1", P.TEACHING, "account-7", expires_at=1_000)
+    token = sign_grant(secret, grant)
+    assert read_grant([secret], token, now=999) == grant
+    assert read_grant([secret], token, now=1_000) is None  # expired
+    assert read_grant([old, secret], token, now=0) == grant  # a rotation keeps it working
+    assert read_grant([old], token, now=0) is None
+    body, mac = token.split(".")
+    bent = sign_grant(secret, PhotoGrant("photo-1", P.MARKETING, "account-7", 1_000))
+    for forged in (f"{bent.split('.')[0]}.{mac}", f"{body}.{mac[::-1]}", body, "", "a.b.c"):
+        assert read_grant([secret], forged, now=0) is None
+
+
+def test_marketing_photos_are_for_supervisors_and_the_record_for_the_care_team() -> None:
+    assert PHOTO_VIEWERS[P.MARKETING].roles == {Role.SUPERVISOR}
+    assert Role.FOLLOW_UP_STAFF in PHOTO_VIEWERS[P.CLINICAL_RECORD].roles
+    assert Role.FOLLOW_UP_STAFF not in PHOTO_VIEWERS[P.TEACHING].roles
+    assert not any(
+        audience.admits(role)
+        for audience in PHOTO_VIEWERS.values()
+        for role in (Role.FRONT_DESK, Role.CASHIER, Role.ADMIN)
+    )
