@@ -20,6 +20,11 @@ from strawberry.types import Info
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
 from schema.admin import mutations as admin
+from schema.aftercare import complication as aftercare_complication
+from schema.aftercare import survey as aftercare_survey
+from schema.aftercare import tasks as aftercare_tasks
+from schema.aftercare import warranty as aftercare_warranty
+from schema.aftercare.types import TaskUpdate
 from schema.audit import queries as audit_queries
 from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
@@ -108,6 +113,15 @@ class Query:
     triage_board = strawberry.field(resolver=triage_queries.triage_board)
     triage_log = strawberry.field(resolver=triage_queries.triage_log)
     key_item_ranking = strawberry.field(resolver=triage_key_items.key_item_ranking)
+    my_tasks = strawberry.field(
+        resolver=aftercare_tasks.my_tasks,
+        description="Your open tasks (follow-up calls, complications, low survey scores), "
+        "earliest due first.",
+    )
+    survey_results = strawberry.field(
+        resolver=aftercare_survey.survey_results,
+        description="Supervisors: a month of phone surveys, per clinic, doctor and procedure type.",
+    )
     audit_log = strawberry.field(
         resolver=audit_queries.audit_log,
         description="Supervisors: who read or changed a client's data, newest first.",
@@ -198,6 +212,22 @@ class Mutation:
     hand_over = _action(treatment.hand_over, "Aftercare and discomfort notes; follow-ups begin.")
     complete_follow_up = _action(aftercare.complete_follow_up, "Record a follow-up call.")
     close_follow_ups = _action(aftercare.close_follow_ups, "Supervisor: close open follow-ups.")
+    report_complication = strawberry.mutation(
+        resolver=aftercare_complication.report_complication,
+        description="The client reports a complication on a due follow-up call: the call is "
+        "recorded, the treating doctor gets a task at once, and a linked recheck journey opens "
+        "for the same client, owned by the same consultant.",
+    )
+    record_survey = strawberry.mutation(
+        resolver=aftercare_survey.record_survey,
+        description="The phone survey of a treated client (four scores, 1 to 5); a score of 2 "
+        "or less puts a task on the supervisors' list.",
+    )
+    claim_warranty = strawberry.mutation(
+        resolver=aftercare_warranty.claim_warranty,
+        description="A claim on a warranty card: within its period a linked recheck journey "
+        "opens at no charge; after it, `WarrantyExpired` names the end date.",
+    )
     cancel_journey = _action(intake.cancel_journey, "Cancelled by the clinic or declined.")
     mark_no_show = _action(intake.mark_no_show, "A booked client did not come.")
     set_stage_sla = strawberry.mutation(
@@ -294,6 +324,14 @@ class Subscription:
     ) -> AsyncGenerator[JourneyAlert, None]:
         async for alert in _live(info, my_journey_alerts(info)):
             yield alert
+
+    @strawberry.subscription(
+        description="Your tasks as journeys write them: each task of yours a journey event "
+        "added or moved. A subscriber too far behind gets one RESYNC update instead."
+    )
+    async def tasks_changed(self, info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
+        async for update in _live(info, aftercare_tasks.tasks_changed(info)):
+            yield update
 
     @strawberry.subscription(
         description="The triage desk now, then after every change (alerts included), pushed "

@@ -77,7 +77,8 @@ DESCRIPTIONS = {
             "createStaffAccount updateStaffAccount resetStaffPassword recordMedicalHistory "
             "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
             "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
-            "withdrawConsent publishConsentTemplate"
+            "withdrawConsent publishConsentTemplate reportComplication recordSurvey "
+            "claimWarranty"
         )
     },
     # --- subscriptions --------------------------------------------------------------------
@@ -95,6 +96,12 @@ DESCRIPTIONS = {
     "TriageResult": "A desk change's answer: the board after it, or why not.",
     "AutoAssignResult": "The journey and the desk's decision, or why not.",
     "LeadContactResult": "The contact recorded, or why not.",
+    "MyTasksResult": "A page of your tasks, or why not (e.g. a bad `first` or `after`).",
+    "SurveyResultsResult": "The month's survey results, or why not.",
+    "ReportComplicationResult": "The complication recorded and the recheck opened, or why not.",
+    "RecordSurveyResult": "The survey recorded, or why not.",
+    "ClaimWarrantyResult": "The claim accepted with its recheck journey, the warranty's end "
+    "date if it has run out, or why not.",
     # --- errors ---------------------------------------------------------------------------
     "UserError.code": _CODE,
     "UserError.message": _MESSAGE,
@@ -102,6 +109,7 @@ DESCRIPTIONS = {
         f"{error}.{field}": text
         for error in _names(
             "Conflict NotAuthorized NotFound TooManyAttempts TransitionNotAllowed ValidationFailed"
+            " WarrantyExpired"
         )
         for field, text in (("code", _CODE), ("message", _MESSAGE))
     },
