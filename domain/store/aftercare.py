@@ -16,7 +16,7 @@ from domain.store.models import AppendOnlyModel
 
 
 class AftercareSetting(Model):
-    """A clinic's after-care choices; a clinic without a row takes the defaults."""
+    """A clinic's after-care choices (a clinic without a row takes the defaults)."""
 
     clinic_id = fields.CharField(primary_key=True, max_length=64)
     # FOLLOW_UP_STAFF or OWNING_CONSULTANT (`domain.aftercare.tasks.FollowUpAssignee`).

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 "table": "aftercare_setting",
                 "app": "models",
                 "pk_attr": "clinic_id",
-                "table_description": "A clinic's after-care choices; a clinic without a row takes the defaults.",
+                "table_description": "A clinic's after-care choices (a clinic without a row takes the defaults).",
             },
             bases=["Model"],
         ),
