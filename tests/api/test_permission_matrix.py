@@ -66,6 +66,8 @@ def _root_arguments(
         "auditLog": {"clientId": journey["client"]["id"], "first": 5},
         "consentTemplates": {},
         "consentDocument": {"id": signature_id},
+        "myTasks": {"first": 5},
+        "surveyResults": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
     }
 
 
@@ -166,6 +168,7 @@ async def test_subscriptions_end_at_once_for_roles_the_table_leaves_out(
         "journeyChanged": {"id": journey["id"]},
         "supervisorBoard": {"clinicId": clinic_id},
         "myJourneyAlerts": {},
+        "tasksChanged": {},
         "triageBoardChanged": {"clinicId": clinic_id},
     }
     subscription_type = GRAPHQL.subscription_type
