@@ -255,5 +255,3 @@ async def desk_as_read(visit: Visit) -> dict[str, Any]:
         DESK_READ, token, clinicId=visit.clinic, today=today.isoformat(), yesterday=yesterday
     )
     return {"policy": read["triageBoard"]["policy"], "log": read["yesterday"] + read["today"]}
-
-
