@@ -164,7 +164,9 @@ def _withdraw(m: Clinic, d: ActionDetails) -> S | None:
 def _call(m: Clinic, d: ActionDetails) -> S | None:
     others = [c[1] for i, c in m.calls.items() if i != d.follow_up_id]
     last = all(status in (F.DONE, F.CLOSED) for status in others)
-    return S.COMPLETED if d.follow_up_outcome is FollowUpOutcome.REACHED and last else S.FOLLOW_UP
+    # A complication ends the call too (its care goes on in a linked recheck journey).
+    ends_call = d.follow_up_outcome in (FollowUpOutcome.REACHED, FollowUpOutcome.COMPLICATION)
+    return S.COMPLETED if ends_call and last else S.FOLLOW_UP
 
 
 def _triage(m: Clinic, d: ActionDetails) -> S | None:
@@ -258,7 +260,8 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
         return amount_ok and d.payment_kind is not None and same_currency
     if action is A.COMPLETE_FOLLOW_UP:
         call = m.calls.get(d.follow_up_id or "")
-        rated = d.follow_up_outcome is FollowUpOutcome.NOT_REACHED or d.satisfaction in range(1, 6)
+        unrated = (FollowUpOutcome.NOT_REACHED, FollowUpOutcome.COMPLICATION)
+        rated = d.follow_up_outcome in unrated or d.satisfaction in range(1, 6)
         return call is not None and call[1] is F.DUE and d.follow_up_outcome is not None and rated
     return True
 
@@ -305,7 +308,7 @@ def advance(m: Clinic, req: ActionRequest, now: datetime, dest: S) -> None:
     elif a is A.COMPLETE_FOLLOW_UP:
         call = m.calls[d.follow_up_id or ""]
         call[2] += 1
-        if d.follow_up_outcome is FollowUpOutcome.REACHED:
+        if d.follow_up_outcome in (FollowUpOutcome.REACHED, FollowUpOutcome.COMPLICATION):
             call[1] = F.DONE
     elif a is A.CLOSE_FOLLOW_UPS:
         for call in m.calls.values():
@@ -338,7 +341,11 @@ def good_details(m: Clinic, action: A) -> list[ActionDetails]:
         return [D(amount_minor=a, payment_kind=k, currency=m.currency) for a, k in kinds]
     if action is A.COMPLETE_FOLLOW_UP:
         due = [i for i, call in m.calls.items() if call[1] is F.DUE]
-        outcomes = ((FollowUpOutcome.REACHED, 4), (FollowUpOutcome.NOT_REACHED, None))
+        outcomes = (
+            (FollowUpOutcome.REACHED, 4),
+            (FollowUpOutcome.NOT_REACHED, None),
+            (FollowUpOutcome.COMPLICATION, None),
+        )
         return [
             D(follow_up_id=i, follow_up_outcome=o, satisfaction=s) for i in due for o, s in outcomes
         ]
