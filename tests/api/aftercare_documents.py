@@ -84,3 +84,10 @@ query Stats($clinicId: ID!) {
   journeyStats(clinicId: $clinicId) { ... on JourneyStats { overdueTasks } }
 }
 """
+
+TASKS_CHANGED = (
+    """
+subscription Tasks { tasksChanged { change task { ...TaskFields } } }
+"""
+    + TASK_FIELDS
+)

@@ -5,6 +5,7 @@ The suite's follow-ups fall due 2 s and 4 s after handover (tests.api.conftest).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,11 @@ async def _tasks(driver: JourneyDriver, role: Role, **filters: Any) -> list[dict
     result = data["myTasks"]
     assert result["__typename"] == "FollowUpTaskConnection", result
     return [edge["node"] for edge in result["edges"]]
+
+
+def _first_call(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tasks of the first call (the second falls due two seconds after it)."""
+    return [task for task in tasks if task["followUpId"] == "fu-1"]
 
 
 async def _miss(driver: JourneyDriver, journey_id: str, follow_up_id: str) -> None:
@@ -45,9 +51,19 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     journey = await driver.drive_to("FOLLOW_UP")
     jid = journey["id"]
     assert await _tasks(driver, Role.FOLLOW_UP_STAFF) == []  # nothing is due yet
+    # Follow-up staff watching their list hear of the call as it falls due.
+    caller = driver.token(Role.FOLLOW_UP_STAFF)
+    async with driver.api.subscription(docs.TASKS_CHANGED, caller) as stream:
+        try:
+            pushed = await asyncio.wait_for(anext(aiter(stream)), timeout=30)
+        finally:
+            await stream.aclose()  # type: ignore[attr-defined]
+    update = pushed["tasksChanged"]
+    assert update["change"] == "CHANGED"
+    assert (update["task"]["journeyId"], update["task"]["followUpId"]) == (jid, "fu-1")
     await driver.wait_until_due(jid, 1)
 
-    (call,) = await _tasks(driver, Role.FOLLOW_UP_STAFF, due=True)
+    (call,) = _first_call(await _tasks(driver, Role.FOLLOW_UP_STAFF, due=True))
     assert (call["kind"], call["followUpId"], call["label"]) == ("FOLLOW_UP_CALL", "fu-1", "2s")
     assert (call["assigneeRole"], call["assigneeId"], call["attempts"]) == (
         "FOLLOW_UP_STAFF",
@@ -59,14 +75,14 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
 
     # A missed call is retried later: no longer due now, on the list for later.
     await _miss(driver, jid, "fu-1")
-    assert await _tasks(driver, Role.FOLLOW_UP_STAFF, due=True) == []
-    (later,) = await _tasks(driver, Role.FOLLOW_UP_STAFF, due=False)
+    assert _first_call(await _tasks(driver, Role.FOLLOW_UP_STAFF, due=True)) == []
+    (later,) = _first_call(await _tasks(driver, Role.FOLLOW_UP_STAFF, due=False))
     assert later["attempts"] == 1 and later["status"] == "OPEN"
     assert later["dueAt"] > call["dueAt"]
     await _miss(driver, jid, "fu-1")
     await _miss(driver, jid, "fu-1")
     # The third miss hands the call to a supervisor.
-    assert await _tasks(driver, Role.FOLLOW_UP_STAFF, due=False) == []
+    assert _first_call(await _tasks(driver, Role.FOLLOW_UP_STAFF)) == []
     (escalated,) = await _tasks(driver, Role.SUPERVISOR)
     assert escalated["id"] == call["id"]
     assert (escalated["assigneeRole"], escalated["attempts"], escalated["escalated"]) == (
