@@ -21,7 +21,7 @@ from domain.aftercare.tasks import (
 )
 from domain.aftercare.warranty import DEFAULT_TERMS, card_number, ends_at
 from domain.journey.facts import FollowUp, JourneyChange, JourneyFacts
-from domain.journey.stages import FollowUpOutcome, FollowUpStatus, VisitCategory
+from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.aftercare import AftercareSetting, FollowUpTask, WarrantyCard
@@ -44,6 +44,8 @@ async def project_aftercare(change: JourneyChange) -> None:
     event, facts = change.event, change.facts
     if event.action == Action.COMPLETE_TREATMENT.value:
         await _issue_warranty(facts, change)
+    if facts.linked_journey_id and facts.stage.is_terminal:
+        await _settle_complications(facts)
     touched = [f for f in facts.follow_ups if f.status is not FollowUpStatus.SCHEDULED]
     if not touched:
         return
@@ -125,6 +127,13 @@ async def _write_complication(
         journey_seq=change.event.seq,
         updated_at=change.event.at,
     )
+
+
+async def _settle_complications(facts: JourneyFacts) -> None:
+    """The recheck a complication opened has ended: the doctor's task with it."""
+    done = TaskStatus.DONE if facts.stage is Stage.COMPLETED else TaskStatus.CLOSED
+    waiting = FollowUpTask.filter(linked_journey_id=facts.journey_id, status=TaskStatus.OPEN.value)
+    await waiting.update(status=done.value)
 
 
 async def _issue_warranty(facts: JourneyFacts, change: JourneyChange) -> None:

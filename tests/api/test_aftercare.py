@@ -183,6 +183,12 @@ async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
         docs.REPORT_COMPLICATION, driver.token(Role.FOLLOW_UP_STAFF), input=other
     )
     assert clash["reportComplication"]["code"] == "CONFLICT"
+    # The recheck ends (here: the client did not come): the doctor's task goes with it.
+    await driver.ok(
+        documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=recheck["id"], reason="no need"
+    )
+    left = await _tasks(driver, Role.EXPERT)
+    assert alert["id"] not in [task["id"] for task in left]
 
 
 async def test_a_warranty_claim_inside_its_period_opens_a_recheck_and_outside_is_refused(

@@ -44,7 +44,7 @@ WHO: dict[A, frozenset[R]] = {
     A.WITHDRAW_CONSENT: frozenset({R.FRONT_DESK, R.CONSULTANT, R.EXPERT, R.NURSE}),
     A.RECORD_PAYMENT: frozenset({R.CASHIER}),
     **_who({R.EXPERT, R.NURSE}, A.START_TREATMENT, A.COMPLETE_TREATMENT, A.HAND_OVER),
-    A.COMPLETE_FOLLOW_UP: frozenset({R.FOLLOW_UP_STAFF, R.SUPERVISOR}),
+    A.COMPLETE_FOLLOW_UP: frozenset({R.FOLLOW_UP_STAFF, R.SUPERVISOR, R.CONSULTANT}),
     **_who({R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR}, A.DECLINE, A.CANCEL),
     # Supervisors steer: they close, reassign, nudge and escalate, never consult or treat.
     **_who({R.SUPERVISOR}, A.CLOSE_FOLLOW_UPS, A.NUDGE, A.ESCALATE, A.CLOSE),
@@ -232,7 +232,12 @@ LEGAL: dict[S, dict[A, Dest]] = {
 
 def owner_ok(m: Clinic, action: A, actor: Actor) -> bool:
     """First-consultant ownership; the expert asked for the review decides it."""
-    consultant_acts = {A.RECORD_CONSULTATION, A.REQUEST_EXPERT_REVIEW, A.CLOSE_NOT_CONVERTED}
+    consultant_acts = {
+        A.RECORD_CONSULTATION,
+        A.REQUEST_EXPERT_REVIEW,
+        A.CLOSE_NOT_CONVERTED,
+        A.COMPLETE_FOLLOW_UP,  # a consultant calls only the clients they own
+    }
     if action in consultant_acts and actor.role is R.CONSULTANT:
         return actor.user_id == m.consultant
     if action in (A.APPROVE_PLAN, A.REFUSE_MEDICALLY) and m.stage is S.EXPERT_REVIEW:
