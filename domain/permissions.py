@@ -202,6 +202,10 @@ TYPES: dict[str, dict[str, Audience]] = {
         "responses impression trustInDoctor priceJustified quality lowResponses",
     ),
     "SurveyGroup": _fields(SUPERVISORS, "key averages"),
+    "AftercarePolicy": _fields(
+        CLINIC_STAFF, "followUpAssignee overdueAfterHours warrantyDays warrantyTerms"
+    ),
+    "AftercarePolicyPayload": _fields(CLINIC_STAFF, "policy"),
     "WarrantyCard": _fields(CLINIC_STAFF, "number issuedAt endsAt terms"),
     "WarrantyClaimed": _fields(WARRANTY_DESK, "claimId card claimedAt recheckJourney"),
     "WarrantyExpired": _fields(ANYONE, "code message endedOn"),
@@ -268,6 +272,7 @@ QUERIES: dict[str, Audience] = {
     **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates"),
     "consentDocument": CLINICAL,
     "myTasks": CARE_TEAM,
+    "aftercarePolicy": CLINIC_STAFF,
     "surveyResults": SUPERVISORS,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
@@ -307,6 +312,7 @@ MUTATIONS: dict[str, Audience] = {
     "reportComplication": _action(Action.COMPLETE_FOLLOW_UP),
     "recordSurvey": _of(R.FOLLOW_UP_STAFF, R.SUPERVISOR),
     "claimWarranty": WARRANTY_DESK,
+    "setAftercarePolicy": SUPERVISORS,
     "cancelJourney": _action(Action.CANCEL, Action.DECLINE),
     "markNoShow": _action(Action.MARK_NO_SHOW),
     "reassignJourney": _action(Action.REASSIGN),

@@ -21,6 +21,7 @@ from strawberry.types import Info
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
 from schema.admin import mutations as admin
 from schema.aftercare import complication as aftercare_complication
+from schema.aftercare import policy as aftercare_policy
 from schema.aftercare import survey as aftercare_survey
 from schema.aftercare import tasks as aftercare_tasks
 from schema.aftercare import warranty as aftercare_warranty
@@ -118,6 +119,10 @@ class Query:
         description="Your open tasks (follow-up calls, complications, low survey scores), "
         "earliest due first.",
     )
+    aftercare_policy = strawberry.field(
+        resolver=aftercare_policy.aftercare_policy,
+        description="Your clinic's after-care setting (defaults until a supervisor sets it).",
+    )
     survey_results = strawberry.field(
         resolver=aftercare_survey.survey_results,
         description="Supervisors: a month of phone surveys, per clinic, doctor and procedure type.",
@@ -212,6 +217,11 @@ class Mutation:
     hand_over = _action(treatment.hand_over, "Aftercare and discomfort notes; follow-ups begin.")
     complete_follow_up = _action(aftercare.complete_follow_up, "Record a follow-up call.")
     close_follow_ups = _action(aftercare.close_follow_ups, "Supervisor: close open follow-ups.")
+    set_aftercare_policy = strawberry.mutation(
+        resolver=aftercare_policy.set_aftercare_policy,
+        description="Supervisor: who makes the follow-up calls, when a task is overdue, and "
+        "the warranty of new treatments.",
+    )
     report_complication = strawberry.mutation(
         resolver=aftercare_complication.report_complication,
         description="The client reports a complication on a due follow-up call: the call is "

@@ -54,6 +54,8 @@ DESCRIPTIONS = {
     "TaskKind.FOLLOW_UP_CALL": "A follow-up call that fell due (or its retry).",
     "TaskKind.COMPLICATION": "A complication reported on a call: for the treating doctor, now.",
     "TaskKind.LOW_SURVEY_SCORE": "A phone survey with a low score: for a supervisor.",
+    "FollowUpAssignee.FOLLOW_UP_STAFF": "The clinic's follow-up staff share the calls.",
+    "FollowUpAssignee.OWNING_CONSULTANT": "Each client's own consultant makes their calls.",
     "TaskStatus.OPEN": "Still to do.",
     "TaskStatus.DONE": "Done: the call was made with an outcome.",
     "TaskStatus.CLOSED": "Closed without a call (the journey or its follow-ups were closed).",

@@ -78,7 +78,7 @@ DESCRIPTIONS = {
             "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
             "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
             "withdrawConsent publishConsentTemplate reportComplication recordSurvey "
-            "claimWarranty"
+            "claimWarranty setAftercarePolicy"
         )
     },
     # --- subscriptions --------------------------------------------------------------------
@@ -97,6 +97,7 @@ DESCRIPTIONS = {
     "AutoAssignResult": "The journey and the desk's decision, or why not.",
     "LeadContactResult": "The contact recorded, or why not.",
     "MyTasksResult": "A page of your tasks, or why not (e.g. a bad `first` or `after`).",
+    "AftercarePolicyResult": "The clinic's after-care setting, or why not.",
     "SurveyResultsResult": "The month's survey results, or why not.",
     "ReportComplicationResult": "The complication recorded and the recheck opened, or why not.",
     "RecordSurveyResult": "The survey recorded, or why not.",

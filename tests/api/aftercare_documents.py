@@ -91,3 +91,13 @@ subscription Tasks { tasksChanged { change task { ...TaskFields } } }
 """
     + TASK_FIELDS
 )
+
+SET_POLICY = """
+mutation Policy($input: SetAftercarePolicyInput!) {
+  setAftercarePolicy(input: $input) {
+    __typename
+    ... on AftercarePolicyPayload { policy { followUpAssignee overdueAfterHours warrantyDays } }
+    ... on UserError { code message }
+  }
+}
+"""

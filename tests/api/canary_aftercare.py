@@ -25,6 +25,8 @@ async def _due(visit: Any, journey: str, count: int) -> None:
 
 async def follow_up_with_aftercare(visit: Any, journey: str) -> dict[str, Any]:
     """Runs the journey's follow-ups to the end; answers the journey as closed."""
+    policy = {"followUpAssignee": "FOLLOW_UP_STAFF", "overdueAfterHours": 24, "warrantyDays": 365}
+    await visit.call(Role.SUPERVISOR, "setAftercarePolicy", "AftercarePolicyPayload", **policy)
     await _due(visit, journey, 1)
     reported = await visit.call(
         Role.FOLLOW_UP_STAFF,

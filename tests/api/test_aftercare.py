@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.roles import Role
-from domain.store.aftercare import AftercareSetting, WarrantyCard
+from domain.store.aftercare import WarrantyCard
 from domain.store.models import StaffAccount
 from tests.api import aftercare_documents as docs
 from tests.api import documents
@@ -46,8 +46,15 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     driver: JourneyDriver = await fresh_clinic()
     supervisor = driver.staff[Role.SUPERVISOR]
     clinic_id = (await StaffAccount.get(id=supervisor.account_id)).clinic_id
-    # This clinic counts a task overdue one second after it fell due.
-    await AftercareSetting.create(clinic_id=clinic_id, overdue_after_seconds=1)
+    # This clinic counts a task overdue as soon as it falls due.
+    policy = {
+        "followUpAssignee": "FOLLOW_UP_STAFF",
+        "overdueAfterHours": 0,
+        "warrantyDays": 365,
+        "idempotencyKey": new_key(),
+    }
+    set_policy = await driver.api.run(docs.SET_POLICY, supervisor.token, input=policy)
+    assert set_policy["setAftercarePolicy"]["policy"]["overdueAfterHours"] == 0
     journey = await driver.drive_to("FOLLOW_UP")
     jid = journey["id"]
     assert await _tasks(driver, Role.FOLLOW_UP_STAFF) == []  # nothing is due yet
@@ -97,7 +104,7 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     async def overdue() -> list[dict[str, Any]]:
         return await _tasks(driver, Role.FOLLOW_UP_STAFF, overdue=True)
 
-    (late,) = await eventually(overdue, lambda found: len(found) == 1, timeout=10, what="overdue")
+    (late,) = await eventually(overdue, lambda found: len(found) == 1, timeout=10, what="late")
     assert late["followUpId"] == "fu-2" and late["overdue"]
     assert await _tasks(driver, Role.FOLLOW_UP_STAFF, overdue=False) == []
     stats = await driver.api.run(docs.OVERDUE_COUNT, supervisor.token, clinicId=clinic_id)

@@ -67,6 +67,7 @@ def _root_arguments(
         "consentTemplates": {},
         "consentDocument": {"id": signature_id},
         "myTasks": {"first": 5},
+        "aftercarePolicy": {},
         "surveyResults": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
     }
 
