@@ -32,6 +32,7 @@ from schema.aftercare.types import (
 from schema.context import Context
 from schema.errors import NotAuthorized, ValidationFailed, from_domain, not_authorized
 from schema.live_errors import SubscriptionRefused
+from schema.loaders import Loaders
 from schema.mailbox import Resync
 from schema.pagination import cursor_for, keyset_page, page_problems
 
@@ -108,6 +109,7 @@ async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate,
                 continue
             now = datetime.now(UTC)
             grace = overdue_after(await clinic_setting(claims.clinic_id))
+            info.context.loaders = Loaders()  # a subscription outlives its answers: reload
             for row in rows:
                 task = FollowUpTask.from_row(row, is_overdue(row.due_at, now, grace))
                 yield TaskUpdate(change=TaskChange.CHANGED, task=task)

@@ -13,7 +13,6 @@ from domain.aftercare.plan import FollowUpPlanStep, plan_step_for
 from domain.journey.codec import facts_from_json
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask as TaskRow
-from domain.store.models import Journey as JourneyRow
 from schema.context import Context
 from schema.ids import encode_id
 from schema.journeys.types import Journey
@@ -87,26 +86,26 @@ class FollowUpTask:
 
     @strawberry.field(description="The journey the task is about.")
     async def journey(self, info: Info[Context, None]) -> Journey | None:
-        row = await JourneyRow.get_or_none(id=self.row.journey_id, clinic_id=self.row.clinic_id)
-        return Journey.from_row(row) if row else None
+        row = await info.context.loaders.journey.load(self.row.journey_id)
+        return Journey.from_row(row) if row and row.clinic_id == self.row.clinic_id else None
 
     @strawberry.field(
         description="What to ask on the call, from the journey's follow-up plan; empty for "
         "tasks that are not calls."
     )
-    async def questions(self) -> list[str]:
-        step = await self._plan_step()
+    async def questions(self, info: Info[Context, None]) -> list[str]:
+        step = await self._plan_step(info)
         return list(step.questions) if step else []
 
     @strawberry.field(description="Why the call is made, from the journey's follow-up plan.")
-    async def purpose(self) -> str | None:
-        step = await self._plan_step()
+    async def purpose(self, info: Info[Context, None]) -> str | None:
+        step = await self._plan_step(info)
         return step.purpose if step else None
 
-    async def _plan_step(self) -> FollowUpPlanStep | None:
+    async def _plan_step(self, info: Info[Context, None]) -> FollowUpPlanStep | None:
         if self.row.kind != rules.TaskKind.FOLLOW_UP_CALL.value or not self.row.label:
             return None
-        journey = await JourneyRow.get_or_none(id=self.row.journey_id)
+        journey = await info.context.loaders.journey.load(self.row.journey_id)
         offsets = facts_from_json(journey.facts).follow_up_offsets if journey else []
         return plan_step_for(self.row.label, offsets)
 
