@@ -115,7 +115,12 @@ async def report_complication(
         return from_domain(refused[0])
     if not isinstance(result, JourneyPayload):
         return result
-    recheck = await JourneyRow.get_or_none(id=recheck_id(result.journey.row.id))
+    # The doctor's task names the recheck (a retry finds it there, as the first attempt left it).
+    doctor_task = await TaskRow.get_or_none(
+        id=task_id(result.journey.row.id, input.follow_up_id, TaskKind.COMPLICATION)
+    )
+    linked = doctor_task.linked_journey_id if doctor_task else None
+    recheck = await JourneyRow.get_or_none(id=linked) if linked else None
     return ComplicationReported(
         journey=result.journey,
         recheck_journey=Journey.from_row(recheck) if recheck else None,

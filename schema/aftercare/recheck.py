@@ -43,12 +43,16 @@ async def open_linked_recheck(
     follow_up_offsets: tuple[int, ...] | None,
     why: str,
 ) -> JourneyRow | None:
-    """Opens (or finds) the recheck; None while its first events are still being written."""
+    """Opens (or finds) the recheck; None while its first events are still being written. A
+    recheck the client already has open serves instead of a second one."""
     existing = await JourneyRow.get_or_none(id=journey_id)
     if existing is not None:
         return existing
     others = JourneyRow.filter(client_id=parent.client_id, active=True)
-    if await others.exclude(id__in=[parent.id, journey_id]).exists():
+    other = await others.exclude(id__in=[parent.id, journey_id]).first()
+    if other is not None:
+        if other.visit_category == VisitCategory.RECHECK.value:
+            return other  # the client is already coming in for a recheck: that one serves
         raise Conflict("the client already has another active journey")
     client = await ClientRow.get(id=parent.client_id)
     body = {"reason": why, "linked_journey_id": parent.id, "channel": "PHONE_BOOKING"}

@@ -92,7 +92,7 @@ async def claim_warranty(
         parent = await JourneyRow.get(id=card.journey_id)
         recheck_id = recheck_journey_id(f"warranty-claim:{claim_id}")
         try:
-            await open_linked_recheck(
+            opened = await open_linked_recheck(
                 info.context.gateway,
                 parent,
                 recheck_id,
@@ -105,7 +105,8 @@ async def claim_warranty(
         claim = await ClaimRow.create(
             id=claim_id,
             card_id=card.number,
-            recheck_journey_id=recheck_id,
+            # A recheck the client already had open serves this claim too.
+            recheck_journey_id=opened.id if opened is not None else recheck_id,
             reason=input.reason,
             claimed_by=actor.user_id,
             claimed_at=now,

@@ -190,6 +190,12 @@ async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
         docs.REPORT_COMPLICATION, driver.token(Role.FOLLOW_UP_STAFF), input=other
     )
     assert clash["reportComplication"]["code"] == "CONFLICT"
+    # A warranty claim while that recheck is open is served by it, not by a second one.
+    data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=jid)
+    number = data["journey"]["warrantyCard"]["number"]
+    claim = {"warrantyNumber": number, "reason": "still swollen", "idempotencyKey": new_key()}
+    answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
+    assert answer["claimWarranty"]["recheckJourney"]["id"] == recheck["id"]
     # The recheck ends (here: the client did not come): the doctor's task goes with it.
     await driver.ok(
         documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=recheck["id"], reason="no need"
