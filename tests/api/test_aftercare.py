@@ -155,6 +155,17 @@ async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
     journey = await driver.drive_to("FOLLOW_UP")
     jid = journey["id"]
     await driver.wait_until_due(jid, 1)
+    # A complication is not a plain call's outcome: it has its own mutation.
+    plain = await driver.act(
+        documents.COMPLETE_FOLLOW_UP,
+        Role.FOLLOW_UP_STAFF,
+        journeyId=jid,
+        followUpId="fu-1",
+        outcome="COMPLICATION",
+    )
+    assert plain["problems"] == [
+        {"field": "outcome", "message": "a complication is reported with reportComplication"}
+    ]
     report = {
         "journeyId": jid,
         "followUpId": "fu-1",
