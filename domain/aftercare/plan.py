@@ -56,6 +56,10 @@ def default_plan(offsets: list[int] | tuple[int, ...]) -> list[FollowUpPlanStep]
     return [FollowUpPlanStep(offset, "PHONE", *_tier(offset)) for offset in sorted(set(offsets))]
 
 
-def plan_step_for(label: str, offsets: list[int]) -> FollowUpPlanStep | None:
-    """The step of the journey's plan that a follow-up (by its label) stands for."""
-    return next((step for step in default_plan(offsets) if step.label == label), None)
+def plan_step_for(
+    label: str, offsets: list[int], plan: list[FollowUpPlanStep] | None = None
+) -> FollowUpPlanStep | None:
+    """The step of the journey's plan that a follow-up (by its label) stands for: `plan` is
+    the procedure type's, when the journey has one; else the default plan of its offsets."""
+    steps = plan if plan else default_plan(offsets)
+    return next((step for step in steps if step.label == label), None)

@@ -29,3 +29,13 @@ def ends_at(issued_at: datetime, days: int) -> datetime:
 
 def covers(card_ends_at: datetime, now: datetime) -> bool:
     return now <= card_ends_at
+
+
+def terms_for(
+    clinic_days: int, clinic_terms: str | None, procedure: WarrantyTerms | None = None
+) -> WarrantyTerms:
+    """The warranty a treatment is issued with: its procedure type's when that type gives one
+    (the journey's procedure type version, once procedure types land), else the clinic's."""
+    if procedure is not None and procedure.days > 0:
+        return procedure
+    return WarrantyTerms(clinic_days, clinic_terms or DEFAULT_TERMS)

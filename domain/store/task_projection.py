@@ -19,7 +19,7 @@ from domain.aftercare.tasks import (
     call_status,
     is_escalated,
 )
-from domain.aftercare.warranty import DEFAULT_TERMS, card_number, ends_at
+from domain.aftercare.warranty import card_number, ends_at, terms_for
 from domain.journey.facts import FollowUp, JourneyChange, JourneyFacts
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 from domain.journey.table import Action
@@ -143,6 +143,7 @@ async def _issue_warranty(facts: JourneyFacts, change: JourneyChange) -> None:
     if await WarrantyCard.exists(journey_id=facts.journey_id):
         return
     setting = await clinic_setting(facts.clinic_id)
+    warranty = terms_for(setting.warranty_days, setting.warranty_terms)
     issued = change.event.at
     await WarrantyCard.create(
         number=card_number(facts.journey_id, issued),
@@ -150,8 +151,8 @@ async def _issue_warranty(facts: JourneyFacts, change: JourneyChange) -> None:
         journey_id=facts.journey_id,
         client_id=facts.client_id,
         issued_at=issued,
-        ends_at=ends_at(issued, setting.warranty_days),
-        terms=setting.warranty_terms or DEFAULT_TERMS,
+        ends_at=ends_at(issued, warranty.days),
+        terms=warranty.terms,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.aftercare import survey
-from domain.aftercare.plan import default_plan, plan_step_for
+from domain.aftercare.plan import FollowUpPlanStep, default_plan, plan_step_for
 from domain.aftercare.tasks import (
     FollowUpAssignee,
     TaskStatus,
@@ -16,7 +16,14 @@ from domain.aftercare.tasks import (
     is_escalated,
     is_overdue,
 )
-from domain.aftercare.warranty import card_number, covers, ends_at
+from domain.aftercare.warranty import (
+    DEFAULT_TERMS,
+    WarrantyTerms,
+    card_number,
+    covers,
+    ends_at,
+    terms_for,
+)
 from domain.journey.facts import FollowUp
 from domain.journey.followups import DAY, DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus
@@ -91,6 +98,10 @@ def test_a_warranty_covers_its_period_up_to_the_last_moment() -> None:
     assert not covers(end, end + timedelta(seconds=1))
     number = card_number("4f0e9d7e-6a7f-2f0c-9a11-000000000000", T0)
     assert number == "W-202603-4F0E9D7E6A"
+    # A procedure type's warranty wins over the clinic's; one of 0 days gives none of its own.
+    assert terms_for(365, None) == WarrantyTerms(365, DEFAULT_TERMS)
+    assert terms_for(365, "x", WarrantyTerms(730, "two years")) == WarrantyTerms(730, "two years")
+    assert terms_for(365, "x", WarrantyTerms(0, "")) == WarrantyTerms(365, "x")
 
 
 def test_the_default_plan_follows_the_seed_tiers() -> None:
@@ -103,3 +114,6 @@ def test_the_default_plan_follows_the_seed_tiers() -> None:
     step = plan_step_for("1w", list(DEFAULT_FOLLOW_UP_OFFSETS))
     assert step is not None and step.offset_seconds == 7 * DAY
     assert plan_step_for("5d", list(DEFAULT_FOLLOW_UP_OFFSETS)) is None
+    # A procedure type's own plan replaces the default one.
+    own = [FollowUpPlanStep(5 * DAY, "VISIT", "suture check", ("Any redness?",))]
+    assert plan_step_for("5d", [], own) == own[0]
