@@ -65,6 +65,8 @@ REGISTRARS = _of(R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR)
 DESK_VIEW = _of(R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR)
 DESK = _of(R.FRONT_DESK, R.SUPERVISOR)
 SUPERVISORS = _of(R.SUPERVISOR)
+# Whoever the client tells that a treated result is not holding up takes the warranty claim.
+WARRANTY_DESK = _of(R.FRONT_DESK, R.CONSULTANT, R.FOLLOW_UP_STAFF, R.SUPERVISOR)
 ADMINS = _of(R.ADMIN)
 # The client file's clinical parts are written by those who take the history and check it
 # before treatment; supervisors read them and correct entries, but record none themselves.
@@ -208,7 +210,8 @@ TYPES: dict[str, dict[str, Audience]] = {
         **_fields(
             CLINIC_STAFF,
             "id stage outcome visitCategory startedAt stageEnteredAt lastEventSeq client"
-            " consultant history followUps availableActions diagram",
+            " consultant history followUps availableActions diagram linkedJourneyId"
+            " warrantyCard",
         ),
     },
     "JourneyConnection": _fields(CLINIC_STAFF, "edges pageInfo"),
@@ -231,12 +234,40 @@ TYPES: dict[str, dict[str, Audience]] = {
         **_fields(CLINIC_STAFF, "action allowed reason"),
         "contraindications": CLINICAL,
     },
+    # After-care: the task lists, complications, the survey and warranties.
+    "FollowUpTask": _fields(
+        CARE_TEAM,
+        "id kind status journeyId followUpId label dueAt overdue attempts escalated assigneeRole"
+        " assigneeId linkedJourneyId journey questions purpose",
+    ),
+    "FollowUpTaskConnection": _fields(CARE_TEAM, "edges pageInfo"),
+    "FollowUpTaskEdge": _fields(CARE_TEAM, "cursor node"),
+    "TaskUpdate": _fields(CARE_TEAM, "change task"),
+    "ComplicationReported": _fields(CARE_TEAM, "journey recheckJourney"),
+    "SurveyResponse": _fields(
+        CARE_TEAM,
+        "id journeyId impression trustInDoctor priceJustified quality comment lowScores recordedAt",
+    ),
+    "SurveyRecorded": _fields(CARE_TEAM, "survey alerted"),
+    "SurveyResults": _fields(SUPERVISORS, "clinicId month overall byDoctor byProcedureType"),
+    "SurveyAverages": _fields(
+        SUPERVISORS,
+        "responses impression trustInDoctor priceJustified quality lowResponses",
+    ),
+    "SurveyGroup": _fields(SUPERVISORS, "key averages"),
+    "AftercarePolicy": _fields(
+        CLINIC_STAFF, "followUpAssignee overdueAfterHours warrantyDays warrantyTerms"
+    ),
+    "AftercarePolicyPayload": _fields(CLINIC_STAFF, "policy"),
+    "WarrantyCard": _fields(CLINIC_STAFF, "number issuedAt endsAt terms"),
+    "WarrantyClaimed": _fields(WARRANTY_DESK, "claimId card claimedAt recheckJourney"),
+    "WarrantyExpired": _fields(ANYONE, "code message endedOn"),
     "JourneyAlert": _fields(CLINIC_STAFF, "action summary at journey"),
     # The supervisor cockpit.
     "StuckJourney": _fields(SUPERVISORS, "journey stage reason since overdueSeconds"),
     "StuckJourneyConnection": _fields(SUPERVISORS, "edges pageInfo"),
     "StuckJourneyEdge": _fields(SUPERVISORS, "cursor node"),
-    "JourneyStats": _fields(SUPERVISORS, "stages"),
+    "JourneyStats": _fields(SUPERVISORS, "stages overdueTasks"),
     "StageStats": _fields(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
     "BoardUpdate": _fields(SUPERVISORS, "change journey stats"),
     "StageSla": _fields(SUPERVISORS, "stage visitCategory seconds isDefault"),
@@ -293,6 +324,9 @@ QUERIES: dict[str, Audience] = {
     "myPermissions": ANYONE,
     **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates catalog"),
     "consentDocument": CLINICAL,
+    "myTasks": CARE_TEAM,
+    "aftercarePolicy": CLINIC_STAFF,
+    "surveyResults": SUPERVISORS,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
@@ -335,6 +369,10 @@ MUTATIONS: dict[str, Audience] = {
     "handOver": _action(Action.HAND_OVER),
     "completeFollowUp": _action(Action.COMPLETE_FOLLOW_UP),
     "closeFollowUps": _action(Action.CLOSE_FOLLOW_UPS),
+    "reportComplication": _action(Action.COMPLETE_FOLLOW_UP),
+    "recordSurvey": _of(R.FOLLOW_UP_STAFF, R.SUPERVISOR),
+    "claimWarranty": WARRANTY_DESK,
+    "setAftercarePolicy": SUPERVISORS,
     "cancelJourney": _action(Action.CANCEL, Action.DECLINE),
     "markNoShow": _action(Action.MARK_NO_SHOW),
     "reassignJourney": _action(Action.REASSIGN),
@@ -363,6 +401,7 @@ SUBSCRIPTIONS: dict[str, Audience] = {
     "journeyChanged": CLINIC_STAFF,
     "supervisorBoard": SUPERVISORS,
     "myJourneyAlerts": _of(R.CONSULTANT),
+    "tasksChanged": CARE_TEAM,
     "triageBoardChanged": DESK_VIEW,
 }
 

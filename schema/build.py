@@ -27,6 +27,7 @@ from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
 from schema.permissions import FieldNotPermitted, PermissionGuard
 from schema.roots.accounts import AccountMutations
+from schema.roots.aftercare import AftercareMutations
 from schema.roots.client_file import ClientFileMutations
 from schema.roots.desk import DeskMutations
 from schema.roots.journey import JourneyMutations
@@ -40,7 +41,9 @@ MAX_TOKENS = 2000
 
 
 @strawberry.type
-class Mutation(AccountMutations, ClientFileMutations, JourneyMutations, DeskMutations):
+class Mutation(
+    AccountMutations, ClientFileMutations, JourneyMutations, AftercareMutations, DeskMutations
+):
     """The areas' mutations joined (schema.roots: one module per area)."""
 
 

@@ -12,7 +12,14 @@ from strawberry.dataloader import DataLoader
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import entries_of, later_rows_of
 from domain.store.identity_reads import latest_identity_amendments
-from domain.store.models import Client, Clinic, JourneyEvent, JourneyRecord, StaffAccount
+from domain.store.models import (
+    Client,
+    Clinic,
+    Journey,
+    JourneyEvent,
+    JourneyRecord,
+    StaffAccount,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,11 @@ class EventWithDetails:
     details: Any
     zone: ZoneInfo
     amendments: list[JourneyRecord]
+
+
+async def _journeys(ids: list[str]) -> list[Journey | None]:
+    found = {j.id: j for j in await Journey.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
 
 
 async def _clients(ids: list[str]) -> list[Client | None]:
@@ -98,6 +110,8 @@ def _history_loader(
 @dataclass
 class Loaders:
     client: DataLoader[str, Client | None] = field(default_factory=lambda: DataLoader(_clients))
+    # Journeys by id, for lists of things about journeys (follow-up tasks).
+    journey: DataLoader[str, Journey | None] = field(default_factory=lambda: DataLoader(_journeys))
     staff: DataLoader[str, StaffAccount | None] = field(default_factory=lambda: DataLoader(_staff))
     zone: DataLoader[str, ZoneInfo] = field(default_factory=lambda: DataLoader(_zones))
     history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)

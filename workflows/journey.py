@@ -82,6 +82,8 @@ class JourneyWorkflow:
             stage_entered_at=workflow.now(),
             follow_up_offsets=list(start.follow_up_offsets),
             stage_slas=resolve_slas(start.visit_category, start.sla_overrides),
+            consultant_id=start.consultant_id,
+            linked_journey_id=start.linked_journey_id,
         )
         self._lock = asyncio.Lock()
         self._changes = 0

@@ -106,6 +106,9 @@ def _complete_follow_up(facts: JourneyFacts, d: ActionDetails, now: datetime) ->
         follow_up.status = FollowUpStatus.DONE
         follow_up.satisfaction = d.satisfaction
         return f"follow-up {follow_up.label} done, satisfaction {d.satisfaction}"
+    if d.follow_up_outcome is FollowUpOutcome.COMPLICATION:
+        follow_up.status = FollowUpStatus.DONE
+        return f"follow-up {follow_up.label}: complication reported"
     return f"follow-up {follow_up.label}: not reached (attempt {follow_up.attempts})"
 
 

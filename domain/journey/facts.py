@@ -50,6 +50,10 @@ class JourneyStart:
     record_id: str | None = None
     # The clinic's SLA overrides ("CONSENT" or "CONSENT:RECHECK" -> seconds); defaults otherwise.
     sla_overrides: dict[str, int] = field(default_factory=dict)
+    # A recheck opened from another journey (a complication, a warranty claim): the journey it
+    # comes from, and the consultant who owns the client there and keeps owning them here.
+    linked_journey_id: str | None = None
+    consultant_id: str | None = None
 
 
 @dataclass
@@ -124,6 +128,8 @@ class JourneyFacts:
     attached_records: list[str] = field(default_factory=list)
     # Drafts reconciliation asked about that the journey had not attached: refused from then on.
     void_records: list[str] = field(default_factory=list)
+    # The journey this recheck was opened from (a complication, a warranty claim), if any.
+    linked_journey_id: str | None = None
 
     def follow_up(self, follow_up_id: str | None) -> FollowUp | None:
         return next((f for f in self.follow_ups if f.follow_up_id == follow_up_id), None)

@@ -85,7 +85,11 @@ class JourneyRules:
         return follow_up is not None and follow_up.status is FollowUpStatus.DUE
 
     def completes_last_follow_up(self) -> bool:
-        if self.details.follow_up_outcome is not FollowUpOutcome.REACHED:
+        # A complication ends the call too: its care goes on in the linked recheck journey.
+        if self.details.follow_up_outcome not in (
+            FollowUpOutcome.REACHED,
+            FollowUpOutcome.COMPLICATION,
+        ):
             return False
         others = [f for f in self.facts.follow_ups if f.follow_up_id != self.details.follow_up_id]
         return all(f.status in (FollowUpStatus.DONE, FollowUpStatus.CLOSED) for f in others)

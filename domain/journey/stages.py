@@ -95,3 +95,6 @@ class FollowUpStatus(str, Enum):
 class FollowUpOutcome(str, Enum):
     REACHED = "REACHED"
     NOT_REACHED = "NOT_REACHED"
+    # Reached, and the client reports a complication (`reportComplication`): the treating
+    # doctor is alerted and a linked recheck journey opens.
+    COMPLICATION = "COMPLICATION"

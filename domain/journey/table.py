@@ -237,7 +237,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.COMPLETE_TREATMENT: _CLINICAL,
     Action.HAND_OVER: _CLINICAL,
     Action.FOLLOW_UP_DUE: frozenset({Role.SYSTEM}),
-    Action.COMPLETE_FOLLOW_UP: frozenset({Role.FOLLOW_UP_STAFF, Role.SUPERVISOR}),
+    # A consultant makes the calls of the clients they own where the clinic says so (its
+    # after-care setting); only on their own journeys (OWNED_BY_CONSULTANT).
+    Action.COMPLETE_FOLLOW_UP: frozenset({Role.FOLLOW_UP_STAFF, Role.SUPERVISOR, Role.CONSULTANT}),
     Action.CLOSE_FOLLOW_UPS: frozenset({Role.SUPERVISOR}),
     Action.DECLINE: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.SUPERVISOR}),
     Action.CANCEL: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.SUPERVISOR}),
@@ -257,7 +259,12 @@ REQUESTABLE_BY_SYSTEM = frozenset({Action.REASSIGN})
 # Actions that only the staff member the journey names may take (first-consultant ownership,
 # the expert asked for the review), besides the role check.
 OWNED_BY_CONSULTANT = frozenset(
-    {Action.RECORD_CONSULTATION, Action.REQUEST_EXPERT_REVIEW, Action.CLOSE_NOT_CONVERTED}
+    {
+        Action.RECORD_CONSULTATION,
+        Action.REQUEST_EXPERT_REVIEW,
+        Action.CLOSE_NOT_CONVERTED,
+        Action.COMPLETE_FOLLOW_UP,
+    }
 )
 # At review, only the expert the consultant asked decides (approve or refuse); at the
 # pre-treatment check any treating expert may still refuse on medical grounds.

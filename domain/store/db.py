@@ -21,6 +21,7 @@ CLIENT_FILE_MODELS_MODULE = "domain.store.client_file"
 CONSENT_MODELS_MODULE = "domain.store.consents"
 CATALOG_MODELS_MODULE = "domain.store.catalog"
 PHOTO_MODELS_MODULE = "domain.store.photos"
+AFTERCARE_MODELS_MODULE = "domain.store.aftercare"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -80,6 +81,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     CONSENT_MODELS_MODULE,
                     CATALOG_MODELS_MODULE,
                     PHOTO_MODELS_MODULE,
+                    AFTERCARE_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

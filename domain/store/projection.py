@@ -10,6 +10,7 @@ from domain.journey.codec import facts_to_json
 from domain.journey.facts import JourneyChange, JourneyFacts
 from domain.journey.sla import next_breach
 from domain.store.models import Journey, JourneyEvent
+from domain.store.task_projection import project_aftercare
 
 
 def journey_values(facts: JourneyFacts) -> dict[str, Any]:
@@ -56,4 +57,5 @@ async def apply_change(change: JourneyChange) -> bool:
         newer = Journey.filter(id=facts.journey_id, last_event_seq__lt=facts.event_seq)
         if not await newer.update(**values) and not await Journey.exists(id=facts.journey_id):
             await Journey.create(id=facts.journey_id, **values)
+        await project_aftercare(change)
     return True

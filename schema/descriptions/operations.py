@@ -84,7 +84,8 @@ DESCRIPTIONS = {
             "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
             "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
             "withdrawConsent publishConsentTemplate exportClientFile setCatalogItem "
-            "overrideContraindication"
+            "overrideContraindication reportComplication recordSurvey claimWarranty "
+            "setAftercarePolicy"
         )
     },
     # --- subscriptions --------------------------------------------------------------------
@@ -102,6 +103,13 @@ DESCRIPTIONS = {
     "TriageResult": "A desk change's answer: the board after it, or why not.",
     "AutoAssignResult": "The journey and the desk's decision, or why not.",
     "LeadContactResult": "The contact recorded, or why not.",
+    "MyTasksResult": "A page of your tasks, or why not (e.g. a bad `first` or `after`).",
+    "AftercarePolicyResult": "The clinic's after-care setting, or why not.",
+    "SurveyResultsResult": "The month's survey results, or why not.",
+    "ReportComplicationResult": "The complication recorded and the recheck opened, or why not.",
+    "RecordSurveyResult": "The survey recorded, or why not.",
+    "ClaimWarrantyResult": "The claim accepted with its recheck journey, the warranty's end "
+    "date if it has run out, or why not.",
     # --- errors ---------------------------------------------------------------------------
     "UserError.code": _CODE,
     "UserError.message": _MESSAGE,
@@ -109,7 +117,7 @@ DESCRIPTIONS = {
         f"{error}.{field}": text
         for error in _names(
             "Conflict NotAuthorized NotFound TooManyAttempts TransitionNotAllowed ValidationFailed"
-            " ContraindicationFound"
+            " ContraindicationFound WarrantyExpired"
         )
         for field, text in (("code", _CODE), ("message", _MESSAGE))
     },

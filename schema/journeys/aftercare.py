@@ -44,6 +44,10 @@ async def complete_follow_up(
     problems: list[FieldProblem] = check_text("note", input.note, required=False)
     if not FOLLOW_UP_ID.fullmatch(input.follow_up_id):
         problems.append(FieldProblem("followUpId", "a follow-up of this journey, such as fu-1"))
+    if input.outcome is FollowUpOutcome.COMPLICATION:
+        problems.append(
+            FieldProblem("outcome", "a complication is reported with reportComplication")
+        )
     details = ActionDetails(
         follow_up_id=input.follow_up_id,
         follow_up_outcome=input.outcome,

@@ -16,13 +16,16 @@ from domain.journey.diagram import mermaid
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 from domain.journey.table import Action
 from domain.roles import Role
+from domain.store.aftercare import WarrantyCard as WarrantyCardRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent as EventRow
 from domain.store.models import JourneyRecord as RecordRow
+from schema.aftercare.warranty_types import WarrantyCard
 from schema.audit.collector import note_access
 from schema.catalog.types import Contraindication
 from schema.clients.types import Client
 from schema.context import Context
+from schema.ids import encode_id
 from schema.journeys.contraindication_check import standing_reasons
 from schema.staff.types import StaffMember
 
@@ -210,6 +213,19 @@ class Journey(relay.Node):
             if availability.action is Action.START_TREATMENT and availability.allowed:
                 await _blocked_by_contraindications(info, self.row, availability)
         return found
+
+    @strawberry.field(
+        description="For a recheck opened by a complication or a warranty claim: the journey "
+        "it comes from."
+    )
+    def linked_journey_id(self) -> strawberry.ID | None:
+        linked = self.row.facts.get("linked_journey_id")
+        return strawberry.ID(encode_id("Journey", linked)) if linked else None
+
+    @strawberry.field(description="The warranty issued with this journey's treatment, if any.")
+    async def warranty_card(self) -> WarrantyCard | None:
+        card = await WarrantyCardRow.get_or_none(journey_id=self.row.id)
+        return WarrantyCard.from_row(card) if card else None
 
     @strawberry.field(description="Mermaid state diagram with the current stage highlighted.")
     def diagram(self) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.aftercare import policy as aftercare_policy
+from schema.aftercare import survey as aftercare_survey
+from schema.aftercare import tasks as aftercare_tasks
 from schema.audit import queries as audit_queries
 from schema.catalog import api as catalog_api
 from schema.clients import queries as client_queries
@@ -49,6 +52,19 @@ class Query:
     triage_board = strawberry.field(resolver=triage_queries.triage_board)
     triage_log = strawberry.field(resolver=triage_queries.triage_log)
     key_item_ranking = strawberry.field(resolver=triage_key_items.key_item_ranking)
+    my_tasks = strawberry.field(
+        resolver=aftercare_tasks.my_tasks,
+        description="Your open tasks (follow-up calls, complications, low survey scores), "
+        "earliest due first.",
+    )
+    aftercare_policy = strawberry.field(
+        resolver=aftercare_policy.aftercare_policy,
+        description="Your clinic's after-care setting (defaults until a supervisor sets it).",
+    )
+    survey_results = strawberry.field(
+        resolver=aftercare_survey.survey_results,
+        description="Supervisors: a month of phone surveys, per clinic, doctor and procedure type.",
+    )
     audit_log = strawberry.field(
         resolver=audit_queries.audit_log,
         description="Supervisors: who read or changed a client's data, newest first.",

@@ -9,6 +9,8 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.types import Info
 
+from schema.aftercare import tasks as aftercare_tasks
+from schema.aftercare.types import TaskUpdate
 from schema.auth.watch import while_signed_in
 from schema.context import Context
 from schema.journeys.subscriptions import journey_changed
@@ -63,6 +65,14 @@ class Subscription:
     ) -> AsyncGenerator[JourneyAlert, None]:
         async for alert in _live(info, my_journey_alerts(info)):
             yield alert
+
+    @strawberry.subscription(
+        description="Your tasks as journeys write them: each task of yours a journey event "
+        "added or moved. A subscriber too far behind gets one RESYNC update instead."
+    )
+    async def tasks_changed(self, info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
+        async for update in _live(info, aftercare_tasks.tasks_changed(info)):
+            yield update
 
     @strawberry.subscription(
         description="The triage desk now, then after every change (alerts included), pushed "

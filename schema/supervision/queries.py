@@ -14,6 +14,7 @@ from domain.journey.stages import Stage
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.stats import stage_counts
+from domain.store.task_projection import overdue_task_count
 from schema.context import Context
 from schema.errors import (
     NotAuthorized,
@@ -42,6 +43,9 @@ StuckJourneysResult = Annotated[
 @strawberry.type
 class JourneyStats:
     stages: list[StageStats]
+    overdue_tasks: int = strawberry.field(
+        description="Open follow-up tasks of the clinic past due by more than it allows."
+    )
 
 
 JourneyStatsResult = Annotated[
@@ -115,4 +119,6 @@ async def journey_stats(info: Info[Context, None], clinic_id: strawberry.ID) -> 
     clinic = await visible_clinic(info, clinic_id)
     if clinic is None:
         return not_found("clinic")
-    return JourneyStats(stages=await board_stats(clinic))
+    return JourneyStats(
+        stages=await board_stats(clinic), overdue_tasks=await overdue_task_count(str(clinic.id))
+    )

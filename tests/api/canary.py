@@ -39,6 +39,8 @@ CODES = {
     "completeExpertReview.input.finalPlan.currency": "ISO 4217 code, the journey bills in it",
     "recordPayment.input.currency": "ISO 4217 code, the journey sums payments in it",
     "completeFollowUp.input.followUpId": "the journey's own follow-up id (fu-1), checked as such",
+    "reportComplication.input.followUpId": "the journey's own follow-up id, checked as such",
+    "claimWarranty.input.warrantyNumber": "the number the clinic printed on the card",
     "autoAssign.input.items": "item codes of the clinic's catalogue: the desk decides on them",
     "updateTriageSeat.input.scope": "item codes a consultant receives: the desk decides on them",
     "setRotationPolicy.input.offeredItems": "item codes the clinic offers: the desk checks them",

@@ -13,9 +13,10 @@ from domain.store.models import StaffAccount
 from schema.ids import decode_id, encode_id
 from server.seed import DEMO_PASSWORD
 from tests.api.canary import Canary
+from tests.api.canary_aftercare import follow_up_with_aftercare
 from tests.api.canary_gate import gated_plan, pass_the_gate
 from tests.api.flow import CHECKS
-from tests.api.harness import Api, Staff, create_clinic, eventually, sign_in_all
+from tests.api.harness import Api, Staff, create_clinic, sign_in_all
 from workflows.triage import desk_workflow_id
 
 JOURNEY = (
@@ -171,15 +172,7 @@ async def treat_one_client(visit: Visit) -> str:
     await visit.step(Role.NURSE, "handOver", journey)
     # Withdrawn after the treatment: recorded, and the care goes on.
     await visit.step(Role.NURSE, "withdrawConsent", journey, kind="PROCEDURE")
-    await eventually(
-        lambda: visit.api.run(JOURNEY_QUERY, visit.token(Role.SUPERVISOR), id=journey),
-        lambda data: "DUE" in [f["status"] for f in data["journey"]["followUps"]],
-        timeout=30,
-        what="the first follow-up due",
-    )
-    call = {"followUpId": "fu-1", "outcome": "REACHED", "satisfaction": 5}
-    await visit.step(Role.FOLLOW_UP_STAFF, "completeFollowUp", journey, **call)
-    done = await visit.step(Role.SUPERVISOR, "closeFollowUps", journey)
+    done = await follow_up_with_aftercare(visit, journey)
     assert done["stage"] == "COMPLETED", done
     consultation = next(e for e in done["history"] if e["action"] == "record_consultation")
     await visit.call(
@@ -265,6 +258,3 @@ async def desk_as_read(visit: Visit) -> dict[str, Any]:
         DESK_READ, token, clinicId=visit.clinic, today=today.isoformat(), yesterday=yesterday
     )
     return {"policy": read["triageBoard"]["policy"], "log": read["yesterday"] + read["today"]}
-
-
-JOURNEY_QUERY = "query J($id: ID!) { journey(id: $id) { ... on Journey { followUps { status } } } }"

@@ -68,6 +68,9 @@ def _root_arguments(
         "consentTemplates": {},
         "consentDocument": {"id": signature_id},
         "catalog": {"first": 5},
+        "myTasks": {"first": 5},
+        "aftercarePolicy": {},
+        "surveyResults": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
     }
 
 
@@ -170,6 +173,7 @@ async def test_subscriptions_end_at_once_for_roles_the_table_leaves_out(
         "journeyChanged": {"id": journey["id"]},
         "supervisorBoard": {"clinicId": clinic_id},
         "myJourneyAlerts": {},
+        "tasksChanged": {},
         "triageBoardChanged": {"clinicId": clinic_id},
     }
     subscription_type = GRAPHQL.subscription_type

@@ -130,6 +130,10 @@ async def _my_journey_alerts(api: Api, watcher: Account) -> Opening:
     return ALERTS, {}
 
 
+async def _tasks_changed(api: Api, watcher: Account) -> Opening:
+    return "subscription Tasks { tasksChanged { change } }", {}
+
+
 async def _triage_board_changed(api: Api, watcher: Account) -> Opening:
     return DESK, {"clinicId": watcher.clinic_id}
 
@@ -139,6 +143,7 @@ SUBSCRIPTIONS: dict[str, Callable[[Api, Account], Awaitable[Opening]]] = {
     "journeyChanged": _journey_changed,
     "supervisorBoard": _supervisor_board,
     "myJourneyAlerts": _my_journey_alerts,
+    "tasksChanged": _tasks_changed,
     "triageBoardChanged": _triage_board_changed,
 }
 

@@ -45,7 +45,7 @@ WHO: dict[A, frozenset[R]] = {
     A.WITHDRAW_CONSENT: frozenset({R.FRONT_DESK, R.CONSULTANT, R.EXPERT, R.NURSE}),
     A.RECORD_PAYMENT: frozenset({R.CASHIER}),
     **_who({R.EXPERT, R.NURSE}, A.START_TREATMENT, A.COMPLETE_TREATMENT, A.HAND_OVER),
-    A.COMPLETE_FOLLOW_UP: frozenset({R.FOLLOW_UP_STAFF, R.SUPERVISOR}),
+    A.COMPLETE_FOLLOW_UP: frozenset({R.FOLLOW_UP_STAFF, R.SUPERVISOR, R.CONSULTANT}),
     **_who({R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR}, A.DECLINE, A.CANCEL),
     # Supervisors steer: they close, reassign, nudge and escalate, never consult or treat.
     **_who({R.SUPERVISOR}, A.CLOSE_FOLLOW_UPS, A.NUDGE, A.ESCALATE, A.CLOSE),
@@ -165,7 +165,9 @@ def _withdraw(m: Clinic, d: ActionDetails) -> S | None:
 def _call(m: Clinic, d: ActionDetails) -> S | None:
     others = [c[1] for i, c in m.calls.items() if i != d.follow_up_id]
     last = all(status in (F.DONE, F.CLOSED) for status in others)
-    return S.COMPLETED if d.follow_up_outcome is FollowUpOutcome.REACHED and last else S.FOLLOW_UP
+    # A complication ends the call too (its care goes on in a linked recheck journey).
+    ends_call = d.follow_up_outcome in (FollowUpOutcome.REACHED, FollowUpOutcome.COMPLICATION)
+    return S.COMPLETED if ends_call and last else S.FOLLOW_UP
 
 
 def _triage(m: Clinic, d: ActionDetails) -> S | None:
@@ -232,7 +234,12 @@ LEGAL: dict[S, dict[A, Dest]] = {
 
 def owner_ok(m: Clinic, action: A, actor: Actor) -> bool:
     """First-consultant ownership; the expert asked for the review decides it."""
-    consultant_acts = {A.RECORD_CONSULTATION, A.REQUEST_EXPERT_REVIEW, A.CLOSE_NOT_CONVERTED}
+    consultant_acts = {
+        A.RECORD_CONSULTATION,
+        A.REQUEST_EXPERT_REVIEW,
+        A.CLOSE_NOT_CONVERTED,
+        A.COMPLETE_FOLLOW_UP,  # a consultant calls only the clients they own
+    }
     if action in consultant_acts and actor.role is R.CONSULTANT:
         return actor.user_id == m.consultant
     if action in (A.APPROVE_PLAN, A.REFUSE_MEDICALLY) and m.stage is S.EXPERT_REVIEW:
@@ -262,7 +269,8 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
         return amount_ok and d.payment_kind is not None and same_currency
     if action is A.COMPLETE_FOLLOW_UP:
         call = m.calls.get(d.follow_up_id or "")
-        rated = d.follow_up_outcome is FollowUpOutcome.NOT_REACHED or d.satisfaction in range(1, 6)
+        unrated = (FollowUpOutcome.NOT_REACHED, FollowUpOutcome.COMPLICATION)
+        rated = d.follow_up_outcome in unrated or d.satisfaction in range(1, 6)
         return call is not None and call[1] is F.DUE and d.follow_up_outcome is not None and rated
     return True
 
@@ -309,7 +317,7 @@ def advance(m: Clinic, req: ActionRequest, now: datetime, dest: S) -> None:
     elif a is A.COMPLETE_FOLLOW_UP:
         call = m.calls[d.follow_up_id or ""]
         call[2] += 1
-        if d.follow_up_outcome is FollowUpOutcome.REACHED:
+        if d.follow_up_outcome in (FollowUpOutcome.REACHED, FollowUpOutcome.COMPLICATION):
             call[1] = F.DONE
     elif a is A.CLOSE_FOLLOW_UPS:
         for call in m.calls.values():
@@ -342,7 +350,11 @@ def good_details(m: Clinic, action: A) -> list[ActionDetails]:
         return [D(amount_minor=a, payment_kind=k, currency=m.currency) for a, k in kinds]
     if action is A.COMPLETE_FOLLOW_UP:
         due = [i for i, call in m.calls.items() if call[1] is F.DUE]
-        outcomes = ((FollowUpOutcome.REACHED, 4), (FollowUpOutcome.NOT_REACHED, None))
+        outcomes = (
+            (FollowUpOutcome.REACHED, 4),
+            (FollowUpOutcome.NOT_REACHED, None),
+            (FollowUpOutcome.COMPLICATION, None),
+        )
         return [
             D(follow_up_id=i, follow_up_outcome=o, satisfaction=s) for i in due for o, s in outcomes
         ]

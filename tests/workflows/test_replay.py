@@ -36,7 +36,7 @@ from workflows.journey import JourneyWorkflow
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 # Facts fields added after the recordings were made, as the recorded journeys rebuild them.
-ADDED_SINCE = {"attached_records": [], "void_records": []}
+ADDED_SINCE = {"attached_records": [], "void_records": [], "linked_journey_id": None}
 
 
 def load(name: str) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""After-care rules: follow-up tasks, the phone survey and warranties (pure, no I/O)."""

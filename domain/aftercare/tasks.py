@@ -1,0 +1,90 @@
+"""Follow-up tasks: who calls, when, and what three missed calls or a complication lead to.
+
+A task is derived from the journey's follow-up as the workflow left it (status, attempts,
+outcome) and the clinic's after-care setting, so writing it again gives the same row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from domain.journey.facts import FollowUp
+from domain.journey.stages import FollowUpOutcome, FollowUpStatus
+from domain.roles import Role
+
+
+class TaskKind(str, Enum):
+    FOLLOW_UP_CALL = "FOLLOW_UP_CALL"
+    COMPLICATION = "COMPLICATION"
+    LOW_SURVEY_SCORE = "LOW_SURVEY_SCORE"
+
+
+class TaskStatus(str, Enum):
+    OPEN = "OPEN"
+    DONE = "DONE"
+    CLOSED = "CLOSED"
+
+
+class FollowUpAssignee(str, Enum):
+    """The clinic's choice of who makes its follow-up calls."""
+
+    FOLLOW_UP_STAFF = "FOLLOW_UP_STAFF"
+    OWNING_CONSULTANT = "OWNING_CONSULTANT"
+
+
+# A missed call is tried again after these waits (the last one repeats); the third miss in a
+# row hands the call to a supervisor.
+RETRY_BACKOFF = (timedelta(hours=2), timedelta(hours=24))
+MISSES_TO_ESCALATE = 3
+# A task still open this long after its due time counts as overdue (the clinic may change it).
+DEFAULT_OVERDUE_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    role: Role
+    account_id: str | None  # None: anyone of the role in the clinic
+
+
+def retry_wait(misses: int) -> timedelta:
+    return RETRY_BACKOFF[min(max(misses, 1), len(RETRY_BACKOFF)) - 1]
+
+
+def call_assignment(
+    follow_up: FollowUp, consultant_id: str | None, policy: FollowUpAssignee
+) -> Assignment:
+    if follow_up.outcome is FollowUpOutcome.NOT_REACHED and follow_up.attempts >= (
+        MISSES_TO_ESCALATE
+    ):
+        return Assignment(Role.SUPERVISOR, None)
+    if policy is FollowUpAssignee.OWNING_CONSULTANT and consultant_id:
+        return Assignment(Role.CONSULTANT, consultant_id)
+    return Assignment(Role.FOLLOW_UP_STAFF, None)
+
+
+def is_escalated(follow_up: FollowUp) -> bool:
+    return (
+        follow_up.outcome is FollowUpOutcome.NOT_REACHED
+        and follow_up.attempts >= MISSES_TO_ESCALATE
+    )
+
+
+def call_status(follow_up: FollowUp) -> TaskStatus:
+    if follow_up.status is FollowUpStatus.DONE:
+        return TaskStatus.DONE
+    if follow_up.status is FollowUpStatus.CLOSED:
+        return TaskStatus.CLOSED
+    return TaskStatus.OPEN
+
+
+def call_due_at(follow_up: FollowUp, last_miss_at: datetime | None) -> datetime:
+    """Due when the follow-up fell due; after a miss, when the back-off has passed."""
+    if follow_up.outcome is FollowUpOutcome.NOT_REACHED and last_miss_at is not None:
+        return last_miss_at + retry_wait(follow_up.attempts)
+    return follow_up.due_at
+
+
+def is_overdue(due_at: datetime, now: datetime, overdue_after: timedelta) -> bool:
+    return due_at + overdue_after <= now

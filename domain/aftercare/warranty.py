@@ -1,0 +1,41 @@
+"""Warranties (seed 001 "Гарантии"): a card issued with the treatment and the claims on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+DEFAULT_WARRANTY_DAYS = 365
+DEFAULT_TERMS = (
+    "A free recheck and correction of the treated area while the warranty runs, provided the "
+    "aftercare instructions and the recheck visits were kept."
+)
+
+
+@dataclass(frozen=True)
+class WarrantyTerms:
+    days: int
+    terms: str
+
+
+def card_number(journey_id: str, issued_at: datetime) -> str:
+    """Printed on the card and read out on the phone: short, stable for the journey."""
+    return f"W-{issued_at:%Y%m}-{journey_id.replace('-', '')[:10].upper()}"
+
+
+def ends_at(issued_at: datetime, days: int) -> datetime:
+    return issued_at + timedelta(days=days)
+
+
+def covers(card_ends_at: datetime, now: datetime) -> bool:
+    return now <= card_ends_at
+
+
+def terms_for(
+    clinic_days: int, clinic_terms: str | None, procedure: WarrantyTerms | None = None
+) -> WarrantyTerms:
+    """The warranty a treatment is issued with: its procedure type's when that type gives one
+    (the journey's procedure type version, once procedure types land), else the clinic's."""
+    if procedure is not None and procedure.days > 0:
+        return procedure
+    return WarrantyTerms(clinic_days, clinic_terms or DEFAULT_TERMS)

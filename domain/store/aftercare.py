@@ -1,0 +1,106 @@
+"""After-care tables: follow-up tasks, the clinic's after-care setting, survey answers and
+warranty cards with their claims.
+
+Tasks are a projection of the journeys (rewritten as their follow-ups move, like `journey`);
+survey answers, warranty cards and claims are records, append-only in the database (0018).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.store.models import AppendOnlyModel
+
+
+class AftercareSetting(Model):
+    """A clinic's after-care choices (a clinic without a row takes the defaults)."""
+
+    clinic_id = fields.CharField(primary_key=True, max_length=64)
+    # FOLLOW_UP_STAFF or OWNING_CONSULTANT (`domain.aftercare.tasks.FollowUpAssignee`).
+    follow_up_assignee = fields.CharField(max_length=32, default="FOLLOW_UP_STAFF")
+    overdue_after_seconds = fields.IntField(default=86400)
+    warranty_days = fields.IntField(default=365)
+    warranty_terms = fields.TextField(null=True)
+
+    class Meta:
+        table = "aftercare_setting"
+
+
+class FollowUpTask(Model):
+    """One task on a member of staff's list: a due call, a complication, a low survey score."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    journey_id = fields.CharField(max_length=64, db_index=True)
+    follow_up_id = fields.CharField(max_length=16, null=True)
+    kind = fields.CharField(max_length=32)
+    label = fields.CharField(max_length=16, null=True)
+    status = fields.CharField(max_length=16, default="OPEN")
+    due_at = fields.DatetimeField()
+    assignee_role = fields.CharField(max_length=32)
+    assignee_id = fields.CharField(max_length=64, null=True)
+    attempts = fields.IntField(default=0)
+    escalated = fields.BooleanField(default=False)
+    linked_journey_id = fields.CharField(max_length=64, null=True)
+    # The journey event that last wrote the row: a late write never undoes a newer one.
+    journey_seq = fields.IntField(default=0)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "follow_up_task"
+        indexes = (("clinic_id", "status", "due_at"),)
+
+
+class SurveyResponse(AppendOnlyModel):
+    """One phone survey: four scores from 1 to 5 and what the client added."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    journey_id = fields.CharField(max_length=64, db_index=True)
+    client_id = fields.CharField(max_length=64)
+    doctor_id = fields.CharField(max_length=64, null=True)
+    procedure_type = fields.CharField(max_length=100, null=True)
+    month = fields.CharField(max_length=7)  # YYYY-MM in the clinic's time zone
+    scores: Any = fields.JSONField()
+    comment = fields.TextField(null=True)
+    recorded_by = fields.CharField(max_length=64)
+    recorded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "survey_response"
+        indexes = (("clinic_id", "month"),)
+
+
+class WarrantyCard(AppendOnlyModel):
+    """The warranty issued with a treatment: its number, period and terms."""
+
+    number = fields.CharField(primary_key=True, max_length=32)
+    clinic_id = fields.CharField(max_length=64)
+    journey_id = fields.CharField(max_length=64, unique=True)
+    client_id = fields.CharField(max_length=64)
+    issued_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    terms = fields.TextField()
+
+    class Meta:
+        table = "warranty_card"
+
+
+class WarrantyClaim(AppendOnlyModel):
+    """A claim accepted on a warranty card, and the recheck journey it opened."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    card: fields.ForeignKeyRelation[WarrantyCard] = fields.ForeignKeyField(
+        "models.WarrantyCard", related_name="claims", on_delete=fields.RESTRICT
+    )
+    card_id: str
+    recheck_journey_id = fields.CharField(max_length=64)
+    reason = fields.TextField()
+    claimed_by = fields.CharField(max_length=64)
+    claimed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "warranty_claim"

@@ -1,0 +1,167 @@
+"""Follow-up tasks and warranty cards, written with the journey's own change (same transaction
+as the event, so at-least-once writes stay idempotent): a follow-up that falls due becomes a
+task; a missed call moves it by the back-off and, the third time, to a supervisor; a reported
+complication becomes a task for the treating doctor; a treatment issues its warranty card."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.aftercare.tasks import (
+    Assignment,
+    FollowUpAssignee,
+    TaskKind,
+    TaskStatus,
+    call_assignment,
+    call_due_at,
+    call_status,
+    is_escalated,
+)
+from domain.aftercare.warranty import card_number, ends_at, terms_for
+from domain.journey.facts import FollowUp, JourneyChange, JourneyFacts
+from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
+from domain.journey.table import Action
+from domain.roles import Role
+from domain.store.aftercare import AftercareSetting, FollowUpTask, WarrantyCard
+
+_TASK_IDS = uuid.UUID("0d4c4f7e-5a0b-4c56-9a55-7f7c1f6b2a22")
+
+
+def task_id(journey_id: str, follow_up_id: str | None, kind: TaskKind) -> str:
+    return str(uuid.uuid5(_TASK_IDS, f"{journey_id}:{follow_up_id}:{kind.value}"))
+
+
+async def clinic_setting(clinic_id: str) -> AftercareSetting:
+    return await AftercareSetting.get_or_none(clinic_id=clinic_id) or AftercareSetting(
+        clinic_id=clinic_id
+    )
+
+
+async def project_aftercare(change: JourneyChange) -> None:
+    """Called inside the transaction that appends `change.event`, once per event."""
+    event, facts = change.event, change.facts
+    if event.action == Action.COMPLETE_TREATMENT.value:
+        await _issue_warranty(facts, change)
+    if facts.linked_journey_id and facts.stage.is_terminal:
+        await _settle_complications(facts)
+    touched = [f for f in facts.follow_ups if f.status is not FollowUpStatus.SCHEDULED]
+    if not touched:
+        return
+    setting = await clinic_setting(facts.clinic_id)
+    policy = FollowUpAssignee(setting.follow_up_assignee)
+    for follow_up in touched:
+        await _write_call(facts, follow_up, policy, change)
+        if follow_up.outcome is FollowUpOutcome.COMPLICATION:
+            await _write_complication(facts, follow_up, change)
+
+
+async def _write_call(
+    facts: JourneyFacts, follow_up: FollowUp, policy: FollowUpAssignee, change: JourneyChange
+) -> None:
+    event = change.event
+    task = await FollowUpTask.get_or_none(
+        id=task_id(facts.journey_id, follow_up.follow_up_id, TaskKind.FOLLOW_UP_CALL)
+    )
+    if task is not None and task.journey_seq >= event.seq:
+        return
+    status = call_status(follow_up)
+    if status is TaskStatus.OPEN and facts.stage.is_terminal:
+        status = TaskStatus.CLOSED  # the journey was closed with the call still open
+    if task is None and status is not TaskStatus.OPEN and follow_up.attempts == 0:
+        return  # closed before it was ever a task
+    this_call = event.action == Action.COMPLETE_FOLLOW_UP.value and (
+        task is None or task.attempts != follow_up.attempts
+    )
+    missed_at = event.at if this_call else None
+    assignment = call_assignment(follow_up, facts.consultant_id, policy)
+    values: dict[str, Any] = {
+        "clinic_id": facts.clinic_id,
+        "journey_id": facts.journey_id,
+        "follow_up_id": follow_up.follow_up_id,
+        "kind": TaskKind.FOLLOW_UP_CALL.value,
+        "label": follow_up.label,
+        "status": status.value,
+        "assignee_role": assignment.role.value,
+        "assignee_id": assignment.account_id,
+        "attempts": follow_up.attempts,
+        "escalated": is_escalated(follow_up),
+        "journey_seq": event.seq,
+        "updated_at": event.at,
+    }
+    if task is None:
+        due = call_due_at(follow_up, missed_at)
+        await FollowUpTask.create(id=_call_id(facts, follow_up), due_at=due, **values)
+        return
+    if missed_at is not None:
+        values["due_at"] = call_due_at(follow_up, missed_at)
+    await FollowUpTask.filter(id=task.id).update(**values)
+
+
+def _call_id(facts: JourneyFacts, follow_up: FollowUp) -> str:
+    return task_id(facts.journey_id, follow_up.follow_up_id, TaskKind.FOLLOW_UP_CALL)
+
+
+async def _write_complication(
+    facts: JourneyFacts, follow_up: FollowUp, change: JourneyChange
+) -> None:
+    """At once, to the doctor who treated (the expert of the journey), else any doctor."""
+    kind = TaskKind.COMPLICATION
+    the_id = task_id(facts.journey_id, follow_up.follow_up_id, kind)
+    if await FollowUpTask.exists(id=the_id):
+        return
+    doctor = Assignment(Role.EXPERT, facts.expert_id)
+    await FollowUpTask.create(
+        id=the_id,
+        clinic_id=facts.clinic_id,
+        journey_id=facts.journey_id,
+        follow_up_id=follow_up.follow_up_id,
+        kind=kind.value,
+        label=follow_up.label,
+        status=TaskStatus.OPEN.value,
+        due_at=change.event.at,
+        assignee_role=doctor.role.value,
+        assignee_id=doctor.account_id,
+        escalated=True,
+        journey_seq=change.event.seq,
+        updated_at=change.event.at,
+    )
+
+
+async def _settle_complications(facts: JourneyFacts) -> None:
+    """The recheck a complication opened has ended: the doctor's task with it."""
+    done = TaskStatus.DONE if facts.stage is Stage.COMPLETED else TaskStatus.CLOSED
+    waiting = FollowUpTask.filter(linked_journey_id=facts.journey_id, status=TaskStatus.OPEN.value)
+    await waiting.update(status=done.value)
+
+
+async def _issue_warranty(facts: JourneyFacts, change: JourneyChange) -> None:
+    """A treatment's warranty; a recheck treats under the warranty it has, it issues none."""
+    if facts.visit_category is VisitCategory.RECHECK:
+        return
+    if await WarrantyCard.exists(journey_id=facts.journey_id):
+        return
+    setting = await clinic_setting(facts.clinic_id)
+    warranty = terms_for(setting.warranty_days, setting.warranty_terms)
+    issued = change.event.at
+    await WarrantyCard.create(
+        number=card_number(facts.journey_id, issued),
+        clinic_id=facts.clinic_id,
+        journey_id=facts.journey_id,
+        client_id=facts.client_id,
+        issued_at=issued,
+        ends_at=ends_at(issued, warranty.days),
+        terms=warranty.terms,
+    )
+
+
+def overdue_after(setting: AftercareSetting) -> timedelta:
+    return timedelta(seconds=setting.overdue_after_seconds)
+
+
+async def overdue_task_count(clinic_id: str) -> int:
+    """The cockpit's count: open tasks past due by more than the clinic allows."""
+    limit = datetime.now(UTC) - overdue_after(await clinic_setting(clinic_id))
+    open_tasks = FollowUpTask.filter(clinic_id=clinic_id, status=TaskStatus.OPEN.value)
+    return await open_tasks.filter(due_at__lte=limit).count()

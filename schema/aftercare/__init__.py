@@ -1,0 +1,1 @@
+"""After-care over GraphQL: follow-up tasks, complications, the survey, warranties."""

@@ -1,0 +1,129 @@
+"""`reportComplication`: the client reports a complication on a follow-up call.
+
+The call is recorded with the outcome COMPLICATION (the journey's own event, so the treating
+doctor's task is written with it, at once), and a linked RECHECK journey opens for the same
+client, owned by the same consultant.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.aftercare.tasks import TaskKind
+from domain.errors import DomainError, FieldProblem
+from domain.journey.facts import ActionDetails
+from domain.journey.stages import FollowUpOutcome
+from domain.journey.table import Action
+from domain.store.aftercare import FollowUpTask as TaskRow
+from domain.store.models import Journey as JourneyRow
+from domain.store.task_projection import task_id
+from schema import idempotency
+from schema.aftercare.recheck import open_linked_recheck, recheck_journey_id
+from schema.catalog.types import ContraindicationFound
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+    from_domain,
+)
+from schema.journeys.actions import JourneyPayload, run_recorded_action
+from schema.journeys.aftercare import FOLLOW_UP_ID
+from schema.journeys.types import Journey
+from schema.text import check_text
+
+
+@strawberry.input(description="A complication the client reported on a follow-up call.")
+class ReportComplicationInput:
+    journey_id: strawberry.ID = strawberry.field(description="The treated client's journey.")
+    follow_up_id: str = strawberry.field(description="The call it came up on, e.g. fu-2.")
+    note: str = strawberry.field(
+        description="What the client reports: symptoms, since when, what they did."
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(
+    description="The complication is recorded, the treating doctor has a task for it, and a "
+    "recheck journey is open for the client."
+)
+class ComplicationReported:
+    journey: Journey = strawberry.field(description="The journey the call belongs to.")
+    recheck_journey: Journey | None = strawberry.field(
+        description="The linked recheck journey (RECHECK, owned by the same consultant, waiting "
+        "at reception for the client); null while its first events are still being written."
+    )
+
+
+ReportComplicationResult = Annotated[
+    ComplicationReported
+    | TransitionNotAllowed
+    | NotAuthorized
+    | ValidationFailed
+    | NotFound
+    | Conflict,
+    strawberry.union("ReportComplicationResult"),
+]
+
+
+async def report_complication(
+    info: Info[Context, None], input: ReportComplicationInput
+) -> ReportComplicationResult:
+    problems = check_text("note", input.note, required=True)
+    if not FOLLOW_UP_ID.fullmatch(input.follow_up_id):
+        problems.append(FieldProblem("followUpId", "a follow-up of this journey, such as fu-1"))
+    refused: list[DomainError] = []
+
+    def recheck_id(journey_id: str) -> str:
+        return recheck_journey_id(f"{journey_id}:{input.follow_up_id}:complication")
+
+    async def open_recheck(row: JourneyRow) -> None:
+        actor = info.context.actor
+        assert actor is not None  # run_action refuses callers without one
+        try:
+            recheck = await open_linked_recheck(
+                info.context.gateway,
+                row,
+                recheck_id(row.id),
+                actor,
+                info.context.config.follow_up_offsets,
+                "complication reported on a follow-up call",
+            )
+        except DomainError as error:
+            refused.append(error)
+            return
+        if recheck is not None:
+            doctor_task = task_id(row.id, input.follow_up_id, TaskKind.COMPLICATION)
+            await TaskRow.filter(id=doctor_task).update(linked_journey_id=recheck.id)
+
+    result = await run_recorded_action(
+        info,
+        input,
+        Action.COMPLETE_FOLLOW_UP,
+        problems=problems,
+        details=ActionDetails(
+            follow_up_id=input.follow_up_id, follow_up_outcome=FollowUpOutcome.COMPLICATION
+        ),
+        record_kind="complication",
+        after_accepted=open_recheck,
+    )
+    if refused:
+        return from_domain(refused[0])
+    if not isinstance(result, JourneyPayload):
+        assert not isinstance(result, ContraindicationFound)  # only startTreatment is gated
+        return result
+    # The doctor's task names the recheck (a retry finds it there, as the first attempt left it).
+    doctor_task = await TaskRow.get_or_none(
+        id=task_id(result.journey.row.id, input.follow_up_id, TaskKind.COMPLICATION)
+    )
+    linked = doctor_task.linked_journey_id if doctor_task else None
+    recheck = await JourneyRow.get_or_none(id=linked) if linked else None
+    return ComplicationReported(
+        journey=result.journey,
+        recheck_journey=Journey.from_row(recheck) if recheck else None,
+    )

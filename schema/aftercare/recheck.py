@@ -1,0 +1,76 @@
+"""A recheck journey opened from another journey: a complication reported on a follow-up call,
+or a warranty claim. Same client, the same owning consultant, a booking (the client is asked
+in); no charge, as every recheck (it goes from triage straight to treatment).
+
+It runs beside the journey it comes from, which may still be making its follow-up calls: the
+one-active-journey claim stays with that journey, and a reception start for the client is
+refused while either is active. The id is derived from what opened it, so every retry of one
+request converges on one journey.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from domain.errors import Conflict
+from domain.journey.facts import Actor, JourneyStart
+from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
+from domain.journey.stages import ArrivalChannel, VisitCategory
+from domain.store import records
+from domain.store.models import Client as ClientRow
+from domain.store.models import Journey as JourneyRow
+from schema.journeys.reception import clinic_sla_overrides
+from workflows.client import JourneyGateway
+
+_RECHECK_IDS = uuid.UUID("b7e0c1d2-6f1e-4a5b-8c3d-2e9f0a1b4c55")
+
+
+def recheck_journey_id(opened_by: str) -> str:
+    """`opened_by`: what opens it, e.g. "<journey>:fu-2:complication" or a claim's id."""
+    return str(uuid.uuid5(_RECHECK_IDS, opened_by))
+
+
+def _is_minor(born: date, today: date) -> bool:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 18
+
+
+async def open_linked_recheck(
+    gateway: JourneyGateway,
+    parent: JourneyRow,
+    journey_id: str,
+    actor: Actor,
+    follow_up_offsets: tuple[int, ...] | None,
+    why: str,
+) -> JourneyRow | None:
+    """Opens (or finds) the recheck; None while its first events are still being written. A
+    recheck the client already has open serves instead of a second one."""
+    existing = await JourneyRow.get_or_none(id=journey_id)
+    if existing is not None:
+        return existing
+    others = JourneyRow.filter(client_id=parent.client_id, active=True)
+    other = await others.exclude(id__in=[parent.id, journey_id]).first()
+    if other is not None:
+        if other.visit_category == VisitCategory.RECHECK.value:
+            return other  # the client is already coming in for a recheck: that one serves
+        raise Conflict("the client already has another active journey")
+    client = await ClientRow.get(id=parent.client_id)
+    body = {"reason": why, "linked_journey_id": parent.id, "channel": "PHONE_BOOKING"}
+    record_id = await records.draft_record(journey_id, "reception", body, actor.user_id)
+    start = JourneyStart(
+        journey_id=journey_id,
+        clinic_id=parent.clinic_id,
+        client_id=parent.client_id,
+        visit_category=VisitCategory.RECHECK,
+        channel=ArrivalChannel.PHONE_BOOKING,
+        client_is_minor=_is_minor(client.birth_date, datetime.now(UTC).date()),
+        started_by=actor,
+        checked_in=False,
+        follow_up_offsets=list(follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),
+        record_id=record_id,
+        sla_overrides=await clinic_sla_overrides(parent.clinic_id),
+        linked_journey_id=parent.id,
+        consultant_id=parent.consultant_id,
+    )
+    await gateway.start(start)
+    return await JourneyRow.get_or_none(id=journey_id)

@@ -1,0 +1,185 @@
+"""The phone survey (seed 001 part I): `recordSurvey` and `surveyResults`.
+
+A score of 2 or less puts a task on the supervisors' list at once. Results are per clinic,
+per treating doctor and per procedure type, for a month in the clinic's time zone.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import strawberry
+from strawberry.types import Info
+from tortoise.transactions import in_transaction
+
+from domain.aftercare import survey as rules
+from domain.aftercare.tasks import TaskKind, TaskStatus
+from domain.errors import FieldProblem
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.roles import Role
+from domain.store import records
+from domain.store.aftercare import FollowUpTask as TaskRow
+from domain.store.aftercare import SurveyResponse as SurveyRow
+from domain.store.models import Clinic
+from domain.store.models import Journey as JourneyRow
+from domain.store.task_projection import task_id
+from schema import idempotency
+from schema.aftercare.survey_types import (
+    SurveyGroup,
+    SurveyRecorded,
+    SurveyResults,
+    averages_view,
+    survey_view,
+)
+from schema.audit.collector import note_write
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    from_domain,
+    invalid,
+    not_authorized,
+    not_found,
+)
+from schema.journeys.actions import load_visible_journey
+from schema.supervision.queries import visible_clinic
+from schema.text import check_text
+
+MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+# Until procedure types land, a journey names none: its answers count under this key.
+NO_PROCEDURE_TYPE = "UNSPECIFIED"
+
+RecordSurveyResult = Annotated[
+    SurveyRecorded | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union("RecordSurveyResult"),
+]
+SurveyResultsResult = Annotated[
+    SurveyResults | NotAuthorized | ValidationFailed | NotFound,
+    strawberry.union("SurveyResultsResult"),
+]
+
+
+def _score(description: str) -> int:
+    return strawberry.field(description=f"{description}, 1 (worst) to 5 (best).")  # type: ignore[no-any-return]
+
+
+@strawberry.input(description="The client's answers to the phone survey.")
+class RecordSurveyInput:
+    journey_id: strawberry.ID = strawberry.field(description="The treated client's journey.")
+    impression: int = _score("Overall impression of the clinic")
+    trust_in_doctor: int = _score("Trust in the doctor")
+    price_justified: int = _score("Whether the price was justified")
+    quality: int = _score("Satisfaction with the quality of the treatment")
+    comment: str | None = strawberry.field(default=None, description="What the client added.")
+    idempotency_key: str | None = idempotency.key_field()
+
+
+def _scores(input: RecordSurveyInput) -> dict[str, int]:
+    return {
+        "impression": input.impression,
+        "trustInDoctor": input.trust_in_doctor,
+        "priceJustified": input.price_justified,
+        "quality": input.quality,
+    }
+
+
+async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> RecordSurveyResult:
+    actor = info.context.actor
+    if actor is None:
+        return not_authorized()
+    scores = _scores(input)
+    problems = check_text("comment", input.comment, required=False) + rules.score_problems(scores)
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        problems.append(bad_key)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
+    row = await load_visible_journey(info, input.journey_id)
+    if row is None:
+        return not_found("journey")
+    if not row.facts.get("treatment_started"):
+        return invalid("journeyId", "the journey has no treatment to ask about yet")
+    ledger = await idempotency.claim(info, actor.user_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    survey_id = idempotency.answered(ledger) or idempotency.derived_id(
+        actor.user_id, input, "survey"
+    )
+    survey_id = survey_id or str(uuid.uuid4())
+    survey = await SurveyRow.get_or_none(id=survey_id)
+    if survey is None:
+        survey = await _write(row, survey_id, scores, input.comment, actor.user_id)
+    note_write(info, row.client_id)
+    await idempotency.settle(actor.user_id, input, survey.id)
+    return SurveyRecorded(survey=survey_view(survey), alerted=bool(rules.low_scores(survey.scores)))
+
+
+async def _write(
+    journey: JourneyRow, survey_id: str, scores: dict[str, int], comment: str | None, by: str
+) -> SurveyRow:
+    clinic = await Clinic.get(id=journey.clinic_id)
+    now = datetime.now(UTC)
+    month = now.astimezone(ZoneInfo(clinic.timezone)).strftime("%Y-%m")
+    async with in_transaction():
+        survey = await SurveyRow.create(
+            id=survey_id,
+            clinic_id=journey.clinic_id,
+            journey_id=journey.id,
+            client_id=journey.client_id,
+            doctor_id=journey.facts.get("expert_id"),
+            procedure_type=journey.facts.get("procedure_type_version_id"),
+            month=month,
+            scores=scores,
+            comment=comment,
+            recorded_by=by,
+            recorded_at=now,
+        )
+        if rules.low_scores(scores):
+            await TaskRow.create(
+                id=task_id(journey.id, survey_id, TaskKind.LOW_SURVEY_SCORE),
+                clinic_id=journey.clinic_id,
+                journey_id=journey.id,
+                kind=TaskKind.LOW_SURVEY_SCORE.value,
+                status=TaskStatus.OPEN.value,
+                due_at=now,
+                assignee_role=Role.SUPERVISOR.value,
+                escalated=True,
+                journey_seq=journey.last_event_seq,
+                updated_at=now,
+            )
+    return survey
+
+
+async def survey_results(
+    info: Info[Context, None],
+    clinic_id: Annotated[strawberry.ID, strawberry.argument(description="Your clinic.")],
+    month: Annotated[str, strawberry.argument(description="YYYY-MM, in the clinic's time.")],
+) -> SurveyResultsResult:
+    if info.context.claims is None:
+        return not_authorized()
+    if not MONTH.fullmatch(month):
+        return from_domain(  # type: ignore[return-value]
+            DomainValidationFailed([FieldProblem("month", "a month as YYYY-MM")])
+        )
+    if await visible_clinic(info, clinic_id) is None:
+        return not_found("clinic")
+    rows = await SurveyRow.filter(clinic_id=clinic_id, month=month).values(
+        "doctor_id", "procedure_type", "scores"
+    )
+    by_doctor = rules.grouped((r["doctor_id"] or "", r["scores"]) for r in rows)
+    by_type = rules.grouped((r["procedure_type"] or NO_PROCEDURE_TYPE, r["scores"]) for r in rows)
+    return SurveyResults(
+        clinic_id=clinic_id,
+        month=month,
+        overall=averages_view(rules.averages(r["scores"] for r in rows)),
+        by_doctor=[SurveyGroup(key=k, averages=averages_view(v)) for k, v in by_doctor.items()],
+        by_procedure_type=[
+            SurveyGroup(key=k, averages=averages_view(v)) for k, v in by_type.items()
+        ],
+    )

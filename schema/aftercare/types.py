@@ -1,0 +1,138 @@
+"""Follow-up tasks as staff see them on their list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from domain.aftercare import tasks as rules
+from domain.aftercare.plan import FollowUpPlanStep, plan_step_for
+from domain.journey.codec import facts_from_json
+from domain.roles import Role
+from domain.store.aftercare import FollowUpTask as TaskRow
+from schema.context import Context
+from schema.ids import encode_id
+from schema.journeys.types import Journey
+from schema.pagination import PageInfo
+
+TaskKind = strawberry.enum(
+    rules.TaskKind,
+    description="What a task asks of you.",
+)
+TaskStatus = strawberry.enum(rules.TaskStatus, description="Where a task stands.")
+
+
+@strawberry.type(
+    description="One task on a staff list: a follow-up call that fell due (retried after a "
+    "missed call, a supervisor's after three), a complication for the treating doctor, or a "
+    "low survey score for a supervisor."
+)
+class FollowUpTask:
+    id: strawberry.ID = strawberry.field(description="The task's id.")
+    kind: TaskKind = strawberry.field(description="What the task asks of you.")  # type: ignore[valid-type]
+    status: TaskStatus = strawberry.field(description="Open, done or closed.")  # type: ignore[valid-type]
+    journey_id: strawberry.ID = strawberry.field(description="The journey's global id.")
+    follow_up_id: str | None = strawberry.field(
+        description="The journey's follow-up (`fu-1`...), for `completeFollowUp` and "
+        "`reportComplication`; null for a survey alert."
+    )
+    label: str | None = strawberry.field(description="The follow-up's label, e.g. 24h, 1w, 3m.")
+    due_at: datetime = strawberry.field(
+        description="When the task is due: when the follow-up fell due, or after a missed call "
+        "when its retry is."
+    )
+    overdue: bool = strawberry.field(
+        description="Still open past its due time by more than the clinic allows."
+    )
+    attempts: int = strawberry.field(description="Calls made so far.")
+    escalated: bool = strawberry.field(
+        description="Handed up: three missed calls (to a supervisor) or a complication (to "
+        "the treating doctor)."
+    )
+    assignee_role: Role = strawberry.field(description="The role whose list the task is on.")
+    assignee_id: str | None = strawberry.field(
+        description="The account it is assigned to; null: anyone of the role in the clinic."
+    )
+    linked_journey_id: strawberry.ID | None = strawberry.field(
+        description="The recheck journey a complication opened, if any."
+    )
+    row: strawberry.Private[TaskRow]
+
+    @classmethod
+    def from_row(cls, row: TaskRow, overdue: bool) -> FollowUpTask:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            kind=rules.TaskKind(row.kind),
+            status=rules.TaskStatus(row.status),
+            journey_id=strawberry.ID(encode_id("Journey", row.journey_id)),
+            follow_up_id=row.follow_up_id,
+            label=row.label,
+            due_at=row.due_at,
+            overdue=overdue,
+            attempts=row.attempts,
+            escalated=row.escalated,
+            assignee_role=Role(row.assignee_role),
+            assignee_id=row.assignee_id,
+            linked_journey_id=(
+                strawberry.ID(encode_id("Journey", row.linked_journey_id))
+                if row.linked_journey_id
+                else None
+            ),
+            row=row,
+        )
+
+    @strawberry.field(description="The journey the task is about.")
+    async def journey(self, info: Info[Context, None]) -> Journey | None:
+        row = await info.context.loaders.journey.load(self.row.journey_id)
+        return Journey.from_row(row) if row and row.clinic_id == self.row.clinic_id else None
+
+    @strawberry.field(
+        description="What to ask on the call, from the journey's follow-up plan; empty for "
+        "tasks that are not calls."
+    )
+    async def questions(self, info: Info[Context, None]) -> list[str]:
+        step = await self._plan_step(info)
+        return list(step.questions) if step else []
+
+    @strawberry.field(description="Why the call is made, from the journey's follow-up plan.")
+    async def purpose(self, info: Info[Context, None]) -> str | None:
+        step = await self._plan_step(info)
+        return step.purpose if step else None
+
+    async def _plan_step(self, info: Info[Context, None]) -> FollowUpPlanStep | None:
+        if self.row.kind != rules.TaskKind.FOLLOW_UP_CALL.value or not self.row.label:
+            return None
+        journey = await info.context.loaders.journey.load(self.row.journey_id)
+        offsets = facts_from_json(journey.facts).follow_up_offsets if journey else []
+        return plan_step_for(self.row.label, offsets)
+
+
+@strawberry.type(description="One task and its cursor.")
+class FollowUpTaskEdge:
+    cursor: str = strawberry.field(description="Pass as `after` for the next page.")
+    node: FollowUpTask = strawberry.field(description="The task.")
+
+
+@strawberry.type(description="A page of your tasks, by due time, earliest first.")
+class FollowUpTaskConnection:
+    edges: list[FollowUpTaskEdge] = strawberry.field(description="The tasks of this page.")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow.")
+
+
+@strawberry.enum(
+    description="What happened to a task on your list. CHANGED: it was added or moved (due, "
+    "done, escalated). RESYNC: you fell too far behind and changes were dropped; read "
+    "`myTasks` again; it comes without a task."
+)
+class TaskChange(str, Enum):
+    CHANGED = "CHANGED"
+    RESYNC = "RESYNC"
+
+
+@strawberry.type(description="A change on your task list.")
+class TaskUpdate:
+    change: TaskChange = strawberry.field(description="What changed.")
+    task: FollowUpTask | None = strawberry.field(description="The task now; null with RESYNC.")

@@ -1,0 +1,40 @@
+"""The warranty card as staff and the client see it (kept free of the journey types, which
+show a journey's card)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from domain.errors import ErrorCode
+from domain.store.aftercare import WarrantyCard as CardRow
+from schema.errors import UserError
+
+
+@strawberry.type(description="The warranty issued with a treatment (seed 001 'Guarantees').")
+class WarrantyCard:
+    number: str = strawberry.field(description="The card's number, as printed.")
+    issued_at: datetime = strawberry.field(description="When the treatment ended, in UTC.")
+    ends_at: datetime = strawberry.field(description="The last moment the warranty covers.")
+    terms: str = strawberry.field(description="What the warranty covers and on what terms.")
+
+    @classmethod
+    def from_row(cls, row: CardRow) -> WarrantyCard:
+        return cls(number=row.number, issued_at=row.issued_at, ends_at=row.ends_at, terms=row.terms)
+
+
+@strawberry.type(
+    description="The warranty ran out before this claim: nothing was opened. `endedOn` is its "
+    "last day (UTC)."
+)
+class WarrantyExpired(UserError):
+    ended_on: date = strawberry.field(description="The warranty's last day, UTC.")
+
+
+def warranty_expired(ends_at: datetime) -> WarrantyExpired:
+    return WarrantyExpired(
+        code=ErrorCode.WARRANTY_EXPIRED,
+        message=f"the warranty ended on {ends_at.date().isoformat()}",
+        ended_on=ends_at.date(),
+    )

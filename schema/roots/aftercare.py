@@ -1,0 +1,36 @@
+"""Mutations: after-care (the clinic's follow-up setting, complications, the phone survey,
+warranty claims)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.aftercare import complication as aftercare_complication
+from schema.aftercare import policy as aftercare_policy
+from schema.aftercare import survey as aftercare_survey
+from schema.aftercare import warranty as aftercare_warranty
+
+
+@strawberry.type
+class AftercareMutations:
+    set_aftercare_policy = strawberry.mutation(
+        resolver=aftercare_policy.set_aftercare_policy,
+        description="Supervisor: who makes the follow-up calls, when a task is overdue, and "
+        "the warranty of new treatments.",
+    )
+    report_complication = strawberry.mutation(
+        resolver=aftercare_complication.report_complication,
+        description="The client reports a complication on a due follow-up call: the call is "
+        "recorded, the treating doctor gets a task at once, and a linked recheck journey opens "
+        "for the same client, owned by the same consultant.",
+    )
+    record_survey = strawberry.mutation(
+        resolver=aftercare_survey.record_survey,
+        description="The phone survey of a treated client (four scores, 1 to 5); a score of 2 "
+        "or less puts a task on the supervisors' list.",
+    )
+    claim_warranty = strawberry.mutation(
+        resolver=aftercare_warranty.claim_warranty,
+        description="A claim on a warranty card: within its period a linked recheck journey "
+        "opens at no charge; after it, `WarrantyExpired` names the end date.",
+    )

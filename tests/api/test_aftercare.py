@@ -1,0 +1,253 @@
+"""After-care through the API: the follow-up task lists, three missed calls escalating, the
+survey's alert and results, complications and warranty claims opening linked rechecks.
+
+The suite's follow-ups fall due 2 s and 4 s after handover (tests.api.conftest)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.roles import Role
+from domain.store.aftercare import WarrantyCard
+from domain.store.models import StaffAccount
+from tests.api import aftercare_documents as docs
+from tests.api import documents
+from tests.api.flow import JourneyDriver, new_key
+from tests.api.harness import eventually
+
+
+async def _tasks(driver: JourneyDriver, role: Role, **filters: Any) -> list[dict[str, Any]]:
+    data = await driver.api.run(docs.MY_TASKS, driver.token(role), **filters)
+    result = data["myTasks"]
+    assert result["__typename"] == "FollowUpTaskConnection", result
+    return [edge["node"] for edge in result["edges"]]
+
+
+def _first_call(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tasks of the first call (the second falls due two seconds after it)."""
+    return [task for task in tasks if task["followUpId"] == "fu-1"]
+
+
+async def _miss(driver: JourneyDriver, journey_id: str, follow_up_id: str) -> None:
+    await driver.ok(
+        documents.COMPLETE_FOLLOW_UP,
+        Role.FOLLOW_UP_STAFF,
+        journeyId=journey_id,
+        followUpId=follow_up_id,
+        outcome="NOT_REACHED",
+    )
+
+
+async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_alert(
+    fresh_clinic: Any,
+) -> None:
+    driver: JourneyDriver = await fresh_clinic()
+    supervisor = driver.staff[Role.SUPERVISOR]
+    clinic_id = (await StaffAccount.get(id=supervisor.account_id)).clinic_id
+    # This clinic counts a task overdue as soon as it falls due.
+    policy = {
+        "followUpAssignee": "FOLLOW_UP_STAFF",
+        "overdueAfterHours": 0,
+        "warrantyDays": 365,
+        "idempotencyKey": new_key(),
+    }
+    set_policy = await driver.api.run(docs.SET_POLICY, supervisor.token, input=policy)
+    assert set_policy["setAftercarePolicy"]["policy"]["overdueAfterHours"] == 0
+    journey = await driver.drive_to("FOLLOW_UP")
+    jid = journey["id"]
+    assert await _tasks(driver, Role.FOLLOW_UP_STAFF) == []  # nothing is due yet
+    # Follow-up staff watching their list hear of the call as it falls due.
+    caller = driver.token(Role.FOLLOW_UP_STAFF)
+    async with driver.api.subscription(docs.TASKS_CHANGED, caller) as stream:
+        try:
+            pushed = await asyncio.wait_for(anext(aiter(stream)), timeout=30)
+        finally:
+            await stream.aclose()  # type: ignore[attr-defined]
+    update = pushed["tasksChanged"]
+    assert update["change"] == "CHANGED"
+    assert (update["task"]["journeyId"], update["task"]["followUpId"]) == (jid, "fu-1")
+    await driver.wait_until_due(jid, 1)
+
+    (call,) = _first_call(await _tasks(driver, Role.FOLLOW_UP_STAFF, due=True))
+    assert (call["kind"], call["followUpId"], call["label"]) == ("FOLLOW_UP_CALL", "fu-1", "2s")
+    assert (call["assigneeRole"], call["assigneeId"], call["attempts"]) == (
+        "FOLLOW_UP_STAFF",
+        None,
+        0,
+    )
+    assert call["journeyId"] == jid and not call["escalated"]
+    assert await _tasks(driver, Role.CONSULTANT) == []  # the clinic's calls are not theirs
+
+    # A missed call is retried later: no longer due now, on the list for later.
+    await _miss(driver, jid, "fu-1")
+    assert _first_call(await _tasks(driver, Role.FOLLOW_UP_STAFF, due=True)) == []
+    (later,) = _first_call(await _tasks(driver, Role.FOLLOW_UP_STAFF, due=False))
+    assert later["attempts"] == 1 and later["status"] == "OPEN"
+    assert later["dueAt"] > call["dueAt"]
+    await _miss(driver, jid, "fu-1")
+    await _miss(driver, jid, "fu-1")
+    # The third miss hands the call to a supervisor.
+    assert _first_call(await _tasks(driver, Role.FOLLOW_UP_STAFF)) == []
+    (escalated,) = await _tasks(driver, Role.SUPERVISOR)
+    assert escalated["id"] == call["id"]
+    assert (escalated["assigneeRole"], escalated["attempts"], escalated["escalated"]) == (
+        "SUPERVISOR",
+        3,
+        True,
+    )
+
+    # fu-2 falls due and, a second later, is overdue; the escalated retry is not yet.
+    await driver.wait_until_due(jid, 2)
+
+    async def overdue() -> list[dict[str, Any]]:
+        return await _tasks(driver, Role.FOLLOW_UP_STAFF, overdue=True)
+
+    (late,) = await eventually(overdue, lambda found: len(found) == 1, timeout=10, what="late")
+    assert late["followUpId"] == "fu-2" and late["overdue"]
+    assert await _tasks(driver, Role.FOLLOW_UP_STAFF, overdue=False) == []
+    stats = await driver.api.run(docs.OVERDUE_COUNT, supervisor.token, clinicId=clinic_id)
+    assert stats["journeyStats"]["overdueTasks"] == 1
+
+    # The survey: a low score puts a task on the supervisors' list; results per doctor.
+    scores = {"impression": 4, "trustInDoctor": 5, "priceJustified": 2, "quality": 4}
+    answer = {"journeyId": jid, **scores, "comment": "a bit pricey", "idempotencyKey": new_key()}
+    recorded = await driver.api.run(
+        docs.RECORD_SURVEY, driver.token(Role.FOLLOW_UP_STAFF), input=answer
+    )
+    survey = recorded["recordSurvey"]
+    assert survey["__typename"] == "SurveyRecorded", survey
+    assert survey["alerted"] and survey["survey"]["lowScores"] == ["priceJustified"]
+    again = await driver.api.run(
+        docs.RECORD_SURVEY, driver.token(Role.FOLLOW_UP_STAFF), input=answer
+    )
+    assert again["recordSurvey"]["survey"]["id"] == survey["survey"]["id"]
+    bad = {**answer, "quality": 6, "idempotencyKey": new_key()}
+    refused = await driver.api.run(
+        docs.RECORD_SURVEY, driver.token(Role.FOLLOW_UP_STAFF), input=bad
+    )
+    assert refused["recordSurvey"]["problems"] == [
+        {"field": "quality", "message": "a whole number from 1 to 5"}
+    ]
+    kinds = sorted(task["kind"] for task in await _tasks(driver, Role.SUPERVISOR))
+    assert kinds == ["FOLLOW_UP_CALL", "LOW_SURVEY_SCORE"]
+    month = datetime.now(UTC).strftime("%Y-%m")
+    results = await driver.api.run(
+        docs.SURVEY_RESULTS, supervisor.token, clinicId=clinic_id, month=month
+    )
+    summary = results["surveyResults"]
+    assert summary["overall"] == {
+        "responses": 1,
+        "impression": 4.0,
+        "trustInDoctor": 5.0,
+        "lowResponses": 1,
+    }
+    assert summary["byDoctor"] == [
+        {"key": driver.staff[Role.EXPERT].account_id, "averages": {"responses": 1, "quality": 4.0}}
+    ]
+    assert summary["byProcedureType"] == [{"key": "UNSPECIFIED", "averages": {"responses": 1}}]
+
+
+async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
+    driver: JourneyDriver,
+) -> None:
+    journey = await driver.drive_to("FOLLOW_UP")
+    jid = journey["id"]
+    await driver.wait_until_due(jid, 1)
+    # A complication is not a plain call's outcome: it has its own mutation.
+    plain = await driver.act(
+        documents.COMPLETE_FOLLOW_UP,
+        Role.FOLLOW_UP_STAFF,
+        journeyId=jid,
+        followUpId="fu-1",
+        outcome="COMPLICATION",
+    )
+    assert plain["problems"] == [
+        {"field": "outcome", "message": "a complication is reported with reportComplication"}
+    ]
+    report = {
+        "journeyId": jid,
+        "followUpId": "fu-1",
+        "note": "swelling growing since yesterday",
+        "idempotencyKey": new_key(),
+    }
+    data = await driver.api.run(
+        docs.REPORT_COMPLICATION, driver.token(Role.FOLLOW_UP_STAFF), input=report
+    )
+    reported = data["reportComplication"]
+    assert reported["__typename"] == "ComplicationReported", reported
+    assert reported["journey"]["followUps"][0] == {"id": "fu-1", "status": "DONE"}
+    recheck = reported["recheckJourney"]
+    assert (recheck["stage"], recheck["visitCategory"], recheck["linkedJourneyId"]) == (
+        "RECEPTION",
+        "RECHECK",
+        jid,
+    )
+    assert recheck["consultant"]["id"] == driver.staff[Role.CONSULTANT].global_id
+    # The treating doctor has it on their list at once, with the recheck linked.
+    doctor_tasks = await _tasks(driver, Role.EXPERT, due=True)
+    (alert,) = [task for task in doctor_tasks if task["journeyId"] == jid]
+    assert alert["kind"] == "COMPLICATION" and alert["escalated"]
+    assert alert["assigneeId"] == driver.staff[Role.EXPERT].account_id
+    assert alert["linkedJourneyId"] == recheck["id"]
+    # A retry answers the same recheck; the same key with another note is a conflict.
+    again = await driver.api.run(
+        docs.REPORT_COMPLICATION, driver.token(Role.FOLLOW_UP_STAFF), input=report
+    )
+    assert again["reportComplication"]["recheckJourney"]["id"] == recheck["id"]
+    other = {**report, "note": "something else"}
+    clash = await driver.api.run(
+        docs.REPORT_COMPLICATION, driver.token(Role.FOLLOW_UP_STAFF), input=other
+    )
+    assert clash["reportComplication"]["code"] == "CONFLICT"
+    # A warranty claim while that recheck is open is served by it, not by a second one.
+    data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=jid)
+    number = data["journey"]["warrantyCard"]["number"]
+    claim = {"warrantyNumber": number, "reason": "still swollen", "idempotencyKey": new_key()}
+    answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
+    assert answer["claimWarranty"]["recheckJourney"]["id"] == recheck["id"]
+    # The recheck ends (here: the client did not come): the doctor's task goes with it.
+    await driver.ok(
+        documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=recheck["id"], reason="no need"
+    )
+    left = await _tasks(driver, Role.EXPERT)
+    assert alert["id"] not in [task["id"] for task in left]
+
+
+async def test_a_warranty_claim_inside_its_period_opens_a_recheck_and_outside_is_refused(
+    driver: JourneyDriver,
+) -> None:
+    journey = await driver.drive_to("HANDOVER")
+    jid = journey["id"]
+    data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=jid)
+    card = data["journey"]["warrantyCard"]
+    assert card["number"].startswith("W-") and card["terms"]
+    claim = {"warrantyNumber": card["number"], "reason": "asymmetry", "idempotencyKey": new_key()}
+    answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
+    claimed = answer["claimWarranty"]
+    assert claimed["__typename"] == "WarrantyClaimed", claimed
+    recheck = claimed["recheckJourney"]
+    assert (recheck["visitCategory"], recheck["linkedJourneyId"]) == ("RECHECK", jid)
+    assert recheck["consultant"]["id"] == driver.staff[Role.CONSULTANT].global_id
+
+    # A card whose period ended a month ago: refused, naming the day, nothing opened.
+    front_desk = await StaffAccount.get(id=driver.staff[Role.FRONT_DESK].account_id)
+    ended = datetime.now(UTC) - timedelta(days=30)
+    old = await WarrantyCard.create(
+        number=f"W-OLD-{new_key()[-12:]}",
+        clinic_id=front_desk.clinic_id,
+        journey_id=f"old-{new_key()}",
+        client_id="nobody",
+        issued_at=ended - timedelta(days=365),
+        ends_at=ended,
+        terms="one year",
+    )
+    late = {"warrantyNumber": old.number, "reason": "asymmetry", "idempotencyKey": new_key()}
+    answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=late)
+    assert answer["claimWarranty"] == {
+        "__typename": "WarrantyExpired",
+        "code": "WARRANTY_EXPIRED",
+        "message": f"the warranty ended on {ended.date().isoformat()}",
+        "endedOn": ended.date().isoformat(),
+    }
