@@ -14,6 +14,7 @@ class ErrorCode(str, Enum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    CHECKLIST_INCOMPLETE = "CHECKLIST_INCOMPLETE"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from schema.body import check_currency, to_minor_units
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
+from schema.procedures.pinning import pin_procedure_type
 from schema.text import check_text
 
 
@@ -47,6 +48,11 @@ class PlanInput:
     risks: str
     recovery: str
     requires_anesthesia: bool = False
+    procedure_type: str | None = strawberry.field(
+        default=None,
+        description="The procedure type (`typeKey`) the plan is for. On approval the journey "
+        "takes that type's newest version: its checklist, follow-up plan, notes and warranty.",
+    )
 
 
 @strawberry.input
@@ -92,6 +98,8 @@ def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -
         problems += check_text(f"{prefix}.{name}", getattr(plan, name), required=True)
     if not plan.items:
         problems.append(FieldProblem(f"{prefix}.items", "name at least one item"))
+    procedure_type = plan.procedure_type
+    problems += check_text(f"{prefix}.procedureType", procedure_type, required=False, limit=100)
     check_currency(f"{prefix}.currency", plan.currency, problems)
     if plan.price < 0:
         problems.append(FieldProblem(f"{prefix}.price", "cannot be negative"))
@@ -151,6 +159,7 @@ async def complete_expert_review(
             details.plan_total_minor = _plan_problems("finalPlan", input.final_plan, problems)
             details.currency = input.final_plan.currency
             details.requires_anesthesia = input.final_plan.requires_anesthesia
+            await pin_procedure_type(info, input.final_plan, details, problems)
     else:
         problems += check_text("reason", input.reason, required=True)
     action = (

@@ -45,6 +45,21 @@ CODES = {
     "setRotationPolicy.input.keyItems": "item codes of the month's key items: the desk routes them",
     "createClinic.input.timezone": "an IANA zone name, checked against the zone database",
     "publishConsentTemplate.input.texts.language": "a language code (pl, ru, zh, en), checked",
+    **{
+        f"{path}.language": "a language code (pl, ru, zh, en), checked"
+        for path in (
+            "setProcedureType.input.names",
+            "setProcedureType.input.discomfort",
+            "setProcedureType.input.warranty.terms",
+            "handOver.input.discomfort",
+        )
+    },
+    "setProcedureType.input.checklist.code": "a checklist item's code, checked as a code",
+    "setProcedureType.input.photoSchedule.code": "a photo point's code, checked as a code",
+    "completeChecklistItem.input.itemCode": "a code of the journey's checklist, checked",
+    "recordConsultation.input.plans.procedureType": "a procedure type key of the clinic",
+    "completeExpertReview.input.finalPlan.procedureType": "a procedure type key, checked "
+    "against the clinic's types (its version's id is what the journey keeps)",
 }
 # Free text that is checked and never stored (credentials): marked, but not found in the
 # database either, so it cannot serve as its own positive control there.
