@@ -36,7 +36,8 @@ from workflows.journey import JourneyWorkflow
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 # Facts fields added after the recordings were made, as the recorded journeys rebuild them.
-ADDED_SINCE = {"attached_records": [], "void_records": []}
+# The procedure type version: none in journeys recorded before procedure types existed.
+ADDED_SINCE = {"attached_records": [], "void_records": [], "procedure_type_version_id": None}
 
 
 def load(name: str) -> dict[str, Any]:
