@@ -201,7 +201,7 @@ class Journey(relay.Node):
         description="The pre-treatment checklist of the journey's procedure type and what is "
         "done; empty when it has none. Treatment starts only when every item is done."
     )
-    async def checklist(self) -> list[ChecklistItemState]:
+    async def checklist(self) -> list[ChecklistItemState] | None:
         procedure = await journey_procedure(self.row)
         if procedure is None:
             return []

@@ -70,7 +70,7 @@ async def record_products(row: JourneyRow, products: list[Any], account_id: str)
 async def lot_recipients(
     info: Info[Context, None],
     lot: Annotated[str, strawberry.argument(description="The lot number, exactly as recorded.")],
-) -> list[LotRecipient]:
+) -> list[LotRecipient] | None:
     """Which of your clinic's clients received a product from this lot (a recall)."""
     claims = info.context.claims
     if claims is None or not lot.strip() or len(lot) > 200:

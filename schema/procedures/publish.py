@@ -113,7 +113,7 @@ async def procedure_types(
     latest_only: Annotated[
         bool, strawberry.argument(description="Only each type's newest version.")
     ] = False,
-) -> list[ProcedureTypeVersion]:
+) -> list[ProcedureTypeVersion] | None:
     """Your clinic's procedure type versions: by type, newest version first."""
     claims = info.context.claims
     if claims is None:

@@ -66,6 +66,9 @@ def _root_arguments(
         "auditLog": {"clientId": journey["client"]["id"], "first": 5},
         "consentTemplates": {},
         "consentDocument": {"id": signature_id},
+        "procedureTypes": {},
+        "lotRecipients": {"lot": "LOT-42"},  # the lot the journey's treatment recorded
+        "aftercareLeaflet": {"journeyId": journey["id"], "language": "en"},
     }
 
 
