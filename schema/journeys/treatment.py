@@ -21,10 +21,9 @@ from schema.journeys.actions import JourneyOutcome, JourneyResult, run_recorded_
 from schema.procedures.checklist import checklist_gate
 from schema.procedures.handover import discomfort_problems
 from schema.procedures.lots import record_products
+from schema.procedures.treatment_record import team_problems
 from schema.procedures.types import ChecklistIncomplete
 from schema.text import check_text
-
-MAX_NURSES = 10
 
 
 @strawberry.input(description="Checked again on the day (pregnancy, lactation, allergies, drugs).")
@@ -160,7 +159,7 @@ async def complete_treatment(
         problems += check_text(
             f"products[{index}].bodyArea", product.body_area, required=False, limit=200
         )
-    problems += await _team_problems(info, input)
+    problems += await team_problems(info, input)
     details = ActionDetails(product_count=len(input.products))
 
     async def products_given(row: JourneyRow) -> None:
@@ -175,35 +174,6 @@ async def complete_treatment(
         record_kind="treatment",
         after_accepted=products_given,
     )
-
-
-async def _team_problems(
-    info: Info[Context, None], input: CompleteTreatmentInput
-) -> list[FieldProblem]:
-    """The treatment record's team and times: the anesthetist an active doctor (expert) of the
-    clinic, the nurses its active nurses, the end not before the start."""
-    problems = check_text("anesthesia", input.anesthesia, required=False, limit=2000)
-    if input.started_at and input.ended_at and input.ended_at < input.started_at:
-        problems.append(FieldProblem("endedAt", "not before startedAt"))
-    claims = info.context.claims
-    if claims is None:
-        return problems
-    if input.anesthetist_id is not None:
-        anesthetist = decode_id(input.anesthetist_id, "StaffMember") or ""
-        if not await StaffAccount.exists(
-            id=anesthetist, clinic_id=claims.clinic_id, role=Role.EXPERT.value, active=True
-        ):
-            problems.append(FieldProblem("anesthetistId", "an active doctor of this clinic"))
-    if len(input.nurse_ids) > MAX_NURSES:
-        problems.append(FieldProblem("nurseIds", f"at most {MAX_NURSES}"))
-        return problems
-    nurses = {decode_id(nurse, "StaffMember") or "" for nurse in input.nurse_ids}
-    found = await StaffAccount.filter(
-        id__in=nurses, clinic_id=claims.clinic_id, role=Role.NURSE.value, active=True
-    ).count()
-    if found != len(nurses):
-        problems.append(FieldProblem("nurseIds", "active nurses of this clinic"))
-    return problems
 
 
 async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyResult:

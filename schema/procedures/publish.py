@@ -62,7 +62,9 @@ async def set_procedure_type(
     for _ in range(PUBLISH_ATTEMPTS):
         if found is not None:
             break
-        found = await _publish_next(row_id, claims.clinic_id, claims.account_id, input, content)
+        found = await publish_version(
+            row_id, claims.clinic_id, claims.account_id, input.type_key, content
+        )
     if found is None:
         return idempotency.conflict()
     await idempotency.settle(claims.account_id, input, found.id)
@@ -93,16 +95,6 @@ async def publish_version(
         # Another publication took this number (try the next), or this request's own retry
         # wrote the row under its id.
         return await VersionRow.get_or_none(id=row_id)
-
-
-async def _publish_next(
-    row_id: str,
-    clinic_id: str,
-    account_id: str,
-    input: SetProcedureTypeInput,
-    content: ProcedureContent,
-) -> VersionRow | None:
-    return await publish_version(row_id, clinic_id, account_id, input.type_key, content)
 
 
 async def procedure_types(
