@@ -6,6 +6,7 @@ anesthetist signs in as a doctor.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from strawberry.types import Info
@@ -20,11 +21,16 @@ from schema.text import check_text
 MAX_NURSES = 10
 
 
+def _utc(moment: datetime) -> datetime:
+    """A time given without an offset is taken as UTC, so any two can be compared."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 async def team_problems(info: Info[Context, None], input: Any) -> list[FieldProblem]:
     """The treatment record's team and times: the anesthetist an active doctor (expert) of the
     clinic, the nurses its active nurses, the end not before the start."""
     problems = check_text("anesthesia", input.anesthesia, required=False, limit=2000)
-    if input.started_at and input.ended_at and input.ended_at < input.started_at:
+    if input.started_at and input.ended_at and _utc(input.ended_at) < _utc(input.started_at):
         problems.append(FieldProblem("endedAt", "not before startedAt"))
     claims = info.context.claims
     if claims is None:

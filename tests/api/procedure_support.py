@@ -18,6 +18,10 @@ SET_TYPE = (
     "__typename ... on ProcedureTypePayload { procedureType { id typeKey version "
     "checklist { code } } } " + ERRORS + " } }"
 )
+TYPES = (
+    "query Types($typeKey: String, $latestOnly: Boolean! = false) { procedureTypes(typeKey: "
+    "$typeKey, latestOnly: $latestOnly) { typeKey version checklist { code } } }"
+)
 COMPLETE_ITEM = (
     "mutation Item($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) "
     "{ __typename ... on ChecklistItemPayload { journey { checklist { code done result } } } "

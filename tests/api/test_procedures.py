@@ -9,8 +9,15 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from domain.roles import Role
+from server.procedure_seeds import seed_procedure_types
 from tests.api import documents
-from tests.api.audit_support import entries_of_request, new_request_id, raw_client, run_traced
+from tests.api.audit_support import (
+    clinic_of,
+    entries_of_request,
+    new_request_id,
+    raw_client,
+    run_traced,
+)
 from tests.api.flow import CHECKS, PLAN, JourneyDriver, assert_unchanged, end_journey, new_key
 from tests.api.harness import Api
 from tests.api.procedure_support import (
@@ -20,7 +27,9 @@ from tests.api.procedure_support import (
     LOTS,
     NOTES,
     PARTS,
+    SET_TYPE,
     START,
+    TYPES,
     V1_CHECKLIST,
     pdf_text,
     run,
@@ -205,3 +214,35 @@ async def test_without_a_procedure_type_the_day_checks_are_still_required(
     leaflet = await run(clinic, LEAFLET, Role.NURSE, id=jid, language="en")
     assert leaflet["__typename"] == "NotFound"
     await end_journey(clinic, jid)
+
+
+async def test_publishing_checks_its_input_answers_retries_and_seeds_the_demo_types(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    # A version with an offset outside the tiers and no Chinese notes is refused, naming both
+    broken = type_input("peel")
+    broken["followUps"][0]["offsetHours"] = 2
+    broken["discomfort"] = [n for n in broken["discomfort"] if n["language"] != "zh"]
+    refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=broken)
+    assert {p["field"] for p in refused["problems"]} == {"followUps[0].offsetHours", "discomfort"}
+    # A retry with the same key answers the first version; the key with other input conflicts
+    key = new_key()
+    first = await set_type(clinic, type_input("peel", idempotencyKey=key))
+    assert await set_type(clinic, type_input("peel", idempotencyKey=key)) == first
+    other = await run(
+        clinic, SET_TYPE, Role.SUPERVISOR, input=type_input("peel", "x", idempotencyKey=key)
+    )
+    assert other["__typename"] == "Conflict"
+    assert [t["version"] for t in await run(clinic, TYPES, Role.CASHIER, typeKey="peel")] == [1]
+    # The demo types are seeded once, however often the seed runs
+    clinic_id = await clinic_of(clinic)
+    for _ in range(2):
+        await seed_procedure_types(clinic_id, clinic.staff[Role.SUPERVISOR].account_id)
+    listed = await run(clinic, TYPES, Role.FRONT_DESK, latestOnly=True)
+    assert [(t["typeKey"], t["version"]) for t in listed] == [
+        ("blepharoplasty", 1),
+        ("filler", 1),
+        ("peel", 1),
+    ]
+    assert len(listed[0]["checklist"]) == 10
