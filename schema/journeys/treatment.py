@@ -87,6 +87,12 @@ class CompleteTreatmentInput:
     anesthesia: str | None = strawberry.field(
         default=None, description="Anesthesia given: kind, agent and dose."
     )
+    admission: str | None = strawberry.field(
+        default=None, description="Surgery: admission to the ward (room, state on admission)."
+    )
+    operating_room_handover: str | None = strawberry.field(
+        default=None, description="Surgery: the operating room's handover to the ward nurse."
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 

@@ -27,9 +27,11 @@ def _utc(moment: datetime) -> datetime:
 
 
 async def team_problems(info: Info[Context, None], input: Any) -> list[FieldProblem]:
-    """The treatment record's team and times: the anesthetist an active doctor (expert) of the
-    clinic, the nurses its active nurses, the end not before the start."""
+    """The treatment record's team, times and surgical notes: the anesthetist an active doctor
+    (expert) of the clinic, the nurses its active nurses, the end not before the start."""
     problems = check_text("anesthesia", input.anesthesia, required=False, limit=2000)
+    problems += check_text("admission", input.admission, required=False)
+    problems += check_text("operatingRoomHandover", input.operating_room_handover, required=False)
     if input.started_at and input.ended_at and _utc(input.ended_at) < _utc(input.started_at):
         problems.append(FieldProblem("endedAt", "not before startedAt"))
     claims = info.context.claims

@@ -141,6 +141,8 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
         startedAt=began.isoformat(),
         endedAt=(began + timedelta(minutes=30)).isoformat(),
         anesthesia="topical lidocaine cream",
+        admission="day ward, room 2",
+        operatingRoomHandover="to the ward nurse, stable",
         procedure="cheek filler",
         products=[{"name": "Filler X", "lotNumber": lot, "dose": "1 ml", "bodyArea": "cheeks"}],
         notes="uneventful",
