@@ -193,16 +193,16 @@ class Journey(relay.Node):
         description="The procedure type version this journey follows (named by its approved "
         "plan); null when none. A newer version published since does not change it."
     )
-    async def procedure_type(self) -> ProcedureTypeVersion | None:
-        procedure = await journey_procedure(self.row)
+    async def procedure_type(self, info: Info[Context, None]) -> ProcedureTypeVersion | None:
+        procedure = await journey_procedure(self.row, info.context.loaders)
         return ProcedureTypeVersion.from_row(procedure.version) if procedure else None
 
     @strawberry.field(
         description="The pre-treatment checklist of the journey's procedure type and what is "
         "done; empty when it has none. Treatment starts only when every item is done."
     )
-    async def checklist(self) -> list[ChecklistItemState] | None:
-        procedure = await journey_procedure(self.row)
+    async def checklist(self, info: Info[Context, None]) -> list[ChecklistItemState] | None:
+        procedure = await journey_procedure(self.row, info.context.loaders)
         if procedure is None:
             return []
         note_access(self.row.client_id, JOURNEY_HISTORY_READ)  # results are clinical records
