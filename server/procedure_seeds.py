@@ -1,8 +1,8 @@
 # Texts in Polish, Russian and Chinese use their own punctuation and letters, on purpose.
 # ruff: noqa: RUF001
-"""The demo clinic's procedure types, drawn from the seeds: an injectable, an energy device and
-a surgery (seed 003's double-eyelid operation), with seed 002's follow-up tiers, seed 003's photo
-schedule and seed 001's discomfort notes and warranty."""
+"""The demo clinic's procedure types, drawn from the seeds: an injectable, a surgery (seed 003's
+double-eyelid operation) and an energy device (seed 002's 光子嫩肤), with seed 002's follow-up
+tiers, seed 003's photo schedule and seed 001's discomfort notes and warranty."""
 
 from __future__ import annotations
 
@@ -167,7 +167,58 @@ BLEPHAROPLASTY = ProcedureContent(
     },
 )
 
-DEMO_TYPES = {"filler": FILLER, "blepharoplasty": BLEPHAROPLASTY}
+PHOTOREJUVENATION = ProcedureContent(
+    category=ProcedureCategory.ENERGY_DEVICES,
+    names={
+        "pl": "Fotoodmładzanie IPL",
+        "ru": "Фотоомоложение IPL",
+        "zh": "光子嫩肤",
+        "en": "IPL photorejuvenation",
+    },
+    checklist=_checklist(BASE_CHECKS),
+    follow_ups=[
+        FollowUpStep(24 * HOUR, FollowUpChannel.MESSAGE, "Skin after the first day"),
+        _call(7 * DAY, "Redness and spots", "Did the darker spots flake off?"),
+        _call(30 * DAY, "Next session", "Shall we book the next session?"),
+    ],
+    photo_schedule=[PhotoPoint("before", 0), PhotoPoint("month_1", 30)],
+    discomfort={
+        "pl": {
+            "normal": "Zaczerwienienie i uczucie ciepła; plamy barwnikowe ciemnieją.",
+            "passes": "Zaczerwienienie mija w 1-2 dni, ciemne plamki złuszczają się w 7 dni.",
+            "call_now": "Pęcherze, sączenie, silny ból skóry.",
+            "self_care": "Krem nawilżający i filtr SPF 50, bez drapania strupków.",
+            "activities": "Bez opalania i solarium przez 4 tygodnie.",
+        },
+        "ru": {
+            "normal": "Покраснение и ощущение тепла; пигментные пятна темнеют.",
+            "passes": "Покраснение проходит за 1-2 дня, тёмные пятна шелушатся за 7 дней.",
+            "call_now": "Пузыри, мокнутие, сильная боль кожи.",
+            "self_care": "Увлажняющий крем и SPF 50, не сдирайте корочки.",
+            "activities": "Без загара и солярия 4 недели.",
+        },
+        "zh": {
+            "normal": "皮肤发红、发热，色斑颜色加深。",
+            "passes": "发红一到两天消退，深色斑点七天内脱落。",
+            "call_now": "起水疱、渗液、皮肤剧痛。",
+            "self_care": "使用保湿霜和SPF50防晒，不要抠痂。",
+            "activities": "四周内避免日晒和日光浴。",
+        },
+        "en": {
+            "normal": "Redness and warmth; pigment spots turn darker.",
+            "passes": "Redness fades in 1 to 2 days; dark spots flake off within 7 days.",
+            "call_now": "Blisters, weeping skin, severe pain.",
+            "self_care": "Moisturiser and SPF 50 sunscreen; do not pick at the flakes.",
+            "activities": "No sunbathing or sunbeds for 4 weeks.",
+        },
+    },
+)
+
+DEMO_TYPES = {
+    "filler": FILLER,
+    "blepharoplasty": BLEPHAROPLASTY,
+    "photorejuvenation": PHOTOREJUVENATION,
+}
 
 
 async def seed_procedure_types(clinic_id: str, account_id: str) -> None:

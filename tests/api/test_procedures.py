@@ -246,5 +246,6 @@ async def test_publishing_checks_its_input_answers_retries_and_seeds_the_demo_ty
         ("blepharoplasty", 1),
         ("filler", 1),
         ("peel", 1),
+        ("photorejuvenation", 1),
     ]
     assert len(listed[0]["checklist"]) == 10
