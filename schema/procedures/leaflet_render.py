@@ -1,9 +1,10 @@
 """The leaflet as HTML and as PDF, legible in Polish, Russian, Chinese and English.
 
-The PDF embeds Noto Sans (Latin and Cyrillic; SIL Open Font License, shipped by the
-`fontpkg-noto-sans` wheel) and writes Chinese in reportlab's built-in CID font STSong-Light
-(Adobe's Simplified Chinese set, which PDF readers provide), so all four languages render and
-their text can be extracted again (a test does).
+The PDF embeds (subset) two fonts, so it renders the same on any reader, with or without Asian
+fonts installed: Noto Sans for Latin and Cyrillic (SIL Open Font License, from the
+`fontpkg-noto-sans` wheel) and WenQuanYi Micro Hei for Chinese (Apache 2.0, embedding allowed,
+from the `paperang-p2-fonts-cjk` wheel). Both carry a Unicode map, so the text can be extracted
+again (a test does, in each language).
 """
 
 from __future__ import annotations
@@ -12,21 +13,23 @@ import functools
 import html
 import io
 import re
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import fontpkg
+import paperang_p2_fonts_cjk
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from domain.procedures.leaflet import Leaflet
 
 LATIN_FONT = "NotoSans"
-CJK_FONT = "STSong-Light"
+CJK_FONT = "WenQuanYiMicroHei"
+CJK_FILE = Path(paperang_p2_fonts_cjk.__file__).with_name("fonts") / "wqy-microhei.ttc"
 # CJK ideographs, their punctuation and full-width forms: set in the CJK font.
 CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
@@ -34,7 +37,7 @@ CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff
 @functools.cache
 def _fonts() -> None:
     pdfmetrics.registerFont(TTFont(LATIN_FONT, str(fontpkg.path("Noto Sans"))))
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    pdfmetrics.registerFont(TTFont(CJK_FONT, str(CJK_FILE), subfontIndex=0))
 
 
 def _markup(text: str) -> str:
