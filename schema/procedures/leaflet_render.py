@@ -86,7 +86,7 @@ def render_html(leaflet: Leaflet) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{e(leaflet.language)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{e(leaflet.title)}</title>\n<style>\n"
-        "body{font-family:'Noto Sans','Noto Sans SC','Noto Sans CJK SC','Source Han Sans SC',"
+        "body{font-family:'Noto Sans','WenQuanYi Micro Hei','Noto Sans SC','Noto Sans CJK SC',"
         "'PingFang SC','Microsoft YaHei','DejaVu Sans',sans-serif;max-width:40em;margin:2em auto;"
         "line-height:1.5}\n@media print{body{margin:0}}\n</style>\n</head>\n<body>\n"
         f"<h1>{e(leaflet.title)}</h1>\n<p><strong>{e(leaflet.procedure_name)}</strong></p>\n"
