@@ -24,6 +24,9 @@ CLIENT_READ = "client.read"
 JOURNEY_READ = "journey.read"
 JOURNEY_HISTORY_READ = "journey.history.read"
 AUDIT_READ = "audit.read"
+# A recall named the client as a recipient of a lot; the client's aftercare leaflet was read.
+LOT_RECIPIENTS_READ = "lot.recipients.read"
+AFTERCARE_LEAFLET_READ = "aftercare.leaflet.read"
 
 
 @dataclass(frozen=True)

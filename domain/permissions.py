@@ -96,6 +96,32 @@ def _action(*actions: Action) -> Audience:
 
 
 _ERROR_TYPES = ("Conflict", "NotAuthorized", "NotFound")
+
+# Procedure types are every staff member's to read (the desk and cashier plan with them); a
+# journey's checklist results, a recall's recipients and the leaflet are the clinicians'.
+PROCEDURE_TYPES: dict[str, dict[str, Audience]] = {
+    "LocalizedText": _fields(CLINIC_STAFF, "language text"),
+    "ChecklistItem": _fields(CLINIC_STAFF, "code label needsResult"),
+    "FollowUpStep": _fields(CLINIC_STAFF, "offsetHours tier channel purpose questions"),
+    "PhotoPoint": _fields(CLINIC_STAFF, "code offsetDays"),
+    "DiscomfortNotes": _fields(CLINIC_STAFF, "language normal passes callNow selfCare activities"),
+    "Warranty": _fields(CLINIC_STAFF, "periodDays terms"),
+    "ProcedureTypeVersion": _fields(
+        CLINIC_STAFF,
+        "id typeKey version category names checklist followUps photoSchedule discomfort"
+        " warranty contentHash publishedBy publishedAt",
+    ),
+    "ProcedureTypePayload": _fields(SUPERVISORS, "procedureType"),
+    "ChecklistItemState": _fields(
+        CLINICAL, "code label needsResult done result completedBy completedAt"
+    ),
+    "ChecklistItemPayload": _fields(CLINICAL, "journey"),
+    "ChecklistIncomplete": _fields(ANYONE, "code message openItems"),
+    "LotRecipient": _fields(
+        CLINICAL, "client journeyId productName lotNumber dose bodyArea givenAt"
+    ),
+    "AftercareLeaflet": _fields(CARE_TEAM, "language notes procedureType html pdfBase64"),
+}
 _FILE_ENTRY = (
     "id recordedAt recordedAtLocal authorId authorRole amendsId reason amendedById"
     " enteredInError inForce author"
@@ -211,9 +237,12 @@ TYPES: dict[str, dict[str, Audience]] = {
             CLINIC_STAFF,
             "id stage outcome visitCategory startedAt stageEnteredAt lastEventSeq client"
             " consultant history followUps availableActions diagram linkedJourneyId"
-            " warrantyCard",
+            " warrantyCard procedureType",
         ),
+        # Lab results and assessments are clinical; the cashier and the desk need none of it.
+        "checklist": CLINICAL,
     },
+    **PROCEDURE_TYPES,
     "JourneyConnection": _fields(CLINIC_STAFF, "edges pageInfo"),
     "JourneyEdge": _fields(CLINIC_STAFF, "cursor node"),
     "JourneyPayload": _fields(CLINIC_STAFF, "journey"),
@@ -327,6 +356,9 @@ QUERIES: dict[str, Audience] = {
     "myTasks": CARE_TEAM,
     "aftercarePolicy": CLINIC_STAFF,
     "surveyResults": SUPERVISORS,
+    "procedureTypes": CLINIC_STAFF,
+    "lotRecipients": CLINICAL,
+    "aftercareLeaflet": CARE_TEAM,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
@@ -361,6 +393,9 @@ MUTATIONS: dict[str, Audience] = {
     "setCatalogItem": SUPERVISORS,
     "uploadPhoto": PHOTOGRAPHERS,
     "setPhotoConsent": PHOTO_CONSENT_RECORDERS,
+    "setProcedureType": SUPERVISORS,
+    # Those who treat check before treatment (DOMAIN.md stage 7).
+    "completeChecklistItem": _action(Action.START_TREATMENT),
     "recordPayment": _action(Action.RECORD_PAYMENT),
     "startTreatment": _action(Action.START_TREATMENT),
     # The journey's own expert only: the journey checks whose it is.

@@ -31,6 +31,7 @@ from schema.roots.aftercare import AftercareMutations
 from schema.roots.client_file import ClientFileMutations
 from schema.roots.desk import DeskMutations
 from schema.roots.journey import JourneyMutations
+from schema.roots.procedures import ProcedureMutations
 from schema.roots.queries import Query
 from schema.roots.subscriptions import Subscription
 from schema.scalars import SCALAR_OVERRIDES
@@ -42,7 +43,12 @@ MAX_TOKENS = 2000
 
 @strawberry.type
 class Mutation(
-    AccountMutations, ClientFileMutations, JourneyMutations, AftercareMutations, DeskMutations
+    AccountMutations,
+    ClientFileMutations,
+    JourneyMutations,
+    ProcedureMutations,
+    AftercareMutations,
+    DeskMutations,
 ):
     """The areas' mutations joined (schema.roots: one module per area)."""
 

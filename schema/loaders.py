@@ -20,6 +20,8 @@ from domain.store.models import (
     JourneyRecord,
     StaffAccount,
 )
+from domain.store.procedure_reads import completions_of, versions_by_id
+from domain.store.procedures import ChecklistCompletion, ProcedureTypeVersion
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,14 @@ class Loaders:
     )
     entry_later_rows: DataLoader[str, tuple[str | None, ClientEntryError | None]] = field(
         default_factory=lambda: DataLoader(later_rows_of)
+    )
+
+    # A journey's procedure type version, and its checklist completions.
+    procedure_versions: DataLoader[str, ProcedureTypeVersion | None] = field(
+        default_factory=lambda: DataLoader(versions_by_id)
+    )
+    checklist_completions: DataLoader[str, list[ChecklistCompletion]] = field(
+        default_factory=lambda: DataLoader(completions_of)
     )
 
     def __post_init__(self) -> None:

@@ -9,6 +9,7 @@ from domain.roles import STAFF_ROLES
 from domain.store import administration
 from domain.store.db import close_db, init_db
 from domain.store.models import StaffAccount
+from server.procedure_seeds import seed_procedure_types
 from server.settings import Settings
 
 DEMO_CLINIC_ID = "demo-clinic"
@@ -36,6 +37,7 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
                 )
                 await administration.create_account(new, account_id=f"staff-{username}")
             logins.append((username, DEMO_PASSWORD, role.value))
+        await seed_procedure_types(DEMO_CLINIC_ID, "staff-supervisor")
         return logins
     finally:
         await close_db()

@@ -44,6 +44,10 @@ def _approve(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     facts.plan_total_minor = d.plan_total_minor
     facts.currency = d.currency
     facts.requires_anesthesia = d.requires_anesthesia
+    if d.procedure_type_version_id:
+        facts.procedure_type_version_id = d.procedure_type_version_id
+    if d.follow_up_offsets:
+        facts.follow_up_offsets = list(d.follow_up_offsets)
     anesthesia = ", with anesthesia" if d.requires_anesthesia else ""
     return f"plan approved at {_money(d.plan_total_minor, d.currency)}{anesthesia}"
 

@@ -74,6 +74,10 @@ class ActionDetails:
     follow_up_outcome: FollowUpOutcome | None = None
     satisfaction: int | None = None
     product_count: int | None = None
+    # The procedure type version the approved plan names, and its follow-up plan's offsets:
+    # the journey keeps both, whatever versions are published later.
+    procedure_type_version_id: str | None = None
+    follow_up_offsets: list[int] | None = None
 
 
 @dataclass
@@ -130,6 +134,8 @@ class JourneyFacts:
     void_records: list[str] = field(default_factory=list)
     # The journey this recheck was opened from (a complication, a warranty claim), if any.
     linked_journey_id: str | None = None
+    # The procedure type version this journey follows (named by the approved plan), if any.
+    procedure_type_version_id: str | None = None
 
     def follow_up(self, follow_up_id: str | None) -> FollowUp | None:
         return next((f for f in self.follow_ups if f.follow_up_id == follow_up_id), None)

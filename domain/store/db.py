@@ -22,6 +22,7 @@ CONSENT_MODELS_MODULE = "domain.store.consents"
 CATALOG_MODELS_MODULE = "domain.store.catalog"
 PHOTO_MODELS_MODULE = "domain.store.photos"
 AFTERCARE_MODELS_MODULE = "domain.store.aftercare"
+PROCEDURE_MODELS_MODULE = "domain.store.procedures"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -82,6 +83,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     CATALOG_MODELS_MODULE,
                     PHOTO_MODELS_MODULE,
                     AFTERCARE_MODELS_MODULE,
+                    PROCEDURE_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

@@ -24,13 +24,14 @@ from graphql import (
     GraphQLSchema,
 )
 
-from schema.descriptions import desk, enums, journeys, operations
+from schema.descriptions import desk, enums, journeys, operations, procedures
 
 DESCRIPTIONS: Mapping[str, str] = {
     **enums.DESCRIPTIONS,
     **journeys.DESCRIPTIONS,
     **desk.DESCRIPTIONS,
     **operations.DESCRIPTIONS,
+    **procedures.DESCRIPTIONS,
 }
 
 

@@ -20,6 +20,7 @@ from schema.catalog.types import ITEM_ID_TYPE
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
+from schema.procedures.pinning import pin_procedure_type
 from schema.text import check_text
 
 MAX_PLAN_ITEMS = 50
@@ -56,6 +57,11 @@ class PlanInput:
         description="The catalogue items (`catalog` ids) the plan uses, up to 50; the start of "
         "treatment checks the client's record against the final plan's. `items` stays the "
         "plan's own words; a plan without catalogue items is not checked.",
+    )
+    procedure_type: str | None = strawberry.field(
+        default=None,
+        description="The procedure type (`typeKey`) the plan is for. On approval the journey "
+        "takes that type's newest version: its checklist, follow-up plan, notes and warranty.",
     )
 
 
@@ -121,6 +127,8 @@ def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -
         problems += check_text(f"{prefix}.{name}", getattr(plan, name), required=True)
     if not plan.items:
         problems.append(FieldProblem(f"{prefix}.items", "name at least one item"))
+    procedure_type = plan.procedure_type
+    problems += check_text(f"{prefix}.procedureType", procedure_type, required=False, limit=100)
     check_currency(f"{prefix}.currency", plan.currency, problems)
     if plan.price < 0:
         problems.append(FieldProblem(f"{prefix}.price", "cannot be negative"))
@@ -182,6 +190,7 @@ async def complete_expert_review(
             await _catalog_problems(info, "finalPlan", input.final_plan, problems)
             details.currency = input.final_plan.currency
             details.requires_anesthesia = input.final_plan.requires_anesthesia
+            await pin_procedure_type(info, input.final_plan, details, problems)
     else:
         problems += check_text("reason", input.reason, required=True)
     action = (

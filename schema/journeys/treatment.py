@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,12 +12,18 @@ from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
 from domain.roles import Role
+from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
 from schema import idempotency
 from schema.context import Context
 from schema.ids import decode_id
-from schema.journeys.actions import JourneyResult, run_recorded_action
+from schema.journeys.actions import JourneyOutcome, JourneyResult, run_recorded_action
 from schema.journeys.contraindications import treatment_gate
+from schema.procedures.checklist import checklist_gate
+from schema.procedures.handover import discomfort_problems
+from schema.procedures.lots import record_products
+from schema.procedures.treatment_record import team_problems
+from schema.procedures.types import ChecklistIncomplete
 from schema.text import check_text
 
 
@@ -34,8 +41,21 @@ class PreTreatmentChecksInput:
 @strawberry.input
 class StartTreatmentInput:
     journey_id: strawberry.ID
-    checks: PreTreatmentChecksInput
+    checks: PreTreatmentChecksInput | None = strawberry.field(
+        default=None,
+        description="Required when the journey has no procedure type. With one, its checklist "
+        "(`completeChecklistItem`) decides, and checks sent anyway must all be confirmed.",
+    )
     idempotency_key: str | None = idempotency.key_field()
+
+
+StartTreatmentResult = Annotated[
+    JourneyOutcome | ChecklistIncomplete,
+    strawberry.union(
+        "StartTreatmentResult",
+        description="Treatment started, or why not (open checklist items name themselves).",
+    ),
+]
 
 
 @strawberry.input
@@ -43,15 +63,37 @@ class ProductInput:
     name: str
     lot_number: str
     dose: str
+    body_area: str | None = strawberry.field(
+        default=None, description="Where it was given (e.g. 'cheeks', 'forehead')."
+    )
 
 
 @strawberry.input
 class CompleteTreatmentInput:
     journey_id: strawberry.ID
-    performer_id: strawberry.ID
+    performer_id: strawberry.ID = strawberry.field(description="The treating doctor (or nurse).")
     procedure: str
     products: list[ProductInput]
-    notes: str | None = None
+    notes: str | None = strawberry.field(default=None, description="Intra-operative notes.")
+    anesthetist_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The doctor who gave the anesthesia, if any."
+    )
+    nurse_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="The nurses who assisted (up to 10)."
+    )
+    started_at: datetime | None = strawberry.field(
+        default=None, description="When treatment began."
+    )
+    ended_at: datetime | None = strawberry.field(default=None, description="When it ended.")
+    anesthesia: str | None = strawberry.field(
+        default=None, description="Anesthesia given: kind, agent and dose."
+    )
+    admission: str | None = strawberry.field(
+        default=None, description="Surgery: admission to the ward (room, state on admission)."
+    )
+    operating_room_handover: str | None = strawberry.field(
+        default=None, description="Surgery: the operating room's handover to the ward nurse."
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -61,25 +103,44 @@ class DiscomfortNotesInput:
     call_now: str
     self_care: str
     activities: str
+    passes: str | None = strawberry.field(default=None, description="When the normal passes.")
+    language: str | None = strawberry.field(
+        default=None,
+        description="pl, ru, zh or en: the leaflet in this language shows these notes instead "
+        "of the procedure type's.",
+    )
 
 
 @strawberry.input
 class HandOverInput:
     journey_id: strawberry.ID
     aftercare: str
-    discomfort: DiscomfortNotesInput
+    discomfort: DiscomfortNotesInput | None = strawberry.field(
+        default=None,
+        description="The notes as adjusted by the doctor. Optional when the journey has a "
+        "procedure type (its notes are used); required otherwise.",
+    )
     next_recheck_at: datetime | None = None
     idempotency_key: str | None = idempotency.key_field()
 
 
-async def start_treatment(info: Info[Context, None], input: StartTreatmentInput) -> JourneyResult:
-    unchecked = [
-        name for name, value in vars(input.checks).items() if isinstance(value, bool) and not value
-    ]
+def _check_problems(checks: PreTreatmentChecksInput | None, required: bool) -> list[FieldProblem]:
+    if checks is None:
+        return [FieldProblem("checks", "required: the journey has no procedure type")] * required
+    unchecked = [name for name, value in vars(checks).items() if value is False]
     problems = [
         FieldProblem(f"checks.{name}", "must be confirmed before treatment") for name in unchecked
     ]
-    problems += check_text("checks.labs", input.checks.labs, required=False)
+    return problems + check_text("checks.labs", checks.labs, required=False)
+
+
+async def start_treatment(
+    info: Info[Context, None], input: StartTreatmentInput
+) -> StartTreatmentResult:
+    gate = await checklist_gate(info, input.journey_id)
+    if gate.refusal is not None:
+        return gate.refusal
+    problems = _check_problems(input.checks, required=not gate.has_procedure_type)
     # The record is checked against the final plan's catalogue items before the journey hears.
     return await run_recorded_action(
         info,
@@ -108,7 +169,15 @@ async def complete_treatment(
             problems += check_text(
                 f"products[{index}].{name}", getattr(product, name), required=True, limit=200
             )
+        problems += check_text(
+            f"products[{index}].bodyArea", product.body_area, required=False, limit=200
+        )
+    problems += await team_problems(info, input)
     details = ActionDetails(product_count=len(input.products))
+
+    async def products_given(row: JourneyRow) -> None:
+        await record_products(row, input.products, claims.account_id if claims else "")
+
     return await run_recorded_action(
         info,
         input,
@@ -116,13 +185,13 @@ async def complete_treatment(
         problems=problems,
         details=details,
         record_kind="treatment",
+        after_accepted=products_given,
     )
 
 
 async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyResult:
     problems: list[FieldProblem] = check_text("aftercare", input.aftercare, required=True)
-    for name in ("normal", "call_now", "self_care", "activities"):
-        problems += check_text(f"discomfort.{name}", getattr(input.discomfort, name), required=True)
+    problems += await discomfort_problems(info, input.journey_id, input.discomfort)
     return await run_recorded_action(
         info, input, Action.HAND_OVER, problems=problems, record_kind="handover"
     )

@@ -27,6 +27,8 @@ from schema.clients.types import Client
 from schema.context import Context
 from schema.ids import encode_id
 from schema.journeys.contraindication_check import standing_reasons
+from schema.procedures.journey_type import journey_procedure
+from schema.procedures.types import ChecklistItemState, ProcedureTypeVersion
 from schema.staff.types import StaffMember
 
 
@@ -226,6 +228,40 @@ class Journey(relay.Node):
     async def warranty_card(self) -> WarrantyCard | None:
         card = await WarrantyCardRow.get_or_none(journey_id=self.row.id)
         return WarrantyCard.from_row(card) if card else None
+
+    @strawberry.field(
+        description="The procedure type version this journey follows (named by its approved "
+        "plan); null when none. A newer version published since does not change it."
+    )
+    async def procedure_type(self, info: Info[Context, None]) -> ProcedureTypeVersion | None:
+        procedure = await journey_procedure(self.row, info.context.loaders)
+        return ProcedureTypeVersion.from_row(procedure.version) if procedure else None
+
+    @strawberry.field(
+        description="The pre-treatment checklist of the journey's procedure type and what is "
+        "done; empty when it has none. Treatment starts only when every item is done."
+    )
+    async def checklist(self, info: Info[Context, None]) -> list[ChecklistItemState] | None:
+        procedure = await journey_procedure(self.row, info.context.loaders)
+        if procedure is None:
+            return []
+        note_access(self.row.client_id, JOURNEY_HISTORY_READ)  # results are clinical records
+        states = []
+        open_codes = set(procedure.open_items())
+        for item in procedure.content.checklist:
+            done = procedure.done.get(item.code)
+            states.append(
+                ChecklistItemState(
+                    code=item.code,
+                    label=item.label,
+                    needs_result=item.needs_result,
+                    done=item.code not in open_codes,
+                    result=done.result if done else None,
+                    completed_by=done.completed_by if done else None,
+                    completed_at=done.completed_at if done else None,
+                )
+            )
+        return states
 
     @strawberry.field(description="Mermaid state diagram with the current stage highlighted.")
     def diagram(self) -> str:

@@ -49,6 +49,21 @@ CODES = {
     "publishConsentTemplate.input.texts.language": "a language code (pl, ru, zh, en), checked",
     "overrideContraindication.input.reasonKey": "a code the API named (the reason's code and the "
     "ids of the item and the entry), checked against the plan; kept in the database only",
+    **{
+        f"{path}.language": "a language code (pl, ru, zh, en), checked"
+        for path in (
+            "setProcedureType.input.names",
+            "setProcedureType.input.discomfort",
+            "setProcedureType.input.warranty.terms",
+            "handOver.input.discomfort",
+        )
+    },
+    "setProcedureType.input.checklist.code": "a checklist item's code, checked as a code",
+    "setProcedureType.input.photoSchedule.code": "a photo point's code, checked as a code",
+    "completeChecklistItem.input.itemCode": "a code of the journey's checklist, checked",
+    "recordConsultation.input.plans.procedureType": "a procedure type key of the clinic",
+    "completeExpertReview.input.finalPlan.procedureType": "a procedure type key, checked "
+    "against the clinic's types (its version's id is what the journey keeps)",
 }
 # Free text that is checked and never stored (credentials): marked, but not found in the
 # database either, so it cannot serve as its own positive control there.

@@ -19,6 +19,7 @@ from tests.api.canary import CODES, NEVER_STORED, Canary, free_text_paths, intro
 from tests.api.canary_admin import administer
 from tests.api.canary_file import keep_a_file
 from tests.api.canary_photos import take_a_photo
+from tests.api.canary_procedures import follow_a_procedure_type
 from tests.api.canary_scan import (
     database_text,
     found,
@@ -64,6 +65,7 @@ async def test_free_text_is_kept_in_the_database_and_never_reaches_temporal(
             await administer(visit)
             await keep_a_file(visit)
             await take_a_photo(visit)
+            await follow_a_procedure_type(visit)
             runs = await runs_on(temporal, queue, visit.workflow_ids())
             answers = {(run.id, run.run_id): await query_answer(temporal, run) for run in runs}
             desk = await eventually(

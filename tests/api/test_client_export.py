@@ -147,7 +147,9 @@ async def test_the_export_carries_the_whole_file_a_valid_bundle_and_who_saw_it(
     )
     assert len(consent["template"]["sha256"]) == 64
     (treatment,) = copy["treatments"]
-    assert treatment["products"] == [{"name": "Filler X", "lotNumber": "LOT-42", "dose": "1 ml"}]
+    assert treatment["products"] == [
+        {"name": "Filler X", "lotNumber": "LOT-42", "dose": "1 ml", "bodyArea": None}
+    ]
     # And the FHIR Bundle validates and holds each kind of resource
     assert result["fhirVersion"] == "4.3.0"
     assert bundle_problems(bundle) == []

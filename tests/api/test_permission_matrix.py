@@ -71,6 +71,9 @@ def _root_arguments(
         "myTasks": {"first": 5},
         "aftercarePolicy": {},
         "surveyResults": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
+        "procedureTypes": {},
+        "lotRecipients": {"lot": "LOT-42"},  # the lot the journey's treatment recorded
+        "aftercareLeaflet": {"journeyId": journey["id"], "language": "en"},
     }
 
 

@@ -36,7 +36,14 @@ from workflows.journey import JourneyWorkflow
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 # Facts fields added after the recordings were made, as the recorded journeys rebuild them.
-ADDED_SINCE = {"attached_records": [], "void_records": [], "linked_journey_id": None}
+# Fields added since the histories were recorded: the procedure type version (none in journeys
+# recorded before procedure types existed) and the journey a recheck was opened from.
+ADDED_SINCE = {
+    "attached_records": [],
+    "void_records": [],
+    "linked_journey_id": None,
+    "procedure_type_version_id": None,
+}
 
 
 def load(name: str) -> dict[str, Any]:

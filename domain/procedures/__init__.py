@@ -1,0 +1,1 @@
+"""Procedure types: a clinic's versioned templates for treatment, checks and aftercare."""

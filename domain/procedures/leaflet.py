@@ -1,0 +1,104 @@
+"""The client's aftercare leaflet: what it says, in the client's language.
+
+The discomfort notes come from the journey's procedure type version; the doctor's handover may
+adjust them for one language (that language's leaflet then shows the adjusted notes). Headings
+are the clinic's standard words in each language; rendering (HTML, PDF) happens elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.procedures.template import ProcedureContent
+
+HEADINGS: dict[str, dict[str, str]] = {
+    "pl": {
+        "title": "Zalecenia po zabiegu",
+        "treated_on": "Data zabiegu",
+        "normal": "Co jest normalne",
+        "passes": "Kiedy to minie",
+        "call_now": "Zadzwoń do kliniki natychmiast, jeśli",
+        "self_care": "Co możesz zrobić sam(a)",
+        "activities": "Wpływ na codzienne czynności",
+        "warranty": "Gwarancja",
+        "warranty_until": "Gwarancja ważna do",
+    },
+    "ru": {
+        "title": "Рекомендации после процедуры",
+        "treated_on": "Дата процедуры",
+        "normal": "Что нормально",
+        "passes": "Когда это пройдёт",
+        "call_now": "Немедленно позвоните в клинику, если",
+        "self_care": "Что можно сделать самому",
+        "activities": "Влияние на повседневную активность",
+        "warranty": "Гарантия",
+        "warranty_until": "Гарантия действует до",
+    },
+    "zh": {
+        "title": "术后护理须知",
+        "treated_on": "治疗日期",
+        "normal": "正常现象",
+        "passes": "何时消退",
+        "call_now": "出现以下情况请立即致电诊所",
+        "self_care": "您可以自己做的护理",
+        "activities": "对日常活动的影响",
+        "warranty": "保修承诺",
+        "warranty_until": "保修有效期至",
+    },
+    "en": {
+        "title": "Aftercare instructions",
+        "treated_on": "Date of treatment",
+        "normal": "What is normal",
+        "passes": "When it passes",
+        "call_now": "Call the clinic at once if",
+        "self_care": "What you can do yourself",
+        "activities": "Effect on your activities",
+        "warranty": "Warranty",
+        "warranty_until": "Warranty valid until",
+    },
+}
+NOTE_PARTS = ("normal", "passes", "call_now", "self_care", "activities")
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    language: str
+    title: str
+    procedure_name: str
+    treated_on: str
+    # (heading, text), in reading order.
+    sections: list[tuple[str, str]]
+    # The discomfort notes as shown, part by part.
+    notes: dict[str, str]
+
+
+def compose(
+    content: ProcedureContent,
+    language: str,
+    treated_on: date | None,
+    adjusted: dict[str, str] | None = None,
+) -> Leaflet:
+    """The leaflet in `language` (one of the template's languages). `adjusted`: the handover's
+    notes for this language, part by part; a part it leaves empty keeps the template's."""
+    words = HEADINGS[language]
+    notes = dict(content.discomfort[language])
+    for part, text in (adjusted or {}).items():
+        if part in NOTE_PARTS and text and text.strip():
+            notes[part] = text.strip()
+    sections = [(words[part], notes[part]) for part in NOTE_PARTS]
+    if content.warranty_days:
+        terms = content.warranty_terms.get(language, "")
+        until = ""
+        if treated_on is not None:
+            end = date.fromordinal(treated_on.toordinal() + content.warranty_days)
+            until = f"{words['warranty_until']} {end.isoformat()}. "
+        sections.append((words["warranty"], f"{until}{terms}".strip()))
+    return Leaflet(
+        language=language,
+        title=words["title"],
+        procedure_name=content.names[language],
+        treated_on=f"{words['treated_on']}: {treated_on.isoformat()}" if treated_on else "",
+        sections=sections,
+        notes=notes,
+    )

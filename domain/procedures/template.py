@@ -1,0 +1,240 @@
+"""What a procedure type version holds, and the rules a new version must pass.
+
+A clinic describes each kind of treatment it offers (skin care, injectables, energy devices,
+surgery) once: the checks before it (DOMAIN.md stage 7), the follow-up plan within the tiers of
+seed 002 §5, the photo schedule of seed 003 (before, suture removal, 3 months, 1 year), the
+discomfort notes in the shape of seed 001 and the warranty ("Гарантии"). Versions are never
+changed: a new text is a new version, and a journey keeps the version its plan named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+from domain.errors import FieldProblem
+
+LANGUAGES = ("pl", "ru", "zh", "en")
+KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+CODE = re.compile(r"[a-z][a-z0-9_]{0,49}")
+TEXT_LIMIT = 4000
+MAX_ITEMS = 40
+HOUR = 3600
+DAY = 24 * HOUR
+
+
+class ProcedureCategory(str, Enum):
+    SKIN_CARE = "SKIN_CARE"
+    INJECTABLES = "INJECTABLES"
+    ENERGY_DEVICES = "ENERGY_DEVICES"
+    SURGERY = "SURGERY"
+
+
+class FollowUpChannel(str, Enum):
+    PHONE = "PHONE"
+    MESSAGE = "MESSAGE"
+    VISIT = "VISIT"
+
+
+class FollowUpTier(str, Enum):
+    """Seed 002 §5: short term (24 h to 1 week), mid term (to 1 month), long term (to 1 year)."""
+
+    SHORT = "SHORT"
+    MID = "MID"
+    LONG = "LONG"
+
+
+# (tier, last offset of the tier in seconds); offsets run from 24 h to 1 year after treatment.
+TIERS: tuple[tuple[FollowUpTier, int], ...] = (
+    (FollowUpTier.SHORT, 7 * DAY),
+    (FollowUpTier.MID, 31 * DAY),
+    (FollowUpTier.LONG, 366 * DAY),
+)
+FIRST_FOLLOW_UP = 1 * DAY
+
+# Every treatment re-checks identity, plan and contraindications on the day (DOMAIN.md stage 7).
+BASE_CHECKS = ("identity_verified", "plan_verified", "contraindications_rechecked")
+# Surgery adds the labs with their results, the anesthesia assessment, photos and marking.
+SURGICAL_CHECKS = (
+    "lab_blood",
+    "lab_ecg",
+    "lab_ultrasound",
+    "lab_chest_film",
+    "anesthesia_assessment",
+    "preop_photos",
+    "marking",
+)
+REQUIRED_CHECKS: dict[ProcedureCategory, tuple[str, ...]] = {
+    ProcedureCategory.SKIN_CARE: BASE_CHECKS,
+    ProcedureCategory.INJECTABLES: BASE_CHECKS,
+    ProcedureCategory.ENERGY_DEVICES: BASE_CHECKS,
+    ProcedureCategory.SURGERY: BASE_CHECKS + SURGICAL_CHECKS,
+}
+# The parts of a discomfort note (seed 001): what is normal and when it passes; what is not
+# and means "call now"; what to do yourself; the effect on activities.
+DISCOMFORT_PARTS = ("normal", "passes", "call_now", "self_care", "activities")
+
+
+def tier_of(offset_seconds: int) -> FollowUpTier | None:
+    """The seed-002 tier of a follow-up offset; None outside 24 h ... 1 year."""
+    if offset_seconds < FIRST_FOLLOW_UP:
+        return None
+    return next((tier for tier, last in TIERS if offset_seconds <= last), None)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label: str
+    needs_result: bool = False
+
+
+@dataclass(frozen=True)
+class FollowUpStep:
+    offset_seconds: int
+    channel: FollowUpChannel
+    purpose: str
+    questions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PhotoPoint:
+    """A photo to take: `offset_days` after treatment, 0 meaning before it."""
+
+    code: str
+    offset_days: int
+
+
+@dataclass(frozen=True)
+class ProcedureContent:
+    """One version's content. Texts for the client map a language code to the text."""
+
+    category: ProcedureCategory
+    names: dict[str, str]
+    checklist: list[ChecklistItem]
+    follow_ups: list[FollowUpStep]
+    photo_schedule: list[PhotoPoint]
+    discomfort: dict[str, dict[str, str]]
+    warranty_days: int = 0
+    warranty_terms: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        plain = asdict(self)
+        plain["category"] = self.category.value
+        for step in plain["follow_ups"]:
+            step["channel"] = step["channel"].value
+        return plain
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProcedureContent:
+        return cls(
+            category=ProcedureCategory(data["category"]),
+            names=dict(data["names"]),
+            checklist=[ChecklistItem(**item) for item in data["checklist"]],
+            follow_ups=[
+                FollowUpStep(**{**step, "channel": FollowUpChannel(step["channel"])})
+                for step in data["follow_ups"]
+            ],
+            photo_schedule=[PhotoPoint(**point) for point in data["photo_schedule"]],
+            discomfort={k: dict(v) for k, v in data["discomfort"].items()},
+            warranty_days=data.get("warranty_days", 0),
+            warranty_terms=dict(data.get("warranty_terms", {})),
+        )
+
+    def follow_up_offsets(self) -> list[int]:
+        return sorted(step.offset_seconds for step in self.follow_ups)
+
+
+def content_hash(type_key: str, version: int, content: ProcedureContent) -> str:
+    """SHA-256 of the canonical JSON form (sorted keys, compact, UTF-8)."""
+    value = {"type_key": type_key, "version": version, "content": content.to_json()}
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _text(path: str, value: str, problems: list[FieldProblem], required: bool = True) -> None:
+    if required and not value.strip():
+        problems.append(FieldProblem(path, "required"))
+    elif len(value) > TEXT_LIMIT:
+        problems.append(FieldProblem(path, f"at most {TEXT_LIMIT} characters"))
+
+
+def _languages(path: str, texts: dict[str, Any], problems: list[FieldProblem]) -> None:
+    for language in LANGUAGES:
+        if language not in texts:
+            problems.append(FieldProblem(path, f"the text in '{language}' is missing"))
+    for language in texts:
+        if language not in LANGUAGES:
+            problems.append(FieldProblem(path, f"one of {', '.join(LANGUAGES)}: {language!r}"))
+
+
+def _check_checklist(content: ProcedureContent, problems: list[FieldProblem]) -> None:
+    codes = [item.code for item in content.checklist]
+    for index, item in enumerate(content.checklist):
+        if not CODE.fullmatch(item.code):
+            problems.append(FieldProblem(f"checklist[{index}].code", "a-z, 0-9 and _, 1 to 50"))
+        _text(f"checklist[{index}].label", item.label, problems)
+    if len(set(codes)) != len(codes):
+        problems.append(FieldProblem("checklist", "each code once"))
+    for code in REQUIRED_CHECKS[content.category]:
+        if code not in codes:
+            problems.append(FieldProblem("checklist", f"'{code}' is required for this category"))
+
+
+def _check_follow_ups(content: ProcedureContent, problems: list[FieldProblem]) -> None:
+    offsets = [step.offset_seconds for step in content.follow_ups]
+    if not offsets:
+        problems.append(FieldProblem("followUps", "plan at least one follow-up"))
+    if len(set(offsets)) != len(offsets):
+        problems.append(FieldProblem("followUps", "each offset once"))
+    for index, step in enumerate(content.follow_ups):
+        if tier_of(step.offset_seconds) is None:
+            problems.append(FieldProblem(f"followUps[{index}].offsetHours", "24 h to 1 year"))
+        _text(f"followUps[{index}].purpose", step.purpose, problems)
+        if len(step.questions) > MAX_ITEMS:
+            problems.append(FieldProblem(f"followUps[{index}].questions", "at most 40"))
+        for q_index, question in enumerate(step.questions):
+            _text(f"followUps[{index}].questions[{q_index}]", question, problems)
+
+
+def _check_photos(content: ProcedureContent, problems: list[FieldProblem]) -> None:
+    for index, point in enumerate(content.photo_schedule):
+        if not CODE.fullmatch(point.code):
+            problems.append(FieldProblem(f"photoSchedule[{index}].code", "a-z, 0-9 and _"))
+        if not 0 <= point.offset_days <= 366:
+            problems.append(FieldProblem(f"photoSchedule[{index}].offsetDays", "0 to 366"))
+
+
+def check_content(type_key: str, content: ProcedureContent) -> list[FieldProblem]:
+    """Every problem of a new version, by the input's field names."""
+    problems: list[FieldProblem] = []
+    if not KEY.fullmatch(type_key):
+        problems.append(FieldProblem("typeKey", "1 to 100 of a-z, 0-9, '.', '_' or '-'"))
+    for name, items in (
+        ("checklist", content.checklist),
+        ("followUps", content.follow_ups),
+        ("photoSchedule", content.photo_schedule),
+    ):
+        if len(items) > MAX_ITEMS:
+            problems.append(FieldProblem(name, f"at most {MAX_ITEMS}"))
+    _languages("names", content.names, problems)
+    for language, name in content.names.items():
+        _text(f"names.{language}", name, problems)
+    _check_checklist(content, problems)
+    _check_follow_ups(content, problems)
+    _check_photos(content, problems)
+    _languages("discomfort", content.discomfort, problems)
+    for language, note in content.discomfort.items():
+        for part in DISCOMFORT_PARTS:
+            _text(f"discomfort.{language}.{part}", note.get(part, ""), problems)
+    if not 0 <= content.warranty_days <= 3660:
+        problems.append(FieldProblem("warranty.periodDays", "0 to 3660 days"))
+    if content.warranty_days:
+        _languages("warranty.terms", content.warranty_terms, problems)
+    for language, terms in content.warranty_terms.items():
+        _text(f"warranty.terms.{language}", terms, problems)
+    return problems

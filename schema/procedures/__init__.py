@@ -1,0 +1,1 @@
+"""Procedure types, the pre-treatment checklist, products by lot, and the aftercare leaflet."""

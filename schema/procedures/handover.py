@@ -1,0 +1,33 @@
+"""The handover's discomfort notes: the procedure type's, unless the doctor adjusts them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.types import Info
+
+from domain.errors import FieldProblem
+from domain.procedures.template import LANGUAGES
+from schema.context import Context
+from schema.journeys.actions import load_visible_journey
+from schema.procedures.journey_type import journey_procedure
+from schema.text import check_text
+
+
+async def discomfort_problems(
+    info: Info[Context, None], journey_id: str, notes: Any | None
+) -> list[FieldProblem]:
+    """Notes given are checked part by part; none given is fine only when the journey has a
+    procedure type to take them from."""
+    if notes is None:
+        row = await load_visible_journey(info, journey_id)
+        if row is not None and await journey_procedure(row) is None:
+            return [FieldProblem("discomfort", "required: the journey has no procedure type")]
+        return []
+    problems: list[FieldProblem] = []
+    for name in ("normal", "call_now", "self_care", "activities"):
+        problems += check_text(f"discomfort.{name}", getattr(notes, name), required=True)
+    problems += check_text("discomfort.passes", notes.passes, required=False)
+    if notes.language is not None and notes.language not in LANGUAGES:
+        problems.append(FieldProblem("discomfort.language", "one of " + ", ".join(LANGUAGES)))
+    return problems

@@ -1,0 +1,95 @@
+"""`aftercareLeaflet`: the printable leaflet the client takes home, as HTML and PDF.
+
+Built from the journey's procedure type version (never a newer one) and the handover's
+adjusted notes for that language; reading it reads the client's file and is audited so.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain.audit import AFTERCARE_LEAFLET_READ
+from domain.errors import FieldProblem
+from domain.procedures.leaflet import compose
+from domain.procedures.template import LANGUAGES
+from domain.store.models import Journey as JourneyRow
+from domain.store.models import JourneyEvent as EventRow
+from domain.store.models import JourneyRecord as RecordRow
+from schema.audit.collector import note_access
+from schema.clients.file_access import zone_of
+from schema.clients.file_mutations import invalid
+from schema.context import Context
+from schema.errors import NotAuthorized, NotFound, ValidationFailed, not_authorized, not_found
+from schema.journeys.actions import load_visible_journey
+from schema.procedures.journey_type import journey_procedure
+from schema.procedures.leaflet_render import render_html, render_pdf
+from schema.procedures.types import DiscomfortNotes, ProcedureTypeVersion
+
+
+@strawberry.type(description="The aftercare leaflet for the client, in one language.")
+class AftercareLeaflet:
+    language: str = strawberry.field(description="pl, ru, zh or en.")
+    notes: DiscomfortNotes = strawberry.field(description="The notes as the leaflet shows them.")
+    procedure_type: ProcedureTypeVersion = strawberry.field(
+        description="The version the journey follows (the one its plan named)."
+    )
+    html: str = strawberry.field(description="A printable HTML page (UTF-8).")
+    pdf_base64: str = strawberry.field(description="The same leaflet as a PDF, base64.")
+
+
+AftercareLeafletResult = Annotated[
+    AftercareLeaflet | NotAuthorized | ValidationFailed | NotFound,
+    strawberry.union("AftercareLeafletResult", description="The leaflet, or why not."),
+]
+
+
+async def _treated_on(info: Info[Context, None], row: JourneyRow) -> date | None:
+    event = await EventRow.filter(journey_id=row.id, action="complete_treatment").first()
+    if event is None:
+        return None
+    return event.at.astimezone(await zone_of(info, row.clinic_id)).date()
+
+
+async def _adjusted_notes(row: JourneyRow, language: str) -> dict[str, Any] | None:
+    """The handover's discomfort notes when it wrote them for this language."""
+    event = await EventRow.filter(journey_id=row.id, action="hand_over").first()
+    if event is None or not event.record_id:
+        return None
+    record = await RecordRow.get_or_none(id=event.record_id)
+    notes = (record.body or {}).get("discomfort") if record else None
+    if isinstance(notes, dict) and notes.get("language") == language:
+        return notes
+    return None
+
+
+async def aftercare_leaflet(
+    info: Info[Context, None],
+    journey_id: Annotated[strawberry.ID, strawberry.argument(description="The journey.")],
+    language: Annotated[str, strawberry.argument(description="pl, ru, zh or en.")],
+) -> AftercareLeafletResult:
+    """The client's aftercare leaflet from the journey's procedure type, HTML and PDF."""
+    if info.context.claims is None:
+        return not_authorized()
+    if language not in LANGUAGES:
+        return invalid([FieldProblem("language", "one of " + ", ".join(LANGUAGES))])
+    row = await load_visible_journey(info, journey_id)
+    if row is None:
+        return not_found("journey")
+    procedure = await journey_procedure(row)
+    if procedure is None:
+        return not_found("procedure type of the journey")
+    note_access(row.client_id, AFTERCARE_LEAFLET_READ)
+    adjusted = await _adjusted_notes(row, language)
+    leaflet = compose(procedure.content, language, await _treated_on(info, row), adjusted)
+    return AftercareLeaflet(
+        language=language,
+        notes=DiscomfortNotes.of(language, leaflet.notes),
+        procedure_type=ProcedureTypeVersion.from_row(procedure.version),
+        html=render_html(leaflet),
+        pdf_base64=base64.b64encode(render_pdf(leaflet)).decode("ascii"),
+    )

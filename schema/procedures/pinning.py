@@ -1,0 +1,33 @@
+"""The journey takes its procedure type version when the expert approves a plan naming it.
+
+The newest version at that moment is the journey's for good: its id, and its follow-up plan's
+offsets, travel to the journey's workflow (ids and numbers only) and a later version changes
+neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.types import Info
+
+from domain.errors import FieldProblem
+from domain.journey.facts import ActionDetails
+from domain.procedures.template import ProcedureContent
+from schema.context import Context
+from schema.procedures.publish import latest_version
+
+
+async def pin_procedure_type(
+    info: Info[Context, None], plan: Any, details: ActionDetails, problems: list[FieldProblem]
+) -> None:
+    type_key = getattr(plan, "procedure_type", None)
+    claims = info.context.claims
+    if not type_key or claims is None:
+        return
+    version = await latest_version(claims.clinic_id, type_key[:100])
+    if version is None:
+        problems.append(FieldProblem("finalPlan.procedureType", "not a procedure type of yours"))
+        return
+    details.procedure_type_version_id = version.id
+    details.follow_up_offsets = ProcedureContent.from_json(version.content).follow_up_offsets()

@@ -1,0 +1,59 @@
+"""The canary's procedure type: published with every text marked, then a journey that takes
+it, completes its checklist with marked results and is treated and handed over by it."""
+
+from __future__ import annotations
+
+from domain.roles import Role
+from tests.api.canary_visits import PLAN_CODES, Visit
+
+LANGUAGES = ("pl", "ru", "zh", "en")
+CHECKLIST = ("identity_verified", "plan_verified", "contraindications_rechecked")
+
+
+async def follow_a_procedure_type(visit: Visit) -> None:
+    every_language = [{"language": language} for language in LANGUAGES]
+    published = await visit.call(
+        Role.SUPERVISOR,
+        "setProcedureType",
+        "ProcedureTypePayload",
+        "... on ProcedureTypePayload { procedureType { typeKey version } }",
+        category="INJECTABLES",
+        names=every_language,
+        checklist=[{"code": code, "needsResult": True} for code in CHECKLIST],
+        followUps=[{"offsetHours": 24, "channel": "PHONE"}],
+        photoSchedule=[{"code": "before", "offsetDays": 0}],
+        discomfort=every_language,
+        warranty={"periodDays": 30, "terms": every_language},
+    )
+    type_key = published["procedureType"]["typeKey"]
+    journey = await visit.start()
+    assign = {"journeyId": journey, "items": ["skin"]}
+    await visit.call(Role.FRONT_DESK, "autoAssign", "AutoAssignPayload", **assign)
+    await visit.desk(Role.FRONT_DESK, "acceptClient", journeyId=journey)
+    await visit.step(Role.CONSULTANT, "recordConsultation", journey, plans=[PLAN_CODES])
+    expert = visit.staff[Role.EXPERT].global_id
+    await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=expert)
+    plan = {**PLAN_CODES, "procedureType": type_key}
+    await visit.step(
+        Role.EXPERT, "completeExpertReview", journey, decision="APPROVE", finalPlan=plan
+    )
+    consent = {"kind": "PROCEDURE", "rightsExplained": True, "signature": {"format": "SVG_PATH"}}
+    await visit.step(Role.NURSE, "signConsent", journey, **consent)
+    payment = {"amount": "1200.00", "currency": "EUR", "method": "CARD", "kind": "FULL"}
+    await visit.step(Role.CASHIER, "recordPayment", journey, **payment)
+    for code in CHECKLIST:  # each result marked
+        await visit.call(
+            Role.NURSE,
+            "completeChecklistItem",
+            "ChecklistItemPayload",
+            journeyId=journey,
+            itemCode=code,
+        )
+    await visit.step(Role.NURSE, "startTreatment", journey)
+    performer = visit.staff[Role.EXPERT].global_id
+    await visit.step(
+        Role.EXPERT, "completeTreatment", journey, performerId=performer, products=[{}]
+    )
+    await visit.step(Role.NURSE, "handOver", journey)  # the notes from the procedure type
+    done = await visit.step(Role.SUPERVISOR, "closeFollowUps", journey)
+    assert done["stage"] == "COMPLETED", done

@@ -1,0 +1,138 @@
+"""Documents and builders for the procedure type tests."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from typing import Any
+
+from pypdf import PdfReader
+
+from domain.roles import Role
+from tests.api.flow import JourneyDriver
+
+ERRORS = "... on UserError { code message } ... on ValidationFailed { problems { field message } }"
+SET_TYPE = (
+    "mutation Set($input: SetProcedureTypeInput!) { setProcedureType(input: $input) { "
+    "__typename ... on ProcedureTypePayload { procedureType { id typeKey version "
+    "checklist { code } } } " + ERRORS + " } }"
+)
+TYPES = (
+    "query Types($typeKey: String, $latestOnly: Boolean! = false) { procedureTypes(typeKey: "
+    "$typeKey, latestOnly: $latestOnly) { typeKey version checklist { code } } }"
+)
+COMPLETE_ITEM = (
+    "mutation Item($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) "
+    "{ __typename ... on ChecklistItemPayload { journey { checklist { code done result } } } "
+    + ERRORS
+    + " } }"
+)
+START = (
+    "mutation Start($input: StartTreatmentInput!) { startTreatment(input: $input) { __typename "
+    "... on ChecklistIncomplete { openItems } ... on JourneyPayload { journey { stage } } "
+    + ERRORS
+    + " } }"
+)
+JOURNEY = (
+    "query J($id: ID!) { journey(id: $id) { ... on Journey { stage client { id } "
+    "procedureType { id version } checklist { code done result completedBy } "
+    "followUps { label } } } }"
+)
+LOTS = (
+    "query Lots($lot: String!) { lotRecipients(lot: $lot) { client { id } journeyId "
+    "productName lotNumber dose bodyArea } }"
+)
+LEAFLET = (
+    "query Leaflet($id: ID!, $language: String!) { aftercareLeaflet(journeyId: $id, "
+    "language: $language) { __typename ... on AftercareLeaflet { language html pdfBase64 "
+    "notes { normal passes callNow selfCare activities } procedureType { version } } "
+    + ERRORS
+    + " } }"
+)
+NAMES = {
+    "pl": "Wolumetria policzków",
+    "ru": "Объёмная коррекция скул",
+    "zh": "面颊填充",
+    "en": "Cheek volume",
+}
+NOTES = {
+    "pl": (
+        "Lekki obrzęk i zaczerwienienie",
+        "mija po 3-5 dniach",
+        "silny ból, gorączka",
+        "chłodne okłady",
+        "bez sauny przez tydzień",
+    ),
+    "ru": (
+        "Лёгкий отёк и покраснение",
+        "проходит за 3-5 дней",
+        "сильная боль, температура",
+        "холодные компрессы",
+        "без сауны неделю",
+    ),
+    "zh": ("轻微肿胀和发红", "三到五天消退", "剧烈疼痛或发烧", "冷敷", "一周内不蒸桑拿"),
+    "en": (
+        "Mild swelling and redness",
+        "passes in 3 to 5 days",
+        "severe pain, fever",
+        "cold compresses",
+        "no sauna for a week",
+    ),
+}
+PARTS = ("normal", "passes", "callNow", "selfCare", "activities")
+V1_CHECKLIST = ("identity_verified", "plan_verified", "contraindications_rechecked", "lab_blood")
+
+
+def type_input(type_key: str, edition: str = "", **extra: Any) -> dict[str, Any]:
+    """An injectable with a blood test (result needed); `edition` changes every client text."""
+
+    def edited(text: str) -> str:
+        return f"{text} {edition}".strip()
+
+    checklist = [{"code": code, "label": code.replace("_", " ")} for code in V1_CHECKLIST]
+    checklist[-1]["needsResult"] = True
+    return {
+        "typeKey": type_key,
+        "category": "INJECTABLES",
+        "names": [{"language": k, "text": edited(v)} for k, v in NAMES.items()],
+        "checklist": checklist,
+        "followUps": [
+            {"offsetHours": 24, "channel": "PHONE", "purpose": "first day", "questions": ["Pain?"]},
+            {"offsetHours": 14 * 24, "channel": "PHONE", "purpose": "result"},
+            {"offsetHours": 91 * 24, "channel": "VISIT", "purpose": "check"},
+        ],
+        "photoSchedule": [{"code": "before", "offsetDays": 0}],
+        "discomfort": [
+            {"language": k, **{p: edited(t) for p, t in zip(PARTS, v, strict=True)}}
+            for k, v in NOTES.items()
+        ],
+        "warranty": {
+            "periodDays": 180,
+            "terms": [{"language": k, "text": edited(f"{v}: 180")} for k, v in NAMES.items()],
+        },
+        **extra,
+    }
+
+
+async def set_type(driver: JourneyDriver, input: dict[str, Any]) -> dict[str, Any]:
+    data = await driver.api.run(SET_TYPE, driver.token(Role.SUPERVISOR), input=input)
+    result = data["setProcedureType"]
+    assert result["__typename"] == "ProcedureTypePayload", result
+    return result["procedureType"]  # type: ignore[no-any-return]
+
+
+async def run(driver: JourneyDriver, document: str, role: Role, **variables: Any) -> Any:
+    data = await driver.api.run(document, driver.token(role), **variables)
+    (result,) = data.values()
+    return result
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: a PDF breaks lines where the page does, not where we did."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_text(pdf_base64: str) -> str:
+    reader = PdfReader(io.BytesIO(base64.b64decode(pdf_base64)))
+    return "".join(page.extract_text() for page in reader.pages)

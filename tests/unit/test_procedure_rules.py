@@ -1,0 +1,129 @@
+"""The procedure type rules: what a version must hold, the follow-up tiers, the checklist gate,
+pinning a version on a journey, and the leaflet's content."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+
+import pytest
+
+from domain.journey.effects import _approve
+from domain.journey.facts import ActionDetails, JourneyFacts
+from domain.journey.stages import ArrivalChannel, VisitCategory
+from domain.procedures.checklist import open_items, result_problem
+from domain.procedures.leaflet import compose
+from domain.procedures.template import (
+    DAY,
+    HOUR,
+    ChecklistItem,
+    FollowUpTier,
+    ProcedureCategory,
+    ProcedureContent,
+    check_content,
+    content_hash,
+    tier_of,
+)
+from server.procedure_seeds import BLEPHAROPLASTY, DEMO_TYPES, FILLER
+
+
+@pytest.mark.parametrize(
+    ("offset", "tier"),
+    [
+        (23 * HOUR, None),
+        (24 * HOUR, FollowUpTier.SHORT),
+        (7 * DAY, FollowUpTier.SHORT),
+        (14 * DAY, FollowUpTier.MID),
+        (31 * DAY, FollowUpTier.MID),
+        (91 * DAY, FollowUpTier.LONG),
+        (365 * DAY, FollowUpTier.LONG),
+        (367 * DAY, None),
+    ],
+)
+def test_follow_ups_fall_in_the_seed_tiers_from_24_hours_to_a_year(
+    offset: int, tier: FollowUpTier | None
+) -> None:
+    assert tier_of(offset) is tier
+
+
+def test_the_demo_types_pass_the_rules_and_surgery_has_the_photo_schedule() -> None:
+    for type_key, content in DEMO_TYPES.items():
+        assert check_content(type_key, content) == []
+    photos = [(p.code, p.offset_days) for p in BLEPHAROPLASTY.photo_schedule]
+    assert photos == [("before", 0), ("suture_removal", 7), ("month_3", 91), ("year_1", 365)]
+
+
+def test_surgery_without_its_labs_is_refused_naming_each_missing_check() -> None:
+    surgery_as_filler = dataclasses.replace(FILLER, category=ProcedureCategory.SURGERY)
+    fields = {(p.field, p.message) for p in check_content("lift", surgery_as_filler)}
+    for code in ("lab_blood", "lab_ecg", "lab_ultrasound", "lab_chest_film", "marking"):
+        assert ("checklist", f"'{code}' is required for this category") in fields
+    assert len(fields) == 7
+
+
+def test_a_version_needs_every_language_and_follow_ups_within_the_tiers() -> None:
+    broken = dataclasses.replace(
+        FILLER,
+        names={k: v for k, v in FILLER.names.items() if k != "zh"},
+        follow_ups=[dataclasses.replace(FILLER.follow_ups[0], offset_seconds=2 * HOUR)],
+        discomfort={**FILLER.discomfort, "de": FILLER.discomfort["en"]},
+        checklist=[*FILLER.checklist, FILLER.checklist[0]],
+    )
+    problems = {(p.field, p.message) for p in check_content("Bad Key", broken)}
+    assert problems == {
+        ("typeKey", "1 to 100 of a-z, 0-9, '.', '_' or '-'"),
+        ("names", "the text in 'zh' is missing"),
+        ("followUps[0].offsetHours", "24 h to 1 year"),
+        ("discomfort", "one of pl, ru, zh, en: 'de'"),
+        ("checklist", "each code once"),
+    }
+
+
+def test_content_survives_its_json_form_and_the_hash_names_the_version() -> None:
+    again = ProcedureContent.from_json(BLEPHAROPLASTY.to_json())
+    assert again == BLEPHAROPLASTY
+    assert content_hash("bleph", 1, again) == content_hash("bleph", 1, BLEPHAROPLASTY)
+    assert content_hash("bleph", 2, again) != content_hash("bleph", 1, again)
+
+
+def test_an_item_needing_a_result_stays_open_until_it_has_one() -> None:
+    items = [ChecklistItem("identity_verified", "id"), ChecklistItem("lab_ecg", "ECG", True)]
+    assert open_items(items, {}) == ["identity_verified", "lab_ecg"]
+    assert open_items(items, {"identity_verified": None, "lab_ecg": "  "}) == ["lab_ecg"]
+    assert open_items(items, {"identity_verified": None, "lab_ecg": "sinus rhythm"}) == []
+    assert result_problem(items[1], None) == "this item needs its result"
+    assert result_problem(None, "x") == "not an item of this journey's checklist"
+    assert result_problem(items[0], None) is None
+
+
+def test_approving_a_plan_pins_the_version_and_its_follow_up_plan() -> None:
+    facts = JourneyFacts(
+        journey_id="j",
+        clinic_id="c",
+        client_id="cl",
+        visit_category=VisitCategory.FIRST_VISIT,
+        channel=ArrivalChannel.WALK_IN,
+        client_is_minor=False,
+        started_at=datetime(2026, 1, 1, tzinfo=UTC),
+        follow_up_offsets=[DAY],
+    )
+    offsets = BLEPHAROPLASTY.follow_up_offsets()
+    details = ActionDetails(procedure_type_version_id="v-1", follow_up_offsets=offsets)
+    _approve(facts, details, datetime(2026, 1, 2, tzinfo=UTC))
+    assert (facts.procedure_type_version_id, facts.follow_up_offsets) == ("v-1", offsets)
+    # A plan naming no type leaves the clinic's default schedule alone.
+    plain = dataclasses.replace(facts, procedure_type_version_id=None, follow_up_offsets=[DAY])
+    _approve(plain, ActionDetails(), datetime(2026, 1, 2, tzinfo=UTC))
+    assert (plain.procedure_type_version_id, plain.follow_up_offsets) == (None, [DAY])
+
+
+def test_the_leaflet_takes_the_handover_adjustments_and_dates_the_warranty() -> None:
+    adjusted = {"normal": "  Obrzęk przez 2 dni.  ", "call_now": "", "language": "pl"}
+    leaflet = compose(FILLER, "pl", date(2026, 3, 1), adjusted)
+    assert leaflet.notes["normal"] == "Obrzęk przez 2 dni."
+    assert leaflet.notes["call_now"] == FILLER.discomfort["pl"]["call_now"]
+    assert leaflet.procedure_name == FILLER.names["pl"]
+    heading, warranty = leaflet.sections[-1]
+    assert heading == "Gwarancja"
+    assert warranty.startswith("Gwarancja ważna do 2026-08-30.")
+    assert len(leaflet.sections) == 6
