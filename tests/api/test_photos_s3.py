@@ -57,7 +57,7 @@ def s3_api(
     @contextlib.asynccontextmanager
     async def start(**overrides: str) -> AsyncIterator[tuple[Api, str]]:
         bucket = s3.new_bucket()
-        chosen = {
+        chosen: dict[str, Any] = {
             "photo_dir": None,
             "photo_store": "s3",
             "s3_endpoint_url": s3.endpoint_url,
