@@ -6,7 +6,8 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 # The exact versions and hashes of requirements.lock (`make lock`): the runtime and the `otel`
-# extra, so GLOWPATH_OTEL_ENABLED=true works in the image. Nothing newer slips in.
+# and `s3` extras, so GLOWPATH_OTEL_ENABLED=true and GLOWPATH_PHOTO_STORE=s3 work in the image.
+# Nothing newer slips in.
 COPY requirements.lock ./
 RUN pip wheel --wheel-dir /wheels --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
@@ -28,6 +29,8 @@ RUN pip install --no-index --find-links /wheels /wheels/*.whl && rm -rf /wheels 
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin glowpath
 USER glowpath
 WORKDIR /home/glowpath
+# Owned by the user: a volume mounted here (the local photo store's default) starts writable.
+RUN mkdir -p -m 700 /home/glowpath/var/photos
 # 8000: the API (/graphql only when GLOWPATH_OPS_PORT is set); 8001: the operations port
 # (/healthz, /readyz, /metrics of the API and the worker); 9464: Temporal SDK metrics.
 EXPOSE 8000 8001 9464

@@ -10,8 +10,8 @@ BIN := $(VENV)/bin
 PYPROJECT_HASH := $(shell cat pyproject.toml requirements-dev.lock | cksum | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
 ARGS ?=
-# The locks: requirements-dev.lock (every extra: development, local dev server, tracing) for
-# `make venv` and CI; requirements.lock (the runtime and tracing) for the Docker image, at the
+# The locks: requirements-dev.lock (every extra: development, local dev server, tracing, S3) for
+# `make venv` and CI; requirements.lock (the runtime, tracing, S3) for the Docker image, at the
 # same versions. Both resolve for every platform, with hashes.
 LOCK_OPTIONS := --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 UV_VERSION = $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements-dev.lock)
@@ -35,9 +35,9 @@ $(STAMP):
 lock:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
-	$(BIN)/uv pip compile pyproject.toml --extra dev --extra local --extra otel $(LOCK_OPTIONS) \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra local --extra otel --extra s3 $(LOCK_OPTIONS) \
 		$(if $(UPGRADE),--upgrade) -o requirements-dev.lock
-	$(BIN)/uv pip compile pyproject.toml --extra otel $(LOCK_OPTIONS) \
+	$(BIN)/uv pip compile pyproject.toml --extra otel --extra s3 $(LOCK_OPTIONS) \
 		--constraint requirements-dev.lock -o requirements.lock
 
 dev: venv

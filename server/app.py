@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 import weakref
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import WSCloseCode, web
@@ -18,7 +19,7 @@ from strawberry.types import ExecutionResult
 from temporalio.client import Client
 
 from domain.auth import SigningKeys
-from domain.photos.storage import PhotoStore
+from domain.photos.storage import PhotoStore, PhotoStoreError
 from domain.store.db import close_db, init_db
 from schema.auth.hashing import PASSWORD_WORK
 from schema.build import build_schema
@@ -26,10 +27,10 @@ from schema.context import ApiConfig, AuthServices, Context
 from schema.feed import JourneyFeed
 from schema.metrics import REQUEST_TIMEOUTS
 from server import graphiql, middleware, request_body, tracing, uploads
-from server.health import add_health_routes
+from server.health import CHECK_TIMEOUT, CHECKS, Check, add_health_routes
 from server.metrics import loop_lag_context, metrics_handler
 from server.photo_route import add_photo_route
-from server.photo_store import LocalPhotoStore
+from server.photo_settings import build_photo_store
 from server.probes import ops_app, serve_ops
 from server.settings import Settings
 from workflows.client import JourneyGateway
@@ -167,8 +168,8 @@ def create_app(
     `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost;
     `execution_timeout` bounds each HTTP query and mutation (seconds); `feed` the change feed
     of live subscriptions (one per app by default); `photo_store` where photos are kept (by
-    default the local directory of the settings)."""
-    store = photo_store or LocalPhotoStore(settings.photo_directory)
+    default the store the settings choose: the local directory or the S3 bucket)."""
+    store = photo_store or build_photo_store(settings)
     config = ApiConfig(
         signing_keys=SigningKeys(settings.secret_key, settings.previous_secret_keys),
         token_ttl_seconds=settings.token_ttl_seconds,
@@ -206,6 +207,8 @@ def create_app(
         graphiql.add_asset_routes(app)
     if not settings.ops_port:  # else the operations port serves these (see `serve`)
         add_health_routes(app, temporal)
+        checks: Mapping[str, Check] = app[CHECKS]
+        app[CHECKS] = {**checks, "photo_store": store.check}
         app.router.add_get("/metrics", metrics_handler(read_model=True))
 
     async def stop_subscriptions(_: web.Application) -> None:
@@ -224,6 +227,17 @@ def create_app(
     return app
 
 
+async def probe_photo_store(store: PhotoStore, kind: str) -> None:
+    """Says at start whether photos can be stored, and why not. The API still starts: the
+    store may come up later, and /readyz reports it (503 until it answers)."""
+    try:
+        await asyncio.wait_for(store.check(), CHECK_TIMEOUT * 5)
+    except (PhotoStoreError, TimeoutError) as exc:
+        log.error("photo store (%s) not usable: %s", kind, exc or "no answer in time")
+    else:
+        log.info("photo store: %s", kind)
+
+
 async def serve(settings: Settings) -> None:
     """Runs the API until cancelled (SIGTERM/SIGINT), then shuts down gracefully: stops
     listening, closes subscriptions, lets in-flight requests finish (up to
@@ -236,8 +250,10 @@ async def serve(settings: Settings) -> None:
         metrics_bind=settings.temporal_metrics_bind,
         tracing=settings.otel_enabled,
     )
+    store = build_photo_store(settings)
+    await probe_photo_store(store, settings.photo_store)
     runner = web.AppRunner(
-        create_app(settings, temporal),
+        create_app(settings, temporal, photo_store=store),
         access_log=None,
         shutdown_timeout=settings.shutdown_timeout_seconds,
     )
@@ -247,7 +263,7 @@ async def serve(settings: Settings) -> None:
         await site.start()
         log.info("GraphQL on http://%s:%s/graphql", settings.http_host, settings.http_port)
         if settings.ops_port:
-            ops = ops_app(temporal, read_model=True)
+            ops = ops_app(temporal, read_model=True, extra={"photo_store": store.check})
             await serve_ops(ops, settings.http_host, settings.ops_port, "API")
         await asyncio.Event().wait()
     finally:

@@ -22,7 +22,7 @@ from domain.auth import SigningKeys
 from domain.permissions import PHOTO_VIEWERS
 from domain.photos.links import read_grant
 from domain.photos.purposes import viewing_refusal
-from domain.photos.storage import PhotoStore
+from domain.photos.storage import PhotoStore, PhotoStoreError
 from domain.roles import Role
 from domain.store.audit_chain import append_accesses
 from domain.store.models import StaffAccount
@@ -58,7 +58,11 @@ def photo_handler(
         why = viewing_refusal(PHOTO_VIEWERS[grant.purpose].admits(role), consented, grant.purpose)
         if why is not None:
             return _refused(403, why)
-        data = await store.get(photo.storage_key)
+        try:
+            data = await store.get(photo.storage_key)
+        except PhotoStoreError as exc:  # the reason (which setting) is for the operator's log
+            log.error("photo %s: the photo store did not answer: %s", photo.id, exc)
+            return _refused(503, "the photo store is not available; try again later")
         if data is None or hashlib.sha256(data).hexdigest() != photo.sha256:
             # Lost or changed behind the API's back: never serve other bytes than were taken.
             log.error("photo %s: its stored image is missing or does not match", photo.id)

@@ -2,9 +2,8 @@
 
 Each photo is written to a temporary file in the same directory, flushed to disk, then renamed
 over its final name: a reader (or a crash) sees the whole image or none. Files are readable by
-the owner only. An S3-compatible store is the production option still to come: it implements
-the same `domain.photos.storage.PhotoStore` protocol (put as one PUT of the object, get,
-discard as DELETE) and is chosen by the settings.
+the owner only. The S3-compatible store (`server.s3_photo_store`) implements the same
+`domain.photos.storage.PhotoStore` protocol; `GLOWPATH_PHOTO_STORE` chooses between them.
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ import os
 import re
 import tempfile
 from pathlib import Path
+
+from domain.photos.storage import PhotoStoreError
 
 _KEY = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
@@ -53,6 +54,14 @@ class LocalPhotoStore:
         with contextlib.suppress(FileNotFoundError):
             self._path(key).unlink()
 
+    def _check(self) -> None:
+        try:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PhotoStoreError(f"cannot create the photo directory: {exc.strerror}") from None
+        if not os.access(self.directory, os.W_OK | os.X_OK):
+            raise PhotoStoreError("the photo directory is not writable by this process")
+
     async def put(self, key: str, data: bytes) -> None:
         await asyncio.to_thread(self._put, key, data)
 
@@ -61,3 +70,6 @@ class LocalPhotoStore:
 
     async def discard(self, key: str) -> None:
         await asyncio.to_thread(self._discard, key)
+
+    async def check(self) -> None:
+        await asyncio.to_thread(self._check)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from domain.store.db import DatabaseTls
+from server.photo_settings import PARSERS as PHOTO_STORE_PARSERS
+from server.photo_settings import photo_store_problem
 from server.setting_sources import (
     SourceError,
     parse_certificates,
@@ -190,6 +192,13 @@ class Settings:
     photo_dir: Path | None = None  # where photos are stored; None: <data_dir>/photos
     photo_max_bytes: int = 10 * 1024**2  # the largest photo accepted
     photo_link_seconds: int = 300  # how long a link to a photo works
+    photo_store: str = "local"  # "local": photo_directory; "s3": the bucket below
+    s3_endpoint_url: str = ""  # any S3-compatible service; "": AWS S3 of the region
+    s3_bucket: str = ""
+    s3_region: str = ""  # "": us-east-1
+    s3_access_key_id: str = field(default="", repr=False)  # "" (both): boto3's own chain
+    s3_secret_access_key: str = field(default="", repr=False)
+    s3_key_prefix: str = ""  # e.g. "clinic-a/photos": the objects are <prefix>/<photo id>
 
     @property
     def photo_directory(self) -> Path:
@@ -292,6 +301,9 @@ def _check_connections(values: Mapping[str, Any]) -> None:
         raise SettingsError(
             f"{env_name('database_sslmode')}=disable contradicts {env_name('database_sslrootcert')}"
         )
+    photo_problem = photo_store_problem(values)
+    if photo_problem is not None:
+        raise SettingsError(photo_problem)
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -329,5 +341,6 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "photo_dir": Path,
     "photo_max_bytes": partial(_parse_int, lo=1024, hi=100 * 1024**2),
     "photo_link_seconds": partial(_parse_int, lo=10, hi=3600),
+    **PHOTO_STORE_PARSERS,
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}, "every field needs a parser"

@@ -47,6 +47,7 @@ async def test_readyz_reports_each_check(api: Api) -> None:
     assert {name: check["status"] for name, check in body["checks"].items()} == {
         "database": "ok",
         "temporal": "ok",
+        "photo_store": "ok",
     }
 
 

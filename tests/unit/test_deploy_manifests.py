@@ -106,3 +106,18 @@ def test_compose_keeps_probes_and_metrics_off_the_public_port() -> None:
         probe = " ".join(compose["services"][service]["healthcheck"]["test"])
         assert f"127.0.0.1:{ops}/readyz" in probe, service
     assert compose["services"]["api"]["ports"] == ["${GLOWPATH_API_PORTS:-8000-8009}:8000"]
+
+
+def test_the_local_photo_store_has_a_persistent_volume_until_s3_is_chosen() -> None:
+    assert config()["GLOWPATH_PHOTO_STORE"] == "local"
+    (claim,) = by_kind("PersistentVolumeClaim")
+    spec = pod_specs()["glowpath-api"]
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    (container,) = spec["containers"]
+    (mount,) = [
+        m for m in container["volumeMounts"] if m["mountPath"] == config()["GLOWPATH_PHOTO_DIR"]
+    ]
+    assert volumes[mount["name"]]["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert compose["x-glowpath"]["environment"]["GLOWPATH_PHOTO_STORE"].endswith(":-local}")
+    assert "photos:/home/glowpath/var/photos" in compose["services"]["api"]["volumes"]

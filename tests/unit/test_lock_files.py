@@ -36,7 +36,10 @@ def pins(lock: str) -> dict[str, Version]:
 
 @pytest.mark.parametrize(
     ("lock", "extras"),
-    [("requirements-dev.lock", ("dev", "local", "otel")), ("requirements.lock", ("otel",))],
+    [
+        ("requirements-dev.lock", ("dev", "local", "otel", "s3")),
+        ("requirements.lock", ("otel", "s3")),
+    ],
 )
 def test_lock_pins_every_declared_dependency_within_its_range(
     lock: str, extras: tuple[str, ...]
