@@ -68,6 +68,8 @@ ADMINS = _of(R.ADMIN)
 # The client file's clinical parts are written by those who take the history and check it
 # before treatment; supervisors read them and correct entries, but record none themselves.
 CLINICAL_RECORDERS = _of(R.CONSULTANT, R.EXPERT, R.NURSE)
+# Money: bills, payments, refunds, what a client spent. The price list is everyone's to quote.
+MONEY = _of(R.CASHIER, R.SUPERVISOR)
 
 
 def _fields(audience: Audience, names: str) -> dict[str, Audience]:
@@ -229,6 +231,30 @@ TYPES: dict[str, dict[str, Audience]] = {
     ),
     "AuditLogEdge": _fields(SUPERVISORS, "cursor node"),
     "AuditLogConnection": _fields(SUPERVISORS, "edges pageInfo"),
+    # Money. An amount is readable wherever the field holding it is.
+    "Money": _fields(CLINIC_STAFF, "amount currency formatted"),
+    "PriceListItem": {
+        **_fields(
+            CLINIC_STAFF,
+            "id code version kind name listPrice specialPrice validFrom validTo setBy setAt",
+        ),
+        "consumableCost": MONEY,
+    },
+    "PriceListItemPayload": _fields(SUPERVISORS, "item"),
+    "Bill": _fields(
+        MONEY,
+        "id journeyId lines subtotal discount discountReason discountGrantedBy total paid"
+        " refunded outstanding confirmation payments refunds createdBy createdAt",
+    ),
+    "BillLine": _fields(
+        MONEY,
+        "priceItemId code kind name quantity listPrice unitPrice atSpecialPrice consumableCost"
+        " lineTotal",
+    ),
+    "BillConfirmation": _fields(MONEY, "signerName signatureFormat witnessId confirmedAt"),
+    "Payment": _fields(MONEY, "id kind method amount receiptNumber recordedBy recordedAt"),
+    "Refund": _fields(MONEY, "id paymentId amount reason beforeTreatment recordedBy recordedAt"),
+    "BillPayload": _fields(MONEY, "bill"),
     # Administration.
     "Clinic": _fields(ADMINS, "id name timezone"),
     "ClinicPayload": _fields(ADMINS, "clinic"),
@@ -240,6 +266,8 @@ QUERIES: dict[str, Audience] = {
     "myPermissions": ANYONE,
     **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates"),
     "consentDocument": CLINICAL,
+    "priceList": CLINIC_STAFF,
+    "bill": MONEY,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
@@ -269,6 +297,8 @@ MUTATIONS: dict[str, Audience] = {
     "deferConsent": _action(Action.DEFER_CONSENT),
     "withdrawConsent": _action(Action.WITHDRAW_CONSENT),
     "publishConsentTemplate": SUPERVISORS,
+    "setPriceListItem": SUPERVISORS,
+    **_fields(MONEY, "createBill confirmBill"),
     "recordPayment": _action(Action.RECORD_PAYMENT),
     "startTreatment": _action(Action.START_TREATMENT),
     "completeTreatment": _action(Action.COMPLETE_TREATMENT),

@@ -50,6 +50,7 @@ from schema.journeys.types import Journey
 from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
+from schema.money.root import MoneyMutation, MoneyQuery
 from schema.node import node
 from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
 from schema.scalars import SCALAR_OVERRIDES
@@ -80,7 +81,7 @@ MAX_TOKENS = 2000
 
 
 @strawberry.type
-class Query:
+class Query(MoneyQuery):
     node = strawberry.field(resolver=node, description="Any object by its global id, or null.")
     me: MeResult = strawberry.field(resolver=me)
     my_permissions: Permissions = strawberry.field(
@@ -119,7 +120,7 @@ def _action(resolver: object, description: str) -> JourneyResult:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(MoneyMutation):
     login: LoginResult = strawberry.mutation(
         resolver=login, description="Sign in; failed attempts are throttled."
     )

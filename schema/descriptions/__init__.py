@@ -24,12 +24,13 @@ from graphql import (
     GraphQLSchema,
 )
 
-from schema.descriptions import desk, enums, journeys, operations
+from schema.descriptions import desk, enums, journeys, money, operations
 
 DESCRIPTIONS: Mapping[str, str] = {
     **enums.DESCRIPTIONS,
     **journeys.DESCRIPTIONS,
     **desk.DESCRIPTIONS,
+    **money.DESCRIPTIONS,
     **operations.DESCRIPTIONS,
 }
 

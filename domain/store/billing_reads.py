@@ -1,0 +1,98 @@
+"""Reads of the money tables that several parts of the system share (bills, statements)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.money.catalog import PriceItemKind
+from domain.store.billing import Bill, BillLine, Payment, PriceListItem, Refund
+
+# A clinic's price list is short (tens to a few hundred items); this bounds a runaway one.
+MAX_ITEMS = 2000
+
+
+async def items_in_force(
+    clinic_id: str, on: date, kind: PriceItemKind | None = None
+) -> list[PriceListItem]:
+    """For each code, the newest version begun by `on`, unless that version has ended."""
+    query = PriceListItem.filter(clinic_id=clinic_id, valid_from__lte=on)
+    if kind is not None:
+        query = query.filter(kind=kind.value)
+    rows = await query.order_by("code", "-version").limit(MAX_ITEMS)
+    newest: dict[str, PriceListItem] = {}
+    for row in rows:
+        newest.setdefault(row.code, row)
+    return [row for row in newest.values() if row.valid_to is None or row.valid_to >= on]
+
+
+async def current_bill(journey_id: str) -> Bill | None:
+    """The journey's newest bill: a new bill replaces an unconfirmed one."""
+    return await Bill.filter(journey_id=journey_id).order_by("-created_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class BillMoney:
+    """What was paid and given back against a bill, in minor units."""
+
+    paid_minor: int
+    refunded_minor: int
+
+    @property
+    def net_minor(self) -> int:
+        return self.paid_minor - self.refunded_minor
+
+
+async def bill_money(bill_id: str) -> BillMoney:
+    paid = sum(p.amount_minor for p in await Payment.filter(bill_id=bill_id))
+    refunded = sum(r.amount_minor for r in await Refund.filter(bill_id=bill_id))
+    return BillMoney(paid_minor=paid, refunded_minor=refunded)
+
+
+@dataclass(frozen=True)
+class SettledLine:
+    """A bill line and its bill's money in a month: what partner statements and consultant
+    figures start from. `paid_minor`/`refunded_minor` are the whole bill's, in that month."""
+
+    bill_id: str
+    journey_id: str
+    client_id: str
+    line: BillLine
+    bill_total_minor: int
+    paid_minor: int
+    refunded_minor: int
+    currency: str
+
+
+async def lines_paid_in(clinic_id: str, start: datetime, end: datetime) -> list[SettledLine]:
+    """Every line of every bill of the clinic with a payment or a refund in [start, end),
+    with the bill's money in that window (UTC instants; the caller picks the clinic's month)."""
+    payments = await Payment.filter(
+        clinic_id=clinic_id, bill_id__isnull=False, recorded_at__gte=start, recorded_at__lt=end
+    )
+    refunds = await Refund.filter(
+        clinic_id=clinic_id, bill_id__isnull=False, recorded_at__gte=start, recorded_at__lt=end
+    )
+    paid: dict[str, int] = defaultdict(int)
+    refunded: dict[str, int] = defaultdict(int)
+    for payment in payments:
+        paid[payment.bill_id or ""] += payment.amount_minor
+    for refund in refunds:
+        refunded[refund.bill_id or ""] += refund.amount_minor
+    bill_ids = sorted(set(paid) | set(refunded))
+    bills = {bill.id: bill for bill in await Bill.filter(id__in=bill_ids)}
+    lines = await BillLine.filter(bill_id__in=bill_ids).order_by("bill_id", "position")
+    return [
+        SettledLine(
+            bill_id=line.bill_id,
+            journey_id=bills[line.bill_id].journey_id,
+            client_id=bills[line.bill_id].client_id,
+            line=line,
+            bill_total_minor=bills[line.bill_id].total_minor,
+            paid_minor=paid[line.bill_id],
+            refunded_minor=refunded[line.bill_id],
+            currency=bills[line.bill_id].currency,
+        )
+        for line in lines
+    ]

@@ -1,0 +1,97 @@
+"""Documents and helpers of the money tests: price list, bills, payments, refunds."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from domain.roles import Role
+from tests.api.flow import JourneyDriver
+
+MONEY = "amount currency formatted"
+ITEM_FIELDS = (
+    f"id code version kind name listPrice {{ {MONEY} }} specialPrice {{ {MONEY} }}"
+    f" consumableCost {{ {MONEY} }} validFrom validTo"
+)
+ERRORS = """
+    ... on UserError { code message }
+    ... on ValidationFailed { problems { field message } }
+"""
+PAYMENT_FIELDS = f"id kind method amount {{ {MONEY} }} receiptNumber recordedBy"
+BILL_FIELDS = f"""
+  id journeyId
+  lines {{ code kind name quantity unitPrice {{ {MONEY} }} atSpecialPrice lineTotal {{ {MONEY} }} }}
+  subtotal {{ {MONEY} }} discount {{ {MONEY} }} discountReason discountGrantedBy
+  total {{ {MONEY} }} paid {{ {MONEY} }} refunded {{ {MONEY} }} outstanding {{ {MONEY} }}
+  confirmation {{ signerName witnessId confirmedAt }}
+  payments {{ {PAYMENT_FIELDS} }}
+  refunds {{ id paymentId amount {{ {MONEY} }} reason beforeTreatment }}
+"""
+
+SET_ITEM = f"""
+mutation SetItem($input: SetPriceListItemInput!) {{
+  setPriceListItem(input: $input) {{
+    __typename
+    ... on PriceListItemPayload {{ item {{ {ITEM_FIELDS} }} }}
+    {ERRORS}
+  }}
+}}
+"""
+PRICE_LIST = f"query PriceList($on: Date) {{ priceList(on: $on) {{ {ITEM_FIELDS} }} }}"
+PRICE_LIST_PRICES = "query Prices { priceList { code listPrice { amount } } }"
+CREATE_BILL = f"""
+mutation CreateBill($input: CreateBillInput!) {{
+  createBill(input: $input) {{
+    __typename
+    ... on BillPayload {{ bill {{ {BILL_FIELDS} }} }}
+    {ERRORS}
+  }}
+}}
+"""
+CONFIRM_BILL = CREATE_BILL.replace("CreateBill", "ConfirmBill").replace("createBill", "confirmBill")
+BILL = f"""
+query Bill($id: ID, $journeyId: ID) {{ bill(id: $id, journeyId: $journeyId) {{ {BILL_FIELDS} }} }}
+"""
+
+
+def eur(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "EUR"}
+
+
+async def set_item(driver: JourneyDriver, **fields: Any) -> dict[str, Any]:
+    item = {
+        "code": f"HA-{uuid.uuid4().hex[:6]}",
+        "kind": "PROCEDURE",
+        "name": "Hyaluronic acid, cheeks",
+        "listPrice": eur("800.00"),
+        "validFrom": "2020-01-01",
+        **fields,
+    }
+    data = await driver.api.run(SET_ITEM, driver.token(Role.SUPERVISOR), input=item)
+    result = data["setPriceListItem"]
+    assert result["__typename"] == "PriceListItemPayload", result
+    return result["item"]  # type: ignore[no-any-return]
+
+
+async def money_call(
+    driver: JourneyDriver, document: str, role: Role, **input: Any
+) -> dict[str, Any]:
+    data = await driver.api.run(document, driver.token(role), input=input)
+    (result,) = data.values()
+    return result  # type: ignore[no-any-return]
+
+
+async def billed_journey(
+    driver: JourneyDriver, lines: list[dict[str, Any]], **extra: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A journey at PAYMENT with a confirmed bill of `lines`: (journey, bill)."""
+    journey = await driver.drive_to("PAYMENT")
+    created = await money_call(
+        driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines, **extra
+    )
+    assert created["__typename"] == "BillPayload", created
+    confirmed = await money_call(
+        driver, CONFIRM_BILL, Role.CASHIER, billId=created["bill"]["id"], signerName="Anna Nowak"
+    )
+    assert confirmed["__typename"] == "BillPayload", confirmed
+    return journey, confirmed["bill"]
