@@ -255,6 +255,11 @@ TYPES: dict[str, dict[str, Audience]] = {
     "Payment": _fields(MONEY, "id kind method amount receiptNumber recordedBy recordedAt"),
     "Refund": _fields(MONEY, "id paymentId amount reason beforeTreatment recordedBy recordedAt"),
     "BillPayload": _fields(MONEY, "bill"),
+    "BillingSettings": _fields(
+        CLINIC_STAFF, "currency locale discountThresholdPercent paymentPolicy"
+    ),
+    "BillingSettingsPayload": _fields(SUPERVISORS, "settings"),
+    "RefundPayload": _fields(MONEY, "refund journey"),
     # Administration.
     "Clinic": _fields(ADMINS, "id name timezone"),
     "ClinicPayload": _fields(ADMINS, "clinic"),
@@ -266,7 +271,7 @@ QUERIES: dict[str, Audience] = {
     "myPermissions": ANYONE,
     **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates"),
     "consentDocument": CLINICAL,
-    "priceList": CLINIC_STAFF,
+    **_fields(CLINIC_STAFF, "priceList billingSettings"),
     "bill": MONEY,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
@@ -297,9 +302,11 @@ MUTATIONS: dict[str, Audience] = {
     "deferConsent": _action(Action.DEFER_CONSENT),
     "withdrawConsent": _action(Action.WITHDRAW_CONSENT),
     "publishConsentTemplate": SUPERVISORS,
-    "setPriceListItem": SUPERVISORS,
+    **_fields(SUPERVISORS, "setPriceListItem setBillingSettings"),
     **_fields(MONEY, "createBill confirmBill"),
     "recordPayment": _action(Action.RECORD_PAYMENT),
+    # Before treatment a cashier; after it a supervisor (checked against the journey).
+    "recordRefund": _action(Action.REFUND),
     "startTreatment": _action(Action.START_TREATMENT),
     "completeTreatment": _action(Action.COMPLETE_TREATMENT),
     "handOver": _action(Action.HAND_OVER),

@@ -17,5 +17,10 @@ DESCRIPTIONS.update(
     {
         "Mutation.createBill(input)": "The journey, the lines and any discount.",
         "Mutation.confirmBill(input)": "The bill and the client's signature.",
+        "Mutation.setBillingSettings(input)": "The clinic's new money settings.",
+        "Mutation.recordRefund(input)": "The payment, the amount and the reason.",
+        "PaymentPolicy": "When a journey's payment stage passes.",
+        "PaymentPolicy.FULL": "The whole bill paid, or an installment plan agreed.",
+        "PaymentPolicy.DEPOSIT": "A deposit paid; the rest is due before treatment starts.",
     }
 )

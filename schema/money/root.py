@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.money import bills, price_list
+from schema.money import bills, price_list, refunds, settings
 
 
 @strawberry.type
@@ -12,6 +12,10 @@ class MoneyQuery:
     price_list = strawberry.field(
         resolver=price_list.price_list,
         description="Your clinic's price list on a day: each item's newest version in force.",
+    )
+    billing_settings = strawberry.field(
+        resolver=settings.billing_settings_query,
+        description="Your clinic's money settings (currency, locale, policy).",
     )
     bill = strawberry.field(
         resolver=bills.bill,
@@ -34,4 +38,14 @@ class MoneyMutation:
     confirm_bill: bills.BillResult = strawberry.mutation(
         resolver=bills.confirm_bill,
         description="The client confirms the journey's current bill, recorded like a signature.",
+    )
+    set_billing_settings: settings.SetBillingSettingsResult = strawberry.mutation(
+        resolver=settings.set_billing_settings,
+        description="Supervisor: the clinic's currency, locale, discount threshold and payment "
+        "policy.",
+    )
+    record_refund: refunds.RefundResult = strawberry.mutation(
+        resolver=refunds.record_refund,
+        description="Money given back against a payment, as a new entry (the payment stays). "
+        "Before treatment a cashier (the journey ends as REFUNDED); after it a supervisor.",
     )

@@ -95,3 +95,46 @@ async def billed_journey(
     )
     assert confirmed["__typename"] == "BillPayload", confirmed
     return journey, confirmed["bill"]
+
+
+RECORD_REFUND = f"""
+mutation Refund($input: RecordRefundInput!) {{
+  recordRefund(input: $input) {{
+    __typename
+    ... on RefundPayload {{
+      refund {{ id paymentId amount {{ {MONEY} }} reason beforeTreatment recordedBy }}
+      journey {{ id stage outcome }}
+    }}
+    {ERRORS}
+  }}
+}}
+"""
+SET_SETTINGS = """
+mutation Settings($input: SetBillingSettingsInput!) {
+  setBillingSettings(input: $input) {
+    __typename
+    ... on BillingSettingsPayload {
+      settings { currency locale discountThresholdPercent paymentPolicy }
+    }
+    ... on UserError { code message }
+  }
+}
+"""
+
+
+def payment(bill: dict[str, Any], amount: str, kind: str, **extra: Any) -> dict[str, Any]:
+    """The input of a payment against `bill`, by card."""
+    return {
+        "journeyId": bill["journeyId"],
+        "billId": bill["id"],
+        "amount": amount,
+        "currency": "EUR",
+        "method": "CARD",
+        "kind": kind,
+        **extra,
+    }
+
+
+async def bill_of(driver: JourneyDriver, journey_id: str) -> dict[str, Any]:
+    data = await driver.api.run(BILL, driver.token(Role.CASHIER), journeyId=journey_id)
+    return data["bill"]  # type: ignore[no-any-return]

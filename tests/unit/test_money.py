@@ -106,3 +106,33 @@ def test_bill_refuses_what_it_cannot_price() -> None:
     assert [p.field for p in problems] == ["lines[0].quantity", "lines[1].atSpecialPrice"]
     bill, problems = draft_bill([LineRequest(item, 1)], None, "PLN")
     assert bill is None and problems[0].field == "lines[0].priceItemId"
+
+
+def test_each_payment_kind_has_its_place_on_a_bill() -> None:
+    from domain.journey.stages import PaymentKind as K
+    from domain.money.payments import BillState, payment_problems
+
+    fresh = BillState(total=1000, paid=0, kinds=frozenset())
+    deposited = BillState(total=1000, paid=300, kinds=frozenset({K.DEPOSIT}))
+    planned = BillState(total=1000, paid=250, kinds=frozenset({K.INSTALLMENT_PLAN}))
+    ok = [
+        (fresh, K.FULL, 1000),
+        (fresh, K.DEPOSIT, 300),
+        (fresh, K.PARTIAL, 1),
+        (fresh, K.INSTALLMENT_PLAN, 250),
+        (deposited, K.TOP_UP, 700),
+        (planned, K.INSTALLMENT, 250),
+    ]
+    for bill, kind, amount in ok:
+        assert payment_problems(bill, kind, amount) == [], (kind, amount)
+    refused = [
+        (fresh, K.FULL, 999, "kind"),
+        (fresh, K.DEPOSIT, 1000, "kind"),
+        (fresh, K.TOP_UP, 10, "kind"),
+        (deposited, K.FULL, 700, "kind"),
+        (deposited, K.TOP_UP, 701, "amount"),
+        (fresh, K.INSTALLMENT, 100, "kind"),
+        (fresh, K.PARTIAL, 0, "amount"),
+    ]
+    for bill, kind, amount, field in refused:
+        assert [p.field for p in payment_problems(bill, kind, amount)] == [field], (kind, amount)

@@ -36,7 +36,8 @@ from workflows.journey import JourneyWorkflow
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 # Facts fields added after the recordings were made, as the recorded journeys rebuild them.
-ADDED_SINCE = {"attached_records": [], "void_records": []}
+# The bill paid against came with itemised bills: a journey paid before them has none.
+ADDED_SINCE = {"attached_records": [], "void_records": [], "bill_total_minor": None}
 
 
 def load(name: str) -> dict[str, Any]:

@@ -1,0 +1,157 @@
+"""Payments against a confirmed bill under the clinic's policy, receipts, retries and refunds.
+
+Each test runs in a clinic of its own: its receipts start at 1 and its settings are its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from domain.roles import Role
+from domain.store.billing import Payment
+from schema.ids import decode_id
+from tests.api import documents
+from tests.api.flow import CHECKS, JourneyDriver, new_key
+from tests.api.money_support import (
+    RECORD_REFUND,
+    SET_SETTINGS,
+    bill_of,
+    billed_journey,
+    eur,
+    money_call,
+    payment,
+    set_item,
+)
+
+Clinic = Callable[[], Awaitable[JourneyDriver]]
+
+
+async def test_deposit_moves_the_journey_on_and_the_rest_is_paid_before_treatment(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a clinic whose policy lets a deposit pass the payment stage, and a confirmed bill
+    driver = await fresh_clinic()
+    policy = {"currency": "EUR", "locale": "pl_PL", "discountThresholdPercent": 10}
+    settings = await money_call(
+        driver, SET_SETTINGS, Role.SUPERVISOR, **policy, paymentPolicy="DEPOSIT"
+    )
+    assert settings["settings"]["paymentPolicy"] == "DEPOSIT", settings
+    item = await set_item(driver, listPrice=eur("1000.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    # A payment larger than the bill, or a TOP_UP with no deposit before it, is refused
+    too_much = await driver.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "1000.01", "PARTIAL")
+    )
+    assert [p["field"] for p in too_much["problems"]] == ["amount"], too_much
+    no_deposit = await driver.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "100.00", "TOP_UP")
+    )
+    assert [p["field"] for p in no_deposit["problems"]] == ["kind"], no_deposit
+    # When the client pays a deposit of 300.00 the journey moves on to treatment
+    deposit = payment(bill, "300.00", "DEPOSIT", idempotencyKey=new_key())
+    moved = await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **deposit)
+    assert moved["stage"] == "TREATMENT"
+    # ... and a retry of that very call (an answer lost) answers the same, recording nothing
+    again = await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **deposit)
+    assert again["history"] == moved["history"]
+    other = await driver.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **{**deposit, "amount": "301.00"}
+    )
+    assert other["__typename"] == "Conflict", other
+    # But the treatment cannot start before the rest is paid
+    early = await driver.act(
+        documents.START_TREATMENT, Role.NURSE, journeyId=journey["id"], checks=CHECKS
+    )
+    assert early["__typename"] == "TransitionNotAllowed", early
+    assert "settled payment" in early["message"]
+    # When the client tops up the remaining 700.00 the treatment may start
+    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "700.00", "TOP_UP"))
+    started = await driver.start_treatment(journey["id"])
+    assert started["stage"] == "TREATMENT"
+    assert started["history"][-1]["action"] == "start_treatment"
+    # Then the bill shows both payments with receipts 1 and 2, nothing outstanding
+    paid = await bill_of(driver, journey["id"])
+    assert [(p["kind"], p["amount"]["amount"], p["receiptNumber"]) for p in paid["payments"]] == [
+        ("DEPOSIT", "300.00", 1),
+        ("TOP_UP", "700.00", 2),
+    ]
+    assert (paid["paid"]["amount"], paid["outstanding"]["amount"]) == ("1000.00", "0.00")
+    assert await Payment.filter(bill_id=decode_id(bill["id"], "Bill")).count() == 2
+
+
+async def test_a_refund_before_treatment_ends_the_journey_and_leaves_the_payment(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given the default policy (the whole bill moves the journey on) and a deposit paid
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("500.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"], "quantity": 2}])
+    waiting = await driver.ok(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "200.00", "DEPOSIT")
+    )
+    assert waiting["stage"] == "PAYMENT"  # a deposit books, it does not settle
+    (paid,) = (await bill_of(driver, journey["id"]))["payments"]
+    # When the cashier gives 150.00 back, then tries to give back more than is left
+    key = new_key()
+    refund = {"paymentId": paid["id"], "amount": eur("150.00"), "reason": "changed her mind"}
+    given = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    retried = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    too_much = await money_call(
+        driver, RECORD_REFUND, Role.CASHIER, **{**refund, "amount": eur("50.01")}
+    )
+    # Then the journey ended as REFUNDED, once; the payment is still as it was
+    assert given["__typename"] == "RefundPayload", given
+    assert given["journey"]["outcome"] == "REFUNDED"
+    assert given["refund"]["beforeTreatment"] is True
+    assert retried == given
+    assert [p["field"] for p in too_much["problems"]] == ["amount.amount"]
+    after = await bill_of(driver, journey["id"])
+    assert after["payments"] == [paid]
+    assert [r["amount"]["amount"] for r in after["refunds"]] == ["150.00"]
+    assert (after["refunded"]["amount"], after["outstanding"]["amount"]) == ("150.00", "950.00")
+
+
+async def test_after_treatment_only_a_supervisor_gives_money_back(fresh_clinic: Clinic) -> None:
+    # Given a journey paid in full and treated
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("80.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "80.00", "FULL"))
+    await driver.start_treatment(journey["id"])
+    (paid,) = (await bill_of(driver, journey["id"]))["payments"]
+    refund = {"paymentId": paid["id"], "amount": eur("30.00"), "reason": "bruising, goodwill"}
+    # When a cashier tries, then a supervisor
+    cashier = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund)
+    supervisor = await money_call(driver, RECORD_REFUND, Role.SUPERVISOR, **refund)
+    # Then only the supervisor's is recorded, and the journey goes on
+    assert cashier["__typename"] == "NotAuthorized", cashier
+    assert supervisor["__typename"] == "RefundPayload", supervisor
+    assert supervisor["journey"]["stage"] == "TREATMENT"
+    assert supervisor["refund"]["beforeTreatment"] is False
+    assert len((await bill_of(driver, journey["id"]))["refunds"]) == 1
+
+
+async def test_concurrent_payments_in_one_clinic_take_receipts_without_gaps(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given four journeys with confirmed bills of 100.00 in a fresh clinic
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("100.00"))
+    billed = await asyncio.gather(
+        *(billed_journey(driver, [{"priceItemId": item["id"]}]) for _ in range(4))
+    )
+    # When 20 partial payments of 5.00 arrive at once, five per journey
+    calls = [
+        driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "5.00", "PARTIAL"))
+        for _, bill in billed
+        for _ in range(5)
+    ]
+    await asyncio.gather(*calls)
+    # Then the clinic's receipts are 1 to 20, each once
+    numbers = []
+    for _, bill in billed:
+        numbers += [
+            p["receiptNumber"] for p in (await bill_of(driver, bill["journeyId"]))["payments"]
+        ]
+    assert sorted(numbers) == list(range(1, 21))
