@@ -45,6 +45,13 @@ CODES = {
     "setRotationPolicy.input.keyItems": "item codes of the month's key items: the desk routes them",
     "createClinic.input.timezone": "an IANA zone name, checked against the zone database",
     "publishConsentTemplate.input.texts.language": "a language code (pl, ru, zh, en), checked",
+    "setBillingSettings.input.currency": "ISO 4217 code, checked against the ISO list",
+    "setBillingSettings.input.locale": "a CLDR locale name, checked against Babel's data",
+    "setPriceListItem.input.listPrice.currency": "ISO 4217 code, the clinic's own",
+    "setPriceListItem.input.specialPrice.currency": "ISO 4217 code, the clinic's own",
+    "setPriceListItem.input.consumableCost.currency": "ISO 4217 code, the clinic's own",
+    "createBill.input.discount.amount.currency": "ISO 4217 code, the bill's own",
+    "recordRefund.input.amount.currency": "ISO 4217 code, the journey sums payments in it",
 }
 # Free text that is checked and never stored (credentials): marked, but not found in the
 # database either, so it cannot serve as its own positive control there.
@@ -117,6 +124,7 @@ class Canary:
             "amendClientIdentity.input.phone": amended_phone,
             # A drawn signature is SVG path data: numbers of this run, checked as path data.
             "signConsent.input.signature.data": f"M{uuid.uuid4().int % 10**12} 7 L9 {digits}",
+            "confirmBill.input.signature.data": f"M{uuid.uuid4().int % 10**12} 8 L9 {digits}",
         }
 
     def marker(self, path: str) -> str:
