@@ -260,6 +260,14 @@ TYPES: dict[str, dict[str, Audience]] = {
     ),
     "BillingSettingsPayload": _fields(SUPERVISORS, "settings"),
     "RefundPayload": _fields(MONEY, "refund journey"),
+    "BillingHistory": _fields(
+        MONEY, "months mostBought bills paid outstanding outstandingOnInstallments"
+    ),
+    "MonthSpending": _fields(MONEY, "month paid refunded net"),
+    "ItemBought": _fields(MONEY, "code name kind quantity spent"),
+    "BillStanding": _fields(
+        MONEY, "billId journeyId total paid refunded outstanding onInstallments"
+    ),
     # Administration.
     "Clinic": _fields(ADMINS, "id name timezone"),
     "ClinicPayload": _fields(ADMINS, "clinic"),
@@ -272,7 +280,7 @@ QUERIES: dict[str, Audience] = {
     **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates"),
     "consentDocument": CLINICAL,
     **_fields(CLINIC_STAFF, "priceList billingSettings"),
-    "bill": MONEY,
+    **_fields(MONEY, "bill billingHistory"),
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }

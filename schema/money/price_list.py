@@ -173,7 +173,7 @@ async def price_list(
     kind: Annotated[
         PriceItemKind | None, strawberry.argument(description="Only items of this kind.")
     ] = None,
-) -> list[PriceListItem]:
+) -> list[PriceListItem] | None:
     """Your clinic's price list on a day: for each code, the newest version valid that day."""
     claims = info.context.claims
     if claims is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.money import bills, price_list, refunds, settings
+from schema.money import bills, history, price_list, refunds, settings
 
 
 @strawberry.type
@@ -16,6 +16,11 @@ class MoneyQuery:
     billing_settings = strawberry.field(
         resolver=settings.billing_settings_query,
         description="Your clinic's money settings (currency, locale, policy).",
+    )
+    billing_history = strawberry.field(
+        resolver=history.billing_history,
+        description="Cashiers and supervisors: a client's spending by month, most bought items, "
+        "paid vs outstanding (on installments too).",
     )
     bill = strawberry.field(
         resolver=bills.bill,

@@ -138,3 +138,24 @@ def payment(bill: dict[str, Any], amount: str, kind: str, **extra: Any) -> dict[
 async def bill_of(driver: JourneyDriver, journey_id: str) -> dict[str, Any]:
     data = await driver.api.run(BILL, driver.token(Role.CASHIER), journeyId=journey_id)
     return data["bill"]  # type: ignore[no-any-return]
+
+
+BILLING_HISTORY = f"""
+query History($clientId: ID!) {{
+  billingHistory(clientId: $clientId) {{
+    months {{ month paid {{ amount }} refunded {{ amount }} net {{ amount }} }}
+    mostBought {{ code quantity spent {{ amount }} }}
+    bills {{ billId total {{ amount }} paid {{ amount }} outstanding {{ amount }} onInstallments }}
+    paid {{ {MONEY} }} outstanding {{ amount }} outstandingOnInstallments {{ amount }}
+  }}
+}}
+"""
+CLIENT_OF = "query C($id: ID!) { journey(id: $id) { ... on Journey { client { id } } } }"
+
+
+async def history_of(driver: JourneyDriver, journey_id: str) -> dict[str, Any]:
+    """The billing history of the journey's client, read by a cashier."""
+    token = driver.token(Role.CASHIER)
+    client = (await driver.api.run(CLIENT_OF, token, id=journey_id))["journey"]["client"]["id"]
+    data = await driver.api.run(BILLING_HISTORY, token, clientId=client)
+    return data["billingHistory"]  # type: ignore[no-any-return]

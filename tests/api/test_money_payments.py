@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from domain.roles import Role
 from domain.store.billing import Payment
@@ -19,6 +21,7 @@ from tests.api.money_support import (
     bill_of,
     billed_journey,
     eur,
+    history_of,
     money_call,
     payment,
     set_item,
@@ -27,10 +30,16 @@ from tests.api.money_support import (
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
 
+def _clinic_month() -> str:
+    """This month in a new clinic's zone (the default one)."""
+    return datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
+
+
 async def test_deposit_moves_the_journey_on_and_the_rest_is_paid_before_treatment(
     fresh_clinic: Clinic,
 ) -> None:
     # Given a clinic whose policy lets a deposit pass the payment stage, and a confirmed bill
+    started_in = _clinic_month()
     driver = await fresh_clinic()
     policy = {"currency": "EUR", "locale": "pl_PL", "discountThresholdPercent": 10}
     settings = await money_call(
@@ -78,6 +87,23 @@ async def test_deposit_moves_the_journey_on_and_the_rest_is_paid_before_treatmen
     ]
     assert (paid["paid"]["amount"], paid["outstanding"]["amount"]) == ("1000.00", "0.00")
     assert await Payment.filter(bill_id=decode_id(bill["id"], "Bill")).count() == 2
+    # And the client's billing history shows the month's spending, the item, nothing owed
+    spent = await history_of(driver, journey["id"])
+    month = spent["months"][0]["month"]
+    assert month in {started_in, _clinic_month()}  # (the test may run across midnight)
+    assert spent["months"] == [
+        {
+            "month": month,
+            "paid": {"amount": "1000.00"},
+            "refunded": {"amount": "0.00"},
+            "net": {"amount": "1000.00"},
+        }
+    ]
+    assert spent["mostBought"] == [
+        {"code": item["code"], "quantity": 1, "spent": {"amount": "1000.00"}}
+    ]
+    assert spent["paid"]["formatted"] == "1000,00\xa0€".replace("1000", "1\xa0000")
+    assert spent["outstanding"] == {"amount": "0.00"}
 
 
 async def test_a_refund_before_treatment_ends_the_journey_and_leaves_the_payment(
@@ -110,6 +136,14 @@ async def test_a_refund_before_treatment_ends_the_journey_and_leaves_the_payment
     assert after["payments"] == [paid]
     assert [r["amount"]["amount"] for r in after["refunds"]] == ["150.00"]
     assert (after["refunded"]["amount"], after["outstanding"]["amount"]) == ("150.00", "950.00")
+    # And the client's history counts 200.00 paid, 150.00 given back, nothing owed (refunded)
+    spent = await history_of(driver, journey["id"])
+    ((month,),) = [[(m["paid"]["amount"], m["refunded"]["amount"]) for m in spent["months"]]]
+    assert month == ("200.00", "150.00")
+    assert [(b["paid"]["amount"], b["outstanding"]["amount"]) for b in spent["bills"]] == [
+        ("200.00", "0.00")
+    ]
+    assert spent["paid"]["amount"] == "50.00"
 
 
 async def test_after_treatment_only_a_supervisor_gives_money_back(fresh_clinic: Clinic) -> None:

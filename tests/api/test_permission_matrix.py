@@ -66,6 +66,10 @@ def _root_arguments(
         "auditLog": {"clientId": journey["client"]["id"], "first": 5},
         "consentTemplates": {},
         "consentDocument": {"id": signature_id},
+        "priceList": {},
+        "billingSettings": {},
+        "bill": {"journeyId": journey["id"]},
+        "billingHistory": {"clientId": journey["client"]["id"]},
     }
 
 

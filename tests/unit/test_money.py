@@ -136,3 +136,45 @@ def test_each_payment_kind_has_its_place_on_a_bill() -> None:
     ]
     for bill, kind, amount, field in refused:
         assert [p.field for p in payment_problems(bill, kind, amount)] == [field], (kind, amount)
+
+
+def test_billing_history_adds_up_by_hand() -> None:
+    from domain.money.history import (
+        BillFigures,
+        LineBought,
+        Movement,
+        by_month,
+        most_bought,
+        standings,
+    )
+
+    moves = [
+        Movement("2026-11", 30000, "b1"),
+        Movement("2026-12", 70000, "b1"),
+        Movement("2026-12", 20000, "b2"),
+        Movement("2026-12", -5000, "b2"),
+        Movement("2026-12", 1000, None),  # paid before itemised bills
+    ]
+    assert [(m.month, m.paid_minor, m.refunded_minor) for m in by_month(moves)] == [
+        ("2026-11", 30000, 0),
+        ("2026-12", 91000, 5000),
+    ]
+    lines = [
+        LineBought("b1", "HA", "Filler", "PRODUCT", 2, 80000),
+        LineBought("b1", "CAN", "Cannula", "CONSUMABLE", 2, 20000),
+        LineBought("b2", "HA", "Filler", "PRODUCT", 1, 40000),
+        LineBought("b3", "IV", "Drip", "IV", 9, 9000),  # never paid: not bought
+    ]
+    top = most_bought(lines, {"b1", "b2"})
+    assert [(i.code, i.quantity, i.spent_minor) for i in top] == [
+        ("HA", 3, 120000),
+        ("CAN", 2, 20000),
+    ]
+    bills = [BillFigures("b1", "j1", 100000, False), BillFigures("b2", "j2", 60000, True)]
+    bills.append(BillFigures("b3", "j3", 9000, False, closed=True))
+    figures = standings(bills, [*moves, Movement("2026-12", 100, "b3")])
+    assert [(s.paid_minor, s.refunded_minor, s.outstanding_minor) for s in figures] == [
+        (100000, 0, 0),
+        (20000, 5000, 45000),
+        (100, 0, 0),
+    ]
