@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -96,3 +97,51 @@ async def lines_paid_in(clinic_id: str, start: datetime, end: datetime) -> list[
         )
         for line in lines
     ]
+
+
+@dataclass(frozen=True)
+class MoneyMoved:
+    """A payment (positive) or a refund (negative) on a journey, in minor units."""
+
+    journey_id: str
+    at: datetime
+    amount_minor: int
+    currency: str
+    bill_id: str | None
+
+
+async def money_moved(
+    clinic_id: str,
+    start: datetime | None,
+    end: datetime | None,
+    journey_ids: Collection[str] | None = None,
+) -> list[MoneyMoved]:
+    """Payments and refunds of the clinic in [start, end), oldest first: where consultant
+    credit and partner statements read the money that moved."""
+    payments = Payment.filter(clinic_id=clinic_id)
+    refunds = Refund.filter(clinic_id=clinic_id)
+    if start is not None:
+        payments, refunds = (
+            payments.filter(recorded_at__gte=start),
+            refunds.filter(recorded_at__gte=start),
+        )
+    if end is not None:
+        payments, refunds = (
+            payments.filter(recorded_at__lt=end),
+            refunds.filter(recorded_at__lt=end),
+        )
+    if journey_ids is not None:
+        chosen = sorted(journey_ids)
+        payments, refunds = (
+            payments.filter(journey_id__in=chosen),
+            refunds.filter(journey_id__in=chosen),
+        )
+    moved = [
+        MoneyMoved(p.journey_id, p.recorded_at, p.amount_minor, p.currency, p.bill_id)
+        for p in await payments
+    ]
+    moved += [
+        MoneyMoved(r.journey_id, r.recorded_at, -r.amount_minor, r.currency, r.bill_id)
+        for r in await refunds
+    ]
+    return sorted(moved, key=lambda m: (m.at, m.journey_id))
