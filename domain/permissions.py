@@ -185,7 +185,7 @@ TYPES: dict[str, dict[str, Audience]] = {
     "StuckJourney": _fields(SUPERVISORS, "journey stage reason since overdueSeconds"),
     "StuckJourneyConnection": _fields(SUPERVISORS, "edges pageInfo"),
     "StuckJourneyEdge": _fields(SUPERVISORS, "cursor node"),
-    "JourneyStats": _fields(SUPERVISORS, "stages"),
+    "JourneyStats": _fields(SUPERVISORS, "stages overdueInstallments"),
     "StageStats": _fields(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
     "BoardUpdate": _fields(SUPERVISORS, "change journey stats"),
     "StageSla": _fields(SUPERVISORS, "stage visitCategory seconds isDefault"),
@@ -244,13 +244,14 @@ TYPES: dict[str, dict[str, Audience]] = {
     "Bill": _fields(
         MONEY,
         "id journeyId lines subtotal discount discountReason discountGrantedBy total paid"
-        " refunded outstanding confirmation payments refunds createdBy createdAt",
+        " refunded outstanding confirmation payments installments refunds createdBy createdAt",
     ),
     "BillLine": _fields(
         MONEY,
         "priceItemId code kind name quantity listPrice unitPrice atSpecialPrice consumableCost"
         " lineTotal",
     ),
+    "Installment": _fields(MONEY, "seq dueOn amount overdue"),
     "BillConfirmation": _fields(MONEY, "signerName signatureFormat witnessId confirmedAt"),
     "Payment": _fields(MONEY, "id kind method amount receiptNumber recordedBy recordedAt"),
     "Refund": _fields(MONEY, "id paymentId amount reason beforeTreatment recordedBy recordedAt"),

@@ -163,3 +163,34 @@ class Refund(AppendOnlyModel):
 
     class Meta:
         table = "refund"
+
+
+class InstallmentDue(AppendOnlyModel):
+    """One installment of a plan agreed with its first payment: when, and how much."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    bill_id = fields.CharField(max_length=64, db_index=True)
+    clinic_id = fields.CharField(max_length=64)
+    seq = fields.IntField()
+    due_on = fields.DateField()
+    amount_minor = fields.BigIntField()
+    currency = fields.CharField(max_length=3)
+
+    class Meta:
+        table = "installment_due"
+        unique_together = (("bill_id", "seq"),)
+
+
+class InstallmentOverdue(AppendOnlyModel):
+    """A task: the bill was not paid up to this installment when it fell due."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    bill_id = fields.CharField(max_length=64, db_index=True)
+    clinic_id = fields.CharField(max_length=64, db_index=True)
+    journey_id = fields.CharField(max_length=64)
+    seq = fields.IntField()
+    owed_by_then_minor = fields.BigIntField()
+    noted_at = fields.DatetimeField()
+
+    class Meta:
+        table = "installment_overdue"

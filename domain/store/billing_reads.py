@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.money.catalog import PriceItemKind
-from domain.store.billing import Bill, BillLine, Payment, PriceListItem, Refund
+from domain.store.billing import (
+    Bill,
+    BillLine,
+    InstallmentOverdue,
+    Payment,
+    PriceListItem,
+    Refund,
+)
 
 # A clinic's price list is short (tens to a few hundred items); this bounds a runaway one.
 MAX_ITEMS = 2000
@@ -145,3 +152,14 @@ async def money_moved(
         for r in await refunds
     ]
     return sorted(moved, key=lambda m: (m.at, m.journey_id))
+
+
+async def overdue_installments(clinic_id: str) -> int:
+    """Installment tasks still open: the bill is not yet paid up to the installment."""
+    tasks = await InstallmentOverdue.filter(clinic_id=clinic_id).limit(MAX_ITEMS)
+    if not tasks:
+        return 0
+    paid: dict[str, int] = defaultdict(int)
+    for payment in await Payment.filter(bill_id__in=sorted({t.bill_id for t in tasks})):
+        paid[payment.bill_id or ""] += payment.amount_minor
+    return sum(paid[task.bill_id] < task.owed_by_then_minor for task in tasks)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 
@@ -12,6 +12,7 @@ from domain.money.catalog import PriceItemKind
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillConfirmation as ConfirmationRow
 from domain.store.billing import BillLine as LineRow
+from domain.store.billing import InstallmentDue, InstallmentOverdue
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
 from schema.audit.collector import note_access
@@ -95,6 +96,16 @@ class Payment:
         )
 
 
+@strawberry.type(description="One installment of the bill's plan.")
+class Installment:
+    seq: int = strawberry.field(description="1 for the first installment after the first payment.")
+    due_on: date = strawberry.field(description="Due by the end of this day (clinic's zone).")
+    amount: Money = strawberry.field(description="How much.")
+    overdue: bool = strawberry.field(
+        description="It fell due with the bill not paid up to it: a task for the clinic."
+    )
+
+
 @strawberry.type(description="An itemised bill; it keeps the prices it was made with.")
 class Bill:
     id: strawberry.ID = strawberry.field(description="Global id of the bill.")
@@ -114,6 +125,9 @@ class Bill:
         description="The client's confirmation; null until confirmed."
     )
     payments: list[Payment] = strawberry.field(description="Payments, oldest first.")
+    installments: list[Installment] = strawberry.field(
+        description="The installment plan's schedule; empty without a plan."
+    )
     refunds: list[Refund] = strawberry.field(description="Refunds, oldest first.")
     created_by: str = strawberry.field(description="Raw account id of who made the bill.")
     created_at: datetime = strawberry.field(description="When, in UTC.")
@@ -127,6 +141,8 @@ class Bill:
         refunds = await RefundRow.filter(bill_id=row.id).order_by("recorded_at", "id")
         paid = sum(p.amount_minor for p in payments)
         refunded = sum(r.amount_minor for r in refunds)
+        dues = await InstallmentDue.filter(bill_id=row.id).order_by("seq")
+        overdue = {o.seq for o in await InstallmentOverdue.filter(bill_id=row.id)}
 
         def money(minor: int) -> Money:
             return Money.minor(minor, row.currency, locale)
@@ -145,6 +161,15 @@ class Bill:
             outstanding=money(max(row.total_minor - paid + refunded, 0)),
             confirmation=_confirmation(confirmation),
             payments=[Payment.from_row(p, locale) for p in payments],
+            installments=[
+                Installment(
+                    seq=d.seq,
+                    due_on=d.due_on,
+                    amount=money(d.amount_minor),
+                    overdue=d.seq in overdue,
+                )
+                for d in dues
+            ],
             refunds=[Refund.from_row(r, locale) for r in refunds],
             created_by=row.created_by,
             created_at=row.created_at,

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.stages import Stage
+from domain.store.billing_reads import overdue_installments
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.stats import stage_counts
@@ -42,6 +43,14 @@ StuckJourneysResult = Annotated[
 @strawberry.type
 class JourneyStats:
     stages: list[StageStats]
+    clinic_id: strawberry.Private[str] = ""
+
+    @strawberry.field(
+        description="Installments that fell due with their bill not paid up to them: tasks for "
+        "the cash desk, until the client pays."
+    )
+    async def overdue_installments(self) -> int:
+        return await overdue_installments(self.clinic_id)
 
 
 JourneyStatsResult = Annotated[
@@ -115,4 +124,4 @@ async def journey_stats(info: Info[Context, None], clinic_id: strawberry.ID) -> 
     clinic = await visible_clinic(info, clinic_id)
     if clinic is None:
         return not_found("clinic")
-    return JourneyStats(stages=await board_stats(clinic))
+    return JourneyStats(stages=await board_stats(clinic), clinic_id=str(clinic.id))

@@ -159,3 +159,22 @@ async def history_of(driver: JourneyDriver, journey_id: str) -> dict[str, Any]:
     client = (await driver.api.run(CLIENT_OF, token, id=journey_id))["journey"]["client"]["id"]
     data = await driver.api.run(BILLING_HISTORY, token, clientId=client)
     return data["billingHistory"]  # type: ignore[no-any-return]
+
+
+INSTALLMENTS = """
+query Installments($id: ID) {
+  bill(id: $id) { installments { seq dueOn amount { amount } overdue } }
+}
+"""
+STATS = """
+query Stats($clinicId: ID!) {
+  journeyStats(clinicId: $clinicId) { __typename ... on JourneyStats { overdueInstallments } }
+}
+"""
+
+
+async def overdue_count(driver: JourneyDriver) -> int:
+    supervisor = driver.staff[Role.SUPERVISOR]
+    me = await driver.api.run("query { me { ... on StaffMember { clinicId } } }", supervisor.token)
+    data = await driver.api.run(STATS, supervisor.token, clinicId=me["me"]["clinicId"])
+    return int(data["journeyStats"]["overdueInstallments"])

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.money.installments import DueCheck
 from domain.roles import Role
 from domain.store.billing import Payment
 from schema.ids import decode_id
 from tests.api import documents
 from tests.api.flow import CHECKS, JourneyDriver, new_key
 from tests.api.money_support import (
+    INSTALLMENTS,
     RECORD_REFUND,
     SET_SETTINGS,
     bill_of,
@@ -23,9 +25,11 @@ from tests.api.money_support import (
     eur,
     history_of,
     money_call,
+    overdue_count,
     payment,
     set_item,
 )
+from workflows.installment_activities import check_installment
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -189,3 +193,45 @@ async def test_concurrent_payments_in_one_clinic_take_receipts_without_gaps(
             p["receiptNumber"] for p in (await bill_of(driver, bill["journeyId"]))["payments"]
         ]
     assert sorted(numbers) == list(range(1, 21))
+
+
+async def test_an_installment_plan_moves_on_and_a_missed_installment_is_counted(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a confirmed bill of 900.00
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("900.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    today = datetime.now(UTC).date()
+    schedule = [
+        {"dueOn": (today + timedelta(days=30)).isoformat(), "amount": "300.00"},
+        {"dueOn": (today + timedelta(days=60)).isoformat(), "amount": "300.00"},
+    ]
+    # When a plan that does not make the bill is offered, then one that does
+    short = payment(bill, "300.00", "INSTALLMENT_PLAN", schedule=schedule[:1])
+    refused = await driver.act(documents.RECORD_PAYMENT, Role.CASHIER, **short)
+    agreed = payment(bill, "300.00", "INSTALLMENT_PLAN", schedule=schedule)
+    moved = await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **agreed)
+    # Then the first is refused, the second moves the journey on with its schedule on the bill
+    assert [p["field"] for p in refused["problems"]] == ["schedule"], refused
+    assert moved["stage"] == "TREATMENT"
+    planned = await driver.api.run(INSTALLMENTS, driver.token(Role.CASHIER), id=bill["id"])
+    assert planned["bill"]["installments"] == [
+        {"seq": 1, "dueOn": schedule[0]["dueOn"], "amount": {"amount": "300.00"}, "overdue": False},
+        {"seq": 2, "dueOn": schedule[1]["dueOn"], "amount": {"amount": "300.00"}, "overdue": False},
+    ]
+    # When the first due date passes unpaid (the schedule's check, run as its timer runs it)
+    raw_bill = decode_id(bill["id"], "Bill") or ""
+    assert await check_installment(DueCheck(raw_bill, 1, 60000)) is True
+    # Then the supervisor's cockpit counts the task, and the bill shows it
+    assert await overdue_count(driver) == 1
+    late = await driver.api.run(INSTALLMENTS, driver.token(Role.CASHIER), id=bill["id"])
+    assert [i["overdue"] for i in late["bill"]["installments"]] == [True, False]
+    # When the client pays it after the treatment began, the task is done; the journey goes on
+    await driver.start_treatment(journey["id"])
+    paid = await driver.ok(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "300.00", "INSTALLMENT")
+    )
+    assert paid["history"][-1]["action"] == "start_treatment"
+    assert await overdue_count(driver) == 0
+    assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "300.00"

@@ -1,4 +1,5 @@
-"""Money: price list, bills, lines, confirmations, payments, refunds, receipt counters.
+"""Money: price list, bills, lines, confirmations, payments, refunds, receipt counters,
+installment schedules and the overdue installments.
 
 Every table but the two settings rows (clinic_billing, receipt_counter) is append-only in the
 database itself: a new price is a new version, a refund a new row beside its payment.
@@ -131,6 +132,51 @@ class Migration(migrations.Migration):
             bases=["Model"],
         ),
         ops.CreateModel(
+            name="InstallmentDue",
+            fields=[
+                (
+                    "id",
+                    fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64),
+                ),
+                ("bill_id", fields.CharField(db_index=True, max_length=64)),
+                ("clinic_id", fields.CharField(max_length=64)),
+                ("seq", fields.IntField()),
+                ("due_on", fields.DateField()),
+                ("amount_minor", fields.BigIntField()),
+                ("currency", fields.CharField(max_length=3)),
+            ],
+            options={
+                "table": "installment_due",
+                "app": "models",
+                "unique_together": (("bill_id", "seq"),),
+                "pk_attr": "id",
+                "table_description": "One installment of a plan agreed with its first payment: when, and how much.",
+            },
+            bases=["AppendOnlyModel"],
+        ),
+        ops.CreateModel(
+            name="InstallmentOverdue",
+            fields=[
+                (
+                    "id",
+                    fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64),
+                ),
+                ("bill_id", fields.CharField(db_index=True, max_length=64)),
+                ("clinic_id", fields.CharField(db_index=True, max_length=64)),
+                ("journey_id", fields.CharField(max_length=64)),
+                ("seq", fields.IntField()),
+                ("owed_by_then_minor", fields.BigIntField()),
+                ("noted_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={
+                "table": "installment_overdue",
+                "app": "models",
+                "pk_attr": "id",
+                "table_description": "A task: the bill was not paid up to this installment when it fell due.",
+            },
+            bases=["AppendOnlyModel"],
+        ),
+        ops.CreateModel(
             name="Payment",
             fields=[
                 (
@@ -243,6 +289,13 @@ class Migration(migrations.Migration):
             bases=["AppendOnlyModel"],
         ),
         protect_tables(
-            "price_list_item", "bill", "bill_line", "bill_confirmation", "payment", "refund"
+            "price_list_item",
+            "bill",
+            "bill_line",
+            "bill_confirmation",
+            "payment",
+            "refund",
+            "installment_due",
+            "installment_overdue",
         ),
     ]
