@@ -50,7 +50,6 @@ from schema.journeys.types import Journey
 from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
-from schema.money import payments as money_payments
 from schema.money.root import MoneyMutation, MoneyQuery
 from schema.node import node
 from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
@@ -193,11 +192,6 @@ class Mutation(MoneyMutation):
         resolver=consent_templates.publish_consent_template,
         description="Supervisor: a new version of a consent template; published versions never "
         "change.",
-    )
-    record_payment = _action(
-        money_payments.record_payment,
-        "Full payment, deposit, top-up, installments, a part: against the confirmed bill; "
-        "each payment gets the clinic's next receipt number.",
     )
     start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")
     complete_treatment = _action(treatment.complete_treatment, "What was done, products and lots.")

@@ -41,24 +41,6 @@ async def current_bill(journey_id: str) -> Bill | None:
 
 
 @dataclass(frozen=True)
-class BillMoney:
-    """What was paid and given back against a bill, in minor units."""
-
-    paid_minor: int
-    refunded_minor: int
-
-    @property
-    def net_minor(self) -> int:
-        return self.paid_minor - self.refunded_minor
-
-
-async def bill_money(bill_id: str) -> BillMoney:
-    paid = sum(p.amount_minor for p in await Payment.filter(bill_id=bill_id))
-    refunded = sum(r.amount_minor for r in await Refund.filter(bill_id=bill_id))
-    return BillMoney(paid_minor=paid, refunded_minor=refunded)
-
-
-@dataclass(frozen=True)
 class SettledLine:
     """A bill line and its bill's money in a month: what partner statements and consultant
     figures start from. `paid_minor`/`refunded_minor` are the whole bill's, in that month."""

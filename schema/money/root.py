@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.money import bills, history, price_list, refunds, settings
+from schema.journeys.actions import JourneyResult
+from schema.money import bills, history, payments, price_list, refunds, settings
 
 
 @strawberry.type
@@ -53,4 +54,9 @@ class MoneyMutation:
         resolver=refunds.record_refund,
         description="Money given back against a payment, as a new entry (the payment stays). "
         "Before treatment a cashier (the journey ends as REFUNDED); after it a supervisor.",
+    )
+    record_payment: JourneyResult = strawberry.mutation(
+        resolver=payments.record_payment,
+        description="Full payment, deposit, top-up, installments, a part: against the confirmed "
+        "bill; each payment gets the clinic's next receipt number.",
     )
