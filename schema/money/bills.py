@@ -13,6 +13,7 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.errors import FieldProblem
@@ -266,16 +267,19 @@ async def confirm_bill(info: Info[Context, None], input: ConfirmBillInput) -> Bi
             return conflict("a newer bill replaced this one")
         if await ConfirmationRow.exists(bill_id=row.id):
             return conflict("the bill is already confirmed")
-        await ConfirmationRow.create(
-            id=confirmation_id,
-            bill_id=row.id,
-            signer_name=input.signer_name,
-            signature_format=drawn[0].value if drawn else None,
-            signature_data=drawn[1] if drawn else None,
-            witness_id=claims.account_id,
-            witness_role=claims.role.value,
-            confirmed_at=datetime.now(UTC),
-        )
+        try:
+            await ConfirmationRow.create(
+                id=confirmation_id,
+                bill_id=row.id,
+                signer_name=input.signer_name,
+                signature_format=drawn[0].value if drawn else None,
+                signature_data=drawn[1] if drawn else None,
+                witness_id=claims.account_id,
+                witness_role=claims.role.value,
+                confirmed_at=datetime.now(UTC),
+            )
+        except IntegrityError:  # another confirmation of the bill came first (one per bill)
+            return conflict("the bill is already confirmed")
         note_write(info, row.client_id)
         return row.id
 

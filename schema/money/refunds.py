@@ -11,10 +11,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from tortoise.transactions import in_transaction
 
 from domain.errors import FieldProblem
 from domain.journey.codec import facts_from_json
@@ -108,9 +109,10 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     before_treatment = not facts_from_json(journey.facts).treatment_started
 
     async def write(_: object = None) -> None:
-        if await RefundRow.exists(id=refund_id):
-            return
-        await RefundRow.create(
+        await _write_refund(
+            refund_id,
+            payment,
+            amount.minor,
             id=refund_id,
             clinic_id=payment.clinic_id,
             payment_id=payment.id,
@@ -127,6 +129,13 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
         )
         note_write(info, payment.client_id)
 
+    async def given_back_in_full() -> ValidationFailed | None:
+        try:
+            await write()
+        except OverRefund as over:
+            return invalid([FieldProblem("amount.amount", str(over))])
+        return None
+
     if before_treatment and not Stage(journey.stage).is_terminal:
         # The journey's own step (validated and serialised by the journey); the entry is written
         # once the journey accepted, as a signature is.
@@ -138,9 +147,30 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
         if not isinstance(outcome, JourneyPayload):
             return outcome
     else:
-        await write()
+        refused = await given_back_in_full()
+        if refused is not None:
+            return refused
         await idempotency.settle(claims.account_id, input, refund_id)
     return await _payload(refund_id, locale)
+
+
+class OverRefund(Exception):
+    """Another refund of the same payment came first: this one would give back too much."""
+
+
+async def _write_refund(refund_id: str, payment: PaymentRow, minor: int, **row: Any) -> None:
+    """Written once, and never beyond the payment: the payment's row is locked while the
+    refunds so far are summed (SELECT ... FOR UPDATE; SQLite writes one at a time)."""
+    async with in_transaction() as connection:
+        await PaymentRow.filter(id=payment.id).select_for_update().using_db(connection).get()
+        if await RefundRow.filter(id=refund_id).using_db(connection).exists():
+            return
+        earlier = await RefundRow.filter(payment_id=payment.id).using_db(connection)
+        left = payment.amount_minor - sum(r.amount_minor for r in earlier)
+        if minor > left:
+            shown = MoneyValue.from_minor(left, payment.currency).amount
+            raise OverRefund(f"at most {shown} is left to refund")
+        await RefundRow.create(using_db=connection, **row)
 
 
 @dataclass
