@@ -23,6 +23,7 @@ from domain.journey.facts import ActionDetails
 from domain.journey.stages import PaymentKind, PaymentMethod
 from domain.journey.table import Action
 from domain.money.installments import ScheduleStart, dues_of, schedule_problems
+from domain.money.money import Money, MoneyError, is_currency
 from domain.money.payments import BillState, payment_problems
 from domain.store import records
 from domain.store.billing import Bill as BillRow
@@ -110,10 +111,27 @@ async def _bill_problems(
     return row, problems
 
 
+def _minor(
+    field: str, amount: Decimal, input: RecordPaymentInput, problems: list[FieldProblem]
+) -> int | None:
+    """Against a bill, at the currency's own minor units (as the bill is kept); without one,
+    in cents, as the final plan's price is."""
+    if input.bill_id is None or not is_currency(input.currency):
+        return to_minor_units(field, amount, problems)
+    try:
+        money = Money(amount, input.currency)
+    except MoneyError as error:
+        problems.append(FieldProblem(field, str(error)))
+        return None
+    if money.amount <= 0:
+        problems.append(FieldProblem(field, "the amount must be positive"))
+    return money.minor
+
+
 def _schedule(input: RecordPaymentInput, problems: list[FieldProblem]) -> list[tuple[date, int]]:
     dues = []
     for index, due in enumerate(input.schedule or []):
-        minor = to_minor_units(f"schedule[{index}].amount", due.amount, problems)
+        minor = _minor(f"schedule[{index}].amount", due.amount, input, problems)
         dues.append((due.due_on, minor or 0))
     return dues
 
@@ -133,7 +151,7 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
         return not_authorized()
     problems: list[FieldProblem] = []
     check_currency("currency", input.currency, problems)
-    amount_minor = to_minor_units("amount", input.amount, problems)
+    amount_minor = _minor("amount", input.amount, input, problems)
     problems += check_text("receiptNumber", input.receipt_number, required=False, limit=100)
     bad_key = records.key_problem(idempotency.key_of(input))
     journey = await load_visible_journey(info, input.journey_id)
