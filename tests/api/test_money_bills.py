@@ -9,6 +9,9 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
+from domain.store.audit_models import AuditEntry
+from domain.store.models import Journey
+from schema.ids import decode_id
 from tests.api.flow import JourneyDriver
 from tests.api.money_support import (
     BILL,
@@ -122,6 +125,10 @@ async def test_a_bill_from_the_price_list_keeps_its_prices_and_is_confirmed(
     await set_item(driver, code="HA", listPrice=eur("1000"))
     again = await driver.api.run(BILL, driver.token(Role.CASHIER), id=bill["id"])
     assert again["bill"]["total"]["amount"] == "846.89"
+    # (reading the client's bill left its audit row, under the cashier's name)
+    journey_row = await Journey.get(id=decode_id(journey["id"], "Journey"))
+    reads = await AuditEntry.filter(client_id=journey_row.client_id, action="client.bill.read")
+    assert driver.staff[Role.CASHIER].account_id in {entry.actor_id for entry in reads}
     # The client confirms; a second confirmation is a conflict; the bill then stands.
     confirmed = await money_call(
         driver, CONFIRM_BILL, Role.CASHIER, billId=bill["id"], signerName="Anna Nowak"
