@@ -71,6 +71,8 @@ ADMINS = _of(R.ADMIN)
 # The client file's clinical parts are written by those who take the history and check it
 # before treatment; supervisors read them and correct entries, but record none themselves.
 CLINICAL_RECORDERS = _of(R.CONSULTANT, R.EXPERT, R.NURSE)
+# Money: bills, payments, refunds, what a client spent. The price list is everyone's to quote.
+MONEY = _of(R.CASHIER, R.SUPERVISOR)
 
 
 # Who may see a photo for each purpose (through a signed link, and only while the client
@@ -296,7 +298,7 @@ TYPES: dict[str, dict[str, Audience]] = {
     "StuckJourney": _fields(SUPERVISORS, "journey stage reason since overdueSeconds"),
     "StuckJourneyConnection": _fields(SUPERVISORS, "edges pageInfo"),
     "StuckJourneyEdge": _fields(SUPERVISORS, "cursor node"),
-    "JourneyStats": _fields(SUPERVISORS, "stages overdueTasks"),
+    "JourneyStats": _fields(SUPERVISORS, "stages overdueTasks overdueInstallments"),
     "StageStats": _fields(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
     "BoardUpdate": _fields(SUPERVISORS, "change journey stats"),
     "StageSla": _fields(SUPERVISORS, "stage visitCategory seconds isDefault"),
@@ -342,6 +344,44 @@ TYPES: dict[str, dict[str, Audience]] = {
     ),
     "AuditLogEdge": _fields(SUPERVISORS, "cursor node"),
     "AuditLogConnection": _fields(SUPERVISORS, "edges pageInfo"),
+    # Money. An amount is readable wherever the field holding it is.
+    "Money": _fields(CLINIC_STAFF, "amount currency formatted"),
+    "PriceListItem": {
+        **_fields(
+            CLINIC_STAFF,
+            "id code version kind name listPrice specialPrice validFrom validTo setBy setAt",
+        ),
+        "consumableCost": MONEY,
+    },
+    "PriceListItemPayload": _fields(SUPERVISORS, "item"),
+    "Bill": _fields(
+        MONEY,
+        "id journeyId lines subtotal discount discountReason discountGrantedBy total paid"
+        " refunded outstanding confirmation payments installments refunds createdBy createdAt",
+    ),
+    "BillLine": _fields(
+        MONEY,
+        "priceItemId code kind name quantity listPrice unitPrice atSpecialPrice consumableCost"
+        " lineTotal",
+    ),
+    "Installment": _fields(MONEY, "seq dueOn amount overdue"),
+    "BillConfirmation": _fields(MONEY, "signerName signatureFormat witnessId confirmedAt"),
+    "Payment": _fields(MONEY, "id kind method amount receiptNumber recordedBy recordedAt"),
+    "Refund": _fields(MONEY, "id paymentId amount reason beforeTreatment recordedBy recordedAt"),
+    "BillPayload": _fields(MONEY, "bill"),
+    "BillingSettings": _fields(
+        CLINIC_STAFF, "currency locale discountThresholdPercent paymentPolicy"
+    ),
+    "BillingSettingsPayload": _fields(SUPERVISORS, "settings"),
+    "RefundPayload": _fields(MONEY, "refund journey"),
+    "BillingHistory": _fields(
+        MONEY, "months mostBought bills paid outstanding outstandingOnInstallments"
+    ),
+    "MonthSpending": _fields(MONEY, "month paid refunded net"),
+    "ItemBought": _fields(MONEY, "code name kind quantity spent"),
+    "BillStanding": _fields(
+        MONEY, "billId journeyId total paid refunded outstanding onInstallments"
+    ),
     # Administration.
     "Clinic": _fields(ADMINS, "id name timezone"),
     "ClinicPayload": _fields(ADMINS, "clinic"),
@@ -359,6 +399,8 @@ QUERIES: dict[str, Audience] = {
     "procedureTypes": CLINIC_STAFF,
     "lotRecipients": CLINICAL,
     "aftercareLeaflet": CARE_TEAM,
+    **_fields(CLINIC_STAFF, "priceList billingSettings"),
+    **_fields(MONEY, "bill billingHistory"),
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
@@ -396,7 +438,11 @@ MUTATIONS: dict[str, Audience] = {
     "setProcedureType": SUPERVISORS,
     # Those who treat check before treatment (DOMAIN.md stage 7).
     "completeChecklistItem": _action(Action.START_TREATMENT),
+    **_fields(SUPERVISORS, "setPriceListItem setBillingSettings"),
+    **_fields(MONEY, "createBill confirmBill"),
     "recordPayment": _action(Action.RECORD_PAYMENT),
+    # Before treatment a cashier; after it a supervisor (checked against the journey).
+    "recordRefund": _action(Action.REFUND),
     "startTreatment": _action(Action.START_TREATMENT),
     # The journey's own expert only: the journey checks whose it is.
     "overrideContraindication": _action(Action.OVERRIDE_CONTRAINDICATION),

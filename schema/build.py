@@ -31,6 +31,7 @@ from schema.roots.aftercare import AftercareMutations
 from schema.roots.client_file import ClientFileMutations
 from schema.roots.desk import DeskMutations
 from schema.roots.journey import JourneyMutations
+from schema.roots.money import MoneyMutation
 from schema.roots.procedures import ProcedureMutations
 from schema.roots.queries import Query
 from schema.roots.subscriptions import Subscription
@@ -47,6 +48,7 @@ class Mutation(
     ClientFileMutations,
     JourneyMutations,
     ProcedureMutations,
+    MoneyMutation,
     AftercareMutations,
     DeskMutations,
 ):

@@ -13,6 +13,8 @@ from temporalio.worker import Worker
 from domain.store.db import DatabaseTls, close_db, init_db
 from workflows.activities import record_journey_change
 from workflows.connect import TemporalSecurity, connect
+from workflows.installment_activities import check_installment
+from workflows.installments import InstallmentScheduleWorkflow
 from workflows.journey import JourneyWorkflow
 from workflows.reconnect import until_reachable
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
@@ -69,8 +71,8 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[JourneyWorkflow, TriageDeskWorkflow],
-        activities=[record_journey_change, record_desk_changes],
+        workflows=[JourneyWorkflow, TriageDeskWorkflow, InstallmentScheduleWorkflow],
+        activities=[record_journey_change, record_desk_changes, check_installment],
         graceful_shutdown_timeout=graceful_shutdown,
     )
 

@@ -129,6 +129,7 @@ _STANDING = frozenset(
         "has_signed_consent",
         "cleared_for_treatment",
         "follow_up_is_due",
+        "has_payment",
     }
 )
 

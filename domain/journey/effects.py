@@ -72,11 +72,18 @@ def _withdraw_consent(facts: JourneyFacts, d: ActionDetails, now: datetime) -> s
 
 def _payment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     facts.paid_minor += d.amount_minor or 0
+    if d.bill_total_minor is not None:
+        facts.bill_total_minor = d.bill_total_minor
     if d.payment_kind is PaymentKind.INSTALLMENT_PLAN:
         facts.installment_plan = True
     kind = d.payment_kind.value if d.payment_kind else "payment"
     paid = _money(facts.paid_minor, facts.currency)
     return f"{kind} {_money(d.amount_minor, d.currency)} (paid {paid})"
+
+
+def _refund(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.paid_minor -= d.amount_minor or 0
+    return f"refund {_money(d.amount_minor, d.currency)} before treatment"
 
 
 def _start_treatment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
@@ -147,6 +154,7 @@ EFFECTS: dict[Action, Effect] = {
     Action.DEFER_CONSENT: _defer_consent,
     Action.WITHDRAW_CONSENT: _withdraw_consent,
     Action.RECORD_PAYMENT: _payment,
+    Action.REFUND: _refund,
     Action.START_TREATMENT: _start_treatment,
     Action.OVERRIDE_CONTRAINDICATION: lambda facts, d, now: (
         "contraindication overridden by the treating expert"

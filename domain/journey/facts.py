@@ -20,6 +20,7 @@ from domain.journey.stages import (
     VisitCategory,
 )
 from domain.journey.table import Action
+from domain.money.catalog import PaymentPolicy
 from domain.roles import Role
 
 
@@ -70,6 +71,9 @@ class ActionDetails:
     guardian_signed: bool = False
     amount_minor: int | None = None
     payment_kind: PaymentKind | None = None
+    # A payment against an itemised bill: the bill's total, and the clinic's payment policy.
+    bill_total_minor: int | None = None
+    payment_policy: PaymentPolicy | None = None
     follow_up_id: str | None = None
     follow_up_outcome: FollowUpOutcome | None = None
     satisfaction: int | None = None
@@ -120,6 +124,8 @@ class JourneyFacts:
     requires_anesthesia: bool = False
     consents_signed: list[ConsentKind] = field(default_factory=list)
     paid_minor: int = 0
+    # The total of the bill paid against (null: the final plan's price is the total).
+    bill_total_minor: int | None = None
     installment_plan: bool = False
     treatment_started: bool = False
     follow_ups: list[FollowUp] = field(default_factory=list)

@@ -11,6 +11,7 @@ from domain.journey.stages import (
     Stage,
     VisitCategory,
 )
+from domain.money.catalog import PaymentPolicy
 
 
 def required_consents(facts: JourneyFacts) -> set[ConsentKind]:
@@ -61,16 +62,30 @@ class JourneyRules:
     def consents_complete(self) -> bool:
         return required_consents(self.facts) <= set(self.facts.consents_signed)
 
+    def _total(self) -> int:
+        """The bill's total once a payment named one; before that, the final plan's price."""
+        for total in (self.details.bill_total_minor, self.facts.bill_total_minor):
+            if total is not None:
+                return total
+        return self.facts.plan_total_minor or 0
+
     def settles_bill(self) -> bool:
-        """Paid in full or an installment plan agreed. A deposit alone books, it does not settle."""
-        if self.details.payment_kind is PaymentKind.INSTALLMENT_PLAN:
+        """The payment stage passes under the clinic's policy: paid in full or an installment
+        plan agreed; under a deposit policy a deposit too (the rest is due before treatment).
+        Otherwise a deposit books, it does not settle."""
+        kind = self.details.payment_kind
+        if kind is PaymentKind.INSTALLMENT_PLAN:
             return True
-        total = self.facts.plan_total_minor or 0
-        return self.facts.paid_minor + (self.details.amount_minor or 0) >= total
+        if kind is PaymentKind.DEPOSIT and self.details.payment_policy is PaymentPolicy.DEPOSIT:
+            return True
+        return self.facts.paid_minor + (self.details.amount_minor or 0) >= self._total()
 
     def bill_settled(self) -> bool:
-        paid_enough = self.facts.paid_minor >= (self.facts.plan_total_minor or 0)
+        paid_enough = self.facts.paid_minor >= self._total()
         return self.facts.installment_plan or paid_enough
+
+    def has_payment(self) -> bool:
+        return self.facts.paid_minor > 0
 
     def cleared_for_treatment(self) -> bool:
         """A recheck treats what was already consented and paid; anything else needs both now."""

@@ -22,6 +22,7 @@ class Stage(str, Enum):
     MEDICALLY_REFUSED = "MEDICALLY_REFUSED"
     CANCELLED = "CANCELLED"
     NO_SHOW = "NO_SHOW"
+    REFUNDED = "REFUNDED"
 
     @property
     def is_terminal(self) -> bool:
@@ -36,6 +37,7 @@ TERMINAL_STAGES = frozenset(
         Stage.MEDICALLY_REFUSED,
         Stage.CANCELLED,
         Stage.NO_SHOW,
+        Stage.REFUNDED,
     }
 )
 ACTIVE_STAGES = tuple(stage for stage in Stage if stage not in TERMINAL_STAGES)
@@ -71,6 +73,10 @@ class PaymentKind(str, Enum):
     DEPOSIT = "DEPOSIT"
     TOP_UP = "TOP_UP"
     INSTALLMENT_PLAN = "INSTALLMENT_PLAN"
+    # One of the agreed plan's installments, after the plan's first payment.
+    INSTALLMENT = "INSTALLMENT"
+    # A part of the bill, without a deposit's meaning.
+    PARTIAL = "PARTIAL"
 
 
 class PaymentMethod(str, Enum):

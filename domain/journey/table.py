@@ -29,6 +29,7 @@ class Action(str, Enum):
     DEFER_CONSENT = "defer_consent"
     WITHDRAW_CONSENT = "withdraw_consent"
     RECORD_PAYMENT = "record_payment"
+    REFUND = "refund"
     START_TREATMENT = "start_treatment"
     OVERRIDE_CONTRAINDICATION = "override_contraindication"
     COMPLETE_TREATMENT = "complete_treatment"
@@ -145,6 +146,24 @@ TRANSITIONS: list[dict[str, Any]] = [
         "dest": S.PAYMENT,
         "conditions": ["consents_complete"],
     },
+    # Under a deposit policy the deposit moved the journey on: the rest is paid before the
+    # treatment starts (a journey that never took a deposit this way never pays here).
+    {
+        "trigger": "record_payment",
+        "source": S.TREATMENT,
+        "dest": S.TREATMENT,
+        "conditions": ["consents_complete"],
+        "unless": ["treatment_started"],
+    },
+    # Money given back before the treatment began ends the journey; after it, the refund is the
+    # bill's alone (a supervisor's) and the journey goes on.
+    {
+        "trigger": "refund",
+        "source": [S.PAYMENT, S.TREATMENT],
+        "dest": S.REFUNDED,
+        "conditions": ["has_payment"],
+        "unless": ["treatment_started"],
+    },
     {
         "trigger": "start_treatment",
         "source": S.TREATMENT,
@@ -232,6 +251,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     # The client withdraws; whoever they tell records it (the desk too), never a supervisor.
     Action.WITHDRAW_CONSENT: frozenset({Role.FRONT_DESK, Role.CONSULTANT, Role.EXPERT, Role.NURSE}),
     Action.RECORD_PAYMENT: frozenset({Role.CASHIER}),
+    Action.REFUND: frozenset({Role.CASHIER, Role.SUPERVISOR}),
     Action.START_TREATMENT: _CLINICAL,
     Action.OVERRIDE_CONTRAINDICATION: frozenset({Role.EXPERT}),
     Action.COMPLETE_TREATMENT: _CLINICAL,
@@ -283,6 +303,7 @@ CONDITION_REASONS: dict[str, str] = {
     "has_signed_consent": "no consent is in force to withdraw",
     "consents_complete": "no payment before the required consents are signed",
     "settles_bill": "the bill is not settled yet",
+    "has_payment": "nothing has been paid to give back",
     "bill_settled": "the bill is not settled yet",
     "cleared_for_treatment": "no treatment without signed consent and settled payment",
     "follow_up_is_due": "no follow-up is due",

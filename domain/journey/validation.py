@@ -56,6 +56,18 @@ def _payment(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
         out.append(FieldProblem("kind", "say whether this is full payment, a deposit or a top-up"))
     if facts.currency and d.currency != facts.currency:
         out.append(FieldProblem("currency", f"the bill is in {facts.currency}"))
+    # Against an itemised bill the journey, which takes one payment at a time, never lets two
+    # payments together pay more than the bill.
+    owed = None if d.bill_total_minor is None else d.bill_total_minor - facts.paid_minor
+    if owed is not None and d.amount_minor is not None and d.amount_minor > owed:
+        out.append(FieldProblem("amount", "more than the bill still owes"))
+
+
+def _refund(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if d.amount_minor is None or d.amount_minor <= 0:
+        out.append(FieldProblem("amount", "the amount must be positive"))
+    elif 0 < facts.paid_minor < d.amount_minor:  # nothing paid at all: the table says so
+        out.append(FieldProblem("amount", "at most what was paid"))
 
 
 def _follow_up(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
@@ -91,6 +103,7 @@ VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]
     Action.SIGN_CONSENT: _consent,
     Action.WITHDRAW_CONSENT: _withdrawal,
     Action.RECORD_PAYMENT: _payment,
+    Action.REFUND: _refund,
     Action.COMPLETE_FOLLOW_UP: _follow_up,
     Action.REASSIGN: _reassign,
 }

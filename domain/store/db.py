@@ -23,6 +23,7 @@ CATALOG_MODELS_MODULE = "domain.store.catalog"
 PHOTO_MODELS_MODULE = "domain.store.photos"
 AFTERCARE_MODELS_MODULE = "domain.store.aftercare"
 PROCEDURE_MODELS_MODULE = "domain.store.procedures"
+BILLING_MODELS_MODULE = "domain.store.billing"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -84,6 +85,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     PHOTO_MODELS_MODULE,
                     AFTERCARE_MODELS_MODULE,
                     PROCEDURE_MODELS_MODULE,
+                    BILLING_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

@@ -24,12 +24,13 @@ from graphql import (
     GraphQLSchema,
 )
 
-from schema.descriptions import desk, enums, journeys, operations, procedures
+from schema.descriptions import desk, enums, journeys, money, operations, procedures
 
 DESCRIPTIONS: Mapping[str, str] = {
     **enums.DESCRIPTIONS,
     **journeys.DESCRIPTIONS,
     **desk.DESCRIPTIONS,
+    **money.DESCRIPTIONS,
     **operations.DESCRIPTIONS,
     **procedures.DESCRIPTIONS,
 }

@@ -84,6 +84,8 @@ DESCRIPTIONS = {
     "JourneyAction.DEFER_CONSENT": "The client wants a second talk; the journey waits.",
     "JourneyAction.WITHDRAW_CONSENT": "A consent withdrawn; before treatment it ends the journey.",
     "JourneyAction.RECORD_PAYMENT": "Cashier: a payment, deposit, top-up or installment plan.",
+    "JourneyAction.REFUND": "Cashier or supervisor: money given back before treatment; the "
+    "journey ends as REFUNDED.",
     "JourneyAction.START_TREATMENT": "Checks on the day done; treatment begins.",
     "JourneyAction.OVERRIDE_CONTRAINDICATION": "The journey's expert sets aside one "
     "contraindication found at the start of treatment, with a justification.",
@@ -119,6 +121,7 @@ DESCRIPTIONS = {
     "JourneyStage.MEDICALLY_REFUSED": "Ended: the expert refused on medical grounds.",
     "JourneyStage.CANCELLED": "Ended: cancelled by the clinic.",
     "JourneyStage.NO_SHOW": "Ended: the booked client did not come.",
+    "JourneyStage.REFUNDED": "Ended: the client's money was given back before treatment.",
     "LeadChannel": "How a lead (a prospective client) contacted the clinic.",
     "LeadChannel.PHONE": "By phone.",
     "LeadChannel.ONLINE": "Online (chat, form, messenger).",
@@ -126,6 +129,8 @@ DESCRIPTIONS = {
     "PaymentKind.FULL": "The whole bill.",
     "PaymentKind.DEPOSIT": "A deposit (预约金): it books, it does not settle the bill.",
     "PaymentKind.TOP_UP": "The rest after a deposit.",
+    "PaymentKind.INSTALLMENT": "One installment of an agreed plan.",
+    "PaymentKind.PARTIAL": "A part of the bill.",
     "PaymentKind.INSTALLMENT_PLAN": "A payment under an agreed installment plan; the plan "
     "settles the bill for treatment.",
     "PaymentMethod": "How the client paid.",

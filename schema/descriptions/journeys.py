@@ -132,13 +132,14 @@ DESCRIPTIONS = {
     "SignConsentInput.templateVersion": "The template's version, kept with the signature.",
     "SignConsentInput.language": "The template's language (default pl).",
     "SignConsentInput.photoPurposes": "PHOTO consent: what the photos may be used for.",
-    "RecordPaymentInput": "A payment at the cash desk.",
     "RecordPaymentInput.journeyId": _JOURNEY_ID,
     "RecordPaymentInput.amount": "The amount paid, at most two decimals.",
     "RecordPaymentInput.currency": "ISO 4217 code, e.g. EUR or PLN.",
     "RecordPaymentInput.method": "How the client paid.",
-    "RecordPaymentInput.kind": "Full payment, deposit, top-up or installment plan.",
-    "RecordPaymentInput.receiptNumber": "The receipt's number, if issued.",
+    "RecordPaymentInput.kind": "Full payment, deposit, top-up, installment plan, installment or "
+    "a part of the bill.",
+    "RecordPaymentInput.receiptNumber": "A till's own receipt number, if it printed one "
+    "(the clinic's numbered receipt is `Payment.receiptNumber`).",
     # --- treatment and handover -----------------------------------------------------------
     "StartTreatmentInput": "The checks on the day; the treatment begins.",
     "StartTreatmentInput.journeyId": _JOURNEY_ID,

@@ -1,9 +1,8 @@
-"""Consent and payment: signatures with template versions, bills paid in full or by deposit."""
+"""Consent: signatures with template versions (payments: `schema.money.payments`)."""
 
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 import strawberry
 from strawberry.types import Info
@@ -11,11 +10,10 @@ from strawberry.types import Info
 from domain.consent.signature import SignatureFormat, SignerCapacity
 from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails, Actor
-from domain.journey.stages import ConsentKind, PaymentKind, PaymentMethod
+from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
 from domain.store.models import Journey as JourneyRow
 from schema import idempotency
-from schema.body import check_currency, to_minor_units
 from schema.consents.signing import (
     Signing,
     capacity_problems,
@@ -70,17 +68,6 @@ class SignConsentInput:
     signature: DrawnSignatureInput | None = strawberry.field(
         default=None, description="The drawn signature, checked for type and size."
     )
-    idempotency_key: str | None = idempotency.key_field()
-
-
-@strawberry.input
-class RecordPaymentInput:
-    journey_id: strawberry.ID
-    amount: Decimal
-    currency: str
-    method: PaymentMethod
-    kind: PaymentKind
-    receipt_number: str | None = None
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -168,21 +155,3 @@ def _with_purposes(
         )
 
     return write
-
-
-async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -> JourneyResult:
-    problems: list[FieldProblem] = []
-    check_currency("currency", input.currency, problems)
-    amount_minor = to_minor_units("amount", input.amount, problems)
-    problems += check_text("receiptNumber", input.receipt_number, required=False, limit=100)
-    details = ActionDetails(
-        amount_minor=amount_minor, currency=input.currency, payment_kind=input.kind
-    )
-    return await run_recorded_action(
-        info,
-        input,
-        Action.RECORD_PAYMENT,
-        problems=problems,
-        details=details,
-        record_kind="payment",
-    )

@@ -47,7 +47,6 @@ class JourneyMutations:
         "The client withdraws a consent: before the treatment began, the journey stops.",
     )
     override_contraindication = _action(catalog_api.override_contraindication, "")
-    record_payment = _action(consent.record_payment, "Full payment, deposit, top-up, installments.")
     start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")
     complete_treatment = _action(treatment.complete_treatment, "What was done, products and lots.")
     hand_over = _action(treatment.hand_over, "Aftercare and discomfort notes; follow-ups begin.")

@@ -14,6 +14,7 @@ from schema.consents import documents as consent_documents
 from schema.consents import templates as consent_templates
 from schema.journeys import queries as journey_queries
 from schema.node import node
+from schema.roots.money import MoneyQuery
 from schema.roots.procedures import ProcedureQueries
 from schema.staff.permissions import Permissions, my_permissions
 from schema.staff.queries import MeResult, me
@@ -24,7 +25,7 @@ from schema.triage import queries as triage_queries
 
 
 @strawberry.type
-class Query(ProcedureQueries):
+class Query(ProcedureQueries, MoneyQuery):
     node = strawberry.field(resolver=node, description="Any object by its global id, or null.")
     me: MeResult = strawberry.field(resolver=me)
     my_permissions: Permissions = strawberry.field(

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.stages import Stage
+from domain.store.billing_reads import overdue_installments
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.stats import stage_counts
@@ -46,6 +47,14 @@ class JourneyStats:
     overdue_tasks: int = strawberry.field(
         description="Open follow-up tasks of the clinic past due by more than it allows."
     )
+    clinic_id: strawberry.Private[str] = ""
+
+    @strawberry.field(
+        description="Installments that fell due with their bill not paid up to them: tasks for "
+        "the cash desk, until the client pays."
+    )
+    async def overdue_installments(self) -> int:
+        return await overdue_installments(self.clinic_id)
 
 
 JourneyStatsResult = Annotated[
@@ -120,5 +129,7 @@ async def journey_stats(info: Info[Context, None], clinic_id: strawberry.ID) -> 
     if clinic is None:
         return not_found("clinic")
     return JourneyStats(
-        stages=await board_stats(clinic), overdue_tasks=await overdue_task_count(str(clinic.id))
+        stages=await board_stats(clinic),
+        overdue_tasks=await overdue_task_count(str(clinic.id)),
+        clinic_id=str(clinic.id),
     )

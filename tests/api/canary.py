@@ -64,6 +64,13 @@ CODES = {
     "recordConsultation.input.plans.procedureType": "a procedure type key of the clinic",
     "completeExpertReview.input.finalPlan.procedureType": "a procedure type key, checked "
     "against the clinic's types (its version's id is what the journey keeps)",
+    "setBillingSettings.input.currency": "ISO 4217 code, checked against the ISO list",
+    "setBillingSettings.input.locale": "a CLDR locale name, checked against Babel's data",
+    "setPriceListItem.input.listPrice.currency": "ISO 4217 code, the clinic's own",
+    "setPriceListItem.input.specialPrice.currency": "ISO 4217 code, the clinic's own",
+    "setPriceListItem.input.consumableCost.currency": "ISO 4217 code, the clinic's own",
+    "createBill.input.discount.amount.currency": "ISO 4217 code, the bill's own",
+    "recordRefund.input.amount.currency": "ISO 4217 code, the journey sums payments in it",
 }
 # Free text that is checked and never stored (credentials): marked, but not found in the
 # database either, so it cannot serve as its own positive control there.
@@ -136,6 +143,7 @@ class Canary:
             "amendClientIdentity.input.phone": amended_phone,
             # A drawn signature is SVG path data: numbers of this run, checked as path data.
             "signConsent.input.signature.data": f"M{uuid.uuid4().int % 10**12} 7 L9 {digits}",
+            "confirmBill.input.signature.data": f"M{uuid.uuid4().int % 10**12} 8 L9 {digits}",
         }
 
     def marker(self, path: str) -> str:

@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from tests.api.canary import CODES, NEVER_STORED, Canary, free_text_paths, introspected, is_code
 from tests.api.canary_admin import administer
 from tests.api.canary_file import keep_a_file
+from tests.api.canary_money import pay_and_refund
 from tests.api.canary_photos import take_a_photo
 from tests.api.canary_procedures import follow_a_procedure_type
 from tests.api.canary_scan import (
@@ -66,6 +67,7 @@ async def test_free_text_is_kept_in_the_database_and_never_reaches_temporal(
             await keep_a_file(visit)
             await take_a_photo(visit)
             await follow_a_procedure_type(visit)
+            await pay_and_refund(visit)
             runs = await runs_on(temporal, queue, visit.workflow_ids())
             answers = {(run.id, run.run_id): await query_answer(temporal, run) for run in runs}
             desk = await eventually(

@@ -74,6 +74,10 @@ def _root_arguments(
         "procedureTypes": {},
         "lotRecipients": {"lot": "LOT-42"},  # the lot the journey's treatment recorded
         "aftercareLeaflet": {"journeyId": journey["id"], "language": "en"},
+        "priceList": {},
+        "billingSettings": {},
+        "bill": {"journeyId": journey["id"]},
+        "billingHistory": {"clientId": journey["client"]["id"]},
     }
 
 

@@ -44,6 +44,8 @@ WHO: dict[A, frozenset[R]] = {
     # The client withdraws to whoever is there; supervisors do not act for clients.
     A.WITHDRAW_CONSENT: frozenset({R.FRONT_DESK, R.CONSULTANT, R.EXPERT, R.NURSE}),
     A.RECORD_PAYMENT: frozenset({R.CASHIER}),
+    # Money given back before treatment: the cashier (the journey then ends as REFUNDED).
+    A.REFUND: frozenset({R.CASHIER, R.SUPERVISOR}),
     **_who({R.EXPERT, R.NURSE}, A.START_TREATMENT, A.COMPLETE_TREATMENT, A.HAND_OVER),
     A.COMPLETE_FOLLOW_UP: frozenset({R.FOLLOW_UP_STAFF, R.SUPERVISOR, R.CONSULTANT}),
     **_who({R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR}, A.DECLINE, A.CANCEL),
@@ -151,6 +153,15 @@ def _payment(m: Clinic, d: ActionDetails) -> S | None:
     return S.TREATMENT if plan or m.paid + (d.amount_minor or 0) >= (m.total or 0) else S.PAYMENT
 
 
+def _late_payment(m: Clinic, d: ActionDetails) -> S | None:
+    """The rest of a bill whose deposit moved the journey on: before the treatment starts."""
+    return S.TREATMENT if m.needed <= m.consents and not m.started else None
+
+
+def _refund(m: Clinic, d: ActionDetails) -> S | None:
+    return S.REFUNDED if m.paid > 0 and not m.started else None
+
+
 def _start(m: Clinic, d: ActionDetails) -> S | None:
     cleared = m.category is VisitCategory.RECHECK or (m.needed <= m.consents and m.settled)
     return S.TREATMENT if cleared and not m.started else None
@@ -203,7 +214,12 @@ LEGAL: dict[S, dict[A, Dest]] = {
         A.WITHDRAW_CONSENT: _withdraw,
         **_OWNED,
     },
-    S.PAYMENT: {A.RECORD_PAYMENT: _payment, A.WITHDRAW_CONSENT: _withdraw, **_OWNED},
+    S.PAYMENT: {
+        A.RECORD_PAYMENT: _payment,
+        A.REFUND: _refund,
+        A.WITHDRAW_CONSENT: _withdraw,
+        **_OWNED,
+    },
     S.TREATMENT: {
         **_OWNED,
         A.START_TREATMENT: _start,
@@ -215,6 +231,8 @@ LEGAL: dict[S, dict[A, Dest]] = {
         A.MARK_NO_SHOW: before_start(S.NO_SHOW),
         A.CLOSE: before_start(S.CANCELLED),
         A.WITHDRAW_CONSENT: _withdraw,
+        A.RECORD_PAYMENT: _late_payment,
+        A.REFUND: _refund,
     },
     S.HANDOVER: {
         A.HAND_OVER: go(S.FOLLOW_UP),
@@ -267,6 +285,9 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
         same_currency = m.currency is None or d.currency == m.currency
         amount_ok = 0 < (d.amount_minor or 0) <= MAX_MINOR
         return amount_ok and d.payment_kind is not None and same_currency
+    if action is A.REFUND:
+        amount = d.amount_minor or 0
+        return amount > 0 and (m.paid <= 0 or amount <= m.paid)
     if action is A.COMPLETE_FOLLOW_UP:
         call = m.calls.get(d.follow_up_id or "")
         unrated = (FollowUpOutcome.NOT_REACHED, FollowUpOutcome.COMPLICATION)
@@ -305,6 +326,8 @@ def advance(m: Clinic, req: ActionRequest, now: datetime, dest: S) -> None:
     elif a is A.RECORD_PAYMENT:
         m.paid += d.amount_minor or 0
         m.installments |= d.payment_kind is PaymentKind.INSTALLMENT_PLAN
+    elif a is A.REFUND:
+        m.paid -= d.amount_minor or 0
     elif a is A.START_TREATMENT:
         m.started = True
     elif a is A.HAND_OVER:
@@ -348,6 +371,8 @@ def good_details(m: Clinic, action: A) -> list[ActionDetails]:
         kinds = [(owed, PaymentKind.FULL), (max(owed // 3, 1), PaymentKind.DEPOSIT)]
         kinds.append((max(owed // 4, 1), PaymentKind.INSTALLMENT_PLAN))
         return [D(amount_minor=a, payment_kind=k, currency=m.currency) for a, k in kinds]
+    if action is A.REFUND:
+        return [D(amount_minor=max(m.paid, 1), currency=m.currency)]
     if action is A.COMPLETE_FOLLOW_UP:
         due = [i for i, call in m.calls.items() if call[1] is F.DUE]
         outcomes = (

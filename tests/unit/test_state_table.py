@@ -191,8 +191,10 @@ def test_a_recheck_skips_consultation_consent_and_payment() -> None:
     assert stages == [Stage.TREATMENT, Stage.TREATMENT, Stage.HANDOVER, Stage.FOLLOW_UP]
     assert (facts.consultation_recorded, facts.consents_signed, facts.paid_minor) == (False, [], 0)
     at_treatment = facts_at(Stage.TREATMENT, VisitCategory.RECHECK)
-    for req in (consent(), pay(), request(Action.RECORD_CONSULTATION, CONSULTANT)):
+    for req in (consent(), request(Action.RECORD_CONSULTATION, CONSULTANT)):
         _refused(at_treatment, req, "not possible in stage TREATMENT")
+    # (TREATMENT takes the rest of a deposit-policy bill; a recheck has no consents to pay for)
+    _refused(at_treatment, pay(), "no payment before the required consents are signed")
 
 
 ENDINGS: dict[Stage, Callable[[], JourneyFacts]] = {
@@ -211,6 +213,11 @@ ENDINGS: dict[Stage, Callable[[], JourneyFacts]] = {
     Stage.CANCELLED: lambda: drive(facts_at(Stage.PAYMENT), request(Action.CANCEL, DESK)),
     Stage.NO_SHOW: lambda: drive(
         new_facts(journey_start(checked_in=False)), request(Action.MARK_NO_SHOW, DESK)
+    ),
+    Stage.REFUNDED: lambda: drive(
+        facts_at(Stage.PAYMENT),
+        pay(1000, PaymentKind.DEPOSIT),
+        request(Action.REFUND, CASHIER, amount_minor=1000, currency="PLN"),
     ),
 }
 

@@ -37,12 +37,14 @@ from workflows.journey import JourneyWorkflow
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 # Facts fields added after the recordings were made, as the recorded journeys rebuild them.
 # Fields added since the histories were recorded: the procedure type version (none in journeys
-# recorded before procedure types existed) and the journey a recheck was opened from.
+# recorded before procedure types existed), the journey a recheck was opened from, and the bill
+# paid against (itemised bills came later: a journey paid before them has none).
 ADDED_SINCE = {
     "attached_records": [],
     "void_records": [],
     "linked_journey_id": None,
     "procedure_type_version_id": None,
+    "bill_total_minor": None,
 }
 
 

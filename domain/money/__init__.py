@@ -1,0 +1,1 @@
+"""Money: exact amounts with their currency, the price list's kinds, bills, payments, refunds."""

@@ -1,0 +1,119 @@
+"""An itemised bill from price-list items: line totals, the discount and its granter, the total.
+
+Pure: the schema layer loads the items and writes the result. Quantities are whole numbers and
+prices are at minor units, so no line is ever rounded; the only rule that decides is the
+discount threshold (above it a supervisor grants).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.errors import FieldProblem
+from domain.money.catalog import PriceItemKind
+from domain.money.money import Money, total
+
+MAX_LINES = 50
+MAX_QUANTITY = 100
+
+
+@dataclass(frozen=True)
+class PricedItem:
+    """A price-list item version as a bill sees it."""
+
+    item_id: str
+    code: str
+    kind: PriceItemKind
+    name: str
+    list_price: Money
+    special_price: Money | None = None
+    consumable_cost: Money | None = None
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    item: PricedItem
+    quantity: int
+    # The special price, when the item has one and the bill is sold at it.
+    at_special_price: bool = False
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    item: PricedItem
+    quantity: int
+    unit_price: Money
+    at_special_price: bool
+
+    @property
+    def line_total(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+
+@dataclass(frozen=True)
+class DraftBill:
+    currency: str
+    lines: list[DraftLine]
+    discount: Money
+
+    @property
+    def subtotal(self) -> Money:
+        return total([line.line_total for line in self.lines], self.currency)
+
+    @property
+    def total(self) -> Money:
+        return self.subtotal - self.discount
+
+
+def draft_bill(
+    requests: list[LineRequest], discount: Money | None, currency: str
+) -> tuple[DraftBill | None, list[FieldProblem]]:
+    problems: list[FieldProblem] = []
+    if not 1 <= len(requests) <= MAX_LINES:
+        problems.append(FieldProblem("lines", f"one to {MAX_LINES} lines"))
+    lines: list[DraftLine] = []
+    for index, request in enumerate(requests):
+        line = _line(f"lines[{index}]", request, currency, problems)
+        if line is not None:
+            lines.append(line)
+    discount = discount or Money.zero(currency)
+    if discount.currency != currency:
+        problems.append(FieldProblem("discount.amount.currency", f"the bill is in {currency}"))
+    elif discount.amount < 0:
+        problems.append(FieldProblem("discount.amount", "a discount cannot be negative"))
+    if problems:
+        return None, problems
+    bill = DraftBill(currency=currency, lines=lines, discount=discount)
+    if bill.discount > bill.subtotal:
+        problems.append(FieldProblem("discount.amount", "the discount exceeds the bill"))
+        return None, problems
+    return bill, []
+
+
+def _line(
+    field: str, request: LineRequest, currency: str, problems: list[FieldProblem]
+) -> DraftLine | None:
+    item = request.item
+    if not 1 <= request.quantity <= MAX_QUANTITY:
+        problems.append(FieldProblem(f"{field}.quantity", f"1 to {MAX_QUANTITY}"))
+        return None
+    if item.list_price.currency != currency:
+        problems.append(FieldProblem(f"{field}.priceItemId", "priced in another currency"))
+        return None
+    unit = item.list_price
+    if request.at_special_price:
+        if item.special_price is None:
+            problems.append(
+                FieldProblem(f"{field}.atSpecialPrice", "the item has no special price")
+            )
+            return None
+        unit = item.special_price
+    return DraftLine(item, request.quantity, unit, request.at_special_price)
+
+
+def discount_needs_supervisor(bill: DraftBill, threshold_percent: int) -> bool:
+    """Above the clinic's threshold (a share of the subtotal) only a supervisor grants it."""
+    if bill.discount.is_zero:
+        return False
+    return bill.discount.amount * 100 > bill.subtotal.amount * Decimal(threshold_percent)

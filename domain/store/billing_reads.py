@@ -1,0 +1,147 @@
+"""Reads of the money tables that several parts of the system share (bills, statements)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.money.catalog import PriceItemKind
+from domain.store.billing import (
+    Bill,
+    BillLine,
+    InstallmentOverdue,
+    Payment,
+    PriceListItem,
+    Refund,
+)
+
+# A clinic's price list is short (tens to a few hundred items); this bounds a runaway one.
+MAX_ITEMS = 2000
+
+
+async def items_in_force(
+    clinic_id: str, on: date, kind: PriceItemKind | None = None
+) -> list[PriceListItem]:
+    """For each code, the newest version begun by `on`, unless that version has ended."""
+    query = PriceListItem.filter(clinic_id=clinic_id, valid_from__lte=on)
+    if kind is not None:
+        query = query.filter(kind=kind.value)
+    rows = await query.order_by("code", "-version").limit(MAX_ITEMS)
+    newest: dict[str, PriceListItem] = {}
+    for row in rows:
+        newest.setdefault(row.code, row)
+    return [row for row in newest.values() if row.valid_to is None or row.valid_to >= on]
+
+
+async def current_bill(journey_id: str) -> Bill | None:
+    """The journey's newest bill: a new bill replaces an unconfirmed one."""
+    return await Bill.filter(journey_id=journey_id).order_by("-created_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class SettledLine:
+    """A bill line and its bill's money in a month: what partner statements and consultant
+    figures start from. `paid_minor`/`refunded_minor` are the whole bill's, in that month."""
+
+    bill_id: str
+    journey_id: str
+    client_id: str
+    line: BillLine
+    bill_total_minor: int
+    paid_minor: int
+    refunded_minor: int
+    currency: str
+
+
+async def lines_paid_in(clinic_id: str, start: datetime, end: datetime) -> list[SettledLine]:
+    """Every line of every bill of the clinic with a payment or a refund in [start, end),
+    with the bill's money in that window (UTC instants; the caller picks the clinic's month)."""
+    payments = await Payment.filter(
+        clinic_id=clinic_id, bill_id__isnull=False, recorded_at__gte=start, recorded_at__lt=end
+    )
+    refunds = await Refund.filter(
+        clinic_id=clinic_id, bill_id__isnull=False, recorded_at__gte=start, recorded_at__lt=end
+    )
+    paid: dict[str, int] = defaultdict(int)
+    refunded: dict[str, int] = defaultdict(int)
+    for payment in payments:
+        paid[payment.bill_id or ""] += payment.amount_minor
+    for refund in refunds:
+        refunded[refund.bill_id or ""] += refund.amount_minor
+    bill_ids = sorted(set(paid) | set(refunded))
+    bills = {bill.id: bill for bill in await Bill.filter(id__in=bill_ids)}
+    lines = await BillLine.filter(bill_id__in=bill_ids).order_by("bill_id", "position")
+    return [
+        SettledLine(
+            bill_id=line.bill_id,
+            journey_id=bills[line.bill_id].journey_id,
+            client_id=bills[line.bill_id].client_id,
+            line=line,
+            bill_total_minor=bills[line.bill_id].total_minor,
+            paid_minor=paid[line.bill_id],
+            refunded_minor=refunded[line.bill_id],
+            currency=bills[line.bill_id].currency,
+        )
+        for line in lines
+    ]
+
+
+@dataclass(frozen=True)
+class MoneyMoved:
+    """A payment (positive) or a refund (negative) on a journey, in minor units."""
+
+    journey_id: str
+    at: datetime
+    amount_minor: int
+    currency: str
+    bill_id: str | None
+
+
+async def money_moved(
+    clinic_id: str,
+    start: datetime | None,
+    end: datetime | None,
+    journey_ids: Collection[str] | None = None,
+) -> list[MoneyMoved]:
+    """Payments and refunds of the clinic in [start, end), oldest first: where consultant
+    credit and partner statements read the money that moved."""
+    payments = Payment.filter(clinic_id=clinic_id)
+    refunds = Refund.filter(clinic_id=clinic_id)
+    if start is not None:
+        payments, refunds = (
+            payments.filter(recorded_at__gte=start),
+            refunds.filter(recorded_at__gte=start),
+        )
+    if end is not None:
+        payments, refunds = (
+            payments.filter(recorded_at__lt=end),
+            refunds.filter(recorded_at__lt=end),
+        )
+    if journey_ids is not None:
+        chosen = sorted(journey_ids)
+        payments, refunds = (
+            payments.filter(journey_id__in=chosen),
+            refunds.filter(journey_id__in=chosen),
+        )
+    moved = [
+        MoneyMoved(p.journey_id, p.recorded_at, p.amount_minor, p.currency, p.bill_id)
+        for p in await payments
+    ]
+    moved += [
+        MoneyMoved(r.journey_id, r.recorded_at, -r.amount_minor, r.currency, r.bill_id)
+        for r in await refunds
+    ]
+    return sorted(moved, key=lambda m: (m.at, m.journey_id))
+
+
+async def overdue_installments(clinic_id: str) -> int:
+    """Installment tasks still open: the bill is not yet paid up to the installment."""
+    tasks = await InstallmentOverdue.filter(clinic_id=clinic_id).limit(MAX_ITEMS)
+    if not tasks:
+        return 0
+    paid: dict[str, int] = defaultdict(int)
+    for payment in await Payment.filter(bill_id__in=sorted({t.bill_id for t in tasks})):
+        paid[payment.bill_id or ""] += payment.amount_minor
+    return sum(paid[task.bill_id] < task.owed_by_then_minor for task in tasks)

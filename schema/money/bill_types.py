@@ -1,0 +1,205 @@
+"""The bill as the SPA reads it: lines at the prices it was made with, payments, refunds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from domain.consent.signature import SignatureFormat
+from domain.journey.stages import PaymentKind, PaymentMethod
+from domain.money.catalog import PriceItemKind
+from domain.store.billing import Bill as BillRow
+from domain.store.billing import BillConfirmation as ConfirmationRow
+from domain.store.billing import BillLine as LineRow
+from domain.store.billing import InstallmentDue, InstallmentOverdue
+from domain.store.billing import Payment as PaymentRow
+from domain.store.billing import Refund as RefundRow
+from schema.audit.collector import note_access
+from schema.ids import encode_id
+from schema.money.types import Money
+
+BILL_ID_TYPE = "Bill"
+PAYMENT_ID_TYPE = "Payment"
+BILL_READ = "client.bill.read"
+
+
+@strawberry.type(description="One line of a bill, at the price it was made with.")
+class BillLine:
+    price_item_id: strawberry.ID = strawberry.field(description="The price-list version used.")
+    code: str = strawberry.field(description="The item's code.")
+    kind: PriceItemKind = strawberry.field(description="What the item is.")
+    name: str = strawberry.field(description="The item's name.")
+    quantity: int = strawberry.field(description="How many.")
+    list_price: Money = strawberry.field(description="The list price then.")
+    unit_price: Money = strawberry.field(description="The price charged for one.")
+    at_special_price: bool = strawberry.field(description="Sold at the special price.")
+    consumable_cost: Money = strawberry.field(description="The consumable's cost, for one.")
+    line_total: Money = strawberry.field(description="Unit price times quantity.")
+
+
+@strawberry.type(description="The client's confirmation of the bill, recorded like a signature.")
+class BillConfirmation:
+    signer_name: str = strawberry.field(description="Who confirmed.")
+    signature_format: SignatureFormat | None = strawberry.field(
+        description="How the signature was drawn; null when none was captured."
+    )
+    witness_id: str = strawberry.field(description="Raw account id of the staff witness.")
+    confirmed_at: datetime = strawberry.field(description="When, in UTC.")
+
+
+@strawberry.type(description="Money given back: a new entry; the payment stays as it was.")
+class Refund:
+    id: strawberry.ID = strawberry.field(description="Raw id of the refund.")
+    payment_id: strawberry.ID = strawberry.field(description="Global id of the payment.")
+    amount: Money = strawberry.field(description="How much was given back.")
+    reason: str = strawberry.field(description="Why.")
+    before_treatment: bool = strawberry.field(description="Given back before treatment began.")
+    recorded_by: str = strawberry.field(description="Raw account id of who gave it back.")
+    recorded_at: datetime = strawberry.field(description="When, in UTC.")
+
+    @classmethod
+    def from_row(cls, row: RefundRow, locale: str) -> Refund:
+        return cls(
+            id=strawberry.ID(row.id),
+            payment_id=strawberry.ID(encode_id(PAYMENT_ID_TYPE, row.payment_id)),
+            amount=Money.minor(row.amount_minor, row.currency, locale),
+            reason=row.reason,
+            before_treatment=row.before_treatment,
+            recorded_by=row.recorded_by,
+            recorded_at=row.recorded_at,
+        )
+
+
+@strawberry.type(description="One payment and its receipt.")
+class Payment:
+    id: strawberry.ID = strawberry.field(description="Global id; `recordRefund` takes it.")
+    kind: PaymentKind = strawberry.field(description="Full, deposit, top-up, installment...")
+    method: PaymentMethod = strawberry.field(description="Cash, card, transfer, financing.")
+    amount: Money = strawberry.field(description="How much was paid.")
+    receipt_number: int = strawberry.field(
+        description="The clinic's receipt number: 1, 2, 3, ... without gaps."
+    )
+    recorded_by: str = strawberry.field(description="Raw account id of the cashier.")
+    recorded_at: datetime = strawberry.field(description="When, in UTC.")
+
+    @classmethod
+    def from_row(cls, row: PaymentRow, locale: str) -> Payment:
+        return cls(
+            id=strawberry.ID(encode_id(PAYMENT_ID_TYPE, row.id)),
+            kind=PaymentKind(row.kind),
+            method=PaymentMethod(row.method),
+            amount=Money.minor(row.amount_minor, row.currency, locale),
+            receipt_number=row.receipt_number,
+            recorded_by=row.recorded_by,
+            recorded_at=row.recorded_at,
+        )
+
+
+@strawberry.type(description="One installment of the bill's plan.")
+class Installment:
+    seq: int = strawberry.field(description="1 for the first installment after the first payment.")
+    due_on: date = strawberry.field(description="Due by the end of this day (clinic's zone).")
+    amount: Money = strawberry.field(description="How much.")
+    overdue: bool = strawberry.field(
+        description="It fell due with the bill not paid up to it: a task for the clinic."
+    )
+
+
+@strawberry.type(description="An itemised bill; it keeps the prices it was made with.")
+class Bill:
+    id: strawberry.ID = strawberry.field(description="Global id of the bill.")
+    journey_id: strawberry.ID = strawberry.field(description="Global id of the journey.")
+    lines: list[BillLine] = strawberry.field(description="The lines, in order.")
+    subtotal: Money = strawberry.field(description="The sum of the lines.")
+    discount: Money = strawberry.field(description="The discount granted (zero when none).")
+    discount_reason: str | None = strawberry.field(description="Why it was granted.")
+    discount_granted_by: str | None = strawberry.field(description="Raw account id of granter.")
+    total: Money = strawberry.field(description="What the client owes: subtotal less discount.")
+    paid: Money = strawberry.field(description="Paid against the bill so far.")
+    refunded: Money = strawberry.field(description="Given back so far.")
+    outstanding: Money = strawberry.field(
+        description="Still to pay: total less paid plus given back."
+    )
+    confirmation: BillConfirmation | None = strawberry.field(
+        description="The client's confirmation; null until confirmed."
+    )
+    payments: list[Payment] = strawberry.field(description="Payments, oldest first.")
+    installments: list[Installment] = strawberry.field(
+        description="The installment plan's schedule; empty without a plan."
+    )
+    refunds: list[Refund] = strawberry.field(description="Refunds, oldest first.")
+    created_by: str = strawberry.field(description="Raw account id of who made the bill.")
+    created_at: datetime = strawberry.field(description="When, in UTC.")
+
+    @classmethod
+    async def load(cls, row: BillRow, locale: str) -> Bill:
+        note_access(row.client_id, BILL_READ)  # built only to be answered: this is the read
+        lines = await LineRow.filter(bill_id=row.id).order_by("position")
+        confirmation = await ConfirmationRow.get_or_none(bill_id=row.id)
+        payments = await PaymentRow.filter(bill_id=row.id).order_by("receipt_number")
+        refunds = await RefundRow.filter(bill_id=row.id).order_by("recorded_at", "id")
+        paid = sum(p.amount_minor for p in payments)
+        refunded = sum(r.amount_minor for r in refunds)
+        dues = await InstallmentDue.filter(bill_id=row.id).order_by("seq")
+        overdue = {o.seq for o in await InstallmentOverdue.filter(bill_id=row.id)}
+
+        def money(minor: int) -> Money:
+            return Money.minor(minor, row.currency, locale)
+
+        return cls(
+            id=strawberry.ID(encode_id(BILL_ID_TYPE, row.id)),
+            journey_id=strawberry.ID(encode_id("Journey", row.journey_id)),
+            lines=[_line(line, row.currency, locale) for line in lines],
+            subtotal=money(row.subtotal_minor),
+            discount=money(row.discount_minor),
+            discount_reason=row.discount_reason,
+            discount_granted_by=row.discount_granted_by,
+            total=money(row.total_minor),
+            paid=money(paid),
+            refunded=money(refunded),
+            outstanding=money(max(row.total_minor - paid + refunded, 0)),
+            confirmation=_confirmation(confirmation),
+            payments=[Payment.from_row(p, locale) for p in payments],
+            installments=[
+                Installment(
+                    seq=d.seq,
+                    due_on=d.due_on,
+                    amount=money(d.amount_minor),
+                    overdue=d.seq in overdue,
+                )
+                for d in dues
+            ],
+            refunds=[Refund.from_row(r, locale) for r in refunds],
+            created_by=row.created_by,
+            created_at=row.created_at,
+        )
+
+
+def _line(row: LineRow, currency: str, locale: str) -> BillLine:
+    def money(minor: int) -> Money:
+        return Money.minor(minor, currency, locale)
+
+    return BillLine(
+        price_item_id=strawberry.ID(encode_id("PriceListItem", row.price_item_id)),
+        code=row.item_code,
+        kind=PriceItemKind(row.kind),
+        name=row.name,
+        quantity=row.quantity,
+        list_price=money(row.list_price_minor),
+        unit_price=money(row.unit_price_minor),
+        at_special_price=row.special_price,
+        consumable_cost=money(row.consumable_cost_minor),
+        line_total=money(row.line_total_minor),
+    )
+
+
+def _confirmation(row: ConfirmationRow | None) -> BillConfirmation | None:
+    if row is None:
+        return None
+    return BillConfirmation(
+        signer_name=row.signer_name,
+        signature_format=SignatureFormat(row.signature_format) if row.signature_format else None,
+        witness_id=row.witness_id,
+        confirmed_at=row.confirmed_at,
+    )

@@ -1,0 +1,316 @@
+"""Itemised bills: made by a cashier from the price list, confirmed by the client.
+
+The final plan's items are free text (the expert writes them), so a bill names its lines
+explicitly: a price-list item version in force today and a quantity each. A bill is never
+changed: a new bill for the journey replaces one the client has not confirmed yet; a confirmed
+bill stands (a correction after that is a refund).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from domain.errors import FieldProblem
+from domain.journey.stages import Stage
+from domain.money.bills import (
+    DraftBill,
+    LineRequest,
+    PricedItem,
+    discount_needs_supervisor,
+    draft_bill,
+)
+from domain.money.catalog import BillingSettings, PriceItemKind
+from domain.money.money import Money as MoneyValue
+from domain.roles import Role
+from domain.store.billing import Bill as BillRow
+from domain.store.billing import BillConfirmation as ConfirmationRow
+from domain.store.billing import BillLine as LineRow
+from domain.store.billing import PriceListItem as ItemRow
+from domain.store.billing_reads import current_bill, items_in_force
+from domain.store.models import Journey as JourneyRow
+from schema import idempotency
+from schema.audit.collector import note_write
+from schema.consents.signing import signature_problems
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+from schema.ids import decode_id
+from schema.journeys.actions import load_visible_journey
+from schema.journeys.consent import DrawnSignatureInput
+from schema.money.bill_types import BILL_ID_TYPE, Bill
+from schema.money.common import billing_settings, conflict, invalid, keyed, read_money
+from schema.money.types import MoneyInput
+from schema.text import check_text
+
+# A bill is made once the expert approved the final plan and before the treatment is paid for.
+BILLABLE_STAGES = frozenset({Stage.CONSENT, Stage.PAYMENT})
+
+
+@strawberry.input(description="One line: a price-list item version and how many.")
+class BillLineInput:
+    price_item_id: strawberry.ID = strawberry.field(
+        description="A `PriceListItem` id from today's `priceList`."
+    )
+    quantity: int = strawberry.field(default=1, description="1 to 100.")
+    at_special_price: bool = strawberry.field(
+        default=False, description="Sell at the item's special price."
+    )
+
+
+@strawberry.input(description="A discount on the whole bill: how much, why; the caller grants it.")
+class DiscountInput:
+    amount: MoneyInput = strawberry.field(description="At most the bill's subtotal.")
+    reason: str = strawberry.field(description="Why it is granted (at most 500 characters).")
+
+
+@strawberry.input(description="A bill for the journey's approved final plan.")
+class CreateBillInput:
+    journey_id: strawberry.ID = strawberry.field(description="The journey, approved by the expert.")
+    lines: list[BillLineInput] = strawberry.field(description="One to 50 lines.")
+    discount: DiscountInput | None = strawberry.field(
+        default=None,
+        description="Above the clinic's threshold (a share of the subtotal) only a supervisor "
+        "may grant it.",
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.input(description="The client confirms the bill, as they would sign it.")
+class ConfirmBillInput:
+    bill_id: strawberry.ID = strawberry.field(description="The journey's current bill.")
+    signer_name: str = strawberry.field(description="Who confirms (at most 200 characters).")
+    signature: DrawnSignatureInput | None = strawberry.field(
+        default=None, description="The drawn signature, checked for type and size."
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(description="The bill after the change.")
+class BillPayload:
+    bill: Bill = strawberry.field(description="The bill.")
+
+
+BillResult = Annotated[
+    BillPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union("BillResult", description="The bill, or why not."),
+]
+
+
+def _priced(row: ItemRow) -> PricedItem:
+    def money(minor: int | None) -> MoneyValue | None:
+        return None if minor is None else MoneyValue.from_minor(minor, row.currency)
+
+    list_price = money(row.list_price_minor)
+    assert list_price is not None
+    return PricedItem(
+        item_id=row.id,
+        code=row.code,
+        kind=PriceItemKind(row.kind),
+        name=row.name,
+        list_price=list_price,
+        special_price=money(row.special_price_minor),
+        consumable_cost=money(row.consumable_cost_minor),
+    )
+
+
+async def _requests(
+    clinic_id: str, lines: list[BillLineInput], problems: list[FieldProblem]
+) -> list[LineRequest]:
+    in_force = {row.id: row for row in await items_in_force(clinic_id, datetime.now(UTC).date())}
+    requests = []
+    for index, line in enumerate(lines):
+        raw_id = decode_id(line.price_item_id, "PriceListItem")
+        row = in_force.get(raw_id or "")
+        if row is None:
+            problems.append(
+                FieldProblem(f"lines[{index}].priceItemId", "not an item of today's price list")
+            )
+            continue
+        requests.append(LineRequest(_priced(row), line.quantity, line.at_special_price))
+    return requests
+
+
+async def _payload(row_id: str, settings: BillingSettings) -> BillPayload:
+    return BillPayload(bill=await Bill.load(await BillRow.get(id=row_id), settings.locale))
+
+
+async def create_bill(info: Info[Context, None], input: CreateBillInput) -> BillResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    journey = await load_visible_journey(info, input.journey_id)
+    if journey is None:
+        return not_found("journey")
+    settings = await billing_settings(claims.clinic_id)
+    problems: list[FieldProblem] = []
+    discount = None
+    if input.discount is not None:
+        discount = read_money("discount.amount", input.discount.amount, problems, settings.currency)
+        problems += check_text("discount.reason", input.discount.reason, required=True, limit=500)
+    requests = await _requests(claims.clinic_id, input.lines, problems)
+    if len(input.lines) > 50:
+        problems.append(FieldProblem("lines", "one to 50 lines"))
+    if problems:
+        return invalid(problems)
+    bill, problems = draft_bill(requests, discount, settings.currency)
+    if bill is None:
+        return invalid(problems)
+    if claims.role is not Role.SUPERVISOR and discount_needs_supervisor(
+        bill, settings.discount_threshold_percent
+    ):
+        return not_authorized(
+            f"a discount above {settings.discount_threshold_percent}% needs a supervisor"
+        )
+
+    async def write(row_id: str) -> str | Conflict | ValidationFailed:
+        if await BillRow.exists(id=row_id):
+            return row_id
+        refusal = await _not_billable(journey)
+        if refusal is not None:
+            return refusal
+        reason = input.discount.reason if input.discount and discount else None
+        await _write_bill(row_id, journey, bill, reason, claims.account_id)
+        note_write(info, journey.client_id)
+        return row_id
+
+    async def answer(row_id: str) -> BillPayload:
+        return await _payload(row_id, settings)
+
+    return await keyed(info, claims.account_id, input, "bill", answer, write)  # type: ignore[return-value]
+
+
+async def _not_billable(journey: JourneyRow) -> Conflict | ValidationFailed | None:
+    if Stage(journey.stage) not in BILLABLE_STAGES:
+        return invalid(
+            [
+                FieldProblem(
+                    "journeyId", "bills are made after the expert's approval, before payment"
+                )
+            ]
+        )
+    current = await current_bill(journey.id)
+    if current is not None and await ConfirmationRow.exists(bill_id=current.id):
+        return conflict("the client confirmed the journey's bill; it stands")
+    return None
+
+
+async def _write_bill(
+    row_id: str, journey: JourneyRow, bill: DraftBill, reason: str | None, account_id: str
+) -> None:
+    async with in_transaction():
+        await BillRow.create(
+            id=row_id,
+            clinic_id=journey.clinic_id,
+            journey_id=journey.id,
+            client_id=journey.client_id,
+            currency=bill.currency,
+            subtotal_minor=bill.subtotal.minor,
+            discount_minor=bill.discount.minor,
+            discount_reason=reason,
+            discount_granted_by=account_id if not bill.discount.is_zero else None,
+            total_minor=bill.total.minor,
+            created_by=account_id,
+            created_at=datetime.now(UTC),
+        )
+        for position, line in enumerate(bill.lines):
+            cost = line.item.consumable_cost
+            await LineRow.create(
+                id=f"{row_id}:{position}",
+                bill_id=row_id,
+                position=position,
+                price_item_id=line.item.item_id,
+                item_code=line.item.code,
+                kind=line.item.kind.value,
+                name=line.item.name,
+                quantity=line.quantity,
+                list_price_minor=line.item.list_price.minor,
+                unit_price_minor=line.unit_price.minor,
+                special_price=line.at_special_price,
+                consumable_cost_minor=cost.minor if cost else 0,
+                line_total_minor=line.line_total.minor,
+            )
+
+
+async def confirm_bill(info: Info[Context, None], input: ConfirmBillInput) -> BillResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    raw_id = decode_id(input.bill_id, BILL_ID_TYPE)
+    row = await BillRow.get_or_none(id=raw_id or "", clinic_id=claims.clinic_id)
+    if row is None:
+        return not_found("bill")
+    drawn = (input.signature.format, input.signature.data) if input.signature else None
+    problems = check_text("signerName", input.signer_name, required=True, limit=200)
+    problems += signature_problems(drawn)
+    if problems:
+        return invalid(problems)
+    settings = await billing_settings(claims.clinic_id)
+
+    async def write(confirmation_id: str) -> str | Conflict:
+        mine = await ConfirmationRow.get_or_none(id=confirmation_id)
+        if mine is not None:
+            return row.id
+        current = await current_bill(row.journey_id)
+        if current is None or current.id != row.id:
+            return conflict("a newer bill replaced this one")
+        if await ConfirmationRow.exists(bill_id=row.id):
+            return conflict("the bill is already confirmed")
+        try:
+            await ConfirmationRow.create(
+                id=confirmation_id,
+                bill_id=row.id,
+                signer_name=input.signer_name,
+                signature_format=drawn[0].value if drawn else None,
+                signature_data=drawn[1] if drawn else None,
+                witness_id=claims.account_id,
+                witness_role=claims.role.value,
+                confirmed_at=datetime.now(UTC),
+            )
+        except IntegrityError:  # another confirmation of the bill came first (one per bill)
+            return conflict("the bill is already confirmed")
+        note_write(info, row.client_id)
+        return row.id
+
+    async def answer(bill_id: str) -> BillPayload:
+        return await _payload(bill_id, settings)
+
+    return await keyed(info, claims.account_id, input, "bill_confirmation", answer, write)  # type: ignore[return-value]
+
+
+async def bill(
+    info: Info[Context, None],
+    id: Annotated[
+        strawberry.ID | None, strawberry.argument(description="The bill's global id.")
+    ] = None,
+    journey_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="Or a journey: its current (newest) bill."),
+    ] = None,
+) -> Bill | None:
+    """A bill of your clinic by its id, or a journey's current bill; null when none."""
+    claims = info.context.claims
+    if claims is None:
+        return None
+    row: BillRow | None = None
+    if id is not None:
+        row = await BillRow.get_or_none(
+            id=decode_id(id, BILL_ID_TYPE) or "", clinic_id=claims.clinic_id
+        )
+    elif journey_id is not None:
+        journey = await load_visible_journey(info, journey_id)
+        row = await current_bill(journey.id) if journey is not None else None
+    if row is None:
+        return None
+    return await Bill.load(row, (await billing_settings(claims.clinic_id)).locale)

@@ -1,0 +1,97 @@
+"""What every money mutation shares: reading an amount, the clinic's settings, a keyed write."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from strawberry.types import Info
+
+from domain.errors import ErrorCode, FieldProblem
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.money.catalog import DEFAULT_SETTINGS, BillingSettings, PaymentPolicy
+from domain.money.money import Money, MoneyError, is_currency, minor_units
+from domain.store import records
+from domain.store.billing import ClinicBilling
+from schema import idempotency
+from schema.context import Context
+from schema.errors import Conflict, ValidationFailed, from_domain
+from schema.money.types import MoneyInput
+
+T = TypeVar("T")
+
+
+def conflict(message: str) -> Conflict:
+    return Conflict(code=ErrorCode.CONFLICT, message=message)
+
+
+def invalid(problems: list[FieldProblem]) -> ValidationFailed:
+    failed = from_domain(DomainValidationFailed(problems))
+    assert isinstance(failed, ValidationFailed)
+    return failed
+
+
+def read_money(
+    field: str, given: MoneyInput | None, problems: list[FieldProblem], currency: str | None
+) -> Money | None:
+    """The input as Money, or None with the problem named; `currency`: the one required."""
+    if given is None:
+        return None
+    if not is_currency(given.currency):
+        problems.append(FieldProblem(f"{field}.currency", "an ISO 4217 code such as EUR or PLN"))
+        return None
+    if currency is not None and given.currency != currency:
+        problems.append(FieldProblem(f"{field}.currency", f"amounts here are in {currency}"))
+        return None
+    try:
+        money = Money(given.amount, given.currency)
+    except MoneyError as error:
+        places = minor_units(given.currency)
+        why = f"at most {places} decimal places" if "decimal" in str(error) else str(error)
+        problems.append(FieldProblem(f"{field}.amount", why))
+        return None
+    if money.amount < 0:
+        problems.append(FieldProblem(f"{field}.amount", "cannot be negative"))
+        return None
+    return money
+
+
+async def billing_settings(clinic_id: str) -> BillingSettings:
+    row = await ClinicBilling.get_or_none(clinic_id=clinic_id)
+    if row is None:
+        return DEFAULT_SETTINGS
+    return BillingSettings(
+        currency=row.currency,
+        locale=row.locale,
+        discount_threshold_percent=row.discount_threshold_percent,
+        payment_policy=PaymentPolicy(row.payment_policy),
+    )
+
+
+async def keyed(
+    info: Info[Context, None],
+    account_id: str,
+    input: object,
+    kind: str,
+    answer: Callable[[str], Awaitable[T]],
+    write: Callable[[str], Awaitable[T | str]],
+) -> T | ValidationFailed | object:
+    """Runs `write(row_id)` once per idempotency key: a retry answers `answer(first_id)`, the
+    key reused for another request is a Conflict. `write` returns the row's id when it wrote
+    (or found its own row), anything else (an error payload) when it refused."""
+    bad_key = records.key_problem(idempotency.key_of(input))
+    if bad_key:
+        return invalid([bad_key])
+    ledger = await idempotency.claim(info, account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    if first is not None:
+        return await answer(first)
+    row_id = idempotency.derived_id(account_id, input, kind) or str(uuid.uuid4())
+    written = await write(row_id)
+    if not isinstance(written, str):
+        return written
+    await idempotency.settle(account_id, input, written)
+    return await answer(written)

@@ -1,0 +1,170 @@
+"""`billingHistory`: what a client spent, month by month, on what, and what is still owed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import strawberry
+from strawberry.types import Info
+
+from domain.journey.codec import facts_from_json
+from domain.journey.stages import PaymentKind, Stage
+from domain.money import history
+from domain.money.money import Money as MoneyValue
+from domain.store.billing import Bill as BillRow
+from domain.store.billing import BillLine as LineRow
+from domain.store.billing import Payment as PaymentRow
+from domain.store.billing import Refund as RefundRow
+from domain.store.models import Journey as JourneyRow
+from schema.audit.collector import note_access
+from schema.clients.file_access import visible_client, zone_of
+from schema.context import Context
+from schema.ids import encode_id
+from schema.money.bill_types import BILL_ID_TYPE
+from schema.money.common import billing_settings
+from schema.money.types import Money
+
+BILLING_HISTORY_READ = "client.billing_history.read"
+# A client's bills over years stay in the hundreds; this bounds one answer.
+MAX_ROWS = 5000
+
+
+@strawberry.type(description="Paid and given back in one month of the clinic's calendar.")
+class MonthSpending:
+    month: str = strawberry.field(description='The month, "2026-12".')
+    paid: Money = strawberry.field(description="Paid that month.")
+    refunded: Money = strawberry.field(description="Given back that month.")
+    net: Money = strawberry.field(description="Paid less given back.")
+
+
+@strawberry.type(description="An item the client bought (on a bill they paid on).")
+class ItemBought:
+    code: str = strawberry.field(description="The price-list item's code.")
+    name: str = strawberry.field(description="Its name on the bill.")
+    kind: str = strawberry.field(description="What it is (PriceItemKind).")
+    quantity: int = strawberry.field(description="How many, over all bills.")
+    spent: Money = strawberry.field(description="What the lines came to.")
+
+
+@strawberry.type(description="One bill: its total, what was paid and what is still owed.")
+class BillStanding:
+    bill_id: strawberry.ID = strawberry.field(description="The bill (`bill(id:)`).")
+    journey_id: strawberry.ID = strawberry.field(description="Its journey.")
+    total: Money = strawberry.field(description="The bill's total.")
+    paid: Money = strawberry.field(description="Paid against it.")
+    refunded: Money = strawberry.field(description="Given back.")
+    outstanding: Money = strawberry.field(
+        description="Still owed (nothing when the journey ended before treatment)."
+    )
+    on_installments: bool = strawberry.field(description="Paid under an installment plan.")
+
+
+@strawberry.type(description="A client's billing history, in the clinic's currency.")
+class BillingHistory:
+    months: list[MonthSpending] = strawberry.field(description="Spending by month, oldest first.")
+    most_bought: list[ItemBought] = strawberry.field(description="Top items, most bought first.")
+    bills: list[BillStanding] = strawberry.field(description="Every bill, newest first.")
+    paid: Money = strawberry.field(description="Paid over all bills, less refunds.")
+    outstanding: Money = strawberry.field(description="Still owed over the bills paid on.")
+    outstanding_on_installments: Money = strawberry.field(
+        description="Of that, owed under installment plans."
+    )
+
+
+async def _closed_journeys(journey_ids: set[str]) -> set[str]:
+    """Journeys that ended before the treatment began: their bills are owed no more."""
+    rows = await JourneyRow.filter(id__in=sorted(journey_ids))
+    return {
+        row.id
+        for row in rows
+        if Stage(row.stage).is_terminal and not facts_from_json(row.facts).treatment_started
+    }
+
+
+def _month(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%Y-%m")
+
+
+async def billing_history(
+    info: Info[Context, None],
+    client_id: Annotated[strawberry.ID, strawberry.argument(description="The client.")],
+) -> BillingHistory | None:
+    """Cashiers and supervisors: a client's spending by month, most bought items, and paid vs
+    outstanding (on installments too); null for a client not of your clinic."""
+    client = await visible_client(info, client_id)
+    if client is None:
+        return None
+    note_access(client.id, BILLING_HISTORY_READ)
+    settings = await billing_settings(client.clinic_id)
+    currency, zone = settings.currency, await zone_of(info, client.clinic_id)
+    payments = await PaymentRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
+    refunds = await RefundRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
+    bills = await BillRow.filter(client_id=client.id, currency=currency).order_by("-created_at")
+    lines = await LineRow.filter(bill_id__in=[b.id for b in bills]).limit(MAX_ROWS)
+    moves = [
+        history.Movement(_month(p.recorded_at, zone), p.amount_minor, p.bill_id) for p in payments
+    ]
+    moves += [
+        history.Movement(_month(r.recorded_at, zone), -r.amount_minor, r.bill_id) for r in refunds
+    ]
+    plans = {p.bill_id for p in payments if p.kind == PaymentKind.INSTALLMENT_PLAN.value}
+    paid_bills = {p.bill_id for p in payments if p.bill_id}
+    closed = await _closed_journeys({b.journey_id for b in bills})
+    figures = [
+        history.BillFigures(
+            b.id, b.journey_id, b.total_minor, b.id in plans, b.journey_id in closed
+        )
+        for b in bills
+        if b.id in paid_bills
+    ]
+    bought = [
+        history.LineBought(
+            ln.bill_id, ln.item_code, ln.name, ln.kind, ln.quantity, ln.line_total_minor
+        )
+        for ln in lines
+    ]
+    standing = history.standings(figures, moves)
+
+    def money(minor: int) -> Money:
+        return Money.of(MoneyValue.from_minor(minor, currency), settings.locale)
+
+    return BillingHistory(
+        months=[
+            MonthSpending(
+                month=m.month,
+                paid=money(m.paid_minor),
+                refunded=money(m.refunded_minor),
+                net=money(m.paid_minor - m.refunded_minor),
+            )
+            for m in history.by_month(moves)
+        ],
+        most_bought=[
+            ItemBought(
+                code=i.code,
+                name=i.name,
+                kind=i.kind,
+                quantity=i.quantity,
+                spent=money(i.spent_minor),
+            )
+            for i in history.most_bought(bought, paid_bills)
+        ],
+        bills=[
+            BillStanding(
+                bill_id=strawberry.ID(encode_id(BILL_ID_TYPE, s.bill_id)),
+                journey_id=strawberry.ID(encode_id("Journey", s.journey_id)),
+                total=money(s.total_minor),
+                paid=money(s.paid_minor),
+                refunded=money(s.refunded_minor),
+                outstanding=money(s.outstanding_minor),
+                on_installments=s.on_installments,
+            )
+            for s in standing
+        ],
+        paid=money(sum(m.amount_minor for m in moves)),
+        outstanding=money(sum(s.outstanding_minor for s in standing)),
+        outstanding_on_installments=money(
+            sum(s.outstanding_minor for s in standing if s.on_installments)
+        ),
+    )

@@ -1,0 +1,253 @@
+"""`recordPayment`: a payment on the journey, against its confirmed bill, with a receipt.
+
+The journey decides first (its validator refuses a payment the stage or the bill does not
+allow); once it accepted, the payment row and its receipt number are written, once per
+idempotency key (the row's id is derived from it). Without `billId` the payment is against the
+final plan's price, as before itemised bills: it still gets its receipt.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+from temporalio.common import WorkflowIDConflictPolicy
+
+from domain.errors import FieldProblem
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.codec import facts_from_json
+from domain.journey.facts import ActionDetails
+from domain.journey.stages import PaymentKind, PaymentMethod
+from domain.journey.table import Action
+from domain.money.installments import ScheduleStart, dues_of, schedule_problems
+from domain.money.money import Money, MoneyError, is_currency
+from domain.money.payments import BillState, payment_problems
+from domain.store import records
+from domain.store.billing import Bill as BillRow
+from domain.store.billing import BillConfirmation, InstallmentDue, Payment
+from domain.store.billing_reads import current_bill
+from domain.store.models import Journey as JourneyRow
+from domain.store.receipts import NewPayment
+from domain.store.receipts import record_payment as write_payment
+from schema import idempotency
+from schema.audit.collector import note_write
+from schema.body import check_currency, record_body, to_minor_units
+from schema.clients.file_access import zone_of
+from schema.context import Context
+from schema.errors import from_domain, not_authorized
+from schema.ids import decode_id
+from schema.journeys.actions import (
+    AfterAccepted,
+    JourneyPayload,
+    JourneyResult,
+    load_visible_journey,
+    run_action,
+    run_recorded_action,
+)
+from schema.journeys.types import Journey
+from schema.money.bill_types import BILL_ID_TYPE
+from schema.money.common import billing_settings
+from schema.text import check_text
+from workflows.installments import InstallmentScheduleWorkflow, schedule_workflow_id
+
+
+@strawberry.input(description="One installment of the plan: when it is due and how much.")
+class InstallmentInput:
+    due_on: date = strawberry.field(description="Due by the end of this day (clinic's zone).")
+    amount: Decimal = strawberry.field(description="In the bill's currency.")
+
+
+@strawberry.input(description="A payment at the cash desk.")
+class RecordPaymentInput:
+    journey_id: strawberry.ID
+    amount: Decimal
+    currency: str
+    method: PaymentMethod
+    kind: PaymentKind
+    receipt_number: str | None = None
+    bill_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The journey's confirmed bill (`createBill`, `confirmBill`); the payment is "
+        "checked against what it still owes. Without it: against the final plan's price.",
+    )
+    schedule: list[InstallmentInput] | None = strawberry.field(
+        default=None,
+        description="With INSTALLMENT_PLAN against a bill: the installments after this first "
+        "payment (together they make the bill). An installment not paid by the end of its day "
+        "becomes a task the supervisor's cockpit counts.",
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+async def _bill_problems(
+    journey: JourneyRow, input: RecordPaymentInput, amount_minor: int
+) -> tuple[BillRow | None, list[FieldProblem]]:
+    row = await BillRow.get_or_none(
+        id=decode_id(input.bill_id or "", BILL_ID_TYPE) or "", journey_id=journey.id
+    )
+    if row is None:
+        return None, [FieldProblem("billId", "not a bill of this journey")]
+    current = await current_bill(journey.id)
+    if current is None or current.id != row.id:
+        return None, [FieldProblem("billId", "a newer bill replaced this one")]
+    if not await BillConfirmation.exists(bill_id=row.id):
+        return None, [FieldProblem("billId", "the client has not confirmed the bill")]
+    if input.currency != row.currency:
+        return None, [FieldProblem("currency", f"the bill is in {row.currency}")]
+    payments = await Payment.filter(bill_id=row.id)
+    state = BillState(
+        total=row.total_minor,
+        paid=sum(p.amount_minor for p in payments),
+        kinds=frozenset(PaymentKind(p.kind) for p in payments),
+    )
+    problems = payment_problems(state, input.kind, amount_minor)
+    if input.kind is PaymentKind.INSTALLMENT_PLAN:
+        problems += _schedule_problems(input, row.total_minor, amount_minor)
+    elif input.schedule is not None:
+        problems.append(FieldProblem("schedule", "only with INSTALLMENT_PLAN"))
+    return row, problems
+
+
+def _minor(
+    field: str, amount: Decimal, input: RecordPaymentInput, problems: list[FieldProblem]
+) -> int | None:
+    """Against a bill, at the currency's own minor units (as the bill is kept); without one,
+    in cents, as the final plan's price is."""
+    if input.bill_id is None or not is_currency(input.currency):
+        return to_minor_units(field, amount, problems)
+    try:
+        money = Money(amount, input.currency)
+    except MoneyError as error:
+        problems.append(FieldProblem(field, str(error)))
+        return None
+    if money.amount <= 0:
+        problems.append(FieldProblem(field, "the amount must be positive"))
+    return money.minor
+
+
+def _schedule(input: RecordPaymentInput, problems: list[FieldProblem]) -> list[tuple[date, int]]:
+    dues = []
+    for index, due in enumerate(input.schedule or []):
+        minor = _minor(f"schedule[{index}].amount", due.amount, input, problems)
+        dues.append((due.due_on, minor or 0))
+    return dues
+
+
+def _schedule_problems(
+    input: RecordPaymentInput, total_minor: int, first_minor: int
+) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    dues = _schedule(input, problems)
+    today = datetime.now(UTC).date()
+    return problems or schedule_problems(total_minor, first_minor, dues, today)
+
+
+async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -> JourneyResult:
+    actor = info.context.actor
+    if actor is None:
+        return not_authorized()
+    problems: list[FieldProblem] = []
+    check_currency("currency", input.currency, problems)
+    amount_minor = _minor("amount", input.amount, input, problems)
+    problems += check_text("receiptNumber", input.receipt_number, required=False, limit=100)
+    bad_key = records.key_problem(idempotency.key_of(input))
+    journey = await load_visible_journey(info, input.journey_id)
+    if problems or amount_minor is None or bad_key or journey is None:
+        # The shared path answers each of these (a bad key, an unknown journey) as for any step.
+        return await run_recorded_action(info, input, Action.RECORD_PAYMENT, problems=problems)
+    details = ActionDetails(
+        amount_minor=amount_minor, currency=input.currency, payment_kind=input.kind
+    )
+    # Claimed before the bill is judged: a retry of a payment that went through answers it,
+    # though the bill, paid since, would refuse the same payment now.
+    ledger = await idempotency.claim(info, actor.user_id, input)
+    payment_id = idempotency.derived_id(actor.user_id, input, "payment") or str(uuid.uuid4())
+    settled = idempotency.answered(ledger) is not None or idempotency.reused(ledger)
+    # An unfinished first attempt may have written the payment: then its bill is the one.
+    earlier = await Payment.get_or_none(id=payment_id)
+    written = earlier is not None
+    bill = await BillRow.get_or_none(id=earlier.bill_id) if earlier and earlier.bill_id else None
+    if input.bill_id is not None and not settled and not written:
+        bill, found = await _bill_problems(journey, input, amount_minor)
+        if found:
+            return from_domain(DomainValidationFailed(found))
+    writer = _writer(payment_id, input, bill, amount_minor, actor.user_id, info)
+    if not settled and facts_from_json(journey.facts).treatment_started:
+        # The journey has moved past its payment (an installment, the rest of a bill after the
+        # treatment): the payment is the bill's alone; the journey is answered as it stands.
+        if bill is None and not written:
+            return await run_recorded_action(info, input, Action.RECORD_PAYMENT, problems=[])
+        await writer(journey)
+        note_write(info, journey.client_id)
+        await idempotency.settle(actor.user_id, input, journey.id)
+        return JourneyPayload(journey=Journey.from_row(journey))
+    if bill is not None:
+        details.bill_total_minor = bill.total_minor
+        details.payment_policy = (await billing_settings(journey.clinic_id)).payment_policy
+    return await run_action(
+        info,
+        input,
+        Action.RECORD_PAYMENT,
+        details,
+        record_kind="payment",
+        record_body=record_body(input),
+        claimed=ledger,
+        after_accepted=writer,
+    )
+
+
+def _writer(
+    payment_id: str,
+    input: RecordPaymentInput,
+    bill: BillRow | None,
+    amount_minor: int,
+    account_id: str,
+    info: Info[Context, None],
+) -> AfterAccepted:
+    async def write(journey: JourneyRow) -> None:
+        await write_payment(
+            NewPayment(
+                payment_id=payment_id,
+                clinic_id=journey.clinic_id,
+                journey_id=journey.id,
+                client_id=journey.client_id,
+                bill_id=bill.id if bill else None,
+                kind=input.kind.value,
+                method=input.method.value,
+                amount_minor=amount_minor,
+                currency=input.currency,
+                recorded_by=account_id,
+            )
+        )
+        if bill is not None and input.kind is PaymentKind.INSTALLMENT_PLAN:
+            dues = _schedule(input, [])
+            await write_schedule(bill, dues)
+            zone = await zone_of(info, journey.clinic_id)
+            start = ScheduleStart(bill.id, bill.clinic_id, dues_of(amount_minor, dues, zone))
+            gateway = info.context.gateway
+            await gateway.client.start_workflow(
+                InstallmentScheduleWorkflow.run,
+                start,
+                id=schedule_workflow_id(bill.id),
+                task_queue=gateway.task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            )
+
+    return write
+
+
+async def write_schedule(bill: BillRow, dues: list[tuple[date, int]]) -> None:
+    for seq, (due_on, amount) in enumerate(dues, start=1):
+        if not await InstallmentDue.exists(id=f"{bill.id}:{seq}"):  # a retry writes it once
+            await InstallmentDue.create(
+                id=f"{bill.id}:{seq}",
+                bill_id=bill.id,
+                clinic_id=bill.clinic_id,
+                seq=seq,
+                due_on=due_on,
+                amount_minor=amount,
+                currency=bill.currency,
+            )

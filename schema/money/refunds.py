@@ -1,0 +1,197 @@
+"""`recordRefund`: money given back, as a new entry beside the payment (never an edit).
+
+Before the treatment began a cashier may give money back, and an active journey then ends as
+REFUNDED (the journey's own action, so its validator decides as for any step); after the
+treatment began only a supervisor may, and the journey goes on. A journey that already ended
+before treatment (cancelled with a deposit paid) just gets the entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+from tortoise.transactions import in_transaction
+
+from domain.errors import FieldProblem
+from domain.journey.codec import facts_from_json
+from domain.journey.facts import ActionDetails
+from domain.journey.stages import Stage
+from domain.journey.table import Action
+from domain.money.money import Money as MoneyValue
+from domain.roles import Role
+from domain.store import records
+from domain.store.billing import Payment as PaymentRow
+from domain.store.billing import Refund as RefundRow
+from domain.store.models import Journey as JourneyRow
+from schema import idempotency
+from schema.audit.collector import note_write
+from schema.catalog.types import ContraindicationFound
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+from schema.ids import decode_id, encode_id
+from schema.journeys.actions import JourneyPayload, run_action
+from schema.journeys.types import Journey
+from schema.money.bill_types import PAYMENT_ID_TYPE, Refund
+from schema.money.common import billing_settings, invalid, read_money
+from schema.money.types import MoneyInput
+from schema.text import check_text
+
+
+@strawberry.input(description="Money given back against one payment.")
+class RecordRefundInput:
+    payment_id: strawberry.ID = strawberry.field(description="The payment (`Payment.id`).")
+    amount: MoneyInput = strawberry.field(
+        description="In the payment's currency; at most what the payment has left."
+    )
+    reason: str = strawberry.field(description="Why (at most 500 characters).")
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(description="The refund entry and the journey after it.")
+class RefundPayload:
+    refund: Refund = strawberry.field(description="The new entry; the payment is unchanged.")
+    journey: Journey = strawberry.field(description="REFUNDED when given back before treatment.")
+
+
+RefundResult = Annotated[
+    RefundPayload | TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union("RefundResult", description="Given back, or why not."),
+]
+
+
+async def _payload(refund_id: str, locale: str) -> RefundPayload:
+    row = await RefundRow.get(id=refund_id)
+    journey = await JourneyRow.get(id=row.journey_id)
+    return RefundPayload(refund=Refund.from_row(row, locale), journey=Journey.from_row(journey))
+
+
+async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> RefundResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    raw_id = decode_id(input.payment_id, PAYMENT_ID_TYPE)
+    payment = await PaymentRow.get_or_none(id=raw_id or "", clinic_id=claims.clinic_id)
+    if payment is None:
+        return not_found("payment")
+    problems: list[FieldProblem] = check_text("reason", input.reason, required=True, limit=500)
+    amount = read_money("amount", input.amount, problems, payment.currency)
+    if amount is not None and amount.is_zero:
+        problems.append(FieldProblem("amount.amount", "more than zero"))
+    bad_key = records.key_problem(idempotency.key_of(input))
+    problems += [bad_key] if bad_key else []
+    if problems or amount is None:
+        return invalid(problems)
+    locale = (await billing_settings(claims.clinic_id)).locale
+    refund_id = idempotency.derived_id(claims.account_id, input, "refund") or str(uuid.uuid4())
+    # Claimed before the checks that depend on what was given back: a retry of a refund that
+    # went through answers it, though nothing is left to refund now.
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    if idempotency.answered(ledger) is not None:
+        return await _payload(refund_id, locale)
+    refusal = await _refusal(payment, amount, claims.role)
+    if refusal is not None:
+        return refusal
+    journey = await JourneyRow.get(id=payment.journey_id)
+    before_treatment = not facts_from_json(journey.facts).treatment_started
+
+    async def write(_: object = None) -> None:
+        await _write_refund(
+            refund_id,
+            payment,
+            amount.minor,
+            id=refund_id,
+            clinic_id=payment.clinic_id,
+            payment_id=payment.id,
+            journey_id=payment.journey_id,
+            client_id=payment.client_id,
+            bill_id=payment.bill_id,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+            reason=input.reason,
+            before_treatment=before_treatment,
+            recorded_by=claims.account_id,
+            recorded_role=claims.role.value,
+            recorded_at=datetime.now(UTC),
+        )
+        note_write(info, payment.client_id)
+
+    async def given_back_in_full() -> ValidationFailed | None:
+        try:
+            await write()
+        except OverRefund as over:
+            return invalid([FieldProblem("amount.amount", str(over))])
+        return None
+
+    if before_treatment and not Stage(journey.stage).is_terminal:
+        # The journey's own step (validated and serialised by the journey); the entry is written
+        # once the journey accepted, as a signature is.
+        action = _JourneyStep(encode_id("Journey", journey.id), input.idempotency_key)
+        details = ActionDetails(amount_minor=amount.minor, currency=amount.currency)
+        outcome = await run_action(
+            info, action, Action.REFUND, details, claimed=ledger, after_accepted=write
+        )
+        if not isinstance(outcome, JourneyPayload):
+            assert not isinstance(outcome, ContraindicationFound)  # only startTreatment is gated
+            return outcome
+    else:
+        refused = await given_back_in_full()
+        if refused is not None:
+            return refused
+        await idempotency.settle(claims.account_id, input, refund_id)
+    return await _payload(refund_id, locale)
+
+
+class OverRefund(Exception):
+    """Another refund of the same payment came first: this one would give back too much."""
+
+
+async def _write_refund(refund_id: str, payment: PaymentRow, minor: int, **row: Any) -> None:
+    """Written once, and never beyond the payment: the payment's row is locked while the
+    refunds so far are summed (SELECT ... FOR UPDATE; SQLite writes one at a time)."""
+    async with in_transaction() as connection:
+        await PaymentRow.filter(id=payment.id).select_for_update().using_db(connection).get()
+        if await RefundRow.filter(id=refund_id).using_db(connection).exists():
+            return
+        earlier = await RefundRow.filter(payment_id=payment.id).using_db(connection)
+        left = payment.amount_minor - sum(r.amount_minor for r in earlier)
+        if minor > left:
+            shown = MoneyValue.from_minor(left, payment.currency).amount
+            raise OverRefund(f"at most {shown} is left to refund")
+        await RefundRow.create(using_db=connection, **row)
+
+
+@dataclass
+class _JourneyStep:
+    """What the journey's step needs of the refund: which journey, under which key."""
+
+    journey_id: str
+    idempotency_key: str | None
+
+
+async def _refusal(
+    payment: PaymentRow, amount: MoneyValue, role: Role
+) -> ValidationFailed | NotAuthorized | None:
+    given_back = sum(r.amount_minor for r in await RefundRow.filter(payment_id=payment.id))
+    left = payment.amount_minor - given_back
+    if amount.minor > left:
+        shown = MoneyValue.from_minor(left, payment.currency).amount
+        return invalid([FieldProblem("amount.amount", f"at most {shown} is left to refund")])
+    journey = await JourneyRow.get(id=payment.journey_id)
+    if facts_from_json(journey.facts).treatment_started and role is not Role.SUPERVISOR:
+        return not_authorized("after the treatment began only a supervisor gives money back")
+    return None

@@ -1,0 +1,147 @@
+"""The price list and the itemised bill: versions never change, a bill keeps its prices, a
+discount above the clinic's threshold needs a supervisor, the client confirms the bill."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from gql.transport.exceptions import TransportQueryError
+
+from domain.roles import Role
+from domain.store.audit_models import AuditEntry
+from domain.store.models import Journey
+from schema.ids import decode_id
+from tests.api.flow import JourneyDriver
+from tests.api.money_support import (
+    BILL,
+    CONFIRM_BILL,
+    CREATE_BILL,
+    PRICE_LIST,
+    PRICE_LIST_PRICES,
+    SET_ITEM,
+    eur,
+    money_call,
+    set_item,
+)
+
+
+def eur_(amount: float) -> dict[str, str]:
+    return {
+        "amount": f"{amount:.2f}",
+        "currency": "EUR",
+        "formatted": f"{amount:.2f}\xa0€".replace(".", ","),
+    }
+
+
+async def test_a_bill_from_the_price_list_keeps_its_prices_and_is_confirmed(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+) -> None:
+    driver = await fresh_clinic()
+    # Given a price list: a procedure in two versions, a consumable with its cost.
+    first = await set_item(driver, code="HA", listPrice=eur("800"), specialPrice=eur("600"))
+    second = await set_item(driver, code="HA", listPrice=eur("900.00"))
+    needle = await set_item(
+        driver,
+        code="CANNULA",
+        kind="CONSUMABLE",
+        name="Cannula",
+        listPrice=eur("20.50"),
+        consumableCost=eur("7.25"),
+    )
+    assert (first["version"], second["version"]) == (1, 2)
+    assert first["listPrice"] == {"amount": "800.00", "currency": "EUR", "formatted": "800,00\xa0€"}
+    # The consumable's cost is the money roles' to read; a nurse sees the prices only.
+    listed = (await driver.api.run(PRICE_LIST, driver.token(Role.CASHIER)))["priceList"]
+    assert sorted((i["code"], i["version"]) for i in listed) == [("CANNULA", 1), ("HA", 2)]
+    assert [i["consumableCost"] for i in listed if i["code"] == "CANNULA"] == [eur_(7.25)]
+    with pytest.raises(TransportQueryError, match="consumableCost"):
+        await driver.api.run(PRICE_LIST, driver.token(Role.NURSE))
+    nurse_list = await driver.api.run(PRICE_LIST_PRICES, driver.token(Role.NURSE))
+    assert len(nurse_list["priceList"]) == 2
+    refused = await driver.api.run(
+        SET_ITEM,
+        driver.token(Role.CASHIER),
+        input={
+            "code": "X",
+            "kind": "IV",
+            "name": "IV",
+            "listPrice": eur("1"),
+            "validFrom": "2020-01-01",
+        },
+    )
+    assert refused["setPriceListItem"]["__typename"] == "NotAuthorized", refused
+    bad = await money_call(
+        driver,
+        SET_ITEM,
+        Role.SUPERVISOR,
+        code="Y",
+        kind="IV",
+        name="IV",
+        listPrice=eur("1.001"),
+        specialPrice=eur("2"),
+        validFrom="2020-01-01",
+    )
+    assert bad["__typename"] == "ValidationFailed"
+    assert [p["field"] for p in bad["problems"]] == ["listPrice.amount"]
+
+    journey = await driver.drive_to("PAYMENT")
+    lines = [
+        {"priceItemId": second["id"], "quantity": 1},
+        {"priceItemId": needle["id"], "quantity": 2},
+    ]
+    # An old version is no longer sold; a discount of 10 % is the cashier's, above it is not.
+    stale = await money_call(
+        driver,
+        CREATE_BILL,
+        Role.CASHIER,
+        journeyId=journey["id"],
+        lines=[{"priceItemId": first["id"]}],
+    )
+    assert [p["field"] for p in stale["problems"]] == ["lines[0].priceItemId"]
+    big = {"amount": eur("94.11"), "reason": "loyal client"}
+    too_big = await money_call(
+        driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines, discount=big
+    )
+    assert too_big["__typename"] == "NotAuthorized", too_big
+    assert (await driver.api.run(BILL, driver.token(Role.CASHIER), journeyId=journey["id"]))[
+        "bill"
+    ] is None
+    made = await money_call(
+        driver, CREATE_BILL, Role.SUPERVISOR, journeyId=journey["id"], lines=lines, discount=big
+    )
+    assert made["__typename"] == "BillPayload", made
+    bill = made["bill"]
+    # 900.00 + 2 x 20.50 = 941.00; less 94.11 = 846.89 (by hand).
+    assert bill["subtotal"]["amount"] == "941.00"
+    assert bill["total"]["amount"] == "846.89"
+    assert bill["outstanding"]["amount"] == "846.89"
+    assert bill["discountGrantedBy"] == driver.staff[Role.SUPERVISOR].account_id
+    assert [(ln["code"], ln["quantity"], ln["lineTotal"]["amount"]) for ln in bill["lines"]] == [
+        ("HA", 1, "900.00"),
+        ("CANNULA", 2, "41.00"),
+    ]
+    # A new price later does not change the bill.
+    await set_item(driver, code="HA", listPrice=eur("1000"))
+    again = await driver.api.run(BILL, driver.token(Role.CASHIER), id=bill["id"])
+    assert again["bill"]["total"]["amount"] == "846.89"
+    # (reading the client's bill left its audit row, under the cashier's name)
+    journey_row = await Journey.get(id=decode_id(journey["id"], "Journey"))
+    reads = await AuditEntry.filter(client_id=journey_row.client_id, action="client.bill.read")
+    assert driver.staff[Role.CASHIER].account_id in {entry.actor_id for entry in reads}
+    # The client confirms; a second confirmation is a conflict; the bill then stands.
+    confirmed = await money_call(
+        driver, CONFIRM_BILL, Role.CASHIER, billId=bill["id"], signerName="Anna Nowak"
+    )
+    assert confirmed["bill"]["confirmation"]["signerName"] == "Anna Nowak"
+    twice = await money_call(
+        driver, CONFIRM_BILL, Role.CASHIER, billId=bill["id"], signerName="Anna Nowak"
+    )
+    assert twice["__typename"] == "Conflict"
+    replaced = await money_call(
+        driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines[1:]
+    )
+    assert replaced["__typename"] == "Conflict"
+    # A nurse never reads a bill.
+    with pytest.raises(TransportQueryError, match="needs one of: CASHIER, SUPERVISOR"):
+        await driver.api.run(BILL, driver.token(Role.NURSE), id=bill["id"])
