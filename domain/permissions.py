@@ -269,7 +269,7 @@ TYPES: dict[str, dict[str, Audience]] = {
     "FollowUpTask": _fields(
         CARE_TEAM,
         "id kind status journeyId followUpId label dueAt overdue attempts escalated assigneeRole"
-        " assigneeId linkedJourneyId journey questions purpose",
+        " assigneeId linkedJourneyId journey questions purpose channel photoStage",
     ),
     "FollowUpTaskConnection": _fields(CARE_TEAM, "edges pageInfo"),
     "FollowUpTaskEdge": _fields(CARE_TEAM, "cursor node"),
@@ -285,7 +285,7 @@ TYPES: dict[str, dict[str, Audience]] = {
         SUPERVISORS,
         "responses impression trustInDoctor priceJustified quality lowResponses",
     ),
-    "SurveyGroup": _fields(SUPERVISORS, "key averages"),
+    "SurveyGroup": _fields(SUPERVISORS, "key averages names"),
     "AftercarePolicy": _fields(
         CLINIC_STAFF, "followUpAssignee overdueAfterHours warrantyDays warrantyTerms"
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.journey.followups import DAY, label_for
+from domain.procedures.template import ProcedureContent
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,17 @@ def _tier(offset_seconds: int) -> tuple[str, tuple[str, ...]]:
 
 def default_plan(offsets: list[int] | tuple[int, ...]) -> list[FollowUpPlanStep]:
     return [FollowUpPlanStep(offset, "PHONE", *_tier(offset)) for offset in sorted(set(offsets))]
+
+
+def plan_of(content: ProcedureContent | None) -> list[FollowUpPlanStep] | None:
+    """A procedure type version's follow-up plan as plan steps; None when there is no type
+    (or it plans nothing), so the journey keeps the default plan of its offsets."""
+    if content is None or not content.follow_ups:
+        return None
+    return [
+        FollowUpPlanStep(s.offset_seconds, s.channel.value, s.purpose, tuple(s.questions))
+        for s in sorted(content.follow_ups, key=lambda step: step.offset_seconds)
+    ]
 
 
 def plan_step_for(

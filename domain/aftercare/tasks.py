@@ -6,6 +6,7 @@ outcome) and the clinic's after-care setting, so writing it again gives the same
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -19,6 +20,7 @@ class TaskKind(str, Enum):
     FOLLOW_UP_CALL = "FOLLOW_UP_CALL"
     COMPLICATION = "COMPLICATION"
     LOW_SURVEY_SCORE = "LOW_SURVEY_SCORE"
+    PHOTO = "PHOTO"
 
 
 class TaskStatus(str, Enum):
@@ -40,6 +42,14 @@ RETRY_BACKOFF = (timedelta(hours=2), timedelta(hours=24))
 MISSES_TO_ESCALATE = 3
 # A task still open this long after its due time counts as overdue (the clinic may change it).
 DEFAULT_OVERDUE_AFTER = timedelta(hours=24)
+
+
+_TASK_IDS = uuid.UUID("0d4c4f7e-5a0b-4c56-9a55-7f7c1f6b2a22")
+
+
+def task_id(journey_id: str, follow_up_id: str | None, kind: TaskKind) -> str:
+    """Stable: writing a journey's task again finds the same row."""
+    return str(uuid.uuid5(_TASK_IDS, f"{journey_id}:{follow_up_id}:{kind.value}"))
 
 
 @dataclass(frozen=True)

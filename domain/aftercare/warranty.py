@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.procedures.template import ProcedureContent
+
 DEFAULT_WARRANTY_DAYS = 365
+# The card is issued at treatment, before anyone chose the leaflet's language: it carries the
+# terms in this language (the leaflet gives them in the client's).
+CARD_LANGUAGE = "en"
 DEFAULT_TERMS = (
     "A free recheck and correction of the treated area while the warranty runs, provided the "
     "aftercare instructions and the recheck visits were kept."
@@ -35,7 +40,16 @@ def terms_for(
     clinic_days: int, clinic_terms: str | None, procedure: WarrantyTerms | None = None
 ) -> WarrantyTerms:
     """The warranty a treatment is issued with: its procedure type's when that type gives one
-    (the journey's procedure type version, once procedure types land), else the clinic's."""
+    (the journey's procedure type version), else the clinic's."""
     if procedure is not None and procedure.days > 0:
         return procedure
     return WarrantyTerms(clinic_days, clinic_terms or DEFAULT_TERMS)
+
+
+def procedure_warranty(content: ProcedureContent | None) -> WarrantyTerms | None:
+    """A procedure type version's warranty, when it gives one (a period of days)."""
+    if content is None or content.warranty_days <= 0:
+        return None
+    texts = content.warranty_terms
+    terms = texts.get(CARD_LANGUAGE) or next(iter(texts.values()), "") or DEFAULT_TERMS
+    return WarrantyTerms(content.warranty_days, terms)

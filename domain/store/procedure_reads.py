@@ -21,3 +21,21 @@ async def completions_of(journey_ids: list[str]) -> list[list[ChecklistCompletio
     for row in rows:
         by_journey[row.journey_id].append(row)
     return [by_journey[i] for i in journey_ids]
+
+
+async def type_keys_of(clinic_id: str, version_ids: list[str]) -> dict[str, str]:
+    """The type key of each of the clinic's versions among `version_ids`."""
+    rows = await ProcedureTypeVersion.filter(clinic_id=clinic_id, id__in=version_ids).values(
+        "id", "type_key"
+    )
+    return {row["id"]: row["type_key"] for row in rows}
+
+
+async def latest_names(clinic_id: str, type_keys: list[str]) -> dict[str, dict[str, str]]:
+    """Each type's names for clients, from its newest version."""
+    rows = await (
+        ProcedureTypeVersion.filter(clinic_id=clinic_id, type_key__in=type_keys)
+        .order_by("version")
+        .values("type_key", "content")
+    )
+    return {row["type_key"]: dict(row["content"].get("names", {})) for row in rows}

@@ -1,11 +1,12 @@
 """Follow-up tasks and warranty cards, written with the journey's own change (same transaction
 as the event, so at-least-once writes stay idempotent): a follow-up that falls due becomes a
 task; a missed call moves it by the back-off and, the third time, to a supervisor; a reported
-complication becomes a task for the treating doctor; a treatment issues its warranty card."""
+complication becomes a task for the treating doctor; a treatment issues its warranty card (its
+procedure type's, else the clinic's) and, when the journey has a procedure type, the reminders of
+its photo schedule (`photo_tasks`)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,19 +19,17 @@ from domain.aftercare.tasks import (
     call_due_at,
     call_status,
     is_escalated,
+    task_id,
 )
-from domain.aftercare.warranty import card_number, ends_at, terms_for
+from domain.aftercare.warranty import card_number, ends_at, procedure_warranty, terms_for
 from domain.journey.facts import FollowUp, JourneyChange, JourneyFacts
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 from domain.journey.table import Action
+from domain.procedures.template import ProcedureContent
 from domain.roles import Role
 from domain.store.aftercare import AftercareSetting, FollowUpTask, WarrantyCard
-
-_TASK_IDS = uuid.UUID("0d4c4f7e-5a0b-4c56-9a55-7f7c1f6b2a22")
-
-
-def task_id(journey_id: str, follow_up_id: str | None, kind: TaskKind) -> str:
-    return str(uuid.uuid5(_TASK_IDS, f"{journey_id}:{follow_up_id}:{kind.value}"))
+from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
+from domain.store.procedures import ProcedureTypeVersion
 
 
 async def clinic_setting(clinic_id: str) -> AftercareSetting:
@@ -39,11 +38,25 @@ async def clinic_setting(clinic_id: str) -> AftercareSetting:
     )
 
 
+async def procedure_content(facts: JourneyFacts) -> ProcedureContent | None:
+    """The journey's procedure type version (pinned at plan approval), if it has one."""
+    if not facts.procedure_type_version_id:
+        return None
+    version = await ProcedureTypeVersion.get_or_none(id=facts.procedure_type_version_id)
+    if version is None or version.clinic_id != facts.clinic_id:
+        return None
+    return ProcedureContent.from_json(version.content)
+
+
 async def project_aftercare(change: JourneyChange) -> None:
     """Called inside the transaction that appends `change.event`, once per event."""
     event, facts = change.event, change.facts
     if event.action == Action.COMPLETE_TREATMENT.value:
-        await _issue_warranty(facts, change)
+        content = await procedure_content(facts)
+        await _issue_warranty(facts, change, content)
+        if content is not None and facts.visit_category is not VisitCategory.RECHECK:
+            await write_photo_tasks(change, content)
+    await close_photo_tasks(change)
     if facts.linked_journey_id and facts.stage.is_terminal:
         await _settle_complications(facts)
     touched = [f for f in facts.follow_ups if f.status is not FollowUpStatus.SCHEDULED]
@@ -136,14 +149,16 @@ async def _settle_complications(facts: JourneyFacts) -> None:
     await waiting.update(status=done.value)
 
 
-async def _issue_warranty(facts: JourneyFacts, change: JourneyChange) -> None:
+async def _issue_warranty(
+    facts: JourneyFacts, change: JourneyChange, content: ProcedureContent | None
+) -> None:
     """A treatment's warranty; a recheck treats under the warranty it has, it issues none."""
     if facts.visit_category is VisitCategory.RECHECK:
         return
     if await WarrantyCard.exists(journey_id=facts.journey_id):
         return
     setting = await clinic_setting(facts.clinic_id)
-    warranty = terms_for(setting.warranty_days, setting.warranty_terms)
+    warranty = terms_for(setting.warranty_days, setting.warranty_terms, procedure_warranty(content))
     issued = change.event.at
     await WarrantyCard.create(
         number=card_number(facts.journey_id, issued),

@@ -28,6 +28,7 @@ from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import task_id
 from schema import idempotency
+from schema.aftercare.survey_groups import by_procedure_type, type_key_of
 from schema.aftercare.survey_types import (
     SurveyGroup,
     SurveyRecorded,
@@ -52,8 +53,6 @@ from schema.supervision.queries import visible_clinic
 from schema.text import check_text
 
 MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
-# Until procedure types land, a journey names none: its answers count under this key.
-NO_PROCEDURE_TYPE = "UNSPECIFIED"
 
 RecordSurveyResult = Annotated[
     SurveyRecorded | NotAuthorized | ValidationFailed | NotFound | Conflict,
@@ -133,7 +132,7 @@ async def _write(
             journey_id=journey.id,
             client_id=journey.client_id,
             doctor_id=journey.facts.get("expert_id"),
-            procedure_type=journey.facts.get("procedure_type_version_id"),
+            procedure_type=await type_key_of(journey),
             month=month,
             scores=scores,
             comment=comment,
@@ -173,13 +172,10 @@ async def survey_results(
         "doctor_id", "procedure_type", "scores"
     )
     by_doctor = rules.grouped((r["doctor_id"] or "", r["scores"]) for r in rows)
-    by_type = rules.grouped((r["procedure_type"] or NO_PROCEDURE_TYPE, r["scores"]) for r in rows)
     return SurveyResults(
         clinic_id=clinic_id,
         month=month,
         overall=averages_view(rules.averages(r["scores"] for r in rows)),
         by_doctor=[SurveyGroup(key=k, averages=averages_view(v)) for k, v in by_doctor.items()],
-        by_procedure_type=[
-            SurveyGroup(key=k, averages=averages_view(v)) for k, v in by_type.items()
-        ],
+        by_procedure_type=await by_procedure_type(clinic_id, rows),
     )

@@ -9,6 +9,7 @@ import strawberry
 from domain.aftercare import survey as rules
 from domain.store.aftercare import SurveyResponse as SurveyRow
 from schema.ids import encode_id
+from schema.procedures.types import LocalizedText
 
 
 @strawberry.type(description="One phone survey as recorded.")
@@ -73,10 +74,15 @@ def averages_view(values: rules.Averages) -> SurveyAverages:
 @strawberry.type(description="The averages of one doctor or one procedure type.")
 class SurveyGroup:
     key: str = strawberry.field(
-        description="The doctor's account id (empty: no doctor named) or the procedure type "
-        "(UNSPECIFIED: none named)."
+        description="The doctor's account id (empty: no doctor named) or the procedure type's "
+        "key (UNSPECIFIED: the journey named none)."
     )
     averages: SurveyAverages = strawberry.field(description="Their averages.")
+    names: list[LocalizedText] = strawberry.field(
+        default_factory=list,
+        description="The procedure type's names for clients (its newest version), one per "
+        "language; empty for a doctor and for UNSPECIFIED.",
+    )
 
 
 @strawberry.type(description="A clinic's survey results for one month.")

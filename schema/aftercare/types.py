@@ -9,14 +9,17 @@ import strawberry
 from strawberry.types import Info
 
 from domain.aftercare import tasks as rules
-from domain.aftercare.plan import FollowUpPlanStep, plan_step_for
+from domain.aftercare.plan import FollowUpPlanStep, plan_of, plan_step_for
 from domain.journey.codec import facts_from_json
+from domain.procedures.template import FollowUpChannel, ProcedureContent
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask as TaskRow
 from schema.context import Context
 from schema.ids import encode_id
 from schema.journeys.types import Journey
 from schema.pagination import PageInfo
+from schema.photos.types import PhotoStage
+from schema.procedures import types as _procedure_types  # noqa: F401  (registers FollowUpChannel)
 
 TaskKind = strawberry.enum(
     rules.TaskKind,
@@ -27,8 +30,9 @@ TaskStatus = strawberry.enum(rules.TaskStatus, description="Where a task stands.
 
 @strawberry.type(
     description="One task on a staff list: a follow-up call that fell due (retried after a "
-    "missed call, a supervisor's after three), a complication for the treating doctor, or a "
-    "low survey score for a supervisor."
+    "missed call, a supervisor's after three), a complication for the treating doctor, a "
+    "low survey score for a supervisor, or a photo of the procedure type's photo schedule "
+    "for the care team."
 )
 class FollowUpTask:
     id: strawberry.ID = strawberry.field(description="The task's id.")
@@ -39,7 +43,9 @@ class FollowUpTask:
         description="The journey's follow-up (`fu-1`...), for `completeFollowUp` and "
         "`reportComplication`; null for a survey alert."
     )
-    label: str | None = strawberry.field(description="The follow-up's label, e.g. 24h, 1w, 3m.")
+    label: str | None = strawberry.field(
+        description="The follow-up's label, e.g. 24h, 1w, 3m; for a photo reminder, its stage."
+    )
     due_at: datetime = strawberry.field(
         description="When the task is due: when the follow-up fell due, or after a missed call "
         "when its retry is."
@@ -84,6 +90,15 @@ class FollowUpTask:
             row=row,
         )
 
+    @strawberry.field(
+        description="For a photo reminder (PHOTO), the stage to name in `uploadPhoto`: a "
+        "photo of it for the journey settles the task; null for other tasks."
+    )
+    def photo_stage(self) -> PhotoStage | None:
+        if self.row.kind != rules.TaskKind.PHOTO.value or not self.row.label:
+            return None
+        return PhotoStage(self.row.label)
+
     @strawberry.field(description="The journey the task is about.")
     async def journey(self, info: Info[Context, None]) -> Journey | None:
         row = await info.context.loaders.journey.load(self.row.journey_id)
@@ -102,12 +117,31 @@ class FollowUpTask:
         step = await self._plan_step(info)
         return step.purpose if step else None
 
+    @strawberry.field(
+        description="How to reach the client, from the journey's follow-up plan: PHONE, "
+        "MESSAGE or VISIT (a visit to book); null for tasks that are not calls."
+    )
+    async def channel(self, info: Info[Context, None]) -> FollowUpChannel | None:
+        step = await self._plan_step(info)
+        return FollowUpChannel(step.channel) if step else None
+
     async def _plan_step(self, info: Info[Context, None]) -> FollowUpPlanStep | None:
+        """The step of the journey's own plan: its procedure type version's when it has one
+        (pinned at plan approval), else the seed-002 tier default of its offsets."""
         if self.row.kind != rules.TaskKind.FOLLOW_UP_CALL.value or not self.row.label:
             return None
         journey = await info.context.loaders.journey.load(self.row.journey_id)
-        offsets = facts_from_json(journey.facts).follow_up_offsets if journey else []
-        return plan_step_for(self.row.label, offsets)
+        if journey is None:
+            return None
+        facts = facts_from_json(journey.facts)
+        content = None
+        if facts.procedure_type_version_id:
+            version = await info.context.loaders.procedure_versions.load(
+                facts.procedure_type_version_id
+            )
+            if version is not None and version.clinic_id == journey.clinic_id:
+                content = ProcedureContent.from_json(version.content)
+        return plan_step_for(self.row.label, facts.follow_up_offsets, plan_of(content))
 
 
 @strawberry.type(description="One task and its cursor.")

@@ -56,6 +56,9 @@ DESCRIPTIONS = {
     "TaskKind.FOLLOW_UP_CALL": "A follow-up call that fell due (or its retry).",
     "TaskKind.COMPLICATION": "A complication reported on a call: for the treating doctor, now.",
     "TaskKind.LOW_SURVEY_SCORE": "A phone survey with a low score: for a supervisor.",
+    "TaskKind.PHOTO": "A photo of the procedure type's photo schedule (before, suture "
+    "removal, 3 months, 1 year...): for the care team; uploading a photo of its `photoStage` "
+    "for the journey settles it.",
     "FollowUpAssignee.FOLLOW_UP_STAFF": "The clinic's follow-up staff share the calls.",
     "FollowUpAssignee.OWNING_CONSULTANT": "Each client's own consultant makes their calls.",
     "TaskStatus.OPEN": "Still to do.",

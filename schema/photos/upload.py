@@ -26,6 +26,7 @@ from domain.photos.purposes import PhotoStage as DomainPhotoStage
 from domain.photos.sniff import sniff_image
 from domain.photos.storage import PhotoStore
 from domain.store import records
+from domain.store.photo_tasks import settle_photo_tasks
 from domain.store.photos import Photo as PhotoRow
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -156,6 +157,7 @@ async def upload_photo(
         taken_by_role=claims.role.value,
         uploaded_at=datetime.now(UTC),
     )
+    await settle_photo_tasks(row.journey_id)  # the photo schedule's reminder of its stage
     note_write(info, client.id)
     await idempotency.settle(claims.account_id, keyed, row.id)
     return PhotoPayload(photo=await photo_view(info, row))

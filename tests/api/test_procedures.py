@@ -20,11 +20,13 @@ from tests.api.audit_support import (
 )
 from tests.api.flow import CHECKS, PLAN, JourneyDriver, assert_unchanged, end_journey, new_key
 from tests.api.harness import Api
+from tests.api.photo_support import png, upload
 from tests.api.procedure_support import (
     COMPLETE_ITEM,
     JOURNEY,
     LEAFLET,
     LOTS,
+    NAMES,
     NOTES,
     PARTS,
     SET_TYPE,
@@ -36,6 +38,13 @@ from tests.api.procedure_support import (
     set_type,
     squeeze,
     type_input,
+)
+from tests.api.typed_aftercare_support import (
+    RESULTS,
+    SURVEY,
+    WARRANTY,
+    first_call_falls_due,
+    tasks_of_journey,
 )
 
 CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
@@ -194,7 +203,53 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
             assert "(v2)" not in text
     bad = await run(clinic, LEAFLET, Role.NURSE, id=jid, language="de")
     assert bad["problems"][0]["field"] == "language"
+    await _aftercare_follows_the_type(clinic, jid, type_key, client_id)
     await clinic.ok(CLOSE_FOLLOW_UPS, Role.SUPERVISOR, journeyId=jid, reason="test over")
+
+
+async def _aftercare_follows_the_type(
+    clinic: JourneyDriver, jid: str, type_key: str, client_id: str
+) -> None:
+    # The treatment issued version 1's warranty card: its 180 days and its terms
+    card = (await run(clinic, WARRANTY, Role.NURSE, id=jid))["warrantyCard"]
+    ends, issued = (datetime.fromisoformat(card[k]) for k in ("endsAt", "issuedAt"))
+    assert (ends - issued, card["terms"]) == (timedelta(days=180), "Cheek volume: 180")
+    # The photo schedule's photo before is on the nurses' list, due at the treatment
+    (photo,) = await tasks_of_journey(clinic, Role.NURSE, jid)
+    assert (photo["kind"], photo["status"], photo["label"], photo["photoStage"]) == (
+        "PHOTO",
+        "OPEN",
+        "BEFORE",
+        "BEFORE",
+    )
+    assert (photo["purpose"], photo["channel"], photo["questions"]) == (None, None, [])
+    # When the nurse uploads the photo before, the reminder is settled: off her list
+    tags = {"clientId": client_id, "journeyId": jid, "idempotencyKey": new_key()}
+    uploaded = await upload(clinic, Role.NURSE, png(b"before"), stage="BEFORE", **tags)
+    assert uploaded["__typename"] == "PhotoPayload", uploaded
+    assert await tasks_of_journey(clinic, Role.NURSE, jid) == []
+    # When the first call falls due, it asks what version 1's plan asks, by its channel
+    clinic_id = await clinic_of(clinic)
+    await first_call_falls_due(clinic_id, jid)
+    (due,) = await tasks_of_journey(clinic, Role.FOLLOW_UP_STAFF, jid)
+    assert (due["label"], due["purpose"], due["channel"], due["questions"]) == (
+        "24h",
+        "first day",
+        "PHONE",
+        ["Pain?"],
+    )
+    # And the survey's results count the answer under the type's key, with its names
+    scores = {"impression": 5, "trustInDoctor": 5, "priceJustified": 4, "quality": 5}
+    answer = {"journeyId": jid, **scores, "idempotencyKey": new_key()}
+    recorded = await run(clinic, SURVEY, Role.FOLLOW_UP_STAFF, input=answer)
+    assert recorded == {"__typename": "SurveyRecorded"}
+    month = datetime.now(UTC).strftime("%Y-%m")
+    results = await run(clinic, RESULTS, Role.SUPERVISOR, clinicId=clinic_id, month=month)
+    # (the names of the type's newest version: version 2 was published since)
+    names = [{"language": k, "text": f"{NAMES[k]} (v2)"} for k in sorted(NAMES)]
+    assert results["byProcedureType"] == [
+        {"key": type_key, "names": names, "averages": {"responses": 1}}
+    ]
 
 
 async def test_without_a_procedure_type_the_day_checks_are_still_required(

@@ -1,0 +1,80 @@
+"""Photo reminders in the read model: written with the treatment's event (same transaction),
+settled when a photo of their stage is uploaded for the journey.
+
+The task's `label` holds the stage the upload must name, so settling needs no other lookup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from domain.aftercare.photo_reminders import OpenReminder, reminders_for, settled_by
+from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
+from domain.journey.facts import JourneyChange
+from domain.journey.stages import Stage
+from domain.photos.purposes import PhotoStage
+from domain.procedures.template import ProcedureContent
+from domain.roles import Role
+from domain.store.aftercare import FollowUpTask
+from domain.store.photos import Photo
+
+# Photos are the care team's: the nurses take them (DOMAIN.md roles).
+PHOTO_TAKER = Role.NURSE
+
+
+def photo_task_id(journey_id: str, code: str) -> str:
+    return task_id(journey_id, f"photo:{code}", TaskKind.PHOTO)
+
+
+async def write_photo_tasks(change: JourneyChange, content: ProcedureContent) -> None:
+    """At the treatment: one task per point of the schedule (a rewrite leaves them as they are)."""
+    facts, event = change.facts, change.event
+    for reminder in reminders_for(content.photo_schedule, event.at):
+        await FollowUpTask.get_or_create(
+            id=photo_task_id(facts.journey_id, reminder.code),
+            defaults={
+                "clinic_id": facts.clinic_id,
+                "journey_id": facts.journey_id,
+                "kind": TaskKind.PHOTO.value,
+                "label": reminder.stage.value,
+                "status": TaskStatus.OPEN.value,
+                "due_at": reminder.due_at,
+                "assignee_role": PHOTO_TAKER.value,
+                "journey_seq": event.seq,
+                "updated_at": event.at,
+            },
+        )
+    await settle_photo_tasks(facts.journey_id)
+
+
+async def settle_photo_tasks(journey_id: str) -> int:
+    """Marks done the reminders the journey's photos answer (a photo taken before the task was
+    written counts too); the number settled now."""
+    tasks = await FollowUpTask.filter(journey_id=journey_id, kind=TaskKind.PHOTO.value)
+    if not tasks:
+        return 0
+    stages = await Photo.filter(journey_id=journey_id).values_list("stage", flat=True)
+    photos = Counter(PhotoStage(str(stage)) for stage in stages)
+    reminders = [
+        OpenReminder(t.id, PhotoStage(t.label), t.due_at, t.status != TaskStatus.OPEN.value)
+        for t in tasks
+        if t.label
+    ]
+    done = settled_by(reminders, photos)
+    if done:
+        await FollowUpTask.filter(id__in=done, status=TaskStatus.OPEN.value).update(
+            status=TaskStatus.DONE.value
+        )
+    return len(done)
+
+
+async def close_photo_tasks(change: JourneyChange) -> None:
+    """A journey ended before its course did (cancelled, refused): its reminders go with it.
+    A completed journey keeps them: the one-year photo outlives the last call."""
+    facts = change.facts
+    if not facts.stage.is_terminal or facts.stage is Stage.COMPLETED:
+        return
+    waiting = FollowUpTask.filter(
+        journey_id=facts.journey_id, kind=TaskKind.PHOTO.value, status=TaskStatus.OPEN.value
+    )
+    await waiting.update(status=TaskStatus.CLOSED.value, journey_seq=change.event.seq)
