@@ -14,6 +14,8 @@ from domain.store.db import DatabaseTls, close_db, init_db
 from workflows.activities import record_journey_change
 from workflows.connect import TemporalSecurity, connect
 from workflows.journey import JourneyWorkflow
+from workflows.partner import PartnerWorkflow
+from workflows.partner_activities import check_partner_milestone
 from workflows.reconnect import until_reachable
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
 from workflows.triage import TriageDeskWorkflow
@@ -69,8 +71,8 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[JourneyWorkflow, TriageDeskWorkflow],
-        activities=[record_journey_change, record_desk_changes],
+        workflows=[JourneyWorkflow, TriageDeskWorkflow, PartnerWorkflow],
+        activities=[record_journey_change, record_desk_changes, check_partner_milestone],
         graceful_shutdown_timeout=graceful_shutdown,
     )
 

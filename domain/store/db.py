@@ -19,6 +19,7 @@ TRIAGE_MODELS_MODULE = "domain.store.triage_models"
 AUDIT_MODELS_MODULE = "domain.store.audit_models"
 CLIENT_FILE_MODELS_MODULE = "domain.store.client_file"
 CONSENT_MODELS_MODULE = "domain.store.consents"
+PARTNER_MODELS_MODULE = "domain.store.partners"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -76,6 +77,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     AUDIT_MODELS_MODULE,
                     CLIENT_FILE_MODELS_MODULE,
                     CONSENT_MODELS_MODULE,
+                    PARTNER_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

@@ -1,0 +1,68 @@
+"""A partner's durable clock (seed 003): at each deadline it asks the read model whether the
+partner made it in time, and flags a lapse when not. Ids and codes only cross Temporal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.partners.deadlines import schedule
+
+
+@dataclass
+class PartnerClock:
+    partner_id: str
+    clinic_id: str
+
+
+@dataclass
+class MilestoneCheck:
+    partner_id: str
+    clinic_id: str
+    milestone: str
+    due_at: datetime
+
+
+@dataclass
+class PartnerClockState:
+    # The milestones (`Milestone` codes) the partner missed, in the order they fell due.
+    lapsed: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+
+CHECK_TIMEOUT = timedelta(seconds=30)
+
+
+def partner_workflow_id(partner_id: str) -> str:
+    return f"partner-{partner_id}"
+
+
+@workflow.defn
+class PartnerWorkflow:
+    def __init__(self) -> None:
+        self.state = PartnerClockState()
+
+    @workflow.run
+    async def run(self, clock: PartnerClock) -> PartnerClockState:
+        for milestone, due in schedule(workflow.now()):
+            wait = due - workflow.now()
+            if wait > timedelta(0):
+                await workflow.sleep(wait)
+            check = MilestoneCheck(clock.partner_id, clock.clinic_id, milestone.value, due)
+            missed = await workflow.execute_activity(
+                "check_partner_milestone",
+                check,
+                result_type=bool,
+                start_to_close_timeout=CHECK_TIMEOUT,
+            )
+            self.state.checked.append(milestone.value)
+            if missed:
+                self.state.lapsed.append(milestone.value)
+        return self.state
+
+    @workflow.query
+    def standing(self) -> PartnerClockState:
+        return self.state
