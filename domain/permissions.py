@@ -65,6 +65,8 @@ DESK_VIEW = _of(R.FRONT_DESK, R.CONSULTANT, R.SUPERVISOR)
 DESK = _of(R.FRONT_DESK, R.SUPERVISOR)
 SUPERVISORS = _of(R.SUPERVISOR)
 ADMINS = _of(R.ADMIN)
+# Money: who takes it and who oversees it (partner statements, partners' bank details).
+MONEY_VIEW = _of(R.SUPERVISOR, R.CASHIER)
 # The client file's clinical parts are written by those who take the history and check it
 # before treatment; supervisors read them and correct entries, but record none themselves.
 CLINICAL_RECORDERS = _of(R.CONSULTANT, R.EXPERT, R.NURSE)
@@ -229,6 +231,23 @@ TYPES: dict[str, dict[str, Audience]] = {
     ),
     "AuditLogEdge": _fields(SUPERVISORS, "cursor node"),
     "AuditLogConnection": _fields(SUPERVISORS, "edges pageInfo"),
+    # Money and partners: supervisors; cashiers read what they pay out.
+    "Money": _fields(MONEY_VIEW, "amount currency"),
+    "ConsultantFigures": _fields(
+        SUPERVISORS,
+        "consultantId firstVisits deals conversionRate revenueCredited averageTicket",
+    ),
+    "Partner": _fields(
+        MONEY_VIEW,
+        "id name version agreementReference bankDetails premisesPhotoIds registeredAt"
+        " reportedAt missingMaterials deadlines",
+    ),
+    "PartnerDeadline": _fields(MONEY_VIEW, "milestone dueAt lapsed"),
+    "RegisterPartnerPayload": _fields(SUPERVISORS, "partner"),
+    "PartnerStatement": _fields(MONEY_VIEW, "partner month lines totalSold totalPartnerShare csv"),
+    "PartnerStatementLine": _fields(
+        MONEY_VIEW, "journeyId paidAt itemKind rule priceSold base partnerShare"
+    ),
     # Administration.
     "Clinic": _fields(ADMINS, "id name timezone"),
     "ClinicPayload": _fields(ADMINS, "clinic"),
@@ -241,6 +260,8 @@ QUERIES: dict[str, Audience] = {
     **_fields(CLINIC_STAFF, "node journey journeys client clients consentTemplates"),
     "consentDocument": CLINICAL,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
+    "consultantFigures": SUPERVISORS,
+    "partnerStatement": MONEY_VIEW,
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
 
@@ -294,7 +315,7 @@ MUTATIONS: dict[str, Audience] = {
     **_fields(
         SUPERVISORS,
         "placeVip reassignClient correctDeskRecord consultantLeft setKeyItemPriority"
-        " setRotationPolicy",
+        " setRotationPolicy registerPartner",
     ),
     **_fields(ADMINS, "createClinic createStaffAccount updateStaffAccount resetStaffPassword"),
 }

@@ -50,7 +50,10 @@ from schema.journeys.types import Journey
 from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
+from schema.money import figures as money_figures
 from schema.node import node
+from schema.partners import register as partner_register
+from schema.partners import statement as partner_statement
 from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
 from schema.scalars import SCALAR_OVERRIDES
 from schema.staff import account
@@ -108,6 +111,16 @@ class Query:
     triage_board = strawberry.field(resolver=triage_queries.triage_board)
     triage_log = strawberry.field(resolver=triage_queries.triage_log)
     key_item_ranking = strawberry.field(resolver=triage_key_items.key_item_ranking)
+    consultant_figures = strawberry.field(
+        resolver=money_figures.consultant_figures,
+        description="Supervisors: each consultant's month (first visits, conversion, average "
+        "ticket, revenue credited). Empty for another clinic or a malformed month.",
+    )
+    partner_statement = strawberry.field(
+        resolver=partner_statement.partner_statement,
+        description="Supervisors and cashiers: what a partner salon is owed for a month under "
+        "the seed-003 split, line by line and as CSV.",
+    )
     audit_log = strawberry.field(
         resolver=audit_queries.audit_log,
         description="Supervisors: who read or changed a client's data, newest first.",
@@ -223,6 +236,11 @@ class Mutation:
     record_lead_contact = strawberry.mutation(
         resolver=triage_leads.record_lead_contact,
         description="A phone or online contact; the earliest one owns the client.",
+    )
+    register_partner = strawberry.mutation(
+        resolver=partner_register.register_partner,
+        description="Supervisor: report a new partner salon (its deadlines start) or record a "
+        "new version of its registration (agreement, bank details, premises photos).",
     )
     set_key_item_priority = strawberry.mutation(
         resolver=triage_key_items.set_key_item_priority,

@@ -3,34 +3,15 @@ partner made it in time, and flags a lapse when not. Ids and codes only cross Te
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 
+# Passed through the sandbox: its dataclasses must be the same classes (with the real
+# `datetime`) that the client and the activity use.
 with workflow.unsafe.imports_passed_through():
+    from domain.partners.clock import MilestoneCheck, PartnerClock, PartnerClockState
     from domain.partners.deadlines import schedule
-
-
-@dataclass
-class PartnerClock:
-    partner_id: str
-    clinic_id: str
-
-
-@dataclass
-class MilestoneCheck:
-    partner_id: str
-    clinic_id: str
-    milestone: str
-    due_at: datetime
-
-
-@dataclass
-class PartnerClockState:
-    # The milestones (`Milestone` codes) the partner missed, in the order they fell due.
-    lapsed: list[str] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
 
 
 CHECK_TIMEOUT = timedelta(seconds=30)
@@ -40,14 +21,15 @@ def partner_workflow_id(partner_id: str) -> str:
     return f"partner-{partner_id}"
 
 
-@workflow.defn
+@workflow.defn(name="PartnerClock")
 class PartnerWorkflow:
     def __init__(self) -> None:
-        self.state = PartnerClockState()
+        self.state = PartnerClockState("", "")
 
     @workflow.run
     async def run(self, clock: PartnerClock) -> PartnerClockState:
-        for milestone, due in schedule(workflow.now()):
+        self.state = PartnerClockState(clock.partner_id, clock.clinic_id)
+        for milestone, due in schedule(clock.reported_at):
             wait = due - workflow.now()
             if wait > timedelta(0):
                 await workflow.sleep(wait)

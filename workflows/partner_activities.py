@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from domain.partners.clock import MilestoneCheck
 from domain.partners.deadlines import Milestone
 from domain.store.partner_milestones import flag_if_missed
-from workflows.partner import MilestoneCheck
 
 
 @activity.defn(name="check_partner_milestone")

@@ -16,7 +16,9 @@ async def clinic(timezone: str = "Europe/Warsaw") -> str:
     return clinic_id
 
 
-async def journey(clinic_id: str, at: datetime) -> str:
+async def journey(
+    clinic_id: str, at: datetime, category: str = "FIRST_VISIT", consultant: str | None = None
+) -> str:
     client = await Client.create(
         id=str(uuid.uuid4()),
         clinic_id=clinic_id,
@@ -31,7 +33,8 @@ async def journey(clinic_id: str, at: datetime) -> str:
         clinic_id=clinic_id,
         client_id=client.id,
         stage="PAYMENT",
-        visit_category="FIRST_VISIT",
+        visit_category=category,
+        consultant_id=consultant,
         started_at=at,
         stage_entered_at=at,
         facts={},

@@ -10,11 +10,15 @@ from tests.store.money_rows import assigned, clinic, credit, journey, payment, u
 async def test_a_months_figures_match_a_hand_count() -> None:
     clinic_id = await clinic()
     # A receives three first visits in November, B one, and A a return visit (not counted)
-    a1, a2, a3, b1, a_return = [await journey(clinic_id, utc(2)) for _ in range(5)]
+    a1, a2, a3, b1 = [await journey(clinic_id, utc(2)) for _ in range(4)]
+    a_return = await journey(clinic_id, utc(3), "RETURN_VISIT")
     for jid in (a1, a2, a3):
         await assigned(clinic_id, jid, "A", utc(2))
     await assigned(clinic_id, b1, "B", utc(3))
     await assigned(clinic_id, a_return, "A", utc(3), category="RETURN_VISIT")
+    # C was picked by staff without the desk (no split recorded): the journey's consultant
+    c1 = await journey(clinic_id, utc(9), consultant="C")
+    await payment(c1, utc(9), "50.00")
     # a1 pays 1000.00; a2 pays a deposit of 200.00 then, after a joint review that leaves A
     # 30 % and gives B 70 %, a top-up of 800.00; a3 pays nothing; b1 pays 500.55
     await payment(a1, utc(4), "1000.00")
@@ -42,6 +46,9 @@ async def test_a_months_figures_match_a_hand_count() -> None:
     assert (b.first_visits, b.deals, b.conversion_rate) == (1, 1, 1.0)
     assert b.revenue_minor == {"EUR": 106055}
     assert b.average_ticket_minor("EUR") == 53027
+    # C: 1 first visit, 1 deal, 50.00 credited whole
+    c = figures["C"]
+    assert (c.first_visits, c.deals, c.revenue_minor) == (1, 1, {"EUR": 5000})
     # December: the return visit's 300.00 for A and b1's late 99.00 for B
     december = {
         f.consultant_id: f.revenue_minor for f in await consultant_months(clinic_id, "2026-12")

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.partners.clock import PartnerClock
 from domain.store.partners import PartnerLapse, PartnerReferral, PartnerRegistration
-from workflows.partner import PartnerClock, PartnerWorkflow, partner_workflow_id
+from workflows.partner import PartnerWorkflow, partner_workflow_id
 from workflows.partner_activities import check_partner_milestone
 
 QUEUE = "partner-clock-test"
@@ -58,7 +59,7 @@ async def test_missed_deadlines_are_flagged_after_months_on_the_timer(
         handles = [
             await env.client.start_workflow(
                 PartnerWorkflow.run,
-                PartnerClock(partner_id, clinic_id),
+                PartnerClock(partner_id, clinic_id, started),
                 id=partner_workflow_id(partner_id),
                 task_queue=QUEUE,
             )

@@ -1,0 +1,1 @@
+"""Money in the API: the `Money` type and the consultants' monthly figures."""
