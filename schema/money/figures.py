@@ -40,7 +40,7 @@ class ConsultantFigures:
 
 async def consultant_figures(
     info: Info[Context, None], clinic_id: strawberry.ID, month: str
-) -> list[ConsultantFigures]:
+) -> list[ConsultantFigures] | None:
     """By consultant id; empty for another clinic or a malformed month ("YYYY-MM")."""
     claims = info.context.claims
     if claims is None or clinic_id != claims.clinic_id or not MONTH.match(month):
