@@ -147,11 +147,12 @@ def split_line(line: DealLine, minor_unit: Decimal = CENT) -> LineSplit:
     if problems:
         raise ValueError("; ".join(problems))
     rule = rule_for(line)
+    nothing = round_share(Decimal("0"), minor_unit)
     if rule is SplitRule.EXCLUDED_ITEM:
-        return LineSplit(line, rule, Decimal("0"), Decimal("0"))
+        return LineSplit(line, rule, nothing, nothing)
     if rule is SplitRule.PARTNER_STAFF_PRICE:
         price = staff_price(line.list_price, line.staff_treatment)
-        return LineSplit(line, rule, Decimal("0"), Decimal("0"), staff_price=price)
+        return LineSplit(line, rule, nothing, nothing, staff_price=price)
     if rule is SplitRule.SPECIAL_PRICE_MINOR:
         base = line.price_sold
     else:

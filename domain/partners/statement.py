@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,7 +15,8 @@ from domain.money.partner_split import DealLine, LineSplit, split_line
 
 @dataclass(frozen=True)
 class PartnerDeal:
-    """What a referred client bought in one payment (or, later, one bill)."""
+    """What a referred client bought in one payment (or, later, one bill); a refund's lines
+    have negative prices sold."""
 
     journey_id: str
     at: datetime
@@ -31,9 +32,18 @@ class StatementLine:
     split: LineSplit
 
 
+def signed_split(line: DealLine) -> LineSplit:
+    """A refund (a negative price sold) takes back the share its sale paid: the same rule on
+    the amounts' mirror, negated."""
+    if line.price_sold >= 0:
+        return split_line(line)
+    sold = split_line(replace(line, price_sold=-line.price_sold))
+    return LineSplit(line, sold.rule, -sold.base, -sold.partner_share, sold.staff_price)
+
+
 def statement_lines(deals: Iterable[PartnerDeal]) -> list[StatementLine]:
     return [
-        StatementLine(deal.journey_id, deal.at, deal.currency, split_line(line))
+        StatementLine(deal.journey_id, deal.at, deal.currency, signed_split(line))
         for deal in sorted(deals, key=lambda d: (d.at, d.journey_id))
         for line in deal.lines
     ]

@@ -3,6 +3,7 @@ by hand in the comment above it, never by the code under test."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -15,6 +16,7 @@ from domain.money.partner_split import (
     split_deal,
     split_line,
 )
+from domain.partners.statement import PartnerDeal, statement_lines, to_csv, totals
 
 
 def test_a_normal_deal_is_split_half_and_half_without_anesthesia_labs_stay_and_iv() -> None:
@@ -135,3 +137,34 @@ def test_edge_cases_never_owe_a_negative_share_and_refuse_negative_amounts() -> 
 
 def _minor() -> dict[str, bool]:
     return {"special_price_minor": True}
+
+
+def test_a_statement_takes_back_a_refunds_share_and_totals_per_currency() -> None:
+    sold = DealLine(ItemKind.PROCEDURE, D("18000.00"), D("18000.00"), D("4200.00"))
+    # Half of the thread lift refunded: -9000.00 sold, consumables stay with the sale
+    refund = DealLine(ItemKind.PROCEDURE, D("18000.00"), D("-9000.00"))
+    anesthesia = DealLine(ItemKind.ANESTHESIA, D("900.00"), D("900.00"))
+    at = datetime(2026, 11, 5, 10, tzinfo=UTC)
+    lines = statement_lines(
+        [
+            PartnerDeal("j1", at, "PLN", (sold, anesthesia)),
+            PartnerDeal("j1", at + timedelta(days=3), "PLN", (refund,)),
+            PartnerDeal("j2", at, "EUR", (DealLine(ItemKind.PRODUCT, D("99.99"), D("99.99")),)),
+        ]
+    )
+    # (18000.00 - 4200.00) / 2 = 6900.00; anesthesia 0; the refund -9000.00 / 2 = -4500.00;
+    # 99.99 / 2 = 49.995 -> 50.00 (half up)
+    assert [(s.journey_id, s.split.partner_share) for s in lines] == [
+        ("j1", D("6900.00")),
+        ("j1", D("0")),
+        ("j2", D("50.00")),
+        ("j1", D("-4500.00")),
+    ]
+    # PLN: sold 18000.00 + 900.00 - 9000.00 = 9900.00, owed 6900.00 - 4500.00 = 2400.00
+    assert totals(lines) == {
+        "EUR": (D("99.99"), D("50.00")),
+        "PLN": (D("9900.00"), D("2400.00")),
+    }
+    rows = to_csv(lines).splitlines()
+    assert rows[0].startswith("journey_id,paid_at,item_kind,rule")
+    assert rows[-2:] == ["TOTAL,,,,,99.99,,,50.00,EUR", "TOTAL,,,,,9900.00,,,2400.00,PLN"]
