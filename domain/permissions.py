@@ -261,7 +261,7 @@ QUERIES: dict[str, Audience] = {
     "consentDocument": CLINICAL,
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
     "consultantFigures": SUPERVISORS,
-    "partnerStatement": MONEY_VIEW,
+    **_fields(MONEY_VIEW, "partners partnerStatement"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
 

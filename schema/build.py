@@ -52,6 +52,7 @@ from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
 from schema.money import figures as money_figures
 from schema.node import node
+from schema.partners import queries as partner_queries
 from schema.partners import register as partner_register
 from schema.partners import statement as partner_statement
 from schema.permissions import FieldNotPermitted, PermissionGuard, guard_subscription
@@ -115,6 +116,11 @@ class Query:
         resolver=money_figures.consultant_figures,
         description="Supervisors: each consultant's month (first visits, conversion, average "
         "ticket, revenue credited). Empty for another clinic or a malformed month.",
+    )
+    partners = strawberry.field(
+        resolver=partner_queries.partners,
+        description="Supervisors and cashiers: your clinic's partner salons by name, with "
+        "their deadlines; `lapsedOnly` for those that missed one.",
     )
     partner_statement = strawberry.field(
         resolver=partner_statement.partner_statement,

@@ -82,3 +82,16 @@ async def record_referral(
     except IntegrityError:
         if not await PartnerReferral.exists(journey_id=journey_id):
             raise
+
+
+async def clinic_partners(clinic_id: str) -> list[PartnerRegistration]:
+    """Each partner of the clinic in its version in force, by name."""
+    latest: dict[str, PartnerRegistration] = {}
+    for row in await PartnerRegistration.filter(clinic_id=clinic_id).order_by("version"):
+        latest[row.partner_id] = row
+    return sorted(latest.values(), key=lambda r: (r.name.casefold(), r.partner_id))
+
+
+async def lapsed_partner_ids(clinic_id: str) -> set[str]:
+    rows = await PartnerLapse.filter(clinic_id=clinic_id).only("partner_id")
+    return {r.partner_id for r in rows}

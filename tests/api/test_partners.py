@@ -50,6 +50,8 @@ query Figures($clinicId: ID!, $month: String!) {
     revenueCredited { amount currency } averageTicket { amount currency }
   }
 }"""
+PARTNERS = """
+query { partners { id version } lapsed: partners(lapsedOnly: true) { id } }"""
 SALON = {"name": "Salon Róża", "agreementReference": "AG-2026-17", "premisesPhotoIds": ["ph-1"]}
 
 
@@ -91,6 +93,11 @@ async def test_a_partner_registers_sends_a_client_and_its_statement_splits_the_d
     assert (second["partner"]["version"], second["partner"]["missingMaterials"]) == (2, [])
     assert second["partner"]["id"] == partner["id"]
     assert second["partner"]["reportedAt"] == partner["reportedAt"]
+
+    # The clinic's partners list it in its version in force; none has lapsed yet
+    listed = await api.run(PARTNERS, cashier)
+    assert [(p["id"], p["version"]) for p in listed["partners"]] == [(partner["id"], 2)]
+    assert listed["lapsed"] == []
 
     # A partner id only goes with a partner referral
     client_id = await d.register_client("Ewa Partnerska")

@@ -63,6 +63,7 @@ def _root_arguments(
         "triageLog": {"clinicId": clinic_id, "date": today.isoformat()},
         "keyItemRanking": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
         "consultantFigures": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
+        "partners": {},
         "partnerStatement": {"partnerId": partner_id, "month": today.strftime("%Y-%m")},
         "node": {"id": staff.global_id},
         "auditLog": {"clientId": journey["client"]["id"], "first": 5},
