@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 
-class ItemKind(str, Enum):
+class PriceItemKind(str, Enum):
     PROCEDURE = "PROCEDURE"
     PRODUCT = "PRODUCT"
     ANESTHESIA = "ANESTHESIA"
@@ -52,7 +52,12 @@ class SplitRule(str, Enum):
 
 # Rule 7: items the split leaves out.
 EXCLUDED_KINDS = frozenset(
-    {ItemKind.ANESTHESIA, ItemKind.LAB_TEST, ItemKind.HOSPITAL_STAY, ItemKind.IV}
+    {
+        PriceItemKind.ANESTHESIA,
+        PriceItemKind.LAB_TEST,
+        PriceItemKind.HOSPITAL_STAY,
+        PriceItemKind.IV,
+    }
 )
 # The partner's share of each rule's base (rules 7 to 10).
 PARTNER_RATE: dict[SplitRule, Decimal] = {
@@ -75,7 +80,7 @@ CENT = Decimal("0.01")
 class DealLine:
     """One sold line of a referred client's deal."""
 
-    kind: ItemKind
+    kind: PriceItemKind
     list_price: Decimal
     price_sold: Decimal
     # The clinic's cost of the high-cost consumables this line uses (implants, threads).

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 
-from domain.money.partner_split import DealLine, ItemKind
+from domain.money.partner_split import DealLine, PriceItemKind
 from domain.partners.statement import PartnerDeal
 from domain.store.money_movements import recorded_payments
 from domain.store.partners import PartnerReferral
@@ -29,6 +29,6 @@ async def deals_from_payments(
     deals = []
     for payment in payments:
         amount = Decimal(payment.amount_minor).scaleb(-2)
-        line = DealLine(ItemKind.PROCEDURE, list_price=amount, price_sold=amount)
+        line = DealLine(PriceItemKind.PROCEDURE, list_price=amount, price_sold=amount)
         deals.append(PartnerDeal(payment.journey_id, payment.at, payment.currency, (line,)))
     return deals

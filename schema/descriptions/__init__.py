@@ -24,14 +24,14 @@ from graphql import (
     GraphQLSchema,
 )
 
-from schema.descriptions import desk, enums, journeys, money, operations
+from schema.descriptions import desk, enums, journeys, operations, partners
 
 DESCRIPTIONS: Mapping[str, str] = {
     **enums.DESCRIPTIONS,
     **journeys.DESCRIPTIONS,
     **desk.DESCRIPTIONS,
     **operations.DESCRIPTIONS,
-    **money.DESCRIPTIONS,
+    **partners.DESCRIPTIONS,
 }
 
 

@@ -51,9 +51,9 @@ async def consultant_figures(
             first_visits=f.first_visits,
             deals=f.deals,
             conversion_rate=round(f.conversion_rate, 4),
-            revenue_credited=[Money.of_minor(m, c) for c, m in sorted(f.revenue_minor.items())],
+            revenue_credited=[Money.minor(m, c) for c, m in sorted(f.revenue_minor.items())],
             average_ticket=[
-                Money.of_minor(f.average_ticket_minor(c), c) for c in sorted(f.revenue_minor)
+                Money.minor(f.average_ticket_minor(c), c) for c in sorted(f.revenue_minor)
             ],
         )
         for f in await consultant_months(claims.clinic_id, month)

@@ -14,6 +14,7 @@ class Money:
     )
     currency: str = strawberry.field(description="The ISO 4217 code, e.g. EUR or PLN.")
 
-    @staticmethod
-    def of_minor(amount_minor: int, currency: str) -> Money:
-        return Money(amount=Decimal(amount_minor).scaleb(-2), currency=currency)
+    @classmethod
+    def minor(cls, amount_minor: int, currency: str) -> Money:
+        """From whole minor units (cents)."""
+        return cls(amount=Decimal(amount_minor).scaleb(-2), currency=currency)

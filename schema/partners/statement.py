@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.money.partner_split import ItemKind, SplitRule
+from domain.money import partner_split
 from domain.partners.statement import StatementLine, statement_lines, to_csv, totals
 from domain.store.money_movements import month_bounds
 from domain.store.partner_deals import deals_from_payments
@@ -28,19 +28,20 @@ from schema.money.figures import MONTH
 from schema.money.money_type import Money
 from schema.partners.types import Partner
 
-DealItemKind = strawberry.enum(ItemKind, name="DealItemKind")
-PartnerSplitRule = strawberry.enum(SplitRule, name="PartnerSplitRule")
+PriceItemKind = strawberry.enum(partner_split.PriceItemKind, name="PriceItemKind")
+PartnerSplitRule = strawberry.enum(partner_split.SplitRule, name="PartnerSplitRule")
 
 
 def _money(amount: Decimal, currency: str) -> Money:
-    return Money(amount=amount, currency=currency)
+    """Statement amounts are whole cents (payments and shares are rounded to them)."""
+    return Money.minor(int(amount.scaleb(2)), currency)
 
 
 @strawberry.type(description="One deal line of a referred client and the partner's share of it.")
 class PartnerStatementLine:
     journey_id: strawberry.ID = strawberry.field(description="The referred client's journey.")
     paid_at: datetime = strawberry.field(description="When the money was taken.")
-    item_kind: DealItemKind = strawberry.field(description="What was sold.")  # type: ignore[valid-type]
+    item_kind: PriceItemKind = strawberry.field(description="What was sold.")  # type: ignore[valid-type]
     rule: PartnerSplitRule = strawberry.field(description="The seed-003 rule that applied.")  # type: ignore[valid-type]
     price_sold: Money = strawberry.field(description="The line's deal price.")
     base: Money = strawberry.field(

@@ -1,4 +1,4 @@
-"""Money and partners: the enums from `domain/` and the operations' arguments."""
+"""Partners and consultant figures: the enums from `domain/` and the operations' arguments."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ DESCRIPTIONS = {
     "photos, within 1 month and 5 days of the first report.",
     "PartnerMilestone.FIRST_CONSULTATION": "A first client sent for consultation, within 3 months.",
     "PartnerMilestone.FIRST_DEAL": "A first referred client who paid, within 6 months.",
-    "DealItemKind": "What a deal line sold; anesthesia, lab tests, hospital stay and IV are "
+    "PriceItemKind": "What a deal line sold; anesthesia, lab tests, hospital stay and IV are "
     "outside the partner split.",
-    "DealItemKind.PROCEDURE": "A treatment or operation.",
-    "DealItemKind.PRODUCT": "A product sold to the client.",
-    "DealItemKind.ANESTHESIA": "Anesthesia (not shared).",
-    "DealItemKind.LAB_TEST": "Lab tests (not shared).",
-    "DealItemKind.HOSPITAL_STAY": "Hospital stay (not shared).",
-    "DealItemKind.IV": "An IV infusion (not shared).",
-    "DealItemKind.CONSUMABLE": "A high-cost consumable (implant, threads), its cost deducted "
+    "PriceItemKind.PROCEDURE": "A treatment or operation.",
+    "PriceItemKind.PRODUCT": "A product sold to the client.",
+    "PriceItemKind.ANESTHESIA": "Anesthesia (not shared).",
+    "PriceItemKind.LAB_TEST": "Lab tests (not shared).",
+    "PriceItemKind.HOSPITAL_STAY": "Hospital stay (not shared).",
+    "PriceItemKind.IV": "An IV infusion (not shared).",
+    "PriceItemKind.CONSUMABLE": "A high-cost consumable (implant, threads), its cost deducted "
     "before the split.",
     "PartnerSplitRule": "Which rule of seed 003 (市场部返款原则) decided a line's share.",
     "PartnerSplitRule.EXCLUDED_ITEM": "Anesthesia, lab test, hospital stay or IV: the partner "
