@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Subquery
+
 from domain.journey.table import Action
 from domain.money.credit import Movement
 from domain.store.models import Clinic, Journey, JourneyEvent, JourneyRecord
@@ -26,7 +28,12 @@ async def recorded_payments(
     journey_ids: Collection[str] | None = None,
 ) -> list[Movement]:
     """Payments taken in [start, end), from the journey events that attached them."""
-    events = JourneyEvent.filter(action=Action.RECORD_PAYMENT.value, record_id__not_isnull=True)
+    clinic_journeys = Subquery(Journey.filter(clinic_id=clinic_id).values("id"))
+    events = JourneyEvent.filter(
+        action=Action.RECORD_PAYMENT.value,
+        record_id__not_isnull=True,
+        journey_id__in=clinic_journeys,
+    )
     if start is not None:
         events = events.filter(at__gte=start)
     if end is not None:
@@ -34,16 +41,12 @@ async def recorded_payments(
     if journey_ids is not None:
         events = events.filter(journey_id__in=list(journey_ids))
     rows = await events.order_by("at", "id")
-    in_clinic = Journey.filter(clinic_id=clinic_id, id__in=list({r.journey_id for r in rows}))
-    clinic_journeys = {str(j.id) for j in await in_clinic.only("id")}
-    bodies = {
-        str(r.id): r.body
-        for r in await JourneyRecord.filter(id__in=[r.record_id for r in rows if r.record_id])
-    }
+    records = await JourneyRecord.filter(id__in=[r.record_id for r in rows if r.record_id])
+    bodies = {str(r.id): r.body for r in records}
     movements = []
     for event in rows:
         body = bodies.get(event.record_id or "")
-        if event.journey_id not in clinic_journeys or not body:
+        if not body:
             continue
         minor = int(Decimal(str(body["amount"])).scaleb(2))
         movements.append(Movement(event.journey_id, event.at, minor, str(body["currency"])))

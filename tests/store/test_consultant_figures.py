@@ -31,6 +31,12 @@ async def test_a_months_figures_match_a_hand_count() -> None:
     # 30 November 23:30 UTC is 1 December 00:30 in Warsaw: December's money
     await payment(b1, utc(30, hour=23), "99.00")
 
+    # Another clinic's money, even credited to an "A" of its own, stays out of this one
+    elsewhere = await clinic()
+    theirs = await journey(elsewhere, utc(2))
+    await assigned(elsewhere, theirs, "A", utc(2))
+    await payment(theirs, utc(4), "777.00")
+
     figures = {f.consultant_id: f for f in await consultant_months(clinic_id, "2026-11")}
 
     # A: 3 first visits, 2 took money (a1, a2): conversion 2/3
