@@ -54,16 +54,6 @@ async def append_version(registration_id: str, draft: RegistrationDraft) -> Part
         raise Conflict("the partner changed meanwhile; read it again and retry") from None
 
 
-async def lapses(partner_id: str) -> dict[str, datetime]:
-    """Missed milestones (`Milestone` codes) and when they were due."""
-    return {r.milestone: r.due_at for r in await PartnerLapse.filter(partner_id=partner_id)}
-
-
-async def referral_partner(journey_id: str) -> str | None:
-    row = await PartnerReferral.get_or_none(journey_id=journey_id)
-    return row.partner_id if row else None
-
-
 async def record_referral(
     clinic_id: str, partner_id: str, journey_id: str, client_id: str, recorded_by: str
 ) -> None:
@@ -90,6 +80,20 @@ async def clinic_partners(clinic_id: str) -> list[PartnerRegistration]:
     for row in await PartnerRegistration.filter(clinic_id=clinic_id).order_by("version"):
         latest[row.partner_id] = row
     return sorted(latest.values(), key=lambda r: (r.name.casefold(), r.partner_id))
+
+
+async def first_reports(partner_ids: list[str]) -> dict[str, datetime]:
+    """When each partner was first reported, in one query."""
+    rows = await PartnerRegistration.filter(partner_id__in=partner_ids, version=1)
+    return {r.partner_id: r.registered_at for r in rows}
+
+
+async def lapses_of(partner_ids: list[str]) -> dict[str, set[str]]:
+    """Each partner's missed milestones, in one query."""
+    missed: dict[str, set[str]] = {p: set() for p in partner_ids}
+    for row in await PartnerLapse.filter(partner_id__in=partner_ids):
+        missed[row.partner_id].add(row.milestone)
+    return missed
 
 
 async def lapsed_partner_ids(clinic_id: str) -> set[str]:

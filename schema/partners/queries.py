@@ -28,4 +28,4 @@ async def partners(
     if lapsed_only:
         lapsed = await lapsed_partner_ids(claims.clinic_id)
         rows = [r for r in rows if r.partner_id in lapsed]
-    return [await Partner.from_row(r) for r in rows[:MAX_PARTNERS]]
+    return await Partner.from_rows(rows[:MAX_PARTNERS])

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from domain.partners.deadlines import Milestone, missing_materials, schedule
-from domain.store.partner_reads import first_reported, lapses
+from domain.store.partner_reads import first_reports, lapses_of
 from domain.store.partners import PartnerRegistration
 from schema.ids import encode_id
 
@@ -58,8 +58,21 @@ class Partner:
 
     @classmethod
     async def from_row(cls, row: PartnerRegistration) -> Partner:
-        reported = await first_reported(row.partner_id) or row.registered_at
-        missed = await lapses(row.partner_id)
+        (partner,) = await cls.from_rows([row])
+        return partner
+
+    @classmethod
+    async def from_rows(cls, rows: list[PartnerRegistration]) -> list[Partner]:
+        """Partners from their versions in force, in a constant number of queries."""
+        ids = [r.partner_id for r in rows]
+        reported, missed = await first_reports(ids), await lapses_of(ids)
+        return [
+            cls._of(r, reported.get(r.partner_id, r.registered_at), missed[r.partner_id])
+            for r in rows
+        ]
+
+    @classmethod
+    def _of(cls, row: PartnerRegistration, reported: datetime, missed: set[str]) -> Partner:
         missing = missing_materials(
             row.agreement_reference, row.bank_details, row.premises_photo_ids
         )

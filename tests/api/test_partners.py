@@ -12,6 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.roles import Role
+from domain.store.partners import PartnerLapse
+from schema.ids import decode_id
 from tests.api import documents
 from tests.api.audit_support import clinic_of
 from tests.api.flow import JourneyDriver, new_key
@@ -52,6 +54,7 @@ query Figures($clinicId: ID!, $month: String!) {
 }"""
 PARTNERS = """
 query { partners { id version } lapsed: partners(lapsedOnly: true) { id } }"""
+LAPSED = "query { partners(lapsedOnly: true) { id deadlines { lapsed } } }"
 SALON = {"name": "Salon Róża", "agreementReference": "AG-2026-17", "premisesPhotoIds": ["ph-1"]}
 
 
@@ -98,6 +101,24 @@ async def test_a_partner_registers_sends_a_client_and_its_statement_splits_the_d
     listed = await api.run(PARTNERS, cashier)
     assert [(p["id"], p["version"]) for p in listed["partners"]] == [(partner["id"], 2)]
     assert listed["lapsed"] == []
+
+    # A salon that never completes its papers is flagged by its clock when the deadline passes
+    # (the clock's months are run on the time-skipping server in the workflow tests; here the
+    # flag it writes is read back)
+    idle = await register(supervisor, name="Salon Idle")
+    idle_id = idle["partner"]["id"]
+    first_due = idle["partner"]["deadlines"][0]["dueAt"]
+    await PartnerLapse.create(
+        clinic_id=await clinic_of(d),
+        partner_id=decode_id(idle_id, "Partner"),
+        milestone="REGISTERED",
+        due_at=datetime.fromisoformat(first_due),
+        flagged_at=datetime.now(ZoneInfo("UTC")),
+    )
+    listed = await api.run(LAPSED, supervisor)
+    assert listed["partners"] == [
+        {"id": idle_id, "deadlines": [{"lapsed": True}, {"lapsed": False}, {"lapsed": False}]}
+    ]
 
     # A partner id only goes with a partner referral
     client_id = await d.register_client("Ewa Partnerska")
