@@ -68,6 +68,8 @@ SUPERVISORS = _of(R.SUPERVISOR)
 # Whoever the client tells that a treated result is not holding up takes the warranty claim.
 WARRANTY_DESK = _of(R.FRONT_DESK, R.CONSULTANT, R.FOLLOW_UP_STAFF, R.SUPERVISOR)
 ADMINS = _of(R.ADMIN)
+# Money: who takes it and who oversees it (partner statements, partners' bank details).
+MONEY_VIEW = _of(R.SUPERVISOR, R.CASHIER)
 # The client file's clinical parts are written by those who take the history and check it
 # before treatment; supervisors read them and correct entries, but record none themselves.
 CLINICAL_RECORDERS = _of(R.CONSULTANT, R.EXPERT, R.NURSE)
@@ -382,6 +384,22 @@ TYPES: dict[str, dict[str, Audience]] = {
     "BillStanding": _fields(
         MONEY, "billId journeyId total paid refunded outstanding onInstallments"
     ),
+    # Partners: supervisors; cashiers read what they pay out.
+    "ConsultantFigures": _fields(
+        SUPERVISORS,
+        "consultantId firstVisits deals conversionRate revenueCredited averageTicket",
+    ),
+    "Partner": _fields(
+        MONEY_VIEW,
+        "id name version agreementReference bankDetails premisesPhotoIds registeredAt"
+        " reportedAt missingMaterials deadlines",
+    ),
+    "PartnerDeadline": _fields(MONEY_VIEW, "milestone dueAt lapsed"),
+    "RegisterPartnerPayload": _fields(SUPERVISORS, "partner"),
+    "PartnerStatement": _fields(MONEY_VIEW, "partner month lines totalSold totalPartnerShare csv"),
+    "PartnerStatementLine": _fields(
+        MONEY_VIEW, "journeyId paidAt itemKind rule priceSold base partnerShare"
+    ),
     # Administration.
     "Clinic": _fields(ADMINS, "id name timezone"),
     "ClinicPayload": _fields(ADMINS, "clinic"),
@@ -402,6 +420,8 @@ QUERIES: dict[str, Audience] = {
     **_fields(CLINIC_STAFF, "priceList billingSettings"),
     **_fields(MONEY, "bill billingHistory"),
     **_fields(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
+    "consultantFigures": SUPERVISORS,
+    **_fields(MONEY_VIEW, "partners partnerStatement"),
     **_fields(DESK_VIEW, "triageBoard triageLog"),
 }
 
@@ -473,7 +493,7 @@ MUTATIONS: dict[str, Audience] = {
     **_fields(
         SUPERVISORS,
         "placeVip reassignClient correctDeskRecord consultantLeft setKeyItemPriority"
-        " setRotationPolicy",
+        " setRotationPolicy registerPartner",
     ),
     **_fields(ADMINS, "createClinic createStaffAccount updateStaffAccount resetStaffPassword"),
 }

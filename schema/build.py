@@ -32,6 +32,7 @@ from schema.roots.client_file import ClientFileMutations
 from schema.roots.desk import DeskMutations
 from schema.roots.journey import JourneyMutations
 from schema.roots.money import MoneyMutation
+from schema.roots.partners import PartnerMutations
 from schema.roots.procedures import ProcedureMutations
 from schema.roots.queries import Query
 from schema.roots.subscriptions import Subscription
@@ -49,6 +50,7 @@ class Mutation(
     JourneyMutations,
     ProcedureMutations,
     MoneyMutation,
+    PartnerMutations,
     AftercareMutations,
     DeskMutations,
 ):

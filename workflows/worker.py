@@ -16,6 +16,8 @@ from workflows.connect import TemporalSecurity, connect
 from workflows.installment_activities import check_installment
 from workflows.installments import InstallmentScheduleWorkflow
 from workflows.journey import JourneyWorkflow
+from workflows.partner import PartnerWorkflow
+from workflows.partner_activities import check_partner_milestone
 from workflows.reconnect import until_reachable
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
 from workflows.triage import TriageDeskWorkflow
@@ -71,8 +73,18 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[JourneyWorkflow, TriageDeskWorkflow, InstallmentScheduleWorkflow],
-        activities=[record_journey_change, record_desk_changes, check_installment],
+        workflows=[
+            JourneyWorkflow,
+            TriageDeskWorkflow,
+            InstallmentScheduleWorkflow,
+            PartnerWorkflow,
+        ],
+        activities=[
+            record_journey_change,
+            record_desk_changes,
+            check_installment,
+            check_partner_milestone,
+        ],
         graceful_shutdown_timeout=graceful_shutdown,
     )
 

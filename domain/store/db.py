@@ -24,6 +24,7 @@ PHOTO_MODELS_MODULE = "domain.store.photos"
 AFTERCARE_MODELS_MODULE = "domain.store.aftercare"
 PROCEDURE_MODELS_MODULE = "domain.store.procedures"
 BILLING_MODELS_MODULE = "domain.store.billing"
+PARTNER_MODELS_MODULE = "domain.store.partners"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -86,6 +87,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     AFTERCARE_MODELS_MODULE,
                     PROCEDURE_MODELS_MODULE,
                     BILLING_MODELS_MODULE,
+                    PARTNER_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from domain.store.models import Journey
+from domain.store.consultant_figures import paid_by_journey
 from domain.store.triage_models import TriageEntry
 from domain.triage.entries import EntryKind
 from domain.triage.ranking import KeyItemStanding, rank
-
-# A deal: the client was treated (paid, or past payment on an agreed plan).
-_DEAL_STAGES = frozenset({"HANDOVER", "FOLLOW_UP", "COMPLETED"})
 
 
 async def key_item_standings(
@@ -24,14 +21,14 @@ async def key_item_standings(
     for entry in entries:
         if entry.consultant_id and entry.journey_id and entry.details.get("item") in key_items:
             served[entry.journey_id] = entry.consultant_id
-    journeys = {str(j.id): j for j in await Journey.filter(id__in=list(served))}
+    # A deal is a journey that has taken money (payments less refunds, to date).
+    paid_to_date = await paid_by_journey(clinic_id, list(served))
     consultations: dict[str, int] = defaultdict(int)
     deals: dict[str, int] = defaultdict(int)
     paid: dict[str, int] = defaultdict(int)
     for journey_id, consultant_id in served.items():
         consultations[consultant_id] += 1
-        journey = journeys.get(journey_id)
-        if journey is not None and journey.stage in _DEAL_STAGES:
+        if paid_to_date[journey_id] > 0:
             deals[consultant_id] += 1
-            paid[consultant_id] += int(journey.facts.get("paid_minor", 0))
+            paid[consultant_id] += paid_to_date[journey_id]
     return rank([KeyItemStanding(c, consultations[c], deals[c], paid[c]) for c in consultations])

@@ -24,7 +24,7 @@ from graphql import (
     GraphQLSchema,
 )
 
-from schema.descriptions import desk, enums, journeys, money, operations, procedures
+from schema.descriptions import desk, enums, journeys, money, operations, partners, procedures
 
 DESCRIPTIONS: Mapping[str, str] = {
     **enums.DESCRIPTIONS,
@@ -33,6 +33,7 @@ DESCRIPTIONS: Mapping[str, str] = {
     **money.DESCRIPTIONS,
     **operations.DESCRIPTIONS,
     **procedures.DESCRIPTIONS,
+    **partners.DESCRIPTIONS,
 }
 
 

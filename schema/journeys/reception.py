@@ -14,7 +14,7 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import ArrivalChannel
-from domain.store import records
+from domain.store import partner_reads, records
 from domain.store.claims import claim_client, release_claim_of_missing_journey
 from domain.store.history import client_history
 from domain.store.models import Client as ClientRow
@@ -47,6 +47,11 @@ class StartJourneyInput:
     )
     other: bool = strawberry.field(default=False, description="Category 'other' (seed 004).")
     reason: str | None = strawberry.field(default=None, description="What the client asks for.")
+    partner_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The partner salon that sent the client (a `Partner` id); only with the "
+        "channel PARTNER_REFERRAL. Its statement then counts this journey's deals.",
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -72,6 +77,13 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     client = client_id and await ClientRow.get_or_none(id=client_id, clinic_id=claims.clinic_id)
     if not client:
         return not_found("client")
+    partner_id = None
+    if input.partner_id is not None:
+        if input.channel is not ArrivalChannel.PARTNER_REFERRAL:
+            return invalid("partnerId", "only for the channel PARTNER_REFERRAL")
+        partner_id = decode_id(input.partner_id, "Partner")
+        if not partner_id or await partner_reads.current(partner_id, claims.clinic_id) is None:
+            return not_found("partner")
     key = input.idempotency_key
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
@@ -85,6 +97,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     )
     if key and await JourneyRow.exists(id=journey_id):
         # An earlier attempt started it and its answer was lost: the retry converges on it.
+        await _referred(partner_id, journey_id, client, actor.user_id)
         return await _started(journey_id, client.id, settle=(actor.user_id, input))
     # This request's own journey may appear between the two checks (a retry after a lost
     # answer, as its worker catches up), so it never counts as the "other" active journey.
@@ -106,9 +119,21 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         # Temporal answered that this journey's workflow has closed: the claim may go.
         await release_claim_of_missing_journey(client.id, journey_id)
         return from_domain(error)
+    await _referred(partner_id, journey_id, client, actor.user_id)
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, journey_id)
     return await _started(journey_id, client.id)
+
+
+async def _referred(
+    partner_id: str | None, journey_id: str, client: ClientRow, actor_id: str
+) -> None:
+    """The partner that sent the client, once the journey exists (its statement and its
+    first-consultation deadline read this)."""
+    if partner_id is not None:
+        await partner_reads.record_referral(
+            client.clinic_id, partner_id, journey_id, client.id, actor_id
+        )
 
 
 async def _journey_start(
@@ -127,6 +152,7 @@ async def _journey_start(
         "reason": input.reason,
         "category_reason": decision.reason,
         "channel": input.channel.value,
+        "partner_id": decode_id(input.partner_id, "Partner") if input.partner_id else None,
     }
     record_id = await records.draft_record(journey_id, "reception", body, actor.user_id)
     return JourneyStart(

@@ -1,1 +1,2 @@
-"""Money in the API: the price list, bills, payments, refunds and the client's billing history."""
+"""Money in the API: the `Money` type, the price list, bills, payments, refunds, the client's
+billing history and the consultants' monthly figures."""

@@ -15,6 +15,7 @@ from schema.consents import templates as consent_templates
 from schema.journeys import queries as journey_queries
 from schema.node import node
 from schema.roots.money import MoneyQuery
+from schema.roots.partners import PartnerQueries
 from schema.roots.procedures import ProcedureQueries
 from schema.staff.permissions import Permissions, my_permissions
 from schema.staff.queries import MeResult, me
@@ -25,7 +26,7 @@ from schema.triage import queries as triage_queries
 
 
 @strawberry.type
-class Query(ProcedureQueries, MoneyQuery):
+class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
     node = strawberry.field(resolver=node, description="Any object by its global id, or null.")
     me: MeResult = strawberry.field(resolver=me)
     my_permissions: Permissions = strawberry.field(

@@ -18,7 +18,7 @@ from tests.api.harness import eventually
 # What a worker process logs: the SDK (its Core's lines too, forwarded by the runtime that
 # `workflows.connect` sets up), and the project's workflow, activity and client modules.
 WORKER_LOGGERS = ("temporalio", "workflows")
-QUERIES = {"Journey": "facts", "TriageDesk": "desk"}
+QUERIES = {"Journey": "facts", "TriageDesk": "desk", "PartnerClock": "standing"}
 
 
 @dataclass

@@ -17,6 +17,7 @@ from tests.api.canary_aftercare import follow_up_with_aftercare
 from tests.api.canary_gate import gated_plan, pass_the_gate
 from tests.api.flow import CHECKS
 from tests.api.harness import Api, Staff, create_clinic, sign_in_all
+from workflows.partner import partner_workflow_id
 from workflows.triage import desk_workflow_id
 
 JOURNEY = (
@@ -37,6 +38,7 @@ class Visit:
     journeys: list[str] = field(default_factory=list)
     # Idempotency keys: ids the API hands Temporal as update ids, so the scan must find them.
     controls: dict[str, str] = field(default_factory=dict)
+    partners: list[str] = field(default_factory=list)
     # The journey whose refused hand-over the worker logs.
     handed_back: str = ""
 
@@ -46,7 +48,8 @@ class Visit:
     def workflow_ids(self) -> set[str]:
         """The journeys' workflow ids and the desk's: what Temporal must list for this run."""
         raw = {decode_id(journey, "Journey") or "" for journey in self.journeys}
-        return raw | {desk_workflow_id(self.clinic)}
+        clocks = {partner_workflow_id(decode_id(p, "Partner") or "") for p in self.partners}
+        return raw | clocks | {desk_workflow_id(self.clinic)}
 
     async def call(
         self, role: Role | None, mutation: str, expect: str, select: str = "", **given: Any
@@ -215,6 +218,10 @@ async def walk_the_other_paths(visit: Visit) -> None:
     await visit.step(Role.FRONT_DESK, "cancelJourney", await visit.start())
     lead = {"clientId": await visit.client(), "consultantId": own, "channel": "PHONE"}
     await visit.call(Role.FRONT_DESK, "recordLeadContact", "LeadContactPayload", **lead)
+    # A partner salon's registration: its words stay in the database, its clock gets ids
+    select = "... on RegisterPartnerPayload { partner { id } }"
+    partner = await visit.call(Role.SUPERVISOR, "registerPartner", "RegisterPartnerPayload", select)
+    visit.partners.append(partner["partner"]["id"])
 
     # A client whose journey has closed is moved on the desk: the desk records it, the journey
     # refuses the hand-over, and the worker logs that (with the journey's id: see the test).

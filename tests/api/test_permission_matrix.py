@@ -47,7 +47,7 @@ async def clinic(api: Api) -> tuple[str, dict[Role, Staff]]:
 
 
 def _root_arguments(
-    clinic_id: str, journey: dict[str, Any], staff: Staff, signature_id: str
+    clinic_id: str, journey: dict[str, Any], staff: Staff, signature_id: str, partner_id: str
 ) -> dict[str, Any]:
     today = datetime.date.today()
     return {
@@ -63,6 +63,9 @@ def _root_arguments(
         "triageBoard": {"clinicId": clinic_id},
         "triageLog": {"clinicId": clinic_id, "date": today.isoformat()},
         "keyItemRanking": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
+        "consultantFigures": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
+        "partners": {},
+        "partnerStatement": {"partnerId": partner_id, "month": today.strftime("%Y-%m")},
         "node": {"id": staff.global_id},
         "auditLog": {"clientId": journey["client"]["id"], "first": 5},
         "consentTemplates": {},
@@ -79,6 +82,14 @@ def _root_arguments(
         "bill": {"journeyId": journey["id"]},
         "billingHistory": {"clientId": journey["client"]["id"]},
     }
+
+
+REGISTER_PARTNER = """mutation {
+  registerPartner(input: {name: "Salon", agreementReference: "AG-1", bankDetails: "PL61",
+                          premisesPhotoIds: ["ph-1"]}) {
+    ... on RegisterPartnerPayload { partner { id } }
+  }
+}"""
 
 
 async def _signed_and_withdrawn(driver: JourneyDriver) -> tuple[str, str]:
@@ -111,7 +122,11 @@ async def test_every_role_sees_exactly_what_the_table_allows(
         {"id": journey["id"]},
     )
     journey = {**journey, "client": client["data"]["journey"]["client"]}
-    arguments = _root_arguments(clinic_id, journey, staff[Role.CONSULTANT], signature_id[0])
+    registered = await post(api.url, staff[Role.SUPERVISOR].token, REGISTER_PARTNER, {})
+    partner_id = registered["data"]["registerPartner"]["partner"]["id"]
+    arguments = _root_arguments(
+        clinic_id, journey, staff[Role.CONSULTANT], signature_id[0], partner_id
+    )
     assert set(arguments) == set(QUERIES), "every query is asked"
     node_ids = [journey["id"], journey["client"]["id"], staff[Role.CONSULTANT].global_id]
 

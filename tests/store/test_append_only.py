@@ -26,6 +26,7 @@ from domain.store.models import (
     JourneyRecord,
     JourneyRecordVoid,
 )
+from domain.store.partners import PartnerLapse, PartnerRegistration
 from domain.store.triage_models import LeadContact, OwnershipTransfer, RevenueCredit, TriageEntry
 from tests.support import registered_client
 
@@ -122,6 +123,27 @@ async def _lead() -> Model:
     )
 
 
+async def _partner_registration() -> Model:
+    return await PartnerRegistration.create(
+        id=_id(),
+        partner_id=_id(),
+        clinic_id=CLINIC,
+        version=1,
+        name="as written",
+        agreement_reference="AG-1",
+        bank_details="as written",
+        premises_photo_ids=["ph-1"],
+        registered_by="sup-1",
+        registered_at=NOW,
+    )
+
+
+async def _partner_lapse() -> Model:
+    return await PartnerLapse.create(
+        clinic_id=CLINIC, partner_id=_id(), milestone="FIRST_DEAL", due_at=NOW, flagged_at=NOW
+    )
+
+
 # table -> (a fresh row, a text column an edit would change)
 PROTECTED: dict[str, tuple[Callable[[], Awaitable[Model]], str]] = {
     "client": (_client, "full_name"),
@@ -132,6 +154,8 @@ PROTECTED: dict[str, tuple[Callable[[], Awaitable[Model]], str]] = {
     "ownership_transfer": (_transfer, "reason"),
     "revenue_credit": (_credit, "rule"),
     "lead_contact": (_lead, "channel"),
+    "partner_registration": (_partner_registration, "bank_details"),
+    "partner_lapse": (_partner_lapse, "milestone"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Partner salons (市场部, seed 003): registration, deadlines and what they are owed."""

@@ -1,0 +1,98 @@
+"""A partner's monthly statement: every deal line of the clients it referred, split by the rules
+of seed 003 (`money.partner_split`), with totals per currency and a CSV for the accountant."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from domain.money.partner_split import DealLine, LineSplit, split_line
+
+
+@dataclass(frozen=True)
+class PartnerDeal:
+    """What a referred client bought in one payment (or, later, one bill); a refund's lines
+    have negative prices sold."""
+
+    journey_id: str
+    at: datetime
+    currency: str
+    lines: tuple[DealLine, ...]
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    journey_id: str
+    at: datetime
+    currency: str
+    split: LineSplit
+
+
+def signed_split(line: DealLine) -> LineSplit:
+    """A refund (a negative price sold) takes back the share its sale paid: the same rule on
+    the amounts' mirror, negated."""
+    if line.price_sold >= 0:
+        return split_line(line)
+    sold = split_line(replace(line, price_sold=-line.price_sold))
+    return LineSplit(line, sold.rule, -sold.base, -sold.partner_share, sold.staff_price)
+
+
+def statement_lines(deals: Iterable[PartnerDeal]) -> list[StatementLine]:
+    return [
+        StatementLine(deal.journey_id, deal.at, deal.currency, signed_split(line))
+        for deal in sorted(deals, key=lambda d: (d.at, d.journey_id))
+        for line in deal.lines
+    ]
+
+
+def totals(lines: Iterable[StatementLine]) -> dict[str, tuple[Decimal, Decimal]]:
+    """currency -> (price sold, partner share)."""
+    sums: dict[str, tuple[Decimal, Decimal]] = {}
+    for line in lines:
+        sold, share = sums.get(line.currency, (Decimal("0.00"), Decimal("0.00")))
+        sums[line.currency] = (sold + line.split.line.price_sold, share + line.split.partner_share)
+    return dict(sorted(sums.items()))
+
+
+CSV_HEADER = (
+    "journey_id",
+    "paid_at",
+    "item_kind",
+    "rule",
+    "list_price",
+    "price_sold",
+    "consumable_cost",
+    "base",
+    "partner_share",
+    "currency",
+)
+
+
+def to_csv(lines: list[StatementLine]) -> str:
+    """One row per line, then one total row per currency; amounts as exact decimals."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for s in lines:
+        line = s.split.line
+        writer.writerow(
+            (
+                s.journey_id,
+                s.at.isoformat(),
+                line.kind.value,
+                s.split.rule.value,
+                line.list_price,
+                line.price_sold,
+                line.consumable_cost,
+                s.split.base,
+                s.split.partner_share,
+                s.currency,
+            )
+        )
+    for currency, (sold, share) in totals(lines).items():
+        writer.writerow(("TOTAL", "", "", "", "", sold, "", "", share, currency))
+    return out.getvalue()

@@ -1,0 +1,59 @@
+"""Partner salons in the read model. Every table is append-only: a partner's details change
+by a new registration version, a lapse is flagged once, a referral is written once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+
+from domain.store.models import AppendOnlyModel
+
+
+class PartnerRegistration(AppendOnlyModel):
+    """One version of a partner's registration; the highest version is in force."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    partner_id = fields.CharField(max_length=64, db_index=True)
+    clinic_id = fields.CharField(max_length=64, db_index=True)
+    version = fields.IntField()
+    name = fields.CharField(max_length=200)
+    agreement_reference = fields.CharField(max_length=200, null=True)
+    bank_details = fields.CharField(max_length=500, null=True)
+    premises_photo_ids: Any = fields.JSONField()
+    registered_by = fields.CharField(max_length=64)
+    registered_at = fields.DatetimeField()
+
+    class Meta:
+        table = "partner_registration"
+        unique_together = (("partner_id", "version"),)
+
+
+class PartnerReferral(AppendOnlyModel):
+    """A journey the partner sent (reception recorded the arrival as a partner referral)."""
+
+    id = fields.IntField(primary_key=True)
+    clinic_id = fields.CharField(max_length=64)
+    partner_id = fields.CharField(max_length=64, db_index=True)
+    journey_id = fields.CharField(max_length=64, unique=True)
+    client_id = fields.CharField(max_length=64)
+    recorded_by = fields.CharField(max_length=64)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "partner_referral"
+
+
+class PartnerLapse(AppendOnlyModel):
+    """A deadline of seed 003 the partner missed, flagged by the partner's workflow."""
+
+    id = fields.IntField(primary_key=True)
+    clinic_id = fields.CharField(max_length=64)
+    partner_id = fields.CharField(max_length=64, db_index=True)
+    milestone = fields.CharField(max_length=32)
+    due_at = fields.DatetimeField()
+    flagged_at = fields.DatetimeField()
+
+    class Meta:
+        table = "partner_lapse"
+        unique_together = (("partner_id", "milestone"),)

@@ -1,0 +1,1 @@
+"""Partner salons (市场部): registration, deadlines and monthly statements."""

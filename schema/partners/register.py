@@ -1,0 +1,151 @@
+"""`registerPartner`: a supervisor reports a new partner salon or records a new version of its
+registration (append-only). The first report starts the partner's deadline clock."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from domain.errors import DomainError, ErrorCode
+from domain.errors import FieldProblem as DomainFieldProblem
+from domain.store import records
+from domain.store.partner_reads import RegistrationDraft, append_version, current, first_reported
+from domain.store.partners import PartnerRegistration
+from schema import idempotency
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    FieldProblem,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    not_authorized,
+    not_found,
+)
+from schema.ids import decode_id
+from schema.partners.types import Partner
+from schema.text import check_text
+from workflows.partner_client import start_partner_clock
+
+MAX_PHOTOS = 20
+MAX_PHOTO_ID = 100
+
+
+@strawberry.input(description="A partner's registration; every call records a new version.")
+class RegisterPartnerInput:
+    partner_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="An existing partner, for a new version of its registration; omitted: "
+        "a new partner is reported and its deadlines start.",
+    )
+    name: str = strawberry.field(description="The salon's name, at most 200 characters.")
+    agreement_reference: str | None = strawberry.field(
+        default=None, description="The signed agreement's reference, at most 200 characters."
+    )
+    bank_details: str | None = strawberry.field(
+        default=None, description="Bank account and holder, at most 500 characters."
+    )
+    premises_photo_ids: list[str] = strawberry.field(
+        default_factory=list,
+        description=f"Ids of the premises photos, at most {MAX_PHOTOS} of at most "
+        f"{MAX_PHOTO_ID} characters.",
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(description="The partner as registered by this call.")
+class RegisterPartnerPayload:
+    partner: Partner = strawberry.field(description="The partner, with its new version.")
+
+
+RegisterPartnerResult = Annotated[
+    RegisterPartnerPayload | NotAuthorized | NotFound | ValidationFailed | Conflict,
+    strawberry.union("RegisterPartnerResult", description="The partner or why not."),
+]
+
+
+def _problems(input: RegisterPartnerInput) -> list[DomainFieldProblem]:
+    problems = check_text("name", input.name, required=True, limit=200)
+    problems += check_text(
+        "agreementReference", input.agreement_reference, required=False, limit=200
+    )
+    problems += check_text("bankDetails", input.bank_details, required=False, limit=500)
+    photos = input.premises_photo_ids
+    if len(photos) > MAX_PHOTOS or any(
+        check_text("p", p, required=True, limit=MAX_PHOTO_ID) for p in photos
+    ):
+        problems.append(
+            DomainFieldProblem(
+                "premisesPhotoIds", f"at most {MAX_PHOTOS} ids of 1 to {MAX_PHOTO_ID} characters"
+            )
+        )
+    bad_key = records.key_problem(input.idempotency_key)
+    return problems + ([bad_key] if bad_key else [])
+
+
+def _invalid(problems: list[DomainFieldProblem]) -> ValidationFailed:
+    return ValidationFailed(
+        code=ErrorCode.VALIDATION_FAILED,
+        message="; ".join(f"{p.field}: {p.message}" for p in problems),
+        problems=[FieldProblem(field=p.field, message=p.message) for p in problems],
+    )
+
+
+async def register_partner(
+    info: Info[Context, None], input: RegisterPartnerInput
+) -> RegisterPartnerResult:
+    claims = info.context.claims
+    if claims is None:
+        return not_authorized()
+    problems = _problems(input)
+    if problems:
+        return _invalid(problems)
+    partner_id = None
+    if input.partner_id is not None:
+        partner_id = decode_id(input.partner_id, "Partner")
+        if not partner_id or await current(partner_id, claims.clinic_id) is None:
+            return not_found("partner")
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    answered = idempotency.answered(ledger)
+    if answered is not None:
+        row = await PartnerRegistration.get(id=answered)
+        return RegisterPartnerPayload(partner=await Partner.from_row(row))
+    registration_id = idempotency.derived_id(claims.account_id, input, "partner_registration")
+    registration_id = registration_id or str(uuid.uuid4())
+    new_partner = idempotency.derived_id(claims.account_id, input, "partner")
+    draft = RegistrationDraft(
+        partner_id=partner_id or new_partner or str(uuid.uuid4()),
+        clinic_id=claims.clinic_id,
+        name=input.name.strip(),
+        agreement_reference=input.agreement_reference,
+        bank_details=input.bank_details,
+        premises_photo_ids=list(input.premises_photo_ids),
+        registered_by=claims.account_id,
+    )
+    try:
+        row = await append_version(registration_id, draft)
+    except DomainError as error:
+        return Conflict(code=ErrorCode.CONFLICT, message=error.message)
+    reported = await first_reported(row.partner_id) or row.registered_at
+    # Every version (and every retry) asks for the clock: the first starts it, later ones
+    # find it running, so a start lost after the write is made good by the next call.
+    gateway = info.context.gateway
+    try:
+        await start_partner_clock(
+            gateway.client, gateway.task_queue, row.partner_id, claims.clinic_id, reported
+        )
+    except WorkflowAlreadyStartedError:
+        pass  # the clock already ran its six months: nothing is due any more
+    except RPCError:
+        # Recorded, but without its clock: the key stays open so a retry starts it.
+        message = "recorded; retry with the same key to start its deadlines"
+        return Conflict(code=ErrorCode.CONFLICT, message=message)
+    await idempotency.settle(claims.account_id, input, str(row.id))
+    return RegisterPartnerPayload(partner=await Partner.from_row(row))
