@@ -1,0 +1,133 @@
+"""Rows of the permission table: every query, mutation and subscription."""
+
+from __future__ import annotations
+
+from domain.journey.table import Action
+from domain.permissions.audiences import (
+    ADMINS,
+    ANYONE,
+    CARE_TEAM,
+    CLINIC_STAFF,
+    CLINICAL,
+    CLINICAL_RECORDERS,
+    DESK,
+    DESK_VIEW,
+    MONEY,
+    MONEY_VIEW,
+    PHOTO_CONSENT_RECORDERS,
+    PHOTOGRAPHERS,
+    REGISTRARS,
+    SUPERVISORS,
+    WARRANTY_DESK,
+    Audience,
+    R,
+    of_roles,
+    rows,
+    takers_of,
+)
+
+QUERIES: dict[str, Audience] = {
+    "me": ANYONE,
+    "myPermissions": ANYONE,
+    **rows(CLINIC_STAFF, "node journey journeys client clients consentTemplates catalog"),
+    "consentDocument": CLINICAL,
+    "myTasks": CARE_TEAM,
+    "aftercarePolicy": CLINIC_STAFF,
+    "surveyResults": SUPERVISORS,
+    "procedureTypes": CLINIC_STAFF,
+    "lotRecipients": CLINICAL,
+    "aftercareLeaflet": CARE_TEAM,
+    **rows(CLINIC_STAFF, "priceList billingSettings"),
+    **rows(MONEY, "bill billingHistory"),
+    **rows(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
+    "consultantFigures": SUPERVISORS,
+    **rows(MONEY_VIEW, "partners partnerStatement"),
+    **rows(DESK_VIEW, "triageBoard triageLog"),
+}
+
+MUTATIONS: dict[str, Audience] = {
+    "login": ANYONE,
+    # A retry must get its first answer though that answer signed the token out: these check
+    # the token themselves (a genuine one, revoked or not) and answer `NotAuthorized` without.
+    **rows(ANYONE, "logout changePassword"),
+    "registerClient": REGISTRARS,
+    "amendClientIdentity": REGISTRARS,
+    # The custodian's act: the copy carries the file's audit trail (supervisors' to read).
+    "exportClientFile": SUPERVISORS,
+    **rows(
+        CLINICAL_RECORDERS,
+        "recordMedicalHistory recordAllergy recordMedication recordPregnancyStatus",
+    ),
+    "addServiceCardEntry": CLINIC_STAFF,
+    # The entry's author or a supervisor: who wrote it is checked against the entry.
+    **rows(CLINIC_STAFF, "amendClientEntry markEnteredInError"),
+    "startJourney": takers_of(Action.CHECK_IN),
+    "checkIn": takers_of(Action.CHECK_IN),
+    "assignConsultant": takers_of(Action.ASSIGN_CONSULTANT),
+    "recordConsultation": takers_of(Action.RECORD_CONSULTATION),
+    "closeNotConverted": takers_of(Action.CLOSE_NOT_CONVERTED),
+    "requestExpertReview": takers_of(Action.REQUEST_EXPERT_REVIEW),
+    "completeExpertReview": takers_of(Action.APPROVE_PLAN, Action.REFUSE_MEDICALLY),
+    "signConsent": takers_of(Action.SIGN_CONSENT),
+    "deferConsent": takers_of(Action.DEFER_CONSENT),
+    "withdrawConsent": takers_of(Action.WITHDRAW_CONSENT),
+    "publishConsentTemplate": SUPERVISORS,
+    "setCatalogItem": SUPERVISORS,
+    "uploadPhoto": PHOTOGRAPHERS,
+    "setPhotoConsent": PHOTO_CONSENT_RECORDERS,
+    "setProcedureType": SUPERVISORS,
+    # Those who treat check before treatment (DOMAIN.md stage 7).
+    "completeChecklistItem": takers_of(Action.START_TREATMENT),
+    **rows(SUPERVISORS, "setPriceListItem setBillingSettings"),
+    **rows(MONEY, "createBill confirmBill"),
+    "recordPayment": takers_of(Action.RECORD_PAYMENT),
+    # Before treatment a cashier; after it a supervisor (checked against the journey).
+    "recordRefund": takers_of(Action.REFUND),
+    "startTreatment": takers_of(Action.START_TREATMENT),
+    # The journey's own expert only: the journey checks whose it is.
+    "overrideContraindication": takers_of(Action.OVERRIDE_CONTRAINDICATION),
+    "completeTreatment": takers_of(Action.COMPLETE_TREATMENT),
+    "handOver": takers_of(Action.HAND_OVER),
+    "completeFollowUp": takers_of(Action.COMPLETE_FOLLOW_UP),
+    "closeFollowUps": takers_of(Action.CLOSE_FOLLOW_UPS),
+    "reportComplication": takers_of(Action.COMPLETE_FOLLOW_UP),
+    "recordSurvey": of_roles(R.FOLLOW_UP_STAFF, R.SUPERVISOR),
+    "claimWarranty": WARRANTY_DESK,
+    "setAftercarePolicy": SUPERVISORS,
+    "cancelJourney": takers_of(Action.CANCEL, Action.DECLINE),
+    "markNoShow": takers_of(Action.MARK_NO_SHOW),
+    "reassignJourney": takers_of(Action.REASSIGN),
+    "nudgeJourney": takers_of(Action.NUDGE),
+    "escalateJourney": takers_of(Action.ESCALATE),
+    "closeJourney": takers_of(Action.CLOSE),
+    # The author of a record or a supervisor: who wrote it is checked against the record.
+    "amendRecord": CLINIC_STAFF,
+    "setStageSla": SUPERVISORS,
+    "autoAssign": DESK,
+    "setRotationOrder": DESK,
+    # A consultant may change their own seat (status, delegate); the desk checks whose.
+    "updateTriageSeat": DESK_VIEW,
+    "acceptClient": DESK_VIEW,
+    "recordLeadContact": REGISTRARS,
+    "reclassifyVisit": of_roles(R.SUPERVISOR, R.EXPERT),
+    **rows(
+        SUPERVISORS,
+        "placeVip reassignClient correctDeskRecord consultantLeft setKeyItemPriority"
+        " setRotationPolicy registerPartner",
+    ),
+    **rows(ADMINS, "createClinic createStaffAccount updateStaffAccount resetStaffPassword"),
+}
+
+SUBSCRIPTIONS: dict[str, Audience] = {
+    "journeyChanged": CLINIC_STAFF,
+    "supervisorBoard": SUPERVISORS,
+    "myJourneyAlerts": of_roles(R.CONSULTANT),
+    "tasksChanged": CARE_TEAM,
+    "triageBoardChanged": DESK_VIEW,
+}
+
+OPERATIONS: dict[str, dict[str, Audience]] = {
+    "Query": QUERIES,
+    "Mutation": MUTATIONS,
+    "Subscription": SUBSCRIPTIONS,
+}

@@ -1,0 +1,119 @@
+"""Rows of the permission table: the client, the client file, photos, consents, the catalogue."""
+
+from __future__ import annotations
+
+from domain.permissions.audiences import (
+    ANYONE,
+    CLINIC_STAFF,
+    CLINICAL,
+    CONTACT,
+    PHOTO_CONSENT_RECORDERS,
+    PHOTO_VIEWING,
+    PHOTOGRAPHERS,
+    REGISTRARS,
+    SUPERVISORS,
+    Audience,
+    R,
+    of_roles,
+    rows,
+)
+
+_FILE_ENTRY = (
+    "id recordedAt recordedAtLocal authorId authorRole amendsId reason amendedById"
+    " enteredInError inForce author"
+)
+
+
+def _file_part(audience: Audience, entry_type: str, fields: str) -> dict[str, dict[str, Audience]]:
+    """An entry type of the client file, its connection and its edge: one audience."""
+    return {
+        entry_type: rows(audience, f"{_FILE_ENTRY} {fields}"),
+        f"{entry_type}Connection": rows(audience, "edges pageInfo"),
+        f"{entry_type}Edge": rows(audience, "cursor node"),
+    }
+
+
+CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
+    "Client": {
+        **rows(CLINIC_STAFF, "id fullName birthDate dataConsentAt createdAt"),
+        **rows(CONTACT, "phone email"),
+        "occupation": of_roles(CONTACT.roles - {R.FOLLOW_UP_STAFF}, R.EXPERT),
+        # The client file: clinical parts to clinicians; the service card to every member of
+        # the clinic's staff who meets the client (never to an administrator; it leaves the
+        # clinic only in the client's own copy, `exportClientFile`).
+        **rows(CLINICAL, "medicalHistory allergies medications pregnancyStatus"),
+        "pregnancyStatements": CLINICAL,
+        **rows(CLINIC_STAFF, "serviceCard identityHistory"),
+        "consents": CLINICAL,
+        "photos": PHOTO_VIEWING,
+        "photoConsents": CLINIC_STAFF,
+    },
+    # Photos: what was taken is seen by whoever may view some purpose; the bytes only through
+    # `link`, which checks the purpose's row in PHOTO_VIEWERS and the client's consent.
+    "Photo": rows(
+        PHOTO_VIEWING,
+        "id journeyId stage bodyArea contentType sizeBytes sha256 takenById takenByRole"
+        " uploadedAt uploadedAtLocal link",
+    ),
+    "PhotoConnection": rows(PHOTO_VIEWING, "edges pageInfo"),
+    "PhotoEdge": rows(PHOTO_VIEWING, "cursor node"),
+    "PhotoLink": rows(PHOTO_VIEWING, "url purpose expiresAt"),
+    "PhotoPayload": rows(PHOTOGRAPHERS, "photo"),
+    "PhotoConsentChange": rows(
+        CLINIC_STAFF, "id purpose given signatureId recordedById recordedByRole recordedAt"
+    ),
+    "PhotoConsents": rows(CLINIC_STAFF, "inForce changes"),
+    "PhotoConsentPayload": rows(PHOTO_CONSENT_RECORDERS, "change consents"),
+    # Consents: templates are every staff member's to read (the desk hands them out); what a
+    # client signed is the clinicians'.
+    "ConsentText": rows(
+        CLINIC_STAFF,
+        "language title purpose expectedEffect risks complications alternatives aftercare",
+    ),
+    "ConsentTemplateVersion": rows(
+        CLINIC_STAFF,
+        "id templateKey procedureType kind version contentHash texts publishedBy publishedAt",
+    ),
+    "ConsentTemplatePayload": rows(SUPERVISORS, "template"),
+    # The catalogue: every member of the clinic's staff reads it (plans, the desk's price
+    # talks); supervisors change it.
+    "CatalogItem": rows(
+        CLINIC_STAFF,
+        "id version name kind ingredients allergens interactingMedications excludedStates"
+        " minimumAge publishedBy publishedAt",
+    ),
+    "CatalogItemConnection": rows(CLINIC_STAFF, "edges pageInfo"),
+    "CatalogItemEdge": rows(CLINIC_STAFF, "cursor node"),
+    "CatalogItemPayload": rows(SUPERVISORS, "item"),
+    # What in a client's record rules a treatment out: clinicians only (it names pregnancy,
+    # allergies, medication). The error reaches only those who may start a treatment.
+    "ContraindicationFound": rows(ANYONE, "code message reasons"),
+    "Contraindication": rows(CLINICAL, "code key itemId itemName detail"),
+    "ConsentSignature": rows(
+        CLINICAL,
+        "id journeyId kind templateVersionId contentHash language signerName capacity"
+        " guardianName guardianRelation witnessId witnessRole signatureFormat signedAt"
+        " withdrawnAt",
+    ),
+    "ConsentDocument": rows(
+        CLINICAL, "signature template text signatureData computedHash hashMatches"
+    ),
+    **_file_part(CLINICAL, "MedicalHistoryEntry", "topic description treatment treatedOn effect"),
+    **_file_part(CLINICAL, "AllergyEntry", "substance reaction severity"),
+    **_file_part(CLINICAL, "MedicationEntry", "name dose since note"),
+    **_file_part(CLINICAL, "PregnancyStatusEntry", "pregnant lactating statedOn note"),
+    **_file_part(
+        CLINIC_STAFF, "ServiceCardEntry", "section note minutes occurredOn askAboutResults"
+    ),
+    "EnteredInError": rows(CLINIC_STAFF, "reason authorId authorRole at atLocal"),
+    "ClientEntryPayload": rows(CLINIC_STAFF, "entry"),
+    "IdentityVersion": {
+        **rows(CLINIC_STAFF, "fullName reason authorId at atLocal"),
+        **rows(CONTACT, "phone email"),
+    },
+    # The client's own copy: the whole file with its audit trail, which supervisors read.
+    "ClientFileExportPayload": rows(SUPERVISORS, "clientId asOf file fhirVersion fhirBundle"),
+    "ClientConnection": rows(CLINIC_STAFF, "edges pageInfo"),
+    "ClientEdge": rows(CLINIC_STAFF, "cursor node"),
+    "ClientPayload": rows(REGISTRARS, "client"),
+}

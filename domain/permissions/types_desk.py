@@ -1,0 +1,45 @@
+"""Rows of the permission table: the triage desk."""
+
+from __future__ import annotations
+
+from domain.permissions.audiences import (
+    DESK_VIEW,
+    REGISTRARS,
+    Audience,
+    R,
+    of_roles,
+    rows,
+)
+
+DESK_TYPES: dict[str, dict[str, Audience]] = {
+    # The triage desk.
+    "TriageBoard": rows(
+        DESK_VIEW, "clinicId day version policy nextConsultantId seats owedTurns alerts pending"
+    ),
+    "TriageBoardPayload": rows(DESK_VIEW, "board"),
+    "ReclassifyVisitPayload": rows(
+        of_roles(R.SUPERVISOR, R.EXPERT), "journeyId visitCategory counted deskVersion"
+    ),
+    "TriageSeat": rows(
+        DESK_VIEW,
+        "consultantId position onDuty status scope firstVisitTurns turnsUsedEarly owedTurns"
+        " counts delegateId",
+    ),
+    "CategoryCount": rows(DESK_VIEW, "category count"),
+    "OwedTurn": rows(DESK_VIEW, "consultantId reason fromTurnOf"),
+    "TriageAlert": rows(DESK_VIEW, "seq message journeyId"),
+    "PendingAssignment": rows(
+        DESK_VIEW, "journeyId consultantId route counted assignedAt acceptBy"
+    ),
+    "TriageDecision": rows(
+        DESK_VIEW,
+        "consultantId counted route reason policy majorItem skips visitCategory categoryReason",
+    ),
+    "TriageSkip": rows(DESK_VIEW, "consultantId why makeupOwed"),
+    "TriageLogEntry": rows(
+        DESK_VIEW,
+        "seq kind at actorId consultantId journeyId counted reason policy amendsSeq details",
+    ),
+    "AutoAssignPayload": rows(DESK_VIEW, "journey decision"),
+    "LeadContactPayload": rows(REGISTRARS, "ownerId"),
+}
