@@ -7,6 +7,9 @@ names a server and a database to connect to for administration. The run gets a f
 ``glowpath_test_<random>``, created before and dropped after, so runs never share state.
 ``GLOWPATH_TEST_POSTGRES``: ``auto`` (default: run when reachable, else say it was skipped),
 ``require`` (unreachable is a failure) or ``off``.
+``GLOWPATH_TEST_IN_PARALLEL``: ``1`` (default) runs the two suites at the same time, each line of
+their output prefixed with its database; ``0`` runs them one after the other. They share nothing:
+each has its own Temporal servers, database and temporary files.
 Exit status: 0 only when every run passed.
 """
 
@@ -18,6 +21,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -52,13 +56,29 @@ def postgres_problem(url: str) -> str | None:
     return None
 
 
-def pytest(args: Sequence[str], database_url: str | None) -> int:
+# The pytest processes running now: an interrupted side-by-side run stops them all.
+_running: set[subprocess.Popen[bytes]] = set()
+
+
+def pytest(args: Sequence[str], database_url: str | None, prefix: str = "") -> int:
+    """Runs pytest on the database; with a `prefix`, each line of its output carries it."""
     env = dict(os.environ)
     env.pop("GLOWPATH_TEST_DATABASE_URL", None)
     if database_url:
         env["GLOWPATH_TEST_DATABASE_URL"] = database_url
-    process = subprocess.Popen([sys.executable, "-m", "pytest", *args], env=env)
+    piped = subprocess.PIPE if prefix else None
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", *args],
+        env=env,
+        stdout=piped,
+        stderr=subprocess.STDOUT if prefix else None,
+    )
+    _running.add(process)
     try:
+        if process.stdout is not None:
+            for line in iter(process.stdout.readline, b""):
+                sys.stdout.write(f"{prefix}{line.decode(errors='replace')}")
+                sys.stdout.flush()
         return process.wait()
     except BaseException:  # interrupted or terminated: stop the run before cleaning up
         process.terminate()
@@ -68,15 +88,17 @@ def pytest(args: Sequence[str], database_url: str | None) -> int:
             process.kill()
             process.wait()
         raise
+    finally:
+        _running.discard(process)
 
 
-def run_on_postgres(args: Sequence[str], url: str) -> int:
+def run_on_postgres(args: Sequence[str], url: str, prefix: str = "") -> int:
     name = f"glowpath_test_{secrets.token_hex(4)}"
     asyncio.run(_admin(url, f'CREATE DATABASE "{name}"'))
     try:
         host = urlsplit(url).netloc.rpartition("@")[2]
         print(f"\n=== The test suite on PostgreSQL ({host}, database {name}) ===", flush=True)
-        return pytest(args, with_database(url, name))
+        return pytest(args, with_database(url, name), prefix)
     finally:
         try:
             asyncio.run(_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -102,14 +124,44 @@ def main(argv: Sequence[str]) -> int:
     elif problem is not None:
         where = urlsplit(url).netloc.rpartition("@")[2]
         print(f"PostgreSQL not reachable at {where} ({problem}): skipped the PostgreSQL run")
-    print("=== The test suite on SQLite ===", flush=True)
-    status = pytest(args, None)
-    if mode != "off" and problem is None:
-        status = run_on_postgres(args, url) or status
-    elif mode == "require":
+    both = mode != "off" and problem is None
+    if both and os.environ.get("GLOWPATH_TEST_IN_PARALLEL", "1").strip() != "0":
+        status = _side_by_side(args, url)
+    else:
+        print("=== The test suite on SQLite ===", flush=True)
+        status = pytest(args, None)
+        if both:
+            status = run_on_postgres(args, url) or status
+    if not both and mode == "require":
         print("GLOWPATH_TEST_POSTGRES=require: PostgreSQL was not reachable", file=sys.stderr)
         status = status or 1
     return status
+
+
+def _side_by_side(args: Sequence[str], url: str) -> int:
+    """Both suites at once (each waits on Temporal and its database far more than it computes)."""
+    print("=== The test suite on SQLite [sqlite] and on PostgreSQL [postgres], side by side ===")
+    statuses: dict[str, int] = {}
+
+    def on_postgres() -> None:
+        try:
+            statuses["postgres"] = run_on_postgres(args, url, "[postgres] ")
+        except Exception as exc:  # the database could not be made: that run failed
+            print(f"[postgres] {exc}", file=sys.stderr)
+            statuses["postgres"] = 1
+
+    second = threading.Thread(target=on_postgres, name="postgres-suite")
+    second.start()
+    try:
+        statuses["sqlite"] = pytest(args, None, "[sqlite] ")
+    except BaseException:
+        for process in list(_running):
+            process.terminate()
+        raise
+    finally:
+        second.join()
+    print(", ".join(f"{name}: exit {code}" for name, code in statuses.items()), flush=True)
+    return max(statuses.values())
 
 
 if __name__ == "__main__":
