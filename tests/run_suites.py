@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -58,6 +59,9 @@ def postgres_problem(url: str) -> str | None:
 
 # The pytest processes running now: an interrupted side-by-side run stops them all.
 _running: set[subprocess.Popen[bytes]] = set()
+# Each prefixed run's closing line ("3 failed, 600 passed, 10 skipped in 540.12s"), by prefix.
+_closing: dict[str, str] = {}
+_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
 
 
 def pytest(args: Sequence[str], database_url: str | None, prefix: str = "") -> int:
@@ -77,7 +81,10 @@ def pytest(args: Sequence[str], database_url: str | None, prefix: str = "") -> i
     try:
         if process.stdout is not None:
             for line in iter(process.stdout.readline, b""):
-                sys.stdout.write(f"{prefix}{line.decode(errors='replace')}")
+                text = line.decode(errors="replace")
+                if _COUNT.search(text) and " in " in text:
+                    _closing[prefix] = text
+                sys.stdout.write(f"{prefix}{text}")
                 sys.stdout.flush()
         return process.wait()
     except BaseException:  # interrupted or terminated: stop the run before cleaning up
@@ -160,8 +167,18 @@ def _side_by_side(args: Sequence[str], url: str) -> int:
         raise
     finally:
         second.join()
-    print(", ".join(f"{name}: exit {code}" for name, code in statuses.items()), flush=True)
+    for name in statuses:
+        print(f"{name}: {_counts(_closing.get(f'[{name}] ', ''))}")
+    sys.stdout.flush()
     return max(statuses.values())
+
+
+def _counts(closing: str) -> str:
+    """A suite's closing line as `N passed, N failed[, N skipped]`, the same for every run."""
+    found = {word: int(number) for number, word in _COUNT.findall(closing)}
+    failed = found.get("failed", 0) + found.get("error", 0) + found.get("errors", 0)
+    counts = f"{found.get('passed', 0)} passed, {failed} failed"
+    return counts + (f", {found['skipped']} skipped" if "skipped" in found else "")
 
 
 if __name__ == "__main__":
