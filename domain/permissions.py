@@ -351,7 +351,8 @@ TYPES: dict[str, dict[str, Audience]] = {
     "PriceListItem": {
         **_fields(
             CLINIC_STAFF,
-            "id code version kind name listPrice specialPrice validFrom validTo setBy setAt",
+            "id code version kind name listPrice specialPrice minorProcedure validFrom validTo"
+            " setBy setAt",
         ),
         "consumableCost": MONEY,
     },

@@ -56,14 +56,31 @@ async def recorded_payments(
 ) -> list[Movement]:
     """Payments (> 0) and refunds (< 0) in [start, end), oldest first, each counted once,
     in the currency's minor units."""
-    movements = []
+    return [movement for movement, _ in await movements_by_bill(clinic_id, start, end, journey_ids)]
+
+
+async def movements_by_bill(
+    clinic_id: str,
+    start: datetime | None,
+    end: datetime | None,
+    journey_ids: Collection[str] | None = None,
+) -> list[tuple[Movement, str | None]]:
+    """`recorded_payments`, each with the bill it was paid against (None: without a bill)."""
+    movements: list[tuple[Movement, str | None]] = []
     for moved in await money_moved(clinic_id, start, end, journey_ids):
         amount = moved.amount_minor
         if moved.bill_id is None and moved.amount_minor > 0:
             amount = _minor(_payment_amount(amount, moved.currency, None), moved.currency)
-        movements.append(Movement(moved.journey_id, moved.at, amount, moved.currency))
-    movements += await _records_without_row(clinic_id, start, end, journey_ids)
-    return sorted(movements, key=lambda m: (m.at, m.journey_id))
+        movements.append(
+            (Movement(moved.journey_id, moved.at, amount, moved.currency), moved.bill_id)
+        )
+    movements += [(m, None) for m in await _records_without_row(clinic_id, start, end, journey_ids)]
+    return sorted(movements, key=lambda pair: (pair[0].at, pair[0].journey_id))
+
+
+def amount_of(movement: Movement) -> Decimal:
+    """A movement's amount in its currency (its minor units back to a decimal)."""
+    return Decimal(movement.amount_minor).scaleb(-_places(movement.currency))
 
 
 async def _payment_records(
