@@ -360,12 +360,13 @@ TYPES: dict[str, dict[str, Audience]] = {
     "Bill": _fields(
         MONEY,
         "id journeyId lines subtotal discount discountReason discountGrantedBy total paid"
-        " refunded outstanding confirmation payments installments refunds createdBy createdAt",
+        " refunded outstanding confirmation payments installments refunds partnerStaff createdBy"
+        " createdAt",
     ),
     "BillLine": _fields(
         MONEY,
-        "priceItemId code kind name quantity listPrice unitPrice atSpecialPrice consumableCost"
-        " lineTotal",
+        "priceItemId code kind name quantity listPrice unitPrice atSpecialPrice minorProcedure"
+        " consumableCost lineTotal",
     ),
     "Installment": _fields(MONEY, "seq dueOn amount overdue"),
     "BillConfirmation": _fields(MONEY, "signerName signatureFormat witnessId confirmedAt"),

@@ -57,11 +57,6 @@ from schema.text import check_text
 
 # A bill is made once the expert approved the final plan and before the treatment is paid for.
 BILLABLE_STAGES = frozenset({Stage.CONSENT, Stage.PAYMENT})
-strawberry.enum(
-    StaffTreatment,
-    name="PartnerStaffTreatment",
-    description="Whether the client is a referring partner's own staff or relative (seed 003).",
-)
 
 
 @strawberry.input(description="One line: a price-list item version and how many.")

@@ -63,6 +63,7 @@ query Figures($clinicId: ID!, $month: String!) {
 }"""
 PARTNERS = """
 query { partners { id version } lapsed: partners(lapsedOnly: true) { id } }"""
+BILL_FLAGS = "query B($id: ID) { bill(id: $id) { partnerStaff lines { minorProcedure } } }"
 LAPSED = "query { partners(lapsedOnly: true) { id deadlines { lapsed } } }"
 SALON = {"name": "Salon Róża", "agreementReference": "AG-2026-17", "premisesPhotoIds": ["ph-1"]}
 
@@ -228,6 +229,11 @@ async def test_a_referred_clients_bill_is_split_line_by_line_and_its_refund_take
         {"priceItemId": minor["id"], "atSpecialPrice": True},
     ]
     journey, bill = await billed_journey(d, lines, journey=referred)
+    kept = await d.api.run(BILL_FLAGS, cashier, id=bill["id"])
+    assert kept["bill"] == {
+        "partnerStaff": "NONE",
+        "lines": [{"minorProcedure": flag} for flag in (False, False, False, True)],
+    }
     await d.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "1700.00", "FULL"))
     (paid,) = (await bill_of(d, journey["id"]))["payments"]
     refund = {"paymentId": paid["id"], "amount": eur("340.00"), "reason": "one area less"}
@@ -280,6 +286,8 @@ async def test_a_referred_clients_bill_is_split_line_by_line_and_its_refund_take
         journey=staff,
         partnerStaff="WITH_CONSUMABLES",
     )
+    kept = await d.api.run(BILL_FLAGS, cashier, id=staff_bill["id"])
+    assert kept["bill"]["partnerStaff"] == "WITH_CONSUMABLES"
     await d.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(staff_bill, "1000.00", "FULL"))
     data = await d.api.run(STATEMENT, cashier, partnerId=partner_id, month=month)
     last = data["partnerStatement"]["lines"][-1]
