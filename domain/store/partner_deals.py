@@ -21,7 +21,12 @@ from decimal import Decimal
 
 from domain.money.credit import Movement
 from domain.money.money import Money
-from domain.money.partner_split import DealLine, PriceItemKind, StaffTreatment
+from domain.money.partner_split import (
+    SPECIAL_PRICE_FLOOR,
+    DealLine,
+    PriceItemKind,
+    StaffTreatment,
+)
 from domain.partners.statement import PartnerDeal
 from domain.store.billing import Bill, BillLine
 from domain.store.money_movements import amount_of, movements_by_bill
@@ -75,8 +80,17 @@ def bill_deal_lines(movement: Movement, bill: Bill, lines: list[BillLine]) -> tu
                 list_price=scaled(line.list_price_minor * line.quantity),
                 price_sold=sign * sold,
                 consumable_cost=scaled(line.consumable_cost_minor * line.quantity),
-                special_price_minor=line.minor_procedure,
+                special_price_minor=line.minor_procedure and _below_floor(line, bill),
                 staff_treatment=staff,
             )
         )
     return tuple(deal)
+
+
+def _below_floor(line: BillLine, bill: Bill) -> bool:
+    """Rule 9 decided once per bill line, on whole minor units (its total after the bill's
+    discount against its list price): every payment of the bill then takes the same rule, and
+    a line sold at exactly 80 % of list is a normal deal, whatever a part's rounding does."""
+    sold_times_subtotal = int(line.line_total_minor) * int(bill.total_minor)
+    list_times_subtotal = int(line.list_price_minor) * int(line.quantity) * int(bill.subtotal_minor)
+    return Decimal(sold_times_subtotal) < SPECIAL_PRICE_FLOOR * list_times_subtotal
