@@ -29,6 +29,8 @@ class PricedItem:
     list_price: Money
     special_price: Money | None = None
     consumable_cost: Money | None = None
+    # Seed 003 rule 9: a special-price minor procedure (what a partner's share depends on).
+    minor_procedure: bool = False
 
 
 @dataclass(frozen=True)

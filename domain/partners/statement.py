@@ -15,8 +15,8 @@ from domain.money.partner_split import DealLine, LineSplit, split_line
 
 @dataclass(frozen=True)
 class PartnerDeal:
-    """What a referred client bought in one payment (or, later, one bill); a refund's lines
-    have negative prices sold."""
+    """What a referred client bought with one payment (its part of the bill's lines, or one
+    line without a bill); a refund's lines have negative prices sold."""
 
     journey_id: str
     at: datetime

@@ -18,7 +18,8 @@ MONEY_TYPES: dict[str, dict[str, Audience]] = {
     "PriceListItem": {
         **rows(
             CLINIC_STAFF,
-            "id code version kind name listPrice specialPrice validFrom validTo setBy setAt",
+            "id code version kind name listPrice specialPrice minorProcedure validFrom validTo"
+            " setBy setAt",
         ),
         "consumableCost": MONEY,
     },
@@ -26,12 +27,13 @@ MONEY_TYPES: dict[str, dict[str, Audience]] = {
     "Bill": rows(
         MONEY,
         "id journeyId lines subtotal discount discountReason discountGrantedBy total paid"
-        " refunded outstanding confirmation payments installments refunds createdBy createdAt",
+        " refunded outstanding confirmation payments installments refunds partnerStaff createdBy"
+        " createdAt",
     ),
     "BillLine": rows(
         MONEY,
-        "priceItemId code kind name quantity listPrice unitPrice atSpecialPrice consumableCost"
-        " lineTotal",
+        "priceItemId code kind name quantity listPrice unitPrice atSpecialPrice minorProcedure"
+        " consumableCost lineTotal",
     ),
     "Installment": rows(MONEY, "seq dueOn amount overdue"),
     "BillConfirmation": rows(MONEY, "signerName signatureFormat witnessId confirmedAt"),

@@ -51,6 +51,8 @@ class PriceListItem(AppendOnlyModel):
     list_price_minor = fields.BigIntField()
     special_price_minor = fields.BigIntField(null=True)
     consumable_cost_minor = fields.BigIntField(null=True)
+    # Seed 003 rule 9: a special-price minor procedure pays a partner 10 % (see partner_split).
+    minor_procedure = fields.BooleanField(default=False)
     valid_from = fields.DateField()
     valid_to = fields.DateField(null=True)
     set_by = fields.CharField(max_length=64)
@@ -74,6 +76,9 @@ class Bill(AppendOnlyModel):
     discount_reason = fields.TextField(null=True)
     discount_granted_by = fields.CharField(max_length=64, null=True)
     total_minor = fields.BigIntField()
+    # Seed 003 rule 10: the client is the referring partner's own staff or relative
+    # (`partner_split.StaffTreatment`).
+    partner_staff = fields.CharField(max_length=32, default="NONE")
     created_by = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
 
@@ -96,6 +101,7 @@ class BillLine(AppendOnlyModel):
     list_price_minor = fields.BigIntField()
     unit_price_minor = fields.BigIntField()
     special_price = fields.BooleanField(default=False)
+    minor_procedure = fields.BooleanField(default=False)
     consumable_cost_minor = fields.BigIntField(default=0)
     line_total_minor = fields.BigIntField()
 

@@ -11,6 +11,11 @@ DESCRIPTIONS: dict[str, str] = {
     "PriceItemKind.HOSPITAL_STAY": "A hospital stay.",
     "PriceItemKind.IV": "An IV drip.",
     "PriceItemKind.CONSUMABLE": "A high-cost consumable, with its cost to the clinic.",
+    "PartnerStaffTreatment.NONE": "Any client but a referring partner's staff or relative.",
+    "PartnerStaffTreatment.WITHOUT_CONSUMABLES": "The partner's staff or relative, treated "
+    "without high-cost consumables: they pay 40 % of list.",
+    "PartnerStaffTreatment.WITH_CONSUMABLES": "The partner's staff or relative, treated "
+    "with high-cost consumables: they pay 45 % of list.",
     "Mutation.setPriceListItem(input)": "The item's code and its new prices and validity.",
 }
 DESCRIPTIONS.update(

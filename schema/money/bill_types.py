@@ -9,6 +9,7 @@ import strawberry
 from domain.consent.signature import SignatureFormat
 from domain.journey.stages import PaymentKind, PaymentMethod
 from domain.money.catalog import PriceItemKind
+from domain.money.partner_split import StaffTreatment
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillConfirmation as ConfirmationRow
 from domain.store.billing import BillLine as LineRow
@@ -23,6 +24,12 @@ BILL_ID_TYPE = "Bill"
 PAYMENT_ID_TYPE = "Payment"
 BILL_READ = "client.bill.read"
 
+strawberry.enum(
+    StaffTreatment,
+    name="PartnerStaffTreatment",
+    description="Whether the client is a referring partner's own staff or relative (seed 003).",
+)
+
 
 @strawberry.type(description="One line of a bill, at the price it was made with.")
 class BillLine:
@@ -34,6 +41,10 @@ class BillLine:
     list_price: Money = strawberry.field(description="The list price then.")
     unit_price: Money = strawberry.field(description="The price charged for one.")
     at_special_price: bool = strawberry.field(description="Sold at the special price.")
+    minor_procedure: bool = strawberry.field(
+        description="The item was a special-price minor procedure (its price-list version's "
+        "`minorProcedure`): what a referring partner's share depends on."
+    )
     consumable_cost: Money = strawberry.field(description="The consumable's cost, for one.")
     line_total: Money = strawberry.field(description="Unit price times quantity.")
 
@@ -129,6 +140,10 @@ class Bill:
         description="The installment plan's schedule; empty without a plan."
     )
     refunds: list[Refund] = strawberry.field(description="Refunds, oldest first.")
+    partner_staff: StaffTreatment = strawberry.field(
+        description="Whether the client is the referring partner's own staff or relative "
+        "(`createBill(partnerStaff)`)."
+    )
     created_by: str = strawberry.field(description="Raw account id of who made the bill.")
     created_at: datetime = strawberry.field(description="When, in UTC.")
 
@@ -171,6 +186,7 @@ class Bill:
                 for d in dues
             ],
             refunds=[Refund.from_row(r, locale) for r in refunds],
+            partner_staff=StaffTreatment(row.partner_staff),
             created_by=row.created_by,
             created_at=row.created_at,
         )
@@ -189,6 +205,7 @@ def _line(row: LineRow, currency: str, locale: str) -> BillLine:
         list_price=money(row.list_price_minor),
         unit_price=money(row.unit_price_minor),
         at_special_price=row.special_price,
+        minor_procedure=row.minor_procedure,
         consumable_cost=money(row.consumable_cost_minor),
         line_total=money(row.line_total_minor),
     )

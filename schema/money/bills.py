@@ -27,6 +27,7 @@ from domain.money.bills import (
 )
 from domain.money.catalog import BillingSettings, PriceItemKind
 from domain.money.money import Money as MoneyValue
+from domain.money.partner_split import StaffTreatment
 from domain.roles import Role
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillConfirmation as ConfirmationRow
@@ -84,6 +85,12 @@ class CreateBillInput:
         description="Above the clinic's threshold (a share of the subtotal) only a supervisor "
         "may grant it.",
     )
+    partner_staff: StaffTreatment = strawberry.field(
+        default=StaffTreatment.NONE,
+        description="The client is the referring partner salon's own staff or relative, treated "
+        "without or with high-cost consumables (seed 003): the partner's statement then shows "
+        "the 40 % / 45 % of list price they pay, and no share. NONE for any other client.",
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -122,6 +129,7 @@ def _priced(row: ItemRow) -> PricedItem:
         list_price=list_price,
         special_price=money(row.special_price_minor),
         consumable_cost=money(row.consumable_cost_minor),
+        minor_procedure=row.minor_procedure,
     )
 
 
@@ -181,7 +189,7 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         if refusal is not None:
             return refusal
         reason = input.discount.reason if input.discount and discount else None
-        await _write_bill(row_id, journey, bill, reason, claims.account_id)
+        await _write_bill(row_id, journey, bill, reason, claims.account_id, input.partner_staff)
         note_write(info, journey.client_id)
         return row_id
 
@@ -207,7 +215,12 @@ async def _not_billable(journey: JourneyRow) -> Conflict | ValidationFailed | No
 
 
 async def _write_bill(
-    row_id: str, journey: JourneyRow, bill: DraftBill, reason: str | None, account_id: str
+    row_id: str,
+    journey: JourneyRow,
+    bill: DraftBill,
+    reason: str | None,
+    account_id: str,
+    partner_staff: StaffTreatment,
 ) -> None:
     async with in_transaction():
         await BillRow.create(
@@ -221,6 +234,7 @@ async def _write_bill(
             discount_reason=reason,
             discount_granted_by=account_id if not bill.discount.is_zero else None,
             total_minor=bill.total.minor,
+            partner_staff=partner_staff.value,
             created_by=account_id,
             created_at=datetime.now(UTC),
         )
@@ -238,6 +252,7 @@ async def _write_bill(
                 list_price_minor=line.item.list_price.minor,
                 unit_price_minor=line.unit_price.minor,
                 special_price=line.at_special_price,
+                minor_procedure=line.item.minor_procedure,
                 consumable_cost_minor=cost.minor if cost else 0,
                 line_total_minor=line.line_total.minor,
             )

@@ -43,6 +43,10 @@ class PriceListItem:
     consumable_cost: Money | None = strawberry.field(
         description="What a high-cost consumable costs the clinic (deducted before a split)."
     )
+    minor_procedure: bool = strawberry.field(
+        description="A special-price minor procedure (seed 003): sold below 80 % of list, it "
+        "pays a referring partner 10 % of the price instead of half."
+    )
     valid_from: date = strawberry.field(description="First day the version applies.")
     valid_to: date | None = strawberry.field(description="Last day it applies; null: open.")
     set_by: str = strawberry.field(description="Raw account id of the supervisor.")
@@ -64,6 +68,7 @@ class PriceListItem:
             list_price=list_price,
             special_price=money(row.special_price_minor),
             consumable_cost=money(row.consumable_cost_minor),
+            minor_procedure=row.minor_procedure,
             valid_from=row.valid_from,
             valid_to=row.valid_to,
             set_by=row.set_by,
@@ -82,6 +87,11 @@ class SetPriceListItemInput:
     )
     consumable_cost: MoneyInput | None = strawberry.field(
         default=None, description="For a high-cost consumable: what it costs the clinic."
+    )
+    minor_procedure: bool = strawberry.field(
+        default=False,
+        description="A special-price minor procedure (seed 003, partner split rule 9); "
+        "kept with this version and copied to the bill lines made from it.",
     )
     valid_from: date = strawberry.field(description="First day the version applies.")
     valid_to: date | None = strawberry.field(default=None, description="Last day; null: open.")
@@ -150,6 +160,7 @@ async def set_price_list_item(
                     version=(latest.version if latest else 0) + 1,
                     kind=input.kind.value,
                     name=input.name,
+                    minor_procedure=input.minor_procedure,
                     currency=settings.currency,
                     valid_from=input.valid_from,
                     valid_to=input.valid_to,

@@ -54,7 +54,11 @@ class PartnerStatementLine:
     )
 
 
-@strawberry.type(description="A partner's month: every line, totals per currency, and CSV.")
+@strawberry.type(
+    description="A partner's month, counted by the money taken in it (payments less refunds "
+    "of referred clients, each as its part of the bill's lines): every line, totals per "
+    "currency, and CSV."
+)
 class PartnerStatement:
     partner: Partner = strawberry.field(description="The partner.")
     month: str = strawberry.field(description="The month, YYYY-MM, in the clinic's calendar.")

@@ -25,7 +25,9 @@ class PartnerQueries:
     partner_statement = strawberry.field(
         resolver=partner_statement.partner_statement,
         description="Supervisors and cashiers: what a partner salon is owed for a month under "
-        "the seed-003 split, line by line and as CSV.",
+        "the seed-003 split, line by line and as CSV. It counts the money taken in the month "
+        "from the clients the partner referred: each payment is a sale of its part of the "
+        "bill's lines (a deposit, an installment), each refund takes its part back.",
     )
 
 

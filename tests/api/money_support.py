@@ -82,10 +82,14 @@ async def money_call(
 
 
 async def billed_journey(
-    driver: JourneyDriver, lines: list[dict[str, Any]], **extra: Any
+    driver: JourneyDriver,
+    lines: list[dict[str, Any]],
+    journey: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A journey at PAYMENT with a confirmed bill of `lines`: (journey, bill)."""
-    journey = await driver.drive_to("PAYMENT")
+    """A journey (a fresh one, or `journey` driven on) at PAYMENT with a confirmed bill of
+    `lines`: (journey, bill)."""
+    journey = await driver.drive_to("PAYMENT", journey)
     created = await money_call(
         driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines, **extra
     )

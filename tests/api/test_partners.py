@@ -17,6 +17,15 @@ from schema.ids import decode_id
 from tests.api import documents
 from tests.api.audit_support import clinic_of
 from tests.api.flow import JourneyDriver, new_key
+from tests.api.money_support import (
+    RECORD_REFUND,
+    bill_of,
+    billed_journey,
+    eur,
+    money_call,
+    payment,
+    set_item,
+)
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -54,6 +63,7 @@ query Figures($clinicId: ID!, $month: String!) {
 }"""
 PARTNERS = """
 query { partners { id version } lapsed: partners(lapsedOnly: true) { id } }"""
+BILL_FLAGS = "query B($id: ID) { bill(id: $id) { partnerStaff lines { minorProcedure } } }"
 LAPSED = "query { partners(lapsedOnly: true) { id deadlines { lapsed } } }"
 SALON = {"name": "Salon Róża", "agreementReference": "AG-2026-17", "premisesPhotoIds": ["ph-1"]}
 
@@ -130,8 +140,9 @@ async def test_a_partner_registers_sends_a_client_and_its_statement_splits_the_d
     journey = await d.start(client_id, channel="PARTNER_REFERRAL", partnerId=partner["id"])
     await d.drive_to("TREATMENT", journey)
 
-    # Then the month's statement has one 50:50 line: 1200.00 / 2 = 600.00 (a payment carries no
-    # item lines yet: it is read as one procedure at its amount)
+    # Then the month's statement has one 50:50 line: 1200.00 / 2 = 600.00 (a payment without a
+    # bill carries no item lines: it is read as one procedure at its amount; the journey's
+    # record of it and its payment row are one payment, counted once)
     month = datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
     statement = (await api.run(STATEMENT, cashier, partnerId=partner["id"], month=month))[
         "partnerStatement"
@@ -183,3 +194,119 @@ async def test_a_partner_registers_sends_a_client_and_its_statement_splits_the_d
     assert (await api.run(FIGURES, supervisor, clinicId=clinic, month="2026-1"))[
         "consultantFigures"
     ] == []
+
+
+async def test_a_referred_clients_bill_is_split_line_by_line_and_its_refund_taken_back(
+    fresh_clinic: FreshClinic,
+) -> None:
+    d = await fresh_clinic()
+    cashier, supervisor = d.token(Role.CASHIER), d.token(Role.SUPERVISOR)
+    registered = await d.api.run(REGISTER, supervisor, input={**SALON, "bankDetails": "PL61"})
+    partner_id = registered["registerPartner"]["partner"]["id"]
+    # Given a price list: a procedure, anesthesia, a high-cost consumable costing the clinic
+    # 200.00, and a special-price minor procedure (list 500.00, special 300.00)
+    procedure = await set_item(d, listPrice=eur("1000.00"))
+    anesthesia = await set_item(d, kind="ANESTHESIA", listPrice=eur("100.00"))
+    thread = await set_item(
+        d, kind="CONSUMABLE", listPrice=eur("300.00"), consumableCost=eur("200.00")
+    )
+    minor = await set_item(
+        d, listPrice=eur("500.00"), specialPrice=eur("300.00"), minorProcedure=True
+    )
+    listed = await d.api.run("query { priceList { id minorProcedure } }", cashier)
+    flags = {i["id"]: i["minorProcedure"] for i in listed["priceList"]}
+    assert (flags[minor["id"]], flags[procedure["id"]]) == (True, False)
+
+    # When the salon's client is billed 1000.00 + 100.00 + 300.00 + 300.00 = 1700.00, pays it
+    # in full, and is given 340.00 back (a fifth of the bill)
+    referred = await d.start(
+        await d.register_client("Ewa Partnerska"), channel="PARTNER_REFERRAL", partnerId=partner_id
+    )
+    lines = [
+        {"priceItemId": procedure["id"]},
+        {"priceItemId": anesthesia["id"]},
+        {"priceItemId": thread["id"]},
+        {"priceItemId": minor["id"], "atSpecialPrice": True},
+    ]
+    journey, bill = await billed_journey(d, lines, journey=referred)
+    kept = await d.api.run(BILL_FLAGS, cashier, id=bill["id"])
+    assert kept["bill"] == {
+        "partnerStaff": "NONE",
+        "lines": [{"minorProcedure": flag} for flag in (False, False, False, True)],
+    }
+    await d.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "1700.00", "FULL"))
+    (paid,) = (await bill_of(d, journey["id"]))["payments"]
+    refund = {"paymentId": paid["id"], "amount": eur("340.00"), "reason": "one area less"}
+    given = await money_call(d, RECORD_REFUND, Role.CASHIER, **refund)
+    assert given["__typename"] == "RefundPayload", given
+
+    # Then the statement has the bill's four lines sold, then a fifth of each taken back:
+    #   procedure 1000.00, 50:50 of 1000.00           -> 500.00;  refund -200.00 -> -100.00
+    #   anesthesia 100.00, outside the split           ->   0.00;  refund  -20.00 ->    0.00
+    #   thread 300.00 less its cost 200.00 = 100.00    ->  50.00;  refund  -60.00, cost 40.00:
+    #                                                     -20.00 -> -10.00
+    #   minor procedure at 300.00 < 80 % of 500.00, 10 % -> 30.00;  refund  -60.00 against a
+    #                                                     list of 100.00 -> -6.00
+    # sold 1700.00 - 340.00 = 1360.00; the partner's share 580.00 - 116.00 = 464.00
+    month = datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
+    data = await d.api.run(STATEMENT, cashier, partnerId=partner_id, month=month)
+    statement = data["partnerStatement"]
+    assert statement["__typename"] == "PartnerStatement", statement
+    got = [
+        (
+            line["itemKind"],
+            line["rule"],
+            line["priceSold"]["amount"],
+            line["base"]["amount"],
+            line["partnerShare"]["amount"],
+        )
+        for line in statement["lines"]
+    ]
+    assert got == [
+        ("PROCEDURE", "HALF_AND_HALF", "1000.00", "1000.00", "500.00"),
+        ("ANESTHESIA", "EXCLUDED_ITEM", "100.00", "0.00", "0.00"),
+        ("CONSUMABLE", "HALF_AND_HALF", "300.00", "100.00", "50.00"),
+        ("PROCEDURE", "SPECIAL_PRICE_MINOR", "300.00", "300.00", "30.00"),
+        ("PROCEDURE", "HALF_AND_HALF", "-200.00", "-200.00", "-100.00"),
+        ("ANESTHESIA", "EXCLUDED_ITEM", "-20.00", "0.00", "0.00"),
+        ("CONSUMABLE", "HALF_AND_HALF", "-60.00", "-20.00", "-10.00"),
+        ("PROCEDURE", "SPECIAL_PRICE_MINOR", "-60.00", "-60.00", "-6.00"),
+    ]
+    assert statement["totalSold"] == [eur("1360.00")]
+    assert statement["totalPartnerShare"] == [eur("464.00")]
+
+    # And the partner's own staff member, billed the procedure (with consumables), owes the
+    # partner nothing: rule 10 is a price for them, not a deal to share
+    staff = await d.start(
+        await d.register_client("Ola Salonowa"), channel="PARTNER_REFERRAL", partnerId=partner_id
+    )
+    _, staff_bill = await billed_journey(
+        d,
+        [{"priceItemId": procedure["id"]}],
+        journey=staff,
+        partnerStaff="WITH_CONSUMABLES",
+    )
+    kept = await d.api.run(BILL_FLAGS, cashier, id=staff_bill["id"])
+    assert kept["bill"]["partnerStaff"] == "WITH_CONSUMABLES"
+    await d.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(staff_bill, "1000.00", "FULL"))
+    data = await d.api.run(STATEMENT, cashier, partnerId=partner_id, month=month)
+    last = data["partnerStatement"]["lines"][-1]
+    assert (last["rule"], last["partnerShare"]["amount"]) == ("PARTNER_STAFF_PRICE", "0.00")
+    assert data["partnerStatement"]["totalPartnerShare"] == [eur("464.00")]
+
+    # And the consultant's month, counted by hand: 2 first visits, both paid (2/2); credited
+    # 1700.00 - 340.00 + 1000.00 = 2360.00 from 2 journeys: an average ticket of 1180.00
+    clinic = await clinic_of(d)
+    figures = (await d.api.run(FIGURES, supervisor, clinicId=clinic, month=month))[
+        "consultantFigures"
+    ]
+    assert figures == [
+        {
+            "consultantId": d.staff[Role.CONSULTANT].global_id,
+            "firstVisits": 2,
+            "deals": 2,
+            "conversionRate": 1.0,
+            "revenueCredited": [eur("2360.00")],
+            "averageTicket": [eur("1180.00")],
+        }
+    ]
