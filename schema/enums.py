@@ -6,12 +6,14 @@ import strawberry
 
 from domain import errors, roles
 from domain.journey import stages, table
+from domain.triage import decision
 
 ErrorCode = strawberry.enum(errors.ErrorCode)
 Role = strawberry.enum(roles.Role, name="Role")
 JourneyStage = strawberry.enum(stages.Stage, name="JourneyStage")
 VisitCategory = strawberry.enum(stages.VisitCategory)
 ArrivalChannel = strawberry.enum(stages.ArrivalChannel)
+ArrivalPurpose = strawberry.enum(decision.ArrivalPurpose)
 ConsentKind = strawberry.enum(stages.ConsentKind)
 PaymentKind = strawberry.enum(stages.PaymentKind)
 PaymentMethod = strawberry.enum(stages.PaymentMethod)

@@ -13,11 +13,13 @@ from domain.journey.stages import VisitCategory
 from domain.triage.decision import Arrival, Decision, Route, Skip, SkipReason
 from domain.triage.desk import DeskState, Seat, SeatStatus
 from domain.triage.policy import CompanionRule, RotationPolicy
+from domain.triage.purposes import as_counted, category_reason
 
 _OWNED = (VisitCategory.RETURN_VISIT, VisitCategory.REPEAT_PURCHASE)
 
 
 def decide(desk: DeskState, arrival: Arrival, policy: RotationPolicy) -> Decision:
+    arrival = as_counted(arrival)
     item = policy.major_item(arrival.items)
     if arrival.category is VisitCategory.RECHECK:
         return _decision(
@@ -28,7 +30,8 @@ def decide(desk: DeskState, arrival: Arrival, policy: RotationPolicy) -> Decisio
     if arrival.invalid or not policy.offers(item):
         return _in_order(desk, policy, item, "invalid consultation (item not offered): not a turn")
     if arrival.category is VisitCategory.OTHER:
-        return _in_order(desk, policy, item, "category other: given in order, not a turn")
+        why = f"{category_reason(arrival)}: given in order, not a turn"
+        return _in_order(desk, policy, item, why)
     if arrival.companion_of:
         return _companion(desk, arrival, policy, item)
     if arrival.referrer_consultant_id:

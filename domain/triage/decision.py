@@ -8,6 +8,13 @@ from enum import Enum
 from domain.journey.stages import VisitCategory
 
 
+class ArrivalPurpose(str, Enum):
+    """What the client says they come for, when that alone decides how the desk counts them."""
+
+    CONSULTATION = "CONSULTATION"
+    REFUND = "REFUND"
+
+
 @dataclass(frozen=True)
 class Arrival:
     journey_id: str
@@ -30,6 +37,8 @@ class Arrival:
     same_consultant: bool = False
     # Item not offered, or ruled out by the medical director: not a turn.
     invalid: bool = False
+    # See domain.triage.purposes: a refund is category "other" whatever the records say.
+    purpose: ArrivalPurpose = ArrivalPurpose.CONSULTATION
 
 
 class Route(str, Enum):

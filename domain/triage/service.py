@@ -20,6 +20,7 @@ from domain.triage.overrides import (
     set_key_item_priority,
     set_policy,
 )
+from domain.triage.purposes import as_counted
 from domain.triage.reclassify import reclassify
 
 
@@ -28,7 +29,8 @@ def arrive(
 ) -> tuple[Decision, list[DeskEntry]]:
     """Decides an arrival once: a repeated arrival for a decided journey gets the same answer."""
     check_arrive(desk, command)
-    arrival = command.arrival
+    # Counted as its purpose says, so the log and the seat's counts show the category used.
+    arrival = as_counted(command.arrival)
     earlier = desk.assignments.get(arrival.journey_id)
     if earlier is not None:
         replay = Decision(

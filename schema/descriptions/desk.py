@@ -74,6 +74,13 @@ DESCRIPTIONS = {
     "AutoAssignInput.journeyId": _JOURNEY_ID,
     "AutoAssignInput.companionOfJourneyId": "The main client's journey, when this client came "
     "as a companion.",
+    "AutoAssignInput.purpose": "What the client comes for. REFUND makes the visit category "
+    "other whatever the records say (seed 004): given out in rotation order, not a turn, not "
+    "sent to an owner.",
+    "ArrivalPurpose": "What an arriving client comes for, when that alone decides how the desk "
+    "counts them.",
+    "ArrivalPurpose.CONSULTATION": "A consultation or treatment: the visit category decides.",
+    "ArrivalPurpose.REFUND": "A refund (seed 004: category other, never a first-visit turn).",
     "AutoAssignPayload.journey": "The journey after triage.",
     "AutoAssignPayload.decision": "What the desk decided, and why.",
     "PlaceVipInput": "A VIP placed by the supervisor outside the rotation (not a turn).",

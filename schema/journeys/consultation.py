@@ -11,6 +11,7 @@ from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import ExpertDecision
 from domain.journey.table import Action
+from domain.money.bills import MAX_LINES
 from domain.roles import Role
 from domain.store.catalog import latest_versions
 from domain.store.models import StaffAccount
@@ -20,6 +21,7 @@ from schema.catalog.types import ITEM_ID_TYPE
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
+from schema.journeys.plan_prices import PlanPriceLineInput, price_line_problems
 from schema.procedures.pinning import pin_procedure_type
 from schema.text import check_text
 
@@ -62,6 +64,12 @@ class PlanInput:
         default=None,
         description="The procedure type (`typeKey`) the plan is for. On approval the journey "
         "takes that type's newest version: its checklist, follow-up plan, notes and warranty.",
+    )
+    price_lines: list[PlanPriceLineInput] = strawberry.field(
+        default_factory=list,
+        description=f"The price-list items the plan uses, up to {MAX_LINES}, each once and in "
+        "force today. `createBill` without `lines` bills the final plan's at the prices of the "
+        "day the bill is made; a plan without them is billed with explicit lines.",
     )
 
 
@@ -106,10 +114,12 @@ class CompleteExpertReviewInput:
 async def _catalog_problems(
     info: Info[Context, None], prefix: str, plan: PlanInput, problems: list[FieldProblem]
 ) -> None:
-    """Every catalogue item a plan names must be one of the clinic's items."""
+    """Every catalogue item a plan names must be one of the clinic's items; so must every
+    price-list item, on today's price list."""
     claims = info.context.claims
     if claims is None:
         return
+    await price_line_problems(claims.clinic_id, prefix, plan, problems)
     if len(plan.catalog_item_ids) > MAX_PLAN_ITEMS:
         problems.append(FieldProblem(f"{prefix}.catalogItemIds", f"at most {MAX_PLAN_ITEMS}"))
         return

@@ -1,7 +1,8 @@
 """Itemised bills: made by a cashier from the price list, confirmed by the client.
 
-The final plan's items are free text (the expert writes them), so a bill names its lines
-explicitly: a price-list item version in force today and a quantity each. A bill is never
+A bill's lines are the final plan's price lines (the price-list items the expert's approved plan
+names), priced with each item's version in force today; or, given explicitly, a price-list item
+version in force today and a quantity each (a plan that names none). A bill is never
 changed: a new bill for the journey replaces one the client has not confirmed yet; a confirmed
 bill stands (a correction after that is a refund).
 """
@@ -52,6 +53,7 @@ from schema.journeys.actions import load_visible_journey
 from schema.journeys.consent import DrawnSignatureInput
 from schema.money.bill_types import BILL_ID_TYPE, Bill
 from schema.money.common import billing_settings, conflict, invalid, keyed, read_money
+from schema.money.plan_lines import final_plan_lines
 from schema.money.types import MoneyInput
 from schema.text import check_text
 
@@ -79,7 +81,11 @@ class DiscountInput:
 @strawberry.input(description="A bill for the journey's approved final plan.")
 class CreateBillInput:
     journey_id: strawberry.ID = strawberry.field(description="The journey, approved by the expert.")
-    lines: list[BillLineInput] = strawberry.field(description="One to 50 lines.")
+    lines: list[BillLineInput] | None = strawberry.field(
+        default=None,
+        description="One to 50 lines. Left out: the final plan's `priceLines`, at the prices "
+        "of today's price list, at list price (a plan naming none is refused).",
+    )
     discount: DiscountInput | None = strawberry.field(
         default=None,
         description="Above the clinic's threshold (a share of the subtotal) only a supervisor "
@@ -150,6 +156,14 @@ async def _requests(
     return requests
 
 
+async def _planned(
+    clinic_id: str, journey_id: str, problems: list[FieldProblem]
+) -> list[LineRequest]:
+    today = datetime.now(UTC).date()
+    planned = await final_plan_lines(clinic_id, journey_id, today, problems)
+    return [LineRequest(_priced(line.item), line.quantity) for line in planned]
+
+
 async def _payload(row_id: str, settings: BillingSettings) -> BillPayload:
     return BillPayload(bill=await Bill.load(await BillRow.get(id=row_id), settings.locale))
 
@@ -167,9 +181,12 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
     if input.discount is not None:
         discount = read_money("discount.amount", input.discount.amount, problems, settings.currency)
         problems += check_text("discount.reason", input.discount.reason, required=True, limit=500)
-    requests = await _requests(claims.clinic_id, input.lines, problems)
-    if len(input.lines) > 50:
-        problems.append(FieldProblem("lines", "one to 50 lines"))
+    if input.lines is None:
+        requests = await _planned(claims.clinic_id, journey.id, problems)
+    else:
+        requests = await _requests(claims.clinic_id, input.lines, problems)
+        if len(input.lines) > 50:
+            problems.append(FieldProblem("lines", "one to 50 lines"))
     if problems:
         return invalid(problems)
     bill, problems = draft_bill(requests, discount, settings.currency)

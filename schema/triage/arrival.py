@@ -13,7 +13,7 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
 from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
-from domain.triage.decision import Arrival
+from domain.triage.decision import Arrival, ArrivalPurpose
 from schema import idempotency
 from schema.errors import ValidationFailed, invalid
 from schema.ids import decode_id
@@ -33,6 +33,7 @@ class AutoAssignInput:
     companion_of_journey_id: strawberry.ID | None = None
     same_consultant: bool = strawberry.field(default=False, description="The group asked for one.")
     invalid: bool = strawberry.field(default=False, description="Item not offered / ruled out.")
+    purpose: ArrivalPurpose = ArrivalPurpose.CONSULTATION
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -64,6 +65,7 @@ async def arrival_of(row: JourneyRow, input: AutoAssignInput) -> Arrival:
         companion_of=decode_id(input.companion_of_journey_id or "", "Journey"),
         same_consultant=input.same_consultant,
         invalid=input.invalid,
+        purpose=input.purpose,
     )
 
 

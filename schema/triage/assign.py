@@ -24,6 +24,7 @@ from domain.store.records import KeyState
 from domain.store.triage_projection import current_owner
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decision import Decision, Route
+from domain.triage.purposes import PURPOSE_RULES
 from schema import idempotency
 from schema.catalog.types import ContraindicationFound
 from schema.context import Context
@@ -133,8 +134,10 @@ async def triage(
 async def auto_assign(info: Info[Context, None], input: AutoAssignInput) -> AutoAssignResult:
     outcome, decision, row = await triage(info, input)
     if isinstance(outcome, JourneyPayload) and decision is not None and row is not None:
-        why = await category_reason(row.id)
-        category = VisitCategory(row.visit_category)
+        # A purpose with a rule (a refund) is counted as its category, whatever the records say.
+        rule = PURPOSE_RULES.get(input.purpose)
+        why = rule.reason if rule else await category_reason(row.id)
+        category = rule.category if rule else VisitCategory(row.visit_category)
         named = await named_decision(decision)
         return AutoAssignPayload(
             journey=outcome.journey, decision=TriageDecision.build(named, category, why)

@@ -12,7 +12,8 @@ from domain.roles import Role
 from domain.store.audit_models import AuditEntry
 from domain.store.models import Journey
 from schema.ids import decode_id
-from tests.api.flow import JourneyDriver
+from tests.api import documents
+from tests.api.flow import PLAN, JourneyDriver
 from tests.api.money_support import (
     BILL,
     CONFIRM_BILL,
@@ -86,6 +87,11 @@ async def test_a_bill_from_the_price_list_keeps_its_prices_and_is_confirmed(
     assert [p["field"] for p in bad["problems"]] == ["listPrice.amount"]
 
     journey = await driver.drive_to("PAYMENT")
+    # The happy path's plan names no price-list items: a bill then needs its lines.
+    unplanned = await money_call(driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"])
+    assert unplanned["__typename"] == "ValidationFailed", unplanned
+    assert [p["field"] for p in unplanned["problems"]] == ["lines"]
+    assert "names no price-list items" in unplanned["problems"][0]["message"]
     lines = [
         {"priceItemId": second["id"], "quantity": 1},
         {"priceItemId": needle["id"], "quantity": 2},
@@ -145,3 +151,65 @@ async def test_a_bill_from_the_price_list_keeps_its_prices_and_is_confirmed(
     # A nurse never reads a bill.
     with pytest.raises(TransportQueryError, match="needs one of: CASHIER, SUPERVISOR"):
         await driver.api.run(BILL, driver.token(Role.NURSE), id=bill["id"])
+
+
+async def test_a_bill_built_from_the_final_plans_price_lines_at_todays_prices(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+) -> None:
+    driver = await fresh_clinic()
+    filler = await set_item(driver, code="HA", listPrice=eur("900.00"), specialPrice=eur("700"))
+    cannula = await set_item(driver, code="CANNULA", kind="CONSUMABLE", listPrice=eur("20.50"))
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    # A plan line must name an item of today's price list, once, 1 to 100 of it.
+    unknown_id = "UHJpY2VMaXN0SXRlbTpub25l"  # PriceListItem:none
+    bad_lines = [
+        {"priceItemId": filler["id"], "quantity": 0},
+        {"priceItemId": unknown_id},
+        {"priceItemId": filler["id"]},
+    ]
+    refused = await driver.act(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        journeyId=journey["id"],
+        decision="APPROVE",
+        finalPlan={**PLAN, "priceLines": bad_lines},
+    )
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert [p["field"] for p in refused["problems"]] == [
+        "finalPlan.priceLines[0].quantity",
+        "finalPlan.priceLines[1].priceItemId",
+        "finalPlan.priceLines[2].priceItemId",
+    ]
+    # The expert's final plan names the filler once and the cannula three times.
+    planned = [{"priceItemId": filler["id"]}, {"priceItemId": cannula["id"], "quantity": 3}]
+    approved = await driver.ok(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        journeyId=journey["id"],
+        decision="APPROVE",
+        finalPlan={**PLAN, "priceLines": planned},
+    )
+    # The filler's price rises after the approval: the bill is made at today's prices.
+    await set_item(driver, code="HA", listPrice=eur("1000.00"))
+    journey = await driver.drive_to("PAYMENT", approved)
+    made = await money_call(driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"])
+    assert made["__typename"] == "BillPayload", made
+    bill = made["bill"]
+    lines = [
+        (ln["code"], ln["quantity"], ln["unitPrice"]["amount"], ln["lineTotal"]["amount"])
+        for ln in bill["lines"]
+    ]
+    # 1 x 1000.00 + 3 x 20.50 = 1000.00 + 61.50 = 1061.50 (by hand), at list price.
+    assert lines == [("HA", 1, "1000.00", "1000.00"), ("CANNULA", 3, "20.50", "61.50")]
+    assert [ln["atSpecialPrice"] for ln in bill["lines"]] == [False, False]
+    assert (bill["subtotal"]["amount"], bill["total"]["amount"]) == ("1061.50", "1061.50")
+    assert bill["discount"]["amount"] == "0.00"
+    # Explicit lines still win over the plan's.
+    explicit = await money_call(
+        driver,
+        CREATE_BILL,
+        Role.CASHIER,
+        journeyId=journey["id"],
+        lines=[{"priceItemId": cannula["id"], "quantity": 2}],
+    )
+    assert explicit["bill"]["total"]["amount"] == "41.00", explicit

@@ -178,7 +178,7 @@ async def _log(api: Api, token: str, clinic: str) -> list[dict[str, Any]]:
 async def test_assign_consultant_without_one_asks_the_desk_and_repeats_change_nothing(
     api: Api,
 ) -> None:
-    clinic, staff, _consultants = await _desk_clinic(api)
+    clinic, staff, consultants = await _desk_clinic(api)
     desk = staff[Role.FRONT_DESK].token
     journey = await _journey_at_triage(api, desk, 0)
     key = uuid.uuid4().hex
@@ -192,6 +192,21 @@ async def test_assign_consultant_without_one_asks_the_desk_and_repeats_change_no
         lambda: _board(api, desk, clinic), lambda b: b["version"] >= 6, timeout=10, what="board"
     )
     assert [s["firstVisitTurns"] for s in board["seats"]] == [1, 0, 0, 0, 0]
+    # A client who comes for a refund is category other (seed 004): in order, not a turn.
+    refund = await _journey_at_triage(api, desk, 1)
+    placed = await api.run(AUTO_ASSIGN, desk, input={"journeyId": refund, "purpose": "REFUND"})
+    decision = placed["autoAssign"]["decision"]
+    assert (decision["counted"], decision["route"]) == (False, "IN_ORDER_UNCOUNTED"), placed
+    category = (decision["visitCategory"], decision["categoryReason"])
+    assert category == ("OTHER", "comes for a refund")
+    assert decision["consultantId"] == consultants[0]
+    after = await eventually(
+        lambda: _board(api, desk, clinic),
+        lambda b: b["version"] > board["version"],
+        timeout=10,
+        what="board after the refund",
+    )
+    assert [s["firstVisitTurns"] for s in after["seats"]] == [1, 0, 0, 0, 0]
 
 
 async def test_all_busy_alerts_the_supervisor_live(api: Api) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.journey.stages import VisitCategory as V
+from domain.triage.decision import ArrivalPurpose
 from domain.triage.desk import DeskState, MakeUp, SeatStatus
 from domain.triage.policy import DEFAULT_POLICY, CompanionRule
 from tests.unit.triage_builders import Status, client, desk, first, owed, run, turns
@@ -19,6 +20,7 @@ ABSENT_OWES = replace(DEFAULT_POLICY, name="absence-owes", absent_makeup=True)
 COMPANIONS_AS_OTHER = replace(
     DEFAULT_POLICY, name="companions-other", companions=CompanionRule.REGISTERED_AS_OTHER
 )
+REFUND = ArrivalPurpose.REFUND
 CATALOGUE = replace(DEFAULT_POLICY, name="catalogue", offered_items=("skin", "breast"))
 
 
@@ -133,6 +135,18 @@ SCENARIOS = {
         "其他顾客...按照初诊顺序依次安排给咨询医生",
         lambda: desk("A", "B"),
         lambda: [client(V.OTHER), client(V.OTHER), first()],
+        ["A", "B", "A"],
+        {"A": 1},
+        {},
+    ),
+    "a client coming for a refund is other: in order, no turn, not to the owner": Scenario(
+        "其他:退款的顾客",
+        lambda: desk("A", "B", "C"),
+        lambda: [
+            client(V.REPEAT_PURCHASE, owner_id="C", purpose=REFUND),
+            first(purpose=REFUND),
+            first(),
+        ],
         ["A", "B", "A"],
         {"A": 1},
         {},
