@@ -23,7 +23,8 @@ from workflows.triage import desk_workflow_id
 JOURNEY = (
     "... on JourneyPayload { journey { id stage history { seq action } followUps { id status } } }"
 )
-PLAN_CODES = {"price": "1200.00", "currency": "EUR"}
+# Codes, not text: the price, its currency and the price-list lines (none: the bill names its own).
+PLAN_CODES = {"price": "1200.00", "currency": "EUR", "priceLines": []}
 
 
 @dataclass
