@@ -255,6 +255,19 @@ async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
     claim = {"warrantyNumber": number, "reason": "still swollen", "idempotencyKey": new_key()}
     answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
     assert answer["claimWarranty"]["recheckJourney"]["id"] == recheck["id"]
+    # At triage the doctor who examines is picked: recorded as the expert, the owner kept.
+    await driver.ok(documents.CHECK_IN, Role.FRONT_DESK, journeyId=recheck["id"])
+    doctor = driver.staff[Role.EXPERT]
+    assigned = await driver.ok(
+        documents.ASSIGN_CONSULTANT,
+        Role.FRONT_DESK,
+        journeyId=recheck["id"],
+        consultantId=doctor.global_id,
+    )
+    assert assigned["consultant"]["id"] == driver.staff[Role.CONSULTANT].global_id
+    owner = driver.staff[Role.CONSULTANT].account_id
+    summary = f"assigned to {owner}, examined by {doctor.account_id}"
+    assert assigned["history"][-1]["summary"] == summary
     # The recheck ends (here: the client did not come): the doctor's task goes with it.
     await driver.ok(
         documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=recheck["id"], reason="no need"
