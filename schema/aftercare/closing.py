@@ -89,14 +89,17 @@ async def complete_task(info: Info[Context, None], input: CompleteTaskInput) -> 
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
+    note = input.note.strip()
     closed = await TaskClosing.get_or_none(task_id=task.id)
-    if idempotency.answered(ledger) == task.id and closed is not None:
-        return await _completed(task, closed)  # a retry: the first answer
+    if closed is not None and (closed.closed_by, closed.note) == (actor.user_id, note):
+        # A retry (even of an attempt cut off before its key was settled): the first answer.
+        await idempotency.settle(actor.user_id, input, task.id)
+        return await _completed(task, closed)
     refusal = rules.state_refusal(TaskKind(task.kind), TaskStatus(task.status))
     if refusal is not None:
         return _refused(DomainTransitionNotAllowed(refusal))
     try:
-        closed = await _close(task, actor.user_id, actor.role, input.note.strip())
+        closed = await _close(task, actor.user_id, actor.role, note)
     except _AlreadyClosed:
         return _refused(DomainTransitionNotAllowed("the task is already done"))
     journey = await JourneyRow.get_or_none(id=task.journey_id)
