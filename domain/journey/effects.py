@@ -27,6 +27,9 @@ def _money(minor: int | None, currency: str | None) -> str:
 
 def _assign(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     facts.consultant_id = d.consultant_id
+    if d.expert_id:  # a linked recheck: its owner stays, the pick examines (recheck_owner)
+        facts.expert_id = d.expert_id
+        return f"assigned to {d.consultant_id}, examined by {d.expert_id}"
     return f"assigned to {d.consultant_id}"
 
 

@@ -93,6 +93,8 @@ MUTATIONS: dict[str, Audience] = {
     "reportComplication": takers_of(Action.COMPLETE_FOLLOW_UP),
     "recordSurvey": of_roles(R.FOLLOW_UP_STAFF, R.SUPERVISOR),
     "claimWarranty": WARRANTY_DESK,
+    # Whoever may hold a task; the resolver checks it is theirs (or the asker supervises).
+    "completeTask": CARE_TEAM,
     "setAftercarePolicy": SUPERVISORS,
     "cancelJourney": takers_of(Action.CANCEL, Action.DECLINE),
     "markNoShow": takers_of(Action.MARK_NO_SHOW),

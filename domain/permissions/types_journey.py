@@ -79,6 +79,7 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "FollowUpTaskConnection": rows(CARE_TEAM, "edges pageInfo"),
     "FollowUpTaskEdge": rows(CARE_TEAM, "cursor node"),
     "TaskUpdate": rows(CARE_TEAM, "change task"),
+    "TaskCompleted": rows(CARE_TEAM, "task closedAt"),
     "ComplicationReported": rows(CARE_TEAM, "journey recheckJourney"),
     "SurveyResponse": rows(
         CARE_TEAM,

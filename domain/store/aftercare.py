@@ -2,7 +2,8 @@
 warranty cards with their claims.
 
 Tasks are a projection of the journeys (rewritten as their follow-ups move, like `journey`);
-survey answers, warranty cards and claims are records, append-only in the database (0018).
+survey answers, warranty cards and claims are records, append-only in the database (0018), and
+so is the closing of a task by hand (0024).
 """
 
 from __future__ import annotations
@@ -104,3 +105,20 @@ class WarrantyClaim(AppendOnlyModel):
 
     class Meta:
         table = "warranty_claim"
+
+
+class TaskClosing(AppendOnlyModel):
+    """A task closed by hand (`completeTask`): who, when and the outcome note. One per task;
+    the task's row in `follow_up_task` shows it DONE."""
+
+    task_id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    journey_id = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=32)
+    closed_by = fields.CharField(max_length=64)
+    closed_by_role = fields.CharField(max_length=32)
+    closed_at = fields.DatetimeField()
+    note = fields.TextField()
+
+    class Meta:
+        table = "task_closing"

@@ -108,6 +108,9 @@ DESCRIPTIONS = {
     "SurveyResultsResult": "The month's survey results, or why not.",
     "ReportComplicationResult": "The complication recorded and the recheck opened, or why not.",
     "RecordSurveyResult": "The survey recorded, or why not.",
+    "CompleteTaskResult": "The task closed, or why not: not yours to close, a call or photo "
+    "reminder (closed by its own action), or already done.",
+    "Mutation.completeTask(input)": "The task and the outcome note.",
     "ClaimWarrantyResult": "The claim accepted with its recheck journey, the warranty's end "
     "date if it has run out, or why not.",
     # --- errors ---------------------------------------------------------------------------

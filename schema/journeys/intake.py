@@ -8,6 +8,8 @@ from strawberry.types import Info
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
+from domain.journey.recheck_owner import assignment_details
+from domain.journey.stages import VisitCategory
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import StaffAccount
@@ -37,8 +39,9 @@ class AssignConsultantInput:
     journey_id: strawberry.ID
     consultant_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="The consultant (or, for a recheck, the treating doctor or nurse); "
-        "omitted: the clinic's triage desk chooses (see autoAssign).",
+        description="The consultant (or, for a recheck, the treating doctor or nurse: on a "
+        "recheck opened from another journey they examine as its expert and the owning "
+        "consultant keeps it); omitted: the clinic's triage desk chooses (see autoAssign).",
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -84,9 +87,11 @@ async def assign_consultant(
         refusal = await tell_desk_of_pick(info, row, consultant_id)
         if refusal is not None:
             return refusal
-    return await run_action(
-        info, input, Action.ASSIGN_CONSULTANT, ActionDetails(consultant_id=consultant_id)
-    )
+    details = ActionDetails(consultant_id=consultant_id)
+    if row is not None and consultant_id is not None:
+        category, linked = VisitCategory(row.visit_category), row.facts.get("linked_journey_id")
+        details = assignment_details(category, linked, row.consultant_id, consultant_id)
+    return await run_action(info, input, Action.ASSIGN_CONSULTANT, details)
 
 
 async def check_in(info: Info[Context, None], input: JourneyStepInput) -> JourneyResult:

@@ -1,10 +1,11 @@
 """Mutations: after-care (the clinic's follow-up setting, complications, the phone survey,
-warranty claims)."""
+warranty claims, closing a task by hand)."""
 
 from __future__ import annotations
 
 import strawberry
 
+from schema.aftercare import closing as aftercare_closing
 from schema.aftercare import complication as aftercare_complication
 from schema.aftercare import policy as aftercare_policy
 from schema.aftercare import survey as aftercare_survey
@@ -33,4 +34,12 @@ class AftercareMutations:
         resolver=aftercare_warranty.claim_warranty,
         description="A claim on a warranty card: within its period a linked recheck journey "
         "opens at no charge; after it, `WarrantyExpired` names the end date.",
+    )
+    complete_task = strawberry.mutation(
+        resolver=aftercare_closing.complete_task,
+        description="Close a low-survey-score or complication task with an outcome note: by "
+        "the role whose list it is on (the named account, if it names one) or a supervisor. "
+        "Follow-up calls and photo reminders close by their own actions (`completeFollowUp`, "
+        "`reportComplication`, `uploadPhoto`) and are refused here. `tasksChanged` carries "
+        "journey events and does not announce this: read `myTasks` again.",
     )

@@ -101,3 +101,14 @@ mutation Policy($input: SetAftercarePolicyInput!) {
   }
 }
 """
+
+COMPLETE_TASK = """
+mutation Complete($input: CompleteTaskInput!) {
+  completeTask(input: $input) {
+    __typename
+    ... on TaskCompleted { closedAt task { id kind status overdue } }
+    ... on UserError { code message }
+    ... on ValidationFailed { problems { field message } }
+  }
+}
+"""

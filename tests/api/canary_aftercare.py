@@ -1,5 +1,6 @@
-"""The canary's after-care: a complication on the first call, the survey, a missed second
-call, and, once the follow-ups are closed, a warranty claim; each with its words marked."""
+"""The canary's after-care: a complication on the first call, the survey (its low score's task
+closed with a note), a missed second call, and, once the follow-ups are closed, a warranty
+claim; each with its words marked."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ FOLLOW_UPS = "query J($id: ID!) { journey(id: $id) { ... on Journey { followUps 
 CARD = "query W($id: ID!) { journey(id: $id) { ... on Journey { warrantyCard { number } } } }"
 RECHECK = "... on ComplicationReported { recheckJourney { id } }"
 CLAIMED = "... on WarrantyClaimed { recheckJourney { id } }"
+TASKS = "query T { myTasks { ... on FollowUpTaskConnection { edges { node { id kind } } } } }"
 
 
 async def _due(visit: Any, journey: str, count: int) -> None:
@@ -42,6 +44,10 @@ async def follow_up_with_aftercare(visit: Any, journey: str) -> dict[str, Any]:
     await visit.call(
         Role.FOLLOW_UP_STAFF, "recordSurvey", "SurveyRecorded", journeyId=journey, **survey
     )
+    listed = await visit.api.run(TASKS, visit.token(Role.SUPERVISOR))
+    nodes = [edge["node"] for edge in listed["myTasks"]["edges"]]
+    (low,) = [node["id"] for node in nodes if node["kind"] == "LOW_SURVEY_SCORE"]
+    await visit.call(Role.SUPERVISOR, "completeTask", "TaskCompleted", taskId=low)
     await _due(visit, journey, 1)  # the second call (the first is done)
     missed = {"followUpId": "fu-2", "outcome": "NOT_REACHED"}
     await visit.step(Role.FOLLOW_UP_STAFF, "completeFollowUp", journey, **missed)

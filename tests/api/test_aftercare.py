@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.roles import Role
-from domain.store.aftercare import WarrantyCard
+from domain.store.aftercare import TaskClosing, WarrantyCard
 from domain.store.models import StaffAccount
 from tests.api import aftercare_documents as docs
 from tests.api import documents
@@ -132,6 +132,7 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     ]
     kinds = sorted(task["kind"] for task in await _tasks(driver, Role.SUPERVISOR))
     assert kinds == ["FOLLOW_UP_CALL", "LOW_SURVEY_SCORE"]
+    await _close_the_low_score_task(driver, clinic_id, late["id"])
     month = datetime.now(UTC).strftime("%Y-%m")
     results = await driver.api.run(
         docs.SURVEY_RESULTS, supervisor.token, clinicId=clinic_id, month=month
@@ -147,6 +148,53 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
         {"key": driver.staff[Role.EXPERT].account_id, "averages": {"responses": 1, "quality": 4.0}}
     ]
     assert summary["byProcedureType"] == [{"key": "UNSPECIFIED", "averages": {"responses": 1}}]
+
+
+async def _close_the_low_score_task(driver: JourneyDriver, clinic_id: str, call_id: str) -> None:
+    """A supervisor closes the low score with a note: off the list and out of the overdue count;
+    a nurse may not, a call is closed by its own outcome, a key reused for another note clashes."""
+    supervisor = driver.staff[Role.SUPERVISOR]
+    (low,) = [t for t in await _tasks(driver, Role.SUPERVISOR) if t["kind"] == "LOW_SURVEY_SCORE"]
+    assert low["overdue"]  # this clinic allows no time past due
+
+    async def close(role: Role, task_id: str, note: str, key: str) -> dict[str, Any]:
+        done = {"taskId": task_id, "note": note, "idempotencyKey": key}
+        data = await driver.api.run(docs.COMPLETE_TASK, driver.token(role), input=done)
+        return data["completeTask"]  # type: ignore[no-any-return]
+
+    async def overdue_tasks() -> int:
+        stats = await driver.api.run(docs.OVERDUE_COUNT, supervisor.token, clinicId=clinic_id)
+        return stats["journeyStats"]["overdueTasks"]  # type: ignore[no-any-return]
+
+    before = await overdue_tasks()
+    nurse = await close(Role.NURSE, low["id"], "called back", new_key())
+    assert nurse["__typename"] == "NotAuthorized", nurse
+    call = await close(Role.FOLLOW_UP_STAFF, call_id, "called", new_key())
+    assert call["__typename"] == "TransitionNotAllowed" and "completeFollowUp" in call["message"]
+    blank = await close(Role.SUPERVISOR, low["id"], "  ", new_key())
+    assert blank["problems"] == [{"field": "note", "message": "required"}]
+    key = new_key()
+    closed = await close(Role.SUPERVISOR, low["id"], "refund of the difference agreed", key)
+    assert closed["__typename"] == "TaskCompleted", closed
+    assert closed["task"] == {
+        "id": low["id"],
+        "kind": "LOW_SURVEY_SCORE",
+        "status": "DONE",
+        "overdue": False,
+    }
+    retried = await close(Role.SUPERVISOR, low["id"], "refund of the difference agreed", key)
+    assert retried == closed
+    clash = await close(Role.SUPERVISOR, low["id"], "another note", key)
+    assert clash["__typename"] == "Conflict", clash
+    twice = await close(Role.SUPERVISOR, low["id"], "again", new_key())
+    assert twice["__typename"] == "TransitionNotAllowed" and "already" in twice["message"]
+    record = await TaskClosing.get(task_id=low["id"])
+    assert (record.closed_by, record.note) == (
+        supervisor.account_id,
+        "refund of the difference agreed",
+    )
+    assert [t["kind"] for t in await _tasks(driver, Role.SUPERVISOR)] == ["FOLLOW_UP_CALL"]
+    assert await overdue_tasks() == before - 1
 
 
 async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
@@ -207,6 +255,19 @@ async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
     claim = {"warrantyNumber": number, "reason": "still swollen", "idempotencyKey": new_key()}
     answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
     assert answer["claimWarranty"]["recheckJourney"]["id"] == recheck["id"]
+    # At triage the doctor who examines is picked: recorded as the expert, the owner kept.
+    await driver.ok(documents.CHECK_IN, Role.FRONT_DESK, journeyId=recheck["id"])
+    doctor = driver.staff[Role.EXPERT]
+    assigned = await driver.ok(
+        documents.ASSIGN_CONSULTANT,
+        Role.FRONT_DESK,
+        journeyId=recheck["id"],
+        consultantId=doctor.global_id,
+    )
+    assert assigned["consultant"]["id"] == driver.staff[Role.CONSULTANT].global_id
+    owner = driver.staff[Role.CONSULTANT].account_id
+    summary = f"assigned to {owner}, examined by {doctor.account_id}"
+    assert assigned["history"][-1]["summary"] == summary
     # The recheck ends (here: the client did not come): the doctor's task goes with it.
     await driver.ok(
         documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=recheck["id"], reason="no need"

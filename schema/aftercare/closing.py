@@ -1,0 +1,147 @@
+"""`completeTask`: the assignee (or a supervisor) closes a task nothing else settles, a low
+survey score or a complication whose recheck never ends, with an outcome note.
+
+The closing is a record (append-only, one per task); the task's row turns DONE with it, in one
+transaction, so `myTasks` and the cockpit's overdue count drop it together.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from domain.aftercare import closing as rules
+from domain.aftercare.tasks import TaskKind, TaskStatus, is_overdue
+from domain.errors import DomainError
+from domain.errors import TransitionNotAllowed as DomainTransitionNotAllowed
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.roles import Role
+from domain.store import records
+from domain.store.aftercare import FollowUpTask as TaskRow
+from domain.store.aftercare import TaskClosing
+from domain.store.models import Journey as JourneyRow
+from domain.store.task_projection import clinic_setting, overdue_after
+from schema import idempotency
+from schema.aftercare.types import FollowUpTask
+from schema.audit.collector import note_write
+from schema.context import Context
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+    from_domain,
+    not_authorized,
+    not_found,
+)
+from schema.text import check_text
+
+TASK_ID_LIMIT = 64
+
+
+@strawberry.input(description="Close a task from your list with what came of it.")
+class CompleteTaskInput:
+    task_id: strawberry.ID = strawberry.field(
+        description="The task's id (`FollowUpTask.id`): a low survey score or a complication."
+    )
+    note: str = strawberry.field(
+        description="The outcome: what was done or agreed with the client, and why it can close."
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+@strawberry.type(description="The task is done: off your list and out of the overdue count.")
+class TaskCompleted:
+    task: FollowUpTask = strawberry.field(description="The task, now DONE.")
+    closed_at: datetime = strawberry.field(description="When it was closed.")
+
+
+CompleteTaskResult = Annotated[
+    TaskCompleted | TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    strawberry.union("CompleteTaskResult"),
+]
+
+
+async def complete_task(info: Info[Context, None], input: CompleteTaskInput) -> CompleteTaskResult:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
+        return not_authorized()
+    problems = check_text("note", input.note, required=True)
+    if not input.task_id or len(input.task_id) > TASK_ID_LIMIT:
+        problems.extend(check_text("taskId", None, required=True))
+    bad_key = records.key_problem(input.idempotency_key)
+    if bad_key:
+        problems.append(bad_key)
+    if problems:
+        return from_domain(DomainValidationFailed(problems))
+    task = await TaskRow.get_or_none(id=str(input.task_id), clinic_id=claims.clinic_id)
+    if task is None:
+        return not_found("task")
+    holder = rules.TaskHolder(Role(task.assignee_role), task.assignee_id)
+    if not rules.may_close(holder, actor.role, actor.user_id):
+        return not_authorized("only the task's assignee or a supervisor may close it")
+    ledger = await idempotency.claim(info, actor.user_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    note = input.note.strip()
+    closed = await TaskClosing.get_or_none(task_id=task.id)
+    if closed is not None and (closed.closed_by, closed.note) == (actor.user_id, note):
+        # A retry (even of an attempt cut off before its key was settled): the first answer.
+        await idempotency.settle(actor.user_id, input, task.id)
+        return await _completed(task, closed)
+    refusal = rules.state_refusal(TaskKind(task.kind), TaskStatus(task.status))
+    if refusal is not None:
+        return _refused(DomainTransitionNotAllowed(refusal))
+    try:
+        closed = await _close(task, actor.user_id, actor.role, note)
+    except _AlreadyClosed:
+        return _refused(DomainTransitionNotAllowed("the task is already done"))
+    journey = await JourneyRow.get_or_none(id=task.journey_id)
+    if journey is not None:
+        note_write(info, journey.client_id)
+    await idempotency.settle(actor.user_id, input, task.id)
+    return await _completed(await TaskRow.get(id=task.id), closed)
+
+
+class _AlreadyClosed(Exception):
+    """Someone closed it between our read and our write."""
+
+
+async def _close(task: TaskRow, by: str, role: Role, note: str) -> TaskClosing:
+    now = datetime.now(UTC)
+    try:
+        async with in_transaction():
+            closed = await TaskClosing.create(
+                task_id=task.id,
+                clinic_id=task.clinic_id,
+                journey_id=task.journey_id,
+                kind=task.kind,
+                closed_by=by,
+                closed_by_role=role.value,
+                closed_at=now,
+                note=note,
+            )
+            still_open = TaskRow.filter(id=task.id, status=TaskStatus.OPEN.value)
+            if not await still_open.update(status=TaskStatus.DONE.value, updated_at=now):
+                raise _AlreadyClosed
+    except IntegrityError:
+        raise _AlreadyClosed from None
+    return closed
+
+
+def _refused(error: DomainError) -> CompleteTaskResult:
+    return from_domain(error)
+
+
+async def _completed(task: TaskRow, closed: TaskClosing) -> TaskCompleted:
+    grace = overdue_after(await clinic_setting(task.clinic_id))
+    overdue = task.status == TaskStatus.OPEN.value and is_overdue(
+        task.due_at, datetime.now(UTC), grace
+    )
+    return TaskCompleted(task=FollowUpTask.from_row(task, overdue), closed_at=closed.closed_at)
