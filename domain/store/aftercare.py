@@ -3,7 +3,7 @@ warranty cards with their claims.
 
 Tasks are a projection of the journeys (rewritten as their follow-ups move, like `journey`);
 survey answers, warranty cards and claims are records, append-only in the database (0018), and
-so is the closing of a task by hand (0024).
+so is the closing of a task by hand (0023).
 """
 
 from __future__ import annotations
