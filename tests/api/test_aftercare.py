@@ -17,7 +17,7 @@ from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import eventually
-from tests.api.live import WAIT, Pushes, reading
+from tests.api.live import WAIT, Pushes, pushed_task_done, reading
 
 
 async def _tasks(driver: JourneyDriver, role: Role, **filters: Any) -> list[dict[str, Any]]:
@@ -190,7 +190,7 @@ async def _close_the_low_score_task(
         "status": "DONE",
         "overdue": False,
     }
-    done = await asyncio.wait_for(_pushed_done(watched, low["id"]), timeout=WAIT)
+    done = await asyncio.wait_for(pushed_task_done(watched, id=low["id"]), timeout=WAIT)
     assert (done["kind"], done["overdue"]) == ("LOW_SURVEY_SCORE", False)
     retried = await close(Role.SUPERVISOR, low["id"], "refund of the difference agreed", key)
     assert retried == closed
@@ -205,14 +205,6 @@ async def _close_the_low_score_task(
     )
     assert [t["kind"] for t in await _tasks(driver, Role.SUPERVISOR)] == ["FOLLOW_UP_CALL"]
     assert await overdue_tasks() == before - 1
-
-
-async def _pushed_done(watched: Pushes, task_id: str) -> dict[str, Any]:
-    """The task as `tasksChanged` pushes it DONE (the list's other changes may come first)."""
-    while True:
-        task = (await watched.next())["task"]
-        if task is not None and task["id"] == task_id and task["status"] == "DONE":
-            return task  # type: ignore[no-any-return]
 
 
 async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
