@@ -53,10 +53,10 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy domain schema workflows server
 
-# The full schemathesis run: 100 generated documents per query and mutation, on PostgreSQL (the
-# suite sends 20 there). It needs the PostgreSQL server `make test` uses.
+# The schemathesis run alone: 100 generated documents per query and mutation, on PostgreSQL (the
+# suite sends as many there). It needs the PostgreSQL server `make test` uses.
 fuzz: venv
-	GLOWPATH_FUZZ_EXAMPLES=100 GLOWPATH_FUZZ_BUDGET_SECONDS=3600 GLOWPATH_TEST_POSTGRES=require \
+	GLOWPATH_FUZZ_BUDGET_SECONDS=3600 GLOWPATH_TEST_POSTGRES=require \
 		$(BIN)/python -m tests.run_suites -q tests/api/test_fuzz.py $(ARGS)
 
 bench: venv
