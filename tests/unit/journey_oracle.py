@@ -313,6 +313,8 @@ def advance(m: Clinic, req: ActionRequest, now: datetime, dest: S) -> None:
     a, d = req.action, req.details
     if a in (A.ASSIGN_CONSULTANT, A.REASSIGN):
         m.consultant = d.consultant_id
+        if a is A.ASSIGN_CONSULTANT and d.expert_id:  # a linked recheck's examining doctor
+            m.expert = d.expert_id
     elif a is A.RECORD_CONSULTATION:
         m.consulted = True
     elif a is A.REQUEST_EXPERT_REVIEW:
