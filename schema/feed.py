@@ -6,11 +6,13 @@ someone listens): one query for new journey events and, while desks are watched,
 board versions, however many subscribers. It wakes the subscribers of what moved, each through
 a bounded `Mailbox` (schema.mailbox). A portable change feed for SQLite and PostgreSQL alike.
 
-Each tick reads a window back from the newest event id it has seen: on PostgreSQL, ids are
-handed out when a row is inserted but become visible when its transaction commits, so a lower
-id can appear after a higher one. Events already delivered are remembered (a bounded set) and
-not repeated. When polling starts (again, after an idle spell), what is visible then counts as
-delivered: subscribers hear only of what comes after they subscribed.
+Tasks changed outside any journey event (closed by hand, settled by an upload) are logged in
+`task_change`; while clinics are watched, each tick reads that log too and sends the clinic's
+subscribers a `TaskTouched`. Those who follow journeys (`ClinicChange`) skip it.
+
+Each table is read by id through an `IdCursor` (schema.feed_cursor), which rereads a window
+back and never repeats an id. When polling starts (again, after an idle spell), what is visible
+then counts as delivered: subscribers hear only of what comes after they subscribed.
 """
 
 from __future__ import annotations
@@ -18,18 +20,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Journey, JourneyEvent
 from domain.store.triage_models import TriageBoard
+from schema.feed_cursor import REREAD_WINDOW, IdCursor
 from schema.mailbox import Mailbox, Topic
 
 log = logging.getLogger(__name__)
 
-REREAD_WINDOW = 200
-REMEMBERED = 10_000
 # Wake-ups a subscriber may have waiting before it is told to resync instead.
 QUEUE_LIMIT = 64
 
@@ -41,15 +42,26 @@ class ClinicChange:
     action: str
 
 
+@dataclass(frozen=True)
+class TaskTouched:
+    """A task changed with no journey event (closed by hand, settled by an upload)."""
+
+    task_id: str
+
+
+# What a clinic's subscribers hear: journey events, and task changes (for `tasksChanged`).
+ClinicNews = ClinicChange | TaskTouched
+
+
 class JourneyFeed:
     def __init__(self, interval_seconds: float = 0.2, queue_limit: int = QUEUE_LIMIT) -> None:
         self.interval = interval_seconds
         self._journeys: Topic[int] = Topic(queue_limit)
-        self._clinics: Topic[ClinicChange] = Topic(queue_limit)
+        self._clinics: Topic[ClinicNews] = Topic(queue_limit)
         self._desks: Topic[int] = Topic(queue_limit)
         self._desk_versions: dict[str, int] = {}
-        self._last_event_id: int | None = None
-        self._delivered: OrderedDict[int, None] = OrderedDict()
+        self._events = IdCursor()
+        self._task_changes = IdCursor()
         self._poller: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()  # two first subscribers start one poller, not two
         self._reading = asyncio.Lock()  # one read at a time: nothing is published twice
@@ -62,8 +74,9 @@ class JourneyFeed:
             yield box
 
     @contextlib.asynccontextmanager
-    async def clinic(self, clinic_id: str) -> AsyncIterator[Mailbox[ClinicChange]]:
-        """Every new event of every journey of the clinic."""
+    async def clinic(self, clinic_id: str) -> AsyncIterator[Mailbox[ClinicNews]]:
+        """Every new event of every journey of the clinic, and every task of the clinic changed
+        without one (`TaskTouched`)."""
         with self._clinics.subscribe(clinic_id) as box:
             await self._ensure_polling()
             yield box
@@ -95,12 +108,10 @@ class JourneyFeed:
                 await self._start_polling()
 
     async def _start_polling(self) -> None:
-        if self._last_event_id is None:
-            latest = await JourneyEvent.all().order_by("-id").only("id").first()
-            self._last_event_id = latest.id if latest else 0
-            # What is visible now counts as delivered: subscribers hear of what comes next.
-            window = JourneyEvent.filter(id__gt=max(0, self._last_event_id - REREAD_WINDOW))
-            self._remember(int(event.id) for event in await window.only("id"))
+        if not self._events.started:
+            await _start(self._events, JourneyEvent)
+        if not self._task_changes.started:
+            await _start(self._task_changes, TaskChangeLog)
         self._poller = asyncio.create_task(self._poll(), name="journey-feed")
 
     async def _poll(self) -> None:
@@ -113,8 +124,8 @@ class JourneyFeed:
                 await asyncio.sleep(self.interval)
         finally:
             # Idle: whatever happens until the next subscriber is none of its business.
-            self._last_event_id = None
-            self._delivered.clear()
+            self._events.reset()
+            self._task_changes.reset()
             self._desk_versions.clear()
 
     async def poll_once(self) -> None:
@@ -122,21 +133,21 @@ class JourneyFeed:
         async with self._reading:
             if self._journeys.boxes or self._clinics.boxes:
                 await self._journey_events()
+            if self._clinics.boxes:
+                await self._tasks_touched()
             if self._desks.boxes:
                 await self._desk_versions_changed()
 
     async def _journey_events(self) -> None:
-        since = max(0, (self._last_event_id or 0) - REREAD_WINDOW)
         rows = (
-            await JourneyEvent.filter(id__gt=since)
+            await JourneyEvent.filter(id__gt=self._events.since())
             .order_by("id")
             .values_list("id", "journey_id", "seq", "action")
         )
-        fresh = [row for row in rows if row[0] not in self._delivered]
+        new_ids = self._events.take_fresh(row[0] for row in rows)
+        fresh = [row for row in rows if row[0] in new_ids]
         if not fresh:
             return
-        self._remember(row[0] for row in fresh)
-        self._last_event_id = max(self._last_event_id or 0, fresh[-1][0])
         for _, journey_id, seq, _action in fresh:
             self._journeys.publish(journey_id, seq)
         if self._clinics.boxes:
@@ -146,6 +157,17 @@ class JourneyFeed:
                 change = ClinicChange(journey_id, seq, action)
                 self._clinics.publish(clinic_of.get(journey_id, ""), change)
 
+    async def _tasks_touched(self) -> None:
+        rows = (
+            await TaskChangeLog.filter(id__gt=self._task_changes.since())
+            .order_by("id")
+            .values_list("id", "clinic_id", "task_id")
+        )
+        new_ids = self._task_changes.take_fresh(row[0] for row in rows)
+        for row_id, clinic_id, task_id in rows:
+            if row_id in new_ids:
+                self._clinics.publish(clinic_id, TaskTouched(task_id))
+
     async def _desk_versions_changed(self) -> None:
         watched = list(self._desks.boxes)
         rows = await TriageBoard.filter(clinic_id__in=watched).values_list("clinic_id", "version")
@@ -154,8 +176,9 @@ class JourneyFeed:
                 self._desk_versions[clinic_id] = version
                 self._desks.publish(clinic_id, version)
 
-    def _remember(self, event_ids: Iterable[int]) -> None:
-        for event_id in event_ids:
-            self._delivered[event_id] = None
-        while len(self._delivered) > REMEMBERED:
-            self._delivered.popitem(last=False)
+
+async def _start(cursor: IdCursor, table: type[JourneyEvent] | type[TaskChangeLog]) -> None:
+    latest = await table.all().order_by("-id").only("id").first()
+    last_id = int(latest.id) if latest else 0
+    window = table.filter(id__gt=max(0, last_id - REREAD_WINDOW))
+    cursor.start(last_id, [int(row.id) for row in await window.only("id")])

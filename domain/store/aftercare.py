@@ -3,7 +3,8 @@ warranty cards with their claims.
 
 Tasks are a projection of the journeys (rewritten as their follow-ups move, like `journey`);
 survey answers, warranty cards and claims are records, append-only in the database (0018), and
-so is the closing of a task by hand (0023).
+so is the closing of a task by hand (0023) and the log of task changes no journey event
+carries (0024).
 """
 
 from __future__ import annotations
@@ -122,3 +123,17 @@ class TaskClosing(AppendOnlyModel):
 
     class Meta:
         table = "task_closing"
+
+
+class TaskChangeLog(AppendOnlyModel):
+    """A task changed outside any journey event (closed by hand, a photo reminder settled by an
+    upload), written in the same transaction as the change. The live feed reads it by id, as it
+    reads journey events, so `tasksChanged` can push the task."""
+
+    id = fields.IntField(primary_key=True)
+    clinic_id = fields.CharField(max_length=64)
+    task_id = fields.CharField(max_length=64)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "task_change"

@@ -2,11 +2,16 @@
 settled when a photo of their stage is uploaded for the journey.
 
 The task's `label` holds the stage the upload must name, so settling needs no other lookup.
+A reminder settled is logged in `task_change` (same transaction): no journey event says so, and
+the live task feed must hear of it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
+
+from tortoise.transactions import in_transaction
 
 from domain.aftercare.photo_reminders import OpenReminder, reminders_for, settled_by
 from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
@@ -15,7 +20,7 @@ from domain.journey.stages import Stage
 from domain.photos.purposes import PhotoStage
 from domain.procedures.template import ProcedureContent
 from domain.roles import Role
-from domain.store.aftercare import FollowUpTask
+from domain.store.aftercare import FollowUpTask, TaskChangeLog
 from domain.store.photos import Photo
 
 # Photos are the care team's: the nurses take them (DOMAIN.md roles).
@@ -62,10 +67,19 @@ async def settle_photo_tasks(journey_id: str) -> int:
     ]
     done = settled_by(reminders, photos)
     if done:
-        await FollowUpTask.filter(id__in=done, status=TaskStatus.OPEN.value).update(
-            status=TaskStatus.DONE.value
-        )
+        await _settle(tasks[0].clinic_id, done)
     return len(done)
+
+
+async def _settle(clinic_id: str, task_ids: list[str]) -> None:
+    now = datetime.now(UTC)
+    async with in_transaction():
+        for task_id in task_ids:
+            # Only the reminder that turns DONE here is logged: a concurrent upload that
+            # settled it first logged it already.
+            still_open = FollowUpTask.filter(id=task_id, status=TaskStatus.OPEN.value)
+            if await still_open.update(status=TaskStatus.DONE.value):
+                await TaskChangeLog.create(clinic_id=clinic_id, task_id=task_id, at=now)
 
 
 async def close_photo_tasks(change: JourneyChange) -> None:

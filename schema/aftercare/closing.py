@@ -2,7 +2,8 @@
 survey score or a complication whose recheck never ends, with an outcome note.
 
 The closing is a record (append-only, one per task); the task's row turns DONE with it, in one
-transaction, so `myTasks` and the cockpit's overdue count drop it together.
+transaction, so `myTasks` and the cockpit's overdue count drop it together. The same transaction
+logs the change in `task_change`, which `tasksChanged` pushes (no journey event carries it).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import FollowUpTask as TaskRow
-from domain.store.aftercare import TaskClosing
+from domain.store.aftercare import TaskChangeLog, TaskClosing
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import clinic_setting, overdue_after
 from schema import idempotency
@@ -130,6 +131,7 @@ async def _close(task: TaskRow, by: str, role: Role, note: str) -> TaskClosing:
             still_open = TaskRow.filter(id=task.id, status=TaskStatus.OPEN.value)
             if not await still_open.update(status=TaskStatus.DONE.value, updated_at=now):
                 raise _AlreadyClosed
+            await TaskChangeLog.create(clinic_id=task.clinic_id, task_id=task.id, at=now)
     except IntegrityError:
         raise _AlreadyClosed from None
     return closed

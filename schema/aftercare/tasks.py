@@ -2,7 +2,8 @@
 
 A task is yours when it names you, or names no one and is for your role (follow-up staff share
 the clinic's calls; supervisors share the escalations). Tasks are written with the journey's
-events, so the shared change feed (schema.feed) says when a journey's tasks may have moved.
+events, so the shared change feed (schema.feed) says when a journey's tasks may have moved; a
+task changed with no event (closed by hand, settled by an upload) comes as a `TaskTouched`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from schema.aftercare.types import (
 )
 from schema.context import Context
 from schema.errors import NotAuthorized, ValidationFailed, from_domain, not_authorized
+from schema.feed import ClinicNews, TaskTouched
 from schema.live_errors import SubscriptionRefused
 from schema.loaders import Loaders
 from schema.mailbox import Resync
@@ -93,7 +95,8 @@ async def my_tasks(
 
 
 async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
-    """Each task of yours that a journey event wrote, as it is after that event."""
+    """Each task of yours that changed (a journey event wrote it, it was closed by hand, an
+    upload settled it), as it is now."""
     claims = info.context.claims
     if claims is None:  # the permission guard refuses it first; kept for direct callers
         raise SubscriptionRefused("sign in first", ErrorCode.NOT_AUTHORIZED)
@@ -103,13 +106,22 @@ async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate,
             if isinstance(change, Resync):
                 yield TaskUpdate(change=TaskChange.RESYNC, task=None)
                 continue
-            written = tasks_of(claims).filter(journey_id=change.journey_id, journey_seq=change.seq)
-            rows = await written.order_by("due_at", "id")
+            rows = await _changed_rows(claims, change)
             if not rows:
                 continue
             now = datetime.now(UTC)
             grace = overdue_after(await clinic_setting(claims.clinic_id))
             info.context.loaders = Loaders()  # a subscription outlives its answers: reload
             for row in rows:
-                task = FollowUpTask.from_row(row, is_overdue(row.due_at, now, grace))
+                # Overdue means still open (a task pushed DONE is not late any more).
+                late = row.status == TaskStatus.OPEN.value and is_overdue(row.due_at, now, grace)
+                task = FollowUpTask.from_row(row, late)
                 yield TaskUpdate(change=TaskChange.CHANGED, task=task)
+
+
+async def _changed_rows(claims: TokenClaims, change: ClinicNews) -> list[TaskRow]:
+    """The viewer's tasks the change wrote (none when they are someone else's)."""
+    if isinstance(change, TaskTouched):
+        return await tasks_of(claims).filter(id=change.task_id)
+    written = tasks_of(claims).filter(journey_id=change.journey_id, journey_seq=change.seq)
+    return await written.order_by("due_at", "id")

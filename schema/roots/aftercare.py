@@ -40,6 +40,6 @@ class AftercareMutations:
         description="Close a low-survey-score or complication task with an outcome note: by "
         "the role whose list it is on (the named account, if it names one) or a supervisor. "
         "Follow-up calls and photo reminders close by their own actions (`completeFollowUp`, "
-        "`reportComplication`, `uploadPhoto`) and are refused here. `tasksChanged` carries "
-        "journey events and does not announce this: read `myTasks` again.",
+        "`reportComplication`, `uploadPhoto`) and are refused here. `tasksChanged` pushes the "
+        "closed task (DONE) to those whose list it was on.",
     )

@@ -67,8 +67,9 @@ class Subscription:
             yield alert
 
     @strawberry.subscription(
-        description="Your tasks as journeys write them: each task of yours a journey event "
-        "added or moved. A subscriber too far behind gets one RESYNC update instead."
+        description="Your tasks as they change: each task of yours a journey event added or "
+        "moved, one closed by `completeTask`, a photo reminder an `uploadPhoto` settled; pushed "
+        "as it is now. A subscriber too far behind gets one RESYNC update instead."
     )
     async def tasks_changed(self, info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
         async for update in _live(info, aftercare_tasks.tasks_changed(info)):

@@ -14,9 +14,9 @@ from domain.journey.table import Action
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent
 from schema.context import Context
+from schema.feed import ClinicChange
 from schema.journeys.types import Journey
 from schema.live_errors import SubscriptionRefused
-from schema.mailbox import Resync
 
 ALERTING = frozenset(
     {Action.NUDGE.value, Action.ESCALATE.value, Action.MARK_STUCK.value, Action.REASSIGN.value}
@@ -40,7 +40,8 @@ async def my_journey_alerts(info: Info[Context, None]) -> AsyncGenerator[Journey
             change = await changes.get()
             # Behind by a whole mailbox (RESYNC): the missed changes are gone; alerts are
             # reminders, the journeys themselves still show what happened.
-            if isinstance(change, Resync) or change.action not in ALERTING:
+            # A task changed without a journey event (TaskTouched) is no alert either.
+            if not isinstance(change, ClinicChange) or change.action not in ALERTING:
                 continue
             row = await JourneyRow.get(id=change.journey_id)
             if row.consultant_id != claims.account_id:

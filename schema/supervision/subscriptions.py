@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from domain.store.models import Journey as JourneyRow
 from schema.context import Context
+from schema.feed import ClinicChange
 from schema.journeys.types import Journey
 from schema.live_errors import nothing_to_watch
 from schema.mailbox import Resync
@@ -41,6 +42,8 @@ async def supervisor_board(
                 stats = await board_stats(clinic)
                 yield BoardUpdate(change=BoardChange.RESYNC, journey=None, stats=stats)
                 continue
+            if not isinstance(change, ClinicChange):
+                continue  # a task changed without its journey moving: not the board's news
             row = await JourneyRow.get(id=change.journey_id)
             if row.stuck and row.id not in stuck_now:
                 kind = BoardChange.STUCK

@@ -3,6 +3,7 @@ read-model database, and the aiohttp GraphQL server, all on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -162,3 +163,11 @@ def start(tmp_path: Path) -> Iterator[Any]:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+async def held() -> AsyncIterator[contextlib.AsyncExitStack]:
+    """Contexts a test opens part-way (a subscription watched for the rest of the test), left
+    at its end."""
+    async with contextlib.AsyncExitStack() as stack:
+        yield stack

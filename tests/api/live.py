@@ -67,6 +67,16 @@ async def reading(
             await pushes.close()
 
 
+async def pushed_task_done(watched: Pushes, **match: Any) -> dict[str, Any]:
+    """The first task `tasksChanged` pushes DONE whose fields match (other changes of the list
+    may come first); bounded by `WAIT` a push."""
+    while True:
+        task = (await watched.next())["task"]
+        wanted = task is not None and task["status"] == "DONE"
+        if wanted and all(task[field] == value for field, value in match.items()):
+            return task  # type: ignore[no-any-return]
+
+
 def assert_self_consistent(push: dict[str, Any]) -> None:
     """The journey as of exactly one event: its stage is where its last event left it."""
     history = push["history"]

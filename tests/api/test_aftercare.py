@@ -6,6 +6,7 @@ The suite's follow-ups fall due 2 s and 4 s after handover (tests.api.conftest).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import eventually
+from tests.api.live import WAIT, Pushes, pushed_task_done, reading
 
 
 async def _tasks(driver: JourneyDriver, role: Role, **filters: Any) -> list[dict[str, Any]]:
@@ -41,7 +43,7 @@ async def _miss(driver: JourneyDriver, journey_id: str, follow_up_id: str) -> No
 
 
 async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_alert(
-    fresh_clinic: Any,
+    fresh_clinic: Any, held: contextlib.AsyncExitStack
 ) -> None:
     driver: JourneyDriver = await fresh_clinic()
     supervisor = driver.staff[Role.SUPERVISOR]
@@ -58,6 +60,9 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     journey = await driver.drive_to("FOLLOW_UP")
     jid = journey["id"]
     assert await _tasks(driver, Role.FOLLOW_UP_STAFF) == []  # nothing is due yet
+    # A supervisor watches their list from now on: a task closed by hand is pushed too.
+    sup_watch = driver.api.subscription(docs.TASKS_CHANGED, supervisor.token)
+    watched = await held.enter_async_context(reading(sup_watch, "tasksChanged"))
     # Follow-up staff watching their list hear of the call as it falls due.
     caller = driver.token(Role.FOLLOW_UP_STAFF)
     async with driver.api.subscription(docs.TASKS_CHANGED, caller) as stream:
@@ -132,7 +137,7 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     ]
     kinds = sorted(task["kind"] for task in await _tasks(driver, Role.SUPERVISOR))
     assert kinds == ["FOLLOW_UP_CALL", "LOW_SURVEY_SCORE"]
-    await _close_the_low_score_task(driver, clinic_id, late["id"])
+    await _close_the_low_score_task(driver, clinic_id, late["id"], watched)
     month = datetime.now(UTC).strftime("%Y-%m")
     results = await driver.api.run(
         docs.SURVEY_RESULTS, supervisor.token, clinicId=clinic_id, month=month
@@ -150,9 +155,12 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     assert summary["byProcedureType"] == [{"key": "UNSPECIFIED", "averages": {"responses": 1}}]
 
 
-async def _close_the_low_score_task(driver: JourneyDriver, clinic_id: str, call_id: str) -> None:
-    """A supervisor closes the low score with a note: off the list and out of the overdue count;
-    a nurse may not, a call is closed by its own outcome, a key reused for another note clashes."""
+async def _close_the_low_score_task(
+    driver: JourneyDriver, clinic_id: str, call_id: str, watched: Pushes
+) -> None:
+    """A supervisor closes the low score with a note: off the list and out of the overdue count,
+    pushed DONE to the supervisors watching `tasksChanged`; a nurse may not, a call is closed by
+    its own outcome, a key reused for another note clashes."""
     supervisor = driver.staff[Role.SUPERVISOR]
     (low,) = [t for t in await _tasks(driver, Role.SUPERVISOR) if t["kind"] == "LOW_SURVEY_SCORE"]
     assert low["overdue"]  # this clinic allows no time past due
@@ -182,6 +190,8 @@ async def _close_the_low_score_task(driver: JourneyDriver, clinic_id: str, call_
         "status": "DONE",
         "overdue": False,
     }
+    done = await asyncio.wait_for(pushed_task_done(watched, id=low["id"]), timeout=WAIT)
+    assert (done["kind"], done["overdue"]) == ("LOW_SURVEY_SCORE", False)
     retried = await close(Role.SUPERVISOR, low["id"], "refund of the difference agreed", key)
     assert retried == closed
     clash = await close(Role.SUPERVISOR, low["id"], "another note", key)

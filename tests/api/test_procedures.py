@@ -4,6 +4,8 @@ reads back from its PDF in Polish, Russian, Chinese and English."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -11,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from domain.roles import Role
 from server.procedure_seeds import seed_procedure_types
 from tests.api import documents
+from tests.api.aftercare_documents import TASKS_CHANGED
 from tests.api.audit_support import (
     clinic_of,
     entries_of_request,
@@ -20,6 +23,7 @@ from tests.api.audit_support import (
 )
 from tests.api.flow import CHECKS, PLAN, JourneyDriver, assert_unchanged, end_journey, new_key
 from tests.api.harness import Api
+from tests.api.live import WAIT, Pushes, pushed_task_done, reading
 from tests.api.photo_support import png, upload
 from tests.api.procedure_support import (
     COMPLETE_ITEM,
@@ -82,7 +86,7 @@ async def _treated_under_version_1(clinic: JourneyDriver, type_key: str) -> tupl
 
 
 async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist(
-    fresh_clinic: FreshClinic, api: Api
+    fresh_clinic: FreshClinic, api: Api, held: contextlib.AsyncExitStack
 ) -> None:
     # Given a journey that took version 1 of a procedure type, and version 2 published since
     clinic = await fresh_clinic()
@@ -168,6 +172,9 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
     # Then the follow-ups are version 1's plan, not version 2's
     assert [f["label"] for f in handed["followUps"]] == ["24h", "2w", "3m"]
 
+    # (the nurses watch their list from here on: the photo reminder's settling is pushed)
+    nurse_watch = api.subscription(TASKS_CHANGED, clinic.token(Role.NURSE))
+    watched = await held.enter_async_context(reading(nurse_watch, "tasksChanged"))
     # And a recall finds the client by the lot, audited as a read of the client's file
     request = new_request_id()
     data = await run_traced(api, LOTS, clinic.token(Role.EXPERT), request, lot=lot)
@@ -203,12 +210,12 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
             assert "(v2)" not in text
     bad = await run(clinic, LEAFLET, Role.NURSE, id=jid, language="de")
     assert bad["problems"][0]["field"] == "language"
-    await _aftercare_follows_the_type(clinic, jid, type_key, client_id)
+    await _aftercare_follows_the_type(clinic, jid, type_key, client_id, watched)
     await clinic.ok(CLOSE_FOLLOW_UPS, Role.SUPERVISOR, journeyId=jid, reason="test over")
 
 
 async def _aftercare_follows_the_type(
-    clinic: JourneyDriver, jid: str, type_key: str, client_id: str
+    clinic: JourneyDriver, jid: str, type_key: str, client_id: str, watched: Pushes
 ) -> None:
     # The treatment issued version 1's warranty card: its 180 days and its terms
     card = (await run(clinic, WARRANTY, Role.NURSE, id=jid))["warrantyCard"]
@@ -228,6 +235,8 @@ async def _aftercare_follows_the_type(
     uploaded = await upload(clinic, Role.NURSE, png(b"before"), stage="BEFORE", **tags)
     assert uploaded["__typename"] == "PhotoPayload", uploaded
     assert await tasks_of_journey(clinic, Role.NURSE, jid) == []
+    settled = pushed_task_done(watched, journeyId=jid, kind="PHOTO", label="BEFORE")
+    assert (await asyncio.wait_for(settled, timeout=WAIT))["overdue"] is False
     # When the first call falls due, it asks what version 1's plan asks, by its channel
     clinic_id = await clinic_of(clinic)
     await first_call_falls_due(clinic_id, jid)

@@ -1,13 +1,15 @@
 """The shared change feed on the real database: a subscriber that falls behind is bounded, and
-told to resync instead of being sent everything it missed."""
+told to resync instead of being sent everything it missed; a task changed without a journey
+event reaches its clinic's subscribers once, and only if it came after they subscribed."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
 
+from domain.store.aftercare import TaskChangeLog
 from domain.store.models import JourneyEvent
-from schema.feed import JourneyFeed
+from schema.feed import JourneyFeed, TaskTouched
 from schema.mailbox import RESYNC
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -58,5 +60,21 @@ async def test_a_subscriber_within_its_limit_hears_every_change_in_order() -> No
             await feed.poll_once()
             assert [await changes.get() for _ in range(LIMIT)] == [1, 2, 3]
             assert len(changes) == 0
+    finally:
+        await feed.close()
+
+
+async def test_a_task_changed_without_an_event_reaches_its_clinic_once() -> None:
+    feed = JourneyFeed(interval_seconds=3600, queue_limit=LIMIT)
+    clinic_id, other_clinic = f"clinic-{uuid.uuid4()}", f"clinic-{uuid.uuid4()}"
+    # (a change from before anyone subscribed is not news)
+    await TaskChangeLog.create(clinic_id=clinic_id, task_id="task-before", at=NOW)
+    try:
+        async with feed.clinic(clinic_id) as changes, feed.clinic(other_clinic) as others:
+            await TaskChangeLog.create(clinic_id=clinic_id, task_id="task-1", at=NOW)
+            await feed.poll_once()
+            await feed.poll_once()  # read again within the window: not repeated
+            assert len(changes) == 1 and len(others) == 0
+            assert await changes.get() == TaskTouched("task-1")
     finally:
         await feed.close()
