@@ -44,8 +44,13 @@ async def _assigned(api: Api) -> tuple[str, str, JourneyDriver, str]:
     assert assigned["decision"]["consultantId"] == consultants[0], assigned
     consultant = await _sign_in(api, f"{clinic}-c0", Role.CONSULTANT)
     driver = JourneyDriver(api, {**staff, Role.CONSULTANT: consultant})
-    board = await _board(api, desk, clinic)
-    assert [p["journeyId"] for p in board["pending"]] == [journey]
+    # The board is the desk's read model, written after its answer: on a busy machine a moment later
+    await eventually(
+        lambda: _board(api, desk, clinic),
+        lambda b: [p["journeyId"] for p in b["pending"]] == [journey],
+        timeout=10,
+        what="the pending assignment on the board",
+    )
     return clinic, journey, driver, desk
 
 
