@@ -8,6 +8,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from temporalio.testing import WorkflowEnvironment
+
 from domain.journey.access import check_action
 from domain.journey.effects import apply_action
 from domain.journey.facts import ActionDetails, ActionRequest, Actor, JourneyFacts, JourneyStart
@@ -32,6 +34,20 @@ def binary(name: str) -> str:
     if not found:
         raise RuntimeError(f"{name} is missing: install the project's dev extra")
     return found
+
+
+async def start_time_skipping(attempts: int = 3) -> WorkflowEnvironment:
+    """The time-skipping test server, started again if it did not come up (the SDK gives it 5 s,
+    which a busy machine can miss, and a port it picked can be taken before the server binds)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await WorkflowEnvironment.start_time_skipping(
+                test_server_existing_path=binary("temporal-test-server")
+            )
+        except RuntimeError as exc:
+            if attempt == attempts or "Failed starting test server" not in str(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 DESK = Actor("desk-1", Role.FRONT_DESK)

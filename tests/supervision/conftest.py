@@ -15,7 +15,7 @@ from domain.roles import Role
 from tests.api.conftest import api_settings
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, Staff, create_clinic, running_api, sign_in_all
-from tests.support import binary
+from tests.support import start_time_skipping
 from workflows.worker import build_worker
 
 TASK_QUEUE = "cockpit-journeys"
@@ -24,9 +24,7 @@ CLINIC_ID = "cockpit-clinic"
 
 @pytest.fixture(scope="session")
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server")
-    )
+    env = await start_time_skipping()
     try:
         yield env
     finally:

@@ -7,7 +7,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from tests.support import binary, registered_client
+from tests.support import registered_client, start_time_skipping
 from workflows.activities import record_journey_change
 from workflows.journey import JourneyWorkflow
 from workflows.search_attributes import register_search_attributes
@@ -19,9 +19,7 @@ TASK_QUEUE = "journeys-test"
 
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server")
-    )
+    environment = await start_time_skipping()
     yield environment
     await environment.shutdown()
 

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.errors import NotAuthorized
@@ -19,7 +18,7 @@ from domain.journey.stages import VisitCategory
 from domain.roles import Role
 from domain.triage.commands import ArriveCommand, DeskReply
 from domain.triage.decision import Arrival
-from tests.support import DESK, binary
+from tests.support import DESK, start_time_skipping
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.test_triage_desk import open_desk
 from workflows.desk_admission import DeskAdmission
@@ -33,9 +32,7 @@ async def client(database: str) -> AsyncIterator[Client]:
     """A time-skipping server of this module's own: after rounds were sent to a desk, the shared
     server stopped skipping time for later tests even with the desk terminated, so these tests
     keep that away from the tests that skip days."""
-    environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server")
-    )
+    environment = await start_time_skipping()
     try:
         async with Worker(
             environment.client,
