@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import statistics
 import sys
 import uuid
+from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -72,6 +74,16 @@ async def test_counters_equal_the_rows_after_moves_stuck_flags_ends_and_duplicat
         (s.value, *grouped.get((clinic_id, s.value), (0, 0))) for s in ACTIVE_STAGES
     ]
     assert await check_counters(clinic_id, repair=False) == []
+    # And its medians (computed by the database) are those of the stays, even counts included
+    stays: dict[str, list[float]] = defaultdict(list)
+    for stage, seconds in await StageStay.filter(clinic_id=clinic_id).values_list(
+        "stage", "seconds"
+    ):
+        stays[stage].append(seconds)
+    assert any(len(values) % 2 == 0 for values in stays.values())
+    assert {s.stage: s.median_seconds_today for s in board if s.median_seconds_today} == {
+        stage: statistics.median(values) for stage, values in stays.items()
+    }
 
 
 async def test_stays_are_timed_from_the_change_before_even_when_projected_out_of_order() -> None:
