@@ -24,22 +24,15 @@ MOVED_TODAY_SHARE = 0.03
 TASK_EVERY = 5  # one follow-up task per this many journeys, a third of them overdue
 
 
-def _midnight(now: datetime) -> datetime:
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _today_rows(journey: Journey, rng: random.Random, now: datetime) -> list[JourneyEvent]:
-    """Moves `journey` into its stage today, from reception: its start and its one change."""
-    midnight = _midnight(now)
-    entered = midnight + (now - midnight) * rng.random()
-    started = entered - timedelta(minutes=rng.randint(5, 120))
-    journey.started_at, journey.stage_entered_at = started, entered
+def _log(journey: Journey) -> list[JourneyEvent]:
+    """A journey's start at reception and its one change of stage (the old board read these for
+    every journey whose stage changed today)."""
     common = {"journey_id": journey.id, "actor_id": "bench", "actor_role": "FRONT_DESK"}
     return [
-        JourneyEvent(seq=1, action="START", from_stage=None, to_stage="RECEPTION", at=started,
-                     summary="start", **common),
+        JourneyEvent(seq=1, action="START", from_stage=None, to_stage="RECEPTION",
+                     at=journey.started_at, summary="start", **common),
         JourneyEvent(seq=2, action="MOVE", from_stage="RECEPTION", to_stage=journey.stage,
-                     at=entered, summary="move", **common),
+                     at=journey.stage_entered_at, summary="move", **common),
     ]  # fmt: skip
 
 
@@ -47,6 +40,7 @@ async def fill(clinic_id: str, journeys: int, seed: int = 7) -> int:
     """Inserts `journeys` journeys (3 % of them stuck); returns how many are stuck."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     await Clinic.get_or_create(id=clinic_id, defaults={"name": "Benchmark clinic"})
     clients = [
         Client(
@@ -87,7 +81,10 @@ async def fill(clinic_id: str, journeys: int, seed: int = 7) -> int:
                 stuck_reason=f"{stage.value} over its SLA" if stuck else None,
             )
             if rng.random() < MOVED_TODAY_SHARE:
-                events += _today_rows(row, rng, now)
+                row.stage_entered_at = midnight + (now - midnight) * rng.random()
+                row.started_at = row.stage_entered_at - timedelta(minutes=rng.randint(5, 120))
+            if row.stage_entered_at >= midnight:
+                events += _log(row)
             stays.append(
                 StageStay(
                     clinic_id=clinic_id,
