@@ -99,7 +99,7 @@ async def _read_model(url: str, label: str, rows: int, repeats: int) -> dict[str
         if now != await stage_counts_before("bench-clinic", midnight):
             raise RuntimeError("the counters and the GROUP BY disagree")
         stays = sum(1 for s in now if s.median_seconds_today is not None)
-        progress(f"  {label}: both paths give the same board ({stays} stages with stays today)")
+        progress(f"  {label}: both paths give the same board (stays today in {stays} stage(s))")
         page = await _time(repeats, lambda: _stuck_page("bench-clinic"))
         (_, counts_before, counts_now), (_, every_before, every_now) = STATS_PAIRS
         calls: dict[str, Callable[[], Awaitable[Any]]] = {
