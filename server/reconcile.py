@@ -7,6 +7,9 @@ and what differs, so an operator can replay it (or file a bug), never silently "
 It also settles what lost Temporal answers left open, from what Temporal says (`server.settle`):
 drafts the journeys will never attach are voided, claims of journeys that never started are
 released. A question Temporal did not answer counts as drift: the run did not finish its work.
+
+The board's per-stage counters are derived from the journey rows alone, so they are checked
+against a count of the rows and repaired here; each repaired counter is reported as drift.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from temporalio.service import RPCError
 from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
 from domain.store.drafts import void_but_attached
 from domain.store.models import Journey
+from domain.store.stage_counts import CounterDrift, check_counters
 from server.settle import Outcome, Settlement, repair_claims, settle_drafts
 from workflows.connect import PLAINTEXT, TemporalSecurity, connect
 from workflows.journey import JourneyWorkflow
@@ -79,6 +83,7 @@ async def find_drift(client: Client, clinic_id: str | None = None) -> list[Drift
 class Reconciliation:
     drift: list[Drift] = field(default_factory=list)
     settled: list[Settlement] = field(default_factory=list)
+    counters: list[CounterDrift] = field(default_factory=list)
 
 
 async def reconcile_with(client: Client) -> Reconciliation:
@@ -93,7 +98,16 @@ async def reconcile_with(client: Client) -> Reconciliation:
         for s in settled
         if s.outcome is Outcome.UNANSWERED
     ]
-    return Reconciliation(drift=drift, settled=settled)
+    counters = await check_counters(repair=True)
+    drift += [
+        Drift(
+            f"clinic {c.clinic_id}",
+            f"{c.stage} counter (active, stuck) was {c.kept}, the journey rows count "
+            f"{c.counted}: repaired",
+        )
+        for c in counters
+    ]
+    return Reconciliation(drift=drift, settled=settled, counters=counters)
 
 
 async def reconcile(

@@ -222,3 +222,43 @@ class JourneyRecordVoid(AppendOnlyModel):
 
     class Meta:
         table = "journey_record_void"
+
+
+class JourneyStageCount(Model):
+    """Active and stuck journeys of a clinic in one stage, for the supervisor's board.
+
+    Kept by the projection in the transaction that writes the journey row (`store.stage_counts`),
+    so the board reads one row per stage instead of counting every journey; reconciliation
+    compares it with a count of the journey rows and repairs it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    clinic_id = fields.CharField(max_length=64)
+    stage = fields.CharField(max_length=32)
+    active = fields.IntField(default=0)
+    stuck = fields.IntField(default=0)
+
+    class Meta:
+        table = "journey_stage_count"
+        unique_together = (("clinic_id", "stage"),)
+
+
+class StageStay(Model):
+    """One finished stay in a stage, written with the event that left it.
+
+    The board's "median stay today" reads the stays that ended since midnight through an index
+    that holds every column it needs, however many journeys the clinic has.
+    """
+
+    id = fields.IntField(primary_key=True)
+    clinic_id = fields.CharField(max_length=64)
+    journey_id = fields.CharField(max_length=64)
+    seq = fields.IntField()
+    stage = fields.CharField(max_length=32)
+    ended_at = fields.DatetimeField()
+    seconds = fields.FloatField()
+
+    class Meta:
+        table = "stage_stay"
+        unique_together = (("journey_id", "seq"),)
+        indexes = (("clinic_id", "ended_at", "stage", "seconds"),)

@@ -10,6 +10,14 @@ from domain.journey.codec import facts_to_json
 from domain.journey.facts import JourneyChange, JourneyFacts
 from domain.journey.sla import next_breach
 from domain.store.models import Journey, JourneyEvent
+from domain.store.stage_counts import (
+    Key,
+    Pair,
+    add_to_counters,
+    contribution,
+    differences,
+    record_stays,
+)
 from domain.store.task_projection import project_aftercare
 
 
@@ -35,9 +43,12 @@ def journey_values(facts: JourneyFacts) -> dict[str, Any]:
 
 
 async def apply_change(change: JourneyChange) -> bool:
-    """Appends the event and refreshes the journey row; False when it was already written."""
+    """Appends the event and refreshes the journey row; False when it was already written.
+
+    The board's counters and stays change in the same transaction (`store.stage_counts`).
+    """
     event, facts = change.event, change.facts
-    async with in_transaction():
+    async with in_transaction() as connection:
         if await JourneyEvent.filter(journey_id=event.journey_id, seq=event.seq).exists():
             return False
         values = journey_values(facts)
@@ -54,8 +65,24 @@ async def apply_change(change: JourneyChange) -> bool:
             record_id=event.record_id,
             facts=values["facts"],
         )
-        newer = Journey.filter(id=facts.journey_id, last_event_seq__lt=facts.event_seq)
-        if not await newer.update(**values) and not await Journey.exists(id=facts.journey_id):
+        # Locked until the commit (PostgreSQL): a concurrent writer of the same journey waits,
+        # then reads the row this one leaves, so each counts its own difference once.
+        before = (
+            await Journey.filter(id=facts.journey_id)
+            .select_for_update()
+            .only("id", "clinic_id", "stage", "active", "stuck", "last_event_seq")
+            .first()
+        )
+        was: dict[Key, Pair] | None = None  # stays None when a newer event wrote the row
+        if before is None:
             await Journey.create(id=facts.journey_id, **values)
+            was = {}
+        elif before.last_event_seq < facts.event_seq:
+            await Journey.filter(id=facts.journey_id).update(**values)
+            was = contribution(before.clinic_id, before.stage, before.active, before.stuck)
+        if was is not None:
+            now = contribution(facts.clinic_id, values["stage"], values["active"], values["stuck"])
+            await add_to_counters(connection, differences(was, now))
+        await record_stays(event, facts.clinic_id)
         await project_aftercare(change)
     return True

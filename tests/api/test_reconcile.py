@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from temporalio.testing import WorkflowEnvironment
+from tortoise.expressions import F
 
-from domain.store.models import Journey
+from domain.store.models import Journey, JourneyStageCount
+from domain.store.stage_counts import check_counters
 from schema.ids import decode_id
-from server.reconcile import find_drift
+from server.reconcile import find_drift, reconcile_with
 from tests.api.flow import JourneyDriver
 
 
@@ -32,3 +34,29 @@ async def test_drift_is_reported_for_the_journey_that_differs(
         ]
     finally:
         await Journey.filter(id=raw_id).update(stage="EXPERT_REVIEW")
+
+
+async def test_a_tampered_stage_counter_is_reported_and_repaired(
+    driver: JourneyDriver, temporal_env: WorkflowEnvironment
+) -> None:
+    # Given a journey waiting for expert review, and its clinic's counter of that stage moved
+    # by hand
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    raw_id = decode_id(journey["id"], "Journey")
+    assert raw_id is not None
+    row = await Journey.get(id=raw_id)
+    counter = JourneyStageCount.filter(clinic_id=row.clinic_id, stage="EXPERT_REVIEW")
+    await counter.update(active=F("active") + 5)
+
+    # When reconcile runs
+    found = await reconcile_with(temporal_env.client)
+
+    # Then it names that counter, five over, as drift, and puts it back to the rows' count
+    mine = [c for c in found.counters if c.clinic_id == row.clinic_id]
+    assert [(c.stage, c.kept[0] - c.counted[0], c.kept[1] - c.counted[1]) for c in mine] == [
+        ("EXPERT_REVIEW", 5, 0)
+    ]
+    assert [
+        d.problem.split(" ")[0] for d in found.drift if d.journey_id.endswith(row.clinic_id)
+    ] == ["EXPERT_REVIEW"]
+    assert await check_counters(row.clinic_id, repair=False) == []

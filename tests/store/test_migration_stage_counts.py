@@ -1,0 +1,65 @@
+"""Migration 0025 fills the board's counters and stays from the journeys already there, exactly
+as the projection would have kept them (on a database of its own, of the session's kind)."""
+
+from __future__ import annotations
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate
+
+from domain.store.db import tortoise_config
+from domain.store.models import Journey, JourneyEvent, StageStay
+from domain.store.projection import apply_change, journey_values
+from domain.store.stage_counts import check_counters, kept
+from tests.store.stage_plan import plan
+from tests.store.test_migration_append_only import empty_database  # noqa: F401 (a fixture)
+from tests.store.test_stage_counts import _clinic, _grouped
+
+BEFORE = "models.0024_task_change"
+
+
+async def _stays(clinic_id: str) -> set[tuple[str, int, str, float]]:
+    rows = await StageStay.filter(clinic_id=clinic_id).values_list(
+        "journey_id", "seq", "stage", "seconds"
+    )
+    return {(j.removeprefix(clinic_id), s, stage, round(n, 3)) for j, s, stage, n in rows}
+
+
+async def test_counters_and_stays_are_filled_from_the_rows_there_are(
+    empty_database: str,  # noqa: F811 (the fixture imported above)
+) -> None:
+    config = tortoise_config(empty_database)
+    async with TortoiseContext() as context:
+        await context.init(config=config)
+        # Given a database as 0024 left it, with journeys and their logs written
+        await migrate(config=config, target=BEFORE)
+        old = await _clinic()
+        last = {}
+        for change in plan(old):
+            event = change.event
+            await JourneyEvent.create(
+                journey_id=event.journey_id,
+                seq=event.seq,
+                action=event.action,
+                from_stage=event.from_stage.value if event.from_stage else None,
+                to_stage=event.to_stage.value,
+                actor_id=event.actor.user_id,
+                actor_role=event.actor.role.value,
+                at=event.at,
+                summary=event.summary,
+            )
+            last[event.journey_id] = change.facts
+        for facts in last.values():
+            await Journey.create(id=facts.journey_id, **journey_values(facts))
+
+        # When the migrations run to the end
+        await migrate(config=config)
+
+        # Then the counters are the rows, grouped
+        assert await kept(old) == await _grouped(old)
+        assert await check_counters(old, repair=False) == []
+        # And the stays are those the projection writes for the same changes
+        new = await _clinic()
+        for change in plan(new):
+            await apply_change(change)
+        assert await _stays(old) == await _stays(new)
+        assert len(await _stays(old)) > 20
