@@ -3,9 +3,12 @@ triage desk what it must learn from the journey. Never imported by workflow code
 
 from __future__ import annotations
 
+from typing import Any
+
 from temporalio import activity
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.journey.codec import change_from_json
 from domain.journey.facts import JourneyChange
 from domain.store.projection import apply_change
 from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, notice_for
@@ -13,7 +16,10 @@ from workflows.triage import desk_workflow_id
 
 
 @activity.defn(name="record_journey_change")
-async def record_journey_change(change: JourneyChange) -> None:
+async def record_journey_change(change: dict[str, Any] | JourneyChange) -> None:
+    # Taken as its JSON form (the SDK tries `dict` first) and decoded by hand: see the codec.
+    if not isinstance(change, JourneyChange):
+        change = change_from_json(change)
     written = await apply_change(change)
     if not written:
         activity.logger.info(
