@@ -24,7 +24,7 @@ from bench.floor import floor_worker
 from bench.operations import GraphQLClient
 from bench.runner import run_benchmark, say
 from bench.stack import running_stack
-from bench.step_paths import step_rounds
+from bench.step_paths import Samples, step_rounds
 from bench.workload import Staff
 
 FLOOR_QUEUE = "bench-floor"
@@ -42,12 +42,15 @@ LABELS = {
 RATIOS = (("act", "floor step"), ("graphql", "floor step"), ("graphql", "act"))
 
 
-def render(args: argparse.Namespace, stack_seconds: float, samples: dict[str, list[int]]) -> str:
-    med = {path: report.median_ms(s) for path, s in samples.items()}
-    p99 = {path: report.p99_ms(s) for path, s in samples.items()}
-    rows = [[LABELS[p], report.ms(med[p]), report.ms(p99[p])] for p in samples]
+def render(args: argparse.Namespace, stack_seconds: float, samples: Samples) -> str:
+    walls = samples.wall_ns
+    med = {path: report.median_ms(s) for path, s in walls.items()}
+    p99 = {path: report.p99_ms(s) for path, s in walls.items()}
+    cpu = {path: samples.cpu_ms_per_call(path) for path in walls}
+    rows = [[LABELS[p], report.ms(med[p]), report.ms(p99[p]), report.ms(cpu[p])] for p in walls]
     ratio_rows = [
-        [f"{a} / {b}", f"{med[a] / med[b]:.2f}x", f"{p99[a] / p99[b]:.2f}x"] for a, b in RATIOS
+        [f"{a} / {b}", f"{med[a] / med[b]:.2f}x", f"{p99[a] / p99[b]:.2f}x", _ratio(cpu, a, b)]
+        for a, b in RATIOS
     ]
     return "\n".join(
         [
@@ -64,9 +67,9 @@ def render(args: argparse.Namespace, stack_seconds: float, samples: dict[str, li
             "",
             f"One step, {args.calls} calls of each path after {args.warmup} warm-up rounds,",
             "alternated call by call (the order rotates each round)",
-            report.table(["path", "median ms", "p99 ms"], rows),
+            report.table(["path", "median ms", "p99 ms", "CPU ms/call"], rows),
             "",
-            report.table(["ratio", "median", "p99"], ratio_rows),
+            report.table(["ratio", "median", "p99", "CPU"], ratio_rows),
             "",
             "  The floor is a workflow of the benchmark's own (not Glowpath's code) on the same",
             "  dev server. act and the mutation run RECORD_CONSULTATION by the journey's",
@@ -74,8 +77,14 @@ def render(args: argparse.Namespace, stack_seconds: float, samples: dict[str, li
             "  read model through a local activity. The mutation also checks the token and the",
             "  input, claims its idempotency key, writes the consultation as a draft record, and",
             "  appends the audit entry; its answer selects journey { id stage }.",
+            "  CPU ms/call: the CPU time of this process (API, both workers, the SDK's core",
+            "  threads) and of the dev server while the call ran, averaged over the path's calls.",
         ]
     )
+
+
+def _ratio(values: dict[str, float], a: str, b: str) -> str:
+    return f"{values[a] / values[b]:.2f}x" if values[b] > 0 else "-"
 
 
 async def run(args: argparse.Namespace) -> str:

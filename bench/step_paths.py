@@ -9,13 +9,17 @@ once, in an order that rotates round by round, so drift in the machine's load fa
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.floor import FloorWorkflow, start_floor
 from bench.operations import BenchError
 from bench.stack import Stack
-from bench.workload import Staff, timed
+from bench.workload import Staff
 from domain.journey.facts import ActionRequest
 from domain.journey.stages import Stage
 from domain.journey.table import Action
@@ -30,11 +34,52 @@ ROUNDS_PER_RUN = 250
 Call = Callable[[], Awaitable[None]]
 
 
+@dataclass
+class Samples:
+    """Per path: each call's wall time, and the CPU time all its calls cost together (this
+    process, which holds the API, both workers and the SDK's core threads, plus the dev
+    server). On a busy machine the wall times stretch with the queue for a core; the CPU time
+    is what a call itself consumes."""
+
+    wall_ns: dict[str, list[int]] = field(default_factory=lambda: {p: [] for p in PATHS})
+    cpu_ns: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PATHS, 0))
+
+    def cpu_ms_per_call(self, path: str) -> float:
+        return self.cpu_ns[path] / max(len(self.wall_ns[path]), 1) / 1e6
+
+
+class CpuClock:
+    """CPU time used so far by this process and the dev server (at the kernel's tick grain)."""
+
+    def __init__(self, dev_server_pid: int | None) -> None:
+        self._stat = Path(f"/proc/{dev_server_pid}/stat") if dev_server_pid else None
+        self._ns_per_tick = 1e9 / os.sysconf("SC_CLK_TCK")
+
+    def now_ns(self) -> int:
+        return time.process_time_ns() + self._dev_server_ns()
+
+    def _dev_server_ns(self) -> int:
+        if self._stat is None:
+            return 0
+        try:  # utime and stime: fields 14 and 15, counted after the parenthesised name
+            fields = self._stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            return 0
+        return int((int(fields[11]) + int(fields[12])) * self._ns_per_tick)
+
+
+async def _measured(samples: Samples, clock: CpuClock, path: str, call: Call) -> None:
+    cpu, start = clock.now_ns(), time.perf_counter_ns()
+    await call()
+    samples.wall_ns[path].append(time.perf_counter_ns() - start)
+    samples.cpu_ns[path] += clock.now_ns() - cpu
+
+
 async def step_rounds(
     stack: Stack, staff: Staff, floor_queue: str, calls: int, warmup: int
-) -> dict[str, list[int]]:
-    """`calls` timed calls of each path (after `warmup` untimed rounds), in ns."""
-    samples: dict[str, list[int]] = {path: [] for path in PATHS}
+) -> Samples:
+    """`calls` measured calls of each path (after `warmup` unmeasured rounds)."""
+    samples = Samples()
     done = 0
     while done < calls:
         rounds = min(ROUNDS_PER_RUN, calls - done)
@@ -56,7 +101,7 @@ async def _rounds_on_fresh_runs(
     floor_queue: str,
     indices: range,
     warmup: int,
-    samples: dict[str, list[int]],
+    samples: Samples,
 ) -> None:
     ignored: dict[str, list[int]] = {
         name: [] for name in ("registerClient", "startJourney", "assignConsultant")
@@ -88,11 +133,12 @@ async def _rounds_on_fresh_runs(
     for _ in range(warmup):
         for call in calls:
             await call()
+    clock = CpuClock(stack.dev_server_pid)
     seq_before = (await journey.query(JourneyWorkflow.facts)).event_seq
     for i in indices:
         first = i % len(PATHS)
         for n in (*range(first, len(PATHS)), *range(first)):
-            await timed(samples[PATHS[n]], calls[n])
+            await _measured(samples, clock, PATHS[n], calls[n])
     appended = (await journey.query(JourneyWorkflow.facts)).event_seq - seq_before
     if appended != 2 * len(indices):
         raise BenchError(f"expected {2 * len(indices)} events appended, counted {appended}")
