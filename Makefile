@@ -60,6 +60,7 @@ fuzz: venv
 		$(BIN)/python -m tests.run_suites -q tests/api/test_fuzz.py $(ARGS)
 
 bench: venv
+	$(BIN)/python -m bench.step_bench
 	$(BIN)/python -m bench.journey_bench
 
 schema: venv

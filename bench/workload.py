@@ -1,4 +1,4 @@
-"""The two measurements: one step bare vs GraphQL, and complete short journeys at concurrency.
+"""Signed-in staff driving journeys, and complete short journeys at concurrency.
 
 Every GraphQL answer is checked: anything but the success payload stops the run (`BenchError`).
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,13 +22,10 @@ from bench.operations import (
     client_input,
     consultation_input,
 )
-from bench.stack import Stack
-from domain.journey.facts import ActionRequest, Actor
+from domain.journey.facts import Actor
 from domain.journey.stages import Stage
-from domain.journey.table import Action
 from domain.roles import Role
 from schema.ids import decode_id
-from workflows.journey import JourneyWorkflow
 
 STEPS = (
     "registerClient",
@@ -38,9 +34,6 @@ STEPS = (
     "recordConsultation",
     "closeNotConverted",
 )
-# Temporal caps the updates one workflow run accepts (2000 by default): part 1 moves to a fresh
-# journey after this many bare + GraphQL pairs.
-PAIRS_PER_JOURNEY = 250
 
 
 async def timed(samples: list[int], call: Callable[[], Awaitable[Any]]) -> Any:
@@ -101,12 +94,15 @@ class Staff:
             raise BenchError(f"expected CONSULTATION after assignConsultant, got {assigned}")
         return journey_id
 
-    async def record_consultation(self, journey_id: str) -> None:
+    async def record_consultation(self, journey_id: str, idempotency_key: str = "") -> None:
+        consultation = consultation_input(journey_id)
+        if idempotency_key:
+            consultation["idempotencyKey"] = idempotency_key
         await self.api.mutate(
             RECORD_CONSULTATION,
             "recordConsultation",
             "JourneyPayload",
-            consultation_input(journey_id),
+            consultation,
             self.consultant,
         )
 
@@ -117,61 +113,6 @@ class Staff:
         )
         if result["journey"]["stage"] != Stage.NOT_CONVERTED.value:
             raise BenchError(f"expected NOT_CONVERTED after closeNotConverted, got {result}")
-
-
-async def step_latency(
-    stack: Stack, staff: Staff, calls: int, warmup: int
-) -> tuple[list[int], list[int]]:
-    """Alternates bare and GraphQL calls (ABBA order) on a journey at CONSULTATION."""
-    bare_ns: list[int] = []
-    graphql_ns: list[int] = []
-    done = 0
-    while done < calls:
-        pairs = min(PAIRS_PER_JOURNEY, calls - done)
-        await _pairs_on_one_journey(
-            stack, staff, range(done, done + pairs), warmup if done == 0 else 0, bare_ns, graphql_ns
-        )
-        done += pairs
-    return bare_ns, graphql_ns
-
-
-async def _pairs_on_one_journey(
-    stack: Stack,
-    staff: Staff,
-    indices: range,
-    warmup: int,
-    bare_ns: list[int],
-    graphql_ns: list[int],
-) -> None:
-    ignored: dict[str, list[int]] = {name: [] for name in STEPS}
-    journey_id = await staff.journey_at_consultation(900_000 + indices.start, ignored)
-    raw_id = decode_id(journey_id, "Journey")
-    if raw_id is None:
-        raise BenchError(f"unexpected journey id {journey_id!r}")
-    handle = stack.temporal.get_workflow_handle_for(JourneyWorkflow.run, raw_id)
-    # What run_action builds for this mutation, except the draft record's id (None here).
-    request = ActionRequest(action=Action.RECORD_CONSULTATION, actor=staff.consultant_actor)
-
-    async def bare() -> None:
-        result = await handle.execute_update(JourneyWorkflow.act, request, id=str(uuid.uuid4()))
-        if result.stage is not Stage.CONSULTATION:
-            raise BenchError(f"bare update answered {result}")
-
-    async def graphql() -> None:
-        await staff.record_consultation(journey_id)
-
-    for _ in range(warmup):
-        await bare()
-        await graphql()
-    seq_before = (await handle.query(JourneyWorkflow.facts)).event_seq
-    for i in indices:
-        pair = [(bare_ns, bare), (graphql_ns, graphql)]
-        for samples, call in pair if i % 4 in (0, 3) else reversed(pair):
-            await timed(samples, call)
-    appended = (await handle.query(JourneyWorkflow.facts)).event_seq - seq_before
-    if appended != 2 * len(indices):
-        raise BenchError(f"expected {2 * len(indices)} events appended, counted {appended}")
-    await staff.close_not_converted(journey_id)
 
 
 async def journey_throughput(

@@ -13,7 +13,7 @@ import copy
 import functools
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -60,6 +60,10 @@ DEFER_ANY_WRITE_FAILURE = "defer-any-read-model-write-failure"
 # and applied, as if the follow-up were not due yet; now the follow-ups that the clock has made
 # due fall due first, as they did in the lost task.
 FALL_DUE_BEFORE_STAFF_ACTION = "fall-due-before-staff-action"
+# Before this patch every change upserted the search attributes, even when none of their values
+# had moved (most actions stay in their stage): a command, and a visibility write on the
+# server, on every step. Now only a change of value is upserted.
+UPSERT_CHANGED_SEARCH_ATTRIBUTES = "upsert-changed-search-attributes-only"
 
 
 def to_application_error(error: DomainError) -> ApplicationError:
@@ -89,6 +93,8 @@ class JourneyWorkflow:
         self._changes = 0
         self._unrecorded: list[JourneyChange] = []
         self._opened = False
+        # The search attributes' values as last upserted by this run (None: never).
+        self._searchable: tuple[str, str, datetime, bool] | None = None
         # Drafts carried by accepted actions not applied yet (they may wait for the lock), and
         # the opening record until `run` attaches it: never void while they are on the way.
         self._records_in_flight: set[str] = {start.record_id} if start.record_id else set()
@@ -208,18 +214,19 @@ class JourneyWorkflow:
         await self._commit(request)
 
     async def _commit(self, request: ActionRequest) -> ActionResult:
-        after = copy.deepcopy(self._facts)
-        event = apply_action(after, request, workflow.now())
-        await self._record(event, after)
-        return ActionResult(stage=after.stage, event_seq=event.seq, record_id=event.record_id)
+        # Applied in place: `check_action` has just passed under the lock, and should applying
+        # fail all the same, the exception fails the workflow task, which drops this state.
+        event = apply_action(self._facts, request, workflow.now())
+        await self._record(event)
+        return ActionResult(stage=event.to_stage, event_seq=event.seq, record_id=event.record_id)
 
-    async def _record(self, event: JourneyEvent, after: JourneyFacts | None = None) -> None:
+    async def _record(self, event: JourneyEvent) -> None:
         """Commits the change and writes it to the read model before the caller hears back."""
-        self._facts = after or self._facts
         if event.record_id:
             self._facts.attached_records.append(event.record_id)
         self._changes += 1
         self._upsert_search_attributes()
+        # A snapshot: the journey may move on while the change waits to be written.
         change = JourneyChange(event=event, facts=copy.deepcopy(self._facts))
         if self._unrecorded:  # keep the read model's order: older changes are still waiting
             self._unrecorded.append(change)
@@ -289,13 +296,21 @@ class JourneyWorkflow:
 
     def _upsert_search_attributes(self) -> None:
         facts = self._facts
+        values: tuple[str, str, datetime, bool] = (
+            facts.clinic_id,
+            facts.stage.value,
+            facts.stage_entered_at or facts.started_at,
+            facts.stuck_since is not None,
+        )
+        if values == self._searchable and workflow.patched(UPSERT_CHANGED_SEARCH_ATTRIBUTES):
+            return
+        self._searchable = values
+        clinic, stage, entered_at, stuck = values
         workflow.upsert_search_attributes(
             [
-                search_attributes.CLINIC.value_set(facts.clinic_id),
-                search_attributes.STAGE.value_set(facts.stage.value),
-                search_attributes.STAGE_ENTERED_AT.value_set(
-                    facts.stage_entered_at or facts.started_at
-                ),
-                search_attributes.STUCK.value_set(facts.stuck_since is not None),
+                search_attributes.CLINIC.value_set(clinic),
+                search_attributes.STAGE.value_set(stage),
+                search_attributes.STAGE_ENTERED_AT.value_set(entered_at),
+                search_attributes.STUCK.value_set(stuck),
             ]
         )

@@ -12,7 +12,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
-from domain.store.compat import busy_timeout_pragmas  # fixes Tortoise's SQLite client on import
+from domain.store.compat import sqlite_pragmas  # fixes Tortoise's SQLite client on import
 
 MODELS_MODULE = "domain.store.models"
 TRIAGE_MODELS_MODULE = "domain.store.triage_models"
@@ -73,7 +73,7 @@ def connection_config(database_url: str, tls: DatabaseTls = NO_TLS) -> str | dic
 
 def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, Any]:
     return {
-        "connections": {"default": connection_config(busy_timeout_pragmas(database_url), tls)},
+        "connections": {"default": connection_config(sqlite_pragmas(database_url), tls)},
         "apps": {
             "models": {
                 "models": [

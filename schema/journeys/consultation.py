@@ -123,6 +123,8 @@ async def _catalog_problems(
     if len(plan.catalog_item_ids) > MAX_PLAN_ITEMS:
         problems.append(FieldProblem(f"{prefix}.catalogItemIds", f"at most {MAX_PLAN_ITEMS}"))
         return
+    if not plan.catalog_item_ids:  # nothing to look up: spare the query
+        return
     raw = [decode_id(ref, ITEM_ID_TYPE) for ref in plan.catalog_item_ids]
     known = await latest_versions(claims.clinic_id, [r for r in raw if r])
     for index, raw_id in enumerate(raw):

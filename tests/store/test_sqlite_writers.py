@@ -18,9 +18,9 @@ from domain.store.db import tortoise_config
 @pytest.fixture
 async def two_writers(tmp_path: Path) -> AsyncIterator[tuple[SqliteClient, SqliteClient]]:
     """Two clients on one file, as two processes hold it: each its own connection."""
-    url = compat.busy_timeout_pragmas(f"sqlite://{tmp_path / 'shared.sqlite3'}")
+    url = compat.sqlite_pragmas(f"sqlite://{tmp_path / 'shared.sqlite3'}")
     assert tortoise_config(f"sqlite://{tmp_path / 'x'}")["connections"]["default"].endswith(
-        f"busy_timeout={compat.BUSY_TIMEOUT_MS}"
+        f"?synchronous={compat.SYNCHRONOUS}&busy_timeout={compat.BUSY_TIMEOUT_MS}"
     )
     path, _, pragmas = url.removeprefix("sqlite://").partition("?")
     options = dict(pair.split("=") for pair in pragmas.split("&"))
@@ -59,3 +59,27 @@ async def test_a_read_then_write_transaction_waits_for_the_other_writer(
     # Then both rows are there, in commit order: neither write was refused as "database is locked"
     _, rows = await first.execute_query("SELECT who FROM seen ORDER BY id")
     assert [row["who"] for row in rows] == ["first", "second"]
+
+
+async def test_the_read_model_opens_in_wal_mode_syncing_at_checkpoints(
+    two_writers: tuple[SqliteClient, SqliteClient],
+) -> None:
+    # Given a connection opened with the read model's pragmas
+    first, _ = two_writers
+
+    # When it is asked for its journal mode and sync level
+    _, journal = await first.execute_query("PRAGMA journal_mode")
+    _, sync = await first.execute_query("PRAGMA synchronous")
+
+    # Then it logs ahead and syncs the log at checkpoints only (1 is NORMAL)
+    assert [tuple(row) for row in journal] == [("wal",)]
+    assert [tuple(row) for row in sync] == [(1,)]
+
+
+def test_a_sync_level_named_in_the_url_is_kept() -> None:
+    url = compat.sqlite_pragmas("sqlite:///data/read-model.sqlite3?synchronous=FULL")
+    assert (
+        url
+        == f"sqlite:///data/read-model.sqlite3?synchronous=FULL&busy_timeout={compat.BUSY_TIMEOUT_MS}"
+    )
+    assert compat.sqlite_pragmas("postgres://db/glowpath") == "postgres://db/glowpath"

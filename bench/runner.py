@@ -1,0 +1,62 @@
+"""Running one benchmark: progress on stderr, the report on stdout, and a clean stop on a signal.
+
+SIGINT or SIGTERM cancels the run's task, so every context it entered (dev server, worker, API)
+stops in reverse order before the process exits with 128 + the signal's number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+
+from bench.operations import BenchError
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Stop:
+    """The signal that ended the run early, if any (the SDK may turn the cancellation into its
+    own exception, so the exception type alone does not tell)."""
+
+    signum: int | None = None
+
+
+def _on_signal(signum: int, task: asyncio.Task[str]) -> None:
+    if Stop.signum is None:  # a second signal must not cut the clean-up short
+        Stop.signum = signum
+        task.cancel()
+
+
+async def _guarded(run: Callable[[], Awaitable[str]]) -> str:
+    loop = asyncio.get_running_loop()
+    main_task = asyncio.current_task()
+    assert main_task is not None
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, _on_signal, signum, main_task)
+    return await run()
+
+
+def run_benchmark(run: Callable[[], Awaitable[str]]) -> int:
+    """Runs `run` on a new event loop and prints the report it returns; the exit status."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    text = ""
+    try:
+        text = asyncio.run(_guarded(run))
+    except KeyboardInterrupt:  # before the loop's own handlers were in place
+        Stop.signum = Stop.signum or signal.SIGINT
+    except BaseException as error:
+        if Stop.signum is None:
+            if isinstance(error, BenchError):
+                say(f"benchmark failed: {error}")
+                return 1
+            raise
+    if Stop.signum is not None:
+        say(f"stopped by {signal.Signals(Stop.signum).name}; everything it started is stopped")
+        return 128 + Stop.signum
+    print(text, flush=True)
+    return 0

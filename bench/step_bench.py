@@ -1,0 +1,132 @@
+"""One journey step against Temporal's own cost: the floor, `act`, and the GraphQL mutation.
+
+    python -m bench.step_bench               # 300 calls of each path
+    python -m bench.step_bench --quick       # 40 calls of each: a smoke run
+    python -m bench.step_bench --calls 1000
+
+One run starts its own stack on loopback (see `bench.stack`) and a worker for the floor workflow
+(`bench.floor`, on a task queue of its own), alternates the four paths call by call (see
+`bench.step_paths`), prints medians, p99 and the ratios on stdout (progress on stderr) and stops
+everything it started, also on Ctrl-C or error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+import aiohttp
+
+from bench import report
+from bench.floor import floor_worker
+from bench.operations import GraphQLClient
+from bench.runner import run_benchmark, say
+from bench.stack import running_stack
+from bench.step_paths import Samples, step_rounds
+from bench.workload import Staff
+
+FLOOR_QUEUE = "bench-floor"
+SETUP = [
+    ("setup", "in-process: API server (aiohttp), Glowpath's worker, the floor's worker and the"),
+    ("", "load generator share one event loop; the Temporal dev server is a child process"),
+    ("network", "loopback only; one keep-alive aiohttp client session, one Temporal client"),
+]
+LABELS = {
+    "floor plain": "floor: plain update (returns at once)",
+    "floor step": "floor: update awaiting one local activity",
+    "act": "Glowpath act, bare execute_update",
+    "graphql": "GraphQL recordConsultation over HTTP",
+}
+RATIOS = (("act", "floor step"), ("graphql", "floor step"), ("graphql", "act"))
+
+
+def render(args: argparse.Namespace, stack_seconds: float, samples: Samples) -> str:
+    walls = samples.wall_ns
+    med = {path: report.median_ms(s) for path, s in walls.items()}
+    p99 = {path: report.p99_ms(s) for path, s in walls.items()}
+    cpu = {path: samples.cpu_ms_per_call(path) for path in walls}
+    rows = [[LABELS[p], report.ms(med[p]), report.ms(p99[p]), report.ms(cpu[p])] for p in walls]
+    ratio_rows = [
+        [f"{a} / {b}", f"{med[a] / med[b]:.2f}x", f"{p99[a] / p99[b]:.2f}x", _ratio(cpu, a, b)]
+        for a, b in RATIOS
+    ]
+    return "\n".join(
+        [
+            "Glowpath step benchmark",
+            report.facts_block(
+                [
+                    *report.machine_facts(args.load_at_start),
+                    ("load at end", f"{report.load_average() or 0:.2f}"),
+                    *SETUP,
+                    ("stack up", f"{stack_seconds:.1f} s (dev server, migrations, seed, workers)"),
+                    ("command", " ".join(["python -m bench.step_bench", *sys.argv[1:]])),
+                ]
+            ),
+            "",
+            f"One step, {args.calls} calls of each path after {args.warmup} warm-up rounds,",
+            "alternated call by call (the order rotates each round)",
+            report.table(["path", "median ms", "p99 ms", "CPU ms/call"], rows),
+            "",
+            report.table(["ratio", "median", "p99", "CPU"], ratio_rows),
+            "",
+            "  The floor is a workflow of the benchmark's own (not Glowpath's code) on the same",
+            "  dev server. act and the mutation run RECORD_CONSULTATION by the journey's",
+            "  consultant at CONSULTATION: the update writes the event and the journey row to the",
+            "  read model through a local activity. The mutation also checks the token and the",
+            "  input, claims its idempotency key, writes the consultation as a draft record, and",
+            "  appends the audit entry; its answer selects journey { id stage }.",
+            "  CPU ms/call: the CPU time of this process (API, both workers, the SDK's core",
+            "  threads) and of the dev server while the call ran, averaged over the path's calls.",
+        ]
+    )
+
+
+def _ratio(values: dict[str, float], a: str, b: str) -> str:
+    return f"{values[a] / values[b]:.2f}x" if values[b] > 0 else "-"
+
+
+async def run(args: argparse.Namespace) -> str:
+    args.load_at_start = report.load_average()
+    say("starting the stack: Temporal dev server, read model, demo staff, workers, API ...")
+    start = time.perf_counter()
+    async with running_stack() as stack, floor_worker(stack.temporal, FLOOR_QUEUE):
+        stack_seconds = time.perf_counter() - start
+        say(f"stack up in {stack_seconds:.1f} s; dev server pid {stack.dev_server_pid}")
+        async with aiohttp.ClientSession() as session:
+            staff = Staff(GraphQLClient(session, stack.graphql_url))
+            await staff.sign_in()
+            say(f"{args.calls} rounds of 4 calls after {args.warmup} warm-up rounds ...")
+            samples = await step_rounds(stack, staff, FLOOR_QUEUE, args.calls, args.warmup)
+        say("stopping the stack ...")
+    return render(args, stack_seconds, samples)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.step_bench",
+        description="One journey step: the floor, the bare update and GraphQL, side by side.",
+    )
+    parser.add_argument("--calls", type=int, help="timed calls of each path (default 300)")
+    parser.add_argument("--warmup", type=int, help="untimed rounds first (default 10)")
+    parser.add_argument("--quick", action="store_true", help="40 calls, 3 warm-up rounds")
+    args = parser.parse_args(argv)
+    if args.calls is None:
+        args.calls = 40 if args.quick else 300
+    if args.warmup is None:
+        args.warmup = 3 if args.quick else 10
+    if args.calls < 1:
+        parser.error("--calls must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup cannot be negative")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    return run_benchmark(lambda: run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""One journey step four ways, alternated call by call: the floor's two updates, the journey's
+`act` through a bare client, and the `recordConsultation` mutation over HTTP.
+
+The floor (`bench.floor`) is Temporal's own cost on this server: a `plain` update and a `step`
+update awaiting one local activity. `act` and the mutation run RECORD_CONSULTATION on a journey
+at CONSULTATION (an internal transition: every call appends an event). Each round calls the four
+once, in an order that rotates round by round, so drift in the machine's load falls on all four.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.floor import FloorWorkflow, start_floor
+from bench.operations import BenchError
+from bench.stack import Stack
+from bench.workload import Staff
+from domain.journey.facts import ActionRequest
+from domain.journey.stages import Stage
+from domain.journey.table import Action
+from schema.ids import decode_id
+from workflows.journey import JourneyWorkflow
+
+PATHS = ("floor plain", "floor step", "act", "graphql")
+# Temporal caps the updates one workflow run accepts (2000 by default): each path moves to a
+# fresh workflow after this many calls.
+ROUNDS_PER_RUN = 250
+
+Call = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Samples:
+    """Per path: each call's wall time, and the CPU time all its calls cost together (this
+    process, which holds the API, both workers and the SDK's core threads, plus the dev
+    server). On a busy machine the wall times stretch with the queue for a core; the CPU time
+    is what a call itself consumes."""
+
+    wall_ns: dict[str, list[int]] = field(default_factory=lambda: {p: [] for p in PATHS})
+    cpu_ns: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PATHS, 0))
+
+    def cpu_ms_per_call(self, path: str) -> float:
+        return self.cpu_ns[path] / max(len(self.wall_ns[path]), 1) / 1e6
+
+
+class CpuClock:
+    """CPU time used so far by this process and the dev server (at the kernel's tick grain)."""
+
+    def __init__(self, dev_server_pid: int | None) -> None:
+        self._stat = Path(f"/proc/{dev_server_pid}/stat") if dev_server_pid else None
+        self._ns_per_tick = 1e9 / os.sysconf("SC_CLK_TCK")
+
+    def now_ns(self) -> int:
+        return time.process_time_ns() + self._dev_server_ns()
+
+    def _dev_server_ns(self) -> int:
+        if self._stat is None:
+            return 0
+        try:  # utime and stime: fields 14 and 15, counted after the parenthesised name
+            fields = self._stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            return 0
+        return int((int(fields[11]) + int(fields[12])) * self._ns_per_tick)
+
+
+async def _measured(samples: Samples, clock: CpuClock, path: str, call: Call) -> None:
+    cpu, start = clock.now_ns(), time.perf_counter_ns()
+    await call()
+    samples.wall_ns[path].append(time.perf_counter_ns() - start)
+    samples.cpu_ns[path] += clock.now_ns() - cpu
+
+
+async def step_rounds(
+    stack: Stack, staff: Staff, floor_queue: str, calls: int, warmup: int
+) -> Samples:
+    """`calls` measured calls of each path (after `warmup` unmeasured rounds)."""
+    samples = Samples()
+    done = 0
+    while done < calls:
+        rounds = min(ROUNDS_PER_RUN, calls - done)
+        await _rounds_on_fresh_runs(
+            stack,
+            staff,
+            floor_queue,
+            range(done, done + rounds),
+            warmup if not done else 0,
+            samples,
+        )
+        done += rounds
+    return samples
+
+
+async def _rounds_on_fresh_runs(
+    stack: Stack,
+    staff: Staff,
+    floor_queue: str,
+    indices: range,
+    warmup: int,
+    samples: Samples,
+) -> None:
+    ignored: dict[str, list[int]] = {
+        name: [] for name in ("registerClient", "startJourney", "assignConsultant")
+    }
+    journey_id = await staff.journey_at_consultation(900_000 + indices.start, ignored)
+    raw_id = decode_id(journey_id, "Journey")
+    if raw_id is None:
+        raise BenchError(f"unexpected journey id {journey_id!r}")
+    journey = stack.temporal.get_workflow_handle_for(JourneyWorkflow.run, raw_id)
+    floor = await start_floor(stack.temporal, floor_queue, f"bench-floor-{uuid.uuid4()}")
+    # What run_action builds for this mutation, except the draft record's id (None here).
+    request = ActionRequest(action=Action.RECORD_CONSULTATION, actor=staff.consultant_actor)
+
+    async def plain() -> None:
+        await floor.execute_update(FloorWorkflow.plain, 1, id=str(uuid.uuid4()))
+
+    async def step() -> None:
+        await floor.execute_update(FloorWorkflow.step, 1, id=str(uuid.uuid4()))
+
+    async def act() -> None:
+        result = await journey.execute_update(JourneyWorkflow.act, request, id=str(uuid.uuid4()))
+        if result.stage is not Stage.CONSULTATION:
+            raise BenchError(f"bare update answered {result}")
+
+    async def graphql() -> None:
+        await staff.record_consultation(journey_id, idempotency_key=str(uuid.uuid4()))
+
+    calls: list[Call] = [plain, step, act, graphql]
+    for _ in range(warmup):
+        for call in calls:
+            await call()
+    clock = CpuClock(stack.dev_server_pid)
+    seq_before = (await journey.query(JourneyWorkflow.facts)).event_seq
+    for i in indices:
+        first = i % len(PATHS)
+        for n in (*range(first, len(PATHS)), *range(first)):
+            await _measured(samples, clock, PATHS[n], calls[n])
+    appended = (await journey.query(JourneyWorkflow.facts)).event_seq - seq_before
+    if appended != 2 * len(indices):
+        raise BenchError(f"expected {2 * len(indices)} events appended, counted {appended}")
+    await staff.close_not_converted(journey_id)
+    await floor.signal(FloorWorkflow.finish)
