@@ -1,7 +1,7 @@
 """A worker with journeys parked in FOLLOW_UP: its memory against the cost of waking one, for
 several sticky-cache sizes (`GLOWPATH_WORKER_MAX_CACHED_WORKFLOWS`).
 
-    python -m bench.parked_bench [--journeys 10000] [--caches 0,100,1000,10000] [--quick]
+    python -m bench.parked_bench [--journeys 10000] [--caches 0,100,500,1000,10000] [--quick]
 
 Starts a Temporal dev server and `glowpath worker` as child processes on loopback, with a
 temporary SQLite read model, and parks `--journeys` real journeys in FOLLOW_UP (follow-ups three
@@ -132,7 +132,7 @@ async def run(args: argparse.Namespace) -> None:
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--journeys", type=int, default=10_000)
-    parser.add_argument("--caches", default="0,100,1000,10000", help="comma-separated sizes")
+    parser.add_argument("--caches", default="0,100,500,1000,10000", help="comma-separated sizes")
     parser.add_argument("--lanes", type=int, default=32, help="concurrent clients")
     parser.add_argument("--wakes", type=int, default=20, help="journeys woken per cache size")
     parser.add_argument("--quick", action="store_true", help="300 journeys, caches 0,30,300")
