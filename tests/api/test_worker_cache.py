@@ -22,8 +22,8 @@ JOURNEYS = 4
 
 async def sticky_cache(metrics_url: str) -> tuple[float, float]:
     """The worker's cached runs now, and how many it has evicted to make room."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(metrics_url, timeout=aiohttp.ClientTimeout(total=5)) as answer:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(metrics_url, timeout=aiohttp.ClientTimeout(total=5)) as answer:
             text = await answer.text()
 
     def value(name: str) -> float:
@@ -53,8 +53,8 @@ async def test_the_worker_keeps_no_more_journeys_than_the_setting_allows(
         client_id = await registered_client(f"cache-client-{n}-{env['GLOWPATH_TASK_QUEUE']}")
         await gateway.start(journey_start(client_id=client_id))
 
-    # Then it holds the allowed number and has evicted the rest (metrics are pushed, not pulled:
-    # polled until the evictions show, bounded)
+    # Then it holds the allowed number and has evicted the rest (an eviction is counted after
+    # the start has answered: polled until the evictions show, bounded)
     url = f"http://127.0.0.1:{metrics}/metrics"
     deadline = time.monotonic() + START_TIMEOUT
     size, evicted = await sticky_cache(url)
