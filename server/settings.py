@@ -23,6 +23,7 @@ from server.setting_sources import (
     raw_value,
 )
 from workflows.connect import TemporalSecurity
+from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
 
 PREFIX = "GLOWPATH_"
 DEV_SECRET_KEY = "glowpath-dev-only-secret-never-use-in-production"
@@ -178,6 +179,9 @@ class Settings:
     temporal_metrics_bind: str = ""  # host:port of the Temporal SDK's Prometheus endpoint
     worker_http_port: int = 0  # the worker's /healthz, /readyz, /metrics; 0: none
     shutdown_timeout_seconds: int = 20
+    # Journeys the worker keeps in memory between their tasks; the rest are replayed from their
+    # history when they wake. Chosen from `python -m bench.parked_bench` (see the README).
+    worker_max_cached_workflows: int = DEFAULT_MAX_CACHED_WORKFLOWS
     previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)  # verify, never sign
     trusted_proxy_hops: int = 0  # proxies in front that append to X-Forwarded-For
     ops_port: int = 0  # /healthz, /readyz, /metrics on their own port; 0: on the public port
@@ -327,6 +331,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "temporal_metrics_bind": _parse_address,
     "worker_http_port": partial(_parse_int, lo=0, hi=65535),
     "shutdown_timeout_seconds": partial(_parse_int, lo=0, hi=3600),
+    "worker_max_cached_workflows": partial(_parse_int, lo=0, hi=100_000),
     "previous_secret_keys": parse_previous_secrets,
     "trusted_proxy_hops": partial(_parse_int, lo=0, hi=10),
     "ops_port": partial(_parse_int, lo=0, hi=65535),

@@ -20,6 +20,7 @@ from workflows.partner import PartnerWorkflow
 from workflows.partner_activities import check_partner_milestone
 from workflows.reconnect import until_reachable
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
+from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
 from workflows.triage import TriageDeskWorkflow
 from workflows.triage_activities import record_desk_changes
 
@@ -45,6 +46,8 @@ class WorkerSettings(Protocol):
     @property
     def shutdown_timeout_seconds(self) -> int: ...
     @property
+    def worker_max_cached_workflows(self) -> int: ...
+    @property
     def temporal_security(self) -> TemporalSecurity: ...
     @property
     def database_tls(self) -> DatabaseTls: ...
@@ -66,10 +69,18 @@ class WorkerStatus:
 
 
 def build_worker(
-    client: Client, task_queue: str, *, graceful_shutdown: timedelta = timedelta(seconds=20)
+    client: Client,
+    task_queue: str,
+    *,
+    graceful_shutdown: timedelta = timedelta(seconds=20),
+    max_cached_workflows: int = DEFAULT_MAX_CACHED_WORKFLOWS,
 ) -> Worker:
     """On shutdown the worker stops polling, then gives running activities ``graceful_shutdown``
-    to finish before cancelling them."""
+    to finish before cancelling them.
+
+    At most ``max_cached_workflows`` runs stay in memory between tasks (least recently used
+    evicted first); an evicted journey is replayed from its history when it next wakes. 0 keeps
+    none: every task replays."""
     return Worker(
         client,
         task_queue=task_queue,
@@ -86,6 +97,7 @@ def build_worker(
             check_partner_milestone,
         ],
         graceful_shutdown_timeout=graceful_shutdown,
+        max_cached_workflows=max_cached_workflows,
     )
 
 
@@ -110,8 +122,18 @@ async def serve(settings: WorkerSettings, status: WorkerStatus | None = None) ->
 
         client = await until_reachable(reach_temporal, settings.temporal_address)
         grace = timedelta(seconds=settings.shutdown_timeout_seconds)
-        worker = build_worker(client, settings.task_queue, graceful_shutdown=grace)
-        log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
+        worker = build_worker(
+            client,
+            settings.task_queue,
+            graceful_shutdown=grace,
+            max_cached_workflows=settings.worker_max_cached_workflows,
+        )
+        log.info(
+            "worker polling %s on %s, keeping up to %d journeys cached",
+            settings.task_queue,
+            settings.temporal_address,
+            settings.worker_max_cached_workflows,
+        )
         if status is not None:
             status.polling = True
         await worker.run()
