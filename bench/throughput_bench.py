@@ -99,8 +99,7 @@ async def run(args: argparse.Namespace) -> int:
             try:
                 floors, configs = await measure(args, topology, children)
             finally:
-                for child in children:
-                    await child.stop()
+                await asyncio.gather(*(child.stop() for child in children))
                 await topology.stop()
     print_report(args, load, floors, configs)
     return 0

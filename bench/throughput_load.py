@@ -12,14 +12,17 @@ It reads one JSON command per line on stdin and answers each with one JSON line 
 answered by {"ops": N, "elapsed": S, "samples": {name: [ns, ...]}} or {"error": "..."}.
 `lanes` calls run at once, each starting its next call until `seconds` have passed; `elapsed`
 runs until the last call in flight has answered, so ops / elapsed counts every call it times.
-Journeys go to `urls` in turn, lane by lane, as a load balancer would spread them.
+Journeys go to `urls` in turn, lane by lane, as a load balancer would spread them; one that is
+half-way when the phase ends is left there (its workflow stays open until the server stops).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
+import math
 import sys
 import time
 import traceback
@@ -96,13 +99,13 @@ class Generator:
     async def signed_in(self, urls: list[str]) -> list[Staff]:
         """Staff for each API, signed in once: one token is good on every API of the run."""
         if not self.staff:
-            first = Staff(GraphQLClient(self.session, urls[0]))
+            first = Staff(TimedOutClient(self.session, urls[0]))
             await first.sign_in()
             self.staff[urls[0]] = first
         model = next(iter(self.staff.values()))
         for url in urls:
             if url not in self.staff:
-                staff = Staff(GraphQLClient(self.session, url))
+                staff = Staff(TimedOutClient(self.session, url))
                 staff.desk, staff.consultant = model.desk, model.consultant
                 staff.consultant_global_id = model.consultant_global_id
                 self.staff[url] = staff
@@ -114,17 +117,39 @@ class Generator:
 
         async def lane(index: int, deadline: float, samples: Samples) -> None:
             staff = crews[index % len(crews)]
+            assert isinstance(staff.api, TimedOutClient)
+            staff.api.deadline = deadline  # the same for every lane of the phase
             for name in STEPS:
                 samples.setdefault(name, [])
-            while time.monotonic() < deadline:
-                self.numbers += 1
-                journey_id = await staff.journey_at_consultation(first + self.numbers, samples)
-                record = functools.partial(staff.record_consultation, journey_id)
-                await timed(samples["recordConsultation"], record)
-                close = functools.partial(staff.close_not_converted, journey_id)
-                await timed(samples["closeNotConverted"], close)
+            with contextlib.suppress(PastDeadline):
+                while True:
+                    self.numbers += 1
+                    journey_id = await staff.journey_at_consultation(first + self.numbers, samples)
+                    record = functools.partial(staff.record_consultation, journey_id)
+                    await timed(samples["recordConsultation"], record)
+                    close = functools.partial(staff.close_not_converted, journey_id)
+                    await timed(samples["closeNotConverted"], close)
 
         return await run_lanes(command["lanes"], command["seconds"], command["warmup"], lane)
+
+
+class PastDeadline(Exception):
+    """The phase is over: the lane leaves its journey where it is."""
+
+
+class TimedOutClient(GraphQLClient):
+    """Sends no mutation once the phase's deadline has passed. A lane stops between two
+    mutations, not at the end of its journey (five calls later): the last seconds of a phase
+    then run at the same concurrency as the rest, as the floor's do."""
+
+    deadline = math.inf
+
+    async def mutate(
+        self, query: str, field: str, expected: str, input_: dict[str, Any], token: str
+    ) -> dict[str, Any]:
+        if time.monotonic() >= self.deadline:
+            raise PastDeadline
+        return await super().mutate(query, field, expected, input_, token)
 
 
 async def serve() -> None:
