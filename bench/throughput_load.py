@@ -65,8 +65,8 @@ async def _together(lanes: int, deadline: float, lane: Lane, samples: Samples) -
 class Generator:
     """Keeps its connections and sign-ins from one command to the next."""
 
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self.session = session
+    def __init__(self, http: aiohttp.ClientSession) -> None:
+        self.http = http
         self.temporal: dict[str, Client] = {}
         self.staff: dict[str, Staff] = {}
         self.numbers = 0
@@ -99,13 +99,13 @@ class Generator:
     async def signed_in(self, urls: list[str]) -> list[Staff]:
         """Staff for each API, signed in once: one token is good on every API of the run."""
         if not self.staff:
-            first = Staff(TimedOutClient(self.session, urls[0]))
+            first = Staff(TimedOutClient(self.http, urls[0]))
             await first.sign_in()
             self.staff[urls[0]] = first
         model = next(iter(self.staff.values()))
         for url in urls:
             if url not in self.staff:
-                staff = Staff(TimedOutClient(self.session, url))
+                staff = Staff(TimedOutClient(self.http, url))
                 staff.desk, staff.consultant = model.desk, model.consultant
                 staff.consultant_global_id = model.consultant_global_id
                 self.staff[url] = staff
@@ -154,8 +154,8 @@ class TimedOutClient(GraphQLClient):
 
 async def serve() -> None:
     loop = asyncio.get_running_loop()
-    async with aiohttp.ClientSession(timeout=CALL_TIMEOUT) as session:
-        generator = Generator(session)
+    async with aiohttp.ClientSession(timeout=CALL_TIMEOUT) as http:
+        generator = Generator(http)
         print(json.dumps({"ready": True}), flush=True)
         while line := await loop.run_in_executor(None, sys.stdin.readline):
             command = json.loads(line)

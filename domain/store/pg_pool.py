@@ -3,8 +3,8 @@
 Tortoise takes a connection from the pool for every statement outside a transaction, and asyncpg
 by default sends a reset query (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
 ALL`) each time one goes back: every read-model statement cost two round trips, the second one a
-write on the socket and a wake-up of the server process for nothing. Glowpath leaves no session
-state behind (no SET, LISTEN, session advisory lock or cursor outside a transaction), so the
+write on the socket and a wake-up of the server process for nothing. Glowpath leaves nothing on
+a connection (no SET, LISTEN, advisory lock held past its transaction or cursor outside one), so the
 connection goes back as it is; asyncpg still rolls back a transaction left open.
 """
 
