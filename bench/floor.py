@@ -81,3 +81,24 @@ async def start_floor(client: Client, task_queue: str, workflow_id: str) -> Work
         FloorWorkflow.step, 0, start_workflow_operation=operation
     )
     return await operation.workflow_handle()
+
+
+async def _serve(address: str, task_queue: str) -> None:
+    """The floor's worker as a process of its own, like `glowpath worker`: it says `ready` on
+    stdout once polling, and stops on SIGTERM (pending tasks finish first)."""
+    import asyncio
+    import signal
+
+    client = await Client.connect(address)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    async with floor_worker(client, task_queue):
+        print("ready", flush=True)
+        await stop.wait()
+
+
+if __name__ == "__main__":  # python -m bench.floor TEMPORAL_ADDRESS TASK_QUEUE
+    import asyncio
+    import sys
+
+    asyncio.run(_serve(sys.argv[1], sys.argv[2]))

@@ -67,7 +67,12 @@ class Topology(ChaosProcesses):
         for command in ("migrate", "seed"):
             await self.run_command(command)
         for member in self.members:
-            member.process = await self._spawn_member(member)
+            await self.start_member(member.name)
+
+    async def start_member(self, name: str) -> None:
+        """One `glowpath api` or `worker`, returned once it answers /readyz."""
+        member = self.member(name)
+        member.process = await self._spawn_member(member)
 
     async def _spawn_member(self, member: Member) -> subprocess.Popen[bytes]:
         env = {**self.env, "GLOWPATH_OPS_PORT": str(member.ops_port)}

@@ -13,6 +13,7 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
 from domain.store.compat import sqlite_pragmas  # fixes Tortoise's SQLite client on import
+from domain.store.pg_pool import ASYNCPG_ENGINE, tune_pool
 
 MODELS_MODULE = "domain.store.models"
 TRIAGE_MODELS_MODULE = "domain.store.triage_models"
@@ -62,12 +63,15 @@ NO_TLS = DatabaseTls()
 
 
 def connection_config(database_url: str, tls: DatabaseTls = NO_TLS) -> str | dict[str, Any]:
-    """Tortoise's connection: the URL itself, or its expansion with the driver's TLS argument."""
+    """Tortoise's connection: the URL itself (SQLite), or its expansion with PostgreSQL's pool
+    (see `pg_pool`) and the driver's TLS argument."""
     driver_ssl = tls.driver_ssl()
-    if driver_ssl is None:
-        return database_url
     connection = expand_db_url(database_url)
-    connection["credentials"]["ssl"] = driver_ssl
+    if connection["engine"] != ASYNCPG_ENGINE and driver_ssl is None:
+        return database_url
+    connection = tune_pool(connection)
+    if driver_ssl is not None:
+        connection["credentials"]["ssl"] = driver_ssl
     return connection
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from domain.store.db import DatabaseTls, connection_config
+from domain.store.pg_pool import DEFAULT_POOL_SIZE, PooledConnection
 from server.cli import dev_conveniences
 from server.settings import Settings, SettingsError
 from tests.api.tls_proxy import make_pki
@@ -198,11 +199,25 @@ def test_sslmode_means_what_libpq_says(
 
 
 def test_sslmode_edge_cases(pki_texts: dict[str, str]) -> None:
-    assert DatabaseTls().driver_ssl() is None  # the URL goes to Tortoise unchanged
-    assert connection_config(PG) == PG
+    assert DatabaseTls().driver_ssl() is None  # asyncpg's own default
+    untouched = connection_config(PG)
+    assert isinstance(untouched, dict) and "ssl" not in untouched["credentials"]
     assert DatabaseTls("disable").driver_ssl() is False
     assert DatabaseTls("prefer").driver_ssl() == "prefer"
     # libpq: `require` with a root certificate verifies the chain
     required = DatabaseTls("require", pki_texts["ca"]).driver_ssl()
     assert isinstance(required, ssl.SSLContext)
     assert (required.verify_mode, required.check_hostname) == (ssl.CERT_REQUIRED, False)
+
+
+def test_postgres_pool_defaults_and_the_size_in_the_url_wins() -> None:
+    # Given PostgreSQL without a pool size, then with one in the URL
+    default = connection_config(PG)
+    chosen = connection_config(PG + "?maxsize=3")
+    # Then the pool is 10 connections of the lean kind, unless the URL says otherwise
+    assert isinstance(default, dict) and isinstance(chosen, dict)
+    assert default["credentials"]["maxsize"] == DEFAULT_POOL_SIZE == 10
+    assert default["credentials"]["connection_class"] is PooledConnection
+    assert chosen["credentials"]["maxsize"] == "3"
+    # And SQLite keeps its URL as it is
+    assert connection_config("sqlite://var/x.sqlite3") == "sqlite://var/x.sqlite3"
