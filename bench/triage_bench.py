@@ -11,8 +11,8 @@
 After 3 and 4 every arrival must have exactly one turn, on the desk and in its log (none lost,
 none doubled): the run fails otherwise (`bench.desk_turns`).
 
-Run: python -m bench.triage_bench [--quick] [--updates 200] [--crowd 500] [--arrivals 300]
-     [--concurrency 50]
+Run: python -m bench.triage_bench [--quick] [--updates 200] [--crowd 500] [--arrivals 200]
+     [--concurrency 20]
 """
 
 from __future__ import annotations
@@ -109,8 +109,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--decisions", type=int, default=20_000)
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--crowd", type=int, default=500)
-    parser.add_argument("--arrivals", type=int, default=300)
-    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--arrivals", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args(argv)
     if args.quick:
         args.decisions, args.updates, args.crowd, args.arrivals = 2_000, 20, 64, 40
