@@ -24,6 +24,7 @@ from domain.triage.decision import Arrival
 from schema.ids import decode_id, encode_id
 from server.seed import DEMO_CLINIC_ID, DEMO_PASSWORD
 from tests.support import DESK
+from workflows.desk_admission import DeskAdmission
 from workflows.triage_client import TriageGateway
 
 CONSULTANTS = 8
@@ -111,6 +112,19 @@ async def crowd_rate(gateway: TriageGateway, staff: list[str], count: int) -> fl
     check_desk(await gateway.desk(clinic), turns)
     await check_log(clinic, turns)
     return rate
+
+
+async def crowd_by_round_size(
+    temporal: Client, task_queue: str, staff: list[str], count: int, sizes: list[int]
+) -> dict[int, list[float]]:
+    """The crowd once per round size and again in reverse order (ABBA), each on a fresh desk
+    and a fresh admission, so a size is never measured only while the machine is busier."""
+    rates: dict[int, list[float]] = {size: [] for size in sizes}
+    for size in [*sizes, *reversed(sizes)]:
+        admission = DeskAdmission(max_round=size)
+        gateway = TriageGateway(temporal, task_queue, admission=admission)
+        rates[size].append(await crowd_rate(gateway, staff, count))
+    return rates
 
 
 def _turn(journey_id: str, reply: DeskReply) -> Turn:

@@ -4,15 +4,16 @@
 2. The floor (`bench.floor`: a bare update awaiting one local activity) and one arrival as a desk
    update (decide + commit + answer), alternated ABBA on the same dev server: medians and ratio.
 3. A crowd arriving at once on one desk, straight to the desk workflow through the API's admission
-   path (`queue_arrival`: rounds of arrivals share one update): arrivals per second.
+   path (`queue_arrival`: rounds of arrivals share one update): arrivals per second, for each
+   round size compared (each twice, ABBA, on fresh desks).
 4. `autoAssign` through the real API for journeys waiting at triage (the desk decides, then each
    journey's ASSIGN_CONSULTANT): arrivals per second, latency.
 
 After 3 and 4 every arrival must have exactly one turn, on the desk and in its log (none lost,
 none doubled): the run fails otherwise (`bench.desk_turns`).
 
-Run: python -m bench.triage_bench [--quick] [--updates 200] [--crowd 500] [--arrivals 200]
-     [--concurrency 20]
+Run: python -m bench.triage_bench [--quick] [--updates 200] [--crowd 500] [--rounds 32,64]
+     [--arrivals 200] [--concurrency 20]
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from bench.desk_calls import (
     CONSULTANTS,
     autoassign_rate,
     consultants,
-    crowd_rate,
+    crowd_by_round_size,
     journeys_at_triage,
     seat_through_api,
     update_pairs,
@@ -42,6 +43,7 @@ from domain.triage.decide import decide
 from domain.triage.decision import Arrival
 from domain.triage.desk import DeskState, Seat
 from server.seed import DEMO_CLINIC_ID
+from workflows.arrival_rounds import MAX_ROUND
 from workflows.triage_client import TriageGateway
 
 
@@ -72,8 +74,10 @@ async def main(args: argparse.Namespace) -> None:
         gateway = TriageGateway(stack.temporal, stack.settings.task_queue)
         _progress(f"floor vs desk update, {args.updates} pairs")
         floor, desk = await update_pairs(stack.temporal, gateway, staff, args.updates)
-        _progress(f"{args.crowd} arrivals at once on one desk")
-        crowd = await crowd_rate(gateway, staff, args.crowd)
+        _progress(f"{args.crowd} arrivals at once on one desk, rounds of {args.rounds}")
+        crowd = await crowd_by_round_size(
+            stack.temporal, stack.settings.task_queue, staff, args.crowd, args.rounds
+        )
         async with aiohttp.ClientSession() as session:
             api = GraphQLClient(session, stack.graphql_url)
             token, _ = await api.login(Role.FRONT_DESK.value)
@@ -97,7 +101,9 @@ async def main(args: argparse.Namespace) -> None:
     cells = [(label, f"{median_ms(s):.{d}f}", f"{p99_ms(s):.{d}f}", vs) for label, s, d, vs in rows]
     print(table(("measurement", "median ms", "p99 ms", "x floor"), cells))
     print(f"\n  desk update / floor, medians ({args.updates} pairs, ABBA): {ratio:.2f}")
-    print(f"  arrivals/s on one desk, {args.crowd} at once, admission path: {crowd:.0f}")
+    for size, rates in crowd.items():
+        each = " and ".join(f"{rate:.0f}" for rate in rates)
+        print(f"  arrivals/s on one desk, {args.crowd} at once, rounds of up to {size}: {each}")
     print(f"  arrivals/s through GraphQL autoAssign ({args.arrivals} arrivals): {rate:.0f}")
     print("  every arrival had exactly one turn (desk state and desk log checked)")
     print(f"  1-minute load: {load_at_start or 0:.2f} at start, {load_at_end or 0:.2f} at end")
@@ -109,6 +115,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--decisions", type=int, default=20_000)
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--crowd", type=int, default=500)
+    parser.add_argument(
+        "--rounds",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[MAX_ROUND, 2 * MAX_ROUND],
+        help="round sizes to compare, e.g. 32,64 (each crowd twice, ABBA)",
+    )
     parser.add_argument("--arrivals", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args(argv)
