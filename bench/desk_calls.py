@@ -6,8 +6,10 @@ Each rate is checked before it is returned (`bench.desk_turns`): every arrival e
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from temporalio.client import Client
@@ -99,32 +101,64 @@ async def update_pairs(
     return floor_ns, desk_ns
 
 
-async def crowd_rate(gateway: TriageGateway, staff: list[str], count: int) -> float:
-    """Arrivals per second when `count` arrive at once on one desk, through the admission."""
+@dataclass
+class CrowdRun:
+    """One crowd: arrivals per second, and the CPU it cost per arrival. On a busy machine the
+    rate follows the share of the cores this run gets; the CPU per arrival does not."""
+
+    rate: float
+    cpu_ms_here: float  # this process: the API's client side, the worker, the read-model writes
+    cpu_ms_server: float  # the Temporal dev server
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process so far (Linux /proc; 0 where it cannot be read)."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def crowd_rate(
+    gateway: TriageGateway, staff: list[str], count: int, server_pid: int | None = None
+) -> CrowdRun:
+    """`count` arriving at once on one desk, through the admission; checked for one turn each."""
     clinic = await seated_desk(gateway, staff)
     commands = [_arrival("crowd", n) for n in range(count)]
+    cpu_here, cpu_server = time.process_time(), _cpu_seconds(server_pid)
     began = time.perf_counter()
     replies: list[DeskReply] = await asyncio.gather(
         *(gateway.queue_arrival(clinic, command) for command in commands)
     )
     rate = count / (time.perf_counter() - began)
+    here = (time.process_time() - cpu_here) * 1000 / count
+    server = (_cpu_seconds(server_pid) - cpu_server) * 1000 / count
     turns = [_turn(c.arrival.journey_id, r) for c, r in zip(commands, replies, strict=True)]
     check_desk(await gateway.desk(clinic), turns)
     await check_log(clinic, turns)
-    return rate
+    return CrowdRun(rate, here, server)
 
 
 async def crowd_by_round_size(
-    temporal: Client, task_queue: str, staff: list[str], count: int, sizes: list[int]
-) -> dict[int, list[float]]:
+    temporal: Client,
+    task_queue: str,
+    staff: list[str],
+    count: int,
+    sizes: list[int],
+    server_pid: int | None = None,
+) -> dict[int, list[CrowdRun]]:
     """The crowd once per round size and again in reverse order (ABBA), each on a fresh desk
     and a fresh admission, so a size is never measured only while the machine is busier."""
-    rates: dict[int, list[float]] = {size: [] for size in sizes}
+    runs: dict[int, list[CrowdRun]] = {size: [] for size in sizes}
     for size in [*sizes, *reversed(sizes)]:
         admission = DeskAdmission(max_round=size)
         gateway = TriageGateway(temporal, task_queue, admission=admission)
-        rates[size].append(await crowd_rate(gateway, staff, count))
-    return rates
+        runs[size].append(await crowd_rate(gateway, staff, count, server_pid))
+    return runs
 
 
 def _turn(journey_id: str, reply: DeskReply) -> Turn:

@@ -76,7 +76,12 @@ async def main(args: argparse.Namespace) -> None:
         floor, desk = await update_pairs(stack.temporal, gateway, staff, args.updates)
         _progress(f"{args.crowd} arrivals at once on one desk, rounds of {args.rounds}")
         crowd = await crowd_by_round_size(
-            stack.temporal, stack.settings.task_queue, staff, args.crowd, args.rounds
+            stack.temporal,
+            stack.settings.task_queue,
+            staff,
+            args.crowd,
+            args.rounds,
+            stack.dev_server_pid,
         )
         async with aiohttp.ClientSession() as session:
             api = GraphQLClient(session, stack.graphql_url)
@@ -101,9 +106,11 @@ async def main(args: argparse.Namespace) -> None:
     cells = [(label, f"{median_ms(s):.{d}f}", f"{p99_ms(s):.{d}f}", vs) for label, s, d, vs in rows]
     print(table(("measurement", "median ms", "p99 ms", "x floor"), cells))
     print(f"\n  desk update / floor, medians ({args.updates} pairs, ABBA): {ratio:.2f}")
-    for size, rates in crowd.items():
-        each = " and ".join(f"{rate:.0f}" for rate in rates)
+    for size, runs in crowd.items():
+        each = " and ".join(f"{run.rate:.0f}" for run in runs)
+        cpu = " and ".join(f"{run.cpu_ms_here:.1f} + {run.cpu_ms_server:.1f}" for run in runs)
         print(f"  arrivals/s on one desk, {args.crowd} at once, rounds of up to {size}: {each}")
+        print(f"    CPU ms per arrival, this process + Temporal dev server: {cpu}")
     print(f"  arrivals/s through GraphQL autoAssign ({args.arrivals} arrivals): {rate:.0f}")
     print("  every arrival had exactly one turn (desk state and desk log checked)")
     print(f"  1-minute load: {load_at_start or 0:.2f} at start, {load_at_end or 0:.2f} at end")
@@ -118,7 +125,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds",
         type=lambda text: [int(n) for n in text.split(",")],
-        default=[MAX_ROUND, 2 * MAX_ROUND],
+        default=[MAX_ROUND // 2, MAX_ROUND],
         help="round sizes to compare, e.g. 32,64 (each crowd twice, ABBA)",
     )
     parser.add_argument("--arrivals", type=int, default=200)
