@@ -31,23 +31,23 @@ from temporalio.converter import (
 _Shape = tuple[tuple[str, Any, bool], ...]
 
 
+# Shared by every converter instance: the worker makes one per workflow run. Weakly keyed: a
+# workflow module loaded again for each sandboxed run defines its dataclasses anew, and those
+# classes must not be kept alive here. A race between two threads at worst resolves one twice.
+_shapes: weakref.WeakKeyDictionary[type, _Shape] = weakref.WeakKeyDictionary()
+
+
+def _shape(hint: type) -> _Shape:
+    shape = _shapes.get(hint)
+    if shape is None:
+        hints = typing.get_type_hints(hint)
+        shape = tuple((f.name, hints[f.name], f.init) for f in dataclasses.fields(hint))
+        _shapes[hint] = shape
+    return shape
+
+
 class CachedDataclassHints(JSONTypeConverter):
-    """Decodes dataclasses with their field types resolved once per class.
-
-    Weakly keyed: a workflow module loaded again for each sandboxed run defines its dataclasses
-    anew, and those classes must not be kept alive by this cache.
-    """
-
-    def __init__(self) -> None:
-        self._shapes: weakref.WeakKeyDictionary[type, _Shape] = weakref.WeakKeyDictionary()
-
-    def _shape(self, hint: type) -> _Shape:
-        shape = self._shapes.get(hint)
-        if shape is None:
-            hints = typing.get_type_hints(hint)
-            shape = tuple((f.name, hints[f.name], f.init) for f in dataclasses.fields(hint))
-            self._shapes[hint] = shape
-        return shape
+    """Decodes dataclasses with their field types resolved once per class."""
 
     def to_typed_value(self, hint: type, value: Any) -> Any:
         if not isinstance(hint, type) or not dataclasses.is_dataclass(hint):
@@ -56,7 +56,7 @@ class CachedDataclassHints(JSONTypeConverter):
             raise TypeError(f"Cannot convert to dataclass {hint}, value is {type(value)} not dict")
         given: dict[str, Any] = {}
         late: dict[str, Any] = {}
-        for name, field_hint, init in self._shape(hint):
+        for name, field_hint, init in _shape(hint):
             if name not in value:
                 continue  # a missing required field fails in the constructor, as in the SDK
             try:
