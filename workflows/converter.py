@@ -31,9 +31,9 @@ from temporalio.converter import (
 _Shape = tuple[tuple[str, Any, bool], ...]
 
 
-# Shared by every converter instance: the worker makes one per workflow run. Weakly keyed: a
-# workflow module loaded again for each sandboxed run defines its dataclasses anew, and those
-# classes must not be kept alive here. A race between two threads at worst resolves one twice.
+# Shared by every converter instance: the worker makes one per workflow run. Weakly keyed: the
+# workflow modules are loaded afresh for each run, isolated, so their dataclasses are defined
+# anew each time and must not be kept alive here. A race of two threads resolves one twice.
 _shapes: weakref.WeakKeyDictionary[type, _Shape] = weakref.WeakKeyDictionary()
 
 
