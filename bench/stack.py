@@ -24,6 +24,7 @@ from server.devstack import TemporalDevServer, port_open
 from server.seed import seed_demo
 from server.settings import Settings
 from workflows import worker as worker_module
+from workflows.converter import DATA_CONVERTER
 from workflows.worker import build_worker
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,9 @@ async def running_stack(database_url: str | None = None) -> AsyncIterator[Stack]
         await init_db(settings.database_url)
         stack.push_async_callback(close_db)
 
-        temporal = await Client.connect(settings.temporal_address, namespace="default")
+        temporal = await Client.connect(
+            settings.temporal_address, namespace="default", data_converter=DATA_CONVERTER
+        )
         await stack.enter_async_context(build_worker(temporal, settings.task_queue))
 
         runner = web.AppRunner(create_app(settings, temporal), access_log=None)

@@ -19,8 +19,10 @@ from collections.abc import Awaitable, Callable
 from domain.triage.batch import ArrivalAnswer
 from domain.triage.commands import ArriveCommand
 
-# Enough for a partner's bus in one round; small enough to keep one update's payload modest.
-MAX_ROUND = 32
+# Enough for a partner's bus in one round; small enough to keep one update's payload modest
+# (64 arrivals are about 30 KB). Rounds of 64 passed rounds of 32 on a crowd of 500 on one desk
+# (`python -m bench.triage_bench`, README "Triage desk"): fewer updates and workflow tasks.
+MAX_ROUND = 64
 
 SendRound = Callable[[list[ArriveCommand]], Awaitable[list[ArrivalAnswer]]]
 _Waiting = tuple[ArriveCommand, "asyncio.Future[ArrivalAnswer]"]

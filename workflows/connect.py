@@ -31,6 +31,8 @@ from temporalio.runtime import (
 )
 from temporalio.service import TLSConfig
 
+from workflows.converter import DATA_CONVERTER
+
 log = logging.getLogger(__name__)
 CORE_LOGGER = "temporalio.core"
 
@@ -117,6 +119,7 @@ async def connect(
     return await Client.connect(
         address,
         namespace=namespace,
+        data_converter=DATA_CONVERTER,
         runtime=process_runtime(metrics_bind),
         interceptors=tracing_interceptors(tracing),
         lazy=lazy,

@@ -32,7 +32,7 @@ from typing import TypeVar
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.arrival_rounds import ArrivalRounds, SendRound
+from workflows.arrival_rounds import MAX_ROUND, ArrivalRounds, SendRound
 from workflows.backoff import Backoff
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,9 @@ RETRY_BUDGET_SECONDS = 60.0
 class DeskAdmission:
     """The queues of one process (one Temporal client), one per desk workflow."""
 
-    def __init__(self, in_flight: int = DESK_IN_FLIGHT) -> None:
+    def __init__(self, in_flight: int = DESK_IN_FLIGHT, max_round: int = MAX_ROUND) -> None:
         self.in_flight = in_flight
+        self.max_round = max_round
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._arrivals: dict[str, ArrivalRounds] = {}
 
@@ -60,7 +61,7 @@ class DeskAdmission:
         every caller of one desk sends alike)."""
         rounds = self._arrivals.get(workflow_id)
         if rounds is None:
-            rounds = self._arrivals[workflow_id] = ArrivalRounds(send)
+            rounds = self._arrivals[workflow_id] = ArrivalRounds(send, self.max_round)
         return rounds
 
     @asynccontextmanager

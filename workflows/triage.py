@@ -21,7 +21,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         check_override,
         check_seat,
     )
+    from domain.triage.codec import desk_to_json
     from domain.triage.commands import (
         AcceptCommand,
         ArriveCommand,
@@ -78,11 +79,17 @@ def desk_workflow_id(clinic_id: str) -> str:
 
 @dataclass
 class DeskRecord:
-    """What the read model receives: the new log entries and the desk after them."""
+    """What the read model receives: the new log entries and the desk after them.
+
+    The desk travels as its JSON form (`desk_to_json`), the very shape the board stores: the
+    writer stores it as it comes instead of rebuilding every seat and assignment of the day into
+    dataclasses first, and the desk builds it without a deep copy. The payload is the same JSON
+    as when this field was a `DeskState`, so records scheduled before read alike.
+    """
 
     clinic_id: str
     entries: list[DeskEntry]
-    state: DeskState
+    state: dict[str, Any]
 
 
 @dataclass
@@ -242,7 +249,7 @@ class TriageDeskWorkflow:
         """Writes what is waiting in one batch, with the desk as it stands after it."""
         while self._unrecorded:
             batch = list(self._unrecorded)
-            record = DeskRecord(self._desk.clinic_id, batch, copy.deepcopy(self._desk))
+            record = DeskRecord(self._desk.clinic_id, batch, desk_to_json(self._desk))
             await workflow.execute_activity(
                 RECORD_DESK,
                 record,

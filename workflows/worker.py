@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 from domain.store.db import DatabaseTls, close_db, init_db
 from workflows.activities import record_journey_change
 from workflows.connect import TemporalSecurity, connect
+from workflows.converter import with_glowpath_converter
 from workflows.installment_activities import check_installment
 from workflows.installments import InstallmentScheduleWorkflow
 from workflows.journey import JourneyWorkflow
@@ -82,7 +83,8 @@ def build_worker(
     evicted first); an evicted journey is replayed from its history when it next wakes. 0 keeps
     none: every task replays."""
     return Worker(
-        client,
+        # Decoding with cached field types, also for a client connected without them (tests).
+        with_glowpath_converter(client),
         task_queue=task_queue,
         workflows=[
             JourneyWorkflow,

@@ -40,19 +40,29 @@ async def clients_owned_by(clinic_id: str, consultant_id: str) -> list[str]:
     return [c for c in candidates if await current_owner(c) == consultant_id]
 
 
-async def apply_desk_changes(clinic_id: str, entries: list[DeskEntry], desk: DeskState) -> int:
-    """Appends the new entries (and what follows from them); returns how many were new."""
+async def apply_desk_changes(
+    clinic_id: str, entries: list[DeskEntry], board: dict[str, Any] | DeskState
+) -> int:
+    """Appends the new entries (and what follows from them), and the board (the desk after
+    them, as a `DeskState` or already in its JSON form), in one transaction; returns how many
+    entries were new."""
+    state = desk_to_json(board) if isinstance(board, DeskState) else board
     written = 0
     # The staff's words join the desk's own here, from the notes the entries name.
     notes = await notes_by_id([e.note_id for e in entries] + [e.policy_note_id for e in entries])
     async with in_transaction():
+        # One query for the entries a retried write already made, not one per entry.
+        seqs = [entry.seq for entry in entries]
+        rows = TriageEntry.filter(clinic_id=clinic_id, seq__in=seqs).values_list("seq", flat=True)
+        known: set[Any] = set(await rows)
         for entry in entries:
-            if await TriageEntry.exists(clinic_id=clinic_id, seq=entry.seq):
+            if entry.seq in known:
                 continue
             await _append(clinic_id, entry, notes)
             written += 1
-        values: dict[str, Any] = {"version": desk.seq, "day": desk.day, "state": desk_to_json(desk)}
-        newer = TriageBoard.filter(clinic_id=clinic_id, version__lt=desk.seq)
+        version = int(state["seq"])
+        values: dict[str, Any] = {"version": version, "day": state["day"], "state": state}
+        newer = TriageBoard.filter(clinic_id=clinic_id, version__lt=version)
         if not await newer.update(**values) and not await TriageBoard.exists(clinic_id=clinic_id):
             await TriageBoard.create(clinic_id=clinic_id, **values)
     return written
