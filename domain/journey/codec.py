@@ -5,7 +5,7 @@ of these hand-written ones, and the writer runs before every journey step answer
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -34,9 +34,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _plain_shallow(value: Any) -> Any:
+    """`_plain` for the values a journey's facts hold, without `asdict`'s deep copy first."""
+    if isinstance(value, FollowUp):
+        return {name: _plain(getattr(value, name)) for name in _FOLLOW_UP_FIELDS}
+    if isinstance(value, list):
+        return [_plain_shallow(v) for v in value]
+    return _plain(value)
+
+
+_FACT_FIELDS = tuple(f.name for f in fields(JourneyFacts))
+_FOLLOW_UP_FIELDS = tuple(f.name for f in fields(FollowUp))
+
+
 def facts_to_json(facts: JourneyFacts) -> dict[str, Any]:
-    plain: dict[str, Any] = _plain(asdict(facts))
-    return plain
+    # Field by field rather than `_plain(asdict(facts))`: the same JSON at a fraction of the
+    # cost (asdict deep-copies every value first), and the writer runs before each step answers.
+    return {name: _plain_shallow(getattr(facts, name)) for name in _FACT_FIELDS}
 
 
 def _follow_up(data: dict[str, Any]) -> FollowUp:

@@ -3,12 +3,13 @@ Temporal SDK's own decoder reads from the same payload."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.converter import DataConverter
 
-from domain.journey.codec import change_from_json
+from domain.journey.codec import change_from_json, facts_from_json, facts_to_json
 from domain.journey.facts import Actor, FollowUp, JourneyChange, JourneyEvent, JourneyFacts
 from domain.journey.stages import (
     ArrivalChannel,
@@ -96,3 +97,16 @@ def test_the_hand_decoder_reads_what_the_sdk_reads(change: JourneyChange) -> Non
     assert by_hand == by_sdk == change
     assert type(by_hand.facts.stage) is Stage and type(by_hand.event.actor.role) is Role
     assert all(type(kind) is ConsentKind for kind in by_hand.facts.consents_signed)
+
+
+@pytest.mark.parametrize("change", [_bare(), _full()], ids=["opening", "every-field-set"])
+def test_the_facts_column_is_the_json_the_sdk_writes(change: JourneyChange) -> None:
+    # Given a journey's facts, as the SDK puts them on the wire
+    payload = DataConverter.default.payload_converter.to_payloads([change.facts])[0]
+
+    # When the read model's writer turns them into its column
+    column = facts_to_json(change.facts)
+
+    # Then it is that same JSON, and it reads back into the same facts
+    assert column == json.loads(payload.data)
+    assert facts_from_json(column) == change.facts
