@@ -27,8 +27,8 @@ Key = tuple[str, str]  # (clinic id, stage)
 Pair = tuple[int, int]  # (active, stuck)
 
 # One statement inserts a missing counter or adds to the one there is (SQLite and PostgreSQL
-# share the syntax; only the placeholders differ). The row lock it takes on PostgreSQL makes
-# concurrent writers add one after the other.
+# share the syntax; only the bind-parameter markers differ: $1 against ?). The row lock it
+# takes on PostgreSQL makes concurrent writers add one after the other.
 _ADD = (
     "INSERT INTO journey_stage_count (clinic_id, stage, active, stuck) VALUES ({}, {}, {}, {}) "
     "ON CONFLICT (clinic_id, stage) DO UPDATE SET "
