@@ -217,6 +217,7 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
             settings.temporal_namespace,
             tls=settings.database_tls,
             security=settings.temporal_security,
+            clinic_id=args.clinic,
         )
     )
     for settled in found.settled:
@@ -256,11 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
     from server.accounts import add_arguments as admin_arguments
 
     admin_arguments(add("create-admin", cmd_create_admin, "create the first administrator"))
-    add(
+    reconcile = add(
         "reconcile",
         cmd_reconcile,
         "compare the read model with the workflows, void drafts and release claims they"
         " disown; exit 1 on drift",
+    )
+    reconcile.add_argument(
+        "--clinic", help="compare this clinic's journeys and counters only (drafts and claims: all)"
     )
     audit = commands.add_parser("audit", help="the audit trail of client-data access")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")

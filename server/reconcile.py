@@ -15,6 +15,7 @@ against a count of the rows and repaired here; each repaired counter is reported
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 
 from temporalio.client import Client
@@ -25,6 +26,7 @@ from domain.store.drafts import void_but_attached
 from domain.store.models import Journey
 from domain.store.stage_counts import CounterDrift, check_counters
 from server.settle import Outcome, Settlement, repair_claims, settle_drafts
+from workflows import search_attributes
 from workflows.connect import PLAINTEXT, TemporalSecurity, connect
 from workflows.journey import JourneyWorkflow
 
@@ -72,7 +74,10 @@ async def find_drift(client: Client, clinic_id: str | None = None) -> list[Drift
         for d in found
     ]
     known = {str(row.id) for row in rows}
-    running = client.list_workflows('WorkflowType = "Journey" AND ExecutionStatus = "Running"')
+    running_query = 'WorkflowType = "Journey" AND ExecutionStatus = "Running"'
+    if clinic_id:
+        running_query += f" AND {search_attributes.CLINIC.name} = {json.dumps(clinic_id)}"
+    running = client.list_workflows(running_query)
     async for execution in running:
         if execution.id not in known:
             drift.append(Drift(execution.id, "running workflow with no active read-model row"))
@@ -86,9 +91,11 @@ class Reconciliation:
     counters: list[CounterDrift] = field(default_factory=list)
 
 
-async def reconcile_with(client: Client) -> Reconciliation:
+async def reconcile_with(client: Client, clinic_id: str | None = None) -> Reconciliation:
+    """The whole check; with `clinic_id`, the journeys and counters of that clinic only (the
+    drafts and claims left open are settled for every clinic either way)."""
     settled = await settle_drafts(client) + await repair_claims(client)
-    drift = await find_drift(client)
+    drift = await find_drift(client, clinic_id)
     drift += [
         Drift(found.journey_id, f"record {found.record_id} is void, yet event {found.seq} uses it")
         for found in await void_but_attached()
@@ -98,7 +105,7 @@ async def reconcile_with(client: Client) -> Reconciliation:
         for s in settled
         if s.outcome is Outcome.UNANSWERED
     ]
-    counters = await check_counters(repair=True)
+    counters = await check_counters(clinic_id, repair=True)
     drift += [
         Drift(
             f"clinic {c.clinic_id}",
@@ -117,10 +124,11 @@ async def reconcile(
     *,
     tls: DatabaseTls = NO_TLS,
     security: TemporalSecurity = PLAINTEXT,
+    clinic_id: str | None = None,
 ) -> Reconciliation:
     await init_db(database_url, tls)
     try:
         client = await connect(temporal_address, namespace, security=security)
-        return await reconcile_with(client)
+        return await reconcile_with(client, clinic_id)
     finally:
         await close_db()

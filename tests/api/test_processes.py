@@ -12,6 +12,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
@@ -20,12 +21,25 @@ from tests.api.test_operations import free_port
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 40.0
 STOP_TIMEOUT = 25.0
+# Connections per PostgreSQL pool of a process a test starts. The production default (10) times
+# the four APIs and the worker of a crowd test, twice when another suite runs beside this one on
+# the same server, went past PostgreSQL's 100 connections ("too many clients already").
+TEST_POOL_SIZE = 3
+
+
+def with_small_pool(database: str) -> str:
+    """`database` with the test processes' pool size, when it is PostgreSQL and names none."""
+    parts = urlsplit(database)
+    if not parts.scheme.startswith(("postgres", "asyncpg")) or "maxsize" in parts.query:
+        return database
+    query = "&".join(filter(None, [parts.query, f"maxsize={TEST_POOL_SIZE}"]))
+    return urlunsplit(parts._replace(query=query))
 
 
 def environment(database: str, temporal_address: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GLOWPATH_")}
     env.update(
-        GLOWPATH_DATABASE_URL=database,
+        GLOWPATH_DATABASE_URL=with_small_pool(database),
         GLOWPATH_TEMPORAL_ADDRESS=temporal_address,
         GLOWPATH_TASK_QUEUE=f"process-test-{uuid.uuid4().hex[:8]}",
         GLOWPATH_SECRET_KEY="process-test-secret-" + "k" * 32,

@@ -19,16 +19,18 @@ async def test_drift_is_reported_for_the_journey_that_differs(
     journey = await driver.drive_to("EXPERT_REVIEW")
     raw_id = decode_id(journey["id"], "Journey")
     assert raw_id is not None
+    # Scoped to the journey's clinic: the suite's other tests leave many journeys running.
+    clinic_id = (await Journey.get(id=raw_id)).clinic_id
 
     # Then the read model and the workflow agree about it
-    drift = await find_drift(temporal_env.client)
+    drift = await find_drift(temporal_env.client, clinic_id)
     assert [d for d in drift if d.journey_id == raw_id] == []
 
     # When its read-model row is changed behind the workflow's back
     await Journey.filter(id=raw_id).update(stage="PAYMENT")
     try:
         # Then exactly that difference is reported
-        drift = await find_drift(temporal_env.client)
+        drift = await find_drift(temporal_env.client, clinic_id)
         assert [d.problem for d in drift if d.journey_id == raw_id] == [
             "stage: read model 'PAYMENT', workflow 'EXPERT_REVIEW'"
         ]
@@ -48,8 +50,8 @@ async def test_a_tampered_stage_counter_is_reported_and_repaired(
     counter = JourneyStageCount.filter(clinic_id=row.clinic_id, stage="EXPERT_REVIEW")
     await counter.update(active=F("active") + 5)
 
-    # When reconcile runs
-    found = await reconcile_with(temporal_env.client)
+    # When reconcile runs (on that clinic: the suite's other tests leave many journeys running)
+    found = await reconcile_with(temporal_env.client, row.clinic_id)
 
     # Then it names that counter, five over, as drift, and puts it back to the rows' count
     mine = [c for c in found.counters if c.clinic_id == row.clinic_id]

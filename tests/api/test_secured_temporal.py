@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -165,10 +166,11 @@ async def test_api_worker_and_reconcile_processes_use_the_same_tls_settings(
     await wait_ready(f"http://127.0.0.1:{worker_ops}/readyz", worker, worker_log)
     handshakes = mtls_proxy.handshakes
     assert handshakes >= 2
-    # And `glowpath reconcile` reaches Temporal the same way
+    # And `glowpath reconcile` reaches Temporal the same way (on a clinic of no journeys: the
+    # suite's other tests leave many, each a query through the TLS relay)
     checked = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "server.cli", "reconcile"],
+        [sys.executable, "-m", "server.cli", "reconcile", "--clinic", f"tls-{uuid.uuid4().hex}"],
         env=api_env,
         capture_output=True,
         text=True,
