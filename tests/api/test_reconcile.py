@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from temporalio.testing import WorkflowEnvironment
 from tortoise.expressions import F
 
@@ -13,36 +15,37 @@ from tests.api.flow import JourneyDriver
 
 
 async def test_drift_is_reported_for_the_journey_that_differs(
-    driver: JourneyDriver, temporal_env: WorkflowEnvironment
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]], temporal_env: WorkflowEnvironment
 ) -> None:
-    # Given a journey moved through a few steps by the API
+    # Given a journey moved through a few steps by the API, in a clinic of its own (checked
+    # alone: the suite's other tests leave many journeys running in theirs)
+    driver = await fresh_clinic()
     journey = await driver.drive_to("EXPERT_REVIEW")
     raw_id = decode_id(journey["id"], "Journey")
     assert raw_id is not None
-    # Scoped to the journey's clinic: the suite's other tests leave many journeys running.
     clinic_id = (await Journey.get(id=raw_id)).clinic_id
 
     # Then the read model and the workflow agree about it
-    drift = await find_drift(temporal_env.client, clinic_id)
-    assert [d for d in drift if d.journey_id == raw_id] == []
+    assert await find_drift(temporal_env.client, clinic_id) == []
 
     # When its read-model row is changed behind the workflow's back
     await Journey.filter(id=raw_id).update(stage="PAYMENT")
     try:
         # Then exactly that difference is reported
         drift = await find_drift(temporal_env.client, clinic_id)
-        assert [d.problem for d in drift if d.journey_id == raw_id] == [
-            "stage: read model 'PAYMENT', workflow 'EXPERT_REVIEW'"
+        assert [(d.journey_id, d.problem) for d in drift] == [
+            (raw_id, "stage: read model 'PAYMENT', workflow 'EXPERT_REVIEW'")
         ]
     finally:
         await Journey.filter(id=raw_id).update(stage="EXPERT_REVIEW")
 
 
 async def test_a_tampered_stage_counter_is_reported_and_repaired(
-    driver: JourneyDriver, temporal_env: WorkflowEnvironment
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]], temporal_env: WorkflowEnvironment
 ) -> None:
-    # Given a journey waiting for expert review, and its clinic's counter of that stage moved
-    # by hand
+    # Given a journey waiting for expert review in a clinic of its own, and that clinic's
+    # counter of the stage moved by hand
+    driver = await fresh_clinic()
     journey = await driver.drive_to("EXPERT_REVIEW")
     raw_id = decode_id(journey["id"], "Journey")
     assert raw_id is not None
@@ -50,7 +53,7 @@ async def test_a_tampered_stage_counter_is_reported_and_repaired(
     counter = JourneyStageCount.filter(clinic_id=row.clinic_id, stage="EXPERT_REVIEW")
     await counter.update(active=F("active") + 5)
 
-    # When reconcile runs (on that clinic: the suite's other tests leave many journeys running)
+    # When reconcile runs on that clinic
     found = await reconcile_with(temporal_env.client, row.clinic_id)
 
     # Then it names that counter, five over, as drift, and puts it back to the rows' count
