@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import shutil
+import signal
 import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
@@ -48,6 +53,36 @@ async def start_time_skipping(attempts: int = 3) -> WorkflowEnvironment:
             if attempt == attempts or "Failed starting test server" not in str(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+async def start_dev_server(attempts: int = 3, **options: Any) -> WorkflowEnvironment:
+    """The Temporal CLI dev server (`WorkflowEnvironment.start_local` options), started again if
+    it did not come up: the SDK gives it 5 s, which a machine running another suite can miss."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await WorkflowEnvironment.start_local(
+                dev_server_existing_path=binary("temporal"), **options
+            )
+        except RuntimeError as exc:
+            if attempt == attempts or "Failed starting Temporal dev server" not in str(exc):
+                raise
+            port = re.search(r"at [\d.]+:(\d+) did not start", str(exc))
+            if port:
+                stop_late_dev_server(int(port.group(1)))
+    raise AssertionError("unreachable")
+
+
+def stop_late_dev_server(port: int) -> None:
+    """Stops a dev server this process started on `port` that missed its start-up time and may
+    still come up: it would hold the port (and outlive the tests) otherwise."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            arguments = (stat.parent / "cmdline").read_bytes().split(b"\0")
+            if parent != os.getpid() or b"start-dev" not in arguments:
+                continue
+            if arguments[arguments.index(b"--port") + 1] == str(port).encode():
+                os.kill(int(stat.parent.name), signal.SIGKILL)
 
 
 DESK = Actor("desk-1", Role.FRONT_DESK)

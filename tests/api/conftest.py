@@ -23,7 +23,7 @@ from server.seed import DEMO_CLINIC_ID
 from server.settings import Settings
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, Staff, create_clinic, running_api, sign_in_all
-from tests.support import binary
+from tests.support import start_dev_server
 from workflows.worker import SEARCH_ATTRIBUTES, build_worker
 
 TASK_QUEUE = "api-journeys"
@@ -41,8 +41,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     """The Temporal CLI dev server (list queries, search attributes, real timers)."""
     # Registered at start, as `glowpath dev` does: a workflow upserting an unknown one is stuck.
     attributes = [f"--search-attribute={name}={kind}" for name, kind in SEARCH_ATTRIBUTES.items()]
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
+    env = await start_dev_server(
         ip="127.0.0.1",
         dev_server_log_level="error",
         dev_server_extra_args=attributes,

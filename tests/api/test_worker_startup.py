@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from temporalio.testing import WorkflowEnvironment
 
 from tests.api.test_operations import free_port
 from tests.api.test_processes import START_TIMEOUT, environment, records, stop, wait_ready
-from tests.support import binary
+from tests.support import start_dev_server
 
 UNREACHABLE = "is unreachable"
 RETRYING = "still unreachable"
@@ -68,8 +67,7 @@ async def test_worker_waits_for_temporal_and_becomes_ready_when_it_starts(
     assert body["checks"]["worker"]["status"] == "error"
 
     # When Temporal starts on that port
-    temporal = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
+    temporal = await start_dev_server(
         ip="127.0.0.1",
         port=temporal_port,
         dev_server_log_level="error",

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 import pytest
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.errors import ErrorCode
@@ -28,10 +27,10 @@ from tests.support import (
     DESK,
     ask_expert,
     assign,
-    binary,
     journey_start,
     pay,
     request,
+    start_dev_server,
 )
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import OPENING, act, begin, history_size, journey_log
@@ -73,8 +72,7 @@ REFUSALS = {
 async def dev_client(database: str) -> AsyncIterator[Client]:
     """The real Temporal dev server: it drops a rejected update's workflow task from history,
     which the time-skipping test server does not do."""
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
+    env = await start_dev_server(
         search_attributes=[
             search_attributes.STAGE,
             search_attributes.STAGE_ENTERED_AT,
