@@ -87,7 +87,10 @@ def pytest(args: Sequence[str], database_url: str | None, prefix: str = "") -> i
                     _closing[prefix] = text
                 sys.stdout.write(f"{prefix}{text}")
                 sys.stdout.flush()
-        return process.wait()
+        status = process.wait()
+        if status < 0:
+            print(f"{prefix}pytest was killed by signal {-status}", flush=True)
+        return status
     except BaseException:  # interrupted or terminated: stop the run before cleaning up
         process.terminate()
         try:
@@ -143,7 +146,7 @@ def main(argv: Sequence[str]) -> int:
     if not both and mode == "require":
         print("GLOWPATH_TEST_POSTGRES=require: PostgreSQL was not reachable", file=sys.stderr)
         status = status or 1
-    return status
+    return _exit_code(status)
 
 
 def _side_by_side(args: Sequence[str], url: str) -> int:
@@ -171,7 +174,15 @@ def _side_by_side(args: Sequence[str], url: str) -> int:
     for name in statuses:
         print(f"{name}: {_counts(_closing.get(f'[{name}] ', ''))}")
     sys.stdout.flush()
-    return max(statuses.values())
+    # A pytest killed by a signal has a negative status (-15, -9): a failure like any other.
+    failed = [status for status in statuses.values() if status != 0]
+    return _exit_code(failed[0]) if failed else 0
+
+
+def _exit_code(status: int) -> int:
+    """A run's status as a shell exit code: a pytest killed by signal N (status -N) is 128 + N,
+    as a shell reports it, so no killed run can pass for a passed one."""
+    return 128 - status if status < 0 else status
 
 
 def _counts(closing: str) -> str:

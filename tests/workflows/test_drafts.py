@@ -29,6 +29,11 @@ from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import act, begin
 from workflows.journey import JourneyWorkflow
 
+# Seconds: short, so the held task is extended (and takes in new updates) often; not so short
+# that a busy machine misses an extension (at 1 s, a held-write test hung in a loaded suite run).
+HELD_TASK_TIMEOUT = 3
+BOUND_SECONDS = 120  # the whole held-write test: a hang fails it, and the write is let go
+
 
 async def _draft(journey_id: str) -> str:
     return await draft_record(journey_id, "consultation", {"occupation": "architect"}, "c-1")
@@ -94,41 +99,50 @@ async def test_a_draft_an_accepted_action_is_about_to_attach_is_not_void(
         await apply_change(change)
 
     task_queue = f"journeys-held-{uuid.uuid4().hex[:8]}"
-    async with Worker(
-        env.client, task_queue=task_queue, workflows=[JourneyWorkflow], activities=[held_writer]
+    async with (
+        Worker(
+            env.client, task_queue=task_queue, workflows=[JourneyWorkflow], activities=[held_writer]
+        ),
+        asyncio.timeout(BOUND_SECONDS),
     ):
-        start = journey_start()
-        # A short workflow task timeout: while a write is held, the worker extends the task
-        # every 0.8 s and takes in the updates sent meanwhile
-        handle = await client.start_workflow(
-            JourneyWorkflow.run,
-            start,
-            id=start.journey_id,
-            task_queue=task_queue,
-            task_timeout=timedelta(seconds=1),
-        )
-        await handle.execute_update(JourneyWorkflow.opened)
-        # Given an assignment whose read-model write is held (it keeps the lock)
-        released.clear()
-        assigning = await handle.start_update(
-            JourneyWorkflow.act, assign(), wait_for_stage=WorkflowUpdateStage.ACCEPTED
-        )
-        # And a consultation carrying a draft, accepted and waiting for its turn
-        draft = await _draft(start.journey_id)
-        consulting = await handle.start_update(
-            JourneyWorkflow.act, _consultation(draft), wait_for_stage=WorkflowUpdateStage.ACCEPTED
-        )
+        try:
+            start = journey_start()
+            # A short workflow task timeout: while a write is held, the worker extends the task
+            # at 80 % of it and takes in the updates sent meanwhile
+            handle = await client.start_workflow(
+                JourneyWorkflow.run,
+                start,
+                id=start.journey_id,
+                task_queue=task_queue,
+                task_timeout=timedelta(seconds=HELD_TASK_TIMEOUT),
+            )
+            await handle.execute_update(JourneyWorkflow.opened)
+            # Given an assignment whose read-model write is held (it keeps the lock)
+            released.clear()
+            assigning = await handle.start_update(
+                JourneyWorkflow.act, assign(), wait_for_stage=WorkflowUpdateStage.ACCEPTED
+            )
+            # And a consultation carrying a draft, accepted and waiting for its turn
+            draft = await _draft(start.journey_id)
+            consulting = await handle.start_update(
+                JourneyWorkflow.act,
+                _consultation(draft),
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+            )
 
-        # When reconciliation asks about the draft meanwhile
-        answer = await handle.execute_update(
-            JourneyWorkflow.settle_drafts, DraftQuestion(record_ids=[draft])
-        )
+            # When reconciliation asks about the draft meanwhile
+            answer = await handle.execute_update(
+                JourneyWorkflow.settle_drafts, DraftQuestion(record_ids=[draft])
+            )
 
-        # Then it is named attached, not void
-        assert answer == DraftAnswer(attached=[draft], void=[])
-        # And once the write goes through, the consultation attaches it
-        released.set()
-        await assigning.result()
-        assert (await consulting.result()).record_id == draft
-        assert await _attached(start.journey_id) == [(4, draft)]
-        await handle.terminate()
+            # Then it is named attached, not void
+            assert answer == DraftAnswer(attached=[draft], void=[])
+            # And once the write goes through, the consultation attaches it
+            released.set()
+            await assigning.result()
+            assert (await consulting.result()).record_id == draft
+            assert await _attached(start.journey_id) == [(4, draft)]
+            await handle.terminate()
+        finally:
+            # A failed or timed-out test still lets the held write go, so the worker stops
+            released.set()

@@ -1,0 +1,54 @@
+"""`make test`'s runner: a suite that dies of a signal fails the whole run, side by side or not.
+
+Found in a run where the SQLite suite was killed (SIGALRM) while the PostgreSQL suite passed: the
+runner took the larger of the two statuses, 0 against -14, and the run passed with no SQLite
+result at all.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from tests import run_suites
+
+DYING_TEST = """
+import os, signal
+
+def test_dies():
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_pytest_killed_by_a_signal_reports_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a test file whose test kills its own pytest
+    (tmp_path / "test_dying.py").write_text(DYING_TEST)
+    # When the runner runs it, its output prefixed as in a side-by-side run
+    status = run_suites.pytest(
+        [str(tmp_path / "test_dying.py"), "-q", "-p", "no:cacheprovider"], None, "[dying] "
+    )
+    # Then the status is the signal's, and the output says so
+    assert status == -signal.SIGKILL
+    assert "[dying] pytest was killed by signal 9" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("sqlite", "postgres", "expected"), [(0, 0, 0), (-14, 0, 142), (0, 1, 1)])
+def test_the_side_by_side_run_fails_when_either_suite_fails(
+    monkeypatch: pytest.MonkeyPatch, sqlite: int, postgres: int, expected: int
+) -> None:
+    # Given suites that end with these statuses (no pytest or database is needed for the sum)
+    def fake_pytest(args: Sequence[str], database_url: str | None, prefix: str = "") -> int:
+        return sqlite
+
+    def fake_postgres(args: Sequence[str], url: str, prefix: str = "") -> int:
+        return postgres
+
+    monkeypatch.setattr(run_suites, "pytest", fake_pytest)
+    monkeypatch.setattr(run_suites, "run_on_postgres", fake_postgres)
+    # When they run side by side, then the run's exit code is 0 only when both passed
+    assert run_suites._side_by_side([], "postgres://unused") == expected
