@@ -14,6 +14,8 @@ migrate` and `seed`, `glowpath api` and `glowpath worker` processes, the floor's
 
 Each configuration's mutations/s is divided by the mean of the floor's updates/s measured just
 before and just after it; startJourney's latency is set beside the floor's update-with-start.
+Every phase's CPU time is split by process (`bench.cpu_split`) and printed per operation: with
+both cores busy, that is where a mutation's extra cost over a floor update goes.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import cpu_split
 from bench.report import load_average, machine_facts, median_ms, ms, p99_ms, table
 from bench.throughput_processes import Child, fresh_database
 from bench.topology_processes import Topology
@@ -44,10 +47,18 @@ class Phase:
     ops: int
     elapsed: float
     samples: dict[str, list[int]]
+    # CPU seconds by process group over the whole phase (warm-up included), and its wall time
+    cpu: dict[str, float] = field(default_factory=dict)
+    wall: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.ops / self.elapsed if self.elapsed else 0.0
+
+    def cpu_ms_per_op(self, group: str) -> float:
+        """CPU per operation: the phase's CPU over the operations at its measured rate."""
+        ops = self.rate * self.wall
+        return 1000 * self.cpu.get(group, 0.0) / ops if ops else 0.0
 
 
 def progress(message: str) -> None:
@@ -59,6 +70,7 @@ class Bench:
         self.args, self.topology, self.loads = args, topology, loads
         self.floor_queue = f"floor-{uuid.uuid4().hex[:8]}"
         self.first = 0
+        self.floor_worker: Child | None = None
 
     async def phase(self, command: dict[str, object]) -> Phase:
         """The same command on every load generator, the lanes shared out among them."""
@@ -69,12 +81,32 @@ class Bench:
         for load, share in zip(self.loads, shares, strict=True):
             self.first += 1_000_000  # client numbers of their own for each generator and phase
             asks.append(load.ask({**command, **timing, "lanes": share, "first": self.first}))
+        cpu_before, began = cpu_split.snapshot(self.process_groups()), time.monotonic()
         answers = await asyncio.gather(*asks)
+        wall = time.monotonic() - began
+        cpu = cpu_split.spent(cpu_before, cpu_split.snapshot(self.process_groups()))
         samples: dict[str, list[int]] = {}
         for answer in answers:
             for name, series in answer["samples"].items():
                 samples.setdefault(name, []).extend(series)
-        return Phase(sum(a["ops"] for a in answers), max(a["elapsed"] for a in answers), samples)
+        elapsed = max(a["elapsed"] for a in answers)
+        return Phase(sum(a["ops"] for a in answers), elapsed, samples, cpu, wall)
+
+    def process_groups(self) -> dict[str, list[int]]:
+        """The pids of each kind of process running now (PostgreSQL's are found by name)."""
+
+        def running(prefix: str) -> list[int]:
+            members = [m for m in self.topology.members if m.name.startswith(prefix)]
+            return [m.process.pid for m in members if m.process and m.process.poll() is None]
+
+        temporal = self.topology.temporal.pid
+        return {
+            "load generator": [load.pid for load in self.loads],
+            "API": running("api-"),
+            "worker": running("worker-"),
+            "floor worker": [self.floor_worker.pid] if self.floor_worker else [],
+            "Temporal": [temporal] if temporal else [],
+        }
 
     async def floor(self) -> tuple[Phase, Phase]:
         target = {"address": self.topology.temporal.address, "task_queue": self.floor_queue}
@@ -114,6 +146,7 @@ async def measure(
     bench = Bench(args, topology, loads)
     floor_worker = Child("floor worker", "bench.floor", topology.temporal.address,
                          bench.floor_queue, env=env)  # fmt: skip
+    bench.floor_worker = floor_worker
     children.extend((floor_worker, *loads))
 
     async def database() -> None:
@@ -195,6 +228,24 @@ def print_report(
         for label, p in configs
     ]
     print(table(["", *names], rows))
+    print_cpu_split(floors, configs)
+
+
+def print_cpu_split(floors: list[tuple[Phase, Phase]], configs: list[tuple[str, Phase]]) -> None:
+    """CPU per operation by process: what makes a mutation cost more than a floor update."""
+    phases = [(f"floor step update, round {i + 1}", f[0]) for i, f in enumerate(floors)]
+    phases += [(f"journeys, {label}", phase) for label, phase in configs]
+    groups = list(phases[0][1].cpu) if phases else []
+    print("\nCPU per operation (ms; user + system, warm-up included), by process:")
+    rows = [
+        [
+            label,
+            *(f"{phase.cpu_ms_per_op(g):.1f}" for g in groups),
+            f"{sum(phase.cpu_ms_per_op(g) for g in groups):.1f}",
+        ]
+        for label, phase in phases
+    ]
+    print(table(["", *groups, "total"], rows))
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -1,4 +1,4 @@
-"""The whole test suite on SQLite, then again on PostgreSQL when a server answers (`make test`).
+"""The whole test suite on SQLite and on PostgreSQL when a server answers (`make test`).
 
     python -m tests.run_suites [PYTEST ARGS...]
 
@@ -8,9 +8,10 @@ names a server and a database to connect to for administration. The run gets a f
 ``GLOWPATH_TEST_POSTGRES``: ``auto`` (default: run when reachable, else say it was skipped),
 ``require`` (unreachable is a failure) or ``off``.
 ``GLOWPATH_TEST_IN_PARALLEL``: ``1`` (default) runs the two suites at the same time, each line of
-their output prefixed with its database (about a third faster on two cores: each waits on Temporal
-and its database far more than it computes); ``0`` runs them one after the other. They share
-nothing: each has its own Temporal servers, database and temporary files.
+their output prefixed with its database (each waits on Temporal and its database far more than
+it computes, so two cores run both in little more than the longer one's time); ``0`` runs them
+one after the other. They share nothing: each has its own Temporal servers, database and
+temporary files.
 Exit status: 0 only when every run passed.
 """
 
