@@ -8,12 +8,15 @@ process is stopped by its pid.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from pathlib import Path
 
 from bench.chaos_processes import ChaosProcesses, ProcessFailed, _stop
+from bench.stack import _os_free_port
 
 CACHE_VARIABLE = "GLOWPATH_WORKER_MAX_CACHED_WORKFLOWS"
+PORT_VARIABLE = "GLOWPATH_WORKER_HTTP_PORT"
 MIB = 1024
 
 
@@ -28,7 +31,12 @@ def memory_mib(pid: int) -> tuple[float, float]:
 
 
 class ParkedProcesses(ChaosProcesses):
-    """Temporal and the read model's migration side by side; then one worker at a time."""
+    """Temporal and the read model's migration side by side; then one worker at a time, with
+    helpers beside it only while journeys are parked."""
+
+    def __init__(self, workdir: Path, database_url: str) -> None:
+        super().__init__(workdir, database_url)
+        self.helpers: list[subprocess.Popen[bytes]] = []
 
     async def start(self) -> None:
         async with asyncio.TaskGroup() as group:
@@ -41,6 +49,27 @@ class ParkedProcesses(ChaosProcesses):
         self.env[CACHE_VARIABLE] = str(max_cached)
         self.worker = await self._spawn("worker", self.worker_port)
         return self.worker.pid
+
+    async def start_helpers(self, count: int, max_cached: int) -> None:
+        """`count` more workers on the same task queue: parking is the worker's CPU, and one
+        Python process uses one core. Each answers /readyz on a port of its own."""
+        self.env[CACHE_VARIABLE] = str(max_cached)
+        try:
+            for _ in range(count):
+                port = _os_free_port()
+                self.env[PORT_VARIABLE] = str(port)
+                self.helpers.append(await self._spawn("worker", port))
+        finally:
+            self.env[PORT_VARIABLE] = str(self.worker_port)
+
+    async def stop_helpers(self) -> None:
+        helpers, self.helpers = self.helpers, []
+        for helper in helpers:
+            await _stop(helper)
+
+    async def stop(self) -> None:
+        await self.stop_helpers()
+        await super().stop()
 
     async def stop_worker(self) -> None:
         worker, self.worker = self.worker, None

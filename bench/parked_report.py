@@ -66,7 +66,8 @@ def print_report(
     print(f"  load at end  {'?' if load_at_end is None else f'{load_at_end:.2f}'}\n")
     print(
         f"  parked {n:,} journeys in FOLLOW_UP in {parking.seconds:.0f} s "
-        f"({n / parking.seconds:.1f} journeys/s, {args.lanes} lanes), worker cache "
+        f"({n / parking.seconds:.1f} journeys/s, {args.lanes} lanes, "
+        f"{args.parking_workers} worker(s)); the measured worker, cache "
         f"{parking.cache:,}: RSS {_mib(parking.rss_mib)} MiB, peak {_mib(parking.peak_mib)} MiB\n"
     )
     header = (
