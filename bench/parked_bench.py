@@ -121,7 +121,16 @@ async def run(args: argparse.Namespace) -> None:
                 for n, cache in enumerate(caches):
                     # Journeys touched early in this round: evicted since, unless all fit.
                     woken = journeys[n * args.wakes : (n + 1) * args.wakes]
-                    rounds.append(await measure(procs, temporal, journeys, cache, woken, args))
+                    done = await measure(procs, temporal, journeys, cache, woken, args)
+                    rounds.append(done)
+                    # Said at once: a run stopped by its time bound keeps what it measured.
+                    print(
+                        f"  cache {cache:,}: RSS idle {done.idle_mib:.0f}, after touch "
+                        f"{done.touched_mib:.0f}, peak {done.peak_mib:.0f}, settled "
+                        f"{done.settled_mib:.0f} MiB; touched in {done.touch_seconds:.0f} s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
         except BaseException:
             # The worker's own account of what went wrong, before its directory goes.
             print(_tail(workdir / "worker.log", 40), file=sys.stderr)
