@@ -32,18 +32,18 @@ class WakeTimer:
         A running timer that fires first is kept; the wake-up it brings finds nothing due."""
         if moment is None:
             return  # a running timer fires once for nothing rather than costing a cancel
+        fires_at = max(moment, workflow.now() + SHORTEST)
         sleeping = self._sleeping
         if sleeping is not None and not sleeping.done():
-            if self._fires_at is not None and self._fires_at <= moment:
+            if self._fires_at is not None and self._fires_at <= fires_at:
                 return
             sleeping.cancel()
-        delay = max(moment - workflow.now(), SHORTEST)
-        self._fires_at = workflow.now() + delay
-        self._sleeping = asyncio.create_task(workflow.sleep(delay))
+        self._fires_at = fires_at
+        self._sleeping = asyncio.create_task(workflow.sleep(fires_at - workflow.now()))
 
     def stop(self) -> None:
-        """Cancels a running timer: a journey that ends leaves none behind (the test server's
-        clock, for one, skips ahead for a completed run's timer left running)."""
+        """Cancels a running timer: a journey that ends leaves none running behind it, as
+        before the patch (its last task cancelled the wait's timer)."""
         if self._sleeping is not None and not self._sleeping.done():
             self._sleeping.cancel()
         self._sleeping = self._fires_at = None

@@ -120,3 +120,19 @@ async def test_an_earlier_next_moment_replaces_the_running_timer(
     await env.sleep(timedelta(minutes=11))
     assert await stuck_reason(handle) == "TRIAGE for more than 10 minute(s)"
     await Replayer(workflows=[JourneyWorkflow]).replay_workflow(await handle.fetch_history())
+
+
+async def test_a_journey_that_ends_leaves_no_timer_running(
+    client: Client, env: WorkflowEnvironment
+) -> None:
+    # Given a journey checked in, its triage timer running
+    handle = await begin(client, journey_start(), TASK_QUEUE)
+    # When the front desk cancels it
+    result = await act(handle, request(Action.CANCEL, DESK))
+    assert result.stage is Stage.CANCELLED
+    # Then the run is over (waited for without skipping the clock) and its last task
+    # cancelled the timer
+    with env.auto_time_skipping_disabled():
+        facts = await handle.result()
+    assert facts.stage is Stage.CANCELLED
+    assert await timer_events(handle) == {"started": 1, "canceled": 1}
