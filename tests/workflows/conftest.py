@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
 from temporalio.client import Client
@@ -19,41 +17,21 @@ from workflows.triage_activities import record_desk_changes
 TASK_QUEUE = "journeys-test"
 
 
-@contextlib.asynccontextmanager
-async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await start_time_skipping()
-    try:
-        yield environment
-    finally:
-        await environment.shutdown()
-
-
-@contextlib.asynccontextmanager
-async def serving(
-    env: WorkflowEnvironment,
-    task_queue: str,
-    workflows: Sequence[type],
-    activities: Sequence[Callable[..., Any]],
-) -> AsyncIterator[Client]:
-    """A worker for `workflows` on `task_queue`, with the client and search attributes the
-    journeys need; the environment's client while it runs."""
-    await registered_client()
-    await register_search_attributes(env.client, env.client.namespace)
-    async with Worker(
-        env.client, task_queue=task_queue, workflows=workflows, activities=activities
-    ):
-        yield env.client
-
-
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with time_skipping() as environment:
-        yield environment
+    environment = await start_time_skipping()
+    yield environment
+    await environment.shutdown()
 
 
 @pytest.fixture(scope="session")
 async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Client]:
-    workflows = [JourneyWorkflow, TriageDeskWorkflow]
-    activities: list[Callable[..., Any]] = [record_journey_change, record_desk_changes]
-    async with serving(env, TASK_QUEUE, workflows, activities) as served:
-        yield served
+    await registered_client()
+    await register_search_attributes(env.client, env.client.namespace)
+    async with Worker(
+        env.client,
+        task_queue=TASK_QUEUE,
+        workflows=[JourneyWorkflow, TriageDeskWorkflow],
+        activities=[record_journey_change, record_desk_changes],
+    ):
+        yield env.client
