@@ -157,7 +157,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--limit-minutes",
         type=float,
         default=DEFAULT_LIMIT_MINUTES,
-        help="the whole run stops after this long (10,000 journeys park in 45 to 90 minutes here)",
+        help="the whole run stops after this long (parking slows as more are parked)",
     )
     args = parser.parse_args(argv)
     if args.quick:
