@@ -5,7 +5,9 @@ several sticky-cache sizes (`GLOWPATH_WORKER_MAX_CACHED_WORKFLOWS`).
 
 Starts a Temporal dev server and `glowpath worker` as child processes on loopback, with a
 temporary SQLite read model, and parks `--journeys` real journeys in FOLLOW_UP (follow-ups three
-and six months away) as fast as `--lanes` concurrent clients can walk them there. Then, for
+and six months away) as fast as `--lanes` concurrent clients can walk them there, the worker
+keeping `--parking-cache` runs (the default's, so its memory after parking is what production's
+would hold with that many parked). Then, for
 each cache size, the worker is restarted with it and:
 - the journeys to wake are touched (a query: the worker replays a journey to answer and keeps
   it if its cache has room), then enough other parked journeys to fill the cache past them
@@ -35,6 +37,7 @@ from bench.parked_journeys import add_clients, park, touch, wake
 from bench.parked_processes import ParkedProcesses, memory_mib, settled_mib
 from bench.parked_report import Parking, print_report
 from bench.report import load_average
+from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
 
 DEFAULT_LIMIT_MINUTES = 75  # the whole run's bound unless --limit-minutes says otherwise
 
@@ -106,7 +109,7 @@ async def run(args: argparse.Namespace) -> None:
             clients = await add_clients(database_url, args.journeys)
             temporal = await Client.connect(procs.temporal.address)
             task_queue = procs.env["GLOWPATH_TASK_QUEUE"]
-            parking_cache = max(caches)
+            parking_cache = args.parking_cache
             pid = await procs.start_worker(parking_cache)
             await procs.start_helpers(args.parking_workers - 1, parking_cache)
             print(f"parking {args.journeys:,} journeys", file=sys.stderr, flush=True)
@@ -150,6 +153,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=1,
         help="workers while parking (the measured one and helpers); measuring uses one",
+    )
+    parser.add_argument(
+        "--parking-cache",
+        type=int,
+        default=DEFAULT_MAX_CACHED_WORKFLOWS,
+        help="the parking workers' sticky cache (default: the worker's own default)",
     )
     parser.add_argument("--wakes", type=int, default=20, help="journeys woken per cache size")
     parser.add_argument("--quick", action="store_true", help="300 journeys, caches 0,30,300")
