@@ -13,6 +13,7 @@ without it read and write the same histories.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import typing
 import weakref
 from typing import Any
@@ -31,16 +32,21 @@ from temporalio.converter import (
 _Shape = tuple[tuple[str, Any, bool], ...]
 
 
-# Shared by every converter instance: the worker makes one per workflow run. Weakly keyed: the
-# workflow modules are loaded afresh for each run, isolated, so their dataclasses are defined
-# anew each time and must not be kept alive here. A race of two threads resolves one twice.
+# Shared by every converter instance: the worker makes one per workflow run. Weakly keyed: under
+# the default sandbox (the tests' workers) the workflow modules are loaded afresh for each run,
+# so their dataclasses are defined anew each time and must not be kept alive here. A race of two
+# threads resolves one twice.
 _shapes: weakref.WeakKeyDictionary[type, _Shape] = weakref.WeakKeyDictionary()
 
 
 def _shape(hint: type) -> _Shape:
     shape = _shapes.get(hint)
     if shape is None:
-        hints = typing.get_type_hints(hint)
+        # The module's own namespace, imported if need be: inside the workflow sandbox a module
+        # passed through is not in `sys.modules` until imported there, and `get_type_hints`
+        # would then resolve the field types against nothing.
+        module = importlib.import_module(hint.__module__)
+        hints = typing.get_type_hints(hint, globalns=vars(module))
         shape = tuple((f.name, hints[f.name], f.init) for f in dataclasses.fields(hint))
         _shapes[hint] = shape
     return shape

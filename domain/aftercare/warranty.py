@@ -23,9 +23,18 @@ class WarrantyTerms:
     terms: str
 
 
-def card_number(journey_id: str, issued_at: datetime) -> str:
-    """Printed on the card and read out on the phone: short, stable for the journey."""
-    return f"W-{issued_at:%Y%m}-{journey_id.replace('-', '')[:10].upper()}"
+SHORT_DIGITS = 10
+# As many as the card's number column (32 characters) holds after "W-YYYYMM-": the number of a
+# card whose short number another journey's card already has.
+LONG_DIGITS = 23
+
+
+def card_number(journey_id: str, issued_at: datetime, digits: int = SHORT_DIGITS) -> str:
+    """Printed on the card and read out on the phone: short, stable for the journey. The digits
+    are the journey id's own (a UUID), past any "journey-" prefix: with the prefix's letters
+    counted, 10,000 journeys had only 4,096 numbers a month between them."""
+    own = journey_id.removeprefix("journey-").replace("-", "")
+    return f"W-{issued_at:%Y%m}-{own[:digits].upper()}"
 
 
 def ends_at(issued_at: datetime, days: int) -> datetime:

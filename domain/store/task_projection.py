@@ -21,7 +21,13 @@ from domain.aftercare.tasks import (
     is_escalated,
     task_id,
 )
-from domain.aftercare.warranty import card_number, ends_at, procedure_warranty, terms_for
+from domain.aftercare.warranty import (
+    LONG_DIGITS,
+    card_number,
+    ends_at,
+    procedure_warranty,
+    terms_for,
+)
 from domain.journey.facts import FollowUp, JourneyChange, JourneyFacts
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 from domain.journey.table import Action
@@ -160,8 +166,13 @@ async def _issue_warranty(
     setting = await clinic_setting(facts.clinic_id)
     warranty = terms_for(setting.warranty_days, setting.warranty_terms, procedure_warranty(content))
     issued = change.event.at
+    number = card_number(facts.journey_id, issued)
+    # Two journeys whose ids begin alike in the same month: the later card takes the long number.
+    # Decided again alike on a retried write, and a race of the two retries into this branch.
+    if await WarrantyCard.exists(number=number):
+        number = card_number(facts.journey_id, issued, digits=LONG_DIGITS)
     await WarrantyCard.create(
-        number=card_number(facts.journey_id, issued),
+        number=number,
         clinic_id=facts.clinic_id,
         journey_id=facts.journey_id,
         client_id=facts.client_id,

@@ -98,6 +98,9 @@ def test_a_warranty_covers_its_period_up_to_the_last_moment() -> None:
     assert not covers(end, end + timedelta(seconds=1))
     number = card_number("4f0e9d7e-6a7f-2f0c-9a11-000000000000", T0)
     assert number == "W-202603-4F0E9D7E6A"
+    assert card_number("journey-4f0e9d7e-6a7f-2f0c-9a11-000000000000", T0) == number
+    long = card_number("4f0e9d7e-6a7f-2f0c-9a11-000000000000", T0, digits=23)
+    assert long == "W-202603-4F0E9D7E6A7F2F0C9A11000" and len(long) == 32
     # A procedure type's warranty wins over the clinic's; one of 0 days gives none of its own.
     assert terms_for(365, None) == WarrantyTerms(365, DEFAULT_TERMS)
     assert terms_for(365, "x", WarrantyTerms(730, "two years")) == WarrantyTerms(730, "two years")
