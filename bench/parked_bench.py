@@ -33,7 +33,7 @@ from temporalio.client import Client
 
 from bench.chaos_processes import _tail
 from bench.floor import FloorWorkflow, floor_worker, start_floor
-from bench.parked_journeys import add_clients, park, touch, wake
+from bench.parked_journeys import add_clients, park, read_model_behind, touch, wake
 from bench.parked_processes import ParkedProcesses, memory_mib, settled_mib
 from bench.parked_report import Parking, print_report
 from bench.report import load_average
@@ -116,9 +116,11 @@ async def run(args: argparse.Namespace) -> None:
             began = time.monotonic()
             journeys = await park(temporal, task_queue, clients, args.lanes)
             parked_in = time.monotonic() - began
+            behind = await read_model_behind(database_url, journeys)
+            print(f"  read model behind for {behind:,} journeys", file=sys.stderr, flush=True)
             rss, peak = memory_mib(pid)
             await procs.stop_helpers()
-            parking = Parking(len(journeys), parking_cache, parked_in, rss, peak)
+            parking = Parking(len(journeys), parking_cache, parked_in, rss, peak, behind)
             rounds = []
             async with floor_worker(temporal, args.floor_queue):
                 for n, cache in enumerate(caches):

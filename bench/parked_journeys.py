@@ -17,13 +17,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.journey.facts import ActionRequest, ActionResult
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store.db import close_db, init_db
 from domain.store.models import Client as ClientRow
-from domain.store.models import Clinic
+from domain.store.models import Clinic, Journey
 from tests.support import DESK, SUPERVISOR, journey_start, path
 from workflows.client import JourneyGateway, JourneyUnavailable
 from workflows.journey import JourneyWorkflow
@@ -32,6 +33,9 @@ DAY = 86400
 FOLLOW_UP_OFFSETS = [90 * DAY, 180 * DAY]
 CLINIC = "clinic-1"  # the clinic `journey_start` opens journeys in
 ATTEMPTS = 8
+# How a query that outlasted its deadline ends: the client's own timer cancels it ("Timeout
+# expired") or the server's deadline passes.
+TIMED_OUT = (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED)
 NUDGE = ActionRequest(Action.NUDGE, SUPERVISOR)  # a supervisor's reminder: stays in FOLLOW_UP
 
 
@@ -120,13 +124,36 @@ async def park(temporal: Client, task_queue: str, clients: Sequence[str], lanes:
     return await in_lanes(clients, lanes, lambda c: park_one(gateway, c), "parked")
 
 
+async def read_model_behind(database_url: str, journeys: Sequence[str], wait: float = 120) -> int:
+    """How many parked journeys the read model does not show in FOLLOW_UP, once it has caught
+    up or after `wait` seconds: a write the worker could not make is retried, not lost, so a
+    count above 0 is a writer failing over and over (its errors are in the worker's log)."""
+    await init_db(database_url)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            shown = await Journey.filter(stage=Stage.FOLLOW_UP.value).count()
+            if shown >= len(journeys) or time.monotonic() >= deadline:
+                return len(journeys) - shown
+            await asyncio.sleep(2)  # polling the database for deferred writes, bounded above
+    finally:
+        await close_db()
+
+
 async def touch(temporal: Client, journeys: Sequence[str], lanes: int) -> None:
     """Asks every journey its facts (a query: nothing is written), oldest first. A worker that
     does not hold a journey replays it to answer, and then keeps it if its cache has room."""
 
     async def ask(journey_id: str) -> str:
         handle = temporal.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
-        facts = await handle.query(JourneyWorkflow.facts)
+        for attempt in range(ATTEMPTS):
+            try:
+                facts = await handle.query(JourneyWorkflow.facts)
+                break
+            except RPCError as error:
+                # A busy machine can outlast the query's deadline; asked again, it answers.
+                if error.status not in TIMED_OUT or attempt == ATTEMPTS - 1:
+                    raise
         if facts.stage is not Stage.FOLLOW_UP:
             raise ParkingFailed(f"{journey_id} is in {facts.stage}, not FOLLOW_UP")
         return journey_id

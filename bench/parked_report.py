@@ -24,6 +24,7 @@ class Parking:
     seconds: float
     rss_mib: float
     peak_mib: float
+    read_model_behind: int  # parked journeys the read model did not show in FOLLOW_UP
 
 
 def _mib(value: float) -> str:
@@ -68,7 +69,8 @@ def print_report(
         f"  parked {n:,} journeys in FOLLOW_UP in {parking.seconds:.0f} s "
         f"({n / parking.seconds:.1f} journeys/s, {args.lanes} lanes, "
         f"{args.parking_workers} worker(s)); the measured worker, cache "
-        f"{parking.cache:,}: RSS {_mib(parking.rss_mib)} MiB, peak {_mib(parking.peak_mib)} MiB\n"
+        f"{parking.cache:,}: RSS {_mib(parking.rss_mib)} MiB, peak {_mib(parking.peak_mib)} MiB; "
+        f"the read model showed all but {parking.read_model_behind:,} of them in FOLLOW_UP\n"
     )
     header = (
         "cache",
