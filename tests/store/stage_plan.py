@@ -31,15 +31,12 @@ def client_id(clinic_id: str) -> str:
     return f"{clinic_id}-client"
 
 
-def journey_plan(
-    clinic_id: str, journey: int, steps: int, rng: random.Random
-) -> list[JourneyChange]:
-    """One journey's changes: a start, then moves, stuck flags raised and cleared, and for some
-    an end in a terminal stage. Every step is a minute or more after the one before."""
-    facts = JourneyFacts(
-        journey_id=f"{clinic_id}-journey-{journey}",
+def opening_facts(journey_id: str, clinic_id: str, client: str) -> JourneyFacts:
+    """A first visit's facts as it opens at reception, at START."""
+    return JourneyFacts(
+        journey_id=journey_id,
         clinic_id=clinic_id,
-        client_id=client_id(clinic_id),
+        client_id=client,
         visit_category=VisitCategory.FIRST_VISIT,
         channel=ArrivalChannel.WALK_IN,
         client_is_minor=False,
@@ -47,6 +44,14 @@ def journey_plan(
         follow_up_offsets=[],
         stage_entered_at=START,
     )
+
+
+def journey_plan(
+    clinic_id: str, journey: int, steps: int, rng: random.Random
+) -> list[JourneyChange]:
+    """One journey's changes: a start, then moves, stuck flags raised and cleared, and for some
+    an end in a terminal stage. Every step is a minute or more after the one before."""
+    facts = opening_facts(f"{clinic_id}-journey-{journey}", clinic_id, client_id(clinic_id))
     at, stage, stuck, changes = START, Stage.RECEPTION, False, []
     for seq in range(1, steps + 1):
         came: Stage | None = stage if seq > 1 else None

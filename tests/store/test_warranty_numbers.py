@@ -7,13 +7,13 @@ import uuid
 from datetime import timedelta
 
 from domain.aftercare.warranty import LONG_DIGITS, card_number
-from domain.journey.facts import JourneyChange, JourneyEvent, JourneyFacts
-from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
+from domain.journey.facts import JourneyChange, JourneyEvent
+from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store.aftercare import WarrantyCard
 from domain.store.models import Client, Clinic
 from domain.store.projection import apply_change
-from tests.store.stage_plan import START
+from tests.store.stage_plan import START, opening_facts
 from tests.support import DESK
 
 
@@ -34,17 +34,7 @@ async def _clinic_with_client() -> tuple[str, str]:
 
 async def _treated(journey_id: str, clinic_id: str, client_id: str) -> None:
     """The journey's opening event, then its treatment completed: the card is issued."""
-    facts = JourneyFacts(
-        journey_id=journey_id,
-        clinic_id=clinic_id,
-        client_id=client_id,
-        visit_category=VisitCategory.FIRST_VISIT,
-        channel=ArrivalChannel.WALK_IN,
-        client_is_minor=False,
-        started_at=START,
-        follow_up_offsets=[],
-        stage_entered_at=START,
-    )
+    facts = opening_facts(journey_id, clinic_id, client_id)
     opened = JourneyEvent(journey_id, 1, "START", None, Stage.RECEPTION, DESK, START, "opened")
     await apply_change(JourneyChange(opened, dataclasses.replace(facts, event_seq=1)))
     at = START + timedelta(hours=2)
