@@ -104,17 +104,24 @@ def print_report(
 
 def _extrapolate(rounds: Sequence[Round], journeys: int) -> None:
     """A worker never holds more runs than its cache: with more journeys parked, its memory is
-    the cache's worth. Larger caches than were run: from the largest one measured."""
+    the cache's worth. Cache sizes not run (and, below the target, the target's number parked):
+    from the largest one measured."""
     measured = [r for r in rounds if _per_journey_kib(r, journeys) is not None]
     if not measured:
         return
     largest = max(measured, key=lambda r: min(r.cache, journeys))
     per = _per_journey_kib(largest, journeys) or 0.0
+    parked = max(journeys, TARGET_JOURNEYS)
+    caches = {SDK_DEFAULT, parked} - {r.cache for r in measured}
+    if journeys < TARGET_JOURNEYS:
+        caches |= {r.cache for r in measured}
+    if not caches:
+        return
     print(
-        f"\n  EXTRAPOLATED, not measured: {TARGET_JOURNEYS:,} parked journeys ({journeys:,} were "
-        f"run), at {per:.0f} KiB per cached journey over {largest.idle_mib:.0f} MiB idle:"
+        f"\n  EXTRAPOLATED, not measured: {parked:,} parked journeys ({journeys:,} were run), "
+        f"at {per:.0f} KiB per cached journey over {largest.idle_mib:.0f} MiB idle:"
     )
-    for cache in sorted({r.cache for r in measured} | {SDK_DEFAULT, TARGET_JOURNEYS}):
-        estimate = largest.idle_mib + per * min(cache, TARGET_JOURNEYS) / 1024
+    for cache in sorted(caches):
+        estimate = largest.idle_mib + per * min(cache, parked) / 1024
         verdict = "within" if estimate <= TARGET_MIB else "over"
         print(f"  cache {cache:,}: about {estimate:.0f} MiB settled ({verdict} {TARGET_MIB} MiB)")
