@@ -3,10 +3,9 @@ entered in error, and the identity page amended. None of it touches a workflow."
 
 from __future__ import annotations
 
-from datetime import date
-
 from domain.roles import Role
 from tests.api.canary_visits import Visit
+from tests.api.harness import clinic_today
 
 ENTRY = "... on ClientEntryPayload { entry { ... on AllergyEntry { id } %s } }"
 # Each part: the recording mutation, the part's field in `amendClientEntry`, what is not text.
@@ -17,7 +16,7 @@ PARTS = (
     (
         "recordPregnancyStatus",
         "pregnancyStatus",
-        {"pregnant": False, "lactating": False, "statedOn": date.today().isoformat()},
+        {"pregnant": False, "lactating": False, "statedOn": clinic_today().isoformat()},
     ),
     ("addServiceCardEntry", "serviceCard", {"section": "PHONE_WISHES", "askAboutResults": True}),
 )

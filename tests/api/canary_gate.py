@@ -4,11 +4,11 @@ marked). None of the words may reach the journey's workflow."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.roles import Role
 from tests.api.flow import CHECKS
+from tests.api.harness import clinic_today
 
 if TYPE_CHECKING:
     from tests.api.canary_visits import Visit
@@ -28,7 +28,7 @@ async def gated_plan(visit: Visit, client: str, plan: dict[str, Any]) -> dict[st
         kind="PRODUCT",
         excludedStates=["PREGNANCY"],
     )
-    stated = {"pregnant": True, "lactating": False, "statedOn": date.today().isoformat()}
+    stated = {"pregnant": True, "lactating": False, "statedOn": clinic_today().isoformat()}
     await visit.call(
         Role.NURSE, "recordPregnancyStatus", "ClientEntryPayload", ENTRY, clientId=client, **stated
     )

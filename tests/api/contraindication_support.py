@@ -4,12 +4,13 @@ items, and a journey brought to the start of treatment."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from domain.roles import Role
 from tests.api import documents
 from tests.api.flow import CHECKS, PLAN, JourneyDriver
+from tests.api.harness import clinic_today
 
 ITEM_FIELDS = (
     "id version name kind ingredients allergens interactingMedications excludedStates minimumAge"
@@ -82,7 +83,7 @@ async def add_item(driver: JourneyDriver, **input: Any) -> dict[str, Any]:
 
 
 def yesterday() -> str:
-    return (date.today() - timedelta(days=1)).isoformat()
+    return (clinic_today() - timedelta(days=1)).isoformat()
 
 
 async def at_treatment(driver: JourneyDriver, client_id: str, item_ids: list[str]) -> str:

@@ -12,7 +12,9 @@ import functools
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from gql import Client
@@ -101,6 +103,22 @@ async def running_api(
 def demo_password_hash() -> str:
     """One hash of the demo password for every test account: hashing costs tens of ms each."""
     return hash_password(DEMO_PASSWORD)
+
+
+# The zone `create_clinic` leaves a clinic in (the clinics' default). The server dates a clinic's
+# records and months in its own zone, which runs ahead of UTC late in the evening: a test that
+# took UTC's today would fail for an hour or two each night.
+TEST_CLINIC_ZONE = ZoneInfo("Europe/Warsaw")
+
+
+def clinic_today() -> date:
+    """Today where a test clinic is: the date the server checks and files records under."""
+    return datetime.now(TEST_CLINIC_ZONE).date()
+
+
+def clinic_month() -> str:
+    """The test clinic's current month, YYYY-MM, as the monthly reports take it."""
+    return clinic_today().strftime("%Y-%m")
 
 
 async def create_clinic(clinic_id: str, prefix: str = "") -> None:

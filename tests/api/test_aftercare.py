@@ -16,7 +16,7 @@ from domain.store.models import StaffAccount
 from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
-from tests.api.harness import eventually
+from tests.api.harness import clinic_month, eventually
 from tests.api.live import WAIT, Pushes, pushed_task_done, reading
 
 
@@ -138,7 +138,7 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     kinds = sorted(task["kind"] for task in await _tasks(driver, Role.SUPERVISOR))
     assert kinds == ["FOLLOW_UP_CALL", "LOW_SURVEY_SCORE"]
     await _close_the_low_score_task(driver, clinic_id, late["id"], watched)
-    month = datetime.now(UTC).strftime("%Y-%m")
+    month = clinic_month()
     results = await driver.api.run(
         docs.SURVEY_RESULTS, supervisor.token, clinicId=clinic_id, month=month
     )

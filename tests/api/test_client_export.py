@@ -4,7 +4,6 @@ validates, with the audit trail's earlier reads, and the export itself in the au
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any
 
 from domain.client_file.fhir_check import bundle_problems
@@ -26,6 +25,7 @@ from tests.api.client_file_support import (
 )
 from tests.api.consent_support import new_key, publish, signing
 from tests.api.flow import JourneyDriver
+from tests.api.harness import clinic_today
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
@@ -97,7 +97,7 @@ async def _client_with_a_file(clinic: JourneyDriver) -> str:
         clientId=client,
         pregnant=False,
         lactating=True,
-        statedOn=date.today().isoformat(),
+        statedOn=clinic_today().isoformat(),
     )
     amended = await write(
         clinic,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from domain.roles import Role
 from domain.store.client_file import ClientEntry
@@ -24,6 +24,7 @@ from tests.api.client_file_support import (
     write,
 )
 from tests.api.flow import JourneyDriver
+from tests.api.harness import clinic_today
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 LOCAL_TIME = re.compile(r"\d{4}-\d\d-\d\d [0-2]\d:[0-5]\d")
@@ -56,7 +57,7 @@ async def test_each_part_is_an_entry_with_author_role_and_local_time(
         clientId=client,
         pregnant=False,
         lactating=True,
-        statedOn=date.today().isoformat(),
+        statedOn=clinic_today().isoformat(),
     )
     # Then each part lists its entry, with who wrote it, in which role, and when
     assert history["authorId"] == clinic.staff[Role.CONSULTANT].account_id
@@ -155,7 +156,7 @@ async def test_pregnancy_status_is_the_latest_statement_in_force(
 ) -> None:
     clinic = await fresh_clinic()
     client = await clinic.register_client()
-    today = date.today()
+    today = clinic_today()
     earlier = await entry(
         clinic,
         RECORD_PREGNANCY_STATUS,
@@ -202,7 +203,7 @@ async def test_bad_dates_and_missing_fields_are_typed_field_errors(
     # Given a client born on 1988-04-12
     clinic = await fresh_clinic()
     client = await clinic.register_client()
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clinic_today() + timedelta(days=1)).isoformat()
     # When dates fall after today or before the birth, and a topic's own fields are missing
     future = await write(
         clinic,

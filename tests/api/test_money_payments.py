@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from domain.money.installments import DueCheck
 from domain.roles import Role
@@ -16,6 +15,7 @@ from domain.store.billing import Payment
 from schema.ids import decode_id
 from tests.api import documents
 from tests.api.flow import CHECKS, JourneyDriver, new_key
+from tests.api.harness import clinic_month
 from tests.api.money_support import (
     INSTALLMENTS,
     RECORD_REFUND,
@@ -34,16 +34,11 @@ from workflows.installment_activities import check_installment
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
 
-def _clinic_month() -> str:
-    """This month in a new clinic's zone (the default one)."""
-    return datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
-
-
 async def test_deposit_moves_the_journey_on_and_the_rest_is_paid_before_treatment(
     fresh_clinic: Clinic,
 ) -> None:
     # Given a clinic whose policy lets a deposit pass the payment stage, and a confirmed bill
-    started_in = _clinic_month()
+    started_in = clinic_month()
     driver = await fresh_clinic()
     policy = {"currency": "EUR", "locale": "pl_PL", "discountThresholdPercent": 10}
     settings = await money_call(
@@ -94,7 +89,7 @@ async def test_deposit_moves_the_journey_on_and_the_rest_is_paid_before_treatmen
     # And the client's billing history shows the month's spending, the item, nothing owed
     spent = await history_of(driver, journey["id"])
     month = spent["months"][0]["month"]
-    assert month in {started_in, _clinic_month()}  # (the test may run across midnight)
+    assert month in {started_in, clinic_month()}  # (the test may run across midnight)
     assert spent["months"] == [
         {
             "month": month,

@@ -17,6 +17,7 @@ from schema.ids import decode_id
 from tests.api import documents
 from tests.api.audit_support import clinic_of
 from tests.api.flow import JourneyDriver, new_key
+from tests.api.harness import clinic_month
 from tests.api.money_support import (
     RECORD_REFUND,
     bill_of,
@@ -143,7 +144,7 @@ async def test_a_partner_registers_sends_a_client_and_its_statement_splits_the_d
     # Then the month's statement has one 50:50 line: 1200.00 / 2 = 600.00 (a payment without a
     # bill carries no item lines: it is read as one procedure at its amount; the journey's
     # record of it and its payment row are one payment, counted once)
-    month = datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
+    month = clinic_month()
     statement = (await api.run(STATEMENT, cashier, partnerId=partner["id"], month=month))[
         "partnerStatement"
     ]
@@ -248,7 +249,7 @@ async def test_a_referred_clients_bill_is_split_line_by_line_and_its_refund_take
     #   minor procedure at 300.00 < 80 % of 500.00, 10 % -> 30.00;  refund  -60.00 against a
     #                                                     list of 100.00 -> -6.00
     # sold 1700.00 - 340.00 = 1360.00; the partner's share 580.00 - 116.00 = 464.00
-    month = datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
+    month = clinic_month()
     data = await d.api.run(STATEMENT, cashier, partnerId=partner_id, month=month)
     statement = data["partnerStatement"]
     assert statement["__typename"] == "PartnerStatement", statement

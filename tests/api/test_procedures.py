@@ -22,7 +22,7 @@ from tests.api.audit_support import (
     run_traced,
 )
 from tests.api.flow import CHECKS, PLAN, JourneyDriver, assert_unchanged, end_journey, new_key
-from tests.api.harness import Api
+from tests.api.harness import Api, clinic_month
 from tests.api.live import WAIT, Pushes, pushed_task_done, reading
 from tests.api.photo_support import png, upload
 from tests.api.procedure_support import (
@@ -252,7 +252,7 @@ async def _aftercare_follows_the_type(
     answer = {"journeyId": jid, **scores, "idempotencyKey": new_key()}
     recorded = await run(clinic, SURVEY, Role.FOLLOW_UP_STAFF, input=answer)
     assert recorded == {"__typename": "SurveyRecorded"}
-    month = datetime.now(UTC).strftime("%Y-%m")
+    month = clinic_month()
     results = await run(clinic, RESULTS, Role.SUPERVISOR, clinicId=clinic_id, month=month)
     # (the names of the type's newest version: version 2 was published since)
     names = [{"language": k, "text": f"{NAMES[k]} (v2)"} for k in sorted(NAMES)]

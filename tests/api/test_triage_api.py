@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,7 +17,14 @@ from domain.store.models import StaffAccount
 from schema.ids import encode_id
 from server.seed import DEMO_PASSWORD
 from tests.api import documents
-from tests.api.harness import Api, Staff, create_clinic, eventually, sign_in_all
+from tests.api.harness import (
+    Api,
+    Staff,
+    clinic_today,
+    create_clinic,
+    eventually,
+    sign_in_all,
+)
 
 CONSULTANTS = 5
 # Generous: on a loaded machine a crowd of 100 queues at the desk for a while.
@@ -168,7 +173,7 @@ async def _board(api: Api, token: str, clinic: str) -> dict[str, Any]:
 
 
 async def _log(api: Api, token: str, clinic: str) -> list[dict[str, Any]]:
-    today = datetime.now(ZoneInfo("Europe/Warsaw")).date().isoformat()
+    today = clinic_today().isoformat()
     entries: list[dict[str, Any]] = (await api.run(LOG, token, clinicId=clinic, date=today))[
         "triageLog"
     ]

@@ -3,13 +3,11 @@ is refused before any turn is counted."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domain.roles import Role
 from tests.api.flow import new_key
-from tests.api.harness import Api
+from tests.api.harness import Api, clinic_today
 from tests.api.test_triage_api import AUTO_ASSIGN, BOARD, LOG, _desk_clinic, _journey_at_triage
 
 PLACE_VIP = """
@@ -20,7 +18,7 @@ mutation Vip($input: PlaceVipInput!) {
 
 async def _desk(api: Api, clinic: str, token: str) -> tuple[int, int]:
     board = (await api.run(BOARD, token, clinicId=clinic))["triageBoard"]
-    today = datetime.now(ZoneInfo("Europe/Warsaw")).date().isoformat()
+    today = clinic_today().isoformat()
     log: list[Any] = (await api.run(LOG, token, clinicId=clinic, date=today))["triageLog"]
     return sum(s["firstVisitTurns"] for s in board["seats"]), len(log)
 

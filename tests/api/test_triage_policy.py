@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from domain.roles import Role
 from tests.api import documents
-from tests.api.harness import Api
+from tests.api.harness import Api, clinic_month
 from tests.api.test_triage_api import AUTO_ASSIGN, BOARD, _desk_clinic, _journey_at_triage
 
 SET_POLICY = """
@@ -96,7 +96,7 @@ async def test_key_items_follow_the_months_priority_staff_and_feed_the_next_rank
     )
 
     # Then this month's ranking counts that consultation (no deal yet)
-    month = decision_month()
+    month = clinic_month()
     standings = (await api.run(RANKING, supervisor, clinicId=clinic, month=month))["keyItemRanking"]
     assert standings == [
         {
@@ -110,11 +110,6 @@ async def test_key_items_follow_the_months_priority_staff_and_feed_the_next_rank
     assert (await api.run(RANKING, supervisor, clinicId=clinic, month="2026-13"))[
         "keyItemRanking"
     ] == []
-
-
-def decision_month() -> str:
-    # The desk's days are the clinic's (Europe/Warsaw by default), and so are its months.
-    return datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
 
 
 RECORD_LEAD = """
