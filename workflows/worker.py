@@ -21,6 +21,7 @@ from workflows.journey import JourneyWorkflow
 from workflows.partner import PartnerWorkflow
 from workflows.partner_activities import check_partner_milestone
 from workflows.reconnect import until_reachable
+from workflows.runner import runner_for
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
 from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
 from workflows.triage import TriageDeskWorkflow
@@ -94,9 +95,11 @@ def build_worker(
     At most ``max_cached_workflows`` runs stay in memory between tasks (least recently used
     evicted first); an evicted journey is replayed from its history when it next wakes. 0 keeps
     none: every task replays."""
+    # Decoding with cached field types, also for a client connected without them (tests).
+    client = with_glowpath_converter(client)
+    sandbox = SandboxedWorkflowRunner(restrictions=SHARED_MODULES)
     return Worker(
-        # Decoding with cached field types, also for a client connected without them (tests).
-        with_glowpath_converter(client),
+        client,
         task_queue=task_queue,
         workflows=[
             JourneyWorkflow,
@@ -112,7 +115,7 @@ def build_worker(
         ],
         graceful_shutdown_timeout=graceful_shutdown,
         max_cached_workflows=max_cached_workflows,
-        workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED_MODULES),
+        workflow_runner=runner_for(client.data_converter, sandbox),
     )
 
 
