@@ -9,7 +9,8 @@ from tortoise.transactions import in_transaction
 from domain.journey.codec import facts_to_json
 from domain.journey.facts import JourneyChange, JourneyFacts
 from domain.journey.sla import next_breach
-from domain.store.models import Journey, JourneyEvent
+from domain.store.journey_sql import append_event, lock_journey, update_journey
+from domain.store.models import Journey
 from domain.store.stage_counts import (
     Key,
     Pair,
@@ -49,37 +50,37 @@ async def apply_change(change: JourneyChange) -> bool:
     """
     event, facts = change.event, change.facts
     async with in_transaction() as connection:
-        if await JourneyEvent.filter(journey_id=event.journey_id, seq=event.seq).exists():
-            return False
         values = journey_values(facts)
-        await JourneyEvent.create(
-            journey_id=event.journey_id,
-            seq=event.seq,
-            action=event.action,
-            from_stage=event.from_stage.value if event.from_stage else None,
-            to_stage=event.to_stage.value,
-            actor_id=event.actor.user_id,
-            actor_role=event.actor.role.value,
-            at=event.at,
-            summary=event.summary[:500],
-            record_id=event.record_id,
-            facts=values["facts"],
+        appended = await append_event(
+            connection,
+            {
+                "journey_id": event.journey_id,
+                "seq": event.seq,
+                "action": event.action,
+                "from_stage": event.from_stage.value if event.from_stage else None,
+                "to_stage": event.to_stage.value,
+                "actor_id": event.actor.user_id,
+                "actor_role": event.actor.role.value,
+                "at": event.at,
+                "summary": event.summary[:500],
+                "record_id": event.record_id,
+                "facts": values["facts"],
+            },
         )
+        if not appended:
+            return False
         # Locked until the commit (PostgreSQL): a concurrent writer of the same journey waits,
         # then reads the row this one leaves, so each counts its own difference once.
-        before = (
-            await Journey.filter(id=facts.journey_id)
-            .select_for_update()
-            .only("id", "clinic_id", "stage", "active", "stuck", "last_event_seq")
-            .first()
-        )
+        before = await lock_journey(connection, facts.journey_id)
         was: dict[Key, Pair] | None = None  # stays None when a newer event wrote the row
         if before is None:
             await Journey.create(id=facts.journey_id, **values)
             was = {}
-        elif before.last_event_seq < facts.event_seq:
-            await Journey.filter(id=facts.journey_id).update(**values)
-            was = contribution(before.clinic_id, before.stage, before.active, before.stuck)
+        elif before["last_event_seq"] < facts.event_seq:
+            await update_journey(connection, facts.journey_id, values)
+            was = contribution(
+                before["clinic_id"], before["stage"], before["active"], before["stuck"]
+            )
         if was is not None:
             now = contribution(facts.clinic_id, values["stage"], values["active"], values["stuck"])
             await add_to_counters(connection, differences(was, now))

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import random
 import sys
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
@@ -17,6 +18,7 @@ from tortoise.exceptions import IntegrityError, OperationalError, TransactionMan
 from domain.journey.facts import JourneyChange, JourneyEvent, JourneyFacts
 from domain.journey.stages import ACTIVE_STAGES, ArrivalChannel, Stage, VisitCategory
 from domain.store.db import close_db, init_db
+from domain.store.models import Client, Clinic
 from domain.store.projection import apply_change
 from tests.support import DESK
 
@@ -29,6 +31,22 @@ TERMINAL = (Stage.COMPLETED, Stage.CANCELLED, Stage.NOT_CONVERTED)
 
 def client_id(clinic_id: str) -> str:
     return f"{clinic_id}-client"
+
+
+async def clinic_with_client(prefix: str) -> tuple[str, str]:
+    """A new clinic and its one client on file (a journey's row names both): their ids."""
+    clinic_id = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    await Clinic.create(id=clinic_id, name=f"{prefix} clinic")
+    client = await Client.create(
+        id=client_id(clinic_id),
+        clinic_id=clinic_id,
+        full_name="Client",
+        birth_date=START.date().replace(year=1990),
+        phone="600000000",
+        data_consent_at=START,
+        registered_by=DESK.user_id,
+    )
+    return clinic_id, client.id
 
 
 def opening_facts(journey_id: str, clinic_id: str, client: str) -> JourneyFacts:

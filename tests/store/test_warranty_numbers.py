@@ -11,25 +11,9 @@ from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store.aftercare import WarrantyCard
-from domain.store.models import Client, Clinic
 from domain.store.projection import apply_change
-from tests.store.stage_plan import START, opening_facts
+from tests.store.stage_plan import START, clinic_with_client, opening_facts
 from tests.support import DESK
-
-
-async def _clinic_with_client() -> tuple[str, str]:
-    clinic_id = f"warranty-{uuid.uuid4().hex[:8]}"
-    await Clinic.create(id=clinic_id, name="Warranty clinic")
-    client = await Client.create(
-        id=f"{clinic_id}-client",
-        clinic_id=clinic_id,
-        full_name="Client",
-        birth_date=START.date().replace(year=1990),
-        phone="600000000",
-        data_consent_at=START,
-        registered_by=DESK.user_id,
-    )
-    return clinic_id, client.id
 
 
 async def _treated(journey_id: str, clinic_id: str, client_id: str) -> None:
@@ -45,7 +29,7 @@ async def _treated(journey_id: str, clinic_id: str, client_id: str) -> None:
 
 
 async def test_journeys_whose_ids_begin_alike_get_distinct_cards() -> None:
-    clinic_id, client_id = await _clinic_with_client()
+    clinic_id, client_id = await clinic_with_client("warranty")
     shared = uuid.uuid4().hex[:8]  # the first ten digits alike, the rest not
     first = f"{shared}-ab{uuid.uuid4().hex[:2]}-4000-8000-{uuid.uuid4().hex[:12]}"
     second = f"{shared}-ab{first[11:13]}-4111-8111-{uuid.uuid4().hex[:12]}"
@@ -64,7 +48,7 @@ async def test_journeys_whose_ids_begin_alike_get_distinct_cards() -> None:
 
 
 async def test_the_number_skips_a_journey_prefix() -> None:
-    clinic_id, client_id = await _clinic_with_client()
+    clinic_id, client_id = await clinic_with_client("warranty")
     # Journeys started outside the API (the benchmarks) carry a "journey-" prefix; counting its
     # letters left three random digits: 4,096 numbers a month.
     ids = [f"journey-{uuid.uuid4()}" for _ in range(3)]

@@ -57,6 +57,7 @@ async def test_a_journey_runs_in_the_production_worker_and_replays_in_the_plain_
         handle = await client.start_workflow(
             JourneyWorkflow.run, start, id=start.journey_id, task_queue=queue
         )
+        await handle.execute_update(JourneyWorkflow.opened)  # checked in, as the API waits
         moved = await handle.execute_update(
             JourneyWorkflow.act,
             request(Action.ASSIGN_CONSULTANT, DESK, consultant_id=CONSULTANT.user_id),

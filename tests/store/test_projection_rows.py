@@ -1,0 +1,93 @@
+"""The projection's own SQL (`store.journey_sql`) writes the rows Tortoise reads back unchanged,
+and keeps refusing what the old statements refused."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import timedelta
+
+import pytest
+from tortoise.exceptions import IntegrityError
+
+from domain.journey.codec import facts_to_json
+from domain.journey.facts import JourneyChange, JourneyEvent
+from domain.journey.stages import Stage
+from domain.store import records
+from domain.store.models import Journey
+from domain.store.models import JourneyEvent as EventRow
+from domain.store.projection import apply_change
+from tests.store.stage_plan import START, clinic_with_client, opening_facts
+from tests.support import CONSULTANT, DESK
+
+
+async def _opened(journey_id: str) -> JourneyChange:
+    clinic_id, client_id = await clinic_with_client("rows")
+    facts = dataclasses.replace(opening_facts(journey_id, clinic_id, client_id), event_seq=1)
+    opened = JourneyEvent(journey_id, 1, "start", None, Stage.RECEPTION, DESK, START, "opened")
+    assert await apply_change(JourneyChange(opened, facts))
+    return JourneyChange(opened, facts)
+
+
+async def test_a_step_reads_back_as_it_was_written(database: str) -> None:
+    # Given an open journey
+    journey_id = f"rows-{uuid.uuid4()}"
+    first = await _opened(journey_id)
+    # When a step moves it on, with a consultant, a stuck flag and a record
+    at = START + timedelta(minutes=7, microseconds=123456)
+    record_id = await records.draft_record(journey_id, "consultation", {"goal": "x"}, "c-1")
+    moved = dataclasses.replace(
+        first.facts,
+        stage=Stage.CONSULTATION,
+        stage_entered_at=at,
+        consultant_id=CONSULTANT.user_id,
+        stuck_since=at,
+        stuck_reason="waiting — 10 min",
+        event_seq=2,
+        attached_records=[record_id],
+    )
+    event = JourneyEvent(
+        journey_id, 2, "assign_consultant", Stage.RECEPTION, Stage.CONSULTATION, DESK, at,
+        "to Dr Zoë", record_id,
+    )  # fmt: skip
+    assert await apply_change(JourneyChange(event, moved))
+    # Then Tortoise reads back each value as the step wrote it, dates to the microsecond
+    row = await Journey.get(id=journey_id)
+    assert (row.stage, row.consultant_id, row.active, row.stuck) == (
+        "CONSULTATION", CONSULTANT.user_id, True, True,
+    )  # fmt: skip
+    assert (row.stage_entered_at, row.stuck_since, row.started_at) == (at, at, START)
+    assert (row.stuck_reason, row.last_event_seq) == ("waiting — 10 min", 2)
+    assert row.facts == facts_to_json(moved)
+    written = await EventRow.get(journey_id=journey_id, seq=2)
+    assert (written.at, written.from_stage, written.to_stage) == (at, "RECEPTION", "CONSULTATION")
+    assert (written.actor_id, written.actor_role, written.summary) == (
+        DESK.user_id, DESK.role.value, "to Dr Zoë",
+    )  # fmt: skip
+    assert (written.record_id, written.facts) == (record_id, facts_to_json(moved))
+    # And the same step written again changes nothing
+    assert not await apply_change(JourneyChange(event, moved))
+    assert await EventRow.filter(journey_id=journey_id).count() == 2
+
+
+async def test_a_record_another_event_attached_is_refused_and_nothing_is_written(
+    database: str,
+) -> None:
+    # Given a journey whose second event attached a record
+    journey_id = f"rows-{uuid.uuid4()}"
+    first = await _opened(journey_id)
+    record_id = await records.draft_record(journey_id, "note", {"note": "x"}, "c-1")
+    at = START + timedelta(minutes=1)
+    noted = JourneyEvent(journey_id, 2, "note", Stage.RECEPTION, Stage.RECEPTION, DESK, at, "")
+    second = dataclasses.replace(first.facts, event_seq=2)
+    noted = dataclasses.replace(noted, record_id=record_id)
+    assert await apply_change(JourneyChange(noted, second))
+    # When a third event names the same record
+    later = dataclasses.replace(noted, seq=3, at=at + timedelta(minutes=1))
+    third = dataclasses.replace(first.facts, event_seq=3, stage=Stage.TRIAGE)
+    with pytest.raises(IntegrityError):
+        await apply_change(JourneyChange(later, third))
+    # Then it is refused, not taken for a repeat, and the journey row stays as the second left it
+    assert await EventRow.filter(journey_id=journey_id).count() == 2
+    row = await Journey.get(id=journey_id)
+    assert (row.last_event_seq, row.stage) == (2, "RECEPTION")
