@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import entries_of, later_rows_of
 from domain.store.identity_reads import latest_identity_amendments
+from domain.store.journey_sql import LOG_COLUMNS
 from domain.store.models import (
     Client,
     Clinic,
@@ -52,19 +53,7 @@ async def _zones(clinic_ids: list[str]) -> list[ZoneInfo]:
     return [ZoneInfo(found.get(i, "UTC")) for i in clinic_ids]
 
 
-_EVENT_COLUMNS = [
-    "id",
-    "journey_id",
-    "seq",
-    "action",
-    "from_stage",
-    "to_stage",
-    "actor_id",
-    "actor_role",
-    "at",
-    "summary",
-    "record_id",
-]
+_EVENT_COLUMNS = ["id", *LOG_COLUMNS]
 # (journey id, clinic id, the last event seq to include)
 HistoryKey = tuple[str, str, int]
 

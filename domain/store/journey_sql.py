@@ -24,7 +24,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.store.models import Journey, JourneyEvent
 
-EVENT_COLUMNS = (
+# An event's line in the journey's log; the row also keeps the facts the event left.
+LOG_COLUMNS = (
     "journey_id",
     "seq",
     "action",
@@ -35,8 +36,8 @@ EVENT_COLUMNS = (
     "at",
     "summary",
     "record_id",
-    "facts",
 )
+EVENT_COLUMNS = (*LOG_COLUMNS, "facts")
 # What the counters need of the row as it was: the writer compares it with the row it leaves.
 LOCKED_COLUMNS = ("clinic_id", "stage", "active", "stuck", "last_event_seq")
 
