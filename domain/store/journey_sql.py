@@ -17,12 +17,13 @@ still an error: it names another event.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.store.models import Journey, JourneyEvent
+from domain.store.sql import as_models, columns_of, db_values, encode, is_postgres, marks
 
 # An event's line in the journey's log; the row also keeps the facts the event left.
 LOG_COLUMNS = (
@@ -42,13 +43,9 @@ EVENT_COLUMNS = (*LOG_COLUMNS, "facts")
 LOCKED_COLUMNS = ("clinic_id", "stage", "active", "stuck", "last_event_seq")
 
 
-def _marks(postgres: bool, count: int) -> list[str]:
-    return [f"${n}" for n in range(1, count + 1)] if postgres else ["?"] * count
-
-
 @functools.cache
 def _insert_event(postgres: bool) -> str:
-    values = ", ".join(_marks(postgres, len(EVENT_COLUMNS)))
+    values = ", ".join(marks(postgres, len(EVENT_COLUMNS)))
     return (
         f"INSERT INTO journey_event ({', '.join(EVENT_COLUMNS)}) VALUES ({values})"
         " ON CONFLICT (journey_id, seq) DO NOTHING RETURNING id"
@@ -57,41 +54,46 @@ def _insert_event(postgres: bool) -> str:
 
 @functools.cache
 def _lock_journey(postgres: bool) -> str:
-    (mark,) = _marks(postgres, 1)
+    (mark,) = marks(postgres, 1)
     # FOR UPDATE on PostgreSQL; SQLite has one writer at a time anyway (see `apply_change`).
     lock = " FOR UPDATE" if postgres else ""
     return f"SELECT {', '.join(LOCKED_COLUMNS)} FROM journey WHERE id = {mark}{lock}"
 
 
 @functools.cache
+def _select_journey(postgres: bool, in_clinic: bool) -> str:
+    mark, clinic_mark = marks(postgres, 2)
+    clinic = f" AND clinic_id = {clinic_mark}" if in_clinic else ""
+    return f"SELECT {', '.join(columns_of(Journey))} FROM journey WHERE id = {mark}{clinic}"
+
+
+@functools.cache
 def _update_journey(postgres: bool, columns: tuple[str, ...]) -> str:
-    marks = _marks(postgres, len(columns) + 1)
-    sets = ", ".join(f"{column} = {mark}" for column, mark in zip(columns, marks[:-1], strict=True))
-    return f"UPDATE journey SET {sets} WHERE id = {marks[-1]}"
+    *value_marks, id_mark = marks(postgres, len(columns) + 1)
+    pairs = zip(columns, value_marks, strict=True)
+    sets = ", ".join(f"{column} = {mark}" for column, mark in pairs)
+    return f"UPDATE journey SET {sets} WHERE id = {id_mark}"
 
 
-def _is_postgres(connection: BaseDBAsyncClient) -> bool:
-    return connection.capabilities.dialect == "postgres"
-
-
-def _db_values(
-    model: type[JourneyEvent] | type[Journey], row: Mapping[str, Any], columns: Sequence[str]
-) -> list[Any]:
-    fields = model._meta.fields_map
-    return [fields[name].to_db_value(row[name], model) for name in columns]
+def encode_facts(facts: Mapping[str, Any]) -> str:
+    """The facts column's JSON, made once for the event and the row (both take it as it is)."""
+    encoded: str = encode(Journey, "facts", facts)
+    return encoded
 
 
 async def append_event(connection: BaseDBAsyncClient, event: Mapping[str, Any]) -> bool:
-    """Appends the event (a value for each of `EVENT_COLUMNS`); False when it was there."""
-    sql = _insert_event(_is_postgres(connection))
+    """Appends the event (a value for each of `EVENT_COLUMNS`, the facts by `encode_facts`);
+    False when it was there."""
+    sql = _insert_event(is_postgres(connection))
+    values = db_values(JourneyEvent, event, EVENT_COLUMNS, encoded=("facts",))
     # Read as rows: for an INSERT, Tortoise's PostgreSQL client reports a count it misreads.
-    rows = await connection.execute_query_dict(sql, _db_values(JourneyEvent, event, EVENT_COLUMNS))
+    rows = await connection.execute_query_dict(sql, values)
     return bool(rows)
 
 
 async def lock_journey(connection: BaseDBAsyncClient, journey_id: str) -> Mapping[str, Any] | None:
     """The journey row's `LOCKED_COLUMNS`, locked until the commit; None before its first event."""
-    _, rows = await connection.execute_query(_lock_journey(_is_postgres(connection)), [journey_id])
+    _, rows = await connection.execute_query(_lock_journey(is_postgres(connection)), [journey_id])
     if not rows:
         return None
     row: Mapping[str, Any] = rows[0]
@@ -102,7 +104,19 @@ async def lock_journey(connection: BaseDBAsyncClient, journey_id: str) -> Mappin
 async def update_journey(
     connection: BaseDBAsyncClient, journey_id: str, values: Mapping[str, Any]
 ) -> None:
-    """Sets the journey row's columns to `values` (column name to value)."""
+    """Sets the journey row's columns to `values` (column name to value; the facts by
+    `encode_facts`)."""
     columns = tuple(values)
-    sql = _update_journey(_is_postgres(connection), columns)
-    await connection.execute_query(sql, [*_db_values(Journey, values, columns), journey_id])
+    sql = _update_journey(is_postgres(connection), columns)
+    encoded = db_values(Journey, values, columns, encoded=("facts",))
+    await connection.execute_query(sql, [*encoded, journey_id])
+
+
+async def journey_row(journey_id: str, clinic_id: str | None = None) -> Journey | None:
+    """The journey's read-model row (only if it is `clinic_id`'s, when given); None if none."""
+    connection = Journey._meta.db
+    sql = _select_journey(is_postgres(connection), clinic_id is not None)
+    params = [journey_id] if clinic_id is None else [journey_id, clinic_id]
+    _, rows = await connection.execute_query(sql, params)
+    found = as_models(Journey, rows)
+    return found[0] if found else None

@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 from domain.journey.codec import facts_to_json
 from domain.journey.facts import JourneyChange, JourneyFacts
 from domain.journey.sla import next_breach
-from domain.store.journey_sql import append_event, lock_journey, update_journey
+from domain.store.journey_sql import append_event, encode_facts, lock_journey, update_journey
 from domain.store.models import Journey
 from domain.store.stage_counts import (
     Key,
@@ -51,6 +51,7 @@ async def apply_change(change: JourneyChange) -> bool:
     event, facts = change.event, change.facts
     async with in_transaction() as connection:
         values = journey_values(facts)
+        facts_json = encode_facts(values["facts"])  # once, for the event and the row
         appended = await append_event(
             connection,
             {
@@ -64,7 +65,7 @@ async def apply_change(change: JourneyChange) -> bool:
                 "at": event.at,
                 "summary": event.summary[:500],
                 "record_id": event.record_id,
-                "facts": values["facts"],
+                "facts": facts_json,
             },
         )
         if not appended:
@@ -77,7 +78,7 @@ async def apply_change(change: JourneyChange) -> bool:
             await Journey.create(id=facts.journey_id, **values)
             was = {}
         elif before["last_event_seq"] < facts.event_seq:
-            await update_journey(connection, facts.journey_id, values)
+            await update_journey(connection, facts.journey_id, {**values, "facts": facts_json})
             was = contribution(
                 before["clinic_id"], before["stage"], before["active"], before["stuck"]
             )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
-
 from domain.errors import Conflict, FieldProblem
 from domain.store.models import IdempotencyKey, JourneyRecord
+from domain.store.sql import db_values, is_postgres, marks
 
 
 async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_id: str) -> str:
@@ -53,31 +54,73 @@ class KeyClaim:
     result_id: str = ""
 
 
+# Every mutation claims and settles its key: SQL made once per database (see `store.sql`).
+_CLAIM_COLUMNS = ("account_id", "key", "operation", "digest", "result_id", "created_at")
+
+
+@functools.cache
+def _claim_sql(postgres: bool) -> str:
+    columns = ", ".join(f'"{name}"' for name in _CLAIM_COLUMNS)
+    values = ", ".join(marks(postgres, len(_CLAIM_COLUMNS)))
+    return (
+        f"INSERT INTO idempotency_key ({columns}) VALUES ({values})"
+        ' ON CONFLICT (account_id, "key") DO NOTHING RETURNING id'
+    )
+
+
+@functools.cache
+def _claimed_sql(postgres: bool) -> str:
+    account, key = marks(postgres, 2)
+    return (
+        "SELECT operation, digest, result_id FROM idempotency_key"
+        f' WHERE account_id = {account} AND "key" = {key}'
+    )
+
+
+@functools.cache
+def _settle_sql(postgres: bool) -> str:
+    result, account, key = marks(postgres, 3)
+    return (
+        f"UPDATE idempotency_key SET result_id = {result}"
+        f' WHERE account_id = {account} AND "key" = {key}'
+        " AND result_id = ''"
+    )
+
+
 async def claim_key(account_id: str, key: str, operation: str, digests: Sequence[str]) -> KeyClaim:
     """Claims `key` for this request before any work is done, so two requests racing with
     one key cannot both act: the unique (account, key) row decides which one it stands for.
     `digests`: this request's digest under the current server secret first, then under the
     previous ones."""
-    try:
-        await IdempotencyKey.create(
-            account_id=account_id, key=key, operation=operation, digest=digests[0], result_id=""
-        )
+    connection = IdempotencyKey._meta.db
+    postgres = is_postgres(connection)
+    row = {
+        "account_id": account_id,
+        "key": key,
+        "operation": operation,
+        "digest": digests[0],
+        "result_id": "",
+        "created_at": datetime.now(UTC),
+    }
+    values = db_values(IdempotencyKey, row, _CLAIM_COLUMNS)
+    # Read as rows: the insert's count is misread by Tortoise's PostgreSQL client.
+    if await connection.execute_query_dict(_claim_sql(postgres), values):
         return KeyClaim(KeyState.FIRST)
-    except IntegrityError:
-        row = await IdempotencyKey.get(account_id=account_id, key=key)
-    same = row.operation == operation and (row.digest is None or row.digest in digests)
+    _, rows = await connection.execute_query(_claimed_sql(postgres), [account_id, key])
+    held = rows[0]
+    same = held["operation"] == operation and (held["digest"] is None or held["digest"] in digests)
     if not same:
         return KeyClaim(KeyState.REUSED)
-    if row.result_id:
-        return KeyClaim(KeyState.ANSWERED, row.result_id)
+    if held["result_id"]:
+        return KeyClaim(KeyState.ANSWERED, held["result_id"])
     return KeyClaim(KeyState.UNFINISHED)
 
 
 async def settle_key(account_id: str, key: str, result_id: str) -> None:
     """Records what the request produced; a retry that finished first already did."""
-    await IdempotencyKey.filter(account_id=account_id, key=key, result_id="").update(
-        result_id=result_id
-    )
+    connection = IdempotencyKey._meta.db
+    sql = _settle_sql(is_postgres(connection))
+    await connection.execute_query(sql, [result_id, account_id, key])
 
 
 def derived_id(account_id: str, key: str, kind: str) -> str:

@@ -26,6 +26,7 @@ from domain.journey.facts import ActionDetails, ActionRequest
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store import records
+from domain.store.journey_sql import journey_row
 from domain.store.models import Journey as JourneyRow
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -77,7 +78,12 @@ async def load_visible_journey(info: Info[Context, None], journey_id: str) -> Jo
     claims = info.context.claims
     if raw_id is None or claims is None:
         return None
-    return await JourneyRow.get_or_none(id=raw_id, clinic_id=claims.clinic_id)
+    return await journey_row(raw_id, claims.clinic_id)
+
+
+async def _reloaded(row: JourneyRow) -> JourneyRow:
+    """The row as the workflow's write left it (rows are never deleted)."""
+    return await journey_row(row.id) or row
 
 
 def _refusal(error: DomainError, row: JourneyRow, info: Info[Context, None]) -> JourneyOutcome:
@@ -142,14 +148,12 @@ async def run_action(
     try:
         await info.context.gateway.act(row.id, request, update_id)
     except DomainError as error:
-        await row.refresh_from_db()
-        return _refusal(error, row, info)
+        return _refusal(error, await _reloaded(row), info)
     if after_accepted is not None:
         await after_accepted(row)
     note_write(info, row.client_id)
     await idempotency.settle(actor.user_id, input, row.id)
-    await row.refresh_from_db()
-    return JourneyPayload(journey=Journey.from_row(row))
+    return JourneyPayload(journey=Journey.from_row(await _reloaded(row)))
 
 
 async def run_recorded_action(
