@@ -14,14 +14,32 @@ from domain.errors import Conflict, FieldProblem
 from domain.store.models import IdempotencyKey, JourneyRecord
 from domain.store.sql import db_values, is_postgres, marks
 
+_DRAFT_COLUMNS = ("id", "journey_id", "kind", "body", "author_id", "created_at")
+
+
+@functools.cache
+def _draft_sql(postgres: bool) -> str:
+    values = ", ".join(marks(postgres, len(_DRAFT_COLUMNS)))
+    return f"INSERT INTO journey_record ({', '.join(_DRAFT_COLUMNS)}) VALUES ({values})"
+
 
 async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_id: str) -> str:
     """Writes what staff recorded as a draft; the journey's own event attaches it (see
-    `store.drafts`: a draft is never deleted, whatever the journey answers)."""
-    record = await JourneyRecord.create(
-        id=str(uuid.uuid4()), journey_id=journey_id, kind=kind, body=body, author_id=author_id
-    )
-    return str(record.id)
+    `store.drafts`: a draft is never deleted, whatever the journey answers). Most journey
+    steps write one: SQL made once per database (see `store.sql`)."""
+    record_id = str(uuid.uuid4())
+    row = {
+        "id": record_id,
+        "journey_id": journey_id,
+        "kind": kind,
+        "body": body,
+        "author_id": author_id,
+        "created_at": datetime.now(UTC),
+    }
+    connection = JourneyRecord._meta.db
+    sql = _draft_sql(is_postgres(connection))
+    await connection.execute_query(sql, db_values(JourneyRecord, row, _DRAFT_COLUMNS))
+    return record_id
 
 
 MAX_KEY_LENGTH = 200

@@ -1,5 +1,5 @@
 """The request path's hand-written statements (`store.sql`) read and write what Tortoise's own
-queries did: the journey row, the session's account, the idempotency key's claim."""
+queries did: the journey row, the session's account, the idempotency key, the draft record."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
 from domain.store import accounts, records
 from domain.store.journey_sql import journey_row
-from domain.store.models import IdempotencyKey, Journey, StaffAccount
+from domain.store.models import IdempotencyKey, Journey, JourneyRecord, StaffAccount
 from domain.store.projection import apply_change
 from domain.store.records import KeyState
 from domain.store.sql import columns_of
@@ -102,4 +102,18 @@ async def test_a_key_is_claimed_once_answered_once_and_refused_for_another_reque
     (row,) = await IdempotencyKey.filter(account_id=account_id, key=key)
     assert (row.operation, row.digest) == ("recordConsultation", "d-now")
     assert row.result_id == "journey-1"
+    assert abs(datetime.now(UTC) - row.created_at) < timedelta(minutes=5)
+
+
+async def test_a_draft_record_reads_back_as_written() -> None:
+    # When a step's record is drafted by hand
+    journey_id = f"sql-{uuid.uuid4()}"
+    body = {"goal": "softer lines — Zoë", "areas": ["forehead"], "price": {"minor": 120000}}
+    record_id = await records.draft_record(journey_id, "consultation", body, "consultant-1")
+    # Then Tortoise reads it back whole, as a draft amending nothing, stamped now
+    row = await JourneyRecord.get(id=record_id)
+    assert (row.journey_id, row.kind, row.body, row.author_id) == (
+        journey_id, "consultation", body, "consultant-1",
+    )  # fmt: skip
+    assert row.amends_id is None
     assert abs(datetime.now(UTC) - row.created_at) < timedelta(minutes=5)
