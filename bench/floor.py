@@ -5,7 +5,8 @@ run. The floor must not be Glowpath's code (or the ratio would drift with it), s
 workflow: a `plain` update that returns at once, and a `step` update whose handler awaits one local
 activity that does nothing, the shape of a journey step (an update that writes the read model
 through a local activity before it answers). `FloorWorkflow` also starts with update-with-start,
-the shape of `startJourney`.
+the shape of `startJourney`, and its `close` update (a step that ends the run) is the shape of a
+journey's closing action: a start, two steps and a close are a journey's Temporal calls.
 
     async with floor_worker(client, task_queue):
         handle = await start_floor(client, task_queue, "floor-1")
@@ -49,6 +50,16 @@ class FloorWorkflow:
 
     @workflow.update
     async def step(self, n: int) -> int:
+        return await self._one_step(n)
+
+    @workflow.update
+    async def close(self, n: int) -> int:
+        """A last step: the run completes once it has answered."""
+        answer = await self._one_step(n)
+        self._done = True
+        return answer
+
+    async def _one_step(self, n: int) -> int:
         self._steps += 1
         return await workflow.execute_local_activity(
             floor_noop, n, start_to_close_timeout=FLOOR_TIMEOUT

@@ -7,15 +7,18 @@ migrate` and `seed`, `glowpath api` and `glowpath worker` processes, the floor's
 (`bench.floor`, a process of its own on its own task queue) and the load generators
 (`bench.throughput_load`, processes of their own). Then, at the same concurrency, it alternates:
 
-  the floor: `step` updates (one local activity each) and update-with-start starts, by a bare
-  Temporal client; and whole journeys through GraphQL (registerClient, startJourney,
-  assignConsultant, recordConsultation, closeNotConverted) against 1 API + 1 worker, 2 APIs +
-  1 worker, 1 API + 2 workers, 2 + 2 (lanes spread over the APIs).
+  the floor, by a bare Temporal client: `step` updates (one local activity each),
+  update-with-start starts, and journeys of bare Temporal calls (update-with-start, two steps,
+  a closing step: a journey's Temporal calls without Glowpath); and whole journeys through
+  GraphQL (registerClient, startJourney, assignConsultant, recordConsultation,
+  closeNotConverted) against 1 API + 1 worker, 2 APIs + 1 worker, 1 API + 2 workers, 2 + 2
+  (lanes spread over the APIs).
 
 Each configuration's mutations/s is divided by the mean of the floor's updates/s measured just
-before and just after it; startJourney's latency is set beside the floor's update-with-start.
-Every phase's CPU time is split by process (`bench.cpu_split`) and printed per operation: with
-both cores busy, that is where a mutation's extra cost over a floor update goes.
+before and just after it, and its journeys/s by the floor's journeys/s; startJourney's latency
+is set beside the floor's update-with-start. Every phase's CPU time is split by process
+(`bench.cpu_split`) and printed per operation: with both cores busy, that is where a
+mutation's extra cost over a floor update goes.
 """
 
 from __future__ import annotations
@@ -55,10 +58,25 @@ class Phase:
     def rate(self) -> float:
         return self.ops / self.elapsed if self.elapsed else 0.0
 
+    def per_second(self, series: str) -> float:
+        """How many calls of `series` answered per second: with a journey's last call, the
+        journeys finished per second."""
+        return len(self.samples.get(series, [])) / self.elapsed if self.elapsed else 0.0
+
     def cpu_ms_per_op(self, group: str) -> float:
         """CPU per operation: the phase's CPU over the operations at its measured rate."""
         ops = self.rate * self.wall
         return 1000 * self.cpu.get(group, 0.0) / ops if ops else 0.0
+
+
+@dataclass
+class Floor:
+    """One round of the floor: step updates, update-with-start starts, and journeys of bare
+    Temporal calls (a start, two steps, a closing step)."""
+
+    updates: Phase
+    starts: Phase
+    journeys: Phase
 
 
 def progress(message: str) -> None:
@@ -108,12 +126,16 @@ class Bench:
             "Temporal": [temporal] if temporal else [],
         }
 
-    async def floor(self) -> tuple[Phase, Phase]:
+    async def floor(self) -> Floor:
         target = {"address": self.topology.temporal.address, "task_queue": self.floor_queue}
         updates = await self.phase({"kind": "floor_updates", **target})
         starts = await self.phase({"kind": "floor_starts", **target})
-        progress(f"floor: {updates.rate:.1f} updates/s, {starts.rate:.1f} starts/s")
-        return updates, starts
+        journeys = await self.phase({"kind": "floor_journeys", **target})
+        progress(
+            f"floor: {updates.rate:.1f} updates/s, {starts.rate:.1f} starts/s,"
+            f" {journeys.per_second('close'):.1f} journeys/s"
+        )
+        return Floor(updates, starts, journeys)
 
     async def journeys(self, label: str, apis: int) -> Phase:
         urls = [m.graphql_url for m in self.topology.apis[:apis]]
@@ -139,7 +161,7 @@ async def run(args: argparse.Namespace) -> int:
 
 async def measure(
     args: argparse.Namespace, topology: Topology, children: list[Child]
-) -> tuple[list[tuple[Phase, Phase]], list[tuple[str, Phase]]]:
+) -> tuple[list[Floor], list[tuple[str, Phase]]]:
     progress("starting Temporal, the database, api-1, api-2, worker-1, the floor and the load")
     env = topology.env
     loads = [Child(f"load-{i + 1}", "bench.throughput_load", env=env) for i in range(args.loads)]
@@ -180,7 +202,7 @@ async def measure(
 def print_report(
     args: argparse.Namespace,
     load: float | None,
-    floors: list[tuple[Phase, Phase]],
+    floors: list[Floor],
     configs: list[tuple[str, Phase]],
 ) -> None:
     print("Throughput in the production topology (PostgreSQL, separate processes)")
@@ -196,30 +218,37 @@ def print_report(
     )
     print("\nFloor (bare Temporal client, floor worker in its own process), each round:")
     rows = []
-    for i, (updates, starts) in enumerate(floors):
-        rows.append([f"round {i + 1}", f"{updates.rate:.1f}", f"{starts.rate:.1f}"])
-    print(table(["", "step updates/s", "update-with-start/s"], rows))
+    for i, f in enumerate(floors):
+        rates = (f.updates.rate, f.starts.rate, f.journeys.per_second("close"))
+        rows.append([f"round {i + 1}", *(f"{rate:.1f}" for rate in rates)])
+    print(table(["", "step updates/s", "update-with-start/s", "journeys/s"], rows))
     print("\nWhole journeys through GraphQL (5 mutations each), against the floor around them:")
     rows = []
     for i, (label, phase) in enumerate(configs):
-        floor_rate = (floors[i][0].rate + floors[i + 1][0].rate) / 2
-        uws = floors[i][1].samples["updateWithStart"] + floors[i + 1][1].samples["updateWithStart"]
+        around = (floors[i], floors[i + 1])
+        floor_rate = sum(f.updates.rate for f in around) / 2
+        floor_journeys = sum(f.journeys.per_second("close") for f in around) / 2
+        journeys = phase.per_second("closeNotConverted")
+        uws = [t for f in around for t in f.starts.samples["updateWithStart"]]
         start_journey = phase.samples["startJourney"]
         rows.append(
             [
                 label,
                 f"{phase.rate:.1f}",
                 f"{phase.rate / floor_rate:.2f}x" if floor_rate else "-",
+                f"{journeys:.1f}",
+                f"{journeys / floor_journeys:.2f}x" if floor_journeys else "-",
                 f"{phase.rate / configs[0][1].rate:.2f}x" if configs[0][1].rate else "-",
                 f"{ms(median_ms(start_journey))} / {ms(p99_ms(start_journey))}",
                 f"{ms(median_ms(uws))} / {ms(p99_ms(uws))}",
             ]
         )
-    header = ["", "mutations/s", "vs floor", "vs 1 + 1", "startJourney ms", "floor u-w-s ms"]
-    print(table(header, rows))
+    header = ["", "mutations/s", "vs floor", "journeys/s", "vs floor journeys", "vs 1 + 1"]
+    print(table([*header, "startJourney ms", "floor u-w-s ms"], rows))
     print(
-        "  (vs floor: mutations/s over the floor's step updates/s around it; latencies: median /"
-        " p99; u-w-s: the floor's update-with-start at the same concurrency)"
+        "  (vs floor: mutations/s over the floor's step updates/s around it; vs floor journeys:"
+        " journeys/s over the floor's journeys of bare Temporal calls around it; latencies:"
+        " median / p99; u-w-s: the floor's update-with-start at the same concurrency)"
     )
     print("\nEach mutation, median / p99 ms:")
     names = list(configs[0][1].samples) if configs else []
@@ -231,9 +260,10 @@ def print_report(
     print_cpu_split(floors, configs)
 
 
-def print_cpu_split(floors: list[tuple[Phase, Phase]], configs: list[tuple[str, Phase]]) -> None:
+def print_cpu_split(floors: list[Floor], configs: list[tuple[str, Phase]]) -> None:
     """CPU per operation by process: what makes a mutation cost more than a floor update."""
-    phases = [(f"floor step update, round {i + 1}", f[0]) for i, f in enumerate(floors)]
+    phases = [(f"floor step update, round {i + 1}", f.updates) for i, f in enumerate(floors)]
+    phases += [(f"floor journey call, round {i + 1}", f.journeys) for i, f in enumerate(floors)]
     phases += [(f"journeys, {label}", phase) for label, phase in configs]
     groups = list(phases[0][1].cpu) if phases else []
     print("\nCPU per operation (ms; user + system, warm-up included), by process:")

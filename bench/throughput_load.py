@@ -5,8 +5,8 @@ the API for an event loop.
 
 It reads one JSON command per line on stdin and answers each with one JSON line on stdout:
 
-    {"kind": "floor_updates" | "floor_starts", "address": ..., "task_queue": ..., "lanes": 8,
-     "seconds": 20, "warmup": 3, "first": 1}
+    {"kind": "floor_updates" | "floor_starts" | "floor_journeys", "address": ...,
+     "task_queue": ..., "lanes": 8, "seconds": 20, "warmup": 3, "first": 1}
     {"kind": "journeys", "urls": [...], "lanes": 8, "seconds": 20, "warmup": 3, "first": 1}
 
 answered by {"ops": N, "elapsed": S, "samples": {name: [ns, ...]}} or {"error": "..."}.
@@ -40,6 +40,8 @@ from bench.workload import STEPS, Staff, timed
 CALL_TIMEOUT = aiohttp.ClientTimeout(total=60)
 # Temporal caps the updates one run accepts (2000 by default): a lane moves on before that.
 UPDATES_PER_FLOOR = 500
+# The series of a floor journey; its last call ends the journey.
+FLOOR_JOURNEY = ("updateWithStart", "step", "close")
 
 Samples = dict[str, list[int]]
 Lane = Callable[[int, float, Samples], Coroutine[Any, Any, None]]
@@ -93,7 +95,29 @@ class Generator:
                 workflow_id = f"floor-{tag}-{index}-{len(series)}-{uuid.uuid4().hex[:6]}"
                 await timed(series, functools.partial(start_floor, client, queue, workflow_id))
 
-        lane = updates if command["kind"] == "floor_updates" else starts
+        async def journeys(index: int, deadline: float, samples: Samples) -> None:
+            """A journey's Temporal calls and nothing else: update-with-start, two steps and
+            the closing step (Glowpath's startJourney, assignConsultant, recordConsultation
+            and closeNotConverted; registerClient never reaches Temporal). Like a GraphQL
+            lane, it stops between two calls once the phase is over."""
+            for name in FLOOR_JOURNEY:
+                samples.setdefault(name, [])
+            while time.monotonic() < deadline:
+                workflow_id = f"floor-{tag}-{index}-{uuid.uuid4().hex[:10]}"
+                handle = client.get_workflow_handle(workflow_id)
+                calls = [
+                    ("updateWithStart", functools.partial(start_floor, client, queue, workflow_id)),
+                    ("step", functools.partial(handle.execute_update, FloorWorkflow.step, 1)),
+                    ("step", functools.partial(handle.execute_update, FloorWorkflow.step, 2)),
+                    ("close", functools.partial(handle.execute_update, FloorWorkflow.close, 3)),
+                ]
+                for name, call in calls:
+                    if time.monotonic() >= deadline:
+                        return
+                    await timed(samples[name], call)
+
+        lanes = {"floor_updates": updates, "floor_starts": starts, "floor_journeys": journeys}
+        lane = lanes[command["kind"]]
         return await run_lanes(command["lanes"], command["seconds"], command["warmup"], lane)
 
     async def signed_in(self, urls: list[str]) -> list[Staff]:

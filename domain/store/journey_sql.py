@@ -6,7 +6,8 @@ them: py-spy on the step benchmark put the builder's filters, SQL rendering and 
 encoding at most of the write's share of the worker, and the write is most of what a step
 costs beyond Temporal's own update. Here the statements are plain SQL strings made once for
 each dialect; the values still go through each model field's own `to_db_value`, so a row
-written here is the row Tortoise would have written (dates, JSON and flags alike).
+written here is the row Tortoise would have written (dates, JSON and flags alike; see
+`store.sql`). The request path reads the journey row here too, before and after its step.
 
 The event goes in with `ON CONFLICT (journey_id, seq) DO NOTHING`: one statement both checks
 that the event is new and appends it (the id it returns, or none, tells which), and a concurrent
@@ -23,7 +24,15 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.store.models import Journey, JourneyEvent
-from domain.store.sql import as_models, columns_of, db_values, encode, is_postgres, marks
+from domain.store.sql import (
+    as_models,
+    columns_of,
+    db_values,
+    encode,
+    insert,
+    is_postgres,
+    marks,
+)
 
 # An event's line in the journey's log; the row also keeps the facts the event left.
 LOG_COLUMNS = (
@@ -45,11 +54,7 @@ LOCKED_COLUMNS = ("clinic_id", "stage", "active", "stuck", "last_event_seq")
 
 @functools.cache
 def _insert_event(postgres: bool) -> str:
-    values = ", ".join(marks(postgres, len(EVENT_COLUMNS)))
-    return (
-        f"INSERT INTO journey_event ({', '.join(EVENT_COLUMNS)}) VALUES ({values})"
-        " ON CONFLICT (journey_id, seq) DO NOTHING RETURNING id"
-    )
+    return insert(postgres, "journey_event", EVENT_COLUMNS, unique="journey_id, seq")
 
 
 @functools.cache
@@ -86,7 +91,6 @@ async def append_event(connection: BaseDBAsyncClient, event: Mapping[str, Any]) 
     False when it was there."""
     sql = _insert_event(is_postgres(connection))
     values = db_values(JourneyEvent, event, EVENT_COLUMNS, encoded=("facts",))
-    # Read as rows: for an INSERT, Tortoise's PostgreSQL client reports a count it misreads.
     rows = await connection.execute_query_dict(sql, values)
     return bool(rows)
 

@@ -12,15 +12,14 @@ from typing import Any
 
 from domain.errors import Conflict, FieldProblem
 from domain.store.models import IdempotencyKey, JourneyRecord
-from domain.store.sql import db_values, is_postgres, marks
+from domain.store.sql import db_values, insert, is_postgres, marks
 
 _DRAFT_COLUMNS = ("id", "journey_id", "kind", "body", "author_id", "created_at")
 
 
 @functools.cache
 def _draft_sql(postgres: bool) -> str:
-    values = ", ".join(marks(postgres, len(_DRAFT_COLUMNS)))
-    return f"INSERT INTO journey_record ({', '.join(_DRAFT_COLUMNS)}) VALUES ({values})"
+    return insert(postgres, "journey_record", _DRAFT_COLUMNS)
 
 
 async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_id: str) -> str:
@@ -78,12 +77,7 @@ _CLAIM_COLUMNS = ("account_id", "key", "operation", "digest", "result_id", "crea
 
 @functools.cache
 def _claim_sql(postgres: bool) -> str:
-    columns = ", ".join(f'"{name}"' for name in _CLAIM_COLUMNS)
-    values = ", ".join(marks(postgres, len(_CLAIM_COLUMNS)))
-    return (
-        f"INSERT INTO idempotency_key ({columns}) VALUES ({values})"
-        ' ON CONFLICT (account_id, "key") DO NOTHING RETURNING id'
-    )
+    return insert(postgres, "idempotency_key", _CLAIM_COLUMNS, unique='account_id, "key"')
 
 
 @functools.cache
@@ -121,7 +115,6 @@ async def claim_key(account_id: str, key: str, operation: str, digests: Sequence
         "created_at": datetime.now(UTC),
     }
     values = db_values(IdempotencyKey, row, _CLAIM_COLUMNS)
-    # Read as rows: the insert's count is misread by Tortoise's PostgreSQL client.
     if await connection.execute_query_dict(_claim_sql(postgres), values):
         return KeyClaim(KeyState.FIRST)
     _, rows = await connection.execute_query(_claimed_sql(postgres), [account_id, key])

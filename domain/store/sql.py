@@ -28,6 +28,15 @@ def marks(postgres: bool, count: int) -> list[str]:
     return [f"${n}" for n in range(1, count + 1)] if postgres else ["?"] * count
 
 
+def insert(postgres: bool, table: str, columns: Sequence[str], unique: str | None = None) -> str:
+    """An INSERT of one row. With `unique` (the columns of a unique key, as SQL), a row
+    clashing on that key is left as it was: the statement returns the new row's id, or no row
+    (read it as rows: Tortoise's PostgreSQL client misreads an INSERT's count)."""
+    names = ", ".join(f'"{name}"' for name in columns)  # quoted: `key` is a column name here
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(marks(postgres, len(columns)))})"
+    return f"{sql} ON CONFLICT ({unique}) DO NOTHING RETURNING id" if unique else sql
+
+
 def db_values(
     model: type[Model],
     row: Mapping[str, Any],
