@@ -43,9 +43,14 @@ class Samples:
 
     wall_ns: dict[str, list[int]] = field(default_factory=lambda: {p: [] for p in PATHS})
     cpu_ns: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PATHS, 0))
+    # The dev server's part of `cpu_ns`: whether a path's extra cost is Temporal's or Python's.
+    server_cpu_ns: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PATHS, 0))
 
     def cpu_ms_per_call(self, path: str) -> float:
         return self.cpu_ns[path] / max(len(self.wall_ns[path]), 1) / 1e6
+
+    def server_cpu_ms_per_call(self, path: str) -> float:
+        return self.server_cpu_ns[path] / max(len(self.wall_ns[path]), 1) / 1e6
 
 
 class CpuClock:
@@ -55,10 +60,12 @@ class CpuClock:
         self._stat = Path(f"/proc/{dev_server_pid}/stat") if dev_server_pid else None
         self._ns_per_tick = 1e9 / os.sysconf("SC_CLK_TCK")
 
-    def now_ns(self) -> int:
-        return time.process_time_ns() + self._dev_server_ns()
+    def now_ns(self) -> tuple[int, int]:
+        """(this process and the dev server together, the dev server alone)."""
+        server = self.dev_server_ns()
+        return time.process_time_ns() + server, server
 
-    def _dev_server_ns(self) -> int:
+    def dev_server_ns(self) -> int:
         if self._stat is None:
             return 0
         try:  # utime and stime: fields 14 and 15, counted after the parenthesised name
@@ -69,10 +76,12 @@ class CpuClock:
 
 
 async def _measured(samples: Samples, clock: CpuClock, path: str, call: Call) -> None:
-    cpu, start = clock.now_ns(), time.perf_counter_ns()
+    (cpu, server), start = clock.now_ns(), time.perf_counter_ns()
     await call()
     samples.wall_ns[path].append(time.perf_counter_ns() - start)
-    samples.cpu_ns[path] += clock.now_ns() - cpu
+    cpu_after, server_after = clock.now_ns()
+    samples.cpu_ns[path] += cpu_after - cpu
+    samples.server_cpu_ns[path] += server_after - server
 
 
 async def step_rounds(
