@@ -3,7 +3,8 @@
 Staff actions arrive as the `act` update. Its validator asks the domain gate, so an illegal or
 unauthorised action is refused before it reaches history. Accepted actions are applied one at a
 time (a lock: a handler awaits the read-model write, and a second update must not judge a state
-the first is about to change). The only timers are the follow-ups falling due.
+the first is about to change). One timer at a time wakes it for the next follow-up falling due or
+the next SLA breach (`WakeTimer`: kept running across steps while it fires early enough).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 from workflows import search_attributes
+from workflows.wake_timer import WakeTimer
 
 with workflow.unsafe.imports_passed_through():
     from domain.errors import Conflict, DomainError, NotAuthorized, ValidationFailed
@@ -64,6 +66,10 @@ FALL_DUE_BEFORE_STAFF_ACTION = "fall-due-before-staff-action"
 # had moved (most actions stay in their stage): a command, and a visibility write on the
 # server, on every step. Now only a change of value is upserted.
 UPSERT_CHANGED_SEARCH_ATTRIBUTES = "upsert-changed-search-attributes-only"
+# Before this patch the journey waited for its next moment with a timer of its own per wait, so
+# every step cancelled a timer and started another. Now one timer is kept running while it
+# fires no later than the next moment (`WakeTimer`).
+KEEP_RUNNING_TIMER = "keep-running-timer"
 
 
 def to_application_error(error: DomainError) -> ApplicationError:
@@ -101,14 +107,23 @@ class JourneyWorkflow:
 
     @workflow.run
     async def run(self, start: JourneyStart) -> JourneyFacts:
+        # Asked once, first: a journey started before the patch keeps its old waits to the end.
+        keeps_timer = workflow.patched(KEEP_RUNNING_TIMER)
         async with self._lock:
             await self._record(self._opening_event(start))
         self._records_in_flight.discard(start.record_id or "")
         if start.checked_in:
             await self._apply(ActionRequest(Action.CHECK_IN, start.started_by))
         self._opened = True
+        wake = WakeTimer()
         while not self._facts.stage.is_terminal or self._unrecorded:
             await self._flush_unrecorded()
+            if keeps_timer:
+                wake.arm(self._next_moment())
+                await workflow.wait_condition(functools.partial(self._woken, self._changes, wake))
+                if wake.take_fired():
+                    await self._on_timer()
+                continue
             try:
                 await workflow.wait_condition(
                     functools.partial(self._moved_since, self._changes),
@@ -116,11 +131,15 @@ class JourneyWorkflow:
                 )
             except TimeoutError:
                 await self._on_timer()
+        wake.stop()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._facts
 
     def _moved_since(self, changes_seen: int) -> bool:
         return self._changes != changes_seen or bool(self._unrecorded)
+
+    def _woken(self, changes_seen: int, wake: WakeTimer) -> bool:
+        return self._moved_since(changes_seen) or wake.fired
 
     @workflow.update
     async def act(self, request: ActionRequest) -> ActionResult:
@@ -283,16 +302,21 @@ class JourneyWorkflow:
             return []
         return [f for f in self._facts.follow_ups if f.status is FollowUpStatus.SCHEDULED]
 
-    def _time_to_next_timer(self) -> timedelta | None:
-        """Until the next follow-up falls due or the stage SLA is breached, whichever is first."""
+    def _next_moment(self) -> datetime | None:
+        """When the next follow-up falls due or the stage SLA is breached, whichever is first."""
         moments = [f.due_at for f in self._scheduled_follow_ups()]
         breach = next_breach(self._facts) if self._facts.stuck_since is None else None
         if breach is not None:
             moments.append(breach.deadline)
-        if not moments:
+        return min(moments, default=None)
+
+    def _time_to_next_timer(self) -> timedelta | None:
+        """The wait before KEEP_RUNNING_TIMER: a timer per wait, until the next moment."""
+        moment = self._next_moment()
+        if moment is None:
             return None
         # A zero timeout would mean "no timeout": a moment already past fires in a second.
-        return max(min(moments) - workflow.now(), timedelta(seconds=1))
+        return max(moment - workflow.now(), timedelta(seconds=1))
 
     def _upsert_search_attributes(self) -> None:
         facts = self._facts
