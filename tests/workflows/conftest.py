@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
 
 import pytest
 from temporalio.client import Client
@@ -17,21 +19,41 @@ from workflows.triage_activities import record_desk_changes
 TASK_QUEUE = "journeys-test"
 
 
+@contextlib.asynccontextmanager
+async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await start_time_skipping()
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    env: WorkflowEnvironment,
+    task_queue: str,
+    workflows: Sequence[type],
+    activities: Sequence[Callable[..., Any]],
+) -> AsyncIterator[Client]:
+    """A worker for `workflows` on `task_queue`, with the client and search attributes the
+    journeys need; the environment's client while it runs."""
+    await registered_client()
+    await register_search_attributes(env.client, env.client.namespace)
+    async with Worker(
+        env.client, task_queue=task_queue, workflows=workflows, activities=activities
+    ):
+        yield env.client
+
+
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await start_time_skipping()
-    yield environment
-    await environment.shutdown()
+    async with time_skipping() as environment:
+        yield environment
 
 
 @pytest.fixture(scope="session")
 async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Client]:
-    await registered_client()
-    await register_search_attributes(env.client, env.client.namespace)
-    async with Worker(
-        env.client,
-        task_queue=TASK_QUEUE,
-        workflows=[JourneyWorkflow, TriageDeskWorkflow],
-        activities=[record_journey_change, record_desk_changes],
-    ):
-        yield env.client
+    workflows = [JourneyWorkflow, TriageDeskWorkflow]
+    activities: list[Callable[..., Any]] = [record_journey_change, record_desk_changes]
+    async with serving(env, TASK_QUEUE, workflows, activities) as served:
+        yield served

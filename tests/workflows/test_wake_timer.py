@@ -15,24 +15,16 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer, Worker
+from temporalio.worker import Replayer
 
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store.models import Journey
-from tests.support import (
-    CONSULTANT,
-    DESK,
-    assign,
-    journey_start,
-    registered_client,
-    request,
-    start_time_skipping,
-)
+from tests.support import CONSULTANT, DESK, assign, journey_start, request
+from tests.workflows.conftest import serving, time_skipping
 from tests.workflows.drive import Handle, act, begin
 from workflows.activities import record_journey_change
 from workflows.journey import JourneyWorkflow
-from workflows.search_attributes import register_search_attributes
 
 STARTED = EventType.EVENT_TYPE_TIMER_STARTED
 FIRED = EventType.EVENT_TYPE_TIMER_FIRED
@@ -42,22 +34,14 @@ TASK_QUEUE = f"wake-timer-{uuid.uuid4().hex[:8]}"
 
 @pytest.fixture(scope="module")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await start_time_skipping()
-    yield environment
-    await environment.shutdown()
+    async with time_skipping() as environment:
+        yield environment
 
 
 @pytest.fixture(scope="module")
 async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Client]:
-    await registered_client()
-    await register_search_attributes(env.client, env.client.namespace)
-    async with Worker(
-        env.client,
-        task_queue=TASK_QUEUE,
-        workflows=[JourneyWorkflow],
-        activities=[record_journey_change],
-    ):
-        yield env.client
+    async with serving(env, TASK_QUEUE, [JourneyWorkflow], [record_journey_change]) as served:
+        yield served
 
 
 async def timer_events(handle: Handle) -> Counter[str]:
