@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
 from temporalio.client import Client
@@ -19,41 +17,26 @@ from workflows.triage_activities import record_desk_changes
 TASK_QUEUE = "journeys-test"
 
 
-@contextlib.asynccontextmanager
-async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
+# One time-skipping server per test module, not per session. The server has one clock for every
+# workflow on it: a skip of days must also carry the timers of every journey and desk that earlier
+# tests left running, and a time-skipping lock the server leaks (it has been seen to, after desk
+# rounds and after terminations) stops the clock for every test after it. Per module, what one
+# module leaves behind reaches none of the others.
+@pytest.fixture(scope="module")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
     environment = await start_time_skipping()
-    try:
-        yield environment
-    finally:
-        await environment.shutdown()
+    yield environment
+    await environment.shutdown()
 
 
-@contextlib.asynccontextmanager
-async def serving(
-    env: WorkflowEnvironment,
-    task_queue: str,
-    workflows: Sequence[type],
-    activities: Sequence[Callable[..., Any]],
-) -> AsyncIterator[Client]:
-    """A worker for `workflows` on `task_queue`, with the client and search attributes the
-    journeys need; the environment's client while it runs."""
+@pytest.fixture(scope="module")
+async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Client]:
     await registered_client()
     await register_search_attributes(env.client, env.client.namespace)
     async with Worker(
-        env.client, task_queue=task_queue, workflows=workflows, activities=activities
+        env.client,
+        task_queue=TASK_QUEUE,
+        workflows=[JourneyWorkflow, TriageDeskWorkflow],
+        activities=[record_journey_change, record_desk_changes],
     ):
         yield env.client
-
-
-@pytest.fixture(scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with time_skipping() as environment:
-        yield environment
-
-
-@pytest.fixture(scope="session")
-async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Client]:
-    workflows = [JourneyWorkflow, TriageDeskWorkflow]
-    activities: list[Callable[..., Any]] = [record_journey_change, record_desk_changes]
-    async with serving(env, TASK_QUEUE, workflows, activities) as served:
-        yield served

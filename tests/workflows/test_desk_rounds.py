@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.worker import Worker
 
 from domain.errors import NotAuthorized
 from domain.journey.facts import Actor
@@ -18,32 +16,11 @@ from domain.journey.stages import VisitCategory
 from domain.roles import Role
 from domain.triage.commands import ArriveCommand, DeskReply
 from domain.triage.decision import Arrival
-from tests.support import DESK, start_time_skipping
-from tests.workflows.conftest import TASK_QUEUE
+from tests.support import DESK
 from tests.workflows.test_triage_desk import open_desk
 from workflows.desk_admission import DeskAdmission
-from workflows.triage import TriageDeskWorkflow, desk_workflow_id
-from workflows.triage_activities import record_desk_changes
+from workflows.triage import desk_workflow_id
 from workflows.triage_client import TriageGateway
-
-
-@pytest.fixture(scope="module")
-async def client(database: str) -> AsyncIterator[Client]:
-    """A time-skipping server of this module's own: after rounds were sent to a desk, the shared
-    server stopped skipping time for later tests even with the desk terminated, so these tests
-    keep that away from the tests that skip days."""
-    environment = await start_time_skipping()
-    try:
-        async with Worker(
-            environment.client,
-            task_queue=TASK_QUEUE,
-            workflows=[TriageDeskWorkflow],
-            activities=[record_desk_changes],
-        ):
-            yield environment.client
-    finally:
-        await environment.shutdown()
-
 
 SEATS = ("A", "B", "C:busy", "D")
 # Journeys in the order they arrive: first visits, a return visit, a recheck, one repeated.

@@ -1,17 +1,11 @@
 """A journey keeps one timer running across its steps while it fires no later than the next
-moment (`workflows.wake_timer`), and still marks itself stuck exactly when its SLA says.
-
-On a time-skipping server of its own: these tests skip the clock by hours, and on the session's
-shared server that skip must also carry every desk and journey earlier tests left running."""
+moment (`workflows.wake_timer`), and still marks itself stuck exactly when its SLA says."""
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -21,27 +15,13 @@ from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store.models import Journey
 from tests.support import CONSULTANT, DESK, assign, journey_start, request
-from tests.workflows.conftest import serving, time_skipping
+from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import Handle, act, begin
-from workflows.activities import record_journey_change
 from workflows.journey import JourneyWorkflow
 
 STARTED = EventType.EVENT_TYPE_TIMER_STARTED
 FIRED = EventType.EVENT_TYPE_TIMER_FIRED
 CANCELED = EventType.EVENT_TYPE_TIMER_CANCELED
-TASK_QUEUE = f"wake-timer-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture(scope="module")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with time_skipping() as environment:
-        yield environment
-
-
-@pytest.fixture(scope="module")
-async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Client]:
-    async with serving(env, TASK_QUEUE, [JourneyWorkflow], [record_journey_change]) as served:
-        yield served
 
 
 async def timer_events(handle: Handle) -> Counter[str]:
