@@ -3,6 +3,7 @@
     python -m bench.step_bench               # 300 calls of each path
     python -m bench.step_bench --quick       # 40 calls of each: a smoke run
     python -m bench.step_bench --calls 1000
+    python -m bench.step_bench --rounds-per-journey 250   # a journey carrying 250 records
 
 One run starts its own stack on loopback (see `bench.stack`) and a worker for the floor workflow
 (`bench.floor`, on a task queue of its own), alternates the four paths call by call (see
@@ -24,10 +25,14 @@ from bench.floor import floor_worker
 from bench.operations import GraphQLClient
 from bench.runner import run_benchmark, say
 from bench.stack import running_stack
-from bench.step_paths import Samples, step_rounds
+from bench.step_paths import MOST_ROUNDS_PER_RUN, Samples, step_rounds
 from bench.workload import Staff
 
 FLOOR_QUEUE = "bench-floor"
+# Every mutation attaches a consultation record, and the journey's facts (written on every step)
+# name each one: 25 is a long journey's count; up to MOST_ROUNDS_PER_RUN measures a journey
+# carrying hundreds.
+ROUNDS_PER_JOURNEY = 25
 SETUP = [
     ("setup", "in-process: API server (aiohttp), Glowpath's worker, the floor's worker and the"),
     ("", "load generator share one event loop; the Temporal dev server is a child process"),
@@ -103,7 +108,9 @@ async def run(args: argparse.Namespace) -> str:
             staff = Staff(GraphQLClient(session, stack.graphql_url))
             await staff.sign_in()
             say(f"{args.calls} rounds of 4 calls after {args.warmup} warm-up rounds ...")
-            samples = await step_rounds(stack, staff, FLOOR_QUEUE, args.calls, args.warmup)
+            samples = await step_rounds(
+                stack, staff, FLOOR_QUEUE, args.calls, args.warmup, args.rounds_per_journey
+            )
         say("stopping the stack ...")
     return render(args, stack_seconds, samples)
 
@@ -116,6 +123,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--calls", type=int, help="timed calls of each path (default 300)")
     parser.add_argument("--warmup", type=int, help="untimed rounds first (default 10)")
     parser.add_argument("--quick", action="store_true", help="40 calls, 3 warm-up rounds")
+    parser.add_argument(
+        "--rounds-per-journey",
+        type=int,
+        default=ROUNDS_PER_JOURNEY,
+        help=f"rounds on one journey before a fresh one (default {ROUNDS_PER_JOURNEY}, "
+        f"at most {MOST_ROUNDS_PER_RUN})",
+    )
     args = parser.parse_args(argv)
     if args.calls is None:
         args.calls = 40 if args.quick else 300
@@ -123,6 +137,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.warmup = 3 if args.quick else 10
     if args.calls < 1:
         parser.error("--calls must be at least 1")
+    if not 1 <= args.rounds_per_journey <= MOST_ROUNDS_PER_RUN:
+        parser.error(f"--rounds-per-journey must be 1 to {MOST_ROUNDS_PER_RUN}")
     if args.warmup < 0:
         parser.error("--warmup cannot be negative")
     return args

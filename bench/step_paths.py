@@ -27,9 +27,11 @@ from schema.ids import decode_id
 from workflows.journey import JourneyWorkflow
 
 PATHS = ("floor plain", "floor step", "act", "graphql")
-# Temporal caps the updates one workflow run accepts (2000 by default): each path moves to a
-# fresh workflow after this many calls.
-ROUNDS_PER_RUN = 250
+# Temporal caps the updates one workflow run accepts (2000 by default), and every mutation
+# attaches its consultation record to the journey, whose facts (written to the read model on
+# every step) then carry one more record id: each path moves to a fresh workflow after at most
+# this many calls.
+MOST_ROUNDS_PER_RUN = 250
 
 Call = Callable[[], Awaitable[None]]
 
@@ -85,13 +87,14 @@ async def _measured(samples: Samples, clock: CpuClock, path: str, call: Call) ->
 
 
 async def step_rounds(
-    stack: Stack, staff: Staff, floor_queue: str, calls: int, warmup: int
+    stack: Stack, staff: Staff, floor_queue: str, calls: int, warmup: int, rounds_per_run: int
 ) -> Samples:
-    """`calls` measured calls of each path (after `warmup` unmeasured rounds)."""
+    """`calls` measured calls of each path (after `warmup` unmeasured rounds), on a fresh
+    journey and a fresh floor workflow every `rounds_per_run` rounds."""
     samples = Samples()
     done = 0
     while done < calls:
-        rounds = min(ROUNDS_PER_RUN, calls - done)
+        rounds = min(rounds_per_run, calls - done)
         await _rounds_on_fresh_runs(
             stack,
             staff,
