@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from domain.audit import (
     GENESIS,
     HASHED_FIELDS,
@@ -26,7 +28,6 @@ from domain.audit import (
     extend_chain,
 )
 from domain.store.audit_models import AuditChainHead, AuditEntry
-from domain.store.transactions import transaction
 
 VERIFY_CHUNK = 1000
 INSERT_ROWS = 500  # rows per INSERT: both databases bound the parameters of one statement
@@ -39,7 +40,7 @@ async def append_accesses(
     the entries written, each with its hash."""
     if not accesses:
         return []
-    async with transaction() as connection:
+    async with in_transaction() as connection:
         sql = _statements(connection)
         head_seq, head_hash = await _locked_head(connection, sql, viewer.clinic_id)
         now = datetime.now(UTC)

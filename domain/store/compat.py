@@ -1,4 +1,4 @@
-"""Fixes to Tortoise ORM's SQLite client, applied on import.
+"""Fixes to Tortoise ORM's database clients, applied on import.
 
 1. ``ConnectionWrapper.__aenter__`` takes the client's lock and then opens the connection if
    there is none; when opening fails (the file's folder is gone, a disk error) the lock is never
@@ -12,6 +12,15 @@
    file, the read-model writer and the audit append (both read, then write) failed this way
    under load. ``BEGIN IMMEDIATE`` takes the write lock first, waiting up to the busy timeout
    for another writer to finish; our transactions are short, so the wait is too.
+3. A transaction takes its connection (SQLite: the one connection's lock, which every query
+   takes too; PostgreSQL: a connection from the pool) and then sends BEGIN. A task cancelled
+   during that BEGIN (a request past its time limit, an activity cancelled by its worker's
+   shutdown; under ``BEGIN IMMEDIATE`` the wait for another process's write lock is right
+   there) leaves ``__aenter__`` by the exception, and ``__aexit__``, which gives the connection
+   back, never runs: on SQLite every later query of the process waits forever, on PostgreSQL
+   the pool is one connection short for good. The replacement ends a start that fails as a
+   failed transaction ends: rolled back, the connection given back. This covers Tortoise's own
+   transactions too (``get_or_create``, ``update_or_create``).
 
 ``sqlite_pragmas`` sets, through the URL, the busy timeout that wait needs and the sync level
 (see ``SYNCHRONOUS``).
@@ -19,11 +28,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tortoise.backends.base.client import ConnectionWrapper
-from tortoise.backends.sqlite.client import SqliteTransactionWrapper
+from tortoise.backends.base.client import (
+    ConnectionWrapper,
+    TransactionContext,
+    TransactionContextPooled,
+)
+from tortoise.backends.sqlite.client import SqliteTransactionContext, SqliteTransactionWrapper
 from tortoise.exceptions import TransactionManagementError
 
 # How long a statement waits for another process's write lock before "database is locked".
@@ -46,6 +61,24 @@ async def _enter_releasing_on_failure(self: ConnectionWrapper[Any]) -> Any:
         self._lock.release()
         raise
     return self.connection
+
+
+Enter = Callable[[Any], Awaitable[Any]]
+
+
+def _giving_back_on_failure(enter: Enter) -> Enter:
+    async def enter_giving_back_on_failure(self: TransactionContext) -> Any:
+        try:
+            return await enter(self)
+        except BaseException as error:
+            # The context keeps a `token` from the moment its connection is taken: before that
+            # there is nothing to give back (and on SQLite the lock may be another task's).
+            if getattr(self, "token", None) is not None:
+                with contextlib.suppress(Exception):
+                    await self.__aexit__(type(error), error, error.__traceback__)
+            raise
+
+    return enter_giving_back_on_failure
 
 
 async def _begin_immediate(self: SqliteTransactionWrapper) -> None:
@@ -79,6 +112,10 @@ def apply() -> None:
     ):
         ConnectionWrapper.__aenter__ = _enter_releasing_on_failure  # type: ignore[method-assign]
     SqliteTransactionWrapper.begin = _begin_immediate  # type: ignore[method-assign]
+    for context in (SqliteTransactionContext, TransactionContextPooled):
+        enter = context.__aenter__
+        if enter.__name__ != "enter_giving_back_on_failure":
+            context.__aenter__ = _giving_back_on_failure(enter)  # type: ignore[method-assign,assignment]
 
 
 apply()

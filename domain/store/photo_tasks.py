@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+from tortoise.transactions import in_transaction
+
 from domain.aftercare.photo_reminders import OpenReminder, reminders_for, settled_by
 from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
 from domain.journey.facts import JourneyChange
@@ -20,7 +22,6 @@ from domain.procedures.template import ProcedureContent
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask, TaskChangeLog
 from domain.store.photos import Photo
-from domain.store.transactions import transaction
 
 # Photos are the care team's: the nurses take them (DOMAIN.md roles).
 PHOTO_TAKER = Role.NURSE
@@ -72,7 +73,7 @@ async def settle_photo_tasks(journey_id: str) -> int:
 
 async def _settle(clinic_id: str, task_ids: list[str]) -> None:
     now = datetime.now(UTC)
-    async with transaction():
+    async with in_transaction():
         for task_id in task_ids:
             # Only the reminder that turns DONE here is logged: a concurrent upload that
             # settled it first logged it already.

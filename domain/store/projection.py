@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from domain.journey.codec import facts_to_json
 from domain.journey.facts import JourneyChange, JourneyFacts
 from domain.journey.sla import next_breach
@@ -18,7 +20,6 @@ from domain.store.stage_counts import (
     record_stays,
 )
 from domain.store.task_projection import project_aftercare
-from domain.store.transactions import transaction
 
 
 def journey_values(facts: JourneyFacts) -> dict[str, Any]:
@@ -48,7 +49,7 @@ async def apply_change(change: JourneyChange) -> bool:
     The board's counters and stays change in the same transaction (`store.stage_counts`).
     """
     event, facts = change.event, change.facts
-    async with transaction() as connection:
+    async with in_transaction() as connection:
         values = journey_values(facts)
         facts_json = encode_facts(values["facts"])  # once, for the event and the row
         appended = await append_event(

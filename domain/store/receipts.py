@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from domain.store.billing import Payment, ReceiptCounter
-from domain.store.transactions import transaction
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ async def record_payment(new: NewPayment) -> Payment:
     """Writes the payment once (its id is derived from the request's key): a retry of a
     recorded payment answers the recorded row, with the number it was given."""
     await _ensure_counter(new.clinic_id)
-    async with transaction() as connection:
+    async with in_transaction() as connection:
         counter = (
             await ReceiptCounter.filter(clinic_id=new.clinic_id)
             .select_for_update()

@@ -18,10 +18,10 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.functions import Count
+from tortoise.transactions import in_transaction
 
 from domain.journey.facts import JourneyEvent as EventFact
 from domain.store.models import Journey, JourneyEvent, JourneyStageCount, StageStay
-from domain.store.transactions import transaction
 
 Key = tuple[str, str]  # (clinic id, stage)
 Pair = tuple[int, int]  # (active, stuck)
@@ -169,7 +169,7 @@ async def check_counters(clinic_id: str | None = None, *, repair: bool) -> list[
     transactions take the write lock anyway): a projection that wrote its journey row but not yet
     its counters is not in the count, and adds its difference after the repair commits.
     """
-    async with transaction() as connection:
+    async with in_transaction() as connection:
         if connection.capabilities.dialect == "postgres":
             await connection.execute_script("LOCK TABLE journey_stage_count IN EXCLUSIVE MODE")
         real, stored = await counted(clinic_id), await kept(clinic_id)

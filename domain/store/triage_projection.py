@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from domain.store.desk_notes import notes_by_id
-from domain.store.transactions import transaction
 from domain.store.triage_models import (
     DeskNote,
     LeadContact,
@@ -49,7 +50,7 @@ async def apply_desk_changes(
     written = 0
     # The staff's words join the desk's own here, from the notes the entries name.
     notes = await notes_by_id([e.note_id for e in entries] + [e.policy_note_id for e in entries])
-    async with transaction():
+    async with in_transaction():
         # One query for the entries a retried write already made, not one per entry.
         seqs = [entry.seq for entry in entries]
         rows = TriageEntry.filter(clinic_id=clinic_id, seq__in=seqs).values_list("seq", flat=True)

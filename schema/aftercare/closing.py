@@ -14,6 +14,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from domain.aftercare import closing as rules
 from domain.aftercare.tasks import TaskKind, TaskStatus, is_overdue
@@ -26,7 +27,6 @@ from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.aftercare import TaskChangeLog, TaskClosing
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import clinic_setting, overdue_after
-from domain.store.transactions import transaction
 from schema import idempotency
 from schema.aftercare.types import FollowUpTask
 from schema.audit.collector import note_write
@@ -117,7 +117,7 @@ class _AlreadyClosed(Exception):
 async def _close(task: TaskRow, by: str, role: Role, note: str) -> TaskClosing:
     now = datetime.now(UTC)
     try:
-        async with transaction():
+        async with in_transaction():
             closed = await TaskClosing.create(
                 task_id=task.id,
                 clinic_id=task.clinic_id,

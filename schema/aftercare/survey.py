@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry.types import Info
+from tortoise.transactions import in_transaction
 
 from domain.aftercare import survey as rules
 from domain.aftercare.tasks import TaskKind, TaskStatus
@@ -26,7 +27,6 @@ from domain.store.aftercare import SurveyResponse as SurveyRow
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import task_id
-from domain.store.transactions import transaction
 from schema import idempotency
 from schema.aftercare.survey_groups import by_procedure_type, type_key_of
 from schema.aftercare.survey_types import (
@@ -125,7 +125,7 @@ async def _write(
     clinic = await Clinic.get(id=journey.clinic_id)
     now = datetime.now(UTC)
     month = now.astimezone(ZoneInfo(clinic.timezone)).strftime("%Y-%m")
-    async with transaction():
+    async with in_transaction():
         survey = await SurveyRow.create(
             id=survey_id,
             clinic_id=journey.clinic_id,

@@ -15,6 +15,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from domain.errors import FieldProblem
 from domain.journey.stages import Stage
@@ -35,7 +36,6 @@ from domain.store.billing import BillLine as LineRow
 from domain.store.billing import PriceListItem as ItemRow
 from domain.store.billing_reads import current_bill, items_in_force
 from domain.store.models import Journey as JourneyRow
-from domain.store.transactions import transaction
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.consents.signing import signature_problems
@@ -239,7 +239,7 @@ async def _write_bill(
     account_id: str,
     partner_staff: StaffTreatment,
 ) -> None:
-    async with transaction():
+    async with in_transaction():
         await BillRow.create(
             id=row_id,
             clinic_id=journey.clinic_id,

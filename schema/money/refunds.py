@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from tortoise.transactions import in_transaction
 
 from domain.errors import FieldProblem
 from domain.journey.codec import facts_from_json
@@ -27,7 +28,6 @@ from domain.store import records
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
 from domain.store.models import Journey as JourneyRow
-from domain.store.transactions import transaction
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.catalog.types import ContraindicationFound
@@ -163,7 +163,7 @@ class OverRefund(Exception):
 async def _write_refund(refund_id: str, payment: PaymentRow, minor: int, **row: Any) -> None:
     """Written once, and never beyond the payment: the payment's row is locked while the
     refunds so far are summed (SELECT ... FOR UPDATE; SQLite writes one at a time)."""
-    async with transaction() as connection:
+    async with in_transaction() as connection:
         await PaymentRow.filter(id=payment.id).select_for_update().using_db(connection).get()
         if await RefundRow.filter(id=refund_id).using_db(connection).exists():
             return

@@ -1,6 +1,6 @@
-"""A transaction cancelled at any point, even while it begins, gives its connection back: the
-queries after it still run (on SQLite the connection's lock, on PostgreSQL the pool's
-connections), and what it wrote is there whole or not at all."""
+"""A transaction cancelled at any point, even while it begins, gives its connection back (the
+fix in `store.compat`): the queries after it still run (on SQLite the connection's lock, on
+PostgreSQL the pool's connections), and what it wrote is there whole or not at all."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import contextlib
 import uuid
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from domain.store.models import Clinic
 from domain.store.pg_pool import DEFAULT_POOL_SIZE
-from domain.store.transactions import transaction
 
 # Loop turns to let the transaction run before it is cancelled: from before it takes its
 # connection, through BEGIN and the insert, to after it commits. More than the pool's size
@@ -22,7 +22,7 @@ BOUND_SECONDS = 10  # a connection not given back makes the next query wait for 
 
 
 async def _two_clinics(prefix: str, entered: list[str]) -> None:
-    async with transaction():
+    async with in_transaction():
         entered.append(prefix)
         await Clinic.create(id=f"{prefix}-a", name="first of two")
         await Clinic.create(id=f"{prefix}-b", name="second of two")
@@ -47,7 +47,7 @@ async def _cancelled_transactions() -> int:
 
         # Then the next transaction and a query outside one both run
         async with asyncio.timeout(BOUND_SECONDS):
-            async with transaction():
+            async with in_transaction():
                 await Clinic.create(id=f"{prefix}-next", name="after the cancel")
             written = await Clinic.filter(id__startswith=prefix).values_list("id", flat=True)
         # And the cancelled one wrote both of its rows or neither
@@ -76,7 +76,7 @@ async def test_the_pool_keeps_every_connection_after_cancelled_transactions(
     all_open = asyncio.Barrier(DEFAULT_POOL_SIZE)
 
     async def held_open() -> None:
-        async with transaction():
+        async with in_transaction():
             await all_open.wait()
 
     async with asyncio.timeout(BOUND_SECONDS):
