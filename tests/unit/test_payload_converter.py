@@ -8,11 +8,31 @@ from typing import Any
 import pytest
 from temporalio.converter import DataConverter
 
-from domain.journey.stages import VisitCategory
+from domain.journey.facts import (
+    ActionDetails,
+    ActionRequest,
+    ActionResult,
+    FollowUp,
+    JourneyChange,
+    JourneyEvent,
+    JourneyStart,
+)
+from domain.journey.stages import (
+    ConsentKind,
+    ExpertDecision,
+    FollowUpOutcome,
+    FollowUpStatus,
+    PaymentKind,
+    Stage,
+    VisitCategory,
+)
+from domain.journey.table import Action
+from domain.money.catalog import PaymentPolicy
 from domain.triage.batch import ArriveBatch, arrive_together
 from domain.triage.codec import desk_to_json
 from domain.triage.commands import ArriveCommand
 from domain.triage.desk import DeskState
+from tests.support import journey_start, new_facts
 from tests.unit.triage_builders import DESK, NOW, client, desk
 from workflows.converter import DATA_CONVERTER
 from workflows.triage import DeskRecord, DeskStart
@@ -77,3 +97,87 @@ def test_fields_outside_the_constructor_and_refusals_match_the_sdk() -> None:
         OURS.from_payloads(broken, [DeskState])
     # An optional dataclass decodes to None or to the class, as the SDK decodes it
     assert _both(None, DeskState | None) == (None, None)
+
+
+def _every_detail() -> ActionDetails:
+    return ActionDetails(
+        consultant_id="c-1",
+        plan_total_minor=120_000,
+        currency="PLN",
+        requires_anesthesia=True,
+        decision=ExpertDecision.APPROVE,
+        consent_kind=ConsentKind.PROCEDURE,
+        payment_kind=PaymentKind.DEPOSIT,
+        payment_policy=PaymentPolicy.DEPOSIT,
+        follow_up_outcome=FollowUpOutcome.NOT_REACHED,
+        satisfaction=4,
+        follow_up_offsets=[86_400, 604_800],
+    )
+
+
+def _journey_change() -> JourneyChange:
+    facts = new_facts(journey_start())
+    facts.follow_ups = [FollowUp("f-1", "day 1", NOW, FollowUpStatus.DUE, 2, None, 5)]
+    facts.consents_signed = [ConsentKind.PROCEDURE]
+    facts.attached_records = ["r-1", "r-2"]
+    event = JourneyEvent(
+        facts.journey_id, 2, "check_in", Stage.RECEPTION, Stage.TRIAGE, DESK, NOW, "checked in"
+    )
+    return JourneyChange(event, facts)
+
+
+def test_journey_payloads_decode_alike() -> None:
+    # Given a step's input with every kind of detail, one with none, its answer, and a change
+    # with follow-ups, consents and records
+    values = [
+        (ActionRequest(Action.APPROVE_PLAN, DESK, _every_detail(), "r-9"), ActionRequest),
+        (ActionRequest(Action.CHECK_IN, DESK), ActionRequest),
+        (ActionResult(Stage.TRIAGE, 2, None), ActionResult),
+        (_journey_change(), JourneyChange),
+        (journey_start(), JourneyStart),
+    ]
+    for value, hint in values:
+        # When each is decoded by the SDK's converter and by ours
+        sdk, ours = _both(value, hint)
+        # Then both give equal values, of the same types, equal to what was sent
+        assert ours == sdk == value
+        assert type(ours) is type(sdk)
+    decoded_details = _both(values[0][0], ActionRequest)[1].details
+    assert type(decoded_details.decision) is ExpertDecision
+    assert decoded_details.follow_up_offsets == [86_400, 604_800]
+
+
+# Details as a client might send them wrong: each field's value of another JSON type, or out
+# of its enum; and ones the SDK converts (a float for an int, an int for a float).
+ODD_DETAILS: list[dict[str, Any]] = [
+    {"decision": "MAYBE"},
+    {"decision": 3},
+    {"consultant_id": 7},
+    {"requires_anesthesia": "yes"},
+    {"requires_anesthesia": 1},
+    {"plan_total_minor": 12.7},
+    {"plan_total_minor": "12"},
+    {"plan_total_minor": True},
+    {"follow_up_offsets": "123"},
+    {"follow_up_offsets": [1, "2"]},
+    {"follow_up_offsets": [1.5]},
+    {"follow_up_offsets": {"a": 1}},
+    {"satisfaction": None},
+]
+
+
+@pytest.mark.parametrize("details", ODD_DETAILS, ids=[str(d) for d in ODD_DETAILS])
+def test_odd_details_are_refused_or_taken_as_the_sdk_does(details: dict[str, Any]) -> None:
+    sent = {"action": "approve_plan", "actor": {"user_id": "u", "role": "CONSULTANT"}}
+    payloads = SDK.to_payloads([{**sent, "details": details}])
+    try:
+        expected: Any = SDK.from_payloads(payloads, [ActionRequest])[0]
+    except Exception as error:  # whatever the SDK raises, ours must raise too
+        with pytest.raises(type(error)):
+            OURS.from_payloads(payloads, [ActionRequest])
+        return
+    ours = OURS.from_payloads(payloads, [ActionRequest])[0]
+    assert ours == expected
+    assert [type(v) for v in vars(ours.details).values()] == [
+        type(v) for v in vars(expected.details).values()
+    ]
