@@ -126,6 +126,21 @@ def _journey_change() -> JourneyChange:
     return JourneyChange(event, facts)
 
 
+def test_journey_payloads_encode_to_the_sdks_bytes() -> None:
+    state, batch = _busy_desk()
+    values = [
+        ActionRequest(Action.APPROVE_PLAN, DESK, _every_detail(), "r-9"),
+        _journey_change(),
+        journey_start(),
+        state,
+        batch,
+        WithLateField("x"),
+        {"nested": [_every_detail(), {1: NOW}], "set": {3}},
+    ]
+    for value in values:
+        assert OURS.to_payloads([value])[0].data == SDK.to_payloads([value])[0].data
+
+
 def test_journey_payloads_decode_alike() -> None:
     # Given a step's input with every kind of detail, one with none, its answer, and a change
     # with follow-ups, consents and records
