@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from domain.audit import (
     GENESIS,
     HASHED_FIELDS,
@@ -28,6 +26,7 @@ from domain.audit import (
     extend_chain,
 )
 from domain.store.audit_models import AuditChainHead, AuditEntry
+from domain.store.one_trip import Plan, in_one_trip
 
 VERIFY_CHUNK = 1000
 INSERT_ROWS = 500  # rows per INSERT: both databases bound the parameters of one statement
@@ -40,27 +39,33 @@ async def append_accesses(
     the entries written, each with its hash."""
     if not accesses:
         return []
-    async with in_transaction() as connection:
-        sql = _statements(connection)
-        head_seq, head_hash = await _locked_head(connection, sql, viewer.clinic_id)
-        now = datetime.now(UTC)
-        chained = extend_chain(head_seq, head_hash, viewer, accesses, now, _new_id)
-        for start in range(0, len(chained), INSERT_ROWS):
-            rows = chained[start : start + INSERT_ROWS]
-            values = [v for record, digest in rows for v in (*_values(record), digest)]
-            await connection.execute_query(sql.insert(len(rows)), values)
-        last, last_hash = chained[-1]
-        await connection.execute_query(sql.move_head, [last.seq, last_hash, viewer.clinic_id])
+    return await in_one_trip(
+        AuditEntry, lambda connection: _append(_statements(connection), viewer, accesses)
+    )
+
+
+def _append(
+    sql: _Statements, viewer: Viewer, accesses: Sequence[Access]
+) -> Plan[list[tuple[AuditRecord, str]]]:
+    head_seq, head_hash = yield from _locked_head(sql, viewer.clinic_id)
+    now = datetime.now(UTC)
+    chained = extend_chain(head_seq, head_hash, viewer, accesses, now, _new_id)
+    for start in range(0, len(chained), INSERT_ROWS):
+        rows = chained[start : start + INSERT_ROWS]
+        values = [v for record, digest in rows for v in (*_values(record), digest)]
+        yield sql.insert(len(rows)), values
+    last, last_hash = chained[-1]
+    yield sql.move_head, [last.seq, last_hash, viewer.clinic_id]
     return chained
 
 
-async def _locked_head(connection: Any, sql: _Statements, clinic_id: str) -> tuple[int, str]:
-    _, rows = await connection.execute_query(sql.lock_head, [clinic_id])
+def _locked_head(sql: _Statements, clinic_id: str) -> Plan[tuple[int, str]]:
+    rows = yield sql.lock_head, [clinic_id]
     if not rows:
         # The clinic's first entry. Two first writers may race here: the second insert does
         # nothing, and its SELECT ... FOR UPDATE then waits for the first transaction.
-        await connection.execute_query(sql.start_head, [clinic_id, 0, GENESIS])
-        _, rows = await connection.execute_query(sql.lock_head, [clinic_id])
+        yield sql.start_head, [clinic_id, 0, GENESIS]
+        rows = yield sql.lock_head, [clinic_id]
     return int(rows[0]["seq"]), str(rows[0]["hash"])
 
 

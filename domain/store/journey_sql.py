@@ -18,12 +18,11 @@ still an error: it names another event.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-
 from domain.store.models import Journey, JourneyEvent
+from domain.store.one_trip import Statement
 from domain.store.sql import (
     as_models,
     columns_of,
@@ -73,6 +72,11 @@ def _select_journey(postgres: bool, in_clinic: bool) -> str:
 
 
 @functools.cache
+def _insert_journey(postgres: bool, columns: tuple[str, ...]) -> str:
+    return insert(postgres, "journey", columns)
+
+
+@functools.cache
 def _update_journey(postgres: bool, columns: tuple[str, ...]) -> str:
     *value_marks, id_mark = marks(postgres, len(columns) + 1)
     pairs = zip(columns, value_marks, strict=True)
@@ -86,34 +90,44 @@ def encode_facts(facts: Mapping[str, Any]) -> str:
     return encoded
 
 
-async def append_event(connection: BaseDBAsyncClient, event: Mapping[str, Any]) -> bool:
+def event_statement(postgres: bool, event: Mapping[str, Any]) -> Statement:
     """Appends the event (a value for each of `EVENT_COLUMNS`, the facts by `encode_facts`);
-    False when it was there."""
-    sql = _insert_event(is_postgres(connection))
+    its rows are the new event's id, or none when the event was there."""
     values = db_values(JourneyEvent, event, EVENT_COLUMNS, encoded=("facts",))
-    rows = await connection.execute_query_dict(sql, values)
-    return bool(rows)
+    return _insert_event(postgres), values
 
 
-async def lock_journey(connection: BaseDBAsyncClient, journey_id: str) -> Mapping[str, Any] | None:
-    """The journey row's `LOCKED_COLUMNS`, locked until the commit; None before its first event."""
-    _, rows = await connection.execute_query(_lock_journey(is_postgres(connection)), [journey_id])
+def lock_statement(postgres: bool, journey_id: str) -> Statement:
+    """The journey row's `LOCKED_COLUMNS`, locked until the commit (read by `locked_row`)."""
+    return _lock_journey(postgres), [journey_id]
+
+
+def locked_row(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """What `lock_statement` read; None before the journey's first event."""
     if not rows:
         return None
-    row: Mapping[str, Any] = rows[0]
+    row = rows[0]
     # SQLite hands flags back as 0 and 1
-    return {**row, "active": bool(row["active"]), "stuck": bool(row["stuck"])}
+    return {name: row[name] for name in LOCKED_COLUMNS} | {
+        "active": bool(row["active"]),
+        "stuck": bool(row["stuck"]),
+    }
 
 
-async def update_journey(
-    connection: BaseDBAsyncClient, journey_id: str, values: Mapping[str, Any]
-) -> None:
+def row_insert_statement(postgres: bool, journey_id: str, values: Mapping[str, Any]) -> Statement:
+    """Inserts the journey's row: `values` holds every other column (the facts by
+    `encode_facts`), as `update_statement` takes them."""
+    columns = ("id", *values)
+    encoded = db_values(Journey, {"id": journey_id, **values}, columns, encoded=("facts",))
+    return _insert_journey(postgres, columns), encoded
+
+
+def update_statement(postgres: bool, journey_id: str, values: Mapping[str, Any]) -> Statement:
     """Sets the journey row's columns to `values` (column name to value; the facts by
     `encode_facts`)."""
     columns = tuple(values)
-    sql = _update_journey(is_postgres(connection), columns)
     encoded = db_values(Journey, values, columns, encoded=("facts",))
-    await connection.execute_query(sql, [*encoded, journey_id])
+    return _update_journey(postgres, columns), [*encoded, journey_id]
 
 
 async def journey_row(journey_id: str, clinic_id: str | None = None) -> Journey | None:

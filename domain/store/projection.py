@@ -9,17 +9,27 @@ from tortoise.transactions import in_transaction
 from domain.journey.codec import facts_to_json
 from domain.journey.facts import JourneyChange, JourneyFacts
 from domain.journey.sla import next_breach
-from domain.store.journey_sql import append_event, encode_facts, lock_journey, update_journey
+from domain.store.journey_sql import (
+    encode_facts,
+    event_statement,
+    lock_statement,
+    locked_row,
+    row_insert_statement,
+    update_statement,
+)
 from domain.store.models import Journey
+from domain.store.one_trip import Plan, drive, in_one_trip
+from domain.store.sql import is_postgres
 from domain.store.stage_counts import (
     Key,
     Pair,
-    add_to_counters,
     contribution,
+    counters_moved,
     differences,
     record_stays,
+    stays_to_record,
 )
-from domain.store.task_projection import project_aftercare
+from domain.store.task_projection import aftercare_to_project, project_aftercare
 
 
 def journey_values(facts: JourneyFacts) -> dict[str, Any]:
@@ -46,45 +56,59 @@ def journey_values(facts: JourneyFacts) -> dict[str, Any]:
 async def apply_change(change: JourneyChange) -> bool:
     """Appends the event and refreshes the journey row; False when it was already written.
 
-    The board's counters and stays change in the same transaction (`store.stage_counts`).
+    The board's counters and stays change in the same transaction (`store.stage_counts`). A
+    step that ends no stay and leaves after-care alone, most of them, is that one transaction of
+    hand-written statements, sent in one trip on SQLite (`store.one_trip`); the others also
+    write the stay and the after-care through the ORM, inside it.
     """
-    event, facts = change.event, change.facts
-    async with in_transaction() as connection:
-        values = journey_values(facts)
-        facts_json = encode_facts(values["facts"])  # once, for the event and the row
-        appended = await append_event(
-            connection,
-            {
-                "journey_id": event.journey_id,
-                "seq": event.seq,
-                "action": event.action,
-                "from_stage": event.from_stage.value if event.from_stage else None,
-                "to_stage": event.to_stage.value,
-                "actor_id": event.actor.user_id,
-                "actor_role": event.actor.role.value,
-                "at": event.at,
-                "summary": event.summary[:500],
-                "record_id": event.record_id,
-                "facts": facts_json,
-            },
+    values = journey_values(change.facts)
+    facts_json = encode_facts(values["facts"])  # once, for the event and the row
+    values["facts"] = facts_json
+    if not stays_to_record(change.event) and not aftercare_to_project(change):
+        return await in_one_trip(
+            Journey, lambda connection: _written(is_postgres(connection), change, values)
         )
-        if not appended:
+    async with in_transaction() as connection:
+        if not await drive(connection, _written(is_postgres(connection), change, values)):
             return False
-        # Locked until the commit (PostgreSQL): a concurrent writer of the same journey waits,
-        # then reads the row this one leaves, so each counts its own difference once.
-        before = await lock_journey(connection, facts.journey_id)
-        was: dict[Key, Pair] | None = None  # stays None when a newer event wrote the row
-        if before is None:
-            await Journey.create(id=facts.journey_id, **values)
-            was = {}
-        elif before["last_event_seq"] < facts.event_seq:
-            await update_journey(connection, facts.journey_id, {**values, "facts": facts_json})
-            was = contribution(
-                before["clinic_id"], before["stage"], before["active"], before["stuck"]
-            )
-        if was is not None:
-            now = contribution(facts.clinic_id, values["stage"], values["active"], values["stuck"])
-            await add_to_counters(connection, differences(was, now))
-        await record_stays(event, facts.clinic_id)
+        await record_stays(change.event, change.facts.clinic_id)
         await project_aftercare(change)
+    return True
+
+
+def _written(postgres: bool, change: JourneyChange, values: dict[str, Any]) -> Plan[bool]:
+    """The event, the journey row and the counters; False when the event was there. `values`:
+    `journey_values`, the facts encoded."""
+    event, facts = change.event, change.facts
+    appended = yield event_statement(
+        postgres,
+        {
+            "journey_id": event.journey_id,
+            "seq": event.seq,
+            "action": event.action,
+            "from_stage": event.from_stage.value if event.from_stage else None,
+            "to_stage": event.to_stage.value,
+            "actor_id": event.actor.user_id,
+            "actor_role": event.actor.role.value,
+            "at": event.at,
+            "summary": event.summary[:500],
+            "record_id": event.record_id,
+            "facts": values["facts"],
+        },
+    )
+    if not appended:
+        return False
+    # Locked until the commit (PostgreSQL): a concurrent writer of the same journey waits,
+    # then reads the row this one leaves, so each counts its own difference once.
+    before = locked_row((yield lock_statement(postgres, facts.journey_id)))
+    was: dict[Key, Pair] | None = None  # stays None when a newer event wrote the row
+    if before is None:
+        yield row_insert_statement(postgres, facts.journey_id, values)
+        was = {}
+    elif before["last_event_seq"] < facts.event_seq:
+        yield update_statement(postgres, facts.journey_id, values)
+        was = contribution(before["clinic_id"], before["stage"], before["active"], before["stuck"])
+    if was is not None:
+        now = contribution(facts.clinic_id, values["stage"], values["active"], values["stuck"])
+        yield from counters_moved(postgres, differences(was, now))
     return True

@@ -22,6 +22,8 @@ from tortoise.transactions import in_transaction
 
 from domain.journey.facts import JourneyEvent as EventFact
 from domain.store.models import Journey, JourneyEvent, JourneyStageCount, StageStay
+from domain.store.one_trip import Plan, drive
+from domain.store.sql import is_postgres
 
 Key = tuple[str, str]  # (clinic id, stage)
 Pair = tuple[int, int]  # (active, stuck)
@@ -67,13 +69,25 @@ def differences(before: dict[Key, Pair], after: dict[Key, Pair]) -> list[tuple[K
     return found
 
 
-async def add_to_counters(connection: BaseDBAsyncClient, changes: list[tuple[Key, Pair]]) -> None:
+def counters_moved(postgres: bool, changes: list[tuple[Key, Pair]]) -> Plan[None]:
     """Applies `changes` in key order: two transactions moving journeys between the same two
-    stages lock the counters in one order, so they wait for each other instead of deadlocking."""
-    postgres = connection.capabilities.dialect == "postgres"
+    stages lock the counters in one order, so they wait for each other instead of
+    deadlocking."""
     sql = _ADD.format(*(("$1", "$2", "$3", "$4") if postgres else ("?",) * 4))
     for (clinic_id, stage), (active, stuck) in sorted(changes):
-        await connection.execute_query(sql, [clinic_id, stage, active, stuck])
+        yield sql, [clinic_id, stage, active, stuck]
+
+
+async def add_to_counters(connection: BaseDBAsyncClient, changes: list[tuple[Key, Pair]]) -> None:
+    """`counters_moved`, inside the caller's transaction."""
+    await drive(connection, counters_moved(is_postgres(connection), changes))
+
+
+def stays_to_record(event: EventFact) -> bool:
+    """Whether `record_stays` has anything to write for `event`: only a change of stage ends a
+    stay."""
+    came = event.from_stage.value if event.from_stage else None
+    return _changes_stage(came, event.to_stage.value)
 
 
 def _changes_stage(came: str | None, went: str) -> bool:
@@ -86,9 +100,7 @@ async def record_stays(event: EventFact, clinic_id: str) -> None:
     Events can be projected out of order (concurrent updates, retries): when a later change is
     already written, its stay began at this event, so it is timed again from here.
     """
-    if not _changes_stage(
-        event.from_stage.value if event.from_stage else None, event.to_stage.value
-    ):
+    if not stays_to_record(event):
         return
     journey = JourneyEvent.filter(journey_id=event.journey_id)
     earlier = (

@@ -54,8 +54,23 @@ async def procedure_content(facts: JourneyFacts) -> ProcedureContent | None:
     return ProcedureContent.from_json(version.content)
 
 
+def aftercare_to_project(change: JourneyChange) -> bool:
+    """Whether `project_aftercare` may write anything for `change`: the treatment completed, a
+    journey ended, or a follow-up past its scheduled state. The read-model writer skips it (and
+    its trips to the database) for every other step; anything new `project_aftercare` writes
+    needs its case here."""
+    facts = change.facts
+    return (
+        change.event.action == Action.COMPLETE_TREATMENT.value
+        or facts.stage.is_terminal
+        or any(f.status is not FollowUpStatus.SCHEDULED for f in facts.follow_ups)
+    )
+
+
 async def project_aftercare(change: JourneyChange) -> None:
     """Called inside the transaction that appends `change.event`, once per event."""
+    if not aftercare_to_project(change):
+        return
     event, facts = change.event, change.facts
     if event.action == Action.COMPLETE_TREATMENT.value:
         content = await procedure_content(facts)
