@@ -8,9 +8,11 @@ all on loopback ports nobody else holds. Worker and API run in this process, on 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import socket
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ from server.seed import seed_demo
 from server.settings import Settings
 from workflows import worker as worker_module
 from workflows.converter import DATA_CONVERTER
+from workflows.heap import freeze_start_up_objects
 from workflows.worker import build_worker
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,9 @@ class Stack:
     temporal: Client
     graphql_url: str
     dev_server_pid: int | None
+    # One full garbage collection once started, in ms: before start-up's objects were frozen,
+    # and after (the same when `freeze_start_up` is off).
+    full_gc_ms: tuple[float, float] = (0.0, 0.0)
 
 
 def _os_free_port() -> int:
@@ -61,9 +67,13 @@ def free_dev_server_port(attempts: int = 50) -> int:
 
 
 @contextlib.asynccontextmanager
-async def running_stack(database_url: str | None = None) -> AsyncIterator[Stack]:
+async def running_stack(
+    database_url: str | None = None, freeze_start_up: bool = True
+) -> AsyncIterator[Stack]:
     """Everything the benchmark talks to; stopped on exit, also on error or cancellation.
-    The read model is a temporary SQLite file unless `database_url` names another (empty)."""
+    The read model is a temporary SQLite file unless `database_url` names another (empty).
+    `freeze_start_up=False` leaves start-up's objects to the garbage collector (`workflows.heap`),
+    to measure what freezing them saves."""
     async with contextlib.AsyncExitStack() as stack:
         data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="glowpath-bench-")))
         port = free_dev_server_port()
@@ -102,12 +112,22 @@ async def running_stack(database_url: str | None = None) -> AsyncIterator[Stack]
         site = web.TCPSite(runner, HOST, 0)
         await site.start()
         http_port = _bound_port(runner)
+        before_freeze = _full_collection_ms()
+        if freeze_start_up:
+            freeze_start_up_objects()  # as the API and the worker do once started
         yield Stack(
             settings=settings,
             temporal=temporal,
             graphql_url=f"http://{HOST}:{http_port}/graphql",
             dev_server_pid=dev_server.pid,
+            full_gc_ms=(before_freeze, _full_collection_ms()),
         )
+
+
+def _full_collection_ms() -> float:
+    start = time.perf_counter()
+    gc.collect()
+    return (time.perf_counter() - start) * 1000
 
 
 def _bound_port(runner: web.AppRunner) -> int:

@@ -24,7 +24,7 @@ from bench import report
 from bench.floor import floor_worker
 from bench.operations import GraphQLClient
 from bench.runner import run_benchmark, say
-from bench.stack import running_stack
+from bench.stack import Stack, running_stack
 from bench.step_paths import MOST_ROUNDS_PER_RUN, Samples, step_rounds
 from bench.workload import Staff
 
@@ -47,16 +47,26 @@ LABELS = {
 RATIOS = (("act", "floor step"), ("graphql", "floor step"), ("graphql", "act"))
 
 
-def render(args: argparse.Namespace, stack_seconds: float, samples: Samples) -> str:
+def render(args: argparse.Namespace, stack: Stack, stack_seconds: float, samples: Samples) -> str:
     walls = samples.wall_ns
     med = {path: report.median_ms(s) for path, s in walls.items()}
     p99 = {path: report.p99_ms(s) for path, s in walls.items()}
     cpu = {path: samples.cpu_ms_per_call(path) for path in walls}
     server = {path: samples.server_cpu_ms_per_call(path) for path in walls}
     rows = [
-        [LABELS[p], report.ms(med[p]), report.ms(p99[p]), report.ms(cpu[p]), report.ms(server[p])]
+        [
+            LABELS[p],
+            report.ms(med[p]),
+            report.ms(p99[p]),
+            report.ms(cpu[p]),
+            report.ms(server[p]),
+            report.ms(samples.gc_ms_per_call(p)),
+            report.ms(samples.longest_gc_ns[p] / 1e6),
+        ]
         for p in walls
     ]
+    headers = ["path", "median ms", "p99 ms", "CPU ms/call", "of it, server", "GC ms/call"]
+    freeze = "off (--no-gc-freeze)" if args.no_gc_freeze else "on, as the API and worker run"
     ratio_rows = [
         [f"{a} / {b}", f"{med[a] / med[b]:.2f}x", f"{p99[a] / p99[b]:.2f}x", _ratio(cpu, a, b)]
         for a, b in RATIOS
@@ -70,13 +80,18 @@ def render(args: argparse.Namespace, stack_seconds: float, samples: Samples) -> 
                     ("load at end", f"{report.load_average() or 0:.2f}"),
                     *SETUP,
                     ("stack up", f"{stack_seconds:.1f} s (dev server, migrations, seed, workers)"),
+                    ("start-up objects frozen", freeze),
+                    (
+                        "one full GC pass",
+                        "{:.1f} ms before the freeze, {:.1f} ms after".format(*stack.full_gc_ms),
+                    ),
                     ("command", " ".join(["python -m bench.step_bench", *sys.argv[1:]])),
                 ]
             ),
             "",
             f"One step, {args.calls} calls of each path after {args.warmup} warm-up rounds,",
             "alternated call by call (the order rotates each round)",
-            report.table(["path", "median ms", "p99 ms", "CPU ms/call", "of it, server"], rows),
+            report.table([*headers, "longest GC"], rows),
             "",
             report.table(["ratio", "median", "p99", "CPU"], ratio_rows),
             "",
@@ -89,6 +104,8 @@ def render(args: argparse.Namespace, stack_seconds: float, samples: Samples) -> 
             "  CPU ms/call: the CPU time of this process (API, both workers, the SDK's core",
             "  threads) and of the dev server while the call ran, averaged over the path's calls;",
             "  of it, server: the dev server's part (Temporal's own work for the call).",
+            "  GC: the garbage collector's pauses while the path's calls ran (this process),",
+            "  averaged over its calls, and the longest one.",
         ]
     )
 
@@ -101,7 +118,8 @@ async def run(args: argparse.Namespace) -> str:
     args.load_at_start = report.load_average()
     say("starting the stack: Temporal dev server, read model, demo staff, workers, API ...")
     start = time.perf_counter()
-    async with running_stack() as stack, floor_worker(stack.temporal, FLOOR_QUEUE):
+    stack_up = running_stack(freeze_start_up=not args.no_gc_freeze)
+    async with stack_up as stack, floor_worker(stack.temporal, FLOOR_QUEUE):
         stack_seconds = time.perf_counter() - start
         say(f"stack up in {stack_seconds:.1f} s; dev server pid {stack.dev_server_pid}")
         async with aiohttp.ClientSession() as session:
@@ -112,7 +130,7 @@ async def run(args: argparse.Namespace) -> str:
                 stack, staff, FLOOR_QUEUE, args.calls, args.warmup, args.rounds_per_journey
             )
         say("stopping the stack ...")
-    return render(args, stack_seconds, samples)
+    return render(args, stack, stack_seconds, samples)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -129,6 +147,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=ROUNDS_PER_JOURNEY,
         help=f"rounds on one journey before a fresh one (default {ROUNDS_PER_JOURNEY}, "
         f"at most {MOST_ROUNDS_PER_RUN})",
+    )
+    parser.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="leave start-up's objects to the garbage collector (the API and the worker freeze "
+        "them once started): what the freeze saves shows in the GC column",
     )
     args = parser.parse_args(argv)
     if args.calls is None:

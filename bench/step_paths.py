@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.floor import FloorWorkflow, start_floor
+from bench.gc_pauses import GcPauses
 from bench.operations import BenchError
 from bench.stack import Stack
 from bench.workload import Staff
@@ -47,12 +48,18 @@ class Samples:
     cpu_ns: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PATHS, 0))
     # The dev server's part of `cpu_ns`: whether a path's extra cost is Temporal's or Python's.
     server_cpu_ns: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PATHS, 0))
+    # The garbage collector's pauses while the path's calls ran: summed, and the longest one.
+    gc_ns: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PATHS, 0))
+    longest_gc_ns: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PATHS, 0))
 
     def cpu_ms_per_call(self, path: str) -> float:
         return self.cpu_ns[path] / max(len(self.wall_ns[path]), 1) / 1e6
 
     def server_cpu_ms_per_call(self, path: str) -> float:
         return self.server_cpu_ns[path] / max(len(self.wall_ns[path]), 1) / 1e6
+
+    def gc_ms_per_call(self, path: str) -> float:
+        return self.gc_ns[path] / max(len(self.wall_ns[path]), 1) / 1e6
 
 
 class CpuClock:
@@ -77,13 +84,18 @@ class CpuClock:
         return int((int(fields[11]) + int(fields[12])) * self._ns_per_tick)
 
 
-async def _measured(samples: Samples, clock: CpuClock, path: str, call: Call) -> None:
+async def _measured(
+    samples: Samples, clock: CpuClock, pauses: GcPauses, path: str, call: Call
+) -> None:
     (cpu, server), start = clock.now_ns(), time.perf_counter_ns()
+    collected, pauses.longest_ns = pauses.total_ns, 0
     await call()
     samples.wall_ns[path].append(time.perf_counter_ns() - start)
     cpu_after, server_after = clock.now_ns()
     samples.cpu_ns[path] += cpu_after - cpu
     samples.server_cpu_ns[path] += server_after - server
+    samples.gc_ns[path] += pauses.total_ns - collected
+    samples.longest_gc_ns[path] = max(samples.longest_gc_ns[path], pauses.longest_ns)
 
 
 async def step_rounds(
@@ -147,10 +159,11 @@ async def _rounds_on_fresh_runs(
             await call()
     clock = CpuClock(stack.dev_server_pid)
     seq_before = (await journey.query(JourneyWorkflow.facts)).event_seq
-    for i in indices:
-        first = i % len(PATHS)
-        for n in (*range(first, len(PATHS)), *range(first)):
-            await _measured(samples, clock, PATHS[n], calls[n])
+    with GcPauses() as pauses:
+        for i in indices:
+            first = i % len(PATHS)
+            for n in (*range(first, len(PATHS)), *range(first)):
+                await _measured(samples, clock, pauses, PATHS[n], calls[n])
     appended = (await journey.query(JourneyWorkflow.facts)).event_seq - seq_before
     if appended != 2 * len(indices):
         raise BenchError(f"expected {2 * len(indices)} events appended, counted {appended}")

@@ -35,6 +35,7 @@ from server.probes import ops_app, serve_ops
 from server.settings import Settings
 from workflows.client import JourneyGateway
 from workflows.connect import connect
+from workflows.heap import freeze_start_up_objects
 
 log = logging.getLogger(__name__)
 
@@ -262,6 +263,7 @@ async def serve(settings: Settings) -> None:
         site = web.TCPSite(runner, settings.http_host, settings.http_port)
         await site.start()
         log.info("GraphQL on http://%s:%s/graphql", settings.http_host, settings.http_port)
+        freeze_start_up_objects()
         if settings.ops_port:
             ops = ops_app(temporal, read_model=True, extra={"photo_store": store.check})
             await serve_ops(ops, settings.http_host, settings.ops_port, "API")

@@ -15,6 +15,7 @@ from domain.store.db import DatabaseTls, close_db, init_db
 from workflows.activities import record_journey_change
 from workflows.connect import TemporalSecurity, connect
 from workflows.converter import with_glowpath_converter
+from workflows.heap import freeze_start_up_objects
 from workflows.installment_activities import check_installment
 from workflows.installments import InstallmentScheduleWorkflow
 from workflows.journey import JourneyWorkflow
@@ -154,6 +155,7 @@ async def serve(settings: WorkerSettings, status: WorkerStatus | None = None) ->
         )
         if status is not None:
             status.polling = True
+        freeze_start_up_objects()
         await worker.run()
     finally:
         if status is not None:
