@@ -18,6 +18,7 @@ another thread, so it awaits nothing and touches no event loop.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
@@ -74,6 +75,9 @@ async def _on_sqlite_thread(client: SqliteClient, plan: Plan[T]) -> T:
 def _run_plan(connection: sqlite3.Connection, plan: Plan[T]) -> T:
     """On the connection's thread: the plan between BEGIN IMMEDIATE (the write lock first, as
     every transaction of the project takes it: see `store.compat`) and COMMIT."""
+    # No transaction can be open here (the client's lock is held, and Tortoise's own end theirs
+    # before giving it back): should one be, BEGIN fails, and so does the plan, rather than
+    # commit someone else's statements as Tortoise's BEGIN would.
     connection.execute("BEGIN IMMEDIATE")
     try:
         result = _drive_here(connection, plan)
@@ -81,7 +85,8 @@ def _run_plan(connection: sqlite3.Connection, plan: Plan[T]) -> T:
         return result
     except BaseException:
         if connection.in_transaction:
-            connection.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # the plan's own error is the one to tell
+                connection.execute("ROLLBACK")
         raise
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from domain.journey.codec import facts_to_json
@@ -66,19 +67,22 @@ async def apply_change(change: JourneyChange) -> bool:
     values["facts"] = facts_json
     if not stays_to_record(change.event) and not aftercare_to_project(change):
         return await in_one_trip(
-            Journey, lambda connection: _written(is_postgres(connection), change, values)
+            Journey, lambda connection: _event_row_and_counters(connection, change, values)
         )
     async with in_transaction() as connection:
-        if not await drive(connection, _written(is_postgres(connection), change, values)):
+        if not await drive(connection, _event_row_and_counters(connection, change, values)):
             return False
         await record_stays(change.event, change.facts.clinic_id)
         await project_aftercare(change)
     return True
 
 
-def _written(postgres: bool, change: JourneyChange, values: dict[str, Any]) -> Plan[bool]:
+def _event_row_and_counters(
+    connection: BaseDBAsyncClient, change: JourneyChange, values: dict[str, Any]
+) -> Plan[bool]:
     """The event, the journey row and the counters; False when the event was there. `values`:
     `journey_values`, the facts encoded."""
+    postgres = is_postgres(connection)
     event, facts = change.event, change.facts
     appended = yield event_statement(
         postgres,

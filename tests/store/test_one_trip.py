@@ -33,8 +33,9 @@ def _clinics(
     ids: list[str],
     between: Callable[[], None] = lambda: None,
 ) -> Plan[int]:
-    """Inserts a clinic per id, calling `between` after the first; returns how many of them
-    the transaction itself could read back before its commit."""
+    """Inserts a clinic per id (all of one `_ids` call), calling `between` after the first;
+    returns how many clinics of that call the transaction itself could read back before its
+    commit."""
     postgres = is_postgres(connection)
     columns = "id, name, timezone, stage_slas"
     sql = f"INSERT INTO clinic ({columns}) VALUES ({', '.join(marks(postgres, 4))})"
@@ -43,11 +44,13 @@ def _clinics(
         if n == 0:
             between()
     (mark,) = marks(postgres, 1)
-    rows = yield f"SELECT COUNT(*) AS seen FROM clinic WHERE id LIKE {mark}", [f"{ids[0][:13]}%"]
+    prefix = ids[0].rpartition("-")[0]
+    rows = yield f"SELECT COUNT(*) AS seen FROM clinic WHERE id LIKE {mark}", [f"{prefix}-%"]
     return int(rows[0]["seen"])
 
 
 def _ids(count: int) -> list[str]:
+    """`count` clinic ids sharing a prefix no other call's ids share."""
     prefix = f"trip-{uuid.uuid4().hex[:8]}"
     return [f"{prefix}-{n}" for n in range(count)]
 
@@ -100,9 +103,10 @@ async def test_a_clash_is_tortoises_integrity_error_and_writes_nothing() -> None
 
 async def test_a_plan_inside_an_open_transaction_is_part_of_it() -> None:
     ids, later = _ids(2), _ids(1)
-    # When a plan runs inside a transaction that then fails
+    # When a plan runs inside a transaction that then fails (bounded: on SQLite, a plan that
+    # asked for the lock its own transaction holds would wait for ever)
     with pytest.raises(PlanGaveUp):
-        async with in_transaction():
+        async with asyncio.timeout(BOUND_SECONDS), in_transaction():
             await in_one_trip(Clinic, lambda connection: _clinics(connection, ids))
             raise PlanGaveUp
     # Then the plan's rows went with the transaction (on SQLite it did not wait for the lock
@@ -157,6 +161,7 @@ async def test_on_sqlite_a_plan_whose_caller_is_cancelled_still_ends_whole() -> 
         await caller
     query = asyncio.create_task(_written(ids))
     go_on.set()
-    # Then the plan committed whole, and the query ran after it
+    # Then the plan committed whole (the thread cannot be stopped half-way, and must not stop
+    # holding a transaction open), and the connection serves the query
     async with asyncio.timeout(BOUND_SECONDS):
         assert await query == ids

@@ -10,10 +10,12 @@ from datetime import timedelta
 import pytest
 from tortoise.exceptions import IntegrityError
 
+from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
 from domain.journey.codec import facts_to_json
-from domain.journey.facts import JourneyChange, JourneyEvent
-from domain.journey.stages import Stage
+from domain.journey.facts import FollowUp, JourneyChange, JourneyEvent
+from domain.journey.stages import FollowUpStatus, Stage
 from domain.store import records
+from domain.store.aftercare import FollowUpTask
 from domain.store.models import Journey
 from domain.store.models import JourneyEvent as EventRow
 from domain.store.projection import apply_change
@@ -91,3 +93,31 @@ async def test_a_record_another_event_attached_is_refused_and_nothing_is_written
     assert await EventRow.filter(journey_id=journey_id).count() == 2
     row = await Journey.get(id=journey_id)
     assert (row.last_event_seq, row.stage) == (2, "RECEPTION")
+
+
+async def test_a_step_that_brings_a_call_due_writes_its_task_and_a_plain_step_writes_none(
+    database: str,
+) -> None:
+    # Given an open journey, with a follow-up call scheduled
+    journey_id = f"rows-{uuid.uuid4()}"
+    first = await _opened(journey_id)
+    due_at = START + timedelta(days=1)
+    call = FollowUp("call-1", "day-1 call", due_at)
+    at = START + timedelta(minutes=1)
+    noted = JourneyEvent(journey_id, 2, "note", Stage.RECEPTION, Stage.RECEPTION, DESK, at, "")
+    scheduled = dataclasses.replace(first.facts, event_seq=2, follow_ups=[call])
+    # When a step that moves no stage and leaves the call scheduled is written
+    assert await apply_change(JourneyChange(noted, scheduled))
+    # Then no task is written for it (the write skips the after-care, in one trip on SQLite)
+    call_task = task_id(journey_id, "call-1", TaskKind.FOLLOW_UP_CALL)
+    assert not await FollowUpTask.exists(id=call_task)
+    # And when the next step, again at the same stage, brings the call due
+    due = dataclasses.replace(noted, seq=3, action="follow_up_due", at=due_at)
+    fallen_due = dataclasses.replace(
+        scheduled, event_seq=3, follow_ups=[dataclasses.replace(call, status=FollowUpStatus.DUE)]
+    )
+    assert await apply_change(JourneyChange(due, fallen_due))
+    # Then its call task is written with the event and the row
+    task = await FollowUpTask.get(id=call_task)
+    assert (task.status, task.journey_seq) == (TaskStatus.OPEN.value, 3)
+    assert (await Journey.get(id=journey_id)).last_event_seq == 3
