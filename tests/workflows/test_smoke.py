@@ -7,14 +7,14 @@ from domain.journey.table import Action
 from domain.store.models import Journey, JourneyEvent
 from tests.support import CONSULTANT, DESK, journey_start, request
 from tests.workflows.conftest import TASK_QUEUE
+from tests.workflows.drive import begin
 from workflows.journey import JourneyWorkflow
 
 
 async def test_smoke(client: Client) -> None:
     start = journey_start()
-    handle = await client.start_workflow(
-        JourneyWorkflow.run, start, id=start.journey_id, task_queue=TASK_QUEUE
-    )
+    # Acting before the opening (the check-in) is through would race it: wait, as the API does.
+    handle = await begin(client, start, TASK_QUEUE)
     result = await handle.execute_update(
         JourneyWorkflow.act,
         request(Action.ASSIGN_CONSULTANT, DESK, consultant_id=CONSULTANT.user_id),

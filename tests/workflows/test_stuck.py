@@ -12,6 +12,7 @@ from domain.journey.table import Action
 from domain.store.models import Journey, JourneyEvent
 from tests.support import CONSULTANT, DESK, EXPERT, NURSE, journey_start, request
 from tests.workflows.conftest import TASK_QUEUE
+from tests.workflows.drive import begin
 from workflows import search_attributes
 from workflows.journey import JourneyWorkflow
 
@@ -19,9 +20,8 @@ from workflows.journey import JourneyWorkflow
 async def _journey_at_consent(client: Client, overrides: dict[str, int] | None = None):  # type: ignore[no-untyped-def]
     start = journey_start()
     start.sla_overrides = overrides or {}
-    handle = await client.start_workflow(
-        JourneyWorkflow.run, start, id=start.journey_id, task_queue=TASK_QUEUE
-    )
+    # Acting before the opening (the check-in) is through would race it: wait, as the API does.
+    handle = await begin(client, start, TASK_QUEUE)
     steps = [
         request(Action.ASSIGN_CONSULTANT, DESK, consultant_id=CONSULTANT.user_id),
         request(Action.RECORD_CONSULTATION, CONSULTANT),
