@@ -18,7 +18,7 @@ from strawberry.types import Info
 
 from domain.idempotency import request_digests, request_fields
 from domain.store import records
-from domain.store.records import KeyClaim, KeyState
+from domain.store.records import KeyClaim, KeyRequest, KeyState
 from schema.context import Context
 from schema.errors import Conflict, from_domain
 
@@ -39,10 +39,11 @@ def key_of(input_: object) -> str | None:
     return key if isinstance(key, str) and key else None
 
 
-async def claim(
+def key_request(
     info: Info[Context, None], account_id: str, input_: object, operation: str | None = None
-) -> KeyClaim | None:
-    """None when the input carries no key. `operation`: the mutation's name by default."""
+) -> KeyRequest | None:
+    """What claiming the input's key asks the ledger (None when the input carries no key).
+    `operation`: the mutation's name by default."""
     key = key_of(input_)
     if key is None:
         return None
@@ -50,7 +51,15 @@ async def claim(
     keys = info.context.config.signing_keys
     secrets = (keys.current, *keys.previous)
     digests = request_digests(secrets, name, request_fields(input_))
-    return await records.claim_key(account_id, key, name, digests)
+    return KeyRequest(account_id, key, name, digests)
+
+
+async def claim(
+    info: Info[Context, None], account_id: str, input_: object, operation: str | None = None
+) -> KeyClaim | None:
+    """None when the input carries no key. `operation`: the mutation's name by default."""
+    request = key_request(info, account_id, input_, operation)
+    return await records.claim_key(request) if request is not None else None
 
 
 def reused(ledger: KeyClaim | None) -> bool:
@@ -75,10 +84,16 @@ def conflict() -> Conflict:
     return failed
 
 
-async def settle(account_id: str, input_: object, result_id: str) -> None:
+def settled_key(account_id: str, input_: object) -> tuple[str, str] | None:
+    """The (account, key) a finished request settles; None when the input carries no key."""
     key = key_of(input_)
-    if key is not None:
-        await records.settle_key(account_id, key, result_id)
+    return (account_id, key) if key is not None else None
+
+
+async def settle(account_id: str, input_: object, result_id: str) -> None:
+    settled = settled_key(account_id, input_)
+    if settled is not None:
+        await records.settle_key(*settled, result_id)
 
 
 def derived_id(account_id: str, input_: object, kind: str) -> str | None:

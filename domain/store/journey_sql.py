@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.store.models import Journey, JourneyEvent
-from domain.store.one_trip import Statement
+from domain.store.one_trip import Plan, Statement, in_one_trip
 from domain.store.sql import (
     as_models,
     columns_of,
@@ -130,11 +130,16 @@ def update_statement(postgres: bool, journey_id: str, values: Mapping[str, Any])
     return _update_journey(postgres, columns), [*encoded, journey_id]
 
 
-async def journey_row(journey_id: str, clinic_id: str | None = None) -> Journey | None:
-    """The journey's read-model row (only if it is `clinic_id`'s, when given); None if none."""
-    connection = Journey._meta.db
-    sql = _select_journey(is_postgres(connection), clinic_id is not None)
+def row_plan(postgres: bool, journey_id: str, clinic_id: str | None = None) -> Plan[Journey | None]:
+    """Reads the journey's row (only if it is `clinic_id`'s, when given); None if none."""
     params = [journey_id] if clinic_id is None else [journey_id, clinic_id]
-    _, rows = await connection.execute_query(sql, params)
+    rows = yield _select_journey(postgres, clinic_id is not None), params
     found = as_models(Journey, rows)
     return found[0] if found else None
+
+
+async def journey_row(journey_id: str, clinic_id: str | None = None) -> Journey | None:
+    """The journey's read-model row (only if it is `clinic_id`'s, when given); None if none."""
+    return await in_one_trip(
+        Journey, lambda db: row_plan(is_postgres(db), journey_id, clinic_id), atomic=False
+    )

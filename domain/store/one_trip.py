@@ -14,6 +14,10 @@ keeps every other statement of the process out. On PostgreSQL (each statement a 
 server in any case) and inside a transaction already open, the same plan is driven statement by
 statement in an ordinary transaction. A plan only builds statements and reads rows: it may run on
 another thread, so it awaits nothing and touches no event loop.
+
+A plan of statements that need no transaction together (a read, then a write that stands on its
+own) is sent with ``atomic=False``: one trip on SQLite all the same, each statement its own
+transaction as it would be alone, and no BEGIN or COMMIT added on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -35,11 +39,16 @@ Statement = tuple[str, Sequence[Any]]
 Plan = Generator[Statement, Sequence[Any], T]
 
 
-async def in_one_trip(model: type[Model], plan_for: Callable[[BaseDBAsyncClient], Plan[T]]) -> T:
-    """Runs `plan_for(connection)` as one transaction on `model`'s database; its result."""
+async def in_one_trip(
+    model: type[Model], plan_for: Callable[[BaseDBAsyncClient], Plan[T]], *, atomic: bool = True
+) -> T:
+    """Runs `plan_for(connection)` on `model`'s database, as one transaction unless `atomic` is
+    False; its result."""
     connection = model._meta.db
     if isinstance(connection, SqliteClient) and not isinstance(connection, TransactionalDBClient):
-        return await _on_sqlite_thread(connection, plan_for(connection))
+        return await _on_sqlite_thread(connection, plan_for(connection), atomic)
+    if not atomic:
+        return await drive(connection, plan_for(connection))
     async with in_transaction(connection.connection_name) as transaction:
         return await drive(transaction, plan_for(transaction))
 
@@ -58,13 +67,14 @@ async def drive(connection: BaseDBAsyncClient, plan: Plan[T]) -> T:
         return result
 
 
-async def _on_sqlite_thread(client: SqliteClient, plan: Plan[T]) -> T:
+async def _on_sqlite_thread(client: SqliteClient, plan: Plan[T], atomic: bool) -> T:
     # The client's lock keeps out every other task's statements (and transactions) while the
     # plan runs. A caller cancelled meanwhile cannot stop the thread: the plan commits or rolls
     # back whole, and the statements queued after it run once it has.
     async with client.acquire_connection() as connection:
         try:
-            result: T = await connection._execute(_run_plan, connection._conn, plan)
+            run = _run_plan if atomic else _drive_here
+            result: T = await connection._execute(run, connection._conn, plan)
             return result
         except sqlite3.IntegrityError as error:  # as Tortoise's own client reports them
             raise IntegrityError(error) from error

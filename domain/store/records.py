@@ -12,6 +12,7 @@ from typing import Any
 
 from domain.errors import Conflict, FieldProblem
 from domain.store.models import IdempotencyKey, JourneyRecord
+from domain.store.one_trip import Plan, in_one_trip
 from domain.store.sql import db_values, insert, is_postgres, marks
 
 _DRAFT_COLUMNS = ("id", "journey_id", "kind", "body", "author_id", "created_at")
@@ -99,27 +100,35 @@ def _settle_sql(postgres: bool) -> str:
     )
 
 
-async def claim_key(account_id: str, key: str, operation: str, digests: Sequence[str]) -> KeyClaim:
-    """Claims `key` for this request before any work is done, so two requests racing with
-    one key cannot both act: the unique (account, key) row decides which one it stands for.
-    `digests`: this request's digest under the current server secret first, then under the
-    previous ones."""
-    connection = IdempotencyKey._meta.db
-    postgres = is_postgres(connection)
+@dataclass(frozen=True)
+class KeyRequest:
+    """A request's claim on its key: `digests` are its digest under the current server secret
+    first, then under the previous ones."""
+
+    account_id: str
+    key: str
+    operation: str
+    digests: Sequence[str]
+
+
+def claim_plan(postgres: bool, request: KeyRequest) -> Plan[KeyClaim]:
+    """Claims the key before any work is done, so two requests racing with one key cannot
+    both act: the unique (account, key) row decides which one it stands for. Each statement
+    stands alone: run it with `atomic=False` (see `store.one_trip`)."""
     row = {
-        "account_id": account_id,
-        "key": key,
-        "operation": operation,
-        "digest": digests[0],
+        "account_id": request.account_id,
+        "key": request.key,
+        "operation": request.operation,
+        "digest": request.digests[0],
         "result_id": "",
         "created_at": datetime.now(UTC),
     }
-    values = db_values(IdempotencyKey, row, _CLAIM_COLUMNS)
-    if await connection.execute_query_dict(_claim_sql(postgres), values):
+    if (yield _claim_sql(postgres), db_values(IdempotencyKey, row, _CLAIM_COLUMNS)):
         return KeyClaim(KeyState.FIRST)
-    _, rows = await connection.execute_query(_claimed_sql(postgres), [account_id, key])
-    held = rows[0]
-    same = held["operation"] == operation and (held["digest"] is None or held["digest"] in digests)
+    held = (yield _claimed_sql(postgres), [request.account_id, request.key])[0]
+    same = held["operation"] == request.operation and (
+        held["digest"] is None or held["digest"] in request.digests
+    )
     if not same:
         return KeyClaim(KeyState.REUSED)
     if held["result_id"]:
@@ -127,11 +136,23 @@ async def claim_key(account_id: str, key: str, operation: str, digests: Sequence
     return KeyClaim(KeyState.UNFINISHED)
 
 
-async def settle_key(account_id: str, key: str, result_id: str) -> None:
+def settle_plan(postgres: bool, account_id: str, key: str, result_id: str) -> Plan[None]:
     """Records what the request produced; a retry that finished first already did."""
-    connection = IdempotencyKey._meta.db
-    sql = _settle_sql(is_postgres(connection))
-    await connection.execute_query(sql, [result_id, account_id, key])
+    yield _settle_sql(postgres), [result_id, account_id, key]
+
+
+async def claim_key(request: KeyRequest) -> KeyClaim:
+    return await in_one_trip(
+        IdempotencyKey, lambda db: claim_plan(is_postgres(db), request), atomic=False
+    )
+
+
+async def settle_key(account_id: str, key: str, result_id: str) -> None:
+    await in_one_trip(
+        IdempotencyKey,
+        lambda db: settle_plan(is_postgres(db), account_id, key, result_id),
+        atomic=False,
+    )
 
 
 def derived_id(account_id: str, key: str, kind: str) -> str:

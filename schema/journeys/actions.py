@@ -28,6 +28,7 @@ from domain.journey.table import Action
 from domain.store import records
 from domain.store.journey_sql import journey_row
 from domain.store.models import Journey as JourneyRow
+from domain.store.step_trips import row_and_claim, settled_row
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.body import record_body
@@ -81,6 +82,21 @@ async def load_visible_journey(info: Info[Context, None], journey_id: str) -> Jo
     return await journey_row(raw_id, claims.clinic_id)
 
 
+async def _visible_journey_claimed(
+    info: Info[Context, None], input: Any, account_id: str, claimed: records.KeyClaim | None
+) -> tuple[JourneyRow | None, records.KeyClaim | None]:
+    """The journey's row if the caller may see it and, only then, the key's claim (`claimed`
+    when the caller made it): read and claimed in one trip to the database."""
+    if claimed is not None:
+        return await load_visible_journey(info, input.journey_id), claimed
+    raw_id = decode_id(input.journey_id, "Journey")
+    claims = info.context.claims
+    if raw_id is None or claims is None:
+        return None, None
+    request = idempotency.key_request(info, account_id, input)
+    return await row_and_claim(raw_id, claims.clinic_id, request)
+
+
 async def _reloaded(row: JourneyRow) -> JourneyRow:
     """The row as the workflow's write left it (rows are never deleted)."""
     return await journey_row(row.id) or row
@@ -114,10 +130,9 @@ async def run_action(
     bad_key = records.key_problem(key)
     if bad_key:
         return from_domain(domain_errors.ValidationFailed([bad_key]))
-    row = await load_visible_journey(info, input.journey_id)
+    row, ledger = await _visible_journey_claimed(info, input, actor.user_id, claimed)
     if row is None:
         return not_found("journey")
-    ledger = claimed or await idempotency.claim(info, actor.user_id, input)
     first_result = idempotency.answered(ledger)
     if idempotency.reused(ledger) or first_result not in (None, row.id):
         return idempotency.conflict()
@@ -152,8 +167,8 @@ async def run_action(
     if after_accepted is not None:
         await after_accepted(row)
     note_write(info, row.client_id)
-    await idempotency.settle(actor.user_id, input, row.id)
-    return JourneyPayload(journey=Journey.from_row(await _reloaded(row)))
+    settled = await settled_row(row.id, idempotency.settled_key(actor.user_id, input))
+    return JourneyPayload(journey=Journey.from_row(settled or row))
 
 
 async def run_recorded_action(

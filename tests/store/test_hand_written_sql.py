@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
 from domain.auth import AccessToken
@@ -83,15 +84,19 @@ async def test_the_session_lookup_finds_the_account_and_its_signed_out_tokens() 
 async def test_a_key_is_claimed_once_answered_once_and_refused_for_another_request() -> None:
     # Given a fresh key
     account_id, key = f"acct-{uuid.uuid4()}", f"key-{uuid.uuid4()}"
+
     # When it is claimed, claimed again by a retry, settled twice, then reused for another call
-    first = await records.claim_key(account_id, key, "recordConsultation", ["d-now", "d-old"])
-    retry = await records.claim_key(account_id, key, "recordConsultation", ["d-now"])
-    rotated = await records.claim_key(account_id, key, "recordConsultation", ["d-new", "d-now"])
+    def claim(operation: str, *digests: str) -> Awaitable[records.KeyClaim]:
+        return records.claim_key(records.KeyRequest(account_id, key, operation, digests))
+
+    first = await claim("recordConsultation", "d-now", "d-old")
+    retry = await claim("recordConsultation", "d-now")
+    rotated = await claim("recordConsultation", "d-new", "d-now")
     await records.settle_key(account_id, key, "journey-1")
     await records.settle_key(account_id, key, "journey-2")
-    answered = await records.claim_key(account_id, key, "recordConsultation", ["d-now"])
-    other_input = await records.claim_key(account_id, key, "recordConsultation", ["d-else"])
-    other_call = await records.claim_key(account_id, key, "startJourney", ["d-now"])
+    answered = await claim("recordConsultation", "d-now")
+    other_input = await claim("recordConsultation", "d-else")
+    other_call = await claim("startJourney", "d-now")
     # Then only the first claim is first, a retry (under the old secret too) is unfinished,
     # the first settlement stands, and another request's claim is refused
     assert first.state is KeyState.FIRST

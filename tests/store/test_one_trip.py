@@ -165,3 +165,21 @@ async def test_on_sqlite_a_plan_whose_caller_is_cancelled_still_ends_whole() -> 
     # holding a transaction open), and the connection serves the query
     async with asyncio.timeout(BOUND_SECONDS):
         assert await query == ids
+
+
+async def test_a_plan_not_atomic_keeps_each_statement_it_ran() -> None:
+    # Given a plan whose statements stand alone, that gives up after its first insert
+    ids = _ids(2)
+
+    def give_up() -> None:
+        raise PlanGaveUp
+
+    # When it runs with atomic=False
+    with pytest.raises(PlanGaveUp):
+        async with asyncio.timeout(BOUND_SECONDS):
+            await in_one_trip(Clinic, lambda db: _clinics(db, ids, give_up), atomic=False)
+    # Then what it ran before giving up stays, as it would have run alone, and the connection
+    # serves the next plan
+    assert await _written(ids) == ids[:1]
+    later = _ids(1)
+    assert await in_one_trip(Clinic, lambda db: _clinics(db, later), atomic=False) == 1

@@ -1,0 +1,111 @@
+"""The request path's pairs of statements around a step (`store.step_trips`): the journey's row
+with the key's claim, and the key's settlement with the row as the step left it; on both
+databases the same answers as the statements one by one, on SQLite one trip each."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import aiosqlite
+import pytest
+
+from domain.journey.facts import JourneyChange, JourneyEvent
+from domain.journey.stages import Stage
+from domain.store.journey_sql import journey_row
+from domain.store.models import IdempotencyKey
+from domain.store.projection import apply_change
+from domain.store.records import KeyClaim, KeyRequest, KeyState
+from domain.store.sql import is_postgres
+from domain.store.step_trips import row_and_claim, settled_row
+from tests.store.stage_plan import START, clinic_with_client, opening_facts
+from tests.support import DESK
+
+
+async def _opened_journey() -> tuple[str, str]:
+    """(journey id, clinic id) of a journey just opened in the read model."""
+    clinic_id, client_id = await clinic_with_client("trips")
+    journey_id = f"trips-{uuid.uuid4()}"
+    event = JourneyEvent(journey_id, 1, "start", None, Stage.RECEPTION, DESK, START, "opened")
+    facts = opening_facts(journey_id, clinic_id, client_id)
+    assert await apply_change(JourneyChange(event, facts))
+    return journey_id, clinic_id
+
+
+def _request(digest: str = "d-now") -> KeyRequest:
+    return KeyRequest(f"acct-{uuid.uuid4()}", f"key-{uuid.uuid4()}", "recordConsultation", [digest])
+
+
+async def _ledger(request: KeyRequest) -> list[IdempotencyKey]:
+    return await IdempotencyKey.filter(account_id=request.account_id, key=request.key)
+
+
+async def test_the_row_and_the_claim_are_read_and_made_together() -> None:
+    # Given an open journey and a fresh key
+    journey_id, clinic_id = await _opened_journey()
+    request = _request()
+    # When it is read with the claim, again by a retry, and without a key
+    row, first = await row_and_claim(journey_id, clinic_id, request)
+    _, retry = await row_and_claim(journey_id, clinic_id, request)
+    keyless_row, no_claim = await row_and_claim(journey_id, clinic_id, None)
+    # Then the row is the one the single read returns, the first claim is first and the
+    # retry's is unfinished, and no key claims nothing
+    assert row is not None and keyless_row is not None
+    assert row.id == keyless_row.id == journey_id
+    single = await journey_row(journey_id, clinic_id)
+    assert single is not None and (row.stage, row.facts) == (single.stage, single.facts)
+    assert first == KeyClaim(KeyState.FIRST) and retry == KeyClaim(KeyState.UNFINISHED)
+    assert no_claim is None
+    assert len(await _ledger(request)) == 1
+
+
+async def test_a_journey_the_caller_cannot_see_claims_nothing() -> None:
+    # Given a journey of one clinic
+    journey_id, _ = await _opened_journey()
+    request = _request()
+    # When a caller of another clinic, and then a journey that does not exist, is asked for
+    elsewhere = await row_and_claim(journey_id, "another-clinic", request)
+    missing = await row_and_claim(f"trips-{uuid.uuid4()}", "another-clinic", request)
+    # Then neither is found, and the key stays unclaimed for the request that can run
+    assert elsewhere == (None, None) and missing == (None, None)
+    assert await _ledger(request) == []
+
+
+async def test_the_settlement_and_the_row_after_the_step_go_together() -> None:
+    # Given a journey and a claimed key
+    journey_id, clinic_id = await _opened_journey()
+    request = _request()
+    await row_and_claim(journey_id, clinic_id, request)
+    # When the step's request settles it with the row, then a retry claims it again
+    settled = await settled_row(journey_id, (request.account_id, request.key))
+    unsettled = await settled_row(journey_id, None)
+    _, answered = await row_and_claim(journey_id, clinic_id, request)
+    # Then the row is read, and the retry hears the first result
+    assert settled is not None and settled.id == journey_id
+    assert unsettled is not None and unsettled.id == journey_id
+    assert answered == KeyClaim(KeyState.ANSWERED, journey_id)
+
+
+async def test_on_sqlite_each_pair_is_one_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    journey_id, clinic_id = await _opened_journey()
+    if is_postgres(IdempotencyKey._meta.db):
+        pytest.skip("the one trip is SQLite's; PostgreSQL runs the statements one by one")
+    trips: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    request = _request()
+    # When a retry's claim (an insert that finds the key held, then its read) goes with the row
+    await row_and_claim(journey_id, clinic_id, request)
+    trips.clear()
+    _, retry = await row_and_claim(journey_id, clinic_id, request)
+    retried_trips = len(trips)
+    trips.clear()
+    await settled_row(journey_id, (request.account_id, request.key))
+    # Then three statements took one trip, and the settlement with the row another
+    assert retry == KeyClaim(KeyState.UNFINISHED)
+    assert retried_trips == 1 and len(trips) == 1
