@@ -27,9 +27,8 @@ from domain.store.stage_counts import (
     contribution,
     counters_moved,
     differences,
-    record_stays,
-    stays_to_record,
 )
+from domain.store.stage_stays import stays_recorded
 from domain.store.task_projection import aftercare_to_project, project_aftercare
 
 
@@ -57,32 +56,39 @@ def journey_values(facts: JourneyFacts) -> dict[str, Any]:
 async def apply_change(change: JourneyChange) -> bool:
     """Appends the event and refreshes the journey row; False when it was already written.
 
-    The board's counters and stays change in the same transaction (`store.stage_counts`). A
-    step that ends no stay and leaves after-care alone, most of them, is that one transaction of
-    hand-written statements, sent in one trip on SQLite (`store.one_trip`); the others also
-    write the stay and the after-care through the ORM, inside it.
+    The board's counters and stays change in the same transaction (`store.stage_counts`,
+    `store.stage_stays`). A step that leaves after-care alone, nearly all of them, is that one
+    transaction of hand-written statements, sent in one trip on SQLite (`store.one_trip`); the
+    others also write the after-care through the ORM, inside it.
     """
     values = journey_values(change.facts)
     facts_json = encode_facts(values["facts"])  # once, for the event and the row
     values["facts"] = facts_json
-    if not stays_to_record(change.event) and not aftercare_to_project(change):
-        return await in_one_trip(
-            Journey, lambda connection: _event_row_and_counters(connection, change, values)
-        )
+    if not aftercare_to_project(change):
+        return await in_one_trip(Journey, lambda connection: _projected(connection, change, values))
     async with in_transaction() as connection:
-        if not await drive(connection, _event_row_and_counters(connection, change, values)):
+        if not await drive(connection, _projected(connection, change, values)):
             return False
-        await record_stays(change.event, change.facts.clinic_id)
         await project_aftercare(change)
     return True
 
 
-def _event_row_and_counters(
+def _projected(
     connection: BaseDBAsyncClient, change: JourneyChange, values: dict[str, Any]
+) -> Plan[bool]:
+    """The event, the journey row, the counters and the stays; False when the event was
+    there."""
+    if not (yield from _event_row_and_counters(is_postgres(connection), change, values)):
+        return False
+    yield from stays_recorded(is_postgres(connection), change.event, change.facts.clinic_id)
+    return True
+
+
+def _event_row_and_counters(
+    postgres: bool, change: JourneyChange, values: dict[str, Any]
 ) -> Plan[bool]:
     """The event, the journey row and the counters; False when the event was there. `values`:
     `journey_values`, the facts encoded."""
-    postgres = is_postgres(connection)
     event, facts = change.event, change.facts
     appended = yield event_statement(
         postgres,

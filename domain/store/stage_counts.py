@@ -1,4 +1,5 @@
-"""The board's per-stage counters and finished stays, kept in the projection's transaction.
+"""The board's per-stage counters, kept in the projection's transaction (its stays:
+`store.stage_stays`).
 
 A journey row adds (1 active, 1 stuck if stuck) to the counter of its clinic and stage while it
 is active, and nothing once it reaches a terminal stage. The projection reads the row before
@@ -20,8 +21,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from domain.journey.facts import JourneyEvent as EventFact
-from domain.store.models import Journey, JourneyEvent, JourneyStageCount, StageStay
+from domain.store.models import Journey, JourneyStageCount
 from domain.store.one_trip import Plan, drive
 from domain.store.sql import is_postgres
 
@@ -81,62 +81,6 @@ def counters_moved(postgres: bool, changes: list[tuple[Key, Pair]]) -> Plan[None
 async def add_to_counters(connection: BaseDBAsyncClient, changes: list[tuple[Key, Pair]]) -> None:
     """`counters_moved`, inside the caller's transaction."""
     await drive(connection, counters_moved(is_postgres(connection), changes))
-
-
-def stays_to_record(event: EventFact) -> bool:
-    """Whether `record_stays` has anything to write for `event`: only a change of stage ends a
-    stay."""
-    came = event.from_stage.value if event.from_stage else None
-    return _changes_stage(came, event.to_stage.value)
-
-
-def _changes_stage(came: str | None, went: str) -> bool:
-    return came is None or came != went
-
-
-async def record_stays(event: EventFact, clinic_id: str) -> None:
-    """Writes the stay an event ends (a change of stage), timed from the change before it.
-
-    Events can be projected out of order (concurrent updates, retries): when a later change is
-    already written, its stay began at this event, so it is timed again from here.
-    """
-    if not stays_to_record(event):
-        return
-    journey = JourneyEvent.filter(journey_id=event.journey_id)
-    earlier = (
-        await journey.filter(seq__lt=event.seq)
-        .order_by("-seq")
-        .values_list("from_stage", "to_stage", "at")
-    )
-    began = next((at for came, went, at in earlier if _changes_stage(came, went)), None)
-    if event.from_stage is not None and began is not None:
-        await _write_stay(
-            clinic_id, event.journey_id, event.seq, event.from_stage.value, began, event.at
-        )
-    later = (
-        await journey.filter(seq__gt=event.seq)
-        .order_by("seq")
-        .values_list("seq", "from_stage", "to_stage", "at")
-    )
-    following = next((row for row in later if _changes_stage(row[1], row[2])), None)
-    if following is not None and following[1] is not None:
-        seq, stage, _, ended = following
-        await _write_stay(clinic_id, event.journey_id, seq, stage, event.at, ended)
-
-
-async def _write_stay(
-    clinic_id: str, journey_id: str, seq: int, stage: str, began: datetime, ended: datetime
-) -> None:
-    seconds = (ended - began).total_seconds()
-    if not await StageStay.filter(journey_id=journey_id, seq=seq).update(seconds=seconds):
-        await StageStay.create(
-            clinic_id=clinic_id,
-            journey_id=journey_id,
-            seq=seq,
-            stage=stage,
-            ended_at=ended,
-            seconds=seconds,
-        )
 
 
 async def counted(clinic_id: str | None = None) -> dict[Key, Pair]:

@@ -11,11 +11,16 @@ import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
 
 from domain.journey.facts import JourneyChange
 from domain.journey.stages import ACTIVE_STAGES, Stage
 from domain.store.models import Client, Clinic, Journey, JourneyStageCount, StageStay
 from domain.store.projection import apply_change
+from domain.store.sql import is_postgres
 from domain.store.stage_counts import CounterDrift, check_counters, kept
 from domain.store.stats import stage_counts
 from tests.store.stage_plan import START, client_id, plan
@@ -108,6 +113,8 @@ async def test_stays_are_timed_from_the_change_before_even_when_projected_out_of
         await StageStay.filter(clinic_id=clinic_id).order_by("seq").values_list("stage", "seconds")
     )
     assert stays == [("RECEPTION", 120.0), ("TRIAGE", 180.0), ("CONSULTATION", 60.0)]
+    ended = await StageStay.filter(clinic_id=clinic_id).order_by("seq").values_list("ended_at")
+    assert [at for (at,) in ended] == [changes[i].event.at for i in (1, 3, 4)]
     board = {s.stage: s.median_seconds_today for s in await stage_counts(clinic_id, START)}
     assert (board["RECEPTION"], board["TRIAGE"], board["CONSULTATION"]) == (120.0, 180.0, 60.0)
     # And only the stays that ended since the day's start count
@@ -168,3 +175,33 @@ async def test_reconcile_finds_and_repairs_a_tampered_counter() -> None:
     assert len(await check_counters(clinic_id, repair=True)) == 2
     assert await check_counters(clinic_id, repair=False) == []
     assert await kept(clinic_id) == right
+
+
+async def test_on_sqlite_a_change_of_stage_is_one_trip_with_its_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a journey at reception
+    clinic_id = await _clinic()
+    first = plan(clinic_id, journeys=1, steps=1)[0]
+    await apply_change(first)
+    if is_postgres(Journey._meta.db):
+        pytest.skip("the one trip is SQLite's; PostgreSQL runs the statements one by one")
+    trips: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    # When it moves to triage two minutes later
+    at = START + timedelta(minutes=2)
+    event = dataclasses.replace(
+        first.event, seq=2, from_stage=Stage.RECEPTION, to_stage=Stage.TRIAGE, at=at
+    )
+    facts = dataclasses.replace(first.facts, stage=Stage.TRIAGE, event_seq=2, stage_entered_at=at)
+    assert await apply_change(JourneyChange(event, facts))
+    # Then the event, the row, the counters and the stay it ended took one trip
+    assert len(trips) == 1
+    stays = await StageStay.filter(clinic_id=clinic_id).values_list("stage", "seconds")
+    assert stays == [("RECEPTION", 120.0)]
