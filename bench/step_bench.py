@@ -6,7 +6,8 @@
     python -m bench.step_bench --rounds-per-journey 250   # a journey carrying 250 records
 
 One run starts its own stack on loopback (see `bench.stack`) and a worker for the floor workflow
-(`bench.floor`, on a task queue of its own), alternates the four paths call by call (see
+(`bench.floor`, on a task queue of its own) with a minimal GraphQL server of its own for the floor
+(`bench.floor_graphql`), alternates the five paths call by call (see
 `bench.step_paths`), prints medians, p99 and the ratios on stdout (progress on stderr) and stops
 everything it started, also on Ctrl-C or error.
 """
@@ -22,11 +23,13 @@ import aiohttp
 
 from bench import report
 from bench.floor import floor_worker
+from bench.floor_graphql import floor_graphql_server
 from bench.operations import GraphQLClient
 from bench.runner import run_benchmark, say
 from bench.stack import Stack, running_stack
-from bench.step_paths import MOST_ROUNDS_PER_RUN, Samples, step_rounds
+from bench.step_paths import MOST_ROUNDS_PER_RUN, FloorTarget, Samples, step_rounds
 from bench.workload import Staff
+from workflows.heap import freeze_start_up_objects
 
 FLOOR_QUEUE = "bench-floor"
 # Every mutation attaches a consultation record, and the journey's facts (written on every step)
@@ -34,17 +37,25 @@ FLOOR_QUEUE = "bench-floor"
 # carrying hundreds.
 ROUNDS_PER_JOURNEY = 25
 SETUP = [
-    ("setup", "in-process: API server (aiohttp), Glowpath's worker, the floor's worker and the"),
-    ("", "load generator share one event loop; the Temporal dev server is a child process"),
+    ("setup", "in-process: API server (aiohttp), Glowpath's worker, the floor's worker, the"),
+    ("", "floor's GraphQL server and the load generator share one event loop; the Temporal"),
+    ("", "dev server is a child process"),
     ("network", "loopback only; one keep-alive aiohttp client session, one Temporal client"),
 ]
 LABELS = {
     "floor plain": "floor: plain update (returns at once)",
     "floor step": "floor: update awaiting one local activity",
+    "floor graphql": "floor: that update as a minimal GraphQL mutation",
     "act": "Glowpath act, bare execute_update",
     "graphql": "GraphQL recordConsultation over HTTP",
 }
-RATIOS = (("act", "floor step"), ("graphql", "floor step"), ("graphql", "act"))
+RATIOS = (
+    ("act", "floor step"),
+    ("graphql", "floor step"),
+    ("graphql", "act"),
+    ("floor graphql", "floor step"),
+    ("graphql", "floor graphql"),
+)
 
 
 def render(args: argparse.Namespace, stack: Stack, stack_seconds: float, samples: Samples) -> str:
@@ -96,7 +107,9 @@ def render(args: argparse.Namespace, stack: Stack, stack_seconds: float, samples
             report.table(["ratio", "median", "p99", "CPU"], ratio_rows),
             "",
             "  The floor is a workflow of the benchmark's own (not Glowpath's code) on the same",
-            "  dev server. act and the mutation run RECORD_CONSULTATION by the journey's",
+            "  dev server; its GraphQL mutation is served by Strawberry on aiohttp with nothing",
+            "  of Glowpath's (no extension, middleware or database): what any mutation costs on",
+            "  this stack. act and the mutation run RECORD_CONSULTATION by the journey's",
             "  consultant at CONSULTATION: the update writes the event and the journey row to the",
             "  read model through a local activity. The mutation also checks the token and the",
             "  input, claims its idempotency key, writes the consultation as a draft record, and",
@@ -119,15 +132,22 @@ async def run(args: argparse.Namespace) -> str:
     say("starting the stack: Temporal dev server, read model, demo staff, workers, API ...")
     start = time.perf_counter()
     stack_up = running_stack(freeze_start_up=not args.no_gc_freeze)
-    async with stack_up as stack, floor_worker(stack.temporal, FLOOR_QUEUE):
+    async with (
+        stack_up as stack,
+        floor_worker(stack.temporal, FLOOR_QUEUE),
+        floor_graphql_server(stack.temporal) as floor_url,
+    ):
         stack_seconds = time.perf_counter() - start
+        if not args.no_gc_freeze:
+            freeze_start_up_objects()  # the floor's GraphQL server too, as the API's own is
         say(f"stack up in {stack_seconds:.1f} s; dev server pid {stack.dev_server_pid}")
         async with aiohttp.ClientSession() as session:
             staff = Staff(GraphQLClient(session, stack.graphql_url))
             await staff.sign_in()
-            say(f"{args.calls} rounds of 4 calls after {args.warmup} warm-up rounds ...")
+            floor = FloorTarget(FLOOR_QUEUE, GraphQLClient(session, floor_url))
+            say(f"{args.calls} rounds of 5 calls after {args.warmup} warm-up rounds ...")
             samples = await step_rounds(
-                stack, staff, FLOOR_QUEUE, args.calls, args.warmup, args.rounds_per_journey
+                stack, staff, floor, args.calls, args.warmup, args.rounds_per_journey
             )
         say("stopping the stack ...")
     return render(args, stack, stack_seconds, samples)

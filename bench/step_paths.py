@@ -1,10 +1,13 @@
-"""One journey step four ways, alternated call by call: the floor's two updates, the journey's
-`act` through a bare client, and the `recordConsultation` mutation over HTTP.
+"""One journey step five ways, alternated call by call: the floor's two updates, the floor's
+step through a minimal GraphQL server, the journey's `act` through a bare client, and the
+`recordConsultation` mutation over HTTP.
 
 The floor (`bench.floor`) is Temporal's own cost on this server: a `plain` update and a `step`
-update awaiting one local activity. `act` and the mutation run RECORD_CONSULTATION on a journey
-at CONSULTATION (an internal transition: every call appends an event). Each round calls the four
-once, in an order that rotates round by round, so drift in the machine's load falls on all four.
+update awaiting one local activity; through GraphQL (`bench.floor_graphql`) it is also what
+Strawberry, aiohttp and the HTTP client cost before Glowpath adds anything. `act` and the
+mutation run RECORD_CONSULTATION on a journey at CONSULTATION (an internal transition: every call
+appends an event). Each round calls the five once, in an order that rotates round by round, so
+drift in the machine's load falls on all five.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.floor import FloorWorkflow, start_floor
+from bench.floor_graphql import FLOOR_STEP
 from bench.gc_pauses import GcPauses
-from bench.operations import BenchError
+from bench.operations import BenchError, GraphQLClient
 from bench.stack import Stack
 from bench.workload import Staff
 from domain.journey.facts import ActionRequest
@@ -27,7 +31,7 @@ from domain.journey.table import Action
 from schema.ids import decode_id
 from workflows.journey import JourneyWorkflow
 
-PATHS = ("floor plain", "floor step", "act", "graphql")
+PATHS = ("floor plain", "floor step", "floor graphql", "act", "graphql")
 # Temporal caps the updates one workflow run accepts (2000 by default), and every mutation
 # attaches its consultation record to the journey, whose facts (written to the read model on
 # every step) then carry one more record id: each path moves to a fresh workflow after at most
@@ -98,8 +102,16 @@ async def _measured(
     samples.longest_gc_ns[path] = max(samples.longest_gc_ns[path], pauses.longest_ns)
 
 
+@dataclass(frozen=True)
+class FloorTarget:
+    """Where the floor runs: its worker's task queue, and its minimal GraphQL server."""
+
+    queue: str
+    api: GraphQLClient
+
+
 async def step_rounds(
-    stack: Stack, staff: Staff, floor_queue: str, calls: int, warmup: int, rounds_per_run: int
+    stack: Stack, staff: Staff, floor: FloorTarget, calls: int, warmup: int, rounds_per_run: int
 ) -> Samples:
     """`calls` measured calls of each path (after `warmup` unmeasured rounds), on a fresh
     journey and a fresh floor workflow every `rounds_per_run` rounds."""
@@ -110,7 +122,7 @@ async def step_rounds(
         await _rounds_on_fresh_runs(
             stack,
             staff,
-            floor_queue,
+            floor,
             range(done, done + rounds),
             warmup if not done else 0,
             samples,
@@ -122,7 +134,7 @@ async def step_rounds(
 async def _rounds_on_fresh_runs(
     stack: Stack,
     staff: Staff,
-    floor_queue: str,
+    target: FloorTarget,
     indices: range,
     warmup: int,
     samples: Samples,
@@ -135,7 +147,7 @@ async def _rounds_on_fresh_runs(
     if raw_id is None:
         raise BenchError(f"unexpected journey id {journey_id!r}")
     journey = stack.temporal.get_workflow_handle_for(JourneyWorkflow.run, raw_id)
-    floor = await start_floor(stack.temporal, floor_queue, f"bench-floor-{uuid.uuid4()}")
+    floor = await start_floor(stack.temporal, target.queue, f"bench-floor-{uuid.uuid4()}")
     # What run_action builds for this mutation, except the draft record's id (None here).
     request = ActionRequest(action=Action.RECORD_CONSULTATION, actor=staff.consultant_actor)
 
@@ -145,6 +157,11 @@ async def _rounds_on_fresh_runs(
     async def step() -> None:
         await floor.execute_update(FloorWorkflow.step, 1, id=str(uuid.uuid4()))
 
+    async def floor_graphql() -> None:
+        answer = await target.api.call(FLOOR_STEP, {"workflowId": floor.id})
+        if answer != {"step": 1}:
+            raise BenchError(f"the floor's mutation answered {answer}")
+
     async def act() -> None:
         result = await journey.execute_update(JourneyWorkflow.act, request, id=str(uuid.uuid4()))
         if result.stage is not Stage.CONSULTATION:
@@ -153,7 +170,7 @@ async def _rounds_on_fresh_runs(
     async def graphql() -> None:
         await staff.record_consultation(journey_id, idempotency_key=str(uuid.uuid4()))
 
-    calls: list[Call] = [plain, step, act, graphql]
+    calls: list[Call] = [plain, step, floor_graphql, act, graphql]
     for _ in range(warmup):
         for call in calls:
             await call()
