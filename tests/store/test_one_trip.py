@@ -9,9 +9,7 @@ import contextlib
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any
 
-import aiosqlite
 import pytest
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -118,17 +116,9 @@ async def test_a_plan_inside_an_open_transaction_is_part_of_it() -> None:
 
 
 async def test_on_sqlite_the_whole_plan_is_one_trip_to_the_connections_thread(
-    monkeypatch: pytest.MonkeyPatch,
+    sqlite_trips: list[str],
 ) -> None:
-    _sqlite_only()
-    trips: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    trips = sqlite_trips
     ids = _ids(3)
     # When the same four statements run as a plan, and then as Tortoise's transaction
     assert await in_one_trip(Clinic, lambda connection: _clinics(connection, ids)) == 3

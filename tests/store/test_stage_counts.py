@@ -11,16 +11,11 @@ import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
-
-import aiosqlite
-import pytest
 
 from domain.journey.facts import JourneyChange
 from domain.journey.stages import ACTIVE_STAGES, Stage
 from domain.store.models import Client, Clinic, Journey, JourneyStageCount, StageStay
 from domain.store.projection import apply_change
-from domain.store.sql import is_postgres
 from domain.store.stage_counts import CounterDrift, check_counters, kept
 from domain.store.stats import stage_counts
 from tests.store.stage_plan import START, client_id, plan
@@ -178,22 +173,13 @@ async def test_reconcile_finds_and_repairs_a_tampered_counter() -> None:
 
 
 async def test_on_sqlite_a_change_of_stage_is_one_trip_with_its_stay(
-    monkeypatch: pytest.MonkeyPatch,
+    sqlite_trips: list[str],
 ) -> None:
     # Given a journey at reception
     clinic_id = await _clinic()
     first = plan(clinic_id, journeys=1, steps=1)[0]
     await apply_change(first)
-    if is_postgres(Journey._meta.db):
-        pytest.skip("the one trip is SQLite's; PostgreSQL runs the statements one by one")
-    trips: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    sqlite_trips.clear()
     # When it moves to triage two minutes later
     at = START + timedelta(minutes=2)
     event = dataclasses.replace(
@@ -202,6 +188,6 @@ async def test_on_sqlite_a_change_of_stage_is_one_trip_with_its_stay(
     facts = dataclasses.replace(first.facts, stage=Stage.TRIAGE, event_seq=2, stage_entered_at=at)
     assert await apply_change(JourneyChange(event, facts))
     # Then the event, the row, the counters and the stay it ended took one trip
-    assert len(trips) == 1
+    assert len(sqlite_trips) == 1
     stays = await StageStay.filter(clinic_id=clinic_id).values_list("stage", "seconds")
     assert stays == [("RECEPTION", 120.0)]

@@ -5,10 +5,6 @@ databases the same answers as the statements one by one, on SQLite one trip each
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
-import aiosqlite
-import pytest
 
 from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
@@ -16,7 +12,6 @@ from domain.store.journey_sql import journey_row
 from domain.store.models import IdempotencyKey
 from domain.store.projection import apply_change
 from domain.store.records import KeyClaim, KeyRequest, KeyState
-from domain.store.sql import is_postgres
 from domain.store.step_trips import row_and_claim, settled_row
 from tests.store.stage_plan import START, clinic_with_client, opening_facts
 from tests.support import DESK
@@ -86,18 +81,9 @@ async def test_the_settlement_and_the_row_after_the_step_go_together() -> None:
     assert answered == KeyClaim(KeyState.ANSWERED, journey_id)
 
 
-async def test_on_sqlite_each_pair_is_one_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_on_sqlite_each_pair_is_one_trip(sqlite_trips: list[str]) -> None:
+    trips = sqlite_trips
     journey_id, clinic_id = await _opened_journey()
-    if is_postgres(IdempotencyKey._meta.db):
-        pytest.skip("the one trip is SQLite's; PostgreSQL runs the statements one by one")
-    trips: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     request = _request()
     # When a retry's claim (an insert that finds the key held, then its read) goes with the row
     await row_and_claim(journey_id, clinic_id, request)
