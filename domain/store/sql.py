@@ -11,9 +11,11 @@ query builder: it is clearer, and off the hot path the difference does not show.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields import DatetimeField, Field
 from tortoise.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -48,9 +50,16 @@ def db_values(
     in `encoded` hold values already encoded by their field (`encode`), passed as they are."""
     fields = model._meta.fields_map
     return [
-        row[name] if name in encoded else fields[name].to_db_value(row[name], model)
-        for name in columns
+        row[name] if name in encoded else _to_db(fields[name], row[name], model) for name in columns
     ]
+
+
+def _to_db(field: Field[Any], value: Any, model: type[Model]) -> Any:
+    # A time goes in as the model's constructor leaves it, in Tortoise's zone (UTC): its
+    # `to_db_value` writes an aware time in its own zone, and SQLite compares times as text.
+    if isinstance(field, DatetimeField) and isinstance(value, datetime):
+        value = field.to_python_value(value)
+    return field.to_db_value(value, model)
 
 
 def encode(model: type[Model], column: str, value: Any) -> Any:

@@ -9,7 +9,7 @@ import statistics
 import sys
 import uuid
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from pathlib import Path
 
 from domain.journey.facts import JourneyChange
@@ -191,3 +191,24 @@ async def test_on_sqlite_a_change_of_stage_is_one_trip_with_its_stay(
     assert len(sqlite_trips) == 1
     stays = await StageStay.filter(clinic_id=clinic_id).values_list("stage", "seconds")
     assert stays == [("RECEPTION", 120.0)]
+
+
+async def test_a_stay_is_kept_by_its_instant_whatever_zone_its_time_was_written_in() -> None:
+    # Given a journey that leaves reception two minutes after opening, its time written at +09:00
+    clinic_id = await _clinic()
+    first = plan(clinic_id, journeys=1, steps=1)[0]
+    await apply_change(first)
+    at = (START + timedelta(minutes=2)).astimezone(timezone(timedelta(hours=9)))
+    event = dataclasses.replace(
+        first.event, seq=2, from_stage=Stage.RECEPTION, to_stage=Stage.TRIAGE, at=at
+    )
+    facts = dataclasses.replace(first.facts, stage=Stage.TRIAGE, event_seq=2, stage_entered_at=at)
+    assert await apply_change(JourneyChange(event, facts))
+    # When the board asks for the stays that ended since an hour after the opening, and since it
+    board_later = {s.stage: s for s in await stage_counts(clinic_id, START + timedelta(hours=1))}
+    board_since = {s.stage: s for s in await stage_counts(clinic_id, START)}
+    # Then the stay, which ended before that hour, is left out of the later board only
+    assert board_later["RECEPTION"].median_seconds_today is None
+    assert board_since["RECEPTION"].median_seconds_today == 120.0
+    (ended,) = await StageStay.filter(clinic_id=clinic_id).values_list("ended_at", flat=True)
+    assert ended == at
