@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ from domain.errors import (
 )
 from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, JourneyStart
 from workflows.journey import JourneyWorkflow
+from workflows.journey_changes import CURRENT_CHANGES
 from workflows.search_attributes import register_search_attributes
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ class JourneyGateway:
         terminated before its first event was written), the id cannot be started again:
         `Conflict`."""
         await self._ensure_search_attributes()
+        start = dataclasses.replace(start, started_with_changes=list(CURRENT_CHANGES))
         operation = WithStartWorkflowOperation(
             JourneyWorkflow.run,
             start,

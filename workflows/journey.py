@@ -21,6 +21,12 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 from workflows import search_attributes
+from workflows.journey_changes import (
+    DEFER_ANY_WRITE_FAILURE,
+    FALL_DUE_BEFORE_STAFF_ACTION,
+    KEEP_RUNNING_TIMER,
+    UPSERT_CHANGED_SEARCH_ATTRIBUTES,
+)
 from workflows.wake_timer import WakeTimer
 
 with workflow.unsafe.imports_passed_through():
@@ -50,26 +56,6 @@ RECORD_TIMEOUT = timedelta(seconds=10)
 # The fast path rides in the update as a local activity; if the database is away for longer than
 # this, the change is kept and written later by a regular activity, so no step is lost.
 LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milliseconds=200))
-# A local activity's last failure arrives as the activity's own error (an ApplicationError, or
-# a TimeoutError), not as an ActivityError: before this patch it escaped, failing the update
-# whose change was already committed (every retry of the same update id then answered that
-# failure) or, for the opening event, the whole journey.
-DEFER_ANY_WRITE_FAILURE = "defer-any-read-model-write-failure"
-# A staff action can arrive in the same workflow task as a follow-up's timer, and its validator
-# runs before the timer's work. That happens when a worker died after writing the falling due to
-# the read model but before reporting its task: staff saw the follow-up due and acted, and the
-# next worker got the timer and the action together. Before this patch the action was judged,
-# and applied, as if the follow-up were not due yet; now the follow-ups that the clock has made
-# due fall due first, as they did in the lost task.
-FALL_DUE_BEFORE_STAFF_ACTION = "fall-due-before-staff-action"
-# Before this patch every change upserted the search attributes, even when none of their values
-# had moved (most actions stay in their stage): a command, and a visibility write on the
-# server, on every step. Now only a change of value is upserted.
-UPSERT_CHANGED_SEARCH_ATTRIBUTES = "upsert-changed-search-attributes-only"
-# Before this patch the journey waited for its next moment with a timer of its own per wait, so
-# every step cancelled a timer and started another. Now one timer is kept running while it
-# fires no later than the next moment (`WakeTimer`).
-KEEP_RUNNING_TIMER = "keep-running-timer"
 
 
 def to_application_error(error: DomainError) -> ApplicationError:
@@ -104,11 +90,12 @@ class JourneyWorkflow:
         # Drafts carried by accepted actions not applied yet (they may wait for the lock), and
         # the opening record until `run` attaches it: never void while they are on the way.
         self._records_in_flight: set[str] = {start.record_id} if start.record_id else set()
+        self._started_with = frozenset(start.started_with_changes)
 
     @workflow.run
     async def run(self, start: JourneyStart) -> JourneyFacts:
         # Asked once, first: a journey started before the patch keeps its old waits to the end.
-        keeps_timer = workflow.patched(KEEP_RUNNING_TIMER)
+        keeps_timer = self._follows(KEEP_RUNNING_TIMER)
         async with self._lock:
             await self._record(self._opening_event(start))
         self._records_in_flight.discard(start.record_id or "")
@@ -134,6 +121,11 @@ class JourneyWorkflow:
         wake.stop()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._facts
+
+    def _follows(self, change: str) -> bool:
+        """Whether this run follows a code change (`journey_changes`): listed at its start, or
+        else marked in its history. Asked only where the change matters, as `patched` must be."""
+        return change in self._started_with or workflow.patched(change)
 
     def _moved_since(self, changes_seen: int) -> bool:
         return self._changes != changes_seen or bool(self._unrecorded)
@@ -206,7 +198,7 @@ class JourneyWorkflow:
 
     async def _apply(self, request: ActionRequest) -> ActionResult:
         async with self._lock:
-            if self._follow_up_fell_due() and workflow.patched(FALL_DUE_BEFORE_STAFF_ACTION):
+            if self._follow_up_fell_due() and self._follows(FALL_DUE_BEFORE_STAFF_ACTION):
                 await self._take_system_action(Action.FOLLOW_UP_DUE, self._follow_up_fell_due)
             # Re-checked under the lock: an update accepted just before may have moved the journey.
             try:
@@ -258,7 +250,7 @@ class JourneyWorkflow:
                 retry_policy=LOCAL_RETRIES,
             )
         except FailureError as failure:
-            if not isinstance(failure, ActivityError) and not workflow.patched(
+            if not isinstance(failure, ActivityError) and not self._follows(
                 DEFER_ANY_WRITE_FAILURE
             ):
                 raise
@@ -326,7 +318,7 @@ class JourneyWorkflow:
             facts.stage_entered_at or facts.started_at,
             facts.stuck_since is not None,
         )
-        if values == self._searchable and workflow.patched(UPSERT_CHANGED_SEARCH_ATTRIBUTES):
+        if values == self._searchable and self._follows(UPSERT_CHANGED_SEARCH_ATTRIBUTES):
             return
         self._searchable = values
         clinic, stage, entered_at, stuck = values

@@ -55,6 +55,10 @@ class JourneyStart:
     # comes from, and the consultant who owns the client there and keeps owning them here.
     linked_journey_id: str | None = None
     consultant_id: str | None = None
+    # The workflow's code changes this run was started with, by name: it follows them without
+    # recording a marker for each (`workflows.journey_changes`). Filled in by the workflow
+    # client; runs started before it was sent have none listed.
+    started_with_changes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 from temporalio.worker import Replayer
 
@@ -14,9 +16,14 @@ from tests.support import CONSULTANT, assign, journey_start, request
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import Handle, act, begin, finished
 from workflows import search_attributes
+from workflows.client import JourneyGateway
 from workflows.journey import JourneyWorkflow
+from workflows.journey_changes import CURRENT_CHANGES
 
 UPSERTED = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
+# The SDK's names for a patch's marker and for the search attribute it keeps the patches in.
+PATCH_MARKER = "core_patch"
+CHANGE_VERSION = "TemporalChangeVersion"
 
 
 async def upserted_stages(handle: Handle) -> list[str]:
@@ -53,3 +60,83 @@ async def test_steps_that_keep_the_stage_upsert_nothing_and_the_history_replays(
     assert (facts.stage, facts.event_seq) == (Stage.NOT_CONVERTED, 7)
     # And today's code replays the history it wrote
     await Replayer(workflows=[JourneyWorkflow]).replay_workflow(await handle.fetch_history())
+
+
+def is_patch_marker(event: HistoryEvent) -> bool:
+    return (
+        event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+        and event.marker_recorded_event_attributes.marker_name == PATCH_MARKER
+    )
+
+
+def is_version_upsert(event: HistoryEvent) -> bool:
+    """An upsert of the SDK's own attribute: it sends one with the first marker of each patch."""
+    attributes = event.upsert_workflow_search_attributes_event_attributes
+    return (
+        event.event_type == UPSERTED
+        and CHANGE_VERSION in attributes.search_attributes.indexed_fields
+    )
+
+
+async def test_a_run_started_with_todays_changes_listed_asks_for_no_patch(client: Client) -> None:
+    # Given two journeys, one started as the workflow client starts them (today's changes
+    # listed in the start) and one started without the list, as runs before it were
+    start = journey_start()
+    listed = dataclasses.replace(
+        start,
+        journey_id=f"{start.journey_id}-listed",
+        started_with_changes=list(CURRENT_CHANGES),
+    )
+    handles = []
+
+    # When each in turn (a journey left waiting would meet its SLA as the test server skips
+    # time) is assigned, consulted twice (the second leaves every attribute as it was: where the
+    # upsert patch is asked) and closed
+    for each in (listed, start):
+        handle = await begin(client, each, TASK_QUEUE)
+        await act(handle, assign())
+        for _ in range(2):
+            await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+        await act(handle, request(Action.CLOSE_NOT_CONVERTED, CONSULTANT))
+        await finished(handle)
+        handles.append(handle)
+    listed_events, unlisted_events = [list((await h.fetch_history()).events) for h in handles]
+
+    # Then the run without the list marked the two changes it met (the kept timer at its start,
+    # the upsert of changes only) and upserted the SDK's attribute for each; the listed run
+    # did neither
+    assert sum(map(is_patch_marker, unlisted_events)) == 2
+    assert sum(map(is_version_upsert, unlisted_events)) == 2
+    assert not any(map(is_patch_marker, listed_events))
+    assert not any(map(is_version_upsert, listed_events))
+    # And both followed the same changes: the same stages upserted, the same events otherwise
+    for handle in handles:
+        assert await upserted_stages(handle) == [
+            "RECEPTION",
+            "TRIAGE",
+            "CONSULTATION",
+            "NOT_CONVERTED",
+        ]
+    without_patches = [
+        e for e in unlisted_events if not (is_patch_marker(e) or is_version_upsert(e))
+    ]
+    assert [e.event_type for e in listed_events] == [e.event_type for e in without_patches]
+    # And today's code replays both
+    replayer = Replayer(workflows=[JourneyWorkflow])
+    for handle in handles:
+        await replayer.replay_workflow(await handle.fetch_history())
+
+
+async def test_the_workflow_client_starts_runs_with_todays_changes_listed(client: Client) -> None:
+    # When reception's path starts a journey through the workflow client
+    start = journey_start()
+    await JourneyGateway(client, TASK_QUEUE).start(start)
+
+    # Then the run took the kept timer at its start without marking it
+    handle = client.get_workflow_handle_for(JourneyWorkflow.run, start.journey_id)
+    events = list((await handle.fetch_history()).events)
+    assert not any(map(is_patch_marker, events))
+    assert not any(map(is_version_upsert, events))
+    facts = await handle.query(JourneyWorkflow.facts)
+    assert facts.stage is Stage.TRIAGE
+    await handle.terminate("test over")

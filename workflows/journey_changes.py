@@ -1,0 +1,44 @@
+"""The journey workflow's code changes since runs were first started, and how a run knows which
+it follows.
+
+Each change below altered the commands a journey sends, so a run started before it must replay
+as it ran. Temporal's way is `workflow.patched(change)`: true in a run that took the change,
+which the first asking records as a marker in its history. Asking has a price in every new run:
+besides the marker, the SDK upserts the `TemporalChangeVersion` search attribute with the first
+marker of each change, a visibility write on the server that cost the dev server about as much
+CPU as a journey step's update without it. A run started by today's code therefore lists every
+change here in its start (`JourneyStart.started_with_changes`, the first event of its history)
+and follows them without asking; only a run whose start does not list a change asks.
+"""
+
+from __future__ import annotations
+
+# A local activity's last failure arrives as the activity's own error (an ApplicationError, or
+# a TimeoutError), not as an ActivityError: before this patch it escaped, failing the update
+# whose change was already committed (every retry of the same update id then answered that
+# failure) or, for the opening event, the whole journey.
+DEFER_ANY_WRITE_FAILURE = "defer-any-read-model-write-failure"
+# A staff action can arrive in the same workflow task as a follow-up's timer, and its validator
+# runs before the timer's work. That happens when a worker died after writing the falling due to
+# the read model but before reporting its task: staff saw the follow-up due and acted, and the
+# next worker got the timer and the action together. Before this patch the action was judged,
+# and applied, as if the follow-up were not due yet; now the follow-ups that the clock has made
+# due fall due first, as they did in the lost task.
+FALL_DUE_BEFORE_STAFF_ACTION = "fall-due-before-staff-action"
+# Before this patch every change upserted the search attributes, even when none of their values
+# had moved (most actions stay in their stage): a command, and a visibility write on the
+# server, on every step. Now only a change of value is upserted.
+UPSERT_CHANGED_SEARCH_ATTRIBUTES = "upsert-changed-search-attributes-only"
+# Before this patch the journey waited for its next moment with a timer of its own per wait, so
+# every step cancelled a timer and started another. Now one timer is kept running while it
+# fires no later than the next moment (`WakeTimer`).
+KEEP_RUNNING_TIMER = "keep-running-timer"
+
+# What the workflow client starts every run with. A new change joins this list: runs started
+# before it do not list it, so they ask `workflow.patched`.
+CURRENT_CHANGES = (
+    DEFER_ANY_WRITE_FAILURE,
+    FALL_DUE_BEFORE_STAFF_ACTION,
+    UPSERT_CHANGED_SEARCH_ATTRIBUTES,
+    KEEP_RUNNING_TIMER,
+)
