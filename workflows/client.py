@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from temporalio.client import (
@@ -33,9 +34,10 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, JourneyStart
+from domain.journey.stages import Stage
 from workflows.journey import JourneyWorkflow
 from workflows.journey_changes import CURRENT_CHANGES
-from workflows.search_attributes import register_search_attributes
+from workflows.search_attributes import register_search_attributes, told_at_start
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,9 @@ class JourneyGateway:
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=told_at_start(
+                start.clinic_id, _opening_stage(start).value, datetime.now(UTC)
+            ),
         )
         try:
             return await self.client.execute_update_with_start_workflow(
@@ -128,6 +133,12 @@ class JourneyGateway:
     async def facts(self, journey_id: str) -> JourneyFacts:
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         return await handle.query(JourneyWorkflow.facts)
+
+
+def _opening_stage(start: JourneyStart) -> Stage:
+    """Where the journey's opening leaves it: a walk-in is checked in at once. Told to
+    visibility with the start; should the run end its opening elsewhere, it upserts its own."""
+    return Stage.TRIAGE if start.checked_in else Stage.RECEPTION
 
 
 async def _read_start_outcome(operation: WithStartWorkflowOperation[Any, Any]) -> None:

@@ -91,6 +91,12 @@ class JourneyWorkflow:
         # the opening record until `run` attaches it: never void while they are on the way.
         self._records_in_flight: set[str] = {start.record_id} if start.record_id else set()
         self._started_with = frozenset(start.started_with_changes)
+        # What the start told visibility (the workflow client tells the stage the opening ends
+        # in): the opening then upserts nothing it already holds. None for runs started without
+        # it, which upsert as they open.
+        self._told_at_start = search_attributes.clinic_stage_stuck(
+            workflow.info().typed_search_attributes
+        )
 
     @workflow.run
     async def run(self, start: JourneyStart) -> JourneyFacts:
@@ -102,6 +108,7 @@ class JourneyWorkflow:
         if start.checked_in:
             await self._apply(ActionRequest(Action.CHECK_IN, start.started_by))
         self._opened = True
+        self._upsert_after_opening()
         wake = WakeTimer()
         while not self._facts.stage.is_terminal or self._unrecorded:
             await self._flush_unrecorded()
@@ -310,14 +317,31 @@ class JourneyWorkflow:
         # A zero timeout would mean "no timeout": a moment already past fires in a second.
         return max(moment - workflow.now(), timedelta(seconds=1))
 
-    def _upsert_search_attributes(self) -> None:
+    def _searchable_now(self) -> tuple[str, str, datetime, bool]:
         facts = self._facts
-        values: tuple[str, str, datetime, bool] = (
+        return (
             facts.clinic_id,
             facts.stage.value,
             facts.stage_entered_at or facts.started_at,
             facts.stuck_since is not None,
         )
+
+    def _upsert_after_opening(self) -> None:
+        """Once open, a run whose start told visibility its attributes upserts them only if the
+        opening ended elsewhere than the start said. The stage's entry time is then the API's
+        instant of starting, a few milliseconds before the run's own, until the stage changes."""
+        if self._told_at_start is None:
+            return  # upserted as it opened
+        clinic, stage, _entered_at, stuck = values = self._searchable_now()
+        if self._told_at_start == (clinic, stage, stuck):
+            self._searchable = values
+            return
+        self._upsert_search_attributes()
+
+    def _upsert_search_attributes(self) -> None:
+        if self._told_at_start is not None and not self._opened:
+            return  # once the opening is over (`_upsert_after_opening`)
+        values = self._searchable_now()
         if values == self._searchable and self._follows(UPSERT_CHANGED_SEARCH_ATTRIBUTES):
             return
         self._searchable = values

@@ -6,13 +6,15 @@ model answers; they must exist on the namespace before any workflow upserts them
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client
-from temporalio.common import SearchAttributeKey
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 STAGE = SearchAttributeKey.for_keyword("GlowpathStage")
@@ -32,6 +34,27 @@ _INDEXED = {
     "Datetime": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
     "Bool": IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
 }
+
+
+def told_at_start(clinic_id: str, stage: str, entered_at: datetime) -> TypedSearchAttributes:
+    """What a journey's start tells visibility at once, so that its opening need not upsert it:
+    the start's own record carries them at no cost of its own."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(CLINIC, clinic_id),
+            SearchAttributePair(STAGE, stage),
+            SearchAttributePair(STAGE_ENTERED_AT, entered_at),
+            SearchAttributePair(STUCK, False),
+        ]
+    )
+
+
+def clinic_stage_stuck(attributes: TypedSearchAttributes) -> tuple[str, str, bool] | None:
+    """The clinic, stage and stuck flag among `attributes`, or None unless all three are."""
+    clinic, stage, stuck = attributes.get(CLINIC), attributes.get(STAGE), attributes.get(STUCK)
+    if clinic is None or stage is None or stuck is None:
+        return None
+    return clinic, stage, stuck
 
 
 async def register_search_attributes(client: Client, namespace: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -127,16 +128,52 @@ async def test_a_run_started_with_todays_changes_listed_asks_for_no_patch(client
         await replayer.replay_workflow(await handle.fetch_history())
 
 
-async def test_the_workflow_client_starts_runs_with_todays_changes_listed(client: Client) -> None:
-    # When reception's path starts a journey through the workflow client
-    start = journey_start()
+async def test_a_run_started_by_the_workflow_client_upserts_nothing_to_open(
+    client: Client,
+) -> None:
+    # When reception's path starts a walk-in's journey through the workflow client
+    start = journey_start(checked_in=True)
     await JourneyGateway(client, TASK_QUEUE).start(start)
-
-    # Then the run took the kept timer at its start without marking it
     handle = client.get_workflow_handle_for(JourneyWorkflow.run, start.journey_id)
+
+    # Then the run opened (checked in: at triage) without a patch marker or an upsert: its start
+    # listed today's changes and told visibility where the opening ends
     events = list((await handle.fetch_history()).events)
     assert not any(map(is_patch_marker, events))
-    assert not any(map(is_version_upsert, events))
-    facts = await handle.query(JourneyWorkflow.facts)
-    assert facts.stage is Stage.TRIAGE
+    assert not any(e.event_type == UPSERTED for e in events)
+    attributes = (await handle.describe()).typed_search_attributes
+    assert attributes.get(search_attributes.STAGE) == "TRIAGE"
+    assert attributes.get(search_attributes.CLINIC) == start.clinic_id
+    assert attributes.get(search_attributes.STUCK) is False
+    assert (await handle.query(JourneyWorkflow.facts)).stage is Stage.TRIAGE
+
+    # And the stages after it are upserted as they change, and the history replays
+    await act(handle, assign())
+    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+    assert await upserted_stages(handle) == ["CONSULTATION"]
+    await handle.terminate("test over")
+    await Replayer(workflows=[JourneyWorkflow]).replay_workflow(await handle.fetch_history())
+
+
+async def test_a_run_whose_start_told_another_stage_upserts_its_own(client: Client) -> None:
+    # Given a walk-in's start that tells visibility the journey waits at reception
+    start = dataclasses.replace(
+        journey_start(checked_in=True), started_with_changes=list(CURRENT_CHANGES)
+    )
+    told = search_attributes.told_at_start(start.clinic_id, "RECEPTION", datetime.now(UTC))
+
+    # When the run opens (checked in: at triage)
+    handle = await client.start_workflow(
+        JourneyWorkflow.run,
+        start,
+        id=start.journey_id,
+        task_queue=TASK_QUEUE,
+        search_attributes=told,
+    )
+    await handle.execute_update(JourneyWorkflow.opened)
+
+    # Then it upserted where it really is, once
+    assert await upserted_stages(handle) == ["TRIAGE"]
+    attributes = (await handle.describe()).typed_search_attributes
+    assert attributes.get(search_attributes.STAGE) == "TRIAGE"
     await handle.terminate("test over")
