@@ -21,7 +21,7 @@ import aiohttp
 
 from bench import report
 from bench.operations import GraphQLClient
-from bench.runner import run_benchmark, say
+from bench.runner import command_line, say
 from bench.stack import running_stack
 from bench.workload import Staff, journey_throughput
 
@@ -46,14 +46,14 @@ def render(
     ]
     return "\n".join(
         [
-            "Glowpath journey benchmark",
-            report.facts_block(
+            report.heading(
+                "Glowpath journey benchmark",
+                "bench.journey_bench",
                 [
                     *report.machine_facts(args.load_at_start),
                     *SETUP,
                     ("stack up", f"{stack_seconds:.1f} s (dev server, migrations, seed, worker)"),
-                    ("command", " ".join(["python -m bench.journey_bench", *sys.argv[1:]])),
-                ]
+                ],
             ),
             "",
             f"Complete short journeys through GraphQL: {args.journeys} journeys, "
@@ -101,9 +101,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    return run_benchmark(lambda: run(args))
+main = command_line(parse_args, run)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 from bench import report
 from bench.operations import REGISTER_CLIENT, BenchError, GraphQLClient, client_input
-from bench.runner import run_benchmark, say
+from bench.runner import command_line, say
 from bench.stack import Stack, running_stack
 from bench.step_paths import CpuClock
 from domain.journey.facts import ActionDetails, ActionRequest, Actor, JourneyFacts, JourneyStart
@@ -183,13 +183,13 @@ def _report(args: argparse.Namespace, ways: dict[str, Way], load_at_start: float
     header = ["way", "wall median", "CPU mean", "dev server CPU mean", "events", "upserts"]
     return "\n".join(
         [
-            "Glowpath journey opening benchmark",
-            report.facts_block(
+            report.heading(
+                "Glowpath journey opening benchmark",
+                "bench.opening_bench",
                 [
                     *report.machine_facts(load_at_start),
                     ("load at end", f"{report.load_average() or 0:.2f}"),
-                    ("command", " ".join(["python -m bench.opening_bench", *sys.argv[1:]])),
-                ]
+                ],
             ),
             "",
             f"A walk-in's journey (start, assign, consult, close), {args.journeys} each way",
@@ -210,9 +210,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    return run_benchmark(lambda: run(args))
+main = command_line(parse_args, run)
 
 
 if __name__ == "__main__":

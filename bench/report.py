@@ -8,6 +8,7 @@ import platform
 import sqlite3
 import statistics
 import subprocess
+import sys
 from collections.abc import Sequence
 from importlib import metadata
 
@@ -96,6 +97,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = " 
 
     rule = indent + "  ".join("-" * w for w in widths)
     return "\n".join([line(all_rows[0]), rule, *(line(r) for r in all_rows[1:])])
+
+
+def heading(title: str, module: str, facts: Sequence[tuple[str, str]]) -> str:
+    """A report's first lines: its title, then `facts` and the command line that ran it."""
+    command = " ".join([f"python -m {module}", *sys.argv[1:]])
+    return "\n".join([title, facts_block([*facts, ("command", command)])])
 
 
 def facts_block(facts: Sequence[tuple[str, str]], indent: str = "  ") -> str:

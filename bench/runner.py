@@ -10,7 +10,8 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 from bench.operations import BenchError
 
@@ -60,3 +61,19 @@ def run_benchmark(run: Callable[[], Awaitable[str]]) -> int:
         return 128 + Stop.signum
     print(text, flush=True)
     return 0
+
+
+class Main(Protocol):
+    def __call__(self, argv: Sequence[str] | None = None) -> int: ...
+
+
+def command_line(
+    parse_args: Callable[[Sequence[str] | None], Any], run: Callable[[Any], Awaitable[str]]
+) -> Main:
+    """A benchmark's `main`: its arguments parsed, then `run(args)` under `run_benchmark`."""
+
+    def main(argv: Sequence[str] | None = None) -> int:
+        args = parse_args(argv)
+        return run_benchmark(lambda: run(args))
+
+    return main

@@ -25,7 +25,7 @@ from bench import report
 from bench.floor import floor_worker
 from bench.floor_graphql import floor_graphql_server
 from bench.operations import GraphQLClient
-from bench.runner import run_benchmark, say
+from bench.runner import command_line, say
 from bench.stack import Stack, running_stack
 from bench.step_paths import MOST_ROUNDS_PER_RUN, FloorTarget, Samples, step_rounds
 from bench.workload import Staff
@@ -84,8 +84,9 @@ def render(args: argparse.Namespace, stack: Stack, stack_seconds: float, samples
     ]
     return "\n".join(
         [
-            "Glowpath step benchmark",
-            report.facts_block(
+            report.heading(
+                "Glowpath step benchmark",
+                "bench.step_bench",
                 [
                     *report.machine_facts(args.load_at_start),
                     ("load at end", f"{report.load_average() or 0:.2f}"),
@@ -96,8 +97,7 @@ def render(args: argparse.Namespace, stack: Stack, stack_seconds: float, samples
                         "one full GC pass",
                         "{:.1f} ms before the freeze, {:.1f} ms after".format(*stack.full_gc_ms),
                     ),
-                    ("command", " ".join(["python -m bench.step_bench", *sys.argv[1:]])),
-                ]
+                ],
             ),
             "",
             f"One step, {args.calls} calls of each path after {args.warmup} warm-up rounds,",
@@ -189,9 +189,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    return run_benchmark(lambda: run(args))
+main = command_line(parse_args, run)
 
 
 if __name__ == "__main__":

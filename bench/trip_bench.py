@@ -28,7 +28,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from bench import report
-from bench.runner import run_benchmark, say
+from bench.runner import command_line, say
 from domain.store.compat import sqlite_pragmas
 from domain.store.db import apply_migrations, close_db, init_db
 from domain.store.models import Clinic
@@ -109,13 +109,13 @@ async def run(args: argparse.Namespace) -> str:
             await close_db()
     return "\n".join(
         [
-            "Glowpath SQLite trip benchmark",
-            report.facts_block(
+            report.heading(
+                "Glowpath SQLite trip benchmark",
+                "bench.trip_bench",
                 [
                     *report.machine_facts(load_at_start),
                     ("load at end", f"{report.load_average() or 0:.2f}"),
-                    ("command", " ".join(["python -m bench.trip_bench", *sys.argv[1:]])),
-                ]
+                ],
             ),
             "",
             f"One INSERT + SELECT + UPDATE transaction, {args.calls} calls each way, alternated",
@@ -138,9 +138,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    return run_benchmark(lambda: run(args))
+main = command_line(parse_args, run)
 
 
 if __name__ == "__main__":
