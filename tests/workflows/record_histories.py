@@ -1,19 +1,22 @@
 """Records representative journey histories for the replay test (test_replay.py).
 
-    python -m tests.workflows.record_histories
+    python -m tests.workflows.record_histories [SCENARIO ...]
 
 Runs each scenario on the time-skipping test server with a throwaway SQLite read model and
 writes tests/workflows/histories/<name>.json: the workflow id, its history (`to_json()`) and
 the workflow's result (`facts_to_json`). Re-record only on purpose: these files stand for the
-journeys already running in clinics, which today's code must replay to the same state.
+journeys already running in clinics, which today's code must replay to the same state. Named
+scenarios are recorded alone; a new scenario is recorded by name, so that the others keep the
+commands of the code that recorded them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +47,7 @@ from tests.support import (
 )
 from tests.workflows.drive import Handle, act, begin, walk
 from workflows.activities import record_journey_change
+from workflows.client import JourneyGateway
 from workflows.journey import JourneyWorkflow
 from workflows.search_attributes import register_search_attributes
 
@@ -114,14 +118,37 @@ async def stuck_then_refused(client: Client, env: WorkflowEnvironment) -> Handle
     return handle
 
 
+async def started_today(client: Client, env: WorkflowEnvironment) -> Handle:
+    """A first visit started as the workflow client starts one (the workflow's changes listed,
+    the opening's search attributes told with the start): no patch marker, no upsert to open;
+    a follow-up falls due while the journey waits, then the last one is made: completed."""
+    start = journey_start(offsets=[DAY, 7 * DAY])
+    start.journey_id = "journey-replay-started-today"
+    await JourneyGateway(client, TASK_QUEUE).start(start)
+    handle: Handle = client.get_workflow_handle_for(JourneyWorkflow.run, start.journey_id)
+    await act(handle, assign())
+    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+    await act(handle, ask_expert())
+    await act(handle, approve())
+    await act(handle, consent())
+    await act(handle, pay())
+    await walk(handle, path()[-3:])
+    await env.sleep(timedelta(days=1, minutes=1))
+    await act(handle, call("fu-1", satisfaction=5))
+    await env.sleep(timedelta(days=6, minutes=1))
+    await act(handle, call("fu-2", satisfaction=4))
+    return handle
+
+
 SCENARIOS: dict[str, Scenario] = {
     "first_visit": first_visit,
     "recheck": recheck,
     "stuck_then_refused": stuck_then_refused,
+    "started_today": started_today,
 }
 
 
-async def record(env: WorkflowEnvironment) -> list[Path]:
+async def record(env: WorkflowEnvironment, names: Sequence[str]) -> list[Path]:
     written = []
     async with Worker(
         env.client,
@@ -129,8 +156,8 @@ async def record(env: WorkflowEnvironment) -> list[Path]:
         workflows=[JourneyWorkflow],
         activities=[record_journey_change],
     ):
-        for name, scenario in SCENARIOS.items():
-            handle = await scenario(env.client, env)
+        for name in names:
+            handle = await SCENARIOS[name](env.client, env)
             result = await handle.result()
             history = await handle.fetch_history()
             recording = {
@@ -145,7 +172,10 @@ async def record(env: WorkflowEnvironment) -> list[Path]:
     return written
 
 
-async def main() -> None:
+async def main(names: Sequence[str]) -> None:
+    unknown = sorted(set(names) - set(SCENARIOS))
+    if unknown:
+        raise SystemExit(f"no such scenario: {', '.join(unknown)} (known: {', '.join(SCENARIOS)})")
     HISTORIES.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite://{Path(scratch) / 'record.sqlite3'}"
@@ -157,11 +187,11 @@ async def main() -> None:
         )
         try:
             await register_search_attributes(env.client, env.client.namespace)
-            await record(env)
+            await record(env, names or list(SCENARIOS))
         finally:
             await env.shutdown()
             await close_db()
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:]))
