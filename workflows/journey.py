@@ -26,6 +26,7 @@ from workflows.journey_changes import (
     FALL_DUE_BEFORE_STAFF_ACTION,
     KEEP_RUNNING_TIMER,
     UPSERT_CHANGED_SEARCH_ATTRIBUTES,
+    check_known,
 )
 from workflows.wake_timer import WakeTimer
 
@@ -90,6 +91,7 @@ class JourneyWorkflow:
         # Drafts carried by accepted actions not applied yet (they may wait for the lock), and
         # the opening record until `run` attaches it: never void while they are on the way.
         self._records_in_flight: set[str] = {start.record_id} if start.record_id else set()
+        check_known(start.started_with_changes)
         self._started_with = frozenset(start.started_with_changes)
         # What the start told visibility (the workflow client tells the stage the opening ends
         # in): the opening then upserts nothing it already holds. None for runs started without
@@ -328,8 +330,9 @@ class JourneyWorkflow:
 
     def _upsert_after_opening(self) -> None:
         """Once open, a run whose start told visibility its attributes upserts them only if the
-        opening ended elsewhere than the start said. The stage's entry time is then the API's
-        instant of starting, a few milliseconds before the run's own, until the stage changes."""
+        opening ended elsewhere than the start said. Until the stage changes, visibility's entry
+        time is then the API's instant of starting, earlier than the run's own by as long as
+        the first workflow task waited for a worker (milliseconds, unless workers were down)."""
         if self._told_at_start is None:
             return  # upserted as it opened
         clinic, stage, _entered_at, stuck = values = self._searchable_now()

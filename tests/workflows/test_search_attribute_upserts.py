@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from datetime import UTC, datetime
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.failure.v1 import Failure
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 from temporalio.worker import Replayer
@@ -177,3 +179,36 @@ async def test_a_run_whose_start_told_another_stage_upserts_its_own(client: Clie
     attributes = (await handle.describe()).typed_search_attributes
     assert attributes.get(search_attributes.STAGE) == "TRIAGE"
     await handle.terminate("test over")
+
+
+async def test_a_run_listing_a_change_this_worker_does_not_know_is_left_unopened(
+    client: Client,
+) -> None:
+    # Given a start from a newer API, listing a change this worker's code does not know
+    start = dataclasses.replace(
+        journey_start(), started_with_changes=[*CURRENT_CHANGES, "a-change-from-the-future"]
+    )
+
+    # When it is started
+    handle = await client.start_workflow(
+        JourneyWorkflow.run, start, id=start.journey_id, task_queue=TASK_QUEUE
+    )
+
+    # Then the worker fails its first workflow task (Temporal retries it, for a worker that
+    # knows the change), naming the change, and commits nothing
+    failure = await _first_task_failure(handle)
+    assert "a-change-from-the-future" in failure.message
+    events = list((await handle.fetch_history()).events)
+    assert not any(e.event_type in (UPSERTED, EventType.EVENT_TYPE_MARKER_RECORDED) for e in events)
+    await handle.terminate("test over")
+
+
+async def _first_task_failure(handle: Handle) -> Failure:
+    """The failure of the run's first failed workflow task, polled for a bounded time (the
+    time-skipping test server does not long-poll a history)."""
+    async with asyncio.timeout(30):
+        while True:
+            for event in (await handle.fetch_history()).events:
+                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+                    return event.workflow_task_failed_event_attributes.failure
+            await asyncio.sleep(0.05)
