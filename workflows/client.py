@@ -19,7 +19,11 @@ from temporalio.client import (
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -85,7 +89,7 @@ class JourneyGateway:
         terminated before its first event was written), the id cannot be started again:
         `Conflict`."""
         await self._ensure_search_attributes()
-        start = dataclasses.replace(start, started_with_changes=list(CURRENT_CHANGES))
+        start, told = started_today(start)
         operation = WithStartWorkflowOperation(
             JourneyWorkflow.run,
             start,
@@ -93,9 +97,7 @@ class JourneyGateway:
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=told_at_start(
-                start.clinic_id, _opening_stage(start).value, datetime.now(UTC)
-            ),
+            search_attributes=told,
         )
         try:
             return await self.client.execute_update_with_start_workflow(
@@ -133,6 +135,14 @@ class JourneyGateway:
     async def facts(self, journey_id: str) -> JourneyFacts:
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         return await handle.query(JourneyWorkflow.facts)
+
+
+def started_today(start: JourneyStart) -> tuple[JourneyStart, TypedSearchAttributes]:
+    """The start as this code sends it, with the search attributes told with it: today's
+    changes listed (`journey_changes`), and visibility told where the opening ends."""
+    listed = dataclasses.replace(start, started_with_changes=list(CURRENT_CHANGES))
+    told = told_at_start(start.clinic_id, _opening_stage(start).value, datetime.now(UTC))
+    return listed, told
 
 
 def _opening_stage(start: JourneyStart) -> Stage:

@@ -11,6 +11,7 @@ from domain.journey.codec import facts_to_json
 from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, JourneyStart
 from domain.journey.stages import Stage
 from domain.store.models import Journey, JourneyEvent
+from workflows.client import started_today
 from workflows.journey import JourneyWorkflow
 
 Handle = WorkflowHandle[JourneyWorkflow, JourneyFacts]
@@ -22,11 +23,26 @@ WORKFLOW_TASK_EVENTS = {
 }
 
 
-async def begin(client: Client, start: JourneyStart, task_queue: str) -> Handle:
-    """Starts the journey and waits until its opening events are in the read model."""
-    handle = await client.start_workflow(
-        JourneyWorkflow.run, start, id=start.journey_id, task_queue=task_queue
-    )
+async def begin(
+    client: Client, start: JourneyStart, task_queue: str, *, as_given: bool = False
+) -> Handle:
+    """Starts the journey as the workflow client starts one (its changes listed, its opening's
+    search attributes told), or exactly `as_given` (as runs were started before: the run asks
+    `workflow.patched` for what its start does not list, and upserts as it opens), and waits
+    until its opening events are in the read model."""
+    if as_given:
+        handle = await client.start_workflow(
+            JourneyWorkflow.run, start, id=start.journey_id, task_queue=task_queue
+        )
+    else:
+        listed, told = started_today(start)
+        handle = await client.start_workflow(
+            JourneyWorkflow.run,
+            listed,
+            id=start.journey_id,
+            task_queue=task_queue,
+            search_attributes=told,
+        )
     await handle.execute_update(JourneyWorkflow.opened)
     return handle
 

@@ -62,7 +62,7 @@ async def first_visit(client: Client, env: WorkflowEnvironment) -> Handle:
     two follow-ups (the first not reached at once): completed."""
     start = journey_start(offsets=[DAY, 7 * DAY])
     start.journey_id = "journey-replay-first-visit"
-    handle = await begin(client, start, TASK_QUEUE)
+    handle = await begin(client, start, TASK_QUEUE, as_given=True)
     await act(handle, assign(), id="assign")
     await act(handle, assign(), id="assign")  # a retry: answered from the first, not recorded
     await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
@@ -91,7 +91,7 @@ async def recheck(client: Client, env: WorkflowEnvironment) -> Handle:
     """Straight to treatment; one follow-up made, the rest closed by a supervisor."""
     start = journey_start(VisitCategory.RECHECK, offsets=[DAY, 3 * DAY, 7 * DAY])
     start.journey_id = "journey-replay-recheck"
-    handle = await begin(client, start, TASK_QUEUE)
+    handle = await begin(client, start, TASK_QUEUE, as_given=True)
     await walk(handle, path(VisitCategory.RECHECK))
     await env.sleep(timedelta(days=1, minutes=1))
     await act(handle, call("fu-1", satisfaction=3))
@@ -104,7 +104,7 @@ async def stuck_then_refused(client: Client, env: WorkflowEnvironment) -> Handle
     """A booking checked in later; the expert review overruns its SLA; refused before treatment."""
     start = journey_start(checked_in=False)
     start.journey_id = "journey-replay-stuck-then-refused"
-    handle = await begin(client, start, TASK_QUEUE)
+    handle = await begin(client, start, TASK_QUEUE, as_given=True)
     await act(handle, request(Action.CHECK_IN, start.started_by))
     await act(handle, assign())
     await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
