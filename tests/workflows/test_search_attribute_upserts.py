@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from collections import Counter
 from datetime import UTC, datetime
 
 from temporalio.api.enums.v1 import EventType
@@ -66,6 +67,18 @@ async def test_steps_that_keep_the_stage_upsert_nothing_and_the_history_replays(
     await Replayer(workflows=[JourneyWorkflow]).replay_workflow(await handle.fetch_history())
 
 
+WORKFLOW_TASK_EVENTS = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+}
+
+
+def steps_recorded(events: list[HistoryEvent]) -> Counter[int]:
+    """A history's events by kind, leaving out its workflow tasks."""
+    return Counter(e.event_type for e in events if e.event_type not in WORKFLOW_TASK_EVENTS)
+
+
 def is_patch_marker(event: HistoryEvent) -> bool:
     return (
         event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
@@ -121,10 +134,11 @@ async def test_a_run_started_with_todays_changes_listed_asks_for_no_patch(client
             "CONSULTATION",
             "NOT_CONVERTED",
         ]
+    # (counted by kind: how steps batch into workflow tasks depends on the machine's timing)
     without_patches = [
         e for e in unlisted_events if not (is_patch_marker(e) or is_version_upsert(e))
     ]
-    assert [e.event_type for e in listed_events] == [e.event_type for e in without_patches]
+    assert steps_recorded(listed_events) == steps_recorded(without_patches)
     # And today's code replays both
     replayer = Replayer(workflows=[JourneyWorkflow])
     for handle in handles:
