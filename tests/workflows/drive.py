@@ -6,6 +6,7 @@ from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
+from temporalio.common import TypedSearchAttributes
 
 from domain.journey.codec import facts_to_json
 from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, JourneyStart
@@ -24,25 +25,28 @@ WORKFLOW_TASK_EVENTS = {
 
 
 async def begin(
-    client: Client, start: JourneyStart, task_queue: str, *, as_given: bool = False
+    client: Client,
+    start: JourneyStart,
+    task_queue: str,
+    *,
+    as_given: bool = False,
+    told: TypedSearchAttributes | None = None,
 ) -> Handle:
     """Starts the journey as the workflow client starts one (its changes listed, its opening's
     search attributes told), or exactly `as_given` (as runs were started before: the run asks
     `workflow.patched` for what its start does not list, and upserts as it opens), and waits
-    until its opening events are in the read model."""
-    if as_given:
-        handle = await client.start_workflow(
-            JourneyWorkflow.run, start, id=start.journey_id, task_queue=task_queue
-        )
-    else:
-        listed, told = started_today(start)
-        handle = await client.start_workflow(
-            JourneyWorkflow.run,
-            listed,
-            id=start.journey_id,
-            task_queue=task_queue,
-            search_attributes=told,
-        )
+    until its opening events are in the read model. `told` replaces the search attributes the
+    start tells visibility (a start that tells the wrong stage)."""
+    attributes = None
+    if not as_given:
+        start, attributes = started_today(start)
+    handle = await client.start_workflow(
+        JourneyWorkflow.run,
+        start,
+        id=start.journey_id,
+        task_queue=task_queue,
+        search_attributes=told or attributes,
+    )
     await handle.execute_update(JourneyWorkflow.opened)
     return handle
 

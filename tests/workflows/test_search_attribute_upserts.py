@@ -174,20 +174,11 @@ async def test_a_run_started_by_the_workflow_client_upserts_nothing_to_open(
 
 async def test_a_run_whose_start_told_another_stage_upserts_its_own(client: Client) -> None:
     # Given a walk-in's start that tells visibility the journey waits at reception
-    start = dataclasses.replace(
-        journey_start(checked_in=True), started_with_changes=list(CURRENT_CHANGES)
-    )
+    start = journey_start(checked_in=True)
     told = search_attributes.told_at_start(start.clinic_id, "RECEPTION", datetime.now(UTC))
 
     # When the run opens (checked in: at triage)
-    handle = await client.start_workflow(
-        JourneyWorkflow.run,
-        start,
-        id=start.journey_id,
-        task_queue=TASK_QUEUE,
-        search_attributes=told,
-    )
-    await handle.execute_update(JourneyWorkflow.opened)
+    handle = await begin(client, start, TASK_QUEUE, told=told)
 
     # Then it upserted where it really is, once
     assert await upserted_stages(handle) == ["TRIAGE"]
