@@ -7,13 +7,17 @@ stops in reverse order before the process exits with 128 + the signal's number.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from bench.operations import BenchError
+
+BUSY_SLICE_SECONDS = 0.001
 
 
 def say(message: str) -> None:
@@ -77,3 +81,26 @@ def command_line(
         return run_benchmark(lambda: run(args))
 
     return main
+
+
+@contextlib.asynccontextmanager
+async def busy_loop(busy: bool) -> AsyncIterator[None]:
+    """With `busy`, a task keeps the event loop running Python half the time, in 1 ms slices, as
+    a process serving other requests does: an awaited answer may wait for the loop to come
+    round."""
+
+    async def burn() -> None:
+        while True:
+            until = time.perf_counter() + BUSY_SLICE_SECONDS
+            while time.perf_counter() < until:
+                pass
+            await asyncio.sleep(BUSY_SLICE_SECONDS)
+
+    task = asyncio.create_task(burn()) if busy else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -15,26 +15,22 @@ for the interpreter's lock.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from bench import report
-from bench.runner import command_line, say
+from bench.runner import busy_loop, command_line, say
 from domain.store.compat import sqlite_pragmas
 from domain.store.db import apply_migrations, close_db, init_db
 from domain.store.models import Clinic
 from domain.store.one_trip import Plan, drive, in_one_trip
-
-BUSY_SLICE_SECONDS = 0.001
 
 
 def _write(connection: BaseDBAsyncClient, clinic_id: str) -> Plan[int]:
@@ -61,25 +57,6 @@ async def _one_trip() -> None:
     await in_one_trip(Clinic, lambda connection: _write(connection, str(uuid.uuid4())))
 
 
-@contextlib.asynccontextmanager
-async def _busy_loop(busy: bool) -> AsyncIterator[None]:
-    async def burn() -> None:
-        while True:
-            until = time.perf_counter() + BUSY_SLICE_SECONDS
-            while time.perf_counter() < until:
-                pass
-            await asyncio.sleep(BUSY_SLICE_SECONDS)
-
-    task = asyncio.create_task(burn()) if busy else None
-    try:
-        yield
-    finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-
 async def run(args: argparse.Namespace) -> str:
     load_at_start = report.load_average()
     ways = {"statement by statement": _statement_by_statement, "one trip": _one_trip}
@@ -92,7 +69,7 @@ async def run(args: argparse.Namespace) -> str:
             for busy in (False, True):
                 say(f"{args.calls} transactions each way, loop {'busy' if busy else 'idle'} ...")
                 walls: dict[str, list[int]] = {name: [] for name in ways}
-                async with _busy_loop(busy):
+                async with busy_loop(busy):
                     for _ in range(args.calls):
                         for name, way in ways.items():
                             start = time.perf_counter_ns()

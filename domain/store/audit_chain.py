@@ -1,9 +1,10 @@
 """Appending to the clinics' audit chains, and checking them, in the database.
 
-Appends to one clinic's chain are serialised by its chain head: the appending transaction locks
-the head row (SELECT ... FOR UPDATE on PostgreSQL; SQLite has one writer, and Tortoise holds its
-one connection for the whole transaction), so two requests can never both extend the same seq.
-The unique (clinic, seq) constraint would refuse a fork even if that lock were lost.
+Appends to one clinic's chain are serialised by its chain head, so two requests can never both
+extend the same seq; the unique (clinic, seq) constraint would refuse a fork even if that were
+lost. On SQLite (one writer) the append is one transaction, sent in one trip. On PostgreSQL the
+head is locked for one statement only (`store.audit_append_pg`), and a request that keeps losing
+the race for it takes the lock for a whole transaction instead (`append_locked`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.audit import (
     GENESIS,
-    HASHED_FIELDS,
     Access,
     AuditRecord,
     ChainBreak,
@@ -25,11 +25,19 @@ from domain.audit import (
     Viewer,
     extend_chain,
 )
-from domain.store.audit_models import AuditChainHead, AuditEntry
+from domain.store.audit_append_pg import append_in_turn
+from domain.store.audit_models import (
+    ENTRY_COLUMNS,
+    ROWS_PER_INSERT,
+    AuditChainHead,
+    AuditEntry,
+    entry_values,
+)
 from domain.store.one_trip import Plan, in_one_trip
+from domain.store.sql import is_postgres
 
 VERIFY_CHUNK = 1000
-INSERT_ROWS = 500  # rows per INSERT: both databases bound the parameters of one statement
+T = TypeVar("T")
 
 
 async def append_accesses(
@@ -39,6 +47,21 @@ async def append_accesses(
     the entries written, each with its hash."""
     if not accesses:
         return []
+    if is_postgres(AuditEntry._meta.db):
+        appended = await append_in_turn(viewer, accesses, _new_id, _each_on_its_own)
+        if appended is not None:
+            return appended
+    return await append_locked(viewer, accesses)
+
+
+async def _each_on_its_own(plan: Plan[T]) -> T:
+    return await in_one_trip(AuditEntry, lambda _: plan, atomic=False)
+
+
+async def append_locked(
+    viewer: Viewer, accesses: Sequence[Access]
+) -> list[tuple[AuditRecord, str]]:
+    """`append_accesses` with the chain head locked from the first statement to the commit."""
     return await in_one_trip(
         AuditEntry, lambda connection: _append(_statements(connection), viewer, accesses)
     )
@@ -50,9 +73,9 @@ def _append(
     head_seq, head_hash = yield from _locked_head(sql, viewer.clinic_id)
     now = datetime.now(UTC)
     chained = extend_chain(head_seq, head_hash, viewer, accesses, now, _new_id)
-    for start in range(0, len(chained), INSERT_ROWS):
-        rows = chained[start : start + INSERT_ROWS]
-        values = [v for record, digest in rows for v in (*_values(record), digest)]
+    for start in range(0, len(chained), ROWS_PER_INSERT):
+        rows = chained[start : start + ROWS_PER_INSERT]
+        values = [v for record, digest in rows for v in entry_values(record, digest)]
         yield sql.insert(len(rows)), values
     last, last_hash = chained[-1]
     yield sql.move_head, [last.seq, last_hash, viewer.clinic_id]
@@ -71,10 +94,6 @@ def _locked_head(sql: _Statements, clinic_id: str) -> Plan[tuple[int, str]]:
 
 def _new_id() -> str:
     return str(uuid.uuid4())
-
-
-def _values(record: AuditRecord) -> list[Any]:
-    return [getattr(record, name) for name in HASHED_FIELDS]
 
 
 @dataclass(frozen=True)
@@ -108,15 +127,14 @@ class _Statements:
 
     @functools.lru_cache(maxsize=64)  # noqa: B019  (three instances, kept for the process)
     def insert(self, rows: int) -> str:
-        width = len(COLUMNS)
+        width = len(ENTRY_COLUMNS)
         tuples = (
             "(" + ", ".join(self.mark(row * width + n) for n in range(1, width + 1)) + ")"
             for row in range(rows)
         )
-        return f"INSERT INTO audit_entry ({', '.join(COLUMNS)}) VALUES {', '.join(tuples)}"
+        return f"INSERT INTO audit_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {', '.join(tuples)}"
 
 
-COLUMNS = (*HASHED_FIELDS, "hash")
 _SQLITE = _Statements("?", "")  # one writer: the transaction holds the only connection
 _ASYNCPG = _Statements("$", " FOR UPDATE")
 

@@ -3,10 +3,21 @@ clinic's chain head, the row a writer locks so that one clinic's chain never for
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.audit import HASHED_FIELDS, AuditRecord
 from domain.store.models import AppendOnlyModel
+
+ENTRY_COLUMNS = (*HASHED_FIELDS, "hash")  # an entry's columns, in the order appends write them
+ROWS_PER_INSERT = 500  # both databases bound the parameters of one statement
+
+
+def entry_values(record: AuditRecord, digest: str) -> list[Any]:
+    """The values of `ENTRY_COLUMNS` for `record`, hashed to `digest`."""
+    return [*(getattr(record, name) for name in HASHED_FIELDS), digest]
 
 
 class AuditEntry(AppendOnlyModel):
