@@ -33,7 +33,7 @@ from domain.store.audit_models import (
     AuditEntry,
     entry_values,
 )
-from domain.store.one_trip import Plan, in_one_trip
+from domain.store.one_trip import Plan, Unread, in_one_trip
 from domain.store.sql import is_postgres
 
 VERIFY_CHUNK = 1000
@@ -76,9 +76,9 @@ def _append(
     for start in range(0, len(chained), ROWS_PER_INSERT):
         rows = chained[start : start + ROWS_PER_INSERT]
         values = [v for record, digest in rows for v in entry_values(record, digest)]
-        yield sql.insert(len(rows)), values
+        yield Unread(sql.insert(len(rows)), values)
     last, last_hash = chained[-1]
-    yield sql.move_head, [last.seq, last_hash, viewer.clinic_id]
+    yield Unread(sql.move_head, [last.seq, last_hash, viewer.clinic_id])
     return chained
 
 

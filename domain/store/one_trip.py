@@ -18,14 +18,23 @@ another thread, so it awaits nothing and touches no event loop.
 A plan of statements that need no transaction together (a read, then a write that stands on its
 own) is sent with ``atomic=False``: one trip on SQLite all the same, each statement its own
 transaction as it would be alone, and no BEGIN or COMMIT added on PostgreSQL.
+
+A write whose rows the plan does not read is yielded as `Unread`. On PostgreSQL it then rides
+with the plan's next statement, as a data-modifying WITH query of it, instead of a round trip of
+its own; the plan's last ones go together in one statement. So a plan's trailing writes also
+hold their locks (a shared counter's row, say) for one round trip before the commit instead of
+one per statement. Statements sent together share one snapshot: a statement must not read what
+an `Unread` one before it wrote, and no two of them may write the same row.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 import sqlite3
 from collections.abc import Callable, Generator, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.backends.sqlite.client import SqliteClient
@@ -39,32 +48,88 @@ Statement = tuple[str, Sequence[Any]]
 Plan = Generator[Statement, Sequence[Any], T]
 
 
+class Unread(NamedTuple):
+    """A write whose rows the plan does not read (it is sent none back): on PostgreSQL it goes
+    with the plan's next statement."""
+
+    sql: str
+    values: Sequence[Any]
+
+
 async def in_one_trip(
-    model: type[Model], plan_for: Callable[[BaseDBAsyncClient], Plan[T]], *, atomic: bool = True
+    model: type[Model],
+    plan_for: Callable[[BaseDBAsyncClient], Plan[T]],
+    *,
+    atomic: bool = True,
+    fold: bool = True,
 ) -> T:
     """Runs `plan_for(connection)` on `model`'s database, as one transaction unless `atomic` is
-    False; its result."""
+    False; its result. `fold=False` sends every statement on its own (to compare)."""
     connection = model._meta.db
     if isinstance(connection, SqliteClient) and not isinstance(connection, TransactionalDBClient):
         return await _on_sqlite_thread(connection, plan_for(connection), atomic)
     if not atomic:
-        return await drive(connection, plan_for(connection))
+        return await drive(connection, plan_for(connection), fold=fold)
     async with in_transaction(connection.connection_name) as transaction:
-        return await drive(transaction, plan_for(transaction))
+        return await drive(transaction, plan_for(transaction), fold=fold)
 
 
-async def drive(connection: BaseDBAsyncClient, plan: Plan[T]) -> T:
-    """Runs `plan` statement by statement on `connection` (inside the caller's transaction)."""
+async def drive(connection: BaseDBAsyncClient, plan: Plan[T], *, fold: bool = True) -> T:
+    """Runs `plan` statement by statement on `connection` (inside the caller's transaction),
+    on PostgreSQL each `Unread` write with the statement after it unless `fold` is False."""
+    fold = fold and connection.capabilities.dialect == "postgres"
     rows: Sequence[Any] | None = None
+    unread: list[Statement] = []
     try:
         while True:
-            sql, values = plan.send(rows)  # type: ignore[arg-type]  # None starts the plan
+            statement = plan.send(rows)  # type: ignore[arg-type]  # None starts the plan
+            if fold and isinstance(statement, Unread):
+                unread.append(statement)
+                rows = []
+                continue
+            sql, values = together(unread, statement)
+            unread = []
             # Rows for every statement: Tortoise's PostgreSQL client reads none back from an
             # INSERT .. RETURNING through `execute_query`.
             rows = await connection.execute_query_dict(sql, list(values))
     except StopIteration as done:
+        if unread:
+            await connection.execute_query_dict(*together(unread[:-1], unread[-1]))
         result: T = done.value
         return result
+
+
+def together(unread: Sequence[Statement], statement: Statement) -> tuple[str, list[Any]]:
+    """PostgreSQL's `statement` with the `unread` writes before it as WITH queries of its own,
+    their parameters numbered on after one another's."""
+    if not unread:
+        return statement[0], list(statement[1])
+    sql = _joined(tuple(sql for sql, _ in unread), statement[0])
+    return sql, [*(v for _, written in unread for v in written), *statement[1]]
+
+
+_MARK = re.compile(r"\$(\d+)")  # a numbered parameter (no statement here quotes a dollar sign)
+_WITH = re.compile(r"^\s*WITH\s+", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=256)
+def _joined(unread: tuple[str, ...], statement: str) -> str:
+    queries, offset = [], 0
+    for n, sql in enumerate(unread):
+        queries.append(f"unread_{n} AS ({_shifted(sql, offset)})")
+        offset += _count(sql)
+    body = _shifted(statement, offset)
+    if _WITH.match(body):  # its own WITH queries follow ours
+        return f"WITH {', '.join(queries)}, {_WITH.sub('', body, count=1)}"
+    return f"WITH {', '.join(queries)} {body}"
+
+
+def _shifted(sql: str, offset: int) -> str:
+    return _MARK.sub(lambda mark: f"${int(mark.group(1)) + offset}", sql) if offset else sql
+
+
+def _count(sql: str) -> int:
+    return max((int(n) for n in _MARK.findall(sql)), default=0)
 
 
 async def _on_sqlite_thread(client: SqliteClient, plan: Plan[T], atomic: bool) -> T:

@@ -19,7 +19,7 @@ from domain.store.journey_sql import (
     update_statement,
 )
 from domain.store.models import Journey
-from domain.store.one_trip import Plan, drive, in_one_trip
+from domain.store.one_trip import Plan, Unread, drive, in_one_trip
 from domain.store.sql import is_postgres
 from domain.store.stage_counts import (
     Key,
@@ -53,21 +53,24 @@ def journey_values(facts: JourneyFacts) -> dict[str, Any]:
     }
 
 
-async def apply_change(change: JourneyChange) -> bool:
+async def apply_change(change: JourneyChange, *, fold: bool = True) -> bool:
     """Appends the event and refreshes the journey row; False when it was already written.
 
     The board's counters and stays change in the same transaction (`store.stage_counts`,
     `store.stage_stays`). A step that leaves after-care alone, nearly all of them, is that one
     transaction of hand-written statements, sent in one trip on SQLite (`store.one_trip`); the
-    others also write the after-care through the ORM, inside it.
+    others also write the after-care through the ORM, inside it. `fold=False` sends each of
+    its statements on its own on PostgreSQL (to compare; see `store.one_trip.Unread`).
     """
     values = journey_values(change.facts)
     facts_json = encode_facts(values["facts"])  # once, for the event and the row
     values["facts"] = facts_json
     if not aftercare_to_project(change):
-        return await in_one_trip(Journey, lambda connection: _projected(connection, change, values))
+        return await in_one_trip(
+            Journey, lambda connection: _projected(connection, change, values), fold=fold
+        )
     async with in_transaction() as connection:
-        if not await drive(connection, _projected(connection, change, values)):
+        if not await drive(connection, _projected(connection, change, values), fold=fold):
             return False
         await project_aftercare(change)
     return True
@@ -76,19 +79,23 @@ async def apply_change(change: JourneyChange) -> bool:
 def _projected(
     connection: BaseDBAsyncClient, change: JourneyChange, values: dict[str, Any]
 ) -> Plan[bool]:
-    """The event, the journey row, the counters and the stays; False when the event was
-    there."""
-    if not (yield from _event_row_and_counters(is_postgres(connection), change, values)):
+    """The event, the journey row, the stays and the counters; False when the event was
+    there. The counters, which every step of the clinic's journeys moves, come last: on
+    PostgreSQL their rows are locked from then to the commit, one round trip."""
+    postgres = is_postgres(connection)
+    moved = yield from _event_and_row(postgres, change, values)
+    if moved is None:
         return False
-    yield from stays_recorded(is_postgres(connection), change.event, change.facts.clinic_id)
+    yield from stays_recorded(postgres, change.event, change.facts.clinic_id)
+    yield from counters_moved(postgres, moved)
     return True
 
 
-def _event_row_and_counters(
+def _event_and_row(
     postgres: bool, change: JourneyChange, values: dict[str, Any]
-) -> Plan[bool]:
-    """The event, the journey row and the counters; False when the event was there. `values`:
-    `journey_values`, the facts encoded."""
+) -> Plan[list[tuple[Key, Pair]] | None]:
+    """The event and the journey row; the counters' differences, or None when the event was
+    there. `values`: `journey_values`, the facts encoded."""
     event, facts = change.event, change.facts
     appended = yield event_statement(
         postgres,
@@ -107,18 +114,17 @@ def _event_row_and_counters(
         },
     )
     if not appended:
-        return False
+        return None
     # Locked until the commit (PostgreSQL): a concurrent writer of the same journey waits,
     # then reads the row this one leaves, so each counts its own difference once.
     before = locked_row((yield lock_statement(postgres, facts.journey_id)))
-    was: dict[Key, Pair] | None = None  # stays None when a newer event wrote the row
     if before is None:
-        yield row_insert_statement(postgres, facts.journey_id, values)
-        was = {}
+        yield Unread(*row_insert_statement(postgres, facts.journey_id, values))
+        was: dict[Key, Pair] = {}
     elif before["last_event_seq"] < facts.event_seq:
-        yield update_statement(postgres, facts.journey_id, values)
+        yield Unread(*update_statement(postgres, facts.journey_id, values))
         was = contribution(before["clinic_id"], before["stage"], before["active"], before["stuck"])
-    if was is not None:
-        now = contribution(facts.clinic_id, values["stage"], values["active"], values["stuck"])
-        yield from counters_moved(postgres, differences(was, now))
-    return True
+    else:
+        return []  # a newer event wrote the row: it, and the counters, stay as they are
+    now = contribution(facts.clinic_id, values["stage"], values["active"], values["stuck"])
+    return differences(was, now)

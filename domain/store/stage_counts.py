@@ -11,6 +11,7 @@ so the counters, alone.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,21 +23,30 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from domain.store.models import Journey, JourneyStageCount
-from domain.store.one_trip import Plan, drive
-from domain.store.sql import is_postgres
+from domain.store.one_trip import Plan, Unread, drive
+from domain.store.sql import is_postgres, marks
 
 Key = tuple[str, str]  # (clinic id, stage)
 Pair = tuple[int, int]  # (active, stuck)
 
-# One statement inserts a missing counter or adds to the one there is (SQLite and PostgreSQL
-# share the syntax; only the bind-parameter markers differ: $1 against ?). The row lock it
-# takes on PostgreSQL makes concurrent writers add one after the other.
+# One statement inserts the missing counters and adds to the ones there are (SQLite and
+# PostgreSQL share the syntax; only the bind-parameter markers differ: $1 against ?). It takes
+# their rows in the order of its VALUES, and on PostgreSQL their row locks make concurrent
+# writers add one after the other.
 _ADD = (
-    "INSERT INTO journey_stage_count (clinic_id, stage, active, stuck) VALUES ({}, {}, {}, {}) "
+    "INSERT INTO journey_stage_count (clinic_id, stage, active, stuck) VALUES {} "
     "ON CONFLICT (clinic_id, stage) DO UPDATE SET "
     "active = journey_stage_count.active + excluded.active, "
     "stuck = journey_stage_count.stuck + excluded.stuck"
 )
+
+
+@functools.cache
+def _add(postgres: bool, counters: int) -> str:
+    values = marks(postgres, 4 * counters)
+    rows = ", ".join(f"({', '.join(values[n : n + 4])})" for n in range(0, len(values), 4))
+    return _ADD.format(rows)
+
 
 # The board in one round trip: the clinic's counters, then the median stay in each stage over
 # the stays that ended since the day's start (the middle one, or the mean of the two middle
@@ -70,12 +80,13 @@ def differences(before: dict[Key, Pair], after: dict[Key, Pair]) -> list[tuple[K
 
 
 def counters_moved(postgres: bool, changes: list[tuple[Key, Pair]]) -> Plan[None]:
-    """Applies `changes` in key order: two transactions moving journeys between the same two
-    stages lock the counters in one order, so they wait for each other instead of
-    deadlocking."""
-    sql = _ADD.format(*(("$1", "$2", "$3", "$4") if postgres else ("?",) * 4))
-    for (clinic_id, stage), (active, stuck) in sorted(changes):
-        yield sql, [clinic_id, stage, active, stuck]
+    """Applies `changes` in key order, in one statement: two transactions moving journeys
+    between the same two stages lock the counters in one order, so they wait for each other
+    instead of deadlocking."""
+    if changes:
+        rows = sorted(changes)
+        values = [v for (clinic_id, stage), pair in rows for v in (clinic_id, stage, *pair)]
+        yield Unread(_add(postgres, len(rows)), values)
 
 
 async def add_to_counters(connection: BaseDBAsyncClient, changes: list[tuple[Key, Pair]]) -> None:

@@ -15,20 +15,20 @@ from typing import Any
 
 from domain.journey.facts import JourneyEvent as EventFact
 from domain.store.models import JourneyEvent, StageStay
-from domain.store.one_trip import Plan, Statement
+from domain.store.one_trip import Plan, Unread
 from domain.store.sql import db_values, marks
 
 _STAY_COLUMNS = ("clinic_id", "journey_id", "seq", "stage", "ended_at", "seconds")
 
 
 @functools.cache
-def _changes(postgres: bool, earlier: bool) -> str:
-    """The journey's events before (latest first) or after (earliest first) a seq."""
+def _changes(postgres: bool) -> str:
+    """The journey's changes of stage other than one seq's, in order."""
     journey, seq = marks(postgres, 2)
-    side, order = ("<", "DESC") if earlier else (">", "ASC")
     return (
-        "SELECT seq, from_stage, to_stage, at FROM journey_event"
-        f" WHERE journey_id = {journey} AND seq {side} {seq} ORDER BY seq {order}"
+        "SELECT seq, from_stage, at FROM journey_event WHERE journey_id = "
+        f"{journey} AND seq <> {seq} AND (from_stage IS NULL OR from_stage <> to_stage) "
+        "ORDER BY seq"
     )
 
 
@@ -53,12 +53,12 @@ def stays_recorded(postgres: bool, event: EventFact, clinic_id: str) -> Plan[Non
     the next change already written, which began here."""
     if not stays_to_record(event):
         return
-    earlier = yield _changes(postgres, earlier=True), [event.journey_id, event.seq]
-    began = next((_at(row) for row in earlier if _is_change(row)), None)
-    if event.from_stage is not None and began is not None:
+    changes = yield _changes(postgres), [event.journey_id, event.seq]
+    earlier = [row for row in changes if row["seq"] < event.seq]
+    following = next((row for row in changes if row["seq"] > event.seq), None)
+    if event.from_stage is not None and earlier:
+        began = _at(earlier[-1])
         yield _stay(postgres, clinic_id, event, event.seq, event.from_stage.value, began, event.at)
-    later = yield _changes(postgres, earlier=False), [event.journey_id, event.seq]
-    following = next((row for row in later if _is_change(row)), None)
     if following is not None and following["from_stage"] is not None:
         seq, stage = following["seq"], following["from_stage"]
         yield _stay(postgres, clinic_id, event, seq, stage, event.at, _at(following))
@@ -72,7 +72,7 @@ def _stay(
     stage: str,
     began: datetime,
     ended: datetime,
-) -> Statement:
+) -> Unread:
     """The stay in `stage` that the journey's event `seq` ended: written, or re-timed."""
     row = {
         "clinic_id": clinic_id,
@@ -82,15 +82,11 @@ def _stay(
         "ended_at": ended,
         "seconds": (ended - began).total_seconds(),
     }
-    return _write_stay(postgres), db_values(StageStay, row, _STAY_COLUMNS)
+    return Unread(_write_stay(postgres), db_values(StageStay, row, _STAY_COLUMNS))
 
 
 def _changes_stage(came: str | None, went: str) -> bool:
     return came is None or came != went
-
-
-def _is_change(row: Any) -> bool:
-    return _changes_stage(row["from_stage"], row["to_stage"])
 
 
 def _at(row: Any) -> datetime:
