@@ -21,17 +21,16 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from bench import report
-from bench.audit_bench import database
+from bench import pg_ways, report
 from bench.operations import BenchError
 from bench.runner import busy_loop, command_line, say
 from domain.audit import Access, AuditRecord, Viewer
 from domain.store import audit_append_pg
 from domain.store.audit_chain import append_accesses, append_locked, verify_chain
-from domain.store.db import apply_migrations, close_db, init_db
+from domain.store.db import close_db, init_db
 from domain.store.one_trip import Plan
 
 CLINIC = "bench-chain"
@@ -43,9 +42,7 @@ WAYS: dict[str, Append] = {"locked transaction": append_locked, "one statement":
 
 
 @dataclass
-class Result:
-    samples_ns: list[int] = field(default_factory=list)
-    seconds: float = 0.0  # summed over the phases, each process's own
+class Result(pg_ways.Timings):
     gave_up: int = 0  # one-statement appends that took the lock after losing every try
 
     def add(self, other: Result) -> None:
@@ -67,7 +64,7 @@ class GiveUps:
             self.count += appended is None
             return appended
 
-        audit_append_pg.append_unlocked = counted  # type: ignore[assignment]
+        audit_append_pg.append_unlocked = counted
 
     def restore(self) -> None:
         audit_append_pg.append_unlocked = self._plan
@@ -150,29 +147,18 @@ async def compare(
             results[way].samples_ns += done.samples_ns
             results[way].seconds += done.seconds
             results[way].gave_up += done.gave_up
-    rows = []
-    for way, result in results.items():
-        rows.append(
-            [
-                f"{args.processes} x {appenders}, loop {'busy' if busy else 'idle'}: {way}",
-                f"{len(result.samples_ns) / result.seconds:.0f}",
-                report.ms(report.median_ms(result.samples_ns)),
-                report.ms(report.p99_ms(result.samples_ns)),
-                str(result.gave_up) if way == "one statement" else "-",
-            ]
-        )
-    locked, one = (len(r.samples_ns) / r.seconds for r in results.values())
-    rows.append(["  one statement / locked, appends/s", f"{one / locked:.2f}x", "", "", ""])
+    loop = "busy" if busy else "idle"
+    rows = pg_ways.rows(f"{args.processes} x {appenders}, loop {loop}", results, "appends/s")
+    for row, result in zip(rows, [*results.values(), None], strict=True):
+        row.append("" if result is None else str(result.gave_up))
+    rows[0][-1] = "-"  # the locked way never gives up
     return rows
 
 
 async def run(args: argparse.Namespace) -> str:
     load_at_start = report.load_average()
     rows: list[list[str]] = []
-    async with database(postgres=True) as url:
-        assert url is not None
-        await apply_migrations(url)
-        await init_db(url)
+    async with pg_ways.fresh_read_model() as url:
         give_ups = GiveUps()
         try:
             for appenders in args.appenders:
@@ -184,17 +170,12 @@ async def run(args: argparse.Namespace) -> str:
                 raise BenchError(f"the chain does not verify: {broken}")
         finally:
             give_ups.restore()
-            await close_db()
     return "\n".join(
         [
             report.heading(
                 "Glowpath audit chain benchmark: one clinic's head, PostgreSQL",
                 "bench.chain_bench",
-                [
-                    *report.machine_facts(load_at_start)[:4],
-                    ("load at end", f"{report.load_average() or 0:.2f}"),
-                    ("database", "PostgreSQL 127.0.0.1:5432, a fresh database"),
-                ],
+                pg_ways.facts(load_at_start),
             ),
             "",
             f"Appends of 3 entries to one chain by processes x appenders each, "

@@ -20,17 +20,15 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bench import report
-from bench.audit_bench import database
+from bench import pg_ways, report
 from bench.operations import BenchError
 from bench.runner import busy_loop, command_line, say
 from domain.journey.facts import Actor, JourneyChange, JourneyEvent, JourneyFacts
 from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
 from domain.roles import Role
-from domain.store.db import apply_migrations, close_db, init_db
 from domain.store.models import Client, Clinic
 from domain.store.projection import apply_change
 from domain.store.stage_counts import check_counters
@@ -66,13 +64,7 @@ def journey_changes() -> list[JourneyChange]:
     return changes
 
 
-@dataclass
-class Result:
-    samples_ns: list[int] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-async def phase(result: Result, fold: bool, writers: int, seconds: float) -> None:
+async def phase(result: pg_ways.Timings, fold: bool, writers: int, seconds: float) -> None:
     deadline = time.perf_counter() + seconds
 
     async def writer() -> None:
@@ -88,62 +80,41 @@ async def phase(result: Result, fold: bool, writers: int, seconds: float) -> Non
 
 
 async def compare(args: argparse.Namespace, writers: int, busy: bool) -> list[list[str]]:
-    results = {way: Result() for way in WAYS}
+    results = {way: pg_ways.Timings() for way in WAYS}
     async with busy_loop(busy):
         for ways in (list(WAYS), list(WAYS)[::-1]):  # ABBA
             for way in ways:
                 await phase(results[way], WAYS[way], writers, args.seconds / 2)
-    rows = []
-    for way, result in results.items():
-        rows.append(
-            [
-                f"{writers} writers, loop {'busy' if busy else 'idle'}: {way}",
-                f"{len(result.samples_ns) / result.seconds:.0f}",
-                report.ms(report.median_ms(result.samples_ns)),
-                report.ms(report.p99_ms(result.samples_ns)),
-            ]
-        )
-    alone, folded = (len(r.samples_ns) / r.seconds for r in results.values())
-    rows.append(["  folded / alone, writes/s", f"{folded / alone:.2f}x", "", ""])
-    return rows
+    loop = "busy" if busy else "idle"
+    return pg_ways.rows(f"{writers} writers, loop {loop}", results, "writes/s")
 
 
 async def run(args: argparse.Namespace) -> str:
     load_at_start = report.load_average()
     rows: list[list[str]] = []
-    async with database(postgres=True) as url:
-        assert url is not None
-        await apply_migrations(url)
-        await init_db(url)
-        try:
-            await Clinic.create(id=CLINIC, name="bench clinic")
-            await Client.create(
-                id=CLIENT,
-                clinic_id=CLINIC,
-                full_name="Client",
-                birth_date=START.date().replace(year=1990),
-                phone="600000000",
-                data_consent_at=START,
-                registered_by=DESK.user_id,
-            )
-            for writers, busy in itertools.product(args.writers, (False, True)):
-                say(f"{writers} writers, loop busy: {busy} ...")
-                rows += await compare(args, writers, busy)
-            drift = await check_counters(CLINIC, repair=False)
-            if drift:
-                raise BenchError(f"the counters drifted from the journey rows: {drift}")
-        finally:
-            await close_db()
+    async with pg_ways.fresh_read_model():
+        await Clinic.create(id=CLINIC, name="bench clinic")
+        await Client.create(
+            id=CLIENT,
+            clinic_id=CLINIC,
+            full_name="Client",
+            birth_date=START.date().replace(year=1990),
+            phone="600000000",
+            data_consent_at=START,
+            registered_by=DESK.user_id,
+        )
+        for writers, busy in itertools.product(args.writers, (False, True)):
+            say(f"{writers} writers, loop busy: {busy} ...")
+            rows += await compare(args, writers, busy)
+        drift = await check_counters(CLINIC, repair=False)
+        if drift:
+            raise BenchError(f"the counters drifted from the journey rows: {drift}")
     return "\n".join(
         [
             report.heading(
                 "Glowpath projection benchmark: a journey step's read-model write, PostgreSQL",
                 "bench.projection_bench",
-                [
-                    *report.machine_facts(load_at_start)[:4],
-                    ("load at end", f"{report.load_average() or 0:.2f}"),
-                    ("database", "PostgreSQL 127.0.0.1:5432, a fresh database"),
-                ],
+                pg_ways.facts(load_at_start),
             ),
             "",
             f"Steps that change stage, one clinic, {args.seconds:g} s per way and phase (ABBA)",
