@@ -48,7 +48,9 @@ class _Turns:
     heads: dict[str, Head] = field(default_factory=dict)
 
 
-# Per event loop, since an asyncio lock belongs to one; a closed loop's entry goes with it.
+# Per event loop, since an asyncio lock belongs to one. A lock that ever waited holds its loop,
+# so such a loop's entry stays for the process's life: one per loop that appended (a server runs
+# one), each a lock and a head per clinic.
 _TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Turns] = weakref.WeakKeyDictionary()
 
 
@@ -62,9 +64,10 @@ async def append_in_turn(
     appends to the same clinic, from the head the last of them left. Requests of one process
     never race each other for the head, and wait here rather than on the row's lock, holding
     no database connection; the usual append is then one statement."""
-    turns = _TURNS.setdefault(asyncio.get_running_loop(), _Turns())
-    clinic_id = viewer.clinic_id
-    async with turns.locks.setdefault(clinic_id, asyncio.Lock()):
+    loop, clinic_id = asyncio.get_running_loop(), viewer.clinic_id
+    turns = _TURNS.get(loop) or _TURNS.setdefault(loop, _Turns())
+    turn = turns.locks.get(clinic_id) or turns.locks.setdefault(clinic_id, asyncio.Lock())
+    async with turn:
         guess = turns.heads.pop(clinic_id, None)
         appended = await run(append_unlocked(viewer, accesses, new_id, guess))
         if appended:
@@ -82,7 +85,7 @@ def append_unlocked(
     """Appends one entry per access to the viewer's clinic chain, from the head `guess` or else
     from the head read; the entries written, each with its hash, or None (nothing written)
     after `TRIES` lost races or for more entries than one statement takes. Each statement
-    stands alone: send it with `atomic=False`."""
+    must stand alone: send it with `atomic=False`, outside any transaction."""
     if len(accesses) > ROWS_PER_INSERT:
         return None
     clinic_id, head = viewer.clinic_id, guess

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from tortoise.backends.base.client import TransactionalDBClient
+
 from domain.audit import (
     GENESIS,
     Access,
@@ -34,7 +36,6 @@ from domain.store.audit_models import (
     entry_values,
 )
 from domain.store.one_trip import Plan, Unread, in_one_trip
-from domain.store.sql import is_postgres
 
 VERIFY_CHUNK = 1000
 T = TypeVar("T")
@@ -47,7 +48,11 @@ async def append_accesses(
     the entries written, each with its hash."""
     if not accesses:
         return []
-    if is_postgres(AuditEntry._meta.db):
+    connection = AuditEntry._meta.db
+    # Inside a caller's transaction the head would stay locked until the caller commits, and
+    # the process's next append to the clinic would wait for that in the database while holding
+    # its turn: such an append takes the lock from the start.
+    if _statements(connection) is _ASYNCPG and not isinstance(connection, TransactionalDBClient):
         appended = await append_in_turn(viewer, accesses, _new_id, _each_on_its_own)
         if appended is not None:
             return appended

@@ -22,9 +22,10 @@ transaction as it would be alone, and no BEGIN or COMMIT added on PostgreSQL.
 A write whose rows the plan does not read is yielded as `Unread`. On PostgreSQL it then rides
 with the plan's next statement, as a data-modifying WITH query of it, instead of a round trip of
 its own; the plan's last ones go together in one statement. So a plan's trailing writes also
-hold their locks (a shared counter's row, say) for one round trip before the commit instead of
-one per statement. Statements sent together share one snapshot: a statement must not read what
-an `Unread` one before it wrote, and no two of them may write the same row.
+hold their locks (a shared counter's row, say) for one statement and the commit instead of a
+round trip each. Statements sent together share one snapshot, and PostgreSQL runs them in an
+order of its own: a statement must not read what an `Unread` one before it wrote, no two of them
+may write the same row, and none may count on running before another.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ async def drive(connection: BaseDBAsyncClient, plan: Plan[T], *, fold: bool = Tr
     try:
         while True:
             statement = plan.send(rows)  # type: ignore[arg-type]  # None starts the plan
+            if unread and _parameters(unread) + len(statement[1]) > MAX_PARAMETERS:
+                await connection.execute_query_dict(*together(unread[:-1], unread[-1]))
+                unread = []
             if fold and isinstance(statement, Unread):
                 unread.append(statement)
                 rows = []
@@ -99,6 +103,10 @@ async def drive(connection: BaseDBAsyncClient, plan: Plan[T], *, fold: bool = Tr
         return result
 
 
+def _parameters(statements: Sequence[Statement]) -> int:
+    return sum(len(values) for _, values in statements)
+
+
 def together(unread: Sequence[Statement], statement: Statement) -> tuple[str, list[Any]]:
     """PostgreSQL's `statement` with the `unread` writes before it as WITH queries of its own,
     their parameters numbered on after one another's."""
@@ -108,12 +116,22 @@ def together(unread: Sequence[Statement], statement: Statement) -> tuple[str, li
     return sql, [*(v for _, written in unread for v in written), *statement[1]]
 
 
-_MARK = re.compile(r"\$(\d+)")  # a numbered parameter (no statement here quotes a dollar sign)
+# A numbered parameter (no statement here quotes a dollar sign, or comments).
+_MARK = re.compile(r"\$(\d+)")
 _WITH = re.compile(r"^\s*WITH\s+", re.IGNORECASE)
+# Only these run as WITH queries nothing reads (a SELECT there would never run at all), and
+# only a plain one can be nested there.
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\s", re.IGNORECASE)
+_RECURSIVE = re.compile(r"^\s*WITH\s+RECURSIVE\s", re.IGNORECASE)
+# Both drivers bound the parameters of one statement (asyncpg at 32767): statements that would
+# pass it together go apart.
+MAX_PARAMETERS = 32_000
 
 
 @functools.lru_cache(maxsize=256)
 def _joined(unread: tuple[str, ...], statement: str) -> str:
+    if not all(_WRITE.match(sql) for sql in unread) or _RECURSIVE.match(statement):
+        raise ValueError(f"cannot send {unread} with {statement!r} as one statement")
     queries, offset = [], 0
     for n, sql in enumerate(unread):
         queries.append(f"unread_{n} AS ({_shifted(sql, offset)})")

@@ -80,8 +80,9 @@ def _projected(
     connection: BaseDBAsyncClient, change: JourneyChange, values: dict[str, Any]
 ) -> Plan[bool]:
     """The event, the journey row, the stays and the counters; False when the event was
-    there. The counters, which every step of the clinic's journeys moves, come last: on
-    PostgreSQL their rows are locked from then to the commit, one round trip."""
+    there. The writes it does not read go last, the counters among them, which every step of
+    the clinic's journeys moves: on PostgreSQL they are one statement, so the counters' rows are
+    locked for that statement and the commit only."""
     postgres = is_postgres(connection)
     moved = yield from _event_and_row(postgres, change, values)
     if moved is None:

@@ -41,6 +41,9 @@ _ADD = (
 )
 
 
+COUNTERS_PER_STATEMENT = 1000  # 4 parameters each: well inside both databases' bound
+
+
 @functools.cache
 def _add(postgres: bool, counters: int) -> str:
     values = marks(postgres, 4 * counters)
@@ -80,11 +83,13 @@ def differences(before: dict[Key, Pair], after: dict[Key, Pair]) -> list[tuple[K
 
 
 def counters_moved(postgres: bool, changes: list[tuple[Key, Pair]]) -> Plan[None]:
-    """Applies `changes` in key order, in one statement: two transactions moving journeys
-    between the same two stages lock the counters in one order, so they wait for each other
-    instead of deadlocking."""
-    if changes:
-        rows = sorted(changes)
+    """Applies `changes` in key order, in one statement per `COUNTERS_PER_STATEMENT` (a step
+    moves two at most; a repair may move thousands): two transactions moving journeys between
+    the same two stages lock the counters in one order, so they wait for each other instead of
+    deadlocking."""
+    ordered = sorted(changes)
+    for start in range(0, len(ordered), COUNTERS_PER_STATEMENT):
+        rows = ordered[start : start + COUNTERS_PER_STATEMENT]
         values = [v for (clinic_id, stage), pair in rows for v in (clinic_id, stage, *pair)]
         yield Unread(_add(postgres, len(rows)), values)
 

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from tortoise import connections
 from tortoise.exceptions import OperationalError
+from tortoise.transactions import in_transaction
 
 from domain.audit import Access, AuditRecord, Viewer
-from domain.store import audit_append_pg
+from domain.store import audit_append_pg, audit_chain
 from domain.store.audit_append_pg import HEAD, append_unlocked
 from domain.store.audit_chain import append_accesses, verify_chain
 from domain.store.audit_models import ROWS_PER_INSERT, AuditChainHead, AuditEntry
@@ -166,17 +167,64 @@ async def test_an_append_that_keeps_losing_gives_up_having_written_nothing() -> 
     assert await verify_chain(clinic_id) == (1 + tries, None)
 
 
+def _locked_appends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The actors whose appends take the locked transaction from here on."""
+    taken: list[str] = []
+    locked = audit_chain.append_locked
+
+    async def counted(viewer: Viewer, accesses: Sequence[Access]) -> Appended:
+        taken.append(viewer.actor_id)
+        return await locked(viewer, accesses)
+
+    monkeypatch.setattr(audit_chain, "append_locked", counted)
+    return taken
+
+
 async def test_a_request_that_gives_up_is_appended_under_the_lock(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given appends that give up at once (as after every try lost)
-    monkeypatch.setattr(audit_append_pg, "TRIES", 0)
     clinic_id = await _clinic_with_entries(2)
+    monkeypatch.setattr(audit_append_pg, "TRIES", 0)
+    locked = _locked_appends(monkeypatch)
     # When a request appends
     appended = await append_accesses(_viewer(clinic_id, "queued"), _reads("a", "b"))
     # Then the locked transaction writes its entries onto the chain
+    assert locked == ["queued"]
     assert [record.seq for record, _ in appended] == [3, 4]
     assert await verify_chain(clinic_id) == (4, None)
+
+
+async def test_an_append_inside_a_transaction_takes_the_lock_and_goes_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a clinic's chain, and appends watched for the locked transaction
+    clinic_id = await _clinic_with_entries(1)
+    locked = _locked_appends(monkeypatch)
+    # When a request appends inside a transaction that then fails
+    with pytest.raises(RuntimeError):
+        async with in_transaction():
+            await append_accesses(_viewer(clinic_id, "inside"), _reads("a"))
+            raise RuntimeError("the caller's transaction fails")
+    # Then the append took the lock and went with the transaction
+    assert locked == ["inside"]
+    assert await verify_chain(clinic_id) == (1, None)
+    # And the next append, outside, lands on the head as it was
+    appended = await append_accesses(_viewer(clinic_id, "after"), _reads("b"))
+    assert [record.seq for record, _ in appended] == [2]
+    assert await verify_chain(clinic_id) == (2, None)
+
+
+async def test_an_append_bigger_than_one_statement_can_carry_is_written_whole() -> None:
+    # Given a clinic's chain, and more entries than one PostgreSQL statement takes parameters
+    # for (eleven each)
+    clinic_id = await _clinic_with_entries(1)
+    many = _reads(*(f"client-{n}" for n in range(3000)))
+    # When a request appends them
+    appended = await append_accesses(_viewer(clinic_id, "bulk"), many)
+    # Then all are written, in order, and the chain verifies
+    assert [record.seq for record, _ in appended] == list(range(2, 3002))
+    assert await verify_chain(clinic_id) == (3001, None)
 
 
 async def test_more_entries_than_one_statement_takes_go_in_one_locked_transaction() -> None:

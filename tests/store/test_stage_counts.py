@@ -12,11 +12,13 @@ from collections import defaultdict
 from datetime import date, timedelta, timezone
 from pathlib import Path
 
+from tortoise.transactions import in_transaction
+
 from domain.journey.facts import JourneyChange
 from domain.journey.stages import ACTIVE_STAGES, Stage
 from domain.store.models import Client, Clinic, Journey, JourneyStageCount, StageStay
 from domain.store.projection import apply_change
-from domain.store.stage_counts import CounterDrift, check_counters, kept
+from domain.store.stage_counts import CounterDrift, add_to_counters, check_counters, kept
 from domain.store.stats import stage_counts
 from tests.store.stage_plan import START, client_id, plan
 
@@ -212,3 +214,17 @@ async def test_a_stay_is_kept_by_its_instant_whatever_zone_its_time_was_written_
     assert board_since["RECEPTION"].median_seconds_today == 120.0
     (ended,) = await StageStay.filter(clinic_id=clinic_id).values_list("ended_at", flat=True)
     assert ended == at
+
+
+async def test_a_repair_of_thousands_of_counters_is_written_in_bounded_statements() -> None:
+    # Given more counters to add to than one statement takes parameters for (four each)
+    prefix = f"many-{uuid.uuid4().hex[:8]}"
+    changes = [((f"{prefix}-{n:05d}", "TRIAGE"), (1, n % 2)) for n in range(9000)]
+    # When they are added in one transaction, as a repair adds them
+    async with in_transaction() as connection:
+        await add_to_counters(connection, changes)
+    # Then every one is there
+    rows = await JourneyStageCount.filter(clinic_id__startswith=prefix).values_list(
+        "clinic_id", "active", "stuck"
+    )
+    assert sorted(rows) == [(clinic, 1, stuck) for (clinic, _), (_, stuck) in changes]

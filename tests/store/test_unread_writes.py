@@ -14,7 +14,15 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.store.models import Clinic
-from domain.store.one_trip import Plan, Unread, drive, in_one_trip, together
+from domain.store.one_trip import (
+    MAX_PARAMETERS,
+    Plan,
+    Statement,
+    Unread,
+    drive,
+    in_one_trip,
+    together,
+)
 from domain.store.sql import is_postgres, marks
 
 
@@ -122,3 +130,36 @@ def test_parameters_are_numbered_on_and_a_statements_own_with_queries_kept() -> 
     assert values == [1, 2, 3, 4, 5]
     # And a statement with nothing before it goes as it is
     assert together([], statement) == (statement[0], statement[1])
+
+
+def test_only_writes_ride_with_another_statement() -> None:
+    # A SELECT as a WITH query nothing reads would never run: folding one is refused
+    with pytest.raises(ValueError):
+        together([Unread("SELECT pg_advisory_xact_lock($1)", [1])], ("SELECT 1", []))
+
+
+async def test_a_statement_too_big_to_carry_its_unread_writes_goes_alone() -> None:
+    # Given unread writes, then a statement that would take them past the parameter bound
+    plan_statements: list[Statement] = [
+        Unread("INSERT INTO a VALUES ($1)", [1]),
+        (
+            "INSERT INTO b VALUES " + ", ".join(f"(${n})" for n in range(1, MAX_PARAMETERS + 1)),
+            list(range(MAX_PARAMETERS)),
+        ),
+    ]
+    sent: list[int] = []
+
+    class Recorder:
+        capabilities = type("Capabilities", (), {"dialect": "postgres"})()
+
+        async def execute_query_dict(self, sql: str, values: list[Any]) -> list[Any]:
+            sent.append(len(values))
+            return []
+
+    def plan() -> Plan[None]:
+        for statement in plan_statements:
+            _rows = yield statement  # a plan is sent rows: `yield from` a list would refuse them
+
+    # Then the unread write goes first on its own, and the big statement alone after it
+    await drive(Recorder(), plan())  # type: ignore[arg-type]
+    assert sent == [1, MAX_PARAMETERS]
