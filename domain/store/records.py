@@ -23,23 +23,40 @@ def _draft_sql(postgres: bool) -> str:
     return insert(postgres, "journey_record", _DRAFT_COLUMNS)
 
 
-async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_id: str) -> str:
-    """Writes what staff recorded as a draft; the journey's own event attaches it (see
-    `store.drafts`: a draft is never deleted, whatever the journey answers). Most journey
-    steps write one: SQL made once per database (see `store.sql`)."""
+@dataclass(frozen=True)
+class Draft:
+    """What staff recorded for a step, to keep as a draft before the journey decides."""
+
+    journey_id: str
+    kind: str
+    body: dict[str, Any]
+    author_id: str
+
+
+def draft_plan(postgres: bool, draft: Draft) -> Plan[str]:
+    """Writes `draft` as a draft record and returns its id; the journey's own event attaches
+    it (see `store.drafts`: a draft is never deleted, whatever the journey answers). One
+    statement standing alone: run it with `atomic=False` (see `store.one_trip`)."""
     record_id = str(uuid.uuid4())
     row = {
         "id": record_id,
-        "journey_id": journey_id,
-        "kind": kind,
-        "body": body,
-        "author_id": author_id,
+        "journey_id": draft.journey_id,
+        "kind": draft.kind,
+        "body": draft.body,
+        "author_id": draft.author_id,
         "created_at": datetime.now(UTC),
     }
-    connection = JourneyRecord._meta.db
-    sql = _draft_sql(is_postgres(connection))
-    await connection.execute_query(sql, db_values(JourneyRecord, row, _DRAFT_COLUMNS))
+    yield _draft_sql(postgres), db_values(JourneyRecord, row, _DRAFT_COLUMNS)
     return record_id
+
+
+async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_id: str) -> str:
+    """Writes what staff recorded as a draft (`draft_plan`) on its own; a journey step writes
+    it in the trip that reads the journey's row (`store.step_trips`)."""
+    draft = Draft(journey_id, kind, body, author_id)
+    return await in_one_trip(
+        JourneyRecord, lambda db: draft_plan(is_postgres(db), draft), atomic=False
+    )
 
 
 MAX_KEY_LENGTH = 200

@@ -1,33 +1,54 @@
-"""The request path's statements around a journey step, sent in two trips instead of four.
+"""The request path's statements around a journey step, sent in two trips instead of five.
 
-Before its step a mutation reads the journey's row and claims its idempotency key; after it, it
-settles the key and reads the row the step left. Each pair goes to the database together
-(`store.one_trip`): one trip to SQLite's thread instead of two. Neither pair needs a transaction
-(the claim's unique row decides a race, a settlement stands on its own), so on PostgreSQL the
+Before its step a mutation reads the journey's row, claims its idempotency key and, when the
+step will go on to the workflow, keeps what staff recorded as a draft; after it, it settles the
+key and reads the row the step left. Each group goes to the database together
+(`store.one_trip`): one trip to SQLite's thread. Neither needs a transaction (the claim's unique
+row decides a race, a draft and a settlement stand on their own), so on PostgreSQL the
 statements run as they did one by one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from domain.store import records
 from domain.store.journey_sql import row_plan
 from domain.store.models import Journey
 from domain.store.one_trip import Plan, in_one_trip
-from domain.store.records import KeyClaim, KeyRequest
+from domain.store.records import Draft, KeyClaim, KeyRequest
 from domain.store.sql import is_postgres
 
-RowAndClaim = tuple[Journey | None, KeyClaim | None]
+# Whether the step goes on to the workflow, given the journey's row and the key's claim: only
+# then is its draft kept (a retry that was answered, a reused key, an ended journey keep none).
+GoesOn = Callable[[Journey, KeyClaim | None], bool]
 
 
-async def row_and_claim(journey_id: str, clinic_id: str, request: KeyRequest | None) -> RowAndClaim:
+class BeforeStep(NamedTuple):
+    row: Journey | None
+    claim: KeyClaim | None
+    record_id: str | None  # the draft's, when one was asked for and the step goes on
+
+
+async def row_and_claim(
+    journey_id: str,
+    clinic_id: str,
+    request: KeyRequest | None,
+    draft: tuple[Draft, GoesOn] | None = None,
+) -> BeforeStep:
     """The journey's row if it is `clinic_id`'s, and then, only if it is, the key's claim
-    (None without a `request`): a journey the caller cannot see claims nothing."""
+    (None without a `request`): a journey the caller cannot see claims nothing. With a
+    `draft`, the draft is written after them when its test says the step goes on."""
 
-    def plan(postgres: bool) -> Plan[RowAndClaim]:
+    def plan(postgres: bool) -> Plan[BeforeStep]:
         row = yield from row_plan(postgres, journey_id, clinic_id)
-        if row is None or request is None:
-            return row, None
-        return row, (yield from records.claim_plan(postgres, request))
+        if row is None:
+            return BeforeStep(None, None, None)
+        claim = None if request is None else (yield from records.claim_plan(postgres, request))
+        if draft is None or not draft[1](row, claim):
+            return BeforeStep(row, claim, None)
+        return BeforeStep(row, claim, (yield from records.draft_plan(postgres, draft[0])))
 
     return await in_one_trip(Journey, lambda db: plan(is_postgres(db)), atomic=False)
 

@@ -28,7 +28,7 @@ from domain.journey.table import Action
 from domain.store import records
 from domain.store.journey_sql import journey_row
 from domain.store.models import Journey as JourneyRow
-from domain.store.step_trips import row_and_claim, settled_row
+from domain.store.step_trips import BeforeStep, row_and_claim, settled_row
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.body import record_body
@@ -82,19 +82,39 @@ async def load_visible_journey(info: Info[Context, None], journey_id: str) -> Jo
     return await journey_row(raw_id, claims.clinic_id)
 
 
+# What staff recorded for the step: (record kind, body), kept as a draft once the step goes on.
+Recorded = tuple[str, dict[str, Any]]
+
+
 async def _visible_journey_claimed(
-    info: Info[Context, None], input: Any, account_id: str, claimed: records.KeyClaim | None
-) -> tuple[JourneyRow | None, records.KeyClaim | None]:
+    info: Info[Context, None],
+    input: Any,
+    account_id: str,
+    claimed: records.KeyClaim | None,
+    recorded: Recorded | None,
+) -> BeforeStep:
     """The journey's row if the caller may see it and, only then, the key's claim (`claimed`
-    when the caller made it): read and claimed in one trip to the database."""
+    when the caller made it) and, if the step goes on, the draft of what was `recorded`: all
+    in one trip to the database."""
     if claimed is not None:
-        return await load_visible_journey(info, input.journey_id), claimed
+        return BeforeStep(await load_visible_journey(info, input.journey_id), claimed, None)
     raw_id = decode_id(input.journey_id, "Journey")
     claims = info.context.claims
     if raw_id is None or claims is None:
-        return None, None
+        return BeforeStep(None, None, None)
     request = idempotency.key_request(info, account_id, input)
-    return await row_and_claim(raw_id, claims.clinic_id, request)
+    if recorded is None:
+        return await row_and_claim(raw_id, claims.clinic_id, request)
+    draft = records.Draft(raw_id, recorded[0], recorded[1], account_id)
+    return await row_and_claim(raw_id, claims.clinic_id, request, (draft, _goes_on))
+
+
+def _goes_on(row: JourneyRow, ledger: records.KeyClaim | None) -> bool:
+    """Whether `run_action` takes a request past its answers from the ledger and the row to
+    the workflow (the draft's test: keep the two in step)."""
+    first_result = idempotency.answered(ledger)
+    ended = Stage(row.stage).is_terminal
+    return not idempotency.reused(ledger) and first_result is None and not ended
 
 
 async def _reloaded(row: JourneyRow) -> JourneyRow:
@@ -130,7 +150,14 @@ async def run_action(
     bad_key = records.key_problem(key)
     if bad_key:
         return from_domain(domain_errors.ValidationFailed([bad_key]))
-    row, ledger = await _visible_journey_claimed(info, input, actor.user_id, claimed)
+    # A check of the step's own before the update (`before_update`) must see no draft written
+    # first; without one, the draft goes with the row and the claim.
+    recorded = None
+    if record_body is not None and before_update is None:
+        recorded = (record_kind or action.value, record_body)
+    row, ledger, record_id = await _visible_journey_claimed(
+        info, input, actor.user_id, claimed, recorded
+    )
     if row is None:
         return not_found("journey")
     first_result = idempotency.answered(ledger)
@@ -151,8 +178,7 @@ async def run_action(
         if refused is not None:
             return refused
 
-    record_id = None
-    if record_body is not None and not ended:
+    if record_id is None and record_body is not None and not ended:
         record_id = await records.draft_record(
             row.id, record_kind or action.value, record_body, actor.user_id
         )

@@ -215,3 +215,23 @@ async def test_five_identical_lead_contacts_at_once_record_one(driver: JourneyDr
     assert [a["recordLeadContact"]["__typename"] for a in answers] == ["LeadContactPayload"] * 5
     raw_client = decode_id(client_id, "Client")
     assert await LeadContact.filter(client_id=raw_client).count() == 1
+
+
+async def test_a_step_answered_or_refused_keeps_no_second_draft(driver: JourneyDriver) -> None:
+    # Given a journey cancelled with a key (its reason kept as the step's record)
+    journey = await driver.start()
+    raw_id = decode_id(journey["id"], "Journey")
+    cancel = {"journeyId": journey["id"], "reason": "moved abroad", "idempotencyKey": new_key()}
+    first = await driver.act(documents.CANCEL_JOURNEY, Role.FRONT_DESK, **cancel)
+    assert first["__typename"] == "JourneyPayload", first
+    # When the same request is retried after its answer, and the ended journey is then cancelled
+    # again under a new key
+    retry = await driver.act(documents.CANCEL_JOURNEY, Role.FRONT_DESK, **cancel)
+    again = {**cancel, "reason": "changed her mind", "idempotencyKey": new_key()}
+    refused = await driver.act(documents.CANCEL_JOURNEY, Role.FRONT_DESK, **again)
+    # Then the retry hears the first answer and the new request a refusal, and the journey
+    # holds the first request's record alone: neither wrote a draft
+    assert retry == first
+    assert refused["__typename"] == "TransitionNotAllowed", refused
+    records = await JourneyRecord.filter(journey_id=raw_id, kind="cancellation")
+    assert [r.body["reason"] for r in records] == ["moved abroad"]

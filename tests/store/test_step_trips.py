@@ -1,6 +1,6 @@
-"""The request path's pairs of statements around a step (`store.step_trips`): the journey's row
-with the key's claim, and the key's settlement with the row as the step left it; on both
-databases the same answers as the statements one by one, on SQLite one trip each."""
+"""The request path's statements around a step (`store.step_trips`): the journey's row with the
+key's claim and the step's draft, and the key's settlement with the row as the step left it; on
+both databases the same answers as the statements one by one, on SQLite one trip each."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import uuid
 from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
 from domain.store.journey_sql import journey_row
-from domain.store.models import IdempotencyKey
+from domain.store.models import IdempotencyKey, Journey, JourneyRecord
 from domain.store.projection import apply_change
-from domain.store.records import KeyClaim, KeyRequest, KeyState
+from domain.store.records import Draft, KeyClaim, KeyRequest, KeyState
 from domain.store.step_trips import row_and_claim, settled_row
 from tests.store.stage_plan import START, clinic_with_client, opening_facts
 from tests.support import DESK
@@ -40,9 +40,9 @@ async def test_the_row_and_the_claim_are_read_and_made_together() -> None:
     journey_id, clinic_id = await _opened_journey()
     request = _request()
     # When it is read with the claim, again by a retry, and without a key
-    row, first = await row_and_claim(journey_id, clinic_id, request)
-    _, retry = await row_and_claim(journey_id, clinic_id, request)
-    keyless_row, no_claim = await row_and_claim(journey_id, clinic_id, None)
+    row, first, _ = await row_and_claim(journey_id, clinic_id, request)
+    _, retry, _ = await row_and_claim(journey_id, clinic_id, request)
+    keyless_row, no_claim, _ = await row_and_claim(journey_id, clinic_id, None)
     # Then the row is the one the single read returns, the first claim is first and the
     # retry's is unfinished, and no key claims nothing
     assert row is not None and keyless_row is not None
@@ -62,7 +62,7 @@ async def test_a_journey_the_caller_cannot_see_claims_nothing() -> None:
     elsewhere = await row_and_claim(journey_id, "another-clinic", request)
     missing = await row_and_claim(f"trips-{uuid.uuid4()}", "another-clinic", request)
     # Then neither is found, and the key stays unclaimed for the request that can run
-    assert elsewhere == (None, None) and missing == (None, None)
+    assert elsewhere == (None, None, None) and missing == (None, None, None)
     assert await _ledger(request) == []
 
 
@@ -74,7 +74,7 @@ async def test_the_settlement_and_the_row_after_the_step_go_together() -> None:
     # When the step's request settles it with the row, then a retry claims it again
     settled = await settled_row(journey_id, (request.account_id, request.key))
     unsettled = await settled_row(journey_id, None)
-    _, answered = await row_and_claim(journey_id, clinic_id, request)
+    _, answered, _ = await row_and_claim(journey_id, clinic_id, request)
     # Then the row is read, and the retry hears the first result
     assert settled is not None and settled.id == journey_id
     assert unsettled is not None and unsettled.id == journey_id
@@ -88,10 +88,62 @@ async def test_on_sqlite_each_pair_is_one_trip(sqlite_trips: list[str]) -> None:
     # When a retry's claim (an insert that finds the key held, then its read) goes with the row
     await row_and_claim(journey_id, clinic_id, request)
     trips.clear()
-    _, retry = await row_and_claim(journey_id, clinic_id, request)
+    _, retry, _ = await row_and_claim(journey_id, clinic_id, request)
     retried_trips = len(trips)
     trips.clear()
     await settled_row(journey_id, (request.account_id, request.key))
     # Then three statements took one trip, and the settlement with the row another
     assert retry == KeyClaim(KeyState.UNFINISHED)
     assert retried_trips == 1 and len(trips) == 1
+
+
+def _draft(journey_id: str, note: str) -> Draft:
+    return Draft(journey_id, "consultation", {"note": note}, "consultant-1")
+
+
+def _first_claims_only(_row: Journey, claim: KeyClaim | None) -> bool:
+    return claim is not None and claim.state is KeyState.FIRST
+
+
+async def test_the_draft_is_kept_with_the_claim_only_when_the_step_goes_on() -> None:
+    # Given an open journey and a key
+    journey_id, clinic_id = await _opened_journey()
+    request = _request()
+    # When the first call and then a retry bring a draft, told to keep it for a first claim only
+    first = await row_and_claim(
+        journey_id, clinic_id, request, (_draft(journey_id, "first"), _first_claims_only)
+    )
+    retry = await row_and_claim(
+        journey_id, clinic_id, request, (_draft(journey_id, "retry"), _first_claims_only)
+    )
+    # Then the first call's draft is written with its id returned, and the retry's is not
+    assert first.claim == KeyClaim(KeyState.FIRST) and first.record_id is not None
+    assert retry.claim == KeyClaim(KeyState.UNFINISHED) and retry.record_id is None
+    drafts = await JourneyRecord.filter(journey_id=journey_id)
+    assert [(d.id, d.kind, d.body, d.author_id) for d in drafts] == [
+        (first.record_id, "consultation", {"note": "first"}, "consultant-1")
+    ]
+
+
+async def test_a_journey_the_caller_cannot_see_keeps_no_draft() -> None:
+    # Given a journey of one clinic
+    journey_id, _ = await _opened_journey()
+    # When a caller of another clinic brings a draft its test would keep
+    seen = await row_and_claim(
+        journey_id, "another-clinic", _request(), (_draft(journey_id, "x"), lambda *_: True)
+    )
+    # Then nothing is read, claimed or written
+    assert seen == (None, None, None)
+    assert await JourneyRecord.filter(journey_id=journey_id).count() == 0
+
+
+async def test_on_sqlite_the_row_claim_and_draft_are_one_trip(sqlite_trips: list[str]) -> None:
+    journey_id, clinic_id = await _opened_journey()
+    sqlite_trips.clear()
+    # When a first call reads the row, claims its key and keeps its draft
+    before = await row_and_claim(
+        journey_id, clinic_id, _request(), (_draft(journey_id, "one"), _first_claims_only)
+    )
+    # Then three statements took one trip
+    assert before.record_id is not None
+    assert len(sqlite_trips) == 1
