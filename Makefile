@@ -63,9 +63,12 @@ bench: venv
 	$(BIN)/python -m bench.step_bench
 	$(BIN)/python -m bench.journey_bench
 
+# Everything written from the code: the GraphQL schema, the permission table's README section and
+# the script that makes a new SQLite database (after a new migration).
 schema: venv
 	$(BIN)/glowpath export-schema
 	$(BIN)/python -m server.permissions_readme
+	$(BIN)/python -m domain.store.sqlite_snapshot
 
 # GraphiQL's assets, served by the API itself (server/static/graphiql/README.md): fetched from the
 # npm registry only when a version changes, then committed.

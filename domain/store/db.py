@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import ssl
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
+from domain.store import sqlite_snapshot
 from domain.store.compat import sqlite_pragmas  # fixes Tortoise's SQLite client on import
 from domain.store.pg_pool import ASYNCPG_ENGINE, tune_pool
 
@@ -113,11 +117,25 @@ async def close_db() -> None:
 
 
 async def apply_migrations(database_url: str, tls: DatabaseTls = NO_TLS) -> None:
-    """Brings the database schema to the latest migration; a no-op when it is current."""
+    """Brings the database schema to the latest migration; a no-op when it is current. A new
+    SQLite database starts from the migrations' script (`store.sqlite_snapshot`)."""
+    async with migrated_connection(database_url, tls):
+        pass
+
+
+@contextlib.asynccontextmanager
+async def migrated_connection(
+    database_url: str, tls: DatabaseTls = NO_TLS, *, script: bool = True
+) -> AsyncIterator[BaseDBAsyncClient]:
+    """The database's connection once its schema is at the latest migration, for as long as
+    the block runs. `script=False`: a new SQLite database through every migration instead."""
     config = tortoise_config(database_url, tls)
     async with TortoiseContext() as context:
         await context.init(config=config)
+        if script:
+            await sqlite_snapshot.load_into_new(context.db())
         await migrate(config=config)
+        yield context.db()
 
 
 # For `tortoise -c domain.store.db.TORTOISE_ORM makemigrations` when the models change.

@@ -24,8 +24,9 @@ CLIENTS = 4
 # Generous for a loaded machine, yet well under the API's 30 s request timeout and the 45 s
 # guard: a stop that waits for either of them fails.
 STOP_WITHIN_SECONDS = 20.0
-# A cold start migrates a fresh database: about 5 s of Tortoise's CPU on an idle machine, and
-# more than the other process tests' 40 s on one whose cores other suites keep busy.
+# A cold start makes a new database and starts Temporal's dev server: 5.5 to 6 s on an idle
+# machine, and more than the other process tests' 40 s has been seen on one whose cores other
+# suites kept busy (when the database still took every migration).
 READY_WITHIN_SECONDS = 120.0
 
 
