@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.errors import Conflict, FieldProblem
 from domain.store.models import IdempotencyKey, JourneyRecord
-from domain.store.one_trip import Plan, in_one_trip
+from domain.store.one_trip import Plan, Unread, in_one_trip
 from domain.store.sql import db_values, insert, is_postgres, marks
 
 _DRAFT_COLUMNS = ("id", "journey_id", "kind", "body", "author_id", "created_at")
@@ -154,8 +154,9 @@ def claim_plan(postgres: bool, request: KeyRequest) -> Plan[KeyClaim]:
 
 
 def settle_plan(postgres: bool, account_id: str, key: str, result_id: str) -> Plan[None]:
-    """Records what the request produced; a retry that finished first already did."""
-    yield _settle_sql(postgres), [result_id, account_id, key]
+    """Records what the request produced; a retry that finished first already did. Nothing
+    reads it back: on PostgreSQL it rides with the plan's next statement (`Unread`)."""
+    yield Unread(_settle_sql(postgres), [result_id, account_id, key])
 
 
 async def claim_key(request: KeyRequest) -> KeyClaim:

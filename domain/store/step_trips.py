@@ -5,7 +5,7 @@ step will go on to the workflow, keeps what staff recorded as a draft; after it,
 key and reads the row the step left. Each group goes to the database together
 (`store.one_trip`): one trip to SQLite's thread. Neither needs a transaction (the claim's unique
 row decides a race, a draft and a settlement stand on their own), so on PostgreSQL the
-statements run as they did one by one.
+statements run one by one, but for the settlement, which rides with the row's read after it.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ async def row_and_claim(
 
 async def settled_row(journey_id: str, settled_key: tuple[str, str] | None) -> Journey | None:
     """Settles `settled_key` (account, key) with the journey as its result, then reads the
-    journey's row as the step left it."""
+    journey's row as the step left it: on PostgreSQL one statement (the settlement is an
+    `Unread` write, and the row's read does not look at the key)."""
 
     def plan(postgres: bool) -> Plan[Journey | None]:
         if settled_key is not None:

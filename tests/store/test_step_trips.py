@@ -5,6 +5,9 @@ both databases the same answers as the statements one by one, on SQLite one trip
 from __future__ import annotations
 
 import uuid
+from typing import Any
+
+import pytest
 
 from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
@@ -12,6 +15,7 @@ from domain.store.journey_sql import journey_row
 from domain.store.models import IdempotencyKey, Journey, JourneyRecord
 from domain.store.projection import apply_change
 from domain.store.records import Draft, KeyClaim, KeyRequest, KeyState
+from domain.store.sql import is_postgres
 from domain.store.step_trips import row_and_claim, settled_row
 from tests.store.stage_plan import START, clinic_with_client, opening_facts
 from tests.support import DESK
@@ -147,3 +151,30 @@ async def test_on_sqlite_the_row_claim_and_draft_are_one_trip(sqlite_trips: list
     # Then three statements took one trip
     assert before.record_id is not None
     assert len(sqlite_trips) == 1
+
+
+async def test_on_postgresql_the_settlement_rides_with_the_rows_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    connection = Journey._meta.db
+    if not is_postgres(connection):
+        pytest.skip("PostgreSQL's folding: SQLite sends the pair in one trip (above)")
+    journey_id, clinic_id = await _opened_journey()
+    request = _request()
+    await row_and_claim(journey_id, clinic_id, request)
+    sent: list[str] = []
+    original = type(connection).execute_query_dict
+
+    async def counted(self: Any, sql: str, values: Any = None) -> Any:
+        sent.append(sql)
+        return await original(self, sql, values)
+
+    monkeypatch.setattr(type(connection), "execute_query_dict", counted)
+    # When the step's request settles its key and reads the row
+    row = await settled_row(journey_id, (request.account_id, request.key))
+    monkeypatch.undo()
+    # Then one statement did both: the row is read and the key holds its result
+    assert row is not None and row.id == journey_id
+    assert len(sent) == 1 and sent[0].startswith("WITH")
+    (settled,) = await _ledger(request)
+    assert settled.result_id == journey_id
