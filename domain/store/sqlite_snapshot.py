@@ -8,17 +8,17 @@ same schema, so it is kept as the script that makes it, `sqlite_schema.sql`: the
 indexes, triggers and views the migrations leave, and the migrations' records as applied.
 
 A SQLite database with nothing in it gets the script in one transaction, then the migrations
-run as always: those newer than the script (a checkout whose script was not written again)
-apply one by one, so the schema is right either way. A database that holds anything is never
-given the script. PostgreSQL keeps the migrations: its databases are made once, by
-`glowpath migrate`. `tests/store/test_sqlite_snapshot.py` fails when the script is not what the
-migrations make; `make schema` (`python -m domain.store.sqlite_snapshot`) writes it again.
+run as always: a migration added since the script was written applies one by one on top of it.
+(A migration edited after the script was written is not seen that way: the test below fails
+until the script is written again.) A database that holds anything is never given the script.
+PostgreSQL keeps the migrations: its databases are made once, by `glowpath migrate`.
+`tests/store/test_sqlite_snapshot.py` fails when the script is not what the migrations make;
+`make schema` (`python -m domain.store.sqlite_snapshot`) writes it again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import tempfile
 from pathlib import Path
 
@@ -64,12 +64,23 @@ async def load_into_new(connection: BaseDBAsyncClient) -> bool:
     try:
         await connection.execute_script(f"BEGIN IMMEDIATE;\n{SCRIPT.read_text()}\nCOMMIT;")
     except BaseException as error:
-        with contextlib.suppress(OperationalError):  # none is open when BEGIN itself failed
-            await connection.execute_query("ROLLBACK")
+        await _roll_back(connection)
         if isinstance(error, OperationalError) and not await is_empty(connection):
-            return False  # another process made the database meanwhile: it is current
+            # Another process made the database meanwhile (this one waited for its lock, then
+            # found the tables there): the migrations go on from what it made.
+            return False
         raise
     return True
+
+
+async def _roll_back(connection: BaseDBAsyncClient) -> None:
+    try:
+        await connection.execute_query("ROLLBACK")
+    except OperationalError as error:
+        # None is open when BEGIN itself failed (the lock not had in time); any other failure
+        # would leave the half-made tables in an open transaction, so it is raised.
+        if "no transaction is active" not in str(error):
+            raise
 
 
 async def script_of(connection: BaseDBAsyncClient) -> str:
@@ -88,7 +99,7 @@ async def script_of(connection: BaseDBAsyncClient) -> str:
     )
     statements += [
         f'INSERT INTO "{RECORDER_TABLE}" (app, name, applied_at) VALUES'
-        f" ('{row['app']}', '{row['name']}', {_NOW});"
+        f" ({_text(row['app'])}, {_text(row['name'])}, {_NOW});"
         for row in applied
     ]
     return _HEADER + "\n" + "\n\n".join(statements) + "\n"

@@ -150,10 +150,10 @@ async def run_action(
     bad_key = records.key_problem(key)
     if bad_key:
         return from_domain(domain_errors.ValidationFailed([bad_key]))
-    # A check of the step's own before the update (`before_update`) must see no draft written
-    # first; without one, the draft goes with the row and the claim.
+    # The draft goes with the row and the claim, unless the caller claimed the key itself or a
+    # check of the step's own before the update (`before_update`) must find nothing written.
     recorded = None
-    if record_body is not None and before_update is None:
+    if record_body is not None and before_update is None and claimed is None:
         recorded = (record_kind or action.value, record_body)
     row, ledger, record_id = await _visible_journey_claimed(
         info, input, actor.user_id, claimed, recorded
@@ -178,7 +178,8 @@ async def run_action(
         if refused is not None:
             return refused
 
-    if record_id is None and record_body is not None and not ended:
+    # A draft offered to the first trip was written there or not at all (`_goes_on`).
+    if recorded is None and record_body is not None and not ended:
         record_id = await records.draft_record(
             row.id, record_kind or action.value, record_body, actor.user_id
         )

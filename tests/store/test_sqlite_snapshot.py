@@ -1,6 +1,10 @@
 """A new SQLite database from the migrations' script (`store.sqlite_snapshot`): the script is
 what the migrations make, a new database made from it is current and enforces what the
-migrations enforce, and a database that holds anything still migrates one migration at a time."""
+migrations enforce, and a database that holds anything still migrates one migration at a time.
+
+The script is SQLite's own text for each object, as this SQLite version words it after the
+migrations' ALTERs: should another version word one differently, the first test fails until the
+script is written again with it (`make schema`)."""
 
 from __future__ import annotations
 
@@ -65,7 +69,7 @@ async def test_a_new_database_from_the_script_is_current(tmp_path: Path) -> None
             await db.execute_query("DELETE FROM journey_record WHERE id = 'r-1'")
 
 
-async def test_two_processes_making_one_new_database_make_it_once(tmp_path: Path) -> None:
+async def test_two_starts_making_one_new_database_at_once_make_it_once(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'raced.sqlite3'}"
     # When two starts migrate one new database at once (each with a connection of its own)
     await asyncio.gather(apply_migrations(url), apply_migrations(url))
