@@ -1,0 +1,67 @@
+"""The desk's JSON form (`triage.codec`): field by field, the same JSON `asdict` gave, and back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, is_dataclass
+from datetime import timedelta
+from enum import Enum
+from typing import Any
+
+from domain.journey.stages import VisitCategory
+from domain.triage.codec import desk_from_json, desk_to_json
+from domain.triage.desk import Alert, Assignment, DeskState, MakeUp, SeatStatus
+from domain.triage.policy import CompanionRule, RotationPolicy
+from tests.unit.triage_builders import NOW, desk
+
+
+def _as_before(value: Any) -> Any:
+    """The codec's form before it went field by field: `asdict`, then enums and instants."""
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return _as_before(asdict(value))
+    if isinstance(value, dict):
+        return {k: _as_before(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_before(v) for v in value]
+    return value
+
+
+def _busy_desk() -> DeskState:
+    """A desk with a value of every kind its fields hold."""
+    policy = RotationPolicy(
+        name="", companions=CompanionRule.REGISTERED_AS_OTHER, offered_items=("botox", "chin")
+    )
+    state = desk("A", "B:busy", "C:away:scope=skin+laser", "D:off", policy=policy)
+    state.seats["A"].counts = {"FIRST_VISIT": 2, "VIP": 1}
+    state.seats["A"].delegate_id = "B"
+    state.seats["D"].status = SeatStatus.PAUSED
+    state.makeups = [MakeUp("B", "busy", 3), MakeUp("C", "give_back", 4, from_turn_of="A")]
+    for number, category in enumerate(VisitCategory):
+        accept_by = NOW + timedelta(minutes=10) if number % 2 else None
+        state.assignments[f"j{number}"] = Assignment(
+            f"j{number}", f"c{number}", "A", category, bool(number % 2), "rotation",
+            "botox" if number % 3 else None, NOW, accept_by, credited_to=["A", "B"][: number % 3],
+        )  # fmt: skip
+    state.alerts = [Alert(1, "waiting long", "j1"), Alert(2, "no one on duty")]
+    state.key_item_priority = ["B", "A"]
+    state.seq = 9
+    return state
+
+
+def test_the_json_is_what_asdict_gave() -> None:
+    state = _busy_desk()
+    made = desk_to_json(state)
+    assert made == _as_before(state)
+    assert json.dumps(made, sort_keys=True) == json.dumps(_as_before(state), sort_keys=True)
+    # Plain JSON values only: an enum member of a str enum is written as its value
+    assert type(made["seats"]["B"]["status"]) is str
+    assert type(made["policy"]["companions"]) is str
+
+
+def test_the_desk_comes_back_from_its_json() -> None:
+    state = _busy_desk()
+    assert desk_from_json(json.loads(json.dumps(desk_to_json(state)))) == state
