@@ -67,7 +67,7 @@ async def seated_desk(gateway: TriageGateway, staff: list[str]) -> str:
     return clinic
 
 
-def _arrival(prefix: str, n: int) -> ArriveCommand:
+def arrival_command(prefix: str, n: int) -> ArriveCommand:
     return ArriveCommand(
         DESK, Arrival(f"{prefix}-{n}", f"client-{n}", VisitCategory.FIRST_VISIT, ("skin",))
     )
@@ -88,7 +88,7 @@ async def update_pairs(
             await floor.execute_update(FloorWorkflow.step, n)
 
         async def arrive(n: int) -> None:
-            await gateway.arrive(clinic, _arrival("update", n), str(uuid.uuid4()))
+            await gateway.arrive(clinic, arrival_command("update", n), str(uuid.uuid4()))
 
         for n in range(-5, pairs):  # five untimed pairs first: connections and caches warm
             pair = [(floor_ns, step), (desk_ns, arrive)]
@@ -111,7 +111,7 @@ class CrowdRun:
     cpu_ms_server: float  # the Temporal dev server
 
 
-def _cpu_seconds(pid: int | None) -> float:
+def cpu_seconds(pid: int | None) -> float:
     """User + system CPU of a process so far (Linux /proc; 0 where it cannot be read)."""
     if pid is None:
         return 0.0
@@ -128,15 +128,15 @@ async def crowd_rate(
 ) -> CrowdRun:
     """`count` arriving at once on one desk, through the admission; checked for one turn each."""
     clinic = await seated_desk(gateway, staff)
-    commands = [_arrival("crowd", n) for n in range(count)]
-    cpu_here, cpu_server = time.process_time(), _cpu_seconds(server_pid)
+    commands = [arrival_command("crowd", n) for n in range(count)]
+    cpu_here, cpu_server = time.process_time(), cpu_seconds(server_pid)
     began = time.perf_counter()
     replies: list[DeskReply] = await asyncio.gather(
         *(gateway.queue_arrival(clinic, command) for command in commands)
     )
     rate = count / (time.perf_counter() - began)
     here = (time.process_time() - cpu_here) * 1000 / count
-    server = (_cpu_seconds(server_pid) - cpu_server) * 1000 / count
+    server = (cpu_seconds(server_pid) - cpu_server) * 1000 / count
     turns = [_turn(c.arrival.journey_id, r) for c, r in zip(commands, replies, strict=True)]
     check_desk(await gateway.desk(clinic), turns)
     await check_log(clinic, turns)

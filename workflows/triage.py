@@ -2,13 +2,15 @@
 
 Every desk change is an update with a validator, so a refused change never reaches history, and
 every decision is made inside one workflow: two arrivals can never take the same turn. Handlers
-decide synchronously and answer with the decision and the desk as it now stands.
+decide synchronously and answer with the decision and the desk as it now stands (as the board
+shows it: the clients still waiting, not every assignment of the day; `board_changes`).
 
 The log reaches the read model through a regular activity, in batches, after the decisions are
 committed, not through a local activity inside the update (the journey's pattern). Why: with
 many concurrent updates on one workflow, Temporal may discard a workflow task after its local
 activities ran, and a log written from one could then hold entries of a history that never
-happened. This log must be append-only and true; it lags the answer by milliseconds.
+happened. This log must be append-only and true; it lags the answer by milliseconds. Each record
+carries what changed on the desk since the one before, not the whole desk (`board_changes`).
 Timers: the acceptance deadline of each pending assignment (the 10-minute rule) and midnight,
 when the day's counts start again and the run continues as new.
 """
@@ -16,15 +18,13 @@ when the day's counts start again and the run continues as new.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError, ValidationFailed
     from domain.triage import service
     from domain.triage.batch import ArrivalAnswer, ArriveBatch, arrive_together
+    from domain.triage.board_changes import board_view
     from domain.triage.calendar import local_day, next_midnight
     from domain.triage.checks import (
         check_accept,
@@ -49,7 +50,6 @@ with workflow.unsafe.imports_passed_through():
         check_override,
         check_seat,
     )
-    from domain.triage.codec import desk_to_json
     from domain.triage.commands import (
         AcceptCommand,
         ArriveCommand,
@@ -63,33 +63,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.ledger import expire_overdue, next_deadline, open_day
     from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
-
-RECORD_DESK = "record_desk_changes"
-RECORD_TIMEOUT = timedelta(seconds=10)
-RECORD_RETRIES = RetryPolicy(
-    initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(seconds=10)
-)
+    from workflows.desk_records import DeskRecorder
 
 Command = TypeVar("Command")
 
 
 def desk_workflow_id(clinic_id: str) -> str:
     return f"triage-desk-{clinic_id}"
-
-
-@dataclass
-class DeskRecord:
-    """What the read model receives: the new log entries and the desk after them.
-
-    The desk travels as its JSON form (`desk_to_json`), the very shape the board stores: the
-    writer stores it as it comes instead of rebuilding every seat and assignment of the day into
-    dataclasses first, and the desk builds it without a deep copy. The payload is the same JSON
-    as when this field was a `DeskState`, so records scheduled before read alike.
-    """
-
-    clinic_id: str
-    entries: list[DeskEntry]
-    state: dict[str, Any]
 
 
 @dataclass
@@ -121,35 +101,37 @@ class TriageDeskWorkflow:
     def __init__(self, start: DeskStart) -> None:
         self._timezone = start.timezone
         self._desk = start.state or DeskState(clinic_id=start.clinic_id, day=self._today())
-        self._unrecorded = list(start.unrecorded)
+        self._records = DeskRecorder(start.unrecorded)
         self._changes = 0
 
     @workflow.run
     async def run(self, start: DeskStart) -> None:
+        self._records.start()
         while True:
-            await self._flush()
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(
-                    functools.partial(self._moved_since, self._changes),
-                    timeout=self._time_to_next_timer(),
-                )
+            await self._records.flush(self._desk)
+            if not self._records.waiting:
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(
+                        functools.partial(self._moved_since, self._changes),
+                        timeout=self._time_to_next_timer(),
+                    )
             now = workflow.now()
             overdue = expire_overdue(self._desk, now)
             if overdue:
                 self._record(overdue)
             if self._today() != self._desk.day:
                 self._record([open_day(self._desk, self._today(), now)])
-                await self._flush()
+                await self._records.flush(self._desk)
                 await self._continue_as_new(start)
             if workflow.info().is_continue_as_new_suggested():
                 await self._continue_as_new(start)
 
     def _moved_since(self, changes_seen: int) -> bool:
-        return self._changes != changes_seen or bool(self._unrecorded)
+        return self._changes != changes_seen or bool(self._records.waiting)
 
     async def _continue_as_new(self, start: DeskStart) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)
-        carried = DeskStart(start.clinic_id, start.timezone, self._desk, self._unrecorded)
+        carried = DeskStart(start.clinic_id, start.timezone, self._desk, self._records.waiting)
         workflow.continue_as_new(carried)
 
     @workflow.update
@@ -239,24 +221,11 @@ class TriageDeskWorkflow:
     async def _reply(self, entries: list[DeskEntry]) -> DeskReply:
         self._record(entries)
         seqs = [e.seq for e in entries]
-        return DeskReply(self._desk.seq, entries=seqs, state=copy.deepcopy(self._desk))
+        return DeskReply(self._desk.seq, entries=seqs, state=board_view(self._desk))
 
     def _record(self, entries: list[DeskEntry]) -> None:
-        self._unrecorded.extend(entries)
+        self._records.waiting.extend(entries)
         self._changes += 1
-
-    async def _flush(self) -> None:
-        """Writes what is waiting in one batch, with the desk as it stands after it."""
-        while self._unrecorded:
-            batch = list(self._unrecorded)
-            record = DeskRecord(self._desk.clinic_id, batch, desk_to_json(self._desk))
-            await workflow.execute_activity(
-                RECORD_DESK,
-                record,
-                start_to_close_timeout=RECORD_TIMEOUT,
-                retry_policy=RECORD_RETRIES,
-            )
-            del self._unrecorded[: len(batch)]
 
     def _today(self) -> str:
         return local_day(workflow.now(), self._timezone)

@@ -10,22 +10,38 @@ from temporalio.service import RPCError
 from domain.journey.facts import TRIAGE_DESK_ACTOR, ActionDetails, ActionRequest
 from domain.journey.table import Action
 from domain.store.triage_projection import apply_desk_changes
+from domain.triage.board_changes import BoardChange
 from domain.triage.entries import DeskEntry, EntryKind
+from workflows.desk_records import RECORD_DESK, RECORD_DESK_BOARD_CHANGES, DeskRecord
 from workflows.journey import JourneyWorkflow
-from workflows.triage import DeskRecord
 
 # Entries after which the client is served by someone else: the journey must follow.
 _HANDS_OVER = frozenset({EntryKind.TIMED_OUT, EntryKind.REASSIGNED})
 
 
-@activity.defn(name="record_desk_changes")
-async def record_desk_changes(record: DeskRecord) -> None:
-    written = await apply_desk_changes(record.clinic_id, record.entries, record.state)
-    if written < len(record.entries):
-        activity.logger.info("%s desk entries were already recorded", len(record.entries) - written)
+@activity.defn(name=RECORD_DESK_BOARD_CHANGES)
+async def record_desk_board_changes(record: DeskRecord) -> bool:
+    """Writes a record; answers True when the board was not at the version the record's change
+    was made from, for the desk to send itself whole."""
+    board = BoardChange(record.state, record.based_on, record.dropped)
+    write = await apply_desk_changes(record.clinic_id, record.entries, board)
+    if write.written < len(record.entries):
+        already = len(record.entries) - write.written
+        activity.logger.info("%s desk entries were already recorded", already)
+    if write.stale:
+        activity.logger.warning(
+            "desk board of %s not at version %s", record.clinic_id, record.based_on
+        )
     for entry in record.entries:
         if entry.kind in _HANDS_OVER and entry.transfers_ownership:
             await _hand_journey_over(record.clinic_id, entry)
+    return write.stale
+
+
+@activity.defn(name=RECORD_DESK)
+async def record_desk_changes(record: DeskRecord) -> bool:
+    """The same, for desks whose run began before records went as changes (whole desks)."""
+    return await record_desk_board_changes(record)
 
 
 async def _hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:

@@ -26,7 +26,7 @@ from workflows.runner import runner_for
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
 from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
 from workflows.triage import TriageDeskWorkflow
-from workflows.triage_activities import record_desk_changes
+from workflows.triage_activities import record_desk_board_changes, record_desk_changes
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,7 @@ def build_worker(
         activities=[
             record_journey_change,
             record_desk_changes,
+            record_desk_board_changes,
             check_installment,
             check_partner_milestone,
         ],

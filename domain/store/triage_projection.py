@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -15,6 +16,7 @@ from domain.store.triage_models import (
     TriageBoard,
     TriageEntry,
 )
+from domain.triage.board_changes import BoardChange, apply_change
 from domain.triage.codec import desk_to_json, entry_details
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry, EntryKind, worded_reason
@@ -41,12 +43,11 @@ async def clients_owned_by(clinic_id: str, consultant_id: str) -> list[str]:
 
 
 async def apply_desk_changes(
-    clinic_id: str, entries: list[DeskEntry], board: dict[str, Any] | DeskState
-) -> int:
-    """Appends the new entries (and what follows from them), and the board (the desk after
-    them, as a `DeskState` or already in its JSON form), in one transaction; returns how many
-    entries were new."""
-    state = desk_to_json(board) if isinstance(board, DeskState) else board
+    clinic_id: str, entries: list[DeskEntry], board: BoardChange | DeskState
+) -> DeskWrite:
+    """Appends the new entries (and what follows from them), and lays the board over the one
+    stored (`board_changes.BoardChange`, or a whole `DeskState`), in one transaction."""
+    change = board if isinstance(board, BoardChange) else BoardChange(desk_to_json(board))
     written = 0
     # The staff's words join the desk's own here, from the notes the entries name.
     notes = await notes_by_id([e.note_id for e in entries] + [e.policy_note_id for e in entries])
@@ -60,12 +61,52 @@ async def apply_desk_changes(
                 continue
             await _append(clinic_id, entry, notes)
             written += 1
-        version = int(state["seq"])
-        values: dict[str, Any] = {"version": version, "day": state["day"], "state": state}
-        newer = TriageBoard.filter(clinic_id=clinic_id, version__lt=version)
-        if not await newer.update(**values) and not await TriageBoard.exists(clinic_id=clinic_id):
-            await TriageBoard.create(clinic_id=clinic_id, **values)
-    return written
+        if change.based_on is None:
+            return DeskWrite(written, stale=not await _store_whole(clinic_id, change.state))
+        return DeskWrite(written, stale=not await _store_change(clinic_id, change))
+
+
+@dataclass
+class DeskWrite:
+    """How many entries were new, and whether the board is not the desk's: a change for a board
+    at another version, or a whole desk older than the board (a desk started again, by a reset or
+    after its run was lost, counts from the start while the board kept the old count). The desk
+    then sends itself whole until its count passes the board's."""
+
+    written: int
+    stale: bool = False
+
+
+async def _store_whole(clinic_id: str, state: dict[str, Any]) -> bool:
+    """Whether the board is this desk now: written, or already at its version (a retry). A board
+    at a later version is left as it is (a late try of an older record must not set it back)."""
+    version = int(state["seq"])
+    values: dict[str, Any] = {"version": version, "day": state["day"], "state": state}
+    if await TriageBoard.filter(clinic_id=clinic_id, version__lt=version).update(**values):
+        return True
+    row = await TriageBoard.get_or_none(clinic_id=clinic_id)
+    if row is None:
+        await TriageBoard.create(clinic_id=clinic_id, **values)
+        return True
+    return row.version == version
+
+
+async def _store_change(clinic_id: str, change: BoardChange) -> bool:
+    """Whether the board holds the change now (laid over it here, or by an earlier try)."""
+    version = int(change.state["seq"])
+    row = await TriageBoard.get_or_none(clinic_id=clinic_id)
+    if row is not None and row.version >= version:
+        return True
+    if row is None or row.version != change.based_on:
+        return False
+    values = {"version": version, "day": change.state["day"]}
+    state = apply_change(row.state, change)
+    # Only over the version read: another try of this record may have written it meanwhile.
+    if await TriageBoard.filter(clinic_id=clinic_id, version=row.version).update(
+        **values, state=state
+    ):
+        return True
+    return await TriageBoard.filter(clinic_id=clinic_id, version__gte=version).exists()
 
 
 async def _append(clinic_id: str, entry: DeskEntry, notes: dict[str, DeskNote]) -> None:

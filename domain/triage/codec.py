@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from enum import Enum
@@ -38,9 +39,14 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-def desk_to_json(desk: DeskState) -> dict[str, Any]:
-    data: dict[str, Any] = plain(desk)
-    return data
+def desk_to_json(desk: DeskState, assignments: Iterable[str] | None = None) -> dict[str, Any]:
+    """The desk's JSON form; with `assignments`, only those keys of its assignments."""
+    if assignments is None:
+        data: dict[str, Any] = plain(desk)
+        return data
+    parts = {name: getattr(desk, name) for name in _field_names(DeskState) if name != "assignments"}
+    chosen = {key: plain(desk.assignments[key]) for key in assignments}
+    return {**plain(parts), "assignments": chosen}
 
 
 def entry_details(entry: DeskEntry) -> dict[str, Any]:

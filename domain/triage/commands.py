@@ -125,5 +125,7 @@ class DeskReply:
     decision: Decision | None = None
     consultant_id: str | None = None
     entries: list[int] = field(default_factory=list)
-    # The desk after the change (not for arrivals: the decision is what the caller needs).
+    # The desk after the change as the board shows it (`board_changes.board_view`: the waiting
+    # assignments only; answers recorded before held them all). Not for arrivals: the decision is
+    # what the caller needs.
     state: DeskState | None = None

@@ -21,7 +21,7 @@ from server.settings import Settings
 from workflows.activities import record_journey_change
 from workflows.journey import JourneyWorkflow
 from workflows.triage import TriageDeskWorkflow
-from workflows.triage_activities import record_desk_changes
+from workflows.triage_activities import record_desk_board_changes, record_desk_changes
 
 
 @activity.defn(name="record_journey_change")
@@ -40,7 +40,7 @@ async def main() -> None:
             client,
             task_queue=settings.task_queue,
             workflows=[JourneyWorkflow, TriageDeskWorkflow],
-            activities=[record_then_die, record_desk_changes],
+            activities=[record_then_die, record_desk_changes, record_desk_board_changes],
         )
         await worker.run()
     finally:

@@ -35,7 +35,8 @@ from domain.triage.desk import DeskState
 from tests.support import journey_start, new_facts
 from tests.unit.triage_builders import DESK, NOW, client, desk
 from workflows.converter import DATA_CONVERTER
-from workflows.triage import DeskRecord, DeskStart
+from workflows.desk_records import DeskRecord
+from workflows.triage import DeskStart
 
 SDK = DataConverter.default.payload_converter
 OURS = DATA_CONVERTER.payload_converter
@@ -75,13 +76,18 @@ def test_a_desk_and_its_round_decode_alike() -> None:
 
 
 def test_the_desk_record_carries_the_board_json_of_before() -> None:
-    # Given a record as the desk now sends it (the desk in its JSON form)
+    # Given a record of the whole desk as the desk now sends it (the desk in its JSON form)
     state, _ = _busy_desk()
     record = DeskRecord("clinic-1", [], desk_to_json(state))
     # Then its payload is byte for byte the one a record carrying the dataclass made
-    as_dataclass = SDK.to_payloads([{"clinic_id": "clinic-1", "entries": [], "state": state}])
+    as_dataclass = SDK.to_payloads(
+        [{"clinic_id": "clinic-1", "entries": [], "state": state, "based_on": None, "dropped": []}]
+    )
     assert OURS.to_payloads([record])[0].data == as_dataclass[0].data
     assert _both(record, DeskRecord)[1] == record
+    # And a record scheduled before the board went by changes reads as the whole desk
+    before = SDK.to_payloads([{"clinic_id": "clinic-1", "entries": [], "state": state}])
+    assert OURS.from_payloads(before, [DeskRecord])[0] == record
 
 
 def test_fields_outside_the_constructor_and_refusals_match_the_sdk() -> None:

@@ -12,7 +12,7 @@ from workflows.activities import record_journey_change
 from workflows.journey import JourneyWorkflow
 from workflows.search_attributes import register_search_attributes
 from workflows.triage import TriageDeskWorkflow
-from workflows.triage_activities import record_desk_changes
+from workflows.triage_activities import record_desk_board_changes, record_desk_changes
 
 TASK_QUEUE = "journeys-test"
 
@@ -37,6 +37,6 @@ async def client(env: WorkflowEnvironment, database: str) -> AsyncIterator[Clien
         env.client,
         task_queue=TASK_QUEUE,
         workflows=[JourneyWorkflow, TriageDeskWorkflow],
-        activities=[record_journey_change, record_desk_changes],
+        activities=[record_journey_change, record_desk_changes, record_desk_board_changes],
     ):
         yield env.client

@@ -37,7 +37,7 @@ from domain.triage.policy import RotationPolicy
 from domain.triage.revenue import CreditRule
 from tests.support import DESK, SUPERVISOR, binary
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
-from workflows.triage_activities import record_desk_changes
+from workflows.triage_activities import record_desk_board_changes, record_desk_changes
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "legacy_reasons.json"
@@ -107,7 +107,7 @@ async def main() -> None:
                 env.client,
                 task_queue=TASK_QUEUE,
                 workflows=[TriageDeskWorkflow],
-                activities=[record_desk_changes],
+                activities=[record_desk_changes, record_desk_board_changes],
             ):
                 await scenario(env.client)
                 handle = env.client.get_workflow_handle(desk_workflow_id(CLINIC))

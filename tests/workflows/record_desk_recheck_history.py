@@ -29,7 +29,7 @@ from domain.triage.commands import AcceptCommand, ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
 from tests.support import DESK, binary
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
-from workflows.triage_activities import record_desk_changes
+from workflows.triage_activities import record_desk_board_changes, record_desk_changes
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "recheck_alert.json"
@@ -66,7 +66,7 @@ async def main() -> None:
                 env.client,
                 task_queue=TASK_QUEUE,
                 workflows=[TriageDeskWorkflow],
-                activities=[record_desk_changes],
+                activities=[record_desk_changes, record_desk_board_changes],
             ):
                 await scenario(env.client, env)
                 handle = env.client.get_workflow_handle(desk_workflow_id(CLINIC))

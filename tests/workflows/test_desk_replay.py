@@ -10,6 +10,7 @@ Recorded by tests/workflows/record_desk_history.py.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from temporalio.worker import (
 )
 
 from domain.triage import checks
+from domain.triage.board_changes import board_view
 from domain.triage.commands import DeskReply
 from workflows.triage import TriageDeskWorkflow
 
@@ -65,6 +67,15 @@ def recorded_replies(history: WorkflowHistory) -> dict[str, DeskReply]:
     return replies
 
 
+def as_answered_today(replies: dict[str, DeskReply]) -> dict[str, DeskReply]:
+    """Recorded answers with the desk in each as today's answers show it: these held every
+    assignment of the day, today's only those still waiting (`board_changes.board_view`)."""
+    return {
+        key: replace(reply, state=board_view(reply.state)) if reply.state else reply
+        for key, reply in replies.items()
+    }
+
+
 async def replay(history: WorkflowHistory) -> dict[str, Any]:
     capture = CaptureReplies()
     replayer = Replayer(
@@ -89,7 +100,7 @@ async def test_a_desk_recorded_with_reasons_replays_to_the_same_answers() -> Non
     # When today's desk code replays it
     replayed = await replay(history)
     # Then no command differs (else replay raised) and every answer is the one recorded
-    assert replayed == recorded
+    assert replayed == as_answered_today(recorded)
     assert recorded["p"].state is not None and recorded["p"].state.policy.label == "strict v2"
 
 

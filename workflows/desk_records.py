@@ -1,0 +1,108 @@
+"""How the desk's log and board reach the read model: records, sent by a regular activity.
+
+A record carries the log entries waiting and the desk after them, as a change of the board the
+writer holds (`domain.triage.board_changes`): the assignments new or changed since the record
+before, not every assignment of the day. One record per turn of the desk's run loop: a desk
+changed faster than its records are written still looks at its deadlines, the day and Temporal's
+advice to continue as new between two records (it used to send record after record until none
+was waiting, and under a steady stream of changes never looked: its history outgrew Temporal's
+limit and the server ended the run, the day's desk with it).
+
+Desks whose run started before this (found by the `RECORDS_AS_CHANGES` patch) keep the old ways
+until their run continues as new (at midnight, or when Temporal advises it): the whole desk in
+every record, record after record, to the activity of the old name. A record that is a change
+goes to an activity of its own name, so that a worker of the code before, during a rolling
+deploy, never stores a change as the whole board.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from domain.triage.board_changes import SentBoard
+    from domain.triage.codec import desk_to_json
+    from domain.triage.desk import DeskState
+    from domain.triage.entries import DeskEntry
+
+RECORD_DESK = "record_desk_changes"
+RECORD_DESK_BOARD_CHANGES = "record_desk_board_changes"
+RECORDS_AS_CHANGES = "desk-records-as-changes"
+RECORD_TIMEOUT = timedelta(seconds=10)
+RECORD_RETRIES = RetryPolicy(
+    initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(seconds=10)
+)
+
+
+@dataclass
+class DeskRecord:
+    """What the read model receives: the new log entries and the desk after them.
+
+    The desk travels as its JSON form (`desk_to_json`), the very shape the board stores. With
+    `based_on` set it is a change of the board at that version (`board_changes`): only the
+    assignments that are new or changed, and the keys of those gone (`dropped`). Records
+    scheduled before these two fields existed carry the whole desk and read as such.
+    """
+
+    clinic_id: str
+    entries: list[DeskEntry]
+    state: dict[str, Any]
+    based_on: int | None = None
+    dropped: list[str] = field(default_factory=list)
+
+
+class DeskRecorder:
+    """The entries waiting for the read model, and the sending of them. Workflow code."""
+
+    def __init__(self, waiting: list[DeskEntry]) -> None:
+        self.waiting = list(waiting)
+        self._board = SentBoard()
+        self._as_changes = True
+
+    def start(self) -> None:
+        """Called first in the run: decides, once per run, whether records go as changes."""
+        self._as_changes = workflow.patched(RECORDS_AS_CHANGES)
+
+    async def flush(self, desk: DeskState) -> None:
+        """Sends what is waiting: one record (all of them, one after another, in an older run).
+
+        A writer whose board is not the one a change was made from (restored, or written by
+        hand) answers `True`: the desk is then sent whole, at once, with no entries."""
+        if not self._as_changes:
+            await self._flush_whole(desk)
+            return
+        if not self.waiting:
+            return
+        batch = list(self.waiting)
+        refused_change = await self._send_change(desk, batch)
+        del self.waiting[: len(batch)]
+        if refused_change:
+            await self._send_change(desk, [])
+
+    async def _send_change(self, desk: DeskState, batch: list[DeskEntry]) -> bool:
+        """Sends one record; whether it was a change the board refused (worth sending whole at
+        once; a whole desk refused goes whole again with the next record)."""
+        change = self._board.change(desk)
+        record = DeskRecord(desk.clinic_id, batch, change.state, change.based_on, change.dropped)
+        if await _send(RECORD_DESK_BOARD_CHANGES, record) is True:
+            self._board.forget()
+            return change.based_on is not None
+        self._board.sent()
+        return False
+
+    async def _flush_whole(self, desk: DeskState) -> None:
+        while self.waiting:
+            batch = list(self.waiting)
+            await _send(RECORD_DESK, DeskRecord(desk.clinic_id, batch, desk_to_json(desk)))
+            del self.waiting[: len(batch)]
+
+
+async def _send(activity: str, record: DeskRecord) -> Any:
+    return await workflow.execute_activity(
+        activity, record, start_to_close_timeout=RECORD_TIMEOUT, retry_policy=RECORD_RETRIES
+    )
