@@ -5,6 +5,9 @@ change the board cannot take asks for the whole desk, with its log entries writt
 from __future__ import annotations
 
 import uuid
+from typing import Any
+
+import pytest
 
 from domain.store.triage_models import TriageBoard, TriageEntry
 from domain.store.triage_projection import apply_desk_changes
@@ -108,3 +111,31 @@ async def test_a_desk_started_again_under_a_later_board_goes_whole_until_it_pass
     assert (await _board(clinic_id)).state == desk_to_json(state)
     # And a retry of that whole record finds the board at its version: not refused
     assert not (await apply_desk_changes(clinic_id, [], whole)).stale
+
+
+async def test_a_change_written_meanwhile_by_another_try_is_taken_as_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a board at the version a change was made from
+    state, sent = await _desk_sent_whole()
+    entries = _arrivals(state, "j3")
+    change = sent.change(state)
+    expected = desk_to_json(state)
+    # And another try of the same record that writes it between this try's read and its write
+    # (a late attempt of the activity, say)
+    read = TriageBoard.get_or_none
+
+    async def read_then_the_other_try_writes(**where: Any) -> TriageBoard | None:
+        row = await read(**where)
+        rows = TriageBoard.filter(clinic_id=state.clinic_id)
+        await rows.update(version=state.seq, state=expected)
+        return row
+
+    monkeypatch.setattr(TriageBoard, "get_or_none", read_then_the_other_try_writes)
+    # When this try writes: its update over the version it read finds no row
+    write = await apply_desk_changes(state.clinic_id, entries, change)
+    # Then the change is taken as held (the board holds it), not refused
+    assert not write.stale
+    monkeypatch.undo()
+    board = await _board(state.clinic_id)
+    assert (board.version, board.state) == (state.seq, expected)
