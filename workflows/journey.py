@@ -4,7 +4,9 @@ Staff actions arrive as the `act` update. Its validator asks the domain gate, so
 unauthorised action is refused before it reaches history. Accepted actions are applied one at a
 time (a lock: a handler awaits the read-model write, and a second update must not judge a state
 the first is about to change). One timer at a time wakes it for the next follow-up falling due or
-the next SLA breach (`WakeTimer`: kept running across steps while it fires early enough).
+the next SLA breach (`WakeTimer`: kept running across steps while it fires early enough). Advised
+by Temporal, it continues as new between two steps (`journey_runs`): a run takes a bounded number
+of updates, a journey as many steps as its clients need.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
-from workflows import search_attributes
 from workflows.journey_changes import (
+    CONTINUE_AS_NEW_WHEN_ADVISED,
     DEFER_ANY_WRITE_FAILURE,
     FALL_DUE_BEFORE_STAFF_ACTION,
     KEEP_RUNNING_TIMER,
     UPSERT_CHANGED_SEARCH_ATTRIBUTES,
     check_known,
 )
+from workflows.journey_runs import AnsweredActions, next_run_start
+from workflows.journey_visibility import JourneyVisibility, for_next_run
 from workflows.wake_timer import WakeTimer
 
 with workflow.unsafe.imports_passed_through():
@@ -68,52 +72,55 @@ def to_application_error(error: DomainError) -> ApplicationError:
 class JourneyWorkflow:
     @workflow.init
     def __init__(self, start: JourneyStart) -> None:
-        self._facts = JourneyFacts(
-            journey_id=start.journey_id,
-            clinic_id=start.clinic_id,
-            client_id=start.client_id,
-            visit_category=start.visit_category,
-            channel=start.channel,
-            client_is_minor=start.client_is_minor,
-            started_at=workflow.now(),
-            stage_entered_at=workflow.now(),
-            follow_up_offsets=list(start.follow_up_offsets),
-            stage_slas=resolve_slas(start.visit_category, start.sla_overrides),
-            consultant_id=start.consultant_id,
-            linked_journey_id=start.linked_journey_id,
+        carried = start.carried
+        self._facts = (
+            carried.facts
+            if carried
+            else JourneyFacts(
+                journey_id=start.journey_id,
+                clinic_id=start.clinic_id,
+                client_id=start.client_id,
+                visit_category=start.visit_category,
+                channel=start.channel,
+                client_is_minor=start.client_is_minor,
+                started_at=workflow.now(),
+                stage_entered_at=workflow.now(),
+                follow_up_offsets=list(start.follow_up_offsets),
+                stage_slas=resolve_slas(start.visit_category, start.sla_overrides),
+                consultant_id=start.consultant_id,
+                linked_journey_id=start.linked_journey_id,
+            )
         )
+        self._answered = AnsweredActions(carried.answered if carried else [])
         self._lock = asyncio.Lock()
         self._changes = 0
         self._unrecorded: list[JourneyChange] = []
         self._opened = False
-        # The search attributes' values as last upserted by this run (None: never).
-        self._searchable: tuple[str, str, datetime, bool] | None = None
         # Drafts carried by accepted actions not applied yet (they may wait for the lock), and
         # the opening record until `run` attaches it: never void while they are on the way.
         self._records_in_flight: set[str] = {start.record_id} if start.record_id else set()
         check_known(start.started_with_changes)
         self._started_with = frozenset(start.started_with_changes)
-        # What the start told visibility (the workflow client tells the stage the opening ends
-        # in): the opening then upserts nothing it already holds. None for runs started without
-        # it, which upsert as they open.
-        self._told_at_start = search_attributes.clinic_stage_stuck(
-            workflow.info().typed_search_attributes
-        )
+        self._visibility = JourneyVisibility(workflow.info().typed_search_attributes)
 
     @workflow.run
     async def run(self, start: JourneyStart) -> JourneyFacts:
         # Asked once, first: a journey started before the patch keeps its old waits to the end.
         keeps_timer = self._follows(KEEP_RUNNING_TIMER)
-        async with self._lock:
-            await self._record(self._opening_event(start))
-        self._records_in_flight.discard(start.record_id or "")
-        if start.checked_in:
-            await self._apply(ActionRequest(Action.CHECK_IN, start.started_by))
+        if start.carried is None:  # a run continued as new opened nothing: the first one did
+            async with self._lock:
+                await self._record(self._opening_event(start))
+            self._records_in_flight.discard(start.record_id or "")
+            if start.checked_in:
+                await self._apply(ActionRequest(Action.CHECK_IN, start.started_by))
         self._opened = True
-        self._upsert_after_opening()
+        self._visibility.after_opening(self._facts, self._upserts_only_changed)
         wake = WakeTimer()
         while not self._facts.stage.is_terminal or self._unrecorded:
             await self._flush_unrecorded()
+            if self._advised_to_continue_as_new():
+                await self._continue_as_new(start)
+                continue  # not yet: a step came in meanwhile and is still to be written
             if keeps_timer:
                 wake.arm(self._next_moment())
                 await workflow.wait_condition(functools.partial(self._woken, self._changes, wake))
@@ -131,6 +138,25 @@ class JourneyWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._facts
 
+    def _advised_to_continue_as_new(self) -> bool:
+        # The advice first: `_follows` may record a marker, which a run never advised must not.
+        return (
+            workflow.info().is_continue_as_new_suggested()
+            and not self._facts.stage.is_terminal
+            and self._follows(CONTINUE_AS_NEW_WHEN_ADVISED)
+        )
+
+    async def _continue_as_new(self, start: JourneyStart) -> None:
+        """Hands the journey to a new run (`journey_runs`) once no step is being applied and
+        every change is written; returns if a step left a change unwritten meanwhile."""
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._unrecorded:
+            return
+        workflow.continue_as_new(
+            next_run_start(start, self._facts, self._answered),
+            search_attributes=for_next_run(self._facts),
+        )
+
     def _follows(self, change: str) -> bool:
         """Whether this run follows a code change (`journey_changes`): listed at its start, or
         else marked in its history. Asked only where the change matters, as `patched` must be."""
@@ -140,18 +166,35 @@ class JourneyWorkflow:
         return self._changes != changes_seen or bool(self._unrecorded)
 
     def _woken(self, changes_seen: int, wake: WakeTimer) -> bool:
-        return self._moved_since(changes_seen) or wake.fired
+        return self._moved_since(changes_seen) or wake.fired or self._advice_wakes()
+
+    def _advice_wakes(self) -> bool:
+        """Whether the advice to continue as new wakes the run by itself. Only in runs started
+        with that change listed: a run that asks `patched` for it looks only where the code
+        before woke anyway, so its history replays. Between steps is not enough for the others:
+        a retry answered from an earlier run (`act`) changes nothing, yet counts as an update."""
+        return (
+            CONTINUE_AS_NEW_WHEN_ADVISED in self._started_with
+            and workflow.info().is_continue_as_new_suggested()
+        )
 
     @workflow.update
     async def act(self, request: ActionRequest) -> ActionResult:
+        update = workflow.current_update_info()
+        update_id = update.id if update else ""  # always set inside an update's handler
+        answered = self._answered.from_earlier_run(update_id)
+        if answered is not None:  # a retry of an action an earlier run of this journey applied
+            return answered
         # Marked in the same workflow step in which the validator accepted the action, before
         # any wait: `settle_drafts` cannot void a draft that this action is about to attach.
         if request.record_id:
             self._records_in_flight.add(request.record_id)
         try:
-            return await self._apply(request)
+            result = await self._apply(request)
         finally:
             self._records_in_flight.discard(request.record_id or "")
+        self._answered.add(update_id, result)
+        return result
 
     @workflow.update
     async def opened(self) -> ActionResult:
@@ -163,6 +206,9 @@ class JourneyWorkflow:
 
     @act.validator
     def _validate_act(self, request: ActionRequest) -> None:
+        update = workflow.current_update_info()
+        if update is not None and self._answered.from_earlier_run(update.id) is not None:
+            return  # answered as it was then (`act`), whatever the journey allows now
         try:
             if request.actor.role is Role.SYSTEM and request.action not in REQUESTABLE_BY_SYSTEM:
                 raise NotAuthorized("system actions cannot be requested")
@@ -245,7 +291,9 @@ class JourneyWorkflow:
         if event.record_id:
             self._facts.attached_records.append(event.record_id)
         self._changes += 1
-        self._upsert_search_attributes()
+        self._visibility.upsert(
+            self._facts, opened=self._opened, only_changed=self._upserts_only_changed
+        )
         # A snapshot: the journey may move on while the change waits to be written.
         change = JourneyChange(event=event, facts=copy.deepcopy(self._facts))
         if self._unrecorded:  # keep the read model's order: older changes are still waiting
@@ -319,41 +367,5 @@ class JourneyWorkflow:
         # A zero timeout would mean "no timeout": a moment already past fires in a second.
         return max(moment - workflow.now(), timedelta(seconds=1))
 
-    def _searchable_now(self) -> tuple[str, str, datetime, bool]:
-        facts = self._facts
-        return (
-            facts.clinic_id,
-            facts.stage.value,
-            facts.stage_entered_at or facts.started_at,
-            facts.stuck_since is not None,
-        )
-
-    def _upsert_after_opening(self) -> None:
-        """Once open, a run whose start told visibility its attributes upserts them only if the
-        opening ended elsewhere than the start said. Until the stage changes, visibility's entry
-        time is then the API's instant of starting, earlier than the run's own by as long as
-        the first workflow task waited for a worker (milliseconds, unless workers were down)."""
-        if self._told_at_start is None:
-            return  # upserted as it opened
-        clinic, stage, _entered_at, stuck = values = self._searchable_now()
-        if self._told_at_start == (clinic, stage, stuck):
-            self._searchable = values
-            return
-        self._upsert_search_attributes()
-
-    def _upsert_search_attributes(self) -> None:
-        if self._told_at_start is not None and not self._opened:
-            return  # once the opening is over (`_upsert_after_opening`)
-        values = self._searchable_now()
-        if values == self._searchable and self._follows(UPSERT_CHANGED_SEARCH_ATTRIBUTES):
-            return
-        self._searchable = values
-        clinic, stage, entered_at, stuck = values
-        workflow.upsert_search_attributes(
-            [
-                search_attributes.CLINIC.value_set(clinic),
-                search_attributes.STAGE.value_set(stage),
-                search_attributes.STAGE_ENTERED_AT.value_set(entered_at),
-                search_attributes.STUCK.value_set(stuck),
-            ]
-        )
+    def _upserts_only_changed(self) -> bool:
+        return self._follows(UPSERT_CHANGED_SEARCH_ATTRIBUTES)

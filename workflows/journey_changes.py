@@ -39,6 +39,11 @@ UPSERT_CHANGED_SEARCH_ATTRIBUTES = "upsert-changed-search-attributes-only"
 # every step cancelled a timer and started another. Now one timer is kept running while it
 # fires no later than the next moment (`WakeTimer`).
 KEEP_RUNNING_TIMER = "keep-running-timer"
+# Before this patch a journey ran in one run to its end, whatever Temporal advised: at 2,000
+# updates the server refused every further staff action. Now a run continues as new when
+# advised (`journey_runs`). Asked only once the advice is given, so a run that was never
+# advised replays as it ran.
+CONTINUE_AS_NEW_WHEN_ADVISED = "continue-as-new-when-advised"
 
 # What the workflow client starts every run with. A new change joins this list: runs started
 # before it do not list it, so they ask `workflow.patched`. A name, once listed, never changes:
@@ -48,6 +53,7 @@ CURRENT_CHANGES = (
     FALL_DUE_BEFORE_STAFF_ACTION,
     UPSERT_CHANGED_SEARCH_ATTRIBUTES,
     KEEP_RUNNING_TIMER,
+    CONTINUE_AS_NEW_WHEN_ADVISED,
 )
 
 

@@ -59,6 +59,9 @@ class JourneyStart:
     # recording a marker for each (`workflows.journey_changes`). Filled in by the workflow
     # client; runs started before it was sent have none listed.
     started_with_changes: list[str] = field(default_factory=list)
+    # Set when an earlier run of this journey continued as new: the journey as that run left
+    # it. The run then opens nothing (the fields above are the first run's, as it was started).
+    carried: CarriedJourney | None = None
 
 
 @dataclass
@@ -194,3 +197,22 @@ class ActionResult:
     stage: Stage
     event_seq: int
     record_id: str | None
+
+
+@dataclass
+class AnsweredAction:
+    """A staff action the journey applied, by the id of the update that carried it."""
+
+    update_id: str
+    result: ActionResult
+
+
+@dataclass
+class CarriedJourney:
+    """What a run hands the next one when it continues as new (`workflows.journey_runs`): the
+    journey, and the answers to its latest staff actions. Temporal knows an update id again only
+    within one run, so a retry of an action answered just before the new run began would
+    otherwise be applied a second time."""
+
+    facts: JourneyFacts
+    answered: list[AnsweredAction] = field(default_factory=list)

@@ -184,7 +184,8 @@ async def run_action(
             row.id, record_kind or action.value, record_body, actor.user_id
         )
     # Only attempts of this very request reach Temporal with this id (the claim refused any
-    # other input), and Temporal runs an update id once: racing retries act once.
+    # other input), and Temporal runs an update id once (a journey continued as new answers its
+    # latest ones itself: `workflows.journey_runs`): racing retries act once.
     update_id = f"{actor.user_id}:{key}" if key else str(uuid.uuid4())
     request = ActionRequest(action=action, actor=actor, details=details, record_id=record_id)
     try:
