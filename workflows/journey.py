@@ -31,7 +31,7 @@ from workflows.journey_changes import (
     check_known,
 )
 from workflows.journey_runs import AnsweredActions, next_run_start
-from workflows.journey_visibility import JourneyVisibility, for_next_run
+from workflows.journey_visibility import JourneyVisibility
 from workflows.wake_timer import WakeTimer
 
 with workflow.unsafe.imports_passed_through():
@@ -92,6 +92,7 @@ class JourneyWorkflow:
             )
         )
         self._answered = AnsweredActions(carried.answered if carried else [])
+        self._took_advice = False  # `_takes_advice_now`
         self._lock = asyncio.Lock()
         self._changes = 0
         self._unrecorded: list[JourneyChange] = []
@@ -139,23 +140,30 @@ class JourneyWorkflow:
         return self._facts
 
     def _advised_to_continue_as_new(self) -> bool:
-        # The advice first: `_follows` may record a marker, which a run never advised must not.
-        return (
-            workflow.info().is_continue_as_new_suggested()
-            and not self._facts.stage.is_terminal
-            and self._follows(CONTINUE_AS_NEW_WHEN_ADVISED)
-        )
+        # The advice first: asking `patched` records a marker, which a run never advised must not.
+        if not workflow.info().is_continue_as_new_suggested() or self._facts.stage.is_terminal:
+            return False
+        return CONTINUE_AS_NEW_WHEN_ADVISED in self._started_with or self._takes_advice_now()
+
+    def _takes_advice_now(self) -> bool:
+        """For a run that does not list the change: `patched`, under a name of this workflow
+        task's own. `patched` keeps its first answer for a name for the rest of the run, and a
+        run advised before this code was deployed replays "no" at each task where the code
+        before was advised and did nothing; under one name it would never say yes again."""
+        if not self._took_advice:
+            task = workflow.info().get_current_history_length()
+            self._took_advice = workflow.patched(f"{CONTINUE_AS_NEW_WHEN_ADVISED}@{task}")
+        return self._took_advice
 
     async def _continue_as_new(self, start: JourneyStart) -> None:
         """Hands the journey to a new run (`journey_runs`) once no step is being applied and
-        every change is written; returns if a step left a change unwritten meanwhile."""
+        every change is written; returns if a step meanwhile left a change unwritten or ended
+        the journey."""
         await workflow.wait_condition(workflow.all_handlers_finished)
-        if self._unrecorded:
-            return
-        workflow.continue_as_new(
-            next_run_start(start, self._facts, self._answered),
-            search_attributes=for_next_run(self._facts),
-        )
+        if self._unrecorded or self._facts.stage.is_terminal:
+            return  # a step ended the journey meanwhile: it ends in this run, where it was ended
+        # The new run's search attributes are this run's as they stand (the SDK's default).
+        workflow.continue_as_new(next_run_start(start, self._facts, self._answered))
 
     def _follows(self, change: str) -> bool:
         """Whether this run follows a code change (`journey_changes`): listed at its start, or

@@ -1,19 +1,24 @@
 """A journey's run handing over to a new one (continue-as-new), and what it hands over.
 
-Temporal bounds what one run takes: 2,000 updates by default (`history.maxTotalUpdates`), after
-which every update is refused, so a journey that many staff actions old could no longer move, not
-even be closed; and 51,200 events or 50 MB of history, after which the server ends the run. It
-advises continuing as new before any of them (`is_continue_as_new_suggested`). A journey takes
-the advice between two steps, once no handler is running and every change is in the read model:
-the new run starts from the journey as the old one left it, opens nothing and writes nothing
-until the next step. The workflow id stays; callers address the journey by it, not by run.
+Temporal bounds what one run takes: 2,000 updates by default (`history.maxTotalUpdates`; every
+update counts, `opened` and `settle_drafts` too), after which every update is refused, so a
+journey that many updates old could no longer move, not even be closed; and 51,200 events or
+50 MB of history, after which the server ends the run. It advises continuing as new well before
+(`is_continue_as_new_suggested`: at 1,800 updates, 4,096 events or 4 MB by default; at about 7
+events a step, the events come first, after some 600 steps). A journey takes the advice between
+two steps, once no handler is running and every change is in the read model: the new run starts
+from the journey as the old one left it, opens nothing and writes nothing until the next step.
+The workflow id stays; callers address the journey by it, not by run.
 
 What one run knew and the next must too:
 - the facts (the journey itself: stage, follow-ups and their times, records, stuck flag);
-- the answers to the latest staff actions by update id: Temporal answers a repeated update id
-  with its first outcome only within the run that took it, and a mutation whose answer was lost
-  retries with the same id (`schema.journeys.actions`), so the new run answers those itself;
-- the search attributes as last upserted (passed with the new run's start, not upserted again).
+- the answers to the latest staff actions it applied, by update id: Temporal answers a repeated
+  update id with its first outcome only within the run that took it, and a mutation whose answer
+  was lost retries with the same id (`schema.journeys.actions`), so the new run answers those
+  itself. An action the journey refused is not carried: it changed nothing, and its retry is
+  judged again. Nor can a run that has ended answer a retry of a step taken in a run before it;
+  Temporal then says the journey has ended.
+- the search attributes as they stand (Temporal's default for a run continued as new).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
 
 # How many staff actions' answers a run carries into the next: the latest ones, whose retries
 # may still come (a retry follows its lost answer within seconds to minutes; a run hands over
-# after about 1,800 actions at Temporal's defaults). About 80 bytes each in the new run's input.
+# after hundreds of steps). At most a few hundred bytes each in the new run's input.
 CARRIED_ANSWERS = 200
 
 

@@ -2,7 +2,7 @@
 
 Each upsert is a command and a visibility write on the server, so a run upserts only when a value
 moved, and not what its start already told: the workflow client tells the stage the opening ends
-in with the start, and a run continued as new is started with the values as last upserted.
+in with the start, and a run continued as new starts with the values its predecessor had.
 """
 
 from __future__ import annotations
@@ -74,9 +74,3 @@ class JourneyVisibility:
                 search_attributes.STUCK.value_set(stuck),
             ]
         )
-
-
-def for_next_run(facts: JourneyFacts) -> TypedSearchAttributes:
-    """The attributes a run continued as new starts with: the journey's as they stand."""
-    clinic, stage, entered_at, stuck = searchable(facts)
-    return search_attributes.journey_attributes(clinic, stage, entered_at, stuck=stuck)

@@ -39,19 +39,12 @@ _INDEXED = {
 def told_at_start(clinic_id: str, stage: str, entered_at: datetime) -> TypedSearchAttributes:
     """What a journey's start tells visibility at once, so that its opening need not upsert it:
     the start's own record carries them at no cost of its own."""
-    return journey_attributes(clinic_id, stage, entered_at, stuck=False)
-
-
-def journey_attributes(
-    clinic_id: str, stage: str, entered_at: datetime, *, stuck: bool
-) -> TypedSearchAttributes:
-    """A journey's attributes as a run starts with them (its first, or one continued as new)."""
     return TypedSearchAttributes(
         [
             SearchAttributePair(CLINIC, clinic_id),
             SearchAttributePair(STAGE, stage),
             SearchAttributePair(STAGE_ENTERED_AT, entered_at),
-            SearchAttributePair(STUCK, stuck),
+            SearchAttributePair(STUCK, False),
         ]
     )
 

@@ -17,9 +17,9 @@ from collections.abc import AsyncIterator
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowContinuedAsNewError, WorkflowHistory
-from temporalio.worker import Replayer, Worker
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
 
-from domain.journey.facts import ActionRequest, JourneyFacts
+from domain.journey.facts import ActionRequest, DraftQuestion, JourneyFacts
 from domain.journey.stages import FollowUpStatus, Stage
 from domain.journey.table import Action
 from tests.support import (
@@ -44,6 +44,8 @@ LIMITS = [
     "history.maxTotalUpdates.suggestContinueAsNewThreshold=0.5",
 ]
 BOUND_SECONDS = 30
+# Long enough for twenty updates on a busy machine, short enough for the suite.
+FOLLOW_UP_AFTER_SECONDS = 8
 PATCH_MARKER = "core_patch"  # the SDK's name for a patch's marker
 
 
@@ -164,24 +166,24 @@ async def test_a_retry_across_runs_gets_its_first_answer_and_changes_nothing(
     )
 
 
-async def test_follow_ups_fall_due_in_a_run_that_continued_as_new(
+async def test_a_follow_up_waiting_when_the_run_hands_over_falls_due_in_the_next(
     capped: tuple[Client, str],
 ) -> None:
     client, queue = capped
-    # Given a journey that crossed into a new run in consultation, then was handed over with a
-    # follow-up due two seconds later
-    handle = await begin(client, journey_start(offsets=[2]), queue)
-    await act(handle, assign())
-    for _ in range(UPDATES_PER_RUN // 2 + 2):
-        await act(handle, recording())
-    assert len(await runs_of(client, handle)) >= 2
-    for step in steps_to(Stage.FOLLOW_UP)[2:]:
+    # Given a journey handed over with a follow-up due a few seconds later
+    handle = await begin(client, journey_start(offsets=[FOLLOW_UP_AFTER_SECONDS]), queue)
+    for step in steps_to(Stage.FOLLOW_UP):
         await act(handle, step)
 
-    # When its time comes
-    facts = await until_due(handle)
+    # When reconciliation's questions (updates that change nothing) pass the advice before then
+    for _ in range(UPDATES_PER_RUN // 2):
+        await handle.execute_update(JourneyWorkflow.settle_drafts, DraftQuestion([]))
+    assert len(await runs_of(client, handle)) >= 2
+    waiting = await handle.query(JourneyWorkflow.facts)
+    assert [f.status for f in waiting.follow_ups] == [FollowUpStatus.SCHEDULED]
 
-    # Then the follow-up fell due in the run that holds the journey now
+    # Then the follow-up falls due in the run that holds the journey now
+    facts = await until_due(handle)
     assert [f.status for f in facts.follow_ups] == [FollowUpStatus.DUE]
     assert facts.stage is Stage.FOLLOW_UP
 
@@ -225,3 +227,42 @@ async def test_a_run_started_before_the_change_continues_as_new_once_advised(
     for history in (first, second):
         await replayer.replay_workflow(history)
     assert (await handle.query(JourneyWorkflow.facts)).event_seq == 3 + UPDATES_PER_RUN
+
+
+async def test_a_run_advised_before_the_deploy_takes_the_advice_at_its_next_step(
+    capped: tuple[Client, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _ = capped
+    queue = f"journey-before-{uuid.uuid4().hex[:8]}"
+    # Given a journey run by the code before, past the advice (it was advised and did nothing)
+    monkeypatch.setattr(JourneyWorkflow, "_advised_to_continue_as_new", lambda self: False)
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=[JourneyWorkflow],
+        activities=[record_journey_change],
+        workflow_runner=UnsandboxedWorkflowRunner(),  # so that the patched method is the one run
+    ):
+        handle = await begin(client, journey_start(), queue, as_given=True)
+        await act(handle, assign())
+        for _ in range(UPDATES_PER_RUN // 2 + 4):
+            await act(handle, recording())
+    assert len(await runs_of(client, handle)) == 1
+    monkeypatch.undo()
+
+    # When today's worker takes it (replaying the advised tasks first) and staff go on
+    async with Worker(
+        client, task_queue=queue, workflows=[JourneyWorkflow], activities=[record_journey_change]
+    ):
+        for _ in range(UPDATES_PER_RUN):
+            await act(handle, recording())
+        facts = await handle.query(JourneyWorkflow.facts)
+
+    # Then it continued as new at its next step, took more updates than one run could, and
+    # every run replays with today's code
+    assert facts.event_seq == 3 + UPDATES_PER_RUN // 2 + 4 + UPDATES_PER_RUN
+    runs = await runs_of(client, handle)
+    assert len(runs) >= 2
+    replayer = Replayer(workflows=[JourneyWorkflow])
+    for history in runs:
+        await replayer.replay_workflow(history)
