@@ -104,8 +104,9 @@ DESCRIPTIONS = {
     "DeskOverrideInput.consultantId": "reassignClient: the new consultant; correctDeskRecord: "
     "whose counts change; consultantLeft: who left.",
     "DeskOverrideInput.turnsDelta": "correctDeskRecord: add to (or, negative, take from) the "
-    "consultant's counted turns.",
-    "DeskOverrideInput.makeupDelta": "correctDeskRecord: make-up turns to add.",
+    "consultant's counted turns; from -50 to 50.",
+    "DeskOverrideInput.makeupDelta": "correctDeskRecord: make-up turns to add (negative: take); "
+    "from -50 to 50.",
     "RotationPolicyInput.name": "A name for this policy, e.g. the handbook it follows.",
     "RotationPolicyInput.reason": "Why it changes, for the desk's log.",
     "RotationPolicyInput.busyMakeup": "A consultant skipped while busy is owed a make-up turn.",

@@ -23,7 +23,10 @@ from schema.triage.desk import unknown_consultant
 @strawberry.input
 class AutoAssignInput:
     journey_id: strawberry.ID
-    items: list[str] = strawberry.field(default_factory=list, description="Item codes asked for.")
+    items: list[str] = strawberry.field(
+        default_factory=list,
+        description="Item codes asked for: at most 50, each at most 64 characters.",
+    )
     referred_by_client_id: strawberry.ID | None = strawberry.field(
         default=None, description="The existing client who referred them, if found in the records."
     )

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.store.models import Journey as JourneyRow
+from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, correction_problem
 from domain.triage.commands import (
     AcceptCommand,
     OrderCommand,
@@ -22,7 +23,7 @@ from domain.triage.desk import SeatStatus
 from domain.triage.revenue import CreditRule
 from schema import idempotency
 from schema.context import Context
-from schema.errors import not_authorized, not_found
+from schema.errors import invalid, not_authorized, not_found
 from schema.ids import decode_id
 from schema.triage.desk import (
     DeskOutcome,
@@ -48,7 +49,9 @@ class SeatInput:
     reason: str
     on_duty: bool | None = None
     status: SeatStatus | None = None
-    scope: list[str] | None = strawberry.field(default=None, description="Item codes; [] = all.")
+    scope: list[str] | None = strawberry.field(
+        default=None, description="Item codes, at most 50 of at most 64 characters each; [] = all."
+    )
     delegate_id: strawberry.ID | None = strawberry.field(
         default=None, description="Who takes this consultant's own clients while off post."
     )
@@ -93,6 +96,9 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason
+    too_wide = codes_problem("scope", input.scope, MAX_ASKED_ITEMS)
+    if too_wide:
+        return invalid(too_wide.field, too_wide.message)
     delegate = await consultant(input.delegate_id, claims.clinic_id)
     if input.delegate_id is not None and delegate is None:
         return unknown_consultant("delegateId")
@@ -169,6 +175,11 @@ async def override_desk(
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason
+    too_far = correction_problem("turnsDelta", input.turns_delta) or correction_problem(
+        "makeupDelta", input.makeup_delta
+    )
+    if too_far:
+        return invalid(too_far.field, too_far.message)
     command = OverrideCommand(
         actor,
         kind,

@@ -8,6 +8,7 @@ from dataclasses import replace
 import strawberry
 from strawberry.types import Info
 
+from domain.triage.bounds import MAX_POLICY_ITEMS, codes_problem
 from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.policy import DEFAULT_POLICY, CompanionRule, RotationPolicy
 from schema import idempotency
@@ -31,10 +32,13 @@ class RotationPolicyInput:
     stand_in_for_absent_owner: bool = DEFAULT_POLICY.stand_in_for_absent_owner
     acceptance_minutes: int = DEFAULT_POLICY.acceptance_minutes
     offered_items: list[str] | None = strawberry.field(
-        default=None, description="Items the clinic offers; others are invalid consultations."
+        default=None,
+        description="Items the clinic offers (at most 500 codes); others are invalid "
+        "consultations.",
     )
     key_items: list[str] | None = strawberry.field(
-        default=None, description="Key items: first visits go to the month's priority staff."
+        default=None,
+        description="Key items (at most 500 codes): first visits go to the month's priority staff.",
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -51,6 +55,11 @@ async def set_rotation_policy(
         return invalid(problems[0].field, problems[0].message)
     if not 1 <= input.acceptance_minutes <= 120:
         return invalid("acceptanceMinutes", "from 1 to 120")
+    too_many = codes_problem("offeredItems", input.offered_items, MAX_POLICY_ITEMS) or (
+        codes_problem("keyItems", input.key_items, MAX_POLICY_ITEMS)
+    )
+    if too_many:
+        return invalid(too_many.field, too_many.message)
     policy = RotationPolicy(
         # The name is staff's words: it goes to the desk note, the desk knows the note's id.
         name="",

@@ -1,0 +1,78 @@
+"""A desk change that would make the clinic's desk too large for Temporal is refused as bad input
+before the desk hears of it (`domain.triage.bounds`): one request must not be able to end the
+desk's run. Without the bounds, one `autoAssign` whose items filled the request body, or one
+correction of a million make-up turns, went to the desk as it was."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.roles import Role
+from tests.api.harness import Api
+from tests.api.test_desk_notes import ASSIGN_PROBLEMS, SEAT_PROBLEMS, answer
+from tests.api.test_triage_api import _desk_clinic, _journey_at_triage
+
+CORRECT_PROBLEMS = answer("correctDeskRecord", "DeskOverrideInput")
+ASSIGN_REASON = """mutation M($input: AutoAssignInput!) {
+  autoAssign(input: $input) { __typename ... on AutoAssignPayload { decision { reason } } }
+}"""
+SEAT_VERSION = """mutation M($input: SeatInput!) {
+  updateTriageSeat(input: $input) { __typename ... on TriageBoardPayload { board { version } } }
+}"""
+POLICY_PROBLEMS = answer("setRotationPolicy", "RotationPolicyInput")
+
+
+def codes(count: int, length: int = 8) -> list[str]:
+    return [f"{n:0{length}d}" for n in range(count)]
+
+
+def problems(answer: dict[str, Any]) -> list[tuple[str, str]]:
+    outcome = next(iter(answer.values()))
+    assert outcome["__typename"] == "ValidationFailed", outcome
+    return [(p["field"], p["message"]) for p in outcome["problems"]]
+
+
+async def test_an_arrival_asking_too_many_items_is_refused_and_the_desk_decides_nothing(
+    api: Api,
+) -> None:
+    _, staff, _ = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    journey = await _journey_at_triage(api, desk, 1)
+    for items, message in (
+        (codes(51), "at most 50 item codes"),
+        (["x" * 65], "an item code has at most 64 characters"),
+    ):
+        refused = await api.run(ASSIGN_PROBLEMS, desk, input={"journeyId": journey, "items": items})
+        assert problems(refused) == [("items", message)]
+    # At the bound, the desk decides, for the first time: no refused arrival had reached it
+    taken = await api.run(ASSIGN_REASON, desk, input={"journeyId": journey, "items": codes(50)})
+    assert taken["autoAssign"]["__typename"] == "AutoAssignPayload"
+    assert taken["autoAssign"]["decision"]["reason"] != "already decided for this journey"
+
+
+async def test_a_seat_scope_a_correction_and_a_policy_past_their_bounds_are_refused(
+    api: Api,
+) -> None:
+    _, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    seat = {"consultantId": consultants[0], "reason": "items she sees", "scope": codes(51)}
+    before = await api.run(SEAT_VERSION, desk, input={**seat, "scope": codes(2)})
+    version = before["updateTriageSeat"]["board"]["version"]
+    correction = {"consultantId": consultants[0], "amendsSeq": 1, "reason": "miscount"}
+    policy = {"name": "long", "reason": "every item", "acceptanceMinutes": 10}
+    refused = [
+        await api.run(SEAT_PROBLEMS, desk, input=seat),
+        await api.run(CORRECT_PROBLEMS, supervisor, input={**correction, "makeupDelta": 2**31 - 1}),
+        await api.run(CORRECT_PROBLEMS, supervisor, input={**correction, "turnsDelta": -51}),
+        await api.run(POLICY_PROBLEMS, supervisor, input={**policy, "keyItems": codes(501)}),
+    ]
+    assert [problems(answer) for answer in refused] == [
+        [("scope", "at most 50 item codes")],
+        [("makeupDelta", "from -50 to 50")],
+        [("turnsDelta", "from -50 to 50")],
+        [("keyItems", "at most 500 item codes")],
+    ]
+    # Then, at the bound, the seat's scope is taken: the desk's next entry, so none of the
+    # refused changes reached the desk
+    taken = await api.run(SEAT_VERSION, desk, input={**seat, "scope": codes(50)})
+    assert taken["updateTriageSeat"]["board"]["version"] == version + 1
