@@ -36,6 +36,7 @@ from server.settings import Settings
 from workflows.client import JourneyGateway
 from workflows.connect import connect
 from workflows.heap import freeze_start_up_objects
+from workflows.update_admission import UpdateSlots
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +181,8 @@ def create_app(
         photo_max_bytes=settings.photo_max_bytes,
         photo_link_seconds=settings.photo_link_seconds,
     )
-    gateway = JourneyGateway(temporal, settings.task_queue)
+    slots = UpdateSlots(settings.journey_updates_in_flight)
+    gateway = JourneyGateway(temporal, settings.task_queue, slots=slots)
     feed = feed or JourneyFeed()
     auth = auth or AuthServices()
     view = GlowpathView(

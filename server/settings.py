@@ -24,6 +24,7 @@ from server.setting_sources import (
 )
 from workflows.connect import TemporalSecurity
 from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
+from workflows.update_admission import DEFAULT_JOURNEY_IN_FLIGHT
 
 PREFIX = "GLOWPATH_"
 DEV_SECRET_KEY = "glowpath-dev-only-secret-never-use-in-production"
@@ -182,6 +183,9 @@ class Settings:
     # Journeys the worker keeps in memory between their tasks; the rest are replayed from their
     # history when they wake. Chosen from `python -m bench.parked_bench` (see the README).
     worker_max_cached_workflows: int = DEFAULT_MAX_CACHED_WORKFLOWS
+    # Steps one API process sends to one journey at once (`workflows.update_admission`); keep
+    # API processes x this at 8 or below (Temporal takes 10 per workflow: room for the desk).
+    journey_updates_in_flight: int = DEFAULT_JOURNEY_IN_FLIGHT
     previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)  # verify, never sign
     trusted_proxy_hops: int = 0  # proxies in front that append to X-Forwarded-For
     ops_port: int = 0  # /healthz, /readyz, /metrics on their own port; 0: on the public port
@@ -315,6 +319,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "temporal_address": _parse_address,
     "temporal_namespace": str,
     "task_queue": str,
+    "journey_updates_in_flight": partial(_parse_int, lo=1, hi=8),
     "http_host": str,
     "http_port": partial(_parse_int, lo=0, hi=65535),
     "secret_key": _parse_secret,

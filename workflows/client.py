@@ -9,7 +9,8 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,8 +43,12 @@ from domain.journey.stages import Stage
 from workflows.journey import JourneyWorkflow
 from workflows.journey_changes import CURRENT_CHANGES
 from workflows.search_attributes import register_search_attributes, told_at_start
+from workflows.update_admission import DEFAULT_JOURNEY_IN_FLIGHT, UpdateSlots, retry_while_refused
 
 log = logging.getLogger(__name__)
+
+# How long a step refused for want of room is sent again: inside the API's 30 s per request.
+JOURNEY_RETRY_BUDGET_SECONDS = 20.0
 
 _BY_CODE: dict[str, type[DomainError]] = {
     ErrorCode.TRANSITION_NOT_ALLOWED.value: TransitionNotAllowed,
@@ -69,6 +74,8 @@ class JourneyGateway:
     client: Client
     task_queue: str
     _search_attributes_ready: bool = False
+    # None: the process-wide slots of `client` (every gateway of one API process shares them).
+    slots: UpdateSlots | None = field(default=None, repr=False)
 
     async def _ensure_search_attributes(self) -> None:
         """Journeys upsert custom search attributes: they must exist before the first start."""
@@ -115,10 +122,19 @@ class JourneyGateway:
             raise JourneyUnavailable("the journey could not be started") from error
 
     async def act(self, journey_id: str, request: ActionRequest, update_id: str) -> ActionResult:
-        """Runs one staff action. `update_id` deduplicates retries inside Temporal."""
+        """Runs one staff action. `update_id` deduplicates retries inside Temporal (and makes
+        sending it again, when Temporal had no room for it, safe)."""
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
-        try:
+        slots = self.slots or slots_for(self.client)
+
+        async def send() -> ActionResult:
             return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
+
+        try:
+            async with slots.turn(journey_id):
+                return await retry_while_refused(
+                    send, journey_id, budget=JOURNEY_RETRY_BUDGET_SECONDS
+                )
         except WorkflowUpdateFailedError as error:
             if isinstance(error.cause, ApplicationError):
                 raise domain_error_from(error.cause) from None
@@ -135,6 +151,17 @@ class JourneyGateway:
     async def facts(self, journey_id: str) -> JourneyFacts:
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         return await handle.query(JourneyWorkflow.facts)
+
+
+_by_client: weakref.WeakKeyDictionary[Client, UpdateSlots] = weakref.WeakKeyDictionary()
+
+
+def slots_for(client: Client) -> UpdateSlots:
+    """The journeys' slots shared by every gateway on this client: one per API process."""
+    slots = _by_client.get(client)
+    if slots is None:
+        slots = _by_client[client] = UpdateSlots(DEFAULT_JOURNEY_IN_FLIGHT)
+    return slots
 
 
 def started_today(start: JourneyStart) -> tuple[JourneyStart, TypedSearchAttributes]:

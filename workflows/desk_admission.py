@@ -2,48 +2,38 @@
 
 Temporal accepts at most 10 in-flight updates per workflow (``history.maxInFlightUpdates``) and
 refuses the next with RESOURCE_EXHAUSTED. One desk workflow serves a whole clinic, so a partner's
-bus of clients arriving at once would exceed that. Two layers keep every arrival:
+bus of clients arriving at once would exceed that. Three layers keep every arrival:
 
 - In this process, arrivals that wait together go to the desk together, in one update per
   round (``workflows.arrival_rounds``): a crowd of arrivals is a handful of updates.
 - In this process, at most ``DESK_IN_FLIGHT`` updates per desk are sent at once; the rest wait
-  their turn, first come first served (an asyncio semaphore per desk workflow id).
-- Several API processes share one desk, so their sum can still pass the limit: a refusal with
-  RESOURCE_EXHAUSTED is retried with bounded exponential back-off (with jitter, so processes
-  do not retry in step), for up to ``RETRY_BUDGET_SECONDS``. So is UNAVAILABLE: under a crowd
-  the server sometimes drops a workflow task and aborts the updates waiting on it ("workflow
-  update was aborted"), and a Temporal restart answers the same.
-
-The SDK already retries both a few times; these retries go on where it stops. Sending an update
-again with the same update id is safe: one that was refused or aborted never ran, and one that
-ran answers the retry with its first outcome.
+  their turn (``workflows.update_admission.UpdateSlots``).
+- Several API processes share one desk, so their sum can still pass the limit: a refusal is
+  retried with back-off for up to ``RETRY_BUDGET_SECONDS`` (``retry_while_refused``). So is
+  UNAVAILABLE, here: under a crowd the server sometimes drops a desk's workflow task and aborts
+  the updates waiting on it ("workflow update was aborted"), and a Temporal restart answers the
+  same; the desk's callers are the API's arrivals, which would rather wait than fail.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCStatusCode
 
 from workflows.arrival_rounds import MAX_ROUND, ArrivalRounds, SendRound
-from workflows.backoff import Backoff
-
-log = logging.getLogger(__name__)
+from workflows.update_admission import REFUSED_FOR_NOW, UpdateSlots, retry_while_refused
 
 T = TypeVar("T")
 
-_RETRIED = frozenset({RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE})
+DESK_RETRIED = REFUSED_FOR_NOW | {RPCStatusCode.UNAVAILABLE}
 
 # Below Temporal's 10: room for another process's first attempts and for the desk's own traffic.
 DESK_IN_FLIGHT = 8
-RETRY_BACKOFF = Backoff(first=0.05, ceiling=2.0)
 RETRY_BUDGET_SECONDS = 60.0
 
 
@@ -53,7 +43,7 @@ class DeskAdmission:
     def __init__(self, in_flight: int = DESK_IN_FLIGHT, max_round: int = MAX_ROUND) -> None:
         self.in_flight = in_flight
         self.max_round = max_round
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._slots = UpdateSlots(in_flight)
         self._arrivals: dict[str, ArrivalRounds] = {}
 
     def arrivals(self, workflow_id: str, send: SendRound) -> ArrivalRounds:
@@ -67,10 +57,7 @@ class DeskAdmission:
     @asynccontextmanager
     async def turn(self, workflow_id: str) -> AsyncIterator[None]:
         """Waits until fewer than ``in_flight`` updates of this process are on the desk."""
-        slots = self._slots.get(workflow_id)
-        if slots is None:
-            slots = self._slots[workflow_id] = asyncio.Semaphore(self.in_flight)
-        async with slots:
+        async with self._slots.turn(workflow_id):
             yield
 
 
@@ -85,24 +72,8 @@ def admission_for(client: Client) -> DeskAdmission:
     return admission
 
 
-async def retry_while_refused(
-    send: Callable[[], Awaitable[T]],
-    workflow_id: str,
-    backoff: Backoff = RETRY_BACKOFF,
-    budget: float = RETRY_BUDGET_SECONDS,
-) -> T:
-    """``send()``, again after a pause each time Temporal refuses it for now."""
-    delays = backoff.delays()
-    give_up_at = time.monotonic() + budget
-    while True:
-        try:
-            return await send()
-        except RPCError as error:
-            if error.status not in _RETRIED:
-                raise
-            if time.monotonic() >= give_up_at:
-                log.error("%s still refuses updates after %.0f s: giving up", workflow_id, budget)
-                raise
-            delay = next(delays)
-            log.debug("%s refused an update (%s); again in %.2f s", workflow_id, error, delay)
-        await asyncio.sleep(delay)
+async def retry_while_refused_by_desk(send: Callable[[], Awaitable[T]], workflow_id: str) -> T:
+    """``send()``, again after a pause each time the desk refuses it for now."""
+    return await retry_while_refused(
+        send, workflow_id, budget=RETRY_BUDGET_SECONDS, retried=DESK_RETRIED
+    )

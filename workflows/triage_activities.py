@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from temporalio import activity
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.journey.facts import TRIAGE_DESK_ACTOR, ActionDetails, ActionRequest
 from domain.journey.table import Action
@@ -14,6 +14,12 @@ from domain.triage.board_changes import BoardChange
 from domain.triage.entries import DeskEntry, EntryKind
 from workflows.desk_records import RECORD_DESK, RECORD_DESK_BOARD_CHANGES, DeskRecord
 from workflows.journey import JourneyWorkflow
+
+# Temporal had no room or no answer for the hand-over: the activity's retry sends it again
+# (under the same update id). Any other refusal would refuse every retry too.
+_FOR_NOW = frozenset(
+    {RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
+)
 
 # Entries after which the client is served by someone else: the journey must follow.
 _HANDS_OVER = frozenset({EntryKind.TIMED_OUT, EntryKind.REASSIGNED})
@@ -49,7 +55,9 @@ async def _hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:
 
     The update id is the desk entry, so a retried activity hands over once. A journey that has
     moved past the stages a consultant owns, or already names that consultant, refuses: the desk
-    log and the revenue credit still record the hand-over.
+    log and the revenue credit still record the hand-over. A journey Temporal could not take the
+    update for now (in-flight updates at their limit, a restart) fails the activity, whose retry
+    records nothing twice and hands over again.
     """
     if not entry.journey_id or not entry.consultant_id:
         return
@@ -61,5 +69,9 @@ async def _hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:
         await handle.execute_update(
             JourneyWorkflow.act, request, id=f"desk-{clinic_id}-{entry.day}-{entry.seq}"
         )
-    except (WorkflowUpdateFailedError, RPCError) as refusal:
+    except WorkflowUpdateFailedError as refusal:
         activity.logger.info("journey %s kept its consultant: %s", entry.journey_id, refusal)
+    except RPCError as error:
+        if error.status in _FOR_NOW:
+            raise
+        activity.logger.warning("journey %s kept its consultant: %s", entry.journey_id, error)

@@ -29,7 +29,7 @@ from domain.triage.commands import (
 )
 from domain.triage.desk import DeskState
 from workflows.client import JourneyUnavailable, domain_error_from
-from workflows.desk_admission import DeskAdmission, admission_for, retry_while_refused
+from workflows.desk_admission import DeskAdmission, admission_for, retry_while_refused_by_desk
 from workflows.triage import DeskStart, TriageDeskWorkflow, desk_workflow_id
 
 log = logging.getLogger(__name__)
@@ -99,12 +99,12 @@ class TriageGateway:
         try:
             async with admission.turn(workflow_id):
                 try:
-                    return await retry_while_refused(send, workflow_id)
+                    return await retry_while_refused_by_desk(send, workflow_id)
                 except RPCError as error:
                     if error.status is not RPCStatusCode.NOT_FOUND:
                         raise
                     await self._start(clinic_id)  # the first change of a clinic's desk opens it
-                    return await retry_while_refused(send, workflow_id)
+                    return await retry_while_refused_by_desk(send, workflow_id)
         except WorkflowUpdateFailedError as error:
             if isinstance(error.cause, ApplicationError):
                 raise domain_error_from(error.cause) from None

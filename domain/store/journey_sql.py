@@ -9,10 +9,11 @@ each dialect; the values still go through each model field's own `to_db_value`, 
 written here is the row Tortoise would have written (dates, JSON and flags alike; see
 `store.sql`). The request path reads the journey row here too, before and after its step.
 
-The event goes in with `ON CONFLICT (journey_id, seq) DO NOTHING`: one statement both checks
-that the event is new and appends it (the id it returns, or none, tells which), and a concurrent
-writer of the same event waits for the first and then writes nothing. A `record_id` clash is
-still an error: it names another event.
+The event goes in with `ON CONFLICT DO NOTHING`: one statement both checks that the event is
+new and appends it (the id it returns, or none, tells which), and a concurrent writer of the
+same event waits for the first and then writes nothing. An event that clashes (on its sequence
+number or on its record) with another is not this event written before: the writer reads what
+is there (`logged_statement`) to tell the two apart (`store.projection`).
 """
 
 from __future__ import annotations
@@ -53,7 +54,17 @@ LOCKED_COLUMNS = ("clinic_id", "stage", "active", "stuck", "last_event_seq")
 
 @functools.cache
 def _insert_event(postgres: bool) -> str:
-    return insert(postgres, "journey_event", EVENT_COLUMNS, unique="journey_id, seq")
+    # Any clash, not only on (journey_id, seq): a record clash is told apart by the writer too.
+    return f"{insert(postgres, 'journey_event', EVENT_COLUMNS)} ON CONFLICT DO NOTHING RETURNING id"
+
+
+@functools.cache
+def _select_logged(postgres: bool) -> str:
+    journey, seq, record = marks(postgres, 3)
+    return (
+        f"SELECT {', '.join(LOG_COLUMNS)} FROM journey_event WHERE journey_id = {journey} "
+        f"AND (seq = {seq} OR record_id = {record}) ORDER BY seq"
+    )
 
 
 @functools.cache
@@ -95,6 +106,11 @@ def event_statement(postgres: bool, event: Mapping[str, Any]) -> Statement:
     its rows are the new event's id, or none when the event was there."""
     values = db_values(JourneyEvent, event, EVENT_COLUMNS, encoded=("facts",))
     return _insert_event(postgres), values
+
+
+def logged_statement(postgres: bool, journey_id: str, seq: int, record_id: str | None) -> Statement:
+    """The journey's logged events at `seq` or carrying `record_id` (`LOG_COLUMNS`)."""
+    return _select_logged(postgres), [journey_id, seq, record_id]
 
 
 def lock_statement(postgres: bool, journey_id: str) -> Statement:

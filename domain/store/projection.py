@@ -1,20 +1,36 @@
-"""Writes journey changes into the read model. At-least-once safe: keyed on (journey, seq)."""
+"""Writes journey changes into the read model. At-least-once safe: keyed on (journey, seq).
+
+The write rides in the journey's workflow task as a local activity, so it can run again: a
+retried attempt finds its event logged and writes nothing. It can also have run in a workflow
+task Temporal then lost (a worker that died before reporting it; a task the server dropped
+while refusing updates past its in-flight limit): the journey may then apply its steps in
+another order, and the event the lost task logged at a sequence number is not the one the
+journey holds there. The log is append-only, so that event stays and the journey's own is not
+written; the writer says so (ERROR, "not the journey's event") instead of failing on every
+retry (a clash on the record once did, and the journey's later writes waited behind it for
+good). Which of two writers is the lost one cannot be told here (a lost task's write can also
+come last), so the journey's row keeps the rule of the newest event. `workflows.update_admission`
+keeps API processes below the limit that made this happen in the tests.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from domain.journey.codec import facts_to_json
-from domain.journey.facts import JourneyChange, JourneyFacts
+from domain.journey.facts import JourneyChange, JourneyEvent, JourneyFacts
 from domain.journey.sla import next_breach
 from domain.store.journey_sql import (
     encode_facts,
     event_statement,
     lock_statement,
     locked_row,
+    logged_statement,
     row_insert_statement,
     update_statement,
 )
@@ -30,6 +46,8 @@ from domain.store.stage_counts import (
 )
 from domain.store.stage_stays import stays_recorded
 from domain.store.task_projection import aftercare_to_project, project_aftercare
+
+log = logging.getLogger(__name__)
 
 
 def journey_values(facts: JourneyFacts) -> dict[str, Any]:
@@ -92,6 +110,41 @@ def _projected(
     return True
 
 
+def _check_logged(event: JourneyEvent, logged: Sequence[Mapping[str, Any]]) -> None:
+    """Says so when `logged` (the events at the event's sequence number or with its record) is
+    not this event written before, but what a workflow task Temporal lost wrote."""
+    if [row["seq"] for row in logged] == [event.seq] and _same(event, logged[0]):
+        return
+    log.error(
+        "journey %s: the read model's log at event %s is not the journey's event (%s by %s, "
+        "record %s); found %s, written by a workflow task Temporal lost. The log keeps it; "
+        "the journey's next events bring its row up to date",
+        event.journey_id,
+        event.seq,
+        event.action,
+        event.actor.user_id,
+        event.record_id,
+        [(row["seq"], row["action"], row["actor_id"], row["record_id"]) for row in logged],
+    )
+
+
+def _same(event: JourneyEvent, row: Mapping[str, Any]) -> bool:
+    from_stage = event.from_stage.value if event.from_stage else None
+    return (
+        row["action"],
+        row["actor_id"],
+        row["record_id"],
+        row["from_stage"],
+        row["to_stage"],
+    ) == (
+        event.action,
+        event.actor.user_id,
+        event.record_id,
+        from_stage,
+        event.to_stage.value,
+    )
+
+
 def _event_and_row(
     postgres: bool, change: JourneyChange, values: dict[str, Any]
 ) -> Plan[list[tuple[Key, Pair]] | None]:
@@ -115,6 +168,11 @@ def _event_and_row(
         },
     )
     if not appended:
+        # Written before; or, if what is logged there is not this event, by a workflow task
+        # Temporal lost (said in the log). Either way the journey's later events bring the row.
+        _check_logged(
+            event, (yield logged_statement(postgres, event.journey_id, event.seq, event.record_id))
+        )
         return None
     # Locked until the commit (PostgreSQL): a concurrent writer of the same journey waits,
     # then reads the row this one leaves, so each counts its own difference once.

@@ -1,14 +1,14 @@
 """The projection's own SQL (`store.journey_sql`) writes the rows Tortoise reads back unchanged,
-and keeps refusing what the old statements refused."""
+and never writes one event over another."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import uuid
 from datetime import timedelta
 
 import pytest
-from tortoise.exceptions import IntegrityError
 
 from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
 from domain.journey.codec import facts_to_json
@@ -72,8 +72,8 @@ async def test_a_step_reads_back_as_it_was_written(database: str) -> None:
     assert await EventRow.filter(journey_id=journey_id).count() == 2
 
 
-async def test_a_record_another_event_attached_is_refused_and_nothing_is_written(
-    database: str,
+async def test_a_record_another_event_attached_is_not_written_again_and_the_clash_is_told(
+    database: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given a journey whose second event attached a record
     journey_id = f"rows-{uuid.uuid4()}"
@@ -84,15 +84,49 @@ async def test_a_record_another_event_attached_is_refused_and_nothing_is_written
     second = dataclasses.replace(first.facts, event_seq=2)
     noted = dataclasses.replace(noted, record_id=record_id)
     assert await apply_change(JourneyChange(noted, second))
-    # When a third event names the same record
+    # When a third event names the same record (as a workflow task Temporal lost can leave it)
     later = dataclasses.replace(noted, seq=3, at=at + timedelta(minutes=1))
     third = dataclasses.replace(first.facts, event_seq=3, stage=Stage.TRIAGE)
-    with pytest.raises(IntegrityError):
-        await apply_change(JourneyChange(later, third))
-    # Then it is refused, not taken for a repeat, and the journey row stays as the second left it
+    with caplog.at_level(logging.ERROR, logger="domain.store.projection"):
+        written = await apply_change(JourneyChange(later, third))
+    # Then it is not taken for a repeat: nothing is written, the journey row stays as the second
+    # left it, and the writer says what clashed instead of failing every retry for good
+    assert not written
     assert await EventRow.filter(journey_id=journey_id).count() == 2
     row = await Journey.get(id=journey_id)
     assert (row.last_event_seq, row.stage) == (2, "RECEPTION")
+    assert f"journey {journey_id}: the read model's log at event 3 is not" in caplog.text
+    assert f"(2, 'note', '{DESK.user_id}', '{record_id}')" in caplog.text
+
+
+async def test_an_event_a_lost_task_logged_in_another_order_is_told_and_the_journey_goes_on(
+    database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a journey whose second event, a note, was logged by a workflow task Temporal lost
+    journey_id = f"rows-{uuid.uuid4()}"
+    first = await _opened(journey_id)
+    at = START + timedelta(minutes=1)
+    lost = JourneyEvent(journey_id, 2, "note", Stage.RECEPTION, Stage.RECEPTION, DESK, at, "")
+    assert await apply_change(JourneyChange(lost, dataclasses.replace(first.facts, event_seq=2)))
+    # When the journey's own second event (another step, applied first on the retry) is written
+    own = JourneyEvent(
+        journey_id, 2, "assign_consultant", Stage.RECEPTION, Stage.CONSULTATION, DESK, at, ""
+    )
+    second = dataclasses.replace(first.facts, event_seq=2, stage=Stage.CONSULTATION)
+    with caplog.at_level(logging.ERROR, logger="domain.store.projection"):
+        assert not await apply_change(JourneyChange(own, second))
+    # Then the writer says the log is not the journey's there, and writes nothing over it
+    assert "the read model's log at event 2 is not the journey's event" in caplog.text
+    logged = await EventRow.filter(journey_id=journey_id).order_by("seq").values_list("action")
+    assert logged == [("start",), ("note",)]
+    # And the journey's next event is written, and brings its row where the journey is
+    third = dataclasses.replace(second, event_seq=3)
+    noted = JourneyEvent(
+        journey_id, 3, "note", Stage.CONSULTATION, Stage.CONSULTATION, DESK, at, ""
+    )
+    assert await apply_change(JourneyChange(noted, third))
+    row = await Journey.get(id=journey_id)
+    assert (row.last_event_seq, row.stage) == (3, "CONSULTATION")
 
 
 async def test_a_step_that_brings_a_call_due_writes_its_task_and_a_plain_step_writes_none(

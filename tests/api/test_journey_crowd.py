@@ -1,0 +1,146 @@
+"""A crowd of steps on one journey, on the dev server (which enforces Temporal's 10 in-flight
+updates per workflow, as production does): every step is answered, made once, and logged in
+the order the journey applied it.
+
+Past the limit Temporal refuses updates (RESOURCE_EXHAUSTED), and under that pressure it drops
+workflow tasks whose read-model writes (local activities) had already run; the refused callers
+send again, the journey applies the steps in another order, and the read model's log no longer
+matches the journey's. The journeys' admission (`workflows.update_admission`) keeps one API
+process's updates on a journey below the limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from typing import Any
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+from temporalio.service import RetryConfig, RPCError, RPCStatusCode
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
+
+from domain.roles import Role
+from domain.store.models import JourneyEvent
+from domain.triage.entries import DeskEntry, EntryKind
+from schema.ids import decode_id
+from tests.api import documents
+from tests.api.conftest import TASK_QUEUE
+from tests.api.flow import JourneyDriver, new_key
+from tests.store.stage_plan import START
+from tests.support import journey_start
+from workflows.client import JourneyGateway
+from workflows.journey import JourneyWorkflow
+from workflows.triage_activities import _hand_journey_over
+
+NUDGE = documents.action("nudgeJourney", "SupervisorNoteInput")
+CROWD = 30
+HAND_OVERS = 14  # past Temporal's 10 in-flight updates per workflow
+REFUSALS_SEEN = 2
+REFUSAL_WAIT_SECONDS = 60
+
+
+async def _accepted_updates(temporal_env: WorkflowEnvironment, journey_id: str) -> Counter[str]:
+    history = await temporal_env.client.get_workflow_handle(journey_id).fetch_history()
+    return Counter(
+        event.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+        for event in history.events
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+    )
+
+
+async def _logged_as_applied(temporal_env: WorkflowEnvironment, journey_id: str) -> None:
+    """The records in the read model's log, by sequence, are those the journey attached, in its
+    order (a write from a workflow task Temporal lost, its updates then applied in another
+    order, would differ)."""
+    facts = await JourneyGateway(temporal_env.client, TASK_QUEUE).facts(journey_id)
+    logged = (
+        await JourneyEvent.filter(journey_id=journey_id)
+        .order_by("seq")
+        .values_list("record_id", flat=True)
+    )
+    assert [record for record in logged if record] == facts.attached_records
+
+
+def _nudges(journey: dict[str, Any]) -> int:
+    return [event["action"] for event in journey["history"]].count("nudge")
+
+
+async def test_thirty_steps_at_once_on_one_journey_are_each_answered_and_made_once(
+    driver: JourneyDriver, temporal_env: WorkflowEnvironment
+) -> None:
+    # Given a journey, and thirty supervisor notes on it sent at once, each with its own key
+    journey = await driver.start()
+    notes = [
+        driver.act(
+            NUDGE,
+            Role.SUPERVISOR,
+            journeyId=journey["id"],
+            note=f"call {n}",
+            idempotencyKey=new_key(),
+        )
+        for n in range(CROWD)
+    ]
+    # When they are all answered
+    answers = await asyncio.gather(*notes)
+    # Then every one was made, and made once
+    assert [a["__typename"] for a in answers] == ["JourneyPayload"] * CROWD, answers
+    assert _nudges(await driver.journey(journey["id"])) == CROWD
+    raw_id = decode_id(journey["id"], "Journey")
+    assert raw_id is not None
+    accepted = await _accepted_updates(temporal_env, raw_id)
+    assert set(accepted.values()) == {1}
+    # And the read model's log holds the notes in the order the journey applied them (a write
+    # from a workflow task Temporal lost, its updates then applied in another order, would not)
+    facts = await JourneyGateway(temporal_env.client, TASK_QUEUE).facts(raw_id)
+    logged = (
+        await JourneyEvent.filter(journey_id=raw_id)
+        .order_by("seq")
+        .values_list("record_id", flat=True)
+    )
+    assert [record for record in logged if record] == facts.attached_records
+
+
+async def _hand_over(environment: ActivityEnvironment, journey_id: str, seq: int) -> None:
+    entry = DeskEntry(
+        seq, "2026-12-04", EntryKind.REASSIGNED, START, "desk", "", "", "c-2", journey_id=journey_id
+    )
+    await environment.run(_hand_journey_over, "clinic-1", entry)
+
+
+async def test_a_hand_over_temporal_has_no_room_for_is_retried_not_dropped(
+    temporal_address: str,
+) -> None:
+    # Given a journey no worker serves, so its updates pile up, and a client that does not retry
+    # refusals itself: the activity's own retry is what must send a hand-over again
+    client = await Client.connect(temporal_address, retry_config=RetryConfig(max_retries=0))
+    start = journey_start()
+    await client.start_workflow(
+        JourneyWorkflow.run, start, id=start.journey_id, task_queue=f"nobody-{uuid.uuid4().hex}"
+    )
+    environment = ActivityEnvironment(client)
+    # When the desk hands the client over more times at once than the journey takes updates
+    hand_overs = [
+        asyncio.create_task(_hand_over(environment, start.journey_id, seq))
+        for seq in range(HAND_OVERS)
+    ]
+    # Then those Temporal refuses (once the server gives up waiting for the journey, about 10 s
+    # here) fail the activity, whose retry sends them again: none is dropped as if the journey
+    # had kept its consultant
+    refusals = []
+    try:
+        async with asyncio.timeout(REFUSAL_WAIT_SECONDS):
+            for finished in asyncio.as_completed(hand_overs):
+                with pytest.raises(RPCError) as refused:
+                    await finished
+                refusals.append(refused.value.status)
+                if len(refusals) == REFUSALS_SEEN:
+                    break
+    finally:
+        for task in hand_overs:
+            task.cancel()
+    assert set(refusals) <= {RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE}
+    # And a hand-over to a journey that is gone is dropped quietly (the desk's log has it)
+    await _hand_over(environment, f"gone-{uuid.uuid4().hex}", HAND_OVERS)
