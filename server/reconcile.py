@@ -18,12 +18,17 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 
-from temporalio.client import Client
+from temporalio.client import (
+    Client,
+    RPCTimeoutOrCancelledError,
+    WorkflowQueryFailedError,
+    WorkflowQueryRejectedError,
+)
 from temporalio.service import RPCError
 
 from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
 from domain.store.drafts import void_but_attached
-from domain.store.models import Journey
+from domain.store.models import Journey, JourneyEvent
 from domain.store.stage_counts import CounterDrift, check_counters
 from server.settle import Outcome, Settlement, repair_claims, settle_drafts
 from workflows import search_attributes
@@ -31,6 +36,14 @@ from workflows.connect import PLAINTEXT, TemporalSecurity, connect
 from workflows.journey import JourneyWorkflow
 
 CONCURRENT_QUERIES = 20
+# What a journey's query can fail with; one journey that cannot be read is its own drift, and the
+# check goes on with the others.
+_UNREADABLE = (
+    RPCError,
+    RPCTimeoutOrCancelledError,
+    WorkflowQueryFailedError,
+    WorkflowQueryRejectedError,
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +57,9 @@ async def _compare(client: Client, row: Journey, gate: asyncio.Semaphore) -> lis
         handle = client.get_workflow_handle_for(JourneyWorkflow.run, str(row.id))
         try:
             facts = await handle.query(JourneyWorkflow.facts)
-        except RPCError as error:
+        except _UNREADABLE as error:
             return [Drift(str(row.id), f"active in the read model, workflow unreadable: {error}")]
+        logged = await _logged_records(str(row.id))
     found = []
     wanted = {
         "stage": (row.stage, facts.stage.value),
@@ -58,7 +72,37 @@ async def _compare(client: Client, row: Journey, gate: asyncio.Semaphore) -> lis
             found.append(
                 Drift(str(row.id), f"{name}: read model {read_model!r}, workflow {workflow!r}")
             )
+    if logged != facts.attached_records:
+        found.append(Drift(str(row.id), _log_difference(logged, facts.attached_records)))
     return found
+
+
+async def _logged_records(journey_id: str) -> list[str]:
+    """The records the read model's log attaches, in the order of its events."""
+    rows = JourneyEvent.filter(journey_id=journey_id, record_id__isnull=False).order_by("seq")
+    return [str(record) for record in await rows.values_list("record_id", flat=True)]
+
+
+def _log_difference(logged: list[str], attached: list[str]) -> str:
+    """Where the log's records part from the journey's: an event left out or logged by a
+    workflow task Temporal lost (`store.projection`), or a row written by hand."""
+    at = next(
+        (
+            n
+            for n, (ours, theirs) in enumerate(zip(logged, attached, strict=False))
+            if ours != theirs
+        ),
+        min(len(logged), len(attached)),
+    )
+    return (
+        f"event log: {len(logged)} records logged, the workflow attached {len(attached)}; "
+        f"they part at record {at + 1} (read model {_nth(logged, at)}, workflow "
+        f"{_nth(attached, at)})"
+    )
+
+
+def _nth(records: list[str], n: int) -> str:
+    return records[n] if n < len(records) else "none"
 
 
 async def find_drift(client: Client, clinic_id: str | None = None) -> list[Drift]:

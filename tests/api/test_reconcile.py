@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from temporalio.testing import WorkflowEnvironment
 from tortoise.expressions import F
 
-from domain.store.models import Journey, JourneyStageCount
+from domain.store import records
+from domain.store.models import Journey, JourneyEvent, JourneyStageCount
 from domain.store.stage_counts import check_counters
+from domain.triage.commands import SeatCommand
 from schema.ids import decode_id
 from server.reconcile import find_drift, reconcile_with
+from tests.api.conftest import TASK_QUEUE
 from tests.api.flow import JourneyDriver
+from tests.support import DESK
+from workflows.triage import desk_workflow_id
+from workflows.triage_client import TriageGateway
 
 
 async def test_drift_is_reported_for_the_journey_that_differs(
@@ -65,3 +73,46 @@ async def test_a_tampered_stage_counter_is_reported_and_repaired(
         d.problem.split(" ")[0] for d in found.drift if d.journey_id.endswith(row.clinic_id)
     ] == ["EXPERT_REVIEW"]
     assert await check_counters(row.clinic_id, repair=False) == []
+
+
+async def test_an_event_the_journey_never_attached_and_an_unreadable_workflow_are_drift(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]], temporal_env: WorkflowEnvironment
+) -> None:
+    # Given a journey in a clinic of its own, whose log gained a note the journey never took
+    # (as a workflow task Temporal lost can leave one: `store.projection`)
+    driver = await fresh_clinic()
+    journey = await driver.drive_to("CONSULTATION")
+    raw_id = decode_id(journey["id"], "Journey")
+    assert raw_id is not None
+    row = await Journey.get(id=raw_id)
+    note = await records.draft_record(raw_id, "nudge", {"note": "lost"}, "supervisor-1")
+    await JourneyEvent.create(
+        journey_id=raw_id, seq=row.last_event_seq + 1, action="nudge", from_stage=row.stage,
+        to_stage=row.stage, actor_id="supervisor-1", actor_role="SUPERVISOR",
+        at=datetime.now(UTC), summary="", record_id=note,
+    )  # fmt: skip
+    # And, in the same clinic, an active row naming a workflow that is not a journey (the
+    # clinic's triage desk), whose facts cannot be asked for
+    await TriageGateway(temporal_env.client, TASK_QUEUE).change_seat(
+        row.clinic_id, SeatCommand(DESK, "c0", "note-roster", on_duty=True), str(uuid.uuid4())
+    )
+    stray = desk_workflow_id(row.clinic_id)
+    await Journey.create(
+        id=stray, clinic_id=row.clinic_id, client_id=row.client_id, stage=row.stage,
+        visit_category=row.visit_category, started_at=row.started_at,
+        stage_entered_at=row.stage_entered_at, facts=row.facts,
+    )  # fmt: skip
+    try:
+        # When reconcile checks the clinic
+        drift = {
+            d.journey_id: d.problem for d in await find_drift(temporal_env.client, row.clinic_id)
+        }
+    finally:
+        await Journey.filter(id=stray).update(active=False)
+    # Then both are reported, and the check went on past the one it could not read
+    assert drift[stray].startswith("active in the read model, workflow unreadable: ")
+    attached = len(row.facts["attached_records"])
+    assert drift[raw_id] == (
+        f"event log: {attached + 1} records logged, the workflow attached {attached}; they part "
+        f"at record {attached + 1} (read model {note}, workflow none)"
+    )
