@@ -40,7 +40,7 @@ async def record_desk_board_changes(record: DeskRecord) -> bool:
         )
     for entry in record.entries:
         if entry.kind in _HANDS_OVER and entry.transfers_ownership:
-            await _hand_journey_over(record.clinic_id, entry)
+            await hand_journey_over(record.clinic_id, entry)
     return write.stale
 
 
@@ -50,7 +50,7 @@ async def record_desk_changes(record: DeskRecord) -> bool:
     return await record_desk_board_changes(record)
 
 
-async def _hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:
+async def hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:
     """Makes the journey name the consultant the desk handed the client to.
 
     The update id is the desk entry, so a retried activity hands over once. A journey that has

@@ -33,7 +33,7 @@ from tests.store.stage_plan import START
 from tests.support import journey_start
 from workflows.client import JourneyGateway
 from workflows.journey import JourneyWorkflow
-from workflows.triage_activities import _hand_journey_over
+from workflows.triage_activities import hand_journey_over
 
 NUDGE = documents.action("nudgeJourney", "SupervisorNoteInput")
 CROWD = 30
@@ -107,7 +107,7 @@ async def _hand_over(environment: ActivityEnvironment, journey_id: str, seq: int
     entry = DeskEntry(
         seq, "2026-12-04", EntryKind.REASSIGNED, START, "desk", "", "", "c-2", journey_id=journey_id
     )
-    await environment.run(_hand_journey_over, "clinic-1", entry)
+    await environment.run(hand_journey_over, "clinic-1", entry)
 
 
 async def test_a_hand_over_temporal_has_no_room_for_is_retried_not_dropped(
