@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,8 +48,9 @@ from workflows.update_admission import DEFAULT_JOURNEY_IN_FLIGHT, UpdateSlots, r
 
 log = logging.getLogger(__name__)
 
-# How long a step refused for want of room is sent again: inside the API's 30 s per request.
-JOURNEY_RETRY_BUDGET_SECONDS = 20.0
+# How long a step may wait for its turn and be sent again when refused for want of room, both
+# together: inside the API's 30 s per request, so the caller hears why.
+JOURNEY_ROOM_BUDGET_SECONDS = 20.0
 
 _BY_CODE: dict[str, type[DomainError]] = {
     ErrorCode.TRANSITION_NOT_ALLOWED.value: TransitionNotAllowed,
@@ -131,10 +133,10 @@ class JourneyGateway:
             return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
 
         try:
-            async with slots.turn(journey_id):
-                return await retry_while_refused(
-                    send, journey_id, budget=JOURNEY_RETRY_BUDGET_SECONDS
-                )
+            async with contextlib.AsyncExitStack() as turn:
+                waited = await _wait_for_turn(turn, slots, journey_id)
+                left = JOURNEY_ROOM_BUDGET_SECONDS - waited
+                return await retry_while_refused(send, journey_id, budget=max(left, 0.0))
         except WorkflowUpdateFailedError as error:
             if isinstance(error.cause, ApplicationError):
                 raise domain_error_from(error.cause) from None
@@ -151,6 +153,22 @@ class JourneyGateway:
     async def facts(self, journey_id: str) -> JourneyFacts:
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         return await handle.query(JourneyWorkflow.facts)
+
+
+async def _wait_for_turn(
+    turn: contextlib.AsyncExitStack, slots: UpdateSlots, journey_id: str
+) -> float:
+    """Takes a turn on the journey (held until `turn` closes); the seconds it took."""
+    began = time.monotonic()
+    try:
+        async with asyncio.timeout(JOURNEY_ROOM_BUDGET_SECONDS):
+            await turn.enter_async_context(slots.turn(journey_id))
+    except TimeoutError:
+        log.warning(
+            "journey %s: no turn for a step in %.0f s", journey_id, time.monotonic() - began
+        )
+        raise JourneyUnavailable("the journey had no room for the step in time") from None
+    return time.monotonic() - began
 
 
 _by_client: weakref.WeakKeyDictionary[Client, UpdateSlots] = weakref.WeakKeyDictionary()

@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage import service
     from domain.triage.batch import ArrivalAnswer, ArriveBatch, arrive_together
     from domain.triage.board_changes import board_view
+    from domain.triage.bounds import within_bounds
     from domain.triage.calendar import local_day, next_midnight
     from domain.triage.checks import (
         check_accept,
@@ -95,6 +96,15 @@ def _guarded(
         raise _refusal(error) from None
 
 
+def _bounded(command: Command) -> None:
+    """Refuses a command past the desk's bounds: in validators only (handlers replay, and a run
+    may hold larger input it accepted before the bounds existed)."""
+    try:
+        within_bounds(command)
+    except DomainError as error:
+        raise _refusal(error) from None
+
+
 @workflow.defn(name="TriageDesk")
 class TriageDeskWorkflow:
     @workflow.init
@@ -143,6 +153,7 @@ class TriageDeskWorkflow:
     @arrive.validator
     def _validate_arrive(self, command: ArriveCommand) -> None:
         _guarded(check_arrive, self._desk, command)
+        _bounded(command)
 
     @workflow.update
     async def arrive_batch(self, batch: ArriveBatch) -> list[ArrivalAnswer]:
@@ -156,6 +167,8 @@ class TriageDeskWorkflow:
     def _validate_batch(self, batch: ArriveBatch) -> None:
         if not batch.commands:
             raise _refusal(ValidationFailed.one("arrivals", "no arrivals to decide"))
+        for command in batch.commands:  # the API bounds each arrival before it queues
+            _bounded(command)
 
     @workflow.update
     async def accept(self, command: AcceptCommand) -> DeskReply:
@@ -177,6 +190,7 @@ class TriageDeskWorkflow:
     @change_seat.validator
     def _validate_seat(self, command: SeatCommand) -> None:
         _guarded(check_seat, self._desk, command)
+        _bounded(command)
 
     @workflow.update
     async def set_order(self, command: OrderCommand) -> DeskReply:
@@ -198,6 +212,7 @@ class TriageDeskWorkflow:
     @override.validator
     def _validate_override(self, command: OverrideCommand) -> None:
         _guarded(check_override, self._desk, command)
+        _bounded(command)
 
     @workflow.signal(name=JOURNEY_MOVED_SIGNAL)
     def journey_moved(self, notice: JourneyNotice) -> None:

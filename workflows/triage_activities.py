@@ -3,6 +3,8 @@ Never imported by workflow code."""
 
 from __future__ import annotations
 
+import logging
+
 from temporalio import activity
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -14,12 +16,13 @@ from domain.triage.board_changes import BoardChange
 from domain.triage.entries import DeskEntry, EntryKind
 from workflows.desk_records import RECORD_DESK, RECORD_DESK_BOARD_CHANGES, DeskRecord
 from workflows.journey import JourneyWorkflow
+from workflows.update_admission import retry_while_refused
 
-# Temporal had no room or no answer for the hand-over: the activity's retry sends it again
-# (under the same update id). Any other refusal would refuse every retry too.
-_FOR_NOW = frozenset(
-    {RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
-)
+# Temporal had no room for the hand-over (in-flight updates at their limit) or aborted it: sent
+# again under the same update id, for a few seconds only, since the desk's records (and its
+# whole loop) wait for this activity.
+_FOR_NOW = frozenset({RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE})
+HAND_OVER_BUDGET_SECONDS = 5.0
 
 # Entries after which the client is served by someone else: the journey must follow.
 _HANDS_OVER = frozenset({EntryKind.TIMED_OUT, EntryKind.REASSIGNED})
@@ -55,9 +58,9 @@ async def hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:
 
     The update id is the desk entry, so a retried activity hands over once. A journey that has
     moved past the stages a consultant owns, or already names that consultant, refuses: the desk
-    log and the revenue credit still record the hand-over. A journey Temporal could not take the
-    update for now (in-flight updates at their limit, a restart) fails the activity, whose retry
-    records nothing twice and hands over again.
+    log and the revenue credit still record the hand-over. A journey Temporal has no room for is
+    sent the hand-over again for a few seconds; then it keeps its consultant too, said at ERROR
+    (the desk must not wait on one crowded journey).
     """
     if not entry.journey_id or not entry.consultant_id:
         return
@@ -65,13 +68,22 @@ async def hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:
     request = ActionRequest(
         Action.REASSIGN, TRIAGE_DESK_ACTOR, ActionDetails(consultant_id=entry.consultant_id)
     )
+    update_id = f"desk-{clinic_id}-{entry.day}-{entry.seq}"
+
+    async def send() -> object:
+        return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
+
     try:
-        await handle.execute_update(
-            JourneyWorkflow.act, request, id=f"desk-{clinic_id}-{entry.day}-{entry.seq}"
+        await retry_while_refused(
+            send, entry.journey_id, budget=HAND_OVER_BUDGET_SECONDS, retried=_FOR_NOW
         )
     except WorkflowUpdateFailedError as refusal:
         activity.logger.info("journey %s kept its consultant: %s", entry.journey_id, refusal)
     except RPCError as error:
-        if error.status in _FOR_NOW:
-            raise
-        activity.logger.warning("journey %s kept its consultant: %s", entry.journey_id, error)
+        level = logging.ERROR if error.status in _FOR_NOW else logging.WARNING
+        activity.logger.log(
+            level,
+            "could not hand journey %s over, it keeps its consultant: %s",
+            entry.journey_id,
+            error,
+        )

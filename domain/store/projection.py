@@ -6,11 +6,13 @@ task Temporal then lost (a worker that died before reporting it; a task the serv
 while refusing updates past its in-flight limit): the journey may then apply its steps in
 another order, and the event the lost task logged at a sequence number is not the one the
 journey holds there. The log is append-only, so that event stays and the journey's own is not
-written; the writer says so (ERROR, "not the journey's event") instead of failing on every
-retry (a clash on the record once did, and the journey's later writes waited behind it for
-good). Which of two writers is the lost one cannot be told here (a lost task's write can also
-come last), so the journey's row keeps the rule of the newest event. `workflows.update_admission`
-keeps API processes below the limit that made this happen in the tests.
+logged; the writer says so (ERROR, "does not match the journey's event") instead of failing on
+every retry (a clash on the record once did, and the journey's later writes waited behind it for
+good), and writes the journey's row, stays, counters and after-care from the journey's change
+all the same: staff act on the row, and the write that comes second is the run that survived
+(a lost task's write can in principle come last; the journey's next step then mends the row).
+`glowpath reconcile` reports the log's difference. `workflows.update_admission` keeps API
+processes below the limit that made this happen in the tests.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.journey.codec import facts_to_json
@@ -110,15 +113,15 @@ def _projected(
     return True
 
 
-def _check_logged(event: JourneyEvent, logged: Sequence[Mapping[str, Any]]) -> None:
-    """Says so when `logged` (the events at the event's sequence number or with its record) is
-    not this event written before, but what a workflow task Temporal lost wrote."""
+def _written_before(event: JourneyEvent, logged: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether `logged` (this journey's events at the event's sequence number or with its
+    record) is this event, written before; if not, says so at ERROR."""
     if [row["seq"] for row in logged] == [event.seq] and _same(event, logged[0]):
-        return
+        return True
     log.error(
-        "journey %s: the read model's log at event %s is not the journey's event (%s by %s, "
-        "record %s); found %s, written by a workflow task Temporal lost. The log keeps it; "
-        "the journey's next events bring its row up to date",
+        "journey %s: the read model's log at event %s does not match the journey's event (%s "
+        "by %s, record %s); found %s. The log keeps what it has (a workflow task Temporal lost "
+        "writes so); the journey's row follows the journey",
         event.journey_id,
         event.seq,
         event.action,
@@ -126,6 +129,7 @@ def _check_logged(event: JourneyEvent, logged: Sequence[Mapping[str, Any]]) -> N
         event.record_id,
         [(row["seq"], row["action"], row["actor_id"], row["record_id"]) for row in logged],
     )
+    return False
 
 
 def _same(event: JourneyEvent, row: Mapping[str, Any]) -> bool:
@@ -136,12 +140,14 @@ def _same(event: JourneyEvent, row: Mapping[str, Any]) -> bool:
         row["record_id"],
         row["from_stage"],
         row["to_stage"],
+        row["summary"],
     ) == (
         event.action,
         event.actor.user_id,
         event.record_id,
         from_stage,
         event.to_stage.value,
+        event.summary[:500],
     )
 
 
@@ -167,20 +173,21 @@ def _event_and_row(
             "facts": values["facts"],
         },
     )
+    unmatched = False  # the log holds another event where this one goes (module docstring)
     if not appended:
-        # Written before; or, if what is logged there is not this event, by a workflow task
-        # Temporal lost (said in the log). Either way the journey's later events bring the row.
-        _check_logged(
-            event, (yield logged_statement(postgres, event.journey_id, event.seq, event.record_id))
-        )
-        return None
+        logged = yield logged_statement(postgres, event.journey_id, event.seq, event.record_id)
+        if not logged:  # the clash is with another journey's row: a fault, not a lost task
+            raise IntegrityError(f"event {event.seq} of journey {event.journey_id} clashes")
+        if _written_before(event, logged):
+            return None
+        unmatched = True
     # Locked until the commit (PostgreSQL): a concurrent writer of the same journey waits,
     # then reads the row this one leaves, so each counts its own difference once.
     before = locked_row((yield lock_statement(postgres, facts.journey_id)))
     if before is None:
         yield Unread(*row_insert_statement(postgres, facts.journey_id, values))
         was: dict[Key, Pair] = {}
-    elif before["last_event_seq"] < facts.event_seq:
+    elif before["last_event_seq"] < facts.event_seq or unmatched:
         yield Unread(*update_statement(postgres, facts.journey_id, values))
         was = contribution(before["clinic_id"], before["stage"], before["active"], before["stuck"])
     else:

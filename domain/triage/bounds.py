@@ -7,14 +7,16 @@ codes, or one correction adding a million make-up turns (each an object, built i
 update handler), would make the desk's next payload too large for Temporal, which ends or stalls
 the run, and the clinic's desk with it. So each list of codes and each correction is bounded
 here; the API answers a request past a bound with `ValidationFailed` before the desk hears of it,
-and the desk's validators refuse it again (`domain.triage.checks`).
+and the desk's validators refuse it again (`within_bounds`). Only validators: the update
+handlers replay, and a run may hold larger input it accepted before these bounds existed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, ValidationFailed
+from domain.triage.commands import ArriveCommand, OverrideCommand, SeatCommand
 
 # Item codes are catalogue codes ("rhinoplasty", "botox-forehead"), as long as an id at most.
 MAX_CODE_LENGTH = 64
@@ -25,6 +27,12 @@ MAX_POLICY_ITEMS = 500
 # Turns or make-up turns one correction of the desk's record adds or takes: a correction
 # mends a day's count, which no desk has seen reach this.
 MAX_CORRECTION = 50
+
+
+def item_codes(items: Sequence[str] | None) -> tuple[str, ...]:
+    """Item codes as the desk matches them: trimmed, lower-cased, blanks dropped. The bounds
+    are checked on these (lower-casing can lengthen a code: "İ" becomes two characters)."""
+    return tuple(item.strip().lower() for item in items or () if item.strip())
 
 
 def codes_problem(field: str, codes: Sequence[str] | None, most: int) -> FieldProblem | None:
@@ -44,3 +52,25 @@ def correction_problem(field: str, delta: int) -> FieldProblem | None:
     if abs(delta) > MAX_CORRECTION:
         return FieldProblem(field, f"from -{MAX_CORRECTION} to {MAX_CORRECTION}")
     return None
+
+
+def within_bounds(command: object) -> None:
+    """Refuses (`ValidationFailed`) a desk command past a bound; any other command passes."""
+    problems: list[FieldProblem | None] = []
+    if isinstance(command, ArriveCommand):
+        problems.append(codes_problem("items", command.arrival.items, MAX_ASKED_ITEMS))
+    elif isinstance(command, SeatCommand):
+        problems.append(codes_problem("scope", command.scope, MAX_ASKED_ITEMS))
+    elif isinstance(command, OverrideCommand):
+        policy = command.policy
+        problems += [
+            correction_problem("turnsDelta", command.turns_delta),
+            correction_problem("makeupDelta", command.makeup_delta),
+            codes_problem(
+                "offeredItems", policy.offered_items if policy else None, MAX_POLICY_ITEMS
+            ),
+            codes_problem("keyItems", policy.key_items if policy else None, MAX_POLICY_ITEMS),
+        ]
+    found = [problem for problem in problems if problem is not None]
+    if found:
+        raise ValidationFailed(found)

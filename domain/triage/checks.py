@@ -6,21 +6,9 @@ refused change never reaches the desk's history.
 
 from __future__ import annotations
 
-from domain.errors import (
-    FieldProblem,
-    NotAuthorized,
-    NotFound,
-    TransitionNotAllowed,
-    ValidationFailed,
-)
+from domain.errors import NotAuthorized, NotFound, TransitionNotAllowed, ValidationFailed
 from domain.journey.facts import Actor
 from domain.roles import Role
-from domain.triage.bounds import (
-    MAX_ASKED_ITEMS,
-    MAX_POLICY_ITEMS,
-    codes_problem,
-    correction_problem,
-)
 from domain.triage.commands import (
     AcceptCommand,
     ArriveCommand,
@@ -46,13 +34,6 @@ def _needs(actor: Actor, roles: frozenset[Role], what: str) -> None:
         raise NotAuthorized(f"{what} needs one of: {names}")
 
 
-def _within_bounds(*problems: FieldProblem | None) -> None:
-    """Refuses what the API's own checks refuse first (`domain.triage.bounds`)."""
-    found = [problem for problem in problems if problem is not None]
-    if found:
-        raise ValidationFailed(found)
-
-
 def _active_seat(desk: DeskState, consultant_id: str | None, field: str) -> Seat:
     seat = desk.seat(consultant_id or "")
     if seat is None:
@@ -64,7 +45,6 @@ def _active_seat(desk: DeskState, consultant_id: str | None, field: str) -> Seat
 
 def check_arrive(desk: DeskState, command: ArriveCommand) -> None:
     _needs(command.actor, DESK_ROLES, "triage")
-    _within_bounds(codes_problem("items", command.arrival.items, MAX_ASKED_ITEMS))
     if not command.arrival.journey_id or not command.arrival.client_id:
         raise ValidationFailed.one("journeyId", "journey and client are required")
     if command.chosen_id is not None:
@@ -89,7 +69,6 @@ def check_seat(desk: DeskState, command: SeatCommand) -> None:
     actor = command.actor
     if not explained(command):
         raise ValidationFailed.one("reason", "say why")
-    _within_bounds(codes_problem("scope", command.scope, MAX_ASKED_ITEMS))
     if actor.role is Role.CONSULTANT:
         own_status = actor.user_id == command.consultant_id and command.on_duty is None
         current = desk.seat(command.consultant_id)
@@ -133,13 +112,6 @@ def check_override(desk: DeskState, command: OverrideCommand) -> None:
         _needs(command.actor, frozenset({Role.SUPERVISOR}), "a desk override")
     if not explained(command):
         raise ValidationFailed.one("reason", "an override needs a reason")
-    policy = command.policy
-    _within_bounds(
-        correction_problem("turnsDelta", command.turns_delta),
-        correction_problem("makeupDelta", command.makeup_delta),
-        codes_problem("offeredItems", policy.offered_items if policy else None, MAX_POLICY_ITEMS),
-        codes_problem("keyItems", policy.key_items if policy else None, MAX_POLICY_ITEMS),
-    )
     if kind is OverrideKind.RECLASSIFY:
         check_reclassify(desk, command)
     elif kind is OverrideKind.REASSIGN:

@@ -13,6 +13,7 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
 from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
+from domain.triage.bounds import item_codes
 from domain.triage.decision import Arrival, ArrivalPurpose
 from schema import idempotency
 from schema.errors import ValidationFailed, invalid
@@ -57,7 +58,7 @@ async def arrival_of(row: JourneyRow, input: AutoAssignInput) -> Arrival:
         journey_id=row.id,
         client_id=row.client_id,
         category=VisitCategory(row.visit_category),
-        items=tuple(item.strip().lower() for item in input.items if item.strip()),
+        items=item_codes(input.items),
         owner_id=owner,
         owner_departed=departed,
         # An owner with no transfer on record can only come from a lead's earliest contact.

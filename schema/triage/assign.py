@@ -22,7 +22,7 @@ from domain.store.desk_notes import draft_note
 from domain.store.models import Journey as JourneyRow
 from domain.store.records import KeyState
 from domain.store.triage_projection import current_owner
-from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem
+from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, item_codes
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decision import Decision, Route
 from domain.triage.purposes import PURPOSE_RULES
@@ -95,7 +95,7 @@ async def triage(
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key])), None, row
-    too_many = codes_problem("items", input.items, MAX_ASKED_ITEMS)
+    too_many = codes_problem("items", item_codes(input.items), MAX_ASKED_ITEMS)
     if too_many:
         return from_domain(DomainValidationFailed([too_many])), None, row
     # The key is claimed before the desk hears of the request (it would count a turn): a key

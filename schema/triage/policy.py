@@ -8,7 +8,7 @@ from dataclasses import replace
 import strawberry
 from strawberry.types import Info
 
-from domain.triage.bounds import MAX_POLICY_ITEMS, codes_problem
+from domain.triage.bounds import MAX_POLICY_ITEMS, codes_problem, item_codes
 from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.policy import DEFAULT_POLICY, CompanionRule, RotationPolicy
 from schema import idempotency
@@ -33,12 +33,13 @@ class RotationPolicyInput:
     acceptance_minutes: int = DEFAULT_POLICY.acceptance_minutes
     offered_items: list[str] | None = strawberry.field(
         default=None,
-        description="Items the clinic offers (at most 500 codes); others are invalid "
-        "consultations.",
+        description="Items the clinic offers (at most 500 codes of at most 64 characters); "
+        "others are invalid consultations.",
     )
     key_items: list[str] | None = strawberry.field(
         default=None,
-        description="Key items (at most 500 codes): first visits go to the month's priority staff.",
+        description="Key items (at most 500 codes of at most 64 characters): first visits go "
+        "to the month's priority staff.",
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -55,8 +56,8 @@ async def set_rotation_policy(
         return invalid(problems[0].field, problems[0].message)
     if not 1 <= input.acceptance_minutes <= 120:
         return invalid("acceptanceMinutes", "from 1 to 120")
-    too_many = codes_problem("offeredItems", input.offered_items, MAX_POLICY_ITEMS) or (
-        codes_problem("keyItems", input.key_items, MAX_POLICY_ITEMS)
+    too_many = codes_problem("offeredItems", _items(input.offered_items), MAX_POLICY_ITEMS) or (
+        codes_problem("keyItems", _items(input.key_items), MAX_POLICY_ITEMS)
     )
     if too_many:
         return invalid(too_many.field, too_many.message)
@@ -90,4 +91,4 @@ async def set_rotation_policy(
 
 def _items(items: list[str] | None) -> tuple[str, ...]:
     # The desk matches item codes lower-cased, as `autoAssign` receives them.
-    return tuple(item.strip().lower() for item in items or () if item.strip())
+    return item_codes(items)

@@ -5,12 +5,25 @@ correction of a million make-up turns, went to the desk as it was."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from domain.errors import ValidationFailed
+from domain.journey.stages import VisitCategory
 from domain.roles import Role
+from domain.triage.bounds import MAX_ASKED_ITEMS
+from domain.triage.commands import ArriveCommand, SeatCommand
+from domain.triage.decision import Arrival
+from tests.api.conftest import TASK_QUEUE
+from tests.api.flow import new_key
 from tests.api.harness import Api
 from tests.api.test_desk_notes import ASSIGN_PROBLEMS, SEAT_PROBLEMS, answer
 from tests.api.test_triage_api import _desk_clinic, _journey_at_triage
+from tests.support import DESK
+from workflows.triage_client import TriageGateway
 
 CORRECT_PROBLEMS = answer("correctDeskRecord", "DeskOverrideInput")
 ASSIGN_REASON = """mutation M($input: AutoAssignInput!) {
@@ -76,3 +89,22 @@ async def test_a_seat_scope_a_correction_and_a_policy_past_their_bounds_are_refu
     # refused changes reached the desk
     taken = await api.run(SEAT_VERSION, desk, input={**seat, "scope": codes(50)})
     assert taken["updateTriageSeat"]["board"]["version"] == version + 1
+
+
+async def test_the_desk_itself_refuses_input_past_its_bounds_from_any_caller(
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    # Given a clinic's desk reached without the API (whose checks come first)
+    gateway = TriageGateway(temporal_env.client, TASK_QUEUE)
+    clinic = f"bounds-{uuid.uuid4().hex[:8]}"
+    await gateway.change_seat(clinic, SeatCommand(DESK, "c0", "note-1", on_duty=True), new_key())
+    # When a seat's scope, and an arrival in a round, name too many items
+    too_wide = SeatCommand(DESK, "c0", "note-2", scope=codes(MAX_ASKED_ITEMS + 1))
+    arrival = Arrival("journey-b", "client-b", VisitCategory.FIRST_VISIT, items=tuple(codes(51)))
+    # Then the desk's validators refuse each, naming the field
+    with pytest.raises(ValidationFailed, match=r"^scope: at most 50 item codes$"):
+        await gateway.change_seat(clinic, too_wide, new_key())
+    with pytest.raises(ValidationFailed, match=r"^items: at most 50 item codes$"):
+        await gateway.queue_arrival(clinic, ArriveCommand(DESK, arrival))
+    # And the desk took neither: its one change is the seat that opened it
+    assert (await gateway.desk(clinic)).seq == 1

@@ -12,6 +12,8 @@ process's updates on a journey below the limit.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 import uuid
 from collections import Counter
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.service import RetryConfig, RPCError, RPCStatusCode
+from temporalio.service import RetryConfig
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from domain.roles import Role
@@ -92,15 +94,8 @@ async def test_thirty_steps_at_once_on_one_journey_are_each_answered_and_made_on
     assert raw_id is not None
     accepted = await _accepted_updates(temporal_env, raw_id)
     assert set(accepted.values()) == {1}
-    # And the read model's log holds the notes in the order the journey applied them (a write
-    # from a workflow task Temporal lost, its updates then applied in another order, would not)
-    facts = await JourneyGateway(temporal_env.client, TASK_QUEUE).facts(raw_id)
-    logged = (
-        await JourneyEvent.filter(journey_id=raw_id)
-        .order_by("seq")
-        .values_list("record_id", flat=True)
-    )
-    assert [record for record in logged if record] == facts.attached_records
+    # And the read model's log holds the notes in the order the journey applied them
+    await _logged_as_applied(temporal_env, raw_id)
 
 
 async def _hand_over(environment: ActivityEnvironment, journey_id: str, seq: int) -> None:
@@ -110,11 +105,11 @@ async def _hand_over(environment: ActivityEnvironment, journey_id: str, seq: int
     await environment.run(hand_journey_over, "clinic-1", entry)
 
 
-async def test_a_hand_over_temporal_has_no_room_for_is_retried_not_dropped(
-    temporal_address: str,
+async def test_a_hand_over_temporal_has_no_room_for_is_told_and_never_holds_the_desk(
+    temporal_address: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given a journey no worker serves, so its updates pile up, and a client that does not retry
-    # refusals itself: the activity's own retry is what must send a hand-over again
+    # refusals itself (the hand-over's own retries are what is tried)
     client = await Client.connect(temporal_address, retry_config=RetryConfig(max_retries=0))
     start = journey_start()
     await client.start_workflow(
@@ -126,21 +121,16 @@ async def test_a_hand_over_temporal_has_no_room_for_is_retried_not_dropped(
         asyncio.create_task(_hand_over(environment, start.journey_id, seq))
         for seq in range(HAND_OVERS)
     ]
-    # Then those Temporal refuses (once the server gives up waiting for the journey, about 10 s
-    # here) fail the activity, whose retry sends them again: none is dropped as if the journey
-    # had kept its consultant
-    refusals = []
+    # Then those Temporal refuses (once it stops waiting for the journey's worker) end, so the
+    # desk's records go on, and each is said at ERROR: the journey kept its consultant
     try:
-        async with asyncio.timeout(REFUSAL_WAIT_SECONDS):
-            for finished in asyncio.as_completed(hand_overs):
-                with pytest.raises(RPCError) as refused:
+        with caplog.at_level(logging.ERROR, logger="temporalio.activity"):
+            async with asyncio.timeout(REFUSAL_WAIT_SECONDS):
+                for finished in itertools.islice(asyncio.as_completed(hand_overs), REFUSALS_SEEN):
                     await finished
-                refusals.append(refused.value.status)
-                if len(refusals) == REFUSALS_SEEN:
-                    break
     finally:
         for task in hand_overs:
             task.cancel()
-    assert set(refusals) <= {RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE}
-    # And a hand-over to a journey that is gone is dropped quietly (the desk's log has it)
-    await _hand_over(environment, f"gone-{uuid.uuid4().hex}", HAND_OVERS)
+    told = [r for r in caplog.records if r.getMessage().startswith("could not hand journey")]
+    assert len(told) >= REFUSALS_SEEN, caplog.text
+    assert all(start.journey_id in record.getMessage() for record in told)

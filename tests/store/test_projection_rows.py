@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
 from domain.journey.codec import facts_to_json
@@ -72,7 +73,7 @@ async def test_a_step_reads_back_as_it_was_written(database: str) -> None:
     assert await EventRow.filter(journey_id=journey_id).count() == 2
 
 
-async def test_a_record_another_event_attached_is_not_written_again_and_the_clash_is_told(
+async def test_a_record_another_event_attached_is_not_logged_again_and_the_clash_is_told(
     database: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given a journey whose second event attached a record
@@ -88,18 +89,38 @@ async def test_a_record_another_event_attached_is_not_written_again_and_the_clas
     later = dataclasses.replace(noted, seq=3, at=at + timedelta(minutes=1))
     third = dataclasses.replace(first.facts, event_seq=3, stage=Stage.TRIAGE)
     with caplog.at_level(logging.ERROR, logger="domain.store.projection"):
-        written = await apply_change(JourneyChange(later, third))
-    # Then it is not taken for a repeat: nothing is written, the journey row stays as the second
-    # left it, and the writer says what clashed instead of failing every retry for good
-    assert not written
+        assert await apply_change(JourneyChange(later, third))
+    # Then it is not taken for a repeat: the log keeps its two events, the writer says what
+    # clashed (instead of failing every retry for good), and the row follows the journey
     assert await EventRow.filter(journey_id=journey_id).count() == 2
     row = await Journey.get(id=journey_id)
-    assert (row.last_event_seq, row.stage) == (2, "RECEPTION")
-    assert f"journey {journey_id}: the read model's log at event 3 is not" in caplog.text
+    assert (row.last_event_seq, row.stage) == (3, "TRIAGE")
+    assert f"journey {journey_id}: the read model's log at event 3 does not match" in caplog.text
     assert f"(2, 'note', '{DESK.user_id}', '{record_id}')" in caplog.text
 
 
-async def test_an_event_a_lost_task_logged_in_another_order_is_told_and_the_journey_goes_on(
+async def test_a_record_another_journey_attached_is_refused_and_nothing_is_written(
+    database: str,
+) -> None:
+    # Given a record attached by one journey's second event
+    journey_id, other_id = f"rows-{uuid.uuid4()}", f"rows-{uuid.uuid4()}"
+    first = await _opened(journey_id)
+    other = await _opened(other_id)
+    record_id = await records.draft_record(journey_id, "note", {"note": "x"}, "c-1")
+    at = START + timedelta(minutes=1)
+    noted = JourneyEvent(journey_id, 2, "note", Stage.RECEPTION, Stage.RECEPTION, DESK, at, "")
+    noted = dataclasses.replace(noted, record_id=record_id)
+    assert await apply_change(JourneyChange(noted, dataclasses.replace(first.facts, event_seq=2)))
+    # When another journey's event names it: a fault, not what a lost workflow task leaves
+    theirs = dataclasses.replace(noted, journey_id=other_id)
+    with pytest.raises(IntegrityError):
+        await apply_change(JourneyChange(theirs, dataclasses.replace(other.facts, event_seq=2)))
+    # Then nothing of it is written
+    assert await EventRow.filter(journey_id=other_id).count() == 1
+    assert (await Journey.get(id=other_id)).last_event_seq == 1
+
+
+async def test_an_event_a_lost_task_logged_in_another_order_is_told_and_the_row_follows(
     database: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given a journey whose second event, a note, was logged by a workflow task Temporal lost
@@ -114,19 +135,19 @@ async def test_an_event_a_lost_task_logged_in_another_order_is_told_and_the_jour
     )
     second = dataclasses.replace(first.facts, event_seq=2, stage=Stage.CONSULTATION)
     with caplog.at_level(logging.ERROR, logger="domain.store.projection"):
-        assert not await apply_change(JourneyChange(own, second))
-    # Then the writer says the log is not the journey's there, and writes nothing over it
-    assert "the read model's log at event 2 is not the journey's event" in caplog.text
+        assert await apply_change(JourneyChange(own, second))
+    # Then the writer says the log does not match there, and writes nothing over it
+    assert "the read model's log at event 2 does not match the journey's event" in caplog.text
     logged = await EventRow.filter(journey_id=journey_id).order_by("seq").values_list("action")
     assert logged == [("start",), ("note",)]
-    # And the journey's next event is written, and brings its row where the journey is
-    third = dataclasses.replace(second, event_seq=3)
-    noted = JourneyEvent(
-        journey_id, 3, "note", Stage.CONSULTATION, Stage.CONSULTATION, DESK, at, ""
-    )
-    assert await apply_change(JourneyChange(noted, third))
+    # And the journey's row is where the journey is, so staff act on the right stage
     row = await Journey.get(id=journey_id)
-    assert (row.last_event_seq, row.stage) == (3, "CONSULTATION")
+    assert (row.last_event_seq, row.stage) == (2, "CONSULTATION")
+    # And the same change written again (a retried attempt) is told again and changes nothing
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="domain.store.projection"):
+        await apply_change(JourneyChange(own, second))
+    assert (await Journey.get(id=journey_id)).stage == "CONSULTATION"
 
 
 async def test_a_step_that_brings_a_call_due_writes_its_task_and_a_plain_step_writes_none(
