@@ -134,7 +134,7 @@ class JourneyGateway:
 
         try:
             async with contextlib.AsyncExitStack() as turn:
-                waited = await _wait_for_turn(turn, slots, journey_id)
+                waited = await wait_for_turn(turn, slots, journey_id)
                 left = JOURNEY_ROOM_BUDGET_SECONDS - waited
                 return await retry_while_refused(send, journey_id, budget=max(left, 0.0))
         except WorkflowUpdateFailedError as error:
@@ -155,7 +155,7 @@ class JourneyGateway:
         return await handle.query(JourneyWorkflow.facts)
 
 
-async def _wait_for_turn(
+async def wait_for_turn(
     turn: contextlib.AsyncExitStack, slots: UpdateSlots, journey_id: str
 ) -> float:
     """Takes a turn on the journey (held until `turn` closes); the seconds it took."""

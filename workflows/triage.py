@@ -167,7 +167,9 @@ class TriageDeskWorkflow:
     def _validate_batch(self, batch: ArriveBatch) -> None:
         if not batch.commands:
             raise _refusal(ValidationFailed.one("arrivals", "no arrivals to decide"))
-        for command in batch.commands:  # the API bounds each arrival before it queues
+        # The API bounds each arrival before it queues, so one past a bound came from another
+        # caller (or an API older than the bounds); the whole round is refused with it.
+        for command in batch.commands:
             _bounded(command)
 
     @workflow.update

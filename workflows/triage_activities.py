@@ -3,10 +3,11 @@ Never imported by workflow code."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from temporalio import activity
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import RPCTimeoutOrCancelledError, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.journey.facts import TRIAGE_DESK_ACTOR, ActionDetails, ActionRequest
@@ -19,10 +20,11 @@ from workflows.journey import JourneyWorkflow
 from workflows.update_admission import retry_while_refused
 
 # Temporal had no room for the hand-over (in-flight updates at their limit) or aborted it: sent
-# again under the same update id, for a few seconds only, since the desk's records (and its
-# whole loop) wait for this activity.
+# again under the same update id while the record's time for hand-overs lasts.
 _FOR_NOW = frozenset({RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE})
-HAND_OVER_BUDGET_SECONDS = 5.0
+# All the hand-overs of one record, waiting and sending again included: the desk's records (and
+# its whole loop) wait for this activity, whose attempt has 10 s (`desk_records.RECORD_TIMEOUT`).
+HAND_OVERS_BUDGET_SECONDS = 5.0
 
 # Entries after which the client is served by someone else: the journey must follow.
 _HANDS_OVER = frozenset({EntryKind.TIMED_OUT, EntryKind.REASSIGNED})
@@ -41,9 +43,10 @@ async def record_desk_board_changes(record: DeskRecord) -> bool:
         activity.logger.warning(
             "desk board of %s not at version %s", record.clinic_id, record.based_on
         )
+    deadline = asyncio.get_running_loop().time() + HAND_OVERS_BUDGET_SECONDS
     for entry in record.entries:
         if entry.kind in _HANDS_OVER and entry.transfers_ownership:
-            await hand_journey_over(record.clinic_id, entry)
+            await hand_journey_over(record.clinic_id, entry, deadline)
     return write.stale
 
 
@@ -53,14 +56,15 @@ async def record_desk_changes(record: DeskRecord) -> bool:
     return await record_desk_board_changes(record)
 
 
-async def hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:
+async def hand_journey_over(clinic_id: str, entry: DeskEntry, deadline: float) -> None:
     """Makes the journey name the consultant the desk handed the client to.
 
     The update id is the desk entry, so a retried activity hands over once. A journey that has
     moved past the stages a consultant owns, or already names that consultant, refuses: the desk
     log and the revenue credit still record the hand-over. A journey Temporal has no room for is
-    sent the hand-over again for a few seconds; then it keeps its consultant too, said at ERROR
-    (the desk must not wait on one crowded journey).
+    sent the hand-over again until `deadline` (the event loop's clock); one not answered by
+    then keeps its consultant too, said at ERROR: the desk must not wait on one crowded journey.
+    (An update Temporal had admitted may still be applied later.)
     """
     if not entry.journey_id or not entry.consultant_id:
         return
@@ -73,9 +77,15 @@ async def hand_journey_over(clinic_id: str, entry: DeskEntry) -> None:
     async def send() -> object:
         return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
 
+    left = deadline - asyncio.get_running_loop().time()
     try:
-        await retry_while_refused(
-            send, entry.journey_id, budget=HAND_OVER_BUDGET_SECONDS, retried=_FOR_NOW
+        # The SDK answers the timeout's cancellation as its own RPCTimeoutOrCancelledError.
+        async with asyncio.timeout_at(deadline):
+            await retry_while_refused(send, entry.journey_id, budget=left, retried=_FOR_NOW)
+    except (TimeoutError, RPCTimeoutOrCancelledError):
+        activity.logger.error(
+            "could not hand journey %s over, it keeps its consultant: no answer in time",
+            entry.journey_id,
         )
     except WorkflowUpdateFailedError as refusal:
         activity.logger.info("journey %s kept its consultant: %s", entry.journey_id, refusal)

@@ -9,8 +9,9 @@ journey holds there. The log is append-only, so that event stays and the journey
 logged; the writer says so (ERROR, "does not match the journey's event") instead of failing on
 every retry (a clash on the record once did, and the journey's later writes waited behind it for
 good), and writes the journey's row, stays, counters and after-care from the journey's change
-all the same: staff act on the row, and the write that comes second is the run that survived
-(a lost task's write can in principle come last; the journey's next step then mends the row).
+all the same where the row stands at that event: staff act on the row, and the write that comes
+second is the run that survived. A row a lost task moved further on follows once the journey's
+own events reach it; a lost task's late write never moves a row back.
 `glowpath reconcile` reports the log's difference. `workflows.update_admission` keeps API
 processes below the limit that made this happen in the tests.
 """
@@ -187,7 +188,9 @@ def _event_and_row(
     if before is None:
         yield Unread(*row_insert_statement(postgres, facts.journey_id, values))
         was: dict[Key, Pair] = {}
-    elif before["last_event_seq"] < facts.event_seq or unmatched:
+    elif before["last_event_seq"] < facts.event_seq or (
+        unmatched and before["last_event_seq"] == facts.event_seq
+    ):
         yield Unread(*update_statement(postgres, facts.journey_id, values))
         was = contribution(before["clinic_id"], before["stage"], before["active"], before["stuck"])
     else:

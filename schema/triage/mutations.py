@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.store.models import Journey as JourneyRow
-from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, correction_problem
+from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, correction_problem, item_codes
 from domain.triage.commands import (
     AcceptCommand,
     OrderCommand,
@@ -96,7 +96,8 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason
-    too_wide = codes_problem("scope", input.scope, MAX_ASKED_ITEMS)
+    scope = None if input.scope is None else list(item_codes(input.scope))
+    too_wide = codes_problem("scope", scope, MAX_ASKED_ITEMS)
     if too_wide:
         return invalid(too_wide.field, too_wide.message)
     delegate = await consultant(input.delegate_id, claims.clinic_id)
@@ -107,7 +108,7 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
         raw,
         on_duty=input.on_duty,
         status=input.status,
-        scope=input.scope,
+        scope=scope,
         delegate_id="" if input.clear_delegate else delegate,
     )
     return await desk_change(

@@ -12,7 +12,6 @@ process's updates on a journey below the limit.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import uuid
 from collections import Counter
@@ -20,8 +19,6 @@ from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
-from temporalio.service import RetryConfig
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from domain.roles import Role
@@ -35,13 +32,13 @@ from tests.store.stage_plan import START
 from tests.support import journey_start
 from workflows.client import JourneyGateway
 from workflows.journey import JourneyWorkflow
-from workflows.triage_activities import hand_journey_over
+from workflows.triage_activities import HAND_OVERS_BUDGET_SECONDS, hand_journey_over
 
 NUDGE = documents.action("nudgeJourney", "SupervisorNoteInput")
 CROWD = 30
-HAND_OVERS = 14  # past Temporal's 10 in-flight updates per workflow
-REFUSALS_SEEN = 2
-REFUSAL_WAIT_SECONDS = 60
+# The record's budget is 5 s; a loaded machine may take longer to end the attempts.
+HAND_OVERS_WAIT_SECONDS = 30
+DEADLINE_SLACK_SECONDS = 5  # a loaded machine's scheduling, not Temporal's retries
 
 
 async def _accepted_updates(temporal_env: WorkflowEnvironment, journey_id: str) -> Counter[str]:
@@ -98,39 +95,41 @@ async def test_thirty_steps_at_once_on_one_journey_are_each_answered_and_made_on
     await _logged_as_applied(temporal_env, raw_id)
 
 
-async def _hand_over(environment: ActivityEnvironment, journey_id: str, seq: int) -> None:
+async def _hand_over(
+    environment: ActivityEnvironment, journey_id: str, seq: int, deadline: float
+) -> None:
     entry = DeskEntry(
         seq, "2026-12-04", EntryKind.REASSIGNED, START, "desk", "", "", "c-2", journey_id=journey_id
     )
-    await environment.run(hand_journey_over, "clinic-1", entry)
+    await environment.run(hand_journey_over, "clinic-1", entry, deadline)
 
 
-async def test_a_hand_over_temporal_has_no_room_for_is_told_and_never_holds_the_desk(
-    temporal_address: str, caplog: pytest.LogCaptureFixture
+async def test_hand_overs_a_journey_cannot_take_end_in_time_and_are_told(
+    temporal_env: WorkflowEnvironment, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Given a journey no worker serves, so its updates pile up, and a client that does not retry
-    # refusals itself (the hand-over's own retries are what is tried)
-    client = await Client.connect(temporal_address, retry_config=RetryConfig(max_retries=0))
+    # Given a journey no worker serves, so its updates pile up unanswered
     start = journey_start()
-    await client.start_workflow(
+    await temporal_env.client.start_workflow(
         JourneyWorkflow.run, start, id=start.journey_id, task_queue=f"nobody-{uuid.uuid4().hex}"
     )
-    environment = ActivityEnvironment(client)
-    # When the desk hands the client over more times at once than the journey takes updates
-    hand_overs = [
-        asyncio.create_task(_hand_over(environment, start.journey_id, seq))
-        for seq in range(HAND_OVERS)
-    ]
-    # Then those Temporal refuses (once it stops waiting for the journey's worker) end, so the
-    # desk's records go on, and each is said at ERROR: the journey kept its consultant
-    try:
-        with caplog.at_level(logging.ERROR, logger="temporalio.activity"):
-            async with asyncio.timeout(REFUSAL_WAIT_SECONDS):
-                for finished in itertools.islice(asyncio.as_completed(hand_overs), REFUSALS_SEEN):
-                    await finished
-    finally:
-        for task in hand_overs:
-            task.cancel()
+    environment = ActivityEnvironment(temporal_env.client)
+    deadline = asyncio.get_running_loop().time() + HAND_OVERS_BUDGET_SECONDS
+    # When one desk record hands the client over more times than the journey takes updates
+    with caplog.at_level(logging.WARNING, logger="temporalio.activity"):
+        async with asyncio.timeout(HAND_OVERS_WAIT_SECONDS):
+            await asyncio.gather(
+                *(_hand_over(environment, start.journey_id, seq, deadline) for seq in range(14))
+            )
+            ended = asyncio.get_running_loop().time()
+            # And, in another record, to a journey that does not exist
+            again = asyncio.get_running_loop().time() + HAND_OVERS_BUDGET_SECONDS
+            await _hand_over(environment, f"gone-{uuid.uuid4().hex}", 14, again)
+    # Then every hand-over ended by the record's deadline (the desk's records go on), refused or
+    # unanswered, and each is said at ERROR: the journey kept its consultant
+    assert ended < deadline + DEADLINE_SLACK_SECONDS
     told = [r for r in caplog.records if r.getMessage().startswith("could not hand journey")]
-    assert len(told) >= REFUSALS_SEEN, caplog.text
-    assert all(start.journey_id in record.getMessage() for record in told)
+    errors = [r for r in told if r.levelno == logging.ERROR]
+    assert len(errors) == 14 and all(start.journey_id in r.getMessage() for r in errors)
+    # And the journey that does not exist is a warning, not a fault
+    (gone,) = [r for r in told if r.levelno == logging.WARNING]
+    assert "gone-" in gone.getMessage()

@@ -147,7 +147,9 @@ async def test_an_event_a_lost_task_logged_in_another_order_is_told_and_the_row_
     caplog.clear()
     with caplog.at_level(logging.ERROR, logger="domain.store.projection"):
         await apply_change(JourneyChange(own, second))
+    assert "the read model's log at event 2 does not match the journey's event" in caplog.text
     assert (await Journey.get(id=journey_id)).stage == "CONSULTATION"
+    assert await EventRow.filter(journey_id=journey_id).count() == 2
 
 
 async def test_a_step_that_brings_a_call_due_writes_its_task_and_a_plain_step_writes_none(

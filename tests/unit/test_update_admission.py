@@ -4,13 +4,16 @@ wait their turn; a refusal for now is sent again within a budget, anything else 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 import pytest
 from temporalio.service import RPCError, RPCStatusCode
 
 from server.settings import Settings, SettingsError
+from workflows import client as journey_client
 from workflows.backoff import Backoff
+from workflows.client import JourneyUnavailable
 from workflows.update_admission import DEFAULT_JOURNEY_IN_FLIGHT, UpdateSlots, retry_while_refused
 
 QUICK = Backoff(first=0.001, ceiling=0.002)
@@ -104,3 +107,20 @@ def test_the_journeys_slots_are_a_setting_from_one_to_eight() -> None:
     for out_of_range in ("0", "9", "many"):
         with pytest.raises(SettingsError, match=variable):
             Settings.from_env({variable: out_of_range})
+
+
+async def test_a_step_that_gets_no_turn_in_time_is_unavailable_and_frees_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(journey_client, "JOURNEY_ROOM_BUDGET_SECONDS", 0.05)
+    slots = UpdateSlots(in_flight=1)
+    async with slots.turn("journey-1"):  # another step holds the only turn
+        async with contextlib.AsyncExitStack() as turn:
+            with pytest.raises(JourneyUnavailable, match="no room for the step in time"):
+                await journey_client.wait_for_turn(turn, slots, "journey-1")
+    assert slots.workflows == 0
+    # And a step that gets its turn holds it until its stack closes
+    async with contextlib.AsyncExitStack() as turn:
+        waited = await journey_client.wait_for_turn(turn, slots, "journey-1")
+        assert 0 <= waited < 0.05 and slots.workflows == 1
+    assert slots.workflows == 0
