@@ -22,14 +22,23 @@
    failed transaction ends: rolled back, the connection given back. This covers Tortoise's own
    transactions too (``get_or_create``, ``update_or_create``).
 
+4. Tortoise sets ``journal_mode=WAL`` on every SQLite connection it opens. On a database still in
+   its first (rollback) journal mode, a write under way on another connection makes that switch
+   fail at once with "database is locked": SQLite does not wait in the busy handler there, to
+   avoid a deadlock. Two starts of a new database (the API and the worker on a fresh data
+   directory) met it. The replacement opens the connection again after a short pause, for up
+   to the busy timeout; once the file is in WAL mode the switch takes no lock at all.
+
 ``sqlite_pragmas`` sets, through the URL, the busy timeout that wait needs and the sync level
 (see ``SYNCHRONOUS``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -38,7 +47,11 @@ from tortoise.backends.base.client import (
     TransactionContext,
     TransactionContextPooled,
 )
-from tortoise.backends.sqlite.client import SqliteTransactionContext, SqliteTransactionWrapper
+from tortoise.backends.sqlite.client import (
+    SqliteClient,
+    SqliteTransactionContext,
+    SqliteTransactionWrapper,
+)
 from tortoise.exceptions import TransactionManagementError
 
 # How long a statement waits for another process's write lock before "database is locked".
@@ -105,6 +118,25 @@ def sqlite_pragmas(url: str) -> str:
     )
 
 
+_create_connection = SqliteClient.create_connection
+# Between attempts to open a new database another connection is writing (fix 4).
+_OPEN_AGAIN_AFTER_SECONDS = 0.02
+
+
+async def _create_connection_waiting(self: SqliteClient, with_db: bool) -> None:
+    give_up_at = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return await _create_connection(self, with_db)
+        except sqlite3.OperationalError as error:
+            if "database is locked" not in str(error) or time.monotonic() >= give_up_at:
+                raise
+            if self._connection is not None:  # opened, then refused the switch: open anew
+                await self._connection.close()
+                self._connection = None
+        await asyncio.sleep(_OPEN_AGAIN_AFTER_SECONDS)
+
+
 def apply() -> None:
     if (
         getattr(ConnectionWrapper.__aenter__, "__name__", "")
@@ -112,6 +144,7 @@ def apply() -> None:
     ):
         ConnectionWrapper.__aenter__ = _enter_releasing_on_failure  # type: ignore[method-assign]
     SqliteTransactionWrapper.begin = _begin_immediate  # type: ignore[method-assign]
+    SqliteClient.create_connection = _create_connection_waiting  # type: ignore[method-assign]
     for context in (SqliteTransactionContext, TransactionContextPooled):
         enter = context.__aenter__
         if enter.__name__ != "enter_giving_back_on_failure":

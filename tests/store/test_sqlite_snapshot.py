@@ -9,6 +9,7 @@ script is written again with it (`make schema`)."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,9 @@ from tortoise.migrations.api import migrate
 from domain.store import sqlite_snapshot
 from domain.store.db import apply_migrations, migrated_connection, tortoise_config
 
+# How long the other connection keeps its lock while the start tries, and the start's own time.
+WRITER_HOLDS_SECONDS = 0.5
+START_SECONDS = 30
 REGENERATE = "the SQLite script is stale: run `make schema` and commit sqlite_schema.sql"
 
 
@@ -96,3 +100,26 @@ async def test_the_script_runs_whole_or_not_at_all(
             await sqlite_snapshot.load_into_new(context.db())
         # Then it holds nothing: the next start makes it anew
         assert await sqlite_snapshot.is_empty(context.db())
+
+
+async def test_a_start_meeting_another_writing_to_a_new_database_waits_for_it(
+    tmp_path: Path,
+) -> None:
+    # Given a new database (still in SQLite's first journal mode) whose write lock another
+    # connection holds: switching to WAL then fails at once, whatever the busy timeout
+    path = tmp_path / "busy.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        # When a start opens it meanwhile
+        start = asyncio.create_task(apply_migrations(f"sqlite://{path}"))
+        # Then it waits instead of failing
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(start), WRITER_HOLDS_SECONDS)
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    # And once the other write is done, it makes the database
+    await asyncio.wait_for(start, START_SECONDS)
+    async with migrated_connection(f"sqlite://{path}") as db:
+        assert await sqlite_snapshot.script_of(db) == sqlite_snapshot.SCRIPT.read_text()
