@@ -13,6 +13,13 @@ until their run continues as new (at midnight, or when Temporal advises it): the
 every record, record after record, to the activity of the old name. A record that is a change
 goes to an activity of its own name, so that a worker of the code before, during a rolling
 deploy, never stores a change as the whole board.
+
+A record the writer could not take within `RECORD_GIVE_UP` (the read model down, or a record it
+refuses) stays waiting, and the desk goes on: its loop looks at its deadlines, the day and the
+advice to continue as new, pauses, and sends it again, with the desk whole (whether the failed
+write landed is not known; the writer skips entries it holds). Before, the record was retried
+without end while the loop waited on it: the 10-minute rule stopped, the day never turned, and the
+run's history grew with every change until the server ended it.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
     from domain.triage.board_changes import SentBoard
@@ -37,6 +45,11 @@ RECORD_TIMEOUT = timedelta(seconds=10)
 RECORD_RETRIES = RetryPolicy(
     initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(seconds=10)
 )
+# How long one record may be tried, its retries included, before the desk's loop looks up.
+RECORD_GIVE_UP = timedelta(minutes=1)
+# How long the loop waits after a record failed before sending again (a writer that refuses
+# at once would otherwise be sent a record after record, without a pause).
+RECORD_PAUSE = timedelta(seconds=10)
 
 
 @dataclass
@@ -68,11 +81,30 @@ class DeskRecorder:
         """Called first in the run: decides, once per run, whether records go as changes."""
         self._as_changes = workflow.patched(RECORDS_AS_CHANGES)
 
-    async def flush(self, desk: DeskState) -> None:
+    async def flush(self, desk: DeskState) -> bool:
         """Sends what is waiting: one record (all of them, one after another, in an older run).
+        False when the writer failed past `RECORD_GIVE_UP`: what was not written stays waiting,
+        and the next record is the whole desk.
 
         A writer whose board is not the one a change was made from (restored, or written by
         hand) answers `True`: the desk is then sent whole, at once, with no entries."""
+        try:
+            await self._flush(desk)
+        except ActivityError as failure:
+            if isinstance(failure.cause, CancelledError):
+                raise
+            workflow.logger.error(
+                "desk of %s: %s entries not written to the read model, sent again in %s: %s",
+                desk.clinic_id,
+                len(self.waiting),
+                RECORD_PAUSE,
+                failure.cause or failure,
+            )
+            self._board.forget()
+            return False
+        return True
+
+    async def _flush(self, desk: DeskState) -> None:
         if not self._as_changes:
             await self._flush_whole(desk)
             return
@@ -104,5 +136,9 @@ class DeskRecorder:
 
 async def _send(activity: str, record: DeskRecord) -> Any:
     return await workflow.execute_activity(
-        activity, record, start_to_close_timeout=RECORD_TIMEOUT, retry_policy=RECORD_RETRIES
+        activity,
+        record,
+        start_to_close_timeout=RECORD_TIMEOUT,
+        schedule_to_close_timeout=RECORD_GIVE_UP,
+        retry_policy=RECORD_RETRIES,
     )

@@ -64,7 +64,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.ledger import expire_overdue, next_deadline, open_day
     from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
-    from workflows.desk_records import DeskRecorder
+    from workflows.desk_records import RECORD_PAUSE, DeskRecorder
 
 Command = TypeVar("Command")
 
@@ -118,8 +118,11 @@ class TriageDeskWorkflow:
     async def run(self, start: DeskStart) -> None:
         self._records.start()
         while True:
-            await self._records.flush(self._desk)
-            if not self._records.waiting:
+            if not await self._records.flush(self._desk):
+                # The read model did not take the record: the desk goes on deciding, and its
+                # deadlines, day and advice are looked at below before the record is sent again.
+                await workflow.sleep(min(RECORD_PAUSE, self._time_to_next_timer()))
+            elif not self._records.waiting:
                 with contextlib.suppress(TimeoutError):
                     await workflow.wait_condition(
                         functools.partial(self._moved_since, self._changes),

@@ -1,0 +1,126 @@
+"""A desk whose read-model writer fails goes on (`desk_records`): a record is tried for a minute,
+then the desk's loop looks at its deadlines and sends it again after a pause.
+
+Before, a record was retried without end while the loop waited on it: a read model that was
+down, or a record it refused, stopped the 10-minute rule and the day's turn, and the run's
+history grew with every change until the server ended it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.journey.stages import VisitCategory
+from domain.triage.commands import ArriveCommand, SeatCommand
+from domain.triage.decision import Arrival
+from tests.support import DESK
+from tests.workflows.test_triage_desk import TEN_MINUTES_AND_A_BIT, clear_of_midnight
+from workflows.desk_records import RECORD_DESK_BOARD_CHANGES, RECORD_PAUSE, DeskRecord
+from workflows.triage import TriageDeskWorkflow, desk_workflow_id
+from workflows.triage_client import TriageGateway
+
+BOUND_SECONDS = 60
+
+
+class Writer:
+    """The read model's writer, failing while told to; keeps the records it took."""
+
+    def __init__(self) -> None:
+        self.failing: ApplicationError | None = None
+        self.taken: list[DeskRecord] = []
+        self.refused = 0
+
+    @activity.defn(name=RECORD_DESK_BOARD_CHANGES)
+    async def record(self, record: DeskRecord) -> bool:
+        if self.failing is not None:
+            self.refused += 1
+            raise self.failing
+        self.taken.append(record)
+        return False
+
+    def written_seqs(self) -> list[int]:
+        return [entry.seq for record in self.taken for entry in record.entries]
+
+
+@pytest.fixture
+async def desk(env: WorkflowEnvironment) -> AsyncIterator[tuple[TriageGateway, str, Writer]]:
+    """A desk with consultants A and B on duty, on a worker of its own with a `Writer`."""
+    writer = Writer()
+    queue = f"desk-outage-{uuid.uuid4().hex[:8]}"
+    async with Worker(
+        env.client, task_queue=queue, workflows=[TriageDeskWorkflow], activities=[writer.record]
+    ):
+        gateway = TriageGateway(env.client, queue)
+        clinic = f"clinic-{uuid.uuid4().hex[:8]}"
+        for seat in ("A", "B"):
+            roster = SeatCommand(DESK, seat, "note-roster", on_duty=True)
+            await gateway.change_seat(clinic, roster, str(uuid.uuid4()))
+        yield gateway, clinic, writer
+
+
+async def _arrive(gateway: TriageGateway, clinic: str, journey_id: str) -> str | None:
+    arrival = Arrival(journey_id, f"client-{journey_id}", VisitCategory.FIRST_VISIT)
+    reply = await gateway.arrive(clinic, ArriveCommand(DESK, arrival), str(uuid.uuid4()))
+    return reply.consultant_id
+
+
+async def _written_up_to(env: WorkflowEnvironment, writer: Writer, seq: int) -> None:
+    """Skips the desk's clock past its pause until the writer holds entry `seq` (bounded)."""
+    async with asyncio.timeout(BOUND_SECONDS):
+        while seq not in writer.written_seqs():
+            await env.sleep(RECORD_PAUSE)
+
+
+async def test_a_failing_writer_stops_neither_the_ten_minute_rule_nor_an_entry(
+    env: WorkflowEnvironment, desk: tuple[TriageGateway, str, Writer]
+) -> None:
+    gateway, clinic, writer = desk
+    await clear_of_midnight(env)
+    # Given a read model that stops taking the desk's records
+    writer.failing = ApplicationError("the read model is down")
+    taken_before = len(writer.taken)
+    assert await _arrive(gateway, clinic, "j1") == "A"
+
+    # When A lets ten minutes go by
+    await env.sleep(TEN_MINUTES_AND_A_BIT)
+
+    # Then the desk handed the client to B all the same
+    handed = await gateway.desk(clinic)
+    assert handed.assignments["j1"].consultant_id == "B"
+    assert writer.refused > 1
+    # And once the read model is back, every entry reaches it once, in order, and the first
+    # record after the outage is the whole desk (whether a failed write landed is not known)
+    writer.failing = None
+    await _written_up_to(env, writer, handed.seq)
+    assert writer.written_seqs() == list(range(1, handed.seq + 1))
+    assert writer.taken[taken_before].based_on is None
+
+
+async def test_a_writer_that_refuses_at_once_is_sent_again_after_a_pause(
+    env: WorkflowEnvironment, desk: tuple[TriageGateway, str, Writer]
+) -> None:
+    gateway, clinic, writer = desk
+    await clear_of_midnight(env)
+    # Given a writer that refuses every record at once, without retries
+    writer.failing = ApplicationError("refused", non_retryable=True)
+    await _arrive(gateway, clinic, "j1")
+
+    # When a minute goes by on the desk's clock
+    await env.sleep(timedelta(minutes=1))
+
+    # Then the record was sent about once per pause, not in a spin
+    handle = env.client.get_workflow_handle(desk_workflow_id(clinic))
+    history = await handle.fetch_history()
+    sent = [e for e in history.events if e.HasField("activity_task_scheduled_event_attributes")]
+    pauses_in_a_minute = timedelta(minutes=1) / RECORD_PAUSE
+    assert 2 <= writer.refused <= pauses_in_a_minute + 3
+    assert len(sent) <= pauses_in_a_minute + 4
