@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import TypeVar
 
@@ -53,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.triage.commands import (
         AcceptCommand,
+        AnsweredDeskChange,
         ArriveCommand,
         DeskReply,
         OrderCommand,
@@ -64,6 +65,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.ledger import expire_overdue, next_deadline, open_day
     from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
+    from workflows.desk_answers import DeskAnswers
     from workflows.desk_records import RECORD_PAUSE, DeskRecorder
 
 Command = TypeVar("Command")
@@ -80,6 +82,8 @@ class DeskStart:
     # Carried over by continue-as-new: the desk and the entries the read model has not seen.
     state: DeskState | None = None
     unrecorded: list[DeskEntry] = field(default_factory=list)
+    # And the latest staff changes' answers, for their retries (`desk_answers`).
+    answered: list[AnsweredDeskChange] = field(default_factory=list)
 
 
 def _refusal(error: DomainError) -> ApplicationError:
@@ -112,6 +116,7 @@ class TriageDeskWorkflow:
         self._timezone = start.timezone
         self._desk = start.state or DeskState(clinic_id=start.clinic_id, day=self._today())
         self._records = DeskRecorder(start.unrecorded)
+        self._answers = DeskAnswers(start.answered)
         self._changes = 0
 
     @workflow.run
@@ -144,17 +149,31 @@ class TriageDeskWorkflow:
 
     async def _continue_as_new(self, start: DeskStart) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)
-        carried = DeskStart(start.clinic_id, start.timezone, self._desk, self._records.waiting)
+        carried = DeskStart(
+            start.clinic_id,
+            start.timezone,
+            self._desk,
+            self._records.waiting,
+            self._answers.to_carry(),
+        )
         workflow.continue_as_new(carried)
 
     @workflow.update
     async def arrive(self, command: ArriveCommand) -> DeskReply:
+        earlier = self._answers.from_earlier_run()
+        if earlier is not None:
+            return earlier
         decision, entries = self._apply(lambda: service.arrive(self._desk, command, workflow.now()))
         self._record(entries)
-        return DeskReply(self._desk.seq, decision, decision.consultant_id, [e.seq for e in entries])
+        seqs = [e.seq for e in entries]
+        reply = DeskReply(self._desk.seq, decision, decision.consultant_id, seqs)
+        self._answers.add(reply)
+        return reply
 
     @arrive.validator
     def _validate_arrive(self, command: ArriveCommand) -> None:
+        if self._answered_before():
+            return
         _guarded(check_arrive, self._desk, command)
         _bounded(command)
 
@@ -177,15 +196,22 @@ class TriageDeskWorkflow:
 
     @workflow.update
     async def accept(self, command: AcceptCommand) -> DeskReply:
+        if self._answered_before():
+            return self._earlier_reply()
         entries = self._apply(lambda: service.take(self._desk, command, workflow.now()))
         return await self._reply(entries)
 
     @accept.validator
     def _validate_accept(self, command: AcceptCommand) -> None:
+        if self._answered_before():
+            return
         _guarded(check_accept, self._desk, command)
 
     @workflow.update
     async def change_seat(self, command: SeatCommand) -> DeskReply:
+        if self._answered_before():
+            return self._earlier_reply()
+
         def apply() -> list[DeskEntry]:
             check_seat(self._desk, command)
             return [change_seat(self._desk, command, workflow.now())]
@@ -194,11 +220,16 @@ class TriageDeskWorkflow:
 
     @change_seat.validator
     def _validate_seat(self, command: SeatCommand) -> None:
+        if self._answered_before():
+            return
         _guarded(check_seat, self._desk, command)
         _bounded(command)
 
     @workflow.update
     async def set_order(self, command: OrderCommand) -> DeskReply:
+        if self._answered_before():
+            return self._earlier_reply()
+
         def apply() -> list[DeskEntry]:
             check_order(self._desk, command)
             return [set_order(self._desk, command, workflow.now())]
@@ -207,15 +238,21 @@ class TriageDeskWorkflow:
 
     @set_order.validator
     def _validate_order(self, command: OrderCommand) -> None:
+        if self._answered_before():
+            return
         _guarded(check_order, self._desk, command)
 
     @workflow.update
     async def override(self, command: OverrideCommand) -> DeskReply:
+        if self._answered_before():
+            return self._earlier_reply()
         entries = self._apply(lambda: service.override(self._desk, command, workflow.now()))
         return await self._reply(entries)
 
     @override.validator
     def _validate_override(self, command: OverrideCommand) -> None:
+        if self._answered_before():
+            return
         _guarded(check_override, self._desk, command)
         _bounded(command)
 
@@ -241,7 +278,19 @@ class TriageDeskWorkflow:
     async def _reply(self, entries: list[DeskEntry]) -> DeskReply:
         self._record(entries)
         seqs = [e.seq for e in entries]
-        return DeskReply(self._desk.seq, entries=seqs, state=board_view(self._desk))
+        reply = DeskReply(self._desk.seq, entries=seqs, state=board_view(self._desk))
+        self._answers.add(reply)
+        return reply
+
+    def _answered_before(self) -> bool:
+        """Whether an earlier run answered the update being validated or handled: its retry is
+        answered as it was then, whatever the desk allows now, and changes nothing."""
+        return self._answers.from_earlier_run() is not None
+
+    def _earlier_reply(self) -> DeskReply:
+        earlier = self._answers.from_earlier_run()
+        assert earlier is not None
+        return replace(earlier, state=board_view(self._desk))
 
     def _record(self, entries: list[DeskEntry]) -> None:
         self._records.waiting.extend(entries)

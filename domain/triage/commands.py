@@ -129,3 +129,12 @@ class DeskReply:
     # assignments only; answers recorded before held them all). Not for arrivals: the decision is
     # what the caller needs.
     state: DeskState | None = None
+
+
+@dataclass
+class AnsweredDeskChange:
+    """A staff change's answer, by its update id, carried into the desk's next run (without the
+    desk: a retry answered there gets the desk as it then stands)."""
+
+    update_id: str
+    reply: DeskReply
