@@ -61,6 +61,13 @@ RECORD_TIMEOUT = timedelta(seconds=10)
 # The fast path rides in the update as a local activity; if the database is away for longer than
 # this, the change is kept and written later by a regular activity, so no step is lost.
 LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milliseconds=200))
+# How many voided drafts a journey remembers, the latest. A void draft matters only while the one
+# attempt that wrote it may still reach the journey: that request's own seconds (an update
+# Temporal admitted before reconciliation's question is decided before it, so its draft is named
+# attached). Kept whole, the list grew with every refused step of a journey's life and travelled
+# in every change and continue-as-new; one past it that came late all the same would attach a
+# draft the database holds void, which reads let attachment win and reconcile reports.
+VOID_RECORDS_KEPT = 500
 
 
 def to_application_error(error: DomainError) -> ApplicationError:
@@ -253,6 +260,7 @@ class JourneyWorkflow:
             void.append(record_id)
             if record_id not in self._facts.void_records:
                 self._facts.void_records.append(record_id)
+        del self._facts.void_records[:-VOID_RECORDS_KEPT]
         return DraftAnswer(attached=attached, void=void)
 
     @workflow.query

@@ -60,8 +60,10 @@ class VoidButAttached:
 
 
 async def void_but_attached() -> list[VoidButAttached]:
-    """Void drafts an event points at after all: only a start still in flight while its
-    workflow was reported missing can do this. Attachment wins for reads; this is drift."""
+    """Void drafts an event points at after all: a start still in flight while its workflow
+    was reported missing, or a step's attempt arriving after its journey forgot the void draft
+    (it keeps the latest only, `workflows.journey.VOID_RECORDS_KEPT`). Attachment wins for
+    reads; this is drift."""
     voided = Subquery(JourneyRecordVoid.all().values("record_id"))
     rows = await JourneyEvent.filter(record_id__in=voided).values_list(
         "journey_id", "record_id", "seq"

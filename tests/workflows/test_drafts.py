@@ -27,7 +27,7 @@ from domain.store.records import draft_record
 from tests.support import CONSULTANT, assign, journey_start, request
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import act, begin
-from workflows.journey import JourneyWorkflow
+from workflows.journey import VOID_RECORDS_KEPT, JourneyWorkflow
 
 # Seconds: short, so the held task is extended (and takes in new updates) often; not so short
 # that a busy machine misses an extension (at 1 s, a held-write test hung in a loaded suite run).
@@ -83,6 +83,28 @@ async def test_the_journey_names_its_drafts_attached_or_void_and_refuses_a_void_
         )
     # And the log points at the attached record only, once
     assert await _attached(start.journey_id) == [(4, attached)]
+    await handle.terminate()
+
+
+async def test_the_journey_remembers_its_latest_void_drafts_only(client: Client) -> None:
+    # Given a journey asked about more drafts it never received than it keeps
+    start = journey_start()
+    handle = await begin(client, start, TASK_QUEUE)
+    asked = [str(uuid.uuid4()) for _ in range(VOID_RECORDS_KEPT + 100)]
+
+    # When reconciliation asks about them, in two questions
+    for question in (asked[:300], asked[300:]):
+        answer = await handle.execute_update(
+            JourneyWorkflow.settle_drafts, DraftQuestion(record_ids=question)
+        )
+        assert answer.void == question
+
+    # Then it keeps the latest ones, which it refuses, and its facts stop growing there
+    facts = await handle.query(JourneyWorkflow.facts)
+    assert facts.void_records == asked[-VOID_RECORDS_KEPT:]
+    await act(handle, assign())
+    with pytest.raises(WorkflowUpdateFailedError):
+        await act(handle, _consultation(asked[-1]))
     await handle.terminate()
 
 
