@@ -14,12 +14,11 @@ every record, record after record, to the activity of the old name. A record tha
 goes to an activity of its own name, so that a worker of the code before, during a rolling
 deploy, never stores a change as the whole board.
 
-A record the writer could not take within `RECORD_GIVE_UP` (the read model down, or a record it
-refuses) stays waiting, and the desk goes on: its loop looks at its deadlines, the day and the
-advice to continue as new, pauses, and sends it again, with the desk whole (whether the failed
-write landed is not known; the writer skips entries it holds). Before, the record was retried
-without end while the loop waited on it: the 10-minute rule stopped, the day never turned, and the
-run's history grew with every change until the server ended it.
+A record whose activity failed (the writer refused it for good) stays waiting, and the desk goes
+on: its loop looks at its deadlines, the day and the advice to continue as new, pauses, and sends
+it again (the writer skips entries it holds). Before, such a failure ended the desk's run, and
+the next change opened an empty desk. A read model that is down is still retried without end
+while the loop waits (`RECORD_GIVE_UP`).
 """
 
 from __future__ import annotations
@@ -45,8 +44,11 @@ RECORD_TIMEOUT = timedelta(seconds=10)
 RECORD_RETRIES = RetryPolicy(
     initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(seconds=10)
 )
-# How long one record may be tried, its retries included, before the desk's loop looks up.
-RECORD_GIVE_UP = timedelta(minutes=1)
+# How long one record may be tried, its retries included, before the desk's loop looks up: not
+# yet. A worker of the code before this one ends the desk's run on a record that failed, and
+# during a rolling deploy (or a roll-back) such a worker may be the one to hear of it: the
+# give-up comes in a release after this one, once every worker tolerates a failed record.
+RECORD_GIVE_UP: timedelta | None = None
 # How long the loop waits after a record failed before sending again (a writer that refuses
 # at once would otherwise be sent a record after record, without a pause).
 RECORD_PAUSE = timedelta(seconds=10)
@@ -76,6 +78,7 @@ class DeskRecorder:
         self.waiting = list(waiting)
         self._board = SentBoard()
         self._as_changes = True
+        self._owes_whole = False
 
     def start(self) -> None:
         """Called first in the run: decides, once per run, whether records go as changes."""
@@ -83,8 +86,7 @@ class DeskRecorder:
 
     async def flush(self, desk: DeskState) -> bool:
         """Sends what is waiting: one record (all of them, one after another, in an older run).
-        False when the writer failed past `RECORD_GIVE_UP`: what was not written stays waiting,
-        and the next record is the whole desk.
+        False when the record's activity failed: what was not written stays waiting.
 
         A writer whose board is not the one a change was made from (restored, or written by
         hand) answers `True`: the desk is then sent whole, at once, with no entries."""
@@ -100,7 +102,6 @@ class DeskRecorder:
                 RECORD_PAUSE,
                 failure.cause or failure,
             )
-            self._board.forget()
             return False
         return True
 
@@ -108,13 +109,17 @@ class DeskRecorder:
         if not self._as_changes:
             await self._flush_whole(desk)
             return
-        if not self.waiting:
+        # Whether the desk owes its writer a whole desk: a change the board refused, whose whole
+        # desk then failed, is sent again after the pause even if nothing else is waiting.
+        if not self.waiting and not self._owes_whole:
             return
         batch = list(self.waiting)
         refused_change = await self._send_change(desk, batch)
         del self.waiting[: len(batch)]
+        self._owes_whole = refused_change
         if refused_change:
             await self._send_change(desk, [])
+            self._owes_whole = False
 
     async def _send_change(self, desk: DeskState, batch: list[DeskEntry]) -> bool:
         """Sends one record; whether it was a change the board refused (worth sending whole at

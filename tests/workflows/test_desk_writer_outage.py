@@ -1,9 +1,8 @@
-"""A desk whose read-model writer fails goes on (`desk_records`): a record is tried for a minute,
-then the desk's loop looks at its deadlines and sends it again after a pause.
+"""A desk whose read-model writer refuses its records goes on (`desk_records`): the desk's loop
+keeps its deadlines and sends the record again after a pause, and once the writer takes it no
+entry is lost or doubled.
 
-Before, a record was retried without end while the loop waited on it: a read model that was
-down, or a record it refused, stopped the 10-minute rule and the day's turn, and the run's
-history grew with every change until the server ended it.
+Before, a record whose activity failed ended the desk's run: the next change opened an empty desk.
 """
 
 from __future__ import annotations
@@ -32,10 +31,12 @@ BOUND_SECONDS = 60
 
 
 class Writer:
-    """The read model's writer, failing while told to; keeps the records it took."""
+    """The read model's writer, failing while told to; keeps the records it took. With `stale`
+    set, it answers the next change that its board is not at that change's version."""
 
     def __init__(self) -> None:
         self.failing: ApplicationError | None = None
+        self.stale = False
         self.taken: list[DeskRecord] = []
         self.refused = 0
 
@@ -45,6 +46,10 @@ class Writer:
             self.refused += 1
             raise self.failing
         self.taken.append(record)
+        if self.stale and record.based_on is not None:
+            self.stale = False
+            self.failing = ApplicationError("refused", non_retryable=True)
+            return True
         return False
 
     def written_seqs(self) -> list[int]:
@@ -80,14 +85,13 @@ async def _written_up_to(env: WorkflowEnvironment, writer: Writer, seq: int) -> 
             await env.sleep(RECORD_PAUSE)
 
 
-async def test_a_failing_writer_stops_neither_the_ten_minute_rule_nor_an_entry(
+async def test_a_refusing_writer_stops_neither_the_ten_minute_rule_nor_an_entry(
     env: WorkflowEnvironment, desk: tuple[TriageGateway, str, Writer]
 ) -> None:
     gateway, clinic, writer = desk
     await clear_of_midnight(env)
-    # Given a read model that stops taking the desk's records
-    writer.failing = ApplicationError("the read model is down")
-    taken_before = len(writer.taken)
+    # Given a read model that refuses the desk's records
+    writer.failing = ApplicationError("refused", non_retryable=True)
     assert await _arrive(gateway, clinic, "j1") == "A"
 
     # When A lets ten minutes go by
@@ -97,12 +101,10 @@ async def test_a_failing_writer_stops_neither_the_ten_minute_rule_nor_an_entry(
     handed = await gateway.desk(clinic)
     assert handed.assignments["j1"].consultant_id == "B"
     assert writer.refused > 1
-    # And once the read model is back, every entry reaches it once, in order, and the first
-    # record after the outage is the whole desk (whether a failed write landed is not known)
+    # And once the read model takes them again, every entry reaches it once, in order
     writer.failing = None
     await _written_up_to(env, writer, handed.seq)
     assert writer.written_seqs() == list(range(1, handed.seq + 1))
-    assert writer.taken[taken_before].based_on is None
 
 
 async def test_a_writer_that_refuses_at_once_is_sent_again_after_a_pause(
@@ -124,3 +126,28 @@ async def test_a_writer_that_refuses_at_once_is_sent_again_after_a_pause(
     pauses_in_a_minute = timedelta(minutes=1) / RECORD_PAUSE
     assert 2 <= writer.refused <= pauses_in_a_minute + 3
     assert len(sent) <= pauses_in_a_minute + 4
+
+
+async def test_a_whole_desk_owed_after_a_refused_change_is_sent_though_nothing_else_waits(
+    env: WorkflowEnvironment, desk: tuple[TriageGateway, str, Writer]
+) -> None:
+    gateway, clinic, writer = desk
+    await clear_of_midnight(env)
+    # Given a board that refuses the next change, and then the whole desk that follows it
+    await _written_up_to(env, writer, 2)  # the seats' records, before
+    writer.stale = True
+    await _arrive(gateway, clinic, "j1")
+    async with asyncio.timeout(BOUND_SECONDS):
+        while not writer.refused:
+            await env.sleep(timedelta(seconds=1))
+    taken = len(writer.taken)
+
+    # When the writer takes records again, and no change comes
+    writer.failing = None
+    async with asyncio.timeout(BOUND_SECONDS):
+        while len(writer.taken) == taken:
+            await env.sleep(RECORD_PAUSE)
+
+    # Then the desk sent itself whole, with no entries
+    owed = writer.taken[taken]
+    assert (owed.based_on, owed.entries) == (None, [])
