@@ -27,6 +27,7 @@ from workflows.journey_changes import (
     DEFER_ANY_WRITE_FAILURE,
     FALL_DUE_BEFORE_STAFF_ACTION,
     KEEP_RUNNING_TIMER,
+    PAYMENTS_WITHIN_WHAT_IS_OWED,
     UPSERT_CHANGED_SEARCH_ATTRIBUTES,
     check_known,
 )
@@ -53,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.journey.sla import breached, next_breach, resolve_slas
     from domain.journey.stages import FollowUpStatus, Stage
     from domain.journey.table import REQUESTABLE_BY_SYSTEM, Action
+    from domain.journey.validation import check_within_what_is_owed
     from domain.roles import Role
 
 # Activity names, not imports: the activities use Tortoise, which must stay out of the sandbox.
@@ -227,7 +229,9 @@ class JourneyWorkflow:
         try:
             if request.actor.role is Role.SYSTEM and request.action not in REQUESTABLE_BY_SYSTEM:
                 raise NotAuthorized("system actions cannot be requested")
-            check_action(self._facts_by_the_clock(), request)
+            facts = self._facts_by_the_clock()
+            check_action(facts, request)
+            check_within_what_is_owed(facts, request)
             if request.record_id and self._record_used(request.record_id):
                 raise Conflict("this record was already attached or voided; write it again")
         except DomainError as error:
@@ -274,6 +278,10 @@ class JourneyWorkflow:
             # Re-checked under the lock: an update accepted just before may have moved the journey.
             try:
                 check_action(self._facts, request)
+                if request.action is Action.RECORD_PAYMENT and self._follows(
+                    PAYMENTS_WITHIN_WHAT_IS_OWED
+                ):
+                    check_within_what_is_owed(self._facts, request)
             except DomainError as error:
                 raise to_application_error(error) from None
             return await self._commit(request)

@@ -44,6 +44,10 @@ KEEP_RUNNING_TIMER = "keep-running-timer"
 # advised (`journey_runs`). Asked only once the advice is given, so a run that was never
 # advised replays as it ran.
 CONTINUE_AS_NEW_WHEN_ADVISED = "continue-as-new-when-advised"
+# Before this patch a payment without a bill could pay any amount, again and again (a plan of
+# 1,200 paid 4,800), and payments sent at once all passed. Now the journey, under its lock too,
+# refuses one that pays more than it still owes (`domain.journey.validation`).
+PAYMENTS_WITHIN_WHAT_IS_OWED = "payments-within-what-is-owed"
 
 # What the workflow client starts every run with. A new change joins this list: runs started
 # before it do not list it, so they ask `workflow.patched`. A name, once listed, never changes:
@@ -54,6 +58,7 @@ CURRENT_CHANGES = (
     UPSERT_CHANGED_SEARCH_ATTRIBUTES,
     KEEP_RUNNING_TIMER,
     CONTINUE_AS_NEW_WHEN_ADVISED,
+    PAYMENTS_WITHIN_WHAT_IS_OWED,
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from domain.errors import FieldProblem, ValidationFailed
-from domain.journey.facts import ActionDetails, JourneyFacts
+from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
 from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus
 from domain.journey.table import Action
 
@@ -116,3 +116,21 @@ def validate_details(facts: JourneyFacts, action: Action, details: ActionDetails
         validator(facts, details, problems)
     if problems:
         raise ValidationFailed(problems)
+
+
+def check_within_what_is_owed(facts: JourneyFacts, request: ActionRequest) -> None:
+    """A payment without a bill pays at most what the journey still owes: the total of the bill
+    an earlier payment named, else the final plan's price (a payment against a bill is held to
+    that bill by `_payment`). Before, nothing held it: one plan was paid four times over.
+
+    Apart from `validate_details`: the journey applies it under its lock only in runs that
+    follow the change (`workflows.journey_changes`), so that older histories replay as they ran.
+    """
+    d = request.details
+    if request.action is not Action.RECORD_PAYMENT or d.bill_total_minor is not None:
+        return
+    total = facts.bill_total_minor if facts.bill_total_minor is not None else facts.plan_total_minor
+    if total is None or d.amount_minor is None:
+        return
+    if d.amount_minor > total - facts.paid_minor:
+        raise ValidationFailed([FieldProblem("amount", "more than the journey still owes")])
