@@ -25,6 +25,7 @@ from schema.input_check import InputCheck, InputNotAccepted
 from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
+from schema.operation_choice import OperationChoice
 from schema.permissions import FieldNotPermitted, PermissionGuard
 from schema.roots.accounts import AccountMutations
 from schema.roots.aftercare import AftercareMutations
@@ -80,6 +81,7 @@ def extensions(
         # SPAs send the same few documents over and over: parse and validate each once.
         functools.partial(ParserCache, maxsize=256),
         functools.partial(ValidationCache, maxsize=256),
+        OperationChoice,  # after the cache: see its module
     ]
     if permissions:
         # Every field of every operation passes the permission table, before the input check

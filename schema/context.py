@@ -50,6 +50,9 @@ class Context:
     response: Any = None
     # The HTTP request's id (a WebSocket's: its upgrade request), for the audit trail.
     request_id: str | None = None
+    # Whether the operation came over plain HTTP (not a WebSocket): subscriptions are refused
+    # there (`schema.operation_choice`).
+    over_http: bool = False
     # Set by Strawberry from a WebSocket's connection_init payload (browsers cannot set headers).
     connection_params: dict[str, Any] | None = None
     # Checked before each operation (schema.auth.session.SessionCheck). A WebSocket's context

@@ -35,8 +35,10 @@ def key_field() -> Any:
 
 
 def key_of(input_: object) -> str | None:
+    """The input's key as sent: an empty one stays empty, for `key_problem` to refuse (it used
+    to pass as no key at all on some mutations, unprotected, while others refused it)."""
     key = getattr(input_, "idempotency_key", None)
-    return key if isinstance(key, str) and key else None
+    return key if isinstance(key, str) else None
 
 
 def key_request(

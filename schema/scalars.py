@@ -18,11 +18,12 @@ from strawberry.types.scalar import ScalarDefinition
 # computes exactly: a value of more digits or a wilder exponent is a mistake, not money.
 MAX_DIGITS = 40
 MAX_EXPONENT = 40
-_NUMBER = re.compile(r"-?(?P<mantissa>\d+(\.\d+)?)([eE](?P<exponent>[+-]?\d+))?")
+# ASCII digits only: `\d` and `Decimal` also read other scripts' digits (full-width "1200" as 1200).
+_NUMBER = re.compile(r"-?(?P<mantissa>[0-9]+(\.[0-9]+)?)([eE](?P<exponent>[+-]?[0-9]+))?")
 
 DECIMAL_DESCRIPTION = (
     'An exact decimal number as a string, such as "1200.00" (a JSON number is read the same '
-    "way). Finite only: NaN and Infinity are refused, as are more than "
+    "way), in ASCII digits. Finite only: NaN and Infinity are refused, as are more than "
     f"{MAX_DIGITS} digits or an exponent beyond ±{MAX_EXPONENT}."
 )
 

@@ -87,6 +87,7 @@ class GlowpathView(GraphQLView[Context, None]):
             request=request,
             response=response,
             request_id=middleware.request_id(request),
+            over_http=not isinstance(response, web.WebSocketResponse),
         )
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
@@ -118,7 +119,7 @@ class GlowpathView(GraphQLView[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         # WebSocket messages; a refusal is a JSONDecodeError, which closes the socket (4400).
-        return request_body.decode_json(data)
+        return request_body.decode_socket_message(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         # A POSTed body: an object, or Strawberry fails on it with a 500.

@@ -45,6 +45,32 @@ def decode_json(data: str | bytes) -> Any:
         raise BodyRefused(f"the JSON cannot be read: {error}") from None
 
 
+# A `subscribe` payload's optional members, and the JSON type each must have when present.
+_SUBSCRIBE_OPTIONAL = (("variables", dict), ("operationName", str), ("extensions", dict))
+
+
+def decode_socket_message(data: str | bytes) -> Any:
+    """A graphql-transport-ws message: an object with a text `type`; a `subscribe` carries a
+    text `id` and a payload object whose `query` is text. Strawberry's handler read any other
+    shape as if it were this one and failed (a list, a null payload, a numeric query), the
+    socket dropped without a close code and the log took a traceback; refused here, the socket
+    is closed with 4400, as for a message that is not JSON."""
+    message = decode_json(data)
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        raise BodyRefused("a message is a JSON object with a `type`")
+    if message["type"] != "subscribe":
+        return message
+    payload = message.get("payload")
+    if not isinstance(message.get("id"), str) or not isinstance(payload, dict):
+        raise BodyRefused("a subscribe message has an `id` and a `payload` object")
+    if not isinstance(payload.get("query"), str):
+        raise BodyRefused("a subscribe payload's `query` is text")
+    for name, kind in _SUBSCRIBE_OPTIONAL:
+        if payload.get(name) is not None and not isinstance(payload[name], kind):
+            raise BodyRefused(f"a subscribe payload's `{name}` has the wrong type")
+    return message
+
+
 def decode_request(data: str | bytes) -> Any:
     """A POSTed body: one operation (an object); a list is a batch, refused by Strawberry."""
     value = decode_json(data)

@@ -13,13 +13,15 @@ from tortoise import fields
 
 from domain.store.models import AppendOnlyModel, Client
 
+TEMPLATE_KEY_MAX_LENGTH = 100
+
 
 class ConsentTemplateVersion(AppendOnlyModel):
     """One published version of a consent template: its texts in every language and its hash."""
 
     id = fields.CharField(primary_key=True, max_length=64)
     clinic_id = fields.CharField(max_length=64)
-    template_key = fields.CharField(max_length=100)
+    template_key = fields.CharField(max_length=TEMPLATE_KEY_MAX_LENGTH)
     procedure_type = fields.CharField(max_length=100)
     kind = fields.CharField(max_length=32)
     version = fields.IntField()

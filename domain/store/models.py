@@ -12,6 +12,9 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+# Column widths the API checks before querying by them (Tortoise refuses a longer value).
+USERNAME_MAX_LENGTH = 100
+
 
 class AppendOnlyViolation(RuntimeError):
     pass
@@ -49,7 +52,7 @@ class StaffAccount(Model):
         "models.Clinic", related_name="staff"
     )
     clinic_id: str
-    username = fields.CharField(max_length=100, unique=True)
+    username = fields.CharField(max_length=USERNAME_MAX_LENGTH, unique=True)
     display_name = fields.CharField(max_length=200)
     role = fields.CharField(max_length=32)
     password_hash = fields.CharField(max_length=255)

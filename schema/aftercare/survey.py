@@ -6,7 +6,6 @@ per treating doctor and per procedure type, for a month in the clinic's time zon
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
@@ -20,6 +19,7 @@ from domain.aftercare import survey as rules
 from domain.aftercare.tasks import TaskKind, TaskStatus
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.months import MONTH_RULE, is_month
 from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import FollowUpTask as TaskRow
@@ -51,8 +51,6 @@ from schema.errors import (
 from schema.journeys.actions import load_visible_journey
 from schema.supervision.queries import visible_clinic
 from schema.text import check_text
-
-MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 RecordSurveyResult = Annotated[
     SurveyRecorded | NotAuthorized | ValidationFailed | NotFound | Conflict,
@@ -162,9 +160,9 @@ async def survey_results(
 ) -> SurveyResultsResult:
     if info.context.claims is None:
         return not_authorized()
-    if not MONTH.fullmatch(month):
+    if not is_month(month):
         return from_domain(  # type: ignore[return-value]
-            DomainValidationFailed([FieldProblem("month", "a month as YYYY-MM")])
+            DomainValidationFailed([FieldProblem("month", MONTH_RULE)])
         )
     if await visible_clinic(info, clinic_id) is None:
         return not_found("clinic")

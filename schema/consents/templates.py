@@ -19,6 +19,7 @@ from domain.consent.templates import TemplateContent, check_template, content_ha
 from domain.errors import FieldProblem
 from domain.journey.stages import ConsentKind
 from domain.store import records
+from domain.store.consents import TEMPLATE_KEY_MAX_LENGTH
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from schema import idempotency
 from schema.clients.file_mutations import invalid
@@ -158,6 +159,8 @@ async def consent_templates(
         return []
     query = VersionRow.filter(clinic_id=claims.clinic_id)
     if template_key is not None:
+        if len(template_key) > TEMPLATE_KEY_MAX_LENGTH:  # names no template; the column refuses it
+            return []
         query = query.filter(template_key=template_key)
     if kind is not None:
         query = query.filter(kind=kind.value)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import strawberry
 from strawberry.types import Info
 
+from domain.months import is_month
 from domain.store.consultant_figures import consultant_months
 from schema.context import Context
 from schema.ids import encode_id
 from schema.money.types import Money
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @strawberry.type(description="One consultant's month: first visits, deals and credited revenue.")
@@ -41,9 +38,10 @@ class ConsultantFigures:
 async def consultant_figures(
     info: Info[Context, None], clinic_id: strawberry.ID, month: str
 ) -> list[ConsultantFigures] | None:
-    """By consultant id; empty for another clinic or a malformed month ("YYYY-MM")."""
+    """By consultant id; empty for another clinic or a malformed month ("YYYY-MM", years 1900
+    to 9998)."""
     claims = info.context.claims
-    if claims is None or clinic_id != claims.clinic_id or not MONTH.match(month):
+    if claims is None or clinic_id != claims.clinic_id or not is_month(month):
         return []
     return [
         ConsultantFigures(

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from domain.money import partner_split
 from domain.money.catalog import PriceItemKind
 from domain.money.money import Money as MoneyValue
+from domain.months import MONTH_RULE, is_month
 from domain.partners.statement import StatementLine, statement_lines, to_csv, totals
 from domain.store.money_movements import month_bounds
 from domain.store.partner_deals import deals_from_payments
@@ -26,7 +27,6 @@ from schema.errors import (
     not_found,
 )
 from schema.ids import decode_id, encode_id
-from schema.money.figures import MONTH
 from schema.money.types import Money
 from schema.partners.types import Partner
 
@@ -96,8 +96,8 @@ async def partner_statement(
     claims = info.context.claims
     if claims is None:
         return not_authorized()
-    if not MONTH.match(month):
-        return invalid("month", "a month as YYYY-MM")
+    if not is_month(month):
+        return invalid("month", MONTH_RULE)
     raw = decode_id(partner_id, "Partner")
     row = raw and await current(raw, claims.clinic_id)
     if not row:

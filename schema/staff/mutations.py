@@ -16,7 +16,7 @@ from strawberry.types import Info
 from domain.auth import AccessToken, issue_token
 from domain.passwords import MAX_LENGTH
 from domain.store import accounts
-from domain.store.models import StaffAccount
+from domain.store.models import USERNAME_MAX_LENGTH, StaffAccount
 from schema.auth.hashing import PASSWORD_WORK, RETRY_AFTER_SECONDS, HashingBusy
 from schema.auth.throttle import client_address
 from schema.context import Context
@@ -61,6 +61,9 @@ async def login(info: Info[Context, None], input: LoginInput) -> LoginResult:
     if not username or not input.password:
         LOGIN_ATTEMPTS.labels("invalid").inc()
         return invalid("username", "username and password are required")
+    if len(username) > USERNAME_MAX_LENGTH:  # no account has it; the column refuses it too
+        LOGIN_ATTEMPTS.labels("invalid").inc()
+        return invalid("username", f"at most {USERNAME_MAX_LENGTH} characters")
     if len(input.password) > MAX_LENGTH:
         LOGIN_ATTEMPTS.labels("invalid").inc()
         return invalid("password", f"at most {MAX_LENGTH} characters")

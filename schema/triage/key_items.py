@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from decimal import Decimal
 
 import strawberry
 from strawberry.types import Info
 
+from domain.months import is_month
 from domain.store.key_items import key_item_standings
 from domain.store.triage_models import TriageBoard as BoardRow
 from domain.triage.codec import desk_from_json
@@ -25,8 +25,6 @@ from schema.triage.desk import (
     desk_note_problem,
     unknown_consultant,
 )
-
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @strawberry.type(description="One consultant's month on the clinic's key items.")
@@ -48,9 +46,10 @@ class KeyItemPriorityInput:
 async def key_item_ranking(
     info: Info[Context, None], clinic_id: strawberry.ID, month: str
 ) -> list[KeyItemStanding] | None:
-    """Best first; empty for another clinic, a malformed month ("YYYY-MM") or no key items."""
+    """Best first; empty for another clinic, a malformed month ("YYYY-MM", years 1900 to 9998)
+    or no key items."""
     claims = info.context.claims
-    if claims is None or clinic_id != claims.clinic_id or not _MONTH.match(month):
+    if claims is None or clinic_id != claims.clinic_id or not is_month(month):
         return []
     board = await BoardRow.get_or_none(clinic_id=claims.clinic_id)
     key_items = desk_from_json(board.state).policy.key_items if board else ()

@@ -1,0 +1,134 @@
+"""Input past what a column, the calendar or the key ledger takes: each a typed answer, never
+"Unexpected error." (found by a hostile pass over the running API; each test failed before).
+
+- a sign-in name longer than the username column (Tortoise refused it mid-query);
+- a template key longer than its column, in a query's filter;
+- months whose first or last instant a datetime cannot hold (0001-01, 9999-12), and months
+  written in other digits than ASCII;
+- an empty idempotency key, which some mutations refused and journey steps took as no key;
+- a document of several operations sent without `operationName` (the first ran), and a
+  subscription sent over HTTP (executed as a query, a fault);
+- a WebSocket message of the wrong shape (Strawberry's handler failed on it, the socket dropped
+  without a close code).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+import pytest
+
+from domain.roles import Role
+from schema.operation_choice import OVER_WEBSOCKET_ONLY
+from tests.api import documents
+from tests.api.audit_support import clinic_of
+from tests.api.consent_support import TEMPLATES
+from tests.api.flow import JourneyDriver
+from tests.api.harness import Api
+from tests.api.hostile import send_graphql
+from tests.api.test_partners import FIGURES, STATEMENT
+
+EDGE_MONTHS = ["0001-01", "9999-12", "\uff12\uff10\uff12\uff16-01", "2026-01\n"]
+AN_UNKNOWN_PARTNER = "UGFydG5lcjp4"
+SOCKET_WITHIN = 30  # seconds: the socket answers at once; this only bounds a hang
+
+
+async def test_a_sign_in_name_longer_than_any_account_is_a_typed_error(api: Api) -> None:
+    answer = await api.run(documents.LOGIN, input={"username": "u" * 101, "password": "x"})
+    assert answer["login"] == {
+        "__typename": "ValidationFailed",
+        "code": "VALIDATION_FAILED",
+        "message": "username: at most 100 characters",
+    }
+
+
+async def test_a_template_key_longer_than_any_is_no_template(driver: JourneyDriver) -> None:
+    answer = await driver.api.run(TEMPLATES, driver.token(Role.SUPERVISOR), key="k" * 101)
+    assert answer["consentTemplates"] == []
+
+
+@pytest.mark.parametrize("month", EDGE_MONTHS)
+async def test_a_month_past_the_calendar_is_refused_not_a_fault(
+    driver: JourneyDriver, month: str
+) -> None:
+    clinic = await clinic_of(driver)
+    figures = await driver.api.run(
+        FIGURES, driver.token(Role.SUPERVISOR), clinicId=clinic, month=month
+    )
+    assert figures["consultantFigures"] == []
+    statement = await driver.api.run(
+        STATEMENT, driver.token(Role.CASHIER), partnerId=AN_UNKNOWN_PARTNER, month=month
+    )
+    assert statement["partnerStatement"] == {
+        "__typename": "ValidationFailed",
+        "code": "VALIDATION_FAILED",
+        "message": "month: a month as YYYY-MM, years 1900 to 9998",
+    }
+
+
+async def test_an_empty_idempotency_key_on_a_journey_step_is_refused(
+    driver: JourneyDriver,
+) -> None:
+    journey = await driver.start()
+    refused = await driver.act(
+        documents.CANCEL_JOURNEY,
+        Role.SUPERVISOR,
+        journeyId=journey["id"],
+        reason="test",
+        idempotencyKey="",
+    )
+    assert refused["__typename"] == "ValidationFailed"
+    assert refused["problems"] == [{"field": "idempotencyKey", "message": "1 to 200 characters"}]
+    assert (await driver.journey(journey["id"]))["stage"] == journey["stage"]
+
+
+async def test_a_document_of_several_operations_without_a_name_runs_none(
+    api: Api, driver: JourneyDriver
+) -> None:
+    document = "query A { me { __typename } } query B { me { __typename } }"
+    answer = (await send_graphql(api, document, token=driver.token(Role.SUPERVISOR))).json()
+    assert answer["data"] is None
+    assert [e["message"] for e in answer["errors"]] == [
+        "the document holds 2 operations: name one in `operationName`"
+    ]
+
+
+async def test_a_subscription_over_http_is_refused_as_the_callers_mistake(
+    api: Api, driver: JourneyDriver
+) -> None:
+    document = "subscription { tasksChanged { change } }"
+    answer = (await send_graphql(api, document, token=driver.token(Role.SUPERVISOR))).json()
+    assert answer["data"] is None
+    assert [e["message"] for e in answer["errors"]] == [OVER_WEBSOCKET_ONLY]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        [1, 2],
+        {"type": 7},
+        {"type": "subscribe", "id": "1", "payload": None},
+        {"type": "subscribe", "id": "1", "payload": {"query": 5}},
+        {
+            "type": "subscribe",
+            "id": "1",
+            "payload": {"query": "{ me { __typename } }", "variables": []},
+        },
+    ],
+)
+async def test_a_malformed_socket_message_closes_the_socket_as_the_protocol_says(
+    api: Api, driver: JourneyDriver, message: object
+) -> None:
+    init = {
+        "type": "connection_init",
+        "payload": {"Authorization": f"Bearer {driver.token(Role.SUPERVISOR)}"},
+    }
+    async with aiohttp.ClientSession() as session, asyncio.timeout(SOCKET_WITHIN):
+        async with session.ws_connect(api.ws_url, protocols=["graphql-transport-ws"]) as ws:
+            await ws.send_json(init)
+            assert (await ws.receive_json())["type"] == "connection_ack"
+            await ws.send_json(message)
+            closing = await ws.receive()
+            assert closing.type is aiohttp.WSMsgType.CLOSE, closing
+            assert ws.close_code == 4400
