@@ -174,10 +174,14 @@ class JourneyWorkflow:
         # The new run's search attributes are this run's as they stand (the SDK's default).
         workflow.continue_as_new(next_run_start(start, self._facts, self._answered))
 
-    def _follows(self, change: str) -> bool:
+    def _follows(self, change: str, *, per_task: bool = False) -> bool:
         """Whether this run follows a code change (`journey_changes`): listed at its start, or
-        else marked in its history. Asked only where the change matters, as `patched` must be."""
-        return change in self._started_with or workflow.patched(change)
+        else marked in its history, asked only where it matters. `per_task`: under a name of this
+        task's own (`patched` keeps a first "no" for a name: see `_takes_advice_now`)."""
+        if change in self._started_with:
+            return True
+        task = workflow.info().get_current_history_length()
+        return workflow.patched(f"{change}@{task}" if per_task else change)
 
     def _moved_since(self, changes_seen: int) -> bool:
         return self._changes != changes_seen or bool(self._unrecorded)
@@ -279,7 +283,7 @@ class JourneyWorkflow:
             try:
                 check_action(self._facts, request)
                 if request.action is Action.RECORD_PAYMENT and self._follows(
-                    PAYMENTS_WITHIN_WHAT_IS_OWED
+                    PAYMENTS_WITHIN_WHAT_IS_OWED, per_task=True
                 ):
                     check_within_what_is_owed(self._facts, request)
             except DomainError as error:

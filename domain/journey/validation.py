@@ -119,9 +119,9 @@ def validate_details(facts: JourneyFacts, action: Action, details: ActionDetails
 
 
 def check_within_what_is_owed(facts: JourneyFacts, request: ActionRequest) -> None:
-    """A payment without a bill pays at most what the journey still owes: the total of the bill
-    an earlier payment named, else the final plan's price (a payment against a bill is held to
-    that bill by `_payment`). Before, nothing held it: one plan was paid four times over.
+    """A payment without a bill pays at most what the final plan's price still owes, on a
+    journey no payment against a bill has named (one against a bill is held to that bill by
+    `_payment`). Before, nothing held it: one plan was paid four times over.
 
     Apart from `validate_details`: the journey applies it under its lock only in runs that
     follow the change (`workflows.journey_changes`), so that older histories replay as they ran.
@@ -129,7 +129,9 @@ def check_within_what_is_owed(facts: JourneyFacts, request: ActionRequest) -> No
     d = request.details
     if request.action is not Action.RECORD_PAYMENT or d.bill_total_minor is not None:
         return
-    total = facts.bill_total_minor if facts.bill_total_minor is not None else facts.plan_total_minor
+    # Once a bill was paid against, its total is in the currency's own minor units and a
+    # payment without a bill in hundredths: compared only with the plan's price, as written.
+    total = facts.plan_total_minor if facts.bill_total_minor is None else None
     if total is None or d.amount_minor is None:
         return
     if d.amount_minor > total - facts.paid_minor:

@@ -12,6 +12,7 @@ from domain.journey.recheck_owner import assignment_details
 from domain.journey.stages import VisitCategory
 from domain.journey.table import Action
 from domain.roles import Role
+from domain.store import records
 from domain.store.models import StaffAccount
 from schema import idempotency
 from schema.context import Context
@@ -76,6 +77,9 @@ async def assign_consultant(
             journey_id=input.journey_id, idempotency_key=input.idempotency_key
         )
         return (await triage(info, by_desk))[0]  # type: ignore[return-value]
+    bad_key = records.key_problem(idempotency.key_of(input))
+    if bad_key:  # before the desk hears of the pick
+        return from_domain(DomainValidationFailed([bad_key]))
     consultant_id = decode_id(input.consultant_id, "StaffMember")
     row = await load_visible_journey(info, input.journey_id)
     recheck = row is not None and row.visit_category == "RECHECK"

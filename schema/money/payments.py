@@ -153,7 +153,7 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     check_currency("currency", input.currency, problems)
     amount_minor = _minor("amount", input.amount, input, problems)
     problems += check_text("receiptNumber", input.receipt_number, required=False, limit=100)
-    if input.bill_id is None and input.schedule is not None:
+    if input.bill_id is None and input.schedule:
         # Before, taken and dropped without a word: only a bill's installments are scheduled.
         problems.append(FieldProblem("schedule", "installments are scheduled against a bill"))
     bad_key = records.key_problem(idempotency.key_of(input))
