@@ -83,24 +83,23 @@ async def test_an_empty_idempotency_key_on_a_journey_step_is_refused(
     assert (await driver.journey(journey["id"]))["stage"] == journey["stage"]
 
 
-async def test_a_document_of_several_operations_without_a_name_runs_none(
-    api: Api, driver: JourneyDriver
+@pytest.mark.parametrize(
+    ("document", "refusal"),
+    [
+        (
+            "query A { me { __typename } } query B { me { __typename } }",
+            "the document holds 2 operations: name one in `operationName`",
+        ),
+        ("subscription { tasksChanged { change } }", OVER_WEBSOCKET_ONLY),
+    ],
+    ids=["several operations without a name", "a subscription over HTTP"],
+)
+async def test_an_operation_that_cannot_be_chosen_runs_nothing(
+    api: Api, driver: JourneyDriver, document: str, refusal: str
 ) -> None:
-    document = "query A { me { __typename } } query B { me { __typename } }"
     answer = (await send_graphql(api, document, token=driver.token(Role.SUPERVISOR))).json()
     assert answer["data"] is None
-    assert [e["message"] for e in answer["errors"]] == [
-        "the document holds 2 operations: name one in `operationName`"
-    ]
-
-
-async def test_a_subscription_over_http_is_refused_as_the_callers_mistake(
-    api: Api, driver: JourneyDriver
-) -> None:
-    document = "subscription { tasksChanged { change } }"
-    answer = (await send_graphql(api, document, token=driver.token(Role.SUPERVISOR))).json()
-    assert answer["data"] is None
-    assert [e["message"] for e in answer["errors"]] == [OVER_WEBSOCKET_ONLY]
+    assert [e["message"] for e in answer["errors"]] == [refusal]
 
 
 @pytest.mark.parametrize(

@@ -85,14 +85,22 @@ async def _written_up_to(env: WorkflowEnvironment, writer: Writer, seq: int) -> 
             await env.sleep(RECORD_PAUSE)
 
 
+async def _arrival_no_record_takes(
+    env: WorkflowEnvironment, desk: tuple[TriageGateway, str, Writer]
+) -> str | None:
+    """A client arriving at a desk whose writer refuses every record at once, from then on."""
+    gateway, clinic, writer = desk
+    await clear_of_midnight(env)
+    writer.failing = ApplicationError("refused", non_retryable=True)
+    return await _arrive(gateway, clinic, "j1")
+
+
 async def test_a_refusing_writer_stops_neither_the_ten_minute_rule_nor_an_entry(
     env: WorkflowEnvironment, desk: tuple[TriageGateway, str, Writer]
 ) -> None:
     gateway, clinic, writer = desk
-    await clear_of_midnight(env)
-    # Given a read model that refuses the desk's records
-    writer.failing = ApplicationError("refused", non_retryable=True)
-    assert await _arrive(gateway, clinic, "j1") == "A"
+    # Given a read model that refuses the desk's records, and a client given to A
+    assert await _arrival_no_record_takes(env, desk) == "A"
 
     # When A lets ten minutes go by
     await env.sleep(TEN_MINUTES_AND_A_BIT)
@@ -110,11 +118,9 @@ async def test_a_refusing_writer_stops_neither_the_ten_minute_rule_nor_an_entry(
 async def test_a_writer_that_refuses_at_once_is_sent_again_after_a_pause(
     env: WorkflowEnvironment, desk: tuple[TriageGateway, str, Writer]
 ) -> None:
-    gateway, clinic, writer = desk
-    await clear_of_midnight(env)
+    _, clinic, writer = desk
     # Given a writer that refuses every record at once, without retries
-    writer.failing = ApplicationError("refused", non_retryable=True)
-    await _arrive(gateway, clinic, "j1")
+    await _arrival_no_record_takes(env, desk)
 
     # When a minute goes by on the desk's clock
     await env.sleep(timedelta(minutes=1))
