@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import datetime
 
 # Every raw id in the read model is at most this long; anything longer cannot name a row.
 MAX_RAW_ID = 64
+# A whole number in a cursor or an input: ASCII digits only (`int()` also reads other scripts'
+# digits, and `isdigit()` passes superscripts it then refuses), and no larger than the column
+# it is compared with holds (PostgreSQL refuses the query otherwise: a fault, not "no such row").
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
+BIGINT_MAX = 2**63 - 1
+INTEGER_MAX = 2**31 - 1
 
 
 def _fits(raw_id: str) -> bool:
@@ -51,3 +58,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
         return (datetime.fromisoformat(at_text), raw_id) if fits else None
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
+
+
+def whole_number(text: str, maximum: int = BIGINT_MAX) -> int | None:
+    """A non-negative whole number in ASCII digits, at most `maximum`; else None."""
+    number = int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+    return number if number is not None and number <= maximum else None

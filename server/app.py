@@ -28,6 +28,7 @@ from schema.feed import JourneyFeed
 from schema.metrics import REQUEST_TIMEOUTS
 from server import graphiql, middleware, request_body, tracing, uploads
 from server.health import CHECK_TIMEOUT, CHECKS, Check, add_health_routes
+from server.http_mistakes import say_client_mistakes_at_info
 from server.metrics import loop_lag_context, metrics_handler
 from server.photo_route import add_photo_route
 from server.photo_settings import build_photo_store
@@ -202,6 +203,7 @@ def create_app(
     span_middleware = tracing.server_span_middleware() if settings.otel_enabled else None
     if span_middleware is not None:
         middlewares.insert(0, span_middleware)
+    say_client_mistakes_at_info()
     app = web.Application(middlewares=middlewares, client_max_size=request_body.MAX_BODY_BYTES)
     app.on_response_prepare.append(middleware.add_response_headers)
     app[GATEWAY] = gateway

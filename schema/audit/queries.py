@@ -28,7 +28,7 @@ from schema.errors import (
     not_authorized,
     not_found,
 )
-from schema.ids import decode_cursor, decode_id, encode_cursor
+from schema.ids import decode_cursor, decode_id, encode_cursor, whole_number
 from schema.pagination import PageInfo, page_problems
 
 DEFAULT_PAGE = 20
@@ -46,7 +46,7 @@ AuditLogResult = Annotated[
 def _seq_after(after: str | None) -> int | None:
     position = decode_cursor(after) if after is not None else None
     raw = position[1] if position else ""
-    return int(raw) if raw.isdigit() else None
+    return whole_number(raw)
 
 
 async def audit_log(

@@ -23,6 +23,7 @@ from domain.store.consents import ConsentSignature as SignatureRow
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.consents import ConsentWithdrawal
 from domain.store.models import Journey as JourneyRow
+from schema.ids import INTEGER_MAX, whole_number
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ async def find_version(
     published = VersionRow.filter(clinic_id=clinic_id, template_key=template_key)
     if not await published.exists():
         return None, []
-    row = await published.filter(version=int(version)).first() if version.isdigit() else None
+    number = whole_number(version, INTEGER_MAX)
+    row = await published.filter(version=number).first() if number is not None else None
     if row is None:
         return None, [FieldProblem("templateVersion", "no such published version")]
     problems = []

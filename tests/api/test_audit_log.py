@@ -111,12 +111,19 @@ async def test_bad_pages_and_ids_are_typed_errors(api: Api, fresh_clinic: FreshC
     clinic = await fresh_clinic()
     client = await clinic.register_client()
     supervisor = clinic.token(Role.SUPERVISOR)
-    not_a_seq = encode_cursor(datetime.now(UTC), "journey-1")
+
+    def cursor_at(seq: str) -> str:
+        return encode_cursor(datetime.now(UTC), seq)
+
     bad_pages: list[tuple[dict[str, Any], str]] = [
         ({"first": 0}, "first"),
         ({"first": 101}, "first"),
         ({"after": "x"}, "after"),
-        ({"after": not_a_seq}, "after"),
+        ({"after": cursor_at("journey-1")}, "after"),
+        # Digits `int()` refuses or reads, and a number past the column's range
+        ({"after": cursor_at("\u00b2")}, "after"),
+        ({"after": cursor_at("\u0661\u0662")}, "after"),
+        ({"after": cursor_at("9" * 40)}, "after"),
     ]
     for page, field in bad_pages:
         refused = await _log(api, supervisor, client, **page)

@@ -256,6 +256,10 @@ async def test_bad_templates_and_signatures_are_typed_errors_and_store_nothing(
         ({"signature": {"format": "SVG_PATH", "data": "<script>x</script>"}}, "signature.data"),
         ({"signature": {"format": "PNG", "data": "A" * 400_000}}, "signature.data"),
         ({"templateVersion": "7"}, "templateVersion"),
+        # Version 1 in other digits is not version 1; past any column's range is no version
+        ({"templateVersion": "\u0661"}, "templateVersion"),
+        ({"templateVersion": "\u00b9"}, "templateVersion"),
+        ({"templateVersion": "9" * 12}, "templateVersion"),
         ({"language": "de"}, "language"),
     ]
     for change, field in cases:

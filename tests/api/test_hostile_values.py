@@ -58,6 +58,32 @@ async def test_unstorable_text_is_a_typed_error_and_nothing_is_stored(
     assert clients == {"__typename": "ClientConnection", "edges": []}
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("\u200b\u200b\u200b", "required"),
+        ("Ewa\u202eNowak", "contains a control or text-direction character"),
+        ("Ewa\x1b[2JNowak", "contains a control or text-direction character"),
+    ],
+)
+async def test_a_name_that_shows_nothing_or_something_else_is_refused(
+    api: Api, fresh_clinic: Callable[[], Awaitable[JourneyDriver]], text: str, message: str
+) -> None:
+    # Given a clinic with no clients
+    clinic = await fresh_clinic()
+    token = clinic.token(Role.FRONT_DESK)
+    # When the front desk registers a client whose name is invisible, reversed on screen, or
+    # clears a terminal that prints it
+    input = {**registration(text), "phone": "+48 600 100 200"}
+    answer = await send_graphql(api, documents.REGISTER_CLIENT, {"input": input}, token=token)
+    # Then it is refused, naming the field, and no client exists
+    result = answer.json()["data"]["registerClient"]
+    assert result["__typename"] == "ValidationFailed"
+    assert result["problems"] == [{"field": "fullName", "message": message}]
+    clients = (await send_graphql(api, CLIENTS, token=token)).json()["data"]["clients"]
+    assert clients == {"__typename": "ClientConnection", "edges": []}
+
+
 async def test_unstorable_text_in_a_sign_in_is_a_typed_error(api: Api) -> None:
     answer = await send_graphql(
         api, documents.LOGIN, {"input": {"username": "front-desk\x00", "password": "\ud800"}}

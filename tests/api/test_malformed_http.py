@@ -1,0 +1,62 @@
+"""Malformed HTTP is answered 400 and said at INFO without a traceback: an operator alerting on
+ERROR is not paged by a long URL (aiohttp logged each at ERROR with a traceback, found by a
+hostile pass). A fault that is not a parse error keeps its ERROR."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from server.http_mistakes import SERVER_LOGGER, ClientMistakesAtInfo
+from tests.api.harness import Api
+
+ANSWER_WITHIN = 10  # seconds: a refusal comes at once; this only bounds a hang
+MALFORMED = [
+    b"GET /graphql?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /graphql HTTP/1.1\r\nHost: x\r\nX-Long: " + b"b" * 9000 + b"\r\n\r\n",
+    b"POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+]
+
+
+async def _send_raw(api: Api, request: bytes) -> bytes:
+    address = urlsplit(api.url)
+    reader, writer = await asyncio.open_connection(address.hostname, address.port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        return await asyncio.wait_for(reader.readline(), ANSWER_WITHIN)
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize("request_bytes", MALFORMED, ids=["request-line", "header", "chunk"])
+async def test_malformed_http_is_a_400_said_at_info(
+    api: Api, caplog: pytest.LogCaptureFixture, request_bytes: bytes
+) -> None:
+    with caplog.at_level(logging.INFO, logger=SERVER_LOGGER):
+        status_line = await _send_raw(api, request_bytes)
+    assert status_line.split()[1:2] == [b"400"], status_line
+    said = [r for r in caplog.records if r.name == SERVER_LOGGER]
+    assert said, "the refusal is still logged"
+    assert [(r.levelno, r.exc_info) for r in said] == [(logging.INFO, None)] * len(said)
+
+
+def test_a_fault_that_is_not_a_parse_error_keeps_its_error_level() -> None:
+    try:
+        raise RuntimeError("a handler crashed")
+    except RuntimeError:
+        record = logging.LogRecord(
+            SERVER_LOGGER,
+            logging.ERROR,
+            __file__,
+            1,
+            "Error handling request",
+            None,
+            sys.exc_info(),
+        )
+    assert ClientMistakesAtInfo().filter(record)
+    assert (record.levelno, record.exc_info is not None) == (logging.ERROR, True)
