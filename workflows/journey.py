@@ -54,7 +54,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.journey.sla import breached, next_breach, resolve_slas
     from domain.journey.stages import FollowUpStatus, Stage
     from domain.journey.table import REQUESTABLE_BY_SYSTEM, Action
-    from domain.journey.validation import check_within_what_is_owed
+    from domain.journey.validation import check_on_admission, check_within_what_is_owed
     from domain.roles import Role
 
 # Activity names, not imports: the activities use Tortoise, which must stay out of the sandbox.
@@ -235,7 +235,7 @@ class JourneyWorkflow:
                 raise NotAuthorized("system actions cannot be requested")
             facts = self._facts_by_the_clock()
             check_action(facts, request)
-            check_within_what_is_owed(facts, request)
+            check_on_admission(facts, request)
             if request.record_id and self._record_used(request.record_id):
                 raise Conflict("this record was already attached or voided; write it again")
         except DomainError as error:

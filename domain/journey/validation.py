@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.errors import FieldProblem, ValidationFailed
+from domain.errors import FieldProblem, TransitionNotAllowed, ValidationFailed
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
 from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus
 from domain.journey.table import Action
@@ -13,6 +13,12 @@ Problems = list[FieldProblem]
 
 # 100 million in major units: no price or payment comes near it, and it bounds the arithmetic.
 MAX_MINOR_UNITS = 10_000_000_000
+# A journey's facts name every record it attached and travel whole in each step's change, each
+# read-model row and each continue-as-new; Temporal refuses a payload over 2 MB (about 50,000
+# ids), after which the journey could take no step at all. A year's journey keeps tens of
+# records; a client repeating a step that keeps one (a consultation, a note) in a loop would
+# reach the limit in hours and make every step of the journey slower on the way.
+MAX_RECORDS_PER_JOURNEY = 1_000
 
 
 def _assign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
@@ -136,3 +142,21 @@ def check_within_what_is_owed(facts: JourneyFacts, request: ActionRequest) -> No
         return
     if d.amount_minor > total - facts.paid_minor:
         raise ValidationFailed([FieldProblem("amount", "more than the journey still owes")])
+
+
+def check_room_for_a_record(facts: JourneyFacts, request: ActionRequest) -> None:
+    """A step that keeps a record is refused once the journey holds `MAX_RECORDS_PER_JOURNEY`;
+    steps that keep none go on. Checked when the step is admitted only: a run that holds more
+    (accepted before the bound) replays as it ran."""
+    if request.record_id and len(facts.attached_records) >= MAX_RECORDS_PER_JOURNEY:
+        raise TransitionNotAllowed(
+            f"this journey holds {MAX_RECORDS_PER_JOURNEY} records, the most one journey keeps: "
+            "amend a record, or continue the client's care in a new journey"
+        )
+
+
+def check_on_admission(facts: JourneyFacts, request: ActionRequest) -> None:
+    """What a step's admission checks beyond the state table and its details: rules that came
+    after journeys were recorded (the handler repeats one only in runs that follow it)."""
+    check_within_what_is_owed(facts, request)
+    check_room_for_a_record(facts, request)
