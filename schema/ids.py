@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 # Every raw id in the read model is at most this long; anything longer cannot name a row.
 MAX_RAW_ID = 64
@@ -51,12 +51,17 @@ def encode_cursor(at: datetime, raw_id: str) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    """The cursor's moment in UTC and its row id. The API's own cursors carry a zone; a time
+    without one, made by hand, is read as UTC (compared with the zoned times of rows it would be
+    a TypeError), and one that cannot be moved to UTC (year 1 at +14:00) is no cursor (the
+    database driver's conversion would overflow)."""
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
         at_text, _, raw_id = text.partition("|")
-        fits = _fits(raw_id)
-        return (datetime.fromisoformat(at_text), raw_id) if fits else None
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        at = datetime.fromisoformat(at_text)
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        return (at, raw_id) if _fits(raw_id) else None
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError):
         return None
 
 

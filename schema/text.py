@@ -1,26 +1,12 @@
-"""Checks on free text from staff: present when required, readable, bounded in length."""
+"""Checks on free text from staff: present when required, readable, bounded in length (the
+character rules are `domain.text`'s)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from domain.errors import FieldProblem
+from domain.text import UNREADABLE_PROBLEM, has_unreadable_characters, has_visible_text
 
 MAX_TEXT = 4000
-
-# Control characters other than tab and line breaks draw nothing and can rewrite what a
-# terminal or a printed record shows; explicit direction embeddings, overrides and isolates make
-# a name read as something else on screen ("Ewa" stored, "awE" seen). Right-to-left text needs
-# none of them: the Unicode bidirectional algorithm orders it, and the marks U+200E/U+200F stay.
-_UNREADABLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# What shows nothing on its own: whitespace, format characters (zero-width space and joiners,
-# marks, the byte-order mark) and combining marks with nothing to sit on.
-_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"})
-
-
-def has_visible_text(value: str) -> bool:
-    return any(unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in value)
 
 
 def check_text(
@@ -32,6 +18,20 @@ def check_text(
         return [FieldProblem(field, "shows nothing")] if value and value.strip() else []
     if len(value) > limit:
         return [FieldProblem(field, f"at most {limit} characters")]
-    if _UNREADABLE.search(value):
-        return [FieldProblem(field, "contains a control or text-direction character")]
+    if has_unreadable_characters(value):
+        return [FieldProblem(field, UNREADABLE_PROBLEM)]
     return []
+
+
+def check_list(
+    field: str, values: list[str] | None, *, most: int, limit: int
+) -> list[FieldProblem]:
+    """A list of short texts (items, areas): at most `most` of them, each present and readable."""
+    if values is None:
+        return []
+    if len(values) > most:
+        return [FieldProblem(field, f"at most {most}")]
+    problems: list[FieldProblem] = []
+    for index, value in enumerate(values):
+        problems += check_text(f"{field}[{index}]", value, required=True, limit=limit)
+    return problems

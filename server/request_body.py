@@ -2,8 +2,9 @@
 
 Strawberry decodes bodies with ``json.loads`` and expects an object; anything else it did not
 anticipate (bytes that are not UTF-8, a body of ``null`` or ``"x"``, arrays nested thousands
-deep, an integer of ten thousand digits) escaped as an exception and aiohttp answered a plain-text
-500. Here each is a 400 with a GraphQL error body, like every other refused request, so a client
+deep, an integer of ten thousand digits) escaped as an exception and aiohttp answered a
+plain-text 500, and ``NaN`` or ``1e999``, which JSON does not have, reached the database. Here
+each is a 400 with a GraphQL error body, like every other refused request, so a client
 always gets ``{"errors": [{"message": ...}]}`` it can show, and the log is not filled with
 tracebacks that an anonymous caller can produce at will.
 """
@@ -11,6 +12,7 @@ tracebacks that an anonymous caller can produce at will.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from aiohttp import web
@@ -28,6 +30,19 @@ class BodyRefused(json.JSONDecodeError):
         self.reason = reason
 
 
+def _no_constant(name: str) -> Any:
+    # Python reads NaN and Infinity, which JSON does not have; no column stores them (PostgreSQL
+    # refused a record holding one: a fault, not an answer).
+    raise BodyRefused(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 reads as infinity
+        raise BodyRefused(f"the number {text[:40]} is too large")
+    return value
+
+
 def decode_json(data: str | bytes) -> Any:
     """The JSON value of a body or a query parameter, or ``BodyRefused`` saying why not."""
     if isinstance(data, bytes):
@@ -36,7 +51,9 @@ def decode_json(data: str | bytes) -> Any:
         except UnicodeDecodeError:
             raise BodyRefused("the request body is not valid UTF-8") from None
     try:
-        return json.loads(data)
+        return json.loads(data, parse_constant=_no_constant, parse_float=_finite_float)
+    except BodyRefused:
+        raise
     except RecursionError:
         raise BodyRefused("the JSON is nested too deeply") from None
     except json.JSONDecodeError:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import phonenumbers
 
 from domain.errors import FieldProblem
+from domain.text import UNREADABLE_PROBLEM, has_unreadable_characters, has_visible_text
 
 MAX_NAME = 200
+MAX_PHONE = 40  # the column's width
 MAX_EMAIL = 200
 MAX_REASON = 1000
 # Deliberately loose (the mailbox's server decides): one @, no spaces, a dot in the domain.
@@ -36,7 +38,10 @@ def international_phone(text: str) -> str | FieldProblem:
         return FieldProblem("phone", "international form with the country code, e.g. +48 ...")
     if not phonenumbers.is_valid_number(number):
         return FieldProblem("phone", "not a valid phone number for its country code")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    written = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if len(written) > MAX_PHONE:  # a long extension ("ext. 1234...") makes it longer
+        return FieldProblem("phone", f"at most {MAX_PHONE} characters in international form")
+    return written
 
 
 def corrected_identity(
@@ -53,10 +58,12 @@ def corrected_identity(
     problems: list[FieldProblem] = []
     name_after, phone_after, email_after = current.full_name, current.phone, current.email
     if full_name is not None:
-        if not full_name.strip():
+        if not has_visible_text(full_name):
             problems.append(FieldProblem("fullName", "required when given"))
         elif len(full_name) > MAX_NAME:
             problems.append(FieldProblem("fullName", f"at most {MAX_NAME} characters"))
+        elif has_unreadable_characters(full_name):
+            problems.append(FieldProblem("fullName", UNREADABLE_PROBLEM))
         else:
             name_after = " ".join(full_name.split())
     if phone is not None:

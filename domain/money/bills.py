@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from domain.errors import FieldProblem
 from domain.money.catalog import PriceItemKind
-from domain.money.money import Money, total
+from domain.money.money import MAX_AMOUNT, Money, MoneyError, total
 
 MAX_LINES = 50
 MAX_QUANTITY = 100
@@ -87,7 +87,11 @@ def draft_bill(
     if problems:
         return None, problems
     bill = DraftBill(currency=currency, lines=lines, discount=discount)
-    if bill.discount > bill.subtotal:
+    try:
+        subtotal = bill.subtotal
+    except MoneyError:  # each line within what an amount holds, together past it
+        return None, [FieldProblem("lines", f"the lines add up to more than {MAX_AMOUNT:,}")]
+    if bill.discount > subtotal:
         problems.append(FieldProblem("discount.amount", "the discount exceeds the bill"))
         return None, problems
     return bill, []

@@ -27,6 +27,9 @@ MAX_POLICY_ITEMS = 500
 # Turns or make-up turns one correction of the desk's record adds or takes: a correction
 # mends a day's count, which no desk has seen reach this.
 MAX_CORRECTION = 50
+# Consultants one rotation order or key-item ranking names: a clinic's whole consultant team,
+# with room to spare (each is looked up before the desk hears of the list).
+MAX_CONSULTANTS_NAMED = 200
 
 
 def item_codes(items: Sequence[str] | None) -> tuple[str, ...]:

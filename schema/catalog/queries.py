@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Annotated
 
 import strawberry
@@ -44,10 +43,7 @@ async def catalog(
     if after is not None:
         position = decode_cursor(after)
         assert position is not None  # page_problems() has refused bad cursors
-        at, raw_id = position
-        # A cursor made by hand may carry a time without a zone; the catalogue's are UTC.
-        start = (at if at.tzinfo else at.replace(tzinfo=UTC), raw_id)
-        later = [key for key in order if key > start]
+        later = [key for key in order if key > position]
         preceding, order = len(order) - len(later), later
     page = order[:first]
     edges = [

@@ -22,15 +22,22 @@ from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
 from schema.journeys.plan_prices import PlanPriceLineInput, price_line_problems
+from schema.money.common import billing_settings
 from schema.procedures.pinning import pin_procedure_type
-from schema.text import check_text
+from schema.text import check_list, check_text
 
 MAX_PLAN_ITEMS = 50
+# Body areas one consultation names, and the words for one item or area: the consultation is
+# kept whole as its record, which every read of the journey's history returns.
+MAX_AREAS = 20
+MAX_ITEM_TEXT = 200
 
 
 @strawberry.input
 class NeedsInput:
-    areas: list[str]
+    areas: list[str] = strawberry.field(
+        description="The body areas the client asks about, 1 to 20, each up to 200 characters."
+    )
     goal: str
     expectation: str
     earlier_treatments: str | None = None
@@ -46,11 +53,17 @@ class AssessmentInput:
 @strawberry.input
 class PlanInput:
     title: str
-    items: list[str]
+    items: list[str] = strawberry.field(
+        description="The plan's items in the consultant's words, 1 to 50, each up to 200 "
+        "characters."
+    )
     effect: str
     cycle: str
     price: Decimal
-    currency: str
+    currency: str = strawberry.field(
+        description="An ISO 4217 code; a final plan's is the one the clinic bills in "
+        "(`billingSettings`)."
+    )
     risks: str
     recovery: str
     requires_anesthesia: bool = False
@@ -88,7 +101,9 @@ class BriefingInput:
     goal: str
     expectation: str
     history: str
-    proposed_items: list[str]
+    proposed_items: list[str] = strawberry.field(
+        description="The items proposed to the expert, at most 50, each up to 200 characters."
+    )
     price_protection: str | None = None
     help_wanted: str
 
@@ -134,11 +149,25 @@ async def _catalog_problems(
             )
 
 
+async def _billed_currency_problem(
+    info: Info[Context, None], currency: str, problems: list[FieldProblem]
+) -> None:
+    """The final plan is paid in the currency the clinic bills in: a plan in another one left a
+    journey no bill or payment could settle (each refused the other's currency)."""
+    claims = info.context.claims
+    if claims is None or any(p.field == "finalPlan.currency" for p in problems):
+        return
+    billed_in = (await billing_settings(claims.clinic_id)).currency
+    if currency != billed_in:
+        problems.append(FieldProblem("finalPlan.currency", f"the clinic bills in {billed_in}"))
+
+
 def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -> int | None:
     for name in ("title", "effect", "cycle", "risks", "recovery"):
         problems += check_text(f"{prefix}.{name}", getattr(plan, name), required=True)
     if not plan.items:
         problems.append(FieldProblem(f"{prefix}.items", "name at least one item"))
+    problems += check_list(f"{prefix}.items", plan.items, most=MAX_PLAN_ITEMS, limit=MAX_ITEM_TEXT)
     procedure_type = plan.procedure_type
     problems += check_text(f"{prefix}.procedureType", procedure_type, required=False, limit=100)
     check_currency(f"{prefix}.currency", plan.currency, problems)
@@ -151,11 +180,22 @@ async def record_consultation(
     info: Info[Context, None], input: RecordConsultationInput
 ) -> JourneyResult:
     problems: list[FieldProblem] = []
-    problems += check_text("occupation", input.occupation, required=True)
+    problems += check_text("occupation", input.occupation, required=True, limit=200)
     problems += check_text("needs.goal", input.needs.goal, required=True)
     problems += check_text("needs.expectation", input.needs.expectation, required=True)
+    problems += check_text(
+        "needs.earlierTreatments", input.needs.earlier_treatments, required=False
+    )
     if not input.needs.areas:
         problems.append(FieldProblem("needs.areas", "name at least one area"))
+    problems += check_list("needs.areas", input.needs.areas, most=MAX_AREAS, limit=MAX_ITEM_TEXT)
+    assessment = input.assessment
+    for field, text in (
+        ("assessment.psychological", assessment.psychological),
+        ("assessment.spendingCapacity", assessment.spending_capacity),
+        ("assessment.physicalCondition", assessment.physical_condition),
+    ):
+        problems += check_text(field, text, required=False)
     if not 1 <= len(input.plans) <= 3:
         problems.append(FieldProblem("plans", "propose one to three plans"))
     for index, plan in enumerate(input.plans):
@@ -172,6 +212,11 @@ async def request_expert_review(
     problems: list[FieldProblem] = []
     for name in ("goal", "expectation", "history", "help_wanted"):
         problems += check_text(f"briefing.{name}", getattr(input.briefing, name), required=True)
+    briefing = input.briefing
+    problems += check_text("briefing.priceProtection", briefing.price_protection, required=False)
+    problems += check_list(
+        "briefing.proposedItems", briefing.proposed_items, most=MAX_PLAN_ITEMS, limit=MAX_ITEM_TEXT
+    )
     expert_id = decode_id(input.expert_id, "StaffMember")
     claims = info.context.claims
     # Checked here: the journey's workflow carries the id and cannot look it up itself.
@@ -200,6 +245,7 @@ async def complete_expert_review(
         else:
             details.plan_total_minor = _plan_problems("finalPlan", input.final_plan, problems)
             await _catalog_problems(info, "finalPlan", input.final_plan, problems)
+            await _billed_currency_problem(info, input.final_plan.currency, problems)
             details.currency = input.final_plan.currency
             details.requires_anesthesia = input.final_plan.requires_anesthesia
             await pin_procedure_type(info, input.final_plan, details, problems)

@@ -58,6 +58,11 @@ StartTreatmentResult = Annotated[
 ]
 
 
+# A treatment uses a handful of products; each is a row written once the journey accepts the
+# step, so a body of 25,000 of them ran past the request's time half-written.
+MAX_PRODUCTS = 50
+
+
 @strawberry.input
 class ProductInput:
     name: str
@@ -73,7 +78,10 @@ class CompleteTreatmentInput:
     journey_id: strawberry.ID
     performer_id: strawberry.ID = strawberry.field(description="The treating doctor (or nurse).")
     procedure: str
-    products: list[ProductInput]
+    products: list[ProductInput] = strawberry.field(
+        description="What was given, each with its lot (a recall finds the clients by lot); at "
+        "most 50."
+    )
     notes: str | None = strawberry.field(default=None, description="Intra-operative notes.")
     anesthetist_id: strawberry.ID | None = strawberry.field(
         default=None, description="The doctor who gave the anesthesia, if any."
@@ -164,7 +172,9 @@ async def complete_treatment(
         id=performer or "", clinic_id=claims.clinic_id, role__in=treats, active=True
     ):
         problems.append(FieldProblem("performerId", "an active expert or nurse of this clinic"))
-    for index, product in enumerate(input.products):
+    if len(input.products) > MAX_PRODUCTS:
+        problems.append(FieldProblem("products", f"at most {MAX_PRODUCTS} products a treatment"))
+    for index, product in enumerate(input.products[:MAX_PRODUCTS]):
         for name in ("name", "lot_number", "dose"):
             problems += check_text(
                 f"products[{index}].{name}", getattr(product, name), required=True, limit=200

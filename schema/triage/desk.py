@@ -16,6 +16,7 @@ from domain.store import records
 from domain.store.desk_notes import draft_note, policy_name
 from domain.store.models import Clinic, StaffAccount
 from domain.store.triage_models import TriageBoard as BoardRow
+from domain.triage.bounds import MAX_CONSULTANTS_NAMED
 from domain.triage.codec import desk_from_json
 from domain.triage.commands import DeskReply
 from domain.triage.decision import Decision
@@ -98,6 +99,26 @@ async def consultant(global_id: str | None, clinic_id: str, *, active: bool = Tr
     if active:
         query = query.filter(active=True)
     return raw if await query.exists() else None
+
+
+async def consultant_list(
+    global_ids: list[strawberry.ID], clinic_id: str, *, active: bool = True
+) -> list[str] | ValidationFailed:
+    """The raw ids of consultants of this clinic, in the order given, each once, or why not.
+    Bounded and checked for repeats before the one query that looks them all up."""
+    if len(global_ids) > MAX_CONSULTANTS_NAMED:
+        return invalid("consultantIds", f"at most {MAX_CONSULTANTS_NAMED} consultants")
+    raws = [decode_id(global_id, "StaffMember") for global_id in global_ids]
+    if len(set(raws)) != len(raws):
+        return invalid("consultantIds", "name each consultant once")
+    named = [raw for raw in raws if raw is not None]
+    query = StaffAccount.filter(id__in=named, clinic_id=clinic_id, role=Role.CONSULTANT.value)
+    if active:
+        query = query.filter(active=True)
+    found = set(await query.values_list("id", flat=True)) if named else set()
+    if len(named) != len(raws) or set(named) - {str(raw) for raw in found}:
+        return unknown_consultant("consultantIds")
+    return named
 
 
 def update_id(account_id: str, key: str | None) -> str:

@@ -16,14 +16,13 @@ from domain.triage.codec import desk_from_json
 from domain.triage.commands import OverrideCommand, OverrideKind
 from schema import idempotency
 from schema.context import Context
-from schema.errors import invalid, not_authorized
+from schema.errors import ValidationFailed, invalid, not_authorized
 from schema.ids import encode_id
 from schema.triage.desk import (
     TriageResult,
-    consultant,
+    consultant_list,
     desk_change,
     desk_note_problem,
-    unknown_consultant,
 )
 
 
@@ -77,12 +76,9 @@ async def set_key_item_priority(
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason
-    ranked = []
-    for global_id in input.consultant_ids:
-        raw = await consultant(global_id, claims.clinic_id)
-        if raw is None:
-            return unknown_consultant("consultantIds")
-        ranked.append(raw)
+    ranked = await consultant_list(input.consultant_ids, claims.clinic_id)
+    if isinstance(ranked, ValidationFailed):
+        return ranked
     command = OverrideCommand(actor, OverrideKind.SET_KEY_ITEM_PRIORITY, priority=ranked)
     return await desk_change(
         info,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Annotated
 
@@ -30,6 +30,11 @@ from schema.ids import decode_id, encode_id
 from schema.text import check_text
 from schema.triage.desk import consultant, unknown_consultant
 
+# The earliest contact owns the client: a contact dated years back would hand a lead to any
+# consultant the recorder chose (and a year-1 time overflowed the database driver: a fault).
+CONTACTS_RECORDED_WITHIN = timedelta(days=30)
+AT_RULE = "a time in the last 30 days, with its UTC offset"
+
 
 @strawberry.enum
 class LeadChannel(str, Enum):
@@ -42,7 +47,11 @@ class LeadContactInput:
     client_id: strawberry.ID
     consultant_id: strawberry.ID = strawberry.field(description="Who spoke with the lead.")
     channel: LeadChannel
-    at: datetime | None = strawberry.field(default=None, description="When; default now.")
+    at: datetime | None = strawberry.field(
+        default=None,
+        description="When the contact was; default now. Within the last 30 days, with its UTC "
+        "offset: the earliest contact owns the client.",
+    )
     note: str | None = None
     idempotency_key: str | None = idempotency.key_field()
 
@@ -74,9 +83,10 @@ async def record_lead_contact(
     problems = check_text("note", input.note, required=False, limit=1000)
     if problems:
         return invalid("note", problems[0].message)
-    at = input.at or datetime.now(UTC)
-    if at.tzinfo is None or at > datetime.now(UTC):
-        return invalid("at", "a past time with its UTC offset")
+    now = datetime.now(UTC)
+    at = input.at or now
+    if at.tzinfo is None or not now - CONTACTS_RECORDED_WITHIN <= at <= now:
+        return invalid("at", AT_RULE)
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid(bad_key.field, bad_key.message)

@@ -23,12 +23,13 @@ from domain.triage.desk import SeatStatus
 from domain.triage.revenue import CreditRule
 from schema import idempotency
 from schema.context import Context
-from schema.errors import invalid, not_authorized, not_found
+from schema.errors import ValidationFailed, invalid, not_authorized, not_found
 from schema.ids import decode_id
 from schema.triage.desk import (
     DeskOutcome,
     TriageResult,
     consultant,
+    consultant_list,
     desk_change,
     desk_note_problem,
     unknown_consultant,
@@ -126,12 +127,9 @@ async def set_rotation_order(info: Info[Context, None], input: RotationOrderInpu
     actor, claims = info.context.actor, info.context.claims
     if actor is None or claims is None:
         return not_authorized()
-    ids = []
-    for global_id in input.consultant_ids:
-        raw = await consultant(global_id, claims.clinic_id, active=False)
-        if raw is None:
-            return unknown_consultant("consultantIds")
-        ids.append(raw)
+    ids = await consultant_list(input.consultant_ids, claims.clinic_id, active=False)
+    if isinstance(ids, ValidationFailed):
+        return ids
     command = OrderCommand(actor, ids)
     return await desk_change(
         info,

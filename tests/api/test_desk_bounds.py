@@ -14,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.errors import ValidationFailed
 from domain.journey.stages import VisitCategory
 from domain.roles import Role
-from domain.triage.bounds import MAX_ASKED_ITEMS
+from domain.triage.bounds import MAX_ASKED_ITEMS, MAX_CONSULTANTS_NAMED
 from domain.triage.commands import ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
 from tests.api.conftest import TASK_QUEUE
@@ -33,6 +33,8 @@ SEAT_VERSION = """mutation M($input: SeatInput!) {
   updateTriageSeat(input: $input) { __typename ... on TriageBoardPayload { board { version } } }
 }"""
 POLICY_PROBLEMS = answer("setRotationPolicy", "RotationPolicyInput")
+ORDER_PROBLEMS = answer("setRotationOrder", "RotationOrderInput")
+RANKING_PROBLEMS = answer("setKeyItemPriority", "KeyItemPriorityInput")
 
 
 def codes(count: int, length: int = 8) -> list[str]:
@@ -89,6 +91,30 @@ async def test_a_seat_scope_a_correction_and_a_policy_past_their_bounds_are_refu
     # refused changes reached the desk
     taken = await api.run(SEAT_VERSION, desk, input={**seat, "scope": codes(50)})
     assert taken["updateTriageSeat"]["board"]["version"] == version + 1
+
+
+async def test_a_list_of_consultants_too_long_or_with_repeats_is_refused_before_any_lookup(
+    api: Api,
+) -> None:
+    _, staff, consultants = await _desk_clinic(api)
+    supervisor = staff[Role.SUPERVISOR].token
+    order, ranking = ORDER_PROBLEMS, RANKING_PROBLEMS
+    ranking_reason = {"reason": "June's key items"}
+    past_the_bound = [consultants[0]] * (MAX_CONSULTANTS_NAMED + 1)
+    repeated = [*consultants, consultants[0]]
+    refused = [
+        await api.run(order, supervisor, input={"consultantIds": past_the_bound}),
+        await api.run(order, supervisor, input={"consultantIds": repeated}),
+        await api.run(ranking, supervisor, input={**ranking_reason, "consultantIds": repeated}),
+    ]
+    assert [problems(answer) for answer in refused] == [
+        [("consultantIds", f"at most {MAX_CONSULTANTS_NAMED} consultants")],
+        [("consultantIds", "name each consultant once")],
+        [("consultantIds", "name each consultant once")],
+    ]
+    # Each consultant named once is taken
+    taken = await api.run(order, supervisor, input={"consultantIds": consultants[::-1]})
+    assert taken["setRotationOrder"]["__typename"] == "TriageBoardPayload", taken
 
 
 async def test_the_desk_itself_refuses_input_past_its_bounds_from_any_caller(

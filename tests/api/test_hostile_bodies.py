@@ -32,6 +32,10 @@ TYPENAME = json.dumps({"query": "{ __typename }"})
         ),
         (b'{"query": "{ __typename }"', "the request body is not valid JSON"),
         (b"", "the request body is not valid JSON"),
+        # JSON has no NaN or infinity; Python's reader took them, and no column stores them
+        (b'{"query": "{ __typename }", "variables": {"x": NaN}}', "NaN is not a JSON number"),
+        (b'{"query": "{ __typename }", "variables": {"x": -Infinity}}', "-Infinity is not"),
+        (b'{"query": "{ __typename }", "variables": {"x": 1e999}}', "1e999 is too large"),
     ],
     ids=[
         "utf8-in-json",
@@ -43,6 +47,9 @@ TYPENAME = json.dumps({"query": "{ __typename }"})
         "deep-vars",
         "cut",
         "empty",
+        "nan",
+        "infinity",
+        "overflowing-float",
     ],
 )
 async def test_a_body_that_is_not_a_request_is_a_graphql_error(

@@ -8,6 +8,10 @@
 - an empty idempotency key, which some mutations refused and journey steps took as no key;
 - a document of several operations sent without `operationName` (the first ran), and a
   subscription sent over HTTP (executed as a query, a fault);
+- a page cursor at a time the database driver cannot move to UTC (year 1 at +14:00), and one
+  made by hand without a zone (compared with the rows' zoned times: a TypeError);
+- a treatment naming more products than any treatment uses (each a row written after the
+  journey accepted the step: 25,000 of them ran past the request's time half-written);
 - a WebSocket message of the wrong shape (Strawberry's handler failed on it, the socket dropped
   without a close code).
 """
@@ -15,22 +19,27 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 
 import aiohttp
 import pytest
 
 from domain.roles import Role
+from schema.journeys.treatment import MAX_PRODUCTS
 from schema.operation_choice import OVER_WEBSOCKET_ONLY
 from tests.api import documents
 from tests.api.audit_support import clinic_of
 from tests.api.consent_support import TEMPLATES
-from tests.api.flow import JourneyDriver
+from tests.api.flow import JourneyDriver, assert_unchanged, end_journey
 from tests.api.harness import Api
 from tests.api.hostile import send_graphql
 from tests.api.test_partners import FIGURES, STATEMENT
 
 EDGE_MONTHS = ["0001-01", "9999-12", "\uff12\uff10\uff12\uff16-01", "2026-01\n"]
 AN_UNKNOWN_PARTNER = "UGFydG5lcjp4"
+CLIENTS_AFTER = """
+query($after: String) { clients(first: 5, after: $after) { __typename } }
+"""
 SOCKET_WITHIN = 30  # seconds: the socket answers at once; this only bounds a hang
 
 
@@ -131,3 +140,44 @@ async def test_a_malformed_socket_message_closes_the_socket_as_the_protocol_says
             closing = await ws.receive()
             assert closing.type is aiohttp.WSMsgType.CLOSE, closing
             assert ws.close_code == 4400
+
+
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("moment", "page"),
+    [
+        ("0001-01-01T00:00:00+14:00", "ValidationFailed"),
+        ("9999-12-31T23:00:00-14:00", "ValidationFailed"),
+        ("2999-01-01T00:00:00", "ClientConnection"),  # no zone: read as UTC
+    ],
+)
+async def test_a_cursor_at_the_calendar_s_edge_or_without_a_zone_is_an_answer(
+    driver: JourneyDriver, moment: str, page: str
+) -> None:
+    await driver.register_client()
+    clients = await driver.api.run(
+        CLIENTS_AFTER, driver.token(Role.FRONT_DESK), after=_cursor(f"{moment}|x")
+    )
+    assert clients["clients"]["__typename"] == page
+
+
+async def test_a_treatment_naming_too_many_products_is_refused_before_the_journey_moves(
+    driver: JourneyDriver,
+) -> None:
+    journey = await driver.drive_to("TREATMENT")
+    product = {"name": "Filler X", "lotNumber": "LOT-42", "dose": "1 ml"}
+    refused = await driver.act(
+        documents.COMPLETE_TREATMENT,
+        Role.NURSE,
+        journeyId=journey["id"],
+        performerId=driver.staff[Role.NURSE].global_id,
+        procedure="fillers",
+        products=[product] * (MAX_PRODUCTS + 1),
+    )
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert [p["field"] for p in refused["problems"]] == ["products"]
+    await assert_unchanged(driver, journey)
+    await end_journey(driver, journey["id"])

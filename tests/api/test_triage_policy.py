@@ -120,9 +120,7 @@ mutation Lead($input: LeadContactInput!) {
 }"""
 
 
-async def test_the_earliest_recorded_contact_owns_a_phone_lead(api: Api) -> None:
-    _clinic, staff, consultants = await _desk_clinic(api)
-    desk = staff[Role.FRONT_DESK].token
+async def _lead(api: Api, desk: str) -> str:
     client = await api.run(
         documents.REGISTER_CLIENT,
         desk,
@@ -133,7 +131,13 @@ async def test_the_earliest_recorded_contact_owns_a_phone_lead(api: Api) -> None
             "dataConsent": True,
         },
     )
-    client_id = client["registerClient"]["client"]["id"]
+    return str(client["registerClient"]["client"]["id"])
+
+
+async def test_the_earliest_recorded_contact_owns_a_phone_lead(api: Api) -> None:
+    _clinic, staff, consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    client_id = await _lead(api, desk)
     now = datetime.now(ZoneInfo("UTC"))
 
     async def contact(consultant: str, hours_ago: int) -> str:
@@ -166,3 +170,29 @@ async def test_the_earliest_recorded_contact_owns_a_phone_lead(api: Api) -> None
         "OWNER",
         False,
     )
+
+
+async def test_a_contact_dated_long_ago_is_refused_and_owns_nobody(api: Api) -> None:
+    # Given a lead whose first contact was with one consultant
+    _clinic, staff, consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    client_id = await _lead(api, desk)
+    lead = {"clientId": client_id, "channel": "PHONE"}
+    first = await api.run(RECORD_LEAD, desk, input={**lead, "consultantId": consultants[0]})
+    assert first["recordLeadContact"]["ownerId"] == consultants[0]
+    # When contacts with another consultant are dated before the last 30 days, or at a time the
+    # database cannot hold
+    month_ago = datetime.now(ZoneInfo("UTC")) - timedelta(days=31)
+    for at in (month_ago.isoformat(), "0001-01-01T00:00:00+14:00", "1900-01-01T00:00:00+00:00"):
+        answer = await api.run(
+            RECORD_LEAD, desk, input={**lead, "consultantId": consultants[1], "at": at}
+        )
+        # Then each is refused, naming the field
+        assert answer["recordLeadContact"] == {
+            "__typename": "ValidationFailed",
+            "code": "VALIDATION_FAILED",
+            "message": "at: a time in the last 30 days, with its UTC offset",
+        }
+    # And the first consultant still owns the client
+    again = await api.run(RECORD_LEAD, desk, input={**lead, "consultantId": consultants[0]})
+    assert again["recordLeadContact"]["ownerId"] == consultants[0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from domain.client_file.checks import Dates, check_entry
 from domain.client_file.identity import (
     Identity,
@@ -60,6 +62,22 @@ def test_phone_numbers_are_kept_in_international_form() -> None:
     assert international_phone("+7 921 322 00 31") == "+7 921 322-00-31"
     assert isinstance(international_phone("600 100 200"), FieldProblem)
     assert isinstance(international_phone("+48 600"), FieldProblem)
+    # A long extension makes a valid number longer than the column keeps
+    long_extension = international_phone("+54 9 11 2345-6789 ext 12345678901234567890")
+    assert long_extension == FieldProblem("phone", "at most 40 characters in international form")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("\u200b\u200b", "required when given"),
+        ("Anna\u202eNowak", "contains a control or text-direction character"),
+    ],
+)
+def test_a_corrected_name_shows_what_it_is(name: str, message: str) -> None:
+    current = Identity("Anna Nowak", "+48 600 100 200", None)
+    after = corrected_identity(current, full_name=name, phone=None, email=None, reason="typo")
+    assert after == [FieldProblem("fullName", message)]
 
 
 def test_an_identity_correction_keeps_what_it_does_not_change() -> None:

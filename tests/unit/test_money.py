@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from domain.money.bills import LineRequest, PricedItem, discount_needs_supervisor, draft_bill
 from domain.money.catalog import PriceItemKind
 from domain.money.formatting import format_money
-from domain.money.money import Money, MoneyError, minor_units
+from domain.money.money import MAX_AMOUNT, Money, MoneyError, minor_units
 
 
 def test_amounts_keep_their_currency_minor_units() -> None:
@@ -106,6 +106,15 @@ def test_bill_refuses_what_it_cannot_price() -> None:
     assert [p.field for p in problems] == ["lines[0].quantity", "lines[1].atSpecialPrice"]
     bill, problems = draft_bill([LineRequest(item, 1)], None, "PLN")
     assert bill is None and problems[0].field == "lines[0].priceItemId"
+
+
+def test_a_bill_whose_lines_add_up_past_any_amount_is_refused_not_a_fault() -> None:
+    # Each price is within what an amount holds; two of them together are not
+    dearest = PricedItem("i", "c", PriceItemKind.PROCEDURE, "x", Money(MAX_AMOUNT, "EUR"))
+    for requests in ([LineRequest(dearest, 2)], [LineRequest(dearest, 1)] * 2):
+        bill, problems = draft_bill(requests, None, "EUR")
+        assert bill is None
+        assert [p.field for p in problems] == ["lines"]
 
 
 def test_each_payment_kind_has_its_place_on_a_bill() -> None:

@@ -1,0 +1,97 @@
+"""What a consultation and an expert review keep is bounded and readable, and a final plan is in
+the currency the clinic bills in (found by a review of the inputs: the lists and three of the
+assessment's texts reached the record unchecked, and a plan in "XYZ" left a journey that no bill
+or payment could settle)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from domain.roles import Role
+from tests.api import documents
+from tests.api.flow import PLAN, JourneyDriver, assert_unchanged, end_journey
+
+NEEDS = {"areas": ["face"], "goal": "look rested", "expectation": "natural"}
+ASSESSMENT = {"psychological": "realistic", "spendingCapacity": "medium", "physicalCondition": "ok"}
+
+
+def _fields(answer: dict[str, Any]) -> list[str]:
+    assert answer["__typename"] == "ValidationFailed", answer
+    return [problem["field"] for problem in answer["problems"]]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"needs": {**NEEDS, "areas": ["face"] * 21}}, "needs.areas"),
+        ({"needs": {**NEEDS, "areas": ["x" * 201]}}, "needs.areas[0]"),
+        ({"needs": {**NEEDS, "earlierTreatments": "x" * 4001}}, "needs.earlierTreatments"),
+        ({"assessment": {**ASSESSMENT, "psychological": "x" * 4001}}, "assessment.psychological"),
+        (
+            {"assessment": {**ASSESSMENT, "spendingCapacity": "a\x1bb"}},
+            "assessment.spendingCapacity",
+        ),
+        ({"plans": [{**PLAN, "items": ["filler"] * 51}]}, "plans[0].items"),
+        ({"plans": [{**PLAN, "items": ["\u200b"]}]}, "plans[0].items[0]"),
+        ({"plans": [{**PLAN, "currency": "XYZ"}]}, "plans[0].currency"),
+        ({"occupation": "x" * 201}, "occupation"),
+    ],
+)
+async def test_a_consultation_past_its_bounds_is_refused_and_keeps_nothing(
+    driver: JourneyDriver, change: dict[str, Any], field: str
+) -> None:
+    journey = await driver.assign((await driver.start())["id"])
+    consultation = {"occupation": "architect", "needs": NEEDS, "assessment": ASSESSMENT}
+    refused = await driver.act(
+        documents.RECORD_CONSULTATION,
+        Role.CONSULTANT,
+        journeyId=journey["id"],
+        **{**consultation, "plans": [PLAN], **change},
+    )
+    assert _fields(refused) == [field]
+    await assert_unchanged(driver, journey)
+    await end_journey(driver, journey["id"])
+
+
+async def test_a_briefing_s_proposed_items_are_bounded(driver: JourneyDriver) -> None:
+    journey = await driver.consult((await driver.assign((await driver.start())["id"]))["id"])
+    briefing = {
+        "goal": "look rested",
+        "expectation": "natural",
+        "history": "none",
+        "helpWanted": "confirm the plan",
+    }
+    refused = await driver.act(
+        documents.REQUEST_EXPERT_REVIEW,
+        Role.CONSULTANT,
+        journeyId=journey["id"],
+        expertId=driver.staff[Role.EXPERT].global_id,
+        briefing={**briefing, "proposedItems": ["filler"] * 51, "priceProtection": "a\x07b"},
+    )
+    assert _fields(refused) == ["briefing.priceProtection", "briefing.proposedItems"]
+    await assert_unchanged(driver, journey)
+    await end_journey(driver, journey["id"])
+
+
+@pytest.mark.parametrize(
+    ("currency", "message"), [("XYZ", "an ISO 4217 code"), ("PLN", "the clinic bills in EUR")]
+)
+async def test_a_final_plan_is_in_the_currency_the_clinic_bills_in(
+    driver: JourneyDriver, currency: str, message: str
+) -> None:
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    refused = await driver.act(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        journeyId=journey["id"],
+        decision="APPROVE",
+        finalPlan={**PLAN, "currency": currency},
+    )
+    assert _fields(refused) == ["finalPlan.currency"]
+    assert refused["problems"][0]["message"].startswith(message), refused
+    await assert_unchanged(driver, journey)
+    approved = await driver.approve(journey["id"])
+    assert approved["stage"] == "CONSENT"
+    await end_journey(driver, approved["id"])
