@@ -4,7 +4,7 @@ character rules are `domain.text`'s)."""
 from __future__ import annotations
 
 from domain.errors import FieldProblem
-from domain.text import UNREADABLE_PROBLEM, has_unreadable_characters, has_visible_text
+from domain.text import has_visible_text, unreadable_problem
 
 MAX_TEXT = 4000
 
@@ -18,9 +18,8 @@ def check_text(
         return [FieldProblem(field, "shows nothing")] if value and value.strip() else []
     if len(value) > limit:
         return [FieldProblem(field, f"at most {limit} characters")]
-    if has_unreadable_characters(value):
-        return [FieldProblem(field, UNREADABLE_PROBLEM)]
-    return []
+    unreadable = unreadable_problem(value)
+    return [FieldProblem(field, unreadable)] if unreadable else []
 
 
 def check_list(

@@ -22,7 +22,9 @@ class ClientMistakesAtInfo(logging.Filter):
         if not isinstance(mistake, BadHttpMessage):
             return True
         record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
-        record.msg = f"{record.msg}: {mistake.message}"
+        # The parser's reason quotes the client's bytes, which may hold a "%": an argument,
+        # never part of the format.
+        record.msg, record.args = "%s: %s", (record.getMessage(), mistake.message)
         record.exc_info, record.exc_text = None, None
         # The logger checked its level against ERROR; check it again against the new level.
         return logging.getLogger(record.name).isEnabledFor(logging.INFO)

@@ -26,8 +26,11 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError
 
+from domain.journey.facts import JourneyFacts
+from domain.journey.table import OWNED
 from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
 from domain.store.drafts import void_but_attached
+from domain.store.hand_overs import HandOver, latest_hand_overs, named_since
 from domain.store.models import Journey, JourneyEvent
 from domain.store.stage_counts import CounterDrift, check_counters
 from server.settle import Outcome, Settlement, repair_claims, settle_drafts
@@ -36,6 +39,7 @@ from workflows.connect import PLAINTEXT, TemporalSecurity, connect
 from workflows.journey import JourneyWorkflow
 
 CONCURRENT_QUERIES = 20
+OWNED_STAGES = frozenset(stage.value for stage in OWNED)
 # What a journey's query can fail with; one journey that cannot be read is its own drift, and the
 # check goes on with the others.
 _UNREADABLE = (
@@ -52,7 +56,9 @@ class Drift:
     problem: str
 
 
-async def _compare(client: Client, row: Journey, gate: asyncio.Semaphore) -> list[Drift]:
+async def _compare(
+    client: Client, row: Journey, gate: asyncio.Semaphore, hand_over: HandOver | None
+) -> list[Drift]:
     async with gate:
         handle = client.get_workflow_handle_for(JourneyWorkflow.run, str(row.id))
         try:
@@ -74,7 +80,24 @@ async def _compare(client: Client, row: Journey, gate: asyncio.Semaphore) -> lis
             )
     if logged != facts.attached_records:
         found.append(Drift(str(row.id), _log_difference(logged, facts.attached_records)))
+    if hand_over is not None and await _hand_over_missed(hand_over, facts):
+        found.append(
+            Drift(
+                str(row.id),
+                f"the desk handed the client to {hand_over.consultant_id} (its {hand_over.day} "
+                f"entry {hand_over.seq}); the journey still names {facts.consultant_id}: "
+                "reassignJourney hands it over",
+            )
+        )
     return found
+
+
+async def _hand_over_missed(hand_over: HandOver, facts: JourneyFacts) -> bool:
+    """A hand-over the journey never took: it still names someone else, in a stage a consultant
+    owns, and named nobody since (a later assignment would supersede the desk's)."""
+    if facts.consultant_id == hand_over.consultant_id or facts.stage.value not in OWNED_STAGES:
+        return False
+    return not await named_since(facts.journey_id, hand_over.at)
 
 
 async def _logged_records(journey_id: str) -> list[str]:
@@ -112,11 +135,9 @@ async def find_drift(client: Client, clinic_id: str | None = None) -> list[Drift
         query = query.filter(clinic_id=clinic_id)
     rows = await query
     gate = asyncio.Semaphore(CONCURRENT_QUERIES)
-    drift = [
-        d
-        for found in await asyncio.gather(*(_compare(client, r, gate) for r in rows))
-        for d in found
-    ]
+    hand_overs = await latest_hand_overs([str(row.id) for row in rows if row.stage in OWNED_STAGES])
+    comparisons = (_compare(client, r, gate, hand_overs.get(str(r.id))) for r in rows)
+    drift = [d for found in await asyncio.gather(*comparisons) for d in found]
     known = {str(row.id) for row in rows}
     running_query = 'WorkflowType = "Journey" AND ExecutionStatus = "Running"'
     if clinic_id:

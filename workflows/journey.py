@@ -235,7 +235,7 @@ class JourneyWorkflow:
                 raise NotAuthorized("system actions cannot be requested")
             facts = self._facts_by_the_clock()
             check_action(facts, request)
-            check_on_admission(facts, request)
+            check_on_admission(facts, request, len(self._records_in_flight))
             if request.record_id and self._record_used(request.record_id):
                 raise Conflict("this record was already attached or voided; write it again")
         except DomainError as error:

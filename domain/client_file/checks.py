@@ -20,6 +20,7 @@ from domain.client_file.kinds import (
     ServiceCardSection,
 )
 from domain.errors import FieldProblem
+from domain.text import has_visible_text, unreadable_problem
 
 MAX_NOTE = 4000
 MAX_NAME = 200
@@ -53,12 +54,14 @@ class _Checked:
 
     def text(self, name: str, *, required: bool, limit: int = MAX_NOTE) -> None:
         value = self.fields.get(name)
-        if value is None or not str(value).strip():
+        if value is None or not has_visible_text(str(value)):
             if required:
                 self.problem(name, "required")
             self.body[name] = None
         elif len(value) > limit:
             self.problem(name, f"at most {limit} characters")
+        elif unreadable := unreadable_problem(value):
+            self.problem(name, unreadable)
         else:
             self.body[name] = value.strip()
 

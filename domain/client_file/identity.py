@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from domain.errors import FieldProblem
-from domain.text import UNREADABLE_PROBLEM, has_unreadable_characters, has_visible_text
+from domain.text import has_visible_text, unreadable_problem
 
 MAX_NAME = 200
 MAX_PHONE = 40  # the column's width
@@ -62,8 +62,8 @@ def corrected_identity(
             problems.append(FieldProblem("fullName", "required when given"))
         elif len(full_name) > MAX_NAME:
             problems.append(FieldProblem("fullName", f"at most {MAX_NAME} characters"))
-        elif has_unreadable_characters(full_name):
-            problems.append(FieldProblem("fullName", UNREADABLE_PROBLEM))
+        elif unreadable := unreadable_problem(full_name):
+            problems.append(FieldProblem("fullName", unreadable))
         else:
             name_after = " ".join(full_name.split())
     if phone is not None:

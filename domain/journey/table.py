@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from domain.journey.stages import TERMINAL_STAGES
 from domain.journey.stages import Stage as S
 from domain.roles import Role
 
@@ -314,3 +315,10 @@ UNLESS_REASONS: dict[str, str] = {
     "is_recheck": "a recheck goes straight to treatment",
     "treatment_started": "the treatment has already started",
 }
+
+
+# The actions after which a journey may have ended (a transition of theirs leads to a terminal
+# stage).
+ENDING_ACTIONS = frozenset(
+    Action(row["trigger"]) for row in TRANSITIONS if row["dest"] in TERMINAL_STAGES
+)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from domain.errors import FieldProblem, TransitionNotAllowed, ValidationFailed
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
 from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus
-from domain.journey.table import Action
+from domain.journey.table import ENDING_ACTIONS, Action
 
 Problems = list[FieldProblem]
 
@@ -144,19 +144,23 @@ def check_within_what_is_owed(facts: JourneyFacts, request: ActionRequest) -> No
         raise ValidationFailed([FieldProblem("amount", "more than the journey still owes")])
 
 
-def check_room_for_a_record(facts: JourneyFacts, request: ActionRequest) -> None:
-    """A step that keeps a record is refused once the journey holds `MAX_RECORDS_PER_JOURNEY`;
-    steps that keep none go on. Checked when the step is admitted only: a run that holds more
-    (accepted before the bound) replays as it ran."""
-    if request.record_id and len(facts.attached_records) >= MAX_RECORDS_PER_JOURNEY:
+def check_room_for_a_record(facts: JourneyFacts, request: ActionRequest, in_flight: int) -> None:
+    """A step that keeps a record is refused once the journey holds `MAX_RECORDS_PER_JOURNEY`,
+    counting those of steps admitted and not yet applied (`in_flight`); steps that keep none,
+    and steps that can end the journey, go on: every way to end a journey keeps its reason as a
+    record, and a full journey must still end for the client's care to go on in a new one.
+    Checked when the step is admitted only: a run that holds more replays as it ran."""
+    if not request.record_id or request.action in ENDING_ACTIONS:
+        return
+    if len(facts.attached_records) + in_flight >= MAX_RECORDS_PER_JOURNEY:
         raise TransitionNotAllowed(
             f"this journey holds {MAX_RECORDS_PER_JOURNEY} records, the most one journey keeps: "
             "amend a record, or continue the client's care in a new journey"
         )
 
 
-def check_on_admission(facts: JourneyFacts, request: ActionRequest) -> None:
+def check_on_admission(facts: JourneyFacts, request: ActionRequest, records_in_flight: int) -> None:
     """What a step's admission checks beyond the state table and its details: rules that came
     after journeys were recorded (the handler repeats one only in runs that follow it)."""
     check_within_what_is_owed(facts, request)
-    check_room_for_a_record(facts, request)
+    check_room_for_a_record(facts, request, records_in_flight)

@@ -22,7 +22,6 @@ from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
 from schema.journeys.plan_prices import PlanPriceLineInput, price_line_problems
-from schema.money.common import billing_settings
 from schema.procedures.pinning import pin_procedure_type
 from schema.text import check_list, check_text
 
@@ -35,9 +34,7 @@ MAX_ITEM_TEXT = 200
 
 @strawberry.input
 class NeedsInput:
-    areas: list[str] = strawberry.field(
-        description="The body areas the client asks about, 1 to 20, each up to 200 characters."
-    )
+    areas: list[str]
     goal: str
     expectation: str
     earlier_treatments: str | None = None
@@ -53,17 +50,11 @@ class AssessmentInput:
 @strawberry.input
 class PlanInput:
     title: str
-    items: list[str] = strawberry.field(
-        description="The plan's items in the consultant's words, 1 to 50, each up to 200 "
-        "characters."
-    )
+    items: list[str]
     effect: str
     cycle: str
     price: Decimal
-    currency: str = strawberry.field(
-        description="An ISO 4217 code; a final plan's is the one the clinic bills in "
-        "(`billingSettings`)."
-    )
+    currency: str
     risks: str
     recovery: str
     requires_anesthesia: bool = False
@@ -101,9 +92,7 @@ class BriefingInput:
     goal: str
     expectation: str
     history: str
-    proposed_items: list[str] = strawberry.field(
-        description="The items proposed to the expert, at most 50, each up to 200 characters."
-    )
+    proposed_items: list[str]
     price_protection: str | None = None
     help_wanted: str
 
@@ -147,19 +136,6 @@ async def _catalog_problems(
             problems.append(
                 FieldProblem(f"{prefix}.catalogItemIds[{index}]", "not an item of your catalogue")
             )
-
-
-async def _billed_currency_problem(
-    info: Info[Context, None], currency: str, problems: list[FieldProblem]
-) -> None:
-    """The final plan is paid in the currency the clinic bills in: a plan in another one left a
-    journey no bill or payment could settle (each refused the other's currency)."""
-    claims = info.context.claims
-    if claims is None or any(p.field == "finalPlan.currency" for p in problems):
-        return
-    billed_in = (await billing_settings(claims.clinic_id)).currency
-    if currency != billed_in:
-        problems.append(FieldProblem("finalPlan.currency", f"the clinic bills in {billed_in}"))
 
 
 def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -> int | None:
@@ -245,7 +221,6 @@ async def complete_expert_review(
         else:
             details.plan_total_minor = _plan_problems("finalPlan", input.final_plan, problems)
             await _catalog_problems(info, "finalPlan", input.final_plan, problems)
-            await _billed_currency_problem(info, input.final_plan.currency, problems)
             details.currency = input.final_plan.currency
             details.requires_anesthesia = input.final_plan.requires_anesthesia
             await pin_procedure_type(info, input.final_plan, details, problems)

@@ -78,10 +78,7 @@ class CompleteTreatmentInput:
     journey_id: strawberry.ID
     performer_id: strawberry.ID = strawberry.field(description="The treating doctor (or nurse).")
     procedure: str
-    products: list[ProductInput] = strawberry.field(
-        description="What was given, each with its lot (a recall finds the clients by lot); at "
-        "most 50."
-    )
+    products: list[ProductInput]
     notes: str | None = strawberry.field(default=None, description="Intra-operative notes.")
     anesthetist_id: strawberry.ID | None = strawberry.field(
         default=None, description="The doctor who gave the anesthesia, if any."

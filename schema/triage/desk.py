@@ -109,14 +109,16 @@ async def consultant_list(
     if len(global_ids) > MAX_CONSULTANTS_NAMED:
         return invalid("consultantIds", f"at most {MAX_CONSULTANTS_NAMED} consultants")
     raws = [decode_id(global_id, "StaffMember") for global_id in global_ids]
-    if len(set(raws)) != len(raws):
-        return invalid("consultantIds", "name each consultant once")
     named = [raw for raw in raws if raw is not None]
+    if len(named) != len(raws):
+        return unknown_consultant("consultantIds")
+    if len(set(named)) != len(named):
+        return invalid("consultantIds", "name each consultant once")
     query = StaffAccount.filter(id__in=named, clinic_id=clinic_id, role=Role.CONSULTANT.value)
     if active:
         query = query.filter(active=True)
     found = set(await query.values_list("id", flat=True)) if named else set()
-    if len(named) != len(raws) or set(named) - {str(raw) for raw in found}:
+    if set(named) - {str(raw) for raw in found}:
         return unknown_consultant("consultantIds")
     return named
 

@@ -17,6 +17,7 @@ from tests.api.harness import Api
 ANSWER_WITHIN = 10  # seconds: a refusal comes at once; this only bounds a hang
 MALFORMED = [
     b"GET /graphql?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /%s%d HTTP/1.1\r\nHost: x\r\nBad Header%s: y\r\n\r\n",  # "%" in the parser's reason
     b"GET /graphql HTTP/1.1\r\nHost: x\r\nX-Long: " + b"b" * 9000 + b"\r\n\r\n",
     b"POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
 ]
@@ -33,7 +34,9 @@ async def _send_raw(api: Api, request: bytes) -> bytes:
         writer.close()
 
 
-@pytest.mark.parametrize("request_bytes", MALFORMED, ids=["request-line", "header", "chunk"])
+@pytest.mark.parametrize(
+    "request_bytes", MALFORMED, ids=["request-line", "percent", "header", "chunk"]
+)
 async def test_malformed_http_is_a_400_said_at_info(
     api: Api, caplog: pytest.LogCaptureFixture, request_bytes: bytes
 ) -> None:
@@ -43,6 +46,7 @@ async def test_malformed_http_is_a_400_said_at_info(
     said = [r for r in caplog.records if r.name == SERVER_LOGGER]
     assert said, "the refusal is still logged"
     assert [(r.levelno, r.exc_info) for r in said] == [(logging.INFO, None)] * len(said)
+    assert all("Error handling request" in r.getMessage() for r in said)
 
 
 def test_a_fault_that_is_not_a_parse_error_keeps_its_error_level() -> None:

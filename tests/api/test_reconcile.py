@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 from tortoise.expressions import F
@@ -12,7 +12,9 @@ from tortoise.expressions import F
 from domain.store import records
 from domain.store.models import Journey, JourneyEvent, JourneyStageCount
 from domain.store.stage_counts import check_counters
+from domain.store.triage_models import TriageEntry
 from domain.triage.commands import SeatCommand
+from domain.triage.entries import EntryKind
 from schema.ids import decode_id
 from server.reconcile import find_drift, reconcile_with
 from tests.api.conftest import TASK_QUEUE
@@ -116,3 +118,52 @@ async def test_an_event_the_journey_never_attached_and_an_unreadable_workflow_ar
         f"event log: {attached + 1} records logged, the workflow attached {attached}; they part "
         f"at record {attached + 1} (read model {note}, workflow none)"
     )
+
+
+async def _desk_hands_over(row: Journey, consultant_id: str, at: datetime, seq: int) -> None:
+    """The line a desk's log keeps when the 10-minute rule hands the client on (as its record
+    activity writes it, whether or not the journey then took the hand-over)."""
+    await TriageEntry.create(
+        clinic_id=row.clinic_id,
+        seq=seq,
+        day=at.date().isoformat(),
+        kind=EntryKind.TIMED_OUT.value,
+        at=at,
+        actor_id="triage-desk",
+        consultant_id=consultant_id,
+        journey_id=str(row.id),
+        client_id=row.client_id,
+        reason="waited 10 minutes",
+        policy="",
+        details={"transfers_ownership": True},
+    )
+
+
+async def test_a_desk_hand_over_the_journey_never_took_is_drift(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]], temporal_env: WorkflowEnvironment
+) -> None:
+    # Given a journey in consultation, its consultant named by the assignment
+    driver = await fresh_clinic()
+    journey = await driver.assign((await driver.start())["id"])
+    row = await Journey.get(id=decode_id(journey["id"], "Journey"))
+    named = await JourneyEvent.get(journey_id=row.id, action="assign_consultant")
+
+    async def hand_over_drift() -> list[str]:
+        drift = await find_drift(temporal_env.client, row.clinic_id)
+        return [d.problem for d in drift if d.journey_id == str(row.id)]
+
+    # When the desk's log holds a hand-over to another consultant from before that assignment,
+    # the assignment superseded it: no drift
+    await _desk_hands_over(row, "consultant-b", named.at - timedelta(minutes=1), seq=10_001)
+    assert await hand_over_drift() == []
+    # When it holds one after the assignment that the journey never took, that is drift
+    handed_at = datetime.now(UTC)
+    await _desk_hands_over(row, "consultant-b", handed_at, seq=10_002)
+    assert await hand_over_drift() == [
+        f"the desk handed the client to consultant-b (its {handed_at.date().isoformat()} entry "
+        f"10002); the journey still names {row.consultant_id}: reassignJourney hands it over"
+    ]
+    # And a later hand-over back to the consultant the journey names ends the drift
+    later = handed_at + timedelta(seconds=1)
+    await _desk_hands_over(row, str(row.consultant_id), later, seq=10_003)
+    assert await hand_over_drift() == []

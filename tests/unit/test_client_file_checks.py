@@ -44,6 +44,20 @@ def test_a_delay_needs_minutes_and_a_day_and_nothing_else_takes_them() -> None:
     assert problems == [FieldProblem("minutes", "only for CLINIC_DELAY and CLIENT_LATENESS")]
 
 
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        ("\u200b\u200b", "required"),
+        ("tea\u202e", "contains a control or text-direction character (U+202E at character 4)"),
+    ],
+)
+def test_an_entry_s_text_shows_what_it_is(note: str, message: str) -> None:
+    _, problems = check_entry(
+        EntryKind.SERVICE_CARD, {"section": "PREFERENCE_DRINKS", "note": note}, DATES
+    )
+    assert problems == [FieldProblem("note", message)]
+
+
 def test_dates_lie_between_birth_and_today() -> None:
     for stated_on, message in (
         (date(2026, 1, 6), "in the future (today is 2026-01-05)"),
@@ -71,7 +85,10 @@ def test_phone_numbers_are_kept_in_international_form() -> None:
     ("name", "message"),
     [
         ("\u200b\u200b", "required when given"),
-        ("Anna\u202eNowak", "contains a control or text-direction character"),
+        (
+            "Anna\u202eNowak",
+            "contains a control or text-direction character (U+202E at character 5)",
+        ),
     ],
 )
 def test_a_corrected_name_shows_what_it_is(name: str, message: str) -> None:

@@ -18,9 +18,19 @@ READABLE = [
     "e\u0301",
     "Line one\nline two\ttabbed\r\n",
     "Anna\u200eNowak",  # a left-to-right mark is harmless and typed by some keyboards
+    "\u2067שרה\u2069 Cohen",  # an isolate, as some phones wrap right-to-left names
+    "\u202bשרה\u202c",  # an embedding: reorders no left-to-right letter
 ]
-SHOWS_NOTHING = ["\u200b\u200b", "\ufeff", "\u200d \u2060", "\u0301", "\u3000\u00a0"]
-UNREADABLE = ["Ewa\u202eNowak", "Ewa\u2066x\u2069", "Ewa\x1b[2J", "Ewa\x7f", "Ewa\x85Nowak"]
+SHOWS_NOTHING = [
+    "\u200b\u200b",
+    "\ufeff",
+    "\u200d \u2060",
+    "\u0301",
+    "\u3000\u00a0",
+    "\u3164\u3164",  # Hangul fillers: letters that are blanks
+    "\u2800",  # the blank braille pattern
+]
+UNREADABLE = ["Ewa\u202eNowak", "Ewa\u202dx", "Ewa\x1b[2J", "Ewa\x7f", "Ewa\x85Nowak"]
 
 
 @pytest.mark.parametrize("text", READABLE)
@@ -43,10 +53,18 @@ def test_optional_text_of_invisible_characters_is_refused() -> None:
 
 
 @pytest.mark.parametrize("text", UNREADABLE)
-def test_control_and_direction_characters_are_refused(text: str) -> None:
-    problem = FieldProblem("note", "contains a control or text-direction character")
-    assert check_text("note", text, required=True) == [problem]
+def test_control_and_direction_override_characters_are_refused(text: str) -> None:
+    (problem,) = check_text("note", text, required=True)
+    assert problem.message.startswith("contains a control or text-direction character (U+")
     assert check_text("note", text, required=False) == [problem]
+
+
+def test_the_refusal_names_the_invisible_character_and_where_it_is() -> None:
+    assert check_text("note", "Ewa\u202eNowak", required=True) == [
+        FieldProblem(
+            "note", "contains a control or text-direction character (U+202E at character 4)"
+        )
+    ]
 
 
 def test_the_length_limit_still_holds() -> None:

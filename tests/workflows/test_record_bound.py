@@ -1,7 +1,7 @@
 """A journey keeps at most `MAX_RECORDS_PER_JOURNEY` records: its facts name each one and travel
 whole in every step and every continue-as-new, and past 2 MB Temporal would take no step of the
 journey at all. A step that keeps one more is refused when it is admitted, before it reaches the
-journey's history; a step that keeps none still goes on.
+journey's history; a step that keeps none, or that ends the journey, still goes on.
 
 A journey that full is made the way a continue-as-new makes a run: carrying the facts of the run
 before, here with its records attached already (a thousand real steps would take minutes).
@@ -21,7 +21,7 @@ from domain.journey.facts import CarriedJourney
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.journey.validation import MAX_RECORDS_PER_JOURNEY
-from tests.support import CONSULTANT, assign, journey_start, request
+from tests.support import CONSULTANT, SUPERVISOR, assign, journey_start, request
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import Handle, act, begin
 from tests.workflows.test_drafts import _consultation, _draft
@@ -69,8 +69,14 @@ async def test_a_full_journey_refuses_one_more_record_and_takes_a_step_without_o
     assert await handle.query(JourneyWorkflow.facts) == before
 
     # And a step that keeps no record still goes on
-    closed = await act(handle, request(Action.CLOSE_NOT_CONVERTED, CONSULTANT))
-    assert closed.stage is Stage.NOT_CONVERTED
+    nudged = await act(handle, request(Action.NUDGE, SUPERVISOR))
+    assert nudged.stage is Stage.CONSULTATION
+    # And so does a step that ends the journey, with the record of its reason: a full journey
+    # still ends, and the client's care can go on in a new one
+    closing = request(Action.CLOSE_NOT_CONVERTED, CONSULTANT)
+    closing.record_id = await _draft(before.journey_id)
+    closed = await act(handle, closing)
+    assert (closed.stage, closed.record_id) == (Stage.NOT_CONVERTED, closing.record_id)
 
 
 async def test_a_journey_one_record_short_of_full_takes_one_more(client: Client) -> None:

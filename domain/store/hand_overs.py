@@ -1,0 +1,61 @@
+"""The desk's hand-overs as its log keeps them, and whether the journey followed each.
+
+When the desk hands a waiting client to another consultant (the 10-minute rule, a supervisor's
+reassignment), its record activity tells the journey; a journey Temporal had no room for, or
+that did not answer in time, keeps its consultant and the activity says so at ERROR only. The
+desk's log still says the client was handed over. Reconciliation asks this module which
+journeys were handed over after their last assignment and still name someone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.store.models import JourneyEvent
+from domain.store.triage_models import TriageEntry
+from domain.triage.entries import EntryKind
+
+# Entries after which the client is served by someone else (the desk's record activity hands
+# the journey over for these when they move ownership).
+HANDING_OVER = (EntryKind.TIMED_OUT.value, EntryKind.REASSIGNED.value)
+# Parameters one query sends (PostgreSQL takes at most 32,767 in a statement).
+JOURNEYS_PER_QUERY = 1000
+# The journey's own actions that name its consultant.
+NAMING_THE_CONSULTANT = ("assign_consultant", "reassign")
+
+
+@dataclass(frozen=True)
+class HandOver:
+    journey_id: str
+    consultant_id: str
+    at: datetime
+    day: str
+    seq: int
+
+
+async def latest_hand_overs(journey_ids: list[str]) -> dict[str, HandOver]:
+    """Each journey's latest hand-over in its desk's log, for those the desk handed over."""
+    latest: dict[str, HandOver] = {}
+    for start in range(0, len(journey_ids), JOURNEYS_PER_QUERY):
+        chunk = journey_ids[start : start + JOURNEYS_PER_QUERY]
+        rows = await (
+            TriageEntry.filter(journey_id__in=chunk, kind__in=HANDING_OVER)
+            .order_by("at", "seq")
+            .only("journey_id", "consultant_id", "at", "day", "seq", "details")
+        )
+        for row in rows:
+            moves_ownership = bool((row.details or {}).get("transfers_ownership"))
+            if moves_ownership and row.journey_id and row.consultant_id:
+                latest[row.journey_id] = HandOver(
+                    row.journey_id, row.consultant_id, row.at, row.day, row.seq
+                )
+    return latest
+
+
+async def named_since(journey_id: str, since: datetime) -> bool:
+    """Whether the journey named a consultant at or after `since` (the hand-over landing, or a
+    later assignment that supersedes it)."""
+    return await JourneyEvent.filter(
+        journey_id=journey_id, action__in=NAMING_THE_CONSULTANT, at__gte=since
+    ).exists()
