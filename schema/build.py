@@ -12,7 +12,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
     MaxTokensLimiter,
-    ParserCache,
     ValidationCache,
 )
 
@@ -26,6 +25,7 @@ from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
 from schema.operation_choice import OperationChoice
+from schema.parsing import DocumentCache
 from schema.permissions import FieldNotPermitted, PermissionGuard
 from schema.roots.accounts import AccountMutations
 from schema.roots.aftercare import AftercareMutations
@@ -79,7 +79,7 @@ def extensions(
         functools.partial(MaskErrors, should_mask_error=_should_mask),
         InputCheck,  # text no column can store is refused before any resolver sees it
         # SPAs send the same few documents over and over: parse and validate each once.
-        functools.partial(ParserCache, maxsize=256),
+        functools.partial(DocumentCache, maxsize=256),
         functools.partial(ValidationCache, maxsize=256),
         OperationChoice,  # after the cache: see its module
     ]

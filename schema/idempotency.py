@@ -98,6 +98,13 @@ async def settle(account_id: str, input_: object, result_id: str) -> None:
         await records.settle_key(*settled, result_id)
 
 
+async def settle_first(account_id: str, input_: object, result_id: str) -> str:
+    """For a result chosen before the work (a moment, a cut of a log) rather than derived from
+    the key: the result that stands, this one unless a racing attempt settled first."""
+    settled = settled_key(account_id, input_)
+    return await records.settle_key_first(*settled, result_id) if settled else result_id
+
+
 def derived_id(account_id: str, input_: object, kind: str) -> str | None:
     """The id of the row this request creates, derived from its key (None without one)."""
     key = key_of(input_)

@@ -17,4 +17,7 @@ class SubscriptionRefused(GraphQLError):
 
 
 def nothing_to_watch(what: str) -> SubscriptionRefused:
-    return SubscriptionRefused(f"no such {what} in your clinic", ErrorCode.NOT_FOUND)
+    """A journey of another clinic, or none: "no such journey in your clinic"; a clinic other
+    than the caller's: "not your clinic"."""
+    message = "not your clinic" if what == "clinic" else f"no such {what} in your clinic"
+    return SubscriptionRefused(message, ErrorCode.NOT_FOUND)

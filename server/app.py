@@ -34,6 +34,7 @@ from server.photo_route import add_photo_route
 from server.photo_settings import build_photo_store
 from server.probes import ops_app, serve_ops
 from server.settings import Settings
+from server.socket_handler import SocketHandler
 from workflows.client import JourneyGateway
 from workflows.connect import connect
 from workflows.heap import freeze_start_up_objects
@@ -49,6 +50,8 @@ GATEWAY: web.AppKey[JourneyGateway] = web.AppKey("gateway", JourneyGateway)
 
 
 class GlowpathView(GraphQLView[Context, None]):
+    graphql_transport_ws_handler_class = SocketHandler
+
     def __init__(
         self,
         *,

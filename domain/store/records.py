@@ -159,6 +159,23 @@ def settle_plan(postgres: bool, account_id: str, key: str, result_id: str) -> Pl
     yield Unread(_settle_sql(postgres), [result_id, account_id, key])
 
 
+def settled_first_plan(postgres: bool, account_id: str, key: str, result_id: str) -> Plan[str]:
+    """Settles the key unless an attempt of the same request settled it first, and answers the
+    result that stands: of attempts racing with one key, the first to settle decides. Not an
+    `Unread` write: folded into the read after it, PostgreSQL's read would not see it."""
+    yield _settle_sql(postgres), [result_id, account_id, key]
+    held = (yield _claimed_sql(postgres), [account_id, key])[0]
+    return str(held["result_id"])
+
+
+async def settle_key_first(account_id: str, key: str, result_id: str) -> str:
+    return await in_one_trip(
+        IdempotencyKey,
+        lambda db: settled_first_plan(is_postgres(db), account_id, key, result_id),
+        atomic=False,
+    )
+
+
 async def claim_key(request: KeyRequest) -> KeyClaim:
     return await in_one_trip(
         IdempotencyKey, lambda db: claim_plan(is_postgres(db), request), atomic=False

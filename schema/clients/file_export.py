@@ -127,11 +127,13 @@ async def export_client_file(
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
-    first = idempotency.answered(ledger)
-    if first is not None:
-        as_of, upto_seq = _cut(first)
-    else:
-        as_of, upto_seq = datetime.now(UTC), await audit_head(client.clinic_id)
+    cut = idempotency.answered(ledger)
+    if cut is None:
+        # Settled before the copy is made: of attempts racing with one key, the first to
+        # settle decides the moment every one of them copies the file at.
+        ours = f"{datetime.now(UTC).isoformat()}|{await audit_head(client.clinic_id)}"
+        cut = await idempotency.settle_first(claims.account_id, input, ours)
+    as_of, upto_seq = _cut(cut)
     file = await read_file(client, as_of, upto_seq)
     if isinstance(file, TooLarge):
         return _too_large(f"the file holds more than {file.limit} {file.part}")
@@ -139,8 +141,6 @@ async def export_client_file(
     if export_bytes(document, bundle) > MAX_EXPORT_BYTES:
         return _too_large(f"the copy would exceed {MAX_EXPORT_BYTES // 2**20} MiB")
     note_access(client.id, FILE_EXPORT_READ)
-    if first is None:
-        await idempotency.settle(claims.account_id, input, f"{as_of.isoformat()}|{upto_seq}")
     return ClientFileExportPayload(
         client_id=strawberry.ID(input.client_id),
         as_of=as_of,

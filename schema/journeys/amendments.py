@@ -20,6 +20,7 @@ from domain.roles import Role
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent, JourneyRecord
+from domain.text import unreadable_problem
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.context import Context
@@ -64,7 +65,28 @@ def _correction_problem(correction: Any) -> str | None:
         return "an object with the corrected fields"
     if len(json.dumps(correction)) > MAX_CORRECTION_BYTES:
         return f"at most {MAX_CORRECTION_BYTES} bytes"
-    return None
+    return _value_problem(correction)
+
+
+# Whole numbers a browser reads exactly (a JavaScript number): a record read back in an SPA
+# must say what was written.
+MAX_EXACT_INTEGER = 2**53 - 1
+
+
+def _value_problem(value: Any) -> str | None:
+    """What in a corrected value (its keys included) staff text may not hold, or None. The
+    input check bounds its nesting, the size check above its length."""
+    if isinstance(value, str):
+        return unreadable_problem(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_EXACT_INTEGER:
+        return f"a whole number beyond {MAX_EXACT_INTEGER:,} either way"
+    if isinstance(value, dict):
+        parts = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        parts = value
+    else:
+        return None
+    return next((found for part in parts if (found := _value_problem(part))), None)
 
 
 async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> AmendRecordResult:

@@ -3,6 +3,7 @@ validates, with the audit trail's earlier reads, and the export itself in the au
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -190,3 +191,22 @@ async def test_the_export_carries_the_whole_file_a_valid_bundle_and_who_saw_it(
     assert [m["name"] for m in fresh["file"]["medications"]] == ["isotretinoin", "aspirin"]
     actions = [e["action"] for e in fresh["file"]["whoSawMyFile"]["entries"]]
     assert actions.count("client.file_export.read") == 2  # the first and its retry
+
+
+async def test_exports_racing_with_one_key_all_answer_the_same_copy(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client with a file
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Maria Nowak")
+    # When ten attempts of one export, one key, arrive at once (a client retrying a lost answer)
+    key = new_key()
+    answers = await asyncio.gather(
+        *(_export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key) for _ in range(10))
+    )
+    # Then every one answers the same copy, as of one moment, and so does a later retry
+    assert {answer["__typename"] for answer in answers} == {"ClientFileExportPayload"}
+    assert len({answer["asOf"] for answer in answers}) == 1, [a["asOf"] for a in answers]
+    retry = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
+    assert retry["asOf"] == answers[0]["asOf"]
+    assert all(answer["file"] == retry["file"] for answer in answers)

@@ -186,3 +186,37 @@ async def test_amounts_that_are_not_finite_or_too_large_are_refused(driver: Jour
         assert [p["field"] for p in result["problems"]] == ["amount"]
     # And nothing is paid
     await assert_unchanged(driver, journey)
+
+
+@pytest.mark.parametrize(
+    ("correction", "message"),
+    [
+        ({"occupation": "Ewa\u202eNowak"}, f"{UNREADABLE} (U+202E at character 4)"),
+        ({"notes": ["fine", "ring\u0007"]}, f"{UNREADABLE} (U+0007 at character 5)"),
+        ({"\u001b[2J": "x"}, f"{UNREADABLE} (U+001B at character 1)"),
+        ({"dose": 2**53}, "a whole number beyond 9,007,199,254,740,991 either way"),
+    ],
+    ids=["override", "bell-in-a-list", "escape-in-a-key", "inexact-integer"],
+)
+async def test_a_correction_holds_what_staff_text_may(
+    driver: JourneyDriver, correction: dict[str, Any], message: str
+) -> None:
+    # Given a recorded consultation
+    journey = await driver.consult((await driver.drive_to("CONSULTATION"))["id"])
+    (event,) = [e for e in journey["history"] if e["action"] == "record_consultation"]
+    # When its author amends it with a value no record should show
+    input = {"journeyId": journey["id"], "seq": event["seq"], "reason": "typo"}
+    answer = await send_graphql(
+        driver.api,
+        AMEND,
+        {"input": {**input, "correction": correction}},
+        token=driver.token(Role.CONSULTANT),
+    )
+    # Then it is refused naming the correction, and the record has no amendment
+    result = answer.json()["data"]["amendRecord"]
+    assert result == {
+        "__typename": "ValidationFailed",
+        "code": "VALIDATION_FAILED",
+        "problems": [{"field": "correction", "message": message}],
+    }
+    assert (await driver.journey(journey["id"]))["history"] == journey["history"]

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import logging
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -128,18 +131,46 @@ async def test_an_operation_that_cannot_be_chosen_runs_nothing(
 async def test_a_malformed_socket_message_closes_the_socket_as_the_protocol_says(
     api: Api, driver: JourneyDriver, message: object
 ) -> None:
-    init = {
-        "type": "connection_init",
-        "payload": {"Authorization": f"Bearer {driver.token(Role.SUPERVISOR)}"},
-    }
+    async with _signed_in_socket(api, driver.token(Role.SUPERVISOR)) as ws:
+        await ws.send_json(message)
+        closing = await ws.receive()
+        assert closing.type is aiohttp.WSMsgType.CLOSE, closing
+        assert ws.close_code == 4400
+
+
+@contextlib.asynccontextmanager
+async def _signed_in_socket(api: Api, token: str) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
+    """A graphql-transport-ws socket past its `connection_ack`, the whole use bounded in time."""
+    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
     async with aiohttp.ClientSession() as session, asyncio.timeout(SOCKET_WITHIN):
         async with session.ws_connect(api.ws_url, protocols=["graphql-transport-ws"]) as ws:
             await ws.send_json(init)
             assert (await ws.receive_json())["type"] == "connection_ack"
-            await ws.send_json(message)
+            yield ws
+
+
+@pytest.mark.parametrize(
+    ("document", "said"),
+    [
+        ("{ me { ", "Syntax Error"),
+        ("subscription { journeyChanged(journeyId: ", "Syntax Error"),
+        ("{ " + "me { __typename } " * 700 + "}", "more than 2000 tokens"),
+    ],
+    ids=["query", "subscription", "tokens"],
+)
+async def test_a_document_that_does_not_parse_over_the_socket_closes_it_saying_why(
+    api: Api, driver: JourneyDriver, caplog: pytest.LogCaptureFixture, document: str, said: str
+) -> None:
+    # When a document that does not parse is sent over the socket
+    with caplog.at_level(logging.INFO):
+        async with _signed_in_socket(api, driver.token(Role.SUPERVISOR)) as ws:
+            await ws.send_json({"id": "q", "type": "subscribe", "payload": {"query": document}})
             closing = await ws.receive()
-            assert closing.type is aiohttp.WSMsgType.CLOSE, closing
-            assert ws.close_code == 4400
+    # Then the socket is closed as the protocol says, with why (the client heard "complete")
+    assert closing.type is aiohttp.WSMsgType.CLOSE, closing
+    assert (ws.close_code, said in closing.extra) == (4400, True), closing
+    # And the log takes no traceback for it (it took one at ERROR for each)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def _cursor(text: str) -> str:

@@ -184,7 +184,7 @@ async def test_a_board_of_another_clinic_ends_with_an_error(
     token = driver.token(Role.SUPERVISOR)
     for clinic_id in ("another-clinic", ""):
         error = await _refusal(api, document, token, clinicId=clinic_id)
-        assert error["message"] == "no such clinic in your clinic", clinic_id
+        assert error["message"] == "not your clinic", clinic_id
         assert error["extensions"] == {"code": "NOT_FOUND"}
 
 

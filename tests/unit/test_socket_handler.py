@@ -1,0 +1,42 @@
+"""A subscriber's lost connection is said at INFO without a traceback; any other failure of a
+subscription's task is still logged at ERROR with one (found by a hostile pass: a socket that
+stopped reading and then dropped wrote one ERROR traceback per subscription)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from server.app import GlowpathView
+from server.socket_handler import SocketHandler
+
+TASK_LOGGER = "strawberry.ws.task"
+
+
+def _handler() -> SocketHandler:
+    return object.__new__(SocketHandler)  # only its logging is exercised
+
+
+@pytest.mark.parametrize(
+    "lost", [ConnectionResetError("Connection reset by peer"), ConnectionError("Connection lost")]
+)
+async def test_a_lost_connection_is_said_at_info(
+    caplog: pytest.LogCaptureFixture, lost: ConnectionError
+) -> None:
+    with caplog.at_level(logging.INFO, logger=TASK_LOGGER):
+        await _handler().handle_task_exception(lost)
+    assert [(r.levelno, r.exc_info) for r in caplog.records] == [(logging.INFO, None)]
+
+
+async def test_any_other_failure_keeps_its_error_and_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger=TASK_LOGGER):
+        await _handler().handle_task_exception(RuntimeError("a resolver's bug"))
+    (record,) = caplog.records
+    assert record.levelno == logging.ERROR and record.exc_info is not None
+
+
+def test_the_api_serves_its_sockets_with_this_handler() -> None:
+    assert GlowpathView.graphql_transport_ws_handler_class is SocketHandler
