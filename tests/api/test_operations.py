@@ -185,10 +185,20 @@ async def test_websocket_origin_check(spa_api: Api) -> None:
     assert await handshake(same_origin) == 101
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port nothing listens on now, never one this process handed out before: the kernel may
+    give a port just closed again, and two processes of one test told the same port (a worker's
+    and an API's) left the API unbound while the worker answered its readiness check."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 async def test_temporal_sdk_metrics_are_served(temporal_address: str) -> None:
