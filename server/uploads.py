@@ -43,6 +43,11 @@ class UploadedFile(BytesIO):
         self.oversized = oversized
 
 
+# graphql-core names a value a variable cannot take by its class ("<UploadedFile instance>" for
+# a file mapped into a text field): the client hears the schema's own name for a file instead.
+UploadedFile.__name__ = "Upload"
+
+
 def is_multipart(request: web.Request) -> bool:
     return request.content_type == "multipart/form-data"
 

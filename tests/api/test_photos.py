@@ -238,4 +238,10 @@ async def test_a_multipart_request_of_the_wrong_shape_or_size_is_refused_before_
     status, message = await send(huge)
     # Then each is a GraphQL error with its status, and nothing is stored
     assert (status, message.startswith("the request body is larger than")) == (413, True)
+    # And a file mapped where the document wants text is named as the schema's Upload, never by
+    # the server's own class
+    text_field = {"query": UPLOAD, "variables": {"input": {"file": None, "bodyArea": None}}}
+    status, message = await send(form(text_field, {"0": ["variables.input.bodyArea"]}, JPEG))
+    assert status == 200
+    assert "<Upload instance>" in message and "UploadedFile" not in message, message
     assert stored_files() == before
