@@ -64,6 +64,22 @@ async def claim(
     return await records.claim_key(request) if request is not None else None
 
 
+async def answered_before(
+    info: Info[Context, None], account_id: str, input_: object, operation: str | None = None
+) -> bool:
+    """Whether this very request (same account, key, mutation and input) was already answered.
+
+    Asked by a mutation whose checks refuse the input, before it answers the refusal: the
+    first attempt passed them, so a retry must be answered as the first time, even when a check
+    would now refuse (a rule depending on the clinic's settings, on today's date or on a newer
+    release). Asked only on that path, so a request that passes its checks pays nothing for it.
+    """
+    request = key_request(info, account_id, input_, operation)
+    if request is None or records.key_problem(request.key) is not None:
+        return False
+    return await records.key_answered(request)
+
+
 def reused(ledger: KeyClaim | None) -> bool:
     return ledger is not None and ledger.state is KeyState.REUSED
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -143,14 +143,24 @@ def claim_plan(postgres: bool, request: KeyRequest) -> Plan[KeyClaim]:
     if (yield _claim_sql(postgres), db_values(IdempotencyKey, row, _CLAIM_COLUMNS)):
         return KeyClaim(KeyState.FIRST)
     held = (yield _claimed_sql(postgres), [request.account_id, request.key])[0]
-    same = held["operation"] == request.operation and (
-        held["digest"] is None or held["digest"] in request.digests
-    )
-    if not same:
+    if not _same_request(held, request):
         return KeyClaim(KeyState.REUSED)
     if held["result_id"]:
         return KeyClaim(KeyState.ANSWERED, held["result_id"])
     return KeyClaim(KeyState.UNFINISHED)
+
+
+def _same_request(held: Mapping[str, Any], request: KeyRequest) -> bool:
+    """Whether the ledger's row for the key stands for `request` (same mutation, same input)."""
+    return held["operation"] == request.operation and (
+        held["digest"] is None or held["digest"] in request.digests
+    )
+
+
+def answered_plan(postgres: bool, request: KeyRequest) -> Plan[bool]:
+    """Whether this very request already finished; claims nothing."""
+    held = yield _claimed_sql(postgres), [request.account_id, request.key]
+    return bool(held) and _same_request(held[0], request) and bool(held[0]["result_id"])
 
 
 def settle_plan(postgres: bool, account_id: str, key: str, result_id: str) -> Plan[None]:
@@ -179,6 +189,12 @@ async def settle_key_first(account_id: str, key: str, result_id: str) -> str:
 async def claim_key(request: KeyRequest) -> KeyClaim:
     return await in_one_trip(
         IdempotencyKey, lambda db: claim_plan(is_postgres(db), request), atomic=False
+    )
+
+
+async def key_answered(request: KeyRequest) -> bool:
+    return await in_one_trip(
+        IdempotencyKey, lambda db: answered_plan(is_postgres(db), request), atomic=False
     )
 
 

@@ -214,9 +214,12 @@ async def run_recorded_action(
     """The common tail of a journey mutation: refuse on input problems, else run the action
     with the mutation's input (less its journey id and key) as the action's clinical record.
     Who is asking is checked first: a caller not signed in hears that, not what the input lacks."""
-    if info.context.actor is None:
+    actor = info.context.actor
+    if actor is None:
         return not_authorized()
-    if problems:
+    # A retry of a step that went through is answered as it was, though a check (a setting or a
+    # date it depends on, a newer release's rule) would refuse its input now.
+    if problems and not await idempotency.answered_before(info, actor.user_id, input):
         return from_domain(domain_errors.ValidationFailed(problems))
     return await run_action(
         info,

@@ -82,7 +82,11 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         if input.channel is not ArrivalChannel.PARTNER_REFERRAL:
             return invalid("partnerId", "only for the channel PARTNER_REFERRAL")
         partner_id = decode_id(input.partner_id, "Partner")
-        if not partner_id or await partner_reads.current(partner_id, claims.clinic_id) is None:
+        ended = not partner_id or await partner_reads.current(partner_id, claims.clinic_id) is None
+        # A retry of a journey that was started answers it, though the partner has left since.
+        if ended and not (
+            partner_id and await idempotency.answered_before(info, actor.user_id, input)
+        ):
             return not_found("partner")
     key = input.idempotency_key
     ledger = await idempotency.claim(info, actor.user_id, input)

@@ -187,21 +187,30 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         requests = await _requests(claims.clinic_id, input.lines, problems)
         if len(input.lines) > 50:
             problems.append(FieldProblem("lines", "one to 50 lines"))
-    if problems:
-        return invalid(problems)
-    bill, problems = draft_bill(requests, discount, settings.currency)
-    if bill is None:
-        return invalid(problems)
-    if claims.role is not Role.SUPERVISOR and discount_needs_supervisor(
-        bill, settings.discount_threshold_percent
+    bill = None
+    if not problems:
+        bill, problems = draft_bill(requests, discount, settings.currency)
+    refused: ValidationFailed | NotAuthorized | None = invalid(problems) if bill is None else None
+    if (
+        bill is not None
+        and claims.role is not Role.SUPERVISOR
+        and discount_needs_supervisor(bill, settings.discount_threshold_percent)
     ):
-        return not_authorized(
+        refused = not_authorized(
             f"a discount above {settings.discount_threshold_percent}% needs a supervisor"
         )
+    # A retry of a bill that was made is answered with it, though the catalogue, the plan or the
+    # clinic's settings have changed since.
+    if refused is not None and not await idempotency.answered_before(
+        info, claims.account_id, input
+    ):
+        return refused
 
-    async def write(row_id: str) -> str | Conflict | ValidationFailed:
+    async def write(row_id: str) -> str | Conflict | ValidationFailed | NotAuthorized:
         if await BillRow.exists(id=row_id):
             return row_id
+        if bill is None or refused is not None:  # only a request answered before gets here
+            return refused or invalid(problems)
         refusal = await _not_billable(journey)
         if refusal is not None:
             return refusal

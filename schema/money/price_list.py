@@ -136,7 +136,9 @@ async def set_price_list_item(
         return not_authorized()
     settings = await billing_settings(claims.clinic_id)
     problems, minors = _problems(input, settings.currency)
-    if problems:
+    # A retry of a price that was set is answered with it, though the clinic bills in another
+    # currency now.
+    if problems and not await idempotency.answered_before(info, claims.account_id, input):
         return invalid(problems)
 
     async def answer(row_id: str) -> PriceListItemPayload:

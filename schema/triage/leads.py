@@ -77,19 +77,25 @@ async def record_lead_contact(
     client = raw_client and await ClientRow.get_or_none(id=raw_client, clinic_id=claims.clinic_id)
     if not client:
         return not_found("client")
-    raw_consultant = await consultant(input.consultant_id, claims.clinic_id)
-    if raw_consultant is None:
-        return unknown_consultant()
-    problems = check_text("note", input.note, required=False, limit=1000)
-    if problems:
-        return invalid("note", problems[0].message)
-    now = datetime.now(UTC)
-    at = input.at or now
-    if at.tzinfo is None or not now - CONTACTS_RECORDED_WITHIN <= at <= now:
-        return invalid("at", AT_RULE)
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid(bad_key.field, bad_key.message)
+    raw_consultant = await consultant(input.consultant_id, claims.clinic_id)
+    now = datetime.now(UTC)
+    at = input.at or now
+    refusal = None
+    if raw_consultant is None:
+        refusal = unknown_consultant()
+    elif problems := check_text("note", input.note, required=False, limit=1000):
+        refusal = invalid("note", problems[0].message)
+    elif at.tzinfo is None or not now - CONTACTS_RECORDED_WITHIN <= at <= now:
+        refusal = invalid("at", AT_RULE)
+    # A retry of a contact that was recorded is answered as it was, though its date has left
+    # the window or the consultant has left the clinic since.
+    if refusal is not None and not await idempotency.answered_before(
+        info, claims.account_id, input
+    ):
+        return refusal
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -112,5 +118,7 @@ async def record_lead_contact(
                 raise
         note_write(info, str(client.id))
         await idempotency.settle(claims.account_id, input, str(client.id))
+    # The contact recorded here, or by the first attempt, gives the client an owner.
     owner = await current_owner(str(client.id)) or raw_consultant
+    assert owner is not None
     return LeadContactPayload(owner_id=strawberry.ID(encode_id("StaffMember", owner)))

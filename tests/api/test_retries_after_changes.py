@@ -1,0 +1,143 @@
+"""A retry is answered as the first time even when the clinic changed since.
+
+Each request below passes its checks, is answered, and then something it was checked against
+changes (the price list, the billing settings, the staff). A retry with the same key must be
+answered with the first result, not refused by the check as it would now decide; a new key with
+the same input shows the check does refuse now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from domain.roles import Role
+from domain.store.models import StaffAccount
+from tests.api import documents
+from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.money_support import CREATE_BILL, SET_ITEM, SET_SETTINGS, eur, money_call, set_item
+from tests.api.test_idempotency import LEAD_CONTACT
+
+Clinic = Callable[[], Awaitable[JourneyDriver]]
+EUR_SETTINGS = {
+    "currency": "EUR",
+    "locale": "pl_PL",
+    "discountThresholdPercent": 10,
+    "paymentPolicy": "FULL",
+}
+
+
+async def test_an_approval_retried_after_its_price_item_changed_is_answered(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given an expert's approval naming a price-list item, answered
+    driver = await fresh_clinic()
+    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    approval = {
+        "journeyId": journey["id"],
+        "decision": "APPROVE",
+        "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
+        "idempotencyKey": new_key(),
+    }
+    first = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    assert first["__typename"] == "JourneyPayload", first
+    # When the item gets a new version (the approved one is no longer in force) and the
+    # approval is retried with its key
+    await set_item(driver, code="HA", listPrice=eur("950.00"))
+    retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    # Then it is answered as the first time
+    assert retry == first
+    # While the same approval under a new key is refused on the line
+    fresh = {**approval, "idempotencyKey": new_key()}
+    refused = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **fresh)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert [p["field"] for p in refused["problems"]] == ["finalPlan.priceLines[0].priceItemId"]
+
+
+async def test_a_price_retried_after_the_clinic_changed_its_currency_is_answered(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a price set in the clinic's currency, answered
+    driver = await fresh_clinic()
+    item = {
+        "code": "PEEL",
+        "kind": "PROCEDURE",
+        "name": "Chemical peel",
+        "listPrice": eur("300.00"),
+        "validFrom": "2020-01-01",
+        "idempotencyKey": new_key(),
+    }
+    first = await money_call(driver, SET_ITEM, Role.SUPERVISOR, **item)
+    assert first["__typename"] == "PriceListItemPayload", first
+    # When the clinic bills in another currency from now on, and the price is retried
+    changed = await money_call(
+        driver, SET_SETTINGS, Role.SUPERVISOR, **EUR_SETTINGS | {"currency": "PLN"}
+    )
+    assert changed["__typename"] == "BillingSettingsPayload", changed
+    retry = await money_call(driver, SET_ITEM, Role.SUPERVISOR, **item)
+    # Then it is the first answer, and no second version was set
+    assert retry == first
+    refused = await money_call(
+        driver, SET_ITEM, Role.SUPERVISOR, **item | {"idempotencyKey": new_key()}
+    )
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert [p["field"] for p in refused["problems"]] == ["listPrice.currency"]
+
+
+async def test_a_bill_retried_after_the_discount_threshold_fell_is_answered(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a cashier's bill with a discount within the clinic's threshold, answered
+    driver = await fresh_clinic()
+    threshold = {**EUR_SETTINGS, "discountThresholdPercent": 20}
+    await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **threshold)
+    item = await set_item(driver, listPrice=eur("1000.00"))
+    journey = await driver.drive_to("PAYMENT")
+    bill = {
+        "journeyId": journey["id"],
+        "lines": [{"priceItemId": item["id"]}],
+        "discount": {"amount": eur("150.00"), "reason": "loyal client"},
+        "idempotencyKey": new_key(),
+    }
+    first = await money_call(driver, CREATE_BILL, Role.CASHIER, **bill)
+    assert first["__typename"] == "BillPayload", first
+    # When the threshold falls below the discount and the bill is retried
+    await money_call(
+        driver, SET_SETTINGS, Role.SUPERVISOR, **{**threshold, "discountThresholdPercent": 5}
+    )
+    retry = await money_call(driver, CREATE_BILL, Role.CASHIER, **bill)
+    # Then it is the bill made the first time; a new request would need a supervisor
+    assert retry == first
+    fresh = await money_call(
+        driver, CREATE_BILL, Role.CASHIER, **bill | {"idempotencyKey": new_key()}
+    )
+    assert fresh["__typename"] == "NotAuthorized", fresh
+
+
+async def test_a_lead_contact_retried_after_its_consultant_left_is_answered(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a phone lead's contact with a consultant, answered
+    driver = await fresh_clinic()
+    client_id = await driver.register_client("Lena Telefon")
+    consultant = driver.staff[Role.CONSULTANT]
+    contact: dict[str, Any] = {
+        "clientId": client_id,
+        "consultantId": consultant.global_id,
+        "channel": "PHONE",
+        "idempotencyKey": new_key(),
+    }
+    token = driver.token(Role.FRONT_DESK)
+    first = await driver.api.run(LEAD_CONTACT, token, input=contact)
+    assert first["recordLeadContact"]["__typename"] == "LeadContactPayload", first
+    # When the consultant leaves the clinic (set here as an administrator's deactivation
+    # leaves it) and the contact is retried
+    await StaffAccount.filter(id=consultant.account_id).update(active=False)
+    retry = await driver.api.run(LEAD_CONTACT, token, input=contact)
+    # Then it is answered as the first time; a new contact naming them is refused
+    assert retry == first
+    fresh = await driver.api.run(
+        LEAD_CONTACT, token, input={**contact, "idempotencyKey": new_key()}
+    )
+    assert fresh["recordLeadContact"]["__typename"] == "ValidationFailed", fresh
