@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.errors import FieldProblem
 from domain.journey.validation import MAX_MINOR_UNITS
-from domain.money.money import is_currency
+from domain.money.money import in_use
 
 _NOT_RECORDED = {"journey_id", "idempotency_key"}
 # Far above any treatment's price; keeps amounts exact in integer minor units everywhere.
@@ -48,7 +48,7 @@ def to_minor_units(field: str, amount: Decimal, problems: list[FieldProblem]) ->
 
 
 def check_currency(field: str, currency: str, problems: list[FieldProblem]) -> None:
-    # A code of ISO 4217's list, not only of its shape: "XYZ" or "ÄÖÜ" named no currency a bill
-    # could be in, and a journey's plan in one could never be paid.
-    if not is_currency(currency):
+    # A currency in use, not only a code's shape: "XYZ", "ÄÖÜ", the test code XTS or the
+    # withdrawn HRK name no currency a bill could be in, and a plan in one could never be paid.
+    if not in_use(currency):
         problems.append(FieldProblem(field, "an ISO 4217 code such as EUR or PLN"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from domain.money.catalog import DEFAULT_SETTINGS
 from domain.passwords import hash_password
 from domain.roles import STAFF_ROLES
 from domain.store import administration
+from domain.store.billing import ClinicBilling
 from domain.store.db import close_db, init_db
 from domain.store.models import StaffAccount
 from server.procedure_seeds import seed_procedure_types
@@ -38,6 +40,17 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
                 await administration.create_account(new, account_id=f"staff-{username}")
             logins.append((username, DEMO_PASSWORD, role.value))
         await seed_procedure_types(DEMO_CLINIC_ID, "staff-supervisor")
+        # A Warsaw clinic bills in złoty (the walk-through and the benchmarks price in PLN); a
+        # supervisor's later `setBillingSettings` is kept.
+        billing = {"currency": "PLN", "locale": "pl_PL"}
+        await ClinicBilling.get_or_create(
+            clinic_id=DEMO_CLINIC_ID,
+            defaults={
+                **billing,
+                "discount_threshold_percent": DEFAULT_SETTINGS.discount_threshold_percent,
+                "payment_policy": DEFAULT_SETTINGS.payment_policy.value,
+            },
+        )
         return logins
     finally:
         await close_db()

@@ -13,14 +13,32 @@ Amounts are never floats: a float is refused where a Money is made.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.core import get_global
+from babel.numbers import get_currency_precision, get_territory_currencies, list_currencies
 
 ROUNDING = ROUND_HALF_UP
 # Far above any treatment's price (10^11 in major units), far inside what Decimal holds exactly.
 MAX_AMOUNT = Decimal(10) ** 11
 _CURRENCIES = frozenset(list_currencies())
+
+
+def _in_use_today() -> frozenset[str]:
+    """The codes some country or territory takes as legal tender today (CLDR's data, as Babel
+    carries it): not the funds and test codes (XXX, XTS), precious metals (XAU), or currencies
+    withdrawn (HRK since the euro, CUC)."""
+    today = date.today()
+    territories = get_global("territory_currencies")
+    return frozenset(
+        code
+        for territory in territories
+        for code in get_territory_currencies(territory, today, tender=True)
+    )
+
+
+_IN_USE = _in_use_today()
 
 
 class MoneyError(ValueError):
@@ -29,6 +47,12 @@ class MoneyError(ValueError):
 
 def is_currency(code: str) -> bool:
     return code in _CURRENCIES
+
+
+def in_use(code: str) -> bool:
+    """A currency new amounts may be in: on ISO 4217's list and legal tender somewhere today.
+    `is_currency` still reads amounts kept in one withdrawn since."""
+    return code in _IN_USE
 
 
 def minor_units(currency: str) -> int:

@@ -106,8 +106,8 @@ DESCRIPTIONS = {
     "PlanInput.effect": "The expected effect.",
     "PlanInput.cycle": "The treatment cycle, e.g. one session or three sessions a month apart.",
     "PlanInput.price": "The price, at most two decimals, not negative.",
-    "PlanInput.currency": "An ISO 4217 code, e.g. EUR or PLN: the one the clinic bills in "
-    "(`billingSettings`), or no bill can be paid for the journey.",
+    "PlanInput.currency": "An ISO 4217 code, e.g. EUR or PLN. The expert's final plan must be "
+    "in the one the clinic bills in (`billingSettings`): the bill is made from it.",
     "PlanInput.risks": "Risks and possible complications.",
     "PlanInput.recovery": "Recovery time and what it involves.",
     "PlanInput.requiresAnesthesia": "Anesthesia needed: an anesthesia consent will be required.",

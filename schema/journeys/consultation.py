@@ -22,6 +22,7 @@ from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
 from schema.journeys.plan_prices import PlanPriceLineInput, price_line_problems
+from schema.money.common import billing_settings
 from schema.procedures.pinning import pin_procedure_type
 from schema.text import check_list, check_text
 
@@ -138,6 +139,20 @@ async def _catalog_problems(
             )
 
 
+async def _billed_currency_problem(
+    info: Info[Context, None], plan: PlanInput, problems: list[FieldProblem]
+) -> None:
+    """The final plan is what the client's bill is made from and paid against: it is priced in
+    the currency the clinic bills in (a plan in another could never be paid). Proposals are
+    not held to it: they are the consultant's, and the expert's final plan settles the price."""
+    claims = info.context.claims
+    if claims is None or any(p.field == "finalPlan.currency" for p in problems):
+        return
+    billed = (await billing_settings(claims.clinic_id)).currency
+    if plan.currency != billed:
+        problems.append(FieldProblem("finalPlan.currency", f"the clinic bills in {billed}"))
+
+
 def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -> int | None:
     for name in ("title", "effect", "cycle", "risks", "recovery"):
         problems += check_text(f"{prefix}.{name}", getattr(plan, name), required=True)
@@ -221,6 +236,7 @@ async def complete_expert_review(
         else:
             details.plan_total_minor = _plan_problems("finalPlan", input.final_plan, problems)
             await _catalog_problems(info, "finalPlan", input.final_plan, problems)
+            await _billed_currency_problem(info, input.final_plan, problems)
             details.currency = input.final_plan.currency
             details.requires_anesthesia = input.final_plan.requires_anesthesia
             await pin_procedure_type(info, input.final_plan, details, problems)

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from domain.errors import ErrorCode, FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.money.catalog import DEFAULT_SETTINGS, BillingSettings, PaymentPolicy
-from domain.money.money import Money, MoneyError, is_currency, minor_units
+from domain.money.money import Money, MoneyError, in_use, is_currency, minor_units
 from domain.store import records
 from domain.store.billing import ClinicBilling
 from schema import idempotency
@@ -38,7 +38,9 @@ def read_money(
     """The input as Money, or None with the problem named; `currency`: the one required."""
     if given is None:
         return None
-    if not is_currency(given.currency):
+    # The currency required (the clinic's, a payment's) is taken as it is kept; any other must
+    # be in use today.
+    if not (is_currency(given.currency) if given.currency == currency else in_use(given.currency)):
         problems.append(FieldProblem(f"{field}.currency", "an ISO 4217 code such as EUR or PLN"))
         return None
     if currency is not None and given.currency != currency:

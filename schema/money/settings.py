@@ -11,7 +11,7 @@ from domain.errors import FieldProblem
 from domain.money.catalog import BillingSettings as Settings
 from domain.money.catalog import PaymentPolicy
 from domain.money.formatting import known_locale
-from domain.money.money import is_currency
+from domain.money.money import in_use
 from domain.store.billing import ClinicBilling
 from schema import idempotency
 from schema.context import Context
@@ -70,7 +70,7 @@ async def set_billing_settings(
     if claims is None:
         return not_authorized()
     problems = []
-    if not is_currency(input.currency):
+    if not in_use(input.currency):
         problems.append(FieldProblem("currency", "an ISO 4217 code such as EUR or PLN"))
     if len(input.locale) > 32 or not known_locale(input.locale):
         problems.append(FieldProblem("locale", "a known locale such as pl_PL"))

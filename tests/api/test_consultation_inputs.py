@@ -35,6 +35,8 @@ def _fields(answer: dict[str, Any]) -> list[str]:
         ({"plans": [{**PLAN, "items": ["filler"] * 51}]}, "plans[0].items"),
         ({"plans": [{**PLAN, "items": ["\u200b"]}]}, "plans[0].items[0]"),
         ({"plans": [{**PLAN, "currency": "XYZ"}]}, "plans[0].currency"),
+        ({"plans": [{**PLAN, "currency": "XTS"}]}, "plans[0].currency"),  # ISO's test code
+        ({"plans": [{**PLAN, "currency": "HRK"}]}, "plans[0].currency"),  # withdrawn in 2023
         ({"occupation": "x" * 201}, "occupation"),
     ],
 )

@@ -213,3 +213,35 @@ async def test_a_bill_built_from_the_final_plans_price_lines_at_todays_prices(
         lines=[{"priceItemId": cannula["id"], "quantity": 2}],
     )
     assert explicit["bill"]["total"]["amount"] == "41.00", explicit
+
+
+async def test_a_final_plan_in_another_currency_than_the_clinic_bills_in_is_refused(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+) -> None:
+    # Given a clinic billing in EUR (its default) and a journey at the expert's review
+    driver = await fresh_clinic()
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    # When the expert approves a plan priced in złoty
+    refused = await driver.act(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        journeyId=journey["id"],
+        decision="APPROVE",
+        finalPlan={**PLAN, "currency": "PLN"},
+    )
+    # Then it is refused on the plan's currency (no bill for it could ever be paid), and the
+    # journey waits at the review
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert [(p["field"], p["message"]) for p in refused["problems"]] == [
+        ("finalPlan.currency", "the clinic bills in EUR")
+    ]
+    assert (await driver.journey(journey["id"]))["stage"] == "EXPERT_REVIEW"
+    # And the same plan in EUR is approved
+    approved = await driver.ok(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        journeyId=journey["id"],
+        decision="APPROVE",
+        finalPlan=PLAN,
+    )
+    assert approved["stage"] != "EXPERT_REVIEW"

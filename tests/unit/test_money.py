@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from domain.money.bills import LineRequest, PricedItem, discount_needs_supervisor, draft_bill
 from domain.money.catalog import PriceItemKind
 from domain.money.formatting import format_money
-from domain.money.money import MAX_AMOUNT, Money, MoneyError, minor_units
+from domain.money.money import MAX_AMOUNT, Money, MoneyError, in_use, is_currency, minor_units
 
 
 def test_amounts_keep_their_currency_minor_units() -> None:
@@ -187,3 +187,14 @@ def test_billing_history_adds_up_by_hand() -> None:
         (20000, 5000, 45000),
         (100, 0, 0),
     ]
+
+
+def test_new_amounts_take_currencies_in_use_and_kept_ones_still_read() -> None:
+    # Currencies some country takes today, the CFA francs and the CFP franc among them
+    for code in ("EUR", "PLN", "USD", "JPY", "XAF", "XOF", "XPF", "XCD"):
+        assert in_use(code), code
+    # Neither ISO's test and "no currency" codes, nor gold, nor currencies withdrawn
+    for code in ("XTS", "XXX", "XAU", "XDR", "HRK", "DEM", "CUC", "XYZ"):
+        assert not in_use(code), code
+    # An amount kept in a currency withdrawn since still has its minor units
+    assert is_currency("HRK") and minor_units("HRK") == 2
