@@ -54,20 +54,38 @@ async def _zones(clinic_ids: list[str]) -> list[ZoneInfo]:
 
 
 _EVENT_COLUMNS = ["id", *LOG_COLUMNS]
-# (journey id, clinic id, the last event seq to include)
-HistoryKey = tuple[str, str, int]
+# (journey id, clinic id, the last event seq to include, the seq the page starts after, the
+# page's size)
+HistoryKey = tuple[str, str, int, int, int]
+
+
+async def _events_of(keys: list[HistoryKey]) -> dict[str, list[JourneyEvent]]:
+    """Each journey's events of its page, oldest first. A journey's events are numbered 1, 2,
+    3...: a page after seq `a` of `n` events is the seqs a+1 to a+n, so one query per page
+    shape reads no more than the pages asked for (a list of journeys asks one shape)."""
+    shapes: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for journey_id, _, _, after, first in keys:
+        shapes[(after, first)].append(journey_id)
+    by_journey: dict[str, list[JourneyEvent]] = defaultdict(list)
+    for (after, first), journey_ids in shapes.items():
+        events = (
+            await JourneyEvent.filter(
+                journey_id__in=journey_ids, seq__gt=after, seq__lte=after + first
+            )
+            .order_by("journey_id", "seq")
+            .only(*_EVENT_COLUMNS)  # not the snapshot each event keeps
+        )
+        for event in events:
+            by_journey[event.journey_id].append(event)
+    return by_journey
 
 
 def _history_loader(
     zones: DataLoader[str, ZoneInfo],
 ) -> DataLoader[HistoryKey, list[EventWithDetails]]:
     async def load(keys: list[HistoryKey]) -> list[list[EventWithDetails]]:
-        journey_ids = [journey_id for journey_id, _, _ in keys]
-        events = (
-            await JourneyEvent.filter(journey_id__in=journey_ids)
-            .order_by("journey_id", "seq")
-            .only(*_EVENT_COLUMNS)  # not the snapshot each event keeps
-        )
+        by_journey = await _events_of(keys)
+        events = [e for page in by_journey.values() for e in page]
         record_ids = [e.record_id for e in events if e.record_id]
         bodies = {r.id: r.body for r in await JourneyRecord.filter(id__in=record_ids)}
         amendments: dict[str, list[JourneyRecord]] = defaultdict(list)
@@ -75,11 +93,8 @@ def _history_loader(
             "created_at"
         ):
             amendments[str(amendment.amends_id)].append(amendment)
-        by_journey: dict[str, list[JourneyEvent]] = defaultdict(list)
-        for event in events:
-            by_journey[event.journey_id].append(event)
         result = []
-        for journey_id, clinic_id, upto in keys:
+        for journey_id, clinic_id, upto, after, first in keys:
             zone = await zones.load(clinic_id)
             result.append(
                 [
@@ -90,7 +105,7 @@ def _history_loader(
                         amendments.get(e.record_id or "", []),
                     )
                     for e in by_journey[journey_id]
-                    if e.seq <= upto
+                    if after < e.seq <= min(upto, after + first)
                 ]
             )
         return result

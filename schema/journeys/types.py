@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import strawberry
@@ -26,10 +26,14 @@ from schema.catalog.types import Contraindication
 from schema.clients.types import Client
 from schema.context import Context
 from schema.ids import encode_id
+from schema.input_check import InputNotAccepted
 from schema.journeys.contraindication_check import standing_reasons
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.types import ChecklistItemState, ProcedureTypeVersion
 from schema.staff.types import StaffMember
+
+# A journey's events in one read: a whole year of care is well under it.
+MAX_HISTORY_PAGE = 500
 
 
 @strawberry.type(description="A correction of a recorded action; the original stays as it was.")
@@ -171,12 +175,30 @@ class Journey(relay.Node):
         row = await info.context.loaders.staff.load(self.row.consultant_id)
         return StaffMember.from_row(row) if row else None
 
-    @strawberry.field(description="Every event up to `lastEventSeq`, oldest first.")
-    async def history(self, info: Info[Context, None]) -> list[JourneyEvent]:
+    @strawberry.field(
+        description="The journey's events after `afterSeq`, oldest first, at most `first` of "
+        "them, up to `lastEventSeq`. Events are numbered 1, 2, 3...: when the last one given "
+        "is below `lastEventSeq`, ask again with its `seq` as `afterSeq` for the rest."
+    )
+    async def history(
+        self,
+        info: Info[Context, None],
+        after_seq: Annotated[
+            int, strawberry.argument(description="Events after this seq; 0: from the first.")
+        ] = 0,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, 1 to {MAX_HISTORY_PAGE}.")
+        ] = MAX_HISTORY_PAGE,
+    ) -> list[JourneyEvent]:
+        # Bounded: a journey followed for years, or a list of many, is read page by page.
+        if not 1 <= first <= MAX_HISTORY_PAGE:
+            raise InputNotAccepted(f"first: 1 to {MAX_HISTORY_PAGE}")
+        if after_seq < 0:
+            raise InputNotAccepted("afterSeq: 0 or more")
         note_access(self.row.client_id, JOURNEY_HISTORY_READ)  # the clinical records with it
         # Up to the event this view reflects: a later event committed since the journey was
         # read belongs to the next view, not to this one.
-        key = (self.row.id, self.row.clinic_id, self.row.last_event_seq)
+        key = (self.row.id, self.row.clinic_id, self.row.last_event_seq, after_seq, first)
         loaded = await info.context.loaders.history.load(key)
         return [JourneyEvent.from_row(e.event, e.zone, e.details, e.amendments) for e in loaded]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import aiohttp
 from graphql import (
+    GraphQLArgument,
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
@@ -38,10 +39,15 @@ def selection(schema: GraphQLSchema, kind: GraphQLNamedType, path: tuple[str, ..
     assert isinstance(kind, GraphQLObjectType)
     parts = ["__typename"]
     for name, definition in kind.fields.items():
-        if any(isinstance(a.type, GraphQLNonNull) for a in definition.args.values()):
+        if any(_required(a) for a in definition.args.values()):
             continue  # the roots that take arguments are asked one by one
         parts.append(_field(schema, name, definition, (*path, kind.name)))
     return "{ " + " ".join(p for p in parts if p) + " }"
+
+
+def _required(argument: GraphQLArgument) -> bool:
+    """An argument a document must pass: non-null, with no default (`first: Int! = 20` isn't)."""
+    return isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
 
 
 def _field(
