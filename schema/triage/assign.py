@@ -158,6 +158,9 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     if row is None:
         return not_found("journey")
     raw = await consultant(input.consultant_id, claims.clinic_id)
+    # A retry of a placement that went through is answered, though the consultant left since.
+    if raw is None and await idempotency.answered_before(info, actor.user_id, input):
+        raw = await consultant(input.consultant_id, claims.clinic_id, active=False)
     if raw is None:
         return unknown_consultant()
     bad_reason = desk_note_problem("reason", input.reason)

@@ -177,5 +177,15 @@ async def desk_change(
     return TriageBoardPayload(board=board)
 
 
+async def refused(info: Info[Context, None], input: object, refusal: DeskOutcome) -> DeskOutcome:
+    """A desk change's checks refused `input`: the refusal, unless this very request was
+    answered before (then the board, as `desk_change` answers a retry). The checks look at
+    staff who may have left since the first attempt went through."""
+    claims = info.context.claims
+    if claims is not None and await idempotency.answered_before(info, claims.account_id, input):
+        return TriageBoardPayload(board=await board_of(claims.clinic_id))
+    return refusal
+
+
 def unknown_consultant(field: str = "consultantId") -> ValidationFailed:
     return invalid(field, "no such active consultant in this clinic")

@@ -23,6 +23,7 @@ from schema.triage.desk import (
     consultant_list,
     desk_change,
     desk_note_problem,
+    refused,
 )
 
 
@@ -78,7 +79,7 @@ async def set_key_item_priority(
         return bad_reason
     ranked = await consultant_list(input.consultant_ids, claims.clinic_id)
     if isinstance(ranked, ValidationFailed):
-        return ranked
+        return await refused(info, input, ranked)
     command = OverrideCommand(actor, OverrideKind.SET_KEY_ITEM_PRIORITY, priority=ranked)
     return await desk_change(
         info,

@@ -32,6 +32,7 @@ from schema.triage.desk import (
     consultant_list,
     desk_change,
     desk_note_problem,
+    refused,
     unknown_consultant,
 )
 
@@ -93,7 +94,7 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
         return not_authorized()
     raw = await consultant(input.consultant_id, claims.clinic_id)
     if raw is None:
-        return unknown_consultant()
+        return await refused(info, input, unknown_consultant())
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason
@@ -103,7 +104,7 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
         return invalid(too_wide.field, too_wide.message)
     delegate = await consultant(input.delegate_id, claims.clinic_id)
     if input.delegate_id is not None and delegate is None:
-        return unknown_consultant("delegateId")
+        return await refused(info, input, unknown_consultant("delegateId"))
     command = SeatCommand(
         actor,
         raw,
@@ -164,10 +165,10 @@ async def override_desk(
     leaving = kind is OverrideKind.CONSULTANT_LEFT
     raw = await consultant(input.consultant_id, claims.clinic_id, active=not leaving)
     if input.consultant_id is not None and raw is None:
-        return unknown_consultant()
+        return await refused(info, input, unknown_consultant())
     successor = await consultant(input.successor_id, claims.clinic_id)
     if input.successor_id is not None and successor is None:
-        return unknown_consultant("successorId")
+        return await refused(info, input, unknown_consultant("successorId"))
     journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if input.journey_id is not None and journey_id is None:
         return not_found("journey")

@@ -13,10 +13,14 @@ from typing import Any
 
 from domain.roles import Role
 from domain.store.models import StaffAccount
+from schema.ids import decode_id
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.harness import Api
 from tests.api.money_support import CREATE_BILL, SET_ITEM, SET_SETTINGS, eur, money_call, set_item
 from tests.api.test_idempotency import LEAD_CONTACT
+from tests.api.test_triage_api import UPDATE_SEAT, _desk_clinic, _journey_at_triage
+from tests.api.test_triage_keys import PLACE_VIP
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 EUR_SETTINGS = {
@@ -141,3 +145,29 @@ async def test_a_lead_contact_retried_after_its_consultant_left_is_answered(
         LEAD_CONTACT, token, input={**contact, "idempotencyKey": new_key()}
     )
     assert fresh["recordLeadContact"]["__typename"] == "ValidationFailed", fresh
+
+
+async def test_desk_changes_retried_after_their_consultant_left_are_answered(api: Api) -> None:
+    # Given a seat change and a VIP placement naming consultants, each answered
+    _, staff, consultants = await _desk_clinic(api)
+    supervisor = staff[Role.SUPERVISOR].token
+    seat = {"consultantId": consultants[0], "reason": "lunch", "onDuty": False}
+    seat["idempotencyKey"] = new_key()
+    first_seat = await api.run(UPDATE_SEAT, supervisor, input=seat)
+    assert first_seat["updateTriageSeat"]["__typename"] == "TriageBoardPayload", first_seat
+    journey = await _journey_at_triage(api, staff[Role.FRONT_DESK].token, 1)
+    vip = {"journeyId": journey, "consultantId": consultants[1], "reason": "official"}
+    vip["idempotencyKey"] = new_key()
+    first_vip = await api.run(PLACE_VIP, supervisor, input=vip)
+    assert first_vip["placeVip"]["__typename"] == "AutoAssignPayload", first_vip
+    # When both consultants leave the clinic and each request is retried
+    left = [decode_id(c, "StaffMember") for c in consultants[:2]]
+    await StaffAccount.filter(id__in=left).update(active=False)
+    seat_retry = await api.run(UPDATE_SEAT, supervisor, input=seat)
+    vip_retry = await api.run(PLACE_VIP, supervisor, input=vip)
+    # Then each is answered as a retry, not refused
+    assert seat_retry["updateTriageSeat"]["__typename"] == "TriageBoardPayload", seat_retry
+    assert vip_retry == first_vip
+    # While a new seat change naming a consultant who left is refused
+    fresh = await api.run(UPDATE_SEAT, supervisor, input={**seat, "idempotencyKey": new_key()})
+    assert fresh["updateTriageSeat"]["__typename"] == "ValidationFailed", fresh
