@@ -102,7 +102,10 @@ async def complete_task(info: Info[Context, None], input: CompleteTaskInput) -> 
     try:
         closed = await _close(task, actor.user_id, actor.role, note)
     except _AlreadyClosed:
-        return _refused(DomainTransitionNotAllowed("the task is already done"))
+        closed = await TaskClosing.get_or_none(task_id=task.id)
+        if closed is None or (closed.closed_by, closed.note) != (actor.user_id, note):
+            return _refused(DomainTransitionNotAllowed("the task is already done"))
+        # An attempt of this very request racing with this one closed it first: its answer.
     journey = await JourneyRow.get_or_none(id=task.journey_id)
     if journey is not None:
         note_write(info, journey.client_id)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.aftercare import survey as rules
@@ -111,7 +112,12 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
     survey_id = survey_id or str(uuid.uuid4())
     survey = await SurveyRow.get_or_none(id=survey_id)
     if survey is None:
-        survey = await _write(row, survey_id, scores, input.comment, actor.user_id)
+        try:
+            survey = await _write(row, survey_id, scores, input.comment, actor.user_id)
+        except IntegrityError:
+            # An attempt of this very request racing with this one recorded it first (the id
+            # comes from the key); anything else is a fault.
+            survey = await SurveyRow.get(id=survey_id)
     note_write(info, row.client_id)
     await idempotency.settle(actor.user_id, input, survey.id)
     return SurveyRecorded(survey=survey_view(survey), alerted=bool(rules.low_scores(survey.scores)))

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
 
 from domain.aftercare.warranty import covers
 from domain.errors import DomainError, FieldProblem
@@ -102,15 +103,20 @@ async def claim_warranty(
             )
         except DomainError as error:
             return from_domain(error)  # type: ignore[return-value]
-        claim = await ClaimRow.create(
-            id=claim_id,
-            card_id=card.number,
-            # A recheck the client already had open serves this claim too.
-            recheck_journey_id=opened.id if opened is not None else recheck_id,
-            reason=input.reason,
-            claimed_by=actor.user_id,
-            claimed_at=now,
-        )
+        try:
+            claim = await ClaimRow.create(
+                id=claim_id,
+                card_id=card.number,
+                # A recheck the client already had open serves this claim too.
+                recheck_journey_id=opened.id if opened is not None else recheck_id,
+                reason=input.reason,
+                claimed_by=actor.user_id,
+                claimed_at=now,
+            )
+        except IntegrityError:
+            # An attempt of this very request racing with this one recorded it first (the id
+            # and its recheck's come from the key): answer that one.
+            claim = await ClaimRow.get(id=claim_id)
     note_write(info, card.client_id)
     await idempotency.settle(actor.user_id, input, claim.id)
     recheck = await JourneyRow.get_or_none(id=claim.recheck_journey_id)

@@ -74,9 +74,11 @@ async def override_contraindication(
         reason = found.get(input.reason_key)
         if reason is None:
             problems.append(FieldProblem("reasonKey", "no such contraindication for this plan"))
-    if problems:
+    # A retry of an override that went through is answered, though the file or the catalogue
+    # changed since (the reason it set aside is gone).
+    if problems and not await idempotency.answered_before(info, info.context.actor.user_id, input):
         return from_domain(DomainValidationFailed(problems))
-    body = None  # no journey visible: `run_action` answers NotFound
+    body = None  # no journey visible, or a retry answered: `run_action` answers either
     if reason is not None:
         body = {
             "reason_key": reason.key,

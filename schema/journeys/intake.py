@@ -85,17 +85,25 @@ async def assign_consultant(
     recheck = row is not None and row.visit_category == "RECHECK"
     roles = {Role.EXPERT, Role.NURSE} if recheck else {Role.CONSULTANT}
     problem = await _staff_problem(consultant_id, claims.clinic_id, roles)
-    if problem:
+    # A retry of an assignment that went through is answered, though the consultant left since.
+    if problem and not await idempotency.answered_before(info, claims.account_id, input):
         return from_domain(DomainValidationFailed([FieldProblem("consultantId", problem)]))
+    ledger = None
     if row is not None and consultant_id is not None and not recheck:
-        refusal = await tell_desk_of_pick(info, row, consultant_id)
+        # Claimed before the desk hears of the pick: a key used for another request changes
+        # nothing on the desk either, and a retry of this one does not tell it twice.
+        ledger = await idempotency.claim(info, claims.account_id, input)
+        first = idempotency.answered(ledger)
+        if idempotency.reused(ledger) or first not in (None, row.id):
+            return idempotency.conflict()
+        refusal = await tell_desk_of_pick(info, row, consultant_id) if first is None else None
         if refusal is not None:
             return refusal
     details = ActionDetails(consultant_id=consultant_id)
     if row is not None and consultant_id is not None:
         category, linked = VisitCategory(row.visit_category), row.facts.get("linked_journey_id")
         details = assignment_details(category, linked, row.consultant_id, consultant_id)
-    return await run_action(info, input, Action.ASSIGN_CONSULTANT, details)
+    return await run_action(info, input, Action.ASSIGN_CONSULTANT, details, claimed=ledger)
 
 
 async def check_in(info: Info[Context, None], input: JourneyStepInput) -> JourneyResult:

@@ -215,7 +215,13 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         if refusal is not None:
             return refusal
         reason = input.discount.reason if input.discount and discount else None
-        await _write_bill(row_id, journey, bill, reason, claims.account_id, input.partner_staff)
+        try:
+            await _write_bill(row_id, journey, bill, reason, claims.account_id, input.partner_staff)
+        except IntegrityError:
+            # An attempt of this very request racing with this one wrote it first (the id comes
+            # from the key); anything else is a fault.
+            if not await BillRow.exists(id=row_id):
+                raise
         note_write(info, journey.client_id)
         return row_id
 
@@ -299,15 +305,19 @@ async def confirm_bill(info: Info[Context, None], input: ConfirmBillInput) -> Bi
         return invalid(problems)
     settings = await billing_settings(claims.clinic_id)
 
-    async def write(confirmation_id: str) -> str | Conflict:
-        mine = await ConfirmationRow.get_or_none(id=confirmation_id)
-        if mine is not None:
+    async def confirmed_already(confirmation_id: str) -> str | Conflict:
+        # By an attempt of this very request racing with this one (the id comes from the key),
+        # or by another request.
+        if await ConfirmationRow.exists(id=confirmation_id):
             return row.id
+        return conflict("the bill is already confirmed")
+
+    async def write(confirmation_id: str) -> str | Conflict:
+        if await ConfirmationRow.exists(bill_id=row.id):
+            return await confirmed_already(confirmation_id)
         current = await current_bill(row.journey_id)
         if current is None or current.id != row.id:
             return conflict("a newer bill replaced this one")
-        if await ConfirmationRow.exists(bill_id=row.id):
-            return conflict("the bill is already confirmed")
         try:
             await ConfirmationRow.create(
                 id=confirmation_id,
@@ -320,7 +330,7 @@ async def confirm_bill(info: Info[Context, None], input: ConfirmBillInput) -> Bi
                 confirmed_at=datetime.now(UTC),
             )
         except IntegrityError:  # another confirmation of the bill came first (one per bill)
-            return conflict("the bill is already confirmed")
+            return await confirmed_already(confirmation_id)
         note_write(info, row.client_id)
         return row.id
 

@@ -103,6 +103,11 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
         return idempotency.conflict()
     if idempotency.answered(ledger) is not None:
         return await _payload(refund_id, locale)
+    if idempotency.unfinished(ledger) and await RefundRow.exists(id=refund_id):
+        # This request's earlier attempt gave the money back (after its journey's step, when
+        # there was one) and lost its answer: answer it, not count it against itself.
+        await idempotency.settle(claims.account_id, input, refund_id)
+        return await _payload(refund_id, locale)
     refusal = await _refusal(payment, amount, claims.role)
     if refusal is not None:
         return refusal

@@ -92,7 +92,13 @@ def digest_input(input: UploadPhotoInput, sha256: str) -> SimpleNamespace:
     return SimpleNamespace(**fields)
 
 
-async def store_photo(store: PhotoStore, photo_id: str, data: bytes, **values: Any) -> PhotoRow:
+async def store_photo(
+    store: PhotoStore, photo_id: str, data: bytes, *, shared: bool, **values: Any
+) -> PhotoRow:
+    """The bytes, then their row. `shared`: the id comes from the idempotency key, so attempts
+    of one request racing each other write the same bytes under it and one row names them; a
+    failed attempt then leaves the bytes (another attempt's row may name them, or be about to;
+    a retry writes them again), where an attempt of its own removes what no row will name."""
     await store.put(photo_id, data)
     try:
         return await PhotoRow.create(id=photo_id, storage_key=photo_id, **values)
@@ -100,10 +106,12 @@ async def store_photo(store: PhotoStore, photo_id: str, data: bytes, **values: A
         existing = await PhotoRow.get_or_none(id=photo_id)
         if existing is not None:
             return existing  # this request's earlier attempt wrote it
-        await store.discard(photo_id)
+        if not shared:
+            await store.discard(photo_id)
         raise
     except BaseException:
-        await store.discard(photo_id)
+        if not shared:
+            await store.discard(photo_id)
         raise
 
 
@@ -138,13 +146,15 @@ async def upload_photo(
     first = idempotency.answered(ledger)
     if first is not None:
         return PhotoPayload(photo=await photo_view(info, await PhotoRow.get(id=first)))
-    photo_id = idempotency.derived_id(claims.account_id, keyed, "photo") or str(uuid.uuid4())
+    derived_id = idempotency.derived_id(claims.account_id, keyed, "photo")
+    photo_id = derived_id or str(uuid.uuid4())
     image_type = sniff_image(data)
     assert image_type is not None  # read_upload refused anything else
     row = await store_photo(
         store,
         photo_id,
         data,
+        shared=derived_id is not None,
         clinic_id=client.clinic_id,
         client_id=client.id,
         journey_id=input_journey_id(journey),

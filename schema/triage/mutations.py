@@ -130,7 +130,7 @@ async def set_rotation_order(info: Info[Context, None], input: RotationOrderInpu
         return not_authorized()
     ids = await consultant_list(input.consultant_ids, claims.clinic_id, active=False)
     if isinstance(ids, ValidationFailed):
-        return ids
+        return await refused(info, input, ids)
     command = OrderCommand(actor, ids)
     return await desk_change(
         info,

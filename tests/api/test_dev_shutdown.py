@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from domain.roles import Role
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, sign_in_all
+from tests.api.money_support import SET_SETTINGS, money_call
 from tests.api.test_operations import free_port
 from tests.api.test_processes import environment, wait_ready
 
@@ -47,6 +49,13 @@ async def test_dev_stops_cleanly_on_sigint_during_journeys(start: Any, tmp_path:
     await wait_ready(f"http://127.0.0.1:{http_port}/readyz", process, log, READY_WITHIN_SECONDS)
     api = Api(f"http://127.0.0.1:{http_port}/graphql")
     driver = JourneyDriver(api, await sign_in_all(api))
+    # The demo clinic, in Warsaw, is seeded billing in złoty; the suite's plans are in euros
+    supervisor = driver.token(Role.SUPERVISOR)
+    seeded = await api.run("query { billingSettings { currency } }", supervisor)
+    assert seeded["billingSettings"] == {"currency": "PLN"}
+    euros = {"currency": "EUR", "locale": "pl_PL", "discountThresholdPercent": 10}
+    changed = await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **euros, paymentPolicy="FULL")
+    assert changed["__typename"] == "BillingSettingsPayload", changed
     await driver.drive_to("FOLLOW_UP")
     # And clients walking journeys through it without pause
     traffic = [asyncio.create_task(_walk_journeys(driver)) for _ in range(CLIENTS)]

@@ -15,9 +15,12 @@ from domain.roles import Role
 from domain.store.models import StaffAccount
 from schema.ids import decode_id
 from tests.api import documents
+from tests.api.client_file_support import MARK_ENTERED_IN_ERROR, RECORD_ALLERGY, entry, write
+from tests.api.contraindication_support import OVERRIDE, add_item, at_treatment, start_treatment
 from tests.api.flow import PLAN, JourneyDriver, new_key
 from tests.api.harness import Api
 from tests.api.money_support import CREATE_BILL, SET_ITEM, SET_SETTINGS, eur, money_call, set_item
+from tests.api.test_desk_bounds import ORDER_PROBLEMS
 from tests.api.test_idempotency import LEAD_CONTACT
 from tests.api.test_triage_api import UPDATE_SEAT, _desk_clinic, _journey_at_triage
 from tests.api.test_triage_keys import PLACE_VIP
@@ -171,3 +174,67 @@ async def test_desk_changes_retried_after_their_consultant_left_are_answered(api
     # While a new seat change naming a consultant who left is refused
     fresh = await api.run(UPDATE_SEAT, supervisor, input={**seat, "idempotencyKey": new_key()})
     assert fresh["updateTriageSeat"]["__typename"] == "ValidationFailed", fresh
+
+
+async def test_a_rotation_order_retried_after_a_consultant_changed_role_is_answered(
+    api: Api,
+) -> None:
+    _, staff, consultants = await _desk_clinic(api)
+    supervisor = staff[Role.SUPERVISOR].token
+    order = {"consultantIds": consultants[::-1], "idempotencyKey": new_key()}
+    first = await api.run(ORDER_PROBLEMS, supervisor, input=order)
+    assert first["setRotationOrder"]["__typename"] == "TriageBoardPayload", first
+    # When one of them becomes an expert (no longer a consultant) and the order is retried
+    await StaffAccount.filter(id=decode_id(consultants[0], "StaffMember")).update(role="EXPERT")
+    retry = await api.run(ORDER_PROBLEMS, supervisor, input=order)
+    fresh = await api.run(ORDER_PROBLEMS, supervisor, input={**order, "idempotencyKey": new_key()})
+    # Then the retry is answered with the board; the same order under a new key is refused
+    assert retry["setRotationOrder"]["__typename"] == "TriageBoardPayload", retry
+    assert fresh["setRotationOrder"]["__typename"] == "ValidationFailed", fresh
+
+
+async def test_an_assignment_retried_after_its_consultant_left_is_answered(
+    fresh_clinic: Clinic,
+) -> None:
+    driver = await fresh_clinic()
+    journey = await driver.start()
+    consultant = driver.staff[Role.CONSULTANT]
+    assignment = {
+        "journeyId": journey["id"],
+        "consultantId": consultant.global_id,
+        "idempotencyKey": new_key(),
+    }
+    first = await driver.act(documents.ASSIGN_CONSULTANT, Role.FRONT_DESK, **assignment)
+    assert first["__typename"] == "JourneyPayload", first
+    await StaffAccount.filter(id=consultant.account_id).update(active=False)
+    retry = await driver.act(documents.ASSIGN_CONSULTANT, Role.FRONT_DESK, **assignment)
+    assert retry == first
+
+
+async def test_an_override_retried_after_its_reason_was_marked_in_error_is_answered(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a treatment blocked by an allergy, and the expert's override of it, answered
+    driver = await fresh_clinic()
+    client = await driver.register_client("Olga Nowicka")
+    allergy = {"substance": "lidocaine", "reaction": "hives", "severity": "SEVERE"}
+    recorded = await entry(driver, RECORD_ALLERGY, Role.NURSE, clientId=client, **allergy)
+    item = await add_item(driver, excludedStates=[])
+    journey = await at_treatment(driver, client, [item["id"]])
+    (reason,) = (await start_treatment(driver, journey))["reasons"]
+    override = {
+        "journeyId": journey,
+        "reasonKey": reason["key"],
+        "justification": "tested: no reaction",
+        "idempotencyKey": new_key(),
+    }
+    first = await driver.act(OVERRIDE, Role.EXPERT, **override)
+    assert first["__typename"] == "JourneyPayload", first
+    # When the allergy is marked entered in error (the reason is gone) and the override retried
+    marked = await write(
+        driver, MARK_ENTERED_IN_ERROR, Role.NURSE, entryId=recorded["id"], reason="not hers"
+    )
+    assert marked["__typename"] == "ClientEntryPayload", marked
+    retry = await driver.act(OVERRIDE, Role.EXPERT, **override)
+    # Then it is answered as the first time
+    assert retry == first

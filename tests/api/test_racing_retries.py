@@ -1,0 +1,162 @@
+"""Attempts of one request racing each other (a client retrying before its first answer came)
+all get the first result: never a Conflict with themselves, never "Unexpected error."; and a
+retry after an answer lost before the key was settled is answered, not refused by its own
+effect."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from domain.roles import Role
+from domain.store.aftercare import SurveyResponse, WarrantyClaim
+from domain.store.billing import Bill, Refund
+from domain.store.models import IdempotencyKey
+from schema.ids import decode_id
+from tests.api import aftercare_documents as docs
+from tests.api import documents
+from tests.api.flow import JourneyDriver, new_key
+from tests.api.money_support import (
+    CONFIRM_BILL,
+    CREATE_BILL,
+    RECORD_REFUND,
+    eur,
+    money_call,
+    payment,
+    set_item,
+)
+
+Clinic = Callable[[], Awaitable[JourneyDriver]]
+ATTEMPTS = 6
+
+
+async def _at_once(driver: JourneyDriver, document: str, role: Role, **input: Any) -> list[Any]:
+    """The same request sent ATTEMPTS times at once; each answer's union member."""
+    token = driver.token(role)
+    answers = await asyncio.gather(
+        *(driver.api.run(document, token, input=input) for _ in range(ATTEMPTS))
+    )
+    return [next(iter(answer.values())) for answer in answers]
+
+
+async def test_a_bill_made_and_confirmed_by_racing_attempts_is_one_bill(
+    fresh_clinic: Clinic,
+) -> None:
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("400.00"))
+    journey = await driver.drive_to("PAYMENT")
+    made = await _at_once(
+        driver,
+        CREATE_BILL,
+        Role.CASHIER,
+        journeyId=journey["id"],
+        lines=[{"priceItemId": item["id"]}],
+        idempotencyKey=new_key(),
+    )
+    assert {answer["__typename"] for answer in made} == {"BillPayload"}, made
+    assert len({answer["bill"]["id"] for answer in made}) == 1
+    assert await Bill.filter(journey_id=decode_id(journey["id"], "Journey")).count() == 1
+    bill_id = made[0]["bill"]["id"]
+    confirmed = await _at_once(
+        driver,
+        CONFIRM_BILL,
+        Role.CASHIER,
+        billId=bill_id,
+        signerName="Anna Nowak",
+        idempotencyKey=new_key(),
+    )
+    assert {answer["__typename"] for answer in confirmed} == {"BillPayload"}, confirmed
+
+
+async def test_a_survey_and_the_task_it_raises_closed_by_racing_attempts_act_once(
+    driver: JourneyDriver,
+) -> None:
+    journey = await driver.drive_to("FOLLOW_UP")
+    scores = {"impression": 4, "trustInDoctor": 5, "priceJustified": 1, "quality": 4}
+    surveys = await _at_once(
+        driver,
+        docs.RECORD_SURVEY,
+        Role.FOLLOW_UP_STAFF,
+        journeyId=journey["id"],
+        **scores,
+        idempotencyKey=new_key(),
+    )
+    assert {answer["__typename"] for answer in surveys} == {"SurveyRecorded"}, surveys
+    assert len({answer["survey"]["id"] for answer in surveys}) == 1
+    raw_journey = decode_id(journey["id"], "Journey")
+    assert await SurveyResponse.filter(journey_id=raw_journey).count() == 1
+    # The low score is a supervisor's task: closed by racing attempts of one request
+    tasks = await driver.api.run(docs.MY_TASKS, driver.token(Role.SUPERVISOR))
+    (low,) = [
+        edge["node"]
+        for edge in tasks["myTasks"]["edges"]
+        if edge["node"]["journeyId"] == journey["id"] and edge["node"]["kind"] == "LOW_SURVEY_SCORE"
+    ]
+    closed = await _at_once(
+        driver,
+        docs.COMPLETE_TASK,
+        Role.SUPERVISOR,
+        taskId=low["id"],
+        note="called back, all well",
+        idempotencyKey=new_key(),
+    )
+    assert {answer["__typename"] for answer in closed} == {"TaskCompleted"}, closed
+    assert len({answer["closedAt"] for answer in closed}) == 1
+
+
+async def test_a_warranty_claimed_by_racing_attempts_is_one_claim(driver: JourneyDriver) -> None:
+    journey = await driver.drive_to("HANDOVER")
+    data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=journey["id"])
+    number = data["journey"]["warrantyCard"]["number"]
+    claims = await _at_once(
+        driver,
+        docs.CLAIM_WARRANTY,
+        Role.FRONT_DESK,
+        warrantyNumber=number,
+        reason="asymmetry",
+        idempotencyKey=new_key(),
+    )
+    assert {answer["__typename"] for answer in claims} == {"WarrantyClaimed"}, claims
+    assert len({answer["claimId"] for answer in claims}) == 1
+    assert len({answer["recheckJourney"]["id"] for answer in claims}) == 1
+    assert await WarrantyClaim.filter(card_id=number).count() == 1
+
+
+async def test_a_refund_whose_answer_was_lost_is_answered_not_refused_by_itself(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a refund of a whole deposit, given back
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("500.00"))
+    journey = await driver.drive_to("PAYMENT")
+    made = await money_call(
+        driver,
+        CREATE_BILL,
+        Role.CASHIER,
+        journeyId=journey["id"],
+        lines=[{"priceItemId": item["id"]}],
+    )
+    bill = made["bill"]
+    confirmed = await money_call(
+        driver, CONFIRM_BILL, Role.CASHIER, billId=bill["id"], signerName="Anna Nowak"
+    )
+    assert confirmed["__typename"] == "BillPayload", confirmed
+    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "100.00", "DEPOSIT"))
+    data = await driver.api.run(
+        "query B($id: ID) { bill(id: $id) { payments { id } } }",
+        driver.token(Role.CASHIER),
+        id=bill["id"],
+    )
+    (paid,) = data["bill"]["payments"]
+    key = new_key()
+    refund = {"paymentId": paid["id"], "amount": eur("100.00"), "reason": "moved abroad"}
+    given = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    assert given["__typename"] == "RefundPayload", given
+    # When its answer is lost before the key is settled (as a crash between the two leaves it)
+    # and the cashier retries
+    await IdempotencyKey.filter(key=key).update(result_id="")
+    retried = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    # Then the retry is answered with the refund, not "nothing is left to refund"
+    assert retried == given
+    assert await Refund.filter(payment_id=decode_id(paid["id"], "Payment")).count() == 1
