@@ -69,7 +69,9 @@ class ReclassifyVisitPayload:
     visit_category: VisitCategory = strawberry.field(description="The visit's category now.")
     counted: bool = strawberry.field(description="Whether it now counts as a rotation turn.")
     desk_version: int = strawberry.field(
-        description="The desk's version (its last log entry) after the reclassification."
+        description="The desk's version (its last log entry) after the reclassification; a "
+        "retry with the same key is answered with the desk's version as it stands then, as every "
+        "desk change's retry answers the board as it stands."
     )
 
 
