@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from strawberry.dataloader import DataLoader
 
+from domain.store.aftercare import WarrantyCard
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import entries_of, later_rows_of
 from domain.store.identity_reads import latest_identity_amendments
@@ -48,12 +49,19 @@ async def _staff(ids: list[str]) -> list[StaffAccount | None]:
     return [found.get(i) for i in ids]
 
 
+async def _warranty_cards(journey_ids: list[str]) -> list[WarrantyCard | None]:
+    found = {c.journey_id: c for c in await WarrantyCard.filter(journey_id__in=journey_ids)}
+    return [found.get(i) for i in journey_ids]
+
+
 async def _zones(clinic_ids: list[str]) -> list[ZoneInfo]:
     found = {c.id: c.timezone for c in await Clinic.filter(id__in=clinic_ids)}
     return [ZoneInfo(found.get(i, "UTC")) for i in clinic_ids]
 
 
 _EVENT_COLUMNS = ["id", *LOG_COLUMNS]
+IDS_PER_QUERY = 1000
+INTEGER_MAX = 2**31 - 1
 # (journey id, clinic id, the last event seq to include, the seq the page starts after, the
 # page's size)
 HistoryKey = tuple[str, str, int, int, int]
@@ -68,10 +76,9 @@ async def _events_of(keys: list[HistoryKey]) -> dict[str, list[JourneyEvent]]:
         shapes[(after, first)].append(journey_id)
     by_journey: dict[str, list[JourneyEvent]] = defaultdict(list)
     for (after, first), journey_ids in shapes.items():
+        last = min(after + first, INTEGER_MAX)  # the seq column's range
         events = (
-            await JourneyEvent.filter(
-                journey_id__in=journey_ids, seq__gt=after, seq__lte=after + first
-            )
+            await JourneyEvent.filter(journey_id__in=journey_ids, seq__gt=after, seq__lte=last)
             .order_by("journey_id", "seq")
             .only(*_EVENT_COLUMNS)  # not the snapshot each event keeps
         )
@@ -87,12 +94,14 @@ def _history_loader(
         by_journey = await _events_of(keys)
         events = [e for page in by_journey.values() for e in page]
         record_ids = [e.record_id for e in events if e.record_id]
-        bodies = {r.id: r.body for r in await JourneyRecord.filter(id__in=record_ids)}
+        bodies: dict[str, Any] = {}
         amendments: dict[str, list[JourneyRecord]] = defaultdict(list)
-        for amendment in await JourneyRecord.filter(amends_id__in=record_ids).order_by(
-            "created_at"
-        ):
-            amendments[str(amendment.amends_id)].append(amendment)
+        # In chunks: PostgreSQL takes at most 32,767 parameters in one statement.
+        for start in range(0, len(record_ids), IDS_PER_QUERY):
+            chunk = record_ids[start : start + IDS_PER_QUERY]
+            bodies.update({r.id: r.body for r in await JourneyRecord.filter(id__in=chunk)})
+            for amendment in await JourneyRecord.filter(amends_id__in=chunk).order_by("created_at"):
+                amendments[str(amendment.amends_id)].append(amendment)
         result = []
         for journey_id, clinic_id, upto, after, first in keys:
             zone = await zones.load(clinic_id)
@@ -120,6 +129,10 @@ class Loaders:
     journey: DataLoader[str, Journey | None] = field(default_factory=lambda: DataLoader(_journeys))
     staff: DataLoader[str, StaffAccount | None] = field(default_factory=lambda: DataLoader(_staff))
     zone: DataLoader[str, ZoneInfo] = field(default_factory=lambda: DataLoader(_zones))
+    # A journey's warranty card, by journey id.
+    warranty_card: DataLoader[str, WarrantyCard | None] = field(
+        default_factory=lambda: DataLoader(_warranty_cards)
+    )
     history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)
     # A client's identity as amended (name, phone, e-mail): its latest amendment, if any.
     identity: DataLoader[str, ClientIdentityAmendment | None] = field(

@@ -51,6 +51,9 @@ GATEWAY: web.AppKey[JourneyGateway] = web.AppKey("gateway", JourneyGateway)
 
 class GlowpathView(GraphQLView[Context, None]):
     graphql_transport_ws_handler_class = SocketHandler
+    # Operations in flight on one socket (Strawberry's default: 100). An SPA watches a board, a
+    # task list and the journeys on screen; each subscription rebuilds its answer per push.
+    max_subscriptions_per_connection = 25
 
     def __init__(
         self,

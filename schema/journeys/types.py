@@ -16,7 +16,6 @@ from domain.journey.diagram import mermaid
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 from domain.journey.table import Action
 from domain.roles import Role
-from domain.store.aftercare import WarrantyCard as WarrantyCardRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent as EventRow
 from domain.store.models import JourneyRecord as RecordRow
@@ -247,8 +246,8 @@ class Journey(relay.Node):
         return strawberry.ID(encode_id("Journey", linked)) if linked else None
 
     @strawberry.field(description="The warranty issued with this journey's treatment, if any.")
-    async def warranty_card(self) -> WarrantyCard | None:
-        card = await WarrantyCardRow.get_or_none(journey_id=self.row.id)
+    async def warranty_card(self, info: Info[Context, None]) -> WarrantyCard | None:
+        card = await info.context.loaders.warranty_card.load(self.row.id)
         return WarrantyCard.from_row(card) if card else None
 
     @strawberry.field(

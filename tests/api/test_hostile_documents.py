@@ -5,10 +5,13 @@ Each is sent without a token: the limits apply before anyone is known.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from gql import GraphQLRequest
+from gql.transport.exceptions import TransportQueryError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
@@ -129,3 +132,31 @@ async def test_a_request_that_waits_too_long_is_stopped(
     async with build_worker(temporal_env.client, task_queue):
         started = await driver.start(client_id, idempotencyKey=key)
         await end_journey(driver, started["id"])
+
+
+async def test_a_mutation_over_the_socket_that_waits_too_long_is_stopped_as_over_http(
+    impatient_api: tuple[Api, str],
+    driver: JourneyDriver,
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    api, task_queue = impatient_api
+    client_id = await driver.register_client("Slow Socket")
+    key = new_key()
+    # When a start sent over the WebSocket waits for a journey that no worker opens
+    async with api.websocket(driver.token(Role.FRONT_DESK)) as session:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(TransportQueryError) as stopped:
+            await session.execute(
+                GraphQLRequest(
+                    documents.START_JOURNEY,
+                    variable_values={"input": {"clientId": client_id, "idempotencyKey": key}},
+                )
+            )
+        waited = asyncio.get_running_loop().time() - started
+    # Then the caller hears after the same limit as over HTTP, with the same error
+    assert "the request took longer than 1 s and was stopped" in str(stopped.value)
+    assert 1.0 <= waited < 20
+    # And once a worker runs, a retry with the key converges on the journey (then ended)
+    async with build_worker(temporal_env.client, task_queue):
+        journey = await driver.start(client_id, idempotencyKey=key)
+        await end_journey(driver, journey["id"])
