@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
+from schema.answer_size import AnswerSizeLimit
 from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
 from schema.auth.watch import SessionEnded
@@ -81,6 +82,7 @@ def extensions(
         # SPAs send the same few documents over and over: parse and validate each once.
         functools.partial(DocumentCache, maxsize=256),
         functools.partial(ValidationCache, maxsize=256),
+        AnswerSizeLimit,  # after the cache: it estimates a document found valid
         OperationChoice,  # after the cache: see its module
     ]
     if permissions:

@@ -1,15 +1,26 @@
-"""The `Decimal` scalar: money and rates as exact decimal strings, finite and of sane size.
+"""The `Decimal`, `Date` and `DateTime` scalars, refusing what they cannot read in plain words.
+
+`Decimal`: money and rates as exact decimal strings, finite and of sane size.
 
 Python's `Decimal` reads "NaN", "sNaN", "Infinity" and exponents in the billions, and Strawberry's
 scalar passes them on: a comparison or a multiplication in a resolver then raises, and the client
 hears "Unexpected error." (or a message about decimal places). The scalar itself refuses them,
 so every `Decimal` argument is a plain finite number before any resolver sees it.
+
+`Date` and `DateTime` read ISO 8601 as Python's `fromisoformat` does, and a refusal shows a
+short piece of the value as the client sent it (a JSON object was shown as a Python dict,
+`{'y': 1}`; a 3,000-character string came back whole) and says what is expected instead of the
+parser's own words ("day is out of range for month").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
+from operator import methodcaller
+from typing import Any
 
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
@@ -28,10 +39,20 @@ DECIMAL_DESCRIPTION = (
 )
 
 
-def _refused(value: object, why: str) -> StrawberryInputCoercionError:
-    shown = str(value)
-    shown = shown if len(shown) <= 40 else shown[:40] + "…"
-    return StrawberryInputCoercionError(f'Decimal cannot represent "{shown}": {why}.')
+def _shown(value: object) -> str:
+    """The value as the client sent it, cut short; a JSON value of another kind by its kind."""
+    if isinstance(value, bool) or value is None:
+        return "true or false" if value is not None else "null"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return '"' + (text if len(text) <= 40 else text[:40] + "…") + '"'
+
+
+def _refused(value: object, why: str, scalar: str = "Decimal") -> StrawberryInputCoercionError:
+    return StrawberryInputCoercionError(f"{scalar} cannot represent {_shown(value)}: {why}.")
 
 
 def parse_decimal(value: object) -> Decimal:
@@ -66,4 +87,38 @@ DecimalScalar = ScalarDefinition(
     parse_literal=None,
     origin=Decimal,
 )
-SCALAR_OVERRIDES = {Decimal: DecimalScalar}
+
+
+def _moment_parser(scalar: str, parse: Callable[[str], object], expected: str) -> Any:
+    def parse_value(value: object) -> object:
+        if not isinstance(value, str):
+            raise _refused(value, f"expected {expected}", scalar)
+        try:
+            return parse(value)
+        except (ValueError, OverflowError):
+            raise _refused(value, f"expected {expected}", scalar) from None
+
+    return parse_value
+
+
+DateScalar = ScalarDefinition(
+    name="Date",
+    description="A calendar date, YYYY-MM-DD (ISO 8601).",
+    specified_by_url=None,
+    serialize=methodcaller("isoformat"),
+    parse_value=_moment_parser("Date", date.fromisoformat, "a date as YYYY-MM-DD"),
+    parse_literal=None,
+    origin=date,
+)
+DateTimeScalar = ScalarDefinition(
+    name="DateTime",
+    description="A moment, ISO 8601 with its offset, such as 2026-03-02T10:00:00+01:00.",
+    specified_by_url=None,
+    serialize=methodcaller("isoformat"),
+    parse_value=_moment_parser(
+        "DateTime", datetime.fromisoformat, "an ISO 8601 moment such as 2026-03-02T10:00:00Z"
+    ),
+    parse_literal=None,
+    origin=datetime,
+)
+SCALAR_OVERRIDES = {Decimal: DecimalScalar, date: DateScalar, datetime: DateTimeScalar}

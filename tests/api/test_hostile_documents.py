@@ -15,6 +15,7 @@ from gql.transport.exceptions import TransportQueryError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
+from schema.answer_size import MAX_LIST_ITEMS
 from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_FIELDS, MAX_INTROSPECTION_DEPTH
 from tests.api import documents
 from tests.api.conftest import api_settings
@@ -160,3 +161,24 @@ async def test_a_mutation_over_the_socket_that_waits_too_long_is_stopped_as_over
     async with build_worker(temporal_env.client, task_queue):
         journey = await driver.start(client_id, idempotencyKey=key)
         await end_journey(driver, journey["id"])
+
+
+async def test_a_document_asking_for_a_huge_answer_is_refused_before_it_runs(
+    api: Api, driver: JourneyDriver
+) -> None:
+    # 30 aliases of 100 journeys with 500 events each fit the document limits, and built a
+    # 450 MB answer in 23 s on a clinic of 120 journeys
+    page = (
+        "journeys(first: 100) { ... on JourneyConnection { edges { node { id"
+        " history(first: 500) { seq action summary details atLocal } } } } }"
+    )
+    document = "query Huge { " + " ".join(f"a{n}: {page}" for n in range(30)) + " }"
+    answer = await send_graphql(api, document, token=driver.token(Role.SUPERVISOR))
+    assert answer.error_messages() == [
+        f"'Huge' would answer more than {MAX_LIST_ITEMS:,} list items: ask for smaller pages"
+        " (`first`), fewer aliases or fewer nested lists"
+    ]
+    # While one page of them is answered
+    small = "query Small { " + page.replace("first: 100", "first: 5") + " }"
+    answer = await send_graphql(api, small, token=driver.token(Role.SUPERVISOR))
+    assert "errors" not in answer.json() and answer.json()["data"]["journeys"]

@@ -1,0 +1,167 @@
+"""How many list items an operation may ask for, estimated before anything runs.
+
+The document limits (schema.limits) bound what a document says, not what it asks the server to
+build: 30 aliases of `journeys(first: 100) { ... history(first: 500) { ... } }` fit in them and
+made a 450 MB answer in 23 s, 2 GB of memory, every other request stalled meanwhile. So every
+operation's answer is estimated from the schema and the request's own page sizes, and refused
+before execution past `MAX_LIST_ITEMS`, with what to change.
+
+The estimate counts the items of paged lists, as GitHub's API counts connection nodes: a list
+field taking `first` holds that many (the request's value, literal or variable, else the
+argument's default); a connection's `first` sizes the first list below it (`edges`); each item
+multiplies what is asked inside it. Lists without `first` (a journey's follow-ups, an event's
+amendments) are bounded by what a record holds: their items are not counted, only the paged
+lists asked inside them. Fragments are measured once per
+page size carried into them, so the estimate is linear in the document, as the limits are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_operation_ast,
+)
+from strawberry.extensions import SchemaExtension
+
+MAX_LIST_ITEMS = 20_000
+_OVER = MAX_LIST_ITEMS + 1  # counting past this changes no answer
+
+
+def _is_list(field: GraphQLField) -> bool:
+    kind = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    return isinstance(kind, GraphQLList)
+
+
+class AnswerEstimate:
+    """List items one operation asks for, with the request's variables."""
+
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping) -> None:
+        self.schema, self.variables = schema, variables
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.measured: dict[tuple[str, int | None], int] = {}
+        self.in_progress: set[str] = set()
+
+    def page(self, field: GraphQLField, node: FieldNode) -> int | None:
+        """The `first` asked of a field that takes one; None for a field that does not."""
+        argument = field.args.get("first")
+        if argument is None:
+            return None
+        given = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
+        value: Any = argument.default_value
+        if isinstance(given, IntValueNode):
+            value = int(given.value)
+        elif isinstance(given, VariableNode):
+            value = self.variables.get(given.name.value, value)
+        # Out-of-range values are refused by the field itself; they cost nothing here.
+        return value if isinstance(value, int) and value > 0 else 1
+
+    def selections(
+        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, carried: int | None
+    ) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, carried)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value, carried)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selections(selection.selection_set, inner or parent, carried)
+            if total > MAX_LIST_ITEMS:
+                return _OVER
+        return total
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType, carried: int | None) -> int:
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 0  # a union's __typename, or introspection (bounded by its own depth)
+        field = parent.fields.get(node.name.value)
+        if field is None:
+            return 0  # refused by validation
+        page, inner = self.page(field, node), get_named_type(field.type)
+        if not _is_list(field):
+            # A connection's page sizes the list below it; any other object passes it on.
+            return self.selections(node.selection_set, inner, page or carried)
+        items = page or carried
+        if items is None:  # bounded by what a record holds: only what it asks inside counts
+            return self.selections(node.selection_set, inner, None)
+        return min(items * (1 + self.selections(node.selection_set, inner, None)), _OVER)
+
+    def fragment(self, name: str, carried: int | None) -> int:
+        known = self.measured.get((name, carried))
+        if known is not None:
+            return known
+        definition = self.fragments.get(name)
+        if definition is None or name in self.in_progress:
+            return 0  # unknown and cyclic spreads are refused by validation
+        self.in_progress.add(name)
+        condition = self.schema.get_type(definition.type_condition.name.value)
+        items = self.selections(definition.selection_set, condition, carried) if condition else 0
+        self.in_progress.discard(name)
+        self.measured[(name, carried)] = items
+        return items
+
+    def operation(self, operation: OperationDefinitionNode) -> int:
+        root = self.schema.get_root_type(operation.operation)
+        return self.selections(operation.selection_set, root, None) if root else 0
+
+
+def refusal(
+    schema: GraphQLSchema, document: DocumentNode, name: str | None, variables: Mapping | None
+) -> GraphQLError | None:
+    """Why the operation asks for too much, or None."""
+    operation = get_operation_ast(document, name)
+    if operation is None:
+        return None  # no single operation: validation and the operation choice answer it
+    try:
+        items = AnswerEstimate(schema, document, variables or {}).operation(operation)
+    except RecursionError:  # fragments nested thousands deep: refused by the limits
+        return None
+    if items <= MAX_LIST_ITEMS:
+        return None
+    label = operation.name.value if operation.name else "anonymous"
+    return GraphQLError(
+        f"'{label}' would answer more than {MAX_LIST_ITEMS:,} list items: ask for smaller "
+        "pages (`first`), fewer aliases or fewer nested lists",
+        operation,
+    )
+
+
+class AnswerSizeLimit(SchemaExtension):
+    """Refuses, before execution, an operation whose answer would be too large (see above).
+    After the validation cache in the extensions: it adds to a document found valid."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and not context.pre_execution_errors:
+            found = refusal(
+                context.schema._schema, document, context.operation_name, context.variables
+            )
+            if found is not None:
+                context.pre_execution_errors = [found]
+        yield

@@ -1,0 +1,89 @@
+"""The answer-size estimate, on the real schema: paged lists multiply, the request's own page
+sizes count, and what is refused says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from graphql import parse
+
+from schema.answer_size import MAX_LIST_ITEMS, refusal
+from schema.build import build_schema
+
+SCHEMA = build_schema()._schema
+
+
+def _journeys(first: str, history: str, alias: str = "j") -> str:
+    return (
+        f"{alias}: journeys(first: {first}) {{ ... on JourneyConnection {{ edges {{ node {{"
+        f" id history(first: {history}) {{ seq amendments {{ id }} }} }} }} }} }}"
+    )
+
+
+def _refused(document: str, **variables: Any) -> str | None:
+    found = refusal(SCHEMA, parse(document), None, variables)
+    return found.message if found else None
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "refused"),
+    [
+        # 20 journeys with 500 events each: 20 + 20 x 500 items
+        ("query Q { " + _journeys("20", "500") + " }", {}, False),
+        # 100 journeys with 500 events each: 50,100 items
+        ("query Q { " + _journeys("100", "500") + " }", {}, True),
+        # The same through variables, and a variable left out takes the argument's default
+        (
+            "query Q($n: Int!, $h: Int!) { " + _journeys("$n", "$h") + " }",
+            {"n": 100, "h": 500},
+            True,
+        ),
+        (
+            "query Q($n: Int!, $h: Int!) { " + _journeys("$n", "$h") + " }",
+            {"n": 5, "h": 500},
+            False,
+        ),
+        # 30 aliases of a small page each: 30 x (20 + 20 x 20)
+        (
+            "query Q { " + " ".join(_journeys("20", "20", f"a{i}") for i in range(30)) + " }",
+            {},
+            False,
+        ),
+        # 30 aliases of a page of 100 with 10 events each: 30 x (100 + 100 x 10)
+        (
+            "query Q { " + " ".join(_journeys("100", "10", f"a{i}") for i in range(30)) + " }",
+            {},
+            True,
+        ),
+    ],
+)
+def test_paged_lists_multiply_and_the_request_sizes_them(
+    document: str, variables: dict[str, int], refused: bool
+) -> None:
+    assert (_refused(document, **variables) is not None) is refused
+
+
+def test_a_fragment_counts_wherever_it_is_spread() -> None:
+    fragment = (
+        "fragment Page on JourneyConnection { edges { node { history(first: 500) { seq } } } }"
+    )
+    once = "query Q { a: journeys(first: 20) { ...Page } } " + fragment
+    thrice = (
+        "query Q { a: journeys(first: 20) { ...Page } b: journeys(first: 20) { ...Page }"
+        " c: journeys(first: 20) { ...Page } } " + fragment
+    )
+    assert _refused(once) is None
+    assert _refused(thrice) == (
+        f"'Q' would answer more than {MAX_LIST_ITEMS:,} list items: ask for smaller pages "
+        "(`first`), fewer aliases or fewer nested lists"
+    )
+
+
+def test_lists_without_pages_and_mutations_pass() -> None:
+    journey = "query J($id: ID!) { journey(id: $id) { ... on Journey { followUps { id } } } }"
+    assert _refused(journey, id="x") is None
+    mutation = (
+        "mutation M($i: RecordConsultationInput!) { recordConsultation(input: $i) { __typename } }"
+    )
+    assert _refused(mutation, i={}) is None
