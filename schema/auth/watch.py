@@ -23,6 +23,7 @@ from graphql import GraphQLError
 from domain.auth import AccessToken, session_problem
 from domain.errors import ErrorCode
 from domain.store import accounts
+from schema.live_errors import SubscriptionRefused
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 POLL_SECONDS = 1.0
+# Open subscriptions of one account in this API process, on all its sockets (25 per socket).
+MAX_LIVE_PER_ACCOUNT = 50
 
 
 class SessionEnded(GraphQLError):
@@ -69,6 +72,15 @@ class SessionWatch:
 
     @contextlib.asynccontextmanager
     async def watching(self, token: AccessToken) -> AsyncIterator[Watched]:
+        # Every push is built for its subscriber alone: one token opening thousands over many
+        # sockets turned one step into 4,000 pushes and 734 MB.
+        open_ones = sum(w.token.account_id == token.account_id for w in self._watched)
+        if open_ones >= MAX_LIVE_PER_ACCOUNT:
+            raise SubscriptionRefused(
+                f"at most {MAX_LIVE_PER_ACCOUNT} live subscriptions per account at once: "
+                "end one first",
+                ErrorCode.TOO_MANY_ATTEMPTS,
+            )
         watched = Watched(token)
         self._watched.add(watched)
         if self._poller is None or self._poller.done():

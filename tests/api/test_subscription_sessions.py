@@ -7,6 +7,7 @@ through the suite's main API, as another member of staff would move them."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,6 +15,8 @@ from typing import Any
 
 import graphql
 import pytest
+from gql import GraphQLRequest
+from gql.transport.exceptions import TransportQueryError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.permissions import SUBSCRIPTIONS as SUBSCRIPTION_RULES
@@ -25,6 +28,7 @@ from schema.context import AuthServices
 from server.seed import DEMO_PASSWORD
 from tests.api import documents
 from tests.api.conftest import api_settings
+from tests.api.flow import JourneyDriver, end_journey
 from tests.api.harness import Api, eventually, running_api
 from tests.api.sessions import (
     ALERTS,
@@ -289,3 +293,35 @@ async def test_signing_out_another_device_leaves_this_subscription_open(
                 return list(reader.received)
 
             await eventually(pushed, nudged, timeout=WITHIN, what="the nudge pushed")
+
+
+async def test_one_account_holds_a_bounded_number_of_live_subscriptions(
+    api: Api, driver: JourneyDriver
+) -> None:
+    # Given a supervisor watching one journey 50 times over two sockets (25 each, the most a
+    # socket holds), each subscription pushed its first view
+    journey = await driver.start()
+    watch = GraphQLRequest(
+        "subscription W($id: ID!) { journeyChanged(id: $id) { lastEventSeq } }",
+        variable_values={"id": journey["id"]},
+    )
+    supervisor = driver.token(Role.SUPERVISOR)
+    async with contextlib.AsyncExitStack() as held:
+        streams = []
+        for _ in range(2):
+            session = await held.enter_async_context(api.websocket(supervisor))
+            streams += [session.subscribe(watch) for _ in range(25)]
+        firsts = await asyncio.wait_for(asyncio.gather(*(anext(s) for s in streams)), WITHIN)
+        seqs = {first["journeyChanged"]["lastEventSeq"] for first in firsts}
+        assert len(seqs) == 1, seqs
+        # When the same account opens one more, on a third socket
+        third = await held.enter_async_context(api.websocket(supervisor))
+        with pytest.raises(TransportQueryError, match="at most 50 live subscriptions"):
+            await asyncio.wait_for(anext(third.subscribe(watch)), WITHIN)
+        # Then it is refused, while another account's is not
+        other = await held.enter_async_context(api.websocket(driver.token(Role.FRONT_DESK)))
+        pushed = await asyncio.wait_for(anext(other.subscribe(watch)), WITHIN)
+        assert {pushed["journeyChanged"]["lastEventSeq"]} == seqs
+        for stream in streams:
+            await stream.aclose()
+    await end_journey(driver, journey["id"])
