@@ -11,8 +11,11 @@ field taking `first` holds that many (the request's value, literal or variable, 
 argument's default); a connection's `first` sizes the first list below it (`edges`); each item
 multiplies what is asked inside it. Lists without `first` (a journey's follow-ups, an event's
 amendments) are bounded by what a record holds: their items are not counted, only the paged
-lists asked inside them. Fragments are measured once per
-page size carried into them, so the estimate is linear in the document, as the limits are.
+lists asked inside them; the few that can be long say how long (`UNPAGED_LIMITS`). Page sizes
+are read as the request gives them: a literal, a variable (a whole float as JSON sends it), the
+operation's default for a variable left out, or the argument's default. Fragments are measured
+once per page size carried into them, so the estimate is linear in the document, as the limits
+are.
 """
 
 from __future__ import annotations
@@ -43,8 +46,14 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-MAX_LIST_ITEMS = 20_000
+MAX_LIST_ITEMS = 50_000
 _OVER = MAX_LIST_ITEMS + 1  # counting past this changes no answer
+# No field takes a larger `first` (a journey's history); a larger one is refused by the field
+# itself, with its own typed answer, and costs nothing here.
+LARGEST_PAGE = 500
+# Lists without `first` that can still be long, with the most they hold: each of their items
+# multiplies the paged lists asked inside it (a recall's recipients, each with a client's file).
+UNPAGED_LIMITS = {("Query", "lotRecipients"): 1000}
 
 
 def _is_list(field: GraphQLField) -> bool:
@@ -55,8 +64,19 @@ def _is_list(field: GraphQLField) -> bool:
 class AnswerEstimate:
     """List items one operation asks for, with the request's variables."""
 
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping) -> None:
-        self.schema, self.variables = schema, variables
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping,
+    ) -> None:
+        self.schema, self.variables = schema, dict(variables)
+        # A variable the request leaves out takes the operation's own default, as it runs.
+        for definition in operation.variable_definitions or ():
+            name, default = definition.variable.name.value, definition.default_value
+            if name not in self.variables and isinstance(default, IntValueNode):
+                self.variables[name] = int(default.value)
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
@@ -74,8 +94,11 @@ class AnswerEstimate:
             value = int(given.value)
         elif isinstance(given, VariableNode):
             value = self.variables.get(given.name.value, value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON's 100.0 is the Int 100 to GraphQL
         # Out-of-range values are refused by the field itself; they cost nothing here.
-        return value if isinstance(value, int) and value > 0 else 1
+        in_range = isinstance(value, int) and not isinstance(value, bool)
+        return value if in_range and 0 < value <= LARGEST_PAGE else 1
 
     def selections(
         self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, carried: int | None
@@ -106,7 +129,7 @@ class AnswerEstimate:
         if not _is_list(field):
             # A connection's page sizes the list below it; any other object passes it on.
             return self.selections(node.selection_set, inner, page or carried)
-        items = page or carried
+        items = page or carried or UNPAGED_LIMITS.get((parent.name, node.name.value))
         if items is None:  # bounded by what a record holds: only what it asks inside counts
             return self.selections(node.selection_set, inner, None)
         return min(items * (1 + self.selections(node.selection_set, inner, None)), _OVER)
@@ -138,7 +161,7 @@ def refusal(
     if operation is None:
         return None  # no single operation: validation and the operation choice answer it
     try:
-        items = AnswerEstimate(schema, document, variables or {}).operation(operation)
+        items = AnswerEstimate(schema, document, operation, variables or {}).operation(operation)
     except RecursionError:  # fragments nested thousands deep: refused by the limits
         return None
     if items <= MAX_LIST_ITEMS:

@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.errors import FieldProblem
 from domain.journey.validation import MAX_MINOR_UNITS
-from domain.money.money import in_use
+from domain.money.money import in_use, is_currency
 
 _NOT_RECORDED = {"journey_id", "idempotency_key"}
 # Far above any treatment's price; keeps amounts exact in integer minor units everywhere.
@@ -47,8 +47,12 @@ def to_minor_units(field: str, amount: Decimal, problems: list[FieldProblem]) ->
     return int(amount * 100)
 
 
-def check_currency(field: str, currency: str, problems: list[FieldProblem]) -> None:
-    # A currency in use, not only a code's shape: "XYZ", "ÄÖÜ", the test code XTS or the
-    # withdrawn HRK name no currency a bill could be in, and a plan in one could never be paid.
-    if not in_use(currency):
+def check_currency(
+    field: str, currency: str, problems: list[FieldProblem], *, kept: bool = False
+) -> None:
+    """A currency in use, not only a code's shape: "XYZ", "ÄÖÜ", the test code XTS or the
+    withdrawn HRK name no currency a new price could be in. `kept`: money tied to what a
+    clinic keeps (its billing currency, a bill's), which may be one withdrawn since: any code
+    of ISO 4217's list, the record it must match checked by the caller."""
+    if not (is_currency(currency) if kept else in_use(currency)):
         problems.append(FieldProblem(field, "an ISO 4217 code such as EUR or PLN"))

@@ -67,14 +67,14 @@ INTEGER_MAX = 2**31 - 1
 HistoryKey = tuple[str, str, int, int, int]
 
 
-async def _events_of(keys: list[HistoryKey]) -> dict[str, list[JourneyEvent]]:
-    """Each journey's events of its page, oldest first. A journey's events are numbered 1, 2,
+async def _events_of(keys: list[HistoryKey]) -> dict[tuple[str, int, int], list[JourneyEvent]]:
+    """Each (journey, page shape)'s events, oldest first. A journey's events are numbered 1, 2,
     3...: a page after seq `a` of `n` events is the seqs a+1 to a+n, so one query per page
     shape reads no more than the pages asked for (a list of journeys asks one shape)."""
     shapes: dict[tuple[int, int], list[str]] = defaultdict(list)
     for journey_id, _, _, after, first in keys:
         shapes[(after, first)].append(journey_id)
-    by_journey: dict[str, list[JourneyEvent]] = defaultdict(list)
+    pages: dict[tuple[str, int, int], list[JourneyEvent]] = defaultdict(list)
     for (after, first), journey_ids in shapes.items():
         last = min(after + first, INTEGER_MAX)  # the seq column's range
         events = (
@@ -83,17 +83,17 @@ async def _events_of(keys: list[HistoryKey]) -> dict[str, list[JourneyEvent]]:
             .only(*_EVENT_COLUMNS)  # not the snapshot each event keeps
         )
         for event in events:
-            by_journey[event.journey_id].append(event)
-    return by_journey
+            pages[(event.journey_id, after, first)].append(event)
+    return pages
 
 
 def _history_loader(
     zones: DataLoader[str, ZoneInfo],
 ) -> DataLoader[HistoryKey, list[EventWithDetails]]:
     async def load(keys: list[HistoryKey]) -> list[list[EventWithDetails]]:
-        by_journey = await _events_of(keys)
-        events = [e for page in by_journey.values() for e in page]
-        record_ids = [e.record_id for e in events if e.record_id]
+        pages = await _events_of(keys)
+        events = [e for page in pages.values() for e in page]
+        record_ids = list(dict.fromkeys(e.record_id for e in events if e.record_id))
         bodies: dict[str, Any] = {}
         amendments: dict[str, list[JourneyRecord]] = defaultdict(list)
         # In chunks: PostgreSQL takes at most 32,767 parameters in one statement.
@@ -113,8 +113,8 @@ def _history_loader(
                         zone,
                         amendments.get(e.record_id or "", []),
                     )
-                    for e in by_journey[journey_id]
-                    if after < e.seq <= min(upto, after + first)
+                    for e in pages[(journey_id, after, first)]
+                    if e.seq <= upto
                 ]
             )
         return result

@@ -7,7 +7,7 @@ scalar passes them on: a comparison or a multiplication in a resolver then raise
 hears "Unexpected error." (or a message about decimal places). The scalar itself refuses them,
 so every `Decimal` argument is a plain finite number before any resolver sees it.
 
-`Date` and `DateTime` read ISO 8601 as Python's `fromisoformat` does, and a refusal shows a
+`Date` and `DateTime` read ISO 8601 as Strawberry's own scalars do, and a refusal shows a
 short piece of the value as the client sent it (a JSON object was shown as a Python dict,
 `{'y': 1}`; a 3,000-character string came back whole) and says what is expected instead of the
 parser's own words ("day is out of range for month").
@@ -23,6 +23,7 @@ from operator import methodcaller
 from typing import Any
 
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 # Far beyond any price or rate (the largest amount is 10^13), far within what `Decimal`
@@ -48,6 +49,8 @@ def _shown(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     text = str(value)
+    if isinstance(value, int | float):
+        return text if len(text) <= 40 else text[:40] + "…"
     return '"' + (text if len(text) <= 40 else text[:40] + "…") + '"'
 
 
@@ -89,13 +92,15 @@ DecimalScalar = ScalarDefinition(
 )
 
 
-def _moment_parser(scalar: str, parse: Callable[[str], object], expected: str) -> Any:
+def _moment_parser(scalar: str, parse: Callable[[str], object] | None, expected: str) -> Any:
+    assert parse is not None  # Strawberry's scalars all parse
+
     def parse_value(value: object) -> object:
         if not isinstance(value, str):
             raise _refused(value, f"expected {expected}", scalar)
         try:
             return parse(value)
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, StrawberryInputCoercionError):
             raise _refused(value, f"expected {expected}", scalar) from None
 
     return parse_value
@@ -116,7 +121,10 @@ DateTimeScalar = ScalarDefinition(
     specified_by_url=None,
     serialize=methodcaller("isoformat"),
     parse_value=_moment_parser(
-        "DateTime", datetime.fromisoformat, "an ISO 8601 moment such as 2026-03-02T10:00:00Z"
+        # Strawberry's own reading (dateutil's isoparse): what clients sent before still reads.
+        "DateTime",
+        DateTimeDefinition.parse_value,
+        "an ISO 8601 moment such as 2026-03-02T10:00:00Z",
     ),
     parse_literal=None,
     origin=datetime,

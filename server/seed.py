@@ -10,7 +10,7 @@ from domain.roles import STAFF_ROLES
 from domain.store import administration
 from domain.store.billing import ClinicBilling
 from domain.store.db import close_db, init_db
-from domain.store.models import StaffAccount
+from domain.store.models import Clinic, StaffAccount
 from server.procedure_seeds import seed_procedure_types
 from server.settings import Settings
 
@@ -26,6 +26,7 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     """Creates what is missing (idempotent) and returns (username, password, role) rows."""
     await init_db(settings.database_url, settings.database_tls)
     try:
+        new_clinic = not await Clinic.exists(id=DEMO_CLINIC_ID)
         await administration.create_clinic(DEMO_CLINIC_ID, "Glowpath Demo Clinic", "Europe/Warsaw")
         password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
         logins = []
@@ -40,17 +41,19 @@ async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
                 await administration.create_account(new, account_id=f"staff-{username}")
             logins.append((username, DEMO_PASSWORD, role.value))
         await seed_procedure_types(DEMO_CLINIC_ID, "staff-supervisor")
-        # A Warsaw clinic bills in złoty (the walk-through and the benchmarks price in PLN); a
-        # supervisor's later `setBillingSettings` is kept.
-        billing = {"currency": "PLN", "locale": "pl_PL"}
-        await ClinicBilling.get_or_create(
-            clinic_id=DEMO_CLINIC_ID,
-            defaults={
-                **billing,
-                "discount_threshold_percent": DEFAULT_SETTINGS.discount_threshold_percent,
-                "payment_policy": DEFAULT_SETTINGS.payment_policy.value,
-            },
-        )
+        # A Warsaw clinic bills in złoty (the walk-through and the benchmarks price in PLN).
+        # Only a clinic this seed made: one seeded before kept the default (EUR) and has prices
+        # and plans in it, and a supervisor's `setBillingSettings` is theirs.
+        if new_clinic:
+            await ClinicBilling.get_or_create(
+                clinic_id=DEMO_CLINIC_ID,
+                defaults={
+                    "currency": "PLN",
+                    "locale": "pl_PL",
+                    "discount_threshold_percent": DEFAULT_SETTINGS.discount_threshold_percent,
+                    "payment_policy": DEFAULT_SETTINGS.payment_policy.value,
+                },
+            )
         return logins
     finally:
         await close_db()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
@@ -26,18 +25,20 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 
+from schema.build import MAX_TOKENS
 from schema.context import Context
 from schema.metrics import REQUEST_TIMEOUTS
 
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=256)
 def _subscribes(query: str, operation_name: str | None) -> bool:
     """Whether the operation the message names is a subscription. A document that does not
-    parse, or names no operation, is Strawberry's to refuse (and is bounded meanwhile)."""
+    parse, is longer than the API takes, or names no operation, is Strawberry's to refuse (and
+    is bounded meanwhile). Parsed within the token limit: an unbounded parse of a 4 MB message
+    held the event loop for 5 s."""
     try:
-        operation = get_operation_ast(parse(query), operation_name)
+        operation = get_operation_ast(parse(query, max_tokens=MAX_TOKENS), operation_name)
     except GraphQLError:
         return False
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION

@@ -12,6 +12,7 @@ Amounts are never floats: a float is refused where a Money is made.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,20 +26,18 @@ MAX_AMOUNT = Decimal(10) ** 11
 _CURRENCIES = frozenset(list_currencies())
 
 
-def _in_use_today() -> frozenset[str]:
-    """The codes some country or territory takes as legal tender today (CLDR's data, as Babel
-    carries it): not the funds and test codes (XXX, XTS), precious metals (XAU), or currencies
-    withdrawn (HRK since the euro, CUC)."""
-    today = date.today()
+@functools.lru_cache(maxsize=2)
+def _in_use_on(day: date) -> frozenset[str]:
+    """The codes some country or territory takes as legal tender on `day` (CLDR's data, as
+    Babel carries it): not the funds and test codes (XXX, XTS), precious metals (XAU), or
+    currencies withdrawn (HRK since the euro, CUC). Per day: a changeover is seen the day it
+    happens, by a process running through it."""
     territories = get_global("territory_currencies")
     return frozenset(
         code
         for territory in territories
-        for code in get_territory_currencies(territory, today, tender=True)
+        for code in get_territory_currencies(territory, day, tender=True)
     )
-
-
-_IN_USE = _in_use_today()
 
 
 class MoneyError(ValueError):
@@ -52,7 +51,7 @@ def is_currency(code: str) -> bool:
 def in_use(code: str) -> bool:
     """A currency new amounts may be in: on ISO 4217's list and legal tender somewhere today.
     `is_currency` still reads amounts kept in one withdrawn since."""
-    return code in _IN_USE
+    return code in _in_use_on(date.today())
 
 
 def minor_units(currency: str) -> int:

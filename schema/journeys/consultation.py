@@ -153,7 +153,11 @@ async def _billed_currency_problem(
         problems.append(FieldProblem("finalPlan.currency", f"the clinic bills in {billed}"))
 
 
-def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -> int | None:
+def _plan_problems(
+    prefix: str, plan: PlanInput, problems: list[FieldProblem], *, final: bool = False
+) -> int | None:
+    """`final`: the expert's plan, whose currency must be the clinic's billing one (checked
+    apart), which may be a currency withdrawn since it was set."""
     for name in ("title", "effect", "cycle", "risks", "recovery"):
         problems += check_text(f"{prefix}.{name}", getattr(plan, name), required=True)
     if not plan.items:
@@ -161,7 +165,7 @@ def _plan_problems(prefix: str, plan: PlanInput, problems: list[FieldProblem]) -
     problems += check_list(f"{prefix}.items", plan.items, most=MAX_PLAN_ITEMS, limit=MAX_ITEM_TEXT)
     procedure_type = plan.procedure_type
     problems += check_text(f"{prefix}.procedureType", procedure_type, required=False, limit=100)
-    check_currency(f"{prefix}.currency", plan.currency, problems)
+    check_currency(f"{prefix}.currency", plan.currency, problems, kept=final)
     if plan.price < 0:
         problems.append(FieldProblem(f"{prefix}.price", "cannot be negative"))
     return to_minor_units(f"{prefix}.price", plan.price, problems)
@@ -234,7 +238,9 @@ async def complete_expert_review(
         if input.final_plan is None:
             problems.append(FieldProblem("finalPlan", "approval needs the final plan"))
         else:
-            details.plan_total_minor = _plan_problems("finalPlan", input.final_plan, problems)
+            details.plan_total_minor = _plan_problems(
+                "finalPlan", input.final_plan, problems, final=True
+            )
             await _catalog_problems(info, "finalPlan", input.final_plan, problems)
             await _billed_currency_problem(info, input.final_plan, problems)
             details.currency = input.final_plan.currency

@@ -150,7 +150,8 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     if actor is None:
         return not_authorized()
     problems: list[FieldProblem] = []
-    check_currency("currency", input.currency, problems)
+    # The bill's or the plan's currency, as kept (it may have been withdrawn since).
+    check_currency("currency", input.currency, problems, kept=True)
     amount_minor = _minor("amount", input.amount, input, problems)
     problems += check_text("receiptNumber", input.receipt_number, required=False, limit=100)
     if input.bill_id is None and input.schedule:

@@ -95,10 +95,10 @@ def digest_input(input: UploadPhotoInput, sha256: str) -> SimpleNamespace:
 async def store_photo(
     store: PhotoStore, photo_id: str, data: bytes, *, shared: bool, **values: Any
 ) -> PhotoRow:
-    """The bytes, then their row. `shared`: the id comes from the idempotency key, so attempts
-    of one request racing each other write the same bytes under it and one row names them; a
-    failed attempt then leaves the bytes (another attempt's row may name them, or be about to;
-    a retry writes them again), where an attempt of its own removes what no row will name."""
+    """The bytes, then their row. A failed attempt removes the bytes no row names. `shared`:
+    the id comes from the idempotency key, so attempts of one request racing each other write
+    the same bytes under it and one row names them: the bytes stay if another attempt's row
+    names them (a failed attempt deleted the photo its twin had stored)."""
     await store.put(photo_id, data)
     try:
         return await PhotoRow.create(id=photo_id, storage_key=photo_id, **values)
@@ -106,11 +106,10 @@ async def store_photo(
         existing = await PhotoRow.get_or_none(id=photo_id)
         if existing is not None:
             return existing  # this request's earlier attempt wrote it
-        if not shared:
-            await store.discard(photo_id)
+        await store.discard(photo_id)
         raise
     except BaseException:
-        if not shared:
+        if not shared or not await PhotoRow.exists(id=photo_id):
             await store.discard(photo_id)
         raise
 

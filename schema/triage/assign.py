@@ -177,6 +177,32 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     if row.stage != Stage.TRIAGE.value and not retried:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage))
+    # A retry of a placement that finished is answered from the ledger, never sent to the desk
+    # again: the desk knows update ids only within a day's run and its latest 200 answers, and
+    # would judge a later one afresh.
+    if idempotency.answered(ledger) is None:
+        refused = await _tell_desk_of_vip(info, input, row, raw)
+        if refused is not None:
+            return refused
+    outcome = await run_action(
+        info, input, Action.ASSIGN_CONSULTANT, ActionDetails(consultant_id=raw), claimed=ledger
+    )
+    if not isinstance(outcome, JourneyPayload):
+        assert not isinstance(outcome, ContraindicationFound)  # no record is checked here
+        return outcome
+    decision = Decision(raw, False, Route.VIP, f"VIP: {input.reason}", "supervisor")
+    category = VisitCategory(row.visit_category)
+    return AutoAssignPayload(
+        journey=outcome.journey, decision=TriageDecision.build(decision, category, None)
+    )
+
+
+async def _tell_desk_of_vip(
+    info: Info[Context, None], input: PlaceVipInput, row: JourneyRow, consultant_id: str
+) -> AutoAssignResult | None:
+    """The desk places the client with the consultant; None when it did, else its refusal."""
+    actor, claims = info.context.actor, info.context.claims
+    assert actor is not None and claims is not None  # place_vip answered these
     desk_update = update_id(actor.user_id, input.idempotency_key)
     note_id = await draft_note(
         desk_update,
@@ -191,7 +217,7 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
         note_id,
         journey_id=row.id,
         client_id=row.client_id,
-        consultant_id=raw,
+        consultant_id=consultant_id,
         client_has_owner=await current_owner(row.client_id) is not None,
     )
     gateway = await gateway_for(info, claims.clinic_id)
@@ -199,14 +225,4 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
         await gateway.override(claims.clinic_id, command, desk_update)
     except DomainError as error:
         return from_domain(error, Stage(row.stage))  # its note stays, named by no log entry
-    outcome = await run_action(
-        info, input, Action.ASSIGN_CONSULTANT, ActionDetails(consultant_id=raw), claimed=ledger
-    )
-    if not isinstance(outcome, JourneyPayload):
-        assert not isinstance(outcome, ContraindicationFound)  # no record is checked here
-        return outcome
-    decision = Decision(raw, False, Route.VIP, f"VIP: {input.reason}", "supervisor")
-    category = VisitCategory(row.visit_category)
-    return AutoAssignPayload(
-        journey=outcome.journey, decision=TriageDecision.build(decision, category, None)
-    )
+    return None

@@ -79,3 +79,17 @@ async def test_a_page_out_of_bounds_is_refused_by_name(
     with pytest.raises(TransportQueryError, match=message) as refused:
         await _page(driver, journey["id"], **page)
     assert "Unexpected" not in str(refused.value)
+
+
+async def test_one_journey_asked_two_pages_in_one_request_gets_each_once(
+    driver: JourneyDriver,
+) -> None:
+    journey = await driver.drive_to("CONSULTATION")
+    document = """
+    query Two($id: ID!) { journey(id: $id) { ... on Journey {
+      x: history(first: 1) { seq } y: history(first: 3) { seq } z: history(afterSeq: 1) { seq }
+    } } }"""
+    data = await driver.api.run(document, driver.token(Role.SUPERVISOR), id=journey["id"])
+    seqs = {name: [e["seq"] for e in data["journey"][name]] for name in ("x", "y", "z")}
+    last = len(seqs["z"]) + 1
+    assert seqs == {"x": [1], "y": [1, 2, 3][:last], "z": list(range(2, last + 1))}

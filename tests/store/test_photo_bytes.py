@@ -76,3 +76,15 @@ async def test_a_failed_attempt_of_its_own_removes_the_bytes_no_row_names(
         await store_photo(store, photo_id, BYTES, shared=False, **values)
     assert not await Photo.exists(id=photo_id)
     assert await store.get(photo_id) is None
+
+
+async def test_a_failed_attempt_of_a_shared_id_no_row_names_removes_its_bytes(
+    tmp_path: Path,
+) -> None:
+    # A keyed upload whose only attempt failed leaves no clinical photo that no row names
+    store = LocalPhotoStore(tmp_path)
+    values = {**(await _values()), "size_bytes": "x"}
+    photo_id = str(uuid.uuid4())
+    with pytest.raises(Exception):  # noqa: B017
+        await store_photo(store, photo_id, BYTES, shared=True, **values)
+    assert await store.get(photo_id) is None

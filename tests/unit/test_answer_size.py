@@ -50,12 +50,21 @@ def _refused(document: str, **variables: Any) -> str | None:
             {},
             False,
         ),
-        # 30 aliases of a page of 100 with 10 events each: 30 x (100 + 100 x 10)
+        # 30 aliases of a page of 100 with 20 events each: 30 x (100 + 100 x 20)
         (
-            "query Q { " + " ".join(_journeys("100", "10", f"a{i}") for i in range(30)) + " }",
+            "query Q { " + " ".join(_journeys("100", "20", f"a{i}") for i in range(30)) + " }",
             {},
             True,
         ),
+        # Page sizes as JSON may send them (100.0 is the Int 100), and the operation's defaults
+        (
+            "query Q($n: Int!, $h: Int!) { " + _journeys("$n", "$h") + " }",
+            {"n": 100.0, "h": 500.0},
+            True,
+        ),
+        ("query Q($n: Int! = 100, $h: Int! = 500) { " + _journeys("$n", "$h") + " }", {}, True),
+        # A page larger than any field takes is the field's to refuse, with its typed answer
+        ("query Q { " + _journeys("100000", "1") + " }", {}, False),
     ],
 )
 def test_paged_lists_multiply_and_the_request_sizes_them(
@@ -68,10 +77,10 @@ def test_a_fragment_counts_wherever_it_is_spread() -> None:
     fragment = (
         "fragment Page on JourneyConnection { edges { node { history(first: 500) { seq } } } }"
     )
-    once = "query Q { a: journeys(first: 20) { ...Page } } " + fragment
+    once = "query Q { a: journeys(first: 40) { ...Page } } " + fragment
     thrice = (
-        "query Q { a: journeys(first: 20) { ...Page } b: journeys(first: 20) { ...Page }"
-        " c: journeys(first: 20) { ...Page } } " + fragment
+        "query Q { a: journeys(first: 40) { ...Page } b: journeys(first: 40) { ...Page }"
+        " c: journeys(first: 40) { ...Page } } " + fragment
     )
     assert _refused(once) is None
     assert _refused(thrice) == (
@@ -87,3 +96,10 @@ def test_lists_without_pages_and_mutations_pass() -> None:
         "mutation M($i: RecordConsultationInput!) { recordConsultation(input: $i) { __typename } }"
     )
     assert _refused(mutation, i={}) is None
+
+
+def test_a_long_list_without_pages_multiplies_the_pages_inside_it() -> None:
+    # A lot's recipients (up to 1,000), each with a client's paged file parts
+    part = "medicalHistory(first: 100) { ... on MedicalHistoryEntryConnection { edges { cursor } } }"
+    recall = f'query R {{ lotRecipients(lot: "L1") {{ client {{ {part} }} }} }}'
+    assert _refused(recall) is not None
