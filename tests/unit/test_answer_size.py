@@ -100,6 +100,8 @@ def test_lists_without_pages_and_mutations_pass() -> None:
 
 def test_a_long_list_without_pages_multiplies_the_pages_inside_it() -> None:
     # A lot's recipients (up to 1,000), each with a client's paged file parts
-    part = "medicalHistory(first: 100) { ... on MedicalHistoryEntryConnection { edges { cursor } } }"
+    part = (
+        "medicalHistory(first: 100) { ... on MedicalHistoryEntryConnection { edges { cursor } } }"
+    )
     recall = f'query R {{ lotRecipients(lot: "L1") {{ client {{ {part} }} }} }}'
     assert _refused(recall) is not None
