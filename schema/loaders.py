@@ -11,7 +11,13 @@ from strawberry.dataloader import DataLoader
 
 from domain.store.aftercare import WarrantyCard
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
-from domain.store.client_file_reads import entries_of, later_rows_of
+from domain.store.client_file_reads import (
+    PageKey,
+    PartPage,
+    entries_of,
+    later_rows_of,
+    part_pages,
+)
 from domain.store.identity_reads import latest_identity_amendments
 from domain.store.journey_sql import LOG_COLUMNS
 from domain.store.models import (
@@ -145,6 +151,10 @@ class Loaders:
     )
     entry_later_rows: DataLoader[str, tuple[str | None, ClientEntryError | None]] = field(
         default_factory=lambda: DataLoader(later_rows_of)
+    )
+    # One page of a part, for each client of a list at once.
+    part_pages: DataLoader[PageKey, PartPage] = field(
+        default_factory=lambda: DataLoader(part_pages)
     )
 
     # A journey's procedure type version, and its checklist completions.

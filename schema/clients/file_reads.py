@@ -42,29 +42,22 @@ async def one_view(info: Info[Context, None], entry: ClientEntry, zone: ZoneInfo
     return view
 
 
-def _position(entry: ClientEntry) -> tuple[Any, str]:
-    return (entry.recorded_at, entry.id)
-
-
 async def entries_page(
     info: Info[Context, None], client_id: str, kind: EntryKind, first: int, after: str | None
 ) -> tuple[list[ClientEntry], PageInfo]:
     """Entries of one part, oldest first: the file is read in the order it was written.
-    `after` must be a cursor `page_problems` accepted."""
-    entries = await info.context.loaders.file_entries.load((client_id, kind.value))
-    entries = sorted(entries, key=_position)
-    preceding = 0
-    if after is not None:
-        position = decode_cursor(after)
-        assert position is not None
-        later = [entry for entry in entries if _position(entry) > position]
-        preceding, entries = len(entries) - len(later), later
-    page = entries[:first]
-    return page, PageInfo(
-        has_next_page=len(entries) > first,
-        has_previous_page=preceding > 0,
-        start_cursor=cursor_for(page[0], "recorded_at") if page else None,
-        end_cursor=cursor_for(page[-1], "recorded_at") if page else None,
+    `after` must be a cursor `page_problems` accepted. Only the page is read (and one entry
+    more), for every client of a list in one query (`store.client_file_reads.part_pages`)."""
+    position = decode_cursor(after) if after is not None else None
+    assert after is None or position is not None
+    key = (client_id, kind.value, first, position)
+    page = await info.context.loaders.part_pages.load(key)
+    entries = page.entries
+    return entries, PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=cursor_for(entries[0], "recorded_at") if entries else None,
+        end_cursor=cursor_for(entries[-1], "recorded_at") if entries else None,
     )
 
 

@@ -58,7 +58,10 @@ def _field(
         return name
     if named.name in path or len(path) >= MAX_NESTING:
         return ""  # a cycle (Journey -> client -> ...) or deep enough
-    return f"{name} {selection(schema, named, path)}"
+    # Pages of one: every field is still asked, and the answer stays within the size limit
+    # (a lot's 1,000 recipients with each client's whole file would not).
+    paged = "(first: 1)" if "first" in definition.args and "(" not in name else ""
+    return f"{name}{paged} {selection(schema, named, path)}"
 
 
 def root_document(schema: GraphQLSchema, root: str, name: str, args: dict[str, Any]) -> str:

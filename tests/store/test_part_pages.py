@@ -1,0 +1,63 @@
+"""A page of a client-file part read by itself (`part_pages`) is the slice of the whole part
+it stands for, for several clients at once, entries written at one moment ordered by id."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from domain.store.client_file import ClientEntry
+from domain.store.client_file_reads import PageKey, PartPage, entries_of, part_pages
+from domain.store.models import Client
+from tests.store.money_rows import clinic
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def _client_with_entries(clinic_id: str, count: int) -> str:
+    client = await Client.create(
+        id=str(uuid.uuid4()),
+        clinic_id=clinic_id,
+        full_name="Client",
+        birth_date=date(1990, 1, 1),
+        phone="600000000",
+        data_consent_at=T0,
+        registered_by="nurse-1",
+    )
+    for n in range(count):
+        await ClientEntry.create(
+            id=str(uuid.uuid4()),
+            clinic_id=clinic_id,
+            client_id=client.id,
+            kind="ALLERGY",
+            body={"substance": f"s{n}"},
+            author_id="nurse-1",
+            author_role="NURSE",
+            # Pairs written at one moment: the id orders them
+            recorded_at=T0 + timedelta(minutes=n // 2),
+        )
+    return str(client.id)
+
+
+def _expected(whole: list[ClientEntry], first: int, after: tuple[datetime, str] | None) -> PartPage:
+    later = [e for e in whole if after is None or (e.recorded_at, e.id) > after]
+    return PartPage(later[:first], len(later) > first, len(later) < len(whole))
+
+
+async def test_pages_read_by_themselves_are_the_slices_of_the_whole_part() -> None:
+    clinic_id = await clinic()
+    clients = [await _client_with_entries(clinic_id, count) for count in (0, 1, 5, 9)]
+    wholes = await entries_of([(c, "ALLERGY") for c in clients])
+    keys: list[PageKey] = []
+    for client_id, whole in zip(clients, wholes, strict=True):
+        keys.append((client_id, "ALLERGY", 2, None))
+        keys.append((client_id, "ALLERGY", 20, None))
+        for entry in whole:  # every cursor the part's pages can give
+            keys.append((client_id, "ALLERGY", 3, (entry.recorded_at, entry.id)))
+    pages = await part_pages(keys)
+    expected = {key: _expected(wholes[clients.index(key[0])], key[2], key[3]) for key in keys}
+    for key, page in zip(keys, pages, strict=True):
+        want = expected[key]
+        assert [e.id for e in page.entries] == [e.id for e in want.entries], key
+        assert (page.has_next, page.has_previous) == (want.has_next, want.has_previous), key
+        assert all(e.body == w.body for e, w in zip(page.entries, want.entries, strict=True))
