@@ -16,10 +16,8 @@ async def clinic(timezone: str = "Europe/Warsaw") -> str:
     return clinic_id
 
 
-async def journey(
-    clinic_id: str, at: datetime, category: str = "FIRST_VISIT", consultant: str | None = None
-) -> str:
-    client = await Client.create(
+async def client(clinic_id: str, at: datetime) -> str:
+    row = await Client.create(
         id=str(uuid.uuid4()),
         clinic_id=clinic_id,
         full_name="Client",
@@ -28,10 +26,16 @@ async def journey(
         data_consent_at=at,
         registered_by="desk-1",
     )
+    return str(row.id)
+
+
+async def journey(
+    clinic_id: str, at: datetime, category: str = "FIRST_VISIT", consultant: str | None = None
+) -> str:
     row = await Journey.create(
         id=str(uuid.uuid4()),
         clinic_id=clinic_id,
-        client_id=client.id,
+        client_id=await client(clinic_id, at),
         stage="PAYMENT",
         visit_category=category,
         consultant_id=consultant,

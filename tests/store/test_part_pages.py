@@ -4,31 +4,22 @@ it stands for, for several clients at once, entries written at one moment ordere
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from domain.store.client_file import ClientEntry
 from domain.store.client_file_reads import PageKey, PartPage, entries_of, part_pages
-from domain.store.models import Client
-from tests.store.money_rows import clinic
+from tests.store.money_rows import client, clinic
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 async def _client_with_entries(clinic_id: str, count: int) -> str:
-    client = await Client.create(
-        id=str(uuid.uuid4()),
-        clinic_id=clinic_id,
-        full_name="Client",
-        birth_date=date(1990, 1, 1),
-        phone="600000000",
-        data_consent_at=T0,
-        registered_by="nurse-1",
-    )
+    client_id = await client(clinic_id, T0)
     for n in range(count):
         await ClientEntry.create(
             id=str(uuid.uuid4()),
             clinic_id=clinic_id,
-            client_id=client.id,
+            client_id=client_id,
             kind="ALLERGY",
             body={"substance": f"s{n}"},
             author_id="nurse-1",
@@ -36,7 +27,7 @@ async def _client_with_entries(clinic_id: str, count: int) -> str:
             # Pairs written at one moment: the id orders them
             recorded_at=T0 + timedelta(minutes=n // 2),
         )
-    return str(client.id)
+    return client_id
 
 
 def _expected(whole: list[ClientEntry], first: int, after: tuple[datetime, str] | None) -> PartPage:

@@ -7,17 +7,16 @@ attempt that fails after another one's row was written must leave the bytes that
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from domain.store.models import Client
 from domain.store.photos import Photo
 from schema.photos.upload import store_photo
 from server.photo_store import LocalPhotoStore
-from tests.store.money_rows import clinic
+from tests.store.money_rows import client, clinic
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 BYTES = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
@@ -25,18 +24,9 @@ BYTES = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 async def _values() -> dict[str, Any]:
     clinic_id = await clinic()
-    client = await Client.create(
-        id=str(uuid.uuid4()),
-        clinic_id=clinic_id,
-        full_name="Client",
-        birth_date=date(1990, 1, 1),
-        phone="600000000",
-        data_consent_at=NOW,
-        registered_by="desk-1",
-    )
     return {
         "clinic_id": clinic_id,
-        "client_id": client.id,
+        "client_id": await client(clinic_id, NOW),
         "journey_id": "journey-1",
         "stage": "BEFORE",
         "body_area": "cheek",
