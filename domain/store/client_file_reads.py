@@ -56,58 +56,68 @@ class PartPage:
 PageKey = tuple[str, str, int, tuple[datetime, str] | None]
 
 
-def _after_sql(postgres: bool, clients: int, after: bool) -> str:
-    """Each client's entries of one kind after the cursor, numbered per client in the order
-    written; the caller keeps those within the page (and one more, to know of a next page)."""
-    places = marks(postgres, clients + (5 if after else 2))  # kind, [cursor x3], page
-    client_marks, kind, rest = ", ".join(places[:clients]), places[clients], places[clients + 1 :]
-    columns = ", ".join(f'"{c}"' for c in columns_of(ClientEntry))
+def _page_sql(postgres: bool, clients: int, kinds: int, after: bool) -> str:
+    """Each client's entries of each kind (after the cursor), numbered per client and kind in
+    the order written; the caller keeps those within the page (and one more, to know of a next
+    page)."""
+    places = iter(marks(postgres, clients + kinds + (4 if after else 1)))
+    client_marks = ", ".join(next(places) for _ in range(clients))
+    kind_marks = ", ".join(next(places) for _ in range(kinds))
     beyond = ""
     if after:
-        beyond = f" AND (recorded_at > {rest[0]} OR (recorded_at = {rest[1]} AND id > {rest[2]}))"
+        at, same_at, entry_id = next(places), next(places), next(places)
+        beyond = f" AND (recorded_at > {at} OR (recorded_at = {same_at} AND id > {entry_id}))"
+    columns = ", ".join(f'"{c}"' for c in columns_of(ClientEntry))
     return (
-        f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
-        " (PARTITION BY client_id ORDER BY recorded_at, id) AS position FROM client_entry"
-        f" WHERE client_id IN ({client_marks}) AND kind = {kind}{beyond})"
-        f" AS numbered WHERE position <= {rest[-1]} ORDER BY client_id, position"
+        f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY client_id,"
+        " kind ORDER BY recorded_at, id) AS position FROM client_entry"
+        f" WHERE client_id IN ({client_marks}) AND kind IN ({kind_marks}){beyond})"
+        f" AS numbered WHERE position <= {next(places)} ORDER BY client_id, kind, position"
     )
 
 
 async def part_pages(keys: list[PageKey]) -> list[PartPage]:
-    """Each key's page, reading at most a page and one entry per client (a part of 10,000
-    entries was read whole for every page): one query per page shape and kind, whatever the
-    number of clients, and one more for the shapes that start after a cursor."""
+    """Each key's page, reading at most a page and one entry per client and part (a part of
+    10,000 entries was read whole for every page): one query per page shape, whatever the
+    number of clients and parts, and one more for a shape that starts after a cursor."""
     db = ClientEntry._meta.db
     postgres = is_postgres(db)
-    shapes: dict[tuple[str, int, tuple[datetime, str] | None], list[str]] = defaultdict(list)
+    shapes: dict[tuple[int, tuple[datetime, str] | None], list[tuple[str, str]]] = defaultdict(list)
     for client_id, kind, first, after in keys:
-        shapes[(kind, first, after)].append(client_id)
+        shapes[(first, after)].append((client_id, kind))
     pages: dict[PageKey, PartPage] = {}
-    for (kind, first, after), client_ids in shapes.items():
-        for start in range(0, len(client_ids), CLIENTS_PER_QUERY):
-            chunk = list(dict.fromkeys(client_ids[start : start + CLIENTS_PER_QUERY]))
-            cursor = []
-            if after is not None:
-                (at,) = db_values(ClientEntry, {"recorded_at": after[0]}, ["recorded_at"])
-                cursor = [at, at, after[1]]
-            sql = _after_sql(postgres, len(chunk), after is not None)
-            rows = await db.execute_query_dict(sql, [*chunk, kind, *cursor, first + 1])
-            found: dict[str, list[ClientEntry]] = defaultdict(list)
+    for (first, after), parts in shapes.items():
+        kinds = list(dict.fromkeys(kind for _, kind in parts))
+        clients = list(dict.fromkeys(client_id for client_id, _ in parts))
+        cursor = []
+        if after is not None:
+            (at,) = db_values(ClientEntry, {"recorded_at": after[0]}, ["recorded_at"])
+            cursor = [at, at, after[1]]
+        found: dict[tuple[str, str], list[ClientEntry]] = defaultdict(list)
+        earlier: set[tuple[str, str]] = set()
+        for start in range(0, len(clients), CLIENTS_PER_QUERY):
+            chunk = clients[start : start + CLIENTS_PER_QUERY]
+            sql = _page_sql(postgres, len(chunk), len(kinds), after is not None)
+            rows = await db.execute_query_dict(sql, [*chunk, *kinds, *cursor, first + 1])
             for entry in as_models(ClientEntry, rows):
-                found[entry.client_id].append(entry)
-            earlier = await _with_earlier(chunk, kind, after) if after is not None else set()
-            for client_id in chunk:
-                entries = found.get(client_id, [])
-                key = (client_id, kind, first, after)
-                pages[key] = PartPage(entries[:first], len(entries) > first, client_id in earlier)
+                found[(entry.client_id, entry.kind)].append(entry)
+            if after is not None:
+                earlier |= await _with_earlier(chunk, kinds, after)
+        for client_id, kind in parts:
+            entries = found.get((client_id, kind), [])
+            has_previous = (client_id, kind) in earlier
+            pages[(client_id, kind, first, after)] = PartPage(
+                entries[:first], len(entries) > first, has_previous
+            )
     return [pages[key] for key in keys]
 
 
-async def _with_earlier(client_ids: list[str], kind: str, after: tuple[datetime, str]) -> set[str]:
-    """The clients with an entry of the kind at or before the cursor's position."""
+async def _with_earlier(
+    client_ids: list[str], kinds: list[str], after: tuple[datetime, str]
+) -> set[tuple[str, str]]:
+    """The (client, kind) parts with an entry at or before the cursor's position."""
     at, entry_id = after
     earlier = Q(recorded_at__lt=at) | Q(recorded_at=at, id__lte=entry_id)
-    rows = ClientEntry.filter(earlier, client_id__in=client_ids, kind=kind)
-    return {
-        str(client_id) for client_id in await rows.distinct().values_list("client_id", flat=True)
-    }
+    rows = ClientEntry.filter(earlier, client_id__in=client_ids, kind__in=kinds)
+    pairs = await rows.distinct().values_list("client_id", "kind")
+    return {(str(client_id), str(kind)) for client_id, kind in pairs}
