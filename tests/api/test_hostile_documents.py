@@ -129,7 +129,18 @@ async def test_a_request_that_waits_too_long_is_stopped(
     # Then the caller hears after the limit, as a GraphQL error, and the server stays up
     assert answer.error_messages() == ["the request took longer than 1 s and was stopped"]
     assert answer.seconds >= 1.0
-    # And once a worker runs, a retry with the key converges on the journey (then ended)
+    await _retry_converges_once_a_worker_runs(driver, temporal_env, task_queue, client_id, key)
+
+
+async def _retry_converges_once_a_worker_runs(
+    driver: JourneyDriver,
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    client_id: str,
+    key: str,
+) -> None:
+    """A start stopped at the limit, retried with its key once a worker runs: one journey
+    (then ended, so it keeps nothing running)."""
     async with build_worker(temporal_env.client, task_queue):
         started = await driver.start(client_id, idempotencyKey=key)
         await end_journey(driver, started["id"])
@@ -157,10 +168,7 @@ async def test_a_mutation_over_the_socket_that_waits_too_long_is_stopped_as_over
     # Then the caller hears after the same limit as over HTTP, with the same error
     assert "the request took longer than 1 s and was stopped" in str(stopped.value)
     assert 1.0 <= waited < 20
-    # And once a worker runs, a retry with the key converges on the journey (then ended)
-    async with build_worker(temporal_env.client, task_queue):
-        journey = await driver.start(client_id, idempotencyKey=key)
-        await end_journey(driver, journey["id"])
+    await _retry_converges_once_a_worker_runs(driver, temporal_env, task_queue, client_id, key)
 
 
 async def test_a_document_asking_for_a_huge_answer_is_refused_before_it_runs(
