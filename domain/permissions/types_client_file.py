@@ -108,7 +108,7 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     "EnteredInError": rows(CLINIC_STAFF, "reason authorId authorRole at atLocal"),
     "ClientEntryPayload": rows(CLINIC_STAFF, "entry"),
     "IdentityVersion": {
-        **rows(CLINIC_STAFF, "fullName reason authorId at atLocal"),
+        **rows(CLINIC_STAFF, "version fullName reason authorId at atLocal"),
         **rows(CONTACT, "phone email"),
     },
     # The client's own copy: the whole file with its audit trail, which supervisors read.

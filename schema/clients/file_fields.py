@@ -33,9 +33,12 @@ from schema.clients.file_types import (
 )
 from schema.context import Context
 from schema.errors import ValidationFailed, from_domain
+from schema.input_check import InputNotAccepted
 from schema.pagination import cursor_for, page_problems
 
 PAGE = 20
+VERSIONS_PAGE = 100
+MAX_VERSIONS_PAGE = 500
 FIRST = "How many entries, 1 to 100."
 AFTER = "The cursor of the last entry already read."
 
@@ -67,6 +70,9 @@ ServiceCardResult = Annotated[
     description="The identity page as it stood from one moment: registered or amended."
 )
 class IdentityVersion:
+    version: int = strawberry.field(
+        description="1: as registered; 2, 3...: after each amendment, in order."
+    )
     full_name: str = strawberry.field(description="The name from then on.")
     phone: str | None = strawberry.field(description="The phone from then on.")
     email: str | None = strawberry.field(description="The e-mail from then on.")
@@ -156,25 +162,57 @@ class ClientFileFields:
     ) -> ServiceCardResult | None:
         return await _part(info, self.row, EntryKind.SERVICE_CARD, first, after)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="The identity page as registered, then after each amendment.")
-    async def identity_history(self, info: Info[Context, None]) -> list[IdentityVersion] | None:
+    @strawberry.field(
+        description="The identity page as registered (version 1), then after each amendment, "
+        "from the version after `afterVersion`, at most `first` of them. A page of `first` "
+        "versions may have more after it: ask again with the last one's `version` as "
+        "`afterVersion`."
+    )
+    async def identity_history(
+        self,
+        info: Info[Context, None],
+        after_version: Annotated[
+            int, strawberry.argument(description="Versions after this one; 0: from the first.")
+        ] = 0,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, 1 to {MAX_VERSIONS_PAGE}.")
+        ] = VERSIONS_PAGE,
+    ) -> list[IdentityVersion] | None:
+        # Bounded: amendments accumulate for as long as the clinic keeps the client.
+        if not 1 <= first <= MAX_VERSIONS_PAGE:
+            raise InputNotAccepted(f"first: 1 to {MAX_VERSIONS_PAGE}")
+        if after_version < 0:
+            raise InputNotAccepted("afterVersion: 0 or more")
         note_access(self.row.id, IDENTITY_HISTORY_READ)
         zone = await zone_of(info, self.row.clinic_id)
         row = self.row
-        amendments = await ClientIdentityAmendment.filter(client_id=row.id).order_by(
-            "amended_at", "id"
+        versions = []
+        if after_version == 0:
+            versions.append(
+                IdentityVersion(
+                    version=1,
+                    full_name=row.full_name,
+                    phone=row.phone,
+                    email=row.email,
+                    reason=None,
+                    author_id=row.registered_by,
+                    at=row.created_at,
+                    at_local=local_time(row.created_at, zone),
+                )
+            )
+        # Amendments are append-only, so the n-th in order stays the n-th: version n + 1.
+        skipped, room = max(after_version - 1, 0), first - len(versions)
+        amendments = (
+            await ClientIdentityAmendment.filter(client_id=row.id)
+            .order_by("amended_at", "id")
+            .offset(skipped)
+            .limit(room)
+            if room
+            else []
         )
-        registered = IdentityVersion(
-            full_name=row.full_name,
-            phone=row.phone,
-            email=row.email,
-            reason=None,
-            author_id=row.registered_by,
-            at=row.created_at,
-            at_local=local_time(row.created_at, zone),
-        )
-        return [registered] + [
+        return versions + [
             IdentityVersion(
+                version=skipped + position + 2,
                 full_name=a.full_name,
                 phone=a.phone,
                 email=a.email,
@@ -183,5 +221,5 @@ class ClientFileFields:
                 at=a.amended_at,
                 at_local=local_time(a.amended_at, zone),
             )
-            for a in amendments
+            for position, a in enumerate(amendments)
         ]

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
+from tortoise.expressions import Q
 
 from domain.consent.templates import TemplateContent, content_hash
 from domain.journey.stages import ConsentKind
@@ -30,9 +31,12 @@ from schema.consents.types import (
 from schema.context import Context
 from schema.errors import NotAuthorized, NotFound, not_found
 from schema.ids import decode_id
+from schema.input_check import InputNotAccepted
 
 CONSENTS_READ = "client.consents.read"
 DOCUMENT_READ = "client.consent_document.read"
+CONSENTS_PAGE = 100
+MAX_CONSENTS_PAGE = 500
 
 ConsentDocumentResult = Annotated[
     ConsentDocument | NotAuthorized | NotFound,
@@ -91,10 +95,34 @@ class ClientConsentFields:
     row: strawberry.Private[ClientRow]
 
     @strawberry.field(
-        description="Every consent the client signed, oldest first; withdrawn ones included."
+        description="The consents the client signed, oldest first, withdrawn ones included: "
+        "those after the consent `after` names, at most `first` of them. A page of `first` "
+        "may have more after it: ask again with the last one's `id` as `after`."
     )
-    async def consents(self, info: Info[Context, None]) -> list[ConsentSignature] | None:
+    async def consents(
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, 1 to {MAX_CONSENTS_PAGE}.")
+        ] = CONSENTS_PAGE,
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The `id` of the last consent already read."),
+        ] = None,
+    ) -> list[ConsentSignature] | None:
+        # Bounded: a client treated for years signs consents at every visit.
+        if not 1 <= first <= MAX_CONSENTS_PAGE:
+            raise InputNotAccepted(f"first: 1 to {MAX_CONSENTS_PAGE}")
+        signed = SignatureRow.filter(client_id=self.row.id)
+        if after is not None:
+            raw = decode_id(after, SIGNATURE_ID_TYPE)
+            last = raw and await SignatureRow.get_or_none(id=raw, client_id=self.row.id)
+            if not last:
+                raise InputNotAccepted("after: not the id of one of this client's consents")
+            signed = signed.filter(
+                Q(signed_at__gt=last.signed_at) | Q(signed_at=last.signed_at, id__gt=last.id)
+            )
         note_access(self.row.id, CONSENTS_READ)
-        rows = await SignatureRow.filter(client_id=self.row.id).order_by("signed_at", "id")
+        rows = await signed.order_by("signed_at", "id").limit(first)
         withdrawn = await withdrawals_of([row.id for row in rows])
         return [ConsentSignature.from_row(row, withdrawn.get(row.id)) for row in rows]

@@ -47,10 +47,14 @@ DESCRIPTIONS = {
     "Query.triageBoard": "The rotation desk as it stands; null for another clinic or when not "
     "signed in.",
     "Query.triageBoard(clinicId)": _CLINIC_ID,
-    "Query.triageLog": "Every desk log entry of one day, oldest first; corrections point at "
-    "what they amend. Empty for another clinic.",
+    "Query.triageLog": "The desk log entries of one day after `afterSeq`, oldest first, at most "
+    "`first` of them; corrections point at what they amend. Empty for another clinic. A page "
+    "of `first` entries may have more after it: ask again with the last one's `seq` as "
+    "`afterSeq`.",
     "Query.triageLog(clinicId)": _CLINIC_ID,
     "Query.triageLog(date)": "The desk's day (clinic time).",
+    "Query.triageLog(afterSeq)": "Entries after this seq; 0: from the first.",
+    "Query.triageLog(first)": "How many, 1 to 500.",
     "Query.keyItemRanking": "Consultants on the clinic's key items for a month, best first "
     "(conversion rate, then average ticket). Empty for another clinic, a malformed month or "
     "no key items.",

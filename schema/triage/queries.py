@@ -9,8 +9,12 @@ from strawberry.types import Info
 
 from domain.store.triage_models import TriageEntry
 from schema.context import Context
+from schema.input_check import InputNotAccepted
 from schema.triage.desk import board_of
 from schema.triage.types import TriageBoard, TriageLogEntry
+
+# A busy desk logs thousands of entries a day; the log is read a page at a time.
+MAX_LOG_PAGE = 500
 
 
 async def triage_board(info: Info[Context, None], clinic_id: strawberry.ID) -> TriageBoard | None:
@@ -22,13 +26,25 @@ async def triage_board(info: Info[Context, None], clinic_id: strawberry.ID) -> T
 
 
 async def triage_log(
-    info: Info[Context, None], clinic_id: strawberry.ID, date: date
+    info: Info[Context, None],
+    clinic_id: strawberry.ID,
+    date: date,
+    after_seq: int = 0,
+    first: int = MAX_LOG_PAGE,
 ) -> list[TriageLogEntry] | None:
-    """Every desk entry of the clinic's day, oldest first; corrections point at what they amend."""
+    """The day's desk entries after `after_seq`, oldest first, at most `first` of them."""
+    if not 1 <= first <= MAX_LOG_PAGE:
+        raise InputNotAccepted(f"first: 1 to {MAX_LOG_PAGE}")
+    if after_seq < 0:
+        raise InputNotAccepted("afterSeq: 0 or more")
     claims = info.context.claims
     if claims is None or clinic_id != claims.clinic_id:
         return []
-    rows = await TriageEntry.filter(clinic_id=claims.clinic_id, day=date.isoformat()).order_by(
-        "seq"
+    rows = (
+        await TriageEntry.filter(
+            clinic_id=claims.clinic_id, day=date.isoformat(), seq__gt=after_seq
+        )
+        .order_by("seq")
+        .limit(first)
     )
     return [TriageLogEntry.from_row(row) for row in rows]
