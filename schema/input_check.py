@@ -33,6 +33,16 @@ class InputNotAccepted(GraphQLError):
         super().__init__(message, extensions={"code": ErrorCode.VALIDATION_FAILED.value})
 
 
+def check_list_page(first: int, largest: int, **positions: int) -> None:
+    """Refuses a page of a plain list (no connection, so no ValidationFailed in its type): a
+    `first` of 1 to `largest`, and positions to start after (`afterSeq`) of 0 or more."""
+    if not 1 <= first <= largest:
+        raise InputNotAccepted(f"first: 1 to {largest}")
+    for name, position in positions.items():
+        if position < 0:
+            raise InputNotAccepted(f"{name}: 0 or more")
+
+
 def problem_in(value: Any, path: str, depth: int = 0) -> tuple[str, str] | None:
     """The first (path, problem) found in an argument value, or None."""
     if depth > MAX_INPUT_DEPTH:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry.types import Info
@@ -33,7 +34,7 @@ from schema.clients.file_types import (
 )
 from schema.context import Context
 from schema.errors import ValidationFailed, from_domain
-from schema.input_check import InputNotAccepted
+from schema.input_check import check_list_page
 from schema.pagination import cursor_for, page_problems
 
 PAGE = 20
@@ -80,6 +81,29 @@ class IdentityVersion:
     author_id: str = strawberry.field(description="Raw account id of who registered or amended.")
     at: datetime = strawberry.field(description="When, in UTC.")
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
+
+    @classmethod
+    def of(
+        cls,
+        version: int,
+        page: ClientRow | ClientIdentityAmendment,
+        reason: str | None,
+        author_id: str,
+        at: datetime,
+        zone: ZoneInfo,
+    ) -> IdentityVersion:
+        """The identity `page` (the client's row as registered, or an amendment) as version
+        `version`."""
+        return cls(
+            version=version,
+            full_name=page.full_name,
+            phone=page.phone,
+            email=page.email,
+            reason=reason,
+            author_id=author_id,
+            at=at,
+            at_local=local_time(at, zone),
+        )
 
 
 async def _part(
@@ -179,26 +203,14 @@ class ClientFileFields:
         ] = VERSIONS_PAGE,
     ) -> list[IdentityVersion] | None:
         # Bounded: amendments accumulate for as long as the clinic keeps the client.
-        if not 1 <= first <= MAX_VERSIONS_PAGE:
-            raise InputNotAccepted(f"first: 1 to {MAX_VERSIONS_PAGE}")
-        if after_version < 0:
-            raise InputNotAccepted("afterVersion: 0 or more")
+        check_list_page(first, MAX_VERSIONS_PAGE, afterVersion=after_version)
         note_access(self.row.id, IDENTITY_HISTORY_READ)
         zone = await zone_of(info, self.row.clinic_id)
         row = self.row
         versions = []
         if after_version == 0:
             versions.append(
-                IdentityVersion(
-                    version=1,
-                    full_name=row.full_name,
-                    phone=row.phone,
-                    email=row.email,
-                    reason=None,
-                    author_id=row.registered_by,
-                    at=row.created_at,
-                    at_local=local_time(row.created_at, zone),
-                )
+                IdentityVersion.of(1, row, None, row.registered_by, row.created_at, zone)
             )
         # Amendments are append-only, so the n-th in order stays the n-th: version n + 1.
         skipped, room = max(after_version - 1, 0), first - len(versions)
@@ -211,15 +223,6 @@ class ClientFileFields:
             else []
         )
         return versions + [
-            IdentityVersion(
-                version=skipped + position + 2,
-                full_name=a.full_name,
-                phone=a.phone,
-                email=a.email,
-                reason=a.reason,
-                author_id=a.author_id,
-                at=a.amended_at,
-                at_local=local_time(a.amended_at, zone),
-            )
-            for position, a in enumerate(amendments)
+            IdentityVersion.of(skipped + n + 2, a, a.reason, a.author_id, a.amended_at, zone)
+            for n, a in enumerate(amendments)
         ]

@@ -31,7 +31,7 @@ from schema.consents.types import (
 from schema.context import Context
 from schema.errors import NotAuthorized, NotFound, not_found
 from schema.ids import decode_id
-from schema.input_check import InputNotAccepted
+from schema.input_check import InputNotAccepted, check_list_page
 
 CONSENTS_READ = "client.consents.read"
 DOCUMENT_READ = "client.consent_document.read"
@@ -111,8 +111,7 @@ class ClientConsentFields:
         ] = None,
     ) -> list[ConsentSignature] | None:
         # Bounded: a client treated for years signs consents at every visit.
-        if not 1 <= first <= MAX_CONSENTS_PAGE:
-            raise InputNotAccepted(f"first: 1 to {MAX_CONSENTS_PAGE}")
+        check_list_page(first, MAX_CONSENTS_PAGE)
         signed = SignatureRow.filter(client_id=self.row.id)
         if after is not None:
             raw = decode_id(after, SIGNATURE_ID_TYPE)

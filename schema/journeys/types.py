@@ -25,7 +25,7 @@ from schema.catalog.types import Contraindication
 from schema.clients.types import Client
 from schema.context import Context
 from schema.ids import encode_id
-from schema.input_check import InputNotAccepted
+from schema.input_check import check_list_page
 from schema.journeys.contraindication_check import standing_reasons
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.types import ChecklistItemState, ProcedureTypeVersion
@@ -190,10 +190,7 @@ class Journey(relay.Node):
         ] = MAX_HISTORY_PAGE,
     ) -> list[JourneyEvent]:
         # Bounded: a journey followed for years, or a list of many, is read page by page.
-        if not 1 <= first <= MAX_HISTORY_PAGE:
-            raise InputNotAccepted(f"first: 1 to {MAX_HISTORY_PAGE}")
-        if after_seq < 0:
-            raise InputNotAccepted("afterSeq: 0 or more")
+        check_list_page(first, MAX_HISTORY_PAGE, afterSeq=after_seq)
         note_access(self.row.client_id, JOURNEY_HISTORY_READ)  # the clinical records with it
         # Up to the event this view reflects: a later event committed since the journey was
         # read belongs to the next view, not to this one.

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from domain.store.triage_models import TriageEntry
 from schema.context import Context
-from schema.input_check import InputNotAccepted
+from schema.input_check import check_list_page
 from schema.triage.desk import board_of
 from schema.triage.types import TriageBoard, TriageLogEntry
 
@@ -33,10 +33,7 @@ async def triage_log(
     first: int = MAX_LOG_PAGE,
 ) -> list[TriageLogEntry] | None:
     """The day's desk entries after `after_seq`, oldest first, at most `first` of them."""
-    if not 1 <= first <= MAX_LOG_PAGE:
-        raise InputNotAccepted(f"first: 1 to {MAX_LOG_PAGE}")
-    if after_seq < 0:
-        raise InputNotAccepted("afterSeq: 0 or more")
+    check_list_page(first, MAX_LOG_PAGE, afterSeq=after_seq)
     claims = info.context.claims
     if claims is None or clinic_id != claims.clinic_id:
         return []
