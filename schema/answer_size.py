@@ -9,10 +9,11 @@ before execution past `MAX_LIST_ITEMS`, with what to change.
 The estimate counts the items of paged lists, as GitHub's API counts connection nodes: a list
 field taking `first` holds that many (the request's value, literal or variable, else the
 argument's default); a connection's `first` sizes the first list below it (`edges`); each item
-multiplies what is asked inside it. Lists without `first` (a journey's follow-ups, an event's
-amendments) are bounded by what a record holds: their items are not counted, only the paged
-lists asked inside them; the few that can be long say how long (`UNPAGED_LIMITS`). Page sizes
-are read as the request gives them: a literal, a variable (a whole float as JSON sends it), the
+multiplies what is asked inside it. Lists without `first` (a journey's follow-ups) are bounded
+by what a record holds: their items are not counted, only the paged lists asked inside them;
+the few that can be long say how long (`UNPAGED_LIMITS`), or how many one enclosing object
+holds in all (`SHARED_LIMITS`: a journey's amendments, over all its events). Page sizes are
+read as the request gives them: a literal, a variable (a whole float as JSON sends it), the
 operation's default for a variable left out, or the argument's default. Fragments are measured
 once per page size carried into them, so the estimate is linear in the document, as the limits
 are.
@@ -46,6 +47,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
+
 MAX_LIST_ITEMS = 50_000
 _OVER = MAX_LIST_ITEMS + 1  # counting past this changes no answer
 # No field takes a larger `first` (a journey's history); a larger one is refused by the field
@@ -54,6 +57,17 @@ LARGEST_PAGE = 500
 # Lists without `first` that can still be long, with the most they hold: each of their items
 # multiplies the paged lists asked inside it (a recall's recipients, each with a client's file).
 UNPAGED_LIMITS = {("Query", "lotRecipients"): 1000}
+# Lists without `first` bounded across one enclosing object rather than per item: a journey's
+# records take `MAX_AMENDMENTS_PER_JOURNEY` amendments in all, so `amendments` asked in every
+# event of a history page holds that many per journey, however many events the page has. Such
+# a list counts, per item of the list it is in, its share of the total: the total divided by
+# the items of every list between it and the enclosing object.
+SHARED_LIMITS = {("JourneyEvent", "amendments"): ("Journey", MAX_AMENDMENTS_PER_JOURNEY)}
+
+_OWNERS = {owner for owner, _most in SHARED_LIMITS.values()}
+# For each enclosing object of a shared limit's type (`_OWNERS`), the items of the lists
+# between it and the field being measured, multiplied.
+Spans = tuple[tuple[str, float], ...]
 
 
 def _is_list(field: GraphQLField) -> bool:
@@ -80,7 +94,7 @@ class AnswerEstimate:
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
-        self.measured: dict[tuple[str, int | None], int] = {}
+        self.measured: dict[tuple[str, int | None, Spans], float] = {}
         self.in_progress: set[str] = set()
 
     def page(self, field: GraphQLField, node: FieldNode) -> int | None:
@@ -101,25 +115,34 @@ class AnswerEstimate:
         return value if in_range and 0 < value <= LARGEST_PAGE else 1
 
     def selections(
-        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, carried: int | None
-    ) -> int:
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType,
+        carried: int | None,
+        spans: Spans,
+    ) -> float:
         if selection_set is None:
             return 0
-        total = 0
+        if parent.name in _OWNERS:  # a shared limit's total starts again in each of these
+            spans = tuple((owner, n) for owner, n in spans if owner != parent.name)
+            spans += ((parent.name, 1.0),)
+        total: float = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += self.field(selection, parent, carried)
+                total += self.field(selection, parent, carried, spans)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value, carried)
+                total += self.fragment(selection.name.value, carried, spans)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.selections(selection.selection_set, inner or parent, carried)
+                total += self.selections(selection.selection_set, inner or parent, carried, spans)
             if total > MAX_LIST_ITEMS:
                 return _OVER
         return total
 
-    def field(self, node: FieldNode, parent: GraphQLNamedType, carried: int | None) -> int:
+    def field(
+        self, node: FieldNode, parent: GraphQLNamedType, carried: int | None, spans: Spans
+    ) -> float:
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             return 0  # a union's __typename, or introspection (bounded by its own depth)
         field = parent.fields.get(node.name.value)
@@ -128,14 +151,19 @@ class AnswerEstimate:
         page, inner = self.page(field, node), get_named_type(field.type)
         if not _is_list(field):
             # A connection's page sizes the list below it; any other object passes it on.
-            return self.selections(node.selection_set, inner, page or carried)
-        items = page or carried or UNPAGED_LIMITS.get((parent.name, node.name.value))
+            return self.selections(node.selection_set, inner, page or carried, spans)
+        items: float | None = page or carried or UNPAGED_LIMITS.get((parent.name, node.name.value))
+        shared = SHARED_LIMITS.get((parent.name, node.name.value))
+        if shared is not None:
+            owner, most = shared
+            items = most / dict(spans).get(owner, 1.0)
         if items is None:  # bounded by what a record holds: only what it asks inside counts
-            return self.selections(node.selection_set, inner, None)
-        return min(items * (1 + self.selections(node.selection_set, inner, None)), _OVER)
+            return self.selections(node.selection_set, inner, None, spans)
+        below = tuple((owner, n * items) for owner, n in spans)
+        return min(items * (1 + self.selections(node.selection_set, inner, None, below)), _OVER)
 
-    def fragment(self, name: str, carried: int | None) -> int:
-        known = self.measured.get((name, carried))
+    def fragment(self, name: str, carried: int | None, spans: Spans) -> float:
+        known = self.measured.get((name, carried, spans))
         if known is not None:
             return known
         definition = self.fragments.get(name)
@@ -143,14 +171,16 @@ class AnswerEstimate:
             return 0  # unknown and cyclic spreads are refused by validation
         self.in_progress.add(name)
         condition = self.schema.get_type(definition.type_condition.name.value)
-        items = self.selections(definition.selection_set, condition, carried) if condition else 0
+        items = (
+            self.selections(definition.selection_set, condition, carried, spans) if condition else 0
+        )
         self.in_progress.discard(name)
-        self.measured[(name, carried)] = items
+        self.measured[(name, carried, spans)] = items
         return items
 
-    def operation(self, operation: OperationDefinitionNode) -> int:
+    def operation(self, operation: OperationDefinitionNode) -> float:
         root = self.schema.get_root_type(operation.operation)
-        return self.selections(operation.selection_set, root, None) if root else 0
+        return self.selections(operation.selection_set, root, None, ()) if root else 0
 
 
 def refusal(

@@ -19,6 +19,10 @@ MAX_MINOR_UNITS = 10_000_000_000
 # records; a client repeating a step that keeps one (a consultation, a note) in a loop would
 # reach the limit in hours and make every step of the journey slower on the way.
 MAX_RECORDS_PER_JOURNEY = 1_000
+# Corrections of a journey's records, all records together. Each is up to 16 KB and is shown
+# with its record in every read of the history, so their number is bounded as the records'
+# is: a journey's history read whole stays a few MB at most. A year's journey needs a handful.
+MAX_AMENDMENTS_PER_JOURNEY = 100
 
 
 def _assign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:

@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
+from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.roles import Role
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
@@ -108,6 +109,16 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     problem = _correction_problem(input.correction)
     if problem:
         return invalid("correction", problem)
+    amended = JourneyRecord.filter(journey_id=journey.id, amends_id__isnull=False)
+    # A retry of an amendment that was written is answered as it was, though it filled the room.
+    if await amended.count() >= MAX_AMENDMENTS_PER_JOURNEY and not (
+        await idempotency.answered_before(info, claims.account_id, input)
+    ):
+        return invalid(
+            "seq",
+            f"the journey's records hold {MAX_AMENDMENTS_PER_JOURNEY} amendments, the most "
+            "a journey takes",
+        )
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid(bad_key.field, bad_key.message)

@@ -58,7 +58,9 @@ class JourneyMutations:
         resolver=slas.set_stage_sla, description="Supervisor: a stage's SLA for new journeys."
     )
     amend_record = strawberry.mutation(
-        resolver=amendments.amend_record, description="Correct a record: an amendment, no edit."
+        resolver=amendments.amend_record,
+        description="Correct a record: an amendment, no edit. A journey's records take "
+        "100 amendments in all; one more is ValidationFailed on `seq`.",
     )
     reassign_journey = _action(supervision_mutations.reassign_journey, "Supervisor: new owner.")
     nudge_journey = _action(supervision_mutations.nudge_journey, "Supervisor: note to the owner.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.roles import Role
 from domain.store.models import AppendOnlyViolation, JourneyEvent, JourneyRecord
 from schema.ids import decode_id
@@ -104,3 +105,48 @@ async def test_amendment_needs_a_reason_and_an_object(cockpit: JourneyDriver) ->
         assert result["amendRecord"]["__typename"] == "ValidationFailed"
         assert result["amendRecord"]["problems"][0]["field"] == field
     assert (await _consultation_event(cockpit, journey["id"]))["amendments"] == []
+
+
+async def test_a_journey_takes_a_bounded_number_of_amendments_and_retries_are_still_answered(
+    cockpit: JourneyDriver,
+) -> None:
+    # Given a consultation amended through the API once with a key, and 98 times more
+    journey = await cockpit.drive_to("CONSULTATION")
+    journey = await cockpit.consult(journey["id"])
+    seq = (await _consultation_event(cockpit, journey["id"]))["seq"]
+    token = cockpit.token(Role.SUPERVISOR)
+
+    async def amend(reason: str, key: str | None = None) -> dict:  # type: ignore[type-arg]
+        change = {"journeyId": journey["id"], "seq": seq, "reason": reason, "correction": {"a": 1}}
+        data = await cockpit.api.run(AMEND, token, input={**change, "idempotencyKey": key})
+        return data["amendRecord"]  # type: ignore[no-any-return]
+
+    keyed = await amend("first", key="amend-first")
+    assert keyed["__typename"] == "AmendmentPayload", keyed
+    event = await JourneyEvent.get(journey_id=decode_id(journey["id"], "Journey"), seq=seq)
+    original = await JourneyRecord.get(id=event.record_id)
+    for n in range(MAX_AMENDMENTS_PER_JOURNEY - 2):
+        await JourneyRecord.create(
+            id=f"{original.id}-amendment-{n}",
+            journey_id=original.journey_id,
+            kind=f"{original.kind}_amendment",
+            body={"reason": f"filler {n}", "correction": {"a": n}},
+            author_id=original.author_id,
+            amends_id=original.id,
+        )
+    # When the last one that fits is made, and one more is asked
+    assert (await amend("the last"))["__typename"] == "AmendmentPayload"
+    refused = await amend("one too many")
+    # Then the one too many is refused, naming the bound, and nothing of it is kept
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [
+        {
+            "field": "seq",
+            "message": f"the journey's records hold {MAX_AMENDMENTS_PER_JOURNEY} amendments, "
+            "the most a journey takes",
+        }
+    ]
+    amendments = await JourneyRecord.filter(amends_id=original.id).count()
+    assert amendments == MAX_AMENDMENTS_PER_JOURNEY
+    # And a retry of the first, with its key, is answered as it was
+    assert await amend("first", key="amend-first") == keyed

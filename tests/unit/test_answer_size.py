@@ -8,16 +8,17 @@ from typing import Any
 import pytest
 from graphql import parse
 
+from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from schema.answer_size import MAX_LIST_ITEMS, refusal
 from schema.build import build_schema
 
 SCHEMA = build_schema()._schema
 
 
-def _journeys(first: str, history: str, alias: str = "j") -> str:
+def _journeys(first: str, history: str, alias: str = "j", event: str = "seq") -> str:
     return (
         f"{alias}: journeys(first: {first}) {{ ... on JourneyConnection {{ edges {{ node {{"
-        f" id history(first: {history}) {{ seq amendments {{ id }} }} }} }} }} }}"
+        f" id history(first: {history}) {{ {event} }} }} }} }} }}"
     )
 
 
@@ -105,3 +106,23 @@ def test_a_long_list_without_pages_multiplies_the_pages_inside_it() -> None:
     )
     recall = f'query R {{ lotRecipients(lot: "L1") {{ client {{ {part} }} }} }}'
     assert _refused(recall) is not None
+
+
+def test_amendments_count_as_many_as_a_journey_takes_however_many_events_carry_them() -> None:
+    # A journey's records take 100 amendments in all, so a journey with its history page of
+    # 500 events and their amendments is 1 + 500 + 100 items at most: 601, not 500 x 100
+    with_amendments = "seq amendments { id }"
+    assert MAX_AMENDMENTS_PER_JOURNEY == 100
+    assert _refused("query Q { " + _journeys("83", "500", event=with_amendments) + " }") is None
+    assert _refused("query Q { " + _journeys("84", "500", event=with_amendments) + " }")
+    # Without them, 1 + 500 items a journey
+    assert _refused("query Q { " + _journeys("99", "500") + " }") is None
+    assert _refused("query Q { " + _journeys("100", "500") + " }")
+    # The same through the union `journey` answers, and through a fragment on Journey
+    one = 'query J { journey(id: "x") { ... on Journey { history { seq amendments { id } } } } }'
+    assert _refused(one) is None
+    spread = (
+        'query J { journey(id: "x") { ...Events } } '
+        "fragment Events on Journey { history { seq amendments { id } } }"
+    )
+    assert _refused(spread) is None
