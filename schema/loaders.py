@@ -30,6 +30,7 @@ from domain.store.models import (
 )
 from domain.store.procedure_reads import completions_of, versions_by_id
 from domain.store.procedures import ChecklistCompletion, ProcedureTypeVersion
+from schema.client_list_loaders import ClientLists
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,9 @@ class Loaders:
     checklist_completions: DataLoader[str, list[ChecklistCompletion]] = field(
         default_factory=lambda: DataLoader(completions_of)
     )
+
+    # Each client's consents, identity versions and photo consents, for a list of clients.
+    client_lists: ClientLists = field(default_factory=ClientLists)
 
     def __post_init__(self) -> None:
         self.history = _history_loader(self.zone)

@@ -11,6 +11,7 @@ from tortoise import fields
 
 from domain.photos.purposes import ConsentChange, PhotoPurpose, purposes_in_force
 from domain.store.models import AppendOnlyModel, Client
+from domain.store.per_client import Window, windows_of
 
 
 class Photo(AppendOnlyModel):
@@ -63,11 +64,19 @@ def as_change(row: PhotoConsentChange) -> ConsentChange:
     return ConsentChange(PhotoPurpose(row.purpose), row.given, row.recorded_at, row.id)
 
 
-async def consent_history(client_id: str) -> list[PhotoConsentChange]:
-    """Every change of the client's photo consents, oldest first."""
-    return await PhotoConsentChange.filter(client_id=client_id).order_by("recorded_at", "id")
+# Each purpose's latest change decides it (`purposes_in_force`).
+LATEST_OF_EACH_PURPOSE = Window(skip=0, take=1, newest_first=True, partition=("purpose",))
+
+
+async def latest_changes(client_ids: list[str]) -> list[list[PhotoConsentChange]]:
+    """For each client, the latest change of each purpose: what decides its consents now, read
+    without the rest of the history (one query for every client)."""
+    keys = [(client_id, LATEST_OF_EACH_PURPOSE) for client_id in client_ids]
+    found = await windows_of(PhotoConsentChange, "recorded_at", keys)
+    return [[row for _position, row in rows] for rows in found]
 
 
 async def purposes_given(client_id: str) -> frozenset[PhotoPurpose]:
     """The purposes the client consents to now."""
-    return purposes_in_force(as_change(row) for row in await consent_history(client_id))
+    (latest,) = await latest_changes([client_id])
+    return purposes_in_force(as_change(row) for row in latest)

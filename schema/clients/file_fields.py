@@ -19,6 +19,7 @@ from domain.client_file.kinds import IDENTITY_HISTORY_READ, READ_CODES, EntryKin
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.client_file import ClientIdentityAmendment
 from domain.store.models import Client as ClientRow
+from domain.store.per_client import Window
 from schema.audit.collector import note_access
 from schema.clients.file_access import zone_of
 from schema.clients.file_reads import current_pregnancy_status, entries_page, views
@@ -213,16 +214,10 @@ class ClientFileFields:
                 IdentityVersion.of(1, row, None, row.registered_by, row.created_at, zone)
             )
         # Amendments are append-only, so the n-th in order stays the n-th: version n + 1.
-        skipped, room = max(after_version - 1, 0), first - len(versions)
-        amendments = (
-            await ClientIdentityAmendment.filter(client_id=row.id)
-            .order_by("amended_at", "id")
-            .offset(skipped)
-            .limit(room)
-            if room
-            else []
-        )
+        window = Window(skip=max(after_version - 1, 0), take=first - len(versions))
+        lists = info.context.loaders.client_lists
+        amendments = await lists.identity_amendments.load((row.id, window)) if window.take else []
         return versions + [
-            IdentityVersion.of(skipped + n + 2, a, a.reason, a.author_id, a.amended_at, zone)
-            for n, a in enumerate(amendments)
+            IdentityVersion.of(n + 1, a, a.reason, a.author_id, a.amended_at, zone)
+            for n, a in amendments
         ]

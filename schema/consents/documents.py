@@ -12,7 +12,6 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
-from tortoise.expressions import Q
 
 from domain.consent.templates import TemplateContent, content_hash
 from domain.journey.stages import ConsentKind
@@ -20,6 +19,7 @@ from domain.store.consents import ConsentSignature as SignatureRow
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.consents import ConsentWithdrawal
 from domain.store.models import Client as ClientRow
+from domain.store.per_client import Window, rows_after
 from schema.audit.collector import note_access
 from schema.consents.types import (
     SIGNATURE_ID_TYPE,
@@ -112,16 +112,16 @@ class ClientConsentFields:
     ) -> list[ConsentSignature] | None:
         # Bounded: a client treated for years signs consents at every visit.
         check_list_page(first, MAX_CONSENTS_PAGE)
-        signed = SignatureRow.filter(client_id=self.row.id)
-        if after is not None:
+        lists = info.context.loaders.client_lists
+        if after is None:
+            window = await lists.consents.load((self.row.id, Window(skip=0, take=first)))
+            rows = [row for _position, row in window]
+        else:
             raw = decode_id(after, SIGNATURE_ID_TYPE)
             last = raw and await SignatureRow.get_or_none(id=raw, client_id=self.row.id)
             if not last:
                 raise InputNotAccepted("after: not the id of one of this client's consents")
-            signed = signed.filter(
-                Q(signed_at__gt=last.signed_at) | Q(signed_at=last.signed_at, id__gt=last.id)
-            )
+            rows = await rows_after(SignatureRow, "signed_at", self.row.id, last, first)
         note_access(self.row.id, CONSENTS_READ)
-        rows = await signed.order_by("signed_at", "id").limit(first)
-        withdrawn = await withdrawals_of([row.id for row in rows])
-        return [ConsentSignature.from_row(row, withdrawn.get(row.id)) for row in rows]
+        withdrawn = await lists.withdrawals.load_many([row.id for row in rows])
+        return [ConsentSignature.from_row(row, at) for row, at in zip(rows, withdrawn, strict=True)]

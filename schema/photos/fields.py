@@ -11,14 +11,14 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.photos.purposes import PhotoPurpose, purposes_in_force
 from domain.store.models import Client as ClientRow
 from domain.store.photos import Photo as PhotoRow
-from domain.store.photos import as_change, consent_history
+from domain.store.photos import as_change
 from schema.audit.collector import note_access
 from schema.clients.file_access import zone_of
 from schema.clients.file_types import Connection, Edge, local_time
 from schema.context import Context
 from schema.errors import ValidationFailed, from_domain
 from schema.pagination import cursor_for, keyset_page, page_problems
-from schema.photos.types import Photo, PhotoConsentChange, PhotoConsents
+from schema.photos.types import Photo, PhotoConsents
 
 PHOTOS_READ = "client.photos.read"
 PHOTO_CONSENTS_READ = "client.photo_consents.read"
@@ -29,12 +29,11 @@ PhotosResult = Annotated[
 ]
 
 
-async def consents_of(client_id: str) -> PhotoConsents:
-    rows = await consent_history(client_id)
-    given = purposes_in_force(as_change(row) for row in rows)
+async def consents_of(info: Info[Context, None], client_id: str) -> PhotoConsents:
+    latest = await info.context.loaders.client_lists.photo_consents_now.load(client_id)
+    given = purposes_in_force(as_change(row) for row in latest)
     return PhotoConsents(
-        in_force=[purpose for purpose in PhotoPurpose if purpose in given],
-        changes=[PhotoConsentChange.from_row(row) for row in rows],
+        client_id=client_id, in_force=[purpose for purpose in PhotoPurpose if purpose in given]
     )
 
 
@@ -79,4 +78,4 @@ class ClientPhotoFields:
     @strawberry.field(description="What the client's photos may be used for, with the history.")
     async def photo_consents(self, info: Info[Context, None]) -> PhotoConsents | None:
         note_access(self.row.id, PHOTO_CONSENTS_READ)
-        return await consents_of(self.row.id)
+        return await consents_of(info, self.row.id)

@@ -10,14 +10,18 @@ from strawberry.types import Info
 
 from domain.photos.purposes import PhotoPurpose, PhotoStage
 from domain.roles import Role
+from domain.store.per_client import Window, rows_after
 from domain.store.photos import Photo as PhotoRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
 from schema.context import Context
 from schema.errors import NotAuthorized
-from schema.ids import encode_id
+from schema.ids import decode_id, encode_id
+from schema.input_check import InputNotAccepted, check_list_page
 
 PHOTO_ID_TYPE = "Photo"
 CHANGE_ID_TYPE = "PhotoConsentChange"
+CHANGES_PAGE = 100
+MAX_CHANGES_PAGE = 500
 
 # The domain enums, registered with Strawberry under the same names (as in `schema.enums`).
 strawberry.enum(
@@ -128,9 +132,38 @@ class PhotoConsentChange:
 
 @strawberry.type(description="What the client's photos may be used for, and how that came to be.")
 class PhotoConsents:
+    client_id: strawberry.Private[str]
     in_force: list[PhotoPurpose] = strawberry.field(
         description="The purposes consented to now, in the enum's order."
     )
-    changes: list[PhotoConsentChange] = strawberry.field(
-        description="Every change, oldest first: signatures and `setPhotoConsent` calls."
+
+    @strawberry.field(
+        description="The changes, oldest first: signatures and `setPhotoConsent` calls; those "
+        "after the change `after` names, at most `first` of them. A page of `first` may have "
+        "more after it: ask again with the last one's `id` as `after`."
     )
+    async def changes(
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, 1 to {MAX_CHANGES_PAGE}.")
+        ] = CHANGES_PAGE,
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The `id` of the last change already read."),
+        ] = None,
+    ) -> list[PhotoConsentChange]:
+        # Bounded: every withdrawal and renewal of a purpose stays in the history.
+        check_list_page(first, MAX_CHANGES_PAGE)
+        if after is None:
+            window = Window(skip=0, take=first)
+            found = await info.context.loaders.client_lists.photo_consent_changes.load(
+                (self.client_id, window)
+            )
+            return [PhotoConsentChange.from_row(row) for _position, row in found]
+        raw = decode_id(after, CHANGE_ID_TYPE)
+        last = raw and await ChangeRow.get_or_none(id=raw, client_id=self.client_id)
+        if not last:
+            raise InputNotAccepted("after: not the id of one of this client's changes")
+        rows = await rows_after(ChangeRow, "recorded_at", self.client_id, last, first)
+        return [PhotoConsentChange.from_row(row) for row in rows]

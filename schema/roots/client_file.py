@@ -73,5 +73,6 @@ class ClientFileMutations:
     set_photo_consent = strawberry.mutation(
         resolver=photo_consent.set_photo_consent,
         description="The client gives or withdraws one purpose for their photos; withdrawing "
-        "stops links already issued for it.",
+        "stops links already issued for it. A purpose already as asked records nothing new: "
+        "`change` is the change that made it so.",
     )

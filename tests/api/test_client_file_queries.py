@@ -1,6 +1,7 @@
 """A list of clients with their file parts costs the same queries of the file's tables for one
 client as for many: each part's entries, their corrections and their error marks are loaded in
-one batch per request (DataLoaders), never per client."""
+one batch per request (DataLoaders), never per client; so are their consents, identity versions
+and photo consents."""
 
 from __future__ import annotations
 
@@ -9,13 +10,21 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator
 
 from domain.roles import Role
+from domain.store.consents import ConsentSignature
+from tests.api import documents
+from tests.api.audit_support import raw_client
 from tests.api.client_file_support import (
     ADD_SERVICE_CARD_ENTRY,
     ALLERGY,
+    AMEND_CLIENT_IDENTITY,
     RECORD_ALLERGY,
     entry,
+    new_key,
+    write,
 )
+from tests.api.consent_support import publish, signing
 from tests.api.flow import JourneyDriver
+from tests.api.photo_support import set_consent
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 LIST = """
@@ -45,8 +54,9 @@ class _Statements(logging.Handler):
 
 
 @contextlib.contextmanager
-def _file_statements() -> Iterator[list[str]]:
-    """The SQL statements run meanwhile that read or write the client file's tables."""
+def _file_statements(*tables: str) -> Iterator[list[str]]:
+    """The SQL statements run meanwhile that read or write the given tables (by default the
+    client file's entries)."""
     logger = logging.getLogger("tortoise.db_client")
     handler, level = _Statements(), logger.level
     logger.addHandler(handler)
@@ -56,7 +66,8 @@ def _file_statements() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-        handler.texts[:] = [t for t in handler.texts if "client_entry" in t]
+        named = tables or ("client_entry",)
+        handler.texts[:] = [t for t in handler.texts if any(n in t for n in named)]
 
 
 async def _clinic_with(clients: int, fresh_clinic: FreshClinic) -> JourneyDriver:
@@ -79,3 +90,67 @@ async def test_listing_many_files_costs_the_queries_of_one(fresh_clinic: FreshCl
         counts.append(len(statements))
     # entries (one query for both parts), their corrections, their error marks
     assert counts == [3, 3]
+
+
+CONSENTS_AND_VERSIONS = """
+query Listed {
+  clients(first: 20) {
+    ... on ClientConnection {
+      edges {
+        node {
+          consents { id withdrawnAt }
+          identityHistory { version fullName }
+          photoConsents { inForce changes { purpose given } }
+        }
+      }
+    }
+  }
+}
+"""
+LISTS = (
+    "consent_signature",
+    "consent_withdrawal",
+    "client_identity_amendment",
+    "photo_consent_change",
+)
+
+
+async def _clients_with_lists(clients: int, fresh_clinic: FreshClinic) -> JourneyDriver:
+    """Clients each with a consent (the first signed through the API, the others its copies),
+    an identity amendment and a photo purpose given."""
+    clinic = await fresh_clinic()
+    await publish(clinic)
+    signed = None
+    for n in range(clients):
+        client = await clinic.register_client(f"Client {n}")
+        if signed is None:
+            journey = await clinic.drive_to("CONSENT", await clinic.start(client))
+            await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(journey["id"], 1))
+            signed = await ConsentSignature.get(client_id=raw_client(client))
+        else:
+            fields = {f: getattr(signed, f) for f in signed._meta.db_fields}
+            copy = {"id": f"{signed.id}-{n}", "client_id": raw_client(client)}
+            await ConsentSignature.create(**{**fields, **copy})
+        amend = {"clientId": client, "fullName": f"Client {n}b", "reason": "spelling"}
+        await write(
+            clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **amend, idempotencyKey=new_key()
+        )
+        await set_consent(clinic, client, "TEACHING", given=True)
+    return clinic
+
+
+async def test_listing_many_clients_lists_costs_the_queries_of_one(
+    fresh_clinic: FreshClinic,
+) -> None:
+    counts = []
+    for clients in (1, 5):
+        clinic = await _clients_with_lists(clients, fresh_clinic)
+        with _file_statements(*LISTS) as statements:
+            data = await clinic.api.run(CONSENTS_AND_VERSIONS, clinic.token(Role.EXPERT))
+        nodes = [edge["node"] for edge in data["clients"]["edges"]]
+        assert [len(node["consents"]) for node in nodes] == [1] * clients
+        assert [len(node["identityHistory"]) for node in nodes] == [2] * clients
+        assert [node["photoConsents"]["inForce"] for node in nodes] == [["TEACHING"]] * clients
+        counts.append(len(statements))
+    # consents, their withdrawals, identity amendments, photo consents now and their changes
+    assert counts == [5, 5]

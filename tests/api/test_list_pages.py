@@ -1,5 +1,6 @@
 """Lists that grow for as long as a clinic works are read in bounded pages: a day's desk log
-(`afterSeq`), a client's identity versions (`afterVersion`) and consents (`after` an id)."""
+(`afterSeq`), a client's identity versions (`afterVersion`), consents and photo consent changes
+(`after` an id)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
 from domain.store.consents import ConsentSignature
+from domain.store.photos import PhotoConsentChange
 from domain.store.triage_models import TriageEntry
 from tests.api import documents
 from tests.api.audit_support import raw_client
@@ -20,6 +22,7 @@ from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, new_key, write
 from tests.api.consent_support import publish, signing
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, create_clinic, sign_in_all
+from tests.api.photo_support import set_consent
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -162,3 +165,38 @@ async def test_consents_read_page_by_page_are_every_consent_once(
         await clinic.api.run(CONSENTS, token, id=other, after=whole[0]["id"])
     with pytest.raises(TransportQueryError, match="first: 1 to 500"):
         await clinic.api.run(CONSENTS, token, id=client, first=0)
+
+
+PHOTO_CHANGES = """
+query Changes($id: ID!, $after: ID, $first: Int) {
+  client(id: $id) {
+    ... on Client { photoConsents { inForce changes(after: $after, first: $first) { id given } } }
+  }
+}"""
+
+
+async def test_photo_consents_change_only_when_asked_for_a_change_and_read_in_pages(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client who gives teaching, is asked three more times, withdraws and gives again
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    for given in (True, True, True, True, False, False, True):
+        await set_consent(clinic, client, "TEACHING", given=given)
+    token = clinic.token(Role.FRONT_DESK)
+    # Then the history holds only the three changes, and the purpose is given
+    whole = (await clinic.api.run(PHOTO_CHANGES, token, id=client))["client"]["photoConsents"]
+    assert whole["inForce"] == ["TEACHING"]
+    assert [c["given"] for c in whole["changes"]] == [True, False, True]
+    rows = await PhotoConsentChange.filter(client_id=raw_client(client)).count()
+    assert rows == 3
+
+    async def read(after: str | None) -> list[dict[str, Any]]:
+        data = await clinic.api.run(PHOTO_CHANGES, token, id=client, after=after, first=2)
+        return data["client"]["photoConsents"]["changes"]  # type: ignore[no-any-return]
+
+    # And read two at a time, the changes are the same, each once
+    pages = await _pages(read, "id")
+    assert [c for page in pages for c in page] == whole["changes"]
+    with pytest.raises(TransportQueryError, match="not the id of one of this client's changes"):
+        await clinic.api.run(PHOTO_CHANGES, token, id=client, after="UGhvdG86MQ==")
