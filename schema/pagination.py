@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from strawberry.relay import PageInfo
 from tortoise.expressions import Q
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from domain.errors import FieldProblem
-from schema.ids import decode_cursor, encode_cursor
+from domain.store.per_client import rows_after
+from schema.ids import decode_cursor, decode_id, encode_cursor
+from schema.input_check import InputNotAccepted
 
 MAX_PAGE = 100
+M = TypeVar("M", bound=Model)
 
 
-__all__ = ["MAX_PAGE", "PageInfo", "cursor_for", "keyset_page", "page_problems"]
+__all__ = [
+    "MAX_PAGE",
+    "PageInfo",
+    "client_rows_after",
+    "cursor_for",
+    "keyset_page",
+    "page_problems",
+]
 
 
 def page_problems(first: int, after: str | None) -> list[FieldProblem]:
@@ -69,3 +80,15 @@ def cursor_for(row: Any, time_field: str) -> str:
 def _time(row: Any, time_field: str) -> datetime:
     value: datetime = getattr(row, time_field)
     return value
+
+
+async def client_rows_after(
+    model: type[M], time_column: str, client_id: str, after: str, id_type: str, first: int
+) -> list[M]:
+    """The next `first` of a client's rows after the one whose global id is `after` (a plain
+    list's cursor); an id of anything else, or another client's row, is refused."""
+    raw = decode_id(after, id_type)
+    last = raw and await model.get_or_none(id=raw, client_id=client_id)
+    if not last:
+        raise InputNotAccepted(f"after: not the id of one of this client's {id_type} rows")
+    return await rows_after(model, time_column, client_id, last, first)

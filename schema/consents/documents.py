@@ -19,7 +19,7 @@ from domain.store.consents import ConsentSignature as SignatureRow
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.consents import ConsentWithdrawal
 from domain.store.models import Client as ClientRow
-from domain.store.per_client import Window, rows_after
+from domain.store.per_client import Window
 from schema.audit.collector import note_access
 from schema.consents.types import (
     SIGNATURE_ID_TYPE,
@@ -31,7 +31,8 @@ from schema.consents.types import (
 from schema.context import Context
 from schema.errors import NotAuthorized, NotFound, not_found
 from schema.ids import decode_id
-from schema.input_check import InputNotAccepted, check_list_page
+from schema.input_check import check_list_page
+from schema.pagination import client_rows_after
 
 CONSENTS_READ = "client.consents.read"
 DOCUMENT_READ = "client.consent_document.read"
@@ -117,11 +118,9 @@ class ClientConsentFields:
             window = await lists.consents.load((self.row.id, Window(skip=0, take=first)))
             rows = [row for _position, row in window]
         else:
-            raw = decode_id(after, SIGNATURE_ID_TYPE)
-            last = raw and await SignatureRow.get_or_none(id=raw, client_id=self.row.id)
-            if not last:
-                raise InputNotAccepted("after: not the id of one of this client's consents")
-            rows = await rows_after(SignatureRow, "signed_at", self.row.id, last, first)
+            rows = await client_rows_after(
+                SignatureRow, "signed_at", self.row.id, after, SIGNATURE_ID_TYPE, first
+            )
         note_access(self.row.id, CONSENTS_READ)
         withdrawn = await lists.withdrawals.load_many([row.id for row in rows])
         return [ConsentSignature.from_row(row, at) for row, at in zip(rows, withdrawn, strict=True)]

@@ -10,13 +10,14 @@ from strawberry.types import Info
 
 from domain.photos.purposes import PhotoPurpose, PhotoStage
 from domain.roles import Role
-from domain.store.per_client import Window, rows_after
+from domain.store.per_client import Window
 from domain.store.photos import Photo as PhotoRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
 from schema.context import Context
 from schema.errors import NotAuthorized
-from schema.ids import decode_id, encode_id
-from schema.input_check import InputNotAccepted, check_list_page
+from schema.ids import encode_id
+from schema.input_check import check_list_page
+from schema.pagination import client_rows_after
 
 PHOTO_ID_TYPE = "Photo"
 CHANGE_ID_TYPE = "PhotoConsentChange"
@@ -161,9 +162,7 @@ class PhotoConsents:
                 (self.client_id, window)
             )
             return [PhotoConsentChange.from_row(row) for _position, row in found]
-        raw = decode_id(after, CHANGE_ID_TYPE)
-        last = raw and await ChangeRow.get_or_none(id=raw, client_id=self.client_id)
-        if not last:
-            raise InputNotAccepted("after: not the id of one of this client's changes")
-        rows = await rows_after(ChangeRow, "recorded_at", self.client_id, last, first)
+        rows = await client_rows_after(
+            ChangeRow, "recorded_at", self.client_id, after, CHANGE_ID_TYPE, first
+        )
         return [PhotoConsentChange.from_row(row) for row in rows]

@@ -161,7 +161,9 @@ async def test_consents_read_page_by_page_are_every_consent_once(
     assert [c for page in pages for c in page] == whole
     # And a cursor that is not one of this client's consents is refused
     other = await clinic.register_client()
-    with pytest.raises(TransportQueryError, match="not the id of one of this client's consents"):
+    with pytest.raises(
+        TransportQueryError, match="not the id of one of this client's ConsentSignature rows"
+    ):
         await clinic.api.run(CONSENTS, token, id=other, after=whole[0]["id"])
     with pytest.raises(TransportQueryError, match="first: 1 to 500"):
         await clinic.api.run(CONSENTS, token, id=client, first=0)
@@ -198,5 +200,7 @@ async def test_photo_consents_change_only_when_asked_for_a_change_and_read_in_pa
     # And read two at a time, the changes are the same, each once
     pages = await _pages(read, "id")
     assert [c for page in pages for c in page] == whole["changes"]
-    with pytest.raises(TransportQueryError, match="not the id of one of this client's changes"):
+    with pytest.raises(
+        TransportQueryError, match="not the id of one of this client's PhotoConsentChange rows"
+    ):
         await clinic.api.run(PHOTO_CHANGES, token, id=client, after="UGhvdG86MQ==")
