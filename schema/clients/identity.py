@@ -12,7 +12,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.client_file.export import MAX_IDENTITY_VERSIONS
 from domain.client_file.identity import Identity, changes_nothing, corrected_identity
+from domain.errors import FieldProblem
 from domain.store import records
 from domain.store.client_file import ClientIdentityAmendment
 from domain.store.client_file_writes import amend_identity
@@ -46,6 +48,12 @@ async def _current(info: Info[Context, None], client: ClientRow) -> Identity:
     return Identity(source.full_name, source.phone, source.email)
 
 
+_FULL = (
+    f"the identity has been amended {MAX_IDENTITY_VERSIONS} times, the most a client's file "
+    "takes (the client's own copy of the file carries every version)"
+)
+
+
 async def amend_client_identity(
     info: Info[Context, None], input: AmendClientIdentityInput
 ) -> AmendClientIdentityResult:
@@ -76,8 +84,13 @@ async def amend_client_identity(
         )
         # An attempt that wrote the amendment but not the answer made the change itself.
         unchanged = changes_nothing(current, after)
-        if unchanged and not await ClientIdentityAmendment.exists(id=amendment_id):
+        written = await ClientIdentityAmendment.exists(id=amendment_id)
+        if unchanged and not written:
             return invalid([unchanged])
+        # The client's own copy of the file carries every version, up to the export's bound.
+        full = await ClientIdentityAmendment.filter(client_id=client.id).count()
+        if full >= MAX_IDENTITY_VERSIONS and not written:
+            return invalid([FieldProblem("clientId", _FULL)])
         amendment = await amend_identity(
             amendment_id,
             client.id,

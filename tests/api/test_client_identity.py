@@ -4,7 +4,9 @@ stays readable; phone numbers are kept in international form; bad input is a typ
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
+from domain.client_file.export import MAX_IDENTITY_VERSIONS
 from domain.roles import Role
 from domain.store.client_file import ClientIdentityAmendment
 from domain.store.models import Client as ClientRow
@@ -128,3 +130,48 @@ async def test_the_client_list_finds_a_client_by_a_corrected_name(
     for term in ("Wiśniew", "Nowak"):
         data = await clinic.api.run(SEARCH, clinic.token(Role.FRONT_DESK), term=term)
         assert data["clients"]["edges"] == [{"node": {"fullName": "Anna Wiśniewska"}}], term
+
+
+async def test_an_identity_takes_as_many_amendments_as_the_clients_copy_carries(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client whose identity was corrected 199 times
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Anna Nowak")
+    for n in range(MAX_IDENTITY_VERSIONS - 1):
+        await ClientIdentityAmendment.create(
+            id=f"{raw_client(client)}-{n}",
+            client_id=raw_client(client),
+            full_name=f"Anna Nowak {n}",
+            reason="filler",
+            author_id="desk",
+            author_role="FRONT_DESK",
+            amended_at=datetime.now(UTC),
+        )
+    last = {"clientId": client, "fullName": "Anna Kowalska", "reason": "married"}
+    # When the 200th is made, and then one more
+    answered = await write(
+        clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **last, idempotencyKey="the-200th"
+    )
+    assert answered["__typename"] == "ClientPayload", answered
+    refused = await write(
+        clinic,
+        AMEND_CLIENT_IDENTITY,
+        Role.FRONT_DESK,
+        clientId=client,
+        fullName="Anna Lis",
+        reason="divorced",
+        idempotencyKey=new_key(),
+    )
+    # Then the one more is refused, naming why, and nothing of it is kept
+    assert refused["__typename"] == "ValidationFailed", refused
+    (problem,) = refused["problems"]
+    assert problem["field"] == "clientId"
+    assert problem["message"].startswith(f"the identity has been amended {MAX_IDENTITY_VERSIONS}")
+    count = await ClientIdentityAmendment.filter(client_id=raw_client(client)).count()
+    assert count == MAX_IDENTITY_VERSIONS
+    # And the 200th asked again with its key is answered as it was
+    again = await write(
+        clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **last, idempotencyKey="the-200th"
+    )
+    assert again == answered
