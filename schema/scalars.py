@@ -106,12 +106,23 @@ def _moment_parser(scalar: str, parse: Callable[[str], object] | None, expected:
     return parse_value
 
 
+# Python reads more than the description promises (20261204, 2026-W49-5): those are refused,
+# so that what a client sends is what every other reader of the API would read.
+_CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _calendar_date(text: str) -> date:
+    if not _CALENDAR_DATE.fullmatch(text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
 DateScalar = ScalarDefinition(
     name="Date",
     description="A calendar date, YYYY-MM-DD (ISO 8601).",
     specified_by_url=None,
     serialize=methodcaller("isoformat"),
-    parse_value=_moment_parser("Date", date.fromisoformat, "a date as YYYY-MM-DD"),
+    parse_value=_moment_parser("Date", _calendar_date, "a date as YYYY-MM-DD"),
     parse_literal=None,
     origin=date,
 )

@@ -22,6 +22,10 @@ DATE = "expected a date as YYYY-MM-DD."
         (DateScalar, True, f"Date cannot represent true or false: {DATE}"),
         (DateScalar, "2026-02-30", f'Date cannot represent "2026-02-30": {DATE}'),
         (DateScalar, "9" * 3000, f'Date cannot represent "{"9" * 40}…": {DATE}'),
+        # Python's reader takes these too; the API reads only the form it describes
+        (DateScalar, "20261204", f'Date cannot represent "20261204": {DATE}'),
+        (DateScalar, "2026-W49-5", f'Date cannot represent "2026-W49-5": {DATE}'),
+        (DateScalar, "２０２６-12-04", f'Date cannot represent "２０２６-12-04": {DATE}'),
         (
             DateTimeScalar,
             "2026-13-01T00:00Z",
