@@ -12,6 +12,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from schema.scalars import DateScalar, DateTimeScalar, DecimalScalar
 
 DATE = "expected a date as YYYY-MM-DD."
+_WIDE = '"\uff12\uff10\uff12\uff16-12-04"'
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,8 @@ DATE = "expected a date as YYYY-MM-DD."
         # Python's reader takes these too; the API reads only the form it describes
         (DateScalar, "20261204", f'Date cannot represent "20261204": {DATE}'),
         (DateScalar, "2026-W49-5", f'Date cannot represent "2026-W49-5": {DATE}'),
-        (DateScalar, "２０２６-12-04", f'Date cannot represent "２０２６-12-04": {DATE}'),
+        # Digits of another script (full-width 2026) that Python's int() reads
+        (DateScalar, "\uff12\uff10\uff12\uff16-12-04", f"Date cannot represent {_WIDE}: {DATE}"),
         (
             DateTimeScalar,
             "2026-13-01T00:00Z",
