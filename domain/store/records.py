@@ -20,7 +20,8 @@ _DRAFT_COLUMNS = ("id", "journey_id", "kind", "body", "author_id", "created_at")
 
 @functools.cache
 def _draft_sql(postgres: bool) -> str:
-    return insert(postgres, "journey_record", _DRAFT_COLUMNS)
+    # An earlier attempt of the same request may have written it: that one stands.
+    return insert(postgres, "journey_record", _DRAFT_COLUMNS, unique="id")
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,19 @@ class Draft:
     kind: str
     body: dict[str, Any]
     author_id: str
+    # The request's own id for it (derived from its idempotency key): every attempt of one
+    # request writes the same draft. A worker lost after its step's read-model write, before
+    # Temporal kept the step, leaves an event naming the draft; the retry's step, under the
+    # same seq, names the same one, so the read model and the journey agree (a fresh id per
+    # attempt left the read model naming a record the journey never attached, for good).
+    id: str | None = None
 
 
 def draft_plan(postgres: bool, draft: Draft) -> Plan[str]:
     """Writes `draft` as a draft record and returns its id; the journey's own event attaches
     it (see `store.drafts`: a draft is never deleted, whatever the journey answers). One
     statement standing alone: run it with `atomic=False` (see `store.one_trip`)."""
-    record_id = str(uuid.uuid4())
+    record_id = draft.id or str(uuid.uuid4())
     row = {
         "id": record_id,
         "journey_id": draft.journey_id,
@@ -50,10 +57,17 @@ def draft_plan(postgres: bool, draft: Draft) -> Plan[str]:
     return record_id
 
 
-async def draft_record(journey_id: str, kind: str, body: dict[str, Any], author_id: str) -> str:
-    """Writes what staff recorded as a draft (`draft_plan`) on its own; a journey step writes
-    it in the trip that reads the journey's row (`store.step_trips`)."""
-    draft = Draft(journey_id, kind, body, author_id)
+async def draft_record(
+    journey_id: str,
+    kind: str,
+    body: dict[str, Any],
+    author_id: str,
+    record_id: str | None = None,
+) -> str:
+    """Writes what staff recorded as a draft (`draft_plan`) on its own, under `record_id` when
+    the request has one; a journey step writes it in the trip that reads the journey's row
+    (`store.step_trips`)."""
+    draft = Draft(journey_id, kind, body, author_id, record_id)
     return await in_one_trip(
         JourneyRecord, lambda db: draft_plan(is_postgres(db), draft), atomic=False
     )

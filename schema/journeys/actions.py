@@ -105,7 +105,8 @@ async def _visible_journey_claimed(
     request = idempotency.key_request(info, account_id, input)
     if recorded is None:
         return await row_and_claim(raw_id, claims.clinic_id, request)
-    draft = records.Draft(raw_id, recorded[0], recorded[1], account_id)
+    draft_id = idempotency.derived_id(account_id, input, "draft")
+    draft = records.Draft(raw_id, recorded[0], recorded[1], account_id, draft_id)
     return await row_and_claim(raw_id, claims.clinic_id, request, (draft, _goes_on))
 
 
@@ -180,8 +181,9 @@ async def run_action(
 
     # A draft offered to the first trip was written there or not at all (`_goes_on`).
     if recorded is None and record_body is not None and not ended:
+        draft_id = idempotency.derived_id(actor.user_id, input, "draft")
         record_id = await records.draft_record(
-            row.id, record_kind or action.value, record_body, actor.user_id
+            row.id, record_kind or action.value, record_body, actor.user_id, draft_id
         )
     # Only attempts of this very request reach Temporal with this id (the claim refused any
     # other input), and Temporal runs an update id once (a journey continued as new answers its

@@ -12,11 +12,11 @@ from typing import Any
 from domain.roles import Role
 from domain.store.aftercare import SurveyResponse, WarrantyClaim
 from domain.store.billing import Bill, Refund
-from domain.store.models import IdempotencyKey
+from domain.store.models import IdempotencyKey, JourneyEvent, JourneyRecord
 from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
 from tests.api import documents
-from tests.api.flow import JourneyDriver, new_key
+from tests.api.flow import PLAN, JourneyDriver, new_key
 from tests.api.money_support import (
     CONFIRM_BILL,
     CREATE_BILL,
@@ -160,3 +160,33 @@ async def test_a_refund_whose_answer_was_lost_is_answered_not_refused_by_itself(
     # Then the retry is answered with the refund, not "nothing is left to refund"
     assert retried == given
     assert await Refund.filter(payment_id=decode_id(paid["id"], "Payment")).count() == 1
+
+
+async def test_a_step_sent_by_racing_attempts_keeps_one_record(fresh_clinic: Clinic) -> None:
+    # Given a journey at the consultation
+    driver = await fresh_clinic()
+    journey = await driver.drive_to("CONSULTATION")
+    raw_id = decode_id(journey["id"], "Journey")
+    # When the consultation is sent six times at once under one key
+    consultation = {
+        "journeyId": journey["id"],
+        "occupation": "architect",
+        "needs": {"areas": ["face"], "goal": "look rested", "expectation": "natural"},
+        "assessment": {
+            "psychological": "realistic",
+            "spendingCapacity": "medium",
+            "physicalCondition": "good",
+        },
+        "plans": [PLAN],
+        "idempotencyKey": new_key(),
+    }
+    answers = await _at_once(driver, documents.RECORD_CONSULTATION, Role.CONSULTANT, **consultation)
+    # Then every attempt answers the step, and the journey keeps one record of it: every
+    # attempt wrote the same draft (a draft per attempt left records no event names, and a
+    # worker lost after its read-model write left an event naming a record the journey never
+    # attached)
+    assert {answer["__typename"] for answer in answers} == {"JourneyPayload"}, answers
+    records = await JourneyRecord.filter(journey_id=raw_id, kind="consultation")
+    assert len(records) == 1
+    (event,) = await JourneyEvent.filter(journey_id=raw_id, action="record_consultation")
+    assert event.record_id == records[0].id
