@@ -35,6 +35,8 @@ class Window:
     take: int
     newest_first: bool = False
     partition: tuple[str, ...] = ()
+    # The column the keys name: a client's rows, or (`clinic_id`) a clinic's.
+    owner: str = "client_id"
 
 
 def _window_sql(model: type[Model], time_column: str, window: Window, clients: int) -> str:
@@ -42,14 +44,14 @@ def _window_sql(model: type[Model], time_column: str, window: Window, clients: i
     places = iter(marks(postgres, clients + 2))
     client_marks = ", ".join(next(places) for _ in range(clients))
     columns = ", ".join(f'"{c}"' for c in columns_of(model))
-    partition = ", ".join(f'"{c}"' for c in ("client_id", *window.partition))
+    partition = ", ".join(f'"{c}"' for c in (window.owner, *window.partition))
     direction = "DESC" if window.newest_first else "ASC"
     return (
         f"SELECT {columns}, position FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY"
         f' {partition} ORDER BY "{time_column}" {direction}, id {direction}) AS position'
-        f" FROM {model._meta.db_table} WHERE client_id IN ({client_marks})) AS numbered"
+        f' FROM {model._meta.db_table} WHERE "{window.owner}" IN ({client_marks})) AS numbered'
         f" WHERE position > {next(places)} AND position <= {next(places)}"
-        " ORDER BY client_id, position"
+        f' ORDER BY "{window.owner}", position'
     )
 
 
@@ -71,7 +73,7 @@ async def windows_of(
             rows = await model._meta.db.execute_query_dict(sql, [*chunk, *bounds])
             positions = [int(row.pop("position")) for row in rows]
             for position, row in zip(positions, as_models(model, rows), strict=True):
-                found[(str(row.client_id), window)].append((position, row))  # type: ignore[attr-defined]
+                found[(str(getattr(row, window.owner)), window)].append((position, row))
     return [found.get(key, []) for key in keys]
 
 

@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.procedures.template import ProcedureContent, check_content, content_hash
 from domain.store import records
+from domain.store.per_client import Window, windows_of
 from domain.store.procedures import ProcedureTypeVersion as VersionRow
 from schema import idempotency
 from schema.clients.file_mutations import invalid
@@ -26,6 +27,9 @@ from schema.procedures.inputs import SetProcedureTypeInput, to_content
 from schema.procedures.types import ProcedureTypeVersion
 
 PUBLISH_ATTEMPTS = 5
+# At most this many versions in one answer, newest of each type first.
+LISTED = 500
+NEWEST = Window(skip=0, take=1, newest_first=True, partition=("type_key",), owner="clinic_id")
 
 
 @strawberry.type(description="The version as published (or as the first attempt published it).")
@@ -110,15 +114,19 @@ async def procedure_types(
     claims = info.context.claims
     if claims is None:
         return []
-    query = VersionRow.filter(clinic_id=claims.clinic_id)
-    if type_key is not None:
-        query = query.filter(type_key=type_key[:100])
-    rows = await query.order_by("type_key", "-version").limit(500)
     if latest_only:
-        newest: dict[str, VersionRow] = {}
-        for row in rows:
-            newest.setdefault(row.type_key, row)
-        rows = list(newest.values())
+        # Each type's newest, however many versions the clinic published (read from the first
+        # 500 versions, types past them went missing).
+        (numbered,) = await windows_of(VersionRow, "version", [(claims.clinic_id, NEWEST)])
+        newest = [row for _position, row in numbered]
+        if type_key is not None:
+            newest = [row for row in newest if row.type_key == type_key]
+        rows = sorted(newest, key=lambda row: row.type_key)[:LISTED]
+    else:
+        query = VersionRow.filter(clinic_id=claims.clinic_id)
+        if type_key is not None:
+            query = query.filter(type_key=type_key[:100])
+        rows = await query.order_by("type_key", "-version").limit(LISTED)
     return [ProcedureTypeVersion.from_row(row) for row in rows]
 
 
