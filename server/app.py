@@ -46,14 +46,16 @@ log = logging.getLogger(__name__)
 # about 10 s to move to another worker), short enough that no request holds a connection for long.
 EXECUTION_TIMEOUT_SECONDS = 30.0
 
+# Operations in flight on one socket (Strawberry's default: 100). An SPA watches a board, a
+# task list and the journeys on screen; each subscription rebuilds its answer per push, and a
+# query or mutation over the socket may run for up to EXECUTION_TIMEOUT_SECONDS.
+MAX_OPERATIONS_PER_SOCKET = 25
+
 GATEWAY: web.AppKey[JourneyGateway] = web.AppKey("gateway", JourneyGateway)
 
 
 class GlowpathView(GraphQLView[Context, None]):
     graphql_transport_ws_handler_class = SocketHandler
-    # Operations in flight on one socket (Strawberry's default: 100). An SPA watches a board, a
-    # task list and the journeys on screen; each subscription rebuilds its answer per push.
-    max_subscriptions_per_connection = 25
 
     def __init__(
         self,
@@ -66,6 +68,8 @@ class GlowpathView(GraphQLView[Context, None]):
         execution_timeout: float = EXECUTION_TIMEOUT_SECONDS,
         **kwargs: Any,
     ) -> None:
+        # Strawberry's own argument sets it (a class attribute was overridden by its default).
+        kwargs.setdefault("max_subscriptions_per_connection", MAX_OPERATIONS_PER_SOCKET)
         super().__init__(**kwargs)
         self.gateway, self.config, self.feed, self.auth = gateway, config, feed, auth
         self.execution_timeout = execution_timeout
@@ -113,7 +117,9 @@ class GlowpathView(GraphQLView[Context, None]):
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         # Strawberry answers a refused request in plain text; a client expects GraphQL errors.
         if request.method == "POST" and uploads.is_multipart(request):
-            refused = uploads.refusal(request, self.config.photo_max_bytes)
+            refused = uploads.refusal(
+                request, self.config.photo_max_bytes, self.config.signing_keys
+            )
             if refused is not None:
                 return request_body.graphql_error_response(*refused)
         try:

@@ -20,6 +20,7 @@ import contextlib
 import logging
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -61,7 +62,9 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 await operation.send_initial_errors([stopped])
 
     async def handle_task_exception(self, error: Exception) -> None:
-        if isinstance(error, ConnectionError):  # reset, or aiohttp's "Connection lost"
-            self.task_logger.info("a subscriber's connection was lost: %s", error)
+        # A reset, aiohttp's "Connection lost", or Strawberry's wrapping of either.
+        lost = isinstance(error, ConnectionError | WebSocketDisconnected)
+        if lost or isinstance(error.__cause__, ConnectionError):
+            self.task_logger.info("a subscriber's connection was lost: %r", error)
             return
         await super().handle_task_exception(error)

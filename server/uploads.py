@@ -15,14 +15,19 @@ preflight (`GraphQL-Require-Preflight`, or Apollo's `Apollo-Require-Preflight` a
 
 from __future__ import annotations
 
+import json
+import time
 from io import BytesIO
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.multipart import BodyPartReader
 from cross_web import AiohttpHTTPRequestAdapter, HTTPException
 from cross_web.request._base import FormData
 
+from domain.auth import SigningKeys, read_token
+from schema.auth.session import bearer_token
 from server.request_body import MAX_BODY_BYTES
 
 PREFLIGHT_HEADERS = (
@@ -42,10 +47,30 @@ class UploadedFile(BytesIO):
         super().__init__(data)
         self.oversized = oversized
 
+    def __repr__(self) -> str:
+        return "<Upload>"  # never the server's class and address, in any message
+
 
 # graphql-core names a value a variable cannot take by its class ("<UploadedFile instance>" for
 # a file mapped into a text field): the client hears the schema's own name for a file instead.
 UploadedFile.__name__ = "Upload"
+
+
+def _map_problem(text: str | None) -> str | None:
+    """A file mapped anywhere but into the variables (the spec's only place for one):
+    Strawberry put it into `operationName` too, and its message then showed the object."""
+    try:
+        mapped = json.loads(text) if text else {}
+    except ValueError:
+        return None  # Strawberry answers a map that is not JSON
+    paths = (
+        [p for ps in mapped.values() if isinstance(ps, list) for p in ps]
+        if isinstance(mapped, dict)
+        else []
+    )
+    if any(not (isinstance(p, str) and p.startswith("variables.")) for p in paths):
+        return "a file may only be mapped into `variables`"
+    return None
 
 
 def is_multipart(request: web.Request) -> bool:
@@ -56,15 +81,19 @@ def hard_limit(max_file_bytes: int) -> int:
     return 2 * max_file_bytes + MAX_BODY_BYTES
 
 
-def refusal(request: web.Request, max_file_bytes: int) -> tuple[int, str] | None:
+def refusal(request: web.Request, max_file_bytes: int, keys: SigningKeys) -> tuple[int, str] | None:
     """Why a multipart request is refused before its body is read; None: read it."""
     if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
         return 400, (
             "a multipart request must carry the header GraphQL-Require-Preflight: 1 "
             "(it makes browsers ask the API first)"
         )
-    if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is None:
         return 401, "a multipart request must carry a bearer token"
+    # Checked before the body is read: a forged or expired token costs its sender the body.
+    if read_token(token, keys, time.time()) is None:
+        return 401, "the bearer token is forged, malformed or expired: sign in again"
     length = request.content_length
     if length is not None and length > hard_limit(max_file_bytes):
         return 413, f"the request body is larger than {hard_limit(max_file_bytes):,} bytes"
@@ -75,14 +104,17 @@ class BoundedUploadAdapter(AiohttpHTTPRequestAdapter):
     def __init__(self, request: web.Request, *, max_file_bytes: int) -> None:
         super().__init__(request)
         self.max_file_bytes = max_file_bytes
-        self._read = 0
+
+    def _check_read(self) -> None:
+        """Every byte taken from the connection counts, boundaries and part headers too (a
+        chunked body has no length to check first)."""
+        limit = hard_limit(self.max_file_bytes)
+        if self.request.content.total_bytes > limit:
+            raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
 
     async def _chunks(self, part: BodyPartReader) -> Any:
         while chunk := await part.read_chunk(CHUNK):
-            self._read += len(chunk)
-            if self._read > hard_limit(self.max_file_bytes):
-                limit = hard_limit(self.max_file_bytes)
-                raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
+            self._check_read()
             yield chunk
 
     async def _file(self, part: BodyPartReader) -> UploadedFile:
@@ -111,8 +143,12 @@ class BoundedUploadAdapter(AiohttpHTTPRequestAdapter):
             form: dict[str, Any] = {}
             files: dict[str, Any] = {}
             while (part := await reader.next()) is not None:
+                self._check_read()
                 if not isinstance(part, BodyPartReader) or not part.name:
                     raise HTTPException(400, "every form part needs a name; no nested parts")
+                # Parts are counted, not names: 200,000 empty parts of one name were all read.
+                if part.name in form or part.name in files:
+                    raise HTTPException(400, f"the form part {part.name[:40]!r} comes twice")
                 if part.filename is not None:
                     if len(files) >= MAX_FILE_PARTS:
                         raise HTTPException(400, f"at most {MAX_FILE_PARTS} file per request")
@@ -121,6 +157,10 @@ class BoundedUploadAdapter(AiohttpHTTPRequestAdapter):
                     if len(form) >= MAX_TEXT_PARTS:
                         raise HTTPException(400, "too many form fields")
                     form[part.name] = await self._text(part)
-        except (ValueError, AssertionError) as error:  # aiohttp's malformed multipart
+        # aiohttp's malformed multipart (a part with too many or too long headers among them)
+        except (ValueError, AssertionError, HttpProcessingError) as error:
             raise HTTPException(400, "the multipart body cannot be read") from error
+        problem = _map_problem(form.get("map"))
+        if problem:
+            raise HTTPException(400, problem)
         return FormData(files=files, form=form)

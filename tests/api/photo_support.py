@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import struct
 import uuid
-import zlib
 from typing import Any
 
 import aiohttp
 
 from domain.roles import Role
 from tests.api.flow import JourneyDriver
+from tests.images import JPEG, png
+
+__all__ = ["JPEG", "png"]  # the images the photo tests send, from tests.images
 
 PHOTO_FIELDS = (
     "id journeyId stage bodyArea contentType sizeBytes sha256 takenById takenByRole"
@@ -60,29 +61,6 @@ query Photos($id: ID!) {{
   }}
 }}
 """
-
-
-def png(extra: bytes = b"") -> bytes:
-    """A 1x1 PNG, valid to any reader (plus `extra` bytes in a private chunk)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x80\x00")
-    private = chunk(b"teXt", extra) if extra else b""
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + private
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
-    )
-
-
-# The start and end of a JPEG (SOI, an APP0 marker, EOI): enough for the type to be told.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 
 
 def new_key() -> str:

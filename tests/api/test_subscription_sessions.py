@@ -25,6 +25,7 @@ from domain.store import accounts
 from schema import export_sdl
 from schema.auth.watch import SessionWatch
 from schema.context import AuthServices
+from server.app import MAX_OPERATIONS_PER_SOCKET
 from server.seed import DEMO_PASSWORD
 from tests.api import documents
 from tests.api.conftest import api_settings
@@ -322,6 +323,26 @@ async def test_one_account_holds_a_bounded_number_of_live_subscriptions(
         other = await held.enter_async_context(api.websocket(driver.token(Role.FRONT_DESK)))
         pushed = await asyncio.wait_for(anext(other.subscribe(watch)), WITHIN)
         assert {pushed["journeyChanged"]["lastEventSeq"]} == seqs
+        for stream in streams:
+            await stream.aclose()
+    await end_journey(driver, journey["id"])
+
+
+async def test_one_socket_holds_a_bounded_number_of_operations(
+    api: Api, driver: JourneyDriver
+) -> None:
+    # Given a socket holding 25 subscriptions, each pushed its first view
+    journey = await driver.start()
+    watch = GraphQLRequest(
+        "subscription W($id: ID!) { journeyChanged(id: $id) { lastEventSeq } }",
+        variable_values={"id": journey["id"]},
+    )
+    async with api.websocket(driver.token(Role.SUPERVISOR)) as session:
+        streams = [session.subscribe(watch) for _ in range(MAX_OPERATIONS_PER_SOCKET)]
+        await asyncio.wait_for(asyncio.gather(*(anext(s) for s in streams)), WITHIN)
+        # When one more is opened on it, it is refused; the 25 stay open
+        with pytest.raises(TransportQueryError, match="Subscription limit reached"):
+            await asyncio.wait_for(anext(session.subscribe(watch)), WITHIN)
         for stream in streams:
             await stream.aclose()
     await end_journey(driver, journey["id"])

@@ -9,18 +9,39 @@ from domain.photos.links import PhotoGrant, read_grant, sign_grant
 from domain.photos.purposes import ConsentChange, PhotoPurpose, purposes_in_force
 from domain.photos.sniff import ImageType, sniff_image
 from domain.roles import Role
+from tests.images import box, heic, jpeg, png
 
 P = PhotoPurpose
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_the_type_is_told_from_the_bytes_alone() -> None:
-    assert sniff_image(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") is ImageType.PNG
-    assert sniff_image(b"\xff\xd8\xff\xe0\x00\x10JFIF") is ImageType.JPEG
-    assert sniff_image(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00") is ImageType.HEIC
-    assert sniff_image(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00") is None  # a video
+    assert sniff_image(png()) is ImageType.PNG
+    assert sniff_image(jpeg()) is ImageType.JPEG
+    assert sniff_image(heic()) is ImageType.HEIC
+    assert sniff_image(jpeg() + b"camera trailer") is ImageType.JPEG  # data after the end
+    video = box(b"ftyp", b"mp42\x00\x00\x00\x00") + box(b"moov", b"")
+    assert sniff_image(video) is None
     for not_an_image in (b"", b"\x89PNG\r\n\x1a\n", b"GIF89a....", b"<svg/>", b"name,phone\n"):
         assert sniff_image(not_an_image) is None
+
+
+def test_only_the_opening_bytes_of_an_image_are_no_image() -> None:
+    # Found by a hostile pass: each was kept as a photo, served as an image
+    page = b"<html><script>alert(1)</script></html>"
+    disguised = [
+        b"\x89PNG\r\n\x1a\n" + page,  # a PNG's signature, then a web page
+        b"\x00\x00\x00\x18ftypheic<svg onload=alert(1)>",  # a HEIC's opening, then SVG
+        b"\xff\xd8\xff\x00",  # four bytes of a JPEG's start
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
+        png()[:-12],  # cut before its IEND
+        png().replace(b"IDAT", b"IDAX"),  # a chunk whose checksum no longer fits
+        jpeg()[: len(jpeg()) // 2],  # cut in its scan, no end
+        heic()[:-4],  # a box running past the file
+        box(b"ftyp", b"heic\x00\x00\x00\x00") + box(b"mdat", b""),  # no meta
+    ]
+    for bytes_ in disguised:
+        assert sniff_image(bytes_) is None, bytes_[:40]
 
 
 def test_each_purpose_is_decided_by_its_own_latest_change() -> None:

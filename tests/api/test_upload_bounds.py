@@ -1,0 +1,104 @@
+"""A multipart request's work is bounded before and while it is read (found by a hostile pass:
+200,000 empty parts of one name, sent chunked with a forged token, held the API at 100 % CPU for
+24 s): a token that does not verify is refused unread, a repeated part name is refused, the
+bytes read from the connection count whole, a file goes into `variables` only, and a file that
+only begins like an image is no photo."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import aiohttp
+
+from domain.roles import Role
+from tests.api.flow import JourneyDriver
+from tests.api.photo_support import UPLOAD, upload
+from tests.images import png
+
+BOUNDARY = "glowpath-test-boundary"
+MAP = json.dumps({"0": ["variables.input.file"]})
+
+
+def _part(name: str, value: bytes, filename: str | None = None) -> bytes:
+    disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+    head = f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n".encode()
+    return head + value + b"\r\n"
+
+
+def _operations(variables: dict[str, object]) -> bytes:
+    return json.dumps({"query": UPLOAD, "variables": variables}).encode()
+
+
+async def _send(
+    driver: JourneyDriver, body: AsyncIterator[bytes] | bytes, token: str | None = None
+) -> tuple[int, str]:
+    headers = {
+        "Authorization": f"Bearer {token or driver.token(Role.NURSE)}",
+        "GraphQL-Require-Preflight": "1",
+        "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+    }
+    async with aiohttp.ClientSession() as session:
+        async with session.post(driver.api.url, data=body, headers=headers) as answer:
+            return answer.status, (await answer.json())["errors"][0]["message"]
+
+
+async def test_a_forged_token_is_refused_before_the_body_is_read(driver: JourneyDriver) -> None:
+    sent = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal sent
+        while sent < 64 * 1024**2:  # bounded, should the server read it all
+            sent += 64 * 1024
+            yield _part("x", b"") * 1000
+
+    status, message = await _send(driver, endless(), token="forged.token.value")
+    assert (status, message) == (
+        401,
+        "the bearer token is forged, malformed or expired: sign in again",
+    )
+    assert sent < 64 * 1024**2
+
+
+async def test_parts_are_counted_and_every_byte_read_counts(driver: JourneyDriver) -> None:
+    variables = {"input": {"stage": "BEFORE", "bodyArea": "cheek", "file": None}}
+    start = _part("operations", _operations(variables)) + _part("map", MAP.encode())
+    # A part name given twice (each empty part of one name replaced the last, uncounted)
+    repeated = start + _part("x", b"") + _part("x", b"") + f"--{BOUNDARY}--\r\n".encode()
+    assert await _send(driver, repeated) == (400, "the form part 'x' comes twice")
+
+    # Parts under the count, sent chunked (no length to check first), whose boundaries and
+    # headers alone pass the ceiling (twice the largest photo plus 1 MiB)
+    header = b"X-Padding: " + b"p" * 8000 + b"\r\n"
+
+    async def padded() -> AsyncIterator[bytes]:
+        yield start
+        for n in range(6):
+            yield f"--{BOUNDARY}\r\n".encode() + header * 100
+            yield f'Content-Disposition: form-data; name="p{n}"\r\n\r\n\r\n'.encode()
+
+    status, message = await _send(driver, padded())
+    assert (status, message.startswith("the request body is larger than")) == (413, True)
+    # And a part with more headers than a reader takes is the caller's mistake, not a fault
+    many = start + f"--{BOUNDARY}\r\n".encode() + b"X-A: b\r\n" * 200 + b"\r\n\r\n"
+    assert await _send(driver, many) == (400, "the multipart body cannot be read")
+
+
+async def test_a_file_goes_into_variables_only(driver: JourneyDriver) -> None:
+    variables = {"input": {"stage": "BEFORE", "bodyArea": "cheek", "file": None}}
+    body = (
+        _part("operations", _operations(variables))
+        + _part("map", json.dumps({"0": ["operationName"]}).encode())
+        + _part("0", png(), filename="photo.png")
+        + f"--{BOUNDARY}--\r\n".encode()
+    )
+    assert await _send(driver, body) == (400, "a file may only be mapped into `variables`")
+
+
+async def test_a_file_that_only_begins_like_an_image_is_refused(driver: JourneyDriver) -> None:
+    client = await driver.register_client()
+    journey = await driver.start(client)
+    disguised = b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"
+    answer = await upload(driver, Role.NURSE, disguised, clientId=client, journeyId=journey["id"])
+    assert answer["__typename"] == "ValidationFailed", answer
+    assert answer["problems"] == [{"field": "file", "message": "not a JPEG, PNG or HEIC image"}]
