@@ -4,8 +4,9 @@ A page of clients asking each one's consents, identity versions or photo consent
 to cost a query per client (100 clients with their consents: 2 s). Here each client's rows are
 numbered in their order by a window function and a range of those numbers kept, for every
 client at once: one query per window, whatever the number of clients (the client file's parts
-do the same in `client_file_reads`). Rows are ordered by a time column and then by id, as each
-list is shown.
+do the same in `client_file_reads`). Rows are ordered by one column (a time, or a version
+number) and then by id, as each list is shown. The keys are usually clients; a window may
+name another owner column (a clinic's procedure type versions, newest of each type).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Window:
     owner: str = "client_id"
 
 
-def _window_sql(model: type[Model], time_column: str, window: Window, clients: int) -> str:
+def _window_sql(model: type[Model], order_column: str, window: Window, clients: int) -> str:
     postgres = is_postgres(model._meta.db)
     places = iter(marks(postgres, clients + 2))
     client_marks = ", ".join(next(places) for _ in range(clients))
@@ -48,7 +49,7 @@ def _window_sql(model: type[Model], time_column: str, window: Window, clients: i
     direction = "DESC" if window.newest_first else "ASC"
     return (
         f"SELECT {columns}, position FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY"
-        f' {partition} ORDER BY "{time_column}" {direction}, id {direction}) AS position'
+        f' {partition} ORDER BY "{order_column}" {direction}, id {direction}) AS position'
         f' FROM {model._meta.db_table} WHERE "{window.owner}" IN ({client_marks})) AS numbered'
         f" WHERE position > {next(places)} AND position <= {next(places)}"
         f' ORDER BY "{window.owner}", position'
@@ -56,10 +57,11 @@ def _window_sql(model: type[Model], time_column: str, window: Window, clients: i
 
 
 async def windows_of(
-    model: type[M], time_column: str, keys: Sequence[tuple[str, Window]]
+    model: type[M], order_column: str, keys: Sequence[tuple[str, Window]]
 ) -> list[list[tuple[int, M]]]:
     """For each (client id, window): the client's rows in that window with their numbers, in
-    order. One query per distinct window (and per thousand clients)."""
+    order of `order_column`, then id. One query per distinct window (and per thousand
+    clients)."""
     by_window: dict[Window, list[str]] = defaultdict(list)
     for client_id, window in keys:
         by_window[window].append(client_id)
@@ -68,7 +70,7 @@ async def windows_of(
         clients = list(dict.fromkeys(client_ids))
         for start in range(0, len(clients), CLIENTS_PER_QUERY):
             chunk = clients[start : start + CLIENTS_PER_QUERY]
-            sql = _window_sql(model, time_column, window, len(chunk))
+            sql = _window_sql(model, order_column, window, len(chunk))
             bounds = [window.skip, window.skip + window.take]
             rows = await model._meta.db.execute_query_dict(sql, [*chunk, *bounds])
             positions = [int(row.pop("position")) for row in rows]
