@@ -45,6 +45,10 @@ log = logging.getLogger(__name__)
 # Longer than any action waits for Temporal (a journey on a killed worker's sticky queue takes
 # about 10 s to move to another worker), short enough that no request holds a connection for long.
 EXECUTION_TIMEOUT_SECONDS = 30.0
+# A request's body must arrive within this: one that trickles in holds its connection and its
+# task for as long as its sender likes. Long enough for the largest photo (10 MiB) on a slow
+# uplink (about 1 Mbit/s).
+BODY_TIMEOUT_SECONDS = 120.0
 
 # Operations in flight on one socket (Strawberry's default: 100). An SPA watches a board, a
 # task list and the journeys on screen; each subscription rebuilds its answer per push, and a
@@ -66,13 +70,14 @@ class GlowpathView(GraphQLView[Context, None]):
         auth: AuthServices,
         allowed_origins: tuple[str, ...] = (),
         execution_timeout: float = EXECUTION_TIMEOUT_SECONDS,
+        body_timeout: float = BODY_TIMEOUT_SECONDS,
         **kwargs: Any,
     ) -> None:
         # Strawberry's own argument sets it (a class attribute was overridden by its default).
         kwargs.setdefault("max_subscriptions_per_connection", MAX_OPERATIONS_PER_SOCKET)
         super().__init__(**kwargs)
         self.gateway, self.config, self.feed, self.auth = gateway, config, feed, auth
-        self.execution_timeout = execution_timeout
+        self.execution_timeout, self.body_timeout = execution_timeout, body_timeout
         # Strawberry checks a WebSocket's Origin as well: same list as the CORS middleware.
         self.allowed_origins = normalize_allowed_origins(allowed_origins)
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
@@ -100,6 +105,14 @@ class GlowpathView(GraphQLView[Context, None]):
             request_id=middleware.request_id(request),
             over_http=not isinstance(response, web.WebSocketResponse),
         )
+
+    async def parse_http_body(self, request: Any) -> Any:
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                return await super().parse_http_body(request)
+        except TimeoutError:
+            message = f"the request body took longer than {self.body_timeout:g} s to arrive"
+            raise HTTPException(408, message) from None
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         # No query or mutation over HTTP may wait longer than this: its caller gets an error,
@@ -177,12 +190,14 @@ def create_app(
     audit_trail: bool = True,
     permissions: bool = True,
     execution_timeout: float = EXECUTION_TIMEOUT_SECONDS,
+    body_timeout: float = BODY_TIMEOUT_SECONDS,
     feed: JourneyFeed | None = None,
     photo_store: PhotoStore | None = None,
 ) -> web.Application:
     """The API; `auth` is the sign-in state (throttle, session watch), one per app by default.
     `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost;
-    `execution_timeout` bounds each HTTP query and mutation (seconds); `feed` the change feed
+    `execution_timeout` bounds each HTTP query and mutation (seconds), `body_timeout` the
+    arrival of its body; `feed` the change feed
     of live subscriptions (one per app by default); `photo_store` where photos are kept (by
     default the store the settings choose: the local directory or the S3 bucket)."""
     store = photo_store or build_photo_store(settings)
@@ -209,6 +224,7 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         execution_timeout=execution_timeout,
+        body_timeout=body_timeout,
         multipart_uploads_enabled=True,
     )
     middlewares = middleware.middlewares(settings.cors_origins)

@@ -9,6 +9,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from gql import GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
@@ -190,3 +191,30 @@ async def test_a_document_asking_for_a_huge_answer_is_refused_before_it_runs(
     small = "query Small { " + page.replace("first: 100", "first: 5") + " }"
     answer = await send_graphql(api, small, token=driver.token(Role.SUPERVISOR))
     assert "errors" not in answer.json() and answer.json()["data"]["journeys"]
+
+
+async def test_a_body_that_trickles_in_is_stopped(
+    database: str, temporal_address: str, temporal_env: WorkflowEnvironment
+) -> None:
+    # Given an API that gives a request's body one second to arrive
+    settings = api_settings(database, temporal_address, f"hostile-{uuid.uuid4().hex[:8]}")
+    async with running_api(settings, temporal_env.client, body_timeout=1.0) as api:
+        arrived = asyncio.Event()
+
+        async def trickle() -> AsyncIterator[bytes]:
+            yield b'{"query": "{ __typename '
+            # The rest never comes while the server waits (bounded, should it wait for ever)
+            await asyncio.wait_for(arrived.wait(), 60)
+            yield b'}"}'
+
+        # When a client sends the start of a body and then nothing
+        headers = {"Content-Type": "application/json"}
+        started = asyncio.get_running_loop().time()
+        async with aiohttp.ClientSession() as session:
+            async with session.post(api.url, data=trickle(), headers=headers) as answer:
+                status, body = answer.status, await answer.json()
+            arrived.set()
+        # Then the server answers after the limit, as a GraphQL error, and stops waiting
+        assert status == 408
+        assert body["errors"][0]["message"] == "the request body took longer than 1 s to arrive"
+        assert asyncio.get_running_loop().time() - started < 30
