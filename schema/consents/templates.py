@@ -21,6 +21,7 @@ from domain.journey.stages import ConsentKind
 from domain.store import records
 from domain.store.consents import TEMPLATE_KEY_MAX_LENGTH
 from domain.store.consents import ConsentTemplateVersion as VersionRow
+from domain.store.per_client import newest_versions
 from schema import idempotency
 from schema.clients.file_mutations import invalid
 from schema.consents.types import ConsentTemplateVersion
@@ -29,6 +30,8 @@ from schema.errors import Conflict, NotAuthorized, ValidationFailed, not_authori
 from schema.text import check_text
 
 PUBLISH_ATTEMPTS = 5
+# At most this many versions in one answer, by template, newest first.
+LISTED = 500
 
 
 @strawberry.input(description="A consent's text in one language.")
@@ -152,17 +155,32 @@ async def consent_templates(
     kind: Annotated[
         ConsentKind | None, strawberry.argument(description="Only templates of this kind.")
     ] = None,
+    latest_only: Annotated[
+        bool,
+        strawberry.argument(
+            description="Only each template's newest version: every template, however many "
+            "versions came before (the full list stops at 500 versions)."
+        ),
+    ] = False,
 ) -> list[ConsentTemplateVersion] | None:
     """Your clinic's consent template versions: by template, newest version first."""
     claims = info.context.claims
     if claims is None:
         return []
-    query = VersionRow.filter(clinic_id=claims.clinic_id)
-    if template_key is not None:
-        if len(template_key) > TEMPLATE_KEY_MAX_LENGTH:  # names no template; the column refuses it
-            return []
-        query = query.filter(template_key=template_key)
-    if kind is not None:
-        query = query.filter(kind=kind.value)
-    rows = await query.order_by("template_key", "-version").limit(500)
+    if template_key is not None and len(template_key) > TEMPLATE_KEY_MAX_LENGTH:
+        return []  # names no template; the column refuses it
+    if latest_only:
+        newest = await newest_versions(VersionRow, claims.clinic_id, "template_key")
+        rows = [
+            row
+            for row in newest
+            if template_key in (None, row.template_key) and kind in (None, ConsentKind(row.kind))
+        ][:LISTED]
+    else:
+        query = VersionRow.filter(clinic_id=claims.clinic_id)
+        if template_key is not None:
+            query = query.filter(template_key=template_key)
+        if kind is not None:
+            query = query.filter(kind=kind.value)
+        rows = await query.order_by("template_key", "-version").limit(LISTED)
     return [ConsentTemplateVersion.from_row(row) for row in rows]

@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.procedures.template import ProcedureContent, check_content, content_hash
 from domain.store import records
-from domain.store.per_client import Window, windows_of
+from domain.store.per_client import newest_versions
 from domain.store.procedures import ProcedureTypeVersion as VersionRow
 from schema import idempotency
 from schema.clients.file_mutations import invalid
@@ -29,7 +29,6 @@ from schema.procedures.types import ProcedureTypeVersion
 PUBLISH_ATTEMPTS = 5
 # At most this many versions in one answer, newest of each type first.
 LISTED = 500
-NEWEST = Window(skip=0, take=1, newest_first=True, partition=("type_key",), owner="clinic_id")
 
 
 @strawberry.type(description="The version as published (or as the first attempt published it).")
@@ -107,7 +106,11 @@ async def procedure_types(
         str | None, strawberry.argument(description="Only this type's versions.")
     ] = None,
     latest_only: Annotated[
-        bool, strawberry.argument(description="Only each type's newest version.")
+        bool,
+        strawberry.argument(
+            description="Only each type's newest version: every type, however many versions "
+            "came before (the full list stops at 500 versions)."
+        ),
     ] = False,
 ) -> list[ProcedureTypeVersion] | None:
     """Your clinic's procedure type versions: by type, newest version first."""
@@ -117,11 +120,8 @@ async def procedure_types(
     if latest_only:
         # Each type's newest, however many versions the clinic published (read from the first
         # 500 versions, types past them went missing).
-        (numbered,) = await windows_of(VersionRow, "version", [(claims.clinic_id, NEWEST)])
-        newest = [row for _position, row in numbered]
-        if type_key is not None:
-            newest = [row for row in newest if row.type_key == type_key]
-        rows = sorted(newest, key=lambda row: row.type_key)[:LISTED]
+        newest = await newest_versions(VersionRow, claims.clinic_id, "type_key")
+        rows = [row for row in newest if type_key in (None, row.type_key)][:LISTED]
     else:
         query = VersionRow.filter(clinic_id=claims.clinic_id)
         if type_key is not None:
