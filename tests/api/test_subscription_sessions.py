@@ -296,22 +296,26 @@ async def test_signing_out_another_device_leaves_this_subscription_open(
             await eventually(pushed, nudged, timeout=WITHIN, what="the nudge pushed")
 
 
+def _watching(journey_id: str) -> GraphQLRequest:
+    return GraphQLRequest(
+        "subscription W($id: ID!) { journeyChanged(id: $id) { lastEventSeq } }",
+        variable_values={"id": journey_id},
+    )
+
+
 async def test_one_account_holds_a_bounded_number_of_live_subscriptions(
     api: Api, driver: JourneyDriver
 ) -> None:
     # Given a supervisor watching one journey 50 times over two sockets (25 each, the most a
     # socket holds), each subscription pushed its first view
     journey = await driver.start()
-    watch = GraphQLRequest(
-        "subscription W($id: ID!) { journeyChanged(id: $id) { lastEventSeq } }",
-        variable_values={"id": journey["id"]},
-    )
+    watch = _watching(journey["id"])
     supervisor = driver.token(Role.SUPERVISOR)
     async with contextlib.AsyncExitStack() as held:
         streams = []
         for _ in range(2):
             session = await held.enter_async_context(api.websocket(supervisor))
-            streams += [session.subscribe(watch) for _ in range(25)]
+            streams += [session.subscribe(watch) for _ in range(MAX_OPERATIONS_PER_SOCKET)]
         firsts = await asyncio.wait_for(asyncio.gather(*(anext(s) for s in streams)), WITHIN)
         seqs = {first["journeyChanged"]["lastEventSeq"] for first in firsts}
         assert len(seqs) == 1, seqs
@@ -333,10 +337,7 @@ async def test_one_socket_holds_a_bounded_number_of_operations(
 ) -> None:
     # Given a socket holding 25 subscriptions, each pushed its first view
     journey = await driver.start()
-    watch = GraphQLRequest(
-        "subscription W($id: ID!) { journeyChanged(id: $id) { lastEventSeq } }",
-        variable_values={"id": journey["id"]},
-    )
+    watch = _watching(journey["id"])
     async with api.websocket(driver.token(Role.SUPERVISOR)) as session:
         streams = [session.subscribe(watch) for _ in range(MAX_OPERATIONS_PER_SOCKET)]
         await asyncio.wait_for(asyncio.gather(*(anext(s) for s in streams)), WITHIN)
