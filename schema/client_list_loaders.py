@@ -48,7 +48,14 @@ class ClientLists:
         default_factory=lambda: DataLoader(latest_changes)
     )
 
-    def forget_photo_consents(self) -> None:
-        """After a change of photo consents: the next read goes to the database."""
-        self.photo_consent_changes.clear_all()
-        self.photo_consents_now.clear_all()
+    def forget(self) -> None:
+        """After a write to a client's data (`note_write`): the next read of any of these lists
+        goes to the database."""
+        for loader in (
+            self.consents,
+            self.withdrawals,
+            self.identity_amendments,
+            self.photo_consent_changes,
+            self.photo_consents_now,
+        ):
+            loader.clear_all()

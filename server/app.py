@@ -46,9 +46,15 @@ log = logging.getLogger(__name__)
 # about 10 s to move to another worker), short enough that no request holds a connection for long.
 EXECUTION_TIMEOUT_SECONDS = 30.0
 # A request's body must arrive within this: one that trickles in holds its connection and its
-# task for as long as its sender likes. Long enough for the largest photo (10 MiB) on a slow
-# uplink (about 1 Mbit/s).
+# task for as long as its sender likes. At least 120 s, and long enough for the largest photo
+# accepted on a slow uplink (1 Mbit/s: 84 s for 10 MiB).
 BODY_TIMEOUT_SECONDS = 120.0
+SLOW_UPLINK_BYTES_PER_SECOND = 125_000
+
+
+def body_timeout_for(photo_max_bytes: int) -> float:
+    return max(BODY_TIMEOUT_SECONDS, photo_max_bytes / SLOW_UPLINK_BYTES_PER_SECOND)
+
 
 # Operations in flight on one socket (Strawberry's default: 100). An SPA watches a board, a
 # task list and the journeys on screen; each subscription rebuilds its answer per push, and a
@@ -190,14 +196,15 @@ def create_app(
     audit_trail: bool = True,
     permissions: bool = True,
     execution_timeout: float = EXECUTION_TIMEOUT_SECONDS,
-    body_timeout: float = BODY_TIMEOUT_SECONDS,
+    body_timeout: float | None = None,
     feed: JourneyFeed | None = None,
     photo_store: PhotoStore | None = None,
 ) -> web.Application:
     """The API; `auth` is the sign-in state (throttle, session watch), one per app by default.
     `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost;
     `execution_timeout` bounds each HTTP query and mutation (seconds), `body_timeout` the
-    arrival of its body; `feed` the change feed
+    arrival of its body (by default from the largest photo: `body_timeout_for`); `feed` the
+    change feed
     of live subscriptions (one per app by default); `photo_store` where photos are kept (by
     default the store the settings choose: the local directory or the S3 bucket)."""
     store = photo_store or build_photo_store(settings)
@@ -224,7 +231,7 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         execution_timeout=execution_timeout,
-        body_timeout=body_timeout,
+        body_timeout=body_timeout or body_timeout_for(settings.photo_max_bytes),
         multipart_uploads_enabled=True,
     )
     middlewares = middleware.middlewares(settings.cors_origins)

@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
-from aiohttp.multipart import BodyPartReader
+from aiohttp.multipart import BodyPartReader, MultipartReader
 from cross_web import AiohttpHTTPRequestAdapter, HTTPException
 from cross_web.request._base import FormData
 
@@ -37,6 +37,7 @@ PREFLIGHT_HEADERS = (
 )
 MAX_FILE_PARTS = 1
 MAX_TEXT_PARTS = 8
+PREAMBLE_LINES = 3
 CHUNK = 64 * 1024
 
 
@@ -100,6 +101,24 @@ def refusal(request: web.Request, max_file_bytes: int, keys: SigningKeys) -> tup
     return None
 
 
+class _BoundaryFirst(MultipartReader):
+    """A body must open with its boundary (a browser sends no preamble; a blank line or two are
+    let pass). aiohttp's reader skipped any number of lines before it, on the event loop: 6 MB
+    of short lines took 2 s of CPU before the first part."""
+
+    async def _read_until_first_boundary(self) -> None:
+        for _ in range(PREAMBLE_LINES):
+            line = (await self._readline()).rstrip()
+            if line == self._boundary:
+                return
+            if line == self._boundary + b"--":
+                self._at_eof = True
+                return
+            if line:
+                break
+        raise ValueError("the multipart body does not open with its boundary")
+
+
 class BoundedUploadAdapter(AiohttpHTTPRequestAdapter):
     def __init__(self, request: web.Request, *, max_file_bytes: int) -> None:
         super().__init__(request)
@@ -139,7 +158,7 @@ class BoundedUploadAdapter(AiohttpHTTPRequestAdapter):
         if not is_multipart(self.request):
             return await super().get_form_data()
         try:
-            reader = await self.request.multipart()
+            reader = _BoundaryFirst(self.request.headers, self.request.content)
             form: dict[str, Any] = {}
             files: dict[str, Any] = {}
             while (part := await reader.next()) is not None:

@@ -7,7 +7,8 @@ to IEND with image data between, a JPEG's segments up to a frame and a scan that
 a HEIC's boxes tiling the file with its `meta`. Opening bytes alone let the PNG signature
 followed by a web page, or four bytes FF D8 FF 00, be kept as photos. Nothing is decoded: the
 walk reads lengths and markers only, so a crafted file cannot make it expand anything. Bytes
-after an image's end are allowed (some phone cameras append their own data after a JPEG).
+after a JPEG's or a PNG's end are allowed (some phone cameras append their own data after a
+JPEG), and so are stray bytes between a JPEG's segments, which decoders pass over.
 """
 
 from __future__ import annotations
@@ -54,8 +55,11 @@ def _jpeg_is_whole(data: bytes) -> bool:
     EOI marker ends."""
     at, framed = 2, False
     while at + 4 <= len(data):
-        if data[at] != 0xFF:
-            return False
+        if data[at] != 0xFF:  # stray bytes before a marker, which decoders pass over
+            at = data.find(b"\xff", at)
+            if at == -1:
+                return False
+            continue
         marker = data[at + 1]
         if marker == 0xFF:  # fill byte before a marker
             at += 1

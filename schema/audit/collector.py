@@ -62,5 +62,10 @@ def note_access(client_id: str, what: str) -> None:
 
 
 def note_write(info: Info[Any, Any], client_id: str) -> None:
-    """The running mutation changed the client's data: noted under the mutation's name."""
+    """The running mutation changed the client's data: noted under the mutation's name. What
+    this request read of clients' lists before is forgotten: a later field of the same request
+    (another mutation's answer) reads them as they now stand."""
     note_access(client_id, info.field_name)
+    loaders = getattr(info.context, "loaders", None)
+    if loaders is not None:
+        loaders.client_lists.forget()

@@ -158,8 +158,8 @@ async def consent_templates(
     latest_only: Annotated[
         bool,
         strawberry.argument(
-            description="Only each template's newest version: every template, however many "
-            "versions came before (the full list stops at 500 versions)."
+            description="Only each template's newest version, however many versions came "
+            "before (up to 500 templates; the full list stops at 500 versions)."
         ),
     ] = False,
 ) -> list[ConsentTemplateVersion] | None:

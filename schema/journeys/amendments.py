@@ -90,6 +90,13 @@ def _value_problem(value: Any) -> str | None:
     return next((found for part in parts if (found := _value_problem(part))), None)
 
 
+async def _written(account_id: str, input: AmendRecordInput) -> bool:
+    """Whether an earlier attempt of this request wrote its amendment (under the id its key
+    derives), whether or not its answer was recorded."""
+    amendment_id = idempotency.derived_id(account_id, input, "amendment")
+    return amendment_id is not None and await JourneyRecord.exists(id=amendment_id)
+
+
 async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> AmendRecordResult:
     claims = info.context.claims
     if claims is None:
@@ -110,9 +117,11 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     if problem:
         return invalid("correction", problem)
     amended = JourneyRecord.filter(journey_id=journey.id, amends_id__isnull=False)
-    # A retry of an amendment that was written is answered as it was, though it filled the room.
+    # A retry of an amendment that was written (answered or not) goes on, though it filled the
+    # room: it is answered with that amendment.
     if await amended.count() >= MAX_AMENDMENTS_PER_JOURNEY and not (
-        await idempotency.answered_before(info, claims.account_id, input)
+        await _written(claims.account_id, input)
+        or await idempotency.answered_before(info, claims.account_id, input)
     ):
         return invalid(
             "seq",

@@ -101,7 +101,7 @@ async def set_photo_consent(
         note_write(info, client.id)
         await idempotency.settle(claims.account_id, input, row.id)
     # Read afresh: an earlier mutation of this request may have loaded them before it changed.
-    info.context.loaders.client_lists.forget_photo_consents()
+    info.context.loaders.client_lists.forget()
     return PhotoConsentPayload(
         change=PhotoConsentChange.from_row(row), consents=await consents_of(info, client.id)
     )

@@ -108,8 +108,8 @@ async def procedure_types(
     latest_only: Annotated[
         bool,
         strawberry.argument(
-            description="Only each type's newest version: every type, however many versions "
-            "came before (the full list stops at 500 versions)."
+            description="Only each type's newest version, however many versions came before "
+            "(up to 500 types; the full list stops at 500 versions)."
         ),
     ] = False,
 ) -> list[ProcedureTypeVersion] | None:

@@ -175,3 +175,28 @@ async def test_an_identity_takes_as_many_amendments_as_the_clients_copy_carries(
         clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **last, idempotencyKey="the-200th"
     )
     assert again == answered
+
+
+TWO_AMENDMENTS = """
+mutation Two($a: AmendClientIdentityInput!, $b: AmendClientIdentityInput!) {
+  a: amendClientIdentity(input: $a) {
+    ... on ClientPayload { client { identityHistory { version fullName } } }
+  }
+  b: amendClientIdentity(input: $b) {
+    ... on ClientPayload { client { identityHistory { version fullName } } }
+  }
+}"""
+
+
+async def test_a_later_answer_of_one_request_reads_the_identity_as_it_now_stands(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client, amended twice in one request, each answer asking every version
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Anna Nowak")
+    first = {"clientId": client, "fullName": "Anna Lis", "reason": "married"}
+    second = {"clientId": client, "fullName": "Anna Lis-Nowak", "reason": "double-barrelled"}
+    data = await clinic.api.run(TWO_AMENDMENTS, clinic.token(Role.FRONT_DESK), a=first, b=second)
+    # Then the second answer holds the second amendment (the first answer's read was not kept)
+    names = [v["fullName"] for v in data["b"]["client"]["identityHistory"]]
+    assert names == ["Anna Nowak", "Anna Lis", "Anna Lis-Nowak"]

@@ -102,3 +102,9 @@ async def test_a_file_that_only_begins_like_an_image_is_refused(driver: JourneyD
     answer = await upload(driver, Role.NURSE, disguised, clientId=client, journeyId=journey["id"])
     assert answer["__typename"] == "ValidationFailed", answer
     assert answer["problems"] == [{"field": "file", "message": "not a JPEG, PNG or HEIC image"}]
+
+
+async def test_a_body_must_open_with_its_boundary(driver: JourneyDriver) -> None:
+    # Lines before the first boundary were skipped without end, on the event loop
+    body = b"a\r\n" * 100_000 + _part("operations", b"{}") + f"--{BOUNDARY}--\r\n".encode()
+    assert await _send(driver, body) == (400, "the multipart body cannot be read")

@@ -6,6 +6,7 @@ import pytest
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.roles import Role
+from domain.store import records
 from domain.store.models import AppendOnlyViolation, JourneyEvent, JourneyRecord
 from schema.ids import decode_id
 from tests.api.flow import JourneyDriver
@@ -150,3 +151,19 @@ async def test_a_journey_takes_a_bounded_number_of_amendments_and_retries_are_st
     assert amendments == MAX_AMENDMENTS_PER_JOURNEY
     # And a retry of the first, with its key, is answered as it was
     assert await amend("first", key="amend-first") == keyed
+    # And so is a request whose attempt wrote the last amendment that fits and lost its answer
+    # before the key was settled (its amendment is written under the id its key derives)
+    supervisor = cockpit.staff[Role.SUPERVISOR].account_id
+    lost = records.derived_id(supervisor, "amend-lost", "amendment")
+    await JourneyRecord.create(
+        id=lost,
+        journey_id=original.journey_id,
+        kind=f"{original.kind}_amendment",
+        body={"reason": "lost", "correction": {"a": 1}},
+        author_id=supervisor,
+        amends_id=original.id,
+    )
+    retried = await amend("lost", key="amend-lost")
+    assert retried["__typename"] == "AmendmentPayload", retried
+    assert retried["amendment"]["reason"] == "lost"
+    assert await JourneyRecord.filter(amends_id=original.id).count() == amendments + 1

@@ -20,6 +20,9 @@ def test_the_type_is_told_from_the_bytes_alone() -> None:
     assert sniff_image(jpeg()) is ImageType.JPEG
     assert sniff_image(heic()) is ImageType.HEIC
     assert sniff_image(jpeg() + b"camera trailer") is ImageType.JPEG  # data after the end
+    app0_end = 4 + int.from_bytes(jpeg()[4:6], "big")  # SOI, then APP0's marker and length
+    stray = jpeg()[:app0_end] + b"\x00\x00" + jpeg()[app0_end:]
+    assert sniff_image(stray) is ImageType.JPEG  # stray bytes between segments, as decoders
     video = box(b"ftyp", b"mp42\x00\x00\x00\x00") + box(b"moov", b"")
     assert sniff_image(video) is None
     for not_an_image in (b"", b"\x89PNG\r\n\x1a\n", b"GIF89a....", b"<svg/>", b"name,phone\n"):
