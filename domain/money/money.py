@@ -29,7 +29,7 @@ _CURRENCIES = frozenset(list_currencies())
 @functools.lru_cache(maxsize=2)
 def _in_use_on(day: date) -> frozenset[str]:
     """The codes some country or territory takes as legal tender on `day` (CLDR's data, as
-    Babel carries it): not the funds and test codes (XXX, XTS), precious metals (XAU), or
+    Babel carries it): not the funds, test and no-currency codes (XTS), precious metals (XAU), or
     currencies withdrawn (HRK since the euro, CUC). Per day: a changeover is seen the day it
     happens, by a process running through it."""
     territories = get_global("territory_currencies")

@@ -6,6 +6,7 @@ Each is sent without a token: the limits apply before anyone is known.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 
@@ -101,14 +102,28 @@ async def test_a_circular_fragment_is_refused(api: Api) -> None:
     assert any("Cannot spread fragment 'A' within itself" in m for m in messages), messages
 
 
+@contextlib.asynccontextmanager
+async def _api(
+    database: str,
+    temporal_address: str,
+    temporal_env: WorkflowEnvironment,
+    task_queue: str,
+    **options: float,
+) -> AsyncIterator[Api]:
+    """The API on its own task queue, with `options` for `create_app` (shorter limits)."""
+    settings = api_settings(database, temporal_address, task_queue)
+    async with running_api(settings, temporal_env.client, **options) as running:
+        yield running
+
+
 @pytest.fixture
 async def impatient_api(
     database: str, temporal_address: str, temporal_env: WorkflowEnvironment
 ) -> AsyncIterator[tuple[Api, str]]:
     """An API that gives each request one second, on a task queue no worker serves yet."""
     task_queue = f"hostile-{uuid.uuid4().hex[:8]}"
-    settings = api_settings(database, temporal_address, task_queue)
-    async with running_api(settings, temporal_env.client, execution_timeout=1.0) as running:
+    options = {"execution_timeout": 1.0}
+    async with _api(database, temporal_address, temporal_env, task_queue, **options) as running:
         yield running, task_queue
 
 
@@ -197,8 +212,8 @@ async def test_a_body_that_trickles_in_is_stopped(
     database: str, temporal_address: str, temporal_env: WorkflowEnvironment
 ) -> None:
     # Given an API that gives a request's body one second to arrive
-    settings = api_settings(database, temporal_address, f"hostile-{uuid.uuid4().hex[:8]}")
-    async with running_api(settings, temporal_env.client, body_timeout=1.0) as api:
+    task_queue = f"hostile-{uuid.uuid4().hex[:8]}"
+    async with _api(database, temporal_address, temporal_env, task_queue, body_timeout=1.0) as api:
         arrived = asyncio.Event()
 
         async def trickle() -> AsyncIterator[bytes]:

@@ -56,25 +56,16 @@ async def test_a_failed_attempt_of_one_request_leaves_the_bytes_its_twin_stored(
     assert await store.get(photo_id) == BYTES
 
 
-async def test_a_failed_attempt_of_its_own_removes_the_bytes_no_row_names(
-    tmp_path: Path,
+@pytest.mark.parametrize("shared", [False, True])
+async def test_a_failed_attempt_removes_the_bytes_no_row_names(
+    tmp_path: Path, shared: bool
 ) -> None:
+    # Its own id, or a keyed upload's shared one whose only attempt failed: no clinical photo
+    # is left that no row names
     store = LocalPhotoStore(tmp_path)
     values = {**(await _values()), "size_bytes": "x"}
     photo_id = str(uuid.uuid4())
     with pytest.raises(Exception):  # noqa: B017
-        await store_photo(store, photo_id, BYTES, shared=False, **values)
+        await store_photo(store, photo_id, BYTES, shared=shared, **values)
     assert not await Photo.exists(id=photo_id)
-    assert await store.get(photo_id) is None
-
-
-async def test_a_failed_attempt_of_a_shared_id_no_row_names_removes_its_bytes(
-    tmp_path: Path,
-) -> None:
-    # A keyed upload whose only attempt failed leaves no clinical photo that no row names
-    store = LocalPhotoStore(tmp_path)
-    values = {**(await _values()), "size_bytes": "x"}
-    photo_id = str(uuid.uuid4())
-    with pytest.raises(Exception):  # noqa: B017
-        await store_photo(store, photo_id, BYTES, shared=True, **values)
     assert await store.get(photo_id) is None
