@@ -12,7 +12,9 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from domain.client_file.identity import Identity
+from domain.store.bounded_append import append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
+from domain.store.models import Client
 
 
 async def write_entry(
@@ -68,20 +70,32 @@ async def mark_in_error(
 
 
 async def amend_identity(
-    amendment_id: str, client_id: str, after: Identity, *, reason: str, author: tuple[str, str]
-) -> ClientIdentityAmendment:
+    amendment_id: str,
+    client_id: str,
+    after: Identity,
+    *,
+    reason: str,
+    author: tuple[str, str],
+    bound: int,
+) -> ClientIdentityAmendment | None:
+    """The amendment with this id (a retry's finds its first attempt's); None when the
+    client's identity already holds `bound` amendments."""
     author_id, author_role = author
-    try:
-        return await ClientIdentityAmendment.create(
-            id=amendment_id,
-            client_id=client_id,
-            full_name=after.full_name,
-            phone=after.phone,
-            email=after.email,
-            reason=reason,
-            author_id=author_id,
-            author_role=author_role,
-            amended_at=datetime.now(UTC),
-        )
-    except IntegrityError:
-        return await ClientIdentityAmendment.get(id=amendment_id)
+    fields = {
+        "client_id": client_id,
+        "full_name": after.full_name,
+        "phone": after.phone,
+        "email": after.email,
+        "reason": reason,
+        "author_id": author_id,
+        "author_role": author_role,
+        "amended_at": datetime.now(UTC),
+    }
+    return await append_within(
+        ClientIdentityAmendment,
+        amendment_id,
+        fields,
+        owner=(Client, client_id),
+        counted={"client_id": client_id},
+        bound=bound,
+    )

@@ -87,17 +87,18 @@ async def amend_client_identity(
         written = await ClientIdentityAmendment.exists(id=amendment_id)
         if unchanged and not written:
             return invalid([unchanged])
-        # The client's own copy of the file carries every version, up to the export's bound.
-        full = await ClientIdentityAmendment.filter(client_id=client.id).count()
-        if full >= MAX_IDENTITY_VERSIONS and not written:
-            return invalid([FieldProblem("clientId", _FULL)])
+        # The client's own copy of the file carries every version, up to the export's bound,
+        # counted under the client's lock so that requests racing at the bound cannot pass it.
         amendment = await amend_identity(
             amendment_id,
             client.id,
             after,
             reason=input.reason.strip(),
             author=(claims.account_id, claims.role.value),
+            bound=MAX_IDENTITY_VERSIONS,
         )
+        if amendment is None:
+            return invalid([FieldProblem("clientId", _FULL)])
         info.context.loaders.identity.clear(client.id)
         note_write(info, client.id)
         await idempotency.settle(claims.account_id, input, amendment.id)

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
-from tortoise.exceptions import IntegrityError
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.roles import Role
 from domain.store import records
+from domain.store.bounded_append import append_within
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent, JourneyRecord
 from domain.text import unreadable_problem
@@ -90,6 +90,25 @@ def _value_problem(value: Any) -> str | None:
     return next((found for part in parts if (found := _value_problem(part))), None)
 
 
+def _amendments_of(journey_id: str) -> dict[str, Any]:
+    return {"journey_id": journey_id, "amends_id__isnull": False}
+
+
+async def _full(journey_id: str) -> bool:
+    """Asked before the key is claimed, so a full journey costs nothing more; the write counts
+    again under the journey's lock."""
+    amended = await JourneyRecord.filter(**_amendments_of(journey_id)).count()
+    return amended >= MAX_AMENDMENTS_PER_JOURNEY
+
+
+def _full_answer() -> ValidationFailed:
+    return invalid(
+        "seq",
+        f"the journey's records hold {MAX_AMENDMENTS_PER_JOURNEY} amendments, the most "
+        "a journey takes",
+    )
+
+
 async def _written(account_id: str, input: AmendRecordInput) -> bool:
     """Whether an earlier attempt of this request wrote its amendment (under the id its key
     derives), whether or not its answer was recorded."""
@@ -116,18 +135,11 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     problem = _correction_problem(input.correction)
     if problem:
         return invalid("correction", problem)
-    amended = JourneyRecord.filter(journey_id=journey.id, amends_id__isnull=False)
-    # A retry of an amendment that was written (answered or not) goes on, though it filled the
-    # room: it is answered with that amendment.
-    if await amended.count() >= MAX_AMENDMENTS_PER_JOURNEY and not (
+    if await _full(journey.id) and not (
         await _written(claims.account_id, input)
         or await idempotency.answered_before(info, claims.account_id, input)
     ):
-        return invalid(
-            "seq",
-            f"the journey's records hold {MAX_AMENDMENTS_PER_JOURNEY} amendments, the most "
-            "a journey takes",
-        )
+        return _full_answer()
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid(bad_key.field, bad_key.message)
@@ -141,17 +153,23 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     amendment_id = idempotency.derived_id(claims.account_id, input, "amendment") or str(
         uuid.uuid4()
     )
-    try:
-        amendment = await JourneyRecord.create(
-            id=amendment_id,
-            journey_id=journey.id,
-            kind=f"{original.kind}_amendment",
-            body={"reason": input.reason.strip(), "correction": input.correction},
-            author_id=claims.account_id,
-            amends_id=original.id,
-        )
-    except IntegrityError:
-        amendment = await JourneyRecord.get(id=amendment_id)
+    # Counted again under the journey's lock: of requests racing for the last room, one gets it.
+    amendment = await append_within(
+        JourneyRecord,
+        amendment_id,
+        {
+            "journey_id": journey.id,
+            "kind": f"{original.kind}_amendment",
+            "body": {"reason": input.reason.strip(), "correction": input.correction},
+            "author_id": claims.account_id,
+            "amends_id": original.id,
+        },
+        owner=(JourneyRow, journey.id),
+        counted=_amendments_of(journey.id),
+        bound=MAX_AMENDMENTS_PER_JOURNEY,
+    )
+    if amendment is None:
+        return _full_answer()
     note_write(info, journey.client_id)
     await idempotency.settle(claims.account_id, input, amendment.id)
     return AmendmentPayload(amendment=amendment_view(amendment))

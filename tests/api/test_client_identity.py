@@ -3,6 +3,7 @@ stays readable; phone numbers are kept in international form; bad input is a typ
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -132,22 +133,27 @@ async def test_the_client_list_finds_a_client_by_a_corrected_name(
         assert data["clients"]["edges"] == [{"node": {"fullName": "Anna Wiśniewska"}}], term
 
 
-async def test_an_identity_takes_as_many_amendments_as_the_clients_copy_carries(
-    fresh_clinic: FreshClinic,
-) -> None:
-    # Given a client whose identity was corrected 199 times
-    clinic = await fresh_clinic()
-    client = await clinic.register_client("Anna Nowak")
-    for n in range(MAX_IDENTITY_VERSIONS - 1):
+async def _fill(client_id: str, count: int) -> None:
+    """`count` amendments of the client's identity, written straight to the store."""
+    for n in range(count):
         await ClientIdentityAmendment.create(
-            id=f"{raw_client(client)}-{n}",
-            client_id=raw_client(client),
+            id=f"{client_id}-{n}",
+            client_id=client_id,
             full_name=f"Anna Nowak {n}",
             reason="filler",
             author_id="desk",
             author_role="FRONT_DESK",
             amended_at=datetime.now(UTC),
         )
+
+
+async def test_an_identity_takes_as_many_amendments_as_the_clients_copy_carries(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client whose identity was corrected 199 times
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Anna Nowak")
+    await _fill(raw_client(client), MAX_IDENTITY_VERSIONS - 1)
     last = {"clientId": client, "fullName": "Anna Kowalska", "reason": "married"}
     # When the 200th is made, and then one more
     answered = await write(
@@ -175,6 +181,34 @@ async def test_an_identity_takes_as_many_amendments_as_the_clients_copy_carries(
         clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **last, idempotencyKey="the-200th"
     )
     assert again == answered
+
+
+async def test_amendments_racing_for_the_last_versions_do_not_pass_the_bound(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client whose identity has room for two more amendments
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Anna Nowak")
+    await _fill(raw_client(client), MAX_IDENTITY_VERSIONS - 2)
+
+    async def amend(n: int) -> str:
+        answer = await write(
+            clinic,
+            AMEND_CLIENT_IDENTITY,
+            Role.FRONT_DESK,
+            clientId=client,
+            fullName=f"Anna Lis {n}",
+            reason="married",
+            idempotencyKey=new_key(),
+        )
+        return answer["__typename"]  # type: ignore[no-any-return]
+
+    # When six amendments arrive at once
+    answers = await asyncio.gather(*(amend(n) for n in range(6)))
+    # Then two are kept and four refused, and the identity holds exactly its bound
+    assert sorted(answers) == ["ClientPayload"] * 2 + ["ValidationFailed"] * 4
+    count = await ClientIdentityAmendment.filter(client_id=raw_client(client)).count()
+    assert count == MAX_IDENTITY_VERSIONS
 
 
 TWO_AMENDMENTS = """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
@@ -108,6 +110,19 @@ async def test_amendment_needs_a_reason_and_an_object(cockpit: JourneyDriver) ->
     assert (await _consultation_event(cockpit, journey["id"]))["amendments"] == []
 
 
+async def _fill(original: JourneyRecord, count: int) -> None:
+    """`count` amendments of the original, written straight to the store."""
+    for n in range(count):
+        await JourneyRecord.create(
+            id=f"{original.id}-amendment-{n}",
+            journey_id=original.journey_id,
+            kind=f"{original.kind}_amendment",
+            body={"reason": f"filler {n}", "correction": {"a": n}},
+            author_id=original.author_id,
+            amends_id=original.id,
+        )
+
+
 async def test_a_journey_takes_a_bounded_number_of_amendments_and_retries_are_still_answered(
     cockpit: JourneyDriver,
 ) -> None:
@@ -126,15 +141,7 @@ async def test_a_journey_takes_a_bounded_number_of_amendments_and_retries_are_st
     assert keyed["__typename"] == "AmendmentPayload", keyed
     event = await JourneyEvent.get(journey_id=decode_id(journey["id"], "Journey"), seq=seq)
     original = await JourneyRecord.get(id=event.record_id)
-    for n in range(MAX_AMENDMENTS_PER_JOURNEY - 2):
-        await JourneyRecord.create(
-            id=f"{original.id}-amendment-{n}",
-            journey_id=original.journey_id,
-            kind=f"{original.kind}_amendment",
-            body={"reason": f"filler {n}", "correction": {"a": n}},
-            author_id=original.author_id,
-            amends_id=original.id,
-        )
+    await _fill(original, MAX_AMENDMENTS_PER_JOURNEY - 2)
     # When the last one that fits is made, and one more is asked
     assert (await amend("the last"))["__typename"] == "AmendmentPayload"
     refused = await amend("one too many")
@@ -167,3 +174,30 @@ async def test_a_journey_takes_a_bounded_number_of_amendments_and_retries_are_st
     assert retried["__typename"] == "AmendmentPayload", retried
     assert retried["amendment"]["reason"] == "lost"
     assert await JourneyRecord.filter(amends_id=original.id).count() == amendments + 1
+
+
+async def test_requests_racing_for_the_last_amendments_do_not_pass_the_bound(
+    cockpit: JourneyDriver,
+) -> None:
+    # Given a consultation whose journey has room for three more amendments
+    journey = await cockpit.drive_to("CONSULTATION")
+    journey = await cockpit.consult(journey["id"])
+    seq = (await _consultation_event(cockpit, journey["id"]))["seq"]
+    event = await JourneyEvent.get(journey_id=decode_id(journey["id"], "Journey"), seq=seq)
+    original = await JourneyRecord.get(id=event.record_id)
+    await _fill(original, MAX_AMENDMENTS_PER_JOURNEY - 3)
+    token = cockpit.token(Role.SUPERVISOR)
+
+    async def amend(n: int) -> str:
+        change = {"journeyId": journey["id"], "seq": seq, "reason": f"race {n}"}
+        data = await cockpit.api.run(
+            AMEND, token, input={**change, "correction": {"a": n}, "idempotencyKey": f"race-{n}"}
+        )
+        return data["amendRecord"]["__typename"]  # type: ignore[no-any-return]
+
+    # When eight amendments, each with a key of its own, arrive at once
+    answers = await asyncio.gather(*(amend(n) for n in range(8)))
+    # Then three are kept and five refused, and the journey holds exactly its bound
+    assert sorted(answers) == ["AmendmentPayload"] * 3 + ["ValidationFailed"] * 5
+    kept = await JourneyRecord.filter(amends_id=original.id).count()
+    assert kept == MAX_AMENDMENTS_PER_JOURNEY

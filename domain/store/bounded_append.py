@@ -1,0 +1,40 @@
+"""A row appended to a bounded set: the count and the write under the owner's lock.
+
+Counting first and writing after lets requests racing at the bound all find room, and each
+writes: a journey's 101st amendment, an identity's 201st version. Here the owner's row (the
+journey, the client) is locked for the transaction (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+transactions begin IMMEDIATE, one writer at a time, `store.compat`), so the writers of one set
+queue, and each counts what the one before it wrote.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+Row = TypeVar("Row", bound=Model)
+
+
+async def append_within(
+    model: type[Row],
+    row_id: str,
+    fields: dict[str, Any],
+    *,
+    owner: tuple[type[Model], str],
+    counted: dict[str, Any],
+    bound: int,
+) -> Row | None:
+    """The row with this id: the one written before under that id (its request's retry, found
+    whatever the count), else a new one when fewer than `bound` rows match `counted`; None when
+    the set is full. `owner`: the model and id of the row whose lock the set's writers share."""
+    owner_model, owner_id = owner
+    async with in_transaction() as connection:
+        await owner_model.filter(id=owner_id).select_for_update().using_db(connection).first()
+        existing = await model.filter(id=row_id).using_db(connection).first()
+        if existing is not None:
+            return existing
+        if await model.filter(**counted).using_db(connection).count() >= bound:
+            return None
+        return await model.create(using_db=connection, id=row_id, **fields)
