@@ -29,6 +29,7 @@ from schema.metrics import REQUEST_TIMEOUTS
 from server import graphiql, middleware, request_body, tracing, uploads
 from server.health import CHECK_TIMEOUT, CHECKS, Check, add_health_routes
 from server.http_mistakes import say_client_mistakes_at_info
+from server.http_protocol import AppRunner
 from server.metrics import loop_lag_context, metrics_handler
 from server.photo_route import add_photo_route
 from server.photo_settings import build_photo_store
@@ -293,7 +294,7 @@ async def serve(settings: Settings) -> None:
     )
     store = build_photo_store(settings)
     await probe_photo_store(store, settings.photo_store)
-    runner = web.AppRunner(
+    runner = AppRunner(
         create_app(settings, temporal, photo_store=store),
         access_log=None,
         shutdown_timeout=settings.shutdown_timeout_seconds,

@@ -18,6 +18,7 @@ from temporalio.client import Client
 
 from server import middleware
 from server.health import CHECKS, Check, add_health_routes
+from server.http_protocol import AppRunner
 from server.metrics import metrics_handler
 from server.settings import Settings
 from workflows.connect import connect
@@ -42,7 +43,7 @@ def ops_app(
 
 async def serve_ops(app: web.Application, host: str, port: int, what: str) -> None:
     """Serves ``app`` until cancelled."""
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
+    runner = AppRunner(app, access_log=None, shutdown_timeout=1)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()

@@ -28,6 +28,7 @@ from domain.roles import STAFF_ROLES, Role
 from domain.store.models import Clinic, StaffAccount
 from schema.context import AuthServices
 from server.app import create_app
+from server.http_protocol import AppRunner
 from server.seed import DEMO_PASSWORD, demo_username
 from server.settings import Settings
 from tests.api import documents
@@ -88,7 +89,7 @@ async def running_api(
 ) -> AsyncIterator[Api]:
     """The real aiohttp application on 127.0.0.1 and a free port, for the block's duration;
     `options` go to `create_app` (e.g. a short `execution_timeout`)."""
-    runner = web.AppRunner(create_app(settings, temporal, auth, **options), access_log=None)
+    runner = AppRunner(create_app(settings, temporal, auth, **options), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -1,6 +1,7 @@
-"""Malformed HTTP is answered 400 and said at INFO without a traceback: an operator alerting on
-ERROR is not paged by a long URL (aiohttp logged each at ERROR with a traceback, found by a
-hostile pass). A fault that is not a parse error keeps its ERROR."""
+"""Malformed HTTP is answered 400 in words, and said at INFO without a traceback: an operator
+alerting on ERROR is not paged by a long URL (aiohttp logged each at ERROR with a traceback, and
+its answer quoted the request's bytes as a Python `bytearray`; both found by hostile passes). A
+fault that is not a parse error keeps its ERROR."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from server.http_mistakes import SERVER_LOGGER, ClientMistakesAtInfo
+from server.http_protocol import LINE_TOO_LONG, NOT_HTTP
 from tests.api.harness import Api
 
 ANSWER_WITHIN = 10  # seconds: a refusal comes at once; this only bounds a hang
@@ -29,7 +31,8 @@ async def _send_raw(api: Api, request: bytes) -> bytes:
     try:
         writer.write(request)
         await writer.drain()
-        return await asyncio.wait_for(reader.readline(), ANSWER_WITHIN)
+        # The refusal closes the connection: its end bounds the read.
+        return await asyncio.wait_for(reader.read(), ANSWER_WITHIN)
     finally:
         writer.close()
 
@@ -41,8 +44,14 @@ async def test_malformed_http_is_a_400_said_at_info(
     api: Api, caplog: pytest.LogCaptureFixture, request_bytes: bytes
 ) -> None:
     with caplog.at_level(logging.INFO, logger=SERVER_LOGGER):
-        status_line = await _send_raw(api, request_bytes)
+        answer = await _send_raw(api, request_bytes)
+    status_line, _, body = answer.partition(b"\r\n\r\n")
     assert status_line.split()[1:2] == [b"400"], status_line
+    # The answer says what was wrong in words and quotes none of the request's bytes
+    assert body.decode() in (NOT_HTTP, LINE_TOO_LONG), body
+    assert (body.decode() == LINE_TOO_LONG) == (
+        b"a" * 9000 in request_bytes or b"b" * 9000 in request_bytes
+    )
     said = [r for r in caplog.records if r.name == SERVER_LOGGER]
     assert said, "the refusal is still logged"
     assert [(r.levelno, r.exc_info) for r in said] == [(logging.INFO, None)] * len(said)

@@ -1,0 +1,60 @@
+"""Requests that are not well-formed HTTP: a 400 that says so in words, quoting nothing.
+
+aiohttp answers a request it cannot parse (a line past 8,190 bytes, a bad header, TLS sent to a
+plain port) with its parser's message, which quotes the request's own bytes as a Python
+`bytearray(b'...')` or `b'...'`: the server's internals shown to whoever sent it. Here the answer
+names what was wrong and what to do; the log line keeps the parser's reason
+(`server.http_mistakes`). Every other answer of aiohttp's, a 500 included, stays its own.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
+from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
+from aiohttp.web_server import Server
+
+# aiohttp's own bound on a request line and on each header line (its `max_line_size` and
+# `max_field_size` defaults), named in the answer so the sender knows what to shorten.
+MAX_LINE_BYTES = 8190
+
+NOT_HTTP = "Bad Request: the request is not well-formed HTTP/1.1."
+LINE_TOO_LONG = (
+    f"Bad Request: the request line or a header is longer than {MAX_LINE_BYTES} bytes "
+    "(send a large query in a POST body)."
+)
+
+
+class _PlainParseErrors(RequestHandler):
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> StreamResponse:
+        if status == 400 and isinstance(exc, HttpProcessingError):
+            message = LINE_TOO_LONG if isinstance(exc, LineTooLong) else NOT_HTTP
+        return super().handle_error(request, status, exc, message)
+
+
+class _Server(Server):
+    def __call__(self) -> RequestHandler:
+        return _PlainParseErrors(self, loop=self._loop, **self._kwargs)
+
+
+class AppRunner(web.AppRunner):
+    """`web.AppRunner` whose connections answer unparseable requests as described above."""
+
+    async def _make_server(self) -> Server:
+        made = await super()._make_server()
+        # The application's server, rebuilt with the same handler and settings before it
+        # serves a connection (aiohttp forbids subclassing the application that makes it).
+        return _Server(
+            made.request_handler,
+            request_factory=made.request_factory,
+            handler_cancellation=made.handler_cancellation,
+            **made._kwargs,
+        )
