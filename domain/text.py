@@ -37,3 +37,17 @@ def unreadable_problem(value: str) -> str | None:
         f"contains a control or text-direction character (U+{ord(found.group()):04X} at "
         f"character {found.start() + 1})"
     )
+
+
+def text_problem(value: str | None, *, required: bool, limit: int) -> str | None:
+    """Why a piece of staff text cannot be kept, or None: it must show something when required
+    (and when given at all, if it holds more than blanks), fit in `limit` characters and be
+    readable. The one rule for every text staff write, from a client's note to a catalogue
+    name."""
+    if value is None or not has_visible_text(value):
+        if required:
+            return "required"
+        return "shows nothing" if value and value.strip() else None
+    if len(value) > limit:
+        return f"at most {limit} characters"
+    return unreadable_problem(value)

@@ -12,7 +12,8 @@ argument's default); a connection's `first` sizes the first list below it (`edge
 multiplies what is asked inside it. Lists without `first` (a journey's follow-ups) are bounded
 by what a record holds: their items are not counted, only the paged lists asked inside them;
 the few that can be long say how long (`UNPAGED_LIMITS`), or how many one enclosing object
-holds in all (`SHARED_LIMITS`: a journey's amendments, over all its events). Page sizes are
+holds in all (`SHARED_LIMITS`: a journey's amendments, over all its events). A field that is
+costly to make counts as many items (`WEIGHTS`: a leaflet's PDF). Page sizes are
 read as the request gives them: a literal, a variable (a whole float as JSON sends it), the
 operation's default for a variable left out, or the argument's default. Fragments are measured
 once per page size carried into them, so the estimate is linear in the document, as the limits
@@ -63,6 +64,11 @@ UNPAGED_LIMITS = {("Query", "lotRecipients"): 1000}
 # a list counts, per item of the list it is in, its share of the total: the total divided by
 # the items of every list between it and the enclosing object.
 SHARED_LIMITS = {("JourneyEvent", "amendments"): ("Journey", MAX_AMENDMENTS_PER_JOURNEY)}
+
+# Fields that cost as much as many items, whatever their list: an aftercare leaflet's PDF takes
+# up to a second of CPU and 1.6 MB to make (`schema.procedures.leaflet`).
+PDF_WEIGHT = 10_000
+WEIGHTS = {("AftercareLeaflet", "pdfBase64"): PDF_WEIGHT}
 
 _OWNERS = {owner for owner, _most in SHARED_LIMITS.values()}
 # For each enclosing object of a shared limit's type (`_OWNERS`), the items of the lists
@@ -148,6 +154,9 @@ class AnswerEstimate:
         field = parent.fields.get(node.name.value)
         if field is None:
             return 0  # refused by validation
+        weight = WEIGHTS.get((parent.name, node.name.value))
+        if weight is not None:
+            return weight
         page, inner = self.page(field, node), get_named_type(field.type)
         if not _is_list(field):
             # A connection's page sizes the list below it; any other object passes it on.

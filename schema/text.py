@@ -4,7 +4,7 @@ character rules are `domain.text`'s)."""
 from __future__ import annotations
 
 from domain.errors import FieldProblem
-from domain.text import has_visible_text, unreadable_problem
+from domain.text import text_problem
 
 MAX_TEXT = 4000
 
@@ -12,14 +12,8 @@ MAX_TEXT = 4000
 def check_text(
     field: str, value: str | None, *, required: bool, limit: int = MAX_TEXT
 ) -> list[FieldProblem]:
-    if value is None or not has_visible_text(value):
-        if required:
-            return [FieldProblem(field, "required")]
-        return [FieldProblem(field, "shows nothing")] if value and value.strip() else []
-    if len(value) > limit:
-        return [FieldProblem(field, f"at most {limit} characters")]
-    unreadable = unreadable_problem(value)
-    return [FieldProblem(field, unreadable)] if unreadable else []
+    problem = text_problem(value, required=required, limit=limit)
+    return [FieldProblem(field, problem)] if problem else []
 
 
 def check_list(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from domain.errors import FieldProblem
+from domain.text import text_problem
 
 MAX_NAME = 200
 MAX_LIST = 50
@@ -64,12 +65,9 @@ def _names(field_name: str, values: Sequence[str], problems: list[FieldProblem])
     seen: set[str] = set()
     for index, value in enumerate(values):
         key = normalise(value)
-        if not key:
-            problems.append(FieldProblem(f"{field_name}[{index}]", "required"))
-        elif len(value) > MAX_NAME:
-            problems.append(
-                FieldProblem(f"{field_name}[{index}]", f"at most {MAX_NAME} characters")
-            )
+        problem = text_problem(value, required=True, limit=MAX_NAME)
+        if problem:
+            problems.append(FieldProblem(f"{field_name}[{index}]", problem))
         elif key in seen:
             problems.append(FieldProblem(f"{field_name}[{index}]", "named twice"))
         seen.add(key)
@@ -78,10 +76,9 @@ def _names(field_name: str, values: Sequence[str], problems: list[FieldProblem])
 def check_item(spec: CatalogItemSpec) -> list[FieldProblem]:
     """What is wrong with an item before it is stored (camelCase field names, as the API's)."""
     problems: list[FieldProblem] = []
-    if not spec.name.strip():
-        problems.append(FieldProblem("name", "required"))
-    elif len(spec.name) > MAX_NAME:
-        problems.append(FieldProblem("name", f"at most {MAX_NAME} characters"))
+    name_problem = text_problem(spec.name, required=True, limit=MAX_NAME)
+    if name_problem:
+        problems.append(FieldProblem("name", name_problem))
     _names("ingredients", spec.ingredients, problems)
     _names("allergens", spec.allergens, problems)
     _names("interactingMedications", spec.interacting_medications, problems)

@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.errors import FieldProblem
 from domain.journey.stages import ConsentKind
+from domain.text import text_problem
 
 # Polish, Russian, Chinese and English are required; other languages may be added.
 REQUIRED_LANGUAGES = ("pl", "ru", "zh", "en")
@@ -84,11 +85,7 @@ def check_template(
             problems.append(FieldProblem("texts.language", f"not a language code: {language!r}"))
             continue
         for section in SECTIONS:
-            value = sections.get(section, "")
-            if not value.strip():
-                problems.append(FieldProblem(f"texts.{language}.{section}", "required"))
-            elif len(value) > SECTION_LIMIT:
-                problems.append(
-                    FieldProblem(f"texts.{language}.{section}", f"at most {SECTION_LIMIT} chars")
-                )
+            problem = text_problem(sections.get(section, ""), required=True, limit=SECTION_LIMIT)
+            if problem:
+                problems.append(FieldProblem(f"texts.{language}.{section}", problem))
     return problems

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.text import text_problem
 
 LANGUAGES = ("pl", "ru", "zh", "en")
 KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
@@ -157,10 +158,9 @@ def content_hash(type_key: str, version: int, content: ProcedureContent) -> str:
 
 
 def _text(path: str, value: str, problems: list[FieldProblem], required: bool = True) -> None:
-    if required and not value.strip():
-        problems.append(FieldProblem(path, "required"))
-    elif len(value) > TEXT_LIMIT:
-        problems.append(FieldProblem(path, f"at most {TEXT_LIMIT} characters"))
+    problem = text_problem(value, required=required, limit=TEXT_LIMIT)
+    if problem:
+        problems.append(FieldProblem(path, problem))
 
 
 def _languages(path: str, texts: dict[str, Any], problems: list[FieldProblem]) -> None:

@@ -16,18 +16,22 @@ from domain.errors import FieldProblem
 from domain.roles import STAFF_ROLES, Role
 from domain.store import accounts
 from domain.store.models import Clinic, StaffAccount
+from domain.text import text_problem
 
 # 56 at most: an audit entry names a clinic as `clinic:<id>` in 64 characters.
 CLINIC_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,55}")
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
+# A clinic's or a staff member's name as screens and printed records show it.
+MAX_DISPLAY_NAME = 200
 
 
 def clinic_problems(clinic_id: str, name: str, timezone: str) -> list[FieldProblem]:
     problems = []
     if not CLINIC_ID.fullmatch(clinic_id):
         problems.append(FieldProblem("clinicId", "2 to 56 of a-z, 0-9 and -, starting a-z/0-9"))
-    if not name.strip() or len(name) > 200:
-        problems.append(FieldProblem("name", "1 to 200 characters"))
+    name_problem = text_problem(name, required=True, limit=MAX_DISPLAY_NAME)
+    if name_problem:
+        problems.append(FieldProblem("name", name_problem))
     if not _is_zone(timezone):
         problems.append(FieldProblem("timezone", "an IANA time zone, e.g. Europe/Warsaw"))
     return problems
@@ -50,8 +54,10 @@ def account_problems(
     problems = []
     if username is not None and not USERNAME.fullmatch(username):
         problems.append(FieldProblem("username", "3 to 100 of a-z, 0-9, '.', '_' and '-'"))
-    if display_name is not None and not (display_name.strip() and len(display_name) <= 200):
-        problems.append(FieldProblem("displayName", "1 to 200 characters"))
+    if display_name is not None:
+        name_problem = text_problem(display_name, required=True, limit=MAX_DISPLAY_NAME)
+        if name_problem:
+            problems.append(FieldProblem("displayName", name_problem))
     if role is not None and role not in STAFF_ROLES:
         problems.append(FieldProblem("role", f"{role.value} is not a role an account can hold"))
     return problems

@@ -30,6 +30,8 @@ MAX_PLAN_ITEMS = 50
 # Body areas one consultation names, and the words for one item or area: the consultation is
 # kept whole as its record, which every read of the journey's history returns.
 MAX_AREAS = 20
+# A consultation proposes one to three plans (seed handbook: "one to three options").
+MAX_PLANS = 3
 MAX_ITEM_TEXT = 200
 
 
@@ -191,11 +193,13 @@ async def record_consultation(
         ("assessment.physicalCondition", assessment.physical_condition),
     ):
         problems += check_text(field, text, required=False)
-    if not 1 <= len(input.plans) <= 3:
+    if not 1 <= len(input.plans) <= MAX_PLANS:
+        # Refused before any plan is looked at: each one's check reads the price list.
         problems.append(FieldProblem("plans", "propose one to three plans"))
-    for index, plan in enumerate(input.plans):
-        _plan_problems(f"plans[{index}]", plan, problems)
-        await _catalog_problems(info, f"plans[{index}]", plan, problems)
+    else:
+        for index, plan in enumerate(input.plans):
+            _plan_problems(f"plans[{index}]", plan, problems)
+            await _catalog_problems(info, f"plans[{index}]", plan, problems)
     return await run_recorded_action(
         info, input, Action.RECORD_CONSULTATION, problems=problems, record_kind="consultation"
     )

@@ -6,6 +6,7 @@ adjusted notes for that language; reading it reads the client's file and is audi
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from datetime import date
 from typing import Annotated, Any
@@ -15,11 +16,12 @@ from strawberry.types import Info
 
 from domain.audit import AFTERCARE_LEAFLET_READ
 from domain.errors import FieldProblem
-from domain.procedures.leaflet import compose
+from domain.procedures.leaflet import Leaflet, compose
 from domain.procedures.template import LANGUAGES
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent as EventRow
 from domain.store.models import JourneyRecord as RecordRow
+from schema.answer_size import MAX_LIST_ITEMS, PDF_WEIGHT
 from schema.audit.collector import note_access
 from schema.clients.file_access import zone_of
 from schema.clients.file_mutations import invalid
@@ -30,6 +32,11 @@ from schema.procedures.journey_type import journey_procedure
 from schema.procedures.leaflet_render import render_html, render_pdf
 from schema.procedures.types import DiscomfortNotes, ProcedureTypeVersion
 
+# Setting a leaflet as PDF is pure Python (reportlab): up to about a second for the longest
+# notes a procedure type takes. It runs on a thread, one at a time in a process, so the event
+# loop keeps serving; the answer-size estimate counts each PDF asked as `PDF_WEIGHT` items.
+_ONE_PDF_AT_A_TIME = asyncio.Semaphore(1)
+
 
 @strawberry.type(description="The aftercare leaflet for the client, in one language.")
 class AftercareLeaflet:
@@ -38,8 +45,20 @@ class AftercareLeaflet:
     procedure_type: ProcedureTypeVersion = strawberry.field(
         description="The version the journey follows (the one its plan named)."
     )
-    html: str = strawberry.field(description="A printable HTML page (UTF-8).")
-    pdf_base64: str = strawberry.field(description="The same leaflet as a PDF, base64.")
+    leaflet: strawberry.Private[Leaflet]
+
+    @strawberry.field(description="A printable HTML page (UTF-8).")
+    def html(self) -> str:
+        return render_html(self.leaflet)
+
+    @strawberry.field(
+        description="The same leaflet as a PDF, base64. Made only when asked, and costly: an "
+        f"operation may ask for at most {MAX_LIST_ITEMS // PDF_WEIGHT} of them."
+    )
+    async def pdf_base64(self) -> str:
+        async with _ONE_PDF_AT_A_TIME:
+            pdf = await asyncio.to_thread(render_pdf, self.leaflet)
+        return base64.b64encode(pdf).decode("ascii")
 
 
 AftercareLeafletResult = Annotated[
@@ -90,6 +109,5 @@ async def aftercare_leaflet(
         language=language,
         notes=DiscomfortNotes.of(language, leaflet.notes),
         procedure_type=ProcedureTypeVersion.from_row(procedure.version),
-        html=render_html(leaflet),
-        pdf_base64=base64.b64encode(render_pdf(leaflet)).decode("ascii"),
+        leaflet=leaflet,
     )

@@ -97,6 +97,27 @@ async def test_a_consultation_without_plans_is_invalid(driver: JourneyDriver) ->
     await assert_unchanged(driver, journey)
 
 
+async def test_too_many_plans_are_refused_before_any_plan_is_looked_at(
+    driver: JourneyDriver,
+) -> None:
+    # Given a consultation proposing 400 plans, each naming a catalogue item that does not exist
+    # (each plan's check reads the price list and the catalogue: 400 plans took seconds)
+    journey = await driver.drive_to("CONSULTATION")
+    plan = {**PLAN, "catalogItemIds": ["Q2F0YWxvZ0l0ZW06bm9uZQ=="]}
+    result = await driver.act(
+        documents.RECORD_CONSULTATION,
+        Role.CONSULTANT,
+        journeyId=journey["id"],
+        occupation="architect",
+        needs={"areas": ["face"], "goal": "g", "expectation": "e"},
+        assessment={"psychological": "p", "spendingCapacity": "s", "physicalCondition": "c"},
+        plans=[plan] * 400,
+    )
+    # Then the count alone is the answer: no plan was checked
+    assert result["problems"] == [{"field": "plans", "message": "propose one to three plans"}]
+    await assert_unchanged(driver, journey)
+
+
 async def test_payments_need_the_bills_currency(driver: JourneyDriver) -> None:
     # Given a journey whose approved plan is billed in EUR
     journey = await driver.drive_to("PAYMENT")

@@ -9,7 +9,7 @@ import pytest
 from graphql import parse
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
-from schema.answer_size import MAX_LIST_ITEMS, refusal
+from schema.answer_size import MAX_LIST_ITEMS, PDF_WEIGHT, refusal
 from schema.build import build_schema
 
 SCHEMA = build_schema()._schema
@@ -126,3 +126,24 @@ def test_amendments_count_as_many_as_a_journey_takes_however_many_events_carry_t
         "fragment Events on Journey { history { seq amendments { id } } }"
     )
     assert _refused(spread) is None
+
+
+def _leaflets(count: int, fields: str) -> str:
+    return (
+        "query Q($j: ID!) { "
+        + " ".join(
+            f'l{i}: aftercareLeaflet(journeyId: $j, language: "pl") '
+            f"{{ ... on AftercareLeaflet {{ {fields} }} }}"
+            for i in range(count)
+        )
+        + " }"
+    )
+
+
+def test_a_leaflets_pdf_counts_as_many_items_and_its_html_does_not() -> None:
+    # A leaflet's PDF takes up to a second to make: 30 aliases of one stalled the API for 18 s
+    most = MAX_LIST_ITEMS // PDF_WEIGHT
+    assert _refused(_leaflets(most, "pdfBase64"), j="x") is None
+    assert _refused(_leaflets(most + 1, "pdfBase64"), j="x") is not None
+    # The HTML and the notes are made from the same text, at no such cost
+    assert _refused(_leaflets(30, "html language"), j="x") is None
