@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.errors import Conflict
 from domain.store.partners import PartnerLapse, PartnerReferral, PartnerRegistration
+from domain.store.per_client import newest_versions
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,10 @@ async def record_referral(
 
 
 async def clinic_partners(clinic_id: str) -> list[PartnerRegistration]:
-    """Each partner of the clinic in its version in force, by name."""
-    latest: dict[str, PartnerRegistration] = {}
-    for row in await PartnerRegistration.filter(clinic_id=clinic_id).order_by("version"):
-        latest[row.partner_id] = row
-    return sorted(latest.values(), key=lambda r: (r.name.casefold(), r.partner_id))
+    """Each partner of the clinic in its version in force, by name: one row a partner is read,
+    however many versions came before."""
+    latest = await newest_versions(PartnerRegistration, clinic_id, "partner_id")
+    return sorted(latest, key=lambda r: (r.name.casefold(), r.partner_id))
 
 
 async def first_reports(partner_ids: list[str]) -> dict[str, datetime]:
