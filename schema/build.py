@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
+from schema.answer_bytes import BoundedAnswerExecutor
 from schema.answer_size import AnswerSizeLimit
 from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
@@ -142,6 +143,8 @@ def build_schema(
         subscription=Subscription,
         extensions=extensions(introspection, audit_trail, permissions),
         scalar_overrides=SCALAR_OVERRIDES,
+        # Counts the answer's characters as it is built (`schema.answer_bytes`).
+        execution_context_class=BoundedAnswerExecutor,
     )
 
 
