@@ -4,7 +4,8 @@ The number is taken from the clinic's counter row and the payment is written in 
 transaction: a payment that fails leaves the counter as it was, and two payments never take one
 number. The counter row is locked for the transaction (SELECT ... FOR UPDATE on PostgreSQL;
 SQLite's transactions begin IMMEDIATE, one writer at a time, `store.compat`), so concurrent
-payments queue at the counter for the few milliseconds each takes.
+payments queue at the counter for the few milliseconds each takes. A payment the journey does not
+judge (after its treatment began) is checked against its bill under the same lock.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain.store.billing import Payment, ReceiptCounter
+from domain.errors import ValidationFailed
+from domain.journey.stages import PaymentKind
+from domain.money.payments import BillState, payment_problems
+from domain.store.billing import Bill, Payment, ReceiptCounter
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,9 @@ class NewPayment:
     amount_minor: int
     currency: str
     recorded_by: str
+    # Checked here against what the bill still owes, under the counter's lock: a payment the
+    # journey does not judge (after its treatment began) would otherwise race with another.
+    within_bill: bool = False
 
 
 async def _ensure_counter(clinic_id: str) -> None:
@@ -55,6 +63,8 @@ async def record_payment(new: NewPayment) -> Payment:
         existing = await Payment.filter(id=new.payment_id).using_db(connection).first()
         if existing is not None:
             return existing
+        if new.within_bill and new.bill_id is not None:
+            await _refuse_beyond_the_bill(new, connection)
         number = counter.last_number + 1
         await (
             ReceiptCounter.filter(clinic_id=new.clinic_id)
@@ -76,3 +86,18 @@ async def record_payment(new: NewPayment) -> Payment:
             recorded_by=new.recorded_by,
             recorded_at=datetime.now(UTC),
         )
+
+
+async def _refuse_beyond_the_bill(new: NewPayment, connection: BaseDBAsyncClient) -> None:
+    """Raises `ValidationFailed` when the bill, as its payments stand under the lock, does not
+    take this one (every payment of the clinic waits for the same lock)."""
+    bill = await Bill.filter(id=new.bill_id).using_db(connection).get()
+    taken = await Payment.filter(bill_id=new.bill_id).using_db(connection)
+    state = BillState(
+        total=bill.total_minor,
+        paid=sum(p.amount_minor for p in taken),
+        kinds=frozenset(PaymentKind(p.kind) for p in taken),
+    )
+    problems = payment_problems(state, PaymentKind(new.kind), new.amount_minor)
+    if problems:
+        raise ValidationFailed(problems)

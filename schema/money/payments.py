@@ -178,13 +178,19 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
         bill, found = await _bill_problems(journey, input, amount_minor)
         if found:
             return from_domain(DomainValidationFailed(found))
-    writer = _writer(payment_id, input, bill, amount_minor, actor.user_id, info)
-    if not settled and facts_from_json(journey.facts).treatment_started:
+    after_treatment = facts_from_json(journey.facts).treatment_started
+    writer = _writer(payment_id, input, bill, amount_minor, actor.user_id, info, after_treatment)
+    if not settled and after_treatment:
         # The journey has moved past its payment (an installment, the rest of a bill after the
-        # treatment): the payment is the bill's alone; the journey is answered as it stands.
+        # treatment): the payment is the bill's alone, judged again as it is written (payments
+        # racing for what is left would each pass the check above); the journey is answered
+        # as it stands.
         if bill is None and not written:
             return await run_recorded_action(info, input, Action.RECORD_PAYMENT, problems=[])
-        await writer(journey)
+        try:
+            await writer(journey)
+        except DomainValidationFailed as refused:
+            return from_domain(refused)
         note_write(info, journey.client_id)
         await idempotency.settle(actor.user_id, input, journey.id)
         return JourneyPayload(journey=Journey.from_row(journey))
@@ -210,7 +216,10 @@ def _writer(
     amount_minor: int,
     account_id: str,
     info: Info[Context, None],
+    within_bill: bool,
 ) -> AfterAccepted:
+    """`within_bill`: the journey did not judge the payment; its bill does, as it is written."""
+
     async def write(journey: JourneyRow) -> None:
         await write_payment(
             NewPayment(
@@ -224,6 +233,7 @@ def _writer(
                 amount_minor=amount_minor,
                 currency=input.currency,
                 recorded_by=account_id,
+                within_bill=within_bill,
             )
         )
         if bill is not None and input.kind is PaymentKind.INSTALLMENT_PLAN:

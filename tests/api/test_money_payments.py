@@ -236,3 +236,14 @@ async def test_an_installment_plan_moves_on_and_a_missed_installment_is_counted(
     assert paid["history"][-1]["action"] == "start_treatment"
     assert await overdue_count(driver) == 0
     assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "300.00"
+    # When the last 300.00 is paid three times at once (the journey no longer judges them)
+    racing = [payment(bill, "300.00", "INSTALLMENT", idempotencyKey=new_key()) for _ in range(3)]
+    answers = await asyncio.gather(
+        *(driver.act(documents.RECORD_PAYMENT, Role.CASHIER, **each) for each in racing)
+    )
+    # Then one is taken and two are refused on their amount: the bill is paid, no more
+    refusals = [a["problems"] for a in answers if a["__typename"] == "ValidationFailed"]
+    assert (
+        refusals == [[{"field": "amount", "message": "at most what is outstanding (0 minor)"}]] * 2
+    )
+    assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "0.00"

@@ -4,9 +4,11 @@ by `tests.run_suites`, on PostgreSQL, where the counter row's lock is what keeps
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from domain.errors import ValidationFailed
 from domain.store.billing import Bill, BillLine, Payment, Refund
 from domain.store.billing_reads import lines_paid_in, money_moved
 from domain.store.receipts import NewPayment, record_payment
@@ -46,6 +48,40 @@ async def test_twenty_concurrent_payments_take_receipts_one_to_twenty() -> None:
     assert again.receipt_number == next(p.receipt_number for p in numbers if p.id == retried)
     assert await Payment.filter(clinic_id=clinic).count() == 20
 
+
+
+async def test_payments_racing_for_what_a_bill_still_owes_take_no_more_than_it() -> None:
+    # Given a bill of 900.00 on an installment plan, 300.00 paid (its treatment has begun, so
+    # the journey no longer judges its payments)
+    clinic = f"clinic-{uuid.uuid4().hex[:8]}"
+    bill = await Bill.create(
+        id=str(uuid.uuid4()),
+        clinic_id=clinic,
+        journey_id="j-1",
+        client_id="c-1",
+        currency="EUR",
+        subtotal_minor=90000,
+        total_minor=90000,
+        created_by="cashier-1",
+        created_at=datetime.now(UTC),
+    )
+
+    def installment(kind: str, amount: int) -> NewPayment:
+        first = dataclasses.replace(_payment(clinic), bill_id=bill.id, kind=kind)
+        return dataclasses.replace(first, amount_minor=amount, within_bill=True)
+
+    await record_payment(installment("INSTALLMENT_PLAN", 30000))
+    # When three installments of 600.00 arrive at once
+    answers = await asyncio.gather(
+        *(record_payment(installment("INSTALLMENT", 60000)) for _ in range(3)),
+        return_exceptions=True,
+    )
+    # Then one is taken and two are refused on their amount, and the bill is paid, no more
+    refused = [a for a in answers if isinstance(a, ValidationFailed)]
+    assert len(refused) == 2, answers
+    assert [p.field for p in refused[0].problems] == ["amount"]
+    paid = await Payment.filter(bill_id=bill.id)
+    assert sum(p.amount_minor for p in paid) == 90000
 
 async def test_the_money_that_moved_is_read_per_clinic_and_window() -> None:
     # Given a bill of two lines in a fresh clinic, paid 300.00 and refunded 50.00
