@@ -21,10 +21,12 @@ from domain.store import records
 from domain.store.desk_notes import draft_note
 from domain.store.models import Journey as JourneyRow
 from domain.store.records import KeyState
+from domain.store.triage_models import TriageEntry
 from domain.store.triage_projection import current_owner
 from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, item_codes
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decision import Decision, Route
+from domain.triage.entries import EntryKind
 from domain.triage.purposes import PURPOSE_RULES
 from schema import idempotency
 from schema.catalog.types import ContraindicationFound
@@ -83,9 +85,19 @@ AutoAssignOutcome = (
 AutoAssignResult = Annotated[AutoAssignOutcome, strawberry.union("AutoAssignResult")]
 
 
+async def _logged_assignment(row: JourneyRow) -> TriageEntry | None:
+    """The desk's log entry that assigned the journey, once the log holds it."""
+    assigned = TriageEntry.filter(
+        clinic_id=row.clinic_id, journey_id=row.id, kind=EntryKind.ASSIGNED.value
+    )
+    return await assigned.order_by("-seq").first()
+
+
 async def triage(
     info: Info[Context, None], input: AutoAssignInput
-) -> tuple[AutoAssignOutcome | JourneyOutcome, Decision | None, JourneyRow | None]:
+) -> tuple[AutoAssignOutcome | JourneyOutcome, Decision | TriageEntry | None, JourneyRow | None]:
+    """The outcome, and the desk's decision: as the desk made it, or as its log keeps it (for a
+    retry of an assignment that finished)."""
     actor, claims = info.context.actor, info.context.claims
     if actor is None or claims is None:
         return not_authorized(), None, None
@@ -108,6 +120,13 @@ async def triage(
     if row.stage != Stage.TRIAGE.value and not retried:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage)), None, row
+    # A retry of an assignment that finished is answered from the desk's log, not sent to the
+    # desk again: after its midnight the desk judges it afresh (a turn charged, an assignment
+    # left waiting for acceptance), and on its day it answers "already decided". Until the log
+    # holds the entry (it is written just after the decision), the desk answers it.
+    logged = await _logged_assignment(row) if idempotency.answered(ledger) else None
+    if logged is not None:
+        return JourneyPayload(journey=Journey.from_row(row)), logged, row
     if row.visit_category == VisitCategory.RECHECK.value:
         # Not the rotation's: the desk is not told (it would log a client it cannot place).
         refusal = TransitionNotAllowed(RECHECK_REFUSAL)
@@ -142,10 +161,11 @@ async def auto_assign(info: Info[Context, None], input: AutoAssignInput) -> Auto
         rule = PURPOSE_RULES.get(input.purpose)
         why = rule.reason if rule else await category_reason(row.id)
         category = rule.category if rule else VisitCategory(row.visit_category)
-        named = await named_decision(decision)
-        return AutoAssignPayload(
-            journey=outcome.journey, decision=TriageDecision.build(named, category, why)
-        )
+        if isinstance(decision, TriageEntry):
+            answer = TriageDecision.logged(decision, category, why)
+        else:
+            answer = TriageDecision.build(await named_decision(decision), category, why)
+        return AutoAssignPayload(journey=outcome.journey, decision=answer)
     assert not isinstance(outcome, (JourneyPayload, ContraindicationFound))
     return outcome
 

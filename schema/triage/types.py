@@ -186,6 +186,30 @@ class TriageDecision:
             category_reason=why,
         )
 
+    @classmethod
+    def logged(cls, entry: TriageEntry, category: VisitCategory, why: str | None) -> TriageDecision:
+        """The decision as the desk's log keeps it (its ASSIGNED entry holds every part of it,
+        the reason with its skips, the policy with its name)."""
+        details = entry.details or {}
+        return cls(
+            consultant_id=staff_id(entry.consultant_id),
+            counted=entry.counted,
+            route=str(details.get("route") or ""),
+            reason=entry.reason,
+            policy=entry.policy,
+            major_item=details.get("item"),
+            skips=[
+                TriageSkip(
+                    consultant_id=strawberry.ID(encode_id("StaffMember", skip["consultant_id"])),
+                    why=skip["why"],
+                    makeup_owed=bool(skip.get("makeup_owed")),
+                )
+                for skip in details.get("skips") or []
+            ],
+            visit_category=category,
+            category_reason=why,
+        )
+
 
 @strawberry.type(description="One line of the desk's append-only log.")
 class TriageLogEntry:

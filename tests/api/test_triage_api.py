@@ -214,6 +214,32 @@ async def test_assign_consultant_without_one_asks_the_desk_and_repeats_change_no
     assert [s["firstVisitTurns"] for s in after["seats"]] == [1, 0, 0, 0, 0]
 
 
+
+async def test_an_answered_autoassign_retry_is_answered_as_the_first_and_tells_the_desk_nothing(
+    api: Api,
+) -> None:
+    # Given a client placed by the desk with a key, and the desk's log holding the assignment
+    clinic, staff, _consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    journey = await _journey_at_triage(api, desk, 0)
+    asked = {"journeyId": journey, "idempotencyKey": uuid.uuid4().hex}
+    first = (await api.run(AUTO_ASSIGN, desk, input=asked))["autoAssign"]
+    assert first["__typename"] == "AutoAssignPayload", first
+    await eventually(
+        lambda: _log(api, desk, clinic),
+        lambda log: any(e["kind"] == "ASSIGNED" for e in log),
+        timeout=LOG_TIMEOUT,
+        what="the assignment in the log",
+    )
+    board = await _board(api, desk, clinic)
+    # When the request is sent again with its key
+    again = (await api.run(AUTO_ASSIGN, desk, input=asked))["autoAssign"]
+    # Then it is answered with the first decision (the desk, asked again, said "already
+    # decided"; after its midnight it charged a turn), and the desk did not hear of it
+    assert again == first
+    assert await _board(api, desk, clinic) == board
+    assert [e["kind"] for e in await _log(api, desk, clinic)].count("ASSIGNED") == 1
+
 async def test_all_busy_alerts_the_supervisor_live(api: Api) -> None:
     clinic, staff, consultants = await _desk_clinic(api)
     desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
