@@ -225,5 +225,11 @@ def derived_id(account_id: str, key: str, kind: str) -> str:
     return str(uuid.uuid5(_DERIVED_IDS, f"{kind}:{account_id}:{key}"))
 
 
+def opening_record_id(journey_id: str) -> str:
+    """The id of a journey's reception record: one per journey, so attempts of one start
+    (which name one journey) write one record."""
+    return str(uuid.uuid5(_DERIVED_IDS, f"reception:{journey_id}"))
+
+
 def key_reused() -> Conflict:
     return Conflict("this idempotency key was used for another request")

@@ -56,7 +56,9 @@ async def open_linked_recheck(
         raise Conflict("the client already has another active journey")
     client = await ClientRow.get(id=parent.client_id)
     body = {"reason": why, "linked_journey_id": parent.id, "channel": "PHONE_BOOKING"}
-    record_id = await records.draft_record(journey_id, "reception", body, actor.user_id)
+    record_id = await records.draft_record(
+        journey_id, "reception", body, actor.user_id, records.opening_record_id(journey_id)
+    )
     start = JourneyStart(
         journey_id=journey_id,
         clinic_id=parent.clinic_id,

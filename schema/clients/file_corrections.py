@@ -88,10 +88,13 @@ async def amend_client_entry(
     amendment_id = idempotency.derived_id(claims.account_id, input, "client_entry") or str(
         uuid.uuid4()
     )
-    if await ClientEntryError.exists(entry_id=original.id):
-        return _conflict("the entry was marked entered in error: record a new entry instead")
+    # This request's own correction, written by an attempt whose answer was lost, is its
+    # answer, though the entry was marked in error since.
     ahead = await correction_of(original.id)
-    if ahead is not None and ahead.id != amendment_id:
+    mine = ahead is not None and ahead.id == amendment_id
+    if not mine and await ClientEntryError.exists(entry_id=original.id):
+        return _conflict("the entry was marked entered in error: record a new entry instead")
+    if ahead is not None and not mine:
         return _conflict("the entry is already corrected: amend the latest correction")
     amendment = ahead or await write_entry(
         amendment_id,

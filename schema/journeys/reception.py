@@ -158,7 +158,9 @@ async def _journey_start(
         "channel": input.channel.value,
         "partner_id": decode_id(input.partner_id, "Partner") if input.partner_id else None,
     }
-    record_id = await records.draft_record(journey_id, "reception", body, actor.user_id)
+    record_id = await records.draft_record(
+        journey_id, "reception", body, actor.user_id, records.opening_record_id(journey_id)
+    )
     return JourneyStart(
         journey_id=journey_id,
         clinic_id=clinic_id,

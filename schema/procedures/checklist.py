@@ -100,16 +100,20 @@ async def complete_checklist_item(
         return idempotency.conflict()
     if idempotency.answered(ledger) is not None:
         return ChecklistItemPayload(journey=Journey.from_row(row))
+    row_id = idempotency.derived_id(claims.account_id, input, "checklist") or str(uuid.uuid4())
+    # This request's own completion, written by an attempt whose answer was lost, is its
+    # answer, though the treatment began since.
+    written = await ChecklistCompletion.exists(id=row_id)
     procedure = await journey_procedure(row)
     if procedure is None:
         return _not_now(row, "the journey's plan names no procedure type: it has no checklist")
-    if facts_from_json(row.facts).treatment_started or Stage(row.stage).is_terminal:
+    ended = facts_from_json(row.facts).treatment_started or Stage(row.stage).is_terminal
+    if ended and not written:
         return _not_now(row, "treatment has started or the journey has ended")
     item = next((i for i in procedure.content.checklist if i.code == input.item_code), None)
     why = result_problem(item, input.result)
     if why is not None:
         return invalid([FieldProblem("itemCode" if item is None else "result", why)])
-    row_id = idempotency.derived_id(claims.account_id, input, "checklist") or str(uuid.uuid4())
     try:
         await ChecklistCompletion.create(
             id=row_id,

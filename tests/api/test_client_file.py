@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from domain.roles import Role
 from domain.store.client_file import ClientEntry
+from domain.store.models import IdempotencyKey
 from tests.api.client_file_support import (
     ADD_SERVICE_CARD_ENTRY,
     ALLERGY,
@@ -23,7 +24,7 @@ from tests.api.client_file_support import (
     nodes,
     write,
 )
-from tests.api.flow import JourneyDriver
+from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import clinic_today
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -110,6 +111,34 @@ async def test_an_amendment_leaves_the_original_readable(fresh_clinic: FreshClin
         allergy=ALLERGY,
     )
     assert again["__typename"] == "Conflict", again
+    assert await ClientEntry.filter(client_id=_raw(client)).count() == 2
+
+
+async def test_a_correction_whose_answer_was_lost_is_answered_though_marked_in_error_since(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given an allergy corrected with a key, the answer lost before the key was settled
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    original = await entry(clinic, RECORD_ALLERGY, Role.NURSE, clientId=client, **ALLERGY)
+    key = new_key()
+    correction = {
+        "entryId": original["id"],
+        "reason": "the client named the wrong anaesthetic",
+        "allergy": {**ALLERGY, "substance": "articaine"},
+        "idempotencyKey": key,
+    }
+    first = await entry(clinic, AMEND_CLIENT_ENTRY, Role.NURSE, **correction)
+    nurse = clinic.staff[Role.NURSE].account_id
+    assert await IdempotencyKey.filter(account_id=nurse, key=key).update(result_id="") == 1
+    # When the supervisor marks the original entered in error, and the nurse's client retries
+    await entry(
+        clinic, MARK_ENTERED_IN_ERROR, Role.SUPERVISOR, entryId=original["id"], reason="wrong"
+    )
+    again = await write(clinic, AMEND_CLIENT_ENTRY, Role.NURSE, **correction)
+    # Then the retry is answered with the correction it made, not refused by the mark
+    assert again["__typename"] == "ClientEntryPayload", again
+    assert again["entry"]["id"] == first["id"]
     assert await ClientEntry.filter(client_id=_raw(client)).count() == 2
 
 

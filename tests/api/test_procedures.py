@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from domain.roles import Role
+from domain.store.models import IdempotencyKey
 from server.procedure_seeds import seed_procedure_types
 from tests.api import documents
 from tests.api.aftercare_documents import TASKS_CHANGED
@@ -129,10 +130,17 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
     )
     assert refused["message"] == "open checklist items: plan_verified"
 
-    # When it is done too, Then treatment starts without the booleans
-    await _item(clinic, jid, "plan_verified")
+    # When it is done too (its answer lost before the key was settled, as a crash between the
+    # two leaves it), Then treatment starts without the booleans
+    done_key = new_key()
+    done = await _item(clinic, jid, "plan_verified", idempotencyKey=done_key)
+    nurse = clinic.staff[Role.NURSE].account_id
+    lost = IdempotencyKey.filter(account_id=nurse, key=done_key)
+    assert await lost.update(result_id="") == 1
     started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
     assert started == {"__typename": "JourneyPayload", "journey": {"stage": "TREATMENT"}}
+    # And the completion's retry is answered as it was, though the treatment began since
+    assert await _item(clinic, jid, "plan_verified", idempotencyKey=done_key) == done
     seen = await run(clinic, JOURNEY, Role.EXPERT, id=jid)
     blood = next(i for i in seen["checklist"] if i["code"] == "lab_blood")
     assert (blood["done"], blood["result"]) == (True, "Hb 13.5 g/dl")

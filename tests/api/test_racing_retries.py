@@ -190,3 +190,23 @@ async def test_a_step_sent_by_racing_attempts_keeps_one_record(fresh_clinic: Cli
     assert len(records) == 1
     (event,) = await JourneyEvent.filter(journey_id=raw_id, action="record_consultation")
     assert event.record_id == records[0].id
+
+
+async def test_a_journey_started_by_racing_attempts_keeps_one_reception_record(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a registered client
+    driver = await fresh_clinic()
+    client = await driver.register_client()
+    # When the start is sent six times at once under one key
+    answers = await _at_once(
+        driver, documents.START_JOURNEY, Role.FRONT_DESK, clientId=client, idempotencyKey=new_key()
+    )
+    # Then every attempt answers the one journey, which keeps one reception record (each
+    # attempt wrote a draft of its own, which no event names)
+    assert {answer["__typename"] for answer in answers} == {"JourneyPayload"}, answers
+    (journey_id,) = {answer["journey"]["id"] for answer in answers}
+    raw_id = decode_id(journey_id, "Journey")
+    (record,) = await JourneyRecord.filter(journey_id=raw_id, kind="reception")
+    (opened,) = await JourneyEvent.filter(journey_id=raw_id, seq=1)
+    assert opened.record_id == record.id

@@ -214,7 +214,6 @@ async def test_assign_consultant_without_one_asks_the_desk_and_repeats_change_no
     assert [s["firstVisitTurns"] for s in after["seats"]] == [1, 0, 0, 0, 0]
 
 
-
 async def test_an_answered_autoassign_retry_is_answered_as_the_first_and_tells_the_desk_nothing(
     api: Api,
 ) -> None:
@@ -239,6 +238,7 @@ async def test_an_answered_autoassign_retry_is_answered_as_the_first_and_tells_t
     assert again == first
     assert await _board(api, desk, clinic) == board
     assert [e["kind"] for e in await _log(api, desk, clinic)].count("ASSIGNED") == 1
+
 
 async def test_all_busy_alerts_the_supervisor_live(api: Api) -> None:
     clinic, staff, consultants = await _desk_clinic(api)

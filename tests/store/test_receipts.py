@@ -49,7 +49,6 @@ async def test_twenty_concurrent_payments_take_receipts_one_to_twenty() -> None:
     assert await Payment.filter(clinic_id=clinic).count() == 20
 
 
-
 async def test_payments_racing_for_what_a_bill_still_owes_take_no_more_than_it() -> None:
     # Given a bill of 900.00 on an installment plan, 300.00 paid (its treatment has begun, so
     # the journey no longer judges its payments)
@@ -82,6 +81,7 @@ async def test_payments_racing_for_what_a_bill_still_owes_take_no_more_than_it()
     assert [p.field for p in refused[0].problems] == ["amount"]
     paid = await Payment.filter(bill_id=bill.id)
     assert sum(p.amount_minor for p in paid) == 90000
+
 
 async def test_the_money_that_moved_is_read_per_clinic_and_window() -> None:
     # Given a bill of two lines in a fresh clinic, paid 300.00 and refunded 50.00
