@@ -11,10 +11,12 @@ digest of the mutation's name and input (`domain.idempotency`), and what the cla
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from tortoise.transactions import in_transaction
 
 from domain.idempotency import request_digests, request_fields
 from domain.store import records
@@ -112,6 +114,19 @@ async def settle(account_id: str, input_: object, result_id: str) -> None:
     settled = settled_key(account_id, input_)
     if settled is not None:
         await records.settle_key(*settled, result_id)
+
+
+async def replace_and_settle(
+    account_id: str, input_: object, result_id: str, replace: Callable[[], Awaitable[None]]
+) -> None:
+    """For a write that replaces a value (a setting, an account's role, a password) rather than
+    adding a row its key names: the write and the key's settlement in one transaction. Were the
+    answer lost between them, a retry would write the value again over whatever was changed
+    since (another supervisor's setting, the password its owner chose), as no row tells it the
+    write was done."""
+    async with in_transaction():
+        await replace()
+        await settle(account_id, input_, result_id)
 
 
 async def settle_first(account_id: str, input_: object, result_id: str) -> str:

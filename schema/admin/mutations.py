@@ -10,6 +10,7 @@ is an audit entry in the administrator's clinic's chain, its subject `clinic:<id
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -170,11 +171,17 @@ async def update_staff_account(
 async def reset_staff_password(
     info: Info[Context, None], input: ResetStaffPasswordInput
 ) -> StaffAccountResult:
+    problems = password_problems("temporaryPassword", input.temporary_password)
+    # Hashed before the change's transaction, which holds the write lock (a tenth of a second).
+    password_hash = (
+        ""
+        if problems
+        else await asyncio.to_thread(passwords.hash_password, input.temporary_password)
+    )
+
     async def change(row: StaffAccount) -> None:
-        password_hash = await asyncio.to_thread(passwords.hash_password, input.temporary_password)
         await accounts.reset_password(row, password_hash)
 
-    problems = password_problems("temporaryPassword", input.temporary_password)
     return await _change_account(info, input, input.staff_id, problems, change)
 
 
@@ -196,9 +203,25 @@ async def _change_account(
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if earlier is None:
-        refused = await change(row)
-        if refused is not None:
-            return refused
+        refusals: list[NotAuthorized] = []
+
+        async def replace() -> None:
+            refused = await change(row)
+            if refused is not None:
+                refusals.append(refused)
+                raise _Refused  # nothing written, the key left unsettled
+
+        claims = info.context.claims
+        assert claims is not None  # the claim above needs one
+        # The change and the key's settlement at once: a retry after a lost answer must not
+        # apply the change again over what was done since (the password its owner chose).
+        with contextlib.suppress(_Refused):
+            await idempotency.replace_and_settle(claims.account_id, input, row.id, replace)
+        if refusals:
+            return refusals[0]
         note_access(f"staff:{row.id}", info.field_name)
-        await _remember(info, input, row.id)
     return _payload(await StaffAccount.get(id=row.id))
+
+
+class _Refused(Exception):
+    """The change refused itself: its transaction ends without a write."""

@@ -111,6 +111,9 @@ async def set_aftercare_policy(
             "warranty_days": input.warranty_days,
             "warranty_terms": input.warranty_terms,
         }
-        await AftercareSetting.update_or_create(values, clinic_id=claims.clinic_id)
-        await idempotency.settle(claims.account_id, input, claims.clinic_id)
+
+        async def replace() -> None:
+            await AftercareSetting.update_or_create(values, clinic_id=claims.clinic_id)
+
+        await idempotency.replace_and_settle(claims.account_id, input, claims.clinic_id, replace)
     return AftercarePolicyPayload(policy=policy_view(await clinic_setting(claims.clinic_id)))

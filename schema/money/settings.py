@@ -12,11 +12,12 @@ from domain.money.catalog import BillingSettings as Settings
 from domain.money.catalog import PaymentPolicy
 from domain.money.formatting import known_locale
 from domain.money.money import in_use
+from domain.store import records
 from domain.store.billing import ClinicBilling
 from schema import idempotency
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, not_authorized
-from schema.money.common import billing_settings, invalid, keyed
+from schema.money.common import billing_settings, invalid
 
 strawberry.enum(PaymentPolicy, name="PaymentPolicy")
 
@@ -79,22 +80,26 @@ async def set_billing_settings(
     if problems:
         return invalid(problems)
 
-    async def write(row_id: str) -> str:
+    bad_key = records.key_problem(idempotency.key_of(input))
+    if bad_key:
+        return invalid([bad_key])
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    if idempotency.answered(ledger) is None:
         values = {
             "currency": input.currency,
             "locale": input.locale,
             "discount_threshold_percent": input.discount_threshold_percent,
             "payment_policy": input.payment_policy.value,
         }
-        await ClinicBilling.update_or_create(clinic_id=claims.clinic_id, defaults=values)
-        return claims.clinic_id
 
-    async def answer(clinic_id: str) -> BillingSettingsPayload:
-        return BillingSettingsPayload(
-            settings=BillingSettings.of(await billing_settings(clinic_id))
-        )
+        async def replace() -> None:
+            await ClinicBilling.update_or_create(clinic_id=claims.clinic_id, defaults=values)
 
-    return await keyed(info, claims.account_id, input, "billing_settings", answer, write)  # type: ignore[return-value]
+        await idempotency.replace_and_settle(claims.account_id, input, claims.clinic_id, replace)
+    settings = await billing_settings(claims.clinic_id)
+    return BillingSettingsPayload(settings=BillingSettings.of(settings))
 
 
 async def billing_settings_query(info: Info[Context, None]) -> BillingSettings | None:

@@ -117,15 +117,19 @@ async def set_stage_sla(info: Info[Context, None], input: SetStageSlaInput) -> S
     if idempotency.answered(ledger) is not None:
         # Done already: the SLAs as they are now (a later change by someone else included).
         return StageSlasPayload(slas=_listing(clinic.stage_slas or {}))
-    # Setting one value is the same change however often it is made: a retry racing this
-    # one needs no more than the claim.
-    overrides = dict(clinic.stage_slas or {})
     key = sla_key(input.stage, input.visit_category)
-    if input.seconds is None:
-        overrides.pop(key, None)
-    else:
-        overrides[key] = input.seconds
-    clinic.stage_slas = overrides
-    await clinic.save(update_fields=["stage_slas"])
-    await idempotency.settle(claims.account_id, input, clinic.id)
+    overrides: dict[str, int] = {}
+
+    async def replace() -> None:
+        # The map read again under the clinic's row lock: two supervisors setting two stages
+        # at once each keep their change.
+        locked = await Clinic.filter(id=clinic.id).select_for_update().get()
+        overrides.update(locked.stage_slas or {})
+        if input.seconds is None:
+            overrides.pop(key, None)
+        else:
+            overrides[key] = input.seconds
+        await Clinic.filter(id=clinic.id).update(stage_slas=overrides)
+
+    await idempotency.replace_and_settle(claims.account_id, input, clinic.id, replace)
     return StageSlasPayload(slas=_listing(overrides))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio.testing import WorkflowEnvironment
@@ -19,6 +20,10 @@ mutation Set($input: SetStageSlaInput!) {
     ... on UserError { code message }
   }
 }
+"""
+
+LIST_SLAS = """
+query { stageSlas { ... on StageSlasPayload { slas { stage visitCategory seconds isDefault } } } }
 """
 
 
@@ -58,3 +63,21 @@ async def test_a_shorter_payment_sla_for_first_visits_applies_to_new_journeys(
     finally:
         reset = {"stage": "PAYMENT", "visitCategory": "FIRST_VISIT", "seconds": None}
         await cockpit.api.run(SET_SLA, supervisor, input=reset)
+
+
+async def test_two_stages_set_at_once_are_both_kept(cockpit: JourneyDriver) -> None:
+    supervisor = cockpit.token(Role.SUPERVISOR)
+    changes = [
+        {"stage": "CONSENT", "visitCategory": "FIRST_VISIT", "seconds": 3 * 3600},
+        {"stage": "TREATMENT", "visitCategory": "FIRST_VISIT", "seconds": 5 * 3600},
+    ]
+    try:
+        # When two supervisors each set a stage's SLA at the same moment
+        await asyncio.gather(*(cockpit.api.run(SET_SLA, supervisor, input=c) for c in changes))
+        # Then the clinic keeps both (each wrote the whole map it had read: one was lost)
+        listed = (await cockpit.api.run(LIST_SLAS, supervisor))["stageSlas"]["slas"]
+        kept = {(s["stage"], s["seconds"]) for s in listed if not s["isDefault"]}
+        assert {("CONSENT", 3 * 3600), ("TREATMENT", 5 * 3600)} <= kept
+    finally:
+        for change in changes:
+            await cockpit.api.run(SET_SLA, supervisor, input={**change, "seconds": None})
