@@ -29,6 +29,20 @@ def _payment(clinic_id: str, payment_id: str | None = None) -> NewPayment:
     )
 
 
+async def _bill(clinic_id: str, total_minor: int, at: datetime | None = None) -> Bill:
+    return await Bill.create(
+        id=str(uuid.uuid4()),
+        clinic_id=clinic_id,
+        journey_id="j-1",
+        client_id="c-1",
+        currency="EUR",
+        subtotal_minor=total_minor,
+        total_minor=total_minor,
+        created_by="cashier-1",
+        created_at=at or datetime.now(UTC),
+    )
+
+
 async def test_twenty_concurrent_payments_take_receipts_one_to_twenty() -> None:
     # Given two fresh clinics taking payments at the same time
     clinic, other = f"clinic-{uuid.uuid4().hex[:8]}", f"clinic-{uuid.uuid4().hex[:8]}"
@@ -53,17 +67,7 @@ async def test_payments_racing_for_what_a_bill_still_owes_take_no_more_than_it()
     # Given a bill of 900.00 on an installment plan, 300.00 paid (its treatment has begun, so
     # the journey no longer judges its payments)
     clinic = f"clinic-{uuid.uuid4().hex[:8]}"
-    bill = await Bill.create(
-        id=str(uuid.uuid4()),
-        clinic_id=clinic,
-        journey_id="j-1",
-        client_id="c-1",
-        currency="EUR",
-        subtotal_minor=90000,
-        total_minor=90000,
-        created_by="cashier-1",
-        created_at=datetime.now(UTC),
-    )
+    bill = await _bill(clinic, 90000)
 
     def installment(kind: str, amount: int) -> NewPayment:
         first = dataclasses.replace(_payment(clinic), bill_id=bill.id, kind=kind)
@@ -87,17 +91,7 @@ async def test_the_money_that_moved_is_read_per_clinic_and_window() -> None:
     # Given a bill of two lines in a fresh clinic, paid 300.00 and refunded 50.00
     clinic = f"clinic-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC)
-    bill = await Bill.create(
-        id=str(uuid.uuid4()),
-        clinic_id=clinic,
-        journey_id="j-1",
-        client_id="c-1",
-        currency="EUR",
-        subtotal_minor=30000,
-        total_minor=30000,
-        created_by="cashier-1",
-        created_at=now,
-    )
+    bill = await _bill(clinic, 30000, at=now)
     for position, (kind, total) in enumerate((("PROCEDURE", 25000), ("CONSUMABLE", 5000))):
         await BillLine.create(
             id=f"{bill.id}:{position}",
