@@ -11,8 +11,10 @@ Tasks changed outside any journey event (closed by hand, settled by an upload) a
 subscribers a `TaskTouched`. Those who follow journeys (`ClinicChange`) skip it.
 
 Each table is read by id through an `IdCursor` (schema.feed_cursor), which rereads a window
-back and never repeats an id. When polling starts (again, after an idle spell), what is visible
-then counts as delivered: subscribers hear only of what comes after they subscribed.
+back and never repeats an id. When a table's reading starts (with its first subscriber, again
+after a spell no one listened to it), what is visible then counts as delivered: subscribers
+hear only of what comes after they subscribed. An id counts as delivered once everything needed
+to send it was read: a read that fails sends it on the next tick.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Wake-ups a subscriber may have waiting before it is told to resync instead.
 QUEUE_LIMIT = 64
+# The id-ordered tables the feed reads, each through a cursor of its own.
+Table = type[JourneyEvent] | type[TaskChangeLog]
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class JourneyFeed:
     async def journey(self, journey_id: str) -> AsyncIterator[Mailbox[int]]:
         """The seq of each new event of the journey, from the moment this is entered."""
         with self._journeys.subscribe(journey_id) as box:
-            await self._ensure_polling()
+            await self._ensure_polling(JourneyEvent)
             yield box
 
     @contextlib.asynccontextmanager
@@ -78,7 +82,7 @@ class JourneyFeed:
         """Every new event of every journey of the clinic, and every task of the clinic changed
         without one (`TaskTouched`)."""
         with self._clinics.subscribe(clinic_id) as box:
-            await self._ensure_polling()
+            await self._ensure_polling(JourneyEvent, TaskChangeLog)
             yield box
 
     @contextlib.asynccontextmanager
@@ -102,17 +106,17 @@ class JourneyFeed:
     def _listened(self) -> bool:
         return bool(self._journeys.boxes or self._clinics.boxes or self._desks.boxes)
 
-    async def _ensure_polling(self) -> None:
+    async def _ensure_polling(self, *read: Table) -> None:
+        """Starts the cursors of the tables the new subscriber reads (from what is visible
+        now: it hears of what comes next), and the poller."""
         async with self._starting:
+            async with self._reading:  # not while a tick reads, or resets, a cursor
+                for table in read:
+                    cursor = self._events if table is JourneyEvent else self._task_changes
+                    if not cursor.started:
+                        await _start(cursor, table)
             if self._poller is None or self._poller.done():
-                await self._start_polling()
-
-    async def _start_polling(self) -> None:
-        if not self._events.started:
-            await _start(self._events, JourneyEvent)
-        if not self._task_changes.started:
-            await _start(self._task_changes, TaskChangeLog)
-        self._poller = asyncio.create_task(self._poll(), name="journey-feed")
+                self._poller = asyncio.create_task(self._poll(), name="journey-feed")
 
     async def _poll(self) -> None:
         try:
@@ -129,11 +133,17 @@ class JourneyFeed:
             self._desk_versions.clear()
 
     async def poll_once(self) -> None:
-        """One read of the feed, as each tick does."""
+        """One read of the feed, as each tick does. A table no one listens to is not read, and
+        its cursor stops: it starts again, from what is visible then, with its next subscriber
+        (kept where it stood, a later subscriber was sent what came before it subscribed)."""
         async with self._reading:
-            if self._journeys.boxes or self._clinics.boxes:
+            if not (self._journeys.boxes or self._clinics.boxes):
+                self._events.reset()
+            elif self._events.started:
                 await self._journey_events()
-            if self._clinics.boxes:
+            if not self._clinics.boxes:
+                self._task_changes.reset()
+            elif self._task_changes.started:
                 await self._tasks_touched()
             if self._desks.boxes:
                 await self._desk_versions_changed()
@@ -144,16 +154,18 @@ class JourneyFeed:
             .order_by("id")
             .values_list("id", "journey_id", "seq", "action")
         )
-        new_ids = self._events.take_fresh(row[0] for row in rows)
-        fresh = [row for row in rows if row[0] in new_ids]
-        if not fresh:
+        unseen = [row for row in rows if not self._events.delivered(row[0])]
+        if not unseen:
             return
-        for _, journey_id, seq, _action in fresh:
-            self._journeys.publish(journey_id, seq)
+        # Read before anything counts as delivered: should it fail, the next tick sends all.
+        clinic_of: dict[str, str] = {}
         if self._clinics.boxes:
-            changed = {row[1] for row in fresh}
+            changed = {row[1] for row in unseen}
             clinic_of = dict(await Journey.filter(id__in=changed).values_list("id", "clinic_id"))
-            for _, journey_id, seq, action in fresh:
+        self._events.take_fresh(row[0] for row in unseen)
+        for _, journey_id, seq, action in unseen:
+            self._journeys.publish(journey_id, seq)
+            if clinic_of:
                 change = ClinicChange(journey_id, seq, action)
                 self._clinics.publish(clinic_of.get(journey_id, ""), change)
 
@@ -177,7 +189,7 @@ class JourneyFeed:
                 self._desks.publish(clinic_id, version)
 
 
-async def _start(cursor: IdCursor, table: type[JourneyEvent] | type[TaskChangeLog]) -> None:
+async def _start(cursor: IdCursor, table: Table) -> None:
     latest = await table.all().order_by("-id").only("id").first()
     last_id = int(latest.id) if latest else 0
     window = table.filter(id__gt=max(0, last_id - REREAD_WINDOW))

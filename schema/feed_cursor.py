@@ -32,6 +32,9 @@ class IdCursor:
         self.last_id = latest
         self._remember(visible)
 
+    def delivered(self, row_id: int) -> bool:
+        return row_id in self._delivered
+
     def take_fresh(self, ids: Iterable[int]) -> set[int]:
         """The ids not delivered yet, now counted as delivered."""
         fresh = {row_id for row_id in ids if row_id not in self._delivered}

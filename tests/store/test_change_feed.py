@@ -4,13 +4,18 @@ event reaches its clinic's subscribers once, and only if it came after they subs
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime
+from typing import Any
+
+import pytest
 
 from domain.store.aftercare import TaskChangeLog
-from domain.store.models import JourneyEvent
-from schema.feed import JourneyFeed, TaskTouched
+from domain.store.models import Journey, JourneyEvent
+from schema.feed import ClinicChange, JourneyFeed, TaskTouched
 from schema.mailbox import RESYNC
+from tests.store.money_rows import clinic, journey
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 LIMIT = 3
@@ -76,5 +81,60 @@ async def test_a_task_changed_without_an_event_reaches_its_clinic_once() -> None
             await feed.poll_once()  # read again within the window: not repeated
             assert len(changes) == 1 and len(others) == 0
             assert await changes.get() == TaskTouched("task-1")
+    finally:
+        await feed.close()
+
+
+async def test_a_clinics_first_subscriber_hears_nothing_from_before_it_subscribed() -> None:
+    # Given a feed polled for a desk alone, while a journey's event and a task change come
+    feed = JourneyFeed(interval_seconds=3600, queue_limit=LIMIT)
+    clinic_id = await clinic()
+    journey_id = await journey(clinic_id, NOW)
+    try:
+        async with feed.desk(clinic_id):
+            await _events(journey_id, range(1, 2))
+            await TaskChangeLog.create(clinic_id=clinic_id, task_id="task-before", at=NOW)
+            await feed.poll_once()
+            # When the clinic's first subscriber comes, and the feed reads again
+            async with feed.clinic(clinic_id) as changes:
+                await feed.poll_once()
+                # Then it hears nothing of them (they were sent as new before: old nudges shown
+                # as new alerts), and then of what comes after it
+                assert len(changes) == 0
+                await _events(journey_id, range(2, 3))
+                await feed.poll_once()
+                assert [await changes.get()] == [ClinicChange(journey_id, 2, "nudge")]
+    finally:
+        await feed.close()
+
+
+async def test_a_change_whose_clinic_could_not_be_read_reaches_the_clinic_on_the_next_tick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a clinic's subscriber, and a journey event whose clinic the feed fails to read once
+    feed = JourneyFeed(interval_seconds=3600, queue_limit=LIMIT)
+    clinic_id = await clinic()
+    journey_id = await journey(clinic_id, NOW)
+    try:
+        async with feed.clinic(clinic_id) as changes:
+            await _events(journey_id, range(1, 2))
+            read, failed = Journey.filter, []
+
+            def fails_once(*args: Any, **kwargs: Any) -> Any:
+                monkeypatch.setattr(Journey, "filter", read)
+                failed.append(True)
+                raise ConnectionError("the database blinked")
+
+            monkeypatch.setattr(Journey, "filter", fails_once)
+            # (the feed's own tick may be the one that meets the failure: it logs it)
+            with contextlib.suppress(ConnectionError):
+                await feed.poll_once()
+            assert failed
+            # When the feed reads again
+            await feed.poll_once()
+            # Then the change reaches the clinic, once (it counted as delivered before the
+            # failed read, and was lost)
+            assert len(changes) == 1
+            assert await changes.get() == ClinicChange(journey_id, 1, "nudge")
     finally:
         await feed.close()
