@@ -23,6 +23,7 @@ from schema.errors import (
 )
 from schema.ids import decode_id
 from schema.pagination import PageInfo, cursor_for, keyset_page, page_problems
+from schema.permissions import denied
 
 
 @strawberry.type
@@ -64,13 +65,14 @@ async def clients(
     query = ClientRow.filter(clinic_id=claims.clinic_id)
     if search and search.strip():
         term = search.strip()[:100]
-        # A corrected name or phone finds the client too (and so does the one it replaced).
-        amended = ClientIdentityAmendment.filter(
-            Q(full_name__icontains=term) | Q(phone__contains=term)
-        ).values("client_id")
-        query = query.filter(
-            Q(full_name__icontains=term) | Q(phone__contains=term) | Q(id__in=Subquery(amended))
-        )
+        # A corrected name or phone finds the client too (and so does the one it replaced). A
+        # phone number finds clients only for those who may read it: matching is reading (a
+        # nurse recovered a client's number digit by digit from what the search found).
+        matches = Q(full_name__icontains=term)
+        if not denied("Client", "phone", claims.role):
+            matches |= Q(phone__contains=term)
+        amended = ClientIdentityAmendment.filter(matches).values("client_id")
+        query = query.filter(matches | Q(id__in=Subquery(amended)))
     rows, page_info = await keyset_page(query, "created_at", first, after)
     edges = [ClientEdge(cursor=cursor_for(r, "created_at"), node=Client.from_row(r)) for r in rows]
     return ClientConnection(edges=edges, page_info=page_info)

@@ -23,7 +23,10 @@ DESCRIPTIONS = {
     "JourneyEvent.fromStage": "The stage before; null for the journey's first event.",
     "JourneyEvent.toStage": "The stage after (the same stage when the action did not move it).",
     "JourneyEvent.actorRole": "The role of who acted; SYSTEM for the journey's own clock.",
-    "JourneyEvent.summary": "One line for people: what happened.",
+    "JourneyEvent.summary": (
+        "One line for people: what happened (a payment's amount and how a follow-up call went, "
+        "only for those who may read them; others read what was done)."
+    ),
     "Amendment.id": "The amendment's own id.",
     "Amendment.authorId": "Raw account id of the staff member who corrected the record.",
     "Amendment.at": "When the correction was made, in UTC.",

@@ -35,7 +35,10 @@ DESCRIPTIONS = {
     "Query.client": "One client of your clinic, or NotFound.",
     "Query.client(id)": "The client (a `Client` id).",
     "Query.clients": "Your clinic's clients, newest first, one page at a time.",
-    "Query.clients(search)": "Part of a name (any case) or phone number; omitted: every client.",
+    "Query.clients(search)": (
+        "Part of a name (any case), or of a phone number for those who may read phone numbers; "
+        "omitted: every client."
+    ),
     "Query.clients(first)": _FIRST,
     "Query.clients(after)": _AFTER,
     "Query.stuckJourneys(clinicId)": _CLINIC_ID,

@@ -27,6 +27,8 @@ from schema.context import Context
 from schema.ids import encode_id
 from schema.input_check import check_list_page
 from schema.journeys.contraindication_check import standing_reasons
+from schema.journeys.told import record_for, summary_for
+from schema.permissions import viewer_role
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.types import ChecklistItemState, ProcedureTypeVersion
 from schema.staff.types import StaffMember
@@ -64,11 +66,24 @@ class JourneyEvent:
     actor_role: Role
     at: datetime = strawberry.field(description="When, in UTC.")
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
-    summary: str
-    details: JSON | None = strawberry.field(description="What staff recorded with the action.")
+    told: strawberry.Private[str]
+    recorded: strawberry.Private[Any]
     amendments: list[Amendment] | None = strawberry.field(
         description="Corrections of `details`, oldest first; the original above stays as written."
     )
+
+    @strawberry.field
+    def summary(self, info: Info[Context, None]) -> str:
+        return summary_for(viewer_role(info.context), self.action, self.told)
+
+    @strawberry.field(
+        description="What staff recorded with the action (a payment's record is the cashiers' "
+        "and supervisors'; a consultation's shows the client's occupation to those who may read "
+        "it on the client)."
+    )
+    def details(self, info: Info[Context, None]) -> JSON | None:
+        told: JSON | None = record_for(viewer_role(info.context), self.action, self.recorded)
+        return told
 
     @strawberry.field(description="Who acted; null when the journey acted itself (a timer).")
     async def actor(self, info: Info[Context, None]) -> StaffMember | None:
@@ -90,8 +105,8 @@ class JourneyEvent:
             actor_role=Role(row.actor_role),
             at=row.at,
             at_local=row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            summary=row.summary,
-            details=details,
+            told=row.summary,
+            recorded=details,
             amendments=[amendment_view(a) for a in amendments],
         )
 
