@@ -52,3 +52,11 @@ def journey_as_of(event: JourneyEvent, current: Journey) -> Journey:
         values = {field: getattr(current, field) for field in _KEPT}
         values.update(stage=stage.value, active=not stage.is_terminal, last_event_seq=event.seq)
     return Journey(id=event.journey_id, **values)
+
+
+async def journey_at(journey_id: str, seq: int) -> tuple[Journey, JourneyEvent | None]:
+    """The journey as its event `seq` left it, with that event (the journey as it is now, and
+    None, while the event is not in the read model)."""
+    current = await Journey.get(id=journey_id)
+    event = await JourneyEvent.get_or_none(journey_id=journey_id, seq=seq)
+    return (journey_as_of(event, current) if event is not None else current), event

@@ -11,8 +11,7 @@ from strawberry.types import Info
 
 from domain.errors import ErrorCode
 from domain.journey.table import Action
-from domain.store.models import Journey as JourneyRow
-from domain.store.models import JourneyEvent
+from domain.store.snapshots import journey_at
 from schema.context import Context
 from schema.feed import ClinicChange
 from schema.journeys.types import Journey
@@ -43,10 +42,11 @@ async def my_journey_alerts(info: Info[Context, None]) -> AsyncGenerator[Journey
             # A task changed without a journey event (TaskTouched) is no alert either.
             if not isinstance(change, ClinicChange) or change.action not in ALERTING:
                 continue
-            row = await JourneyRow.get(id=change.journey_id)
-            if row.consultant_id != claims.account_id:
+            # Whose it was when the event came: a nudge followed by a reassignment alerts the
+            # consultant who was nudged, not the one it went to.
+            row, event = await journey_at(change.journey_id, change.seq)
+            if event is None or row.consultant_id != claims.account_id:
                 continue
-            event = await JourneyEvent.get(journey_id=change.journey_id, seq=change.seq)
             yield JourneyAlert(
                 action=event.action,
                 summary=event.summary,

@@ -13,8 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.store.models import Journey as JourneyRow
-from domain.store.models import JourneyEvent
-from domain.store.snapshots import journey_as_of
+from domain.store.snapshots import journey_at
 from schema.context import Context
 from schema.feed import ClinicChange
 from schema.journeys.types import Journey
@@ -27,14 +26,6 @@ from schema.supervision.types import BoardChange, BoardUpdate
 async def _stuck_now(clinic_id: str) -> set[str]:
     rows = await JourneyRow.filter(clinic_id=clinic_id, stuck=True).only("id")
     return {str(row.id) for row in rows}
-
-
-async def _as_of(change: ClinicChange) -> JourneyRow:
-    """The journey as the change's event left it: a subscriber behind by two events (stuck,
-    then moved on) is told of each, not twice of where the journey is now."""
-    current = await JourneyRow.get(id=change.journey_id)
-    event = await JourneyEvent.get_or_none(journey_id=change.journey_id, seq=change.seq)
-    return journey_as_of(event, current) if event is not None else current
 
 
 async def supervisor_board(
@@ -54,7 +45,9 @@ async def supervisor_board(
                 continue
             if not isinstance(change, ClinicChange):
                 continue  # a task changed without its journey moving: not the board's news
-            row = await _as_of(change)
+            # As the change's event left it: a subscriber behind by two events (stuck, then
+            # moved on) is told of each, not twice of where the journey is now.
+            row, _event = await journey_at(change.journey_id, change.seq)
             if row.stuck and row.id not in stuck_now:
                 kind = BoardChange.STUCK
                 stuck_now.add(row.id)

@@ -1,6 +1,7 @@
-"""The supervisor's board labels each change by the journey as that change left it: a
-subscriber that reads two changes at once (stuck, then moved on) was told MOVED twice, from
-where the journey stood by then, and never that it had been stuck (found by a review)."""
+"""Live pushes judge each change by the journey as that change left it, not as it stands when
+the push is built (found by a review): the supervisor's board, reading two changes at once
+(stuck, then moved on), said MOVED twice and never that the journey had been stuck; a nudge
+followed by a reassignment alerted neither the consultant nudged nor anyone."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from domain.journey.codec import facts_to_json
 from domain.journey.facts import JourneyFacts
 from domain.journey.stages import Stage
 from domain.roles import Role
-from domain.store.models import JourneyEvent
+from domain.store.models import Journey, JourneyEvent
 from schema.feed import JourneyFeed
 from schema.ids import encode_id
 from tests.api.conftest import TASK_QUEUE, api_settings
@@ -31,11 +32,13 @@ subscription Board($clinicId: ID!) {
 }"""
 
 
-def _event(journey_id: str, seq: int, facts: JourneyFacts, at: datetime) -> JourneyEvent:
+def _event(
+    journey_id: str, seq: int, facts: JourneyFacts, at: datetime, action: str | None = None
+) -> JourneyEvent:
     return JourneyEvent(
         journey_id=journey_id,
         seq=seq,
-        action="mark_stuck" if facts.stuck_since else "sign_consent",
+        action=action or ("mark_stuck" if facts.stuck_since else "sign_consent"),
         to_stage=facts.stage.value,
         actor_id="system",
         actor_role="SYSTEM",
@@ -78,6 +81,45 @@ async def test_two_changes_read_at_once_are_each_labelled_as_they_left_the_journ
     # Then the board says it was stuck, then that it no longer is
     assert [u["change"] for u in seen] == ["STUCK", "UNSTUCK"]
     assert {u["journey"]["id"] for u in seen} == {encode_id("Journey", journey_id)}
+
+
+ALERTS = "subscription { myJourneyAlerts { action journey { id } } }"
+
+
+async def test_a_nudge_then_a_reassignment_alerts_the_consultant_who_was_nudged(
+    api: Api,
+    driver: JourneyDriver,
+    database: str,
+    temporal_env: WorkflowEnvironment,
+    temporal_address: str,
+) -> None:
+    # Given a consultant watching her alerts, owning a journey
+    feed = JourneyFeed(interval_seconds=3600)
+    me = await api.run("query { me { ... on StaffMember { clinicId } } }", driver.token(Role.NURSE))
+    clinic_id, owner = me["me"]["clinicId"], driver.staff[Role.CONSULTANT].account_id
+    now = datetime.now(UTC)
+    journey_id = await journey(clinic_id, now, consultant=owner)
+    settings = api_settings(database, temporal_address, TASK_QUEUE)
+    async with running_api(settings, temporal_env.client, feed=feed) as watched:
+        alerts = watched.subscription(ALERTS, driver.token(Role.CONSULTANT))
+        async with reading(alerts, "myJourneyAlerts") as pushes:
+            await eventually(_count(feed), lambda n: n == 1, timeout=WAIT, what="the watcher")
+            await feed.poll_once()
+            # When the journey is nudged and then given to another, both before the feed reads
+            hers = dataclasses.replace(
+                facts_at(Stage.CONSENT), journey_id=journey_id, clinic_id=clinic_id
+            )
+            hers = dataclasses.replace(hers, consultant_id=owner)
+            given_away = dataclasses.replace(hers, consultant_id="another-consultant")
+            async with in_transaction():
+                await _event(journey_id, 1, hers, now, "nudge").save()
+                await _event(journey_id, 2, given_away, now, "reassign").save()
+                # (the journey's row as the read model's writer leaves it: another's now)
+                await Journey.filter(id=journey_id).update(consultant_id="another-consultant")
+            await feed.poll_once()
+            alert = await pushes.next()
+    # Then she hears of the nudge (the journey was hers then); the reassignment is not hers
+    assert alert == {"action": "nudge", "journey": {"id": encode_id("Journey", journey_id)}}
 
 
 def _count(feed: JourneyFeed) -> Any:
