@@ -5,11 +5,12 @@ before it runs; it cannot know how large each one is. A journey's record is staf
 about 120 KB, and a history page holds up to 500 of them: 30 aliases of one journey's
 `history { details }` (15 such records) answered 54 MB within every item bound, and a journey
 holding its 1,000 records could have made the same request answer gigabytes. So every value the
-answer carries is counted as it is completed (its characters: a string's, or a JSON value's as
-it will be sent), and past `MAX_ANSWER_CHARS` the rest is completed empty and the operation is
-answered with one error and no data. What the resolvers read stays bounded by the estimate; what
-the answer holds, by this. Each subscription push is counted on its own: graphql-core completes
-each with a copy of the subscription's executor, which completed nothing itself.
+answer carries is counted as it is completed (its characters as the answer sends them, escapes
+included; the field names around them are not counted), and past `MAX_ANSWER_CHARS` the rest
+is completed empty and the operation is answered with one error and no data. What the
+resolvers read stays bounded by the estimate; what the answer holds, by this. Each subscription
+push is counted on its own: graphql-core completes each with a copy of the subscription's
+executor, which completed nothing itself.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ _SMALL = 8
 
 
 def _chars(value: Any) -> int:
+    """As the answer sends it: JSON with every character past ASCII escaped (`\\u0430`, six
+    characters for one Cyrillic letter), as the view encodes it."""
     if isinstance(value, str):
-        return len(value)
+        return len(value) if value.isascii() else len(json.dumps(value))
     if isinstance(value, dict | list):
-        return len(json.dumps(value, ensure_ascii=False, default=str))
+        return len(json.dumps(value, default=str))
     return _SMALL
 
 

@@ -35,6 +35,11 @@ log = logging.getLogger(__name__)
 
 # Wake-ups a subscriber may have waiting before it is told to resync instead.
 QUEUE_LIMIT = 64
+# Rows one tick reads of a table at most: a burst is sent over several ticks, and the clinics
+# of one tick's journeys are read in one query of bounded size. Past the window reread behind
+# the newest id delivered, so each tick reaches new rows.
+READ_AT_MOST = 1000
+assert READ_AT_MOST > REREAD_WINDOW
 # The id-ordered tables the feed reads, each through a cursor of its own.
 Table = type[JourneyEvent] | type[TaskChangeLog]
 
@@ -152,6 +157,7 @@ class JourneyFeed:
         rows = (
             await JourneyEvent.filter(id__gt=self._events.since())
             .order_by("id")
+            .limit(READ_AT_MOST)
             .values_list("id", "journey_id", "seq", "action")
         )
         unseen = [row for row in rows if not self._events.delivered(row[0])]
@@ -173,6 +179,7 @@ class JourneyFeed:
         rows = (
             await TaskChangeLog.filter(id__gt=self._task_changes.since())
             .order_by("id")
+            .limit(READ_AT_MOST)
             .values_list("id", "clinic_id", "task_id")
         )
         new_ids = self._task_changes.take_fresh(row[0] for row in rows)

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 
 from domain.errors import Conflict, FieldProblem
-from domain.store.models import IdempotencyKey, JourneyRecord
+from domain.store.models import IdempotencyKey, JourneyRecord, JourneyRecordVoid
 from domain.store.one_trip import Plan, Unread, in_one_trip
 from domain.store.sql import db_values, insert, is_postgres, marks
 
@@ -225,10 +225,14 @@ def derived_id(account_id: str, key: str, kind: str) -> str:
     return str(uuid.uuid5(_DERIVED_IDS, f"{kind}:{account_id}:{key}"))
 
 
-def opening_record_id(journey_id: str) -> str:
+async def opening_record_id(journey_id: str) -> str:
     """The id of a journey's reception record: one per journey, so attempts of one start
-    (which name one journey) write one record."""
-    return str(uuid.uuid5(_DERIVED_IDS, f"reception:{journey_id}"))
+    (which name one journey) write one record; a fresh one if reconciliation voided it (a start
+    that never reached Temporal, retried after)."""
+    record_id = str(uuid.uuid5(_DERIVED_IDS, f"reception:{journey_id}"))
+    if await JourneyRecordVoid.exists(record_id=record_id):
+        return str(uuid.uuid4())
+    return record_id
 
 
 def key_reused() -> Conflict:

@@ -172,17 +172,15 @@ async def reset_staff_password(
     info: Info[Context, None], input: ResetStaffPasswordInput
 ) -> StaffAccountResult:
     problems = password_problems("temporaryPassword", input.temporary_password)
-    # Hashed before the change's transaction, which holds the write lock (a tenth of a second).
-    password_hash = (
-        ""
-        if problems
-        else await asyncio.to_thread(passwords.hash_password, input.temporary_password)
-    )
+    hashed: list[str] = []
+
+    async def prepare() -> None:
+        hashed.append(await asyncio.to_thread(passwords.hash_password, input.temporary_password))
 
     async def change(row: StaffAccount) -> None:
-        await accounts.reset_password(row, password_hash)
+        await accounts.reset_password(row, hashed[0])
 
-    return await _change_account(info, input, input.staff_id, problems, change)
+    return await _change_account(info, input, input.staff_id, problems, change, prepare)
 
 
 async def _change_account(
@@ -191,8 +189,11 @@ async def _change_account(
     staff_id: str,
     problems: list[FieldProblem],
     change: Callable[[StaffAccount], Awaitable[NotAuthorized | None]],
+    prepare: Callable[[], Awaitable[None]] | None = None,
 ) -> StaffAccountResult:
-    """Checks, then `change` once per idempotency key; answers the account as it is now."""
+    """Checks, then `change` once per idempotency key; answers the account as it is now.
+    `prepare`: slow work the change needs (a password's hash), done before its transaction,
+    which holds the write lock, and only for a change that will be made."""
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key or problems:
         return _invalid([*problems, *([bad_key] if bad_key else [])])
@@ -203,6 +204,8 @@ async def _change_account(
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if earlier is None:
+        if prepare is not None:
+            await prepare()
         refusals: list[NotAuthorized] = []
 
         async def replace() -> None:

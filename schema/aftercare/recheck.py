@@ -57,7 +57,7 @@ async def open_linked_recheck(
     client = await ClientRow.get(id=parent.client_id)
     body = {"reason": why, "linked_journey_id": parent.id, "channel": "PHONE_BOOKING"}
     record_id = await records.draft_record(
-        journey_id, "reception", body, actor.user_id, records.opening_record_id(journey_id)
+        journey_id, "reception", body, actor.user_id, await records.opening_record_id(journey_id)
     )
     start = JourneyStart(
         journey_id=journey_id,

@@ -159,7 +159,7 @@ async def _journey_start(
         "partner_id": decode_id(input.partner_id, "Partner") if input.partner_id else None,
     }
     record_id = await records.draft_record(
-        journey_id, "reception", body, actor.user_id, records.opening_record_id(journey_id)
+        journey_id, "reception", body, actor.user_id, await records.opening_record_id(journey_id)
     )
     return JourneyStart(
         journey_id=journey_id,

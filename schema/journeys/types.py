@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -68,9 +69,7 @@ class JourneyEvent:
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
     told: strawberry.Private[str]
     recorded: strawberry.Private[Any]
-    amendments: list[Amendment] | None = strawberry.field(
-        description="Corrections of `details`, oldest first; the original above stays as written."
-    )
+    corrections: strawberry.Private[list[Amendment]]
 
     @strawberry.field
     def summary(self, info: Info[Context, None]) -> str:
@@ -84,6 +83,19 @@ class JourneyEvent:
     def details(self, info: Info[Context, None]) -> JSON | None:
         told: JSON | None = record_for(viewer_role(info.context), self.action, self.recorded)
         return told
+
+    @strawberry.field(
+        description="Corrections of `details`, oldest first; the original above stays as "
+        "written. As `details`, only what the reader may read: none of a record hidden whole."
+    )
+    def amendments(self, info: Info[Context, None]) -> list[Amendment] | None:
+        role = viewer_role(info.context)
+        if record_for(role, self.action, {}) is None:
+            return []
+        return [
+            replace(a, correction=record_for(role, self.action, a.correction))
+            for a in self.corrections
+        ]
 
     @strawberry.field(description="Who acted; null when the journey acted itself (a timer).")
     async def actor(self, info: Info[Context, None]) -> StaffMember | None:
@@ -107,7 +119,7 @@ class JourneyEvent:
             at_local=row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             told=row.summary,
             recorded=details,
-            amendments=[amendment_view(a) for a in amendments],
+            corrections=[amendment_view(a) for a in amendments],
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Annotated, Any
 
@@ -33,9 +34,11 @@ from schema.procedures.leaflet_render import render_html, render_pdf
 from schema.procedures.types import DiscomfortNotes, ProcedureTypeVersion
 
 # Setting a leaflet as PDF is pure Python (reportlab): up to about a second for the longest
-# notes a procedure type takes. It runs on a thread, one at a time in a process, so the event
-# loop keeps serving; the answer-size estimate counts each PDF asked as `PDF_WEIGHT` items.
-_ONE_PDF_AT_A_TIME = asyncio.Semaphore(1)
+# notes a procedure type takes. It runs on a thread of its own, one at a time in a process, so
+# the event loop keeps serving; the answer-size estimate counts each PDF asked as `PDF_WEIGHT`
+# items. A request stopped meanwhile leaves its render to finish, still one at a time (a
+# semaphore would let the next start beside it), and drops any not begun.
+_PDF_MAKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leaflet-pdf")
 
 
 @strawberry.type(description="The aftercare leaflet for the client, in one language.")
@@ -56,8 +59,7 @@ class AftercareLeaflet:
         f"operation may ask for at most {MAX_LIST_ITEMS // PDF_WEIGHT} of them."
     )
     async def pdf_base64(self) -> str:
-        async with _ONE_PDF_AT_A_TIME:
-            pdf = await asyncio.to_thread(render_pdf, self.leaflet)
+        pdf = await asyncio.get_running_loop().run_in_executor(_PDF_MAKER, render_pdf, self.leaflet)
         return base64.b64encode(pdf).decode("ascii")
 
 

@@ -153,8 +153,9 @@ async def test_a_start_that_never_reached_temporal_is_released_when_temporal_say
     raw_client = decode_id(client_id, "Client")
     # Given a start made while Temporal cannot be reached
     await desks.relay.stop()
+    key = new_key()
     with pytest.raises(TransportQueryError, match="Unexpected error"):
-        await _start(desks.relayed, client_id)
+        await _start(desks.relayed, client_id, idempotencyKey=key)
     claim = await ActiveJourneyClaim.get(client_id=raw_client)
     (draft_id,) = (await unsettled_drafts([claim.journey_id]))[claim.journey_id]
     # Then the claim holds until Temporal has been asked
@@ -173,12 +174,15 @@ async def test_a_start_that_never_reached_temporal_is_released_when_temporal_say
     assert [(d.subject, d.outcome, d.why) for d in drafts] == [
         (f"draft {draft_id}", Outcome.VOID, MISSING)
     ]
-    # And the client's journey can start now
+    # And the client's journey can start now: the start retried with its key opens the journey
+    # it named, with a reception record of its own (the voided one stays void)
     async with build_worker(temporal, desks.task_queue):
-        started = await _start(desks.direct, client_id)
+        started = await _start(desks.direct, client_id, idempotencyKey=key)
         assert started["__typename"] == "JourneyPayload", started
         await end_journey(desks.direct, started["journey"]["id"])
-    assert decode_id(started["journey"]["id"], "Journey") != claim.journey_id
+    assert decode_id(started["journey"]["id"], "Journey") == claim.journey_id
+    attached = await attached_record(claim.journey_id, "reception")
+    assert attached is not None and attached.id != draft_id
 
 
 async def test_a_claim_whose_journey_closed_before_it_opened_is_released(

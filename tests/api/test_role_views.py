@@ -19,9 +19,18 @@ Clinic = Callable[[], Awaitable[JourneyDriver]]
 HISTORY = """
 query History($id: ID!, $clinical: Boolean!) {
   journey(id: $id) {
-    ... on Journey { history { action summary details @include(if: $clinical) } }
+    ... on Journey {
+      history {
+        seq action summary
+        details @include(if: $clinical)
+        amendments @include(if: $clinical) { correction }
+      }
+    }
   }
 }"""
+AMEND = """
+mutation Amend($input: AmendRecordInput!) { amendRecord(input: $input) { __typename } }
+"""
 SEARCH = """
 query Search($term: String!) {
   clients(search: $term) { ... on ClientConnection { edges { node { fullName } } } }
@@ -55,6 +64,24 @@ async def test_a_payment_and_an_occupation_in_the_history_as_each_role_may_read_
     assert expert["record_consultation"]["details"]["occupation"] == "architect"
     assert "occupation" not in nurse["record_consultation"]["details"]
     assert nurse["record_consultation"]["details"]["needs"]
+    # And so do its corrections
+    correction = {"occupation": "teacher", "note": "was a typo"}
+    amend = {"journeyId": jid, "seq": expert["record_consultation"]["seq"], "reason": "typo"}
+    amended = await driver.api.run(
+        AMEND, driver.token(Role.SUPERVISOR), input={**amend, "correction": correction}
+    )
+    assert amended["amendRecord"]["__typename"] == "AmendmentPayload", amended
+    read_by_nurse = (await _events(driver, Role.NURSE, jid))["record_consultation"]
+    assert read_by_nurse["amendments"] == [{"correction": {"note": "was a typo"}}]
+    read_by_expert = (await _events(driver, Role.EXPERT, jid))["record_consultation"]
+    assert read_by_expert["amendments"] == [{"correction": correction}]
+    # And a payment's corrections are no more the nurse's than the payment's record
+    paid = {**amend, "seq": supervisor["record_payment"]["seq"], "correction": {"method": "CASH"}}
+    amended = await driver.api.run(AMEND, driver.token(Role.SUPERVISOR), input=paid)
+    assert amended["amendRecord"]["__typename"] == "AmendmentPayload", amended
+    assert (await _events(driver, Role.NURSE, jid))["record_payment"]["amendments"] == []
+    after = await _events(driver, Role.SUPERVISOR, jid)
+    assert after["record_payment"]["amendments"] == [{"correction": {"method": "CASH"}}]
 
 
 @pytest.mark.parametrize(
