@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
+
+from schema.feed import JourneyFeed
 
 WAIT = 30.0  # seconds: bounded waits for pushes, generous for a loaded machine
 
@@ -75,6 +77,15 @@ async def pushed_task_done(watched: Pushes, **match: Any) -> dict[str, Any]:
         wanted = task is not None and task["status"] == "DONE"
         if wanted and all(task[field] == value for field, value in match.items()):
             return task  # type: ignore[no-any-return]
+
+
+def subscribers_of(feed: JourneyFeed) -> Callable[[], Awaitable[int]]:
+    """For `eventually`: how many subscribers the feed serves now."""
+
+    async def count() -> int:
+        return feed.subscribers()
+
+    return count
 
 
 def assert_self_consistent(push: dict[str, Any]) -> None:

@@ -6,9 +6,12 @@ followed by a reassignment alerted neither the consultant nudged nor anyone."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 from tortoise.transactions import in_transaction
 
@@ -22,7 +25,7 @@ from schema.ids import encode_id
 from tests.api.conftest import TASK_QUEUE, api_settings
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, eventually, running_api
-from tests.api.live import WAIT, reading
+from tests.api.live import WAIT, reading, subscribers_of
 from tests.store.money_rows import journey
 from tests.support import facts_at
 
@@ -48,36 +51,57 @@ def _event(
     )
 
 
-async def test_two_changes_read_at_once_are_each_labelled_as_they_left_the_journey(
+@dataclass(frozen=True)
+class HandFed:
+    """An API of the driver's clinic whose feed reads only when the test tells it to."""
+
+    feed: JourneyFeed
+    api: Api
+    clinic_id: str
+
+    async def watching(self) -> None:
+        """Returns once the one subscriber is in, and the feed has read what came before."""
+        await eventually(subscribers_of(self.feed), lambda n: n == 1, timeout=WAIT, what="it")
+        await self.feed.poll_once()
+
+
+@pytest.fixture
+async def hand_fed(
     api: Api,
     driver: JourneyDriver,
     database: str,
     temporal_env: WorkflowEnvironment,
     temporal_address: str,
-) -> None:
-    # Given a supervisor watching the board, through an API whose feed reads when told to
+) -> AsyncIterator[HandFed]:
     feed = JourneyFeed(interval_seconds=3600)
     me = await api.run("query { me { ... on StaffMember { clinicId } } }", driver.token(Role.NURSE))
-    clinic_id = me["me"]["clinicId"]
-    now = datetime.now(UTC)
-    journey_id = await journey(clinic_id, now)
     settings = api_settings(database, temporal_address, TASK_QUEUE)
     async with running_api(settings, temporal_env.client, feed=feed) as watched:
-        board = watched.subscription(BOARD, driver.token(Role.SUPERVISOR), clinicId=clinic_id)
-        async with reading(board, "supervisorBoard") as updates:
-            await eventually(_count(feed), lambda n: n == 1, timeout=WAIT, what="the watcher")
-            await feed.poll_once()
-            # When the journey is marked stuck and then moves on, both before the feed reads
-            waiting = dataclasses.replace(
-                facts_at(Stage.CONSENT), journey_id=journey_id, clinic_id=clinic_id
-            )
-            stuck = dataclasses.replace(waiting, stuck_since=now, stuck_reason="CONSENT late")
-            moved = dataclasses.replace(waiting, stage=Stage.PAYMENT)
-            async with in_transaction():
-                await _event(journey_id, 1, stuck, now).save()
-                await _event(journey_id, 2, moved, now).save()
-            await feed.poll_once()
-            seen = [await updates.next(), await updates.next()]
+        yield HandFed(feed, watched, me["me"]["clinicId"])
+
+
+def _at(stage: Stage, journey_id: str, clinic_id: str, **changes: Any) -> JourneyFacts:
+    facts = dataclasses.replace(facts_at(stage), journey_id=journey_id, clinic_id=clinic_id)
+    return dataclasses.replace(facts, **changes)
+
+
+async def test_two_changes_read_at_once_are_each_labelled_as_they_left_the_journey(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a supervisor watching the board
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    journey_id = await journey(clinic_id, now)
+    board = hand_fed.api.subscription(BOARD, driver.token(Role.SUPERVISOR), clinicId=clinic_id)
+    async with reading(board, "supervisorBoard") as updates:
+        await hand_fed.watching()
+        # When the journey is marked stuck and then moves on, both before the feed reads
+        stuck = _at(Stage.CONSENT, journey_id, clinic_id, stuck_since=now, stuck_reason="late")
+        moved = _at(Stage.PAYMENT, journey_id, clinic_id)
+        async with in_transaction():
+            await _event(journey_id, 1, stuck, now).save()
+            await _event(journey_id, 2, moved, now).save()
+        await hand_fed.feed.poll_once()
+        seen = [await updates.next(), await updates.next()]
     # Then the board says it was stuck, then that it no longer is
     assert [u["change"] for u in seen] == ["STUCK", "UNSTUCK"]
     assert {u["journey"]["id"] for u in seen} == {encode_id("Journey", journey_id)}
@@ -87,43 +111,24 @@ ALERTS = "subscription { myJourneyAlerts { action journey { id } } }"
 
 
 async def test_a_nudge_then_a_reassignment_alerts_the_consultant_who_was_nudged(
-    api: Api,
-    driver: JourneyDriver,
-    database: str,
-    temporal_env: WorkflowEnvironment,
-    temporal_address: str,
+    driver: JourneyDriver, hand_fed: HandFed
 ) -> None:
     # Given a consultant watching her alerts, owning a journey
-    feed = JourneyFeed(interval_seconds=3600)
-    me = await api.run("query { me { ... on StaffMember { clinicId } } }", driver.token(Role.NURSE))
-    clinic_id, owner = me["me"]["clinicId"], driver.staff[Role.CONSULTANT].account_id
-    now = datetime.now(UTC)
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    owner = driver.staff[Role.CONSULTANT].account_id
     journey_id = await journey(clinic_id, now, consultant=owner)
-    settings = api_settings(database, temporal_address, TASK_QUEUE)
-    async with running_api(settings, temporal_env.client, feed=feed) as watched:
-        alerts = watched.subscription(ALERTS, driver.token(Role.CONSULTANT))
-        async with reading(alerts, "myJourneyAlerts") as pushes:
-            await eventually(_count(feed), lambda n: n == 1, timeout=WAIT, what="the watcher")
-            await feed.poll_once()
-            # When the journey is nudged and then given to another, both before the feed reads
-            hers = dataclasses.replace(
-                facts_at(Stage.CONSENT), journey_id=journey_id, clinic_id=clinic_id
-            )
-            hers = dataclasses.replace(hers, consultant_id=owner)
-            given_away = dataclasses.replace(hers, consultant_id="another-consultant")
-            async with in_transaction():
-                await _event(journey_id, 1, hers, now, "nudge").save()
-                await _event(journey_id, 2, given_away, now, "reassign").save()
-                # (the journey's row as the read model's writer leaves it: another's now)
-                await Journey.filter(id=journey_id).update(consultant_id="another-consultant")
-            await feed.poll_once()
-            alert = await pushes.next()
+    alerts = hand_fed.api.subscription(ALERTS, driver.token(Role.CONSULTANT))
+    async with reading(alerts, "myJourneyAlerts") as pushes:
+        await hand_fed.watching()
+        # When the journey is nudged and then given to another, both before the feed reads
+        hers = _at(Stage.CONSENT, journey_id, clinic_id, consultant_id=owner)
+        given_away = dataclasses.replace(hers, consultant_id="another-consultant")
+        async with in_transaction():
+            await _event(journey_id, 1, hers, now, "nudge").save()
+            await _event(journey_id, 2, given_away, now, "reassign").save()
+            # (the journey's row as the read model's writer leaves it: another's now)
+            await Journey.filter(id=journey_id).update(consultant_id="another-consultant")
+        await hand_fed.feed.poll_once()
+        alert = await pushes.next()
     # Then she hears of the nudge (the journey was hers then); the reassignment is not hers
     assert alert == {"action": "nudge", "journey": {"id": encode_id("Journey", journey_id)}}
-
-
-def _count(feed: JourneyFeed) -> Any:
-    async def subscribers() -> int:
-        return feed.subscribers()
-
-    return subscribers

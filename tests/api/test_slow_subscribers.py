@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
@@ -12,7 +10,7 @@ from schema.feed import JourneyFeed
 from tests.api.conftest import TASK_QUEUE, api_settings
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, eventually, running_api
-from tests.api.live import LIVE_JOURNEY, WAIT, assert_self_consistent, reading
+from tests.api.live import LIVE_JOURNEY, WAIT, assert_self_consistent, reading, subscribers_of
 from tests.api.test_live_views import BOARD, BURST, burst
 
 LIMIT = 2  # changes a subscriber may have waiting
@@ -40,7 +38,9 @@ async def test_a_subscriber_behind_by_more_than_its_mailbox_is_told_to_resync(
             reading(board, "supervisorBoard") as updates,
         ):
             first = await pushes.next()
-            await eventually(_count(feed), lambda n: n == 2, timeout=WAIT, what="two subscribers")
+            await eventually(
+                subscribers_of(feed), lambda n: n == 2, timeout=WAIT, what="two subscribers"
+            )
             await feed.poll_once()  # (waits for the poller's first read, if still running)
             # When twenty steps are taken (through the other API), and the feed then reads them
             # all at once: ten times what a mailbox holds
@@ -59,10 +59,3 @@ async def test_a_subscriber_behind_by_more_than_its_mailbox_is_told_to_resync(
     assert [push["history"][-1]["action"] for push in later] == actions
     for push in [first, *later]:
         assert_self_consistent(push)
-
-
-def _count(feed: JourneyFeed) -> Any:
-    async def subscribers() -> int:
-        return feed.subscribers()
-
-    return subscribers
