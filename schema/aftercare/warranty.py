@@ -88,10 +88,13 @@ async def claim_warranty(
     claim = await ClaimRow.get_or_none(id=claim_id)
     if claim is None:
         now = datetime.now(UTC)
-        if not covers(card.ends_at, now):
+        recheck_id = recheck_journey_id(f"warranty-claim:{claim_id}")
+        # An attempt of this request that opened the recheck and was lost before the claim was
+        # written goes on, though the card's period ended since.
+        opened_before = await JourneyRow.exists(id=recheck_id)
+        if not opened_before and not covers(card.ends_at, now):
             return warranty_expired(card.ends_at)
         parent = await JourneyRow.get(id=card.journey_id)
-        recheck_id = recheck_journey_id(f"warranty-claim:{claim_id}")
         try:
             opened = await open_linked_recheck(
                 info.context.gateway,

@@ -9,10 +9,14 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+from gql.transport.exceptions import TransportQueryError
+
 from domain.roles import Role
 from domain.store.aftercare import SurveyResponse, WarrantyClaim
 from domain.store.billing import Bill, Refund
 from domain.store.models import IdempotencyKey, JourneyEvent, JourneyRecord
+from schema.aftercare import warranty
 from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
 from tests.api import documents
@@ -210,3 +214,34 @@ async def test_a_journey_started_by_racing_attempts_keeps_one_reception_record(
     (record,) = await JourneyRecord.filter(journey_id=raw_id, kind="reception")
     (opened,) = await JourneyEvent.filter(journey_id=raw_id, seq=1)
     assert opened.record_id == record.id
+
+
+async def test_a_warranty_claim_lost_after_its_recheck_opened_is_answered_though_the_card_ended(
+    driver: JourneyDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a warranty claim whose attempt opened the recheck and was lost before the claim
+    # was written
+    journey = await driver.drive_to("HANDOVER")
+    data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=journey["id"])
+    claim = {
+        "warrantyNumber": data["journey"]["warrantyCard"]["number"],
+        "reason": "asymmetry",
+        "idempotencyKey": new_key(),
+    }
+    written = WarrantyClaim.create
+
+    async def lost(*args: Any, **kwargs: Any) -> None:
+        monkeypatch.setattr(WarrantyClaim, "create", written)
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(WarrantyClaim, "create", lost)
+    with pytest.raises(TransportQueryError):
+        await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
+    # When the card's period has ended by the time the desk retries
+    monkeypatch.setattr(warranty, "covers", lambda ends_at, now: False)
+    answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
+    # Then the retry is answered with the claim and the recheck its first attempt opened
+    claimed = answer["claimWarranty"]
+    assert claimed["__typename"] == "WarrantyClaimed", claimed
+    assert claimed["recheckJourney"] is not None
+    assert await WarrantyClaim.filter(card_id=claim["warrantyNumber"]).count() == 1
