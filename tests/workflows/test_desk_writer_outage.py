@@ -8,6 +8,7 @@ Before, a record whose activity failed ended the desk's run: the next change ope
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -56,20 +57,35 @@ class Writer:
         return [entry.seq for record in self.taken for entry in record.entries]
 
 
+@pytest.fixture(scope="module")
+async def workers() -> AsyncIterator[contextlib.AsyncExitStack]:
+    """The workers of the module's desks, running until its last test is over: a desk left
+    without its worker holds the module's clock at its next midnight (the day's opening waits
+    for a worker), and a later test's skip past it timed the test server out."""
+    async with contextlib.AsyncExitStack() as stack:
+        yield stack
+
+
 @pytest.fixture
-async def desk(env: WorkflowEnvironment) -> AsyncIterator[tuple[TriageGateway, str, Writer]]:
+async def desk(
+    env: WorkflowEnvironment, workers: contextlib.AsyncExitStack
+) -> AsyncIterator[tuple[TriageGateway, str, Writer]]:
     """A desk with consultants A and B on duty, on a worker of its own with a `Writer`."""
     writer = Writer()
     queue = f"desk-outage-{uuid.uuid4().hex[:8]}"
-    async with Worker(
-        env.client, task_queue=queue, workflows=[TriageDeskWorkflow], activities=[writer.record]
-    ):
-        gateway = TriageGateway(env.client, queue)
-        clinic = f"clinic-{uuid.uuid4().hex[:8]}"
-        for seat in ("A", "B"):
-            roster = SeatCommand(DESK, seat, "note-roster", on_duty=True)
-            await gateway.change_seat(clinic, roster, str(uuid.uuid4()))
-        yield gateway, clinic, writer
+    await workers.enter_async_context(
+        Worker(
+            env.client, task_queue=queue, workflows=[TriageDeskWorkflow], activities=[writer.record]
+        )
+    )
+    gateway = TriageGateway(env.client, queue)
+    clinic = f"clinic-{uuid.uuid4().hex[:8]}"
+    for seat in ("A", "B"):
+        roster = SeatCommand(DESK, seat, "note-roster", on_duty=True)
+        await gateway.change_seat(clinic, roster, str(uuid.uuid4()))
+    yield gateway, clinic, writer
+    # The desk runs on for the module's later tests; its writer takes its records from now on.
+    writer.failing, writer.stale = None, False
 
 
 async def _arrive(gateway: TriageGateway, clinic: str, journey_id: str) -> str | None:
