@@ -110,6 +110,15 @@ async def test_amendment_needs_a_reason_and_an_object(cockpit: JourneyDriver) ->
     assert (await _consultation_event(cockpit, journey["id"]))["amendments"] == []
 
 
+async def _consultation_record(cockpit: JourneyDriver) -> tuple[str, int, JourneyRecord]:
+    """A fresh journey's recorded consultation: the journey's id, its event's seq, its record."""
+    journey = await cockpit.drive_to("CONSULTATION")
+    journey = await cockpit.consult(journey["id"])
+    seq = (await _consultation_event(cockpit, journey["id"]))["seq"]
+    event = await JourneyEvent.get(journey_id=decode_id(journey["id"], "Journey"), seq=seq)
+    return journey["id"], seq, await JourneyRecord.get(id=event.record_id)
+
+
 async def _fill(original: JourneyRecord, count: int) -> None:
     """`count` amendments of the original, written straight to the store."""
     for n in range(count):
@@ -127,20 +136,16 @@ async def test_a_journey_takes_a_bounded_number_of_amendments_and_retries_are_st
     cockpit: JourneyDriver,
 ) -> None:
     # Given a consultation amended through the API once with a key, and 98 times more
-    journey = await cockpit.drive_to("CONSULTATION")
-    journey = await cockpit.consult(journey["id"])
-    seq = (await _consultation_event(cockpit, journey["id"]))["seq"]
+    journey_id, seq, original = await _consultation_record(cockpit)
     token = cockpit.token(Role.SUPERVISOR)
 
     async def amend(reason: str, key: str | None = None) -> dict:  # type: ignore[type-arg]
-        change = {"journeyId": journey["id"], "seq": seq, "reason": reason, "correction": {"a": 1}}
+        change = {"journeyId": journey_id, "seq": seq, "reason": reason, "correction": {"a": 1}}
         data = await cockpit.api.run(AMEND, token, input={**change, "idempotencyKey": key})
         return data["amendRecord"]  # type: ignore[no-any-return]
 
     keyed = await amend("first", key="amend-first")
     assert keyed["__typename"] == "AmendmentPayload", keyed
-    event = await JourneyEvent.get(journey_id=decode_id(journey["id"], "Journey"), seq=seq)
-    original = await JourneyRecord.get(id=event.record_id)
     await _fill(original, MAX_AMENDMENTS_PER_JOURNEY - 2)
     # When the last one that fits is made, and one more is asked
     assert (await amend("the last"))["__typename"] == "AmendmentPayload"
@@ -180,16 +185,12 @@ async def test_requests_racing_for_the_last_amendments_do_not_pass_the_bound(
     cockpit: JourneyDriver,
 ) -> None:
     # Given a consultation whose journey has room for three more amendments
-    journey = await cockpit.drive_to("CONSULTATION")
-    journey = await cockpit.consult(journey["id"])
-    seq = (await _consultation_event(cockpit, journey["id"]))["seq"]
-    event = await JourneyEvent.get(journey_id=decode_id(journey["id"], "Journey"), seq=seq)
-    original = await JourneyRecord.get(id=event.record_id)
+    journey_id, seq, original = await _consultation_record(cockpit)
     await _fill(original, MAX_AMENDMENTS_PER_JOURNEY - 3)
     token = cockpit.token(Role.SUPERVISOR)
 
     async def amend(n: int) -> str:
-        change = {"journeyId": journey["id"], "seq": seq, "reason": f"race {n}"}
+        change = {"journeyId": journey_id, "seq": seq, "reason": f"race {n}"}
         data = await cockpit.api.run(
             AMEND, token, input={**change, "correction": {"a": n}, "idempotencyKey": f"race-{n}"}
         )
