@@ -10,10 +10,11 @@ Tasks changed outside any journey event (closed by hand, settled by an upload) a
 `task_change`; while clinics are watched, each tick reads that log too and sends the clinic's
 subscribers a `TaskTouched`. Those who follow journeys (`ClinicChange`) skip it.
 
-Each table is read by id through an `IdCursor` (schema.feed_cursor), which rereads a window
-back and never repeats an id. When a table's reading starts (with its first subscriber, again
-after a spell no one listened to it), what is visible then counts as delivered: subscribers
-hear only of what comes after they subscribed. An id counts as delivered once everything needed
+Each table is read by id through an `IdCursor` (schema.feed_cursor), which asks again for the
+ids it skipped (on PostgreSQL a row can commit after higher ids) and never repeats one. When a
+table's reading starts (with its first subscriber, again after a spell no one listened to it),
+what is visible then counts as delivered: subscribers hear only of what comes after they
+subscribed. An id counts as delivered once everything needed
 to send it was read: a read that fails sends it on the next tick.
 """
 
@@ -24,11 +25,15 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Journey, JourneyEvent
 from domain.store.triage_models import TriageBoard
-from schema.feed_cursor import REREAD_WINDOW, IdCursor
+from schema.feed_cursor import START_WINDOW, IdCursor
 from schema.mailbox import Mailbox, Topic
 
 log = logging.getLogger(__name__)
@@ -36,10 +41,8 @@ log = logging.getLogger(__name__)
 # Wake-ups a subscriber may have waiting before it is told to resync instead.
 QUEUE_LIMIT = 64
 # Rows one tick reads of a table at most: a burst is sent over several ticks, and the clinics
-# of one tick's journeys are read in one query of bounded size. Past the window reread behind
-# the newest id delivered, so each tick reaches new rows.
+# of one tick's journeys are read in one query of bounded size.
 READ_AT_MOST = 1000
-assert READ_AT_MOST > REREAD_WINDOW
 # The id-ordered tables the feed reads, each through a cursor of its own.
 Table = type[JourneyEvent] | type[TaskChangeLog]
 
@@ -155,12 +158,12 @@ class JourneyFeed:
 
     async def _journey_events(self) -> None:
         rows = (
-            await JourneyEvent.filter(id__gt=self._events.since())
+            await _news(JourneyEvent, self._events)
             .order_by("id")
             .limit(READ_AT_MOST)
             .values_list("id", "journey_id", "seq", "action")
         )
-        unseen = [row for row in rows if not self._events.delivered(row[0])]
+        unseen = [row for row in rows if self._events.pending(row[0])]
         if not unseen:
             return
         # Read before anything counts as delivered: should it fail, the next tick sends all.
@@ -177,7 +180,7 @@ class JourneyFeed:
 
     async def _tasks_touched(self) -> None:
         rows = (
-            await TaskChangeLog.filter(id__gt=self._task_changes.since())
+            await _news(TaskChangeLog, self._task_changes)
             .order_by("id")
             .limit(READ_AT_MOST)
             .values_list("id", "clinic_id", "task_id")
@@ -196,8 +199,15 @@ class JourneyFeed:
                 self._desks.publish(clinic_id, version)
 
 
+def _news(table: Table, cursor: IdCursor) -> QuerySet[Any]:
+    """The rows past the cursor, and those of its gaps that have appeared since."""
+    gaps = cursor.gaps()
+    news = Q(id__gt=cursor.after())
+    return table.filter(news | Q(id__in=gaps) if gaps else news)
+
+
 async def _start(cursor: IdCursor, table: Table) -> None:
     latest = await table.all().order_by("-id").only("id").first()
     last_id = int(latest.id) if latest else 0
-    window = table.filter(id__gt=max(0, last_id - REREAD_WINDOW))
+    window = table.filter(id__gt=max(0, last_id - START_WINDOW))
     cursor.start(last_id, [int(row.id) for row in await window.only("id")])

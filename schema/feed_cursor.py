@@ -1,54 +1,81 @@
 """Where the change feed is in one id-ordered table (journey events, task changes).
 
-Each tick reads a window back from the newest id seen: on PostgreSQL, ids are handed out when a
-row is inserted but become visible when its transaction commits, so a lower id can appear after
-a higher one. Ids already delivered are remembered (a bounded set) and not repeated.
+On PostgreSQL an id is handed out when its row is inserted, but the row becomes visible only
+when its transaction commits: a lower id can appear after higher ones, however many came
+between. So the cursor keeps, beside the highest id it delivered, the ids below it that it has
+not seen (its gaps), and each read asks for both: a gap that fills is delivered then.
+
+Some ids are never used (an insert rolled back, an `ON CONFLICT DO NOTHING` that drew an id
+and kept no row), so a gap is given up after `GAP_SECONDS`, far longer than any read-model
+transaction holds its row, and at most `MAX_GAPS` are kept, the oldest given up first. On
+SQLite (one writer at a time) ids become visible in order, and its gaps simply expire.
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-REREAD_WINDOW = 200
-REMEMBERED = 10_000
+# When a table's reading starts, the ids this far below the newest visible one that are not
+# visible yet count as gaps: transactions in flight as the first subscriber came.
+START_WINDOW = 200
+GAP_SECONDS = 120.0
+MAX_GAPS = 2_000
 
 
 class IdCursor:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.last_id: int | None = None
-        self._delivered: OrderedDict[int, None] = OrderedDict()
+        self._gaps: OrderedDict[int, float] = OrderedDict()  # id -> when it was first missed
+        self._clock = clock
 
     @property
     def started(self) -> bool:
         return self.last_id is not None
 
-    def since(self) -> int:
-        """Read rows with an id above this one."""
-        return max(0, (self.last_id or 0) - REREAD_WINDOW)
+    def after(self) -> int:
+        """Read the rows with an id above this one ..."""
+        return self.last_id or 0
+
+    def gaps(self) -> list[int]:
+        """... and those with one of these ids (the gaps still awaited, oldest given up)."""
+        given_up_before = self._clock() - GAP_SECONDS
+        while self._gaps and next(iter(self._gaps.values())) < given_up_before:
+            self._gaps.popitem(last=False)
+        return list(self._gaps)
 
     def start(self, latest: int, visible: Iterable[int]) -> None:
-        """What is visible now counts as delivered: subscribers hear of what comes next."""
+        """What is visible now counts as delivered: subscribers hear of what comes next,
+        including the rows of transactions still in flight below `latest`."""
         self.last_id = latest
-        self._remember(visible)
+        self._gaps.clear()
+        self._note_gaps(latest - START_WINDOW, latest + 1, set(visible))
 
-    def delivered(self, row_id: int) -> bool:
-        return row_id in self._delivered
+    def pending(self, row_id: int) -> bool:
+        """Whether the row is news: above the newest delivered, or one of the gaps."""
+        return row_id > self.after() or row_id in self._gaps
 
     def take_fresh(self, ids: Iterable[int]) -> set[int]:
-        """The ids not delivered yet, now counted as delivered."""
-        fresh = {row_id for row_id in ids if row_id not in self._delivered}
-        if fresh:
-            self._remember(sorted(fresh))
-            self.last_id = max(self.last_id or 0, *fresh)
+        """The ids not delivered yet, now counted as delivered. `ids` must be all the rows a
+        read found up to the highest of them: the ids it skipped become gaps."""
+        fresh = {row_id for row_id in ids if self.pending(row_id)}
+        for row_id in fresh:
+            self._gaps.pop(row_id, None)
+        newest = max(fresh, default=0)
+        if newest > self.after():
+            self._note_gaps(self.after() + 1, newest, fresh)
+            self.last_id = newest
         return fresh
 
     def reset(self) -> None:
         self.last_id = None
-        self._delivered.clear()
+        self._gaps.clear()
 
-    def _remember(self, ids: Iterable[int]) -> None:
-        for row_id in ids:
-            self._delivered[row_id] = None
-        while len(self._delivered) > REMEMBERED:
-            self._delivered.popitem(last=False)
+    def _note_gaps(self, first: int, end: int, seen: set[int]) -> None:
+        now = self._clock()
+        for row_id in range(max(1, first, end - MAX_GAPS), end):
+            if row_id not in seen:
+                self._gaps[row_id] = now
+        while len(self._gaps) > MAX_GAPS:
+            self._gaps.popitem(last=False)

@@ -1,15 +1,20 @@
 """The shared change feed on the real database: a subscriber that falls behind is bounded, and
 told to resync instead of being sent everything it missed; a task changed without a journey
-event reaches its clinic's subscribers once, and only if it came after they subscribed."""
+event reaches its clinic's subscribers once, and only if it came after they subscribed; an
+event that commits after many later ones is still sent."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Journey, JourneyEvent
@@ -21,9 +26,10 @@ NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 LIMIT = 3
 
 
-async def _events(journey_id: str, seqs: range) -> None:
+async def _events(journey_id: str, seqs: range, using_db: BaseDBAsyncClient | None = None) -> None:
     for seq in seqs:
         await JourneyEvent.create(
+            using_db=using_db,
             journey_id=journey_id,
             seq=seq,
             action="nudge",
@@ -137,4 +143,44 @@ async def test_a_change_whose_clinic_could_not_be_read_reaches_the_clinic_on_the
             assert len(changes) == 1
             assert await changes.get() == ClinicChange(journey_id, 1, "nudge")
     finally:
+        await feed.close()
+
+
+async def test_an_event_that_commits_after_hundreds_of_later_ones_is_still_sent() -> None:
+    if connections.get("default").capabilities.dialect == "sqlite":
+        pytest.skip("SQLite has one writer at a time: its ids become visible in order")
+    # Given a clinic's subscriber, and an event whose transaction stays open (in a task of its
+    # own: inside a transaction block, every query of the task goes through it)
+    feed = JourneyFeed(interval_seconds=3600, queue_limit=1000)
+    clinic_id = await clinic()
+    late, busy = await journey(clinic_id, NOW), await journey(clinic_id, NOW)
+    written, commit = asyncio.Event(), asyncio.Event()
+
+    async def held_open() -> None:
+        async with in_transaction() as held:
+            await _events(late, range(1, 2), using_db=held)
+            written.set()
+            await commit.wait()
+
+    try:
+        async with feed.clinic(clinic_id) as changes:
+            holder = asyncio.create_task(held_open())
+            await asyncio.wait_for(written.wait(), timeout=30)
+            # while 250 later events commit and are sent
+            await _events(busy, range(1, 251))
+            await feed.poll_once()
+            assert len(changes) == 250
+            for _ in range(250):
+                await changes.get()
+            # When the held event commits, and the feed reads again
+            commit.set()
+            await asyncio.wait_for(holder, timeout=30)
+            await feed.poll_once()
+            # Then it is sent (the feed read back 200 ids behind the newest and missed it), once
+            assert len(changes) == 1
+            assert await changes.get() == ClinicChange(late, 1, "nudge")
+            await feed.poll_once()
+            assert len(changes) == 0
+    finally:
+        commit.set()
         await feed.close()
