@@ -52,6 +52,7 @@ class ClinicChange:
     journey_id: str
     seq: int
     action: str
+    event_id: int  # the journey event's row: where a subscriber that fell behind reads from
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,10 @@ class JourneyFeed:
             changed = {row[1] for row in unseen}
             clinic_of = dict(await Journey.filter(id__in=changed).values_list("id", "clinic_id"))
         self._events.take_fresh(row[0] for row in unseen)
-        for _, journey_id, seq, action in unseen:
+        for event_id, journey_id, seq, action in unseen:
             self._journeys.publish(journey_id, seq)
             if clinic_of:
-                change = ClinicChange(journey_id, seq, action)
+                change = ClinicChange(journey_id, seq, action, event_id)
                 self._clinics.publish(clinic_of.get(journey_id, ""), change)
 
     async def _tasks_touched(self) -> None:

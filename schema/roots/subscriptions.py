@@ -59,7 +59,11 @@ class Subscription:
         async for update in _live(info, supervisor_board(info, clinic_id)):
             yield update
 
-    @strawberry.subscription(description="Nudges, escalations and stuck alerts on your journeys.")
+    @strawberry.subscription(
+        description="Nudges, escalations, stuck alerts and reassignments on your journeys, from "
+        "the moment you subscribe, each said once: those that came while you were behind are "
+        "read back and said late rather than dropped (up to 500 at a time)."
+    )
     async def my_journey_alerts(
         self, info: Info[Context, None]
     ) -> AsyncGenerator[JourneyAlert, None]:

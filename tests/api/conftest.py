@@ -19,10 +19,12 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
+from schema.feed import JourneyFeed
 from server.seed import DEMO_CLINIC_ID
 from server.settings import Settings
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, Staff, create_clinic, running_api, sign_in_all
+from tests.api.live import HandFed
 from tests.support import start_dev_server
 from workflows.worker import SEARCH_ATTRIBUTES, build_worker
 
@@ -170,3 +172,19 @@ async def held() -> AsyncIterator[contextlib.AsyncExitStack]:
     at its end."""
     async with contextlib.AsyncExitStack() as stack:
         yield stack
+
+
+@pytest.fixture
+async def hand_fed(
+    api: Api,
+    driver: JourneyDriver,
+    database: str,
+    temporal_env: WorkflowEnvironment,
+    temporal_address: str,
+) -> AsyncIterator[HandFed]:
+    """An API of the driver's clinic whose feed reads only when the test tells it to."""
+    feed = JourneyFeed(interval_seconds=3600)
+    me = await api.run("query { me { ... on StaffMember { clinicId } } }", driver.token(Role.NURSE))
+    settings = api_settings(database, temporal_address, TASK_QUEUE)
+    async with running_api(settings, temporal_env.client, feed=feed) as watched:
+        yield HandFed(feed, watched, me["me"]["clinicId"])

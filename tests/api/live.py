@@ -7,9 +7,11 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any
 
 from schema.feed import JourneyFeed
+from tests.api.harness import Api, eventually
 
 WAIT = 30.0  # seconds: bounded waits for pushes, generous for a loaded machine
 
@@ -94,3 +96,17 @@ def assert_self_consistent(push: dict[str, Any]) -> None:
     assert [event["seq"] for event in history] == list(range(1, len(history) + 1)), push
     assert push["lastEventSeq"] == history[-1]["seq"], push
     assert push["stage"] == history[-1]["toStage"], push
+
+
+@dataclass(frozen=True)
+class HandFed:
+    """An API of the driver's clinic whose feed reads only when the test tells it to."""
+
+    feed: JourneyFeed
+    api: Api
+    clinic_id: str
+
+    async def watching(self) -> None:
+        """Returns once the one subscriber is in, and the feed has read what came before."""
+        await eventually(subscribers_of(self.feed), lambda n: n == 1, timeout=WAIT, what="it")
+        await self.feed.poll_once()

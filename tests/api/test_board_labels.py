@@ -1,18 +1,15 @@
 """Live pushes judge each change by the journey as that change left it, not as it stands when
 the push is built (found by a review): the supervisor's board, reading two changes at once
 (stuck, then moved on), said MOVED twice and never that the journey had been stuck; a nudge
-followed by a reassignment alerted neither the consultant nudged nor anyone."""
+followed by a reassignment alerted neither the consultant nudged nor anyone. And alerts are
+not lost to a subscriber that fell a mailbox behind."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-from temporalio.testing import WorkflowEnvironment
 from tortoise.transactions import in_transaction
 
 from domain.journey.codec import facts_to_json
@@ -20,12 +17,10 @@ from domain.journey.facts import JourneyFacts
 from domain.journey.stages import Stage
 from domain.roles import Role
 from domain.store.models import Journey, JourneyEvent
-from schema.feed import JourneyFeed
+from schema.feed import QUEUE_LIMIT
 from schema.ids import encode_id
-from tests.api.conftest import TASK_QUEUE, api_settings
 from tests.api.flow import JourneyDriver
-from tests.api.harness import Api, eventually, running_api
-from tests.api.live import WAIT, reading, subscribers_of
+from tests.api.live import HandFed, reading
 from tests.store.money_rows import journey
 from tests.support import facts_at
 
@@ -49,35 +44,6 @@ def _event(
         summary="a change",
         facts=facts_to_json(facts),
     )
-
-
-@dataclass(frozen=True)
-class HandFed:
-    """An API of the driver's clinic whose feed reads only when the test tells it to."""
-
-    feed: JourneyFeed
-    api: Api
-    clinic_id: str
-
-    async def watching(self) -> None:
-        """Returns once the one subscriber is in, and the feed has read what came before."""
-        await eventually(subscribers_of(self.feed), lambda n: n == 1, timeout=WAIT, what="it")
-        await self.feed.poll_once()
-
-
-@pytest.fixture
-async def hand_fed(
-    api: Api,
-    driver: JourneyDriver,
-    database: str,
-    temporal_env: WorkflowEnvironment,
-    temporal_address: str,
-) -> AsyncIterator[HandFed]:
-    feed = JourneyFeed(interval_seconds=3600)
-    me = await api.run("query { me { ... on StaffMember { clinicId } } }", driver.token(Role.NURSE))
-    settings = api_settings(database, temporal_address, TASK_QUEUE)
-    async with running_api(settings, temporal_env.client, feed=feed) as watched:
-        yield HandFed(feed, watched, me["me"]["clinicId"])
 
 
 def _at(stage: Stage, journey_id: str, clinic_id: str, **changes: Any) -> JourneyFacts:
@@ -132,3 +98,34 @@ async def test_a_nudge_then_a_reassignment_alerts_the_consultant_who_was_nudged(
         alert = await pushes.next()
     # Then she hears of the nudge (the journey was hers then); the reassignment is not hers
     assert alert == {"action": "nudge", "journey": {"id": encode_id("Journey", journey_id)}}
+
+
+async def test_an_alert_missed_while_a_mailbox_behind_is_still_said_and_only_once(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a consultant watching her alerts, owning a journey, in a busy clinic
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    owner = driver.staff[Role.CONSULTANT].account_id
+    hers_id, busy_id = (
+        await journey(clinic_id, now, consultant=owner),
+        await journey(clinic_id, now),
+    )
+    hers = _at(Stage.CONSENT, hers_id, clinic_id, consultant_id=owner)
+    busy = _at(Stage.CONSENT, busy_id, clinic_id)
+    alerts = hand_fed.api.subscription(ALERTS, driver.token(Role.CONSULTANT))
+    async with reading(alerts, "myJourneyAlerts") as pushes:
+        await hand_fed.watching()
+        # When her journey is nudged and then more of the clinic's changes come than a mailbox
+        # holds, all before the feed reads (so the nudge is dropped with them)
+        await _event(hers_id, 1, hers, now, "nudge").save()
+        await JourneyEvent.bulk_create(
+            [_event(busy_id, seq, busy, now) for seq in range(1, QUEUE_LIMIT + 5)]
+        )
+        await hand_fed.feed.poll_once()
+        first = await pushes.next()
+        # and once she has it, her journey is nudged again
+        await _event(hers_id, 2, hers, now, "nudge").save()
+        await hand_fed.feed.poll_once()
+        second = await pushes.next()
+    # Then she hears of the first nudge (lost before), and next of the second, not again of it
+    assert first == second == {"action": "nudge", "journey": {"id": encode_id("Journey", hers_id)}}
