@@ -27,9 +27,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.expressions import Q
-from tortoise.queryset import QuerySet
-
 from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Journey, JourneyEvent
 from domain.store.triage_models import TriageBoard
@@ -158,12 +155,7 @@ class JourneyFeed:
                 await self._desk_versions_changed()
 
     async def _journey_events(self) -> None:
-        rows = (
-            await _news(JourneyEvent, self._events)
-            .order_by("id")
-            .limit(READ_AT_MOST)
-            .values_list("id", "journey_id", "seq", "action")
-        )
+        rows = await _news(JourneyEvent, self._events, "id", "journey_id", "seq", "action")
         unseen = [row for row in rows if self._events.pending(row[0])]
         if not unseen:
             return
@@ -180,12 +172,7 @@ class JourneyFeed:
                 self._clinics.publish(clinic_of.get(journey_id, ""), change)
 
     async def _tasks_touched(self) -> None:
-        rows = (
-            await _news(TaskChangeLog, self._task_changes)
-            .order_by("id")
-            .limit(READ_AT_MOST)
-            .values_list("id", "clinic_id", "task_id")
-        )
+        rows = await _news(TaskChangeLog, self._task_changes, "id", "clinic_id", "task_id")
         new_ids = self._task_changes.take_fresh(row[0] for row in rows)
         for row_id, clinic_id, task_id in rows:
             if row_id in new_ids:
@@ -200,11 +187,15 @@ class JourneyFeed:
                 self._desks.publish(clinic_id, version)
 
 
-def _news(table: Table, cursor: IdCursor) -> QuerySet[Any]:
-    """The rows past the cursor, and those of its gaps that have appeared since."""
+async def _news(table: Table, cursor: IdCursor, *fields: str) -> list[tuple[Any, ...]]:
+    """`fields` of the rows past the cursor (at most `READ_AT_MOST`), and of those of its gaps
+    that have appeared since, in id order; the first field must be the id."""
+    past = table.filter(id__gt=cursor.after()).order_by("id").limit(READ_AT_MOST)
+    rows = list(await past.values_list(*fields))
     gaps = cursor.gaps()
-    news = Q(id__gt=cursor.after())
-    return table.filter(news | Q(id__in=gaps) if gaps else news)
+    if gaps:  # by primary key, on their own (a query with both scanned SQLite's whole table)
+        rows = list(await table.filter(id__in=gaps).values_list(*fields)) + rows
+    return sorted(rows, key=lambda row: int(row[0]))
 
 
 async def _start(cursor: IdCursor, table: Table) -> None:

@@ -8,14 +8,19 @@ not seen (its gaps), and each read asks for both: a gap that fills is delivered 
 Some ids are never used (an insert rolled back, an `ON CONFLICT DO NOTHING` that drew an id
 and kept no row), so a gap is given up after `GAP_SECONDS`, far longer than any read-model
 transaction holds its row, and at most `MAX_GAPS` are kept, the oldest given up first. On
-SQLite (one writer at a time) ids become visible in order, and its gaps simply expire.
+SQLite (one writer at a time) ids become visible in order, and its gaps (ids an insert drew and
+did not keep) simply expire. The feed reads the gaps by primary key, apart from the rows past
+the cursor: one query with both made SQLite scan the whole table.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+
+log = logging.getLogger(__name__)
 
 # When a table's reading starts, the ids this far below the newest visible one that are not
 # visible yet count as gaps: transactions in flight as the first subscriber came.
@@ -50,7 +55,7 @@ class IdCursor:
         including the rows of transactions still in flight below `latest`."""
         self.last_id = latest
         self._gaps.clear()
-        self._note_gaps(latest - START_WINDOW, latest + 1, set(visible))
+        self._note_gaps(latest - START_WINDOW + 1, latest + 1, set(visible))
 
     def pending(self, row_id: int) -> bool:
         """Whether the row is news: above the newest delivered, or one of the gaps."""
@@ -77,5 +82,8 @@ class IdCursor:
         for row_id in range(max(1, first, end - MAX_GAPS), end):
             if row_id not in seen:
                 self._gaps[row_id] = now
-        while len(self._gaps) > MAX_GAPS:
+        given_up = max(0, len(self._gaps) - MAX_GAPS)
+        for _ in range(given_up):
             self._gaps.popitem(last=False)
+        if given_up:  # a transaction holding that many later ids would lose its rows' pushes
+            log.info("change feed: %d unseen ids given up for newer ones", given_up)

@@ -99,7 +99,7 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "WarrantyCard": rows(CLINIC_STAFF, "number issuedAt endsAt terms"),
     "WarrantyClaimed": rows(WARRANTY_DESK, "claimId card claimedAt recheckJourney"),
     "WarrantyExpired": rows(ANYONE, "code message endedOn"),
-    "JourneyAlert": rows(CLINIC_STAFF, "action summary at journey"),
+    "JourneyAlert": rows(CLINIC_STAFF, "cursor action summary at journey"),
     # The supervisor cockpit.
     "StuckJourney": rows(SUPERVISORS, "journey stage reason since overdueSeconds"),
     "StuckJourneyConnection": rows(SUPERVISORS, "edges pageInfo"),

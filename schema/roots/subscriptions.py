@@ -62,12 +62,22 @@ class Subscription:
     @strawberry.subscription(
         description="Nudges, escalations, stuck alerts and reassignments on your journeys, from "
         "the moment you subscribe, each said once: those that came while you were behind are "
-        "read back and said late rather than dropped (up to 500 at a time)."
+        "read back and said late rather than dropped. Subscribing again after a lost "
+        "connection, pass the last alert's `cursor` as `after` to hear first of those that came "
+        "meanwhile (at most the newest 200 of your clinic's alerts, none older than the last "
+        "50,000 journey events)."
     )
     async def my_journey_alerts(
-        self, info: Info[Context, None]
+        self,
+        info: Info[Context, None],
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The `cursor` of the last alert you received; none: from now on."
+            ),
+        ] = None,
     ) -> AsyncGenerator[JourneyAlert, None]:
-        async for alert in _live(info, my_journey_alerts(info)):
+        async for alert in _live(info, my_journey_alerts(info, after)):
             yield alert
 
     @strawberry.subscription(

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Journey, JourneyEvent
 from schema.feed import ClinicChange, JourneyFeed, TaskTouched
+from schema.feed_cursor import START_WINDOW
 from schema.mailbox import RESYNC
 from tests.store.money_rows import clinic, journey
 
@@ -93,6 +94,20 @@ async def test_a_task_changed_without_an_event_reaches_its_clinic_once() -> None
             await feed.poll_once()  # read again within the window: not repeated
             assert len(changes) == 1 and len(others) == 0
             assert await changes.get() == TaskTouched("task-1")
+    finally:
+        await feed.close()
+
+
+async def test_a_first_subscriber_hears_nothing_of_a_full_window_of_events_before_it() -> None:
+    # (the feed reads back START_WINDOW ids at its start; the one below it was sent as news)
+    feed = JourneyFeed(interval_seconds=3600, queue_limit=1000)
+    clinic_id = await clinic()
+    journey_id = await journey(clinic_id, NOW)
+    await _events(journey_id, range(1, START_WINDOW + 51))
+    try:
+        async with feed.clinic(clinic_id) as changes:
+            await feed.poll_once()
+            assert len(changes) == 0
     finally:
         await feed.close()
 

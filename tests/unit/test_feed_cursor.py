@@ -3,7 +3,7 @@ are given up, and nothing is delivered twice."""
 
 from __future__ import annotations
 
-from schema.feed_cursor import GAP_SECONDS, MAX_GAPS, IdCursor
+from schema.feed_cursor import GAP_SECONDS, MAX_GAPS, START_WINDOW, IdCursor
 
 
 class Clock:
@@ -31,6 +31,13 @@ def test_rows_in_flight_when_reading_starts_are_awaited() -> None:
     cursor = IdCursor(Clock())
     cursor.start(50, [row_id for row_id in range(1, 51) if row_id != 47])
     assert cursor.gaps() == [47] and cursor.pending(47) and not cursor.pending(46)
+
+
+def test_a_start_on_a_full_window_awaits_nothing() -> None:
+    # (the feed reads the ids above the newest less START_WINDOW: the one below is no gap)
+    cursor = IdCursor(Clock())
+    cursor.start(1000, range(1000 - START_WINDOW + 1, 1001))
+    assert cursor.gaps() == []
 
 
 def test_a_gap_is_given_up_after_its_time() -> None:
