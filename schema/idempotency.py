@@ -67,9 +67,16 @@ async def claim(
 
 
 async def answered_before(
-    info: Info[Context, None], account_id: str, input_: object, operation: str | None = None
+    info: Info[Context, None],
+    account_id: str,
+    input_: object,
+    operation: str | None = None,
+    *,
+    went_through: Callable[[], Awaitable[bool]] | None = None,
 ) -> bool:
-    """Whether this very request (same account, key, mutation and input) was already answered.
+    """Whether this very request (same account, key, mutation and input) was already answered,
+    or, given `went_through`, whether its first attempt's work was done and only its answer was
+    lost (the key claimed, never settled): `went_through` says whether that work is there.
 
     Asked by a mutation whose checks refuse the input, before it answers the refusal: the
     first attempt passed them, so a retry must be answered as the first time, even when a check
@@ -79,7 +86,10 @@ async def answered_before(
     request = key_request(info, account_id, input_, operation)
     if request is None or records.key_problem(request.key) is not None:
         return False
-    return await records.key_answered(request)
+    standing = await records.key_standing(request)
+    if standing is KeyState.UNFINISHED and went_through is not None:
+        return await went_through()
+    return standing is KeyState.ANSWERED
 
 
 def reused(ledger: KeyClaim | None) -> bool:

@@ -171,10 +171,14 @@ def _same_request(held: Mapping[str, Any], request: KeyRequest) -> bool:
     )
 
 
-def answered_plan(postgres: bool, request: KeyRequest) -> Plan[bool]:
-    """Whether this very request already finished; claims nothing."""
+def standing_plan(postgres: bool, request: KeyRequest) -> Plan[KeyState | None]:
+    """Where this very request stands with its key (None: never claimed); claims nothing."""
     held = yield _claimed_sql(postgres), [request.account_id, request.key]
-    return bool(held) and _same_request(held[0], request) and bool(held[0]["result_id"])
+    if not held:
+        return None
+    if not _same_request(held[0], request):
+        return KeyState.REUSED
+    return KeyState.ANSWERED if held[0]["result_id"] else KeyState.UNFINISHED
 
 
 def settle_plan(postgres: bool, account_id: str, key: str, result_id: str) -> Plan[None]:
@@ -206,9 +210,9 @@ async def claim_key(request: KeyRequest) -> KeyClaim:
     )
 
 
-async def key_answered(request: KeyRequest) -> bool:
+async def key_standing(request: KeyRequest) -> KeyState | None:
     return await in_one_trip(
-        IdempotencyKey, lambda db: answered_plan(is_postgres(db), request), atomic=False
+        IdempotencyKey, lambda db: standing_plan(is_postgres(db), request), atomic=False
     )
 
 

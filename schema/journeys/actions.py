@@ -188,7 +188,7 @@ async def run_action(
     # Only attempts of this very request reach Temporal with this id (the claim refused any
     # other input), and Temporal runs an update id once (a journey continued as new answers its
     # latest ones itself: `workflows.journey_runs`): racing retries act once.
-    update_id = f"{actor.user_id}:{key}" if key else str(uuid.uuid4())
+    update_id = update_id_of(actor.user_id, key)
     request = ActionRequest(action=action, actor=actor, details=details, record_id=record_id)
     try:
         await info.context.gateway.act(row.id, request, update_id)
@@ -221,7 +221,7 @@ async def run_recorded_action(
         return not_authorized()
     # A retry of a step that went through is answered as it was, though a check (a setting or a
     # date it depends on, a newer release's rule) would refuse its input now.
-    if problems and not await idempotency.answered_before(info, actor.user_id, input):
+    if problems and not await answered_or_taken(info, input):
         return from_domain(domain_errors.ValidationFailed(problems))
     return await run_action(
         info,
@@ -233,6 +233,26 @@ async def run_recorded_action(
         after_accepted=after_accepted,
         before_update=before_update,
     )
+
+
+def update_id_of(account_id: str, key: str | None) -> str:
+    """Temporal's update id for a step: the key's, so that attempts of one request act once."""
+    return f"{account_id}:{key}" if key else str(uuid.uuid4())
+
+
+async def answered_or_taken(info: Info[Context, None], input: Any) -> bool:
+    """Whether this very journey step was answered before, or its first attempt's update was
+    taken by the journey and only its answer was lost: a retry is answered as the first time,
+    though a check would refuse its input now."""
+    actor, key = info.context.actor, idempotency.key_of(input)
+    journey_id = decode_id(input.journey_id, "Journey")
+    if actor is None or key is None or journey_id is None:
+        return False
+
+    async def taken() -> bool:
+        return await info.context.gateway.update_ran(journey_id, update_id_of(actor.user_id, key))
+
+    return await idempotency.answered_before(info, actor.user_id, input, went_through=taken)
 
 
 async def run_noted_action(

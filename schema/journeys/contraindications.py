@@ -25,6 +25,7 @@ from schema.errors import from_domain, not_authorized
 from schema.journeys.actions import (
     BeforeUpdate,
     JourneyResult,
+    answered_or_taken,
     load_visible_journey,
     run_action,
 )
@@ -76,7 +77,7 @@ async def override_contraindication(
             problems.append(FieldProblem("reasonKey", "no such contraindication for this plan"))
     # A retry of an override that went through is answered, though the file or the catalogue
     # changed since (the reason it set aside is gone).
-    if problems and not await idempotency.answered_before(info, info.context.actor.user_id, input):
+    if problems and not await answered_or_taken(info, input):
         return from_domain(DomainValidationFailed(problems))
     body = None  # no journey visible, or a retry answered: `run_action` answers either
     if reason is not None:

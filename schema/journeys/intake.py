@@ -20,6 +20,7 @@ from schema.errors import from_domain, not_authorized
 from schema.ids import decode_id
 from schema.journeys.actions import (
     JourneyResult,
+    answered_or_taken,
     load_visible_journey,
     run_action,
     run_noted_action,
@@ -86,7 +87,7 @@ async def assign_consultant(
     roles = {Role.EXPERT, Role.NURSE} if recheck else {Role.CONSULTANT}
     problem = await _staff_problem(consultant_id, claims.clinic_id, roles)
     # A retry of an assignment that went through is answered, though the consultant left since.
-    if problem and not await idempotency.answered_before(info, claims.account_id, input):
+    if problem and not await answered_or_taken(info, input):
         return from_domain(DomainValidationFailed([FieldProblem("consultantId", problem)]))
     ledger = None
     if row is not None and consultant_id is not None and not recheck:

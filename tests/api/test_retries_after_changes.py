@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from domain.roles import Role
-from domain.store.models import StaffAccount
+from domain.store.models import IdempotencyKey, StaffAccount
 from schema.ids import decode_id
 from tests.api import documents
 from tests.api.client_file_support import MARK_ENTERED_IN_ERROR, RECORD_ALLERGY, entry, write
@@ -60,6 +60,61 @@ async def test_an_approval_retried_after_its_price_item_changed_is_answered(
     refused = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **fresh)
     assert refused["__typename"] == "ValidationFailed", refused
     assert [p["field"] for p in refused["problems"]] == ["finalPlan.priceLines[0].priceItemId"]
+
+
+async def test_an_approval_whose_answer_was_lost_is_answered_though_its_item_changed_since(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given an expert's approval naming a price-list item, done, whose answer was lost (the
+    # process died before recording it under the key: the key stays claimed)
+    driver = await fresh_clinic()
+    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    approval = {
+        "journeyId": journey["id"],
+        "decision": "APPROVE",
+        "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
+        "idempotencyKey": new_key(),
+    }
+    first = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    assert first["__typename"] == "JourneyPayload", first
+    await _lose_answer(driver, Role.EXPERT, approval["idempotencyKey"])
+    # When the item gets a new version and the approval is retried with its key
+    await set_item(driver, code="HA", listPrice=eur("950.00"))
+    retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    # Then it is answered as the first time (the journey took it), and approved once
+    assert retry == first
+    history = (await driver.journey(journey["id"]))["history"]
+    assert [e["action"] for e in history].count("approve_plan") == 1
+
+
+async def test_a_step_the_journey_never_took_is_judged_afresh_on_retry(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given an approval sent before the journey reached its expert (refused by the journey,
+    # which keeps no trace of it; the key stays claimed)
+    driver = await fresh_clinic()
+    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
+    journey = await driver.drive_to("CONSULTATION")
+    approval = {
+        "journeyId": journey["id"],
+        "decision": "APPROVE",
+        "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
+        "idempotencyKey": new_key(),
+    }
+    early = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    assert early["__typename"] == "TransitionNotAllowed", early
+    # When the item gets a new version and the approval is retried with its key
+    await set_item(driver, code="HA", listPrice=eur("950.00"))
+    retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    # Then its check decides as it would now: there is no first answer to give
+    assert retry["__typename"] == "ValidationFailed", retry
+    assert [p["field"] for p in retry["problems"]] == ["finalPlan.priceLines[0].priceItemId"]
+
+
+async def _lose_answer(driver: JourneyDriver, role: Role, key: str) -> None:
+    account = driver.staff[role].account_id
+    assert await IdempotencyKey.filter(account_id=account, key=key).update(result_id="") == 1
 
 
 async def test_a_price_retried_after_the_clinic_changed_its_currency_is_answered(
