@@ -64,6 +64,10 @@ BUSY_TIMEOUT_MS = 10_000
 # every acknowledged commit through power loss says `?synchronous=FULL` in its database URL
 # (or runs PostgreSQL, as production does).
 SYNCHRONOUS = "NORMAL"
+# SQLite's REPLACE removes the row it clashes with without firing its DELETE trigger unless
+# triggers are recursive: with them on, an `INSERT OR REPLACE` over an append-only row is
+# refused like a DELETE (`domain.store.append_only`). A console session must set it itself.
+RECURSIVE_TRIGGERS = "ON"
 
 
 async def _enter_releasing_on_failure(self: ConnectionWrapper[Any]) -> Any:
@@ -109,13 +113,14 @@ def _with_param(url: str, name: str, value: object) -> str:
 
 
 def sqlite_pragmas(url: str) -> str:
-    """The database URL with the busy timeout and the sync level set (SQLite only; any other
-    URL unchanged; a value the URL names itself is kept, e.g. ``?synchronous=FULL``)."""
+    """The database URL with the busy timeout, the sync level and recursive triggers set
+    (SQLite only; any other URL unchanged; a value the URL names itself is kept, e.g.
+    ``?synchronous=FULL``)."""
     if not url.startswith("sqlite://"):
         return url
-    return _with_param(
-        _with_param(url, "synchronous", SYNCHRONOUS), "busy_timeout", BUSY_TIMEOUT_MS
-    )
+    url = _with_param(url, "synchronous", SYNCHRONOUS)
+    url = _with_param(url, "busy_timeout", BUSY_TIMEOUT_MS)
+    return _with_param(url, "recursive_triggers", RECURSIVE_TRIGGERS)
 
 
 _create_connection = SqliteClient.create_connection

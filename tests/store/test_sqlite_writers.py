@@ -21,6 +21,7 @@ async def two_writers(tmp_path: Path) -> AsyncIterator[tuple[SqliteClient, Sqlit
     url = compat.sqlite_pragmas(f"sqlite://{tmp_path / 'shared.sqlite3'}")
     assert tortoise_config(f"sqlite://{tmp_path / 'x'}")["connections"]["default"].endswith(
         f"?synchronous={compat.SYNCHRONOUS}&busy_timeout={compat.BUSY_TIMEOUT_MS}"
+        f"&recursive_triggers={compat.RECURSIVE_TRIGGERS}"
     )
     path, _, pragmas = url.removeprefix("sqlite://").partition("?")
     options = dict(pair.split("=") for pair in pragmas.split("&"))
@@ -79,7 +80,7 @@ async def test_the_read_model_opens_in_wal_mode_syncing_at_checkpoints(
 def test_a_sync_level_named_in_the_url_is_kept() -> None:
     url = compat.sqlite_pragmas("sqlite:///data/read-model.sqlite3?synchronous=FULL")
     assert (
-        url
-        == f"sqlite:///data/read-model.sqlite3?synchronous=FULL&busy_timeout={compat.BUSY_TIMEOUT_MS}"
+        url == "sqlite:///data/read-model.sqlite3?synchronous=FULL"
+        f"&busy_timeout={compat.BUSY_TIMEOUT_MS}&recursive_triggers={compat.RECURSIVE_TRIGGERS}"
     )
     assert compat.sqlite_pragmas("postgres://db/glowpath") == "postgres://db/glowpath"
