@@ -13,6 +13,7 @@ handlers replay, and a run may hold larger input it accepted before these bounds
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from domain.errors import FieldProblem, ValidationFailed
@@ -20,6 +21,11 @@ from domain.triage.commands import ArriveCommand, OverrideCommand, SeatCommand
 
 # Item codes are catalogue codes ("rhinoplasty", "botox-forehead"), as long as an id at most.
 MAX_CODE_LENGTH = 64
+# A code is one word: a letter, then letters, digits, "_", "." or "-" (any script: "隆胸" is
+# one). Codes travel in the desk's Temporal payloads, which carry ids and codes only: a space
+# or an "@" would let a name, a phone number or a sentence in ("Anna Kowalska 600100200").
+_CODE = re.compile(r"[^\W\d_][\w.-]*")
+_CODE_SHAPE = "an item code is one word: a letter, then letters, digits, _ . or -"
 # Items one client asks for at an arrival, and the items one consultant's scope names.
 MAX_ASKED_ITEMS = 50
 # Items a clinic offers, or counts as key items, in its rotation policy.
@@ -47,6 +53,8 @@ def codes_problem(field: str, codes: Sequence[str] | None, most: int) -> FieldPr
     for code in codes:
         if len(code) > MAX_CODE_LENGTH:
             return FieldProblem(field, f"an item code has at most {MAX_CODE_LENGTH} characters")
+        if not _CODE.fullmatch(code):
+            return FieldProblem(field, _CODE_SHAPE)
     return None
 
 
@@ -64,9 +72,12 @@ def within_bounds(command: object) -> None:
         problems.append(codes_problem("items", command.arrival.items, MAX_ASKED_ITEMS))
     elif isinstance(command, SeatCommand):
         problems.append(codes_problem("scope", command.scope, MAX_ASKED_ITEMS))
+        problems.append(_words_problem(command.reason))
     elif isinstance(command, OverrideCommand):
         policy = command.policy
         problems += [
+            _words_problem(command.reason),
+            None if policy is None or policy.name in ("", "default") else _named_policy(),
             correction_problem("turnsDelta", command.turns_delta),
             correction_problem("makeupDelta", command.makeup_delta),
             codes_problem(
@@ -77,3 +88,15 @@ def within_bounds(command: object) -> None:
     found = [problem for problem in problems if problem is not None]
     if found:
         raise ValidationFailed(found)
+
+
+def _words_problem(reason: str) -> FieldProblem | None:
+    """Staff words go to a desk note, named by its id: a command that carries them itself is
+    refused (older histories hold such commands, and their handlers still take them)."""
+    if reason:
+        return FieldProblem("reason", "the desk takes a note's id, not the words themselves")
+    return None
+
+
+def _named_policy() -> FieldProblem:
+    return FieldProblem("policy.name", "a policy's name is a desk note's, not the words")

@@ -52,7 +52,9 @@ class SeatInput:
     on_duty: bool | None = None
     status: SeatStatus | None = None
     scope: list[str] | None = strawberry.field(
-        default=None, description="Item codes, at most 50 of at most 64 characters each; [] = all."
+        default=None,
+        description="Item codes, at most 50, each one word of at most 64 characters (a "
+        "letter, then letters, digits, _ . or -); [] = all.",
     )
     delegate_id: strawberry.ID | None = strawberry.field(
         default=None, description="Who takes this consultant's own clients while off post."

@@ -33,13 +33,13 @@ class RotationPolicyInput:
     acceptance_minutes: int = DEFAULT_POLICY.acceptance_minutes
     offered_items: list[str] | None = strawberry.field(
         default=None,
-        description="Items the clinic offers (at most 500 codes of at most 64 characters); "
-        "others are invalid consultations.",
+        description="Items the clinic offers (at most 500 codes, each one word of at most 64 "
+        "characters); others are invalid consultations.",
     )
     key_items: list[str] | None = strawberry.field(
         default=None,
-        description="Key items (at most 500 codes of at most 64 characters): first visits go "
-        "to the month's priority staff.",
+        description="Key items (at most 500 codes, each one word of at most 64 characters): "
+        "first visits go to the month's priority staff.",
     )
     idempotency_key: str | None = idempotency.key_field()
 

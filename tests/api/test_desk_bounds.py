@@ -38,7 +38,7 @@ RANKING_PROBLEMS = answer("setKeyItemPriority", "KeyItemPriorityInput")
 
 
 def codes(count: int, length: int = 8) -> list[str]:
-    return [f"{n:0{length}d}" for n in range(count)]
+    return [f"c{n:0{length - 1}d}" for n in range(count)]  # item codes are words: a letter first
 
 
 def problems(answer: dict[str, Any]) -> list[tuple[str, str]]:
@@ -56,6 +56,10 @@ async def test_an_arrival_asking_too_many_items_is_refused_and_the_desk_decides_
     for items, message in (
         (codes(51), "at most 50 item codes"),
         (["x" * 65], "an item code has at most 64 characters"),
+        (
+            ["Anna Kowalska 600100200"],
+            "an item code is one word: a letter, then letters, digits, _ . or -",
+        ),
     ):
         refused = await api.run(ASSIGN_PROBLEMS, desk, input={"journeyId": journey, "items": items})
         assert problems(refused) == [("items", message)]

@@ -23,7 +23,7 @@ from tests.unit.triage_builders import DESK, NOW, desk, first
 
 
 def codes(count: int, length: int = 8) -> tuple[str, ...]:
-    return tuple(f"{n:0{length}d}" for n in range(count))
+    return tuple(f"c{n:0{length - 1}d}" for n in range(count))  # codes are words: a letter first
 
 
 def test_an_arrival_asking_too_many_items_or_too_long_a_code_is_refused() -> None:
@@ -84,3 +84,36 @@ def test_a_policy_naming_too_many_items_is_refused() -> None:
         within_bounds(policy(offered_items=codes(MAX_POLICY_ITEMS + 1)))
     with pytest.raises(ValidationFailed, match=r"^keyItems: at most 500 item codes$"):
         within_bounds(policy(key_items=codes(MAX_POLICY_ITEMS + 1)))
+
+
+@pytest.mark.parametrize(
+    "code", ["anna kowalska 600100200", "600100200", "anna@example.com", "+48600100200", "-x"]
+)
+def test_an_item_code_that_is_not_one_word_is_refused_everywhere(code: str) -> None:
+    # (codes travel in the desk's Temporal payloads: ids and codes only, never a name or phone)
+    scope = SeatCommand(DESK, "A", "note-1", scope=[code])
+    chosen = RotationPolicy(name="", name_note_id="note-3", key_items=(code,))
+    policy = OverrideCommand(SUPERVISOR, OverrideKind.SET_POLICY, "note-3", policy=chosen)
+    for command, field in ((ArriveCommand(DESK, first(code)), "items"), (scope, "scope")):
+        with pytest.raises(ValidationFailed, match=rf"^{field}: an item code is one word"):
+            within_bounds(command)
+    with pytest.raises(ValidationFailed, match=r"^keyItems: an item code is one word"):
+        within_bounds(policy)
+    for word in ("botox-forehead", "隆胸", "usta", "laser_2.0"):
+        within_bounds(ArriveCommand(DESK, first(word)))
+
+
+def test_staff_words_carried_by_a_desk_command_itself_are_refused() -> None:
+    # (older histories hold such commands: the handlers' checks still take them)
+    state = desk("A")
+    seat = SeatCommand(DESK, "A", "", on_duty=False, reason="Maria Nowak is in hospital")
+    check_seat(state, seat)
+    with pytest.raises(ValidationFailed, match=r"^reason: the desk takes a note's id"):
+        within_bounds(seat)
+    named = RotationPolicy(name="Dr Anna Kowalska's rules")
+    policy = OverrideCommand(SUPERVISOR, OverrideKind.SET_POLICY, "note-3", policy=named)
+    with pytest.raises(ValidationFailed, match=r"^policy.name: a policy's name is a desk note's"):
+        within_bounds(policy)
+    within_bounds(
+        OverrideCommand(SUPERVISOR, OverrideKind.SET_POLICY, "n", policy=RotationPolicy())
+    )
