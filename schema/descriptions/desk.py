@@ -150,8 +150,9 @@ DESCRIPTIONS = {
     "left it today; null when none did.",
     "JourneyStats": "The clinic's journeys per stage, now.",
     "JourneyStats.stages": "One line per active stage.",
-    "JourneyAlert.cursor": "Where this alert is in your clinic's journey log: pass it as "
-    "`myJourneyAlerts(after:)` when you subscribe again, to hear of the alerts that came since.",
+    "JourneyAlert.cursor": "Where you were in your clinic's journey log when this alert was "
+    "said: pass the last one you received as `myJourneyAlerts(after:)` when you subscribe "
+    "again, to hear of the alerts that came since.",
     "JourneyAlert.action": "What happened: a nudge, an escalation, a stuck alert, a reassignment.",
     "JourneyAlert.summary": "One line for people.",
     "JourneyAlert.at": "When, in UTC.",

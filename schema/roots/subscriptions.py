@@ -64,8 +64,7 @@ class Subscription:
         "the moment you subscribe, each said once: those that came while you were behind are "
         "read back and said late rather than dropped. Subscribing again after a lost "
         "connection, pass the last alert's `cursor` as `after` to hear first of those that came "
-        "meanwhile (at most the newest 200 of your clinic's alerts, none older than the last "
-        "50,000 journey events)."
+        "meanwhile (your newest 200 at most, among the last 50,000 journey events)."
     )
     async def my_journey_alerts(
         self,

@@ -78,6 +78,9 @@ async def test_two_changes_read_at_once_are_each_labelled_as_they_left_the_journ
 
 
 ALERTS = "subscription { myJourneyAlerts { action journey { id } } }"
+ALERTS_AFTER = """
+subscription Alerts($after: ID) { myJourneyAlerts(after: $after) { cursor action journey { id } } }
+"""
 
 
 async def test_a_nudge_then_a_reassignment_alerts_the_consultant_who_was_nudged(
@@ -104,9 +107,12 @@ async def test_a_nudge_then_a_reassignment_alerts_the_consultant_who_was_nudged(
     assert alert == {"action": "nudge", "journey": {"id": encode_id("Journey", journey_id)}}
 
 
+@pytest.mark.parametrize("after", [None, encode_id("JourneyAlert", str(2**31 - 1))])
 async def test_an_alert_missed_while_a_mailbox_behind_is_still_said_and_only_once(
-    driver: JourneyDriver, hand_fed: HandFed
+    driver: JourneyDriver, hand_fed: HandFed, after: str | None
 ) -> None:
+    # (a cursor from beyond the log, as a restored database's, counts from the log's end: it
+    # turned the replay off for the whole subscription)
     # Given a consultant watching her alerts, owning a journey, in a busy clinic
     now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
     owner = driver.staff[Role.CONSULTANT].account_id
@@ -116,7 +122,7 @@ async def test_an_alert_missed_while_a_mailbox_behind_is_still_said_and_only_onc
     )
     hers = _at(Stage.CONSENT, hers_id, clinic_id, consultant_id=owner)
     busy = _at(Stage.CONSENT, busy_id, clinic_id)
-    alerts = hand_fed.api.subscription(ALERTS, driver.token(Role.CONSULTANT))
+    alerts = hand_fed.api.subscription(ALERTS_AFTER, driver.token(Role.CONSULTANT), after=after)
     async with reading(alerts, "myJourneyAlerts") as pushes:
         await hand_fed.watching()
         # When her journey is nudged and then more of the clinic's changes come than a mailbox
@@ -132,12 +138,9 @@ async def test_an_alert_missed_while_a_mailbox_behind_is_still_said_and_only_onc
         await hand_fed.feed.poll_once()
         second = await pushes.next()
     # Then she hears of the first nudge (lost before), and next of the second, not again of it
-    assert first == second == {"action": "nudge", "journey": {"id": encode_id("Journey", hers_id)}}
-
-
-ALERTS_AFTER = """
-subscription Alerts($after: ID) { myJourneyAlerts(after: $after) { cursor action journey { id } } }
-"""
+    for said in (first, second):
+        assert said["action"] == "nudge" and said["journey"]["id"] == encode_id("Journey", hers_id)
+    assert first["cursor"] != second["cursor"]
 
 
 async def test_alerts_that_came_while_away_are_said_first_to_a_subscriber_back_with_its_cursor(
@@ -169,7 +172,12 @@ async def test_an_alert_cursor_not_from_this_api_ends_the_subscription_with_an_e
     driver: JourneyDriver, api: Api
 ) -> None:
     token = driver.token(Role.CONSULTANT)
-    for after in ("garbage", encode_id("Journey", "12"), encode_id("JourneyAlert", "-1")):
+    for after in (
+        "garbage",
+        encode_id("Journey", "12"),
+        encode_id("JourneyAlert", "-1"),
+        encode_id("JourneyAlert", str(2**31)),  # (past an event id: PostgreSQL's query failed)
+    ):
         async with reading(api.subscription(ALERTS_AFTER, token, after=after), "x") as pushes:
             with pytest.raises(TransportQueryError) as refused:
                 await pushes.next()
@@ -225,3 +233,32 @@ async def test_an_alert_that_commits_late_and_is_dropped_with_a_burst_is_still_s
         {"id": encode_id("Journey", early_id)},
         {"id": encode_id("Journey", late_id)},
     ]
+
+
+async def test_a_returning_subscriber_hears_of_her_alert_behind_hundreds_of_her_colleagues(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a consultant who heard of a nudge, then lost her connection
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    owner = driver.staff[Role.CONSULTANT].account_id
+    hers_id = await journey(clinic_id, now, consultant=owner)
+    theirs_id = await journey(clinic_id, now, consultant="a-colleague")
+    hers = _at(Stage.CONSENT, hers_id, clinic_id, consultant_id=owner)
+    theirs = _at(Stage.CONSENT, theirs_id, clinic_id, consultant_id="a-colleague")
+    token = driver.token(Role.CONSULTANT)
+    async with reading(hand_fed.api.subscription(ALERTS_AFTER, token), "myJourneyAlerts") as away:
+        await hand_fed.watching()
+        await _event(hers_id, 1, hers, now, "nudge").save()
+        await hand_fed.feed.poll_once()
+        heard = await away.next()
+    # When, while she is away, her journey is escalated and then a colleague's nudged 250 times
+    await _event(hers_id, 2, hers, now, "escalate").save()
+    await JourneyEvent.bulk_create(
+        [_event(theirs_id, seq, theirs, now, "nudge") for seq in range(1, 251)]
+    )
+    back = hand_fed.api.subscription(ALERTS_AFTER, token, after=heard["cursor"])
+    async with reading(back, "myJourneyAlerts") as pushes:
+        missed = await pushes.next()
+    # Then she hears of her escalation (the replay's 200 were the clinic's, all her colleague's)
+    assert missed["action"] == "escalate"
+    assert missed["journey"] == {"id": encode_id("Journey", hers_id)}
