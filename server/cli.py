@@ -38,10 +38,15 @@ def ensure_sqlite_dir(settings: Settings) -> None:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.store.app_role import RoleRefused
     from server import db
 
     ensure_sqlite_dir(settings)
-    asyncio.run(db.migrate(settings))
+    try:
+        asyncio.run(db.migrate(settings, grant_to=args.grant_to))
+    except RoleRefused as refused:
+        print(f"glowpath migrate: the schema is current; not granted: {refused}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -252,7 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("dev", cmd_dev, "run everything locally: Temporal dev server, worker, API, demo data")
     add("api", cmd_api, "serve the GraphQL API until SIGTERM/SIGINT")
     add("worker", cmd_worker, "run the Temporal worker until SIGTERM/SIGINT")
-    add("migrate", cmd_migrate, "create or upgrade the read-model database")
+    add("migrate", cmd_migrate, "create or upgrade the read-model database").add_argument(
+        "--grant-to",
+        metavar="ROLE",
+        help="then grant this PostgreSQL role what the API and the worker need (run them as"
+        " it: neither a superuser nor the tables' owner, so the append-only triggers hold)",
+    )
     add("seed", cmd_seed, "load the demo clinic (idempotent) and print its logins")
     from server.accounts import add_arguments as admin_arguments
 

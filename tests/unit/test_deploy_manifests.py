@@ -121,3 +121,29 @@ def test_the_local_photo_store_has_a_persistent_volume_until_s3_is_chosen() -> N
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     assert compose["x-glowpath"]["environment"]["GLOWPATH_PHOTO_STORE"].endswith(":-local}")
     assert "photos:/home/glowpath/var/photos" in compose["services"]["api"]["volumes"]
+
+
+def _user(url: str) -> str:
+    return url.split("://", 1)[1].split(":", 1)[0]
+
+
+def test_the_services_log_in_as_the_role_migrate_grants_not_the_tables_owner() -> None:
+    # (a superuser or the owner can get round the append-only triggers)
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    owner = _user(services["migrate"]["environment"]["GLOWPATH_DATABASE_URL"])
+    assert owner == services["postgresql"]["environment"]["POSTGRES_USER"]
+    for service in ("api", "worker"):
+        assert _user(services[service]["environment"]["GLOWPATH_DATABASE_URL"]) == "glowpath_app"
+    assert services["migrate"]["command"][-2:] == ["--grant-to", "glowpath_app"]
+    assert any("app-role.sh" in volume for volume in services["postgresql"]["volumes"])
+    (secret,) = [s for s in by_kind("Secret") if s["metadata"]["name"] == "glowpath-secrets"]
+    urls = secret["stringData"]
+    assert _user(urls["database-url"]) == "glowpath_app"
+    assert _user(urls["migrate-database-url"]) != "glowpath_app"
+    migrate = pod_specs()["glowpath-migrate"]["containers"][0]
+    assert migrate["command"][-2:] == ["--grant-to", "glowpath_app"]
+    assert {
+        "name": "GLOWPATH_DATABASE_URL_FILE",
+        "value": "/run/secrets/glowpath/migrate-database-url",
+    } in migrate["env"]
