@@ -51,8 +51,9 @@ log = logging.getLogger(__name__)
 # How long a step may wait for its turn and be sent again when refused for want of room, both
 # together: inside the API's 30 s per request, so the caller hears why.
 JOURNEY_ROOM_BUDGET_SECONDS = 20.0
-# How long asking whether a journey took an update may take: past it, the answer is "no".
-UPDATE_RAN_SECONDS = 10.0
+# How long asking whether a journey took an update may take (with `act`'s 20 s, within the
+# API's 30 s per request).
+UPDATE_RAN_SECONDS = 5.0
 
 _BY_CODE: dict[str, type[DomainError]] = {
     ErrorCode.TRANSITION_NOT_ALLOWED.value: TransitionNotAllowed,
@@ -153,18 +154,24 @@ class JourneyGateway:
             raise JourneyUnavailable("no answer from the journey in time") from error
 
     async def update_ran(self, journey_id: str, update_id: str) -> bool:
-        """Whether the journey took the update `update_id` (done, or accepted and failed): a
-        retry whose answer was lost is then answered by it, as `act` with the same id answers.
-        False when Temporal knows no such update (never sent, refused by the validator, taken
-        by a run the journey has continued as new from) or does not say in time."""
+        """Whether the journey's run took the update `update_id` and it succeeded: a retry whose
+        answer was lost is then answered by it, as `act` with the same id answers. False when
+        Temporal knows no such update (never sent, refused by the validator, taken by a run the
+        journey has continued as new from: that retry is judged afresh) or it failed (it changed
+        nothing); `JourneyUnavailable` when Temporal cannot say in time (the first attempt may
+        still be on its way: the retry is neither answered nor refused)."""
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         outcome = handle.get_update_handle(update_id).result()
         try:
             await asyncio.wait_for(outcome, timeout=UPDATE_RAN_SECONDS)
         except WorkflowUpdateFailedError:
-            return True
-        except (RPCError, RPCTimeoutOrCancelledError, TimeoutError):
             return False
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                return False
+            raise JourneyUnavailable(str(error)) from error
+        except (RPCTimeoutOrCancelledError, TimeoutError) as error:
+            raise JourneyUnavailable("no answer from the journey in time") from error
         return True
 
     async def facts(self, journey_id: str) -> JourneyFacts:

@@ -13,7 +13,7 @@ handlers replay, and a run may hold larger input it accepted before these bounds
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Sequence
 
 from domain.errors import FieldProblem, ValidationFailed
@@ -21,11 +21,12 @@ from domain.triage.commands import ArriveCommand, OverrideCommand, SeatCommand
 
 # Item codes are catalogue codes ("rhinoplasty", "botox-forehead"), as long as an id at most.
 MAX_CODE_LENGTH = 64
-# A code is one word: a letter, then letters, digits, "_", "." or "-" (any script: "隆胸" is
-# one). Codes travel in the desk's Temporal payloads, which carry ids and codes only: a space
-# or an "@" would let a name, a phone number or a sentence in ("Anna Kowalska 600100200").
-_CODE = re.compile(r"[^\W\d_][\w.-]*")
-_CODE_SHAPE = "an item code is one word: a letter, then letters, digits, _ . or -"
+# A code is one word: letters, marks and digits of any script, and "_", "." or "-", with at
+# least one letter ("3d-lipo", "隆胸", "हाइड्रा"). Codes travel in the desk's Temporal payloads,
+# which carry ids and codes only: a space, an "@" or a "+" would let a name, an address, a phone
+# number or a sentence in ("Anna Kowalska 600100200"), and so would a code of digits alone.
+_CODE_SHAPE = "an item code is one word with a letter: letters, digits, _ . or -"
+_JOINERS = frozenset("_.-")
 # Items one client asks for at an arrival, and the items one consultant's scope names.
 MAX_ASKED_ITEMS = 50
 # Items a clinic offers, or counts as key items, in its rotation policy.
@@ -39,9 +40,17 @@ MAX_CONSULTANTS_NAMED = 200
 
 
 def item_codes(items: Sequence[str] | None) -> tuple[str, ...]:
-    """Item codes as the desk matches them: trimmed, lower-cased, blanks dropped. The bounds
-    are checked on these (lower-casing can lengthen a code: "İ" becomes two characters)."""
-    return tuple(item.strip().lower() for item in items or () if item.strip())
+    """Item codes as the desk matches them: trimmed, composed (NFC), lower-cased, blanks
+    dropped. The bounds are checked on these (lower-casing can lengthen a code: "İ" becomes
+    two characters)."""
+    return tuple(
+        unicodedata.normalize("NFC", item.strip()).lower() for item in items or () if item.strip()
+    )
+
+
+def _one_word(code: str) -> bool:
+    kinds = {unicodedata.category(char)[0] for char in code if char not in _JOINERS}
+    return "L" in kinds and kinds <= {"L", "M", "N"}
 
 
 def codes_problem(field: str, codes: Sequence[str] | None, most: int) -> FieldProblem | None:
@@ -53,7 +62,7 @@ def codes_problem(field: str, codes: Sequence[str] | None, most: int) -> FieldPr
     for code in codes:
         if len(code) > MAX_CODE_LENGTH:
             return FieldProblem(field, f"an item code has at most {MAX_CODE_LENGTH} characters")
-        if not _CODE.fullmatch(code):
+        if not _one_word(code):
             return FieldProblem(field, _CODE_SHAPE)
     return None
 

@@ -212,16 +212,23 @@ async def run_recorded_action(
     keep_record: bool = True,
     after_accepted: AfterAccepted | None = None,
     before_update: BeforeUpdate | None = None,
+    taken_is_done: bool = True,
 ) -> JourneyOutcome:
     """The common tail of a journey mutation: refuse on input problems, else run the action
     with the mutation's input (less its journey id and key) as the action's clinical record.
-    Who is asking is checked first: a caller not signed in hears that, not what the input lacks."""
+    Who is asking is checked first: a caller not signed in hears that, not what the input lacks.
+    `taken_is_done=False`: a step the journey took is not all of the first attempt (a payment
+    writes its row after), so only an answered one is answered despite the problems."""
     actor = info.context.actor
     if actor is None:
         return not_authorized()
     # A retry of a step that went through is answered as it was, though a check (a setting or a
     # date it depends on, a newer release's rule) would refuse its input now.
-    if problems and not await answered_or_taken(info, input):
+    if problems and not await (
+        answered_or_taken(info, input)
+        if taken_is_done
+        else idempotency.answered_before(info, actor.user_id, input)
+    ):
         return from_domain(domain_errors.ValidationFailed(problems))
     return await run_action(
         info,

@@ -161,7 +161,9 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     journey = await load_visible_journey(info, input.journey_id)
     if problems or amount_minor is None or bad_key or journey is None:
         # The shared path answers each of these (a bad key, an unknown journey) as for any step.
-        return await run_recorded_action(info, input, Action.RECORD_PAYMENT, problems=problems)
+        return await run_recorded_action(
+            info, input, Action.RECORD_PAYMENT, problems=problems, taken_is_done=False
+        )
     details = ActionDetails(
         amount_minor=amount_minor, currency=input.currency, payment_kind=input.kind
     )

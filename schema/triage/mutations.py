@@ -53,8 +53,8 @@ class SeatInput:
     status: SeatStatus | None = None
     scope: list[str] | None = strawberry.field(
         default=None,
-        description="Item codes, at most 50, each one word of at most 64 characters (a "
-        "letter, then letters, digits, _ . or -); [] = all.",
+        description="Item codes, at most 50, each one word of at most 64 characters ("
+        "letters, digits, _ . or -, with a letter); [] = all.",
     )
     delegate_id: strawberry.ID | None = strawberry.field(
         default=None, description="Who takes this consultant's own clients while off post."

@@ -58,7 +58,7 @@ async def test_an_arrival_asking_too_many_items_is_refused_and_the_desk_decides_
         (["x" * 65], "an item code has at most 64 characters"),
         (
             ["Anna Kowalska 600100200"],
-            "an item code is one word: a letter, then letters, digits, _ . or -",
+            "an item code is one word with a letter: letters, digits, _ . or -",
         ),
     ):
         refused = await api.run(ASSIGN_PROBLEMS, desk, input={"journeyId": journey, "items": items})

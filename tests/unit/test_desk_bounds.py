@@ -12,6 +12,7 @@ from domain.triage.bounds import (
     MAX_CODE_LENGTH,
     MAX_CORRECTION,
     MAX_POLICY_ITEMS,
+    item_codes,
     within_bounds,
 )
 from domain.triage.checks import check_arrive, check_override, check_seat
@@ -87,7 +88,8 @@ def test_a_policy_naming_too_many_items_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "code", ["anna kowalska 600100200", "600100200", "anna@example.com", "+48600100200", "-x"]
+    "code",
+    ["anna kowalska 600100200", "600100200", "anna@example.com", "+48600100200", "x\ty", "-"],
 )
 def test_an_item_code_that_is_not_one_word_is_refused_everywhere(code: str) -> None:
     # (codes travel in the desk's Temporal payloads: ids and codes only, never a name or phone)
@@ -99,8 +101,13 @@ def test_an_item_code_that_is_not_one_word_is_refused_everywhere(code: str) -> N
             within_bounds(command)
     with pytest.raises(ValidationFailed, match=r"^keyItems: an item code is one word"):
         within_bounds(policy)
-    for word in ("botox-forehead", "隆胸", "usta", "laser_2.0"):
+    for word in ("botox-forehead", "隆胸", "usta", "laser_2.0", "3d-lipo", "हाइड्रा", "i̇zmir"):
         within_bounds(ArriveCommand(DESK, first(word)))
+
+
+def test_a_code_is_composed_before_it_is_judged_or_matched() -> None:
+    # ("café" typed with a combining accent is the same code as the composed one)
+    assert item_codes(["  Cafe\u0301 "]) == item_codes(["café"]) == ("café",)
 
 
 def test_staff_words_carried_by_a_desk_command_itself_are_refused() -> None:

@@ -4,10 +4,10 @@
 
 Writes tests/workflows/histories/desk/legacy_reasons.json. The committed file was recorded with
 the desk code from before staff words moved to desk notes (commit 4d60471): it stands for the
-desks that were running then, whose histories hold the reasons themselves. The script only
-uses what both versions of the desk have (commands with `reason=`, a policy with a `name`), so
-it runs on either; re-recording with today's code records today's shapes instead, and then the
-file no longer stands for those desks. Re-record only on purpose.
+desks that were running then, whose histories hold the reasons themselves. It sends commands
+with `reason=` and a policy with a `name`, which today's desk refuses in its validators (its
+handlers still replay them: `test_desk_replay.py`), so it runs only on a checkout of the desk
+from before that commit. Re-record only on purpose.
 """
 
 from __future__ import annotations
