@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -143,10 +144,17 @@ async def test_an_alert_missed_while_a_mailbox_behind_is_still_said_and_only_onc
     assert first["cursor"] != second["cursor"]
 
 
-async def test_alerts_that_came_while_away_are_said_first_to_a_subscriber_back_with_its_cursor(
-    driver: JourneyDriver, hand_fed: HandFed
-) -> None:
-    # Given a consultant who heard of a nudge on her journey, then lost her connection
+@dataclass(frozen=True)
+class Away:
+    """A consultant who heard of a nudge on her journey, then lost her connection."""
+
+    heard: dict[str, Any]
+    journey_id: str
+    facts: JourneyFacts
+    token: str
+
+
+async def _heard_a_nudge_then_left(driver: JourneyDriver, hand_fed: HandFed) -> Away:
     now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
     owner = driver.staff[Role.CONSULTANT].account_id
     hers_id = await journey(clinic_id, now, consultant=owner)
@@ -157,15 +165,28 @@ async def test_alerts_that_came_while_away_are_said_first_to_a_subscriber_back_w
         await _event(hers_id, 1, hers, now, "nudge").save()
         await hand_fed.feed.poll_once()
         heard = await away.next()
-    # When the journey is escalated while she is away, and she subscribes again after the nudge
-    await _event(hers_id, 2, hers, now, "escalate").save()
-    back = hand_fed.api.subscription(ALERTS_AFTER, token, after=heard["cursor"])
+    return Away(heard, hers_id, hers, token)
+
+
+async def _first_push_back(hand_fed: HandFed, away: Away) -> dict[str, Any]:
+    """What she hears first when she subscribes again with the nudge's cursor."""
+    back = hand_fed.api.subscription(ALERTS_AFTER, away.token, after=away.heard["cursor"])
     async with reading(back, "myJourneyAlerts") as pushes:
-        missed = await pushes.next()
+        return await pushes.next()  # type: ignore[no-any-return]
+
+
+async def test_alerts_that_came_while_away_are_said_first_to_a_subscriber_back_with_its_cursor(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a consultant who heard of a nudge on her journey, then lost her connection
+    away = await _heard_a_nudge_then_left(driver, hand_fed)
+    # When the journey is escalated while she is away, and she subscribes again after the nudge
+    await _event(away.journey_id, 2, away.facts, datetime.now(UTC), "escalate").save()
+    missed = await _first_push_back(hand_fed, away)
     # Then she hears first of the escalation, and not again of the nudge
-    assert (heard["action"], missed["action"]) == ("nudge", "escalate")
-    assert missed["journey"] == {"id": encode_id("Journey", hers_id)}
-    assert missed["cursor"] != heard["cursor"]
+    assert (away.heard["action"], missed["action"]) == ("nudge", "escalate")
+    assert missed["journey"] == {"id": encode_id("Journey", away.journey_id)}
+    assert missed["cursor"] != away.heard["cursor"]
 
 
 async def test_an_alert_cursor_not_from_this_api_ends_the_subscription_with_an_error(
@@ -239,26 +260,16 @@ async def test_a_returning_subscriber_hears_of_her_alert_behind_hundreds_of_her_
     driver: JourneyDriver, hand_fed: HandFed
 ) -> None:
     # Given a consultant who heard of a nudge, then lost her connection
+    away = await _heard_a_nudge_then_left(driver, hand_fed)
     now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
-    owner = driver.staff[Role.CONSULTANT].account_id
-    hers_id = await journey(clinic_id, now, consultant=owner)
     theirs_id = await journey(clinic_id, now, consultant="a-colleague")
-    hers = _at(Stage.CONSENT, hers_id, clinic_id, consultant_id=owner)
     theirs = _at(Stage.CONSENT, theirs_id, clinic_id, consultant_id="a-colleague")
-    token = driver.token(Role.CONSULTANT)
-    async with reading(hand_fed.api.subscription(ALERTS_AFTER, token), "myJourneyAlerts") as away:
-        await hand_fed.watching()
-        await _event(hers_id, 1, hers, now, "nudge").save()
-        await hand_fed.feed.poll_once()
-        heard = await away.next()
     # When, while she is away, her journey is escalated and then a colleague's nudged 250 times
-    await _event(hers_id, 2, hers, now, "escalate").save()
+    await _event(away.journey_id, 2, away.facts, now, "escalate").save()
     await JourneyEvent.bulk_create(
         [_event(theirs_id, seq, theirs, now, "nudge") for seq in range(1, 251)]
     )
-    back = hand_fed.api.subscription(ALERTS_AFTER, token, after=heard["cursor"])
-    async with reading(back, "myJourneyAlerts") as pushes:
-        missed = await pushes.next()
+    missed = await _first_push_back(hand_fed, away)
     # Then she hears of her escalation (the replay's 200 were the clinic's, all her colleague's)
     assert missed["action"] == "escalate"
-    assert missed["journey"] == {"id": encode_id("Journey", hers_id)}
+    assert missed["journey"] == {"id": encode_id("Journey", away.journey_id)}

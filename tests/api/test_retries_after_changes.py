@@ -38,15 +38,7 @@ async def test_an_approval_retried_after_its_price_item_changed_is_answered(
     fresh_clinic: Clinic,
 ) -> None:
     # Given an expert's approval naming a price-list item, answered
-    driver = await fresh_clinic()
-    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
-    journey = await driver.drive_to("EXPERT_REVIEW")
-    approval = {
-        "journeyId": journey["id"],
-        "decision": "APPROVE",
-        "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
-        "idempotencyKey": new_key(),
-    }
+    driver, approval = await _approval_of_an_item(fresh_clinic, "EXPERT_REVIEW")
     first = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     assert first["__typename"] == "JourneyPayload", first
     # When the item gets a new version (the approved one is no longer in force) and the
@@ -67,15 +59,7 @@ async def test_an_approval_whose_answer_was_lost_is_answered_though_its_item_cha
 ) -> None:
     # Given an expert's approval naming a price-list item, done, whose answer was lost (the
     # process died before recording it under the key: the key stays claimed)
-    driver = await fresh_clinic()
-    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
-    journey = await driver.drive_to("EXPERT_REVIEW")
-    approval = {
-        "journeyId": journey["id"],
-        "decision": "APPROVE",
-        "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
-        "idempotencyKey": new_key(),
-    }
+    driver, approval = await _approval_of_an_item(fresh_clinic, "EXPERT_REVIEW")
     first = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     assert first["__typename"] == "JourneyPayload", first
     await _lose_answer(driver, Role.EXPERT, approval["idempotencyKey"])
@@ -84,7 +68,7 @@ async def test_an_approval_whose_answer_was_lost_is_answered_though_its_item_cha
     retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     # Then it is answered as the first time (the journey took it), and approved once
     assert retry == first
-    history = (await driver.journey(journey["id"]))["history"]
+    history = (await driver.journey(approval["journeyId"]))["history"]
     assert [e["action"] for e in history].count("approve_plan") == 1
 
 
@@ -93,15 +77,7 @@ async def test_a_step_the_journey_never_took_is_judged_afresh_on_retry(
 ) -> None:
     # Given an approval sent before the journey reached its expert (refused by the journey,
     # which keeps no trace of it; the key stays claimed)
-    driver = await fresh_clinic()
-    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
-    journey = await driver.drive_to("CONSULTATION")
-    approval = {
-        "journeyId": journey["id"],
-        "decision": "APPROVE",
-        "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
-        "idempotencyKey": new_key(),
-    }
+    driver, approval = await _approval_of_an_item(fresh_clinic, "CONSULTATION")
     early = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     assert early["__typename"] == "TransitionNotAllowed", early
     # When the item gets a new version and the approval is retried with its key
@@ -110,6 +86,22 @@ async def test_a_step_the_journey_never_took_is_judged_afresh_on_retry(
     # Then its check decides as it would now: there is no first answer to give
     assert retry["__typename"] == "ValidationFailed", retry
     assert [p["field"] for p in retry["problems"]] == ["finalPlan.priceLines[0].priceItemId"]
+
+
+async def _approval_of_an_item(
+    fresh_clinic: Clinic, stage: str
+) -> tuple[JourneyDriver, dict[str, Any]]:
+    """A fresh clinic's journey brought to `stage`, and an expert's approval (with a key) naming
+    an item of its price list, which is not sent."""
+    driver = await fresh_clinic()
+    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
+    journey = await driver.drive_to(stage)
+    return driver, {
+        "journeyId": journey["id"],
+        "decision": "APPROVE",
+        "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
+        "idempotencyKey": new_key(),
+    }
 
 
 async def _lose_answer(driver: JourneyDriver, role: Role, key: str) -> None:
