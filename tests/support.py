@@ -272,3 +272,13 @@ def facts_at(
     minor = bool(kw.get("minor", False))
     facts = new_facts(journey_start(category, minor=minor))
     return drive(facts, *steps_to(stage, category, **kw)) if stage is not Stage.TRIAGE else facts
+
+
+class ManualClock:
+    """A monotonic clock the test moves by hand (`clock.now += seconds`)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

@@ -43,8 +43,7 @@ async def test_an_approval_retried_after_its_price_item_changed_is_answered(
     assert first["__typename"] == "JourneyPayload", first
     # When the item gets a new version (the approved one is no longer in force) and the
     # approval is retried with its key
-    await set_item(driver, code="HA", listPrice=eur("950.00"))
-    retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    retry = await _retried_after_a_new_price(driver, approval)
     # Then it is answered as the first time
     assert retry == first
     # While the same approval under a new key is refused on the line
@@ -64,8 +63,7 @@ async def test_an_approval_whose_answer_was_lost_is_answered_though_its_item_cha
     assert first["__typename"] == "JourneyPayload", first
     await _lose_answer(driver, Role.EXPERT, approval["idempotencyKey"])
     # When the item gets a new version and the approval is retried with its key
-    await set_item(driver, code="HA", listPrice=eur("950.00"))
-    retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    retry = await _retried_after_a_new_price(driver, approval)
     # Then it is answered as the first time (the journey took it), and approved once
     assert retry == first
     history = (await driver.journey(approval["journeyId"]))["history"]
@@ -81,8 +79,7 @@ async def test_a_step_the_journey_never_took_is_judged_afresh_on_retry(
     early = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     assert early["__typename"] == "TransitionNotAllowed", early
     # When the item gets a new version and the approval is retried with its key
-    await set_item(driver, code="HA", listPrice=eur("950.00"))
-    retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    retry = await _retried_after_a_new_price(driver, approval)
     # Then its check decides as it would now: there is no first answer to give
     assert retry["__typename"] == "ValidationFailed", retry
     assert [p["field"] for p in retry["problems"]] == ["finalPlan.priceLines[0].priceItemId"]
@@ -102,6 +99,15 @@ async def _approval_of_an_item(
         "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
         "idempotencyKey": new_key(),
     }
+
+
+async def _retried_after_a_new_price(
+    driver: JourneyDriver, approval: dict[str, Any]
+) -> dict[str, Any]:
+    """The approval sent again with its key, once its item has a new version (the one it
+    names is no longer in force)."""
+    await set_item(driver, code="HA", listPrice=eur("950.00"))
+    return await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
 
 
 async def _lose_answer(driver: JourneyDriver, role: Role, key: str) -> None:

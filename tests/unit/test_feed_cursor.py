@@ -4,18 +4,11 @@ are given up, and nothing is delivered twice."""
 from __future__ import annotations
 
 from schema.feed_cursor import GAP_SECONDS, MAX_GAPS, START_WINDOW, IdCursor
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import ManualClock
 
 
 def test_an_id_skipped_by_a_read_is_delivered_when_it_appears_however_far_behind() -> None:
-    cursor = IdCursor(Clock())
+    cursor = IdCursor(ManualClock())
     cursor.start(10, range(1, 11))
     # A read finds 12 and 300 onwards but not 11 (its transaction still open)
     assert cursor.take_fresh([12, *range(14, 301)]) == {12, *range(14, 301)}
@@ -28,20 +21,20 @@ def test_an_id_skipped_by_a_read_is_delivered_when_it_appears_however_far_behind
 
 
 def test_rows_in_flight_when_reading_starts_are_awaited() -> None:
-    cursor = IdCursor(Clock())
+    cursor = IdCursor(ManualClock())
     cursor.start(50, [row_id for row_id in range(1, 51) if row_id != 47])
     assert cursor.gaps() == [47] and cursor.pending(47) and not cursor.pending(46)
 
 
 def test_a_start_on_a_full_window_awaits_nothing() -> None:
     # (the feed reads the ids above the newest less START_WINDOW: the one below is no gap)
-    cursor = IdCursor(Clock())
+    cursor = IdCursor(ManualClock())
     cursor.start(1000, range(1000 - START_WINDOW + 1, 1001))
     assert cursor.gaps() == []
 
 
 def test_a_gap_is_given_up_after_its_time() -> None:
-    clock = Clock()
+    clock = ManualClock()
     cursor = IdCursor(clock)
     cursor.start(0, [])
     cursor.take_fresh([1, 3])
@@ -54,7 +47,7 @@ def test_a_gap_is_given_up_after_its_time() -> None:
 
 
 def test_gaps_are_bounded_the_oldest_given_up_first() -> None:
-    cursor = IdCursor(Clock())
+    cursor = IdCursor(ManualClock())
     cursor.start(0, [])
     cursor.take_fresh([1, 10 * MAX_GAPS])
     gaps = cursor.gaps()
@@ -66,7 +59,7 @@ def test_gaps_are_bounded_the_oldest_given_up_first() -> None:
 
 
 def test_a_reset_cursor_forgets_its_gaps() -> None:
-    cursor = IdCursor(Clock())
+    cursor = IdCursor(ManualClock())
     cursor.start(5, [1, 2, 3])
     cursor.reset()
     assert not cursor.started and cursor.gaps() == []

@@ -12,14 +12,7 @@ from schema.auth.throttle import (
     LoginThrottle,
     client_address,
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import ManualClock
 
 
 def test_the_wait_doubles_after_the_free_attempts_up_to_a_cap() -> None:
@@ -29,7 +22,7 @@ def test_the_wait_doubles_after_the_free_attempts_up_to_a_cap() -> None:
 
 
 def test_a_username_waits_after_its_free_failures_and_each_failure_doubles_it() -> None:
-    clock = Clock()
+    clock = ManualClock()
     throttle = LoginThrottle(clock=clock)
     # Given the free attempts all failed
     for _ in range(PER_USERNAME.free_attempts):
@@ -49,7 +42,7 @@ def test_a_username_waits_after_its_free_failures_and_each_failure_doubles_it() 
 
 
 def test_a_success_clears_the_username() -> None:
-    clock = Clock()
+    clock = ManualClock()
     throttle = LoginThrottle(clock=clock)
     for _ in range(PER_USERNAME.free_attempts - 1):
         throttle.admit("nurse", "10.0.0.1")
@@ -60,7 +53,7 @@ def test_a_success_clears_the_username() -> None:
 
 
 def test_an_address_guessing_many_usernames_waits_and_a_success_does_not_clear_it() -> None:
-    clock = Clock()
+    clock = ManualClock()
     throttle = LoginThrottle(clock=clock)
     for n in range(PER_ADDRESS.free_attempts - 1):
         assert throttle.admit(f"user-{n}", "203.0.113.7") is None
@@ -109,7 +102,7 @@ def test_the_client_address_trusts_only_the_configured_proxies() -> None:
 
 
 def test_an_attempt_the_server_was_too_busy_to_check_does_not_count() -> None:
-    clock = Clock()
+    clock = ManualClock()
     throttle = LoginThrottle(clock=clock)
     for _ in range(PER_USERNAME.free_attempts):
         assert throttle.admit("nurse", "10.0.0.1") is None
