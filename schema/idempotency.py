@@ -3,7 +3,7 @@
 A mutation claims its key before it does any work (`claim`): the ledger row holds a keyed
 digest of the mutation's name and input (`domain.idempotency`), and what the claim says decides:
 - FIRST or UNFINISHED: do the work, in a way that converges when two attempts of one request
-  run (ids derived from the key, the key as Temporal's update id), then `settle`;
+  run (ids derived from the key, Temporal's update id too: `schema.update_ids`), then `settle`;
 - ANSWERED: answer the first result, change nothing;
 - REUSED: the key stands for another request (another mutation, or the same one with another
   input): `Conflict`, change nothing.

@@ -19,6 +19,7 @@ from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
+    WorkflowHandle,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import (
@@ -161,22 +162,28 @@ class JourneyGateway:
         nothing); `JourneyUnavailable` when Temporal cannot say in time (the first attempt may
         still be on its way: the retry is neither answered nor refused)."""
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
-        outcome = handle.get_update_handle(update_id).result()
-        try:
-            await asyncio.wait_for(outcome, timeout=UPDATE_RAN_SECONDS)
-        except WorkflowUpdateFailedError:
-            return False
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND:
-                return False
-            raise JourneyUnavailable(str(error)) from error
-        except (RPCTimeoutOrCancelledError, TimeoutError) as error:
-            raise JourneyUnavailable("no answer from the journey in time") from error
-        return True
+        return await update_succeeded(handle, update_id)
 
     async def facts(self, journey_id: str) -> JourneyFacts:
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         return await handle.query(JourneyWorkflow.facts)
+
+
+async def update_succeeded(handle: WorkflowHandle[Any, Any], update_id: str) -> bool:
+    """Whether the workflow's run took the update `update_id` and it succeeded (see
+    `JourneyGateway.update_ran`); waits at most `UPDATE_RAN_SECONDS` for one still running."""
+    outcome = handle.get_update_handle(update_id).result()
+    try:
+        await asyncio.wait_for(outcome, timeout=UPDATE_RAN_SECONDS)
+    except WorkflowUpdateFailedError:
+        return False
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            return False
+        raise JourneyUnavailable(str(error)) from error
+    except (RPCTimeoutOrCancelledError, TimeoutError) as error:
+        raise JourneyUnavailable("no answer from the workflow in time") from error
+    return True
 
 
 async def wait_for_turn(

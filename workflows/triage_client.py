@@ -28,7 +28,7 @@ from domain.triage.commands import (
     SeatCommand,
 )
 from domain.triage.desk import DeskState
-from workflows.client import JourneyUnavailable, domain_error_from
+from workflows.client import JourneyUnavailable, domain_error_from, update_succeeded
 from workflows.desk_admission import DeskAdmission, admission_for, retry_while_refused_by_desk
 from workflows.triage import DeskStart, TriageDeskWorkflow, desk_workflow_id
 
@@ -77,6 +77,12 @@ class TriageGateway:
 
     async def override(self, clinic_id: str, command: OverrideCommand, update_id: str) -> DeskReply:
         return await self._update(clinic_id, TriageDeskWorkflow.override, command, update_id)
+
+    async def update_ran(self, clinic_id: str, update_id: str) -> bool:
+        """Whether the desk's current run took the update `update_id` and it succeeded (see
+        `JourneyGateway.update_ran`): False for a desk not running."""
+        handle = self.client.get_workflow_handle(desk_workflow_id(clinic_id))
+        return await update_succeeded(handle, update_id)
 
     async def desk(self, clinic_id: str) -> DeskState:
         handle = self.client.get_workflow_handle_for(

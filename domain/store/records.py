@@ -91,7 +91,7 @@ class KeyState(Enum):
     FIRST = "first"  # this call claimed the key: do the work, then `settle_key`
     # The same request claimed it earlier (a retry after a lost answer, or a call running
     # beside this one) and no result is recorded: do the work again, idempotently (derived
-    # ids, the key as Temporal's update id), so both converge on one result.
+    # ids, Temporal's update id derived from the key), so both converge on one result.
     UNFINISHED = "unfinished"
     ANSWERED = "answered"  # the same request finished: answer `result_id`, change nothing
     REUSED = "reused"  # the key stands for another request: `Conflict`

@@ -11,7 +11,6 @@ changes nothing, the same key with another action or input is a `Conflict`.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -47,6 +46,7 @@ from schema.errors import (
 from schema.ids import decode_id
 from schema.journeys.types import Journey
 from schema.text import check_text
+from schema.update_ids import UpdateRan, update_id_for, update_taken
 
 log = logging.getLogger(__name__)
 
@@ -188,9 +188,9 @@ async def run_action(
     # Only attempts of this very request reach Temporal with this id (the claim refused any
     # other input), and Temporal runs an update id once (a journey continued as new answers its
     # latest ones itself: `workflows.journey_runs`): racing retries act once.
-    update_id = update_id_of(actor.user_id, key)
     request = ActionRequest(action=action, actor=actor, details=details, record_id=record_id)
     try:
+        update_id = await update_id_for(actor.user_id, key, ledger, ran_on(info, row.id))
         await info.context.gateway.act(row.id, request, update_id)
     except DomainError as error:
         return _refusal(error, await _reloaded(row), info)
@@ -242,9 +242,13 @@ async def run_recorded_action(
     )
 
 
-def update_id_of(account_id: str, key: str | None) -> str:
-    """Temporal's update id for a step: the key's, so that attempts of one request act once."""
-    return f"{account_id}:{key}" if key else str(uuid.uuid4())
+def ran_on(info: Info[Context, None], journey_id: str) -> UpdateRan:
+    """Asks the journey whether it took an update of a given id (`schema.update_ids`)."""
+
+    async def ran(update_id: str) -> bool:
+        return await info.context.gateway.update_ran(journey_id, update_id)
+
+    return ran
 
 
 async def answered_or_taken(info: Info[Context, None], input: Any) -> bool:
@@ -257,7 +261,7 @@ async def answered_or_taken(info: Info[Context, None], input: Any) -> bool:
         return False
 
     async def taken() -> bool:
-        return await info.context.gateway.update_ran(journey_id, update_id_of(actor.user_id, key))
+        return await update_taken(actor.user_id, key, ran_on(info, journey_id))
 
     return await idempotency.answered_before(info, actor.user_id, input, went_through=taken)
 

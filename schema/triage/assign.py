@@ -20,7 +20,7 @@ from domain.journey.table import Action
 from domain.store import records
 from domain.store.desk_notes import draft_note
 from domain.store.models import Journey as JourneyRow
-from domain.store.records import KeyState
+from domain.store.records import KeyClaim, KeyState
 from domain.store.triage_models import TriageEntry
 from domain.store.triage_projection import current_owner
 from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, item_codes
@@ -47,10 +47,10 @@ from schema.triage.arrival import AutoAssignInput, arrival_of, category_reason, 
 from schema.triage.desk import (
     consultant,
     desk_note_problem,
+    desk_update_id,
     gateway_for,
     named_decision,
     unknown_consultant,
-    update_id,
 )
 from schema.triage.types import TriageDecision
 
@@ -201,7 +201,7 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     # again: the desk knows update ids only within a day's run and its latest 200 answers, and
     # would judge a later one afresh.
     if idempotency.answered(ledger) is None:
-        refused = await _tell_desk_of_vip(info, input, row, raw)
+        refused = await _tell_desk_of_vip(info, input, row, raw, ledger)
         if refused is not None:
             return refused
     outcome = await run_action(
@@ -218,12 +218,18 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
 
 
 async def _tell_desk_of_vip(
-    info: Info[Context, None], input: PlaceVipInput, row: JourneyRow, consultant_id: str
+    info: Info[Context, None],
+    input: PlaceVipInput,
+    row: JourneyRow,
+    consultant_id: str,
+    ledger: KeyClaim | None,
 ) -> AutoAssignResult | None:
     """The desk places the client with the consultant; None when it did, else its refusal."""
     actor, claims = info.context.actor, info.context.claims
     assert actor is not None and claims is not None  # place_vip answered these
-    desk_update = update_id(actor.user_id, input.idempotency_key)
+    gateway = await gateway_for(info, claims.clinic_id)
+    key = input.idempotency_key
+    desk_update = await desk_update_id(gateway, claims.clinic_id, actor.user_id, key, ledger)
     note_id = await draft_note(
         desk_update,
         clinic_id=claims.clinic_id,
@@ -240,7 +246,6 @@ async def _tell_desk_of_vip(
         consultant_id=consultant_id,
         client_has_owner=await current_owner(row.client_id) is not None,
     )
-    gateway = await gateway_for(info, claims.clinic_id)
     try:
         await gateway.override(claims.clinic_id, command, desk_update)
     except DomainError as error:

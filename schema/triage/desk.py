@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Annotated
@@ -37,6 +36,7 @@ from schema.errors import (
 from schema.ids import decode_id
 from schema.text import check_text
 from schema.triage.types import TriageBoard
+from schema.update_ids import update_id_for
 from workflows.triage_client import TriageGateway
 
 
@@ -123,8 +123,19 @@ async def consultant_list(
     return named
 
 
-def update_id(account_id: str, key: str | None) -> str:
-    return f"{account_id}:{key}" if key else str(uuid.uuid4())
+async def desk_update_id(
+    gateway: TriageGateway,
+    clinic_id: str,
+    account_id: str,
+    key: str | None,
+    ledger: records.KeyClaim | None,
+) -> str:
+    """The desk update's id for this attempt (`schema.update_ids`)."""
+
+    async def ran(update_id: str) -> bool:
+        return await gateway.update_ran(clinic_id, update_id)
+
+    return await update_id_for(account_id, key, ledger, ran)
 
 
 async def desk_change(
@@ -156,7 +167,7 @@ async def desk_change(
     if idempotency.answered(ledger) is not None:
         return TriageBoardPayload(board=await board_of(claims.clinic_id))
     gateway = await gateway_for(info, claims.clinic_id)
-    desk_update = update_id(claims.account_id, key)
+    desk_update = await desk_update_id(gateway, claims.clinic_id, claims.account_id, key, ledger)
     note_id = ""
     if note is not None:
         note_id = await draft_note(

@@ -18,7 +18,8 @@ from schema.context import Context
 from schema.errors import from_domain
 from schema.journeys.actions import JourneyOutcome
 from schema.triage.arrival import AutoAssignInput, arrival_of
-from schema.triage.desk import gateway_for, update_id
+from schema.triage.desk import gateway_for
+from schema.update_ids import derived_update_id
 
 
 async def tell_desk_of_pick(
@@ -42,7 +43,7 @@ async def tell_desk_of_pick(
     # A retry finds the desk's assignment and is answered with it: the desk decides once.
     command = ArriveCommand(actor, arrival, chosen_id=consultant_id)
     try:
-        await gateway.arrive(claims.clinic_id, command, update_id(actor.user_id, None))
+        await gateway.arrive(claims.clinic_id, command, derived_update_id(actor.user_id, None))
     except DomainError as error:
         return from_domain(error, Stage(row.stage))
     return None

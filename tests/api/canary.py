@@ -31,8 +31,8 @@ FREE_TEXT_SCALARS = frozenset({"String", "JSON"})
 
 # String inputs that are codes or ids, not free text, and why they may reach Temporal.
 ANY_MUTATION = {
-    "idempotencyKey": "an id the client generates for a retry; it becomes the Temporal update "
-    "id (the scan uses one as its positive control)",
+    "idempotencyKey": "an id the client generates for a retry; Temporal gets an update id "
+    "derived from it, never the key (the scan looks for both)",
 }
 CODES = {
     "recordConsultation.input.plans.currency": "ISO 4217 code, checked as three capitals",

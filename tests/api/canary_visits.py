@@ -11,6 +11,7 @@ from domain.auth import hash_password
 from domain.roles import Role
 from domain.store.models import StaffAccount
 from schema.ids import decode_id, encode_id
+from schema.update_ids import derived_update_id
 from server.seed import DEMO_PASSWORD
 from tests.api.canary import Canary
 from tests.api.canary_aftercare import follow_up_with_aftercare
@@ -37,7 +38,8 @@ class Visit:
     staff: dict[Role, Staff]
     consultants: list[str] = field(default_factory=list)
     journeys: list[str] = field(default_factory=list)
-    # Idempotency keys: ids the API hands Temporal as update ids, so the scan must find them.
+    # Idempotency keys front desk sends: Temporal must hold the update ids derived from them
+    # (the scan must find those) and never the keys themselves.
     controls: dict[str, str] = field(default_factory=dict)
     partners: list[str] = field(default_factory=list)
     # The journey whose refused hand-over the worker logs.
@@ -45,6 +47,10 @@ class Visit:
 
     def token(self, role: Role) -> str:
         return self.staff[role].token
+
+    def control_update_ids(self) -> dict[str, str]:
+        account = self.staff[Role.FRONT_DESK].account_id
+        return {kind: derived_update_id(account, key) for kind, key in self.controls.items()}
 
     def workflow_ids(self) -> set[str]:
         """The journeys' workflow ids and the desk's: what Temporal must list for this run."""

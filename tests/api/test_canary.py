@@ -109,9 +109,14 @@ async def test_free_text_is_kept_in_the_database_and_never_reaches_temporal(
     assert {entry["policy"] for entry in desk["log"]} >= {f"{name} v2"}
     # And Temporal holds none of them: no history, memo, search attribute or query answer
     assert found(marked, in_temporal) == []
-    # While the same scan finds what the API did hand Temporal: the idempotency keys (as update
-    # ids), the clinic in every run's input and answer, and in the journeys' search attributes
-    controls = {f"control {kind}": key for kind, key in visit.controls.items()}
+    # And no idempotency key either (a client may build its keys from what it sends)
+    keys = {f"key {kind}": key for kind, key in visit.controls.items()}
+    assert found(keys, in_temporal) == []
+    # While the same scan finds what the API did hand Temporal: the update ids derived from
+    # those keys, the clinic in every run's input and answer, and in the journeys' search
+    # attributes
+    derived = visit.control_update_ids()
+    controls = {f"control {kind}": update_id for kind, update_id in derived.items()}
     hits = found(controls, in_temporal)
     assert any(hit.startswith("control desk in history of triage-desk-") for hit in hits), hits
     assert any(hit.startswith("control journey in history of ") for hit in hits), hits
