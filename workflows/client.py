@@ -20,6 +20,7 @@ from temporalio.client import (
     RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import (
@@ -52,9 +53,12 @@ log = logging.getLogger(__name__)
 # How long a step may wait for its turn and be sent again when refused for want of room, both
 # together: inside the API's 30 s per request, so the caller hears why.
 JOURNEY_ROOM_BUDGET_SECONDS = 20.0
-# How long asking whether a journey took an update may take (with `act`'s 20 s, within the
-# API's 30 s per request).
-UPDATE_RAN_SECONDS = 5.0
+# How long asking whether a journey took an update may take (three such questions and `act`'s
+# 20 s stay within the API's 30 s per request).
+UPDATE_RAN_SECONDS = 3.0
+# The query by which a journey or a desk says whether a run before its current one answered an
+# update id (its handlers share this name).
+EARLIER_RUN_QUERY = "answered_in_earlier_run"
 
 _BY_CODE: dict[str, type[DomainError]] = {
     ErrorCode.TRANSITION_NOT_ALLOWED.value: TransitionNotAllowed,
@@ -170,20 +174,34 @@ class JourneyGateway:
 
 
 async def update_succeeded(handle: WorkflowHandle[Any, Any], update_id: str) -> bool:
-    """Whether the workflow's run took the update `update_id` and it succeeded (see
-    `JourneyGateway.update_ran`); waits at most `UPDATE_RAN_SECONDS` for one still running."""
-    outcome = handle.get_update_handle(update_id).result()
+    """Whether the workflow took the update `update_id` and it succeeded (see
+    `JourneyGateway.update_ran`): its current run, or a run it continued as new from, which
+    hands its latest answers over (asked by the `answered_in_earlier_run` query the journey and
+    the desk both answer). Waits at most `UPDATE_RAN_SECONDS` in all."""
     try:
-        await asyncio.wait_for(outcome, timeout=UPDATE_RAN_SECONDS)
-    except WorkflowUpdateFailedError:
-        return False
-    except RPCError as error:
-        if error.status is RPCStatusCode.NOT_FOUND:
-            return False
-        raise JourneyUnavailable(str(error)) from error
+        async with asyncio.timeout(UPDATE_RAN_SECONDS):
+            return await _took_update(handle, update_id)
     except (RPCTimeoutOrCancelledError, TimeoutError) as error:
         raise JourneyUnavailable("no answer from the workflow in time") from error
-    return True
+
+
+async def _took_update(handle: WorkflowHandle[Any, Any], update_id: str) -> bool:
+    try:
+        await handle.get_update_handle(update_id).result()
+        return True
+    except WorkflowUpdateFailedError:
+        return False  # it changed nothing
+    except RPCError as error:
+        if error.status is not RPCStatusCode.NOT_FOUND:
+            raise JourneyUnavailable(str(error)) from error
+    try:  # not the current run's: a run before it may have answered it
+        return bool(await handle.query(EARLIER_RUN_QUERY, update_id))
+    except WorkflowQueryFailedError:
+        return False  # a worker of a release before the query: judged afresh, as it was then
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            return False  # no such workflow
+        raise JourneyUnavailable(str(error)) from error
 
 
 async def wait_for_turn(

@@ -36,6 +36,9 @@ class DeskAnswers:
         update = workflow.current_update_info()
         return None if update is None else self._from_earlier_runs.get(update.id)
 
+    def answered_earlier(self, update_id: str) -> bool:
+        return update_id in self._from_earlier_runs
+
     def add(self, reply: DeskReply) -> None:
         update = workflow.current_update_info()
         if update is not None:

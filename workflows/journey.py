@@ -15,12 +15,11 @@ import asyncio
 import copy
 import functools
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.exceptions import ActivityError, FailureError
 
 from workflows.journey_changes import (
     CONTINUE_AS_NEW_WHEN_ADVISED,
@@ -33,10 +32,11 @@ from workflows.journey_changes import (
 )
 from workflows.journey_runs import AnsweredActions, next_run_start
 from workflows.journey_visibility import JourneyVisibility
+from workflows.refusals import to_application_error
 from workflows.wake_timer import WakeTimer
 
 with workflow.unsafe.imports_passed_through():
-    from domain.errors import Conflict, DomainError, NotAuthorized, ValidationFailed
+    from domain.errors import Conflict, DomainError, NotAuthorized
     from domain.journey.access import check_action
     from domain.journey.effects import apply_action
     from domain.journey.facts import (
@@ -70,11 +70,6 @@ LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milli
 # in every change and continue-as-new; one past it that came late all the same would attach a
 # draft the database holds void, which reads let attachment win and reconcile reports.
 VOID_RECORDS_KEPT = 500
-
-
-def to_application_error(error: DomainError) -> ApplicationError:
-    details = [asdict(p) for p in error.problems] if isinstance(error, ValidationFailed) else []
-    return ApplicationError(error.message, *details, type=error.code.value, non_retryable=True)
 
 
 @workflow.defn(name="Journey")
@@ -274,6 +269,11 @@ class JourneyWorkflow:
     @workflow.query
     def facts(self) -> JourneyFacts:
         return self._facts
+
+    @workflow.query
+    def answered_in_earlier_run(self, update_id: str) -> bool:
+        """Whether an earlier run took the update `update_id` (`JourneyGateway.update_ran`)."""
+        return self._answered.from_earlier_run(update_id) is not None
 
     async def _apply(self, request: ActionRequest) -> ActionResult:
         async with self._lock:

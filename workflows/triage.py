@@ -20,12 +20,11 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     # Every module that defines a payload dataclass is imported here by its full name: the
@@ -67,6 +66,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.overrides import change_seat, set_order
     from workflows.desk_answers import DeskAnswers
     from workflows.desk_records import RECORD_PAUSE, DeskRecorder
+    from workflows.refusals import to_application_error
 
 Command = TypeVar("Command")
 
@@ -86,18 +86,13 @@ class DeskStart:
     answered: list[AnsweredDeskChange] = field(default_factory=list)
 
 
-def _refusal(error: DomainError) -> ApplicationError:
-    details = [asdict(p) for p in error.problems] if isinstance(error, ValidationFailed) else []
-    return ApplicationError(error.message, *details, type=error.code.value, non_retryable=True)
-
-
 def _guarded(
     check: Callable[[DeskState, Command], None], desk: DeskState, command: Command
 ) -> None:
     try:
         check(desk, command)
     except DomainError as error:
-        raise _refusal(error) from None
+        raise to_application_error(error) from None
 
 
 def _bounded(command: Command) -> None:
@@ -106,7 +101,7 @@ def _bounded(command: Command) -> None:
     try:
         within_bounds(command)
     except DomainError as error:
-        raise _refusal(error) from None
+        raise to_application_error(error) from None
 
 
 @workflow.defn(name="TriageDesk")
@@ -188,7 +183,7 @@ class TriageDeskWorkflow:
     @arrive_batch.validator
     def _validate_batch(self, batch: ArriveBatch) -> None:
         if not batch.commands:
-            raise _refusal(ValidationFailed.one("arrivals", "no arrivals to decide"))
+            raise to_application_error(ValidationFailed.one("arrivals", "no arrivals to decide"))
         # The API bounds each arrival before it queues, so one past a bound came from another
         # caller (or an API older than the bounds); the whole round is refused with it.
         for command in batch.commands:
@@ -268,12 +263,17 @@ class TriageDeskWorkflow:
     def desk(self) -> DeskState:
         return self._desk
 
+    @workflow.query
+    def answered_in_earlier_run(self, update_id: str) -> bool:
+        """Whether a run this one continues took the update `update_id` and answered it."""
+        return self._answers.answered_earlier(update_id)
+
     def _apply(self, change: Callable[[], Command]) -> Command:
         # Re-checked in the handler: an update accepted just before may have changed the desk.
         try:
             return change()
         except DomainError as error:
-            raise _refusal(error) from None
+            raise to_application_error(error) from None
 
     async def _reply(self, entries: list[DeskEntry]) -> DeskReply:
         self._record(entries)

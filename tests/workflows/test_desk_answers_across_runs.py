@@ -54,7 +54,10 @@ async def test_a_correction_sent_again_in_the_next_run_is_answered_once(
     # When the API sends it again with the same id (its answer was lost)
     again = await gateway.override(clinic, correction, update_id)
 
-    # Then it hears the first answer, with the desk as it now stands, and nothing moved
+    # Then the desk says it took it (and no other id), the first answer comes with the desk as
+    # it now stands, and nothing moved
+    assert await gateway.update_ran(clinic, update_id)
+    assert not await gateway.update_ran(clinic, f"supervisor:{uuid.uuid4()}")
     assert (again.version, again.entries) == (first.version, first.entries)
     assert again.state is not None and again.state.day == before.day
     after = await gateway.desk(clinic)

@@ -34,6 +34,7 @@ from tests.support import (
 from tests.workflows.drive import OPENING, Handle, act, begin, finished, journey_log
 from workflows import search_attributes
 from workflows.activities import record_journey_change
+from workflows.client import JourneyGateway
 from workflows.journey import JourneyWorkflow
 from workflows.journey_changes import CONTINUE_AS_NEW_WHEN_ADVISED, CURRENT_CHANGES
 from workflows.search_attributes import register_search_attributes
@@ -164,6 +165,26 @@ async def test_a_retry_across_runs_gets_its_first_answer_and_changes_nothing(
     assert sorted(answer.event_seq for answer in first_answers.values()) == list(
         range(4, 4 + len(ids))
     )
+
+
+async def test_the_gateway_tells_an_update_an_earlier_run_took_from_one_never_taken(
+    capped: tuple[Client, str],
+) -> None:
+    client, queue = capped
+    # Given a journey assigned by an update of a known id, then recorded to until it has
+    # continued as new (a retry of the assignment whose answer was lost must be answered)
+    handle = await begin(client, journey_start(), queue)
+    await act(handle, assign(), id="assign-once")
+    for n in range(UPDATES_PER_RUN // 2 + 2):
+        await act(handle, recording(), id=f"record-{n}")
+    assert len(await runs_of(client, handle)) >= 2
+    gateway = JourneyGateway(client, queue)
+    # When the API asks whether the journey took those updates, and one it never took
+    # Then the assignment, taken by the run before, counts as taken, as does the latest step
+    assert await gateway.update_ran(handle.id, "assign-once")
+    assert await gateway.update_ran(handle.id, f"record-{UPDATES_PER_RUN // 2 + 1}")
+    # while an id no run took does not
+    assert not await gateway.update_ran(handle.id, "never-sent")
 
 
 async def test_a_follow_up_waiting_when_the_run_hands_over_falls_due_in_the_next(
