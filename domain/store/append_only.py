@@ -122,6 +122,52 @@ class RunSQLForDialect(RunSQL):
                 await state_editor.client.execute_query(statement)
 
 
+def counts_up_by_one(table: str, key: str, counter: str) -> RunSQLForDialect:
+    """A migration operation that lets a counter row (`counter` per `key`) change only to the
+    next number: an UPDATE to `counter + 1` of the same `key`; anything else (back, a jump, a
+    DELETE, TRUNCATE) is refused as "`table` counts up by one: ... refused"."""
+    table, key, counter = _checked(table), _checked(key), _checked(counter)
+    refused = f"{table} counts up by one"
+    next_only = f"NEW.{key} = OLD.{key} AND NEW.{counter} = OLD.{counter} + 1"
+    function = f"""
+        CREATE OR REPLACE FUNCTION {table}_counts_up() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND {next_only} THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION '{refused}: % refused', TG_OP
+                USING ERRCODE = 'integrity_constraint_violation';
+        END
+        $$"""
+    postgres = [
+        function,
+        f'CREATE TRIGGER "{table}_counts_up" BEFORE UPDATE OR DELETE ON "{table}" '
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_counts_up()",
+        f'CREATE TRIGGER "{table}_counts_up_truncate" BEFORE TRUNCATE ON "{table}" '
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_counts_up()",
+    ]
+    sqlite = [
+        f'CREATE TRIGGER "{table}_counts_up_update" BEFORE UPDATE ON "{table}" '
+        f"FOR EACH ROW WHEN NOT ({next_only}) "
+        f"BEGIN SELECT RAISE(ABORT, '{refused}: UPDATE refused'); END",
+        f'CREATE TRIGGER "{table}_counts_up_delete" BEFORE DELETE ON "{table}" '
+        f"BEGIN SELECT RAISE(ABORT, '{refused}: DELETE refused'); END",
+    ]
+    return RunSQLForDialect(
+        {SQLITE: sqlite, POSTGRES: postgres},
+        {
+            SQLITE: [
+                f'DROP TRIGGER IF EXISTS "{table}_counts_up_{v}"' for v in ("update", "delete")
+            ],
+            POSTGRES: [
+                f'DROP TRIGGER IF EXISTS "{table}_counts_up" ON "{table}"',
+                f'DROP TRIGGER IF EXISTS "{table}_counts_up_truncate" ON "{table}"',
+                f"DROP FUNCTION IF EXISTS {table}_counts_up()",
+            ],
+        },
+    )
+
+
 def protect_tables(*tables: str) -> RunSQLForDialect:
     """A migration operation that makes each table append-only (reversible)."""
     return RunSQLForDialect(

@@ -856,6 +856,10 @@ CREATE TRIGGER "task_change_refuse_update" BEFORE UPDATE ON "task_change" BEGIN 
 
 CREATE TRIGGER "task_change_refuse_delete" BEFORE DELETE ON "task_change" BEGIN SELECT RAISE(ABORT, 'task_change is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "receipt_counter_counts_up_update" BEFORE UPDATE ON "receipt_counter" FOR EACH ROW WHEN NOT (NEW.clinic_id = OLD.clinic_id AND NEW.last_number = OLD.last_number + 1) BEGIN SELECT RAISE(ABORT, 'receipt_counter counts up by one: UPDATE refused'); END;
+
+CREATE TRIGGER "receipt_counter_counts_up_delete" BEFORE DELETE ON "receipt_counter" BEGIN SELECT RAISE(ABORT, 'receipt_counter counts up by one: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -905,3 +909,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '002
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0024_task_change', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0025_stage_counts', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0026_receipt_counter_counts_up', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
