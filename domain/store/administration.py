@@ -12,9 +12,11 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from tortoise.transactions import in_transaction
+
 from domain.errors import FieldProblem
 from domain.roles import STAFF_ROLES, Role
-from domain.store import accounts
+from domain.store import accounts, staff_names
 from domain.store.models import Clinic, StaffAccount
 from domain.text import text_problem
 
@@ -84,15 +86,18 @@ class NewAccount:
 
 async def create_account(new: NewAccount, account_id: str | None = None) -> StaffAccount:
     """Raises IntegrityError when the username is taken."""
-    return await StaffAccount.create(
-        id=account_id or f"staff-{uuid.uuid4().hex}",
-        clinic_id=new.clinic_id,
-        username=new.username,
-        display_name=new.display_name.strip(),
-        role=new.role.value,
-        password_hash=new.password_hash,
-        must_change_password=new.must_change_password,
-    )
+    async with in_transaction():
+        account = await StaffAccount.create(
+            id=account_id or f"staff-{uuid.uuid4().hex}",
+            clinic_id=new.clinic_id,
+            username=new.username,
+            display_name=new.display_name.strip(),
+            role=new.role.value,
+            password_hash=new.password_hash,
+            must_change_password=new.must_change_password,
+        )
+        await staff_names.named(str(account.id), account.display_name)
+    return account
 
 
 async def update_account(
@@ -109,10 +114,14 @@ async def update_account(
     revoke = (role is not None and role.value != account.role) or (
         active is False and account.active
     )
-    if revoke:
-        await accounts.revoke_tokens(str(account.id), **changes)
-    elif changes:
-        await StaffAccount.filter(id=account.id).update(**changes)
+    async with in_transaction():
+        if revoke:
+            await accounts.revoke_tokens(str(account.id), **changes)
+        elif changes:
+            await StaffAccount.filter(id=account.id).update(**changes)
+        renamed = changes.get("display_name")
+        if isinstance(renamed, str) and renamed != account.display_name:
+            await staff_names.renamed(str(account.id), account.display_name, renamed)
 
 
 async def reset_password(account: StaffAccount, password_hash: str) -> None:

@@ -23,8 +23,8 @@ from domain.store.models import (
     Journey,
     JourneyEvent,
     JourneyRecord,
-    StaffAccount,
 )
+from domain.store.staff_names import names_through_time
 
 
 @dataclass(frozen=True)
@@ -173,13 +173,10 @@ async def _accesses(client: Client, upto_seq: int) -> tuple[list[x.FileAccess], 
     trail = AuditEntry.filter(clinic_id=client.clinic_id, client_id=client.id, seq__lte=upto_seq)
     total = await trail.count()
     rows = await trail.order_by("-seq").limit(x.MAX_ACCESSES)
-    names = dict(
-        await StaffAccount.filter(id__in={r.actor_id for r in rows}).values_list(
-            "id", "display_name"
-        )
-    )
+    # Each reader named as they were named when they read: a copy made again is the same copy.
+    names = await names_through_time({r.actor_id for r in rows})
     accesses = [
-        x.FileAccess(r.seq, r.at, r.actor_id, r.actor_role, names.get(r.actor_id), r.action)
+        x.FileAccess(r.seq, r.at, r.actor_id, r.actor_role, names.at(r.actor_id, r.at), r.action)
         for r in rows
     ]
     return accesses, total

@@ -67,6 +67,20 @@ class StaffAccount(Model):
         table = "staff_account"
 
 
+class StaffName(AppendOnlyModel):
+    """A staff member's display name from `since` on: records of the past (a client's copy of
+    who saw their file) name staff as they were named then, though an account's name changes."""
+
+    id = fields.IntField(primary_key=True)
+    account_id = fields.CharField(max_length=64)
+    display_name = fields.CharField(max_length=200)
+    since = fields.DatetimeField()
+
+    class Meta:
+        table = "staff_name"
+        indexes = (("account_id", "since"),)
+
+
 class RevokedToken(Model):
     """One signed-out token (`logout`), kept until it would have expired anyway."""
 

@@ -612,6 +612,13 @@ CREATE TABLE "stage_stay" (
     CONSTRAINT "uid_stage_stay_journey_595ab0" UNIQUE ("journey_id", "seq")
 );
 
+CREATE TABLE "staff_name" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "account_id" VARCHAR(64) NOT NULL,
+    "display_name" VARCHAR(200) NOT NULL,
+    "since" TIMESTAMP NOT NULL
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -699,6 +706,8 @@ CREATE INDEX "idx_partner_ref_partner_31779d" ON "partner_referral" ("partner_id
 CREATE INDEX "idx_partner_lap_partner_c8ef61" ON "partner_lapse" ("partner_id");
 
 CREATE INDEX "idx_stage_stay_clinic__313c0b" ON "stage_stay" ("clinic_id", "ended_at", "stage", "seconds");
+
+CREATE INDEX "idx_staff_name_account_e477c3" ON "staff_name" ("account_id", "since");
 
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
@@ -860,6 +869,10 @@ CREATE TRIGGER "receipt_counter_counts_up_update" BEFORE UPDATE ON "receipt_coun
 
 CREATE TRIGGER "receipt_counter_counts_up_delete" BEFORE DELETE ON "receipt_counter" BEGIN SELECT RAISE(ABORT, 'receipt_counter counts up by one: DELETE refused'); END;
 
+CREATE TRIGGER "staff_name_refuse_update" BEFORE UPDATE ON "staff_name" BEGIN SELECT RAISE(ABORT, 'staff_name is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "staff_name_refuse_delete" BEFORE DELETE ON "staff_name" BEGIN SELECT RAISE(ABORT, 'staff_name is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -911,3 +924,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '002
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0025_stage_counts', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0026_receipt_counter_counts_up', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0027_staff_names', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

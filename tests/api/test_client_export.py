@@ -9,7 +9,9 @@ from typing import Any
 
 from domain.client_file.fhir_check import bundle_problems
 from domain.roles import Role
+from domain.store import administration
 from domain.store.audit_models import AuditEntry
+from domain.store.models import StaffAccount
 from tests.api import documents
 from tests.api.audit_support import raw_client
 from tests.api.client_file_support import (
@@ -210,3 +212,34 @@ async def test_exports_racing_with_one_key_all_answer_the_same_copy(
     retry = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
     assert retry["asOf"] == answers[0]["asOf"]
     assert all(answer["file"] == retry["file"] for answer in answers)
+
+
+async def test_an_export_retried_after_a_reader_was_renamed_is_the_same_copy(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client whose allergies the expert has read, and the supervisor's copy of the file
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Maria Nowak")
+    await entry(clinic, RECORD_ALLERGY, Role.NURSE, clientId=client, **ALLERGY)
+    assert len(await nodes(clinic, client, "allergies", Role.EXPERT)) == 1
+    key = new_key()
+    first = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
+    assert first["__typename"] == "ClientFileExportPayload", first
+    # When an administrator renames the expert, and the copy is asked for again with its key
+    expert = await StaffAccount.get(id=clinic.staff[Role.EXPERT].account_id)
+    await administration.update_account(expert, None, None, f"{expert.display_name} Renamed")
+    retry = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
+    # Then it is the same copy, naming the expert as she was named when she read the file
+    assert retry["file"] == first["file"]
+    entries = retry["file"]["whoSawMyFile"]["entries"]
+    read = next(e for e in entries if e["action"] == "client.allergies.read")
+    assert read["actorName"] == expert.display_name
+    # While a new copy names her as she is named now for what she reads from now on
+    assert len(await nodes(clinic, client, "allergies", Role.EXPERT)) == 1
+    later = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    reads = [
+        e["actorName"]
+        for e in later["file"]["whoSawMyFile"]["entries"]
+        if e["action"] == "client.allergies.read"
+    ]
+    assert reads == [f"{expert.display_name} Renamed", expert.display_name]

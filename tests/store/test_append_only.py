@@ -25,6 +25,7 @@ from domain.store.models import (
     JourneyEvent,
     JourneyRecord,
     JourneyRecordVoid,
+    StaffName,
 )
 from domain.store.partners import PartnerLapse, PartnerRegistration
 from domain.store.triage_models import LeadContact, OwnershipTransfer, RevenueCredit, TriageEntry
@@ -144,6 +145,10 @@ async def _partner_lapse() -> Model:
     )
 
 
+async def _staff_name() -> Model:
+    return await StaffName.create(account_id=_id(), display_name="Ewa Nowak", since=NOW)
+
+
 # table -> (a fresh row, a text column an edit would change)
 PROTECTED: dict[str, tuple[Callable[[], Awaitable[Model]], str]] = {
     "client": (_client, "full_name"),
@@ -156,6 +161,7 @@ PROTECTED: dict[str, tuple[Callable[[], Awaitable[Model]], str]] = {
     "lead_contact": (_lead, "channel"),
     "partner_registration": (_partner_registration, "bank_details"),
     "partner_lapse": (_partner_lapse, "milestone"),
+    "staff_name": (_staff_name, "display_name"),
 }
 
 

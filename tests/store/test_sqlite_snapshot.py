@@ -88,7 +88,7 @@ async def test_the_script_runs_whole_or_not_at_all(
     # Given a script that fails half-way
     broken = tmp_path / "broken.sql"
     script = sqlite_snapshot.SCRIPT.read_text()
-    half = len(script) // 2
+    half = script.index("\n\n", len(script) // 2)  # between two statements, not inside one
     broken.write_text(script[:half] + "\nCREATE TABLE broken (;\n" + script[half:])
     monkeypatch.setattr(sqlite_snapshot, "SCRIPT", broken)
     url = f"sqlite://{tmp_path / 'half.sqlite3'}"
