@@ -25,9 +25,10 @@ from schema.context import Context
 from schema.errors import Conflict, from_domain
 
 KEY_DESCRIPTION = (
-    "Any string of 1 to 200 characters, new for each request. A retry with the same key (same "
-    "account, same input) answers the first result and changes nothing; the same key with "
-    "another mutation or another input is a Conflict."
+    "Any string of 1 to 200 characters, new for each request: a random one (a UUID), never "
+    "built from what the request carries. A retry with the same key (same account, same input) "
+    "answers the first result and changes nothing; the same key with another mutation or "
+    "another input is a Conflict."
 )
 
 

@@ -53,9 +53,9 @@ log = logging.getLogger(__name__)
 # How long a step may wait for its turn and be sent again when refused for want of room, both
 # together: inside the API's 30 s per request, so the caller hears why.
 JOURNEY_ROOM_BUDGET_SECONDS = 20.0
-# How long asking whether a journey took an update may take (three such questions and `act`'s
-# 20 s stay within the API's 30 s per request).
-UPDATE_RAN_SECONDS = 3.0
+# How long asking whether a journey or a desk took an update may take: a request asks at most
+# three times (`schema.update_ids`), which with `act`'s 20 s stays within the API's 30 s.
+UPDATE_RAN_SECONDS = 2.0
 # The query by which a journey or a desk says whether a run before its current one answered an
 # update id (its handlers share this name).
 EARLIER_RUN_QUERY = "answered_in_earlier_run"
@@ -159,12 +159,12 @@ class JourneyGateway:
             raise JourneyUnavailable("no answer from the journey in time") from error
 
     async def update_ran(self, journey_id: str, update_id: str) -> bool:
-        """Whether the journey's run took the update `update_id` and it succeeded: a retry whose
-        answer was lost is then answered by it, as `act` with the same id answers. False when
-        Temporal knows no such update (never sent, refused by the validator, taken by a run the
-        journey has continued as new from: that retry is judged afresh) or it failed (it changed
-        nothing); `JourneyUnavailable` when Temporal cannot say in time (the first attempt may
-        still be on its way: the retry is neither answered nor refused)."""
+        """Whether the journey took the update `update_id` and it succeeded, in its current run
+        or in a run it has continued as new from: a retry whose answer was lost is then answered
+        by it, as `act` with the same id answers. False when no run took it (never sent, refused
+        by the validator) or it failed (it changed nothing); `JourneyUnavailable` when Temporal
+        cannot say in time (the first attempt may still be on its way: the retry is neither
+        answered nor refused)."""
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         return await update_succeeded(handle, update_id)
 

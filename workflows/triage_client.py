@@ -79,8 +79,8 @@ class TriageGateway:
         return await self._update(clinic_id, TriageDeskWorkflow.override, command, update_id)
 
     async def update_ran(self, clinic_id: str, update_id: str) -> bool:
-        """Whether the desk's current run took the update `update_id` and it succeeded (see
-        `JourneyGateway.update_ran`): False for a desk not running."""
+        """Whether the desk took the update `update_id` and it succeeded, in its current run or
+        one it continued as new from (see `JourneyGateway.update_ran`); False for no desk."""
         handle = self.client.get_workflow_handle(desk_workflow_id(clinic_id))
         return await update_succeeded(handle, update_id)
 

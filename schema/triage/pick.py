@@ -4,6 +4,8 @@ logs it and credits it by its rules (`domain.triage.arranged`); any other pick b
 
 from __future__ import annotations
 
+import uuid
+
 import strawberry
 from strawberry.types import Info
 
@@ -19,7 +21,6 @@ from schema.errors import from_domain
 from schema.journeys.actions import JourneyOutcome
 from schema.triage.arrival import AutoAssignInput, arrival_of
 from schema.triage.desk import gateway_for
-from schema.update_ids import derived_update_id
 
 
 async def tell_desk_of_pick(
@@ -43,7 +44,7 @@ async def tell_desk_of_pick(
     # A retry finds the desk's assignment and is answered with it: the desk decides once.
     command = ArriveCommand(actor, arrival, chosen_id=consultant_id)
     try:
-        await gateway.arrive(claims.clinic_id, command, derived_update_id(actor.user_id, None))
+        await gateway.arrive(claims.clinic_id, command, str(uuid.uuid4()))
     except DomainError as error:
         return from_domain(error, Stage(row.stage))
     return None

@@ -20,10 +20,12 @@ from domain.store.triage_models import TriageEntry
 from schema import update_ids
 from schema.ids import decode_id
 from tests.api import documents
+from tests.api.conftest import TASK_QUEUE
 from tests.api.flow import PLAN, JourneyDriver
 from tests.api.harness import Api, eventually
 from tests.api.test_retries_after_changes import _approval_of_an_item, _retried_after_a_new_price
 from tests.api.test_triage_api import UPDATE_SEAT, _desk_clinic
+from workflows.triage_client import TriageGateway
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -55,9 +57,7 @@ async def test_a_keyed_step_hands_temporal_an_id_derived_from_its_key(
     done = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     assert done["__typename"] == "JourneyPayload", done
     # Then the journey's history holds the id derived from it, and not the key
-    workflow_id = decode_id(journey["id"], "Journey")
-    history = await temporal_env.client.get_workflow_handle(workflow_id).fetch_history()
-    recorded = b"".join(event.SerializeToString() for event in history.events)
+    recorded = await _temporal_history(temporal_env, journey["id"])
     account = driver.staff[Role.EXPERT].account_id
     assert update_ids.derived_update_id(account, key).encode() in recorded
     assert key.encode() not in recorded
@@ -103,7 +103,9 @@ async def test_a_lost_step_of_an_earlier_release_is_answered_though_a_check_refu
 
 
 async def test_a_step_an_earlier_release_never_got_through_runs_under_the_new_id(
-    fresh_clinic: Clinic, as_earlier_release: Callable[[bool], None]
+    fresh_clinic: Clinic,
+    as_earlier_release: Callable[[bool], None],
+    temporal_env: WorkflowEnvironment,
 ) -> None:
     # Given an approval an earlier release sent too early (the journey refused it; the key
     # stays claimed, and the journey keeps no trace of it)
@@ -117,15 +119,20 @@ async def test_a_step_an_earlier_release_never_got_through_runs_under_the_new_id
     as_earlier_release(False)
     await driver.drive_to("EXPERT_REVIEW", journey)
     retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
-    # Then it is judged afresh and goes through, once
+    # Then it is judged afresh and goes through, once, under the id derived from its key
     assert retry["__typename"] == "JourneyPayload", retry
     assert retry["journey"]["stage"] == "CONSENT"
     history = (await driver.journey(journey["id"]))["history"]
     assert [event["action"] for event in history].count("approve_plan") == 1
+    recorded = await _temporal_history(temporal_env, journey["id"])
+    account = driver.staff[Role.EXPERT].account_id
+    key = approval["idempotencyKey"]
+    assert update_ids.derived_update_id(account, key).encode() in recorded
+    assert key.encode() not in recorded
 
 
 async def test_a_desk_change_an_earlier_release_sent_is_answered_on_retry_not_run_again(
-    api: Api, as_earlier_release: Callable[[bool], None]
+    api: Api, as_earlier_release: Callable[[bool], None], temporal_env: WorkflowEnvironment
 ) -> None:
     # Given a seat change an earlier release sent, which the desk made, whose answer was lost
     clinic, staff, consultants = await _desk_clinic(api)
@@ -143,9 +150,11 @@ async def test_a_desk_change_an_earlier_release_sent_is_answered_on_retry_not_ru
     await _lose_answer(desk.account_id, change["idempotencyKey"])
     # When this release retries it with its key
     as_earlier_release(False)
+    seq_before = await _desk_seq(temporal_env, clinic)
     retry = await api.run(UPDATE_SEAT, desk.token, input=change)
-    # Then it gets the board, and the desk's log holds the change once
+    # Then it gets the board, the desk took no further change, and its log holds the change once
     assert retry["updateTriageSeat"]["__typename"] == "TriageBoardPayload", retry
+    assert await _desk_seq(temporal_env, clinic) == seq_before
     entries = await eventually(
         lambda: TriageEntry.filter(clinic_id=clinic, kind="SEAT_CHANGED", reason__contains=words),
         lambda rows: len(rows) >= 1,
@@ -153,6 +162,19 @@ async def test_a_desk_change_an_earlier_release_sent_is_answered_on_retry_not_ru
         what="the entry of the change",
     )
     assert [entry.reason for entry in entries] == [f"status BUSY: {words}"]
+
+
+async def _temporal_history(temporal_env: WorkflowEnvironment, journey_id: str) -> bytes:
+    """Every event of the journey's run, as Temporal keeps it."""
+    workflow_id = decode_id(journey_id, "Journey")
+    history = await temporal_env.client.get_workflow_handle(workflow_id).fetch_history()
+    return b"".join(event.SerializeToString() for event in history.events)
+
+
+async def _desk_seq(temporal_env: WorkflowEnvironment, clinic: str) -> int:
+    """How many changes the clinic's desk has taken, as the desk itself says."""
+    desk = await TriageGateway(temporal_env.client, TASK_QUEUE).desk(clinic)
+    return desk.seq
 
 
 def _approval(journey_id: str) -> dict[str, Any]:

@@ -51,13 +51,17 @@ async def test_a_correction_sent_again_in_the_next_run_is_answered_once(
     await _past_midnight(env, gateway, clinic)
     before = await gateway.desk(clinic)
 
-    # When the API sends it again with the same id (its answer was lost)
+    # When the API asks whether the desk took it (a retry whose answer was lost), then sends it
+    # again with the same id
+    took, took_another = (
+        await gateway.update_ran(clinic, update_id),
+        await gateway.update_ran(clinic, f"supervisor:{uuid.uuid4()}"),
+    )
     again = await gateway.override(clinic, correction, update_id)
 
-    # Then the desk says it took it (and no other id), the first answer comes with the desk as
-    # it now stands, and nothing moved
-    assert await gateway.update_ran(clinic, update_id)
-    assert not await gateway.update_ran(clinic, f"supervisor:{uuid.uuid4()}")
+    # Then the new run says the run before took it (and no other id), the first answer comes
+    # with the desk as it now stands, and nothing moved
+    assert (took, took_another) == (True, False)
     assert (again.version, again.entries) == (first.version, first.entries)
     assert again.state is not None and again.state.day == before.day
     after = await gateway.desk(clinic)
