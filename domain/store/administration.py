@@ -96,7 +96,7 @@ async def create_account(new: NewAccount, account_id: str | None = None) -> Staf
             password_hash=new.password_hash,
             must_change_password=new.must_change_password,
         )
-        await staff_names.named(str(account.id), account.display_name)
+        await staff_names.named(account)
     return account
 
 
@@ -115,13 +115,13 @@ async def update_account(
         active is False and account.active
     )
     async with in_transaction():
+        renamed = changes.get("display_name")
+        if isinstance(renamed, str):  # compared with the row as it stands, under its lock
+            await staff_names.renamed(str(account.id), renamed)
         if revoke:
             await accounts.revoke_tokens(str(account.id), **changes)
         elif changes:
             await StaffAccount.filter(id=account.id).update(**changes)
-        renamed = changes.get("display_name")
-        if isinstance(renamed, str) and renamed != account.display_name:
-            await staff_names.renamed(str(account.id), account.display_name, renamed)
 
 
 async def reset_password(account: StaffAccount, password_hash: str) -> None:

@@ -176,7 +176,14 @@ async def _accesses(client: Client, upto_seq: int) -> tuple[list[x.FileAccess], 
     # Each reader named as they were named when they read: a copy made again is the same copy.
     names = await names_through_time({r.actor_id for r in rows})
     accesses = [
-        x.FileAccess(r.seq, r.at, r.actor_id, r.actor_role, names.at(r.actor_id, r.at), r.action)
+        x.FileAccess(
+            r.seq,
+            r.at,
+            r.actor_id,
+            r.actor_role,
+            names.at(r.actor_id, r.clinic_id, r.seq, r.at),
+            r.action,
+        )
         for r in rows
     ]
     return accesses, total

@@ -73,8 +73,12 @@ class StaffName(AppendOnlyModel):
 
     id = fields.IntField(primary_key=True)
     account_id = fields.CharField(max_length=64)
+    # The account's clinic, and the seq its audit chain had reached when the name was given:
+    # its entries above that seq are the name's (`domain.store.staff_names`).
+    clinic_id = fields.CharField(max_length=64)
     display_name = fields.CharField(max_length=200)
     since = fields.DatetimeField()
+    after_seq = fields.BigIntField()
 
     class Meta:
         table = "staff_name"

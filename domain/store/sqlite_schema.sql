@@ -615,8 +615,10 @@ CREATE TABLE "stage_stay" (
 CREATE TABLE "staff_name" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "account_id" VARCHAR(64) NOT NULL,
+    "clinic_id" VARCHAR(64) NOT NULL,
     "display_name" VARCHAR(200) NOT NULL,
-    "since" TIMESTAMP NOT NULL
+    "since" TIMESTAMP NOT NULL,
+    "after_seq" BIGINT NOT NULL
 );
 
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");

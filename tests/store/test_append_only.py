@@ -146,7 +146,9 @@ async def _partner_lapse() -> Model:
 
 
 async def _staff_name() -> Model:
-    return await StaffName.create(account_id=_id(), display_name="Ewa Nowak", since=NOW)
+    return await StaffName.create(
+        account_id=_id(), clinic_id=CLINIC, display_name="Ewa Nowak", since=NOW, after_seq=0
+    )
 
 
 # table -> (a fresh row, a text column an edit would change)

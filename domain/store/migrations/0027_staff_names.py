@@ -9,8 +9,8 @@ from tortoise.migrations import operations as ops
 from domain.store.append_only import POSTGRES, SQLITE, RunSQLForDialect, protect_tables
 
 _KEEP_CURRENT_NAMES = (
-    "INSERT INTO staff_name (account_id, display_name, since) "
-    "SELECT id, display_name, {beginning} FROM staff_account"
+    "INSERT INTO staff_name (account_id, clinic_id, display_name, since, after_seq) "
+    "SELECT id, clinic_id, display_name, {beginning}, 0 FROM staff_account"
 )
 
 keep_current_names = RunSQLForDialect(
@@ -36,8 +36,10 @@ class Migration(migrations.Migration):
                     fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
                 ),
                 ("account_id", fields.CharField(max_length=64)),
+                ("clinic_id", fields.CharField(max_length=64)),
                 ("display_name", fields.CharField(max_length=200)),
                 ("since", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("after_seq", fields.BigIntField()),
             ],
             options={
                 "table": "staff_name",
