@@ -56,6 +56,9 @@ class JourneyRules:
             signed.add(self.details.consent_kind)
         return required_consents(self.facts) <= signed
 
+    def withdraws_a_required_consent(self) -> bool:
+        return self.details.consent_kind in required_consents(self.facts)
+
     def has_signed_consent(self) -> bool:
         return bool(self.facts.consents_signed)
 

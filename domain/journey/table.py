@@ -120,14 +120,22 @@ TRANSITIONS: list[dict[str, Any]] = [
     },
     # A doubting client gets a second talk: the journey waits in CONSENT, its SLA running on.
     {"trigger": "defer_consent", "source": S.CONSENT, "dest": S.CONSENT},
-    # A consent withdrawn before the treatment began stops the journey; once it has begun the
-    # withdrawal is recorded (photos, data processing) and the care goes on.
+    # A consent the treatment needs (the procedure's, the anesthesia's), withdrawn before the
+    # treatment began, stops the journey. Any other (photos, data processing) is recorded and
+    # the journey goes on, as is any withdrawal once the treatment has begun.
     {
         "trigger": "withdraw_consent",
         "source": [S.CONSENT, S.PAYMENT, S.TREATMENT],
         "dest": S.DECLINED,
-        "conditions": ["has_signed_consent"],
+        "conditions": ["has_signed_consent", "withdraws_a_required_consent"],
         "unless": ["treatment_started"],
+    },
+    {
+        "trigger": "withdraw_consent",
+        "source": [S.CONSENT, S.PAYMENT, S.TREATMENT],
+        "dest": None,
+        "conditions": ["has_signed_consent"],
+        "unless": ["withdraws_a_required_consent", "treatment_started"],
     },
     {
         "trigger": "withdraw_consent",
@@ -302,6 +310,7 @@ CONDITION_REASONS: dict[str, str] = {
     "guardian_signs_for_minor": "a client under 18 needs a guardian's signature",
     "completes_required_consents": "required consents are still missing",
     "has_signed_consent": "no consent is in force to withdraw",
+    "withdraws_a_required_consent": "the treatment does not need that consent",
     "consents_complete": "no payment before the required consents are signed",
     "settles_bill": "the bill is not settled yet",
     "has_payment": "nothing has been paid to give back",
@@ -314,6 +323,7 @@ UNLESS_REASONS: dict[str, str] = {
     "is_stuck": "the journey is already marked stuck",
     "is_recheck": "a recheck goes straight to treatment",
     "treatment_started": "the treatment has already started",
+    "withdraws_a_required_consent": "the treatment needs that consent",
 }
 
 

@@ -44,7 +44,10 @@ class JourneyMutations:
     )
     withdraw_consent = _action(
         consent_changes.withdraw_consent,
-        "The client withdraws a consent: before the treatment began, the journey stops.",
+        "The client withdraws a consent. One the treatment needs (PROCEDURE; ANESTHESIA when "
+        "the plan has it), before the treatment began, stops the journey (DECLINED); any other "
+        "(PHOTO: its purposes end), or any after the treatment began, is recorded and the "
+        "journey goes on.",
     )
     override_contraindication = _action(catalog_api.override_contraindication, "")
     start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")

@@ -170,7 +170,9 @@ def _start(m: Clinic, d: ActionDetails) -> S | None:
 def _withdraw(m: Clinic, d: ActionDetails) -> S | None:
     if not m.consents:
         return None
-    return m.stage if m.started else S.DECLINED  # once treated, care goes on
+    if m.started or d.consent_kind not in m.needed:
+        return m.stage  # once treated, care goes on; photos or data processing stop nothing
+    return S.DECLINED
 
 
 def _call(m: Clinic, d: ActionDetails) -> S | None:

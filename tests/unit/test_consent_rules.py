@@ -102,6 +102,12 @@ def test_a_withdrawal_stops_the_journey_before_treatment_and_not_after() -> None
     paying = facts_at(Stage.PAYMENT)
     drive(paying, request(Action.WITHDRAW_CONSENT, NURSE, consent_kind=ConsentKind.PROCEDURE))
     assert paying.stage is Stage.DECLINED
+    # At payment, a consent the treatment does not need (photos): recorded, the journey goes on
+    photos = facts_at(Stage.PAYMENT)
+    photos.consents_signed.append(ConsentKind.PHOTO)
+    drive(photos, request(Action.WITHDRAW_CONSENT, NURSE, consent_kind=ConsentKind.PHOTO))
+    assert photos.stage is Stage.PAYMENT
+    assert photos.consents_signed == [ConsentKind.PROCEDURE]
     # After handover: recorded, the consent is no longer in force, the care goes on
     treated = facts_at(Stage.HANDOVER)
     drive(treated, request(Action.WITHDRAW_CONSENT, NURSE, consent_kind=ConsentKind.PROCEDURE))
