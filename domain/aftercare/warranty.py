@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.procedures.template import ProcedureContent
 
@@ -37,8 +38,18 @@ def card_number(journey_id: str, issued_at: datetime, digits: int = SHORT_DIGITS
     return f"W-{issued_at:%Y%m}-{own[:digits].upper()}"
 
 
-def ends_at(issued_at: datetime, days: int) -> datetime:
-    return issued_at + timedelta(days=days)
+def ends_at(issued_at: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """The last moment the card covers: the end, in the clinic's time zone, of the day `days`
+    after the treatment's day there, the day the client's leaflet prints as "valid until". (At
+    the treatment's hour of that day a claim made in the afternoon was refused.)"""
+    last_day = issued_at.astimezone(zone).date() + timedelta(days=days)
+    next_midnight = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone)
+    return (next_midnight - timedelta(microseconds=1)).astimezone(UTC)
+
+
+def last_day(card_ends_at: datetime, zone: ZoneInfo) -> date:
+    """The card's last day, as the clinic's calendar (and the leaflet) has it."""
+    return card_ends_at.astimezone(zone).date()
 
 
 def covers(card_ends_at: datetime, now: datetime) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from domain.aftercare.tasks import (
     Assignment,
@@ -34,6 +35,7 @@ from domain.journey.table import Action
 from domain.procedures.template import ProcedureContent
 from domain.roles import Role
 from domain.store.aftercare import AftercareSetting, FollowUpTask, WarrantyCard
+from domain.store.models import Clinic
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
 
@@ -179,6 +181,7 @@ async def _issue_warranty(
     if await WarrantyCard.exists(journey_id=facts.journey_id):
         return
     setting = await clinic_setting(facts.clinic_id)
+    clinic = await Clinic.get(id=facts.clinic_id)
     warranty = terms_for(setting.warranty_days, setting.warranty_terms, procedure_warranty(content))
     issued = change.event.at
     number = card_number(facts.journey_id, issued)
@@ -192,7 +195,7 @@ async def _issue_warranty(
         journey_id=facts.journey_id,
         client_id=facts.client_id,
         issued_at=issued,
-        ends_at=ends_at(issued, warranty.days),
+        ends_at=ends_at(issued, warranty.days, ZoneInfo(clinic.timezone)),
         terms=warranty.terms,
     )
 

@@ -22,6 +22,7 @@ from schema import idempotency
 from schema.aftercare.recheck import open_linked_recheck, recheck_journey_id
 from schema.aftercare.warranty_types import WarrantyCard, WarrantyExpired, warranty_expired
 from schema.audit.collector import note_write
+from schema.clients.file_access import zone_of
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -93,7 +94,7 @@ async def claim_warranty(
         # written goes on, though the card's period ended since.
         opened_before = await JourneyRow.exists(id=recheck_id)
         if not opened_before and not covers(card.ends_at, now):
-            return warranty_expired(card.ends_at)
+            return warranty_expired(card.ends_at, await zone_of(info, card.clinic_id))
         parent = await JourneyRow.get(id=card.journey_id)
         try:
             opened = await open_linked_recheck(

@@ -4,9 +4,11 @@ show a journey's card)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import strawberry
 
+from domain.aftercare.warranty import last_day
 from domain.errors import ErrorCode
 from domain.store.aftercare import WarrantyCard as CardRow
 from schema.errors import UserError
@@ -26,15 +28,19 @@ class WarrantyCard:
 
 @strawberry.type(
     description="The warranty ran out before this claim: nothing was opened. `endedOn` is its "
-    "last day (UTC)."
+    "last day, in the clinic's calendar."
 )
 class WarrantyExpired(UserError):
-    ended_on: date = strawberry.field(description="The warranty's last day, UTC.")
+    ended_on: date = strawberry.field(
+        description="The warranty's last day in the clinic's calendar (the leaflet's \"valid "
+        'until"): it covered that whole day.'
+    )
 
 
-def warranty_expired(ends_at: datetime) -> WarrantyExpired:
+def warranty_expired(ends_at: datetime, zone: ZoneInfo) -> WarrantyExpired:
+    ended_on = last_day(ends_at, zone)
     return WarrantyExpired(
         code=ErrorCode.WARRANTY_EXPIRED,
-        message=f"the warranty ended on {ends_at.date().isoformat()}",
-        ended_on=ends_at.date(),
+        message=f"the warranty ended on {ended_on.isoformat()}",
+        ended_on=ended_on,
     )

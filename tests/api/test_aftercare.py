@@ -9,10 +9,11 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from domain.roles import Role
 from domain.store.aftercare import TaskClosing, WarrantyCard
-from domain.store.models import StaffAccount
+from domain.store.models import Clinic, StaffAccount
 from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
@@ -294,6 +295,11 @@ async def test_a_warranty_claim_inside_its_period_opens_a_recheck_and_outside_is
     data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=jid)
     card = data["journey"]["warrantyCard"]
     assert card["number"].startswith("W-") and card["terms"]
+    # It covers its last day whole, in the clinic's calendar (the leaflet's "valid until")
+    front_desk = await StaffAccount.get(id=driver.staff[Role.FRONT_DESK].account_id)
+    zone = ZoneInfo((await Clinic.get(id=front_desk.clinic_id)).timezone)
+    last_moment = datetime.fromisoformat(card["endsAt"]).astimezone(zone)
+    assert (last_moment.hour, last_moment.minute, last_moment.second) == (23, 59, 59)
     claim = {"warrantyNumber": card["number"], "reason": "asymmetry", "idempotencyKey": new_key()}
     answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
     claimed = answer["claimWarranty"]
@@ -303,7 +309,6 @@ async def test_a_warranty_claim_inside_its_period_opens_a_recheck_and_outside_is
     assert recheck["consultant"]["id"] == driver.staff[Role.CONSULTANT].global_id
 
     # A card whose period ended a month ago: refused, naming the day, nothing opened.
-    front_desk = await StaffAccount.get(id=driver.staff[Role.FRONT_DESK].account_id)
     ended = datetime.now(UTC) - timedelta(days=30)
     old = await WarrantyCard.create(
         number=f"W-OLD-{new_key()[-12:]}",
@@ -316,9 +321,10 @@ async def test_a_warranty_claim_inside_its_period_opens_a_recheck_and_outside_is
     )
     late = {"warrantyNumber": old.number, "reason": "asymmetry", "idempotencyKey": new_key()}
     answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=late)
+    ended_on = ended.astimezone(zone).date().isoformat()  # in the clinic's calendar
     assert answer["claimWarranty"] == {
         "__typename": "WarrantyExpired",
         "code": "WARRANTY_EXPIRED",
-        "message": f"the warranty ended on {ended.date().isoformat()}",
-        "endedOn": ended.date().isoformat(),
+        "message": f"the warranty ended on {ended_on}",
+        "endedOn": ended_on,
     }

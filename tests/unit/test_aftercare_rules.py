@@ -3,7 +3,8 @@ warranty periods and the follow-up plan's tiers."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.aftercare import survey
 from domain.aftercare.plan import FollowUpPlanStep, default_plan, plan_step_for
@@ -22,6 +23,7 @@ from domain.aftercare.warranty import (
     card_number,
     covers,
     ends_at,
+    last_day,
     terms_for,
 )
 from domain.journey.facts import FollowUp
@@ -90,12 +92,24 @@ def test_survey_scores_are_bounded_and_low_ones_are_named() -> None:
     assert groups["dr-b"].responses == 2
 
 
-def test_a_warranty_covers_its_period_up_to_the_last_moment() -> None:
-    end = ends_at(T0, 365)
-    assert end == T0 + timedelta(days=365)
-    assert covers(end, T0 + timedelta(days=200))
-    assert covers(end, end)
-    assert not covers(end, end + timedelta(seconds=1))
+def test_a_warranty_covers_its_last_day_whole_in_the_clinic_s_calendar() -> None:
+    # Given a filler treated on 5 January at 10:00 in Warsaw, with a 182-day warranty: its
+    # leaflet says "valid until 2026-07-06"
+    warsaw = ZoneInfo("Europe/Warsaw")
+    treated = datetime(2026, 1, 5, 10, 0, tzinfo=warsaw)
+    end = ends_at(treated, 182, warsaw)
+    # Then a claim that afternoon, and up to its last moment, is covered; the next day is not
+    assert covers(end, datetime(2026, 7, 6, 15, 0, tzinfo=warsaw))
+    assert covers(end, datetime(2026, 7, 6, 23, 59, 59, tzinfo=warsaw))
+    assert not covers(end, datetime(2026, 7, 7, 0, 0, 0, tzinfo=warsaw))
+    assert last_day(end, warsaw) == date(2026, 7, 6)
+    # And a treatment late in the evening in Shanghai counts from its local day, not UTC's
+    shanghai = ZoneInfo("Asia/Shanghai")
+    evening = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)  # 15:30 there; 1 March in both
+    late = datetime(2026, 2, 28, 17, 30, tzinfo=UTC)  # 01:30 on 1 March there
+    assert last_day(ends_at(evening, 365, shanghai), shanghai) == date(2027, 3, 1)
+    assert last_day(ends_at(late, 365, shanghai), shanghai) == date(2027, 3, 1)
+    assert covers(ends_at(T0, 365, UTC), T0 + timedelta(days=365, hours=14))
     number = card_number("4f0e9d7e-6a7f-2f0c-9a11-000000000000", T0)
     assert number == "W-202603-4F0E9D7E6A"
     assert card_number("journey-4f0e9d7e-6a7f-2f0c-9a11-000000000000", T0) == number
