@@ -2,14 +2,16 @@
 
 Until procedure types carry plans of their own, every journey follows the clinic's offsets with
 the purpose and questions of their seed-002 tier (short term, mid term, long term). A procedure
-type's plan replaces `default_plan` at the seam `plan_step_for`: a step is found by its label.
+type's plan replaces `default_plan` at the seam `plan_step_for`: a step is found by its offset
+(the follow-up `fu-N` is the N-th of the journey's offsets), by its label only for a follow-up
+without an id. Labels round: a 30-day call and a 42-day visit are both "1m".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.journey.followups import DAY, label_for
+from domain.journey.followups import DAY, label_for, offset_of
 from domain.procedures.template import ProcedureContent
 
 
@@ -69,9 +71,18 @@ def plan_of(content: ProcedureContent | None) -> list[FollowUpPlanStep] | None:
 
 
 def plan_step_for(
-    label: str, offsets: list[int], plan: list[FollowUpPlanStep] | None = None
+    label: str,
+    offsets: list[int],
+    plan: list[FollowUpPlanStep] | None = None,
+    *,
+    follow_up_id: str | None = None,
 ) -> FollowUpPlanStep | None:
-    """The step of the journey's plan that a follow-up (by its label) stands for: `plan` is
-    the procedure type's, when the journey has one; else the default plan of its offsets."""
+    """The step of the journey's plan that a follow-up stands for: `plan` is the procedure
+    type's, when the journey has one; else the default plan of its offsets."""
     steps = plan if plan else default_plan(offsets)
+    offset = offset_of(follow_up_id, offsets) if follow_up_id else None
+    if offset is not None:
+        at_offset = next((step for step in steps if step.offset_seconds == offset), None)
+        if at_offset is not None:
+            return at_offset
     return next((step for step in steps if step.label == label), None)

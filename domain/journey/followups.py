@@ -37,6 +37,17 @@ def label_for(offset_seconds: int) -> str:
     return f"{offset_seconds}s"
 
 
+def offset_of(follow_up_id: str, offsets: list[int]) -> int | None:
+    """The offset the follow-up `fu-N` was scheduled at: the N-th of the offsets, in order
+    (`schedule_follow_ups`); None for an id of another shape or beyond them."""
+    number = follow_up_id.removeprefix("fu-")
+    if number == follow_up_id or not number.isdecimal():
+        return None
+    index = int(number) - 1
+    ordered = sorted(offsets)
+    return ordered[index] if 0 <= index < len(ordered) else None
+
+
 def schedule_follow_ups(handed_over_at: datetime, offsets: list[int]) -> list[FollowUp]:
     return [
         FollowUp(

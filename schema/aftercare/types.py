@@ -141,7 +141,12 @@ class FollowUpTask:
             )
             if version is not None and version.clinic_id == journey.clinic_id:
                 content = ProcedureContent.from_json(version.content)
-        return plan_step_for(self.row.label, facts.follow_up_offsets, plan_of(content))
+        return plan_step_for(
+            self.row.label,
+            facts.follow_up_offsets,
+            plan_of(content),
+            follow_up_id=self.row.follow_up_id,
+        )
 
 
 @strawberry.type(description="One task and its cursor.")

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
+from domain.aftercare.warranty import last_day
 from domain.roles import Role
 from domain.store.models import IdempotencyKey
 from server.procedure_seeds import seed_procedure_types
@@ -23,7 +24,7 @@ from tests.api.audit_support import (
     run_traced,
 )
 from tests.api.flow import CHECKS, PLAN, JourneyDriver, assert_unchanged, end_journey, new_key
-from tests.api.harness import Api, clinic_month
+from tests.api.harness import TEST_CLINIC_ZONE, Api, clinic_month
 from tests.api.live import WAIT, Pushes, pushed_task_done, reading
 from tests.api.photo_support import png, upload
 from tests.api.procedure_support import (
@@ -225,10 +226,13 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
 async def _aftercare_follows_the_type(
     clinic: JourneyDriver, jid: str, type_key: str, client_id: str, watched: Pushes
 ) -> None:
-    # The treatment issued version 1's warranty card: its 180 days and its terms
+    # The treatment issued version 1's warranty card: its 180 days (to the end of the last one,
+    # in the clinic's calendar) and its terms
     card = (await run(clinic, WARRANTY, Role.NURSE, id=jid))["warrantyCard"]
     ends, issued = (datetime.fromisoformat(card[k]) for k in ("endsAt", "issuedAt"))
-    assert (ends - issued, card["terms"]) == (timedelta(days=180), "Cheek volume: 180")
+    zone = TEST_CLINIC_ZONE
+    days = last_day(ends, zone) - issued.astimezone(zone).date()
+    assert (days, card["terms"]) == (timedelta(days=180), "Cheek volume: 180")
     # The photo schedule's photo before is on the nurses' list, due at the treatment
     (photo,) = await tasks_of_journey(clinic, Role.NURSE, jid)
     assert (photo["kind"], photo["status"], photo["label"], photo["photoStage"]) == (

@@ -7,9 +7,9 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from domain.aftercare.photo_reminders import OpenReminder, reminders_for, settled_by, stage_for
-from domain.aftercare.plan import plan_of, plan_step_for
+from domain.aftercare.plan import FollowUpPlanStep, plan_of, plan_step_for
 from domain.aftercare.warranty import DEFAULT_TERMS, WarrantyTerms, procedure_warranty, terms_for
-from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
+from domain.journey.followups import DAY, DEFAULT_FOLLOW_UP_OFFSETS
 from domain.photos.purposes import PhotoStage
 from domain.procedures.template import PhotoPoint
 from server.procedure_seeds import BLEPHAROPLASTY
@@ -83,3 +83,21 @@ def test_photos_settle_their_stages_reminders_earliest_first() -> None:
     again = [dataclasses.replace(r, done=r.task_id in {"before", "week_2"}) for r in reminders]
     assert settled_by(again, {PhotoStage.BEFORE: 1, PhotoStage.OTHER: 1}) == []
     assert settled_by(again, {PhotoStage.OTHER: 2, PhotoStage.AFTER: 1}) == ["month_1"]
+
+
+def test_each_follow_up_gets_its_own_step_though_their_labels_round_alike() -> None:
+    # Given a plan with a phone call at 30 days and a visit at 42 days (both labelled "1m")
+    plan = [
+        FollowUpPlanStep(30 * DAY, "PHONE", "one month call", ("How is it?",)),
+        FollowUpPlanStep(42 * DAY, "VISIT", "six-week check", ("Come in",)),
+    ]
+    offsets = [42 * DAY, 30 * DAY]
+    assert {step.label for step in plan} == {"1m"}
+    # Then the journey's second follow-up (fu-2, at 42 days) is the visit, the first the call
+    visit = plan_step_for("1m", offsets, plan, follow_up_id="fu-2")
+    call = plan_step_for("1m", offsets, plan, follow_up_id="fu-1")
+    assert visit is not None and (visit.channel, visit.purpose) == ("VISIT", "six-week check")
+    assert call is not None and call.channel == "PHONE"
+    # And an id of another shape, or past the plan, falls back to the label
+    assert plan_step_for("1m", offsets, plan, follow_up_id="fu-9") == plan[0]
+    assert plan_step_for("1m", offsets, plan, follow_up_id="legacy") == plan[0]

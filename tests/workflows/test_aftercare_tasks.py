@@ -6,17 +6,19 @@ photo reminders."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from domain.aftercare.plan import plan_of, plan_step_for
 from domain.aftercare.tasks import TaskKind
+from domain.aftercare.warranty import last_day
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import FollowUpOutcome, Stage
 from domain.journey.table import Action
 from domain.store.aftercare import FollowUpTask, WarrantyCard
-from domain.store.models import JourneyEvent
+from domain.store.models import Clinic, JourneyEvent
 from domain.store.photo_tasks import settle_photo_tasks
 from domain.store.task_projection import task_id
 from tests.support import SUPERVISOR, call, journey_start, request
@@ -48,7 +50,9 @@ async def test_missed_calls_escalate_and_a_complication_goes_to_the_doctor(
     card = await WarrantyCard.get(journey_id=jid)
     treated = await JourneyEvent.get(journey_id=jid, action="complete_treatment")
     assert card.issued_at == treated.at
-    assert card.ends_at - card.issued_at == timedelta(days=SURGERY.warranty_days)
+    zone = ZoneInfo((await Clinic.get(id=card.clinic_id)).timezone)
+    treated_on = card.issued_at.astimezone(zone).date()
+    assert last_day(card.ends_at, zone) == treated_on + timedelta(days=SURGERY.warranty_days)
     assert card.terms == SURGERY.warranty_terms["en"]
 
     # When the first call falls due, it is a task for the clinic's follow-up staff
