@@ -25,6 +25,7 @@ from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.aftercare import SurveyResponse as SurveyRow
+from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import task_id
@@ -144,8 +145,9 @@ async def _write(
             recorded_at=now,
         )
         if rules.low_scores(scores):
+            low_score = task_id(journey.id, survey_id, TaskKind.LOW_SURVEY_SCORE)
             await TaskRow.create(
-                id=task_id(journey.id, survey_id, TaskKind.LOW_SURVEY_SCORE),
+                id=low_score,
                 clinic_id=journey.clinic_id,
                 journey_id=journey.id,
                 kind=TaskKind.LOW_SURVEY_SCORE.value,
@@ -156,6 +158,9 @@ async def _write(
                 journey_seq=journey.last_event_seq,
                 updated_at=now,
             )
+            # No journey event carries it (its seq is one the feed has sent): `tasksChanged`
+            # finds it by this row, as it finds a task closed by hand.
+            await TaskChangeLog.create(clinic_id=journey.clinic_id, task_id=low_score, at=now)
     return survey
 
 

@@ -74,10 +74,15 @@ async def reading(
 async def pushed_task_done(watched: Pushes, **match: Any) -> dict[str, Any]:
     """The first task `tasksChanged` pushes DONE whose fields match (other changes of the list
     may come first); bounded by `WAIT` a push."""
+    return await pushed_task(watched, status="DONE", **match)
+
+
+async def pushed_task(watched: Pushes, **match: Any) -> dict[str, Any]:
+    """The first task `tasksChanged` pushes whose fields match (other changes of the list may
+    come first); bounded by `WAIT` a push."""
     while True:
         task = (await watched.next())["task"]
-        wanted = task is not None and task["status"] == "DONE"
-        if wanted and all(task[field] == value for field, value in match.items()):
+        if task is not None and all(task[field] == value for field, value in match.items()):
             return task  # type: ignore[no-any-return]
 
 

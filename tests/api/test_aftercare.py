@@ -18,7 +18,7 @@ from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import clinic_month, eventually
-from tests.api.live import WAIT, Pushes, pushed_task_done, reading
+from tests.api.live import WAIT, Pushes, pushed_task, pushed_task_done, reading
 
 
 async def _tasks(driver: JourneyDriver, role: Role, **filters: Any) -> list[dict[str, Any]]:
@@ -138,6 +138,9 @@ async def test_due_calls_are_tasks_that_three_misses_escalate_and_low_scores_ale
     ]
     kinds = sorted(task["kind"] for task in await _tasks(driver, Role.SUPERVISOR))
     assert kinds == ["FOLLOW_UP_CALL", "LOW_SURVEY_SCORE"]
+    # and is pushed to the supervisors watching `tasksChanged`
+    pushed = await asyncio.wait_for(pushed_task(watched, kind="LOW_SURVEY_SCORE"), timeout=WAIT)
+    assert pushed["status"] == "OPEN"
     await _close_the_low_score_task(driver, clinic_id, late["id"], watched)
     month = clinic_month()
     results = await driver.api.run(
