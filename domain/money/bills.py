@@ -94,6 +94,12 @@ def draft_bill(
     if bill.discount > subtotal:
         problems.append(FieldProblem("discount.amount", "the discount exceeds the bill"))
         return None, problems
+    if bill.discount == subtotal:
+        # A bill of nothing could never be paid (a payment is positive), and the journey would
+        # wait at PAYMENT for good.
+        field = "discount.amount" if bill.discount.amount > 0 else "lines"
+        problems.append(FieldProblem(field, "the bill must leave something to pay"))
+        return None, problems
     return bill, []
 
 

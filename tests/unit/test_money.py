@@ -87,6 +87,11 @@ def test_bill_totals_are_exact_and_follow_the_hand_rule(
     if discount_cents > expected_subtotal:
         assert bill is None and [p.field for p in problems] == ["discount.amount"]
         return
+    if discount_cents == expected_subtotal:  # nothing to pay: never payable, refused
+        assert bill is None and [p.message for p in problems] == [
+            "the bill must leave something to pay"
+        ]
+        return
     assert bill is not None and problems == []
     for amount in [bill.subtotal, bill.total, bill.discount, *(ln.line_total for ln in bill.lines)]:
         assert type(amount.amount) is Decimal
@@ -97,6 +102,18 @@ def test_bill_totals_are_exact_and_follow_the_hand_rule(
     assert discount_needs_supervisor(bill, threshold) == (
         discount_cents * 100 > expected_subtotal * threshold
     )
+
+
+def test_a_bill_that_leaves_nothing_to_pay_is_refused() -> None:
+    # A payment is positive: a bill of nothing would hold its journey at PAYMENT for good
+    item = PricedItem("i", "c", PriceItemKind.PROCEDURE, "x", Money(Decimal(500), "EUR"))
+    bill, problems = draft_bill([LineRequest(item, 1)], Money(Decimal(500), "EUR"), "EUR")
+    assert bill is None
+    assert [(p.field, p.message) for p in problems] == [
+        ("discount.amount", "the bill must leave something to pay")
+    ]
+    bill, problems = draft_bill([LineRequest(item, 1)], Money(Decimal("499.99"), "EUR"), "EUR")
+    assert bill is not None and bill.total == Money(Decimal("0.01"), "EUR")
 
 
 def test_bill_refuses_what_it_cannot_price() -> None:
