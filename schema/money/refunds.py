@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 from tortoise.transactions import in_transaction
 
-from domain.errors import FieldProblem
+from domain.errors import ErrorCode, FieldProblem
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage
@@ -154,11 +154,33 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
             assert not isinstance(outcome, ContraindicationFound)  # only startTreatment is gated
             return outcome
     else:
+        if before_treatment and await _journey_refund_being_written(journey):
+            return Conflict(
+                code=ErrorCode.CONFLICT,
+                message="the journey's own refund is being recorded: try again in a moment",
+            )
         refused = await given_back_in_full()
         if refused is not None:
             return refused
         await idempotency.settle(claims.account_id, input, refund_id)
     return await _payload(refund_id, locale)
+
+
+# The journey's refund step writes its refund row right after the step: within seconds, unless
+# its request died in between (its retry then writes it, by the branch below, as any other).
+JOURNEY_REFUND_WRITTEN_WITHIN = timedelta(seconds=60)
+
+
+async def _journey_refund_being_written(journey: JourneyRow) -> bool:
+    """Whether another request's refund step has just ended the journey (REFUNDED) and its row
+    is not written yet. A refund written now could take that one's money first: the step's own
+    write would then find nothing left, after the journey had ended for it."""
+    if journey.stage != Stage.REFUNDED.value:
+        return False
+    ended_at = facts_from_json(journey.facts).stage_entered_at
+    if ended_at is None or datetime.now(UTC) - ended_at > JOURNEY_REFUND_WRITTEN_WITHIN:
+        return False
+    return not await RefundRow.exists(journey_id=journey.id, before_treatment=True)
 
 
 class OverRefund(Exception):

@@ -18,9 +18,11 @@ from domain.store.billing import Bill, Refund
 from domain.store.models import IdempotencyKey, JourneyEvent, JourneyRecord
 from schema.aftercare import warranty
 from schema.ids import decode_id
+from schema.money import refunds
 from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.live import WAIT
 from tests.api.money_support import (
     CONFIRM_BILL,
     CREATE_BILL,
@@ -132,6 +134,58 @@ async def test_a_refund_whose_answer_was_lost_is_answered_not_refused_by_itself(
 ) -> None:
     # Given a refund of a whole deposit, given back
     driver = await fresh_clinic()
+    paid = await _deposit_paid(driver)
+    key = new_key()
+    refund = {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
+    given = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    assert given["__typename"] == "RefundPayload", given
+    # When its answer is lost before the key is settled (as a crash between the two leaves it)
+    # and the cashier retries
+    await IdempotencyKey.filter(key=key).update(result_id="")
+    retried = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    # Then the retry is answered with the refund, not "nothing is left to refund"
+    assert retried == given
+    assert await Refund.filter(payment_id=decode_id(paid, "Payment")).count() == 1
+
+
+async def test_a_refund_racing_the_journeys_own_refund_waits_for_its_row(
+    fresh_clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a deposit, and a refund of it whose journey step has ended the journey (REFUNDED)
+    # and whose row is not written yet
+    driver = await fresh_clinic()
+    paid = await _deposit_paid(driver)
+    refund = {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
+    reached, release = asyncio.Event(), asyncio.Event()
+    write = refunds._write_refund
+
+    async def held_once(*args: Any, **kwargs: Any) -> None:
+        if not reached.is_set():
+            reached.set()
+            await release.wait()
+        await write(*args, **kwargs)
+
+    monkeypatch.setattr(refunds, "_write_refund", held_once)
+    first = asyncio.create_task(
+        money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=new_key())
+    )
+    await asyncio.wait_for(reached.wait(), timeout=WAIT)
+    # When a second cashier refunds the same deposit meanwhile
+    key = new_key()
+    second = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    # Then it is told to try again, and the first refund is recorded as its journey ended it
+    assert second["__typename"] == "Conflict", second
+    release.set()
+    assert (await asyncio.wait_for(first, timeout=WAIT))["__typename"] == "RefundPayload"
+    # And tried again, it hears there is nothing left: the deposit went back once
+    again = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    assert again["__typename"] == "ValidationFailed", again
+    assert await Refund.filter(payment_id=decode_id(paid, "Payment")).count() == 1
+
+
+async def _deposit_paid(driver: JourneyDriver) -> str:
+    """A journey at payment with a confirmed bill of 500.00 and a deposit of 100.00 paid: the
+    deposit's id."""
     item = await set_item(driver, listPrice=eur("500.00"))
     journey = await driver.drive_to("PAYMENT")
     made = await money_call(
@@ -153,17 +207,7 @@ async def test_a_refund_whose_answer_was_lost_is_answered_not_refused_by_itself(
         id=bill["id"],
     )
     (paid,) = data["bill"]["payments"]
-    key = new_key()
-    refund = {"paymentId": paid["id"], "amount": eur("100.00"), "reason": "moved abroad"}
-    given = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
-    assert given["__typename"] == "RefundPayload", given
-    # When its answer is lost before the key is settled (as a crash between the two leaves it)
-    # and the cashier retries
-    await IdempotencyKey.filter(key=key).update(result_id="")
-    retried = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
-    # Then the retry is answered with the refund, not "nothing is left to refund"
-    assert retried == given
-    assert await Refund.filter(payment_id=decode_id(paid["id"], "Payment")).count() == 1
+    return str(paid["id"])
 
 
 async def test_a_step_sent_by_racing_attempts_keeps_one_record(fresh_clinic: Clinic) -> None:
