@@ -21,7 +21,7 @@ from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import task_id
 from schema import idempotency
-from schema.aftercare.recheck import open_linked_recheck, recheck_journey_id
+from schema.aftercare.recheck import open_linked_recheck, recheck_journey_id, recheck_refusal
 from schema.catalog.types import ContraindicationFound
 from schema.context import Context
 from schema.errors import (
@@ -32,7 +32,7 @@ from schema.errors import (
     ValidationFailed,
     from_domain,
 )
-from schema.journeys.actions import JourneyPayload, run_recorded_action
+from schema.journeys.actions import JourneyOutcome, JourneyPayload, run_recorded_action
 from schema.journeys.aftercare import FOLLOW_UP_ID
 from schema.journeys.types import Journey
 from schema.text import check_text
@@ -82,6 +82,10 @@ async def report_complication(
     def recheck_id(journey_id: str) -> str:
         return recheck_journey_id(f"{journey_id}:{input.follow_up_id}:complication")
 
+    async def may_open_recheck(row: JourneyRow) -> JourneyOutcome | None:
+        refusal = await recheck_refusal(row, recheck_id(row.id))
+        return from_domain(refusal) if refusal is not None else None
+
     async def open_recheck(row: JourneyRow) -> None:
         actor = info.context.actor
         assert actor is not None  # run_action refuses callers without one
@@ -110,6 +114,7 @@ async def report_complication(
             follow_up_id=input.follow_up_id, follow_up_outcome=FollowUpOutcome.COMPLICATION
         ),
         record_kind="complication",
+        before_update=may_open_recheck,
         after_accepted=open_recheck,
     )
     if refused:

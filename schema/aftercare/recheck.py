@@ -4,8 +4,10 @@ in); no charge, as every recheck (it goes from triage straight to treatment).
 
 It runs beside the journey it comes from, which may still be making its follow-up calls: the
 one-active-journey claim stays with that journey, and a reception start for the client is
-refused while either is active. The id is derived from what opened it, so every retry of one
-request converges on one journey.
+refused while either is active. Nor does any other journey of the client that is only making
+its follow-up calls stand in its way (a complication reported on a recheck's own call, while the
+journey it came from still calls too). The id is derived from what opened it, so every retry of
+one request converges on one journey.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import UTC, date, datetime
 from domain.errors import Conflict
 from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
-from domain.journey.stages import ArrivalChannel, VisitCategory
+from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
 from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
@@ -35,6 +37,25 @@ def _is_minor(born: date, today: date) -> bool:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 18
 
 
+async def _other_journey(parent: JourneyRow, journey_id: str) -> JourneyRow | None:
+    """An active journey of the client, besides the parent and the recheck itself, that is more
+    than its follow-up calls: one the recheck would run beside."""
+    others = JourneyRow.filter(client_id=parent.client_id, active=True)
+    others = others.exclude(id__in=[parent.id, journey_id]).exclude(stage=Stage.FOLLOW_UP.value)
+    return await others.first()
+
+
+async def recheck_refusal(parent: JourneyRow, journey_id: str) -> Conflict | None:
+    """Why no recheck can open from `parent` now, asked before the step that would open it
+    is sent (the step is not taken when the recheck could not follow)."""
+    if await JourneyRow.exists(id=journey_id):
+        return None
+    other = await _other_journey(parent, journey_id)
+    if other is not None and other.visit_category != VisitCategory.RECHECK.value:
+        return Conflict("the client already has another active journey")
+    return None
+
+
 async def open_linked_recheck(
     gateway: JourneyGateway,
     parent: JourneyRow,
@@ -48,8 +69,7 @@ async def open_linked_recheck(
     existing = await JourneyRow.get_or_none(id=journey_id)
     if existing is not None:
         return existing
-    others = JourneyRow.filter(client_id=parent.client_id, active=True)
-    other = await others.exclude(id__in=[parent.id, journey_id]).first()
+    other = await _other_journey(parent, journey_id)
     if other is not None:
         if other.visit_category == VisitCategory.RECHECK.value:
             return other  # the client is already coming in for a recheck: that one serves

@@ -331,3 +331,43 @@ async def test_a_warranty_claim_inside_its_period_opens_a_recheck_and_outside_is
         "message": f"the warranty ended on {ended_on}",
         "endedOn": ended_on,
     }
+
+
+async def test_a_complication_on_a_recheck_s_own_call_opens_another_recheck(
+    driver: JourneyDriver,
+) -> None:
+    # Given a journey whose complication opened a recheck, the recheck treated and handed over,
+    # both making their follow-up calls
+    journey = await driver.drive_to("FOLLOW_UP")
+    jid = journey["id"]
+    await driver.wait_until_due(jid, 1)
+    first = await _report_complication(driver, jid, "swelling growing since yesterday")
+    recheck = first["recheckJourney"]
+    await driver.ok(documents.CHECK_IN, Role.FRONT_DESK, journeyId=recheck["id"])
+    await driver.ok(
+        documents.ASSIGN_CONSULTANT,
+        Role.FRONT_DESK,
+        journeyId=recheck["id"],
+        consultantId=driver.staff[Role.EXPERT].global_id,
+    )
+    for step in (driver.start_treatment, driver.complete_treatment, driver.hand_over):
+        await step(recheck["id"])
+    await driver.wait_until_due(recheck["id"], 1)
+    # When a complication is reported on the recheck's own first call
+    second = await _report_complication(driver, recheck["id"], "a lump where it was treated")
+    # Then the call is closed and a new recheck opens from the recheck, though the journey it
+    # came from still makes its calls
+    assert second["journey"]["followUps"][0] == {"id": "fu-1", "status": "DONE"}
+    another = second["recheckJourney"]
+    assert another is not None and another["id"] != recheck["id"]
+    assert (another["visitCategory"], another["linkedJourneyId"]) == ("RECHECK", recheck["id"])
+
+
+async def _report_complication(driver: JourneyDriver, jid: str, note: str) -> dict[str, Any]:
+    report = {"journeyId": jid, "followUpId": "fu-1", "note": note, "idempotencyKey": new_key()}
+    data = await driver.api.run(
+        docs.REPORT_COMPLICATION, driver.token(Role.FOLLOW_UP_STAFF), input=report
+    )
+    reported = data["reportComplication"]
+    assert reported["__typename"] == "ComplicationReported", reported
+    return reported  # type: ignore[no-any-return]
