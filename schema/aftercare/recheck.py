@@ -13,8 +13,9 @@ one request converges on one journey.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
+from domain.ages import is_minor
 from domain.errors import Conflict
 from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
@@ -31,10 +32,6 @@ _RECHECK_IDS = uuid.UUID("b7e0c1d2-6f1e-4a5b-8c3d-2e9f0a1b4c55")
 def recheck_journey_id(opened_by: str) -> str:
     """`opened_by`: what opens it, e.g. "<journey>:fu-2:complication" or a claim's id."""
     return str(uuid.uuid5(_RECHECK_IDS, opened_by))
-
-
-def _is_minor(born: date, today: date) -> bool:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 18
 
 
 async def _other_journey(parent: JourneyRow, journey_id: str) -> JourneyRow | None:
@@ -85,7 +82,7 @@ async def open_linked_recheck(
         client_id=parent.client_id,
         visit_category=VisitCategory.RECHECK,
         channel=ArrivalChannel.PHONE_BOOKING,
-        client_is_minor=_is_minor(client.birth_date, datetime.now(UTC).date()),
+        client_is_minor=is_minor(client.birth_date, datetime.now(UTC).date()),
         started_by=actor,
         checked_in=False,
         follow_up_offsets=list(follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),

@@ -4,11 +4,12 @@ records give and the clinic's SLAs; at most one active journey per client."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import strawberry
 from strawberry.types import Info
 
+from domain.ages import is_minor
 from domain.errors import Conflict, DomainError
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import Actor, JourneyStart
@@ -58,10 +59,6 @@ class StartJourneyInput:
 async def clinic_sla_overrides(clinic_id: str) -> dict[str, int]:
     clinic = await Clinic.get_or_none(id=clinic_id)
     return dict(clinic.stage_slas or {}) if clinic else {}
-
-
-def _is_minor(birth: date, today: date) -> bool:
-    return (today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))) < 18
 
 
 async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> JourneyResult:
@@ -167,7 +164,7 @@ async def _journey_start(
         client_id=client.id,
         visit_category=decision.category,
         channel=input.channel,
-        client_is_minor=_is_minor(client.birth_date, datetime.now(UTC).date()),
+        client_is_minor=is_minor(client.birth_date, datetime.now(UTC).date()),
         started_by=actor,
         checked_in=input.checked_in,
         follow_up_offsets=list(info.context.config.follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),

@@ -17,14 +17,17 @@ import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
+from domain.ages import is_minor
+from domain.errors import FieldProblem
 from domain.photos.purposes import PhotoPurpose as DomainPhotoPurpose
 from domain.store import records
+from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
 from domain.store.photos import latest_changes, purposes_given
 from schema import idempotency
 from schema.audit.collector import note_write
-from schema.clients.file_access import visible_client
+from schema.clients.file_access import visible_client, zone_of
 from schema.clients.file_mutations import invalid
 from schema.context import Context
 from schema.errors import (
@@ -81,6 +84,10 @@ async def set_photo_consent(
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid([bad_key])
+    if await _needs_a_guardian(info, client, input) and not await idempotency.answered_before(
+        info, claims.account_id, input
+    ):
+        return invalid([FieldProblem("given", GUARDIAN_SIGNS)])
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -105,6 +112,25 @@ async def set_photo_consent(
     return PhotoConsentPayload(
         change=PhotoConsentChange.from_row(row), consents=await consents_of(info, client.id)
     )
+
+
+# Seed 000: under 18 a guardian signs, and marketing (or teaching) use is a consent of its own.
+GUARDIAN_SIGNS = (
+    "a client under 18 gives this purpose only by a photo consent their guardian signs "
+    "(signConsent, kind PHOTO)"
+)
+
+
+async def _needs_a_guardian(
+    info: Info[Context, None], client: ClientRow, input: SetPhotoConsentInput
+) -> bool:
+    """Whether giving this purpose by a staff member's word alone is refused: a minor's photos
+    used beyond their own care need a signature, their guardian's."""
+    beyond_care = input.purpose in (PhotoPurpose.MARKETING, PhotoPurpose.TEACHING)
+    if not (input.given and beyond_care):
+        return False
+    today = datetime.now(await zone_of(info, client.clinic_id)).date()
+    return is_minor(client.birth_date, today)
 
 
 async def _standing(client_id: str, input: SetPhotoConsentInput) -> ChangeRow | None:
