@@ -12,7 +12,9 @@ from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails, Actor
 from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
+from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.models import Journey as JourneyRow
+from domain.store.procedure_reads import type_keys_of
 from schema import idempotency
 from schema.consents.signing import (
     Signing,
@@ -97,6 +99,8 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
             journey.clinic_id, input.template_id, input.template_version, input.kind, input.language
         )
         problems += found
+        if version is not None and not found:
+            problems += await _for_the_planned_procedure(journey, version)
         if version is not None:
             signing = Signing(
                 version=version,
@@ -124,6 +128,25 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         record_kind="consent",
         after_accepted=after_accepted,
     )
+
+
+async def _for_the_planned_procedure(
+    journey: JourneyRow, version: VersionRow
+) -> list[FieldProblem]:
+    """A procedure consent tells the client of the procedure planned (seed 002): when the plan
+    names a procedure type, the template signed must be that type's."""
+    if version.kind != ConsentKind.PROCEDURE.value:
+        return []
+    version_id = journey.facts.get("procedure_type_version_id")
+    planned = (
+        (await type_keys_of(journey.clinic_id, [version_id])).get(version_id)
+        if version_id
+        else None
+    )
+    if planned is None or version.procedure_type == planned:
+        return []
+    message = f"this template is for {version.procedure_type}; the plan is {planned}"
+    return [FieldProblem("templateId", message)]
 
 
 def _writer(input: SignConsentInput, signing: Signing) -> AfterAccepted:

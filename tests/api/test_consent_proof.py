@@ -6,6 +6,7 @@ version and its hash, and `consentDocument` shows the text as signed with a fres
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -45,9 +46,10 @@ from tests.api.consent_support import (
 from tests.api.consent_support import (
     WITHDRAW_CONSENT as WITHDRAW,
 )
-from tests.api.flow import JourneyDriver, assert_unchanged, end_journey
+from tests.api.flow import PLAN, JourneyDriver, assert_unchanged, end_journey
 from tests.api.harness import Api
 from tests.api.permission_probe import post
+from tests.api.procedure_support import set_type, type_input
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -326,3 +328,35 @@ async def test_every_read_of_a_consent_leaves_an_audit_entry(
         clinic, Role.EXPERT, clinic_id, shown, (raw, "client.consent_document.read")
     )
     await end_journey(clinic, jid)
+
+
+async def test_a_procedure_consent_is_the_planned_procedure_type_s(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a journey whose approved plan names a procedure type, and a filler template
+    clinic = await fresh_clinic()
+    type_key = f"tox-{uuid.uuid4().hex[:6]}"
+    await set_type(clinic, type_input(type_key))
+    journey = await clinic.drive_to("EXPERT_REVIEW")
+    jid = journey["id"]
+    plan = {**PLAN, "procedureType": type_key}
+    await clinic.ok(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        journeyId=jid,
+        decision="APPROVE",
+        finalPlan=plan,
+    )
+    await publish(clinic)  # "filler-procedure", for the type "filler"
+    # When the client signs the filler template for it
+    refused = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
+    # Then it is refused, naming both, and the journey waits for the right one
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [
+        {"field": "templateId", "message": f"this template is for filler; the plan is {type_key}"}
+    ]
+    await publish(clinic, key="tox-procedure", procedureType=type_key)
+    signed = await clinic.act(
+        documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1, templateId="tox-procedure")
+    )
+    assert signed["__typename"] == "JourneyPayload", signed
