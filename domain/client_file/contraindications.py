@@ -1,7 +1,9 @@
 """Does the client's record rule out anything in the final plan? A pure rule, no I/O.
 
 Checked at the start of treatment against every catalogue item the final plan names:
-pregnancy and lactation as the latest statement says, an allergy (recorded, not entered in
+pregnancy and lactation as the latest statement says (an item that rules them out needs one
+made that day: the handbooks check again before treatment, so none, or an earlier day's, is a
+reason too), an allergy (recorded, not entered in
 error) to something an item contains or lists as an allergen, a current medication an item
 lists as interacting, and an age below an item's minimum. Each hit is one reason with a stable
 key, so the treating expert can override reasons one at a time and an override stays tied to
@@ -73,11 +75,33 @@ def _key(code: ContraindicationCode, item_id: str, entry_id: str | None = None) 
     return ":".join([code.value, item_id, *([entry_id] if entry_id else [])])
 
 
+# The key's last part for a state not stated that day: an override of it never covers a
+# statement made afterwards (that one is a reason of its own).
+UNSTATED = "unstated"
+
+
 def _states(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindication]:
     found: list[Contraindication] = []
     statement = record.pregnancy
-    if statement is None:
+    ruled_out = [
+        (state, code)
+        for state, code in (
+            (ExcludedState.PREGNANCY, ContraindicationCode.PREGNANCY),
+            (ExcludedState.LACTATION, ContraindicationCode.LACTATION),
+        )
+        if state in item.excluded_states
+    ]
+    if not ruled_out:
         return found
+    if statement is None or statement.stated_on < record.today:
+        code = ruled_out[0][1]
+        when = f"last stated {statement.stated_on.isoformat()}" if statement else "never stated"
+        detail = (
+            f"pregnancy and breastfeeding not stated today ({when}); "
+            f"{item.name} rules out {' and '.join(c.value.lower() for _, c in ruled_out)}"
+        )
+        key = _key(code, item.item_id, UNSTATED)
+        return [Contraindication(code, key, item.item_id, item.name, detail)]
     stated = statement.stated_on.isoformat()
     checks = (
         (ExcludedState.PREGNANCY, statement.pregnant, ContraindicationCode.PREGNANCY, "pregnant"),

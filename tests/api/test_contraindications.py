@@ -32,6 +32,7 @@ from tests.api.contraindication_support import (
     yesterday,
 )
 from tests.api.flow import PLAN, JourneyDriver
+from tests.api.harness import clinic_today
 
 
 async def test_the_catalogue_is_versioned_and_plans_name_only_its_items(
@@ -86,7 +87,7 @@ async def test_a_pregnant_client_is_refused_until_the_journeys_expert_overrides(
 ) -> None:
     # Given a client who stated a pregnancy, and a plan with a filler that rules it out
     client = await driver.register_client("Ewa Zielinska")
-    stated = {"pregnant": True, "lactating": False, "statedOn": yesterday()}
+    stated = {"pregnant": True, "lactating": False, "statedOn": clinic_today().isoformat()}
     await entry(driver, RECORD_PREGNANCY_STATUS, Role.NURSE, clientId=client, **stated)
     item = await add_item(driver)
     journey = await at_treatment(driver, client, [item["id"]])
@@ -102,7 +103,7 @@ async def test_a_pregnant_client_is_refused_until_the_journeys_expert_overrides(
         item["id"],
         "Filler X",
     )
-    assert yesterday() in reason["detail"]
+    assert clinic_today().isoformat() in reason["detail"]
     assert await driver.journey(journey) == before
     # And availableActions says why treatment is blocked
     data = await driver.api.run(BLOCKED, driver.token(Role.NURSE), id=journey)
@@ -151,6 +152,27 @@ async def test_a_pregnant_client_is_refused_until_the_journeys_expert_overrides(
     raw = decode_id(journey, "Journey")
     overrides = JourneyEvent.filter(journey_id=raw, action="override_contraindication")
     assert await overrides.count() == 1
+
+
+async def test_a_filler_waits_for_pregnancy_to_be_stated_on_the_day_of_treatment(
+    driver: JourneyDriver,
+) -> None:
+    # Given a client who said yesterday she was neither pregnant nor breastfeeding, and a plan
+    # with a filler that rules both out
+    client = await driver.register_client("Iwona Lis")
+    stated = {"pregnant": False, "lactating": False, "statedOn": yesterday()}
+    await entry(driver, RECORD_PREGNANCY_STATUS, Role.NURSE, clientId=client, **stated)
+    journey = await at_treatment(driver, client, [(await add_item(driver))["id"]])
+    # When the nurse starts the treatment, it is refused: not stated today
+    refused = await start_treatment(driver, journey, idempotencyKey=new_key())
+    assert refused["__typename"] == "ContraindicationFound", refused
+    (reason,) = refused["reasons"]
+    assert reason["code"] == "PREGNANCY" and "not stated today" in reason["detail"]
+    # When she says so again today, the treatment starts
+    today = {**stated, "statedOn": clinic_today().isoformat()}
+    await entry(driver, RECORD_PREGNANCY_STATUS, Role.NURSE, clientId=client, **today)
+    started = await start_treatment(driver, journey, idempotencyKey=new_key())
+    assert started["__typename"] == "JourneyPayload", started
 
 
 async def test_an_allergy_to_an_ingredient_of_a_planned_product_blocks(

@@ -36,7 +36,12 @@ FILLER = CatalogItemSpec(
 PEEL = CatalogItemSpec(item_id="peel", name="Mild peel", ingredients=("lactic acid",))
 
 
+# Stated on the day of treatment: neither pregnant nor breastfeeding.
+NEITHER_TODAY = PregnancyStatement(pregnant=False, lactating=False, stated_on=TODAY)
+
+
 def record(**parts: object) -> ClientRecord:
+    parts.setdefault("pregnancy", NEITHER_TODAY)
     return ClientRecord(birth_date=date(1990, 5, 1), today=TODAY, **parts)  # type: ignore[arg-type]
 
 
@@ -49,17 +54,28 @@ def test_a_clean_record_rules_nothing_out() -> None:
 
 
 def test_pregnancy_and_lactation_count_only_for_items_that_exclude_them() -> None:
-    pregnant = PregnancyStatement(pregnant=True, lactating=False, stated_on=date(2026, 11, 30))
+    pregnant = PregnancyStatement(pregnant=True, lactating=False, stated_on=TODAY)
     found = contraindications(record(pregnancy=pregnant), [FILLER, PEEL])
     assert codes(found) == [(ContraindicationCode.PREGNANCY, "filler")]
     assert found[0].key == "PREGNANCY:filler"
-    assert "2026-11-30" in found[0].detail
-    nursing = PregnancyStatement(pregnant=False, lactating=True, stated_on=date(2026, 11, 30))
+    assert "2026-12-02" in found[0].detail
+    nursing = PregnancyStatement(pregnant=False, lactating=True, stated_on=TODAY)
     assert codes(contraindications(record(pregnancy=nursing), [FILLER])) == [
         (ContraindicationCode.LACTATION, "filler")
     ]
-    neither = PregnancyStatement(pregnant=False, lactating=False, stated_on=date(2026, 11, 30))
-    assert contraindications(record(pregnancy=neither), [FILLER]) == []
+    assert contraindications(record(pregnancy=NEITHER_TODAY), [FILLER]) == []
+
+
+def test_an_item_ruling_out_pregnancy_needs_a_statement_made_that_day() -> None:
+    # No statement, or one of an earlier day, says nothing of today: a reason of its own
+    earlier = PregnancyStatement(pregnant=False, lactating=False, stated_on=date(2026, 11, 30))
+    for statement, when in ((None, "never stated"), (earlier, "last stated 2026-11-30")):
+        found = contraindications(record(pregnancy=statement), [FILLER, PEEL])
+        assert codes(found) == [(ContraindicationCode.PREGNANCY, "filler")]
+        assert found[0].key == "PREGNANCY:filler:unstated"
+        assert when in found[0].detail and "not stated today" in found[0].detail
+    # An item that rules neither out asks for none
+    assert contraindications(record(pregnancy=None), [PEEL]) == []
 
 
 def test_an_allergy_to_an_ingredient_or_a_listed_allergen_blocks_whatever_its_spelling() -> None:
@@ -79,12 +95,12 @@ def test_a_listed_interacting_medication_blocks() -> None:
 
 
 def test_an_age_below_the_minimum_blocks_until_the_birthday() -> None:
-    day_before = ClientRecord(birth_date=date(2008, 12, 3), today=TODAY)
+    day_before = ClientRecord(date(2008, 12, 3), TODAY, pregnancy=NEITHER_TODAY)
     assert day_before.age == 17
     assert codes(contraindications(day_before, [FILLER, PEEL])) == [
         (ContraindicationCode.AGE, "filler")
     ]
-    birthday = ClientRecord(birth_date=date(2008, 12, 2), today=TODAY)
+    birthday = ClientRecord(date(2008, 12, 2), TODAY, pregnancy=NEITHER_TODAY)
     assert contraindications(birthday, [FILLER]) == []
 
 
