@@ -24,7 +24,7 @@ from temporalio.exceptions import TemporalError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.journey.facts import DraftQuestion
-from domain.store.claims import claims_without_journey, release_claim_of_missing_journey
+from domain.store.claims import CLAIMS, claims_without_journey, release_claim_of_missing_journey
 from domain.store.drafts import unsettled_drafts, void_drafts
 from workflows.journey import JourneyWorkflow
 
@@ -131,7 +131,8 @@ async def repair_claims(
 ) -> list[Settlement]:
     """Releases each claim whose journey has no read-model row and no running workflow."""
     settled = []
-    for claim in await claims_without_journey(client_ids):
+    waiting = [c for model in CLAIMS for c in await claims_without_journey(client_ids, model)]
+    for claim in waiting:
         subject = f"claim on client {claim.client_id}"
         try:
             status = await _status(client, claim.journey_id, timeout)
@@ -144,6 +145,6 @@ async def repair_claims(
             settled.append(Settlement(claim.journey_id, subject, Outcome.KEPT, why))
             continue
         why = MISSING if status is None else f"the journey's workflow has closed ({status.name})"
-        if await release_claim_of_missing_journey(claim.client_id, claim.journey_id):
+        if await release_claim_of_missing_journey(claim.client_id, claim.journey_id, type(claim)):
             settled.append(Settlement(claim.journey_id, subject, Outcome.RELEASED, why))
     return settled

@@ -227,6 +227,20 @@ class ActiveJourneyClaim(Model):
         table = "active_journey_claim"
 
 
+class ActiveRecheckClaim(Model):
+    """At most one recheck per client still to come in: a complication or a warranty claim
+    claims the client before the recheck's workflow exists, so two claims sent at once open one
+    recheck, and the second is served by it (`schema.aftercare.recheck`). It passes on once its
+    recheck has treated (after-care) or ended."""
+
+    client_id = fields.CharField(primary_key=True, max_length=64)
+    journey_id = fields.CharField(max_length=64)
+    claimed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "active_recheck_claim"
+
+
 class JourneyRecordVoid(AppendOnlyModel):
     """A draft the journey will never attach, as its workflow answered reconciliation.
 

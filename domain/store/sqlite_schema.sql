@@ -621,6 +621,12 @@ CREATE TABLE "staff_name" (
     "after_seq" BIGINT NOT NULL
 );
 
+CREATE TABLE "active_recheck_claim" (
+    "client_id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "journey_id" VARCHAR(64) NOT NULL,
+    "claimed_at" TIMESTAMP NOT NULL
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -928,3 +934,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '002
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0026_receipt_counter_counts_up', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0027_staff_names', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0028_active_recheck_claim', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -101,9 +101,8 @@ async def report_complication(
         except DomainError as error:
             refused.append(error)
             return
-        if recheck is not None:
-            doctor_task = task_id(row.id, input.follow_up_id, TaskKind.COMPLICATION)
-            await TaskRow.filter(id=doctor_task).update(linked_journey_id=recheck.id)
+        doctor_task = task_id(row.id, input.follow_up_id, TaskKind.COMPLICATION)
+        await TaskRow.filter(id=doctor_task).update(linked_journey_id=recheck)
 
     result = await run_recorded_action(
         info,

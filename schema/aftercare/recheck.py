@@ -16,11 +16,13 @@ import uuid
 from datetime import UTC, datetime
 
 from domain.ages import is_minor
-from domain.errors import Conflict
+from domain.errors import Conflict, DomainError
 from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
 from domain.store import records
+from domain.store.claims import claim_recheck, release_claim_of_missing_journey
+from domain.store.models import ActiveRecheckClaim
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from schema.journeys.reception import clinic_sla_overrides
@@ -60,17 +62,21 @@ async def open_linked_recheck(
     actor: Actor,
     follow_up_offsets: tuple[int, ...] | None,
     why: str,
-) -> JourneyRow | None:
-    """Opens (or finds) the recheck; None while its first events are still being written. A
-    recheck the client already has open serves instead of a second one."""
-    existing = await JourneyRow.get_or_none(id=journey_id)
-    if existing is not None:
-        return existing
+) -> str:
+    """Opens (or finds) the recheck, and answers the id of the one that serves: this one, or a
+    recheck the client already has coming (its row may still be being written)."""
+    if await JourneyRow.exists(id=journey_id):
+        return journey_id
     other = await _other_journey(parent, journey_id)
     if other is not None:
         if other.visit_category == VisitCategory.RECHECK.value:
-            return other  # the client is already coming in for a recheck: that one serves
+            return str(other.id)  # the client is already coming in for a recheck: it serves
         raise Conflict("the client already has another active journey")
+    # Of two requests opening a recheck at once (two warranty claims), one claims the client;
+    # the other is served by its recheck.
+    held_by = await claim_recheck(parent.client_id, journey_id)
+    if held_by is not None and held_by != journey_id:
+        return held_by
     client = await ClientRow.get(id=parent.client_id)
     body = {"reason": why, "linked_journey_id": parent.id, "channel": "PHONE_BOOKING"}
     record_id = await records.draft_record(
@@ -91,5 +97,10 @@ async def open_linked_recheck(
         linked_journey_id=parent.id,
         consultant_id=parent.consultant_id,
     )
-    await gateway.start(start)
-    return await JourneyRow.get_or_none(id=journey_id)
+    try:
+        await gateway.start(start)
+    except DomainError:
+        # Temporal answered that this recheck's workflow has closed: the claim may go.
+        await release_claim_of_missing_journey(parent.client_id, journey_id, ActiveRecheckClaim)
+        raise
+    return journey_id

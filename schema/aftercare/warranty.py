@@ -111,8 +111,8 @@ async def claim_warranty(
             claim = await ClaimRow.create(
                 id=claim_id,
                 card_id=card.number,
-                # A recheck the client already had open serves this claim too.
-                recheck_journey_id=opened.id if opened is not None else recheck_id,
+                # A recheck the client already had coming serves this claim too.
+                recheck_journey_id=opened,
                 reason=input.reason,
                 claimed_by=actor.user_id,
                 claimed_at=now,

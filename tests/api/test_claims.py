@@ -22,7 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from domain.store.drafts import attached_record, unsettled_drafts
-from domain.store.models import ActiveJourneyClaim, Journey, JourneyRecord
+from domain.store.models import ActiveJourneyClaim, ActiveRecheckClaim, Journey, JourneyRecord
 from schema.ids import decode_id
 from server.settle import MISSING, Outcome, repair_claims, settle_drafts
 from tests.api import documents
@@ -205,3 +205,18 @@ async def test_a_claim_whose_journey_closed_before_it_opened_is_released(
         (start.journey_id, Outcome.RELEASED, "the journey's workflow has closed (TERMINATED)")
     ]
     assert not await ActiveJourneyClaim.exists(client_id=start.client_id)
+
+
+async def test_a_recheck_claim_whose_recheck_never_started_is_released(
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    # Given a client's recheck claim whose recheck Temporal never heard of (its start was lost)
+    client_id, journey_id = f"client-{uuid.uuid4()}", f"recheck-{uuid.uuid4()}"
+    await ActiveRecheckClaim.create(
+        client_id=client_id, journey_id=journey_id, claimed_at=datetime.now(UTC)
+    )
+    # When reconciliation asks Temporal about it
+    repairs = await repair_claims(temporal_env.client, [client_id])
+    # Then the claim is released, so the client's next complication or claim opens a recheck
+    assert [(r.journey_id, r.outcome) for r in repairs] == [(journey_id, Outcome.RELEASED)]
+    assert not await ActiveRecheckClaim.exists(client_id=client_id)

@@ -13,9 +13,10 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
-from domain.store.aftercare import SurveyResponse, WarrantyClaim
+from domain.store.aftercare import SurveyResponse, WarrantyCard, WarrantyClaim
 from domain.store.billing import Bill, Refund
 from domain.store.models import IdempotencyKey, JourneyEvent, JourneyRecord
+from domain.store.models import Journey as JourneyRow
 from schema.aftercare import warranty
 from schema.ids import decode_id
 from schema.money import refunds
@@ -127,6 +128,36 @@ async def test_a_warranty_claimed_by_racing_attempts_is_one_claim(driver: Journe
     assert len({answer["claimId"] for answer in claims}) == 1
     assert len({answer["recheckJourney"]["id"] for answer in claims}) == 1
     assert await WarrantyClaim.filter(card_id=number).count() == 1
+
+
+async def test_warranty_claims_sent_at_once_open_one_recheck(driver: JourneyDriver) -> None:
+    # Given a treated client's warranty card
+    journey = await driver.drive_to("HANDOVER")
+    data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=journey["id"])
+    number = data["journey"]["warrantyCard"]["number"]
+    # When three claims on it are sent at once, each its own request (a double-click, two desks)
+    claims = await asyncio.gather(
+        *(
+            driver.api.run(
+                docs.CLAIM_WARRANTY,
+                driver.token(Role.FRONT_DESK),
+                input={
+                    "warrantyNumber": number,
+                    "reason": "asymmetry",
+                    "idempotencyKey": new_key(),
+                },
+            )
+            for _ in range(3)
+        )
+    )
+    # Then each claim is recorded, and all of them name one recheck: the client has one
+    answers = [claim["claimWarranty"] for claim in claims]
+    assert {answer["__typename"] for answer in answers} == {"WarrantyClaimed"}, answers
+    rechecks = {claim.recheck_journey_id for claim in await WarrantyClaim.filter(card_id=number)}
+    assert len(rechecks) == 1
+    card = await WarrantyCard.get(number=number)
+    opened = await JourneyRow.filter(client_id=card.client_id, visit_category="RECHECK")
+    assert [row.id for row in opened] == list(rechecks)
 
 
 async def test_a_refund_whose_answer_was_lost_is_answered_not_refused_by_itself(
