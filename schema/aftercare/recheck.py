@@ -13,7 +13,8 @@ one request converges on one journey.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from domain.ages import is_minor
 from domain.errors import Conflict, DomainError
@@ -22,7 +23,7 @@ from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
 from domain.store import records
 from domain.store.claims import claim_recheck, release_claim_of_missing_journey
-from domain.store.models import ActiveRecheckClaim
+from domain.store.models import ActiveRecheckClaim, Clinic
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from schema.journeys.reception import clinic_sla_overrides
@@ -78,6 +79,7 @@ async def open_linked_recheck(
     if held_by is not None and held_by != journey_id:
         return held_by
     client = await ClientRow.get(id=parent.client_id)
+    zone = ZoneInfo((await Clinic.get(id=parent.clinic_id)).timezone)  # its calendar's age
     body = {"reason": why, "linked_journey_id": parent.id, "channel": "PHONE_BOOKING"}
     record_id = await records.draft_record(
         journey_id, "reception", body, actor.user_id, await records.opening_record_id(journey_id)
@@ -88,7 +90,7 @@ async def open_linked_recheck(
         client_id=parent.client_id,
         visit_category=VisitCategory.RECHECK,
         channel=ArrivalChannel.PHONE_BOOKING,
-        client_is_minor=is_minor(client.birth_date, datetime.now(UTC).date()),
+        client_is_minor=is_minor(client.birth_date, datetime.now(zone).date()),
         started_by=actor,
         checked_in=False,
         follow_up_offsets=list(follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),
