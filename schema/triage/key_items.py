@@ -9,6 +9,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
+from domain.money.money import Money
 from domain.months import is_month
 from domain.store.key_items import key_item_standings
 from domain.store.triage_models import TriageBoard as BoardRow
@@ -18,6 +19,7 @@ from schema import idempotency
 from schema.context import Context
 from schema.errors import ValidationFailed, invalid, not_authorized
 from schema.ids import encode_id
+from schema.money.common import billing_settings
 from schema.triage.desk import (
     TriageResult,
     consultant_list,
@@ -33,7 +35,10 @@ class KeyItemStanding:
     consultations: int
     deals: int
     conversion_rate: float
-    average_ticket: Decimal = strawberry.field(description="Paid per deal, in major units.")
+    average_ticket: Decimal = strawberry.field(
+        description="Paid per deal, in major units of the clinic's currency (as many decimal "
+        "places as it has: none for JPY, three for KWD)."
+    )
 
 
 @strawberry.input
@@ -54,13 +59,14 @@ async def key_item_ranking(
     board = await BoardRow.get_or_none(clinic_id=claims.clinic_id)
     key_items = desk_from_json(board.state).policy.key_items if board else ()
     standings = await key_item_standings(claims.clinic_id, month, key_items)
+    currency = (await billing_settings(claims.clinic_id)).currency
     return [
         KeyItemStanding(
             consultant_id=strawberry.ID(encode_id("StaffMember", s.consultant_id)),
             consultations=s.consultations,
             deals=s.deals,
             conversion_rate=round(s.conversion_rate, 4),
-            average_ticket=Decimal(s.average_ticket_minor).scaleb(-2),
+            average_ticket=Money.from_minor(s.average_ticket_minor, currency).amount,
         )
         for s in standings
     ]
