@@ -101,7 +101,11 @@ async def billing_history(
     currency, zone = settings.currency, await zone_of(info, client.clinic_id)
     payments = await PaymentRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
     refunds = await RefundRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
-    bills = await BillRow.filter(client_id=client.id, currency=currency).order_by("-created_at")
+    bills = (
+        await BillRow.filter(client_id=client.id, currency=currency)
+        .order_by("-created_at")
+        .limit(MAX_ROWS)
+    )
     lines = await LineRow.filter(bill_id__in=[b.id for b in bills]).limit(MAX_ROWS)
     moves = [
         history.Movement(_month(p.recorded_at, zone), p.amount_minor, p.bill_id) for p in payments
