@@ -15,7 +15,7 @@ import asyncio
 import copy
 import functools
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -26,9 +26,16 @@ from workflows.journey_changes import (
     DEFER_ANY_WRITE_FAILURE,
     FALL_DUE_BEFORE_STAFF_ACTION,
     KEEP_RUNNING_TIMER,
+    OPTIONAL_WITHDRAWAL_GOES_ON,
     PAYMENTS_WITHIN_WHAT_IS_OWED,
     UPSERT_CHANGED_SEARCH_ATTRIBUTES,
     check_known,
+)
+from workflows.journey_moments import (
+    follow_up_fell_due,
+    next_moment,
+    sla_breached,
+    time_to_next_timer,
 )
 from workflows.journey_runs import AnsweredActions, next_run_start
 from workflows.journey_visibility import JourneyVisibility
@@ -45,14 +52,14 @@ with workflow.unsafe.imports_passed_through():
         ActionResult,
         DraftAnswer,
         DraftQuestion,
-        FollowUp,
         JourneyChange,
         JourneyEvent,
         JourneyFacts,
         JourneyStart,
     )
-    from domain.journey.sla import breached, next_breach, resolve_slas
-    from domain.journey.stages import FollowUpStatus, Stage
+    from domain.journey.rules import required_consents
+    from domain.journey.sla import resolve_slas
+    from domain.journey.stages import Stage
     from domain.journey.table import REQUESTABLE_BY_SYSTEM, Action
     from domain.journey.validation import check_on_admission, check_within_what_is_owed
     from domain.roles import Role
@@ -127,7 +134,7 @@ class JourneyWorkflow:
                 await self._continue_as_new(start)
                 continue  # not yet: a step came in meanwhile and is still to be written
             if keeps_timer:
-                wake.arm(self._next_moment())
+                wake.arm(next_moment(self._facts))
                 await workflow.wait_condition(functools.partial(self._woken, self._changes, wake))
                 if wake.take_fired():
                     await self._on_timer()
@@ -135,7 +142,7 @@ class JourneyWorkflow:
             try:
                 await workflow.wait_condition(
                     functools.partial(self._moved_since, self._changes),
-                    timeout=self._time_to_next_timer(),
+                    timeout=time_to_next_timer(self._facts, workflow.now()),
                 )
             except TimeoutError:
                 await self._on_timer()
@@ -288,7 +295,9 @@ class JourneyWorkflow:
                     check_within_what_is_owed(self._facts, request)
             except DomainError as error:
                 raise to_application_error(error) from None
-            return await self._commit(request)
+            return await self._commit(
+                request, any_withdrawal_declines=self._declines_as_before(request)
+            )
 
     async def _apply_system(self, action: Action, still_wanted: Callable[[], bool]) -> None:
         """A timer's own action. Decided again under the lock: a staff update queued ahead of it
@@ -307,10 +316,23 @@ class JourneyWorkflow:
             return
         await self._commit(request)
 
-    async def _commit(self, request: ActionRequest) -> ActionResult:
+    def _declines_as_before(self, request: ActionRequest) -> bool:
+        """Whether an optional consent's withdrawal declines, as in runs before the change."""
+        return (
+            request.action is Action.WITHDRAW_CONSENT
+            and request.details.consent_kind not in required_consents(self._facts)
+            and not self._facts.treatment_started
+            and not self._follows(OPTIONAL_WITHDRAWAL_GOES_ON, per_task=True)
+        )
+
+    async def _commit(
+        self, request: ActionRequest, *, any_withdrawal_declines: bool = False
+    ) -> ActionResult:
         # Applied in place: `check_action` has just passed under the lock, and should applying
         # fail all the same, the exception fails the workflow task, which drops this state.
-        event = apply_action(self._facts, request, workflow.now())
+        event = apply_action(
+            self._facts, request, workflow.now(), any_withdrawal_declines=any_withdrawal_declines
+        )
         await self._record(event)
         return ActionResult(stage=event.to_stage, event_seq=event.seq, record_id=event.record_id)
 
@@ -351,7 +373,6 @@ class JourneyWorkflow:
 
     def _opening_event(self, start: JourneyStart) -> JourneyEvent:
         self._facts.event_seq = 1
-        category = start.visit_category.value
         return JourneyEvent(
             journey_id=start.journey_id,
             seq=1,
@@ -360,7 +381,7 @@ class JourneyWorkflow:
             to_stage=Stage.RECEPTION,
             actor=start.started_by,
             at=workflow.now(),
-            summary=f"{category} via {start.channel.value}",
+            summary=f"{start.visit_category.value} via {start.channel.value}",
             record_id=start.record_id,
         )
 
@@ -369,31 +390,10 @@ class JourneyWorkflow:
         await self._apply_system(Action.MARK_STUCK, self._sla_breached)
 
     def _follow_up_fell_due(self) -> bool:
-        return any(f.due_at <= workflow.now() for f in self._scheduled_follow_ups())
+        return follow_up_fell_due(self._facts, workflow.now())
 
     def _sla_breached(self) -> bool:
-        return self._facts.stuck_since is None and breached(self._facts, workflow.now()) is not None
-
-    def _scheduled_follow_ups(self) -> list[FollowUp]:
-        if self._facts.stage is not Stage.FOLLOW_UP:
-            return []
-        return [f for f in self._facts.follow_ups if f.status is FollowUpStatus.SCHEDULED]
-
-    def _next_moment(self) -> datetime | None:
-        """When the next follow-up falls due or the stage SLA is breached, whichever is first."""
-        moments = [f.due_at for f in self._scheduled_follow_ups()]
-        breach = next_breach(self._facts) if self._facts.stuck_since is None else None
-        if breach is not None:
-            moments.append(breach.deadline)
-        return min(moments, default=None)
-
-    def _time_to_next_timer(self) -> timedelta | None:
-        """The wait before KEEP_RUNNING_TIMER: a timer per wait, until the next moment."""
-        moment = self._next_moment()
-        if moment is None:
-            return None
-        # A zero timeout would mean "no timeout": a moment already past fires in a second.
-        return max(moment - workflow.now(), timedelta(seconds=1))
+        return sla_breached(self._facts, workflow.now())
 
     def _upserts_only_changed(self) -> bool:
         return self._follows(UPSERT_CHANGED_SEARCH_ATTRIBUTES)

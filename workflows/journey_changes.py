@@ -49,6 +49,11 @@ CONTINUE_AS_NEW_WHEN_ADVISED = "continue-as-new-when-advised"
 # refuses one that pays more than it still owes (`domain.journey.validation`).
 PAYMENTS_WITHIN_WHAT_IS_OWED = "payments-within-what-is-owed"
 
+# Before this patch withdrawing any consent before the treatment declined the journey, photos
+# and data processing too (a photo consent withdrawn at payment ended a paid journey). Now only
+# a consent the treatment needs does; asked only for a withdrawal of another kind.
+OPTIONAL_WITHDRAWAL_GOES_ON = "optional-consent-withdrawal-goes-on"
+
 # What the workflow client starts every run with. A new change joins this list: runs started
 # before it do not list it, so they ask `workflow.patched`. A name, once listed, never changes:
 # it is in the histories of the runs that listed it.
@@ -59,6 +64,7 @@ CURRENT_CHANGES = (
     KEEP_RUNNING_TIMER,
     CONTINUE_AS_NEW_WHEN_ADVISED,
     PAYMENTS_WITHIN_WHAT_IS_OWED,
+    OPTIONAL_WITHDRAWAL_GOES_ON,
 )
 
 

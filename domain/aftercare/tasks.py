@@ -21,6 +21,7 @@ class TaskKind(str, Enum):
     COMPLICATION = "COMPLICATION"
     LOW_SURVEY_SCORE = "LOW_SURVEY_SCORE"
     PHOTO = "PHOTO"
+    INVITATION = "INVITATION"
 
 
 class TaskStatus(str, Enum):
@@ -40,6 +41,9 @@ class FollowUpAssignee(str, Enum):
 # row hands the call to a supervisor.
 RETRY_BACKOFF = (timedelta(hours=2), timedelta(hours=24))
 MISSES_TO_ESCALATE = 3
+# A consultation that did not convert ends its journey, and the consultant invites the client
+# back (seed 003: follow them up by phone or messenger, invite them again) this long after.
+INVITE_BACK_AFTER = timedelta(days=7)
 # A task still open this long after its due time counts as overdue (the clinic may change it).
 DEFAULT_OVERDUE_AFTER = timedelta(hours=24)
 

@@ -174,14 +174,21 @@ EFFECTS: dict[Action, Effect] = {
 }
 
 
-def apply_action(facts: JourneyFacts, request: ActionRequest, now: datetime) -> JourneyEvent:
+def apply_action(
+    facts: JourneyFacts,
+    request: ActionRequest,
+    now: datetime,
+    *,
+    any_withdrawal_declines: bool = False,
+) -> JourneyEvent:
     """Moves the journey (facts are changed in place) and returns the event to append.
 
     The destination is chosen before the effect runs: the table's conditions judge the journey
-    as it was plus what the action carries.
+    as it was plus what the action carries. `any_withdrawal_declines`: for a run that follows
+    the rule before optional consents stopped ending a journey (`machine.fire`).
     """
     from_stage = facts.stage
-    to_stage = fire(facts, request)
+    to_stage = fire(facts, request, any_withdrawal_declines=any_withdrawal_declines)
     effect = EFFECTS.get(request.action)
     summary = effect(facts, request.details, now) if effect else _default_summary(to_stage)
     if to_stage is not from_stage:

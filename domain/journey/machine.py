@@ -40,7 +40,9 @@ def _shared_machine() -> Machine:
 
 
 @contextmanager
-def attached(facts: JourneyFacts, request: ActionRequest | None) -> Iterator[JourneyRules]:
+def attached(
+    facts: JourneyFacts, request: ActionRequest | None, *, any_withdrawal_declines: bool = False
+) -> Iterator[JourneyRules]:
     """The journey's rules, driven by the table's machine, for one question."""
     machine = _shared_machine()
     idle: list[JourneyRules] = _per_thread.idle_models
@@ -52,10 +54,12 @@ def attached(facts: JourneyFacts, request: ActionRequest | None) -> Iterator[Jou
     else:
         rules = JourneyRules(facts, request)
         machine.add_model(rules, initial=facts.stage)
+    rules.any_withdrawal_declines = any_withdrawal_declines
     try:
         yield rules
     finally:
         rules.request = None  # the pending action is not kept past its question
+        rules.any_withdrawal_declines = False
         idle.append(rules)
 
 
@@ -65,9 +69,12 @@ def may(facts: JourneyFacts, request: ActionRequest) -> bool:
         return bool(getattr(rules, f"may_{request.action.value}")())
 
 
-def fire(facts: JourneyFacts, request: ActionRequest) -> Stage:
-    """Runs the action through the machine and returns the stage it lands in."""
-    with attached(facts, request) as rules:
+def fire(
+    facts: JourneyFacts, request: ActionRequest, *, any_withdrawal_declines: bool = False
+) -> Stage:
+    """Runs the action through the machine and returns the stage it lands in.
+    `any_withdrawal_declines`: the rule before optional consents stopped ending a journey."""
+    with attached(facts, request, any_withdrawal_declines=any_withdrawal_declines) as rules:
         getattr(rules, request.action.value)()
         return rules.state
 

@@ -30,6 +30,10 @@ class JourneyRules:
     def __init__(self, facts: JourneyFacts, request: ActionRequest | None = None) -> None:
         self.facts = facts
         self.request = request
+        # A journey run by the rules before optional consents stopped ending it (a run that
+        # does not follow that change: `workflows.journey_changes`): every withdrawal before
+        # the treatment declines, as it did when the run recorded its history.
+        self.any_withdrawal_declines = False
 
     @property
     def details(self) -> ActionDetails:
@@ -57,7 +61,9 @@ class JourneyRules:
         return required_consents(self.facts) <= signed
 
     def withdraws_a_required_consent(self) -> bool:
-        return self.details.consent_kind in required_consents(self.facts)
+        return self.any_withdrawal_declines or self.details.consent_kind in required_consents(
+            self.facts
+        )
 
     def has_signed_consent(self) -> bool:
         return bool(self.facts.consents_signed)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.aftercare.tasks import (
+    INVITE_BACK_AFTER,
     Assignment,
     FollowUpAssignee,
     TaskKind,
@@ -80,6 +81,8 @@ async def project_aftercare(change: JourneyChange) -> None:
         if content is not None and facts.visit_category is not VisitCategory.RECHECK:
             await write_photo_tasks(change, content)
     await close_photo_tasks(change)
+    if event.action == Action.CLOSE_NOT_CONVERTED.value:
+        await _invite_back(facts, change)
     if facts.linked_journey_id and facts.stage.is_terminal:
         await _settle_complications(facts)
     touched = [f for f in facts.follow_ups if f.status is not FollowUpStatus.SCHEDULED]
@@ -133,6 +136,27 @@ async def _write_call(
     if missed_at is not None:
         values["due_at"] = call_due_at(follow_up, missed_at)
     await FollowUpTask.filter(id=task.id).update(**values)
+
+
+async def _invite_back(facts: JourneyFacts, change: JourneyChange) -> None:
+    """The consultation did not convert: its consultant invites the client back in a week (to
+    any supervisor when the journey had none). Written once; a retried write finds it."""
+    invitation = task_id(facts.journey_id, None, TaskKind.INVITATION)
+    if await FollowUpTask.exists(id=invitation):
+        return
+    role = Role.CONSULTANT if facts.consultant_id else Role.SUPERVISOR
+    await FollowUpTask.create(
+        id=invitation,
+        clinic_id=facts.clinic_id,
+        journey_id=facts.journey_id,
+        kind=TaskKind.INVITATION.value,
+        status=TaskStatus.OPEN.value,
+        due_at=change.event.at + INVITE_BACK_AFTER,
+        assignee_role=role.value,
+        assignee_id=facts.consultant_id,
+        journey_seq=change.event.seq,
+        updated_at=change.event.at,
+    )
 
 
 def _call_id(facts: JourneyFacts, follow_up: FollowUp) -> str:

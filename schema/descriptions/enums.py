@@ -56,6 +56,8 @@ DESCRIPTIONS = {
     "TaskKind.FOLLOW_UP_CALL": "A follow-up call that fell due (or its retry).",
     "TaskKind.COMPLICATION": "A complication reported on a call: for the treating doctor, now.",
     "TaskKind.LOW_SURVEY_SCORE": "A phone survey with a low score: for a supervisor.",
+    "TaskKind.INVITATION": "A consultation that did not convert: its consultant invites the "
+    "client back, a week after (seed 003). Closed by hand with `completeTask` and a note.",
     "TaskKind.PHOTO": "A photo of the procedure type's photo schedule (before, suture "
     "removal, 3 months, 1 year...): for the care team; uploading a photo of its `photoStage` "
     "for the journey settles it.",

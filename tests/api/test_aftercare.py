@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,8 @@ from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import clinic_month, eventually
 from tests.api.live import WAIT, Pushes, pushed_task, pushed_task_done, reading
+
+CLOSE_NOT_CONVERTED = documents.action("closeNotConverted", "CloseJourneyInput")
 
 
 async def _tasks(driver: JourneyDriver, role: Role, **filters: Any) -> list[dict[str, Any]]:
@@ -371,3 +374,26 @@ async def _report_complication(driver: JourneyDriver, jid: str, note: str) -> di
     reported = data["reportComplication"]
     assert reported["__typename"] == "ComplicationReported", reported
     return reported  # type: ignore[no-any-return]
+
+
+async def test_a_consultation_that_did_not_convert_leaves_its_consultant_an_invitation(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+) -> None:
+    # Given a consultation recorded, and the journey closed as not converted
+    driver = await fresh_clinic()
+    journey = await driver.drive_to("CONSULTATION")
+    await driver.consult(journey["id"])
+    closed = await driver.act(
+        CLOSE_NOT_CONVERTED, Role.CONSULTANT, journeyId=journey["id"], reason="thinking it over"
+    )
+    assert closed["__typename"] == "JourneyPayload", closed
+    # Then the consultant has a task to invite the client back, due in a week
+    (invitation,) = [t for t in await _tasks(driver, Role.CONSULTANT) if t["kind"] == "INVITATION"]
+    assert invitation["journeyId"] == journey["id"] and invitation["status"] == "OPEN"
+    assert invitation["assigneeId"] == driver.staff[Role.CONSULTANT].account_id
+    due = datetime.fromisoformat(invitation["dueAt"])
+    assert timedelta(days=6, hours=23) < due - datetime.now(UTC) <= timedelta(days=7)
+    # And closes it by hand with what came of the call
+    done = {"taskId": invitation["id"], "note": "booked for March", "idempotencyKey": new_key()}
+    data = await driver.api.run(docs.COMPLETE_TASK, driver.token(Role.CONSULTANT), input=done)
+    assert data["completeTask"]["task"]["status"] == "DONE", data

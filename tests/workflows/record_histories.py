@@ -140,11 +140,29 @@ async def started_today(client: Client, env: WorkflowEnvironment) -> Handle:
     return handle
 
 
+async def photo_withdrawn(client: Client, env: WorkflowEnvironment) -> Handle:
+    """Photo and procedure consents signed; the photo consent withdrawn at payment. Recorded
+    before optional consents stopped ending a journey: it ended DECLINED, and a run of that
+    time must replay so."""
+    start = journey_start()
+    start.journey_id = "journey-replay-photo-withdrawn"
+    handle = await begin(client, start, TASK_QUEUE, as_given=True)
+    await act(handle, assign())
+    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+    await act(handle, ask_expert())
+    await act(handle, approve())
+    await act(handle, consent(ConsentKind.PHOTO, by=NURSE))
+    await act(handle, consent(by=NURSE))
+    await act(handle, request(Action.WITHDRAW_CONSENT, NURSE, consent_kind=ConsentKind.PHOTO))
+    return handle
+
+
 SCENARIOS: dict[str, Scenario] = {
     "first_visit": first_visit,
     "recheck": recheck,
     "stuck_then_refused": stuck_then_refused,
     "started_today": started_today,
+    "photo_withdrawn": photo_withdrawn,
 }
 
 

@@ -94,6 +94,7 @@ async def replay(recording: dict[str, Any]) -> JourneyFacts:
 def test_the_recordings_are_there() -> None:
     assert [path.stem for path in HISTORIES] == [
         "first_visit",
+        "photo_withdrawn",
         "recheck",
         "started_today",
         "stuck_then_refused",
