@@ -6,9 +6,9 @@ someone listens): one query for new journey events and, while desks are watched,
 board versions, however many subscribers. It wakes the subscribers of what moved, each through
 a bounded `Mailbox` (schema.mailbox). A portable change feed for SQLite and PostgreSQL alike.
 
-Tasks changed outside any journey event (closed by hand, settled by an upload) are logged in
-`task_change`; while clinics are watched, each tick reads that log too and sends the clinic's
-subscribers a `TaskTouched`. Those who follow journeys (`ClinicChange`) skip it.
+Tasks changed outside any journey event (closed by hand, settled by an upload, raised by a
+survey) are logged in `task_change`; while clinics are watched, each tick reads that log too and
+sends the clinic's subscribers a `TaskTouched`. Those who follow journeys (`ClinicChange`) skip it.
 
 Each table is read by id through an `IdCursor` (schema.feed_cursor), which asks again for the
 ids it skipped (on PostgreSQL a row can commit after higher ids) and never repeats one. When a

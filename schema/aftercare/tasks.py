@@ -96,7 +96,7 @@ async def my_tasks(
 
 async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
     """Each task of yours that changed (a journey event wrote it, it was closed by hand, an
-    upload settled it), as it is now."""
+    upload settled it, a survey raised it), as it is now."""
     claims = info.context.claims
     if claims is None:  # the permission guard refuses it first; kept for direct callers
         raise SubscriptionRefused("sign in first", ErrorCode.NOT_AUTHORIZED)

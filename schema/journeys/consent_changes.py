@@ -1,8 +1,8 @@
 """A doubting client's second talk (`deferConsent`) and a consent withdrawn (`withdrawConsent`).
 
 Deferring keeps the journey in CONSENT: the stage's SLA keeps running, so the cockpit sees a
-consent that waits too long. A withdrawal before the treatment began stops the journey
-(DECLINED); after it, the withdrawal is recorded and the care goes on. Either way the
+consent that waits too long. A withdrawal of a consent the treatment needs, before the treatment
+began, stops the journey (DECLINED); any other withdrawal is recorded and the journey goes on. Either way the
 signature stays in the file, marked withdrawn.
 """
 

@@ -81,7 +81,8 @@ class Subscription:
 
     @strawberry.subscription(
         description="Your tasks as they change: each task of yours a journey event added or "
-        "moved, one closed by `completeTask`, a photo reminder an `uploadPhoto` settled; pushed "
+        "moved, one closed by `completeTask`, a photo reminder an `uploadPhoto` settled, a "
+        "low score's task `recordSurvey` raised; pushed "
         "as it is now. A subscriber too far behind gets one RESYNC update instead."
     )
     async def tasks_changed(self, info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
