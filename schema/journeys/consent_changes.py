@@ -2,8 +2,8 @@
 
 Deferring keeps the journey in CONSENT: the stage's SLA keeps running, so the cockpit sees a
 consent that waits too long. A withdrawal of a consent the treatment needs, before the treatment
-began, stops the journey (DECLINED); any other withdrawal is recorded and the journey goes on. Either way the
-signature stays in the file, marked withdrawn.
+began, stops the journey (DECLINED); any other withdrawal is recorded and the journey goes on.
+Either way the signature stays in the file, marked withdrawn.
 """
 
 from __future__ import annotations
