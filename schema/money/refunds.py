@@ -8,6 +8,7 @@ before treatment (cancelled with a deposit paid) just gets the entry.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,6 +50,8 @@ from schema.money.common import billing_settings, invalid, read_money
 from schema.money.types import MoneyInput
 from schema.text import check_text
 
+log = logging.getLogger(__name__)
+
 
 @strawberry.input(description="Money given back against one payment.")
 class RecordRefundInput:
@@ -72,8 +75,10 @@ RefundResult = Annotated[
 ]
 
 
-async def _payload(refund_id: str, locale: str) -> RefundPayload:
-    row = await RefundRow.get(id=refund_id)
+async def _payload(refund_id: str, locale: str) -> RefundPayload | ValidationFailed:
+    row = await RefundRow.get_or_none(id=refund_id)
+    if row is None:  # its journey step was taken, and another refund had taken the money first
+        return invalid([FieldProblem("amount.amount", TAKEN_FIRST)])
     journey = await JourneyRow.get(id=row.journey_id)
     return RefundPayload(refund=Refund.from_row(row, locale), journey=Journey.from_row(journey))
 
@@ -135,6 +140,14 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
         )
         note_write(info, payment.client_id)
 
+    async def written_after_the_step(_: object) -> None:
+        # Other refunds wait for this entry (`_journey_refund_being_written`); one past that wait
+        # that took the money leaves this request answered as such (`_payload`), not a fault.
+        try:
+            await write()
+        except OverRefund:
+            log.warning("refund %s: its step was taken, the money refunded first", refund_id)
+
     async def given_back_in_full() -> ValidationFailed | None:
         try:
             await write()
@@ -148,13 +161,20 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
         action = _JourneyStep(encode_id("Journey", journey.id), input.idempotency_key)
         details = ActionDetails(amount_minor=amount.minor, currency=amount.currency)
         outcome = await run_action(
-            info, action, Action.REFUND, details, claimed=ledger, after_accepted=write
+            info,
+            action,
+            Action.REFUND,
+            details,
+            claimed=ledger,
+            after_accepted=written_after_the_step,
         )
         if not isinstance(outcome, JourneyPayload):
             assert not isinstance(outcome, ContraindicationFound)  # only startTreatment is gated
             return outcome
     else:
-        if before_treatment and await _journey_refund_being_written(journey):
+        # Not for a retry of this very request (its own step may have ended the journey).
+        own_retry = idempotency.unfinished(ledger)
+        if before_treatment and not own_retry and await _journey_refund_being_written(journey):
             return Conflict(
                 code=ErrorCode.CONFLICT,
                 message="the journey's own refund is being recorded: try again in a moment",
@@ -181,6 +201,9 @@ async def _journey_refund_being_written(journey: JourneyRow) -> bool:
     if ended_at is None or datetime.now(UTC) - ended_at > JOURNEY_REFUND_WRITTEN_WITHIN:
         return False
     return not await RefundRow.exists(journey_id=journey.id, before_treatment=True)
+
+
+TAKEN_FIRST = "another refund of this payment was recorded first"
 
 
 class OverRefund(Exception):

@@ -214,6 +214,33 @@ async def test_a_refund_racing_the_journeys_own_refund_waits_for_its_row(
     assert await Refund.filter(payment_id=decode_id(paid, "Payment")).count() == 1
 
 
+async def test_a_refund_whose_entry_was_lost_after_its_step_is_written_on_retry(
+    fresh_clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a refund whose journey step ended the journey, and whose process died before its
+    # entry was written
+    driver = await fresh_clinic()
+    paid = await _deposit_paid(driver)
+    refund = {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
+    write, died = refunds._write_refund, asyncio.Event()
+
+    async def dies_once(*args: Any, **kwargs: Any) -> None:
+        if not died.is_set():
+            died.set()
+            raise ConnectionError("the process died")
+        await write(*args, **kwargs)
+
+    monkeypatch.setattr(refunds, "_write_refund", dies_once)
+    key = new_key()
+    with pytest.raises(TransportQueryError):
+        await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    # When the cashier retries it with its key
+    retried = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    # Then its entry is written (not "being recorded": it is this very refund), once
+    assert retried["__typename"] == "RefundPayload", retried
+    assert await Refund.filter(payment_id=decode_id(paid, "Payment")).count() == 1
+
+
 async def _deposit_paid(driver: JourneyDriver) -> str:
     """A journey at payment with a confirmed bill of 500.00 and a deposit of 100.00 paid: the
     deposit's id."""
