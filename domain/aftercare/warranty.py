@@ -52,8 +52,11 @@ def last_day(card_ends_at: datetime, zone: ZoneInfo) -> date:
     return card_ends_at.astimezone(zone).date()
 
 
-def covers(card_ends_at: datetime, now: datetime) -> bool:
-    return now <= card_ends_at
+def covers(card_ends_at: datetime, now: datetime, zone: ZoneInfo) -> bool:
+    """Whether the card covers `now`: any moment of its last day, in the clinic's calendar.
+    (Cards issued before their end was set to that day's end end at the treatment's hour;
+    judged by the day, they cover the afternoon of it too.)"""
+    return now.astimezone(zone).date() <= last_day(card_ends_at, zone)
 
 
 def terms_for(

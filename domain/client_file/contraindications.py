@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from domain.ages import age_on
 from domain.catalog.items import CatalogItemSpec, ExcludedState, normalise
 
 
@@ -55,11 +56,7 @@ class ClientRecord:
 
     @property
     def age(self) -> int:
-        birthday_passed = (self.today.month, self.today.day) >= (
-            self.birth_date.month,
-            self.birth_date.day,
-        )
-        return self.today.year - self.birth_date.year - (0 if birthday_passed else 1)
+        return age_on(self.birth_date, self.today)
 
 
 @dataclass(frozen=True)
@@ -75,8 +72,8 @@ def _key(code: ContraindicationCode, item_id: str, entry_id: str | None = None) 
     return ":".join([code.value, item_id, *([entry_id] if entry_id else [])])
 
 
-# The key's last part for a state not stated that day: an override of it never covers a
-# statement made afterwards (that one is a reason of its own).
+# The key's last part for a state not stated that day, with the day: an override of it never
+# covers a statement made afterwards (that one is a reason of its own), nor another day.
 UNSTATED = "unstated"
 
 
@@ -100,7 +97,7 @@ def _states(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindicatio
             f"pregnancy and breastfeeding not stated today ({when}); "
             f"{item.name} rules out {' and '.join(c.value.lower() for _, c in ruled_out)}"
         )
-        key = _key(code, item.item_id, UNSTATED)
+        key = _key(code, item.item_id, f"{UNSTATED}-{record.today.isoformat()}")
         return [Contraindication(code, key, item.item_id, item.name, detail)]
     stated = statement.stated_on.isoformat()
     checks = (

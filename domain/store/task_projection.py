@@ -35,7 +35,7 @@ from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitC
 from domain.journey.table import Action
 from domain.procedures.template import ProcedureContent
 from domain.roles import Role
-from domain.store.aftercare import AftercareSetting, FollowUpTask, WarrantyCard
+from domain.store.aftercare import AftercareSetting, FollowUpTask, TaskChangeLog, WarrantyCard
 from domain.store.models import Clinic
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
@@ -84,7 +84,7 @@ async def project_aftercare(change: JourneyChange) -> None:
     if event.action == Action.CLOSE_NOT_CONVERTED.value:
         await _invite_back(facts, change)
     if facts.linked_journey_id and facts.stage.is_terminal:
-        await _settle_complications(facts)
+        await _settle_complications(facts, change)
     touched = [f for f in facts.follow_ups if f.status is not FollowUpStatus.SCHEDULED]
     if not touched:
         return
@@ -189,11 +189,19 @@ async def _write_complication(
     )
 
 
-async def _settle_complications(facts: JourneyFacts) -> None:
-    """The recheck a complication opened has ended: the doctor's task with it."""
+async def _settle_complications(facts: JourneyFacts, change: JourneyChange) -> None:
+    """The recheck a complication opened has ended: the doctor's task with it. The task is the
+    journey's it came from, which this event is not: `tasksChanged` finds it by its log row."""
     done = TaskStatus.DONE if facts.stage is Stage.COMPLETED else TaskStatus.CLOSED
     waiting = FollowUpTask.filter(linked_journey_id=facts.journey_id, status=TaskStatus.OPEN.value)
-    await waiting.update(status=done.value)
+    settled = await waiting.values_list("id", "clinic_id")
+    if not settled:
+        return
+    await FollowUpTask.filter(id__in=[task for task, _ in settled]).update(
+        status=done.value, updated_at=change.event.at
+    )
+    for task, clinic in settled:
+        await TaskChangeLog.create(clinic_id=clinic, task_id=task, at=change.event.at)
 
 
 async def _issue_warranty(

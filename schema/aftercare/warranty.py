@@ -93,8 +93,9 @@ async def claim_warranty(
         # An attempt of this request that opened the recheck and was lost before the claim was
         # written goes on, though the card's period ended since.
         opened_before = await JourneyRow.exists(id=recheck_id)
-        if not opened_before and not covers(card.ends_at, now):
-            return warranty_expired(card.ends_at, await zone_of(info, card.clinic_id))
+        zone = await zone_of(info, card.clinic_id)
+        if not opened_before and not covers(card.ends_at, now, zone):
+            return warranty_expired(card.ends_at, zone)
         parent = await JourneyRow.get(id=card.journey_id)
         try:
             opened = await open_linked_recheck(

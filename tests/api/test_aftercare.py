@@ -285,10 +285,15 @@ async def test_a_complication_alerts_the_doctor_and_opens_a_linked_recheck(
     owner = driver.staff[Role.CONSULTANT].account_id
     summary = f"assigned to {owner}, examined by {doctor.account_id}"
     assert assigned["history"][-1]["summary"] == summary
-    # The recheck ends (here: the client did not come): the doctor's task goes with it.
-    await driver.ok(
-        documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=recheck["id"], reason="no need"
-    )
+    # The recheck ends (here: the client did not come): the doctor's task goes with it, and the
+    # doctor watching their list hears so.
+    doctor_watch = driver.api.subscription(docs.TASKS_CHANGED, driver.token(Role.EXPERT))
+    async with reading(doctor_watch, "tasksChanged") as watched:
+        await driver.ok(
+            documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=recheck["id"], reason="no need"
+        )
+        settled = await asyncio.wait_for(pushed_task(watched, id=alert["id"]), timeout=WAIT)
+    assert settled["status"] == "CLOSED"
     left = await _tasks(driver, Role.EXPERT)
     assert alert["id"] not in [task["id"] for task in left]
 

@@ -99,9 +99,13 @@ def test_a_warranty_covers_its_last_day_whole_in_the_clinic_s_calendar() -> None
     treated = datetime(2026, 1, 5, 10, 0, tzinfo=warsaw)
     end = ends_at(treated, 182, warsaw)
     # Then a claim that afternoon, and up to its last moment, is covered; the next day is not
-    assert covers(end, datetime(2026, 7, 6, 15, 0, tzinfo=warsaw))
-    assert covers(end, datetime(2026, 7, 6, 23, 59, 59, tzinfo=warsaw))
-    assert not covers(end, datetime(2026, 7, 7, 0, 0, 0, tzinfo=warsaw))
+    assert covers(end, datetime(2026, 7, 6, 15, 0, tzinfo=warsaw), warsaw)
+    assert covers(end, datetime(2026, 7, 6, 23, 59, 59, tzinfo=warsaw), warsaw)
+    assert not covers(end, datetime(2026, 7, 7, 0, 0, 0, tzinfo=warsaw), warsaw)
+    # And a card issued when it ended at the treatment's hour covers that afternoon too
+    old_card = datetime(2026, 7, 6, 10, 0, tzinfo=warsaw)
+    assert covers(old_card, datetime(2026, 7, 6, 15, 0, tzinfo=warsaw), warsaw)
+    assert not covers(old_card, datetime(2026, 7, 7, 0, 0, 1, tzinfo=warsaw), warsaw)
     assert last_day(end, warsaw) == date(2026, 7, 6)
     # And a treatment late in the evening in Shanghai counts from its local day, not UTC's
     shanghai = ZoneInfo("Asia/Shanghai")
@@ -109,7 +113,7 @@ def test_a_warranty_covers_its_last_day_whole_in_the_clinic_s_calendar() -> None
     late = datetime(2026, 2, 28, 17, 30, tzinfo=UTC)  # 01:30 on 1 March there
     assert last_day(ends_at(evening, 365, shanghai), shanghai) == date(2027, 3, 1)
     assert last_day(ends_at(late, 365, shanghai), shanghai) == date(2027, 3, 1)
-    assert covers(ends_at(T0, 365, UTC), T0 + timedelta(days=365, hours=14))
+    assert covers(ends_at(T0, 365, UTC), T0 + timedelta(days=365, hours=14), UTC)
     number = card_number("4f0e9d7e-6a7f-2f0c-9a11-000000000000", T0)
     assert number == "W-202603-4F0E9D7E6A"
     assert card_number("journey-4f0e9d7e-6a7f-2f0c-9a11-000000000000", T0) == number

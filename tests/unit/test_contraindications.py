@@ -72,7 +72,7 @@ def test_an_item_ruling_out_pregnancy_needs_a_statement_made_that_day() -> None:
     for statement, when in ((None, "never stated"), (earlier, "last stated 2026-11-30")):
         found = contraindications(record(pregnancy=statement), [FILLER, PEEL])
         assert codes(found) == [(ContraindicationCode.PREGNANCY, "filler")]
-        assert found[0].key == "PREGNANCY:filler:unstated"
+        assert found[0].key == "PREGNANCY:filler:unstated-2026-12-02"  # that day's only
         assert when in found[0].detail and "not stated today" in found[0].detail
     # An item that rules neither out asks for none
     assert contraindications(record(pregnancy=None), [PEEL]) == []
