@@ -12,6 +12,7 @@ from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails, Actor
 from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
+from domain.roles import Role
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.procedure_reads import type_keys_of
@@ -24,6 +25,7 @@ from schema.consents.signing import (
     write_signature,
 )
 from schema.context import Context
+from schema.errors import not_authorized
 from schema.journeys.actions import (
     AfterAccepted,
     JourneyResult,
@@ -74,6 +76,10 @@ class SignConsentInput:
 
 
 async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> JourneyResult:
+    actor = info.context.actor
+    if input.kind is ConsentKind.ANESTHESIA and actor is not None and actor.role is not Role.EXPERT:
+        # Seed 002: the anesthetist (a doctor) assesses the client and takes this consent.
+        return not_authorized("an anesthesia consent is taken by the doctor who gives it")
     capacity = input.capacity or (
         SignerCapacity.GUARDIAN if input.guardian_name else SignerCapacity.CLIENT
     )
@@ -93,7 +99,6 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         problems.append(FieldProblem("photoPurposes", "say what the photos may be used for"))
     after_accepted = None
     journey = await load_visible_journey(info, input.journey_id)
-    actor = info.context.actor
     if journey is not None and actor is not None and not problems:
         version, found = await find_version(
             journey.clinic_id, input.template_id, input.template_version, input.kind, input.language

@@ -36,7 +36,8 @@ class JourneyMutations:
     sign_consent = _action(
         consent.sign_consent,
         "Record one signed consent: signer and capacity, the exact template version and its "
-        "hash, language, witness and the drawn signature.",
+        "hash, language, witness and the drawn signature. An ANESTHESIA consent is taken by the "
+        "doctor who gives it (an expert).",
     )
     defer_consent = _action(
         consent_changes.defer_consent,

@@ -360,3 +360,30 @@ async def test_a_procedure_consent_is_the_planned_procedure_type_s(
         documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1, templateId="tox-procedure")
     )
     assert signed["__typename"] == "JourneyPayload", signed
+
+
+async def test_an_anesthesia_consent_is_taken_by_a_doctor(fresh_clinic: FreshClinic) -> None:
+    # Given a plan with anesthesia, its procedure consent signed
+    clinic = await fresh_clinic()
+    journey = await clinic.drive_to("EXPERT_REVIEW")
+    jid = journey["id"]
+    plan = {**PLAN, "requiresAnesthesia": True}
+    approval = {"journeyId": jid, "decision": "APPROVE", "finalPlan": plan}
+    await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    await clinic.sign_consent(jid)
+    anesthesia = {
+        "journeyId": jid,
+        "kind": "ANESTHESIA",
+        "signerName": "Anna Nowak",
+        "templateId": "anesthesia-consent",
+        "templateVersion": "1",
+        "language": "pl",
+        "rightsExplained": True,
+    }
+    # When a nurse takes the anesthesia consent, it is refused (seed 002: the anesthetist does)
+    by_nurse = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **anesthesia)
+    assert by_nurse["__typename"] == "NotAuthorized", by_nurse
+    # While the doctor takes it, and the journey goes on to payment
+    by_doctor = await clinic.act(documents.SIGN_CONSENT, Role.EXPERT, **anesthesia)
+    assert by_doctor["__typename"] == "JourneyPayload", by_doctor
+    assert by_doctor["journey"]["stage"] == "PAYMENT"
