@@ -10,7 +10,8 @@ from typing import Any
 from pypdf import PdfReader
 
 from domain.roles import Role
-from tests.api.flow import JourneyDriver
+from tests.api import documents
+from tests.api.flow import PLAN, JourneyDriver
 
 ERRORS = "... on UserError { code message } ... on ValidationFailed { problems { field message } }"
 SET_TYPE = (
@@ -120,6 +121,17 @@ async def set_type(driver: JourneyDriver, input: dict[str, Any]) -> dict[str, An
     result = data["setProcedureType"]
     assert result["__typename"] == "ProcedureTypePayload", result
     return result["procedureType"]  # type: ignore[no-any-return]
+
+
+async def approved_for_a_type(clinic: JourneyDriver, type_key: str) -> tuple[str, dict[str, Any]]:
+    """A new procedure type (version 1), and a journey whose approved plan names it, in
+    CONSENT: the journey's id and the version."""
+    version = await set_type(clinic, type_input(type_key))
+    journey = await clinic.drive_to("EXPERT_REVIEW")
+    plan = {**PLAN, "procedureType": type_key}
+    approval = {"journeyId": journey["id"], "decision": "APPROVE", "finalPlan": plan}
+    await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    return journey["id"], version
 
 
 async def run(driver: JourneyDriver, document: str, role: Role, **variables: Any) -> Any:

@@ -49,7 +49,7 @@ from tests.api.consent_support import (
 from tests.api.flow import PLAN, JourneyDriver, assert_unchanged, end_journey
 from tests.api.harness import Api
 from tests.api.permission_probe import post
-from tests.api.procedure_support import set_type, type_input
+from tests.api.procedure_support import approved_for_a_type
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -336,17 +336,7 @@ async def test_a_procedure_consent_is_the_planned_procedure_type_s(
     # Given a journey whose approved plan names a procedure type, and a filler template
     clinic = await fresh_clinic()
     type_key = f"tox-{uuid.uuid4().hex[:6]}"
-    await set_type(clinic, type_input(type_key))
-    journey = await clinic.drive_to("EXPERT_REVIEW")
-    jid = journey["id"]
-    plan = {**PLAN, "procedureType": type_key}
-    await clinic.ok(
-        documents.COMPLETE_EXPERT_REVIEW,
-        Role.EXPERT,
-        journeyId=jid,
-        decision="APPROVE",
-        finalPlan=plan,
-    )
+    jid, _ = await approved_for_a_type(clinic, type_key)
     await publish(clinic)  # "filler-procedure", for the type "filler"
     # When the client signs the filler template for it
     refused = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))

@@ -23,7 +23,7 @@ from tests.api.audit_support import (
     raw_client,
     run_traced,
 )
-from tests.api.flow import CHECKS, PLAN, JourneyDriver, assert_unchanged, end_journey, new_key
+from tests.api.flow import CHECKS, JourneyDriver, assert_unchanged, end_journey, new_key
 from tests.api.harness import TEST_CLINIC_ZONE, Api, clinic_month
 from tests.api.live import WAIT, Pushes, pushed_task_done, reading
 from tests.api.photo_support import png, upload
@@ -39,6 +39,7 @@ from tests.api.procedure_support import (
     START,
     TYPES,
     V1_CHECKLIST,
+    approved_for_a_type,
     pdf_text,
     run,
     set_type,
@@ -66,17 +67,7 @@ async def _item(clinic: JourneyDriver, jid: str, code: str, **extra: object) -> 
 async def _treated_under_version_1(clinic: JourneyDriver, type_key: str) -> tuple[str, dict]:
     """A journey whose plan names the type (version 1 then), with version 2 published before
     its treatment; answers the journey's id and version 1."""
-    v1 = await set_type(clinic, type_input(type_key))
-    journey = await clinic.drive_to("EXPERT_REVIEW")
-    jid = journey["id"]
-    plan = {**PLAN, "procedureType": type_key}
-    await clinic.ok(
-        documents.COMPLETE_EXPERT_REVIEW,
-        Role.EXPERT,
-        journeyId=jid,
-        decision="APPROVE",
-        finalPlan=plan,
-    )
+    jid, v1 = await approved_for_a_type(clinic, type_key)
     # The supervisor publishes version 2 mid-journey: another checklist, plan and notes.
     v2_input = type_input(type_key, edition="(v2)")
     v2_input["checklist"].append({"code": "patch_test", "label": "patch test"})

@@ -188,15 +188,12 @@ async def test_a_refund_racing_the_journeys_own_refund_waits_for_its_row(
     paid = await _deposit_paid(driver)
     refund = {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
     reached, release = asyncio.Event(), asyncio.Event()
-    write = refunds._write_refund
 
-    async def held_once(*args: Any, **kwargs: Any) -> None:
-        if not reached.is_set():
-            reached.set()
-            await release.wait()
-        await write(*args, **kwargs)
+    async def held() -> None:
+        reached.set()
+        await release.wait()
 
-    monkeypatch.setattr(refunds, "_write_refund", held_once)
+    _before_the_first_entry(monkeypatch, held)
     first = asyncio.create_task(
         money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=new_key())
     )
@@ -222,15 +219,11 @@ async def test_a_refund_whose_entry_was_lost_after_its_step_is_written_on_retry(
     driver = await fresh_clinic()
     paid = await _deposit_paid(driver)
     refund = {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
-    write, died = refunds._write_refund, asyncio.Event()
 
-    async def dies_once(*args: Any, **kwargs: Any) -> None:
-        if not died.is_set():
-            died.set()
-            raise ConnectionError("the process died")
-        await write(*args, **kwargs)
+    async def dies() -> None:
+        raise ConnectionError("the process died")
 
-    monkeypatch.setattr(refunds, "_write_refund", dies_once)
+    _before_the_first_entry(monkeypatch, dies)
     key = new_key()
     with pytest.raises(TransportQueryError):
         await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
@@ -239,6 +232,22 @@ async def test_a_refund_whose_entry_was_lost_after_its_step_is_written_on_retry(
     # Then its entry is written (not "being recorded": it is this very refund), once
     assert retried["__typename"] == "RefundPayload", retried
     assert await Refund.filter(payment_id=decode_id(paid, "Payment")).count() == 1
+
+
+def _before_the_first_entry(
+    monkeypatch: pytest.MonkeyPatch, first: Callable[[], Awaitable[None]]
+) -> None:
+    """Runs `first` before the first refund entry is written (it may hold it, or fail it); the
+    entries after are written as always."""
+    write, done = refunds._write_refund, asyncio.Event()
+
+    async def written(*args: Any, **kwargs: Any) -> None:
+        if not done.is_set():
+            done.set()
+            await first()
+        await write(*args, **kwargs)
+
+    monkeypatch.setattr(refunds, "_write_refund", written)
 
 
 async def _deposit_paid(driver: JourneyDriver) -> str:

@@ -72,12 +72,8 @@ async def test_a_step_an_earlier_release_sent_is_answered_on_retry_not_run_again
     driver = await fresh_clinic()
     journey = await driver.drive_to("EXPERT_REVIEW")
     approval = _approval(journey["id"])
-    as_earlier_release(True)
-    first = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
-    assert first["__typename"] == "JourneyPayload", first
-    await _lose_answer(driver.staff[Role.EXPERT].account_id, approval["idempotencyKey"])
+    first = await _taken_by_an_earlier_release(driver, approval, as_earlier_release)
     # When this release retries it with its key
-    as_earlier_release(False)
     retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     # Then it is answered as the first time (not refused: the journey has moved on), once
     assert retry == first
@@ -91,12 +87,8 @@ async def test_a_lost_step_of_an_earlier_release_is_answered_though_a_check_refu
     # Given an approval naming a price-list item, sent by an earlier release and taken by the
     # journey, whose answer was lost
     driver, approval = await _approval_of_an_item(fresh_clinic, "EXPERT_REVIEW")
-    as_earlier_release(True)
-    first = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
-    assert first["__typename"] == "JourneyPayload", first
-    await _lose_answer(driver.staff[Role.EXPERT].account_id, approval["idempotencyKey"])
+    first = await _taken_by_an_earlier_release(driver, approval, as_earlier_release)
     # When the item gets a new version and this release retries the approval with its key
-    as_earlier_release(False)
     retry = await _retried_after_a_new_price(driver, approval)
     # Then it is answered as the first time: the journey took it under the earlier id
     assert retry == first
@@ -162,6 +154,19 @@ async def test_a_desk_change_an_earlier_release_sent_is_answered_on_retry_not_ru
         what="the entry of the change",
     )
     assert [entry.reason for entry in entries] == [f"status BUSY: {words}"]
+
+
+async def _taken_by_an_earlier_release(
+    driver: JourneyDriver, approval: dict[str, Any], as_earlier_release: Callable[[bool], None]
+) -> dict[str, Any]:
+    """The approval as an earlier release sent it (the key as the update id), taken by the
+    journey, its answer lost before the key recorded it; this release serves from then on."""
+    as_earlier_release(True)
+    first = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    assert first["__typename"] == "JourneyPayload", first
+    await _lose_answer(driver.staff[Role.EXPERT].account_id, approval["idempotencyKey"])
+    as_earlier_release(False)
+    return first
 
 
 async def _temporal_history(temporal_env: WorkflowEnvironment, journey_id: str) -> bytes:

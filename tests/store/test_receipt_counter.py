@@ -14,7 +14,8 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
 from domain.store.billing import ReceiptCounter
-from domain.store.receipts import NewPayment, record_payment
+from domain.store.receipts import record_payment
+from tests.store.test_receipts import _payment
 
 REFUSED = "receipt_counter counts up by one"
 
@@ -82,23 +83,7 @@ async def test_payments_still_take_the_next_numbers() -> None:
     # Given a clinic whose counter gave receipts 1 and 2
     clinic = await _counter_at(2)
     # When two payments are recorded
-    numbers = []
-    for _ in range(2):
-        payment = await record_payment(
-            NewPayment(
-                payment_id=str(uuid.uuid4()),
-                clinic_id=clinic,
-                journey_id="journey-1",
-                client_id="client-1",
-                bill_id=None,
-                kind="DEPOSIT",
-                method="CARD",
-                amount_minor=10_000,
-                currency="EUR",
-                recorded_by="front-desk-1",
-            )
-        )
-        numbers.append(payment.receipt_number)
+    numbers = [(await record_payment(_payment(clinic))).receipt_number for _ in range(2)]
     # Then they take 3 and 4, and the counter stands at 4
     assert numbers == [3, 4]
     assert (await ReceiptCounter.get(clinic_id=clinic)).last_number == 4
