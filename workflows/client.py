@@ -12,13 +12,14 @@ import logging
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
@@ -167,6 +168,20 @@ class JourneyGateway:
         answered nor refused)."""
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         return await update_succeeded(handle, update_id)
+
+    async def running(self, journey_id: str) -> bool:
+        """Whether the journey's workflow exists and runs (one whose start is on its way
+        counts); `JourneyUnavailable` when Temporal cannot say in time."""
+        handle = self.client.get_workflow_handle(journey_id)
+        try:
+            description = await handle.describe(rpc_timeout=timedelta(seconds=UPDATE_RAN_SECONDS))
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                return False
+            raise JourneyUnavailable(str(error)) from error
+        except RPCTimeoutOrCancelledError as error:
+            raise JourneyUnavailable("no answer from the journey in time") from error
+        return description.status is WorkflowExecutionStatus.RUNNING
 
     async def facts(self, journey_id: str) -> JourneyFacts:
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)

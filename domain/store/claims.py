@@ -36,6 +36,18 @@ async def claim_recheck(client_id: str, journey_id: str) -> str | None:
     return await _claim(ActiveRecheckClaim, client_id, journey_id, over)
 
 
+async def take_over_recheck(client_id: str, held_by: str, journey_id: str) -> str | None:
+    """Takes the client's recheck claim from `held_by`, a recheck Temporal says never started
+    or has closed; when refused (another took it first), the recheck holding it now."""
+    taken = await ActiveRecheckClaim.filter(client_id=client_id, journey_id=held_by).update(
+        journey_id=journey_id, claimed_at=datetime.now(UTC)
+    )
+    if taken:
+        return None
+    held = await ActiveRecheckClaim.get_or_none(client_id=client_id)
+    return str(held.journey_id) if held else await claim_recheck(client_id, journey_id)
+
+
 async def _claim(model: Claim, client_id: str, journey_id: str, over: Q) -> str | None:
     now = datetime.now(UTC)
     try:

@@ -197,9 +197,10 @@ async def _settle_complications(facts: JourneyFacts, change: JourneyChange) -> N
     settled = await waiting.values_list("id", "clinic_id")
     if not settled:
         return
-    await FollowUpTask.filter(id__in=[task for task, _ in settled]).update(
-        status=done.value, updated_at=change.event.at
-    )
+    # Still open: one closed by hand meanwhile (`completeTask`) keeps its closing.
+    await FollowUpTask.filter(
+        id__in=[task for task, _ in settled], status=TaskStatus.OPEN.value
+    ).update(status=done.value, updated_at=change.event.at)
     for task, clinic in settled:
         await TaskChangeLog.create(clinic_id=clinic, task_id=task, at=change.event.at)
 

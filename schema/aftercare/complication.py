@@ -89,6 +89,9 @@ async def report_complication(
     async def open_recheck(row: JourneyRow) -> None:
         actor = info.context.actor
         assert actor is not None  # run_action refuses callers without one
+        doctor_task = task_id(row.id, input.follow_up_id, TaskKind.COMPLICATION)
+        if await TaskRow.exists(id=doctor_task, linked_journey_id__isnull=False):
+            return  # a retry: the recheck its first attempt found stands
         try:
             recheck = await open_linked_recheck(
                 info.context.gateway,
@@ -101,7 +104,6 @@ async def report_complication(
         except DomainError as error:
             refused.append(error)
             return
-        doctor_task = task_id(row.id, input.follow_up_id, TaskKind.COMPLICATION)
         await TaskRow.filter(id=doctor_task).update(linked_journey_id=recheck)
 
     result = await run_recorded_action(

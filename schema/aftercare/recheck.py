@@ -13,7 +13,7 @@ one request converges on one journey.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.ages import is_minor
@@ -22,7 +22,11 @@ from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
 from domain.store import records
-from domain.store.claims import claim_recheck, release_claim_of_missing_journey
+from domain.store.claims import (
+    claim_recheck,
+    release_claim_of_missing_journey,
+    take_over_recheck,
+)
 from domain.store.models import ActiveRecheckClaim, Clinic
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
@@ -35,6 +39,26 @@ _RECHECK_IDS = uuid.UUID("b7e0c1d2-6f1e-4a5b-8c3d-2e9f0a1b4c55")
 def recheck_journey_id(opened_by: str) -> str:
     """`opened_by`: what opens it, e.g. "<journey>:fu-2:complication" or a claim's id."""
     return str(uuid.uuid5(_RECHECK_IDS, opened_by))
+
+
+# A recheck in these stages has treated: it serves no new claim or complication.
+_TREATED = (Stage.HANDOVER.value, Stage.FOLLOW_UP.value)
+
+
+# Longer than any request lives (30 s): a claim this old whose recheck Temporal does not know
+# was made by a request that died before starting it.
+_START_DIED_AFTER = timedelta(seconds=60)
+
+
+async def _never_started(gateway: JourneyGateway, client_id: str, held_by: str) -> bool:
+    """Whether the recheck holding the client's claim never started: no row, no workflow, and
+    claimed long enough ago that its start cannot still be on its way."""
+    if await JourneyRow.exists(id=held_by):
+        return False
+    claim = await ActiveRecheckClaim.get_or_none(client_id=client_id, journey_id=held_by)
+    if claim is None or datetime.now(UTC) - claim.claimed_at < _START_DIED_AFTER:
+        return False
+    return not await gateway.running(held_by)
 
 
 async def _other_journey(parent: JourneyRow, journey_id: str) -> JourneyRow | None:
@@ -69,15 +93,19 @@ async def open_linked_recheck(
     if await JourneyRow.exists(id=journey_id):
         return journey_id
     other = await _other_journey(parent, journey_id)
-    if other is not None:
-        if other.visit_category == VisitCategory.RECHECK.value:
-            return str(other.id)  # the client is already coming in for a recheck: it serves
+    if other is not None and other.visit_category != VisitCategory.RECHECK.value:
         raise Conflict("the client already has another active journey")
+    if other is not None and other.stage not in _TREATED:
+        return str(other.id)  # the client is already coming in for a recheck: it serves
     # Of two requests opening a recheck at once (two warranty claims), one claims the client;
-    # the other is served by its recheck.
+    # the other is served by its recheck, unless that one never started (its request died).
     held_by = await claim_recheck(parent.client_id, journey_id)
     if held_by is not None and held_by != journey_id:
-        return held_by
+        if not await _never_started(gateway, parent.client_id, held_by):
+            return held_by
+        held_by = await take_over_recheck(parent.client_id, held_by, journey_id)
+        if held_by is not None and held_by != journey_id:
+            return held_by
     client = await ClientRow.get(id=parent.client_id)
     zone = ZoneInfo((await Clinic.get(id=parent.clinic_id)).timezone)  # its calendar's age
     body = {"reason": why, "linked_journey_id": parent.id, "channel": "PHONE_BOOKING"}

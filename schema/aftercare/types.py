@@ -31,8 +31,9 @@ TaskStatus = strawberry.enum(rules.TaskStatus, description="Where a task stands.
 @strawberry.type(
     description="One task on a staff list: a follow-up call that fell due (retried after a "
     "missed call, a supervisor's after three), a complication for the treating doctor, a "
-    "low survey score for a supervisor, or a photo of the procedure type's photo schedule "
-    "for the care team."
+    "low survey score for a supervisor, a photo of the procedure type's photo schedule "
+    "for the care team, or an invitation back for the consultant of a consultation that did "
+    "not convert."
 )
 class FollowUpTask:
     id: strawberry.ID = strawberry.field(description="The task's id.")
@@ -41,7 +42,7 @@ class FollowUpTask:
     journey_id: strawberry.ID = strawberry.field(description="The journey's global id.")
     follow_up_id: str | None = strawberry.field(
         description="The journey's follow-up (`fu-1`...), for `completeFollowUp` and "
-        "`reportComplication`; null for a survey alert."
+        "`reportComplication`; null for a survey alert or an invitation."
     )
     label: str | None = strawberry.field(
         description="The follow-up's label, e.g. 24h, 1w, 3m; for a photo reminder, its stage."

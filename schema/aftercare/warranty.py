@@ -52,8 +52,9 @@ class WarrantyClaimed:
     card: WarrantyCard = strawberry.field(description="The card claimed on.")
     claimed_at: datetime = strawberry.field(description="When, in UTC.")
     recheck_journey: Journey | None = strawberry.field(
-        description="The linked recheck journey (RECHECK, owned by the treatment's consultant, "
-        "waiting at reception); null while its first events are still being written."
+        description="The recheck journey that serves the claim (RECHECK, waiting at reception): "
+        "one opened for it, owned by the treatment's consultant, or one the client already had "
+        "coming in; null while its first events are still being written."
     )
 
 

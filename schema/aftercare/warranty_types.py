@@ -18,7 +18,10 @@ from schema.errors import UserError
 class WarrantyCard:
     number: str = strawberry.field(description="The card's number, as printed.")
     issued_at: datetime = strawberry.field(description="When the treatment ended, in UTC.")
-    ends_at: datetime = strawberry.field(description="The last moment the warranty covers.")
+    ends_at: datetime = strawberry.field(
+        description="When the warranty ends: it covers the whole of this moment's day in the "
+        "clinic's calendar (cards issued before this rule end at the treatment's hour)."
+    )
     terms: str = strawberry.field(description="What the warranty covers and on what terms.")
 
     @classmethod

@@ -77,8 +77,14 @@ class SignConsentInput:
 
 async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> JourneyResult:
     actor = info.context.actor
-    if input.kind is ConsentKind.ANESTHESIA and actor is not None and actor.role is not Role.EXPERT:
-        # Seed 002: the anesthetist (a doctor) assesses the client and takes this consent.
+    if (
+        input.kind is ConsentKind.ANESTHESIA
+        and actor is not None
+        and actor.role is not Role.EXPERT
+        and not await idempotency.answered_before(info, actor.user_id, input)
+    ):
+        # Seed 002: the anesthetist (a doctor) assesses the client and takes this consent. (A
+        # retry of one taken before this rule is answered as it was.)
         return not_authorized("an anesthesia consent is taken by the doctor who gives it")
     capacity = input.capacity or (
         SignerCapacity.GUARDIAN if input.guardian_name else SignerCapacity.CLIENT

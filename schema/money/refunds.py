@@ -43,12 +43,13 @@ from schema.errors import (
     not_found,
 )
 from schema.ids import decode_id, encode_id
-from schema.journeys.actions import JourneyPayload, run_action
+from schema.journeys.actions import JourneyPayload, ran_on, run_action
 from schema.journeys.types import Journey
 from schema.money.bill_types import PAYMENT_ID_TYPE, Refund
 from schema.money.common import billing_settings, invalid, read_money
 from schema.money.types import MoneyInput
 from schema.text import check_text
+from schema.update_ids import update_taken
 
 log = logging.getLogger(__name__)
 
@@ -172,9 +173,11 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
             assert not isinstance(outcome, ContraindicationFound)  # only startTreatment is gated
             return outcome
     else:
-        # Not for a retry of this very request (its own step may have ended the journey).
-        own_retry = idempotency.unfinished(ledger)
-        if before_treatment and not own_retry and await _journey_refund_being_written(journey):
+        if (
+            before_treatment
+            and await _journey_refund_being_written(journey)
+            and not await _own_step_ended_it(claims.account_id, input, ledger, info, journey)
+        ):
             return Conflict(
                 code=ErrorCode.CONFLICT,
                 message="the journey's own refund is being recorded: try again in a moment",
@@ -201,6 +204,21 @@ async def _journey_refund_being_written(journey: JourneyRow) -> bool:
     if ended_at is None or datetime.now(UTC) - ended_at > JOURNEY_REFUND_WRITTEN_WITHIN:
         return False
     return not await RefundRow.exists(journey_id=journey.id, before_treatment=True)
+
+
+async def _own_step_ended_it(
+    account_id: str,
+    input: RecordRefundInput,
+    ledger: records.KeyClaim | None,
+    info: Info[Context, None],
+    journey: JourneyRow,
+) -> bool:
+    """Whether this very request's refund step ended the journey (its entry then lost): its
+    retry writes the entry, and is not told another refund is being recorded."""
+    key = input.idempotency_key
+    if key is None or not idempotency.unfinished(ledger):
+        return False
+    return await update_taken(account_id, key, ran_on(info, journey.id))
 
 
 TAKEN_FIRST = "another refund of this payment was recorded first"

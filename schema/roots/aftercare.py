@@ -37,7 +37,8 @@ class AftercareMutations:
     )
     complete_task = strawberry.mutation(
         resolver=aftercare_closing.complete_task,
-        description="Close a low-survey-score or complication task with an outcome note: by "
+        description="Close an invitation, low-survey-score or complication task with an "
+        "outcome note: by "
         "the role whose list it is on (the named account, if it names one) or a supervisor. "
         "Follow-up calls and photo reminders close by their own actions (`completeFollowUp`, "
         "`reportComplication`, `uploadPhoto`) and are refused here. `tasksChanged` pushes the "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from gql.transport.exceptions import TransportQueryError
 from domain.roles import Role
 from domain.store.aftercare import SurveyResponse, WarrantyCard, WarrantyClaim
 from domain.store.billing import Bill, Refund
-from domain.store.models import IdempotencyKey, JourneyEvent, JourneyRecord
+from domain.store.models import ActiveRecheckClaim, IdempotencyKey, JourneyEvent, JourneyRecord
 from domain.store.models import Journey as JourneyRow
 from schema.aftercare import warranty
 from schema.ids import decode_id
@@ -160,6 +161,29 @@ async def test_warranty_claims_sent_at_once_open_one_recheck(driver: JourneyDriv
     assert [row.id for row in opened] == list(rechecks)
 
 
+async def test_a_recheck_whose_start_died_serves_no_claim(driver: JourneyDriver) -> None:
+    # Given a treated client whose next recheck was claimed by a request that died before the
+    # recheck started (Temporal never heard of it)
+    journey = await driver.drive_to("HANDOVER")
+    data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=journey["id"])
+    number = data["journey"]["warrantyCard"]["number"]
+    card = await WarrantyCard.get(number=number)
+    ghost = f"recheck-{new_key()}"
+    claimed_at = datetime.now(UTC) - timedelta(minutes=5)  # beyond any request's life
+    await ActiveRecheckClaim.create(
+        client_id=card.client_id, journey_id=ghost, claimed_at=claimed_at
+    )
+    # When a warranty claim comes
+    claim = {"warrantyNumber": number, "reason": "asymmetry", "idempotencyKey": new_key()}
+    answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
+    # Then it opens a recheck of its own, which now holds the claim
+    claimed = answer["claimWarranty"]
+    assert claimed["__typename"] == "WarrantyClaimed", claimed
+    recheck = decode_id(claimed["recheckJourney"]["id"], "Journey")
+    assert recheck != ghost
+    assert (await ActiveRecheckClaim.get(client_id=card.client_id)).journey_id == recheck
+
+
 async def test_a_refund_whose_answer_was_lost_is_answered_not_refused_by_itself(
     fresh_clinic: Clinic,
 ) -> None:
@@ -201,8 +225,11 @@ async def test_a_refund_racing_the_journeys_own_refund_waits_for_its_row(
     # When a second cashier refunds the same deposit meanwhile
     key = new_key()
     second = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
-    # Then it is told to try again, and the first refund is recorded as its journey ended it
+    # Then it is told to try again, and so is its retry while the first is still being written
     assert second["__typename"] == "Conflict", second
+    retried = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
+    assert retried["__typename"] == "Conflict", retried
+    # And the first refund is recorded as its journey ended it
     release.set()
     assert (await asyncio.wait_for(first, timeout=WAIT))["__typename"] == "RefundPayload"
     # And tried again, it hears there is nothing left: the deposit went back once

@@ -190,7 +190,17 @@ async def record(env: WorkflowEnvironment, names: Sequence[str]) -> list[Path]:
     return written
 
 
+# Recorded by the code before a change that today's code no longer takes in new runs: today's
+# code would record something else (`photo_withdrawn`: the journey would not end), so it is
+# never recorded again, not even by a run of every scenario.
+RECORDED_BY_OLDER_CODE = frozenset({"photo_withdrawn"})
+
+
 async def main(names: Sequence[str]) -> None:
+    older = sorted(set(names) & RECORDED_BY_OLDER_CODE)
+    if older:
+        raise SystemExit(f"recorded by older code, not again: {', '.join(older)}")
+    names = names or [name for name in SCENARIOS if name not in RECORDED_BY_OLDER_CODE]
     unknown = sorted(set(names) - set(SCENARIOS))
     if unknown:
         raise SystemExit(f"no such scenario: {', '.join(unknown)} (known: {', '.join(SCENARIOS)})")
@@ -205,7 +215,7 @@ async def main(names: Sequence[str]) -> None:
         )
         try:
             await register_search_attributes(env.client, env.client.namespace)
-            await record(env, names or list(SCENARIOS))
+            await record(env, names)
         finally:
             await env.shutdown()
             await close_db()

@@ -1,0 +1,79 @@
+"""After-care beyond the first calls: a complication reported on a recheck's own call, and the
+invitation a consultation that did not convert leaves its consultant (seed 003)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.roles import Role
+from tests.api import aftercare_documents as docs
+from tests.api import documents
+from tests.api.flow import JourneyDriver, new_key
+from tests.api.test_aftercare import _tasks
+
+CLOSE_NOT_CONVERTED = documents.action("closeNotConverted", "CloseJourneyInput")
+
+
+async def test_a_complication_on_a_recheck_s_own_call_opens_another_recheck(
+    driver: JourneyDriver,
+) -> None:
+    # Given a journey whose complication opened a recheck, the recheck treated and handed over,
+    # both making their follow-up calls
+    journey = await driver.drive_to("FOLLOW_UP")
+    jid = journey["id"]
+    await driver.wait_until_due(jid, 1)
+    first = await _report_complication(driver, jid, "swelling growing since yesterday")
+    recheck = first["recheckJourney"]
+    await driver.ok(documents.CHECK_IN, Role.FRONT_DESK, journeyId=recheck["id"])
+    await driver.ok(
+        documents.ASSIGN_CONSULTANT,
+        Role.FRONT_DESK,
+        journeyId=recheck["id"],
+        consultantId=driver.staff[Role.EXPERT].global_id,
+    )
+    for step in (driver.start_treatment, driver.complete_treatment, driver.hand_over):
+        await step(recheck["id"])
+    await driver.wait_until_due(recheck["id"], 1)
+    # When a complication is reported on the recheck's own first call
+    second = await _report_complication(driver, recheck["id"], "a lump where it was treated")
+    # Then the call is closed and a new recheck opens from the recheck, though the journey it
+    # came from still makes its calls
+    assert second["journey"]["followUps"][0] == {"id": "fu-1", "status": "DONE"}
+    another = second["recheckJourney"]
+    assert another is not None and another["id"] != recheck["id"]
+    assert (another["visitCategory"], another["linkedJourneyId"]) == ("RECHECK", recheck["id"])
+
+
+async def _report_complication(driver: JourneyDriver, jid: str, note: str) -> dict[str, Any]:
+    report = {"journeyId": jid, "followUpId": "fu-1", "note": note, "idempotencyKey": new_key()}
+    data = await driver.api.run(
+        docs.REPORT_COMPLICATION, driver.token(Role.FOLLOW_UP_STAFF), input=report
+    )
+    reported = data["reportComplication"]
+    assert reported["__typename"] == "ComplicationReported", reported
+    return reported  # type: ignore[no-any-return]
+
+
+async def test_a_consultation_that_did_not_convert_leaves_its_consultant_an_invitation(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+) -> None:
+    # Given a consultation recorded, and the journey closed as not converted
+    driver = await fresh_clinic()
+    journey = await driver.drive_to("CONSULTATION")
+    await driver.consult(journey["id"])
+    closed = await driver.act(
+        CLOSE_NOT_CONVERTED, Role.CONSULTANT, journeyId=journey["id"], reason="thinking it over"
+    )
+    assert closed["__typename"] == "JourneyPayload", closed
+    # Then the consultant has a task to invite the client back, due in a week
+    (invitation,) = [t for t in await _tasks(driver, Role.CONSULTANT) if t["kind"] == "INVITATION"]
+    assert invitation["journeyId"] == journey["id"] and invitation["status"] == "OPEN"
+    assert invitation["assigneeId"] == driver.staff[Role.CONSULTANT].account_id
+    due = datetime.fromisoformat(invitation["dueAt"])
+    assert timedelta(days=6, hours=23) < due - datetime.now(UTC) <= timedelta(days=7)
+    # And closes it by hand with what came of the call
+    done = {"taskId": invitation["id"], "note": "booked for March", "idempotencyKey": new_key()}
+    data = await driver.api.run(docs.COMPLETE_TASK, driver.token(Role.CONSULTANT), input=done)
+    assert data["completeTask"]["task"]["status"] == "DONE", data
