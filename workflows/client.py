@@ -12,7 +12,7 @@ import logging
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from temporalio.client import (
@@ -174,12 +174,13 @@ class JourneyGateway:
         counts); `JourneyUnavailable` when Temporal cannot say in time."""
         handle = self.client.get_workflow_handle(journey_id)
         try:
-            description = await handle.describe(rpc_timeout=timedelta(seconds=UPDATE_RAN_SECONDS))
+            async with asyncio.timeout(UPDATE_RAN_SECONDS):  # the SDK's retries included
+                description = await handle.describe()
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
                 return False
             raise JourneyUnavailable(str(error)) from error
-        except RPCTimeoutOrCancelledError as error:
+        except (RPCTimeoutOrCancelledError, TimeoutError) as error:
             raise JourneyUnavailable("no answer from the journey in time") from error
         return description.status is WorkflowExecutionStatus.RUNNING
 

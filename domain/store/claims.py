@@ -36,12 +36,15 @@ async def claim_recheck(client_id: str, journey_id: str) -> str | None:
     return await _claim(ActiveRecheckClaim, client_id, journey_id, over)
 
 
-async def take_over_recheck(client_id: str, held_by: str, journey_id: str) -> str | None:
+async def take_over_recheck(
+    client_id: str, held_by: str, claimed_at: datetime, journey_id: str
+) -> str | None:
     """Takes the client's recheck claim from `held_by`, a recheck Temporal says never started
-    or has closed; when refused (another took it first), the recheck holding it now."""
-    taken = await ActiveRecheckClaim.filter(client_id=client_id, journey_id=held_by).update(
-        journey_id=journey_id, claimed_at=datetime.now(UTC)
-    )
+    or has closed, as it was when asked (`claimed_at`: a retry of its own request renews it);
+    when refused (another took it, or it was renewed), the recheck holding it now."""
+    taken = await ActiveRecheckClaim.filter(
+        client_id=client_id, journey_id=held_by, claimed_at=claimed_at
+    ).update(journey_id=journey_id, claimed_at=datetime.now(UTC))
     if taken:
         return None
     held = await ActiveRecheckClaim.get_or_none(client_id=client_id)
@@ -54,6 +57,14 @@ async def _claim(model: Claim, client_id: str, journey_id: str, over: Q) -> str 
         await model.create(client_id=client_id, journey_id=journey_id, claimed_at=now)
         return None
     except IntegrityError:
+        held = await model.get(client_id=client_id)
+    if held.journey_id == journey_id:
+        # A retry of the request that holds it: renewed, so no one takes it as given up.
+        renewed = await model.filter(client_id=client_id, journey_id=journey_id).update(
+            claimed_at=now
+        )
+        if renewed:
+            return str(journey_id)
         held = await model.get(client_id=client_id)
     if held.journey_id != journey_id and await Journey.filter(over, id=held.journey_id).exists():
         # Conditional on the old holder: of two claims taking over, only one wins.

@@ -2,7 +2,8 @@
 
 The call is recorded with the outcome COMPLICATION (the journey's own event, so the treating
 doctor's task is written with it, at once), and a linked RECHECK journey opens for the same
-client, owned by the same consultant.
+client, owned by the same consultant, unless the client already has a recheck coming in: that
+one serves (`schema.aftercare.recheck`).
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ class ReportComplicationInput:
 class ComplicationReported:
     journey: Journey = strawberry.field(description="The journey the call belongs to.")
     recheck_journey: Journey | None = strawberry.field(
-        description="The linked recheck journey (RECHECK, owned by the same consultant, waiting "
-        "at reception for the client); null while its first events are still being written."
+        description="The recheck journey that follows the complication (RECHECK, waiting at "
+        "reception for the client): one opened for it, owned by the same consultant, or one the "
+        "client already had coming in; null while its first events are still being written."
     )
 
 

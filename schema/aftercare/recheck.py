@@ -31,7 +31,7 @@ from domain.store.models import ActiveRecheckClaim, Clinic
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from schema.journeys.reception import clinic_sla_overrides
-from workflows.client import JourneyGateway
+from workflows.client import JourneyGateway, JourneyUnavailable
 
 _RECHECK_IDS = uuid.UUID("b7e0c1d2-6f1e-4a5b-8c3d-2e9f0a1b4c55")
 
@@ -50,15 +50,20 @@ _TREATED = (Stage.HANDOVER.value, Stage.FOLLOW_UP.value)
 _START_DIED_AFTER = timedelta(seconds=60)
 
 
-async def _never_started(gateway: JourneyGateway, client_id: str, held_by: str) -> bool:
-    """Whether the recheck holding the client's claim never started: no row, no workflow, and
-    claimed long enough ago that its start cannot still be on its way."""
+async def _given_up(gateway: JourneyGateway, client_id: str, held_by: str) -> datetime | None:
+    """When the claim of a recheck that never started was made (no row, no running workflow,
+    claimed long enough ago that its start cannot still be on its way); None while it serves.
+    Temporal not answering counts as serving: the claim stays."""
     if await JourneyRow.exists(id=held_by):
-        return False
+        return None
     claim = await ActiveRecheckClaim.get_or_none(client_id=client_id, journey_id=held_by)
     if claim is None or datetime.now(UTC) - claim.claimed_at < _START_DIED_AFTER:
-        return False
-    return not await gateway.running(held_by)
+        return None
+    try:
+        running = await gateway.running(held_by)
+    except JourneyUnavailable:
+        return None
+    return None if running else claim.claimed_at
 
 
 async def _other_journey(parent: JourneyRow, journey_id: str) -> JourneyRow | None:
@@ -101,9 +106,10 @@ async def open_linked_recheck(
     # the other is served by its recheck, unless that one never started (its request died).
     held_by = await claim_recheck(parent.client_id, journey_id)
     if held_by is not None and held_by != journey_id:
-        if not await _never_started(gateway, parent.client_id, held_by):
+        given_up = await _given_up(gateway, parent.client_id, held_by)
+        if given_up is None:
             return held_by
-        held_by = await take_over_recheck(parent.client_id, held_by, journey_id)
+        held_by = await take_over_recheck(parent.client_id, held_by, given_up, journey_id)
         if held_by is not None and held_by != journey_id:
             return held_by
     client = await ClientRow.get(id=parent.client_id)

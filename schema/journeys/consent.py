@@ -29,6 +29,7 @@ from schema.errors import not_authorized
 from schema.journeys.actions import (
     AfterAccepted,
     JourneyResult,
+    answered_or_taken,
     load_visible_journey,
     run_recorded_action,
 )
@@ -81,7 +82,7 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         input.kind is ConsentKind.ANESTHESIA
         and actor is not None
         and actor.role is not Role.EXPERT
-        and not await idempotency.answered_before(info, actor.user_id, input)
+        and not await answered_or_taken(info, input)
     ):
         # Seed 002: the anesthetist (a doctor) assesses the client and takes this consent. (A
         # retry of one taken before this rule is answered as it was.)

@@ -50,6 +50,7 @@ from schema.money.common import billing_settings, invalid, read_money
 from schema.money.types import MoneyInput
 from schema.text import check_text
 from schema.update_ids import update_taken
+from workflows.client import JourneyUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +219,10 @@ async def _own_step_ended_it(
     key = input.idempotency_key
     if key is None or not idempotency.unfinished(ledger):
         return False
-    return await update_taken(account_id, key, ran_on(info, journey.id))
+    try:
+        return await update_taken(account_id, key, ran_on(info, journey.id))
+    except JourneyUnavailable:
+        return False  # told to try again; its entry is written by a later retry
 
 
 TAKEN_FIRST = "another refund of this payment was recorded first"
