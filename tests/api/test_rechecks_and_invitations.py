@@ -8,6 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.roles import Role
+from domain.store.aftercare import FollowUpTask
+from domain.store.models import IdempotencyKey
+from domain.store.models import Journey as JourneyRow
+from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
@@ -46,8 +50,15 @@ async def test_a_complication_on_a_recheck_s_own_call_opens_another_recheck(
     assert (another["visitCategory"], another["linkedJourneyId"]) == ("RECHECK", recheck["id"])
 
 
-async def _report_complication(driver: JourneyDriver, jid: str, note: str) -> dict[str, Any]:
-    report = {"journeyId": jid, "followUpId": "fu-1", "note": note, "idempotencyKey": new_key()}
+async def _report_complication(
+    driver: JourneyDriver, jid: str, note: str, key: str | None = None
+) -> dict[str, Any]:
+    report = {
+        "journeyId": jid,
+        "followUpId": "fu-1",
+        "note": note,
+        "idempotencyKey": key or new_key(),
+    }
     data = await driver.api.run(
         docs.REPORT_COMPLICATION, driver.token(Role.FOLLOW_UP_STAFF), input=report
     )
@@ -77,3 +88,55 @@ async def test_a_consultation_that_did_not_convert_leaves_its_consultant_an_invi
     done = {"taskId": invitation["id"], "note": "booked for March", "idempotencyKey": new_key()}
     data = await driver.api.run(docs.COMPLETE_TASK, driver.token(Role.CONSULTANT), input=done)
     assert data["completeTask"]["task"]["status"] == "DONE", data
+
+
+async def test_a_complication_task_closed_by_hand_stays_closed_when_its_recheck_ends(
+    driver: JourneyDriver,
+) -> None:
+    # Given a complication whose doctor's task the doctor closed by hand, its recheck still open
+    journey = await driver.drive_to("FOLLOW_UP")
+    await driver.wait_until_due(journey["id"], 1)
+    reported = await _report_complication(driver, journey["id"], "swelling since yesterday")
+    tasks = await _tasks(driver, Role.EXPERT)
+    (task,) = [t for t in tasks if t["kind"] == "COMPLICATION" and t["journeyId"] == journey["id"]]
+    done = {"taskId": task["id"], "note": "seen on the phone: fine", "idempotencyKey": new_key()}
+    data = await driver.api.run(docs.COMPLETE_TASK, driver.token(Role.EXPERT), input=done)
+    assert data["completeTask"]["task"]["status"] == "DONE", data
+    # When the recheck ends (the client did not come)
+    recheck = reported["recheckJourney"]["id"]
+    await driver.ok(documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=recheck, reason="fine")
+    # Then the task stays as the doctor closed it
+    assert (await FollowUpTask.get(id=task["id"])).status == "DONE"
+
+
+async def test_a_retried_complication_keeps_the_recheck_its_first_attempt_found(
+    driver: JourneyDriver,
+) -> None:
+    # Given a complication served by the recheck a warranty claim had opened, whose answer was
+    # lost; that recheck then treated (it serves no new complication from then on)
+    journey = await driver.drive_to("FOLLOW_UP")
+    jid = journey["id"]
+    data = await driver.api.run(docs.WARRANTY_OF, driver.token(Role.FRONT_DESK), id=jid)
+    number = data["journey"]["warrantyCard"]["number"]
+    claim = {"warrantyNumber": number, "reason": "asymmetry", "idempotencyKey": new_key()}
+    claimed = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
+    recheck = claimed["claimWarranty"]["recheckJourney"]["id"]
+    await driver.wait_until_due(jid, 1)
+    key = new_key()
+    first = await _report_complication(driver, jid, "swelling since yesterday", key)
+    assert first["recheckJourney"]["id"] == recheck
+    account = driver.staff[Role.FOLLOW_UP_STAFF].account_id
+    assert await IdempotencyKey.filter(account_id=account, key=key).update(result_id="") == 1
+    await driver.ok(documents.CHECK_IN, Role.FRONT_DESK, journeyId=recheck)
+    expert = driver.staff[Role.EXPERT].global_id
+    await driver.ok(
+        documents.ASSIGN_CONSULTANT, Role.FRONT_DESK, journeyId=recheck, consultantId=expert
+    )
+    for step in (driver.start_treatment, driver.complete_treatment, driver.hand_over):
+        await step(recheck)
+    # When the complication is retried with its key
+    again = await _report_complication(driver, jid, "swelling since yesterday", key)
+    # Then it still names the recheck it was served by, and no other recheck opened
+    assert again["recheckJourney"]["id"] == recheck
+    client = (await JourneyRow.get(id=decode_id(jid, "Journey"))).client_id
+    assert await JourneyRow.filter(client_id=client, visit_category="RECHECK").count() == 1
