@@ -32,6 +32,18 @@ SEAT_PROBLEMS = answer("updateTriageSeat", "SeatInput")
 ASSIGN_PROBLEMS = answer("autoAssign", "AutoAssignInput")
 
 
+async def seat_changes(clinic: str, words: str) -> list[str]:
+    """The reasons of the desk log's seat changes naming `words`, once there is one (the log
+    is written a moment after the desk changed)."""
+    entries = await eventually(
+        lambda: TriageEntry.filter(clinic_id=clinic, kind="SEAT_CHANGED", reason__contains=words),
+        lambda rows: len(rows) >= 1,
+        timeout=10,
+        what="the entry of the change",
+    )
+    return [entry.reason for entry in entries]
+
+
 async def _notes(text: str) -> int:
     return await DeskNote.filter(text=text).count()
 
@@ -65,13 +77,7 @@ async def test_a_retry_after_a_lost_answer_finds_the_note_of_its_first_attempt(a
     # Then it gets the board, the words are still one note, and the log has one entry for them
     assert retried["updateTriageSeat"]["__typename"] == "TriageBoardPayload"
     assert await _notes(words) == 1
-    entries = await eventually(
-        lambda: TriageEntry.filter(clinic_id=clinic, kind="SEAT_CHANGED", reason__contains=words),
-        lambda rows: len(rows) >= 1,
-        timeout=10,
-        what="the entry of the change",
-    )
-    assert [e.reason for e in entries] == [f"status BUSY: {words}"]
+    assert await seat_changes(clinic, words) == [f"status BUSY: {words}"]
 
 
 async def test_a_blank_or_overlong_reason_is_refused_before_the_desk(api: Api) -> None:

@@ -188,10 +188,8 @@ async def test_a_refund_whose_answer_was_lost_is_answered_not_refused_by_itself(
     fresh_clinic: Clinic,
 ) -> None:
     # Given a refund of a whole deposit, given back
-    driver = await fresh_clinic()
-    paid = await _deposit_paid(driver)
+    driver, paid, refund = await _a_deposit_to_refund(fresh_clinic)
     key = new_key()
-    refund = {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
     given = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
     assert given["__typename"] == "RefundPayload", given
     # When its answer is lost before the key is settled (as a crash between the two leaves it)
@@ -208,9 +206,7 @@ async def test_a_refund_racing_the_journeys_own_refund_waits_for_its_row(
 ) -> None:
     # Given a deposit, and a refund of it whose journey step has ended the journey (REFUNDED)
     # and whose row is not written yet
-    driver = await fresh_clinic()
-    paid = await _deposit_paid(driver)
-    refund = {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
+    driver, paid, refund = await _a_deposit_to_refund(fresh_clinic)
     reached, release = asyncio.Event(), asyncio.Event()
 
     async def held() -> None:
@@ -243,9 +239,7 @@ async def test_a_refund_whose_entry_was_lost_after_its_step_is_written_on_retry(
 ) -> None:
     # Given a refund whose journey step ended the journey, and whose process died before its
     # entry was written
-    driver = await fresh_clinic()
-    paid = await _deposit_paid(driver)
-    refund = {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
+    driver, paid, refund = await _a_deposit_to_refund(fresh_clinic)
 
     async def dies() -> None:
         raise ConnectionError("the process died")
@@ -275,6 +269,13 @@ def _before_the_first_entry(
         await write(*args, **kwargs)
 
     monkeypatch.setattr(refunds, "_write_refund", written)
+
+
+async def _a_deposit_to_refund(fresh_clinic: Clinic) -> tuple[JourneyDriver, str, dict[str, Any]]:
+    """A fresh clinic's deposit of 100.00 (`_deposit_paid`), and a refund of all of it."""
+    driver = await fresh_clinic()
+    paid = await _deposit_paid(driver)
+    return driver, paid, {"paymentId": paid, "amount": eur("100.00"), "reason": "moved abroad"}
 
 
 async def _deposit_paid(driver: JourneyDriver) -> str:

@@ -25,20 +25,10 @@ async def test_a_complication_on_a_recheck_s_own_call_opens_another_recheck(
 ) -> None:
     # Given a journey whose complication opened a recheck, the recheck treated and handed over,
     # both making their follow-up calls
-    journey = await driver.drive_to("FOLLOW_UP")
-    jid = journey["id"]
-    await driver.wait_until_due(jid, 1)
+    jid = await _first_call_due(driver)
     first = await _report_complication(driver, jid, "swelling growing since yesterday")
     recheck = first["recheckJourney"]
-    await driver.ok(documents.CHECK_IN, Role.FRONT_DESK, journeyId=recheck["id"])
-    await driver.ok(
-        documents.ASSIGN_CONSULTANT,
-        Role.FRONT_DESK,
-        journeyId=recheck["id"],
-        consultantId=driver.staff[Role.EXPERT].global_id,
-    )
-    for step in (driver.start_treatment, driver.complete_treatment, driver.hand_over):
-        await step(recheck["id"])
+    await _treated(driver, recheck["id"])
     await driver.wait_until_due(recheck["id"], 1)
     # When a complication is reported on the recheck's own first call
     second = await _report_complication(driver, recheck["id"], "a lump where it was treated")
@@ -48,6 +38,24 @@ async def test_a_complication_on_a_recheck_s_own_call_opens_another_recheck(
     another = second["recheckJourney"]
     assert another is not None and another["id"] != recheck["id"]
     assert (another["visitCategory"], another["linkedJourneyId"]) == ("RECHECK", recheck["id"])
+
+
+async def _first_call_due(driver: JourneyDriver) -> str:
+    """A journey handed over, its first follow-up call due: its id."""
+    journey = await driver.drive_to("FOLLOW_UP")
+    await driver.wait_until_due(journey["id"], 1)
+    return str(journey["id"])
+
+
+async def _treated(driver: JourneyDriver, recheck: str) -> None:
+    """The recheck checked in, its doctor picked, treated and handed over."""
+    await driver.ok(documents.CHECK_IN, Role.FRONT_DESK, journeyId=recheck)
+    expert = driver.staff[Role.EXPERT].global_id
+    await driver.ok(
+        documents.ASSIGN_CONSULTANT, Role.FRONT_DESK, journeyId=recheck, consultantId=expert
+    )
+    for step in (driver.start_treatment, driver.complete_treatment, driver.hand_over):
+        await step(recheck)
 
 
 async def _report_complication(
@@ -94,11 +102,10 @@ async def test_a_complication_task_closed_by_hand_stays_closed_when_its_recheck_
     driver: JourneyDriver,
 ) -> None:
     # Given a complication whose doctor's task the doctor closed by hand, its recheck still open
-    journey = await driver.drive_to("FOLLOW_UP")
-    await driver.wait_until_due(journey["id"], 1)
-    reported = await _report_complication(driver, journey["id"], "swelling since yesterday")
+    jid = await _first_call_due(driver)
+    reported = await _report_complication(driver, jid, "swelling since yesterday")
     tasks = await _tasks(driver, Role.EXPERT)
-    (task,) = [t for t in tasks if t["kind"] == "COMPLICATION" and t["journeyId"] == journey["id"]]
+    (task,) = [t for t in tasks if t["kind"] == "COMPLICATION" and t["journeyId"] == jid]
     done = {"taskId": task["id"], "note": "seen on the phone: fine", "idempotencyKey": new_key()}
     data = await driver.api.run(docs.COMPLETE_TASK, driver.token(Role.EXPERT), input=done)
     assert data["completeTask"]["task"]["status"] == "DONE", data
@@ -127,13 +134,7 @@ async def test_a_retried_complication_keeps_the_recheck_its_first_attempt_found(
     assert first["recheckJourney"]["id"] == recheck
     account = driver.staff[Role.FOLLOW_UP_STAFF].account_id
     assert await IdempotencyKey.filter(account_id=account, key=key).update(result_id="") == 1
-    await driver.ok(documents.CHECK_IN, Role.FRONT_DESK, journeyId=recheck)
-    expert = driver.staff[Role.EXPERT].global_id
-    await driver.ok(
-        documents.ASSIGN_CONSULTANT, Role.FRONT_DESK, journeyId=recheck, consultantId=expert
-    )
-    for step in (driver.start_treatment, driver.complete_treatment, driver.hand_over):
-        await step(recheck)
+    await _treated(driver, recheck)
     # When the complication is retried with its key
     again = await _report_complication(driver, jid, "swelling since yesterday", key)
     # Then it still names the recheck it was served by, and no other recheck opened

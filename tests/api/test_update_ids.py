@@ -16,13 +16,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from domain.store.models import IdempotencyKey
-from domain.store.triage_models import TriageEntry
 from schema import update_ids
 from schema.ids import decode_id
 from tests.api import documents
 from tests.api.conftest import TASK_QUEUE
 from tests.api.flow import PLAN, JourneyDriver
-from tests.api.harness import Api, eventually
+from tests.api.harness import Api
+from tests.api.test_desk_notes import seat_changes
 from tests.api.test_retries_after_changes import _approval_of_an_item, _retried_after_a_new_price
 from tests.api.test_triage_api import UPDATE_SEAT, _desk_clinic
 from workflows.triage_client import TriageGateway
@@ -147,13 +147,7 @@ async def test_a_desk_change_an_earlier_release_sent_is_answered_on_retry_not_ru
     # Then it gets the board, the desk took no further change, and its log holds the change once
     assert retry["updateTriageSeat"]["__typename"] == "TriageBoardPayload", retry
     assert await _desk_seq(temporal_env, clinic) == seq_before
-    entries = await eventually(
-        lambda: TriageEntry.filter(clinic_id=clinic, kind="SEAT_CHANGED", reason__contains=words),
-        lambda rows: len(rows) >= 1,
-        timeout=10,
-        what="the entry of the change",
-    )
-    assert [entry.reason for entry in entries] == [f"status BUSY: {words}"]
+    assert await seat_changes(clinic, words) == [f"status BUSY: {words}"]
 
 
 async def _taken_by_an_earlier_release(
@@ -171,7 +165,7 @@ async def _taken_by_an_earlier_release(
 
 async def _temporal_history(temporal_env: WorkflowEnvironment, journey_id: str) -> bytes:
     """Every event of the journey's run, as Temporal keeps it."""
-    workflow_id = decode_id(journey_id, "Journey")
+    workflow_id = decode_id(journey_id, "Journey") or ""
     history = await temporal_env.client.get_workflow_handle(workflow_id).fetch_history()
     return b"".join(event.SerializeToString() for event in history.events)
 
