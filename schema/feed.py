@@ -98,6 +98,11 @@ class JourneyFeed:
             await self._ensure_polling()
             yield box
 
+    def events_awaited(self) -> list[int]:
+        """The journey event ids below the newest read that the feed has not seen yet, and
+        still awaits (on PostgreSQL, events of transactions not yet committed)."""
+        return self._events.gaps()
+
     def subscribers(self) -> int:
         """How many live subscribers the feed is serving now."""
         topics = (self._journeys, self._clinics, self._desks)

@@ -36,6 +36,10 @@ class Mailbox(Generic[T]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def queued(self) -> list[T]:
+        """What waits to be read, oldest first (nothing, once it overflowed)."""
+        return list(self._items)
+
     def put(self, item: T) -> None:
         if self._overflowed:
             return  # the subscriber will read the current state anyway

@@ -7,6 +7,8 @@ page's journeys are read in one query, and each event is judged by the journey a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from domain.journey.table import Action
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent
@@ -52,6 +54,18 @@ async def missed_alerts(clinic_id: str, owner_id: str, after: int, upto: int) ->
             break
         below = page[-1].id
     return found[:REPLAY_AT_MOST][::-1]
+
+
+async def alerts_among(clinic_id: str, owner_id: str, event_ids: Iterable[int]) -> list[AsOf]:
+    """The owner's alerts among the clinic's events of these ids (a cursor's unsaid ones, at
+    most a few dozen), oldest first."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return []
+    events = await JourneyEvent.filter(id__in=ids, action__in=list(ALERTING)).order_by("id")
+    return [
+        as_of for as_of in await _judged(events, clinic_id) if as_of[0].consultant_id == owner_id
+    ]
 
 
 async def _judged(events: list[JourneyEvent], clinic_id: str) -> list[AsOf]:

@@ -1,0 +1,196 @@
+"""`myJourneyAlerts` resumed with the `cursor` of the last alert a client heard: what came while
+it was away is said first, once, and a connection lost part-way loses nothing (found by a
+review: a client that left in the middle of a replay, or while an alert below its cursor was
+still to commit, never heard the rest)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from gql.transport.exceptions import TransportQueryError
+from tortoise.transactions import in_transaction
+
+from domain.journey.facts import JourneyFacts
+from domain.journey.stages import Stage
+from domain.roles import Role
+from domain.store.models import JourneyEvent
+from schema.ids import encode_id
+from tests.api.alert_support import ALERTS_AFTER, event_row, facts_of
+from tests.api.flow import JourneyDriver
+from tests.api.harness import Api, eventually
+from tests.api.live import WAIT, HandFed, reading, subscribers_of
+from tests.store.money_rows import journey
+
+
+@dataclass(frozen=True)
+class Away:
+    """A consultant who heard of a nudge on her journey, then lost her connection."""
+
+    heard: dict[str, Any]
+    journey_id: str
+    facts: JourneyFacts
+    token: str
+
+
+async def _heard_a_nudge_then_left(driver: JourneyDriver, hand_fed: HandFed) -> Away:
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    owner = driver.staff[Role.CONSULTANT].account_id
+    hers_id = await journey(clinic_id, now, consultant=owner)
+    hers = facts_of(Stage.CONSENT, hers_id, clinic_id, consultant_id=owner)
+    token = driver.token(Role.CONSULTANT)
+    async with reading(hand_fed.api.subscription(ALERTS_AFTER, token), "myJourneyAlerts") as away:
+        await hand_fed.watching()
+        await event_row(hers_id, 1, hers, now, "nudge").save()
+        await hand_fed.feed.poll_once()
+        heard = await away.next()
+    return Away(heard, hers_id, hers, token)
+
+
+async def _first_push_back(hand_fed: HandFed, away: Away) -> dict[str, Any]:
+    """What she hears first when she subscribes again with the nudge's cursor."""
+    back = hand_fed.api.subscription(ALERTS_AFTER, away.token, after=away.heard["cursor"])
+    async with reading(back, "myJourneyAlerts") as pushes:
+        return await pushes.next()  # type: ignore[no-any-return]
+
+
+async def test_alerts_that_came_while_away_are_said_first_to_a_subscriber_back_with_its_cursor(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a consultant who heard of a nudge on her journey, then lost her connection
+    away = await _heard_a_nudge_then_left(driver, hand_fed)
+    # When the journey is escalated while she is away, and she subscribes again after the nudge
+    await event_row(away.journey_id, 2, away.facts, datetime.now(UTC), "escalate").save()
+    missed = await _first_push_back(hand_fed, away)
+    # Then she hears first of the escalation, and not again of the nudge
+    assert (away.heard["action"], missed["action"]) == ("nudge", "escalate")
+    assert missed["journey"] == {"id": encode_id("Journey", away.journey_id)}
+    assert missed["cursor"] != away.heard["cursor"]
+
+
+async def test_an_alert_cursor_not_from_this_api_ends_the_subscription_with_an_error(
+    driver: JourneyDriver, api: Api
+) -> None:
+    token = driver.token(Role.CONSULTANT)
+    for after in (
+        "garbage",
+        encode_id("Journey", "12"),
+        encode_id("JourneyAlert", "-1"),
+        encode_id("JourneyAlert", str(2**31)),  # (past an event id: PostgreSQL's query failed)
+        encode_id("JourneyAlert", "5.9"),  # (an unsaid id above the newest)
+        encode_id("JourneyAlert", "5."),
+        encode_id("JourneyAlert", ".".join(["9"] * 66)),  # (more unsaid ids than a cursor keeps)
+    ):
+        async with reading(api.subscription(ALERTS_AFTER, token, after=after), "x") as pushes:
+            with pytest.raises(TransportQueryError) as refused:
+                await pushes.next()
+        assert refused.value.errors is not None, after
+        assert [error["extensions"] for error in refused.value.errors] == [
+            {"code": "VALIDATION_FAILED"}
+        ], after
+
+
+async def test_a_returning_subscriber_hears_of_her_alert_behind_hundreds_of_her_colleagues(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a consultant who heard of a nudge, then lost her connection
+    away = await _heard_a_nudge_then_left(driver, hand_fed)
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    theirs_id = await journey(clinic_id, now, consultant="a-colleague")
+    theirs = facts_of(Stage.CONSENT, theirs_id, clinic_id, consultant_id="a-colleague")
+    # When, while she is away, her journey is escalated and then a colleague's nudged 250 times
+    await event_row(away.journey_id, 2, away.facts, now, "escalate").save()
+    await JourneyEvent.bulk_create(
+        [event_row(theirs_id, seq, theirs, now, "nudge") for seq in range(1, 251)]
+    )
+    missed = await _first_push_back(hand_fed, away)
+    # Then she hears of her escalation (the replay's 200 were the clinic's, all her colleague's)
+    assert missed["action"] == "escalate"
+    assert missed["journey"] == {"id": encode_id("Journey", away.journey_id)}
+
+
+async def _said_back(hand_fed: HandFed, token: str, cursor: str, marker: Any) -> list[str]:
+    """Who hears what, subscribing again with `cursor`: the alerts said before `marker` (an
+    alert written once the subscriber is in), as `action journey`, and the marker's."""
+    said: list[str] = []
+    back = hand_fed.api.subscription(ALERTS_AFTER, token, after=cursor)
+    async with reading(back, "myJourneyAlerts") as pushes:
+        await hand_fed.watching()
+        await marker.save()
+        await hand_fed.feed.poll_once()
+        last = f"{marker.action} {encode_id('Journey', marker.journey_id)}"
+        while not said or said[-1] != last:
+            push = await pushes.next()
+            said.append(f"{push['action']} {push['journey']['id']}")
+    return said
+
+
+async def test_a_client_that_leaves_part_way_through_its_replay_hears_the_rest_when_back(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a consultant who heard of a nudge on her journey, then lost her connection, and
+    # three more alerts on it while she was away
+    away = await _heard_a_nudge_then_left(driver, hand_fed)
+    now = datetime.now(UTC)
+    for seq, action in ((2, "escalate"), (3, "mark_stuck"), (4, "nudge")):
+        await event_row(away.journey_id, seq, away.facts, now, action).save()
+    # When she comes back with her cursor and leaves again once she has heard the first
+    back = hand_fed.api.subscription(ALERTS_AFTER, away.token, after=away.heard["cursor"])
+    async with reading(back, "myJourneyAlerts") as pushes:
+        first = await pushes.next()
+    # and comes back with that alert's cursor, and then her journey is handed over
+    marker = event_row(away.journey_id, 5, away.facts, now, "reassign")
+    said = await _said_back(hand_fed, away.token, first["cursor"], marker)
+    # Then she hears the two she had not heard, once each, before the hand-over
+    hers = encode_id("Journey", away.journey_id)
+    assert first["action"] == "escalate"
+    assert said == [f"mark_stuck {hers}", f"nudge {hers}", f"reassign {hers}"]
+
+
+async def test_an_alert_that_commits_below_a_cursor_after_its_client_left_is_said_when_back(
+    driver: JourneyDriver, hand_fed: HandFed, database: str
+) -> None:
+    if database.startswith("sqlite"):
+        pytest.skip("SQLite has one writer at a time: its ids become visible in order")
+    # Given a consultant watching her alerts, owning two journeys
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    owner, token = driver.staff[Role.CONSULTANT].account_id, driver.token(Role.CONSULTANT)
+    late_id = await journey(clinic_id, now, consultant=owner)
+    early_id = await journey(clinic_id, now, consultant=owner)
+    late = facts_of(Stage.CONSENT, late_id, clinic_id, consultant_id=owner)
+    early = facts_of(Stage.CONSENT, early_id, clinic_id, consultant_id=owner)
+    written, commit = asyncio.Event(), asyncio.Event()
+
+    async def nudge_held_open() -> None:  # (in a task: its queries all go through the block)
+        async with in_transaction() as held:
+            await event_row(late_id, 1, late, now, "nudge").save(using_db=held)
+            written.set()
+            await commit.wait()
+
+    holder = asyncio.create_task(nudge_held_open())
+    try:
+        async with reading(hand_fed.api.subscription(ALERTS_AFTER, token), "myJourneyAlerts") as pushes:
+            await hand_fed.watching()
+            # When a nudge is written but not committed, and a later one is, and said
+            await asyncio.wait_for(written.wait(), timeout=WAIT)
+            await event_row(early_id, 1, early, now, "nudge").save()
+            await hand_fed.feed.poll_once()
+            heard = await pushes.next()
+        # and she leaves, her API's feed forgets (no one listens), and then the first commits
+        await eventually(subscribers_of(hand_fed.feed), lambda n: n == 0, timeout=WAIT, what="0")
+        await hand_fed.feed.poll_once()
+    finally:
+        commit.set()
+    await asyncio.wait_for(holder, timeout=WAIT)
+    # and she comes back with the cursor of the alert she heard
+    marker = event_row(early_id, 2, early, now, "escalate")
+    said = await _said_back(hand_fed, token, heard["cursor"], marker)
+    # Then she hears of the nudge that committed late, before what came after
+    assert heard["journey"] == {"id": encode_id("Journey", early_id)}
+    assert said == [
+        f"nudge {encode_id('Journey', late_id)}",
+        f"escalate {encode_id('Journey', early_id)}",
+    ]
