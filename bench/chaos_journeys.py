@@ -182,6 +182,7 @@ class Crew:
         j = {"journeyId": jid}
         discomfort = {
             "normal": "mild swelling",
+            "passes": "within three days",
             "callNow": "fever, severe pain",
             "selfCare": "cold compress",
             "activities": "no sauna for a week",
@@ -218,7 +219,7 @@ class Crew:
             (
                 "completeExpertReview",
                 Role.EXPERT,
-                {**j, "decision": "APPROVE", "finalPlan": PLAN},
+                {**j, "decision": "APPROVE", "points": "as discussed", "finalPlan": PLAN},
             ),
             ("signConsent", Role.NURSE, {**j, **consent}),
             ("recordPayment", Role.CASHIER, {**j, **payment}),

@@ -5,7 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from domain.procedures.template import ChecklistItem
+from domain.procedures.template import ChecklistItem, ProcedureCategory
+from domain.roles import Role
+
+# Items only a doctor (the expert role: anesthetists sign in as doctors) may complete: the
+# anesthetist assesses the client before anesthesia (seed 002 4.1, seed 003's surgical flow).
+DONE_BY: dict[str, frozenset[Role]] = {"anesthesia_assessment": frozenset({Role.EXPERT})}
+# Who may be recorded as performing a treatment of each category: a surgery is the surgeon's
+# (seed 004: "under a qualified plastic surgeon"; seed 003 names the lead surgeon); the rest a
+# doctor's or a nurse's.
+PERFORMED_BY: dict[ProcedureCategory, frozenset[Role]] = {
+    ProcedureCategory.SKIN_CARE: frozenset({Role.EXPERT, Role.NURSE}),
+    ProcedureCategory.INJECTABLES: frozenset({Role.EXPERT, Role.NURSE}),
+    ProcedureCategory.ENERGY_DEVICES: frozenset({Role.EXPERT, Role.NURSE}),
+    ProcedureCategory.SURGERY: frozenset({Role.EXPERT}),
+}
+# A category whose treatment is given under anesthesia: its plan carries the anesthesia, and so
+# the anesthesia consent (seed 003's surgical flow: the anesthetist's talk and the signed
+# anesthesia consent come before every operation).
+UNDER_ANESTHESIA = frozenset({ProcedureCategory.SURGERY})
+
+
+def may_complete(code: str, role: Role) -> bool:
+    """Whether staff of `role` may complete the item `code` (anyone who treats, unless the item
+    is one of DONE_BY's)."""
+    allowed = DONE_BY.get(code)
+    return allowed is None or role in allowed
 
 
 def open_items(checklist: list[ChecklistItem], done: Mapping[str, str | None]) -> list[str]:

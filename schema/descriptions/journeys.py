@@ -98,7 +98,7 @@ DESCRIPTIONS = {
     "NeedsInput.goal": "What the client wants to achieve.",
     "NeedsInput.expectation": "What result the client expects.",
     "NeedsInput.earlierTreatments": "Earlier treatments and how they worked, if any.",
-    "AssessmentInput": "The consultant's assessments of the client.",
+    "AssessmentInput": "The consultant's three assessments of the client: none may be blank.",
     "AssessmentInput.psychological": "Psychological state and expectations.",
     "AssessmentInput.spendingCapacity": "Spending capacity.",
     "AssessmentInput.physicalCondition": "Physical condition.",

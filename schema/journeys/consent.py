@@ -113,6 +113,8 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         problems += found
         if version is not None and not found:
             problems += await _for_the_planned_procedure(journey, version)
+        if version is None and not found:
+            problems += await _no_paper_form_for_a_published_one(journey, input.kind)
         if version is not None:
             signing = Signing(
                 version=version,
@@ -149,16 +151,34 @@ async def _for_the_planned_procedure(
     names a procedure type, the template signed must be that type's."""
     if version.kind != ConsentKind.PROCEDURE.value:
         return []
-    version_id = journey.facts.get("procedure_type_version_id")
-    planned = (
-        (await type_keys_of(journey.clinic_id, [version_id])).get(version_id)
-        if version_id
-        else None
-    )
+    planned = await _planned_type(journey)
     if planned is None or version.procedure_type == planned:
         return []
     message = f"this template is for {version.procedure_type}; the plan is {planned}"
     return [FieldProblem("templateId", message)]
+
+
+async def _no_paper_form_for_a_published_one(
+    journey: JourneyRow, kind: ConsentKind
+) -> list[FieldProblem]:
+    """A template key nothing is published under stands for a paper form, but not for a
+    procedure consent whose planned procedure type has a form published: the client signs that
+    form, whose text and hash are kept, not one nothing proves."""
+    planned = await _planned_type(journey) if kind is ConsentKind.PROCEDURE else None
+    if planned is None or not await VersionRow.exists(
+        clinic_id=journey.clinic_id, kind=kind.value, procedure_type=planned
+    ):
+        return []
+    message = f"nothing is published under this key: sign the published consent for {planned}"
+    return [FieldProblem("templateId", message)]
+
+
+async def _planned_type(journey: JourneyRow) -> str | None:
+    """The key of the procedure type the journey's approved plan names, if any."""
+    version_id = journey.facts.get("procedure_type_version_id")
+    if not version_id:
+        return None
+    return (await type_keys_of(journey.clinic_id, [version_id])).get(version_id)
 
 
 def _writer(input: SignConsentInput, signing: Signing) -> AfterAccepted:

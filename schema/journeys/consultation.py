@@ -114,7 +114,11 @@ class CompleteExpertReviewInput:
     decision: ExpertDecision
     final_plan: PlanInput | None = strawberry.field(default=None, description="When approving.")
     reason: str | None = strawberry.field(default=None, description="When refusing.")
-    points: str | None = strawberry.field(default=None, description="Points of the joint talk.")
+    points: str | None = strawberry.field(
+        default=None,
+        description="Points of the joint talk, as the consultant recorded them for the expert: "
+        "required to approve.",
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -192,7 +196,8 @@ async def record_consultation(
         ("assessment.spendingCapacity", assessment.spending_capacity),
         ("assessment.physicalCondition", assessment.physical_condition),
     ):
-        problems += check_text(field, text, required=False)
+        # The consultant's three assessments (seed 003, 3.3) are the consultation's substance.
+        problems += check_text(field, text, required=True)
     if not 1 <= len(input.plans) <= MAX_PLANS:
         # Refused before any plan is looked at: each one's check reads the price list.
         problems.append(FieldProblem("plans", "propose one to three plans"))
@@ -236,9 +241,12 @@ async def request_expert_review(
 async def complete_expert_review(
     info: Info[Context, None], input: CompleteExpertReviewInput
 ) -> JourneyResult:
-    problems: list[FieldProblem] = check_text("points", input.points, required=False)
+    approves = input.decision is ExpertDecision.APPROVE
+    # The expert decides the plan, and the points of the joint talk are recorded in full for
+    # the expert's signature (seed 003, 5.4): an approval carries them.
+    problems: list[FieldProblem] = check_text("points", input.points, required=approves)
     details = ActionDetails(decision=input.decision)
-    if input.decision is ExpertDecision.APPROVE:
+    if approves:
         if input.final_plan is None:
             problems.append(FieldProblem("finalPlan", "approval needs the final plan"))
         else:

@@ -11,16 +11,23 @@ from strawberry.types import Info
 from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
+from domain.procedures.checklist import PERFORMED_BY
 from domain.roles import Role
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
 from schema import idempotency
 from schema.context import Context
 from schema.ids import decode_id
-from schema.journeys.actions import JourneyOutcome, JourneyResult, run_recorded_action
+from schema.journeys.actions import (
+    JourneyOutcome,
+    JourneyResult,
+    load_visible_journey,
+    run_recorded_action,
+)
 from schema.journeys.contraindications import treatment_gate
 from schema.procedures.checklist import checklist_gate
 from schema.procedures.handover import discomfort_problems
+from schema.procedures.journey_type import journey_procedure
 from schema.procedures.lots import record_products
 from schema.procedures.treatment_record import team_problems
 from schema.procedures.types import ChecklistIncomplete
@@ -76,7 +83,9 @@ class ProductInput:
 @strawberry.input
 class CompleteTreatmentInput:
     journey_id: strawberry.ID
-    performer_id: strawberry.ID = strawberry.field(description="The treating doctor (or nurse).")
+    performer_id: strawberry.ID = strawberry.field(
+        description="The treating doctor (or nurse; a surgery's is a doctor)."
+    )
     procedure: str
     products: list[ProductInput]
     notes: str | None = strawberry.field(default=None, description="Intra-operative notes.")
@@ -108,7 +117,11 @@ class DiscomfortNotesInput:
     call_now: str
     self_care: str
     activities: str
-    passes: str | None = strawberry.field(default=None, description="When the normal passes.")
+    passes: str | None = strawberry.field(
+        default=None,
+        description="When the normal passes (required: null or blank is refused; nullable only "
+        "for clients written before it was).",
+    )
     language: str | None = strawberry.field(
         default=None,
         description="pl, ru, zh or en: the leaflet in this language shows these notes instead "
@@ -127,6 +140,32 @@ class HandOverInput:
     )
     next_recheck_at: datetime | None = None
     idempotency_key: str | None = idempotency.key_field()
+
+
+async def _performer_problems(
+    info: Info[Context, None], input: CompleteTreatmentInput
+) -> list[FieldProblem]:
+    """The performer an active member of the clinic who may perform the journey's procedure
+    (a surgery: a doctor; otherwise a doctor or a nurse)."""
+    claims = info.context.claims
+    if claims is None:
+        return []
+    row = await load_visible_journey(info, input.journey_id)
+    procedure = await journey_procedure(row) if row is not None else None
+    category = procedure.content.category if procedure else None
+    allowed = PERFORMED_BY.get(category) if category else None
+    treats = allowed or frozenset({Role.EXPERT, Role.NURSE})
+    performer = decode_id(input.performer_id, "StaffMember")
+    if await StaffAccount.exists(
+        id=performer or "",
+        clinic_id=claims.clinic_id,
+        role__in=[role.value for role in treats],
+        active=True,
+    ):
+        return []
+    if treats == {Role.EXPERT}:
+        return [FieldProblem("performerId", "a surgery's performer is an active doctor (expert)")]
+    return [FieldProblem("performerId", "an active expert or nurse of this clinic")]
 
 
 def _check_problems(checks: PreTreatmentChecksInput | None, required: bool) -> list[FieldProblem]:
@@ -163,12 +202,7 @@ async def complete_treatment(
     problems: list[FieldProblem] = check_text("procedure", input.procedure, required=True)
     problems += check_text("notes", input.notes, required=False)
     claims = info.context.claims
-    performer = decode_id(input.performer_id, "StaffMember")
-    treats = [Role.EXPERT.value, Role.NURSE.value]
-    if claims and not await StaffAccount.exists(
-        id=performer or "", clinic_id=claims.clinic_id, role__in=treats, active=True
-    ):
-        problems.append(FieldProblem("performerId", "an active expert or nurse of this clinic"))
+    problems += await _performer_problems(info, input)
     if len(input.products) > MAX_PRODUCTS:
         problems.append(FieldProblem("products", f"at most {MAX_PRODUCTS} products a treatment"))
     for index, product in enumerate(input.products[:MAX_PRODUCTS]):

@@ -20,7 +20,7 @@ from domain import errors as domain_errors
 from domain.errors import FieldProblem
 from domain.journey.codec import facts_from_json
 from domain.journey.stages import Stage
-from domain.procedures.checklist import result_problem
+from domain.procedures.checklist import may_complete, result_problem
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
 from domain.store.procedures import ChecklistCompletion
@@ -104,6 +104,8 @@ async def complete_checklist_item(
     # This request's own completion, written by an attempt whose answer was lost, is its
     # answer, though the treatment began since.
     written = await ChecklistCompletion.exists(id=row_id)
+    if not written and not may_complete(input.item_code, claims.role):
+        return not_authorized("this item is completed by a doctor (the anesthetist's assessment)")
     procedure = await journey_procedure(row)
     if procedure is None:
         return _not_now(row, "the journey's plan names no procedure type: it has no checklist")

@@ -25,9 +25,11 @@ async def discomfort_problems(
             return [FieldProblem("discomfort", "required: the journey has no procedure type")]
         return []
     problems: list[FieldProblem] = []
-    for name in ("normal", "call_now", "self_care", "activities"):
+    # Every note has the same parts (seed 001): what may happen and when it passes, what means
+    # call now, what to do, what it affects; a leaflet without "when it passes" leaves the
+    # client to wonder whether a swelling on day five is still normal.
+    for name in ("normal", "passes", "call_now", "self_care", "activities"):
         problems += check_text(f"discomfort.{name}", getattr(notes, name), required=True)
-    problems += check_text("discomfort.passes", notes.passes, required=False)
     if notes.language is not None and notes.language not in LANGUAGES:
         problems.append(FieldProblem("discomfort.language", "one of " + ", ".join(LANGUAGES)))
     return problems

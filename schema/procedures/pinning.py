@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
+from domain.procedures.checklist import UNDER_ANESTHESIA
 from domain.procedures.template import ProcedureContent
 from schema.context import Context
 from schema.procedures.publish import latest_version
@@ -29,5 +30,14 @@ async def pin_procedure_type(
     if version is None:
         problems.append(FieldProblem("finalPlan.procedureType", "not a procedure type of yours"))
         return
+    content = ProcedureContent.from_json(version.content)
     details.procedure_type_version_id = version.id
-    details.follow_up_offsets = ProcedureContent.from_json(version.content).follow_up_offsets()
+    details.follow_up_offsets = content.follow_up_offsets()
+    if content.category in UNDER_ANESTHESIA and not details.requires_anesthesia:
+        problems.append(
+            FieldProblem(
+                "finalPlan.requiresAnesthesia",
+                f"a {content.category.value.lower()} plan has anesthesia: the anesthetist's "
+                "assessment and the client's anesthesia consent come first",
+            )
+        )

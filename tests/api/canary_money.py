@@ -43,7 +43,7 @@ async def pay_and_refund(visit: Visit) -> None:
     await visit.step(Role.CONSULTANT, "recordConsultation", journey, plans=[PLAN_CODES])
     expert = visit.staff[Role.EXPERT].global_id
     await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=expert)
-    final = {"decision": "APPROVE", "finalPlan": PLAN_CODES}
+    final = {"decision": "APPROVE", "points": "as discussed", "finalPlan": PLAN_CODES}
     await visit.step(Role.EXPERT, "completeExpertReview", journey, **final)
     consent = {"kind": "PROCEDURE", "rightsExplained": True, "signature": {"format": "SVG_PATH"}}
     await visit.step(Role.NURSE, "signConsent", journey, **consent)

@@ -163,7 +163,11 @@ async def treat_one_client(visit: Visit) -> str:
     await visit.step(Role.CONSULTANT, "recordConsultation", journey, plans=[PLAN_CODES])
     expert = visit.staff[Role.EXPERT].global_id
     await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=expert)
-    final = {"decision": "APPROVE", "finalPlan": await gated_plan(visit, client, PLAN_CODES)}
+    final = {
+        "decision": "APPROVE",
+        "points": "as discussed",
+        "finalPlan": await gated_plan(visit, client, PLAN_CODES),
+    }
     await visit.step(Role.EXPERT, "completeExpertReview", journey, **final)
     await visit.step(Role.CONSULTANT, "deferConsent", journey)  # a second talk first
     # Signed by a guardian (the marked name), drawn as SVG path data (its own marker).

@@ -95,6 +95,7 @@ async def at_treatment(driver: JourneyDriver, client_id: str, item_ids: list[str
         Role.EXPERT,
         journeyId=journey["id"],
         decision="APPROVE",
+        points="volume in the cheeks, no lips",
         finalPlan=final_plan,
     )
     treated = await driver.drive_to("TREATMENT", approved)

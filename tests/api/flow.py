@@ -133,6 +133,7 @@ class JourneyDriver:
             Role.EXPERT,
             journeyId=jid,
             decision="APPROVE",
+            points="volume in the cheeks, no lips",
             finalPlan=PLAN,
         )
 
@@ -175,6 +176,7 @@ class JourneyDriver:
     async def hand_over(self, jid: str) -> dict[str, Any]:
         discomfort = {
             "normal": "mild swelling",
+            "passes": "within three days",
             "callNow": "fever, severe pain",
             "selfCare": "cold compress",
             "activities": "no sauna for a week",

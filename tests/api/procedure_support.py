@@ -129,7 +129,12 @@ async def approved_for_a_type(clinic: JourneyDriver, type_key: str) -> tuple[str
     version = await set_type(clinic, type_input(type_key))
     journey = await clinic.drive_to("EXPERT_REVIEW")
     plan = {**PLAN, "procedureType": type_key}
-    approval = {"journeyId": journey["id"], "decision": "APPROVE", "finalPlan": plan}
+    approval = {
+        "journeyId": journey["id"],
+        "decision": "APPROVE",
+        "points": "as discussed",
+        "finalPlan": plan,
+    }
     await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     return journey["id"], version
 

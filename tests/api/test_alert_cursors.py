@@ -172,7 +172,9 @@ async def test_an_alert_that_commits_below_a_cursor_after_its_client_left_is_sai
 
     holder = asyncio.create_task(nudge_held_open())
     try:
-        async with reading(hand_fed.api.subscription(ALERTS_AFTER, token), "myJourneyAlerts") as pushes:
+        async with reading(
+            hand_fed.api.subscription(ALERTS_AFTER, token), "myJourneyAlerts"
+        ) as pushes:
             await hand_fed.watching()
             # When a nudge is written but not committed, and a later one is, and said
             await asyncio.wait_for(written.wait(), timeout=WAIT)

@@ -358,7 +358,12 @@ async def test_an_anesthesia_consent_is_taken_by_a_doctor(fresh_clinic: FreshCli
     journey = await clinic.drive_to("EXPERT_REVIEW")
     jid = journey["id"]
     plan = {**PLAN, "requiresAnesthesia": True}
-    approval = {"journeyId": jid, "decision": "APPROVE", "finalPlan": plan}
+    approval = {
+        "journeyId": jid,
+        "decision": "APPROVE",
+        "points": "as discussed",
+        "finalPlan": plan,
+    }
     await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     await clinic.sign_consent(jid)
     anesthesia = {

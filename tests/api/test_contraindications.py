@@ -76,6 +76,7 @@ async def test_the_catalogue_is_versioned_and_plans_name_only_its_items(
         Role.EXPERT,
         journeyId=journey["id"],
         decision="APPROVE",
+        points="volume in the cheeks, no lips",
         finalPlan={**PLAN, "catalogItemIds": [item["id"], "Q2F0YWxvZ0l0ZW06bm9uZQ=="]},
     )
     assert unknown["__typename"] == "ValidationFailed", unknown

@@ -138,7 +138,13 @@ async def test_a_hand_over_key_reused_with_other_notes_is_a_conflict(
     # Given a hand-over made with a key
     journey = await driver.drive_to("HANDOVER")
     key = new_key()
-    discomfort = {"normal": "swelling", "callNow": "fever", "selfCare": "ice", "activities": "-"}
+    discomfort = {
+        "normal": "swelling",
+        "passes": "3 days",
+        "callNow": "fever",
+        "selfCare": "ice",
+        "activities": "-",
+    }
     handover = {"journeyId": journey["id"], "discomfort": discomfort, "idempotencyKey": key}
     first = await driver.act(
         documents.HAND_OVER, Role.NURSE, **handover, aftercare="no make-up today"

@@ -172,6 +172,7 @@ async def test_a_bill_built_from_the_final_plans_price_lines_at_todays_prices(
         Role.EXPERT,
         journeyId=journey["id"],
         decision="APPROVE",
+        points="volume in the cheeks, no lips",
         finalPlan={**PLAN, "priceLines": bad_lines},
     )
     assert refused["__typename"] == "ValidationFailed", refused
@@ -187,6 +188,7 @@ async def test_a_bill_built_from_the_final_plans_price_lines_at_todays_prices(
         Role.EXPERT,
         journeyId=journey["id"],
         decision="APPROVE",
+        points="volume in the cheeks, no lips",
         finalPlan={**PLAN, "priceLines": planned},
     )
     # The filler's price rises after the approval: the bill is made at today's prices.
@@ -227,6 +229,7 @@ async def test_a_final_plan_in_another_currency_than_the_clinic_bills_in_is_refu
         Role.EXPERT,
         journeyId=journey["id"],
         decision="APPROVE",
+        points="volume in the cheeks, no lips",
         finalPlan={**PLAN, "currency": "PLN"},
     )
     # Then it is refused on the plan's currency (no bill for it could ever be paid), and the
@@ -242,6 +245,7 @@ async def test_a_final_plan_in_another_currency_than_the_clinic_bills_in_is_refu
         Role.EXPERT,
         journeyId=journey["id"],
         decision="APPROVE",
+        points="volume in the cheeks, no lips",
         finalPlan=PLAN,
     )
     assert approved["stage"] != "EXPERT_REVIEW"

@@ -160,8 +160,8 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
         products=[{"name": "Filler X", "lotNumber": lot, "dose": "1 ml", "bodyArea": "cheeks"}],
         notes="uneventful",
     )
-    _, _, call_now, self_care, activities = NOTES["pl"]
-    adjusted = {"normal": ADJUSTED, "callNow": call_now, "selfCare": self_care}
+    _, passes, call_now, self_care, activities = NOTES["pl"]
+    adjusted = {"normal": ADJUSTED, "passes": passes, "callNow": call_now, "selfCare": self_care}
     handed = await clinic.ok(
         documents.HAND_OVER,
         Role.EXPERT,

@@ -96,6 +96,7 @@ async def _approval_of_an_item(
     return driver, {
         "journeyId": journey["id"],
         "decision": "APPROVE",
+        "points": "volume in the cheeks, no lips",
         "finalPlan": {**PLAN, "priceLines": [{"priceItemId": filler["id"]}]},
         "idempotencyKey": new_key(),
     }

@@ -180,6 +180,7 @@ def _approval(journey_id: str) -> dict[str, Any]:
     return {
         "journeyId": journey_id,
         "decision": "APPROVE",
+        "points": "volume in the cheeks, no lips",
         "finalPlan": PLAN,
         "idempotencyKey": f"key-{uuid.uuid4()}",
     }

@@ -1,0 +1,223 @@
+"""The handbooks' rules for the record and the team, checked through the API (found by a review
+against the seeds; each test failed on the code before its rule):
+- a surgery's plan has anesthesia, whose assessment is a doctor's, and a surgery's performer is
+  a doctor (seeds 002 4.1, 003's surgical flow, 004);
+- a procedure consent is signed on the planned type's published form when there is one, not on
+  a paper form's key (seed 002 3.3: what the client is told is kept);
+- the consultant's three assessments and the expert's points are recorded (seed 003 3.3, 5.4);
+- a discomfort note says when the normal passes (seed 001).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from domain.roles import Role
+from tests.api import documents
+from tests.api.consent_support import publish
+from tests.api.flow import PLAN, JourneyDriver
+from tests.api.procedure_support import COMPLETE_ITEM, run, set_type, type_input
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+
+SURGICAL_CHECKLIST: list[dict[str, Any]] = [
+    {"code": "identity_verified", "label": "identity"},
+    {"code": "plan_verified", "label": "plan"},
+    {"code": "contraindications_rechecked", "label": "contraindications"},
+    {"code": "lab_blood", "label": "blood", "needsResult": True},
+    {"code": "lab_ecg", "label": "ECG", "needsResult": True},
+    {"code": "lab_ultrasound", "label": "ultrasound", "needsResult": True},
+    {"code": "lab_chest_film", "label": "chest film", "needsResult": True},
+    {"code": "anesthesia_assessment", "label": "anesthesia", "needsResult": True},
+    {"code": "preop_photos", "label": "photos"},
+    {"code": "marking", "label": "marking"},
+]
+ANESTHESIA_CONSENT = {
+    "kind": "ANESTHESIA",
+    "signerName": "Anna Nowak",
+    "templateId": "anesthesia-consent",
+    "templateVersion": "1",
+    "rightsExplained": True,
+}
+
+
+async def _surgery_under_review(clinic: JourneyDriver) -> tuple[str, str]:
+    """A surgical procedure type, and a journey at EXPERT_REVIEW: (the journey, the type)."""
+    type_key = f"bleph-{uuid.uuid4().hex[:6]}"
+    await set_type(clinic, type_input(type_key, category="SURGERY", checklist=SURGICAL_CHECKLIST))
+    journey = await clinic.drive_to("EXPERT_REVIEW")
+    return journey["id"], type_key
+
+
+def _approval(jid: str, type_key: str, **plan: Any) -> dict[str, Any]:
+    final = {**PLAN, "procedureType": type_key, **plan}
+    return {"journeyId": jid, "decision": "APPROVE", "points": "upper lids", "finalPlan": final}
+
+
+async def _approved_surgery(clinic: JourneyDriver) -> str:
+    jid, type_key = await _surgery_under_review(clinic)
+    approval = _approval(jid, type_key, requiresAnesthesia=True)
+    await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    return jid
+
+
+async def test_a_surgery_s_plan_is_approved_only_with_its_anesthesia(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a blepharoplasty under the expert's review
+    clinic = await fresh_clinic()
+    jid, type_key = await _surgery_under_review(clinic)
+    # When the expert approves its plan without anesthesia
+    approval = _approval(jid, type_key)
+    refused = await clinic.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    # Then it is refused, and the journey waits for the plan with it
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert [p["field"] for p in refused["problems"]] == ["finalPlan.requiresAnesthesia"]
+    approved = await clinic.ok(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        **_approval(jid, type_key, requiresAnesthesia=True),
+    )
+    assert approved["stage"] == "CONSENT", approved
+
+
+async def test_the_anesthesia_assessment_is_a_doctor_s_not_a_nurse_s(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given an approved surgery
+    clinic = await fresh_clinic()
+    jid = await _approved_surgery(clinic)
+    item = {"journeyId": jid, "itemCode": "anesthesia_assessment", "result": "ASA I, fit"}
+    # When a nurse records the anesthesia assessment, it is refused
+    by_nurse = await run(clinic, COMPLETE_ITEM, Role.NURSE, input=item)
+    assert by_nurse["__typename"] == "NotAuthorized", by_nurse
+    # Then the doctor records it, and a nurse still ticks the other items
+    by_doctor = await run(clinic, COMPLETE_ITEM, Role.EXPERT, input=item)
+    assert by_doctor["__typename"] == "ChecklistItemPayload", by_doctor
+    marked = {"journeyId": jid, "itemCode": "identity_verified"}
+    by_nurse = await run(clinic, COMPLETE_ITEM, Role.NURSE, input=marked)
+    assert by_nurse["__typename"] == "ChecklistItemPayload", by_nurse
+
+
+async def test_a_surgery_is_recorded_as_performed_by_a_doctor_not_a_nurse(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a surgery consented (procedure and anesthesia), paid, its checklist complete, begun
+    clinic = await fresh_clinic()
+    jid = await _approved_surgery(clinic)
+    await clinic.sign_consent(jid)
+    await clinic.ok(documents.SIGN_CONSENT, Role.EXPERT, journeyId=jid, **ANESTHESIA_CONSENT)
+    await clinic.pay(jid)
+    for item in SURGICAL_CHECKLIST:
+        result = {"result": "normal"} if item.get("needsResult") else {}
+        done = await run(
+            clinic,
+            COMPLETE_ITEM,
+            Role.EXPERT,
+            input={"journeyId": jid, "itemCode": item["code"], **result},
+        )
+        assert done["__typename"] == "ChecklistItemPayload", done
+    await clinic.ok(documents.START_TREATMENT, Role.NURSE, journeyId=jid)
+    record = {
+        "journeyId": jid,
+        "procedure": "upper blepharoplasty",
+        "products": [{"name": "Suture 6-0", "lotNumber": "S-1", "dose": "1"}],
+    }
+    # When the record names a nurse as the one who performed it
+    nurse = clinic.staff[Role.NURSE].global_id
+    by_nurse = await clinic.act(
+        documents.COMPLETE_TREATMENT, Role.NURSE, performerId=nurse, **record
+    )
+    # Then it is refused; with the doctor it is taken
+    assert by_nurse["__typename"] == "ValidationFailed", by_nurse
+    assert [p["field"] for p in by_nurse["problems"]] == ["performerId"]
+    doctor = clinic.staff[Role.EXPERT].global_id
+    done = await clinic.ok(documents.COMPLETE_TREATMENT, Role.NURSE, performerId=doctor, **record)
+    assert done["stage"] == "HANDOVER", done
+
+
+async def test_a_procedure_consent_is_signed_on_the_planned_type_s_published_form(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a plan for a type whose consent form the clinic published
+    clinic = await fresh_clinic()
+    type_key = f"tox-{uuid.uuid4().hex[:6]}"
+    await set_type(clinic, type_input(type_key))
+    await publish(clinic, key="tox-procedure", procedureType=type_key)
+    jid = (await clinic.drive_to("EXPERT_REVIEW"))["id"]
+    await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **_approval(jid, type_key))
+    # When the nurse names a key nothing is published under (a paper form)
+    signed = await clinic.act(
+        documents.SIGN_CONSENT,
+        Role.NURSE,
+        journeyId=jid,
+        kind="PROCEDURE",
+        signerName="Anna Nowak",
+        templateId="anything-at-all",
+        templateVersion="1",
+        rightsExplained=True,
+    )
+    # Then it is refused, naming the published form; a plan with no form of its own still
+    # takes a paper one (`JourneyDriver.sign_consent` everywhere else)
+    assert signed["__typename"] == "ValidationFailed", signed
+    assert signed["problems"] == [
+        {
+            "field": "templateId",
+            "message": "nothing is published under this key: sign the published consent for "
+            + type_key,
+        }
+    ]
+
+
+async def test_a_consultation_records_the_three_assessments_and_an_approval_its_points(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a journey with its consultant
+    clinic = await fresh_clinic()
+    jid = (await clinic.start())["id"]
+    assigned = await clinic.assign(jid)
+    # When the consultation leaves the assessments blank, it is refused
+    blank = await clinic.act(
+        documents.RECORD_CONSULTATION,
+        Role.CONSULTANT,
+        journeyId=jid,
+        occupation="architect",
+        needs={"areas": ["face"], "goal": "look rested", "expectation": "natural"},
+        assessment={"psychological": " ", "spendingCapacity": "", "physicalCondition": "ok"},
+        plans=[PLAN],
+    )
+    assert blank["__typename"] == "ValidationFailed", blank
+    assert [p["field"] for p in blank["problems"]] == [
+        "assessment.psychological",
+        "assessment.spendingCapacity",
+    ]
+    # Then, recorded in full and sent for review, an approval without the points is refused
+    await clinic.drive_to("EXPERT_REVIEW", assigned)
+    approval = {"journeyId": jid, "decision": "APPROVE", "finalPlan": PLAN}
+    pointless = await clinic.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    assert pointless["__typename"] == "ValidationFailed", pointless
+    assert [p["field"] for p in pointless["problems"]] == ["points"]
+    refusal = {"journeyId": jid, "decision": "REFUSE", "reason": "pregnant"}
+    refused = await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **refusal)
+    assert refused["stage"] == "MEDICALLY_REFUSED", refused  # (a refusal needs its reason only)
+
+
+async def test_a_discomfort_note_says_when_the_normal_passes(fresh_clinic: FreshClinic) -> None:
+    # Given a journey at handover with no procedure type (the doctor's notes are the leaflet's)
+    clinic = await fresh_clinic()
+    jid = (await clinic.drive_to("HANDOVER"))["id"]
+    notes = {"normal": "swelling", "callNow": "fever", "selfCare": "cold", "activities": "-"}
+    # When the notes leave out when the swelling passes, the handover is refused
+    answer = await clinic.act(
+        documents.HAND_OVER, Role.NURSE, journeyId=jid, aftercare="no make-up", discomfort=notes
+    )
+    assert answer["__typename"] == "ValidationFailed", answer
+    assert [p["field"] for p in answer["problems"]] == ["discomfort.passes"]
+    # Then with it the client goes home
+    notes["passes"] = "within three days"
+    handed = await clinic.ok(
+        documents.HAND_OVER, Role.NURSE, journeyId=jid, aftercare="no make-up", discomfort=notes
+    )
+    assert handed["stage"] == "FOLLOW_UP", handed
