@@ -1,8 +1,12 @@
 """The alerts a `myJourneyAlerts` subscriber missed, read back from the journey log.
 
 Read newest first, by primary key within a bounded window of ids (a filter on the clinic's
-journeys made SQLite walk every event of the clinic), a page of alerting events at a time; a
-page's journeys are read in one query, and each event is judged by the journey as it left it.
+journeys made SQLite walk every event of the clinic), a page of alerting events' ids at a time;
+a page's journeys of the subscriber's clinic are read in one query, only their events are read
+whole, and each is judged by the journey as it left it. Every clinic's alerts are in the window,
+so the scan goes on past another clinic's, however many (a budget of pages shared by every
+clinic let 2,000 nudges elsewhere push a consultant's own alert out of her replay), until the
+window ends: at most AWAY_AT_MOST / SCAN_PAGE pages.
 """
 
 from __future__ import annotations
@@ -20,9 +24,8 @@ ALERTING = frozenset(
 # A replay says at most this many of the subscriber's own alerts, the newest: past that
 # (hundreds of nudges while a client was away), the oldest missed are left unsaid.
 REPLAY_AT_MOST = 200
-# And reads at most this many pages of alerting events (of every clinic) ...
-REPLAY_PAGE = 200
-REPLAY_PAGES = 10
+# It scans alerting events (of every clinic) this many ids at a time ...
+SCAN_PAGE = 1_000
 # ... among this many journey events at most, back from the newest.
 AWAY_AT_MOST = 50_000
 
@@ -41,18 +44,30 @@ async def missed_alerts(clinic_id: str, owner_id: str, after: int, upto: int) ->
     after = max(after, upto - AWAY_AT_MOST)
     found: list[AsOf] = []
     below = upto + 1
-    for _ in range(REPLAY_PAGES):
-        page = (
-            await JourneyEvent.filter(id__gt=after, id__lt=below, action__in=list(ALERTING))
+    while len(found) < REPLAY_AT_MOST:
+        page = await (
+            JourneyEvent.filter(id__gt=after, id__lt=below, action__in=list(ALERTING))
             .order_by("-id")
-            .limit(REPLAY_PAGE)
+            .limit(SCAN_PAGE)
+            .values_list("id", "journey_id")
         )
-        found += [
-            as_of for as_of in await _judged(page, clinic_id) if as_of[0].consultant_id == owner_id
-        ]
-        if len(found) >= REPLAY_AT_MOST or len(page) < REPLAY_PAGE:
+        if not page:
             break
-        below = page[-1].id
+        ours = set(
+            await JourneyRow.filter(
+                id__in={journey_id for _, journey_id in page}, clinic_id=clinic_id
+            ).values_list("id", flat=True)
+        )
+        ids = [event_id for event_id, journey_id in page if journey_id in ours]
+        events = await JourneyEvent.filter(id__in=ids).order_by("-id") if ids else []
+        found += [
+            as_of
+            for as_of in await _judged(events, clinic_id)
+            if as_of[0].consultant_id == owner_id
+        ]
+        if len(page) < SCAN_PAGE:
+            break
+        below = page[-1][0]
     return found[:REPLAY_AT_MOST][::-1]
 
 
@@ -70,6 +85,8 @@ async def alerts_among(clinic_id: str, owner_id: str, event_ids: Iterable[int]) 
 
 async def _judged(events: list[JourneyEvent], clinic_id: str) -> list[AsOf]:
     """The clinic's events among `events`, each with its journey as it left it."""
+    if not events:
+        return []
     journeys = {
         row.id: row
         for row in await JourneyRow.filter(

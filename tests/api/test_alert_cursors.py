@@ -6,6 +6,7 @@ still to commit, never heard the rest)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +18,7 @@ from tortoise.transactions import in_transaction
 from domain.journey.facts import JourneyFacts
 from domain.journey.stages import Stage
 from domain.roles import Role
-from domain.store.models import JourneyEvent
+from domain.store.models import Clinic, JourneyEvent
 from schema.ids import encode_id
 from tests.api.alert_support import ALERTS_AFTER, event_row, facts_of
 from tests.api.flow import JourneyDriver
@@ -126,6 +127,27 @@ async def _said_back(hand_fed: HandFed, token: str, cursor: str, marker: Any) ->
             push = await pushes.next()
             said.append(f"{push['action']} {push['journey']['id']}")
     return said
+
+
+async def test_a_returning_subscriber_hears_of_her_alert_behind_another_clinic_s_nudges(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a consultant who heard of a nudge, then lost her connection
+    away = await _heard_a_nudge_then_left(driver, hand_fed)
+    now = datetime.now(UTC)
+    elsewhere = await Clinic.create(id=f"elsewhere-{uuid.uuid4()}", name="Elsewhere")
+    theirs_id = await journey(elsewhere.id, now, consultant="someone-elsewhere")
+    theirs = facts_of(Stage.CONSENT, theirs_id, elsewhere.id, consultant_id="someone-elsewhere")
+    # When, while she is away, her journey is escalated, and then a journey of another clinic
+    # is nudged 2,001 times (a replay's budget of pages was every clinic's)
+    await event_row(away.journey_id, 2, away.facts, now, "escalate").save()
+    await JourneyEvent.bulk_create(
+        [event_row(theirs_id, seq, theirs, now, "nudge") for seq in range(1, 2002)]
+    )
+    missed = await _first_push_back(hand_fed, away)
+    # Then she hears of her escalation
+    assert missed["action"] == "escalate"
+    assert missed["journey"] == {"id": encode_id("Journey", away.journey_id)}
 
 
 async def test_a_client_that_leaves_part_way_through_its_replay_hears_the_rest_when_back(
