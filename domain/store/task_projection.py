@@ -135,7 +135,16 @@ async def _write_call(
         return
     if missed_at is not None:
         values["due_at"] = call_due_at(follow_up, missed_at)
+    # A later event of the journey that leaves the call as it was is no news of it: rewritten
+    # with the event's seq, it was pushed to every watcher again with each of the journey's
+    # steps (`tasksChanged` finds a journey event's tasks by their seq).
+    if all(getattr(task, name) == value for name, value in values.items() if name not in _STAMPS):
+        return
     await FollowUpTask.filter(id=task.id).update(**values)
+
+
+# What a task's write stamps on it, not what it says.
+_STAMPS = frozenset({"journey_seq", "updated_at"})
 
 
 async def _invite_back(facts: JourneyFacts, change: JourneyChange) -> None:
