@@ -34,6 +34,11 @@ LABELS = {
     "lab_ultrasound": ("Ultrasound (B-mode): result", True),
     "lab_chest_film": ("Chest film: result", True),
     "anesthesia_assessment": ("Anesthesia assessment by the anesthetist", True),
+    "operative_site_checked": ("Operative site checked: no focus of infection", False),
+    "symmetry_recorded": (
+        "Symmetry of eyes, ears, nostrils, mouth corners and cheeks: as found",
+        True,
+    ),
     "preop_photos": ("Pre-operative photos taken", False),
     "marking": ("Incision lines marked", False),
 }

@@ -59,15 +59,31 @@ FIRST_FOLLOW_UP = 1 * DAY
 
 # Every treatment re-checks identity, plan and contraindications on the day (DOMAIN.md stage 7).
 BASE_CHECKS = ("identity_verified", "plan_verified", "contraindications_rechecked")
-# Surgery adds the labs with their results, the anesthesia assessment, photos and marking.
+# Surgery adds the labs with their results, the anesthesia assessment, photos and marking, and
+# seed 003's examination before an operation: the operative site free of any focus of
+# infection, and the symmetry of the paired features (eyes, ears, nostrils, mouth corners,
+# cheeks) checked and recorded.
 SURGICAL_CHECKS = (
     "lab_blood",
     "lab_ecg",
     "lab_ultrasound",
     "lab_chest_film",
     "anesthesia_assessment",
+    "operative_site_checked",
+    "symmetry_recorded",
     "preop_photos",
     "marking",
+)
+# Checks whose finding is the point: ticked without it, nothing says what was found.
+RESULT_NEEDED = frozenset(
+    {
+        "lab_blood",
+        "lab_ecg",
+        "lab_ultrasound",
+        "lab_chest_film",
+        "anesthesia_assessment",
+        "symmetry_recorded",
+    }
 )
 REQUIRED_CHECKS: dict[ProcedureCategory, tuple[str, ...]] = {
     ProcedureCategory.SKIN_CARE: BASE_CHECKS,
@@ -183,6 +199,9 @@ def _check_checklist(content: ProcedureContent, problems: list[FieldProblem]) ->
     for code in REQUIRED_CHECKS[content.category]:
         if code not in codes:
             problems.append(FieldProblem("checklist", f"'{code}' is required for this category"))
+    for index, item in enumerate(content.checklist):
+        if item.code in RESULT_NEEDED and not item.needs_result:
+            problems.append(FieldProblem(f"checklist[{index}].needsResult", "records its result"))
 
 
 def _check_follow_ups(content: ProcedureContent, problems: list[FieldProblem]) -> None:
@@ -202,6 +221,14 @@ def _check_follow_ups(content: ProcedureContent, problems: list[FieldProblem]) -
 
 
 def _check_photos(content: ProcedureContent, problems: list[FieldProblem]) -> None:
+    if content.category is ProcedureCategory.SURGERY:
+        # Seed 003: a photo before the operation, and after it (ideally at suture removal,
+        # three months and a year), so the result can be shown against the start.
+        days = [point.offset_days for point in content.photo_schedule]
+        if 0 not in days or not any(day > 0 for day in days):
+            problems.append(
+                FieldProblem("photoSchedule", "a surgery's: one before (day 0), one after")
+            )
     for index, point in enumerate(content.photo_schedule):
         if not CODE.fullmatch(point.code):
             problems.append(FieldProblem(f"photoSchedule[{index}].code", "a-z, 0-9 and _"))

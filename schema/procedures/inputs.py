@@ -64,7 +64,9 @@ class SetProcedureTypeInput:
     checklist: list[ChecklistItemInput] = strawberry.field(
         description="Checks before treatment; identity_verified, plan_verified and "
         "contraindications_rechecked always, and for surgery lab_blood, lab_ecg, lab_ultrasound, "
-        "lab_chest_film, anesthesia_assessment, preop_photos and marking."
+        "lab_chest_film, anesthesia_assessment, operative_site_checked, symmetry_recorded, "
+        "preop_photos and marking. The labs, the anesthesia assessment and symmetry_recorded "
+        "need their result (`needsResult`) in any category."
     )
     follow_ups: list[FollowUpStepInput] = strawberry.field(description="The follow-up plan.")
     photo_schedule: list[PhotoPointInput] = strawberry.field(

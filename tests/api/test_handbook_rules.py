@@ -31,6 +31,8 @@ SURGICAL_CHECKLIST: list[dict[str, Any]] = [
     {"code": "lab_ultrasound", "label": "ultrasound", "needsResult": True},
     {"code": "lab_chest_film", "label": "chest film", "needsResult": True},
     {"code": "anesthesia_assessment", "label": "anesthesia", "needsResult": True},
+    {"code": "operative_site_checked", "label": "operative site"},
+    {"code": "symmetry_recorded", "label": "symmetry", "needsResult": True},
     {"code": "preop_photos", "label": "photos"},
     {"code": "marking", "label": "marking"},
 ]
@@ -46,7 +48,11 @@ ANESTHESIA_CONSENT = {
 async def _surgery_under_review(clinic: JourneyDriver) -> tuple[str, str]:
     """A surgical procedure type, and a journey at EXPERT_REVIEW: (the journey, the type)."""
     type_key = f"bleph-{uuid.uuid4().hex[:6]}"
-    await set_type(clinic, type_input(type_key, category="SURGERY", checklist=SURGICAL_CHECKLIST))
+    photos = [{"code": "before", "offsetDays": 0}, {"code": "suture_removal", "offsetDays": 7}]
+    surgery = type_input(
+        type_key, category="SURGERY", checklist=SURGICAL_CHECKLIST, photoSchedule=photos
+    )
+    await set_type(clinic, surgery)
     journey = await clinic.drive_to("EXPERT_REVIEW")
     return journey["id"], type_key
 

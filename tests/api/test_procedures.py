@@ -315,4 +315,4 @@ async def test_publishing_checks_its_input_answers_retries_and_seeds_the_demo_ty
         ("peel", 1),
         ("photorejuvenation", 1),
     ]
-    assert len(listed[0]["checklist"]) == 10
+    assert len(listed[0]["checklist"]) == 12  # (the base checks and a surgery's nine)

@@ -16,6 +16,8 @@ from domain.procedures.leaflet import compose
 from domain.procedures.template import (
     DAY,
     HOUR,
+    RESULT_NEEDED,
+    SURGICAL_CHECKS,
     ChecklistItem,
     FollowUpTier,
     ProcedureCategory,
@@ -56,9 +58,30 @@ def test_the_demo_types_pass_the_rules_and_surgery_has_the_photo_schedule() -> N
 def test_surgery_without_its_labs_is_refused_naming_each_missing_check() -> None:
     surgery_as_filler = dataclasses.replace(FILLER, category=ProcedureCategory.SURGERY)
     fields = {(p.field, p.message) for p in check_content("lift", surgery_as_filler)}
-    for code in ("lab_blood", "lab_ecg", "lab_ultrasound", "lab_chest_film", "marking"):
+    for code in SURGICAL_CHECKS:
         assert ("checklist", f"'{code}' is required for this category") in fields
-    assert len(fields) == 7
+    assert fields == {
+        ("checklist", f"'{code}' is required for this category") for code in SURGICAL_CHECKS
+    }
+
+
+def test_a_surgery_records_the_findings_of_its_checks_and_has_photos_before_and_after() -> None:
+    # Seed 003: the labs' and the examination's findings are recorded, the symmetry too; a
+    # photo before the operation and after it
+    unrecorded = [
+        dataclasses.replace(item, needs_result=False) if item.code in RESULT_NEEDED else item
+        for item in BLEPHAROPLASTY.checklist
+    ]
+    before_only = [point for point in BLEPHAROPLASTY.photo_schedule if point.offset_days == 0]
+    broken = dataclasses.replace(BLEPHAROPLASTY, checklist=unrecorded, photo_schedule=before_only)
+    problems = {(p.field, p.message) for p in check_content("bleph", broken)}
+    # Then each of those checks is named, and the schedule
+    indices = [i for i, item in enumerate(unrecorded) if item.code in RESULT_NEEDED]
+    assert len(indices) == len(RESULT_NEEDED)
+    assert problems == {
+        *((f"checklist[{i}].needsResult", "records its result") for i in indices),
+        ("photoSchedule", "a surgery's: one before (day 0), one after"),
+    }
 
 
 def test_a_version_needs_every_language_and_follow_ups_within_the_tiers() -> None:
