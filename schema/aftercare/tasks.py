@@ -96,32 +96,76 @@ async def my_tasks(
 
 async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
     """Each task of yours that changed (a journey event wrote it, it was closed by hand, an
-    upload settled it, a survey raised it), as it is now."""
+    upload settled it, a survey raised it), as it is now; and each that stopped being yours."""
     claims = info.context.claims
     if claims is None:  # the permission guard refuses it first; kept for direct callers
         raise SubscriptionRefused("sign in first", ErrorCode.NOT_AUTHORIZED)
     async with info.context.feed.clinic(claims.clinic_id) as changes:
+        yours = _YourList(claims, await _open_task_ids(claims))
         while True:
             change = await changes.get()
             if isinstance(change, Resync):
                 yield TaskUpdate(change=TaskChange.RESYNC, task=None)
+                yours = _YourList(claims, await _open_task_ids(claims))
                 continue
-            rows = await _changed_rows(claims, change)
+            rows = await _written_rows(claims, change)
             if not rows:
                 continue
             now = datetime.now(UTC)
             grace = overdue_after(await clinic_setting(claims.clinic_id))
             info.context.loaders = Loaders()  # a subscription outlives its answers: reload
             for row in rows:
+                told = yours.change_of(row)
+                if told is None:
+                    continue
                 # Overdue means still open (a task pushed DONE is not late any more).
                 late = row.status == TaskStatus.OPEN.value and is_overdue(row.due_at, now, grace)
-                task = FollowUpTask.from_row(row, late)
-                yield TaskUpdate(change=TaskChange.CHANGED, task=task)
+                yield TaskUpdate(change=told, task=FollowUpTask.from_row(row, late))
 
 
-async def _changed_rows(claims: TokenClaims, change: ClinicNews) -> list[TaskRow]:
-    """The viewer's tasks the change wrote (none when they are someone else's)."""
+# The open tasks a subscriber starts out knowing as its own, at most (a list is read a page at a
+# time; past this many, a task handed away from beyond them is not said to have left).
+KNOWN_AT_MOST = 2_000
+
+
+class _YourList:
+    """The tasks a subscriber knows as its own: those open when it subscribed (or resynced)
+    and those pushed to it since; one of them written as someone else's has LEFT its list."""
+
+    def __init__(self, claims: TokenClaims, known: list[str]) -> None:
+        self.claims = claims
+        self.known = set(known)
+
+    def change_of(self, row: TaskRow) -> TaskChange | None:
+        """What the row's change is to this subscriber; None when it is none of its business."""
+        if _is_yours(self.claims, row):
+            if len(self.known) < KNOWN_AT_MOST * 2:
+                self.known.add(row.id)
+            return TaskChange.CHANGED
+        if row.id in self.known:
+            self.known.discard(row.id)
+            return TaskChange.LEFT
+        return None
+
+
+def _is_yours(claims: TokenClaims, row: TaskRow) -> bool:
+    """`tasks_of`'s rule, for a row in hand."""
+    if row.clinic_id != claims.clinic_id:
+        return False
+    return row.assignee_id == claims.account_id or (
+        row.assignee_id is None and row.assignee_role == claims.role.value
+    )
+
+
+async def _open_task_ids(claims: TokenClaims) -> list[str]:
+    mine = tasks_of(claims).filter(status=TaskStatus.OPEN.value).limit(KNOWN_AT_MOST)
+    return [str(task_id) for task_id in await mine.values_list("id", flat=True)]
+
+
+async def _written_rows(claims: TokenClaims, change: ClinicNews) -> list[TaskRow]:
+    """The clinic's tasks the change wrote, whoever's they are now."""
+    clinic_tasks = TaskRow.filter(clinic_id=claims.clinic_id)
     if isinstance(change, TaskTouched):
-        return await tasks_of(claims).filter(id=change.task_id)
-    written = tasks_of(claims).filter(journey_id=change.journey_id, journey_seq=change.seq)
+        return await clinic_tasks.filter(id=change.task_id)
+    written = clinic_tasks.filter(journey_id=change.journey_id, journey_seq=change.seq)
     return await written.order_by("due_at", "id")

@@ -67,6 +67,7 @@ DESCRIPTIONS = {
     "TaskStatus.DONE": "Done: the call was made with an outcome.",
     "TaskStatus.CLOSED": "Closed without a call (the journey or its follow-ups were closed).",
     "TaskChange.CHANGED": "The task was added or changed.",
+    "TaskChange.LEFT": "The task was yours and is someone else's now: take it off your list.",
     "TaskChange.RESYNC": "Changes were dropped for a slow subscriber: read `myTasks` again.",
     "FollowUpStatus": "Where a follow-up call stands.",
     "FollowUpStatus.SCHEDULED": "Planned; not yet due.",

@@ -1,17 +1,28 @@
-"""`tasksChanged` pushes a task when something about it changes, once per change (found by a
-review: every step of a journey after its first call fell due pushed that call again,
-unchanged, to every watcher)."""
+"""`tasksChanged` pushes a task when something about it changes, once per change, and tells the
+one whose list it leaves (found by a review: every step of a journey after its first call fell
+due pushed that call again, unchanged, to every watcher; a call handed to a supervisor stayed on
+the follow-up staff's live list)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 
+from tortoise.transactions import in_transaction
+
+from domain.journey.stages import Stage
 from domain.roles import Role
+from domain.store.aftercare import FollowUpTask
 from tests.api import aftercare_documents as docs
+from tests.api.alert_support import event_row, facts_of
 from tests.api.flow import JourneyDriver
-from tests.api.live import reading
+from tests.api.live import HandFed, reading
+from tests.store.money_rows import journey
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+# (the journeys written by hand here carry no facts: a call's purpose is read from them)
+TASK_MOVES = "subscription { tasksChanged { change task { id assigneeRole followUpId } } }"
 
 
 async def test_a_call_no_event_changed_is_not_pushed_again_with_each_later_event(
@@ -31,3 +42,54 @@ async def test_a_call_no_event_changed_is_not_pushed_again_with_each_later_event
     # Then the first call is pushed once, as it fell due: the second's falling due did not
     # change it
     assert [s for s in seen if s[0] == "fu-1"] == [("fu-1", "OPEN", 0)], seen
+
+
+def _call(
+    journey_id: str, clinic_id: str, follow_up_id: str, seq: int, **more: Any
+) -> FollowUpTask:
+    return FollowUpTask(
+        id=f"{follow_up_id}-{journey_id}",
+        clinic_id=clinic_id,
+        journey_id=journey_id,
+        follow_up_id=follow_up_id,
+        kind="FOLLOW_UP_CALL",
+        label="24h",
+        status="OPEN",
+        due_at=datetime.now(UTC),
+        assignee_role="FOLLOW_UP_STAFF",
+        journey_seq=seq,
+        updated_at=datetime.now(UTC),
+        **more,
+    )
+
+
+async def test_a_call_handed_to_a_supervisor_leaves_the_list_of_the_staff_watching_it(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a call on the follow-up staff's shared list, missed twice, and one of them watching
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    journey_id = await journey(clinic_id, now)
+    facts = facts_of(Stage.FOLLOW_UP, journey_id, clinic_id)
+    await event_row(journey_id, 1, facts, now, "follow_up_due").save()
+    first_call = _call(journey_id, clinic_id, "fu-1", 1, attempts=2)
+    await first_call.save()
+    watch = hand_fed.api.subscription(TASK_MOVES, driver.token(Role.FOLLOW_UP_STAFF))
+    async with reading(watch, "tasksChanged") as pushes:
+        await hand_fed.watching()
+        # When a colleague's third missed call hands it to a supervisor (with its event)
+        async with in_transaction():
+            await event_row(journey_id, 2, facts, now, "complete_follow_up").save()
+            await FollowUpTask.filter(id=first_call.id).update(
+                assignee_role="SUPERVISOR", attempts=3, escalated=True, journey_seq=2
+            )
+        await hand_fed.feed.poll_once()
+        # and then the next call falls due for them
+        async with in_transaction():
+            await event_row(journey_id, 3, facts, now, "follow_up_due").save()
+            await _call(journey_id, clinic_id, "fu-2", 3).save()
+        await hand_fed.feed.poll_once()
+        left, added = await pushes.next(), await pushes.next()
+    # Then they hear that the first left their list (a supervisor's now), then of the next
+    assert (left["change"], left["task"]["followUpId"]) == ("LEFT", "fu-1")
+    assert left["task"]["assigneeRole"] == "SUPERVISOR"
+    assert (added["change"], added["task"]["followUpId"]) == ("CHANGED", "fu-2")
