@@ -2,7 +2,8 @@
 
 Consent is per purpose: each is given and withdrawn on its own, and the latest change of a
 purpose decides it. A PHOTO consent signed with purposes counts as those purposes given at the
-moment of signing; a later `setPhotoConsent` can withdraw each of them.
+moment of signing; a later `setPhotoConsent` can withdraw each of them. A photo is taken only
+while its client consents to the clinical record, the use every photo is kept for.
 """
 
 from __future__ import annotations
@@ -56,3 +57,20 @@ def viewing_refusal(role_allowed: bool, consented: bool, purpose: PhotoPurpose) 
     if not consented:
         return f"the client has not consented to photos for {purpose.value}"
     return None
+
+
+# Seed 000: a special consent is given for taking the photos, before any other use of them; seed
+# 002 §2.2: photos need the client's authorisation, with the use stated. Every photo is kept in
+# the client's clinical record, so that is the use a photo is taken under.
+TAKEN_FOR = PhotoPurpose.CLINICAL_RECORD
+
+
+def taking_refusal(in_force: frozenset[PhotoPurpose]) -> str | None:
+    """Why a photo of the client may not be taken (stored) now, given the purposes in force;
+    None: it may. Marketing or teaching alone does not do: they are uses beyond the record."""
+    if TAKEN_FOR in in_force:
+        return None
+    return (
+        f"the client has not consented to photos for {TAKEN_FOR.value}: record it first "
+        "(setPhotoConsent, or a PHOTO consent signed with that purpose)"
+    )

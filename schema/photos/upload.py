@@ -1,10 +1,11 @@
 """`uploadPhoto`: a photo of a client, sent as a GraphQL multipart upload.
 
 The type is found in the bytes (JPEG, PNG or HEIC), never taken from what the client says;
-the size is bounded by the settings. Everything is checked before anything is written: a
-refused upload leaves no file and no row. The bytes are stored first, under the photo's id,
-then the row; if the row cannot be written the bytes are discarded again. The idempotency
-key stands for the input with the file's SHA-256 in place of the file.
+the size is bounded by the settings. The client must consent to photos for their clinical
+record (`domain.photos.purposes.taking_refusal`). Everything is checked before anything is
+written: a refused upload leaves no file and no row. The bytes are stored first, under the
+photo's id, then the row; if the row cannot be written the bytes are discarded again. The
+idempotency key stands for the input with the file's SHA-256 in place of the file.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from tortoise.exceptions import IntegrityError
 
 from domain.errors import FieldProblem
 from domain.photos.purposes import PhotoStage as DomainPhotoStage
+from domain.photos.purposes import taking_refusal
 from domain.photos.sniff import ImageType, sniff_image
 from domain.photos.storage import PhotoStore
 from domain.store import records
 from domain.store.photo_tasks import settle_photo_tasks
 from domain.store.photos import Photo as PhotoRow
+from domain.store.photos import purposes_given
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client
@@ -52,7 +55,9 @@ INPUT = "What to do; see the input type."
 
 @strawberry.input(description="A photo and its tags; send it as a multipart request.")
 class UploadPhotoInput:
-    client_id: strawberry.ID = strawberry.field(description="The client photographed.")
+    client_id: strawberry.ID = strawberry.field(
+        description="The client photographed, who consents to photos for CLINICAL_RECORD."
+    )
     journey_id: strawberry.ID = strawberry.field(description="The client's journey it belongs to.")
     stage: PhotoStage = strawberry.field(description="When in the course of care.")
     body_area: str = strawberry.field(description="The area photographed (at most 100 characters).")
@@ -131,6 +136,8 @@ async def upload_photo(
     if client is None:
         return not_found("client")
     problems: list[FieldProblem] = []
+    refusal = taking_refusal(await purposes_given(client.id))
+    consent = [FieldProblem("clientId", refusal)] if refusal else []
     journey = await load_visible_journey(info, input.journey_id)
     if journey is None or journey.client_id != client.id:
         problems.append(FieldProblem("journeyId", "not a journey of this client"))
@@ -142,9 +149,11 @@ async def upload_photo(
     if store is None:
         problems.append(FieldProblem("file", "this server stores no photos"))
     if problems or bad_key or store is None or image_type is None:
-        return invalid([*problems, *([bad_key] if bad_key else [])])
+        return invalid([*consent, *problems, *([bad_key] if bad_key else [])])
     sha256 = hashlib.sha256(data).hexdigest()
     keyed = digest_input(input, sha256)
+    if consent and not await taken_before(info, claims.account_id, keyed):
+        return invalid(consent)
     ledger = await idempotency.claim(info, claims.account_id, keyed)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -174,6 +183,18 @@ async def upload_photo(
     note_write(info, client.id)
     await idempotency.settle(claims.account_id, keyed, row.id)
     return PhotoPayload(photo=await photo_view(info, row))
+
+
+async def taken_before(info: Info[Context, None], account_id: str, keyed: SimpleNamespace) -> bool:
+    """Whether this very upload was answered before, or stored with only its answer lost: a
+    retry is answered as the first time though the consent was withdrawn since, or the photo
+    was taken before uploads needed it."""
+    derived = idempotency.derived_id(account_id, keyed, "photo")
+
+    async def stored() -> bool:
+        return derived is not None and await PhotoRow.exists(id=derived)
+
+    return await idempotency.answered_before(info, account_id, keyed, went_through=stored)
 
 
 def input_journey_id(journey: Any) -> str:

@@ -69,7 +69,9 @@ class ClientFileMutations:
     upload_photo = strawberry.mutation(
         resolver=photo_upload.upload_photo,
         description="Clinicians: a photo of a client, tagged with journey, stage and body area "
-        "(multipart request; JPEG, PNG or HEIC, size bounded).",
+        "(multipart request; JPEG, PNG or HEIC, size bounded). Taken only while the client "
+        "consents to photos for CLINICAL_RECORD (`setPhotoConsent`, or a signed PHOTO consent): "
+        "otherwise ValidationFailed on `clientId`, nothing stored.",
     )
     set_photo_consent = strawberry.mutation(
         resolver=photo_consent.set_photo_consent,

@@ -13,9 +13,10 @@ from datetime import date
 import aiohttp
 
 from domain.photos.links import PhotoGrant, sign_grant
-from domain.photos.purposes import PhotoPurpose
+from domain.photos.purposes import PhotoPurpose, taking_refusal
 from domain.roles import Role
 from domain.store.audit_models import AuditEntry
+from domain.store.models import IdempotencyKey
 from domain.store.photos import Photo
 from schema.ids import decode_id
 from schema.photos.consent import GUARDIAN_SIGNS
@@ -38,6 +39,7 @@ from tests.api.photo_support import (
 )
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+NO_CONSENT = taking_refusal(frozenset())
 
 
 def stored_files() -> set[str]:
@@ -47,10 +49,12 @@ def stored_files() -> set[str]:
 async def test_a_photo_is_served_only_for_a_purpose_consented_to_and_every_view_is_audited(
     fresh_clinic: FreshClinic,
 ) -> None:
-    # Given a client with a journey, and a PNG the nurse takes before the treatment
+    # Given a client with a journey who consents to photos for their clinical record, and a PNG
+    # the nurse takes before the treatment
     clinic = await fresh_clinic()
     client = await clinic.register_client()
     journey = await clinic.start(client)
+    await set_consent(clinic, client, "CLINICAL_RECORD", True)
     image = png(b"before")
     key = new_key()
     tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": key}
@@ -76,12 +80,11 @@ async def test_a_photo_is_served_only_for_a_purpose_consented_to_and_every_view_
     # And the same key with other bytes is a conflict
     clash = await upload(clinic, Role.NURSE, png(b"other"), **tags)
     assert clash["__typename"] == "Conflict", clash
-    # Given no consent for any purpose yet: no link, for anyone
-    refused = await link(clinic, Role.EXPERT, client, "CLINICAL_RECORD")
+    # Given no consent to marketing yet: no marketing link, even for a role that may see them
+    refused = await link(clinic, Role.SUPERVISOR, client, "MARKETING")
     assert refused["__typename"] == "NotAuthorized", refused
     assert "not consented" in refused["message"]
-    # When the client gives the clinical record and marketing
-    await set_consent(clinic, client, "CLINICAL_RECORD", True)
+    # When the client gives marketing too
     consents = await set_consent(clinic, client, "MARKETING", True)
     assert consents["inForce"] == ["CLINICAL_RECORD", "MARKETING"]
     # Then the expert's clinical link serves the very bytes, with no token in the request
@@ -151,10 +154,11 @@ async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_a
     too_large = await upload(clinic, Role.NURSE, oversized, idempotencyKey=new_key(), **tags)
     text = b"name,phone\nAnna Nowak,+48 600 100 200\n"
     disguised = await upload(clinic, Role.NURSE, text, idempotencyKey=new_key(), **tags)
-    # Then each is refused with a typed error naming the file
+    # Then each is refused with a typed error naming the file, and the consent not yet given
     for refused, why in ((too_large, "larger than"), (disguised, "not a JPEG, PNG or HEIC")):
         assert refused["__typename"] == "ValidationFailed", refused
-        (problem,) = refused["problems"]
+        consent, problem = refused["problems"]
+        assert consent == {"field": "clientId", "message": NO_CONSENT}
         assert problem["field"] == "file" and why in problem["message"]
     # And a multipart request without the preflight header or without a token never runs
     variables = {"input": {"stage": "BEFORE", "bodyArea": "chin", **tags, "file": None}}
@@ -167,7 +171,8 @@ async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_a
     # And nothing was stored: no file, no row
     assert stored_files() == before
     assert await Photo.filter(client_id=raw_client(client)).count() == 0
-    # When the client signs a photo consent for teaching, and a JPEG is sent as octet-stream
+    # When the client signs a photo consent for the record and teaching, and a JPEG is sent
+    # as octet-stream
     await clinic.ok(
         documents.SIGN_CONSENT,
         Role.NURSE,
@@ -177,7 +182,7 @@ async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_a
         templateId="photo-consent",
         templateVersion="1",
         rightsExplained=True,
-        photoPurposes=["TEACHING"],
+        photoPurposes=["CLINICAL_RECORD", "TEACHING"],
         idempotencyKey=new_key(),
     )
     jpeg = await upload(
@@ -185,12 +190,11 @@ async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_a
     )
     assert jpeg["__typename"] == "PhotoPayload", jpeg
     assert jpeg["photo"]["contentType"] == "image/jpeg"
-    # Then teaching is given by the signature, and the expert may fetch the photo for teaching
+    # Then both are given by the signature, and the expert may fetch the photo for teaching
     data = await clinic.api.run(PHOTOS, clinic.token(Role.EXPERT), id=client)
     consents = data["client"]["photoConsents"]
-    assert consents["inForce"] == ["TEACHING"]
-    (change,) = consents["changes"]
-    assert (change["given"], change["recordedByRole"]) == (True, "NURSE")
+    assert consents["inForce"] == ["CLINICAL_RECORD", "TEACHING"]
+    assert [(c["given"], c["recordedByRole"]) for c in consents["changes"]] == [(True, "NURSE")] * 2
     teaching = await link(clinic, Role.EXPERT, client, "TEACHING")
     assert teaching["__typename"] == "PhotoLink", teaching
     assert await fetch(clinic, teaching["url"]) == (200, JPEG, "image/jpeg")
@@ -202,6 +206,72 @@ async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_a
     data = await clinic.api.run(PHOTOS, clinic.token(Role.EXPERT), id=client)
     assert data["client"]["photoConsents"]["inForce"] == []
     assert (await fetch(clinic, teaching["url"]))[0] == 403
+
+
+async def test_a_photo_is_taken_only_once_the_client_consents_to_their_clinical_record(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client with a journey who has given no photo consent (seed 000: a special consent
+    # for taking the photos; seed 002: photos need the client's authorisation, the use stated)
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    journey = await clinic.start(client)
+    tags = {"clientId": client, "journeyId": journey["id"]}
+    before = stored_files()
+    # When the nurse uploads a photo of them
+    refused = await upload(clinic, Role.NURSE, png(b"no consent"), idempotencyKey=new_key(), **tags)
+    # Then it is refused on the client, and nothing is kept: no file, no row
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [{"field": "clientId", "message": NO_CONSENT}]
+    assert stored_files() == before
+    assert await Photo.filter(client_id=raw_client(client)).count() == 0
+    # When the client gives marketing and teaching only, the photo is still not taken
+    await set_consent(clinic, client, "MARKETING", True)
+    await set_consent(clinic, client, "TEACHING", True)
+    beyond = await upload(clinic, Role.NURSE, png(b"beyond"), idempotencyKey=new_key(), **tags)
+    assert beyond["problems"] == [{"field": "clientId", "message": NO_CONSENT}], beyond
+    # While once the client gives the clinical record it is taken
+    await set_consent(clinic, client, "CLINICAL_RECORD", True)
+    taken = await upload(clinic, Role.NURSE, png(b"taken"), idempotencyKey=new_key(), **tags)
+    assert taken["__typename"] == "PhotoPayload", taken
+    # And once they withdraw it, no other photo is
+    await set_consent(clinic, client, "CLINICAL_RECORD", False)
+    after = await upload(clinic, Role.NURSE, png(b"after"), idempotencyKey=new_key(), **tags)
+    assert after["problems"] == [{"field": "clientId", "message": NO_CONSENT}], after
+    assert len(stored_files() - before) == 1
+    assert await Photo.filter(client_id=raw_client(client)).count() == 1
+    await end_journey(clinic, journey["id"])
+
+
+async def test_an_upload_that_went_through_is_answered_on_retry_though_the_consent_ended(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given two photos the nurse uploaded under the client's clinical-record consent, the second
+    # one stored with its answer lost (the process died before recording it under the key)
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    journey = await clinic.start(client)
+    await set_consent(clinic, client, "CLINICAL_RECORD", True)
+    tags = {"clientId": client, "journeyId": journey["id"]}
+    answered = {**tags, "idempotencyKey": new_key()}
+    lost = {**tags, "idempotencyKey": new_key(), "bodyArea": "chin"}
+    first = await upload(clinic, Role.NURSE, png(b"answered"), **answered)
+    stored = await upload(clinic, Role.NURSE, png(b"lost"), **lost)
+    assert (first["__typename"], stored["__typename"]) == ("PhotoPayload", "PhotoPayload")
+    nurse = clinic.staff[Role.NURSE].account_id
+    key = IdempotencyKey.filter(account_id=nurse, key=lost["idempotencyKey"])
+    assert await key.update(result_id="") == 1
+    # When the client withdraws the consent, and each upload is retried with its key
+    await set_consent(clinic, client, "CLINICAL_RECORD", False)
+    again = await upload(clinic, Role.NURSE, png(b"answered"), **answered)
+    recovered = await upload(clinic, Role.NURSE, png(b"lost"), **lost)
+    # Then each is answered as the first time, and the client still has two photos
+    assert (again, recovered) == (first, stored)
+    assert await Photo.filter(client_id=raw_client(client)).count() == 2
+    # While the same photo under a new key is refused: the consent ended
+    fresh = await upload(clinic, Role.NURSE, png(b"answered"), **tags, idempotencyKey=new_key())
+    assert fresh["problems"] == [{"field": "clientId", "message": NO_CONSENT}], fresh
+    await end_journey(clinic, journey["id"])
 
 
 async def test_a_multipart_request_of_the_wrong_shape_or_size_is_refused_before_it_runs(

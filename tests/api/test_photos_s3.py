@@ -99,9 +99,11 @@ async def test_photos_go_to_the_bucket_and_a_store_refusing_the_key_stores_and_s
         clinic = await new_clinic(api)
         client = await clinic.register_client()
         journey = await clinic.start(client)
-        # Then it is not ready, and an upload is the masked error with nothing stored
+        # Then it is not ready, and an upload (the client consenting) is the masked error with
+        # nothing stored
         status, checks = await readiness(api)
         assert (status, checks["photo_store"]["status"]) == (503, "error")
+        await set_consent(clinic, client, "CLINICAL_RECORD", True)
         tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": new_key()}
         variables = {"input": {"stage": "BEFORE", "bodyArea": "chin", **tags, "file": None}}
         headers = {"Authorization": f"Bearer {clinic.token(Role.NURSE)}", **PREFLIGHT}
@@ -122,12 +124,12 @@ async def upload_and_fetch(api: Api, bucket: str, s3: S3Server) -> str:
     client = await clinic.register_client()
     journey = await clinic.start(client)
     image = png(b"in the bucket")
-    # When the nurse uploads a photo and the client consents to the clinical record
+    # When the client consents to the clinical record and the nurse uploads a photo
+    await set_consent(clinic, client, "CLINICAL_RECORD", True)
     tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": new_key()}
     uploaded = await upload(clinic, Role.NURSE, image, **tags)
     assert uploaded["__typename"] == "PhotoPayload", uploaded
     raw_id = decode_id(uploaded["photo"]["id"], "Photo")
-    await set_consent(clinic, client, "CLINICAL_RECORD", True)
     # Then the bytes are one object under the prefix, and the expert's link serves them
     stored = s3.client().get_object(Bucket=bucket, Key=f"{PREFIX}/{raw_id}")  # type: ignore[attr-defined]
     assert stored["Body"].read() == image

@@ -26,7 +26,7 @@ from tests.api.audit_support import (
 from tests.api.flow import CHECKS, JourneyDriver, assert_unchanged, end_journey, new_key
 from tests.api.harness import TEST_CLINIC_ZONE, Api, clinic_month
 from tests.api.live import WAIT, Pushes, pushed_task_done, reading
-from tests.api.photo_support import png, upload
+from tests.api.photo_support import png, set_consent, upload
 from tests.api.procedure_support import (
     COMPLETE_ITEM,
     JOURNEY,
@@ -233,8 +233,15 @@ async def _aftercare_follows_the_type(
         "BEFORE",
     )
     assert (photo["purpose"], photo["channel"], photo["questions"]) == (None, None, [])
-    # When the nurse uploads the photo before, the reminder is settled: off her list
+    # When the nurse uploads the photo before the client consents to photos for their record,
+    # it is refused and the reminder stays on her list
     tags = {"clientId": client_id, "journeyId": jid, "idempotencyKey": new_key()}
+    refused = await upload(clinic, Role.NURSE, png(b"before"), stage="BEFORE", **tags)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert await tasks_of_journey(clinic, Role.NURSE, jid) == [photo]
+    # When the client consents and the nurse uploads it, the reminder is settled: off her list
+    await set_consent(clinic, client_id, "CLINICAL_RECORD", True)
+    tags["idempotencyKey"] = new_key()
     uploaded = await upload(clinic, Role.NURSE, png(b"before"), stage="BEFORE", **tags)
     assert uploaded["__typename"] == "PhotoPayload", uploaded
     assert await tasks_of_journey(clinic, Role.NURSE, jid) == []

@@ -13,7 +13,7 @@ import aiohttp
 
 from domain.roles import Role
 from tests.api.flow import JourneyDriver
-from tests.api.photo_support import UPLOAD, upload
+from tests.api.photo_support import UPLOAD, set_consent, upload
 from tests.images import png
 
 BOUNDARY = "glowpath-test-boundary"
@@ -98,6 +98,7 @@ async def test_a_file_goes_into_variables_only(driver: JourneyDriver) -> None:
 async def test_a_file_that_only_begins_like_an_image_is_refused(driver: JourneyDriver) -> None:
     client = await driver.register_client()
     journey = await driver.start(client)
+    await set_consent(driver, client, "CLINICAL_RECORD", True)
     disguised = b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"
     answer = await upload(driver, Role.NURSE, disguised, clientId=client, journeyId=journey["id"])
     assert answer["__typename"] == "ValidationFailed", answer

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.permissions import PHOTO_VIEWERS
 from domain.photos.links import PhotoGrant, read_grant, sign_grant
-from domain.photos.purposes import ConsentChange, PhotoPurpose, purposes_in_force
+from domain.photos.purposes import ConsentChange, PhotoPurpose, purposes_in_force, taking_refusal
 from domain.photos.sniff import ImageType, sniff_image
 from domain.roles import Role
 from tests.images import box, heic, jpeg, png
@@ -61,6 +61,15 @@ def test_each_purpose_is_decided_by_its_own_latest_change() -> None:
     assert purposes_in_force(changes) == {P.CLINICAL_RECORD, P.TEACHING}
     assert purposes_in_force(reversed(changes)) == {P.CLINICAL_RECORD, P.TEACHING}
     assert purposes_in_force([]) == frozenset()
+
+
+def test_a_photo_is_taken_only_under_the_clinical_record_consent() -> None:
+    # Seed 000: a special consent for taking the photos; seed 002: authorised, the use stated
+    assert taking_refusal(frozenset({P.CLINICAL_RECORD})) is None
+    assert taking_refusal(frozenset({P.CLINICAL_RECORD, P.MARKETING})) is None
+    for beyond_the_record in (frozenset(), frozenset({P.MARKETING, P.TEACHING})):
+        refusal = taking_refusal(beyond_the_record)
+        assert refusal is not None and "CLINICAL_RECORD" in refusal
 
 
 def test_a_link_holds_only_while_unexpired_and_unchanged_under_a_known_key() -> None:
