@@ -2,8 +2,10 @@
 
 The journey decides first (its validator refuses a payment the stage or the bill does not
 allow); once it accepted, the payment row and its receipt number are written, once per
-idempotency key (the row's id is derived from it). Without `billId` the payment is against the
-final plan's price, as before itemised bills: it still gets its receipt.
+idempotency key (the row's id is derived from it). Once the journey has a bill, a payment names
+it (`billId`) and the client has confirmed it (seed 003 §6.4-6.6: the client signs the itemised
+bill and takes it to the cashier to pay). Without `billId`, on a journey with no bill, the
+payment is against the final plan's price, as before itemised bills: it still gets its receipt.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from schema.journeys.actions import (
     AfterAccepted,
     JourneyPayload,
     JourneyResult,
+    answered_or_taken,
     load_visible_journey,
     run_action,
     run_recorded_action,
@@ -71,7 +74,8 @@ class RecordPaymentInput:
     bill_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="The journey's confirmed bill (`createBill`, `confirmBill`); the payment is "
-        "checked against what it still owes. Without it: against the final plan's price.",
+        "checked against what it still owes. Required once the journey has a bill; without "
+        "one: against the final plan's price.",
     )
     schedule: list[InstallmentInput] | None = strawberry.field(
         default=None,
@@ -109,6 +113,25 @@ async def _bill_problems(
     elif input.schedule is not None:
         problems.append(FieldProblem("schedule", "only with INSTALLMENT_PLAN"))
     return row, problems
+
+
+# Seed 003 §6.4-6.6: the itemised bill is explained line by line, the client signs it, and the
+# signed bill is what is paid. Before, a payment without `billId` took the final plan's price
+# beside a bill the client had not confirmed, for another amount.
+PAY_THE_BILL = (
+    "the journey has a bill: pay it, naming it in billId, once the client has confirmed it "
+    "(confirmBill)"
+)
+
+
+async def _bill_not_named(
+    info: Info[Context, None], journey: JourneyRow, input: RecordPaymentInput
+) -> list[FieldProblem]:
+    """Why a payment that names no bill is refused: the journey has one. A retry of a payment
+    the journey took before this rule (its answer lost, its row not yet written) goes on."""
+    if await current_bill(journey.id) is None or await answered_or_taken(info, input):
+        return []
+    return [FieldProblem("billId", PAY_THE_BILL)]
 
 
 def _minor(
@@ -176,6 +199,10 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     earlier = await Payment.get_or_none(id=payment_id)
     written = earlier is not None
     bill = await BillRow.get_or_none(id=earlier.bill_id) if earlier and earlier.bill_id else None
+    if input.bill_id is None and not settled and not written:
+        unnamed = await _bill_not_named(info, journey, input)
+        if unnamed:
+            return from_domain(DomainValidationFailed(unnamed))
     if input.bill_id is not None and not settled and not written:
         bill, found = await _bill_problems(journey, input, amount_minor)
         if found:

@@ -58,5 +58,6 @@ class MoneyMutation:
     record_payment: JourneyResult = strawberry.mutation(
         resolver=payments.record_payment,
         description="Full payment, deposit, top-up, installments, a part: against the confirmed "
-        "bill; each payment gets the clinic's next receipt number.",
+        "bill, which a journey with a bill must name (`billId`); a journey with no bill pays its "
+        "final plan's price. Each payment gets the clinic's next receipt number.",
     )

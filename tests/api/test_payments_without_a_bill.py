@@ -1,20 +1,33 @@
 """A payment without a bill is held to what the journey still owes on its final plan's price
-(`domain.journey.validation.check_within_what_is_owed`), one at a time and all at once.
+(`domain.journey.validation.check_within_what_is_owed`), one at a time and all at once, and is
+taken only on a journey that has no bill: once it has one, the client pays that bill, confirmed.
 
 Before, nothing held it: a plan of 1,200.00 took four full payments (4,800.00 paid), twelve
-top-ups sent at once all went through, and an installment schedule sent without a bill was
-taken and dropped without a word. Payments against a bill were already held to the bill.
+top-ups sent at once all went through, an installment schedule sent without a bill was taken
+and dropped without a word, and the plan's price was taken beside a bill of another amount the
+client had not confirmed. Payments against a bill were already held to the bill.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from domain.roles import Role
+from schema.money.payments import PAY_THE_BILL
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.money_support import (
+    CONFIRM_BILL,
+    CREATE_BILL,
+    bill_of,
+    money_call,
+    payment,
+    set_item,
+)
 
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 OWES_LESS = [{"field": "amount", "message": "more than the journey still owes"}]
 
 
@@ -87,3 +100,77 @@ async def test_an_installment_schedule_without_a_bill_is_refused(driver: Journey
         {"field": "schedule", "message": "installments are scheduled against a bill"}
     ]
     assert _payments_in(await driver.journey(journey["id"])) == []
+
+
+async def test_once_a_journey_has_a_bill_the_client_pays_it_confirmed_not_the_plan_price(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Seed 003 6.4-6.6: the itemised bill is explained line by line, the client signs it, and
+    # the signed bill is taken to the cash desk to be paid.
+    # Given a journey at payment whose plan says 1200.00, and a bill of 800.00 from the price
+    # list the client has not confirmed yet
+    clinic = await fresh_clinic()
+    journey = await clinic.drive_to("PAYMENT")
+    item = await set_item(clinic)
+    lines = [{"priceItemId": item["id"], "quantity": 1}]
+    made = await money_call(clinic, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines)
+    assert made["__typename"] == "BillPayload", made
+    bill = made["bill"]
+    # When the cashier takes the plan's price naming no bill
+    unnamed = await clinic.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **_payment(journey["id"], PLAN["price"], "FULL")
+    )
+    # Then it is refused on billId: the journey's bill is what is paid
+    assert unnamed["__typename"] == "ValidationFailed", unnamed
+    assert unnamed["problems"] == [{"field": "billId", "message": PAY_THE_BILL}]
+    # And the bill itself is not taken before the client confirms it
+    unconfirmed = await clinic.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "800.00", "FULL")
+    )
+    assert unconfirmed["__typename"] == "ValidationFailed", unconfirmed
+    assert unconfirmed["problems"] == [
+        {"field": "billId", "message": "the client has not confirmed the bill"}
+    ]
+    # And nothing was paid: the journey waits at payment, the bill owes all of it
+    waiting = await clinic.journey(journey["id"])
+    assert (waiting["stage"], _payments_in(waiting)) == ("PAYMENT", [])
+    standing = await bill_of(clinic, journey["id"])
+    assert (standing["payments"], standing["outstanding"]["amount"]) == ([], "800.00")
+    # When the client confirms the bill and pays it
+    signed = await money_call(
+        clinic, CONFIRM_BILL, Role.CASHIER, billId=bill["id"], signerName="Anna Nowak"
+    )
+    assert signed["__typename"] == "BillPayload", signed
+    paid = await clinic.ok(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "800.00", "FULL")
+    )
+    # Then the journey moves on to treatment with the bill paid
+    assert paid["stage"] == "TREATMENT"
+    assert (await bill_of(clinic, journey["id"]))["outstanding"]["amount"] == "0.00"
+
+
+async def test_a_payment_taken_before_the_bill_was_made_is_answered_on_retry(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a deposit on the plan's price, taken with no bill, and then a bill made for the
+    # journey (a deposit books; the journey still waits at payment)
+    clinic = await fresh_clinic()
+    journey = await clinic.drive_to("PAYMENT")
+    deposit = _payment(journey["id"], "300.00", "DEPOSIT")
+    first = await clinic.act(documents.RECORD_PAYMENT, Role.CASHIER, **deposit)
+    assert first["__typename"] == "JourneyPayload", first
+    item = await set_item(clinic)
+    lines = [{"priceItemId": item["id"], "quantity": 1}]
+    made = await money_call(clinic, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines)
+    assert made["__typename"] == "BillPayload", made
+    # When the deposit is retried with its key
+    retry = await clinic.act(documents.RECORD_PAYMENT, Role.CASHIER, **deposit)
+    # Then it is answered as the first time, and the journey holds the one deposit
+    assert retry == first
+    assert len(_payments_in(await clinic.journey(journey["id"]))) == 1
+    # While the same deposit under a new key is refused: the journey has a bill now
+    fresh = await clinic.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **{**deposit, "idempotencyKey": new_key()}
+    )
+    assert fresh["__typename"] == "ValidationFailed", fresh
+    assert fresh["problems"] == [{"field": "billId", "message": PAY_THE_BILL}]
