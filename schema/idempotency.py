@@ -12,6 +12,7 @@ digest of the mutation's name and input (`domain.idempotency`), and what the cla
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -145,6 +146,16 @@ async def settle_first(account_id: str, input_: object, result_id: str) -> str:
     the key: the result that stands, this one unless a racing attempt settled first."""
     settled = settled_key(account_id, input_)
     return await records.settle_key_first(*settled, result_id) if settled else result_id
+
+
+async def first_asked_at(account_id: str, input_: object) -> datetime:
+    """When this request was first made (its key claimed), for a write that acts on what stood
+    then: every attempt of the request sees the same moment, so a retry after a lost answer
+    does what the first attempt did, not what the records ask of it by now. Without a key (or
+    a claim): now."""
+    key = key_of(input_)
+    claimed = await records.key_claimed_at(account_id, key) if key else None
+    return claimed or datetime.now(UTC)
 
 
 def derived_id(account_id: str, input_: object, kind: str) -> str | None:

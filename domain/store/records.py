@@ -224,6 +224,13 @@ async def settle_key(account_id: str, key: str, result_id: str) -> None:
     )
 
 
+async def key_claimed_at(account_id: str, key: str) -> datetime | None:
+    """When the key was first claimed: the moment its request was first made, the same for
+    every attempt of it (None: never claimed)."""
+    claim = await IdempotencyKey.get_or_none(account_id=account_id, key=key)
+    return claim.created_at if claim is not None else None
+
+
 def derived_id(account_id: str, key: str, kind: str) -> str:
     """The id of what (account, key) creates: every attempt of one request names one row."""
     return str(uuid.uuid5(_DERIVED_IDS, f"{kind}:{account_id}:{key}"))

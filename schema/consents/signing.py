@@ -10,7 +10,6 @@ and version only), which keeps journeys of clinics without published templates w
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -105,14 +104,19 @@ async def write_signature(signature_id: str, journey: JourneyRow, s: Signing) ->
 
 
 async def write_withdrawal(
-    withdrawal_id: str | None, journey: JourneyRow, kind: ConsentKind, recorded_by: str
+    withdrawal_id: str, journey: JourneyRow, kind: ConsentKind, recorded_by: str, asked_at: datetime
 ) -> None:
-    """Marks the journey's signature of `kind` in force as withdrawn (none: nothing to mark)."""
+    """Marks the journey's signature of `kind` that was in force when the withdrawal was asked
+    (`asked_at`) as withdrawn (none: nothing to mark). Not the one in force now: a retry after a
+    lost answer, when the client has signed the kind again since, must leave that new signature
+    standing."""
+    if await ConsentWithdrawal.exists(id=withdrawal_id):
+        return  # this request's earlier attempt marked its signature
     withdrawn = ConsentWithdrawal.filter(signature__journey_id=journey.id).values_list(
         "signature_id", flat=True
     )
     in_force = (
-        await SignatureRow.filter(journey_id=journey.id, kind=kind.value)
+        await SignatureRow.filter(journey_id=journey.id, kind=kind.value, signed_at__lte=asked_at)
         .exclude(id__in=[str(i) for i in await withdrawn])
         .order_by("-signed_at")
         .first()
@@ -121,10 +125,10 @@ async def write_withdrawal(
         return
     try:
         await ConsentWithdrawal.create(
-            id=withdrawal_id or str(uuid.uuid4()),
+            id=withdrawal_id,
             signature_id=in_force.id,
             recorded_by=recorded_by,
             withdrawn_at=datetime.now(UTC),
         )
     except IntegrityError:
-        return  # this request's earlier attempt marked it
+        return  # this request's earlier attempt, running beside this one, marked it

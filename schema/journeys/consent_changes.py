@@ -58,11 +58,15 @@ async def withdraw_consent(info: Info[Context, None], input: WithdrawConsentInpu
     )
 
     async def mark(journey: JourneyRow) -> None:
-        recorded_by = actor.user_id if actor else ""
-        await write_withdrawal(withdrawal_id or str(uuid.uuid4()), journey, input.kind, recorded_by)
-        if input.kind is ConsentKind.PHOTO and actor is not None:  # its purposes go with it
+        assert actor is not None  # run_action refuses callers without one
+        # What stood when the client withdrew is withdrawn, on every attempt: a retry after a
+        # lost answer must not take back what the client signed or gave since.
+        asked_at = await idempotency.first_asked_at(actor.user_id, input)
+        seed_id = withdrawal_id or str(uuid.uuid4())
+        await write_withdrawal(seed_id, journey, input.kind, actor.user_id, asked_at)
+        if input.kind is ConsentKind.PHOTO:  # its purposes go with it
             by = (actor.user_id, actor.role.value)
-            await withdraw_signed_purposes(journey, withdrawal_id or str(uuid.uuid4()), by)
+            await withdraw_signed_purposes(journey, seed_id, by, asked_at)
 
     return await run_recorded_action(
         info,

@@ -24,7 +24,7 @@ from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
-from domain.store.photos import latest_changes, purposes_given
+from domain.store.photos import latest_changes
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client, zone_of
@@ -166,15 +166,27 @@ async def record_signed_purposes(
         )
 
 
-async def withdraw_signed_purposes(journey: JourneyRow, seed_id: str, by: tuple[str, str]) -> None:
-    """A withdrawn PHOTO consent withdraws every purpose in force for the client's photos:
-    one change per purpose, under ids derived from `seed_id` (the request's)."""
-    for purpose in sorted(await purposes_given(journey.client_id)):
+async def withdraw_signed_purposes(
+    journey: JourneyRow, seed_id: str, by: tuple[str, str], asked_at: datetime
+) -> None:
+    """A withdrawn PHOTO consent withdraws every purpose in force for the client's photos when
+    the withdrawal was asked (`asked_at`), and only those: one change per purpose, under ids
+    derived from `seed_id` (the request's).
+
+    A purpose whose latest change came after that moment was decided by the client since (a
+    `setPhotoConsent`, a new signature): a new decision the withdrawal never saw, which a
+    retry of it after a lost answer must leave standing, as the first attempt would have. A
+    purpose still in force by a change from before it is one the first attempt withdrew (its
+    row is found under its id) or died before withdrawing (written now)."""
+    (latest,) = await latest_changes([journey.client_id])
+    for row in sorted(latest, key=lambda change: change.purpose):
+        if not row.given or row.recorded_at > asked_at:
+            continue
         await _write(
-            f"{seed_id[:48]}-{purpose.value.lower()}",
+            f"{seed_id[:48]}-{row.purpose.lower()}",
             clinic_id=journey.clinic_id,
             client_id=journey.client_id,
-            purpose=purpose.value,
+            purpose=row.purpose,
             given=False,
             signature_id=None,
             recorded_by=by[0],
