@@ -4,10 +4,18 @@ The call is recorded with the outcome COMPLICATION (the journey's own event, so 
 doctor's task is written with it, at once), and a linked RECHECK journey opens for the same
 client, owned by the same consultant, unless the client already has a recheck coming in: that
 one serves (`schema.aftercare.recheck`).
+
+Whether a recheck can open is asked before the call is recorded: a refusal then is the answer,
+and nothing is written. Once the call is recorded the complication stands, whatever comes of
+the recheck: a retry after a lost answer may find the client has another journey by now (the
+call's journey moved on meanwhile), and then no recheck opens. That is answered as what was
+recorded, `ComplicationReported` without a recheck, by every attempt of the request alike: the
+key is settled with the step, so a refusal told once would be followed by the plain answer.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import strawberry
@@ -38,6 +46,8 @@ from schema.journeys.aftercare import FOLLOW_UP_ID
 from schema.journeys.types import Journey
 from schema.text import check_text
 
+log = logging.getLogger(__name__)
+
 
 @strawberry.input(description="A complication the client reported on a follow-up call.")
 class ReportComplicationInput:
@@ -51,14 +61,18 @@ class ReportComplicationInput:
 
 @strawberry.type(
     description="The complication is recorded, the treating doctor has a task for it, and a "
-    "recheck journey is open for the client."
+    "recheck journey is open for the client (unless none could open: see `recheckJourney`)."
 )
 class ComplicationReported:
     journey: Journey = strawberry.field(description="The journey the call belongs to.")
     recheck_journey: Journey | None = strawberry.field(
         description="The recheck journey that follows the complication (RECHECK, waiting at "
         "reception for the client): one opened for it, owned by the same consultant, or one the "
-        "client already had coming in; null while its first events are still being written."
+        "client already had coming in; null while its first events are still being written. "
+        "Also null, for good, when the call was recorded but no recheck could open after it (a "
+        "retry after a lost answer, by when the client had another active journey): the "
+        "complication and the treating doctor's task stand, the task names no recheck, and "
+        "every retry of the request is answered the same."
     )
 
 
@@ -79,7 +93,6 @@ async def report_complication(
     problems = check_text("note", input.note, required=True)
     if not FOLLOW_UP_ID.fullmatch(input.follow_up_id):
         problems.append(FieldProblem("followUpId", "a follow-up of this journey, such as fu-1"))
-    refused: list[DomainError] = []
 
     def recheck_id(journey_id: str) -> str:
         return recheck_journey_id(f"{journey_id}:{input.follow_up_id}:complication")
@@ -104,7 +117,9 @@ async def report_complication(
                 "complication reported on a follow-up call",
             )
         except DomainError as error:
-            refused.append(error)
+            # The call is recorded and the doctor's task written: the complication stands
+            # without a recheck (see the module's docstring), and the task names none.
+            log.warning("no recheck opened for journey %s: %s", row.id, error)
             return
         await TaskRow.filter(id=doctor_task).update(linked_journey_id=recheck)
 
@@ -120,8 +135,6 @@ async def report_complication(
         before_update=may_open_recheck,
         after_accepted=open_recheck,
     )
-    if refused:
-        return from_domain(refused[0])
     if not isinstance(result, JourneyPayload):
         assert not isinstance(result, ContraindicationFound)  # only startTreatment is gated
         return result

@@ -7,10 +7,14 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from gql.transport.exceptions import TransportQueryError
+
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
 from domain.store.models import IdempotencyKey
 from domain.store.models import Journey as JourneyRow
+from schema.aftercare import complication
 from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
 from tests.api import documents
@@ -141,3 +145,44 @@ async def test_a_retried_complication_keeps_the_recheck_its_first_attempt_found(
     assert again["recheckJourney"]["id"] == recheck
     client = (await JourneyRow.get(id=decode_id(jid, "Journey"))).client_id
     assert await JourneyRow.filter(client_id=client, visit_category="RECHECK").count() == 1
+
+
+async def test_a_complication_retried_after_the_journey_moved_on_is_answered_alike(
+    driver: JourneyDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a complication whose call was recorded and whose process died before its recheck
+    # opened
+    client = await driver.register_client()
+    jid = (await driver.drive_to("FOLLOW_UP", await driver.start(client)))["id"]
+    await driver.wait_until_due(jid, 1)
+    opened, calls = complication.open_linked_recheck, []
+
+    async def dies_once(*args: Any, **kwargs: Any) -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("the process died")
+        return await opened(*args, **kwargs)
+
+    monkeypatch.setattr(complication, "open_linked_recheck", dies_once)
+    key = new_key()
+    report = {"journeyId": jid, "followUpId": "fu-1", "note": "swelling", "idempotencyKey": key}
+    token = driver.token(Role.FOLLOW_UP_STAFF)
+    with pytest.raises(TransportQueryError):
+        await driver.api.run(docs.REPORT_COMPLICATION, token, input=report)
+    # And the journey moved on: its last call made (COMPLETED), the client back for a new visit
+    await driver.wait_until_due(jid, 1)
+    assert (await driver.complete_follow_up(jid, "fu-2"))["stage"] == "COMPLETED"
+    await driver.start(client)
+    # When the follow-up staff's app retries the complication twice with its key
+    first = await driver.api.run(docs.REPORT_COMPLICATION, token, input=report)
+    second = await driver.api.run(docs.REPORT_COMPLICATION, token, input=report)
+    # Then both retries are answered alike, as what was recorded: the complication reported,
+    # the doctor's task standing, and no recheck (the client had another journey by then)
+    assert first == second, (first, second)
+    reported = first["reportComplication"]
+    assert (reported["__typename"], reported["recheckJourney"]) == ("ComplicationReported", None)
+    tasks = await _tasks(driver, Role.EXPERT)
+    (task,) = [t for t in tasks if t["kind"] == "COMPLICATION" and t["journeyId"] == jid]
+    assert task["linkedJourneyId"] is None
+    raw = decode_id(client, "Client")
+    assert await JourneyRow.filter(client_id=raw, visit_category="RECHECK").count() == 0
