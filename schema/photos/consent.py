@@ -24,7 +24,7 @@ from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
-from domain.store.photos import latest_changes
+from domain.store.photos import change_unless_standing, latest_changes
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client, zone_of
@@ -95,12 +95,12 @@ async def set_photo_consent(
     if first is not None:
         row = await ChangeRow.get(id=first)
     else:
-        row = await _standing(client.id, input) or await _write(
+        row = await change_unless_standing(
             idempotency.derived_id(claims.account_id, input, "photo_consent") or str(uuid.uuid4()),
+            client.id,
+            DomainPhotoPurpose(input.purpose),
+            input.given,
             clinic_id=client.clinic_id,
-            client_id=client.id,
-            purpose=DomainPhotoPurpose(input.purpose).value,
-            given=input.given,
             signature_id=None,
             recorded_by=claims.account_id,
             recorded_by_role=claims.role.value,
@@ -131,16 +131,6 @@ async def _needs_a_guardian(
         return False
     today = datetime.now(await zone_of(info, client.clinic_id)).date()
     return is_minor(client.birth_date, today)
-
-
-async def _standing(client_id: str, input: SetPhotoConsentInput) -> ChangeRow | None:
-    """The purpose's latest change when it already says what `input` says: asked again, a
-    purpose already given (or withdrawn) is answered with the change that made it so, and the
-    history grows only by changes (3,000 identical calls made 3,000 rows)."""
-    (latest,) = await latest_changes([client_id])
-    purpose = DomainPhotoPurpose(input.purpose).value
-    standing = next((row for row in latest if row.purpose == purpose), None)
-    return standing if standing is not None and standing.given == input.given else None
 
 
 async def record_signed_purposes(

@@ -1,8 +1,10 @@
-"""Photo consents asked more than once: a withdrawal retried after its answer was lost does
-what its first attempt did, whatever the client signed or gave since."""
+"""Photo consents asked more than once: a withdrawal retried after its answer was lost, and the
+same consent sent several times at once. A retry does what its first attempt did, and a call
+that changes nothing adds nothing to the history."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,11 +13,13 @@ from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
 from domain.store.models import IdempotencyKey
+from domain.store.photos import PhotoConsentChange
+from schema.ids import decode_id
 from schema.journeys import consent_changes
 from tests.api import documents
 from tests.api.consent_support import WITHDRAW_CONSENT, consents, publish, signing
 from tests.api.flow import JourneyDriver, new_key
-from tests.api.photo_support import PHOTOS, set_consent
+from tests.api.photo_support import PHOTOS, SET_CONSENT, set_consent
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -94,3 +98,28 @@ async def test_a_withdrawal_retried_after_a_new_signature_withdraws_the_one_it_w
     assert first["withdrawnAt"] is not None and second["withdrawnAt"] is None
     data = await clinic.api.run(PHOTOS, clinic.token(Role.EXPERT), id=client)
     assert data["client"]["photoConsents"]["inForce"] == ["MARKETING"]
+
+
+async def test_the_same_photo_consent_sent_at_once_is_recorded_once(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a client with no photo consent
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    token = clinic.token(Role.FRONT_DESK)
+    given = {"clientId": client, "purpose": "CLINICAL_RECORD", "given": True}
+    # When a double-clicking SPA sends the same consent six times at once, a key each
+    answers = await asyncio.gather(
+        *(
+            clinic.api.run(SET_CONSENT, token, input={**given, "idempotencyKey": new_key()})
+            for _ in range(6)
+        )
+    )
+    # Then every call is answered with the consent in force
+    assert {a["setPhotoConsent"]["__typename"] for a in answers} == {"PhotoConsentPayload"}
+    assert {tuple(a["setPhotoConsent"]["consents"]["inForce"]) for a in answers} == {
+        ("CLINICAL_RECORD",)
+    }
+    # And the history holds one change: a call that changes nothing adds none
+    raw = decode_id(client, "Client")
+    assert await PhotoConsentChange.filter(client_id=raw).count() == 1
