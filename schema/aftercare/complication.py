@@ -16,10 +16,12 @@ key is settled with the step, so a refusal told once would be followed by the pl
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
+from tortoise.transactions import in_transaction
 
 from domain.aftercare.tasks import TaskKind
 from domain.errors import DomainError, FieldProblem
@@ -27,6 +29,7 @@ from domain.journey.facts import ActionDetails
 from domain.journey.stages import FollowUpOutcome
 from domain.journey.table import Action
 from domain.store.aftercare import FollowUpTask as TaskRow
+from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import task_id
 from schema import idempotency
@@ -121,7 +124,11 @@ async def report_complication(
             # without a recheck (see the module's docstring), and the task names none.
             log.warning("no recheck opened for journey %s: %s", row.id, error)
             return
-        await TaskRow.filter(id=doctor_task).update(linked_journey_id=recheck)
+        # No journey event carries the link: logged, so the doctor's live list hears of it.
+        async with in_transaction():
+            if await TaskRow.filter(id=doctor_task).update(linked_journey_id=recheck):
+                now = datetime.now(UTC)
+                await TaskChangeLog.create(clinic_id=row.clinic_id, task_id=doctor_task, at=now)
 
     result = await run_recorded_action(
         info,

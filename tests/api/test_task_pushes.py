@@ -1,7 +1,8 @@
 """`tasksChanged` pushes a task when something about it changes, once per change, and tells the
 one whose list it leaves (found by a review: every step of a journey after its first call fell
 due pushed that call again, unchanged, to every watcher; a call handed to a supervisor stayed on
-the follow-up staff's live list)."""
+the follow-up staff's live list; a doctor's complication task was never pushed with the recheck
+it is settled by)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from tortoise.transactions import in_transaction
 
 from domain.journey.stages import Stage
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
+from schema.aftercare import complication
 from tests.api import aftercare_documents as docs
 from tests.api.alert_support import event_row, facts_of
-from tests.api.flow import JourneyDriver
-from tests.api.live import HandFed, reading
+from tests.api.flow import JourneyDriver, new_key
+from tests.api.live import HandFed, pushed_task, reading
 from tests.store.money_rows import journey
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -93,3 +96,39 @@ async def test_a_call_handed_to_a_supervisor_leaves_the_list_of_the_staff_watchi
     assert (left["change"], left["task"]["followUpId"]) == ("LEFT", "fu-1")
     assert left["task"]["assigneeRole"] == "SUPERVISOR"
     assert (added["change"], added["task"]["followUpId"]) == ("CHANGED", "fu-2")
+
+
+async def test_the_doctor_watching_their_list_hears_of_the_recheck_a_complication_opened(
+    driver: JourneyDriver, hand_fed: HandFed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a journey's first call due, and the treating doctor watching their list
+    journey_id = (await driver.drive_to("FOLLOW_UP"))["id"]
+    await driver.wait_until_due(journey_id, 1)
+    # (the feed reads just after the call is recorded, before its recheck is opened, as its
+    # tick may)
+    opening = complication.open_linked_recheck
+
+    async def read_by_the_feed_first(*args: Any, **kwargs: Any) -> str:
+        await hand_fed.feed.poll_once()
+        return await opening(*args, **kwargs)
+
+    monkeypatch.setattr(complication, "open_linked_recheck", read_by_the_feed_first)
+    watch = hand_fed.api.subscription(docs.TASKS_CHANGED, driver.token(Role.EXPERT))
+    async with reading(watch, "tasksChanged") as pushes:
+        await hand_fed.watching()
+        # When a complication is reported on the call
+        report = {
+            "journeyId": journey_id,
+            "followUpId": "fu-1",
+            "note": "swelling",
+            "idempotencyKey": new_key(),
+        }
+        token = driver.token(Role.FOLLOW_UP_STAFF)
+        data = await driver.api.run(docs.REPORT_COMPLICATION, token, input=report)
+        recheck = data["reportComplication"]["recheckJourney"]["id"]
+        first = await pushed_task(pushes, kind="COMPLICATION")
+        await hand_fed.feed.poll_once()
+        linked = await pushed_task(pushes, id=first["id"], linkedJourneyId=recheck)
+    # Then they hear of the task as it fell due, and then with the recheck it waits for
+    assert first["linkedJourneyId"] is None
+    assert linked["linkedJourneyId"] == recheck
