@@ -4,8 +4,9 @@ where the item needs one (a lab's finding, the anesthesia assessment)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
-from domain.procedures.template import ChecklistItem, ProcedureCategory
+from domain.procedures.template import BASE_CHECKS, ChecklistItem, ProcedureCategory
 from domain.roles import Role
 
 # Items only a doctor (the expert role: anesthetists sign in as doctors) may complete: the
@@ -24,6 +25,18 @@ PERFORMED_BY: dict[ProcedureCategory, frozenset[Role]] = {
 # the anesthesia consent (seed 003's surgical flow: the anesthetist's talk and the signed
 # anesthesia consent come before every operation).
 UNDER_ANESTHESIA = frozenset({ProcedureCategory.SURGERY})
+
+
+# Checks made again on the day of the treatment (DOMAIN.md stage 7; seed 002 4.2: the treating
+# doctor checks the client and the plan again before treating): one ticked on an earlier day, at
+# consent or payment, is open again on the day. Labs and assessments are often done days ahead.
+ON_THE_DAY = frozenset(BASE_CHECKS)
+
+
+def counts_on(code: str, completed_on: date, treatment_day: date) -> bool:
+    """Whether a completion of `code` made on `completed_on` (the clinic's calendar) counts for
+    a treatment on `treatment_day`."""
+    return code not in ON_THE_DAY or completed_on == treatment_day
 
 
 def may_complete(code: str, role: Role) -> bool:

@@ -23,6 +23,7 @@ from domain.store.models import JourneyRecord as RecordRow
 from schema.aftercare.warranty_types import WarrantyCard
 from schema.audit.collector import note_access
 from schema.catalog.types import Contraindication
+from schema.clients.file_access import zone_of
 from schema.clients.types import Client
 from schema.context import Context
 from schema.ids import encode_id
@@ -284,7 +285,9 @@ class Journey(relay.Node):
 
     @strawberry.field(
         description="The pre-treatment checklist of the journey's procedure type and what is "
-        "done; empty when it has none. Treatment starts only when every item is done."
+        "done; empty when it has none. Treatment starts only when every item is done; until it "
+        "starts, identity_verified, plan_verified and contraindications_rechecked count only "
+        "when done on the day (the clinic's calendar): one done on an earlier day shows open."
     )
     async def checklist(self, info: Info[Context, None]) -> list[ChecklistItemState] | None:
         procedure = await journey_procedure(self.row, info.context.loaders)
@@ -292,9 +295,13 @@ class Journey(relay.Node):
             return []
         note_access(self.row.client_id, JOURNEY_HISTORY_READ)  # results are clinical records
         states = []
-        open_codes = set(procedure.open_items())
+        # Before the treatment, today's view: a check of the day made on an earlier day is open.
+        begun = facts_from_json(self.row.facts).treatment_started or self.stage.is_terminal
+        zone = None if begun else await zone_of(info, self.row.clinic_id)
+        counted = procedure.counted(zone)
+        open_codes = set(procedure.open_items(zone))
         for item in procedure.content.checklist:
-            done = procedure.done.get(item.code)
+            done = counted.get(item.code)
             states.append(
                 ChecklistItemState(
                     code=item.code,

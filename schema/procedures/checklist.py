@@ -26,6 +26,7 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.procedures import ChecklistCompletion
 from schema import idempotency
 from schema.audit.collector import note_write
+from schema.clients.file_access import zone_of
 from schema.clients.file_mutations import invalid
 from schema.context import Context
 from schema.errors import (
@@ -147,7 +148,9 @@ async def checklist_gate(info: Info[Context, None], journey_id: str) -> Checklis
     journey the caller cannot see passes: the action itself answers NotFound."""
     row = await load_visible_journey(info, journey_id)
     procedure = await journey_procedure(row) if row is not None else None
-    if procedure is None:
+    if row is None or procedure is None:
         return ChecklistGate()
-    open_codes = procedure.open_items()
+    if facts_from_json(row.facts).treatment_started:
+        return ChecklistGate(True)  # a retry of the start: the journey answers it
+    open_codes = procedure.open_items(await zone_of(info, row.clinic_id))
     return ChecklistGate(True, checklist_incomplete(open_codes) if open_codes else None)

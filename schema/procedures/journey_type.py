@@ -7,9 +7,11 @@ facts); publishing a newer version changes nothing here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from domain.journey.codec import facts_from_json
-from domain.procedures.checklist import open_items
+from domain.procedures.checklist import counts_on, open_items
 from domain.procedures.template import ProcedureContent
 from domain.store.models import Journey as JourneyRow
 from domain.store.procedure_reads import completions_of, versions_by_id
@@ -25,8 +27,21 @@ class JourneyProcedure:
     # The latest completion of each item, by code.
     done: dict[str, ChecklistCompletion]
 
-    def open_items(self) -> list[str]:
-        results = {code: row.result for code, row in self.done.items()}
+    def counted(self, zone: ZoneInfo | None) -> dict[str, ChecklistCompletion]:
+        """The completions that count for a treatment today in `zone` (the clinic's calendar):
+        the day's own checks only when made today (`domain.procedures.checklist.ON_THE_DAY`).
+        None: every completion, as a treatment that has begun counted them."""
+        if zone is None:
+            return self.done
+        today = datetime.now(zone).date()
+        return {
+            code: row
+            for code, row in self.done.items()
+            if counts_on(code, row.completed_at.astimezone(zone).date(), today)
+        }
+
+    def open_items(self, zone: ZoneInfo | None) -> list[str]:
+        results = {code: row.result for code, row in self.counted(zone).items()}
         return open_items(self.content.checklist, results)
 
 

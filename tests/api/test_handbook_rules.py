@@ -5,20 +5,34 @@ against the seeds; each test failed on the code before its rule):
 - a procedure consent is signed on the planned type's published form when there is one, not on
   a paper form's key (seed 002 3.3: what the client is told is kept);
 - the consultant's three assessments and the expert's points are recorded (seed 003 3.3, 5.4);
-- a discomfort note says when the normal passes (seed 001).
+- a discomfort note says when the normal passes (seed 001);
+- identity, plan and contraindications are checked again on the day of the treatment (DOMAIN.md
+  stage 7, seed 002 4.2), not at consent days before.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.roles import Role
+from domain.store.models import Journey
+from domain.store.procedures import ChecklistCompletion
+from schema.ids import decode_id
 from tests.api import documents
 from tests.api.consent_support import publish
 from tests.api.flow import PLAN, JourneyDriver
-from tests.api.procedure_support import COMPLETE_ITEM, run, set_type, type_input
+from tests.api.procedure_support import (
+    COMPLETE_ITEM,
+    JOURNEY,
+    START,
+    approved_for_a_type,
+    run,
+    set_type,
+    type_input,
+)
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -227,3 +241,51 @@ async def test_a_discomfort_note_says_when_the_normal_passes(fresh_clinic: Fresh
         documents.HAND_OVER, Role.NURSE, journeyId=jid, aftercare="no make-up", discomfort=notes
     )
     assert handed["stage"] == "FOLLOW_UP", handed
+
+
+async def test_the_checks_of_the_day_made_on_an_earlier_day_are_made_again_on_the_day(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a journey paid for, its type's checks of the day ticked two days ago (at consent),
+    # its blood test done then too
+    clinic = await fresh_clinic()
+    jid, _ = await approved_for_a_type(clinic, f"cheeks-{uuid.uuid4().hex[:6]}")
+    await clinic.sign_consent(jid)
+    await clinic.pay(jid)
+    earlier = datetime.now(UTC) - timedelta(days=2)
+    row = await Journey.get(id=decode_id(jid, "Journey") or "")
+    staff_id = clinic.staff[Role.NURSE].account_id
+    for code, result in (
+        ("identity_verified", None),
+        ("plan_verified", None),
+        ("contraindications_rechecked", None),
+        ("lab_blood", "Hb 13.5 g/dl"),
+    ):
+        await ChecklistCompletion.create(
+            id=str(uuid.uuid4()),
+            clinic_id=row.clinic_id,
+            journey_id=row.id,
+            version_id=row.facts["procedure_type_version_id"],
+            item_code=code,
+            result=result,
+            completed_by=staff_id,
+            completed_at=earlier,
+        )
+    # When treatment is asked to start today
+    refused = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    # Then the day's checks are open again (the blood test still counts), and shown so
+    assert refused["__typename"] == "ChecklistIncomplete", refused
+    assert refused["openItems"] == [
+        "identity_verified",
+        "plan_verified",
+        "contraindications_rechecked",
+    ]
+    seen = await run(clinic, JOURNEY, Role.NURSE, id=jid)
+    assert [item["done"] for item in seen["checklist"]] == [False, False, False, True]
+    for code in refused["openItems"]:
+        item = {"journeyId": jid, "itemCode": code}
+        assert (await run(clinic, COMPLETE_ITEM, Role.NURSE, input=item))["__typename"] == (
+            "ChecklistItemPayload"
+        )
+    started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    assert started["journey"]["stage"] == "TREATMENT", started
