@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.errors import FieldProblem
+from domain.journey.codec import facts_from_json
 from domain.journey.stages import Stage
 from domain.money.bills import (
     DraftBill,
@@ -59,6 +60,9 @@ from schema.text import check_text
 
 # A bill is made once the expert approved the final plan and before the treatment is paid for.
 BILLABLE_STAGES = frozenset({Stage.CONSENT, Stage.PAYMENT})
+PAID_ON_ITS_PLAN = (
+    "a payment was taken on the final plan's price: the journey is paid by its plan, not a bill"
+)
 
 
 @strawberry.input(description="One line: a price-list item version and how many.")
@@ -243,6 +247,10 @@ async def _not_billable(journey: JourneyRow) -> Conflict | ValidationFailed | No
     current = await current_bill(journey.id)
     if current is not None and await ConfirmationRow.exists(bill_id=current.id):
         return conflict("the client confirmed the journey's bill; it stands")
+    if current is None and facts_from_json(journey.facts).paid_minor > 0:
+        # A journey is paid by its plan's price or by a bill, never both: a bill made after a
+        # deposit on the plan would not count it, and the client would owe it twice over.
+        return invalid([FieldProblem("journeyId", PAID_ON_ITS_PLAN)])
     return None
 
 

@@ -14,7 +14,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
 from domain.roles import Role
+from schema.money import bills
+from schema.money.bills import PAID_ON_ITS_PLAN
 from schema.money.payments import PAY_THE_BILL
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver, new_key
@@ -149,11 +153,29 @@ async def test_once_a_journey_has_a_bill_the_client_pays_it_confirmed_not_the_pl
     assert (await bill_of(clinic, journey["id"]))["outstanding"]["amount"] == "0.00"
 
 
+async def test_a_journey_paid_on_its_plan_takes_no_bill_after(fresh_clinic: FreshClinic) -> None:
+    # Given a deposit on the plan's price, taken with no bill (a deposit books the date)
+    clinic = await fresh_clinic()
+    journey = await clinic.drive_to("PAYMENT")
+    paid = await clinic.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **_payment(journey["id"], "300.00", "DEPOSIT")
+    )
+    assert paid["__typename"] == "JourneyPayload", paid
+    # When the cashier then makes an itemised bill for the journey
+    item = await set_item(clinic)
+    lines = [{"priceItemId": item["id"], "quantity": 1}]
+    made = await money_call(clinic, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines)
+    # Then it is refused: the bill would not count the deposit, and the client would owe both
+    assert made["__typename"] == "ValidationFailed", made
+    assert made["problems"] == [{"field": "journeyId", "message": PAID_ON_ITS_PLAN}]
+    assert await bill_of(clinic, journey["id"]) is None
+
+
 async def test_a_payment_taken_before_the_bill_was_made_is_answered_on_retry(
-    fresh_clinic: FreshClinic,
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a deposit on the plan's price, taken with no bill, and then a bill made for the
-    # journey (a deposit books; the journey still waits at payment)
+    # journey, as a release before the rule above let it be
     clinic = await fresh_clinic()
     journey = await clinic.drive_to("PAYMENT")
     deposit = _payment(journey["id"], "300.00", "DEPOSIT")
@@ -161,7 +183,15 @@ async def test_a_payment_taken_before_the_bill_was_made_is_answered_on_retry(
     assert first["__typename"] == "JourneyPayload", first
     item = await set_item(clinic)
     lines = [{"priceItemId": item["id"], "quantity": 1}]
-    made = await money_call(clinic, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines)
+    with monkeypatch.context() as before_the_rule:
+
+        async def billable(journey: object) -> None:  # (the rule above did not exist)
+            return None
+
+        before_the_rule.setattr(bills, "_not_billable", billable)
+        made = await money_call(
+            clinic, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines
+        )
     assert made["__typename"] == "BillPayload", made
     # When the deposit is retried with its key
     retry = await clinic.act(documents.RECORD_PAYMENT, Role.CASHIER, **deposit)
