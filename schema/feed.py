@@ -98,6 +98,10 @@ class JourneyFeed:
             await self._ensure_polling()
             yield box
 
+    def events_position(self) -> int:
+        """The newest journey event id the feed has read: what comes after, it brings."""
+        return self._events.after()
+
     def events_awaited(self) -> list[int]:
         """The journey event ids below the newest read that the feed has not seen yet, and
         still awaits (on PostgreSQL, events of transactions not yet committed)."""

@@ -22,7 +22,7 @@ from strawberry.types import Info
 from domain.errors import ErrorCode
 from domain.store.snapshots import journey_at
 from schema.context import Context
-from schema.feed import ClinicChange, ClinicNews
+from schema.feed import ClinicChange, ClinicNews, JourneyFeed
 from schema.feed_cursor import MAX_GAPS
 from schema.journeys.types import Journey
 from schema.live_errors import SubscriptionRefused
@@ -67,7 +67,7 @@ async def my_journey_alerts(
         )
     watch, feed = _Watch(claims.clinic_id, claims.account_id), info.context.feed
     async with feed.clinic(claims.clinic_id) as changes:
-        async for row, event in watch.alerts(changes, resumed):
+        async for row, event in watch.alerts(changes, resumed, feed):
             yield JourneyAlert(
                 cursor=strawberry.ID(watch.cursor(feed.events_awaited(), changes).encode()),
                 action=event.action,
@@ -98,26 +98,34 @@ class _Watch:
             if isinstance(news, ClinicChange) and news.action in ALERTING
         ]
         awaited = [event_id for event_id in feed_awaits if self._news(event_id)]
-        rest = [event_id for event_id in self._rest if event_id not in self._judged]
+        # (what the cursor it came back with named, and it has not met yet: still to commit)
+        rest = [
+            event_id for event_id in [*self._rest, *self._named] if event_id not in self._judged
+        ]
         return cursor_at(self.newest, [*rest, *queued, *awaited])
 
     async def alerts(
-        self, changes: Mailbox[ClinicNews], resumed: AlertCursor | None
+        self, changes: Mailbox[ClinicNews], resumed: AlertCursor | None, feed: JourneyFeed
     ) -> AsyncGenerator[AsOf, None]:
         """The owner's alerts from the moment of subscribing (or from its cursor, `resumed`),
         each once, with the journey as the alert left it; those missed while the subscriber was
         behind are read back from the log. An alert is the owner's if the journey was theirs
         then: a nudge followed by a reassignment alerts the consultant who was nudged."""
-        self.newest = await newest_event_id()
-        # Nothing below this is news to the subscriber, however late it commits, but for what
-        # its cursor names (a cursor from beyond the log, a restored database's, counts from
-        # the log's end).
+        log_end = await newest_event_id()
+        # A replay reads up to where the feed has read, and the feed brings the rest: read up
+        # to the log's end, it would pass ids still to commit that the feed has not met yet,
+        # which no cursor could name.
+        self.newest = feed.events_position()
+        # Nothing at or below the floor is news to the subscriber, however late it commits, but
+        # for what its cursor names (a cursor from beyond the log, a restored database's, counts
+        # from the log's end).
         floor = self.newest
         pending: list[AsOf] = []
         if resumed is not None:
-            floor = min(self.newest, max(resumed.newest, self.newest - AWAY_AT_MOST))
+            floor = min(log_end, max(resumed.newest, log_end - AWAY_AT_MOST))
             pending = await self._missed(floor, self.newest, resumed.unsaid)
             self._named = frozenset(resumed.unsaid)
+            self.newest = max(self.newest, floor)
         self._floor = floor
         while True:
             for index, (row, event) in enumerate(pending):
@@ -127,7 +135,7 @@ class _Watch:
             self._rest = []
             news = await changes.get()
             if isinstance(news, Resync):
-                upto = await newest_event_id()
+                upto = feed.events_position()
                 after = max(floor, self.newest - LATE_BY_AT_MOST)
                 pending = await self._missed(after, upto, self._named)
                 self.newest = max(self.newest, upto)

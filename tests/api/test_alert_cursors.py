@@ -51,8 +51,16 @@ async def _heard_a_nudge_then_left(driver: JourneyDriver, hand_fed: HandFed) -> 
     return Away(heard, hers_id, hers, token)
 
 
+async def _feed_caught_up(hand_fed: HandFed) -> None:
+    """As the feed's tick leaves it once the one who left is gone: no one listens, so its next
+    subscriber starts it from what is visible then (the replay's part)."""
+    await eventually(subscribers_of(hand_fed.feed), lambda n: n == 0, timeout=WAIT, what="0")
+    await hand_fed.feed.poll_once()
+
+
 async def _first_push_back(hand_fed: HandFed, away: Away) -> dict[str, Any]:
     """What she hears first when she subscribes again with the nudge's cursor."""
+    await _feed_caught_up(hand_fed)
     back = hand_fed.api.subscription(ALERTS_AFTER, away.token, after=away.heard["cursor"])
     async with reading(back, "myJourneyAlerts") as pushes:
         return await pushes.next()  # type: ignore[no-any-return]
@@ -113,13 +121,18 @@ async def test_a_returning_subscriber_hears_of_her_alert_behind_hundreds_of_her_
     assert missed["journey"] == {"id": encode_id("Journey", away.journey_id)}
 
 
-async def _said_back(hand_fed: HandFed, token: str, cursor: str, marker: Any) -> list[str]:
+async def _said_back(
+    hand_fed: HandFed, token: str, cursor: str, marker: Any, listeners: int = 1
+) -> list[str]:
     """Who hears what, subscribing again with `cursor`: the alerts said before `marker` (an
-    alert written once the subscriber is in), as `action journey`, and the marker's."""
+    alert written once the subscriber is in, one of `listeners` to the feed), as `action
+    journey`, and the marker's."""
     said: list[str] = []
     back = hand_fed.api.subscription(ALERTS_AFTER, token, after=cursor)
     async with reading(back, "myJourneyAlerts") as pushes:
-        await hand_fed.watching()
+        feed = hand_fed.feed
+        await eventually(subscribers_of(feed), lambda n: n == listeners, timeout=WAIT, what="n")
+        await feed.poll_once()
         await marker.save()
         await hand_fed.feed.poll_once()
         last = f"{marker.action} {encode_id('Journey', marker.journey_id)}"
@@ -160,6 +173,7 @@ async def test_a_client_that_leaves_part_way_through_its_replay_hears_the_rest_w
     for seq, action in ((2, "escalate"), (3, "mark_stuck"), (4, "nudge")):
         await event_row(away.journey_id, seq, away.facts, now, action).save()
     # When she comes back with her cursor and leaves again once she has heard the first
+    await _feed_caught_up(hand_fed)
     back = hand_fed.api.subscription(ALERTS_AFTER, away.token, after=away.heard["cursor"])
     async with reading(back, "myJourneyAlerts") as pushes:
         first = await pushes.next()
@@ -204,8 +218,7 @@ async def test_an_alert_that_commits_below_a_cursor_after_its_client_left_is_sai
             await hand_fed.feed.poll_once()
             heard = await pushes.next()
         # and she leaves, her API's feed forgets (no one listens), and then the first commits
-        await eventually(subscribers_of(hand_fed.feed), lambda n: n == 0, timeout=WAIT, what="0")
-        await hand_fed.feed.poll_once()
+        await _feed_caught_up(hand_fed)
     finally:
         commit.set()
     await asyncio.wait_for(holder, timeout=WAIT)
@@ -217,4 +230,65 @@ async def test_an_alert_that_commits_below_a_cursor_after_its_client_left_is_sai
     assert said == [
         f"nudge {encode_id('Journey', late_id)}",
         f"escalate {encode_id('Journey', early_id)}",
+    ]
+
+
+async def test_an_alert_committing_below_a_replay_s_cursor_is_said_though_the_feed_lagged(
+    driver: JourneyDriver, hand_fed: HandFed, database: str
+) -> None:
+    if database.startswith("sqlite"):
+        pytest.skip("SQLite has one writer at a time: its ids become visible in order")
+    now, clinic_id, feed = datetime.now(UTC), hand_fed.clinic_id, hand_fed.feed
+    owner, token = driver.staff[Role.CONSULTANT].account_id, driver.token(Role.CONSULTANT)
+    early_id = await journey(clinic_id, now, consultant=owner)
+    late_id = await journey(clinic_id, now, consultant=owner)
+    early = facts_of(Stage.CONSENT, early_id, clinic_id, consultant_id=owner)
+    late = facts_of(Stage.CONSENT, late_id, clinic_id, consultant_id=owner)
+    written, commit = asyncio.Event(), asyncio.Event()
+
+    async def nudge_held_open() -> None:  # (in a task: its queries all go through the block)
+        async with in_transaction() as held:
+            await event_row(late_id, 1, late, now, "nudge").save(using_db=held)
+            written.set()
+            await commit.wait()
+
+    async def listening(count: int) -> None:
+        await eventually(subscribers_of(feed), lambda n: n == count, timeout=WAIT, what="n")
+
+    # (a colleague's screen of the same clinic keeps this API's feed reading)
+    async with feed.clinic(clinic_id):
+        # Given a consultant who heard of a nudge on her journey and lost her connection
+        first = hand_fed.api.subscription(ALERTS_AFTER, token)
+        async with reading(first, "myJourneyAlerts") as pushes:
+            await listening(2)
+            await feed.poll_once()
+            await event_row(early_id, 1, early, now, "nudge").save()
+            await feed.poll_once()
+            heard = await pushes.next()
+        await listening(1)
+        # While she is away a nudge on her other journey is written, not yet committed, and an
+        # escalation of the first commits after it, both before the feed reads
+        holder = asyncio.create_task(nudge_held_open())
+        try:
+            await asyncio.wait_for(written.wait(), timeout=WAIT)
+            await event_row(early_id, 2, early, now, "escalate").save()
+            # When she comes back with her cursor, hears the escalation, and leaves at once
+            back = hand_fed.api.subscription(ALERTS_AFTER, token, after=heard["cursor"])
+            async with reading(back, "myJourneyAlerts") as pushes:
+                await listening(2)
+                await feed.poll_once()
+                escalated = await pushes.next()
+            await listening(1)
+        finally:
+            commit.set()
+        await asyncio.wait_for(holder, timeout=WAIT)
+        await feed.poll_once()  # (the feed reads on for the colleague)
+        # and comes back with the escalation's cursor
+        marker = event_row(early_id, 3, early, now, "mark_stuck")
+        said = await _said_back(hand_fed, token, escalated["cursor"], marker, listeners=2)
+    # Then she hears of the nudge that committed late, before what came after
+    assert escalated["action"] == "escalate"
+    assert said == [
+        f"nudge {encode_id('Journey', late_id)}",
+        f"mark_stuck {encode_id('Journey', early_id)}",
     ]
