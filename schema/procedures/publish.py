@@ -51,8 +51,19 @@ async def set_procedure_type(
     content, problems = to_content(input)
     problems += check_content(input.type_key, content)
     bad_key = records.key_problem(input.idempotency_key)
-    if problems or bad_key:
-        return invalid([*problems, *([bad_key] if bad_key else [])])
+    if bad_key:
+        return invalid([*problems, bad_key])
+    row_id = idempotency.derived_id(claims.account_id, input, "procedure_type") or str(uuid.uuid4())
+
+    async def published() -> bool:
+        return await VersionRow.exists(id=row_id)
+
+    # A retry of a version published before a newer rule (a check the template gained since)
+    # is answered as it was, its answer lost or not; only a new publication meets the rules.
+    if problems and not await idempotency.answered_before(
+        info, claims.account_id, input, went_through=published
+    ):
+        return invalid(problems)
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -60,7 +71,6 @@ async def set_procedure_type(
     if first is not None:
         row = await VersionRow.get(id=first)
         return ProcedureTypePayload(procedure_type=ProcedureTypeVersion.from_row(row))
-    row_id = idempotency.derived_id(claims.account_id, input, "procedure_type") or str(uuid.uuid4())
     found = await VersionRow.get_or_none(id=row_id)  # an unfinished first attempt's version
     for _ in range(PUBLISH_ATTEMPTS):
         if found is not None:

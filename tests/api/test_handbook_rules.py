@@ -17,16 +17,25 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from domain.procedures.template import (
+    BASE_CHECKS,
+    REQUIRED_CHECKS,
+    SURGICAL_CHECKS,
+    ProcedureCategory,
+)
 from domain.roles import Role
-from domain.store.models import Journey
+from domain.store.models import IdempotencyKey, Journey
 from domain.store.procedures import ChecklistCompletion
 from schema.ids import decode_id
 from tests.api import documents
 from tests.api.consent_support import publish
-from tests.api.flow import PLAN, JourneyDriver
+from tests.api.flow import PLAN, JourneyDriver, new_key
 from tests.api.procedure_support import (
     COMPLETE_ITEM,
     JOURNEY,
+    SET_TYPE,
     START,
     approved_for_a_type,
     run,
@@ -289,3 +298,41 @@ async def test_the_checks_of_the_day_made_on_an_earlier_day_are_made_again_on_th
         )
     started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
     assert started["journey"]["stage"] == "TREATMENT", started
+
+
+async def test_a_surgical_type_published_before_the_examination_rules_is_answered_on_retry(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a surgical type published under the rules before a surgery's examination checks
+    # (no operative_site_checked, no symmetry_recorded), its answer lost or not
+    clinic = await fresh_clinic()
+    before_the_rule = BASE_CHECKS + tuple(
+        code
+        for code in SURGICAL_CHECKS
+        if code not in ("operative_site_checked", "symmetry_recorded")
+    )
+    checklist = [item for item in SURGICAL_CHECKLIST if item["code"] in before_the_rule]
+    photos = [{"code": "before", "offsetDays": 0}, {"code": "suture_removal", "offsetDays": 7}]
+    surgery = type_input(
+        f"bleph-{uuid.uuid4().hex[:6]}",
+        category="SURGERY",
+        checklist=checklist,
+        photoSchedule=photos,
+        idempotencyKey=new_key(),
+    )
+    with monkeypatch.context() as before:
+        before.setitem(REQUIRED_CHECKS, ProcedureCategory.SURGERY, before_the_rule)
+        first = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=surgery)
+    assert first["__typename"] == "ProcedureTypePayload", first
+    # When the supervisor's app retries it with its key
+    retry = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=surgery)
+    lost = await IdempotencyKey.filter(key=surgery["idempotencyKey"]).update(result_id="")
+    after_a_lost_answer = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=surgery)
+    # Then it is answered as the first time, both ways; the same type under a new key meets
+    # today's rules
+    assert lost == 1
+    assert retry == first and after_a_lost_answer == first
+    anew = await run(
+        clinic, SET_TYPE, Role.SUPERVISOR, input={**surgery, "idempotencyKey": new_key()}
+    )
+    assert anew["__typename"] == "ValidationFailed", anew
