@@ -114,7 +114,9 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         if version is not None and not found:
             problems += await _for_the_planned_procedure(journey, version)
         if version is None and not found:
-            problems += await _no_paper_form_for_a_published_one(journey, input.kind)
+            problems += await _no_paper_form_for_a_published_one(
+                journey, input.kind, input.language
+            )
         if version is not None:
             signing = Signing(
                 version=version,
@@ -159,15 +161,19 @@ async def _for_the_planned_procedure(
 
 
 async def _no_paper_form_for_a_published_one(
-    journey: JourneyRow, kind: ConsentKind
+    journey: JourneyRow, kind: ConsentKind, language: str
 ) -> list[FieldProblem]:
     """A template key nothing is published under stands for a paper form, but not for a
-    procedure consent whose planned procedure type has a form published: the client signs that
-    form, whose text and hash are kept, not one nothing proves."""
+    procedure consent whose planned procedure type has a form published in the signer's
+    language: the client signs that form, whose text and hash are kept, not one nothing proves.
+    (In a language no published form has, the paper form is the only way to sign.)"""
     planned = await _planned_type(journey) if kind is ConsentKind.PROCEDURE else None
-    if planned is None or not await VersionRow.exists(
+    if planned is None:
+        return []
+    published = VersionRow.filter(
         clinic_id=journey.clinic_id, kind=kind.value, procedure_type=planned
-    ):
+    )
+    if not any(language in texts for texts in await published.values_list("texts", flat=True)):
         return []
     message = f"nothing is published under this key: sign the published consent for {planned}"
     return [FieldProblem("templateId", message)]

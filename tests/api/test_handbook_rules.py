@@ -170,26 +170,24 @@ async def test_a_surgery_is_recorded_as_performed_by_a_doctor_not_a_nurse(
 async def test_a_procedure_consent_is_signed_on_the_planned_type_s_published_form(
     fresh_clinic: FreshClinic,
 ) -> None:
-    # Given a plan for a type whose consent form the clinic published
+    # Given a plan for a type whose consent form the clinic published (in pl, ru, zh, en)
     clinic = await fresh_clinic()
     type_key = f"tox-{uuid.uuid4().hex[:6]}"
     await set_type(clinic, type_input(type_key))
     await publish(clinic, key="tox-procedure", procedureType=type_key)
     jid = (await clinic.drive_to("EXPERT_REVIEW"))["id"]
     await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **_approval(jid, type_key))
-    # When the nurse names a key nothing is published under (a paper form)
-    signed = await clinic.act(
-        documents.SIGN_CONSENT,
-        Role.NURSE,
-        journeyId=jid,
-        kind="PROCEDURE",
-        signerName="Anna Nowak",
-        templateId="anything-at-all",
-        templateVersion="1",
-        rightsExplained=True,
-    )
-    # Then it is refused, naming the published form; a plan with no form of its own still
-    # takes a paper one (`JourneyDriver.sign_consent` everywhere else)
+    paper = {
+        "journeyId": jid,
+        "kind": "PROCEDURE",
+        "signerName": "Anna Nowak",
+        "templateId": "anything-at-all",
+        "templateVersion": "1",
+        "rightsExplained": True,
+    }
+    # When the nurse names a key nothing is published under (a paper form) for a Polish client
+    signed = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **paper, language="pl")
+    # Then it is refused, naming the published form
     assert signed["__typename"] == "ValidationFailed", signed
     assert signed["problems"] == [
         {
@@ -198,6 +196,9 @@ async def test_a_procedure_consent_is_signed_on_the_planned_type_s_published_for
             + type_key,
         }
     ]
+    # While for a client whose language no published form has, the paper form is the way
+    in_ukrainian = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **paper, language="uk")
+    assert in_ukrainian["__typename"] == "JourneyPayload", in_ukrainian
 
 
 async def test_a_consultation_records_the_three_assessments_and_an_approval_its_points(
