@@ -5,7 +5,6 @@ still to commit, never heard the rest)."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,14 +12,13 @@ from typing import Any
 
 import pytest
 from gql.transport.exceptions import TransportQueryError
-from tortoise.transactions import in_transaction
 
 from domain.journey.facts import JourneyFacts
 from domain.journey.stages import Stage
 from domain.roles import Role
 from domain.store.models import Clinic, JourneyEvent
 from schema.ids import encode_id
-from tests.api.alert_support import ALERTS_AFTER, event_row, facts_of
+from tests.api.alert_support import ALERTS_AFTER, event_row, facts_of, nudge_held_open
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, eventually
 from tests.api.live import WAIT, HandFed, reading, subscribers_of
@@ -198,30 +196,17 @@ async def test_an_alert_that_commits_below_a_cursor_after_its_client_left_is_sai
     early_id = await journey(clinic_id, now, consultant=owner)
     late = facts_of(Stage.CONSENT, late_id, clinic_id, consultant_id=owner)
     early = facts_of(Stage.CONSENT, early_id, clinic_id, consultant_id=owner)
-    written, commit = asyncio.Event(), asyncio.Event()
-
-    async def nudge_held_open() -> None:  # (in a task: its queries all go through the block)
-        async with in_transaction() as held:
-            await event_row(late_id, 1, late, now, "nudge").save(using_db=held)
-            written.set()
-            await commit.wait()
-
-    holder = asyncio.create_task(nudge_held_open())
-    try:
+    async with nudge_held_open(late_id, late, now):
         async with reading(
             hand_fed.api.subscription(ALERTS_AFTER, token), "myJourneyAlerts"
         ) as pushes:
             await hand_fed.watching()
             # When a nudge is written but not committed, and a later one is, and said
-            await asyncio.wait_for(written.wait(), timeout=WAIT)
             await event_row(early_id, 1, early, now, "nudge").save()
             await hand_fed.feed.poll_once()
             heard = await pushes.next()
         # and she leaves, her API's feed forgets (no one listens), and then the first commits
         await _feed_caught_up(hand_fed)
-    finally:
-        commit.set()
-    await asyncio.wait_for(holder, timeout=WAIT)
     # and she comes back with the cursor of the alert she heard
     marker = event_row(early_id, 2, early, now, "escalate")
     said = await _said_back(hand_fed, token, heard["cursor"], marker)
@@ -244,13 +229,6 @@ async def test_an_alert_committing_below_a_replay_s_cursor_is_said_though_the_fe
     late_id = await journey(clinic_id, now, consultant=owner)
     early = facts_of(Stage.CONSENT, early_id, clinic_id, consultant_id=owner)
     late = facts_of(Stage.CONSENT, late_id, clinic_id, consultant_id=owner)
-    written, commit = asyncio.Event(), asyncio.Event()
-
-    async def nudge_held_open() -> None:  # (in a task: its queries all go through the block)
-        async with in_transaction() as held:
-            await event_row(late_id, 1, late, now, "nudge").save(using_db=held)
-            written.set()
-            await commit.wait()
 
     async def listening(count: int) -> None:
         await eventually(subscribers_of(feed), lambda n: n == count, timeout=WAIT, what="n")
@@ -268,9 +246,7 @@ async def test_an_alert_committing_below_a_replay_s_cursor_is_said_though_the_fe
         await listening(1)
         # While she is away a nudge on her other journey is written, not yet committed, and an
         # escalation of the first commits after it, both before the feed reads
-        holder = asyncio.create_task(nudge_held_open())
-        try:
-            await asyncio.wait_for(written.wait(), timeout=WAIT)
+        async with nudge_held_open(late_id, late, now):
             await event_row(early_id, 2, early, now, "escalate").save()
             # When she comes back with her cursor, hears the escalation, and leaves at once
             back = hand_fed.api.subscription(ALERTS_AFTER, token, after=heard["cursor"])
@@ -279,9 +255,6 @@ async def test_an_alert_committing_below_a_replay_s_cursor_is_said_though_the_fe
                 await feed.poll_once()
                 escalated = await pushes.next()
             await listening(1)
-        finally:
-            commit.set()
-        await asyncio.wait_for(holder, timeout=WAIT)
         await feed.poll_once()  # (the feed reads on for the colleague)
         # and comes back with the escalation's cursor
         marker = event_row(early_id, 3, early, now, "mark_stuck")

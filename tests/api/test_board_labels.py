@@ -6,7 +6,6 @@ not lost to a subscriber that fell a mailbox behind."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from datetime import UTC, datetime
 
@@ -18,9 +17,9 @@ from domain.roles import Role
 from domain.store.models import Journey, JourneyEvent
 from schema.feed import QUEUE_LIMIT
 from schema.ids import encode_id
-from tests.api.alert_support import ALERTS, ALERTS_AFTER, event_row, facts_of
+from tests.api.alert_support import ALERTS, ALERTS_AFTER, event_row, facts_of, nudge_held_open
 from tests.api.flow import JourneyDriver
-from tests.api.live import WAIT, HandFed, reading
+from tests.api.live import HandFed, reading
 from tests.store.money_rows import journey
 
 BOARD = """
@@ -122,29 +121,16 @@ async def test_an_alert_that_commits_late_and_is_dropped_with_a_burst_is_still_s
     late_id = await journey(clinic_id, now, consultant=owner)
     early_id = await journey(clinic_id, now, consultant=owner)
     busy_id = await journey(clinic_id, now)
-    written, commit = asyncio.Event(), asyncio.Event()
-
-    async def nudge_held_open() -> None:  # (in a task: its queries all go through the block)
-        async with in_transaction() as held:
-            late = facts_of(Stage.CONSENT, late_id, clinic_id, consultant_id=owner)
-            await event_row(late_id, 1, late, now, "nudge").save(using_db=held)
-            written.set()
-            await commit.wait()
-
+    late = facts_of(Stage.CONSENT, late_id, clinic_id, consultant_id=owner)
     alerts = hand_fed.api.subscription(ALERTS, driver.token(Role.CONSULTANT))
     async with reading(alerts, "myJourneyAlerts") as pushes:
         await hand_fed.watching()
         # When a nudge is written but not committed, and a later one is, and said
-        holder = asyncio.create_task(nudge_held_open())
-        try:
-            await asyncio.wait_for(written.wait(), timeout=WAIT)
+        async with nudge_held_open(late_id, late, now):
             early = facts_of(Stage.CONSENT, early_id, clinic_id, consultant_id=owner)
             await event_row(early_id, 1, early, now, "nudge").save()
             await hand_fed.feed.poll_once()
             first = await pushes.next()
-        finally:
-            commit.set()
-        await asyncio.wait_for(holder, timeout=WAIT)
         # and the first commits just as more changes come than her mailbox holds
         busy = facts_of(Stage.CONSENT, busy_id, clinic_id)
         await JourneyEvent.bulk_create(
