@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 
 from domain.roles import Role
+from tests.api import documents
 from tests.api.flow import JourneyDriver
 from tests.images import JPEG, png
 
@@ -110,6 +111,24 @@ async def set_consent(
     result = data["setPhotoConsent"]
     assert result["__typename"] == "PhotoConsentPayload", result
     return result["consents"]  # type: ignore[no-any-return]
+
+
+async def sign_photo_consent(
+    driver: JourneyDriver, journey_id: str, purposes: list[str]
+) -> dict[str, Any]:
+    """A PHOTO consent for `purposes`, signed on a paper form; the journey after it."""
+    return await driver.ok(
+        documents.SIGN_CONSENT,
+        Role.NURSE,
+        journeyId=journey_id,
+        kind="PHOTO",
+        signerName="Anna Nowak",
+        templateId="photo-consent",
+        templateVersion="1",
+        rightsExplained=True,
+        photoPurposes=purposes,
+        idempotencyKey=new_key(),
+    )
 
 
 async def link(driver: JourneyDriver, role: Role, client: str, purpose: str) -> dict[str, Any]:

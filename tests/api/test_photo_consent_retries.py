@@ -19,7 +19,7 @@ from schema.journeys import consent_changes
 from tests.api import documents
 from tests.api.consent_support import WITHDRAW_CONSENT, consents, publish, signing
 from tests.api.flow import JourneyDriver, new_key
-from tests.api.photo_support import PHOTOS, SET_CONSENT, set_consent
+from tests.api.photo_support import PHOTOS, SET_CONSENT, set_consent, sign_photo_consent
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -32,18 +32,7 @@ async def test_a_retried_photo_withdrawal_leaves_a_purpose_given_after_it(
     clinic = await fresh_clinic()
     client = await clinic.register_client()
     journey = await clinic.drive_to("CONSENT", await clinic.start(client))
-    await clinic.ok(
-        documents.SIGN_CONSENT,
-        Role.NURSE,
-        journeyId=journey["id"],
-        kind="PHOTO",
-        signerName="Anna Nowak",
-        templateId="photo-consent",
-        templateVersion="1",
-        rightsExplained=True,
-        photoPurposes=["TEACHING"],
-        idempotencyKey=new_key(),
-    )
+    await sign_photo_consent(clinic, journey["id"], ["TEACHING"])
     key = new_key()
     withdraw = {"journeyId": journey["id"], "kind": "PHOTO", "idempotencyKey": key}
     await clinic.ok(WITHDRAW_CONSENT, Role.NURSE, **withdraw)

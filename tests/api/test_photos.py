@@ -35,6 +35,7 @@ from tests.api.photo_support import (
     png,
     post_multipart,
     set_consent,
+    sign_photo_consent,
     upload,
 )
 
@@ -173,18 +174,7 @@ async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_a
     assert await Photo.filter(client_id=raw_client(client)).count() == 0
     # When the client signs a photo consent for the record and teaching, and a JPEG is sent
     # as octet-stream
-    await clinic.ok(
-        documents.SIGN_CONSENT,
-        Role.NURSE,
-        journeyId=journey["id"],
-        kind="PHOTO",
-        signerName="Anna Nowak",
-        templateId="photo-consent",
-        templateVersion="1",
-        rightsExplained=True,
-        photoPurposes=["CLINICAL_RECORD", "TEACHING"],
-        idempotencyKey=new_key(),
-    )
+    await sign_photo_consent(clinic, journey["id"], ["CLINICAL_RECORD", "TEACHING"])
     jpeg = await upload(
         clinic, Role.EXPERT, JPEG, "application/octet-stream", idempotencyKey=new_key(), **tags
     )
