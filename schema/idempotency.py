@@ -135,10 +135,13 @@ async def replace_and_settle(
     adding a row its key names: the write and the key's settlement in one transaction. Were the
     answer lost between them, a retry would write the value again over whatever was changed
     since (another supervisor's setting, the password its owner chose), as no row tells it the
-    write was done."""
+    write was done. The key is settled first, and only an attempt that settles it writes: a
+    slow attempt that finds it settled by another attempt of its request (its retry, done
+    while it waited) writes nothing, or it would undo what was changed since."""
+    settled = settled_key(account_id, input_)
     async with in_transaction():
-        await replace()
-        await settle(account_id, input_, result_id)
+        if settled is None or await records.settle_unsettled(*settled, result_id):
+            await replace()
 
 
 async def settle_first(account_id: str, input_: object, result_id: str) -> str:

@@ -73,12 +73,20 @@ async def states(
 
 
 async def revoke_tokens(account_id: str, **changes: object) -> datetime:
-    """Ends every session of the account (with `changes` applied in the same update).
+    """Ends every session of the account (with `changes` applied in the same update)."""
+    return await revoke_tokens_as_of(account_id, datetime.now(UTC), changes)
+
+
+async def revoke_tokens_as_of(
+    account_id: str, now: datetime, changes: dict[str, object] | None = None
+) -> datetime:
+    """Ends every session of the account begun before `now` (with `changes` applied in the
+    same update).
 
     Never moves the instant back: a revocation on a replica whose clock runs behind still
     leaves out every token an earlier revocation ended.
     """
-    now = datetime.now(UTC)
+    changes = changes or {}
     later = Q(tokens_valid_after__isnull=True) | Q(tokens_valid_after__lt=now)
     updated = await StaffAccount.filter(later, id=account_id).update(
         tokens_valid_after=now, **changes
@@ -100,10 +108,13 @@ async def sign_out_token(token: AccessToken) -> None:
         )
 
 
-async def set_password_hash(account_id: str, password_hash: str) -> datetime:
+async def set_password_hash(
+    account_id: str, password_hash: str, at: datetime | None = None
+) -> datetime:
     """A new password: every token of the account, the caller's included, stops working.
     The account chose it, so a temporary one given by an administrator is gone."""
-    return await revoke_tokens(account_id, password_hash=password_hash, must_change_password=False)
+    changes: dict[str, object] = {"password_hash": password_hash, "must_change_password": False}
+    return await revoke_tokens_as_of(account_id, at or datetime.now(UTC), changes)
 
 
 async def upgrade_password_hash(account_id: str, old_hash: str, new_hash: str) -> bool:

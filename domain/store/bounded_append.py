@@ -9,18 +9,23 @@ queue, and each counts what the one before it wrote.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 Row = TypeVar("Row", bound=Model)
+# The new row's fields, made under the owner's lock from the set as it stands then (a row that
+# carries what the one before it said, as a whole identity page does).
+FieldsUnderLock = Callable[[BaseDBAsyncClient], Awaitable[dict[str, Any]]]
 
 
 async def append_within(
     model: type[Row],
     row_id: str,
-    fields: dict[str, Any],
+    fields: dict[str, Any] | FieldsUnderLock,
     *,
     owner: tuple[type[Model], str],
     counted: dict[str, Any],
@@ -37,4 +42,5 @@ async def append_within(
             return existing
         if await model.filter(**counted).using_db(connection).count() >= bound:
             return None
-        return await model.create(using_db=connection, id=row_id, **fields)
+        made = fields if isinstance(fields, dict) else await fields(connection)
+        return await model.create(using_db=connection, id=row_id, **made)

@@ -6,12 +6,12 @@ row: the second one's insert fails on the id and it reads the first one's row in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from domain.client_file.identity import Identity
 from domain.store.bounded_append import append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.models import Client
@@ -72,29 +72,48 @@ async def mark_in_error(
 async def amend_identity(
     amendment_id: str,
     client_id: str,
-    after: Identity,
+    changed: dict[str, str | None],
     *,
     reason: str,
     author: tuple[str, str],
     bound: int,
 ) -> ClientIdentityAmendment | None:
     """The amendment with this id (a retry's finds its first attempt's); None when the
-    client's identity already holds `bound` amendments."""
+    client's identity already holds `bound` amendments. `changed`: the fields corrected
+    (`full_name`, `phone`, `email`); the others are taken from the page as it stands under the
+    client's lock, so two corrections of different fields at once both stand (each made from
+    the page as read before the other was written, the later undid the earlier)."""
     author_id, author_role = author
-    fields = {
-        "client_id": client_id,
-        "full_name": after.full_name,
-        "phone": after.phone,
-        "email": after.email,
-        "reason": reason,
-        "author_id": author_id,
-        "author_role": author_role,
-        "amended_at": datetime.now(UTC),
-    }
+
+    async def page(connection: BaseDBAsyncClient) -> dict[str, Any]:
+        latest = (
+            await ClientIdentityAmendment.filter(client_id=client_id)
+            .order_by("-amended_at", "-id")
+            .using_db(connection)
+            .first()
+        )
+        source = latest or await Client.filter(id=client_id).using_db(connection).get()
+        # Later than the page it follows, whatever this replica's clock says: the latest is
+        # found by this time.
+        at = datetime.now(UTC)
+        if latest is not None and at <= latest.amended_at:
+            at = latest.amended_at + timedelta(microseconds=1)
+        return {
+            "client_id": client_id,
+            "full_name": source.full_name,
+            "phone": source.phone,
+            "email": source.email,
+            **changed,
+            "reason": reason,
+            "author_id": author_id,
+            "author_role": author_role,
+            "amended_at": at,
+        }
+
     return await append_within(
         ClientIdentityAmendment,
         amendment_id,
-        fields,
+        page,
         owner=(Client, client_id),
         counted={"client_id": client_id},
         bound=bound,

@@ -224,6 +224,14 @@ async def settle_key(account_id: str, key: str, result_id: str) -> None:
     )
 
 
+async def settle_unsettled(account_id: str, key: str, result_id: str) -> bool:
+    """Settles the key in the caller's transaction; False when an attempt of the same request
+    settled it first (the row is locked until the transaction ends, so of two attempts one
+    settles, the other waits and finds it settled)."""
+    unsettled = IdempotencyKey.filter(account_id=account_id, key=key, result_id="")
+    return bool(await unsettled.update(result_id=result_id))
+
+
 async def key_claimed_at(account_id: str, key: str) -> datetime | None:
     """When the key was first claimed: the moment its request was first made, the same for
     every attempt of it (None: never claimed)."""

@@ -89,10 +89,16 @@ async def amend_client_identity(
             return invalid([unchanged])
         # The client's own copy of the file carries every version, up to the export's bound,
         # counted under the client's lock so that requests racing at the bound cannot pass it.
+        given = {
+            "full_name": (input.full_name, after.full_name),
+            "phone": (input.phone, after.phone),
+            "email": (input.email, after.email),
+        }
+        changed = {name: value for name, (sent, value) in given.items() if sent is not None}
         amendment = await amend_identity(
             amendment_id,
             client.id,
-            after,
+            changed,
             reason=input.reason.strip(),
             author=(claims.account_id, claims.role.value),
             bound=MAX_IDENTITY_VERSIONS,

@@ -53,7 +53,14 @@ from schema.ids import decode_id
 from schema.journeys.actions import load_visible_journey
 from schema.journeys.consent import DrawnSignatureInput
 from schema.money.bill_types import BILL_ID_TYPE, Bill
-from schema.money.common import billing_settings, conflict, invalid, keyed, read_money
+from schema.money.common import (
+    billing_settings,
+    conflict,
+    invalid,
+    keyed,
+    read_money,
+    row_written,
+)
 from schema.money.plan_lines import final_plan_lines
 from schema.money.types import MoneyInput
 from schema.text import check_text
@@ -205,8 +212,10 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         )
     # A retry of a bill that was made is answered with it, though the catalogue, the plan or the
     # clinic's settings have changed since.
+    # (its answer lost or not: the bill under the key's id was written)
+    written = row_written(claims.account_id, input, "bill", BillRow)
     if refused is not None and not await idempotency.answered_before(
-        info, claims.account_id, input
+        info, claims.account_id, input, went_through=written
     ):
         return refused
 

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from strawberry.types import Info
+from tortoise.models import Model
 
 from domain.errors import ErrorCode, FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
@@ -69,6 +70,19 @@ async def billing_settings(clinic_id: str) -> BillingSettings:
         discount_threshold_percent=row.discount_threshold_percent,
         payment_policy=PaymentPolicy(row.payment_policy),
     )
+
+
+def row_written(
+    account_id: str, input: object, kind: str, model: type[Model]
+) -> Callable[[], Awaitable[bool]]:
+    """Whether the row `keyed` derives for this request (of `kind`) was written: a first
+    attempt whose answer was lost went through (`idempotency.answered_before`)."""
+
+    async def written() -> bool:
+        row_id = idempotency.derived_id(account_id, input, kind)
+        return row_id is not None and await model.exists(id=row_id)
+
+    return written
 
 
 async def keyed(

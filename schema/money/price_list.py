@@ -22,11 +22,12 @@ from schema import idempotency
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, not_authorized
 from schema.ids import encode_id
-from schema.money.common import billing_settings, invalid, keyed, read_money
+from schema.money.common import billing_settings, invalid, keyed, read_money, row_written
 from schema.money.types import Money, MoneyInput
 from schema.text import check_text
 
 ITEM_ID_TYPE = "PriceListItem"
+ITEM_KIND = "price_list_item"  # (of the ids keys derive: `schema.money.common.keyed`)
 VERSION_ATTEMPTS = 5
 strawberry.enum(PriceItemKind, name="PriceItemKind")
 
@@ -138,7 +139,11 @@ async def set_price_list_item(
     problems, minors = _problems(input, settings.currency)
     # A retry of a price that was set is answered with it, though the clinic bills in another
     # currency now.
-    if problems and not await idempotency.answered_before(info, claims.account_id, input):
+    # (its answer lost or not: the version under the key's id was written)
+    written = row_written(claims.account_id, input, ITEM_KIND, ItemRow)
+    if problems and not await idempotency.answered_before(
+        info, claims.account_id, input, went_through=written
+    ):
         return invalid(problems)
 
     async def answer(row_id: str) -> PriceListItemPayload:
@@ -175,7 +180,7 @@ async def set_price_list_item(
                 continue  # another supervisor took this version number: the next one
         return idempotency.conflict()
 
-    return await keyed(info, claims.account_id, input, "price_list_item", answer, write)  # type: ignore[return-value]
+    return await keyed(info, claims.account_id, input, ITEM_KIND, answer, write)  # type: ignore[return-value]
 
 
 async def price_list(

@@ -11,6 +11,7 @@ out a token already signed out is simply done again.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -97,6 +98,46 @@ async def _remember(session: Session, input: object, at: datetime) -> None:
     await idempotency.settle(session.token.account_id, input, at.isoformat())
 
 
+async def _changed_before(
+    info: Info[Context, None], session: Session, input: ChangePasswordInput
+) -> datetime | None:
+    """When this very change was made, if an attempt of it made it and its answer was lost
+    before the key was settled (a release before wrote the two apart), which then revoked the
+    token that retries it: the key claimed and unsettled, and the password the new one (one
+    hash check, only then)."""
+    account = session.account
+    if account is None:
+        return None
+
+    async def is_the_new_password() -> bool:
+        assert account is not None
+        try:
+            return (await PASSWORD_WORK.verify(input.new_password, account.password_hash)).matches
+        except HashingBusy:
+            return False
+
+    account_id = session.token.account_id
+    if not await idempotency.answered_before(
+        info, account_id, input, went_through=is_the_new_password
+    ):
+        return None
+    at = (account.tokens_valid_after or datetime.now(UTC)).isoformat()
+    return datetime.fromisoformat(await idempotency.settle_first(account_id, input, at))
+
+
+async def _once(
+    session: Session, input: object, at: datetime, write: Callable[[], Awaitable[None]]
+) -> datetime:
+    """Does `write` (as of `at`) and settles the key in one transaction, unless an attempt of
+    the same request settled it first: of attempts sent at once, one signs the account out,
+    and every one answers its time (each revoking would answer its own, and sign out again
+    a session begun between them); nor can an answer lost between the write and the key's
+    settlement leave a retry to a token the write revoked."""
+    account_id = session.token.account_id
+    await idempotency.replace_and_settle(account_id, input, at.isoformat(), write)
+    return datetime.fromisoformat(await idempotency.settle_first(account_id, input, at.isoformat()))
+
+
 def _wrong_current_password() -> ValidationFailed:
     wrong = FieldProblem("currentPassword", "not your current password")
     return from_domain(DomainValidationFailed([wrong]))  # type: ignore[return-value]
@@ -114,16 +155,20 @@ async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
         return earlier
     if earlier is not None:
         return LogoutPayload(everywhere=input.everywhere, signed_out_at=earlier)
+    now = datetime.now(UTC)
     if input.everywhere:
         # Only a working token may end the others (a signed-out one is no longer trusted).
         if session.problem is not None:
             return not_authorized(f"{session.problem}: sign in again first")
-        at = await accounts.revoke_tokens(session.token.account_id)
-    else:
-        await accounts.sign_out_token(session.token)
-        at = datetime.now(UTC)
-    await _remember(session, input, at)
-    return LogoutPayload(everywhere=input.everywhere, signed_out_at=at)
+
+        async def revoke() -> None:
+            await accounts.revoke_tokens_as_of(session.token.account_id, now)
+
+        signed_out_at = await _once(session, input, now, revoke)
+        return LogoutPayload(everywhere=True, signed_out_at=signed_out_at)
+    await accounts.sign_out_token(session.token)
+    await _remember(session, input, now)
+    return LogoutPayload(everywhere=False, signed_out_at=now)
 
 
 async def change_password(
@@ -141,6 +186,10 @@ async def change_password(
     if earlier is not None:
         return ChangePasswordPayload(changed_at=earlier)
     account = session.account
+    if account is not None and session.problem is not None:
+        changed = await _changed_before(info, session, input)
+        if changed is not None:
+            return ChangePasswordPayload(changed_at=changed)
     if session.problem is not None or account is None:
         return not_authorized(f"{session.problem or 'no such account'}: sign in again")
     problems = new_password_problems(input.new_password, input.current_password, account.username)
@@ -165,6 +214,9 @@ async def change_password(
         new_hash = await PASSWORD_WORK.hash(input.new_password)
     except HashingBusy:
         return too_many_attempts(RETRY_AFTER_SECONDS)
-    at = await accounts.set_password_hash(str(account.id), new_hash)
-    await _remember(session, input, at)
-    return ChangePasswordPayload(changed_at=at)
+    now = datetime.now(UTC)
+
+    async def change() -> None:
+        await accounts.set_password_hash(str(account.id), new_hash, now)
+
+    return ChangePasswordPayload(changed_at=await _once(session, input, now, change))

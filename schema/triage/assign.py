@@ -41,7 +41,13 @@ from schema.errors import (
     not_found,
 )
 from schema.errors import TransitionNotAllowed as TransitionNotAllowedType
-from schema.journeys.actions import JourneyOutcome, JourneyPayload, load_visible_journey, run_action
+from schema.journeys.actions import (
+    JourneyOutcome,
+    JourneyPayload,
+    answered_or_taken,
+    load_visible_journey,
+    run_action,
+)
 from schema.journeys.types import Journey
 from schema.triage.arrival import AutoAssignInput, arrival_of, category_reason, unknown_reference
 from schema.triage.desk import (
@@ -179,7 +185,7 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
         return not_found("journey")
     raw = await consultant(input.consultant_id, claims.clinic_id)
     # A retry of a placement that went through is answered, though the consultant left since.
-    if raw is None and await idempotency.answered_before(info, actor.user_id, input):
+    if raw is None and await answered_or_taken(info, input):
         raw = await consultant(input.consultant_id, claims.clinic_id, active=False)
     if raw is None:
         return unknown_consultant()

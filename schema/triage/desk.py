@@ -36,7 +36,7 @@ from schema.errors import (
 from schema.ids import decode_id
 from schema.text import check_text
 from schema.triage.types import TriageBoard
-from schema.update_ids import update_id_for
+from schema.update_ids import update_id_for, update_taken
 from workflows.triage_client import TriageGateway
 
 
@@ -193,8 +193,21 @@ async def refused(info: Info[Context, None], input: object, refusal: DeskOutcome
     answered before (then the board, as `desk_change` answers a retry). The checks look at
     staff who may have left since the first attempt went through."""
     claims = info.context.claims
-    if claims is not None and await idempotency.answered_before(info, claims.account_id, input):
-        return TriageBoardPayload(board=await board_of(claims.clinic_id))
+    key = idempotency.key_of(input)
+    if claims is None or key is None:
+        return refusal
+    clinic_id, account_id = claims.clinic_id, claims.account_id
+
+    async def taken() -> bool:  # (its answer lost: the desk took its update)
+        gateway = await gateway_for(info, clinic_id)
+
+        async def ran(update_id: str) -> bool:
+            return await gateway.update_ran(clinic_id, update_id)
+
+        return await update_taken(account_id, key, ran)
+
+    if await idempotency.answered_before(info, account_id, input, went_through=taken):
+        return TriageBoardPayload(board=await board_of(clinic_id))
     return refusal
 
 

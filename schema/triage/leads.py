@@ -90,16 +90,25 @@ async def record_lead_contact(
         refusal = invalid("note", problems[0].message)
     elif at.tzinfo is None or not now - CONTACTS_RECORDED_WITHIN <= at <= now:
         refusal = invalid("at", AT_RULE)
+
     # A retry of a contact that was recorded is answered as it was, though its date has left
     # the window or the consultant has left the clinic since.
-    if refusal is not None and not await idempotency.answered_before(
-        info, claims.account_id, input
-    ):
+    async def recorded() -> bool:  # (its answer lost: the contact under the key's id is there)
+        request_id = idempotency.derived_id(claims.account_id, input, "lead_contact")
+        return request_id is not None and await LeadContact.exists(request_id=request_id)
+
+    # (and its contact is there: only its answer is owed)
+    done_before = refusal is not None and await idempotency.answered_before(
+        info, claims.account_id, input, went_through=recorded
+    )
+    if refusal is not None and not done_before:
         return refusal
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
-    if idempotency.answered(ledger) is None:
+    if done_before:
+        await idempotency.settle(claims.account_id, input, str(client.id))
+    elif idempotency.answered(ledger) is None:
         # Unique when derived from the key: of calls racing with one key, one records it.
         request_id = idempotency.derived_id(claims.account_id, input, "lead_contact")
         try:
