@@ -69,6 +69,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refusals import to_application_error
 
 Command = TypeVar("Command")
+# The change after which a journey nobody could take alerts the supervisor once, however often
+# it is sent (`domain.triage.service.arrive`): runs recorded before it replay as they ran.
+ALERT_ONCE = "desk-alerts-once-per-journey"
 
 
 def desk_workflow_id(clinic_id: str) -> str:
@@ -139,6 +142,11 @@ class TriageDeskWorkflow:
             if workflow.info().is_continue_as_new_suggested():
                 await self._continue_as_new(start)
 
+    def _alert_once(self) -> bool:
+        """Whether a journey nobody could take alerts the supervisor once (`service.arrive`):
+        asked at the desk's first arrival of a run, whose history says so on replay."""
+        return workflow.patched(ALERT_ONCE)
+
     def _moved_since(self, changes_seen: int) -> bool:
         return self._changes != changes_seen or bool(self._records.waiting)
 
@@ -158,7 +166,10 @@ class TriageDeskWorkflow:
         earlier = self._answers.from_earlier_run()
         if earlier is not None:
             return earlier
-        decision, entries = self._apply(lambda: service.arrive(self._desk, command, workflow.now()))
+        once = self._alert_once()
+        decision, entries = self._apply(
+            lambda: service.arrive(self._desk, command, workflow.now(), alert_once=once)
+        )
         self._record(entries)
         seqs = [e.seq for e in entries]
         reply = DeskReply(self._desk.seq, decision, decision.consultant_id, seqs)
@@ -176,7 +187,8 @@ class TriageDeskWorkflow:
     async def arrive_batch(self, batch: ArriveBatch) -> list[ArrivalAnswer]:
         """Arrivals that waited together at one API process, decided in one round, in order:
         one update (and one workflow task) for the lot instead of one each."""
-        answers, entries = arrive_together(self._desk, batch, workflow.now())
+        once = self._alert_once()
+        answers, entries = arrive_together(self._desk, batch, workflow.now(), alert_once=once)
         self._record(entries)
         return answers
 

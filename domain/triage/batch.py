@@ -68,14 +68,14 @@ class ArrivalAnswer:
 
 
 def arrive_together(
-    desk: DeskState, batch: ArriveBatch, now: datetime
+    desk: DeskState, batch: ArriveBatch, now: datetime, *, alert_once: bool = True
 ) -> tuple[list[ArrivalAnswer], list[DeskEntry]]:
     """One decision round: each arrival in turn, as `service.arrive` decides a lone one."""
     answers: list[ArrivalAnswer] = []
     entries: list[DeskEntry] = []
     for command in batch.commands:
         try:
-            decision, new = service.arrive(desk, command, now)
+            decision, new = service.arrive(desk, command, now, alert_once=alert_once)
         except DomainError as error:
             answers.append(ArrivalAnswer(refusal=DeskRefusal.of(error)))
             continue

@@ -25,9 +25,13 @@ from domain.triage.reclassify import reclassify
 
 
 def arrive(
-    desk: DeskState, command: ArriveCommand, now: datetime
+    desk: DeskState, command: ArriveCommand, now: datetime, *, alert_once: bool = True
 ) -> tuple[Decision, list[DeskEntry]]:
-    """Decides an arrival once: a repeated arrival for a decided journey gets the same answer."""
+    """Decides an arrival once: a repeated arrival for a decided journey gets the same answer.
+    One nobody could take is decided again (someone may be free now); if nobody is, it gets
+    the same answer and adds nothing: its supervisor alert stands (`alert_once`; a desk run
+    begun before that rule added an alert and an entry each time, and a front-desk account
+    sending one journey again and again grew the desk's state until Temporal refused it)."""
     check_arrive(desk, command)
     # Counted as its purpose says, so the log and the seat's counts show the category used.
     arrival = as_counted(command.arrival)
@@ -50,6 +54,9 @@ def arrive(
         settle_arranged(desk, arrival.journey_id)
         return decision, [entry]
     decision = decide(desk, arrival, desk.policy)
+    alerted = any(alert.journey_id == arrival.journey_id for alert in desk.alerts)
+    if alert_once and decision.consultant_id is None and alerted:
+        return decision, []
     return decision, [record_arrival(desk, arrival, decision, command.actor, now)]
 
 

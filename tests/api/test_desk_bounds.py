@@ -17,11 +17,12 @@ from domain.roles import Role
 from domain.triage.bounds import MAX_ASKED_ITEMS, MAX_CONSULTANTS_NAMED
 from domain.triage.commands import ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
+from schema.ids import decode_id
 from tests.api.conftest import TASK_QUEUE
 from tests.api.flow import new_key
-from tests.api.harness import Api
+from tests.api.harness import Api, create_clinic, sign_in_all
 from tests.api.test_desk_notes import ASSIGN_PROBLEMS, SEAT_PROBLEMS, answer
-from tests.api.test_triage_api import _desk_clinic, _journey_at_triage
+from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
 from tests.support import DESK
 from workflows.triage_client import TriageGateway
 
@@ -138,3 +139,24 @@ async def test_the_desk_itself_refuses_input_past_its_bounds_from_any_caller(
         await gateway.queue_arrival(clinic, ArriveCommand(DESK, arrival))
     # And the desk took neither: its one change is the seat that opened it
     assert (await gateway.desk(clinic)).seq == 1
+
+
+async def test_one_journey_nobody_can_take_sent_again_and_again_alerts_the_supervisor_once(
+    api: Api, temporal_env: WorkflowEnvironment
+) -> None:
+    # (found by a review: each call added an alert and a log entry, carried whole in the desk's
+    # state, its records and every board; 14,600 calls passed Temporal's 2 MB payload limit and
+    # the clinic's desk took no change from then on)
+    # Given a desk with nobody on duty, and one journey at triage
+    clinic = f"alerts-{uuid.uuid4().hex[:6]}"
+    await create_clinic(clinic, prefix=f"{clinic}-")
+    desk_token = (await sign_in_all(api, prefix=f"{clinic}-"))[Role.FRONT_DESK].token
+    journey = await _journey_at_triage(api, desk_token, 0)
+    # When the front desk asks the desk to place it again and again
+    for _ in range(5):
+        sent = await api.run(AUTO_ASSIGN, desk_token, input={"journeyId": journey, "items": ["x"]})
+        assert sent["autoAssign"]["__typename"] == "TransitionNotAllowed", sent
+    # Then the desk holds one alert for it, and logged one, whatever the number of calls
+    desk = await TriageGateway(temporal_env.client, TASK_QUEUE).desk(clinic)
+    assert [decode_id(journey, "Journey")] == [alert.journey_id for alert in desk.alerts]
+    assert desk.seq == 1
