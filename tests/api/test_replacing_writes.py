@@ -24,14 +24,15 @@ SETTINGS = "query { billingSettings { currency locale discountThresholdPercent p
 
 
 def _settle_fails_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next settlement fails, as a process lost between the write and it would leave it."""
-    settle = records.settle_key
+    """The next settlement (in the write's transaction) fails, as a process lost there would
+    leave it."""
+    settle = records.settle_unsettled
 
-    async def lost(*args: Any) -> None:
-        monkeypatch.setattr(records, "settle_key", settle)
+    async def lost(*args: Any) -> bool:
+        monkeypatch.setattr(records, "settle_unsettled", settle)
         raise RuntimeError("the process died here")
 
-    monkeypatch.setattr(records, "settle_key", lost)
+    monkeypatch.setattr(records, "settle_unsettled", lost)
 
 
 async def test_a_setting_is_kept_with_its_keys_settlement_or_not_at_all(
