@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
 from domain.roles import Role
 from domain.store.models import IdempotencyKey, StaffAccount
 from schema.ids import decode_id
@@ -116,10 +118,12 @@ async def _lose_answer(driver: JourneyDriver, role: Role, key: str) -> None:
     assert await IdempotencyKey.filter(account_id=account, key=key).update(result_id="") == 1
 
 
+@pytest.mark.parametrize("lost", [False, True], ids=["answered", "answer-lost"])
 async def test_a_price_retried_after_the_clinic_changed_its_currency_is_answered(
-    fresh_clinic: Clinic,
+    fresh_clinic: Clinic, lost: bool
 ) -> None:
-    # Given a price set in the clinic's currency, answered
+    # Given a price set in the clinic's currency, answered (or its answer lost: the key claimed,
+    # never settled)
     driver = await fresh_clinic()
     item = {
         "code": "PEEL",
@@ -131,6 +135,8 @@ async def test_a_price_retried_after_the_clinic_changed_its_currency_is_answered
     }
     first = await money_call(driver, SET_ITEM, Role.SUPERVISOR, **item)
     assert first["__typename"] == "PriceListItemPayload", first
+    if lost:
+        await _lose_answer(driver, Role.SUPERVISOR, str(item["idempotencyKey"]))
     # When the clinic bills in another currency from now on, and the price is retried
     changed = await money_call(
         driver, SET_SETTINGS, Role.SUPERVISOR, **EUR_SETTINGS | {"currency": "PLN"}
@@ -146,10 +152,11 @@ async def test_a_price_retried_after_the_clinic_changed_its_currency_is_answered
     assert [p["field"] for p in refused["problems"]] == ["listPrice.currency"]
 
 
+@pytest.mark.parametrize("lost", [False, True], ids=["answered", "answer-lost"])
 async def test_a_bill_retried_after_the_discount_threshold_fell_is_answered(
-    fresh_clinic: Clinic,
+    fresh_clinic: Clinic, lost: bool
 ) -> None:
-    # Given a cashier's bill with a discount within the clinic's threshold, answered
+    # Given a cashier's bill with a discount within the clinic's threshold, answered (or not)
     driver = await fresh_clinic()
     threshold = {**EUR_SETTINGS, "discountThresholdPercent": 20}
     await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **threshold)
@@ -163,6 +170,8 @@ async def test_a_bill_retried_after_the_discount_threshold_fell_is_answered(
     }
     first = await money_call(driver, CREATE_BILL, Role.CASHIER, **bill)
     assert first["__typename"] == "BillPayload", first
+    if lost:
+        await _lose_answer(driver, Role.CASHIER, bill["idempotencyKey"])
     # When the threshold falls below the discount and the bill is retried
     await money_call(
         driver, SET_SETTINGS, Role.SUPERVISOR, **{**threshold, "discountThresholdPercent": 5}
@@ -176,10 +185,11 @@ async def test_a_bill_retried_after_the_discount_threshold_fell_is_answered(
     assert fresh["__typename"] == "NotAuthorized", fresh
 
 
+@pytest.mark.parametrize("lost", [False, True], ids=["answered", "answer-lost"])
 async def test_a_lead_contact_retried_after_its_consultant_left_is_answered(
-    fresh_clinic: Clinic,
+    fresh_clinic: Clinic, lost: bool
 ) -> None:
-    # Given a phone lead's contact with a consultant, answered
+    # Given a phone lead's contact with a consultant, answered (or not)
     driver = await fresh_clinic()
     client_id = await driver.register_client("Lena Telefon")
     consultant = driver.staff[Role.CONSULTANT]
@@ -192,6 +202,8 @@ async def test_a_lead_contact_retried_after_its_consultant_left_is_answered(
     token = driver.token(Role.FRONT_DESK)
     first = await driver.api.run(LEAD_CONTACT, token, input=contact)
     assert first["recordLeadContact"]["__typename"] == "LeadContactPayload", first
+    if lost:
+        await _lose_answer(driver, Role.FRONT_DESK, contact["idempotencyKey"])
     # When the consultant leaves the clinic (set here as an administrator's deactivation
     # leaves it) and the contact is retried
     await StaffAccount.filter(id=consultant.account_id).update(active=False)
@@ -204,8 +216,11 @@ async def test_a_lead_contact_retried_after_its_consultant_left_is_answered(
     assert fresh["recordLeadContact"]["__typename"] == "ValidationFailed", fresh
 
 
-async def test_desk_changes_retried_after_their_consultant_left_are_answered(api: Api) -> None:
-    # Given a seat change and a VIP placement naming consultants, each answered
+@pytest.mark.parametrize("lost", [False, True], ids=["answered", "answer-lost"])
+async def test_desk_changes_retried_after_their_consultant_left_are_answered(
+    api: Api, lost: bool
+) -> None:
+    # Given a seat change and a VIP placement naming consultants, each answered (or not)
     _, staff, consultants = await _desk_clinic(api)
     supervisor = staff[Role.SUPERVISOR].token
     seat = {"consultantId": consultants[0], "reason": "lunch", "onDuty": False}
@@ -217,6 +232,12 @@ async def test_desk_changes_retried_after_their_consultant_left_are_answered(api
     vip["idempotencyKey"] = new_key()
     first_vip = await api.run(PLACE_VIP, supervisor, input=vip)
     assert first_vip["placeVip"]["__typename"] == "AutoAssignPayload", first_vip
+    if lost:
+        unsettled = IdempotencyKey.filter(
+            account_id=staff[Role.SUPERVISOR].account_id,
+            key__in=[seat["idempotencyKey"], vip["idempotencyKey"]],
+        )
+        assert await unsettled.update(result_id="") == 2
     # When both consultants leave the clinic and each request is retried
     left = [decode_id(c, "StaffMember") for c in consultants[:2]]
     await StaffAccount.filter(id__in=left).update(active=False)
