@@ -119,6 +119,7 @@ async def set_stage_sla(info: Info[Context, None], input: SetStageSlaInput) -> S
         return StageSlasPayload(slas=_listing(clinic.stage_slas or {}))
     key = sla_key(input.stage, input.visit_category)
     overrides: dict[str, int] = {}
+    wrote: list[bool] = []
 
     async def replace() -> None:
         # The map read again under the clinic's row lock: two supervisors setting two stages
@@ -130,6 +131,10 @@ async def set_stage_sla(info: Info[Context, None], input: SetStageSlaInput) -> S
         else:
             overrides[key] = input.seconds
         await Clinic.filter(id=clinic.id).update(stage_slas=overrides)
+        wrote.append(True)
 
     await idempotency.replace_and_settle(claims.account_id, input, clinic.id, replace)
-    return StageSlasPayload(slas=_listing(overrides))
+    # An attempt that found its key settled by another attempt of its request wrote nothing:
+    # the SLAs as they stand then (the change its request made included).
+    written = overrides if wrote else (await Clinic.get(id=clinic.id)).stage_slas or {}
+    return StageSlasPayload(slas=_listing(written))

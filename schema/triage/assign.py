@@ -53,12 +53,14 @@ from schema.triage.arrival import AutoAssignInput, arrival_of, category_reason, 
 from schema.triage.desk import (
     consultant,
     desk_note_problem,
+    desk_silent,
     desk_update_id,
     gateway_for,
     named_decision,
     unknown_consultant,
 )
 from schema.triage.types import TriageDecision
+from workflows.client import JourneyUnavailable
 
 RECHECK_REFUSAL = (
     "a recheck goes to the treating doctor or nurse, not through the rotation: "
@@ -185,8 +187,11 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
         return not_found("journey")
     raw = await consultant(input.consultant_id, claims.clinic_id)
     # A retry of a placement that went through is answered, though the consultant left since.
-    if raw is None and await answered_or_taken(info, input):
-        raw = await consultant(input.consultant_id, claims.clinic_id, active=False)
+    try:
+        if raw is None and await answered_or_taken(info, input):
+            raw = await consultant(input.consultant_id, claims.clinic_id, active=False)
+    except JourneyUnavailable:
+        return desk_silent()  # (whether it went through is unknown: the key stays open)
     if raw is None:
         return unknown_consultant()
     bad_reason = desk_note_problem("reason", input.reason)

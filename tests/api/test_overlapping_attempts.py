@@ -28,6 +28,7 @@ from tests.api.sessions import (
     sign_in,
 )
 from tests.api.test_administration import RESET_PASSWORD, _new_account, _sign_in
+from tests.supervision.test_clinic_slas import SET_SLA
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 SETTINGS = "query { billingSettings { currency locale discountThresholdPercent paymentPolicy } }"
@@ -144,3 +145,30 @@ async def test_a_logout_everywhere_sent_at_once_answers_one_time(api: Api) -> No
     assert {a["logout"]["signedOutAt"] for a in [*answers, later]} == {
         later["logout"]["signedOutAt"]
     }, answers
+
+
+async def test_a_slow_first_attempt_of_a_stage_sla_answers_the_sla_its_request_set(
+    fresh_clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a stage's SLA set by a slow first attempt's retry (same key)
+    driver = await fresh_clinic()
+    supervisor = driver.token(Role.SUPERVISOR)
+    sla = {"stage": "PAYMENT", "visitCategory": "FIRST_VISIT", "seconds": 6 * 3600}
+    sla["idempotencyKey"] = new_key()
+    wanted = {
+        "stage": "PAYMENT",
+        "visitCategory": "FIRST_VISIT",
+        "seconds": 6 * 3600,
+        "isDefault": False,
+    }
+    hold = HeldFirstAttempt(monkeypatch, sla["idempotencyKey"])
+    slow = asyncio.create_task(driver.api.run(SET_SLA, supervisor, input=sla))
+    await asyncio.wait_for(hold.held.wait(), timeout=30)
+    retry = (await driver.api.run(SET_SLA, supervisor, input=sla))["setStageSla"]
+    assert wanted in retry["slas"], retry
+    # When the first attempt finishes (writing nothing: its retry made the change)
+    hold.release()
+    first = (await slow)["setStageSla"]
+    # Then it answers the SLA its request set, not every stage at its default
+    assert first["__typename"] == "StageSlasPayload", first
+    assert wanted in first["slas"], first["slas"]

@@ -26,6 +26,8 @@ from tests.api.test_desk_bounds import ORDER_PROBLEMS
 from tests.api.test_idempotency import LEAD_CONTACT
 from tests.api.test_triage_api import UPDATE_SEAT, _desk_clinic, _journey_at_triage
 from tests.api.test_triage_keys import PLACE_VIP
+from workflows.client import JourneyUnavailable
+from workflows.triage_client import TriageGateway
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 EUR_SETTINGS = {
@@ -313,3 +315,28 @@ async def test_an_override_retried_after_its_reason_was_marked_in_error_is_answe
     retry = await driver.act(OVERRIDE, Role.EXPERT, **override)
     # Then it is answered as the first time
     assert retry == first
+
+
+async def test_a_refused_desk_retry_whose_first_attempt_the_desk_cannot_say_is_a_conflict(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a seat change whose answer was lost, and its consultant gone since
+    _, staff, consultants = await _desk_clinic(api)
+    supervisor = staff[Role.SUPERVISOR]
+    seat = {"consultantId": consultants[0], "reason": "lunch", "onDuty": False}
+    seat["idempotencyKey"] = new_key()
+    first = await api.run(UPDATE_SEAT, supervisor.token, input=seat)
+    assert first["updateTriageSeat"]["__typename"] == "TriageBoardPayload", first
+    unsettled = IdempotencyKey.filter(account_id=supervisor.account_id, key=seat["idempotencyKey"])
+    assert await unsettled.update(result_id="") == 1
+    await StaffAccount.filter(id=decode_id(consultants[0], "StaffMember")).update(active=False)
+
+    # When the retry comes while Temporal does not answer whether the desk took it
+    async def silent(*args: object) -> bool:
+        raise JourneyUnavailable("no answer")
+
+    monkeypatch.setattr(TriageGateway, "update_ran", silent)
+    retry = await api.run(UPDATE_SEAT, supervisor.token, input=seat)
+    # Then it hears to try again (typed, the key still open), neither refused nor an error
+    assert retry["updateTriageSeat"]["__typename"] == "Conflict", retry
+    assert await unsettled.filter(result_id="").exists()
