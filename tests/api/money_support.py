@@ -8,6 +8,13 @@ from typing import Any
 from domain.roles import Role
 from tests.api.flow import JourneyDriver
 
+# A clinic billing in euros, with the default threshold and policy.
+EUR_SETTINGS = {
+    "currency": "EUR",
+    "locale": "pl_PL",
+    "discountThresholdPercent": 10,
+    "paymentPolicy": "FULL",
+}
 MONEY = "amount currency formatted"
 ITEM_FIELDS = (
     f"id code version kind name listPrice {{ {MONEY} }} specialPrice {{ {MONEY} }}"

@@ -19,7 +19,7 @@ from domain.store.records import KeyClaim, KeyRequest, KeyState
 from server.seed import DEMO_PASSWORD
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import Api, Staff
-from tests.api.money_support import SET_SETTINGS, money_call
+from tests.api.money_support import EUR_SETTINGS, SET_SETTINGS, money_call
 from tests.api.sessions import (
     CHANGE_PASSWORD,
     LOGOUT,
@@ -61,12 +61,7 @@ async def test_a_slow_first_attempt_of_a_setting_does_not_undo_a_later_change(
 ) -> None:
     # Given a clinic's billing settings
     driver = await fresh_clinic()
-    first = {
-        "currency": "EUR",
-        "locale": "pl_PL",
-        "discountThresholdPercent": 10,
-        "paymentPolicy": "FULL",
-    }
+    first = EUR_SETTINGS
     await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **first)
     # When a change's first attempt is slow, and its retry (same key) makes the change
     change = {**first, "discountThresholdPercent": 25, "idempotencyKey": new_key()}

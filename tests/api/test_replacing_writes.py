@@ -16,7 +16,7 @@ from domain.store import records
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import Api, Staff
-from tests.api.money_support import SET_SETTINGS, money_call
+from tests.api.money_support import EUR_SETTINGS, SET_SETTINGS, money_call
 from tests.api.test_administration import RESET_PASSWORD, TEMPORARY, _new_account, _sign_in
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
@@ -40,12 +40,7 @@ async def test_a_setting_is_kept_with_its_keys_settlement_or_not_at_all(
 ) -> None:
     # Given a clinic's billing settings
     driver = await fresh_clinic()
-    first = {
-        "currency": "EUR",
-        "locale": "pl_PL",
-        "discountThresholdPercent": 10,
-        "paymentPolicy": "FULL",
-    }
+    first = EUR_SETTINGS
     assert (await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **first))["settings"]
     before = await driver.api.run(SETTINGS, driver.token(Role.SUPERVISOR))
     # When a change is lost before its key is settled

@@ -21,7 +21,15 @@ from tests.api.client_file_support import MARK_ENTERED_IN_ERROR, RECORD_ALLERGY,
 from tests.api.contraindication_support import OVERRIDE, add_item, at_treatment, start_treatment
 from tests.api.flow import PLAN, JourneyDriver, new_key
 from tests.api.harness import Api
-from tests.api.money_support import CREATE_BILL, SET_ITEM, SET_SETTINGS, eur, money_call, set_item
+from tests.api.money_support import (
+    CREATE_BILL,
+    EUR_SETTINGS,
+    SET_ITEM,
+    SET_SETTINGS,
+    eur,
+    money_call,
+    set_item,
+)
 from tests.api.test_desk_bounds import ORDER_PROBLEMS
 from tests.api.test_idempotency import LEAD_CONTACT
 from tests.api.test_triage_api import UPDATE_SEAT, _desk_clinic, _journey_at_triage
@@ -30,12 +38,6 @@ from workflows.client import JourneyUnavailable
 from workflows.triage_client import TriageGateway
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
-EUR_SETTINGS = {
-    "currency": "EUR",
-    "locale": "pl_PL",
-    "discountThresholdPercent": 10,
-    "paymentPolicy": "FULL",
-}
 
 
 async def test_an_approval_retried_after_its_price_item_changed_is_answered(
