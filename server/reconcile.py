@@ -30,7 +30,7 @@ from domain.journey.facts import JourneyFacts
 from domain.journey.table import OWNED
 from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
 from domain.store.drafts import void_but_attached
-from domain.store.hand_overs import HandOver, latest_hand_overs, named_since
+from domain.store.hand_overs import HandOver, landed, latest_hand_overs
 from domain.store.models import Journey, JourneyEvent
 from domain.store.stage_counts import CounterDrift, check_counters
 from server.settle import Outcome, Settlement, repair_claims, settle_drafts
@@ -93,11 +93,12 @@ async def _compare(
 
 
 async def _hand_over_missed(hand_over: HandOver, facts: JourneyFacts) -> bool:
-    """A hand-over the journey never took: it still names someone else, in a stage a consultant
-    owns, and named nobody since (a later assignment would supersede the desk's)."""
+    """A hand-over the journey never took: it names someone else, in a stage a consultant owns,
+    and never named the hand-over's consultant since (once it did, a later reassignment is a
+    decision of its own)."""
     if facts.consultant_id == hand_over.consultant_id or facts.stage.value not in OWNED_STAGES:
         return False
-    return not await named_since(facts.journey_id, hand_over.at)
+    return not await landed(hand_over)
 
 
 async def _logged_records(journey_id: str) -> list[str]:

@@ -4,7 +4,7 @@ When the desk hands a waiting client to another consultant (the 10-minute rule, 
 reassignment), its record activity tells the journey; a journey Temporal had no room for, or
 that did not answer in time, keeps its consultant and the activity says so at ERROR only. The
 desk's log still says the client was handed over. Reconciliation asks this module which
-journeys were handed over after their last assignment and still name someone else.
+journeys were handed over and never came to name the consultant they were handed to.
 """
 
 from __future__ import annotations
@@ -53,9 +53,19 @@ async def latest_hand_overs(journey_ids: list[str]) -> dict[str, HandOver]:
     return latest
 
 
-async def named_since(journey_id: str, since: datetime) -> bool:
-    """Whether the journey named a consultant at or after `since` (the hand-over landing, or a
-    later assignment that supersedes it)."""
-    return await JourneyEvent.filter(
-        journey_id=journey_id, action__in=NAMING_THE_CONSULTANT, at__gte=since
-    ).exists()
+async def landed(hand_over: HandOver) -> bool:
+    """Whether the journey came to name the hand-over's consultant at or after it: the desk's own
+    reassignment, or a supervisor's. Only such an assignment supersedes the hand-over; one naming
+    someone else does not (the desk's first pick, assigned late after the hand-over was refused
+    at triage, leaves the client with the consultant the desk took them from).
+
+    An event written before events kept the journey's snapshot cannot say whom it named: it
+    counts as landing, so journeys from then are not reported on a guess."""
+    rows = await JourneyEvent.filter(
+        journey_id=hand_over.journey_id, action__in=NAMING_THE_CONSULTANT, at__gte=hand_over.at
+    ).values_list("facts", flat=True)
+    return any(facts is None or _names(facts, hand_over.consultant_id) for facts in rows)
+
+
+def _names(snapshot: object, consultant_id: str) -> bool:
+    return isinstance(snapshot, dict) and snapshot.get("consultant_id") == consultant_id

@@ -9,15 +9,17 @@ from datetime import UTC, datetime, timedelta
 from temporalio.testing import WorkflowEnvironment
 from tortoise.expressions import F
 
+from domain.roles import Role
 from domain.store import records
-from domain.store.models import Journey, JourneyEvent, JourneyStageCount
+from domain.store.models import Journey, JourneyEvent, JourneyStageCount, StaffAccount
 from domain.store.stage_counts import check_counters
 from domain.store.triage_models import TriageEntry
 from domain.triage.commands import SeatCommand
 from domain.triage.entries import EntryKind
-from schema.ids import decode_id
+from schema.ids import decode_id, encode_id
 from server.reconcile import find_drift, reconcile_with
 from tests.api.conftest import TASK_QUEUE
+from tests.api.documents import REASSIGN_JOURNEY
 from tests.api.flow import JourneyDriver
 from tests.support import DESK
 from workflows.triage import desk_workflow_id
@@ -139,6 +141,13 @@ async def _desk_hands_over(row: Journey, consultant_id: str, at: datetime, seq: 
     )
 
 
+def _never_took(handed_to: str, at: datetime, seq: int, names: str) -> str:
+    return (
+        f"the desk handed the client to {handed_to} (its {at.date().isoformat()} entry {seq}); "
+        f"the journey still names {names}: reassignJourney hands it over"
+    )
+
+
 async def test_a_desk_hand_over_the_journey_never_took_is_drift(
     fresh_clinic: Callable[[], Awaitable[JourneyDriver]], temporal_env: WorkflowEnvironment
 ) -> None:
@@ -146,24 +155,71 @@ async def test_a_desk_hand_over_the_journey_never_took_is_drift(
     driver = await fresh_clinic()
     journey = await driver.assign((await driver.start())["id"])
     row = await Journey.get(id=decode_id(journey["id"], "Journey"))
-    named = await JourneyEvent.get(journey_id=row.id, action="assign_consultant")
 
     async def hand_over_drift() -> list[str]:
         drift = await find_drift(temporal_env.client, row.clinic_id)
         return [d.problem for d in drift if d.journey_id == str(row.id)]
 
-    # When the desk's log holds a hand-over to another consultant from before that assignment,
-    # the assignment superseded it: no drift
-    await _desk_hands_over(row, "consultant-b", named.at - timedelta(minutes=1), seq=10_001)
-    assert await hand_over_drift() == []
-    # When it holds one after the assignment that the journey never took, that is drift
+    # When the desk's log holds a hand-over after the assignment that the journey never took,
+    # that is drift
     handed_at = datetime.now(UTC)
     await _desk_hands_over(row, "consultant-b", handed_at, seq=10_002)
     assert await hand_over_drift() == [
-        f"the desk handed the client to consultant-b (its {handed_at.date().isoformat()} entry "
-        f"10002); the journey still names {row.consultant_id}: reassignJourney hands it over"
+        _never_took("consultant-b", handed_at, 10_002, str(row.consultant_id))
     ]
     # And a later hand-over back to the consultant the journey names ends the drift
     later = handed_at + timedelta(seconds=1)
     await _desk_hands_over(row, str(row.consultant_id), later, seq=10_003)
     assert await hand_over_drift() == []
+
+
+async def test_a_late_assignment_to_someone_else_does_not_supersede_a_hand_over(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]], temporal_env: WorkflowEnvironment
+) -> None:
+    # Given a client the desk handed on by the 10-minute rule while the journey was still at
+    # triage (the journey refused the hand-over then)
+    driver = await fresh_clinic()
+    started = await driver.start()
+    row = await Journey.get(id=decode_id(started["id"], "Journey"))
+    handed_to = (await _another_consultant(row.clinic_id)).id
+    handed_at = datetime.now(UTC)
+    await _desk_hands_over(row, handed_to, handed_at, seq=10_001)
+
+    async def hand_over_drift() -> list[str]:
+        drift = await find_drift(temporal_env.client, row.clinic_id)
+        return [d.problem for d in drift if d.journey_id == str(row.id)]
+
+    # When the journey is assigned after it, late, with the desk's first pick
+    await driver.assign(started["id"])
+    first_pick = driver.staff[Role.CONSULTANT].account_id
+    # Then the hand-over is reported: the client is still with the consultant it left
+    assert await hand_over_drift() == [_never_took(handed_to, handed_at, 10_001, first_pick)]
+
+    # When the journey is then given to the consultant it was handed to, the hand-over landed
+    await _reassign(driver, started["id"], handed_to)
+    assert await hand_over_drift() == []
+    # And a supervisor's reassignment after it is a decision of its own, not drift
+    await _reassign(driver, started["id"], first_pick)
+    assert await hand_over_drift() == []
+
+
+async def _another_consultant(clinic_id: str) -> StaffAccount:
+    tag = uuid.uuid4().hex[:8]
+    return await StaffAccount.create(
+        id=f"staff-{tag}",
+        clinic_id=clinic_id,
+        username=f"{tag}-second-consultant",
+        display_name="Second Consultant",
+        role=Role.CONSULTANT.value,
+        password_hash="unused",
+    )
+
+
+async def _reassign(driver: JourneyDriver, journey_id: str, consultant_id: str) -> None:
+    await driver.ok(
+        REASSIGN_JOURNEY,
+        Role.SUPERVISOR,
+        journeyId=journey_id,
+        consultantId=encode_id("StaffMember", consultant_id),
+        reason="client asked",
+    )
