@@ -41,9 +41,14 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from domain.store.app_role import RoleRefused
     from server import db
 
+    if args.set_password and not args.grant_to:
+        print(
+            "glowpath migrate: --set-password sets the password of --grant-to ROLE", file=sys.stderr
+        )
+        return 2
     ensure_sqlite_dir(settings)
     try:
-        asyncio.run(db.migrate(settings, grant_to=args.grant_to))
+        asyncio.run(db.migrate(settings, args.grant_to, set_password=args.set_password))
     except RoleRefused as refused:
         print(f"glowpath migrate: the schema is current; not granted: {refused}", file=sys.stderr)
         return 2
@@ -257,11 +262,19 @@ def build_parser() -> argparse.ArgumentParser:
     add("dev", cmd_dev, "run everything locally: Temporal dev server, worker, API, demo data")
     add("api", cmd_api, "serve the GraphQL API until SIGTERM/SIGINT")
     add("worker", cmd_worker, "run the Temporal worker until SIGTERM/SIGINT")
-    add("migrate", cmd_migrate, "create or upgrade the read-model database").add_argument(
+    migrate = add("migrate", cmd_migrate, "create or upgrade the read-model database")
+    migrate.add_argument(
         "--grant-to",
         metavar="ROLE",
         help="then grant this PostgreSQL role what the API and the worker need (run them as"
-        " it: neither a superuser nor the tables' owner, so the append-only triggers hold)",
+        " it: neither a superuser nor the tables' owner, so the append-only triggers hold),"
+        " creating it with the password GLOWPATH_APP_DB_PASSWORD when it is missing",
+    )
+    migrate.add_argument(
+        "--set-password",
+        action="store_true",
+        help="with --grant-to: set the existing role's password to GLOWPATH_APP_DB_PASSWORD"
+        " (otherwise an existing role keeps its own)",
     )
     add("seed", cmd_seed, "load the demo clinic (idempotent) and print its logins")
     from server.accounts import add_arguments as admin_arguments

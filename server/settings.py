@@ -207,6 +207,8 @@ class Settings:
     s3_access_key_id: str = field(default="", repr=False)  # "" (both): boto3's own chain
     s3_secret_access_key: str = field(default="", repr=False)
     s3_key_prefix: str = ""  # e.g. "clinic-a/photos": the objects are <prefix>/<photo id>
+    # `migrate --grant-to ROLE` creates the services' role with it when the role is missing.
+    app_db_password: str | None = field(default=None, repr=False)
 
     @property
     def photo_directory(self) -> Path:
@@ -351,6 +353,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "photo_dir": Path,
     "photo_max_bytes": partial(_parse_int, lo=1024, hi=100 * 1024**2),
     "photo_link_seconds": partial(_parse_int, lo=10, hi=3600),
+    "app_db_password": str,
     **PHOTO_STORE_PARSERS,
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}, "every field needs a parser"
