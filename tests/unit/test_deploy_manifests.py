@@ -136,7 +136,10 @@ def test_the_services_log_in_as_the_role_migrate_grants_not_the_tables_owner() -
     for service in ("api", "worker"):
         assert _user(services[service]["environment"]["GLOWPATH_DATABASE_URL"]) == "glowpath_app"
     assert services["migrate"]["command"][-2:] == ["--grant-to", "glowpath_app"]
-    assert any("app-role.sh" in volume for volume in services["postgresql"]["volumes"])
+    # migrate creates the role when the volume has none, with the password the services use
+    app_url = services["api"]["environment"]["GLOWPATH_DATABASE_URL"]
+    password = services["migrate"]["environment"]["GLOWPATH_APP_DB_PASSWORD"]
+    assert app_url.startswith(f"postgres://glowpath_app:{password}@")
     (secret,) = [s for s in by_kind("Secret") if s["metadata"]["name"] == "glowpath-secrets"]
     urls = secret["stringData"]
     assert _user(urls["database-url"]) == "glowpath_app"
@@ -147,3 +150,8 @@ def test_the_services_log_in_as_the_role_migrate_grants_not_the_tables_owner() -
         "name": "GLOWPATH_DATABASE_URL_FILE",
         "value": "/run/secrets/glowpath/migrate-database-url",
     } in migrate["env"]
+    assert {
+        "name": "GLOWPATH_APP_DB_PASSWORD_FILE",
+        "value": "/run/secrets/glowpath/app-database-password",
+    } in migrate["env"]
+    assert "app-database-password" in urls
