@@ -84,8 +84,14 @@ async def set_photo_consent(
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid([bad_key])
+    change_id = idempotency.derived_id(claims.account_id, input, "photo_consent")
+
+    async def went_through() -> bool:  # a first attempt whose answer was lost wrote its change
+        return change_id is not None and await ChangeRow.exists(id=change_id)
+
+    # A retry of a change recorded before the guardian's rule covered it is answered as it was.
     if await _needs_a_guardian(info, client, input) and not await idempotency.answered_before(
-        info, claims.account_id, input
+        info, claims.account_id, input, went_through=went_through
     ):
         return invalid([FieldProblem("given", GUARDIAN_SIGNS)])
     ledger = await idempotency.claim(info, claims.account_id, input)
@@ -96,7 +102,7 @@ async def set_photo_consent(
         row = await ChangeRow.get(id=first)
     else:
         row = await change_unless_standing(
-            idempotency.derived_id(claims.account_id, input, "photo_consent") or str(uuid.uuid4()),
+            change_id or str(uuid.uuid4()),
             client.id,
             DomainPhotoPurpose(input.purpose),
             input.given,
@@ -114,7 +120,8 @@ async def set_photo_consent(
     )
 
 
-# Seed 000: under 18 a guardian signs, and marketing (or teaching) use is a consent of its own.
+# Seed 000: under 18 a guardian signs for the client, any consent, and photos for the clinical
+# record are a consent of their own (as marketing and teaching use are).
 GUARDIAN_SIGNS = (
     "a client under 18 gives this purpose only by a photo consent their guardian signs "
     "(signConsent, kind PHOTO)"
@@ -124,10 +131,9 @@ GUARDIAN_SIGNS = (
 async def _needs_a_guardian(
     info: Info[Context, None], client: ClientRow, input: SetPhotoConsentInput
 ) -> bool:
-    """Whether giving this purpose by a staff member's word alone is refused: a minor's photos
-    used beyond their own care need a signature, their guardian's."""
-    beyond_care = input.purpose in (PhotoPurpose.MARKETING, PhotoPurpose.TEACHING)
-    if not (input.given and beyond_care):
+    """Whether giving this purpose by a staff member's word alone is refused: a minor gives
+    any purpose only by a signature, their guardian's. A withdrawal needs none: it ends a use."""
+    if not input.given:
         return False
     today = datetime.now(await zone_of(info, client.clinic_id)).date()
     return is_minor(client.birth_date, today)

@@ -8,7 +8,6 @@ import hashlib
 import json
 import time
 from collections.abc import Awaitable, Callable
-from datetime import date
 
 import aiohttp
 
@@ -19,8 +18,6 @@ from domain.store.audit_models import AuditEntry
 from domain.store.models import IdempotencyKey
 from domain.store.photos import Photo
 from schema.ids import decode_id
-from schema.photos.consent import GUARDIAN_SIGNS
-from tests.api import documents
 from tests.api.audit_support import raw_client
 from tests.api.conftest import PHOTO_DIR, PHOTO_MAX_BYTES, SECRET_KEY
 from tests.api.consent_support import WITHDRAW_CONSENT
@@ -308,41 +305,3 @@ async def test_a_multipart_request_of_the_wrong_shape_or_size_is_refused_before_
     assert status == 200
     assert "<Upload instance>" in message and "UploadedFile" not in message, message
     assert stored_files() == before
-
-
-PROBLEMS = """
-mutation Consent($input: SetPhotoConsentInput!) {
-  setPhotoConsent(input: $input) { ... on ValidationFailed { problems { field message } } }
-}
-"""
-
-
-async def test_a_minor_s_photos_go_beyond_their_care_only_by_a_guardian_s_signature(
-    driver: JourneyDriver,
-) -> None:
-    # Given a client of 14
-    born = date.today().replace(year=date.today().year - 14, day=1)
-    data = await driver.api.run(
-        documents.REGISTER_CLIENT,
-        driver.token(Role.FRONT_DESK),
-        input={
-            "fullName": "Ola Nowak",
-            "birthDate": born.isoformat(),
-            "phone": "+48 600 100 201",
-            "dataConsent": True,
-        },
-    )
-    client = data["registerClient"]["client"]["id"]
-    # When the front desk records marketing or teaching use on its own word
-    for purpose in ("MARKETING", "TEACHING"):
-        input = {"clientId": client, "purpose": purpose, "given": True, "idempotencyKey": new_key()}
-        refused = await driver.api.run(PROBLEMS, driver.token(Role.FRONT_DESK), input=input)
-        # Then it is refused: a photo consent the guardian signs gives it
-        assert refused["setPhotoConsent"]["problems"] == [
-            {"field": "given", "message": GUARDIAN_SIGNS}
-        ], refused
-    # While the photos of the client's own care, and any withdrawal, are recorded as asked
-    assert (await set_consent(driver, client, "CLINICAL_RECORD", True))["inForce"] == [
-        "CLINICAL_RECORD"
-    ]
-    assert (await set_consent(driver, client, "MARKETING", False))["inForce"] == ["CLINICAL_RECORD"]
