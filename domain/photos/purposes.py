@@ -2,13 +2,14 @@
 
 Consent is per purpose: each is given and withdrawn on its own, and the latest change of a
 purpose decides it. A PHOTO consent signed with purposes counts as those purposes given at the
-moment of signing; a later `setPhotoConsent` can withdraw each of them. A photo is taken only
-while its client consents to the clinical record, the use every photo is kept for.
+moment of signing; a later `setPhotoConsent` can withdraw each of them, and withdrawing the
+consent withdraws those it gave (`withdrawn_with_consent`). A photo is taken only while its
+client consents to the clinical record, the use every photo is kept for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -47,6 +48,19 @@ def purposes_in_force(changes: Iterable[ConsentChange]) -> frozenset[PhotoPurpos
     for change in sorted(changes, key=lambda c: (c.at, c.seq)):
         latest[change.purpose] = change
     return frozenset(p for p, change in latest.items() if change.given)
+
+
+def withdrawn_with_consent(
+    granted: Mapping[PhotoPurpose, str], latest: Iterable[ConsentChange]
+) -> list[PhotoPurpose]:
+    """The purposes a withdrawn PHOTO consent takes back: each it gave (`granted`: purpose -> the
+    id of the change that gave it) that its giving still decides (`latest`: each purpose's latest
+    change). A purpose decided since, withdrawn or given again (by `setPhotoConsent` or another
+    signed consent), is a decision of its own, which stands."""
+    return sorted(
+        (c.purpose for c in latest if c.given and granted.get(c.purpose) == c.seq),
+        key=lambda purpose: purpose.value,
+    )
 
 
 def viewing_refusal(role_allowed: bool, consented: bool, purpose: PhotoPurpose) -> str | None:

@@ -1,13 +1,15 @@
-"""Photos and photo consents by purpose: both append-only.
+"""Photos and photo consents by purpose: all append-only.
 
 A photo row says where its bytes are (the store key), what they are (the sniffed type, size,
 sha256), whose they are and when and by whom they were taken. Photo consents are a history of
-changes, one row per purpose given or withdrawn: the latest row of a purpose decides it.
+changes, one row per purpose given or withdrawn: the latest row of a purpose decides it. A
+signed PHOTO consent also keeps a grant: the purposes it gave, which its withdrawal ends.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise import fields
 from tortoise.transactions import in_transaction
@@ -61,6 +63,29 @@ class PhotoConsentChange(AppendOnlyModel):
     class Meta:
         table = "photo_consent_change"
         indexes = (("client_id", "recorded_at"),)
+
+
+class PhotoConsentGrant(AppendOnlyModel):
+    """The purposes one signed PHOTO consent gave, each with the change that gave it: what
+    withdrawing that consent takes back. Written with those changes, on paper forms too, which
+    leave no signature row to name them."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="photo_consent_grants", on_delete=fields.RESTRICT
+    )
+    client_id: str
+    journey_id = fields.CharField(max_length=64)
+    signature_id = fields.CharField(max_length=64, null=True)  # signed on a published template
+    # Each purpose given (its value) -> the id of the `PhotoConsentChange` that gave it.
+    changes: Any = fields.JSONField()
+    granted_by = fields.CharField(max_length=64)
+    granted_at = fields.DatetimeField()
+
+    class Meta:
+        table = "photo_consent_grant"
+        indexes = (("journey_id", "granted_at"),)
 
 
 def as_change(row: PhotoConsentChange) -> ConsentChange:

@@ -627,6 +627,17 @@ CREATE TABLE "active_recheck_claim" (
     "claimed_at" TIMESTAMP NOT NULL
 );
 
+CREATE TABLE "photo_consent_grant" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "journey_id" VARCHAR(64) NOT NULL,
+    "signature_id" VARCHAR(64),
+    "changes" JSON NOT NULL,
+    "granted_by" VARCHAR(64) NOT NULL,
+    "granted_at" TIMESTAMP NOT NULL,
+    "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE RESTRICT
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -716,6 +727,8 @@ CREATE INDEX "idx_partner_lap_partner_c8ef61" ON "partner_lapse" ("partner_id");
 CREATE INDEX "idx_stage_stay_clinic__313c0b" ON "stage_stay" ("clinic_id", "ended_at", "stage", "seconds");
 
 CREATE INDEX "idx_staff_name_account_e477c3" ON "staff_name" ("account_id", "since");
+
+CREATE INDEX "idx_photo_conse_journey_794ab0" ON "photo_consent_grant" ("journey_id", "granted_at");
 
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
@@ -881,6 +894,10 @@ CREATE TRIGGER "staff_name_refuse_update" BEFORE UPDATE ON "staff_name" BEGIN SE
 
 CREATE TRIGGER "staff_name_refuse_delete" BEFORE DELETE ON "staff_name" BEGIN SELECT RAISE(ABORT, 'staff_name is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "photo_consent_grant_refuse_update" BEFORE UPDATE ON "photo_consent_grant" BEGIN SELECT RAISE(ABORT, 'photo_consent_grant is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "photo_consent_grant_refuse_delete" BEFORE DELETE ON "photo_consent_grant" BEGIN SELECT RAISE(ABORT, 'photo_consent_grant is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -936,3 +953,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '002
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0027_staff_names', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0028_active_recheck_claim', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0029_photo_consent_grant', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

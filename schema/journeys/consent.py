@@ -33,7 +33,7 @@ from schema.journeys.actions import (
     load_visible_journey,
     run_recorded_action,
 )
-from schema.photos.consent import record_signed_purposes
+from schema.photos.signed_purposes import record_signed_purposes
 from schema.photos.types import PhotoPurpose
 from schema.text import check_text
 
@@ -200,7 +200,8 @@ def _writer(input: SignConsentInput, signing: Signing) -> AfterAccepted:
 def _with_purposes(
     input: SignConsentInput, actor: Actor, then: AfterAccepted | None
 ) -> AfterAccepted:
-    """A PHOTO consent also gives its purposes, one photo-consent change each."""
+    """A PHOTO consent also gives its purposes, one photo-consent change each, and keeps which
+    (paper forms too): what withdrawing it takes back."""
     seed_id = idempotency.derived_id(actor.user_id, input, "consent_signature")
     signature_id = seed_id if then is not None else None  # a signature row is written
 

@@ -21,7 +21,7 @@ from schema import idempotency
 from schema.consents.signing import write_withdrawal
 from schema.context import Context
 from schema.journeys.actions import JourneyResult, run_noted_action, run_recorded_action
-from schema.photos.consent import withdraw_signed_purposes
+from schema.photos.signed_purposes import withdraw_signed_purposes
 from schema.text import check_text
 
 

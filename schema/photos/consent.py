@@ -1,4 +1,4 @@
-"""Photo consent by purpose: `setPhotoConsent`, and the purposes a signed PHOTO consent gives.
+"""Photo consent by purpose: `setPhotoConsent` (a signed PHOTO consent: `signed_purposes`).
 
 Each purpose is given and withdrawn on its own; every change is a new row (the history is
 append-only; a call that changes nothing adds none), and the latest change of a purpose
@@ -9,22 +9,19 @@ links already issued for it: the fetch asks again.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
-from tortoise.exceptions import IntegrityError
 
 from domain.ages import is_minor
 from domain.errors import FieldProblem
 from domain.photos.purposes import PhotoPurpose as DomainPhotoPurpose
 from domain.store import records
 from domain.store.models import Client as ClientRow
-from domain.store.models import Journey as JourneyRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
-from domain.store.photos import change_unless_standing, latest_changes
+from domain.store.photos import change_unless_standing
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client, zone_of
@@ -62,13 +59,6 @@ SetPhotoConsentResult = Annotated[
     PhotoConsentPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
     strawberry.union("SetPhotoConsentResult", description="The change recorded, or why not."),
 ]
-
-
-async def _write(change_id: str, **values: Any) -> ChangeRow:
-    try:
-        return await ChangeRow.create(id=change_id, recorded_at=datetime.now(UTC), **values)
-    except IntegrityError:
-        return await ChangeRow.get(id=change_id)  # this request's earlier attempt
 
 
 async def set_photo_consent(
@@ -137,54 +127,3 @@ async def _needs_a_guardian(
         return False
     today = datetime.now(await zone_of(info, client.clinic_id)).date()
     return is_minor(client.birth_date, today)
-
-
-async def record_signed_purposes(
-    journey: JourneyRow,
-    purposes: Iterable[DomainPhotoPurpose],
-    seed_id: str,
-    signature_id: str | None,
-    witness: tuple[str, str],
-) -> None:
-    """A signed PHOTO consent gives its purposes: one change per purpose, under ids derived
-    from `seed_id` (the request's), so a retried signing converges on the same rows.
-    `signature_id`: the signature row, when the consent was signed on a published template."""
-    for purpose in dict.fromkeys(purposes):
-        await _write(
-            f"{seed_id[:48]}-{purpose.value.lower()}",
-            clinic_id=journey.clinic_id,
-            client_id=journey.client_id,
-            purpose=purpose.value,
-            given=True,
-            signature_id=signature_id,
-            recorded_by=witness[0],
-            recorded_by_role=witness[1],
-        )
-
-
-async def withdraw_signed_purposes(
-    journey: JourneyRow, seed_id: str, by: tuple[str, str], asked_at: datetime
-) -> None:
-    """A withdrawn PHOTO consent withdraws every purpose in force for the client's photos when
-    the withdrawal was asked (`asked_at`), and only those: one change per purpose, under ids
-    derived from `seed_id` (the request's).
-
-    A purpose whose latest change came after that moment was decided by the client since (a
-    `setPhotoConsent`, a new signature): a new decision the withdrawal never saw, which a
-    retry of it after a lost answer must leave standing, as the first attempt would have. A
-    purpose still in force by a change from before it is one the first attempt withdrew (its
-    row is found under its id) or died before withdrawing (written now)."""
-    (latest,) = await latest_changes([journey.client_id])
-    for row in sorted(latest, key=lambda change: change.purpose):
-        if not row.given or row.recorded_at > asked_at:
-            continue
-        await _write(
-            f"{seed_id[:48]}-{row.purpose.lower()}",
-            clinic_id=journey.clinic_id,
-            client_id=journey.client_id,
-            purpose=row.purpose,
-            given=False,
-            signature_id=None,
-            recorded_by=by[0],
-            recorded_by_role=by[1],
-        )

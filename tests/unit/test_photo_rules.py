@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from domain.permissions import PHOTO_VIEWERS
 from domain.photos.links import PhotoGrant, read_grant, sign_grant
-from domain.photos.purposes import ConsentChange, PhotoPurpose, purposes_in_force, taking_refusal
+from domain.photos.purposes import (
+    ConsentChange,
+    PhotoPurpose,
+    purposes_in_force,
+    taking_refusal,
+    withdrawn_with_consent,
+)
 from domain.photos.sniff import ImageType, sniff_image
 from domain.roles import Role
 from tests.images import box, heic, jpeg, png
@@ -95,3 +101,17 @@ def test_marketing_photos_are_for_supervisors_and_the_record_for_the_care_team()
         for audience in PHOTO_VIEWERS.values()
         for role in (Role.FRONT_DESK, Role.CASHIER, Role.ADMIN)
     )
+
+
+def test_a_withdrawn_consent_takes_back_what_its_giving_still_decides() -> None:
+    # A consent gave the clinical record, marketing and teaching (its changes c-1, c-2, c-3)
+    granted = {P.CLINICAL_RECORD: "c-1", P.MARKETING: "c-2", P.TEACHING: "c-3"}
+    latest = [
+        ConsentChange(P.CLINICAL_RECORD, True, T0, "c-1"),  # still its giving
+        ConsentChange(P.MARKETING, False, T0 + timedelta(days=1), "s-1"),  # withdrawn since
+        ConsentChange(P.TEACHING, True, T0 + timedelta(days=2), "c-9"),  # given again since
+    ]
+    assert withdrawn_with_consent(granted, latest) == [P.CLINICAL_RECORD]
+    # A purpose it never gave stands, whoever gave it
+    staff = [ConsentChange(P.MARKETING, True, T0, "s-2")]
+    assert withdrawn_with_consent({P.TEACHING: "c-3"}, staff) == []
