@@ -29,9 +29,15 @@ PhotosResult = Annotated[
 ]
 
 
-async def consents_of(info: Info[Context, None], client_id: str) -> PhotoConsents:
+async def purposes_now(info: Info[Context, None], client_id: str) -> frozenset[PhotoPurpose]:
+    """The purposes the client consents to now, read once per client and request: a page of
+    100 photos with their links asks once."""
     latest = await info.context.loaders.client_lists.photo_consents_now.load(client_id)
-    given = purposes_in_force(as_change(row) for row in latest)
+    return purposes_in_force(as_change(row) for row in latest)
+
+
+async def consents_of(info: Info[Context, None], client_id: str) -> PhotoConsents:
+    given = await purposes_now(info, client_id)
     return PhotoConsents(
         client_id=client_id, in_force=[purpose for purpose in PhotoPurpose if purpose in given]
     )

@@ -17,10 +17,10 @@ from domain.permissions import PHOTO_VIEWERS
 from domain.photos.links import PhotoGrant, sign_grant
 from domain.photos.purposes import PhotoPurpose, viewing_refusal
 from domain.store.photos import Photo as PhotoRow
-from domain.store.photos import purposes_given
 from schema.audit.collector import note_access
 from schema.context import Context
 from schema.errors import NotAuthorized, not_authorized
+from schema.photos.fields import purposes_now
 from schema.photos.types import PhotoLink
 
 LINK_ISSUED = "client.photo.link"
@@ -34,7 +34,8 @@ async def issue_link(
     if claims is None:
         return not_authorized()
     role_allowed = PHOTO_VIEWERS[purpose].admits(claims.role)
-    why = viewing_refusal(role_allowed, purpose in await purposes_given(row.client_id), purpose)
+    given = await purposes_now(info, row.client_id)
+    why = viewing_refusal(role_allowed, purpose in given, purpose)
     if why is not None:
         return not_authorized(why)
     config = info.context.config

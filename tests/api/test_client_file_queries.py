@@ -1,7 +1,8 @@
 """A list of clients with their file parts costs the same queries of the file's tables for one
 client as for many: each part's entries, their corrections and their error marks are loaded in
 one batch per request (DataLoaders), never per client; so are their consents, identity versions
-and photo consents."""
+and photo consents, and a page of photos with their links asks for the client's photo consents
+once."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from tests.api.client_file_support import (
 )
 from tests.api.consent_support import publish, signing
 from tests.api.flow import JourneyDriver
-from tests.api.photo_support import set_consent
+from tests.api.photo_support import LINK, png, set_consent, upload
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 LIST = """
@@ -154,3 +155,25 @@ async def test_listing_many_clients_lists_costs_the_queries_of_one(
         counts.append(len(statements))
     # consents, their withdrawals, identity amendments, photo consents now and their changes
     assert counts == [5, 5]
+
+
+async def test_a_page_of_photo_links_reads_the_client_s_consents_once(
+    fresh_clinic: FreshClinic,
+) -> None:
+    counts = []
+    for photos in (1, 4):
+        clinic = await fresh_clinic()
+        client = await clinic.register_client()
+        journey = await clinic.start(client)
+        await set_consent(clinic, client, "CLINICAL_RECORD", True)
+        for n in range(photos):
+            tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": new_key()}
+            await upload(clinic, Role.NURSE, png(f"photo {n}".encode()), **tags)
+        with _file_statements("photo_consent_change") as statements:
+            data = await clinic.api.run(
+                LINK, clinic.token(Role.EXPERT), id=client, purpose="CLINICAL_RECORD"
+            )
+        links = [edge["node"]["link"] for edge in data["client"]["photos"]["edges"]]
+        assert [found["__typename"] for found in links] == ["PhotoLink"] * photos
+        counts.append(len(statements))
+    assert counts == [1, 1]
