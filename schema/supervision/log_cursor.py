@@ -1,0 +1,66 @@
+"""The cursor of a push read from the journey log (`myJourneyAlerts`, `supervisorBoard`): where
+in the log its subscriber was when the push was said.
+
+It names the newest event the subscriber had passed and, since an event at or below that one
+may still be unsaid, those ids too: the rest of a replay being said one by one, changes waiting
+in the subscriber's mailbox, and the ids the feed still waits for (on PostgreSQL an event can
+commit after later ones). A client back with the cursor hears what came after the newest and
+among those ids, so a connection lost part-way through neither loses a push nor repeats one.
+The cursor only ever names event ids: nothing the client could not read. Each subscription's
+cursors carry its push type's name, so one is never taken for the other's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from schema.ids import INTEGER_MAX, whole_number
+
+# Ids below the newest a cursor keeps at most (the highest of them): past that, the oldest are
+# left unsaid, as a replay leaves its oldest past REPLAY_AT_MOST.
+MOST_UNSAID = 64
+_LONGEST_ID = len(str(INTEGER_MAX)) + 1
+
+
+@dataclass(frozen=True)
+class LogCursor:
+    kind: str  # the type of the push that carried it: `JourneyAlert`, `BoardUpdate`
+    newest: int  # the newest event passed: every push up to it was judged, but for ...
+    unsaid: tuple[int, ...] = ()  # ... these, at or below it, still to come
+
+    def encode(self) -> str:
+        text = ".".join(str(event_id) for event_id in (self.newest, *self.unsaid))
+        return base64.b64encode(f"{self.kind}:{text}".encode()).decode()
+
+
+def cursor_at(kind: str, newest: int, unsaid: Iterable[int]) -> LogCursor:
+    """The cursor of a subscriber that passed `newest` and has yet to judge `unsaid` (those
+    above `newest` need no naming: a client back with the cursor hears all that is)."""
+    kept = sorted({event_id for event_id in unsaid if event_id <= newest})
+    return LogCursor(kind, newest, tuple(kept[-MOST_UNSAID:]))
+
+
+def decode_cursor(cursor: str, kind: str) -> LogCursor | None:
+    """The cursor a push of type `kind` carried (one of an earlier release, a bare event id,
+    too); None for anything else."""
+    if len(cursor) > (len(kind) + 1 + (MOST_UNSAID + 1) * _LONGEST_ID) * 2:
+        return None
+    try:
+        text = base64.b64decode(cursor.encode(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    type_name, _, ids = text.partition(":")
+    parts = ids.split(".")
+    if type_name != kind or len(parts) > MOST_UNSAID + 1:
+        return None
+    # (an event id is a 32-bit integer on PostgreSQL: a larger one would fail the query)
+    numbers = [whole_number(part, INTEGER_MAX) for part in parts]
+    if any(number is None for number in numbers):
+        return None
+    newest, *unsaid = (int(number or 0) for number in numbers)
+    if any(event_id > newest for event_id in unsaid):
+        return None
+    return LogCursor(kind, newest, tuple(unsaid))

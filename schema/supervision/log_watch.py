@@ -1,0 +1,155 @@
+"""One live subscriber's place in its clinic's journey log (`myJourneyAlerts`,
+`supervisorBoard`), and the events it has judged, so that each push carries a cursor and a
+subscriber back with one hears what it missed, once.
+
+Pushes come from the shared change feed (`schema.feed`); what a subscriber missed is read back
+from the log (`schema.supervision.log_replay`): when it subscribes again with the cursor of the
+last push it had, those that came while it was away, and, for one that hears a selection (the
+alerts), those that came while it was a whole mailbox behind (the feed's RESYNC), from a little
+below the newest event it had passed (an event can commit late). A subscriber that must hear
+every change of the clinic (the board) is told to read again instead (RESYNC) when it fell a
+mailbox behind, or comes back from further than a replay reaches. A cursor names the newest
+event the subscriber had passed when the push was said, not the push's own event (on
+PostgreSQL an event can be said after later ones, and those would be said again from its own
+id), and the ids at or below it still to be said (`schema.supervision.log_cursor`)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import AsyncGenerator, Iterable
+
+from domain.store.snapshots import journey_at
+from schema.feed import ClinicChange, ClinicNews, JourneyFeed
+from schema.feed_cursor import MAX_GAPS
+from schema.mailbox import RESYNC, Mailbox, Resync
+from schema.supervision.log_cursor import LogCursor, cursor_at
+from schema.supervision.log_replay import (
+    AWAY_AT_MOST,
+    REPLAY_AT_MOST,
+    AsOf,
+    Interest,
+    events_among,
+    missed_events,
+    newest_event_id,
+)
+
+# How far below the newest event it passed a fall-behind's replay reads: an event that commits
+# late (PostgreSQL) is at most as far behind as the feed waits for one (its gaps).
+LATE_BY_AT_MOST = MAX_GAPS
+# Events a subscriber remembers having judged, so that neither a replay nor the mailbox
+# arriving after it says one twice (a replay's are always among them).
+REMEMBERED = 4_000
+
+
+class LogWatch:
+    def __init__(self, clinic_id: str, kind: str, interest: Interest, *, whole: bool) -> None:
+        """`kind`: the type of the pushes, which their cursors carry. `whole`: the subscriber
+        must hear of every change it hears of, or read again (RESYNC), never only the newest."""
+        self.clinic_id, self.kind, self.interest, self.whole = clinic_id, kind, interest, whole
+        self.newest = 0  # the newest event passed: every event up to it was judged, but ...
+        self._rest: list[int] = []  # ... the rest of the events being said, after this one
+        self._floor = 0  # nothing at or below it was news when the subscriber came, but ...
+        self._named: frozenset[int] = frozenset()  # ... what its cursor named as unsaid
+        self._judged: OrderedDict[int, None] = OrderedDict()
+        self.reading_back = False  # whether the event being said was read back from the log
+
+    def cursor(self, feed: JourneyFeed, changes: Mailbox[ClinicNews]) -> str:
+        """Where the subscriber is as it says a push: the newest event passed, and the ids up
+        to it that may still be events it has not judged (the rest of the events being said,
+        changes in its mailbox, and events the feed awaits)."""
+        queued = [
+            news.event_id
+            for news in changes.queued()
+            if isinstance(news, ClinicChange) and self.interest.hears_of(news.action)
+        ]
+        awaited = [event_id for event_id in feed.events_awaited() if self._news(event_id)]
+        # (what the cursor it came back with named, and it has not met yet: still to commit)
+        rest = [
+            event_id for event_id in [*self._rest, *self._named] if event_id not in self._judged
+        ]
+        return cursor_at(self.kind, self.newest, [*rest, *queued, *awaited]).encode()
+
+    async def events(
+        self, changes: Mailbox[ClinicNews], resumed: LogCursor | None, feed: JourneyFeed
+    ) -> AsyncGenerator[AsOf | Resync, None]:
+        """The events the subscriber hears of from the moment of subscribing (or from its
+        cursor, `resumed`), each once, with the journey as the event left it; RESYNC where a
+        `whole` subscriber must read again."""
+        pending = await self._start(resumed, feed)
+        if pending is RESYNC:
+            yield RESYNC
+        while True:
+            if not isinstance(pending, Resync):
+                for index, (row, event) in enumerate(pending):
+                    if self._first_time(event.id) and self.interest.concerns(row):
+                        self._rest = [later.id for _, later in pending[index + 1 :]]
+                        yield row, event
+            self._rest, self.reading_back = [], False
+            news = await changes.get()
+            if isinstance(news, Resync) and self.whole:
+                self.newest = max(self.newest, feed.events_position())
+                yield RESYNC
+                pending = []
+            elif isinstance(news, Resync):
+                upto = feed.events_position()
+                after = max(self._floor, self.newest - LATE_BY_AT_MOST)
+                pending = await self._missed(after, upto, self._named)
+                self.newest = max(self.newest, upto)
+            elif isinstance(news, ClinicChange):  # (a `TaskTouched` is no journey event)
+                self.newest = max(self.newest, news.event_id)
+                # (this API's feed may bring what the replay said: a change it had not read yet)
+                heard = self.interest.hears_of(news.action) and self._news(news.event_id)
+                pending = await _as_of(news) if heard else []
+            else:
+                pending = []
+
+    async def _start(self, resumed: LogCursor | None, feed: JourneyFeed) -> list[AsOf] | Resync:
+        """Where the subscriber starts, and what it hears first: what it missed (RESYNC for a
+        `whole` one that missed more than a replay reaches)."""
+        log_end = await newest_event_id()
+        # A replay reads up to where the feed has read, and the feed brings the rest: read up
+        # to the log's end, it would pass ids still to commit that the feed has not met yet,
+        # which no cursor could name.
+        self.newest = self._floor = feed.events_position()
+        if resumed is None:
+            if self.whole:  # (all the mailbox brings came after it subscribed: news to it)
+                self._floor = 0
+            return []
+        # Nothing at or below the floor is news to the subscriber, however late it commits, but
+        # for what its cursor names (a cursor from beyond the log, a restored database's, counts
+        # from the log's end).
+        floor = min(log_end, max(resumed.newest, log_end - AWAY_AT_MOST))
+        at_most = REPLAY_AT_MOST + 1 if self.whole else REPLAY_AT_MOST
+        pending = await self._missed(floor, self.newest, resumed.unsaid, at_most)
+        if self.whole and (floor != resumed.newest or len(pending) > REPLAY_AT_MOST):
+            self._floor = 0
+            return RESYNC
+        self._named = frozenset(resumed.unsaid)
+        self.newest, self._floor = max(self.newest, floor), floor
+        self.reading_back = True
+        return pending
+
+    def _news(self, event_id: int) -> bool:
+        """Whether an event may be one the subscriber has yet to hear of."""
+        return event_id > self._floor or event_id in self._named
+
+    async def _missed(
+        self, after: int, upto: int, unsaid: Iterable[int], at_most: int = REPLAY_AT_MOST
+    ) -> list[AsOf]:
+        """The events with an id in (`after`, `upto`] or among `unsaid`, oldest first."""
+        missed = await missed_events(self.clinic_id, self.interest, after, upto, at_most)
+        named = await events_among(self.clinic_id, self.interest, unsaid)
+        return sorted([*named, *missed], key=lambda as_of: as_of[1].id)
+
+    def _first_time(self, event_id: int) -> bool:
+        if event_id in self._judged:
+            return False
+        self._judged[event_id] = None
+        if len(self._judged) > REMEMBERED:
+            self._judged.popitem(last=False)
+        return True
+
+
+async def _as_of(change: ClinicChange) -> list[AsOf]:
+    row, event = await journey_at(change.journey_id, change.seq)
+    return [] if event is None else [(row, event)]
