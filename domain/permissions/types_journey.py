@@ -106,7 +106,7 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "StuckJourneyEdge": rows(SUPERVISORS, "cursor node"),
     "JourneyStats": rows(SUPERVISORS, "stages overdueTasks overdueInstallments"),
     "StageStats": rows(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
-    "BoardUpdate": rows(SUPERVISORS, "change journey stats"),
+    "BoardUpdate": rows(SUPERVISORS, "change journey stats cursor"),
     "StageSla": rows(SUPERVISORS, "stage visitCategory seconds isDefault"),
     "StageSlasPayload": rows(SUPERVISORS, "slas"),
     # Every consultant's conversion and average ticket: revenue, for supervisors only.

@@ -49,14 +49,23 @@ class Subscription:
     @strawberry.subscription(
         description="Stuck/unstuck journeys and stage counts, pushed as they change. A "
         "subscriber too far behind gets one RESYNC update instead of the changes it missed. "
-        "Ends with a NOT_FOUND error for a clinic not your own."
+        "Subscribing again after a lost connection, pass the last update's `cursor` as `after` "
+        "to hear first of the changes that came meanwhile, each once (one RESYNC instead past "
+        "200 of them, or past the last 50,000 journey events). Ends with a NOT_FOUND error for "
+        "a clinic not your own, a VALIDATION_FAILED one for an `after` not from this board."
     )
     async def supervisor_board(
         self,
         info: Info[Context, None],
         clinic_id: Annotated[strawberry.ID, strawberry.argument(description="Your clinic.")],
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The `cursor` of the last update you received; none: from now on."
+            ),
+        ] = None,
     ) -> AsyncGenerator[BoardUpdate, None]:
-        async for update in _live(info, supervisor_board(info, clinic_id)):
+        async for update in _live(info, supervisor_board(info, clinic_id, after)):
             yield update
 
     @strawberry.subscription(

@@ -3,6 +3,11 @@
 Pushed from the shared change feed (schema.feed). A subscriber that falls `QUEUE_LIMIT`
 changes behind gets one `RESYNC` update with the counts as they are, and no journey: the
 changes it missed are dropped, and the client reads the board again.
+
+Each update carries a cursor (`schema.supervision.log_watch`): subscribing again with the last
+one as `after`, a client hears first the changes that came while it was away, each once, and
+then the live ones. One away for longer than a replay reaches (more than 200 of the clinic's
+changes, or a cursor older than the last 50,000 journey events) gets one `RESYNC` instead.
 """
 
 from __future__ import annotations
@@ -12,15 +17,22 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import ErrorCode
 from domain.store.models import Journey as JourneyRow
+from domain.store.models import JourneyEvent
 from domain.store.snapshots import journey_at
 from schema.context import Context
-from schema.feed import ClinicChange
 from schema.journeys.types import Journey
-from schema.live_errors import nothing_to_watch
+from schema.live_errors import SubscriptionRefused, nothing_to_watch
 from schema.mailbox import Resync
+from schema.supervision.log_cursor import decode_cursor
+from schema.supervision.log_replay import Interest
+from schema.supervision.log_watch import LogWatch
 from schema.supervision.queries import board_stats, visible_clinic
 from schema.supervision.types import BoardChange, BoardUpdate
+
+CURSOR_TYPE = "BoardUpdate"
+EVERY_CHANGE = Interest(actions=None)
 
 
 async def _stuck_now(clinic_id: str) -> set[str]:
@@ -28,33 +40,61 @@ async def _stuck_now(clinic_id: str) -> set[str]:
     return {str(row.id) for row in rows}
 
 
+class _Labels:
+    """Which of the clinic's journeys the subscriber was last told are stuck: each change is
+    STUCK, UNSTUCK or MOVED against it."""
+
+    def __init__(self, stuck: set[str]) -> None:
+        self.stuck = stuck
+        self._met: set[str] = set()  # journeys a change read back from the log has set right
+
+    async def label(self, row: JourneyRow, event: JourneyEvent, read_back: bool) -> BoardChange:
+        if read_back and row.id not in self._met:
+            # A change from before the subscriber came is judged against the journey as the
+            # change before it left it, not as it stands now (by then stuck, or unstuck).
+            self._met.add(row.id)
+            self.stuck.discard(row.id)
+            if event.seq > 1 and (await _journey_before(event)).stuck:
+                self.stuck.add(row.id)
+        if row.stuck and row.id not in self.stuck:
+            self.stuck.add(row.id)
+            return BoardChange.STUCK
+        if not row.stuck and row.id in self.stuck:
+            self.stuck.discard(row.id)
+            return BoardChange.UNSTUCK
+        return BoardChange.MOVED
+
+
+async def _journey_before(event: JourneyEvent) -> JourneyRow:
+    row, _event = await journey_at(event.journey_id, event.seq - 1)
+    return row
+
+
 async def supervisor_board(
-    info: Info[Context, None], clinic_id: strawberry.ID
+    info: Info[Context, None], clinic_id: strawberry.ID, after: str | None = None
 ) -> AsyncGenerator[BoardUpdate, None]:
     clinic = await visible_clinic(info, clinic_id)
     if clinic is None:
         raise nothing_to_watch("clinic")
-    async with info.context.feed.clinic(clinic.id) as changes:
-        stuck_now = await _stuck_now(clinic.id)
-        while True:
-            change = await changes.get()
-            if isinstance(change, Resync):
-                stuck_now = await _stuck_now(clinic.id)
-                stats = await board_stats(clinic)
-                yield BoardUpdate(change=BoardChange.RESYNC, journey=None, stats=stats)
-                continue
-            if not isinstance(change, ClinicChange):
-                continue  # a task changed without its journey moving: not the board's news
-            # As the change's event left it: a subscriber behind by two events (stuck, then
-            # moved on) is told of each, not twice of where the journey is now.
-            row, _event = await journey_at(change.journey_id, change.seq)
-            if row.stuck and row.id not in stuck_now:
-                kind = BoardChange.STUCK
-                stuck_now.add(row.id)
-            elif not row.stuck and row.id in stuck_now:
-                kind = BoardChange.UNSTUCK
-                stuck_now.discard(row.id)
+    resumed = None if after is None else decode_cursor(after, CURSOR_TYPE)
+    if after is not None and resumed is None:
+        raise SubscriptionRefused(
+            "after: not the cursor of a board update from this API", ErrorCode.VALIDATION_FAILED
+        )
+    watch = LogWatch(clinic.id, CURSOR_TYPE, EVERY_CHANGE, whole=True)
+    feed = info.context.feed
+    async with feed.clinic(clinic.id) as changes:
+        labels = _Labels(await _stuck_now(clinic.id))
+        async for said in watch.events(changes, resumed, feed):
+            cursor = strawberry.ID(watch.cursor(feed, changes))
+            if isinstance(said, Resync):
+                labels = _Labels(await _stuck_now(clinic.id))
+                kind, journey = BoardChange.RESYNC, None
             else:
-                kind = BoardChange.MOVED
+                # As the change's event left it: a subscriber behind by two events (stuck, then
+                # moved on) is told of each, not twice of where the journey is now.
+                row, event = said
+                kind = await labels.label(row, event, watch.reading_back)
+                journey = Journey.from_row(row)
             stats = await board_stats(clinic)
-            yield BoardUpdate(change=kind, journey=Journey.from_row(row), stats=stats)
+            yield BoardUpdate(change=kind, journey=journey, stats=stats, cursor=cursor)

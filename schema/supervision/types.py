@@ -71,3 +71,9 @@ class BoardUpdate:
         description="The journey that changed, as it is now; null with `RESYNC`."
     )
     stats: list[StageStats] = strawberry.field(description="The stage counts after the change.")
+    cursor: strawberry.ID = strawberry.field(
+        description="Where the board was in your clinic's journey log with this update: pass "
+        "the last one you received as `supervisorBoard(after:)` when you subscribe again, to "
+        "hear first of the changes that came since, and of any said after this one that you "
+        "had not received (an opaque string of up to about a kilobyte: store it whole)."
+    )
