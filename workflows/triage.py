@@ -12,7 +12,8 @@ activities ran, and a log written from one could then hold entries of a history 
 happened. This log must be append-only and true; it lags the answer by milliseconds. Each record
 carries what changed on the desk since the one before, not the whole desk (`board_changes`).
 Timers: the acceptance deadline of each pending assignment (the 10-minute rule) and midnight,
-when the day's counts start again and the run continues as new.
+when the clients still waiting are released, the day's counts start again and the run continues
+as new carrying none of the day's assignments.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -61,7 +62,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.triage.desk import DeskState
     from domain.triage.entries import DeskEntry
-    from domain.triage.ledger import expire_overdue, next_deadline, open_day
+    from domain.triage.ledger import close_day, expire_overdue, next_deadline, open_day
     from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
     from workflows.desk_answers import DeskAnswers
@@ -72,6 +73,9 @@ Command = TypeVar("Command")
 # The change after which a journey nobody could take alerts the supervisor once, however often
 # it is sent (`domain.triage.service.arrive`): runs recorded before it replay as they ran.
 ALERT_ONCE = "desk-alerts-once-per-journey"
+# The change after which a new day releases the clients still waiting from the day before
+# (`domain.triage.ledger.close_day`): runs recorded before it carried them into the next run.
+DAY_RELEASES_WAITING = "desk-day-releases-waiting"
 
 
 def desk_workflow_id(clinic_id: str) -> str:
@@ -136,7 +140,7 @@ class TriageDeskWorkflow:
             if overdue:
                 self._record(overdue)
             if self._today() != self._desk.day:
-                self._record([open_day(self._desk, self._today(), now)])
+                self._record(self._new_day(now))
                 await self._records.flush(self._desk)
                 await self._continue_as_new(start)
             if workflow.info().is_continue_as_new_suggested():
@@ -146,6 +150,12 @@ class TriageDeskWorkflow:
         """Whether a journey nobody could take alerts the supervisor once (`service.arrive`):
         asked at the desk's first arrival of a run, whose history says so on replay."""
         return workflow.patched(ALERT_ONCE)
+
+    def _new_day(self, now: datetime) -> list[DeskEntry]:
+        """The day's end and the next day's opening, whose history says on replay whether the
+        day's end released the clients still waiting (asked only when a day opens)."""
+        released = close_day(self._desk, now) if workflow.patched(DAY_RELEASES_WAITING) else []
+        return [*released, open_day(self._desk, self._today(), now)]
 
     def _moved_since(self, changes_seen: int) -> bool:
         return self._changes != changes_seen or bool(self._records.waiting)

@@ -219,8 +219,36 @@ def _next_free(desk: DeskState, late: Assignment) -> str | None:
     return None
 
 
+def close_day(desk: DeskState, now: datetime) -> list[DeskEntry]:
+    """The day ends: every client still waiting for a consultant is released, in the day that
+    ends. The client came that day, and a wait that outlived it is no longer one: carried into
+    the next day, the 10-minute rule handed yesterday's client on at the next deadline, charged
+    today's counts for yesterday's turn, and one the supervisor had been called for (or whose
+    journey moved on without its consultant) stayed on the desk, and in every board, for good.
+    The turns and make-ups of the day stand as they are."""
+    entries = []
+    for late in sorted(desk.pending(), key=lambda a: (a.assigned_at, a.journey_id)):
+        late.released, late.accept_by = True, None
+        reason = f"day {desk.day} ended with the client still waiting for {late.consultant_id}"
+        entries.append(
+            new_entry(
+                desk,
+                EntryKind.RELEASED,
+                DESK_ACTOR_ID,
+                now,
+                reason + ": released, the day's turns stand",
+                consultant_id=late.consultant_id,
+                journey_id=late.journey_id,
+                client_id=late.client_id,
+                category=late.category.value,
+            )
+        )
+    return entries
+
+
 def open_day(desk: DeskState, day: str, now: datetime) -> DeskEntry:
-    """A new day: counts start again, statuses are reset, owed turns and the order carry over."""
+    """A new day: counts start again, statuses are reset, owed turns and the order carry over;
+    of the assignments, only those still waiting (none after `close_day`)."""
     for consultant_id, seat in desk.seats.items():
         desk.seats[consultant_id] = replace(
             seat, turns=0, counts={}, turns_ahead=0, status=type(seat.status).AVAILABLE

@@ -59,7 +59,8 @@ DESCRIPTIONS = {
     "TriageLogEntry.seq": "The entry's place in the desk's log, without gaps.",
     "TriageLogEntry.kind": "What happened: ASSIGNED, ACCEPTED, TIMED_OUT, REASSIGNED, "
     "VIP_PLACED, SEAT_CHANGED, ORDER_CHANGED, POLICY_CHANGED, CORRECTION, CONSULTANT_LEFT, "
-    "SUPERVISOR_ALERT, DAY_OPENED or KEY_ITEM_PRIORITY.",
+    "SUPERVISOR_ALERT, DAY_OPENED, KEY_ITEM_PRIORITY, ROUTED, RECLASSIFIED or RELEASED (a client "
+    "no longer waited for: their journey ended, or the day did, before the consultant took them).",
     "TriageLogEntry.at": "When, in UTC.",
     "TriageLogEntry.actorId": "Raw account id of who acted, or `system` for the desk's clock.",
     "TriageLogEntry.consultantId": "The consultant concerned, if any.",

@@ -11,7 +11,7 @@ from domain.triage.board_changes import BoardChange, SentBoard, apply_change
 from domain.triage.codec import desk_to_json
 from domain.triage.commands import AcceptCommand, ArriveCommand
 from domain.triage.desk import DeskState
-from domain.triage.ledger import expire_overdue, open_day
+from domain.triage.ledger import close_day, expire_overdue, open_day
 from domain.triage.service import arrive, take
 from tests.unit.triage_builders import DESK, NOW, desk, first
 
@@ -74,6 +74,30 @@ def test_a_new_day_drops_what_left_the_desk() -> None:
     assert change.state["assignments"] == {}
     assert board == desk_to_json(state)
     assert list(board["assignments"]) == ["j3"]
+
+
+def test_a_day_that_ends_releases_the_waiting_and_the_next_carries_no_assignment() -> None:
+    # Given a desk sent whole, one client taken and one still waiting
+    state = desk("A", "B")
+    for n in range(2):
+        _arrive(state, f"j{n}")
+    take(state, AcceptCommand(CONSULTANT, "j0"), NOW)
+    sent = SentBoard()
+    _, board = _send(sent, state, None)
+
+    # When the day ends and the next opens
+    released = close_day(state, NOW + timedelta(days=1))
+    open_day(state, "2025-03-04", NOW + timedelta(days=1))
+    change, board = _send(sent, state, board)
+
+    # Then the waiting client is released in the day that ended, and no assignment is left
+    assert [(e.kind.value, e.journey_id, e.day) for e in released] == [
+        ("RELEASED", "j1", "2025-03-03")
+    ]
+    assert state.assignments == {} and board["assignments"] == {}
+    assert sorted(change.dropped) == ["j0", "j1"]
+    # And the 10-minute rule has nobody left to hand on
+    assert expire_overdue(state, NOW + timedelta(days=1, minutes=30)) == []
 
 
 def test_a_change_made_while_a_record_is_written_goes_with_the_next() -> None:

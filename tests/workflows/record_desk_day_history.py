@@ -1,0 +1,113 @@
+"""Records a triage desk that opened a new day with clients still waiting, for
+test_desk_day_replay.py.
+
+    python tests/workflows/record_desk_day_history.py
+
+Writes tests/workflows/histories/desk/day_opened_waiting.json: the first run of the desk, up to
+its continue-as-new at midnight. The committed file was recorded with the desk code from before
+a new day dropped the clients still waiting from the day before: it stands for the desks running
+when that change is deployed, which carried them into the next run. The script uses only what
+both versions of the desk have, so it runs on either; re-record only on purpose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.journey.facts import Actor
+from domain.journey.stages import VisitCategory
+from domain.roles import Role
+from domain.store.db import apply_migrations, close_db, init_db
+from domain.triage.commands import AcceptCommand, ArriveCommand, SeatCommand
+from domain.triage.decision import Arrival
+from domain.triage.desk import SeatStatus
+from tests.support import DESK, binary
+from workflows.triage import TriageDeskWorkflow, desk_workflow_id
+from workflows.triage_activities import record_desk_board_changes, record_desk_changes
+from workflows.triage_client import TriageGateway
+
+TARGET = Path(__file__).with_name("histories") / "desk" / "day_opened_waiting.json"
+TASK_QUEUE = "desk-record-day"
+CLINIC = "clinic-desk-day"
+
+
+async def past_midnight(env: WorkflowEnvironment) -> None:
+    local = (await env.get_current_time()).astimezone(ZoneInfo("UTC"))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    await env.sleep(midnight - local + timedelta(minutes=1))
+
+
+async def scenario(client: Client, env: WorkflowEnvironment) -> str:
+    """A client taken, one whose consultant let them wait with nobody free (the supervisor
+    called), one still within their ten minutes at midnight; then the day opens. Answers the
+    first run's id."""
+    desk = TriageGateway(client, TASK_QUEUE)
+    await past_midnight(env)  # the day's scenario well clear of the next midnight
+    for consultant in ("A", "B"):
+        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
+        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
+
+    async def arrive(journey_id: str) -> None:
+        arrival = Arrival(journey_id, f"client-{journey_id}", VisitCategory.FIRST_VISIT)
+        await desk.arrive(CLINIC, ArriveCommand(DESK, arrival), f"arrive-{journey_id}")
+
+    await arrive("j1")  # A
+    await desk.accept(CLINIC, AcceptCommand(Actor("A", Role.CONSULTANT), "j1"), "accept-j1")
+    await arrive("j2")  # B, who lets the client wait
+    await desk.change_seat(
+        CLINIC, SeatCommand(DESK, "A", "note-busy", status=SeatStatus.BUSY), "busy-a"
+    )
+    await env.sleep(timedelta(minutes=10, seconds=30))  # nobody free: the supervisor is called
+    local = (await env.get_current_time()).astimezone(ZoneInfo("UTC"))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    await env.sleep(midnight - local - timedelta(minutes=5))
+    back = SeatCommand(DESK, "A", "note-back", status=SeatStatus.AVAILABLE)
+    await desk.change_seat(CLINIC, back, "back-a")
+    await arrive("j3")  # A, five minutes before midnight
+    handle = client.get_workflow_handle(desk_workflow_id(CLINIC))
+    first_run = (await handle.describe()).run_id
+    assert first_run is not None
+    await env.sleep(timedelta(minutes=6))
+    await desk.desk(CLINIC)  # a query waits for the run that answers it
+    return first_run
+
+
+async def main() -> None:
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite://{Path(scratch) / 'record.sqlite3'}"
+        await apply_migrations(url)
+        await init_db(url)
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=binary("temporal-test-server")
+        )
+        try:
+            async with Worker(
+                env.client,
+                task_queue=TASK_QUEUE,
+                workflows=[TriageDeskWorkflow],
+                activities=[record_desk_changes, record_desk_board_changes],
+            ):
+                first_run = await scenario(env.client, env)
+                handle = env.client.get_workflow_handle(desk_workflow_id(CLINIC), run_id=first_run)
+                history = await handle.fetch_history()
+                await env.client.get_workflow_handle(desk_workflow_id(CLINIC)).terminate("recorded")
+            recording = {"workflow_id": handle.id, "history": json.loads(history.to_json())}
+            TARGET.write_text(json.dumps(recording, indent=1) + "\n")
+            print(f"{TARGET.name}: {len(history.events)} events")
+        finally:
+            await env.shutdown()
+            await close_db()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
