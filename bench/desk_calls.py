@@ -10,6 +10,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from temporalio.client import Client
@@ -20,6 +21,7 @@ from bench.operations import REGISTER_CLIENT, START_JOURNEY, BenchError, GraphQL
 from domain.auth import hash_password
 from domain.journey.stages import Stage, VisitCategory
 from domain.roles import Role
+from domain.store.billing import PriceListItem
 from domain.store.models import StaffAccount
 from domain.triage.commands import ArriveCommand, DeskReply, SeatCommand
 from domain.triage.decision import Arrival
@@ -30,6 +32,8 @@ from workflows.desk_admission import DeskAdmission
 from workflows.triage_client import TriageGateway
 
 CONSULTANTS = 8
+# The item each `autoAssign` asks for, on the demo clinic's price list (`listed_item`).
+ASKED_ITEM = "skin"
 UPDATE_SEAT = "mutation S($input: SeatInput!) { updateTriageSeat(input: $input) { __typename } }"
 AUTO_ASSIGN = """
 mutation Auto($input: AutoAssignInput!) {
@@ -39,6 +43,25 @@ mutation Auto($input: AutoAssignInput!) {
     ... on UserError { code message }
   }
 }"""
+
+
+async def listed_item(code: str) -> None:
+    """The demo clinic's price list names `code`: the desk is told only codes it names."""
+    if await PriceListItem.exists(clinic_id=DEMO_CLINIC_ID, code=code):
+        return
+    await PriceListItem.create(
+        id=f"bench-item-{code}",
+        clinic_id=DEMO_CLINIC_ID,
+        code=code,
+        version=1,
+        kind="PROCEDURE",
+        name="Skin consultation",
+        currency="PLN",
+        list_price_minor=0,
+        valid_from=date(2020, 1, 1),
+        set_by="bench",
+        set_at=datetime.now(UTC),
+    )
 
 
 async def consultants() -> list[str]:
@@ -214,6 +237,7 @@ async def autoassign_rate(
     concurrency: int,
 ) -> tuple[list[int], float]:
     """`autoAssign` for every journey, `concurrency` at a time; each must reach CONSULTATION."""
+    await listed_item(ASKED_ITEM)
     gate = asyncio.Semaphore(concurrency)
     samples: list[int] = []
     turns: list[Turn] = []
@@ -225,7 +249,7 @@ async def autoassign_rate(
                 AUTO_ASSIGN,
                 "autoAssign",
                 "AutoAssignPayload",
-                {"journeyId": journey_id, "items": ["skin"]},
+                {"journeyId": journey_id, "items": [ASKED_ITEM]},
                 token,
             )
             samples.append(time.perf_counter_ns() - began)

@@ -145,3 +145,9 @@ async def overdue_installments(clinic_id: str) -> int:
     for payment in await Payment.filter(bill_id__in=sorted({t.bill_id for t in tasks})):
         paid[payment.bill_id or ""] += payment.amount_minor
     return sum(paid[task.bill_id] < task.owed_by_then_minor for task in tasks)
+
+
+async def price_list_codes(clinic_id: str) -> list[str]:
+    """Every code the clinic's price list has named, in any version, in force or not."""
+    query = PriceListItem.filter(clinic_id=clinic_id).distinct()
+    return [str(code) for code in await query.values_list("code", flat=True)]

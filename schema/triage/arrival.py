@@ -27,7 +27,8 @@ class AutoAssignInput:
     items: list[str] = strawberry.field(
         default_factory=list,
         description="Item codes asked for: at most 50, each one word of at most 64 characters "
-        "(letters, digits, _ . or -, with a letter).",
+        "(letters, digits, _ . or -, with a letter) and a code of the clinic's price list "
+        "(any case).",
     )
     referred_by_client_id: strawberry.ID | None = strawberry.field(
         default=None, description="The existing client who referred them, if found in the records."

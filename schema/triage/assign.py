@@ -59,6 +59,7 @@ from schema.triage.desk import (
     named_decision,
     unknown_consultant,
 )
+from schema.triage.item_catalog import unknown_code
 from schema.triage.types import TriageDecision
 from workflows.client import JourneyUnavailable
 
@@ -115,9 +116,11 @@ async def triage(
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key])), None, row
-    too_many = codes_problem("items", item_codes(input.items), MAX_ASKED_ITEMS)
-    if too_many:
-        return from_domain(DomainValidationFailed([too_many])), None, row
+    items = item_codes(input.items)
+    bad_items = codes_problem("items", items, MAX_ASKED_ITEMS)
+    bad_items = bad_items or await unknown_code("items", items, row.clinic_id)
+    if bad_items:
+        return from_domain(DomainValidationFailed([bad_items])), None, row
     # The key is claimed before the desk hears of the request (it would count a turn): a key
     # used for another request is refused here; a retry of this one is answered by the desk
     # replaying its decision and by the journey's own update id.

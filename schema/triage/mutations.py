@@ -35,6 +35,7 @@ from schema.triage.desk import (
     refused,
     unknown_consultant,
 )
+from schema.triage.item_catalog import unknown_code
 
 ReassignRule = strawberry.enum(CreditRule, name="ReassignRule")
 
@@ -54,7 +55,8 @@ class SeatInput:
     scope: list[str] | None = strawberry.field(
         default=None,
         description="Item codes, at most 50, each one word of at most 64 characters ("
-        "letters, digits, _ . or -, with a letter); [] = all.",
+        "letters, digits, _ . or -, with a letter) and a code of the clinic's price list; "
+        "[] = all.",
     )
     delegate_id: strawberry.ID | None = strawberry.field(
         default=None, description="Who takes this consultant's own clients while off post."
@@ -102,6 +104,7 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
         return bad_reason
     scope = None if input.scope is None else list(item_codes(input.scope))
     too_wide = codes_problem("scope", scope, MAX_ASKED_ITEMS)
+    too_wide = too_wide or await unknown_code("scope", scope, claims.clinic_id)
     if too_wide:
         return invalid(too_wide.field, too_wide.message)
     delegate = await consultant(input.delegate_id, claims.clinic_id)

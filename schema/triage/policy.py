@@ -16,6 +16,7 @@ from schema.context import Context
 from schema.errors import invalid, not_authorized
 from schema.text import check_text
 from schema.triage.desk import MAX_DESK_NOTE, TriageResult, desk_change
+from schema.triage.item_catalog import unknown_code
 
 Companions = strawberry.enum(CompanionRule, name="CompanionRule")
 
@@ -34,12 +35,12 @@ class RotationPolicyInput:
     offered_items: list[str] | None = strawberry.field(
         default=None,
         description="Items the clinic offers (at most 500 codes, each one word of at most 64 "
-        "characters); others are invalid consultations.",
+        "characters and a code of its price list); others are invalid consultations.",
     )
     key_items: list[str] | None = strawberry.field(
         default=None,
-        description="Key items (at most 500 codes, each one word of at most 64 characters): "
-        "first visits go to the month's priority staff.",
+        description="Key items (at most 500 codes, each one word of at most 64 characters and a "
+        "code of the clinic's price list): first visits go to the month's priority staff.",
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -47,8 +48,8 @@ class RotationPolicyInput:
 async def set_rotation_policy(
     info: Info[Context, None], input: RotationPolicyInput
 ) -> TriageResult:
-    actor = info.context.actor
-    if actor is None:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
         return not_authorized()
     problems = check_text("name", input.name, required=True, limit=60)
     problems += check_text("reason", input.reason, required=True, limit=MAX_DESK_NOTE)
@@ -56,9 +57,12 @@ async def set_rotation_policy(
         return invalid(problems[0].field, problems[0].message)
     if not 1 <= input.acceptance_minutes <= 120:
         return invalid("acceptanceMinutes", "from 1 to 120")
-    too_many = codes_problem("offeredItems", _items(input.offered_items), MAX_POLICY_ITEMS) or (
-        codes_problem("keyItems", _items(input.key_items), MAX_POLICY_ITEMS)
+    offered, key_items = _items(input.offered_items), _items(input.key_items)
+    too_many = codes_problem("offeredItems", offered, MAX_POLICY_ITEMS) or (
+        codes_problem("keyItems", key_items, MAX_POLICY_ITEMS)
     )
+    too_many = too_many or await unknown_code("offeredItems", offered, claims.clinic_id)
+    too_many = too_many or await unknown_code("keyItems", key_items, claims.clinic_id)
     if too_many:
         return invalid(too_many.field, too_many.message)
     policy = RotationPolicy(
@@ -71,8 +75,8 @@ async def set_rotation_policy(
         designated_uses_turn=input.designated_uses_turn,
         stand_in_for_absent_owner=input.stand_in_for_absent_owner,
         acceptance_minutes=input.acceptance_minutes,
-        offered_items=_items(input.offered_items),
-        key_items=_items(input.key_items),
+        offered_items=offered,
+        key_items=key_items,
     )
     command = OverrideCommand(actor, OverrideKind.SET_POLICY, policy=policy)
 

@@ -18,6 +18,7 @@ from tests.api.canary_aftercare import follow_up_with_aftercare
 from tests.api.canary_gate import gated_plan, pass_the_gate
 from tests.api.flow import CHECKS
 from tests.api.harness import Api, Staff, create_clinic, sign_in_all
+from tests.api.price_codes import list_codes
 from workflows.partner import partner_workflow_id
 from workflows.triage import desk_workflow_id
 
@@ -121,6 +122,7 @@ async def open_clinic(api: Api, canary: Canary) -> Visit:
         )
         visit.consultants.append(encode_id("StaffMember", account.id))
     visit.controls = {kind: f"control-{canary.run}-{kind}" for kind in ("desk", "journey")}
+    await list_codes(clinic, "skin", "breast")  # the item codes the day asks the desk for
     return visit
 
 

@@ -21,6 +21,7 @@ from schema.ids import decode_id
 from tests.api.conftest import TASK_QUEUE
 from tests.api.flow import new_key
 from tests.api.harness import Api, create_clinic, sign_in_all
+from tests.api.price_codes import list_codes
 from tests.api.test_desk_notes import ASSIGN_PROBLEMS, SEAT_PROBLEMS, answer
 from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
 from tests.support import DESK
@@ -51,7 +52,8 @@ def problems(answer: dict[str, Any]) -> list[tuple[str, str]]:
 async def test_an_arrival_asking_too_many_items_is_refused_and_the_desk_decides_nothing(
     api: Api,
 ) -> None:
-    _, staff, _ = await _desk_clinic(api)
+    clinic, staff, _ = await _desk_clinic(api)
+    await list_codes(clinic, *codes(50))
     desk = staff[Role.FRONT_DESK].token
     journey = await _journey_at_triage(api, desk, 1)
     for items, message in (
@@ -73,7 +75,8 @@ async def test_an_arrival_asking_too_many_items_is_refused_and_the_desk_decides_
 async def test_a_seat_scope_a_correction_and_a_policy_past_their_bounds_are_refused(
     api: Api,
 ) -> None:
-    _, staff, consultants = await _desk_clinic(api)
+    clinic, staff, consultants = await _desk_clinic(api)
+    await list_codes(clinic, *codes(50))
     desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
     seat = {"consultantId": consultants[0], "reason": "items she sees", "scope": codes(51)}
     before = await api.run(SEAT_VERSION, desk, input={**seat, "scope": codes(2)})
@@ -152,6 +155,7 @@ async def test_one_journey_nobody_can_take_sent_again_and_again_alerts_the_super
     await create_clinic(clinic, prefix=f"{clinic}-")
     desk_token = (await sign_in_all(api, prefix=f"{clinic}-"))[Role.FRONT_DESK].token
     journey = await _journey_at_triage(api, desk_token, 0)
+    await list_codes(clinic, "x")
     # When the front desk asks the desk to place it again and again
     for _ in range(5):
         sent = await api.run(AUTO_ASSIGN, desk_token, input={"journeyId": journey, "items": ["x"]})

@@ -25,6 +25,7 @@ from tests.api.harness import (
     eventually,
     sign_in_all,
 )
+from tests.api.price_codes import list_codes
 
 CONSULTANTS = 5
 # Generous: on a loaded machine a crowd of 100 queues at the desk for a while.
@@ -96,6 +97,8 @@ async def _desk_clinic(api: Api) -> tuple[str, dict[Role, Staff], list[str]]:
             input={"consultantId": consultant, "reason": "roster", "onDuty": True},
         )
         assert result["updateTriageSeat"]["__typename"] == "TriageBoardPayload", result
+    # The item codes these tests ask for (Breast, a key item, is matched as "breast")
+    await list_codes(clinic, "skin", "BREAST")
     return clinic, staff, consultants
 
 
