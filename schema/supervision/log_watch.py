@@ -48,9 +48,10 @@ class LogWatch:
         self.clinic_id, self.kind, self.interest, self.whole = clinic_id, kind, interest, whole
         self.newest = 0  # the newest event passed: every event up to it was judged, but ...
         self._rest: list[int] = []  # ... the rest of the events being said, after this one
-        self._floor = 0  # nothing at or below it was news when the subscriber came, but ...
+        self._floor = 0  # nothing at or below it is news to the subscriber, but ...
         self._named: frozenset[int] = frozenset()  # ... what its cursor named as unsaid
         self._judged: OrderedDict[int, None] = OrderedDict()
+        self._came_at = 0  # where the log stood when the subscriber came: no replay reads below
         self.reading_back = False  # whether the event being said was read back from the log
 
     def cursor(self, feed: JourneyFeed, changes: Mailbox[ClinicNews]) -> str:
@@ -92,7 +93,7 @@ class LogWatch:
                 pending = []
             elif isinstance(news, Resync):
                 upto = feed.events_position()
-                after = max(self._floor, self.newest - LATE_BY_AT_MOST)
+                after = max(self._came_at, self.newest - LATE_BY_AT_MOST)
                 pending = await self._missed(after, upto, self._named)
                 self.newest = max(self.newest, upto)
             elif isinstance(news, ClinicChange):  # (a `TaskTouched` is no journey event)
@@ -110,10 +111,11 @@ class LogWatch:
         # A replay reads up to where the feed has read, and the feed brings the rest: read up
         # to the log's end, it would pass ids still to commit that the feed has not met yet,
         # which no cursor could name.
-        self.newest = self._floor = feed.events_position()
+        self.newest = self._came_at = feed.events_position()
         if resumed is None:
-            if self.whole:  # (all the mailbox brings came after it subscribed: news to it)
-                self._floor = 0
+            # All the mailbox brings came after it subscribed: news to it, even an event the
+            # feed read between the subscription and this reading of its position.
+            self._floor = 0
             return []
         # Nothing at or below the floor is news to the subscriber, however late it commits, but
         # for what its cursor names (a cursor from beyond the log, a restored database's, counts
@@ -126,6 +128,7 @@ class LogWatch:
             return RESYNC
         self._named = frozenset(resumed.unsaid)
         self.newest, self._floor = max(self.newest, floor), floor
+        self._came_at = floor
         self.reading_back = True
         return pending
 

@@ -18,6 +18,7 @@ from domain.journey.stages import Stage
 from domain.roles import Role
 from domain.store.models import Clinic, JourneyEvent
 from schema.ids import encode_id
+from schema.supervision import log_watch
 from tests.api.alert_support import ALERTS_AFTER, event_row, facts_of, nudge_held_open
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, eventually
@@ -253,3 +254,30 @@ async def test_an_alert_committing_below_a_replay_s_cursor_is_said_though_the_fe
         f"nudge {encode_id('Journey', late_id)}",
         f"mark_stuck {encode_id('Journey', early_id)}",
     ]
+
+
+async def test_an_alert_the_feed_reads_as_a_new_subscriber_comes_in_is_said(
+    driver: JourneyDriver, hand_fed: HandFed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a consultant's journey, and her feed reading a nudge on it in the moment between
+    # her subscribing and her subscription learning where the feed stands (a review found the
+    # nudge in her mailbox taken for one from before she came, and never said)
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    owner = driver.staff[Role.CONSULTANT].account_id
+    hers_id = await journey(clinic_id, now, consultant=owner)
+    hers = facts_of(Stage.CONSENT, hers_id, clinic_id, consultant_id=owner)
+    reading_the_log_end = log_watch.newest_event_id
+
+    async def nudged_meanwhile() -> int:
+        await hand_fed.feed.poll_once()  # (the feed's first read starts it where the log ends)
+        await event_row(hers_id, 1, hers, now, "nudge").save()
+        await hand_fed.feed.poll_once()
+        return await reading_the_log_end()
+
+    monkeypatch.setattr(log_watch, "newest_event_id", nudged_meanwhile)
+    # When she subscribes
+    token = driver.token(Role.CONSULTANT)
+    async with reading(hand_fed.api.subscription(ALERTS_AFTER, token), "myJourneyAlerts") as live:
+        # Then she hears of the nudge
+        heard = await live.next()
+    assert (heard["action"], heard["journey"]) == ("nudge", {"id": encode_id("Journey", hers_id)})
