@@ -11,9 +11,9 @@ many concurrent updates on one workflow, Temporal may discard a workflow task af
 activities ran, and a log written from one could then hold entries of a history that never
 happened. This log must be append-only and true; it lags the answer by milliseconds. Each record
 carries what changed on the desk since the one before, not the whole desk (`board_changes`).
-Timers: the acceptance deadline of each pending assignment (the 10-minute rule) and midnight,
-when the clients still waiting are released, the day's counts start again and the run continues
-as new carrying none of the day's assignments.
+Timers: the acceptance deadline of each pending assignment (the 10-minute rule: one hand-over,
+then the supervisor) and midnight, when the clients still waiting are released, the day's counts
+start again and the run continues as new carrying none of the day's assignments.
 """
 
 from __future__ import annotations
@@ -62,7 +62,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.triage.desk import DeskState
     from domain.triage.entries import DeskEntry
-    from domain.triage.ledger import close_day, expire_overdue, next_deadline, open_day
+    from domain.triage.ledger import (
+        close_day,
+        expire_overdue,
+        next_deadline,
+        open_day,
+        overdue_after_hand_over,
+    )
     from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
     from workflows.desk_answers import DeskAnswers
@@ -76,6 +82,10 @@ ALERT_ONCE = "desk-alerts-once-per-journey"
 # The change after which a new day releases the clients still waiting from the day before
 # (`domain.triage.ledger.close_day`): runs recorded before it carried them into the next run.
 DAY_RELEASES_WAITING = "desk-day-releases-waiting"
+# The change after which a client handed over once by the 10-minute rule and not accepted again
+# calls the supervisor (`domain.triage.ledger.expire_overdue`): runs recorded before it handed
+# them on every ten minutes.
+HAND_OVER_ONCE = "desk-hands-over-once"
 
 
 def desk_workflow_id(clinic_id: str) -> str:
@@ -136,7 +146,8 @@ class TriageDeskWorkflow:
                         timeout=self._time_to_next_timer(),
                     )
             now = workflow.now()
-            overdue = expire_overdue(self._desk, now)
+            once = self._hand_over_once(now)
+            overdue = expire_overdue(self._desk, now, hand_over_once=once)
             if overdue:
                 self._record(overdue)
             if self._today() != self._desk.day:
@@ -150,6 +161,12 @@ class TriageDeskWorkflow:
         """Whether a journey nobody could take alerts the supervisor once (`service.arrive`):
         asked at the desk's first arrival of a run, whose history says so on replay."""
         return workflow.patched(ALERT_ONCE)
+
+    def _hand_over_once(self, now: datetime) -> bool:
+        """Whether a client handed over once and due again calls the supervisor instead of
+        going round again: asked only when such a client is due, so a history recorded before
+        the rule, which asked nothing there, replays as it ran."""
+        return not overdue_after_hand_over(self._desk, now) or workflow.patched(HAND_OVER_ONCE)
 
     def _new_day(self, now: datetime) -> list[DeskEntry]:
         """The day's end and the next day's opening, whose history says on replay whether the
@@ -263,7 +280,11 @@ class TriageDeskWorkflow:
     async def override(self, command: OverrideCommand) -> DeskReply:
         if self._answered_before():
             return self._earlier_reply()
-        entries = self._apply(lambda: service.override(self._desk, command, workflow.now()))
+        now = workflow.now()
+        once = self._hand_over_once(now)
+        entries = self._apply(
+            lambda: service.override(self._desk, command, now, hand_over_once=once)
+        )
         return await self._reply(entries)
 
     @override.validator

@@ -81,6 +81,9 @@ class Assignment:
     credited_to: list[str] = field(default_factory=list)
     # The journey ended before anyone took the client: no longer waiting, nobody loses a turn.
     released: bool = False
+    # Handed to the next free consultant once by the 10-minute rule: not accepted in time again,
+    # the supervisor is called instead. A default, as a desk carried from a run before has none.
+    handed_over: bool = False
 
 
 @dataclass

@@ -147,35 +147,72 @@ def next_deadline(desk: DeskState) -> datetime | None:
     return min(deadlines) if deadlines else None
 
 
-def expire_overdue(desk: DeskState, now: datetime) -> list[DeskEntry]:
-    """The 10-minute rule for every assignment not accepted in time."""
+def expire_overdue(
+    desk: DeskState, now: datetime, *, hand_over_once: bool = True
+) -> list[DeskEntry]:
+    """The 10-minute rule for every assignment not accepted in time. A client is handed on
+    once: the consultant they were handed to letting them wait too calls the supervisor
+    (`hand_over_once`; a desk run begun before that rule handed them on every ten minutes, round
+    the rotation all day, each round a hand-over of the journey and a make-up turn more)."""
     entries: list[DeskEntry] = []
     overdue = [a for a in desk.pending() if a.accept_by is not None and a.accept_by <= now]
     for assignment in sorted(overdue, key=lambda a: (a.accept_by, a.journey_id)):
-        entries += _hand_to_next_free(desk, assignment, now)
+        if hand_over_once and _timed_out_again(desk, assignment):
+            entries.append(_supervisor_for_second_wait(desk, assignment, now))
+        else:
+            entries += _hand_to_next_free(desk, assignment, now)
     return entries
+
+
+def overdue_after_hand_over(desk: DeskState, now: datetime) -> bool:
+    """Whether a client handed over once is due now again: only then does `hand_over_once`
+    decide anything."""
+    return any(
+        a.accept_by is not None and a.accept_by <= now and _timed_out_again(desk, a)
+        for a in desk.pending()
+    )
+
+
+def _timed_out_again(desk: DeskState, late: Assignment) -> bool:
+    # A consultant who left hands their clients on at once (`consultant_left`): that is no wait.
+    seat = desk.seat(late.consultant_id)
+    return late.handed_over and not (seat is not None and seat.departed)
+
+
+def _supervisor_for_second_wait(desk: DeskState, late: Assignment, now: datetime) -> DeskEntry:
+    minutes = desk.policy.acceptance_minutes
+    late.accept_by = None  # one alert, never a loop; the hand-over's turns and make-up stand
+    reason = (
+        f"waited {minutes} min for {late.consultant_id}, who was handed the client by the "
+        "10-minute rule; not handed on again: supervisor called"
+    )
+    return _call_supervisor(desk, late, now, reason)
+
+
+def _call_supervisor(desk: DeskState, late: Assignment, now: datetime, reason: str) -> DeskEntry:
+    entry = new_entry(
+        desk,
+        EntryKind.SUPERVISOR_ALERT,
+        DESK_ACTOR_ID,
+        now,
+        reason,
+        consultant_id=late.consultant_id,
+        journey_id=late.journey_id,
+        client_id=late.client_id,
+        category=late.category.value,
+    )
+    desk.alerts.append(Alert(entry.seq, reason, late.journey_id))
+    return entry
 
 
 def _hand_to_next_free(desk: DeskState, late: Assignment, now: datetime) -> list[DeskEntry]:
     minutes = desk.policy.acceptance_minutes
-    late.accept_by = None  # one alert or one hand-over per assignment, never a loop
+    late.accept_by = None  # one alert or one hand-over per wait, never a loop
     helper = _next_free(desk, late) if late.counted else None
     if helper is None:
         who = "no consultant is free" if late.counted else "owned client, not a rotation turn"
         reason = f"waited {minutes} min for {late.consultant_id}; {who}: supervisor called"
-        entry = new_entry(
-            desk,
-            EntryKind.SUPERVISOR_ALERT,
-            DESK_ACTOR_ID,
-            now,
-            reason,
-            consultant_id=late.consultant_id,
-            journey_id=late.journey_id,
-            client_id=late.client_id,
-            category=late.category.value,
-        )
-        desk.alerts.append(Alert(entry.seq, reason, late.journey_id))
-        return [entry]
+        return [_call_supervisor(desk, late, now, reason)]
     previous = late.consultant_id
     desk.seats[previous].turns -= 1
     desk.seats[previous].add_count(late.category.value, -1)
@@ -203,7 +240,9 @@ def _hand_to_next_free(desk: DeskState, late: Assignment, now: datetime) -> list
     late.consultant_id = helper
     late.credited_to = [helper]
     late.assigned_at = now
+    # The helper has the acceptance minutes too; their wait ends in the supervisor's call.
     late.accept_by = now + timedelta(minutes=minutes)
+    late.handed_over = True
     return [entry]
 
 

@@ -76,8 +76,11 @@ _OVERRIDES = {
 }
 
 
-def override(desk: DeskState, command: OverrideCommand, now: datetime) -> list[DeskEntry]:
+def override(
+    desk: DeskState, command: OverrideCommand, now: datetime, *, hand_over_once: bool = True
+) -> list[DeskEntry]:
     check_override(desk, command)
     entries = [_OVERRIDES[command.kind](desk, command, now)]
-    # A leaver's clients waiting at the desk go to the next free consultant at once.
-    return entries + expire_overdue(desk, now)
+    # A leaver's clients waiting at the desk go to the next free consultant at once, and any
+    # client due meets the 10-minute rule as the desk's clock would apply it.
+    return entries + expire_overdue(desk, now, hand_over_once=hand_over_once)

@@ -35,14 +35,16 @@ DESCRIPTIONS = {
     "TriageAlert.message": "What is wrong, for people.",
     "TriageAlert.journeyId": "The journey concerned, if any.",
     "PendingAssignment": "A client given to a consultant who has not yet accepted: after the "
-    "acceptance time (the 10-minute rule) the client goes to the next free consultant.",
+    "acceptance time (the 10-minute rule) the client goes to the next free consultant, once; "
+    "a client handed on once and not accepted in time again stays, and the supervisor is "
+    "called.",
     "PendingAssignment.journeyId": _JOURNEY_ID,
     "PendingAssignment.consultantId": "Who the client was given to.",
     "PendingAssignment.route": _ROUTE,
     "PendingAssignment.counted": "Whether it used a first-visit turn.",
     "PendingAssignment.assignedAt": "When the desk assigned the client, in UTC.",
-    "PendingAssignment.acceptBy": "When the client is handed on if not accepted, in UTC; null "
-    "when no deadline applies.",
+    "PendingAssignment.acceptBy": "When the client is handed on (or, handed on once already, "
+    "the supervisor called) if not accepted, in UTC; null when no deadline applies.",
     # --- a decision and the log -----------------------------------------------------------
     "TriageDecision.consultantId": "Who gets the client; null when the supervisor must decide "
     "(e.g. all busy).",

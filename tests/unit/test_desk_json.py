@@ -65,3 +65,17 @@ def test_the_json_is_what_asdict_gave() -> None:
 def test_the_desk_comes_back_from_its_json() -> None:
     state = _busy_desk()
     assert desk_from_json(json.loads(json.dumps(desk_to_json(state)))) == state
+
+
+def test_a_desk_written_before_assignments_said_whether_they_were_handed_over_reads_back() -> None:
+    # Given a board snapshot from before an assignment said whether it was handed over once
+    state = _busy_desk()
+    state.assignments["j1"].handed_over = True
+    written = json.loads(json.dumps(desk_to_json(state)))
+    for assignment in written["assignments"].values():
+        del assignment["handed_over"]
+    # Then it reads back, every assignment not handed over (the rule counts from now on)
+    read = desk_from_json(written)
+    assert [a.handed_over for a in read.assignments.values()] == [False] * len(state.assignments)
+    state.assignments["j1"].handed_over = False
+    assert read == state

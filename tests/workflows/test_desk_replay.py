@@ -76,6 +76,18 @@ def as_answered_today(replies: dict[str, DeskReply]) -> dict[str, DeskReply]:
     }
 
 
+def handed_over(reply: DeskReply, *journey_ids: str) -> DeskReply:
+    """A recorded answer as today's desk gives it once the 10-minute rule has handed these
+    clients on: today's assignment says so (`Assignment.handed_over`), the recorded one could
+    not."""
+    assert reply.state is not None
+    assignments = {
+        key: replace(a, handed_over=True) if key in journey_ids else a
+        for key, a in reply.state.assignments.items()
+    }
+    return replace(reply, state=replace(reply.state, assignments=assignments))
+
+
 async def replay(history: WorkflowHistory) -> dict[str, Any]:
     capture = CaptureReplies()
     replayer = Replayer(

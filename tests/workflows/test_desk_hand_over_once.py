@@ -1,0 +1,57 @@
+"""The desk's clock hands a client over once: the consultant the 10-minute rule handed them to
+letting them wait too calls the supervisor, and the client does not go round the rotation."""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from domain.store.triage_models import TriageEntry
+from tests.workflows.test_triage_desk import (
+    TEN_MINUTES_AND_A_BIT,
+    arrive,
+    clear_of_midnight,
+    logged,
+    open_desk,
+)
+from workflows.triage_client import TriageGateway
+
+
+async def _log_up_to_date(gateway: TriageGateway, clinic: str) -> list[str]:
+    """The log's kinds once it holds every entry the desk has made (it follows by a moment)."""
+    seq = (await gateway.desk(clinic)).seq
+    for _ in range(100):
+        if await TriageEntry.filter(clinic_id=clinic, seq=seq).exists():
+            rows = await TriageEntry.filter(clinic_id=clinic).order_by("seq")
+            return [row.kind for row in rows]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the log of {clinic} never reached entry {seq}")
+
+
+async def test_a_client_handed_over_and_left_waiting_again_calls_the_supervisor_once(
+    client: Client, env: WorkflowEnvironment
+) -> None:
+    # Given A let j1 wait ten minutes and the desk handed the client to B
+    await clear_of_midnight(env)
+    gateway, clinic = await open_desk(client, "A", "B", "C")
+    assert await arrive(gateway, clinic, "j1") == "A"
+    await env.sleep(TEN_MINUTES_AND_A_BIT)
+    await logged(clinic, "TIMED_OUT")
+
+    # When B lets the client wait ten minutes too, and the day goes on
+    await env.sleep(TEN_MINUTES_AND_A_BIT)
+    [alert] = await logged(clinic, "SUPERVISOR_ALERT")
+    await env.sleep(3 * TEN_MINUTES_AND_A_BIT)
+
+    # Then the supervisor was called once, and the hand-over's turns and give-back stand
+    assert (alert.consultant_id, alert.journey_id) == ("B", "j1")
+    kinds = await _log_up_to_date(gateway, clinic)
+    assert kinds[-3:] == ["ASSIGNED", "TIMED_OUT", "SUPERVISOR_ALERT"]
+    desk = await gateway.desk(clinic)
+    assert [a.journey_id for a in desk.alerts] == ["j1"]
+    waiting = desk.assignments["j1"]
+    assert (waiting.consultant_id, waiting.accept_by) == ("B", None)
+    assert {c: s.turns for c, s in desk.seats.items()} == {"A": 0, "B": 1, "C": 0}
+    assert [(m.creditor_id, m.from_turn_of) for m in desk.makeups] == [("A", "B")]
