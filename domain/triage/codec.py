@@ -72,28 +72,37 @@ def _when(text: str | None) -> datetime | None:
 
 
 def policy_from_json(data: dict[str, Any]) -> RotationPolicy:
-    known = {f.name for f in fields(RotationPolicy)}
     values: dict[str, Any] = {
-        k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
+        k: tuple(v) if isinstance(v, list) else v for k, v in _known(RotationPolicy, data).items()
     }
     if "companions" in values:
         values["companions"] = CompanionRule(values["companions"])
     return RotationPolicy(**values)
 
 
+def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """The values of `cls`'s fields: a board written by a newer release (a rolling deploy, a
+    roll-back) may carry fields this one does not know, and its board must still read."""
+    names = _field_names(cls)
+    return {name: value for name, value in values.items() if name in names}
+
+
 def desk_from_json(data: dict[str, Any]) -> DeskState:
     seats = {
-        key: Seat(**{**seat, "status": SeatStatus(seat["status"])})
+        key: Seat(**_known(Seat, {**seat, "status": SeatStatus(seat["status"])}))
         for key, seat in data["seats"].items()
     }
     assignments = {
         key: Assignment(
-            **{
-                **a,
-                "category": VisitCategory(a["category"]),
-                "assigned_at": datetime.fromisoformat(a["assigned_at"]),
-                "accept_by": _when(a["accept_by"]),
-            }
+            **_known(
+                Assignment,
+                {
+                    **a,
+                    "category": VisitCategory(a["category"]),
+                    "assigned_at": datetime.fromisoformat(a["assigned_at"]),
+                    "accept_by": _when(a["accept_by"]),
+                },
+            )
         )
         for key, a in data["assignments"].items()
     }
@@ -105,9 +114,9 @@ def desk_from_json(data: dict[str, Any]) -> DeskState:
         seats=seats,
         next_index=data["next_index"],
         other_index=data["other_index"],
-        makeups=[MakeUp(**m) for m in data["makeups"]],
+        makeups=[MakeUp(**_known(MakeUp, m)) for m in data["makeups"]],
         assignments=assignments,
-        alerts=[Alert(**a) for a in data["alerts"]],
+        alerts=[Alert(**_known(Alert, a)) for a in data["alerts"]],
         seq=data["seq"],
         key_item_priority=list(data.get("key_item_priority", [])),
     )

@@ -79,3 +79,21 @@ def test_a_desk_written_before_assignments_said_whether_they_were_handed_over_re
     assert [a.handed_over for a in read.assignments.values()] == [False] * len(state.assignments)
     state.assignments["j1"].handed_over = False
     assert read == state
+
+
+def test_a_desk_written_by_a_newer_release_reads_back_without_what_it_does_not_know() -> None:
+    # Given a board snapshot from a release whose seats, assignments, make-ups, alerts and
+    # policy carry a field this one does not know (a rolling deploy, a roll-back)
+    state = _busy_desk()
+    written = json.loads(json.dumps(desk_to_json(state)))
+    parts = [
+        *written["seats"].values(),
+        *written["assignments"].values(),
+        *written["makeups"],
+        *written["alerts"],
+        written["policy"],
+    ]
+    for part in parts:
+        part["added_later"] = 1
+    # Then it reads back as the desk it was
+    assert desk_from_json(written) == state
