@@ -1,8 +1,10 @@
 """An itemised bill from price-list items: line totals, the discount and its granter, the total.
 
 Pure: the schema layer loads the items and writes the result. Quantities are whole numbers and
-prices are at minor units, so no line is ever rounded; the only rule that decides is the
-discount threshold (above it a supervisor grants).
+prices are at minor units, so a line is rounded only at a partner's staff price (its unit, once,
+half up); the rules that decide are the discount threshold (above it a supervisor grants) and
+seed 003's rule 10: a referring partner's own staff or relatives pay 40 % of list, 45 % with
+high-cost consumables ("无耗材手术4折有耗材手术4.5折").
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from decimal import Decimal
 from domain.errors import FieldProblem
 from domain.money.catalog import PriceItemKind
 from domain.money.money import MAX_AMOUNT, Money, MoneyError, total
+from domain.money.partner_split import STAFF_PRICE_RATE, StaffTreatment
 
 MAX_LINES = 50
 MAX_QUANTITY = 100
@@ -69,14 +72,17 @@ class DraftBill:
 
 
 def draft_bill(
-    requests: list[LineRequest], discount: Money | None, currency: str
+    requests: list[LineRequest],
+    discount: Money | None,
+    currency: str,
+    partner_staff: StaffTreatment = StaffTreatment.NONE,
 ) -> tuple[DraftBill | None, list[FieldProblem]]:
     problems: list[FieldProblem] = []
     if not 1 <= len(requests) <= MAX_LINES:
         problems.append(FieldProblem("lines", f"one to {MAX_LINES} lines"))
     lines: list[DraftLine] = []
     for index, request in enumerate(requests):
-        line = _line(f"lines[{index}]", request, currency, problems)
+        line = _line(f"lines[{index}]", request, currency, problems, partner_staff)
         if line is not None:
             lines.append(line)
     discount = discount or Money.zero(currency)
@@ -103,8 +109,18 @@ def draft_bill(
     return bill, []
 
 
+def carries_consumable(item: PricedItem) -> bool:
+    """A high-cost consumable (implants, threads): sold as one, or costing the clinic one."""
+    has_cost = item.consumable_cost is not None and not item.consumable_cost.is_zero
+    return item.kind is PriceItemKind.CONSUMABLE or has_cost
+
+
 def _line(
-    field: str, request: LineRequest, currency: str, problems: list[FieldProblem]
+    field: str,
+    request: LineRequest,
+    currency: str,
+    problems: list[FieldProblem],
+    partner_staff: StaffTreatment,
 ) -> DraftLine | None:
     item = request.item
     if not 1 <= request.quantity <= MAX_QUANTITY:
@@ -113,6 +129,8 @@ def _line(
     if item.list_price.currency != currency:
         problems.append(FieldProblem(f"{field}.priceItemId", "priced in another currency"))
         return None
+    if partner_staff is not StaffTreatment.NONE:
+        return _staff_line(field, request, problems, partner_staff)
     unit = item.list_price
     if request.at_special_price:
         if item.special_price is None:
@@ -129,3 +147,23 @@ def discount_needs_supervisor(bill: DraftBill, threshold_percent: int) -> bool:
     if bill.discount.is_zero:
         return False
     return bill.discount.amount * 100 > bill.subtotal.amount * Decimal(threshold_percent)
+
+
+def _staff_line(
+    field: str, request: LineRequest, problems: list[FieldProblem], partner_staff: StaffTreatment
+) -> DraftLine | None:
+    """Rule 10: the line at the staff's share of its list price. A special price besides would
+    price it twice; "without consumables" on a line that carries one would charge 40 % where
+    the rule says 45 %."""
+    item = request.item
+    if request.at_special_price:
+        problems.append(
+            FieldProblem(f"{field}.atSpecialPrice", "a partner's staff pay their share of list")
+        )
+        return None
+    if partner_staff is StaffTreatment.WITHOUT_CONSUMABLES and carries_consumable(item):
+        why = f"{field} carries a high-cost consumable: WITH_CONSUMABLES"
+        problems.append(FieldProblem("partnerStaff", why))
+        return None
+    unit = item.list_price.share(STAFF_PRICE_RATE[partner_staff])
+    return DraftLine(item, request.quantity, unit, at_special_price=False)

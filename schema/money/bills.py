@@ -37,6 +37,7 @@ from domain.store.billing import BillLine as LineRow
 from domain.store.billing import PriceListItem as ItemRow
 from domain.store.billing_reads import current_bill, items_in_force
 from domain.store.models import Journey as JourneyRow
+from domain.store.partners import PartnerReferral
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.consents.signing import signature_problems
@@ -70,6 +71,10 @@ BILLABLE_STAGES = frozenset({Stage.CONSENT, Stage.PAYMENT})
 PAID_ON_ITS_PLAN = (
     "a payment was taken on the final plan's price: the journey is paid by its plan, not a bill"
 )
+
+# Seed 003 rule 10 prices the staff of the salon that sent the client: a journey no partner
+# sent has no salon whose staff the client could be.
+NOT_REFERRED = "only for a client a partner salon referred (startJourney with partnerId)"
 
 
 @strawberry.input(description="One line: a price-list item version and how many.")
@@ -105,8 +110,11 @@ class CreateBillInput:
     partner_staff: StaffTreatment = strawberry.field(
         default=StaffTreatment.NONE,
         description="The client is the referring partner salon's own staff or relative, treated "
-        "without or with high-cost consumables (seed 003): the partner's statement then shows "
-        "the 40 % / 45 % of list price they pay, and no share. NONE for any other client.",
+        "without or with high-cost consumables (seed 003): every line is priced at 40 % / 45 % "
+        "of its list price (no special price besides), and the partner's statement shows no "
+        "share. Only on a journey a partner referred (`startJourney(partnerId)`); "
+        "WITHOUT_CONSUMABLES is refused for a line that carries a high-cost consumable (a "
+        "CONSUMABLE item, or one with a consumable cost). NONE for any other client.",
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -198,9 +206,13 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         requests = await _requests(claims.clinic_id, input.lines, problems)
         if len(input.lines) > 50:
             problems.append(FieldProblem("lines", "one to 50 lines"))
+    if input.partner_staff is not StaffTreatment.NONE and not await PartnerReferral.exists(
+        journey_id=journey.id
+    ):
+        problems.append(FieldProblem("partnerStaff", NOT_REFERRED))
     bill = None
     if not problems:
-        bill, problems = draft_bill(requests, discount, settings.currency)
+        bill, problems = draft_bill(requests, discount, settings.currency, input.partner_staff)
     refused: ValidationFailed | NotAuthorized | None = invalid(problems) if bill is None else None
     if (
         bill is not None

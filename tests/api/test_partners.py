@@ -19,6 +19,7 @@ from tests.api.audit_support import clinic_of
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import clinic_month
 from tests.api.money_support import (
+    CREATE_BILL,
     RECORD_REFUND,
     bill_of,
     billed_journey,
@@ -276,27 +277,8 @@ async def test_a_referred_clients_bill_is_split_line_by_line_and_its_refund_take
     assert statement["totalSold"] == [eur("1360.00")]
     assert statement["totalPartnerShare"] == [eur("464.00")]
 
-    # And the partner's own staff member, billed the procedure (with consumables), owes the
-    # partner nothing: rule 10 is a price for them, not a deal to share
-    staff = await d.start(
-        await d.register_client("Ola Salonowa"), channel="PARTNER_REFERRAL", partnerId=partner_id
-    )
-    _, staff_bill = await billed_journey(
-        d,
-        [{"priceItemId": procedure["id"]}],
-        journey=staff,
-        partnerStaff="WITH_CONSUMABLES",
-    )
-    kept = await d.api.run(BILL_FLAGS, cashier, id=staff_bill["id"])
-    assert kept["bill"]["partnerStaff"] == "WITH_CONSUMABLES"
-    await d.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(staff_bill, "1000.00", "FULL"))
-    data = await d.api.run(STATEMENT, cashier, partnerId=partner_id, month=month)
-    last = data["partnerStatement"]["lines"][-1]
-    assert (last["rule"], last["partnerShare"]["amount"]) == ("PARTNER_STAFF_PRICE", "0.00")
-    assert data["partnerStatement"]["totalPartnerShare"] == [eur("464.00")]
-
-    # And the consultant's month, counted by hand: 2 first visits, both paid (2/2); credited
-    # 1700.00 - 340.00 + 1000.00 = 2360.00 from 2 journeys: an average ticket of 1180.00
+    # And the consultant's month, counted by hand: 1 first visit, paid (1/1); credited
+    # 1700.00 - 340.00 = 1360.00 from 1 journey: an average ticket of 1360.00
     clinic = await clinic_of(d)
     figures = (await d.api.run(FIGURES, supervisor, clinicId=clinic, month=month))[
         "consultantFigures"
@@ -304,10 +286,78 @@ async def test_a_referred_clients_bill_is_split_line_by_line_and_its_refund_take
     assert figures == [
         {
             "consultantId": d.staff[Role.CONSULTANT].global_id,
-            "firstVisits": 2,
-            "deals": 2,
+            "firstVisits": 1,
+            "deals": 1,
             "conversionRate": 1.0,
-            "revenueCredited": [eur("2360.00")],
-            "averageTicket": [eur("1180.00")],
+            "revenueCredited": [eur("1360.00")],
+            "averageTicket": [eur("1360.00")],
         }
     ]
+
+
+async def test_a_partners_own_staff_pay_their_share_of_list_and_owe_the_partner_nothing(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Seed 003 rule 10: "店家及店家员工或亲属以打版形式到院接受手术或治疗的,按照无耗材手术4折
+    # 有耗材手术4.5折予以优惠": 40 % of list without high-cost consumables, 45 % with them
+    d = await fresh_clinic()
+    cashier = d.token(Role.CASHIER)
+    registered = await d.api.run(
+        REGISTER, d.token(Role.SUPERVISOR), input={**SALON, "bankDetails": "PL61"}
+    )
+    partner_id = registered["registerPartner"]["partner"]["id"]
+    procedure = await set_item(d, listPrice=eur("1000.00"), specialPrice=eur("700.00"))
+    thread = await set_item(
+        d, kind="CONSUMABLE", listPrice=eur("300.00"), consumableCost=eur("200.00")
+    )
+
+    async def bill(journey: dict[str, Any], lines: list[Any], staff: str) -> dict[str, Any]:
+        input = {"journeyId": journey["id"], "lines": lines, "partnerStaff": staff}
+        return await money_call(d, CREATE_BILL, Role.CASHIER, **input)
+
+    # A walk-in has no salon whose staff they could be: refused, nothing written
+    walk_in = await d.drive_to("PAYMENT", await d.start())
+    refused = await bill(walk_in, [{"priceItemId": procedure["id"]}], "WITHOUT_CONSUMABLES")
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert [p["field"] for p in refused["problems"]] == ["partnerStaff"]
+    assert await bill_of(d, walk_in["id"]) is None
+
+    staff = await d.start(
+        await d.register_client("Ola Salonowa"), channel="PARTNER_REFERRAL", partnerId=partner_id
+    )
+    staff = await d.drive_to("PAYMENT", staff)
+    # A thread billed as "without consumables" would be charged 40 % where the rule says 45 %;
+    # a special price besides the staff's price would price the line twice
+    wrong = await bill(
+        staff,
+        [{"priceItemId": procedure["id"]}, {"priceItemId": thread["id"]}],
+        "WITHOUT_CONSUMABLES",
+    )
+    assert [p["field"] for p in wrong["problems"]] == ["partnerStaff"]
+    twice = await bill(
+        staff, [{"priceItemId": procedure["id"], "atSpecialPrice": True}], "WITH_CONSUMABLES"
+    )
+    assert [p["field"] for p in twice["problems"]] == ["lines[0].atSpecialPrice"]
+    assert await bill_of(d, staff["id"]) is None
+
+    # When the salon's own staff member is billed the procedure and a thread, with consumables
+    _, staff_bill = await billed_journey(
+        d,
+        [{"priceItemId": procedure["id"]}, {"priceItemId": thread["id"]}],
+        journey=staff,
+        partnerStaff="WITH_CONSUMABLES",
+    )
+    # Then each line is 45 % of its list: 1000.00 -> 450.00, 300.00 -> 135.00; 585.00 in all
+    assert [line["unitPrice"]["amount"] for line in staff_bill["lines"]] == ["450.00", "135.00"]
+    assert staff_bill["total"]["amount"] == "585.00"
+    kept = await d.api.run(BILL_FLAGS, cashier, id=staff_bill["id"])
+    assert kept["bill"]["partnerStaff"] == "WITH_CONSUMABLES"
+    # And paid in full, it owes the partner nothing: rule 10 is a price, not a deal to share
+    await d.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(staff_bill, "585.00", "FULL"))
+    data = await d.api.run(STATEMENT, cashier, partnerId=partner_id, month=clinic_month())
+    statement = data["partnerStatement"]
+    assert [
+        (line["rule"], line["priceSold"]["amount"], line["partnerShare"]["amount"])
+        for line in statement["lines"]
+    ] == [("PARTNER_STAFF_PRICE", "450.00", "0.00"), ("PARTNER_STAFF_PRICE", "135.00", "0.00")]
+    assert statement["totalPartnerShare"] == [eur("0.00")]
