@@ -4,6 +4,7 @@ records give and the clinic's SLAs; at most one active journey per client."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 import strawberry
@@ -34,6 +35,9 @@ from schema.text import check_text
 
 # Journey ids derived from (account, idempotency key) live in a UUID namespace of their own.
 _JOURNEY_IDS = uuid.UUID("5b1f6c1e-4c1a-4f0e-9d7e-6a7f2f0c9a11")
+# Seed 003 (市场部): a salon's client is reported with the salon ("所属店家") before arriving,
+# and only a reported client is entered; a referral naming none reached no partner's statement.
+SALON_UNNAMED = "a partner referral names the salon that sent the client (a Partner id)"
 
 
 @strawberry.input
@@ -51,8 +55,9 @@ class StartJourneyInput:
     reason: str | None = strawberry.field(default=None, description="What the client asks for.")
     partner_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="The partner salon that sent the client (a `Partner` id); only with the "
-        "channel PARTNER_REFERRAL. Its statement then counts this journey's deals.",
+        description="The partner salon that sent the client (a `Partner` id): required with "
+        "the channel PARTNER_REFERRAL, and only with it. Its statement then counts this "
+        "journey's deals.",
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -81,6 +86,12 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     if not client:
         return not_found("client")
     partner_id = None
+    unnamed = input.channel is ArrivalChannel.PARTNER_REFERRAL and input.partner_id is None
+    # A retry of a journey started before this rule answers it.
+    if unnamed and not await idempotency.answered_before(
+        info, actor.user_id, input, went_through=_started_under_key(actor.user_id, input)
+    ):
+        return invalid("partnerId", SALON_UNNAMED)
     if input.partner_id is not None:
         if input.channel is not ArrivalChannel.PARTNER_REFERRAL:
             return invalid("partnerId", "only for the channel PARTNER_REFERRAL")
@@ -99,9 +110,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     if first is not None:
         return await _started(first, client.id)
     # A key names its journey, so every retry of one request asks for the same workflow.
-    journey_id = (
-        str(uuid.uuid5(_JOURNEY_IDS, f"{actor.user_id}:{key}")) if key else str(uuid.uuid4())
-    )
+    journey_id = _keyed_journey_id(actor.user_id, key) if key else str(uuid.uuid4())
     if key and await JourneyRow.exists(id=journey_id):
         # An earlier attempt started it and its answer was lost: the retry converges on it.
         await _referred(partner_id, journey_id, client, actor.user_id)
@@ -130,6 +139,20 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, journey_id)
     return await _started(journey_id, client.id)
+
+
+def _keyed_journey_id(account_id: str, key: str) -> str:
+    return str(uuid.uuid5(_JOURNEY_IDS, f"{account_id}:{key}"))
+
+
+def _started_under_key(account_id: str, input: StartJourneyInput) -> Callable[[], Awaitable[bool]]:
+    """Whether this request's first attempt started its journey (the id comes from the key)."""
+
+    async def started() -> bool:
+        key = input.idempotency_key
+        return bool(key) and await JourneyRow.exists(id=_keyed_journey_id(account_id, key or ""))
+
+    return started
 
 
 async def _referred(

@@ -138,6 +138,13 @@ async def test_a_partner_registers_sends_a_client_and_its_statement_splits_the_d
         documents.START_JOURNEY, Role.FRONT_DESK, clientId=client_id, partnerId=partner["id"]
     )
     assert wrong["__typename"] == "ValidationFailed"
+    # And a partner referral names its salon (seed 003: a salon's client is reported with the
+    # salon, "所属店家", before arriving): unnamed, its deals would reach no statement
+    unnamed = await d.act(
+        documents.START_JOURNEY, Role.FRONT_DESK, clientId=client_id, channel="PARTNER_REFERRAL"
+    )
+    assert unnamed["__typename"] == "ValidationFailed", unnamed
+    assert [p["field"] for p in unnamed["problems"]] == ["partnerId"]
     # When the salon's client arrives and pays the plan's 1200.00 EUR
     journey = await d.start(client_id, channel="PARTNER_REFERRAL", partnerId=partner["id"])
     await d.drive_to("TREATMENT", journey)
