@@ -1,10 +1,12 @@
-"""The one-active-journey-per-client guard, as a row the database keeps unique, and the same for
-a client's recheck still to come in.
+"""The one-active-journey-per-client guard, as a row the database keeps unique, and the same for a
+client's recheck still to come in.
 
-A claim passes on only when its journey is known to be over (for a recheck: over, or treated and
-in after-care): its read-model row says so, or Temporal says its workflow does not exist or has
-closed (`server.settle` asks). A claim whose journey has no row yet is never taken on a guess:
-that journey may be starting now.
+A claim passes on only when its journey is known to be over or only making its after-care calls
+(for a recheck: over, or treated and in after-care): its read-model row says so, or Temporal
+says its workflow does not exist or has closed (`server.settle` asks). After-care runs a year
+(seed 002 §5); the client comes back within it for a recheck, a dressing or another item (seed
+004: 复查, 再消费), and the calls go on beside the new journey. A claim whose journey has no row yet
+is never taken on a guess: that journey may be starting now.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ CLAIMS: tuple[Claim, ...] = (ActiveJourneyClaim, ActiveRecheckClaim)
 # A recheck's claim passes on once it has treated: a complication reported on its own
 # follow-up call opens the next one.
 _RECHECK_TREATED = (Stage.HANDOVER.value, Stage.FOLLOW_UP.value)
+# A journey in these stages leaves the client free to start another at reception.
+AFTER_CARE_ONLY = (Stage.FOLLOW_UP.value,)
 
 
 async def claim_client(client_id: str, journey_id: str) -> str | None:
     """Claims the client for `journey_id`; when refused, returns the journey holding it."""
-    return await _claim(ActiveJourneyClaim, client_id, journey_id, Q(active=False))
+    over = Q(active=False) | Q(stage__in=AFTER_CARE_ONLY)
+    return await _claim(ActiveJourneyClaim, client_id, journey_id, over)
 
 
 async def claim_recheck(client_id: str, journey_id: str) -> str | None:

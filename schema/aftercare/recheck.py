@@ -1,13 +1,13 @@
-"""A recheck journey opened from another journey: a complication reported on a follow-up call,
-or a warranty claim. Same client, the same owning consultant, a booking (the client is asked
-in); no charge, as every recheck (it goes from triage straight to treatment).
+"""A recheck journey opened from another journey: a complication reported on a follow-up call, or a
+warranty claim. Same client, the same owning consultant, a booking (the client is asked in); no
+charge, as every recheck (it goes from triage straight to treatment).
 
 It runs beside the journey it comes from, which may still be making its follow-up calls: the
 one-active-journey claim stays with that journey, and a reception start for the client is
-refused while either is active. Nor does any other journey of the client that is only making
-its follow-up calls stand in its way (a complication reported on a recheck's own call, while the
-journey it came from still calls too). The id is derived from what opened it, so every retry of
-one request converges on one journey.
+refused while the recheck is on its way (once treated, it too only makes its calls). Nor does
+any other journey of the client that is only making its follow-up calls stand in its way (a
+complication reported on a recheck's own call, while the journey it came from still calls too).
+The id is derived from what opened it, so every retry of one request converges on one journey.
 """
 
 from __future__ import annotations

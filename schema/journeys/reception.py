@@ -1,5 +1,6 @@
 """Reception: a client arrives (or books) and a journey opens, with the visit category the
-records give and the clinic's SLAs; at most one active journey per client."""
+records give and the clinic's SLAs; at most one active journey per client besides those only
+making their after-care calls (a year of them: the client comes back within it)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,11 @@ from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import ArrivalChannel
 from domain.store import partner_reads, records
-from domain.store.claims import claim_client, release_claim_of_missing_journey
+from domain.store.claims import (
+    AFTER_CARE_ONLY,
+    claim_client,
+    release_claim_of_missing_journey,
+)
 from domain.store.history import client_history
 from domain.store.models import Client as ClientRow
 from domain.store.models import Clinic
@@ -117,7 +122,9 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         return await _started(journey_id, client.id, settle=(actor.user_id, input))
     # This request's own journey may appear between the two checks (a retry after a lost
     # answer, as its worker catches up), so it never counts as the "other" active journey.
+    # A journey only making its after-care calls is no obstacle: they go on beside this one.
     other_active = JourneyRow.filter(client_id=client.id, active=True).exclude(id=journey_id)
+    other_active = other_active.exclude(stage__in=AFTER_CARE_ONLY)
     if await other_active.exists():
         return invalid("clientId", "the client already has an active journey")
     # Held by this very journey id: a retry of this request, or one running beside it; the

@@ -18,7 +18,7 @@ from schema.aftercare import complication
 from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
 from tests.api import documents
-from tests.api.flow import JourneyDriver, new_key
+from tests.api.flow import JourneyDriver, end_journey, new_key
 from tests.api.test_aftercare import _tasks
 
 CLOSE_NOT_CONVERTED = documents.action("closeNotConverted", "CloseJourneyInput")
@@ -42,6 +42,36 @@ async def test_a_complication_on_a_recheck_s_own_call_opens_another_recheck(
     another = second["recheckJourney"]
     assert another is not None and another["id"] != recheck["id"]
     assert (another["visitCategory"], another["linkedJourneyId"]) == ("RECHECK", recheck["id"])
+
+
+async def test_a_client_in_after_care_comes_back_at_reception_while_the_calls_go_on(
+    driver: JourneyDriver,
+) -> None:
+    # Seed 002 §5 follows a client up for a year after treatment; seed 004 registers them when
+    # they come back within it: "顾客在医院完成项目的,再次来院(换药、输液、拆线等)均按照复查登记",
+    # and one who bought before and comes for another item is a repeat purchase (再消费)
+    client = await driver.register_client()
+    treated = await driver.drive_to("FOLLOW_UP", await driver.start(client))
+
+    # When the client comes back for a recheck while the treated journey makes its calls
+    recheck = await driver.act(
+        documents.START_JOURNEY, Role.FRONT_DESK, clientId=client, recheck=True
+    )
+    # Then reception opens it, a recheck by the records
+    assert recheck["__typename"] == "JourneyPayload", recheck
+    assert recheck["journey"]["visitCategory"] == "RECHECK"
+    # And while it is on its way, no third journey opens beside it
+    third = await driver.act(documents.START_JOURNEY, Role.FRONT_DESK, clientId=client)
+    assert third["__typename"] == "ValidationFailed", third
+    assert [p["field"] for p in third["problems"]] == ["clientId"]
+    # When it ends and the client comes for another item, a repeat purchase opens
+    await end_journey(driver, recheck["journey"]["id"])
+    more = await driver.act(documents.START_JOURNEY, Role.FRONT_DESK, clientId=client)
+    assert more["__typename"] == "JourneyPayload", more
+    assert more["journey"]["visitCategory"] == "REPEAT_PURCHASE"
+    # And the treated journey still makes its calls
+    assert (await driver.journey(treated["id"]))["stage"] == "FOLLOW_UP"
+    await end_journey(driver, more["journey"]["id"])
 
 
 async def _first_call_due(driver: JourneyDriver) -> str:
