@@ -42,20 +42,23 @@ class FollowUpChannel(str, Enum):
 
 
 class FollowUpTier(str, Enum):
-    """Seed 002 §5: short term (24 h to 1 week), mid term (to 1 month), long term (to 1 year)."""
+    """Seed 002 §5: short term (within 24 h to 1 week), mid term (to 1 month), long term (to 1
+    year)."""
 
     SHORT = "SHORT"
     MID = "MID"
     LONG = "LONG"
 
 
-# (tier, last offset of the tier in seconds); offsets run from 24 h to 1 year after treatment.
+# (tier, last offset of the tier in seconds); offsets run from 1 h to 1 year after treatment.
 TIERS: tuple[tuple[FollowUpTier, int], ...] = (
     (FollowUpTier.SHORT, 7 * DAY),
     (FollowUpTier.MID, 31 * DAY),
     (FollowUpTier.LONG, 366 * DAY),
 )
-FIRST_FOLLOW_UP = 1 * DAY
+# Seed 002 §5 puts the first call within 24 h of the treatment ("术后(治疗后)24小时内"), such as
+# the evening of the treatment day: any hour from the handover on.
+FIRST_FOLLOW_UP = 1 * HOUR
 
 # Every treatment re-checks identity, plan and contraindications on the day (DOMAIN.md stage 7).
 BASE_CHECKS = ("identity_verified", "plan_verified", "contraindications_rechecked")
@@ -97,7 +100,7 @@ DISCOMFORT_PARTS = ("normal", "passes", "call_now", "self_care", "activities")
 
 
 def tier_of(offset_seconds: int) -> FollowUpTier | None:
-    """The seed-002 tier of a follow-up offset; None outside 24 h ... 1 year."""
+    """The seed-002 tier of a follow-up offset; None outside 1 h ... 1 year."""
     if offset_seconds < FIRST_FOLLOW_UP:
         return None
     return next((tier for tier, last in TIERS if offset_seconds <= last), None)
@@ -212,7 +215,7 @@ def _check_follow_ups(content: ProcedureContent, problems: list[FieldProblem]) -
         problems.append(FieldProblem("followUps", "each offset once"))
     for index, step in enumerate(content.follow_ups):
         if tier_of(step.offset_seconds) is None:
-            problems.append(FieldProblem(f"followUps[{index}].offsetHours", "24 h to 1 year"))
+            problems.append(FieldProblem(f"followUps[{index}].offsetHours", "1 h to 1 year"))
         _text(f"followUps[{index}].purpose", step.purpose, problems)
         if len(step.questions) > MAX_ITEMS:
             problems.append(FieldProblem(f"followUps[{index}].questions", "at most 40"))

@@ -22,7 +22,7 @@ DESCRIPTIONS = {
     "FollowUpChannel.MESSAGE": "A message (text or messenger).",
     "FollowUpChannel.VISIT": "A visit to the clinic (dressing, suture removal, check).",
     "FollowUpTier": "The follow-up tiers of seed 002 §5.",
-    "FollowUpTier.SHORT": "Short term: 24 hours to 1 week.",
+    "FollowUpTier.SHORT": "Short term: from within 24 hours to 1 week.",
     "FollowUpTier.MID": "Mid term: up to 1 month.",
     "FollowUpTier.LONG": "Long term: 3 months, 6 months, 1 year.",
 }

@@ -24,9 +24,11 @@ class ChecklistItemInput:
     )
 
 
-@strawberry.input(description="A planned follow-up, 24 h to 1 year after handover.")
+@strawberry.input(description="A planned follow-up, 1 h to 1 year after handover.")
 class FollowUpStepInput:
-    offset_hours: int = strawberry.field(description="Hours after handover: 24 to 8784.")
+    offset_hours: int = strawberry.field(
+        description="Hours after handover: 1 to 8784 (seed 002's first call is within 24 h)."
+    )
     channel: t.FollowUpChannel = strawberry.field(description="How the client is contacted.")
     purpose: str = strawberry.field(description="What the contact is for.")
     questions: list[str] = strawberry.field(default_factory=list, description="What to ask.")
@@ -114,5 +116,5 @@ def to_content(input: SetProcedureTypeInput) -> tuple[t.ProcedureContent, list[F
     # Bound the numbers before they are multiplied or stored.
     for index, step in enumerate(input.follow_ups):
         if not 0 <= step.offset_hours <= 10_000:
-            problems.append(FieldProblem(f"followUps[{index}].offsetHours", "24 to 8784"))
+            problems.append(FieldProblem(f"followUps[{index}].offsetHours", "1 to 8784"))
     return content, problems

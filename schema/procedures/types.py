@@ -34,7 +34,7 @@ class ChecklistItem:
     )
 
 
-@strawberry.type(description="A planned follow-up (seed 002 §5 tiers, 24 h to 1 year).")
+@strawberry.type(description="A planned follow-up (seed 002 §5 tiers, 1 h to 1 year).")
 class FollowUpStep:
     offset_hours: int = strawberry.field(description="Hours after handover.")
     tier: t.FollowUpTier = strawberry.field(description="Short, mid or long term.")

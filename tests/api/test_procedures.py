@@ -298,7 +298,7 @@ async def test_publishing_checks_its_input_answers_retries_and_seeds_the_demo_ty
     clinic = await fresh_clinic()
     # A version with an offset outside the tiers and no Chinese notes is refused, naming both
     broken = type_input("peel")
-    broken["followUps"][0]["offsetHours"] = 2
+    broken["followUps"][0]["offsetHours"] = 0
     broken["discomfort"] = [n for n in broken["discomfort"] if n["language"] != "zh"]
     refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=broken)
     assert {p["field"] for p in refused["problems"]} == {"followUps[0].offsetHours", "discomfort"}
@@ -323,3 +323,22 @@ async def test_publishing_checks_its_input_answers_retries_and_seeds_the_demo_ty
         ("photorejuvenation", 1),
     ]
     assert len(listed[0]["checklist"]) == 12  # (the base checks and a surgery's nine)
+
+
+FOLLOW_UP_PLAN = (
+    "query Plan($typeKey: String) { procedureTypes(typeKey: $typeKey) { "
+    "followUps { offsetHours tier } } }"
+)
+
+
+async def test_a_type_plans_its_first_call_within_24_hours_of_the_handover(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Seed 002 §5: "短期随访:术后(治疗后)24小时内、1-3天、1周": the first call falls within 24 h,
+    # such as the evening of the treatment day (a 6-hour call was refused: "24 h to 1 year")
+    clinic = await fresh_clinic()
+    evening = type_input("peel-evening")
+    evening["followUps"][0]["offsetHours"] = 6
+    await set_type(clinic, evening)
+    (published,) = await run(clinic, FOLLOW_UP_PLAN, Role.NURSE, typeKey="peel-evening")
+    assert published["followUps"][0] == {"offsetHours": 6, "tier": "SHORT"}

@@ -32,7 +32,9 @@ from server.procedure_seeds import BLEPHAROPLASTY, DEMO_TYPES, FILLER
 @pytest.mark.parametrize(
     ("offset", "tier"),
     [
-        (23 * HOUR, None),
+        (HOUR - 1, None),
+        (HOUR, FollowUpTier.SHORT),
+        (23 * HOUR, FollowUpTier.SHORT),
         (24 * HOUR, FollowUpTier.SHORT),
         (7 * DAY, FollowUpTier.SHORT),
         (14 * DAY, FollowUpTier.MID),
@@ -42,7 +44,7 @@ from server.procedure_seeds import BLEPHAROPLASTY, DEMO_TYPES, FILLER
         (367 * DAY, None),
     ],
 )
-def test_follow_ups_fall_in_the_seed_tiers_from_24_hours_to_a_year(
+def test_follow_ups_fall_in_the_seed_tiers_from_within_24_hours_to_a_year(
     offset: int, tier: FollowUpTier | None
 ) -> None:
     assert tier_of(offset) is tier
@@ -88,7 +90,7 @@ def test_a_version_needs_every_language_and_follow_ups_within_the_tiers() -> Non
     broken = dataclasses.replace(
         FILLER,
         names={k: v for k, v in FILLER.names.items() if k != "zh"},
-        follow_ups=[dataclasses.replace(FILLER.follow_ups[0], offset_seconds=2 * HOUR)],
+        follow_ups=[dataclasses.replace(FILLER.follow_ups[0], offset_seconds=HOUR // 2)],
         discomfort={**FILLER.discomfort, "de": FILLER.discomfort["en"]},
         checklist=[*FILLER.checklist, FILLER.checklist[0]],
     )
@@ -96,7 +98,7 @@ def test_a_version_needs_every_language_and_follow_ups_within_the_tiers() -> Non
     assert problems == {
         ("typeKey", "1 to 100 of a-z, 0-9, '.', '_' or '-'"),
         ("names", "the text in 'zh' is missing"),
-        ("followUps[0].offsetHours", "24 h to 1 year"),
+        ("followUps[0].offsetHours", "1 h to 1 year"),
         ("discomfort", "one of pl, ru, zh, en: 'de'"),
         ("checklist", "each code once"),
     }
