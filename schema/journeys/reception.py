@@ -91,9 +91,8 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     if not client:
         return not_found("client")
     partner_id = None
-    unnamed = input.channel is ArrivalChannel.PARTNER_REFERRAL and input.partner_id is None
     # A retry of a journey started before this rule answers it.
-    if unnamed and not await idempotency.answered_before(
+    if _salon_unnamed(input) and not await idempotency.answered_before(
         info, actor.user_id, input, went_through=_started_under_key(actor.user_id, input)
     ):
         return invalid("partnerId", SALON_UNNAMED)
@@ -146,6 +145,10 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, journey_id)
     return await _started(journey_id, client.id)
+
+
+def _salon_unnamed(input: StartJourneyInput) -> bool:
+    return input.channel is ArrivalChannel.PARTNER_REFERRAL and input.partner_id is None
 
 
 def _keyed_journey_id(account_id: str, key: str) -> str:

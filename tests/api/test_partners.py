@@ -11,9 +11,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from domain.roles import Role
 from domain.store.partners import PartnerLapse
 from schema.ids import decode_id
+from schema.journeys import reception
 from tests.api import documents
 from tests.api.audit_support import clinic_of
 from tests.api.flow import JourneyDriver, new_key
@@ -368,3 +371,27 @@ async def test_a_partners_own_staff_pay_their_share_of_list_and_owe_the_partner_
         for line in statement["lines"]
     ] == [("PARTNER_STAFF_PRICE", "450.00", "0.00"), ("PARTNER_STAFF_PRICE", "135.00", "0.00")]
     assert statement["totalPartnerShare"] == [eur("0.00")]
+
+
+async def test_a_partner_referral_started_without_its_salon_before_the_rule_is_answered_on_retry(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a partner referral naming no salon, started as a release before the rule let it be
+    d = await fresh_clinic()
+    start = {
+        "clientId": await d.register_client("Ewa Bez Salonu"),
+        "channel": "PARTNER_REFERRAL",
+        "idempotencyKey": new_key(),
+    }
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(reception, "_salon_unnamed", lambda input: False)
+        first = await d.act(documents.START_JOURNEY, Role.FRONT_DESK, **start)
+    assert first["__typename"] == "JourneyPayload", first
+    # When it is retried with its key, it is answered as the first time
+    assert await d.act(documents.START_JOURNEY, Role.FRONT_DESK, **start) == first
+    # While the same start under a new key is refused
+    fresh = await d.act(
+        documents.START_JOURNEY, Role.FRONT_DESK, **{**start, "idempotencyKey": new_key()}
+    )
+    assert fresh["__typename"] == "ValidationFailed", fresh
+    assert [p["field"] for p in fresh["problems"]] == ["partnerId"]
