@@ -2,15 +2,16 @@
 
 The call is recorded with the outcome COMPLICATION (the journey's own event, so the treating
 doctor's task is written with it, at once), and a linked RECHECK journey opens for the same
-client, owned by the same consultant, unless the client already has a recheck coming in: that
+client, owned by the same consultant, beside any other journey the client has (one reception
+opened while this one makes its calls), unless the client already has a recheck coming in: that
 one serves (`schema.aftercare.recheck`).
 
-Whether a recheck can open is asked before the call is recorded: a refusal then is the answer,
-and nothing is written. Once the call is recorded the complication stands, whatever comes of
-the recheck: a retry after a lost answer may find the client has another journey by now (the
-call's journey moved on meanwhile), and then no recheck opens. That is answered as what was
-recorded, `ComplicationReported` without a recheck, by every attempt of the request alike: the
-key is settled with the step, so a refusal told once would be followed by the plain answer.
+The recheck opens after the call is recorded, and the key is settled after that: a retry after
+a lost answer opens it if the first attempt died before. A release before this one refused the
+complication while the client had another active journey (nothing recorded, the key left
+unsettled: a retry now records it), and opened no recheck when a retry of a recorded call found
+the client on another journey by then (the task names none and is closed by hand; every retry
+of that request is answered so, from its settled key).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import task_id
 from schema import idempotency
-from schema.aftercare.recheck import open_linked_recheck, recheck_journey_id, recheck_refusal
+from schema.aftercare.recheck import open_linked_recheck, recheck_journey_id
 from schema.catalog.types import ContraindicationFound
 from schema.context import Context
 from schema.errors import (
@@ -42,9 +43,8 @@ from schema.errors import (
     NotFound,
     TransitionNotAllowed,
     ValidationFailed,
-    from_domain,
 )
-from schema.journeys.actions import JourneyOutcome, JourneyPayload, run_recorded_action
+from schema.journeys.actions import JourneyPayload, run_recorded_action
 from schema.journeys.aftercare import FOLLOW_UP_ID
 from schema.journeys.types import Journey
 from schema.text import check_text
@@ -70,10 +70,11 @@ class ComplicationReported:
     journey: Journey = strawberry.field(description="The journey the call belongs to.")
     recheck_journey: Journey | None = strawberry.field(
         description="The recheck journey that follows the complication (RECHECK, waiting at "
-        "reception for the client): one opened for it, owned by the same consultant, or one the "
-        "client already had coming in; null while its first events are still being written. "
-        "Also null, for good, when the call was recorded but no recheck could open after it (a "
-        "retry after a lost answer, by when the client had another active journey): the "
+        "reception for the client): one opened for it, owned by the same consultant, beside any "
+        "other journey the client has (one started at reception while this one makes its "
+        "calls), or one the client already had coming in; null while its first events are "
+        "still being written. Also null, for good, for a call recorded by an earlier release "
+        "that opened no recheck because the client had another active journey by then: the "
         "complication and the treating doctor's task stand, the task names no recheck, and "
         "every retry of the request is answered the same."
     )
@@ -100,10 +101,6 @@ async def report_complication(
     def recheck_id(journey_id: str) -> str:
         return recheck_journey_id(f"{journey_id}:{input.follow_up_id}:complication")
 
-    async def may_open_recheck(row: JourneyRow) -> JourneyOutcome | None:
-        refusal = await recheck_refusal(row, recheck_id(row.id))
-        return from_domain(refusal) if refusal is not None else None
-
     async def open_recheck(row: JourneyRow) -> None:
         actor = info.context.actor
         assert actor is not None  # run_action refuses callers without one
@@ -120,8 +117,8 @@ async def report_complication(
                 "complication reported on a follow-up call",
             )
         except DomainError as error:
-            # The call is recorded and the doctor's task written: the complication stands
-            # without a recheck (see the module's docstring), and the task names none.
+            # Temporal answered that the recheck's workflow has closed. The call is recorded
+            # and the doctor's task written: the complication stands, the task names no recheck.
             log.warning("no recheck opened for journey %s: %s", row.id, error)
             return
         # No journey event carries the link: logged, so the doctor's live list hears of it.
@@ -139,7 +136,6 @@ async def report_complication(
             follow_up_id=input.follow_up_id, follow_up_outcome=FollowUpOutcome.COMPLICATION
         ),
         record_kind="complication",
-        before_update=may_open_recheck,
         after_accepted=open_recheck,
     )
     if not isinstance(result, JourneyPayload):

@@ -5,9 +5,12 @@ charge, as every recheck (it goes from triage straight to treatment).
 It runs beside the journey it comes from, which may still be making its follow-up calls: the
 one-active-journey claim stays with that journey, and a reception start for the client is
 refused while the recheck is on its way (once treated, it too only makes its calls). Nor does
-any other journey of the client that is only making its follow-up calls stand in its way (a
-complication reported on a recheck's own call, while the journey it came from still calls too).
-The id is derived from what opened it, so every retry of one request converges on one journey.
+any other journey of the client stand in its way: one only making its follow-up calls (a
+complication reported on a recheck's own call, while the journey it came from still calls too),
+or one reception opened while the treated journey makes its calls (the client back for another
+item): the client is asked in for the recheck all the same.
+Only a recheck the client already has coming serves instead. The id is derived from what opened
+it, so every retry of one request converges on one journey.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.ages import is_minor
-from domain.errors import Conflict, DomainError
+from domain.errors import DomainError
 from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
@@ -66,23 +69,14 @@ async def _given_up(gateway: JourneyGateway, client_id: str, held_by: str) -> da
     return None if running else claim.claimed_at
 
 
-async def _other_journey(parent: JourneyRow, journey_id: str) -> JourneyRow | None:
-    """An active journey of the client, besides the parent and the recheck itself, that is more
-    than its follow-up calls: one the recheck would run beside."""
-    others = JourneyRow.filter(client_id=parent.client_id, active=True)
-    others = others.exclude(id__in=[parent.id, journey_id]).exclude(stage=Stage.FOLLOW_UP.value)
-    return await others.first()
-
-
-async def recheck_refusal(parent: JourneyRow, journey_id: str) -> Conflict | None:
-    """Why no recheck can open from `parent` now, asked before the step that would open it
-    is sent (the step is not taken when the recheck could not follow)."""
-    if await JourneyRow.exists(id=journey_id):
-        return None
-    other = await _other_journey(parent, journey_id)
-    if other is not None and other.visit_category != VisitCategory.RECHECK.value:
-        return Conflict("the client already has another active journey")
-    return None
+async def _recheck_coming(parent: JourneyRow, journey_id: str) -> JourneyRow | None:
+    """A recheck of the client, besides the parent and the one opening, still to treat: it
+    serves whatever would open another (one the client booked at reception too)."""
+    coming = JourneyRow.filter(
+        client_id=parent.client_id, active=True, visit_category=VisitCategory.RECHECK.value
+    )
+    coming = coming.exclude(id__in=[parent.id, journey_id]).exclude(stage__in=_TREATED)
+    return await coming.first()
 
 
 async def open_linked_recheck(
@@ -97,11 +91,9 @@ async def open_linked_recheck(
     recheck the client already has coming (its row may still be being written)."""
     if await JourneyRow.exists(id=journey_id):
         return journey_id
-    other = await _other_journey(parent, journey_id)
-    if other is not None and other.visit_category != VisitCategory.RECHECK.value:
-        raise Conflict("the client already has another active journey")
-    if other is not None and other.stage not in _TREATED:
-        return str(other.id)  # the client is already coming in for a recheck: it serves
+    coming = await _recheck_coming(parent, journey_id)
+    if coming is not None:
+        return str(coming.id)  # the client is already coming in for a recheck: it serves
     # Of two requests opening a recheck at once (two warranty claims), one claims the client;
     # the other is served by its recheck, unless that one never started (its request died).
     held_by = await claim_recheck(parent.client_id, journey_id)

@@ -1,5 +1,5 @@
-"""`claimWarranty`: within the card's period a linked recheck journey opens at no charge;
-outside it, a typed refusal naming the end date."""
+"""`claimWarranty`: within the card's period a linked recheck journey opens at no charge, beside
+any other journey the client has; outside it, a typed refusal naming the end date."""
 
 from __future__ import annotations
 
@@ -53,8 +53,10 @@ class WarrantyClaimed:
     claimed_at: datetime = strawberry.field(description="When, in UTC.")
     recheck_journey: Journey | None = strawberry.field(
         description="The recheck journey that serves the claim (RECHECK, waiting at reception): "
-        "one opened for it, owned by the treatment's consultant, or one the client already had "
-        "coming in; null while its first events are still being written."
+        "one opened for it, owned by the treatment's consultant, beside any other journey the "
+        "client has (one started at reception while the treated journey makes its calls), or "
+        "one the client already had coming in; null while its first events are still being "
+        "written."
     )
 
 

@@ -177,7 +177,7 @@ async def test_a_retried_complication_keeps_the_recheck_its_first_attempt_found(
     assert await JourneyRow.filter(client_id=client, visit_category="RECHECK").count() == 1
 
 
-async def test_a_complication_retried_after_the_journey_moved_on_is_answered_alike(
+async def test_a_complication_retried_after_the_journey_moved_on_opens_its_recheck(
     driver: JourneyDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a complication whose call was recorded and whose process died before its recheck
@@ -206,13 +206,14 @@ async def test_a_complication_retried_after_the_journey_moved_on_is_answered_ali
     # When the follow-up staff's app retries the complication twice with its key
     first = await driver.api.run(docs.REPORT_COMPLICATION, token, input=report)
     second = await driver.api.run(docs.REPORT_COMPLICATION, token, input=report)
-    # Then both retries are answered alike, as what was recorded: the complication reported,
-    # the doctor's task standing, and no recheck (the client had another journey by then)
+    # Then the recheck opens beside the new visit, and both retries are answered alike with it
     assert first == second, (first, second)
     reported = first["reportComplication"]
-    assert (reported["__typename"], reported["recheckJourney"]) == ("ComplicationReported", None)
+    assert reported["__typename"] == "ComplicationReported", reported
+    recheck = reported["recheckJourney"]
+    assert (recheck["visitCategory"], recheck["linkedJourneyId"]) == ("RECHECK", jid)
     tasks = await _tasks(driver, Role.EXPERT)
     (task,) = [t for t in tasks if t["kind"] == "COMPLICATION" and t["journeyId"] == jid]
-    assert task["linkedJourneyId"] is None
+    assert task["linkedJourneyId"] == recheck["id"]
     raw = decode_id(client, "Client")
-    assert await JourneyRow.filter(client_id=raw, visit_category="RECHECK").count() == 0
+    assert await JourneyRow.filter(client_id=raw, visit_category="RECHECK").count() == 1
