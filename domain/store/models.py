@@ -96,6 +96,21 @@ class RevokedToken(Model):
         table = "revoked_token"
 
 
+class LiveSubscriptionLease(Model):
+    """One open subscription of an account, held by the API process serving it until it ends,
+    or until `expires_at` when that process stops renewing it (it died): what bounds an
+    account's live subscriptions across every API process (`store.live_leases`)."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    account_id = fields.CharField(max_length=64)
+    holder = fields.CharField(max_length=64, db_index=True)  # the API process serving it
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "live_subscription_lease"
+        indexes = (("account_id", "expires_at"),)
+
+
 class Client(AppendOnlyModel):
     """The client file's identity page. Corrections come as `ClientAmendment` rows."""
 

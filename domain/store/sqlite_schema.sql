@@ -638,6 +638,13 @@ CREATE TABLE "photo_consent_grant" (
     "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE RESTRICT
 );
 
+CREATE TABLE "live_subscription_lease" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "account_id" VARCHAR(64) NOT NULL,
+    "holder" VARCHAR(64) NOT NULL,
+    "expires_at" TIMESTAMP NOT NULL
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -729,6 +736,12 @@ CREATE INDEX "idx_stage_stay_clinic__313c0b" ON "stage_stay" ("clinic_id", "ende
 CREATE INDEX "idx_staff_name_account_e477c3" ON "staff_name" ("account_id", "since");
 
 CREATE INDEX "idx_photo_conse_journey_794ab0" ON "photo_consent_grant" ("journey_id", "granted_at");
+
+CREATE INDEX "idx_live_subscr_holder_cd5bf0" ON "live_subscription_lease" ("holder");
+
+CREATE INDEX "idx_live_subscr_expires_7cb546" ON "live_subscription_lease" ("expires_at");
+
+CREATE INDEX "idx_live_subscr_account_1f8197" ON "live_subscription_lease" ("account_id", "expires_at");
 
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
@@ -955,3 +968,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '002
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0028_active_recheck_claim', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0029_photo_consent_grant', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0030_live_subscription_lease', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
