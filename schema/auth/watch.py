@@ -6,6 +6,10 @@ as the token expires or is revoked, even when nothing is being pushed: a `Sessio
 polls, once a tick for all open subscriptions (two queries, whatever their number), the accounts
 and signed-out tokens behind them. The subscription then ends with an error whose
 `extensions.code` is `NOT_AUTHORIZED`, and the client signs in again.
+
+Each signed-in subscription also holds a lease that bounds its account's open subscriptions
+across every API process (`schema.auth.live_bound`); the same poll renews them all, in one
+statement more.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from graphql import GraphQLError
 from domain.auth import AccessToken, session_problem
 from domain.errors import ErrorCode
 from domain.store import accounts
+from schema.auth.live_bound import LiveBound
 from schema.live_errors import SubscriptionRefused
 
 if TYPE_CHECKING:
@@ -33,7 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 POLL_SECONDS = 1.0
-# Open subscriptions of one account in this API process, on all its sockets (25 per socket).
+# Open subscriptions of one account at once, on every API process sharing the database, on all
+# their sockets (25 per socket).
 MAX_LIVE_PER_ACCOUNT = 50
 
 
@@ -62,6 +68,7 @@ class Watched:
 class SessionWatch:
     def __init__(self, interval_seconds: float = POLL_SECONDS) -> None:
         self.interval = interval_seconds
+        self.leases = LiveBound(interval_seconds, MAX_LIVE_PER_ACCOUNT)
         self._watched: set[Watched] = set()
         self._poller: asyncio.Task[None] | None = None
         self.ticks = 0  # polls finished so far
@@ -74,8 +81,8 @@ class SessionWatch:
     async def watching(self, token: AccessToken) -> AsyncIterator[Watched]:
         # Every push is built for its subscriber alone: one token opening thousands over many
         # sockets turned one step into 4,000 pushes and 734 MB.
-        open_ones = sum(w.token.account_id == token.account_id for w in self._watched)
-        if open_ones >= MAX_LIVE_PER_ACCOUNT:
+        lease = await self.leases.take(token.account_id)
+        if lease is None:
             raise SubscriptionRefused(
                 f"at most {MAX_LIVE_PER_ACCOUNT} live subscriptions per account at once: "
                 "end one first",
@@ -89,6 +96,7 @@ class SessionWatch:
             yield watched
         finally:
             self._watched.discard(watched)
+            await self.leases.give_back(lease)
 
     async def close(self) -> None:
         if self._poller is not None:
@@ -99,9 +107,15 @@ class SessionWatch:
     async def _poll(self) -> None:
         while self._watched:
             await asyncio.sleep(self.interval)
+            # The database may blink: the pushes still check on their own, and a lease lasts
+            # many polls.
+            try:
+                await self.leases.renew()
+            except Exception:
+                log.exception("renewing the live subscriptions' leases failed")
             try:
                 await self._tick()
-            except Exception:  # the database may blink; the pushes still check on their own
+            except Exception:
                 log.exception("session watch poll failed")
             self.ticks += 1
 
