@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from strawberry.dataloader import DataLoader
 
-from domain.store.aftercare import WarrantyCard
+from domain.store.aftercare import FollowUpTask, WarrantyCard
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import (
     PageKey,
@@ -30,6 +30,7 @@ from domain.store.models import (
 )
 from domain.store.procedure_reads import completions_of, versions_by_id
 from domain.store.procedures import ChecklistCompletion, ProcedureTypeVersion
+from domain.store.recheck_tasks import recheck_task_id
 from schema.client_list_loaders import ClientLists
 
 
@@ -58,6 +59,12 @@ async def _staff(ids: list[str]) -> list[StaffAccount | None]:
 
 async def _warranty_cards(journey_ids: list[str]) -> list[WarrantyCard | None]:
     found = {c.journey_id: c for c in await WarrantyCard.filter(journey_id__in=journey_ids)}
+    return [found.get(i) for i in journey_ids]
+
+
+async def _recheck_tasks(journey_ids: list[str]) -> list[FollowUpTask | None]:
+    ids = {recheck_task_id(journey_id): journey_id for journey_id in journey_ids}
+    found = {t.journey_id: t for t in await FollowUpTask.filter(id__in=list(ids))}
     return [found.get(i) for i in journey_ids]
 
 
@@ -139,6 +146,10 @@ class Loaders:
     # A journey's warranty card, by journey id.
     warranty_card: DataLoader[str, WarrantyCard | None] = field(
         default_factory=lambda: DataLoader(_warranty_cards)
+    )
+    # The reminder of the recheck a journey's handover booked, by journey id.
+    recheck_task: DataLoader[str, FollowUpTask | None] = field(
+        default_factory=lambda: DataLoader(_recheck_tasks)
     )
     history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)
     # A client's identity as amended (name, phone, e-mail): its latest amendment, if any.

@@ -22,6 +22,7 @@ class TaskKind(str, Enum):
     LOW_SURVEY_SCORE = "LOW_SURVEY_SCORE"
     PHOTO = "PHOTO"
     INVITATION = "INVITATION"
+    RECHECK = "RECHECK"
 
 
 class TaskStatus(str, Enum):
@@ -66,6 +67,13 @@ def retry_wait(misses: int) -> timedelta:
     return RETRY_BACKOFF[min(max(misses, 1), len(RETRY_BACKOFF)) - 1]
 
 
+def caller_assignment(consultant_id: str | None, policy: FollowUpAssignee) -> Assignment:
+    """Who calls the client under the clinic's after-care setting."""
+    if policy is FollowUpAssignee.OWNING_CONSULTANT and consultant_id:
+        return Assignment(Role.CONSULTANT, consultant_id)
+    return Assignment(Role.FOLLOW_UP_STAFF, None)
+
+
 def call_assignment(
     follow_up: FollowUp, consultant_id: str | None, policy: FollowUpAssignee
 ) -> Assignment:
@@ -73,9 +81,7 @@ def call_assignment(
         MISSES_TO_ESCALATE
     ):
         return Assignment(Role.SUPERVISOR, None)
-    if policy is FollowUpAssignee.OWNING_CONSULTANT and consultant_id:
-        return Assignment(Role.CONSULTANT, consultant_id)
-    return Assignment(Role.FOLLOW_UP_STAFF, None)
+    return caller_assignment(consultant_id, policy)
 
 
 def is_escalated(follow_up: FollowUp) -> bool:

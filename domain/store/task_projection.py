@@ -3,7 +3,8 @@ as the event, so at-least-once writes stay idempotent): a follow-up that falls d
 task; a missed call moves it by the back-off and, the third time, to a supervisor; a reported
 complication becomes a task for the treating doctor; a treatment issues its warranty card (its
 procedure type's, else the clinic's) and, when the journey has a procedure type, the reminders of
-its photo schedule (`photo_tasks`)."""
+its photo schedule (`photo_tasks`); a handover that booked the next recheck, its reminder
+(`recheck_tasks`)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from domain.store.aftercare import AftercareSetting, FollowUpTask, TaskChangeLog
 from domain.store.models import Clinic
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
+from domain.store.recheck_tasks import books_a_recheck, write_recheck_task
 
 
 async def clinic_setting(clinic_id: str) -> AftercareSetting:
@@ -59,12 +61,13 @@ async def procedure_content(facts: JourneyFacts) -> ProcedureContent | None:
 
 def aftercare_to_project(change: JourneyChange) -> bool:
     """Whether `project_aftercare` may write anything for `change`: the treatment completed, a
-    journey ended, or a follow-up past its scheduled state. The read-model writer skips it (and
-    its trips to the database) for every other step; anything new `project_aftercare` writes
-    needs its case here."""
+    handover recorded, a journey ended, or a follow-up past its scheduled state. The read-model
+    writer skips it (and its trips to the database) for every other step; anything new
+    `project_aftercare` writes needs its case here."""
     facts = change.facts
     return (
         change.event.action == Action.COMPLETE_TREATMENT.value
+        or books_a_recheck(change)
         or facts.stage.is_terminal
         or any(f.status is not FollowUpStatus.SCHEDULED for f in facts.follow_ups)
     )
@@ -86,10 +89,11 @@ async def project_aftercare(change: JourneyChange) -> None:
     if facts.linked_journey_id and facts.stage.is_terminal:
         await _settle_complications(facts, change)
     touched = [f for f in facts.follow_ups if f.status is not FollowUpStatus.SCHEDULED]
-    if not touched:
+    if not touched and not books_a_recheck(change):
         return
     setting = await clinic_setting(facts.clinic_id)
     policy = FollowUpAssignee(setting.follow_up_assignee)
+    await write_recheck_task(change, policy)
     for follow_up in touched:
         await _write_call(facts, follow_up, policy, change)
         if follow_up.outcome is FollowUpOutcome.COMPLICATION:

@@ -49,7 +49,8 @@ TASK_ID_LIMIT = 64
 @strawberry.input(description="Close a task from your list with what came of it.")
 class CompleteTaskInput:
     task_id: strawberry.ID = strawberry.field(
-        description="The task's id (`FollowUpTask.id`): a low survey score or a complication."
+        description="The task's id (`FollowUpTask.id`): a low survey score, a complication, "
+        "an invitation or a recheck reminder."
     )
     note: str = strawberry.field(
         description="The outcome: what was done or agreed with the client, and why it can close."

@@ -32,8 +32,8 @@ TaskStatus = strawberry.enum(rules.TaskStatus, description="Where a task stands.
     description="One task on a staff list: a follow-up call that fell due (retried after a "
     "missed call, a supervisor's after three), a complication for the treating doctor, a "
     "low survey score for a supervisor, a photo of the procedure type's photo schedule "
-    "for the care team, or an invitation back for the consultant of a consultation that did "
-    "not convert."
+    "for the care team, an invitation back for the consultant of a consultation that did "
+    "not convert, or the reminder of a recheck booked at the handover."
 )
 class FollowUpTask:
     id: strawberry.ID = strawberry.field(description="The task's id.")
@@ -42,14 +42,14 @@ class FollowUpTask:
     journey_id: strawberry.ID = strawberry.field(description="The journey's global id.")
     follow_up_id: str | None = strawberry.field(
         description="The journey's follow-up (`fu-1`...), for `completeFollowUp` and "
-        "`reportComplication`; null for a survey alert or an invitation."
+        "`reportComplication`; null for a survey alert, an invitation or a recheck reminder."
     )
     label: str | None = strawberry.field(
         description="The follow-up's label, e.g. 24h, 1w, 3m; for a photo reminder, its stage."
     )
     due_at: datetime = strawberry.field(
         description="When the task is due: when the follow-up fell due, or after a missed call "
-        "when its retry is."
+        "when its retry is; for a recheck reminder, the recheck's time."
     )
     overdue: bool = strawberry.field(
         description="Still open past its due time by more than the clinic allows."

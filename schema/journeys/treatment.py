@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from domain.aftercare.recheck_booking import recheck_problems
 from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
@@ -233,6 +234,9 @@ async def complete_treatment(
 async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyResult:
     problems: list[FieldProblem] = check_text("aftercare", input.aftercare, required=True)
     problems += await discomfort_problems(info, input.journey_id, input.discomfort)
+    # Kept in the handover's record, from which the read model writes the caller's reminder
+    # (`store.recheck_tasks`); the journey itself does nothing at that time.
+    problems += recheck_problems(input.next_recheck_at, datetime.now(UTC))
     return await run_recorded_action(
         info, input, Action.HAND_OVER, problems=problems, record_kind="handover"
     )

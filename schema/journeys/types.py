@@ -276,6 +276,15 @@ class Journey(relay.Node):
         return WarrantyCard.from_row(card) if card else None
 
     @strawberry.field(
+        description="The recheck booked at the handover (`handOver`'s `nextRecheckAt`), in "
+        "UTC; null when none was. Its reminder is a RECHECK task on the list of whoever makes "
+        "the clinic's after-care calls."
+    )
+    async def next_recheck_at(self, info: Info[Context, None]) -> datetime | None:
+        task = await info.context.loaders.recheck_task.load(self.row.id)
+        return task.due_at if task else None
+
+    @strawberry.field(
         description="The procedure type version this journey follows (named by its approved "
         "plan); null when none. A newer version published since does not change it."
     )

@@ -1,0 +1,55 @@
+"""The next recheck booked at the handover (DOMAIN.md step 8: "next recheck booked").
+
+The time is kept in the handover's record, not in the journey: the journey does nothing at it.
+The read model turns it into a reminder on the list of whoever makes the clinic's after-care
+calls, due at the recheck, so the client is reminded and a recheck missed is seen.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.errors import FieldProblem
+
+# The last follow-up of a plan comes a year after the handover (seed 002 §5: 1 year, a leap
+# year's 8784 hours at most) and the photo schedule ends at a year: a recheck booked for that
+# anniversary may fall a few weeks past it (the doctor's free day, the client's travel). Later
+# than this is a typing slip (a year for a month), not a booking.
+MAX_RECHECK_AHEAD = timedelta(days=400)
+# The field of the handover's record (its input, snake_case) that holds the booking.
+RECORD_FIELD = "next_recheck_at"
+
+
+def in_utc(moment: datetime) -> datetime:
+    """A time given without an offset is taken as UTC (the field says so)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def recheck_problems(booked: datetime | None, now: datetime) -> list[FieldProblem]:
+    """A booking after the handover (now) and at most `MAX_RECHECK_AHEAD` after it."""
+    if booked is None:
+        return []
+    at = in_utc(booked)
+    if at <= now:
+        return [FieldProblem("nextRecheckAt", "after the handover: a time still ahead")]
+    if at - now > MAX_RECHECK_AHEAD:
+        return [
+            FieldProblem(
+                "nextRecheckAt", f"at most {MAX_RECHECK_AHEAD.days} days after the handover"
+            )
+        ]
+    return []
+
+
+def booked_recheck(record_body: Any) -> datetime | None:
+    """The recheck a handover's record booked, in UTC; None when it booked none."""
+    if not isinstance(record_body, dict):
+        return None
+    value = record_body.get(RECORD_FIELD)
+    if not isinstance(value, str):
+        return None
+    try:
+        return in_utc(datetime.fromisoformat(value))
+    except ValueError:
+        return None
