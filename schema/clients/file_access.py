@@ -8,7 +8,7 @@ still hold a role that records that part.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from strawberry.types import Info
@@ -35,6 +35,12 @@ async def visible_client(info: Info[Context, None], global_id: str) -> ClientRow
 
 async def zone_of(info: Info[Context, None], clinic_id: str) -> ZoneInfo:
     return await info.context.loaders.zone.load(clinic_id)
+
+
+async def clinic_today(info: Info[Context, None], clinic_id: str) -> date:
+    """Today in the clinic's calendar: its days (a client's birthday, a price list's first day,
+    an installment's due day) begin at its midnight, not at UTC's."""
+    return datetime.now(await zone_of(info, clinic_id)).date()
 
 
 async def file_dates(info: Info[Context, None], client: ClientRow) -> Dates:

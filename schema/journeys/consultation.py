@@ -18,6 +18,7 @@ from domain.store.models import StaffAccount
 from schema import idempotency
 from schema.body import check_currency, to_minor_units
 from schema.catalog.types import ITEM_ID_TYPE
+from schema.clients.file_access import clinic_today
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
@@ -130,7 +131,8 @@ async def _catalog_problems(
     claims = info.context.claims
     if claims is None:
         return
-    await price_line_problems(claims.clinic_id, prefix, plan, problems)
+    today = await clinic_today(info, claims.clinic_id)
+    await price_line_problems(claims.clinic_id, today, prefix, plan, problems)
     if len(plan.catalog_item_ids) > MAX_PLAN_ITEMS:
         problems.append(FieldProblem(f"{prefix}.catalogItemIds", f"at most {MAX_PLAN_ITEMS}"))
         return

@@ -7,7 +7,7 @@ API took them; the journey's workflow never sees them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 import strawberry
@@ -32,16 +32,16 @@ class PlanPriceLineInput:
 
 
 async def price_line_problems(
-    clinic_id: str, prefix: str, plan: PlanInput, problems: list[FieldProblem]
+    clinic_id: str, today: date, prefix: str, plan: PlanInput, problems: list[FieldProblem]
 ) -> None:
-    """Every line names an item of the clinic's price list in force today, once, 1 to 100 of it."""
+    """Every line names an item of the clinic's price list in force `today` (the clinic's day),
+    once, 1 to 100 of it."""
     lines = plan.price_lines
     if len(lines) > MAX_LINES:
         problems.append(FieldProblem(f"{prefix}.priceLines", f"at most {MAX_LINES}"))
         return
     if not lines:
         return
-    today = datetime.now(UTC).date()
     in_force = {row.id for row in await items_in_force(clinic_id, today)}
     seen: set[str] = set()
     for index, line in enumerate(lines):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
 
 import strawberry
 from strawberry.types import Info
@@ -30,7 +29,7 @@ from domain.store.models import Journey as JourneyRow
 from domain.visits import categorise
 from schema import idempotency
 from schema.audit.collector import note_write
-from schema.clients.file_access import zone_of
+from schema.clients.file_access import clinic_today
 from schema.context import Context
 from schema.errors import from_domain, invalid, not_authorized, not_found
 from schema.ids import decode_id
@@ -70,11 +69,6 @@ class StartJourneyInput:
 async def clinic_sla_overrides(clinic_id: str) -> dict[str, int]:
     clinic = await Clinic.get_or_none(id=clinic_id)
     return dict(clinic.stage_slas or {}) if clinic else {}
-
-
-async def _clinic_today(info: Info[Context, None], clinic_id: str) -> date:
-    """Today in the clinic's calendar: a client comes of age on their birthday there."""
-    return datetime.now(await zone_of(info, clinic_id)).date()
 
 
 async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> JourneyResult:
@@ -203,7 +197,7 @@ async def _journey_start(
         client_id=client.id,
         visit_category=decision.category,
         channel=input.channel,
-        client_is_minor=is_minor(client.birth_date, await _clinic_today(info, clinic_id)),
+        client_is_minor=is_minor(client.birth_date, await clinic_today(info, clinic_id)),
         started_by=actor,
         checked_in=input.checked_in,
         follow_up_offsets=list(info.context.config.follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),

@@ -2,14 +2,15 @@
 
 A bill's lines are the final plan's price lines (the price-list items the expert's approved plan
 names), priced with each item's version in force today; or, given explicitly, a price-list item
-version in force today and a quantity each (a plan that names none). A bill is never
+version in force today and a quantity each (a plan that names none). Today is the clinic's day
+(a version begins and ends at its midnight), as `priceList` reads it. A bill is never
 changed: a new bill for the journey replaces one the client has not confirmed yet; a confirmed
 bill stands (a correction after that is a refund).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import strawberry
@@ -40,6 +41,7 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.partners import PartnerReferral
 from schema import idempotency
 from schema.audit.collector import note_write
+from schema.clients.file_access import clinic_today
 from schema.consents.signing import signature_problems
 from schema.context import Context
 from schema.errors import (
@@ -159,9 +161,9 @@ def _priced(row: ItemRow) -> PricedItem:
 
 
 async def _requests(
-    clinic_id: str, lines: list[BillLineInput], problems: list[FieldProblem]
+    clinic_id: str, today: date, lines: list[BillLineInput], problems: list[FieldProblem]
 ) -> list[LineRequest]:
-    in_force = {row.id: row for row in await items_in_force(clinic_id, datetime.now(UTC).date())}
+    in_force = {row.id: row for row in await items_in_force(clinic_id, today)}
     requests = []
     for index, line in enumerate(lines):
         raw_id = decode_id(line.price_item_id, "PriceListItem")
@@ -176,9 +178,8 @@ async def _requests(
 
 
 async def _planned(
-    clinic_id: str, journey_id: str, problems: list[FieldProblem]
+    clinic_id: str, today: date, journey_id: str, problems: list[FieldProblem]
 ) -> list[LineRequest]:
-    today = datetime.now(UTC).date()
     planned = await final_plan_lines(clinic_id, journey_id, today, problems)
     return [LineRequest(_priced(line.item), line.quantity) for line in planned]
 
@@ -195,15 +196,16 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
     if journey is None:
         return not_found("journey")
     settings = await billing_settings(claims.clinic_id)
+    today = await clinic_today(info, claims.clinic_id)
     problems: list[FieldProblem] = []
     discount = None
     if input.discount is not None:
         discount = read_money("discount.amount", input.discount.amount, problems, settings.currency)
         problems += check_text("discount.reason", input.discount.reason, required=True, limit=500)
     if input.lines is None:
-        requests = await _planned(claims.clinic_id, journey.id, problems)
+        requests = await _planned(claims.clinic_id, today, journey.id, problems)
     else:
-        requests = await _requests(claims.clinic_id, input.lines, problems)
+        requests = await _requests(claims.clinic_id, today, input.lines, problems)
         if len(input.lines) > 50:
             problems.append(FieldProblem("lines", "one to 50 lines"))
     if input.partner_staff is not StaffTreatment.NONE and not await PartnerReferral.exists(

@@ -11,7 +11,7 @@ payment is against the final plan's price, as before itemised bills: it still ge
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import strawberry
@@ -37,7 +37,7 @@ from domain.store.receipts import record_payment as write_payment
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.body import check_currency, record_body, to_minor_units
-from schema.clients.file_access import zone_of
+from schema.clients.file_access import clinic_today, zone_of
 from schema.context import Context
 from schema.errors import from_domain, not_authorized
 from schema.ids import decode_id
@@ -87,7 +87,7 @@ class RecordPaymentInput:
 
 
 async def _bill_problems(
-    journey: JourneyRow, input: RecordPaymentInput, amount_minor: int
+    info: Info[Context, None], journey: JourneyRow, input: RecordPaymentInput, amount_minor: int
 ) -> tuple[BillRow | None, list[FieldProblem]]:
     row = await BillRow.get_or_none(
         id=decode_id(input.bill_id or "", BILL_ID_TYPE) or "", journey_id=journey.id
@@ -109,7 +109,8 @@ async def _bill_problems(
     )
     problems = payment_problems(state, input.kind, amount_minor)
     if input.kind is PaymentKind.INSTALLMENT_PLAN:
-        problems += _schedule_problems(input, row.total_minor, amount_minor)
+        today = await clinic_today(info, journey.clinic_id)
+        problems += _schedule_problems(input, row.total_minor, amount_minor, today)
     elif input.schedule is not None:
         problems.append(FieldProblem("schedule", "only with INSTALLMENT_PLAN"))
     return row, problems
@@ -160,11 +161,11 @@ def _schedule(input: RecordPaymentInput, problems: list[FieldProblem]) -> list[t
 
 
 def _schedule_problems(
-    input: RecordPaymentInput, total_minor: int, first_minor: int
+    input: RecordPaymentInput, total_minor: int, first_minor: int, today: date
 ) -> list[FieldProblem]:
+    """`today`: the clinic's (an installment falls due at the end of its day there)."""
     problems: list[FieldProblem] = []
     dues = _schedule(input, problems)
-    today = datetime.now(UTC).date()
     return problems or schedule_problems(total_minor, first_minor, dues, today)
 
 
@@ -204,7 +205,7 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
         if unnamed:
             return from_domain(DomainValidationFailed(unnamed))
     if input.bill_id is not None and not settled and not written:
-        bill, found = await _bill_problems(journey, input, amount_minor)
+        bill, found = await _bill_problems(info, journey, input, amount_minor)
         if found:
             return from_domain(DomainValidationFailed(found))
     after_treatment = facts_from_json(journey.facts).treatment_started

@@ -19,6 +19,7 @@ from domain.money.money import Money as MoneyValue
 from domain.store.billing import PriceListItem as ItemRow
 from domain.store.billing_reads import items_in_force
 from schema import idempotency
+from schema.clients.file_access import clinic_today
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, not_authorized
 from schema.ids import encode_id
@@ -186,7 +187,10 @@ async def set_price_list_item(
 async def price_list(
     info: Info[Context, None],
     on: Annotated[
-        date | None, strawberry.argument(description="The day to price (default: today, UTC).")
+        date | None,
+        strawberry.argument(
+            description="The day to price (default: today in the clinic's calendar)."
+        ),
     ] = None,
     kind: Annotated[
         PriceItemKind | None, strawberry.argument(description="Only items of this kind.")
@@ -197,5 +201,6 @@ async def price_list(
     if claims is None:
         return []
     settings = await billing_settings(claims.clinic_id)
-    rows = await items_in_force(claims.clinic_id, on or datetime.now(UTC).date(), kind)
+    day = on or await clinic_today(info, claims.clinic_id)
+    rows = await items_in_force(claims.clinic_id, day, kind)
     return [PriceListItem.from_row(row, settings.locale) for row in rows]
