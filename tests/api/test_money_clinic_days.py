@@ -2,8 +2,9 @@
 plan's "after today", turn at the clinic's midnight, not at UTC's.
 
 Each test puts its clinic far from UTC, on the side where its day differs from UTC's at the
-hour the test runs: Kiritimati (UTC+14) is a day ahead from 10:00 UTC, Pago Pago (UTC-11) a
-day behind until 11:00 UTC."""
+hour the test runs, and an hour or more before its own midnight, so that no day turns while it
+runs: Kiritimati (UTC+14) is a day ahead from 10:00 UTC until UTC's midnight, Pago Pago
+(UTC-11) a day behind from UTC's midnight until 11:00 UTC, taken until 10:00."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ Fresh = Callable[[], Awaitable[JourneyDriver]]
 async def _far_from_utc(driver: JourneyDriver) -> date:
     """Moves the driver's clinic to a zone whose day is not UTC's now; its today."""
     now = datetime.now(UTC)
-    zone = "Pacific/Kiritimati" if now.hour >= 11 else "Pacific/Pago_Pago"
+    zone = "Pacific/Kiritimati" if now.hour >= 10 else "Pacific/Pago_Pago"
     account = await StaffAccount.get(id=driver.staff[Role.SUPERVISOR].account_id)
     await Clinic.filter(id=account.clinic_id).update(timezone=zone)
     today = now.astimezone(ZoneInfo(zone)).date()
