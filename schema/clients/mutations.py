@@ -16,6 +16,7 @@ from domain.store import records
 from domain.store.models import Client as ClientRow
 from schema import idempotency
 from schema.audit.collector import note_write
+from schema.clients.file_access import clinic_today
 from schema.clients.types import Client
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, from_domain, not_authorized
@@ -44,7 +45,7 @@ RegisterClientResult = Annotated[
 ]
 
 
-def _problems(input: RegisterClientInput) -> list[FieldProblem]:
+def _problems(input: RegisterClientInput, today: date) -> list[FieldProblem]:
     problems = check_text("fullName", input.full_name, required=True, limit=200)
     problems += check_text("phone", input.phone, required=True, limit=40)
     problems += check_text("email", input.email, required=False, limit=200)
@@ -54,7 +55,7 @@ def _problems(input: RegisterClientInput) -> list[FieldProblem]:
         problems.append(FieldProblem("phone", "6 to 15 digits"))
     if input.email and "@" not in input.email:
         problems.append(FieldProblem("email", "not an e-mail address"))
-    if not date(1900, 1, 1) <= input.birth_date <= datetime.now(UTC).date():
+    if not date(1900, 1, 1) <= input.birth_date <= today:
         problems.append(FieldProblem("birthDate", "not a plausible birth date"))
     if not input.data_consent:
         problems.append(
@@ -70,7 +71,8 @@ async def register_client(
     if claims is None:
         return not_authorized()
     bad_key = records.key_problem(input.idempotency_key)
-    problems = _problems(input)
+    # The clinic's today: a client born on its today is not in the future where UTC's lags.
+    problems = _problems(input, await clinic_today(info, claims.clinic_id))
     if bad_key or problems:
         return from_domain(DomainValidationFailed([*problems, *([bad_key] if bad_key else [])]))  # type: ignore[return-value]
     ledger = await idempotency.claim(info, claims.account_id, input)

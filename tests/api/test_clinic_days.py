@@ -1,20 +1,18 @@
-"""Money's days are the clinic's: the price list a bill is priced from, and an installment
-plan's "after today", turn at the clinic's midnight, not at UTC's.
+"""Days are the clinic's: the price list a bill is priced from, an installment plan's "after
+today" and the latest birth date a client may be registered with turn at the clinic's midnight,
+not at UTC's.
 
-Each test puts its clinic far from UTC, on the side where its day differs from UTC's at the
-hour the test runs, and an hour or more before its own midnight, so that no day turns while it
-runs: Kiritimati (UTC+14) is a day ahead from 10:00 UTC until UTC's midnight, Pago Pago
-(UTC-11) a day behind from UTC's midnight until 11:00 UTC, taken until 10:00."""
+Each test puts its clinic far from UTC, where its day differs from UTC's at the hour the test
+runs (`tests.api.clinic_days`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from domain.roles import Role
-from domain.store.models import Clinic, StaffAccount
 from tests.api import documents
+from tests.api.clinic_days import far_from_utc
 from tests.api.flow import JourneyDriver
 from tests.api.money_support import (
     CREATE_BILL,
@@ -29,23 +27,12 @@ from tests.api.money_support import (
 Fresh = Callable[[], Awaitable[JourneyDriver]]
 
 
-async def _far_from_utc(driver: JourneyDriver) -> date:
-    """Moves the driver's clinic to a zone whose day is not UTC's now; its today."""
-    now = datetime.now(UTC)
-    zone = "Pacific/Kiritimati" if now.hour >= 10 else "Pacific/Pago_Pago"
-    account = await StaffAccount.get(id=driver.staff[Role.SUPERVISOR].account_id)
-    await Clinic.filter(id=account.clinic_id).update(timezone=zone)
-    today = now.astimezone(ZoneInfo(zone)).date()
-    assert today != now.date()
-    return today
-
-
 async def test_a_bill_is_priced_from_the_clinic_s_day_of_the_price_list(
     fresh_clinic: Fresh,
 ) -> None:
     # Given a clinic whose day is not UTC's, and an item priced for that one day alone
     driver = await fresh_clinic()
-    today = await _far_from_utc(driver)
+    today = await far_from_utc(driver)
     day = today.isoformat()
     item = await set_item(driver, listPrice=eur("500.00"), validFrom=day, validTo=day)
     # When the cashier bills it
@@ -62,7 +49,7 @@ async def test_a_bill_is_priced_from_the_clinic_s_day_of_the_price_list(
 async def test_an_installment_falls_due_after_the_clinic_s_today(fresh_clinic: Fresh) -> None:
     # Given a clinic whose day is not UTC's, and a confirmed bill of 900.00
     driver = await fresh_clinic()
-    today = await _far_from_utc(driver)
+    today = await far_from_utc(driver)
     item = await set_item(driver, listPrice=eur("900.00"))
     _, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
 
@@ -83,3 +70,24 @@ async def test_an_installment_falls_due_after_the_clinic_s_today(fresh_clinic: F
     assert [p["field"] for p in refused["problems"]] == ["schedule[0].dueOn"], refused
     assert taken["__typename"] == "JourneyPayload", taken
     assert taken["journey"]["stage"] == "TREATMENT"
+
+
+async def test_a_client_born_on_the_clinic_s_today_and_no_later_is_registered(
+    fresh_clinic: Fresh,
+) -> None:
+    # Given a clinic whose day is not UTC's
+    driver = await fresh_clinic()
+    today = await far_from_utc(driver)
+
+    async def registered(born: date) -> str:
+        given = {"fullName": "Ola Nowak", "birthDate": born.isoformat(), "phone": "600100200"}
+        answer = await driver.api.run(
+            documents.REGISTER_CLIENT,
+            driver.token(Role.FRONT_DESK),
+            input={**given, "dataConsent": True},
+        )
+        return str(answer["registerClient"]["__typename"])
+
+    # Then a client born on its today is registered, and one born on its tomorrow is not
+    assert await registered(today) == "ClientPayload"
+    assert await registered(today + timedelta(days=1)) == "ValidationFailed"
