@@ -12,38 +12,26 @@ both versions of the desk have, so it runs on either; re-record only on purpose.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import tempfile
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from domain.journey.facts import Actor
 from domain.journey.stages import VisitCategory
 from domain.roles import Role
-from domain.store.db import apply_migrations, close_db, init_db
 from domain.triage.commands import AcceptCommand, ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
 from domain.triage.desk import SeatStatus
-from tests.support import DESK, binary
-from workflows.triage import TriageDeskWorkflow, desk_workflow_id
-from workflows.triage_activities import record_desk_board_changes, record_desk_changes
+from tests.support import DESK
+from tests.workflows.desk_recorder import main, past_midnight, to_midnight
+from workflows.triage import desk_workflow_id
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "day_opened_waiting.json"
 TASK_QUEUE = "desk-record-day"
 CLINIC = "clinic-desk-day"
-
-
-async def past_midnight(env: WorkflowEnvironment) -> None:
-    local = (await env.get_current_time()).astimezone(ZoneInfo("UTC"))
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    await env.sleep(midnight - local + timedelta(minutes=1))
 
 
 async def scenario(client: Client, env: WorkflowEnvironment) -> str:
@@ -67,9 +55,7 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> str:
         CLINIC, SeatCommand(DESK, "A", "note-busy", status=SeatStatus.BUSY), "busy-a"
     )
     await env.sleep(timedelta(minutes=10, seconds=30))  # nobody free: the supervisor is called
-    local = (await env.get_current_time()).astimezone(ZoneInfo("UTC"))
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    await env.sleep(midnight - local - timedelta(minutes=5))
+    await env.sleep(await to_midnight(env) - timedelta(minutes=5))
     back = SeatCommand(DESK, "A", "note-back", status=SeatStatus.AVAILABLE)
     await desk.change_seat(CLINIC, back, "back-a")
     await arrive("j3")  # A, five minutes before midnight
@@ -81,33 +67,5 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> str:
     return first_run
 
 
-async def main() -> None:
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        url = f"sqlite://{Path(scratch) / 'record.sqlite3'}"
-        await apply_migrations(url)
-        await init_db(url)
-        env = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=binary("temporal-test-server")
-        )
-        try:
-            async with Worker(
-                env.client,
-                task_queue=TASK_QUEUE,
-                workflows=[TriageDeskWorkflow],
-                activities=[record_desk_changes, record_desk_board_changes],
-            ):
-                first_run = await scenario(env.client, env)
-                handle = env.client.get_workflow_handle(desk_workflow_id(CLINIC), run_id=first_run)
-                history = await handle.fetch_history()
-                await env.client.get_workflow_handle(desk_workflow_id(CLINIC)).terminate("recorded")
-            recording = {"workflow_id": handle.id, "history": json.loads(history.to_json())}
-            TARGET.write_text(json.dumps(recording, indent=1) + "\n")
-            print(f"{TARGET.name}: {len(history.events)} events")
-        finally:
-            await env.shutdown()
-            await close_db()
-
-
 if __name__ == "__main__":
-    asyncio.run(main())
+    main(TARGET, TASK_QUEUE, CLINIC, scenario)

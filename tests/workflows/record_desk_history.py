@@ -7,22 +7,17 @@ the desk code from before staff words moved to desk notes (commit 4d60471): it s
 desks that were running then, whose histories hold the reasons themselves. It sends commands
 with `reason=` and a policy with a `name`, which today's desk refuses in its validators (its
 handlers still replay them: `test_desk_replay.py`), so it runs only on a checkout of the desk
-from before that commit. Re-record only on purpose.
+from before that commit, with desk_recorder.py beside it. Re-record only on purpose.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import tempfile
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from domain.journey.stages import VisitCategory
-from domain.store.db import apply_migrations, close_db, init_db
 from domain.triage.commands import (
     AcceptCommand,
     ArriveCommand,
@@ -35,9 +30,8 @@ from domain.triage.decision import Arrival
 from domain.triage.desk import SeatStatus
 from domain.triage.policy import RotationPolicy
 from domain.triage.revenue import CreditRule
-from tests.support import DESK, SUPERVISOR, binary
-from workflows.triage import TriageDeskWorkflow, desk_workflow_id
-from workflows.triage_activities import record_desk_board_changes, record_desk_changes
+from tests.support import DESK, SUPERVISOR
+from tests.workflows.desk_recorder import main
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "legacy_reasons.json"
@@ -49,7 +43,7 @@ def override(kind: OverrideKind, reason: str, **fields: object) -> OverrideComma
     return OverrideCommand(SUPERVISOR, kind, reason=reason, **fields)  # type: ignore[arg-type]
 
 
-async def scenario(client: Client) -> None:
+async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     """Seats, a named policy, key-item staff, arrivals, every override: each with its words."""
     desk = TriageGateway(client, TASK_QUEUE)
     steps = iter(range(1, 100))
@@ -93,32 +87,5 @@ async def scenario(client: Client) -> None:
     await desk.override(CLINIC, left, "left-c")
 
 
-async def main() -> None:
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        url = f"sqlite://{Path(scratch) / 'record.sqlite3'}"
-        await apply_migrations(url)
-        await init_db(url)
-        env = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=binary("temporal-test-server")
-        )
-        try:
-            async with Worker(
-                env.client,
-                task_queue=TASK_QUEUE,
-                workflows=[TriageDeskWorkflow],
-                activities=[record_desk_changes, record_desk_board_changes],
-            ):
-                await scenario(env.client)
-                handle = env.client.get_workflow_handle(desk_workflow_id(CLINIC))
-                history = await handle.fetch_history()
-            recording = {"workflow_id": handle.id, "history": json.loads(history.to_json())}
-            TARGET.write_text(json.dumps(recording, indent=1) + "\n")
-            print(f"{TARGET.name}: {len(history.events)} events")
-        finally:
-            await env.shutdown()
-            await close_db()
-
-
 if __name__ == "__main__":
-    asyncio.run(main())
+    main(TARGET, TASK_QUEUE, CLINIC, scenario)
