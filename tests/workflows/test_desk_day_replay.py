@@ -8,27 +8,23 @@ captured and compared with the one the history recorded.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 from temporalio.worker import (
     ContinueAsNewInput,
     Interceptor,
-    Replayer,
-    UnsandboxedWorkflowRunner,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
     WorkflowOutboundInterceptor,
 )
 
-from workflows.triage import DAY_RELEASES_WAITING, DeskStart, TriageDeskWorkflow
+from tests.workflows.desk_replay import load, patched_regardless, replay_with
+from workflows.triage import DAY_RELEASES_WAITING, DeskStart
 
-RECORDING = Path(__file__).with_name("histories") / "desk" / "day_opened_waiting.json"
+RECORDING = "day_opened_waiting"
 
 
 class CaptureNextRun(Interceptor):
@@ -54,11 +50,6 @@ class CaptureNextRun(Interceptor):
         return Inbound
 
 
-def load() -> WorkflowHistory:
-    recording = json.loads(RECORDING.read_text())
-    return WorkflowHistory.from_json(recording["workflow_id"], recording["history"])
-
-
 def recorded_next_run(history: WorkflowHistory) -> DeskStart:
     attributes = history.events[-1].workflow_execution_continued_as_new_event_attributes
     payloads = list(attributes.input.payloads)
@@ -70,12 +61,7 @@ def recorded_next_run(history: WorkflowHistory) -> DeskStart:
 
 async def replayed_next_run(history: WorkflowHistory) -> DeskStart:
     capture = CaptureNextRun()
-    replayer = Replayer(
-        workflows=[TriageDeskWorkflow],
-        interceptors=[capture],
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
-    await replayer.replay_workflow(history)
+    await replay_with(history, capture)
     [start] = capture.carried
     assert isinstance(start, DeskStart)
     return start
@@ -84,7 +70,7 @@ async def replayed_next_run(history: WorkflowHistory) -> DeskStart:
 async def test_a_day_opened_before_the_release_replays_as_it_ran() -> None:
     # Given a desk's first run that opened a new day with two clients waiting (one the
     # supervisor had been called for, one within its ten minutes) and continued as new
-    history = load()
+    history = load(RECORDING)
     recorded = recorded_next_run(history)
     assert recorded.state is not None
     assert sorted(recorded.state.assignments) == ["j2", "j3"]
@@ -100,14 +86,9 @@ async def test_a_desk_that_released_them_regardless_would_not_replay_as_it_ran(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given a desk that releases them without asking its history
-    asked = workflow.patched
-
-    def released_regardless(patch_id: str) -> bool:
-        return patch_id == DAY_RELEASES_WAITING or asked(patch_id)
-
-    monkeypatch.setattr(workflow, "patched", released_regardless)
+    patched_regardless(monkeypatch, DAY_RELEASES_WAITING)
     # When the recorded history is replayed
-    replayed = await replayed_next_run(load())
+    replayed = await replayed_next_run(load(RECORDING))
     # Then the day's end released the waiting clients, unlike the run it replays
     assert replayed.state is not None and replayed.state.assignments == {}
-    assert replayed != recorded_next_run(load())
+    assert replayed != recorded_next_run(load(RECORDING))

@@ -5,26 +5,18 @@ holds no alert for the recheck. Recorded by tests/workflows/record_desk_recheck_
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from pathlib import Path
-
-from temporalio.client import WorkflowHistory
 
 from domain.triage.commands import DeskReply
-from tests.workflows.test_desk_replay import (
+from tests.workflows.desk_replay import (
     as_answered_today,
     handed_over,
+    load,
     recorded_replies,
     replay,
 )
 
-RECORDING = Path(__file__).with_name("histories") / "desk" / "recheck_alert.json"
-
-
-def load() -> WorkflowHistory:
-    recording = json.loads(RECORDING.read_text())
-    return WorkflowHistory.from_json(recording["workflow_id"], recording["history"])
+RECORDING = "recheck_alert"
 
 
 def without_recheck_alerts(reply: DeskReply) -> DeskReply:
@@ -36,7 +28,7 @@ def without_recheck_alerts(reply: DeskReply) -> DeskReply:
 
 async def test_a_desk_that_alerted_on_a_recheck_replays_without_the_alert() -> None:
     # Given a desk's history in which a recheck raised an alert and a client was handed on
-    history = load()
+    history = load(RECORDING)
     recorded = recorded_replies(history)
     assert set(recorded) == {"seat-A", "seat-B", "arrive-r1", "arrive-j1", "scope-a", "accept-j1"}
     late = recorded["accept-j1"].state

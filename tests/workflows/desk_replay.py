@@ -1,0 +1,121 @@
+"""Replaying a recorded triage desk (histories/desk/, written by the record_desk_*_history.py
+scripts) with today's desk code, and reading what it answered then and answers now.
+
+The Replayer compares commands only, so a replay test captures what the replayed desk answers
+(each update's reply, or what a run hands its next) and compares it with what the history
+recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.converter import DataConverter
+from temporalio.worker import (
+    HandleUpdateInput,
+    Interceptor,
+    Replayer,
+    UnsandboxedWorkflowRunner,
+    WorkflowInboundInterceptor,
+    WorkflowInterceptorClassInput,
+)
+
+from domain.triage.board_changes import board_view
+from domain.triage.commands import DeskReply
+from workflows.triage import TriageDeskWorkflow
+
+RECORDINGS = Path(__file__).with_name("histories") / "desk"
+
+
+def load(name: str) -> WorkflowHistory:
+    """The desk history recorded as histories/desk/<name>.json."""
+    recording = json.loads((RECORDINGS / f"{name}.json").read_text())
+    return WorkflowHistory.from_json(recording["workflow_id"], recording["history"])
+
+
+async def replay_with(history: WorkflowHistory, capture: Interceptor) -> None:
+    """Replays `history` with today's desk code, `capture` keeping what it needs; a command
+    that differs from the recorded one raises `workflow.NondeterminismError`."""
+    replayer = Replayer(
+        workflows=[TriageDeskWorkflow],
+        interceptors=[capture],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+    await replayer.replay_workflow(history)
+
+
+class CaptureReplies(Interceptor):
+    """Keeps each replayed update's answer, by update id."""
+
+    def __init__(self) -> None:
+        self.replies: dict[str, Any] = {}
+
+    def workflow_interceptor_class(
+        self, input: WorkflowInterceptorClassInput
+    ) -> type[WorkflowInboundInterceptor]:
+        replies = self.replies
+
+        class Capture(WorkflowInboundInterceptor):
+            async def handle_update_handler(self, input: HandleUpdateInput) -> Any:
+                reply = await super().handle_update_handler(input)
+                replies[input.id] = reply
+                return reply
+
+        return Capture
+
+
+async def replay(history: WorkflowHistory) -> dict[str, Any]:
+    """Every update's answer as today's desk code gives it, replaying `history`, by update id."""
+    capture = CaptureReplies()
+    await replay_with(history, capture)
+    return capture.replies
+
+
+def recorded_replies(history: WorkflowHistory) -> dict[str, DeskReply]:
+    """The answers the history holds, read as today's `DeskReply` (new fields take defaults)."""
+    converter = DataConverter.default.payload_converter
+    replies = {}
+    for event in history.events:
+        if event.HasField("workflow_execution_update_completed_event_attributes"):
+            completed = event.workflow_execution_update_completed_event_attributes
+            payloads = list(completed.outcome.success.payloads)
+            replies[completed.meta.update_id] = converter.from_payloads(payloads, [DeskReply])[0]
+    return replies
+
+
+def as_answered_today(replies: dict[str, DeskReply]) -> dict[str, DeskReply]:
+    """Recorded answers with the desk in each as today's answers show it: these held every
+    assignment of the day, today's only those still waiting (`board_changes.board_view`)."""
+    return {
+        key: replace(reply, state=board_view(reply.state)) if reply.state else reply
+        for key, reply in replies.items()
+    }
+
+
+def handed_over(reply: DeskReply, *journey_ids: str) -> DeskReply:
+    """A recorded answer as today's desk gives it once the 10-minute rule has handed these
+    clients on: today's assignment says so (`Assignment.handed_over`), the recorded one could
+    not."""
+    assert reply.state is not None
+    assignments = {
+        key: replace(a, handed_over=True) if key in journey_ids else a
+        for key, a in reply.state.assignments.items()
+    }
+    return replace(reply, state=replace(reply.state, assignments=assignments))
+
+
+def patched_regardless(monkeypatch: pytest.MonkeyPatch, patch_id: str) -> None:
+    """Makes the desk take the change behind `patch_id` without asking its history, as a desk
+    changed without the patch would, for the rest of the test."""
+    asked = workflow.patched
+
+    def regardless(asked_id: str) -> bool:
+        return asked_id == patch_id or asked(asked_id)
+
+    monkeypatch.setattr(workflow, "patched", regardless)
