@@ -29,6 +29,21 @@ def _change_id(seed_id: str, purpose: PhotoPurpose | str) -> str:
     return f"{seed_id[:48]}-{value.lower()}"
 
 
+def _change(
+    journey: JourneyRow, purpose: str, given: bool, signature_id: str | None, by: tuple[str, str]
+) -> dict[str, Any]:
+    """The columns of a change to the journey's client's `purpose`, made by `by` (user, role)."""
+    return {
+        "clinic_id": journey.clinic_id,
+        "client_id": journey.client_id,
+        "purpose": purpose,
+        "given": given,
+        "signature_id": signature_id,
+        "recorded_by": by[0],
+        "recorded_by_role": by[1],
+    }
+
+
 async def _write(change_id: str, **values: Any) -> ChangeRow:
     try:
         return await ChangeRow.create(id=change_id, recorded_at=datetime.now(UTC), **values)
@@ -60,14 +75,8 @@ async def record_signed_purposes(
                 await ChangeRow.create(
                     using_db=connection,
                     id=change_id,
-                    clinic_id=journey.clinic_id,
-                    client_id=journey.client_id,
-                    purpose=purpose,
-                    given=True,
-                    signature_id=signature_id,
-                    recorded_by=witness[0],
-                    recorded_by_role=witness[1],
                     recorded_at=now,
+                    **_change(journey, purpose, True, signature_id, witness),
                 )
             await GrantRow.create(
                 using_db=connection,
@@ -127,13 +136,4 @@ async def _withdraw_every_purpose_in_force(
 
 
 async def _withdrawal(journey: JourneyRow, seed_id: str, purpose: str, by: tuple[str, str]) -> None:
-    await _write(
-        _change_id(seed_id, purpose),
-        clinic_id=journey.clinic_id,
-        client_id=journey.client_id,
-        purpose=purpose,
-        given=False,
-        signature_id=None,
-        recorded_by=by[0],
-        recorded_by_role=by[1],
-    )
+    await _write(_change_id(seed_id, purpose), **_change(journey, purpose, False, None, by))
