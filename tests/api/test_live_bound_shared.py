@@ -62,12 +62,16 @@ async def _watcher(api: Api) -> tuple[str, str, Any]:
 async def _open_the_bound(
     held: contextlib.AsyncExitStack, api: Api, token: str, watch: Any
 ) -> list[Any]:
-    """MAX_LIVE_PER_ACCOUNT subscriptions on `api`, each pushed its first view."""
+    """MAX_LIVE_PER_ACCOUNT subscriptions on `api`, each pushed its first view; they end as
+    `held` closes."""
     streams: list[Any] = []
     while len(streams) < MAX_LIVE_PER_ACCOUNT:
         session = await held.enter_async_context(api.websocket(token))
         room = min(MAX_OPERATIONS_PER_SOCKET, MAX_LIVE_PER_ACCOUNT - len(streams))
-        streams += [session.subscribe(watch) for _ in range(room)]
+        opened = [session.subscribe(watch) for _ in range(room)]
+        for stream in opened:
+            held.push_async_callback(stream.aclose)
+        streams += opened
     await asyncio.wait_for(asyncio.gather(*(anext(s) for s in streams)), WITHIN)
     return streams
 
@@ -81,11 +85,12 @@ async def _refused(held: contextlib.AsyncExitStack, api: Api, token: str, watch:
     assert error["extensions"]["code"] == ErrorCode.TOO_MANY_ATTEMPTS.value, error
 
 
-async def _opens(held: contextlib.AsyncExitStack, api: Api, token: str, watch: Any) -> Any:
+async def _opens(held: contextlib.AsyncExitStack, api: Api, token: str, watch: Any) -> None:
+    """One subscription on `api`, pushed its first view; it ends as `held` closes."""
     session = await held.enter_async_context(api.websocket(token))
     stream = session.subscribe(watch)
+    held.push_async_callback(stream.aclose)
     await asyncio.wait_for(anext(stream), WITHIN)
-    return stream
 
 
 async def _leases(account_id: str) -> int:
@@ -99,17 +104,15 @@ async def test_an_accounts_bound_on_one_api_process_refuses_its_next_on_another(
     account_id, token, watch = await _watcher(api)
     async with contextlib.AsyncExitStack() as held:
         # Given an account holding its 50 live subscriptions on one API process
-        streams = await _open_the_bound(held, first.api, token, watch)
+        await _open_the_bound(held, first.api, token, watch)
         # When it opens one more on another process on the same database
         # Then it is refused as on the first, typed and saying why
         await _refused(held, second.api, token, watch)
         await _refused(held, first.api, token, watch)
         # while another account opens one there
         _, other_token, other_watch = await _watcher(api)
-        other = await _opens(held, second.api, other_token, other_watch)
+        await _opens(held, second.api, other_token, other_watch)
         assert await _leases(account_id) == MAX_LIVE_PER_ACCOUNT
-        for stream in [*streams, other]:
-            await stream.aclose()
     # And the leases are given back when the subscriptions end
     await eventually(lambda: _leases(account_id), lambda n: n == 0, timeout=AT_ONCE, what="none")
 
@@ -132,10 +135,8 @@ async def test_a_subscription_ended_frees_its_place_at_once_on_another_process(
             what="the lease given back",
         )
         # Then its place is the other process's at once, and only that one
-        streams.append(await _opens(held, second.api, token, watch))
+        await _opens(held, second.api, token, watch)
         await _refused(held, second.api, token, watch)
-        for stream in streams:
-            await stream.aclose()
 
 
 async def test_a_dead_processs_leases_count_until_they_expire(
@@ -163,8 +164,6 @@ async def test_a_dead_processs_leases_count_until_they_expire(
         await LiveSubscriptionLease.filter(holder=gone).update(
             expires_at=datetime.now(UTC) - timedelta(seconds=1)
         )
-        streams = await _open_the_bound(held, first.api, token, watch)
+        await _open_the_bound(held, first.api, token, watch)
         await _refused(held, first.api, token, watch)
-        for stream in streams:
-            await stream.aclose()
     await LiveSubscriptionLease.filter(holder=gone).delete()
