@@ -79,7 +79,7 @@ async def _said_back(hand_fed: HandFed, token: str, cursor: str, listeners: int 
     back = hand_fed.api.subscription(BOARD_AFTER, token, clinicId=clinic_id, after=cursor)
     async with reading(back, "supervisorBoard") as updates:
         await _feed_caught_up(hand_fed, listeners)
-        await event_row(marker_id, 1, _moving(marker_id, clinic_id), now).save()
+        await _moved(marker_id, clinic_id, now)
         await hand_fed.feed.poll_once()
         while not said or said[-1] != f"MOVED {_on(marker_id)}":
             said.append(_said(await updates.next()))
@@ -90,6 +90,11 @@ def _moving(journey_id: str, clinic_id: str) -> JourneyFacts:
     return facts_of(Stage.PAYMENT, journey_id, clinic_id)
 
 
+async def _moved(journey_id: str, clinic_id: str, now: datetime, seq: int = 1) -> None:
+    """Writes the journey's change `seq`: it moved on (to PAYMENT)."""
+    await event_row(journey_id, seq, _moving(journey_id, clinic_id), now).save()
+
+
 async def test_a_board_back_with_its_cursor_hears_exactly_the_changes_it_missed(
     driver: JourneyDriver, hand_fed: HandFed
 ) -> None:
@@ -98,8 +103,8 @@ async def test_a_board_back_with_its_cursor_hears_exactly_the_changes_it_missed(
     now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
     other_id = await journey(clinic_id, now)
     # When, while it is away, the journey moves on and another journey moves
-    await event_row(away.journey_id, 2, _moving(away.journey_id, clinic_id), now).save()
-    await event_row(other_id, 1, _moving(other_id, clinic_id), now).save()
+    await _moved(away.journey_id, clinic_id, now, seq=2)
+    await _moved(other_id, clinic_id, now)
     await _feed_caught_up(hand_fed)
     # and it subscribes again with its last cursor, and then a third change comes
     said = await _said_back(hand_fed, away.token, away.heard["cursor"])
@@ -118,8 +123,8 @@ async def test_a_board_that_leaves_part_way_through_its_replay_hears_the_rest_on
     now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
     others = [await journey(clinic_id, now) for _ in range(2)]
     for other_id in others:
-        await event_row(other_id, 1, _moving(other_id, clinic_id), now).save()
-    await event_row(away.journey_id, 2, _moving(away.journey_id, clinic_id), now).save()
+        await _moved(other_id, clinic_id, now)
+    await _moved(away.journey_id, clinic_id, now, seq=2)
     # When it comes back with its cursor and leaves again once it has heard the first
     await _feed_caught_up(hand_fed)
     back = hand_fed.api.subscription(
@@ -189,7 +194,7 @@ async def test_a_change_that_commits_below_a_board_s_cursor_after_it_left_is_sai
         async with reading(board, "supervisorBoard") as updates:
             await hand_fed.watching()
             # When a change is written but not committed, and a later one is, and said
-            await event_row(early_id, 1, _moving(early_id, clinic_id), now).save()
+            await _moved(early_id, clinic_id, now)
             await hand_fed.feed.poll_once()
             heard = await updates.next()
         # and the board leaves, its API's feed forgets (no one listens), then the first commits
