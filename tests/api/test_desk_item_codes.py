@@ -5,7 +5,7 @@ into the desk's Temporal history as an item code."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from temporalio.testing import WorkflowEnvironment
 
@@ -37,6 +37,23 @@ async def _listed(api: Api, supervisor: str, code: str) -> None:
     assert listed["setPriceListItem"]["__typename"] == "PriceListItemPayload", listed
 
 
+class _ListingDesk(NamedTuple):
+    clinic: str
+    desk: str  # the front desk's token
+    supervisor: str  # the supervisor's token
+    consultants: list[str]
+    journey: str  # a journey at the desk's triage
+
+
+async def _desk_listing(api: Api, code: str) -> _ListingDesk:
+    """A desk whose clinic's price list names `code`, and a journey at its triage."""
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    await _listed(api, supervisor, code)
+    journey = await _journey_at_triage(api, desk, 1)
+    return _ListingDesk(clinic, desk, supervisor, consultants, journey)
+
+
 async def _history(env: WorkflowEnvironment, clinic: str) -> bytes:
     history = await env.client.get_workflow_handle(desk_workflow_id(clinic)).fetch_history()
     return b"".join(event.SerializeToString() for event in history.events)
@@ -46,12 +63,9 @@ async def test_a_code_not_on_the_clinics_price_list_is_refused_before_the_desk_h
     api: Api, temporal_env: WorkflowEnvironment
 ) -> None:
     # Given a desk whose clinic lists FILLER-CHEEKS, and another clinic that lists a code of its own
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
-    await _listed(api, supervisor, "FILLER-CHEEKS")
+    clinic, desk, supervisor, consultants, journey = await _desk_listing(api, "FILLER-CHEEKS")
     _, elsewhere, _ = await _desk_clinic(api)
     await _listed(api, elsewhere[Role.SUPERVISOR].token, "THREAD-LIFT")
-    journey = await _journey_at_triage(api, desk, 1)
     gateway = TriageGateway(temporal_env.client, TASK_QUEUE)
     before = (await gateway.desk(clinic)).seq
     seat = {"consultantId": consultants[0], "reason": "her items"}
@@ -77,10 +91,7 @@ async def test_a_code_not_on_the_clinics_price_list_is_refused_before_the_desk_h
 async def test_the_shape_is_checked_first_and_a_listed_code_is_taken_in_any_case(
     api: Api, temporal_env: WorkflowEnvironment
 ) -> None:
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
-    await _listed(api, supervisor, "FILLER-CHEEKS")
-    journey = await _journey_at_triage(api, desk, 1)
+    clinic, desk, supervisor, consultants, journey = await _desk_listing(api, "FILLER-CHEEKS")
 
     # A code of the wrong shape is answered as before, without a look at the price list
     spaced = await api.run(
