@@ -10,8 +10,6 @@ correction moved the turns twice and an acceptance was refused as already made.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from temporalio.client import Client
@@ -22,7 +20,8 @@ from domain.journey.facts import Actor
 from domain.roles import Role
 from domain.triage.commands import AcceptCommand, OverrideCommand, OverrideKind
 from tests.support import SUPERVISOR
-from tests.workflows.test_triage_desk import DESK_TIMEZONE, arrive, open_desk
+from tests.workflows.desk_recorder import past_midnight
+from tests.workflows.test_triage_desk import arrive, open_desk
 from workflows.triage import desk_workflow_id
 from workflows.triage_client import TriageGateway
 
@@ -31,9 +30,7 @@ async def _past_midnight(env: WorkflowEnvironment, gateway: TriageGateway, clini
     """Skips the clock past the desk's next midnight and waits for its next run to answer."""
     handle = gateway.client.get_workflow_handle(desk_workflow_id(clinic))
     first_run = (await handle.describe()).run_id
-    local = (await env.get_current_time()).astimezone(ZoneInfo(DESK_TIMEZONE))
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    await env.sleep(midnight - local + timedelta(minutes=1))
+    await past_midnight(env)
     await gateway.desk(clinic)  # a query waits for the run that answers it
     assert (await handle.describe()).run_id != first_run
 

@@ -4,7 +4,6 @@ change answers with the desk as the board shows it, not with every assignment of
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from typing import Any
@@ -19,7 +18,7 @@ from domain.triage.codec import desk_to_json
 from domain.triage.commands import AcceptCommand, SeatCommand
 from schema.triage.types import TriageBoard
 from tests.support import DESK
-from tests.workflows.test_triage_desk import arrive, open_desk
+from tests.workflows.test_triage_desk import arrive, open_desk, settled
 from workflows.desk_records import RECORD_DESK_BOARD_CHANGES
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
 from workflows.triage_client import TriageGateway
@@ -31,12 +30,13 @@ TAKEN = 6
 async def board_is_desk(gateway: TriageGateway, clinic: str) -> dict[str, Any]:
     """The read model's board once it is the desk (it follows the answers by a moment)."""
     desk = desk_to_json(await gateway.desk(clinic))
-    for _ in range(200):
-        row = await BoardRow.get_or_none(clinic_id=clinic)
-        if row is not None and row.state == desk:
-            return desk
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the board of {clinic} did not become the desk")
+    await settled(
+        lambda: BoardRow.get_or_none(clinic_id=clinic),
+        lambda row: row is not None and row.state == desk,
+        f"the board of {clinic} did not become the desk",
+        tries=200,
+    )
+    return desk
 
 
 async def records_sent(client: Client, clinic: str) -> list[dict[str, Any]]:

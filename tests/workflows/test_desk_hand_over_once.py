@@ -3,8 +3,6 @@ letting them wait too calls the supervisor, and the client does not go round the
 
 from __future__ import annotations
 
-import asyncio
-
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -15,6 +13,7 @@ from tests.workflows.test_triage_desk import (
     clear_of_midnight,
     logged,
     open_desk,
+    settled,
 )
 from workflows.triage_client import TriageGateway
 
@@ -22,12 +21,13 @@ from workflows.triage_client import TriageGateway
 async def _log_up_to_date(gateway: TriageGateway, clinic: str) -> list[str]:
     """The log's kinds once it holds every entry the desk has made (it follows by a moment)."""
     seq = (await gateway.desk(clinic)).seq
-    for _ in range(100):
-        if await TriageEntry.filter(clinic_id=clinic, seq=seq).exists():
-            rows = await TriageEntry.filter(clinic_id=clinic).order_by("seq")
-            return [row.kind for row in rows]
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the log of {clinic} never reached entry {seq}")
+    await settled(
+        lambda: TriageEntry.filter(clinic_id=clinic, seq=seq).exists(),
+        bool,
+        f"the log of {clinic} never reached entry {seq}",
+    )
+    rows = await TriageEntry.filter(clinic_id=clinic).order_by("seq")
+    return [row.kind for row in rows]
 
 
 async def test_a_client_handed_over_and_left_waiting_again_calls_the_supervisor_once(

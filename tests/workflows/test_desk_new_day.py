@@ -3,9 +3,7 @@ waiting are released in the day that ended, and nobody is handed yesterday's cli
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -16,28 +14,25 @@ from domain.store.triage_models import TriageBoard, TriageEntry
 from domain.triage.commands import AcceptCommand, SeatCommand
 from domain.triage.desk import SeatStatus
 from tests.support import DESK
+from tests.workflows.desk_recorder import to_midnight
 from tests.workflows.test_triage_desk import (
-    DESK_TIMEZONE,
     TEN_MINUTES_AND_A_BIT,
     arrive,
     clear_of_midnight,
     logged,
     open_desk,
+    settled,
 )
 
 
-async def _minutes_to_midnight(env: WorkflowEnvironment) -> timedelta:
-    local = (await env.get_current_time()).astimezone(ZoneInfo(DESK_TIMEZONE))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1) - local
-
-
 async def _board_of_day(clinic: str, day: str) -> TriageBoard:
-    for _ in range(100):
-        board = await TriageBoard.get_or_none(clinic_id=clinic)
-        if board is not None and board.day == day:
-            return board
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the board of {clinic} never reached {day}")
+    board = await settled(
+        lambda: TriageBoard.get_or_none(clinic_id=clinic),
+        lambda board: board is not None and board.day == day,
+        f"the board of {clinic} never reached {day}",
+    )
+    assert board is not None
+    return board
 
 
 async def test_a_desk_carried_over_midnight_keeps_none_of_yesterdays_assignments(
@@ -52,7 +47,7 @@ async def test_a_desk_carried_over_midnight_keeps_none_of_yesterdays_assignments
     assert await arrive(gateway, clinic, "j2") == "B"
     await gateway.change_seat(clinic, SeatCommand(DESK, "A", "n", status=SeatStatus.BUSY), "a1")
     await env.sleep(TEN_MINUTES_AND_A_BIT)
-    await env.sleep(await _minutes_to_midnight(env) - timedelta(minutes=5))
+    await env.sleep(await to_midnight(env) - timedelta(minutes=5))
     back = SeatCommand(DESK, "A", "n", status=SeatStatus.AVAILABLE)
     await gateway.change_seat(clinic, back, "a2")
     assert await arrive(gateway, clinic, "j3") == "A"

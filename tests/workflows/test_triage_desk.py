@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from zoneinfo import ZoneInfo
+from typing import TypeVar
 
 import pytest
 from temporalio.client import Client
@@ -30,33 +31,45 @@ from domain.triage.desk import SeatStatus
 from domain.triage.revenue import CreditRule
 from tests.support import DESK, SUPERVISOR
 from tests.workflows.conftest import TASK_QUEUE
+from tests.workflows.desk_recorder import to_midnight
 from workflows.triage_client import TriageGateway
 
 TEN_MINUTES_AND_A_BIT = 10 * 60 + 30
-# The gateway opens test desks in UTC (its default).
-DESK_TIMEZONE = "UTC"
+Read = TypeVar("Read")
+
+
+async def settled(
+    read: Callable[[], Awaitable[Read]],
+    done: Callable[[Read], bool],
+    failing: str,
+    tries: int = 100,
+) -> Read:
+    """What `read` answers once `done` says so: the read model follows the desk's answers by a
+    moment (a regular activity writes it). Fails with `failing` after `tries` reads."""
+    for _ in range(tries):
+        answer = await read()
+        if done(answer):
+            return answer
+        await asyncio.sleep(0.05)
+    raise AssertionError(failing)
 
 
 async def logged(clinic: str, kind: str, count: int = 1) -> list[TriageEntry]:
-    """The desk's log follows its answers by a moment (a regular activity writes it)."""
-    for _ in range(100):
-        rows = await TriageEntry.filter(clinic_id=clinic, kind=kind).order_by("seq")
-        if len(rows) >= count:
-            return rows
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no {kind} entry in the log of {clinic}")
+    """The desk's log entries of `kind`, once it holds `count` of them."""
+    return await settled(
+        lambda: TriageEntry.filter(clinic_id=clinic, kind=kind).order_by("seq"),
+        lambda rows: len(rows) >= count,
+        f"no {kind} entry in the log of {clinic}",
+    )
 
 
 async def clear_of_midnight(env: WorkflowEnvironment) -> None:
     """The test server's clock is shared by the whole session and has been skipped ahead by
     other tests; a desk opens a new day at local midnight (statuses reset), so a scenario that
     waits ten minutes must not straddle it."""
-    local = (await env.get_current_time()).astimezone(ZoneInfo(DESK_TIMEZONE))
-    to_midnight = (
-        local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1) - local
-    )
-    if to_midnight < timedelta(minutes=30):
-        await env.sleep(to_midnight + timedelta(minutes=1))
+    left = await to_midnight(env)
+    if left < timedelta(minutes=30):
+        await env.sleep(left + timedelta(minutes=1))
 
 
 async def open_desk(client: Client, *specs: str) -> tuple[TriageGateway, str]:
