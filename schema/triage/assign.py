@@ -102,6 +102,11 @@ async def _logged_assignment(row: JourneyRow) -> TriageEntry | None:
     return await assigned.order_by("-seq").first()
 
 
+async def _heard_of(row: JourneyRow) -> bool:
+    """Whether the desk's log holds the journey's arrival."""
+    return await TriageEntry.filter(clinic_id=row.clinic_id, journey_id=row.id).exists()
+
+
 async def triage(
     info: Info[Context, None], input: AutoAssignInput
 ) -> tuple[AutoAssignOutcome | JourneyOutcome, Decision | TriageEntry | None, JourneyRow | None]:
@@ -118,7 +123,13 @@ async def triage(
         return from_domain(DomainValidationFailed([bad_key])), None, row
     items = item_codes(input.items)
     bad_items = codes_problem("items", items, MAX_ASKED_ITEMS)
-    bad_items = bad_items or await unknown_code("items", items, row.clinic_id)
+    unlisted = None if bad_items else await unknown_code("items", items, row.clinic_id)
+    # A retry of an arrival the desk heard of before codes were looked up in the price list
+    # (its answer lost or not) is answered as the first time.
+    if unlisted and not await idempotency.answered_before(
+        info, actor.user_id, input, went_through=lambda: _heard_of(row)
+    ):
+        bad_items = unlisted
     if bad_items:
         return from_domain(DomainValidationFailed([bad_items])), None, row
     # The key is claimed before the desk hears of the request (it would count a turn): a key

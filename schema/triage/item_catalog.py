@@ -6,7 +6,9 @@ travel in the desk's Temporal payloads and stay in its history. So a code is als
 the clinic's price list, its catalogue of what it offers with a code for each item (the catalogue
 of products and procedures, `catalog`, names its items by ids and words, not codes), as the desk
 matches codes (trimmed, lower-cased) and in any version of the list: a code once listed stays
-the clinic's, so a request the desk took is never refused on retry by this check.
+the clinic's, so a request the desk took is never refused on retry by this check. A request the
+desk took before codes were looked up (a release without this check) names a code the list may
+never have had: its retry is answered as the first time, not refused.
 """
 
 from __future__ import annotations

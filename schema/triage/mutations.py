@@ -104,9 +104,11 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
         return bad_reason
     scope = None if input.scope is None else list(item_codes(input.scope))
     too_wide = codes_problem("scope", scope, MAX_ASKED_ITEMS)
-    too_wide = too_wide or await unknown_code("scope", scope, claims.clinic_id)
     if too_wide:
         return invalid(too_wide.field, too_wide.message)
+    unlisted = await unknown_code("scope", scope, claims.clinic_id)
+    if unlisted:  # (a retry of a change the desk took before codes were looked up is answered)
+        return await refused(info, input, invalid(unlisted.field, unlisted.message))
     delegate = await consultant(input.delegate_id, claims.clinic_id)
     if input.delegate_id is not None and delegate is None:
         return await refused(info, input, unknown_consultant("delegateId"))

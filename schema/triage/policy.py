@@ -15,7 +15,7 @@ from schema import idempotency
 from schema.context import Context
 from schema.errors import invalid, not_authorized
 from schema.text import check_text
-from schema.triage.desk import MAX_DESK_NOTE, TriageResult, desk_change
+from schema.triage.desk import MAX_DESK_NOTE, TriageResult, desk_change, refused
 from schema.triage.item_catalog import unknown_code
 
 Companions = strawberry.enum(CompanionRule, name="CompanionRule")
@@ -61,10 +61,13 @@ async def set_rotation_policy(
     too_many = codes_problem("offeredItems", offered, MAX_POLICY_ITEMS) or (
         codes_problem("keyItems", key_items, MAX_POLICY_ITEMS)
     )
-    too_many = too_many or await unknown_code("offeredItems", offered, claims.clinic_id)
-    too_many = too_many or await unknown_code("keyItems", key_items, claims.clinic_id)
     if too_many:
         return invalid(too_many.field, too_many.message)
+    unlisted = await unknown_code("offeredItems", offered, claims.clinic_id) or (
+        await unknown_code("keyItems", key_items, claims.clinic_id)
+    )
+    if unlisted:  # (a retry of a change the desk took before codes were looked up is answered)
+        return await refused(info, input, invalid(unlisted.field, unlisted.message))
     policy = RotationPolicy(
         # The name is staff's words: it goes to the desk note, the desk knows the note's id.
         name="",

@@ -5,12 +5,16 @@ into the desk's Temporal history as an item code."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, NamedTuple
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from schema.ids import decode_id
+from schema.triage import assign, mutations
+from schema.triage import policy as policy_module
 from schema.triage.item_catalog import UNKNOWN_CODE
 from tests.api.conftest import TASK_QUEUE
 from tests.api.harness import Api
@@ -117,3 +121,54 @@ async def test_the_shape_is_checked_first_and_a_listed_code_is_taken_in_any_case
     board = await TriageGateway(temporal_env.client, TASK_QUEUE).desk(clinic)
     assert board.policy.key_items == ("filler-cheeks",)
     assert board.assignments[decode_id(journey, "Journey") or ""].item == "filler-cheeks"
+
+
+async def test_a_retry_of_a_change_the_desk_took_before_the_rule_is_answered_as_the_first_time(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a seat change, a policy and an arrival naming a code the clinic's price list does
+    # not, each taken by the desk under the release before the rule (which checked the shape)
+    _, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    journey = await _journey_at_triage(api, desk, 1)
+    seat = {"consultantId": consultants[0], "reason": "her items", "scope": ["peel"]}
+    policy = {
+        "name": "ours",
+        "reason": "the clinic's items",
+        "acceptanceMinutes": 10,
+        "offeredItems": ["peel", "skin"],
+    }
+    arrival = {"journeyId": journey, "items": ["peel"]}
+    requests = [
+        (SEAT_PROBLEMS, desk, {**seat, "idempotencyKey": str(uuid.uuid4())}),
+        (POLICY_PROBLEMS, supervisor, {**policy, "idempotencyKey": str(uuid.uuid4())}),
+        (ASSIGN_PROBLEMS, desk, {**arrival, "idempotencyKey": str(uuid.uuid4())}),
+    ]
+
+    async def unchecked(*_: Any) -> None:
+        return None
+
+    with monkeypatch.context() as before_the_rule:
+        for module in (mutations, policy_module, assign):
+            before_the_rule.setattr(module, "unknown_code", unchecked)
+        first = [await api.run(document, token, input=input) for document, token, input in requests]
+    assert [next(iter(answer.values()))["__typename"] for answer in first] == [
+        "TriageBoardPayload",
+        "TriageBoardPayload",
+        "AutoAssignPayload",
+    ]
+
+    # When each is retried with its key after the release with the rule is deployed
+    again = [await api.run(document, token, input=input) for document, token, input in requests]
+
+    # Then each is answered as the first time, not refused
+    assert again == first
+    # While the same changes under new keys are refused
+    fresh = [
+        await api.run(document, token, input={**input, "idempotencyKey": str(uuid.uuid4())})
+        for document, token, input in requests[:2]
+    ]
+    assert [problems(answer) for answer in fresh] == [
+        [("scope", UNKNOWN_CODE)],
+        [("offeredItems", UNKNOWN_CODE)],
+    ]
