@@ -23,8 +23,8 @@ from domain.store.claims import (
     release_claim_of_missing_journey,
 )
 from domain.store.history import client_history
+from domain.store.models import ActiveRecheckClaim, Clinic
 from domain.store.models import Client as ClientRow
-from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.visits import categorise
 from schema import idempotency
@@ -36,6 +36,7 @@ from schema.ids import decode_id
 from schema.journeys.actions import JourneyPayload, JourneyResult
 from schema.journeys.types import Journey
 from schema.text import check_text
+from workflows.client import JourneyGateway, JourneyUnavailable
 
 # Journey ids derived from (account, idempotency key) live in a UUID namespace of their own.
 _JOURNEY_IDS = uuid.UUID("5b1f6c1e-4c1a-4f0e-9d7e-6a7f2f0c9a11")
@@ -125,6 +126,12 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     held_by = await claim_client(client.id, journey_id)
     if held_by is not None and held_by != journey_id:
         return invalid("clientId", "the client already has an active journey")
+    # A recheck on its way holds no claim of this kind (the journey it came from keeps it, and
+    # may only be making its calls): one whose worker has not written its row yet is found here.
+    # Asked after claiming, so a recheck claimed later opens beside this journey, as it may.
+    if held_by is None and await _recheck_starting(info.context.gateway, client.id):
+        await release_claim_of_missing_journey(client.id, journey_id)  # never started
+        return invalid("clientId", "the client already has an active journey")
     start = await _journey_start(info, input, client, journey_id, actor, claims.clinic_id)
     # If Temporal's answer is lost the journey may be running: the claim and the draft stay.
     # A retry with the key converges on it; `glowpath reconcile` releases the claim once
@@ -139,6 +146,19 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, journey_id)
     return await _started(journey_id, client.id)
+
+
+async def _recheck_starting(gateway: JourneyGateway, client_id: str) -> bool:
+    """Whether a recheck claimed for the client runs without a read-model row yet (its worker
+    behind or restarting): on its way, as one whose row says so (`other_active`). A claim whose
+    recheck Temporal never heard of (its request died before the start) is no obstacle."""
+    claim = await ActiveRecheckClaim.get_or_none(client_id=client_id)
+    if claim is None or await JourneyRow.exists(id=claim.journey_id):
+        return False
+    try:
+        return await gateway.running(claim.journey_id)
+    except JourneyUnavailable:
+        return True  # Temporal cannot say: it may be on its way
 
 
 def _salon_unnamed(input: StartJourneyInput) -> bool:

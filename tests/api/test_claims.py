@@ -8,6 +8,7 @@ A second API on the same queue, connected directly, plays the desk that tries ag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from domain.store.drafts import attached_record, unsettled_drafts
 from domain.store.models import ActiveJourneyClaim, ActiveRecheckClaim, Journey, JourneyRecord
 from schema.ids import decode_id
 from server.settle import MISSING, Outcome, repair_claims, settle_drafts
-from tests.api import documents
+from tests.api import aftercare_documents, documents
 from tests.api.conftest import api_settings
 from tests.api.flow import JourneyDriver, end_journey, new_key
 from tests.api.harness import Staff, eventually, running_api
@@ -220,3 +221,61 @@ async def test_a_recheck_claim_whose_recheck_never_started_is_released(
     # Then the claim is released, so the client's next complication or claim opens a recheck
     assert [(r.journey_id, r.outcome) for r in repairs] == [(journey_id, Outcome.RELEASED)]
     assert not await ActiveRecheckClaim.exists(client_id=client_id)
+
+
+async def test_reception_waits_for_a_recheck_that_has_started_but_not_yet_opened(
+    desks: Desks, driver: JourneyDriver, temporal_env: WorkflowEnvironment
+) -> None:
+    temporal = temporal_env.client
+    # Given a treated client making their after-care calls
+    client_id = await driver.register_client("Recheck On Its Way")
+    raw_client = decode_id(client_id, "Client")
+    treated = str((await driver.drive_to("FOLLOW_UP", await driver.start(client_id)))["id"])
+    await driver.wait_until_due(treated, 1)
+    # And a complication on a call, whose recheck Temporal runs but no worker has opened yet
+    # (a worker behind or restarting: the recheck has no read-model row)
+    report = {
+        "journeyId": treated,
+        "followUpId": "fu-1",
+        "note": "swelling",
+        "idempotencyKey": new_key(),
+    }
+    reporting = asyncio.create_task(
+        desks.direct.api.run(
+            aftercare_documents.REPORT_COMPLICATION,
+            desks.direct.token(Role.FOLLOW_UP_STAFF),
+            input=report,
+        )
+    )
+    claim = await eventually(
+        lambda: ActiveRecheckClaim.get_or_none(client_id=raw_client),
+        lambda found: found is not None,
+        timeout=10,
+        what="the recheck's claim",
+    )
+    await eventually(
+        lambda: _status(temporal, claim.journey_id),
+        lambda status: status is WorkflowExecutionStatus.RUNNING,
+        timeout=10,
+        what="the recheck's workflow",
+    )
+    assert not await Journey.exists(id=claim.journey_id)
+
+    # When the front desk starts another journey for the client meanwhile
+    other = await _start(driver, client_id)
+
+    # Then reception refuses it, as it does once the recheck has opened
+    assert other["__typename"] == "ValidationFailed", other
+    assert [p["field"] for p in other["problems"]] == ["clientId"]
+    async with build_worker(temporal, desks.task_queue):
+        # (the report's wait for its recheck may have run out first: its retry converges)
+        with contextlib.suppress(TransportQueryError):
+            await reporting
+        token = desks.direct.token(Role.FOLLOW_UP_STAFF)
+        again = await desks.direct.api.run(
+            aftercare_documents.REPORT_COMPLICATION, token, input=report
+        )
+        recheck = again["reportComplication"]["recheckJourney"]
+        assert decode_id(recheck["id"], "Journey") == claim.journey_id, again
+        await end_journey(desks.direct, recheck["id"])
+    assert await Journey.filter(client_id=raw_client).count() == 2
