@@ -77,6 +77,8 @@ class ClientFileMutations:
         resolver=photo_consent.set_photo_consent,
         description="The client gives or withdraws one purpose for their photos; withdrawing "
         "stops links already issued for it. A purpose already as asked records nothing new: "
-        "`change` is the change that made it so. A client under 18 gives MARKETING or TEACHING "
-        "only by a PHOTO consent their guardian signs (`signConsent`): here it is refused.",
+        "`change` is the change that made it so. A client under 18 gives any purpose, "
+        "CLINICAL_RECORD included, only by a PHOTO consent their guardian signs "
+        "(`signConsent`): here giving one is refused (ValidationFailed on `given`), withdrawing "
+        "one is recorded.",
     )

@@ -68,7 +68,8 @@ class BoardChange(str, Enum):
 class BoardUpdate:
     change: BoardChange = strawberry.field(description="What changed.")
     journey: Journey | None = strawberry.field(
-        description="The journey that changed, as it is now; null with `RESYNC`."
+        description="The journey that changed, as the change left it (a change heard late, "
+        "or replayed after `after:`, is told as it was then); null with `RESYNC`."
     )
     stats: list[StageStats] = strawberry.field(description="The stage counts after the change.")
     cursor: strawberry.ID = strawberry.field(

@@ -82,3 +82,25 @@ def test_the_decimal_scalar_says_what_it_accepts() -> None:
 
 def test_the_description_tables_name_only_elements_the_code_leaves_undescribed() -> None:
     assert stale_entries(graphql_schema(), schema.coded_descriptions) == []
+
+
+def test_set_photo_consent_says_a_minor_gives_no_purpose_there_the_clinical_record_included() -> (
+    None
+):
+    # A client under 18 gives any purpose only by their guardian's signed PHOTO consent:
+    # `setPhotoConsent` refuses CLINICAL_RECORD as well (`schema.photos.consent`)
+    mutation = graphql_schema().mutation_type
+    assert mutation is not None
+    description = mutation.fields["setPhotoConsent"].description or ""
+    assert "CLINICAL_RECORD" in description, description
+    assert "MARKETING or TEACHING only" not in description, description
+
+
+def test_a_board_update_says_its_journey_is_as_the_change_left_it() -> None:
+    # A board update carries the journey as its change left it (a resumed board replays changes
+    # from while it was away), not as it stands now
+    board_update = graphql_schema().type_map["BoardUpdate"]
+    assert isinstance(board_update, GraphQLObjectType)
+    description = board_update.fields["journey"].description or ""
+    assert "as it is now" not in description, description
+    assert "as the change left it" in description, description
