@@ -231,8 +231,9 @@ class IdempotencyKey(Model):
 
 
 class ActiveJourneyClaim(Model):
-    """At most one active journey per client: a start claims the client before the workflow
-    exists, so two desks registering the same arrival at once cannot open two journeys."""
+    """At most one active journey per client besides those only making their after-care calls
+    (`domain.store.claims`): a start claims the client before the workflow exists, so two desks
+    registering the same arrival at once cannot open two journeys."""
 
     client_id = fields.CharField(primary_key=True, max_length=64)
     journey_id = fields.CharField(max_length=64)
