@@ -82,6 +82,8 @@ class LiveBound:
         missing = {key: account for key, account in self._held.items() if key not in stored}
         if stale:
             await live_leases.drop(self.holder, stale)
+        # (a subscription may have ended while the stale ones were dropped: its lease stays out)
+        missing = {key: account for key, account in missing.items() if key in self._held}
         if missing:
             await live_leases.restore(self.holder, missing, until)
         if self._renewals % LEASE_POLLS == 0:
