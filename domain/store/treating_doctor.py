@@ -1,0 +1,62 @@
+"""The doctor who treated a journey's client, as its treatment record names them.
+
+The expert who approved the plan (the journey's `expert_id`) is often not the one who performed
+it: `completeTreatment` names the performer, and a correction of that record (`amendRecord`,
+whose `correction` holds `performer_id`, the key the record's details show) names who it really
+was. A complication reported on a call and the phone survey's "trust in the doctor" are the
+treating doctor's; a journey treated by a nurse, or one whose record names no doctor of the
+clinic (written before the performer was asked for), keeps the approving expert.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from domain.roles import Role
+from domain.store.drafts import attached_record
+from domain.store.models import JourneyRecord, StaffAccount
+
+PERFORMER = "performer_id"
+# The record keeps the performer as the API took it, a StaffMember's global id.
+_STAFF_MEMBER = "StaffMember:"
+_MAX_ACCOUNT_ID = 64
+
+
+async def treating_doctor(journey_id: str, clinic_id: str, approved_by: str | None) -> str | None:
+    """The account id of the doctor who performed the journey's treatment (as last corrected),
+    else `approved_by`. Read from the records, which never change once written: asked again
+    (a retried write), it answers the same unless the performer was corrected meanwhile."""
+    named = await _named_performer(journey_id)
+    account = _account_id(named)
+    if account is None:
+        return approved_by
+    doctor = await StaffAccount.exists(id=account, clinic_id=clinic_id, role=Role.EXPERT.value)
+    return account if doctor else approved_by
+
+
+async def _named_performer(journey_id: str) -> Any:
+    """The performer the treatment record names, or its latest correction does."""
+    record = await attached_record(journey_id, "treatment")
+    if record is None:
+        return None
+    named = record.body.get(PERFORMER) if isinstance(record.body, dict) else None
+    # Oldest first, as the history shows them: the last that corrects the performer stands.
+    for amendment in await JourneyRecord.filter(amends_id=record.id).order_by("created_at", "id"):
+        correction = amendment.body.get("correction") if isinstance(amendment.body, dict) else None
+        if isinstance(correction, dict) and PERFORMER in correction:
+            named = correction[PERFORMER]
+    return named
+
+
+def _account_id(named: Any) -> str | None:
+    """The raw account id of a StaffMember's global id (or of a raw id written as such)."""
+    if not isinstance(named, str) or not named:
+        return None
+    try:
+        text = base64.b64decode(named.encode(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    raw = text.removeprefix(_STAFF_MEMBER) if text.startswith(_STAFF_MEMBER) else named
+    return raw if 0 < len(raw) <= _MAX_ACCOUNT_ID and "\x00" not in raw else None
