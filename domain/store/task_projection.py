@@ -1,10 +1,10 @@
 """Follow-up tasks and warranty cards, written with the journey's own change (same transaction
 as the event, so at-least-once writes stay idempotent): a follow-up that falls due becomes a
 task; a missed call moves it by the back-off and, the third time, to a supervisor; a reported
-complication becomes a task for the treating doctor; a treatment issues its warranty card (its
-procedure type's, else the clinic's) and, when the journey has a procedure type, the reminders of
-its photo schedule (`photo_tasks`); a handover that booked the next recheck, its reminder
-(`recheck_tasks`)."""
+complication becomes a task for the treating doctor (`treating_doctor`); a treatment issues its
+warranty card (its procedure type's, else the clinic's) and, when the journey has a procedure
+type, the reminders of its photo schedule (`photo_tasks`); a handover that booked the next
+recheck, its reminder (`recheck_tasks`)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ from domain.store.models import Clinic
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
 from domain.store.recheck_tasks import books_a_recheck, write_recheck_task
+from domain.store.treating_doctor import treating_doctor
 
 
 async def clinic_setting(clinic_id: str) -> AftercareSetting:
@@ -179,12 +180,15 @@ def _call_id(facts: JourneyFacts, follow_up: FollowUp) -> str:
 async def _write_complication(
     facts: JourneyFacts, follow_up: FollowUp, change: JourneyChange
 ) -> None:
-    """At once, to the doctor who treated (the expert of the journey), else any doctor."""
+    """At once, to the doctor who treated (the performer the treatment record names, as last
+    corrected; else the expert who approved the plan), else any doctor. Chosen once, with the
+    first write: a retried write, or a later event of the journey, finds the task as it was."""
     kind = TaskKind.COMPLICATION
     the_id = task_id(facts.journey_id, follow_up.follow_up_id, kind)
     if await FollowUpTask.exists(id=the_id):
         return
-    doctor = Assignment(Role.EXPERT, facts.expert_id)
+    treated_by = await treating_doctor(facts.journey_id, facts.clinic_id, facts.expert_id)
+    doctor = Assignment(Role.EXPERT, treated_by)
     await FollowUpTask.create(
         id=the_id,
         clinic_id=facts.clinic_id,

@@ -1,7 +1,8 @@
 """The phone survey (seed 001 part I): `recordSurvey` and `surveyResults`.
 
 A score of 2 or less puts a task on the supervisors' list at once. Results are per clinic,
-per treating doctor and per procedure type, for a month in the clinic's time zone.
+per treating doctor (the one the treatment record names, `store.treating_doctor`, at the time
+the survey is recorded) and per procedure type, for a month in the clinic's time zone.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import task_id
+from domain.store.treating_doctor import treating_doctor
 from schema import idempotency
 from schema.aftercare.survey_groups import by_procedure_type, type_key_of
 from schema.aftercare.survey_types import (
@@ -130,13 +132,14 @@ async def _write(
     clinic = await Clinic.get(id=journey.clinic_id)
     now = datetime.now(UTC)
     month = now.astimezone(ZoneInfo(clinic.timezone)).strftime("%Y-%m")
+    doctor = await treating_doctor(journey.id, journey.clinic_id, journey.facts.get("expert_id"))
     async with in_transaction():
         survey = await SurveyRow.create(
             id=survey_id,
             clinic_id=journey.clinic_id,
             journey_id=journey.id,
             client_id=journey.client_id,
-            doctor_id=journey.facts.get("expert_id"),
+            doctor_id=doctor,
             procedure_type=await type_key_of(journey),
             month=month,
             scores=scores,
