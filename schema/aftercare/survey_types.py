@@ -90,5 +90,9 @@ class SurveyResults:
     clinic_id: strawberry.ID = strawberry.field(description="The clinic.")
     month: str = strawberry.field(description="YYYY-MM, in the clinic's time.")
     overall: SurveyAverages = strawberry.field(description="The whole clinic.")
-    by_doctor: list[SurveyGroup] = strawberry.field(description="Per treating doctor.")
+    by_doctor: list[SurveyGroup] = strawberry.field(
+        description="Per treating doctor: the performer `completeTreatment` named (as a "
+        "correction of that record left it) when a doctor, else the expert who approved the "
+        "plan, as it stood when the survey was recorded."
+    )
     by_procedure_type: list[SurveyGroup] = strawberry.field(description="Per procedure type.")

@@ -54,7 +54,8 @@ DESCRIPTIONS = {
     "FollowUpOutcome.COMPLICATION": "The client reported a complication: recorded with "
     "`reportComplication`, which alerts the treating doctor and opens a recheck journey.",
     "TaskKind.FOLLOW_UP_CALL": "A follow-up call that fell due (or its retry).",
-    "TaskKind.COMPLICATION": "A complication reported on a call: for the treating doctor, now.",
+    "TaskKind.COMPLICATION": "A complication reported on a call: for the treating doctor (the "
+    "performer of the treatment, else the approving expert), now.",
     "TaskKind.LOW_SURVEY_SCORE": "A phone survey with a low score: for a supervisor.",
     "TaskKind.INVITATION": "A consultation that did not convert: its consultant invites the "
     "client back, a week after (seed 003). Closed by hand with `completeTask` and a note.",

@@ -85,7 +85,9 @@ class ProductInput:
 class CompleteTreatmentInput:
     journey_id: strawberry.ID
     performer_id: strawberry.ID = strawberry.field(
-        description="The treating doctor (or nurse; a surgery's is a doctor)."
+        description="The treating doctor (or nurse; a surgery's is a doctor). A doctor named "
+        "here gets the complications reported on the journey's calls and the phone survey's "
+        "answers; a nurse's treatment leaves them to the expert who approved the plan."
     )
     procedure: str
     products: list[ProductInput]

@@ -22,8 +22,9 @@ class AftercareMutations:
     report_complication = strawberry.mutation(
         resolver=aftercare_complication.report_complication,
         description="The client reports a complication on a due follow-up call: the call is "
-        "recorded, the treating doctor gets a task at once, and a linked recheck journey opens "
-        "for the same client, owned by the same consultant.",
+        "recorded, the treating doctor (the performer `completeTreatment` named, as corrected; "
+        "the approving expert when that was a nurse) gets a task at once, and a linked recheck "
+        "journey opens for the same client, owned by the same consultant.",
     )
     record_survey = strawberry.mutation(
         resolver=aftercare_survey.record_survey,
