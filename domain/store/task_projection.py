@@ -187,7 +187,9 @@ async def _write_complication(
     the_id = task_id(facts.journey_id, follow_up.follow_up_id, kind)
     if await FollowUpTask.exists(id=the_id):
         return
-    treated_by = await treating_doctor(facts.journey_id, facts.clinic_id, facts.expert_id)
+    treated_by = await treating_doctor(
+        facts.journey_id, facts.clinic_id, facts.expert_id, still_here=True
+    )
     doctor = Assignment(Role.EXPERT, treated_by)
     await FollowUpTask.create(
         id=the_id,

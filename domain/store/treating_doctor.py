@@ -5,7 +5,8 @@ it: `completeTreatment` names the performer, and a correction of that record (`a
 whose `correction` holds `performer_id`, the key the record's details show) names who it really
 was. A complication reported on a call and the phone survey's "trust in the doctor" are the
 treating doctor's; a journey treated by a nurse, or one whose record names no doctor of the
-clinic (written before the performer was asked for), keeps the approving expert.
+clinic (written before the performer was asked for), keeps the approving expert; so does a
+complication whose treating doctor has left the clinic.
 """
 
 from __future__ import annotations
@@ -24,15 +25,20 @@ _STAFF_MEMBER = "StaffMember:"
 _MAX_ACCOUNT_ID = 64
 
 
-async def treating_doctor(journey_id: str, clinic_id: str, approved_by: str | None) -> str | None:
+async def treating_doctor(
+    journey_id: str, clinic_id: str, approved_by: str | None, *, still_here: bool = False
+) -> str | None:
     """The account id of the doctor who performed the journey's treatment (as last corrected),
     else `approved_by`. Read from the records, which never change once written: asked again
-    (a retried write), it answers the same unless the performer was corrected meanwhile."""
+    (a retried write), it answers the same unless the performer was corrected meanwhile.
+    `still_here`: a doctor who has left the clinic does not count (a task for them would be
+    read by nobody; what they did is still theirs)."""
     named = await _named_performer(journey_id)
     account = _account_id(named)
     if account is None:
         return approved_by
-    doctor = await StaffAccount.exists(id=account, clinic_id=clinic_id, role=Role.EXPERT.value)
+    doctors = StaffAccount.filter(id=account, clinic_id=clinic_id, role=Role.EXPERT.value)
+    doctor = await (doctors.filter(active=True) if still_here else doctors).exists()
     return account if doctor else approved_by
 
 

@@ -86,3 +86,10 @@ async def test_the_doctor_named_treats_else_the_approving_expert() -> None:
     assert await treated_by({"performer_id": _global(doctor)}, named_nurse) == "approver"
     # A correction giving the raw account id names the same doctor.
     assert await treated_by(named_nurse, {"performer_id": doctor}) == doctor
+
+    # A doctor who has left the clinic still treated; but one still there is asked for, the
+    # approving expert answers (a complication's task).
+    await StaffAccount.filter(id=doctor).update(active=False)
+    left = await _treated({"performer_id": _global(doctor)})
+    assert await treating_doctor(left, clinic, "approver") == doctor
+    assert await treating_doctor(left, clinic, "approver", still_here=True) == "approver"
