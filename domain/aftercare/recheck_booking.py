@@ -19,6 +19,8 @@ from domain.errors import FieldProblem
 MAX_RECHECK_AHEAD = timedelta(days=400)
 # The field of the handover's record (its input, snake_case) that holds the booking.
 RECORD_FIELD = "next_recheck_at"
+_EDGE_AHEAD = datetime.max.replace(tzinfo=UTC)
+_EDGE_BEHIND = datetime.min.replace(tzinfo=UTC)
 
 
 def in_utc(moment: datetime) -> datetime:
@@ -30,7 +32,12 @@ def recheck_problems(booked: datetime | None, now: datetime) -> list[FieldProble
     """A booking after the handover (now) and at most `MAX_RECHECK_AHEAD` after it."""
     if booked is None:
         return []
-    at = in_utc(booked)
+    try:
+        at = in_utc(booked)
+    except OverflowError:
+        # Read with an offset that carries its UTC time past the calendar's last day, or
+        # before its first (9999-12-31T23:00-05:00): as far out of bounds, on its side.
+        at = _EDGE_AHEAD if booked.year > now.year else _EDGE_BEHIND
     if at <= now:
         return [FieldProblem("nextRecheckAt", "after the handover: a time still ahead")]
     if at - now > MAX_RECHECK_AHEAD:
@@ -49,7 +56,9 @@ def booked_recheck(record_body: Any) -> datetime | None:
     value = record_body.get(RECORD_FIELD)
     if not isinstance(value, str):
         return None
+    # A release before the checks kept any time the API read, one past the calendar in UTC too:
+    # the read model's write must not fail on it (it would be retried for ever).
     try:
         return in_utc(datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None

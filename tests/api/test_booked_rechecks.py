@@ -147,3 +147,21 @@ async def test_a_recheck_in_the_past_or_years_ahead_is_refused_and_none_is_nothi
     # Then the journey names none, and no one is reminded of one
     assert (await _booked(driver, jid))["nextRecheckAt"] is None
     assert await _rechecks(driver, Role.FOLLOW_UP_STAFF) == []
+
+
+async def test_a_recheck_at_the_calendar_s_edge_is_refused_on_its_field(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a journey at its handover
+    driver = await fresh_clinic()
+    jid = (await driver.drive_to("HANDOVER"))["id"]
+    # When the recheck sent is a moment the DateTime scalar reads whose UTC time lies beyond
+    # the calendar (the last day of year 9999 west of UTC, the first of year 1 east of it)
+    for edge in ("9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00"):
+        refused = await driver.act(
+            documents.HAND_OVER, Role.NURSE, **_hand_over(jid, nextRecheckAt=edge)
+        )
+        # Then the handover is refused on that field, not answered with an unexpected error
+        assert refused["__typename"] == "ValidationFailed", refused
+        assert [p["field"] for p in refused["problems"]] == ["nextRecheckAt"], refused
+    assert (await _booked(driver, jid))["stage"] == "HANDOVER"

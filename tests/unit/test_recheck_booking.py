@@ -1,0 +1,33 @@
+"""The next recheck booked at the handover: its checks, and its reading back from the record."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.aftercare.recheck_booking import booked_recheck, recheck_problems
+
+NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+# Moments the API's DateTime reads whose UTC time lies beyond the calendar's last or first day.
+PAST_THE_END = "9999-12-31T23:00:00-05:00"
+BEFORE_THE_START = "0001-01-01T00:00:00+05:00"
+
+
+def test_a_moment_beyond_the_calendar_in_utc_is_a_problem_of_its_field() -> None:
+    too_far = recheck_problems(datetime.fromisoformat(PAST_THE_END), NOW)
+    too_early = recheck_problems(datetime.fromisoformat(BEFORE_THE_START), NOW)
+    assert [(p.field, p.message) for p in too_far] == [
+        ("nextRecheckAt", "at most 400 days after the handover")
+    ]
+    assert [(p.field, p.message) for p in too_early] == [
+        ("nextRecheckAt", "after the handover: a time still ahead")
+    ]
+
+
+def test_a_record_booking_a_moment_beyond_the_calendar_books_none() -> None:
+    # A handover's record from the release that took any time: its write to the read model
+    # reads it back, and must not fail on it (the write would be retried for ever)
+    for kept in (PAST_THE_END, BEFORE_THE_START, "not a time"):
+        assert booked_recheck({"next_recheck_at": kept}) is None
+    assert booked_recheck({"next_recheck_at": "2027-01-04T09:00:00+01:00"}) == datetime(
+        2027, 1, 4, 8, 0, tzinfo=UTC
+    )
