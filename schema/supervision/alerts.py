@@ -20,6 +20,7 @@ from domain.journey.table import Action
 from schema.context import Context
 from schema.journeys.types import Journey
 from schema.live_errors import SubscriptionRefused
+from schema.loaders import Loaders
 from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest
@@ -62,6 +63,7 @@ async def my_journey_alerts(
             if isinstance(said, Resync):  # (only a `whole` watch is told to read again)
                 continue
             row, event = said
+            info.context.loaders = Loaders()  # read afresh for each alert, as the board's
             yield JourneyAlert(
                 cursor=strawberry.ID(watch.cursor(feed, changes)),
                 action=event.action,

@@ -24,6 +24,7 @@ from domain.store.snapshots import journey_at
 from schema.context import Context
 from schema.journeys.types import Journey
 from schema.live_errors import SubscriptionRefused, nothing_to_watch
+from schema.loaders import Loaders
 from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest
@@ -95,6 +96,9 @@ async def supervisor_board(
                 # moved on) is told of each, not twice of where the journey is now.
                 row, event = said
                 kind = await labels.label(row, event, watch.reading_back)
+                # A board is open all day: what its journeys show beside their rows is read
+                # afresh for each push, not kept from the first (stale, and never let go).
+                info.context.loaders = Loaders()
                 journey = Journey.from_row(row)
             stats = await board_stats(clinic)
             yield BoardUpdate(change=kind, journey=journey, stats=stats, cursor=cursor)
