@@ -86,6 +86,12 @@ class LiveBound:
         missing = {key: account for key, account in missing.items() if key in self._held}
         if missing:
             await live_leases.restore(self.holder, missing, until)
+            # One that ended while it was written again was given back before its row was
+            # there: dropped now, or its place counted until it expired (no poll follows the
+            # last subscription of this API).
+            ended = missing.keys() - self._held.keys()
+            if ended:
+                await live_leases.drop(self.holder, ended)
         if self._renewals % LEASE_POLLS == 0:
             # Should it meet the renewal of a replica held up past its leases' expiry, on the
             # same rows, PostgreSQL may end one of the two as a deadlock: the next poll of each

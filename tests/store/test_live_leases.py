@@ -123,3 +123,26 @@ async def test_once_a_lease_period_the_leases_of_processes_that_died_are_swept()
     )
     assert [str(lease_id) for lease_id in left] == [lasting]
     await LiveSubscriptionLease.filter(id=lasting).delete()
+
+
+async def test_a_subscription_that_ends_while_its_lease_is_written_again_leaves_no_lease(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    account_id = await _account()
+    process = LiveBound(1.0, BOUND)
+    lost = await process.take(account_id)
+    assert lost is not None
+    # Given a lease swept while this process was held up past its expiry
+    await LiveSubscriptionLease.filter(id=lost).delete()
+    # When the next poll writes it again, and its subscription ends meanwhile (given back
+    # before the write reaches the table: there was no row to delete)
+    write_again = live_leases.restore
+
+    async def ended_meanwhile(*args: Any) -> None:
+        await process.give_back(lost)
+        await write_again(*args)
+
+    monkeypatch.setattr(live_leases, "restore", ended_meanwhile)
+    await process.renew()
+    # Then no lease of it is left to count against the account
+    assert await _expiries(process.holder) == {}
