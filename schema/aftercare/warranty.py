@@ -4,7 +4,7 @@ any other journey the client has; outside it, a typed refusal naming the end dat
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -50,7 +50,10 @@ class ClaimWarrantyInput:
 class WarrantyClaimed:
     claim_id: strawberry.ID = strawberry.field(description="The claim's id.")
     card: WarrantyCard = strawberry.field(description="The card claimed on.")
-    claimed_at: datetime = strawberry.field(description="When, in UTC.")
+    claimed_at: datetime = strawberry.field(
+        description="When the claim was first asked (a retry's answer names the same moment), "
+        "in UTC."
+    )
     recheck_journey: Journey | None = strawberry.field(
         description="The recheck journey that serves the claim (RECHECK, waiting at reception): "
         "one opened for it, owned by the treatment's consultant, beside any other journey the "
@@ -91,13 +94,14 @@ async def claim_warranty(
     claim_id = claim_id or str(uuid.uuid4())
     claim = await ClaimRow.get_or_none(id=claim_id)
     if claim is None:
-        now = datetime.now(UTC)
+        # Judged as of when the claim was first asked (its key's claim), the same for every
+        # attempt: an attempt served by a recheck the client already had coming, or one that
+        # opened the claim's own, whose answer was lost before the claim was written, leaves
+        # nothing else behind, and its retry after the card's period ended goes on as it did.
+        asked_at = await idempotency.first_asked_at(actor.user_id, input)
         recheck_id = recheck_journey_id(f"warranty-claim:{claim_id}")
-        # An attempt of this request that opened the recheck and was lost before the claim was
-        # written goes on, though the card's period ended since.
-        opened_before = await JourneyRow.exists(id=recheck_id)
         zone = await zone_of(info, card.clinic_id)
-        if not opened_before and not covers(card.ends_at, now, zone):
+        if not covers(card.ends_at, asked_at, zone):
             return warranty_expired(card.ends_at, zone)
         parent = await JourneyRow.get(id=card.journey_id)
         try:
@@ -119,7 +123,7 @@ async def claim_warranty(
                 recheck_journey_id=opened,
                 reason=input.reason,
                 claimed_by=actor.user_id,
-                claimed_at=now,
+                claimed_at=asked_at,
             )
         except IntegrityError:
             # An attempt of this very request racing with this one recorded it first (the id

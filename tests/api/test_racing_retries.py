@@ -377,7 +377,8 @@ async def test_a_warranty_claim_lost_after_its_recheck_opened_is_answered_though
     with pytest.raises(TransportQueryError):
         await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
     # When the card's period has ended by the time the desk retries
-    monkeypatch.setattr(warranty, "covers", lambda ends_at, now: False)
+    ended = datetime.now(UTC)
+    monkeypatch.setattr(warranty, "covers", lambda ends_at, moment, zone: moment < ended)
     answer = await driver.api.run(docs.CLAIM_WARRANTY, driver.token(Role.FRONT_DESK), input=claim)
     # Then the retry is answered with the claim and the recheck its first attempt opened
     claimed = answer["claimWarranty"]

@@ -9,13 +9,19 @@ the same input shows the check does refuse now.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
+from domain.store.aftercare import WarrantyCard, WarrantyClaim
 from domain.store.models import IdempotencyKey, StaffAccount
+from domain.store.models import Journey as JourneyRow
+from schema.aftercare import warranty
 from schema.ids import decode_id
+from tests.api import aftercare_documents as aftercare
 from tests.api import documents
 from tests.api.client_file_support import MARK_ENTERED_IN_ERROR, RECORD_ALLERGY, entry, write
 from tests.api.contraindication_support import OVERRIDE, add_item, at_treatment, start_treatment
@@ -342,3 +348,48 @@ async def test_a_refused_desk_retry_whose_first_attempt_the_desk_cannot_say_is_a
     # Then it hears to try again (typed, the key still open), neither refused nor an error
     assert retry["updateTriageSeat"]["__typename"] == "Conflict", retry
     assert await unsettled.filter(result_id="").exists()
+
+
+@pytest.mark.parametrize("lost", [False, True], ids=["answered", "answer-lost"])
+async def test_a_warranty_claim_retried_after_the_card_ended_is_answered(
+    fresh_clinic: Clinic, monkeypatch: pytest.MonkeyPatch, lost: bool
+) -> None:
+    # Given a treated client coming in for the recheck an earlier claim opened, and a second
+    # claim on the card, which that recheck serves, answered (or lost before the claim was
+    # written: it opened nothing of its own, and left only its key claimed)
+    driver = await fresh_clinic()
+    journey = await driver.drive_to("HANDOVER")
+    token = driver.token(Role.FRONT_DESK)
+    data = await driver.api.run(aftercare.WARRANTY_OF, token, id=journey["id"])
+    number = data["journey"]["warrantyCard"]["number"]
+    earlier = {"warrantyNumber": number, "reason": "asymmetry", "idempotencyKey": new_key()}
+    coming = (await driver.api.run(aftercare.CLAIM_WARRANTY, token, input=earlier))["claimWarranty"]
+    claim = {**earlier, "reason": "a lump", "idempotencyKey": new_key()}
+    first = None
+    if lost:
+        with monkeypatch.context() as dying, pytest.raises(TransportQueryError):
+            dying.setattr(WarrantyClaim, "create", _dies)
+            await driver.api.run(aftercare.CLAIM_WARRANTY, token, input=claim)
+    else:
+        first = (await driver.api.run(aftercare.CLAIM_WARRANTY, token, input=claim))[
+            "claimWarranty"
+        ]
+    # When the card's period has ended by the time the desk retries
+    ended = datetime.now(UTC)
+    monkeypatch.setattr(warranty, "covers", lambda ends_at, moment, zone: moment < ended)
+    retry = (await driver.api.run(aftercare.CLAIM_WARRANTY, token, input=claim))["claimWarranty"]
+    # Then it is the claim, served by the recheck the client had coming, and no other opened
+    assert retry["__typename"] == "WarrantyClaimed", retry
+    assert retry["recheckJourney"]["id"] == coming["recheckJourney"]["id"]
+    assert first is None or retry == first
+    client = (await WarrantyCard.get(number=number)).client_id
+    assert await JourneyRow.filter(client_id=client, visit_category="RECHECK").count() == 1
+    assert await WarrantyClaim.filter(card_id=number).count() == 2
+    # While the same claim under a new key is refused: the period has ended
+    fresh = {**claim, "idempotencyKey": new_key()}
+    refused = await driver.api.run(aftercare.CLAIM_WARRANTY, token, input=fresh)
+    assert refused["claimWarranty"]["__typename"] == "WarrantyExpired", refused
+
+
+async def _dies(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("the process died here")
