@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import fields
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from domain.photos.purposes import ConsentChange, PhotoPurpose, purposes_in_force
@@ -111,12 +112,19 @@ async def purposes_given(client_id: str) -> frozenset[PhotoPurpose]:
 
 
 async def change_unless_standing(
-    change_id: str, client_id: str, purpose: PhotoPurpose, given: bool, **values: object
+    change_id: str,
+    client_id: str,
+    purpose: PhotoPurpose,
+    given: bool,
+    *,
+    asked_at: datetime | None = None,
+    **values: object,
 ) -> PhotoConsentChange:
-    """The change that makes `purpose` stand as `given`: the one written under `change_id`
-    before (its request's earlier attempt), else the purpose's latest change when it already
-    says so (asked again, a purpose already given or withdrawn is answered with the change that
-    made it so: 3,000 identical calls made 3,000 rows), else a new one.
+    """The change that makes `purpose` stand as `given`: the one its request's earlier attempt
+    answered (`answered_change`; `asked_at`: when the request was first asked, for a retry),
+    else the purpose's latest change when it already says so (asked again, a purpose already
+    given or withdrawn is answered with the change that made it so: 3,000 identical calls made
+    3,000 rows), else a new one.
 
     The check and the write hold the client's lock together (SELECT ... FOR UPDATE on
     PostgreSQL; SQLite's transactions begin IMMEDIATE, one writer at a time, `store.compat`):
@@ -125,11 +133,10 @@ async def change_unless_standing(
     async with in_transaction() as connection:
         await Client.filter(id=client_id).select_for_update().using_db(connection).first()
         changes = PhotoConsentChange.filter(client_id=client_id).using_db(connection)
-        earlier = await changes.filter(id=change_id).first()
+        earlier = await _answered(changes, change_id, purpose, given, asked_at)
         if earlier is not None:
             return earlier
-        # The latest of the purpose, in the order `latest_changes` reads it.
-        latest = await changes.filter(purpose=purpose.value).order_by("-recorded_at", "-id").first()
+        latest = await _latest_of(changes, purpose)
         if latest is not None and latest.given == given:
             return latest
         return await PhotoConsentChange.create(
@@ -141,3 +148,37 @@ async def change_unless_standing(
             recorded_at=datetime.now(UTC),
             **values,
         )
+
+
+async def answered_change(
+    change_id: str, client_id: str, purpose: PhotoPurpose, given: bool, asked_at: datetime
+) -> PhotoConsentChange | None:
+    """The change an earlier attempt of a request first asked at `asked_at` answered, its
+    answer lost: the one it wrote under `change_id`, else the purpose's change standing when
+    it was asked, when that already said `given` (the attempt wrote nothing and answered it;
+    one that died before looking would have found it too). None: it did not go through."""
+    changes = PhotoConsentChange.filter(client_id=client_id)
+    return await _answered(changes, change_id, purpose, given, asked_at)
+
+
+async def _answered(
+    changes: QuerySet[PhotoConsentChange],
+    change_id: str,
+    purpose: PhotoPurpose,
+    given: bool,
+    asked_at: datetime | None,
+) -> PhotoConsentChange | None:
+    # What stood when the request was asked, not the latest: a retry after a withdrawal since
+    # gives nothing anew (on a minor's word alone, after the guardian's rule, it could not).
+    earlier = await changes.filter(id=change_id).first()
+    if earlier is not None or asked_at is None:
+        return earlier
+    standing = await _latest_of(changes.filter(recorded_at__lte=asked_at), purpose)
+    return standing if standing is not None and standing.given == given else None
+
+
+async def _latest_of(
+    changes: QuerySet[PhotoConsentChange], purpose: PhotoPurpose
+) -> PhotoConsentChange | None:
+    """The purpose's latest change among `changes`, in the order `latest_changes` reads it."""
+    return await changes.filter(purpose=purpose.value).order_by("-recorded_at", "-id").first()

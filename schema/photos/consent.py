@@ -21,7 +21,7 @@ from domain.photos.purposes import PhotoPurpose as DomainPhotoPurpose
 from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
-from domain.store.photos import change_unless_standing
+from domain.store.photos import answered_change, change_unless_standing
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client, zone_of
@@ -75,9 +75,16 @@ async def set_photo_consent(
     if bad_key:
         return invalid([bad_key])
     change_id = idempotency.derived_id(claims.account_id, input, "photo_consent")
+    purpose = DomainPhotoPurpose(input.purpose)
 
-    async def went_through() -> bool:  # a first attempt whose answer was lost wrote its change
-        return change_id is not None and await ChangeRow.exists(id=change_id)
+    async def went_through() -> bool:
+        # A first attempt whose answer was lost wrote its change, or found the purpose already
+        # as asked and wrote none (the key's claim says when it was asked).
+        if change_id is None:
+            return False
+        asked_at = await idempotency.first_asked_at(claims.account_id, input)
+        first = await answered_change(change_id, client.id, purpose, input.given, asked_at)
+        return first is not None
 
     # A retry of a change recorded before the guardian's rule covered it is answered as it was.
     if await _needs_a_guardian(info, client, input) and not await idempotency.answered_before(
@@ -91,11 +98,15 @@ async def set_photo_consent(
     if first is not None:
         row = await ChangeRow.get(id=first)
     else:
+        # A retry answers what its first attempt found, not what stands since.
+        retried = idempotency.unfinished(ledger)
+        asked_at = await idempotency.first_asked_at(claims.account_id, input) if retried else None
         row = await change_unless_standing(
             change_id or str(uuid.uuid4()),
             client.id,
-            DomainPhotoPurpose(input.purpose),
+            purpose,
             input.given,
+            asked_at=asked_at,
             clinic_id=client.clinic_id,
             signature_id=None,
             recorded_by=claims.account_id,

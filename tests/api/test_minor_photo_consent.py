@@ -115,11 +115,7 @@ async def test_a_minor_s_clinical_record_recorded_before_the_rule_is_answered_on
     given = {"clientId": client, "purpose": "CLINICAL_RECORD", "given": True}
     answered, lost = {**given, "idempotencyKey": new_key()}, {**given, "idempotencyKey": new_key()}
     with monkeypatch.context() as before_the_rule:
-
-        async def beyond_care_only(info: object, client: object, input: Any) -> bool:
-            return bool(input.given and input.purpose.value in ("MARKETING", "TEACHING"))
-
-        before_the_rule.setattr(photo_consent, "_needs_a_guardian", beyond_care_only)
+        before_the_rule.setattr(photo_consent, "_needs_a_guardian", _beyond_care_only)
         first = await _set(clinic, **answered)
         assert first["__typename"] == "PhotoConsentPayload", first
         await set_consent(clinic, client, "CLINICAL_RECORD", False)
@@ -134,3 +130,41 @@ async def test_a_minor_s_clinical_record_recorded_before_the_rule_is_answered_on
     assert len((await _consents(clinic, client))["changes"]) == 3
     # While the same consent under a new key is refused: the guardian signs for it now
     assert await _set(clinic, **given, idempotencyKey=new_key()) == REFUSED
+
+
+@pytest.mark.parametrize("withdrawn", [False, True], ids=["standing", "withdrawn-since"])
+async def test_a_minor_s_consent_found_standing_before_the_rule_is_answered_on_retry(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch, withdrawn: bool
+) -> None:
+    # Given a client of 14 whose clinical record the front desk gave on its word, as a release
+    # before the rule let it, and then asked again under another key: that found it given and
+    # recorded nothing, its answer lost before its key was settled
+    clinic = await fresh_clinic()
+    client = await _register_minor(clinic)
+    given = {"clientId": client, "purpose": "CLINICAL_RECORD", "given": True}
+    again = {**given, "idempotencyKey": new_key()}
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(photo_consent, "_needs_a_guardian", _beyond_care_only)
+        first = await _set(clinic, **given, idempotencyKey=new_key())
+        assert first["__typename"] == "PhotoConsentPayload", first
+        found = await _set(clinic, **again)
+        assert found["change"] == first["change"], found
+    assert await IdempotencyKey.filter(key=again["idempotencyKey"]).update(result_id="") == 1
+    # (and, one way, the purpose withdrawn since: a withdrawal needs no guardian)
+    if withdrawn:
+        await set_consent(clinic, client, "CLINICAL_RECORD", False)
+    # When the front desk's app retries it with its key, under the rule
+    retried = await _set(clinic, **again)
+    # Then it is answered with the change it found, and gives nothing anew
+    assert retried["__typename"] == "PhotoConsentPayload", retried
+    assert retried["change"] == first["change"]
+    consents = await _consents(clinic, client)
+    assert consents["inForce"] == ([] if withdrawn else ["CLINICAL_RECORD"])
+    assert len(consents["changes"]) == (2 if withdrawn else 1)
+    # While the same consent under a new key is refused
+    assert await _set(clinic, **given, idempotencyKey=new_key()) == REFUSED
+
+
+async def _beyond_care_only(info: object, client: object, input: Any) -> bool:
+    """The guardian's rule as a release before it covered the clinical record had it."""
+    return bool(input.given and input.purpose.value in ("MARKETING", "TEACHING"))
