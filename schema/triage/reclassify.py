@@ -21,27 +21,39 @@ from schema.errors import (
     NotFound,
     TransitionNotAllowed,
     ValidationFailed,
+    invalid,
     not_authorized,
     not_found,
 )
-from schema.triage.desk import TriageBoardPayload, desk_change, desk_note_problem
+from schema.triage.desk import TriageBoardPayload, desk_change, desk_note_problem, refused
 from schema.triage.mutations import clinic_journey
+
+# Seed 004: an item the medical director rules out turns the first visit into "other" ("可由初诊
+# 改为其他状态"), and an item the clinic does not offer is an invalid consultation, never a turn
+# ("无效咨询不计入正常分诊名额"). Only a registration error may put the visit in another category:
+# a ruling naming FIRST_VISIT charged the consultant a turn in the medical director's name.
+RULE_MAKES: dict[DomainRule, VisitCategory] = {
+    DomainRule.RULED_OUT_BY_MEDICAL_DIRECTOR: VisitCategory.OTHER,
+    DomainRule.ITEM_NOT_OFFERED: VisitCategory.OTHER,
+}
 
 
 @strawberry.enum(name="ReclassifyRule", description="Why a visit the desk placed changes category.")
 class ReclassifyRule(Enum):
     RULED_OUT_BY_MEDICAL_DIRECTOR = strawberry.enum_value(
         DomainRule.RULED_OUT_BY_MEDICAL_DIRECTOR.value,
-        description="The medical director ruled the item out: the visit becomes OTHER and the "
-        "consultant gets no make-up turn (seed 004).",
+        description="The medical director ruled the item out: the visit becomes OTHER (the "
+        "only category this rule takes) and the consultant gets no make-up turn (seed 004).",
     )
     ITEM_NOT_OFFERED = strawberry.enum_value(
         DomainRule.ITEM_NOT_OFFERED.value,
-        description="The clinic does not offer the item asked for: an invalid consultation.",
+        description="The clinic does not offer the item asked for: an invalid consultation, "
+        "the visit becomes OTHER (the only category this rule takes), not a turn.",
     )
     REGISTRATION_ERROR = strawberry.enum_value(
         DomainRule.REGISTRATION_ERROR.value,
-        description="The front desk registered the visit under the wrong category.",
+        description="The front desk registered the visit under the wrong category: any "
+        "category but RECHECK.",
     )
 
 
@@ -51,7 +63,9 @@ class ReclassifyVisitInput:
         description="The journey whose visit the desk placed today."
     )
     category: VisitCategory = strawberry.field(
-        description="The visit's new category; only FIRST_VISIT counts as a rotation turn."
+        description="The visit's new category; only FIRST_VISIT counts as a rotation turn. "
+        "OTHER with RULED_OUT_BY_MEDICAL_DIRECTOR and ITEM_NOT_OFFERED (ValidationFailed on "
+        "category otherwise)."
     )
     rule: ReclassifyRule = strawberry.field(description="The rule that reclassifies it.")
     reason: str = strawberry.field(
@@ -108,22 +122,29 @@ async def reclassify_visit(
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason
+    rule = DomainRule(input.rule.value)
+    made = RULE_MAKES.get(rule)
     command = OverrideCommand(
         actor,
         OverrideKind.RECLASSIFY,
         journey_id=journey_id,
         category=input.category,
-        reclassify_rule=DomainRule(input.rule.value),
+        reclassify_rule=rule,
     )
-    outcome = await desk_change(
-        info,
-        "reclassify_visit",
-        input,
-        lambda gateway, clinic, key, note: gateway.override(
-            clinic, replace(command, note_id=note), key
-        ),
-        note=input.reason,
-    )
+    if made is not None and input.category is not made:
+        # (a retry of a reclassification the desk took before this rule is answered)
+        mismatch = invalid("category", f"{rule.value} makes the visit {made.value}")
+        outcome = await refused(info, input, mismatch)
+    else:
+        outcome = await desk_change(
+            info,
+            "reclassify_visit",
+            input,
+            lambda gateway, clinic, key, note: gateway.override(
+                clinic, replace(command, note_id=note), key
+            ),
+            note=input.reason,
+        )
     if not isinstance(outcome, TriageBoardPayload):
         return outcome
     # The desk took it (now, or for this key before): the visit is what the input asked for.
