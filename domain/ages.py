@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 ADULT_AGE = 18
+# Seed 004 registers a client "60岁以上" as category other: sixty and over, as Chinese rules
+# count "以上" (the number itself included).
+SENIOR_AGE = 60
 
 
 def age_on(birth: date, day: date) -> int:
@@ -15,3 +18,7 @@ def age_on(birth: date, day: date) -> int:
 
 def is_minor(birth: date, day: date) -> bool:
     return age_on(birth, day) < ADULT_AGE
+
+
+def is_senior(birth: date, day: date) -> bool:
+    return age_on(birth, day) >= SENIOR_AGE

@@ -20,13 +20,27 @@ class CategoryDecision:
     reason: str
 
 
+@dataclass(frozen=True)
+class Newcomer:
+    """What seed 004 asks of a client with no earlier record before counting a first visit:
+    "18岁及以下无家长陪同的顾客;60岁以上顾客" are registered as other."""
+
+    senior: bool = False
+    minor_without_guardian: bool = False
+
+
 def categorise(
-    history: ClientHistory, *, wants_recheck: bool, other: bool, new_questions: bool = False
+    history: ClientHistory,
+    *,
+    wants_recheck: bool,
+    other: bool,
+    new_questions: bool = False,
+    newcomer: Newcomer = Newcomer(),
 ) -> CategoryDecision:
     if other:
         return CategoryDecision(VisitCategory.OTHER, "marked as other by the front desk")
     if history.journeys == 0:
-        return CategoryDecision(VisitCategory.FIRST_VISIT, "no earlier record")
+        return _first_visit(newcomer)
     if history.treated and wants_recheck and new_questions:
         # Seed 004: "若客人复查时还有项目需要咨询的,则登记为再消费,仍由首诊医生接待".
         return CategoryDecision(
@@ -39,3 +53,15 @@ def categorise(
     if history.consulted:
         return CategoryDecision(VisitCategory.RETURN_VISIT, "consulted before, never bought")
     return CategoryDecision(VisitCategory.RETURN_VISIT, "earlier visit on record, never bought")
+
+
+def _first_visit(newcomer: Newcomer) -> CategoryDecision:
+    """Only a would-be first visit: a client with records goes to their owner at any age
+    (first-consultant ownership), where "other" would only change who receives them."""
+    if newcomer.senior:
+        return CategoryDecision(VisitCategory.OTHER, "aged 60 or over: category other")
+    if newcomer.minor_without_guardian:
+        return CategoryDecision(
+            VisitCategory.OTHER, "under 18 without a parent or guardian: category other"
+        )
+    return CategoryDecision(VisitCategory.FIRST_VISIT, "no earlier record")

@@ -1,6 +1,7 @@
 """Reception: a client arrives (or books) and a journey opens, with the visit category the
-records give and the clinic's SLAs; at most one active journey per client besides those only
-making their after-care calls (a year of them: the client comes back within it)."""
+records and the client's age give and the clinic's SLAs; at most one active journey per client
+besides those only making their after-care calls (a year of them: the client comes back within
+it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Awaitable, Callable
 import strawberry
 from strawberry.types import Info
 
-from domain.ages import is_minor
+from domain.ages import is_minor, is_senior
 from domain.errors import Conflict, DomainError
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import Actor, JourneyStart
@@ -26,7 +27,7 @@ from domain.store.history import client_history
 from domain.store.models import ActiveRecheckClaim, Clinic
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
-from domain.visits import categorise
+from domain.visits import Newcomer, categorise
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import clinic_today
@@ -56,7 +57,12 @@ class StartJourneyInput:
     new_questions: bool = strawberry.field(
         default=False, description="A recheck that also wants a new consultation."
     )
-    other: bool = strawberry.field(default=False, description="Category 'other' (seed 004).")
+    other: bool = strawberry.field(
+        default=False,
+        description="Category 'other' (seed 004): asking for a friend who is absent, under 18 "
+        "without a parent or guardian, a free trial, and the like. A client of 60 or over with "
+        "no earlier record is registered so without it.",
+    )
     reason: str | None = strawberry.field(default=None, description="What the client asks for.")
     partner_id: strawberry.ID | None = strawberry.field(
         default=None,
@@ -199,8 +205,13 @@ async def _journey_start(
     clinic_id: str,
 ) -> JourneyStart:
     history = await client_history(client.id)
+    today = await clinic_today(info, clinic_id)
     decision = categorise(
-        history, wants_recheck=input.recheck, other=input.other, new_questions=input.new_questions
+        history,
+        wants_recheck=input.recheck,
+        other=input.other,
+        new_questions=input.new_questions,
+        newcomer=Newcomer(senior=is_senior(client.birth_date, today)),
     )
     body = {
         "reason": input.reason,
@@ -217,7 +228,7 @@ async def _journey_start(
         client_id=client.id,
         visit_category=decision.category,
         channel=input.channel,
-        client_is_minor=is_minor(client.birth_date, await clinic_today(info, clinic_id)),
+        client_is_minor=is_minor(client.birth_date, today),
         started_by=actor,
         checked_in=input.checked_in,
         follow_up_offsets=list(info.context.config.follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),
