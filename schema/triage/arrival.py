@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.errors import FieldProblem
 from domain.journey.stages import VisitCategory
 from domain.roles import Role
 from domain.store.drafts import attached_record
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
+from domain.store.partners import PartnerReferral
 from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
 from domain.triage.bounds import item_codes
@@ -34,13 +36,29 @@ class AutoAssignInput:
         default=None, description="The existing client who referred them, if found in the records."
     )
     partner_consultant_id: strawberry.ID | None = strawberry.field(
-        default=None, description="An A-class partner's designated consultant."
+        default=None,
+        description="An A-class partner's designated consultant: only for a client a partner "
+        "salon referred (startJourney with PARTNER_REFERRAL and its partnerId).",
     )
     companion_of_journey_id: strawberry.ID | None = None
     same_consultant: bool = strawberry.field(default=False, description="The group asked for one.")
     invalid: bool = strawberry.field(default=False, description="Item not offered / ruled out.")
     purpose: ArrivalPurpose = ArrivalPurpose.CONSULTATION
     idempotency_key: str | None = idempotency.key_field()
+
+
+# Seed 003 (市场部): "A类店家由对应咨询接诊,A类店家以外的市场部顾客按照顺排轮诊": a partner's
+# designated consultant receives only the clients a salon sent. Named for any other arrival,
+# it let the desk place a walk-in with any consultant as a counted turn, past the rotation and
+# its make-ups.
+PARTNER_UNREFERRED = "only for a client a partner salon referred (startJourney's partnerId)"
+
+
+async def unreferred_partner_client(row: JourneyRow, input: AutoAssignInput) -> FieldProblem | None:
+    """A problem on `partnerConsultantId` when it is named for a journey no partner referred."""
+    if input.partner_consultant_id is None or await PartnerReferral.exists(journey_id=row.id):
+        return None
+    return FieldProblem("partnerConsultantId", PARTNER_UNREFERRED)
 
 
 async def owner_of(client_id: str) -> tuple[str | None, bool]:

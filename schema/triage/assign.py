@@ -49,7 +49,13 @@ from schema.journeys.actions import (
     run_action,
 )
 from schema.journeys.types import Journey
-from schema.triage.arrival import AutoAssignInput, arrival_of, category_reason, unknown_reference
+from schema.triage.arrival import (
+    AutoAssignInput,
+    arrival_of,
+    category_reason,
+    unknown_reference,
+    unreferred_partner_client,
+)
 from schema.triage.desk import (
     consultant,
     desk_note_problem,
@@ -124,8 +130,10 @@ async def triage(
     items = item_codes(input.items)
     bad_items = codes_problem("items", items, MAX_ASKED_ITEMS)
     unlisted = None if bad_items else await unknown_code("items", items, row.clinic_id)
-    # A retry of an arrival the desk heard of before codes were looked up in the price list
-    # (its answer lost or not) is answered as the first time.
+    unlisted = unlisted or await unreferred_partner_client(row, input)
+    # A retry of an arrival the desk heard of before codes were looked up in the price list, or
+    # before a designated consultant needed a partner's referral (its answer lost or not), is
+    # answered as the first time.
     if unlisted and not await idempotency.answered_before(
         info, actor.user_id, input, went_through=lambda: _heard_of(row)
     ):

@@ -3,12 +3,20 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from domain.roles import Role
+from schema.triage import assign
+from schema.triage.arrival import PARTNER_UNREFERRED
 from tests.api import documents
 from tests.api.harness import Api
+from tests.api.test_desk_notes import ASSIGN_PROBLEMS
+from tests.api.test_partners import REGISTER as REGISTER_PARTNER
+from tests.api.test_partners import SALON
 from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic
 
 
@@ -17,7 +25,9 @@ def _aged(years: float) -> str:
     return (date.today() - timedelta(days=round(years * 365.25))).isoformat()
 
 
-async def _started(api: Api, token: str, name: str, birth_date: str) -> dict[str, Any]:
+async def _started(
+    api: Api, token: str, name: str, birth_date: str, **start: str
+) -> dict[str, Any]:
     registered = await api.run(
         documents.REGISTER_CLIENT,
         token,
@@ -29,7 +39,7 @@ async def _started(api: Api, token: str, name: str, birth_date: str) -> dict[str
         },
     )
     client = registered["registerClient"]["client"]["id"]
-    started = await api.run(documents.START_JOURNEY, token, input={"clientId": client})
+    started = await api.run(documents.START_JOURNEY, token, input={"clientId": client, **start})
     journey: dict[str, Any] = started["startJourney"]["journey"]
     return journey
 
@@ -64,3 +74,53 @@ async def test_a_newcomer_of_sixty_or_over_is_other_given_in_order_and_not_a_tur
         (consultants[0], True, "ROTATION"),
     ]
     assert decisions[0]["categoryReason"] == "aged 60 or over: category other"
+
+
+async def test_a_designated_consultant_is_named_only_for_a_client_a_partner_referred(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a desk, a partner salon, a walk-in and a client the salon referred, both first visits
+    _, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    salon = await api.run(REGISTER_PARTNER, supervisor, input=SALON)
+    partner = salon["registerPartner"]["partner"]["id"]
+    walk_in = await _started(api, desk, "Ola Z Ulicy", _aged(30.5))
+    referred = await _started(
+        api, desk, "Ewa Z Salonu", _aged(30.5), channel="PARTNER_REFERRAL", partnerId=partner
+    )
+    designated = consultants[3]
+
+    # When the front desk names the salon's designated consultant for the walk-in
+    arrival = {"journeyId": walk_in["id"], "partnerConsultantId": designated}
+    refused = (await api.run(ASSIGN_PROBLEMS, desk, input=arrival))["autoAssign"]
+    # Then it is refused (seed 003: only an A-class salon's clients go to its consultant)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [{"field": "partnerConsultantId", "message": PARTNER_UNREFERRED}]
+    # While the referred client goes to the designated consultant, a turn
+    sent = {"journeyId": referred["id"], "partnerConsultantId": designated}
+    decision = (await api.run(AUTO_ASSIGN, desk, input=sent))["autoAssign"]["decision"]
+    assert (decision["consultantId"], decision["counted"], decision["route"]) == (
+        designated,
+        True,
+        "PARTNER",
+    )
+    # And the walk-in takes its place in the rotation
+    rotation = await api.run(AUTO_ASSIGN, desk, input={"journeyId": walk_in["id"]})
+    assert rotation["autoAssign"]["decision"]["route"] == "ROTATION", rotation
+
+    # And an arrival the desk took before the rule is answered on retry as the first time
+    earlier = await _started(api, desk, "Iga Wcześniej", _aged(30.5))
+    before = {
+        "journeyId": earlier["id"],
+        "partnerConsultantId": designated,
+        "idempotencyKey": str(uuid.uuid4()),
+    }
+
+    async def unchecked(*_: Any) -> None:
+        return None
+
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(assign, "unreferred_partner_client", unchecked)
+        first = await api.run(AUTO_ASSIGN, desk, input=before)
+    assert first["autoAssign"]["decision"]["route"] == "PARTNER", first
+    assert await api.run(AUTO_ASSIGN, desk, input=before) == first
