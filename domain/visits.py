@@ -22,11 +22,11 @@ class CategoryDecision:
 
 @dataclass(frozen=True)
 class Newcomer:
-    """What seed 004 asks of a client with no earlier record before counting a first visit:
-    "18岁及以下无家长陪同的顾客;60岁以上顾客" are registered as other."""
+    """What the records tell of a client with no earlier one before a first visit is counted:
+    seed 004 registers "60岁以上顾客" as other. (Its "18岁及以下无家长陪同" is the front desk's to
+    see: who came with the client is on no record, so the desk marks it `other`.)"""
 
     senior: bool = False
-    minor_without_guardian: bool = False
 
 
 def categorise(
@@ -60,8 +60,4 @@ def _first_visit(newcomer: Newcomer) -> CategoryDecision:
     (first-consultant ownership), where "other" would only change who receives them."""
     if newcomer.senior:
         return CategoryDecision(VisitCategory.OTHER, "aged 60 or over: category other")
-    if newcomer.minor_without_guardian:
-        return CategoryDecision(
-            VisitCategory.OTHER, "under 18 without a parent or guardian: category other"
-        )
     return CategoryDecision(VisitCategory.FIRST_VISIT, "no earlier record")

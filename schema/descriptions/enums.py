@@ -201,5 +201,5 @@ DESCRIPTIONS = {
     "too): to the owning consultant.",
     "VisitCategory.OTHER": "Given out in rotation order but not counted as a first-visit turn "
     "(companions, under 18 without a guardian, items not offered, and the like); a client of 60 "
-    "or over with no earlier record is registered so by reception itself.",
+    "or over with no earlier record, not referred, is registered so by reception itself.",
 }

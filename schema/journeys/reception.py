@@ -61,7 +61,8 @@ class StartJourneyInput:
         default=False,
         description="Category 'other' (seed 004): asking for a friend who is absent, under 18 "
         "without a parent or guardian, a free trial, and the like. A client of 60 or over with "
-        "no earlier record is registered so without it.",
+        "no earlier record who was not referred (by a client or a partner) is registered so "
+        "without it.",
     )
     reason: str | None = strawberry.field(default=None, description="What the client asks for.")
     partner_id: strawberry.ID | None = strawberry.field(
@@ -206,12 +207,15 @@ async def _journey_start(
 ) -> JourneyStart:
     history = await client_history(client.id)
     today = await clinic_today(info, clinic_id)
+    # A client or a salon that sent the client decides their route at the desk (the referrer's
+    # consultant, an A-class salon's): the desk hears of "other" before any referral.
+    referred = input.channel in (ArrivalChannel.CLIENT_REFERRAL, ArrivalChannel.PARTNER_REFERRAL)
     decision = categorise(
         history,
         wants_recheck=input.recheck,
         other=input.other,
         new_questions=input.new_questions,
-        newcomer=Newcomer(senior=is_senior(client.birth_date, today)),
+        newcomer=Newcomer(senior=is_senior(client.birth_date, today) and not referred),
     )
     body = {
         "reason": input.reason,

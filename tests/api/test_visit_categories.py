@@ -53,6 +53,9 @@ async def test_a_newcomer_of_sixty_or_over_is_other_given_in_order_and_not_a_tur
     older = await _started(api, desk, "Zofia Starsza", _aged(65.5))
     sixty = await _started(api, desk, "Jan Sześćdziesiąt", _aged(60.5))
     younger = await _started(api, desk, "Ewa Młodsza", _aged(59.5))
+    # (and one of 65 an existing client sent, whose referrer's consultant the desk looks for)
+    sent = await _started(api, desk, "Anna Polecona", _aged(65.5), channel="CLIENT_REFERRAL")
+    assert sent["visitCategory"] == "FIRST_VISIT", sent
 
     # Then the two of 60 and over are registered as "other" (seed 004: "60岁以上顾客"), the
     # younger one as a first visit
