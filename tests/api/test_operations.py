@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import random
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -186,6 +187,12 @@ async def test_websocket_origin_check(spa_api: Api) -> None:
 
 
 _HANDED_OUT: set[int] = set()
+# Below the kernel's range for ports it hands out itself (32768 to 60999 on Linux): an outgoing
+# connection (to PostgreSQL, to Temporal) or a listener on port 0 of any process takes its port
+# from that range, and one took a port this function had picked before the process it was for
+# bound it ("address already in use", with the suites running side by side).
+_PICKED_FROM = range(10_000, 32_000)
+_picker = random.Random()
 
 
 def free_port() -> int:
@@ -193,12 +200,16 @@ def free_port() -> int:
     give a port just closed again, and two processes of one test told the same port (a worker's
     and an API's) left the API unbound while the worker answered its readiness check."""
     while True:
+        port = _picker.choice(_PICKED_FROM)
+        if port in _HANDED_OUT:
+            continue
         with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        if port not in _HANDED_OUT:
-            _HANDED_OUT.add(port)
-            return port
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:  # something listens there
+                continue
+        _HANDED_OUT.add(port)
+        return port
 
 
 async def test_temporal_sdk_metrics_are_served(temporal_address: str) -> None:
