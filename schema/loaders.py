@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from strawberry.dataloader import DataLoader
 
-from domain.store.aftercare import FollowUpTask, WarrantyCard
+from domain.store.aftercare import WarrantyCard
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import (
     PageKey,
@@ -30,7 +31,7 @@ from domain.store.models import (
 )
 from domain.store.procedure_reads import completions_of, versions_by_id
 from domain.store.procedures import ChecklistCompletion, ProcedureTypeVersion
-from domain.store.recheck_tasks import recheck_task_id
+from domain.store.recheck_tasks import booked_rechecks
 from schema.client_list_loaders import ClientLists
 
 
@@ -62,9 +63,8 @@ async def _warranty_cards(journey_ids: list[str]) -> list[WarrantyCard | None]:
     return [found.get(i) for i in journey_ids]
 
 
-async def _recheck_tasks(journey_ids: list[str]) -> list[FollowUpTask | None]:
-    ids = {recheck_task_id(journey_id): journey_id for journey_id in journey_ids}
-    found = {t.journey_id: t for t in await FollowUpTask.filter(id__in=list(ids))}
+async def _booked_rechecks(journey_ids: list[str]) -> list[datetime | None]:
+    found = await booked_rechecks(journey_ids)
     return [found.get(i) for i in journey_ids]
 
 
@@ -147,9 +147,9 @@ class Loaders:
     warranty_card: DataLoader[str, WarrantyCard | None] = field(
         default_factory=lambda: DataLoader(_warranty_cards)
     )
-    # The reminder of the recheck a journey's handover booked, by journey id.
-    recheck_task: DataLoader[str, FollowUpTask | None] = field(
-        default_factory=lambda: DataLoader(_recheck_tasks)
+    # The recheck a journey's handover booked, as its record keeps it, by journey id.
+    booked_recheck: DataLoader[str, datetime | None] = field(
+        default_factory=lambda: DataLoader(_booked_rechecks)
     )
     history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)
     # A client's identity as amended (name, phone, e-mail): its latest amendment, if any.

@@ -2,7 +2,7 @@
 
 The time is kept in the handover's record, not in the journey: the journey does nothing at it.
 The read model turns it into a reminder on the list of whoever makes the clinic's after-care
-calls, due at the recheck, so the client is reminded and a recheck missed is seen.
+calls, due a day before the recheck (`reminder_due`), so the client is reminded in time.
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ from domain.errors import FieldProblem
 # anniversary may fall a few weeks past it (the doctor's free day, the client's travel). Later
 # than this is a typing slip (a year for a month), not a booking.
 MAX_RECHECK_AHEAD = timedelta(days=400)
+# The reminder falls due this long before the recheck: the day before, at the recheck's hour,
+# while the client can still come or move it. Reckoned in hours, not in the clinic's calendar:
+# the calls have no set hour in the clinic's setting, and the recheck's own hour is one the
+# clinic works.
+REMIND_AHEAD = timedelta(hours=24)
 # The field of the handover's record (its input, snake_case) that holds the booking.
 RECORD_FIELD = "next_recheck_at"
 _EDGE_AHEAD = datetime.max.replace(tzinfo=UTC)
@@ -62,3 +67,9 @@ def booked_recheck(record_body: Any) -> datetime | None:
         return in_utc(datetime.fromisoformat(value))
     except (ValueError, OverflowError):
         return None
+
+
+def reminder_due(booked: datetime, handed_over_at: datetime) -> datetime:
+    """When the reminder of a recheck falls due: `REMIND_AHEAD` before it, never before the
+    handover (a recheck booked for the next morning is reminded at once)."""
+    return max(booked - REMIND_AHEAD, handed_over_at)

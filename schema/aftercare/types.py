@@ -49,7 +49,8 @@ class FollowUpTask:
     )
     due_at: datetime = strawberry.field(
         description="When the task is due: when the follow-up fell due, or after a missed call "
-        "when its retry is; for a recheck reminder, the recheck's time."
+        "when its retry is; for a recheck reminder, 24 hours before the recheck (at the "
+        "handover when the recheck is sooner)."
     )
     overdue: bool = strawberry.field(
         description="Still open past its due time by more than the clinic allows."

@@ -59,10 +59,11 @@ DESCRIPTIONS = {
     "TaskKind.LOW_SURVEY_SCORE": "A phone survey with a low score: for a supervisor.",
     "TaskKind.INVITATION": "A consultation that did not convert: its consultant invites the "
     "client back, a week after (seed 003). Closed by hand with `completeTask` and a note.",
-    "TaskKind.RECHECK": "The recheck booked at the handover (`Journey.nextRecheckAt`), due at "
-    "its time: for whoever makes the clinic's after-care calls (the policy's "
-    "`followUpAssignee`), to remind the client and see it kept. Closed by hand with "
-    "`completeTask` and a note.",
+    "TaskKind.RECHECK": "The reminder of the recheck booked at the handover "
+    "(`Journey.nextRecheckAt`), due 24 hours before it (at the handover when the recheck is "
+    "sooner), so the client is reminded before the visit: for whoever makes the journey's "
+    "after-care calls (the policy's `followUpAssignee`). Closed by hand with `completeTask` "
+    "and a note.",
     "TaskKind.PHOTO": "A photo of the procedure type's photo schedule (before, suture "
     "removal, 3 months, 1 year...): for the care team; uploading a photo of its `photoStage` "
     "for the journey settles it.",

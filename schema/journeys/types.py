@@ -276,13 +276,12 @@ class Journey(relay.Node):
         return WarrantyCard.from_row(card) if card else None
 
     @strawberry.field(
-        description="The recheck booked at the handover (`handOver`'s `nextRecheckAt`), in "
-        "UTC; null when none was. Its reminder is a RECHECK task on the list of whoever makes "
-        "the clinic's after-care calls."
+        description="The recheck booked at the handover (`handOver`'s `nextRecheckAt`), as "
+        "its record keeps it, in UTC; null when none was. Its reminder is a RECHECK task, due a "
+        "day before, on the list of whoever makes the clinic's after-care calls."
     )
     async def next_recheck_at(self, info: Info[Context, None]) -> datetime | None:
-        task = await info.context.loaders.recheck_task.load(self.row.id)
-        return task.due_at if task else None
+        return await info.context.loaders.booked_recheck.load(self.row.id)
 
     @strawberry.field(
         description="The procedure type version this journey follows (named by its approved "

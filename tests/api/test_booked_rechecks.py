@@ -19,12 +19,12 @@ Clinic = Callable[[], Awaitable[JourneyDriver]]
 
 BOOKED = """
 query Booked($id: ID!) {
-  journey(id: $id) { ... on Journey { stage nextRecheckAt history { action details } } }
+  journey(id: $id) { ... on Journey { stage nextRecheckAt history { action at details } } }
 }
 """
 TASKS = """
-query Tasks {
-  myTasks(first: 100) {
+query Tasks($due: Boolean) {
+  myTasks(first: 100, due: $due) {
     __typename
     ... on FollowUpTaskConnection { edges { node {
       id kind status journeyId followUpId dueAt assigneeRole assigneeId
@@ -49,8 +49,10 @@ def _at(moment: str) -> datetime:
     return datetime.fromisoformat(moment.replace("Z", "+00:00"))
 
 
-async def _rechecks(driver: JourneyDriver, role: Role) -> list[dict[str, Any]]:
-    data = await driver.api.run(TASKS, driver.token(role))
+async def _rechecks(
+    driver: JourneyDriver, role: Role, due: bool | None = None
+) -> list[dict[str, Any]]:
+    data = await driver.api.run(TASKS, driver.token(role), due=due)
     assert data["myTasks"]["__typename"] == "FollowUpTaskConnection", data
     nodes = [edge["node"] for edge in data["myTasks"]["edges"]]
     return [node for node in nodes if node["kind"] == "RECHECK"]
@@ -79,11 +81,12 @@ async def test_a_recheck_booked_at_the_handover_is_kept_and_reminded_once(
     assert _at(booked["nextRecheckAt"]) == recheck
     (record,) = [e["details"] for e in booked["history"] if e["action"] == "hand_over"]
     assert _at(record["next_recheck_at"]) == recheck
-    # And follow-up staff have it on their list, due at the recheck
+    # And follow-up staff have it on their list, due the day before, not yet due now
     (task,) = await _rechecks(driver, Role.FOLLOW_UP_STAFF)
     assert (task["journeyId"], task["status"], task["followUpId"]) == (jid, "OPEN", None)
     assert (task["assigneeRole"], task["assigneeId"]) == ("FOLLOW_UP_STAFF", None)
-    assert _at(task["dueAt"]) == recheck
+    assert _at(task["dueAt"]) == recheck - timedelta(hours=24)
+    assert await _rechecks(driver, Role.FOLLOW_UP_STAFF, due=True) == []
     # When the same handover is sent again (its answer lost), and then under its key with
     # another time
     again = await driver.ok(documents.HAND_OVER, Role.NURSE, **handover)
@@ -93,13 +96,31 @@ async def test_a_recheck_booked_at_the_handover_is_kept_and_reminded_once(
     assert again["history"] == handed["history"]
     assert other["__typename"] == "Conflict", other
     reminders = await FollowUpTask.filter(journey_id=decode_id(jid, "Journey"), kind="RECHECK")
-    assert [t.due_at for t in reminders] == [recheck]
+    assert [t.due_at for t in reminders] == [recheck - timedelta(hours=24)]
     # And whoever it reminded closes it by hand once the client is told
     done = {"taskId": task["id"], "note": "reminded, coming", "idempotencyKey": new_key()}
     closed = await driver.api.run(
         docs.COMPLETE_TASK, driver.token(Role.FOLLOW_UP_STAFF), input=done
     )
     assert closed["completeTask"]["task"]["status"] == "DONE", closed
+
+
+async def test_a_recheck_booked_within_a_day_is_reminded_at_once(fresh_clinic: Clinic) -> None:
+    # Given a journey at its handover
+    driver = await fresh_clinic()
+    jid = (await driver.drive_to("HANDOVER"))["id"]
+    # When the recheck is booked for tomorrow morning, less than a day ahead
+    recheck = (datetime.now(UTC) + timedelta(hours=20)).replace(microsecond=0)
+    await driver.ok(
+        documents.HAND_OVER, Role.NURSE, **_hand_over(jid, nextRecheckAt=recheck.isoformat())
+    )
+    # Then its reminder is due now (at the handover, not before it): on the list of what is due
+    (task,) = await _rechecks(driver, Role.FOLLOW_UP_STAFF, due=True)
+    booked = await _booked(driver, jid)
+    (handed,) = [e for e in booked["history"] if e["action"] == "hand_over"]
+    assert _at(task["dueAt"]) == _at(handed["at"])
+    # And the journey still says when the recheck itself is
+    assert _at(booked["nextRecheckAt"]) == recheck
 
 
 async def test_a_clinic_whose_consultants_call_reminds_the_client_s_consultant(

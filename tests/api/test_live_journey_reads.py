@@ -6,13 +6,12 @@ recheck booked after its journey's first change, and held a read of every journe
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
-from domain.aftercare.tasks import TaskKind, TaskStatus
 from domain.journey.stages import Stage
 from domain.roles import Role
-from domain.store.aftercare import FollowUpTask
-from domain.store.recheck_tasks import recheck_task_id
+from domain.store.models import JourneyRecord
 from tests.api.alert_support import event_row, facts_of
 from tests.api.flow import JourneyDriver
 from tests.api.live import HandFed, reading
@@ -27,21 +26,18 @@ subscription Alerts { myJourneyAlerts { action journey { id nextRecheckAt } } }
 """
 
 
-async def _recheck_booked(journey_id: str, clinic_id: str, at: datetime) -> datetime:
-    """The reminder the handover's write leaves: what `nextRecheckAt` reads."""
-    due = (at + timedelta(days=14)).replace(microsecond=0)
-    await FollowUpTask.create(
-        id=recheck_task_id(journey_id),
-        clinic_id=clinic_id,
+async def _recheck_booked(journey_id: str, at: datetime) -> tuple[datetime, str]:
+    """The handover's record booking a recheck (what `nextRecheckAt` reads once the handover's
+    event points at it), and its id."""
+    booked = (at + timedelta(days=14)).replace(microsecond=0)
+    record = await JourneyRecord.create(
+        id=str(uuid.uuid4()),
         journey_id=journey_id,
-        kind=TaskKind.RECHECK.value,
-        status=TaskStatus.OPEN.value,
-        due_at=due,
-        assignee_role=Role.FOLLOW_UP_STAFF.value,
-        journey_seq=2,
-        updated_at=at,
+        kind="handover",
+        body={"aftercare": "no sauna", "next_recheck_at": booked.isoformat()},
+        author_id="nurse",
     )
-    return due
+    return booked, record.id
 
 
 def _at(moment: str | None) -> datetime | None:
@@ -62,9 +58,11 @@ async def test_a_board_shows_the_recheck_booked_since_its_journey_s_last_change(
         await hand_fed.feed.poll_once()
         before = await updates.next()
         # When the handover books the recheck and the journey moves on
-        due = await _recheck_booked(journey_id, clinic_id, now)
+        due, record_id = await _recheck_booked(journey_id, now)
         handed = facts_of(Stage.FOLLOW_UP, journey_id, clinic_id)
-        await event_row(journey_id, 2, handed, now, "hand_over").save()
+        handover = event_row(journey_id, 2, handed, now, "hand_over")
+        handover.record_id = record_id
+        await handover.save()
         await hand_fed.feed.poll_once()
         after = await updates.next()
     # Then the board's push of the handover shows the recheck booked
@@ -87,8 +85,11 @@ async def test_an_alert_shows_the_recheck_booked_since_the_last_alert(
         await hand_fed.feed.poll_once()
         first = await heard.next()
         # When a recheck is booked for the journey, and she is nudged on it again
-        due = await _recheck_booked(journey_id, clinic_id, now)
-        await event_row(journey_id, 2, hers, now, "nudge").save()
+        due, record_id = await _recheck_booked(journey_id, now)
+        handover = event_row(journey_id, 2, hers, now, "hand_over")
+        handover.record_id = record_id
+        await handover.save()
+        await event_row(journey_id, 3, hers, now, "nudge").save()
         await hand_fed.feed.poll_once()
         second = await heard.next()
     # Then the second alert's journey shows the recheck booked

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.aftercare.recheck_booking import booked_recheck, recheck_problems
+from domain.aftercare.recheck_booking import (
+    booked_recheck,
+    recheck_problems,
+    reminder_due,
+)
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 # Moments the API's DateTime reads whose UTC time lies beyond the calendar's last or first day.
@@ -31,3 +35,10 @@ def test_a_record_booking_a_moment_beyond_the_calendar_books_none() -> None:
     assert booked_recheck({"next_recheck_at": "2027-01-04T09:00:00+01:00"}) == datetime(
         2027, 1, 4, 8, 0, tzinfo=UTC
     )
+
+
+def test_the_reminder_falls_due_a_day_before_and_never_before_the_handover() -> None:
+    booked = datetime(2026, 12, 19, 9, 0, tzinfo=UTC)
+    assert reminder_due(booked, NOW) == datetime(2026, 12, 18, 9, 0, tzinfo=UTC)
+    tomorrow_morning = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    assert reminder_due(tomorrow_morning, NOW) == NOW
