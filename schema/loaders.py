@@ -147,7 +147,7 @@ class Loaders:
     warranty_card: DataLoader[str, WarrantyCard | None] = field(
         default_factory=lambda: DataLoader(_warranty_cards)
     )
-    # The recheck a journey's handover booked, as its record keeps it, by journey id.
+    # The recheck a journey's handover booked, as its record was last corrected, by journey id.
     booked_recheck: DataLoader[str, datetime | None] = field(
         default_factory=lambda: DataLoader(_booked_rechecks)
     )

@@ -1,6 +1,7 @@
 """The next recheck booked at the handover (DOMAIN.md step 8: "next recheck booked").
 
 The time is kept in the handover's record, not in the journey: the journey does nothing at it.
+A correction of that record (`amendRecord` with `next_recheck_at`) moves it: the latest stands.
 The read model turns it into a reminder on the list of whoever makes the clinic's after-care
 calls, due a day before the recheck (`reminder_due`), so the client is reminded in time.
 """
@@ -8,6 +9,7 @@ calls, due a day before the recheck (`reminder_due`), so the client is reminded 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from domain.errors import FieldProblem
@@ -37,21 +39,34 @@ def recheck_problems(booked: datetime | None, now: datetime) -> list[FieldProble
     """A booking after the handover (now) and at most `MAX_RECHECK_AHEAD` after it."""
     if booked is None:
         return []
+    bound = _out_of_bounds(booked, now)
+    if bound is _Bound.BEFORE:
+        return [FieldProblem("nextRecheckAt", "after the handover: a time still ahead")]
+    if bound is _Bound.AFTER:
+        return [FieldProblem("nextRecheckAt", _TOO_FAR)]
+    return []
+
+
+_TOO_FAR = f"at most {MAX_RECHECK_AHEAD.days} days after the handover"
+
+
+class _Bound(Enum):
+    BEFORE = "before"
+    AFTER = "after"
+
+
+def _out_of_bounds(booked: datetime, handed_over_at: datetime) -> _Bound | None:
     try:
         at = in_utc(booked)
     except OverflowError:
         # Read with an offset that carries its UTC time past the calendar's last day, or
         # before its first (9999-12-31T23:00-05:00): as far out of bounds, on its side.
-        at = _EDGE_AHEAD if booked.year > now.year else _EDGE_BEHIND
-    if at <= now:
-        return [FieldProblem("nextRecheckAt", "after the handover: a time still ahead")]
-    if at - now > MAX_RECHECK_AHEAD:
-        return [
-            FieldProblem(
-                "nextRecheckAt", f"at most {MAX_RECHECK_AHEAD.days} days after the handover"
-            )
-        ]
-    return []
+        at = _EDGE_AHEAD if booked.year > handed_over_at.year else _EDGE_BEHIND
+    if at <= handed_over_at:
+        return _Bound.BEFORE
+    if at - handed_over_at > MAX_RECHECK_AHEAD:
+        return _Bound.AFTER
+    return None
 
 
 def booked_recheck(record_body: Any) -> datetime | None:
@@ -73,3 +88,32 @@ def reminder_due(booked: datetime, handed_over_at: datetime) -> datetime:
     """When the reminder of a recheck falls due: `REMIND_AHEAD` before it, never before the
     handover (a recheck booked for the next morning is reminded at once)."""
     return max(booked - REMIND_AHEAD, handed_over_at)
+
+
+def booking_as_corrected(record_body: Any, corrections: list[Any]) -> datetime | None:
+    """The recheck a handover's record books as corrected: `corrections` are its amendments'
+    `correction` objects, oldest first; the last that names a time stands (one a release before
+    took without checking it, and that names none readable, is passed over)."""
+    booked = booked_recheck(record_body)
+    for correction in corrections:
+        booked = booked_recheck(correction) or booked
+    return booked
+
+
+def correction_problem(correction: dict[str, Any], handed_over_at: datetime) -> str | None:
+    """What is wrong with a correction of the booking, checked as `handOver` checks it (after
+    the handover, within `MAX_RECHECK_AHEAD`); None when it names none, or a good one. A
+    booking is moved, not taken back: a recheck called off is settled on its reminder."""
+    if RECORD_FIELD not in correction:
+        return None
+    value = correction[RECORD_FIELD]
+    try:
+        booked = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        booked = None
+    if booked is None:
+        return f"{RECORD_FIELD}: a date and time (ISO 8601), e.g. 2025-03-14T09:00:00Z"
+    bound = _out_of_bounds(booked, handed_over_at)
+    if bound is _Bound.BEFORE:
+        return f"{RECORD_FIELD}: after the handover"
+    return f"{RECORD_FIELD}: {_TOO_FAR}" if bound is _Bound.AFTER else None

@@ -20,6 +20,9 @@ Row = TypeVar("Row", bound=Model)
 # The new row's fields, made under the owner's lock from the set as it stands then (a row that
 # carries what the one before it said, as a whole identity page does).
 FieldsUnderLock = Callable[[BaseDBAsyncClient], Awaitable[dict[str, Any]]]
+# What the new row brings about elsewhere, written in its transaction under the owner's lock:
+# once with the row, never again for a retry that finds it.
+AlongWith = Callable[[Any], Awaitable[None]]
 
 
 async def append_within(
@@ -30,10 +33,13 @@ async def append_within(
     owner: tuple[type[Model], str],
     counted: dict[str, Any],
     bound: int,
+    along_with: AlongWith | None = None,
 ) -> Row | None:
     """The row with this id: the one written before under that id (its request's retry, found
     whatever the count), else a new one when fewer than `bound` rows match `counted`; None when
-    the set is full. `owner`: the model and id of the row whose lock the set's writers share."""
+    the set is full. `owner`: the model and id of the row whose lock the set's writers share;
+    `along_with`, given the new row, writes what it brings about (its queries run in the
+    transaction)."""
     owner_model, owner_id = owner
     async with in_transaction() as connection:
         await owner_model.filter(id=owner_id).select_for_update().using_db(connection).first()
@@ -43,4 +49,7 @@ async def append_within(
         if await model.filter(**counted).using_db(connection).count() >= bound:
             return None
         made = fields if isinstance(fields, dict) else await fields(connection)
-        return await model.create(using_db=connection, id=row_id, **made)
+        row = await model.create(using_db=connection, id=row_id, **made)
+        if along_with is not None:
+            await along_with(row)
+        return row

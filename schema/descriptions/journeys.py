@@ -168,8 +168,9 @@ DESCRIPTIONS = {
     "HandOverInput.aftercare": "Written aftercare instructions.",
     "HandOverInput.nextRecheckAt": "The next recheck booked, if any (UTC when sent without an "
     "offset): after the handover and at most 400 days after it. Kept in the handover's record "
-    "(`Journey.nextRecheckAt`) and put on the list of whoever makes the clinic's after-care "
-    "calls as a RECHECK task due 24 hours before it.",
+    "(`Journey.nextRecheckAt`; moved by `amendRecord` with `next_recheck_at`) and put on the "
+    "list of whoever makes the clinic's after-care calls as a RECHECK task due 24 hours "
+    "before it.",
     "DiscomfortNotesInput.normal": "What is normal and when it passes.",
     "DiscomfortNotesInput.callNow": "What is not normal and means call the clinic now.",
     "DiscomfortNotesInput.selfCare": "What the client can do themselves.",

@@ -15,12 +15,14 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from domain.aftercare.recheck_booking import correction_problem as booking_correction_problem
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.roles import Role
 from domain.store import records
-from domain.store.bounded_append import append_within
+from domain.store.bounded_append import AlongWith, append_within
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent, JourneyRecord
+from domain.store.recheck_tasks import HANDOVER_RECORD, follow_booking_correction
 from domain.text import unreadable_problem
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -46,7 +48,11 @@ class AmendRecordInput:
     journey_id: strawberry.ID
     seq: int = strawberry.field(description="The history event whose record is corrected.")
     reason: str
-    correction: JSON = strawberry.field(description="The corrected fields, as an object.")
+    correction: JSON = strawberry.field(
+        description="The corrected fields, as an object. A handover's `next_recheck_at` (an "
+        "ISO 8601 time) is checked as `handOver` checks `nextRecheckAt` and moves the booked "
+        "recheck and its open reminder."
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -116,6 +122,37 @@ async def _written(account_id: str, input: AmendRecordInput) -> bool:
     return amendment_id is not None and await JourneyRecord.exists(id=amendment_id)
 
 
+async def _taken_before(
+    account_id: str, info: Info[Context, None], input: AmendRecordInput
+) -> bool:
+    """Whether an earlier attempt of this request was taken: its amendment written, or its
+    answer recorded."""
+    return await _written(account_id, input) or await idempotency.answered_before(
+        info, account_id, input
+    )
+
+
+def _kind_problem(original: JourneyRecord, event: JourneyEvent, correction: Any) -> str | None:
+    """A correction of a field the read model acts on is checked as the action checked it: the
+    recheck a handover booked (its reminder moves with it)."""
+    if original.kind == HANDOVER_RECORD and isinstance(correction, dict):
+        return booking_correction_problem(correction, event.at)
+    return None
+
+
+def _what_follows(
+    journey: JourneyRow, event: JourneyEvent, original: JourneyRecord
+) -> AlongWith | None:
+    """What the amendment moves, written with it (once: a retry finds the amendment written)."""
+    if original.kind != HANDOVER_RECORD:
+        return None
+
+    async def move_reminder(amendment: JourneyRecord) -> None:
+        await follow_booking_correction(journey, event, original, amendment.created_at)
+
+    return move_reminder
+
+
 async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> AmendRecordResult:
     claims = info.context.claims
     if claims is None:
@@ -125,7 +162,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         return not_found("journey")
     event = await JourneyEvent.get_or_none(journey_id=journey.id, seq=input.seq)
     original = event and event.record_id and await JourneyRecord.get_or_none(id=event.record_id)
-    if not original:
+    if event is None or not original:
         return not_found("recorded action at that step")
     if claims.role is not Role.SUPERVISOR and claims.account_id != original.author_id:
         return not_authorized("only its author or a supervisor may amend a record")
@@ -135,10 +172,11 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     problem = _correction_problem(input.correction)
     if problem:
         return invalid("correction", problem)
-    if await _full(journey.id) and not (
-        await _written(claims.account_id, input)
-        or await idempotency.answered_before(info, claims.account_id, input)
-    ):
+    # A retry of an amendment the release before took unchecked is answered as the first time.
+    problem = _kind_problem(original, event, input.correction)
+    if problem and not await _taken_before(claims.account_id, info, input):
+        return invalid("correction", problem)
+    if await _full(journey.id) and not await _taken_before(claims.account_id, info, input):
         return _full_answer()
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
@@ -167,6 +205,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         owner=(JourneyRow, journey.id),
         counted=_amendments_of(journey.id),
         bound=MAX_AMENDMENTS_PER_JOURNEY,
+        along_with=_what_follows(journey, event, original),
     )
     if amendment is None:
         return _full_answer()

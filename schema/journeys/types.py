@@ -277,7 +277,8 @@ class Journey(relay.Node):
 
     @strawberry.field(
         description="The recheck booked at the handover (`handOver`'s `nextRecheckAt`), as "
-        "its record keeps it, in UTC; null when none was. Its reminder is a RECHECK task, due a "
+        "the latest correction of the handover's record moved it (`amendRecord` with "
+        "`next_recheck_at`), in UTC; null when none was. Its reminder is a RECHECK task, due a "
         "day before, on the list of whoever makes the clinic's after-care calls."
     )
     async def next_recheck_at(self, info: Info[Context, None]) -> datetime | None:

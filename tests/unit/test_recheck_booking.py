@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from domain.aftercare.recheck_booking import (
     booked_recheck,
+    booking_as_corrected,
+    correction_problem,
     recheck_problems,
     reminder_due,
 )
@@ -42,3 +44,33 @@ def test_the_reminder_falls_due_a_day_before_and_never_before_the_handover() -> 
     assert reminder_due(booked, NOW) == datetime(2026, 12, 18, 9, 0, tzinfo=UTC)
     tomorrow_morning = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
     assert reminder_due(tomorrow_morning, NOW) == NOW
+
+
+def test_the_last_correction_naming_a_readable_time_stands() -> None:
+    record = {"next_recheck_at": "2026-12-19T09:00:00+00:00"}
+    corrections = [
+        {"next_recheck_at": "2026-12-22T09:00:00Z"},
+        {"aftercare": "no sauna"},
+        {"next_recheck_at": "not a time"},  # taken unchecked by a release before
+        "not an object",
+    ]
+    assert booking_as_corrected(record, corrections) == datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+    assert booking_as_corrected({}, corrections[:1]) == datetime(2026, 12, 22, 9, 0, tzinfo=UTC)
+    assert booking_as_corrected(record, []) == datetime(2026, 12, 19, 9, 0, tzinfo=UTC)
+
+
+def test_a_correction_of_the_booking_is_checked_against_the_handover() -> None:
+    assert correction_problem({"aftercare": "no sauna"}, NOW) is None
+    assert correction_problem({"next_recheck_at": "2026-12-22T09:00:00Z"}, NOW) is None
+    assert correction_problem({"next_recheck_at": "2026-12-04T09:00:00Z"}, NOW) == (
+        "next_recheck_at: after the handover"
+    )
+    assert correction_problem({"next_recheck_at": "2028-12-22T09:00:00Z"}, NOW) == (
+        "next_recheck_at: at most 400 days after the handover"
+    )
+    for wrong in (None, 14, "next Tuesday", "2026-13-01T09:00:00Z"):
+        problem = correction_problem({"next_recheck_at": wrong}, NOW)
+        assert problem is not None and problem.startswith("next_recheck_at: a date and time")
+    assert correction_problem({"next_recheck_at": PAST_THE_END}, NOW) == (
+        "next_recheck_at: at most 400 days after the handover"
+    )
