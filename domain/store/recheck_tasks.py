@@ -2,7 +2,8 @@
 transaction), so a rewrite of the event finds it and writes nothing.
 
 It falls due a day before the recheck (`recheck_booking.reminder_due`), on the list of whoever
-makes the clinic's after-care calls (`caller_assignment`). A
+makes the clinic's after-care calls (`caller_assignment`): like the calls, it follows the
+journey's owner and the clinic's setting as later events of the journey are written. A
 correction of the booking (`amendRecord` on the handover's record) moves an open reminder, in
 the amendment's transaction. It is settled by `completeTask`: a recheck started at reception
 names no journey it comes back for, so its start cannot settle it.
@@ -101,6 +102,26 @@ async def write_recheck_task(change: JourneyChange, policy: FollowUpAssignee) ->
             "journey_seq": event.seq,
             "updated_at": event.at,
         },
+    )
+
+
+async def reassign_recheck_task(change: JourneyChange, policy: FollowUpAssignee) -> None:
+    """An open reminder goes where the journey's calls go as of this event (its owner, the
+    clinic's setting); written with the event's seq, so `tasksChanged` pushes it with it."""
+    facts, event = change.facts, change.event
+    task = await FollowUpTask.get_or_none(
+        id=recheck_task_id(facts.journey_id), status=TaskStatus.OPEN.value
+    )
+    if task is None or task.journey_seq >= event.seq:
+        return
+    assignment = caller_assignment(facts.consultant_id, policy)
+    if (task.assignee_role, task.assignee_id) == (assignment.role.value, assignment.account_id):
+        return  # no news: not pushed again with each of the journey's events
+    await FollowUpTask.filter(id=task.id, status=TaskStatus.OPEN.value).update(
+        assignee_role=assignment.role.value,
+        assignee_id=assignment.account_id,
+        journey_seq=event.seq,
+        updated_at=event.at,
     )
 
 

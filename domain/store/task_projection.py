@@ -4,7 +4,7 @@ task; a missed call moves it by the back-off and, the third time, to a superviso
 complication becomes a task for the treating doctor (`treating_doctor`); a treatment issues its
 warranty card (its procedure type's, else the clinic's) and, when the journey has a procedure
 type, the reminders of its photo schedule (`photo_tasks`); a handover that booked the next
-recheck, its reminder (`recheck_tasks`)."""
+recheck, its reminder (`recheck_tasks`), which then follows the calls' assignee."""
 
 from __future__ import annotations
 
@@ -40,7 +40,11 @@ from domain.store.aftercare import AftercareSetting, FollowUpTask, TaskChangeLog
 from domain.store.models import Clinic
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
-from domain.store.recheck_tasks import books_a_recheck, write_recheck_task
+from domain.store.recheck_tasks import (
+    books_a_recheck,
+    reassign_recheck_task,
+    write_recheck_task,
+)
 from domain.store.treating_doctor import treating_doctor
 
 
@@ -95,6 +99,7 @@ async def project_aftercare(change: JourneyChange) -> None:
     setting = await clinic_setting(facts.clinic_id)
     policy = FollowUpAssignee(setting.follow_up_assignee)
     await write_recheck_task(change, policy)
+    await reassign_recheck_task(change, policy)
     for follow_up in touched:
         await _write_call(facts, follow_up, policy, change)
         if follow_up.outcome is FollowUpOutcome.COMPLICATION:

@@ -62,7 +62,7 @@ DESCRIPTIONS = {
     "TaskKind.RECHECK": "The reminder of the recheck booked at the handover "
     "(`Journey.nextRecheckAt`), due 24 hours before it (at the handover when the recheck is "
     "sooner), so the client is reminded before the visit: for whoever makes the journey's "
-    "after-care calls (the policy's `followUpAssignee`). A "
+    "after-care calls (the policy's `followUpAssignee`), following them as they move. A "
     "correction of the booking (`amendRecord`, `next_recheck_at`) moves it while open. Closed "
     "by hand with `completeTask` and a note.",
     "TaskKind.PHOTO": "A photo of the procedure type's photo schedule (before, suture "

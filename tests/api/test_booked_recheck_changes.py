@@ -1,6 +1,7 @@
 """A recheck booked at the handover, after it (found by review): a correction of the booking
 (`amendRecord` on the handover's record) moves what the journey shows and its reminder, checked
-as `handOver` checks it, pushed live once."""
+as `handOver` checks it, pushed live once; the reminder follows the journey's calls to whoever
+makes them now."""
 
 from __future__ import annotations
 
@@ -171,3 +172,37 @@ async def test_a_booking_a_correction_adds_is_reminded(fresh_clinic: Clinic) -> 
     assert _at((await _booked(driver, jid))["nextRecheckAt"]) == booked
     (task,) = await _rechecks(driver, Role.FOLLOW_UP_STAFF)
     assert _at(task["dueAt"]) == booked - DAY
+
+
+async def test_the_reminder_follows_the_calls_to_the_owner_when_the_clinic_says_so(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a recheck booked at the handover, reminded by follow-up staff, who watch their list
+    driver = await fresh_clinic()
+    booked = (datetime.now(UTC) + timedelta(days=14)).replace(microsecond=0)
+    jid, _ = await _handed_over(driver, booked)
+    watch = driver.api.subscription(docs.TASKS_CHANGED, driver.token(Role.FOLLOW_UP_STAFF))
+    async with reading(watch, "tasksChanged") as pushes:
+        # When the clinic has its consultants call their clients, and the journey's first
+        # call falls due
+        policy = {
+            "followUpAssignee": "OWNING_CONSULTANT",
+            "overdueAfterHours": 24,
+            "warrantyDays": 365,
+            "idempotencyKey": new_key(),
+        }
+        token = driver.token(Role.SUPERVISOR)
+        answer = await driver.api.run(docs.SET_POLICY, token, input=policy)
+        assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer
+        await driver.wait_until_due(jid, 1)
+        # Then the reminder leaves the follow-up staff's list with the call
+        left = await pushes.next()
+        while left["task"] is None or left["task"]["kind"] != "RECHECK":
+            left = await pushes.next()
+    assert left["change"] == "LEFT", left
+    # And it is the journey's consultant's, as its call is
+    owner = driver.staff[Role.CONSULTANT].account_id
+    (task,) = await _rechecks(driver, Role.CONSULTANT)
+    assert (task["journeyId"], task["assigneeId"]) == (jid, owner)
+    assert _at(task["dueAt"]) == booked - DAY
+    assert await _rechecks(driver, Role.FOLLOW_UP_STAFF) == []
