@@ -148,6 +148,12 @@ def _reassign(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     return f"reassigned from {previous} to {d.consultant_id}"
 
 
+def _reassign_review(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    previous = facts.expert_id
+    facts.expert_id = d.expert_id
+    return f"expert review reassigned from {previous} to {d.expert_id}"
+
+
 EFFECTS: dict[Action, Effect] = {
     Action.ASSIGN_CONSULTANT: _assign,
     Action.RECORD_CONSULTATION: _consultation,
@@ -169,6 +175,7 @@ EFFECTS: dict[Action, Effect] = {
     Action.CLOSE_FOLLOW_UPS: _close_follow_ups,
     Action.MARK_STUCK: _mark_stuck,
     Action.REASSIGN: _reassign,
+    Action.REASSIGN_EXPERT_REVIEW: _reassign_review,
     Action.NUDGE: lambda facts, d, now: "nudged by supervisor",
     Action.ESCALATE: lambda facts, d, now: "escalated by supervisor",
 }

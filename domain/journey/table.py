@@ -43,6 +43,7 @@ class Action(str, Enum):
     MARK_NO_SHOW = "mark_no_show"
     MARK_STUCK = "mark_stuck"
     REASSIGN = "reassign"
+    REASSIGN_EXPERT_REVIEW = "reassign_expert_review"
     NUDGE = "nudge"
     ESCALATE = "escalate"
     CLOSE = "close"
@@ -231,6 +232,9 @@ TRANSITIONS: list[dict[str, Any]] = [
     # supervisors act on it without moving the journey, or close it.
     {"trigger": "mark_stuck", "source": ACTIVE, "dest": None, "unless": ["is_stuck"]},
     {"trigger": "reassign", "source": OWNED, "dest": None},
+    # The expert asked for the review has left or is away: the review goes to another expert,
+    # who then decides it (OWNED_BY_EXPERT); the journey stays where it is.
+    {"trigger": "reassign_expert_review", "source": S.EXPERT_REVIEW, "dest": None},
     {"trigger": "nudge", "source": ACTIVE, "dest": None},
     {"trigger": "escalate", "source": ACTIVE, "dest": None},
     # A treatment that has begun is never cancelled: it goes on to handover and follow-ups.
@@ -276,6 +280,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.MARK_STUCK: frozenset({Role.SYSTEM}),
     # SYSTEM here is the triage desk handing a client on (the 10-minute rule, a desk override).
     Action.REASSIGN: frozenset({Role.SUPERVISOR, Role.SYSTEM}),
+    Action.REASSIGN_EXPERT_REVIEW: frozenset({Role.SUPERVISOR}),
     Action.NUDGE: frozenset({Role.SUPERVISOR}),
     Action.ESCALATE: frozenset({Role.SUPERVISOR}),
     Action.CLOSE: frozenset({Role.SUPERVISOR}),
@@ -295,8 +300,9 @@ OWNED_BY_CONSULTANT = frozenset(
         Action.COMPLETE_FOLLOW_UP,
     }
 )
-# At review, only the expert the consultant asked decides (approve or refuse); at the
-# pre-treatment check any treating expert may still refuse on medical grounds.
+# At review, only the expert the consultant asked decides (approve or refuse), or the one a
+# supervisor handed the review to since (REASSIGN_EXPERT_REVIEW); at the pre-treatment check
+# any treating expert may still refuse on medical grounds.
 OWNED_BY_EXPERT = frozenset({Action.APPROVE_PLAN, Action.REFUSE_MEDICALLY})
 EXPERT_OWNS_IN = S.EXPERT_REVIEW
 # Only the journey's own expert (who approved the plan) overrides a contraindication.

@@ -106,6 +106,13 @@ def _reassign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
         out.append(FieldProblem("consultantId", "already the journey's consultant"))
 
 
+def _reassign_review(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    if not d.expert_id:
+        out.append(FieldProblem("expertId", "name the expert to take the review over"))
+    elif d.expert_id == facts.expert_id:
+        out.append(FieldProblem("expertId", "already the expert asked for this review"))
+
+
 VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]] = {
     Action.ASSIGN_CONSULTANT: _assign,
     Action.REQUEST_EXPERT_REVIEW: _expert_review,
@@ -116,6 +123,7 @@ VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]
     Action.REFUND: _refund,
     Action.COMPLETE_FOLLOW_UP: _follow_up,
     Action.REASSIGN: _reassign,
+    Action.REASSIGN_EXPERT_REVIEW: _reassign_review,
 }
 
 

@@ -114,6 +114,8 @@ DESCRIPTIONS = {
     "treatment).",
     "JourneyAction.MARK_STUCK": "The journey's clock: it went past its stage SLA. No one calls it.",
     "JourneyAction.REASSIGN": "Supervisor (or the triage desk): a new owning consultant.",
+    "JourneyAction.REASSIGN_EXPERT_REVIEW": "Supervisor: a waiting expert review goes to "
+    "another expert, who then decides it.",
     "JourneyAction.NUDGE": "Supervisor: a note to the journey's owner.",
     "JourneyAction.ESCALATE": "Supervisor: escalates the journey.",
     "JourneyAction.CLOSE": "Supervisor: closes the journey for good.",

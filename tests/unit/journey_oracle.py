@@ -53,6 +53,8 @@ WHO: dict[A, frozenset[R]] = {
     **_who({R.SUPERVISOR}, A.CLOSE_FOLLOW_UPS, A.NUDGE, A.ESCALATE, A.CLOSE),
     # ... and the triage desk hands a client on (10-minute rule, desk overrides).
     A.REASSIGN: frozenset({R.SUPERVISOR, R.SYSTEM}),
+    # ... and hand a waiting review to another expert when the one asked is gone.
+    A.REASSIGN_EXPERT_REVIEW: frozenset({R.SUPERVISOR}),
     # The journey's own clock.
     **_who({R.SYSTEM}, A.FOLLOW_UP_DUE, A.MARK_STUCK),
 }
@@ -208,6 +210,7 @@ LEGAL: dict[S, dict[A, Dest]] = {
     S.EXPERT_REVIEW: {
         A.APPROVE_PLAN: go(S.CONSENT),
         A.REFUSE_MEDICALLY: go(S.MEDICALLY_REFUSED),
+        A.REASSIGN_EXPERT_REVIEW: stay,
         **_OWNED,
     },
     S.CONSENT: {
@@ -276,6 +279,8 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
         return bool(d.consultant_id) and d.consultant_id != m.consultant
     if action is A.REQUEST_EXPERT_REVIEW:
         return bool(d.expert_id)
+    if action is A.REASSIGN_EXPERT_REVIEW:
+        return bool(d.expert_id) and d.expert_id != m.expert
     if action is A.APPROVE_PLAN:
         priced = d.plan_total_minor is not None and 0 <= d.plan_total_minor <= MAX_MINOR
         return d.decision is ExpertDecision.APPROVE and priced and bool(d.currency)
@@ -319,7 +324,7 @@ def advance(m: Clinic, req: ActionRequest, now: datetime, dest: S) -> None:
             m.expert = d.expert_id
     elif a is A.RECORD_CONSULTATION:
         m.consulted = True
-    elif a is A.REQUEST_EXPERT_REVIEW:
+    elif a in (A.REQUEST_EXPERT_REVIEW, A.REASSIGN_EXPERT_REVIEW):
         m.expert = d.expert_id
     elif a is A.APPROVE_PLAN:
         m.total, m.currency, m.anesthesia = d.plan_total_minor, d.currency, d.requires_anesthesia
@@ -363,6 +368,8 @@ def good_details(m: Clinic, action: A) -> list[ActionDetails]:
         return [D(consultant_id=other)]
     if action is A.REQUEST_EXPERT_REVIEW:
         return [D(expert_id="expert-1")]
+    if action is A.REASSIGN_EXPERT_REVIEW:
+        return [D(expert_id="expert-2" if m.expert == "expert-1" else "expert-1")]
     if action is A.APPROVE_PLAN:
         plan = {"decision": ExpertDecision.APPROVE, "currency": "PLN", "plan_total_minor": 240_000}
         return [D(requires_anesthesia=b, **plan) for b in (False, True)]  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from domain.errors import NotAuthorized
+from domain.errors import NotAuthorized, TransitionNotAllowed, ValidationFailed
 from domain.journey.access import STAFF_ACTIONS, available_actions, check_action
 from domain.journey.facts import SYSTEM_ACTOR, ActionRequest, Actor, JourneyFacts
 from domain.journey.stages import Stage, VisitCategory
@@ -164,6 +164,38 @@ def test_only_the_named_expert_refuses_at_review_but_any_expert_before_treatment
     # Given the pre-treatment check, the treating expert on duty may refuse
     check = drive(facts_at(Stage.TREATMENT), request(Action.REFUSE_MEDICALLY, EXPERT_2))
     assert check.stage is Stage.MEDICALLY_REFUSED
+
+
+def test_a_review_handed_to_another_expert_is_theirs_to_decide() -> None:
+    # Given a review asked of expert-1, who has left, and a supervisor hands it to expert-2
+    facts = drive(
+        facts_at(Stage.EXPERT_REVIEW),
+        request(Action.REASSIGN_EXPERT_REVIEW, SUPERVISOR, expert_id=EXPERT_2.user_id),
+    )
+    assert (facts.stage, facts.expert_id) == (Stage.EXPERT_REVIEW, EXPERT_2.user_id)
+    # Then expert-1 may no longer decide it, and expert-2 approves it
+    message = "only the expert asked for the review may decide it"
+    _not_authorized(facts, approve(), message)
+    _not_authorized(facts, request(Action.REFUSE_MEDICALLY, EXPERT), message)
+    drive(facts, approve(by=EXPERT_2))
+    assert (facts.stage, facts.expert_id) == (Stage.CONSENT, EXPERT_2.user_id)
+
+
+def test_only_a_supervisor_hands_a_review_on_and_only_at_review() -> None:
+    review = facts_at(Stage.EXPERT_REVIEW)
+    for actor in (EXPERT, EXPERT_2, CONSULTANT, DESK):
+        handed = request(Action.REASSIGN_EXPERT_REVIEW, actor, expert_id=EXPERT_2.user_id)
+        _not_authorized(review, handed, "REASSIGN_EXPERT_REVIEW needs one of: SUPERVISOR")
+    handed = request(Action.REASSIGN_EXPERT_REVIEW, SUPERVISOR, expert_id=EXPERT_2.user_id)
+    for stage in (Stage.CONSULTATION, Stage.CONSENT):
+        with pytest.raises(TransitionNotAllowed):
+            check_action(facts_at(stage), handed)
+    same = request(Action.REASSIGN_EXPERT_REVIEW, SUPERVISOR, expert_id=EXPERT.user_id)
+    with pytest.raises(ValidationFailed) as refusal:
+        check_action(review, same)
+    assert [(p.field, p.message) for p in refusal.value.problems] == [
+        ("expertId", "already the expert asked for this review")
+    ]
 
 
 def test_system_actions_are_the_clock_and_the_triage_desk_only() -> None:

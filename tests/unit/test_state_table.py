@@ -60,7 +60,13 @@ from tests.unit.journey_oracle import (
 STAFF = (DESK, CONSULTANT, CONSULTANT_2, EXPERT, EXPERT_2, NURSE, CASHIER, CALLER, SUPERVISOR)
 ACTORS = (*STAFF, SYSTEM_ACTOR)
 HOUR, DAY = 3600, 86400
-SIDE_ACTIONS = {Action.NUDGE, Action.ESCALATE, Action.MARK_STUCK, Action.REASSIGN}
+SIDE_ACTIONS = {
+    Action.NUDGE,
+    Action.ESCALATE,
+    Action.MARK_STUCK,
+    Action.REASSIGN,
+    Action.REASSIGN_EXPERT_REVIEW,
+}
 
 
 def _any(*values: object) -> st.SearchStrategy[object]:
