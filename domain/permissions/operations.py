@@ -99,6 +99,7 @@ MUTATIONS: dict[str, Audience] = {
     "cancelJourney": takers_of(Action.CANCEL, Action.DECLINE),
     "markNoShow": takers_of(Action.MARK_NO_SHOW),
     "reassignJourney": takers_of(Action.REASSIGN),
+    "reassignExpertReview": takers_of(Action.REASSIGN_EXPERT_REVIEW),
     "nudgeJourney": takers_of(Action.NUDGE),
     "escalateJourney": takers_of(Action.ESCALATE),
     "closeJourney": takers_of(Action.CLOSE),

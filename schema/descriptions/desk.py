@@ -173,6 +173,11 @@ DESCRIPTIONS = {
     "ReassignJourneyInput.journeyId": _JOURNEY_ID,
     "ReassignJourneyInput.consultantId": "The new consultant (a `StaffMember` id).",
     "ReassignJourneyInput.reason": "Why, for the record.",
+    "ReassignExpertReviewInput": "Hands a journey's waiting expert review to another expert.",
+    "ReassignExpertReviewInput.journeyId": "The journey (a `Journey` id), in EXPERT_REVIEW.",
+    "ReassignExpertReviewInput.expertId": "The expert who takes the review over (a "
+    "`StaffMember` id of an active expert of the clinic, not the one it names now).",
+    "ReassignExpertReviewInput.reason": "Why, for the record (the expert left, is away...).",
     "SupervisorNoteInput": "A supervisor's note on a journey (a nudge or an escalation).",
     "SupervisorNoteInput.journeyId": _JOURNEY_ID,
     "SupervisorNoteInput.note": "The note; the owner sees it as an alert.",

@@ -92,7 +92,7 @@ DESCRIPTIONS = {
             "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
             "withdrawConsent publishConsentTemplate exportClientFile setCatalogItem "
             "overrideContraindication reportComplication recordSurvey claimWarranty "
-            "setAftercarePolicy"
+            "setAftercarePolicy reassignExpertReview"
         )
     },
     # --- subscriptions --------------------------------------------------------------------

@@ -19,7 +19,7 @@ from strawberry.types import Info
 
 from domain import errors as domain_errors
 from domain.errors import DomainError, FieldProblem
-from domain.journey.access import available_actions
+from domain.journey.access import available_actions, check_action
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails, ActionRequest
 from domain.journey.stages import Stage
@@ -128,6 +128,26 @@ def _refusal(error: DomainError, row: JourneyRow, info: Info[Context, None]) -> 
     actor = info.context.actor
     allowed = [a.action for a in available_actions(facts, actor) if a.allowed] if actor else []
     return from_domain(error, Stage(row.stage), allowed)
+
+
+def refused_by_gate(
+    info: Info[Context, None],
+    row: JourneyRow,
+    request: ActionRequest,
+    problems: list[FieldProblem],
+) -> JourneyOutcome | None:
+    """The journey's gate (`check_action`) asked of the read model's facts, for a step refused
+    without a trip to Temporal: who may, then whether now is the time, then what was sent (the
+    gate's problems after the caller's own `problems`, one per field). The journey asks its
+    gate again under its lock; a step this lets through may still be refused there."""
+    try:
+        check_action(facts_from_json(row.facts), request)
+    except domain_errors.ValidationFailed as error:
+        named = {problem.field for problem in problems}
+        problems = problems + [p for p in error.problems if p.field not in named]
+    except DomainError as error:
+        return _refusal(error, row, info)
+    return from_domain(domain_errors.ValidationFailed(problems)) if problems else None
 
 
 async def run_action(

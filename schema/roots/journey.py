@@ -16,8 +16,8 @@ from schema.journeys import (
     treatment,
 )
 from schema.journeys.actions import JourneyResult
+from schema.supervision import expert_review, slas
 from schema.supervision import mutations as supervision_mutations
-from schema.supervision import slas
 
 
 def _action(resolver: object, description: str) -> JourneyResult:
@@ -67,6 +67,13 @@ class JourneyMutations:
         "100 amendments in all; one more is ValidationFailed on `seq`.",
     )
     reassign_journey = _action(supervision_mutations.reassign_journey, "Supervisor: new owner.")
+    reassign_expert_review = _action(
+        expert_review.reassign_expert_review,
+        "Supervisor: the expert asked for a waiting review has left or is away; another active "
+        "expert of the clinic takes it over and decides it (completeExpertReview), the first "
+        "no longer may. The journey stays in EXPERT_REVIEW; its history records who handed "
+        "the review on, from whom, to whom and why.",
+    )
     nudge_journey = _action(supervision_mutations.nudge_journey, "Supervisor: note to the owner.")
     escalate_journey = _action(supervision_mutations.escalate_journey, "Supervisor: escalate.")
     close_journey = _action(supervision_mutations.close_journey, "Supervisor: close for good.")
