@@ -43,6 +43,8 @@ class Visit:
     # (the scan must find those) and never the keys themselves.
     controls: dict[str, str] = field(default_factory=dict)
     partners: list[str] = field(default_factory=list)
+    # An expert of the clinic, not signed in, away when a review waits on them.
+    away_expert: str = ""
     # The journey whose refused hand-over the worker logs.
     handed_back: str = ""
 
@@ -105,7 +107,8 @@ class Visit:
 
 
 async def open_clinic(api: Api, canary: Canary) -> Visit:
-    """A fresh clinic with its staff signed in and two more consultants (not signed in)."""
+    """A fresh clinic with its staff signed in, two more consultants and an expert (not signed
+    in)."""
     clinic = f"clinic-{canary.run}"
     prefix = f"{clinic}-"
     await create_clinic(clinic, prefix=prefix)
@@ -121,6 +124,15 @@ async def open_clinic(api: Api, canary: Canary) -> Visit:
             password_hash=hash_password(DEMO_PASSWORD),
         )
         visit.consultants.append(encode_id("StaffMember", account.id))
+    away = await StaffAccount.create(
+        id=f"{prefix}e2",
+        clinic_id=clinic,
+        username=f"{prefix}e2",
+        display_name="Expert away",
+        role=Role.EXPERT.value,
+        password_hash=hash_password(DEMO_PASSWORD),
+    )
+    visit.away_expert = encode_id("StaffMember", away.id)
     visit.controls = {kind: f"control-{canary.run}-{kind}" for kind in ("desk", "journey")}
     await list_codes(clinic, "skin", "breast")  # the item codes the day asks the desk for
     return visit
@@ -163,8 +175,11 @@ async def treat_one_client(visit: Visit) -> str:
     assert assign["decision"]["consultantId"] == visit.consultants[0], assign
     await visit.desk(Role.FRONT_DESK, "acceptClient", journeyId=journey)
     await visit.step(Role.CONSULTANT, "recordConsultation", journey, plans=[PLAN_CODES])
+    # The review asked of an expert who is away, handed by the supervisor to one who is here
+    away = visit.away_expert
+    await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=away)
     expert = visit.staff[Role.EXPERT].global_id
-    await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=expert)
+    await visit.step(Role.SUPERVISOR, "reassignExpertReview", journey, expertId=expert)
     final = {
         "decision": "APPROVE",
         "points": "as discussed",
