@@ -31,6 +31,13 @@ class AftercareSetting(Model):
         table = "aftercare_setting"
 
 
+async def clinic_setting(clinic_id: str) -> AftercareSetting:
+    """The clinic's after-care setting, or the defaults when it has none."""
+    return await AftercareSetting.get_or_none(clinic_id=clinic_id) or AftercareSetting(
+        clinic_id=clinic_id
+    )
+
+
 class FollowUpTask(Model):
     """One task on a member of staff's list: a due call, a complication, a low survey score."""
 

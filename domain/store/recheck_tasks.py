@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
@@ -27,7 +28,7 @@ from domain.aftercare.tasks import (
 )
 from domain.journey.facts import JourneyChange
 from domain.journey.table import Action
-from domain.store.aftercare import AftercareSetting, FollowUpTask, TaskChangeLog
+from domain.store.aftercare import FollowUpTask, TaskChangeLog, clinic_setting
 from domain.store.models import Journey, JourneyEvent, JourneyRecord
 
 # The handover's record kind (`handOver`'s `record_kind`), and that of its corrections.
@@ -88,21 +89,32 @@ async def write_recheck_task(change: JourneyChange, policy: FollowUpAssignee) ->
     booked = await booking_of(record) if record else None
     if booked is None:
         return
-    assignment = caller_assignment(facts.consultant_id, policy)
+    due = reminder_due(booked, event.at)
+    columns = _reminder(facts.clinic_id, facts.journey_id, facts.consultant_id, policy, due)
     await FollowUpTask.get_or_create(
         id=recheck_task_id(facts.journey_id),
-        defaults={
-            "clinic_id": facts.clinic_id,
-            "journey_id": facts.journey_id,
-            "kind": TaskKind.RECHECK.value,
-            "status": TaskStatus.OPEN.value,
-            "due_at": reminder_due(booked, event.at),
-            "assignee_role": assignment.role.value,
-            "assignee_id": assignment.account_id,
-            "journey_seq": event.seq,
-            "updated_at": event.at,
-        },
+        defaults={**columns, "journey_seq": event.seq, "updated_at": event.at},
     )
+
+
+def _reminder(
+    clinic_id: str,
+    journey_id: str,
+    consultant_id: str | None,
+    policy: FollowUpAssignee,
+    due: datetime,
+) -> dict[str, Any]:
+    """A new reminder's columns: open, due at `due`, on the list of whoever makes the calls."""
+    assignment = caller_assignment(consultant_id, policy)
+    return {
+        "clinic_id": clinic_id,
+        "journey_id": journey_id,
+        "kind": TaskKind.RECHECK.value,
+        "status": TaskStatus.OPEN.value,
+        "due_at": due,
+        "assignee_role": assignment.role.value,
+        "assignee_id": assignment.account_id,
+    }
 
 
 async def reassign_recheck_task(change: JourneyChange, policy: FollowUpAssignee) -> None:
@@ -158,20 +170,9 @@ async def _remind_anew(
     journey: Journey, handover: JourneyEvent, due: datetime, at: datetime
 ) -> None:
     """A reminder for a booking a correction added, to whoever makes the journey's calls."""
-    setting = await AftercareSetting.get_or_none(clinic_id=journey.clinic_id)
-    policy = FollowUpAssignee(
-        setting.follow_up_assignee if setting else FollowUpAssignee.FOLLOW_UP_STAFF.value
-    )
-    assignment = caller_assignment(journey.consultant_id, policy)
+    setting = await clinic_setting(journey.clinic_id)
+    policy = FollowUpAssignee(setting.follow_up_assignee)
+    columns = _reminder(journey.clinic_id, journey.id, journey.consultant_id, policy, due)
     await FollowUpTask.create(
-        id=recheck_task_id(journey.id),
-        clinic_id=journey.clinic_id,
-        journey_id=journey.id,
-        kind=TaskKind.RECHECK.value,
-        status=TaskStatus.OPEN.value,
-        due_at=due,
-        assignee_role=assignment.role.value,
-        assignee_id=assignment.account_id,
-        journey_seq=handover.seq,
-        updated_at=at,
+        id=recheck_task_id(journey.id), **columns, journey_seq=handover.seq, updated_at=at
     )

@@ -36,7 +36,13 @@ from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitC
 from domain.journey.table import Action
 from domain.procedures.template import ProcedureContent
 from domain.roles import Role
-from domain.store.aftercare import AftercareSetting, FollowUpTask, TaskChangeLog, WarrantyCard
+from domain.store.aftercare import (
+    AftercareSetting,
+    FollowUpTask,
+    TaskChangeLog,
+    WarrantyCard,
+    clinic_setting,
+)
 from domain.store.models import Clinic
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
@@ -46,12 +52,6 @@ from domain.store.recheck_tasks import (
     write_recheck_task,
 )
 from domain.store.treating_doctor import treating_doctor
-
-
-async def clinic_setting(clinic_id: str) -> AftercareSetting:
-    return await AftercareSetting.get_or_none(clinic_id=clinic_id) or AftercareSetting(
-        clinic_id=clinic_id
-    )
 
 
 async def procedure_content(facts: JourneyFacts) -> ProcedureContent | None:

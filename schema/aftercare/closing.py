@@ -24,9 +24,9 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import FollowUpTask as TaskRow
-from domain.store.aftercare import TaskChangeLog, TaskClosing
+from domain.store.aftercare import TaskChangeLog, TaskClosing, clinic_setting
 from domain.store.models import Journey as JourneyRow
-from domain.store.task_projection import clinic_setting, overdue_after
+from domain.store.task_projection import overdue_after
 from schema import idempotency
 from schema.aftercare.types import FollowUpTask
 from schema.audit.collector import note_write

@@ -14,8 +14,7 @@ from domain.aftercare.warranty import DEFAULT_TERMS
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
-from domain.store.aftercare import AftercareSetting
-from domain.store.task_projection import clinic_setting
+from domain.store.aftercare import AftercareSetting, clinic_setting
 from schema import idempotency
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, from_domain, not_authorized

@@ -22,7 +22,8 @@ from domain.auth import TokenClaims
 from domain.errors import ErrorCode
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.aftercare import FollowUpTask as TaskRow
-from domain.store.task_projection import clinic_setting, overdue_after
+from domain.store.aftercare import clinic_setting
+from domain.store.task_projection import overdue_after
 from schema.aftercare.types import (
     FollowUpTask,
     FollowUpTaskConnection,

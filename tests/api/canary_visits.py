@@ -9,7 +9,6 @@ from typing import Any
 
 from domain.auth import hash_password
 from domain.roles import Role
-from domain.store.models import StaffAccount
 from schema.ids import decode_id, encode_id
 from schema.update_ids import derived_update_id
 from server.seed import DEMO_PASSWORD
@@ -19,6 +18,7 @@ from tests.api.canary_gate import gated_plan, pass_the_gate
 from tests.api.flow import CHECKS
 from tests.api.harness import Api, Staff, create_clinic, sign_in_all
 from tests.api.price_codes import list_codes
+from tests.staff_rows import more_consultants, staff_account
 from workflows.partner import partner_workflow_id
 from workflows.triage import desk_workflow_id
 
@@ -114,24 +114,9 @@ async def open_clinic(api: Api, canary: Canary) -> Visit:
     await create_clinic(clinic, prefix=prefix)
     visit = Visit(api, canary, clinic, await sign_in_all(api, prefix=prefix))
     visit.consultants.append(visit.staff[Role.CONSULTANT].global_id)
-    for n in (1, 2):
-        account = await StaffAccount.create(
-            id=f"{prefix}c{n}",
-            clinic_id=clinic,
-            username=f"{prefix}c{n}",
-            display_name=f"Consultant {n}",
-            role=Role.CONSULTANT.value,
-            password_hash=hash_password(DEMO_PASSWORD),
-        )
-        visit.consultants.append(encode_id("StaffMember", account.id))
-    away = await StaffAccount.create(
-        id=f"{prefix}e2",
-        clinic_id=clinic,
-        username=f"{prefix}e2",
-        display_name="Expert away",
-        role=Role.EXPERT.value,
-        password_hash=hash_password(DEMO_PASSWORD),
-    )
+    password_hash = hash_password(DEMO_PASSWORD)
+    visit.consultants += await more_consultants(clinic, prefix, (1, 2), password_hash)
+    away = await staff_account(clinic, f"{prefix}e2", Role.EXPERT, display_name="Expert away")
     visit.away_expert = encode_id("StaffMember", away.id)
     visit.controls = {kind: f"control-{canary.run}-{kind}" for kind in ("desk", "journey")}
     await list_codes(clinic, "skin", "breast")  # the item codes the day asks the desk for

@@ -22,14 +22,14 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from domain.roles import Role
-from domain.store.models import StaffAccount
 from domain.store.triage_models import TriageEntry
-from schema.ids import decode_id, encode_id
+from schema.ids import decode_id
 from tests.api import documents
 from tests.api.harness import Api, create_clinic, demo_password_hash, eventually, sign_in_all
 from tests.api.test_operations import free_port
 from tests.api.test_processes import environment, records, stop, wait_ready
 from tests.api.test_triage_api import AUTO_ASSIGN, UPDATE_SEAT
+from tests.staff_rows import more_consultants
 from workflows.triage import desk_workflow_id
 
 PROCESSES = 4
@@ -78,17 +78,8 @@ async def _clinic_with_consultants(api: Api) -> tuple[str, str, list[str]]:
     prefix = f"{clinic}-"
     await create_clinic(clinic, prefix=prefix)
     token = (await sign_in_all(api, prefix=prefix))[Role.FRONT_DESK].token
-    consultants = []
-    for n in range(CONSULTANTS):
-        account = await StaffAccount.create(
-            id=f"{prefix}c{n}",
-            clinic_id=clinic,
-            username=f"{prefix}c{n}",
-            display_name=f"Consultant {n}",
-            role=Role.CONSULTANT.value,
-            password_hash=demo_password_hash(),
-        )
-        consultants.append(encode_id("StaffMember", account.id))
+    password_hash = demo_password_hash()
+    consultants = await more_consultants(clinic, prefix, range(CONSULTANTS), password_hash)
     for consultant in consultants:
         seat = {"consultantId": consultant, "reason": "roster", "onDuty": True}
         result = await api.run(UPDATE_SEAT, token, input=seat)

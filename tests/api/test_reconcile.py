@@ -21,6 +21,7 @@ from server.reconcile import find_drift, reconcile_with
 from tests.api.conftest import TASK_QUEUE
 from tests.api.documents import REASSIGN_JOURNEY
 from tests.api.flow import JourneyDriver
+from tests.staff_rows import staff_account
 from tests.support import DESK
 from workflows.triage import desk_workflow_id
 from workflows.triage_client import TriageGateway
@@ -205,13 +206,8 @@ async def test_a_late_assignment_to_someone_else_does_not_supersede_a_hand_over(
 
 async def _another_consultant(clinic_id: str) -> StaffAccount:
     tag = uuid.uuid4().hex[:8]
-    return await StaffAccount.create(
-        id=f"staff-{tag}",
-        clinic_id=clinic_id,
-        username=f"{tag}-second-consultant",
-        display_name="Second Consultant",
-        role=Role.CONSULTANT.value,
-        password_hash="unused",
+    return await staff_account(
+        clinic_id, f"staff-{tag}", Role.CONSULTANT, display_name="Second Consultant"
     )
 
 

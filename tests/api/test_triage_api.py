@@ -13,8 +13,6 @@ import pytest
 
 from domain.auth import hash_password
 from domain.roles import Role
-from domain.store.models import StaffAccount
-from schema.ids import encode_id
 from server.seed import DEMO_PASSWORD
 from tests.api import documents
 from tests.api.harness import (
@@ -26,6 +24,7 @@ from tests.api.harness import (
     sign_in_all,
 )
 from tests.api.price_codes import list_codes
+from tests.staff_rows import more_consultants
 
 CONSULTANTS = 5
 # Generous: on a loaded machine a crowd of 100 queues at the desk for a while.
@@ -78,17 +77,8 @@ async def _desk_clinic(api: Api) -> tuple[str, dict[Role, Staff], list[str]]:
     prefix = f"{clinic}-"
     await create_clinic(clinic, prefix=prefix)
     staff = await sign_in_all(api, prefix=prefix)
-    consultants = []
-    for n in range(CONSULTANTS):
-        account = await StaffAccount.create(
-            id=f"{prefix}c{n}",
-            clinic_id=clinic,
-            username=f"{prefix}c{n}",
-            display_name=f"Consultant {n}",
-            role=Role.CONSULTANT.value,
-            password_hash=hash_password(DEMO_PASSWORD),
-        )
-        consultants.append(encode_id("StaffMember", account.id))
+    password_hash = hash_password(DEMO_PASSWORD)
+    consultants = await more_consultants(clinic, prefix, range(CONSULTANTS), password_hash)
     desk = staff[Role.FRONT_DESK].token
     for consultant in consultants:
         result = await api.run(

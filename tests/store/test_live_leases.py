@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
+from domain.roles import Role
 from domain.store import live_leases
-from domain.store.models import Clinic, LiveSubscriptionLease, StaffAccount
+from domain.store.models import Clinic, LiveSubscriptionLease
 from schema.auth.live_bound import LEASE_POLLS, LiveBound
+from tests.staff_rows import staff_account
 
 BOUND = 50
 
@@ -23,14 +25,7 @@ BOUND = 50
 async def _account() -> str:
     tag = uuid.uuid4().hex[:10]
     clinic = await Clinic.create(id=f"leases-{tag}", name="Leases")
-    account = await StaffAccount.create(
-        id=f"staff-leases-{tag}",
-        clinic_id=clinic.id,
-        username=f"leases-{tag}",
-        display_name="Lease Holder",
-        role="SUPERVISOR",
-        password_hash="hash",
-    )
+    account = await staff_account(clinic.id, f"staff-leases-{tag}", Role.SUPERVISOR)
     return str(account.id)
 
 

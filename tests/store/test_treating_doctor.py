@@ -12,6 +12,7 @@ from domain.roles import Role
 from domain.store.models import Clinic, JourneyEvent, JourneyRecord, StaffAccount
 from domain.store.records import draft_record
 from domain.store.treating_doctor import treating_doctor
+from tests.staff_rows import staff_account
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -26,14 +27,7 @@ async def _clinic() -> tuple[str, dict[Role, str]]:
     staff: dict[Role, str] = {}
     for clinic, role in ((tag, Role.EXPERT), (tag, Role.NURSE), (f"other-{tag}", Role.EXPERT)):
         await Clinic.get_or_create(id=clinic, defaults={"name": clinic})
-        account = await StaffAccount.create(
-            id=f"{clinic}-{role.value.lower()}",
-            clinic_id=clinic,
-            username=f"{clinic}-{role.value.lower()}",
-            display_name="Doctor",
-            role=role.value,
-            password_hash="-",
-        )
+        account = await staff_account(clinic, f"{clinic}-{role.value.lower()}", role)
         staff[Role.SUPERVISOR if clinic != tag else role] = str(account.id)
     return tag, staff
 

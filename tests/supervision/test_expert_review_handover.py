@@ -13,6 +13,7 @@ from server.seed import DEMO_PASSWORD
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver, new_key
 from tests.api.harness import Staff, demo_password_hash
+from tests.staff_rows import staff_account
 from tests.supervision.conftest import CLINIC_ID
 
 JOURNEY_VIEW = """
@@ -58,12 +59,12 @@ async def _new_expert(cockpit: JourneyDriver, clinic_id: str = CLINIC_ID) -> Sta
     """Another expert account, signed in when it is of the cockpit's clinic."""
     await Clinic.get_or_create(id=clinic_id, defaults={"name": f"{clinic_id} clinic"})
     username = f"cockpit-expert-{uuid.uuid4().hex[:8]}"
-    account = await StaffAccount.create(
-        id=f"staff-{username}",
-        clinic_id=clinic_id,
-        username=username,
+    account = await staff_account(
+        clinic_id,
+        f"staff-{username}",
+        Role.EXPERT,
         display_name="Test Expert",
-        role=Role.EXPERT.value,
+        username=username,
         password_hash=demo_password_hash(),
     )
     global_id = encode_id("StaffMember", account.id)
