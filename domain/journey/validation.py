@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from domain.errors import FieldProblem, TransitionNotAllowed, ValidationFailed
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
+from domain.journey.machine import fire
 from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus
 from domain.journey.table import ENDING_ACTIONS, Action
 
@@ -159,16 +160,29 @@ def check_within_what_is_owed(facts: JourneyFacts, request: ActionRequest) -> No
 def check_room_for_a_record(facts: JourneyFacts, request: ActionRequest, in_flight: int) -> None:
     """A step that keeps a record is refused once the journey holds `MAX_RECORDS_PER_JOURNEY`,
     counting those of steps admitted and not yet applied (`in_flight`); steps that keep none,
-    and steps that can end the journey, go on: every way to end a journey keeps its reason as a
+    and steps that end the journey, go on: every way to end a journey keeps its reason as a
     record, and a full journey must still end for the client's care to go on in a new one.
     Checked when the step is admitted only: a run that holds more replays as it ran."""
-    if not request.record_id or request.action in ENDING_ACTIONS:
+    if not request.record_id or _ends_the_journey(facts, request):
         return
     if len(facts.attached_records) + in_flight >= MAX_RECORDS_PER_JOURNEY:
         raise TransitionNotAllowed(
             f"this journey holds {MAX_RECORDS_PER_JOURNEY} records, the most one journey keeps: "
             "amend a record, or continue the client's care in a new journey"
         )
+
+
+def _ends_the_journey(facts: JourneyFacts, request: ActionRequest) -> bool:
+    """Whether this very step ends the journey, not only its action: a follow-up call that did
+    not reach the client (the call stays due) is a `complete_follow_up` that ends nothing, and
+    went on past a full journey's bound as often as it was sent. Under the rule before optional
+    consents stopped ending a journey too, which runs that do not follow it still apply."""
+    if request.action not in ENDING_ACTIONS:
+        return False
+    return any(
+        fire(facts, request, any_withdrawal_declines=as_before).is_terminal
+        for as_before in (False, True)
+    )
 
 
 def check_on_admission(facts: JourneyFacts, request: ActionRequest, records_in_flight: int) -> None:
