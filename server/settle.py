@@ -26,9 +26,14 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.journey.facts import DraftQuestion
 from domain.store.claims import CLAIMS, claims_without_journey, release_claim_of_missing_journey
 from domain.store.drafts import unsettled_drafts, void_drafts
-from workflows.journey import JourneyWorkflow
+from workflows.journey import VOID_RECORDS_KEPT, JourneyWorkflow
 
 ASK_TIMEOUT = timedelta(seconds=10)
+# Drafts asked about in one question. A journey's unsettled drafts grow with every refused step
+# (a client sending one in a loop leaves thousands), and asked all at once they made one update
+# past Temporal's 2 MB payload, which no reconciliation could then settle. At most the void
+# drafts a journey remembers (`VOID_RECORDS_KEPT`), so none is forgotten by its own question.
+QUESTION_SIZE = min(100, VOID_RECORDS_KEPT)
 CONCURRENT_QUESTIONS = 20
 
 REFUSED = "the journey's workflow answered that it never attached this draft and will refuse it"
@@ -89,6 +94,16 @@ async def _fates(
 
 
 async def _settle_journey(
+    client: Client, journey_id: str, record_ids: list[str], timeout: timedelta
+) -> list[Settlement]:
+    settled: list[Settlement] = []
+    for at in range(0, len(record_ids), QUESTION_SIZE):
+        asked = record_ids[at : at + QUESTION_SIZE]
+        settled += await _settle_question(client, journey_id, asked, timeout)
+    return settled
+
+
+async def _settle_question(
     client: Client, journey_id: str, record_ids: list[str], timeout: timedelta
 ) -> list[Settlement]:
     try:

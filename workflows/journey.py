@@ -43,7 +43,7 @@ from workflows.refusals import to_application_error
 from workflows.wake_timer import WakeTimer
 
 with workflow.unsafe.imports_passed_through():
-    from domain.errors import Conflict, DomainError, NotAuthorized
+    from domain.errors import DomainError, NotAuthorized
     from domain.journey.access import check_action
     from domain.journey.effects import apply_action
     from domain.journey.facts import (
@@ -61,7 +61,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.journey.sla import resolve_slas
     from domain.journey.stages import Stage
     from domain.journey.table import REQUESTABLE_BY_SYSTEM, Action
-    from domain.journey.validation import check_on_admission, check_within_what_is_owed
+    from domain.journey.validation import (
+        check_on_admission,
+        check_record_unused,
+        check_within_what_is_owed,
+    )
     from domain.roles import Role
 
 # Activity names, not imports: the activities use Tortoise, which must stay out of the sandbox.
@@ -70,12 +74,12 @@ RECORD_TIMEOUT = timedelta(seconds=10)
 # The fast path rides in the update as a local activity; if the database is away for longer than
 # this, the change is kept and written later by a regular activity, so no step is lost.
 LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milliseconds=200))
-# How many voided drafts a journey remembers, the latest. A void draft matters only while the one
-# attempt that wrote it may still reach the journey: that request's own seconds (an update
-# Temporal admitted before reconciliation's question is decided before it, so its draft is named
-# attached). Kept whole, the list grew with every refused step of a journey's life and travelled
-# in every change and continue-as-new; one past it that came late all the same would attach a
-# draft the database holds void, which reads let attachment win and reconcile reports.
+# How many voided drafts a journey remembers, the latest. A void draft matters here only while an
+# attempt that read it unvoided may still reach the journey: that request's own seconds (a retry
+# after them finds the void in the database and is refused there, `schema.journeys.actions`).
+# Kept whole, the list grew with every refused step of a journey's life and travelled in every
+# change and continue-as-new; an attempt past it all the same would attach a draft the database
+# holds void, which reads let attachment win and reconcile reports.
 VOID_RECORDS_KEPT = 500
 
 
@@ -238,8 +242,7 @@ class JourneyWorkflow:
             facts = self._facts_by_the_clock()
             check_action(facts, request)
             check_on_admission(facts, request, len(self._records_in_flight))
-            if request.record_id and self._record_used(request.record_id):
-                raise Conflict("this record was already attached or voided; write it again")
+            check_record_unused(self._facts, request.record_id)
         except DomainError as error:
             raise to_application_error(error) from None
 
@@ -251,10 +254,6 @@ class JourneyWorkflow:
         facts = copy.deepcopy(self._facts)
         apply_action(facts, ActionRequest(Action.FOLLOW_UP_DUE, SYSTEM_ACTOR), workflow.now())
         return facts
-
-    def _record_used(self, record_id: str) -> bool:
-        facts = self._facts
-        return record_id in facts.attached_records or record_id in facts.void_records
 
     @workflow.update
     def settle_drafts(self, question: DraftQuestion) -> DraftAnswer:

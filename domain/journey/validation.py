@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.errors import FieldProblem, TransitionNotAllowed, ValidationFailed
+from domain.errors import Conflict, FieldProblem, TransitionNotAllowed, ValidationFailed
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
 from domain.journey.machine import fire
 from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus
@@ -20,6 +20,9 @@ MAX_MINOR_UNITS = 10_000_000_000
 # records; a client repeating a step that keeps one (a consultation, a note) in a loop would
 # reach the limit in hours and make every step of the journey slower on the way.
 MAX_RECORDS_PER_JOURNEY = 1_000
+# What a step carrying a record the journey attached or voided before is refused with (a
+# retry of a refused step whose draft was voided since): each draft takes effect once, or never.
+RECORD_ALREADY_USED = "this record was already attached or voided; write it again"
 # Corrections of a journey's records, all records together. Each is up to 16 KB and is shown
 # with its record in every read of the history, so their number is bounded as the records'
 # is: a journey's history read whole stays a few MB at most. A year's journey needs a handful.
@@ -183,6 +186,13 @@ def _ends_the_journey(facts: JourneyFacts, request: ActionRequest) -> bool:
         fire(facts, request, any_withdrawal_declines=as_before).is_terminal
         for as_before in (False, True)
     )
+
+
+def check_record_unused(facts: JourneyFacts, record_id: str | None) -> None:
+    """A record the journey attached, or named void to reconciliation, is never attached again:
+    each draft takes effect once, or never."""
+    if record_id and (record_id in facts.attached_records or record_id in facts.void_records):
+        raise Conflict(RECORD_ALREADY_USED)
 
 
 def check_on_admission(facts: JourneyFacts, request: ActionRequest, records_in_flight: int) -> None:

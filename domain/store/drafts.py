@@ -44,6 +44,11 @@ async def unsettled_drafts(journey_ids: Collection[str] | None = None) -> dict[s
     return dict(found)
 
 
+async def is_void(record_id: str) -> bool:
+    """Whether reconciliation marked the draft void (the journey then named it never attached)."""
+    return await JourneyRecordVoid.exists(record_id=record_id)
+
+
 async def void_drafts(record_ids: Collection[str], reason: str) -> None:
     now = datetime.now(UTC)
     for record_id in record_ids:
@@ -61,9 +66,9 @@ class VoidButAttached:
 
 async def void_but_attached() -> list[VoidButAttached]:
     """Void drafts an event points at after all: a start still in flight while its workflow
-    was reported missing, or a step's attempt arriving after its journey forgot the void draft
-    (it keeps the latest only, `workflows.journey.VOID_RECORDS_KEPT`). Attachment wins for
-    reads; this is drift."""
+    was reported missing, or a step's attempt that read the draft unvoided arriving after its
+    journey forgot the void (it keeps the latest only, `workflows.journey.VOID_RECORDS_KEPT`;
+    a later retry finds the void here and is refused). Attachment wins for reads; this is drift."""
     voided = Subquery(JourneyRecordVoid.all().values("record_id"))
     rows = await JourneyEvent.filter(record_id__in=voided).values_list(
         "journey_id", "record_id", "seq"

@@ -24,7 +24,9 @@ from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails, ActionRequest
 from domain.journey.stages import Stage
 from domain.journey.table import Action
+from domain.journey.validation import RECORD_ALREADY_USED
 from domain.store import records
+from domain.store.drafts import is_void
 from domain.store.journey_sql import journey_row
 from domain.store.models import Journey as JourneyRow
 from domain.store.step_trips import BeforeStep, row_and_claim, settled_row
@@ -205,6 +207,11 @@ async def run_action(
         record_id = await records.draft_record(
             row.id, record_kind or action.value, record_body, actor.user_id, draft_id
         )
+    # A retry of a step the journey refused, whose draft reconciliation has voided since: the
+    # journey remembers its latest void drafts only (`workflows.journey.VOID_RECORDS_KEPT`), so
+    # the database, which keeps every void, refuses the older ones as the journey would.
+    if record_id and idempotency.unfinished(ledger) and await is_void(record_id):
+        return _refusal(domain_errors.Conflict(RECORD_ALREADY_USED), row, info)
     # Only attempts of this very request reach Temporal with this id (the claim refused any
     # other input), and Temporal runs an update id once (a journey continued as new answers its
     # latest ones itself: `workflows.journey_runs`): racing retries act once.

@@ -10,19 +10,22 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from domain.journey.facts import DraftQuestion
 from domain.roles import Role
-from domain.store.drafts import attached_record, unsettled_drafts
+from domain.store.drafts import attached_record, unsettled_drafts, void_but_attached
 from domain.store.models import JourneyRecord, JourneyRecordVoid
 from schema.ids import decode_id
 from server.settle import REFUSED, Outcome, settle_drafts
 from tests.api import documents
 from tests.api.conftest import api_settings
-from tests.api.flow import JourneyDriver, end_journey
+from tests.api.flow import PLAN, JourneyDriver, assert_unchanged, end_journey, new_key
 from tests.api.harness import Staff, running_api
+from workflows.journey import VOID_RECORDS_KEPT, JourneyWorkflow
 from workflows.worker import build_worker
 
 # Long enough for a restarted worker to take over a journey its predecessor held in cache.
@@ -98,3 +101,58 @@ async def test_a_refused_action_leaves_its_draft_hidden_until_the_journey_disown
     # And the draft itself is still there, as written, and no longer unsettled
     assert (await JourneyRecord.get(id=draft_id)).body == draft.body
     assert await unsettled_drafts([raw_id]) == {}
+
+
+async def test_a_retry_of_a_refused_step_whose_void_draft_the_journey_forgot_is_refused(
+    own_queue: tuple[JourneyDriver, str], temporal_env: WorkflowEnvironment
+) -> None:
+    driver, task_queue = own_queue
+    async with build_worker(temporal_env.client, task_queue):
+        # Given an expert review requested before the consultation was recorded, refused
+        journey = await driver.start()
+        raw_id = decode_id(journey["id"], "Journey")
+        assert raw_id is not None
+        await driver.assign(journey["id"])
+        key = new_key()
+        refused = await _review_requested(driver, journey["id"], key)
+        assert refused["__typename"] == "TransitionNotAllowed"
+        ((draft_id,),) = (await unsettled_drafts([raw_id])).values()
+        # And its draft voided by reconciliation
+        settled = await settle_drafts(temporal_env.client, [raw_id], timeout=ANSWER_TIMEOUT)
+        assert [s.outcome for s in settled] == [Outcome.VOID]
+        # And since then as many other drafts voided as the journey remembers, so it forgot it
+        handle = temporal_env.client.get_workflow_handle_for(JourneyWorkflow.run, raw_id)
+        others = [str(uuid.uuid4()) for _ in range(VOID_RECORDS_KEPT)]
+        await handle.execute_update(JourneyWorkflow.settle_drafts, DraftQuestion(others))
+        assert draft_id not in (await handle.query(JourneyWorkflow.facts)).void_records
+        # And the consultation recorded, so the review could now be requested
+        await driver.consult(journey["id"])
+        before = await driver.journey(journey["id"])
+
+        # When the request is retried with its key, as a client does
+        retried = await _review_requested(driver, journey["id"], key)
+
+        # Then it is refused as the journey refuses a void draft it remembers, and changes nothing
+        assert retried["__typename"] == "Conflict"
+        assert "write it again" in retried["message"]
+        await assert_unchanged(driver, before)
+        assert await JourneyRecordVoid.exists(record_id=draft_id)
+        assert draft_id not in [v.record_id for v in await void_but_attached()]
+        await end_journey(driver, journey["id"])
+
+
+async def _review_requested(driver: JourneyDriver, journey_id: str, key: str) -> dict[str, Any]:
+    return await driver.act(
+        documents.REQUEST_EXPERT_REVIEW,
+        Role.CONSULTANT,
+        journeyId=journey_id,
+        idempotencyKey=key,
+        expertId=driver.staff[Role.EXPERT].global_id,
+        briefing={
+            "goal": "look rested",
+            "expectation": "natural",
+            "history": "none",
+            "proposedItems": PLAN["items"],
+            "helpWanted": "confirm the plan",
+        },
+    )

@@ -8,11 +8,13 @@ accepted but has not applied yet (it waits for the journey's lock) is never void
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import timedelta
 
 import pytest
 from temporalio import activity
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
@@ -24,9 +26,10 @@ from domain.journey.table import Action
 from domain.store.models import JourneyEvent
 from domain.store.projection import apply_change
 from domain.store.records import draft_record
+from server.settle import QUESTION_SIZE, Outcome, settle_drafts
 from tests.support import CONSULTANT, assign, journey_start, request
 from tests.workflows.conftest import TASK_QUEUE
-from tests.workflows.drive import act, begin
+from tests.workflows.drive import Handle, act, begin
 from workflows.journey import VOID_RECORDS_KEPT, JourneyWorkflow
 
 # Seconds: short, so the held task is extended (and takes in new updates) often; not so short
@@ -168,3 +171,35 @@ async def test_a_draft_an_accepted_action_is_about_to_attach_is_not_void(
         finally:
             # A failed or timed-out test still lets the held write go, so the worker stops
             released.set()
+
+
+async def test_reconciliation_asks_about_many_drafts_in_questions_of_bounded_size(
+    client: Client,
+) -> None:
+    # Given a journey that refused more steps than one question asks about, each leaving a draft
+    start = journey_start()
+    handle = await begin(client, start, TASK_QUEUE)
+    drafts = [await _draft(start.journey_id) for _ in range(2 * QUESTION_SIZE + 1)]
+
+    # When reconciliation settles them
+    settled = await settle_drafts(client, [start.journey_id])
+
+    # Then every one is void, and the journey was asked in questions of at most QUESTION_SIZE
+    assert sorted(s.subject for s in settled if s.outcome is Outcome.VOID) == sorted(
+        f"draft {d}" for d in drafts
+    )
+    assert await _question_sizes(handle) == [QUESTION_SIZE, QUESTION_SIZE, 1]
+    assert sorted((await handle.query(JourneyWorkflow.facts)).void_records) == sorted(drafts)
+    await handle.terminate()
+
+
+async def _question_sizes(handle: Handle) -> list[int]:
+    """How many drafts each of reconciliation's questions in the journey's history named."""
+    accepted = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+    sizes = []
+    async for event in handle.fetch_history_events():
+        request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+        if event.event_type == accepted and request.input.name == "settle_drafts":
+            (question,) = request.input.args.payloads
+            sizes.append(len(json.loads(question.data)["record_ids"]))
+    return sizes
