@@ -1,9 +1,10 @@
 """What the contraindication check reads: the final plan's catalogue items, the client's
 record as it stands, and the overrides the journey has recorded.
 
-The plan is the expert's approval record (the one a journey event attached); the items are
-their latest catalogue versions; the record leaves out entries that were corrected (their
-correction counts instead) or marked entered in error.
+The plan is the expert's approval record (the one a journey event attached) as its expert
+corrected it (`store.final_plan`); the items are their latest catalogue versions; the record
+leaves out entries that were corrected (their correction counts instead) or marked entered in
+error.
 """
 
 from __future__ import annotations
@@ -19,26 +20,24 @@ from domain.client_file.kinds import EntryKind
 from domain.store.catalog import latest_versions
 from domain.store.client_file import ClientEntry
 from domain.store.client_file_reads import entries_of, later_rows_of
-from domain.store.drafts import attached_record
+from domain.store.final_plan import final_plan
 from domain.store.models import JourneyEvent, JourneyRecord
 
-PLAN_RECORD = "expert_review"
 OVERRIDE_RECORD = "contraindication_override"
 
 
-def plan_item_refs(plan_body: dict[str, Any] | None) -> list[str]:
+def plan_item_refs(plan: dict[str, Any]) -> list[str]:
     """The catalogue item ids the approved plan names, as the API took them, each once."""
-    final = (plan_body or {}).get("final_plan") or {}
+    named = plan.get("catalog_item_ids")
     refs: list[str] = []
-    for ref in final.get("catalog_item_ids") or []:
+    for ref in named if isinstance(named, list) else []:
         if isinstance(ref, str) and ref not in refs:
             refs.append(ref)
     return refs
 
 
 async def final_plan_refs(journey_id: str) -> list[str]:
-    plan = await attached_record(journey_id, PLAN_RECORD)
-    return plan_item_refs(plan.body if plan else None)
+    return plan_item_refs(await final_plan(journey_id))
 
 
 async def catalog_specs(clinic_id: str, item_ids: list[str]) -> list[CatalogItemSpec]:

@@ -37,6 +37,7 @@ from schema.errors import (
     not_found,
 )
 from schema.journeys.actions import load_visible_journey
+from schema.journeys.plan_corrections import plan_correction_refusal
 from schema.journeys.types import Amendment, amendment_view
 from schema.text import check_text
 
@@ -51,7 +52,13 @@ class AmendRecordInput:
     correction: JSON = strawberry.field(
         description="The corrected fields, as an object. A handover's `next_recheck_at` (an "
         "ISO 8601 time) is checked as `handOver` checks `nextRecheckAt` and moves the booked "
-        "recheck and its open reminder."
+        "recheck and its open reminder. The expert's approval's `final_plan` (an object of the "
+        "plan's corrected fields, as the record keeps them: `price_lines` [{price_item_id, "
+        "quantity}], `catalog_item_ids`, or its words) is the approving expert's alone to "
+        "correct (`NotAuthorized` for anyone else), checked as the approval checked them; "
+        "`createBill` and the start of treatment read the plan as corrected. Its price, "
+        "currency, requires_anesthesia and procedure_type were taken at the approval and are "
+        "refused."
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -176,6 +183,9 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     problem = _kind_problem(original, event, input.correction)
     if problem and not await _taken_before(claims.account_id, info, input):
         return invalid("correction", problem)
+    refusal = await plan_correction_refusal(info, original, input.correction)
+    if refusal and not await _taken_before(claims.account_id, info, input):
+        return refusal
     if await _full(journey.id) and not await _taken_before(claims.account_id, info, input):
         return _full_answer()
     bad_key = records.key_problem(input.idempotency_key)

@@ -77,7 +77,8 @@ class PlanInput:
         default_factory=list,
         description=f"The price-list items the plan uses, up to {MAX_LINES}, each once and in "
         "force today. `createBill` without `lines` bills the final plan's at the prices of the "
-        "day the bill is made; a plan without them is billed with explicit lines.",
+        "day the bill is made, and explicit `lines` stay within them; a plan without them is "
+        "billed with explicit lines.",
     )
 
 
@@ -132,7 +133,7 @@ async def _catalog_problems(
     if claims is None:
         return
     today = await clinic_today(info, claims.clinic_id)
-    await price_line_problems(claims.clinic_id, today, prefix, plan, problems)
+    await price_line_problems(claims.clinic_id, today, prefix, plan.price_lines, problems)
     if len(plan.catalog_item_ids) > MAX_PLAN_ITEMS:
         problems.append(FieldProblem(f"{prefix}.catalogItemIds", f"at most {MAX_PLAN_ITEMS}"))
         return

@@ -7,8 +7,9 @@ API took them; the journey's workflow never sees them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import strawberry
 
@@ -16,9 +17,6 @@ from domain.errors import FieldProblem
 from domain.money.bills import MAX_LINES, MAX_QUANTITY
 from domain.store.billing_reads import items_in_force
 from schema.ids import decode_id
-
-if TYPE_CHECKING:
-    from schema.journeys.consultation import PlanInput
 
 PRICE_ITEM_ID_TYPE = "PriceListItem"
 
@@ -31,12 +29,25 @@ class PlanPriceLineInput:
     quantity: int = strawberry.field(default=1, description=f"1 to {MAX_QUANTITY}.")
 
 
+class PriceLine(Protocol):
+    """A plan line as approved (`PlanPriceLineInput`) or as its expert corrected it."""
+
+    @property
+    def price_item_id(self) -> str: ...
+
+    @property
+    def quantity(self) -> int: ...
+
+
 async def price_line_problems(
-    clinic_id: str, today: date, prefix: str, plan: PlanInput, problems: list[FieldProblem]
+    clinic_id: str,
+    today: date,
+    prefix: str,
+    lines: Sequence[PriceLine],
+    problems: list[FieldProblem],
 ) -> None:
     """Every line names an item of the clinic's price list in force `today` (the clinic's day),
     once, 1 to 100 of it."""
-    lines = plan.price_lines
     if len(lines) > MAX_LINES:
         problems.append(FieldProblem(f"{prefix}.priceLines", f"at most {MAX_LINES}"))
         return

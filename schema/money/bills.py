@@ -1,8 +1,9 @@
 """Itemised bills: made by a cashier from the price list, confirmed by the client.
 
 A bill's lines are the final plan's price lines (the price-list items the expert's approved plan
-names), priced with each item's version in force today; or, given explicitly, a price-list item
-version in force today and a quantity each (a plan that names none). Today is the clinic's day
+names, as the expert corrected it), priced with each item's version in force today; or, given
+explicitly, a price-list item version in force today and a quantity each: free for a plan that
+names none, else within the plan (`bill_lines`). Today is the clinic's day
 (a version begins and ends at its midnight), as `priceList` reads it. A bill is never
 changed: a new bill for the journey replaces one the client has not confirmed yet; a confirmed
 bill stands (a correction after that is a refund).
@@ -10,7 +11,7 @@ bill stands (a correction after that is a refund).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
@@ -23,20 +24,16 @@ from domain.journey.codec import facts_from_json
 from domain.journey.stages import Stage
 from domain.money.bills import (
     DraftBill,
-    LineRequest,
-    PricedItem,
     discount_needs_supervisor,
     draft_bill,
 )
-from domain.money.catalog import BillingSettings, PriceItemKind
-from domain.money.money import Money as MoneyValue
+from domain.money.catalog import BillingSettings
 from domain.money.partner_split import StaffTreatment
 from domain.roles import Role
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillConfirmation as ConfirmationRow
 from domain.store.billing import BillLine as LineRow
-from domain.store.billing import PriceListItem as ItemRow
-from domain.store.billing_reads import current_bill, items_in_force
+from domain.store.billing_reads import current_bill
 from domain.store.models import Journey as JourneyRow
 from domain.store.partners import PartnerReferral
 from schema import idempotency
@@ -55,6 +52,7 @@ from schema.errors import (
 from schema.ids import decode_id
 from schema.journeys.actions import load_visible_journey
 from schema.journeys.consent import DrawnSignatureInput
+from schema.money.bill_lines import explicit_lines, planned_lines
 from schema.money.bill_types import BILL_ID_TYPE, Bill
 from schema.money.common import (
     billing_settings,
@@ -64,7 +62,6 @@ from schema.money.common import (
     read_money,
     row_written,
 )
-from schema.money.plan_lines import final_plan_lines
 from schema.money.types import MoneyInput
 from schema.text import check_text
 
@@ -102,7 +99,13 @@ class CreateBillInput:
     lines: list[BillLineInput] | None = strawberry.field(
         default=None,
         description="One to 50 lines. Left out: the final plan's `priceLines`, at the prices "
-        "of today's price list, at list price (a plan naming none is refused).",
+        "of today's price list, at list price (a plan naming none is refused). Given for a "
+        "plan that names `priceLines`: only the plan's items (matched by their price-list "
+        "`code`, today's version), and of each at most the plan's quantity, all its lines "
+        "together; fewer, or an item left out, is the client declining it. Another item or "
+        "more is `ValidationFailed` on `lines`, naming the line: a changed plan is the "
+        "expert's to approve (`amendRecord` of the approval by its expert). Free for a plan "
+        "that names none.",
     )
     discount: DiscountInput | None = strawberry.field(
         default=None,
@@ -142,48 +145,6 @@ BillResult = Annotated[
 ]
 
 
-def _priced(row: ItemRow) -> PricedItem:
-    def money(minor: int | None) -> MoneyValue | None:
-        return None if minor is None else MoneyValue.from_minor(minor, row.currency)
-
-    list_price = money(row.list_price_minor)
-    assert list_price is not None
-    return PricedItem(
-        item_id=row.id,
-        code=row.code,
-        kind=PriceItemKind(row.kind),
-        name=row.name,
-        list_price=list_price,
-        special_price=money(row.special_price_minor),
-        consumable_cost=money(row.consumable_cost_minor),
-        minor_procedure=row.minor_procedure,
-    )
-
-
-async def _requests(
-    clinic_id: str, today: date, lines: list[BillLineInput], problems: list[FieldProblem]
-) -> list[LineRequest]:
-    in_force = {row.id: row for row in await items_in_force(clinic_id, today)}
-    requests = []
-    for index, line in enumerate(lines):
-        raw_id = decode_id(line.price_item_id, "PriceListItem")
-        row = in_force.get(raw_id or "")
-        if row is None:
-            problems.append(
-                FieldProblem(f"lines[{index}].priceItemId", "not an item of today's price list")
-            )
-            continue
-        requests.append(LineRequest(_priced(row), line.quantity, line.at_special_price))
-    return requests
-
-
-async def _planned(
-    clinic_id: str, today: date, journey_id: str, problems: list[FieldProblem]
-) -> list[LineRequest]:
-    planned = await final_plan_lines(clinic_id, journey_id, today, problems)
-    return [LineRequest(_priced(line.item), line.quantity) for line in planned]
-
-
 async def _payload(row_id: str, settings: BillingSettings) -> BillPayload:
     return BillPayload(bill=await Bill.load(await BillRow.get(id=row_id), settings.locale))
 
@@ -203,9 +164,9 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         discount = read_money("discount.amount", input.discount.amount, problems, settings.currency)
         problems += check_text("discount.reason", input.discount.reason, required=True, limit=500)
     if input.lines is None:
-        requests = await _planned(claims.clinic_id, today, journey.id, problems)
+        requests = await planned_lines(claims.clinic_id, today, journey.id, problems)
     else:
-        requests = await _requests(claims.clinic_id, today, input.lines, problems)
+        requests = await explicit_lines(claims.clinic_id, today, journey.id, input.lines, problems)
         if len(input.lines) > 50:
             problems.append(FieldProblem("lines", "one to 50 lines"))
     if input.partner_staff is not StaffTreatment.NONE and not await PartnerReferral.exists(

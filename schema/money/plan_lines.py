@@ -1,4 +1,5 @@
-"""A bill's lines from the journey's final plan (the expert's approval record), priced today.
+"""A bill's lines from the journey's final plan (the expert's approval record, as the expert
+corrected it), priced today; and explicit lines held to that plan.
 
 The plan names item versions in force the day the expert approved it; a bill is made at the
 prices of its own day, so each plan line is read as its item's code and priced with that code's
@@ -7,6 +8,7 @@ version in force now. A code no longer on the price list is reported, never gues
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,10 +16,15 @@ from typing import Any
 from domain.errors import FieldProblem
 from domain.store.billing import PriceListItem
 from domain.store.billing_reads import items_in_force
-from domain.store.contraindication_reads import PLAN_RECORD
-from domain.store.drafts import attached_record
+from domain.store.final_plan import final_plan
 from schema.ids import decode_id
 from schema.journeys.plan_prices import PRICE_ITEM_ID_TYPE
+
+# The plan is the expert's decision (seed 003): the cashier bills it, the expert changes it.
+ASK_THE_EXPERT = (
+    "the expert must approve a changed plan (the expert who approved it corrects its "
+    "price_lines with amendRecord)"
+)
 
 
 @dataclass(frozen=True)
@@ -28,17 +35,34 @@ class PlannedLine:
     quantity: int
 
 
-def plan_price_lines(plan_body: dict[str, Any] | None) -> list[tuple[str | None, int]]:
+@dataclass(frozen=True)
+class BilledLine:
+    """An explicit bill line: where it stands in `lines`, its item's code, how many."""
+
+    index: int
+    code: str
+    quantity: int
+
+
+def plan_price_lines(plan: dict[str, Any]) -> list[tuple[str | None, int]]:
     """(raw item id, quantity) for each line the approved plan names, in its order; the
     record keeps the ids as the API took them."""
-    final = (plan_body or {}).get("final_plan") or {}
+    named = plan.get("price_lines")
     lines: list[tuple[str | None, int]] = []
-    for line in final.get("price_lines") or []:
+    for line in named if isinstance(named, list) else []:
         if isinstance(line, dict):
-            ref = line.get("price_item_id")
+            ref, quantity = line.get("price_item_id"), line.get("quantity", 1)
             raw = decode_id(ref, PRICE_ITEM_ID_TYPE) if isinstance(ref, str) else None
-            lines.append((raw, int(line.get("quantity") or 0)))
+            whole = isinstance(quantity, int) and not isinstance(quantity, bool)
+            lines.append((raw, quantity if whole else 0))
     return lines
+
+
+async def _codes(clinic_id: str, wanted: list[tuple[str | None, int]]) -> dict[str, str]:
+    """Each planned item version's code, by its id (any version: the plan names one)."""
+    ids = [raw for raw, _ in wanted if raw]
+    rows = await PriceListItem.filter(clinic_id=clinic_id, id__in=ids)
+    return {row.id: row.code for row in rows}
 
 
 async def final_plan_lines(
@@ -46,16 +70,13 @@ async def final_plan_lines(
 ) -> list[PlannedLine]:
     """The final plan's price lines at the versions in force `on`; a problem on `lines` when
     the plan names none, or names an item that is off the price list now."""
-    record = await attached_record(journey_id, PLAN_RECORD)
-    wanted = plan_price_lines(record.body if record else None)
+    wanted = plan_price_lines(await final_plan(journey_id))
     if not wanted:
         problems.append(
             FieldProblem("lines", "the final plan names no price-list items: give the lines")
         )
         return []
-    ids = [raw for raw, _ in wanted if raw]
-    rows = await PriceListItem.filter(clinic_id=clinic_id, id__in=ids)
-    code_of = {row.id: row.code for row in rows}
+    code_of = await _codes(clinic_id, wanted)
     today = {row.code: row for row in await items_in_force(clinic_id, on)}
     planned = []
     for position, (raw, quantity) in enumerate(wanted):
@@ -71,3 +92,34 @@ async def final_plan_lines(
             continue
         planned.append(PlannedLine(row, quantity))
     return planned
+
+
+async def beyond_the_plan(
+    clinic_id: str, journey_id: str, billed: list[BilledLine], problems: list[FieldProblem]
+) -> None:
+    """A problem on `lines` for each explicit line the final plan does not cover, when the plan
+    names price-list items: an item it does not name, or more of one than it names (all lines
+    of that item together). Fewer is the client's choice (an item declined); more or other is a
+    changed plan, the expert's. A plan naming none leaves the lines free."""
+    wanted = plan_price_lines(await final_plan(journey_id))
+    if not wanted:
+        return
+    code_of = await _codes(clinic_id, wanted)
+    planned: Counter[str] = Counter()
+    for raw, quantity in wanted:
+        if raw in code_of:
+            planned[code_of[raw]] += quantity
+    so_far: Counter[str] = Counter()
+    for line in billed:
+        so_far[line.code] += line.quantity
+        where = f"lines[{line.index}] ({line.code})"
+        if line.code not in planned:
+            message = f"{where} is not in the expert's final plan: {ASK_THE_EXPERT}"
+        elif so_far[line.code] > planned[line.code]:
+            message = (
+                f"{where} bills {so_far[line.code]} in all, the expert's final plan "
+                f"{planned[line.code]}: {ASK_THE_EXPERT}"
+            )
+        else:
+            continue
+        problems.append(FieldProblem("lines", message))

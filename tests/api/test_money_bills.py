@@ -206,7 +206,7 @@ async def test_a_bill_built_from_the_final_plans_price_lines_at_todays_prices(
     assert [ln["atSpecialPrice"] for ln in bill["lines"]] == [False, False]
     assert (bill["subtotal"]["amount"], bill["total"]["amount"]) == ("1061.50", "1061.50")
     assert bill["discount"]["amount"] == "0.00"
-    # Explicit lines still win over the plan's.
+    # Explicit lines may bill less than the plan: the client declines the filler.
     explicit = await money_call(
         driver,
         CREATE_BILL,
