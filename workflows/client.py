@@ -54,6 +54,11 @@ log = logging.getLogger(__name__)
 # How long a step may wait for its turn and be sent again when refused for want of room, both
 # together: inside the API's 30 s per request, so the caller hears why.
 JOURNEY_ROOM_BUDGET_SECONDS = 20.0
+# How long a step or a start may wait for the journey's answer in all, its turn included: a
+# worker stopped or behind leaves it waiting. Inside the API's 30 s per request with the
+# questions a retry asks first (`UPDATE_RAN_SECONDS`), so the caller hears `Unavailable` and
+# retries with its key, which Temporal then answers by the update id, never running it twice.
+JOURNEY_ANSWER_SECONDS = 20.0
 # How long asking whether a journey or a desk took an update may take: a request asks at most
 # three times (`schema.update_ids`), which with `act`'s 20 s stays within the API's 30 s.
 UPDATE_RAN_SECONDS = 2.0
@@ -118,15 +123,21 @@ class JourneyGateway:
             search_attributes=told,
         )
         try:
-            return await self.client.execute_update_with_start_workflow(
-                JourneyWorkflow.opened, start_workflow_operation=operation
-            )
+            async with asyncio.timeout(JOURNEY_ANSWER_SECONDS):
+                return await self.client.execute_update_with_start_workflow(
+                    JourneyWorkflow.opened, start_workflow_operation=operation
+                )
         except WorkflowAlreadyStartedError:
             await _read_start_outcome(operation)
             raise Conflict(
                 "this journey could not be opened and has closed; start it again with a new key"
             ) from None
-        except (RPCError, WorkflowUpdateFailedError, RPCTimeoutOrCancelledError) as error:
+        except (
+            RPCError,
+            WorkflowUpdateFailedError,
+            RPCTimeoutOrCancelledError,
+            TimeoutError,
+        ) as error:
             await _read_start_outcome(operation)
             # Ambiguous: the workflow may have started all the same (see reception's claim).
             log.error("journey %s: no answer to its start: %r", start.journey_id, error)
@@ -142,10 +153,15 @@ class JourneyGateway:
             return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
 
         try:
-            async with contextlib.AsyncExitStack() as turn:
+            async with asyncio.timeout(JOURNEY_ANSWER_SECONDS), contextlib.AsyncExitStack() as turn:
                 waited = await wait_for_turn(turn, slots, journey_id)
                 left = JOURNEY_ROOM_BUDGET_SECONDS - waited
                 return await retry_while_refused(send, journey_id, budget=max(left, 0.0))
+        except TimeoutError:
+            # Sent, maybe taken: the update runs once its worker is back, and a retry with the
+            # same id is answered with its outcome (or runs it, if it never reached the journey).
+            log.warning("journey %s: no answer to update %s in time", journey_id, update_id)
+            raise JourneyUnavailable("no answer from the journey in time") from None
         except WorkflowUpdateFailedError as error:
             if isinstance(error.cause, ApplicationError):
                 raise domain_error_from(error.cause) from None
@@ -155,8 +171,10 @@ class JourneyGateway:
             if error.status is RPCStatusCode.NOT_FOUND:
                 # Workflow gone: its run has ended (terminal stage) or it never existed.
                 raise TransitionNotAllowed("the journey has ended") from None
+            log.warning("journey %s: update %s not sent: %r", journey_id, update_id, error)
             raise JourneyUnavailable(str(error)) from error
         except RPCTimeoutOrCancelledError as error:
+            log.warning("journey %s: no answer to update %s: %r", journey_id, update_id, error)
             raise JourneyUnavailable("no answer from the journey in time") from error
 
     async def update_ran(self, journey_id: str, update_id: str) -> bool:
