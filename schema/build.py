@@ -40,6 +40,7 @@ from schema.roots.procedures import ProcedureMutations
 from schema.roots.queries import Query
 from schema.roots.subscriptions import Subscription
 from schema.scalars import SCALAR_OVERRIDES
+from schema.unanswered import TemporalSilence
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,9 @@ def extensions(
         functools.partial(AddValidationRules, [DocumentLimitsRule]),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         functools.partial(MaskErrors, should_mask_error=_should_mask),
+        # Closest to the resolver (the later a resolve hook, the earlier it runs): a mutation
+        # Temporal did not answer answers `Unavailable`, as data.
+        TemporalSilence,
         InputCheck,  # text no column can store is refused before any resolver sees it
         # SPAs send the same few documents over and over: parse and validate each once.
         functools.partial(DocumentCache, maxsize=256),

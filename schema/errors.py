@@ -59,6 +59,22 @@ class TooManyAttempts(UserError):
     )
 
 
+@strawberry.type(
+    description="Temporal, which runs the journeys and the triage desk, did not answer in time "
+    "(or could not be reached): whether this request's change was made is not known yet. Send "
+    "the same request again with the same `idempotencyKey` after `retryAfterSeconds`: it is "
+    "then answered as the first attempt was, and the change is made once, never twice."
+)
+class Unavailable(UserError):
+    retry_after_seconds: int = strawberry.field(
+        description="Seconds to wait before sending the same request again."
+    )
+
+
+# A suggested pause before the retry: long enough for a worker restart to be under way.
+RETRY_UNAVAILABLE_AFTER_SECONDS = 5
+
+
 ErrorType = TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict
 
 
@@ -75,6 +91,14 @@ def too_many_attempts(retry_after_seconds: int) -> TooManyAttempts:
         code=ErrorCode.TOO_MANY_ATTEMPTS,
         message=f"too many attempts: try again in {retry_after_seconds} s",
         retry_after_seconds=retry_after_seconds,
+    )
+
+
+def unavailable() -> Unavailable:
+    return Unavailable(
+        code=ErrorCode.UNAVAILABLE,
+        message="not answered in time: send the same request again with the same idempotencyKey",
+        retry_after_seconds=RETRY_UNAVAILABLE_AFTER_SECONDS,
     )
 
 

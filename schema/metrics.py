@@ -10,7 +10,9 @@ limiter) from one that ran with errors (``error``). Typed errors returned as dat
 duration is its lifetime, so it is counted but not timed). Operation names are client-chosen:
 after ``MAX_NAMES`` distinct ones the rest are counted as ``other``.
 
-``glowpath_login_attempts_total{outcome}`` counts sign-ins (``schema.staff.mutations``).
+``glowpath_login_attempts_total{outcome}`` counts sign-ins (``schema.staff.mutations``);
+``glowpath_temporal_unanswered_total{field}`` the mutations answered ``Unavailable``
+(``schema.unanswered``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,12 @@ LOGIN_ATTEMPTS = Counter(
 REQUEST_TIMEOUTS = Counter(
     "graphql_request_timeouts",
     "Queries and mutations stopped because they ran past the API's time limit per request",
+)
+
+TEMPORAL_UNANSWERED = Counter(
+    "glowpath_temporal_unanswered",
+    "Mutations answered Unavailable because Temporal did not answer in time, by mutation field",
+    ["field"],
 )
 
 _seen: set[str] = set()

@@ -18,6 +18,7 @@ CORE_TYPES: dict[str, dict[str, Audience]] = {
     "TransitionNotAllowed": rows(ANYONE, "code message stage allowedActions"),
     "ValidationFailed": rows(ANYONE, "code message problems"),
     "TooManyAttempts": rows(ANYONE, "code message retryAfterSeconds"),
+    "Unavailable": rows(ANYONE, "code message retryAfterSeconds"),
     "FieldProblem": rows(ANYONE, "field message"),
     "Permissions": rows(ANYONE, "role operations readableFields"),
     "LoginPayload": rows(ANYONE, "token expiresAt staff"),

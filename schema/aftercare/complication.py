@@ -42,6 +42,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     TransitionNotAllowed,
+    Unavailable,
     ValidationFailed,
 )
 from schema.journeys.actions import JourneyPayload, run_recorded_action
@@ -86,7 +87,8 @@ ReportComplicationResult = Annotated[
     | NotAuthorized
     | ValidationFailed
     | NotFound
-    | Conflict,
+    | Conflict
+    | Unavailable,
     strawberry.union("ReportComplicationResult"),
 ]
 

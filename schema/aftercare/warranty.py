@@ -28,6 +28,7 @@ from schema.errors import (
     Conflict,
     NotAuthorized,
     NotFound,
+    Unavailable,
     ValidationFailed,
     from_domain,
     not_authorized,
@@ -64,7 +65,13 @@ class WarrantyClaimed:
 
 
 ClaimWarrantyResult = Annotated[
-    WarrantyClaimed | WarrantyExpired | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    WarrantyClaimed
+    | WarrantyExpired
+    | NotAuthorized
+    | ValidationFailed
+    | NotFound
+    | Conflict
+    | Unavailable,
     strawberry.union("ClaimWarrantyResult"),
 ]
 

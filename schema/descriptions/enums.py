@@ -45,6 +45,8 @@ DESCRIPTIONS = {
     "ErrorCode.CONTRAINDICATION_FOUND": "The client's record rules out something in the final "
     "plan; see the reasons (the journey's expert may override each one).",
     "ErrorCode.WARRANTY_EXPIRED": "The warranty claimed on had already ended.",
+    "ErrorCode.UNAVAILABLE": "The journey or the desk did not answer in time; send the same "
+    "request again with the same idempotencyKey.",
     "ExpertDecision": "The expert's final say on the plan after the joint consultation.",
     "ExpertDecision.APPROVE": "Approves the final plan: the journey goes on to consent.",
     "ExpertDecision.REFUSE": "Refuses on medical grounds: the journey ends.",

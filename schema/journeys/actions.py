@@ -40,6 +40,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     TransitionNotAllowed,
+    Unavailable,
     ValidationFailed,
     from_domain,
     not_authorized,
@@ -66,6 +67,7 @@ JourneyOutcome = (
     | NotFound
     | Conflict
     | ContraindicationFound
+    | Unavailable
 )
 JourneyResult = Annotated[JourneyOutcome, strawberry.union("JourneyResult")]
 # Writes what an accepted action adds to the database (a signature row): converging on one row

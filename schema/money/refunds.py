@@ -38,6 +38,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     TransitionNotAllowed,
+    Unavailable,
     ValidationFailed,
     not_authorized,
     not_found,
@@ -50,7 +51,6 @@ from schema.money.common import billing_settings, invalid, read_money
 from schema.money.types import MoneyInput
 from schema.text import check_text
 from schema.update_ids import update_taken
-from workflows.client import JourneyUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,13 @@ class RefundPayload:
 
 
 RefundResult = Annotated[
-    RefundPayload | TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    RefundPayload
+    | TransitionNotAllowed
+    | NotAuthorized
+    | ValidationFailed
+    | NotFound
+    | Conflict
+    | Unavailable,
     strawberry.union("RefundResult", description="Given back, or why not."),
 ]
 
@@ -215,14 +221,13 @@ async def _own_step_ended_it(
     journey: JourneyRow,
 ) -> bool:
     """Whether this very request's refund step ended the journey (its entry then lost): its
-    retry writes the entry, and is not told another refund is being recorded."""
+    retry writes the entry, and is not told another refund is being recorded. Temporal not
+    saying raises `JourneyUnavailable`: answered `Unavailable` (`schema.unanswered`), and a later
+    retry writes its entry."""
     key = input.idempotency_key
     if key is None or not idempotency.unfinished(ledger):
         return False
-    try:
-        return await update_taken(account_id, key, ran_on(info, journey.id))
-    except JourneyUnavailable:
-        return False  # told to try again; its entry is written by a later retry
+    return await update_taken(account_id, key, ran_on(info, journey.id))
 
 
 TAKEN_FIRST = "another refund of this payment was recorded first"

@@ -35,6 +35,7 @@ from schema.errors import (
     Conflict,
     NotAuthorized,
     NotFound,
+    Unavailable,
     ValidationFailed,
     from_domain,
     not_authorized,
@@ -59,7 +60,6 @@ from schema.triage.arrival import (
 from schema.triage.desk import (
     consultant,
     desk_note_problem,
-    desk_silent,
     desk_update_id,
     gateway_for,
     named_decision,
@@ -67,7 +67,6 @@ from schema.triage.desk import (
 )
 from schema.triage.item_catalog import unknown_code
 from schema.triage.types import TriageDecision
-from workflows.client import JourneyUnavailable
 
 RECHECK_REFUSAL = (
     "a recheck goes to the treating doctor or nurse, not through the rotation: "
@@ -96,6 +95,7 @@ AutoAssignOutcome = (
     | ValidationFailed
     | NotFound
     | Conflict
+    | Unavailable
 )
 AutoAssignResult = Annotated[AutoAssignOutcome, strawberry.union("AutoAssignResult")]
 
@@ -209,11 +209,9 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
         return not_found("journey")
     raw = await consultant(input.consultant_id, claims.clinic_id)
     # A retry of a placement that went through is answered, though the consultant left since.
-    try:
-        if raw is None and await answered_or_taken(info, input):
-            raw = await consultant(input.consultant_id, claims.clinic_id, active=False)
-    except JourneyUnavailable:
-        return desk_silent()  # (whether it went through is unknown: the key stays open)
+    # (Temporal not saying whether it went through answers `Unavailable`: the key stays open.)
+    if raw is None and await answered_or_taken(info, input):
+        raw = await consultant(input.consultant_id, claims.clinic_id, active=False)
     if raw is None:
         return unknown_consultant()
     bad_reason = desk_note_problem("reason", input.reason)

@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError
 from domain.roles import Role
 from domain.store import records
 from domain.store.desk_notes import draft_note, policy_name
@@ -28,6 +28,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     TransitionNotAllowed,
+    Unavailable,
     ValidationFailed,
     from_domain,
     invalid,
@@ -37,7 +38,6 @@ from schema.ids import decode_id
 from schema.text import check_text
 from schema.triage.types import TriageBoard
 from schema.update_ids import update_id_for, update_taken
-from workflows.client import JourneyUnavailable
 from workflows.triage_client import TriageGateway
 
 
@@ -53,6 +53,7 @@ DeskOutcome = (
     | ValidationFailed
     | NotFound
     | Conflict
+    | Unavailable
 )
 TriageResult = Annotated[DeskOutcome, strawberry.union("TriageResult")]
 
@@ -207,24 +208,12 @@ async def refused(info: Info[Context, None], input: object, refusal: DeskOutcome
 
         return await update_taken(account_id, key, ran)
 
-    try:
-        if await idempotency.answered_before(info, account_id, input, went_through=taken):
-            return TriageBoardPayload(board=await board_of(clinic_id))
-    except JourneyUnavailable:
-        # Whether its first attempt went through is unknown: neither its refusal nor its
-        # answer is owed yet, and the key stays open for the retry.
-        return desk_silent()
+    # Temporal not saying whether its first attempt went through raises `JourneyUnavailable`:
+    # neither its refusal nor its answer is owed yet, so it answers `Unavailable`
+    # (`schema.unanswered`) and the key stays open for the retry.
+    if await idempotency.answered_before(info, account_id, input, went_through=taken):
+        return TriageBoardPayload(board=await board_of(clinic_id))
     return refusal
-
-
-def desk_silent() -> Conflict:
-    """A refused retry's answer when Temporal did not say whether its first attempt went
-    through (`idempotency.answered_before`)."""
-    return Conflict(
-        code=ErrorCode.CONFLICT,
-        message="the desk did not say whether this request's first attempt went through: "
-        "try again with the same key",
-    )
 
 
 def unknown_consultant(field: str = "consultantId") -> ValidationFailed:

@@ -20,6 +20,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     TransitionNotAllowed,
+    Unavailable,
     ValidationFailed,
     invalid,
     not_authorized,
@@ -96,6 +97,7 @@ ReclassifyVisitOutcome = (
     | ValidationFailed
     | NotFound
     | Conflict
+    | Unavailable
 )
 ReclassifyVisitResult = Annotated[
     ReclassifyVisitOutcome,

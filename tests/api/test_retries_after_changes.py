@@ -325,7 +325,7 @@ async def test_an_override_retried_after_its_reason_was_marked_in_error_is_answe
     assert retry == first
 
 
-async def test_a_refused_desk_retry_whose_first_attempt_the_desk_cannot_say_is_a_conflict(
+async def test_a_refused_desk_retry_whose_first_attempt_the_desk_cannot_say_is_unavailable(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a seat change whose answer was lost, and its consultant gone since
@@ -346,7 +346,7 @@ async def test_a_refused_desk_retry_whose_first_attempt_the_desk_cannot_say_is_a
     monkeypatch.setattr(TriageGateway, "update_ran", silent)
     retry = await api.run(UPDATE_SEAT, supervisor.token, input=seat)
     # Then it hears to try again (typed, the key still open), neither refused nor an error
-    assert retry["updateTriageSeat"]["__typename"] == "Conflict", retry
+    assert retry["updateTriageSeat"]["__typename"] == "Unavailable", retry
     assert await unsettled.filter(result_id="").exists()
 
 
