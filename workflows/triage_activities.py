@@ -47,6 +47,8 @@ async def record_desk_board_changes(record: DeskRecord) -> bool:
     for entry in record.entries:
         if entry.kind in _HANDS_OVER and entry.transfers_ownership:
             await hand_journey_over(record.clinic_id, entry, deadline)
+        elif entry.kind is EntryKind.RELEASED and entry.back_to_triage:
+            await hand_journey_over(record.clinic_id, entry, deadline, Action.RETURN_TO_TRIAGE)
     return write.stale
 
 
@@ -56,8 +58,12 @@ async def record_desk_changes(record: DeskRecord) -> bool:
     return await record_desk_board_changes(record)
 
 
-async def hand_journey_over(clinic_id: str, entry: DeskEntry, deadline: float) -> None:
-    """Makes the journey name the consultant the desk handed the client to.
+async def hand_journey_over(
+    clinic_id: str, entry: DeskEntry, deadline: float, action: Action = Action.REASSIGN
+) -> None:
+    """Makes the journey name the consultant the desk handed the client to (`REASSIGN`), or,
+    for a client the day's end released, name nobody and wait at triage (`RETURN_TO_TRIAGE`,
+    refused by a journey whose consultant took the client or which was handed on since).
 
     The update id is the desk entry, so a retried activity hands over once. A journey that has
     moved past the stages a consultant owns, or already names that consultant, refuses: the desk
@@ -70,7 +76,7 @@ async def hand_journey_over(clinic_id: str, entry: DeskEntry, deadline: float) -
         return
     handle = activity.client().get_workflow_handle_for(JourneyWorkflow.run, entry.journey_id)
     request = ActionRequest(
-        Action.REASSIGN, TRIAGE_DESK_ACTOR, ActionDetails(consultant_id=entry.consultant_id)
+        action, TRIAGE_DESK_ACTOR, ActionDetails(consultant_id=entry.consultant_id)
     )
     update_id = f"desk-{clinic_id}-{entry.day}-{entry.seq}"
 

@@ -154,6 +154,11 @@ def _reassign_review(facts: JourneyFacts, d: ActionDetails, now: datetime) -> st
     return f"expert review reassigned from {previous} to {d.expert_id}"
 
 
+def _return_to_triage(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
+    facts.consultant_id = None
+    return f"released by the triage desk at the day's end, not taken by {d.consultant_id}"
+
+
 EFFECTS: dict[Action, Effect] = {
     Action.ASSIGN_CONSULTANT: _assign,
     Action.RECORD_CONSULTATION: _consultation,
@@ -176,6 +181,7 @@ EFFECTS: dict[Action, Effect] = {
     Action.MARK_STUCK: _mark_stuck,
     Action.REASSIGN: _reassign,
     Action.REASSIGN_EXPERT_REVIEW: _reassign_review,
+    Action.RETURN_TO_TRIAGE: _return_to_triage,
     Action.NUDGE: lambda facts, d, now: "nudged by supervisor",
     Action.ESCALATE: lambda facts, d, now: "escalated by supervisor",
 }

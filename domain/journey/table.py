@@ -44,6 +44,7 @@ class Action(str, Enum):
     MARK_STUCK = "mark_stuck"
     REASSIGN = "reassign"
     REASSIGN_EXPERT_REVIEW = "reassign_expert_review"
+    RETURN_TO_TRIAGE = "return_to_triage"
     NUDGE = "nudge"
     ESCALATE = "escalate"
     CLOSE = "close"
@@ -235,6 +236,15 @@ TRANSITIONS: list[dict[str, Any]] = [
     # The expert asked for the review has left or is away: the review goes to another expert,
     # who then decides it (OWNED_BY_EXPERT); the journey stays where it is.
     {"trigger": "reassign_expert_review", "source": S.EXPERT_REVIEW, "dest": None},
+    # The desk's day ended with the client still waiting for the consultant it named: the client
+    # waits at triage again, unassigned, for the desk to place anew (a consultation recorded
+    # means the consultant did take the client, and the journey stays theirs).
+    {
+        "trigger": "return_to_triage",
+        "source": S.CONSULTATION,
+        "dest": S.TRIAGE,
+        "unless": ["consultation_recorded"],
+    },
     {"trigger": "nudge", "source": ACTIVE, "dest": None},
     {"trigger": "escalate", "source": ACTIVE, "dest": None},
     # A treatment that has begun is never cancelled: it goes on to handover and follow-ups.
@@ -281,6 +291,8 @@ ROLES: dict[Action, frozenset[Role]] = {
     # SYSTEM here is the triage desk handing a client on (the 10-minute rule, a desk override).
     Action.REASSIGN: frozenset({Role.SUPERVISOR, Role.SYSTEM}),
     Action.REASSIGN_EXPERT_REVIEW: frozenset({Role.SUPERVISOR}),
+    # Only the triage desk, releasing a client still waiting when its day ended.
+    Action.RETURN_TO_TRIAGE: frozenset({Role.SYSTEM}),
     Action.NUDGE: frozenset({Role.SUPERVISOR}),
     Action.ESCALATE: frozenset({Role.SUPERVISOR}),
     Action.CLOSE: frozenset({Role.SUPERVISOR}),
@@ -288,7 +300,7 @@ ROLES: dict[Action, frozenset[Role]] = {
 
 # The only action another part of the system may ask of a journey (as SYSTEM, through the
 # journey's update); every other SYSTEM action is the journey's own clock.
-REQUESTABLE_BY_SYSTEM = frozenset({Action.REASSIGN})
+REQUESTABLE_BY_SYSTEM = frozenset({Action.REASSIGN, Action.RETURN_TO_TRIAGE})
 
 # Actions that only the staff member the journey names may take (first-consultant ownership,
 # the expert asked for the review), besides the role check.
@@ -326,6 +338,7 @@ CONDITION_REASONS: dict[str, str] = {
     "completes_last_follow_up": "other follow-ups are still open",
 }
 UNLESS_REASONS: dict[str, str] = {
+    "consultation_recorded": "the consultant has already recorded the consultation",
     "is_stuck": "the journey is already marked stuck",
     "is_recheck": "a recheck goes straight to treatment",
     "treatment_started": "the treatment has already started",

@@ -117,6 +117,12 @@ def _reassign_review(facts: JourneyFacts, d: ActionDetails, out: Problems) -> No
         out.append(FieldProblem("expertId", "already the expert asked for this review"))
 
 
+def _return_to_triage(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
+    # The desk releases the consultant it named: one the journey has since been handed to stays.
+    if not d.consultant_id or d.consultant_id != facts.consultant_id:
+        out.append(FieldProblem("consultantId", "not the journey's consultant"))
+
+
 VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]] = {
     Action.ASSIGN_CONSULTANT: _assign,
     Action.REQUEST_EXPERT_REVIEW: _expert_review,
@@ -128,6 +134,7 @@ VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]
     Action.COMPLETE_FOLLOW_UP: _follow_up,
     Action.REASSIGN: _reassign,
     Action.REASSIGN_EXPERT_REVIEW: _reassign_review,
+    Action.RETURN_TO_TRIAGE: _return_to_triage,
 }
 
 

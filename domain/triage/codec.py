@@ -64,6 +64,8 @@ def entry_details(entry: DeskEntry) -> dict[str, Any]:
     data: dict[str, Any] = plain({name: getattr(entry, name) for name in keep})
     if entry.rule:
         data["rule"] = entry.rule
+    if entry.back_to_triage:
+        data["back_to_triage"] = True
     return data
 
 

@@ -66,6 +66,9 @@ class DeskEntry:
     policy_note_id: str | None = None
     # RECLASSIFIED: the rule that decided it (a `ReclassifyRule` code).
     rule: str | None = None
+    # RELEASED by the day's end (not by the journey's): the journey goes back to triage,
+    # unassigned, and an acceptance afterwards is told so.
+    back_to_triage: bool = False
 
 
 def worded_reason(entry: DeskEntry, staff_words: str | None) -> str:

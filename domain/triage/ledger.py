@@ -280,6 +280,7 @@ def close_day(desk: DeskState, now: datetime) -> list[DeskEntry]:
                 journey_id=late.journey_id,
                 client_id=late.client_id,
                 category=late.category.value,
+                back_to_triage=True,
             )
         )
     return entries

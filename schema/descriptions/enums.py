@@ -118,6 +118,8 @@ DESCRIPTIONS = {
     "JourneyAction.REASSIGN": "Supervisor (or the triage desk): a new owning consultant.",
     "JourneyAction.REASSIGN_EXPERT_REVIEW": "Supervisor: a waiting expert review goes to "
     "another expert, who then decides it.",
+    "JourneyAction.RETURN_TO_TRIAGE": "The triage desk only: the day ended with the client "
+    "still waiting for the consultant it named; back at TRIAGE, unassigned, to be placed anew.",
     "JourneyAction.NUDGE": "Supervisor: a note to the journey's owner.",
     "JourneyAction.ESCALATE": "Supervisor: escalates the journey.",
     "JourneyAction.CLOSE": "Supervisor: closes the journey for good.",

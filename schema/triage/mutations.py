@@ -10,7 +10,11 @@ from dataclasses import replace
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import TransitionNotAllowed
+from domain.journey.stages import Stage
+from domain.journey.table import Action
 from domain.store.models import Journey as JourneyRow
+from domain.store.triage_models import TriageEntry
 from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, correction_problem, item_codes
 from domain.triage.commands import (
     AcceptCommand,
@@ -20,10 +24,11 @@ from domain.triage.commands import (
     SeatCommand,
 )
 from domain.triage.desk import SeatStatus
+from domain.triage.entries import EntryKind
 from domain.triage.revenue import CreditRule
 from schema import idempotency
 from schema.context import Context
-from schema.errors import ValidationFailed, invalid, not_authorized, not_found
+from schema.errors import ValidationFailed, from_domain, invalid, not_authorized, not_found
 from schema.ids import decode_id
 from schema.triage.desk import (
     DeskOutcome,
@@ -147,6 +152,40 @@ async def set_rotation_order(info: Info[Context, None], input: RotationOrderInpu
     )
 
 
+# The log entries that give a journey's client to a consultant, or take them back.
+_ASSIGNMENT_KINDS = (
+    EntryKind.ASSIGNED,
+    EntryKind.VIP_PLACED,
+    EntryKind.TIMED_OUT,
+    EntryKind.REASSIGNED,
+    EntryKind.ACCEPTED,
+    EntryKind.RELEASED,
+)
+
+
+async def released_at_day_end(clinic_id: str, journey_id: str) -> DeskOutcome | None:
+    """The refusal of an acceptance whose client the desk's day released, or None. The new
+    day's desk no longer holds the assignment (it would answer a bare NotFound): the log says
+    what became of it and staff are told what to do."""
+    kinds = [kind.value for kind in _ASSIGNMENT_KINDS]
+    latest = await (
+        TriageEntry.filter(clinic_id=clinic_id, journey_id=journey_id, kind__in=kinds)
+        .order_by("-seq")
+        .first()
+    )
+    if latest is None or latest.kind != EntryKind.RELEASED.value:
+        return None
+    if not (latest.details or {}).get("back_to_triage"):
+        return None
+    row = await JourneyRow.get(id=journey_id)
+    at_triage = row.stage == Stage.TRIAGE.value
+    refusal = TransitionNotAllowed(
+        f"released at the end of {latest.day}: {latest.consultant_id} had not taken the client, "
+        "who waits at triage again unassigned; place the client anew (autoAssign)"
+    )
+    return from_domain(refusal, Stage(row.stage), [Action.ASSIGN_CONSULTANT] if at_triage else [])
+
+
 async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> TriageResult:
     actor, claims = info.context.actor, info.context.claims
     if actor is None or claims is None:
@@ -154,6 +193,9 @@ async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> 
     journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if journey_id is None:
         return not_found("journey")
+    released = await released_at_day_end(claims.clinic_id, journey_id)
+    if released is not None:
+        return await refused(info, input, released)
     command = AcceptCommand(actor, journey_id)
     return await desk_change(
         info,

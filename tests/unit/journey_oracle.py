@@ -55,8 +55,8 @@ WHO: dict[A, frozenset[R]] = {
     A.REASSIGN: frozenset({R.SUPERVISOR, R.SYSTEM}),
     # ... and hand a waiting review to another expert when the one asked is gone.
     A.REASSIGN_EXPERT_REVIEW: frozenset({R.SUPERVISOR}),
-    # The journey's own clock.
-    **_who({R.SYSTEM}, A.FOLLOW_UP_DUE, A.MARK_STUCK),
+    # The journey's own clock, and the triage desk releasing a client its day left waiting.
+    **_who({R.SYSTEM}, A.FOLLOW_UP_DUE, A.MARK_STUCK, A.RETURN_TO_TRIAGE),
 }
 
 
@@ -205,6 +205,7 @@ LEGAL: dict[S, dict[A, Dest]] = {
         A.RECORD_CONSULTATION: stay,
         A.CLOSE_NOT_CONVERTED: when(lambda m: m.consulted, S.NOT_CONVERTED),
         A.REQUEST_EXPERT_REVIEW: when(lambda m: m.consulted, S.EXPERT_REVIEW),
+        A.RETURN_TO_TRIAGE: when(lambda m: not m.consulted, S.TRIAGE),
         **_OWNED,
     },
     S.EXPERT_REVIEW: {
@@ -281,6 +282,8 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
         return bool(d.expert_id)
     if action is A.REASSIGN_EXPERT_REVIEW:
         return bool(d.expert_id) and d.expert_id != m.expert
+    if action is A.RETURN_TO_TRIAGE:
+        return bool(d.consultant_id) and d.consultant_id == m.consultant
     if action is A.APPROVE_PLAN:
         priced = d.plan_total_minor is not None and 0 <= d.plan_total_minor <= MAX_MINOR
         return d.decision is ExpertDecision.APPROVE and priced and bool(d.currency)
@@ -322,6 +325,8 @@ def advance(m: Clinic, req: ActionRequest, now: datetime, dest: S) -> None:
         m.consultant = d.consultant_id
         if a is A.ASSIGN_CONSULTANT and d.expert_id:  # a linked recheck's examining doctor
             m.expert = d.expert_id
+    elif a is A.RETURN_TO_TRIAGE:
+        m.consultant = None
     elif a is A.RECORD_CONSULTATION:
         m.consulted = True
     elif a in (A.REQUEST_EXPERT_REVIEW, A.REASSIGN_EXPERT_REVIEW):
@@ -370,6 +375,8 @@ def good_details(m: Clinic, action: A) -> list[ActionDetails]:
         return [D(expert_id="expert-1")]
     if action is A.REASSIGN_EXPERT_REVIEW:
         return [D(expert_id="expert-2" if m.expert == "expert-1" else "expert-1")]
+    if action is A.RETURN_TO_TRIAGE:
+        return [D(consultant_id=m.consultant)]
     if action is A.APPROVE_PLAN:
         plan = {"decision": ExpertDecision.APPROVE, "currency": "PLN", "plan_total_minor": 240_000}
         return [D(requires_anesthesia=b, **plan) for b in (False, True)]  # type: ignore[arg-type]

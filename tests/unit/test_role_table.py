@@ -198,14 +198,37 @@ def test_only_a_supervisor_hands_a_review_on_and_only_at_review() -> None:
     ]
 
 
+def test_the_desk_returns_a_client_its_day_left_waiting_to_triage_unassigned() -> None:
+    # Given a client the desk assigned to consultant-1, who has not taken them
+    waiting = facts_at(Stage.CONSULTATION)
+    back = request(Action.RETURN_TO_TRIAGE, SYSTEM_ACTOR, consultant_id=CONSULTANT.user_id)
+    # When the desk's day ends, the journey waits at triage, naming nobody, to be placed anew
+    facts = drive(copy.deepcopy(waiting), back)
+    assert (facts.stage, facts.consultant_id) == (Stage.TRIAGE, None)
+    drive(facts, assign(CONSULTANT_2))
+    assert (facts.stage, facts.consultant_id) == (Stage.CONSULTATION, CONSULTANT_2.user_id)
+    # A journey handed since to another consultant, or whose consultation was recorded, stays
+    other = request(Action.RETURN_TO_TRIAGE, SYSTEM_ACTOR, consultant_id=CONSULTANT_2.user_id)
+    with pytest.raises(ValidationFailed):
+        check_action(copy.deepcopy(waiting), other)
+    consulted = drive(copy.deepcopy(waiting), request(Action.RECORD_CONSULTATION, CONSULTANT))
+    with pytest.raises(TransitionNotAllowed):
+        check_action(consulted, back)
+    # And no member of staff may take it
+    for actor in (DESK, SUPERVISOR, CONSULTANT):
+        staff_back = request(Action.RETURN_TO_TRIAGE, actor, consultant_id=CONSULTANT.user_id)
+        _not_authorized(waiting, staff_back, "RETURN_TO_TRIAGE needs one of: SYSTEM")
+
+
 def test_system_actions_are_the_clock_and_the_triage_desk_only() -> None:
     # Given the table, the journey's own timers act as SYSTEM, and only SYSTEM acts for them;
     # the triage desk may, beside supervisors, hand a journey to another consultant
     system = {action for action in Action if Role.SYSTEM in ROLES[action]}
-    assert system == {Action.FOLLOW_UP_DUE, Action.MARK_STUCK, Action.REASSIGN}
-    assert ROLES[Action.FOLLOW_UP_DUE] == ROLES[Action.MARK_STUCK] == {Role.SYSTEM}
+    desk_only = {Action.FOLLOW_UP_DUE, Action.MARK_STUCK, Action.RETURN_TO_TRIAGE}
+    assert system == {*desk_only, Action.REASSIGN}
+    assert all(ROLES[action] == {Role.SYSTEM} for action in desk_only)
     assert ROLES[Action.REASSIGN] == {Role.SUPERVISOR, Role.SYSTEM}
-    assert set(STAFF_ACTIONS) == set(Action) - {Action.FOLLOW_UP_DUE, Action.MARK_STUCK}
+    assert set(STAFF_ACTIONS) == set(Action) - desk_only
     # When the system tries a staff action, or staff a system one, it is refused
     facts = facts_at(Stage.TRIAGE)
     _not_authorized(
