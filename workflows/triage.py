@@ -65,6 +65,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.ledger import (
         close_day,
         expire_overdue,
+        leave_meets_timed_out,
         next_deadline,
         open_day,
         overdue_after_hand_over,
@@ -86,6 +87,10 @@ DAY_RELEASES_WAITING = "desk-day-releases-waiting"
 # calls the supervisor (`domain.triage.ledger.expire_overdue`): runs recorded before it handed
 # them on every ten minutes.
 HAND_OVER_ONCE = "desk-hands-over-once"
+# The change after which a client handed on (a leave, or the 10-minute rule in a run before
+# HAND_OVER_ONCE) goes to nobody who let them wait today (`expire_overdue`): runs recorded
+# before it could hand them straight back.
+SKIP_TIMED_OUT = "desk-hand-on-skips-timed-out"
 
 
 def desk_workflow_id(clinic_id: str) -> str:
@@ -146,8 +151,8 @@ class TriageDeskWorkflow:
                         timeout=self._time_to_next_timer(),
                     )
             now = workflow.now()
-            once = self._hand_over_once(now)
-            overdue = expire_overdue(self._desk, now, hand_over_once=once)
+            once, skip = self._hand_over_once(now), self._skips_timed_out(now)
+            overdue = expire_overdue(self._desk, now, hand_over_once=once, skip_timed_out=skip)
             if overdue:
                 self._record(overdue)
             if self._today() != self._desk.day:
@@ -167,6 +172,11 @@ class TriageDeskWorkflow:
         going round again: asked only when such a client is due, so a history recorded before
         the rule, which asked nothing there, replays as it ran."""
         return not overdue_after_hand_over(self._desk, now) or workflow.patched(HAND_OVER_ONCE)
+
+    def _skips_timed_out(self, now: datetime) -> bool:
+        """Whether a client due is handed past whoever let them wait today: asked only when
+        that changes the pick, so a history recorded before the rule replays as it ran."""
+        return not leave_meets_timed_out(self._desk, now) or workflow.patched(SKIP_TIMED_OUT)
 
     def _new_day(self, now: datetime) -> list[DeskEntry]:
         """The day's end and the next day's opening, whose history says on replay whether the
@@ -283,7 +293,13 @@ class TriageDeskWorkflow:
         now = workflow.now()
         once = self._hand_over_once(now)
         entries = self._apply(
-            lambda: service.override(self._desk, command, now, hand_over_once=once)
+            lambda: service.override(
+                self._desk,
+                command,
+                now,
+                hand_over_once=once,
+                skips_timed_out=lambda: self._skips_timed_out(now),
+            )
         )
         return await self._reply(entries)
 

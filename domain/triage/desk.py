@@ -84,6 +84,9 @@ class Assignment:
     # Handed to the next free consultant once by the 10-minute rule: not accepted in time again,
     # the supervisor is called instead. A default, as a desk carried from a run before has none.
     handed_over: bool = False
+    # The consultants who let this client wait past the acceptance minutes today: a hand-on
+    # after a leave passes them by (a desk carried from a run before has none).
+    timed_out_with: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -148,20 +148,35 @@ def next_deadline(desk: DeskState) -> datetime | None:
 
 
 def expire_overdue(
-    desk: DeskState, now: datetime, *, hand_over_once: bool = True
+    desk: DeskState, now: datetime, *, hand_over_once: bool = True, skip_timed_out: bool = True
 ) -> list[DeskEntry]:
     """The 10-minute rule for every assignment not accepted in time. A client is handed on
     once: the consultant they were handed to letting them wait too calls the supervisor
     (`hand_over_once`; a desk run begun before that rule handed them on every ten minutes, round
-    the rotation all day, each round a hand-over of the journey and a make-up turn more)."""
+    the rotation all day, each round a hand-over of the journey and a make-up turn more).
+    A client handed on because their consultant left goes to nobody who let them wait today
+    (`skip_timed_out`; a run begun before could hand them straight back to the consultant the
+    10-minute rule had taken them from)."""
     entries: list[DeskEntry] = []
     overdue = [a for a in desk.pending() if a.accept_by is not None and a.accept_by <= now]
     for assignment in sorted(overdue, key=lambda a: (a.accept_by, a.journey_id)):
         if hand_over_once and _timed_out_again(desk, assignment):
             entries.append(_supervisor_for_second_wait(desk, assignment, now))
         else:
-            entries += _hand_to_next_free(desk, assignment, now)
+            skip = assignment.timed_out_with if skip_timed_out else []
+            entries += _hand_to_next_free(desk, assignment, now, skip)
     return entries
+
+
+def leave_meets_timed_out(desk: DeskState, now: datetime) -> bool:
+    """Whether a client due now would, but for `skip_timed_out`, go back to a consultant who
+    let them wait today: only then does that rule decide anything."""
+    for late in desk.pending():
+        if late.accept_by is None or late.accept_by > now or not late.timed_out_with:
+            continue
+        if _next_free(desk, late, []) in late.timed_out_with:
+            return True
+    return False
 
 
 def overdue_after_hand_over(desk: DeskState, now: datetime) -> bool:
@@ -205,15 +220,22 @@ def _call_supervisor(desk: DeskState, late: Assignment, now: datetime, reason: s
     return entry
 
 
-def _hand_to_next_free(desk: DeskState, late: Assignment, now: datetime) -> list[DeskEntry]:
+def _hand_to_next_free(
+    desk: DeskState, late: Assignment, now: datetime, skip: list[str]
+) -> list[DeskEntry]:
     minutes = desk.policy.acceptance_minutes
     late.accept_by = None  # one alert or one hand-over per wait, never a loop
-    helper = _next_free(desk, late) if late.counted else None
+    helper = _next_free(desk, late, skip) if late.counted else None
     if helper is None:
         who = "no consultant is free" if late.counted else "owned client, not a rotation turn"
+        if late.counted and _next_free(desk, late, []) is not None:
+            who = f"no one else is free ({', '.join(skip)} let the client wait today)"
         reason = f"waited {minutes} min for {late.consultant_id}; {who}: supervisor called"
         return [_call_supervisor(desk, late, now, reason)]
     previous = late.consultant_id
+    seat = desk.seat(previous)
+    if not (seat is not None and seat.departed) and previous not in late.timed_out_with:
+        late.timed_out_with.append(previous)  # a leaver's clients are handed on, not let wait
     desk.seats[previous].turns -= 1
     desk.seats[previous].add_count(late.category.value, -1)
     desk.seats[helper].turns += 1
@@ -246,14 +268,15 @@ def _hand_to_next_free(desk: DeskState, late: Assignment, now: datetime) -> list
     return [entry]
 
 
-def _next_free(desk: DeskState, late: Assignment) -> str | None:
+def _next_free(desk: DeskState, late: Assignment, skip: list[str]) -> str | None:
     size = len(desk.rotation)
     start = (
         desk.rotation.index(late.consultant_id) + 1 if late.consultant_id in desk.rotation else 0
     )
+    passed = {late.consultant_id, *skip}
     for step in range(size):
         seat = desk.seats[desk.rotation[(start + step) % size]]
-        if seat.consultant_id != late.consultant_id and seat.can_take() and seat.covers(late.item):
+        if seat.consultant_id not in passed and seat.can_take() and seat.covers(late.item):
             return seat.consultant_id
     return None
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.desk import DeskState
 from domain.triage.entries import EntryKind
-from domain.triage.ledger import expire_overdue, overdue_after_hand_over
+from domain.triage.ledger import expire_overdue, leave_meets_timed_out, overdue_after_hand_over
 from domain.triage.service import override
 from tests.support import SUPERVISOR
 from tests.unit.triage_builders import NOW, desk, first, owed, run, turns
@@ -83,3 +83,60 @@ def test_a_helper_who_leaves_hands_the_client_on_and_the_next_wait_calls_the_sup
         EntryKind.SUPERVISOR_ALERT,
         handed_again.consultant_id,
     )
+
+
+def _handed_from_a_to_b(*consultants: str) -> DeskState:
+    """j1 waited ten minutes for A, and the 10-minute rule handed the client to B."""
+    state = desk(*consultants)
+    run(state, [first(journey_id="j1")])
+    [handed] = expire_overdue(state, FIRST_WAIT)
+    assert (handed.consultant_id, handed.from_consultant_id) == ("B", "A")
+    return state
+
+
+B_LEFT = OverrideCommand(SUPERVISOR, OverrideKind.CONSULTANT_LEFT, "note", consultant_id="B")
+AFTER_LEAVE = FIRST_WAIT + timedelta(minutes=1)
+
+
+def test_a_leavers_client_is_not_handed_back_to_the_consultant_who_let_them_wait() -> None:
+    # Given j1 handed from A to B by the 10-minute rule, and C free too
+    state = _handed_from_a_to_b("A", "B", "C")
+    # When B leaves the clinic
+    [_, handed_on] = override(state, B_LEFT, AFTER_LEAVE)
+    # Then the client goes to C, not back to A, who let them wait today
+    assert (handed_on.kind, handed_on.consultant_id, handed_on.from_consultant_id) == (
+        EntryKind.TIMED_OUT,
+        "C",
+        "B",
+    )
+    assert state.assignments["j1"].consultant_id == "C"
+    assert state.assignments["j1"].timed_out_with == ["A"]
+
+
+def test_a_leavers_client_nobody_else_fits_calls_the_supervisor() -> None:
+    # Given j1 handed from A to B, and nobody else on the desk
+    state = _handed_from_a_to_b("A", "B")
+    # When B leaves the clinic
+    [_, called] = override(state, B_LEFT, AFTER_LEAVE)
+    # Then the supervisor is called, as when nobody is free, and A is not handed the client
+    assert (called.kind, called.journey_id) == (EntryKind.SUPERVISOR_ALERT, "j1")
+    assert "A let the client wait today" in called.reason
+    assert [a.journey_id for a in state.alerts] == ["j1"]
+    assert turns(state) == {"B": 1}
+    assert state.assignments["j1"].accept_by is None
+
+
+def test_a_desk_run_from_before_the_skip_hands_a_leavers_client_back() -> None:
+    # The way runs recorded before the rule replay (`skips_timed_out` answering False); the
+    # desk's workflow asks its history only when the rule would change the pick
+    state = _handed_from_a_to_b("A", "B", "C")
+    asked = []
+
+    def before_the_rule() -> bool:
+        asked.append(leave_meets_timed_out(state, AFTER_LEAVE))
+        return False
+
+    [_, handed_on] = override(state, B_LEFT, AFTER_LEAVE, skips_timed_out=before_the_rule)
+    assert asked == [True]
+    assert (handed_on.consultant_id, handed_on.from_consultant_id) == ("A", "B")
+    assert not leave_meets_timed_out(state, AFTER_LEAVE)

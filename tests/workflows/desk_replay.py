@@ -98,13 +98,13 @@ def as_answered_today(replies: dict[str, DeskReply]) -> dict[str, DeskReply]:
     }
 
 
-def handed_over(reply: DeskReply, *journey_ids: str) -> DeskReply:
+def handed_over(reply: DeskReply, *journey_ids: str, let_wait_by: list[str]) -> DeskReply:
     """A recorded answer as today's desk gives it once the 10-minute rule has handed these
-    clients on: today's assignment says so (`Assignment.handed_over`), the recorded one could
-    not."""
+    clients on: today's assignment says so (`Assignment.handed_over`), and names who let them
+    wait (`Assignment.timed_out_with`); the recorded one could not."""
     assert reply.state is not None
     assignments = {
-        key: replace(a, handed_over=True) if key in journey_ids else a
+        key: replace(a, handed_over=True, timed_out_with=let_wait_by) if key in journey_ids else a
         for key, a in reply.state.assignments.items()
     }
     return replace(reply, state=replace(reply.state, assignments=assignments))

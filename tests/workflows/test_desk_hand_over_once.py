@@ -7,6 +7,8 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from domain.store.triage_models import TriageEntry
+from domain.triage.commands import OverrideCommand, OverrideKind
+from tests.support import SUPERVISOR
 from tests.workflows.test_triage_desk import (
     TEN_MINUTES_AND_A_BIT,
     arrive,
@@ -55,3 +57,27 @@ async def test_a_client_handed_over_and_left_waiting_again_calls_the_supervisor_
     assert (waiting.consultant_id, waiting.accept_by) == ("B", None)
     assert {c: s.turns for c, s in desk.seats.items()} == {"A": 0, "B": 1, "C": 0}
     assert [(m.creditor_id, m.from_turn_of) for m in desk.makeups] == [("A", "B")]
+
+
+async def test_a_leavers_client_goes_past_the_consultant_who_let_them_wait(
+    client: Client, env: WorkflowEnvironment
+) -> None:
+    # Given A let j1 wait ten minutes and the desk handed the client to B
+    await clear_of_midnight(env)
+    gateway, clinic = await open_desk(client, "A", "B", "C")
+    assert await arrive(gateway, clinic, "j1") == "A"
+    await env.sleep(TEN_MINUTES_AND_A_BIT)
+    await logged(clinic, "TIMED_OUT")
+
+    # When B leaves the clinic
+    left = OverrideCommand(SUPERVISOR, OverrideKind.CONSULTANT_LEFT, "n", consultant_id="B")
+    await gateway.override(clinic, left, "b-left")
+
+    # Then the client goes to C, not back to A
+    desk = await gateway.desk(clinic)
+    assert desk.assignments["j1"].consultant_id == "C"
+    handed = await logged(clinic, "TIMED_OUT", 2)
+    assert [(e.consultant_id, e.details["from_consultant_id"]) for e in handed] == [
+        ("B", "A"),
+        ("C", "B"),
+    ]

@@ -34,8 +34,8 @@ async def test_a_desk_that_handed_a_client_on_twice_replays_as_it_ran() -> None:
     # Then every answer is the one recorded: the client went round, as it did then (and, once
     # handed on, says so)
     expected = as_answered_today(recorded)
-    for key in ("scope-a", "scope-all"):
-        expected[key] = handed_over(expected[key], "j1")
+    expected["scope-a"] = handed_over(expected["scope-a"], "j1", let_wait_by=["A"])
+    expected["scope-all"] = handed_over(expected["scope-all"], "j1", let_wait_by=["A", "B"])
     assert replayed == expected
 
 

@@ -41,7 +41,7 @@ async def test_a_desk_that_alerted_on_a_recheck_replays_without_the_alert() -> N
     # Then every answer is the one recorded, but for the recheck's alert, which is gone (and
     # j1, once handed on, says so)
     expected = as_answered_today(recorded)
-    expected["scope-a"] = handed_over(expected["scope-a"], "j1")
+    expected["scope-a"] = handed_over(expected["scope-a"], "j1", let_wait_by=["A"])
     assert replayed == {key: without_recheck_alerts(reply) for key, reply in expected.items()}
     now = replayed["accept-j1"].state
     assert now is not None and now.alerts == []
