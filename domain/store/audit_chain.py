@@ -72,6 +72,14 @@ async def append_locked(
     )
 
 
+def locked_append_plan(
+    connection: Any, viewer: Viewer, accesses: Sequence[Access]
+) -> Plan[list[tuple[AuditRecord, str]]]:
+    """`append_locked`'s statements, for a plan of the caller's that runs as one transaction
+    (on SQLite, one trip with the caller's own statements)."""
+    return _append(_statements(connection), viewer, accesses)
+
+
 def _append(
     sql: _Statements, viewer: Viewer, accesses: Sequence[Access]
 ) -> Plan[list[tuple[AuditRecord, str]]]:

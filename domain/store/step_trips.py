@@ -1,19 +1,26 @@
-"""The request path's statements around a journey step, sent in two trips instead of five.
+"""The request path's statements around a journey step, sent in two trips instead of six.
 
 Before its step a mutation reads the journey's row, claims its idempotency key and, when the
 step will go on to the workflow, keeps what staff recorded as a draft; after it, it settles the
-key and reads the row the step left. Each group goes to the database together
-(`store.one_trip`): one trip to SQLite's thread. Neither needs a transaction (the claim's unique
-row decides a race, a draft and a settlement stand on their own), so on PostgreSQL the
-statements run one by one, but for the settlement, which rides with the row's read after it.
+key, reads the row the step left and appends the step's audit entries. Each group goes to the
+database together (`store.one_trip`): one trip to SQLite's thread. The first needs no
+transaction (the claim's unique row decides a race, a draft stands on its own), so on
+PostgreSQL its statements run one by one. The second is one transaction on SQLite (the audit
+append locks its chain head for it); on PostgreSQL the settlement rides with the row's read
+and the audit keeps its own one-statement append.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain.audit import Access, Viewer
 from domain.store import records
+from domain.store.audit_chain import append_accesses, locked_append_plan
+from domain.store.audit_models import AuditEntry
 from domain.store.journey_sql import row_plan
 from domain.store.models import Journey
 from domain.store.one_trip import Plan, in_one_trip
@@ -53,10 +60,17 @@ async def row_and_claim(
     return await in_one_trip(Journey, lambda db: plan(is_postgres(db)), atomic=False)
 
 
-async def settled_row(journey_id: str, settled_key: tuple[str, str] | None) -> Journey | None:
+async def settled_row(
+    journey_id: str,
+    settled_key: tuple[str, str] | None,
+    audited: tuple[Viewer, Sequence[Access]] | None = None,
+) -> Journey | None:
     """Settles `settled_key` (account, key) with the journey as its result, then reads the
     journey's row as the step left it: on PostgreSQL one statement (the settlement is an
-    `Unread` write, and the row's read does not look at the key)."""
+    `Unread` write, and the row's read does not look at the key). With `audited` (the viewer
+    and its accesses so far), appends their audit entries too: on SQLite in the same trip, one
+    transaction with the settlement, so a settled key never lacks its step's entry; on
+    PostgreSQL by the audit's own one-statement append (`store.audit_append_pg`) after it."""
 
     def plan(postgres: bool) -> Plan[Journey | None]:
         if settled_key is not None:
@@ -64,4 +78,17 @@ async def settled_row(journey_id: str, settled_key: tuple[str, str] | None) -> J
             yield from records.settle_plan(postgres, account_id, key, journey_id)
         return (yield from row_plan(postgres, journey_id))
 
-    return await in_one_trip(Journey, lambda db: plan(is_postgres(db)), atomic=False)
+    connection = Journey._meta.db
+    if audited is None or not audited[1]:
+        return await in_one_trip(Journey, lambda db: plan(is_postgres(db)), atomic=False)
+    if is_postgres(connection) or AuditEntry._meta.db is not connection:
+        row = await in_one_trip(Journey, lambda db: plan(is_postgres(db)), atomic=False)
+        await append_accesses(*audited)
+        return row
+
+    def plan_audited(db: BaseDBAsyncClient) -> Plan[Journey | None]:
+        row = yield from plan(False)
+        yield from locked_append_plan(db, *audited)
+        return row
+
+    return await in_one_trip(Journey, plan_audited)

@@ -24,21 +24,36 @@ from domain.audit import Access
 
 
 class AccessCollector:
-    """Distinct (client, what) pairs in the order first noted."""
+    """Distinct (client, what) pairs in the order first noted, less those already written."""
 
-    __slots__ = ("_noted",)
+    __slots__ = ("_noted", "_written")
 
     def __init__(self) -> None:
         self._noted: dict[Access, None] = {}
+        self._written: set[Access] = set()
 
     def note(self, client_id: str, what: str) -> None:
-        self._noted[Access(client_id, what)] = None
+        access = Access(client_id, what)
+        if access not in self._written:
+            self._noted[access] = None
 
     def take(self) -> list[Access]:
         """Everything noted since the last take (a subscription records each push's own)."""
         taken = list(self._noted)
         self._noted.clear()
         return taken
+
+    def due_with(self, *coming: Access) -> list[Access]:
+        """What an append made now would write: everything noted so far, then `coming` (about
+        to be noted), each once and in that order, as the operation's end would write them."""
+        return list(dict.fromkeys([*self._noted, *(a for a in coming if a not in self._written)]))
+
+    def written(self, accesses: list[Access]) -> None:
+        """`accesses` were appended before the operation's end: its end does not write them
+        again, nor does noting them later in the operation (the collector's dedup, kept)."""
+        self._written.update(accesses)
+        for access in accesses:
+            self._noted.pop(access, None)
 
 
 _BOUND: ContextVar[AccessCollector | None] = ContextVar("glowpath_audit_collector", default=None)
@@ -59,6 +74,11 @@ def note_access(client_id: str, what: str) -> None:
     collector = _BOUND.get()
     if collector is not None:
         collector.note(client_id, what)
+
+
+def bound_collector() -> AccessCollector | None:
+    """The running operation's collector; None outside an operation with the trail on."""
+    return _BOUND.get()
 
 
 def note_write(info: Info[Any, Any], client_id: str) -> None:

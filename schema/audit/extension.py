@@ -3,7 +3,10 @@ client's data is written to the clinic's audit chain, in one batch, before the a
 
 Queries and mutations are recorded when the operation ends; a subscription at each push (and a
 query or mutation sent over a WebSocket at its one result). The entries name the viewer from the
-token, taken when the operation starts, and the HTTP request id.
+token, taken when the operation starts, and the HTTP request id. A journey step appends what is
+due when it settles its key, in the same trip (`entries_due`): its write and the journey its
+answer is built from, which stand from then on as the write itself does; the end appends only
+what the answer's fields read after them.
 
 If the write fails the answer is withheld (the data was not released unrecorded): its data
 becomes null and its error the usual "Unexpected error.". A mutation's change stands; retried
@@ -14,15 +17,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext, StreamExecutionResult
 
-from domain.audit import Viewer
+from domain.audit import Access, Viewer
 from domain.store.audit_chain import append_accesses
-from schema.audit.collector import AccessCollector, bind, unbind
+from schema.audit.collector import AccessCollector, bind, bound_collector, unbind
 
 log = logging.getLogger(__name__)
 WITHHELD = "Unexpected error."
@@ -44,6 +47,28 @@ def viewer_of(context: Any) -> Viewer | None:
         clinic_id=claims.clinic_id,
         request_id=getattr(context, "request_id", None),
     )
+
+
+class DueEntries(NamedTuple):
+    """The running operation's entries so far, for a write that appends them in its own trip."""
+
+    collector: AccessCollector
+    viewer: Viewer
+    accesses: list[Access]
+
+    def written(self) -> None:
+        """Appended: the operation's end writes only what is noted after them."""
+        self.collector.written(self.accesses)
+
+
+def entries_due(context: Any, *coming: Access) -> DueEntries | None:
+    """What the operation's end would append if it came now, with `coming` (accesses the
+    caller is about to note, in that order), for a write to append in its own trip: the same
+    entries, in the same order on the chain. None with the trail off or no viewer."""
+    collector, viewer = bound_collector(), viewer_of(context)
+    if collector is None or viewer is None:
+        return None
+    return DueEntries(collector, viewer, collector.due_with(*coming))
 
 
 class AuditTrail(SchemaExtension):

@@ -18,6 +18,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import errors as domain_errors
+from domain.audit import JOURNEY_READ, Access
 from domain.errors import DomainError, FieldProblem
 from domain.journey.access import available_actions, check_action
 from domain.journey.codec import facts_from_json
@@ -32,6 +33,7 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.step_trips import BeforeStep, row_and_claim, settled_row
 from schema import idempotency
 from schema.audit.collector import note_write
+from schema.audit.extension import entries_due
 from schema.body import record_body
 from schema.catalog.types import ContraindicationFound
 from schema.context import Context
@@ -226,7 +228,13 @@ async def run_action(
     if after_accepted is not None:
         await after_accepted(row)
     note_write(info, row.client_id)
-    settled = await settled_row(row.id, idempotency.settled_key(actor.user_id, input))
+    # The step's entries (its write, and the journey the answer is built from) go with the
+    # key's settlement, the answer's own later reads at the operation's end (`AuditTrail`).
+    due = entries_due(info.context, Access(row.client_id, JOURNEY_READ))
+    audited = (due.viewer, due.accesses) if due else None
+    settled = await settled_row(row.id, idempotency.settled_key(actor.user_id, input), audited)
+    if due is not None:
+        due.written()
     return JourneyPayload(journey=Journey.from_row(settled or row))
 
 

@@ -1,16 +1,22 @@
 """The request path's statements around a step (`store.step_trips`): the journey's row with the
-key's claim and the step's draft, and the key's settlement with the row as the step left it; on
-both databases the same answers as the statements one by one, on SQLite one trip each."""
+key's claim and the step's draft, and the key's settlement with the row as the step left it and
+the step's audit entries; on both databases the same answers as the statements one by one, on
+SQLite one trip each."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict, replace
 from typing import Any
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
+from domain.audit import Access, Viewer, record_hash
 from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
+from domain.store.audit_chain import append_accesses, verify_chain
+from domain.store.audit_models import AuditEntry
 from domain.store.journey_sql import journey_row
 from domain.store.models import IdempotencyKey, Journey, JourneyRecord
 from domain.store.projection import apply_change
@@ -178,3 +184,62 @@ async def test_on_postgresql_the_settlement_rides_with_the_rows_read(
     assert len(sent) == 1 and sent[0].startswith("WITH")
     (settled,) = await _ledger(request)
     assert settled.result_id == journey_id
+
+
+def _viewer(clinic_id: str) -> Viewer:
+    return Viewer("consultant-1", "CONSULTANT", clinic_id, f"req-{uuid.uuid4().hex}")
+
+
+async def test_the_steps_audit_entries_go_with_the_settlement() -> None:
+    # Given a journey and a claimed key
+    journey_id, clinic_id = await _opened_journey()
+    request = _request()
+    await row_and_claim(journey_id, clinic_id, request)
+    viewer = _viewer(clinic_id)
+    entries = [Access("client-1", "recordConsultation"), Access("client-1", "journey.read")]
+    # When the step's request settles it, reads the row and appends its entries
+    row = await settled_row(journey_id, (request.account_id, request.key), (viewer, entries))
+    # Then the row is read, the key holds its result, and the entries extend the clinic's
+    # chain in their order
+    assert row is not None and row.id == journey_id
+    (settled,) = await _ledger(request)
+    assert settled.result_id == journey_id
+    written = await AuditEntry.filter(request_id=viewer.request_id).order_by("seq")
+    assert [(e.client_id, e.action) for e in written] == [(a.client_id, a.what) for a in entries]
+    assert await verify_chain(clinic_id) == (len(written), None)
+
+
+async def test_on_sqlite_the_settlement_row_and_entries_are_one_trip(
+    sqlite_trips: list[str],
+) -> None:
+    journey_id, clinic_id = await _opened_journey()
+    request = _request()
+    await row_and_claim(journey_id, clinic_id, request)
+    entries = [Access("client-1", "recordConsultation")]
+    sqlite_trips.clear()
+    # When the step's request settles its key with the row and its audit entry
+    await settled_row(journey_id, (request.account_id, request.key), (_viewer(clinic_id), entries))
+    # Then they took one trip, one transaction
+    assert sqlite_trips == ["_run_plan"]
+
+
+async def test_on_sqlite_an_entry_refused_leaves_the_key_unsettled(sqlite_trips: list[str]) -> None:
+    # Given a claimed key, and a clinic whose chain has an entry written around its head (the
+    # next append is refused by the database)
+    journey_id, clinic_id = await _opened_journey()
+    request = _request()
+    await row_and_claim(journey_id, clinic_id, request)
+    viewer = _viewer(clinic_id)
+    ((first, _),) = await append_accesses(viewer, [Access("client-1", "journey.read")])
+    squatter = replace(first, id=str(uuid.uuid4()), seq=first.seq + 1)
+    await AuditEntry.bulk_create([AuditEntry(**asdict(squatter), hash=record_hash(squatter))])
+    # When the step's request settles its key with its entry
+    with pytest.raises(IntegrityError):
+        await settled_row(
+            journey_id,
+            (request.account_id, request.key),
+            (viewer, [Access("client-1", "recordConsultation")]),
+        )
+    # Then neither stands: a retry finds the key unfinished, to be answered by the journey
+    _, retry, _ = await row_and_claim(journey_id, clinic_id, request)
+    assert retry == KeyClaim(KeyState.UNFINISHED)
