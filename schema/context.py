@@ -69,6 +69,11 @@ class Context:
 
     async def check_session(self) -> Session | None:
         self.session = await check_session(self.bearer_token, self.config.signing_keys)
+        claims, session = self.claims, self.session
+        if claims is not None and session is not None and session.clinic_timezone:
+            # Read with the account: a request asking for its clinic's day (a step's price
+            # list, a client's age) makes no trip of its own for it.
+            self.loaders.known_zone(claims.clinic_id, session.clinic_timezone)
         return self.session
 
     @property

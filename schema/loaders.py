@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from strawberry.dataloader import DataLoader
 
@@ -182,3 +183,9 @@ class Loaders:
 
     def __post_init__(self) -> None:
         self.history = _history_loader(self.zone)
+
+    def known_zone(self, clinic_id: str, timezone: str) -> None:
+        """The clinic's time zone, read already (with the session's account): `zone` answers
+        it without a query. A name no zone has is left to `zone` to fail on, as before."""
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            self.zone.prime(clinic_id, ZoneInfo(timezone))

@@ -26,6 +26,8 @@ from domain.store.sql import as_models, columns_of, is_postgres, marks
 class AccountLookup:
     account: StaffAccount | None
     token_signed_out: bool
+    # The account's clinic's time zone, read with it: most requests ask for the clinic's day.
+    clinic_timezone: str | None = None
 
 
 def state_of(account: StaffAccount | None) -> AccountState | None:
@@ -40,13 +42,17 @@ def _look_up_sql(postgres: bool) -> str:
     # In the order they appear: SQLite's `?` are numbered by their place in the text.
     token, account = marks(postgres, 2)
     signed_out = f"(SELECT token_id FROM revoked_token WHERE token_id = {token})"
+    zone = "(SELECT timezone FROM clinic WHERE clinic.id = staff_account.clinic_id)"
     columns = ", ".join(columns_of(StaffAccount))
-    return f"SELECT {columns}, {signed_out} AS signed_out FROM staff_account WHERE id = {account}"
+    return (
+        f"SELECT {columns}, {signed_out} AS signed_out, {zone} AS clinic_timezone "
+        f"FROM staff_account WHERE id = {account}"
+    )
 
 
 async def look_up(token: AccessToken) -> AccountLookup:
-    """The token's account and whether the token was signed out, in one query (every request
-    runs it, so it is SQL made once: see `store.sql`)."""
+    """The token's account, whether the token was signed out and the account's clinic's time
+    zone, in one query (every request runs it, so it is SQL made once: see `store.sql`)."""
     connection = StaffAccount._meta.db
     sql = _look_up_sql(is_postgres(connection))
     _, rows = await connection.execute_query(sql, [token.token_id, token.account_id])
@@ -54,8 +60,9 @@ async def look_up(token: AccessToken) -> AccountLookup:
         return AccountLookup(None, False)
     row = dict(rows[0])
     signed_out = row.pop("signed_out") is not None
+    timezone = row.pop("clinic_timezone")
     (account,) = as_models(StaffAccount, [row])
-    return AccountLookup(account, signed_out)
+    return AccountLookup(account, signed_out, timezone)
 
 
 async def states(

@@ -33,6 +33,7 @@ class Session:
     token: AccessToken
     account: StaffAccount | None
     problem: str | None  # why the token no longer works; None while it does
+    clinic_timezone: str | None = None  # the account's clinic's, read with the account
 
     @property
     def claims(self) -> TokenClaims | None:
@@ -63,7 +64,8 @@ async def check_session(raw_token: str | None, keys: SigningKeys) -> Session | N
         return None
     found = await accounts.look_up(token)
     state = accounts.state_of(found.account)
-    return Session(token, found.account, session_problem(token, state, found.token_signed_out, now))
+    problem = session_problem(token, state, found.token_signed_out, now)
+    return Session(token, found.account, problem, found.clinic_timezone)
 
 
 class SessionCheck(SchemaExtension):

@@ -88,7 +88,7 @@ def request_trips(database: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[
     return trips
 
 
-async def test_a_step_makes_four_trips_from_its_request(
+async def test_a_step_makes_three_trips_from_its_request(
     api: Api, fresh_clinic: FreshClinic, request_trips: list[tuple[str, str]]
 ) -> None:
     # Given a journey waiting for its consultation
@@ -103,12 +103,12 @@ async def test_a_step_makes_four_trips_from_its_request(
         request_id,
         input=_consultation(journey_id),
     )
-    # Then the request went to SQLite's thread four times: the session; the clinic's time zone
-    # (for its price list's day); the row, the claim and the draft; the settlement, the row
-    # after the step and the audit entries
+    # Then the request went to SQLite's thread three times: the session with its clinic's
+    # time zone (for the price list's day); the row, the claim and the draft; the settlement,
+    # the row after the step and the audit entries
     assert data["recordConsultation"]["__typename"] == "JourneyPayload"
     trips = [name for request, name in request_trips if request == request_id]
-    assert len(trips) == 4, trips
+    assert len(trips) == 3, trips
 
 
 async def test_a_steps_entries_are_those_of_its_write_and_its_answer_in_order(

@@ -14,7 +14,7 @@ from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
 from domain.store import accounts, records
 from domain.store.journey_sql import journey_row
-from domain.store.models import IdempotencyKey, Journey, JourneyRecord, StaffAccount
+from domain.store.models import Clinic, IdempotencyKey, Journey, JourneyRecord, StaffAccount
 from domain.store.projection import apply_change
 from domain.store.records import KeyState
 from domain.store.sql import columns_of
@@ -55,8 +55,9 @@ async def test_a_journey_row_reads_as_tortoise_reads_it() -> None:
 
 
 async def test_the_session_lookup_finds_the_account_and_its_signed_out_tokens() -> None:
-    # Given an account with a token
+    # Given an account with a token, of a clinic on Tokyo's time
     clinic_id, _ = await clinic_with_client("sql")
+    await Clinic.filter(id=clinic_id).update(timezone="Asia/Tokyo")
     account = await StaffAccount.create(
         id=f"acct-{uuid.uuid4()}",
         clinic_id=clinic_id,
@@ -79,6 +80,8 @@ async def test_the_session_lookup_finds_the_account_and_its_signed_out_tokens() 
     assert before.account.active is True and before.account.must_change_password is False
     assert after.token_signed_out and not other.token_signed_out
     assert missing == accounts.AccountLookup(None, False)
+    # And the account's clinic's time zone comes with it
+    assert before.clinic_timezone == after.clinic_timezone == "Asia/Tokyo"
 
 
 async def test_a_key_is_claimed_once_answered_once_and_refused_for_another_request() -> None:
