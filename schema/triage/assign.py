@@ -7,6 +7,7 @@ same journey gets the desk's first answer: the desk decides each journey once.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
@@ -20,7 +21,7 @@ from domain.journey.table import Action
 from domain.store import records
 from domain.store.desk_notes import draft_note
 from domain.store.models import Journey as JourneyRow
-from domain.store.records import KeyClaim, KeyState
+from domain.store.records import KeyClaim
 from domain.store.triage_models import TriageEntry
 from domain.store.triage_projection import current_owner
 from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, item_codes
@@ -47,6 +48,7 @@ from schema.journeys.actions import (
     JourneyPayload,
     answered_or_taken,
     load_visible_journey,
+    ran_on,
     run_action,
 )
 from schema.journeys.types import Journey
@@ -60,6 +62,7 @@ from schema.triage.arrival import (
 from schema.triage.desk import (
     consultant,
     desk_note_problem,
+    desk_took,
     desk_update_id,
     gateway_for,
     named_decision,
@@ -67,6 +70,7 @@ from schema.triage.desk import (
 )
 from schema.triage.item_catalog import unknown_code
 from schema.triage.types import TriageDecision
+from schema.update_ids import update_taken
 
 RECHECK_REFUSAL = (
     "a recheck goes to the treating doctor or nurse, not through the rotation: "
@@ -113,6 +117,18 @@ async def _heard_of(row: JourneyRow) -> bool:
     return await TriageEntry.filter(clinic_id=row.clinic_id, journey_id=row.id).exists()
 
 
+async def _got_through(ledger: KeyClaim | None, taken: Callable[[], Awaitable[bool]]) -> bool:
+    """Whether this request's first attempt got past the stage check and on: answered, or its
+    answer lost after `taken` (the workflow took its update). Only then may a retry pass a
+    journey no longer at triage, to be answered as the first time. A first attempt refused
+    there left its key claimed but changed nothing: its retry is refused as it was, or the desk
+    would decide afresh, a turn charged for a client it cannot place. Temporal not saying
+    whether it took the update answers `Unavailable` (`schema.unanswered`)."""
+    if idempotency.answered(ledger) is not None:
+        return True
+    return idempotency.unfinished(ledger) and await taken()
+
+
 async def triage(
     info: Info[Context, None], input: AutoAssignInput
 ) -> tuple[AutoAssignOutcome | JourneyOutcome, Decision | TriageEntry | None, JourneyRow | None]:
@@ -146,16 +162,27 @@ async def triage(
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger) or idempotency.answered(ledger) not in (None, row.id):
         return idempotency.conflict(), None, row
-    retried = ledger is not None and ledger.state is not KeyState.FIRST
-    if row.stage != Stage.TRIAGE.value and not retried:
+    # Its first attempt got through when the journey took its step (the desk hears of an
+    # arrival in a shared round, under no id of this request's own).
+    key = idempotency.key_of(input)
+
+    async def journey_took() -> bool:
+        return key is not None and await update_taken(actor.user_id, key, ran_on(info, row.id))
+
+    past_triage = row.stage != Stage.TRIAGE.value
+    finished = past_triage and await _got_through(ledger, journey_took)
+    if past_triage and not finished:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage)), None, row
-    # A retry of an assignment that finished is answered from the desk's log, not sent to the
-    # desk again: after its midnight the desk judges it afresh (a turn charged, an assignment
-    # left waiting for acceptance), and on its day it answers "already decided". Until the log
-    # holds the entry (it is written just after the decision), the desk answers it.
-    logged = await _logged_assignment(row) if idempotency.answered(ledger) else None
+    # A retry of an assignment that finished (answered, or taken by the journey with only its
+    # answer lost) is answered from the desk's log, not sent to the desk again: after its
+    # midnight the desk judges it afresh (a turn charged, an assignment left waiting for
+    # acceptance), and on its day it answers "already decided", not the first decision. Until
+    # the log holds the entry (it is written just after the decision), the desk answers it.
+    logged = await _logged_assignment(row) if finished or idempotency.answered(ledger) else None
     if logged is not None:
+        if idempotency.unfinished(ledger):
+            await idempotency.settle(actor.user_id, input, row.id)
         return JourneyPayload(journey=Journey.from_row(row)), logged, row
     if row.visit_category == VisitCategory.RECHECK.value:
         # Not the rotation's: the desk is not told (it would log a client it cannot place).
@@ -223,9 +250,14 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger) or idempotency.answered(ledger) not in (None, row.id):
         return idempotency.conflict()
-    # The desk is told only about a journey that can still be placed: at triage, or a retry.
-    retried = ledger is not None and ledger.state is not KeyState.FIRST
-    if row.stage != Stage.TRIAGE.value and not retried:
+
+    # The desk is told only about a journey that can still be placed: at triage, or a retry
+    # whose first attempt got through (the desk took its update: it is told under the key).
+    async def desk_took_it() -> bool:
+        key = idempotency.key_of(input)
+        return key is not None and await desk_took(info, claims.clinic_id, actor.user_id, key)
+
+    if row.stage != Stage.TRIAGE.value and not await _got_through(ledger, desk_took_it):
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage))
     # A retry of a placement that finished is answered from the ledger, never sent to the desk
