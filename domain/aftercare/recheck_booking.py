@@ -100,10 +100,14 @@ def booking_as_corrected(record_body: Any, corrections: list[Any]) -> datetime |
     return booked
 
 
-def correction_problem(correction: dict[str, Any], handed_over_at: datetime) -> str | None:
+def correction_problem(
+    correction: dict[str, Any], handed_over_at: datetime, now: datetime
+) -> str | None:
     """What is wrong with a correction of the booking, checked as `handOver` checks it (after
-    the handover, within `MAX_RECHECK_AHEAD`); None when it names none, or a good one. A
-    booking is moved, not taken back: a recheck called off is settled on its reminder."""
+    the handover, within `MAX_RECHECK_AHEAD` of it, and a time still ahead `now`: a recheck
+    moved to a time already past would open a reminder already overdue for a visit nobody can
+    make); None when it names none, or a good one. A booking is moved, not taken back: a
+    recheck called off is settled on its reminder."""
     if RECORD_FIELD not in correction:
         return None
     value = correction[RECORD_FIELD]
@@ -116,4 +120,8 @@ def correction_problem(correction: dict[str, Any], handed_over_at: datetime) -> 
     bound = _out_of_bounds(booked, handed_over_at)
     if bound is _Bound.BEFORE:
         return f"{RECORD_FIELD}: after the handover"
-    return f"{RECORD_FIELD}: {_TOO_FAR}" if bound is _Bound.AFTER else None
+    if bound is _Bound.AFTER:
+        return f"{RECORD_FIELD}: {_TOO_FAR}"
+    if _out_of_bounds(booked, now) is _Bound.BEFORE:
+        return f"{RECORD_FIELD}: a time still ahead"
+    return None

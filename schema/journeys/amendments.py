@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -141,9 +142,9 @@ async def _taken_before(
 
 def _kind_problem(original: JourneyRecord, event: JourneyEvent, correction: Any) -> str | None:
     """A correction of a field the read model acts on is checked as the action checked it: the
-    recheck a handover booked (its reminder moves with it)."""
+    recheck a handover booked (its reminder moves with it), still ahead as at the handover."""
     if original.kind == HANDOVER_RECORD and isinstance(correction, dict):
-        return booking_correction_problem(correction, event.at)
+        return booking_correction_problem(correction, event.at, datetime.now(UTC))
     return None
 
 
@@ -179,7 +180,8 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     problem = _correction_problem(input.correction)
     if problem:
         return invalid("correction", problem)
-    # A retry of an amendment the release before took unchecked is answered as the first time.
+    # A retry of an amendment taken before is answered as the first time: a release before
+    # took it unchecked, or its recheck, ahead then, has passed since.
     problem = _kind_problem(original, event, input.correction)
     if problem and not await _taken_before(claims.account_id, info, input):
         return invalid("correction", problem)

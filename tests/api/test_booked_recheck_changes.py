@@ -14,7 +14,7 @@ from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
 from domain.store.aftercare import TaskChangeLog
-from domain.store.models import JourneyRecord
+from domain.store.models import JourneyEvent, JourneyRecord
 from domain.store.recheck_tasks import recheck_task_id
 from schema import idempotency
 from schema.ids import decode_id
@@ -156,6 +156,33 @@ async def test_a_correction_of_the_booking_is_checked_as_the_handover_was(
         assert refused["__typename"] == "ValidationFailed", (wrong, refused)
         assert [p["field"] for p in refused["problems"]] == ["correction"], refused
     assert _at((await _booked(driver, jid))["nextRecheckAt"]) == booked
+    (task,) = await _rechecks(driver, Role.FOLLOW_UP_STAFF)
+    assert _at(task["dueAt"]) == booked - DAY
+
+
+async def test_a_correction_to_a_time_already_past_is_refused_as_the_handover_would(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a recheck booked at the handover, or none booked
+    driver = await fresh_clinic()
+    booked = (datetime.now(UTC) + timedelta(days=14)).replace(microsecond=0)
+    for booking in (booked, None):
+        jid, seq = await _handed_over(driver, booking)
+        handover = await JourneyEvent.get(journey_id=decode_id(jid, "Journey"), seq=seq)
+        # When the booking is corrected to a time after the handover but already past
+        past = handover.at + timedelta(milliseconds=1)
+        assert past < datetime.now(UTC)
+        refused = await _amend(driver, _correction(jid, seq, past.isoformat()))
+        # Then it is refused on its field, as `handOver` refuses a time not ahead, and nothing
+        # is recorded: no amendment, no reminder opened or moved to fall due at once
+        assert refused["__typename"] == "ValidationFailed", refused
+        assert refused["problems"] == [
+            {"field": "correction", "message": "next_recheck_at: a time still ahead"}
+        ]
+        journey = decode_id(jid, "Journey")
+        assert not await JourneyRecord.filter(journey_id=journey, amends_id__not_isnull=True)
+        shown = (await _booked(driver, jid))["nextRecheckAt"]
+        assert (_at(shown) if shown else None) == booking
     (task,) = await _rechecks(driver, Role.FOLLOW_UP_STAFF)
     assert _at(task["dueAt"]) == booked - DAY
 

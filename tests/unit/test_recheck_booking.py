@@ -60,17 +60,32 @@ def test_the_last_correction_naming_a_readable_time_stands() -> None:
 
 
 def test_a_correction_of_the_booking_is_checked_against_the_handover() -> None:
-    assert correction_problem({"aftercare": "no sauna"}, NOW) is None
-    assert correction_problem({"next_recheck_at": "2026-12-22T09:00:00Z"}, NOW) is None
-    assert correction_problem({"next_recheck_at": "2026-12-04T09:00:00Z"}, NOW) == (
+    assert correction_problem({"aftercare": "no sauna"}, NOW, NOW) is None
+    assert correction_problem({"next_recheck_at": "2026-12-22T09:00:00Z"}, NOW, NOW) is None
+    assert correction_problem({"next_recheck_at": "2026-12-04T09:00:00Z"}, NOW, NOW) == (
         "next_recheck_at: after the handover"
     )
-    assert correction_problem({"next_recheck_at": "2028-12-22T09:00:00Z"}, NOW) == (
+    assert correction_problem({"next_recheck_at": "2028-12-22T09:00:00Z"}, NOW, NOW) == (
         "next_recheck_at: at most 400 days after the handover"
     )
     for wrong in (None, 14, "next Tuesday", "2026-13-01T09:00:00Z"):
-        problem = correction_problem({"next_recheck_at": wrong}, NOW)
+        problem = correction_problem({"next_recheck_at": wrong}, NOW, NOW)
         assert problem is not None and problem.startswith("next_recheck_at: a date and time")
-    assert correction_problem({"next_recheck_at": PAST_THE_END}, NOW) == (
+    assert correction_problem({"next_recheck_at": PAST_THE_END}, NOW, NOW) == (
         "next_recheck_at: at most 400 days after the handover"
     )
+
+
+def test_a_correction_of_the_booking_is_a_time_still_ahead() -> None:
+    # Handed over on the 5th; corrected on the 10th: the 8th is after the handover, but past
+    later = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+    assert correction_problem({"next_recheck_at": "2026-12-08T09:00:00Z"}, NOW, later) == (
+        "next_recheck_at: a time still ahead"
+    )
+    assert correction_problem({"next_recheck_at": "2026-12-10T09:00:00Z"}, NOW, later) == (
+        "next_recheck_at: a time still ahead"
+    )
+    assert correction_problem({"next_recheck_at": "2026-12-10T10:00:00+01:00"}, NOW, later) == (
+        "next_recheck_at: a time still ahead"
+    )
+    assert correction_problem({"next_recheck_at": "2026-12-12T09:00:00Z"}, NOW, later) is None
