@@ -33,6 +33,7 @@ from domain.store.models import (
 from domain.store.procedure_reads import completions_of, versions_by_id
 from domain.store.procedures import ChecklistCompletion, ProcedureTypeVersion
 from domain.store.recheck_tasks import booked_rechecks
+from domain.store.recheck_visits import kept_by
 from schema.client_list_loaders import ClientLists
 
 
@@ -66,6 +67,11 @@ async def _warranty_cards(journey_ids: list[str]) -> list[WarrantyCard | None]:
 
 async def _booked_rechecks(journey_ids: list[str]) -> list[datetime | None]:
     found = await booked_rechecks(journey_ids)
+    return [found.get(i) for i in journey_ids]
+
+
+async def _rechecks_kept_by(journey_ids: list[str]) -> list[str | None]:
+    found = await kept_by(journey_ids)
     return [found.get(i) for i in journey_ids]
 
 
@@ -151,6 +157,10 @@ class Loaders:
     # The recheck a journey's handover booked, as its record was last corrected, by journey id.
     booked_recheck: DataLoader[str, datetime | None] = field(
         default_factory=lambda: DataLoader(_booked_rechecks)
+    )
+    # The recheck visit that kept a journey's booked recheck, by the booking's journey id.
+    recheck_kept_by: DataLoader[str, str | None] = field(
+        default_factory=lambda: DataLoader(_rechecks_kept_by)
     )
     history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)
     # A client's identity as amended (name, phone, e-mail): its latest amendment, if any.

@@ -44,7 +44,7 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
             CLINIC_STAFF,
             "id stage outcome visitCategory startedAt stageEnteredAt lastEventSeq client"
             " consultant history followUps availableActions diagram linkedJourneyId"
-            " warrantyCard procedureType nextRecheckAt",
+            " warrantyCard procedureType nextRecheckAt nextRecheckKeptBy",
         ),
         # Lab results and assessments are clinical; the cashier and the desk need none of it.
         "checklist": CLINICAL,

@@ -3,8 +3,8 @@ warranty cards with their claims.
 
 Tasks are a projection of the journeys (rewritten as their follow-ups move, like `journey`);
 survey answers, warranty cards and claims are records, append-only in the database (0018), and
-so is the closing of a task by hand (0023) and the log of task changes no journey event
-carries (0024).
+so is the closing of a task by hand (0023), the log of task changes no journey event
+carries (0024) and the recheck visit that kept a booked recheck (0031).
 """
 
 from __future__ import annotations
@@ -116,8 +116,9 @@ class WarrantyClaim(AppendOnlyModel):
 
 
 class TaskClosing(AppendOnlyModel):
-    """A task closed by hand (`completeTask`): who, when and the outcome note. One per task;
-    the task's row in `follow_up_task` shows it DONE."""
+    """A task closed by hand (`completeTask`), or a booked recheck's reminder closed by the
+    visit that kept it (`recheck_visits`): who, when and the outcome note. One per task; the
+    task's row in `follow_up_task` shows it DONE."""
 
     task_id = fields.CharField(primary_key=True, max_length=64)
     clinic_id = fields.CharField(max_length=64)
@@ -144,3 +145,17 @@ class TaskChangeLog(AppendOnlyModel):
 
     class Meta:
         table = "task_change"
+
+
+class RecheckKept(AppendOnlyModel):
+    """A recheck booked at a journey's handover, kept: the client came, and reception's visit
+    for it (the recheck journey, checked in) names the booking's journey. One per booking and
+    one per visit; the booking itself stays as it was booked (and as corrected)."""
+
+    booking_journey_id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    visit_journey_id = fields.CharField(max_length=64, unique=True)
+    kept_at = fields.DatetimeField()
+
+    class Meta:
+        table = "recheck_kept"

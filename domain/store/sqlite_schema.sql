@@ -645,6 +645,13 @@ CREATE TABLE "live_subscription_lease" (
     "expires_at" TIMESTAMP NOT NULL
 );
 
+CREATE TABLE "recheck_kept" (
+    "booking_journey_id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "visit_journey_id" VARCHAR(64) NOT NULL UNIQUE,
+    "kept_at" TIMESTAMP NOT NULL
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -911,6 +918,10 @@ CREATE TRIGGER "photo_consent_grant_refuse_update" BEFORE UPDATE ON "photo_conse
 
 CREATE TRIGGER "photo_consent_grant_refuse_delete" BEFORE DELETE ON "photo_consent_grant" BEGIN SELECT RAISE(ABORT, 'photo_consent_grant is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "recheck_kept_refuse_update" BEFORE UPDATE ON "recheck_kept" BEGIN SELECT RAISE(ABORT, 'recheck_kept is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "recheck_kept_refuse_delete" BEFORE DELETE ON "recheck_kept" BEGIN SELECT RAISE(ABORT, 'recheck_kept is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -970,3 +981,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '002
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0029_photo_consent_grant', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0030_live_subscription_lease', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0031_recheck_kept', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -4,7 +4,8 @@ task; a missed call moves it by the back-off and, the third time, to a superviso
 complication becomes a task for the treating doctor (`treating_doctor`); a treatment issues its
 warranty card (its procedure type's, else the clinic's) and, when the journey has a procedure
 type, the reminders of its photo schedule (`photo_tasks`); a handover that booked the next
-recheck, its reminder (`recheck_tasks`), which then follows the calls' assignee."""
+recheck, its reminder (`recheck_tasks`), which then follows the calls' assignee; and the
+check-in of the visit that keeps such a booking closes that reminder (`recheck_visits`)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ from domain.store.recheck_tasks import (
     reassign_recheck_task,
     write_recheck_task,
 )
+from domain.store.recheck_visits import keep_booking, may_keep_a_booking
 from domain.store.treating_doctor import treating_doctor
 
 
@@ -66,13 +68,15 @@ async def procedure_content(facts: JourneyFacts) -> ProcedureContent | None:
 
 def aftercare_to_project(change: JourneyChange) -> bool:
     """Whether `project_aftercare` may write anything for `change`: the treatment completed, a
-    handover recorded, a journey ended, or a follow-up past its scheduled state. The read-model
+    handover recorded, a visit for a booked recheck checked in, a journey ended, or a follow-up
+    past its scheduled state. The read-model
     writer skips it (and its trips to the database) for every other step; anything new
     `project_aftercare` writes needs its case here."""
     facts = change.facts
     return (
         change.event.action == Action.COMPLETE_TREATMENT.value
         or books_a_recheck(change)
+        or may_keep_a_booking(change)
         or facts.stage.is_terminal
         or any(f.status is not FollowUpStatus.SCHEDULED for f in facts.follow_ups)
     )
@@ -89,6 +93,7 @@ async def project_aftercare(change: JourneyChange) -> None:
         if content is not None and facts.visit_category is not VisitCategory.RECHECK:
             await write_photo_tasks(change, content)
     await close_photo_tasks(change)
+    await keep_booking(change)
     if event.action == Action.CLOSE_NOT_CONVERTED.value:
         await _invite_back(facts, change)
     if facts.linked_journey_id and facts.stage.is_terminal:

@@ -65,7 +65,8 @@ class FollowUpTask:
         description="The account it is assigned to; null: anyone of the role in the clinic."
     )
     linked_journey_id: strawberry.ID | None = strawberry.field(
-        description="The recheck journey a complication opened, if any."
+        description="The recheck journey a complication opened, if any; for a RECHECK "
+        "reminder, the recheck visit that kept the booking and closed it."
     )
     row: strawberry.Private[TaskRow]
 

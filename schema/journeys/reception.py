@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 import strawberry
 from strawberry.types import Info
@@ -16,7 +17,7 @@ from domain.errors import Conflict, DomainError
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
-from domain.journey.stages import ArrivalChannel
+from domain.journey.stages import ArrivalChannel, VisitCategory
 from domain.store import partner_reads, records
 from domain.store.claims import (
     AFTER_CARE_ONLY,
@@ -27,6 +28,7 @@ from domain.store.history import client_history
 from domain.store.models import ActiveRecheckClaim, Clinic
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
+from domain.store.recheck_visits import BOOKED_RECHECK_OF, open_booking
 from domain.visits import Newcomer, categorise
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -53,7 +55,13 @@ class StartJourneyInput:
     checked_in: bool = strawberry.field(
         default=True, description="Walk-in: at the desk now. False for a booking."
     )
-    recheck: bool = strawberry.field(default=False, description="Comes for a recheck.")
+    recheck: bool = strawberry.field(
+        default=False,
+        description="Comes for a recheck. A recheck a handover booked (`nextRecheckAt`) and not "
+        "yet kept is this visit's, early or late, the one booked nearest to now of several: the "
+        "journey names it (`linkedJourneyId`), and once the client is checked in the booking "
+        "is kept (`nextRecheckKeptBy`) and its RECHECK reminder closed, if still open.",
+    )
     new_questions: bool = strawberry.field(
         default=False, description="A recheck that also wants a new consultation."
     )
@@ -217,11 +225,18 @@ async def _journey_start(
         new_questions=input.new_questions,
         newcomer=Newcomer(senior=is_senior(client.birth_date, today) and not referred),
     )
+    # The client comes for the recheck a handover booked (seed 004 registers one with new
+    # questions as a repeat purchase: they came for the recheck all the same).
+    comes_for_recheck = decision.category in (VisitCategory.RECHECK, VisitCategory.REPEAT_PURCHASE)
+    booking = None
+    if input.recheck and comes_for_recheck:
+        booking = await open_booking(client.id, clinic_id, datetime.now(UTC))
     body = {
         "reason": input.reason,
         "category_reason": decision.reason,
         "channel": input.channel.value,
         "partner_id": decode_id(input.partner_id, "Partner") if input.partner_id else None,
+        **({BOOKED_RECHECK_OF: booking} if booking else {}),
     }
     record_id = await records.draft_record(
         journey_id, "reception", body, actor.user_id, await records.opening_record_id(journey_id)
@@ -238,6 +253,7 @@ async def _journey_start(
         follow_up_offsets=list(info.context.config.follow_up_offsets or DEFAULT_FOLLOW_UP_OFFSETS),
         record_id=record_id,
         sla_overrides=await clinic_sla_overrides(clinic_id),
+        linked_journey_id=booking,
     )
 
 

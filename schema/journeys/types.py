@@ -264,7 +264,8 @@ class Journey(relay.Node):
 
     @strawberry.field(
         description="For a recheck opened by a complication or a warranty claim: the journey "
-        "it comes from."
+        "it comes from. For a recheck reception started: the journey whose handover booked it "
+        "(`nextRecheckAt`), when the client had one still to be kept."
     )
     def linked_journey_id(self) -> strawberry.ID | None:
         linked = self.row.facts.get("linked_journey_id")
@@ -283,6 +284,16 @@ class Journey(relay.Node):
     )
     async def next_recheck_at(self, info: Info[Context, None]) -> datetime | None:
         return await info.context.loaders.booked_recheck.load(self.row.id)
+
+    @strawberry.field(
+        description="The recheck visit that kept the booked recheck (`nextRecheckAt`): the "
+        "journey reception started when the client came for it, early or late, once they were "
+        "checked in; null while it is still to come (or none was booked). The booking stays as "
+        "it was booked; its reminder was closed by that visit, if still open."
+    )
+    async def next_recheck_kept_by(self, info: Info[Context, None]) -> strawberry.ID | None:
+        visit = await info.context.loaders.recheck_kept_by.load(self.row.id)
+        return strawberry.ID(encode_id("Journey", visit)) if visit else None
 
     @strawberry.field(
         description="The procedure type version this journey follows (named by its approved "
