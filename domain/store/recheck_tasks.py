@@ -5,8 +5,8 @@ It falls due a day before the recheck (`recheck_booking.reminder_due`), on the l
 makes the clinic's after-care calls (`caller_assignment`): like the calls, it follows the
 journey's owner and the clinic's setting as later events of the journey are written. A
 correction of the booking (`amendRecord` on the handover's record) moves an open reminder, in
-the amendment's transaction. It is settled by `completeTask`: a recheck started at reception
-names no journey it comes back for, so its start cannot settle it.
+the amendment's transaction. It is settled by `completeTask`, or by the check-in of the recheck
+visit that keeps the booking (`recheck_visits`).
 """
 
 from __future__ import annotations
