@@ -91,6 +91,9 @@ HAND_OVER_ONCE = "desk-hands-over-once"
 # HAND_OVER_ONCE) goes to nobody who let them wait today (`expire_overdue`): runs recorded
 # before it could hand them straight back.
 SKIP_TIMED_OUT = "desk-hand-on-skips-timed-out"
+# The change after which a desk keeps one open alert per journey and kind and at most
+# `domain.triage.alerts.ALERTS_KEPT` a day: runs recorded before it kept every alert.
+ALERTS_BOUNDED = "desk-alerts-bounded"
 
 
 def desk_workflow_id(clinic_id: str) -> str:
@@ -152,7 +155,13 @@ class TriageDeskWorkflow:
                     )
             now = workflow.now()
             once, skip = self._hand_over_once(now), self._skips_timed_out(now)
-            overdue = expire_overdue(self._desk, now, hand_over_once=once, skip_timed_out=skip)
+            overdue = expire_overdue(
+                self._desk,
+                now,
+                hand_over_once=once,
+                skip_timed_out=skip,
+                alerts_bounded=self._alerts_bounded,
+            )
             if overdue:
                 self._record(overdue)
             if self._today() != self._desk.day:
@@ -166,6 +175,11 @@ class TriageDeskWorkflow:
         """Whether a journey nobody could take alerts the supervisor once (`service.arrive`):
         asked at the desk's first arrival of a run, whose history says so on replay."""
         return workflow.patched(ALERT_ONCE)
+
+    def _alerts_bounded(self) -> bool:
+        """Whether an alert merges with its journey's open one or drops the oldest: asked only
+        when it would (`alerts.raise_alert`), so a history recorded before replays as it ran."""
+        return workflow.patched(ALERTS_BOUNDED)
 
     def _hand_over_once(self, now: datetime) -> bool:
         """Whether a client handed over once and due again calls the supervisor instead of
@@ -203,9 +217,11 @@ class TriageDeskWorkflow:
         earlier = self._answers.from_earlier_run()
         if earlier is not None:
             return earlier
-        once = self._alert_once()
+        once, bounded = self._alert_once(), self._alerts_bounded
         decision, entries = self._apply(
-            lambda: service.arrive(self._desk, command, workflow.now(), alert_once=once)
+            lambda: service.arrive(
+                self._desk, command, workflow.now(), alert_once=once, alerts_bounded=bounded
+            )
         )
         self._record(entries)
         seqs = [e.seq for e in entries]
@@ -225,7 +241,9 @@ class TriageDeskWorkflow:
         """Arrivals that waited together at one API process, decided in one round, in order:
         one update (and one workflow task) for the lot instead of one each."""
         once = self._alert_once()
-        answers, entries = arrive_together(self._desk, batch, workflow.now(), alert_once=once)
+        answers, entries = arrive_together(
+            self._desk, batch, workflow.now(), alert_once=once, alerts_bounded=self._alerts_bounded
+        )
         self._record(entries)
         return answers
 
@@ -299,6 +317,7 @@ class TriageDeskWorkflow:
                 now,
                 hand_over_once=once,
                 skips_timed_out=lambda: self._skips_timed_out(now),
+                alerts_bounded=self._alerts_bounded,
             )
         )
         return await self._reply(entries)

@@ -14,7 +14,8 @@ from domain.permissions.audiences import (
 DESK_TYPES: dict[str, dict[str, Audience]] = {
     # The triage desk.
     "TriageBoard": rows(
-        DESK_VIEW, "clinicId day version policy nextConsultantId seats owedTurns alerts pending"
+        DESK_VIEW,
+        "clinicId day version policy nextConsultantId seats owedTurns alerts alertsDropped pending",
     ),
     "TriageBoardPayload": rows(DESK_VIEW, "board"),
     "ReclassifyVisitPayload": rows(
@@ -27,7 +28,7 @@ DESK_TYPES: dict[str, dict[str, Audience]] = {
     ),
     "CategoryCount": rows(DESK_VIEW, "category count"),
     "OwedTurn": rows(DESK_VIEW, "consultantId reason fromTurnOf"),
-    "TriageAlert": rows(DESK_VIEW, "seq message journeyId"),
+    "TriageAlert": rows(DESK_VIEW, "seq message journeyId timesRaised"),
     "PendingAssignment": rows(
         DESK_VIEW, "journeyId consultantId route counted assignedAt acceptBy"
     ),

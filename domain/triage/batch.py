@@ -21,6 +21,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.triage import service
+from domain.triage.alerts import BoundAsked, always
 from domain.triage.commands import ArriveCommand, DeskReply
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry
@@ -68,14 +69,21 @@ class ArrivalAnswer:
 
 
 def arrive_together(
-    desk: DeskState, batch: ArriveBatch, now: datetime, *, alert_once: bool = True
+    desk: DeskState,
+    batch: ArriveBatch,
+    now: datetime,
+    *,
+    alert_once: bool = True,
+    alerts_bounded: BoundAsked = always,
 ) -> tuple[list[ArrivalAnswer], list[DeskEntry]]:
     """One decision round: each arrival in turn, as `service.arrive` decides a lone one."""
     answers: list[ArrivalAnswer] = []
     entries: list[DeskEntry] = []
     for command in batch.commands:
         try:
-            decision, new = service.arrive(desk, command, now, alert_once=alert_once)
+            decision, new = service.arrive(
+                desk, command, now, alert_once=alert_once, alerts_bounded=alerts_bounded
+            )
         except DomainError as error:
             answers.append(ArrivalAnswer(refusal=DeskRefusal.of(error)))
             continue

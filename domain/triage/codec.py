@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from domain.journey.stages import VisitCategory
-from domain.triage.desk import Alert, Assignment, DeskState, MakeUp, Seat, SeatStatus
+from domain.triage.desk import Alert, AlertKind, Assignment, DeskState, MakeUp, Seat, SeatStatus
 from domain.triage.entries import DeskEntry
 from domain.triage.policy import CompanionRule, RotationPolicy
 
@@ -118,7 +118,15 @@ def desk_from_json(data: dict[str, Any]) -> DeskState:
         other_index=data["other_index"],
         makeups=[MakeUp(**_known(MakeUp, m)) for m in data["makeups"]],
         assignments=assignments,
-        alerts=[Alert(**_known(Alert, a)) for a in data["alerts"]],
+        alerts=[_alert(a) for a in data["alerts"]],
+        # Boards written before the bound hold every alert of the day and no count.
+        alerts_dropped=data.get("alerts_dropped", 0),
         seq=data["seq"],
         key_item_priority=list(data.get("key_item_priority", [])),
     )
+
+
+def _alert(data: dict[str, Any]) -> Alert:
+    """An alert of a board, one written before alerts had kinds and counts too."""
+    kind = data.get("kind")
+    return Alert(**_known(Alert, {**data, "kind": AlertKind(kind) if kind else None}))

@@ -89,11 +89,25 @@ class Assignment:
     timed_out_with: list[str] = field(default_factory=list)
 
 
+class AlertKind(str, Enum):
+    """What the supervisor is called for: one open alert per journey and kind (`alerts`)."""
+
+    # Nobody could take the client when they came to the desk.
+    UNPLACED = "UNPLACED"
+    # The client waited past the acceptance minutes and there was nobody to hand them on to
+    # (or they had been handed on once already, or their consultant left).
+    UNACCEPTED = "UNACCEPTED"
+
+
 @dataclass
 class Alert:
     seq: int
     message: str
     journey_id: str | None = None
+    # None: raised by a desk run from before alerts had kinds, never merged with another.
+    kind: AlertKind | None = None
+    # How often the desk raised it today: a repeat updates the alert, it adds none.
+    raised: int = 1
 
 
 @dataclass
@@ -109,7 +123,9 @@ class DeskState:
     other_index: int = 0
     makeups: list[MakeUp] = field(default_factory=list)
     assignments: dict[str, Assignment] = field(default_factory=dict)
+    # Today's alerts, at most `alerts.ALERTS_KEPT`; how many older ones left to make room.
     alerts: list[Alert] = field(default_factory=list)
+    alerts_dropped: int = 0
     seq: int = 0
     # This month's priority staff for key items, best first (set from the monthly ranking).
     key_item_priority: list[str] = field(default_factory=list)

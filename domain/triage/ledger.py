@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.journey.facts import Actor
+from domain.triage.alerts import BoundAsked, always, raise_alert
 from domain.triage.decision import Arrival, Decision, Route, SkipReason
-from domain.triage.desk import Alert, Assignment, DeskState, MakeUp
+from domain.triage.desk import Alert, AlertKind, Assignment, DeskState, MakeUp
 from domain.triage.entries import DeskEntry, EntryKind
 from domain.triage.revenue import CreditRule, assignment_credit, credits_for
 
@@ -36,7 +37,12 @@ def new_entry(
 
 
 def record_arrival(
-    desk: DeskState, arrival: Arrival, decision: Decision, actor: Actor, now: datetime
+    desk: DeskState,
+    arrival: Arrival,
+    decision: Decision,
+    actor: Actor,
+    now: datetime,
+    alerts_bounded: BoundAsked = always,
 ) -> DeskEntry:
     if decision.route is Route.RECHECK:
         # Not the desk's to place and nothing for the supervisor to do: logged, never alerted.
@@ -64,7 +70,9 @@ def record_arrival(
             route=decision.route.value,
             skips=list(decision.skips),
         )
-        desk.alerts.append(Alert(entry.seq, decision.alert or decision.reason, arrival.journey_id))
+        message = decision.alert or decision.reason
+        alert = Alert(entry.seq, message, arrival.journey_id, AlertKind.UNPLACED)
+        raise_alert(desk, alert, alerts_bounded)
         return entry
     _charge_skips(desk, decision, now)
     seat = desk.seats[decision.consultant_id]
@@ -148,7 +156,12 @@ def next_deadline(desk: DeskState) -> datetime | None:
 
 
 def expire_overdue(
-    desk: DeskState, now: datetime, *, hand_over_once: bool = True, skip_timed_out: bool = True
+    desk: DeskState,
+    now: datetime,
+    *,
+    hand_over_once: bool = True,
+    skip_timed_out: bool = True,
+    alerts_bounded: BoundAsked = always,
 ) -> list[DeskEntry]:
     """The 10-minute rule for every assignment not accepted in time. A client is handed on
     once: the consultant they were handed to letting them wait too calls the supervisor
@@ -156,15 +169,19 @@ def expire_overdue(
     the rotation all day, each round a hand-over of the journey and a make-up turn more).
     A client handed on because their consultant left goes to nobody who let them wait today
     (`skip_timed_out`; a run begun before could hand them straight back to the consultant the
-    10-minute rule had taken them from)."""
+    10-minute rule had taken them from). `alerts_bounded` as in `alerts.raise_alert`."""
     entries: list[DeskEntry] = []
     overdue = [a for a in desk.pending() if a.accept_by is not None and a.accept_by <= now]
     for assignment in sorted(overdue, key=lambda a: (a.accept_by, a.journey_id)):
         if hand_over_once and _timed_out_again(desk, assignment):
-            entries.append(_supervisor_for_second_wait(desk, assignment, now))
+            entry = _supervisor_for_second_wait(desk, assignment, now)
         else:
             skip = assignment.timed_out_with if skip_timed_out else []
-            entries += _hand_to_next_free(desk, assignment, now, skip)
+            entry = _hand_to_next_free(desk, assignment, now, skip)
+        if entry.kind is EntryKind.SUPERVISOR_ALERT:
+            alert = Alert(entry.seq, entry.reason, entry.journey_id, AlertKind.UNACCEPTED)
+            raise_alert(desk, alert, alerts_bounded)
+        entries.append(entry)
     return entries
 
 
@@ -205,7 +222,8 @@ def _supervisor_for_second_wait(desk: DeskState, late: Assignment, now: datetime
 
 
 def _call_supervisor(desk: DeskState, late: Assignment, now: datetime, reason: str) -> DeskEntry:
-    entry = new_entry(
+    """The entry calling the supervisor; `expire_overdue` raises its alert."""
+    return new_entry(
         desk,
         EntryKind.SUPERVISOR_ALERT,
         DESK_ACTOR_ID,
@@ -216,13 +234,11 @@ def _call_supervisor(desk: DeskState, late: Assignment, now: datetime, reason: s
         client_id=late.client_id,
         category=late.category.value,
     )
-    desk.alerts.append(Alert(entry.seq, reason, late.journey_id))
-    return entry
 
 
 def _hand_to_next_free(
     desk: DeskState, late: Assignment, now: datetime, skip: list[str]
-) -> list[DeskEntry]:
+) -> DeskEntry:
     minutes = desk.policy.acceptance_minutes
     late.accept_by = None  # one alert or one hand-over per wait, never a loop
     helper = _next_free(desk, late, skip) if late.counted else None
@@ -231,7 +247,7 @@ def _hand_to_next_free(
         if late.counted and _next_free(desk, late, []) is not None:
             who = f"no one else is free ({', '.join(skip)} let the client wait today)"
         reason = f"waited {minutes} min for {late.consultant_id}; {who}: supervisor called"
-        return [_call_supervisor(desk, late, now, reason)]
+        return _call_supervisor(desk, late, now, reason)
     previous = late.consultant_id
     seat = desk.seat(previous)
     if not (seat is not None and seat.departed) and previous not in late.timed_out_with:
@@ -265,7 +281,7 @@ def _hand_to_next_free(
     # The helper has the acceptance minutes too; their wait ends in the supervisor's call.
     late.accept_by = now + timedelta(minutes=minutes)
     late.handed_over = True
-    return [entry]
+    return entry
 
 
 def _next_free(desk: DeskState, late: Assignment, skip: list[str]) -> str | None:
@@ -318,6 +334,6 @@ def open_day(desk: DeskState, day: str, now: datetime) -> DeskEntry:
         )
     waiting = {id(a) for a in desk.pending()}
     desk.assignments = {k: a for k, a in desk.assignments.items() if id(a) in waiting}
-    desk.alerts = []
+    desk.alerts, desk.alerts_dropped = [], 0
     desk.day = day
     return new_entry(desk, EntryKind.DAY_OPENED, DESK_ACTOR_ID, now, f"day {day} opened")

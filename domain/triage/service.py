@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from domain.triage.alerts import BoundAsked, always
 from domain.triage.arranged import arranged, settle_arranged
 from domain.triage.checks import check_accept, check_arrive, check_override
 from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand, OverrideKind
@@ -26,13 +27,19 @@ from domain.triage.reclassify import reclassify
 
 
 def arrive(
-    desk: DeskState, command: ArriveCommand, now: datetime, *, alert_once: bool = True
+    desk: DeskState,
+    command: ArriveCommand,
+    now: datetime,
+    *,
+    alert_once: bool = True,
+    alerts_bounded: BoundAsked = always,
 ) -> tuple[Decision, list[DeskEntry]]:
     """Decides an arrival once: a repeated arrival for a decided journey gets the same answer.
     One nobody could take is decided again (someone may be free now); if nobody is, it gets
     the same answer and adds nothing: its supervisor alert stands (`alert_once`; a desk run
     begun before that rule added an alert and an entry each time, and a front-desk account
-    sending one journey again and again grew the desk's state until Temporal refused it)."""
+    sending one journey again and again grew the desk's state until Temporal refused it).
+    `alerts_bounded` as in `alerts.raise_alert`."""
     check_arrive(desk, command)
     # Counted as its purpose says, so the log and the seat's counts show the category used.
     arrival = as_counted(command.arrival)
@@ -51,14 +58,14 @@ def arrive(
         return replay, []
     if command.chosen_id is not None:
         decision = arranged(desk, arrival, command.chosen_id, desk.policy)
-        entry = record_arrival(desk, arrival, decision, command.actor, now)
+        entry = record_arrival(desk, arrival, decision, command.actor, now, alerts_bounded)
         settle_arranged(desk, arrival.journey_id)
         return decision, [entry]
     decision = decide(desk, arrival, desk.policy)
     alerted = any(alert.journey_id == arrival.journey_id for alert in desk.alerts)
     if alert_once and decision.consultant_id is None and alerted:
         return decision, []
-    return decision, [record_arrival(desk, arrival, decision, command.actor, now)]
+    return decision, [record_arrival(desk, arrival, decision, command.actor, now, alerts_bounded)]
 
 
 def take(desk: DeskState, command: AcceptCommand, now: datetime) -> list[DeskEntry]:
@@ -83,7 +90,8 @@ def override(
     now: datetime,
     *,
     hand_over_once: bool = True,
-    skips_timed_out: Callable[[], bool] = lambda: True,
+    skips_timed_out: Callable[[], bool] = always,
+    alerts_bounded: BoundAsked = always,
 ) -> list[DeskEntry]:
     """`skips_timed_out` is asked once the override is made, as only then may a leaver's
     client be due (`ledger.expire_overdue`): the workflow answers from its history."""
@@ -92,4 +100,7 @@ def override(
     # A leaver's clients waiting at the desk go to the next free consultant at once, and any
     # client due meets the 10-minute rule as the desk's clock would apply it.
     skip = skips_timed_out()
-    return entries + expire_overdue(desk, now, hand_over_once=hand_over_once, skip_timed_out=skip)
+    overdue = expire_overdue(
+        desk, now, hand_over_once=hand_over_once, skip_timed_out=skip, alerts_bounded=alerts_bounded
+    )
+    return entries + overdue

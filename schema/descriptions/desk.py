@@ -16,7 +16,11 @@ DESCRIPTIONS = {
     "TriageBoard.day": "The desk's working day (YYYY-MM-DD, clinic time); counts restart daily.",
     "TriageBoard.policy": "The rotation policy in force, as name and version.",
     "TriageBoard.owedTurns": "Make-up turns owed, oldest first.",
-    "TriageBoard.alerts": "Today's alerts for the supervisor (e.g. all consultants busy).",
+    "TriageBoard.alerts": "Today's alerts for the supervisor (e.g. all consultants busy), the "
+    "latest raised last: one per journey and kind (a repeat updates it: `timesRaised`), at most "
+    "200, the oldest leaving the board past that (`alertsDropped`). `triageLog` keeps every one.",
+    "TriageBoard.alertsDropped": "How many of today's alerts left the board to keep it at 200, "
+    "the oldest first; each is still in `triageLog` (a SUPERVISOR_ALERT entry).",
     "TriageBoard.pending": "Clients assigned but not yet accepted by their consultant.",
     "TriageBoardPayload.board": "The desk after the change.",
     "TriageSeat.consultantId": _CONSULTANT_ID,
@@ -31,7 +35,9 @@ DESCRIPTIONS = {
     "OwedTurn.consultantId": "Who is owed the turn.",
     "OwedTurn.reason": "Why it is owed.",
     "TriageAlert": "Something the desk asks the supervisor to handle.",
-    "TriageAlert.seq": "The desk log entry that raised it.",
+    "TriageAlert.seq": "The desk log entry that raised it last.",
+    "TriageAlert.timesRaised": "How often the desk raised it today (e.g. a client who waited "
+    "again after their consultant left); each time is a log entry.",
     "TriageAlert.message": "What is wrong, for people.",
     "TriageAlert.journeyId": "The journey concerned, if any.",
     "PendingAssignment": "A client given to a consultant who has not yet accepted: after the "

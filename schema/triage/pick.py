@@ -13,9 +13,12 @@ from domain.errors import DomainError
 from domain.journey.stages import Stage
 from domain.store.models import Journey as JourneyRow
 from domain.store.triage_models import TriageBoard as BoardRow
+from domain.store.triage_models import TriageEntry
 from domain.triage.arranged import owner_away
 from domain.triage.codec import desk_from_json
 from domain.triage.commands import ArriveCommand
+from domain.triage.desk import DeskState
+from domain.triage.entries import EntryKind
 from schema.context import Context
 from schema.errors import from_domain
 from schema.journeys.actions import JourneyOutcome
@@ -37,8 +40,7 @@ async def tell_desk_of_pick(
     if consultant_id not in desk.seats or row.id in desk.assignments:
         return None  # not on the desk's roster, or the desk already placed this client
     arrival = await arrival_of(row, AutoAssignInput(journey_id=strawberry.ID(row.id)))
-    alerted = any(alert.journey_id == row.id for alert in desk.alerts)
-    if not alerted and not owner_away(desk, arrival):
+    if not await _alerted(desk, row.id) and not owner_away(desk, arrival):
         return None
     gateway = await gateway_for(info, claims.clinic_id)
     # A retry finds the desk's assignment and is answered with it: the desk decides once.
@@ -48,3 +50,18 @@ async def tell_desk_of_pick(
     except DomainError as error:
         return from_domain(error, Stage(row.stage))
     return None
+
+
+async def _alerted(desk: DeskState, journey_id: str) -> bool:
+    """Whether the desk called the supervisor for the journey today: on the board, or, once the
+    board dropped some of the day's alerts (`domain.triage.alerts`), in the day's log."""
+    if any(alert.journey_id == journey_id for alert in desk.alerts):
+        return True
+    if not desk.alerts_dropped:
+        return False
+    return await TriageEntry.exists(
+        clinic_id=desk.clinic_id,
+        day=desk.day,
+        journey_id=journey_id,
+        kind=EntryKind.SUPERVISOR_ALERT.value,
+    )

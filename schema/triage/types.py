@@ -76,6 +76,7 @@ class TriageAlert:
     seq: int
     message: str
     journey_id: strawberry.ID | None
+    times_raised: int
 
 
 @strawberry.type
@@ -100,6 +101,7 @@ class TriageBoard:
     seats: list[TriageSeat] = strawberry.field(description="In rotation order; leavers last.")
     owed_turns: list[OwedTurn]
     alerts: list[TriageAlert]
+    alerts_dropped: int
     pending: list[PendingAssignment]
 
     @classmethod
@@ -129,9 +131,11 @@ class TriageBoard:
                     journey_id=strawberry.ID(encode_id("Journey", a.journey_id))
                     if a.journey_id
                     else None,
+                    times_raised=a.raised,
                 )
                 for a in desk.alerts
             ],
+            alerts_dropped=desk.alerts_dropped,
             pending=[
                 PendingAssignment(
                     journey_id=strawberry.ID(encode_id("Journey", a.journey_id)),
