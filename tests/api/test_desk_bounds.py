@@ -5,6 +5,7 @@ correction of a million make-up turns, went to the desk as it was."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -14,16 +15,25 @@ from temporalio.testing import WorkflowEnvironment
 from domain.errors import ValidationFailed
 from domain.journey.stages import VisitCategory
 from domain.roles import Role
+from domain.store.triage_models import TriageBoard as BoardRow
+from domain.store.triage_models import TriageEntry
+from domain.triage.alerts import ALERTS_KEPT
 from domain.triage.bounds import MAX_ASKED_ITEMS, MAX_CONSULTANTS_NAMED
 from domain.triage.commands import ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
 from schema.ids import decode_id
 from tests.api.conftest import TASK_QUEUE
+from tests.api.documents import ASSIGN_CONSULTANT
 from tests.api.flow import new_key
-from tests.api.harness import Api, create_clinic, sign_in_all
+from tests.api.harness import Api, create_clinic, eventually, sign_in_all
 from tests.api.price_codes import list_codes
 from tests.api.test_desk_notes import ASSIGN_PROBLEMS, SEAT_PROBLEMS, answer
-from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
+from tests.api.test_triage_api import (
+    AUTO_ASSIGN,
+    UPDATE_SEAT,
+    _desk_clinic,
+    _journey_at_triage,
+)
 from tests.support import DESK
 from workflows.triage_client import TriageGateway
 
@@ -164,3 +174,46 @@ async def test_one_journey_nobody_can_take_sent_again_and_again_alerts_the_super
     desk = await TriageGateway(temporal_env.client, TASK_QUEUE).desk(clinic)
     assert [decode_id(journey, "Journey")] == [alert.journey_id for alert in desk.alerts]
     assert desk.seq == 1
+
+
+async def test_the_supervisors_pick_for_a_journey_whose_alert_left_the_board_reaches_the_desk(
+    api: Api, temporal_env: WorkflowEnvironment
+) -> None:
+    # Given a desk whose consultants are all away, and a journey it called the supervisor for
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk_token, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    for consultant in consultants:
+        away = {"consultantId": consultant, "reason": "off", "status": "AWAY"}
+        assert (await api.run(UPDATE_SEAT, desk_token, input=away))["updateTriageSeat"]
+    journey = await _journey_at_triage(api, desk_token, 0)
+    called = await api.run(AUTO_ASSIGN, desk_token, input={"journeyId": journey})
+    assert called["autoAssign"]["__typename"] == "TransitionNotAllowed", called
+    # ... whose alert then left the board, ALERTS_KEPT clients nobody could take after it
+    gateway = TriageGateway(temporal_env.client, TASK_QUEUE)
+    crowd = [
+        ArriveCommand(DESK, Arrival(f"crowd-{n}", f"client-{n}", VisitCategory.FIRST_VISIT))
+        for n in range(ALERTS_KEPT)
+    ]
+    await asyncio.gather(*(gateway.queue_arrival(clinic, arrival) for arrival in crowd))
+    await eventually(
+        lambda: BoardRow.get(clinic_id=clinic),
+        lambda row: row.state.get("alerts_dropped") == 1,
+        timeout=20,
+        what="the board without the journey's alert",
+    )
+
+    # When the supervisor picks a consultant for it
+    pick = {"journeyId": journey, "consultantId": consultants[2], "idempotencyKey": new_key()}
+    picked = await api.run(ASSIGN_CONSULTANT, supervisor, input=pick)
+    assert picked["assignConsultant"]["journey"]["consultant"]["id"] == consultants[2], picked
+
+    # Then the desk logged the pick as the supervisor's placement, as for an alert on the board
+    entry = await eventually(
+        lambda: TriageEntry.get_or_none(
+            clinic_id=clinic, kind="ASSIGNED", journey_id=decode_id(journey, "Journey")
+        ),
+        lambda row: row is not None,
+        timeout=10,
+        what="the desk's entry of the pick",
+    )
+    assert entry.details["route"] == "SUPERVISOR"
