@@ -70,7 +70,7 @@ def test_available_actions_names_the_actions_it_leaves_out() -> None:
     assert isinstance(journey, GraphQLObjectType)
     description = journey.fields["availableActions"].description or ""
     left_out = [action.name for action in Action if action not in STAFF_ACTIONS]
-    assert left_out == ["FOLLOW_UP_DUE", "MARK_STUCK"]
+    assert left_out == ["FOLLOW_UP_DUE", "MARK_STUCK", "RETURN_TO_TRIAGE"]
     assert all(name in description for name in left_out), description
 
 
