@@ -8,13 +8,14 @@ Temporal failures come back as the domain's own errors, so callers never see a g
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, RPCTimeoutOrCancelledError, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -33,6 +34,13 @@ from workflows.desk_admission import DeskAdmission, admission_for, retry_while_r
 from workflows.triage import DeskStart, TriageDeskWorkflow, desk_workflow_id
 
 log = logging.getLogger(__name__)
+
+# How long a desk change waits for the desk's answer in all: its turn, the desk's start and the
+# retries of a refused update included (a worker stopped or behind leaves it waiting). As the
+# journey's (`workflows.client.JOURNEY_ANSWER_SECONDS`): inside the API's 30 s per request with
+# the questions a retry asks first, so the caller hears `Unavailable` and retries with its key,
+# which the desk then answers by the update id (an arrival: by its journey), never twice.
+DESK_ANSWER_SECONDS = 20.0
 
 
 @dataclass
@@ -60,7 +68,15 @@ class TriageGateway:
             )
             return answers
 
-        answer = await admission.arrivals(desk_workflow_id(clinic_id), send).decide(command)
+        rounds = admission.arrivals(desk_workflow_id(clinic_id), send)
+        try:
+            # Its round may wait behind another one: the caller's wait is bounded on its own.
+            # An arrival not waited for stays in its round, and the desk decides it once.
+            async with asyncio.timeout(DESK_ANSWER_SECONDS):
+                answer = await rounds.decide(command)
+        except TimeoutError:
+            log.warning("desk of %s: no answer to an arrival in time", clinic_id)
+            raise JourneyUnavailable("no answer from the triage desk in time") from None
         if answer.refusal is not None:
             raise answer.refusal.error()
         assert answer.reply is not None
@@ -103,7 +119,7 @@ class TriageGateway:
             return await handle.execute_update(update, command, id=update_id)
 
         try:
-            async with admission.turn(workflow_id):
+            async with asyncio.timeout(DESK_ANSWER_SECONDS), admission.turn(workflow_id):
                 try:
                     return await retry_while_refused_by_desk(send, workflow_id)
                 except RPCError as error:
@@ -119,6 +135,14 @@ class TriageGateway:
         except RPCError as error:
             log.error("desk of %s unreachable: %r", clinic_id, error)
             raise JourneyUnavailable("the triage desk could not be reached") from error
+        except TimeoutError:
+            # Sent, maybe taken: the desk runs it once its worker is back, and a retry with the
+            # same update id is answered with its outcome.
+            log.warning("desk of %s: no answer to update %s in time", clinic_id, update_id)
+            raise JourneyUnavailable("no answer from the triage desk in time") from None
+        except RPCTimeoutOrCancelledError as error:
+            log.warning("desk of %s: no answer to update %s: %r", clinic_id, update_id, error)
+            raise JourneyUnavailable("no answer from the triage desk in time") from error
 
     async def _start(self, clinic_id: str) -> None:
         # Two first callers may race here: the loser finds the desk already running.

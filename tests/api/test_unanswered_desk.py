@@ -1,0 +1,200 @@
+"""A desk change the triage desk does not answer in time: typed `Unavailable`, nothing
+half-written, and a retry with the same key, once the desk's worker is back, done exactly once.
+
+The API serves a task queue of its own, and so does its clinic's desk (a clinic made for the
+test: the desk starts on the queue of the API that first changes it). The test runs the worker
+in this process and stops it, so the desk's update reaches Temporal and waits there for a
+worker that is not coming. The desk's wait for an answer is made short so the test need not
+wait the API's 20 s; before, it waited until the API stopped the request at 30 s, untyped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+import workflows.triage_client
+from domain.roles import Role
+from domain.store.models import IdempotencyKey
+from domain.store.models import Journey as JourneyRow
+from domain.store.triage_models import TriageBoard as BoardRow
+from domain.store.triage_models import TriageEntry
+from schema.ids import decode_id
+from tests.api import documents
+from tests.api.flow import new_key
+from tests.api.harness import Api, eventually
+from tests.api.test_triage_api import _desk_clinic, _journey_at_triage
+from workflows.client import JourneyUnavailable
+from workflows.triage_client import TriageGateway
+from workflows.worker import build_worker
+
+_RESULT = """
+    __typename
+    ... on UserError { code message }
+    ... on Unavailable { retryAfterSeconds }
+"""
+SEAT = f"""
+mutation Seat($input: SeatInput!) {{
+  updateTriageSeat(input: $input) {{
+    {_RESULT} ... on TriageBoardPayload {{ board {{ version seats {{ consultantId onDuty }} }} }}
+  }}
+}}"""
+AUTO_ASSIGN = f"""
+mutation Auto($input: AutoAssignInput!) {{
+  autoAssign(input: $input) {{
+    {_RESULT}
+    ... on AutoAssignPayload {{
+      journey {{ id stage consultant {{ id }} history {{ action }} }}
+      decision {{ consultantId reason }}
+    }}
+  }}
+}}"""
+SHORT_WAIT = 2.0
+LOG_TIMEOUT = 30.0
+
+
+def assert_unavailable(answer: dict[str, Any]) -> None:
+    assert answer["__typename"] == "Unavailable", answer
+    assert answer["code"] == "UNAVAILABLE"
+    assert answer["retryAfterSeconds"] > 0
+    assert "same idempotencyKey" in answer["message"]
+
+
+async def key_result(staff_id: str, key: str) -> str:
+    return (await IdempotencyKey.get(account_id=staff_id, key=key)).result_id
+
+
+async def entries(clinic: str, kind: str, **match: str) -> int:
+    return await TriageEntry.filter(clinic_id=clinic, kind=kind, **match).count()
+
+
+async def answers(gateway: TriageGateway, clinic: str) -> bool:
+    """Whether the desk answers, in time, whether it took an update."""
+    try:
+        await gateway.update_ran(clinic, "no-such-update")
+    except JourneyUnavailable:
+        return False
+    return True
+
+
+async def settled(clinic: str, consultants: int) -> None:
+    """Waits until the desk's log holds its consultants' seats: the worker is stopped with no
+    work of the desk's left in flight (a retry would otherwise wait for it as well)."""
+    await eventually(
+        lambda: entries(clinic, "SEAT_CHANGED"),
+        lambda logged: logged >= consultants,
+        timeout=LOG_TIMEOUT,
+        what="the roster in the desk's log",
+    )
+
+
+async def test_a_seat_change_the_desk_does_not_answer_is_unavailable_and_its_retry_done_once(
+    isolated: tuple[Api, str, dict[str, str]],
+    temporal_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api, task_queue, _ = isolated
+    temporal = temporal_env.client
+    # Given a clinic's desk with its consultants on duty, while a worker served it
+    async with build_worker(temporal, task_queue):
+        clinic, staff, consultants = await _desk_clinic(api)
+        await settled(clinic, len(consultants))
+    desk = staff[Role.FRONT_DESK]
+    before = await BoardRow.get(clinic_id=clinic)
+    key = new_key()
+    change = {"consultantId": consultants[0], "reason": "lunch", "onDuty": False}
+
+    # When a consultant is taken off duty while no worker runs, the desk's answer waited for a
+    # short while only
+    monkeypatch.setattr(workflows.triage_client, "DESK_ANSWER_SECONDS", SHORT_WAIT)
+    silent = await api.run(SEAT, desk.token, input={**change, "idempotencyKey": key})
+    # Then the answer is the typed error, telling to send it again with the same key
+    assert_unavailable(silent["updateTriageSeat"])
+    # And nothing is half-written: the key is still open, the desk's board and log unchanged
+    assert await key_result(desk.account_id, key) == ""
+    assert (await BoardRow.get(clinic_id=clinic)).version == before.version
+    assert await entries(clinic, "SEAT_CHANGED", reason__contains="lunch") == 0
+
+    # When the worker is back and the same request is sent again with the same key
+    monkeypatch.undo()
+    async with build_worker(temporal, task_queue):
+        # (the desk answers the questions a retry asks once the new worker has it: asked
+        # before, Temporal may not say in time, and the retry is answered Unavailable again)
+        await eventually(
+            lambda: answers(TriageGateway(temporal, task_queue), clinic),
+            lambda answering: answering,
+            timeout=LOG_TIMEOUT,
+            what="the desk answering again",
+        )
+        retry = await api.run(SEAT, desk.token, input={**change, "idempotencyKey": key})
+        # Then it is answered: the consultant is off duty
+        board = retry["updateTriageSeat"]
+        assert board["__typename"] == "TriageBoardPayload", board
+        seats = {seat["consultantId"]: seat["onDuty"] for seat in board["board"]["seats"]}
+        assert seats[consultants[0]] is False
+        # And a third attempt is answered alike, changing nothing
+        again = await api.run(SEAT, desk.token, input={**change, "idempotencyKey": key})
+        assert again["updateTriageSeat"]["__typename"] == "TriageBoardPayload"
+        # And the desk took the change exactly once: one version more, one entry in its log
+        assert board["board"]["version"] == before.version + 1
+    assert await entries(clinic, "SEAT_CHANGED", reason__contains="lunch") == 1
+    assert (await BoardRow.get(clinic_id=clinic)).version == before.version + 1
+    assert await key_result(desk.account_id, key) != ""
+
+
+async def test_an_arrival_the_desk_does_not_answer_is_unavailable_and_its_retry_done_once(
+    isolated: tuple[Api, str, dict[str, str]],
+    temporal_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api, task_queue, _ = isolated
+    temporal = temporal_env.client
+    # Given a client waiting at triage at a clinic whose desk runs, while a worker served both
+    async with build_worker(temporal, task_queue):
+        clinic, staff, consultants = await _desk_clinic(api)
+        desk = staff[Role.FRONT_DESK]
+        journey_id = await _journey_at_triage(api, desk.token, 1)
+        await settled(clinic, len(consultants))
+    raw_journey = decode_id(journey_id, "Journey")
+    assert raw_journey is not None
+    arrival = {"journeyId": journey_id, "idempotencyKey": new_key()}
+
+    # When the desk is asked to place the client while no worker runs
+    monkeypatch.setattr(workflows.triage_client, "DESK_ANSWER_SECONDS", SHORT_WAIT)
+    silent = await api.run(AUTO_ASSIGN, desk.token, input=arrival)
+    # Then the answer is the typed error
+    assert_unavailable(silent["autoAssign"])
+    # And nothing is half-written: the key is open, the client still waits unassigned
+    assert await key_result(desk.account_id, arrival["idempotencyKey"]) == ""
+    row = await JourneyRow.get(id=raw_journey)
+    assert (row.stage, row.consultant_id) == ("TRIAGE", None)
+    assert await entries(clinic, "ASSIGNED", journey_id=raw_journey) == 0
+
+    # When the worker is back and the same request is sent again with the same key
+    monkeypatch.undo()
+    async with build_worker(temporal, task_queue):
+        retry = (await api.run(AUTO_ASSIGN, desk.token, input=arrival))["autoAssign"]
+        # Then the client is placed, and a third attempt is answered alike
+        assert retry["__typename"] == "AutoAssignPayload", retry
+        assert retry["journey"]["stage"] == "CONSULTATION"
+        assert retry["journey"]["consultant"]["id"] is not None
+        again = (await api.run(AUTO_ASSIGN, desk.token, input=arrival))["autoAssign"]
+        assert again["journey"] == retry["journey"]
+        await eventually(
+            lambda: entries(clinic, "ASSIGNED", journey_id=raw_journey),
+            lambda logged: logged >= 1,
+            timeout=LOG_TIMEOUT,
+            what="the assignment in the desk's log",
+        )
+        # (ended while its worker runs: no journey is left waiting on a queue nobody serves)
+        ended = await api.run(
+            documents.CANCEL_JOURNEY, desk.token, input={"journeyId": journey_id, "reason": "done"}
+        )
+        assert ended["cancelJourney"]["__typename"] == "JourneyPayload", ended
+    # And the desk placed the client once, and the journey was assigned once
+    assert await entries(clinic, "ASSIGNED", journey_id=raw_journey) == 1
+    history = [event["action"] for event in retry["journey"]["history"]]
+    assert history.count("assign_consultant") == 1
+    assert await key_result(desk.account_id, arrival["idempotencyKey"]) == raw_journey
