@@ -9,7 +9,8 @@ bus of clients arriving at once would exceed that. Three layers keep every arriv
 - In this process, at most ``DESK_IN_FLIGHT`` updates per desk are sent at once; the rest wait
   their turn (``workflows.update_admission.UpdateSlots``).
 - Several API processes share one desk, so their sum can still pass the limit: a refusal is
-  retried with back-off for up to ``RETRY_BUDGET_SECONDS`` (``retry_while_refused``). So is
+  retried with back-off for up to ``RETRY_BUDGET_SECONDS`` (``retry_while_refused``; the
+  gateway's ``DESK_ANSWER_SECONDS`` bounds a caller's whole wait within it). So is
   UNAVAILABLE, here: under a crowd the server sometimes drops a desk's workflow task and aborts
   the updates waiting on it ("workflow update was aborted"), and a Temporal restart answers the
   same; the desk's callers are the API's arrivals, which would rather wait than fail.

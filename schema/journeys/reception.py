@@ -144,7 +144,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     # A recheck on its way holds no claim of this kind (the journey it came from keeps it, and
     # may only be making its calls): one whose worker has not written its row yet is found here.
     # Asked after claiming, so a recheck claimed later opens beside this journey, as it may.
-    if held_by is None and await _recheck_starting(info.context.gateway, client.id):
+    if held_by is None and await _recheck_starting(info.context.gateway, client, journey_id):
         await release_claim_of_missing_journey(client.id, journey_id)  # never started
         return invalid("clientId", "the client already has an active journey")
     start = await _journey_start(info, input, client, journey_id, actor, claims.clinic_id)
@@ -163,17 +163,23 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     return await _started(journey_id, client.id)
 
 
-async def _recheck_starting(gateway: JourneyGateway, client_id: str) -> bool:
+async def _recheck_starting(gateway: JourneyGateway, client: ClientRow, journey_id: str) -> bool:
     """Whether a recheck claimed for the client runs without a read-model row yet (its worker
     behind or restarting): on its way, as one whose row says so (`other_active`). A claim whose
-    recheck Temporal never heard of (its request died before the start) is no obstacle."""
-    claim = await ActiveRecheckClaim.get_or_none(client_id=client_id)
+    recheck Temporal never heard of (its request died before the start) is no obstacle.
+
+    Temporal not saying is no refusal (the recheck may not be on its way): the claim this
+    request just made for `journey_id` goes, as its journey never started, and
+    `JourneyUnavailable` answers `Unavailable` (`schema.unanswered`), the key left open. Its
+    retry is then judged as a fresh request would be: claimed and asked again."""
+    claim = await ActiveRecheckClaim.get_or_none(client_id=client.id)
     if claim is None or await JourneyRow.exists(id=claim.journey_id):
         return False
     try:
         return await gateway.running(claim.journey_id)
     except JourneyUnavailable:
-        return True  # Temporal cannot say: it may be on its way
+        await release_claim_of_missing_journey(client.id, journey_id)
+        raise
 
 
 def _salon_unnamed(input: StartJourneyInput) -> bool:

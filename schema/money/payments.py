@@ -16,7 +16,6 @@ from decimal import Decimal
 
 import strawberry
 from strawberry.types import Info
-from temporalio.common import WorkflowIDConflictPolicy
 
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
@@ -54,7 +53,7 @@ from schema.journeys.types import Journey
 from schema.money.bill_types import BILL_ID_TYPE
 from schema.money.common import billing_settings
 from schema.text import check_text
-from workflows.installments import InstallmentScheduleWorkflow, schedule_workflow_id
+from workflows.installment_client import start_installment_schedule
 
 
 @strawberry.input(description="One installment of the plan: when it is due and how much.")
@@ -272,13 +271,11 @@ def _writer(
             zone = await zone_of(info, journey.clinic_id)
             start = ScheduleStart(bill.id, bill.clinic_id, dues_of(amount_minor, dues, zone))
             gateway = info.context.gateway
-            await gateway.client.start_workflow(
-                InstallmentScheduleWorkflow.run,
-                start,
-                id=schedule_workflow_id(bill.id),
-                task_queue=gateway.task_queue,
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            )
+            # Temporal not answering raises `JourneyUnavailable`: answered `Unavailable`
+            # (`schema.unanswered`), the key open. The payment and its dues are written (the
+            # journey took the step); the retry finds them and starts the schedule, or finds
+            # it running.
+            await start_installment_schedule(gateway.client, gateway.task_queue, start)
 
     return write
 

@@ -3,13 +3,13 @@ registration (append-only). The first report starts the partner's deadline clock
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
 
 from domain.errors import DomainError, ErrorCode
 from domain.errors import FieldProblem as DomainFieldProblem
@@ -23,6 +23,7 @@ from schema.errors import (
     FieldProblem,
     NotAuthorized,
     NotFound,
+    Unavailable,
     ValidationFailed,
     not_authorized,
     not_found,
@@ -64,7 +65,7 @@ class RegisterPartnerPayload:
 
 
 RegisterPartnerResult = Annotated[
-    RegisterPartnerPayload | NotAuthorized | NotFound | ValidationFailed | Conflict,
+    RegisterPartnerPayload | NotAuthorized | NotFound | ValidationFailed | Conflict | Unavailable,
     strawberry.union("RegisterPartnerResult", description="The partner or why not."),
 ]
 
@@ -137,15 +138,14 @@ async def register_partner(
     # Every version (and every retry) asks for the clock: the first starts it, later ones
     # find it running, so a start lost after the write is made good by the next call.
     gateway = info.context.gateway
-    try:
+    # Temporal not answering raises `JourneyUnavailable`: answered `Unavailable`
+    # (`schema.unanswered`), where a `Conflict` (which means a key reused for another request)
+    # told it before. The version is recorded, maybe without its clock: the key stays open, and
+    # its retry finds the version written and starts the clock or finds it running.
+    # (A clock that already ran its six months refuses the start: nothing is due any more.)
+    with contextlib.suppress(WorkflowAlreadyStartedError):
         await start_partner_clock(
             gateway.client, gateway.task_queue, row.partner_id, claims.clinic_id, reported
         )
-    except WorkflowAlreadyStartedError:
-        pass  # the clock already ran its six months: nothing is due any more
-    except RPCError:
-        # Recorded, but without its clock: the key stays open so a retry starts it.
-        message = "recorded; retry with the same key to start its deadlines"
-        return Conflict(code=ErrorCode.CONFLICT, message=message)
     await idempotency.settle(claims.account_id, input, str(row.id))
     return RegisterPartnerPayload(partner=await Partner.from_row(row))
