@@ -983,3 +983,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '002
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0030_live_subscription_lease', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0031_recheck_kept', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0032_recheck_reminders_ahead', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
