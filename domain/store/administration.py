@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from tortoise.transactions import in_transaction
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, NotAuthorized
 from domain.roles import STAFF_ROLES, Role
 from domain.store import accounts, staff_names
 from domain.store.models import Clinic, StaffAccount
@@ -103,7 +103,8 @@ async def create_account(new: NewAccount, account_id: str | None = None) -> Staf
 async def update_account(
     account: StaffAccount, role: Role | None, active: bool | None, display_name: str | None
 ) -> None:
-    """A new role or deactivation also ends every session the account has open."""
+    """A new role or deactivation also ends every session the account has open. Raises
+    NotAuthorized, writing nothing, when it would leave the clinic without an active ADMIN."""
     changes: dict[str, object] = {}
     if display_name is not None:
         changes["display_name"] = display_name.strip()
@@ -115,6 +116,8 @@ async def update_account(
         active is False and account.active
     )
     async with in_transaction():
+        if (role is not None and role is not Role.ADMIN) or active is False:
+            await _keep_an_administrator(account)
         renamed = changes.get("display_name")
         if isinstance(renamed, str):  # compared with the row as it stands, under its lock
             await staff_names.renamed(str(account.id), renamed)
@@ -122,6 +125,21 @@ async def update_account(
             await accounts.revoke_tokens(str(account.id), **changes)
         elif changes:
             await StaffAccount.filter(id=account.id).update(**changes)
+
+
+async def _keep_an_administrator(account: StaffAccount) -> None:
+    """Raises NotAuthorized when the account is its clinic's last active administrator. Were the
+    last one anywhere gone, nobody could administer accounts until `glowpath create-admin` ran on
+    the server; each clinic that has an administrator keeping one is how that never happens. The
+    clinic's row stays locked until the change commits, so two administrators demoting each
+    other at once are taken one after the other and the second finds the first already gone
+    (SQLite: one writer at a time)."""
+    await Clinic.filter(id=account.clinic_id).select_for_update().first()
+    admins = StaffAccount.filter(clinic_id=account.clinic_id, role=Role.ADMIN.value, active=True)
+    if not await admins.filter(id=account.id).exists():
+        return  # not an administrator (any more): the change takes none away
+    if not await admins.exclude(id=account.id).exists():
+        raise NotAuthorized("the clinic would have no active administrator left")
 
 
 async def reset_password(account: StaffAccount, password_hash: str) -> None:

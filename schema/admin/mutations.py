@@ -21,7 +21,9 @@ from tortoise.exceptions import IntegrityError
 from domain import passwords
 from domain.errors import Conflict as DomainConflict
 from domain.errors import FieldProblem
+from domain.errors import NotAuthorized as DomainNotAuthorized
 from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.roles import Role
 from domain.store import administration as accounts
 from domain.store import records
 from domain.store.models import Clinic as ClinicRow
@@ -159,9 +161,16 @@ async def update_staff_account(
 ) -> StaffAccountResult:
     async def change(row: StaffAccount) -> NotAuthorized | None:
         claims = info.context.claims
-        if claims is not None and row.id == claims.account_id and input.active is False:
+        own = claims is not None and row.id == claims.account_id
+        if own and input.active is False:
             return not_authorized("an administrator cannot deactivate their own account")
-        await accounts.update_account(row, input.role, input.active, input.display_name)
+        # Signed out at once and no longer an administrator: another has to undo it, if any.
+        if own and input.role is not None and input.role is not Role.ADMIN:
+            return not_authorized("an administrator cannot change their own role")
+        try:
+            await accounts.update_account(row, input.role, input.active, input.display_name)
+        except DomainNotAuthorized as refused:
+            return from_domain(refused)  # type: ignore[return-value]
         return None
 
     problems = accounts.account_problems(None, input.display_name, input.role)

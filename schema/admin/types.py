@@ -53,9 +53,19 @@ class CreateStaffAccountInput:
 @strawberry.input(description="Change an account's role, name or whether it may sign in.")
 class UpdateStaffAccountInput:
     staff_id: strawberry.ID = strawberry.field(description="The account's `StaffMember.id`.")
-    role: Role | None = strawberry.field(default=None, description="Omitted: unchanged.")
+    role: Role | None = strawberry.field(
+        default=None,
+        description=(
+            "Omitted: unchanged. `NotAuthorized` for one's own account away from ADMIN, and for"
+            " the clinic's last active ADMIN."
+        ),
+    )
     active: bool | None = strawberry.field(
-        default=None, description="false: signed out everywhere and refused at sign-in."
+        default=None,
+        description=(
+            "false: signed out everywhere and refused at sign-in. `NotAuthorized` for one's own"
+            " account and for the clinic's last active ADMIN."
+        ),
     )
     display_name: str | None = strawberry.field(default=None, description="Omitted: unchanged.")
     idempotency_key: str | None = idempotency.key_field()
