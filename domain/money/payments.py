@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from domain.errors import FieldProblem
 from domain.journey.stages import PaymentKind
+from domain.money.money import Money
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class BillState:
     total: int
     paid: int
     kinds: frozenset[PaymentKind]  # the kinds paid against the bill so far
+    currency: str
 
     @property
     def outstanding(self) -> int:
@@ -57,6 +59,7 @@ def payment_problems(bill: BillState, kind: PaymentKind, amount: int) -> list[Fi
     if amount <= 0:
         return [FieldProblem("amount", "the amount must be positive")]
     if amount > bill.outstanding:
-        return [FieldProblem("amount", f"at most what is outstanding ({bill.outstanding} minor)")]
+        left = Money.from_minor(bill.outstanding, bill.currency)
+        return [FieldProblem("amount", f"at most {left.amount} {left.currency} is outstanding")]
     allowed, why = RULES[kind]
     return [] if allowed(bill, amount) else [FieldProblem("kind", why)]

@@ -97,6 +97,7 @@ async def _refuse_beyond_the_bill(new: NewPayment, connection: BaseDBAsyncClient
         total=bill.total_minor,
         paid=sum(p.amount_minor for p in taken),
         kinds=frozenset(PaymentKind(p.kind) for p in taken),
+        currency=bill.currency,
     )
     problems = payment_problems(state, PaymentKind(new.kind), new.amount_minor)
     if problems:

@@ -105,6 +105,7 @@ async def _bill_problems(
         total=row.total_minor,
         paid=sum(p.amount_minor for p in payments),
         kinds=frozenset(PaymentKind(p.kind) for p in payments),
+        currency=row.currency,
     )
     problems = payment_problems(state, input.kind, amount_minor)
     if input.kind is PaymentKind.INSTALLMENT_PLAN:

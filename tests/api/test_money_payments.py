@@ -51,7 +51,10 @@ async def test_deposit_moves_the_journey_on_and_the_rest_is_paid_before_treatmen
     too_much = await driver.act(
         documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "1000.01", "PARTIAL")
     )
-    assert [p["field"] for p in too_much["problems"]] == ["amount"], too_much
+    # (in the bill's currency, as staff read amounts, never in minor units)
+    assert too_much["problems"] == [
+        {"field": "amount", "message": "at most 1000.00 EUR is outstanding"}
+    ], too_much
     no_deposit = await driver.act(
         documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "100.00", "TOP_UP")
     )
@@ -67,6 +70,12 @@ async def test_deposit_moves_the_journey_on_and_the_rest_is_paid_before_treatmen
         documents.RECORD_PAYMENT, Role.CASHIER, **{**deposit, "amount": "301.00"}
     )
     assert other["__typename"] == "Conflict", other
+    beyond = await driver.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "999.00", "TOP_UP")
+    )
+    assert beyond["problems"] == [
+        {"field": "amount", "message": "at most 700.00 EUR is outstanding"}
+    ], beyond
     # But the treatment cannot start before the rest is paid
     early = await driver.act(
         documents.START_TREATMENT, Role.NURSE, journeyId=journey["id"], checks=CHECKS
@@ -243,7 +252,5 @@ async def test_an_installment_plan_moves_on_and_a_missed_installment_is_counted(
     )
     # Then one is taken and two are refused on their amount: the bill is paid, no more
     refusals = [a["problems"] for a in answers if a["__typename"] == "ValidationFailed"]
-    assert (
-        refusals == [[{"field": "amount", "message": "at most what is outstanding (0 minor)"}]] * 2
-    )
+    assert refusals == [[{"field": "amount", "message": "at most 0.00 EUR is outstanding"}]] * 2
     assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "0.00"

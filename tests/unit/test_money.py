@@ -83,7 +83,8 @@ def test_bill_totals_are_exact_and_follow_the_hand_rule(
         at_special = special and special_cents is not None
         requests.append(LineRequest(item, quantity, at_special))
         expected_subtotal += (special_cents if at_special else list_cents) * quantity  # type: ignore[operator]
-    bill, problems = draft_bill(requests, Money.from_minor(discount_cents, "EUR"), "EUR")
+    discount = Money.from_minor(discount_cents, "EUR") if discount_cents else None
+    bill, problems = draft_bill(requests, discount, "EUR")
     if discount_cents > expected_subtotal:
         assert bill is None and [p.field for p in problems] == ["discount.amount"]
         return
@@ -138,9 +139,9 @@ def test_each_payment_kind_has_its_place_on_a_bill() -> None:
     from domain.journey.stages import PaymentKind as K
     from domain.money.payments import BillState, payment_problems
 
-    fresh = BillState(total=1000, paid=0, kinds=frozenset())
-    deposited = BillState(total=1000, paid=300, kinds=frozenset({K.DEPOSIT}))
-    planned = BillState(total=1000, paid=250, kinds=frozenset({K.INSTALLMENT_PLAN}))
+    fresh = BillState(total=1000, paid=0, kinds=frozenset(), currency="EUR")
+    deposited = BillState(total=1000, paid=300, kinds=frozenset({K.DEPOSIT}), currency="EUR")
+    planned = BillState(total=1000, paid=250, kinds=frozenset({K.INSTALLMENT_PLAN}), currency="EUR")
     ok = [
         (fresh, K.FULL, 1000),
         (fresh, K.DEPOSIT, 300),
