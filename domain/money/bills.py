@@ -85,11 +85,15 @@ def draft_bill(
         line = _line(f"lines[{index}]", request, currency, problems, partner_staff)
         if line is not None:
             lines.append(line)
+    granted = discount is not None
     discount = discount or Money.zero(currency)
     if discount.currency != currency:
         problems.append(FieldProblem("discount.amount.currency", f"the bill is in {currency}"))
     elif discount.amount < 0:
         problems.append(FieldProblem("discount.amount", "a discount cannot be negative"))
+    elif granted and discount.is_zero:
+        # A discount of nothing would leave the bill a reason and a granter for no discount.
+        problems.append(FieldProblem("discount.amount", "more than zero"))
     if problems:
         return None, problems
     bill = DraftBill(currency=currency, lines=lines, discount=discount)

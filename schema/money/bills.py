@@ -89,7 +89,9 @@ class BillLineInput:
 
 @strawberry.input(description="A discount on the whole bill: how much, why; the caller grants it.")
 class DiscountInput:
-    amount: MoneyInput = strawberry.field(description="At most the bill's subtotal.")
+    amount: MoneyInput = strawberry.field(
+        description="More than zero and less than the bill's subtotal."
+    )
     reason: str = strawberry.field(description="Why it is granted (at most 500 characters).")
 
 

@@ -110,6 +110,14 @@ async def test_a_bill_from_the_price_list_keeps_its_prices_and_is_confirmed(
         driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines, discount=big
     )
     assert too_big["__typename"] == "NotAuthorized", too_big
+    # A discount of nothing is none: a reason with it is refused, not kept beside no discount
+    nothing = {"amount": eur("0.00"), "reason": "loyal client"}
+    no_discount = await money_call(
+        driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines, discount=nothing
+    )
+    assert no_discount["problems"] == [{"field": "discount.amount", "message": "more than zero"}], (
+        no_discount
+    )
     assert (await driver.api.run(BILL, driver.token(Role.CASHIER), journeyId=journey["id"]))[
         "bill"
     ] is None
