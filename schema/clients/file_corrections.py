@@ -3,7 +3,8 @@
 - `amendClientEntry`: a new entry of the same part, pointing at the original, with the reason.
   The original stays readable, marked corrected (`amendedById`). Each entry is corrected at
   most once (a unique column), so corrections form one chain: correct the latest one.
-- `markEnteredInError`: a mark beside the entry, which stays in every list, marked.
+- `markEnteredInError`: a mark beside the entry, which stays in every list, marked. Only an
+  entry not corrected: the latest of its chain is the one in force, and the one to mark.
 Who may do either: the entry's author or a supervisor (`file_access.correction_refusal`).
 """
 
@@ -136,6 +137,11 @@ async def mark_entered_in_error(
         mark_id = idempotency.derived_id(claims.account_id, input, "entry_error") or str(
             uuid.uuid4()
         )
+        # A corrected entry is out of force already, and its correction stands whatever marks
+        # it: the mark would retract nothing. A retry whose mark was written is answered.
+        corrected = await correction_of(entry.id)
+        if corrected is not None and not await ClientEntryError.exists(id=mark_id):
+            return _conflict("the entry is already corrected: mark the latest correction")
         mark = await mark_in_error(
             mark_id,
             entry.id,

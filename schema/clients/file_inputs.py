@@ -125,7 +125,10 @@ class AmendClientEntryInput:
 
 @strawberry.input(description="Mark an entry entered in error; it stays in the file, marked.")
 class MarkEnteredInErrorInput:
-    entry_id: strawberry.ID = strawberry.field(description="The entry written by mistake.")
+    entry_id: strawberry.ID = strawberry.field(
+        description="The entry written by mistake; the latest of its chain (`Conflict` for an "
+        "entry already corrected)."
+    )
     reason: str = strawberry.field(description="Why it is wrong (e.g. the wrong client's file).")
     idempotency_key: str | None = idempotency.key_field()
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from domain.roles import Role
-from domain.store.client_file import ClientEntry
+from domain.store.client_file import ClientEntry, ClientEntryError
 from domain.store.models import IdempotencyKey
+from schema.clients.file_types import ENTRY_ID_TYPE
+from schema.ids import decode_id
 from tests.api.client_file_support import (
     ADD_SERVICE_CARD_ENTRY,
     ALLERGY,
@@ -101,7 +103,17 @@ async def test_an_amendment_leaves_the_original_readable(fresh_clinic: FreshClin
     assert first == {**original, "amendedById": amendment["id"], "inForce": False}
     assert first["substance"] == "lidocaine"
     assert second == amendment
-    # And the original cannot be corrected a second time: the chain goes on from the latest
+    # And the original cannot be marked entered in error: its correction is what is in force
+    marked = await write(
+        clinic, MARK_ENTERED_IN_ERROR, Role.NURSE, entryId=original["id"], reason="wrong"
+    )
+    assert marked == {
+        "__typename": "Conflict",
+        "code": "CONFLICT",
+        "message": "the entry is already corrected: mark the latest correction",
+    }
+    assert (await nodes(clinic, client, "allergies"))[0]["enteredInError"] is None
+    # ... nor corrected a second time: the chain goes on from the latest
     again = await write(
         clinic,
         AMEND_CLIENT_ENTRY,
@@ -131,9 +143,15 @@ async def test_a_correction_whose_answer_was_lost_is_answered_though_marked_in_e
     first = await entry(clinic, AMEND_CLIENT_ENTRY, Role.NURSE, **correction)
     nurse = clinic.staff[Role.NURSE].account_id
     assert await IdempotencyKey.filter(account_id=nurse, key=key).update(result_id="") == 1
-    # When the supervisor marks the original entered in error, and the nurse's client retries
-    await entry(
-        clinic, MARK_ENTERED_IN_ERROR, Role.SUPERVISOR, entryId=original["id"], reason="wrong"
+    # When the original carries a mark (a release before let a corrected entry be marked, and a
+    # mark may race the correction), and the nurse's client retries
+    await ClientEntryError.create(
+        id=new_key(),
+        entry_id=decode_id(original["id"], ENTRY_ID_TYPE),
+        reason="wrong",
+        author_id=clinic.staff[Role.SUPERVISOR].account_id,
+        author_role="SUPERVISOR",
+        marked_at=datetime.now(UTC),
     )
     again = await write(clinic, AMEND_CLIENT_ENTRY, Role.NURSE, **correction)
     # Then the retry is answered with the correction it made, not refused by the mark
