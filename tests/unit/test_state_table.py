@@ -52,10 +52,10 @@ from tests.unit.journey_oracle import (
     Clinic,
     advance,
     from_facts,
-    good_details,
     judge,
     observed,
 )
+from tests.unit.oracle_details import good_details
 
 STAFF = (DESK, CONSULTANT, CONSULTANT_2, EXPERT, EXPERT_2, NURSE, CASHIER, CALLER, SUPERVISOR)
 ACTORS = (*STAFF, SYSTEM_ACTOR)
