@@ -39,12 +39,14 @@ from server.socket_handler import SocketHandler
 from workflows.client import JourneyGateway
 from workflows.connect import connect
 from workflows.heap import freeze_start_up_objects
+from workflows.request_deadline import request_deadline
 from workflows.update_admission import UpdateSlots
 
 log = logging.getLogger(__name__)
 
 # Longer than any action waits for Temporal (a journey on a killed worker's sticky queue takes
 # about 10 s to move to another worker), short enough that no request holds a connection for long.
+# A request's waits on Temporal share it, less a margin for its answer (`request_deadline`).
 EXECUTION_TIMEOUT_SECONDS = 30.0
 # A request's body must arrive within this: one that trickles in holds its connection and its
 # task for as long as its sender likes. At least 120 s, and long enough for the largest photo
@@ -125,9 +127,12 @@ class GlowpathView(GraphQLView[Context, None]):
         # No query or mutation over HTTP may wait longer than this: its caller gets an error,
         # and whatever it awaited is cancelled. (CPU-bound work cannot be interrupted: the
         # document limits keep that small.) Subscriptions are not bounded: they are meant to last.
+        # Its waits on Temporal share one deadline inside it, so the last of them still ends in
+        # time for `Unavailable` to be answered (`workflows.request_deadline`).
         try:
-            async with asyncio.timeout(self.execution_timeout):
-                return await super().execute_single(*args, **kwargs)
+            with request_deadline(self.execution_timeout):
+                async with asyncio.timeout(self.execution_timeout):
+                    return await super().execute_single(*args, **kwargs)
         except TimeoutError:
             REQUEST_TIMEOUTS.inc()
             message = f"the request took longer than {self.execution_timeout:g} s and was stopped"

@@ -29,6 +29,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from schema.build import MAX_TOKENS
 from schema.context import Context
 from schema.metrics import REQUEST_TIMEOUTS
+from workflows.request_deadline import request_deadline
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,9 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await super().run_operation(operation)
             return
         try:
-            async with asyncio.timeout(limit):
-                await super().run_operation(operation)
+            with request_deadline(limit):  # its waits on Temporal share it, as over HTTP
+                async with asyncio.timeout(limit):
+                    await super().run_operation(operation)
         except TimeoutError:
             REQUEST_TIMEOUTS.inc()
             log.warning("GraphQL operation over a socket stopped after %g s", limit)

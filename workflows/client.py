@@ -46,21 +46,23 @@ from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, Jour
 from domain.journey.stages import Stage
 from workflows.journey import JourneyWorkflow
 from workflows.journey_changes import CURRENT_CHANGES
+from workflows.request_deadline import answer_within
 from workflows.search_attributes import register_search_attributes, told_at_start
 from workflows.update_admission import DEFAULT_JOURNEY_IN_FLIGHT, UpdateSlots, retry_while_refused
 
 log = logging.getLogger(__name__)
 
 # How long a step may wait for its turn and be sent again when refused for want of room, both
-# together: inside the API's 30 s per request, so the caller hears why.
+# together (at most: the request's time left bounds it too), so the caller hears why.
 JOURNEY_ROOM_BUDGET_SECONDS = 20.0
 # How long a step or a start may wait for the journey's answer in all, its turn included: a
-# worker stopped or behind leaves it waiting. Inside the API's 30 s per request with the
-# questions a retry asks first (`UPDATE_RAN_SECONDS`), so the caller hears `Unavailable` and
-# retries with its key, which Temporal then answers by the update id, never running it twice.
+# worker stopped or behind leaves it waiting. At most: a request's waits on Temporal share its
+# time (`workflows.request_deadline`), so one that waited on the desk first, or asked whether
+# its update ran, gets what is left. The caller hears `Unavailable` and retries with its key,
+# which Temporal then answers by the update id, never running it twice.
 JOURNEY_ANSWER_SECONDS = 20.0
-# How long asking whether a journey or a desk took an update may take: a request asks at most
-# three times (`schema.update_ids`), which with `act`'s 20 s stays within the API's 30 s.
+# How long asking whether a journey or a desk took an update may take (at most: the request's
+# time left bounds it too); a request asks at most three times (`schema.update_ids`).
 UPDATE_RAN_SECONDS = 2.0
 # The query by which a journey or a desk says whether a run before its current one answered an
 # update id (its handlers share this name).
@@ -123,7 +125,7 @@ class JourneyGateway:
             search_attributes=told,
         )
         try:
-            async with asyncio.timeout(JOURNEY_ANSWER_SECONDS):
+            async with answer_within(JOURNEY_ANSWER_SECONDS):
                 return await self.client.execute_update_with_start_workflow(
                     JourneyWorkflow.opened, start_workflow_operation=operation
                 )
@@ -153,7 +155,7 @@ class JourneyGateway:
             return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
 
         try:
-            async with asyncio.timeout(JOURNEY_ANSWER_SECONDS), contextlib.AsyncExitStack() as turn:
+            async with answer_within(JOURNEY_ANSWER_SECONDS), contextlib.AsyncExitStack() as turn:
                 waited = await wait_for_turn(turn, slots, journey_id)
                 left = JOURNEY_ROOM_BUDGET_SECONDS - waited
                 return await retry_while_refused(send, journey_id, budget=max(left, 0.0))
@@ -192,7 +194,7 @@ class JourneyGateway:
         counts); `JourneyUnavailable` when Temporal cannot say in time."""
         handle = self.client.get_workflow_handle(journey_id)
         try:
-            async with asyncio.timeout(UPDATE_RAN_SECONDS):  # the SDK's retries included
+            async with answer_within(UPDATE_RAN_SECONDS):  # the SDK's retries included
                 description = await handle.describe()
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
@@ -213,7 +215,7 @@ async def update_succeeded(handle: WorkflowHandle[Any, Any], update_id: str) -> 
     hands its latest answers over (asked by the `answered_in_earlier_run` query the journey and
     the desk both answer). Waits at most `UPDATE_RAN_SECONDS` in all."""
     try:
-        async with asyncio.timeout(UPDATE_RAN_SECONDS):
+        async with answer_within(UPDATE_RAN_SECONDS):
             return await _took_update(handle, update_id)
     except (RPCTimeoutOrCancelledError, TimeoutError) as error:
         raise JourneyUnavailable("no answer from the workflow in time") from error
@@ -244,7 +246,7 @@ async def wait_for_turn(
     """Takes a turn on the journey (held until `turn` closes); the seconds it took."""
     began = time.monotonic()
     try:
-        async with asyncio.timeout(JOURNEY_ROOM_BUDGET_SECONDS):
+        async with answer_within(JOURNEY_ROOM_BUDGET_SECONDS):
             await turn.enter_async_context(slots.turn(journey_id))
     except TimeoutError:
         log.warning(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from temporalio.client import Client, RPCTimeoutOrCancelledError
@@ -12,12 +11,14 @@ from temporalio.service import RPCError
 from domain.money.installments import ScheduleStart
 from workflows.client import JourneyUnavailable
 from workflows.installments import InstallmentScheduleWorkflow, schedule_workflow_id
+from workflows.request_deadline import answer_within
 
 log = logging.getLogger(__name__)
 
 # How long the start may wait for Temporal's answer, the SDK's own retries included: it comes
-# after the payment's journey step (`workflows.client.JOURNEY_ANSWER_SECONDS`), so the two stay
-# inside the API's 30 s per request and the caller hears `Unavailable`, not a stopped request.
+# after the payment's journey step (`workflows.client.JOURNEY_ANSWER_SECONDS`) and gets at most
+# the request's time left (`workflows.request_deadline`), so the caller hears `Unavailable`, not
+# a stopped request.
 SCHEDULE_START_SECONDS = 5.0
 
 
@@ -26,7 +27,7 @@ async def start_installment_schedule(client: Client, task_queue: str, start: Sch
     answer in time or could not be reached (it may have started all the same: starting it
     again converges on it)."""
     try:
-        async with asyncio.timeout(SCHEDULE_START_SECONDS):
+        async with answer_within(SCHEDULE_START_SECONDS):
             await client.start_workflow(
                 InstallmentScheduleWorkflow.run,
                 start,

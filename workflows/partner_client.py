@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 
@@ -13,11 +12,13 @@ from temporalio.service import RPCError
 from domain.partners.clock import PartnerClock
 from workflows.client import JourneyUnavailable
 from workflows.partner import PartnerWorkflow, partner_workflow_id
+from workflows.request_deadline import answer_within
 
 log = logging.getLogger(__name__)
 
-# How long the start may wait for Temporal's answer, the SDK's own retries included: inside
-# the API's 30 s per request, so the caller hears `Unavailable` and retries with its key.
+# How long the start may wait for Temporal's answer, the SDK's own retries included: at most,
+# and within the request's time left (`workflows.request_deadline`), so the caller hears
+# `Unavailable` and retries with its key.
 CLOCK_START_SECONDS = 10.0
 
 
@@ -28,7 +29,7 @@ async def start_partner_clock(
     in time or could not be reached (the clock may have started all the same: asking again
     converges on it); `WorkflowAlreadyStartedError` once its six months have run."""
     try:
-        async with asyncio.timeout(CLOCK_START_SECONDS):
+        async with answer_within(CLOCK_START_SECONDS):
             await client.start_workflow(
                 PartnerWorkflow.run,
                 PartnerClock(partner_id, clinic_id, reported_at),

@@ -8,7 +8,6 @@ Temporal failures come back as the domain's own errors, so callers never see a g
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import uuid
@@ -31,15 +30,17 @@ from domain.triage.commands import (
 from domain.triage.desk import DeskState
 from workflows.client import JourneyUnavailable, domain_error_from, update_succeeded
 from workflows.desk_admission import DeskAdmission, admission_for, retry_while_refused_by_desk
+from workflows.request_deadline import answer_within, no_request_deadline
 from workflows.triage import DeskStart, TriageDeskWorkflow, desk_workflow_id
 
 log = logging.getLogger(__name__)
 
 # How long a desk change waits for the desk's answer in all: its turn, the desk's start and the
-# retries of a refused update included (a worker stopped or behind leaves it waiting). As the
-# journey's (`workflows.client.JOURNEY_ANSWER_SECONDS`): inside the API's 30 s per request with
-# the questions a retry asks first, so the caller hears `Unavailable` and retries with its key,
-# which the desk then answers by the update id (an arrival: by its journey), never twice.
+# retries of a refused update included (a worker stopped or behind leaves it waiting). At most,
+# as the journey's (`workflows.client.JOURNEY_ANSWER_SECONDS`): a request's waits share its time
+# (`workflows.request_deadline`), and `autoAssign` waits on the journey after the desk. The
+# caller hears `Unavailable` and retries with its key, which the desk then answers by the
+# update id (an arrival: by its journey), never twice.
 DESK_ANSWER_SECONDS = 20.0
 
 
@@ -63,16 +64,20 @@ class TriageGateway:
         async def send(commands: list[ArriveCommand]) -> list[ArrivalAnswer]:
             batch = ArriveBatch(commands)
             update = TriageDeskWorkflow.arrive_batch
-            answers: list[ArrivalAnswer] = await self._send_update(
-                clinic_id, update, batch, str(uuid.uuid4())
-            )
+            # The round is every waiting caller's: the request that happened to open it (its
+            # task runs in that request's context) must not cut it short for the others.
+            with no_request_deadline():
+                answers: list[ArrivalAnswer] = await self._send_update(
+                    clinic_id, update, batch, str(uuid.uuid4())
+                )
             return answers
 
         rounds = admission.arrivals(desk_workflow_id(clinic_id), send)
         try:
-            # Its round may wait behind another one: the caller's wait is bounded on its own.
+            # Its round may wait behind another one: the caller's wait is bounded on its own,
+            # and by its request's time left (an arrival with none left is not queued at all).
             # An arrival not waited for stays in its round, and the desk decides it once.
-            async with asyncio.timeout(DESK_ANSWER_SECONDS):
+            async with answer_within(DESK_ANSWER_SECONDS):
                 answer = await rounds.decide(command)
         except TimeoutError:
             log.warning("desk of %s: no answer to an arrival in time", clinic_id)
@@ -119,7 +124,7 @@ class TriageGateway:
             return await handle.execute_update(update, command, id=update_id)
 
         try:
-            async with asyncio.timeout(DESK_ANSWER_SECONDS), admission.turn(workflow_id):
+            async with answer_within(DESK_ANSWER_SECONDS), admission.turn(workflow_id):
                 try:
                     return await retry_while_refused_by_desk(send, workflow_id)
                 except RPCError as error:
