@@ -34,7 +34,7 @@ from domain.store.models import ActiveRecheckClaim, Clinic
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from schema.journeys.reception import clinic_sla_overrides
-from workflows.client import JourneyGateway, JourneyUnavailable
+from workflows.client import JourneyGateway
 
 _RECHECK_IDS = uuid.UUID("b7e0c1d2-6f1e-4a5b-8c3d-2e9f0a1b4c55")
 
@@ -56,16 +56,16 @@ _START_DIED_AFTER = timedelta(seconds=60)
 async def _given_up(gateway: JourneyGateway, client_id: str, held_by: str) -> datetime | None:
     """When the claim of a recheck that never started was made (no row, no running workflow,
     claimed long enough ago that its start cannot still be on its way); None while it serves.
-    Temporal not answering counts as serving: the claim stays."""
+    `JourneyUnavailable` when Temporal cannot say whether it runs: counted as serving, the
+    complication's task or the warranty claim would name a recheck that may never start, and
+    counted as given up, the client might get two. The caller answers `Unavailable` with
+    nothing of its own written (the claim stays the other's), and a retry asks again."""
     if await JourneyRow.exists(id=held_by):
         return None
     claim = await ActiveRecheckClaim.get_or_none(client_id=client_id, journey_id=held_by)
     if claim is None or datetime.now(UTC) - claim.claimed_at < _START_DIED_AFTER:
         return None
-    try:
-        running = await gateway.running(held_by)
-    except JourneyUnavailable:
-        return None
+    running = await gateway.running(held_by)
     return None if running else claim.claimed_at
 
 
@@ -88,7 +88,9 @@ async def open_linked_recheck(
     why: str,
 ) -> str:
     """Opens (or finds) the recheck, and answers the id of the one that serves: this one, or a
-    recheck the client already has coming (its row may still be being written)."""
+    recheck the client already has coming (its row may still be being written).
+    `JourneyUnavailable` when Temporal cannot say whether an old claim's recheck runs, or does
+    not answer this one's start: the caller writes no link to any recheck."""
     if await JourneyRow.exists(id=journey_id):
         return journey_id
     coming = await _recheck_coming(parent, journey_id)
