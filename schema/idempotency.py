@@ -3,7 +3,7 @@
 A mutation claims its key before it does any work (`claim`): the ledger row holds a keyed
 digest of the mutation's name and input (`domain.idempotency`), and what the claim says decides:
 - FIRST or UNFINISHED: do the work, in a way that converges when two attempts of one request
-  run (ids derived from the key, Temporal's update id too: `schema.update_ids`), then `settle`;
+  run (ids derived from the claim, Temporal's update id too: `schema.update_ids`), then `settle`;
 - ANSWERED: answer the first result, change nothing;
 - REUSED: the key stands for another request (another mutation, or the same one with another
   input): `Conflict`, change nothing.
@@ -74,11 +74,12 @@ async def answered_before(
     input_: object,
     operation: str | None = None,
     *,
-    went_through: Callable[[], Awaitable[bool]] | None = None,
+    went_through: Callable[[KeyClaim], Awaitable[bool]] | None = None,
 ) -> bool:
     """Whether this very request (same account, key, mutation and input) was already answered,
     or, given `went_through`, whether its first attempt's work was done and only its answer was
-    lost (the key claimed, never settled): `went_through` says whether that work is there.
+    lost (the key claimed, never settled): `went_through` says whether that work is there,
+    given the key's claim (what the work's ids were derived from: `derived_id`).
 
     Asked by a mutation whose checks refuse the input, before it answers the refusal: the
     first attempt passed them, so a retry must be answered as the first time, even when a check
@@ -89,9 +90,11 @@ async def answered_before(
     if request is None or records.key_problem(request.key) is not None:
         return False
     standing = await records.key_standing(request)
-    if standing is KeyState.UNFINISHED and went_through is not None:
-        return await went_through()
-    return standing is KeyState.ANSWERED
+    if standing is None:
+        return False
+    if standing.state is KeyState.UNFINISHED and went_through is not None:
+        return await went_through(standing)
+    return standing.state is KeyState.ANSWERED
 
 
 def reused(ledger: KeyClaim | None) -> bool:
@@ -161,7 +164,8 @@ async def first_asked_at(account_id: str, input_: object) -> datetime:
     return claimed or datetime.now(UTC)
 
 
-def derived_id(account_id: str, input_: object, kind: str) -> str | None:
-    """The id of the row this request creates, derived from its key (None without one)."""
-    key = key_of(input_)
-    return records.derived_id(account_id, key, kind) if key else None
+def derived_id(ledger: KeyClaim | None, kind: str) -> str | None:
+    """The id of the row (of `kind`) the request whose key's claim is `ledger` creates, the
+    same for every attempt of it; None without a claim (no key) or for a key reused for
+    another request. Derived from the claim's seed, never from the key alone."""
+    return records.derived_id(ledger.seed, kind) if ledger is not None and ledger.seed else None

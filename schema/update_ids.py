@@ -1,11 +1,12 @@
 """Temporal's update id for a step sent with an `idempotencyKey`.
 
-Derived from the account and the key, so every attempt of one request is one update (Temporal
-runs an update id once per run), while the key itself never reaches Temporal's history: a
-client may build its keys from what it sends (a name, a phone number, a form's content), and
-Temporal keeps ids and codes only.
+Derived from the key's claim (`records.KeyClaim.seed`: a random salt its first attempt stored),
+so every attempt of one request is one update (Temporal runs an update id once per run), while
+nothing of the key reaches Temporal's history, not even a digest of it: a client may build its
+keys from what it sends (a name, a phone number, a form's content), and Temporal keeps ids and
+codes only. A claim written before salts derives from (account, key), as that release did.
 
-Releases before this one sent the key as it was given (`account:key`). A retry of a request
+Releases before those sent the key as it was given (`account:key`). A retry of a request
 such a release sent and never answered (its key claimed, not settled) keeps that id when the
 workflow took the update, so Temporal answers it as the first time instead of running it again.
 """
@@ -21,13 +22,16 @@ from domain.store.records import KeyClaim, KeyState
 UpdateRan = Callable[[str], Awaitable[bool]]
 
 
-def derived_update_id(account_id: str, key: str | None) -> str:
-    """The update id every attempt of (account, key) sends; a fresh one without a key."""
-    return records.derived_id(account_id, key, "update") if key else str(uuid.uuid4())
+def derived_update_id(ledger: KeyClaim | None) -> str:
+    """The update id every attempt of the request whose key's claim is `ledger` sends; a fresh
+    one without a key."""
+    return (
+        records.derived_id(ledger.seed, "update") if ledger and ledger.seed else str(uuid.uuid4())
+    )
 
 
 def legacy_update_id(account_id: str, key: str) -> str:
-    """The id earlier releases sent: the key as given."""
+    """The id the earliest releases sent: the key as given."""
     return f"{account_id}:{key}"
 
 
@@ -40,11 +44,10 @@ async def update_id_for(
         legacy = legacy_update_id(account_id, key)
         if await ran(legacy):
             return legacy
-    return derived_update_id(account_id, key)
+    return derived_update_id(ledger)
 
 
-async def update_taken(account_id: str, key: str, ran: UpdateRan) -> bool:
-    """Whether the workflow took this request's update, under either id, and it succeeded."""
-    return await ran(derived_update_id(account_id, key)) or await ran(
-        legacy_update_id(account_id, key)
-    )
+async def update_taken(account_id: str, key: str, ledger: KeyClaim, ran: UpdateRan) -> bool:
+    """Whether the workflow took this request's update (`ledger`: its key's claim), under
+    either id, and it succeeded."""
+    return await ran(derived_update_id(ledger)) or await ran(legacy_update_id(account_id, key))

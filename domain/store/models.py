@@ -223,6 +223,9 @@ class IdempotencyKey(Model):
     # Empty while the request that claimed the key has not finished (or never will: a retry
     # of the same request then does the work again, idempotently, and fills it in).
     result_id = fields.CharField(max_length=64)
+    # Random, written with the claim: what the ids of its request's rows are derived from
+    # (`records.KeyClaim.seed`). Null on claims written before salts were kept.
+    salt = fields.CharField(max_length=32, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -32,12 +33,24 @@ class Draft:
     kind: str
     body: dict[str, Any]
     author_id: str
-    # The request's own id for it (derived from its idempotency key): every attempt of one
-    # request writes the same draft. A worker lost after its step's read-model write, before
-    # Temporal kept the step, leaves an event naming the draft; the retry's step, under the
-    # same seq, names the same one, so the read model and the journey agree (a fresh id per
-    # attempt left the read model naming a record the journey never attached, for good).
+    # The request's own id for it (derived from its key's claim: `claimed_draft`): every
+    # attempt of one request writes the same draft. A worker lost after its step's read-model
+    # write, before Temporal kept the step, leaves an event naming the draft; the retry's
+    # step, under the same seq, names the same one, so the read model and the journey agree
+    # (a fresh id per attempt left the read model naming a record the journey never attached,
+    # for good).
     id: str | None = None
+
+
+DRAFT_KIND = "draft"  # the kind of id (`derived_id`) a step's draft is named by
+
+
+def claimed_draft(draft: Draft, claim: KeyClaim | None) -> Draft:
+    """`draft` named by its request's claim (the same for every attempt of the request); as it
+    was without a claim (no key), or when the key stands for another request."""
+    if claim is None or not claim.seed:
+        return draft
+    return replace(draft, id=derived_id(claim.seed, DRAFT_KIND))
 
 
 def draft_plan(postgres: bool, draft: Draft) -> Plan[str]:
@@ -74,7 +87,7 @@ async def draft_record(
 
 
 MAX_KEY_LENGTH = 200
-# Ids derived from (kind, account, idempotency key) live in a UUID namespace of their own.
+# Ids derived from a claim's seed (`KeyClaim.seed`) live in a UUID namespace of their own.
 _DERIVED_IDS = uuid.UUID("0b6f3d2e-9a41-4c55-8e0f-3f1d2c7a9b64")
 
 
@@ -101,10 +114,18 @@ class KeyState(Enum):
 class KeyClaim:
     state: KeyState
     result_id: str = ""
+    # What the ids of the request's rows (and its journey, its Temporal update) are derived
+    # from (`derived_id`), the same for every attempt of it: the random salt its first attempt
+    # stored with the claim, so an id tells nothing of the key (a client may build its keys
+    # from what it sends) and cannot be matched against a guessed one. A claim written by a
+    # release before salts has none: its seed is (account, key), as its ids were derived then,
+    # so its retry converges on what its first attempt made. Empty for a `REUSED` key (the
+    # seed is another request's).
+    seed: str = field(default="", compare=False)
 
 
 # Every mutation claims and settles its key: SQL made once per database (see `store.sql`).
-_CLAIM_COLUMNS = ("account_id", "key", "operation", "digest", "result_id", "created_at")
+_CLAIM_COLUMNS = ("account_id", "key", "operation", "digest", "result_id", "salt", "created_at")
 
 
 @functools.cache
@@ -116,7 +137,7 @@ def _claim_sql(postgres: bool) -> str:
 def _claimed_sql(postgres: bool) -> str:
     account, key = marks(postgres, 2)
     return (
-        "SELECT operation, digest, result_id FROM idempotency_key"
+        "SELECT operation, digest, result_id, salt FROM idempotency_key"
         f' WHERE account_id = {account} AND "key" = {key}'
     )
 
@@ -146,22 +167,40 @@ def claim_plan(postgres: bool, request: KeyRequest) -> Plan[KeyClaim]:
     """Claims the key before any work is done, so two requests racing with one key cannot
     both act: the unique (account, key) row decides which one it stands for. Each statement
     stands alone: run it with `atomic=False` (see `store.one_trip`)."""
+    salt = new_salt()
     row = {
         "account_id": request.account_id,
         "key": request.key,
         "operation": request.operation,
         "digest": request.digests[0],
         "result_id": "",
+        "salt": salt,
         "created_at": datetime.now(UTC),
     }
     if (yield _claim_sql(postgres), db_values(IdempotencyKey, row, _CLAIM_COLUMNS)):
-        return KeyClaim(KeyState.FIRST)
+        return KeyClaim(KeyState.FIRST, seed=_seed(salt, request))
     held = (yield _claimed_sql(postgres), [request.account_id, request.key])[0]
+    return _held_claim(held, request)
+
+
+def new_salt() -> str:
+    """A claim's salt: 128 random bits, as hex."""
+    return secrets.token_hex(16)
+
+
+def _seed(salt: str | None, request: KeyRequest) -> str:
+    """A claim's seed (`KeyClaim.seed`): its salt, or (account, key) for a claim without."""
+    return salt or f"{request.account_id}:{request.key}"
+
+
+def _held_claim(held: Mapping[str, Any], request: KeyRequest) -> KeyClaim:
+    """What the ledger's row for the key says to `request`, which did not write it."""
     if not _same_request(held, request):
         return KeyClaim(KeyState.REUSED)
+    seed = _seed(held["salt"], request)
     if held["result_id"]:
-        return KeyClaim(KeyState.ANSWERED, held["result_id"])
-    return KeyClaim(KeyState.UNFINISHED)
+        return KeyClaim(KeyState.ANSWERED, held["result_id"], seed)
+    return KeyClaim(KeyState.UNFINISHED, seed=seed)
 
 
 def _same_request(held: Mapping[str, Any], request: KeyRequest) -> bool:
@@ -171,14 +210,10 @@ def _same_request(held: Mapping[str, Any], request: KeyRequest) -> bool:
     )
 
 
-def standing_plan(postgres: bool, request: KeyRequest) -> Plan[KeyState | None]:
+def standing_plan(postgres: bool, request: KeyRequest) -> Plan[KeyClaim | None]:
     """Where this very request stands with its key (None: never claimed); claims nothing."""
     held = yield _claimed_sql(postgres), [request.account_id, request.key]
-    if not held:
-        return None
-    if not _same_request(held[0], request):
-        return KeyState.REUSED
-    return KeyState.ANSWERED if held[0]["result_id"] else KeyState.UNFINISHED
+    return _held_claim(held[0], request) if held else None
 
 
 def settle_plan(postgres: bool, account_id: str, key: str, result_id: str) -> Plan[None]:
@@ -210,7 +245,7 @@ async def claim_key(request: KeyRequest) -> KeyClaim:
     )
 
 
-async def key_standing(request: KeyRequest) -> KeyState | None:
+async def key_standing(request: KeyRequest) -> KeyClaim | None:
     return await in_one_trip(
         IdempotencyKey, lambda db: standing_plan(is_postgres(db), request), atomic=False
     )
@@ -239,9 +274,11 @@ async def key_claimed_at(account_id: str, key: str) -> datetime | None:
     return claim.created_at if claim is not None else None
 
 
-def derived_id(account_id: str, key: str, kind: str) -> str:
-    """The id of what (account, key) creates: every attempt of one request names one row."""
-    return str(uuid.uuid5(_DERIVED_IDS, f"{kind}:{account_id}:{key}"))
+def derived_id(seed: str, kind: str) -> str:
+    """The id of what a request whose claim has `seed` (`KeyClaim.seed`) creates: every
+    attempt of one request names one row. A seed of a claim written before salts is
+    "account:key", which derives the id that release derived."""
+    return str(uuid.uuid5(_DERIVED_IDS, f"{kind}:{seed}"))
 
 
 async def opening_record_id(journey_id: str) -> str:

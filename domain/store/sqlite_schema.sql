@@ -35,7 +35,7 @@ CREATE TABLE "idempotency_key" (
     "key" VARCHAR(200) NOT NULL,
     "operation" VARCHAR(64) NOT NULL,
     "result_id" VARCHAR(64) NOT NULL,
-    "created_at" TIMESTAMP NOT NULL, "digest" VARCHAR(64),
+    "created_at" TIMESTAMP NOT NULL, "digest" VARCHAR(64), "salt" VARCHAR(32),
     CONSTRAINT "uid_idempotency_account_b21a9c" UNIQUE ("account_id", "key")
 );
 
@@ -985,3 +985,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0031_recheck_kept', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0032_recheck_reminders_ahead', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0033_idempotency_salt', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -46,7 +46,8 @@ async def row_and_claim(
 ) -> BeforeStep:
     """The journey's row if it is `clinic_id`'s, and then, only if it is, the key's claim
     (None without a `request`): a journey the caller cannot see claims nothing. With a
-    `draft`, the draft is written after them when its test says the step goes on."""
+    `draft`, the draft is written after them when its test says the step goes on, under the
+    id its request's claim derives (`records.claimed_draft`): the claim is read first."""
 
     def plan(postgres: bool) -> Plan[BeforeStep]:
         row = yield from row_plan(postgres, journey_id, clinic_id)
@@ -55,7 +56,8 @@ async def row_and_claim(
         claim = None if request is None else (yield from records.claim_plan(postgres, request))
         if draft is None or not draft[1](row, claim):
             return BeforeStep(row, claim, None)
-        return BeforeStep(row, claim, (yield from records.draft_plan(postgres, draft[0])))
+        named = records.claimed_draft(draft[0], claim)  # its id derived from the claim just read
+        return BeforeStep(row, claim, (yield from records.draft_plan(postgres, named)))
 
     return await in_one_trip(Journey, lambda db: plan(is_postgres(db)), atomic=False)
 

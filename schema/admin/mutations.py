@@ -28,7 +28,7 @@ from domain.store import administration as accounts
 from domain.store import records
 from domain.store.models import Clinic as ClinicRow
 from domain.store.models import StaffAccount
-from domain.store.records import KeyState
+from domain.store.records import KeyClaim, KeyState
 from schema import idempotency
 from schema.admin.types import (
     Clinic,
@@ -61,16 +61,16 @@ def password_problems(field: str, password: str) -> list[FieldProblem]:
     return []
 
 
-async def _replayed(info: Info[Context, None], input: object) -> Any:
-    """Claims the key (`schema.idempotency`). None: go ahead. Else the id of the first
-    result, or the `Conflict` to answer."""
+async def _replayed(info: Info[Context, None], input: object) -> tuple[Any, KeyClaim | None]:
+    """Claims the key (`schema.idempotency`), and answers with the claim: None, go ahead; else
+    the id of the first result, or the `Conflict` to answer."""
     claims = info.context.claims
     if claims is None:
-        return None
+        return None, None
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
-        return idempotency.conflict()
-    return idempotency.answered(ledger)
+        return idempotency.conflict(), ledger
+    return idempotency.answered(ledger), ledger
 
 
 async def _remember(info: Info[Context, None], input: object, result_id: str) -> None:
@@ -119,7 +119,7 @@ async def create_staff_account(
         return _invalid([*problems, *([bad_key] if bad_key else [])])
     if not await ClinicRow.exists(id=input.clinic_id):
         return not_found("clinic")
-    earlier = await _replayed(info, input)
+    earlier, ledger = await _replayed(info, input)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if isinstance(earlier, str):
@@ -128,7 +128,7 @@ async def create_staff_account(
     new = accounts.NewAccount(
         str(input.clinic_id), input.username, input.display_name, input.role, password_hash
     )
-    account_id = _account_id(info, input)
+    account_id = _account_id(ledger)
     try:
         row = await accounts.create_account(new, account_id=account_id)
     except IntegrityError:
@@ -142,13 +142,12 @@ async def create_staff_account(
     return _payload(row)
 
 
-def _account_id(info: Info[Context, None], input: CreateStaffAccountInput) -> str | None:
-    """Derived from the key, so two retries racing each other make one account."""
-    claims = info.context.claims
-    if not input.idempotency_key or claims is None:
+def _account_id(ledger: KeyClaim | None) -> str | None:
+    """Derived from the key's claim, so two retries racing each other make one account (a
+    claim written before salts has "account:key" as its seed: the id that release derived)."""
+    if ledger is None or not ledger.seed:
         return None
-    name = f"{claims.account_id}:{input.idempotency_key}"
-    return f"staff-{uuid.uuid5(uuid.NAMESPACE_URL, name).hex}"
+    return f"staff-{uuid.uuid5(uuid.NAMESPACE_URL, ledger.seed).hex}"
 
 
 async def _account(staff_id: str) -> StaffAccount | None:
@@ -209,7 +208,7 @@ async def _change_account(
     row = await _account(staff_id)
     if row is None:
         return not_found("staff account")
-    earlier = await _replayed(info, input)
+    earlier, _ = await _replayed(info, input)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if earlier is None:

@@ -32,6 +32,7 @@ from domain.journey.table import Action
 from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.aftercare import TaskChangeLog
 from domain.store.models import Journey as JourneyRow
+from domain.store.records import KeyClaim
 from domain.store.task_projection import task_id
 from schema import idempotency
 from schema.aftercare.recheck import open_linked_recheck, recheck_journey_id
@@ -103,7 +104,7 @@ async def report_complication(
     def recheck_id(journey_id: str) -> str:
         return recheck_journey_id(f"{journey_id}:{input.follow_up_id}:complication")
 
-    async def open_recheck(row: JourneyRow) -> None:
+    async def open_recheck(row: JourneyRow, _ledger: KeyClaim | None) -> None:
         actor = info.context.actor
         assert actor is not None  # run_action refuses callers without one
         doctor_task = task_id(row.id, input.follow_up_id, TaskKind.COMPLICATION)

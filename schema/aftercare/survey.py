@@ -109,9 +109,7 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
-    survey_id = idempotency.answered(ledger) or idempotency.derived_id(
-        actor.user_id, input, "survey"
-    )
+    survey_id = idempotency.answered(ledger) or idempotency.derived_id(ledger, "survey")
     survey_id = survey_id or str(uuid.uuid4())
     survey = await SurveyRow.get_or_none(id=survey_id)
     if survey is None:

@@ -95,9 +95,7 @@ async def claim_warranty(
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
-    claim_id = idempotency.answered(ledger) or idempotency.derived_id(
-        actor.user_id, input, "warranty-claim"
-    )
+    claim_id = idempotency.answered(ledger) or idempotency.derived_id(ledger, "warranty-claim")
     claim_id = claim_id or str(uuid.uuid4())
     claim = await ClaimRow.get_or_none(id=claim_id)
     if claim is None:

@@ -8,6 +8,7 @@ comes from the request's idempotency key, so a retried request converges on its 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -94,14 +95,12 @@ async def set_catalog_item(
     if claims is None:
         return not_authorized()
     problems: list[FieldProblem] = []
-    # A new item's id comes from the key too: every attempt of the request names one item.
-    item_id = idempotency.derived_id(claims.account_id, input, "catalog_item_id")
-    item_id = item_id or str(uuid.uuid4())
+    item_id = None
     if input.item_id is not None:
         item_id = decode_id(input.item_id, ITEM_ID_TYPE) or ""
         if not await VersionRow.exists(clinic_id=claims.clinic_id, item_id=item_id):
             return not_found("catalog item")
-    spec = _spec(input, item_id)
+    spec = _spec(input, item_id or "")  # a new item is named once its key is claimed
     problems += check_item(spec)
     bad_key = records.key_problem(input.idempotency_key)
     if problems or bad_key:
@@ -112,12 +111,16 @@ async def set_catalog_item(
     first = idempotency.answered(ledger)
     if first is not None:
         return CatalogItemPayload(item=CatalogItem.from_row(await VersionRow.get(id=first)))
-    row_id = idempotency.derived_id(claims.account_id, input, "catalog_item") or str(uuid.uuid4())
+    if item_id is None:
+        # A new item's id comes from the key's claim too: every attempt names one item.
+        new_item = idempotency.derived_id(ledger, "catalog_item_id") or str(uuid.uuid4())
+        spec = replace(spec, item_id=new_item)
+    row_id = idempotency.derived_id(ledger, "catalog_item") or str(uuid.uuid4())
     row = await VersionRow.get_or_none(id=row_id)  # an unfinished first attempt's version
     for _ in range(ATTEMPTS):
         if row is not None:
             break
-        row = await _next_version(row_id, claims.clinic_id, claims.account_id, spec, item_id)
+        row = await _next_version(row_id, claims.clinic_id, claims.account_id, spec, spec.item_id)
     if row is None:
         return idempotency.conflict()
     await idempotency.settle(claims.account_id, input, row.id)

@@ -86,9 +86,7 @@ async def amend_client_entry(
     first = idempotency.answered(ledger)
     if first is not None:
         return await payload(info, await ClientEntry.get(id=first))
-    amendment_id = idempotency.derived_id(claims.account_id, input, "client_entry") or str(
-        uuid.uuid4()
-    )
+    amendment_id = idempotency.derived_id(ledger, "client_entry") or str(uuid.uuid4())
     # This request's own correction, written by an attempt whose answer was lost, is its
     # answer, though the entry was marked in error since.
     ahead = await correction_of(original.id)
@@ -134,9 +132,7 @@ async def mark_entered_in_error(
     if idempotency.reused(ledger):
         return idempotency.conflict()
     if idempotency.answered(ledger) is None:
-        mark_id = idempotency.derived_id(claims.account_id, input, "entry_error") or str(
-            uuid.uuid4()
-        )
+        mark_id = idempotency.derived_id(ledger, "entry_error") or str(uuid.uuid4())
         # A corrected entry is out of force already, and its correction stands whatever marks
         # it: the mark would retract nothing. A retry whose mark was written is answered.
         corrected = await correction_of(entry.id)

@@ -95,7 +95,7 @@ async def record_entry(info: Info[Context, None], kind: EntryKind, input: Any) -
     first = idempotency.answered(ledger)
     if first is not None:
         return await payload(info, await ClientEntry.get(id=first))
-    entry_id = idempotency.derived_id(claims.account_id, input, "client_entry") or str(uuid.uuid4())
+    entry_id = idempotency.derived_id(ledger, "client_entry") or str(uuid.uuid4())
     entry = await write_entry(
         entry_id,
         clinic_id=client.clinic_id,

@@ -79,9 +79,7 @@ async def amend_client_identity(
     if idempotency.reused(ledger):
         return idempotency.conflict()
     if idempotency.answered(ledger) is None:
-        amendment_id = idempotency.derived_id(claims.account_id, input, "identity") or str(
-            uuid.uuid4()
-        )
+        amendment_id = idempotency.derived_id(ledger, "identity") or str(uuid.uuid4())
         # An attempt that wrote the amendment but not the answer made the change itself.
         unchanged = changes_nothing(current, after)
         written = await ClientIdentityAmendment.exists(id=amendment_id)

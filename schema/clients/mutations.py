@@ -83,7 +83,7 @@ async def register_client(
         return ClientPayload(client=Client.from_row(await ClientRow.get(id=first)))
     # Every attempt with one key names one client: of calls racing with it, one creates the
     # row and the others find it.
-    client_id = idempotency.derived_id(claims.account_id, input, "client") or str(uuid.uuid4())
+    client_id = idempotency.derived_id(ledger, "client") or str(uuid.uuid4())
     try:
         row = await ClientRow.create(
             id=client_id,

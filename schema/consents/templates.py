@@ -101,7 +101,7 @@ async def publish_consent_template(
         return ConsentTemplatePayload(
             template=ConsentTemplateVersion.from_row(await VersionRow.get(id=first))
         )
-    row_id = idempotency.derived_id(claims.account_id, input, "consent_template")
+    row_id = idempotency.derived_id(ledger, "consent_template")
     row_id = row_id or str(uuid.uuid4())
     row = await VersionRow.get_or_none(id=row_id)  # an unfinished first attempt's version
     for _ in range(PUBLISH_ATTEMPTS):

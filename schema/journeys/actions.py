@@ -73,8 +73,9 @@ JourneyOutcome = (
 )
 JourneyResult = Annotated[JourneyOutcome, strawberry.union("JourneyResult")]
 # Writes what an accepted action adds to the database (a signature row): converging on one row
-# per request, since a retry after a lost answer runs it again before the key is settled.
-AfterAccepted = Callable[[JourneyRow], Awaitable[None]]
+# per request, since a retry after a lost answer runs it again before the key is settled (its
+# row's id derived from the key's claim, given with the journey: `idempotency.derived_id`).
+AfterAccepted = Callable[[JourneyRow, records.KeyClaim | None], Awaitable[None]]
 # Checks what the workflow cannot (it holds no clinical data) just before the update is sent:
 # a refusal it answers is the mutation's answer, and nothing is written.
 BeforeUpdate = Callable[[JourneyRow], Awaitable["JourneyOutcome | None"]]
@@ -111,8 +112,8 @@ async def _visible_journey_claimed(
     request = idempotency.key_request(info, account_id, input)
     if recorded is None:
         return await row_and_claim(raw_id, claims.clinic_id, request)
-    draft_id = idempotency.derived_id(account_id, input, "draft")
-    draft = records.Draft(raw_id, recorded[0], recorded[1], account_id, draft_id)
+    # Named in the trip, by the claim it reads before writing the draft.
+    draft = records.Draft(raw_id, recorded[0], recorded[1], account_id)
     return await row_and_claim(raw_id, claims.clinic_id, request, (draft, _goes_on))
 
 
@@ -207,7 +208,7 @@ async def run_action(
 
     # A draft offered to the first trip was written there or not at all (`_goes_on`).
     if recorded is None and record_body is not None and not ended:
-        draft_id = idempotency.derived_id(actor.user_id, input, "draft")
+        draft_id = idempotency.derived_id(ledger, records.DRAFT_KIND)
         record_id = await records.draft_record(
             row.id, record_kind or action.value, record_body, actor.user_id, draft_id
         )
@@ -226,7 +227,7 @@ async def run_action(
     except DomainError as error:
         return _refusal(error, await _reloaded(row), info)
     if after_accepted is not None:
-        await after_accepted(row)
+        await after_accepted(row, ledger)
     note_write(info, row.client_id)
     # The step's entries (its write, and the journey the answer is built from) go with the
     # key's settlement, the answer's own later reads at the operation's end (`AuditTrail`).
@@ -297,8 +298,8 @@ async def answered_or_taken(info: Info[Context, None], input: Any) -> bool:
     if actor is None or key is None or journey_id is None:
         return False
 
-    async def taken() -> bool:
-        return await update_taken(actor.user_id, key, ran_on(info, journey_id))
+    async def taken(ledger: records.KeyClaim) -> bool:
+        return await update_taken(actor.user_id, key, ledger, ran_on(info, journey_id))
 
     return await idempotency.answered_before(info, actor.user_id, input, went_through=taken)
 

@@ -24,6 +24,7 @@ from domain.store.bounded_append import AlongWith, append_within
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent, JourneyRecord
 from domain.store.recheck_tasks import HANDOVER_RECORD, follow_booking_correction
+from domain.store.records import KeyClaim
 from domain.text import unreadable_problem
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -123,21 +124,19 @@ def _full_answer() -> ValidationFailed:
     )
 
 
-async def _written(account_id: str, input: AmendRecordInput) -> bool:
-    """Whether an earlier attempt of this request wrote its amendment (under the id its key
-    derives), whether or not its answer was recorded."""
-    amendment_id = idempotency.derived_id(account_id, input, "amendment")
+async def _written(ledger: KeyClaim) -> bool:
+    """Whether an earlier attempt of the request whose key's claim is `ledger` wrote its
+    amendment (under the id the claim derives), its answer lost."""
+    amendment_id = idempotency.derived_id(ledger, "amendment")
     return amendment_id is not None and await JourneyRecord.exists(id=amendment_id)
 
 
 async def _taken_before(
     account_id: str, info: Info[Context, None], input: AmendRecordInput
 ) -> bool:
-    """Whether an earlier attempt of this request was taken: its amendment written, or its
-    answer recorded."""
-    return await _written(account_id, input) or await idempotency.answered_before(
-        info, account_id, input
-    )
+    """Whether an earlier attempt of this request was taken: its answer recorded, or its
+    amendment written (an amendment is written only under its key's claim)."""
+    return await idempotency.answered_before(info, account_id, input, went_through=_written)
 
 
 def _kind_problem(original: JourneyRecord, event: JourneyEvent, correction: Any) -> str | None:
@@ -200,9 +199,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
     if first is not None:
         return AmendmentPayload(amendment=amendment_view(await JourneyRecord.get(id=first)))
     # Every attempt with one key names one amendment: of calls racing with it, one writes it.
-    amendment_id = idempotency.derived_id(claims.account_id, input, "amendment") or str(
-        uuid.uuid4()
-    )
+    amendment_id = idempotency.derived_id(ledger, "amendment") or str(uuid.uuid4())
     # Counted again under the journey's lock: of requests racing for the last room, one gets it.
     amendment = await append_within(
         JourneyRecord,

@@ -16,6 +16,7 @@ from domain.roles import Role
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.procedure_reads import type_keys_of
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.consents.signing import (
     Signing,
@@ -129,7 +130,7 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
                 witness=(actor.user_id, actor.role.value),
                 signature=drawn,
             )
-            after_accepted = _writer(input, signing)
+            after_accepted = _writer(signing)
     if input.kind is ConsentKind.PHOTO and actor is not None:
         after_accepted = _with_purposes(input, actor, after_accepted)
     details = ActionDetails(
@@ -187,11 +188,9 @@ async def _planned_type(journey: JourneyRow) -> str | None:
     return (await type_keys_of(journey.clinic_id, [version_id])).get(version_id)
 
 
-def _writer(input: SignConsentInput, signing: Signing) -> AfterAccepted:
-    actor_id = signing.witness[0]
-    signature_id = idempotency.derived_id(actor_id, input, "consent_signature")
-
-    async def write(journey: JourneyRow) -> None:
+def _writer(signing: Signing) -> AfterAccepted:
+    async def write(journey: JourneyRow, ledger: KeyClaim | None) -> None:
+        signature_id = idempotency.derived_id(ledger, "consent_signature")
         await write_signature(signature_id or str(uuid.uuid4()), journey, signing)
 
     return write
@@ -202,12 +201,12 @@ def _with_purposes(
 ) -> AfterAccepted:
     """A PHOTO consent also gives its purposes, one photo-consent change each, and keeps which
     (paper forms too): what withdrawing it takes back."""
-    seed_id = idempotency.derived_id(actor.user_id, input, "consent_signature")
-    signature_id = seed_id if then is not None else None  # a signature row is written
 
-    async def write(journey: JourneyRow) -> None:
+    async def write(journey: JourneyRow, ledger: KeyClaim | None) -> None:
+        seed_id = idempotency.derived_id(ledger, "consent_signature")
+        signature_id = seed_id if then is not None else None  # a signature row is written
         if then is not None:
-            await then(journey)
+            await then(journey, ledger)
         await record_signed_purposes(
             journey,
             input.photo_purposes,

@@ -17,6 +17,7 @@ from domain.journey.facts import ActionDetails
 from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
 from domain.store.models import Journey as JourneyRow
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.consents.signing import write_withdrawal
 from schema.context import Context
@@ -53,12 +54,10 @@ async def defer_consent(info: Info[Context, None], input: DeferConsentInput) -> 
 async def withdraw_consent(info: Info[Context, None], input: WithdrawConsentInput) -> JourneyResult:
     actor = info.context.actor
     problems = check_text("note", input.note, required=False)
-    withdrawal_id = (
-        idempotency.derived_id(actor.user_id, input, "consent_withdrawal") if actor else None
-    )
 
-    async def mark(journey: JourneyRow) -> None:
+    async def mark(journey: JourneyRow, ledger: KeyClaim | None) -> None:
         assert actor is not None  # run_action refuses callers without one
+        withdrawal_id = idempotency.derived_id(ledger, "consent_withdrawal")
         # What stood when the client withdrew is withdrawn, on every attempt: a retry after a
         # lost answer must not take back what the client signed or gave since.
         asked_at = await idempotency.first_asked_at(actor.user_id, input)

@@ -6,7 +6,6 @@ it)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import strawberry
@@ -29,6 +28,7 @@ from domain.store.models import ActiveRecheckClaim, Clinic
 from domain.store.models import Client as ClientRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.recheck_visits import BOOKED_RECHECK_OF, open_booking
+from domain.store.records import KeyClaim
 from domain.visits import Newcomer, categorise
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -41,7 +41,7 @@ from schema.journeys.types import Journey
 from schema.text import check_text
 from workflows.client import JourneyGateway, JourneyUnavailable
 
-# Journey ids derived from (account, idempotency key) live in a UUID namespace of their own.
+# Journey ids derived from a key's claim (`_keyed_journey_id`) live in a namespace of their own.
 _JOURNEY_IDS = uuid.UUID("5b1f6c1e-4c1a-4f0e-9d7e-6a7f2f0c9a11")
 # Seed 003 (市场部): a salon's client is reported with the salon ("所属店家") before arriving,
 # and only a reported client is entered; a referral naming none reached no partner's statement.
@@ -103,7 +103,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     partner_id = None
     # A retry of a journey started before this rule answers it.
     if _salon_unnamed(input) and not await idempotency.answered_before(
-        info, actor.user_id, input, went_through=_started_under_key(actor.user_id, input)
+        info, actor.user_id, input, went_through=_started_under_key
     ):
         return invalid("partnerId", SALON_UNNAMED)
     if input.partner_id is not None:
@@ -116,16 +116,15 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
             partner_id and await idempotency.answered_before(info, actor.user_id, input)
         ):
             return not_found("partner")
-    key = input.idempotency_key
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
     first = idempotency.answered(ledger)
     if first is not None:
         return await _started(first, client.id)
-    # A key names its journey, so every retry of one request asks for the same workflow.
-    journey_id = _keyed_journey_id(actor.user_id, key) if key else str(uuid.uuid4())
-    if key and await JourneyRow.exists(id=journey_id):
+    # A key's claim names its journey, so every retry of one request asks for the same workflow.
+    journey_id = _keyed_journey_id(ledger) if ledger is not None else str(uuid.uuid4())
+    if ledger is not None and await JourneyRow.exists(id=journey_id):
         # An earlier attempt started it and its answer was lost: the retry converges on it.
         await _referred(partner_id, journey_id, client, actor.user_id)
         return await _started(journey_id, client.id, settle=(actor.user_id, input))
@@ -186,18 +185,16 @@ def _salon_unnamed(input: StartJourneyInput) -> bool:
     return input.channel is ArrivalChannel.PARTNER_REFERRAL and input.partner_id is None
 
 
-def _keyed_journey_id(account_id: str, key: str) -> str:
-    return str(uuid.uuid5(_JOURNEY_IDS, f"{account_id}:{key}"))
+def _keyed_journey_id(ledger: KeyClaim) -> str:
+    """The journey (and workflow) id of a keyed start, from its key's claim: every attempt of
+    one request names one journey. A claim written before salts has "account:key" as its seed,
+    the id that release gave the journey."""
+    return str(uuid.uuid5(_JOURNEY_IDS, ledger.seed))
 
 
-def _started_under_key(account_id: str, input: StartJourneyInput) -> Callable[[], Awaitable[bool]]:
-    """Whether this request's first attempt started its journey (the id comes from the key)."""
-
-    async def started() -> bool:
-        key = input.idempotency_key
-        return bool(key) and await JourneyRow.exists(id=_keyed_journey_id(account_id, key or ""))
-
-    return started
+async def _started_under_key(ledger: KeyClaim) -> bool:
+    """Whether this request's first attempt started its journey (its id comes from the claim)."""
+    return bool(ledger.seed) and await JourneyRow.exists(id=_keyed_journey_id(ledger))
 
 
 async def _referred(

@@ -16,6 +16,7 @@ from domain.procedures.checklist import PERFORMED_BY
 from domain.roles import Role
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.context import Context
 from schema.ids import decode_id
@@ -219,7 +220,7 @@ async def complete_treatment(
     problems += await team_problems(info, input)
     details = ActionDetails(product_count=len(input.products))
 
-    async def products_given(row: JourneyRow) -> None:
+    async def products_given(row: JourneyRow, _ledger: KeyClaim | None) -> None:
         await record_products(row, input.products, claims.account_id if claims else "")
 
     return await run_recorded_action(

@@ -190,7 +190,7 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
     # A retry of a bill that was made is answered with it, though the catalogue, the plan or the
     # clinic's settings have changed since.
     # (its answer lost or not: the bill under the key's id was written)
-    written = row_written(claims.account_id, input, "bill", BillRow)
+    written = row_written("bill", BillRow)
     if refused is not None and not await idempotency.answered_before(
         info, claims.account_id, input, went_through=written
     ):

@@ -15,6 +15,7 @@ from domain.money.catalog import DEFAULT_SETTINGS, BillingSettings, PaymentPolic
 from domain.money.money import Money, MoneyError, in_use, is_currency, minor_units
 from domain.store import records
 from domain.store.billing import ClinicBilling
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.context import Context
 from schema.errors import Conflict, ValidationFailed, from_domain
@@ -72,14 +73,13 @@ async def billing_settings(clinic_id: str) -> BillingSettings:
     )
 
 
-def row_written(
-    account_id: str, input: object, kind: str, model: type[Model]
-) -> Callable[[], Awaitable[bool]]:
-    """Whether the row `keyed` derives for this request (of `kind`) was written: a first
-    attempt whose answer was lost went through (`idempotency.answered_before`)."""
+def row_written(kind: str, model: type[Model]) -> Callable[[KeyClaim], Awaitable[bool]]:
+    """Whether the row `keyed` derives for a request (of `kind`, from its key's claim) was
+    written: a first attempt whose answer was lost went through
+    (`idempotency.answered_before`)."""
 
-    async def written() -> bool:
-        row_id = idempotency.derived_id(account_id, input, kind)
+    async def written(ledger: KeyClaim) -> bool:
+        row_id = idempotency.derived_id(ledger, kind)
         return row_id is not None and await model.exists(id=row_id)
 
     return written
@@ -105,7 +105,7 @@ async def keyed(
     first = idempotency.answered(ledger)
     if first is not None:
         return await answer(first)
-    row_id = idempotency.derived_id(account_id, input, kind) or str(uuid.uuid4())
+    row_id = idempotency.derived_id(ledger, kind) or str(uuid.uuid4())
     written = await write(row_id)
     if not isinstance(written, str):
         return written

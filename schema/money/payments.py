@@ -33,6 +33,7 @@ from domain.store.billing_reads import current_bill
 from domain.store.models import Journey as JourneyRow
 from domain.store.receipts import NewPayment
 from domain.store.receipts import record_payment as write_payment
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.body import check_currency, record_body, to_minor_units
@@ -194,7 +195,7 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     # Claimed before the bill is judged: a retry of a payment that went through answers it,
     # though the bill, paid since, would refuse the same payment now.
     ledger = await idempotency.claim(info, actor.user_id, input)
-    payment_id = idempotency.derived_id(actor.user_id, input, "payment") or str(uuid.uuid4())
+    payment_id = idempotency.derived_id(ledger, "payment") or str(uuid.uuid4())
     settled = idempotency.answered(ledger) is not None or idempotency.reused(ledger)
     # An unfinished first attempt may have written the payment: then its bill is the one.
     earlier = await Payment.get_or_none(id=payment_id)
@@ -218,7 +219,7 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
         if bill is None and not written:
             return await run_recorded_action(info, input, Action.RECORD_PAYMENT, problems=[])
         try:
-            await writer(journey)
+            await writer(journey, ledger)
         except DomainValidationFailed as refused:
             return from_domain(refused)
         note_write(info, journey.client_id)
@@ -250,7 +251,7 @@ def _writer(
 ) -> AfterAccepted:
     """`within_bill`: the journey did not judge the payment; its bill does, as it is written."""
 
-    async def write(journey: JourneyRow) -> None:
+    async def write(journey: JourneyRow, _ledger: KeyClaim | None) -> None:
         await write_payment(
             NewPayment(
                 payment_id=payment_id,

@@ -141,7 +141,7 @@ async def set_price_list_item(
     # A retry of a price that was set is answered with it, though the clinic bills in another
     # currency now.
     # (its answer lost or not: the version under the key's id was written)
-    written = row_written(claims.account_id, input, ITEM_KIND, ItemRow)
+    written = row_written(ITEM_KIND, ItemRow)
     if problems and not await idempotency.answered_before(
         info, claims.account_id, input, went_through=written
     ):

@@ -108,10 +108,10 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     if problems or amount is None:
         return invalid(problems)
     locale = (await billing_settings(claims.clinic_id)).locale
-    refund_id = idempotency.derived_id(claims.account_id, input, "refund") or str(uuid.uuid4())
     # Claimed before the checks that depend on what was given back: a retry of a refund that
     # went through answers it, though nothing is left to refund now.
     ledger = await idempotency.claim(info, claims.account_id, input)
+    refund_id = idempotency.derived_id(ledger, "refund") or str(uuid.uuid4())
     if idempotency.reused(ledger):
         return idempotency.conflict()
     if idempotency.answered(ledger) is not None:
@@ -148,7 +148,7 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
         )
         note_write(info, payment.client_id)
 
-    async def written_after_the_step(_: object) -> None:
+    async def written_after_the_step(_: object, _ledger: object) -> None:
         # Other refunds wait for this entry (`_journey_refund_being_written`); one past that wait
         # that took the money leaves this request answered as such (`_payload`), not a fault.
         try:
@@ -225,9 +225,9 @@ async def _own_step_ended_it(
     saying raises `JourneyUnavailable`: answered `Unavailable` (`schema.unanswered`), and a later
     retry writes its entry."""
     key = input.idempotency_key
-    if key is None or not idempotency.unfinished(ledger):
+    if key is None or ledger is None or not idempotency.unfinished(ledger):
         return False
-    return await update_taken(account_id, key, ran_on(info, journey.id))
+    return await update_taken(account_id, key, ledger, ran_on(info, journey.id))
 
 
 TAKEN_FIRST = "another refund of this payment was recorded first"

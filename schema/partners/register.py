@@ -118,9 +118,9 @@ async def register_partner(
     if answered is not None:
         row = await PartnerRegistration.get(id=answered)
         return RegisterPartnerPayload(partner=await Partner.from_row(row))
-    registration_id = idempotency.derived_id(claims.account_id, input, "partner_registration")
+    registration_id = idempotency.derived_id(ledger, "partner_registration")
     registration_id = registration_id or str(uuid.uuid4())
-    new_partner = idempotency.derived_id(claims.account_id, input, "partner")
+    new_partner = idempotency.derived_id(ledger, "partner")
     draft = RegistrationDraft(
         partner_id=partner_id or new_partner or str(uuid.uuid4()),
         clinic_id=claims.clinic_id,

@@ -22,6 +22,7 @@ from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.photos import PhotoConsentChange as ChangeRow
 from domain.store.photos import answered_change, change_unless_standing
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client, zone_of
@@ -39,6 +40,7 @@ from schema.photos.fields import consents_of
 from schema.photos.types import PhotoConsentChange, PhotoConsents, PhotoPurpose
 
 INPUT = "What to do; see the input type."
+PHOTO_CONSENT_KIND = "photo_consent"  # the kind of id a change derives from its key's claim
 
 
 @strawberry.input(description="The client gives or withdraws one purpose for their photos.")
@@ -74,12 +76,12 @@ async def set_photo_consent(
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid([bad_key])
-    change_id = idempotency.derived_id(claims.account_id, input, "photo_consent")
     purpose = DomainPhotoPurpose(input.purpose)
 
-    async def went_through() -> bool:
+    async def went_through(earlier: KeyClaim) -> bool:
         # A first attempt whose answer was lost wrote its change, or found the purpose already
         # as asked and wrote none (the key's claim says when it was asked).
+        change_id = idempotency.derived_id(earlier, PHOTO_CONSENT_KIND)
         if change_id is None:
             return False
         asked_at = await idempotency.first_asked_at(claims.account_id, input)
@@ -98,6 +100,7 @@ async def set_photo_consent(
     if first is not None:
         row = await ChangeRow.get(id=first)
     else:
+        change_id = idempotency.derived_id(ledger, PHOTO_CONSENT_KIND)
         # A retry answers what its first attempt found, not what stands since.
         retried = idempotency.unfinished(ledger)
         asked_at = await idempotency.first_asked_at(claims.account_id, input) if retried else None

@@ -32,6 +32,7 @@ from domain.store import records
 from domain.store.photo_tasks import settle_photo_tasks
 from domain.store.photos import Photo as PhotoRow
 from domain.store.photos import purposes_given
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client
@@ -160,7 +161,7 @@ async def upload_photo(
     first = idempotency.answered(ledger)
     if first is not None:
         return PhotoPayload(photo=await photo_view(info, await PhotoRow.get(id=first)))
-    derived_id = idempotency.derived_id(claims.account_id, keyed, "photo")
+    derived_id = idempotency.derived_id(ledger, "photo")
     photo_id = derived_id or str(uuid.uuid4())
     row = await store_photo(
         store,
@@ -189,9 +190,9 @@ async def taken_before(info: Info[Context, None], account_id: str, keyed: Simple
     """Whether this very upload was answered before, or stored with only its answer lost: a
     retry is answered as the first time though the consent was withdrawn since, or the photo
     was taken before uploads needed it."""
-    derived = idempotency.derived_id(account_id, keyed, "photo")
 
-    async def stored() -> bool:
+    async def stored(earlier: KeyClaim) -> bool:
+        derived = idempotency.derived_id(earlier, "photo")
         return derived is not None and await PhotoRow.exists(id=derived)
 
     return await idempotency.answered_before(info, account_id, keyed, went_through=stored)

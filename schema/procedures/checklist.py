@@ -101,7 +101,7 @@ async def complete_checklist_item(
         return idempotency.conflict()
     if idempotency.answered(ledger) is not None:
         return ChecklistItemPayload(journey=Journey.from_row(row))
-    row_id = idempotency.derived_id(claims.account_id, input, "checklist") or str(uuid.uuid4())
+    row_id = idempotency.derived_id(ledger, "checklist") or str(uuid.uuid4())
     # This request's own completion, written by an attempt whose answer was lost, is its
     # answer, though the treatment began since.
     written = await ChecklistCompletion.exists(id=row_id)

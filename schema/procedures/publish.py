@@ -19,6 +19,7 @@ from domain.procedures.template import ProcedureContent, check_content, content_
 from domain.store import records
 from domain.store.per_client import newest_versions
 from domain.store.procedures import ProcedureTypeVersion as VersionRow
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.clients.file_mutations import invalid
 from schema.context import Context
@@ -27,6 +28,7 @@ from schema.procedures.inputs import SetProcedureTypeInput, to_content
 from schema.procedures.types import ProcedureTypeVersion
 
 PUBLISH_ATTEMPTS = 5
+PROCEDURE_TYPE_KIND = "procedure_type"  # the kind of id a version derives from its claim
 # At most this many versions in one answer, newest of each type first.
 LISTED = 500
 
@@ -53,10 +55,10 @@ async def set_procedure_type(
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid([*problems, bad_key])
-    row_id = idempotency.derived_id(claims.account_id, input, "procedure_type") or str(uuid.uuid4())
 
-    async def published() -> bool:
-        return await VersionRow.exists(id=row_id)
+    async def published(earlier: KeyClaim) -> bool:
+        derived = idempotency.derived_id(earlier, PROCEDURE_TYPE_KIND)
+        return derived is not None and await VersionRow.exists(id=derived)
 
     # A retry of a version published before a newer rule (a check the template gained since)
     # is answered as it was, its answer lost or not; only a new publication meets the rules.
@@ -71,6 +73,7 @@ async def set_procedure_type(
     if first is not None:
         row = await VersionRow.get(id=first)
         return ProcedureTypePayload(procedure_type=ProcedureTypeVersion.from_row(row))
+    row_id = idempotency.derived_id(ledger, PROCEDURE_TYPE_KIND) or str(uuid.uuid4())
     found = await VersionRow.get_or_none(id=row_id)  # an unfinished first attempt's version
     for _ in range(PUBLISH_ATTEMPTS):
         if found is not None:

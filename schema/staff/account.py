@@ -109,7 +109,7 @@ async def _changed_before(
     if account is None:
         return None
 
-    async def is_the_new_password() -> bool:
+    async def is_the_new_password(_: records.KeyClaim) -> bool:
         assert account is not None
         try:
             return (await PASSWORD_WORK.verify(input.new_password, account.password_hash)).matches

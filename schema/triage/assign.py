@@ -117,7 +117,9 @@ async def _heard_of(row: JourneyRow) -> bool:
     return await TriageEntry.filter(clinic_id=row.clinic_id, journey_id=row.id).exists()
 
 
-async def _got_through(ledger: KeyClaim | None, taken: Callable[[], Awaitable[bool]]) -> bool:
+async def _got_through(
+    ledger: KeyClaim | None, taken: Callable[[KeyClaim], Awaitable[bool]]
+) -> bool:
     """Whether this request's first attempt got past the stage check and on: answered, or its
     answer lost after `taken` (the workflow took its update). Only then may a retry pass a
     journey no longer at triage, to be answered as the first time. A first attempt refused
@@ -126,7 +128,7 @@ async def _got_through(ledger: KeyClaim | None, taken: Callable[[], Awaitable[bo
     whether it took the update answers `Unavailable` (`schema.unanswered`)."""
     if idempotency.answered(ledger) is not None:
         return True
-    return idempotency.unfinished(ledger) and await taken()
+    return ledger is not None and idempotency.unfinished(ledger) and await taken(ledger)
 
 
 async def triage(
@@ -151,7 +153,7 @@ async def triage(
     # before a designated consultant needed a partner's referral (its answer lost or not), is
     # answered as the first time.
     if unlisted and not await idempotency.answered_before(
-        info, actor.user_id, input, went_through=lambda: _heard_of(row)
+        info, actor.user_id, input, went_through=lambda _: _heard_of(row)
     ):
         bad_items = unlisted
     if bad_items:
@@ -166,8 +168,9 @@ async def triage(
     # arrival in a shared round, under no id of this request's own).
     key = idempotency.key_of(input)
 
-    async def journey_took() -> bool:
-        return key is not None and await update_taken(actor.user_id, key, ran_on(info, row.id))
+    async def journey_took(earlier: KeyClaim) -> bool:
+        ran = ran_on(info, row.id)
+        return key is not None and await update_taken(actor.user_id, key, earlier, ran)
 
     past_triage = row.stage != Stage.TRIAGE.value
     finished = past_triage and await _got_through(ledger, journey_took)
@@ -253,9 +256,11 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
 
     # The desk is told only about a journey that can still be placed: at triage, or a retry
     # whose first attempt got through (the desk took its update: it is told under the key).
-    async def desk_took_it() -> bool:
+    async def desk_took_it(earlier: KeyClaim) -> bool:
         key = idempotency.key_of(input)
-        return key is not None and await desk_took(info, claims.clinic_id, actor.user_id, key)
+        return key is not None and await desk_took(
+            info, claims.clinic_id, actor.user_id, key, earlier
+        )
 
     if row.stage != Stage.TRIAGE.value and not await _got_through(ledger, desk_took_it):
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")

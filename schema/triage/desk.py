@@ -140,15 +140,21 @@ async def desk_update_id(
     return await update_id_for(account_id, key, ledger, ran)
 
 
-async def desk_took(info: Info[Context, None], clinic_id: str, account_id: str, key: str) -> bool:
-    """Whether the clinic's desk took the update of this request (account, key) and it
-    succeeded; `JourneyUnavailable` when Temporal cannot say in time."""
+async def desk_took(
+    info: Info[Context, None],
+    clinic_id: str,
+    account_id: str,
+    key: str,
+    ledger: records.KeyClaim,
+) -> bool:
+    """Whether the clinic's desk took the update of this request (account, key, its claim
+    `ledger`) and it succeeded; `JourneyUnavailable` when Temporal cannot say in time."""
     gateway = await gateway_for(info, clinic_id)
 
     async def ran(update_id: str) -> bool:
         return await gateway.update_ran(clinic_id, update_id)
 
-    return await update_taken(account_id, key, ran)
+    return await update_taken(account_id, key, ledger, ran)
 
 
 async def desk_change(
@@ -211,8 +217,8 @@ async def refused(info: Info[Context, None], input: object, refusal: DeskOutcome
         return refusal
     clinic_id, account_id = claims.clinic_id, claims.account_id
 
-    async def taken() -> bool:  # (its answer lost: the desk took its update)
-        return await desk_took(info, clinic_id, account_id, key)
+    async def taken(ledger: records.KeyClaim) -> bool:  # (answer lost: the desk took its update)
+        return await desk_took(info, clinic_id, account_id, key, ledger)
 
     # Temporal not saying whether its first attempt went through raises `JourneyUnavailable`:
     # neither its refusal nor its answer is owed yet, so it answers `Unavailable`

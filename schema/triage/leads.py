@@ -93,8 +93,9 @@ async def record_lead_contact(
 
     # A retry of a contact that was recorded is answered as it was, though its date has left
     # the window or the consultant has left the clinic since.
-    async def recorded() -> bool:  # (its answer lost: the contact under the key's id is there)
-        request_id = idempotency.derived_id(claims.account_id, input, "lead_contact")
+    # (Its answer lost: the contact under the id its key's claim derives is there.)
+    async def recorded(earlier: records.KeyClaim) -> bool:
+        request_id = idempotency.derived_id(earlier, "lead_contact")
         return request_id is not None and await LeadContact.exists(request_id=request_id)
 
     # (and its contact is there: only its answer is owed)
@@ -110,7 +111,7 @@ async def record_lead_contact(
         await idempotency.settle(claims.account_id, input, str(client.id))
     elif idempotency.answered(ledger) is None:
         # Unique when derived from the key: of calls racing with one key, one records it.
-        request_id = idempotency.derived_id(claims.account_id, input, "lead_contact")
+        request_id = idempotency.derived_id(ledger, "lead_contact")
         try:
             await LeadContact.create(
                 clinic_id=claims.clinic_id,

@@ -9,8 +9,9 @@ from typing import Any
 
 from domain.auth import hash_password
 from domain.roles import Role
+from domain.store import records
+from domain.store.models import IdempotencyKey
 from schema.ids import decode_id, encode_id
-from schema.update_ids import derived_update_id
 from server.seed import DEMO_PASSWORD
 from tests.api.canary import Canary
 from tests.api.canary_aftercare import follow_up_with_aftercare
@@ -51,9 +52,24 @@ class Visit:
     def token(self, role: Role) -> str:
         return self.staff[role].token
 
-    def control_update_ids(self) -> dict[str, str]:
+    async def control_update_ids(self) -> dict[str, str]:
+        """The update ids the control keys' claims derived (from each claim's salt)."""
         account = self.staff[Role.FRONT_DESK].account_id
-        return {kind: derived_update_id(account, key) for kind, key in self.controls.items()}
+        ids = {}
+        for kind, key in self.controls.items():
+            claim = await IdempotencyKey.get(account_id=account, key=key)
+            assert claim.salt, claim  # written by this release: ids derive from its salt
+            ids[kind] = records.derived_id(claim.salt, "update")
+        return ids
+
+    def key_derived_update_ids(self) -> dict[str, str]:
+        """The update ids the control keys alone would derive (as releases before salts did):
+        anyone guessing a key could check those."""
+        account = self.staff[Role.FRONT_DESK].account_id
+        return {
+            kind: records.derived_id(f"{account}:{key}", "update")
+            for kind, key in self.controls.items()
+        }
 
     def workflow_ids(self) -> set[str]:
         """The journeys' workflow ids and the desk's: what Temporal must list for this run."""

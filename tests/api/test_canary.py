@@ -112,10 +112,13 @@ async def test_free_text_is_kept_in_the_database_and_never_reaches_temporal(
     # And no idempotency key either (a client may build its keys from what it sends)
     keys = {f"key {kind}": key for kind, key in visit.controls.items()}
     assert found(keys, in_temporal) == []
+    # Nor an id derived from a key alone: one that a guessed key could be checked against
+    guessable = {f"from key {kind}": i for kind, i in visit.key_derived_update_ids().items()}
+    assert found(guessable, in_temporal) == []
     # While the same scan finds what the API did hand Temporal: the update ids derived from
     # those keys, the clinic in every run's input and answer, and in the journeys' search
     # attributes
-    derived = visit.control_update_ids()
+    derived = await visit.control_update_ids()
     controls = {f"control {kind}": update_id for kind, update_id in derived.items()}
     hits = found(controls, in_temporal)
     assert any(hit.startswith("control desk in history of triage-desk-") for hit in hits), hits

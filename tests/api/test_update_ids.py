@@ -1,4 +1,4 @@
-"""Temporal's update id for a keyed step: derived from the key, never the key itself.
+"""Temporal's update id for a keyed step: derived from the key's claim, never from the key.
 
 A client may build its idempotency keys from what it sends (a name, a phone number); Temporal
 keeps ids and codes only. Earlier releases sent the key as it was given: a retry of a step such
@@ -15,6 +15,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
+from domain.store import records
 from domain.store.models import IdempotencyKey
 from schema import update_ids
 from schema.ids import decode_id
@@ -32,20 +33,22 @@ Clinic = Callable[[], Awaitable[JourneyDriver]]
 
 @pytest.fixture
 def as_earlier_release(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bool], None]]:
-    """Switches the API to the update ids earlier releases sent (the key as given) and back."""
-    derived = update_ids.derived_update_id
+    """Switches the API to the update ids earlier releases sent (the key as given), and to
+    their claims (no salt: the seed is "account:key", that id), and back."""
+    derived, salted = update_ids.derived_update_id, records.new_salt
 
     def switch(earlier: bool) -> None:
         if earlier:
-            legacy = update_ids.legacy_update_id
-            monkeypatch.setattr(update_ids, "derived_update_id", legacy)
+            monkeypatch.setattr(update_ids, "derived_update_id", lambda ledger: ledger.seed)
+            monkeypatch.setattr(records, "new_salt", lambda: None)
         else:
             monkeypatch.setattr(update_ids, "derived_update_id", derived)
+            monkeypatch.setattr(records, "new_salt", salted)
 
     yield switch
 
 
-async def test_a_keyed_step_hands_temporal_an_id_derived_from_its_key(
+async def test_a_keyed_step_hands_temporal_an_id_derived_from_its_claim_not_its_key(
     fresh_clinic: Clinic, temporal_env: WorkflowEnvironment
 ) -> None:
     # Given a key built the way a careless client might, from what it sends
@@ -56,10 +59,12 @@ async def test_a_keyed_step_hands_temporal_an_id_derived_from_its_key(
     approval = {**_approval(journey["id"]), "idempotencyKey": key}
     done = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
     assert done["__typename"] == "JourneyPayload", done
-    # Then the journey's history holds the id derived from it, and not the key
+    # Then the journey's history holds the id derived from its claim's salt, not the key, nor
+    # the id the key alone derives (anyone guessing the key could check that one)
     recorded = await _temporal_history(temporal_env, journey["id"])
     account = driver.staff[Role.EXPERT].account_id
-    assert update_ids.derived_update_id(account, key).encode() in recorded
+    assert (await _claimed_update_id(account, key)).encode() in recorded
+    assert records.derived_id(f"{account}:{key}", "update").encode() not in recorded
     assert key.encode() not in recorded
     assert b"Anna Kowalska" not in recorded
 
@@ -111,7 +116,8 @@ async def test_a_step_an_earlier_release_never_got_through_runs_under_the_new_id
     as_earlier_release(False)
     await driver.drive_to("EXPERT_REVIEW", journey)
     retry = await driver.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
-    # Then it is judged afresh and goes through, once, under the id derived from its key
+    # Then it is judged afresh and goes through, once, under the id its claim derives (its key
+    # claimed by that release, without a salt: from the account and the key)
     assert retry["__typename"] == "JourneyPayload", retry
     assert retry["journey"]["stage"] == "CONSENT"
     history = (await driver.journey(journey["id"]))["history"]
@@ -119,7 +125,8 @@ async def test_a_step_an_earlier_release_never_got_through_runs_under_the_new_id
     recorded = await _temporal_history(temporal_env, journey["id"])
     account = driver.staff[Role.EXPERT].account_id
     key = approval["idempotencyKey"]
-    assert update_ids.derived_update_id(account, key).encode() in recorded
+    assert (await _claimed_update_id(account, key)).encode() in recorded
+    assert records.derived_id(f"{account}:{key}", "update").encode() in recorded
     assert key.encode() not in recorded
 
 
@@ -184,6 +191,13 @@ def _approval(journey_id: str) -> dict[str, Any]:
         "finalPlan": PLAN,
         "idempotencyKey": f"key-{uuid.uuid4()}",
     }
+
+
+async def _claimed_update_id(account_id: str, key: str) -> str:
+    """The update id the key's claim derives (from its salt, or from the account and the key
+    when the claim has none)."""
+    claim = await IdempotencyKey.get(account_id=account_id, key=key)
+    return records.derived_id(claim.salt or f"{account_id}:{key}", "update")
 
 
 async def _lose_answer(account_id: str, key: str) -> None:

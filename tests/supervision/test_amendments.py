@@ -9,7 +9,7 @@ import pytest
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.roles import Role
 from domain.store import records
-from domain.store.models import AppendOnlyViolation, JourneyEvent, JourneyRecord
+from domain.store.models import AppendOnlyViolation, IdempotencyKey, JourneyEvent, JourneyRecord
 from schema.ids import decode_id
 from tests.api.flow import JourneyDriver
 
@@ -164,9 +164,14 @@ async def test_a_journey_takes_a_bounded_number_of_amendments_and_retries_are_st
     # And a retry of the first, with its key, is answered as it was
     assert await amend("first", key="amend-first") == keyed
     # And so is a request whose attempt wrote the last amendment that fits and lost its answer
-    # before the key was settled (its amendment is written under the id its key derives)
+    # before the key was settled (its amendment is written under the id its key's claim
+    # derives, from the claim's salt)
     supervisor = cockpit.staff[Role.SUPERVISOR].account_id
-    lost = records.derived_id(supervisor, "amend-lost", "amendment")
+    salt = records.new_salt()  # its claim, as that attempt wrote it (matched on the operation)
+    await IdempotencyKey.create(
+        account_id=supervisor, key="amend-lost", operation="amendRecord", result_id="", salt=salt
+    )
+    lost = records.derived_id(salt, "amendment")
     await JourneyRecord.create(
         id=lost,
         journey_id=original.journey_id,
