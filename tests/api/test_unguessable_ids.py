@@ -16,12 +16,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from domain.store import records
-from domain.store.models import IdempotencyKey, JourneyRecord
+from domain.store.models import IdempotencyKey, JourneyRecord, StaffAccount
 from domain.store.models import Journey as JourneyRow
 from schema.ids import decode_id
 from schema.journeys.reception import _JOURNEY_IDS
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver
+from tests.api.harness import Api, Staff
+from tests.api.test_administration import TEMPORARY, _create_staff
 from tests.api.test_update_ids import _temporal_history
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
@@ -112,6 +114,34 @@ async def test_a_claim_an_earlier_release_left_unfinished_keeps_the_ids_it_deriv
     assert await _drafts(journey_id, expert) == [records.derived_id(legacy_seed, "draft")]
     recorded = await _temporal_history(temporal_env, journey["id"])
     assert records.derived_id(legacy_seed, "update").encode() in recorded
+
+
+async def test_a_staff_account_made_under_a_key_is_named_by_its_claim_not_its_key(
+    api: Api, staff: dict[Role, Staff]
+) -> None:
+    # Given an administrator's key built from the new account's username
+    admin = staff[Role.ADMIN]
+    username = f"nurse-{uuid.uuid4().hex[:10]}"
+    key = f"create {username}"
+    # When the account is made under it, and the request retried after its answer was lost
+    account = {
+        "clinicId": "demo-clinic",
+        "username": username,
+        "displayName": "Ewa",
+        "role": "NURSE",
+        "temporaryPassword": TEMPORARY,
+        "idempotencyKey": key,
+    }
+    created = await _create_staff(api, admin, **account)
+    assert created["__typename"] == "StaffAccountPayload", created
+    await _lose_answer(admin.account_id, key)
+    again = await _create_staff(api, admin, **account)
+    # Then the retry names the same account, whose id is not the one the key alone derives
+    assert again == created
+    (row,) = await StaffAccount.filter(username=username)
+    assert row.id != f"staff-{uuid.uuid5(uuid.NAMESPACE_URL, f'{admin.account_id}:{key}').hex}"
+    salt = await _salt(admin.account_id, key)
+    assert row.id == f"staff-{uuid.uuid5(uuid.NAMESPACE_URL, salt).hex}"
 
 
 def _review(journey: dict[str, Any], key: str) -> dict[str, Any]:
