@@ -16,13 +16,27 @@ from domain.journey.machine import fire
 from domain.journey.sla import breached
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, PaymentKind, Stage
 from domain.journey.table import Action
+from domain.money.money import is_currency, minor_units
 
 Effect = Callable[[JourneyFacts, ActionDetails, datetime], str]
 
 
-def _money(minor: int | None, currency: str | None) -> str:
+# The places of an amount kept in hundredths whatever its currency: the final plan's price and a
+# payment without a bill (`schema.body.to_minor_units`). A bill's payment and a refund are kept
+# at the currency's own minor units (`Money.minor`).
+HUNDREDTHS = 2
+
+
+def _money(minor: int | None, currency: str | None, *, in_hundredths: bool = False) -> str:
+    """The amount at its currency's places (1200.00 EUR, 150000 JPY, 1.250 KWD): ISO 4217's,
+    from the data Babel carries (static, so a replay writes the same). A code not on ISO's list
+    is written as before, in hundredths; a plan's price with more places than its currency has
+    (1000.50 JPY, which the plan's input lets through) is written whole, not rounded."""
+    places = minor_units(currency) if currency and is_currency(currency) else HUNDREDTHS
     # Decimal, not float: exact for any amount the validators let through.
-    return f"{Decimal(minor or 0).scaleb(-2):.2f} {currency or ''}".strip()
+    amount = Decimal(minor or 0).scaleb(-(HUNDREDTHS if in_hundredths else places))
+    shown = places if amount == round(amount, places) else HUNDREDTHS
+    return f"{amount:.{shown}f} {currency or ''}".strip()
 
 
 def _assign(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
@@ -52,7 +66,8 @@ def _approve(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     if d.follow_up_offsets:
         facts.follow_up_offsets = list(d.follow_up_offsets)
     anesthesia = ", with anesthesia" if d.requires_anesthesia else ""
-    return f"plan approved at {_money(d.plan_total_minor, d.currency)}{anesthesia}"
+    price = _money(d.plan_total_minor, d.currency, in_hundredths=True)
+    return f"plan approved at {price}{anesthesia}"
 
 
 def _consent(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
@@ -80,8 +95,11 @@ def _payment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     if d.payment_kind is PaymentKind.INSTALLMENT_PLAN:
         facts.installment_plan = True
     kind = d.payment_kind.value if d.payment_kind else "payment"
-    paid = _money(facts.paid_minor, facts.currency)
-    return f"{kind} {_money(d.amount_minor, d.currency)} (paid {paid})"
+    # Against a bill (`bill_total_minor` given) at the currency's minor units; without, in
+    # hundredths. A journey is paid one way or the other, never both (`createBill`).
+    amount = _money(d.amount_minor, d.currency, in_hundredths=d.bill_total_minor is None)
+    paid = _money(facts.paid_minor, facts.currency, in_hundredths=facts.bill_total_minor is None)
+    return f"{kind} {amount} (paid {paid})"
 
 
 def _refund(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:

@@ -14,7 +14,7 @@ from domain.roles import Role
 from domain.store.billing import Payment
 from schema.ids import decode_id
 from tests.api import documents
-from tests.api.flow import CHECKS, JourneyDriver, new_key
+from tests.api.flow import CHECKS, PLAN, JourneyDriver, new_key
 from tests.api.harness import clinic_month
 from tests.api.money_support import (
     INSTALLMENTS,
@@ -254,3 +254,45 @@ async def test_an_installment_plan_moves_on_and_a_missed_installment_is_counted(
     refusals = [a["problems"] for a in answers if a["__typename"] == "ValidationFailed"]
     assert refusals == [[{"field": "amount", "message": "at most 0.00 EUR is outstanding"}]] * 2
     assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "0.00"
+
+
+async def test_a_yen_bill_paid_and_refunded_is_summarised_in_yen(fresh_clinic: Clinic) -> None:
+    # Given a clinic billing in yen (no minor unit) and a journey whose plan of ¥150,000 was
+    # approved, at payment with a confirmed bill of ¥150,000
+    driver = await fresh_clinic()
+    yen = {"currency": "JPY", "locale": "ja_JP", "discountThresholdPercent": 10}
+    await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **yen, paymentPolicy="FULL")
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    await driver.ok(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        journeyId=journey["id"],
+        decision="APPROVE",
+        points="volume in the cheeks, no lips",
+        finalPlan={**PLAN, "price": "150000", "currency": "JPY"},
+    )
+    journey = await driver.sign_consent(journey["id"])
+    item = await set_item(driver, listPrice={"amount": "150000", "currency": "JPY"})
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}], journey)
+    # When the cashier takes it in full and gives ¥1,000 back before the treatment
+    paid = payment(bill, "150000", "FULL", currency="JPY")
+    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **paid)
+    (taken,) = (await bill_of(driver, journey["id"]))["payments"]
+    given_back = {"amount": "1000", "currency": "JPY"}
+    refund = await money_call(
+        driver,
+        RECORD_REFUND,
+        Role.CASHIER,
+        paymentId=taken["id"],
+        amount=given_back,
+        reason="one syringe not used",
+    )
+    assert refund["__typename"] == "RefundPayload", refund
+    # Then the journey's history writes each amount in yen (before: "1500.00 JPY", "10.00 JPY")
+    history = (await driver.journey(journey["id"]))["history"]
+    assert [h["summary"] for h in history][-4:] == [
+        "plan approved at 150000 JPY",
+        "PROCEDURE consent signed",
+        "FULL 150000 JPY (paid 150000 JPY)",
+        "refund 1000 JPY before treatment",
+    ]

@@ -9,16 +9,18 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
-from domain.journey.stages import FollowUpOutcome, Stage, VisitCategory
+from domain.journey.stages import ExpertDecision, FollowUpOutcome, PaymentKind, Stage, VisitCategory
 from domain.journey.table import Action
 from domain.store.models import JourneyEvent
 from tests.support import (
+    CASHIER,
     CONSULTANT,
     DESK,
     EXPERT,
     SUPERVISOR,
     assign,
     call,
+    consent,
     journey_start,
     path,
     request,
@@ -205,3 +207,29 @@ async def test_unreached_follow_ups_stay_open_until_a_supervisor_closes_them(
         "SUPERVISOR",
         "8 open follow-up(s) closed by supervisor",
     )
+
+
+async def test_a_yen_bill_paid_and_refunded_is_summarised_in_yen(client: Client) -> None:
+    # Given a journey whose expert approved a plan of ¥150,000 (kept in hundredths, as the plan's
+    # input reads it), at payment
+    start = journey_start()
+    handle = await begin(client, start, TASK_QUEUE)
+    for step in steps_to(Stage.EXPERT_REVIEW):
+        await act(handle, step)
+    plan = {"plan_total_minor": 15_000_000, "currency": "JPY"}
+    await act(handle, request(Action.APPROVE_PLAN, EXPERT, decision=ExpertDecision.APPROVE, **plan))
+    assert (await act(handle, consent())).stage is Stage.PAYMENT
+    # When a deposit of ¥50,000 is paid against its bill of ¥150,000 (kept in yen, JPY's minor
+    # unit), and ¥1,000 of it refunded before treatment, on the sandboxed worker
+    yen = {"currency": "JPY", "bill_total_minor": 150_000}
+    deposit = {"amount_minor": 50_000, "payment_kind": PaymentKind.DEPOSIT, **yen}
+    await act(handle, request(Action.RECORD_PAYMENT, CASHIER, **deposit))
+    await act(handle, request(Action.REFUND, CASHIER, amount_minor=1_000, currency="JPY"))
+    # Then the history the read model keeps writes each amount in yen (before: "500.00 JPY")
+    rows = await JourneyEvent.filter(journey_id=start.journey_id).order_by("seq")
+    assert [r.summary for r in rows][-4:] == [
+        "plan approved at 150000 JPY",
+        "PROCEDURE consent signed",
+        "DEPOSIT 50000 JPY (paid 50000 JPY)",
+        "refund 1000 JPY before treatment",
+    ]
