@@ -8,6 +8,9 @@ It also settles what lost Temporal answers left open, from what Temporal says (`
 drafts the journeys will never attach are voided, claims of journeys that never started are
 released. A question Temporal did not answer counts as drift: the run did not finish its work.
 
+A client the desk released at its day's end whose journey never went back to triage is reported
+too (`domain.store.day_end_releases`), for `autoAssign` to send the release again and place them.
+
 The board's per-stage counters are derived from the journey rows alone, so they are checked
 against a count of the rows and repaired here; each repaired counter is reported as drift.
 """
@@ -28,6 +31,7 @@ from temporalio.service import RPCError
 
 from domain.journey.facts import JourneyFacts
 from domain.journey.table import OWNED
+from domain.store.day_end_releases import Release, day_end_releases, missed
 from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
 from domain.store.drafts import void_but_attached
 from domain.store.hand_overs import HandOver, landed, latest_hand_overs
@@ -57,7 +61,11 @@ class Drift:
 
 
 async def _compare(
-    client: Client, row: Journey, gate: asyncio.Semaphore, hand_over: HandOver | None
+    client: Client,
+    row: Journey,
+    gate: asyncio.Semaphore,
+    hand_over: HandOver | None,
+    release: Release | None,
 ) -> list[Drift]:
     async with gate:
         handle = client.get_workflow_handle_for(JourneyWorkflow.run, str(row.id))
@@ -87,6 +95,15 @@ async def _compare(
                 f"the desk handed the client to {hand_over.consultant_id} (its {hand_over.day} "
                 f"entry {hand_over.seq}); the journey still names {facts.consultant_id}: "
                 "reassignJourney hands it over",
+            )
+        )
+    if release is not None and await missed(release, facts):
+        found.append(
+            Drift(
+                str(row.id),
+                f"the desk released the client at the end of {release.day} (its entry "
+                f"{release.seq}), {release.consultant_id} had not taken them; the journey still "
+                "names them: autoAssign sends it back to triage and places the client anew",
             )
         )
     return found
@@ -131,14 +148,7 @@ def _nth(records: list[str], n: int) -> str:
 
 async def find_drift(client: Client, clinic_id: str | None = None) -> list[Drift]:
     """Checks every active journey in the read model, and every running journey workflow."""
-    query = Journey.filter(active=True)
-    if clinic_id:
-        query = query.filter(clinic_id=clinic_id)
-    rows = await query
-    gate = asyncio.Semaphore(CONCURRENT_QUERIES)
-    hand_overs = await latest_hand_overs([str(row.id) for row in rows if row.stage in OWNED_STAGES])
-    comparisons = (_compare(client, r, gate, hand_overs.get(str(r.id))) for r in rows)
-    drift = [d for found in await asyncio.gather(*comparisons) for d in found]
+    rows, drift = await rows_drift(client, clinic_id)
     known = {str(row.id) for row in rows}
     running_query = 'WorkflowType = "Journey" AND ExecutionStatus = "Running"'
     if clinic_id:
@@ -148,6 +158,24 @@ async def find_drift(client: Client, clinic_id: str | None = None) -> list[Drift
         if execution.id not in known:
             drift.append(Drift(execution.id, "running workflow with no active read-model row"))
     return drift
+
+
+async def rows_drift(
+    client: Client, clinic_id: str | None = None
+) -> tuple[list[Journey], list[Drift]]:
+    """The active journeys in the read model, and how each differs from its workflow."""
+    query = Journey.filter(active=True)
+    if clinic_id:
+        query = query.filter(clinic_id=clinic_id)
+    rows = await query
+    gate = asyncio.Semaphore(CONCURRENT_QUERIES)
+    owned = [str(row.id) for row in rows if row.stage in OWNED_STAGES]
+    hand_overs = await latest_hand_overs(owned)
+    releases = await day_end_releases(owned)
+    comparisons = (
+        _compare(client, r, gate, hand_overs.get(str(r.id)), releases.get(str(r.id))) for r in rows
+    )
+    return rows, [d for found in await asyncio.gather(*comparisons) for d in found]
 
 
 @dataclass

@@ -54,6 +54,12 @@ RECORD_GIVE_UP: timedelta | None = None
 RECORD_PAUSE = timedelta(seconds=10)
 
 
+def hand_over_update_id(clinic_id: str, day: str, seq: int) -> str:
+    """The journey update of a desk entry's hand-over: whoever sends it (the record's activity,
+    or `autoAssign` mending a release the journey missed), the journey takes it once."""
+    return f"desk-{clinic_id}-{day}-{seq}"
+
+
 @dataclass
 class DeskRecord:
     """What the read model receives: the new log entries and the desk after them.

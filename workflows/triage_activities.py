@@ -15,7 +15,12 @@ from domain.journey.table import Action
 from domain.store.triage_projection import apply_desk_changes
 from domain.triage.board_changes import BoardChange
 from domain.triage.entries import DeskEntry, EntryKind
-from workflows.desk_records import RECORD_DESK, RECORD_DESK_BOARD_CHANGES, DeskRecord
+from workflows.desk_records import (
+    RECORD_DESK,
+    RECORD_DESK_BOARD_CHANGES,
+    DeskRecord,
+    hand_over_update_id,
+)
 from workflows.journey import JourneyWorkflow
 from workflows.update_admission import retry_while_refused
 
@@ -78,7 +83,7 @@ async def hand_journey_over(
     request = ActionRequest(
         action, TRIAGE_DESK_ACTOR, ActionDetails(consultant_id=entry.consultant_id)
     )
-    update_id = f"desk-{clinic_id}-{entry.day}-{entry.seq}"
+    update_id = hand_over_update_id(clinic_id, entry.day, entry.seq)
 
     async def send() -> object:
         return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)

@@ -69,6 +69,7 @@ from schema.triage.desk import (
     unknown_consultant,
 )
 from schema.triage.item_catalog import unknown_code
+from schema.triage.released import back_to_triage
 from schema.triage.types import TriageDecision
 from schema.update_ids import update_taken
 
@@ -139,9 +140,10 @@ async def triage(
     actor, claims = info.context.actor, info.context.claims
     if actor is None or claims is None:
         return not_authorized(), None, None
-    row = await load_visible_journey(info, input.journey_id)
-    if row is None:
+    loaded = await load_visible_journey(info, input.journey_id)
+    if loaded is None:
         return not_found("journey"), None, None
+    row: JourneyRow = loaded  # (sent back to triage below, when its day's-end release missed)
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key])), None, row
@@ -172,6 +174,11 @@ async def triage(
         ran = ran_on(info, row.id)
         return key is not None and await update_taken(actor.user_id, key, earlier, ran)
 
+    # A client the desk's day released, whose journey never heard of it, goes back first.
+    returned = await back_to_triage(info, row)
+    if not isinstance(returned, JourneyRow):
+        return returned, None, row
+    row = returned
     past_triage = row.stage != Stage.TRIAGE.value
     finished = past_triage and await _got_through(ledger, journey_took)
     if past_triage and not finished:

@@ -10,11 +10,7 @@ from dataclasses import replace
 import strawberry
 from strawberry.types import Info
 
-from domain.errors import TransitionNotAllowed
-from domain.journey.stages import Stage
-from domain.journey.table import Action
 from domain.store.models import Journey as JourneyRow
-from domain.store.triage_models import TriageEntry
 from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, correction_problem, item_codes
 from domain.triage.commands import (
     AcceptCommand,
@@ -24,11 +20,10 @@ from domain.triage.commands import (
     SeatCommand,
 )
 from domain.triage.desk import SeatStatus
-from domain.triage.entries import EntryKind
 from domain.triage.revenue import CreditRule
 from schema import idempotency
 from schema.context import Context
-from schema.errors import ValidationFailed, from_domain, invalid, not_authorized, not_found
+from schema.errors import ValidationFailed, invalid, not_authorized, not_found
 from schema.ids import decode_id
 from schema.triage.desk import (
     DeskOutcome,
@@ -41,6 +36,7 @@ from schema.triage.desk import (
     unknown_consultant,
 )
 from schema.triage.item_catalog import unknown_code
+from schema.triage.released import released_at_day_end
 
 ReassignRule = strawberry.enum(CreditRule, name="ReassignRule")
 
@@ -150,40 +146,6 @@ async def set_rotation_order(info: Info[Context, None], input: RotationOrderInpu
         input,
         lambda gateway, clinic, key, _: gateway.set_order(clinic, command, key),
     )
-
-
-# The log entries that give a journey's client to a consultant, or take them back.
-_ASSIGNMENT_KINDS = (
-    EntryKind.ASSIGNED,
-    EntryKind.VIP_PLACED,
-    EntryKind.TIMED_OUT,
-    EntryKind.REASSIGNED,
-    EntryKind.ACCEPTED,
-    EntryKind.RELEASED,
-)
-
-
-async def released_at_day_end(clinic_id: str, journey_id: str) -> DeskOutcome | None:
-    """The refusal of an acceptance whose client the desk's day released, or None. The new
-    day's desk no longer holds the assignment (it would answer a bare NotFound): the log says
-    what became of it and staff are told what to do."""
-    kinds = [kind.value for kind in _ASSIGNMENT_KINDS]
-    latest = await (
-        TriageEntry.filter(clinic_id=clinic_id, journey_id=journey_id, kind__in=kinds)
-        .order_by("-seq")
-        .first()
-    )
-    if latest is None or latest.kind != EntryKind.RELEASED.value:
-        return None
-    if not (latest.details or {}).get("back_to_triage"):
-        return None
-    row = await JourneyRow.get(id=journey_id)
-    at_triage = row.stage == Stage.TRIAGE.value
-    refusal = TransitionNotAllowed(
-        f"released at the end of {latest.day}: {latest.consultant_id} had not taken the client, "
-        "who waits at triage again unassigned; place the client anew (autoAssign)"
-    )
-    return from_domain(refusal, Stage(row.stage), [Action.ASSIGN_CONSULTANT] if at_triage else [])
 
 
 async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> TriageResult:

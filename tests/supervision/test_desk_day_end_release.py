@@ -4,15 +4,25 @@ morning: the journey waits at triage naming nobody, `autoAssign` places them ane
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from temporalio.testing import WorkflowEnvironment
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
+from domain.journey.table import Action
 from domain.roles import Role
+from domain.store.triage_models import TriageEntry
+from domain.triage.entries import DeskEntry, EntryKind
+from schema.ids import decode_id
+from server.reconcile import rows_drift
 from tests.api.harness import Api, eventually
 from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
+from workflows import triage_activities
 
 # The clinics the harness creates keep the model's default time zone.
 CLINIC_ZONE = ZoneInfo("Europe/Warsaw")
@@ -77,3 +87,105 @@ async def test_a_client_released_at_the_days_end_waits_at_triage_to_be_placed_an
     assert again["autoAssign"]["__typename"] == "AutoAssignPayload", again
     assert again["autoAssign"]["journey"]["stage"] == "CONSULTATION"
     assert again["autoAssign"]["journey"]["consultant"] is not None
+
+
+async def _updates_accepted(env: WorkflowEnvironment, journey_id: str, update_id: str) -> int:
+    """How many times the journey's history accepted the update `update_id`."""
+    history = await env.client.get_workflow_handle(journey_id).fetch_history()
+    accepted = [
+        event.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+        for event in history.events
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+    ]
+    return accepted.count(update_id)
+
+
+async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_once(
+    cockpit_api: Api,
+    skipping_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a client the desk assigned five minutes before the clinic's midnight
+    clinic, staff, _consultants = await _desk_clinic(cockpit_api)
+    desk = staff[Role.FRONT_DESK].token
+    jid = await _journey_at_triage(cockpit_api, desk, 1)
+    raw = decode_id(jid, "Journey")
+    assert raw is not None
+    await skipping_env.sleep(await _to_clinic_midnight(skipping_env) - timedelta(minutes=5))
+    first = await cockpit_api.run(AUTO_ASSIGN, desk, input={"journeyId": jid})
+    assert first["autoAssign"]["journey"]["stage"] == "CONSULTATION", first
+    named = first["autoAssign"]["journey"]["consultant"]
+
+    # When the day ends while the journey does not answer: the record's activity gives up after
+    # its (shortened) budget, says so at ERROR, and the journey keeps its consultant. The send
+    # never leaves the activity: one Temporal admitted for a stopped worker may still land later
+    # (`hand_journey_over`), so stopping the worker would not reliably make the journey miss it.
+    async def no_answer(*_args: object, **_kwargs: object) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(triage_activities, "HAND_OVERS_BUDGET_SECONDS", 0.2)
+    monkeypatch.setattr(triage_activities, "retry_while_refused", no_answer)
+    with caplog.at_level(logging.ERROR, logger="temporalio.activity"):
+        await skipping_env.sleep(timedelta(minutes=6))
+
+        async def told() -> list[str]:
+            return [record.getMessage() for record in caplog.records]
+
+        await eventually(
+            told,
+            lambda said: any(f"could not hand journey {raw} over" in m for m in said),
+            timeout=20,
+            what="the record's activity giving up on the release",
+        )
+    monkeypatch.undo()
+    release = await TriageEntry.get(journey_id=raw, kind=EntryKind.RELEASED.value)
+    update_id = f"desk-{clinic}-{release.day}-{release.seq}"
+    stuck = (await cockpit_api.run(JOURNEY, desk, id=jid))["journey"]
+    assert (stuck["stage"], stuck["consultant"]) == ("CONSULTATION", named)
+
+    # Then reconcile reports the release the journey missed
+    async def drift() -> list[str]:
+        return [
+            d.problem
+            for d in (await rows_drift(skipping_env.client, clinic))[1]
+            if d.journey_id == raw
+        ]
+
+    assert await drift() == [
+        f"the desk released the client at the end of {release.day} (its entry {release.seq}), "
+        f"{release.consultant_id} had not taken them; the journey still names them: autoAssign "
+        "sends it back to triage and places the client anew"
+    ]
+    # And accepting the old assignment says so, and that autoAssign is the way
+    refused = (await cockpit_api.run(ACCEPT, desk, input={"journeyId": jid}))["acceptClient"]
+    assert refused["__typename"] == "TransitionNotAllowed", refused
+    assert "the journey still names them; autoAssign sends the client back" in refused["message"]
+    assert (refused["stage"], refused["allowedActions"]) == ("CONSULTATION", ["ASSIGN_CONSULTANT"])
+
+    # When the desk places the client anew
+    again = {"journeyId": jid, "idempotencyKey": f"anew-{raw}"}
+    placed = await cockpit_api.run(AUTO_ASSIGN, desk, input=again)
+    # Then the journey went back to triage by the desk's own release, and was placed
+    assert placed["autoAssign"]["__typename"] == "AutoAssignPayload", placed
+    assert placed["autoAssign"]["journey"]["stage"] == "CONSULTATION"
+    assert placed["autoAssign"]["journey"]["consultant"] is not None
+    assert await drift() == []
+
+    # And the release is taken once: a retry of the placement, and the record's activity
+    # sending the release late (a retried attempt), change nothing
+    retried = await cockpit_api.run(AUTO_ASSIGN, desk, input=again)
+    assert retried["autoAssign"]["journey"] == placed["autoAssign"]["journey"], retried
+    late = DeskEntry(
+        release.seq, release.day, EntryKind.RELEASED, release.at, "triage-desk", "", "",
+        release.consultant_id, journey_id=raw, back_to_triage=True,
+    )  # fmt: skip
+    deadline = asyncio.get_running_loop().time() + triage_activities.HAND_OVERS_BUDGET_SECONDS
+    await ActivityEnvironment(skipping_env.client).run(
+        triage_activities.hand_journey_over, clinic, late, deadline, Action.RETURN_TO_TRIAGE
+    )
+    after = (await cockpit_api.run(JOURNEY, desk, id=jid))["journey"]
+    assert after["consultant"] == placed["autoAssign"]["journey"]["consultant"]
+    returned = [e["actorId"] for e in after["history"] if e["action"] == "return_to_triage"]
+    assert returned == ["triage-desk"]
+    assert await _updates_accepted(skipping_env, raw, update_id) == 1
