@@ -5,7 +5,9 @@ refuses the next with RESOURCE_EXHAUSTED. One desk workflow serves a whole clini
 bus of clients arriving at once would exceed that. Three layers keep every arrival:
 
 - In this process, arrivals that wait together go to the desk together, in one update per
-  round (``workflows.arrival_rounds``): a crowd of arrivals is a handful of updates.
+  round (``workflows.arrival_rounds``): a crowd of arrivals is a handful of updates. What waits
+  is bounded: a round by its callers' wait, the queue by ``MAX_WAITING`` arrivals, and an
+  arrival whose caller left before its round was sent is not sent.
 - In this process, at most ``DESK_IN_FLIGHT`` updates per desk are sent at once; the rest wait
   their turn (``workflows.update_admission.UpdateSlots``).
 - Several API processes share one desk, so their sum can still pass the limit: a refusal is
@@ -47,12 +49,13 @@ class DeskAdmission:
         self._slots = UpdateSlots(in_flight)
         self._arrivals: dict[str, ArrivalRounds] = {}
 
-    def arrivals(self, workflow_id: str, send: SendRound) -> ArrivalRounds:
-        """The rounds of arrivals for this desk; `send` sends one (the first caller's is kept:
-        every caller of one desk sends alike)."""
+    def arrivals(self, workflow_id: str, send: SendRound, round_seconds: float) -> ArrivalRounds:
+        """The rounds of arrivals for this desk; `send` sends one, given `round_seconds` for an
+        answer (the first caller's are kept: every caller of one desk sends and waits alike)."""
         rounds = self._arrivals.get(workflow_id)
         if rounds is None:
-            rounds = self._arrivals[workflow_id] = ArrivalRounds(send, self.max_round)
+            rounds = ArrivalRounds(send, round_seconds=round_seconds, max_round=self.max_round)
+            self._arrivals[workflow_id] = rounds
         return rounds
 
     @asynccontextmanager

@@ -28,6 +28,7 @@ from domain.triage.commands import (
     SeatCommand,
 )
 from domain.triage.desk import DeskState
+from workflows.arrival_rounds import DeskCrowded
 from workflows.client import JourneyUnavailable, domain_error_from, update_succeeded
 from workflows.desk_admission import DeskAdmission, admission_for, retry_while_refused_by_desk
 from workflows.request_deadline import answer_within, no_request_deadline
@@ -72,16 +73,21 @@ class TriageGateway:
                 )
             return answers
 
-        rounds = admission.arrivals(desk_workflow_id(clinic_id), send)
+        # A round is given as long as its callers wait: past that none of them is left.
+        rounds = admission.arrivals(desk_workflow_id(clinic_id), send, DESK_ANSWER_SECONDS)
         try:
             # Its round may wait behind another one: the caller's wait is bounded on its own,
             # and by its request's time left (an arrival with none left is not queued at all).
-            # An arrival not waited for stays in its round, and the desk decides it once.
+            # An arrival not waited for leaves unsent, or if sent the desk decides it once.
             async with answer_within(DESK_ANSWER_SECONDS):
                 answer = await rounds.decide(command)
         except TimeoutError:
             log.warning("desk of %s: no answer to an arrival in time", clinic_id)
             raise JourneyUnavailable("no answer from the triage desk in time") from None
+        except DeskCrowded as crowded:
+            # Refused before queuing: the desk heard nothing, and the retry is sent afresh.
+            log.warning("desk of %s: arrival refused, %s", clinic_id, crowded)
+            raise JourneyUnavailable("the triage desk has too many arrivals waiting") from None
         if answer.refusal is not None:
             raise answer.refusal.error()
         assert answer.reply is not None

@@ -70,7 +70,7 @@ async def test_arrivals_in_rounds_are_decided_as_one_by_one(client: Client) -> N
     assert crowd_desk.seats == lone_desk.seats
     assert crowd_desk.assignments.keys() == lone_desk.assignments.keys()
     # They came together, so they went in one round: one update for all seven.
-    rounds = crowd_gateway.admission.arrivals(desk_workflow_id(crowd_clinic), _never)
+    rounds = crowd_gateway.admission.arrivals(desk_workflow_id(crowd_clinic), _never, 1.0)
     assert rounds.rounds_sent == 1
     history = await client.get_workflow_handle(desk_workflow_id(crowd_clinic)).fetch_history()
     names = [
