@@ -27,6 +27,17 @@ CHECKS = {
     "allergiesChecked": True,
     "medicationChecked": True,
 }
+# A consultation's input beside its journey id (and key): what the happy path records.
+CONSULTATION = {
+    "occupation": "architect",
+    "needs": {"areas": ["face"], "goal": "look rested", "expectation": "natural"},
+    "assessment": {
+        "psychological": "realistic",
+        "spendingCapacity": "medium",
+        "physicalCondition": "good",
+    },
+    "plans": [PLAN],
+}
 # The happy path: after the journey's last event, (the next step, the stage it leads to).
 HAPPY_PATH = {
     "check_in": ("assign", "CONSULTATION"),
@@ -100,14 +111,7 @@ class JourneyDriver:
             documents.RECORD_CONSULTATION,
             Role.CONSULTANT,
             journeyId=jid,
-            occupation="architect",
-            needs={"areas": ["face"], "goal": "look rested", "expectation": "natural"},
-            assessment={
-                "psychological": "realistic",
-                "spendingCapacity": "medium",
-                "physicalCondition": "good",
-            },
-            plans=[PLAN],
+            **CONSULTATION,
         )
 
     async def request_review(self, jid: str) -> dict[str, Any]:

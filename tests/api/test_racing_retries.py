@@ -23,7 +23,7 @@ from schema.ids import decode_id
 from schema.money import refunds
 from tests.api import aftercare_documents as docs
 from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.flow import CONSULTATION, JourneyDriver, new_key
 from tests.api.live import WAIT
 from tests.api.money_support import (
     CONFIRM_BILL,
@@ -311,18 +311,7 @@ async def test_a_step_sent_by_racing_attempts_keeps_one_record(fresh_clinic: Cli
     journey = await driver.drive_to("CONSULTATION")
     raw_id = decode_id(journey["id"], "Journey")
     # When the consultation is sent six times at once under one key
-    consultation = {
-        "journeyId": journey["id"],
-        "occupation": "architect",
-        "needs": {"areas": ["face"], "goal": "look rested", "expectation": "natural"},
-        "assessment": {
-            "psychological": "realistic",
-            "spendingCapacity": "medium",
-            "physicalCondition": "good",
-        },
-        "plans": [PLAN],
-        "idempotencyKey": new_key(),
-    }
+    consultation = {"journeyId": journey["id"], **CONSULTATION, "idempotencyKey": new_key()}
     answers = await _at_once(driver, documents.RECORD_CONSULTATION, Role.CONSULTANT, **consultation)
     # Then every attempt answers the step, and the journey keeps one record of it: every
     # attempt wrote the same draft (a draft per attempt left records no event names, and a

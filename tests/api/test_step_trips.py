@@ -23,7 +23,7 @@ from tests.api.audit_support import (
     run_traced,
     seen,
 )
-from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.flow import CONSULTATION, JourneyDriver, new_key
 from tests.api.harness import Api
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -47,18 +47,7 @@ mutation Step($input: RecordConsultationInput!) {
 
 
 def _consultation(journey_id: str) -> dict[str, Any]:
-    return {
-        "journeyId": journey_id,
-        "occupation": "architect",
-        "needs": {"areas": ["face"], "goal": "look rested", "expectation": "natural"},
-        "assessment": {
-            "psychological": "realistic",
-            "spendingCapacity": "medium",
-            "physicalCondition": "good",
-        },
-        "plans": [PLAN],
-        "idempotencyKey": new_key(),
-    }
+    return {"journeyId": journey_id, **CONSULTATION, "idempotencyKey": new_key()}
 
 
 async def _in_consultation(clinic: JourneyDriver) -> tuple[str, str]:

@@ -17,20 +17,10 @@ from domain.store.drafts import attached_record, unsettled_drafts
 from domain.store.models import IdempotencyKey, JourneyEvent
 from schema.ids import decode_id
 from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver, end_journey, new_key
+from tests.api.flow import CONSULTATION, JourneyDriver, end_journey, new_key
 from tests.api.harness import Api, Staff
 from workflows.worker import build_worker
 
-CONSULTATION = {
-    "occupation": "architect",
-    "needs": {"areas": ["face"], "goal": "look rested", "expectation": "natural"},
-    "assessment": {
-        "psychological": "realistic",
-        "spendingCapacity": "medium",
-        "physicalCondition": "good",
-    },
-    "plans": [PLAN],
-}
 RECORD_CONSULTATION = documents.RECORD_CONSULTATION.replace(
     "... on UserError { code message }",
     "... on UserError { code message }\n  ... on Unavailable { retryAfterSeconds }",
