@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.errors import FieldProblem
 from domain.journey.validation import MAX_MINOR_UNITS
+from domain.money.hundredths import hundredths_problem
 from domain.money.money import in_use, is_currency
 
 _NOT_RECORDED = {"journey_id", "idempotency_key"}
@@ -36,10 +37,15 @@ def record_body(input_: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in _NOT_RECORDED}
 
 
-def to_minor_units(field: str, amount: Decimal, problems: list[FieldProblem]) -> int | None:
-    """Money travels as whole minor units (cents); more than two decimals is an input error."""
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        problems.append(FieldProblem(field, "at most two decimal places"))
+def to_minor_units(
+    field: str, amount: Decimal, currency: str, problems: list[FieldProblem]
+) -> int | None:
+    """A final plan's price or a payment without a bill: whole hundredths, whatever the
+    currency (`domain.money.hundredths`), and an amount the currency itself can hold: ¥1,000.50
+    or 1.255 KWD is an input error, as more than two decimals of euros is."""
+    not_kept = hundredths_problem(amount, currency)
+    if not_kept is not None:
+        problems.append(FieldProblem(field, not_kept))
         return None
     if abs(amount) > MAX_AMOUNT:
         problems.append(FieldProblem(field, f"at most {MAX_AMOUNT:,}"))

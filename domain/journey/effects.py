@@ -16,15 +16,15 @@ from domain.journey.machine import fire
 from domain.journey.sla import breached
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, PaymentKind, Stage
 from domain.journey.table import Action
+from domain.money.hundredths import HUNDREDTHS
 from domain.money.money import is_currency, minor_units
 
 Effect = Callable[[JourneyFacts, ActionDetails, datetime], str]
 
 
-# The places of an amount kept in hundredths whatever its currency: the final plan's price and a
-# payment without a bill (`schema.body.to_minor_units`). A bill's payment and a refund are kept
-# at the currency's own minor units (`Money.minor`).
-HUNDREDTHS = 2
+# Amounts kept in hundredths whatever their currency (`domain.money.hundredths`): the final
+# plan's price, a payment without a bill, and a refund on a journey paid so. A bill's payments,
+# and refunds once a payment named the bill, are at the currency's own minor units.
 
 
 def _money(minor: int | None, currency: str | None, *, in_hundredths: bool = False) -> str:
@@ -104,7 +104,10 @@ def _payment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
 
 def _refund(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     facts.paid_minor -= d.amount_minor or 0
-    return f"refund {_money(d.amount_minor, d.currency)} before treatment"
+    # Counted as what was paid is (`schema.money.refunds`): in hundredths on a journey no
+    # payment against a bill named.
+    amount = _money(d.amount_minor, d.currency, in_hundredths=facts.bill_total_minor is None)
+    return f"refund {amount} before treatment"
 
 
 def _start_treatment(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:

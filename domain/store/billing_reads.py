@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.money.catalog import PriceItemKind
+from domain.money.hundredths import as_minor
 from domain.store.billing import (
     Bill,
     BillLine,
@@ -33,6 +34,16 @@ async def items_in_force(
     for row in rows:
         newest.setdefault(row.code, row)
     return [row for row in newest.values() if row.valid_to is None or row.valid_to >= on]
+
+
+def payment_minor(payment: Payment) -> int:
+    """What the payment holds at its currency's minor units, as refunds and bills are kept: one
+    without a bill is kept in hundredths (¥1,000 as 100000, `domain.money.hundredths`). One kept
+    before amounts were held to their currency (¥1,000.50) counts what the currency can hold
+    (¥1,000): never more than was paid."""
+    if payment.bill_id is not None:
+        return int(payment.amount_minor)
+    return as_minor(payment.amount_minor, payment.currency, floor=True)
 
 
 async def current_bill(journey_id: str) -> Bill | None:

@@ -57,7 +57,10 @@ class PlanInput:
     items: list[str]
     effect: str
     cycle: str
-    price: Decimal
+    price: Decimal = strawberry.field(
+        description="At most two decimal places, and no more than the currency has: whole yen "
+        "(JPY), 1.25 or 1.250 dinars (KWD) but not 1.255."
+    )
     currency: str
     risks: str
     recovery: str
@@ -177,7 +180,7 @@ def _plan_problems(
     check_currency(f"{prefix}.currency", plan.currency, problems, kept=final)
     if plan.price < 0:
         problems.append(FieldProblem(f"{prefix}.price", "cannot be negative"))
-    return to_minor_units(f"{prefix}.price", plan.price, problems)
+    return to_minor_units(f"{prefix}.price", plan.price, plan.currency, problems)
 
 
 async def record_consultation(

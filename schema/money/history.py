@@ -17,6 +17,7 @@ from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillLine as LineRow
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
+from domain.store.billing_reads import payment_minor
 from domain.store.models import Journey as JourneyRow
 from schema.audit.collector import note_access
 from schema.clients.file_access import visible_client, zone_of
@@ -108,7 +109,7 @@ async def billing_history(
     )
     lines = await LineRow.filter(bill_id__in=[b.id for b in bills]).limit(MAX_ROWS)
     moves = [
-        history.Movement(_month(p.recorded_at, zone), p.amount_minor, p.bill_id) for p in payments
+        history.Movement(_month(p.recorded_at, zone), payment_minor(p), p.bill_id) for p in payments
     ]
     moves += [
         history.Movement(_month(r.recorded_at, zone), -r.amount_minor, r.bill_id) for r in refunds

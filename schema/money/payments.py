@@ -66,7 +66,10 @@ class InstallmentInput:
 @strawberry.input(description="A payment at the cash desk.")
 class RecordPaymentInput:
     journey_id: strawberry.ID
-    amount: Decimal
+    amount: Decimal = strawberry.field(
+        description="Against a bill: at most the currency's places of decimals. Without one, as "
+        "the final plan's price: at most two, and no more than the currency has (whole yen)."
+    )
     currency: str
     method: PaymentMethod
     kind: PaymentKind
@@ -140,9 +143,9 @@ def _minor(
     field: str, amount: Decimal, input: RecordPaymentInput, problems: list[FieldProblem]
 ) -> int | None:
     """Against a bill, at the currency's own minor units (as the bill is kept); without one,
-    in cents, as the final plan's price is."""
+    in hundredths, as the final plan's price is (`domain.money.hundredths`)."""
     if input.bill_id is None or not is_currency(input.currency):
-        return to_minor_units(field, amount, problems)
+        return to_minor_units(field, amount, input.currency, problems)
     try:
         money = Money(amount, input.currency)
     except MoneyError as error:

@@ -20,14 +20,21 @@ from tortoise.transactions import in_transaction
 
 from domain.errors import ErrorCode, FieldProblem
 from domain.journey.codec import facts_from_json
-from domain.journey.facts import ActionDetails
+from domain.journey.facts import ActionDetails, JourneyFacts
 from domain.journey.stages import Stage
 from domain.journey.table import Action
+from domain.money.hundredths import (
+    FINER_THAN_HUNDREDTHS,
+    as_hundredths,
+    hundredths_problem,
+)
 from domain.money.money import Money as MoneyValue
+from domain.money.money import MoneyError
 from domain.roles import Role
 from domain.store import records
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
+from domain.store.billing_reads import payment_minor
 from domain.store.models import Journey as JourneyRow
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -59,7 +66,8 @@ log = logging.getLogger(__name__)
 class RecordRefundInput:
     payment_id: strawberry.ID = strawberry.field(description="The payment (`Payment.id`).")
     amount: MoneyInput = strawberry.field(
-        description="In the payment's currency; at most what the payment has left."
+        description="In the payment's currency; at most what the payment has left. A payment "
+        "without a bill is given back to two decimal places at most, as it was taken."
     )
     reason: str = strawberry.field(description="Why (at most 500 characters).")
     idempotency_key: str | None = idempotency.key_field()
@@ -103,6 +111,10 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     amount = read_money("amount", input.amount, problems, payment.currency)
     if amount is not None and amount.is_zero:
         problems.append(FieldProblem("amount.amount", "more than zero"))
+    if amount is not None and payment.bill_id is None:
+        # Given back as the payment was taken: in hundredths (0.125 KWD of 1.25 is refused).
+        finer = hundredths_problem(amount.amount, amount.currency)
+        problems += [FieldProblem("amount.amount", finer)] if finer else []
     bad_key = records.key_problem(idempotency.key_of(input))
     problems += [bad_key] if bad_key else []
     if problems or amount is None:
@@ -125,7 +137,8 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     if refusal is not None:
         return refusal
     journey = await JourneyRow.get(id=payment.journey_id)
-    before_treatment = not facts_from_json(journey.facts).treatment_started
+    facts = facts_from_json(journey.facts)
+    before_treatment = not facts.treatment_started
 
     async def write(_: object = None) -> None:
         await _write_refund(
@@ -167,7 +180,10 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
         # The journey's own step (validated and serialised by the journey); the entry is written
         # once the journey accepted, as a signature is.
         action = _JourneyStep(encode_id("Journey", journey.id), input.idempotency_key)
-        details = ActionDetails(amount_minor=amount.minor, currency=amount.currency)
+        counted = _in_the_journeys_unit(facts, amount)
+        if counted is None:
+            return invalid([FieldProblem("amount.amount", FINER_THAN_HUNDREDTHS)])
+        details = ActionDetails(amount_minor=counted, currency=amount.currency)
         outcome = await run_action(
             info,
             action,
@@ -245,11 +261,23 @@ async def _write_refund(refund_id: str, payment: PaymentRow, minor: int, **row: 
         if await RefundRow.filter(id=refund_id).using_db(connection).exists():
             return
         earlier = await RefundRow.filter(payment_id=payment.id).using_db(connection)
-        left = payment.amount_minor - sum(r.amount_minor for r in earlier)
+        left = payment_minor(payment) - sum(r.amount_minor for r in earlier)
         if minor > left:
             shown = MoneyValue.from_minor(left, payment.currency).amount
             raise OverRefund(f"at most {shown} is left to refund")
         await RefundRow.create(using_db=connection, **row)
+
+
+def _in_the_journeys_unit(facts: JourneyFacts, amount: MoneyValue) -> int | None:
+    """The refund as the journey counts what was paid (`JourneyFacts.paid_minor`): at the
+    currency's minor units once a payment named a bill, in hundredths before (as the plan's
+    price). None: finer than hundredths, which such a journey cannot count."""
+    if facts.bill_total_minor is not None:
+        return amount.minor
+    try:
+        return as_hundredths(amount.minor, amount.currency)
+    except MoneyError:
+        return None
 
 
 @dataclass
@@ -264,7 +292,7 @@ async def _refusal(
     payment: PaymentRow, amount: MoneyValue, role: Role
 ) -> ValidationFailed | NotAuthorized | None:
     given_back = sum(r.amount_minor for r in await RefundRow.filter(payment_id=payment.id))
-    left = payment.amount_minor - given_back
+    left = payment_minor(payment) - given_back
     if amount.minor > left:
         shown = MoneyValue.from_minor(left, payment.currency).amount
         return invalid([FieldProblem("amount.amount", f"at most {shown} is left to refund")])

@@ -116,7 +116,8 @@ def test_a_bill_paid_and_refunded_reads_at_the_currency_places(
 
 
 def test_a_plan_paid_without_a_bill_reads_in_yen_its_hundredths_kept() -> None:
-    # Given plans of ¥1,000 and of ¥1,000.50 (the plan's input takes two places in any currency)
+    # Given plans of ¥1,000 and of ¥1,000.50 (the plan's input took two places in any currency
+    # before it was held to whole yen; journeys approved so keep it)
     whole, whole_approved = _approved(100_000, "JPY")
     odd, odd_approved = _approved(100_050, "JPY")
     # When each is paid in full without a bill, as the plan's price is kept (in hundredths)
@@ -131,3 +132,14 @@ def test_a_plan_paid_without_a_bill_reads_in_yen_its_hundredths_kept() -> None:
         "plan approved at 1000.50 JPY",
         "FULL 1000.50 JPY (paid 1000.50 JPY)",
     )
+
+
+def test_a_refund_of_a_plan_paid_without_a_bill_reads_in_yen() -> None:
+    # Given a plan of ¥1,000 paid in full without a bill (kept in hundredths)
+    facts, _ = _approved(100_000, "JPY")
+    _paid(facts, 100_000, "JPY", PaymentKind.FULL, None)
+    # When ¥400 is given back, counted as the payment is (`schema.money.refunds`)
+    refunded = _refunded(facts, 40_000, "JPY")
+    # Then it reads in yen, and what is left paid is counted in the same unit
+    assert refunded == "refund 400 JPY before treatment"
+    assert facts.paid_minor == 60_000
