@@ -41,8 +41,9 @@ async def keep_a_file(visit: Visit) -> None:
             role, mutation, "ClientEntryPayload", select, clientId=client, **codes
         )
         written.append((role, result["entry"]["id"]))
+    corrections = []
     for (_, part, codes), (role, entry_id) in zip(PARTS, written, strict=True):
-        await visit.call(
+        result = await visit.call(
             role,
             "amendClientEntry",
             "ClientEntryPayload",
@@ -50,7 +51,9 @@ async def keep_a_file(visit: Visit) -> None:
             entryId=entry_id,
             **{part: codes},
         )
-    role, entry_id = written[0]
+        corrections.append((role, result["entry"]["id"]))
+    # A corrected entry is marked through its latest correction (the original is out of force).
+    role, entry_id = corrections[0]
     await visit.call(role, "markEnteredInError", "ClientEntryPayload", select, entryId=entry_id)
     # A consent template: every section of every language marked (the languages are codes).
     texts = [{"language": language} for language in ("pl", "ru", "zh", "en")]
