@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.roles import Role
 from tests.api import documents
-from tests.api.flow import CHECKS, PLAN, JourneyDriver
+from tests.api.flow import CHECKS, JourneyDriver
 from tests.api.harness import clinic_today
 
 ITEM_FIELDS = (
@@ -89,15 +89,7 @@ def yesterday() -> str:
 async def at_treatment(driver: JourneyDriver, client_id: str, item_ids: list[str]) -> str:
     """A journey whose approved plan names `item_ids`, consented and paid: in TREATMENT."""
     journey = await driver.drive_to("EXPERT_REVIEW", await driver.start(client_id))
-    final_plan = {**PLAN, "catalogItemIds": item_ids}
-    approved = await driver.ok(
-        documents.COMPLETE_EXPERT_REVIEW,
-        Role.EXPERT,
-        journeyId=journey["id"],
-        decision="APPROVE",
-        points="volume in the cheeks, no lips",
-        finalPlan=final_plan,
-    )
+    approved = await driver.approve(journey["id"], catalogItemIds=item_ids)
     treated = await driver.drive_to("TREATMENT", approved)
     return treated["id"]  # type: ignore[no-any-return]
 

@@ -52,6 +52,16 @@ HAPPY_PATH = {
 }
 
 
+def approval(journey_id: str, **plan: Any) -> dict[str, Any]:
+    """The input of the expert's approval of PLAN, with `plan`'s fields in place of its own."""
+    return {
+        "journeyId": journey_id,
+        "decision": "APPROVE",
+        "points": "volume in the cheeks, no lips",
+        "finalPlan": {**PLAN, **plan},
+    }
+
+
 class JourneyDriver:
     def __init__(self, api: Api, staff: dict[Role, Staff]) -> None:
         self.api = api
@@ -131,15 +141,9 @@ class JourneyDriver:
             briefing=briefing,
         )
 
-    async def approve(self, jid: str) -> dict[str, Any]:
-        return await self.ok(
-            documents.COMPLETE_EXPERT_REVIEW,
-            Role.EXPERT,
-            journeyId=jid,
-            decision="APPROVE",
-            points="volume in the cheeks, no lips",
-            finalPlan=PLAN,
-        )
+    async def approve(self, jid: str, **plan: Any) -> dict[str, Any]:
+        """The expert approves PLAN, with `plan`'s fields in place of its own."""
+        return await self.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval(jid, **plan))
 
     async def sign_consent(self, jid: str) -> dict[str, Any]:
         return await self.ok(

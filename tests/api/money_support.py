@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.roles import Role
@@ -106,6 +107,22 @@ async def billed_journey(
     )
     assert confirmed["__typename"] == "BillPayload", confirmed
     return journey, confirmed["bill"]
+
+
+async def bill_for_installments(
+    driver: JourneyDriver,
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, str]]]:
+    """A fresh journey at PAYMENT with a confirmed bill of 900.00, and the schedule that makes it
+    with 300.00 paid now: 300.00 due 30 days after UTC's today, 300.00 after 60. (journey, bill,
+    schedule)"""
+    item = await set_item(driver, listPrice=eur("900.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    today = datetime.now(UTC).date()
+    schedule = [
+        {"dueOn": (today + timedelta(days=30)).isoformat(), "amount": "300.00"},
+        {"dueOn": (today + timedelta(days=60)).isoformat(), "amount": "300.00"},
+    ]
+    return journey, bill, schedule
 
 
 RECORD_REFUND = f"""

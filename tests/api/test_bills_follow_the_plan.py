@@ -10,10 +10,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from domain.roles import Role
-from tests.api import documents
 from tests.api.client_file_support import RECORD_ALLERGY, entry
 from tests.api.contraindication_support import add_item, at_treatment, start_treatment
-from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.flow import JourneyDriver, new_key
 from tests.api.money_support import CREATE_BILL, eur, money_call, set_item
 
 AMEND = """
@@ -34,14 +33,7 @@ ASK = (
 async def _approved_with(driver: JourneyDriver, **plan: Any) -> dict[str, Any]:
     """A fresh journey whose expert approved PLAN with `plan`'s fields, at PAYMENT."""
     journey = await driver.drive_to("EXPERT_REVIEW")
-    approved = await driver.ok(
-        documents.COMPLETE_EXPERT_REVIEW,
-        Role.EXPERT,
-        journeyId=journey["id"],
-        decision="APPROVE",
-        points="volume in the cheeks, no lips",
-        finalPlan={**PLAN, **plan},
-    )
+    approved = await driver.approve(journey["id"], **plan)
     return await driver.drive_to("PAYMENT", approved)
 
 

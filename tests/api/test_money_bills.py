@@ -13,7 +13,7 @@ from domain.store.audit_models import AuditEntry
 from domain.store.models import Journey
 from schema.ids import decode_id
 from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver
+from tests.api.flow import JourneyDriver, approval
 from tests.api.money_support import (
     BILL,
     CONFIRM_BILL,
@@ -178,10 +178,7 @@ async def test_a_bill_built_from_the_final_plans_price_lines_at_todays_prices(
     refused = await driver.act(
         documents.COMPLETE_EXPERT_REVIEW,
         Role.EXPERT,
-        journeyId=journey["id"],
-        decision="APPROVE",
-        points="volume in the cheeks, no lips",
-        finalPlan={**PLAN, "priceLines": bad_lines},
+        **approval(journey["id"], priceLines=bad_lines),
     )
     assert refused["__typename"] == "ValidationFailed", refused
     assert [p["field"] for p in refused["problems"]] == [
@@ -191,14 +188,7 @@ async def test_a_bill_built_from_the_final_plans_price_lines_at_todays_prices(
     ]
     # The expert's final plan names the filler once and the cannula three times.
     planned = [{"priceItemId": filler["id"]}, {"priceItemId": cannula["id"], "quantity": 3}]
-    approved = await driver.ok(
-        documents.COMPLETE_EXPERT_REVIEW,
-        Role.EXPERT,
-        journeyId=journey["id"],
-        decision="APPROVE",
-        points="volume in the cheeks, no lips",
-        finalPlan={**PLAN, "priceLines": planned},
-    )
+    approved = await driver.approve(journey["id"], priceLines=planned)
     # The filler's price rises after the approval: the bill is made at today's prices.
     await set_item(driver, code="HA", listPrice=eur("1000.00"))
     journey = await driver.drive_to("PAYMENT", approved)
@@ -233,12 +223,7 @@ async def test_a_final_plan_in_another_currency_than_the_clinic_bills_in_is_refu
     journey = await driver.drive_to("EXPERT_REVIEW")
     # When the expert approves a plan priced in złoty
     refused = await driver.act(
-        documents.COMPLETE_EXPERT_REVIEW,
-        Role.EXPERT,
-        journeyId=journey["id"],
-        decision="APPROVE",
-        points="volume in the cheeks, no lips",
-        finalPlan={**PLAN, "currency": "PLN"},
+        documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval(journey["id"], currency="PLN")
     )
     # Then it is refused on the plan's currency (no bill for it could ever be paid), and the
     # journey waits at the review
@@ -248,12 +233,5 @@ async def test_a_final_plan_in_another_currency_than_the_clinic_bills_in_is_refu
     ]
     assert (await driver.journey(journey["id"]))["stage"] == "EXPERT_REVIEW"
     # And the same plan in EUR is approved
-    approved = await driver.ok(
-        documents.COMPLETE_EXPERT_REVIEW,
-        Role.EXPERT,
-        journeyId=journey["id"],
-        decision="APPROVE",
-        points="volume in the cheeks, no lips",
-        finalPlan=PLAN,
-    )
+    approved = await driver.approve(journey["id"])
     assert approved["stage"] != "EXPERT_REVIEW"

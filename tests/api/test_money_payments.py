@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 
 from domain.money.installments import DueCheck
 from domain.roles import Role
@@ -20,6 +19,7 @@ from tests.api.money_support import (
     INSTALLMENTS,
     RECORD_REFUND,
     SET_SETTINGS,
+    bill_for_installments,
     bill_of,
     billed_journey,
     eur,
@@ -210,13 +210,7 @@ async def test_an_installment_plan_moves_on_and_a_missed_installment_is_counted(
 ) -> None:
     # Given a confirmed bill of 900.00
     driver = await fresh_clinic()
-    item = await set_item(driver, listPrice=eur("900.00"))
-    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
-    today = datetime.now(UTC).date()
-    schedule = [
-        {"dueOn": (today + timedelta(days=30)).isoformat(), "amount": "300.00"},
-        {"dueOn": (today + timedelta(days=60)).isoformat(), "amount": "300.00"},
-    ]
+    journey, bill, schedule = await bill_for_installments(driver)
     # When a plan that does not make the bill is offered, then one that does
     short = payment(bill, "300.00", "INSTALLMENT_PLAN", schedule=schedule[:1])
     refused = await driver.act(documents.RECORD_PAYMENT, Role.CASHIER, **short)

@@ -22,8 +22,7 @@ from tests.api.test_triage_api import (
     AUTO_ASSIGN,
     LOG_TIMEOUT,
     UPDATE_SEAT,
-    _desk_clinic,
-    _journey_at_triage,
+    _client_at_triage,
     _log,
 )
 from tests.api.test_triage_keys import PLACE_VIP
@@ -56,6 +55,16 @@ async def _moved_on(api: Api, staff: dict[Role, Staff], journey: str, how: str, 
     return "CANCELLED" if how == "cancelled" else "CONSULTATION"
 
 
+async def _taken_off_triage(
+    api: Api, how: str
+) -> tuple[str, dict[Role, Staff], list[str], str, str]:
+    """A desk clinic's client whose journey the front desk took off triage itself (`_moved_on`,
+    to the third consultant): (clinic, staff, consultants, journey id, the stage it is at)."""
+    clinic, staff, consultants, journey = await _client_at_triage(api)
+    stage = await _moved_on(api, staff, journey, how, consultants[2])
+    return clinic, staff, consultants, journey, stage
+
+
 async def _desk(api: Api, clinic: str, staff: dict[Role, Staff], consultant: str) -> Any:
     """The desk as its read model shows it once it caught up with every change so far: a seat
     change that changes nothing is logged after them, and the board waits for it."""
@@ -80,10 +89,8 @@ async def test_a_refused_autoassign_retried_is_refused_again_and_the_desk_hears_
     api: Api, how: str
 ) -> None:
     # Given a journey at triage that the front desk took off triage itself
-    clinic, staff, consultants = await _desk_clinic(api)
+    clinic, staff, consultants, journey, stage = await _taken_off_triage(api, how)
     token = staff[Role.FRONT_DESK].token
-    journey = await _journey_at_triage(api, token, 1)
-    stage = await _moved_on(api, staff, journey, how, consultants[2])
     asked = {"journeyId": journey, "items": ["skin"], "idempotencyKey": new_key()}
     # And the desk's placement of it, refused
     first = (await api.run(AUTO_ASSIGN, token, input=asked))["autoAssign"]
@@ -102,10 +109,8 @@ async def test_a_refused_vip_placement_retried_is_refused_again_and_the_desk_hea
     api: Api, how: str
 ) -> None:
     # Given a journey the front desk took off triage, and its VIP placement, refused
-    clinic, staff, consultants = await _desk_clinic(api)
+    clinic, staff, consultants, journey, stage = await _taken_off_triage(api, how)
     supervisor = staff[Role.SUPERVISOR].token
-    journey = await _journey_at_triage(api, staff[Role.FRONT_DESK].token, 1)
-    stage = await _moved_on(api, staff, journey, how, consultants[2])
     vip = {"journeyId": journey, "consultantId": consultants[1], "reason": "official"}
     vip["idempotencyKey"] = new_key()
     first = (await api.run(PLACE_VIP, supervisor, input=vip))["placeVip"]
@@ -126,9 +131,8 @@ async def test_an_autoassign_whose_answer_was_lost_is_answered_though_past_triag
     api: Api,
 ) -> None:
     # Given a client the desk placed (the journey now at consultation), the answer lost
-    clinic, staff, consultants = await _desk_clinic(api)
+    clinic, staff, consultants, journey = await _client_at_triage(api)
     desk = staff[Role.FRONT_DESK]
-    journey = await _journey_at_triage(api, desk.token, 1)
     asked = {"journeyId": journey, "items": ["skin"], "idempotencyKey": new_key()}
     first = (await api.run(AUTO_ASSIGN, desk.token, input=asked))["autoAssign"]
     assert first["__typename"] == "AutoAssignPayload", first
@@ -148,10 +152,8 @@ async def test_a_refused_retry_whose_first_attempt_temporal_cannot_place_is_unav
     api: Api, monkeypatch: pytest.MonkeyPatch, mutation: str
 ) -> None:
     # Given a placement refused as the journey was cancelled
-    clinic, staff, consultants = await _desk_clinic(api)
+    clinic, staff, consultants, journey, _ = await _taken_off_triage(api, "cancelled")
     supervisor = staff[Role.SUPERVISOR].token
-    journey = await _journey_at_triage(api, staff[Role.FRONT_DESK].token, 1)
-    await _moved_on(api, staff, journey, "cancelled", consultants[2])
     asked: dict[str, Any] = {"journeyId": journey, "idempotencyKey": new_key()}
     if mutation == "placeVip":
         document, asked = PLACE_VIP, {**asked, "consultantId": consultants[1], "reason": "vip"}

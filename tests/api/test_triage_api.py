@@ -110,6 +110,14 @@ async def _journey_at_triage(api: Api, token: str, n: int) -> str:
     return str(journey["id"])
 
 
+async def _client_at_triage(api: Api) -> tuple[str, dict[Role, Staff], list[str], str]:
+    """A fresh desk clinic (`_desk_clinic`) and a client its front desk started a journey for,
+    waiting at triage: (clinic, staff, consultants, journey id)."""
+    clinic, staff, consultants = await _desk_clinic(api)
+    journey = await _journey_at_triage(api, staff[Role.FRONT_DESK].token, 1)
+    return clinic, staff, consultants, journey
+
+
 async def _journeys_at_triage(api: Api, token: str, count: int) -> list[str]:
     """The crowd's journeys, opened a few at a time: the crowd under test is at the desk, and
     100 journey starts at once can pass the API's 30 s request limit on a busy machine."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 import workflows.triage_client
@@ -22,9 +23,8 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.triage_models import TriageBoard as BoardRow
 from domain.store.triage_models import TriageEntry
 from schema.ids import decode_id
-from tests.api import documents
-from tests.api.flow import new_key
-from tests.api.harness import Api, eventually
+from tests.api.flow import JourneyDriver, end_journey, new_key
+from tests.api.harness import Api, Staff, eventually
 from tests.api.test_triage_api import _desk_clinic, _journey_at_triage
 from workflows.client import JourneyUnavailable
 from workflows.triage_client import TriageGateway
@@ -90,6 +90,33 @@ async def settled(clinic: str, consultants: int) -> None:
     )
 
 
+async def desk_left_unserved(
+    api: Api, temporal: Client, task_queue: str, waiting: int = 0
+) -> tuple[str, dict[Role, Staff], list[str], list[str]]:
+    """A clinic's desk with its consultants on duty and `waiting` clients at triage, set up while
+    a worker served the API's queue, which is then stopped with none of the desk's work in
+    flight: (clinic, staff, consultants, the waiting clients' journey ids)."""
+    async with build_worker(temporal, task_queue):
+        clinic, staff, consultants = await _desk_clinic(api)
+        token = staff[Role.FRONT_DESK].token
+        journeys = [await _journey_at_triage(api, token, n) for n in range(1, waiting + 1)]
+        await settled(clinic, len(consultants))
+    return clinic, staff, consultants, journeys
+
+
+async def assert_placed_once(
+    clinic: str, desk: Staff, arrival: dict[str, str], retry: dict[str, Any]
+) -> None:
+    """The desk placed the arrival's client once, the journey (as `retry` answered it) was
+    assigned once, and the arrival's key holds the journey."""
+    raw_journey = decode_id(arrival["journeyId"], "Journey")
+    assert raw_journey is not None
+    assert await entries(clinic, "ASSIGNED", journey_id=raw_journey) == 1
+    history = [event["action"] for event in retry["journey"]["history"]]
+    assert history.count("assign_consultant") == 1
+    assert await key_result(desk.account_id, arrival["idempotencyKey"]) == raw_journey
+
+
 async def test_a_seat_change_the_desk_does_not_answer_is_unavailable_and_its_retry_done_once(
     isolated: tuple[Api, str, dict[str, str]],
     temporal_env: WorkflowEnvironment,
@@ -98,9 +125,7 @@ async def test_a_seat_change_the_desk_does_not_answer_is_unavailable_and_its_ret
     api, task_queue, _ = isolated
     temporal = temporal_env.client
     # Given a clinic's desk with its consultants on duty, while a worker served it
-    async with build_worker(temporal, task_queue):
-        clinic, staff, consultants = await _desk_clinic(api)
-        await settled(clinic, len(consultants))
+    clinic, staff, consultants, _ = await desk_left_unserved(api, temporal, task_queue)
     desk = staff[Role.FRONT_DESK]
     before = await BoardRow.get(clinic_id=clinic)
     key = new_key()
@@ -152,11 +177,8 @@ async def test_an_arrival_the_desk_does_not_answer_is_unavailable_and_its_retry_
     api, task_queue, _ = isolated
     temporal = temporal_env.client
     # Given a client waiting at triage at a clinic whose desk runs, while a worker served both
-    async with build_worker(temporal, task_queue):
-        clinic, staff, consultants = await _desk_clinic(api)
-        desk = staff[Role.FRONT_DESK]
-        journey_id = await _journey_at_triage(api, desk.token, 1)
-        await settled(clinic, len(consultants))
+    clinic, staff, _, (journey_id,) = await desk_left_unserved(api, temporal, task_queue, 1)
+    desk = staff[Role.FRONT_DESK]
     raw_journey = decode_id(journey_id, "Journey")
     assert raw_journey is not None
     arrival = {"journeyId": journey_id, "idempotencyKey": new_key()}
@@ -189,12 +211,6 @@ async def test_an_arrival_the_desk_does_not_answer_is_unavailable_and_its_retry_
             what="the assignment in the desk's log",
         )
         # (ended while its worker runs: no journey is left waiting on a queue nobody serves)
-        ended = await api.run(
-            documents.CANCEL_JOURNEY, desk.token, input={"journeyId": journey_id, "reason": "done"}
-        )
-        assert ended["cancelJourney"]["__typename"] == "JourneyPayload", ended
+        await end_journey(JourneyDriver(api, staff), journey_id)
     # And the desk placed the client once, and the journey was assigned once
-    assert await entries(clinic, "ASSIGNED", journey_id=raw_journey) == 1
-    history = [event["action"] for event in retry["journey"]["history"]]
-    assert history.count("assign_consultant") == 1
-    assert await key_result(desk.account_id, arrival["idempotencyKey"]) == raw_journey
+    await assert_placed_once(clinic, desk, arrival, retry)

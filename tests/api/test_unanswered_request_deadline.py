@@ -25,14 +25,14 @@ import workflows.triage_client
 from domain.roles import Role
 from domain.store.models import Journey as JourneyRow
 from schema.ids import decode_id
-from tests.api import documents
 from tests.api.conftest import api_settings
-from tests.api.flow import new_key
+from tests.api.flow import JourneyDriver, end_journey, new_key
 from tests.api.harness import Api, eventually, running_api
 from tests.api.test_triage_api import _desk_clinic, _journey_at_triage
 from tests.api.test_unanswered_desk import (
     AUTO_ASSIGN,
     LOG_TIMEOUT,
+    assert_placed_once,
     assert_unavailable,
     entries,
     key_result,
@@ -124,12 +124,6 @@ async def test_an_arrival_whose_desk_and_journey_are_both_slow_is_unavailable_in
         again = (await queues.usual.run(AUTO_ASSIGN, desk.token, input=arrival))["autoAssign"]
         assert again["journey"] == retry["journey"]
         # (ended while its worker runs: no journey is left waiting on a queue nobody serves)
-        ended = await queues.usual.run(
-            documents.CANCEL_JOURNEY, desk.token, input={"journeyId": journey_id, "reason": "done"}
-        )
-        assert ended["cancelJourney"]["__typename"] == "JourneyPayload", ended
+        await end_journey(JourneyDriver(queues.usual, staff), journey_id)
     # And the desk placed the client once, the journey was assigned once
-    assert await entries(clinic, "ASSIGNED", journey_id=raw_journey) == 1
-    history = [event["action"] for event in retry["journey"]["history"]]
-    assert history.count("assign_consultant") == 1
-    assert await key_result(desk.account_id, arrival["idempotencyKey"]) == raw_journey
+    await assert_placed_once(clinic, desk, arrival, retry)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -31,7 +31,7 @@ from domain.store.partners import PartnerRegistration
 from schema.ids import decode_id
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
-from tests.api.money_support import billed_journey, eur, payment, set_item
+from tests.api.money_support import bill_for_installments, payment
 from tests.api.test_partners import REGISTER, SALON
 from workflows.installments import schedule_workflow_id
 from workflows.partner import partner_workflow_id
@@ -126,13 +126,7 @@ async def test_an_installment_plan_whose_schedule_temporal_does_not_start_is_una
 ) -> None:
     # Given a confirmed bill of 900.00 and a plan that makes it
     driver = await fresh_clinic()
-    item = await set_item(driver, listPrice=eur("900.00"))
-    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
-    today = datetime.now(UTC).date()
-    schedule = [
-        {"dueOn": (today + timedelta(days=30)).isoformat(), "amount": "300.00"},
-        {"dueOn": (today + timedelta(days=60)).isoformat(), "amount": "300.00"},
-    ]
+    journey, bill, schedule = await bill_for_installments(driver)
     plan = payment(bill, "300.00", "INSTALLMENT_PLAN", schedule=schedule, idempotencyKey=new_key())
     raw_bill = decode_id(bill["id"], "Bill")
     assert raw_bill is not None

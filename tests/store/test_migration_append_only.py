@@ -8,39 +8,17 @@ says so (nothing existing is changed) and then holds the foreign key; on SQLite 
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 from tortoise import connections
-from tortoise.context import TortoiseContext
 from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api import migrate
 
-from domain.store.db import tortoise_config
+from tests.store.migrated import migrated_to
 
 AT = "2026-01-05 09:00:00+00:00"
 BEFORE = "models.0010_staff_administration"
-
-
-@pytest.fixture
-async def empty_database(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
-    """A new, empty database of the session's kind."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite://{tmp_path / 'migration.sqlite3'}"
-        return
-    name = f"glowpath_migration_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(database_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield urlunsplit(urlsplit(database_url)._replace(path=f"/{name}"))
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 def _event(seq: int, record_id: str | None) -> str:
@@ -59,12 +37,9 @@ async def _rows(sql: str) -> list[dict[str, Any]]:
 async def test_events_pointing_at_deleted_drafts_get_a_placeholder_and_the_key_holds(
     empty_database: str,
 ) -> None:
-    config = tortoise_config(empty_database)
-    async with TortoiseContext() as context:
-        await context.init(config=config)
-        # Given a database as 0010 left it: one event with its record, one whose record was
-        # deleted as an "unattached" draft after all, one with no record
-        await migrate(config=config, target=BEFORE)
+    # Given a database as 0010 left it: one event with its record, one whose record was
+    # deleted as an "unattached" draft after all, one with no record
+    async with migrated_to(empty_database, BEFORE) as config:
         db = connections.get("default")
         await db.execute_query(
             "INSERT INTO journey_record (id, journey_id, kind, body, author_id, created_at)"

@@ -8,16 +8,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
-from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
 from domain.aftercare.tasks import TaskKind, TaskStatus
 from domain.journey.table import Action
 from domain.store.aftercare import FollowUpTask, TaskChangeLog
-from domain.store.db import tortoise_config
 from domain.store.models import JourneyEvent, JourneyRecord
 from domain.store.recheck_tasks import HANDOVER_CORRECTION, HANDOVER_RECORD, recheck_task_id
-from tests.store.test_migration_append_only import empty_database  # noqa: F401 (a fixture)
+from tests.store.migrated import migrated_to
 
 BEFORE = "models.0031_recheck_kept"
 HANDED_OVER = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -87,13 +85,10 @@ async def _due(task: str) -> datetime:
 
 
 async def test_old_reminders_move_a_day_before_the_recheck_as_corrected_and_nothing_else(
-    empty_database: str,  # noqa: F811 (the fixture imported above)
+    empty_database: str,
 ) -> None:
-    config = tortoise_config(empty_database)
-    async with TortoiseContext() as context:
-        await context.init(config=config)
-        # Given a database as 0031 left it, with reminders of every sort
-        await migrate(config=config, target=BEFORE)
+    # Given a database as 0031 left it, with reminders of every sort
+    async with migrated_to(empty_database, BEFORE) as config:
         old = await _handover("j-old", "2026-03-14T09:00:00Z", BOOKED)
         new = await _handover("j-new", "2026-03-14T10:00:00+01:00", BOOKED - DAY)
         closed = await _handover("j-closed", "2026-03-14T09:00:00Z", BOOKED, TaskStatus.DONE)

@@ -3,15 +3,13 @@ as the projection would have kept them (on a database of its own, of the session
 
 from __future__ import annotations
 
-from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
-from domain.store.db import tortoise_config
 from domain.store.models import Journey, JourneyEvent, StageStay
 from domain.store.projection import apply_change, journey_values
 from domain.store.stage_counts import check_counters, kept
+from tests.store.migrated import migrated_to
 from tests.store.stage_plan import plan
-from tests.store.test_migration_append_only import empty_database  # noqa: F401 (a fixture)
 from tests.store.test_stage_counts import _clinic, _grouped
 
 BEFORE = "models.0024_task_change"
@@ -25,13 +23,10 @@ async def _stays(clinic_id: str) -> set[tuple[str, int, str, float]]:
 
 
 async def test_counters_and_stays_are_filled_from_the_rows_there_are(
-    empty_database: str,  # noqa: F811 (the fixture imported above)
+    empty_database: str,
 ) -> None:
-    config = tortoise_config(empty_database)
-    async with TortoiseContext() as context:
-        await context.init(config=config)
-        # Given a database as 0024 left it, with journeys and their logs written
-        await migrate(config=config, target=BEFORE)
+    # Given a database as 0024 left it, with journeys and their logs written
+    async with migrated_to(empty_database, BEFORE) as config:
         old = await _clinic()
         last = {}
         for change in plan(old):

@@ -7,17 +7,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
 from domain.audit import Access, Viewer
 from domain.roles import Role
 from domain.store import administration, staff_names
 from domain.store.audit_chain import append_accesses
-from domain.store.db import tortoise_config
 from domain.store.models import Clinic, StaffAccount, StaffName
 from domain.store.staff_names import BEGINNING, names_through_time
-from tests.store.test_migration_append_only import empty_database  # noqa: F401 (a fixture)
+from tests.store.migrated import migrated_to
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -128,13 +126,10 @@ async def test_an_entry_of_another_clinic_is_placed_by_its_time() -> None:
 
 
 async def test_the_migration_keeps_every_account_s_name_from_the_beginning(
-    empty_database: str,  # noqa: F811 (the fixture imported above)
+    empty_database: str,
 ) -> None:
-    config = tortoise_config(empty_database)
-    async with TortoiseContext() as context:
-        await context.init(config=config)
-        # Given a database as 0026 left it, with an account
-        await migrate(config=config, target="models.0026_receipt_counter_counts_up")
+    # Given a database as 0026 left it, with an account
+    async with migrated_to(empty_database, "models.0026_receipt_counter_counts_up") as config:
         await Clinic.create(id="old-clinic", name="Old", timezone="UTC")
         await StaffAccount.create(
             id="old-nurse",

@@ -21,7 +21,7 @@ from domain.triage.entries import DeskEntry, EntryKind
 from schema.ids import decode_id
 from server.reconcile import rows_drift
 from tests.api.harness import Api, eventually
-from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
+from tests.api.test_triage_api import AUTO_ASSIGN, _client_at_triage
 from workflows import triage_activities
 
 # The clinics the harness creates keep the model's default time zone.
@@ -52,9 +52,8 @@ async def test_a_client_released_at_the_days_end_waits_at_triage_to_be_placed_an
     cockpit_api: Api, skipping_env: WorkflowEnvironment
 ) -> None:
     # Given a client the desk assigned five minutes before the clinic's midnight
-    _clinic, staff, _consultants = await _desk_clinic(cockpit_api)
+    _clinic, staff, _consultants, jid = await _client_at_triage(cockpit_api)
     desk = staff[Role.FRONT_DESK].token
-    jid = await _journey_at_triage(cockpit_api, desk, 1)
     await skipping_env.sleep(await _to_clinic_midnight(skipping_env) - timedelta(minutes=5))
     first = await cockpit_api.run(AUTO_ASSIGN, desk, input={"journeyId": jid})
     assert first["autoAssign"]["__typename"] == "AutoAssignPayload", first
@@ -107,9 +106,8 @@ async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_on
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # Given a client the desk assigned five minutes before the clinic's midnight
-    clinic, staff, _consultants = await _desk_clinic(cockpit_api)
+    clinic, staff, _consultants, jid = await _client_at_triage(cockpit_api)
     desk = staff[Role.FRONT_DESK].token
-    jid = await _journey_at_triage(cockpit_api, desk, 1)
     raw = decode_id(jid, "Journey")
     assert raw is not None
     await skipping_env.sleep(await _to_clinic_midnight(skipping_env) - timedelta(minutes=5))

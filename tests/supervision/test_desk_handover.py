@@ -9,7 +9,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from tests.api.harness import Api, eventually
-from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
+from tests.api.test_triage_api import AUTO_ASSIGN, _client_at_triage
 
 JOURNEY = """
 query J($id: ID!) {
@@ -23,9 +23,8 @@ async def test_a_client_not_accepted_in_ten_minutes_follows_the_desk_to_the_next
     cockpit_api: Api, skipping_env: WorkflowEnvironment
 ) -> None:
     # Given a clinic with consultants on duty and a client the desk assigned
-    _clinic, staff, _consultants = await _desk_clinic(cockpit_api)
+    _clinic, staff, _consultants, jid = await _client_at_triage(cockpit_api)
     desk = staff[Role.FRONT_DESK].token
-    jid = await _journey_at_triage(cockpit_api, desk, 1)
     assigned = (await cockpit_api.run(AUTO_ASSIGN, desk, input={"journeyId": jid}))["autoAssign"]
     assert assigned["__typename"] == "AutoAssignPayload", assigned
     first = assigned["journey"]["consultant"]["id"]

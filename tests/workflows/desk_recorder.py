@@ -21,13 +21,18 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.journey.stages import VisitCategory
 from domain.store.db import apply_migrations, close_db, init_db
-from tests.support import binary
+from domain.triage.commands import ArriveCommand, SeatCommand
+from domain.triage.decision import Arrival
+from tests.support import DESK, binary
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
 from workflows.triage_activities import record_desk_board_changes, record_desk_changes
+from workflows.triage_client import TriageGateway
 
 # Drives the desk; answers the id of the run to record, or None for the run current at its end.
 DeskScenario = Callable[[Client, WorkflowEnvironment], Awaitable[str | None]]
+TEN_MINUTES_AND_A_BIT = timedelta(minutes=10, seconds=30)
 
 
 async def to_midnight(env: WorkflowEnvironment) -> timedelta:
@@ -39,6 +44,19 @@ async def to_midnight(env: WorkflowEnvironment) -> timedelta:
 
 async def past_midnight(env: WorkflowEnvironment) -> None:
     await env.sleep(await to_midnight(env) + timedelta(minutes=1))
+
+
+async def handed_from_a_to_b(desk: TriageGateway, clinic: str, env: WorkflowEnvironment) -> None:
+    """The opening of the hand-over scenarios: well clear of the next midnight, A, B and C on
+    duty, and a first visit j1 placed with A, who lets the client wait until the 10-minute rule
+    hands them to B. Uses only what every version of the desk has."""
+    await past_midnight(env)
+    for consultant in ("A", "B", "C"):
+        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
+        await desk.change_seat(clinic, command, f"seat-{consultant}")
+    first = Arrival("j1", "client-j1", VisitCategory.FIRST_VISIT)
+    await desk.arrive(clinic, ArriveCommand(DESK, first), "arrive-j1")  # A
+    await env.sleep(TEN_MINUTES_AND_A_BIT)  # the 10-minute rule hands j1 to B
 
 
 async def record_desk(target: Path, task_queue: str, clinic: str, scenario: DeskScenario) -> None:

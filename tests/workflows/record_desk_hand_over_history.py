@@ -12,36 +12,26 @@ purpose.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from domain.journey.stages import VisitCategory
-from domain.triage.commands import ArriveCommand, SeatCommand
-from domain.triage.decision import Arrival
+from domain.triage.commands import SeatCommand
 from tests.support import DESK
-from tests.workflows.desk_recorder import main, past_midnight
+from tests.workflows.desk_recorder import TEN_MINUTES_AND_A_BIT, handed_from_a_to_b, main
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "handed_on_twice.json"
 TASK_QUEUE = "desk-record-hand-over"
 CLINIC = "clinic-desk-hand-over"
-TEN_MINUTES_AND_A_BIT = timedelta(minutes=10, seconds=30)
 
 
 async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     """Three consultants; a first visit nobody accepts for twenty minutes and more; then a seat
     change, whose answer shows the desk after the two rounds."""
     desk = TriageGateway(client, TASK_QUEUE)
-    await past_midnight(env)  # the scenario well clear of the next midnight
-    for consultant in ("A", "B", "C"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
-    first = Arrival("j1", "client-j1", VisitCategory.FIRST_VISIT)
-    await desk.arrive(CLINIC, ArriveCommand(DESK, first), "arrive-j1")  # A
-    await env.sleep(TEN_MINUTES_AND_A_BIT)  # the 10-minute rule hands j1 to B
+    await handed_from_a_to_b(desk, CLINIC, env)
     await desk.change_seat(CLINIC, SeatCommand(DESK, "A", "note-scope", scope=["skin"]), "scope-a")
     await env.sleep(TEN_MINUTES_AND_A_BIT)  # and, before the rule of one hand-over, on to C
     await desk.change_seat(CLINIC, SeatCommand(DESK, "A", "note-scope", scope=[]), "scope-all")

@@ -11,36 +11,26 @@ versions of the desk have, so it runs on either; re-record only on purpose.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from domain.journey.stages import VisitCategory
-from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind, SeatCommand
-from domain.triage.decision import Arrival
+from domain.triage.commands import OverrideCommand, OverrideKind, SeatCommand
 from tests.support import DESK, SUPERVISOR
-from tests.workflows.desk_recorder import main, past_midnight
+from tests.workflows.desk_recorder import handed_from_a_to_b, main
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "leave_hands_back.json"
 TASK_QUEUE = "desk-record-leave"
 CLINIC = "clinic-desk-leave"
-TEN_MINUTES_AND_A_BIT = timedelta(minutes=10, seconds=30)
 
 
 async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     """Three consultants; a first visit A lets wait, handed to B; B leaves; a seat change after,
     whose answer shows the desk."""
     desk = TriageGateway(client, TASK_QUEUE)
-    await past_midnight(env)  # the scenario well clear of the next midnight
-    for consultant in ("A", "B", "C"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
-    first = Arrival("j1", "client-j1", VisitCategory.FIRST_VISIT)
-    await desk.arrive(CLINIC, ArriveCommand(DESK, first), "arrive-j1")  # A
-    await env.sleep(TEN_MINUTES_AND_A_BIT)  # the 10-minute rule hands j1 to B
+    await handed_from_a_to_b(desk, CLINIC, env)
     left = OverrideCommand(SUPERVISOR, OverrideKind.CONSULTANT_LEFT, "note", consultant_id="B")
     await desk.override(CLINIC, left, "b-left")  # before the rule: j1 back to A
     await desk.change_seat(CLINIC, SeatCommand(DESK, "C", "note-scope", scope=[]), "scope-c")

@@ -11,10 +11,8 @@ from domain.triage.commands import OverrideCommand, OverrideKind
 from tests.support import SUPERVISOR
 from tests.workflows.test_triage_desk import (
     TEN_MINUTES_AND_A_BIT,
-    arrive,
-    clear_of_midnight,
+    let_wait_by_a,
     logged,
-    open_desk,
     settled,
 )
 from workflows.triage_client import TriageGateway
@@ -36,10 +34,7 @@ async def test_a_client_handed_over_and_left_waiting_again_calls_the_supervisor_
     client: Client, env: WorkflowEnvironment
 ) -> None:
     # Given A let j1 wait ten minutes and the desk handed the client to B
-    await clear_of_midnight(env)
-    gateway, clinic = await open_desk(client, "A", "B", "C")
-    assert await arrive(gateway, clinic, "j1") == "A"
-    await env.sleep(TEN_MINUTES_AND_A_BIT)
+    gateway, clinic = await let_wait_by_a(client, env)
     await logged(clinic, "TIMED_OUT")
 
     # When B lets the client wait ten minutes too, and the day goes on
@@ -63,10 +58,7 @@ async def test_a_leavers_client_goes_past_the_consultant_who_let_them_wait(
     client: Client, env: WorkflowEnvironment
 ) -> None:
     # Given A let j1 wait ten minutes and the desk handed the client to B
-    await clear_of_midnight(env)
-    gateway, clinic = await open_desk(client, "A", "B", "C")
-    assert await arrive(gateway, clinic, "j1") == "A"
-    await env.sleep(TEN_MINUTES_AND_A_BIT)
+    gateway, clinic = await let_wait_by_a(client, env)
     await logged(clinic, "TIMED_OUT")
 
     # When B leaves the clinic

@@ -91,14 +91,20 @@ async def arrive(gateway: TriageGateway, clinic: str, journey_id: str) -> str | 
     return reply.consultant_id
 
 
-async def test_not_accepted_in_ten_minutes_goes_to_the_next_free_and_the_turn_comes_back(
-    client: Client, env: WorkflowEnvironment
-) -> None:
+async def let_wait_by_a(client: Client, env: WorkflowEnvironment) -> tuple[TriageGateway, str]:
+    """A desk with A, B and C on duty, clear of midnight, whose first client j1 went to A and
+    waited ten minutes and a bit since: the 10-minute rule has run."""
     await clear_of_midnight(env)
     gateway, clinic = await open_desk(client, "A", "B", "C")
     assert await arrive(gateway, clinic, "j1") == "A"
-
     await env.sleep(TEN_MINUTES_AND_A_BIT)
+    return gateway, clinic
+
+
+async def test_not_accepted_in_ten_minutes_goes_to_the_next_free_and_the_turn_comes_back(
+    client: Client, env: WorkflowEnvironment
+) -> None:
+    gateway, clinic = await let_wait_by_a(client, env)
 
     desk = await gateway.desk(clinic)
     assert desk.assignments["j1"].consultant_id == "B"
