@@ -27,7 +27,7 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
 # Start-of-frame markers (C4, C8 and CC are other tables, not frames).
-_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _JPEG_SCAN, _JPEG_END = 0xDA, b"\xff\xd9"
 
 
@@ -69,7 +69,7 @@ def _jpeg_is_whole(data: bytes) -> bool:
         length = _number(data, at + 2, 2)
         if length < 2 or at + 2 + length > len(data):
             return False
-        framed = framed or marker in _JPEG_FRAMES
+        framed = framed or marker in JPEG_FRAMES
         if marker == _JPEG_SCAN:
             return framed and data.find(_JPEG_END, at + 2 + length) != -1
         at += 2 + length

@@ -5,7 +5,9 @@ the size is bounded by the settings. The client must consent to photos for their
 record (`domain.photos.purposes.taking_refusal`). Everything is checked before anything is
 written: a refused upload leaves no file and no row. The bytes are stored first, under the
 photo's id, then the row; if the row cannot be written the bytes are discarded again. The
-idempotency key stands for the input with the file's SHA-256 in place of the file.
+idempotency key stands for the input with the SHA-256 of the file as sent in place of the file;
+what is stored is the file with its metadata taken out (`domain.photos.intake`), whose size
+and hash the photo shows.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
 from domain.errors import FieldProblem
+from domain.photos.intake import prepared_image
 from domain.photos.purposes import PhotoStage as DomainPhotoStage
 from domain.photos.purposes import taking_refusal
 from domain.photos.sniff import ImageType, sniff_image
@@ -64,7 +67,9 @@ class UploadPhotoInput:
     body_area: str = strawberry.field(description="The area photographed (at most 100 characters).")
     file: Upload = strawberry.field(
         description="The image (JPEG, PNG or HEIC; the type is read from the bytes), as a "
-        "file part of a multipart request (graphql-multipart-request spec)."
+        "file part of a multipart request (graphql-multipart-request spec). At most 16,384 "
+        "pixels a side and 100 megapixels. Stored without its metadata (EXIF but the "
+        "orientation, GPS, XMP, comments, PNG text), the pixels as sent."
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -80,20 +85,36 @@ UploadPhotoResult = Annotated[
 ]
 
 
-def read_upload(file: Any, limit: int) -> tuple[bytes, ImageType | None, list[FieldProblem]]:
-    """The bytes of an image within `limit` and its type, or the problems that refuse it.
-    Walking a large file's build takes CPU (up to a second for 10 MiB made of the smallest
-    pieces): the caller runs this off the event loop."""
+@dataclasses.dataclass(frozen=True)
+class ReadUpload:
+    """An upload as read: the bytes to store (metadata taken out) and the hash of the bytes as
+    sent, which the idempotency key stands for (a retry sends the same bytes)."""
+
+    data: bytes = b""
+    sent_sha256: str = ""
+    image_type: ImageType | None = None
+    problems: tuple[FieldProblem, ...] = ()
+
+
+def read_upload(file: Any, limit: int) -> ReadUpload:
+    """The image within `limit`, its type, its size checked and its metadata stripped, or the
+    problems that refuse it. Walking a large file's build takes CPU (up to a second for 10 MiB
+    made of the smallest pieces): the caller runs this off the event loop."""
     if not hasattr(file, "read"):
         problem = FieldProblem("file", "send the image as a file part of a multipart request")
-        return b"", None, [problem]
+        return ReadUpload(problems=(problem,))
     data = file.read(limit + 1)
     if getattr(file, "oversized", False) or len(data) > limit:
-        return b"", None, [FieldProblem("file", f"the image is larger than {limit:,} bytes")]
+        return ReadUpload(
+            problems=(FieldProblem("file", f"the image is larger than {limit:,} bytes"),)
+        )
     image_type = sniff_image(data)
     if image_type is None:
-        return b"", None, [FieldProblem("file", "not a JPEG, PNG or HEIC image")]
-    return data, image_type, []
+        return ReadUpload(problems=(FieldProblem("file", "not a JPEG, PNG or HEIC image"),))
+    stored, refusal = prepared_image(data, image_type)
+    if refusal is not None:
+        return ReadUpload(problems=(FieldProblem("file", refusal),))
+    return ReadUpload(stored, hashlib.sha256(data).hexdigest(), image_type)
 
 
 def digest_input(input: UploadPhotoInput, sha256: str) -> SimpleNamespace:
@@ -144,15 +165,15 @@ async def upload_photo(
         problems.append(FieldProblem("journeyId", "not a journey of this client"))
     problems += check_text("bodyArea", input.body_area, required=True, limit=100)
     limit = info.context.config.photo_max_bytes
-    data, image_type, file_problems = await asyncio.to_thread(read_upload, input.file, limit)
-    problems += file_problems
+    upload = await asyncio.to_thread(read_upload, input.file, limit)
+    problems += upload.problems
+    data, image_type = upload.data, upload.image_type
     bad_key = records.key_problem(input.idempotency_key)
     if store is None:
         problems.append(FieldProblem("file", "this server stores no photos"))
     if problems or bad_key or store is None or image_type is None:
         return invalid([*consent, *problems, *([bad_key] if bad_key else [])])
-    sha256 = hashlib.sha256(data).hexdigest()
-    keyed = digest_input(input, sha256)
+    keyed = digest_input(input, upload.sent_sha256)
     if consent and not await taken_before(info, claims.account_id, keyed):
         return invalid(consent)
     ledger = await idempotency.claim(info, claims.account_id, keyed)
@@ -175,7 +196,7 @@ async def upload_photo(
         body_area=input.body_area.strip(),
         content_type=image_type.value,
         size_bytes=len(data),
-        sha256=sha256,
+        sha256=hashlib.sha256(data).hexdigest(),
         taken_by=claims.account_id,
         taken_by_role=claims.role.value,
         uploaded_at=datetime.now(UTC),
