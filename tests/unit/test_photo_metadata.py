@@ -16,6 +16,7 @@ from tests.images import (
     ARTIST,
     GPS_IFD,
     ORIENTATION_TAG,
+    camera_exif,
     camera_heic,
     camera_jpeg,
     heic,
@@ -96,3 +97,14 @@ def test_a_jpeg_frame_states_its_size() -> None:
     assert refusal is not None and "16,385 x 1 pixels" in refusal
     stored, refused = prepared_image(out.getvalue(), ImageType.JPEG)
     assert (stored, refused) == (b"", refusal)
+
+
+def test_a_progressive_or_restart_marked_jpeg_keeps_every_scan() -> None:
+    picture = Image.effect_noise((64, 48), 80).convert("RGB")
+    for options in ({"progressive": True}, {"restart_marker_blocks": 1}):
+        out = BytesIO()
+        picture.save(out, "JPEG", exif=camera_exif(), **options)
+        stripped = strip_jpeg(out.getvalue())
+        assert ARTIST.encode() not in stripped
+        with Image.open(BytesIO(stripped)) as after, Image.open(out) as before:
+            assert after.tobytes() == before.tobytes(), options
