@@ -1,11 +1,14 @@
 """`GET /photos/<token>`: a photo's bytes through a link `Photo.link` issued.
 
-The link names the photo, the purpose and the viewer, and expires within minutes. At every
-fetch the server asks again what it asked when issuing it: the viewer's account is active,
-in the photo's clinic, with a role the permission table lets see photos for the purpose, and
-the client still consents to the purpose. So a withdrawn purpose or a changed role stops
-links already issued. Each fetch served is written to the audit trail before the bytes leave
-(no entry, no bytes). No token in the request: an `<img src>` can show it.
+The link names the photo, the purpose, the viewer and the viewer's session (bearer token), and
+expires within minutes. At every fetch the server asks again what it asked when issuing it: the
+session still works as a request's would (not signed out, not revoked by a logout everywhere, a
+new or reset password, a deactivation or a new role; `domain.auth.session_problem`), the account
+need not choose its own password first, it is in the photo's clinic, with a role the permission
+table lets see photos for the purpose, and the client still consents to the purpose. So a
+withdrawn purpose, a changed role or an ended session stops links already issued. Each fetch
+served is written to the audit trail before the bytes leave (no entry, no bytes). No token in
+the request: an `<img src>` can show it.
 """
 
 from __future__ import annotations
@@ -18,14 +21,14 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from domain.audit import Access, Viewer
-from domain.auth import SigningKeys
+from domain.auth import AccessToken, SigningKeys, session_problem
 from domain.permissions import PHOTO_VIEWERS
 from domain.photos.links import read_grant
 from domain.photos.purposes import viewing_refusal
 from domain.photos.storage import PhotoStore, PhotoStoreError
 from domain.roles import Role
+from domain.store import accounts
 from domain.store.audit_chain import append_accesses
-from domain.store.models import StaffAccount
 from domain.store.photos import Photo, purposes_given
 from schema.photos.links import LINK_PATH
 from server import middleware
@@ -44,14 +47,22 @@ def photo_handler(
     secrets = (keys.current, *keys.previous)
 
     async def serve_photo(request: web.Request) -> web.StreamResponse:
-        grant = read_grant(secrets, request.match_info["token"], int(time.time()))
+        now = time.time()
+        grant = read_grant(secrets, request.match_info["token"], int(now))
         if grant is None:
             return _refused(403, "the link is not valid or has expired")
         photo = await Photo.get_or_none(id=grant.photo_id)
-        viewer = await StaffAccount.get_or_none(id=grant.viewer_id)
+        session = AccessToken(
+            grant.viewer_id, grant.token_id, grant.token_issued_at, grant.expires_at
+        )
+        found = await accounts.look_up(session)
+        viewer = found.account
         if photo is None or viewer is None:
             return _refused(404, "no such photo")
-        if not viewer.active or viewer.clinic_id != photo.clinic_id:
+        state = accounts.state_of(viewer)
+        if session_problem(session, state, found.token_signed_out, now) is not None:
+            return _refused(403, "the session the link was issued to has ended")
+        if viewer.must_change_password or viewer.clinic_id != photo.clinic_id:
             return _refused(403, "the link's viewer may no longer see this photo")
         role = Role(viewer.role)
         consented = grant.purpose in await purposes_given(photo.client_id)

@@ -1,9 +1,12 @@
 """Short-lived links to one photo, for one purpose, for one viewer.
 
-A link carries the photo id, the purpose, the viewer's account id and an expiry, signed with an
-HMAC under a key derived from the server's secret for this use alone. Whoever holds a link can
-fetch until it expires; the server checks at every fetch that the client still consents to the
-purpose and that the viewer's role may still see it, so a withdrawal stops issued links too.
+A link carries the photo id, the purpose, the viewer's account id, an expiry, and the id and
+issue time of the bearer token it was asked for with, signed with an HMAC under a key derived
+from the server's secret for this use alone. Whoever holds a link can fetch until it expires;
+the server checks at every fetch that the client still consents to the purpose, that the
+viewer's role may still see it, and that the session the link came from still works, so a
+withdrawal, a logout or a new password stops issued links too. Links without the session (those
+issued before it was added) are refused: they lived a few minutes at most anyway.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ class PhotoGrant:
     purpose: PhotoPurpose
     viewer_id: str
     expires_at: int  # seconds since the epoch
+    # The session (bearer token) that asked for the link: it works only while that one does.
+    token_id: str
+    token_issued_at: float
 
 
 def _mac(secret: str, body: bytes) -> bytes:
@@ -44,7 +50,14 @@ def _unb64(text: str) -> bytes:
 
 def sign_grant(secret: str, grant: PhotoGrant) -> str:
     body = json.dumps(
-        [grant.photo_id, grant.purpose.value, grant.viewer_id, grant.expires_at],
+        [
+            grant.photo_id,
+            grant.purpose.value,
+            grant.viewer_id,
+            grant.expires_at,
+            grant.token_id,
+            grant.token_issued_at,
+        ],
         separators=(",", ":"),
     ).encode()
     return f"{_b64(body)}.{_b64(_mac(secret, body))}"
@@ -63,8 +76,16 @@ def read_grant(secrets: Iterable[str], token: str, now: int) -> PhotoGrant | Non
     if not any(hmac.compare_digest(mac, _mac(secret, body)) for secret in secrets):
         return None
     try:
-        photo_id, purpose, viewer_id, expires_at = json.loads(body)
-        grant = PhotoGrant(str(photo_id), PhotoPurpose(purpose), str(viewer_id), int(expires_at))
+        # A link of four fields (no session) fails to unpack here: refused.
+        photo_id, purpose, viewer_id, expires_at, token_id, issued_at = json.loads(body)
+        grant = PhotoGrant(
+            str(photo_id),
+            PhotoPurpose(purpose),
+            str(viewer_id),
+            int(expires_at),
+            str(token_id),
+            float(issued_at),
+        )
     except (ValueError, TypeError):
         return None
     return grant if grant.expires_at > now else None

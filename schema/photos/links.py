@@ -2,8 +2,10 @@
 
 A link is issued only to a role the permission table lets see photos for the purpose
 (`PHOTO_VIEWERS`) and only while the client consents to it; the fetch checks both again
-(server/photo_route.py), so a withdrawal or a new role stops links already issued. Issuing
-a link is a read of the client's photos and leaves its audit entry.
+(server/photo_route.py), so a withdrawal or a new role stops links already issued. The link
+names the bearer token it was asked with: it works only while that session does (no longer
+than the token, and not past a logout, a new password or a deactivation). Issuing a link is a
+read of the client's photos and leaves its audit entry.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ LINK_PATH = "/photos/"
 async def issue_link(
     info: Info[Context, None], row: PhotoRow, purpose: PhotoPurpose
 ) -> PhotoLink | NotAuthorized:
-    claims = info.context.claims
-    if claims is None:
+    claims, session = info.context.claims, info.context.session
+    if claims is None or session is None:
         return not_authorized()
     role_allowed = PHOTO_VIEWERS[purpose].admits(claims.role)
     given = await purposes_now(info, row.client_id)
@@ -39,12 +41,15 @@ async def issue_link(
     if why is not None:
         return not_authorized(why)
     config = info.context.config
-    expires_at = int(time.time()) + config.photo_link_seconds
-    grant = PhotoGrant(row.id, purpose, claims.account_id, expires_at)
-    token = sign_grant(config.signing_keys.current, grant)
+    token = session.token
+    expires_at = min(int(time.time()) + config.photo_link_seconds, token.expires_at)
+    grant = PhotoGrant(
+        row.id, purpose, claims.account_id, expires_at, token.token_id, token.issued_at
+    )
+    signed = sign_grant(config.signing_keys.current, grant)
     note_access(row.client_id, LINK_ISSUED)
     return PhotoLink(
-        url=f"{LINK_PATH}{token}",
+        url=f"{LINK_PATH}{signed}",
         purpose=purpose,
         expires_at=datetime.fromtimestamp(expires_at, UTC),
     )

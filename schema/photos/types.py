@@ -41,8 +41,9 @@ strawberry.enum(
 class PhotoLink:
     url: str = strawberry.field(
         description="Path on this API's origin (`/photos/<token>`); GET it, no header needed. "
-        "It works only for you, until `expiresAt`, and only while the client consents to the "
-        "purpose."
+        "A bearer URL: anyone holding it can fetch the photo (audited as you) until `expiresAt`, "
+        "while the client consents to the purpose, your role may see it and the session you "
+        "asked with is not signed out. Do not share, store or log it."
     )
     purpose: PhotoPurpose = strawberry.field(description="The purpose it was issued for.")
     expires_at: datetime = strawberry.field(description="When it stops working, in UTC.")

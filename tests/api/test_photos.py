@@ -120,9 +120,10 @@ async def test_a_photo_is_served_only_for_a_purpose_consented_to_and_every_view_
     forged = f"/photos/{body_part}.{mac[:-2]}{'AA' if mac[-2:] != 'AA' else 'BB'}"
     assert (await fetch(clinic, forged))[0] == 403
     expert = clinic.staff[Role.EXPERT].account_id
-    expired = PhotoGrant(str(raw_id), PhotoPurpose.CLINICAL_RECORD, expert, int(time.time()) - 1)
+    now, session = int(time.time()), ("a-token-id", time.time())
+    expired = PhotoGrant(str(raw_id), PhotoPurpose.CLINICAL_RECORD, expert, now - 1, *session)
     assert (await fetch(clinic, "/photos/" + sign_grant(SECRET_KEY, expired)))[0] == 403
-    nurse_marketing = PhotoGrant(str(raw_id), PhotoPurpose.MARKETING, expert, int(time.time()) + 60)
+    nurse_marketing = PhotoGrant(str(raw_id), PhotoPurpose.MARKETING, expert, now + 60, *session)
     assert (await fetch(clinic, "/photos/" + sign_grant(SECRET_KEY, nurse_marketing)))[0] == 403
     # And the audit trail holds every link issued and every view served, by whom
     rows = await AuditEntry.filter(client_id=raw_client(client)).order_by("seq")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.permissions import PHOTO_VIEWERS
+from domain.photos import links
 from domain.photos.links import PhotoGrant, read_grant, sign_grant
 from domain.photos.purposes import (
     ConsentChange,
@@ -80,16 +81,20 @@ def test_a_photo_is_taken_only_under_the_clinical_record_consent() -> None:
 
 def test_a_link_holds_only_while_unexpired_and_unchanged_under_a_known_key() -> None:
     secret, old = "s" * 40, "o" * 40
-    grant = PhotoGrant("photo-1", P.TEACHING, "account-7", expires_at=1_000)
+    grant = PhotoGrant("photo-1", P.TEACHING, "account-7", 1_000, "token-3", 900.25)
     token = sign_grant(secret, grant)
     assert read_grant([secret], token, now=999) == grant
     assert read_grant([secret], token, now=1_000) is None  # expired
     assert read_grant([old, secret], token, now=0) == grant  # a rotation keeps it working
     assert read_grant([old], token, now=0) is None
     body, mac = token.split(".")
-    bent = sign_grant(secret, PhotoGrant("photo-1", P.MARKETING, "account-7", 1_000))
+    bent = sign_grant(secret, PhotoGrant("photo-1", P.MARKETING, "account-7", 1_000, "token-3", 0))
     for forged in (f"{bent.split('.')[0]}.{mac}", f"{body}.{mac[::-1]}", body, "", "a.b.c"):
         assert read_grant([secret], forged, now=0) is None
+    # A link of the first release, with no session in it, is refused though genuine
+    before = b'["photo-1","TEACHING","account-7",1000]'
+    first_release = f"{links._b64(before)}.{links._b64(links._mac(secret, before))}"
+    assert read_grant([secret], first_release, now=0) is None
 
 
 def test_marketing_photos_are_for_supervisors_and_the_record_for_the_care_team() -> None:
