@@ -10,7 +10,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxTokensLimiter,
     ValidationCache,
 )
@@ -22,6 +21,7 @@ from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
 from schema.auth.watch import SessionEnded
 from schema.descriptions import describe
+from schema.error_text import PublicErrors
 from schema.input_check import InputCheck, InputNotAccepted
 from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
@@ -79,7 +79,10 @@ def extensions(
         # document (schema.limits); tokens bound the document itself.
         functools.partial(AddValidationRules, [DocumentLimitsRule]),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        functools.partial(MaskErrors, should_mask_error=_should_mask),
+        # Faults masked; with introspection off, no "Did you mean ...?" naming the schema.
+        functools.partial(
+            PublicErrors, should_mask_error=_should_mask, hide_suggestions=not introspection
+        ),
         # Closest to the resolver (the later a resolve hook, the earlier it runs): a mutation
         # Temporal did not answer answers `Unavailable`, as data.
         TemporalSilence,

@@ -248,7 +248,7 @@ def create_app(
     app = web.Application(middlewares=middlewares, client_max_size=request_body.MAX_BODY_BYTES)
     app.on_response_prepare.append(middleware.add_response_headers)
     app[GATEWAY] = gateway
-    app.router.add_route("*", "/graphql", view)
+    app.router.add_route("*", middleware.GRAPHQL_PATH, view)
     add_photo_route(app, config.signing_keys, store)
     if settings.graphiql:
         graphiql.add_asset_routes(app)

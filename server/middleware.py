@@ -9,7 +9,9 @@ A preflight from an allowed origin gets 204 with the allowed methods and headers
 ``Origin`` is not allowed is refused with 403 (browsers do not apply CORS to WebSockets, so
 without this check any web page could open a subscription with a token it holds).
 Response headers are added in ``on_response_prepare``, so they reach error pages and the
-WebSocket handshake too.
+WebSocket handshake too. Every answer of ``/graphql`` carries ``Cache-Control: private,
+no-store``: queries may come over GET, and their answers hold clients' personal data, which no
+browser or proxy cache may keep (the photo links send the same).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from strawberry.http.websocket_origin import is_same_origin, normalize_origin
 from server.logs import REQUEST_ID
 
 REQUEST_ID_HEADER = "X-Request-Id"
+GRAPHQL_PATH = "/graphql"
+NO_STORE = "private, no-store"
 ALLOW_METHODS = "GET, POST, OPTIONS"
 ALLOW_HEADERS = "Authorization, Content-Type, Accept, X-Request-Id, GraphQL-Require-Preflight"
 PREFLIGHT_MAX_AGE = "600"
@@ -96,7 +100,10 @@ def cors_middleware(origins: Iterable[str]) -> Middleware:
 
 
 async def add_response_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """``on_response_prepare``: the request id, and the CORS headers for an allowed origin."""
+    """``on_response_prepare``: the request id, the CORS headers for an allowed origin, and
+    no caching of GraphQL answers."""
+    if request.path == GRAPHQL_PATH:
+        response.headers["Cache-Control"] = NO_STORE
     rid = request_id(request)
     if rid is not None:
         response.headers[REQUEST_ID_HEADER] = rid

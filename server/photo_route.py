@@ -84,7 +84,7 @@ def photo_handler(
             body=data,
             content_type=photo.content_type,
             headers={
-                "Cache-Control": "private, no-store",
+                "Cache-Control": middleware.NO_STORE,
                 "X-Content-Type-Options": "nosniff",
                 "Content-Disposition": "inline",
             },
