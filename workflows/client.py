@@ -283,6 +283,14 @@ def _opening_stage(start: JourneyStart) -> Stage:
 
 async def _read_start_outcome(operation: WithStartWorkflowOperation[Any, Any]) -> None:
     """The SDK also reports a failed start on the operation's handle. Reading it marks it read:
-    an unread failed future is logged when garbage-collected, at any later moment."""
-    with contextlib.suppress(Exception):
+    an unread failed future is logged when garbage-collected, at any later moment. A start
+    this process gave up waiting for (`answer_within`) left the handle cancelled: reading it
+    raises `CancelledError`, which must not end the request as if it were cancelled itself."""
+    try:
         await asyncio.wait_for(operation.workflow_handle(), timeout=0.05)
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # the request itself is being cancelled
+    except Exception:
+        pass  # the start's failure: the caller answers for it

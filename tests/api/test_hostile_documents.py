@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 from gql import GraphQLRequest
-from gql.transport.exceptions import TransportQueryError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
@@ -116,13 +116,17 @@ async def _api(
         yield running
 
 
+IMPATIENT_SECONDS = 3.0
+
+
 @pytest.fixture
 async def impatient_api(
     database: str, temporal_address: str, temporal_env: WorkflowEnvironment
 ) -> AsyncIterator[tuple[Api, str]]:
-    """An API that gives each request one second, on a task queue no worker serves yet."""
+    """An API that gives each request three seconds (2.4 of them for waits on Temporal), on a
+    task queue no worker serves yet."""
     task_queue = f"hostile-{uuid.uuid4().hex[:8]}"
-    options = {"execution_timeout": 1.0}
+    options = {"execution_timeout": IMPATIENT_SECONDS}
     async with _api(database, temporal_address, temporal_env, task_queue, **options) as running:
         yield running, task_queue
 
@@ -142,9 +146,11 @@ async def test_a_request_that_waits_too_long_is_stopped(
         {"input": {"clientId": client_id, "idempotencyKey": key}},
         token=driver.token(Role.FRONT_DESK),
     )
-    # Then the caller hears after the limit, as a GraphQL error, and the server stays up
-    assert answer.error_messages() == ["the request took longer than 1 s and was stopped"]
-    assert answer.seconds >= 1.0
+    # Then the caller hears Unavailable within the request's limit, and the server stays up
+    assert answer.status == 200, answer
+    started = json.loads(answer.text)["data"]["startJourney"]
+    assert started["__typename"] == "Unavailable", answer
+    assert answer.seconds < IMPATIENT_SECONDS + 1, answer
     await _retry_converges_once_a_worker_runs(driver, temporal_env, task_queue, client_id, key)
 
 
@@ -173,17 +179,16 @@ async def test_a_mutation_over_the_socket_that_waits_too_long_is_stopped_as_over
     # When a start sent over the WebSocket waits for a journey that no worker opens
     async with api.websocket(driver.token(Role.FRONT_DESK)) as session:
         started = asyncio.get_running_loop().time()
-        with pytest.raises(TransportQueryError) as stopped:
-            await session.execute(
-                GraphQLRequest(
-                    documents.START_JOURNEY,
-                    variable_values={"input": {"clientId": client_id, "idempotencyKey": key}},
-                )
+        answer = await session.execute(
+            GraphQLRequest(
+                documents.START_JOURNEY,
+                variable_values={"input": {"clientId": client_id, "idempotencyKey": key}},
             )
+        )
         waited = asyncio.get_running_loop().time() - started
-    # Then the caller hears after the same limit as over HTTP, with the same error
-    assert "the request took longer than 1 s and was stopped" in str(stopped.value)
-    assert 1.0 <= waited < 20
+    # Then the caller hears Unavailable within the same limit as over HTTP
+    assert answer["startJourney"]["__typename"] == "Unavailable", answer
+    assert waited < IMPATIENT_SECONDS + 1
     await _retry_converges_once_a_worker_runs(driver, temporal_env, task_queue, client_id, key)
 
 
