@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from strawberry.dataloader import DataLoader
 
 from domain.store.aftercare import WarrantyCard
+from domain.store.billing_reads import JourneyKey, JourneyPayments, payments_of_journeys
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import (
     PageKey,
@@ -163,6 +164,10 @@ class Loaders:
         default_factory=lambda: DataLoader(_rechecks_kept_by)
     )
     history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)
+    # A journey's payments and their refunds, by (journey id, clinic id).
+    journey_payments: DataLoader[JourneyKey, JourneyPayments] = field(
+        default_factory=lambda: DataLoader(payments_of_journeys)
+    )
     # A client's identity as amended (name, phone, e-mail): its latest amendment, if any.
     identity: DataLoader[str, ClientIdentityAmendment | None] = field(
         default_factory=lambda: DataLoader(latest_identity_amendments)

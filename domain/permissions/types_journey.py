@@ -7,6 +7,7 @@ from domain.permissions.audiences import (
     CARE_TEAM,
     CLINIC_STAFF,
     CLINICAL,
+    MONEY,
     SUPERVISORS,
     WARRANTY_DESK,
     Audience,
@@ -48,6 +49,8 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
         ),
         # Lab results and assessments are clinical; the cashier and the desk need none of it.
         "checklist": CLINICAL,
+        # Money, as a bill's payments and refunds are.
+        "payments": MONEY,
     },
     **PROCEDURE_TYPES,
     "JourneyConnection": rows(CLINIC_STAFF, "edges pageInfo"),

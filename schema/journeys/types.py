@@ -30,6 +30,8 @@ from schema.ids import encode_id
 from schema.input_check import check_list_page
 from schema.journeys.contraindication_check import standing_reasons
 from schema.journeys.told import record_for, summary_for
+from schema.money.bill_types import Payment
+from schema.money.journey_payments import JOURNEY_PAYMENTS, journey_payments
 from schema.permissions import viewer_role
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.types import ChecklistItemState, ProcedureTypeVersion
@@ -334,6 +336,10 @@ class Journey(relay.Node):
                 )
             )
         return states
+
+    @strawberry.field(description=JOURNEY_PAYMENTS)
+    async def payments(self, info: Info[Context, None]) -> list[Payment] | None:
+        return await journey_payments(info, self.row)
 
     @strawberry.field(description="Mermaid state diagram with the current stage highlighted.")
     def diagram(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import strawberry
@@ -16,6 +17,7 @@ from domain.store.billing import BillLine as LineRow
 from domain.store.billing import InstallmentDue, InstallmentOverdue
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
+from domain.store.billing_reads import payment_minor
 from schema.audit.collector import note_access
 from schema.ids import encode_id
 from schema.money.types import Money
@@ -93,17 +95,23 @@ class Payment:
     )
     recorded_by: str = strawberry.field(description="Raw account id of the cashier.")
     recorded_at: datetime = strawberry.field(description="When, in UTC.")
+    refunds: list[Refund] = strawberry.field(
+        description="The money given back against this payment (`recordRefund`), oldest first; "
+        "the payment itself stays as it was."
+    )
 
     @classmethod
-    def from_row(cls, row: PaymentRow, locale: str) -> Payment:
+    def from_row(cls, row: PaymentRow, locale: str, refunds: Sequence[RefundRow] = ()) -> Payment:
         return cls(
             id=strawberry.ID(encode_id(PAYMENT_ID_TYPE, row.id)),
             kind=PaymentKind(row.kind),
             method=PaymentMethod(row.method),
-            amount=Money.minor(row.amount_minor, row.currency, locale),
+            # One without a bill is kept in hundredths: shown at the currency's minor units.
+            amount=Money.minor(payment_minor(row), row.currency, locale),
             receipt_number=row.receipt_number,
             recorded_by=row.recorded_by,
             recorded_at=row.recorded_at,
+            refunds=[Refund.from_row(r, locale) for r in refunds if r.payment_id == row.id],
         )
 
 
@@ -175,7 +183,7 @@ class Bill:
             refunded=money(refunded),
             outstanding=money(max(row.total_minor - paid + refunded, 0)),
             confirmation=_confirmation(confirmation),
-            payments=[Payment.from_row(p, locale) for p in payments],
+            payments=[Payment.from_row(p, locale, refunds) for p in payments],
             installments=[
                 Installment(
                     seq=d.seq,
