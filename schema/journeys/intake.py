@@ -13,6 +13,7 @@ from domain.journey.stages import VisitCategory
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store import records
+from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
 from schema import idempotency
 from schema.context import Context
@@ -27,6 +28,7 @@ from schema.journeys.actions import (
 )
 from schema.triage.assign import AutoAssignInput, triage
 from schema.triage.pick import tell_desk_of_pick
+from schema.triage.released import back_to_triage
 
 
 @strawberry.input
@@ -97,6 +99,11 @@ async def assign_consultant(
         first = idempotency.answered(ledger)
         if idempotency.reused(ledger) or first not in (None, row.id):
             return idempotency.conflict()
+        # A client the desk's day released, whose journey never heard of it, goes back first.
+        returned = await back_to_triage(info, row) if first is None else row
+        if not isinstance(returned, JourneyRow):
+            return returned
+        row = returned
         refusal = await tell_desk_of_pick(info, row, consultant_id) if first is None else None
         if refusal is not None:
             return refusal

@@ -269,6 +269,11 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
             info, claims.clinic_id, actor.user_id, key, earlier
         )
 
+    # A client the desk's day released, whose journey never heard of it, goes back first.
+    returned = await back_to_triage(info, row)
+    if not isinstance(returned, JourneyRow):
+        return returned
+    row = returned
     if row.stage != Stage.TRIAGE.value and not await _got_through(ledger, desk_took_it):
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,8 +21,8 @@ from domain.store.triage_models import TriageEntry
 from domain.triage.entries import DeskEntry, EntryKind
 from schema.ids import decode_id
 from server.reconcile import rows_drift
-from tests.api.harness import Api, eventually
-from tests.api.test_triage_api import AUTO_ASSIGN, _client_at_triage
+from tests.api.harness import Api, Staff, eventually
+from tests.api.test_triage_api import ASSIGN_BY_DESK, AUTO_ASSIGN, _client_at_triage
 from workflows import triage_activities
 
 # The clinics the harness creates keep the model's default time zone.
@@ -99,23 +100,36 @@ async def _updates_accepted(env: WorkflowEnvironment, journey_id: str, update_id
     return accepted.count(update_id)
 
 
-async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_once(
-    cockpit_api: Api,
-    skipping_env: WorkflowEnvironment,
+@dataclass(frozen=True)
+class MissedRelease:
+    clinic: str
+    staff: dict[Role, Staff]
+    consultants: list[str]
+    jid: str
+    raw: str
+    release: TriageEntry
+    update_id: str
+    named: Any
+
+
+async def _release_missed(
+    api: Api,
+    env: WorkflowEnvironment,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-) -> None:
-    # Given a client the desk assigned five minutes before the clinic's midnight
-    clinic, staff, _consultants, jid = await _client_at_triage(cockpit_api)
+) -> MissedRelease:
+    """A client the desk assigned five minutes before the clinic's midnight, whose journey then
+    missed the day's-end release: it still names the consultant at CONSULTATION."""
+    clinic, staff, consultants, jid = await _client_at_triage(api)
     desk = staff[Role.FRONT_DESK].token
     raw = decode_id(jid, "Journey")
     assert raw is not None
-    await skipping_env.sleep(await _to_clinic_midnight(skipping_env) - timedelta(minutes=5))
-    first = await cockpit_api.run(AUTO_ASSIGN, desk, input={"journeyId": jid})
+    await env.sleep(await _to_clinic_midnight(env) - timedelta(minutes=5))
+    first = await api.run(AUTO_ASSIGN, desk, input={"journeyId": jid})
     assert first["autoAssign"]["journey"]["stage"] == "CONSULTATION", first
     named = first["autoAssign"]["journey"]["consultant"]
 
-    # When the day ends while the journey does not answer: the record's activity gives up after
+    # The day ends while the journey does not answer: the record's activity gives up after
     # its (shortened) budget, says so at ERROR, and the journey keeps its consultant. The send
     # never leaves the activity: one Temporal admitted for a stopped worker may still land later
     # (`hand_journey_over`), so stopping the worker would not reliably make the journey miss it.
@@ -125,7 +139,7 @@ async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_on
     monkeypatch.setattr(triage_activities, "HAND_OVERS_BUDGET_SECONDS", 0.2)
     monkeypatch.setattr(triage_activities, "retry_while_refused", no_answer)
     with caplog.at_level(logging.ERROR, logger="temporalio.activity"):
-        await skipping_env.sleep(timedelta(minutes=6))
+        await env.sleep(timedelta(minutes=6))
 
         async def told() -> list[str]:
             return [record.getMessage() for record in caplog.records]
@@ -139,8 +153,21 @@ async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_on
     monkeypatch.undo()
     release = await TriageEntry.get(journey_id=raw, kind=EntryKind.RELEASED.value)
     update_id = f"desk-{clinic}-{release.day}-{release.seq}"
-    stuck = (await cockpit_api.run(JOURNEY, desk, id=jid))["journey"]
+    stuck = (await api.run(JOURNEY, desk, id=jid))["journey"]
     assert (stuck["stage"], stuck["consultant"]) == ("CONSULTATION", named)
+    return MissedRelease(clinic, staff, consultants, jid, raw, release, update_id, named)
+
+
+async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_once(
+    cockpit_api: Api,
+    skipping_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a client the desk assigned before midnight, whose journey missed the release
+    missed = await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
+    clinic, jid, raw, release = missed.clinic, missed.jid, missed.raw, missed.release
+    desk, update_id = missed.staff[Role.FRONT_DESK].token, missed.update_id
 
     # Then reconcile reports the release the journey missed
     async def drift() -> list[str]:
@@ -187,3 +214,77 @@ async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_on
     returned = [e["actorId"] for e in after["history"] if e["action"] == "return_to_triage"]
     assert returned == ["triage-desk"]
     assert await _updates_accepted(skipping_env, raw, update_id) == 1
+
+
+PLACE_VIP = """
+mutation Vip($input: PlaceVipInput!) {
+  placeVip(input: $input) {
+    __typename
+    ... on UserError { code message }
+    ... on AutoAssignPayload { journey { stage consultant { id } } }
+  }
+}"""
+
+
+async def _placed_anew_once(api: Api, env: WorkflowEnvironment, missed: MissedRelease) -> None:
+    """The journey went back to triage by the desk's own release, taken once, and was placed
+    anew with a consultant."""
+    desk = missed.staff[Role.FRONT_DESK].token
+    after = (await api.run(JOURNEY, desk, id=missed.jid))["journey"]
+    assert after["stage"] == "CONSULTATION", after
+    returned = [e["actorId"] for e in after["history"] if e["action"] == "return_to_triage"]
+    assert returned == ["triage-desk"]
+    assert await _updates_accepted(env, missed.raw, missed.update_id) == 1
+
+
+async def test_place_vip_sends_a_missed_release_once_and_places_the_client(
+    cockpit_api: Api,
+    skipping_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a client whose journey missed the desk's day's-end release
+    missed = await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
+    supervisor = missed.staff[Role.SUPERVISOR].token
+    # When a supervisor places the client as a VIP with a named consultant, and retries it
+    vip = {
+        "journeyId": missed.jid,
+        "consultantId": missed.consultants[-1],
+        "reason": "regular client, asked for her",
+        "idempotencyKey": f"vip-{missed.raw}",
+    }
+    placed = (await cockpit_api.run(PLACE_VIP, supervisor, input=vip))["placeVip"]
+    retried = (await cockpit_api.run(PLACE_VIP, supervisor, input=vip))["placeVip"]
+    # Then the journey went back to triage by the release, once, and is with that consultant
+    # (before: "the journey is not at triage (CONSULTATION)")
+    assert placed["__typename"] == "AutoAssignPayload", placed
+    assert placed["journey"] == {"stage": "CONSULTATION", "consultant": {"id": vip["consultantId"]}}
+    assert retried == placed
+    await _placed_anew_once(cockpit_api, skipping_env, missed)
+
+
+async def test_assigning_a_named_consultant_sends_a_missed_release_once(
+    cockpit_api: Api,
+    skipping_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a client whose journey missed the desk's day's-end release
+    missed = await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
+    desk = missed.staff[Role.FRONT_DESK].token
+    # When the desk assigns a consultant it names, and retries it
+    pick = {
+        "journeyId": missed.jid,
+        "consultantId": missed.consultants[-1],
+        "idempotencyKey": f"pick-{missed.raw}",
+    }
+    picked = (await cockpit_api.run(ASSIGN_BY_DESK, desk, input=pick))["assignConsultant"]
+    retried = (await cockpit_api.run(ASSIGN_BY_DESK, desk, input=pick))["assignConsultant"]
+    # Then the journey went back to triage by the release, once, and on to the consultant
+    # (before: the journey refused an assignment away from triage)
+    assert picked["__typename"] == "JourneyPayload", picked
+    assert picked["journey"]["stage"] == "CONSULTATION"
+    assert retried == picked
+    await _placed_anew_once(cockpit_api, skipping_env, missed)
+    after = (await cockpit_api.run(JOURNEY, desk, id=missed.jid))["journey"]
+    assert after["consultant"] == {"id": pick["consultantId"]}
