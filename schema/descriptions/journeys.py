@@ -108,7 +108,6 @@ DESCRIPTIONS = {
     "characters.",
     "PlanInput.effect": "The expected effect.",
     "PlanInput.cycle": "The treatment cycle, e.g. one session or three sessions a month apart.",
-    "PlanInput.price": "The price, at most two decimals, not negative.",
     "PlanInput.currency": "An ISO 4217 code, e.g. EUR or PLN. The expert's final plan must be "
     "in the one the clinic bills in (`billingSettings`): the bill is made from it.",
     "PlanInput.risks": "Risks and possible complications.",
@@ -139,7 +138,6 @@ DESCRIPTIONS = {
     "SignConsentInput.language": "The template's language (default pl).",
     "SignConsentInput.photoPurposes": "PHOTO consent: what the photos may be used for.",
     "RecordPaymentInput.journeyId": _JOURNEY_ID,
-    "RecordPaymentInput.amount": "The amount paid, at most two decimals.",
     "RecordPaymentInput.currency": "ISO 4217 code, e.g. EUR or PLN.",
     "RecordPaymentInput.method": "How the client paid.",
     "RecordPaymentInput.kind": "Full payment, deposit, top-up, installment plan, installment or "

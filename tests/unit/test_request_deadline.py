@@ -81,7 +81,8 @@ async def test_a_wait_times_out_at_the_request_s_deadline_not_its_own_bound() ->
         async with answer_within(JOURNEY_BOUND) as timeout:
             when = timeout.when()
             assert when is not None
-            assert when - started <= time_for_temporal(1.0)
+            # (the deadline was read a moment before the timeout began: a hair past it at most)
+            assert when - started <= time_for_temporal(1.0) + 0.01
 
 
 async def test_a_task_started_by_the_request_shares_its_deadline(clock: Clock) -> None:
