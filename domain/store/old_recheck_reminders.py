@@ -11,13 +11,13 @@ booked, a correction naming another time since, is one of them too, and follows 
 last corrected, as a correction does now (`recheck_tasks.follow_booking_correction`).
 
 Nothing else is touched: a closed reminder stays as it was closed, one due at any other time was
-written or moved by the rule of today (or put off on purpose), and one whose booking cannot be
+written or moved by the current rule (or put off on purpose), and one whose booking cannot be
 read has no time to move to. Each move is logged in `task_change`, as a correction's move is,
 so an SPA listening on `tasksChanged` reads the reminder again. Running it again moves nothing:
 a moved reminder is due before its booking.
 
 Plain SQL on the migration's own connection, read at the schema 0031 left (the models follow
-the schema of today): placeholders and values as `domain.store.sql` writes them.
+the current schema): placeholders and values as `domain.store.sql` writes them.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -111,6 +112,19 @@ async def set_consent(
     result = data["setPhotoConsent"]
     assert result["__typename"] == "PhotoConsentPayload", result
     return result["consents"]  # type: ignore[no-any-return]
+
+
+async def consenting_client(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]], *more_purposes: str
+) -> tuple[JourneyDriver, str, dict[str, Any]]:
+    """A fresh clinic's client on a journey who gives CLINICAL_RECORD photos (and
+    `more_purposes`): the clinic, the client and what an upload names them by (client, journey)."""
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    journey = await clinic.start(client)
+    for purpose in ("CLINICAL_RECORD", *more_purposes):
+        await set_consent(clinic, client, purpose, True)
+    return clinic, client, {"clientId": client, "journeyId": journey["id"]}
 
 
 async def sign_photo_consent(

@@ -15,7 +15,14 @@ from tests.api import documents
 from tests.api.audit_support import raw_client
 from tests.api.conftest import SECRET_KEY
 from tests.api.flow import JourneyDriver, end_journey
-from tests.api.photo_support import LINK, fetch, new_key, png, set_consent, upload
+from tests.api.photo_support import (
+    LINK,
+    consenting_client,
+    fetch,
+    new_key,
+    png,
+    upload,
+)
 from tests.api.sessions import CHANGE_PASSWORD, LOGOUT, login
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -52,11 +59,8 @@ async def test_a_photo_link_stops_with_the_session_it_was_issued_to(
     fresh_clinic: FreshClinic,
 ) -> None:
     # Given a client's photo for their clinical record, and the expert signed in on two devices
-    clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    journey = await clinic.start(client)
-    await set_consent(clinic, client, "CLINICAL_RECORD", True)
-    tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": new_key()}
+    clinic, client, tags = await consenting_client(fresh_clinic)
+    tags = {**tags, "idempotencyKey": new_key()}
     assert (await upload(clinic, Role.NURSE, png(b"record"), **tags))["__typename"] == (
         "PhotoPayload"
     )
@@ -90,18 +94,15 @@ async def test_a_photo_link_stops_with_the_session_it_was_issued_to(
     answer = await clinic.api.run(RESET_PASSWORD, clinic.token(Role.ADMIN), input=reset)
     assert answer["resetStaffPassword"]["__typename"] == "StaffAccountPayload", answer
     assert await _status(clinic, nurse_link) == 403
-    await end_journey(clinic, journey["id"])
+    await end_journey(clinic, tags["journeyId"])
 
 
 async def test_a_link_without_its_session_as_the_first_release_issued_them_is_refused(
     fresh_clinic: FreshClinic,
 ) -> None:
     # Given a photo and a genuine link of four fields (photo, purpose, viewer, expiry)
-    clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    journey = await clinic.start(client)
-    await set_consent(clinic, client, "CLINICAL_RECORD", True)
-    tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": new_key()}
+    clinic, client, tags = await consenting_client(fresh_clinic)
+    tags = {**tags, "idempotencyKey": new_key()}
     await upload(clinic, Role.NURSE, png(b"old link"), **tags)
     photo = await Photo.get(client_id=raw_client(client))
     expert = clinic.staff[Role.EXPERT].account_id
@@ -111,4 +112,4 @@ async def test_a_link_without_its_session_as_the_first_release_issued_them_is_re
     status, answer, _ = await fetch(clinic, "/photos/" + first_release)
     assert status == 403 and b"not valid" in answer, answer
     assert await _status(clinic, await _link(clinic, clinic.token(Role.EXPERT), client)) == 200
-    await end_journey(clinic, journey["id"])
+    await end_journey(clinic, tags["journeyId"])

@@ -14,7 +14,7 @@ from domain.roles import Role
 from domain.store.photos import Photo
 from tests.api.audit_support import raw_client
 from tests.api.flow import JourneyDriver, end_journey
-from tests.api.photo_support import fetch, link, new_key, set_consent, upload
+from tests.api.photo_support import consenting_client, fetch, link, new_key, upload
 from tests.images import ARTIST, GPS_IFD, ORIENTATION_TAG, camera_jpeg, tagged_png
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -25,13 +25,9 @@ async def test_a_photo_is_served_without_its_exif_gps_or_text_and_with_its_pixel
 ) -> None:
     # Given a client who consents to photos for the record and for teaching, and a phone's JPEG
     # naming them as its artist, with GPS, XMP and a comment
-    clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    journey = await clinic.start(client)
-    await set_consent(clinic, client, "CLINICAL_RECORD", True)
-    await set_consent(clinic, client, "TEACHING", True)
+    clinic, client, tags = await consenting_client(fresh_clinic, "TEACHING")
     sent = camera_jpeg(orientation=6)
-    tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": new_key()}
+    tags = {**tags, "idempotencyKey": new_key()}
     # When the nurse uploads it, and her retry sends it again
     first = await upload(clinic, Role.NURSE, sent, "image/jpeg", **tags)
     again = await upload(clinic, Role.NURSE, sent, "image/jpeg", **tags)
@@ -54,7 +50,7 @@ async def test_a_photo_is_served_without_its_exif_gps_or_text_and_with_its_pixel
         hashlib.sha256(served).hexdigest(),
     )
     # When a PNG with text, time and EXIF chunks goes up, and another file under the first key
-    place = {"clientId": client, "journeyId": journey["id"]}
+    place = {"clientId": client, "journeyId": tags["journeyId"]}
     png = await upload(clinic, Role.NURSE, tagged_png(), idempotencyKey=new_key(), **place)
     clash = await upload(clinic, Role.NURSE, camera_jpeg(orientation=3), "image/jpeg", **tags)
     # Then the PNG is kept without them, and the other file is a conflict
@@ -64,18 +60,14 @@ async def test_a_photo_is_served_without_its_exif_gps_or_text_and_with_its_pixel
     assert len(stored) == 2
     png_row = next(row for row in stored if row.content_type == "image/png")
     assert png_row.size_bytes == png["photo"]["sizeBytes"] < len(tagged_png())
-    await end_journey(clinic, journey["id"])
+    await end_journey(clinic, tags["journeyId"])
 
 
 async def test_an_image_stating_no_size_or_a_size_past_the_bounds_is_refused(
     fresh_clinic: FreshClinic,
 ) -> None:
     # Given a client who consents to photos
-    clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    journey = await clinic.start(client)
-    await set_consent(clinic, client, "CLINICAL_RECORD", True)
-    tags = {"clientId": client, "journeyId": journey["id"]}
+    clinic, client, tags = await consenting_client(fresh_clinic)
     # When PNGs whose headers state 0x0, 2^31-1 on each side and 100,000 x 100,000 go up
     for width, height in ((0, 0), (2**31 - 1, 2**31 - 1), (100_000, 100_000)):
         image = tagged_png(width, height)
@@ -85,4 +77,4 @@ async def test_an_image_stating_no_size_or_a_size_past_the_bounds_is_refused(
         (problem,) = refused["problems"]
         assert problem["field"] == "file" and f"{width:,} x {height:,} pixels" in problem["message"]
     assert await Photo.filter(client_id=raw_client(client)).count() == 0
-    await end_journey(clinic, journey["id"])
+    await end_journey(clinic, tags["journeyId"])

@@ -26,6 +26,7 @@ from tests.api.photo_support import (
     JPEG,
     PHOTOS,
     UPLOAD,
+    consenting_client,
     fetch,
     link,
     new_key,
@@ -49,13 +50,10 @@ async def test_a_photo_is_served_only_for_a_purpose_consented_to_and_every_view_
 ) -> None:
     # Given a client with a journey who consents to photos for their clinical record, and a PNG
     # the nurse takes before the treatment
-    clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    journey = await clinic.start(client)
-    await set_consent(clinic, client, "CLINICAL_RECORD", True)
+    clinic, client, tags = await consenting_client(fresh_clinic)
     image = png(b"before")
     key = new_key()
-    tags = {"clientId": client, "journeyId": journey["id"], "idempotencyKey": key}
+    tags = {**tags, "idempotencyKey": key}
     # When she uploads it (and her retry sends it again)
     first = await upload(clinic, Role.NURSE, image, **tags)
     again = await upload(clinic, Role.NURSE, image, **tags)
@@ -68,7 +66,7 @@ async def test_a_photo_is_served_only_for_a_purpose_consented_to_and_every_view_
     assert (photo["stage"], photo["bodyArea"], photo["journeyId"]) == (
         "BEFORE",
         "left cheek",
-        journey["id"],
+        tags["journeyId"],
     )
     assert photo["takenById"] == clinic.staff[Role.NURSE].account_id
     assert photo["takenByRole"] == "NURSE"
@@ -136,7 +134,7 @@ async def test_a_photo_is_served_only_for_a_purpose_consented_to_and_every_view_
         ("client.photo.view", "EXPERT"),
     ]
     assert [r.action for r in rows if r.action == "uploadPhoto"] == ["uploadPhoto"]
-    await end_journey(clinic, journey["id"])
+    await end_journey(clinic, tags["journeyId"])
 
 
 async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_as_given(
@@ -236,11 +234,7 @@ async def test_an_upload_that_went_through_is_answered_on_retry_though_the_conse
 ) -> None:
     # Given two photos the nurse uploaded under the client's clinical-record consent, the second
     # one stored with its answer lost (the process died before recording it under the key)
-    clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    journey = await clinic.start(client)
-    await set_consent(clinic, client, "CLINICAL_RECORD", True)
-    tags = {"clientId": client, "journeyId": journey["id"]}
+    clinic, client, tags = await consenting_client(fresh_clinic)
     answered = {**tags, "idempotencyKey": new_key()}
     lost = {**tags, "idempotencyKey": new_key(), "bodyArea": "chin"}
     first = await upload(clinic, Role.NURSE, png(b"answered"), **answered)
@@ -259,7 +253,7 @@ async def test_an_upload_that_went_through_is_answered_on_retry_though_the_conse
     # While the same photo under a new key is refused: the consent ended
     fresh = await upload(clinic, Role.NURSE, png(b"answered"), **tags, idempotencyKey=new_key())
     assert fresh["problems"] == [{"field": "clientId", "message": NO_CONSENT}], fresh
-    await end_journey(clinic, journey["id"])
+    await end_journey(clinic, tags["journeyId"])
 
 
 async def test_a_multipart_request_of_the_wrong_shape_or_size_is_refused_before_it_runs(

@@ -112,6 +112,16 @@ class MissedRelease:
     named: Any
 
 
+@pytest.fixture
+async def missed(
+    cockpit_api: Api,
+    skipping_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> MissedRelease:
+    return await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
+
+
 async def _release_missed(
     api: Api,
     env: WorkflowEnvironment,
@@ -159,13 +169,9 @@ async def _release_missed(
 
 
 async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_once(
-    cockpit_api: Api,
-    skipping_env: WorkflowEnvironment,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    cockpit_api: Api, skipping_env: WorkflowEnvironment, missed: MissedRelease
 ) -> None:
     # Given a client the desk assigned before midnight, whose journey missed the release
-    missed = await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
     clinic, jid, raw, release = missed.clinic, missed.jid, missed.raw, missed.release
     desk, update_id = missed.staff[Role.FRONT_DESK].token, missed.update_id
 
@@ -238,13 +244,9 @@ async def _placed_anew_once(api: Api, env: WorkflowEnvironment, missed: MissedRe
 
 
 async def test_place_vip_sends_a_missed_release_once_and_places_the_client(
-    cockpit_api: Api,
-    skipping_env: WorkflowEnvironment,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    cockpit_api: Api, skipping_env: WorkflowEnvironment, missed: MissedRelease
 ) -> None:
     # Given a client whose journey missed the desk's day's-end release
-    missed = await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
     supervisor = missed.staff[Role.SUPERVISOR].token
     # When a supervisor places the client as a VIP with a named consultant, and retries it
     vip = {
@@ -264,13 +266,9 @@ async def test_place_vip_sends_a_missed_release_once_and_places_the_client(
 
 
 async def test_assigning_a_named_consultant_sends_a_missed_release_once(
-    cockpit_api: Api,
-    skipping_env: WorkflowEnvironment,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    cockpit_api: Api, skipping_env: WorkflowEnvironment, missed: MissedRelease
 ) -> None:
     # Given a client whose journey missed the desk's day's-end release
-    missed = await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
     desk = missed.staff[Role.FRONT_DESK].token
     # When the desk assigns a consultant it names, and retries it
     pick = {
