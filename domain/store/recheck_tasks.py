@@ -29,6 +29,7 @@ from domain.aftercare.tasks import (
 from domain.journey.facts import JourneyChange
 from domain.journey.table import Action
 from domain.store.aftercare import FollowUpTask, TaskChangeLog, clinic_setting
+from domain.store.callers import calling_consultant
 from domain.store.models import Journey, JourneyEvent, JourneyRecord
 
 # The handover's record kind (`handOver`'s `record_kind`), and that of its corrections.
@@ -81,7 +82,10 @@ async def booked_rechecks(journey_ids: Collection[str]) -> dict[str, datetime]:
     return {j: booked for j, booked in found.items() if booked is not None}
 
 
-async def write_recheck_task(change: JourneyChange, policy: FollowUpAssignee) -> None:
+async def write_recheck_task(
+    change: JourneyChange, policy: FollowUpAssignee, caller: str | None
+) -> None:
+    """`caller`: the consultant who calls under `policy` (`calling_consultant`)."""
     facts, event = change.facts, change.event
     if not books_a_recheck(change):
         return
@@ -90,7 +94,7 @@ async def write_recheck_task(change: JourneyChange, policy: FollowUpAssignee) ->
     if booked is None:
         return
     due = reminder_due(booked, event.at)
-    columns = _reminder(facts.clinic_id, facts.journey_id, facts.consultant_id, policy, due)
+    columns = _reminder(facts.clinic_id, facts.journey_id, caller, policy, due)
     await FollowUpTask.get_or_create(
         id=recheck_task_id(facts.journey_id),
         defaults={**columns, "journey_seq": event.seq, "updated_at": event.at},
@@ -117,7 +121,9 @@ def _reminder(
     }
 
 
-async def reassign_recheck_task(change: JourneyChange, policy: FollowUpAssignee) -> None:
+async def reassign_recheck_task(
+    change: JourneyChange, policy: FollowUpAssignee, caller: str | None
+) -> None:
     """An open reminder goes where the journey's calls go as of this event (its owner, the
     clinic's setting); written with the event's seq, so `tasksChanged` pushes it with it."""
     facts, event = change.facts, change.event
@@ -126,7 +132,7 @@ async def reassign_recheck_task(change: JourneyChange, policy: FollowUpAssignee)
     )
     if task is None or task.journey_seq >= event.seq:
         return
-    assignment = caller_assignment(facts.consultant_id, policy)
+    assignment = caller_assignment(caller, policy)
     if (task.assignee_role, task.assignee_id) == (assignment.role.value, assignment.account_id):
         return  # no news: not pushed again with each of the journey's events
     await FollowUpTask.filter(id=task.id, status=TaskStatus.OPEN.value).update(
@@ -172,7 +178,8 @@ async def _remind_anew(
     """A reminder for a booking a correction added, to whoever makes the journey's calls."""
     setting = await clinic_setting(journey.clinic_id)
     policy = FollowUpAssignee(setting.follow_up_assignee)
-    columns = _reminder(journey.clinic_id, journey.id, journey.consultant_id, policy, due)
+    caller = await calling_consultant(journey.clinic_id, journey.consultant_id, policy)
+    columns = _reminder(journey.clinic_id, journey.id, caller, policy, due)
     await FollowUpTask.create(
         id=recheck_task_id(journey.id), **columns, journey_seq=handover.seq, updated_at=at
     )

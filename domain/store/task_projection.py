@@ -44,6 +44,7 @@ from domain.store.aftercare import (
     WarrantyCard,
     clinic_setting,
 )
+from domain.store.callers import calling_consultant
 from domain.store.models import Clinic
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
@@ -103,17 +104,23 @@ async def project_aftercare(change: JourneyChange) -> None:
         return
     setting = await clinic_setting(facts.clinic_id)
     policy = FollowUpAssignee(setting.follow_up_assignee)
-    await write_recheck_task(change, policy)
-    await reassign_recheck_task(change, policy)
+    caller = await calling_consultant(facts.clinic_id, facts.consultant_id, policy)
+    await write_recheck_task(change, policy, caller)
+    await reassign_recheck_task(change, policy, caller)
     for follow_up in touched:
-        await _write_call(facts, follow_up, policy, change)
+        await _write_call(facts, follow_up, policy, change, caller)
         if follow_up.outcome is FollowUpOutcome.COMPLICATION:
             await _write_complication(facts, follow_up, change)
 
 
 async def _write_call(
-    facts: JourneyFacts, follow_up: FollowUp, policy: FollowUpAssignee, change: JourneyChange
+    facts: JourneyFacts,
+    follow_up: FollowUp,
+    policy: FollowUpAssignee,
+    change: JourneyChange,
+    caller: str | None,
 ) -> None:
+    """`caller`: the consultant who calls under `policy` (`calling_consultant`)."""
     event = change.event
     task = await FollowUpTask.get_or_none(
         id=task_id(facts.journey_id, follow_up.follow_up_id, TaskKind.FOLLOW_UP_CALL)
@@ -129,7 +136,7 @@ async def _write_call(
         task is None or task.attempts != follow_up.attempts
     )
     missed_at = event.at if this_call else None
-    assignment = call_assignment(follow_up, facts.consultant_id, policy)
+    assignment = call_assignment(follow_up, caller, policy)
     values: dict[str, Any] = {
         "clinic_id": facts.clinic_id,
         "journey_id": facts.journey_id,
