@@ -21,6 +21,7 @@ from domain.store.client_file_reads import (
     later_rows_of,
     part_pages,
 )
+from domain.store.day_end_releases import missed_releases
 from domain.store.identity_reads import latest_identity_amendments
 from domain.store.journey_sql import LOG_COLUMNS
 from domain.store.models import (
@@ -74,6 +75,11 @@ async def _booked_rechecks(journey_ids: list[str]) -> list[datetime | None]:
 async def _rechecks_kept_by(journey_ids: list[str]) -> list[str | None]:
     found = await kept_by(journey_ids)
     return [found.get(i) for i in journey_ids]
+
+
+async def _missed_releases(keys: list[tuple[str, str]]) -> list[bool]:
+    missed = await missed_releases(dict(keys))
+    return [journey_id in missed for journey_id, _ in keys]
 
 
 async def _zones(clinic_ids: list[str]) -> list[ZoneInfo]:
@@ -164,6 +170,11 @@ class Loaders:
         default_factory=lambda: DataLoader(_rechecks_kept_by)
     )
     history: DataLoader[HistoryKey, list[EventWithDetails]] = field(init=False)
+    # Whether a journey missed its desk's day's-end release, by (journey id, the consultant it
+    # names): `domain.store.day_end_releases.missed_releases`.
+    missed_release: DataLoader[tuple[str, str], bool] = field(
+        default_factory=lambda: DataLoader(_missed_releases)
+    )
     # A journey's payments and their refunds, by (journey id, clinic id).
     journey_payments: DataLoader[JourneyKey, JourneyPayments] = field(
         default_factory=lambda: DataLoader(payments_of_journeys)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.errors import NotAuthorized, TransitionNotAllowed
 from domain.journey.facts import ActionRequest, Actor, JourneyFacts
 from domain.journey.machine import may, triggers_from
 from domain.journey.rules import JourneyRules
+from domain.journey.stages import Stage
 from domain.journey.table import (
     CONDITION_REASONS,
     EXPERT_OWNS_IN,
@@ -24,6 +25,10 @@ from domain.roles import Role
 
 # Actions staff see in `availableActions`; the journey takes the others by itself.
 STAFF_ACTIONS: tuple[Action, ...] = tuple(a for a in Action if ROLES[a] - {Role.SYSTEM})
+# What the API takes on a journey that missed its desk's day's-end release by sending the
+# release first (`autoAssign`, `placeVip`, `assignConsultant`): judged on the journey as the
+# release leaves it, back at triage naming nobody.
+TAKEN_AFTER_MISSED_RELEASE = frozenset({Action.ASSIGN_CONSULTANT})
 
 
 @dataclass(frozen=True)
@@ -88,17 +93,23 @@ def check_action(facts: JourneyFacts, request: ActionRequest) -> None:
         raise TransitionNotAllowed(problem)
 
 
-def available_actions(facts: JourneyFacts, actor: Actor) -> list[Availability]:
+def available_actions(
+    facts: JourneyFacts, actor: Actor, *, missed_release: bool = False
+) -> list[Availability]:
     """Every staff action of the machine, with whether `actor` may take it now and why not.
 
     Conditions that depend on what the action will carry (a guardian's signature, the amount)
     are judged as if the action carried what it needs: they are explained when it is tried.
+    `missed_release`: the journey missed its desk's day's-end release, which the API sends
+    before the actions `TAKEN_AFTER_MISSED_RELEASE`.
     """
+    released = replace(facts, stage=Stage.TRIAGE, consultant_id=None)
     result = []
     for action in STAFF_ACTIONS:
-        reason = authorization_problem(facts, action, actor)
+        judged = released if missed_release and action in TAKEN_AFTER_MISSED_RELEASE else facts
+        reason = authorization_problem(judged, action, actor)
         if reason is None:
-            reason = _stage_problem(facts, action)
+            reason = _stage_problem(judged, action)
         result.append(Availability(action, reason is None, reason))
     return result
 

@@ -20,7 +20,7 @@ from strawberry.types import Info
 from domain import errors as domain_errors
 from domain.audit import JOURNEY_READ, Access
 from domain.errors import DomainError, FieldProblem
-from domain.journey.access import available_actions, check_action
+from domain.journey.access import check_action
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails, ActionRequest
 from domain.journey.stages import Stage
@@ -49,6 +49,7 @@ from schema.errors import (
     not_found,
 )
 from schema.ids import decode_id
+from schema.journeys.availability import allowed_actions
 from schema.journeys.types import Journey
 from schema.text import check_text
 from schema.update_ids import UpdateRan, update_id_for, update_taken
@@ -130,14 +131,15 @@ async def _reloaded(row: JourneyRow) -> JourneyRow:
     return await journey_row(row.id) or row
 
 
-def _refusal(error: DomainError, row: JourneyRow, info: Info[Context, None]) -> JourneyOutcome:
-    facts = facts_from_json(row.facts)
-    actor = info.context.actor
-    allowed = [a.action for a in available_actions(facts, actor) if a.allowed] if actor else []
+async def _refusal(
+    error: DomainError, row: JourneyRow, info: Info[Context, None]
+) -> JourneyOutcome:
+    refused_now = isinstance(error, domain_errors.TransitionNotAllowed)
+    allowed = await allowed_actions(info, row) if refused_now else []
     return from_domain(error, Stage(row.stage), allowed)
 
 
-def refused_by_gate(
+async def refused_by_gate(
     info: Info[Context, None],
     row: JourneyRow,
     request: ActionRequest,
@@ -153,7 +155,7 @@ def refused_by_gate(
         named = {problem.field for problem in problems}
         problems = problems + [p for p in error.problems if p.field not in named]
     except DomainError as error:
-        return _refusal(error, row, info)
+        return await _refusal(error, row, info)
     return from_domain(domain_errors.ValidationFailed(problems)) if problems else None
 
 
@@ -195,7 +197,7 @@ async def run_action(
         return JourneyPayload(journey=Journey.from_row(row))
     ended = Stage(row.stage).is_terminal
     if ended and not idempotency.unfinished(ledger):
-        return _refusal(
+        return await _refusal(
             domain_errors.TransitionNotAllowed(f"the journey has ended ({row.stage})"), row, info
         )
     # An unfinished claim on an ended journey: maybe this request's first attempt ended it and
@@ -216,7 +218,7 @@ async def run_action(
     # journey remembers its latest void drafts only (`workflows.journey.VOID_RECORDS_KEPT`), so
     # the database, which keeps every void, refuses the older ones as the journey would.
     if record_id and idempotency.unfinished(ledger) and await is_void(record_id):
-        return _refusal(domain_errors.Conflict(RECORD_ALREADY_USED), row, info)
+        return await _refusal(domain_errors.Conflict(RECORD_ALREADY_USED), row, info)
     # Only attempts of this very request reach Temporal with this id (the claim refused any
     # other input), and Temporal runs an update id once (a journey continued as new answers its
     # latest ones itself: `workflows.journey_runs`): racing retries act once.
@@ -225,7 +227,7 @@ async def run_action(
         update_id = await update_id_for(actor.user_id, key, ledger, ran_on(info, row.id))
         await info.context.gateway.act(row.id, request, update_id)
     except DomainError as error:
-        return _refusal(error, await _reloaded(row), info)
+        return await _refusal(error, await _reloaded(row), info)
     if after_accepted is not None:
         await after_accepted(row, ledger)
     note_write(info, row.client_id)

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.audit import JOURNEY_HISTORY_READ, JOURNEY_READ
-from domain.journey.access import STAFF_ACTIONS, available_actions
+from domain.journey.access import STAFF_ACTIONS
 from domain.journey.codec import facts_from_json
 from domain.journey.diagram import mermaid
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
@@ -28,6 +28,7 @@ from schema.clients.types import Client
 from schema.context import Context
 from schema.ids import encode_id
 from schema.input_check import check_list_page
+from schema.journeys.availability import viewer_availability
 from schema.journeys.contraindication_check import standing_reasons
 from schema.journeys.told import record_for, summary_for
 from schema.money.bill_types import Payment
@@ -251,13 +252,9 @@ class Journey(relay.Node):
         + "): they happen on its clock and show in `history`."
     )
     async def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
-        actor = info.context.actor
-        if actor is None:
-            return []
-        facts = facts_from_json(self.row.facts)
         found = [
             ActionAvailability(action=a.action, allowed=a.allowed, reason=a.reason)
-            for a in available_actions(facts, actor)
+            for a in await viewer_availability(info, self.row)
         ]
         for availability in found:
             if availability.action is Action.START_TREATMENT and availability.allowed:

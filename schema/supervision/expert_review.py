@@ -56,7 +56,7 @@ async def reassign_expert_review(
         refusal = from_domain(domain_errors.ValidationFailed(problems)) if problems else None
     else:
         request = ActionRequest(Action.REASSIGN_EXPERT_REVIEW, actor, details)
-        refusal = refused_by_gate(info, row, request, problems)
+        refusal = await refused_by_gate(info, row, request, problems)
     # A retry of a reassignment that went through is answered as the first time, though the
     # review now names the expert it asks for (or that expert has left since).
     if refusal is not None and not await answered_or_taken(info, input):

@@ -1,0 +1,48 @@
+"""What the viewer may do to a journey now, as the API would answer it: the journey's gate, and
+for a journey that missed its desk's day's-end release, the actions the API takes by sending
+the release first (`domain.journey.access.TAKEN_AFTER_MISSED_RELEASE`).
+
+Whether a journey missed its release is asked only of journeys waiting for the consultant they
+name, by a viewer whose role may take those actions, and in one batch per request (the
+`missed_release` DataLoader): a list of journeys costs the same few reads as one.
+"""
+
+from __future__ import annotations
+
+from strawberry.types import Info
+
+from domain.journey.access import TAKEN_AFTER_MISSED_RELEASE, Availability, available_actions
+from domain.journey.codec import facts_from_json
+from domain.journey.facts import JourneyFacts
+from domain.journey.table import ROLES, Action
+from domain.store.day_end_releases import waiting_for_consultant
+from domain.store.models import Journey as JourneyRow
+from schema.context import Context
+
+# The roles that may take any action the API takes after sending a missed release.
+_TAKERS_AFTER_RELEASE = frozenset(role for a in TAKEN_AFTER_MISSED_RELEASE for role in ROLES[a])
+
+
+async def _missed_release(info: Info[Context, None], row: JourneyRow, facts: JourneyFacts) -> bool:
+    actor = info.context.actor
+    named = facts.consultant_id
+    if actor is None or actor.role not in _TAKERS_AFTER_RELEASE or named is None:
+        return False
+    if not waiting_for_consultant(facts):
+        return False
+    return await info.context.loaders.missed_release.load((row.id, named))
+
+
+async def viewer_availability(info: Info[Context, None], row: JourneyRow) -> list[Availability]:
+    """Every staff action, with whether the viewer may take it now and why not."""
+    actor = info.context.actor
+    if actor is None:
+        return []
+    facts = facts_from_json(row.facts)
+    missed = await _missed_release(info, row, facts)
+    return available_actions(facts, actor, missed_release=missed)
+
+
+async def allowed_actions(info: Info[Context, None], row: JourneyRow) -> list[Action]:
+    """The actions the viewer may take now: a refusal's `allowedActions`."""
+    return [a.action for a in await viewer_availability(info, row) if a.allowed]
