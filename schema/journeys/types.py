@@ -249,7 +249,10 @@ class Journey(relay.Node):
         description="Every action staff can take, with whether the viewer may take it now. "
         "Left out: the journey's own actions, which no one calls ("
         + ", ".join(a.name for a in Action if a not in STAFF_ACTIONS)
-        + "): they happen on its clock and show in `history`."
+        + "): they happen on its clock and show in `history`. On a journey that missed its "
+        "desk's day's-end release (still at CONSULTATION naming the consultant the desk let go), "
+        "ASSIGN_CONSULTANT is judged as the release leaves it, back at TRIAGE: the assignment "
+        "sends the release first."
     )
     async def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
         found = [
