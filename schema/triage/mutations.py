@@ -155,7 +155,7 @@ async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> 
     journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if journey_id is None:
         return not_found("journey")
-    released = await released_at_day_end(claims.clinic_id, journey_id)
+    released = await released_at_day_end(claims.clinic_id, journey_id, actor)
     if released is not None:
         return await refused(info, input, released)
     command = AcceptCommand(actor, journey_id)

@@ -14,8 +14,9 @@ from __future__ import annotations
 from strawberry.types import Info
 
 from domain.errors import DomainError, TransitionNotAllowed
+from domain.journey.access import available_actions
 from domain.journey.codec import facts_from_json
-from domain.journey.facts import TRIAGE_DESK_ACTOR, ActionDetails, ActionRequest
+from domain.journey.facts import TRIAGE_DESK_ACTOR, ActionDetails, ActionRequest, Actor
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store.day_end_releases import Release, day_end_release, missed
@@ -34,17 +35,20 @@ async def _missed_release(row: JourneyRow) -> Release | None:
     return release
 
 
-async def released_at_day_end(clinic_id: str, journey_id: str) -> ErrorType | None:
+async def released_at_day_end(clinic_id: str, journey_id: str, actor: Actor) -> ErrorType | None:
     """The refusal of an acceptance whose client the desk's day released, or None; it says
     where the journey stands and what staff can do."""
     release = await day_end_release(clinic_id, journey_id)
     if release is None:
         return None
     row = await JourneyRow.get(id=journey_id)
+    facts = facts_from_json(row.facts)
     told = f"released at the end of {release.day}: {release.consultant_id} had not taken the client"
-    if row.stage == Stage.TRIAGE.value:
+    at_triage = row.stage == Stage.TRIAGE.value
+    missed_it = not at_triage and await missed(release, facts)
+    if at_triage:
         why = f"{told}, who waits at triage again unassigned; place the client anew (autoAssign)"
-    elif await missed(release, facts_from_json(row.facts)):
+    elif missed_it:
         why = (
             f"{told}, though the journey still names them; autoAssign sends the client back to "
             "triage and places them anew"
@@ -52,7 +56,14 @@ async def released_at_day_end(clinic_id: str, journey_id: str) -> ErrorType | No
     else:
         why = f"{told}; the journey has gone on since ({row.stage})"
         return from_domain(TransitionNotAllowed(why), Stage(row.stage))
-    return from_domain(TransitionNotAllowed(why), Stage(row.stage), [Action.ASSIGN_CONSULTANT])
+    # The way on is the assignment, offered to a caller who may make it (the desk, a
+    # supervisor), not to the consultant accepting: the journey's gate judges it, as the
+    # journey's `availableActions` does.
+    offered = available_actions(facts, actor, missed_release=missed_it)
+    way_on: list[Action] = [
+        a.action for a in offered if a.action is Action.ASSIGN_CONSULTANT and a.allowed
+    ]
+    return from_domain(TransitionNotAllowed(why), Stage(row.stage), way_on)
 
 
 async def back_to_triage(info: Info[Context, None], row: JourneyRow) -> JourneyRow | ErrorType:

@@ -11,11 +11,18 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
+from schema.ids import decode_id
+from server.seed import DEMO_PASSWORD
 from tests.api import documents
 from tests.api.harness import Api
 from tests.api.test_client_file_queries import _file_statements
 from tests.api.test_triage_api import ASSIGN_BY_DESK, AUTO_ASSIGN, _journey_at_triage
-from tests.supervision.test_desk_day_end_release import MissedRelease, _release_missed
+from tests.supervision.test_desk_day_end_release import (
+    ACCEPT,
+    JOURNEY,
+    MissedRelease,
+    _release_missed,
+)
 
 ACTIONS = """
 query J($id: ID!) {
@@ -106,3 +113,37 @@ async def test_a_list_of_waiting_journeys_asks_for_missed_releases_in_one_batch(
     # and the release it is, then whether a journey moved on since
     assert len([s for s in statements if "triage_entry" in s]) == 2, statements
     assert len([s for s in statements if "journey_event" in s]) == 1, statements
+
+
+async def _named_consultant_token(api: Api, missed: MissedRelease) -> str:
+    """The consultant the desk released the client from, signed in (their username is their
+    account id: `tests.staff_rows.more_consultants`)."""
+    username = decode_id(missed.named["id"], "StaffMember")
+    login = {"username": username, "password": DEMO_PASSWORD}
+    signed_in = (await api.run(documents.LOGIN, input=login))["login"]
+    assert signed_in["__typename"] == "LoginPayload", signed_in
+    return str(signed_in["token"])
+
+
+async def test_the_released_consultant_accepting_is_not_offered_the_desks_assignment(
+    cockpit_api: Api, missed: MissedRelease
+) -> None:
+    # Given a client whose journey missed the release, and the consultant it still names
+    consultant = await _named_consultant_token(cockpit_api, missed)
+    # When that consultant accepts the old assignment
+    refused = await cockpit_api.run(ACCEPT, consultant, input={"journeyId": missed.jid})
+    answer = refused["acceptClient"]
+    # Then it is refused, as released, with nothing a consultant may do in its stead (before:
+    # ASSIGN_CONSULTANT, which the API refuses a consultant)
+    assert answer["__typename"] == "TransitionNotAllowed", answer
+    assert "released at the end of" in answer["message"]
+    assert (answer["stage"], answer["allowedActions"]) == ("CONSULTATION", [])
+    pick = {"journeyId": missed.jid, "consultantId": missed.consultants[-1]}
+    tried = (await cockpit_api.run(ASSIGN_BY_DESK, consultant, input=pick))["assignConsultant"]
+    assert tried["__typename"] == "NotAuthorized", tried
+    desk = missed.staff[Role.FRONT_DESK].token
+    unchanged = (await cockpit_api.run(JOURNEY, desk, id=missed.jid))["journey"]
+    assert (unchanged["stage"], unchanged["consultant"]) == ("CONSULTATION", missed.named)
+    # And the desk accepting it is still shown the way on
+    by_desk = await cockpit_api.run(ACCEPT, desk, input={"journeyId": missed.jid})
+    assert by_desk["acceptClient"]["allowedActions"] == ["ASSIGN_CONSULTANT"], by_desk
