@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
 from aiohttp import web
 from gql import Client
 from gql.graphql_request import GraphQLRequest
@@ -81,6 +82,22 @@ class Api:
         """The stream of results of one subscription, on a connection of its own."""
         async with self.websocket(token) as session:
             yield session.subscribe(GraphQLRequest(document, variable_values=variables))
+
+
+# Seconds a raw socket's whole use may take: the server answers at once; this bounds a hang.
+SOCKET_WITHIN = 30
+
+
+@contextlib.asynccontextmanager
+async def signed_in_socket(api: Api, token: str) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
+    """A raw graphql-transport-ws socket past its `connection_ack`, for messages no GraphQL
+    client would send; the whole use bounded in time."""
+    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+    async with aiohttp.ClientSession() as session, asyncio.timeout(SOCKET_WITHIN):
+        async with session.ws_connect(api.ws_url, protocols=[GRAPHQL_TRANSPORT_WS]) as ws:
+            await ws.send_json(init)
+            assert (await ws.receive_json())["type"] == "connection_ack"
+            yield ws
 
 
 @contextlib.asynccontextmanager

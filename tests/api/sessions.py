@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
+from domain.store import accounts
 from domain.store.models import Clinic, StaffAccount
 from server.seed import DEMO_PASSWORD
 from tests.api import documents
@@ -94,6 +96,31 @@ async def sign_in(api: Api, account: Account, password: str = DEMO_PASSWORD) -> 
     answer = await login(api, account.username, password)
     assert answer["__typename"] == "LoginPayload", answer
     return str(answer["token"])
+
+
+async def _sign_out(api: Api, account: Account, token: str) -> None:
+    assert (await api.run(LOGOUT, token, input={}))["logout"]["__typename"] == "LogoutPayload"
+
+
+async def _deactivate(api: Api, account: Account, token: str) -> None:
+    await accounts.deactivate_account(account.account_id)
+
+
+async def _new_role(api: Api, account: Account, token: str) -> None:
+    await accounts.change_role(account.account_id, Role.CASHIER)
+
+
+Revoke = Callable[[Api, Account, str], Awaitable[None]]
+# The ways a token stops working before it expires, and what the API then says of it.
+REVOCATIONS = pytest.mark.parametrize(
+    ("revoke", "reason"),
+    [
+        (_sign_out, "the token was signed out"),
+        (_deactivate, "the account is not active"),
+        (_new_role, "the token was revoked"),
+    ],
+    ids=["logout", "deactivation", "new-role"],
+)
 
 
 async def me(api: Api, token: str) -> dict[str, Any]:

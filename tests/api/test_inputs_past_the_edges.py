@@ -18,11 +18,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -34,7 +31,7 @@ from tests.api import documents
 from tests.api.audit_support import clinic_of
 from tests.api.consent_support import TEMPLATES
 from tests.api.flow import JourneyDriver, assert_unchanged, end_journey
-from tests.api.harness import Api
+from tests.api.harness import Api, signed_in_socket
 from tests.api.hostile import send_graphql
 from tests.api.test_partners import FIGURES, STATEMENT
 
@@ -43,7 +40,6 @@ AN_UNKNOWN_PARTNER = "UGFydG5lcjp4"
 CLIENTS_AFTER = """
 query($after: String) { clients(first: 5, after: $after) { __typename } }
 """
-SOCKET_WITHIN = 30  # seconds: the socket answers at once; this only bounds a hang
 
 
 async def test_a_sign_in_name_longer_than_any_account_is_a_typed_error(api: Api) -> None:
@@ -131,22 +127,11 @@ async def test_an_operation_that_cannot_be_chosen_runs_nothing(
 async def test_a_malformed_socket_message_closes_the_socket_as_the_protocol_says(
     api: Api, driver: JourneyDriver, message: object
 ) -> None:
-    async with _signed_in_socket(api, driver.token(Role.SUPERVISOR)) as ws:
+    async with signed_in_socket(api, driver.token(Role.SUPERVISOR)) as ws:
         await ws.send_json(message)
         closing = await ws.receive()
         assert closing.type is aiohttp.WSMsgType.CLOSE, closing
         assert ws.close_code == 4400
-
-
-@contextlib.asynccontextmanager
-async def _signed_in_socket(api: Api, token: str) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
-    """A graphql-transport-ws socket past its `connection_ack`, the whole use bounded in time."""
-    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
-    async with aiohttp.ClientSession() as session, asyncio.timeout(SOCKET_WITHIN):
-        async with session.ws_connect(api.ws_url, protocols=["graphql-transport-ws"]) as ws:
-            await ws.send_json(init)
-            assert (await ws.receive_json())["type"] == "connection_ack"
-            yield ws
 
 
 @pytest.mark.parametrize(
@@ -163,7 +148,7 @@ async def test_a_document_that_does_not_parse_over_the_socket_closes_it_saying_w
 ) -> None:
     # When a document that does not parse is sent over the socket
     with caplog.at_level(logging.INFO):
-        async with _signed_in_socket(api, driver.token(Role.SUPERVISOR)) as ws:
+        async with signed_in_socket(api, driver.token(Role.SUPERVISOR)) as ws:
             await ws.send_json({"id": "q", "type": "subscribe", "payload": {"query": document}})
             closing = await ws.receive()
     # Then the socket is closed as the protocol says, with why (the client heard "complete")
