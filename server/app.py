@@ -95,6 +95,18 @@ class GlowpathView(GraphQLView[Context, None]):
             uploads.BoundedUploadAdapter, max_file_bytes=config.photo_max_bytes
         )
 
+    async def create_websocket_response(
+        self, request: web.Request, subprotocol: str | None
+    ) -> web.WebSocketResponse:
+        # A message is bounded as a request body is (aiohttp's default took 4 MiB); a larger
+        # one closes the socket with 1009, "message too big", before it is decoded.
+        ws = web.WebSocketResponse(
+            protocols=[subprotocol] if subprotocol else [],
+            max_msg_size=request_body.MAX_BODY_BYTES,
+        )
+        await ws.prepare(request)
+        return ws
+
     @property
     def graphql_ide_html(self) -> str:
         # The project's page, whose assets this server serves (see server/graphiql.py).
