@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,9 +56,16 @@ class Context:
     over_http: bool = False
     # Set by Strawberry from a WebSocket's connection_init payload (browsers cannot set headers).
     connection_params: dict[str, Any] | None = None
-    # Checked before each operation (schema.auth.session.SessionCheck). A WebSocket's context
-    # serves all its operations, so each one checks again: a revoked token stops on the next.
+    # Checked before each operation (schema.auth.session.SessionCheck). Each operation on a
+    # WebSocket has a context of its own (`for_operation`): a revoked token stops on the next.
     session: Session | None = None
+
+    def for_operation(self) -> Context:
+        """One operation's own context on a WebSocket, whose context lasts as long as the
+        socket: its own loaders and its own session check, as a request over HTTP has. Shared,
+        a later query on the socket was answered from what an earlier one had read, and two
+        operations at once each replaced the session the other's fields were checked against."""
+        return dataclasses.replace(self, loaders=Loaders(), session=None)
 
     @property
     def bearer_token(self) -> str | None:

@@ -6,6 +6,12 @@ bounds `execute_single`, which the socket never calls): three queries on one soc
 88 s and held 7 GB. Each now gets the same limit and, past it, the same error as over HTTP.
 Subscriptions are not bounded: they are meant to last.
 
+Strawberry gives every operation on a socket the one context made when the socket opened. Each
+operation here runs with a context of its own (`Context.for_operation`): its own DataLoaders, so
+a query reads what the database holds now, not what an earlier query on the socket cached (a
+client renamed by a colleague kept the old name on every open socket), and its own session, so
+operations at once do not check their fields against each other's.
+
 When a client's connection drops while pushes wait to be sent to it (a phone losing its network
 while it is behind), each of its subscriptions fails on the send, and Strawberry logs each one at
 ERROR with a traceback, as it would a fault in the server: one dropped phone with 20
@@ -18,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from contextvars import ContextVar
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -33,6 +40,9 @@ from workflows.request_deadline import request_deadline
 
 log = logging.getLogger(__name__)
 
+# The context of the operation the current task runs; unset outside an operation's task.
+_OPERATION_CONTEXT: ContextVar[Context | None] = ContextVar("socket_operation", default=None)
+
 
 def _subscribes(query: str, operation_name: str | None) -> bool:
     """Whether the operation the message names is a subscription. A document that does not
@@ -47,7 +57,19 @@ def _subscribes(query: str, operation_name: str | None) -> bool:
 
 
 class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    # Strawberry reads `self.context` when it runs an operation, and sets the connection
+    # parameters on it at `connection_init`: within an operation's task it is that operation's.
+    @property
+    def context(self) -> Context:
+        return _OPERATION_CONTEXT.get() or self.socket_context
+
+    @context.setter
+    def context(self, value: Context) -> None:
+        self.socket_context = value
+
     async def run_operation(self, operation: Operation[Context, None]) -> None:
+        # Each operation runs in a task of its own: the variable is that task's.
+        _OPERATION_CONTEXT.set(self.socket_context.for_operation())
         limit: float | None = getattr(self.view, "execution_timeout", None)
         if limit is None or _subscribes(operation.query, operation.operation_name):
             await super().run_operation(operation)

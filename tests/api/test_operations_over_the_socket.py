@@ -6,21 +6,35 @@ operation), the permission table and the password that must change first, the do
 limits, introspection, the answer's size. The request deadline is set for the socket's
 operations by `server.socket_handler`. What the HTTP path alone held, and the socket did not:
 
-- the bound on what one request may send (1 MiB): a socket took messages of up to 4 MiB.
+- the bound on what one request may send (1 MiB): a socket took messages of up to 4 MiB;
+- a context for each request: every operation on a socket shared the one made when it opened,
+  so a query was answered from what an earlier one on the socket had read.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
 import aiohttp
+from gql import GraphQLRequest
 
 from domain.roles import Role
+from domain.store.models import StaffAccount
 from server.request_body import MAX_BODY_BYTES
+from tests.api import documents
+from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, IDENTITY, new_key, write
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, signed_in_socket
+from tests.api.sessions import NOT_SIGNED_IN, REVOCATIONS, Revoke, new_account, sign_in
 
 MESSAGE_TOO_BIG = 1009  # RFC 6455's close code
+NEW_CLIENT = {
+    "fullName": "Ewa Lis",
+    "birthDate": "1990-01-02",
+    "phone": "+48 600 100 200",
+    "dataConsent": True,
+}
 
 
 def _padded_me(padding: int) -> dict[str, object]:
@@ -56,3 +70,71 @@ async def test_a_message_past_the_request_bound_closes_the_socket(
         while (message := await ws.receive()).type is aiohttp.WSMsgType.TEXT:
             assert json.loads(message.data)["id"] != "past", message.data
     assert (message.type, ws.close_code) == (aiohttp.WSMsgType.CLOSE, MESSAGE_TOO_BIG), message
+
+
+async def test_each_operation_on_a_socket_reads_the_data_as_it_now_stands(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+) -> None:
+    # Given a consultant whose socket has read a client's identity
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Anna Nowak")
+    async with clinic.api.websocket(clinic.token(Role.CONSULTANT)) as socket:
+        read = GraphQLRequest(IDENTITY, variable_values={"id": client})
+        assert (await socket.execute(read))["client"]["fullName"] == "Anna Nowak"
+        # When the front desk corrects her name meanwhile
+        amended = await write(
+            clinic,
+            AMEND_CLIENT_IDENTITY,
+            Role.FRONT_DESK,
+            clientId=client,
+            fullName="Anna Lis",
+            reason="married",
+            idempotencyKey=new_key(),
+        )
+        assert amended["__typename"] == "ClientPayload", amended
+        # Then the next query on the open socket reads the corrected identity (it was answered
+        # from what the first had read: the old name, one version)
+        page = (await socket.execute(read))["client"]
+    assert page["fullName"] == "Anna Lis"
+    assert [v["fullName"] for v in page["identityHistory"]] == ["Anna Nowak", "Anna Lis"]
+
+
+@REVOCATIONS
+async def test_a_token_revoked_while_its_socket_is_open_stops_at_the_next_operation(
+    api: Api, revoke: Revoke, reason: str
+) -> None:
+    # Given a nurse's socket that has run an operation with her token
+    account = await new_account(Role.NURSE)
+    token = await sign_in(api, account)
+    async with api.websocket(token) as socket:
+        me = GraphQLRequest(documents.ME)
+        assert (await socket.execute(me))["me"]["role"] == "NURSE"
+        # When the token is revoked while the socket stays open
+        await revoke(api, account, token)
+        # Then the next query on the socket runs signed out, and so does a mutation
+        assert (await socket.execute(me))["me"] == NOT_SIGNED_IN
+        registered = await socket.execute(
+            GraphQLRequest(
+                documents.REGISTER_CLIENT,
+                variable_values={"input": NEW_CLIENT},
+            )
+        )
+    assert registered["registerClient"] == NOT_SIGNED_IN
+
+
+async def test_a_password_that_must_change_holds_over_the_socket(api: Api) -> None:
+    # Given an account that must choose its own password, signed in
+    account = await new_account(Role.FRONT_DESK)
+    token = await sign_in(api, account)
+    await StaffAccount.filter(id=account.account_id).update(must_change_password=True)
+    # Then over the socket, as over HTTP, it may ask who it is and nothing else
+    async with api.websocket(token) as socket:
+        assert (await socket.execute(GraphQLRequest(documents.ME)))["me"]["role"] == "FRONT_DESK"
+        journeys = await socket.execute(
+            GraphQLRequest(documents.JOURNEYS, variable_values={"first": 5})
+        )
+    assert journeys["journeys"] == {
+        "__typename": "NotAuthorized",
+        "code": "NOT_AUTHORIZED",
+        "message": "choose your own password first (changePassword)",
+    }
