@@ -154,11 +154,13 @@ class GlowpathView(GraphQLView[Context, None]):
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         # Strawberry answers a refused request in plain text; a client expects GraphQL errors.
         if request.method == "POST" and uploads.is_multipart(request):
-            refused = uploads.refusal(
+            refused = await uploads.refusal(
                 request, self.config.photo_max_bytes, self.config.signing_keys
             )
             if refused is not None:
-                return request_body.graphql_error_response(*refused)
+                return request_body.graphql_error_response(
+                    refused.status, refused.message, refused.code
+                )
         try:
             return await self.run(request=request)
         except HTTPException as refused:

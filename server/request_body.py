@@ -96,7 +96,7 @@ def decode_request(data: str | bytes) -> Any:
     return value
 
 
-def graphql_error_response(status: int, message: str) -> web.Response:
+def graphql_error_response(status: int, message: str, code: str = "BAD_REQUEST") -> web.Response:
     """A refused request in the shape of a GraphQL answer, with no `data`."""
-    body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     return web.json_response(body, status=status)

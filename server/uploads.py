@@ -10,13 +10,15 @@ hard ceiling (twice the largest photo plus a JSON body) with 413 before reading 
 A multipart form is a "simple" request to a browser: another site could send one without a
 CORS preflight. So a multipart request must carry a header a browser sends only after a
 preflight (`GraphQL-Require-Preflight`, or Apollo's `Apollo-Require-Preflight` and
-`X-Apollo-Operation-Name`) and a bearer token, as every upload needs a signed-in caller.
+`X-Apollo-Operation-Name`) and a bearer token that still works, as every upload needs a
+signed-in caller: a token refused is answered before the body is read.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -27,7 +29,8 @@ from cross_web import AiohttpHTTPRequestAdapter, HTTPException
 from cross_web.request._base import FormData
 
 from domain.auth import SigningKeys, read_token
-from schema.auth.session import bearer_token
+from domain.errors import ErrorCode
+from schema.auth.session import bearer_token, check_session
 from server.request_body import MAX_BODY_BYTES
 
 PREFLIGHT_HEADERS = (
@@ -82,22 +85,44 @@ def hard_limit(max_file_bytes: int) -> int:
     return 2 * max_file_bytes + MAX_BODY_BYTES
 
 
-def refusal(request: web.Request, max_file_bytes: int, keys: SigningKeys) -> tuple[int, str] | None:
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    message: str
+    code: str = "BAD_REQUEST"
+
+
+def _token_refused(reason: str) -> Refusal:
+    # Said as a subscription ended by its session says it: the SPA signs in again.
+    return Refusal(401, f"{reason}: sign in again", ErrorCode.NOT_AUTHORIZED.value)
+
+
+async def refusal(request: web.Request, max_file_bytes: int, keys: SigningKeys) -> Refusal | None:
     """Why a multipart request is refused before its body is read; None: read it."""
     if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
-        return 400, (
+        return Refusal(
+            400,
             "a multipart request must carry the header GraphQL-Require-Preflight: 1 "
-            "(it makes browsers ask the API first)"
+            "(it makes browsers ask the API first)",
         )
     token = bearer_token(request.headers.get("Authorization"))
     if token is None:
-        return 401, "a multipart request must carry a bearer token"
+        return _token_refused("a multipart request must carry a bearer token")
     # Checked before the body is read: a forged or expired token costs its sender the body.
     if read_token(token, keys, time.time()) is None:
-        return 401, "the bearer token is forged, malformed or expired: sign in again"
+        return _token_refused("the bearer token is forged, malformed or expired")
     length = request.content_length
     if length is not None and length > hard_limit(max_file_bytes):
-        return 413, f"the request body is larger than {hard_limit(max_file_bytes):,} bytes"
+        return Refusal(413, f"the request body is larger than {hard_limit(max_file_bytes):,} bytes")
+    # A genuine token signed out, or of an account deactivated or given a new role since, was
+    # refused by the upload's own session check, once the whole body had been read. Looked up
+    # here too (the operation looks again when it runs); a lookup that fails is left to it.
+    try:
+        session = await check_session(token, keys)
+    except Exception:
+        return None
+    if session is not None and session.problem is not None:
+        return _token_refused(session.problem)
     return None
 
 

@@ -2,22 +2,28 @@
 200,000 empty parts of one name, sent chunked with a forged token, held the API at 100 % CPU for
 24 s): a token that does not verify is refused unread, a repeated part name is refused, the
 bytes read from the connection count whole, a file goes into `variables` only, and a file that
-only begins like an image is no photo."""
+only begins like an image is no photo. A genuine token that no longer works (signed out, its
+account deactivated or given a new role) is refused unread too: the upload's own session check
+came only once the whole body was read."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 
 from domain.roles import Role
 from tests.api.flow import JourneyDriver
 from tests.api.photo_support import UPLOAD, set_consent, upload
+from tests.api.sessions import REVOCATIONS, Revoke, new_account, sign_in
 from tests.images import png
 
 BOUNDARY = "glowpath-test-boundary"
 MAP = json.dumps({"0": ["variables.input.file"]})
+REFUSED_WITHIN = 10  # seconds: a refusal unread comes at once; a body is awaited for 120 s
 
 
 def _part(name: str, value: bytes, filename: str | None = None) -> bytes:
@@ -30,9 +36,10 @@ def _operations(variables: dict[str, object]) -> bytes:
     return json.dumps({"query": UPLOAD, "variables": variables}).encode()
 
 
-async def _send(
+async def _answer(
     driver: JourneyDriver, body: AsyncIterator[bytes] | bytes, token: str | None = None
-) -> tuple[int, str]:
+) -> tuple[int, dict[str, Any]]:
+    """The status and the one error of a refused multipart request."""
     headers = {
         "Authorization": f"Bearer {token or driver.token(Role.NURSE)}",
         "GraphQL-Require-Preflight": "1",
@@ -40,7 +47,20 @@ async def _send(
     }
     async with aiohttp.ClientSession() as session:
         async with session.post(driver.api.url, data=body, headers=headers) as answer:
-            return answer.status, (await answer.json())["errors"][0]["message"]
+            (error,) = (await answer.json())["errors"]
+            return answer.status, error
+
+
+async def _send(
+    driver: JourneyDriver, body: AsyncIterator[bytes] | bytes, token: str | None = None
+) -> tuple[int, str]:
+    status, error = await _answer(driver, body, token)
+    return status, error["message"]
+
+
+def _token_refused(reason: str) -> dict[str, Any]:
+    """A token refused as a subscription ended by its session is: sign in again."""
+    return {"message": f"{reason}: sign in again", "extensions": {"code": "NOT_AUTHORIZED"}}
 
 
 async def test_a_forged_token_is_refused_before_the_body_is_read(driver: JourneyDriver) -> None:
@@ -52,12 +72,34 @@ async def test_a_forged_token_is_refused_before_the_body_is_read(driver: Journey
             sent += 64 * 1024
             yield _part("x", b"") * 1000
 
-    status, message = await _send(driver, endless(), token="forged.token.value")
-    assert (status, message) == (
+    status, error = await _answer(driver, endless(), token="forged.token.value")
+    assert (status, error) == (
         401,
-        "the bearer token is forged, malformed or expired: sign in again",
+        _token_refused("the bearer token is forged, malformed or expired"),
     )
     assert sent < 64 * 1024**2
+
+
+@REVOCATIONS
+async def test_a_token_no_longer_good_is_refused_before_the_body_is_read(
+    driver: JourneyDriver, revoke: Revoke, reason: str
+) -> None:
+    # Given a genuine token of a nurse, signed out, of an account deactivated or given a new role
+    account = await new_account(Role.NURSE)
+    token = await sign_in(driver.api, account)
+    await revoke(driver.api, account, token)
+
+    # When it heads an upload whose body never ends (the server read all a body may hold
+    # before the upload's own session check refused the token)
+    async def never_ending() -> AsyncIterator[bytes]:
+        variables = {"input": {"stage": "BEFORE", "bodyArea": "cheek", "file": None}}
+        yield _part("operations", _operations(variables)) + _part("map", MAP.encode())
+        await asyncio.Event().wait()
+
+    # Then it is refused at once, saying why, as a subscription is ended for it
+    async with asyncio.timeout(REFUSED_WITHIN):
+        status, error = await _answer(driver, never_ending(), token)
+    assert (status, error) == (401, _token_refused(reason))
 
 
 async def test_parts_are_counted_and_every_byte_read_counts(driver: JourneyDriver) -> None:
