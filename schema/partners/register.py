@@ -29,6 +29,7 @@ from schema.errors import (
     not_found,
 )
 from schema.ids import decode_id
+from schema.partners.premises_photos import client_photos_named, repeated
 from schema.partners.types import Partner
 from schema.text import check_text
 from workflows.partner_client import start_partner_clock
@@ -53,8 +54,10 @@ class RegisterPartnerInput:
     )
     premises_photo_ids: list[str] = strawberry.field(
         default_factory=list,
-        description=f"Ids of the premises photos, at most {MAX_PHOTOS} of at most "
-        f"{MAX_PHOTO_ID} characters.",
+        description=f"The clinic's references to photos of the premises, at most {MAX_PHOTOS} "
+        f"of at most {MAX_PHOTO_ID} characters, each named once. Not the id of a client's photo "
+        "(`uploadPhoto` keeps those in the client's record): one is `ValidationFailed` on "
+        "`premisesPhotoIds[i]`, as is an id repeated.",
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -85,6 +88,8 @@ def _problems(input: RegisterPartnerInput) -> list[DomainFieldProblem]:
                 "premisesPhotoIds", f"at most {MAX_PHOTOS} ids of 1 to {MAX_PHOTO_ID} characters"
             )
         )
+    else:
+        problems += repeated(photos)
     bad_key = records.key_problem(input.idempotency_key)
     return problems + ([bad_key] if bad_key else [])
 
@@ -103,8 +108,9 @@ async def register_partner(
     claims = info.context.claims
     if claims is None:
         return not_authorized()
-    problems = _problems(input)
-    if problems:
+    problems = _problems(input) or await client_photos_named(input.premises_photo_ids)
+    # A retry of a registration recorded before photos were checked is answered as the first.
+    if problems and not await idempotency.answered_before(info, claims.account_id, input):
         return _invalid(problems)
     partner_id = None
     if input.partner_id is not None:
