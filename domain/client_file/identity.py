@@ -20,6 +20,7 @@ MAX_PHONE = 40  # the column's width
 MAX_EMAIL = 200
 MAX_REASON = 1000
 # Deliberately loose (the mailbox's server decides): one @, no spaces, a dot in the domain.
+BOTH_EMAIL = "either a new e-mail or its removal, not both"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -51,9 +52,11 @@ def corrected_identity(
     phone: str | None,
     email: str | None,
     reason: str,
+    clear_email: bool = False,
 ) -> Identity | list[FieldProblem]:
-    """The identity after the correction; a field not given stays as it is. A correction must
-    say why (whether it changes anything is `changes_nothing`'s question: the answer depends
+    """The identity after the correction; a field not given stays as it is, and the e-mail,
+    the one optional field, may be removed (`clear_email`). A correction must say why
+    (whether it changes anything is `changes_nothing`'s question: the answer depends
     on the file as it stands, so a retry of a correction already made asks it last)."""
     problems: list[FieldProblem] = []
     name_after, phone_after, email_after = current.full_name, current.phone, current.email
@@ -77,6 +80,10 @@ def corrected_identity(
             problems.append(FieldProblem("email", "not an e-mail address"))
         else:
             email_after = email.strip()
+    if clear_email:
+        if email is not None:
+            problems.append(FieldProblem("clearEmail", BOTH_EMAIL))
+        email_after = None
     if not reason.strip():
         problems.append(FieldProblem("reason", "required"))
     elif len(reason) > MAX_REASON:

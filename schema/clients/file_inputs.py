@@ -145,4 +145,10 @@ class AmendClientIdentityInput:
         default=None, description="The corrected phone, international form: +48 600 100 200."
     )
     email: str | None = strawberry.field(default=None, description="The corrected e-mail.")
+    clear_email: bool = strawberry.field(
+        default=False,
+        description="True: the e-mail is removed (the client withdrew it); the version before "
+        "keeps it in `Client.identityHistory`. Not with `email`; with no e-mail to remove it "
+        "changes nothing (ValidationFailed on `input`).",
+    )
     idempotency_key: str | None = idempotency.key_field()

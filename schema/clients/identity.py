@@ -70,6 +70,7 @@ async def amend_client_identity(
         phone=input.phone,
         email=input.email,
         reason=input.reason,
+        clear_email=input.clear_email,
     )
     problems = after if isinstance(after, list) else []
     bad_key = records.key_problem(input.idempotency_key)
@@ -93,6 +94,8 @@ async def amend_client_identity(
             "email": (input.email, after.email),
         }
         changed = {name: value for name, (sent, value) in given.items() if sent is not None}
+        if input.clear_email:
+            changed["email"] = None
         amendment = await amend_identity(
             amendment_id,
             client.id,

@@ -50,7 +50,8 @@ class ClientFileMutations:
     )
     amend_client_identity = strawberry.mutation(
         resolver=client_identity.amend_client_identity,
-        description="Correct the client's name, phone or e-mail; the page as it was stays "
+        description="Correct the client's name, phone or e-mail, or remove the e-mail "
+        "(`clearEmail`); the page as it was stays "
         "readable in `identityHistory`. An identity takes 200 amendments (the client's own "
         "copy of the file carries them all); one more is ValidationFailed on `clientId`.",
     )

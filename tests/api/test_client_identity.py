@@ -234,3 +234,47 @@ async def test_a_later_answer_of_one_request_reads_the_identity_as_it_now_stands
     # Then the second answer holds the second amendment (the first answer's read was not kept)
     names = [v["fullName"] for v in data["b"]["client"]["identityHistory"]]
     assert names == ["Anna Nowak", "Anna Lis", "Anna Lis-Nowak"]
+
+
+async def test_an_email_given_can_be_removed_by_a_correction_and_the_history_shows_it(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client whose e-mail was recorded
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    given = {"clientId": client, "email": "anna@example.com", "reason": "new mailbox"}
+    assert (await write(clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **given))[
+        "__typename"
+    ] == "ClientPayload"
+    # When she withdraws it, but the desk also sends an address, or she has none to remove
+    both = {"clientId": client, "reason": "r", "email": "a@b.pl", "clearEmail": True}
+    refused = await write(clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **both)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [
+        {"field": "clearEmail", "message": "either a new e-mail or its removal, not both"}
+    ]
+    # When the desk removes it, with a key, and retries
+    removal = {
+        "clientId": client,
+        "clearEmail": True,
+        "reason": "the client asked not to be e-mailed",
+        "idempotencyKey": new_key(),
+    }
+    first = await write(clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **removal)
+    assert first["__typename"] == "ClientPayload", first
+    assert await write(clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **removal) == first
+    # Then the client has no e-mail, and the history keeps the address and its removal
+    data = await clinic.api.run(IDENTITY, clinic.token(Role.CONSULTANT), id=client)
+    page = data["client"]
+    assert (page["phone"], page["email"]) == ("+48 600 100 200", None)
+    assert [(v["email"], v["reason"]) for v in page["identityHistory"]] == [
+        (None, None),
+        ("anna@example.com", "new mailbox"),
+        (None, "the client asked not to be e-mailed"),
+    ]
+    # And removing it again changes nothing: refused, nothing appended
+    again = {**removal, "idempotencyKey": new_key()}
+    nothing = await write(clinic, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **again)
+    assert nothing["__typename"] == "ValidationFailed", nothing
+    assert [p["field"] for p in nothing["problems"]] == ["input"]
+    assert await ClientIdentityAmendment.filter(client_id=raw_client(client)).count() == 2
