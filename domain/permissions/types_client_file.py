@@ -116,4 +116,5 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     "ClientConnection": rows(CLINIC_STAFF, "edges pageInfo"),
     "ClientEdge": rows(CLINIC_STAFF, "cursor node"),
     "ClientPayload": rows(REGISTRARS, "client"),
+    "ClientAlreadyRegistered": rows(REGISTRARS, "code message existingClientIds matchedOn"),
 }

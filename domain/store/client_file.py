@@ -77,3 +77,19 @@ class ClientIdentityAmendment(AppendOnlyModel):
     class Meta:
         table = "client_identity_amendment"
         indexes = (("client_id", "amended_at"),)
+
+
+class ClientMatchKey(AppendOnlyModel):
+    """A key a client of the clinic is found by when someone registers them again
+    (`domain.client_file.matching`): one per name and birth date, phone and e-mail the identity
+    has held, as registered or amended, so a number given up still names its client."""
+
+    id = fields.IntField(primary_key=True)
+    clinic_id = fields.CharField(max_length=64)
+    key = fields.CharField(max_length=255)
+    client_id = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "client_match_key"
+        indexes = (("clinic_id", "key"),)
+        unique_together = (("client_id", "key"),)

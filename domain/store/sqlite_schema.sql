@@ -652,6 +652,14 @@ CREATE TABLE "recheck_kept" (
     "kept_at" TIMESTAMP NOT NULL
 );
 
+CREATE TABLE "client_match_key" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "key" VARCHAR(255) NOT NULL,
+    "client_id" VARCHAR(64) NOT NULL,
+    CONSTRAINT "uid_client_matc_client__0c49b6" UNIQUE ("client_id", "key")
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -749,6 +757,8 @@ CREATE INDEX "idx_live_subscr_holder_cd5bf0" ON "live_subscription_lease" ("hold
 CREATE INDEX "idx_live_subscr_expires_7cb546" ON "live_subscription_lease" ("expires_at");
 
 CREATE INDEX "idx_live_subscr_account_1f8197" ON "live_subscription_lease" ("account_id", "expires_at");
+
+CREATE INDEX "idx_client_matc_clinic__176905" ON "client_match_key" ("clinic_id", "key");
 
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
@@ -922,6 +932,10 @@ CREATE TRIGGER "recheck_kept_refuse_update" BEFORE UPDATE ON "recheck_kept" BEGI
 
 CREATE TRIGGER "recheck_kept_refuse_delete" BEFORE DELETE ON "recheck_kept" BEGIN SELECT RAISE(ABORT, 'recheck_kept is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "client_match_key_refuse_update" BEFORE UPDATE ON "client_match_key" BEGIN SELECT RAISE(ABORT, 'client_match_key is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "client_match_key_refuse_delete" BEFORE DELETE ON "client_match_key" BEGIN SELECT RAISE(ABORT, 'client_match_key is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -987,3 +1001,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0032_recheck_reminders_ahead', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0033_idempotency_salt', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0034_client_match_keys', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

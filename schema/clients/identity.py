@@ -14,10 +14,12 @@ from strawberry.types import Info
 
 from domain.client_file.export import MAX_IDENTITY_VERSIONS
 from domain.client_file.identity import Identity, changes_nothing, corrected_identity
+from domain.client_file.matching import match_keys
 from domain.errors import FieldProblem
 from domain.store import records
 from domain.store.client_file import ClientIdentityAmendment
 from domain.store.client_file_writes import amend_identity
+from domain.store.client_matches import record_match_keys
 from domain.store.models import Client as ClientRow
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -106,6 +108,9 @@ async def amend_client_identity(
         )
         if amendment is None:
             return invalid([FieldProblem("clientId", _FULL)])
+        # The corrected name, phone or e-mail finds the client when registered again.
+        keys = match_keys(amendment.full_name, client.birth_date, amendment.phone, amendment.email)
+        await record_match_keys(client.clinic_id, client.id, keys)
         info.context.loaders.identity.clear(client.id)
         note_write(info, client.id)
         await idempotency.settle(claims.account_id, input, amendment.id)

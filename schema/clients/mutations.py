@@ -10,12 +10,16 @@ import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
+from domain.client_file.matching import match_keys
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
+from domain.store.client_matches import clients_matching, record_match_keys
 from domain.store.models import Client as ClientRow
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
+from schema.clients.already_registered import ClientAlreadyRegistered, already_registered
 from schema.clients.file_access import clinic_today
 from schema.clients.types import Client
 from schema.context import Context
@@ -31,6 +35,7 @@ class RegisterClientInput:
     data_consent: bool = strawberry.field(description="The client agreed to their data being kept.")
     email: str | None = None
     occupation: str | None = None
+    register_anyway: bool = False
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -40,7 +45,7 @@ class ClientPayload:
 
 
 RegisterClientResult = Annotated[
-    ClientPayload | NotAuthorized | ValidationFailed | Conflict,
+    ClientPayload | NotAuthorized | ValidationFailed | Conflict | ClientAlreadyRegistered,
     strawberry.union("RegisterClientResult"),
 ]
 
@@ -75,6 +80,15 @@ async def register_client(
     problems = _problems(input, await clinic_today(info, claims.clinic_id))
     if bad_key or problems:
         return from_domain(DomainValidationFailed([*problems, *([bad_key] if bad_key else [])]))  # type: ignore[return-value]
+    keys = match_keys(input.full_name, input.birth_date, input.phone, input.email)
+    # Checked before the key is claimed, so that the same request sent again with
+    # `registerAnyway` may carry the same key. A retry of a registration made is answered as
+    # the first time: the client it made (or an older twin) is no reason to refuse it now.
+    found = {} if input.register_anyway else await clients_matching(claims.clinic_id, keys)
+    if found and not await idempotency.answered_before(
+        info, claims.account_id, input, went_through=_registered
+    ):
+        return already_registered(found)
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -98,6 +112,13 @@ async def register_client(
         )
     except IntegrityError:
         row = await ClientRow.get(id=client_id)
+    await record_match_keys(claims.clinic_id, str(row.id), keys)
     note_write(info, str(row.id))
     await idempotency.settle(claims.account_id, input, str(row.id))
     return ClientPayload(client=Client.from_row(row))
+
+
+async def _registered(earlier: KeyClaim) -> bool:
+    """Whether the request's first attempt made its client (its id comes from the claim)."""
+    client_id = idempotency.derived_id(earlier, "client")
+    return client_id is not None and await ClientRow.exists(id=client_id)

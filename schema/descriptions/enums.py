@@ -47,6 +47,8 @@ DESCRIPTIONS = {
     "ErrorCode.WARRANTY_EXPIRED": "The warranty claimed on had already ended.",
     "ErrorCode.UNAVAILABLE": "The journey or the desk did not answer in time; send the same "
     "request again with the same idempotencyKey.",
+    "ErrorCode.ALREADY_REGISTERED": "The clinic already has a client with this phone, e-mail, "
+    "or name and birth date; see the existing clients.",
     "ExpertDecision": "The expert's final say on the plan after the joint consultation.",
     "ExpertDecision.APPROVE": "Approves the final plan: the journey goes on to consent.",
     "ExpertDecision.REFUSE": "Refuses on medical grounds: the journey ends.",

@@ -72,6 +72,10 @@ DESCRIPTIONS = {
     "RegisterClientInput.phone": "Phone number.",
     "RegisterClientInput.email": "E-mail, if the client gives one.",
     "RegisterClientInput.occupation": "Occupation, if known now.",
+    "RegisterClientInput.registerAnyway": "True: register a new client though the clinic has "
+    "one with the same phone, e-mail, or name and birth date, reception having checked they are "
+    "different people (twins sharing a phone). Left false, such a registration is answered "
+    "`ClientAlreadyRegistered` and nothing is written.",
     # --- reception and triage steps -------------------------------------------------------
     "StartJourneyInput": "Opens a journey (one visit) for a registered client.",
     "StartJourneyInput.clientId": _CLIENT_ID,

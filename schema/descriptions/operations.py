@@ -127,7 +127,7 @@ DESCRIPTIONS = {
         f"{error}.{field}": text
         for error in _names(
             "Conflict NotAuthorized NotFound TooManyAttempts TransitionNotAllowed ValidationFailed"
-            " ContraindicationFound WarrantyExpired Unavailable"
+            " ContraindicationFound WarrantyExpired Unavailable ClientAlreadyRegistered"
         )
         for field, text in (("code", _CODE), ("message", _MESSAGE))
     },

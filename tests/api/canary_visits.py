@@ -101,6 +101,7 @@ class Visit:
         """A registered client; `marked` types the canary into name, phone, e-mail, occupation."""
         plain = {"fullName": "Client", "phone": "+48 600 000 000", "occupation": "none"}
         given = {"birthDate": "1990-01-01", "dataConsent": True, **({} if marked else plain)}
+        given["registerAnyway"] = True  # every plain client of the canary shares its data
         select = "... on ClientPayload { client { id } }"
         if not marked:
             given["email"] = "client@example.com"

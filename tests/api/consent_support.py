@@ -145,6 +145,7 @@ async def register_minor(driver: JourneyDriver) -> str:
             "birthDate": "2012-03-01",
             "phone": "+48 600 100 201",
             "dataConsent": True,
+            "registerAnyway": True,  # shared test data, another person
         },
     )
     result = data["registerClient"]

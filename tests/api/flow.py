@@ -94,6 +94,8 @@ class JourneyDriver:
                 "birthDate": "1988-04-12",
                 "phone": "+48 600 100 200",
                 "dataConsent": True,
+                # Every client of the tests shares this phone: each is meant as another person.
+                "registerAnyway": True,
             },
         )
         result = data["registerClient"]

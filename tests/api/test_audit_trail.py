@@ -137,6 +137,7 @@ async def test_writes_are_recorded_under_the_mutation_name(
         birthDate="1979-02-03",
         phone="+48 601 222 333",
         dataConsent=True,
+        registerAnyway=True,
     )
     client = registered["client"]["id"]
     raw = raw_client(client)

@@ -97,6 +97,7 @@ async def _journey_at_triage(api: Api, token: str, n: int, gate: asyncio.Semapho
                 "birthDate": "1990-01-01",
                 "phone": "+48 600 000 002",
                 "dataConsent": True,
+                "registerAnyway": True,  # shared test data, another person
             },
         )
         client_id = client["registerClient"]["client"]["id"]

@@ -37,6 +37,7 @@ def registration(full_name: str) -> dict[str, Any]:
         "birthDate": "1988-04-12",
         "phone": "+48 600",
         "dataConsent": True,
+        "registerAnyway": True,  # shared test data, another person
     }
 
 

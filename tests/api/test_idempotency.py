@@ -47,6 +47,7 @@ def _client(name: str, **extra: Any) -> dict[str, Any]:
         "birthDate": "1990-02-03",
         "phone": "+48 600 300 400",
         "dataConsent": True,
+        "registerAnyway": True,  # shared test data, another person
         **extra,
     }
 

@@ -46,6 +46,7 @@ async def _register_minor(clinic: JourneyDriver) -> str:
             "birthDate": born.isoformat(),
             "phone": "+48 600 100 201",
             "dataConsent": True,
+            "registerAnyway": True,  # shared test data, another person
         },
     )
     return data["registerClient"]["client"]["id"]  # type: ignore[no-any-return]

@@ -104,6 +104,7 @@ async def start_journey(api: Api, clinic_id: str) -> tuple[str, str]:
         "birthDate": "1990-02-03",
         "phone": "+48 600 100 201",
         "dataConsent": True,
+        "registerAnyway": True,  # shared test data, another person
     }
     registered = (await api.run(documents.REGISTER_CLIENT, token, input=client))["registerClient"]
     started = await api.run(

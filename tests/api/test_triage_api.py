@@ -101,6 +101,7 @@ async def _journey_at_triage(api: Api, token: str, n: int) -> str:
             "birthDate": "1990-01-01",
             "phone": "+48 600 000 001",
             "dataConsent": True,
+            "registerAnyway": True,  # shared test data, another person
         },
     )
     client_id = client["registerClient"]["client"]["id"]

@@ -129,6 +129,7 @@ async def _lead(api: Api, desk: str) -> str:
             "birthDate": "1990-01-01",
             "phone": "600700800",
             "dataConsent": True,
+            "registerAnyway": True,  # shared test data, another person
         },
     )
     return str(client["registerClient"]["client"]["id"])

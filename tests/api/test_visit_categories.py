@@ -36,6 +36,7 @@ async def _started(
             "birthDate": birth_date,
             "phone": "+48 600 000 060",
             "dataConsent": True,
+            "registerAnyway": True,  # shared test data, another person
         },
     )
     client = registered["registerClient"]["client"]["id"]

@@ -1,0 +1,109 @@
+"""Registering a client the clinic already has, over the real API: reception is told who it is
+(same phone, same e-mail, or same name and birth date, as written however), nothing is written,
+and a different person sharing the data (a twin on the family phone) is registered on purpose."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from domain.roles import Role
+from domain.store.models import Client as ClientRow
+from tests.api.audit_support import clinic_of
+from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, write
+from tests.api.flow import JourneyDriver, new_key
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+
+REGISTER = """
+mutation Register($input: RegisterClientInput!) {
+  registerClient(input: $input) {
+    __typename
+    ... on ClientPayload { client { id fullName } }
+    ... on ClientAlreadyRegistered { code existingClientIds matchedOn }
+    ... on UserError { code message }
+  }
+}"""
+ANNA = {
+    "fullName": "Anna Nowak",
+    "birthDate": "1990-01-01",
+    "phone": "+48 600 100 201",
+    "email": "Anna.Nowak@Example.com",
+    "dataConsent": True,
+}
+
+
+async def register(d: JourneyDriver, **input: Any) -> dict[str, Any]:
+    data = await d.api.run(REGISTER, d.token(Role.FRONT_DESK), input=input)
+    return data["registerClient"]  # type: ignore[no-any-return]
+
+
+async def clients_of(d: JourneyDriver) -> int:
+    return await ClientRow.filter(clinic_id=await clinic_of(d)).count()
+
+
+async def test_a_client_registered_again_is_named_and_a_twin_is_registered_on_purpose(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given Anna registered, with a key
+    clinic, other = await fresh_clinic(), await fresh_clinic()
+    key = new_key()
+    first = await register(clinic, **ANNA, idempotencyKey=key)
+    assert first["__typename"] == "ClientPayload", first
+    anna = first["client"]["id"]
+    # When reception registers her again: by the phone written otherwise, the e-mail in
+    # another case, or the name spaced and cased otherwise with her birth date
+    again = {"fullName": "Someone Else", "birthDate": "1970-05-05", "dataConsent": True}
+    cases = [
+        ({**again, "phone": "+48-600-100-201"}, ["PHONE"]),
+        ({**again, "phone": "+48 700 000 001", "email": " anna.nowak@example.COM"}, ["EMAIL"]),
+        (
+            {**ANNA, "fullName": " anna  NOWAK", "phone": "+48 700 000 002", "email": None},
+            ["NAME_AND_BIRTH_DATE"],
+        ),
+        ({**ANNA, "idempotencyKey": new_key()}, ["NAME_AND_BIRTH_DATE", "PHONE", "EMAIL"]),
+    ]
+    for given, matched in cases:
+        refused = await register(clinic, **given)
+        # Then she is named, with what matched, and nothing is written
+        assert "open their file" in refused.pop("message")
+        assert refused == {
+            "__typename": "ClientAlreadyRegistered",
+            "code": "ALREADY_REGISTERED",
+            "existingClientIds": [anna],
+            "matchedOn": matched,
+        }, given
+    assert await clients_of(clinic) == 1
+    # And a retry of the first registration is answered as the first time
+    assert await register(clinic, **ANNA, idempotencyKey=key) == first
+
+    # When her twin, on the family phone, is refused and then registered on purpose (the
+    # refused request's key is free: nothing was claimed for it)
+    twin_key = new_key()
+    twin = {**ANNA, "fullName": "Ewa Nowak", "email": None, "idempotencyKey": twin_key}
+    assert (await register(clinic, **twin))["matchedOn"] == ["PHONE"]
+    registered = await register(clinic, **twin, registerAnyway=True)
+    assert registered["__typename"] == "ClientPayload", registered
+    assert await register(clinic, **twin, registerAnyway=True) == registered
+    ewa = registered["client"]["id"]
+    # Then the next caller on that phone is shown both
+    third = await register(clinic, **{**again, "phone": "+48600100201"})
+    assert set(third["existingClientIds"]) == {anna, ewa}
+    assert await clients_of(clinic) == 2
+
+    # And a corrected phone finds the client too
+    amended = await write(
+        clinic,
+        AMEND_CLIENT_IDENTITY,
+        Role.FRONT_DESK,
+        clientId=ewa,
+        phone="+48 600 100 299",
+        reason="her own number",
+    )
+    assert amended["__typename"] == "ClientPayload", amended
+    by_new_phone = await register(clinic, **{**again, "phone": "+48600100299"})
+    assert (by_new_phone["existingClientIds"], by_new_phone["matchedOn"]) == ([ewa], ["PHONE"])
+
+    # And another clinic knows nothing of them: the same person is new there
+    elsewhere = await register(other, **ANNA)
+    assert elsewhere["__typename"] == "ClientPayload", elsewhere
