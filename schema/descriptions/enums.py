@@ -14,6 +14,10 @@ DESCRIPTIONS = {
     "BoardChange.MOVED": "The journey changed stage in time.",
     "BoardChange.RESYNC": "Updates were dropped for a slow subscriber: refetch the board; "
     "`journey` is null.",
+    "ClientMatchedOn.NAME_AND_BIRTH_DATE": "The same full name (spacing and case ignored) and "
+    "birth date.",
+    "ClientMatchedOn.PHONE": "The same phone number, digits only.",
+    "ClientMatchedOn.EMAIL": "The same e-mail address, case ignored.",
     "CompanionRule": "How the desk counts companions who arrive with a main client (seed 004: "
     "the clinics' handbooks differ).",
     "CompanionRule.EACH_TAKES_TURN": "Each companion takes a rotation turn, unless the group "
