@@ -10,7 +10,13 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from domain.journey.facts import ActionDetails, ActionRequest, JourneyEvent, JourneyFacts
+from domain.journey.facts import (
+    ActionDetails,
+    ActionRequest,
+    Actor,
+    JourneyEvent,
+    JourneyFacts,
+)
 from domain.journey.followups import schedule_follow_ups
 from domain.journey.machine import fire
 from domain.journey.sla import breached
@@ -18,6 +24,7 @@ from domain.journey.stages import FollowUpOutcome, FollowUpStatus, PaymentKind, 
 from domain.journey.table import Action
 from domain.money.hundredths import HUNDREDTHS
 from domain.money.money import is_currency, minor_units
+from domain.roles import Role
 
 Effect = Callable[[JourneyFacts, ActionDetails, datetime], str]
 
@@ -222,6 +229,7 @@ def apply_action(
     the rule before optional consents stopped ending a journey (`machine.fire`).
     """
     from_stage = facts.stage
+    named_before = facts.consultant_id
     to_stage = fire(facts, request, any_withdrawal_declines=any_withdrawal_declines)
     effect = EFFECTS.get(request.action)
     summary = effect(facts, request.details, now) if effect else _default_summary(to_stage)
@@ -233,6 +241,7 @@ def apply_action(
         facts.stuck_since = None
         facts.stuck_reason = None
     facts.event_seq += 1
+    _note_consultants_first_act(facts, request.actor, named_before)
     return JourneyEvent(
         journey_id=facts.journey_id,
         seq=facts.event_seq,
@@ -244,6 +253,21 @@ def apply_action(
         summary=summary,
         record_id=request.record_id,
     )
+
+
+def _note_consultants_first_act(
+    facts: JourneyFacts, actor: Actor, named_before: str | None
+) -> None:
+    """Keeps `consultant_first_acted_seq`: cleared when another consultant (or none) is named,
+    set at the named consultant's first action after that (`facts.event_seq` is the event's)."""
+    if facts.consultant_id != named_before:
+        facts.consultant_first_acted_seq = None
+    elif (
+        facts.consultant_first_acted_seq is None
+        and actor.role is Role.CONSULTANT
+        and actor.user_id == facts.consultant_id
+    ):
+        facts.consultant_first_acted_seq = facts.event_seq
 
 
 def _default_summary(stage: Stage) -> str:

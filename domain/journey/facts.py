@@ -124,6 +124,11 @@ class JourneyFacts:
     stage: Stage = Stage.RECEPTION
     stage_entered_at: datetime | None = None
     consultant_id: str | None = None
+    # The event at which the journey's consultant first acted since being named (None: not
+    # yet). The triage desk hears of that action alone (`domain.triage.notices`): a later one
+    # by the same consultant tells it nothing new, and each notice costs a signal and a step
+    # of the desk's workflow.
+    consultant_first_acted_seq: int | None = None
     expert_id: str | None = None
     consultation_recorded: bool = False
     plan_total_minor: int | None = None

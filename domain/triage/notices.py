@@ -4,7 +4,8 @@ A consultant who starts serving a client without pressing "accept" has accepted 
 a client who is cancelled, declines or does not show has gone. Either way the desk must stop
 the 10-minute rule for that client, or it hands on a client already served or already gone and
 costs another consultant a turn. The journey's read-model writer sends the notice (a signal)
-with each change it writes; ids and codes only, as a notice crosses Temporal.
+with the change that owes one: the named consultant's first action, not every action after it
+(the facts mark which event that was); ids and codes only, as a notice crosses Temporal.
 """
 
 from __future__ import annotations
@@ -45,9 +46,13 @@ def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None
         return JourneyNotice(facts.journey_id, event.action, ended=True)
     consultant = facts.consultant_id
     actor = event.actor
-    if actor.role is Role.CONSULTANT and consultant is not None and actor.user_id == consultant:
-        return JourneyNotice(facts.journey_id, event.action, consultant_id=consultant)
-    return None
+    if actor.role is not Role.CONSULTANT or consultant is None or actor.user_id != consultant:
+        return None
+    # Only the consultant's first action since being named: the desk heard of it already
+    # otherwise. None: facts from a release that did not keep the mark, told as before.
+    if facts.consultant_first_acted_seq not in (None, event.seq):
+        return None
+    return JourneyNotice(facts.journey_id, event.action, consultant_id=consultant)
 
 
 def journey_moved(desk: DeskState, notice: JourneyNotice, now: datetime) -> list[DeskEntry]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.journey.facts import Actor, JourneyEvent, JourneyFacts
+from domain.journey.effects import apply_action
+from domain.journey.facts import ActionDetails, ActionRequest, Actor, JourneyEvent, JourneyFacts
 from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
 from domain.journey.table import Action
 from domain.roles import Role
@@ -99,3 +100,46 @@ def test_notices_for_unknown_settled_or_other_consultants_change_nothing() -> No
     journey_moved(state, JourneyNotice("j1", "record_consultation", "A"), NOW)
     assert journey_moved(state, JourneyNotice("j1", "cancel", ended=True), NOW) == []
     assert state.seq == seq + 1
+
+
+def test_only_the_named_consultants_first_action_is_a_notice() -> None:
+    # Given A was named, and has acted before (the facts mark A's first action, event 4)
+    facts = _facts(Stage.CONSULTATION)
+    facts.consultant_first_acted_seq = 4
+    consultant = Actor("A", Role.CONSULTANT)
+    first_act = _event(Action.RECORD_CONSULTATION, consultant, CONSULT, CONSULT)
+    assert notice_for(first_act, facts) == JourneyNotice("j1", "record_consultation", "A")
+    # When A acts again (event 5), the desk hears nothing new
+    again = JourneyEvent("j1", 5, "record_consultation", CONSULT, CONSULT, consultant, NOW, "")
+    assert notice_for(again, facts) is None
+    # Facts from a release that kept no mark are told as before
+    facts.consultant_first_acted_seq = None
+    assert notice_for(again, facts) == JourneyNotice("j1", "record_consultation", "A")
+    # An ending is told whatever the mark says
+    facts.consultant_first_acted_seq = 4
+    ended = _event(Action.CLOSE_NOT_CONVERTED, consultant, CONSULT, Stage.NOT_CONVERTED)
+    facts.stage = Stage.NOT_CONVERTED
+    assert notice_for(ended, facts) == JourneyNotice("j1", "close_not_converted", ended=True)
+
+
+def test_the_journey_marks_its_named_consultants_first_action() -> None:
+    facts = _facts(Stage.TRIAGE, consultant=None)
+    desk_staff = Actor("d", Role.FRONT_DESK)
+    a, b = Actor("A", Role.CONSULTANT), Actor("B", Role.CONSULTANT)
+
+    def step(action: Action, actor: Actor, consultant: str | None = None) -> JourneyEvent:
+        request = ActionRequest(action, actor, ActionDetails(consultant_id=consultant))
+        return apply_action(facts, request, NOW)
+
+    step(Action.ASSIGN_CONSULTANT, desk_staff, "A")
+    assert facts.consultant_first_acted_seq is None
+    first_act = step(Action.RECORD_CONSULTATION, a)
+    assert facts.consultant_first_acted_seq == first_act.seq
+    step(Action.RECORD_CONSULTATION, a)
+    assert facts.consultant_first_acted_seq == first_act.seq
+    # Another consultant named: the desk waits on B's first action
+    step(Action.REASSIGN, Actor("s", Role.SUPERVISOR), "B")
+    assert facts.consultant_first_acted_seq is None
+    b_first = step(Action.RECORD_CONSULTATION, b)
+    assert notice_for(b_first, facts) == JourneyNotice("j1", "record_consultation", "B")
+    assert notice_for(step(Action.RECORD_CONSULTATION, b), facts) is None

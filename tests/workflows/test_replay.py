@@ -46,6 +46,16 @@ ADDED_SINCE = {
     "procedure_type_version_id": None,
     "bill_total_minor": None,
 }
+# Added since as well, rebuilt from each history: the event at which the consultant the journey
+# ends with first acted (None: a recheck's examiner is no consultant, and the first visit's
+# consultant was named anew after the consultation and did not act as a consultant since).
+FIRST_ACTS = {
+    "first_visit": None,
+    "photo_withdrawn": 4,
+    "recheck": None,
+    "started_today": 4,
+    "stuck_then_refused": 4,
+}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -113,6 +123,7 @@ async def test_a_recorded_journey_replays_to_its_recorded_state(path: Path) -> N
     # And the fields added since it was recorded were rebuilt from the history (no records
     # were attached)
     added = {n: v for n, v in replayed.items() if n not in recording["result"]}
+    assert added.pop("consultant_first_acted_seq") == FIRST_ACTS[path.stem]
     assert added == {n: v for n, v in ADDED_SINCE.items() if n not in recording["result"]}
 
 
