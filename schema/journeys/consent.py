@@ -13,6 +13,7 @@ from domain.journey.facts import ActionDetails, Actor
 from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
 from domain.roles import Role
+from domain.store.billing_reads import current_bill
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.models import Journey as JourneyRow
 from domain.store.procedure_reads import type_keys_of
@@ -77,6 +78,14 @@ class SignConsentInput:
     idempotency_key: str | None = idempotency.key_field()
 
 
+async def _bill_total(journey: JourneyRow | None) -> int | None:
+    """The total of the bill made for the journey, if any: a free plan (price 0) goes straight
+    on to treatment only while nothing was billed. A bill made from its price lines, or from
+    lines the cashier named, is paid first (it was left owing, the client treated)."""
+    bill = await current_bill(journey.id) if journey is not None else None
+    return bill.total_minor if bill is not None else None
+
+
 async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> JourneyResult:
     actor = info.context.actor
     if (
@@ -134,7 +143,9 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
     if input.kind is ConsentKind.PHOTO and actor is not None:
         after_accepted = _with_purposes(input, actor, after_accepted)
     details = ActionDetails(
-        consent_kind=input.kind, guardian_signed=capacity is SignerCapacity.GUARDIAN
+        consent_kind=input.kind,
+        guardian_signed=capacity is SignerCapacity.GUARDIAN,
+        bill_total_minor=await _bill_total(journey),
     )
     return await run_recorded_action(
         info,

@@ -10,10 +10,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from domain.roles import Role
+from tests.api import documents
 from tests.api.client_file_support import RECORD_ALLERGY, entry
 from tests.api.contraindication_support import add_item, at_treatment, start_treatment
-from tests.api.flow import JourneyDriver, new_key
-from tests.api.money_support import CREATE_BILL, eur, money_call, set_item
+from tests.api.flow import CHECKS, JourneyDriver, approval, new_key
+from tests.api.money_support import CONFIRM_BILL, CREATE_BILL, eur, money_call, set_item
 
 AMEND = """
 mutation Amend($input: AmendRecordInput!) {
@@ -163,3 +164,43 @@ async def test_an_item_the_expert_adds_to_the_plan_is_checked_at_treatment(
     found = await start_treatment(driver, journey)
     assert found["__typename"] == "ContraindicationFound", found
     assert [(r["code"], r["itemId"]) for r in found["reasons"]] == [("ALLERGY", numbed["id"])]
+
+
+async def test_a_bill_made_on_a_free_plan_is_paid_before_the_treatment(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+) -> None:
+    # Given a plan the expert approved at no price that still names a priced filler, and the
+    # itemised bill the client confirmed for it while the consents were being signed
+    driver = await fresh_clinic()
+    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    jid = journey["id"]
+    plan = approval(jid, price="0.00", priceLines=[{"priceItemId": filler["id"]}])
+    await driver.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **plan)
+    made = await money_call(driver, CREATE_BILL, Role.CASHIER, journeyId=jid)
+    assert made["bill"]["total"]["amount"] == "900.00", made
+    signer = {"signerName": "Anna Nowak", "signature": {"format": "SVG_PATH", "data": "M1 2"}}
+    confirmed = await money_call(
+        driver, CONFIRM_BILL, Role.CASHIER, billId=made["bill"]["id"], **signer
+    )
+    assert confirmed["__typename"] == "BillPayload", confirmed
+
+    # When the client signs the procedure consent
+    signed = await driver.sign_consent(jid)
+
+    # Then the journey waits for the bill to be paid (it went straight on to treatment, the
+    # 900.00 owed), and the treatment cannot start before
+    assert signed["stage"] == "PAYMENT", signed["history"][-1]
+    early = await driver.act(documents.START_TREATMENT, Role.NURSE, journeyId=jid, checks=CHECKS)
+    assert early["__typename"] == "TransitionNotAllowed", early
+    paid = await driver.ok(
+        documents.RECORD_PAYMENT,
+        Role.CASHIER,
+        journeyId=jid,
+        billId=made["bill"]["id"],
+        amount="900.00",
+        currency="EUR",
+        method="CARD",
+        kind="FULL",
+    )
+    assert paid["stage"] == "TREATMENT"
