@@ -41,6 +41,16 @@ def refusal_message(type_name: str, field_name: str, role: Role | None) -> str:
     return f"{type_name}.{field_name} needs one of: {needs}"
 
 
+MUST_CHANGE_PASSWORD = "choose your own password first (changePassword)"
+
+
+def _must_change_password(context: Any) -> bool:
+    """Whether the signed-in account still has the temporary password it was given."""
+    session = getattr(context, "session", None)
+    account = getattr(session, "account", None) if session else None
+    return bool(viewer_role(context) and getattr(account, "must_change_password", False))
+
+
 def denied(type_name: str, field_name: str, role: Role | None) -> bool:
     if type_name.startswith("__") or field_name.startswith("__"):
         return False  # introspection: governed by the introspection setting and the limits
@@ -71,10 +81,7 @@ class PermissionGuard(SchemaExtension):
 
     def _who(self, context: Any) -> tuple[Role | None, bool]:
         if self._viewer is None:
-            session = getattr(context, "session", None)
-            account = getattr(session, "account", None) if session else None
-            locked = bool(viewer_role(context) and getattr(account, "must_change_password", False))
-            self._viewer = (viewer_role(context), locked)
+            self._viewer = (viewer_role(context), _must_change_password(context))
         return self._viewer
 
     def resolve(
@@ -95,7 +102,7 @@ class PermissionGuard(SchemaExtension):
             and type_name in OPERATIONS
             and f"{type_name}.{field_name}" not in WHILE_PASSWORD_MUST_CHANGE
         ):
-            message = "choose your own password first (changePassword)"
+            message = MUST_CHANGE_PASSWORD
         if message is not None:
             if _answers_not_authorized(info):
                 return NotAuthorized(code=ErrorCode.NOT_AUTHORIZED, message=message)
@@ -110,5 +117,9 @@ async def guard_subscription(
     role = viewer_role(info.context)
     if denied("Subscription", info.field_name, role):
         raise FieldNotPermitted(refusal_message("Subscription", info.field_name, role))
+    # As every other operation of an account given a temporary password: it stayed open,
+    # waiting, each push refused as it came.
+    if _must_change_password(info.context):
+        raise FieldNotPermitted(MUST_CHANGE_PASSWORD)
     async for item in source:
         yield item

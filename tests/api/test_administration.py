@@ -12,7 +12,7 @@ from domain.roles import Role
 from domain.store.audit_models import AuditEntry
 from domain.store.models import Clinic, StaffAccount
 from tests.api import documents
-from tests.api.harness import Api, Staff
+from tests.api.harness import Api, Staff, signed_in_socket
 from tests.api.test_processes import ROOT
 
 CREATE_CLINIC = """
@@ -277,6 +277,28 @@ async def test_a_temporary_password_allows_only_choosing_ones_own(
     journeys = await api.run(documents.JOURNEYS, token, first=5)
     assert journeys["journeys"]["__typename"] == "JourneyConnection"
     assert not (await StaffAccount.get(username=username)).must_change_password
+
+
+async def test_a_temporary_password_opens_no_subscription(
+    api: Api, staff: dict[Role, Staff]
+) -> None:
+    # Given a supervisor's account signed in with the temporary password it was given
+    username, _ = await _new_account(api, staff[Role.ADMIN], "SUPERVISOR")
+    token = (await _sign_in(api, username, TEMPORARY))["token"]
+    subscribe = {"query": "subscription { tasksChanged { change } }"}
+
+    # When it opens a subscription its role could open
+    async with signed_in_socket(api, token) as socket:
+        await socket.send_json({"type": "subscribe", "id": "1", "payload": subscribe})
+        # Then it ends at once with the refusal (it stayed open, waiting for pushes)
+        refusal = await asyncio.wait_for(socket.receive_json(), timeout=10)
+        ended = await asyncio.wait_for(socket.receive_json(), timeout=10)
+    assert refusal["type"] == "next", refusal
+    assert [e["message"] for e in refusal["payload"]["errors"]] == [
+        "choose your own password first (changePassword)"
+    ]
+    assert refusal["payload"]["errors"][0]["extensions"]["code"] == "NOT_AUTHORIZED"
+    assert ended == {"type": "complete", "id": "1"}
 
 
 async def test_deactivation_and_a_new_role_end_the_sessions_at_once(
