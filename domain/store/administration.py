@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from domain.errors import FieldProblem, NotAuthorized
 from domain.roles import STAFF_ROLES, Role
 from domain.store import accounts, staff_names
+from domain.store.departed_tasks import hand_on_tasks
 from domain.store.models import Clinic, StaffAccount
 from domain.text import text_problem
 
@@ -103,7 +104,8 @@ async def create_account(new: NewAccount, account_id: str | None = None) -> Staf
 async def update_account(
     account: StaffAccount, role: Role | None, active: bool | None, display_name: str | None
 ) -> None:
-    """A new role or deactivation also ends every session the account has open. Raises
+    """A new role or deactivation also ends every session the account has open, and hands on
+    the open tasks the account may no longer do (`departed_tasks`). Raises
     NotAuthorized, writing nothing, when it would leave the clinic without an active ADMIN."""
     changes: dict[str, object] = {}
     if display_name is not None:
@@ -123,6 +125,10 @@ async def update_account(
             await staff_names.renamed(str(account.id), renamed)
         if revoke:
             await accounts.revoke_tokens(str(account.id), **changes)
+            # With the change, not with each journey's next event (if one ever comes).
+            now_role = role or Role(account.role)
+            now_active = account.active if active is None else active
+            await hand_on_tasks(str(account.id), account.clinic_id, now_role, now_active)
         elif changes:
             await StaffAccount.filter(id=account.id).update(**changes)
 

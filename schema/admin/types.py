@@ -56,15 +56,20 @@ class UpdateStaffAccountInput:
     role: Role | None = strawberry.field(
         default=None,
         description=(
-            "Omitted: unchanged. `NotAuthorized` for one's own account away from ADMIN, and for"
-            " the clinic's last active ADMIN."
+            "Omitted: unchanged. A new role hands on, in the same change, the account's open"
+            " tasks written for another role (see `active`). `NotAuthorized` for one's own"
+            " account away from ADMIN, and for the clinic's last active ADMIN."
         ),
     )
     active: bool | None = strawberry.field(
         default=None,
         description=(
-            "false: signed out everywhere and refused at sign-in. `NotAuthorized` for one's own"
-            " account and for the clinic's last active ADMIN."
+            "false: signed out everywhere, refused at sign-in, and its open tasks handed on in"
+            " the same change (calls and recheck reminders to the follow-up staff, invitations"
+            " back to the supervisors, complications to the journey's approving expert if still"
+            " a doctor here, else to any doctor), pushed on `tasksChanged`. true again gives"
+            " none back. `NotAuthorized` for one's own account and for the clinic's last active"
+            " ADMIN."
         ),
     )
     display_name: str | None = strawberry.field(default=None, description="Omitted: unchanged.")
