@@ -19,7 +19,11 @@ async def calling_consultant(
     at the clinic, else None (follow-up staff). Read only when the setting names them."""
     if policy is not FollowUpAssignee.OWNING_CONSULTANT or not consultant_id:
         return consultant_id
-    still_here = await StaffAccount.exists(
+    return consultant_id if await still_consulting(clinic_id, consultant_id) else None
+
+
+async def still_consulting(clinic_id: str, consultant_id: str) -> bool:
+    """Whether the account is still an active consultant of the clinic."""
+    return await StaffAccount.exists(
         id=consultant_id, clinic_id=clinic_id, role=Role.CONSULTANT.value, active=True
     )
-    return consultant_id if still_here else None

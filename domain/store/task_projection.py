@@ -44,7 +44,7 @@ from domain.store.aftercare import (
     WarrantyCard,
     clinic_setting,
 )
-from domain.store.callers import calling_consultant
+from domain.store.callers import calling_consultant, still_consulting
 from domain.store.models import Clinic
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
@@ -171,11 +171,15 @@ _STAMPS = frozenset({"journey_seq", "updated_at"})
 
 async def _invite_back(facts: JourneyFacts, change: JourneyChange) -> None:
     """The consultation did not convert: its consultant invites the client back in a week (to
-    any supervisor when the journey had none). Written once; a retried write finds it."""
+    any supervisor when the journey had none, or its consultant has left: deactivated, or
+    given another role). Written once; a retried write finds it."""
     invitation = task_id(facts.journey_id, None, TaskKind.INVITATION)
     if await FollowUpTask.exists(id=invitation):
         return
-    role = Role.CONSULTANT if facts.consultant_id else Role.SUPERVISOR
+    consultant = facts.consultant_id
+    if consultant and not await still_consulting(facts.clinic_id, consultant):
+        consultant = None
+    role = Role.CONSULTANT if consultant else Role.SUPERVISOR
     await FollowUpTask.create(
         id=invitation,
         clinic_id=facts.clinic_id,
@@ -184,7 +188,7 @@ async def _invite_back(facts: JourneyFacts, change: JourneyChange) -> None:
         status=TaskStatus.OPEN.value,
         due_at=change.event.at + INVITE_BACK_AFTER,
         assignee_role=role.value,
-        assignee_id=facts.consultant_id,
+        assignee_id=consultant,
         journey_seq=change.event.seq,
         updated_at=change.event.at,
     )

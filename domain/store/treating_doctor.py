@@ -6,7 +6,7 @@ whose `correction` holds `performer_id`, the key the record's details show) name
 was. A complication reported on a call and the phone survey's "trust in the doctor" are the
 treating doctor's; a journey treated by a nurse, or one whose record names no doctor of the
 clinic (written before the performer was asked for), keeps the approving expert; so does a
-complication whose treating doctor has left the clinic.
+complication whose treating doctor has left the clinic, while the approving expert has not.
 """
 
 from __future__ import annotations
@@ -31,15 +31,18 @@ async def treating_doctor(
     """The account id of the doctor who performed the journey's treatment (as last corrected),
     else `approved_by`. Read from the records, which never change once written: asked again
     (a retried write), it answers the same unless the performer was corrected meanwhile.
-    `still_here`: a doctor who has left the clinic does not count (a task for them would be
-    read by nobody; what they did is still theirs)."""
-    named = await _named_performer(journey_id)
-    account = _account_id(named)
-    if account is None:
-        return approved_by
-    doctors = StaffAccount.filter(id=account, clinic_id=clinic_id, role=Role.EXPERT.value)
-    doctor = await (doctors.filter(active=True) if still_here else doctors).exists()
-    return account if doctor else approved_by
+    `still_here`: a doctor who has left the clinic does not count, the approving expert
+    included (None when neither is still here): a task for them would be read by nobody; what
+    they did is still theirs."""
+    account = _account_id(await _named_performer(journey_id))
+    doctors = StaffAccount.filter(clinic_id=clinic_id, role=Role.EXPERT.value)
+    if still_here:
+        doctors = doctors.filter(active=True)
+    if account is not None and await doctors.filter(id=account).exists():
+        return account
+    if still_here and approved_by and not await doctors.filter(id=approved_by).exists():
+        return None  # the approving expert has left too: any doctor
+    return approved_by
 
 
 async def _named_performer(journey_id: str) -> Any:

@@ -63,10 +63,12 @@ DESCRIPTIONS = {
     "`reportComplication`, which alerts the treating doctor and opens a recheck journey.",
     "TaskKind.FOLLOW_UP_CALL": "A follow-up call that fell due (or its retry).",
     "TaskKind.COMPLICATION": "A complication reported on a call: for the treating doctor (the "
-    "performer of the treatment, else the approving expert), now.",
+    "performer of the treatment, else the approving expert; any doctor when neither is still "
+    "a doctor of the clinic), now.",
     "TaskKind.LOW_SURVEY_SCORE": "A phone survey with a low score: for a supervisor.",
     "TaskKind.INVITATION": "A consultation that did not convert: its consultant invites the "
-    "client back, a week after (seed 003). Closed by hand with `completeTask` and a note.",
+    "client back, a week after (seed 003); the supervisors' when the consultant has left. "
+    "Closed by hand with `completeTask` and a note.",
     "TaskKind.RECHECK": "The reminder of the recheck booked at the handover "
     "(`Journey.nextRecheckAt`), due 24 hours before it (at the handover when the recheck is "
     "sooner), so the client is reminded before the visit: for whoever makes the journey's "

@@ -5,7 +5,6 @@ reads; so did a complication written to a doctor who then left."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -14,7 +13,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
-from domain.store.models import StaffAccount
 from schema.feed import JourneyFeed
 from schema.ids import decode_id
 from server.seed import DEMO_PASSWORD
@@ -22,10 +20,10 @@ from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.conftest import TASK_QUEUE, api_settings
 from tests.api.flow import JourneyDriver, new_key
-from tests.api.harness import Staff, demo_password_hash, running_api
+from tests.api.harness import running_api
 from tests.api.live import HandFed, reading
 from tests.api.test_booked_rechecks import TASKS
-from tests.api.test_departed_callers import DEACTIVATE
+from tests.api.test_departed_callers import DEACTIVATE, another_expert
 from tests.api.test_rechecks_and_invitations import CLOSE_NOT_CONVERTED, _report_complication
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
@@ -154,25 +152,6 @@ async def test_a_consultant_made_a_cashier_hands_on_the_tasks_a_cashier_does_not
     await _taken_over_and_done(driver, treated, consulted)
 
 
-async def _another_expert(driver: JourneyDriver) -> Staff:
-    """A second doctor of the driver's clinic, signed in."""
-    clinic = (await StaffAccount.get(id=driver.staff[Role.EXPERT].account_id)).clinic_id
-    username = f"{driver.staff[Role.EXPERT].username}-2"
-    password_hash = await asyncio.to_thread(demo_password_hash)
-    await StaffAccount.create(
-        id=f"staff-{username}",
-        clinic_id=clinic,
-        username=username,
-        display_name="Second Expert",
-        role=Role.EXPERT.value,
-        password_hash=password_hash,
-    )
-    login = {"username": username, "password": DEMO_PASSWORD}
-    signed_in = (await driver.api.run(documents.LOGIN, input=login))["login"]
-    staff_id, token = signed_in["staff"]["id"], signed_in["token"]
-    return Staff(f"staff-{username}", staff_id, username, Role.EXPERT, token)
-
-
 async def _complication_of(driver: JourneyDriver, performer: str) -> tuple[str, dict[str, Any]]:
     """A journey treated by `performer` (approved by the clinic's expert), a complication
     reported on its first call: the journey's id and the doctor's task."""
@@ -198,7 +177,7 @@ async def test_a_complication_of_a_doctor_who_left_goes_to_the_approving_expert(
 ) -> None:
     # Given a complication on the list of the doctor who treated (not the approving expert)
     driver = await fresh_clinic()
-    treating = await _another_expert(driver)
+    treating = await another_expert(driver)
     _, task = await _complication_of(driver, treating.global_id)
     assert task["assignee"] == ("EXPERT", treating.account_id)
     # When the treating doctor leaves the clinic
@@ -220,7 +199,7 @@ async def test_a_complication_of_the_approving_expert_who_left_goes_to_any_docto
 ) -> None:
     # Given a complication on the approving expert's list (a nurse treated), and a second doctor
     driver = await fresh_clinic()
-    other = await _another_expert(driver)
+    other = await another_expert(driver)
     _, task = await _complication_of(driver, driver.staff[Role.NURSE].global_id)
     approving = driver.staff[Role.EXPERT]
     assert task["assignee"] == ("EXPERT", approving.account_id)

@@ -82,8 +82,16 @@ async def test_the_doctor_named_treats_else_the_approving_expert() -> None:
     assert await treated_by(named_nurse, {"performer_id": doctor}) == doctor
 
     # A doctor who has left the clinic still treated; but one still there is asked for, the
-    # approving expert answers (a complication's task).
+    # approving expert answers (a complication's task) while still a doctor here, else no one
+    # (any doctor).
+    approver = str((await staff_account(clinic, f"{clinic}-approver", Role.EXPERT)).id)
     await StaffAccount.filter(id=doctor).update(active=False)
     left = await _treated({"performer_id": _global(doctor)})
-    assert await treating_doctor(left, clinic, "approver") == doctor
-    assert await treating_doctor(left, clinic, "approver", still_here=True) == "approver"
+    assert await treating_doctor(left, clinic, approver) == doctor
+    assert await treating_doctor(left, clinic, approver, still_here=True) == approver
+    by_nurse = await _treated({"performer_id": _global(nurse)})
+    await StaffAccount.filter(id=approver).update(active=False)
+    assert await treating_doctor(left, clinic, approver, still_here=True) is None
+    assert await treating_doctor(by_nurse, clinic, approver, still_here=True) is None
+    assert await treating_doctor(by_nurse, clinic, approver) == approver
+    assert await treating_doctor(by_nurse, clinic, "approver", still_here=True) is None
