@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from domain.store.bounded_append import append_within
+from domain.store.bounded_append import AlongWith, append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.models import Client
 
@@ -77,12 +77,14 @@ async def amend_identity(
     reason: str,
     author: tuple[str, str],
     bound: int,
+    along_with: AlongWith | None = None,
 ) -> ClientIdentityAmendment | None:
     """The amendment with this id (a retry's finds its first attempt's); None when the
     client's identity already holds `bound` amendments. `changed`: the fields corrected
     (`full_name`, `phone`, `email`); the others are taken from the page as it stands under the
     client's lock, so two corrections of different fields at once both stand (each made from
-    the page as read before the other was written, the later undid the earlier)."""
+    the page as read before the other was written, the later undid the earlier).
+    `along_with`, given the new amendment, writes what it brings about in its transaction."""
     author_id, author_role = author
 
     async def page(connection: BaseDBAsyncClient) -> dict[str, Any]:
@@ -117,4 +119,5 @@ async def amend_identity(
         owner=(Client, client_id),
         counted={"client_id": client_id},
         bound=bound,
+        along_with=along_with,
     )

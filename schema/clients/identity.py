@@ -98,6 +98,13 @@ async def amend_client_identity(
         changed = {name: value for name, (sent, value) in given.items() if sent is not None}
         if input.clear_email:
             changed["email"] = None
+
+        async def findable(amendment: ClientIdentityAmendment) -> None:
+            # The corrected name, phone or e-mail finds the client when registered again:
+            # written with the amendment, so there is never one without the other.
+            page = (amendment.full_name, client.birth_date, amendment.phone, amendment.email)
+            await record_match_keys(client.clinic_id, client.id, match_keys(*page))
+
         amendment = await amend_identity(
             amendment_id,
             client.id,
@@ -105,12 +112,10 @@ async def amend_client_identity(
             reason=input.reason.strip(),
             author=(claims.account_id, claims.role.value),
             bound=MAX_IDENTITY_VERSIONS,
+            along_with=findable,
         )
         if amendment is None:
             return invalid([FieldProblem("clientId", _FULL)])
-        # The corrected name, phone or e-mail finds the client when registered again.
-        keys = match_keys(amendment.full_name, client.birth_date, amendment.phone, amendment.email)
-        await record_match_keys(client.clinic_id, client.id, keys)
         info.context.loaders.identity.clear(client.id)
         note_write(info, client.id)
         await idempotency.settle(claims.account_id, input, amendment.id)

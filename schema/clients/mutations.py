@@ -8,13 +8,12 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
-from tortoise.exceptions import IntegrityError
 
-from domain.client_file.matching import match_keys
+from domain.client_file.matching import MatchedOn, match_keys
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
-from domain.store.client_matches import clients_matching, record_match_keys
+from domain.store.client_matches import clients_matching, keys_held, record_match_keys
 from domain.store.models import Client as ClientRow
 from domain.store.records import KeyClaim
 from schema import idempotency
@@ -81,41 +80,59 @@ async def register_client(
     if bad_key or problems:
         return from_domain(DomainValidationFailed([*problems, *([bad_key] if bad_key else [])]))  # type: ignore[return-value]
     keys = match_keys(input.full_name, input.birth_date, input.phone, input.email)
-    # Checked before the key is claimed, so that the same request sent again with
-    # `registerAnyway` may carry the same key. A retry of a registration made is answered as
-    # the first time: the client it made (or an older twin) is no reason to refuse it now.
-    found = {} if input.register_anyway else await clients_matching(claims.clinic_id, keys)
+    refused = await _refusal(info, claims.clinic_id, claims.account_id, input, keys)
+    if refused is not None:
+        return refused
+    # The client, its keys and the key's claim and answer are written in one transaction: a
+    # process lost half-way leaves nothing of the client, so it cannot be a client never matched.
+    async with keys_held(claims.clinic_id, keys):
+        ledger = await idempotency.claim(info, claims.account_id, input)
+        if idempotency.reused(ledger):
+            return idempotency.conflict()
+        first = idempotency.answered(ledger)
+        if first is not None:
+            return ClientPayload(client=Client.from_row(await ClientRow.get(id=first)))
+        # Every attempt with one key names one client; attempts of one request hold the same
+        # keys, so they come one after the other and a later one finds the row.
+        client_id = idempotency.derived_id(ledger, "client") or str(uuid.uuid4())
+        row = await ClientRow.get_or_none(id=client_id)
+        if row is None:
+            row = await ClientRow.create(
+                id=client_id,
+                clinic_id=claims.clinic_id,
+                full_name=input.full_name.strip(),
+                birth_date=input.birth_date,
+                phone=input.phone.strip(),
+                email=input.email,
+                occupation=input.occupation,
+                data_consent_at=datetime.now(UTC),
+                registered_by=claims.account_id,
+            )
+        await record_match_keys(claims.clinic_id, str(row.id), keys)
+        await idempotency.settle(claims.account_id, input, str(row.id))
+    note_write(info, str(row.id))
+    return ClientPayload(client=Client.from_row(row))
+
+
+async def _refusal(
+    info: Info[Context, None],
+    clinic_id: str,
+    account_id: str,
+    input: RegisterClientInput,
+    keys: dict[str, MatchedOn],
+) -> ClientAlreadyRegistered | None:
+    """`ClientAlreadyRegistered` when the clinic has a client with one of the keys. Asked before
+    the key is claimed, so that the same request sent again with `registerAnyway` may carry the
+    same key. A retry of a registration made is answered as the first time: the client it made
+    (or an older twin) is no reason to refuse it now."""
+    if input.register_anyway:
+        return None
+    found = await clients_matching(clinic_id, keys)
     if found and not await idempotency.answered_before(
-        info, claims.account_id, input, went_through=_registered
+        info, account_id, input, went_through=_registered
     ):
         return already_registered(found)
-    ledger = await idempotency.claim(info, claims.account_id, input)
-    if idempotency.reused(ledger):
-        return idempotency.conflict()
-    first = idempotency.answered(ledger)
-    if first is not None:
-        return ClientPayload(client=Client.from_row(await ClientRow.get(id=first)))
-    # Every attempt with one key names one client: of calls racing with it, one creates the
-    # row and the others find it.
-    client_id = idempotency.derived_id(ledger, "client") or str(uuid.uuid4())
-    try:
-        row = await ClientRow.create(
-            id=client_id,
-            clinic_id=claims.clinic_id,
-            full_name=input.full_name.strip(),
-            birth_date=input.birth_date,
-            phone=input.phone.strip(),
-            email=input.email,
-            occupation=input.occupation,
-            data_consent_at=datetime.now(UTC),
-            registered_by=claims.account_id,
-        )
-    except IntegrityError:
-        row = await ClientRow.get(id=client_id)
-    await record_match_keys(claims.clinic_id, str(row.id), keys)
-    note_write(info, str(row.id))
-    await idempotency.settle(claims.account_id, input, str(row.id))
-    return ClientPayload(client=Client.from_row(row))
+    return None
 
 
 async def _registered(earlier: KeyClaim) -> bool:
