@@ -1,8 +1,9 @@
 """Writing and finding the keys a client is found by when registered again.
 
-A registration writes its client and keys under `keys_held`: two registrations sharing a key
-run one after the other (the attempts of one request converge on one client), registrations
-sharing no key do not wait for each other (on PostgreSQL; SQLite has one writer at a time).
+A registration checks the keys and writes its client under `keys_held`: the check and the
+write of two registrations sharing a key run one after the other, so of two desks registering
+the same new person at the same moment the second finds the first. Registrations sharing no
+key do not wait for each other (on PostgreSQL; SQLite has one writer at a time anyway).
 """
 
 from __future__ import annotations

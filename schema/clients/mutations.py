@@ -80,12 +80,19 @@ async def register_client(
     if bad_key or problems:
         return from_domain(DomainValidationFailed([*problems, *([bad_key] if bad_key else [])]))  # type: ignore[return-value]
     keys = match_keys(input.full_name, input.birth_date, input.phone, input.email)
+    # Asked first without holding the keys: a client registered before is answered without a
+    # write transaction (on SQLite, without the database's one write lock).
     refused = await _refusal(info, claims.clinic_id, claims.account_id, input, keys)
     if refused is not None:
         return refused
-    # The client, its keys and the key's claim and answer are written in one transaction: a
-    # process lost half-way leaves nothing of the client, so it cannot be a client never matched.
+    # The check and the write hold the keys together, and the client, its keys and the key's
+    # claim and answer are written in one transaction: two desks registering one new person
+    # at the same moment make one client (the second is told of the first's), and a process
+    # lost half-way leaves nothing of the client, so it cannot be a client never matched.
     async with keys_held(claims.clinic_id, keys):
+        refused = await _refusal(info, claims.clinic_id, claims.account_id, input, keys)
+        if refused is not None:
+            return refused
         ledger = await idempotency.claim(info, claims.account_id, input)
         if idempotency.reused(ledger):
             return idempotency.conflict()
