@@ -55,10 +55,13 @@ class BenchError(RuntimeError):
 
 
 def client_input(n: int) -> dict[str, Any]:
+    """Client `n` of a run: a name and a phone no other number of the run has, so that no
+    registration is refused as a client the clinic already has (a phone is matched by its
+    digits: numbers a million apart, as the throughput generators' are, shared one)."""
     return {
         "fullName": f"Bench Client {n}",
         "birthDate": "1990-05-17",
-        "phone": f"+48 600 {n % 1000:03d} {n // 1000 % 1000:03d}",
+        "phone": f"+48 600 {n // 1_000_000:03d} {n // 1000 % 1000:03d} {n % 1000:03d}",
         "dataConsent": True,
         "occupation": "architect",
     }
