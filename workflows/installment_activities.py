@@ -8,14 +8,16 @@ from datetime import UTC, datetime
 from temporalio import activity
 
 from domain.money.installments import DueCheck
-from domain.store.billing import Bill, InstallmentOverdue, Payment
+from domain.store.billing import Bill, InstallmentOverdue
+from domain.store.billing_reads import kept_by_bill
 
 
 @activity.defn(name="check_installment")
 async def check_installment(check: DueCheck) -> bool:
-    """True, and the task written (once), when the bill's payments fall short of what was due."""
-    paid = sum(p.amount_minor for p in await Payment.filter(bill_id=check.bill_id))
-    if paid >= check.owed_by_then_minor:
+    """True, and the task written (once), when what the bill holds (its payments less their
+    refunds) falls short of what was due."""
+    kept = await kept_by_bill([check.bill_id])
+    if kept[check.bill_id] >= check.owed_by_then_minor:
         return False
     bill = await Bill.get(id=check.bill_id)
     task_id = f"{check.bill_id}:{check.seq}"

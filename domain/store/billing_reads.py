@@ -153,15 +153,28 @@ async def money_moved(
     return sorted(moved, key=lambda m: (m.at, m.journey_id))
 
 
+async def kept_by_bill(bill_ids: Collection[str]) -> dict[str, int]:
+    """What each bill holds now: its payments less the refunds given back against them (a
+    refund names its payment's bill, in the bill's minor units). An installment refunded is
+    owed again, as the bill's `outstanding` says."""
+    chosen = sorted(set(bill_ids))
+    kept: dict[str, int] = defaultdict(int)
+    paid = Payment.filter(bill_id__in=chosen).values_list("bill_id", "amount_minor")
+    for bill_id, minor in await paid:
+        kept[str(bill_id)] += int(minor)
+    given_back = Refund.filter(bill_id__in=chosen).values_list("bill_id", "amount_minor")
+    for bill_id, minor in await given_back:
+        kept[str(bill_id)] -= int(minor)
+    return kept
+
+
 async def overdue_installments(clinic_id: str) -> int:
-    """Installment tasks still open: the bill is not yet paid up to the installment."""
+    """Installment tasks still open: the bill does not hold what was due by the installment."""
     tasks = await InstallmentOverdue.filter(clinic_id=clinic_id).limit(MAX_ITEMS)
     if not tasks:
         return 0
-    paid: dict[str, int] = defaultdict(int)
-    for payment in await Payment.filter(bill_id__in=sorted({t.bill_id for t in tasks})):
-        paid[payment.bill_id or ""] += payment.amount_minor
-    return sum(paid[task.bill_id] < task.owed_by_then_minor for task in tasks)
+    kept = await kept_by_bill({t.bill_id for t in tasks})
+    return sum(kept[task.bill_id] < task.owed_by_then_minor for task in tasks)
 
 
 async def price_list_codes(clinic_id: str) -> list[str]:

@@ -50,8 +50,9 @@ class JourneyStats:
     clinic_id: strawberry.Private[str] = ""
 
     @strawberry.field(
-        description="Installments that fell due with their bill not paid up to them: tasks for "
-        "the cash desk, until the client pays."
+        description="Installments that fell due with their bill not paid up to them (its "
+        "payments less their refunds): tasks for the cash desk, until the client pays; a "
+        "refunded installment is owed again."
     )
     async def overdue_installments(self) -> int:
         return await overdue_installments(self.clinic_id)
