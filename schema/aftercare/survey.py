@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from domain.aftercare import survey as rules
 from domain.aftercare.tasks import TaskKind, TaskStatus
-from domain.errors import FieldProblem
+from domain.errors import ErrorCode, FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.months import MONTH_RULE, is_month
 from domain.roles import Role
@@ -119,9 +120,19 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
             # An attempt of this very request racing with this one recorded it first (the id
             # comes from the key); anything else is a fault.
             survey = await SurveyRow.get(id=survey_id)
+        except SurveyTaken:
+            return Conflict(code=ErrorCode.CONFLICT, message=ONE_SURVEY)
     note_write(info, row.client_id)
     await idempotency.settle(actor.user_id, input, survey.id)
     return SurveyRecorded(survey=survey_view(survey), alerted=bool(rules.low_scores(survey.scores)))
+
+
+# Seed 001's phone survey is the client's verdict on one treatment: asked once, after it.
+ONE_SURVEY = "the journey's survey is already recorded: one survey per treated journey"
+
+
+class SurveyTaken(Exception):
+    """Another request recorded the journey's survey first."""
 
 
 async def _write(
@@ -131,7 +142,15 @@ async def _write(
     now = datetime.now(UTC)
     month = now.astimezone(ZoneInfo(clinic.timezone)).strftime("%Y-%m")
     doctor = await treating_doctor(journey.id, journey.clinic_id, journey.facts.get("expert_id"))
-    async with in_transaction():
+    async with in_transaction() as connection:
+        # The journey's row locked (PostgreSQL; SQLite writes one at a time), so two surveys
+        # of one journey sent at once find each other.
+        await JourneyRow.filter(id=journey.id).select_for_update().using_db(connection).first()
+        mine = await SurveyRow.filter(id=survey_id).using_db(connection).first()
+        if mine is not None:  # this very request's racing attempt wrote it
+            return mine
+        if await SurveyRow.filter(journey_id=journey.id).using_db(connection).exists():
+            raise SurveyTaken
         survey = await SurveyRow.create(
             id=survey_id,
             clinic_id=journey.clinic_id,
@@ -178,9 +197,7 @@ async def survey_results(
         )
     if await visible_clinic(info, clinic_id) is None:
         return not_found("clinic")
-    rows = await SurveyRow.filter(clinic_id=clinic_id, month=month).values(
-        "doctor_id", "procedure_type", "scores"
-    )
+    rows = await _counted_once(clinic_id, month)
     by_doctor = rules.grouped((r["doctor_id"] or "", r["scores"]) for r in rows)
     return SurveyResults(
         clinic_id=clinic_id,
@@ -189,3 +206,19 @@ async def survey_results(
         by_doctor=[SurveyGroup(key=k, averages=averages_view(v)) for k, v in by_doctor.items()],
         by_procedure_type=await by_procedure_type(clinic_id, rows),
     )
+
+
+async def _counted_once(clinic_id: str, month: str) -> list[dict[str, Any]]:
+    """The month's surveys, each journey's first only: a journey recorded more than one
+    before `recordSurvey` refused a second, and each counted in every average."""
+    surveyed = SurveyRow.filter(clinic_id=clinic_id, month=month)
+    rows = await surveyed.values("id", "journey_id", "doctor_id", "procedure_type", "scores")
+    if not rows:
+        return []
+    every = SurveyRow.filter(journey_id__in=Subquery(surveyed.values("journey_id")))
+    first: dict[str, str] = {}
+    for survey_id, journey_id in await every.order_by("recorded_at", "id").values_list(
+        "id", "journey_id"
+    ):
+        first.setdefault(journey_id, survey_id)
+    return [row for row in rows if first.get(row["journey_id"]) == row["id"]]

@@ -66,7 +66,8 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
     )
     survey_results = strawberry.field(
         resolver=aftercare_survey.survey_results,
-        description="Supervisors: a month of phone surveys, per clinic, doctor and procedure type.",
+        description="Supervisors: a month of phone surveys, per clinic, doctor and procedure type; "
+        "each journey's first survey only.",
     )
     audit_log = strawberry.field(
         resolver=audit_queries.audit_log,
