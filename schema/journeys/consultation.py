@@ -22,7 +22,11 @@ from schema.clients.file_access import clinic_today
 from schema.context import Context
 from schema.ids import decode_id
 from schema.journeys.actions import JourneyResult, run_recorded_action
-from schema.journeys.plan_prices import PlanPriceLineInput, price_line_problems
+from schema.journeys.plan_prices import (
+    FREE_WITH_PRICED_LINES,
+    PlanPriceLineInput,
+    price_line_problems,
+)
 from schema.money.common import billing_settings
 from schema.procedures.pinning import pin_procedure_type
 from schema.text import check_list, check_text
@@ -59,7 +63,8 @@ class PlanInput:
     cycle: str
     price: Decimal = strawberry.field(
         description="At most two decimal places, and no more than the currency has: whole yen "
-        "(JPY), 1.25 or 1.250 dinars (KWD) but not 1.255."
+        "(JPY), 1.25 or 1.250 dinars (KWD) but not 1.255. A final plan at 0 (a free treatment) "
+        "names no priced `priceLines`: ValidationFailed on `finalPlan.price` otherwise."
     )
     currency: str
     risks: str
@@ -129,19 +134,19 @@ class CompleteExpertReviewInput:
 
 async def _catalog_problems(
     info: Info[Context, None], prefix: str, plan: PlanInput, problems: list[FieldProblem]
-) -> None:
+) -> int:
     """Every catalogue item a plan names must be one of the clinic's items; so must every
-    price-list item, on today's price list."""
+    price-list item, on today's price list. Returns what its price lines come to at list price."""
     claims = info.context.claims
     if claims is None:
-        return
+        return 0
     today = await clinic_today(info, claims.clinic_id)
-    await price_line_problems(claims.clinic_id, today, prefix, plan.price_lines, problems)
+    listed = await price_line_problems(claims.clinic_id, today, prefix, plan.price_lines, problems)
     if len(plan.catalog_item_ids) > MAX_PLAN_ITEMS:
         problems.append(FieldProblem(f"{prefix}.catalogItemIds", f"at most {MAX_PLAN_ITEMS}"))
-        return
+        return listed
     if not plan.catalog_item_ids:  # nothing to look up: spare the query
-        return
+        return listed
     raw = [decode_id(ref, ITEM_ID_TYPE) for ref in plan.catalog_item_ids]
     known = await latest_versions(claims.clinic_id, [r for r in raw if r])
     for index, raw_id in enumerate(raw):
@@ -149,6 +154,7 @@ async def _catalog_problems(
             problems.append(
                 FieldProblem(f"{prefix}.catalogItemIds[{index}]", "not an item of your catalogue")
             )
+    return listed
 
 
 async def _billed_currency_problem(
@@ -259,7 +265,9 @@ async def complete_expert_review(
             details.plan_total_minor = _plan_problems(
                 "finalPlan", input.final_plan, problems, final=True
             )
-            await _catalog_problems(info, "finalPlan", input.final_plan, problems)
+            listed = await _catalog_problems(info, "finalPlan", input.final_plan, problems)
+            if details.plan_total_minor == 0 and listed > 0:
+                problems.append(FieldProblem("finalPlan.price", FREE_WITH_PRICED_LINES))
             await _billed_currency_problem(info, input.final_plan, problems)
             details.currency = input.final_plan.currency
             details.requires_anesthesia = input.final_plan.requires_anesthesia

@@ -6,7 +6,8 @@ record's other fields. The bill and the contraindication check read the plan as 
 correction is checked as the approval checked it: `price_lines` on today's price list, each
 item once, 1 to 100 of it; `catalog_item_ids` of the clinic's catalogue. The price, currency,
 anaesthesia and procedure type were taken into the journey at the approval and stay as they
-were: a correction of them would change nothing the journey does, so it is refused.
+were: a correction of them would change nothing the journey does, so it is refused; so are
+priced lines on a plan approved at no price, as the approval refuses them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from strawberry.types import Info
 from domain.errors import FieldProblem
 from domain.store.catalog import latest_versions
 from domain.store.final_plan import PLAN_KEY, PLAN_RECORD
-from domain.store.models import JourneyRecord
+from domain.store.models import Journey, JourneyRecord
 from schema.catalog.types import ITEM_ID_TYPE
 from schema.clients.file_access import clinic_today
 from schema.context import Context
@@ -105,11 +106,26 @@ async def plan_correction_refusal(
     if lines and not problems:
         today = await clinic_today(info, claims.clinic_id)
         found: list[FieldProblem] = []
-        await price_line_problems(claims.clinic_id, today, FIELD, lines, found)
+        listed = await price_line_problems(claims.clinic_id, today, FIELD, lines, found)
         problems += [_snake(problem) for problem in found]
+        if listed > 0 and await _approved_free(original.journey_id):
+            problems.append(FieldProblem(f"{FIELD}.price_lines", PRICED_LINES_ON_A_FREE_PLAN))
     if "catalog_item_ids" in plan and not problems:
         await _catalog_problems(claims.clinic_id, plan["catalog_item_ids"], problems)
     return invalid(problems) if problems else None
+
+
+PRICED_LINES_ON_A_FREE_PLAN = (
+    "priced lines on a plan approved at no price (its price stays as it was): a free "
+    "treatment names no priced lines"
+)
+
+
+async def _approved_free(journey_id: str) -> bool:
+    """Whether the journey took its plan at no price (`completeExpertReview`)."""
+    journey = await Journey.get_or_none(id=journey_id)
+    facts = journey.facts if journey is not None else None
+    return isinstance(facts, dict) and facts.get("plan_total_minor") == 0
 
 
 def _snake(problem: FieldProblem) -> FieldProblem:

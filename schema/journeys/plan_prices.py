@@ -45,16 +45,17 @@ async def price_line_problems(
     prefix: str,
     lines: Sequence[PriceLine],
     problems: list[FieldProblem],
-) -> None:
+) -> int:
     """Every line names an item of the clinic's price list in force `today` (the clinic's day),
-    once, 1 to 100 of it."""
+    once, 1 to 100 of it. Returns what the good lines come to at list price (minor units)."""
     if len(lines) > MAX_LINES:
         problems.append(FieldProblem(f"{prefix}.priceLines", f"at most {MAX_LINES}"))
-        return
+        return 0
     if not lines:
-        return
-    in_force = {row.id for row in await items_in_force(clinic_id, today)}
+        return 0
+    in_force = {row.id: row for row in await items_in_force(clinic_id, today)}
     seen: set[str] = set()
+    listed = 0
     for index, line in enumerate(lines):
         field = f"{prefix}.priceLines[{index}]"
         raw_id = decode_id(line.price_item_id, PRICE_ITEM_ID_TYPE)
@@ -64,5 +65,16 @@ async def price_line_problems(
             problems.append(FieldProblem(f"{field}.priceItemId", "named twice: raise quantity"))
         else:
             seen.add(raw_id)
+            if 1 <= line.quantity <= MAX_QUANTITY:
+                listed += in_force[raw_id].list_price_minor * line.quantity
         if not 1 <= line.quantity <= MAX_QUANTITY:
             problems.append(FieldProblem(f"{field}.quantity", f"1 to {MAX_QUANTITY}"))
+    return listed
+
+
+# A plan at no price whose price lines are priced would skip the payment stage while its bill
+# says the client owes them: a slip of the price, or a free treatment that should name none.
+FREE_WITH_PRICED_LINES = (
+    "0 while the plan's priceLines are priced: give the plan's price; a free treatment names "
+    "no priceLines (its items stay in items and catalogItemIds)"
+)

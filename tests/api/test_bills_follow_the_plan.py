@@ -169,15 +169,16 @@ async def test_an_item_the_expert_adds_to_the_plan_is_checked_at_treatment(
 async def test_a_bill_made_on_a_free_plan_is_paid_before_the_treatment(
     fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
 ) -> None:
-    # Given a plan the expert approved at no price that still names a priced filler, and the
-    # itemised bill the client confirmed for it while the consents were being signed
+    # Given a plan the expert approved at no price, naming no price lines, and the itemised
+    # bill of a priced filler the client confirmed while the consents were being signed
     driver = await fresh_clinic()
     filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
     journey = await driver.drive_to("EXPERT_REVIEW")
     jid = journey["id"]
-    plan = approval(jid, price="0.00", priceLines=[{"priceItemId": filler["id"]}])
-    await driver.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **plan)
-    made = await money_call(driver, CREATE_BILL, Role.CASHIER, journeyId=jid)
+    await driver.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval(jid, price="0.00"))
+    made = await money_call(
+        driver, CREATE_BILL, Role.CASHIER, journeyId=jid, lines=[{"priceItemId": filler["id"]}]
+    )
     assert made["bill"]["total"]["amount"] == "900.00", made
     signer = {"signerName": "Anna Nowak", "signature": {"format": "SVG_PATH", "data": "M1 2"}}
     confirmed = await money_call(
@@ -204,3 +205,39 @@ async def test_a_bill_made_on_a_free_plan_is_paid_before_the_treatment(
         kind="FULL",
     )
     assert paid["stage"] == "TREATMENT"
+
+
+FREE_WITH_PRICED_LINES = (
+    "0 while the plan's priceLines are priced: give the plan's price; a free treatment names "
+    "no priceLines (its items stay in items and catalogItemIds)"
+)
+
+
+async def test_a_plan_at_no_price_names_no_priced_lines(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+) -> None:
+    # Given a journey at expert review, a priced filler and a free consultation on the list
+    driver = await fresh_clinic()
+    filler = await set_item(driver, code="HA", listPrice=eur("900.00"))
+    talk = await set_item(driver, code="TALK", listPrice=eur("0.00"))
+    journey = await driver.drive_to("EXPERT_REVIEW")
+    jid = journey["id"]
+    # When the expert approves the filler at a price of 0
+    lines = [{"priceItemId": talk["id"]}, {"priceItemId": filler["id"]}]
+    free = await driver.act(
+        documents.COMPLETE_EXPERT_REVIEW,
+        Role.EXPERT,
+        **approval(jid, price="0.00", priceLines=lines),
+    )
+    # Then it is refused on the price, and the journey waits for the expert's plan
+    assert free["__typename"] == "ValidationFailed", free
+    assert free["problems"] == [{"field": "finalPlan.price", "message": FREE_WITH_PRICED_LINES}]
+    assert (await driver.journey(jid))["stage"] == "EXPERT_REVIEW"
+    # When a free plan names only the unpriced consultation, it is approved
+    talk_only = approval(jid, price="0.00", priceLines=[{"priceItemId": talk["id"]}])
+    approved = await driver.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **talk_only)
+    assert approved["stage"] == "CONSENT"
+    # And its expert cannot add the priced filler to it afterwards
+    priced = {"final_plan": {"price_lines": [{"price_item_id": filler["id"]}]}}
+    refused = await _amend_plan(driver, Role.EXPERT, jid, priced)
+    assert [p["field"] for p in refused["problems"]] == ["correction.final_plan.price_lines"]
