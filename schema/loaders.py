@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from strawberry.dataloader import DataLoader
 
 from domain.store.aftercare import WarrantyCard
-from domain.store.billing_reads import JourneyKey, JourneyPayments, payments_of_journeys
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import (
     PageKey,
@@ -23,6 +22,7 @@ from domain.store.client_file_reads import (
 )
 from domain.store.day_end_releases import missed_releases
 from domain.store.identity_reads import latest_identity_amendments
+from domain.store.journey_payments import JourneyKey, JourneyPayments, payments_of_journeys
 from domain.store.journey_sql import LOG_COLUMNS
 from domain.store.models import (
     Client,

@@ -1,4 +1,5 @@
-"""Reads of the money tables that several parts of the system share (bills, statements)."""
+"""Reads of the money tables that several parts of the system share (bills, statements); a
+journey's payments are read in `store.journey_payments`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.money.catalog import DEFAULT_SETTINGS, PriceItemKind
+from domain.money.catalog import PriceItemKind
 from domain.money.hundredths import as_minor
 from domain.store.billing import (
     Bill,
     BillLine,
-    ClinicBilling,
     InstallmentOverdue,
     Payment,
     PriceListItem,
@@ -21,11 +21,6 @@ from domain.store.billing import (
 
 # A clinic's price list is short (tens to a few hundred items); this bounds a runaway one.
 MAX_ITEMS = 2000
-# A journey's payments are few (a deposit, top-ups, a year of installments); this bounds the
-# answer for a runaway one, oldest first.
-MAX_JOURNEY_PAYMENTS = 100
-# Journeys per statement: PostgreSQL takes at most 32,767 parameters in one.
-JOURNEYS_PER_QUERY = 1000
 
 
 async def items_in_force(
@@ -181,46 +176,3 @@ async def price_list_codes(clinic_id: str) -> list[str]:
     """Every code the clinic's price list has named, in any version, in force or not."""
     query = PriceListItem.filter(clinic_id=clinic_id).distinct()
     return [str(code) for code in await query.values_list("code", flat=True)]
-
-
-# (journey id, clinic id): a journey's money is read only within its clinic.
-JourneyKey = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class JourneyPayments:
-    """A journey's payments, with a bill or without (oldest first, at most
-    MAX_JOURNEY_PAYMENTS), the refunds against them, and its clinic's locale to show them in."""
-
-    payments: list[Payment]
-    refunds: list[Refund]
-    locale: str
-
-
-async def payments_of_journeys(keys: list[JourneyKey]) -> list[JourneyPayments]:
-    """Each journey's payments, for a list of journeys at once: a few queries per clinic."""
-    journeys_of: dict[str, set[str]] = defaultdict(set)
-    for journey_id, clinic_id in keys:
-        journeys_of[clinic_id].add(journey_id)
-    payments: dict[JourneyKey, list[Payment]] = defaultdict(list)
-    refunds: dict[JourneyKey, list[Refund]] = defaultdict(list)
-    locales: dict[str, str] = {}
-    for clinic_id, journey_ids in journeys_of.items():
-        chosen = sorted(journey_ids)
-        for start in range(0, len(chosen), JOURNEYS_PER_QUERY):
-            chunk = chosen[start : start + JOURNEYS_PER_QUERY]
-            paid = Payment.filter(clinic_id=clinic_id, journey_id__in=chunk)
-            for payment in await paid.order_by("receipt_number"):
-                payments[(payment.journey_id, clinic_id)].append(payment)
-            given = Refund.filter(clinic_id=clinic_id, journey_id__in=chunk)
-            for refund in await given.order_by("recorded_at", "id"):
-                refunds[(refund.journey_id, clinic_id)].append(refund)
-        settings = await ClinicBilling.get_or_none(clinic_id=clinic_id)
-        locales[clinic_id] = settings.locale if settings else DEFAULT_SETTINGS.locale
-    found = []
-    for key in keys:
-        shown = payments[key][:MAX_JOURNEY_PAYMENTS]
-        ids = {p.id for p in shown}
-        kept = [r for r in refunds[key] if r.payment_id in ids]
-        found.append(JourneyPayments(shown, kept, locales[key[1]]))
-    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from strawberry.types import Info
 
-from domain.store.billing_reads import MAX_JOURNEY_PAYMENTS
+from domain.store.journey_payments import MAX_JOURNEY_PAYMENTS
 from domain.store.models import Journey as JourneyRow
 from schema.audit.collector import note_access
 from schema.context import Context
