@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from domain.roles import Role
-from tests.api import documents
+from tests.api import aftercare_documents, documents
 from tests.api.harness import Api, Staff, eventually
 
 PLAN = {
@@ -248,3 +248,16 @@ async def end_journey(driver: JourneyDriver, journey_id: str) -> None:
     """Cancels a journey whose task queue no worker serves after its test: reconcile's check of
     every active journey would otherwise wait on it."""
     await driver.ok(documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=journey_id, reason="done")
+
+
+async def consultants_call_their_clients(driver: JourneyDriver) -> None:
+    """The clinic has each journey's consultant make its after-care calls (OWNING_CONSULTANT)."""
+    policy = {
+        "followUpAssignee": "OWNING_CONSULTANT",
+        "overdueAfterHours": 24,
+        "warrantyDays": 365,
+        "idempotencyKey": new_key(),
+    }
+    token = driver.token(Role.SUPERVISOR)
+    answer = await driver.api.run(aftercare_documents.SET_POLICY, token, input=policy)
+    assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer

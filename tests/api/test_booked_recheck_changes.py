@@ -20,7 +20,7 @@ from schema import idempotency
 from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
 from tests.api import documents
-from tests.api.flow import JourneyDriver, new_key
+from tests.api.flow import JourneyDriver, consultants_call_their_clients, new_key
 from tests.api.live import pushed_task, reading
 from tests.api.test_booked_rechecks import _at, _booked, _hand_over, _rechecks
 
@@ -212,15 +212,7 @@ async def test_the_reminder_follows_the_calls_to_the_owner_when_the_clinic_says_
     async with reading(watch, "tasksChanged") as pushes:
         # When the clinic has its consultants call their clients, and the journey's first
         # call falls due
-        policy = {
-            "followUpAssignee": "OWNING_CONSULTANT",
-            "overdueAfterHours": 24,
-            "warrantyDays": 365,
-            "idempotencyKey": new_key(),
-        }
-        token = driver.token(Role.SUPERVISOR)
-        answer = await driver.api.run(docs.SET_POLICY, token, input=policy)
-        assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer
+        await consultants_call_their_clients(driver)
         await driver.wait_until_due(jid, 1)
         # Then the reminder leaves the follow-up staff's list with the call
         left = await pushes.next()

@@ -13,7 +13,7 @@ from domain.store.aftercare import FollowUpTask
 from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
 from tests.api import documents
-from tests.api.flow import JourneyDriver, new_key
+from tests.api.flow import JourneyDriver, consultants_call_their_clients, new_key
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -128,14 +128,7 @@ async def test_a_clinic_whose_consultants_call_reminds_the_client_s_consultant(
 ) -> None:
     # Given a clinic whose consultants call their own clients
     driver = await fresh_clinic()
-    policy = {
-        "followUpAssignee": "OWNING_CONSULTANT",
-        "overdueAfterHours": 24,
-        "warrantyDays": 365,
-        "idempotencyKey": new_key(),
-    }
-    set_policy = await driver.api.run(docs.SET_POLICY, driver.token(Role.SUPERVISOR), input=policy)
-    assert set_policy["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", set_policy
+    await consultants_call_their_clients(driver)
     jid = (await driver.drive_to("HANDOVER"))["id"]
     recheck = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
     # When a recheck is booked at the handover

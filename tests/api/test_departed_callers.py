@@ -13,9 +13,8 @@ from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
 from domain.store.models import StaffAccount
 from server.seed import DEMO_PASSWORD
-from tests.api import aftercare_documents as docs
 from tests.api import documents
-from tests.api.flow import JourneyDriver, new_key
+from tests.api.flow import JourneyDriver, consultants_call_their_clients
 from tests.api.harness import Staff, demo_password_hash
 from tests.api.test_booked_rechecks import TASKS, _hand_over
 from tests.api.test_rechecks_and_invitations import CLOSE_NOT_CONVERTED, _report_complication
@@ -67,14 +66,7 @@ async def test_the_calls_of_a_consultant_who_left_go_to_follow_up_staff(
 ) -> None:
     # Given a clinic whose consultants call their clients, and a journey at its handover
     driver = await fresh_clinic()
-    policy = {
-        "followUpAssignee": "OWNING_CONSULTANT",
-        "overdueAfterHours": 24,
-        "warrantyDays": 365,
-        "idempotencyKey": new_key(),
-    }
-    set_policy = await driver.api.run(docs.SET_POLICY, driver.token(Role.SUPERVISOR), input=policy)
-    assert set_policy["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", set_policy
+    await consultants_call_their_clients(driver)
     jid = (await driver.drive_to("HANDOVER"))["id"]
     # When the journey's consultant leaves the clinic, and the client is handed over with a
     # recheck booked

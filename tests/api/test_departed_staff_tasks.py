@@ -19,7 +19,7 @@ from server.seed import DEMO_PASSWORD
 from tests.api import aftercare_documents as docs
 from tests.api import documents
 from tests.api.conftest import TASK_QUEUE, api_settings
-from tests.api.flow import JourneyDriver, new_key
+from tests.api.flow import JourneyDriver, consultants_call_their_clients, new_key
 from tests.api.harness import running_api
 from tests.api.live import HandFed, reading
 from tests.api.test_booked_rechecks import TASKS
@@ -44,14 +44,7 @@ async def _consultant_with_open_tasks(driver: JourneyDriver) -> tuple[str, str]:
     """A clinic whose consultants call their clients; its consultant holds a treated journey's
     two calls, both due (the second its last: no event of the journey comes after it), and the
     invitation back of a consultation that did not convert. The two journeys' ids."""
-    policy = {
-        "followUpAssignee": "OWNING_CONSULTANT",
-        "overdueAfterHours": 24,
-        "warrantyDays": 365,
-        "idempotencyKey": new_key(),
-    }
-    set_policy = await driver.api.run(docs.SET_POLICY, driver.token(Role.SUPERVISOR), input=policy)
-    assert set_policy["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", set_policy
+    await consultants_call_their_clients(driver)
     treated = (await driver.drive_to("FOLLOW_UP"))["id"]
     await driver.wait_until_due(treated, 2)
     consulted = (await driver.drive_to("CONSULTATION"))["id"]

@@ -15,6 +15,7 @@ from domain.roles import Role
 from tests.api.conftest import api_settings
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, Staff, create_clinic, running_api, sign_in_all
+from tests.supervision.missed_release import MissedRelease, release_missed
 from tests.support import start_time_skipping
 from workflows.worker import build_worker
 
@@ -48,3 +49,13 @@ async def cockpit_staff(cockpit_api: Api) -> dict[Role, Staff]:
 @pytest.fixture
 def cockpit(cockpit_api: Api, cockpit_staff: dict[Role, Staff]) -> JourneyDriver:
     return JourneyDriver(cockpit_api, cockpit_staff)
+
+
+@pytest.fixture
+async def missed(
+    cockpit_api: Api,
+    skipping_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> MissedRelease:
+    return await release_missed(cockpit_api, skipping_env, monkeypatch, caplog)

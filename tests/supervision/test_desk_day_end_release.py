@@ -5,34 +5,25 @@ morning: the journey waits at triage naming nobody, `autoAssign` places them ane
 from __future__ import annotations
 
 import asyncio
-import logging
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from domain.journey.table import Action
 from domain.roles import Role
-from domain.store.triage_models import TriageEntry
 from domain.triage.entries import DeskEntry, EntryKind
-from schema.ids import decode_id
 from server.reconcile import rows_drift
-from tests.api.harness import Api, Staff, eventually
+from tests.api.harness import Api, eventually
 from tests.api.test_triage_api import ASSIGN_BY_DESK, AUTO_ASSIGN, _client_at_triage
+from tests.supervision.missed_release import (
+    JOURNEY,
+    MissedRelease,
+    to_clinic_midnight,
+)
 from workflows import triage_activities
 
-# The clinics the harness creates keep the model's default time zone.
-CLINIC_ZONE = ZoneInfo("Europe/Warsaw")
-JOURNEY = """
-query J($id: ID!) {
-  journey(id: $id) {
-    ... on Journey { stage consultant { id } history { action actorId summary } }
-  }
-}"""
 ACCEPT = """
 mutation Accept($input: AcceptClientInput!) {
   acceptClient(input: $input) {
@@ -43,19 +34,13 @@ mutation Accept($input: AcceptClientInput!) {
 }"""
 
 
-async def _to_clinic_midnight(env: WorkflowEnvironment) -> timedelta:
-    local = (await env.get_current_time()).astimezone(CLINIC_ZONE)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    return midnight.astimezone(CLINIC_ZONE) - local
-
-
 async def test_a_client_released_at_the_days_end_waits_at_triage_to_be_placed_anew(
     cockpit_api: Api, skipping_env: WorkflowEnvironment
 ) -> None:
     # Given a client the desk assigned five minutes before the clinic's midnight
     _clinic, staff, _consultants, jid = await _client_at_triage(cockpit_api)
     desk = staff[Role.FRONT_DESK].token
-    await skipping_env.sleep(await _to_clinic_midnight(skipping_env) - timedelta(minutes=5))
+    await skipping_env.sleep(await to_clinic_midnight(skipping_env) - timedelta(minutes=5))
     first = await cockpit_api.run(AUTO_ASSIGN, desk, input={"journeyId": jid})
     assert first["autoAssign"]["__typename"] == "AutoAssignPayload", first
     assert first["autoAssign"]["journey"]["stage"] == "CONSULTATION"
@@ -98,74 +83,6 @@ async def _updates_accepted(env: WorkflowEnvironment, journey_id: str, update_id
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
     ]
     return accepted.count(update_id)
-
-
-@dataclass(frozen=True)
-class MissedRelease:
-    clinic: str
-    staff: dict[Role, Staff]
-    consultants: list[str]
-    jid: str
-    raw: str
-    release: TriageEntry
-    update_id: str
-    named: Any
-
-
-@pytest.fixture
-async def missed(
-    cockpit_api: Api,
-    skipping_env: WorkflowEnvironment,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> MissedRelease:
-    return await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
-
-
-async def _release_missed(
-    api: Api,
-    env: WorkflowEnvironment,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> MissedRelease:
-    """A client the desk assigned five minutes before the clinic's midnight, whose journey then
-    missed the day's-end release: it still names the consultant at CONSULTATION."""
-    clinic, staff, consultants, jid = await _client_at_triage(api)
-    desk = staff[Role.FRONT_DESK].token
-    raw = decode_id(jid, "Journey")
-    assert raw is not None
-    await env.sleep(await _to_clinic_midnight(env) - timedelta(minutes=5))
-    first = await api.run(AUTO_ASSIGN, desk, input={"journeyId": jid})
-    assert first["autoAssign"]["journey"]["stage"] == "CONSULTATION", first
-    named = first["autoAssign"]["journey"]["consultant"]
-
-    # The day ends while the journey does not answer: the record's activity gives up after
-    # its (shortened) budget, says so at ERROR, and the journey keeps its consultant. The send
-    # never leaves the activity: one Temporal admitted for a stopped worker may still land later
-    # (`hand_journey_over`), so stopping the worker would not reliably make the journey miss it.
-    async def no_answer(*_args: object, **_kwargs: object) -> None:
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(triage_activities, "HAND_OVERS_BUDGET_SECONDS", 0.2)
-    monkeypatch.setattr(triage_activities, "retry_while_refused", no_answer)
-    with caplog.at_level(logging.ERROR, logger="temporalio.activity"):
-        await env.sleep(timedelta(minutes=6))
-
-        async def told() -> list[str]:
-            return [record.getMessage() for record in caplog.records]
-
-        await eventually(
-            told,
-            lambda said: any(f"could not hand journey {raw} over" in m for m in said),
-            timeout=20,
-            what="the record's activity giving up on the release",
-        )
-    monkeypatch.undo()
-    release = await TriageEntry.get(journey_id=raw, kind=EntryKind.RELEASED.value)
-    update_id = f"desk-{clinic}-{release.day}-{release.seq}"
-    stuck = (await api.run(JOURNEY, desk, id=jid))["journey"]
-    assert (stuck["stage"], stuck["consultant"]) == ("CONSULTATION", named)
-    return MissedRelease(clinic, staff, consultants, jid, raw, release, update_id, named)
 
 
 async def test_a_release_the_journey_missed_is_drift_and_auto_assign_sends_it_once(

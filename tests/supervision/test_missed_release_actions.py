@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from temporalio.testing import WorkflowEnvironment
-
 from domain.roles import Role
 from schema.ids import decode_id
 from server.seed import DEMO_PASSWORD
@@ -17,12 +14,8 @@ from tests.api import documents
 from tests.api.harness import Api
 from tests.api.test_client_file_queries import _file_statements
 from tests.api.test_triage_api import ASSIGN_BY_DESK, AUTO_ASSIGN, _journey_at_triage
-from tests.supervision.test_desk_day_end_release import (
-    ACCEPT,
-    JOURNEY,
-    MissedRelease,
-    _release_missed,
-)
+from tests.supervision.missed_release import JOURNEY, MissedRelease
+from tests.supervision.test_desk_day_end_release import ACCEPT
 
 ACTIONS = """
 query J($id: ID!) {
@@ -34,16 +27,6 @@ query Listed {
     ... on JourneyConnection { edges { node { id availableActions { action allowed } } } }
   }
 }"""
-
-
-@pytest.fixture
-async def missed(
-    cockpit_api: Api,
-    skipping_env: WorkflowEnvironment,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> MissedRelease:
-    return await _release_missed(cockpit_api, skipping_env, monkeypatch, caplog)
 
 
 async def _assignment(api: Api, token: str, jid: str) -> dict[str, Any]:
