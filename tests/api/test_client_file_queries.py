@@ -7,8 +7,7 @@ once."""
 from __future__ import annotations
 
 import contextlib
-import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 
 from domain.roles import Role
 from domain.store.consents import ConsentSignature
@@ -26,6 +25,7 @@ from tests.api.client_file_support import (
 from tests.api.consent_support import publish, signing
 from tests.api.flow import JourneyDriver
 from tests.api.photo_support import LINK, png, set_consent, upload
+from tests.sql_statements import statements_naming
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 LIST = """
@@ -45,30 +45,10 @@ query Listed {
 """
 
 
-class _Statements(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.texts.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _file_statements(*tables: str) -> Iterator[list[str]]:
+def _file_statements(*tables: str) -> contextlib.AbstractContextManager[list[str]]:
     """The SQL statements run meanwhile that read or write the given tables (by default the
     client file's entries)."""
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Statements(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler.texts
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        named = tables or ("client_entry",)
-        handler.texts[:] = [t for t in handler.texts if any(n in t for n in named)]
+    return statements_naming(*(tables or ("client_entry",)))
 
 
 async def _clinic_with(clients: int, fresh_clinic: FreshClinic) -> JourneyDriver:

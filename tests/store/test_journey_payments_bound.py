@@ -5,9 +5,7 @@ Before, every payment and refund of the listed journeys was loaded and the answe
 from __future__ import annotations
 
 import contextlib
-import logging
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 
 from domain.store.billing import Payment, Refund
 from domain.store.journey_payments import MAX_JOURNEY_PAYMENTS, payments_of_journeys
+from tests.sql_statements import statements_naming
 from tests.store.money_rows import clinic
 
 RUNAWAY = MAX_JOURNEY_PAYMENTS + 50
@@ -55,28 +54,9 @@ async def _refund(payment: Payment) -> str:
     return str(row.id)
 
 
-class _Statements(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.texts.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _money_statements() -> Iterator[list[str]]:
+def _money_statements() -> contextlib.AbstractContextManager[list[str]]:
     """The statements run meanwhile that read payments or refunds."""
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Statements(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler.texts
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        handler.texts[:] = [t for t in handler.texts if " payment" in t or " refund" in t]
+    return statements_naming(" payment", " refund")
 
 
 def _counting_rows(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:

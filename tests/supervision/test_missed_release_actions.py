@@ -12,8 +12,8 @@ from schema.ids import decode_id
 from server.seed import DEMO_PASSWORD
 from tests.api import documents
 from tests.api.harness import Api
-from tests.api.test_client_file_queries import _file_statements
 from tests.api.test_triage_api import ASSIGN_BY_DESK, AUTO_ASSIGN, _journey_at_triage
+from tests.sql_statements import statements_naming
 from tests.supervision.missed_release import JOURNEY, MissedRelease
 from tests.supervision.test_desk_day_end_release import ACCEPT
 
@@ -82,7 +82,7 @@ async def test_a_list_of_waiting_journeys_asks_for_missed_releases_in_one_batch(
         placed = await cockpit_api.run(AUTO_ASSIGN, desk, input={"journeyId": waiting})
         assert placed["autoAssign"]["journey"]["stage"] == "CONSULTATION", placed
     # When the desk lists the clinic's journeys with what it may do to each
-    with _file_statements("triage_entry", "journey_event") as statements:
+    with statements_naming("triage_entry", "journey_event") as statements:
         listed = (await cockpit_api.run(LISTED, desk))["journeys"]["edges"]
     # Then only the journey that missed its release offers the assignment
     offered = {
