@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.audit import CLIENT_READ
 from domain.client_file.matching import MatchedOn
 from domain.errors import ErrorCode
+from schema.audit.collector import note_access
 from schema.errors import UserError
 from schema.ids import encode_id
 
@@ -31,6 +33,11 @@ class ClientAlreadyRegistered(UserError):
 
 
 def already_registered(found: dict[str, set[MatchedOn]]) -> ClientAlreadyRegistered:
+    """The answer naming the clients found. Naming one tells whose phone, e-mail or name this
+    is: a read of each client named, in their audit trail as `clients(search)` showing them
+    would be (else the desk could look clients up by e-mail, unrecorded)."""
+    for client_id in found:
+        note_access(client_id, CLIENT_READ)
     matched = set().union(*found.values())
     return ClientAlreadyRegistered(
         code=ErrorCode.ALREADY_REGISTERED,

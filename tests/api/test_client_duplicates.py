@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from domain.audit import CLIENT_READ
 from domain.roles import Role
+from domain.store.audit_models import AuditEntry
 from domain.store.models import Client as ClientRow
-from tests.api.audit_support import clinic_of
+from tests.api.audit_support import clinic_of, raw_client
 from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, write
 from tests.api.flow import JourneyDriver, new_key
 
@@ -107,3 +109,20 @@ async def test_a_client_registered_again_is_named_and_a_twin_is_registered_on_pu
     # And another clinic knows nothing of them: the same person is new there
     elsewhere = await register(other, **ANNA)
     assert elsewhere["__typename"] == "ClientPayload", elsewhere
+
+
+async def test_naming_a_client_already_registered_is_a_read_of_that_client(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given Anna registered, and the reads of her file the trail holds
+    clinic = await fresh_clinic()
+    anna = raw_client((await register(clinic, **ANNA))["client"]["id"])
+    reads = AuditEntry.filter(client_id=anna, action=CLIENT_READ)
+    before = await reads.count()
+    # When the desk registers someone by her phone and is told she is a client already
+    stranger = {"fullName": "Someone Else", "birthDate": "1970-05-05", "dataConsent": True}
+    refused = await register(clinic, **stranger, phone="+48600100201")
+    assert refused["__typename"] == "ClientAlreadyRegistered", refused
+    # Then the answer, which tells whose phone it is, is in her trail as a read by the desk
+    after = await reads.order_by("seq").values_list("actor_role", flat=True)
+    assert (len(after), after[-1]) == (before + 1, Role.FRONT_DESK.value)
