@@ -39,6 +39,11 @@ def test_every_example_of_the_readme_is_valid_against_the_schema() -> None:
     assert any(example.text.startswith("recordPayment(input: {") for example in checked)
 
 
+def test_the_journey_actions_table_has_one_row_per_mutation() -> None:
+    rows = [example.text for example in SHOWN if example.kind == "table row"]
+    assert sorted(name for name in set(rows) if rows.count(name) > 1) == []
+
+
 BROKEN = [
     # a field renamed in a fenced block
     ("computedHash hashMatches }", "computedHash hashMatch }"),
