@@ -37,6 +37,7 @@ from domain.store.procedures import ChecklistCompletion, ProcedureTypeVersion
 from domain.store.recheck_tasks import booked_rechecks
 from domain.store.recheck_visits import kept_by
 from schema.client_list_loaders import ClientLists
+from schema.journeys.contraindication_batch import CheckKey, Findings, findings_of
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,12 @@ class Loaders:
     )
     checklist_completions: DataLoader[str, list[ChecklistCompletion]] = field(
         default_factory=lambda: DataLoader(completions_of)
+    )
+
+    # What a journey's final plan and its client's record rule out, batched but never cached:
+    # a treatment's gate must read the record as a mutation before it in the request left it.
+    contraindications: DataLoader[CheckKey, Findings] = field(
+        default_factory=lambda: DataLoader(findings_of, cache=False)
     )
 
     # Each client's consents, identity versions and photo consents, for a list of clients.

@@ -9,10 +9,13 @@ Corrections apply oldest first, field by field: a later one wins.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
-from domain.store.drafts import attached_record
-from domain.store.models import JourneyRecord
+from tortoise.expressions import Subquery
+
+from domain.store.models import JourneyEvent, JourneyRecord
 
 PLAN_RECORD = "expert_review"
 # The key the approval record keeps its plan under, and a correction of the plan names.
@@ -32,10 +35,36 @@ def plan_as_corrected(body: Any, corrections: list[Any]) -> dict[str, Any]:
 
 async def final_plan(journey_id: str) -> dict[str, Any]:
     """The journey's approved plan as its expert corrected it; empty before an approval."""
-    record = await attached_record(journey_id, PLAN_RECORD)
-    if record is None:
-        return {}
-    amendments = JourneyRecord.filter(amends_id=record.id, author_id=record.author_id)
-    bodies = await amendments.order_by("created_at", "id").values_list("body", flat=True)
-    corrections = [body.get("correction") if isinstance(body, dict) else None for body in bodies]
-    return plan_as_corrected(record.body, corrections)
+    return (await final_plans([journey_id]))[journey_id]
+
+
+async def final_plans(journey_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+    """`final_plan` of each journey, in two statements however many journeys are asked (a page
+    of journeys each showing whether treatment may start)."""
+    ids = list(dict.fromkeys(journey_ids))
+    plans: dict[str, dict[str, Any]] = {journey_id: {} for journey_id in ids}
+    if not ids:
+        return plans
+    # Only the record an event points at (never a draft); a journey has one approval.
+    attached = JourneyEvent.filter(journey_id__in=ids, record_id__not_isnull=True)
+    found = await JourneyRecord.filter(
+        journey_id__in=ids, kind=PLAN_RECORD, id__in=Subquery(attached.values("record_id"))
+    ).order_by("created_at", "id")
+    approvals: dict[str, JourneyRecord] = {}
+    for record in found:
+        approvals.setdefault(record.journey_id, record)
+    if not approvals:
+        return plans
+    authors = {str(record.id): record.author_id for record in approvals.values()}
+    corrections: dict[str, list[Any]] = defaultdict(list)
+    amendments = JourneyRecord.filter(amends_id__in=list(authors)).order_by("created_at", "id")
+    for amends_id, author_id, body in await amendments.values_list(
+        "amends_id", "author_id", "body"
+    ):
+        if author_id == authors[str(amends_id)]:  # only the approving expert's own
+            corrections[str(amends_id)].append(
+                body.get("correction") if isinstance(body, dict) else None
+            )
+    for journey_id, record in approvals.items():
+        plans[journey_id] = plan_as_corrected(record.body, corrections[str(record.id)])
+    return plans
