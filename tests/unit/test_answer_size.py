@@ -9,7 +9,7 @@ import pytest
 from graphql import parse
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
-from schema.answer_size import MAX_LIST_ITEMS, PDF_WEIGHT, refusal
+from schema.answer_size import MAX_FIELD_VALUES, MAX_LIST_ITEMS, PDF_WEIGHT, refusal
 from schema.build import build_schema
 
 SCHEMA = build_schema()._schema
@@ -25,6 +25,10 @@ def _journeys(first: str, history: str, alias: str = "j", event: str = "seq") ->
 def _refused(document: str, **variables: Any) -> str | None:
     found = refusal(SCHEMA, parse(document), None, variables)
     return found.message if found else None
+
+
+def _too_many_items(document: str) -> bool:
+    return "list items" in (_refused(document) or "")
 
 
 @pytest.mark.parametrize(
@@ -113,11 +117,12 @@ def test_amendments_count_as_many_as_a_journey_takes_however_many_events_carry_t
     # 500 events and their amendments is 1 + 500 + 100 items at most: 601, not 500 x 100
     with_amendments = "seq amendments { id }"
     assert MAX_AMENDMENTS_PER_JOURNEY == 100
-    assert _refused("query Q { " + _journeys("83", "500", event=with_amendments) + " }") is None
-    assert _refused("query Q { " + _journeys("84", "500", event=with_amendments) + " }")
+    # (as items: their values are bounded on their own, below)
+    assert not _too_many_items("query Q { " + _journeys("83", "500", event=with_amendments) + " }")
+    assert _too_many_items("query Q { " + _journeys("84", "500", event=with_amendments) + " }")
     # Without them, 1 + 500 items a journey
-    assert _refused("query Q { " + _journeys("99", "500") + " }") is None
-    assert _refused("query Q { " + _journeys("100", "500") + " }")
+    assert not _too_many_items("query Q { " + _journeys("99", "500") + " }")
+    assert _too_many_items("query Q { " + _journeys("100", "500") + " }")
     # The same through the union `journey` answers, and through a fragment on Journey
     one = 'query J { journey(id: "x") { ... on Journey { history { seq amendments { id } } } } }'
     assert _refused(one) is None
@@ -142,8 +147,47 @@ def _leaflets(count: int, fields: str) -> str:
 
 def test_a_leaflets_pdf_counts_as_many_items_and_its_html_does_not() -> None:
     # A leaflet's PDF takes up to a second to make: 30 aliases of one stalled the API for 18 s
-    most = MAX_LIST_ITEMS // PDF_WEIGHT
+    # (each leaflet is one value more than its PDF)
+    most = min(MAX_LIST_ITEMS, MAX_FIELD_VALUES) // (PDF_WEIGHT + 1)
     assert _refused(_leaflets(most, "pdfBase64"), j="x") is None
     assert _refused(_leaflets(most + 1, "pdfBase64"), j="x") is not None
     # The HTML and the notes are made from the same text, at no such cost
     assert _refused(_leaflets(30, "html language"), j="x") is None
+
+
+EVENT_FIELDS = (
+    "seq action fromStage toStage actorId actorRole at atLocal summary details"
+    " amendments { id authorId at reason correction }"
+    " actor { id username displayName role clinicId }"
+)
+
+
+def test_every_field_of_every_item_counts_as_a_value() -> None:
+    # 20 journeys with 500 events each, every field of an event: about 160,000 values, within
+    # the item bound (10,020 items), kept every other request waiting 4 to 6 s
+    whole = "query Q { " + _journeys("20", "500", event=EVENT_FIELDS) + " }"
+    assert _refused(whole) == (
+        f"'Q' would answer more than {MAX_FIELD_VALUES:,} values: ask for smaller pages "
+        "(`first`), fewer fields in each item or fewer aliases"
+    )
+    # 30 aliases of a journey's whole history: 30 x 500 events, 13 values each at least
+    one = 'journey(id: "x") {{ ... on Journey {{ history {{ {} }} }} }}'
+    aliased = " ".join(f"a{i}: " + one.format("seq action at summary") for i in range(30))
+    assert _refused("query Q { " + aliased + " }") is not None
+
+
+def test_a_screen_passes_the_value_bound() -> None:
+    # A journey's whole history page with every field of every event
+    detail = (
+        f'query J {{ journey(id: "x") {{ ... on Journey {{ history {{ {EVENT_FIELDS} }} }} }} }}'
+    )
+    assert _refused(detail) is None
+    # A page of 100 journeys with their clients, consultants and available actions
+    page = (
+        "query L { journeys(first: 100) { ... on JourneyConnection { edges { cursor node {"
+        " id stage outcome visitCategory startedAt stageEnteredAt lastEventSeq"
+        " client { id fullName phone birthDate } consultant { id displayName }"
+        " availableActions { action allowed reason } followUps { id status dueAt } } }"
+        " pageInfo { hasNextPage endCursor } } } }"
+    )
+    assert _refused(page) is None
