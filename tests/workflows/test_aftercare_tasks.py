@@ -17,11 +17,13 @@ from domain.aftercare.warranty import last_day
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
 from domain.journey.stages import FollowUpOutcome, Stage
 from domain.journey.table import Action
+from domain.roles import Role
 from domain.store.aftercare import FollowUpTask, WarrantyCard
-from domain.store.models import Clinic, JourneyEvent
+from domain.store.models import Clinic, JourneyEvent, StaffAccount
 from domain.store.photo_tasks import settle_photo_tasks
 from domain.store.task_projection import task_id
-from tests.support import SUPERVISOR, call, journey_start, request
+from tests.staff_rows import staff_account
+from tests.support import EXPERT, SUPERVISOR, call, journey_start, request
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import act, begin, walk
 from tests.workflows.typed_journey import SURGERY, photo_taken, surgery_version, typed_path
@@ -86,7 +88,9 @@ async def test_missed_calls_escalate_and_a_complication_goes_to_the_doctor(
     )
 
     # When the type's second call (the suture visit at 1 week) brings a complication, the call
-    # is done and the doctor has a task
+    # is done and the doctor who approved the plan, still a doctor of the clinic, has a task
+    if not await StaffAccount.exists(id=EXPERT.user_id):
+        await staff_account(start.clinic_id, EXPERT.user_id, Role.EXPERT)
     await env.sleep(timedelta(days=6))
     assert (await _call_task(jid, "fu-2")).status == "OPEN"
     reported = await act(handle, call("fu-2", FollowUpOutcome.COMPLICATION, None))
