@@ -1,0 +1,178 @@
+"""Exactly once per idempotency key, checked the same way for every mutation that writes.
+
+`Sweep.check` sends one request the way a client retrying hard would: twice at once with one key
+(c), once more after both were answered (a), and once with the same key and a changed input (b).
+Every attempt of the request must get the first answer, the changed one a `Conflict`, and the
+database must hold the rows of one write: every table counted (and the tables a mutation
+rewrites read whole) before, between and after the attempts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    get_named_type,
+    is_non_null_type,
+)
+from tortoise import Tortoise
+
+from domain.permissions import may_read
+from domain.roles import Role
+from tests.api.exactly_once_rows import ROWS
+from tests.api.flow import new_key
+
+Send = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+Settle = Callable[[], Awaitable[None]]
+# Who read or wrote which client's data, in which request: every attempt is a request of its
+# own, so each is audited (the trail would hide a retry's access otherwise).
+NOT_COUNTED = frozenset({"AuditEntry", "AuditChainHead"})
+# A table whose rows a request adds only once, whatever its attempts: one row unless its row in
+# `ROWS` says how many one request adds.
+ONE_WRITE = 1
+# What a mutation's checks answer an input they refuse.
+REFUSED = frozenset({"NotFound", "ValidationFailed", "TransitionNotAllowed"})
+# The key's own row: every request writes it; it says nothing of the request's work.
+LEDGER = "IdempotencyKey"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    counts: dict[str, int]
+    contents: dict[str, str]
+
+    def added(self, before: Snapshot) -> dict[str, int]:
+        return {
+            table: count - before.counts.get(table, 0)
+            for table, count in self.counts.items()
+            if count != before.counts.get(table, 0)
+        }
+
+
+def _tables() -> dict[str, str]:
+    """Every table of the read model, by model name."""
+    return {
+        name: model._meta.db_table
+        for name, model in Tortoise.apps["models"].items()
+        if name not in NOT_COUNTED
+    }
+
+
+async def snapshot(read_whole: tuple[str, ...] = ()) -> Snapshot:
+    """Each table's row count (one query), and a digest of each table in `read_whole`."""
+    tables = _tables()
+    names = sorted(tables)
+    counts = ", ".join(
+        f'(SELECT COUNT(*) FROM "{tables[name]}") AS c{i}' for i, name in enumerate(names)
+    )
+    connection = Tortoise.get_connection("default")
+    (row,) = (await connection.execute_query(f"SELECT {counts}"))[1]
+    values = list(dict(row).values())
+    contents = {}
+    for name in read_whole:
+        model = Tortoise.apps["models"][name]
+        rows = await model.all().order_by(model._meta.pk_attr).values()
+        body = json.dumps(rows, default=str, sort_keys=True).encode()
+        contents[name] = hashlib.sha256(body).hexdigest()
+    return Snapshot(dict(zip(names, (int(v) for v in values), strict=True)), contents)
+
+
+def _id_selection(schema: GraphQLSchema, type_: Any, role: Role | None, depth: int = 0) -> str:
+    """`__typename`, the ids, and the ids of the objects a payload names (what a retry must be
+    told again), of every member the role may read."""
+    named = get_named_type(type_)
+    if isinstance(named, GraphQLUnionType):
+        parts = [f"... on {m.name} {_id_selection(schema, m, role, depth)}" for m in named.types]
+        return (
+            "{ __typename " + " ".join(p for p in parts if not p.endswith("{ __typename }")) + " }"
+        )
+    assert isinstance(named, GraphQLObjectType)
+    parts = ["__typename"]
+    for name, definition in named.fields.items():
+        if any(is_non_null_type(a.type) for a in definition.args.values()):
+            continue
+        if not may_read(named.name, name, role):
+            continue
+        inner = get_named_type(definition.type)
+        if inner.name == "ID":
+            parts.append(name)
+        elif depth < 1 and isinstance(inner, GraphQLObjectType | GraphQLUnionType):
+            nested = _id_selection(schema, inner, role, depth + 1)
+            if "id" in nested.split() or "... on" in nested:
+                parts.append(f"{name} {nested}")
+    return "{ " + " ".join(parts) + " }"
+
+
+def id_selection(schema: GraphQLSchema, mutation: str, role: Role | None) -> str:
+    """The selection, inside the mutation's union, of every id its answers carry."""
+    assert schema.mutation_type is not None
+    selection = _id_selection(schema, schema.mutation_type.fields[mutation].type, role)
+    return selection.removeprefix("{ __typename ").removesuffix(" }")
+
+
+@dataclass
+class Sweep:
+    """What was checked of which mutation, and every way a mutation fell short of the bar."""
+
+    # Waits until what the requests so far wrote after their answers is written (the desk's
+    # read model follows its answers a moment later).
+    settle: Settle | None = None
+    checked: dict[str, set[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    async def _snapshot(self, read_whole: tuple[str, ...]) -> Snapshot:
+        if self.settle is not None:
+            await self.settle()
+        return await snapshot(read_whole)
+
+    def problem(self, mutation: str, text: str) -> None:
+        self.problems.append(f"{mutation}: {text}")
+
+    async def check(self, mutation: str, send: Send, input: dict[str, Any]) -> dict[str, Any]:
+        """Sends the request as (c), (a) and (b) describe; answers its first answer."""
+        row = ROWS[mutation]
+        input = {**input, "idempotencyKey": input.get("idempotencyKey") or new_key()}
+        before = await self._snapshot(row.rewrites)
+        # (c) two attempts at once
+        first, second = await asyncio.gather(send(input), send(input))
+        raced = await self._snapshot(row.rewrites)
+        # (a) once more, after both were answered
+        retried = await send(input)
+        after_retry = await self._snapshot(row.rewrites)
+        # (b) the same key with another input
+        changed = await send(row.change(input))
+        after_change = await self._snapshot(row.rewrites)
+
+        written = raced.added(before)
+        twice = {t: n for t, n in written.items() if n > row.adds.get(t, ONE_WRITE)}
+        if twice:
+            self.problem(mutation, f"two attempts at once wrote {twice}")
+        if (
+            not set(written) - {LEDGER}
+            and raced.contents == before.contents
+            and not row.audited_only
+        ):
+            self.problem(mutation, "wrote nothing: the sweep did not see its write")
+        if first != second:
+            self.problem(mutation, f"attempts at once answered {first} and {second}")
+        if retried != first:
+            self.problem(mutation, f"the retry answered {retried}, the first {first}")
+        if after_retry.added(raced) or after_retry.contents != raced.contents:
+            self.problem(mutation, f"the retry wrote {after_retry.added(raced)}")
+        refused = row.checked_first and changed.get("__typename") in REFUSED
+        if changed.get("__typename") != "Conflict" and not refused:
+            self.problem(mutation, f"another input under the key answered {changed}")
+        if after_change.added(after_retry) or after_change.contents != after_retry.contents:
+            self.problem(
+                mutation, f"another input under the key wrote {after_change.added(after_retry)}"
+            )
+        self.checked[mutation] = {"race", "retry", "conflict"}
+        return first

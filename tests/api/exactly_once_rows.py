@@ -1,0 +1,165 @@
+"""One row per mutation of the schema: how the exactly-once sweep changes a valid input of it
+(the changed request under the same key must be a `Conflict`), and what one request writes when
+that is more than a row in a table. The valid inputs come from the clinic's day the sweep walks
+(`tests.api.exactly_once_day`); a mutation without a row here fails the sweep."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from schema.ids import encode_id
+from tests.api.flow import CHECKS
+
+Change = Callable[[dict[str, Any]], dict[str, Any]]
+ELSEWHERE = encode_id("Journey", "journey-of-another-request")
+
+
+def other(path: str, value: Any = None) -> Change:
+    """The input with the field at `path` (dotted, list items by index) changed: to `value`
+    when given, else text gets a word more, a flag flips, a number grows by one."""
+
+    def change(input: dict[str, Any]) -> dict[str, Any]:
+        changed = copy.deepcopy(input)
+        *parents, last = path.split(".")
+        holder: Any = changed
+        for part in parents:
+            holder = holder[int(part)] if isinstance(holder, list) else holder[part]
+        current = holder.get(last)
+        if value is not None:
+            holder[last] = value
+        elif isinstance(current, bool):
+            holder[last] = not current
+        elif isinstance(current, int):
+            holder[last] = current + 1
+        elif isinstance(current, str):
+            holder[last] = f"{current} changed"
+        else:
+            raise AssertionError(f"say what {path} becomes: it is {current!r}")
+        assert changed != input, path
+        return changed
+
+    return change
+
+
+def checks_changed(input: dict[str, Any]) -> dict[str, Any]:
+    """Pre-treatment checks sent where none were, or one of them told otherwise."""
+    checks = input.get("checks") or {**CHECKS, "identityVerified": False}
+    return {**input, "checks": {**checks, "identityVerified": not checks["identityVerified"]}}
+
+
+@dataclass(frozen=True)
+class Row:
+    change: Change
+    # Rows one request adds to a table, where that is more than one.
+    adds: dict[str, int] = field(default_factory=dict)
+    # Tables the mutation rewrites rather than adds to: read whole before and after each attempt.
+    rewrites: tuple[str, ...] = ()
+    # Why the changed input is refused by the mutation's own checks, which run before its key
+    # is claimed (a retry they would refuse is answered from the ledger: `answered_before`):
+    # such an input is refused under any key, and its refusal stands for the Conflict.
+    checked_first: str = ""
+    # Whose only row is the audit trail's entry (not counted: see `exactly_once.NOT_COUNTED`).
+    audited_only: bool = False
+
+
+# Signing in writes nothing a retry could repeat, and the caller has no account to own a key
+# yet (see tests/unit/test_idempotency_keys.py).
+WITHOUT_KEY = {"login": "signing in has no key: the caller has no account yet to own one"}
+
+# A client is found again by name, phone and e-mail: a key of each kind.
+MATCH_KEYS = {"ClientMatchKey": 3}
+# A journey started checked in: its start and its check-in, each entering a stage.
+STARTED_CHECKED_IN = {"JourneyEvent": 2, "JourneyStageCount": 2}
+
+# The call's event and the recheck journey's start; the call's record and the recheck's; the
+# doctor's task written, then linked to the recheck.
+COMPLICATION = {"JourneyEvent": 2, "JourneyRecord": 2, "TaskChangeLog": 2}
+# An account made without its name kept (straight in the database) keeps it with the new one.
+RENAMED = {"StaffName": 2}
+NO_SUCH_JOURNEY = "the journey is looked up first: one of no clinic is not found"
+
+ROWS: dict[str, Row] = {
+    "acceptClient": Row(other("journeyId", ELSEWHERE), checked_first=NO_SUCH_JOURNEY),
+    "addServiceCardEntry": Row(other("note")),
+    "amendClientEntry": Row(other("reason")),
+    "amendClientIdentity": Row(other("reason"), adds=MATCH_KEYS),
+    "amendRecord": Row(other("reason")),
+    "assignConsultant": Row(other("journeyId", ELSEWHERE), checked_first=NO_SUCH_JOURNEY),
+    "autoAssign": Row(other("sameConsultant", True)),
+    "cancelJourney": Row(other("reason")),
+    "changePassword": Row(other("newPassword"), rewrites=("StaffAccount",)),
+    "checkIn": Row(other("note")),
+    "claimWarranty": Row(other("reason")),
+    "closeFollowUps": Row(other("reason")),
+    "closeJourney": Row(other("reason")),
+    "closeNotConverted": Row(other("reason")),
+    "completeChecklistItem": Row(other("result")),
+    "completeExpertReview": Row(other("points")),
+    "completeFollowUp": Row(other("note")),
+    "completeTask": Row(other("note")),
+    "completeTreatment": Row(other("procedure")),
+    "confirmBill": Row(other("signerName")),
+    "consultantLeft": Row(other("reason")),
+    "correctDeskRecord": Row(other("reason")),
+    "createBill": Row(other("discount.amount.amount", "40.00")),
+    "createClinic": Row(other("name")),
+    "createStaffAccount": Row(other("displayName")),
+    "deferConsent": Row(other("note")),
+    "escalateJourney": Row(other("note")),
+    "exportClientFile": Row(
+        other("clientId", encode_id("Client", "client-of-another-request")),
+        checked_first="the client is looked up first: one of no clinic is not found",
+        audited_only=True,
+    ),
+    "handOver": Row(other("aftercare")),
+    "logout": Row(other("everywhere")),
+    "markEnteredInError": Row(other("reason")),
+    "markNoShow": Row(other("note")),
+    "nudgeJourney": Row(other("note")),
+    "overrideContraindication": Row(other("justification")),
+    "placeVip": Row(other("reason")),
+    "publishConsentTemplate": Row(other("templateKey", "another-template")),
+    "reassignClient": Row(other("reason")),
+    "reassignExpertReview": Row(
+        other("reason"),
+        checked_first="the review is asked of that expert already (by the first request)",
+    ),
+    "reassignJourney": Row(other("reason")),
+    "reclassifyVisit": Row(other("reason")),
+    "recordAllergy": Row(other("reaction")),
+    "recordConsultation": Row(other("occupation")),
+    "recordLeadContact": Row(other("note")),
+    "recordMedicalHistory": Row(other("description")),
+    "recordMedication": Row(other("name")),
+    "recordPayment": Row(other("receiptNumber")),
+    "recordPregnancyStatus": Row(other("note")),
+    "recordRefund": Row(other("reason")),
+    "recordSurvey": Row(other("comment")),
+    "registerClient": Row(other("fullName"), adds=MATCH_KEYS),
+    "registerPartner": Row(other("name")),
+    "reportComplication": Row(other("note"), adds=COMPLICATION),
+    "requestExpertReview": Row(other("briefing.goal")),
+    "resetStaffPassword": Row(other("temporaryPassword"), rewrites=("StaffAccount",)),
+    "setAftercarePolicy": Row(other("warrantyDays"), rewrites=("AftercareSetting",)),
+    "setBillingSettings": Row(other("discountThresholdPercent"), rewrites=("ClinicBilling",)),
+    "setCatalogItem": Row(other("name")),
+    "setKeyItemPriority": Row(other("reason")),
+    "setPhotoConsent": Row(other("given")),
+    "setPriceListItem": Row(other("name")),
+    "setProcedureType": Row(other("typeKey", "another-type")),
+    "setRotationOrder": Row(lambda input: {**input, "consultantIds": input["consultantIds"][::-1]}),
+    "setRotationPolicy": Row(other("reason")),
+    "setStageSla": Row(other("seconds"), rewrites=("Clinic",)),
+    "signConsent": Row(other("signerName")),
+    "startJourney": Row(other("reason"), adds=STARTED_CHECKED_IN),
+    "startTreatment": Row(
+        checks_changed, checked_first="a check left unconfirmed is refused before treatment"
+    ),
+    "updateStaffAccount": Row(other("displayName"), adds=RENAMED, rewrites=("StaffAccount",)),
+    "updateTriageSeat": Row(other("reason")),
+    "uploadPhoto": Row(other("bodyArea")),
+    "withdrawConsent": Row(other("note")),
+}
