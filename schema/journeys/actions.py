@@ -194,7 +194,10 @@ async def run_action(
     if idempotency.reused(ledger) or first_result not in (None, row.id):
         return idempotency.conflict()
     if first_result is not None:
-        return JourneyPayload(journey=Journey.from_row(row))
+        # The row was read before the claim: an attempt of this request running beside this
+        # one may have taken the step and settled the key in between (on PostgreSQL the trip's
+        # statements run one by one), so the journey is read again as the step left it.
+        return JourneyPayload(journey=Journey.from_row(await _reloaded(row)))
     ended = Stage(row.stage).is_terminal
     if ended and not idempotency.unfinished(ledger):
         return await _refusal(

@@ -90,7 +90,11 @@ class RecordPaymentInput:
 
 
 async def _bill_problems(
-    info: Info[Context, None], journey: JourneyRow, input: RecordPaymentInput, amount_minor: int
+    info: Info[Context, None],
+    journey: JourneyRow,
+    input: RecordPaymentInput,
+    amount_minor: int,
+    payment_id: str,
 ) -> tuple[BillRow | None, list[FieldProblem]]:
     row = await BillRow.get_or_none(
         id=decode_id(input.bill_id or "", BILL_ID_TYPE) or "", journey_id=journey.id
@@ -104,7 +108,9 @@ async def _bill_problems(
         return None, [FieldProblem("billId", "the client has not confirmed the bill")]
     if input.currency != row.currency:
         return None, [FieldProblem("currency", f"the bill is in {row.currency}")]
-    payments = await Payment.filter(bill_id=row.id)
+    # Without this request's own payment: an attempt of it running beside this one may have
+    # written it since this attempt looked, and the bill is judged as the first attempt judged it.
+    payments = await Payment.filter(bill_id=row.id).exclude(id=payment_id)
     state = BillState(
         total=row.total_minor,
         paid=sum(p.amount_minor for p in payments),
@@ -209,7 +215,7 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
         if unnamed:
             return from_domain(DomainValidationFailed(unnamed))
     if input.bill_id is not None and not settled and not written:
-        bill, found = await _bill_problems(info, journey, input, amount_minor)
+        bill, found = await _bill_problems(info, journey, input, amount_minor, payment_id)
         if found:
             return from_domain(DomainValidationFailed(found))
     after_treatment = facts_from_json(journey.facts).treatment_started
