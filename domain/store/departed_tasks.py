@@ -29,6 +29,7 @@ from domain.roles import Role
 from domain.store.aftercare import FollowUpTask, TaskChangeLog
 from domain.store.models import Journey, StaffAccount
 from domain.store.sql import db_values, is_postgres, marks
+from domain.store.staff_locks import account_changing
 
 # Tasks (and their journeys) read or moved by one statement of a batch: well under SQLite's
 # limit of bound values.
@@ -39,6 +40,9 @@ async def hand_on_tasks(account_id: str, clinic_id: str, role: Role, active: boo
     """Moves the open tasks `account_id` holds and may no longer do, being `active` and of
     `role` (none kept when not active; else those written for another role), to who takes each
     kind over. Run inside the transaction that changes the account; how many moved."""
+    # Before any task is read: a writer about to name the account writes first, or finds it
+    # gone (`staff_locks`, which gives the lock order).
+    await account_changing(account_id)
     held = _Held(account_id, clinic_id, None if not active else role)
     db = FollowUpTask._meta.db  # the caller's transaction
     at = datetime.now(UTC)

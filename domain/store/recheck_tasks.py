@@ -31,6 +31,7 @@ from domain.journey.table import Action
 from domain.store.aftercare import FollowUpTask, TaskChangeLog, clinic_setting
 from domain.store.callers import calling_consultant
 from domain.store.models import Journey, JourneyEvent, JourneyRecord
+from domain.store.staff_locks import accounts_named
 
 # The handover's record kind (`handOver`'s `record_kind`), and that of its corrections.
 HANDOVER_RECORD = "handover"
@@ -153,6 +154,8 @@ async def follow_booking_correction(
     booked = await booking_of(record)
     if booked is None:
         return
+    # Held before the reminder is read: it may name them (`staff_locks`).
+    await accounts_named([journey.consultant_id])
     due = reminder_due(booked, handover.at)
     the_id = recheck_task_id(journey.id)
     task = await FollowUpTask.get_or_none(id=the_id)

@@ -46,6 +46,7 @@ from domain.store.aftercare import (
 )
 from domain.store.callers import calling_consultant, still_consulting
 from domain.store.models import Clinic
+from domain.store.named_staff import hold_staff_named
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
 from domain.store.recheck_tasks import (
@@ -88,6 +89,8 @@ async def project_aftercare(change: JourneyChange) -> None:
     if not aftercare_to_project(change):
         return
     event, facts = change.event, change.facts
+    touched = [f for f in facts.follow_ups if f.status is not FollowUpStatus.SCHEDULED]
+    await hold_staff_named(change, touched)  # first: see `staff_locks` for the lock order
     if event.action == Action.COMPLETE_TREATMENT.value:
         content = await procedure_content(facts)
         await _issue_warranty(facts, change, content)
@@ -99,7 +102,6 @@ async def project_aftercare(change: JourneyChange) -> None:
         await _invite_back(facts, change)
     if facts.linked_journey_id and facts.stage.is_terminal:
         await _settle_complications(facts, change)
-    touched = [f for f in facts.follow_ups if f.status is not FollowUpStatus.SCHEDULED]
     if not touched and not books_a_recheck(change):
         return
     setting = await clinic_setting(facts.clinic_id)

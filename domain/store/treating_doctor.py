@@ -34,7 +34,7 @@ async def treating_doctor(
     `still_here`: a doctor who has left the clinic does not count, the approving expert
     included (None when neither is still here): a task for them would be read by nobody; what
     they did is still theirs."""
-    account = _account_id(await _named_performer(journey_id))
+    account = await performer_of(journey_id)
     doctors = StaffAccount.filter(clinic_id=clinic_id, role=Role.EXPERT.value)
     if still_here:
         doctors = doctors.filter(active=True)
@@ -43,6 +43,12 @@ async def treating_doctor(
     if still_here and approved_by and not await doctors.filter(id=approved_by).exists():
         return None  # the approving expert has left too: any doctor
     return approved_by
+
+
+async def performer_of(journey_id: str) -> str | None:
+    """The account the treatment record (as last corrected) names as its performer, if any:
+    whatever its role, and whether or not it is still there."""
+    return _account_id(await _named_performer(journey_id))
 
 
 async def _named_performer(journey_id: str) -> Any:
