@@ -117,8 +117,11 @@ async def update_account(
     revoke = (role is not None and role.value != account.role) or (
         active is False and account.active
     )
+    takes_away = (role is not None and role is not Role.ADMIN) or active is False
     async with in_transaction():
-        if (role is not None and role is not Role.ADMIN) or active is False:
+        if takes_away or revoke:
+            await _one_change_at_a_time(account.clinic_id)
+        if takes_away:
             await _keep_an_administrator(account)
         renamed = changes.get("display_name")
         if isinstance(renamed, str):  # compared with the row as it stands, under its lock
@@ -133,14 +136,21 @@ async def update_account(
             await StaffAccount.filter(id=account.id).update(**changes)
 
 
+async def _one_change_at_a_time(clinic_id: str) -> None:
+    """The clinic's row, locked until the change commits: changes that take something away or
+    hand tasks on are taken one after the other (SQLite: one writer at a time). Two
+    administrators demoting each other at once: the second finds the first already gone. An
+    account's tasks handed on to a doctor (`departed_tasks`) while that doctor leaves too: the
+    second change finds the first's tasks and moves them on. Taken first, before the account's
+    row and its tasks (the lock order is `staff_locks`')."""
+    await Clinic.filter(id=clinic_id).select_for_update().first()
+
+
 async def _keep_an_administrator(account: StaffAccount) -> None:
     """Raises NotAuthorized when the account is its clinic's last active administrator. Were the
     last one anywhere gone, nobody could administer accounts until `glowpath create-admin` ran on
-    the server; each clinic that has an administrator keeping one is how that never happens. The
-    clinic's row stays locked until the change commits, so two administrators demoting each
-    other at once are taken one after the other and the second finds the first already gone
-    (SQLite: one writer at a time)."""
-    await Clinic.filter(id=account.clinic_id).select_for_update().first()
+    the server; each clinic that has an administrator keeping one is how that never happens.
+    Under the clinic's lock (`_one_change_at_a_time`)."""
     admins = StaffAccount.filter(clinic_id=account.clinic_id, role=Role.ADMIN.value, active=True)
     if not await admins.filter(id=account.id).exists():
         return  # not an administrator (any more): the change takes none away

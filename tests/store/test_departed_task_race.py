@@ -20,10 +20,10 @@ from domain.journey.facts import FollowUp, JourneyChange, JourneyEvent, JourneyF
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage
 from domain.journey.table import Action
 from domain.roles import Role
-from domain.store import callers, task_projection
+from domain.store import callers, departed_tasks, task_projection
 from domain.store.administration import update_account
 from domain.store.aftercare import AftercareSetting, FollowUpTask
-from domain.store.models import StaffAccount
+from domain.store.models import Journey, StaffAccount
 from domain.store.projection import apply_change
 from tests.staff_rows import staff_account
 from tests.store.held_race import Held, raced
@@ -158,3 +158,34 @@ async def test_two_tasks_of_a_journey_and_their_consultant_leaving_do_not_deadlo
     # Then both wrote, and both tasks are the follow-up staff's
     staff = ("FOLLOW_UP_STAFF", None)
     assert await _holders(facts.journey_id) == {"FOLLOW_UP_CALL": staff, "RECHECK": staff}
+
+
+async def test_a_doctor_handed_a_complication_as_they_leave_passes_it_on(
+    observer: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a doctor holding a complication of a journey another doctor approved, made the
+    # clinic's administrator (the complication goes to the approving doctor), the change held
+    # once it found the approving doctor still there
+    facts, approving = await _opened(Role.EXPERT, FollowUpAssignee.FOLLOW_UP_STAFF)
+    await Journey.filter(id=facts.journey_id).update(facts={"expert_id": str(approving.id)})
+    holder = await staff_account(facts.clinic_id, f"{facts.clinic_id}-holder", Role.EXPERT)
+    complication = await FollowUpTask.create(
+        id=task_id(facts.journey_id, "f1", TaskKind.COMPLICATION),
+        clinic_id=facts.clinic_id,
+        journey_id=facts.journey_id,
+        follow_up_id="f1",
+        kind=TaskKind.COMPLICATION.value,
+        due_at=AT,
+        assignee_role=Role.EXPERT.value,
+        assignee_id=str(holder.id),
+        updated_at=START,
+    )
+    held = Held()
+    experts = departed_tasks._approving_experts
+    monkeypatch.setattr(departed_tasks, "_approving_experts", held.after(experts))
+    promoted = update_account(holder, Role.ADMIN, None, None)
+    # When the approving doctor is deactivated meanwhile
+    await raced(observer, held, promoted, _leaving(approving))
+    # Then the complication is any doctor's, not the departed one's
+    moved = await FollowUpTask.get(id=complication.id)
+    assert (moved.assignee_role, moved.assignee_id) == ("EXPERT", None)
