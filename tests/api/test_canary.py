@@ -16,11 +16,7 @@ from graphql import build_schema
 from temporalio.testing import WorkflowEnvironment
 
 from tests.api.canary import CODES, NEVER_STORED, Canary, free_text_paths, introspected, is_code
-from tests.api.canary_admin import administer
-from tests.api.canary_file import keep_a_file
-from tests.api.canary_money import pay_and_refund
-from tests.api.canary_photos import take_a_photo
-from tests.api.canary_procedures import follow_a_procedure_type
+from tests.api.canary_day import walk_the_day
 from tests.api.canary_scan import (
     database_text,
     found,
@@ -33,10 +29,7 @@ from tests.api.canary_visits import (
     DESK_WORDS,
     desk_as_read,
     open_clinic,
-    open_the_desk,
     sign_in_with_the_canary,
-    treat_one_client,
-    walk_the_other_paths,
 )
 from tests.api.conftest import api_settings
 from tests.api.harness import eventually, running_api
@@ -60,14 +53,7 @@ async def test_free_text_is_kept_in_the_database_and_never_reaches_temporal(
             canary = Canary(await introspected(api))
             visit = await open_clinic(api, canary)
             await sign_in_with_the_canary(visit)
-            await open_the_desk(visit)
-            await treat_one_client(visit)
-            await walk_the_other_paths(visit)
-            await administer(visit)
-            await keep_a_file(visit)
-            await take_a_photo(visit)
-            await follow_a_procedure_type(visit)
-            await pay_and_refund(visit)
+            await walk_the_day(visit)
             runs = await runs_on(temporal, queue, visit.workflow_ids())
             answers = {(run.id, run.run_id): await query_answer(temporal, run) for run in runs}
             desk = await eventually(

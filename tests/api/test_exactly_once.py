@@ -13,17 +13,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from schema.build import schema
 from tests.api.canary import Canary, introspected
-from tests.api.canary_admin import administer
-from tests.api.canary_file import keep_a_file
-from tests.api.canary_money import pay_and_refund
-from tests.api.canary_photos import take_a_photo
-from tests.api.canary_procedures import follow_a_procedure_type
-from tests.api.canary_visits import (
-    open_clinic,
-    open_the_desk,
-    treat_one_client,
-    walk_the_other_paths,
-)
+from tests.api.canary_day import walk_the_day
+from tests.api.canary_visits import open_clinic
 from tests.api.conftest import TASK_QUEUE
 from tests.api.exactly_once_day import SweptVisit, desk_settled, the_rest_of_the_day
 from tests.api.exactly_once_rows import ROWS, WITHOUT_KEY
@@ -48,14 +39,7 @@ async def test_every_writing_mutation_acts_once_per_key(
     visit = SweptVisit.of(await open_clinic(api, canary))
     visit.sweep.settle = desk_settled(visit, temporal_env.client, TASK_QUEUE)
     # When its day is walked, each writing request sent as a client retrying hard sends it
-    await open_the_desk(visit)
-    await treat_one_client(visit)
-    await walk_the_other_paths(visit)
-    await administer(visit)
-    await keep_a_file(visit)
-    await take_a_photo(visit)
-    await follow_a_procedure_type(visit)
-    await pay_and_refund(visit)
+    await walk_the_day(visit)
     await the_rest_of_the_day(visit)
     # Then every attempt got the first answer, the changed input a Conflict, and one write was
     # made of each request
