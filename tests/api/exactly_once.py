@@ -27,6 +27,7 @@ from tortoise import Tortoise
 
 from domain.permissions import may_read
 from domain.roles import Role
+from domain.store.models import JourneyEvent
 from tests.api.exactly_once_rows import ROWS
 from tests.api.flow import new_key
 
@@ -55,6 +56,14 @@ class Snapshot:
             for table, count in self.counts.items()
             if count != before.counts.get(table, 0)
         }
+
+
+async def _newest(twice: dict[str, int]) -> str:
+    """The journey events written twice, to tell a request's own from another's."""
+    if "JourneyEvent" not in twice:
+        return ""
+    rows = await JourneyEvent.all().order_by("-id").limit(twice["JourneyEvent"])
+    return ": " + ", ".join(f"{r.journey_id}#{r.seq} {r.action} by {r.actor_role}" for r in rows)
 
 
 def _tables() -> dict[str, str]:
@@ -154,7 +163,7 @@ class Sweep:
         written = raced.added(before)
         twice = {t: n for t, n in written.items() if n > row.adds.get(t, ONE_WRITE)}
         if twice:
-            self.problem(mutation, f"two attempts at once wrote {twice}")
+            self.problem(mutation, f"two attempts at once wrote {twice}{await _newest(twice)}")
         if (
             not set(written) - {LEDGER}
             and raced.contents == before.contents
