@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+from domain.store.billing import Payment, Refund
 from domain.store.models import Client, Clinic, Journey, JourneyEvent, JourneyRecord
 from domain.store.triage_models import RevenueCredit, TriageEntry
 
@@ -108,3 +109,52 @@ async def payment(journey_id: str, at: datetime, amount: str, currency: str = "E
 
 def utc(day: int, month: int = 11, hour: int = 10) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=UTC)
+
+
+def payment_row(
+    clinic_id: str,
+    journey_id: str,
+    *,
+    minor: int,
+    receipt: int,
+    at: datetime,
+    bill_id: str | None = None,
+    kind: str = "FULL",
+    method: str = "CARD",
+) -> Payment:
+    """A payment row in euros, as the cashier's `recordPayment` writes it (not saved yet)."""
+    return Payment(
+        id=str(uuid.uuid4()),
+        clinic_id=clinic_id,
+        journey_id=journey_id,
+        client_id="client-1",
+        bill_id=bill_id,
+        kind=kind,
+        method=method,
+        amount_minor=minor,
+        currency="EUR",
+        receipt_number=receipt,
+        recorded_by="cash",
+        recorded_at=at,
+    )
+
+
+async def refund_row(
+    paid: Payment, *, minor: int, at: datetime, reason: str = "goodwill"
+) -> Refund:
+    """A supervisor's refund of part of `paid`, after its treatment began, saved."""
+    return await Refund.create(
+        id=str(uuid.uuid4()),
+        clinic_id=paid.clinic_id,
+        payment_id=paid.id,
+        journey_id=paid.journey_id,
+        client_id=paid.client_id,
+        bill_id=paid.bill_id,
+        amount_minor=minor,
+        currency=paid.currency,
+        reason=reason,
+        before_treatment=False,
+        recorded_by="supervisor-1",
+        recorded_role="SUPERVISOR",
+        recorded_at=at,
+    )

@@ -14,43 +14,20 @@ import pytest
 from domain.store.billing import Payment, Refund
 from domain.store.journey_payments import MAX_JOURNEY_PAYMENTS, payments_of_journeys
 from tests.sql_statements import statements_naming
-from tests.store.money_rows import clinic
+from tests.store.money_rows import clinic, payment_row, refund_row
 
 RUNAWAY = MAX_JOURNEY_PAYMENTS + 50
 
 
 def _payment(clinic_id: str, journey_id: str, receipt: int) -> Payment:
-    return Payment(
-        id=str(uuid.uuid4()),
-        clinic_id=clinic_id,
-        journey_id=journey_id,
-        client_id="client-1",
-        bill_id=None,
-        kind="PARTIAL",
-        method="CASH",
-        amount_minor=100,
-        currency="EUR",
-        receipt_number=receipt,
-        recorded_by="cashier-1",
-        recorded_at=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=receipt),
+    at = datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=receipt)
+    return payment_row(
+        clinic_id, journey_id, minor=100, receipt=receipt, at=at, kind="PARTIAL", method="CASH"
     )
 
 
 async def _refund(payment: Payment) -> str:
-    row = await Refund.create(
-        id=str(uuid.uuid4()),
-        clinic_id=payment.clinic_id,
-        payment_id=payment.id,
-        journey_id=payment.journey_id,
-        client_id=payment.client_id,
-        amount_minor=50,
-        currency="EUR",
-        reason="returned",
-        before_treatment=False,
-        recorded_by="supervisor-1",
-        recorded_role="SUPERVISOR",
-        recorded_at=payment.recorded_at + timedelta(days=1),
-    )
+    row = await refund_row(payment, minor=50, at=payment.recorded_at + timedelta(days=1))
     return str(row.id)
 
 

@@ -4,29 +4,20 @@ record (the rest of a bill after treatment) each count; refunds count negative."
 
 from __future__ import annotations
 
-import uuid
-
-from domain.store.billing import Payment, Refund
+from domain.store.billing import Payment
 from domain.store.money_movements import recorded_payments
-from tests.store.money_rows import clinic, journey, payment, utc
+from tests.store.money_rows import clinic, journey, payment, payment_row, refund_row, utc
 
 
-async def _row(clinic_id: str, journey_id: str, minor: int, bill_id: str | None, day: int) -> str:
-    row = await Payment.create(
-        id=str(uuid.uuid4()),
-        clinic_id=clinic_id,
-        journey_id=journey_id,
-        client_id="client-1",
-        bill_id=bill_id,
-        kind="FULL",
-        method="CARD",
-        amount_minor=minor,
-        currency="EUR",
-        receipt_number=await Payment.filter(clinic_id=clinic_id).count() + 1,
-        recorded_by="cash",
-        recorded_at=utc(day),
+async def _row(
+    clinic_id: str, journey_id: str, minor: int, bill_id: str | None, day: int
+) -> Payment:
+    receipt = await Payment.filter(clinic_id=clinic_id).count() + 1
+    row = payment_row(
+        clinic_id, journey_id, minor=minor, receipt=receipt, at=utc(day), bill_id=bill_id
     )
-    return str(row.id)
+    await row.save()
+    return row
 
 
 async def test_each_payment_is_counted_once_whichever_writer_recorded_it() -> None:
@@ -45,21 +36,7 @@ async def test_each_payment_is_counted_once_whichever_writer_recorded_it() -> No
     await payment(billed, utc(6), "300.00")
     first = await _row(clinic_id, billed, 30000, "bill-1", 6)
     await _row(clinic_id, billed, 20000, "bill-1", 7)
-    await Refund.create(
-        id=str(uuid.uuid4()),
-        clinic_id=clinic_id,
-        payment_id=first,
-        journey_id=billed,
-        client_id="client-1",
-        bill_id="bill-1",
-        amount_minor=5000,
-        currency="EUR",
-        reason="goodwill",
-        before_treatment=False,
-        recorded_by="boss",
-        recorded_role="SUPERVISOR",
-        recorded_at=utc(8),
-    )
+    await refund_row(first, minor=5000, at=utc(8))
 
     moved = await recorded_payments(clinic_id, None, None)
     by_journey = {
