@@ -82,7 +82,7 @@ _RECORD_KINDS = (EntryKind.ALLERGY, EntryKind.MEDICATION, EntryKind.PREGNANCY_ST
 
 
 async def client_records(people: Mapping[str, tuple[date, date]]) -> dict[str, ClientRecord]:
-    """Each client's record as it stands, by client id, from (birth date, the clinic's today):
+    """Each client's record as it stands, by client id, from (birth date, the clinic's current day):
     three statements for up to a thousand entries in all."""
     keys = [(client_id, kind.value) for client_id in people for kind in _RECORD_KINDS]
     found = dict(zip(keys, await entries_of(keys), strict=True)) if keys else {}
