@@ -112,7 +112,7 @@ async def _move(
 
 
 def _marks(postgres: bool, first: int, count: int) -> list[str]:
-    """`count` placeholders numbered from `first` (SQLite's are numbered by their place)."""
+    """`count` parameter markers numbered from `first` (SQLite's are numbered by their place)."""
     return marks(postgres, first + count - 1)[first - 1 :]
 
 

@@ -17,7 +17,7 @@ so an SPA listening on `tasksChanged` reads the reminder again. Running it again
 a moved reminder is due before its booking.
 
 Plain SQL on the migration's own connection, read at the schema 0031 left (the models follow
-the current schema): placeholders and values as `domain.store.sql` writes them.
+the current schema): parameter markers and values as `domain.store.sql` writes them.
 """
 
 from __future__ import annotations

@@ -120,7 +120,8 @@ class Checker:
         if example.kind == "table row":
             mutations = self.schema.mutation_type
             return [] if mutations and example.text in mutations.fields else ["no such mutation"]
-        text = re.sub(r"<[^<>]*>", "$placeholder", example.text)  # `seq: <the event's seq>`
+        # `seq: <the event's seq>`: a value the reader supplies, a variable here
+        text = re.sub(r"<[^<>]*>", "$given", example.text)
         text = re.sub(r",\s*\.\.\.(?=\s*[\]}])", "", text)  # `[{...}, ...]`
         if _OPERATION.match(text):
             return _errors(self.schema, text, _INLINE_RULES)
