@@ -13,6 +13,8 @@ from domain.auth import (
     AccessToken,
     AccountState,
     SigningKeys,
+    _genuine_tokens,
+    _GenuineTokens,
     issue_token,
     key_id,
     read_token,
@@ -130,6 +132,30 @@ def test_anything_but_a_genuine_token_is_refused(mangle: object) -> None:
 def test_claims_must_all_be_there_and_well_formed(payload: dict[str, object]) -> None:
     raw = jwt.encode(payload, KEY, algorithm="HS256", headers={"kid": key_id(KEY)})
     assert read_token(raw, KEYS, NOW) is None
+
+
+def test_a_token_read_before_is_refused_once_expired_or_its_key_retired() -> None:
+    # Read once, so the verified token is remembered
+    raw = issue_token(token_at(ttl=60), SigningKeys(OLD_KEY))
+    rotated = SigningKeys(KEY, previous=(OLD_KEY,))
+    assert read_token(raw, rotated, NOW) is not None
+    # Then the remembered answer still expires with the token, and is no answer under other keys
+    assert read_token(raw, rotated, NOW + 61) is None
+    assert read_token(raw, SigningKeys(KEY), NOW) is None
+
+
+def test_only_genuine_tokens_are_remembered_and_at_most_so_many() -> None:
+    remembered = len(_genuine_tokens)
+    for n in range(50):
+        assert read_token(f"forged.{n}.token", KEYS, NOW) is None
+    assert len(_genuine_tokens) == remembered
+    tokens = _GenuineTokens(most=2)
+    first, second, third = (token_at(account_id=f"staff-{n}") for n in range(3))
+    for token in (first, second, third):
+        tokens.remember((token.account_id, KEYS), token)
+    assert len(tokens) == 2
+    assert tokens.get(("staff-0", KEYS)) is None
+    assert tokens.get(("staff-2", KEYS)) == third
 
 
 ACTIVE = AccountState(active=True, tokens_valid_after=None)
