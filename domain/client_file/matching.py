@@ -1,9 +1,15 @@
 """What makes two registrations the same person's, as reception would judge it at the desk.
 
-A registration matches a client of the same clinic on the phone (its digits only: "+48 600
-100 200" and "+48600100200" are one number; a number written once with and once without its
-country code is not), on the e-mail (trimmed, case ignored) or on the name (spacing and case
-ignored) together with the birth date. Each is an exact key, so the lookup is an index search.
+A registration matches a client of the same clinic on the phone, on the e-mail (trimmed, case
+ignored) or on the name (spacing and case ignored) together with the birth date. Each is an
+exact key, so the lookup is an index search.
+
+The phone is put in one form, the international one (E.164) that `phonenumbers` (Google's
+libphonenumber metadata) makes of it, read as dialled in the clinic's country: in a Polish
+clinic "600 100 200", "+48 600 100 200" and "0048600100200" are one number, in a Russian one
+"8 916 123-45-67" (the trunk prefix 8) and "+7 916 123 45 67", in a Chinese one "138 0013 8000"
+and "+86 138 0013 8000". A number that is no possible number there keeps its digits only.
+The clinic's country is the one its time zone lies in (CLDR's data, as Babel carries it).
 """
 
 from __future__ import annotations
@@ -11,7 +17,12 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 
+import phonenumbers
+from babel.core import get_global
+
 MAX_KEY = 255  # the column's width; a longer key is cut (the name and e-mail are at most 200)
+# CLDR's territories that are no country: "ZZ" unknown (Etc/UTC), "001" the world.
+_NO_COUNTRY = {"ZZ", "001"}
 
 
 class MatchedOn(str, Enum):
@@ -20,17 +31,46 @@ class MatchedOn(str, Enum):
     EMAIL = "EMAIL"
 
 
+def clinic_country(timezone: str) -> str | None:
+    """The country (ISO 3166 code) a clinic in `timezone` dials from: "Europe/Warsaw" → "PL".
+    None for a zone of no country (UTC)."""
+    canonical = get_global("zone_aliases").get(timezone, timezone)
+    territory = get_global("zone_territories").get(canonical)
+    return None if territory is None or territory in _NO_COUNTRY else str(territory)
+
+
+def phone_key(phone: str, country: str | None) -> str | None:
+    """The key of a phone number: "phone:+48600100200" in international form when it is a
+    possible number as dialled in `country`, else "phone:" and its digits; None without digits."""
+    digits = "".join(c for c in phone if c in "0123456789")
+    if not digits:
+        return None
+    try:
+        number = phonenumbers.parse(phone, country)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return f"phone:{international}"[:MAX_KEY]
+    return f"phone:{digits}"[:MAX_KEY]
+
+
 def match_keys(
-    full_name: str | None, birth_date: date, phone: str | None, email: str | None
+    full_name: str | None,
+    birth_date: date,
+    phone: str | None,
+    email: str | None,
+    country: str | None = None,
 ) -> dict[str, MatchedOn]:
-    """The keys a client's identity is found by, each with what it stands for."""
+    """The keys a client's identity is found by, each with what it stands for; `country` is the
+    clinic's (`clinic_country`), which a number written without its country code is read in."""
     keys: dict[str, MatchedOn] = {}
     name = " ".join((full_name or "").split()).lower()
     if name:
         keys[f"name:{birth_date.isoformat()}:{name}"[:MAX_KEY]] = MatchedOn.NAME_AND_BIRTH_DATE
-    digits = "".join(c for c in phone or "" if c in "0123456789")
-    if digits:
-        keys[f"phone:{digits}"[:MAX_KEY]] = MatchedOn.PHONE
+    number = phone_key(phone or "", country)
+    if number is not None:
+        keys[number] = MatchedOn.PHONE
     mailbox = (email or "").strip().lower()
     if mailbox:
         keys[f"email:{mailbox}"[:MAX_KEY]] = MatchedOn.EMAIL

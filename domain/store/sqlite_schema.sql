@@ -1003,3 +1003,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0033_idempotency_salt', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0034_client_match_keys', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0035_phone_keys_by_country', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -16,6 +16,7 @@ from strawberry.types import Info
 from domain.auth import TokenClaims
 from domain.client_file.checks import Dates
 from domain.client_file.kinds import RECORDING_MUTATION, EntryKind
+from domain.client_file.matching import clinic_country
 from domain.permissions import MUTATIONS, TYPES
 from domain.roles import Role
 from domain.store.client_file import ClientEntry
@@ -41,6 +42,12 @@ async def clinic_today(info: Info[Context, None], clinic_id: str) -> date:
     """Today in the clinic's calendar: its days (a client's birthday, a price list's first day,
     an installment's due day) begin at its midnight, not at UTC's."""
     return datetime.now(await zone_of(info, clinic_id)).date()
+
+
+async def country_of(info: Info[Context, None], clinic_id: str) -> str | None:
+    """The country the clinic dials from, which a phone number without its country code is read
+    in when clients are matched (`domain.client_file.matching`)."""
+    return clinic_country((await zone_of(info, clinic_id)).key)
 
 
 async def file_dates(info: Info[Context, None], client: ClientRow) -> Dates:

@@ -23,7 +23,7 @@ from domain.store.client_matches import record_match_keys
 from domain.store.models import Client as ClientRow
 from schema import idempotency
 from schema.audit.collector import note_write
-from schema.clients.file_access import visible_client
+from schema.clients.file_access import country_of, visible_client
 from schema.clients.file_inputs import AmendClientIdentityInput
 from schema.clients.file_mutations import invalid
 from schema.clients.mutations import ClientPayload
@@ -99,11 +99,13 @@ async def amend_client_identity(
         if input.clear_email:
             changed["email"] = None
 
+        country = await country_of(info, client.clinic_id)
+
         async def findable(amendment: ClientIdentityAmendment) -> None:
             # The corrected name, phone or e-mail finds the client when registered again:
             # written with the amendment, so there is never one without the other.
             page = (amendment.full_name, client.birth_date, amendment.phone, amendment.email)
-            await record_match_keys(client.clinic_id, client.id, match_keys(*page))
+            await record_match_keys(client.clinic_id, client.id, match_keys(*page, country))
 
         amendment = await amend_identity(
             amendment_id,

@@ -19,7 +19,7 @@ from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.already_registered import ClientAlreadyRegistered, already_registered
-from schema.clients.file_access import clinic_today
+from schema.clients.file_access import clinic_today, country_of
 from schema.clients.types import Client
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, from_domain, not_authorized
@@ -79,7 +79,8 @@ async def register_client(
     problems = _problems(input, await clinic_today(info, claims.clinic_id))
     if bad_key or problems:
         return from_domain(DomainValidationFailed([*problems, *([bad_key] if bad_key else [])]))  # type: ignore[return-value]
-    keys = match_keys(input.full_name, input.birth_date, input.phone, input.email)
+    country = await country_of(info, claims.clinic_id)
+    keys = match_keys(input.full_name, input.birth_date, input.phone, input.email, country)
     # Asked first without holding the keys: a client registered before is answered without a
     # write transaction (on SQLite, without the database's one write lock).
     refused = await _refusal(info, claims.clinic_id, claims.account_id, input, keys)

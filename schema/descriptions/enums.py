@@ -16,7 +16,8 @@ DESCRIPTIONS = {
     "`journey` is null.",
     "ClientMatchedOn.NAME_AND_BIRTH_DATE": "The same full name (spacing and case ignored) and "
     "birth date.",
-    "ClientMatchedOn.PHONE": "The same phone number, digits only.",
+    "ClientMatchedOn.PHONE": "The same phone number, written with or without the country code of "
+    "the clinic's country.",
     "ClientMatchedOn.EMAIL": "The same e-mail address, case ignored.",
     "CompanionRule": "How the desk counts companions who arrive with a main client (seed 004: "
     "the clinics' handbooks differ).",

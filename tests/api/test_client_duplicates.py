@@ -11,6 +11,7 @@ from domain.audit import CLIENT_READ
 from domain.roles import Role
 from domain.store.audit_models import AuditEntry
 from domain.store.models import Client as ClientRow
+from domain.store.models import Clinic
 from tests.api.audit_support import clinic_of, raw_client
 from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, write
 from tests.api.flow import JourneyDriver, new_key
@@ -126,3 +127,38 @@ async def test_naming_a_client_already_registered_is_a_read_of_that_client(
     # Then the answer, which tells whose phone it is, is in her trail as a read by the desk
     after = await reads.order_by("seq").values_list("actor_role", flat=True)
     assert (len(after), after[-1]) == (before + 1, Role.FRONT_DESK.value)
+
+
+# (the clinic's time zone, a number as one desk writes it, the same as another writes it)
+SAME_NUMBERS = [
+    ("Europe/Warsaw", "600 100 200", "+48 600 100 200"),
+    ("Europe/Warsaw", "+48 600 100 200", "0048600100200"),
+    ("Europe/Moscow", "8 916 123-45-67", "+7 916 123 45 67"),
+    ("Europe/Moscow", "+7 (916) 123-45-67", "916 123 45 67"),
+    ("Asia/Shanghai", "138 0013 8000", "+86 138 0013 8000"),
+    ("Asia/Shanghai", "0086 138 0013 8000", "13800138000"),
+]
+
+
+async def test_a_number_with_and_without_its_country_code_is_one_number(
+    fresh_clinic: FreshClinic,
+) -> None:
+    for zone, first, second in SAME_NUMBERS:
+        # Given a clinic in Poland, Russia or China, and a client registered with a number
+        clinic = await fresh_clinic()
+        await Clinic.filter(id=await clinic_of(clinic)).update(timezone=zone)
+        anna = (await register(clinic, **{**ANNA, "email": None, "phone": first}))["client"]
+        # When someone else is registered with that number written the other way
+        stranger = {"fullName": "Someone Else", "birthDate": "1970-05-05", "dataConsent": True}
+        refused = await register(clinic, **stranger, phone=second)
+        # Then the desk is told it is the client's number (the clinic's country code is the
+        # one a number without it has; Russia's trunk prefix 8 is that code too)
+        assert (refused["__typename"], refused.get("existingClientIds")) == (
+            "ClientAlreadyRegistered",
+            [anna["id"]],
+        ), (zone, first, second, refused)
+    # And a number of another country written without its code is not read as the clinic's
+    warsaw = await fresh_clinic()
+    await register(warsaw, **{**ANNA, "email": None, "phone": "+7 916 123 45 67"})
+    other = await register(warsaw, **{**ANNA, "fullName": "Ewa Lis", "phone": "916 123 45 67"})
+    assert other["__typename"] == "ClientPayload", other

@@ -12,14 +12,9 @@ from tortoise.migrations import operations as ops
 from tortoise.migrations.operations import RunSQL
 
 from domain.client_file.matching import match_keys
-from domain.store.append_only import POSTGRES, protect_tables
+from domain.store.append_only import protect_tables
+from domain.store.match_key_backfill import IDENTITIES, add_match_keys
 
-_IDENTITIES = (
-    "SELECT c.id AS client_id, c.clinic_id, c.birth_date, c.full_name, c.phone, c.email"
-    " FROM client c"
-    " UNION ALL SELECT c.id, c.clinic_id, c.birth_date, a.full_name, a.phone, a.email"
-    " FROM client_identity_amendment a JOIN client c ON c.id = a.client_id"
-)
 _FORWARD = "keys of the clients there are"
 
 
@@ -33,23 +28,14 @@ class KeepExistingClientsFindable(RunSQL):
         if sqls != _FORWARD or state_editor.collect_sql:
             return  # backwards, or the SQLite script of a new database: no clients there
         client = state_editor.client
-        pg = state_editor.DIALECT == POSTGRES
-        insert = (
-            "INSERT INTO client_match_key (clinic_id, key, client_id) VALUES ($1, $2, $3)"
-            " ON CONFLICT DO NOTHING"
-            if pg
-            else "INSERT OR IGNORE INTO client_match_key (clinic_id, key, client_id)"
-            " VALUES (?, ?, ?)"
-        )
         values = {
             (row["clinic_id"], key, row["client_id"])
-            for row in await client.execute_query_dict(_IDENTITIES)
+            for row in await client.execute_query_dict(IDENTITIES)
             for key in match_keys(
                 row["full_name"], _date(row["birth_date"]), row["phone"], row["email"]
             )
         }
-        if values:
-            await client.execute_many(insert, [list(v) for v in sorted(values)])
+        await add_match_keys(state_editor, values)
 
 
 def _date(value: Any) -> date:
