@@ -12,11 +12,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
-from tortoise.transactions import in_transaction
 
 from domain.errors import ErrorCode, FieldProblem
 from domain.journey.codec import facts_from_json
@@ -36,6 +35,7 @@ from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
 from domain.store.billing_reads import payment_minor
 from domain.store.models import Journey as JourneyRow
+from domain.store.refund_writes import OverRefund, write_refund
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.catalog.types import ContraindicationFound
@@ -141,7 +141,7 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     before_treatment = not facts.treatment_started
 
     async def write(_: object = None) -> None:
-        await _write_refund(
+        await write_refund(
             refund_id,
             payment,
             amount.minor,
@@ -247,25 +247,6 @@ async def _own_step_ended_it(
 
 
 TAKEN_FIRST = "another refund of this payment was recorded first"
-
-
-class OverRefund(Exception):
-    """Another refund of the same payment came first: this one would give back too much."""
-
-
-async def _write_refund(refund_id: str, payment: PaymentRow, minor: int, **row: Any) -> None:
-    """Written once, and never beyond the payment: the payment's row is locked while the
-    refunds so far are summed (SELECT ... FOR UPDATE; SQLite writes one at a time)."""
-    async with in_transaction() as connection:
-        await PaymentRow.filter(id=payment.id).select_for_update().using_db(connection).get()
-        if await RefundRow.filter(id=refund_id).using_db(connection).exists():
-            return
-        earlier = await RefundRow.filter(payment_id=payment.id).using_db(connection)
-        left = payment_minor(payment) - sum(r.amount_minor for r in earlier)
-        if minor > left:
-            shown = MoneyValue.from_minor(left, payment.currency).amount
-            raise OverRefund(f"at most {shown} is left to refund")
-        await RefundRow.create(using_db=connection, **row)
 
 
 def _in_the_journeys_unit(facts: JourneyFacts, amount: MoneyValue) -> int | None:

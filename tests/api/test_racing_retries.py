@@ -260,7 +260,7 @@ def _before_the_first_entry(
 ) -> None:
     """Runs `first` before the first refund entry is written (it may hold it, or fail it); the
     entries after are written as always."""
-    write, done = refunds._write_refund, asyncio.Event()
+    write, done = refunds.write_refund, asyncio.Event()
 
     async def written(*args: Any, **kwargs: Any) -> None:
         if not done.is_set():
@@ -268,7 +268,7 @@ def _before_the_first_entry(
             await first()
         await write(*args, **kwargs)
 
-    monkeypatch.setattr(refunds, "_write_refund", written)
+    monkeypatch.setattr(refunds, "write_refund", written)
 
 
 async def _a_deposit_to_refund(fresh_clinic: Clinic) -> tuple[JourneyDriver, str, dict[str, Any]]:
