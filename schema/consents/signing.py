@@ -2,7 +2,8 @@
 
 The template is found by the input's `templateId` (a template's key) and `templateVersion`
 (its version number). Once a clinic has published a template under that key, a signature must
-name one of its versions, in one of its languages, for its kind; the signature row is written
+name one of its versions, in one of its languages, for its kind, and no newer version may
+offer that language (the client signs the text the clinic stands by); the signature row is written
 once the journey accepted the step, under an id derived from the request's key, so a retry
 converges on one row. A key no template was published under is signed as before (template id
 and version only), which keeps journeys of clinics without published templates working.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 
 from domain.consent.signature import SignatureFormat, SignerCapacity, check_drawn_signature
 from domain.errors import FieldProblem
@@ -68,13 +70,27 @@ async def find_version(
     row = await published.filter(version=number).first() if number is not None else None
     if row is None:
         return None, [FieldProblem("templateVersion", "no such published version")]
-    problems = []
+    problems = await _replaced(published, row, language)
     if row.kind != kind.value:
         problems.append(FieldProblem("kind", f"this template is a {row.kind} consent"))
     if language not in row.texts:
         offered = ", ".join(sorted(row.texts))
         problems.append(FieldProblem("language", f"the template is in: {offered}"))
     return row, problems
+
+
+async def _replaced(
+    published: QuerySet[VersionRow], row: VersionRow, language: str
+) -> list[FieldProblem]:
+    """A version a newer one replaced in the signer's language is not signed: the clinic
+    published the newer text (a risk added, a wording corrected) for clients to read and sign.
+    A language only an older version has keeps that version signable."""
+    newer = await published.filter(version__gt=row.version).order_by("-version")
+    current = next((v for v in newer if language in v.texts), None)
+    if current is None:
+        return []
+    message = f"version {row.version} was replaced by version {current.version}: sign that one"
+    return [FieldProblem("templateVersion", message)]
 
 
 async def write_signature(signature_id: str, journey: JourneyRow, s: Signing) -> SignatureRow:
