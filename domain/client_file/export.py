@@ -2,8 +2,9 @@
 
 `ClientFile` is the whole file as stored at one moment: the identity page and its amendments,
 every entry of every part with its corrections and error marks, the consents signed with their
-exact text, the treatments performed, and the audit trail's accesses to the file ("who saw my
-file"). `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
+exact text, what the client's photos may be used for (each purpose given and withdrawn), the
+treatments performed, and the audit trail's accesses to the file ("who saw my file").
+`file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
 maps the clinical part of it to a FHIR Bundle.
 
 The service card is in the JSON copy: its entries are the client's personal data, and art. 15
@@ -33,6 +34,9 @@ from domain.client_file.kinds import EntryKind
 MAX_ENTRIES = 2000
 MAX_IDENTITY_VERSIONS = 200
 MAX_CONSENTS = 300
+# Photo-consent changes: a change is recorded only when it changes what stands, so a client
+# gives and withdraws each of the three purposes a few times in a lifetime.
+MAX_PHOTO_CONSENT_CHANGES = 2000
 MAX_TREATMENTS = 500
 MAX_ACCESSES = 5000
 # And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
@@ -115,6 +119,20 @@ class SignedConsent:
 
 
 @dataclass(frozen=True)
+class PhotoConsentChange:
+    """A purpose the client's photos may be used for, given or withdrawn (by `setPhotoConsent`,
+    or by a PHOTO consent signed or withdrawn: `signature_id` when signed on a template)."""
+
+    id: str
+    purpose: str
+    given: bool
+    signature_id: str | None
+    recorded_by: str
+    recorded_by_role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Treatment:
     """A treatment performed in a journey (the record `completeTreatment` attached)."""
 
@@ -154,6 +172,7 @@ class ClientFile:
     identity: Sequence[IdentityVersion]  # registered first, then each amendment in order
     entries: Sequence[FileEntry] = ()
     consents: Sequence[SignedConsent] = ()
+    photo_consents: Sequence[PhotoConsentChange] = ()  # oldest first
     treatments: Sequence[Treatment] = ()
     accesses: Sequence[FileAccess] = ()  # newest first
     accesses_total: int = 0
@@ -229,6 +248,18 @@ def _consent(consent: SignedConsent, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+def _photo_consent(change: PhotoConsentChange, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "purpose": change.purpose,
+        "given": change.given,
+        "signatureId": change.signature_id,
+        "by": change.recorded_by,
+        "authorRole": change.recorded_by_role,
+        **_when(change.at, zone),
+    }
+
+
 def _treatment(treatment: Treatment, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "id": treatment.id,
@@ -274,6 +305,7 @@ def file_document(file: ClientFile) -> dict[str, Any]:
         },
         **{PART_NAMES[kind]: [_entry(e, zone) for e in file.part(kind)] for kind in EntryKind},
         "consents": [_consent(c, zone) for c in file.consents],
+        "photoConsents": [_photo_consent(c, zone) for c in file.photo_consents],
         "treatments": [_treatment(t, zone) for t in file.treatments],
         "whoSawMyFile": {
             "total": file.accesses_total,

@@ -24,6 +24,7 @@ from domain.store.models import (
     JourneyEvent,
     JourneyRecord,
 )
+from domain.store.photos import PhotoConsentChange
 from domain.store.staff_names import names_through_time
 
 
@@ -140,6 +141,28 @@ async def _consents(client_id: str, as_of: datetime) -> list[x.SignedConsent] | 
     return signed
 
 
+async def _photo_consents(client_id: str, as_of: datetime) -> list[x.PhotoConsentChange] | TooLarge:
+    rows = (
+        await PhotoConsentChange.filter(client_id=client_id, recorded_at__lte=as_of)
+        .order_by("recorded_at", "id")
+        .limit(x.MAX_PHOTO_CONSENT_CHANGES + 1)
+    )
+    if len(rows) > x.MAX_PHOTO_CONSENT_CHANGES:
+        return TooLarge("photo consent changes", x.MAX_PHOTO_CONSENT_CHANGES)
+    return [
+        x.PhotoConsentChange(
+            id=row.id,
+            purpose=row.purpose,
+            given=row.given,
+            signature_id=row.signature_id,
+            recorded_by=row.recorded_by,
+            recorded_by_role=row.recorded_by_role,
+            at=row.recorded_at,
+        )
+        for row in rows
+    ]
+
+
 async def _treatments(client: Client, as_of: datetime) -> list[x.Treatment] | TooLarge:
     """Treatment records the client's journeys took in (a refused draft is no treatment)."""
     journeys = await Journey.filter(client_id=client.id).values_list("id", flat=True)
@@ -194,12 +217,14 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
     identity = await _identity(client, as_of)
     entries = await _entries(client.id, as_of)
     consents = await _consents(client.id, as_of)
+    photo_consents = await _photo_consents(client.id, as_of)
     treatments = await _treatments(client, as_of)
-    for part in (identity, entries, consents, treatments):
+    for part in (identity, entries, consents, photo_consents, treatments):
         if isinstance(part, TooLarge):
             return part
     assert not isinstance(identity, TooLarge) and not isinstance(entries, TooLarge)
     assert not isinstance(consents, TooLarge) and not isinstance(treatments, TooLarge)
+    assert not isinstance(photo_consents, TooLarge)
     accesses, total = await _accesses(client, upto_seq)
     clinic = await Clinic.get(id=client.clinic_id)
     return x.ClientFile(
@@ -212,6 +237,7 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
         identity=identity,
         entries=entries,
         consents=consents,
+        photo_consents=photo_consents,
         treatments=treatments,
         accesses=accesses,
         accesses_total=total,

@@ -26,9 +26,10 @@ from tests.api.client_file_support import (
     nodes,
     write,
 )
-from tests.api.consent_support import new_key, publish, signing
-from tests.api.flow import JourneyDriver
+from tests.api.consent_support import WITHDRAW_CONSENT, new_key, publish, signing
+from tests.api.flow import JourneyDriver, end_journey
 from tests.api.harness import clinic_today
+from tests.api.photo_support import set_consent, sign_photo_consent
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
@@ -193,6 +194,34 @@ async def test_the_export_carries_the_whole_file_a_valid_bundle_and_who_saw_it(
     assert [m["name"] for m in fresh["file"]["medications"]] == ["isotretinoin", "aspirin"]
     actions = [e["action"] for e in fresh["file"]["whoSawMyFile"]["entries"]]
     assert actions.count("client.file_export.read") == 2  # the first and its retry
+
+
+async def test_the_export_shows_what_the_photos_may_be_used_for_given_and_withdrawn(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client who signed a paper PHOTO consent for her record and marketing
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Maria Nowak")
+    journey = await clinic.drive_to("CONSENT", await clinic.start(client))
+    jid = journey["id"]
+    await sign_photo_consent(clinic, jid, ["CLINICAL_RECORD", "MARKETING"])
+    # And withdrew it, then allowed teaching at the desk
+    await clinic.ok(WITHDRAW_CONSENT, Role.FRONT_DESK, journeyId=jid, kind="PHOTO")
+    await set_consent(clinic, client, "TEACHING", True)
+    # When the supervisor exports her file
+    result = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    assert result["__typename"] == "ClientFileExportPayload", result
+    # Then her copy says what was given and withdrawn, by whom, oldest first
+    changes = result["file"]["photoConsents"]
+    given = [(c["purpose"], c["given"], c["authorRole"]) for c in changes]
+    assert sorted(given[:2]) == [("CLINICAL_RECORD", True, "NURSE"), ("MARKETING", True, "NURSE")]
+    assert sorted(given[2:4]) == [
+        ("CLINICAL_RECORD", False, "FRONT_DESK"),
+        ("MARKETING", False, "FRONT_DESK"),
+    ]
+    assert given[4:] == [("TEACHING", True, "FRONT_DESK")]
+    assert all(c["at"] and c["atLocal"] and c["by"] for c in changes)
+    await end_journey(clinic, jid)
 
 
 async def test_exports_racing_with_one_key_all_answer_the_same_copy(
