@@ -81,3 +81,27 @@ class ConsentWithdrawal(AppendOnlyModel):
 
     class Meta:
         table = "consent_withdrawal"
+
+
+class ConsentWithdrawalAfterJourney(AppendOnlyModel):
+    """A consent withdrawn once its journey had ended (`domain.consent.after_journey`): the
+    journey's workflow has finished and records no step, so this row is the withdrawal's record,
+    one per journey and kind (a consent signed again is signed in another journey). A signature
+    row of the consent, when there is one, gets its `ConsentWithdrawal` too."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="consent_withdrawals_after_journey", on_delete=fields.RESTRICT
+    )
+    client_id: str
+    journey_id = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=32)
+    note = fields.TextField(null=True)  # what the client said
+    recorded_by = fields.CharField(max_length=64)
+    recorded_by_role = fields.CharField(max_length=32)
+    withdrawn_at = fields.DatetimeField()
+
+    class Meta:
+        table = "consent_withdrawal_after_journey"
+        unique_together = (("journey_id", "kind"),)

@@ -660,6 +660,19 @@ CREATE TABLE "client_match_key" (
     CONSTRAINT "uid_client_matc_client__0c49b6" UNIQUE ("client_id", "key")
 );
 
+CREATE TABLE "consent_withdrawal_after_journey" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "journey_id" VARCHAR(64) NOT NULL,
+    "kind" VARCHAR(32) NOT NULL,
+    "note" TEXT,
+    "recorded_by" VARCHAR(64) NOT NULL,
+    "recorded_by_role" VARCHAR(32) NOT NULL,
+    "withdrawn_at" TIMESTAMP NOT NULL,
+    "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE RESTRICT,
+    CONSTRAINT "uid_consent_wit_journey_8b58b7" UNIQUE ("journey_id", "kind")
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -936,6 +949,10 @@ CREATE TRIGGER "client_match_key_refuse_update" BEFORE UPDATE ON "client_match_k
 
 CREATE TRIGGER "client_match_key_refuse_delete" BEFORE DELETE ON "client_match_key" BEGIN SELECT RAISE(ABORT, 'client_match_key is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "consent_withdrawal_after_journey_refuse_update" BEFORE UPDATE ON "consent_withdrawal_after_journey" BEGIN SELECT RAISE(ABORT, 'consent_withdrawal_after_journey is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "consent_withdrawal_after_journey_refuse_delete" BEFORE DELETE ON "consent_withdrawal_after_journey" BEGIN SELECT RAISE(ABORT, 'consent_withdrawal_after_journey is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -1005,3 +1022,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0034_client_match_keys', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0035_phone_keys_by_country', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0036_consent_withdrawal_after_journey', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

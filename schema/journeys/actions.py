@@ -233,12 +233,20 @@ async def run_action(
         return await _refusal(error, await _reloaded(row), info)
     if after_accepted is not None:
         await after_accepted(row, ledger)
+    return await settled_answer(info, input, row, actor.user_id)
+
+
+async def settled_answer(
+    info: Info[Context, None], input: Any, row: JourneyRow, account_id: str
+) -> JourneyPayload:
+    """The answer to a step done on the journey `row`: its write noted, the key settled with
+    the journey as its result, and the journey as the step left it."""
     note_write(info, row.client_id)
     # The step's entries (its write, and the journey the answer is built from) go with the
     # key's settlement, the answer's own later reads at the operation's end (`AuditTrail`).
     due = entries_due(info.context, Access(row.client_id, JOURNEY_READ))
     audited = (due.viewer, due.accesses) if due else None
-    settled = await settled_row(row.id, idempotency.settled_key(actor.user_id, input), audited)
+    settled = await settled_row(row.id, idempotency.settled_key(account_id, input), audited)
     if due is not None:
         due.written()
     return JourneyPayload(journey=Journey.from_row(settled or row))

@@ -3,7 +3,9 @@
 Deferring keeps the journey in CONSENT: the stage's SLA keeps running, so the cockpit sees a
 consent that waits too long. A withdrawal of a consent the treatment needs, before the treatment
 began, stops the journey (DECLINED); any other withdrawal is recorded and the journey goes on.
-Either way the signature stays in the file, marked withdrawn.
+Either way the signature stays in the file, marked withdrawn. A PHOTO or DATA_PROCESSING consent
+outlives its journey: once the journey has ended, its withdrawal is recorded without it
+(`withdrawal_after_journey`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from schema import idempotency
 from schema.consents.signing import write_withdrawal
 from schema.context import Context
 from schema.journeys.actions import JourneyResult, run_noted_action, run_recorded_action
+from schema.journeys.withdrawal_after_journey import withdrawn_after_the_journey
 from schema.photos.signed_purposes import withdraw_signed_purposes
 from schema.text import check_text
 
@@ -54,6 +57,10 @@ async def defer_consent(info: Info[Context, None], input: DeferConsentInput) -> 
 async def withdraw_consent(info: Info[Context, None], input: WithdrawConsentInput) -> JourneyResult:
     actor = info.context.actor
     problems = check_text("note", input.note, required=False)
+    if not problems:  # a note refused is answered on the journey's path, the key unclaimed
+        after_the_journey = await withdrawn_after_the_journey(info, input)
+        if after_the_journey is not None:
+            return after_the_journey
 
     async def mark(journey: JourneyRow, ledger: KeyClaim | None) -> None:
         assert actor is not None  # run_action refuses callers without one
