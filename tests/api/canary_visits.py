@@ -189,6 +189,9 @@ async def treat_one_client(visit: Visit) -> str:
     }
     await visit.step(Role.EXPERT, "completeExpertReview", journey, **final)
     await visit.step(Role.CONSULTANT, "deferConsent", journey)  # a second talk first
+    # Photos for marketing, on a paper form: a consent that outlives the visit
+    photos = {"kind": "PHOTO", "rightsExplained": True, "photoPurposes": ["MARKETING"]}
+    await visit.step(Role.NURSE, "signConsent", journey, **photos)
     # Signed by a guardian (the marked name), drawn as SVG path data (its own marker).
     drawn = {"format": "SVG_PATH"}
     consent = {"kind": "PROCEDURE", "rightsExplained": True, "signature": drawn}
@@ -207,6 +210,8 @@ async def treat_one_client(visit: Visit) -> str:
     await visit.step(Role.NURSE, "withdrawConsent", journey, kind="PROCEDURE")
     done = await follow_up_with_aftercare(visit, journey)
     assert done["stage"] == "COMPLETED", done
+    # The photo consent withdrawn once the journey has ended: recorded without the journey
+    await visit.step(Role.FRONT_DESK, "withdrawConsent", journey, kind="PHOTO")
     consultation = next(e for e in done["history"] if e["action"] == "record_consultation")
     await visit.call(
         Role.SUPERVISOR,
