@@ -60,7 +60,7 @@ class FollowUpTask(Model):
 
     class Meta:
         table = "follow_up_task"
-        indexes = (("clinic_id", "status", "due_at"),)
+        indexes = (("clinic_id", "status", "due_at"), ("linked_journey_id",))
 
 
 class SurveyResponse(AppendOnlyModel):

@@ -107,6 +107,7 @@ class BillLine(AppendOnlyModel):
 
     class Meta:
         table = "bill_line"
+        indexes = (("bill_id", "position"),)
 
 
 class BillConfirmation(AppendOnlyModel):
@@ -145,6 +146,7 @@ class Payment(AppendOnlyModel):
     class Meta:
         table = "payment"
         unique_together = (("clinic_id", "receipt_number"),)
+        indexes = (("clinic_id", "recorded_at"),)  # a month's payments
 
 
 class Refund(AppendOnlyModel):
@@ -169,6 +171,7 @@ class Refund(AppendOnlyModel):
 
     class Meta:
         table = "refund"
+        indexes = (("clinic_id", "recorded_at"), ("payment_id",), ("bill_id",), ("journey_id",))
 
 
 class InstallmentDue(AppendOnlyModel):

@@ -65,7 +65,7 @@ class ConsentSignature(AppendOnlyModel):
 
     class Meta:
         table = "consent_signature"
-        indexes = (("client_id", "signed_at"),)
+        indexes = (("client_id", "signed_at"), ("journey_id",))
 
 
 class ConsentWithdrawal(AppendOnlyModel):

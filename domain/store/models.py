@@ -130,6 +130,7 @@ class Client(AppendOnlyModel):
 
     class Meta:
         table = "client"
+        indexes = (("clinic_id", "created_at", "id"),)  # `clients`' pages, newest first
 
 
 class Journey(Model):
@@ -161,6 +162,7 @@ class Journey(Model):
         indexes = (
             ("clinic_id", "stuck", "sla_deadline"),
             ("clinic_id", "active", "stage", "stuck"),  # covers the per-stage counts
+            ("client_id", "active"),  # a client's journeys, its active one
         )
 
 
@@ -208,6 +210,7 @@ class JourneyRecord(AppendOnlyModel):
 
     class Meta:
         table = "journey_record"
+        indexes = (("amends_id",),)  # a record's corrections
 
 
 class IdempotencyKey(Model):

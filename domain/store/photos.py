@@ -42,7 +42,7 @@ class Photo(AppendOnlyModel):
 
     class Meta:
         table = "photo"
-        indexes = (("client_id", "uploaded_at"),)
+        indexes = (("client_id", "uploaded_at"), ("journey_id",))
 
 
 class PhotoConsentChange(AppendOnlyModel):

@@ -773,6 +773,30 @@ CREATE INDEX "idx_live_subscr_account_1f8197" ON "live_subscription_lease" ("acc
 
 CREATE INDEX "idx_client_matc_clinic__176905" ON "client_match_key" ("clinic_id", "key");
 
+CREATE INDEX "idx_client_clinic__7ca3a1" ON "client" ("clinic_id", "created_at", "id");
+
+CREATE INDEX "idx_journey_client__c22edf" ON "journey" ("client_id", "active");
+
+CREATE INDEX "idx_journey_rec_amends__84faf6" ON "journey_record" ("amends_id");
+
+CREATE INDEX "idx_bill_line_bill_id_bc8dff" ON "bill_line" ("bill_id", "position");
+
+CREATE INDEX "idx_payment_clinic__88ec98" ON "payment" ("clinic_id", "recorded_at");
+
+CREATE INDEX "idx_refund_clinic__de7a4d" ON "refund" ("clinic_id", "recorded_at");
+
+CREATE INDEX "idx_refund_payment_9157c2" ON "refund" ("payment_id");
+
+CREATE INDEX "idx_refund_bill_id_7bf63a" ON "refund" ("bill_id");
+
+CREATE INDEX "idx_refund_journey_73cf9a" ON "refund" ("journey_id");
+
+CREATE INDEX "idx_follow_up_t_linked__5cbc42" ON "follow_up_task" ("linked_journey_id");
+
+CREATE INDEX "idx_photo_journey_78ea02" ON "photo" ("journey_id");
+
+CREATE INDEX "idx_consent_sig_journey_80cbea" ON "consent_signature" ("journey_id");
+
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
 CREATE TRIGGER "audit_entry_refuse_delete" BEFORE DELETE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: DELETE refused'); END;
@@ -1024,3 +1048,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0035_phone_keys_by_country', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0036_consent_withdrawal_after_journey', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0037_read_indexes', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -1,0 +1,79 @@
+"""Reads find their rows through an index, so they cost what the caller's clinic or journey
+holds, not what every clinic's rows hold: the plans SQLite and PostgreSQL make for the
+statements each read runs (`tests.query_plans`) read none of these tables whole."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from domain.aftercare.tasks import TaskKind, TaskStatus
+from domain.roles import Role
+from domain.store.aftercare import FollowUpTask
+from domain.store.billing_reads import kept_by_bill, lines_paid_in, money_moved
+from domain.store.history import client_history
+from domain.store.models import JourneyRecord
+from domain.store.photo_tasks import settle_photo_tasks
+from domain.store.recheck_tasks import booking_of
+from tests.query_plans import whole_reads
+from tests.sql_statements import reads_naming
+from tests.store import money_rows
+from tests.store.money_rows import utc
+
+TABLES = ("journey", "journey_record", "bill_line", "payment", "refund", "photo")
+
+
+async def _a_month_of_bills(clinic_id: str) -> Any:
+    """A month's paid lines, from a clinic with a bill paid in it."""
+    journey_id = await money_rows.journey(clinic_id, utc(3))
+    paid = money_rows.payment_row(
+        clinic_id, journey_id, minor=1_000, receipt=1, at=utc(3), bill_id=str(uuid.uuid4())
+    )
+    await paid.save()
+    return await lines_paid_in(clinic_id, utc(1), utc(1, month=12))
+
+
+async def _a_journeys_money(clinic_id: str) -> Any:
+    journey_id = await money_rows.journey(clinic_id, utc(3))
+    return await money_moved(clinic_id, None, None, [journey_id])
+
+
+async def _a_journeys_photos(clinic_id: str) -> Any:
+    journey_id = await money_rows.journey(clinic_id, utc(3))
+    await FollowUpTask.create(
+        id=str(uuid.uuid4()),
+        clinic_id=clinic_id,
+        journey_id=journey_id,
+        kind=TaskKind.PHOTO.value,
+        status=TaskStatus.OPEN.value,
+        due_at=utc(4),
+        assignee_role=Role.NURSE.value,
+        updated_at=utc(3),
+    )
+    return await settle_photo_tasks(journey_id)
+
+
+READS: dict[str, Callable[[str], Awaitable[Any]]] = {
+    # startJourney's visit category (and the file export): a client's journeys
+    "a client's journeys": lambda clinic_id: client_history(f"{clinic_id}-client"),
+    "a booking as corrected": lambda _: booking_of(
+        JourneyRecord(id=str(uuid.uuid4()), journey_id="j", kind="handover", body={})
+    ),
+    "a month's money": lambda clinic_id: money_moved(clinic_id, utc(1), utc(1, month=12)),
+    "a month's paid lines": _a_month_of_bills,
+    "a journey's money": _a_journeys_money,
+    "what bills hold": lambda _: kept_by_bill([str(uuid.uuid4())]),
+    "a journey's photos": _a_journeys_photos,
+}
+
+
+@pytest.mark.parametrize("read", list(READS))
+async def test_a_read_finds_its_rows_through_an_index(read: str) -> None:
+    clinic_id = await money_rows.clinic()
+    with reads_naming(*TABLES) as statements:
+        await READS[read](clinic_id)
+    assert statements, "the read ran no statement on these tables"
+    assert await whole_reads(statements, TABLES) == []
