@@ -71,7 +71,9 @@ async def clients(
         matches = Q(full_name__icontains=term)
         if not denied("Client", "phone", claims.role):
             matches |= Q(phone__contains=term)
-        amended = ClientIdentityAmendment.filter(matches).values("client_id")
+        # Only the clinic's own clients' amendments: every clinic's were read to pick these.
+        own = ClientIdentityAmendment.filter(matches, client__clinic_id=claims.clinic_id)
+        amended = own.values("client_id")
         query = query.filter(matches | Q(id__in=Subquery(amended)))
     rows, page_info = await keyset_page(query, "created_at", first, after)
     edges = [ClientEdge(cursor=cursor_for(r, "created_at"), node=Client.from_row(r)) for r in rows]

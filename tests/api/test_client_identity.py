@@ -14,6 +14,8 @@ from domain.store.models import Client as ClientRow
 from tests.api.audit_support import raw_client
 from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, IDENTITY, new_key, write
 from tests.api.flow import JourneyDriver
+from tests.query_plans import whole_reads
+from tests.sql_statements import reads_naming
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -115,6 +117,13 @@ query Search($term: String!) {
 """
 
 
+SEARCH_ALL = """
+query Page {
+  clients(first: 5) { ... on ClientConnection { edges { node { fullName } } } }
+}
+"""
+
+
 async def test_the_client_list_finds_a_client_by_a_corrected_name(
     fresh_clinic: FreshClinic,
 ) -> None:
@@ -131,6 +140,24 @@ async def test_the_client_list_finds_a_client_by_a_corrected_name(
     for term in ("Wiśniew", "Nowak"):
         data = await clinic.api.run(SEARCH, clinic.token(Role.FRONT_DESK), term=term)
         assert data["clients"]["edges"] == [{"node": {"fullName": "Anna Wiśniewska"}}], term
+
+
+async def test_the_client_list_reads_only_the_clinics_clients(fresh_clinic: FreshClinic) -> None:
+    # Given a client of another clinic whose corrected name holds the term
+    other = await fresh_clinic()
+    elsewhere = await other.register_client("Anna Nowak")
+    renamed = {"clientId": elsewhere, "fullName": "Anna Wiśniewska", "reason": "married"}
+    await write(other, AMEND_CLIENT_IDENTITY, Role.FRONT_DESK, **renamed)
+    clinic = await fresh_clinic()
+    await clinic.register_client("Anna Wiśniewska")
+    # When the front desk lists and searches its own clients
+    with reads_naming("client") as statements:
+        data = await clinic.api.run(SEARCH, clinic.token(Role.FRONT_DESK), term="Wiśniew")
+        await clinic.api.run(SEARCH_ALL, clinic.token(Role.FRONT_DESK))
+    # Then only its client is found, through indexes on the clinic's clients and their
+    # amendments: no read of every clinic's clients or amendments
+    assert data["clients"]["edges"] == [{"node": {"fullName": "Anna Wiśniewska"}}]
+    assert await whole_reads(statements, ("client", "client_identity_amendment")) == []
 
 
 async def _fill(client_id: str, count: int) -> None:
