@@ -20,11 +20,13 @@ once per page size carried into them, so the estimate is linear in the document,
 are.
 
 Items alone do not bound the time an answer takes: every value of it (each field of each item)
-passes the resolvers and the extensions' hooks, about 15 to 40 microseconds each, in one run of
-the event loop that nothing interrupts. Within the item bound, 20 journeys with 500 events each
-and every field of an event (160,000 values) kept every other request of the process waiting 4
-to 6 s. So the same estimate counts the answer's values too, each field once per item it is asked
-in, and refuses past `MAX_FIELD_VALUES` (a second or so of the loop at most).
+passes the resolvers and the extensions' hooks in one run of the event loop that nothing
+interrupts, and every object (a list's item, a field answering an object) costs as much as
+several values more: its row is read into a model and its fields are gathered, and an object
+field's resolver is often a loader's await. Within the item bound, one request of 49 journeys'
+histories (24,500 events, `seq` alone) held every other request of the process 1.4 to 2.5 s.
+So the same estimate counts the answer's values too, each field once per item it is asked in,
+an object as `OBJECT_WEIGHT` values, and refuses past `MAX_FIELD_VALUES`.
 """
 
 from __future__ import annotations
@@ -52,15 +54,23 @@ from graphql import (
     VariableNode,
     get_named_type,
     get_operation_ast,
+    is_leaf_type,
 )
 from strawberry.extensions import SchemaExtension
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 
 MAX_LIST_ITEMS = 50_000
-# Well above a screen's (a journey with a history page of 500 events and every field of each:
-# about 10,000 values; a page of 100 journeys with twenty fields each: about 2,000).
-MAX_FIELD_VALUES = 50_000
+# What one object costs the loop, in values: measured on every shape of answer (a history's
+# events with one field, four or all of them; pages of journeys with twenty fields), an event
+# took as much loop time as 8 values more than its fields, and so did an object field (an
+# event's actor, a journey's client); with it every shape costs 6 to 7 microseconds a value.
+OBJECT_WEIGHT = 8
+# About 0.15 s of the event loop, the most one request may hold every other one back (at
+# 50,000 flat values the largest accepted requests held the loop 0.3 to 2.5 s). Above a
+# screen's: a journey's history page of 500 events with every field of each is about 17,000; a
+# page of 100 journeys with twenty fields each, about 5,000; a lot's 1,000 recipients, 22,000.
+MAX_FIELD_VALUES = 24_000
 # No field takes a larger `first` (a journey's history); a larger one is refused by the field
 # itself, with its own typed answer, and costs nothing here.
 LARGEST_PAGE = 500
@@ -101,8 +111,8 @@ class AnswerEstimate:
         variables: Mapping,
         count_values: bool = False,
     ) -> None:
-        """`count_values`: every field's value counts (one per item it is asked in), not only
-        list items."""
+        """`count_values`: every field's value counts (one per item it is asked in, an object as
+        `OBJECT_WEIGHT`), not only list items."""
         self.schema, self.variables = schema, dict(variables)
         self.count_values = count_values
         self.limit = MAX_FIELD_VALUES if count_values else MAX_LIST_ITEMS
@@ -171,9 +181,14 @@ class AnswerEstimate:
             return 0  # refused by validation
         weight = WEIGHTS.get((parent.name, node.name.value))
         if weight is not None:
-            return weight
+            # Made off the loop (a PDF on its own thread): the item bound bounds that work, and
+            # to the loop its answer is one value.
+            return 1 if self.count_values else weight
         page, inner = self.page(field, node), get_named_type(field.type)
-        own = 1 if self.count_values else 0  # the field's own value
+        # As values: an object (a list's item or a field's answer) costs `OBJECT_WEIGHT`; as
+        # items: a list's item is one, the other fields nothing.
+        unit = (1 if is_leaf_type(inner) else OBJECT_WEIGHT) if self.count_values else 1
+        own = unit if self.count_values else 0
         if not _is_list(field):
             # A connection's page sizes the list below it; any other object passes it on.
             return own + self.selections(node.selection_set, inner, page or carried, spans)
@@ -186,7 +201,7 @@ class AnswerEstimate:
             return own + self.selections(node.selection_set, inner, None, spans)
         below = tuple((owner, n * items) for owner, n in spans)
         inside = self.selections(node.selection_set, inner, None, below)
-        return min(items * (1 + inside), self.over)
+        return min(items * (unit + inside), self.over)
 
     def fragment(self, name: str, carried: int | None, spans: Spans) -> float:
         known = self.measured.get((name, carried, spans))
@@ -231,8 +246,9 @@ def refusal(
         )
     if values_asked > MAX_FIELD_VALUES:
         return GraphQLError(
-            f"'{label}' would answer more than {MAX_FIELD_VALUES:,} values: ask for smaller "
-            "pages (`first`), fewer fields in each item or fewer aliases",
+            f"'{label}' would answer more than {MAX_FIELD_VALUES:,} values (an object counts as "
+            f"{OBJECT_WEIGHT}): ask for smaller pages (`first`), fewer fields in each item or "
+            "fewer aliases",
             operation,
         )
     return None
