@@ -7,13 +7,16 @@ digest of the mutation's name and input (`domain.idempotency`), and what the cla
 - ANSWERED: answer the first result, change nothing;
 - REUSED: the key stands for another request (another mutation, or the same one with another
   input): `Conflict`, change nothing.
+A mutation whose own checks refuse its input before the claim looks its key up instead
+(`refusal_answer`): the same states decide, so a retry is answered as the first time and a
+key used for another request is a `Conflict`, whichever check the changed input fails.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -24,6 +27,9 @@ from domain.store import records
 from domain.store.records import KeyClaim, KeyRequest, KeyState
 from schema.context import Context
 from schema.errors import Conflict, from_domain
+
+# A mutation's refusal of its input (`NotFound`, `ValidationFailed`, ...), or None for none.
+Refusal = TypeVar("Refusal")
 
 KEY_DESCRIPTION = (
     "Any string of 1 to 200 characters, new for each request: a random one (a UUID), never "
@@ -68,33 +74,77 @@ async def claim(
     return await records.claim_key(request) if request is not None else None
 
 
+async def _earlier(
+    info: Info[Context, None],
+    account_id: str,
+    input_: object,
+    went_through: Callable[[KeyClaim], Awaitable[bool]] | None,
+) -> KeyState | None:
+    """Where the request's key stands, claiming nothing, in one lookup: ANSWERED when this very
+    request (same account, key, mutation and input) was answered before or, given
+    `went_through`, its first attempt's work was done and only its answer was lost (the key
+    claimed, never settled: `went_through` says whether that work is there, given the key's
+    claim, what the work's ids were derived from: `derived_id`); REUSED when the key stands for
+    another request; None otherwise (no key, a key never claimed, work not there)."""
+    request = key_request(info, account_id, input_)
+    if request is None or records.key_problem(request.key) is not None:
+        return None
+    standing = await records.key_standing(request)
+    if standing is None:
+        return None
+    if standing.state is KeyState.UNFINISHED:
+        done = went_through is not None and await went_through(standing)
+        return KeyState.ANSWERED if done else None
+    return standing.state
+
+
+async def refusal_answer(
+    info: Info[Context, None],
+    account_id: str,
+    input_: object,
+    refusal: Refusal,
+    *,
+    went_through: Callable[[KeyClaim], Awaitable[bool]] | None = None,
+) -> Refusal | Conflict | None:
+    """What a mutation whose checks refuse its input (`refusal`) answers before its key is
+    claimed: `Conflict` when the key stands for another request (as its claim would answer),
+    None when this very request was answered before or went through (see `_earlier`), else
+    the refusal. None: the request goes on, to be answered as the first time, as its first
+    attempt passed the checks: even when one would refuse it now (a rule depending on the
+    clinic's settings, on today's date or on a newer release).
+
+    Asked only on that path (no refusal: None, asking nothing), so a request that passes its
+    checks pays nothing for it."""
+    if refusal is None:
+        return None
+    earlier = await _earlier(info, account_id, input_, went_through)
+    if earlier is KeyState.REUSED:
+        return conflict()
+    return None if earlier is KeyState.ANSWERED else refusal
+
+
+async def refusal_or_conflict(
+    info: Info[Context, None], account_id: str, input_: object, refusal: Refusal
+) -> Refusal | Conflict:
+    """For a refusal no attempt of a request could have passed (what it names is not found:
+    rows are never deleted): `Conflict` when the key stands for another request, else the
+    refusal."""
+    earlier = await _earlier(info, account_id, input_, None)
+    return conflict() if earlier is KeyState.REUSED else refusal
+
+
 async def answered_before(
     info: Info[Context, None],
     account_id: str,
     input_: object,
-    operation: str | None = None,
     *,
     went_through: Callable[[KeyClaim], Awaitable[bool]] | None = None,
 ) -> bool:
-    """Whether this very request (same account, key, mutation and input) was already answered,
-    or, given `went_through`, whether its first attempt's work was done and only its answer was
-    lost (the key claimed, never settled): `went_through` says whether that work is there,
-    given the key's claim (what the work's ids were derived from: `derived_id`).
-
-    Asked by a mutation whose checks refuse the input, before it answers the refusal: the
-    first attempt passed them, so a retry must be answered as the first time, even when a check
-    would now refuse (a rule depending on the clinic's settings, on today's date or on a newer
-    release). Asked only on that path, so a request that passes its checks pays nothing for it.
-    """
-    request = key_request(info, account_id, input_, operation)
-    if request is None or records.key_problem(request.key) is not None:
-        return False
-    standing = await records.key_standing(request)
-    if standing is None:
-        return False
-    if standing.state is KeyState.UNFINISHED and went_through is not None:
-        return await went_through(standing)
-    return standing.state is KeyState.ANSWERED
+    """Whether this very request was answered before or went through (see `_earlier`), for a
+    mutation that claimed its key already (the claim answered a key used for another request).
+    A refusal before the claim asks `refusal_answer`."""
+    earlier = await _earlier(info, account_id, input_, went_through)
+    return earlier is KeyState.ANSWERED
 
 
 def reused(ledger: KeyClaim | None) -> bool:

@@ -43,7 +43,15 @@ from schema.admin.types import (
 )
 from schema.audit.collector import note_access
 from schema.context import Context
-from schema.errors import NotAuthorized, ValidationFailed, from_domain, not_authorized, not_found
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    from_domain,
+    not_authorized,
+    not_found,
+)
 from schema.ids import decode_id
 from schema.staff.types import StaffMember
 
@@ -109,6 +117,14 @@ async def create_clinic(info: Info[Context, None], input: CreateClinicInput) -> 
     return ClinicPayload(clinic=Clinic.from_row(row))
 
 
+async def _not_found(info: Info[Context, None], input: object, what: str) -> NotFound | Conflict:
+    """`what` is not found, or the key stands for another request (`Conflict`)."""
+    claims, refusal = info.context.claims, not_found(what)
+    if claims is None:
+        return refusal
+    return await idempotency.refusal_or_conflict(info, claims.account_id, input, refusal)
+
+
 async def create_staff_account(
     info: Info[Context, None], input: CreateStaffAccountInput
 ) -> StaffAccountResult:
@@ -118,7 +134,7 @@ async def create_staff_account(
     if bad_key or problems:
         return _invalid([*problems, *([bad_key] if bad_key else [])])
     if not await ClinicRow.exists(id=input.clinic_id):
-        return not_found("clinic")
+        return await _not_found(info, input, "clinic")
     earlier, ledger = await _replayed(info, input)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
@@ -207,7 +223,7 @@ async def _change_account(
         return _invalid([*problems, *([bad_key] if bad_key else [])])
     row = await _account(staff_id)
     if row is None:
-        return not_found("staff account")
+        return await _not_found(info, input, "staff account")
     earlier, _ = await _replayed(info, input)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]

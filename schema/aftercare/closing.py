@@ -84,7 +84,7 @@ async def complete_task(info: Info[Context, None], input: CompleteTaskInput) -> 
         return from_domain(DomainValidationFailed(problems))
     task = await TaskRow.get_or_none(id=str(input.task_id), clinic_id=claims.clinic_id)
     if task is None:
-        return not_found("task")
+        return await idempotency.refusal_or_conflict(info, actor.user_id, input, not_found("task"))
     holder = rules.TaskHolder(Role(task.assignee_role), task.assignee_id)
     if not rules.may_close(holder, actor.role, actor.user_id):
         return not_authorized("only the task's assignee or a supervisor may close it")

@@ -104,7 +104,9 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
         return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
     row = await load_visible_journey(info, input.journey_id)
     if row is None:
-        return not_found("journey")
+        return await idempotency.refusal_or_conflict(
+            info, actor.user_id, input, not_found("journey")
+        )
     if not row.facts.get("treatment_started"):
         return invalid("journeyId", "the journey has no treatment to ask about yet")
     ledger = await idempotency.claim(info, actor.user_id, input)

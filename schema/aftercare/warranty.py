@@ -91,7 +91,9 @@ async def claim_warranty(
         return from_domain(failed)  # type: ignore[return-value]
     card = await CardRow.get_or_none(number=input.warranty_number, clinic_id=claims.clinic_id)
     if card is None:
-        return not_found("warranty card")
+        return await idempotency.refusal_or_conflict(
+            info, actor.user_id, input, not_found("warranty card")
+        )
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()

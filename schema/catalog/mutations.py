@@ -99,7 +99,9 @@ async def set_catalog_item(
     if input.item_id is not None:
         item_id = decode_id(input.item_id, ITEM_ID_TYPE) or ""
         if not await VersionRow.exists(clinic_id=claims.clinic_id, item_id=item_id):
-            return not_found("catalog item")
+            return await idempotency.refusal_or_conflict(
+                info, claims.account_id, input, not_found("catalog item")
+            )
     spec = _spec(input, item_id or "")  # a new item is named once its key is claimed
     problems += check_item(spec)
     bad_key = records.key_problem(input.idempotency_key)

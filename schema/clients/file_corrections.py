@@ -64,7 +64,9 @@ async def amend_client_entry(
         return not_authorized()
     original = await visible_entry(info, input.entry_id)
     if original is None:
-        return not_found("entry")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("entry")
+        )
     refusal = correction_refusal(claims, original)
     if refusal:
         return not_authorized(refusal)
@@ -120,7 +122,9 @@ async def mark_entered_in_error(
         return not_authorized()
     entry = await visible_entry(info, input.entry_id)
     if entry is None:
-        return not_found("entry")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("entry")
+        )
     refusal = correction_refusal(claims, entry)
     if refusal:
         return not_authorized(refusal)

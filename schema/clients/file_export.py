@@ -120,7 +120,9 @@ async def export_client_file(
         return not_authorized()
     client = await visible_client(info, input.client_id)
     if client is None:
-        return not_found("client")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("client")
+        )
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid([bad_key])

@@ -84,7 +84,9 @@ async def record_entry(info: Info[Context, None], kind: EntryKind, input: Any) -
         return not_authorized()
     client = await visible_client(info, input.client_id)
     if client is None:
-        return not_found("client")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("client")
+        )
     body, problems = check_entry(kind, entry_fields(input), await file_dates(info, client))
     bad_key = records.key_problem(input.idempotency_key)
     if problems or bad_key:

@@ -64,7 +64,9 @@ async def amend_client_identity(
         return not_authorized()
     client = await visible_client(info, input.client_id)
     if client is None:
-        return not_found("client")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("client")
+        )
     current = await _current(info, client)
     after = corrected_identity(
         current,

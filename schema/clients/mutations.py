@@ -128,19 +128,22 @@ async def _refusal(
     account_id: str,
     input: RegisterClientInput,
     keys: dict[str, MatchedOn],
-) -> ClientAlreadyRegistered | None:
+) -> ClientAlreadyRegistered | Conflict | None:
     """`ClientAlreadyRegistered` when the clinic has a client with one of the keys. Asked before
     the key is claimed, so that the same request sent again with `registerAnyway` may carry the
     same key. A retry of a registration made is answered as the first time: the client it made
-    (or an older twin) is no reason to refuse it now."""
+    (or an older twin) is no reason to refuse it now; a key used for another request is a
+    `Conflict`."""
     if input.register_anyway:
         return None
     found = await clients_matching(clinic_id, keys)
-    if found and not await idempotency.answered_before(
-        info, account_id, input, went_through=_registered
-    ):
-        return already_registered(found)
-    return None
+    return await idempotency.refusal_answer(
+        info,
+        account_id,
+        input,
+        already_registered(found) if found else None,
+        went_through=_registered,
+    )
 
 
 async def _registered(earlier: KeyClaim) -> bool:

@@ -189,7 +189,9 @@ async def run_action(
         info, input, actor.user_id, claimed, recorded
     )
     if row is None:
-        return not_found("journey")
+        return await idempotency.refusal_or_conflict(
+            info, actor.user_id, input, not_found("journey")
+        )
     first_result = idempotency.answered(ledger)
     if idempotency.reused(ledger) or first_result not in (None, row.id):
         return idempotency.conflict()
@@ -275,12 +277,14 @@ async def run_recorded_action(
         return not_authorized()
     # A retry of a step that went through is answered as it was, though a check (a setting or a
     # date it depends on, a newer release's rule) would refuse its input now.
-    if problems and not await (
-        answered_or_taken(info, input)
+    refusal = from_domain(domain_errors.ValidationFailed(problems)) if problems else None
+    refused = await (
+        step_refusal(info, input, refusal)
         if taken_is_done
-        else idempotency.answered_before(info, actor.user_id, input)
-    ):
-        return from_domain(domain_errors.ValidationFailed(problems))
+        else idempotency.refusal_answer(info, actor.user_id, input, refusal)
+    )
+    if refused is not None:
+        return refused
     return await run_action(
         info,
         input,
@@ -302,19 +306,24 @@ def ran_on(info: Info[Context, None], journey_id: str) -> UpdateRan:
     return ran
 
 
-async def answered_or_taken(info: Info[Context, None], input: Any) -> bool:
-    """Whether this very journey step was answered before, or its first attempt's update was
-    taken by the journey and only its answer was lost: a retry is answered as the first time,
-    though a check would refuse its input now."""
+async def step_refusal(
+    info: Info[Context, None], input: Any, refusal: idempotency.Refusal
+) -> idempotency.Refusal | Conflict | None:
+    """`idempotency.refusal_answer` for a journey step: None (go on) for a retry of a step
+    answered before, or whose first attempt's update the journey took and only its answer was
+    lost, so it is answered as the first time, though a check would refuse its input now."""
     actor, key = info.context.actor, idempotency.key_of(input)
+    if actor is None:
+        return refusal
     journey_id = decode_id(input.journey_id, "Journey")
-    if actor is None or key is None or journey_id is None:
-        return False
 
     async def taken(ledger: records.KeyClaim) -> bool:
+        assert key is not None and journey_id is not None  # asked only of a claimed key
         return await update_taken(actor.user_id, key, ledger, ran_on(info, journey_id))
 
-    return await idempotency.answered_before(info, actor.user_id, input, went_through=taken)
+    return await idempotency.refusal_answer(
+        info, actor.user_id, input, refusal, went_through=taken if journey_id else None
+    )
 
 
 async def run_noted_action(

@@ -131,14 +131,6 @@ async def _written(ledger: KeyClaim) -> bool:
     return amendment_id is not None and await JourneyRecord.exists(id=amendment_id)
 
 
-async def _taken_before(
-    account_id: str, info: Info[Context, None], input: AmendRecordInput
-) -> bool:
-    """Whether an earlier attempt of this request was taken: its answer recorded, or its
-    amendment written (an amendment is written only under its key's claim)."""
-    return await idempotency.answered_before(info, account_id, input, went_through=_written)
-
-
 def _kind_problem(original: JourneyRecord, event: JourneyEvent, correction: Any) -> str | None:
     """A correction of a field the read model acts on is checked as the action checked it: the
     recheck a handover booked (its reminder moves with it), still ahead as at the handover."""
@@ -166,11 +158,15 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         return not_authorized()
     journey: JourneyRow | None = await load_visible_journey(info, input.journey_id)
     if journey is None:
-        return not_found("journey")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("journey")
+        )
     event = await JourneyEvent.get_or_none(journey_id=journey.id, seq=input.seq)
     original = event and event.record_id and await JourneyRecord.get_or_none(id=event.record_id)
     if event is None or not original:
-        return not_found("recorded action at that step")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("recorded action at that step")
+        )
     if claims.role is not Role.SUPERVISOR and claims.account_id != original.author_id:
         return not_authorized("only its author or a supervisor may amend a record")
     problems = check_text("reason", input.reason, required=True)
@@ -181,14 +177,21 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         return invalid("correction", problem)
     # A retry of an amendment taken before is answered as the first time: a release before
     # took it unchecked, or its recheck, ahead then, has passed since.
+    # (An earlier attempt taken: its answer recorded, or its amendment written, as one is
+    # only under its key's claim.)
     problem = _kind_problem(original, event, input.correction)
-    if problem and not await _taken_before(claims.account_id, info, input):
-        return invalid("correction", problem)
-    refusal = await plan_correction_refusal(info, original, input.correction)
-    if refusal and not await _taken_before(claims.account_id, info, input):
-        return refusal
-    if await _full(journey.id) and not await _taken_before(claims.account_id, info, input):
-        return _full_answer()
+    refusal = (
+        invalid("correction", problem)
+        if problem
+        else await plan_correction_refusal(info, original, input.correction)
+    )
+    if refusal is None and await _full(journey.id):
+        refusal = _full_answer()
+    refused = await idempotency.refusal_answer(
+        info, claims.account_id, input, refusal, went_through=_written
+    )
+    if refused is not None:
+        return refused
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid(bad_key.field, bad_key.message)

@@ -31,9 +31,9 @@ from schema.errors import not_authorized
 from schema.journeys.actions import (
     AfterAccepted,
     JourneyResult,
-    answered_or_taken,
     load_visible_journey,
     run_recorded_action,
+    step_refusal,
 )
 from schema.photos.signed_purposes import record_signed_purposes
 from schema.photos.types import PhotoPurpose
@@ -88,15 +88,13 @@ async def _bill_total(journey: JourneyRow | None) -> int | None:
 
 async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> JourneyResult:
     actor = info.context.actor
-    if (
-        input.kind is ConsentKind.ANESTHESIA
-        and actor is not None
-        and actor.role is not Role.EXPERT
-        and not await answered_or_taken(info, input)
-    ):
+    if input.kind is ConsentKind.ANESTHESIA and actor is not None and actor.role is not Role.EXPERT:
         # Seed 002: the anesthetist (a doctor) assesses the client and takes this consent. (A
         # retry of one taken before this rule is answered as it was.)
-        return not_authorized("an anesthesia consent is taken by the doctor who gives it")
+        refusal = not_authorized("an anesthesia consent is taken by the doctor who gives it")
+        refused = await step_refusal(info, input, refusal)
+        if refused is not None:
+            return refused
     capacity = input.capacity or (
         SignerCapacity.GUARDIAN if input.guardian_name else SignerCapacity.CLIENT
     )

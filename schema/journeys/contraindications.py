@@ -25,9 +25,9 @@ from schema.errors import from_domain, not_authorized
 from schema.journeys.actions import (
     BeforeUpdate,
     JourneyResult,
-    answered_or_taken,
     load_visible_journey,
     run_action,
+    step_refusal,
 )
 from schema.journeys.contraindication_check import found_reasons, may_start, standing_reasons
 from schema.text import check_text
@@ -77,8 +77,10 @@ async def override_contraindication(
             problems.append(FieldProblem("reasonKey", "no such contraindication for this plan"))
     # A retry of an override that went through is answered, though the file or the catalogue
     # changed since (the reason it set aside is gone).
-    if problems and not await answered_or_taken(info, input):
-        return from_domain(DomainValidationFailed(problems))
+    refusal = from_domain(DomainValidationFailed(problems)) if problems else None
+    refused = await step_refusal(info, input, refusal)
+    if refused is not None:
+        return refused
     body = None  # no journey visible, or a retry answered: `run_action` answers either
     if reason is not None:
         body = {

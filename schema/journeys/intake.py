@@ -21,10 +21,10 @@ from schema.errors import from_domain, not_authorized
 from schema.ids import decode_id
 from schema.journeys.actions import (
     JourneyResult,
-    answered_or_taken,
     load_visible_journey,
     run_action,
     run_noted_action,
+    step_refusal,
 )
 from schema.triage.assign import AutoAssignInput, triage
 from schema.triage.pick import tell_desk_of_pick
@@ -89,8 +89,11 @@ async def assign_consultant(
     roles = {Role.EXPERT, Role.NURSE} if recheck else {Role.CONSULTANT}
     problem = await _staff_problem(consultant_id, claims.clinic_id, roles)
     # A retry of an assignment that went through is answered, though the consultant left since.
-    if problem and not await answered_or_taken(info, input):
-        return from_domain(DomainValidationFailed([FieldProblem("consultantId", problem)]))
+    if problem:
+        unknown = from_domain(DomainValidationFailed([FieldProblem("consultantId", problem)]))
+        refused = await step_refusal(info, input, unknown)
+        if refused is not None:
+            return refused
     ledger = None
     if row is not None and consultant_id is not None and not recheck:
         # Claimed before the desk hears of the pick: a key used for another request changes

@@ -99,23 +99,27 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     client_id = decode_id(input.client_id, "Client")
     client = client_id and await ClientRow.get_or_none(id=client_id, clinic_id=claims.clinic_id)
     if not client:
-        return not_found("client")
+        return await idempotency.refusal_or_conflict(
+            info, actor.user_id, input, not_found("client")
+        )
     partner_id = None
     # A retry of a journey started before this rule answers it.
-    if _salon_unnamed(input) and not await idempotency.answered_before(
-        info, actor.user_id, input, went_through=_started_under_key
-    ):
-        return invalid("partnerId", SALON_UNNAMED)
+    unnamed = invalid("partnerId", SALON_UNNAMED) if _salon_unnamed(input) else None
+    refused = await idempotency.refusal_answer(
+        info, actor.user_id, input, unnamed, went_through=_started_under_key
+    )
+    if refused is not None:
+        return refused
     if input.partner_id is not None:
         if input.channel is not ArrivalChannel.PARTNER_REFERRAL:
             return invalid("partnerId", "only for the channel PARTNER_REFERRAL")
         partner_id = decode_id(input.partner_id, "Partner")
         ended = not partner_id or await partner_reads.current(partner_id, claims.clinic_id) is None
         # A retry of a journey that was started answers it, though the partner has left since.
-        if ended and not (
-            partner_id and await idempotency.answered_before(info, actor.user_id, input)
-        ):
-            return not_found("partner")
+        gone = not_found("partner") if ended else None
+        partner_refused = await idempotency.refusal_answer(info, actor.user_id, input, gone)
+        if partner_refused is not None:
+            return partner_refused
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()

@@ -25,6 +25,7 @@ from schema.journeys.actions import (
     JourneyResult,
     load_visible_journey,
     run_recorded_action,
+    step_refusal,
 )
 from schema.journeys.contraindications import treatment_gate
 from schema.procedures.checklist import checklist_gate
@@ -186,8 +187,9 @@ async def start_treatment(
     info: Info[Context, None], input: StartTreatmentInput
 ) -> StartTreatmentResult:
     gate = await checklist_gate(info, input.journey_id)
-    if gate.refusal is not None:
-        return gate.refusal
+    refused = await step_refusal(info, input, gate.refusal)
+    if refused is not None:
+        return refused
     problems = _check_problems(input.checks, required=not gate.has_procedure_type)
     # The record is checked against the final plan's catalogue items before the journey hears.
     return await run_recorded_action(

@@ -157,7 +157,9 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         return not_authorized()
     journey = await load_visible_journey(info, input.journey_id)
     if journey is None:
-        return not_found("journey")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("journey")
+        )
     settings = await billing_settings(claims.clinic_id)
     today = await clinic_today(info, claims.clinic_id)
     problems: list[FieldProblem] = []
@@ -191,10 +193,11 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
     # clinic's settings have changed since.
     # (its answer lost or not: the bill under the key's id was written)
     written = row_written("bill", BillRow)
-    if refused is not None and not await idempotency.answered_before(
-        info, claims.account_id, input, went_through=written
-    ):
-        return refused
+    refused_now = await idempotency.refusal_answer(
+        info, claims.account_id, input, refused, went_through=written
+    )
+    if refused_now is not None:
+        return refused_now
 
     async def write(row_id: str) -> str | Conflict | ValidationFailed | NotAuthorized:
         if await BillRow.exists(id=row_id):
@@ -291,7 +294,9 @@ async def confirm_bill(info: Info[Context, None], input: ConfirmBillInput) -> Bi
     raw_id = decode_id(input.bill_id, BILL_ID_TYPE)
     row = await BillRow.get_or_none(id=raw_id or "", clinic_id=claims.clinic_id)
     if row is None:
-        return not_found("bill")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("bill")
+        )
     drawn = (input.signature.format, input.signature.data) if input.signature else None
     problems = check_text("signerName", input.signer_name, required=True, limit=200)
     problems += signature_problems(drawn)

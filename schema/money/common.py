@@ -76,7 +76,7 @@ async def billing_settings(clinic_id: str) -> BillingSettings:
 def row_written(kind: str, model: type[Model]) -> Callable[[KeyClaim], Awaitable[bool]]:
     """Whether the row `keyed` derives for a request (of `kind`, from its key's claim) was
     written: a first attempt whose answer was lost went through
-    (`idempotency.answered_before`)."""
+    (`idempotency.refusal_answer`)."""
 
     async def written(ledger: KeyClaim) -> bool:
         row_id = idempotency.derived_id(ledger, kind)

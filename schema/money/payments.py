@@ -43,12 +43,13 @@ from schema.errors import from_domain, not_authorized
 from schema.ids import decode_id
 from schema.journeys.actions import (
     AfterAccepted,
+    JourneyOutcome,
     JourneyPayload,
     JourneyResult,
-    answered_or_taken,
     load_visible_journey,
     run_action,
     run_recorded_action,
+    step_refusal,
 )
 from schema.journeys.types import Journey
 from schema.money.bill_types import BILL_ID_TYPE
@@ -137,12 +138,14 @@ PAY_THE_BILL = (
 
 async def _bill_not_named(
     info: Info[Context, None], journey: JourneyRow, input: RecordPaymentInput
-) -> list[FieldProblem]:
-    """Why a payment that names no bill is refused: the journey has one. A retry of a payment
-    the journey took before this rule (its answer lost, its row not yet written) goes on."""
-    if await current_bill(journey.id) is None or await answered_or_taken(info, input):
-        return []
-    return [FieldProblem("billId", PAY_THE_BILL)]
+) -> JourneyOutcome | None:
+    """The refusal of a payment that names no bill when the journey has one. A retry of a
+    payment the journey took before this rule (its answer lost, its row not yet written) goes
+    on (None)."""
+    if await current_bill(journey.id) is None:
+        return None
+    unnamed = from_domain(DomainValidationFailed([FieldProblem("billId", PAY_THE_BILL)]))
+    return await step_refusal(info, input, unnamed)
 
 
 def _minor(
@@ -211,9 +214,9 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     written = earlier is not None
     bill = await BillRow.get_or_none(id=earlier.bill_id) if earlier and earlier.bill_id else None
     if input.bill_id is None and not settled and not written:
-        unnamed = await _bill_not_named(info, journey, input)
-        if unnamed:
-            return from_domain(DomainValidationFailed(unnamed))
+        refused = await _bill_not_named(info, journey, input)
+        if refused is not None:
+            return refused
     if input.bill_id is not None and not settled and not written:
         bill, found = await _bill_problems(info, journey, input, amount_minor, payment_id)
         if found:

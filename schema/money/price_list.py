@@ -142,10 +142,15 @@ async def set_price_list_item(
     # currency now.
     # (its answer lost or not: the version under the key's id was written)
     written = row_written(ITEM_KIND, ItemRow)
-    if problems and not await idempotency.answered_before(
-        info, claims.account_id, input, went_through=written
-    ):
-        return invalid(problems)
+    refused = await idempotency.refusal_answer(
+        info,
+        claims.account_id,
+        input,
+        invalid(problems) if problems else None,
+        went_through=written,
+    )
+    if refused is not None:
+        return refused
 
     async def answer(row_id: str) -> PriceListItemPayload:
         row = await ItemRow.get(id=row_id)

@@ -106,7 +106,9 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     raw_id = decode_id(input.payment_id, PAYMENT_ID_TYPE)
     payment = await PaymentRow.get_or_none(id=raw_id or "", clinic_id=claims.clinic_id)
     if payment is None:
-        return not_found("payment")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("payment")
+        )
     problems: list[FieldProblem] = check_text("reason", input.reason, required=True, limit=500)
     amount = read_money("amount", input.amount, problems, payment.currency)
     if amount is not None and amount.is_zero:

@@ -110,13 +110,17 @@ async def register_partner(
         return not_authorized()
     problems = _problems(input) or await client_photos_named(input.premises_photo_ids)
     # A retry of a registration recorded before photos were checked is answered as the first.
-    if problems and not await idempotency.answered_before(info, claims.account_id, input):
-        return _invalid(problems)
+    refusal = _invalid(problems) if problems else None
+    refused = await idempotency.refusal_answer(info, claims.account_id, input, refusal)
+    if refused is not None:
+        return refused
     partner_id = None
     if input.partner_id is not None:
         partner_id = decode_id(input.partner_id, "Partner")
         if not partner_id or await current(partner_id, claims.clinic_id) is None:
-            return not_found("partner")
+            return await idempotency.refusal_or_conflict(
+                info, claims.account_id, input, not_found("partner")
+            )
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()

@@ -72,7 +72,9 @@ async def set_photo_consent(
         return not_authorized()
     client = await visible_client(info, input.client_id)
     if client is None:
-        return not_found("client")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("client")
+        )
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid([bad_key])
@@ -89,10 +91,14 @@ async def set_photo_consent(
         return first is not None
 
     # A retry of a change recorded before the guardian's rule covered it is answered as it was.
-    if await _needs_a_guardian(info, client, input) and not await idempotency.answered_before(
-        info, claims.account_id, input, went_through=went_through
-    ):
-        return invalid([FieldProblem("given", GUARDIAN_SIGNS)])
+    refusal = None
+    if await _needs_a_guardian(info, client, input):
+        refusal = invalid([FieldProblem("given", GUARDIAN_SIGNS)])
+    refused = await idempotency.refusal_answer(
+        info, claims.account_id, input, refusal, went_through=went_through
+    )
+    if refused is not None:
+        return refused
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()

@@ -174,8 +174,11 @@ async def upload_photo(
     if problems or bad_key or store is None or image_type is None:
         return invalid([*consent, *problems, *([bad_key] if bad_key else [])])
     keyed = digest_input(input, upload.sent_sha256)
-    if consent and not await taken_before(info, claims.account_id, keyed):
-        return invalid(consent)
+    refused = await refused_unless_taken(
+        info, claims.account_id, keyed, invalid(consent) if consent else None
+    )
+    if refused is not None:
+        return refused
     ledger = await idempotency.claim(info, claims.account_id, keyed)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -207,16 +210,22 @@ async def upload_photo(
     return PhotoPayload(photo=await photo_view(info, row))
 
 
-async def taken_before(info: Info[Context, None], account_id: str, keyed: SimpleNamespace) -> bool:
-    """Whether this very upload was answered before, or stored with only its answer lost: a
-    retry is answered as the first time though the consent was withdrawn since, or the photo
-    was taken before uploads needed it."""
+async def refused_unless_taken(
+    info: Info[Context, None],
+    account_id: str,
+    keyed: SimpleNamespace,
+    refusal: ValidationFailed | None,
+) -> ValidationFailed | Conflict | None:
+    """`idempotency.refusal_answer` for an upload: None (go on) when this very upload was
+    answered before, or stored with only its answer lost, so a retry is answered as the first
+    time though the consent was withdrawn since, or the photo was taken before uploads
+    needed it."""
 
     async def stored(earlier: KeyClaim) -> bool:
         derived = idempotency.derived_id(earlier, "photo")
         return derived is not None and await PhotoRow.exists(id=derived)
 
-    return await idempotency.answered_before(info, account_id, keyed, went_through=stored)
+    return await idempotency.refusal_answer(info, account_id, keyed, refusal, went_through=stored)
 
 
 def input_journey_id(journey: Any) -> str:

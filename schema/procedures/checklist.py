@@ -95,7 +95,9 @@ async def complete_checklist_item(
         return invalid([*problems, *([bad_key] if bad_key else [])])
     row = await load_visible_journey(info, input.journey_id)
     if row is None:
-        return not_found("journey")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("journey")
+        )
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger) or idempotency.answered(ledger) not in (None, row.id):
         return idempotency.conflict()

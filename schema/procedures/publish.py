@@ -62,10 +62,15 @@ async def set_procedure_type(
 
     # A retry of a version published before a newer rule (a check the template gained since)
     # is answered as it was, its answer lost or not; only a new publication meets the rules.
-    if problems and not await idempotency.answered_before(
-        info, claims.account_id, input, went_through=published
-    ):
-        return invalid(problems)
+    refused = await idempotency.refusal_answer(
+        info,
+        claims.account_id,
+        input,
+        invalid(problems) if problems else None,
+        went_through=published,
+    )
+    if refused is not None:
+        return refused
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()

@@ -20,10 +20,10 @@ from schema.ids import decode_id
 from schema.journeys.actions import (
     JourneyOutcome,
     JourneyResult,
-    answered_or_taken,
     load_visible_journey,
     refused_by_gate,
     run_action,
+    step_refusal,
 )
 from schema.text import check_text
 
@@ -59,8 +59,9 @@ async def reassign_expert_review(
         refusal = await refused_by_gate(info, row, request, problems)
     # A retry of a reassignment that went through is answered as the first time, though the
     # review now names the expert it asks for (or that expert has left since).
-    if refusal is not None and not await answered_or_taken(info, input):
-        return refusal
+    refused = await step_refusal(info, input, refusal)
+    if refused is not None:
+        return refused
     return await run_action(
         info,
         input,

@@ -46,10 +46,10 @@ from schema.errors import TransitionNotAllowed as TransitionNotAllowedType
 from schema.journeys.actions import (
     JourneyOutcome,
     JourneyPayload,
-    answered_or_taken,
     load_visible_journey,
     ran_on,
     run_action,
+    step_refusal,
 )
 from schema.journeys.types import Journey
 from schema.triage.arrival import (
@@ -142,7 +142,12 @@ async def triage(
         return not_authorized(), None, None
     loaded = await load_visible_journey(info, input.journey_id)
     if loaded is None:
-        return not_found("journey"), None, None
+        journey_unknown = not_found("journey")
+        return (
+            await idempotency.refusal_or_conflict(info, actor.user_id, input, journey_unknown),
+            None,
+            None,
+        )
     row: JourneyRow = loaded  # (sent back to triage below, when its day's-end release missed)
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
@@ -154,12 +159,14 @@ async def triage(
     # A retry of an arrival the desk heard of before codes were looked up in the price list, or
     # before a designated consultant needed a partner's referral (its answer lost or not), is
     # answered as the first time.
-    if unlisted and not await idempotency.answered_before(
-        info, actor.user_id, input, went_through=lambda _: _heard_of(row)
-    ):
-        bad_items = unlisted
     if bad_items:
         return from_domain(DomainValidationFailed([bad_items])), None, row
+    not_listed = from_domain(DomainValidationFailed([unlisted])) if unlisted else None
+    refused = await idempotency.refusal_answer(
+        info, actor.user_id, input, not_listed, went_through=lambda _: _heard_of(row)
+    )
+    if refused is not None:
+        return refused, None, row
     # The key is claimed before the desk hears of the request (it would count a turn): a key
     # used for another request is refused here; a retry of this one is answered by the desk
     # replaying its decision and by the journey's own update id.
@@ -243,11 +250,16 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
         return not_authorized()
     row = await load_visible_journey(info, input.journey_id)
     if row is None:
-        return not_found("journey")
+        return await idempotency.refusal_or_conflict(
+            info, actor.user_id, input, not_found("journey")
+        )
     raw = await consultant(input.consultant_id, claims.clinic_id)
     # A retry of a placement that went through is answered, though the consultant left since.
     # (Temporal not saying whether it went through answers `Unavailable`: the key stays open.)
-    if raw is None and await answered_or_taken(info, input):
+    if raw is None:
+        consultant_left = await step_refusal(info, input, unknown_consultant())
+        if consultant_left is not None:
+            return consultant_left
         raw = await consultant(input.consultant_id, claims.clinic_id, active=False)
     if raw is None:
         return unknown_consultant()

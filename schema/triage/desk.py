@@ -209,8 +209,9 @@ async def desk_change(
 
 async def refused(info: Info[Context, None], input: object, refusal: DeskOutcome) -> DeskOutcome:
     """A desk change's checks refused `input`: the refusal, unless this very request was
-    answered before (then the board, as `desk_change` answers a retry). The checks look at
-    staff who may have left since the first attempt went through."""
+    answered before (then the board, as `desk_change` answers a retry) or its key stands for
+    another request (`Conflict`). The checks look at staff who may have left since the first
+    attempt went through."""
     claims = info.context.claims
     key = idempotency.key_of(input)
     if claims is None or key is None:
@@ -223,9 +224,8 @@ async def refused(info: Info[Context, None], input: object, refusal: DeskOutcome
     # Temporal not saying whether its first attempt went through raises `JourneyUnavailable`:
     # neither its refusal nor its answer is owed yet, so it answers `Unavailable`
     # (`schema.unanswered`) and the key stays open for the retry.
-    if await idempotency.answered_before(info, account_id, input, went_through=taken):
-        return TriageBoardPayload(board=await board_of(clinic_id))
-    return refusal
+    answer = await idempotency.refusal_answer(info, account_id, input, refusal, went_through=taken)
+    return answer if answer is not None else TriageBoardPayload(board=await board_of(clinic_id))
 
 
 def unknown_consultant(field: str = "consultantId") -> ValidationFailed:

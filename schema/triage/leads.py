@@ -76,7 +76,9 @@ async def record_lead_contact(
     raw_client = decode_id(input.client_id, "Client")
     client = raw_client and await ClientRow.get_or_none(id=raw_client, clinic_id=claims.clinic_id)
     if not client:
-        return not_found("client")
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_found("client")
+        )
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return invalid(bad_key.field, bad_key.message)
@@ -98,12 +100,13 @@ async def record_lead_contact(
         request_id = idempotency.derived_id(earlier, "lead_contact")
         return request_id is not None and await LeadContact.exists(request_id=request_id)
 
-    # (and its contact is there: only its answer is owed)
-    done_before = refusal is not None and await idempotency.answered_before(
-        info, claims.account_id, input, went_through=recorded
+    refused = await idempotency.refusal_answer(
+        info, claims.account_id, input, refusal, went_through=recorded
     )
-    if refusal is not None and not done_before:
-        return refusal
+    if refused is not None:
+        return refused
+    # A refusal passed: answered before, or its contact is there and only its answer is owed.
+    done_before = refusal is not None
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()

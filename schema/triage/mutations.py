@@ -154,7 +154,8 @@ async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> 
         return not_authorized()
     journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if journey_id is None:
-        return not_found("journey")
+        unknown = not_found("journey")
+        return await idempotency.refusal_or_conflict(info, actor.user_id, input, unknown)
     released = await released_at_day_end(claims.clinic_id, journey_id, actor)
     if released is not None:
         return await refused(info, input, released)
@@ -182,7 +183,8 @@ async def override_desk(
         return await refused(info, input, unknown_consultant("successorId"))
     journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if input.journey_id is not None and journey_id is None:
-        return not_found("journey")
+        unknown = not_found("journey")
+        return await idempotency.refusal_or_conflict(info, actor.user_id, input, unknown)
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason

@@ -120,7 +120,8 @@ async def reclassify_visit(
         return not_authorized()
     journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
     if journey_id is None:
-        return not_found("journey")
+        unknown = not_found("journey")
+        return await idempotency.refusal_or_conflict(info, actor.user_id, input, unknown)
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason

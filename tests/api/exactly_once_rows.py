@@ -57,10 +57,6 @@ class Row:
     adds: dict[str, int] = field(default_factory=dict)
     # Tables the mutation rewrites rather than adds to: read whole before and after each attempt.
     rewrites: tuple[str, ...] = ()
-    # Why the changed input is refused by the mutation's own checks, which run before its key
-    # is claimed (a retry they would refuse is answered from the ledger: `answered_before`):
-    # such an input is refused under any key, and its refusal stands for the Conflict.
-    checked_first: str = ""
     # Whose only row is the audit trail's entry (not counted: see `exactly_once.NOT_COUNTED`).
     audited_only: bool = False
 
@@ -79,15 +75,16 @@ STARTED_CHECKED_IN = {"JourneyEvent": 2, "JourneyStageCount": 2}
 COMPLICATION = {"JourneyEvent": 2, "JourneyRecord": 2, "TaskChangeLog": 2}
 # An account made without its name kept (straight in the database) keeps it with the new one.
 RENAMED = {"StaffName": 2}
-NO_SUCH_JOURNEY = "the journey is looked up first: one of no clinic is not found"
 
 ROWS: dict[str, Row] = {
-    "acceptClient": Row(other("journeyId", ELSEWHERE), checked_first=NO_SUCH_JOURNEY),
+    # A changed input the mutation's own checks refuse (they run before the key is claimed):
+    # a journey of no clinic is not found, under the key it is a Conflict still.
+    "acceptClient": Row(other("journeyId", ELSEWHERE)),
     "addServiceCardEntry": Row(other("note")),
     "amendClientEntry": Row(other("reason")),
     "amendClientIdentity": Row(other("reason"), adds=MATCH_KEYS),
     "amendRecord": Row(other("reason")),
-    "assignConsultant": Row(other("journeyId", ELSEWHERE), checked_first=NO_SUCH_JOURNEY),
+    "assignConsultant": Row(other("journeyId", ELSEWHERE)),
     "autoAssign": Row(other("sameConsultant", True)),
     "cancelJourney": Row(other("reason")),
     "changePassword": Row(other("newPassword"), rewrites=("StaffAccount",)),
@@ -109,10 +106,9 @@ ROWS: dict[str, Row] = {
     "createStaffAccount": Row(other("displayName")),
     "deferConsent": Row(other("note")),
     "escalateJourney": Row(other("note")),
+    # A client of no clinic: not found, but under the key a Conflict.
     "exportClientFile": Row(
-        other("clientId", encode_id("Client", "client-of-another-request")),
-        checked_first="the client is looked up first: one of no clinic is not found",
-        audited_only=True,
+        other("clientId", encode_id("Client", "client-of-another-request")), audited_only=True
     ),
     "handOver": Row(other("aftercare")),
     "logout": Row(other("everywhere")),
@@ -123,10 +119,9 @@ ROWS: dict[str, Row] = {
     "placeVip": Row(other("reason")),
     "publishConsentTemplate": Row(other("templateKey", "another-template")),
     "reassignClient": Row(other("reason")),
-    "reassignExpertReview": Row(
-        other("reason"),
-        checked_first="the review is asked of that expert already (by the first request)",
-    ),
+    # The review is asked of that expert already (by the first request): refused, but under
+    # the key a Conflict.
+    "reassignExpertReview": Row(other("reason")),
     "reassignJourney": Row(other("reason")),
     "reclassifyVisit": Row(other("reason")),
     "recordAllergy": Row(other("reaction")),
@@ -155,9 +150,8 @@ ROWS: dict[str, Row] = {
     "setStageSla": Row(other("seconds"), rewrites=("Clinic",)),
     "signConsent": Row(other("signerName")),
     "startJourney": Row(other("reason"), adds=STARTED_CHECKED_IN),
-    "startTreatment": Row(
-        checks_changed, checked_first="a check left unconfirmed is refused before treatment"
-    ),
+    # A check left unconfirmed is refused before treatment, but under the key a Conflict.
+    "startTreatment": Row(checks_changed),
     "updateStaffAccount": Row(other("displayName"), adds=RENAMED, rewrites=("StaffAccount",)),
     "updateTriageSeat": Row(other("reason")),
     "uploadPhoto": Row(other("bodyArea")),

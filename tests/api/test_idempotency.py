@@ -10,7 +10,7 @@ from typing import Any
 from domain.roles import Role
 from domain.store.models import Client, JourneyRecord
 from domain.store.triage_models import LeadContact
-from schema.ids import decode_id
+from schema.ids import decode_id, encode_id
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 
@@ -131,6 +131,63 @@ async def test_a_payment_key_reused_with_another_amount_is_a_conflict(
     raw_id = decode_id(journey["id"], "Journey")
     payments = await JourneyRecord.filter(journey_id=raw_id, kind="payment")
     assert [p.body["amount"] for p in payments] == ["100.00"]
+
+
+async def test_a_payment_key_reused_with_an_input_its_checks_refuse_is_a_conflict(
+    driver: JourneyDriver,
+) -> None:
+    # Given a deposit recorded with a key
+    journey = await driver.drive_to("PAYMENT")
+    key = new_key()
+    payment = {"currency": "EUR", "method": "CARD", "kind": "DEPOSIT", "amount": "100.00"}
+    first = await driver.act(
+        documents.RECORD_PAYMENT,
+        Role.CASHIER,
+        **payment,
+        journeyId=journey["id"],
+        idempotencyKey=key,
+    )
+    assert first["__typename"] == "JourneyPayload", first
+    # When the same key comes with a receipt number the checks refuse, and with a journey of no
+    # clinic (both refused before the key is claimed)
+    refused = [
+        {**payment, "journeyId": journey["id"], "receiptNumber": "R" * 101},
+        {**payment, "journeyId": encode_id("Journey", f"nowhere-{uuid.uuid4().hex}")},
+    ]
+    answers = [
+        await driver.act(documents.RECORD_PAYMENT, Role.CASHIER, **input, idempotencyKey=key)
+        for input in refused
+    ]
+    # Then each is a conflict, as any other input under that key, and nothing more is recorded
+    assert answers == [CONFLICT, CONFLICT]
+    assert _actions(await driver.journey(journey["id"]), "record_payment") == 1
+    # And under a key of their own the checks answer them
+    fresh = [
+        await driver.act(documents.RECORD_PAYMENT, Role.CASHIER, **input, idempotencyKey=new_key())
+        for input in refused
+    ]
+    assert [a["__typename"] for a in fresh] == ["ValidationFailed", "NotFound"], fresh
+
+
+async def test_a_registration_key_reused_for_someone_registered_is_a_conflict(
+    driver: JourneyDriver,
+) -> None:
+    # Given a client registered with a key, and another client registered
+    key = new_key()
+    first = await _register(
+        driver, _client(f"Ewa Pierwsza {uuid.uuid4().hex[:8]}", idempotencyKey=key)
+    )
+    assert first["__typename"] == "ClientPayload", first
+    known = _client(f"Maria Znana {uuid.uuid4().hex[:8]}", phone="+48 600 555 111")
+    assert (await _register(driver, known))["__typename"] == "ClientPayload"
+    # When the same key comes with the other client's details, not registered anyway (a check
+    # asked before the key is claimed refuses that input)
+    again = await _register(driver, {**known, "registerAnyway": False, "idempotencyKey": key})
+    # Then it is a conflict, not "already registered"
+    assert again == CONFLICT
+    # And under a key of its own the desk is told of the client registered before
+    fresh = {**known, "registerAnyway": False, "idempotencyKey": new_key()}
+    assert (await _register(driver, fresh))["__typename"] == "ClientAlreadyRegistered"
 
 
 async def test_a_hand_over_key_reused_with_other_notes_is_a_conflict(
