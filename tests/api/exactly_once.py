@@ -24,7 +24,11 @@ from graphql import (
     is_non_null_type,
 )
 from tortoise import Tortoise
+from tortoise.expressions import Q
 
+from domain.aftercare.tasks import TaskKind
+from domain.journey.facts import SYSTEM_ACTOR
+from domain.journey.table import Action
 from domain.permissions import may_read
 from domain.roles import Role
 from domain.store.models import JourneyEvent
@@ -43,9 +47,21 @@ ONE_WRITE = 1
 # The key's own row: every request writes it; it says nothing of the request's work.
 LEDGER = "IdempotencyKey"
 # Tables a journey's timers write to at any moment (a follow-up falling due: its event and its
-# call's task). A request naming a journey counts that journey's rows only; one naming none
-# counts none of them, unless its row says it adds some.
+# call's task). A request naming a journey counts that journey's rows only, less those its timers
+# wrote (`TIMERS_OWN`); one naming none counts none of them, unless its row says it adds some.
 TIMER_WRITTEN = frozenset({"JourneyEvent", "FollowUpTask"})
+# The rows a journey's own timers write, told by what they are: the system's event of a
+# follow-up falling due or of a stage's time running out, and a call's task (written only as its
+# follow-up falls due). The canary's second call falls due during its survey's check, say.
+TIMER_ACTIONS = (Action.FOLLOW_UP_DUE.value, Action.MARK_STUCK.value)
+TIMERS_OWN = {
+    "JourneyEvent": (
+        f"NOT (actor_id = '{SYSTEM_ACTOR.user_id}' AND action IN ('"
+        + "', '".join(TIMER_ACTIONS)
+        + "'))"
+    ),
+    "FollowUpTask": f"kind <> '{TaskKind.FOLLOW_UP_CALL.value}'",
+}
 
 
 @dataclass(frozen=True)
@@ -61,11 +77,16 @@ class Snapshot:
         }
 
 
-async def _newest(twice: dict[str, int]) -> str:
-    """The journey events written twice, to tell a request's own from another's."""
-    if "JourneyEvent" not in twice:
+async def _newest(twice: dict[str, int], journey_id: str | None = None) -> str:
+    """The journey events written twice (of the named journey, when one is), to tell a
+    request's own from another's."""
+    if twice.get("JourneyEvent", 0) <= 0:
         return ""
-    rows = await JourneyEvent.all().order_by("-id").limit(twice["JourneyEvent"])
+    events = JourneyEvent.all()
+    if journey_id is not None:  # as `snapshot` counts them
+        timers = Q(actor_id=SYSTEM_ACTOR.user_id, action__in=TIMER_ACTIONS)
+        events = events.filter(~timers, journey_id=journey_id)
+    rows = await events.order_by("-id").limit(twice["JourneyEvent"])
     return ": " + ", ".join(f"{r.journey_id}#{r.seq} {r.action} by {r.actor_role}" for r in rows)
 
 
@@ -73,7 +94,7 @@ def _of(name: str, journey_id: str | None) -> str:
     # The id comes from the sweep's own input, decoded: never text from an answer.
     if name not in TIMER_WRITTEN or journey_id is None:
         return ""
-    return " WHERE journey_id = '" + journey_id.replace("'", "''") + "'"
+    return " WHERE journey_id = '" + journey_id.replace("'", "''") + f"' AND {TIMERS_OWN[name]}"
 
 
 def _tables() -> dict[str, str]:
@@ -92,7 +113,8 @@ async def snapshot(
 ) -> Snapshot:
     """Each table's row count (one query) but `uncounted`'s, and a digest of each table in
     `read_whole`. Given the journey a request names, only that journey's rows of the tables its
-    timers write count: another journey's timer landing meanwhile is not the request's."""
+    timers write count, and not those its timers write: a timer landing meanwhile, this
+    journey's or another's, is not the request's."""
     tables = _tables()
     names = sorted(set(tables) - uncounted)
     counts = ", ".join(
@@ -183,7 +205,8 @@ class Sweep:
         written = raced.added(before)
         twice = {t: n for t, n in written.items() if n > row.adds.get(t, ONE_WRITE)}
         if twice:
-            self.problem(mutation, f"two attempts at once wrote {twice}{await _newest(twice)}")
+            events = await _newest(twice, journey_id)
+            self.problem(mutation, f"two attempts at once wrote {twice}{events}")
         if (
             not set(written) - {LEDGER}
             and raced.contents == before.contents
@@ -195,7 +218,8 @@ class Sweep:
         if retried != first:
             self.problem(mutation, f"the retry answered {retried}, the first {first}")
         if after_retry.added(raced) or after_retry.contents != raced.contents:
-            self.problem(mutation, f"the retry wrote {after_retry.added(raced)}")
+            again = after_retry.added(raced)
+            self.problem(mutation, f"the retry wrote {again}{await _newest(again, journey_id)}")
         if changed.get("__typename") != "Conflict":
             self.problem(mutation, f"another input under the key answered {changed}")
         if after_change.added(after_retry) or after_change.contents != after_retry.contents:
