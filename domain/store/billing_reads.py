@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain.journey.stages import TERMINAL_STAGES
 from domain.money.catalog import PriceItemKind
 from domain.money.hundredths import as_minor
 from domain.store.billing import (
@@ -18,6 +19,7 @@ from domain.store.billing import (
     PriceListItem,
     Refund,
 )
+from domain.store.models import Journey
 
 # A clinic's price list is short (tens to a few hundred items); this bounds a runaway one.
 MAX_ITEMS = 2000
@@ -163,13 +165,32 @@ async def kept_by_bill(bill_ids: Collection[str]) -> dict[str, int]:
     return kept
 
 
+async def ended_before_treatment(journey_ids: Collection[str]) -> set[str]:
+    """Those of the journeys that ended before their treatment began (refunded, cancelled,
+    declined...): the client left, and owes no installment more. One ended after it (completed
+    with installments still to pay) still owes them."""
+    ended = Journey.filter(
+        id__in=sorted(set(journey_ids)), stage__in=[stage.value for stage in TERMINAL_STAGES]
+    )
+    return {
+        str(journey_id)
+        for journey_id, facts in await ended.values_list("id", "facts")
+        if not (facts or {}).get("treatment_started")
+    }
+
+
 async def overdue_installments(clinic_id: str) -> int:
-    """Installment tasks still open: the bill does not hold what was due by the installment."""
+    """Installment tasks still open: the bill does not hold what was due by the installment,
+    and its journey did not end before the treatment (`ended_before_treatment`)."""
     tasks = await InstallmentOverdue.filter(clinic_id=clinic_id).limit(MAX_ITEMS)
     if not tasks:
         return 0
     kept = await kept_by_bill({t.bill_id for t in tasks})
-    return sum(kept[task.bill_id] < task.owed_by_then_minor for task in tasks)
+    left = await ended_before_treatment({t.journey_id for t in tasks})
+    return sum(
+        kept[task.bill_id] < task.owed_by_then_minor and task.journey_id not in left
+        for task in tasks
+    )
 
 
 async def price_list_codes(clinic_id: str) -> list[str]:

@@ -6,6 +6,8 @@ installment it found paid and whose money is given back later is owed again from
 the refund writes the task the check would have written, so the supervisor's count and the
 bill's `installments { overdue }` show it again. Both take the bill's row lock before they read
 what the bill holds, so a refund and the check at one moment cannot each miss the other's part.
+A journey that ended before its treatment owes nothing more: its due dates write no task
+(`billing_reads.ended_before_treatment`), and the count leaves out one written before it ended.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from domain.money.installments import DueCheck, dues_of
 from domain.store.billing import Bill, InstallmentDue, InstallmentOverdue
-from domain.store.billing_reads import kept_by_bill
+from domain.store.billing_reads import ended_before_treatment, kept_by_bill
 from domain.store.models import Clinic
 
 
@@ -42,9 +44,12 @@ async def _note(bill: Bill, seq: int, owed_by_then_minor: int, at: datetime) -> 
 
 async def check_due(check: DueCheck) -> bool:
     """At the installment's due date: True, and the task written, when what the bill holds (its
-    payments less their refunds) falls short of what was due."""
+    payments less their refunds) falls short of what was due, unless the bill's journey ended
+    before the treatment began (the client refunded or gone owes nothing more)."""
     async with in_transaction():
         bill = await _held(check.bill_id)
+        if await ended_before_treatment([bill.journey_id]):
+            return False
         kept = await kept_by_bill([bill.id])
         if kept[bill.id] >= check.owed_by_then_minor:
             return False

@@ -52,7 +52,8 @@ class JourneyStats:
     @strawberry.field(
         description="Installments that fell due with their bill not paid up to them (its "
         "payments less their refunds): tasks for the cash desk, until the client pays; a "
-        "refunded installment is owed again."
+        "refunded installment is owed again. None of a journey that ended before its "
+        "treatment: the client left and owes nothing more."
     )
     async def overdue_installments(self) -> int:
         return await overdue_installments(self.clinic_id)
