@@ -116,6 +116,12 @@ async def publish(
     return result["template"]  # type: ignore[no-any-return]
 
 
+async def at_consent(clinic: JourneyDriver, client_id: str | None = None) -> str:
+    """A new journey (of `client_id`, or of a new client) driven to CONSENT: its id."""
+    journey = await clinic.drive_to("CONSENT", await clinic.start(client_id))
+    return journey["id"]  # type: ignore[no-any-return]
+
+
 def signing(jid: str, version: int, **extra: Any) -> dict[str, Any]:
     """A procedure consent on the given version of the filler template, read in Russian."""
     return {

@@ -31,6 +31,7 @@ from tests.api.consent_support import (
     PUBLISH,
     SVG,
     TEMPLATES,
+    at_consent,
     canonical_hash,
     consents,
     new_key,
@@ -54,11 +55,6 @@ from tests.api.procedure_support import approved_for_a_type
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
 
-async def _at_consent(clinic: JourneyDriver, client_id: str | None = None) -> str:
-    journey = await clinic.drive_to("CONSENT", await clinic.start(client_id))
-    return journey["id"]  # type: ignore[no-any-return]
-
-
 async def test_a_signed_consent_stays_provable_after_the_template_gets_a_new_version(
     fresh_clinic: FreshClinic,
 ) -> None:
@@ -70,7 +66,7 @@ async def test_a_signed_consent_stays_provable_after_the_template_gets_a_new_ver
     assert first["contentHash"] == canonical_hash(first)
     # And a client who signs it in Russian, drawing the signature, witnessed by the nurse
     client = await clinic.register_client()
-    jid = await _at_consent(clinic, client)
+    jid = await at_consent(clinic, client)
     signed = await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
     assert signed["stage"] == "PAYMENT"
     # When the supervisor publishes version 2 with a new text
@@ -107,7 +103,7 @@ async def test_changing_a_used_template_version_is_refused_by_the_database(
     # Given a signed version
     clinic = await fresh_clinic()
     version = await publish(clinic)
-    jid = await _at_consent(clinic)
+    jid = await at_consent(clinic)
     await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
     raw_id = version["id"]
     row = await ConsentTemplateVersion.get(id=decode_id(raw_id, "ConsentTemplateVersion"))
@@ -138,7 +134,7 @@ async def test_a_minor_cannot_consent_alone(fresh_clinic: FreshClinic) -> None:
     clinic = await fresh_clinic()
     await publish(clinic)
     client = await register_minor(clinic)
-    jid = await _at_consent(clinic, client)
+    jid = await at_consent(clinic, client)
     before = await clinic.journey(jid)
     # When she signs herself
     alone = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
@@ -167,7 +163,7 @@ async def test_a_doubting_client_defers_then_signs(fresh_clinic: FreshClinic) ->
     # Given a client at the consent stage who wants to think it over
     clinic = await fresh_clinic()
     await publish(clinic)
-    jid = await _at_consent(clinic)
+    jid = await at_consent(clinic)
     # When the consultant defers the consent for a second talk
     deferred = await clinic.ok(
         DEFER, Role.CONSULTANT, journeyId=jid, note="wants to ask her husband"
@@ -189,7 +185,7 @@ async def test_a_withdrawal_before_treatment_stops_the_journey(fresh_clinic: Fre
     clinic = await fresh_clinic()
     await publish(clinic)
     client = await clinic.register_client()
-    jid = await _at_consent(clinic, client)
+    jid = await at_consent(clinic, client)
     early = await clinic.act(WITHDRAW, Role.CONSULTANT, journeyId=jid, kind="PROCEDURE")
     assert early["__typename"] == "TransitionNotAllowed", early
     # Given she signed and is at payment
@@ -210,7 +206,7 @@ async def test_a_retried_signature_is_stored_once(fresh_clinic: FreshClinic) -> 
     clinic = await fresh_clinic()
     await publish(clinic)
     client = await clinic.register_client()
-    jid = await _at_consent(clinic, client)
+    jid = await at_consent(clinic, client)
     key = new_key()
     # When the nurse's tablet sends the same signature twice
     first = await clinic.ok(
@@ -250,7 +246,7 @@ async def test_bad_templates_and_signatures_are_typed_errors_and_store_nothing(
     assert [p["message"] for p in refused["problems"]] == ["the text in 'zh' is missing"]
     await publish(clinic)
     client = await clinic.register_client()
-    jid = await _at_consent(clinic, client)
+    jid = await at_consent(clinic, client)
     before = await clinic.journey(jid)
     # A signature that is not a PNG, one that is markup, an unknown version, a missing language
     cases = [
@@ -277,7 +273,7 @@ async def test_who_may_publish_sign_and_read_consents(fresh_clinic: FreshClinic)
     clinic = await fresh_clinic()
     template = await publish(clinic)
     client = await clinic.register_client()
-    jid = await _at_consent(clinic, client)
+    jid = await at_consent(clinic, client)
     await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
     (signature,) = await consents(clinic, client)
     # Only a supervisor publishes
@@ -311,7 +307,7 @@ async def test_every_read_of_a_consent_leaves_an_audit_entry(
     clinic = await fresh_clinic()
     await publish(clinic)
     client = await clinic.register_client()
-    jid = await _at_consent(clinic, client)
+    jid = await at_consent(clinic, client)
     await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
     (signature,) = await consents(clinic, client)
     clinic_id, raw = await clinic_of(clinic), raw_client(client)
@@ -382,54 +378,3 @@ async def test_an_anesthesia_consent_is_taken_by_a_doctor(fresh_clinic: FreshCli
     by_doctor = await clinic.act(documents.SIGN_CONSENT, Role.EXPERT, **anesthesia)
     assert by_doctor["__typename"] == "JourneyPayload", by_doctor
     assert by_doctor["journey"]["stage"] == "PAYMENT"
-
-
-async def test_a_version_replaced_in_the_signer_s_language_is_not_signed(
-    fresh_clinic: FreshClinic,
-) -> None:
-    # Given a client who signed version 1 of the filler consent
-    clinic = await fresh_clinic()
-    await publish(clinic)
-    earlier = await _at_consent(clinic)
-    key = new_key()
-    first = await clinic.ok(
-        documents.SIGN_CONSENT, Role.NURSE, **signing(earlier, 1), idempotencyKey=key
-    )
-    # And version 2 with revised risks published since
-    await publish(clinic, edition="(revised risks)")
-    client = await clinic.register_client()
-    jid = await _at_consent(clinic, client)
-    before = await clinic.journey(jid)
-    # When a tablet still showing version 1 sends the next client's signature
-    old = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
-    # Then it is refused naming the version to sign, and nothing is stored
-    assert old["__typename"] == "ValidationFailed", old
-    replaced = "version 1 was replaced by version 2: sign that one"
-    assert old["problems"] == [{"field": "templateVersion", "message": replaced}]
-    await assert_unchanged(clinic, before)
-    assert await consents(clinic, client) == []
-    # And version 2 is signed
-    signed = await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 2))
-    assert signed["stage"] == "PAYMENT"
-    # And the signature made before version 2, retried, is answered as it was
-    again = await clinic.ok(
-        documents.SIGN_CONSENT, Role.NURSE, **signing(earlier, 1), idempotencyKey=key
-    )
-    assert again == first
-    await end_journey(clinic, jid)
-    await end_journey(clinic, earlier)
-
-
-async def test_an_older_version_stays_signable_in_a_language_only_it_has(
-    fresh_clinic: FreshClinic,
-) -> None:
-    # Given version 1 also in Ukrainian, and version 2 without it
-    clinic = await fresh_clinic()
-    ukrainian = {**texts()[0], "language": "uk"}
-    await publish(clinic, texts=[*texts(), ukrainian])
-    await publish(clinic, edition="(revised risks)")
-    jid = await _at_consent(clinic)
-    # When a client reading Ukrainian signs version 1, then it is her text to sign
-    signed = await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1, language="uk"))
-    assert signed["stage"] == "PAYMENT"
-    await end_journey(clinic, jid)
