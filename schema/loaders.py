@@ -20,6 +20,7 @@ from domain.store.client_file_reads import (
     later_rows_of,
     part_pages,
 )
+from domain.store.consents import ConsentWithdrawalAfterJourney
 from domain.store.day_end_releases import missed_releases
 from domain.store.identity_reads import latest_identity_amendments
 from domain.store.journey_payments import JourneyKey, JourneyPayments, payments_of_journeys
@@ -76,6 +77,16 @@ async def _booked_rechecks(journey_ids: list[str]) -> list[datetime | None]:
 async def _rechecks_kept_by(journey_ids: list[str]) -> list[str | None]:
     found = await kept_by(journey_ids)
     return [found.get(i) for i in journey_ids]
+
+
+async def _withdrawals_after_journeys(
+    journey_ids: list[str],
+) -> list[list[ConsentWithdrawalAfterJourney]]:
+    found: dict[str, list[ConsentWithdrawalAfterJourney]] = defaultdict(list)
+    rows = ConsentWithdrawalAfterJourney.filter(journey_id__in=set(journey_ids))
+    for row in await rows.order_by("withdrawn_at", "id"):
+        found[row.journey_id].append(row)
+    return [found[i] for i in journey_ids]
 
 
 async def _missed_releases(keys: list[tuple[str, str]]) -> list[bool]:
@@ -175,6 +186,11 @@ class Loaders:
     # names): `domain.store.day_end_releases.missed_releases`.
     missed_release: DataLoader[tuple[str, str], bool] = field(
         default_factory=lambda: DataLoader(_missed_releases)
+    )
+    # The consents of a journey withdrawn after it ended, in the order withdrawn (at most one
+    # a kind), by journey id; never cached: a withdrawal earlier in the request shows.
+    withdrawals_after_journey: DataLoader[str, list[ConsentWithdrawalAfterJourney]] = field(
+        default_factory=lambda: DataLoader(_withdrawals_after_journeys, cache=False)
     )
     # A journey's payments and their refunds, by (journey id, clinic id).
     journey_payments: DataLoader[JourneyKey, JourneyPayments] = field(

@@ -13,6 +13,8 @@ use. Withdrawing it then is refused, as before.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from domain.errors import DomainError, FieldProblem, NotAuthorized, ValidationFailed
 from domain.journey.access import authorization_problem
 from domain.journey.facts import Actor, JourneyFacts
@@ -24,6 +26,30 @@ OUTLIVE_THEIR_JOURNEY = frozenset({ConsentKind.PHOTO, ConsentKind.DATA_PROCESSIN
 
 def outlives_its_journey(kind: ConsentKind) -> bool:
     return kind in OUTLIVE_THEIR_JOURNEY
+
+
+def in_force_after_journey(
+    facts: JourneyFacts, withdrawn_since: Collection[ConsentKind]
+) -> list[ConsentKind]:
+    """The consents of the ended journey `facts` describe that may still be withdrawn: those
+    that outlive it, signed in it and not withdrawn, in it or since (`withdrawn_since`)."""
+    signed = [k for k in facts.consents_signed if outlives_its_journey(k)]
+    return [k for k in dict.fromkeys(signed) if k not in withdrawn_since]
+
+
+def may_offer_withdrawal(facts: JourneyFacts, actor: Actor) -> bool:
+    """Whether `actor` may be offered a withdrawal on the ended journey `facts` describe, were
+    its consents not withdrawn since: only then are the withdrawals since worth reading."""
+    return (
+        facts.stage.is_terminal
+        and bool(in_force_after_journey(facts, ()))
+        and authorization_problem(facts, Action.WITHDRAW_CONSENT, actor) is None
+    )
+
+
+def withdrawn_since_summary(kind: ConsentKind) -> str:
+    """What the journey's history says of a consent withdrawn after the journey ended."""
+    return f"{kind.value} consent withdrawn after the journey ended"
 
 
 def not_in_force(kind: ConsentKind) -> ValidationFailed:

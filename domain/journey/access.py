@@ -94,21 +94,28 @@ def check_action(facts: JourneyFacts, request: ActionRequest) -> None:
 
 
 def available_actions(
-    facts: JourneyFacts, actor: Actor, *, missed_release: bool = False
+    facts: JourneyFacts,
+    actor: Actor,
+    *,
+    missed_release: bool = False,
+    outliving_consent: bool = False,
 ) -> list[Availability]:
     """Every staff action of the machine, with whether `actor` may take it now and why not.
 
     Conditions that depend on what the action will carry (a guardian's signature, the amount)
     are judged as if the action carried what it needs: they are explained when it is tried.
     `missed_release`: the journey missed its desk's day's-end release, which the API sends
-    before the actions `TAKEN_AFTER_MISSED_RELEASE`.
+    before the actions `TAKEN_AFTER_MISSED_RELEASE`. `outliving_consent`: the journey has
+    ended and a consent of it that outlives it is in force (`domain.consent.after_journey`):
+    the API withdraws that one without the journey, so only who asks is judged.
     """
     released = replace(facts, stage=Stage.TRIAGE, consultant_id=None)
+    withdrawable = outliving_consent and facts.stage.is_terminal
     result = []
     for action in STAFF_ACTIONS:
         judged = released if missed_release and action in TAKEN_AFTER_MISSED_RELEASE else facts
         reason = authorization_problem(judged, action, actor)
-        if reason is None:
+        if reason is None and not (withdrawable and action is Action.WITHDRAW_CONSENT):
             reason = _stage_problem(judged, action)
         result.append(Availability(action, reason is None, reason))
     return result

@@ -18,7 +18,10 @@ DESCRIPTIONS = {
     "ActionAvailability.allowed": "Whether you may take it now (your role, the journey's "
     "stage and its rules).",
     "ActionAvailability.reason": "Why not, when not allowed; null when allowed.",
-    "JourneyEvent.seq": "The event's place in the journey's log: 1, 2, 3, ... without gaps.",
+    "JourneyEvent.seq": (
+        "The event's place in the journey's log: 1, 2, 3, ... without gaps; a consent "
+        "withdrawn after the journey ended comes after its last event, numbered on from it."
+    ),
     "JourneyEvent.action": "The action taken, as its trigger name (e.g. `record_consultation`).",
     "JourneyEvent.fromStage": "The stage before; null for the journey's first event.",
     "JourneyEvent.toStage": "The stage after (the same stage when the action did not move it).",

@@ -4,16 +4,21 @@ the release first (`domain.journey.access.TAKEN_AFTER_MISSED_RELEASE`).
 
 Whether a journey missed its release is asked only of journeys waiting for the consultant they
 name, by a viewer whose role may take those actions, and in one batch per request (the
-`missed_release` DataLoader): a list of journeys costs the same few reads as one.
+`missed_release` DataLoader): a list of journeys costs the same few reads as one. So are the
+consents withdrawn after an ended journey (`withdrawals_after_journey`), read only of an ended
+journey with a consent that outlives it, for a viewer whose role may withdraw it: while one such
+consent is in force, WITHDRAW_CONSENT is offered (`domain.consent.after_journey`).
 """
 
 from __future__ import annotations
 
 from strawberry.types import Info
 
+from domain.consent.after_journey import in_force_after_journey, may_offer_withdrawal
 from domain.journey.access import TAKEN_AFTER_MISSED_RELEASE, Availability, available_actions
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import JourneyFacts
+from domain.journey.stages import ConsentKind
 from domain.journey.table import ROLES, Action
 from domain.store.day_end_releases import waiting_for_consultant
 from domain.store.models import Journey as JourneyRow
@@ -33,6 +38,16 @@ async def _missed_release(info: Info[Context, None], row: JourneyRow, facts: Jou
     return await info.context.loaders.missed_release.load((row.id, named))
 
 
+async def _outliving_consent(
+    info: Info[Context, None], row: JourneyRow, facts: JourneyFacts
+) -> bool:
+    actor = info.context.actor
+    if actor is None or not may_offer_withdrawal(facts, actor):
+        return False
+    since = await info.context.loaders.withdrawals_after_journey.load(row.id)
+    return bool(in_force_after_journey(facts, {ConsentKind(w.kind) for w in since}))
+
+
 async def viewer_availability(info: Info[Context, None], row: JourneyRow) -> list[Availability]:
     """Every staff action, with whether the viewer may take it now and why not."""
     actor = info.context.actor
@@ -40,7 +55,8 @@ async def viewer_availability(info: Info[Context, None], row: JourneyRow) -> lis
         return []
     facts = facts_from_json(row.facts)
     missed = await _missed_release(info, row, facts)
-    return available_actions(facts, actor, missed_release=missed)
+    outliving = await _outliving_consent(info, row, facts)
+    return available_actions(facts, actor, missed_release=missed, outliving_consent=outliving)
 
 
 async def allowed_actions(info: Info[Context, None], row: JourneyRow) -> list[Action]:

@@ -11,10 +11,17 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.audit import JOURNEY_HISTORY_READ, JOURNEY_READ
+from domain.consent.after_journey import withdrawn_since_summary
 from domain.journey.access import STAFF_ACTIONS
 from domain.journey.codec import facts_from_json
 from domain.journey.diagram import mermaid
-from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
+from domain.journey.stages import (
+    ConsentKind,
+    FollowUpOutcome,
+    FollowUpStatus,
+    Stage,
+    VisitCategory,
+)
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.models import Journey as JourneyRow
@@ -30,6 +37,7 @@ from schema.ids import encode_id
 from schema.input_check import check_list_page
 from schema.journeys.availability import viewer_availability
 from schema.journeys.contraindication_check import standing_reasons
+from schema.journeys.history_after_end import EntryAfterEnd, entries_after_end
 from schema.journeys.told import record_for, summary_for
 from schema.money.bill_types import Payment
 from schema.money.journey_payments import JOURNEY_PAYMENTS, journey_payments
@@ -61,7 +69,10 @@ def amendment_view(row: RecordRow) -> Amendment:
     )
 
 
-@strawberry.type(description="One line of the journey's append-only log.")
+@strawberry.type(
+    description="One line of the journey's append-only log, or after it, a consent withdrawn "
+    "once the journey had ended (recorded beside the log, which is closed)."
+)
 class JourneyEvent:
     seq: int
     action: str
@@ -120,11 +131,34 @@ class JourneyEvent:
             actor_id=row.actor_id,
             actor_role=Role(row.actor_role),
             at=row.at,
-            at_local=row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            at_local=_local(row.at, zone),
             told=row.summary,
             recorded=details,
             corrections=[amendment_view(a) for a in amendments],
         )
+
+    @classmethod
+    def after_end(cls, entry: EntryAfterEnd, stage: Stage) -> JourneyEvent:
+        """A consent withdrawn after the journey ended, as the journey's own withdrawal shows:
+        its record (what the client said) only when there is a note."""
+        w = entry.withdrawal
+        return cls(
+            seq=entry.seq,
+            action=Action.WITHDRAW_CONSENT.value,
+            from_stage=stage,
+            to_stage=stage,
+            actor_id=w.recorded_by,
+            actor_role=Role(w.recorded_by_role),
+            at=w.withdrawn_at,
+            at_local=_local(w.withdrawn_at, entry.zone),
+            told=withdrawn_since_summary(ConsentKind(w.kind)),
+            recorded={"kind": w.kind, "note": w.note} if w.note else None,
+            corrections=[],
+        )
+
+
+def _local(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 @strawberry.type(description="A follow-up call: scheduled, due (an open task), done or closed.")
@@ -173,7 +207,8 @@ class Journey(relay.Node):
     stage_entered_at: datetime
     last_event_seq: int = strawberry.field(
         description="The `seq` of the last event this view reflects: everything here (stage, "
-        "history, follow-ups) is the journey as that event left it. Pushes of `journeyChanged` "
+        "history, follow-ups) is the journey as that event left it, and once it has ended, "
+        "the consents withdrawn since (in `history`, after it). Pushes of `journeyChanged` "
         "carry consecutive values, one per event."
     )
     row: strawberry.Private[JourneyRow]
@@ -208,7 +243,10 @@ class Journey(relay.Node):
     @strawberry.field(
         description="The journey's events after `afterSeq`, oldest first, at most `first` of "
         "them, up to `lastEventSeq`. Events are numbered 1, 2, 3...: when the last one given "
-        "is below `lastEventSeq`, ask again with its `seq` as `afterSeq` for the rest."
+        "is below `lastEventSeq`, ask again with its `seq` as `afterSeq` for the rest. Once the "
+        "journey has ended, a consent withdrawn since (`withdrawConsent` of a PHOTO or "
+        "DATA_PROCESSING consent) follows its last event as a `withdraw_consent` entry, numbered "
+        "on from `lastEventSeq` in the order withdrawn: a page that is full may have more."
     )
     async def history(
         self,
@@ -227,7 +265,9 @@ class Journey(relay.Node):
         # read belongs to the next view, not to this one.
         key = (self.row.id, self.row.clinic_id, self.row.last_event_seq, after_seq, first)
         loaded = await info.context.loaders.history.load(key)
-        return [JourneyEvent.from_row(e.event, e.zone, e.details, e.amendments) for e in loaded]
+        events = [JourneyEvent.from_row(e.event, e.zone, e.details, e.amendments) for e in loaded]
+        since = await entries_after_end(info.context.loaders, self.row, after_seq, first)
+        return events + [JourneyEvent.after_end(entry, self.stage) for entry in since]
 
     @strawberry.field
     def follow_ups(self) -> list[FollowUp]:
@@ -252,7 +292,8 @@ class Journey(relay.Node):
         + "): they happen on its clock and show in `history`. On a journey that missed its "
         "desk's day's-end release (still at CONSULTATION naming the consultant the desk let go), "
         "ASSIGN_CONSULTANT is judged as the release leaves it, back at TRIAGE: the assignment "
-        "sends the release first."
+        "sends the release first. On an ended journey, WITHDRAW_CONSENT is offered while a "
+        "PHOTO or DATA_PROCESSING consent signed in it is in force (not withdrawn)."
     )
     async def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
         found = [

@@ -61,9 +61,12 @@ async def test_a_photo_consent_is_withdrawn_after_its_journey_was_cancelled(
     key = new_key()
     withdrawal = {"journeyId": cancelled["id"], "kind": "PHOTO", "note": "no more photos"}
     answer = await clinic.act(WITHDRAW_CONSENT, Role.FRONT_DESK, **withdrawal, idempotencyKey=key)
-    # Then it is recorded, the journey left as it ended: nothing was asked of its workflow
+    # Then it is recorded, the journey left as it ended: nothing was asked of its workflow; its
+    # history shows the withdrawal after its last event
     assert answer["__typename"] == "JourneyPayload", answer
-    assert answer["journey"] == cancelled
+    *history, withdrawn = answer["journey"]["history"]
+    assert {**answer["journey"], "history": history} == cancelled
+    assert withdrawn["summary"] == "PHOTO consent withdrawn after the journey ended"
     (row,) = await ConsentWithdrawalAfterJourney.filter(
         journey_id=decode_id(cancelled["id"], "Journey")
     )
@@ -136,7 +139,8 @@ async def test_a_signed_photo_consent_is_withdrawn_after_its_journey_was_decline
     answer = await _withdraw(clinic, jid, "PHOTO")
     # Then its signature is marked withdrawn, and marketing ends
     assert answer["__typename"] == "JourneyPayload", answer
-    assert answer["journey"]["history"] == declined["journey"]["history"]
+    assert answer["journey"]["history"][:-1] == declined["journey"]["history"]
+    assert answer["journey"]["history"][-1]["action"] == "withdraw_consent"
     (signature,) = await consents(clinic, client)
     assert signature["kind"] == "PHOTO" and signature["withdrawnAt"] is not None
     journey_id = decode_id(jid, "Journey")
