@@ -122,6 +122,19 @@ async def at_consent(clinic: JourneyDriver, client_id: str | None = None) -> str
     return journey["id"]  # type: ignore[no-any-return]
 
 
+async def sign_data_processing_consent(clinic: JourneyDriver, jid: str) -> None:
+    """The client's data-processing consent on the demo's template, taken by a nurse at CONSENT."""
+    consent = {
+        "journeyId": jid,
+        "kind": "DATA_PROCESSING",
+        "signerName": "Anna Nowak",
+        "templateId": "data-consent",
+        "templateVersion": "1",
+        "rightsExplained": True,
+    }
+    await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **consent)
+
+
 def signing(jid: str, version: int, **extra: Any) -> dict[str, Any]:
     """A procedure consent on the given version of the filler template, read in Russian."""
     return {

@@ -16,7 +16,7 @@ from domain.roles import Role
 from domain.store.models import JourneyEvent
 from schema.ids import decode_id
 from tests.api import documents
-from tests.api.consent_support import WITHDRAW_CONSENT
+from tests.api.consent_support import WITHDRAW_CONSENT, sign_data_processing_consent
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.photo_support import sign_photo_consent
 from tests.sql_statements import statements_naming
@@ -130,15 +130,7 @@ async def test_a_withdrawal_after_the_journey_follows_its_last_event_in_history(
     client = await clinic.register_client()
     jid = (await clinic.drive_to("CONSENT", await clinic.start(client)))["id"]
     await sign_photo_consent(clinic, jid, ["MARKETING"])
-    data_consent = {
-        "journeyId": jid,
-        "kind": "DATA_PROCESSING",
-        "signerName": "Anna Nowak",
-        "templateId": "data-consent",
-        "templateVersion": "1",
-        "rightsExplained": True,
-    }
-    await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **data_consent)
+    await sign_data_processing_consent(clinic, jid)
     cancel = {"journeyId": jid, "reason": "moved away"}
     await clinic.ok(documents.CANCEL_JOURNEY, Role.FRONT_DESK, **cancel)
     ended = await _shown(clinic, jid, Role.SUPERVISOR)

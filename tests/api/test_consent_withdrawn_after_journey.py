@@ -14,7 +14,13 @@ from domain.store.models import IdempotencyKey
 from domain.store.photos import PhotoConsentChange
 from schema.ids import decode_id
 from tests.api import documents
-from tests.api.consent_support import WITHDRAW_CONSENT, consents, publish, signing
+from tests.api.consent_support import (
+    WITHDRAW_CONSENT,
+    consents,
+    publish,
+    sign_data_processing_consent,
+    signing,
+)
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.photo_support import PHOTOS, sign_photo_consent
 
@@ -154,15 +160,7 @@ async def test_after_the_journey_a_procedure_consent_is_history_a_data_consent_i
     # Given a journey cancelled after its data-processing and procedure consents were signed
     clinic = await fresh_clinic()
     jid = (await clinic.drive_to("CONSENT"))["id"]
-    data_consent = {
-        "journeyId": jid,
-        "kind": "DATA_PROCESSING",
-        "signerName": "Anna Nowak",
-        "templateId": "data-consent",
-        "templateVersion": "1",
-        "rightsExplained": True,
-    }
-    await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **data_consent)
+    await sign_data_processing_consent(clinic, jid)
     await clinic.sign_consent(jid)
     await clinic.ok(documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=jid, reason="no date")
     # When the client withdraws the procedure's consent
