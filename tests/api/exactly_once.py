@@ -47,8 +47,9 @@ ONE_WRITE = 1
 # The key's own row: every request writes it; it says nothing of the request's work.
 LEDGER = "IdempotencyKey"
 # Tables a journey's timers write to at any moment (a follow-up falling due: its event and its
-# call's task). A request naming a journey counts that journey's rows only, less those its timers
-# wrote (`TIMERS_OWN`); one naming none counts none of them, unless its row says it adds some.
+# call's task). A request naming a journey counts that journey's rows only; one naming none
+# counts none of them, unless its row says it adds some; neither counts those timers wrote
+# (`TIMERS_OWN`), of any journey.
 TIMER_WRITTEN = frozenset({"JourneyEvent", "FollowUpTask"})
 # The rows a journey's own timers write, told by what they are: the system's event of a
 # follow-up falling due or of a stage's time running out, and a call's task (written only as its
@@ -82,18 +83,21 @@ async def _newest(twice: dict[str, int], journey_id: str | None = None) -> str:
     request's own from another's."""
     if twice.get("JourneyEvent", 0) <= 0:
         return ""
-    events = JourneyEvent.all()
-    if journey_id is not None:  # as `snapshot` counts them
-        timers = Q(actor_id=SYSTEM_ACTOR.user_id, action__in=TIMER_ACTIONS)
-        events = events.filter(~timers, journey_id=journey_id)
+    # As `snapshot` counts them: no timer's event, and only the named journey's.
+    timers = Q(actor_id=SYSTEM_ACTOR.user_id, action__in=TIMER_ACTIONS)
+    events = JourneyEvent.filter(~timers)
+    if journey_id is not None:
+        events = events.filter(journey_id=journey_id)
     rows = await events.order_by("-id").limit(twice["JourneyEvent"])
     return ": " + ", ".join(f"{r.journey_id}#{r.seq} {r.action} by {r.actor_role}" for r in rows)
 
 
 def _of(name: str, journey_id: str | None) -> str:
-    # The id comes from the sweep's own input, decoded: never text from an answer.
-    if name not in TIMER_WRITTEN or journey_id is None:
+    if name not in TIMER_WRITTEN:
         return ""
+    if journey_id is None:  # a request that adds a journey's rows (`startJourney`'s events)
+        return f" WHERE {TIMERS_OWN[name]}"
+    # The id comes from the sweep's own input, decoded: never text from an answer.
     return " WHERE journey_id = '" + journey_id.replace("'", "''") + f"' AND {TIMERS_OWN[name]}"
 
 
@@ -112,9 +116,9 @@ async def snapshot(
     uncounted: frozenset[str] = frozenset(),
 ) -> Snapshot:
     """Each table's row count (one query) but `uncounted`'s, and a digest of each table in
-    `read_whole`. Given the journey a request names, only that journey's rows of the tables its
-    timers write count, and not those its timers write: a timer landing meanwhile, this
-    journey's or another's, is not the request's."""
+    `read_whole`. The rows a journey's timers write never count: a timer landing meanwhile,
+    this journey's or another's, is not the request's; given the journey a request names, only
+    that journey's rows of those tables count."""
     tables = _tables()
     names = sorted(set(tables) - uncounted)
     counts = ", ".join(
