@@ -168,6 +168,10 @@ class GlowpathView(GraphQLView[Context, None]):
         except web.HTTPRequestEntityTooLarge as too_large:
             message = f"the request body is larger than {request_body.MAX_BODY_BYTES:,} bytes"
             return request_body.graphql_error_response(too_large.status, message)
+        except web.RequestPayloadError:
+            # aiohttp's decoder failed inside the read (a body that is not the gzip its
+            # Content-Encoding says): it escaped as a plain-text 500 and an ERROR traceback.
+            return request_body.graphql_error_response(400, request_body.unreadable(request))
 
     def decode_json(self, data: str | bytes) -> object:
         # WebSocket messages; a refusal is a JSONDecodeError, which closes the socket (4400).

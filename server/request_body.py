@@ -96,6 +96,15 @@ def decode_request(data: str | bytes) -> Any:
     return value
 
 
+def unreadable(request: web.Request) -> str:
+    """Why a body could not be read from the connection: its compression, or its framing."""
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding and encoding != "identity":
+        said = f"{encoding[:20]} (its Content-Encoding)"
+        return f"the request body cannot be read: it is not valid {said}"
+    return "the request body cannot be read: it is not well-formed HTTP/1.1"
+
+
 def graphql_error_response(status: int, message: str, code: str = "BAD_REQUEST") -> web.Response:
     """A refused request in the shape of a GraphQL answer, with no `data`."""
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}

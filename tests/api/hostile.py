@@ -76,9 +76,13 @@ async def send_raw(
     content_type: str = "application/json",
     token: str | None = None,
     method: str = "POST",
+    encoding: str | None = None,
 ) -> Answer:
-    """Sends `body` as it is; asserts a bounded answer, never a 500, and /healthz meanwhile."""
+    """Sends `body` as it is (`encoding`: the `Content-Encoding` it claims); asserts a bounded
+    answer, never a 500, and /healthz meanwhile."""
     headers = {"Content-Type": content_type}
+    if encoding:
+        headers["Content-Encoding"] = encoding
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -98,3 +99,32 @@ async def test_a_well_formed_request_still_runs(api: Api) -> None:
     answer = await send_raw(api, TYPENAME)
     assert answer.status == 200
     assert answer.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_a_compressed_body_is_read_within_the_size_limit(api: Api) -> None:
+    # 200 MB of JSON in 200 KB of gzip: refused once 1 MiB of it is decompressed
+    bomb = b'{"query": "{ __typename }", "variables": {"p": "' + b"a" * 200 * 1024**2 + b'"}}'
+    answer = await send_raw(api, gzip.compress(bomb, 9), encoding="gzip")
+    assert answer.status == 413
+    assert answer.error_messages() == [f"the request body is larger than {MAX_BODY_BYTES:,} bytes"]
+    small = await send_raw(api, gzip.compress(TYPENAME.encode()), encoding="gzip")
+    assert small.json() == {"data": {"__typename": "Query"}}
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding"),
+    [
+        (TYPENAME.encode(), "gzip"),
+        (TYPENAME.encode(), "deflate"),
+    ],
+    ids=["gzip", "deflate"],
+)
+async def test_a_body_that_does_not_decompress_is_a_graphql_error(
+    api: Api, body: bytes, encoding: str
+) -> None:
+    # aiohttp's decoder failed inside the handler's read: a plain-text 500 and an ERROR traceback
+    answer = await send_raw(api, body, encoding=encoding)
+    assert answer.status == 400
+    assert answer.error_messages() == [
+        f"the request body cannot be read: it is not valid {encoding} (its Content-Encoding)"
+    ]
