@@ -1,10 +1,15 @@
-"""Requests that are not well-formed HTTP: a 400 that says so in words, quoting nothing.
+"""Requests that are not well-formed HTTP: a 400 that says so in words, quoting nothing; and
+connections that send nothing closed once idle.
 
 aiohttp answers a request it cannot parse (a line past 8,190 bytes, a bad header, TLS sent to a
 plain port) with its parser's message, which quotes the request's own bytes as a Python
 `bytearray(b'...')` or `b'...'`: the server's internals shown to whoever sent it. Here the answer
 names what was wrong and what to do; the log line keeps the parser's reason
 (`server.http_mistakes`). Every other answer of aiohttp's, a 500 included, stays its own.
+
+aiohttp closes a connection left idle, or whose request's head has not ended, after its
+`keepalive_timeout`; its `AppRunner` takes 3,630 s by default, so a sender opening connections and
+sending nothing (or a header a byte at a time) held a socket and a task each for an hour.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from aiohttp.web_server import Server
 # aiohttp's own bound on a request line and on each header line (its `max_line_size` and
 # `max_field_size` defaults), named in the answer so the sender knows what to shorten.
 MAX_LINE_BYTES = 8190
+# Seconds a connection may wait for its next request, or for the end of a request's head. Longer
+# than a load balancer's usual idle timeout (60 s): one that reused a connection the API had just
+# closed would answer its client 502. A request being answered, or a WebSocket, is not idle.
+IDLE_CONNECTION_SECONDS = 75.0
 
 NOT_HTTP = "Bad Request: the request is not well-formed HTTP/1.1."
 LINE_TOO_LONG = (
@@ -46,7 +55,8 @@ class _Server(Server):
 
 
 class AppRunner(web.AppRunner):
-    """`web.AppRunner` whose connections answer unparseable requests as described above."""
+    """`web.AppRunner` whose connections answer unparseable requests, and are closed once
+    idle, as described above."""
 
     async def _make_server(self) -> Server:
         made = await super()._make_server()
@@ -56,5 +66,5 @@ class AppRunner(web.AppRunner):
             made.request_handler,
             request_factory=made.request_factory,
             handler_cancellation=made.handler_cancellation,
-            **made._kwargs,
+            **{"keepalive_timeout": IDLE_CONNECTION_SECONDS, **made._kwargs},
         )
