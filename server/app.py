@@ -161,6 +161,11 @@ class GlowpathView(GraphQLView[Context, None]):
                 return request_body.graphql_error_response(
                     refused.status, refused.message, refused.code
                 )
+        elif (request.content_length or 0) > request_body.MAX_BODY_BYTES:
+            # Refused before it is read: the body the length promises was awaited (up to the
+            # body's time limit) only to be refused once its first 1 MiB had come.
+            message = f"the request body is larger than {request_body.MAX_BODY_BYTES:,} bytes"
+            return request_body.graphql_error_response(413, message)
         try:
             return await self.run(request=request)
         except HTTPException as refused:

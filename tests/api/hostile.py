@@ -5,11 +5,13 @@ seconds, and `/healthz` must answer within `HEALTH_WITHIN` seconds while it is i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -38,6 +40,19 @@ class Answer:
         assert body.get("data") is None, body
         assert body["errors"], body
         return [error["message"] for error in body["errors"]]
+
+
+@contextlib.asynccontextmanager
+async def raw_connection(
+    api: Api,
+) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+    """A TCP connection to the API's port, for bytes no HTTP client would send."""
+    address = urlsplit(api.url)
+    reader, writer = await asyncio.open_connection(address.hostname, address.port)
+    try:
+        yield reader, writer
+    finally:
+        writer.close()
 
 
 def healthz_url(api: Api) -> str:

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
+import re
 
 import pytest
 
 from server.request_body import MAX_BODY_BYTES
 from tests.api.harness import Api
-from tests.api.hostile import send_raw
+from tests.api.hostile import ANSWER_WITHIN, raw_connection, send_raw
 
 TYPENAME = json.dumps({"query": "{ __typename }"})
 
@@ -128,3 +130,23 @@ async def test_a_body_that_does_not_decompress_is_a_graphql_error(
     assert answer.error_messages() == [
         f"the request body cannot be read: it is not valid {encoding} (its Content-Encoding)"
     ]
+
+
+async def test_a_body_said_to_be_oversized_is_refused_before_it_is_read(api: Api) -> None:
+    # Given a request whose Content-Length passes the limit, and none of its body
+    async with raw_connection(api) as (reader, writer):
+        writer.write(
+            b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % (MAX_BODY_BYTES + 1)
+        )
+        # Then it is refused at once: the server waited for the body the length promised, up
+        # to the body's time limit, to refuse it once 1 MiB of it had come
+        async with asyncio.timeout(ANSWER_WITHIN):
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = re.search(rb"Content-Length: (\d+)", head)
+            assert length is not None, head
+            body = await reader.readexactly(int(length[1]))
+    assert head.startswith(b"HTTP/1.1 413"), head
+    assert json.loads(body)["errors"][0]["message"] == (
+        f"the request body is larger than {MAX_BODY_BYTES:,} bytes"
+    )

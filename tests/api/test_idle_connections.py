@@ -6,9 +6,7 @@ WebSocket is not idle: it stays open past the bound."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -17,6 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from server import http_protocol
 from tests.api.conftest import api_settings
 from tests.api.harness import GRAPHQL_TRANSPORT_WS, Api, running_api
+from tests.api.hostile import raw_connection
 
 IDLE_SECONDS = 1.0  # the bound these tests give their API
 CLOSED_WITHIN = 15.0  # seconds: the bound and a loaded machine's margin; an hour before
@@ -36,16 +35,6 @@ async def impatient_api(
         yield api
 
 
-@contextlib.asynccontextmanager
-async def connection(api: Api) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
-    address = urlsplit(api.url)
-    reader, writer = await asyncio.open_connection(address.hostname, address.port)
-    try:
-        yield reader, writer
-    finally:
-        writer.close()
-
-
 async def closed_by_server(reader: asyncio.StreamReader) -> bytes:
     """All the server sends until it closes the connection, within `CLOSED_WITHIN` s."""
     return await asyncio.wait_for(reader.read(), CLOSED_WITHIN)
@@ -58,12 +47,12 @@ def test_the_bound_outlasts_a_load_balancers_idle_timeout() -> None:
 
 
 async def test_a_connection_that_sends_nothing_is_closed(impatient_api: Api) -> None:
-    async with connection(impatient_api) as (reader, _):
+    async with raw_connection(impatient_api) as (reader, _):
         assert await closed_by_server(reader) == b""
 
 
 async def test_a_request_head_that_never_ends_is_closed(impatient_api: Api) -> None:
-    async with connection(impatient_api) as (reader, writer):
+    async with raw_connection(impatient_api) as (reader, writer):
         writer.write(b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
 
         async def trickle() -> None:
@@ -80,7 +69,7 @@ async def test_a_request_head_that_never_ends_is_closed(impatient_api: Api) -> N
 
 
 async def test_a_kept_alive_connection_is_closed_once_idle(impatient_api: Api) -> None:
-    async with connection(impatient_api) as (reader, writer):
+    async with raw_connection(impatient_api) as (reader, writer):
         writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), CLOSED_WITHIN)
         assert head.startswith(b"HTTP/1.1 200"), head
@@ -97,7 +86,7 @@ async def test_a_websocket_stays_open_past_the_bound(impatient_api: Api) -> None
         await ws.send_json({"type": "connection_init"})
         assert (await ws.receive_json(timeout=CLOSED_WITHIN))["type"] == "connection_ack"
         # Past the bound: an idle connection opened after the socket has been closed by now
-        async with connection(impatient_api) as (reader, _):
+        async with raw_connection(impatient_api) as (reader, _):
             await closed_by_server(reader)
         await ws.send_json({"type": "ping"})
         assert (await ws.receive_json(timeout=CLOSED_WITHIN))["type"] == "pong"
