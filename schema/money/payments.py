@@ -140,7 +140,7 @@ async def _bill_not_named(
     info: Info[Context, None], journey: JourneyRow, input: RecordPaymentInput
 ) -> JourneyOutcome | None:
     """The refusal of a payment that names no bill when the journey has one. A retry of a
-    payment the journey took before this rule (its answer lost, its row not yet written) goes
+    payment the journey took before this rule (its answer lost, its row still unwritten) goes
     on (None)."""
     if await current_bill(journey.id) is None:
         return None
