@@ -7,6 +7,7 @@ import functools
 import logging
 import weakref
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import WSCloseCode, web
@@ -16,17 +17,19 @@ from strawberry.aiohttp.views import GraphQLView
 from strawberry.http.websocket_origin import normalize_allowed_origins
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 from temporalio.client import Client
 
 from domain.auth import SigningKeys
 from domain.photos.storage import PhotoStore, PhotoStoreError
 from domain.store.db import close_db, init_db
 from schema.auth.hashing import PASSWORD_WORK
+from schema.auth.throttle import client_address
 from schema.build import build_schema
 from schema.context import ApiConfig, AuthServices, Context
 from schema.feed import JourneyFeed
 from schema.metrics import REQUEST_TIMEOUTS
-from server import graphiql, middleware, request_body, tracing, uploads
+from server import graphiql, middleware, request_body, socket_limits, tracing, uploads
 from server.health import CHECK_TIMEOUT, CHECKS, Check, add_health_routes
 from server.http_mistakes import say_client_mistakes_at_info
 from server.http_protocol import AppRunner
@@ -84,12 +87,15 @@ class GlowpathView(GraphQLView[Context, None]):
     ) -> None:
         # Strawberry's own argument sets it (a class attribute was overridden by its default).
         kwargs.setdefault("max_subscriptions_per_connection", MAX_OPERATIONS_PER_SOCKET)
+        init_wait = timedelta(seconds=socket_limits.CONNECTION_INIT_WAIT_SECONDS)
+        kwargs.setdefault("connection_init_wait_timeout", init_wait)
         super().__init__(**kwargs)
         self.gateway, self.config, self.feed, self.auth = gateway, config, feed, auth
         self.execution_timeout, self.body_timeout = execution_timeout, body_timeout
         # Strawberry checks a WebSocket's Origin as well: same list as the CORS middleware.
         self.allowed_origins = normalize_allowed_origins(allowed_origins)
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self.sockets_per_address = socket_limits.SocketsPerAddress()
         # Uploads are read within bounds (server/uploads.py), never whole into memory.
         self.request_adapter_class = functools.partial(  # type: ignore[assignment]
             uploads.BoundedUploadAdapter, max_file_bytes=config.photo_max_bytes
@@ -106,6 +112,11 @@ class GlowpathView(GraphQLView[Context, None]):
         )
         await ws.prepare(request)
         return ws
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        # A socket without a working token is refused at `connection_init` (4403).
+        await socket_limits.refuse_unless_signed_in(context)
+        return UnsetType()  # the acknowledgement carries no payload
 
     @property
     def graphql_ide_html(self) -> str:
@@ -166,6 +177,17 @@ class GlowpathView(GraphQLView[Context, None]):
             # body's time limit) only to be refused once its first 1 MiB had come.
             message = f"the request body is larger than {request_body.MAX_BODY_BYTES:,} bytes"
             return request_body.graphql_error_response(413, message)
+        elif self.is_websocket_request(request):
+            address = client_address(request, self.config.trusted_proxy_hops)
+            with self.sockets_per_address.held(address) as admitted:
+                if not admitted:
+                    limit = socket_limits.MAX_SOCKETS_PER_ADDRESS
+                    message = f"this address already holds {limit} WebSockets"
+                    return request_body.graphql_error_response(429, message, "TOO_MANY_SOCKETS")
+                return await self._run(request)
+        return await self._run(request)
+
+    async def _run(self, request: web.Request) -> web.StreamResponse:
         try:
             return await self.run(request=request)
         except HTTPException as refused:

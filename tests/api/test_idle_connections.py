@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from server import http_protocol
 from tests.api.conftest import api_settings
-from tests.api.harness import GRAPHQL_TRANSPORT_WS, Api, running_api
+from tests.api.harness import Api, running_api, signed_in_socket
 from tests.api.hostile import raw_connection
+from tests.api.sessions import new_account, sign_in
 
 IDLE_SECONDS = 1.0  # the bound these tests give their API
 CLOSED_WITHIN = 15.0  # seconds: the bound and a loaded machine's margin; an hour before
@@ -79,12 +79,8 @@ async def test_a_kept_alive_connection_is_closed_once_idle(impatient_api: Api) -
 
 
 async def test_a_websocket_stays_open_past_the_bound(impatient_api: Api) -> None:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.ws_connect(impatient_api.ws_url, protocols=[GRAPHQL_TRANSPORT_WS]) as ws,
-    ):
-        await ws.send_json({"type": "connection_init"})
-        assert (await ws.receive_json(timeout=CLOSED_WITHIN))["type"] == "connection_ack"
+    token = await sign_in(impatient_api, await new_account())
+    async with signed_in_socket(impatient_api, token) as ws:
         # Past the bound: an idle connection opened after the socket has been closed by now
         async with raw_connection(impatient_api) as (reader, _):
             await closed_by_server(reader)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
 from gql.graphql_request import GraphQLRequest
-from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
 from tests.api import documents
@@ -87,20 +85,3 @@ def assert_first_follow_up_due(
     )
     assert due["summary"] == "follow-up due: 2s"
     assert pushed["history"][:handed_over] == journey["history"]
-
-
-async def test_a_subscription_without_a_valid_token_ends_with_an_error(
-    api: Api, driver: JourneyDriver
-) -> None:
-    journey = await driver.start()
-    for token in (None, "forged-token"):
-        async with api.subscription(documents.JOURNEY_CHANGED, token, id=journey["id"]) as stream:
-            with pytest.raises(TransportQueryError) as refused:
-                await asyncio.wait_for(_all(stream), timeout=WAIT)
-        assert refused.value.errors is not None
-        assert refused.value.errors[0]["message"] == "sign in first", token
-        assert refused.value.errors[0]["extensions"] == {"code": "NOT_AUTHORIZED"}
-
-
-async def _all(stream: Any) -> list[Any]:
-    return [result async for result in stream]
