@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import functools
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -89,15 +89,41 @@ SOCKET_WITHIN = 30
 
 
 @contextlib.asynccontextmanager
+async def raw_socket(
+    api: Api, headers: Mapping[str, str] | None = None
+) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
+    """A raw graphql-transport-ws socket before its `connection_init`, its whole use bounded."""
+    async with aiohttp.ClientSession() as session, asyncio.timeout(SOCKET_WITHIN):
+        async with session.ws_connect(
+            api.ws_url, protocols=[GRAPHQL_TRANSPORT_WS], headers=headers
+        ) as ws:
+            yield ws
+
+
+async def initialised(
+    ws: aiohttp.ClientWebSocketResponse, payload: Mapping[str, Any] | None
+) -> Any:
+    """What the server answers a `connection_init` with this payload: its message, or the code
+    it closes the socket with."""
+    init: dict[str, Any] = {"type": "connection_init"}
+    if payload is not None:
+        init["payload"] = payload
+    await ws.send_json(init)
+    message = await ws.receive(timeout=SOCKET_WITHIN)
+    if message.type is aiohttp.WSMsgType.TEXT:
+        return message.json()
+    assert message.type is aiohttp.WSMsgType.CLOSE, message
+    return ws.close_code
+
+
+@contextlib.asynccontextmanager
 async def signed_in_socket(api: Api, token: str) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
     """A raw graphql-transport-ws socket past its `connection_ack`, for messages no GraphQL
     client would send; the whole use bounded in time."""
-    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
-    async with aiohttp.ClientSession() as session, asyncio.timeout(SOCKET_WITHIN):
-        async with session.ws_connect(api.ws_url, protocols=[GRAPHQL_TRANSPORT_WS]) as ws:
-            await ws.send_json(init)
-            assert (await ws.receive_json())["type"] == "connection_ack"
-            yield ws
+    async with raw_socket(api) as ws:
+        answer = await initialised(ws, {"Authorization": f"Bearer {token}"})
+        assert answer == {"type": "connection_ack"}, answer
+        yield ws
 
 
 @contextlib.asynccontextmanager

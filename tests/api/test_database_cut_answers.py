@@ -1,5 +1,6 @@
 """While the read-model database is cut, every operation answers the masked "Unexpected
-error." (retry later): never the driver's own message, which names hosts and ports."""
+error." (retry later): never the driver's own message, which names hosts and ports. A
+WebSocket's `connection_init` meanwhile is closed as a fault of the server, not refused."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import WSCloseCode
 from temporalio.testing import WorkflowEnvironment
 from tortoise.context import TortoiseContext
 
@@ -15,7 +17,7 @@ from domain.roles import Role
 from domain.store.db import tortoise_config
 from tests.api import documents
 from tests.api.conftest import api_settings
-from tests.api.harness import Staff, running_api
+from tests.api.harness import Staff, initialised, raw_socket, running_api
 from tests.api.outage import BreakableDatabase
 
 pytestmark = pytest.mark.postgres  # the cut goes through the relay in front of PostgreSQL
@@ -72,3 +74,28 @@ async def test_a_mutation_during_a_database_cut_answers_only_the_masked_error(
     for answer in answers:
         assert isinstance(answer, dict)
         assert [e["message"] for e in answer["errors"]] == ["Unexpected error."], answer
+
+
+async def test_a_socket_opened_during_a_database_cut_is_closed_as_a_fault_not_refused(
+    breakable: BreakableDatabase,
+    temporal_env: WorkflowEnvironment,
+    temporal_address: str,
+    staff: dict[Role, Staff],
+) -> None:
+    # Given a second API on the same database, reached through a relay, and the relay cut
+    settings = api_settings(breakable.url, temporal_address, "cut-sockets")
+    async with TortoiseContext() as context:
+        await context.init(config=tortoise_config(breakable.url))
+        async with running_api(settings, temporal_env.client) as second:
+            await breakable.cut()
+            token = staff[Role.NURSE].token
+            try:
+                # When a signed-in nurse's socket sends its connection_init meanwhile
+                async with raw_socket(second) as ws:
+                    answer = await initialised(ws, {"Authorization": f"Bearer {token}"})
+            finally:
+                await breakable.restore()
+
+    # Then it is closed as the server's fault (a client retries), not as a token refused (4403:
+    # a client signs its user out)
+    assert answer == WSCloseCode.INTERNAL_ERROR

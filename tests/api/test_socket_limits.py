@@ -5,7 +5,6 @@ could have taken every file descriptor of the process."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator, Mapping
@@ -18,7 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.roles import Role
 from server import socket_limits
 from tests.api.conftest import api_settings
-from tests.api.harness import GRAPHQL_TRANSPORT_WS, SOCKET_WITHIN, Api, eventually, running_api
+from tests.api.harness import Api, eventually, initialised, raw_socket, running_api
 from tests.api.sessions import REVOCATIONS, Revoke, new_account, sign_in
 
 INIT_WAIT_SECONDS = 1.0  # the wait for `connection_init` these tests give their API
@@ -49,30 +48,9 @@ async def bounded_api(
 async def socket(
     api: Api, client: str = "198.51.100.1"
 ) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
-    """A raw graphql-transport-ws socket, opened for `client` (as the proxy says), its whole use
-    bounded in time."""
-    headers = {"X-Forwarded-For": client}
-    async with aiohttp.ClientSession() as http, asyncio.timeout(SOCKET_WITHIN):
-        async with http.ws_connect(
-            api.ws_url, protocols=[GRAPHQL_TRANSPORT_WS], headers=headers
-        ) as ws:
-            yield ws
-
-
-async def initialised(
-    ws: aiohttp.ClientWebSocketResponse, payload: Mapping[str, Any] | None
-) -> Any:
-    """What the server answers a `connection_init` with this payload: a message, or the close
-    code it closes the socket with."""
-    init: dict[str, Any] = {"type": "connection_init"}
-    if payload is not None:
-        init["payload"] = payload
-    await ws.send_json(init)
-    message = await ws.receive(timeout=CLOSED_WITHIN)
-    if message.type is aiohttp.WSMsgType.TEXT:
-        return message.json()
-    assert message.type is aiohttp.WSMsgType.CLOSE, message
-    return ws.close_code
+    """A raw socket opened for `client`, as the proxy in front says."""
+    async with raw_socket(api, {"X-Forwarded-For": client}) as ws:
+        yield ws
 
 
 def bearer(token: str) -> dict[str, str]:
