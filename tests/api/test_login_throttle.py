@@ -1,5 +1,6 @@
-"""Signing in under attack: throttled per username and per address with a typed error, hashed
-off the event loop so other requests keep their pace, and old hashes upgraded on the way.
+"""Signing in under attack: throttled per username at an address, per address and, loosely, per
+username across addresses, with a typed error; hashed off the event loop so other requests keep
+their pace; and old hashes upgraded on the way.
 
 Each test runs an API server of its own: the throttle's memory belongs to one server."""
 
@@ -22,11 +23,18 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from domain.store.models import StaffAccount
-from schema.auth.throttle import PER_ADDRESS, PER_USERNAME
+from schema.auth.throttle import (
+    PER_ADDRESS,
+    PER_USERNAME_AT_ADDRESS,
+    PER_USERNAME_EVERYWHERE,
+    LoginThrottle,
+)
+from schema.context import AuthServices
 from server.seed import DEMO_PASSWORD
 from tests.api.conftest import api_settings
 from tests.api.harness import Api, running_api
 from tests.api.sessions import CHANGE_PASSWORD, LOGIN, login, me, new_account, sign_in
+from tests.support import ManualClock
 
 BAD_LOGINS = 1000
 CONCURRENT = 20  # requests in flight at once, as from one attacker's connection pool
@@ -40,10 +48,15 @@ PROBE_BOUND_SECONDS = 5.0  # and never longer than this, in absolute terms
 
 @contextlib.asynccontextmanager
 async def own_api(
-    database: str, temporal_env: WorkflowEnvironment, temporal_address: str, **changes: Any
+    database: str,
+    temporal_env: WorkflowEnvironment,
+    temporal_address: str,
+    auth: AuthServices | None = None,
+    **changes: Any,
 ) -> AsyncIterator[Api]:
     settings = api_settings(database, temporal_address, "login-throttle")
-    async with running_api(dataclasses.replace(settings, **changes), temporal_env.client) as api:
+    settings = dataclasses.replace(settings, **changes)
+    async with running_api(settings, temporal_env.client, auth) as api:
         yield api
 
 
@@ -96,7 +109,7 @@ async def test_a_thousand_bad_logins_do_not_stall_other_requests(
         # 4 s, ...: a handful in the flood's seconds), and every other one refused unhashed
         kinds = collections.Counter(answer["__typename"] for answer in answers)
         checked, refused = kinds["NotAuthorized"], kinds["TooManyAttempts"]
-        free = PER_USERNAME.free_attempts
+        free = PER_USERNAME_AT_ADDRESS.free_attempts
         assert checked + refused == BAD_LOGINS, kinds
         assert free <= checked <= free + 1 + math.log2(lasted + 1), (kinds, lasted)
         throttled = [a for a in answers if a["__typename"] == "TooManyAttempts"]
@@ -166,7 +179,7 @@ async def test_an_unknown_username_is_throttled_like_a_known_one(
         known = await new_account()
         answers: dict[str, list[dict[str, Any]]] = {}
         for username in (known.username, "nobody-" + known.username):
-            attempts = PER_USERNAME.free_attempts + 1
+            attempts = PER_USERNAME_AT_ADDRESS.free_attempts + 1
             answers[username] = [await login(api, username, "wrong-one") for _ in range(attempts)]
         first, second = answers.values()
         # The same answers, so a refusal does not tell whether the account exists
@@ -209,6 +222,57 @@ async def test_one_address_guessing_many_usernames_is_throttled(
             assert answer["__typename"] == "NotAuthorized"
 
 
+async def test_guesses_from_one_address_do_not_lock_the_user_out_elsewhere(
+    database: str, temporal_env: WorkflowEnvironment, temporal_address: str
+) -> None:
+    # Given an API behind one proxy, a doctor at the clinic's address and a stranger elsewhere
+    async with own_api(database, temporal_env, temporal_address, trusted_proxy_hops=1) as api:
+        doctor = await new_account()
+        stranger, clinic = {"X-Forwarded-For": "203.0.113.9"}, {"X-Forwarded-For": "192.0.2.44"}
+        async with aiohttp.ClientSession() as http:
+            # When the stranger guesses the doctor's password until refused
+            for n in range(PER_USERNAME_AT_ADDRESS.free_attempts):
+                answer = await post_login(http, api, doctor.username, f"guess-{n}", **stranger)
+                assert answer["__typename"] == "NotAuthorized", (n, answer)
+            answer = await post_login(http, api, doctor.username, "guess-next", **stranger)
+            assert answer["__typename"] == "TooManyAttempts", answer
+            # Then the doctor still signs in at the clinic, while the stranger waits
+            answer = await post_login(http, api, doctor.username, DEMO_PASSWORD, **clinic)
+            assert answer["__typename"] == "LoginPayload", answer
+            answer = await post_login(http, api, doctor.username, DEMO_PASSWORD, **stranger)
+            assert answer["__typename"] == "TooManyAttempts", answer
+
+
+async def test_a_guesser_spread_over_many_addresses_is_slowed_briefly(
+    database: str, temporal_env: WorkflowEnvironment, temporal_address: str
+) -> None:
+    # Given an API behind one proxy, whose throttle runs on a clock the test moves
+    clock = ManualClock()
+    auth = AuthServices(throttle=LoginThrottle(clock=clock))
+    async with own_api(database, temporal_env, temporal_address, auth, trusted_proxy_hops=1) as api:
+        doctor = await new_account()
+        per_address = PER_USERNAME_AT_ADDRESS.free_attempts
+        addresses = PER_USERNAME_EVERYWHERE.free_attempts // per_address
+        async with aiohttp.ClientSession() as http:
+            # When guessers at many addresses use up each address's free attempts
+            for host in range(addresses):
+                guesser = {"X-Forwarded-For": f"203.0.113.{host + 1}"}
+                for n in range(per_address):
+                    answer = await post_login(http, api, doctor.username, f"g-{n}", **guesser)
+                    assert answer["__typename"] == "NotAuthorized", (host, n, answer)
+            # Then every address waits a second, a fresh one and the doctor's at the clinic alike
+            fresh = {"X-Forwarded-For": "198.51.100.7"}
+            clinic = {"X-Forwarded-For": "192.0.2.44"}
+            for headers, password in ((fresh, "guess-next"), (clinic, DEMO_PASSWORD)):
+                answer = await post_login(http, api, doctor.username, password, **headers)
+                assert answer["__typename"] == "TooManyAttempts", answer
+                assert answer["retryAfterSeconds"] == PER_USERNAME_EVERYWHERE.first_delay
+            # And once that second has passed, the doctor signs in at the clinic
+            clock.now += PER_USERNAME_EVERYWHERE.first_delay
+            answer = await post_login(http, api, doctor.username, DEMO_PASSWORD, **clinic)
+            assert answer["__typename"] == "LoginPayload", answer
+
+
 def legacy_scrypt_hash(password: str) -> str:
     salt = b"legacy-salt-0001"
     digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
@@ -240,12 +304,13 @@ async def test_guessing_the_current_password_in_a_change_is_throttled_too(
         token = await sign_in(api, account)
         before = (await StaffAccount.get(id=account.account_id)).password_hash
         answers = []
-        for n in range(PER_USERNAME.free_attempts + 1):
+        free = PER_USERNAME_AT_ADDRESS.free_attempts
+        for n in range(free + 1):
             change = {"currentPassword": f"guess-{n}", "newPassword": "a far longer passphrase"}
             answers.append((await api.run(CHANGE_PASSWORD, token, input=change))["changePassword"])
         # Then the guesses are checked as sign-ins are, and then refused
         kinds = [answer["__typename"] for answer in answers]
-        assert kinds == ["ValidationFailed"] * PER_USERNAME.free_attempts + ["TooManyAttempts"]
+        assert kinds == ["ValidationFailed"] * free + ["TooManyAttempts"]
         assert answers[-1]["retryAfterSeconds"] == 1
         # And the right password is refused while it waits; nothing was changed
         right = {"currentPassword": DEMO_PASSWORD, "newPassword": "a far longer passphrase"}
