@@ -3,7 +3,8 @@
 `ClientFile` is the whole file as stored at one moment: the identity page and its amendments,
 every entry of every part with its corrections and error marks, the consents signed with their
 exact text, what the client's photos may be used for (each purpose given and withdrawn), the
-treatments performed, and the audit trail's accesses to the file ("who saw my file").
+photos taken (what each shows and when, not the image), the treatments performed, and the
+audit trail's accesses to the file ("who saw my file").
 `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
 maps the clinical part of it to a FHIR Bundle.
 
@@ -37,6 +38,9 @@ MAX_CONSENTS = 300
 # Photo-consent changes: a change is recorded only when it changes what stands, so a client
 # gives and withdraws each of the three purposes a few times in a lifetime.
 MAX_PHOTO_CONSENT_CHANGES = 2000
+# Photos: a surgery's schedule takes four of each area treated, a filler's two, so a client
+# treated monthly for ten years has a few hundred.
+MAX_PHOTOS = 2000
 MAX_TREATMENTS = 500
 MAX_ACCESSES = 5000
 # And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
@@ -133,6 +137,20 @@ class PhotoConsentChange:
 
 
 @dataclass(frozen=True)
+class PhotoTaken:
+    """A photo of the client as `uploadPhoto` recorded it; its image is not in the copy."""
+
+    id: str
+    journey_id: str
+    stage: str
+    body_area: str
+    sha256: str  # of the stored image: what names the image the client receives apart
+    taken_by: str
+    taken_by_role: str
+    at: datetime  # when it was uploaded: the moment the file keeps for the photo
+
+
+@dataclass(frozen=True)
 class Treatment:
     """A treatment performed in a journey (the record `completeTreatment` attached)."""
 
@@ -173,6 +191,7 @@ class ClientFile:
     entries: Sequence[FileEntry] = ()
     consents: Sequence[SignedConsent] = ()
     photo_consents: Sequence[PhotoConsentChange] = ()  # oldest first
+    photos: Sequence[PhotoTaken] = ()  # oldest first
     treatments: Sequence[Treatment] = ()
     accesses: Sequence[FileAccess] = ()  # newest first
     accesses_total: int = 0
@@ -260,6 +279,19 @@ def _photo_consent(change: PhotoConsentChange, zone: ZoneInfo) -> dict[str, Any]
     }
 
 
+def _photo(photo: PhotoTaken, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": photo.id,
+        "journeyId": photo.journey_id,
+        "stage": photo.stage,
+        "bodyArea": photo.body_area,
+        "sha256": photo.sha256,
+        "by": photo.taken_by,
+        "authorRole": photo.taken_by_role,
+        **_when(photo.at, zone),
+    }
+
+
 def _treatment(treatment: Treatment, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "id": treatment.id,
@@ -306,6 +338,7 @@ def file_document(file: ClientFile) -> dict[str, Any]:
         **{PART_NAMES[kind]: [_entry(e, zone) for e in file.part(kind)] for kind in EntryKind},
         "consents": [_consent(c, zone) for c in file.consents],
         "photoConsents": [_photo_consent(c, zone) for c in file.photo_consents],
+        "photos": [_photo(p, zone) for p in file.photos],
         "treatments": [_treatment(t, zone) for t in file.treatments],
         "whoSawMyFile": {
             "total": file.accesses_total,

@@ -24,7 +24,7 @@ from domain.store.models import (
     JourneyEvent,
     JourneyRecord,
 )
-from domain.store.photos import PhotoConsentChange
+from domain.store.photos import Photo, PhotoConsentChange
 from domain.store.staff_names import names_through_time
 
 
@@ -163,6 +163,29 @@ async def _photo_consents(client_id: str, as_of: datetime) -> list[x.PhotoConsen
     ]
 
 
+async def _photos(client_id: str, as_of: datetime) -> list[x.PhotoTaken] | TooLarge:
+    rows = (
+        await Photo.filter(client_id=client_id, uploaded_at__lte=as_of)
+        .order_by("uploaded_at", "id")
+        .limit(x.MAX_PHOTOS + 1)
+    )
+    if len(rows) > x.MAX_PHOTOS:
+        return TooLarge("photos", x.MAX_PHOTOS)
+    return [
+        x.PhotoTaken(
+            id=row.id,
+            journey_id=row.journey_id,
+            stage=row.stage,
+            body_area=row.body_area,
+            sha256=row.sha256,
+            taken_by=row.taken_by,
+            taken_by_role=row.taken_by_role,
+            at=row.uploaded_at,
+        )
+        for row in rows
+    ]
+
+
 async def _treatments(client: Client, as_of: datetime) -> list[x.Treatment] | TooLarge:
     """Treatment records the client's journeys took in (a refused draft is no treatment)."""
     journeys = await Journey.filter(client_id=client.id).values_list("id", flat=True)
@@ -218,13 +241,14 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
     entries = await _entries(client.id, as_of)
     consents = await _consents(client.id, as_of)
     photo_consents = await _photo_consents(client.id, as_of)
+    photos = await _photos(client.id, as_of)
     treatments = await _treatments(client, as_of)
-    for part in (identity, entries, consents, photo_consents, treatments):
+    for part in (identity, entries, consents, photo_consents, photos, treatments):
         if isinstance(part, TooLarge):
             return part
     assert not isinstance(identity, TooLarge) and not isinstance(entries, TooLarge)
     assert not isinstance(consents, TooLarge) and not isinstance(treatments, TooLarge)
-    assert not isinstance(photo_consents, TooLarge)
+    assert not isinstance(photo_consents, TooLarge) and not isinstance(photos, TooLarge)
     accesses, total = await _accesses(client, upto_seq)
     clinic = await Clinic.get(id=client.clinic_id)
     return x.ClientFile(
@@ -238,6 +262,7 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
         entries=entries,
         consents=consents,
         photo_consents=photo_consents,
+        photos=photos,
         treatments=treatments,
         accesses=accesses,
         accesses_total=total,

@@ -55,12 +55,14 @@ class ExportClientFileInput:
     "(corrected ones and those marked entered in error included, with their marks), the "
     "service card (the client's personal data: GDPR art. 15 gives the client all of it, though "
     "it never goes to anyone else), the consents with the exact text and hash signed (the "
-    "drawn signature stays out: `consentDocument` shows it), the treatments performed, and "
+    "drawn signature stays out: `consentDocument` shows it), each photo purpose given and "
+    "withdrawn (`photoConsents`), the photos taken (`photos`: stage, body area, who took them "
+    "and when, without the images, which `Photo.link` serves), the treatments performed, and "
     "`whoSawMyFile`: the audit trail of reads and changes of this file, newest first (at most "
     "5000, with the total). `fhirBundle` is the clinical part as a "
     "FHIR R4 Bundle for another provider (art. 20), without the service card. A file beyond "
-    "2000 entries, 300 consents, 500 treatments or 200 identity amendments, or a copy past "
-    "16 MiB, is refused (ValidationFailed), never cut."
+    "2000 entries, 300 consents, 2000 photo-consent changes, 2000 photos, 500 treatments or "
+    "200 identity amendments, or a copy past 16 MiB, is refused (ValidationFailed), never cut."
 )
 class ClientFileExportPayload:
     client_id: strawberry.ID = strawberry.field(description="The client (a `Client` id).")

@@ -12,6 +12,7 @@ from domain.roles import Role
 from domain.store import administration
 from domain.store.audit_models import AuditEntry
 from domain.store.models import StaffAccount
+from schema.ids import decode_id
 from tests.api import documents
 from tests.api.audit_support import raw_client
 from tests.api.client_file_support import (
@@ -29,7 +30,13 @@ from tests.api.client_file_support import (
 from tests.api.consent_support import WITHDRAW_CONSENT, new_key, publish, signing
 from tests.api.flow import JourneyDriver, end_journey
 from tests.api.harness import clinic_today
-from tests.api.photo_support import set_consent, sign_photo_consent
+from tests.api.photo_support import (
+    consenting_client,
+    png,
+    set_consent,
+    sign_photo_consent,
+    upload,
+)
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
@@ -222,6 +229,47 @@ async def test_the_export_shows_what_the_photos_may_be_used_for_given_and_withdr
     assert given[4:] == [("TEACHING", True, "FRONT_DESK")]
     assert all(c["at"] and c["atLocal"] and c["by"] for c in changes)
     await end_journey(clinic, jid)
+
+
+async def test_the_export_lists_her_photos_as_of_its_moment_without_the_images(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client photographed before her treatment by the nurse and after by the expert
+    clinic, client, tags = await consenting_client(fresh_clinic)
+    taken = []
+    for role, stage, area in ((Role.NURSE, "BEFORE", "left cheek"), (Role.EXPERT, "AFTER", "chin")):
+        image = png(stage.encode())
+        photo = await upload(
+            clinic, role, image, stage=stage, bodyArea=area, idempotencyKey=new_key(), **tags
+        )
+        assert photo["__typename"] == "PhotoPayload", photo
+        taken.append(photo["photo"])
+    # When the supervisor exports her file, and one more photo is taken after that
+    key = new_key()
+    result = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
+    assert result["__typename"] == "ClientFileExportPayload", result
+    later = await upload(clinic, Role.NURSE, png(b"later"), idempotencyKey=new_key(), **tags)
+    assert later["__typename"] == "PhotoPayload", later
+    # Then her copy lists each photo, oldest first: stage, area, when, who took it, no image
+    photos = result["file"]["photos"]
+    journey = decode_id(tags["journeyId"], "Journey")
+    assert [(p["id"], p["journeyId"], p["stage"], p["bodyArea"]) for p in photos] == [
+        (decode_id(taken[0]["id"], "Photo"), journey, "BEFORE", "left cheek"),
+        (decode_id(taken[1]["id"], "Photo"), journey, "AFTER", "chin"),
+    ]
+    assert [(p["by"], p["authorRole"]) for p in photos] == [
+        (clinic.staff[Role.NURSE].account_id, "NURSE"),
+        (clinic.staff[Role.EXPERT].account_id, "EXPERT"),
+    ]
+    assert [p["at"] for p in photos] == [t["uploadedAt"] for t in taken]
+    assert [p["atLocal"] for p in photos] == [t["uploadedAtLocal"] for t in taken]
+    assert [p["sha256"] for p in photos] == [t["sha256"] for t in taken]
+    # And a retry with the key is the same copy, while a new export lists the later photo too
+    retry = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
+    assert retry["file"]["photos"] == photos
+    fresh = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    assert [p["stage"] for p in fresh["file"]["photos"]] == ["BEFORE", "AFTER", "BEFORE"]
+    await end_journey(clinic, tags["journeyId"])
 
 
 async def test_exports_racing_with_one_key_all_answer_the_same_copy(
