@@ -4,7 +4,7 @@ journey's payments are read in `store.journey_payments`."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -179,18 +179,22 @@ async def ended_before_treatment(journey_ids: Collection[str]) -> set[str]:
     }
 
 
+def still_owed(task: InstallmentOverdue, kept: Mapping[str, int], left: Collection[str]) -> bool:
+    """The installment task is open: its bill holds less than was due by the installment
+    (`kept`, as `kept_by_bill` reads it), and its journey is not among those that ended before
+    the treatment (`left`, as `ended_before_treatment` reads it). The supervisor's count and the
+    bill's `installments { overdue }` both judge a task by this."""
+    return kept[task.bill_id] < task.owed_by_then_minor and task.journey_id not in left
+
+
 async def overdue_installments(clinic_id: str) -> int:
-    """Installment tasks still open: the bill does not hold what was due by the installment,
-    and its journey did not end before the treatment (`ended_before_treatment`)."""
+    """Installment tasks still open (`still_owed`)."""
     tasks = await InstallmentOverdue.filter(clinic_id=clinic_id).limit(MAX_ITEMS)
     if not tasks:
         return 0
     kept = await kept_by_bill({t.bill_id for t in tasks})
     left = await ended_before_treatment({t.journey_id for t in tasks})
-    return sum(
-        kept[task.bill_id] < task.owed_by_then_minor and task.journey_id not in left
-        for task in tasks
-    )
+    return sum(still_owed(task, kept, left) for task in tasks)
 
 
 async def price_list_codes(clinic_id: str) -> list[str]:

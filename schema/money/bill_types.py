@@ -17,7 +17,7 @@ from domain.store.billing import BillLine as LineRow
 from domain.store.billing import InstallmentDue, InstallmentOverdue
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
-from domain.store.billing_reads import payment_minor
+from domain.store.billing_reads import ended_before_treatment, payment_minor, still_owed
 from schema.audit.collector import note_access
 from schema.ids import encode_id
 from schema.money.types import Money
@@ -121,7 +121,9 @@ class Installment:
     due_on: date = strawberry.field(description="Due by the end of this day (clinic's zone).")
     amount: Money = strawberry.field(description="How much.")
     overdue: bool = strawberry.field(
-        description="It fell due with the bill not paid up to it: a task for the clinic."
+        description="It fell due with the bill not paid up to it: a task for the clinic, "
+        "until the bill holds what was due by it, or the journey ends before its treatment "
+        "(counted the same in `journeyStats { overdueInstallments }`)."
     )
 
 
@@ -165,7 +167,11 @@ class Bill:
         paid = sum(p.amount_minor for p in payments)
         refunded = sum(r.amount_minor for r in refunds)
         dues = await InstallmentDue.filter(bill_id=row.id).order_by("seq")
-        overdue = {o.seq for o in await InstallmentOverdue.filter(bill_id=row.id)}
+        tasks = await InstallmentOverdue.filter(bill_id=row.id)
+        # Judged as the supervisor's count judges them: one bill, one journey, one read more.
+        left = await ended_before_treatment([row.journey_id]) if tasks else set()
+        kept = {row.id: paid - refunded}
+        overdue = {task.seq for task in tasks if still_owed(task, kept, left)}
 
         def money(minor: int) -> Money:
             return Money.minor(minor, row.currency, locale)

@@ -190,8 +190,8 @@ async def history_of(driver: JourneyDriver, journey_id: str) -> dict[str, Any]:
 
 
 INSTALLMENTS = """
-query Installments($id: ID) {
-  bill(id: $id) { installments { seq dueOn amount { amount } overdue } }
+query Installments($id: ID, $journeyId: ID) {
+  bill(id: $id, journeyId: $journeyId) { installments { seq dueOn amount { amount } overdue } }
 }
 """
 STATS = """
@@ -199,6 +199,12 @@ query Stats($clinicId: ID!) {
   journeyStats(clinicId: $clinicId) { __typename ... on JourneyStats { overdueInstallments } }
 }
 """
+
+
+async def overdue_on_bill(driver: JourneyDriver, journey_id: str) -> list[bool]:
+    """The journey's bill's `installments { overdue }`, by installment, as a cashier reads it."""
+    data = await driver.api.run(INSTALLMENTS, driver.token(Role.CASHIER), journeyId=journey_id)
+    return [bool(each["overdue"]) for each in data["bill"]["installments"]]
 
 
 async def overdue_count(driver: JourneyDriver) -> int:

@@ -2,6 +2,8 @@
 refunded (or cancelled, declined...) and left. Before, the due date's check looked at the bill
 alone, so a plan given back before the treatment was reported overdue when its due date came.
 A journey that ended after the treatment (completed, installments still to pay) still owes them.
+The bill's `installments { overdue }` judges a task as the supervisor's count does: before, it
+read the task as written, and showed overdue an installment the count left out.
 """
 
 from __future__ import annotations
@@ -21,14 +23,17 @@ from tests.api.money_support import (
     eur,
     money_call,
     overdue_count,
+    overdue_on_bill,
     payment,
 )
+from tests.sql_statements import statements_naming
 from workflows.installment_activities import check_installment
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
 # Due by the first installment: the plan's first 300.00 and the installment's 300.00.
 OWED_BY_THE_FIRST = 60000
+OWED_BY_THE_SECOND = 90000
 
 
 async def _on_a_plan(driver: JourneyDriver) -> tuple[str, DueCheck]:
@@ -74,10 +79,12 @@ async def test_an_overdue_installment_is_owed_no_more_once_the_client_left_untre
     journey, first_due = await _on_a_plan(driver)
     assert await check_installment(first_due) is True
     assert await overdue_count(driver) == 1
+    assert await overdue_on_bill(driver, journey) == [True, False]
     # When the client withdraws, given back what was paid
     await _withdrawn(driver, journey)
-    # Then the installment is no longer counted overdue
+    # Then the installment is no longer overdue: neither counted nor shown on the bill
     assert await overdue_count(driver) == 0
+    assert await overdue_on_bill(driver, journey) == [False, False]
 
 
 async def test_an_installment_of_a_journey_completed_after_its_treatment_is_still_owed(
@@ -96,3 +103,10 @@ async def test_an_installment_of_a_journey_completed_after_its_treatment_is_stil
     # Then it is overdue: the treatment was given, and the client owes it
     assert late is True
     assert await overdue_count(driver) == 1
+    with statements_naming("SELECT") as reads_of_one:
+        assert await overdue_on_bill(driver, journey) == [True, False]
+    # And the bill judges its tasks together: a second one costs it no read more
+    assert await check_installment(DueCheck(first_due.bill_id, 2, OWED_BY_THE_SECOND)) is True
+    with statements_naming("SELECT") as reads_of_two:
+        assert await overdue_on_bill(driver, journey) == [True, True]
+    assert 0 < len(reads_of_two) == len(reads_of_one), (reads_of_one, reads_of_two)

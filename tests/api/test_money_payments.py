@@ -26,6 +26,7 @@ from tests.api.money_support import (
     history_of,
     money_call,
     overdue_count,
+    overdue_on_bill,
     payment,
     set_item,
 )
@@ -238,6 +239,7 @@ async def test_an_installment_plan_moves_on_and_a_missed_installment_is_counted(
     )
     assert paid["history"][-1]["action"] == "start_treatment"
     assert await overdue_count(driver) == 0
+    assert await overdue_on_bill(driver, journey["id"]) == [False, False]
     assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "300.00"
     # When the last 300.00 is paid three times at once (the journey no longer judges them)
     racing = [payment(bill, "300.00", "INSTALLMENT", idempotencyKey=new_key()) for _ in range(3)]
