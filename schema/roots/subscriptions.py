@@ -35,8 +35,11 @@ def _live(info: Info[Context, None], source: AsyncGenerator[T, None]) -> AsyncGe
 class Subscription:
     @strawberry.subscription(
         description="The journey now, then as of each later event (timers included), in order: "
-        "one push per event, none skipped or repeated (`lastEventSeq` counts up by one). Ends "
-        "with a NOT_FOUND error for a journey that is unknown or not in your clinic."
+        "one push per event, none skipped or repeated (`lastEventSeq` counts up by one). A "
+        "consent withdrawn after the journey ended is no event and is not pushed: once "
+        "`outcome` is set, read `journey { history(afterSeq: lastEventSeq) availableActions }` "
+        "again (the answer of your own `withdrawConsent` already holds it). Ends with a "
+        "NOT_FOUND error for a journey that is unknown or not in your clinic."
     )
     async def journey_changed(
         self,
