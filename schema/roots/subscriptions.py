@@ -37,8 +37,9 @@ class Subscription:
         description="The journey now, then as of each later event (timers included), in order: "
         "one push per event, none skipped or repeated (`lastEventSeq` counts up by one). A "
         "consent withdrawn after the journey ended is no event and is not pushed: once "
-        "`outcome` is set, read `journey { history(afterSeq: lastEventSeq) availableActions }` "
-        "again (the answer of your own `withdrawConsent` already holds it). Ends with a "
+        "`outcome` is set, read the journey's `history` after its `lastEventSeq`, and its "
+        "`availableActions`, again (the answer of your own `withdrawConsent` already holds "
+        "them). Ends with a "
         "NOT_FOUND error for a journey that is unknown or not in your clinic."
     )
     async def journey_changed(
