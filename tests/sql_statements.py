@@ -28,7 +28,8 @@ class _Statements(logging.Handler):
 
 
 @contextlib.contextmanager
-def _logged() -> Iterator[_Statements]:
+def statements_logged() -> Iterator[_Statements]:
+    """Every statement run meanwhile, as it runs (`texts`, and `runs` with their values)."""
     logger = logging.getLogger("tortoise.db_client")
     handler, level = _Statements(), logger.level
     logger.addHandler(handler)
@@ -44,7 +45,7 @@ def _logged() -> Iterator[_Statements]:
 def statements_naming(*names: str) -> Iterator[list[str]]:
     """The statements run meanwhile whose text holds any of `names` (table names, or a table
     name with a space before it where another table's name would hold it too)."""
-    with _logged() as handler:
+    with statements_logged() as handler:
         yield handler.texts
     handler.texts[:] = [t for t in handler.texts if any(n in t for n in names)]
 
@@ -53,7 +54,7 @@ def statements_naming(*names: str) -> Iterator[list[str]]:
 def reads_naming(*names: str) -> Iterator[list[Statement]]:
     """The SELECT statements run meanwhile whose text holds any of `names`, with their values
     (to be explained again: `tests.query_plans`)."""
-    with _logged() as handler:
+    with statements_logged() as handler:
         yield handler.runs
     handler.runs[:] = [
         (text, values)

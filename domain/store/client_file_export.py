@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
+
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from domain.client_file import export as x
 from domain.client_file.kinds import EntryKind
@@ -27,6 +31,8 @@ from domain.store.models import (
 from domain.store.photos import Photo, PhotoConsentChange
 from domain.store.staff_names import names_through_time
 
+Row = TypeVar("Row", bound=Model)
+
 
 @dataclass(frozen=True)
 class TooLarge:
@@ -36,20 +42,35 @@ class TooLarge:
     limit: int
 
 
+class _PartTooLarge(Exception):
+    def __init__(self, too_large: TooLarge) -> None:
+        super().__init__(too_large.part)
+        self.too_large = too_large
+
+
+async def _whole(query: QuerySet[Row], most: int, part: str) -> list[Row]:
+    """A part's rows, `most` at the most: past that the copy is refused, never cut short (a copy
+    that left rows out would not be the file)."""
+    rows = await query.limit(most + 1)
+    if len(rows) > most:
+        raise _PartTooLarge(TooLarge(part, most))
+    return list(rows)
+
+
 async def audit_head(clinic_id: str) -> int:
     """The clinic chain's last seq: the export's cut of the audit trail."""
     head = await AuditChainHead.get_or_none(clinic_id=clinic_id)
     return int(head.seq) if head else 0
 
 
-async def _entries(client_id: str, as_of: datetime) -> list[x.FileEntry] | TooLarge:
-    rows = (
-        await ClientEntry.filter(client_id=client_id, recorded_at__lte=as_of)
-        .order_by("recorded_at", "id")
-        .limit(x.MAX_ENTRIES + 1)
+async def _entries(client_id: str, as_of: datetime) -> list[x.FileEntry]:
+    rows = await _whole(
+        ClientEntry.filter(client_id=client_id, recorded_at__lte=as_of).order_by(
+            "recorded_at", "id"
+        ),
+        x.MAX_ENTRIES,
+        "entries",
     )
-    if len(rows) > x.MAX_ENTRIES:
-        return TooLarge("entries", x.MAX_ENTRIES)
     corrected = {row.amends_id: row.id for row in rows if row.amends_id}
     marks = {
         mark.entry_id: x.ErrorMark(mark.reason, mark.author_id, mark.author_role, mark.marked_at)
@@ -74,14 +95,14 @@ async def _entries(client_id: str, as_of: datetime) -> list[x.FileEntry] | TooLa
     ]
 
 
-async def _identity(client: Client, as_of: datetime) -> list[x.IdentityVersion] | TooLarge:
-    rows = (
-        await ClientIdentityAmendment.filter(client_id=client.id, amended_at__lte=as_of)
-        .order_by("amended_at", "id")
-        .limit(x.MAX_IDENTITY_VERSIONS + 1)
+async def _identity(client: Client, as_of: datetime) -> list[x.IdentityVersion]:
+    rows = await _whole(
+        ClientIdentityAmendment.filter(client_id=client.id, amended_at__lte=as_of).order_by(
+            "amended_at", "id"
+        ),
+        x.MAX_IDENTITY_VERSIONS,
+        "identity amendments",
     )
-    if len(rows) > x.MAX_IDENTITY_VERSIONS:
-        return TooLarge("identity amendments", x.MAX_IDENTITY_VERSIONS)
     registered = x.IdentityVersion(
         client.full_name, client.phone, client.email, client.registered_by, client.created_at
     )
@@ -94,14 +115,14 @@ async def _identity(client: Client, as_of: datetime) -> list[x.IdentityVersion] 
     ]
 
 
-async def _consents(client_id: str, as_of: datetime) -> list[x.SignedConsent] | TooLarge:
-    rows = (
-        await ConsentSignature.filter(client_id=client_id, signed_at__lte=as_of)
-        .order_by("signed_at", "id")
-        .limit(x.MAX_CONSENTS + 1)
+async def _consents(client_id: str, as_of: datetime) -> list[x.SignedConsent]:
+    rows = await _whole(
+        ConsentSignature.filter(client_id=client_id, signed_at__lte=as_of).order_by(
+            "signed_at", "id"
+        ),
+        x.MAX_CONSENTS,
+        "consents",
     )
-    if len(rows) > x.MAX_CONSENTS:
-        return TooLarge("consents", x.MAX_CONSENTS)
     ids = [row.id for row in rows]
     withdrawn = {
         w.signature_id: w.withdrawn_at
@@ -141,14 +162,14 @@ async def _consents(client_id: str, as_of: datetime) -> list[x.SignedConsent] | 
     return signed
 
 
-async def _photo_consents(client_id: str, as_of: datetime) -> list[x.PhotoConsentChange] | TooLarge:
-    rows = (
-        await PhotoConsentChange.filter(client_id=client_id, recorded_at__lte=as_of)
-        .order_by("recorded_at", "id")
-        .limit(x.MAX_PHOTO_CONSENT_CHANGES + 1)
+async def _photo_consents(client_id: str, as_of: datetime) -> list[x.PhotoConsentChange]:
+    rows = await _whole(
+        PhotoConsentChange.filter(client_id=client_id, recorded_at__lte=as_of).order_by(
+            "recorded_at", "id"
+        ),
+        x.MAX_PHOTO_CONSENT_CHANGES,
+        "photo consent changes",
     )
-    if len(rows) > x.MAX_PHOTO_CONSENT_CHANGES:
-        return TooLarge("photo consent changes", x.MAX_PHOTO_CONSENT_CHANGES)
     return [
         x.PhotoConsentChange(
             id=row.id,
@@ -163,14 +184,12 @@ async def _photo_consents(client_id: str, as_of: datetime) -> list[x.PhotoConsen
     ]
 
 
-async def _photos(client_id: str, as_of: datetime) -> list[x.PhotoTaken] | TooLarge:
-    rows = (
-        await Photo.filter(client_id=client_id, uploaded_at__lte=as_of)
-        .order_by("uploaded_at", "id")
-        .limit(x.MAX_PHOTOS + 1)
+async def _photos(client_id: str, as_of: datetime) -> list[x.PhotoTaken]:
+    rows = await _whole(
+        Photo.filter(client_id=client_id, uploaded_at__lte=as_of).order_by("uploaded_at", "id"),
+        x.MAX_PHOTOS,
+        "photos",
     )
-    if len(rows) > x.MAX_PHOTOS:
-        return TooLarge("photos", x.MAX_PHOTOS)
     return [
         x.PhotoTaken(
             id=row.id,
@@ -186,20 +205,20 @@ async def _photos(client_id: str, as_of: datetime) -> list[x.PhotoTaken] | TooLa
     ]
 
 
-async def _treatments(client: Client, as_of: datetime) -> list[x.Treatment] | TooLarge:
+async def _treatments(client: Client, as_of: datetime) -> list[x.Treatment]:
     """Treatment records the client's journeys took in (a refused draft is no treatment)."""
     journeys = await Journey.filter(client_id=client.id).values_list("id", flat=True)
     events = await JourneyEvent.filter(
         journey_id__in=list(journeys), record_id__not_isnull=True, at__lte=as_of
     ).values_list("record_id", "at")
     taken = {str(record_id): at for record_id, at in events}
-    rows = (
-        await JourneyRecord.filter(id__in=list(taken), kind="treatment", amends_id=None)
-        .order_by("created_at", "id")
-        .limit(x.MAX_TREATMENTS + 1)
+    rows = await _whole(
+        JourneyRecord.filter(id__in=list(taken), kind="treatment", amends_id=None).order_by(
+            "created_at", "id"
+        ),
+        x.MAX_TREATMENTS,
+        "treatments",
     )
-    if len(rows) > x.MAX_TREATMENTS:
-        return TooLarge("treatments", x.MAX_TREATMENTS)
     return [
         x.Treatment(
             id=row.id,
@@ -237,18 +256,15 @@ async def _accesses(client: Client, upto_seq: int) -> tuple[list[x.FileAccess], 
 
 async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientFile | TooLarge:
     """The file as it stood at `as_of`, with the audit trail up to `upto_seq`."""
-    identity = await _identity(client, as_of)
-    entries = await _entries(client.id, as_of)
-    consents = await _consents(client.id, as_of)
-    photo_consents = await _photo_consents(client.id, as_of)
-    photos = await _photos(client.id, as_of)
-    treatments = await _treatments(client, as_of)
-    for part in (identity, entries, consents, photo_consents, photos, treatments):
-        if isinstance(part, TooLarge):
-            return part
-    assert not isinstance(identity, TooLarge) and not isinstance(entries, TooLarge)
-    assert not isinstance(consents, TooLarge) and not isinstance(treatments, TooLarge)
-    assert not isinstance(photo_consents, TooLarge) and not isinstance(photos, TooLarge)
+    try:
+        identity = await _identity(client, as_of)
+        entries = await _entries(client.id, as_of)
+        consents = await _consents(client.id, as_of)
+        photo_consents = await _photo_consents(client.id, as_of)
+        photos = await _photos(client.id, as_of)
+        treatments = await _treatments(client, as_of)
+    except _PartTooLarge as over:
+        return over.too_large
     accesses, total = await _accesses(client, upto_seq)
     clinic = await Clinic.get(id=client.clinic_id)
     return x.ClientFile(

@@ -7,6 +7,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
+from domain.client_file import export as client_file_export
 from domain.client_file.fhir_check import bundle_problems
 from domain.roles import Role
 from domain.store import administration
@@ -232,7 +235,7 @@ async def test_the_export_shows_what_the_photos_may_be_used_for_given_and_withdr
 
 
 async def test_the_export_lists_her_photos_as_of_its_moment_without_the_images(
-    fresh_clinic: FreshClinic,
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a client photographed before her treatment by the nurse and after by the expert
     clinic, client, tags = await consenting_client(fresh_clinic)
@@ -269,6 +272,11 @@ async def test_the_export_lists_her_photos_as_of_its_moment_without_the_images(
     assert retry["file"]["photos"] == photos
     fresh = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
     assert [p["stage"] for p in fresh["file"]["photos"]] == ["BEFORE", "AFTER", "BEFORE"]
+    # And past the copy's bound on photos, the copy is refused rather than cut short
+    monkeypatch.setattr(client_file_export, "MAX_PHOTOS", 2)
+    over = await _export(clinic, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    assert over["__typename"] == "ValidationFailed", over
+    assert over["problems"][0]["message"].startswith("the file holds more than 2 photos"), over
     await end_journey(clinic, tags["journeyId"])
 
 

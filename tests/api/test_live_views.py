@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from tests.api import documents
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api
 from tests.api.live import LIVE_JOURNEY, WAIT, assert_self_consistent, reading
+from tests.sql_statements import statements_logged
 
 NUDGE = documents.action("nudgeJourney", "SupervisorNoteInput")
 # Happy-path steps that set no timer (a handover would start the follow-ups' clocks).
@@ -188,30 +188,9 @@ async def test_a_board_of_another_clinic_ends_with_an_error(
         assert error["extensions"] == {"code": "NOT_FOUND"}
 
 
-class _BoardReads(logging.Handler):
-    """Counts the statements that read the triage board table."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        if "triage_board" in text and text.lstrip().upper().startswith("SELECT"):
-            self.count += 1
-
-
-@pytest.fixture
-def board_reads() -> Iterator[_BoardReads]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _BoardReads(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+def _board_reads(texts: list[str]) -> int:
+    """How many of these statements read the triage board table."""
+    return sum("triage_board" in t and t.lstrip().upper().startswith("SELECT") for t in texts)
 
 
 SEAT = """
@@ -225,7 +204,6 @@ FEED_INTERVAL = 0.2  # seconds between two reads of the shared feed (schema.feed
 async def test_desk_boards_are_pushed_from_one_shared_feed(
     api: Api,
     fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
-    board_reads: _BoardReads,
 ) -> None:
     # Given eight staff of a clinic watching its desk
     clinic = await fresh_clinic()
@@ -233,6 +211,7 @@ async def test_desk_boards_are_pushed_from_one_shared_feed(
     me = await api.run("query { me { ... on StaffMember { clinicId } } }", token)
     clinic_id = me["me"]["clinicId"]
     async with contextlib.AsyncExitStack() as stack:
+        statements = stack.enter_context(statements_logged())
         watchers = [
             await stack.enter_async_context(
                 reading(api.subscription(DESK, token, clinicId=clinic_id), "triageBoardChanged")
@@ -241,10 +220,10 @@ async def test_desk_boards_are_pushed_from_one_shared_feed(
         ]
         firsts = [await watcher.next() for watcher in watchers]
         # When nothing happens for a while
-        board_reads.count = 0
-        started = time.monotonic()
+        read_before, started = len(statements.texts), time.monotonic()
         await asyncio.sleep(1.0)  # an observation window, not synchronisation
-        idle_reads, elapsed = board_reads.count, time.monotonic() - started
+        idle_reads = _board_reads(statements.texts[read_before:])
+        elapsed = time.monotonic() - started
         # and then the desk changes
         seat = {"consultantId": clinic.staff[Role.CONSULTANT].global_id, "reason": "roster"}
         changed = await api.run(SEAT, clinic.token(Role.FRONT_DESK), input=seat | {"onDuty": True})
