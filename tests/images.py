@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import zlib
 from io import BytesIO
@@ -11,21 +12,21 @@ from PIL import Image
 
 
 def png(extra: bytes = b"") -> bytes:
-    """A 1x1 PNG, valid to any reader (plus `extra` bytes in a private chunk)."""
+    """A 1x1 PNG, valid to any reader, its one pixel's colour drawn from `extra`: each `extra`
+    gives another image, which is stored as sent (it holds only the chunks that draw it)."""
+    colour = hashlib.sha256(extra).digest()[:3] if extra else b"\xff\x80\x00"
+    return png_with(pixels=b"\x00" + colour)
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
+def png_with(*chunks: bytes, pixels: bytes = b"\x00\xff\x80\x00") -> bytes:
+    """A 1x1 RGB PNG with `chunks` between its header and its image data."""
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x80\x00")
-    private = chunk(b"teXt", extra) if extra else b""
     return (
         b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + private
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
+        + png_chunk(b"IHDR", header)
+        + b"".join(chunks)
+        + png_chunk(b"IDAT", zlib.compress(pixels))
+        + png_chunk(b"IEND", b"")
     )
 
 

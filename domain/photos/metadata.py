@@ -10,8 +10,10 @@ own (`domain.photos.orientation`), so the photo still shows the right way up.
 JPEG keeps only what decoding needs: the frame, tables and scans, APP0 JFIF (its thumbnail
 dropped), APP2 ICC profile and APP14 Adobe (colour); every other APPn (APP1 Exif with its
 thumbnail and XMP, APP13 IPTC, APP2 multi-picture index), comments, stray bytes and anything
-after the end (the extra images phones append) go. PNG loses its text, time and eXIf chunks
-and anything after IEND. The input must have passed `domain.photos.sniff`.
+after the end (the extra images phones append) go. PNG, likewise, keeps only the chunks that
+say how to draw it (the frame, palette, transparency and colour); its text, time, eXIf, any
+private or unknown chunk (an editor's or an app's own, which may carry anything) and anything
+after IEND go. The input must have passed `domain.photos.sniff`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ from domain.photos.orientation import orientation_only, read_orientation
 _APP0, _APP1, _APP2, _APP14, _COM, _SCAN, _END = 0xE0, 0xE1, 0xE2, 0xEE, 0xFE, 0xDA, 0xD9
 _KEPT_APPS = {_APP0: b"JFIF\x00", _APP2: b"ICC_PROFILE\x00", _APP14: b"Adobe"}
 _EXIF = b"Exif\x00\x00"
-_PNG_DROPPED = frozenset({b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"})
+# Kept from a PNG: the critical chunks, and the ancillary ones a viewer needs to show the
+# pixels' colours and size right (PNG 3rd edition). Everything else is dropped, unknown kinds
+# included: a chunk's name does not tell what it carries.
+_PNG_KEPT = frozenset(
+    {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"bKGD", b"cHRM", b"gAMA", b"iCCP", b"sBIT"}
+    | {b"sRGB", b"cICP", b"mDCV", b"cLLI", b"pHYs", b"hIST"}
+)
 _PNG_SIGNATURE_SIZE = 8
 
 
@@ -101,8 +109,8 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 
 def strip_png(data: bytes) -> bytes:
-    """The PNG without text, time and EXIF chunks (an orientation kept in a new eXIf), up to
-    and including IEND."""
+    """The PNG's drawing chunks only (an orientation kept in a new eXIf), up to and including
+    IEND."""
     kept, at = [data[:_PNG_SIGNATURE_SIZE]], _PNG_SIGNATURE_SIZE
     while at + 12 <= len(data):
         length, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
@@ -112,7 +120,7 @@ def strip_png(data: bytes) -> bytes:
             orientation = read_orientation(data[at + 8 : end - 4].removeprefix(_EXIF))
             if orientation:
                 kept.append(_chunk(kind, orientation_only(orientation)))
-        elif kind not in _PNG_DROPPED:
+        elif kind in _PNG_KEPT:
             kept.append(data[at:end])
         at = end
         if kind == b"IEND":

@@ -147,7 +147,7 @@ async def test_a_refused_upload_stores_nothing_and_signed_photo_purposes_count_a
     tags = {"clientId": client, "journeyId": journey["id"]}
     before = stored_files()
     # When the nurse sends an image one byte over the limit, and a text file called a PNG
-    oversized = png(b"x" * PHOTO_MAX_BYTES)
+    oversized = png() + b"x" * PHOTO_MAX_BYTES
     too_large = await upload(clinic, Role.NURSE, oversized, idempotencyKey=new_key(), **tags)
     text = b"name,phone\nAnna Nowak,+48 600 100 200\n"
     disguised = await upload(clinic, Role.NURSE, text, idempotencyKey=new_key(), **tags)

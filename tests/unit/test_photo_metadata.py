@@ -3,6 +3,7 @@ bounded."""
 
 from __future__ import annotations
 
+import struct
 from io import BytesIO
 
 from PIL import Image
@@ -22,6 +23,8 @@ from tests.images import (
     heic,
     jpeg,
     png,
+    png_chunk,
+    png_with,
     tagged_png,
 )
 
@@ -62,7 +65,23 @@ def test_a_png_loses_its_text_time_and_exif_chunks() -> None:
         assert after.tobytes() == before.tobytes()
         assert dict(after.getexif()) == {ORIENTATION_TAG: 6}
         assert not {"Author", "Comment", "Title"} & set(after.info)
-    assert strip_png(png(b"private")) == png(b"private")
+    assert strip_png(png(b"plain")) == png(b"plain")  # nothing to take out of a plain one
+
+
+def test_a_png_keeps_only_the_chunks_that_draw_it() -> None:
+    # Given a PNG carrying an app's private chunk and an unknown public one beside its colour
+    sent = png_with(
+        png_chunk(b"gAMA", struct.pack(">I", 45455)),
+        png_chunk(b"pHYs", struct.pack(">IIB", 2835, 2835, 1)),
+        png_chunk(b"prVt", ARTIST.encode()),
+        png_chunk(b"vpAg", ARTIST.encode()),
+    )
+    stripped = strip_png(sent)
+    # Then what names someone is gone, and what the viewer needs to draw it is kept
+    assert ARTIST.encode() not in stripped
+    assert b"gAMA" in stripped and b"pHYs" in stripped
+    with Image.open(BytesIO(sent)) as before, Image.open(BytesIO(stripped)) as after:
+        assert after.tobytes() == before.tobytes()
 
 
 def test_a_heic_has_its_exif_and_xmp_items_blanked_in_place() -> None:
