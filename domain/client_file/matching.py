@@ -8,7 +8,9 @@ The phone is put in one form, the international one (E.164) that `phonenumbers` 
 libphonenumber metadata) makes of it, read as dialled in the clinic's country: in a Polish
 clinic "600 100 200", "+48 600 100 200" and "0048600100200" are one number, in a Russian one
 "8 916 123-45-67" (the trunk prefix 8) and "+7 916 123 45 67", in a Chinese one "138 0013 8000"
-and "+86 138 0013 8000". A number that is no possible number there keeps its digits only.
+and "+86 138 0013 8000". A number that is no possible number there but starts with "00" is read
+as international ("00 48 600 100 200" in a Russian clinic, or one of no country, is
+"+48600100200"); any other keeps its digits only.
 The clinic's country is the one its time zone lies in (CLDR's data, as Babel carries it).
 """
 
@@ -45,14 +47,23 @@ def phone_key(phone: str, country: str | None) -> str | None:
     digits = "".join(c for c in phone if c in "0123456789")
     if not digits:
         return None
-    try:
-        number = phonenumbers.parse(phone, country)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and phonenumbers.is_possible_number(number):
+    number = _possible_number(phone, country)
+    if number is None and digits.startswith("00"):
+        # "00" dials abroad from most of the world: a Polish client's "00 48 ..." is read so in a
+        # clinic whose country dials abroad otherwise (Russia's "8 10") or that has no country.
+        number = _possible_number("+" + digits[2:], None)
+    if number is not None:
         international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return f"phone:{international}"[:MAX_KEY]
     return f"phone:{digits}"[:MAX_KEY]
+
+
+def _possible_number(phone: str, country: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(phone, country)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
 
 
 def match_keys(

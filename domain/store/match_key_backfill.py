@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from tortoise.migrations.operations import RunSQL
+
+from domain.client_file.matching import clinic_country, phone_key
 from domain.store.append_only import POSTGRES
 
 # Every identity version there is, as registered and as each amendment left it.
@@ -29,3 +32,30 @@ async def add_match_keys(state_editor: Any, values: Iterable[tuple[str, str, str
     rows = [list(value) for value in sorted(set(values))]
     if rows:
         await state_editor.client.execute_many(insert, rows)
+
+
+_PHONES = (
+    "SELECT i.clinic_id, i.client_id, i.phone, k.timezone"
+    f" FROM ({IDENTITIES}) i JOIN clinic k ON k.id = i.clinic_id"
+    " WHERE i.phone IS NOT NULL"
+)
+
+
+class PhoneKeysByCountry(RunSQL):
+    """Gives every identity version there is its phone's key as a registration makes it now
+    (`domain.client_file.matching.phone_key`, in its clinic's country): run again by each
+    migration that changes how a number is read. Nothing to undo: no key is ever taken away."""
+
+    def __init__(self, forward: str) -> None:
+        super().__init__(forward, "")
+        self._forward = forward
+
+    async def _run_sql(self, state_editor: Any, sqls: Any) -> None:
+        if sqls != self._forward or state_editor.collect_sql:
+            return  # backwards, or the SQLite script of a new database: no clients there
+        values = set()
+        for row in await state_editor.client.execute_query_dict(_PHONES):
+            key = phone_key(row["phone"], clinic_country(row["timezone"]))
+            if key is not None:
+                values.add((row["clinic_id"], key, row["client_id"]))
+        await add_match_keys(state_editor, values)

@@ -1050,3 +1050,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0036_consent_withdrawal_after_journey', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0037_read_indexes', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0038_phone_keys_dialled_abroad', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

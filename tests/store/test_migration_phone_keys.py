@@ -1,6 +1,6 @@
-"""Migration 0035 gives every client there is the key of its phone in international form, read
-in its clinic's country, as a registration now makes it; the keys made before stay (on a
-database of its own, of the session's kind)."""
+"""Migrations 0035 and 0038 give every client there is the key of its phone in international
+form, read in its clinic's country, as a registration now makes it; the keys made before stay
+(on a database of its own, of the session's kind)."""
 
 from __future__ import annotations
 
@@ -73,3 +73,29 @@ async def test_a_number_kept_without_its_country_code_is_found_with_it(
         assert await _phone_keys("c-ru") == before["c-ru"] | phone_of("+7 916 123 45 67", "RU")
         # And a clinic of no country reads no country code into a number
         assert await _phone_keys("c-utc") == before["c-utc"]
+
+
+async def test_a_number_dialled_abroad_with_00_is_found_with_its_plus(empty_database: str) -> None:
+    # Given a database as 0037 left it: a client in Moscow and one in a clinic of no country
+    # whose Polish numbers were written with "00", each number's key its digits
+    async with migrated_to(empty_database, "models.0037_read_indexes") as config:
+        now = datetime.now(UTC)
+        await Clinic.create(id="moscow", name="moscow", timezone="Europe/Moscow")
+        await Clinic.create(id="nowhere", name="nowhere", timezone="UTC")
+        common = {"birth_date": BORN, "data_consent_at": now, "registered_by": "desk"}
+        for client, clinic, phone in (
+            ("c-ru", "moscow", "00 48 600 100 400"),
+            ("c-utc", "nowhere", "0048 600 100 500"),
+        ):
+            await Client.create(
+                id=client, clinic_id=clinic, full_name=client, phone=phone, **common
+            )
+            digits = "".join(c for c in phone if c.isdigit())
+            await ClientMatchKey.create(clinic_id=clinic, client_id=client, key=f"phone:{digits}")
+
+        # When the migrations run to the end
+        await migrate(config=config)
+
+        # Then each is found by the number with its "+", and by the digits as before
+        assert await _phone_keys("c-ru") == {"phone:0048600100400", "phone:+48600100400"}
+        assert await _phone_keys("c-utc") == {"phone:0048600100500", "phone:+48600100500"}
