@@ -1,7 +1,9 @@
 """Which payment a bill may take next, by kind: a table, checked before the journey is asked.
 
-Amounts are whole minor units. `paid` is what the bill has taken so far (refunds end the
-journey before treatment, so a bill still being paid has none).
+Amounts are whole minor units. `paid` is what the bill holds: its payments less their refunds
+(before treatment a refund ends the journey; after it, money given back is owed again and is
+paid again). Whether a payment is the first is told by the kinds taken, not by what is held: a
+bill paid and given back in full has had its first payment.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from domain.money.money import Money
 @dataclass(frozen=True)
 class BillState:
     total: int
-    paid: int
+    paid: int  # held: the payments less their refunds
     kinds: frozenset[PaymentKind]  # the kinds paid against the bill so far
     currency: str
 
@@ -32,11 +34,11 @@ K = PaymentKind
 # kind -> (whether it may be paid now, what staff hear when not)
 RULES: dict[PaymentKind, tuple[Rule, str]] = {
     K.FULL: (
-        lambda b, amount: b.paid == 0 and amount == b.total,
+        lambda b, amount: not b.kinds and amount == b.total,
         "the whole bill, as the first payment (the rest after a deposit is a TOP_UP)",
     ),
     K.DEPOSIT: (
-        lambda b, amount: b.paid == 0 and amount < b.total,
+        lambda b, amount: not b.kinds and amount < b.total,
         "a deposit is the first payment and less than the bill",
     ),
     K.TOP_UP: (
@@ -44,7 +46,7 @@ RULES: dict[PaymentKind, tuple[Rule, str]] = {
         "a top-up follows a deposit",
     ),
     K.INSTALLMENT_PLAN: (
-        lambda b, amount: b.paid == 0 and amount < b.total,
+        lambda b, amount: not b.kinds and amount < b.total,
         "an installment plan is agreed with its first payment, less than the bill",
     ),
     K.INSTALLMENT: (

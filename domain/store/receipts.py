@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from domain.errors import ValidationFailed
 from domain.journey.stages import PaymentKind
 from domain.money.payments import BillState, payment_problems
-from domain.store.billing import Bill, Payment, ReceiptCounter
+from domain.store.billing import Bill, Payment, ReceiptCounter, Refund
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,11 @@ async def _refuse_beyond_the_bill(new: NewPayment, connection: BaseDBAsyncClient
     take this one (every payment of the clinic waits for the same lock)."""
     bill = await Bill.filter(id=new.bill_id).using_db(connection).get()
     taken = await Payment.filter(bill_id=new.bill_id).using_db(connection)
+    given_back = await Refund.filter(bill_id=new.bill_id).using_db(connection)
     state = BillState(
         total=bill.total_minor,
-        paid=sum(p.amount_minor for p in taken),
+        # What the bill holds: money given back after the treatment began is owed again.
+        paid=sum(p.amount_minor for p in taken) - sum(r.amount_minor for r in given_back),
         kinds=frozenset(PaymentKind(p.kind) for p in taken),
         currency=bill.currency,
     )

@@ -28,7 +28,7 @@ from domain.money.money import Money, MoneyError, is_currency
 from domain.money.payments import BillState, payment_problems
 from domain.store import records
 from domain.store.billing import Bill as BillRow
-from domain.store.billing import BillConfirmation, InstallmentDue, Payment
+from domain.store.billing import BillConfirmation, InstallmentDue, Payment, Refund
 from domain.store.billing_reads import current_bill
 from domain.store.models import Journey as JourneyRow
 from domain.store.receipts import NewPayment
@@ -112,9 +112,11 @@ async def _bill_problems(
     # Without this request's own payment: an attempt of it running beside this one may have
     # written it since this attempt looked, and the bill is judged as the first attempt judged it.
     payments = await Payment.filter(bill_id=row.id).exclude(id=payment_id)
+    # What the bill holds: money given back after the treatment began is owed again.
+    given_back = await Refund.filter(bill_id=row.id)
     state = BillState(
         total=row.total_minor,
-        paid=sum(p.amount_minor for p in payments),
+        paid=sum(p.amount_minor for p in payments) - sum(r.amount_minor for r in given_back),
         kinds=frozenset(PaymentKind(p.kind) for p in payments),
         currency=row.currency,
     )
