@@ -27,7 +27,7 @@ from workflows.journey_changes import (
     FALL_DUE_BEFORE_STAFF_ACTION,
     KEEP_RUNNING_TIMER,
     OPTIONAL_WITHDRAWAL_GOES_ON,
-    PAYMENTS_WITHIN_WHAT_IS_OWED,
+    PAYMENT_CHANGES,
     UPSERT_CHANGED_SEARCH_ATTRIBUTES,
     check_known,
 )
@@ -62,9 +62,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.journey.stages import Stage
     from domain.journey.table import REQUESTABLE_BY_SYSTEM, Action
     from domain.journey.validation import (
+        PAYMENT_CHECKS,
         check_on_admission,
         check_record_unused,
-        check_within_what_is_owed,
     )
     from domain.roles import Role
 
@@ -288,10 +288,10 @@ class JourneyWorkflow:
             # Re-checked under the lock: an update accepted just before may have moved the journey.
             try:
                 check_action(self._facts, request)
-                if request.action is Action.RECORD_PAYMENT and self._follows(
-                    PAYMENTS_WITHIN_WHAT_IS_OWED, per_task=True
-                ):
-                    check_within_what_is_owed(self._facts, request)
+                paying = request.action is Action.RECORD_PAYMENT
+                for change, check in zip(PAYMENT_CHANGES, PAYMENT_CHECKS, strict=True):
+                    if paying and self._follows(change, per_task=True):  # runs that follow it
+                        check(self._facts, request)
             except DomainError as error:
                 raise to_application_error(error) from None
             return await self._commit(

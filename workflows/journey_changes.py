@@ -48,11 +48,20 @@ CONTINUE_AS_NEW_WHEN_ADVISED = "continue-as-new-when-advised"
 # 1,200 paid 4,800), and payments sent at once all passed. Now the journey, under its lock too,
 # refuses one that pays more than it still owes (`domain.journey.validation`).
 PAYMENTS_WITHIN_WHAT_IS_OWED = "payments-within-what-is-owed"
+# Before this patch two first payments of a bill sent at once (a deposit and an installment
+# plan) both passed the API's check of the bill and the journey took both. Now the journey, under
+# its lock too, refuses a full payment, deposit or plan once something is paid
+# (`domain.journey.validation.check_first_payment`).
+FIRST_PAYMENT_ONCE = "first-payment-once"
 
 # Before this patch withdrawing any consent before the treatment declined the journey, photos
 # and data processing too (a photo consent withdrawn at payment ended a paid journey). Now only
 # a consent the treatment needs does; asked only for a withdrawal of another kind.
 OPTIONAL_WITHDRAWAL_GOES_ON = "optional-consent-withdrawal-goes-on"
+
+# The changes that brought a payment's checks under the journey's lock, in the order of their
+# checks (`domain.journey.validation.PAYMENT_CHECKS`).
+PAYMENT_CHANGES = (PAYMENTS_WITHIN_WHAT_IS_OWED, FIRST_PAYMENT_ONCE)
 
 # What the workflow client starts every run with. A new change joins this list: runs started
 # before it do not list it, so they ask `workflow.patched`. A name, once listed, never changes:
@@ -65,6 +74,7 @@ CURRENT_CHANGES = (
     CONTINUE_AS_NEW_WHEN_ADVISED,
     PAYMENTS_WITHIN_WHAT_IS_OWED,
     OPTIONAL_WITHDRAWAL_GOES_ON,
+    FIRST_PAYMENT_ONCE,
 )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from domain.errors import Conflict, FieldProblem, TransitionNotAllowed, ValidationFailed
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
 from domain.journey.machine import fire
-from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus
+from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus, PaymentKind
 from domain.journey.table import ENDING_ACTIONS, Action
 
 Problems = list[FieldProblem]
@@ -167,6 +167,37 @@ def check_within_what_is_owed(facts: JourneyFacts, request: ActionRequest) -> No
         raise ValidationFailed([FieldProblem("amount", "more than the journey still owes")])
 
 
+# The kinds that open a bill's payments (`domain.money.payments`): each only as its first.
+FIRST_PAYMENT_KINDS = {
+    PaymentKind.FULL: "the whole bill, as the first payment (the rest after a deposit is a TOP_UP)",
+    PaymentKind.DEPOSIT: "a deposit is the first payment and less than the bill",
+    PaymentKind.INSTALLMENT_PLAN: "an installment plan is agreed with its first payment",
+}
+
+
+def check_first_payment(facts: JourneyFacts, request: ActionRequest) -> None:
+    """A bill's full payment, deposit or installment plan is its first payment. The API checks
+    the bill before the journey is asked, but two such payments sent at once both passed that
+    check, and the journey took both (a deposit and an installment plan of 300.00 each on a bill
+    of 900.00: a schedule of 600.00 more for 300.00 owed). The journey takes one payment at a
+    time and refuses the second. Before treatment a refund ends the journey, so what it counts
+    as paid is what the bill holds.
+
+    Apart from `validate_details`, as `check_within_what_is_owed`: the journey applies it under
+    its lock only in runs that follow the change (`workflows.journey_changes`)."""
+    d = request.details
+    if request.action is not Action.RECORD_PAYMENT or d.bill_total_minor is None:
+        return
+    why = FIRST_PAYMENT_KINDS.get(d.payment_kind) if d.payment_kind else None
+    if why is not None and facts.paid_minor > 0:
+        raise ValidationFailed([FieldProblem("kind", why)])
+
+
+# The checks of a payment the journey repeats under its lock, each in runs that follow the change
+# that brought it (`workflows.journey_changes.PAYMENT_CHANGES`, in this order).
+PAYMENT_CHECKS = (check_within_what_is_owed, check_first_payment)
+
+
 def check_room_for_a_record(facts: JourneyFacts, request: ActionRequest, in_flight: int) -> None:
     """A step that keeps a record is refused once the journey holds `MAX_RECORDS_PER_JOURNEY`,
     counting those of steps admitted and not yet applied (`in_flight`); steps that keep none,
@@ -206,4 +237,5 @@ def check_on_admission(facts: JourneyFacts, request: ActionRequest, records_in_f
     """What a step's admission checks beyond the state table and its details: rules that came
     after journeys were recorded (the handler repeats one only in runs that follow it)."""
     check_within_what_is_owed(facts, request)
+    check_first_payment(facts, request)
     check_room_for_a_record(facts, request, records_in_flight)
