@@ -180,18 +180,21 @@ async def change_password(
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key]))  # type: ignore[return-value]
+    account = session.account
+    if session.problem is not None or account is None:
+        # A token that no longer works claims no key (a refusal writes nothing): only a retry
+        # of a change that signed it out is answered, its answer lost or not.
+        changed = await _changed_before(info, session, input)
+        if changed is not None:
+            return ChangePasswordPayload(changed_at=changed)
+        refusal = not_authorized(f"{session.problem or 'no such account'}: sign in again")
+        account_id = session.token.account_id
+        return await idempotency.refusal_or_conflict(info, account_id, input, refusal)
     earlier = await _earlier(info, session, input)
     if isinstance(earlier, Conflict):
         return earlier
     if earlier is not None:
         return ChangePasswordPayload(changed_at=earlier)
-    account = session.account
-    if account is not None and session.problem is not None:
-        changed = await _changed_before(info, session, input)
-        if changed is not None:
-            return ChangePasswordPayload(changed_at=changed)
-    if session.problem is not None or account is None:
-        return not_authorized(f"{session.problem or 'no such account'}: sign in again")
     problems = new_password_problems(input.new_password, input.current_password, account.username)
     if problems:
         return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
