@@ -59,13 +59,16 @@ class Context:
     # Checked before each operation (schema.auth.session.SessionCheck). Each operation on a
     # WebSocket has a context of its own (`for_operation`): a revoked token stops on the next.
     session: Session | None = None
+    # Where in the answer a mutation asked the ledger about its key itself (`schema.idempotency
+    # .asked`): its refusal is not looked up again (`schema.keyed_refusals`).
+    keys_asked: set[tuple[str | int, ...]] = field(default_factory=set)
 
     def for_operation(self) -> Context:
         """One operation's own context on a WebSocket, whose context lasts as long as the
         socket: its own loaders and its own session check, as a request over HTTP has. Shared,
         a later query on the socket was answered from what an earlier one had read, and two
         operations at once each replaced the session the other's fields were checked against."""
-        return dataclasses.replace(self, loaders=Loaders(), session=None)
+        return dataclasses.replace(self, loaders=Loaders(), session=None, keys_asked=set())
 
     @property
     def bearer_token(self) -> str | None:

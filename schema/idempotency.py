@@ -9,7 +9,9 @@ digest of the mutation's name and input (`domain.idempotency`), and what the cla
   input): `Conflict`, change nothing.
 A mutation whose own checks refuse its input before the claim looks its key up instead
 (`refusal_answer`): the same states decide, so a retry is answered as the first time and a
-key used for another request is a `Conflict`, whichever check the changed input fails.
+key used for another request is a `Conflict`, whichever check the changed input fails. A
+refusal whose mutation never asked the ledger (a check of the input's shape, the input check
+before any resolver) is looked up after it, by `schema.keyed_refusals`, the same way.
 """
 
 from __future__ import annotations
@@ -56,20 +58,32 @@ def key_request(
 ) -> KeyRequest | None:
     """What claiming the input's key asks the ledger (None when the input carries no key).
     `operation`: the mutation's name by default."""
+    return request_of(info.context, account_id, operation or info.field_name, input_)
+
+
+def request_of(
+    context: Context, account_id: str, operation: str, input_: object
+) -> KeyRequest | None:
     key = key_of(input_)
     if key is None:
         return None
-    name = operation or info.field_name
-    keys = info.context.config.signing_keys
+    keys = context.config.signing_keys
     secrets = (keys.current, *keys.previous)
-    digests = request_digests(secrets, name, request_fields(input_))
-    return KeyRequest(account_id, key, name, digests)
+    digests = request_digests(secrets, operation, request_fields(input_))
+    return KeyRequest(account_id, key, operation, digests)
+
+
+def asked(info: Info[Context, None]) -> None:
+    """Notes that the mutation at this place of the answer asked the ledger about its key
+    itself: `schema.keyed_refusals` then asks nothing more of its answer."""
+    info.context.keys_asked.add(tuple(info.path.as_list()))
 
 
 async def claim(
     info: Info[Context, None], account_id: str, input_: object, operation: str | None = None
 ) -> KeyClaim | None:
     """None when the input carries no key. `operation`: the mutation's name by default."""
+    asked(info)
     request = key_request(info, account_id, input_, operation)
     return await records.claim_key(request) if request is not None else None
 
@@ -86,6 +100,7 @@ async def _earlier(
     claimed, never settled: `went_through` says whether that work is there, given the key's
     claim, what the work's ids were derived from: `derived_id`); REUSED when the key stands for
     another request; None otherwise (no key, a key never claimed, work not there)."""
+    asked(info)
     request = key_request(info, account_id, input_)
     if request is None or records.key_problem(request.key) is not None:
         return None
@@ -131,6 +146,32 @@ async def refusal_or_conflict(
     refusal."""
     earlier = await _earlier(info, account_id, input_, None)
     return conflict() if earlier is KeyState.REUSED else refusal
+
+
+async def stands_for_another(
+    context: Context, account_id: str, operation: str, input_: object
+) -> bool:
+    """Whether the input's key stands for another request than (operation, input), in one
+    lookup that claims nothing; False without a key or with a malformed one (never claimed)."""
+    request = request_of(context, account_id, operation, input_)
+    if request is None or records.key_problem(request.key) is not None:
+        return False
+    standing = await records.key_standing(request)
+    return standing is not None and standing.state is KeyState.REUSED
+
+
+async def refusal_or_conflict_by_key(
+    info: Info[Context, None], account_id: str, input_: object, refusal: Refusal
+) -> Refusal | Conflict:
+    """`refusal_or_conflict` for a refusal made before what the key stands for is known
+    (`uploadPhoto`'s stands for its file's hash, its client is looked up before the file is
+    read): no attempt of this request could have passed it, so a key claimed at all was
+    claimed by another request, a `Conflict`."""
+    asked(info)
+    key = key_of(input_)
+    if key is None or records.key_problem(key) is not None:
+        return refusal
+    return conflict() if await records.key_claimed_at(account_id, key) else refusal
 
 
 async def answered_before(

@@ -155,8 +155,9 @@ async def upload_photo(
     if claims is None:
         return not_authorized()
     client = await visible_client(info, input.client_id)
-    if client is None:
-        return not_found("client")
+    if client is None:  # (asked before the file is read: the key stands for its hash)
+        unknown = not_found("client")
+        return await idempotency.refusal_or_conflict_by_key(info, claims.account_id, input, unknown)
     problems: list[FieldProblem] = []
     refusal = taking_refusal(await purposes_given(client.id))
     consent = [FieldProblem("clientId", refusal)] if refusal else []
@@ -172,7 +173,8 @@ async def upload_photo(
     if store is None:
         problems.append(FieldProblem("file", "this server stores no photos"))
     if problems or bad_key or store is None or image_type is None:
-        return invalid([*consent, *problems, *([bad_key] if bad_key else [])])
+        refused_now = invalid([*consent, *problems, *([bad_key] if bad_key else [])])
+        return await _shape_refusal(info, claims.account_id, input, upload, refused_now)
     keyed = digest_input(input, upload.sent_sha256)
     refused = await refused_unless_taken(
         info, claims.account_id, keyed, invalid(consent) if consent else None
@@ -226,6 +228,24 @@ async def refused_unless_taken(
         return derived is not None and await PhotoRow.exists(id=derived)
 
     return await idempotency.refusal_answer(info, account_id, keyed, refusal, went_through=stored)
+
+
+async def _shape_refusal(
+    info: Info[Context, None],
+    account_id: str,
+    input: UploadPhotoInput,
+    upload: ReadUpload,
+    refusal: ValidationFailed,
+) -> ValidationFailed | Conflict:
+    """An upload its checks refuse: a `Conflict` when its key stands for another request, told
+    by the file's hash when the file was read, else by the key being claimed at all (no
+    attempt of an upload whose file is refused could have claimed it)."""
+    if records.key_problem(input.idempotency_key) is not None:
+        return refusal  # a malformed key was never claimed
+    if upload.sent_sha256:
+        keyed = digest_input(input, upload.sent_sha256)
+        return await idempotency.refusal_or_conflict(info, account_id, keyed, refusal)
+    return await idempotency.refusal_or_conflict_by_key(info, account_id, input, refusal)
 
 
 def input_journey_id(journey: Any) -> str:

@@ -44,6 +44,9 @@ NOT_COUNTED = frozenset({"AuditEntry", "AuditChainHead"})
 # A table whose rows a request adds only once, whatever its attempts: one row unless its row in
 # `ROWS` says how many one request adds.
 ONE_WRITE = 1
+# What a changed input the checks refuse answers under a fresh key: its shape refused, or
+# what it names (an id made longer) found nowhere.
+REFUSED = frozenset({"ValidationFailed", "NotFound"})
 # The key's own row: every request writes it; it says nothing of the request's work.
 LEDGER = "IdempotencyKey"
 # Tables a journey's timers write to at any moment (a follow-up falling due: its event and its
@@ -231,4 +234,30 @@ class Sweep:
                 mutation, f"another input under the key wrote {after_change.added(after_retry)}"
             )
         self.checked[mutation] = {"race", "retry", "conflict"}
+        await self._refused_too(mutation, send, row.change(input), after_change, journey_id)
         return first
+
+    async def _refused_too(
+        self,
+        mutation: str,
+        send: Send,
+        changed: dict[str, Any],
+        before: Snapshot,
+        journey_id: str | None,
+    ) -> None:
+        """(d) The changed input made one the checks refuse as well, in each of the row's ways:
+        under the key a `Conflict` still (the key stands for the first request, whichever check
+        refuses this one), under a fresh key the refusal. Neither writes anything."""
+        row = ROWS[mutation]
+        for way, refuse in row.refusals(changed).items():
+            refused = refuse(changed)
+            under_key = await send(refused)
+            fresh = await send({**refused, "idempotencyKey": new_key()})
+            if under_key.get("__typename") != "Conflict":
+                self.problem(mutation, f"another input, {way}, under the key answered {under_key}")
+            if fresh.get("__typename") not in ({"NotAuthorized"} if row.signs_out else REFUSED):
+                self.problem(mutation, f"another input, {way}, under a fresh key: {fresh}")
+            self.checked[mutation].add(way)
+        after = await self._snapshot(row, journey_id)
+        if after.added(before) or after.contents != before.contents:
+            self.problem(mutation, f"refused inputs wrote {after.added(before)}")

@@ -6,6 +6,7 @@ that is more than a row in a table. The valid inputs come from the clinic's day 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,19 +18,20 @@ Change = Callable[[dict[str, Any]], dict[str, Any]]
 ELSEWHERE = encode_id("Journey", "journey-of-another-request")
 
 
-def other(path: str, value: Any = None) -> Change:
+@dataclass(frozen=True)
+class Other:
     """The input with the field at `path` (dotted, list items by index) changed: to `value`
     when given, else text gets a word more, a flag flips, a number grows by one."""
 
-    def change(input: dict[str, Any]) -> dict[str, Any]:
+    path: str
+    value: Any = None
+
+    def __call__(self, input: dict[str, Any]) -> dict[str, Any]:
         changed = copy.deepcopy(input)
-        *parents, last = path.split(".")
-        holder: Any = changed
-        for part in parents:
-            holder = holder[int(part)] if isinstance(holder, list) else holder[part]
-        current = holder.get(last)
-        if value is not None:
-            holder[last] = value
+        holder, last = _holder(changed, self.path)
+        current = holder.get(last) if isinstance(holder, dict) else holder[last]
+        if self.value is not None:
+            holder[last] = self.value
         elif isinstance(current, bool):
             holder[last] = not current
         elif isinstance(current, int):
@@ -37,8 +39,50 @@ def other(path: str, value: Any = None) -> Change:
         elif isinstance(current, str):
             holder[last] = f"{current} changed"
         else:
-            raise AssertionError(f"say what {path} becomes: it is {current!r}")
-        assert changed != input, path
+            raise AssertionError(f"say what {self.path} becomes: it is {current!r}")
+        assert changed != input, self.path
+        return changed
+
+
+def other(path: str, value: Any = None) -> Change:
+    return Other(path, value)
+
+
+def _holder(input: dict[str, Any], path: str) -> tuple[Any, Any]:
+    """What holds the field at `path`, and the field's key in it (a list's: its index)."""
+    holder: Any = input
+    for part in path.split(".")[:-1]:
+        holder = holder[int(part)] if isinstance(holder, list) else holder[part]
+    last = path.split(".")[-1]
+    return holder, int(last) if isinstance(holder, list) else last
+
+
+# Longer than any column of the read model takes (the longest free text, 10,000 characters).
+TOO_LONG = 20_000
+
+
+def longer(path: str) -> Change:
+    """The text at `path` made longer than any column takes: a check of the input's shape
+    refuses it, before the key is looked at (a free text, a name, a code; an id names
+    nothing)."""
+
+    def change(input: dict[str, Any]) -> dict[str, Any]:
+        changed = copy.deepcopy(input)
+        holder, last = _holder(changed, path)
+        holder[last] = (str(holder[last]) + " and more") * (TOO_LONG // 9)
+        return changed
+
+    return change
+
+
+def unstorable(path: str) -> Change:
+    """The text at `path` with a NUL character no database can store: refused before any
+    resolver runs (`schema.input_check`)."""
+
+    def change(input: dict[str, Any]) -> dict[str, Any]:
+        changed = copy.deepcopy(input)
+        holder, last = _holder(changed, path)
+        holder[last] = f"{holder[last]}\x00"
         return changed
 
     return change
@@ -59,6 +103,47 @@ class Row:
     rewrites: tuple[str, ...] = ()
     # Whose only row is the audit trail's entry (not counted: see `exactly_once.NOT_COUNTED`).
     audited_only: bool = False
+    # How the changed input is made one the mutation's checks refuse by its shape, when its
+    # text made too long is not the way (its changed text, else its first text or id).
+    refused: Change | None = None
+    # The text (or id) made too long and unstorable, when not the changed one.
+    text: str | None = None
+    # Its first answer signs out the token it is sent with: every later request on that token
+    # is refused as `NotAuthorized` (under its key a `Conflict`, the resolver asks), and text
+    # the input check refuses is refused as such (no caller is signed in to own the key).
+    signs_out: bool = False
+
+    def refusals(self, changed: dict[str, Any]) -> dict[str, Change]:
+        """The ways the sweep makes the changed input refused as well (`exactly_once`): by
+        the mutation's own checks (`refused`), and by the input check before them (a NUL in
+        the same text). None for an input of no text (a flag and the key)."""
+        path = self._text_path(changed)
+        ways: dict[str, Change] = {}
+        if self.refused is not None or path is not None:
+            ways["refused"] = self.refused or longer(str(path))
+        if path is not None and not self.signs_out:
+            ways["unstorable"] = unstorable(path)
+        return ways
+
+    def _text_path(self, changed: dict[str, Any]) -> str | None:
+        if self.text is not None:
+            return self.text
+        if isinstance(self.change, Other):
+            holder, last = _holder(changed, self.change.path)
+            value = holder.get(last)
+            if isinstance(value, str) and not NOT_TEXT.fullmatch(value):
+                return self.change.path
+        texts = [
+            name
+            for name, value in changed.items()
+            if isinstance(value, str) and name != "idempotencyKey" and not NOT_TEXT.fullmatch(value)
+        ]
+        return texts[0] if texts else None
+
+
+# An enum's value or a decimal number: sent as text, but no text (made longer, it is no value
+# of the enum, no number: the request is refused as GraphQL refuses a document).
+NOT_TEXT = re.compile("[A-Z][A-Z0-9_]*|-?[0-9]+(\\.[0-9]+)?")
 
 
 # Signing in writes nothing a retry could repeat, and the caller has no account to own a key
@@ -87,7 +172,7 @@ ROWS: dict[str, Row] = {
     "assignConsultant": Row(other("journeyId", ELSEWHERE)),
     "autoAssign": Row(other("sameConsultant", True)),
     "cancelJourney": Row(other("reason")),
-    "changePassword": Row(other("newPassword"), rewrites=("StaffAccount",)),
+    "changePassword": Row(other("newPassword"), rewrites=("StaffAccount",), signs_out=True),
     "checkIn": Row(other("note")),
     "claimWarranty": Row(other("reason")),
     "closeFollowUps": Row(other("reason")),
@@ -101,7 +186,10 @@ ROWS: dict[str, Row] = {
     "confirmBill": Row(other("signerName")),
     "consultantLeft": Row(other("reason")),
     "correctDeskRecord": Row(other("reason")),
-    "createBill": Row(other("discount.amount.amount", "40.00")),
+    "createBill": Row(
+        other("discount.amount.amount", "40.00"),
+        refused=other("discount.amount.amount", "40.001"),
+    ),
     "createClinic": Row(other("name")),
     "createStaffAccount": Row(other("displayName")),
     "deferConsent": Row(other("note")),
@@ -145,9 +233,15 @@ ROWS: dict[str, Row] = {
     "setPhotoConsent": Row(other("given")),
     "setPriceListItem": Row(other("name")),
     "setProcedureType": Row(other("typeKey", "another-type")),
-    "setRotationOrder": Row(lambda input: {**input, "consultantIds": input["consultantIds"][::-1]}),
+    "setRotationOrder": Row(
+        lambda input: {**input, "consultantIds": input["consultantIds"][::-1]},
+        text="consultantIds.0",
+    ),
     "setRotationPolicy": Row(other("reason")),
-    "setStageSla": Row(other("seconds"), rewrites=("Clinic",)),
+    # No text but an enum's value: refused for a length of time out of range.
+    "setStageSla": Row(
+        other("seconds"), rewrites=("Clinic",), refused=other("seconds", 1_000_000_000)
+    ),
     "signConsent": Row(other("signerName")),
     "startJourney": Row(other("reason"), adds=STARTED_CHECKED_IN),
     # A check left unconfirmed is refused before treatment, but under the key a Conflict.

@@ -1,0 +1,87 @@
+"""A mutation refused under an idempotency key that stands for another request answers
+`Conflict`, whichever check refused it.
+
+The key names the request it was first claimed for (`schema.idempotency`): the same key with
+another input is a `Conflict`, however that input fares. Most refusals ask the ledger
+themselves (`idempotency.refusal_answer`), but a check of the input's shape runs before any
+key is looked at, and the input check (`schema.input_check`) refuses text no database can
+store before any resolver runs; answered as they were, a client that reused a key heard what
+was wrong with its input, not that the key was taken. Here a mutation's refusal that no ledger
+lookup decided is looked up after it: one lookup, claiming nothing and writing nothing, only
+for a signed-in caller and a key that could have been claimed (a malformed one keeps its
+`ValidationFailed`), and only on that path, so a request that goes through pays nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from inspect import isawaitable
+from typing import Any
+
+from graphql import GraphQLResolveInfo
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_arguments
+
+from domain.store.records import key_problem
+from schema import idempotency
+from schema.context import Context
+from schema.errors import Conflict, NotAuthorized, TooManyAttempts, Unavailable, UserError
+
+# Answers about the caller or the moment, not the input: a key does not change them.
+NOT_ABOUT_THE_INPUT = (Conflict, NotAuthorized, TooManyAttempts, Unavailable)
+
+
+def _keyed_input(info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> bool:
+    """A mutation whose input carries a key that could have been claimed."""
+    if info.parent_type is not info.schema.mutation_type:
+        return False
+    input_ = kwargs.get("input")
+    key = input_.get("idempotencyKey") if isinstance(input_, dict) else None
+    return isinstance(key, str) and key_problem(key) is None
+
+
+def _input_object(info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> object:
+    """The input as the resolver receives it (and digests it when it claims the key)."""
+    field = info.parent_type.fields[info.field_name]
+    definition = field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
+    strawberry_schema = info.schema._strawberry_schema  # type: ignore[attr-defined]
+    converted = convert_arguments(
+        kwargs,
+        definition.arguments,
+        scalar_registry=strawberry_schema.schema_converter.scalar_registry,
+        config=strawberry_schema.config,
+    )
+    return converted["input"]
+
+
+async def _answer(result: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> Any:
+    answer = await result if isawaitable(result) else result
+    context = info.context
+    if not isinstance(answer, UserError) or isinstance(answer, NOT_ABOUT_THE_INPUT):
+        return answer
+    if not isinstance(context, Context) or context.claims is None:
+        return answer
+    if tuple(info.path.as_list()) in context.keys_asked:
+        return answer  # the mutation's own lookup decided it
+    input_ = _input_object(info, kwargs)
+    account_id = context.claims.account_id
+    if await idempotency.stands_for_another(context, account_id, info.field_name, input_):
+        return idempotency.conflict()
+    return answer
+
+
+class KeyedRefusals(SchemaExtension):
+    """Answers `Conflict` for a mutation refused under a key claimed for another request."""
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        if not _keyed_input(info, kwargs):
+            return _next(root, info, *args, **kwargs)
+        return _answer(_next(root, info, *args, **kwargs), info, kwargs)
