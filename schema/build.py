@@ -23,7 +23,6 @@ from schema.auth.watch import SessionEnded
 from schema.descriptions import describe
 from schema.error_text import PublicErrors
 from schema.input_check import InputCheck, InputNotAccepted
-from schema.keyed_refusals import KeyedRefusals
 from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
@@ -87,10 +86,9 @@ def extensions(
         # Closest to the resolver (the later a resolve hook, the earlier it runs): a mutation
         # Temporal did not answer answers `Unavailable`, as data.
         TemporalSilence,
-        InputCheck,  # text no column can store is refused before any resolver sees it
-        # Around the input check and the resolver: a refusal under a key claimed for another
-        # request is a Conflict, whichever check refused it.
-        KeyedRefusals,
+        # Text no column can store is refused before any resolver sees it; a refusal under a
+        # key claimed for another request is a Conflict, whichever check refused it.
+        InputCheck,
         # SPAs send the same few documents over and over: parse and validate each once.
         functools.partial(DocumentCache, maxsize=256),
         functools.partial(ValidationCache, maxsize=256),
@@ -101,7 +99,7 @@ def extensions(
         # Every field of every operation passes the permission table, before the input check
         # (the later a resolve hook in this list, the earlier it runs): a caller who may not
         # call a field hears that, not what its input lacks.
-        chosen.insert(chosen.index(KeyedRefusals) + 1, PermissionGuard)
+        chosen.insert(chosen.index(InputCheck) + 1, PermissionGuard)
     if audit_trail:
         # After the others: it ends first, so the metrics time its write and count an answer
         # it withholds.

@@ -20,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 
 from domain.errors import ErrorCode
 from schema.errors import invalid
+from schema.keyed_refusals import or_conflict
 
 # No input of the API nests anywhere near this; the JSON scalar would, if it were allowed to.
 MAX_INPUT_DEPTH = 32
@@ -76,7 +77,9 @@ def _answers_validation_failed(info: GraphQLResolveInfo) -> bool:
 
 
 class InputCheck(SchemaExtension):
-    """Refuses unstorable or absurdly nested argument values on every field."""
+    """Refuses unstorable or absurdly nested argument values on every field; a keyed mutation's
+    refusal, its own or the resolver's, is a `Conflict` under a key used for another request
+    (`schema.keyed_refusals`)."""
 
     def resolve(
         self,
@@ -86,12 +89,13 @@ class InputCheck(SchemaExtension):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        if kwargs:  # most fields take no arguments: nothing to walk
-            for name, value in kwargs.items():
-                found = problem_in(value, name)
-                if found is not None:
-                    path, message = found
-                    if _answers_validation_failed(info):
-                        return invalid(path, message)
-                    raise InputNotAccepted(f"{info.field_name}: {path}: {message}")
-        return _next(root, info, *args, **kwargs)
+        if not kwargs:  # most fields take no arguments: nothing to walk
+            return _next(root, info, *args, **kwargs)
+        for name, value in kwargs.items():
+            found = problem_in(value, name)
+            if found is not None:
+                path, message = found
+                if _answers_validation_failed(info):
+                    return or_conflict(invalid(path, message), info, kwargs)
+                raise InputNotAccepted(f"{info.field_name}: {path}: {message}")
+        return or_conflict(_next(root, info, *args, **kwargs), info, kwargs)

@@ -14,12 +14,10 @@ for a signed-in caller and a key that could have been claimed (a malformed one k
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from inspect import isawaitable
 from typing import Any
 
 from graphql import GraphQLResolveInfo
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 
@@ -71,17 +69,12 @@ async def _answer(result: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any])
     return answer
 
 
-class KeyedRefusals(SchemaExtension):
-    """Answers `Conflict` for a mutation refused under a key claimed for another request."""
-
-    def resolve(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        if not _keyed_input(info, kwargs):
-            return _next(root, info, *args, **kwargs)
-        return _answer(_next(root, info, *args, **kwargs), info, kwargs)
+def or_conflict(answer: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> Any:
+    """`answer` (a field's result, maybe awaitable), or `Conflict` where it is a keyed
+    mutation's refusal under a key claimed for another request. Asked by the input check's
+    resolve hook (`schema.input_check`), which sees the fields that take arguments and both its
+    own refusals and the resolver's: a hook of its own would run for every field of every
+    answer."""
+    if not _keyed_input(info, kwargs):
+        return answer
+    return _answer(answer, info, kwargs)
