@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from aiohttp import WSCloseCode, web
+from aiohttp import web
 from cross_web import HTTPException
 from graphql import GraphQLError
 from strawberry.aiohttp.views import GraphQLView
@@ -38,6 +38,7 @@ from server.photo_route import add_photo_route
 from server.photo_settings import build_photo_store
 from server.probes import ops_app, serve_ops
 from server.settings import Settings
+from server.socket_close import ServerSocket
 from server.socket_handler import SocketHandler
 from workflows.client import JourneyGateway
 from workflows.connect import connect
@@ -94,7 +95,7 @@ class GlowpathView(GraphQLView[Context, None]):
         self.execution_timeout, self.body_timeout = execution_timeout, body_timeout
         # Strawberry checks a WebSocket's Origin as well: same list as the CORS middleware.
         self.allowed_origins = normalize_allowed_origins(allowed_origins)
-        self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self.sockets: weakref.WeakSet[ServerSocket] = weakref.WeakSet()
         self.sockets_per_address = socket_limits.SocketsPerAddress()
         # Uploads are read within bounds (server/uploads.py), never whole into memory.
         self.request_adapter_class = functools.partial(  # type: ignore[assignment]
@@ -106,7 +107,8 @@ class GlowpathView(GraphQLView[Context, None]):
     ) -> web.WebSocketResponse:
         # A message is bounded as a request body is (aiohttp's default took 4 MiB); a larger
         # one closes the socket with 1009, "message too big", before it is decoded.
-        ws = web.WebSocketResponse(
+        ws = ServerSocket(
+            request.transport,
             protocols=[subprotocol] if subprotocol else [],
             max_msg_size=request_body.MAX_BODY_BYTES,
         )
@@ -124,7 +126,7 @@ class GlowpathView(GraphQLView[Context, None]):
         return graphiql.page_html()
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
-        if isinstance(response, web.WebSocketResponse):
+        if isinstance(response, ServerSocket):
             self.sockets.add(response)
         return Context(
             gateway=self.gateway,
@@ -233,10 +235,8 @@ class GlowpathView(GraphQLView[Context, None]):
     async def close_sockets(self) -> None:
         """On shutdown: tell subscribers to reconnect (to another replica) instead of waiting."""
         sockets = list(self.sockets)
-        await asyncio.gather(
-            *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown") for ws in sockets),
-            return_exceptions=True,
-        )
+        # (each within a bound: a client that reads nothing held the shutdown forever)
+        await asyncio.gather(*(ws.close_going_away() for ws in sockets), return_exceptions=True)
 
 
 def create_app(

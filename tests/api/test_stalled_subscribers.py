@@ -1,0 +1,56 @@
+"""A subscriber that reads nothing holds no more than its connection: the API still shuts down
+within its bound."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from aiohttp import web
+from temporalio.testing import WorkflowEnvironment
+
+from domain.roles import Role
+from server import socket_close
+from server.app import create_app
+from tests.api.conftest import TASK_QUEUE, api_settings
+from tests.api.flow import JourneyDriver
+from tests.api.stalled_socket import BIG_PUSHES, sends_held_up, stalled_socket
+from tests.api.test_live_views import nudge
+
+CLOSE_WITHIN = 0.5  # seconds a socket has to close on shutdown, in these tests
+STEPS_AT_MOST = 60  # nudges the server's sends surely wait after
+
+
+async def test_a_subscriber_that_reads_nothing_does_not_hold_the_shutdown(
+    driver: JourneyDriver,
+    database: str,
+    temporal_env: WorkflowEnvironment,
+    temporal_address: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an API, and a client watching a journey there ten times over that reads nothing
+    monkeypatch.setattr(socket_close, "CLOSE_WITHIN_SECONDS", CLOSE_WITHIN)
+    journey = await driver.start()
+    settings = api_settings(database, temporal_address, TASK_QUEUE)
+    runner = web.AppRunner(create_app(settings, temporal_env.client), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/graphql"
+        watch = {"query": BIG_PUSHES, "variables": {"id": journey["id"]}}
+        async with stalled_socket(url, driver.token(Role.NURSE), [watch] * 10):
+            # (steps until the server's sends to it wait for the client)
+            for n in range(STEPS_AT_MOST):
+                await nudge(driver, journey["id"], n)
+                if sends_held_up(runner):
+                    break
+            assert sends_held_up(runner)
+            # When the API shuts down
+            started = time.monotonic()
+            await asyncio.wait_for(runner.cleanup(), timeout=30)
+            # Then it is done within the sockets' bound, not when the client reads again
+            assert time.monotonic() - started < CLOSE_WITHIN + 5
+    finally:
+        await runner.cleanup()
