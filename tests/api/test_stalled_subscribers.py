@@ -1,5 +1,6 @@
-"""A subscriber that reads nothing holds no more than its connection: the API still shuts down
-within its bound."""
+"""A subscriber that reads nothing holds no more than its connection: its subscriptions end
+(their places among its account's are free again), and the API still shuts down within its
+bound."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from aiohttp import web
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
+from schema.feed import JourneyFeed
 from server import socket_close
 from server.app import create_app
 from tests.api.conftest import TASK_QUEUE, api_settings
 from tests.api.flow import JourneyDriver
+from tests.api.harness import eventually
+from tests.api.live import subscribers_of
 from tests.api.stalled_socket import BIG_PUSHES, sends_held_up, stalled_socket
 from tests.api.test_live_views import nudge
 
+HEARTBEAT = 1.0  # seconds between the server's pings, in these tests
 CLOSE_WITHIN = 0.5  # seconds a socket has to close on shutdown, in these tests
 STEPS_AT_MOST = 60  # nudges the server's sends surely wait after
 
@@ -52,5 +57,39 @@ async def test_a_subscriber_that_reads_nothing_does_not_hold_the_shutdown(
             await asyncio.wait_for(runner.cleanup(), timeout=30)
             # Then it is done within the sockets' bound, not when the client reads again
             assert time.monotonic() - started < CLOSE_WITHIN + 5
+    finally:
+        await runner.cleanup()
+
+
+async def test_the_subscriptions_of_a_client_that_reads_nothing_end(
+    driver: JourneyDriver,
+    database: str,
+    temporal_env: WorkflowEnvironment,
+    temporal_address: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an API that pings its sockets each second, and a client watching a journey there
+    # ten times over that reads nothing
+    monkeypatch.setattr(socket_close, "HEARTBEAT_SECONDS", HEARTBEAT)
+    journey = await driver.start()
+    settings = api_settings(database, temporal_address, TASK_QUEUE)
+    feed = JourneyFeed()
+    runner = web.AppRunner(create_app(settings, temporal_env.client, feed=feed), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/graphql"
+        watch = {"query": BIG_PUSHES, "variables": {"id": journey["id"]}}
+        async with stalled_socket(url, driver.token(Role.NURSE), [watch] * 10):
+            await eventually(subscribers_of(feed), lambda n: n == 10, timeout=30, what="all")
+            # When the journey moves on until the server's sends to it wait (unless its
+            # unanswered pings ended it first)
+            for n in range(STEPS_AT_MOST):
+                await nudge(driver, journey["id"], n)
+                if sends_held_up(runner) or not feed.subscribers():
+                    break
+            # Then its subscriptions end
+            await eventually(subscribers_of(feed), lambda n: n == 0, timeout=30, what="none")
     finally:
         await runner.cleanup()
