@@ -9,6 +9,11 @@ table lets see photos for the purpose, and the client still consents to the purp
 withdrawn purpose, a changed role or an ended session stops links already issued. Each fetch
 served is written to the audit trail before the bytes leave (no entry, no bytes). No token in
 the request: an `<img src>` can show it.
+
+A link for a client's own copy of their file (`exportClientFile`'s `photoLinks`) names no
+purpose and asks no consent: handing the client their photos is no use of them. Its fetch asks
+the rest as above, with the role checked against the table's row for taking the copy, and that
+the photo is of the client the copy is for; it is audited as a delivery of the copy.
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ from aiohttp import web
 
 from domain.audit import Access, Viewer
 from domain.auth import AccessToken, SigningKeys, session_problem
-from domain.permissions import PHOTO_VIEWERS
-from domain.photos.links import read_grant
+from domain.permissions import MUTATIONS, PHOTO_VIEWERS
+from domain.photos.links import ClientCopyGrant, Grant, copy_refusal, read_grant
 from domain.photos.purposes import viewing_refusal
 from domain.photos.storage import PhotoStore, PhotoStoreError
 from domain.roles import Role
@@ -34,11 +39,22 @@ from schema.photos.links import LINK_PATH
 from server import middleware
 
 PHOTO_VIEWED = "client.photo.view"
+COPY_PHOTO_SENT = "client.photo.copy_view"
+# Who may fetch a photo for a client's copy: who may take the copy.
+COPY_TAKERS = MUTATIONS["exportClientFile"]
 log = logging.getLogger(__name__)
 
 
 def _refused(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
+
+
+async def _refusal(grant: Grant, photo: Photo, role: Role) -> str | None:
+    """Why the grant's viewer, in `role`, may not see the photo through it; None: they may."""
+    if isinstance(grant, ClientCopyGrant):
+        return copy_refusal(COPY_TAKERS.admits(role), photo.client_id == grant.client_id)
+    consented = grant.purpose in await purposes_given(photo.client_id)
+    return viewing_refusal(PHOTO_VIEWERS[grant.purpose].admits(role), consented, grant.purpose)
 
 
 def photo_handler(
@@ -65,8 +81,7 @@ def photo_handler(
         if viewer.must_change_password or viewer.clinic_id != photo.clinic_id:
             return _refused(403, "the link's viewer may no longer see this photo")
         role = Role(viewer.role)
-        consented = grant.purpose in await purposes_given(photo.client_id)
-        why = viewing_refusal(PHOTO_VIEWERS[grant.purpose].admits(role), consented, grant.purpose)
+        why = await _refusal(grant, photo, role)
         if why is not None:
             return _refused(403, why)
         try:
@@ -79,7 +94,8 @@ def photo_handler(
             log.error("photo %s: its stored image is missing or does not match", photo.id)
             return _refused(404, "the photo's image is missing from the store")
         seen_by = Viewer(viewer.id, role.value, photo.clinic_id, middleware.request_id(request))
-        await append_accesses(seen_by, [Access(photo.client_id, PHOTO_VIEWED)])
+        what = COPY_PHOTO_SENT if isinstance(grant, ClientCopyGrant) else PHOTO_VIEWED
+        await append_accesses(seen_by, [Access(photo.client_id, what)])
         return web.Response(
             body=data,
             content_type=photo.content_type,

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 
 from domain.permissions import PHOTO_VIEWERS
 from domain.photos import links
-from domain.photos.links import PhotoGrant, read_grant, sign_grant
+from domain.photos.links import (
+    ClientCopyGrant,
+    PhotoGrant,
+    copy_refusal,
+    read_grant,
+    sign_grant,
+)
 from domain.photos.purposes import (
     ConsentChange,
     PhotoPurpose,
@@ -95,6 +102,40 @@ def test_a_link_holds_only_while_unexpired_and_unchanged_under_a_known_key() -> 
     before = b'["photo-1","TEACHING","account-7",1000]'
     first_release = f"{links._b64(before)}.{links._b64(links._mac(secret, before))}"
     assert read_grant([secret], first_release, now=0) is None
+
+
+def test_a_link_for_the_clients_copy_is_its_own_kind_and_purpose_links_read_as_before() -> None:
+    secret = "s" * 40
+    # A link for a purpose signed as this module signed them before copy links existed
+    before = b'["photo-1","CLINICAL_RECORD","account-7",1000,"token-3",900.25]'
+    issued_before = f"{links._b64(before)}.{links._b64(links._mac(secret, before))}"
+    purpose = PhotoGrant("photo-1", P.CLINICAL_RECORD, "account-7", 1_000, "token-3", 900.25)
+    assert read_grant([secret], issued_before, now=0) == purpose
+    assert sign_grant(secret, purpose) == issued_before
+    # A link for the client's copy names her, no purpose, and reads back as its own kind
+    copy = ClientCopyGrant("photo-1", "client-2", "account-7", 1_000, "token-3", 900.25)
+    token = sign_grant(secret, copy)
+    assert read_grant([secret], token, now=999) == copy
+    assert read_grant([secret], token, now=1_000) is None  # expired
+    # Its body cannot be bent into a purpose link, nor another photo's copy link, under its mac
+    mac = token.split(".")[1]
+    other_photo = sign_grant(secret, ClientCopyGrant("photo-9", *astuple(copy)[1:]))
+    for forged in (f"{issued_before.split('.')[0]}.{mac}", f"{other_photo.split('.')[0]}.{mac}"):
+        assert read_grant([secret], forged, now=0) is None
+    # A body of another shape, even signed, is no link: a purpose named as the copy's kind,
+    # a copy of six fields
+    for shape in (
+        b'["client-copy","photo-1","account-7",1000,"token-3",900.25]',
+        b'["photo-1","client-copy","client-2","account-7",1000,"token-3",900.25]',
+    ):
+        signed = f"{links._b64(shape)}.{links._b64(links._mac(secret, shape))}"
+        assert read_grant([secret], signed, now=0) is None
+
+
+def test_a_copy_link_serves_the_role_that_takes_copies_and_only_the_clients_own_photos() -> None:
+    assert copy_refusal(True, True) is None
+    assert "role" in (copy_refusal(False, True) or "")
+    assert "not of the client" in (copy_refusal(True, False) or "")
 
 
 def test_marketing_photos_are_for_supervisors_and_the_record_for_the_care_team() -> None:
