@@ -112,7 +112,12 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         **rows(CONTACT, "phone email"),
     },
     # The client's own copy: the whole file with its audit trail, which supervisors read.
-    "ClientFileExportPayload": rows(SUPERVISORS, "clientId asOf file fhirVersion fhirBundle"),
+    "ClientFileExportPayload": rows(
+        SUPERVISORS, "clientId asOf file fhirVersion fhirBundle photoLinks"
+    ),
+    # The images that go with the copy: links issued whatever purposes the client consents to
+    # (handing a client their own photos is no use of them), to the supervisor who took it.
+    "ClientCopyPhotoLink": rows(SUPERVISORS, "photoId url expiresAt"),
     "ClientConnection": rows(CLINIC_STAFF, "edges pageInfo"),
     "ClientEdge": rows(CLINIC_STAFF, "cursor node"),
     "ClientPayload": rows(REGISTRARS, "client"),

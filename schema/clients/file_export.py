@@ -7,6 +7,10 @@ append-only, so the rows up to that moment rebuild it), however the file has gro
 
 Supervisors only: the copy carries the audit trail of the file, which only supervisors read,
 and handing a client their file is the custodian's act (DOMAIN: "a named custodian").
+
+The images of the photos in the copy go with it through links of their own (`photoLinks`,
+schema/photos/copy_links.py): a delivery to the client, whatever purposes they have withdrawn,
+issued afresh with every answer, a retry's too, to the session that asked.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from schema.errors import (
     not_authorized,
     not_found,
 )
+from schema.photos.copy_links import ClientCopyPhotoLink, copy_links
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +71,7 @@ class ExportClientFileInput:
     "it never goes to anyone else), the consents with the exact text and hash signed (the "
     "drawn signature stays out: `consentDocument` shows it), each photo purpose given and "
     "withdrawn (`photoConsents`), the photos taken (`photos`: stage, body area, who took them "
-    "and when, without the images, which `Photo.link` serves), the treatments performed, and "
+    "and when, without the images, which `photoLinks` serve), the treatments performed, and "
     "`whoSawMyFile`: the audit trail of reads and changes of this file, newest first (at most "
     "5000, with the total). `fhirBundle` is the clinical part as a "
     "FHIR R4 Bundle for another provider (art. 20), without the service card. A file beyond "
@@ -91,6 +96,13 @@ class ClientFileExportPayload:
         "MedicationStatement, Condition, Procedure, Observation (pregnancy, breastfeeding), "
         "QuestionnaireResponse (lifestyle, skin care, state of mind, wishes) and Consent, each "
         "as the file has it now; validated before it is sent."
+    )
+    photo_links: list[ClientCopyPhotoLink] = strawberry.field(
+        description="A link to the image of each photo in `file.photos`, in the same order, "
+        "for handing them over with the copy: issued whatever photo purposes the client has "
+        "given or withdrawn, since handing a client their own photos is no use of them. The "
+        "links are short-lived and work only for your session: a retry with the same key "
+        "answers the same copy with links issued afresh."
     )
 
 
@@ -132,8 +144,8 @@ def _copy(client_id: str, file: ClientFile) -> tuple[dict[str, Any], dict[str, A
 async def export_client_file(
     info: Info[Context, None], input: ExportClientFileInput
 ) -> ExportClientFileResult:
-    claims = info.context.claims
-    if claims is None:
+    session, claims = info.context.session, info.context.claims
+    if session is None or claims is None:
         return not_authorized()
     client = await visible_client(info, input.client_id)
     if client is None:
@@ -161,10 +173,12 @@ async def export_client_file(
     if size > MAX_EXPORT_BYTES:
         return _too_large(f"the copy would exceed {MAX_EXPORT_BYTES // 2**20} MiB")
     note_access(client.id, FILE_EXPORT_READ)
+    photo_ids = [photo.id for photo in file.photos]
     return ClientFileExportPayload(
         client_id=strawberry.ID(input.client_id),
         as_of=as_of,
         file=cast(JSON, document),
         fhir_version=FHIR_VERSION,
         fhir_bundle=cast(JSON, bundle),
+        photo_links=copy_links(info.context.config, session.token, client.id, photo_ids),
     )
