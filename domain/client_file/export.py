@@ -176,7 +176,9 @@ class FileAccess:
 
     @property
     def read(self) -> bool:
-        return self.action.endswith(".read")
+        # A change is noted under its mutation's name (`recordAllergy`); every kind of read is a
+        # dotted code, not all of them ending in ".read" (`client.photo.view`, a photo's link).
+        return "." in self.action
 
 
 @dataclass(frozen=True)

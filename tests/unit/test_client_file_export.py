@@ -207,3 +207,12 @@ def test_a_broken_bundle_is_refused() -> None:
     assert len(problems) == 2, problems
     assert any("subject" in p for p in problems)
     assert any("birthDate" in p for p in problems)
+
+
+def test_a_photo_link_or_view_is_a_read_of_the_file_and_a_mutation_a_change() -> None:
+    def kind(action: str) -> bool:
+        return FileAccess(1, _at(5), "acc-1", "SUPERVISOR", None, action).read
+
+    reads = ("client.read", "client.photo.link", "client.photo.view", "client.photo.copy_view")
+    assert all(kind(action) for action in reads)
+    assert not any(kind(action) for action in ("recordAllergy", "uploadPhoto", "exportClientFile"))
