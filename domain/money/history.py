@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from domain.money import standing
+
 # Enough for a glance at a client's file; the bills list every bill anyway.
 TOP_ITEMS = 10
 
@@ -70,9 +72,8 @@ class BillStanding:
 
     @property
     def outstanding_minor(self) -> int:
-        if self.closed:
-            return 0
-        return max(self.total_minor - self.paid_minor + self.refunded_minor, 0)
+        held = standing.held(self.paid_minor, self.refunded_minor)
+        return standing.outstanding(self.total_minor, held, ended_before_treatment=self.closed)
 
 
 def by_month(movements: list[Movement]) -> list[MonthTotal]:

@@ -13,19 +13,21 @@ from dataclasses import dataclass
 
 from domain.errors import FieldProblem
 from domain.journey.stages import PaymentKind
+from domain.money import standing
 from domain.money.money import Money
 
 
 @dataclass(frozen=True)
 class BillState:
     total: int
-    paid: int  # held: the payments less their refunds
+    paid: int  # held: the payments less their refunds (`standing.held`)
     kinds: frozenset[PaymentKind]  # the kinds paid against the bill so far
     currency: str
 
     @property
     def outstanding(self) -> int:
-        return max(self.total - self.paid, 0)
+        # A payment is taken only on a journey that goes on: its bill is judged as still owed.
+        return standing.outstanding(self.total, self.paid, ended_before_treatment=False)
 
 
 Rule = Callable[[BillState, int], bool]

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from domain.errors import ValidationFailed
 from domain.journey.stages import PaymentKind
+from domain.money import standing
 from domain.money.payments import BillState, payment_problems
 from domain.store.billing import Bill, Payment, ReceiptCounter, Refund
 
@@ -96,8 +97,9 @@ async def _refuse_beyond_the_bill(new: NewPayment, connection: BaseDBAsyncClient
     given_back = await Refund.filter(bill_id=new.bill_id).using_db(connection)
     state = BillState(
         total=bill.total_minor,
-        # What the bill holds: money given back after the treatment began is owed again.
-        paid=sum(p.amount_minor for p in taken) - sum(r.amount_minor for r in given_back),
+        paid=standing.held(
+            sum(p.amount_minor for p in taken), sum(r.amount_minor for r in given_back)
+        ),
         kinds=frozenset(PaymentKind(p.kind) for p in taken),
         currency=bill.currency,
     )

@@ -9,6 +9,7 @@ import strawberry
 
 from domain.consent.signature import SignatureFormat
 from domain.journey.stages import PaymentKind, PaymentMethod
+from domain.money import standing
 from domain.money.catalog import PriceItemKind
 from domain.money.partner_split import StaffTreatment
 from domain.store.billing import Bill as BillRow
@@ -140,7 +141,9 @@ class Bill:
     paid: Money = strawberry.field(description="Paid against the bill so far.")
     refunded: Money = strawberry.field(description="Given back so far.")
     outstanding: Money = strawberry.field(
-        description="Still to pay: total less paid plus given back."
+        description="Still to pay: the total less what the bill holds (paid less given back); "
+        "nothing once the journey ended before its treatment (the client withdrew). As "
+        "`billingHistory { bills { outstanding } }`."
     )
     confirmation: BillConfirmation | None = strawberry.field(
         description="The client's confirmation; null until confirmed."
@@ -168,9 +171,13 @@ class Bill:
         refunded = sum(r.amount_minor for r in refunds)
         dues = await InstallmentDue.filter(bill_id=row.id).order_by("seq")
         tasks = await InstallmentOverdue.filter(bill_id=row.id)
-        # Judged as the supervisor's count judges them: one bill, one journey, one read more.
-        left = await ended_before_treatment([row.journey_id]) if tasks else set()
-        kept = {row.id: paid - refunded}
+        # What is owed, and the tasks, judged as the billing history and the supervisor's count
+        # judge them: one bill, one journey, one read more.
+        left = await ended_before_treatment([row.journey_id])
+        kept = {row.id: standing.held(paid, refunded)}
+        owed = standing.outstanding(
+            row.total_minor, kept[row.id], ended_before_treatment=row.journey_id in left
+        )
         overdue = {task.seq for task in tasks if still_owed(task, kept, left)}
 
         def money(minor: int) -> Money:
@@ -187,7 +194,7 @@ class Bill:
             total=money(row.total_minor),
             paid=money(paid),
             refunded=money(refunded),
-            outstanding=money(max(row.total_minor - paid + refunded, 0)),
+            outstanding=money(owed),
             confirmation=_confirmation(confirmation),
             payments=[Payment.from_row(p, locale, refunds) for p in payments],
             installments=[

@@ -9,16 +9,14 @@ from zoneinfo import ZoneInfo
 import strawberry
 from strawberry.types import Info
 
-from domain.journey.codec import facts_from_json
-from domain.journey.stages import PaymentKind, Stage
+from domain.journey.stages import PaymentKind
 from domain.money import history
 from domain.money.money import Money as MoneyValue
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillLine as LineRow
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
-from domain.store.billing_reads import payment_minor
-from domain.store.models import Journey as JourneyRow
+from domain.store.billing_reads import ended_before_treatment, payment_minor
 from schema.audit.collector import note_access
 from schema.clients.file_access import visible_client, zone_of
 from schema.context import Context
@@ -57,7 +55,8 @@ class BillStanding:
     paid: Money = strawberry.field(description="Paid against it.")
     refunded: Money = strawberry.field(description="Given back.")
     outstanding: Money = strawberry.field(
-        description="Still owed (nothing when the journey ended before treatment)."
+        description="Still owed: the total less what the bill holds (paid less given back); "
+        "nothing once the journey ended before its treatment. As the bill's `outstanding`."
     )
     on_installments: bool = strawberry.field(description="Paid under an installment plan.")
 
@@ -72,16 +71,6 @@ class BillingHistory:
     outstanding_on_installments: Money = strawberry.field(
         description="Of that, owed under installment plans."
     )
-
-
-async def _closed_journeys(journey_ids: set[str]) -> set[str]:
-    """Journeys that ended before the treatment began: their bills are owed no more."""
-    rows = await JourneyRow.filter(id__in=sorted(journey_ids))
-    return {
-        row.id
-        for row in rows
-        if Stage(row.stage).is_terminal and not facts_from_json(row.facts).treatment_started
-    }
 
 
 def _month(at: datetime, zone: ZoneInfo) -> str:
@@ -116,7 +105,8 @@ async def billing_history(
     ]
     plans = {p.bill_id for p in payments if p.kind == PaymentKind.INSTALLMENT_PLAN.value}
     paid_bills = {p.bill_id for p in payments if p.bill_id}
-    closed = await _closed_journeys({b.journey_id for b in bills})
+    # Their bills are owed no more, as the bill's own `outstanding` says (`money.standing`).
+    closed = await ended_before_treatment({b.journey_id for b in bills})
     figures = [
         history.BillFigures(
             b.id, b.journey_id, b.total_minor, b.id in plans, b.journey_id in closed

@@ -23,6 +23,7 @@ from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import PaymentKind, PaymentMethod
 from domain.journey.table import Action
+from domain.money import standing
 from domain.money.installments import ScheduleStart, dues_of, schedule_problems
 from domain.money.money import Money, MoneyError, is_currency
 from domain.money.payments import BillState, payment_problems
@@ -112,11 +113,12 @@ async def _bill_problems(
     # Without this request's own payment: an attempt of it running beside this one may have
     # written it since this attempt looked, and the bill is judged as the first attempt judged it.
     payments = await Payment.filter(bill_id=row.id).exclude(id=payment_id)
-    # What the bill holds: money given back after the treatment began is owed again.
     given_back = await Refund.filter(bill_id=row.id)
     state = BillState(
         total=row.total_minor,
-        paid=sum(p.amount_minor for p in payments) - sum(r.amount_minor for r in given_back),
+        paid=standing.held(
+            sum(p.amount_minor for p in payments), sum(r.amount_minor for r in given_back)
+        ),
         kinds=frozenset(PaymentKind(p.kind) for p in payments),
         currency=row.currency,
     )

@@ -68,7 +68,7 @@ async def test_a_plan_given_back_before_the_treatment_is_not_overdue_at_its_due_
     assert late is False
     assert await overdue_count(driver) == 0
     bill = await bill_of(driver, journey)
-    assert bill["outstanding"]["amount"] == "900.00"  # what the bill says, owed or not
+    assert bill["outstanding"]["amount"] == "0.00"  # owed no more, as the history says
 
 
 async def test_an_overdue_installment_is_owed_no_more_once_the_client_left_untreated(
