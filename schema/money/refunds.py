@@ -194,24 +194,40 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
             claimed=ledger,
             after_accepted=written_after_the_step,
         )
-        if not isinstance(outcome, JourneyPayload):
-            assert not isinstance(outcome, ContraindicationFound)  # only startTreatment is gated
+        if isinstance(outcome, JourneyPayload):
+            return await _payload(refund_id, locale)
+        assert not isinstance(outcome, ContraindicationFound)  # only startTreatment is gated
+        ended = await _ended_since(journey, outcome)
+        if ended is None:
             return outcome
-    else:
-        if (
-            before_treatment
-            and await _journey_refund_being_written(journey)
-            and not await _own_step_ended_it(claims.account_id, input, ledger, info, journey)
-        ):
-            return Conflict(
-                code=ErrorCode.CONFLICT,
-                message="the journey's own refund is being recorded: try again in a moment",
-            )
-        refused = await given_back_in_full()
-        if refused is not None:
-            return refused
-        await idempotency.settle(claims.account_id, input, refund_id)
+        # Another request ended the journey since it was read (a refund sent at once, most
+        # often): this one is judged as a refund of the ended journey, as its retry would be.
+        journey = ended
+    if (
+        before_treatment
+        and await _journey_refund_being_written(journey)
+        and not await _own_step_ended_it(claims.account_id, input, ledger, info, journey)
+    ):
+        return Conflict(
+            code=ErrorCode.CONFLICT,
+            message="the journey's own refund is being recorded: try again in a moment",
+        )
+    refused = await given_back_in_full()
+    if refused is not None:
+        return refused
+    await idempotency.settle(claims.account_id, input, refund_id)
     return await _payload(refund_id, locale)
+
+
+async def _ended_since(journey: JourneyRow, refused: object) -> JourneyRow | None:
+    """The journey as it is now, when its step was refused because the journey ended before its
+    treatment since it was read; None when it was refused for anything else."""
+    if not isinstance(refused, TransitionNotAllowed):
+        return None
+    now = await JourneyRow.get(id=journey.id)
+    if not Stage(now.stage).is_terminal or facts_from_json(now.facts).treatment_started:
+        return None
+    return now
 
 
 # The journey's refund step writes its refund row right after the step: within seconds, unless

@@ -1,15 +1,21 @@
 """A refund before the treatment began ends the journey: the client withdrew and owes nothing more.
 
-The bill and the client's billing history say so alike (before, the bill counted the part not
-given back as still owed, 600.00 on a bill the history showed owing nothing).
+The bill and the client's billing history say so alike (before, the bill counted what was given
+back as owed again, 600.00 on a bill the history showed owing nothing), and two refunds sent at
+once are each answered as the README promises: the journey's step is taken by one, and the other
+is judged as a refund of a journey that has ended (before, it was told the journey has ended,
+though a refund then is an entry beside the payment).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from domain.roles import Role
+from domain.store.billing import Refund
+from schema.ids import decode_id
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.money_support import (
@@ -58,3 +64,35 @@ async def test_the_bill_and_the_history_owe_nothing_after_a_refund_before_treatm
     assert in_history == [on_bill]
     assert on_bill == ("1000.00", "0.00")
     assert history["outstanding"]["amount"] == "0.00"
+
+
+async def test_two_refunds_at_once_before_treatment_end_the_journey_once(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a bill of 1000.00 paid in full, the treatment not begun
+    driver = await fresh_clinic()
+    journey, paid_id = await _paid_in_full(driver)
+    refund = {"paymentId": paid_id, "amount": eur("600.00"), "reason": "changed her mind"}
+    # When two cashiers give 600.00 back at once
+    answers = await asyncio.gather(
+        *(
+            money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=new_key())
+            for _ in range(2)
+        )
+    )
+    # Then one ends the journey; the other is told the truth: its refund would give back more
+    # than is left, or, while the first's entry is still being written, to try again
+    kinds = sorted(answer["__typename"] for answer in answers)
+    assert "RefundPayload" in kinds, answers
+    (given,) = [a for a in answers if a["__typename"] == "RefundPayload"]
+    (loser,) = [a for a in answers if a is not given]
+    assert given["journey"]["stage"] == "REFUNDED", given
+    assert loser["__typename"] in ("ValidationFailed", "Conflict"), loser
+    if loser["__typename"] == "ValidationFailed":
+        assert loser["problems"] == [
+            {"field": "amount.amount", "message": "at most 400.00 is left to refund"}
+        ], loser
+    # And the money went back once
+    assert await Refund.filter(payment_id=decode_id(paid_id, "Payment")).count() == 1
+    bill = await bill_of(driver, journey["id"])
+    assert [r["amount"]["amount"] for r in bill["refunds"]] == ["600.00"]
