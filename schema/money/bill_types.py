@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -12,6 +13,7 @@ from domain.journey.stages import PaymentKind, PaymentMethod
 from domain.money import standing
 from domain.money.catalog import PriceItemKind
 from domain.money.partner_split import StaffTreatment
+from domain.store.bill_lists import bill_payments, bill_refunds, bill_sums, refunds_of
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillConfirmation as ConfirmationRow
 from domain.store.billing import BillLine as LineRow
@@ -20,12 +22,16 @@ from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
 from domain.store.billing_reads import ended_before_treatment, payment_minor, still_owed
 from schema.audit.collector import note_access
-from schema.ids import encode_id
+from schema.ids import decode_id, encode_id
+from schema.input_check import InputNotAccepted, check_list_page
 from schema.money.types import Money
 
 BILL_ID_TYPE = "Bill"
 PAYMENT_ID_TYPE = "Payment"
 BILL_READ = "client.bill.read"
+# A bill's payments and refunds in one page: as many as a journey lists at most by default.
+BILL_PAGE = 100
+MAX_BILL_PAGE = 500
 
 strawberry.enum(
     StaffTreatment,
@@ -148,27 +154,70 @@ class Bill:
     confirmation: BillConfirmation | None = strawberry.field(
         description="The client's confirmation; null until confirmed."
     )
-    payments: list[Payment] = strawberry.field(description="Payments, oldest first.")
     installments: list[Installment] = strawberry.field(
         description="The installment plan's schedule; empty without a plan."
     )
-    refunds: list[Refund] = strawberry.field(description="Refunds, oldest first.")
     partner_staff: StaffTreatment = strawberry.field(
         description="Whether the client is the referring partner's own staff or relative "
         "(`createBill(partnerStaff)`)."
     )
     created_by: str = strawberry.field(description="Raw account id of who made the bill.")
     created_at: datetime = strawberry.field(description="When, in UTC.")
+    raw_id: strawberry.Private[str]
+    locale: strawberry.Private[str]
+
+    @strawberry.field(
+        description="Payments, oldest first (by receipt number), each with its refunds: those "
+        "after the payment `after` names, at most `first` of them. A page of `first` may have "
+        "more after it: ask again with the last one's `id` as `after`. `paid` counts them all."
+    )
+    async def payments(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, 1 to {MAX_BILL_PAGE}.")
+        ] = BILL_PAGE,
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The `id` of the last payment already read."),
+        ] = None,
+    ) -> list[Payment]:
+        # Bounded: small partial payments, or money given back and paid again, grow it.
+        check_list_page(first, MAX_BILL_PAGE)
+        raw = None if after is None else decode_id(after, PAYMENT_ID_TYPE) or ""
+        rows = await bill_payments(self.raw_id, first, raw)
+        if rows is None:
+            raise InputNotAccepted("after: not the id of a payment of this bill")
+        refunds = await refunds_of([row.id for row in rows])
+        return [Payment.from_row(row, self.locale, refunds) for row in rows]
+
+    @strawberry.field(
+        description="Refunds, oldest first: those after the refund `after` names, at most "
+        "`first` of them. A page of `first` may have more after it: ask again with the last "
+        "one's `id` as `after`. `refunded` counts them all."
+    )
+    async def refunds(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, 1 to {MAX_BILL_PAGE}.")
+        ] = BILL_PAGE,
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The `id` of the last refund already read."),
+        ] = None,
+    ) -> list[Refund]:
+        # Bounded: every refund after the treatment began may be paid again and given back again.
+        check_list_page(first, MAX_BILL_PAGE)
+        rows = await bill_refunds(self.raw_id, first, after)
+        if rows is None:
+            raise InputNotAccepted("after: not the id of a refund of this bill")
+        return [Refund.from_row(row, self.locale) for row in rows]
 
     @classmethod
     async def load(cls, row: BillRow, locale: str) -> Bill:
         note_access(row.client_id, BILL_READ)  # built only to be answered: this is the read
         lines = await LineRow.filter(bill_id=row.id).order_by("position")
         confirmation = await ConfirmationRow.get_or_none(bill_id=row.id)
-        payments = await PaymentRow.filter(bill_id=row.id).order_by("receipt_number")
-        refunds = await RefundRow.filter(bill_id=row.id).order_by("recorded_at", "id")
-        paid = sum(p.amount_minor for p in payments)
-        refunded = sum(r.amount_minor for r in refunds)
+        paid, refunded = await bill_sums(row.id)
         dues = await InstallmentDue.filter(bill_id=row.id).order_by("seq")
         tasks = await InstallmentOverdue.filter(bill_id=row.id)
         # What is owed, and the tasks, judged as the billing history and the supervisor's count
@@ -196,7 +245,6 @@ class Bill:
             refunded=money(refunded),
             outstanding=money(owed),
             confirmation=_confirmation(confirmation),
-            payments=[Payment.from_row(p, locale, refunds) for p in payments],
             installments=[
                 Installment(
                     seq=d.seq,
@@ -206,10 +254,11 @@ class Bill:
                 )
                 for d in dues
             ],
-            refunds=[Refund.from_row(r, locale) for r in refunds],
             partner_staff=StaffTreatment(row.partner_staff),
             created_by=row.created_by,
             created_at=row.created_at,
+            raw_id=row.id,
+            locale=locale,
         )
 
 

@@ -213,3 +213,16 @@ def test_an_object_counts_as_several_values() -> None:
         f"{OBJECT_WEIGHT}): ask for smaller pages (`first`), fewer fields in each item or fewer "
         "aliases"
     )
+
+
+def test_a_bills_payments_and_refunds_count_as_their_pages() -> None:
+    # 30 aliases of a bill with its payments and refunds: 30 x (100 + 100) items by default,
+    # each of 8 values and more; before, both were read whole and counted as nothing
+    fields = "id amount { amount formatted } recordedBy recordedAt"
+    one = "bill(id: $b) {{ payments{0} {{ {1} }} refunds{0} {{ {1} }} }}"
+    default = " ".join(f"a{i}: " + one.format("", fields) for i in range(30))
+    largest = " ".join(f"a{i}: " + one.format("(first: 500)", fields) for i in range(30))
+    assert _refused("query Q($b: ID) { " + default + " }", b="x") is not None
+    assert _refused("query Q($b: ID) { " + largest + " }", b="x") is not None
+    screen = "query Q($b: ID) { " + one.format("", fields) + " }"
+    assert _refused(screen, b="x") is None
