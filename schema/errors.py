@@ -61,7 +61,9 @@ class TooManyAttempts(UserError):
 
 @strawberry.type(
     description="Temporal, which runs the journeys and the triage desk, did not answer in time "
-    "(or could not be reached): whether this request's change was made is not known yet. Send "
+    "(or could not be reached): whether this request's change was made is not known yet; or "
+    "the server already has as much of this request's work under way as it takes (passwords "
+    "being hashed, steps waiting on one journey) and refused it before doing anything. Send "
     "the same request again with the same `idempotencyKey` after `retryAfterSeconds`: it is "
     "then answered as the first attempt was, and the change is made once, never twice."
 )
@@ -99,6 +101,16 @@ def unavailable() -> Unavailable:
         code=ErrorCode.UNAVAILABLE,
         message="not answered in time: send the same request again with the same idempotencyKey",
         retry_after_seconds=RETRY_UNAVAILABLE_AFTER_SECONDS,
+    )
+
+
+def busy(what: str, retry_after_seconds: int) -> Unavailable:
+    """Refused before any work or write, as `what` is at its bound: the retry goes afresh."""
+    return Unavailable(
+        code=ErrorCode.UNAVAILABLE,
+        message=f"{what}: nothing was done; send the same request again with the same "
+        f"idempotencyKey in {retry_after_seconds} s",
+        retry_after_seconds=retry_after_seconds,
     )
 
 

@@ -9,7 +9,6 @@ is an audit entry in the administrator's clinic's chain, its subject `clinic:<id
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
@@ -42,12 +41,15 @@ from schema.admin.types import (
     UpdateStaffAccountInput,
 )
 from schema.audit.collector import note_access
+from schema.auth.hashing import PASSWORD_WORK, RETRY_AFTER_SECONDS, HashingBusy
 from schema.context import Context
 from schema.errors import (
     Conflict,
     NotAuthorized,
     NotFound,
+    Unavailable,
     ValidationFailed,
+    busy,
     from_domain,
     not_authorized,
     not_found,
@@ -140,7 +142,10 @@ async def create_staff_account(
         return earlier  # type: ignore[no-any-return]
     if isinstance(earlier, str):
         return _payload(await StaffAccount.get(id=earlier))
-    password_hash = await asyncio.to_thread(passwords.hash_password, input.temporary_password)
+    try:
+        password_hash = await PASSWORD_WORK.hash(input.temporary_password)
+    except HashingBusy:
+        return _hashing_busy()
     new = accounts.NewAccount(
         str(input.clinic_id), input.username, input.display_name, input.role, password_hash
     )
@@ -156,6 +161,11 @@ async def create_staff_account(
     note_access(f"staff:{row.id}", info.field_name)
     await _remember(info, input, row.id)
     return _payload(row)
+
+
+def _hashing_busy() -> Unavailable:
+    """The key stays claimed and unsettled, nothing written: a retry with it does the work."""
+    return busy("too many passwords are being hashed", RETRY_AFTER_SECONDS)
 
 
 def _account_id(ledger: KeyClaim | None) -> str | None:
@@ -198,8 +208,12 @@ async def reset_staff_password(
     problems = password_problems("temporaryPassword", input.temporary_password)
     hashed: list[str] = []
 
-    async def prepare() -> None:
-        hashed.append(await asyncio.to_thread(passwords.hash_password, input.temporary_password))
+    async def prepare() -> Unavailable | None:
+        try:
+            hashed.append(await PASSWORD_WORK.hash(input.temporary_password))
+        except HashingBusy:
+            return _hashing_busy()
+        return None
 
     async def change(row: StaffAccount) -> None:
         await accounts.reset_password(row, hashed[0])
@@ -213,11 +227,12 @@ async def _change_account(
     staff_id: str,
     problems: list[FieldProblem],
     change: Callable[[StaffAccount], Awaitable[NotAuthorized | None]],
-    prepare: Callable[[], Awaitable[None]] | None = None,
+    prepare: Callable[[], Awaitable[Unavailable | None]] | None = None,
 ) -> StaffAccountResult:
     """Checks, then `change` once per idempotency key; answers the account as it is now.
     `prepare`: slow work the change needs (a password's hash), done before its transaction,
-    which holds the write lock, and only for a change that will be made."""
+    which holds the write lock, and only for a change that will be made; it answers
+    `Unavailable` when the work cannot be done now (nothing is written)."""
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key or problems:
         return _invalid([*problems, *([bad_key] if bad_key else [])])
@@ -228,8 +243,9 @@ async def _change_account(
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if earlier is None:
-        if prepare is not None:
-            await prepare()
+        refused_now = await prepare() if prepare is not None else None
+        if refused_now is not None:
+            return refused_now
         refusals: list[NotAuthorized] = []
 
         async def replace() -> None:

@@ -9,7 +9,7 @@ import strawberry
 from domain.roles import Role
 from domain.store.models import Clinic as ClinicRow
 from schema import idempotency
-from schema.errors import Conflict, NotAuthorized, NotFound, ValidationFailed
+from schema.errors import Conflict, NotAuthorized, NotFound, Unavailable, ValidationFailed
 from schema.staff.types import StaffMember
 
 
@@ -102,6 +102,12 @@ ClinicResult = Annotated[
     strawberry.union("ClinicResult", description="`createClinic`'s answer."),
 ]
 StaffAccountResult = Annotated[
-    StaffAccountPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
-    strawberry.union("StaffAccountResult", description="An account administration answer."),
+    StaffAccountPayload | NotAuthorized | ValidationFailed | NotFound | Conflict | Unavailable,
+    strawberry.union(
+        "StaffAccountResult",
+        description="An account administration answer. `Unavailable`: a new password could not "
+        "be hashed now, as the hashing threads sign-ins share already have as many waiting as "
+        "they take; nothing was written, and the same request with the same key goes through "
+        "after `retryAfterSeconds`.",
+    ),
 ]

@@ -3,7 +3,10 @@
 argon2 releases the GIL while it works, so the event loop keeps answering other requests while
 a sign-in is verified. The pool is small (each hash takes 19 MiB and most of a core) and the
 queue in front of it is bounded: past it a sign-in is told to retry (`HashingBusy`) instead of
-waiting behind hundreds of others, so a flood of sign-ins costs bounded memory and time.
+waiting behind hundreds of others, so a flood of sign-ins costs bounded memory and time. Every
+password the API hashes or verifies goes through it: an administrator's new accounts and
+password resets too, which on the default thread pool ran six hashes at once behind a queue
+without end, shared with photo uploads and the photo store.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ T = TypeVar("T")
 
 
 class HashingBusy(Exception):
-    """More sign-ins are waiting for the hashing threads than the queue holds."""
+    """More passwords are waiting for the hashing threads than the queue holds."""
 
 
 class PasswordWork:
@@ -39,6 +42,11 @@ class PasswordWork:
             return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
         finally:
             self._in_flight -= 1
+
+    @property
+    def in_flight(self) -> int:
+        """Passwords being hashed or verified, or waiting for a thread (for tests and metrics)."""
+        return self._in_flight
 
     async def verify(self, password: str, stored: str | None) -> passwords.Verdict:
         """`stored` None (no such account): a decoy is verified, at the same cost, and fails."""
