@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import strawberry
@@ -44,12 +45,14 @@ from schema.errors import (
     TransitionNotAllowed,
     Unavailable,
     ValidationFailed,
+    busy,
     from_domain,
     not_authorized,
     not_found,
 )
 from schema.ids import decode_id
 from schema.journeys.availability import allowed_actions
+from schema.journeys.steps_in_flight import RETRY_AFTER_SECONDS, STEPS_IN_FLIGHT
 from schema.journeys.types import Journey
 from schema.text import check_text
 from schema.update_ids import UpdateRan, update_id_for, update_taken
@@ -172,14 +175,48 @@ async def run_action(
     before_update: BeforeUpdate | None = None,
 ) -> JourneyOutcome:
     """Runs `action` on `input.journey_id` once per `input.idempotency_key`. `claimed`: the
-    key's claim when the caller made it (a mutation that asks the desk first)."""
-    actor = info.context.actor
-    if actor is None:
+    key's claim when the caller made it (a mutation that asks the desk first). Past
+    `MAX_STEPS_IN_FLIGHT` steps of this process on the journey: `Unavailable` at once."""
+    if info.context.actor is None:
         return not_authorized()
-    key = idempotency.key_of(input)
-    bad_key = records.key_problem(key)
+    steps = StepOptions(record_kind, record_body, claimed, after_accepted, before_update)
+    bad_key = records.key_problem(idempotency.key_of(input))
     if bad_key:
         return from_domain(domain_errors.ValidationFailed([bad_key]))
+    claims, journey_id = info.context.claims, decode_id(input.journey_id, "Journey")
+    if claims is None or journey_id is None:  # no journey to find: nothing waits on it
+        return await _run_admitted(info, input, action, details, steps)
+    # Counted before the key is claimed or a draft written (`schema.journeys.steps_in_flight`).
+    with STEPS_IN_FLIGHT.step(claims.clinic_id, journey_id) as admitted:
+        if admitted:
+            return await _run_admitted(info, input, action, details, steps)
+    log.warning("journey %s: a step refused, too many run on it", journey_id)
+    return busy("too many steps are waiting on this journey", RETRY_AFTER_SECONDS)
+
+
+@dataclass(frozen=True)
+class StepOptions:
+    """What `run_action` takes besides the action (see there)."""
+
+    record_kind: str | None = None
+    record_body: dict[str, Any] | None = None
+    claimed: records.KeyClaim | None = None
+    after_accepted: AfterAccepted | None = None
+    before_update: BeforeUpdate | None = None
+
+
+async def _run_admitted(
+    info: Info[Context, None],
+    input: Any,
+    action: Action,
+    details: ActionDetails,
+    steps: StepOptions,
+) -> JourneyOutcome:
+    actor = info.context.actor
+    assert actor is not None  # `run_action` answered a caller without one
+    key = idempotency.key_of(input)
+    record_kind, record_body, claimed = steps.record_kind, steps.record_body, steps.claimed
+    after_accepted, before_update = steps.after_accepted, steps.before_update
     # The draft goes with the row and the claim, unless the caller claimed the key itself or a
     # check of the step's own before the update (`before_update`) must find nothing written.
     recorded = None
