@@ -59,6 +59,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
+from domain.partners.statement import MAX_STATEMENT_LINES
 
 MAX_LIST_ITEMS = 50_000
 # What one object costs the loop, in values: measured on every shape of answer (a history's
@@ -76,7 +77,10 @@ MAX_FIELD_VALUES = 24_000
 LARGEST_PAGE = 500
 # Lists without `first` that can still be long, with the most they hold: each of their items
 # multiplies the paged lists asked inside it (a recall's recipients, each with a client's file).
-UNPAGED_LIMITS = {("Query", "lotRecipients"): 1000}
+UNPAGED_LIMITS = {
+    ("Query", "lotRecipients"): 1000,
+    ("PartnerStatement", "lines"): MAX_STATEMENT_LINES,
+}
 # Lists without `first` bounded across one enclosing object rather than per item: a journey's
 # records take `MAX_AMENDMENTS_PER_JOURNEY` amendments in all, so `amendments` asked in every
 # event of a history page holds that many per journey, however many events the page has. Such

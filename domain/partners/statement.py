@@ -12,6 +12,14 @@ from decimal import Decimal
 
 from domain.money.partner_split import DealLine, LineSplit, split_line
 
+# The most lines one statement carries: a month with more is refused whole, never cut (a
+# statement missing lines would underpay the partner). A salon sending 30 clients a month who
+# each pay twice for a three-line bill makes 180. It is also what the answer-size estimate
+# counts `lines` as (`schema.answer_size`): 500 lines with every field are about 22,500 values,
+# within the 24,000 one answer may hold, where the month was read and built on the event loop
+# however many payments it held.
+MAX_STATEMENT_LINES = 500
+
 
 @dataclass(frozen=True)
 class PartnerDeal:

@@ -13,9 +13,15 @@ from domain.money import partner_split
 from domain.money.catalog import PriceItemKind
 from domain.money.money import Money as MoneyValue
 from domain.months import MONTH_RULE, is_month
-from domain.partners.statement import StatementLine, statement_lines, to_csv, totals
+from domain.partners.statement import (
+    MAX_STATEMENT_LINES,
+    StatementLine,
+    statement_lines,
+    to_csv,
+    totals,
+)
 from domain.store.money_movements import month_bounds
-from domain.store.partner_deals import deals_from_payments
+from domain.store.partner_deals import TooManyLines, deals_from_payments
 from domain.store.partner_reads import current
 from schema.context import Context
 from schema.errors import (
@@ -62,7 +68,10 @@ class PartnerStatementLine:
 class PartnerStatement:
     partner: Partner = strawberry.field(description="The partner.")
     month: str = strawberry.field(description="The month, YYYY-MM, in the clinic's calendar.")
-    lines: list[PartnerStatementLine] = strawberry.field(description="Oldest first.")
+    lines: list[PartnerStatementLine] = strawberry.field(
+        description=f"Oldest first; at most {MAX_STATEMENT_LINES}: a month with more is refused "
+        "whole (ValidationFailed on `month`), never cut."
+    )
     total_sold: list[Money] = strawberry.field(description="Deal prices, per currency.")
     total_partner_share: list[Money] = strawberry.field(
         description="What the partner is owed, per currency."
@@ -103,7 +112,13 @@ async def partner_statement(
     if not row:
         return not_found("partner")
     start, end = await month_bounds(claims.clinic_id, month)
-    lines = statement_lines(await deals_from_payments(row.partner_id, claims.clinic_id, start, end))
+    deals = await deals_from_payments(row.partner_id, claims.clinic_id, start, end)
+    if isinstance(deals, TooManyLines):
+        return invalid(
+            "month",
+            f"the month makes more than {deals.most} statement lines: refused whole, never cut",
+        )
+    lines = statement_lines(deals)
     sums = totals(lines)
     return PartnerStatement(
         partner=await Partner.from_row(row),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.partners.statement import MAX_STATEMENT_LINES
 from schema.money import figures as money_figures
 from schema.partners import queries as partner_queries
 from schema.partners import register as partner_register
@@ -27,7 +28,9 @@ class PartnerQueries:
         description="Supervisors and cashiers: what a partner salon is owed for a month under "
         "the seed-003 split, line by line and as CSV. It counts the money taken in the month "
         "from the clients the partner referred: each payment is a sale of its part of the "
-        "bill's lines (a deposit, an installment), each refund takes its part back.",
+        "bill's lines (a deposit, an installment), each refund takes its part back. A month "
+        f"of more than {MAX_STATEMENT_LINES} lines is refused whole (ValidationFailed on "
+        "`month`), never cut.",
     )
 
 

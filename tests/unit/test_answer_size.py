@@ -226,3 +226,17 @@ def test_a_bills_payments_and_refunds_count_as_their_pages() -> None:
     assert _refused("query Q($b: ID) { " + largest + " }", b="x") is not None
     screen = "query Q($b: ID) { " + one.format("", fields) + " }"
     assert _refused(screen, b="x") is None
+
+
+def test_a_partner_statement_counts_as_many_lines_as_it_carries() -> None:
+    # A statement with every field of every line, at its 500 lines, is one screen; two of them
+    # in one answer are more than one request may hold the loop for
+    money = "{ amount currency formatted }"
+    lines = f"lines {{ journeyId paidAt itemKind rule priceSold {money} base {money} "
+    whole = (
+        'partnerStatement(partnerId: "p", month: "2026-01") { ... on PartnerStatement { '
+        + lines
+        + f"partnerShare {money} }} csv }} }}"
+    )
+    assert _refused("query S { " + whole + " }") is None
+    assert _refused(f"query S {{ a: {whole} b: {whole} }}") is not None
