@@ -27,7 +27,7 @@ from schema.live_errors import SubscriptionRefused, nothing_to_watch
 from schema.loaders import Loaders
 from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
-from schema.supervision.log_replay import Interest
+from schema.supervision.log_replay import Interest, newest_event_id
 from schema.supervision.log_watch import LogWatch
 from schema.supervision.queries import board_stats, visible_clinic
 from schema.supervision.types import BoardChange, BoardUpdate
@@ -36,23 +36,29 @@ CURSOR_TYPE = "BoardUpdate"
 EVERY_CHANGE = Interest(actions=None)
 
 
-async def _stuck_now(clinic_id: str) -> set[str]:
+async def _labels_now(clinic_id: str) -> _Labels:
+    """The clinic's journeys stuck as they stand, and the newest event that may show in that
+    (read after them: an event is written with its journey's row, in one transaction)."""
     rows = await JourneyRow.filter(clinic_id=clinic_id, stuck=True).only("id")
-    return {str(row.id) for row in rows}
+    return _Labels({str(row.id) for row in rows}, await newest_event_id())
 
 
 class _Labels:
     """Which of the clinic's journeys the subscriber was last told are stuck: each change is
     STUCK, UNSTUCK or MOVED against it."""
 
-    def __init__(self, stuck: set[str]) -> None:
+    def __init__(self, stuck: set[str], read_upto: int) -> None:
         self.stuck = stuck
-        self._met: set[str] = set()  # journeys a change read back from the log has set right
+        # The journeys were read as they stood when the log went up to this event: a change
+        # at or below it may be said after that reading, which already shows what it did.
+        self._read_upto = read_upto
+        self._met: set[str] = set()  # journeys such a change has set right
 
     async def label(self, row: JourneyRow, event: JourneyEvent, read_back: bool) -> BoardChange:
-        if read_back and row.id not in self._met:
-            # A change from before the subscriber came is judged against the journey as the
-            # change before it left it, not as it stands now (by then stuck, or unstuck).
+        if (read_back or event.id <= self._read_upto) and row.id not in self._met:
+            # A change from before the subscriber came, or the board was read again (RESYNC),
+            # is judged against the journey as the change before it left it, not as it stood
+            # when read (by then stuck, or unstuck: a journey marked stuck was said MOVED).
             self._met.add(row.id)
             self.stuck.discard(row.id)
             if event.seq > 1 and (await _journey_before(event)).stuck:
@@ -85,11 +91,11 @@ async def supervisor_board(
     watch = LogWatch(clinic.id, CURSOR_TYPE, EVERY_CHANGE, whole=True)
     feed = info.context.feed
     async with feed.clinic(clinic.id) as changes:
-        labels = _Labels(await _stuck_now(clinic.id))
+        labels = await _labels_now(clinic.id)
         async for said in watch.events(changes, resumed, feed):
             cursor = strawberry.ID(watch.cursor(feed, changes))
             if isinstance(said, Resync):
-                labels = _Labels(await _stuck_now(clinic.id))
+                labels = await _labels_now(clinic.id)
                 kind, journey = BoardChange.RESYNC, None
             else:
                 # As the change's event left it: a subscriber behind by two events (stuck, then

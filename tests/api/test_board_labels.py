@@ -1,8 +1,9 @@
 """Live pushes judge each change by the journey as that change left it, not as it stands when
 the push is built (found by a review): the supervisor's board, reading two changes at once
 (stuck, then moved on), said MOVED twice and never that the journey had been stuck; a nudge
-followed by a reassignment alerted neither the consultant nudged nor anyone. And alerts are
-not lost to a subscriber that fell a mailbox behind."""
+followed by a reassignment alerted neither the consultant nudged nor anyone; a journey marked
+stuck while the board was read again after a RESYNC was said MOVED, the board read again having
+it stuck already. And alerts are not lost to a subscriber that fell a mailbox behind."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tortoise.transactions import in_transaction
 from domain.journey.stages import Stage
 from domain.roles import Role
 from domain.store.models import Journey, JourneyEvent
-from schema.feed import QUEUE_LIMIT
+from schema.feed import QUEUE_LIMIT, READ_AT_MOST
 from schema.ids import encode_id
 from tests.api.alert_support import ALERTS, ALERTS_AFTER, event_row, facts_of, nudge_held_open
 from tests.api.flow import JourneyDriver
@@ -48,6 +49,35 @@ async def test_two_changes_read_at_once_are_each_labelled_as_they_left_the_journ
     # Then the board says it was stuck, then that it no longer is
     assert [u["change"] for u in seen] == ["STUCK", "UNSTUCK"]
     assert {u["journey"]["id"] for u in seen} == {encode_id("Journey", journey_id)}
+
+
+async def test_a_change_the_board_read_again_after_a_resync_already_shows_is_labelled_by_it(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a supervisor watching the board, a journey of the clinic on time
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    journey_id, busy_id = await journey(clinic_id, now), await journey(clinic_id, now)
+    await event_row(journey_id, 1, facts_of(Stage.CONSENT, journey_id, clinic_id), now).save()
+    board = hand_fed.api.subscription(BOARD, driver.token(Role.SUPERVISOR), clinicId=clinic_id)
+    async with reading(board, "supervisorBoard") as updates:
+        await hand_fed.watching()
+        # When more changes come than a mailbox holds, and than the feed reads at once, and
+        # after them the journey is marked stuck (the feed's next read brings it)
+        busy = facts_of(Stage.CONSENT, busy_id, clinic_id)
+        await JourneyEvent.bulk_create(
+            [event_row(busy_id, seq, busy, now) for seq in range(1, READ_AT_MOST + 1)]
+        )
+        stuck = facts_of(Stage.CONSENT, journey_id, clinic_id, stuck_since=now, stuck_reason="late")
+        async with in_transaction():  # (with its row, as the read model's writer does)
+            await event_row(journey_id, 2, stuck, now).save()
+            await Journey.filter(id=journey_id).update(stuck=True, stuck_since=now)
+        await hand_fed.feed.poll_once()
+        resync = await updates.next()  # (the board is read again, the journey stuck on it)
+        await hand_fed.feed.poll_once()
+        change = await updates.next()
+    # Then the board is told to read again, and then that the journey got stuck
+    assert resync == {"change": "RESYNC", "journey": None}
+    assert change == {"change": "STUCK", "journey": {"id": encode_id("Journey", journey_id)}}
 
 
 async def test_a_nudge_then_a_reassignment_alerts_the_consultant_who_was_nudged(
