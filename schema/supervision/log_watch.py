@@ -94,7 +94,7 @@ class LogWatch:
             elif isinstance(news, Resync):
                 upto = feed.events_position()
                 after = max(self._came_at, self.newest - LATE_BY_AT_MOST)
-                pending = await self._missed(after, upto, self._named)
+                pending = await self._fell_behind(after, upto)
                 self.newest = max(self.newest, upto)
             elif isinstance(news, ClinicChange):  # (a `TaskTouched` is no journey event)
                 self.newest = max(self.newest, news.event_id)
@@ -143,6 +143,19 @@ class LogWatch:
         missed = await missed_events(self.clinic_id, self.interest, after, upto, at_most)
         named = await events_among(self.clinic_id, self.interest, unsaid)
         return sorted([*named, *missed], key=lambda as_of: as_of[1].id)
+
+    async def _fell_behind(self, after: int, upto: int) -> list[AsOf]:
+        """What a subscriber that fell a mailbox behind missed: the newest `REPLAY_AT_MOST` events
+        with an id in (`after`, `upto`] it has not judged, and those its cursor named. The log
+        is read for as many more as it judged there: those take no place (the newest 200,
+        whether said or not, left out an older one missed, committed late)."""
+        judged = sum(1 for event_id in self._judged if after < event_id <= upto)
+        read = await missed_events(
+            self.clinic_id, self.interest, after, upto, REPLAY_AT_MOST + judged
+        )
+        unjudged = [as_of for as_of in read if as_of[1].id not in self._judged]
+        named = await events_among(self.clinic_id, self.interest, self._named)
+        return sorted([*named, *unjudged[-REPLAY_AT_MOST:]], key=lambda as_of: as_of[1].id)
 
     def _first_time(self, event_id: int) -> bool:
         if event_id in self._judged:
