@@ -87,6 +87,7 @@ async def amend_client_entry(
         return idempotency.conflict()
     first = idempotency.answered(ledger)
     if first is not None:
+        note_write(info, original.client_id)  # the retry answers the correction again
         return await payload(info, await ClientEntry.get(id=first))
     amendment_id = idempotency.derived_id(ledger, "client_entry") or str(uuid.uuid4())
     # This request's own correction, written by an attempt whose answer was lost, is its
@@ -152,4 +153,6 @@ async def mark_entered_in_error(
             return _conflict("the entry is already marked entered in error")
         note_write(info, entry.client_id)
         await idempotency.settle(claims.account_id, input, mark.id)
+    else:
+        note_write(info, entry.client_id)  # the retry answers the entry again: read again
     return await payload(info, entry)

@@ -96,6 +96,7 @@ async def record_entry(info: Info[Context, None], kind: EntryKind, input: Any) -
         return idempotency.conflict()
     first = idempotency.answered(ledger)
     if first is not None:
+        note_write(info, client.id)  # the retry answers the entry again: read again
         return await payload(info, await ClientEntry.get(id=first))
     entry_id = idempotency.derived_id(ledger, "client_entry") or str(uuid.uuid4())
     entry = await write_entry(

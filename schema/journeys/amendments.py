@@ -200,6 +200,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         return idempotency.conflict()
     first = idempotency.answered(ledger)
     if first is not None:
+        note_write(info, journey.client_id)  # the retry answers the correction again
         return AmendmentPayload(amendment=amendment_view(await JourneyRecord.get(id=first)))
     # Every attempt with one key names one amendment: of calls racing with it, one writes it.
     amendment_id = idempotency.derived_id(ledger, "amendment") or str(uuid.uuid4())

@@ -104,6 +104,7 @@ async def set_photo_consent(
         return idempotency.conflict()
     first = idempotency.answered(ledger)
     if first is not None:
+        note_write(info, client.id)  # the retry answers the client's consents again
         row = await ChangeRow.get(id=first)
     else:
         change_id = idempotency.derived_id(ledger, PHOTO_CONSENT_KIND)

@@ -186,6 +186,7 @@ async def upload_photo(
         return idempotency.conflict()
     first = idempotency.answered(ledger)
     if first is not None:
+        note_write(info, client.id)  # the retry answers the photo again: read again
         return PhotoPayload(photo=await photo_view(info, await PhotoRow.get(id=first)))
     derived_id = idempotency.derived_id(ledger, "photo")
     photo_id = derived_id or str(uuid.uuid4())
