@@ -27,7 +27,12 @@ TASK_EVERY = 5  # one follow-up task per this many journeys, a third of them ove
 def _log(journey: Journey) -> list[JourneyEvent]:
     """A journey's start at reception and its one change of stage (the old board read these for
     every journey whose stage changed today)."""
-    common = {"journey_id": journey.id, "actor_id": "bench", "actor_role": "FRONT_DESK"}
+    common = {
+        "journey_id": journey.id,
+        "clinic_id": journey.clinic_id,
+        "actor_id": "bench",
+        "actor_role": "FRONT_DESK",
+    }
     return [
         JourneyEvent(seq=1, action="START", from_stage=None, to_stage="RECEPTION",
                      at=journey.started_at, summary="start", **common),

@@ -34,7 +34,7 @@ from domain.store.sql import (
     marks,
 )
 
-# An event's line in the journey's log; the row also keeps the facts the event left.
+# An event's line in the journey's log; the row also keeps the facts the event left ...
 LOG_COLUMNS = (
     "journey_id",
     "seq",
@@ -47,7 +47,8 @@ LOG_COLUMNS = (
     "summary",
     "record_id",
 )
-EVENT_COLUMNS = (*LOG_COLUMNS, "facts")
+# ... and its journey's clinic, by which a clinic's events are read (`log_replay`).
+EVENT_COLUMNS = (*LOG_COLUMNS, "clinic_id", "facts")
 # What the counters need of the row as it was: the writer compares it with the row it leaves.
 LOCKED_COLUMNS = ("clinic_id", "stage", "active", "stuck", "last_event_seq")
 

@@ -171,6 +171,10 @@ class JourneyEvent(AppendOnlyModel):
 
     id = fields.IntField(primary_key=True)
     journey_id = fields.CharField(max_length=64)
+    # The journey's clinic, so that a clinic's events are read without every other clinic's
+    # (a live subscriber's replay). Null only on an event stored before migration 0039 whose
+    # journey had no row; the projection writes every event with it.
+    clinic_id = fields.CharField(max_length=64, null=True)
     seq = fields.IntField()
     action = fields.CharField(max_length=40)
     from_stage = fields.CharField(max_length=32, null=True)
@@ -187,6 +191,7 @@ class JourneyEvent(AppendOnlyModel):
     class Meta:
         table = "journey_event"
         unique_together = (("journey_id", "seq"),)
+        indexes = (("clinic_id", "id"),)  # a clinic's events, newest first
 
 
 class JourneyRecord(AppendOnlyModel):

@@ -171,6 +171,7 @@ def _event_and_row(
             "at": event.at,
             "summary": event.summary[:500],
             "record_id": event.record_id,
+            "clinic_id": facts.clinic_id,
             "facts": values["facts"],
         },
     )

@@ -187,7 +187,7 @@ CREATE TABLE "journey_event" (
             "actor_role" VARCHAR(32) NOT NULL,
             "at" TIMESTAMP NOT NULL,
             "summary" VARCHAR(500) NOT NULL,
-            "record_id" VARCHAR(64) UNIQUE REFERENCES "journey_record" ("id") ON DELETE RESTRICT, "facts" JSON,
+            "record_id" VARCHAR(64) UNIQUE REFERENCES "journey_record" ("id") ON DELETE RESTRICT, "facts" JSON, "clinic_id" VARCHAR(64),
             CONSTRAINT "uid_journey_eve_journey_0754cc" UNIQUE ("journey_id", "seq")
         );
 
@@ -797,6 +797,8 @@ CREATE INDEX "idx_photo_journey_78ea02" ON "photo" ("journey_id");
 
 CREATE INDEX "idx_consent_sig_journey_80cbea" ON "consent_signature" ("journey_id");
 
+CREATE INDEX "idx_journey_eve_clinic__593052" ON "journey_event" ("clinic_id", "id");
+
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
 CREATE TRIGGER "audit_entry_refuse_delete" BEFORE DELETE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: DELETE refused'); END;
@@ -808,10 +810,6 @@ CREATE TRIGGER audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head  BEG
 CREATE TRIGGER "client_refuse_update" BEFORE UPDATE ON "client" BEGIN SELECT RAISE(ABORT, 'client is append-only: UPDATE refused'); END;
 
 CREATE TRIGGER "client_refuse_delete" BEFORE DELETE ON "client" BEGIN SELECT RAISE(ABORT, 'client is append-only: DELETE refused'); END;
-
-CREATE TRIGGER "journey_event_refuse_update" BEFORE UPDATE ON "journey_event" BEGIN SELECT RAISE(ABORT, 'journey_event is append-only: UPDATE refused'); END;
-
-CREATE TRIGGER "journey_event_refuse_delete" BEFORE DELETE ON "journey_event" BEGIN SELECT RAISE(ABORT, 'journey_event is append-only: DELETE refused'); END;
 
 CREATE TRIGGER "journey_record_refuse_update" BEFORE UPDATE ON "journey_record" BEGIN SELECT RAISE(ABORT, 'journey_record is append-only: UPDATE refused'); END;
 
@@ -977,6 +975,10 @@ CREATE TRIGGER "consent_withdrawal_after_journey_refuse_update" BEFORE UPDATE ON
 
 CREATE TRIGGER "consent_withdrawal_after_journey_refuse_delete" BEFORE DELETE ON "consent_withdrawal_after_journey" BEGIN SELECT RAISE(ABORT, 'consent_withdrawal_after_journey is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "journey_event_refuse_update" BEFORE UPDATE ON "journey_event" BEGIN SELECT RAISE(ABORT, 'journey_event is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "journey_event_refuse_delete" BEFORE DELETE ON "journey_event" BEGIN SELECT RAISE(ABORT, 'journey_event is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -1052,3 +1054,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0037_read_indexes', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0038_phone_keys_dialled_abroad', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0039_journey_event_clinic', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

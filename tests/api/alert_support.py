@@ -31,6 +31,7 @@ def event_row(
     """The journey's event `seq` (unsaved), leaving it at `facts`."""
     return JourneyEvent(
         journey_id=journey_id,
+        clinic_id=facts.clinic_id,
         seq=seq,
         action=action or ("mark_stuck" if facts.stuck_since else "sign_consent"),
         to_stage=facts.stage.value,

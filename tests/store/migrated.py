@@ -7,10 +7,12 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from tortoise import Model, connections
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
 from domain.store.db import tortoise_config
+from domain.store.sql import db_values, insert, is_postgres
 
 
 @contextlib.asynccontextmanager
@@ -22,3 +24,13 @@ async def migrated_to(url: str, target: str) -> AsyncIterator[dict[str, Any]]:
         await context.init(config=config)
         await migrate(config=config, target=target)
         yield config
+
+
+async def old_row(model: type[Model], **row: Any) -> None:
+    """Writes a row of `model` with the columns given only, as an older release did: the model
+    may name columns a later migration adds, which the ORM would write."""
+    db = connections.get("default")
+    columns = list(row)
+    await db.execute_query(
+        insert(is_postgres(db), model._meta.db_table, columns), db_values(model, row, columns)
+    )

@@ -15,7 +15,7 @@ from domain.journey.table import Action
 from domain.store.aftercare import FollowUpTask, TaskChangeLog
 from domain.store.models import JourneyEvent, JourneyRecord
 from domain.store.recheck_tasks import HANDOVER_CORRECTION, HANDOVER_RECORD, recheck_task_id
-from tests.store.migrated import migrated_to
+from tests.store.migrated import migrated_to, old_row
 
 BEFORE = "models.0031_recheck_kept"
 HANDED_OVER = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -34,7 +34,8 @@ async def _handover(
         body={"summary": "handed over", "next_recheck_at": booked},
         author_id="doctor-1",
     )
-    await JourneyEvent.create(
+    await old_row(
+        JourneyEvent,
         journey_id=journey,
         seq=7,
         action=Action.HAND_OVER.value,

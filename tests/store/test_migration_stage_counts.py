@@ -8,7 +8,7 @@ from tortoise.migrations.api import migrate
 from domain.store.models import Journey, JourneyEvent, StageStay
 from domain.store.projection import apply_change, journey_values
 from domain.store.stage_counts import check_counters, kept
-from tests.store.migrated import migrated_to
+from tests.store.migrated import migrated_to, old_row
 from tests.store.stage_plan import plan
 from tests.store.test_stage_counts import _clinic, _grouped
 
@@ -31,7 +31,8 @@ async def test_counters_and_stays_are_filled_from_the_rows_there_are(
         last = {}
         for change in plan(old):
             event = change.event
-            await JourneyEvent.create(
+            await old_row(
+                JourneyEvent,
                 journey_id=event.journey_id,
                 seq=event.seq,
                 action=event.action,
