@@ -49,6 +49,33 @@ async def tables_read_whole(statement: Statement, tables: Collection[str]) -> se
     }
 
 
+async def indexes_searched(statement: Statement, table: str) -> set[str]:
+    """The indexes through which the statement finds `table`'s rows, by name (SQLite names a
+    search by the primary key `INTEGER PRIMARY KEY`); PostgreSQL's plan asked as above."""
+    text, values = statement
+    db = connections.get("default")
+    if not is_postgres(db):
+        plan = await db.execute_query_dict(f"EXPLAIN QUERY PLAN {text}", values)
+        found = set()
+        for step in plan:
+            words = str(step["detail"]).split()
+            if words[:2] == ["SEARCH", table] and "INDEX" in words:
+                found.add(words[words.index("INDEX") + 1])
+            elif words[:2] == ["SEARCH", table]:
+                found.add("INTEGER PRIMARY KEY")
+        return found
+    async with in_transaction() as db:
+        await db.execute_script("SET LOCAL enable_seqscan = off")
+        indexes = await db.execute_query_dict(
+            "SELECT indexname FROM pg_indexes WHERE tablename = $1", [table]
+        )
+        rows = await db.execute_query_dict(f"EXPLAIN (FORMAT JSON) {text}", values)
+    plan = rows[0]["QUERY PLAN"]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    names = {str(row["indexname"]) for row in indexes}
+    return {str(node.get("Index Name")) for node in _nodes(plan[0]["Plan"])} & names
+
+
 def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield node
     for child in node.get("Plans", ()):

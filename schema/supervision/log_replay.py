@@ -1,13 +1,14 @@
 """The events a live subscriber missed (`myJourneyAlerts`' alerts, `supervisorBoard`'s changes),
 read back from the journey log.
 
-Read newest first, by primary key within a bounded window of ids (a filter on the clinic's
-journeys made SQLite walk every event of the clinic), a page of the events' ids at a time (of
-the actions the subscriber hears of); a page's journeys of the subscriber's clinic are read in
-one query, only their events are read whole, and each is judged by the journey as it left it.
-Every clinic's events are in the window, so the scan goes on past another clinic's, however
-many (a budget of pages shared by every clinic let 2,000 nudges elsewhere push a consultant's
-own alert out of her replay), until the window ends: at most AWAY_AT_MOST / SCAN_PAGE pages.
+Only the subscriber's clinic's events are read, newest first, through the index on
+`journey_event (clinic_id, id)` (migration 0038): before, the replay read a window of every
+clinic's newest events and kept its clinic's, so another clinic's busy hour pushed a quiet
+clinic's own events out of it. A page of the clinic's events' ids and actions is read at a
+time; only those of the actions the subscriber hears of are read whole, and each is judged by
+the journey as it left it. The reading stops with `at_most` found, or at the end of the missed
+events, or past AWAY_AT_MOST of the clinic's events, whatever their actions: the bound on work,
+per clinic (a subscriber that hears every event, the board, finds its `at_most` long before).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from domain.store.snapshots import journey_as_of
 # A replay says at most this many events, the newest: past that (hundreds of nudges while a
 # client was away), the oldest missed are left unsaid, or the board is read again.
 REPLAY_AT_MOST = 200
-# It scans events (of every clinic) this many ids at a time ...
+# It reads the clinic's events this many at a time ...
 SCAN_PAGE = 1_000
-# ... among this many journey events at most, back from the newest.
+# ... and this many of them at most, back from the newest: past that (a consultant away while
+# her clinic wrote as many events), her oldest alerts are left unsaid.
 AWAY_AT_MOST = 50_000
 
 # The journey as an event left it, and that event.
@@ -61,32 +63,28 @@ async def missed_events(
     clinic_id: str, interest: Interest, after: int, upto: int, at_most: int = REPLAY_AT_MOST
 ) -> list[AsOf]:
     """The newest `at_most` events of the clinic with an id in (`after`, `upto`] that concern
-    the subscriber, oldest first."""
-    after = max(after, upto - AWAY_AT_MOST)
+    the subscriber, oldest first (among the clinic's newest AWAY_AT_MOST there)."""
     found: list[AsOf] = []
-    below = upto + 1
-    while len(found) < at_most:
+    below, unread = upto + 1, AWAY_AT_MOST
+    while len(found) < at_most and unread > 0:
+        # (the actions are judged here: filtered in SQL, a page of the few actions heard could
+        # walk every event of the clinic)
         page = await (
-            JourneyEvent.filter(**interest.of_actions(id__gt=after, id__lt=below))
+            JourneyEvent.filter(clinic_id=clinic_id, id__gt=after, id__lt=below)
             .order_by("-id")
-            .limit(SCAN_PAGE)
-            .values_list("id", "journey_id")
+            .limit(min(SCAN_PAGE, unread))
+            .values_list("id", "action")
         )
-        if not page:
-            break
-        ours = set(
-            await JourneyRow.filter(
-                id__in={journey_id for _, journey_id in page}, clinic_id=clinic_id
-            ).values_list("id", flat=True)
-        )
-        ids = [event_id for event_id, journey_id in page if journey_id in ours]
-        events = await JourneyEvent.filter(id__in=ids).order_by("-id") if ids else []
-        found += [
-            as_of for as_of in await _judged(events, clinic_id) if interest.concerns(as_of[0])
-        ]
+        heard = [event_id for event_id, action in page if interest.hears_of(action)]
+        while heard and len(found) < at_most:  # (read whole no more than could be said)
+            ids, heard = heard[: at_most - len(found)], heard[at_most - len(found) :]
+            events = await JourneyEvent.filter(id__in=ids).order_by("-id")
+            found += [
+                as_of for as_of in await _judged(events, clinic_id) if interest.concerns(as_of[0])
+            ]
         if len(page) < SCAN_PAGE:
             break
-        below = page[-1][0]
+        below, unread = page[-1][0], unread - len(page)
     return found[:at_most][::-1]
 
 

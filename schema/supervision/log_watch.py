@@ -8,10 +8,11 @@ last push it had, those that came while it was away, and, for one that hears a s
 alerts), those that came while it was a whole mailbox behind (the feed's RESYNC), from a little
 below the newest event it had passed (an event can commit late). A subscriber that must hear
 every change of the clinic (the board) is told to read again instead (RESYNC) when it fell a
-mailbox behind, or comes back from further than a replay reaches. A cursor names the newest
-event the subscriber had passed when the push was said, not the push's own event (on
-PostgreSQL an event can be said after later ones, and those would be said again from its own
-id), and the ids at or below it still to be said (`schema.supervision.log_cursor`)."""
+mailbox behind, or comes back having missed more of its clinic's changes than a replay says.
+A cursor names the newest event the subscriber had passed when the push was said, not the
+push's own event (on PostgreSQL an event can be said after later ones, and those would be said
+again from its own id), and the ids at or below it still to be said
+(`schema.supervision.log_cursor`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from schema.feed_cursor import MAX_GAPS
 from schema.mailbox import RESYNC, Mailbox, Resync
 from schema.supervision.log_cursor import LogCursor, cursor_at
 from schema.supervision.log_replay import (
-    AWAY_AT_MOST,
     REPLAY_AT_MOST,
     AsOf,
     Interest,
@@ -119,8 +119,9 @@ class LogWatch:
             return []
         # Nothing at or below the floor is news to the subscriber, however late it commits, but
         # for what its cursor names (a cursor from beyond the log, a restored database's, counts
-        # from the log's end).
-        floor = min(log_end, max(resumed.newest, log_end - AWAY_AT_MOST))
+        # from the log's end). However far back, the replay reads the clinic's events only, and
+        # a bounded number of them (`log_replay`).
+        floor = min(log_end, resumed.newest)
         at_most = REPLAY_AT_MOST + 1 if self.whole else REPLAY_AT_MOST
         pending = await self._missed(floor, self.newest, resumed.unsaid, at_most)
         if self.whole and (floor != resumed.newest or len(pending) > REPLAY_AT_MOST):

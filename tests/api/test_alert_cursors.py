@@ -18,7 +18,7 @@ from domain.journey.stages import Stage
 from domain.roles import Role
 from domain.store.models import Clinic, JourneyEvent
 from schema.ids import encode_id
-from schema.supervision import log_watch
+from schema.supervision import log_replay, log_watch
 from tests.api.alert_support import ALERTS_AFTER, event_row, facts_of, nudge_held_open
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, eventually
@@ -122,6 +122,29 @@ async def test_a_returning_subscriber_hears_of_her_alert_behind_someone_else_s_n
     await event_row(away.journey_id, 2, away.facts, now, "escalate").save()
     await JourneyEvent.bulk_create(
         [event_row(theirs_id, seq, theirs, now, "nudge") for seq in range(1, nudges + 1)]
+    )
+    missed = await _first_push_back(hand_fed, away)
+    # Then she hears of her escalation
+    assert missed["action"] == "escalate"
+    assert missed["journey"] == {"id": encode_id("Journey", away.journey_id)}
+
+
+async def test_another_clinic_s_newer_events_do_not_push_her_own_out_of_the_replay(
+    driver: JourneyDriver, hand_fed: HandFed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (the replay's bound made small: at its own, the test would write 50,000 events)
+    monkeypatch.setattr(log_replay, "AWAY_AT_MOST", 300)
+    # Given a consultant who heard of a nudge, then lost her connection
+    away = await _heard_a_nudge_then_left(driver, hand_fed)
+    now = datetime.now(UTC)
+    elsewhere = (await Clinic.create(id=f"elsewhere-{uuid.uuid4()}", name="Elsewhere")).id
+    theirs_id = await journey(elsewhere, now)
+    theirs = facts_of(Stage.CONSENT, theirs_id, elsewhere)
+    # When, while she is away, her journey is escalated and then another clinic writes more
+    # events than the replay reads (the replay read every clinic's newest, and found none of hers)
+    await event_row(away.journey_id, 2, away.facts, now, "escalate").save()
+    await JourneyEvent.bulk_create(
+        [event_row(theirs_id, seq, theirs, now, "nudge") for seq in range(1, 401)]
     )
     missed = await _first_push_back(hand_fed, away)
     # Then she hears of her escalation
