@@ -55,7 +55,7 @@ class Subscription:
         "subscriber too far behind gets one RESYNC update instead of the changes it missed. "
         "Subscribing again after a lost connection, pass the last update's `cursor` as `after` "
         "to hear first of the changes that came meanwhile, each once (one RESYNC instead past "
-        "200 of them, or past the last 50,000 journey events). Ends with a NOT_FOUND error for "
+        "200 of them, or for a cursor from beyond the log). Ends with a NOT_FOUND error for "
         "a clinic not your own, a VALIDATION_FAILED one for an `after` not from this board."
     )
     async def supervisor_board(
@@ -77,7 +77,7 @@ class Subscription:
         "the moment you subscribe, each said once: those that came while you were behind are "
         "read back and said late rather than dropped. Subscribing again after a lost "
         "connection, pass the last alert's `cursor` as `after` to hear first of those that came "
-        "meanwhile (your newest 200 at most, among the last 50,000 journey events)."
+        "meanwhile (your newest 200 at most, among your clinic's last 10,000 journey events)."
     )
     async def my_journey_alerts(
         self,

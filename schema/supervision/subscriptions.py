@@ -7,7 +7,7 @@ changes it missed are dropped, and the client reads the board again.
 Each update carries a cursor (`schema.supervision.log_watch`): subscribing again with the last
 one as `after`, a client hears first the changes that came while it was away, each once, and
 then the live ones. One away for longer than a replay reaches (more than 200 of the clinic's
-changes, or a cursor older than the last 50,000 journey events) gets one `RESYNC` instead.
+changes, or a cursor from beyond the log) gets one `RESYNC` instead.
 """
 
 from __future__ import annotations
