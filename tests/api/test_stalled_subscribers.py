@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from aiohttp import web
@@ -27,6 +29,23 @@ CLOSE_WITHIN = 0.5  # seconds a socket has to close on shutdown, in these tests
 STEPS_AT_MOST = 60  # nudges the server's sends surely wait after
 
 
+@asynccontextmanager
+async def served_api(
+    database: str, temporal_env: WorkflowEnvironment, temporal_address: str, **app: object
+) -> AsyncIterator[tuple[web.AppRunner, str]]:
+    """An API of the test's own on a free port: its runner (the test may shut it down) and its
+    GraphQL URL."""
+    settings = api_settings(database, temporal_address, TASK_QUEUE)
+    runner = web.AppRunner(create_app(settings, temporal_env.client, **app), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        yield runner, f"http://127.0.0.1:{runner.addresses[0][1]}/graphql"
+    finally:
+        await runner.cleanup()
+
+
 async def test_a_subscriber_that_reads_nothing_does_not_hold_the_shutdown(
     driver: JourneyDriver,
     database: str,
@@ -37,13 +56,7 @@ async def test_a_subscriber_that_reads_nothing_does_not_hold_the_shutdown(
     # Given an API, and a client watching a journey there ten times over that reads nothing
     monkeypatch.setattr(socket_close, "CLOSE_WITHIN_SECONDS", CLOSE_WITHIN)
     journey = await driver.start()
-    settings = api_settings(database, temporal_address, TASK_QUEUE)
-    runner = web.AppRunner(create_app(settings, temporal_env.client), access_log=None)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        url = f"http://127.0.0.1:{runner.addresses[0][1]}/graphql"
+    async with served_api(database, temporal_env, temporal_address) as (runner, url):
         watch = {"query": BIG_PUSHES, "variables": {"id": journey["id"]}}
         async with stalled_socket(url, driver.token(Role.NURSE), [watch] * 10):
             # (steps until the server's sends to it wait for the client)
@@ -57,8 +70,6 @@ async def test_a_subscriber_that_reads_nothing_does_not_hold_the_shutdown(
             await asyncio.wait_for(runner.cleanup(), timeout=30)
             # Then it is done within the sockets' bound, not when the client reads again
             assert time.monotonic() - started < CLOSE_WITHIN + 5
-    finally:
-        await runner.cleanup()
 
 
 async def test_the_subscriptions_of_a_client_that_reads_nothing_end(
@@ -72,14 +83,8 @@ async def test_the_subscriptions_of_a_client_that_reads_nothing_end(
     # ten times over that reads nothing
     monkeypatch.setattr(socket_close, "HEARTBEAT_SECONDS", HEARTBEAT)
     journey = await driver.start()
-    settings = api_settings(database, temporal_address, TASK_QUEUE)
     feed = JourneyFeed()
-    runner = web.AppRunner(create_app(settings, temporal_env.client, feed=feed), access_log=None)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        url = f"http://127.0.0.1:{runner.addresses[0][1]}/graphql"
+    async with served_api(database, temporal_env, temporal_address, feed=feed) as (runner, url):
         watch = {"query": BIG_PUSHES, "variables": {"id": journey["id"]}}
         async with stalled_socket(url, driver.token(Role.NURSE), [watch] * 10):
             await eventually(subscribers_of(feed), lambda n: n == 10, timeout=30, what="all")
@@ -91,5 +96,3 @@ async def test_the_subscriptions_of_a_client_that_reads_nothing_end(
                     break
             # Then its subscriptions end
             await eventually(subscribers_of(feed), lambda n: n == 0, timeout=30, what="none")
-    finally:
-        await runner.cleanup()
