@@ -27,8 +27,8 @@ DESCRIPTIONS = {
     "JourneyEvent.toStage": "The stage after (the same stage when the action did not move it).",
     "JourneyEvent.actorRole": "The role of who acted; SYSTEM for the journey's own clock.",
     "JourneyEvent.summary": (
-        "One line for people: what happened (a payment's amount and how a follow-up call went, "
-        "only for those who may read them; others read what was done)."
+        "One line for people: what happened (a plan's price, a payment's amount and how a "
+        "follow-up call went, only for those who may read them; others read what was done)."
     ),
     "Amendment.id": "The amendment's own id.",
     "Amendment.authorId": "Raw account id of the staff member who corrected the record.",

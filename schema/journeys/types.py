@@ -93,7 +93,7 @@ class JourneyEvent:
     @strawberry.field(
         description="What staff recorded with the action (a payment's record is the cashiers' "
         "and supervisors'; a consultation's shows the client's occupation to those who may read "
-        "it on the client)."
+        "it on the client; the plans' prices, as `summary` shows the approved one)."
     )
     def details(self, info: Info[Context, None]) -> JSON | None:
         told: JSON | None = record_for(viewer_role(info.context), self.action, self.recorded)

@@ -18,6 +18,7 @@ from strawberry.types import Info
 from domain.errors import ErrorCode
 from domain.journey.table import Action
 from schema.context import Context
+from schema.journeys.told import summary_for
 from schema.journeys.types import Journey
 from schema.live_errors import SubscriptionRefused
 from schema.loaders import Loaders
@@ -67,7 +68,7 @@ async def my_journey_alerts(
             yield JourneyAlert(
                 cursor=strawberry.ID(watch.cursor(feed, changes)),
                 action=event.action,
-                summary=event.summary,
+                summary=summary_for(claims.role, event.action, event.summary),
                 at=event.at,
                 journey=Journey.from_row(row),
             )

@@ -142,7 +142,9 @@ async def test_an_integer_beyond_32_bits_is_a_graphql_error(
 
 async def test_amounts_that_are_not_finite_or_too_large_are_refused(driver: JourneyDriver) -> None:
     # Given a journey waiting for payment
-    journey = await driver.drive_to("PAYMENT")
+    # (read back as a supervisor, as `assert_unchanged` reads it: the nurse who signed
+    # the consent reads no plan price)
+    journey = await driver.journey((await driver.drive_to("PAYMENT"))["id"])
     token = driver.token(Role.CASHIER)
     # (and one in other digits than ASCII, which `Decimal` reads: full-width "1200" was 1200)
     other_digits = "\uff11\uff12\uff10\uff10.00"

@@ -93,10 +93,11 @@ async def test_a_full_journey_from_reception_to_the_last_follow_up(driver: Journ
     assert history[5]["summary"] == "plan approved at 1200.00 EUR"
     assert history[7]["summary"] == "FULL 1200.00 EUR (paid 1200.00 EUR)"
 
-    # And reading it again gives the same journey; follow-up staff read that it was paid, not
-    # how much (a payment's amount is the cashiers' and supervisors')
+    # And reading it again gives the same journey; follow-up staff read that it was paid and
+    # the plan approved, not how much (money is the cashiers' and supervisors')
+    without_amounts = {"record_payment": "payment recorded", "approve_plan": "plan approved"}
     told = [
-        {**event, "summary": "payment recorded"} if event["action"] == "record_payment" else event
+        {**event, "summary": without_amounts.get(event["action"], event["summary"])}
         for event in history
     ]
     again = await driver.journey(jid, Role.FOLLOW_UP_STAFF)
