@@ -13,7 +13,7 @@ per clinic (a subscriber that hears every event, the board, finds its `at_most` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,10 +63,17 @@ async def newest_event_id() -> int:
 
 
 async def missed_events(
-    clinic_id: str, interest: Interest, after: int, upto: int, at_most: int = REPLAY_AT_MOST
+    clinic_id: str,
+    interest: Interest,
+    after: int,
+    upto: int,
+    at_most: int = REPLAY_AT_MOST,
+    skipped: Collection[int] = frozenset(),
 ) -> list[AsOf]:
     """The newest `at_most` events of the clinic with an id in (`after`, `upto`] that concern
-    the subscriber, oldest first (among the clinic's newest AWAY_AT_MOST there)."""
+    the subscriber, oldest first (among the clinic's newest AWAY_AT_MOST there), but for those
+    of the ids `skipped` (events the subscriber has judged already): those are neither read
+    whole nor judged again, and take no place among the `at_most`."""
     found: list[AsOf] = []
     below, unread = upto + 1, AWAY_AT_MOST
     while len(found) < at_most and unread > 0:
@@ -78,7 +85,11 @@ async def missed_events(
             .limit(min(SCAN_PAGE, unread))
             .values_list("id", "action")
         )
-        heard = [event_id for event_id, action in page if interest.hears_of(action)]
+        heard = [
+            event_id
+            for event_id, action in page
+            if interest.hears_of(action) and event_id not in skipped
+        ]
         while heard and len(found) < at_most:  # (read whole no more than could be said)
             ids, heard = heard[: at_most - len(found)], heard[at_most - len(found) :]
             events = await JourneyEvent.filter(id__in=ids).order_by("-id")

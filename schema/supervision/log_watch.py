@@ -147,16 +147,15 @@ class LogWatch:
 
     async def _fell_behind(self, after: int, upto: int) -> list[AsOf]:
         """What a subscriber that fell a mailbox behind missed: the newest `REPLAY_AT_MOST` events
-        with an id in (`after`, `upto`] it has not judged, and those its cursor named. The log
-        is read for as many more as it judged there: those take no place (the newest 200,
-        whether said or not, left out an older one missed, committed late)."""
-        judged = sum(1 for event_id in self._judged if after < event_id <= upto)
-        read = await missed_events(
-            self.clinic_id, self.interest, after, upto, REPLAY_AT_MOST + judged
+        with an id in (`after`, `upto`] it has not judged, and those its cursor named. Those it
+        judged are skipped in the log, neither read whole nor judged again, and take no place
+        (the newest 200, whether said or not, left out an older one missed, committed late)."""
+        judged = {event_id for event_id in self._judged if after < event_id <= upto}
+        unjudged = await missed_events(
+            self.clinic_id, self.interest, after, upto, REPLAY_AT_MOST, skipped=judged
         )
-        unjudged = [as_of for as_of in read if as_of[1].id not in self._judged]
         named = await events_among(self.clinic_id, self.interest, self._named)
-        return sorted([*named, *unjudged[-REPLAY_AT_MOST:]], key=lambda as_of: as_of[1].id)
+        return sorted([*named, *unjudged], key=lambda as_of: as_of[1].id)
 
     def _first_time(self, event_id: int) -> bool:
         if event_id in self._judged:
