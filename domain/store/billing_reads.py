@@ -8,6 +8,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tortoise.expressions import Subquery
+
 from domain.journey.stages import TERMINAL_STAGES
 from domain.money.catalog import PriceItemKind
 from domain.money.hundredths import as_minor
@@ -20,6 +22,17 @@ from domain.store.billing import (
     Refund,
 )
 from domain.store.models import Journey
+
+# The journeys a read of money is about: their ids, or a subquery of their ids, for a set that
+# grows without bound (a partner's referrals over the years): sent as a list, past 32,766 ids
+# the read fails (the values one SQL statement may bind: SQLite's default, asyncpg's 32,767).
+JourneyIds = Collection[str] | Subquery
+
+
+def journeys_in(journey_ids: JourneyIds) -> list[str] | Subquery:
+    """What a `journey_id__in` filter takes for the journeys."""
+    return journey_ids if isinstance(journey_ids, Subquery) else sorted(journey_ids)
+
 
 # A clinic's price list is short (tens to a few hundred items); this bounds a runaway one.
 MAX_ITEMS = 2000
@@ -117,7 +130,7 @@ async def money_moved(
     clinic_id: str,
     start: datetime | None,
     end: datetime | None,
-    journey_ids: Collection[str] | None = None,
+    journey_ids: JourneyIds | None = None,
 ) -> list[MoneyMoved]:
     """Payments and refunds of the clinic in [start, end), oldest first: where consultant
     credit and partner statements read the money that moved."""
@@ -134,7 +147,7 @@ async def money_moved(
             refunds.filter(recorded_at__lt=end),
         )
     if journey_ids is not None:
-        chosen = sorted(journey_ids)
+        chosen = journeys_in(journey_ids)
         payments, refunds = (
             payments.filter(journey_id__in=chosen),
             refunds.filter(journey_id__in=chosen),

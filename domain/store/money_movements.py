@@ -13,7 +13,7 @@ workflow's, which a test server skips ahead of the wall clock the row is stamped
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -24,12 +24,12 @@ from domain.journey.table import Action
 from domain.money.credit import Movement
 from domain.money.money import is_currency, minor_units
 from domain.store.billing import Payment
-from domain.store.billing_reads import money_moved
+from domain.store.billing_reads import JourneyIds, journeys_in, money_moved
 from domain.store.models import Clinic, Journey, JourneyEvent, JourneyRecord
 
 # (clinic, from, until, only these journeys or None for all) -> the money that moved, in order.
 MovementSource = Callable[
-    [str, datetime | None, datetime | None, Collection[str] | None], Awaitable[list[Movement]]
+    [str, datetime | None, datetime | None, JourneyIds | None], Awaitable[list[Movement]]
 ]
 
 
@@ -52,7 +52,7 @@ async def recorded_payments(
     clinic_id: str,
     start: datetime | None,
     end: datetime | None,
-    journey_ids: Collection[str] | None = None,
+    journey_ids: JourneyIds | None = None,
 ) -> list[Movement]:
     """Payments (> 0) and refunds (< 0) in [start, end), oldest first, each counted once,
     in the currency's minor units."""
@@ -63,7 +63,7 @@ async def movements_by_bill(
     clinic_id: str,
     start: datetime | None,
     end: datetime | None,
-    journey_ids: Collection[str] | None = None,
+    journey_ids: JourneyIds | None = None,
 ) -> list[tuple[Movement, str | None]]:
     """`recorded_payments`, each with the bill it was paid against (None: without a bill)."""
     movements: list[tuple[Movement, str | None]] = []
@@ -87,7 +87,7 @@ async def _payment_records(
     clinic_id: str,
     start: datetime | None,
     end: datetime | None,
-    journey_ids: Collection[str] | None,
+    journey_ids: JourneyIds | None,
 ) -> list[tuple[JourneyEvent, Decimal, str]]:
     """The journeys' payment records in [start, end): (event, amount, currency), oldest first."""
     clinic_journeys = Subquery(Journey.filter(clinic_id=clinic_id).values("id"))
@@ -101,7 +101,7 @@ async def _payment_records(
     if end is not None:
         events = events.filter(at__lt=end)
     if journey_ids is not None:
-        events = events.filter(journey_id__in=sorted(journey_ids))
+        events = events.filter(journey_id__in=journeys_in(journey_ids))
     rows = await events.order_by("at", "id")
     records = await JourneyRecord.filter(id__in=[r.record_id for r in rows if r.record_id])
     bodies = {str(r.id): r.body for r in records}
@@ -117,7 +117,7 @@ async def _records_without_row(
     clinic_id: str,
     start: datetime | None,
     end: datetime | None,
-    journey_ids: Collection[str] | None,
+    journey_ids: JourneyIds | None,
 ) -> list[Movement]:
     in_window = await _payment_records(clinic_id, start, end, journey_ids)
     if not in_window:

@@ -18,11 +18,12 @@ before each read that grows with it, and refused (`TooManyLines`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from tortoise.expressions import Subquery
 from tortoise.functions import Count
 
 from domain.money.credit import Movement
@@ -35,6 +36,7 @@ from domain.money.partner_split import (
 )
 from domain.partners.statement import MAX_STATEMENT_LINES, PartnerDeal
 from domain.store.billing import Bill, BillLine, Payment, Refund
+from domain.store.billing_reads import JourneyIds, journeys_in
 from domain.store.money_movements import amount_of, movements_by_bill
 from domain.store.partners import PartnerReferral
 
@@ -59,8 +61,10 @@ async def deals_from_payments(
     """The deals, or `TooManyLines` once it is known they make more than `most_lines` lines:
     counted before each read that could grow with them (every payment and refund is a line at
     least, a payment against a bill one per line of the bill)."""
-    referred = await PartnerReferral.filter(partner_id=partner_id, clinic_id=clinic_id)
-    journey_ids = [r.journey_id for r in referred]
+    # (a subquery: the partner's referrals over the years, however many, are never read here)
+    journey_ids = Subquery(
+        PartnerReferral.filter(partner_id=partner_id, clinic_id=clinic_id).values("journey_id")
+    )
     if await _rows_moved(clinic_id, start, end, journey_ids) > most_lines:
         return TooManyLines(most_lines)
     # Payments recorded before bills are only their journeys' records: a month of them is past
@@ -98,12 +102,12 @@ async def deals_from_payments(
 
 
 async def _rows_moved(
-    clinic_id: str, start: datetime, end: datetime, journey_ids: Collection[str]
+    clinic_id: str, start: datetime, end: datetime, journey_ids: JourneyIds
 ) -> int:
     """The payment and refund rows of the journeys in [start, end), counted."""
     window = {
         "clinic_id": clinic_id,
-        "journey_id__in": sorted(journey_ids),
+        "journey_id__in": journeys_in(journey_ids),
         "recorded_at__gte": start,
         "recorded_at__lt": end,
     }
