@@ -7,6 +7,7 @@ import contextlib
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
 
 from domain.partners.deadlines import Milestone, missing_materials
 from domain.store.money_movements import recorded_payments
@@ -20,10 +21,12 @@ async def reached(partner_id: str, clinic_id: str, milestone: Milestone, by: dat
             not missing_materials(v.agreement_reference, v.bank_details, v.premises_photo_ids)
             for v in versions
         )
-    referred = await PartnerReferral.filter(partner_id=partner_id, at__lte=by)
+    referred = PartnerReferral.filter(partner_id=partner_id, at__lte=by)
     if milestone is Milestone.FIRST_CONSULTATION:
-        return bool(referred)
-    payments = await recorded_payments(clinic_id, None, by, [r.journey_id for r in referred])
+        return await referred.exists()
+    # The referrals' journeys by a subquery: a partner's referrals grow over the years.
+    journeys = Subquery(referred.values("journey_id"))
+    payments = await recorded_payments(clinic_id, None, by, journeys)
     return sum(p.amount_minor for p in payments) > 0
 
 
