@@ -35,7 +35,13 @@ from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
 from domain.store.billing_reads import payment_minor
 from domain.store.models import Journey as JourneyRow
-from domain.store.refund_writes import OverRefund, write_refund
+from domain.store.refund_writes import (
+    MAX_REFUNDS_PER_PAYMENT,
+    OverRefund,
+    TooManyRefunds,
+    too_many_refunds,
+    write_refund,
+)
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.catalog.types import ContraindicationFound
@@ -64,7 +70,10 @@ log = logging.getLogger(__name__)
 
 @strawberry.input(description="Money given back against one payment.")
 class RecordRefundInput:
-    payment_id: strawberry.ID = strawberry.field(description="The payment (`Payment.id`).")
+    payment_id: strawberry.ID = strawberry.field(
+        description=f"The payment (`Payment.id`); one given back {MAX_REFUNDS_PER_PAYMENT} "
+        "times already takes no more (`ValidationFailed` on `paymentId`)."
+    )
     amount: MoneyInput = strawberry.field(
         description="In the payment's currency; at most what the payment has left. A payment "
         "without a bill is given back to two decimal places at most, as it was taken."
@@ -165,10 +174,11 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
 
     async def written_after_the_step(_: object, _ledger: object) -> None:
         # Other refunds wait for this entry (`_journey_refund_being_written`); one past that wait
-        # that took the money leaves this request answered as such (`_payload`), not a fault.
+        # that took the money (or the payment's last refund) leaves this request answered as such
+        # (`_payload`), not a fault.
         try:
             await write()
-        except OverRefund:
+        except (OverRefund, TooManyRefunds):
             log.warning("refund %s: its step was taken, the money refunded first", refund_id)
 
     async def given_back_in_full() -> ValidationFailed | None:
@@ -176,6 +186,8 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
             await write()
         except OverRefund as over:
             return invalid([FieldProblem("amount.amount", str(over))])
+        except TooManyRefunds as many:
+            return invalid([FieldProblem("paymentId", str(many))])
         return None
 
     if before_treatment and not Stage(journey.stage).is_terminal:
@@ -290,11 +302,17 @@ class _JourneyStep:
 async def _refusal(
     payment: PaymentRow, amount: MoneyValue, role: Role
 ) -> ValidationFailed | NotAuthorized | None:
-    given_back = sum(r.amount_minor for r in await RefundRow.filter(payment_id=payment.id))
-    left = payment_minor(payment) - given_back
+    earlier = await RefundRow.filter(payment_id=payment.id)
+    left = payment_minor(payment) - sum(r.amount_minor for r in earlier)
+    problems = []
     if amount.minor > left:
         shown = MoneyValue.from_minor(left, payment.currency).amount
-        return invalid([FieldProblem("amount.amount", f"at most {shown} is left to refund")])
+        problems.append(FieldProblem("amount.amount", f"at most {shown} is left to refund"))
+    too_many = too_many_refunds(len(earlier))
+    if too_many is not None:
+        problems.append(FieldProblem("paymentId", too_many))
+    if problems:
+        return invalid(problems)
     journey = await JourneyRow.get(id=payment.journey_id)
     if facts_from_json(journey.facts).treatment_started and role is not Role.SUPERVISOR:
         return not_authorized("after the treatment began only a supervisor gives money back")
