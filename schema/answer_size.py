@@ -60,6 +60,7 @@ from strawberry.extensions import SchemaExtension
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.partners.statement import MAX_STATEMENT_LINES
+from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
 
 MAX_LIST_ITEMS = 50_000
 # What one object costs the loop, in values: measured on every shape of answer (a history's
@@ -77,9 +78,12 @@ MAX_FIELD_VALUES = 24_000
 LARGEST_PAGE = 500
 # Lists without `first` that can still be long, with the most they hold: each of their items
 # multiplies the paged lists asked inside it (a recall's recipients, each with a client's file).
+# A payment's refunds are few (`recordRefund` takes no more), but a page of payments multiplies
+# them: before they counted as nothing, and 100 journeys' payments with their refunds passed.
 UNPAGED_LIMITS = {
     ("Query", "lotRecipients"): 1000,
     ("PartnerStatement", "lines"): MAX_STATEMENT_LINES,
+    ("Payment", "refunds"): MAX_REFUNDS_PER_PAYMENT,
 }
 # Lists without `first` bounded across one enclosing object rather than per item: a journey's
 # records take `MAX_AMENDMENTS_PER_JOURNEY` amendments in all, so `amendments` asked in every

@@ -23,7 +23,7 @@ from domain.store.client_file_reads import (
 from domain.store.consents import ConsentWithdrawalAfterJourney
 from domain.store.day_end_releases import missed_releases
 from domain.store.identity_reads import latest_identity_amendments
-from domain.store.journey_payments import JourneyKey, JourneyPayments, payments_of_journeys
+from domain.store.journey_payments import JourneyPage, JourneyPayments, payments_of_journeys
 from domain.store.journey_sql import LOG_COLUMNS
 from domain.store.models import (
     Client,
@@ -192,8 +192,8 @@ class Loaders:
     withdrawals_after_journey: DataLoader[str, list[ConsentWithdrawalAfterJourney]] = field(
         default_factory=lambda: DataLoader(_withdrawals_after_journeys, cache=False)
     )
-    # A journey's payments and their refunds, by (journey id, clinic id).
-    journey_payments: DataLoader[JourneyKey, JourneyPayments] = field(
+    # A page of a journey's payments and their refunds (`JourneyPage`).
+    journey_payments: DataLoader[JourneyPage, JourneyPayments] = field(
         default_factory=lambda: DataLoader(payments_of_journeys)
     )
     # A client's identity as amended (name, phone, e-mail): its latest amendment, if any.

@@ -2,15 +2,20 @@
 
 Many small payments, or money given back and paid again after the treatment began, grow both
 lists without limit, so they are read a page at a time, each after the row the reader saw last.
-The bill's sums are counted by the database over every row, whatever page is read.
+The bill's sums are counted by the database over every row, whatever page is read. A payment's
+own refunds are read up to `MAX_REFUNDS_PER_PAYMENT` (all it takes since that bound; one given
+back more often before it still costs no more to list).
 """
 
 from __future__ import annotations
 
+from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from domain.store.billing import Payment, Refund
+from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
+from domain.store.sql import as_models, columns_of, is_postgres, marks
 
 
 async def bill_payments(bill_id: str, first: int, after: str | None) -> list[Payment] | None:
@@ -38,9 +43,27 @@ async def bill_refunds(bill_id: str, first: int, after: str | None) -> list[Refu
     return await query.order_by("recorded_at", "id").limit(first)
 
 
+def first_refunds(payments: str) -> str:
+    """SQL of the first `MAX_REFUNDS_PER_PAYMENT` refunds of each payment `payments` selects
+    (SQL answering their ids), oldest first."""
+    columns = ", ".join(f'"{c}"' for c in columns_of(Refund))
+    numbered = (
+        f"SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY payment_id ORDER BY recorded_at, id)"
+        f" AS place FROM refund WHERE payment_id IN ({payments})"
+    )
+    return (
+        f"SELECT {columns} FROM ({numbered}) AS numbered"
+        f" WHERE place <= {MAX_REFUNDS_PER_PAYMENT} ORDER BY recorded_at, id"
+    )
+
+
 async def refunds_of(payment_ids: list[str]) -> list[Refund]:
-    """The refunds of the payments, oldest first."""
-    return await Refund.filter(payment_id__in=payment_ids).order_by("recorded_at", "id")
+    """The first refunds of the payments (`first_refunds`), oldest first."""
+    if not payment_ids:
+        return []
+    db = connections.get("default")
+    sql = first_refunds(", ".join(marks(is_postgres(db), len(payment_ids))))
+    return as_models(Refund, await db.execute_query_dict(sql, payment_ids))
 
 
 async def bill_sums(bill_id: str) -> tuple[int, int]:

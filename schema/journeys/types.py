@@ -39,8 +39,8 @@ from schema.journeys.availability import viewer_availability
 from schema.journeys.contraindication_check import standing_reasons
 from schema.journeys.history_after_end import EntryAfterEnd, entries_after_end
 from schema.journeys.told import record_for, summary_for
-from schema.money.bill_types import Payment
-from schema.money.journey_payments import JOURNEY_PAYMENTS, journey_payments
+from schema.money.bill_types import BILL_PAGE, Payment
+from schema.money.journey_payments import JOURNEY_PAYMENTS, PAGE_SIZE, PAGE_START, journey_payments
 from schema.permissions import viewer_role
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.types import ChecklistItemState, ProcedureTypeVersion
@@ -379,8 +379,13 @@ class Journey(relay.Node):
         return states
 
     @strawberry.field(description=JOURNEY_PAYMENTS)
-    async def payments(self, info: Info[Context, None]) -> list[Payment] | None:
-        return await journey_payments(info, self.row)
+    async def payments(
+        self,
+        info: Info[Context, None],
+        first: Annotated[int, strawberry.argument(description=PAGE_SIZE)] = BILL_PAGE,
+        after: Annotated[strawberry.ID | None, strawberry.argument(description=PAGE_START)] = None,
+    ) -> list[Payment] | None:
+        return await journey_payments(info, self.row, first, after)
 
     @strawberry.field(description="Mermaid state diagram with the current stage highlighted.")
     def diagram(self) -> str:

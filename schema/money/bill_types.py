@@ -21,6 +21,7 @@ from domain.store.billing import InstallmentDue, InstallmentOverdue
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
 from domain.store.billing_reads import ended_before_treatment, payment_minor, still_owed
+from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
 from schema.audit.collector import note_access
 from schema.ids import decode_id, encode_id
 from schema.input_check import InputNotAccepted, check_list_page
@@ -104,7 +105,8 @@ class Payment:
     recorded_at: datetime = strawberry.field(description="When, in UTC.")
     refunds: list[Refund] = strawberry.field(
         description="The money given back against this payment (`recordRefund`), oldest first; "
-        "the payment itself stays as it was."
+        f"the payment itself stays as it was. At most {MAX_REFUNDS_PER_PAYMENT}: `recordRefund` "
+        "gives a payment back no more often (the answer-size estimate counts this list at that)."
     )
 
     @classmethod

@@ -28,25 +28,25 @@ from tests.api.money_support import (
 from tests.api.permission_probe import post
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
-PAYMENTS = f"""
-  payments {{
+PAYMENT = f"""{{
     {PAYMENT_FIELDS}
     refunds {{ paymentId amount {{ {MONEY} }} reason beforeTreatment }}
-  }}
-"""
+  }}"""
 JOURNEY_PAYMENTS = f"""
 query JourneyPayments($id: ID!) {{
   journey(id: $id) {{
     __typename
-    ... on Journey {{ id stage {PAYMENTS} }}
+    ... on Journey {{ id stage payments {PAYMENT} }}
     ... on UserError {{ code message }}
   }}
 }}
 """
+# Pages of 5 payments: 20 journeys' default pages of 100, each payment with its refunds, would
+# be more than the answer-size estimate lets one request ask for.
 JOURNEYS_PAYMENTS = f"""
 query JourneysPayments {{
   journeys(first: 20) {{
-    ... on JourneyConnection {{ edges {{ node {{ id {PAYMENTS} }} }} }}
+    ... on JourneyConnection {{ edges {{ node {{ id payments(first: 5) {PAYMENT} }} }} }}
   }}
 }}
 """

@@ -228,6 +228,41 @@ def test_a_bills_payments_and_refunds_count_as_their_pages() -> None:
     assert _refused(screen, b="x") is None
 
 
+PAYMENT_FIELDS = "id kind method amount { amount currency formatted } receiptNumber recordedBy"
+REFUND_FIELDS = (
+    "id paymentId amount { amount currency formatted } reason beforeTreatment recordedBy recordedAt"
+)
+
+
+def _journeys_payments(journeys: int, page: str = "") -> str:
+    return (
+        f"query L {{ journeys(first: {journeys}) {{ ... on JourneyConnection {{ edges {{ node {{"
+        f" id payments{page} {{ {PAYMENT_FIELDS} recordedAt refunds {{ {REFUND_FIELDS} }} }}"
+        " } } } } }"
+    )
+
+
+def test_journeys_payments_count_as_pages_and_their_refunds_at_their_cap() -> None:
+    # 100 journeys with their payments, and each payment's refunds: 100 x 100 payments by
+    # default, each with up to 5 refunds. Before, neither list counted and this passed: a
+    # journey's payments were read 100 at a time, and a payment given back in 0.01 refunds
+    # answered every one of them
+    assert _refused(_journeys_payments(100)) is not None
+    # A bill's largest page of payments with their refunds: 500 payments, 2,500 refunds
+    largest = f"bill(id: $b) {{ payments(first: 500) {{ {PAYMENT_FIELDS} refunds {{ id }} }} }}"
+    assert _refused("query Q($b: ID) { " + largest + " }", b="x") is not None
+
+
+def test_a_journeys_or_a_bills_default_page_of_payments_with_their_refunds_is_one_screen() -> None:
+    # 100 payments with every field of each, and every field of each of their 5 refunds
+    every = f"payments {{ {PAYMENT_FIELDS} recordedAt refunds {{ {REFUND_FIELDS} }} }}"
+    journey = f'journey(id: "j") {{ ... on Journey {{ id stage {every} }} }}'
+    assert _refused("query J { " + journey + " }") is None
+    assert _refused('query B { bill(id: "b") { id ' + every + " } }") is None
+    # And a list of 20 journeys, with pages of 5 payments each
+    assert _refused(_journeys_payments(20, "(first: 5)")) is None
+
+
 def test_a_partner_statement_counts_as_many_lines_as_it_carries() -> None:
     # A statement with every field of every line, at its 500 lines, is one screen; two of them
     # in one answer are more than one request may hold the loop for
