@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
@@ -87,14 +88,19 @@ async def draft_record(
 
 
 MAX_KEY_LENGTH = 200
+# What no text column stores: NUL (PostgreSQL refuses it) and unpaired surrogates (no UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Ids derived from a claim's seed (`KeyClaim.seed`) live in a UUID namespace of their own.
 _DERIVED_IDS = uuid.UUID("0b6f3d2e-9a41-4c55-8e0f-3f1d2c7a9b64")
 
 
 def key_problem(key: str | None) -> FieldProblem | None:
-    """A client's idempotency key must fit the ledger (and Temporal's update id)."""
+    """A client's idempotency key must fit the ledger (and Temporal's update id): a key that
+    cannot be stored was never claimed, and is never looked up."""
     if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
         return FieldProblem("idempotencyKey", f"1 to {MAX_KEY_LENGTH} characters")
+    if key is not None and _UNSTORABLE.search(key):
+        return FieldProblem("idempotencyKey", "contains a NUL character or an unpaired surrogate")
     return None
 
 
