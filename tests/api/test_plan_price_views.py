@@ -15,23 +15,9 @@ from domain.roles import Role
 from schema.journeys.told import summary_for
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver
+from tests.api.test_role_views import AMEND, HISTORY
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
-HISTORY = """
-query History($id: ID!, $clinical: Boolean!) {
-  journey(id: $id) {
-    ... on Journey {
-      history {
-        seq action summary
-        details @include(if: $clinical)
-        amendments @include(if: $clinical) { correction }
-      }
-    }
-  }
-}"""
-AMEND = """
-mutation Amend($input: AmendRecordInput!) { amendRecord(input: $input) { __typename } }
-"""
 CLINICAL = {Role.CONSULTANT, Role.EXPERT, Role.NURSE, Role.SUPERVISOR}
 PRICED = "plan approved at 1200.00 EUR"
 
