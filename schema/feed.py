@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,13 +75,16 @@ class JourneyFeed:
         self._poller: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()  # two first subscribers start one poller, not two
         self._reading = asyncio.Lock()  # one read at a time: nothing is published twice
+        self._served_now = 0
+        self._served_ever = 0
 
     @contextlib.asynccontextmanager
     async def journey(self, journey_id: str) -> AsyncIterator[Mailbox[int]]:
         """The seq of each new event of the journey, from the moment this is entered."""
         with self._journeys.subscribe(journey_id) as box:
             await self._ensure_polling(JourneyEvent)
-            yield box
+            with self._serving():
+                yield box
 
     @contextlib.asynccontextmanager
     async def clinic(self, clinic_id: str) -> AsyncIterator[Mailbox[ClinicNews]]:
@@ -89,14 +92,16 @@ class JourneyFeed:
         without one (`TaskTouched`)."""
         with self._clinics.subscribe(clinic_id) as box:
             await self._ensure_polling(JourneyEvent, TaskChangeLog)
-            yield box
+            with self._serving():
+                yield box
 
     @contextlib.asynccontextmanager
     async def desk(self, clinic_id: str) -> AsyncIterator[Mailbox[int]]:
         """The clinic's triage board version, each time the feed sees a new one."""
         with self._desks.subscribe(clinic_id) as box:
             await self._ensure_polling()
-            yield box
+            with self._serving():
+                yield box
 
     def events_position(self) -> int:
         """The newest journey event id the feed has read: what comes after, it brings."""
@@ -108,9 +113,23 @@ class JourneyFeed:
         return self._events.gaps()
 
     def subscribers(self) -> int:
-        """How many live subscribers the feed is serving now."""
-        topics = (self._journeys, self._clinics, self._desks)
-        return sum(len(boxes) for topic in topics for boxes in topic.boxes.values())
+        """How many live subscribers the feed is serving now: each counts once its reading has
+        started, so that whatever is written after, it hears."""
+        return self._served_now
+
+    def subscribers_ever(self) -> int:
+        """How many subscribers the feed has started serving since it was made (those gone
+        included): a subscription that raised it is in, whatever has closed meanwhile."""
+        return self._served_ever
+
+    @contextlib.contextmanager
+    def _serving(self) -> Iterator[None]:
+        self._served_now += 1
+        self._served_ever += 1
+        try:
+            yield
+        finally:
+            self._served_now -= 1
 
     async def close(self) -> None:
         if self._poller:

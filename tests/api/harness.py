@@ -28,6 +28,7 @@ from domain.auth import hash_password
 from domain.roles import STAFF_ROLES, Role
 from domain.store.models import Clinic, StaffAccount
 from schema.context import AuthServices
+from schema.feed import JourneyFeed
 from server.app import create_app
 from server.http_protocol import AppRunner
 from server.seed import DEMO_PASSWORD, demo_username
@@ -52,11 +53,14 @@ class Staff:
 
 
 class Api:
-    """The GraphQL endpoint of one running server."""
+    """The GraphQL endpoint of one running server; `feed` is its change feed when the server
+    runs in this process (a subscription read through `live.reading` then starts being heard
+    before the test goes on)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, feed: JourneyFeed | None = None) -> None:
         self.url = url
         self.ws_url = "ws" + url.removeprefix("http")
+        self.feed = feed
 
     async def run(self, document: str, token: str | None = None, **variables: Any) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -75,13 +79,28 @@ class Api:
         async with Client(transport=transport, execute_timeout=REQUEST_TIMEOUT) as session:
             yield session
 
-    @contextlib.asynccontextmanager
-    async def subscription(
+    def subscription(
         self, document: str, token: str | None = None, **variables: Any
-    ) -> AsyncIterator[AsyncIterator[Any]]:
+    ) -> Subscription:
         """The stream of results of one subscription, on a connection of its own."""
-        async with self.websocket(token) as session:
-            yield session.subscribe(GraphQLRequest(document, variable_values=variables))
+        return Subscription(self, GraphQLRequest(document, variable_values=variables), token)
+
+
+class Subscription:
+    """One subscription to enter: its stream of results, on a connection of its own (the
+    subscription starts with the stream's first read). `feed` is its server's, when known."""
+
+    def __init__(self, api: Api, request: GraphQLRequest, token: str | None) -> None:
+        self.feed = api.feed
+        self._connection = api.websocket(token)
+        self._request = request
+
+    async def __aenter__(self) -> AsyncIterator[Any]:
+        session = await self._connection.__aenter__()
+        return session.subscribe(self._request)  # type: ignore[no-any-return]
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        return await self._connection.__aexit__(*exc_info)
 
 
 # Seconds a raw socket's whole use may take: the server answers at once; this bounds a hang.
@@ -132,13 +151,14 @@ async def running_api(
 ) -> AsyncIterator[Api]:
     """The real aiohttp application on 127.0.0.1 and a free port, for the block's duration;
     `options` go to `create_app` (e.g. a short `execution_timeout`)."""
+    feed = options.setdefault("feed", JourneyFeed())
     runner = AppRunner(create_app(settings, temporal, auth, **options), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         port = runner.addresses[0][1]
-        yield Api(f"http://127.0.0.1:{port}/graphql")
+        yield Api(f"http://127.0.0.1:{port}/graphql", feed)
     finally:
         await runner.cleanup()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schema.feed import JourneyFeed
-from tests.api.harness import Api, eventually
+from tests.api.harness import Api, Subscription, eventually
 
 WAIT = 30.0  # seconds: bounded waits for pushes, generous for a loaded machine
 
@@ -49,6 +49,10 @@ class Pushes:
             raise item
         return item
 
+    def heard_from(self) -> bool:
+        """Whether the stream answered anything (an error included) or ended."""
+        return self._reader.done() or not self._queue.empty()
+
     def waiting(self) -> int:
         """Pushes received and not yet taken."""
         return self._queue.qsize()
@@ -63,12 +67,26 @@ class Pushes:
 async def reading(
     subscription: AbstractAsyncContextManager[Any], field: str
 ) -> AsyncIterator[Pushes]:
+    """The subscription's pushes, read in the background. Where its server's feed is known,
+    this returns once the feed serves it (or it answered or ended first), so that what the
+    test does next is heard: a subscription starts with the stream's first read, after the
+    test has gone on."""
+    feed = subscription.feed if isinstance(subscription, Subscription) else None
     async with subscription as stream:
+        served_before = feed.subscribers_ever() if feed else 0
         pushes = Pushes(stream, field)
         try:
+            if feed:
+                await _until_served(feed, served_before, pushes)
             yield pushes
         finally:
             await pushes.close()
+
+
+async def _until_served(feed: JourneyFeed, served_before: int, pushes: Pushes) -> None:
+    async with asyncio.timeout(WAIT):
+        while feed.subscribers_ever() == served_before and not pushes.heard_from():
+            await asyncio.sleep(0.01)  # a poll of this process's own counters, bounded above
 
 
 async def pushed_task_done(watched: Pushes, **match: Any) -> dict[str, Any]:
