@@ -1,16 +1,25 @@
 """What a partner's premises photos may name. This API stores client photos only, each kept in
 its client's clinical record (`uploadPhoto`): a premises photo id is the clinic's own reference
 to a photo of the salon, so one naming a stored photo would put a client's clinical photo (of
-this clinic or of another) on a partner's record. Such an id is refused with the same words
-whichever clinic the photo is of, so the answer tells nothing of another clinic."""
+this clinic or of another) on a partner's record.
+
+Such an id is known by its form, never by looking it up: a photo's global id, or a raw one (a
+UUID, as every photo's id is). Refusing only the ids of stored photos told a caller whether a
+photo id exists in any clinic (one is refused, an unknown one written); by form, a photo of
+another clinic, one of a client the caller may not see and one no photo has are refused alike,
+and the answer tells nothing of what is stored."""
 
 from __future__ import annotations
 
-from domain.errors import FieldProblem
-from domain.store.photos import Photo
-from schema.ids import MAX_RAW_ID, decode_id
+import re
 
-NOT_PREMISES = "names a client's photo, not a photo of the premises"
+from domain.errors import FieldProblem
+from schema.ids import decode_id
+
+NOT_PREMISES = "has the form of a client photo's id (uploadPhoto), not of a photo of the premises"
+# A UUID in its usual text form, in either case: a raw photo id (`str(uuid.uuid4())` or the
+# `uuid5` an idempotency key derives).
+_RAW_PHOTO_ID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 def repeated(photo_ids: list[str]) -> list[FieldProblem]:
@@ -26,15 +35,15 @@ def repeated(photo_ids: list[str]) -> list[FieldProblem]:
     return problems
 
 
-async def client_photos_named(photo_ids: list[str]) -> list[FieldProblem]:
-    """Each id naming a stored photo, by its global id or its raw one: one indexed query."""
-    candidates: dict[str, set[int]] = {}
-    for index, photo_id in enumerate(photo_ids):
-        for raw in (photo_id.strip(), decode_id(photo_id.strip(), "Photo")):
-            if raw and len(raw) <= MAX_RAW_ID:
-                candidates.setdefault(raw, set()).add(index)
-    if not candidates:
-        return []
-    stored = await Photo.filter(id__in=list(candidates)).values_list("id", flat=True)
-    named = sorted({index for raw in stored for index in candidates[str(raw)]})
-    return [FieldProblem(f"premisesPhotoIds[{index}]", NOT_PREMISES) for index in named]
+def _names_a_photo(photo_id: str) -> bool:
+    text = photo_id.strip()
+    return decode_id(text, "Photo") is not None or _RAW_PHOTO_ID.fullmatch(text) is not None
+
+
+def client_photo_ids(photo_ids: list[str]) -> list[FieldProblem]:
+    """Each id in the form of a client photo's id, whether or not such a photo is stored."""
+    return [
+        FieldProblem(f"premisesPhotoIds[{index}]", NOT_PREMISES)
+        for index, photo_id in enumerate(photo_ids)
+        if _names_a_photo(photo_id)
+    ]

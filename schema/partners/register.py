@@ -29,7 +29,7 @@ from schema.errors import (
     not_found,
 )
 from schema.ids import decode_id
-from schema.partners.premises_photos import client_photos_named, repeated
+from schema.partners.premises_photos import client_photo_ids, repeated
 from schema.partners.types import Partner
 from schema.text import check_text
 from workflows.partner_client import start_partner_clock
@@ -55,9 +55,10 @@ class RegisterPartnerInput:
     premises_photo_ids: list[str] = strawberry.field(
         default_factory=list,
         description=f"The clinic's references to photos of the premises, at most {MAX_PHOTOS} "
-        f"of at most {MAX_PHOTO_ID} characters, each named once. Not the id of a client's photo "
-        "(`uploadPhoto` keeps those in the client's record): one is `ValidationFailed` on "
-        "`premisesPhotoIds[i]`, as is an id repeated.",
+        f"of at most {MAX_PHOTO_ID} characters, each named once. Not in the form of a client "
+        "photo's id (`uploadPhoto` keeps those in the client's record): a photo's global id or "
+        "a UUID, stored or not, is `ValidationFailed` on `premisesPhotoIds[i]`, as is an id "
+        "repeated.",
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -108,7 +109,7 @@ async def register_partner(
     claims = info.context.claims
     if claims is None:
         return not_authorized()
-    problems = _problems(input) or await client_photos_named(input.premises_photo_ids)
+    problems = _problems(input) or client_photo_ids(input.premises_photo_ids)
     # A retry of a registration recorded before photos were checked is answered as the first.
     refusal = _invalid(problems) if problems else None
     refused = await idempotency.refusal_answer(info, claims.account_id, input, refusal)
