@@ -24,6 +24,7 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.aftercare import clinic_setting
 from domain.store.task_projection import overdue_after
+from schema.aftercare.task_reads import note_task_reads
 from schema.aftercare.types import (
     FollowUpTask,
     FollowUpTaskConnection,
@@ -85,6 +86,7 @@ async def my_tasks(
         limit = now - grace
         query = query.filter(due_at__lte=limit) if overdue else query.filter(due_at__gt=limit)
     rows, page_info = await keyset_page(query, "due_at", first, after, newest_first=False)
+    await note_task_reads(info, rows)
     edges = [
         FollowUpTaskEdge(
             cursor=cursor_for(row, "due_at"),
@@ -121,6 +123,7 @@ async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate,
                     continue
                 # Overdue means still open (a task pushed DONE is not late any more).
                 late = row.status == TaskStatus.OPEN.value and is_overdue(row.due_at, now, grace)
+                await note_task_reads(info, [row])  # recorded with this push, before it leaves
                 yield TaskUpdate(change=told, task=FollowUpTask.from_row(row, late))
 
 
