@@ -68,13 +68,16 @@ _SUBSCRIBE_OPTIONAL = (("variables", dict), ("operationName", str), ("extensions
 
 def decode_socket_message(data: str | bytes) -> Any:
     """A graphql-transport-ws message: an object with a text `type`; a `subscribe` carries a
-    text `id` and a payload object whose `query` is text. Strawberry's handler read any other
-    shape as if it were this one and failed (a list, a null payload, a numeric query), the
-    socket dropped without a close code and the log took a traceback; refused here, the socket
-    is closed with 4400, as for a message that is not JSON."""
+    text `id` and a payload object whose `query` is text, a `complete` a text `id`. Strawberry's
+    handler read any other shape as if it were this one and failed (a list, a null payload, a
+    numeric query, a `complete` whose id is a list), the socket dropped without a close code
+    and the log took a traceback; refused here, the socket is closed with 4400, as for a
+    message that is not JSON."""
     message = decode_json(data)
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise BodyRefused("a message is a JSON object with a `type`")
+    if message["type"] == "complete" and not isinstance(message.get("id"), str):
+        raise BodyRefused("a complete message has a text `id`")
     if message["type"] != "subscribe":
         return message
     payload = message.get("payload")
