@@ -8,11 +8,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     ValidationCache,
 )
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
 from schema.answer_bytes import BoundedAnswerExecutor
@@ -61,10 +63,18 @@ class Mutation(
     """The areas' mutations joined (schema.roots: one module per area)."""
 
 
+# Strawberry's refusals of a request that names no operation it can run: an `operationName`
+# the document does not hold, a document of fragments alone. Over HTTP they are a 400; over the
+# socket they reach the answer wrapped, and were masked as "Unexpected error." and logged as
+# faults.
+_OPERATION_NOT_CHOSEN = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
+
+
 # Errors from the limiters and from parsing/validation tell the client what to fix; anything
 # raised from inside a resolver is unexpected and masked (it is logged by Strawberry).
 def _should_mask(error: GraphQLError) -> bool:
-    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+    original = error.original_error
+    return original is not None and not isinstance(original, (GraphQLError, *_OPERATION_NOT_CHOSEN))
 
 
 def extensions(
