@@ -220,6 +220,10 @@ class GlowpathView(GraphQLView[Context, None]):
             return await super().parse_multipart(request)
         except (TypeError, ValueError, IndexError, AttributeError):
             raise HTTPException(400, "the multipart `map` does not fit `operations`") from None
+        except RecursionError:
+            # JSON reads `operations` some hundreds deep; Strawberry's copy of it, made to put
+            # the files in, runs out of stack sooner (a plain-text 500 and a traceback).
+            raise HTTPException(400, "the JSON is nested too deeply") from None
 
     def parse_query_params(self, params: Any) -> dict[str, Any]:
         # A GET's `variables` and `extensions`, each JSON text; Strawberry checks their shape.

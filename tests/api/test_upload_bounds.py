@@ -151,3 +151,13 @@ async def test_a_body_must_open_with_its_boundary(driver: JourneyDriver) -> None
     # Lines before the first boundary were skipped without end, on the event loop
     body = b"a\r\n" * 100_000 + _part("operations", b"{}") + f"--{BOUNDARY}--\r\n".encode()
     assert await _send(driver, body) == (400, "the multipart body cannot be read")
+
+
+async def test_operations_nested_deep_are_refused_not_a_fault(driver: JourneyDriver) -> None:
+    # Given `operations` nested 600 deep: JSON reads it, Strawberry's copy of it (made to put
+    # the files in) ran out of stack and the answer was a plain-text 500 with a traceback
+    nested = b"[" * 600 + b"]" * 600
+    operations = b'{"query": "{ __typename }", "variables": {"x": ' + nested + b"}}"
+    body = _part("operations", operations) + _part("map", b"{}") + f"--{BOUNDARY}--\r\n".encode()
+    # Then it is refused as the same nesting in a JSON body is
+    assert await _send(driver, body) == (400, "the JSON is nested too deeply")
