@@ -43,6 +43,7 @@ from schema.roots.queries import Query
 from schema.roots.subscriptions import Subscription
 from schema.scalars import SCALAR_OVERRIDES
 from schema.unanswered import TemporalSilence
+from schema.variable_size import VariableSizeLimit
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def extensions(
         # SPAs send the same few documents over and over: parse and validate each once.
         functools.partial(DocumentCache, maxsize=256),
         functools.partial(ValidationCache, maxsize=256),
+        VariableSizeLimit,  # after the cache: it counts the variables of a document found valid
         AnswerSizeLimit,  # after the cache: it estimates a document found valid
         OperationChoice,  # after the cache: see its module
     ]
