@@ -62,13 +62,19 @@ class Context:
     # Where in the answer a mutation asked the ledger about its key itself (`schema.idempotency
     # .asked`): its refusal is not looked up again (`schema.keyed_refusals`).
     keys_asked: set[tuple[str | int, ...]] = field(default_factory=set)
+    # The journeys (clinic id, journey id) whose step the operation counted and holds
+    # (`schema.journeys.steps_in_flight.step_on_journey`), so a mutation that counted its step
+    # before claiming its key is not counted again at the step itself.
+    steps_held: set[tuple[str, str]] = field(default_factory=set)
 
     def for_operation(self) -> Context:
         """One operation's own context on a WebSocket, whose context lasts as long as the
         socket: its own loaders and its own session check, as a request over HTTP has. Shared,
         a later query on the socket was answered from what an earlier one had read, and two
         operations at once each replaced the session the other's fields were checked against."""
-        return dataclasses.replace(self, loaders=Loaders(), session=None, keys_asked=set())
+        return dataclasses.replace(
+            self, loaders=Loaders(), session=None, keys_asked=set(), steps_held=set()
+        )
 
     @property
     def bearer_token(self) -> str | None:

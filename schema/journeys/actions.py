@@ -10,7 +10,6 @@ changes nothing, the same key with another action or input is a `Conflict`.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -45,19 +44,16 @@ from schema.errors import (
     TransitionNotAllowed,
     Unavailable,
     ValidationFailed,
-    busy,
     from_domain,
     not_authorized,
     not_found,
 )
 from schema.ids import decode_id
 from schema.journeys.availability import allowed_actions
-from schema.journeys.steps_in_flight import RETRY_AFTER_SECONDS, STEPS_IN_FLIGHT
+from schema.journeys.steps_in_flight import step_on_journey
 from schema.journeys.types import Journey
 from schema.text import check_text
 from schema.update_ids import UpdateRan, update_id_for, update_taken
-
-log = logging.getLogger(__name__)
 
 
 @strawberry.type(description="The journey after the action.")
@@ -175,23 +171,23 @@ async def run_action(
     before_update: BeforeUpdate | None = None,
 ) -> JourneyOutcome:
     """Runs `action` on `input.journey_id` once per `input.idempotency_key`. `claimed`: the
-    key's claim when the caller made it (a mutation that asks the desk first). Past
-    `MAX_STEPS_IN_FLIGHT` steps of this process on the journey: `Unavailable` at once."""
+    key's claim when the caller made it (a mutation that asks the desk first), within the
+    step it counted before (`step_on_journey`). Past `MAX_STEPS_IN_FLIGHT` steps of this
+    process on the journey: `Unavailable` at once."""
     if info.context.actor is None:
         return not_authorized()
     steps = StepOptions(record_kind, record_body, claimed, after_accepted, before_update)
     bad_key = records.key_problem(idempotency.key_of(input))
     if bad_key:
         return from_domain(domain_errors.ValidationFailed([bad_key]))
-    claims, journey_id = info.context.claims, decode_id(input.journey_id, "Journey")
-    if claims is None or journey_id is None:  # no journey to find: nothing waits on it
+    journey_id = decode_id(input.journey_id, "Journey")
+    if journey_id is None:  # no journey to find: nothing waits on it
         return await _run_admitted(info, input, action, details, steps)
-    # Counted before the key is claimed or a draft written (`schema.journeys.steps_in_flight`).
-    with STEPS_IN_FLIGHT.step(claims.clinic_id, journey_id) as admitted:
-        if admitted:
-            return await _run_admitted(info, input, action, details, steps)
-    log.warning("journey %s: a step refused, too many run on it", journey_id)
-    return busy("too many steps are waiting on this journey", RETRY_AFTER_SECONDS)
+    # Counted before the key is claimed or a draft written (`schema.journeys.steps_in_flight`);
+    # by the mutation already when it claimed the key itself (`claimed`).
+    return await step_on_journey(
+        info.context, journey_id, lambda: _run_admitted(info, input, action, details, steps)
+    )
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from schema.journeys.actions import (
     run_noted_action,
     step_refusal,
 )
+from schema.journeys.steps_in_flight import step_on_journey
 from schema.triage.assign import AutoAssignInput, triage
 from schema.triage.pick import tell_desk_of_pick
 from schema.triage.released import back_to_triage
@@ -94,27 +95,47 @@ async def assign_consultant(
         refused = await step_refusal(info, input, unknown)
         if refused is not None:
             return refused
-    ledger = None
-    if row is not None and consultant_id is not None and not recheck:
-        # Claimed before the desk hears of the pick: a key used for another request changes
-        # nothing on the desk either, and a retry of this one does not tell it twice.
-        ledger = await idempotency.claim(info, claims.account_id, input)
-        first = idempotency.answered(ledger)
-        if idempotency.reused(ledger) or first not in (None, row.id):
-            return idempotency.conflict()
-        # A client the desk's day released, whose journey never heard of it, goes back first.
-        returned = await back_to_triage(info, row) if first is None else row
-        if not isinstance(returned, JourneyRow):
-            return returned
-        row = returned
-        refusal = await tell_desk_of_pick(info, row, consultant_id) if first is None else None
-        if refusal is not None:
-            return refusal
-    details = ActionDetails(consultant_id=consultant_id)
-    if row is not None and consultant_id is not None:
-        category, linked = VisitCategory(row.visit_category), row.facts.get("linked_journey_id")
-        details = assignment_details(category, linked, row.consultant_id, consultant_id)
+    if row is None or consultant_id is None or recheck:
+        details = _assignment(row, consultant_id)
+        return await run_action(info, input, Action.ASSIGN_CONSULTANT, details)
+    # Counted before the key is claimed and the desk hears of the pick: at the bound, nothing
+    # is claimed or told (`schema.journeys.steps_in_flight`).
+    picked: JourneyRow = row
+    return await step_on_journey(
+        info.context, row.id, lambda: _assign_picked(info, input, picked, consultant_id)
+    )
+
+
+async def _assign_picked(
+    info: Info[Context, None], input: AssignConsultantInput, row: JourneyRow, consultant_id: str
+) -> JourneyResult:
+    """`assignConsultant` with a consultant on a journey the caller sees, once its step is
+    counted: the desk hears of the pick (when it has a stake in it), then the journey's step."""
+    claims = info.context.claims
+    assert claims is not None  # `assign_consultant` answered a caller without one
+    # Claimed before the desk hears of the pick: a key used for another request changes
+    # nothing on the desk either, and a retry of this one does not tell it twice.
+    ledger = await idempotency.claim(info, claims.account_id, input)
+    first = idempotency.answered(ledger)
+    if idempotency.reused(ledger) or first not in (None, row.id):
+        return idempotency.conflict()
+    # A client the desk's day released, whose journey never heard of it, goes back first.
+    returned = await back_to_triage(info, row) if first is None else row
+    if not isinstance(returned, JourneyRow):
+        return returned
+    row = returned
+    refusal = await tell_desk_of_pick(info, row, consultant_id) if first is None else None
+    if refusal is not None:
+        return refusal
+    details = _assignment(row, consultant_id)
     return await run_action(info, input, Action.ASSIGN_CONSULTANT, details, claimed=ledger)
+
+
+def _assignment(row: JourneyRow | None, consultant_id: str | None) -> ActionDetails:
+    if row is None or consultant_id is None:
+        return ActionDetails(consultant_id=consultant_id)
+    category, linked = VisitCategory(row.visit_category), row.facts.get("linked_journey_id")
+    return assignment_details(category, linked, row.consultant_id, consultant_id)
 
 
 async def check_in(info: Info[Context, None], input: JourneyStepInput) -> JourneyResult:

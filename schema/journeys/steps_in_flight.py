@@ -5,16 +5,31 @@ journey) for up to 20 s, and holds meanwhile its request, its key's claim and it
 `nudgeJourney` sent at once on one journey made 400 drafts and claims, and 73 of them waited
 the full 20 s only to hear `Unavailable`. So, as the desk refuses its 513th waiting arrival at
 once (`workflows.arrival_rounds`), a step past `MAX_STEPS_IN_FLIGHT` on its journey is refused
-before its key is claimed or anything is written, and told to come back (a mutation that
-claims its key before the step, as those asking the desk first do, leaves it claimed and
-unsettled: a retry with it goes on as the first attempt would).
+before its key is claimed or anything is written, and told to come back.
+
+A mutation that does more before its step (claims its key before the desk decides, a bill is
+judged or a refund counted) counts its step before all of it (`step_on_journey`). Before, those
+met the bound only at the step: refused, they had claimed their key, and `autoAssign` and
+`placeVip` had the desk decide and log the client's turn, though the answer said nothing was
+done; the retry with the key was answered by the desk's replay ("already decided"), not as a
+first attempt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from schema.errors import Unavailable, busy
+
+if TYPE_CHECKING:
+    from schema.context import Context
+
+log = logging.getLogger(__name__)
+Done = TypeVar("Done")
 
 # A journey is one client's visit: the few staff serving it send a step each and wait for its
 # answer, so even every role of a clinic acting on one journey at once is about ten steps. 32
@@ -61,3 +76,25 @@ class StepsInFlight:
 
 # One per process: the bound is on what this process holds, whatever the number of apps.
 STEPS_IN_FLIGHT = StepsInFlight()
+
+
+async def step_on_journey(
+    context: Context, journey_id: str, run: Callable[[], Awaitable[Done]]
+) -> Done | Unavailable:
+    """Runs `run` as the request's step on the journey (its raw id), counted from here on:
+    `Unavailable` at once, `run` never started, when the journey has no room. A step counted
+    already by the operation (its mutation counted it before claiming its key) is not counted
+    again (`Context.steps_held`): the step's own count is then the mutation's."""
+    claims = context.claims
+    journey = (claims.clinic_id if claims else "", journey_id)
+    if claims is None or journey in context.steps_held:
+        return await run()
+    with STEPS_IN_FLIGHT.step(*journey) as admitted:
+        if admitted:
+            context.steps_held.add(journey)
+            try:
+                return await run()
+            finally:
+                context.steps_held.discard(journey)
+    log.warning("journey %s: a step refused, too many run on it", journey_id)
+    return busy("too many steps are waiting on this journey", RETRY_AFTER_SECONDS)

@@ -52,6 +52,7 @@ from schema.journeys.actions import (
     run_recorded_action,
     step_refusal,
 )
+from schema.journeys.steps_in_flight import step_on_journey
 from schema.journeys.types import Journey
 from schema.money.bill_types import BILL_ID_TYPE
 from schema.money.common import billing_settings
@@ -205,6 +206,21 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
         return await run_recorded_action(
             info, input, Action.RECORD_PAYMENT, problems=problems, taken_is_done=False
         )
+    # Counted before the key is claimed and the bill judged: at the bound, nothing is claimed
+    # (`schema.journeys.steps_in_flight`).
+    visible: JourneyRow = journey
+    return await step_on_journey(
+        info.context, journey.id, lambda: _record_counted(info, input, visible, amount_minor)
+    )
+
+
+async def _record_counted(
+    info: Info[Context, None], input: RecordPaymentInput, journey: JourneyRow, amount_minor: int
+) -> JourneyResult:
+    """`recordPayment` of an input that passed its checks, once the journey's step is counted:
+    the key's claim, the bill's checks, the journey's step and the payment's row."""
+    actor = info.context.actor
+    assert actor is not None  # `record_payment` answered a caller without one
     details = ActionDetails(
         amount_minor=amount_minor, currency=input.currency, payment_kind=input.kind
     )

@@ -58,6 +58,7 @@ from schema.errors import (
 )
 from schema.ids import decode_id, encode_id
 from schema.journeys.actions import JourneyPayload, ran_on, run_action
+from schema.journeys.steps_in_flight import step_on_journey
 from schema.journeys.types import Journey
 from schema.money.bill_types import PAYMENT_ID_TYPE, Refund
 from schema.money.common import billing_settings, invalid, read_money
@@ -130,6 +131,20 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     problems += [bad_key] if bad_key else []
     if problems or amount is None:
         return invalid(problems)
+    # Counted on the payment's journey before the key is claimed: at the bound, nothing is
+    # claimed (`schema.journeys.steps_in_flight`); a refund before the treatment is its step.
+    given: MoneyValue = amount
+    return await step_on_journey(
+        info.context, payment.journey_id, lambda: _refund_counted(info, input, payment, given)
+    )
+
+
+async def _refund_counted(
+    info: Info[Context, None], input: RecordRefundInput, payment: PaymentRow, amount: MoneyValue
+) -> RefundResult:
+    """`recordRefund` of an input that passed its checks, once its journey's step is counted."""
+    claims = info.context.claims
+    assert claims is not None  # `record_refund` answered a caller without one
     locale = (await billing_settings(claims.clinic_id)).locale
     # Claimed before the checks that depend on what was given back: a retry of a refund that
     # went through answers it, though nothing is left to refund now.

@@ -51,6 +51,7 @@ from schema.journeys.actions import (
     run_action,
     step_refusal,
 )
+from schema.journeys.steps_in_flight import step_on_journey
 from schema.journeys.types import Journey
 from schema.triage.arrival import (
     AutoAssignInput,
@@ -167,6 +168,22 @@ async def triage(
     )
     if refused is not None:
         return refused, None, row
+    # Counted before the key is claimed and the desk decides (it would count a turn): at the
+    # bound, nothing is claimed or decided (`schema.journeys.steps_in_flight`).
+    loaded_row: JourneyRow = row
+    counted = await step_on_journey(
+        info.context, row.id, lambda: _triage_counted(info, input, loaded_row)
+    )
+    return counted if isinstance(counted, tuple) else (counted, None, row)
+
+
+async def _triage_counted(
+    info: Info[Context, None], input: AutoAssignInput, row: JourneyRow
+) -> tuple[AutoAssignOutcome | JourneyOutcome, Decision | TriageEntry | None, JourneyRow | None]:
+    """`triage` once the journey's step is counted: the key's claim, the desk's decision, the
+    journey's step."""
+    actor, claims = info.context.actor, info.context.claims
+    assert actor is not None and claims is not None  # `triage` answered a caller without them
     # The key is claimed before the desk hears of the request (it would count a turn): a key
     # used for another request is refused here; a retry of this one is answered by the desk
     # replaying its decision and by the journey's own update id.
@@ -269,6 +286,20 @@ async def place_vip(info: Info[Context, None], input: PlaceVipInput) -> AutoAssi
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key]))
+    # Counted before the key is claimed and the desk is told (`steps_in_flight`), as `triage`.
+    placed_row, consultant_id = row, raw
+    return await step_on_journey(
+        info.context, row.id, lambda: _place_counted(info, input, placed_row, consultant_id)
+    )
+
+
+async def _place_counted(
+    info: Info[Context, None], input: PlaceVipInput, row: JourneyRow, raw: str
+) -> AutoAssignResult:
+    """`placeVip` once the journey's step is counted: the key's claim, the desk's placement
+    (with the consultant `raw`), the journey's step."""
+    actor, claims = info.context.actor, info.context.claims
+    assert actor is not None and claims is not None  # `place_vip` answered a caller without them
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger) or idempotency.answered(ledger) not in (None, row.id):
         return idempotency.conflict()
