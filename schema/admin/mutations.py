@@ -41,7 +41,7 @@ from schema.admin.types import (
     UpdateStaffAccountInput,
 )
 from schema.audit.collector import note_access
-from schema.auth.hashing import PASSWORD_WORK, RETRY_AFTER_SECONDS, HashingBusy
+from schema.auth.hashing import PASSWORD_WORK, RETRY_AFTER_SECONDS
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -137,15 +137,23 @@ async def create_staff_account(
         return _invalid([*problems, *([bad_key] if bad_key else [])])
     if not await ClinicRow.exists(id=input.clinic_id):
         return await _not_found(info, input, "clinic")
+    # A place for its hash before the key is claimed: a full queue claims nothing.
+    with PASSWORD_WORK.place() as placed:
+        if placed:
+            return await _create_placed(info, input)
+    return _hashing_busy()
+
+
+async def _create_placed(
+    info: Info[Context, None], input: CreateStaffAccountInput
+) -> StaffAccountResult:
+    """`createStaffAccount` of an input that passed its checks, in its place for the hash."""
     earlier, ledger = await _replayed(info, input)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if isinstance(earlier, str):
         return _payload(await StaffAccount.get(id=earlier))
-    try:
-        password_hash = await PASSWORD_WORK.hash(input.temporary_password)
-    except HashingBusy:
-        return _hashing_busy()
+    password_hash = await PASSWORD_WORK.hash(input.temporary_password, placed=True)
     new = accounts.NewAccount(
         str(input.clinic_id), input.username, input.display_name, input.role, password_hash
     )
@@ -164,7 +172,7 @@ async def create_staff_account(
 
 
 def _hashing_busy() -> Unavailable:
-    """The key stays claimed and unsettled, nothing written: a retry with it does the work."""
+    """Refused before the key is claimed, nothing written: a retry with it goes afresh."""
     return busy("too many passwords are being hashed", RETRY_AFTER_SECONDS)
 
 
@@ -208,12 +216,8 @@ async def reset_staff_password(
     problems = password_problems("temporaryPassword", input.temporary_password)
     hashed: list[str] = []
 
-    async def prepare() -> Unavailable | None:
-        try:
-            hashed.append(await PASSWORD_WORK.hash(input.temporary_password))
-        except HashingBusy:
-            return _hashing_busy()
-        return None
+    async def prepare() -> None:
+        hashed.append(await PASSWORD_WORK.hash(input.temporary_password, placed=True))
 
     async def change(row: StaffAccount) -> None:
         await accounts.reset_password(row, hashed[0])
@@ -227,25 +231,38 @@ async def _change_account(
     staff_id: str,
     problems: list[FieldProblem],
     change: Callable[[StaffAccount], Awaitable[NotAuthorized | None]],
-    prepare: Callable[[], Awaitable[Unavailable | None]] | None = None,
+    prepare: Callable[[], Awaitable[None]] | None = None,
 ) -> StaffAccountResult:
     """Checks, then `change` once per idempotency key; answers the account as it is now.
-    `prepare`: slow work the change needs (a password's hash), done before its transaction,
-    which holds the write lock, and only for a change that will be made; it answers
-    `Unavailable` when the work cannot be done now (nothing is written)."""
+    `prepare`: a password's hash the change needs, done before its transaction, which holds
+    the write lock, and only for a change that will be made, in a place of the hashing queue
+    taken before the key is claimed: a full queue answers `Unavailable`, nothing claimed."""
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key or problems:
         return _invalid([*problems, *([bad_key] if bad_key else [])])
     row = await _account(staff_id)
     if row is None:
         return await _not_found(info, input, "staff account")
+    with PASSWORD_WORK.place() if prepare else contextlib.nullcontext(True) as placed:
+        if placed:
+            return await _change_placed(info, input, row, change, prepare)
+    return _hashing_busy()
+
+
+async def _change_placed(
+    info: Info[Context, None],
+    input: UpdateStaffAccountInput | ResetStaffPasswordInput,
+    row: StaffAccount,
+    change: Callable[[StaffAccount], Awaitable[NotAuthorized | None]],
+    prepare: Callable[[], Awaitable[None]] | None,
+) -> StaffAccountResult:
+    """`_change_account` past its checks, in its place for the hash (given `prepare`)."""
     earlier, _ = await _replayed(info, input)
     if earlier is not None and not isinstance(earlier, str):
         return earlier  # type: ignore[no-any-return]
     if earlier is None:
-        refused_now = await prepare() if prepare is not None else None
-        if refused_now is not None:
-            return refused_now
+        if prepare is not None:
+            await prepare()
         refusals: list[NotAuthorized] = []
 
         async def replace() -> None:

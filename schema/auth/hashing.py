@@ -12,8 +12,9 @@ without end, shared with photo uploads and the photo store.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 from domain import passwords
@@ -34,14 +35,28 @@ class PasswordWork:
         self._max_waiting = max_waiting
         self._in_flight = 0
 
-    async def _run(self, work: Callable[..., T], *args: str) -> T:
+    @contextmanager
+    def place(self) -> Iterator[bool]:
+        """A place in the queue, held for the block: True, or False (none held) when the queue
+        is full. A request that claims its idempotency key before it hashes takes its place
+        first, so a full queue refuses it with nothing claimed, and hashes in it (`placed`)."""
         if self._in_flight >= self._max_waiting:
-            raise HashingBusy
+            yield False
+            return
         self._in_flight += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
+            yield True
         finally:
             self._in_flight -= 1
+
+    async def _run(self, work: Callable[..., T], *args: str, placed: bool = False) -> T:
+        """`placed`: the caller holds its `place` already."""
+        if placed:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
+        with self.place() as admitted:
+            if not admitted:
+                raise HashingBusy
+            return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
 
     @property
     def in_flight(self) -> int:
@@ -54,8 +69,9 @@ class PasswordWork:
             return await self._run(passwords.verify_without_account, password)
         return await self._run(passwords.verify_password, password, stored)
 
-    async def hash(self, password: str) -> str:
-        return await self._run(passwords.hash_password, password)
+    async def hash(self, password: str, *, placed: bool = False) -> str:
+        """`placed`: in the caller's `place` (never `HashingBusy` then)."""
+        return await self._run(passwords.hash_password, password, placed=placed)
 
     async def warm_up(self) -> None:
         await self._run(passwords.verify_without_account, "")

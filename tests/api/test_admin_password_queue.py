@@ -1,8 +1,10 @@
 """An administrator's new accounts and password resets hash on the bounded threads sign-ins use
 (`schema.auth.hashing`): past its queue the request is answered `Unavailable` at once, nothing
-written, and the same request with the same key goes through later. They hashed on the default
-thread pool before: a flood from one administrator ran six 19 MiB hashes at once behind a queue
-without end, which photo uploads and the photo store share."""
+written and its key unclaimed, and the same request with the same key goes through later. They
+hashed on the default thread pool before: a flood from one administrator ran six 19 MiB hashes
+at once behind a queue without end, which photo uploads and the photo store share. And they
+claimed their key before meeting the queue's bound, left claimed and never settled when refused
+(now a place in the queue is taken before the claim)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pytest
 
 from domain import passwords
 from domain.roles import Role
-from domain.store.models import StaffAccount
+from domain.store.models import IdempotencyKey, StaffAccount
 from schema.auth.hashing import MAX_WAITING, PASSWORD_WORK, RETRY_AFTER_SECONDS, WORKERS
 from schema.ids import encode_id
 from server.seed import DEMO_CLINIC_ID
@@ -141,7 +143,7 @@ async def test_password_work_past_the_queue_is_unavailable_at_once_and_its_retry
             await _create(api, admin, username, create_key),
         ]
     # Then both are told to come back, at once (the queued hashes are still held), and nothing
-    # of them is written
+    # of them is written, their keys not even claimed
     assert [(r["__typename"], r.get("retryAfterSeconds")) for r in refused] == [
         ("Unavailable", RETRY_AFTER_SECONDS)
     ] * 2, refused
@@ -149,6 +151,7 @@ async def test_password_work_past_the_queue_is_unavailable_at_once_and_its_retry
     unchanged = await StaffAccount.get(id=late.id)
     assert (unchanged.password_hash, unchanged.must_change_password) == (late.password_hash, False)
     assert not await StaffAccount.exists(username=username)
+    assert not await IdempotencyKey.exists(key__in=[reset_key, create_key])
     # And once the hashes are let go, the queued resets are made, never more than the hashing
     # threads at once
     held_hashes.release()
