@@ -13,7 +13,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.auth import AccessToken, issue_token
+from domain.auth import AccessToken, issue_token, session_problem
 from domain.passwords import MAX_LENGTH
 from domain.store import accounts
 from domain.store.models import USERNAME_MAX_LENGTH, StaffAccount
@@ -50,6 +50,7 @@ class LoginPayload:
     staff: StaffMember = strawberry.field(description="The account signed in.")
 
 
+_WRONG = "wrong username or password"
 LoginResult = Annotated[
     LoginPayload | NotAuthorized | ValidationFailed | TooManyAttempts,
     strawberry.union("LoginResult", description="The token, or why there is none."),
@@ -73,6 +74,9 @@ async def login(info: Info[Context, None], input: LoginInput) -> LoginResult:
     if wait is not None:
         LOGIN_ATTEMPTS.labels("throttled").inc()
         return too_many_attempts(wait)
+    # The token counts as issued when the account was read: a revocation while the password
+    # is being verified (a new password, a logout everywhere) ends it as it ends older ones.
+    read_at = time.time()
     account = await StaffAccount.get_or_none(username=username, active=True)
     stored = account.password_hash if account else None
     try:
@@ -83,17 +87,35 @@ async def login(info: Info[Context, None], input: LoginInput) -> LoginResult:
         return too_many_attempts(RETRY_AFTER_SECONDS)
     if account is None or stored is None or not verdict.matches:
         LOGIN_ATTEMPTS.labels("failed").inc()
-        return not_authorized("wrong username or password")
+        return not_authorized(_WRONG)
     context.auth.throttle.succeeded(username, address)
+    token = AccessToken.new(str(account.id), read_at, context.config.token_ttl_seconds)
+    now_account = await StaffAccount.get_or_none(id=account.id)
+    refusal = _changed_while_verifying(token, stored, now_account)
+    if now_account is None or refusal is not None:
+        LOGIN_ATTEMPTS.labels("failed").inc()
+        return not_authorized(refusal or _WRONG)
     if verdict.needs_rehash:
-        await _rehash(account, stored, input.password)
+        await _rehash(now_account, stored, input.password)
     LOGIN_ATTEMPTS.labels("ok").inc()
-    token = AccessToken.new(str(account.id), time.time(), context.config.token_ttl_seconds)
     return LoginPayload(
         token=issue_token(token, context.config.signing_keys),
         expires_at=token.expires_at,
-        staff=StaffMember.from_row(account),
+        staff=StaffMember.from_row(now_account),
     )
+
+
+def _changed_while_verifying(
+    token: AccessToken, verified: str, account: StaffAccount | None
+) -> str | None:
+    """Why the account, read again once the password was verified, gives no token: a password
+    changed or an account deactivated meanwhile is refused as it would be a moment later (the
+    old password no longer signs in), and a token its sessions' end would revoke is never
+    handed out."""
+    if account is None or not account.active or account.password_hash != verified:
+        return _WRONG
+    problem = session_problem(token, accounts.state_of(account), False, time.time())
+    return f"{problem}: sign in again" if problem else None
 
 
 async def _rehash(account: StaffAccount, stored: str, password: str) -> None:
