@@ -115,13 +115,25 @@ async def sign_out_token(token: AccessToken) -> None:
         )
 
 
-async def set_password_hash(
-    account_id: str, password_hash: str, at: datetime | None = None
-) -> datetime:
-    """A new password: every token of the account, the caller's included, stops working.
-    The account chose it, so a temporary one given by an administrator is gone."""
-    changes: dict[str, object] = {"password_hash": password_hash, "must_change_password": False}
-    return await revoke_tokens_as_of(account_id, at or datetime.now(UTC), changes)
+async def set_password_hash_for_session(
+    token: AccessToken, password_hash: str, at: datetime
+) -> bool:
+    """A password the account chose in the session of `token`: every token of the account, that
+    one included, stops working. The account chose it, so a temporary one given by an
+    administrator is gone.
+
+    Written only while that session still works (the account active, the token not revoked
+    since it was issued): a change whose session an administrator's reset or a deactivation
+    ended while the new password was being hashed would otherwise undo the reset. False when
+    it was not written."""
+    issued = datetime.fromtimestamp(token.issued_at, UTC)
+    still_works = Q(tokens_valid_after__isnull=True) | Q(tokens_valid_after__lt=issued)
+    changed = await StaffAccount.filter(still_works, id=token.account_id, active=True).update(
+        password_hash=password_hash, must_change_password=False
+    )
+    if changed:
+        await revoke_tokens_as_of(token.account_id, at)
+    return bool(changed)
 
 
 async def upgrade_password_hash(account_id: str, old_hash: str, new_hash: str) -> bool:

@@ -11,6 +11,7 @@ out a token already signed out is simply done again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
@@ -18,6 +19,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.auth import session_problem
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.passwords import MAX_LENGTH, new_password_problems
@@ -220,6 +222,21 @@ async def change_password(
     now = datetime.now(UTC)
 
     async def change() -> None:
-        await accounts.set_password_hash(str(account.id), new_hash, now)
+        if not await accounts.set_password_hash_for_session(session.token, new_hash, now):
+            raise _SessionEndedMeanwhile  # rolls the key's settlement back with it
 
-    return ChangePasswordPayload(changed_at=await _once(session, input, now, change))
+    try:
+        return ChangePasswordPayload(changed_at=await _once(session, input, now, change))
+    except _SessionEndedMeanwhile:
+        return not_authorized(f"{await _problem_now(session)}: sign in again")
+
+
+class _SessionEndedMeanwhile(Exception):
+    """The session that asked for a new password ended while it was being hashed."""
+
+
+async def _problem_now(session: Session) -> str:
+    found = await accounts.look_up(session.token)
+    state = accounts.state_of(found.account)
+    problem = session_problem(session.token, state, found.token_signed_out, time.time())
+    return problem or "the token was revoked"

@@ -1,10 +1,13 @@
-"""A sign-in whose password is still being verified when the password changes gets no token
-that outlives the change.
+"""Sign-ins and password changes under way when the account's sessions end.
 
 A sign-in reads the account, verifies the password on the hashing threads (tens to hundreds of
-milliseconds, longer behind a queue of others), then issues its token. A token issued after the
-change, for the password the change replaced, would work: whoever knew the old password keeps
-a session the owner just ended by changing it.
+milliseconds, longer behind a queue of others), then issues its token. A token issued after a
+password change, for the password the change replaced, would work: whoever knew the old
+password keeps a session the owner just ended by changing it.
+
+A password change verifies the current password and hashes the new one on the same threads,
+then writes it. One whose session was revoked meanwhile (an administrator's reset of the
+password of an account thought taken over) must not write its password over the reset.
 """
 
 from __future__ import annotations
@@ -17,33 +20,41 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from domain import passwords
-from server.seed import DEMO_PASSWORD
-from tests.api.harness import Api, eventually
+from domain.roles import Role
+from schema.ids import encode_id
+from server.seed import DEMO_CLINIC_ID, DEMO_PASSWORD
+from tests.api.harness import Api, Staff, eventually
 from tests.api.sessions import CHANGE_PASSWORD, login, me, new_account, sign_in
 
 NEW_PASSWORD = "a far longer passphrase"
+RESET = "an administrators reset"
+RESET_PASSWORD = """
+mutation($input: ResetStaffPasswordInput!) {
+  resetStaffPassword(input: $input) { __typename ... on UserError { code message } }
+}
+"""
 # Bounds every wait of the test: the held verification ends when released.
 WITHIN_SECONDS = 20
 
 
-class FirstVerificationHeld:
-    """`passwords.verify_password` whose first call once armed waits until released; every
-    other call runs at once (the password change verifies the current password too)."""
+class FirstCallHeld:
+    """A password function whose first call once armed waits until released; every other call
+    runs at once (a password change verifies the current password too)."""
 
-    def __init__(self, verify: Callable[[str, str], passwords.Verdict]) -> None:
-        self._verify = verify
+    def __init__(self, work: Callable[..., object]) -> None:
+        self._work = work
         self._lock = threading.Lock()
         self._armed = False
         self.entered = threading.Event()
         self._released = threading.Event()
 
-    def __call__(self, password: str, stored: str) -> passwords.Verdict:
+    def __call__(self, *args: str) -> object:
         with self._lock:
             first, self._armed = self._armed, False
         if first:
             self.entered.set()
             self._released.wait(WITHIN_SECONDS)
-        return self._verify(password, stored)
+        return self._work(*args)
 
     def arm(self) -> None:
         with self._lock:
@@ -53,18 +64,34 @@ class FirstVerificationHeld:
         self._released.set()
 
 
-@pytest.fixture
-def held_verification(monkeypatch: pytest.MonkeyPatch) -> Iterator[FirstVerificationHeld]:
-    held = FirstVerificationHeld(passwords.verify_password)
-    monkeypatch.setattr(passwords, "verify_password", held)
+def _held(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[FirstCallHeld]:
+    held = FirstCallHeld(getattr(passwords, name))
+    monkeypatch.setattr(passwords, name, held)
     try:
         yield held
     finally:
         held.release()  # a failed test leaves no thread waiting
 
 
+@pytest.fixture
+def held_verification(monkeypatch: pytest.MonkeyPatch) -> Iterator[FirstCallHeld]:
+    yield from _held(monkeypatch, "verify_password")
+
+
+@pytest.fixture
+def held_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[FirstCallHeld]:
+    yield from _held(monkeypatch, "hash_password")
+
+
+async def _entered(held: FirstCallHeld) -> None:
+    async def entered() -> bool:
+        return held.entered.is_set()
+
+    await eventually(entered, bool, timeout=WITHIN_SECONDS, what="the password work held")
+
+
 async def test_a_sign_in_under_way_with_the_old_password_outlives_no_password_change(
-    api: Api, held_verification: FirstVerificationHeld
+    api: Api, held_verification: FirstCallHeld
 ) -> None:
     # Given the owner signed in, and someone else signing in with the same password, whose
     # password is being verified
@@ -72,11 +99,7 @@ async def test_a_sign_in_under_way_with_the_old_password_outlives_no_password_ch
     owner = await sign_in(api, account)
     held_verification.arm()
     intruder = asyncio.ensure_future(login(api, account.username, DEMO_PASSWORD))
-
-    async def entered() -> bool:
-        return held_verification.entered.is_set()
-
-    await eventually(entered, bool, timeout=WITHIN_SECONDS, what="the sign-in verifying")
+    await _entered(held_verification)
     # When the owner changes the password meanwhile
     change = {
         "currentPassword": DEMO_PASSWORD,
@@ -100,18 +123,14 @@ async def test_a_sign_in_under_way_with_the_old_password_outlives_no_password_ch
 
 
 async def test_a_token_from_a_sign_in_under_way_at_a_logout_everywhere_is_signed_out(
-    api: Api, held_verification: FirstVerificationHeld
+    api: Api, held_verification: FirstCallHeld
 ) -> None:
     # Given a sign-in being verified
     account = await new_account()
     owner = await sign_in(api, account)
     held_verification.arm()
     under_way = asyncio.ensure_future(login(api, account.username, DEMO_PASSWORD))
-
-    async def entered() -> bool:
-        return held_verification.entered.is_set()
-
-    await eventually(entered, bool, timeout=WITHIN_SECONDS, what="the sign-in verifying")
+    await _entered(held_verification)
     # When the account signs out everywhere meanwhile
     logout = "mutation($input: LogoutInput!) { logout(input: $input) { __typename } }"
     ended = await api.run(logout, owner, input={"everywhere": True})
@@ -124,3 +143,32 @@ async def test_a_token_from_a_sign_in_under_way_at_a_logout_everywhere_is_signed
     # And a sign-in begun after it works
     fresh = await sign_in(api, account)
     assert (await me(api, fresh))["username"] == account.username
+
+
+async def test_a_password_change_under_way_at_an_administrators_reset_does_not_undo_it(
+    api: Api, staff: dict[Role, Staff], held_hashing: FirstCallHeld
+) -> None:
+    # Given an account signed in, changing its password: the new one is being hashed
+    account = await new_account(clinic_id=DEMO_CLINIC_ID)
+    token = await sign_in(api, account)
+    held_hashing.arm()
+    change = {"currentPassword": DEMO_PASSWORD, "newPassword": NEW_PASSWORD}
+    under_way = asyncio.ensure_future(api.run(CHANGE_PASSWORD, token, input=change))
+    await _entered(held_hashing)
+    # When an administrator resets the password meanwhile (it signs every session out)
+    reset = await api.run(
+        RESET_PASSWORD,
+        staff[Role.ADMIN].token,
+        input={"staffId": encode_id("StaffMember", account.account_id), "temporaryPassword": RESET},
+    )
+    assert reset["resetStaffPassword"]["__typename"] == "StaffAccountPayload"
+    held_hashing.release()
+    answer = (await asyncio.wait_for(under_way, WITHIN_SECONDS))["changePassword"]
+    # Then the change from the signed-out session is refused, and the reset stands
+    assert answer == {
+        "__typename": "NotAuthorized",
+        "code": "NOT_AUTHORIZED",
+        "message": "the token was revoked: sign in again",
+    }
+    assert (await login(api, account.username, NEW_PASSWORD))["__typename"] == "NotAuthorized"
+    assert (await login(api, account.username, RESET))["__typename"] == "LoginPayload"
