@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from domain.auth import AccessToken, AccountState
+from domain.auth import AccessToken, AccountState, session_problem
 from domain.roles import Role
 from domain.store.models import RevokedToken, StaffAccount
 from domain.store.sql import as_models, columns_of, is_postgres, marks
@@ -101,6 +102,17 @@ async def revoke_tokens_as_of(
     if not updated and changes:
         await StaffAccount.filter(id=account_id).update(**changes)
     return now
+
+
+async def session_problem_now(token: AccessToken) -> str | None:
+    """Inside a writing transaction, after its writes: why the session of `token` no longer
+    works, or None while it does. The account's row stays locked until the transaction ends
+    (PostgreSQL; SQLite's write transaction holds the whole file), so a revocation committed
+    while the request was under way is seen here, and one that comes later waits for the
+    commit: a request whose session ended before it wrote writes nothing."""
+    account = await StaffAccount.filter(id=token.account_id).select_for_update().first()
+    signed_out = await RevokedToken.exists(token_id=token.token_id)
+    return session_problem(token, state_of(account), signed_out, time.time())
 
 
 async def sign_out_token(token: AccessToken) -> None:

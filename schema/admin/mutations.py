@@ -16,6 +16,7 @@ from typing import Any
 
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from domain import passwords
 from domain.errors import Conflict as DomainConflict
@@ -25,6 +26,7 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.roles import Role
 from domain.store import administration as accounts
 from domain.store import records
+from domain.store.accounts import session_problem_now
 from domain.store.models import Clinic as ClinicRow
 from domain.store.models import StaffAccount
 from domain.store.records import KeyClaim, KeyState
@@ -159,7 +161,11 @@ async def _create_placed(
     )
     account_id = _account_id(ledger)
     try:
-        row = await accounts.create_account(new, account_id=account_id)
+        async with in_transaction():
+            row = await accounts.create_account(new, account_id=account_id)
+            await _still_signed_in(info)
+    except _SessionEnded as ended:
+        return ended.refusal
     except IntegrityError:
         # A retry racing this one with the same key made it first: its account is the answer.
         raced = account_id and await StaffAccount.get_or_none(id=account_id)
@@ -267,6 +273,11 @@ async def _change_placed(
 
         async def replace() -> None:
             refused = await change(row)
+            if refused is None:
+                try:
+                    await _still_signed_in(info)
+                except _SessionEnded as ended:
+                    refused = ended.refusal
             if refused is not None:
                 refusals.append(refused)
                 raise _Refused  # nothing written, the key left unsettled
@@ -285,3 +296,21 @@ async def _change_placed(
 
 class _Refused(Exception):
     """The change refused itself: its transaction ends without a write."""
+
+
+class _SessionEnded(Exception):
+    """The administrator's session ended while the request was under way (a deactivation, a
+    new role, a sign-out while a password was being hashed): it writes nothing."""
+
+    def __init__(self, refusal: NotAuthorized) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
+async def _still_signed_in(info: Info[Context, None]) -> None:
+    """After the writes, in their transaction: raises `_SessionEnded`, rolling them back, when
+    the caller's session no longer works (`session_problem_now`)."""
+    session = info.context.session
+    problem = await session_problem_now(session.token) if session else "no session"
+    if problem is not None:
+        raise _SessionEnded(not_authorized(f"{problem}: sign in again"))

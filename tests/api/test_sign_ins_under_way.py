@@ -1,4 +1,4 @@
-"""Sign-ins and password changes under way when the account's sessions end.
+"""Sign-ins, password changes and account changes under way when the account's sessions end.
 
 A sign-in reads the account, verifies the password on the hashing threads (tens to hundreds of
 milliseconds, longer behind a queue of others), then issues its token. A token issued after a
@@ -7,7 +7,8 @@ password keeps a session the owner just ended by changing it.
 
 A password change verifies the current password and hashes the new one on the same threads,
 then writes it. One whose session was revoked meanwhile (an administrator's reset of the
-password of an account thought taken over) must not write its password over the reset.
+password of an account thought taken over) must not write its password over the reset. Nor
+does an administrator deactivated while a new account's password is being hashed make it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 
 from domain import passwords
 from domain.roles import Role
+from domain.store.models import StaffAccount
 from schema.ids import encode_id
 from server.seed import DEMO_CLINIC_ID, DEMO_PASSWORD
 from tests.api.harness import Api, Staff, eventually
@@ -28,11 +30,22 @@ from tests.api.sessions import CHANGE_PASSWORD, login, me, new_account, sign_in
 
 NEW_PASSWORD = "a far longer passphrase"
 RESET = "an administrators reset"
-RESET_PASSWORD = """
-mutation($input: ResetStaffPasswordInput!) {
-  resetStaffPassword(input: $input) { __typename ... on UserError { code message } }
-}
-"""
+RESULT = "{ __typename ... on UserError { code message } }"
+RESET_PASSWORD = (
+    "mutation($input: ResetStaffPasswordInput!) { resetStaffPassword(input: $input) "
+    + RESULT
+    + " }"
+)
+CREATE_STAFF = (
+    "mutation($input: CreateStaffAccountInput!) { createStaffAccount(input: $input) "
+    + RESULT
+    + " }"
+)
+UPDATE_STAFF = (
+    "mutation($input: UpdateStaffAccountInput!) { updateStaffAccount(input: $input) "
+    + RESULT
+    + " }"
+)
 # Bounds every wait of the test: the held verification ends when released.
 WITHIN_SECONDS = 20
 
@@ -172,3 +185,64 @@ async def test_a_password_change_under_way_at_an_administrators_reset_does_not_u
     }
     assert (await login(api, account.username, NEW_PASSWORD))["__typename"] == "NotAuthorized"
     assert (await login(api, account.username, RESET))["__typename"] == "LoginPayload"
+
+
+async def test_an_account_made_by_an_administrator_deactivated_meanwhile_is_not_made(
+    api: Api, staff: dict[Role, Staff], held_hashing: FirstCallHeld
+) -> None:
+    # Given a second administrator making an account: its temporary password is being hashed
+    leaving = await new_account(Role.ADMIN, clinic_id=DEMO_CLINIC_ID)
+    token = await sign_in(api, leaving)
+    username = f"made-late-{uuid.uuid4().hex[:10]}"
+    made = {
+        "clinicId": DEMO_CLINIC_ID,
+        "username": username,
+        "displayName": "Made Late",
+        "role": "ADMIN",
+        "temporaryPassword": RESET,
+    }
+    held_hashing.arm()
+    under_way = asyncio.ensure_future(api.run(CREATE_STAFF, token, input=made))
+    await _entered(held_hashing)
+    # When the clinic's other administrator deactivates it meanwhile
+    leaving_id = encode_id("StaffMember", leaving.account_id)
+    update = {"staffId": leaving_id, "active": False}
+    deactivated = await api.run(UPDATE_STAFF, staff[Role.ADMIN].token, input=update)
+    assert deactivated["updateStaffAccount"]["__typename"] == "StaffAccountPayload"
+    held_hashing.release()
+    answer = (await asyncio.wait_for(under_way, WITHIN_SECONDS))["createStaffAccount"]
+    # Then the request its session no longer stands behind makes no account
+    assert answer == {
+        "__typename": "NotAuthorized",
+        "code": "NOT_AUTHORIZED",
+        "message": "the account is not active: sign in again",
+    }
+    assert not await StaffAccount.exists(username=username)
+
+
+async def test_a_reset_by_an_administrator_deactivated_meanwhile_is_not_made(
+    api: Api, staff: dict[Role, Staff], held_hashing: FirstCallHeld
+) -> None:
+    # Given a second administrator resetting an account's password: it is being hashed
+    leaving = await new_account(Role.ADMIN, clinic_id=DEMO_CLINIC_ID)
+    token = await sign_in(api, leaving)
+    account = await new_account(clinic_id=DEMO_CLINIC_ID)
+    before = (await StaffAccount.get(id=account.account_id)).password_hash
+    reset = {"staffId": encode_id("StaffMember", account.account_id), "temporaryPassword": RESET}
+    held_hashing.arm()
+    under_way = asyncio.ensure_future(api.run(RESET_PASSWORD, token, input=reset))
+    await _entered(held_hashing)
+    # When the clinic's other administrator deactivates it meanwhile
+    update = {"staffId": encode_id("StaffMember", leaving.account_id), "active": False}
+    deactivated = await api.run(UPDATE_STAFF, staff[Role.ADMIN].token, input=update)
+    assert deactivated["updateStaffAccount"]["__typename"] == "StaffAccountPayload"
+    held_hashing.release()
+    answer = (await asyncio.wait_for(under_way, WITHIN_SECONDS))["resetStaffPassword"]
+    # Then the password is as it was, and the account's sessions go on
+    assert answer == {
+        "__typename": "NotAuthorized",
+        "code": "NOT_AUTHORIZED",
+        "message": "the account is not active: sign in again",
+    }
+    assert (await StaffAccount.get(id=account.account_id)).password_hash == before
+    assert (await login(api, account.username))["__typename"] == "LoginPayload"
