@@ -131,8 +131,8 @@ async def set_password_hash_for_session(
     token: AccessToken, password_hash: str, at: datetime
 ) -> bool:
     """A password the account chose in the session of `token`: every token of the account, that
-    one included, stops working. The account chose it, so a temporary one given by an
-    administrator is gone.
+    one included, stops working. The account chose it, so the password an administrator set
+    (to be changed at the next sign-in) is gone.
 
     Written only while that session still works (the account active, the token not revoked
     since it was issued): a change whose session an administrator's reset or a deactivation

@@ -190,7 +190,7 @@ async def test_a_password_change_under_way_at_an_administrators_reset_does_not_u
 async def test_an_account_made_by_an_administrator_deactivated_meanwhile_is_not_made(
     api: Api, staff: dict[Role, Staff], held_hashing: FirstCallHeld
 ) -> None:
-    # Given a second administrator making an account: its temporary password is being hashed
+    # Given a second administrator making an account: its first password is being hashed
     leaving = await new_account(Role.ADMIN, clinic_id=DEMO_CLINIC_ID)
     token = await sign_in(api, leaving)
     username = f"made-late-{uuid.uuid4().hex[:10]}"
