@@ -8,7 +8,7 @@ import logging
 import weakref
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from aiohttp import web
 from cross_web import HTTPException
@@ -69,6 +69,7 @@ def body_timeout_for(photo_max_bytes: int) -> float:
 MAX_OPERATIONS_PER_SOCKET = 25
 
 GATEWAY: web.AppKey[JourneyGateway] = web.AppKey("gateway", JourneyGateway)
+HANDSHAKE: web.RequestKey[web.WebSocketReady] = web.RequestKey("handshake", web.WebSocketReady)
 
 
 class GlowpathView(GraphQLView[Context, None]):
@@ -101,6 +102,21 @@ class GlowpathView(GraphQLView[Context, None]):
         self.request_adapter_class = functools.partial(  # type: ignore[assignment]
             uploads.BoundedUploadAdapter, max_file_bytes=config.photo_max_bytes
         )
+
+    def websocket_handshake(self, request: web.Request) -> web.WebSocketReady:
+        """Whether the request opens a WebSocket, and with which protocol: checked once. The
+        view asks up to four times a request, and aiohttp checks (and logs an offer of none
+        of the API's protocols) each time it is asked."""
+        if HANDSHAKE not in request:
+            socket = web.WebSocketResponse(protocols=self.websocket_subprotocols)
+            request[HANDSHAKE] = socket.can_prepare(request)
+        return request[HANDSHAKE]
+
+    def is_websocket_request(self, request: web.Request) -> TypeGuard[web.Request]:
+        return self.websocket_handshake(request).ok
+
+    async def pick_websocket_subprotocol(self, request: web.Request) -> str | None:
+        return self.websocket_handshake(request).protocol
 
     async def create_websocket_response(
         self, request: web.Request, subprotocol: str | None

@@ -1,7 +1,9 @@
 """Malformed HTTP is answered 400 in words, and said at INFO without a traceback: an operator
 alerting on ERROR is not paged by a long URL (aiohttp logged each at ERROR with a traceback, and
 its answer quoted the request's bytes as a Python `bytearray`; both found by hostile passes). A
-fault that is not a parse error keeps its ERROR."""
+fault that is not a parse error keeps its ERROR. A WebSocket handshake that offers none of the
+API's protocols is said once at INFO, its offer shortened (aiohttp said it twice at WARNING,
+quoting the whole header)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ import logging
 import sys
 from urllib.parse import urlsplit
 
+import aiohttp
 import pytest
 
-from server.http_mistakes import SERVER_LOGGER, ClientMistakesAtInfo
+from server.http_mistakes import SERVER_LOGGER, SOCKET_LOGGER, ClientMistakesAtInfo
 from server.http_protocol import LINE_TOO_LONG, NOT_HTTP
-from tests.api.harness import Api
+from tests.api.harness import SOCKET_WITHIN, Api
+
+SUBPROTOCOL_NOT_ACCEPTABLE = 4406  # graphql-transport-ws's close code
 
 ANSWER_WITHIN = 10  # seconds: a refusal comes at once; this only bounds a hang
 MALFORMED = [
@@ -73,3 +78,20 @@ def test_a_fault_that_is_not_a_parse_error_keeps_its_error_level() -> None:
         )
     assert ClientMistakesAtInfo().filter(record)
     assert (record.levelno, record.exc_info is not None) == (logging.ERROR, True)
+
+
+async def test_a_handshake_offering_no_protocol_of_the_api_is_said_once_at_info_and_short(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a client that offers the legacy `graphql-ws` and a header as long as aiohttp takes
+    offered = ["graphql-ws", *(f"p{n:05}" for n in range(1000))]
+    # When it opens a socket
+    with caplog.at_level(logging.INFO, logger=SOCKET_LOGGER):
+        async with aiohttp.ClientSession() as session, asyncio.timeout(SOCKET_WITHIN):
+            async with session.ws_connect(api.ws_url, protocols=offered) as ws:
+                closed = await ws.receive()
+    # Then the socket is closed with 4406, and the log says so once, at INFO, in a short line
+    assert (closed.type, ws.close_code) == (aiohttp.WSMsgType.CLOSE, SUBPROTOCOL_NOT_ACCEPTABLE)
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == SOCKET_LOGGER]
+    assert [level for level, _ in said] == [logging.INFO], said
+    assert "graphql-ws" in said[0][1] and len(said[0][1]) <= 400, said
