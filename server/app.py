@@ -121,12 +121,12 @@ class GlowpathView(GraphQLView[Context, None]):
     async def create_websocket_response(
         self, request: web.Request, subprotocol: str | None
     ) -> web.WebSocketResponse:
-        # A message is bounded as a request body is (aiohttp's default took 4 MiB); a larger
-        # one closes the socket with 1009, "message too big", before it is decoded.
+        # A message is bounded to what a subscription needs (aiohttp's default took 4 MiB); a
+        # larger one closes the socket with 1009, "message too big", before it is decoded.
         ws = ServerSocket(
             request.transport,
             protocols=[subprotocol] if subprotocol else [],
-            max_msg_size=request_body.MAX_BODY_BYTES,
+            max_msg_size=socket_limits.MAX_SOCKET_MESSAGE_BYTES,
         )
         await ws.prepare(request)
         return ws

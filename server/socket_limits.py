@@ -13,7 +13,8 @@ descriptor of the process. Now:
   `CONNECTION_INIT_WAIT_SECONDS` (Strawberry's default: a minute);
 - one client address holds at most `MAX_SOCKETS_PER_ADDRESS` sockets; the upgrade of one more is
   answered 429. The address is the one sign-in throttling counts (`client_address`: the TCP peer,
-  or with `GLOWPATH_TRUSTED_PROXY_HOPS` the proxies' `X-Forwarded-For` entry).
+  or with `GLOWPATH_TRUSTED_PROXY_HOPS` the proxies' `X-Forwarded-For` entry);
+- a message is at most `MAX_SOCKET_MESSAGE_BYTES`, what a subscription needs.
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ CONNECTION_INIT_WAIT_SECONDS = 10.0
 # 200 covers 50 people with four tabs each, while one sender needs 100 addresses to hold the
 # 20,000 descriptors of a process.
 MAX_SOCKETS_PER_ADDRESS = 200
+
+# Bytes of one socket message; a larger one closes the socket with 1009 (RFC 6455's "message too
+# big") before it is decoded. The socket is for subscriptions, and each live one holds its
+# subscribe message (document and variables) for as long as it lasts: at a request's 1 MiB, an
+# account's 50 held 50 MB. A subscription's document is a few hundred bytes to a few KB (the
+# 2,000 tokens the API parses come to about 10 KB of ordinary names), its variables an id or a
+# cursor: 64 KiB leaves that room several times over, and an account's 50 hold 3.2 MB. A query
+# or mutation larger than this goes over HTTP (up to 1 MiB).
+MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
 
 
 async def refuse_unless_signed_in(context: Context) -> None:

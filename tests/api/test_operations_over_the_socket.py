@@ -6,13 +6,16 @@ operation), the permission table and the password that must change first, the do
 limits, introspection, the answer's size. The request deadline is set for the socket's
 operations by `server.socket_handler`. What the HTTP path alone held, and the socket did not:
 
-- the bound on what one request may send (1 MiB): a socket took messages of up to 4 MiB;
+- a bound on what one message may send: a socket took messages of up to 4 MiB. A socket's
+  bound is what a subscription needs (`MAX_SOCKET_MESSAGE_BYTES`, 64 KiB), not a request's
+  (1 MiB): each live subscription holds its message, and an account may hold 50;
 - a context for each request: every operation on a socket shared the one made when it opened,
   so a query was answered from what an earlier one on the socket had read.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Awaitable, Callable
 
@@ -22,6 +25,7 @@ from gql import GraphQLRequest
 from domain.roles import Role
 from domain.store.models import StaffAccount
 from server.request_body import MAX_BODY_BYTES
+from server.socket_limits import MAX_SOCKET_MESSAGE_BYTES
 from tests.api import documents
 from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, IDENTITY, new_key, write
 from tests.api.flow import JourneyDriver
@@ -37,9 +41,10 @@ NEW_CLIENT = {
 }
 
 
-def _padded_me(padding: int) -> dict[str, object]:
-    """`me`, with a variable the document does not declare (ignored) of `padding` characters."""
-    return {"query": "{ me { __typename } }", "variables": {"padding": "p" * padding}}
+def _padded(query: str, padding: int, **variables: object) -> dict[str, object]:
+    """The operation, with a variable the document does not declare (ignored) of `padding`
+    characters."""
+    return {"query": query, "variables": {**variables, "padding": "p" * padding}}
 
 
 async def _post(api: Api, token: str, body: dict[str, object]) -> int:
@@ -49,23 +54,33 @@ async def _post(api: Api, token: str, body: dict[str, object]) -> int:
             return answer.status
 
 
-async def test_a_message_past_the_request_bound_closes_the_socket(
+async def test_a_request_body_past_the_socket_bound_is_taken_over_http(
     api: Api, driver: JourneyDriver
 ) -> None:
+    # A query or mutation larger than a socket takes is sent over HTTP, within 1 MiB
     token = driver.token(Role.NURSE)
-    past_the_bound, within_it = _padded_me(MAX_BODY_BYTES), _padded_me(MAX_BODY_BYTES // 2)
-    # Given a body over HTTP is refused past 1 MiB, and taken within it
-    assert await _post(api, token, past_the_bound) == 413
-    assert await _post(api, token, within_it) == 200
-    async with signed_in_socket(api, token) as ws:
-        # When a message within the bound is sent over the socket, it is answered
+    assert await _post(api, token, _padded(documents.ME, MAX_BODY_BYTES)) == 413
+    assert await _post(api, token, _padded(documents.ME, MAX_SOCKET_MESSAGE_BYTES)) == 200
+
+
+async def test_a_message_past_the_socket_bound_closes_the_socket(
+    api: Api, driver: JourneyDriver
+) -> None:
+    # Given a journey the front desk watches, with a subscribe message of half the bound
+    journey = (await driver.start())["id"]
+    watch = functools.partial(_padded, documents.JOURNEY_CHANGED, id=journey)
+    within_it, past_the_bound = (
+        watch(MAX_SOCKET_MESSAGE_BYTES // 2),
+        watch(MAX_SOCKET_MESSAGE_BYTES),
+    )
+    async with signed_in_socket(api, driver.token(Role.FRONT_DESK)) as ws:
+        # When it is sent over the socket, the journey is pushed
         await ws.send_json({"id": "within", "type": "subscribe", "payload": within_it})
-        answered = await ws.receive_json()
-        assert (answered["type"], answered["payload"]) == (
-            "next",
-            {"data": {"me": {"__typename": "StaffMember"}}},
-        )
-        # And one past it closes the socket, "message too big", unread (it was answered)
+        pushed = await ws.receive_json()
+        assert (pushed["id"], pushed["type"]) == ("within", "next"), pushed
+        assert pushed["payload"]["data"]["journeyChanged"]["id"] == journey, pushed
+        # And one past the bound (a sixteenth of what HTTP takes) closes the socket, "message
+        # too big", unread (it was subscribed, and held)
         await ws.send_json({"id": "past", "type": "subscribe", "payload": past_the_bound})
         while (message := await ws.receive()).type is aiohttp.WSMsgType.TEXT:
             assert json.loads(message.data)["id"] != "past", message.data
