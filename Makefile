@@ -54,9 +54,9 @@ lint: venv
 	$(BIN)/mypy domain schema workflows server
 
 # The schemathesis run alone: 100 generated documents per query and mutation, on PostgreSQL (the
-# suite sends as many there). It needs the PostgreSQL server `make test` uses.
+# suite sends 25 there). It needs the PostgreSQL server `make test` uses.
 fuzz: venv
-	GLOWPATH_FUZZ_BUDGET_SECONDS=3600 GLOWPATH_TEST_POSTGRES=require \
+	GLOWPATH_FUZZ_EXAMPLES=100 GLOWPATH_FUZZ_BUDGET_SECONDS=3600 GLOWPATH_TEST_POSTGRES=require \
 		$(BIN)/python -m tests.run_suites -q tests/api/test_fuzz.py $(ARGS)
 
 bench: venv

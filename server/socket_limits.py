@@ -42,13 +42,14 @@ CONNECTION_INIT_WAIT_SECONDS = 10.0
 MAX_SOCKETS_PER_ADDRESS = 200
 
 # Bytes of one socket message; a larger one closes the socket with 1009 (RFC 6455's "message too
-# big") before it is decoded. The socket is for subscriptions, and each live one holds its
-# subscribe message (document and variables) for as long as it lasts: at a request's 1 MiB, an
-# account's 50 held 50 MB. A subscription's document is a few hundred bytes to a few KB (the
-# 2,000 tokens the API parses come to about 10 KB of ordinary names), its variables an id or a
-# cursor: 64 KiB leaves that room several times over, and an account's 50 hold 3.2 MB. A query
-# or mutation larger than this goes over HTTP (up to 1 MiB).
-MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+# big") before it is decoded. Each live subscription holds its subscribe message (document and
+# variables) for as long as it lasts: at a request's 1 MiB, an account's 50 held 50 MB. A
+# subscription's document is a few KB at most (the 2,000 tokens the API parses come to about 10 KB
+# of ordinary names), its variables an id or a cursor. Some clients send their mutations over the
+# socket too: the largest real one is a consent signed with its drawn signature, a PNG of up to
+# 256 KiB sent as base64, with its text beside it. 512 KiB takes it with room, and an account's 50
+# subscriptions hold at most 25.6 MB. A larger request goes over HTTP (up to 1 MiB).
+MAX_SOCKET_MESSAGE_BYTES = 512 * 1024
 
 
 async def refuse_unless_signed_in(context: Context) -> None:

@@ -7,8 +7,8 @@ limits, introspection, the answer's size. The request deadline is set for the so
 operations by `server.socket_handler`. What the HTTP path alone held, and the socket did not:
 
 - a bound on what one message may send: a socket took messages of up to 4 MiB. A socket's
-  bound is what a subscription needs (`MAX_SOCKET_MESSAGE_BYTES`, 64 KiB), not a request's
-  (1 MiB): each live subscription holds its message, and an account may hold 50;
+  bound (`MAX_SOCKET_MESSAGE_BYTES`, 512 KiB) is below a request's (1 MiB): each live
+  subscription holds its message, and an account may hold 50;
 - a context for each request: every operation on a socket shared the one made when it opened,
   so a query was answered from what an earlier one on the socket had read.
 """
