@@ -61,6 +61,7 @@ from strawberry.extensions import SchemaExtension
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.partners.statement import MAX_STATEMENT_LINES
 from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
+from schema.report_cost import report_refusal
 
 MAX_LIST_ITEMS = 50_000
 # What one object costs the loop, in values: measured on every shape of answer (a history's
@@ -241,6 +242,10 @@ def refusal(
         return None  # no single operation: validation and the operation choice answer it
     label = operation.name.value if operation.name else "anonymous"
     try:
+        # Reports cost what they read, not what they answer: weighed on their own.
+        too_many_reports = report_refusal(document, operation, label)
+        if too_many_reports is not None:
+            return too_many_reports
         items = AnswerEstimate(schema, document, operation, variables or {}).operation(operation)
         values = AnswerEstimate(schema, document, operation, variables or {}, count_values=True)
         values_asked = values.operation(operation) if items <= MAX_LIST_ITEMS else 0
@@ -263,8 +268,9 @@ def refusal(
 
 
 class AnswerSizeLimit(SchemaExtension):
-    """Refuses, before execution, an operation whose answer would be too large (see above).
-    After the validation cache in the extensions: it adds to a document found valid."""
+    """Refuses, before execution, an operation whose answer would be too large (see above), or
+    whose reports would cost too much to make (`schema.report_cost`). After the validation
+    cache in the extensions: it adds to a document found valid."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
