@@ -88,6 +88,18 @@ async def claim(
     return await records.claim_key(request) if request is not None else None
 
 
+async def standing(info: Info[Context, None], account_id: str, input_: object) -> KeyClaim | None:
+    """Where this very request stands with its key, claiming nothing, in one lookup: for a
+    mutation refused by a bound or a throttle before its claim, which still answers a key used
+    for another request (`reused`) and a request answered before (`answered`) as its claim
+    would. None without a key, with a malformed one, or one never claimed."""
+    asked(info)
+    request = key_request(info, account_id, input_)
+    if request is None or records.key_problem(request.key) is not None:
+        return None
+    return await records.key_standing(request)
+
+
 async def _earlier(
     info: Info[Context, None],
     account_id: str,

@@ -63,11 +63,14 @@ class PasswordWork:
         """Passwords being hashed or verified, or waiting for a thread (for tests and metrics)."""
         return self._in_flight
 
-    async def verify(self, password: str, stored: str | None) -> passwords.Verdict:
-        """`stored` None (no such account): a decoy is verified, at the same cost, and fails."""
+    async def verify(
+        self, password: str, stored: str | None, *, placed: bool = False
+    ) -> passwords.Verdict:
+        """`stored` None (no such account): a decoy is verified, at the same cost, and fails.
+        `placed`: in the caller's `place` (never `HashingBusy` then)."""
         if stored is None:
-            return await self._run(passwords.verify_without_account, password)
-        return await self._run(passwords.verify_password, password, stored)
+            return await self._run(passwords.verify_without_account, password, placed=placed)
+        return await self._run(passwords.verify_password, password, stored, placed=placed)
 
     async def hash(self, password: str, *, placed: bool = False) -> str:
         """`placed`: in the caller's `place` (never `HashingBusy` then)."""

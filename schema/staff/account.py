@@ -24,6 +24,7 @@ from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.passwords import MAX_LENGTH, new_password_problems
 from domain.store import accounts, records
+from domain.store.models import StaffAccount
 from schema import idempotency
 from schema.auth.hashing import PASSWORD_WORK, RETRY_AFTER_SECONDS, HashingBusy
 from schema.auth.session import Session
@@ -89,7 +90,10 @@ async def _earlier(
 ) -> datetime | Conflict | None:
     """Claims the key (`schema.idempotency`): the first answer's time for a retried request,
     a Conflict if the key stands for another one, else None (go ahead)."""
-    ledger = await idempotency.claim(info, session.token.account_id, input)
+    return _first_answer(await idempotency.claim(info, session.token.account_id, input))
+
+
+def _first_answer(ledger: records.KeyClaim | None) -> datetime | Conflict | None:
     if idempotency.reused(ledger):
         return idempotency.conflict()
     first = idempotency.answered(ledger)
@@ -192,33 +196,62 @@ async def change_password(
         refusal = not_authorized(f"{session.problem or 'no such account'}: sign in again")
         account_id = session.token.account_id
         return await idempotency.refusal_or_conflict(info, account_id, input, refusal)
-    earlier = await _earlier(info, session, input)
-    if isinstance(earlier, Conflict):
-        return earlier
-    if earlier is not None:
-        return ChangePasswordPayload(changed_at=earlier)
     problems = new_password_problems(input.new_password, input.current_password, account.username)
     if problems:
-        return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
+        invalid = from_domain(DomainValidationFailed(problems))
+        return await _refused(info, session, input, invalid)  # type: ignore[arg-type]
+    # The hashing queue and the throttle are met before the key is claimed, the place in the
+    # queue held through both hashes: refused there, the request claims nothing and its retry
+    # with the key is a first attempt. (Claimed first, the key stood claimed, never settled.)
     context = info.context
     address = client_address(context.request, context.config.trusted_proxy_hops)
-    wait = context.auth.throttle.admit(account.username, address)
-    if wait is not None:
-        return too_many_attempts(wait)
+    with PASSWORD_WORK.place() as placed:
+        throttle = context.auth.throttle
+        wait = throttle.admit(account.username, address) if placed else RETRY_AFTER_SECONDS
+        if wait is None:
+            return await _change_admitted(info, session, account, input, address)
+    return await _refused(info, session, input, too_many_attempts(wait))
+
+
+async def _refused(
+    info: Info[Context, None],
+    session: Session,
+    input: ChangePasswordInput,
+    refusal: ValidationFailed | TooManyAttempts,
+) -> ChangePasswordResult:
+    """A change refused before its key is claimed, answered as the claim would have answered
+    (one lookup, claiming nothing): a `Conflict` for a key used for another request, the first
+    answer for a request answered before, else the refusal."""
+    earlier = _first_answer(await idempotency.standing(info, session.token.account_id, input))
+    if isinstance(earlier, datetime):
+        return ChangePasswordPayload(changed_at=earlier)
+    return earlier or refusal
+
+
+async def _change_admitted(
+    info: Info[Context, None],
+    session: Session,
+    account: StaffAccount,
+    input: ChangePasswordInput,
+    address: str,
+) -> ChangePasswordResult:
+    """`changePassword` in its place in the hashing queue, its attempt admitted by the throttle
+    (counted as failed until the current password matches): the key's claim, then the change."""
+    throttle = info.context.auth.throttle
+    earlier = await _earlier(info, session, input)
+    if earlier is not None:
+        throttle.not_checked(account.username, address)  # answered by the ledger, unchecked
+        if isinstance(earlier, Conflict):
+            return earlier
+        return ChangePasswordPayload(changed_at=earlier)
     if len(input.current_password) > MAX_LENGTH:
         return _wrong_current_password()
-    try:
-        current = await PASSWORD_WORK.verify(input.current_password, account.password_hash)
-    except HashingBusy:
-        context.auth.throttle.not_checked(account.username, address)
-        return too_many_attempts(RETRY_AFTER_SECONDS)
+    stored = account.password_hash
+    current = await PASSWORD_WORK.verify(input.current_password, stored, placed=True)
     if not current.matches:
         return _wrong_current_password()
-    context.auth.throttle.succeeded(account.username, address)
-    try:
-        new_hash = await PASSWORD_WORK.hash(input.new_password)
-    except HashingBusy:
-        return too_many_attempts(RETRY_AFTER_SECONDS)
+    throttle.succeeded(account.username, address)
+    new_hash = await PASSWORD_WORK.hash(input.new_password, placed=True)
     now = datetime.now(UTC)
 
     async def change() -> None:
