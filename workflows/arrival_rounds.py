@@ -19,7 +19,9 @@ What the desk is sent is bounded while it is away (its worker stopped, Temporal 
   sent, so past that none is left to answer. A send still unanswered then ends as a
   `TimeoutError` for any still waiting, and the next round goes.
 - At most ``MAX_WAITING`` arrivals wait per desk: past that an arrival is refused at once
-  (`DeskCrowded`, nothing queued or sent), which the API answers as `Unavailable`.
+  (`DeskCrowded`, nothing queued or sent), which the API answers as `Unavailable`. A caller
+  that claims its idempotency key before it queues its arrival takes its place first
+  (`place`), so a full queue refuses it with nothing claimed, and queues in it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from domain.triage.batch import ArrivalAnswer
 from domain.triage.commands import ArriveCommand
@@ -42,6 +46,8 @@ MAX_ROUND = 64
 # arrivals/s, README "Triage desk") the last of 512 waits about as long as a caller may (20 s),
 # so one more would only time out after queuing.
 MAX_WAITING = 512
+# About the time a round of the arrivals ahead of a refused one takes (64 at 27 a second).
+RETRY_AFTER_SECONDS = 2
 
 SendRound = Callable[[list[ArriveCommand]], Awaitable[list[ArrivalAnswer]]]
 _Waiting = tuple[ArriveCommand, "asyncio.Future[ArrivalAnswer]"]
@@ -49,6 +55,13 @@ _Waiting = tuple[ArriveCommand, "asyncio.Future[ArrivalAnswer]"]
 
 class DeskCrowded(Exception):
     """This process already has ``MAX_WAITING`` arrivals waiting for the desk."""
+
+
+@dataclass
+class ArrivalPlace:
+    """A place among the arrivals waiting for one desk, held until its arrival queues in it."""
+
+    queued: bool = False
 
 
 class ArrivalRounds:
@@ -70,17 +83,40 @@ class ArrivalRounds:
         self._waiting: dict[int, _Waiting] = {}
         self._tickets = itertools.count()
         self._rounds: asyncio.Task[None] | None = None
+        self._placed = 0  # places held whose arrival has not queued yet
         self.rounds_sent = 0
 
     @property
     def waiting(self) -> int:
-        """How many arrivals wait for a round (the one in flight not counted)."""
-        return len(self._waiting)
+        """How many arrivals wait for a round (the one in flight not counted), or hold a place
+        to wait for one."""
+        return len(self._waiting) + self._placed
 
-    async def decide(self, command: ArriveCommand) -> ArrivalAnswer:
-        """The desk's answer to this arrival, decided in the next round."""
-        if len(self._waiting) >= self.max_waiting:
-            raise DeskCrowded(f"{len(self._waiting)} arrivals already wait for the desk")
+    @contextmanager
+    def place(self) -> Iterator[ArrivalPlace | None]:
+        """A place among the waiting arrivals, held for the block until its arrival queues in
+        it (`decide`); None, no place held, when as many wait as the desk's queue holds."""
+        if self.waiting >= self.max_waiting:
+            yield None
+            return
+        held = ArrivalPlace()
+        self._placed += 1
+        try:
+            yield held
+        finally:
+            if not held.queued:
+                self._placed -= 1
+
+    async def decide(
+        self, command: ArriveCommand, place: ArrivalPlace | None = None
+    ) -> ArrivalAnswer:
+        """The desk's answer to this arrival, decided in the next round; queued in `place`
+        when given (never `DeskCrowded` then)."""
+        if place is not None and not place.queued:
+            place.queued = True
+            self._placed -= 1
+        elif self.waiting >= self.max_waiting:
+            raise DeskCrowded(f"{self.waiting} arrivals already wait for the desk")
         answer: asyncio.Future[ArrivalAnswer] = asyncio.get_running_loop().create_future()
         ticket = next(self._tickets)
         self._waiting[ticket] = (command, answer)

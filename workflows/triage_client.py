@@ -28,7 +28,7 @@ from domain.triage.commands import (
     SeatCommand,
 )
 from domain.triage.desk import DeskState
-from workflows.arrival_rounds import DeskCrowded
+from workflows.arrival_rounds import ArrivalPlace, ArrivalRounds, DeskCrowded
 from workflows.client import JourneyUnavailable, domain_error_from, update_succeeded
 from workflows.desk_admission import DeskAdmission, admission_for, retry_while_refused_by_desk
 from workflows.request_deadline import answer_within, no_request_deadline
@@ -57,9 +57,40 @@ class TriageGateway:
         """One arrival in an update of its own."""
         return await self._update(clinic_id, TriageDeskWorkflow.arrive, command, update_id)
 
-    async def queue_arrival(self, clinic_id: str, command: ArriveCommand) -> DeskReply:
+    def arrival_place(
+        self, clinic_id: str
+    ) -> contextlib.AbstractContextManager[ArrivalPlace | None]:
+        """A place among the arrivals waiting at this process for the desk, for `queue_arrival`
+        (`ArrivalRounds.place`): None when the desk has too many waiting."""
+        return self._rounds(clinic_id).place()
+
+    async def queue_arrival(
+        self, clinic_id: str, command: ArriveCommand, place: ArrivalPlace | None = None
+    ) -> DeskReply:
         """One arrival, decided in the next round with the others waiting at this process for
-        the same desk (one update for the round). The same answer or refusal as `arrive`."""
+        the same desk (one update for the round), in its `place` if it took one. The same
+        answer or refusal as `arrive`."""
+        rounds = self._rounds(clinic_id)
+        try:
+            # Its round may wait behind another one: the caller's wait is bounded on its own,
+            # and by its request's time left (an arrival with none left is not queued at all).
+            # An arrival not waited for leaves unsent, or if sent the desk decides it once.
+            async with answer_within(DESK_ANSWER_SECONDS):
+                answer = await rounds.decide(command, place)
+        except TimeoutError:
+            log.warning("desk of %s: no answer to an arrival in time", clinic_id)
+            raise JourneyUnavailable("no answer from the triage desk in time") from None
+        except DeskCrowded as crowded:
+            # Refused before queuing: the desk heard nothing, and the retry is sent afresh.
+            log.warning("desk of %s: arrival refused, %s", clinic_id, crowded)
+            raise JourneyUnavailable("the triage desk has too many arrivals waiting") from None
+        if answer.refusal is not None:
+            raise answer.refusal.error()
+        assert answer.reply is not None
+        return answer.reply
+
+    def _rounds(self, clinic_id: str) -> ArrivalRounds:
+        """The rounds of arrivals of this process for the clinic's desk."""
         admission = self.admission or admission_for(self.client)
 
         async def send(commands: list[ArriveCommand]) -> list[ArrivalAnswer]:
@@ -74,24 +105,7 @@ class TriageGateway:
             return answers
 
         # A round is given as long as its callers wait: past that none of them is left.
-        rounds = admission.arrivals(desk_workflow_id(clinic_id), send, DESK_ANSWER_SECONDS)
-        try:
-            # Its round may wait behind another one: the caller's wait is bounded on its own,
-            # and by its request's time left (an arrival with none left is not queued at all).
-            # An arrival not waited for leaves unsent, or if sent the desk decides it once.
-            async with answer_within(DESK_ANSWER_SECONDS):
-                answer = await rounds.decide(command)
-        except TimeoutError:
-            log.warning("desk of %s: no answer to an arrival in time", clinic_id)
-            raise JourneyUnavailable("no answer from the triage desk in time") from None
-        except DeskCrowded as crowded:
-            # Refused before queuing: the desk heard nothing, and the retry is sent afresh.
-            log.warning("desk of %s: arrival refused, %s", clinic_id, crowded)
-            raise JourneyUnavailable("the triage desk has too many arrivals waiting") from None
-        if answer.refusal is not None:
-            raise answer.refusal.error()
-        assert answer.reply is not None
-        return answer.reply
+        return admission.arrivals(desk_workflow_id(clinic_id), send, DESK_ANSWER_SECONDS)
 
     async def accept(self, clinic_id: str, command: AcceptCommand, update_id: str) -> DeskReply:
         return await self._update(clinic_id, TriageDeskWorkflow.accept, command, update_id)

@@ -61,6 +61,7 @@ from schema.triage.arrival import (
     unreferred_partner_client,
 )
 from schema.triage.desk import (
+    arrival_placed,
     consultant,
     desk_note_problem,
     desk_took,
@@ -73,6 +74,8 @@ from schema.triage.item_catalog import unknown_code
 from schema.triage.released import back_to_triage
 from schema.triage.types import TriageDecision
 from schema.update_ids import update_taken
+from workflows.arrival_rounds import ArrivalPlace
+from workflows.triage_client import TriageGateway
 
 RECHECK_REFUSAL = (
     "a recheck goes to the treating doctor or nurse, not through the rotation: "
@@ -168,20 +171,29 @@ async def triage(
     )
     if refused is not None:
         return refused, None, row
-    # Counted before the key is claimed and the desk decides (it would count a turn): at the
-    # bound, nothing is claimed or decided (`schema.journeys.steps_in_flight`).
+    # Counted, and placed among the desk's waiting arrivals, before the key is claimed and the
+    # desk decides (it would count a turn): at either bound, nothing is claimed or decided
+    # (`schema.journeys.steps_in_flight`, `workflows.arrival_rounds`).
     loaded_row: JourneyRow = row
     counted = await step_on_journey(
-        info.context, row.id, lambda: _triage_counted(info, input, loaded_row)
+        info.context,
+        row.id,
+        lambda: arrival_placed(
+            info, lambda gateway, place: _triage_counted(info, input, loaded_row, gateway, place)
+        ),
     )
     return counted if isinstance(counted, tuple) else (counted, None, row)
 
 
 async def _triage_counted(
-    info: Info[Context, None], input: AutoAssignInput, row: JourneyRow
+    info: Info[Context, None],
+    input: AutoAssignInput,
+    row: JourneyRow,
+    gateway: TriageGateway,
+    place: ArrivalPlace,
 ) -> tuple[AutoAssignOutcome | JourneyOutcome, Decision | TriageEntry | None, JourneyRow | None]:
-    """`triage` once the journey's step is counted: the key's claim, the desk's decision, the
-    journey's step."""
+    """`triage` once the journey's step is counted and its arrival has a `place` at the desk
+    (`gateway`): the key's claim, the desk's decision, the journey's step."""
     actor, claims = info.context.actor, info.context.claims
     assert actor is not None and claims is not None  # `triage` answered a caller without them
     # The key is claimed before the desk hears of the request (it would count a turn): a key
@@ -225,10 +237,9 @@ async def _triage_counted(
     unknown = await unknown_reference(row, input)
     if unknown is not None:
         return unknown, None, row
-    gateway = await gateway_for(info, claims.clinic_id)
     command = ArriveCommand(actor, await arrival_of(row, input))
     try:
-        reply = await gateway.queue_arrival(claims.clinic_id, command)
+        reply = await gateway.queue_arrival(claims.clinic_id, command, place)
     except DomainError as error:
         return from_domain(error, Stage(row.stage)), None, row
     decision = reply.decision

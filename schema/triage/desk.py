@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -30,6 +30,7 @@ from schema.errors import (
     TransitionNotAllowed,
     Unavailable,
     ValidationFailed,
+    busy,
     from_domain,
     invalid,
     not_authorized,
@@ -38,7 +39,11 @@ from schema.ids import decode_id
 from schema.text import check_text
 from schema.triage.types import TriageBoard
 from schema.update_ids import update_id_for, update_taken
+from workflows.arrival_rounds import RETRY_AFTER_SECONDS as ARRIVAL_RETRY_AFTER_SECONDS
+from workflows.arrival_rounds import ArrivalPlace
 from workflows.triage_client import TriageGateway
+
+Done = TypeVar("Done")
 
 
 @strawberry.type(description="The desk after the change.")
@@ -62,6 +67,22 @@ async def gateway_for(info: Info[Context, None], clinic_id: str) -> TriageGatewa
     clinic = await Clinic.get_or_none(id=clinic_id)
     journeys = info.context.gateway
     return TriageGateway(journeys.client, journeys.task_queue, clinic.timezone if clinic else "UTC")
+
+
+async def arrival_placed(
+    info: Info[Context, None], run: Callable[[TriageGateway, ArrivalPlace], Awaitable[Done]]
+) -> Done | Unavailable:
+    """Runs `run` (given the desk's gateway) in a place among the arrivals waiting at this
+    process for the caller's desk, taken before `run` claims its key: `Unavailable` at once,
+    `run` never started, when the desk has too many waiting (`workflows.arrival_rounds`).
+    Taken at the queue, the refusal left the key claimed and never settled."""
+    claims = info.context.claims
+    assert claims is not None  # its mutation answered a caller without them
+    gateway = await gateway_for(info, claims.clinic_id)
+    with gateway.arrival_place(claims.clinic_id) as place:
+        if place is not None:
+            return await run(gateway, place)
+    return busy("too many arrivals wait for the triage desk", ARRIVAL_RETRY_AFTER_SECONDS)
 
 
 async def board_of(clinic_id: str) -> TriageBoard:

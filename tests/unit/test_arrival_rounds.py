@@ -187,3 +187,31 @@ async def test_a_gateway_whose_desk_has_too_many_waiting_answers_unavailable_at_
     desk.first_round_may_end.set()
     async with asyncio.timeout(BOUND):
         await asyncio.gather(first, queued)
+
+
+async def test_a_place_counts_against_the_cap_until_its_arrival_queues_in_it() -> None:
+    # Given a desk's rounds with one round in flight (not counted) and a cap of two
+    desk = Desk()
+    rounds = ArrivalRounds(desk.send, round_seconds=HOUR, max_waiting=2)
+    first = asyncio.create_task(rounds.decide(_command("a")))
+    async with asyncio.timeout(BOUND):
+        while not desk.rounds:  # until its round is sent
+            await asyncio.sleep(0)
+    with rounds.place() as place, rounds.place() as unused:
+        # When two places are held, then one arrival queues in its place
+        assert place is not None and unused is not None
+        # Then no third place is given, nor room to an arrival without one
+        with rounds.place() as third:
+            assert third is None
+        with pytest.raises(DeskCrowded):
+            await rounds.decide(_command("x"))
+        behind = asyncio.create_task(rounds.decide(_command("b"), place))
+        await asyncio.sleep(0)
+        assert rounds.waiting == 2
+    # And the place left unused is given back, the queued arrival still waiting
+    assert rounds.waiting == 1
+    desk.first_round_may_end.set()
+    async with asyncio.timeout(BOUND):
+        await asyncio.gather(first, behind)
+    assert desk.rounds == [["a"], ["b"]]  # x was never sent
+    assert rounds.waiting == 0
