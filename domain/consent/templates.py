@@ -89,3 +89,28 @@ def check_template(
             if problem:
                 problems.append(FieldProblem(f"texts.{language}.{section}", problem))
     return problems
+
+
+def kept_problems(
+    latest: TemplateContent, kind: ConsentKind, procedure_type: str
+) -> list[FieldProblem]:
+    """What a new version of the template whose newest version is `latest` changes of what the
+    template is. A version replaces its predecessors in the signer's language (signing refuses
+    them): a photo consent published as version 2 of a procedure's consent would stop clients
+    signing the procedure's, though it is another consent. Its wording may change, never its
+    kind or procedure type."""
+    problems: list[FieldProblem] = []
+    if kind is not latest.kind:
+        message = (
+            f"{latest.template_key} is a {latest.kind.value} consent (version {latest.version}): "
+            "a new version keeps the kind; another consent is another template"
+        )
+        problems.append(FieldProblem("kind", message))
+    if procedure_type != latest.procedure_type:
+        message = (
+            f"{latest.template_key} is for {latest.procedure_type} (version {latest.version}): "
+            "a new version keeps the procedure type; another procedure's consent is another "
+            "template"
+        )
+        problems.append(FieldProblem("procedureType", message))
+    return problems

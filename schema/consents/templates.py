@@ -3,6 +3,8 @@
 Each publication is a new version, numbered after the template's latest; the content hash is
 computed from the canonical form and stored with it. Two supervisors publishing at once race
 for the same number: the database's uniqueness decides and the loser tries the next number.
+A new version keeps the template's kind and procedure type (`kept_problems`): checked before
+the key is claimed, and again against the version a lost race found, the one it would follow.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
-from domain.consent.templates import TemplateContent, check_template, content_hash
+from domain.consent.templates import TemplateContent, check_template, content_hash, kept_problems
 from domain.errors import FieldProblem
 from domain.journey.stages import ConsentKind
 from domain.store import records
 from domain.store.consents import TEMPLATE_KEY_MAX_LENGTH
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.per_client import newest_versions
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.clients.file_mutations import invalid
 from schema.consents.types import ConsentTemplateVersion
@@ -30,6 +33,7 @@ from schema.errors import Conflict, NotAuthorized, ValidationFailed, not_authori
 from schema.text import check_text
 
 PUBLISH_ATTEMPTS = 5
+VERSION_KIND = "consent_template"  # the kind of id a version derives from its claim
 # At most this many versions in one answer, by template, newest first.
 LISTED = 500
 
@@ -49,8 +53,14 @@ class ConsentTextInput:
 @strawberry.input(description="A new version of a consent template.")
 class PublishConsentTemplateInput:
     template_key: str = strawberry.field(description="The template (e.g. 'filler-procedure').")
-    procedure_type: str = strawberry.field(description="The procedure type (e.g. 'filler').")
-    kind: ConsentKind = strawberry.field(description="Which consent.")
+    procedure_type: str = strawberry.field(
+        description="The procedure type (e.g. 'filler'): the template's later versions keep it "
+        "(`ValidationFailed` on `procedureType` otherwise)."
+    )
+    kind: ConsentKind = strawberry.field(
+        description="Which consent: the template's later versions keep it (`ValidationFailed` "
+        "on `kind` otherwise; another consent is another template)."
+    )
     texts: list[ConsentTextInput] = strawberry.field(
         description="At least Polish, Russian, Chinese and English; one entry per language."
     )
@@ -93,6 +103,22 @@ async def publish_consent_template(
     bad_key = records.key_problem(input.idempotency_key)
     if problems or bad_key:
         return invalid([*problems, *([bad_key] if bad_key else [])])
+
+    async def published(earlier: KeyClaim) -> bool:
+        derived = idempotency.derived_id(earlier, VERSION_KIND)
+        return derived is not None and await VersionRow.exists(id=derived)
+
+    # A retry of a version published before (its answer lost or not) is answered as it was.
+    changed = _changes(await _latest(claims.clinic_id, input.template_key), input)
+    refused = await idempotency.refusal_answer(
+        info,
+        claims.account_id,
+        input,
+        invalid(changed) if changed else None,
+        went_through=published,
+    )
+    if refused is not None:
+        return refused
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -101,13 +127,18 @@ async def publish_consent_template(
         return ConsentTemplatePayload(
             template=ConsentTemplateVersion.from_row(await VersionRow.get(id=first))
         )
-    row_id = idempotency.derived_id(ledger, "consent_template")
+    row_id = idempotency.derived_id(ledger, VERSION_KIND)
     row_id = row_id or str(uuid.uuid4())
     row = await VersionRow.get_or_none(id=row_id)  # an unfinished first attempt's version
     for _ in range(PUBLISH_ATTEMPTS):
         if row is not None:
             break
-        row = await _publish_next(row_id, claims.clinic_id, claims.account_id, input, texts)
+        written = await _publish_next(row_id, claims.clinic_id, claims.account_id, input, texts)
+        if isinstance(written, list):
+            # The race for a first version was lost to another consent: the key stays
+            # claimed, unsettled, with nothing written; its retry is refused before a claim.
+            return invalid(written)
+        row = written
     if row is None:
         return idempotency.conflict()
     await idempotency.settle(claims.account_id, input, row.id)
@@ -120,12 +151,14 @@ async def _publish_next(
     account_id: str,
     input: PublishConsentTemplateInput,
     texts: dict[str, dict[str, str]],
-) -> VersionRow | None:
-    latest = (
-        await VersionRow.filter(clinic_id=clinic_id, template_key=input.template_key)
-        .order_by("-version")
-        .first()
-    )
+) -> VersionRow | list[FieldProblem] | None:
+    """The version written; what it would change of the template, when the template's newest
+    version is of another consent (nothing written); None when another publication took the
+    number."""
+    latest = await _latest(clinic_id, input.template_key)
+    changed = _changes(latest, input)
+    if changed:
+        return changed
     version = (latest.version if latest else 0) + 1
     content = TemplateContent(input.template_key, input.procedure_type, input.kind, version, texts)
     try:
@@ -145,6 +178,22 @@ async def _publish_next(
         # Another publication took this number (try the next), or this request's own retry
         # wrote the row under its id.
         return await VersionRow.get_or_none(id=row_id)
+
+
+async def _latest(clinic_id: str, template_key: str) -> VersionRow | None:
+    query = VersionRow.filter(clinic_id=clinic_id, template_key=template_key)
+    return await query.order_by("-version").first()
+
+
+def _changes(latest: VersionRow | None, input: PublishConsentTemplateInput) -> list[FieldProblem]:
+    """What the input would change of the template whose newest version is `latest`."""
+    if latest is None:
+        return []
+    kind = ConsentKind(latest.kind)
+    content = TemplateContent(
+        latest.template_key, latest.procedure_type, kind, latest.version, latest.texts
+    )
+    return kept_problems(content, input.kind, input.procedure_type)
 
 
 async def consent_templates(

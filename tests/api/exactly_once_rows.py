@@ -205,7 +205,9 @@ ROWS: dict[str, Row] = {
     "nudgeJourney": Row(other("note")),
     "overrideContraindication": Row(other("justification")),
     "placeVip": Row(other("reason")),
-    "publishConsentTemplate": Row(other("templateKey", "another-template")),
+    # Another wording of the same consent; made another kind of consent, refused by the
+    # template's published version (a new version keeps its kind), under the key a Conflict.
+    "publishConsentTemplate": Row(other("texts.0.title"), refused=other("kind", "PHOTO")),
     "reassignClient": Row(other("reason")),
     # The review is asked of that expert already (by the first request): refused, but under
     # the key a Conflict.
