@@ -1,4 +1,4 @@
-"""Publishing consent template versions (supervisors) and listing them (the clinic's staff).
+"""Publishing consent template versions (supervisors; `template_list` lists them).
 
 Each publication is a new version, numbered after the template's latest; the content hash is
 computed from the canonical form and stored with it. Two supervisors publishing at once race
@@ -21,9 +21,7 @@ from domain.consent.templates import TemplateContent, check_template, content_ha
 from domain.errors import FieldProblem
 from domain.journey.stages import ConsentKind
 from domain.store import records
-from domain.store.consents import TEMPLATE_KEY_MAX_LENGTH
 from domain.store.consents import ConsentTemplateVersion as VersionRow
-from domain.store.per_client import newest_versions
 from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.clients.file_mutations import invalid
@@ -34,8 +32,6 @@ from schema.text import check_text
 
 PUBLISH_ATTEMPTS = 5
 VERSION_KIND = "consent_template"  # the kind of id a version derives from its claim
-# At most this many versions in one answer, by template, newest first.
-LISTED = 500
 
 
 @strawberry.input(description="A consent's text in one language.")
@@ -194,42 +190,3 @@ def _changes(latest: VersionRow | None, input: PublishConsentTemplateInput) -> l
         latest.template_key, latest.procedure_type, kind, latest.version, latest.texts
     )
     return kept_problems(content, input.kind, input.procedure_type)
-
-
-async def consent_templates(
-    info: Info[Context, None],
-    template_key: Annotated[
-        str | None, strawberry.argument(description="Only this template's versions.")
-    ] = None,
-    kind: Annotated[
-        ConsentKind | None, strawberry.argument(description="Only templates of this kind.")
-    ] = None,
-    latest_only: Annotated[
-        bool,
-        strawberry.argument(
-            description="Only each template's newest version, however many versions came "
-            "before (up to 500 templates; the full list stops at 500 versions)."
-        ),
-    ] = False,
-) -> list[ConsentTemplateVersion] | None:
-    """Your clinic's consent template versions: by template, newest version first."""
-    claims = info.context.claims
-    if claims is None:
-        return []
-    if template_key is not None and len(template_key) > TEMPLATE_KEY_MAX_LENGTH:
-        return []  # names no template; the column refuses it
-    if latest_only:
-        newest = await newest_versions(VersionRow, claims.clinic_id, "template_key")
-        rows = [
-            row
-            for row in newest
-            if template_key in (None, row.template_key) and kind in (None, ConsentKind(row.kind))
-        ][:LISTED]
-    else:
-        query = VersionRow.filter(clinic_id=claims.clinic_id)
-        if template_key is not None:
-            query = query.filter(template_key=template_key)
-        if kind is not None:
-            query = query.filter(kind=kind.value)
-        rows = await query.order_by("template_key", "-version").limit(LISTED)
-    return [ConsentTemplateVersion.from_row(row) for row in rows]

@@ -11,7 +11,7 @@ from schema.audit import queries as audit_queries
 from schema.catalog import api as catalog_api
 from schema.clients import queries as client_queries
 from schema.consents import documents as consent_documents
-from schema.consents import templates as consent_templates
+from schema.consents import template_list
 from schema.journeys import queries as journey_queries
 from schema.node import node
 from schema.roots.money import MoneyQuery
@@ -38,7 +38,7 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
     client = strawberry.field(resolver=client_queries.client)
     clients = strawberry.field(resolver=client_queries.clients)
     consent_templates = strawberry.field(
-        resolver=consent_templates.consent_templates,
+        resolver=template_list.consent_templates,
         description="Your clinic's consent template versions, by template, newest first.",
     )
     consent_document = strawberry.field(

@@ -1,0 +1,57 @@
+"""Listing a clinic's consent template versions (the clinic's staff; `templates` publishes them)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.journey.stages import ConsentKind
+from domain.store.consents import TEMPLATE_KEY_MAX_LENGTH
+from domain.store.consents import ConsentTemplateVersion as VersionRow
+from domain.store.per_client import newest_versions
+from schema.consents.types import ConsentTemplateVersion
+from schema.context import Context
+
+# At most this many versions in one answer, by template, newest first.
+LISTED = 500
+
+
+async def consent_templates(
+    info: Info[Context, None],
+    template_key: Annotated[
+        str | None, strawberry.argument(description="Only this template's versions.")
+    ] = None,
+    kind: Annotated[
+        ConsentKind | None, strawberry.argument(description="Only templates of this kind.")
+    ] = None,
+    latest_only: Annotated[
+        bool,
+        strawberry.argument(
+            description="Only each template's newest version, however many versions came "
+            "before (up to 500 templates; the full list stops at 500 versions)."
+        ),
+    ] = False,
+) -> list[ConsentTemplateVersion] | None:
+    """Your clinic's consent template versions: by template, newest version first."""
+    claims = info.context.claims
+    if claims is None:
+        return []
+    if template_key is not None and len(template_key) > TEMPLATE_KEY_MAX_LENGTH:
+        return []  # names no template; the column refuses it
+    if latest_only:
+        newest = await newest_versions(VersionRow, claims.clinic_id, "template_key")
+        rows = [
+            row
+            for row in newest
+            if template_key in (None, row.template_key) and kind in (None, ConsentKind(row.kind))
+        ][:LISTED]
+    else:
+        query = VersionRow.filter(clinic_id=claims.clinic_id)
+        if template_key is not None:
+            query = query.filter(template_key=template_key)
+        if kind is not None:
+            query = query.filter(kind=kind.value)
+        rows = await query.order_by("template_key", "-version").limit(LISTED)
+    return [ConsentTemplateVersion.from_row(row) for row in rows]
