@@ -350,11 +350,14 @@ async def probe_photo_store(store: PhotoStore, kind: str) -> None:
         log.info("photo store: %s", kind)
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, *, own_database: bool = True) -> None:
     """Runs the API until cancelled (SIGTERM/SIGINT), then shuts down gracefully: stops
     listening, closes subscriptions, lets in-flight requests finish (up to
-    ``shutdown_timeout_seconds``), then closes the database."""
-    await init_db(settings.database_url, settings.database_tls)
+    ``shutdown_timeout_seconds``), then closes the database. ``own_database=False``: the
+    process opened the database for the API and the worker it runs beside it, and closes it
+    once both have stopped (the two share one Tortoise context)."""
+    if own_database:
+        await init_db(settings.database_url, settings.database_tls)
     temporal = await connect(
         settings.temporal_address,
         settings.temporal_namespace,
@@ -382,4 +385,5 @@ async def serve(settings: Settings) -> None:
     finally:
         log.info("API stopping: finishing in-flight requests")
         await runner.cleanup()
-        await close_db()
+        if own_database:
+            await close_db()

@@ -140,6 +140,7 @@ def cmd_dev(settings: Settings, args: argparse.Namespace) -> int:
 
 async def run_dev(settings: Settings) -> None:
     """Temporal dev server, migrations, demo data, worker and API: all in this process tree."""
+    from domain.store.db import close_db, init_db
     from server import app, db, seed
     from workflows import worker
 
@@ -165,14 +166,25 @@ async def run_dev(settings: Settings) -> None:
         # Stopped in order: the API first, then the worker, then Temporal. The API's in-flight
         # requests wait on journey updates that only this worker runs: stopping both at once
         # left them waiting until their own timeout (30 s) after a SIGINT during traffic.
-        worker_task = asyncio.create_task(worker.serve(settings), name="glowpath-worker")
+        # The API and the worker share this process's one Tortoise context: it is opened
+        # once and closed after both have stopped. Each closing it on its own way out closed
+        # it under the worker while the worker still wrote (a follow-up falling due during
+        # the shutdown failed its write), and a write holding the closed client opens a
+        # connection nobody closes, whose thread keeps the process from exiting.
+        await init_db(settings.database_url, settings.database_tls)
         try:
-            async with asyncio.TaskGroup() as group:
-                group.create_task(_fail_with(worker_task), name="glowpath-worker-watch")
-                group.create_task(app.serve(settings), name="glowpath-api")
-                group.create_task(_announce(settings, f"http://{host}:{port + 1000}", logins))
+            worker_task = asyncio.create_task(
+                worker.serve(settings, own_database=False), name="glowpath-worker"
+            )
+            try:
+                async with asyncio.TaskGroup() as group:
+                    group.create_task(_fail_with(worker_task), name="glowpath-worker-watch")
+                    group.create_task(app.serve(settings, own_database=False), name="glowpath-api")
+                    group.create_task(_announce(settings, f"http://{host}:{port + 1000}", logins))
+            finally:
+                await _stop_task(worker_task)
         finally:
-            await _stop_task(worker_task)
+            await close_db()
     finally:
         if temporal is not None:
             await temporal.stop()

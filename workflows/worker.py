@@ -121,12 +121,16 @@ def build_worker(
     )
 
 
-async def serve(settings: WorkerSettings, status: WorkerStatus | None = None) -> None:
+async def serve(
+    settings: WorkerSettings, status: WorkerStatus | None = None, *, own_database: bool = True
+) -> None:
     """Runs until cancelled (SIGTERM/SIGINT); in-flight tasks finish before it returns.
 
     While Temporal is unreachable it waits, retrying with back-off (see ``until_reachable``).
+    ``own_database=False``: the process opened the database and closes it after this returns.
     """
-    await init_db(settings.database_url, settings.database_tls)
+    if own_database:
+        await init_db(settings.database_url, settings.database_tls)
     try:
 
         async def reach_temporal() -> Client:
@@ -161,4 +165,5 @@ async def serve(settings: WorkerSettings, status: WorkerStatus | None = None) ->
     finally:
         if status is not None:
             status.polling = False
-        await close_db()
+        if own_database:
+            await close_db()
