@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from strawberry.dataloader import DataLoader
 
-from domain.store.aftercare import WarrantyCard
+from domain.store.aftercare import ComplicationReport, WarrantyCard
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import (
     PageKey,
@@ -67,6 +67,13 @@ async def _staff(ids: list[str]) -> list[StaffAccount | None]:
 async def _warranty_cards(journey_ids: list[str]) -> list[WarrantyCard | None]:
     found = {c.journey_id: c for c in await WarrantyCard.filter(journey_id__in=journey_ids)}
     return [found.get(i) for i in journey_ids]
+
+
+async def _complication_notes(task_ids: list[str]) -> list[str | None]:
+    """What the client reported, for the tasks of complications reported between the calls."""
+    rows = await ComplicationReport.filter(task_id__in=task_ids).values_list("task_id", "note")
+    notes = dict(rows)
+    return [notes.get(task) for task in task_ids]
 
 
 async def _booked_rechecks(journey_ids: list[str]) -> list[datetime | None]:
@@ -174,6 +181,9 @@ class Loaders:
         default_factory=lambda: DataLoader(_warranty_cards)
     )
     # The recheck a journey's handover booked, as its record was last corrected, by journey id.
+    complication_note: DataLoader[str, str | None] = field(
+        default_factory=lambda: DataLoader(_complication_notes)
+    )
     booked_recheck: DataLoader[str, datetime | None] = field(
         default_factory=lambda: DataLoader(_booked_rechecks)
     )

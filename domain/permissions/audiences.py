@@ -58,6 +58,9 @@ DESK = of_roles(R.FRONT_DESK, R.SUPERVISOR)
 SUPERVISORS = of_roles(R.SUPERVISOR)
 # Whoever the client tells that a treated result is not holding up takes the warranty claim.
 WARRANTY_DESK = of_roles(R.FRONT_DESK, R.CONSULTANT, R.FOLLOW_UP_STAFF, R.SUPERVISOR)
+# Whoever answers the client's call about a complication between the scheduled calls: all who
+# look after the client, and the desk (the cashier takes no clinical report).
+COMPLICATION_CALL_TAKERS = of_roles(CARE_TEAM.roles, R.FRONT_DESK)
 ADMINS = of_roles(R.ADMIN)
 # Money: who takes it and who oversees it (partner statements, partners' bank details).
 MONEY_VIEW = of_roles(R.SUPERVISOR, R.CASHIER)

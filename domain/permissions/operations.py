@@ -10,6 +10,7 @@ from domain.permissions.audiences import (
     CLINIC_STAFF,
     CLINICAL,
     CLINICAL_RECORDERS,
+    COMPLICATION_CALL_TAKERS,
     DESK,
     DESK_VIEW,
     MONEY,
@@ -91,6 +92,8 @@ MUTATIONS: dict[str, Audience] = {
     "completeFollowUp": takers_of(Action.COMPLETE_FOLLOW_UP),
     "closeFollowUps": takers_of(Action.CLOSE_FOLLOW_UPS),
     "reportComplication": takers_of(Action.COMPLETE_FOLLOW_UP),
+    # The client calls whoever answers: the desk, the clinicians, the callers, a supervisor.
+    "reportComplicationCall": COMPLICATION_CALL_TAKERS,
     "recordSurvey": of_roles(R.FOLLOW_UP_STAFF, R.SUPERVISOR),
     "claimWarranty": WARRANTY_DESK,
     # Whoever may hold a task; the resolver checks it is theirs (or the asker supervises).

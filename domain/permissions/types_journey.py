@@ -7,6 +7,7 @@ from domain.permissions.audiences import (
     CARE_TEAM,
     CLINIC_STAFF,
     CLINICAL,
+    COMPLICATION_CALL_TAKERS,
     MONEY,
     SUPERVISORS,
     WARRANTY_DESK,
@@ -77,13 +78,17 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "FollowUpTask": rows(
         CARE_TEAM,
         "id kind status journeyId followUpId label dueAt overdue attempts escalated assigneeRole"
-        " assigneeId linkedJourneyId journey questions purpose channel photoStage",
+        " assigneeId linkedJourneyId journey questions purpose channel photoStage"
+        " complicationNote",
     ),
     "FollowUpTaskConnection": rows(CARE_TEAM, "edges pageInfo"),
     "FollowUpTaskEdge": rows(CARE_TEAM, "cursor node"),
     "TaskUpdate": rows(CARE_TEAM, "change task"),
     "TaskCompleted": rows(CARE_TEAM, "task closedAt"),
     "ComplicationReported": rows(CARE_TEAM, "journey recheckJourney"),
+    "ComplicationCallTaken": rows(
+        COMPLICATION_CALL_TAKERS, "reportId reportedAt journey doctorId recheckJourney"
+    ),
     "SurveyResponse": rows(
         CARE_TEAM,
         "id journeyId impression trustInDoctor priceJustified quality comment lowScores recordedAt",

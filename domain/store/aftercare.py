@@ -4,7 +4,8 @@ warranty cards with their claims.
 Tasks are a projection of the journeys (rewritten as their follow-ups move, like `journey`);
 survey answers, warranty cards and claims are records, append-only in the database (0018), and
 so is the closing of a task by hand (0023), the log of task changes no journey event
-carries (0024) and the recheck visit that kept a booked recheck (0031).
+carries (0024), the recheck visit that kept a booked recheck (0031) and a complication the
+client reported between the scheduled calls or after the last (0040).
 """
 
 from __future__ import annotations
@@ -159,3 +160,24 @@ class RecheckKept(AppendOnlyModel):
 
     class Meta:
         table = "recheck_kept"
+
+
+class ComplicationReport(AppendOnlyModel):
+    """A complication the client reported outside a scheduled follow-up call (they called in,
+    or came back, as the after-care leaflet tells them to), at any time once treated, the
+    journey's calls over or not. One per request: the treating doctor's task (`task_id`, kind
+    COMPLICATION) and the recheck journey that serves it are written with it."""
+
+    id = fields.CharField(primary_key=True, max_length=64)
+    clinic_id = fields.CharField(max_length=64)
+    journey_id = fields.CharField(max_length=64, db_index=True)
+    client_id = fields.CharField(max_length=64)
+    note = fields.TextField()  # what the client reports, in their words as taken down
+    task_id = fields.CharField(max_length=64, unique=True)
+    recheck_journey_id = fields.CharField(max_length=64)
+    reported_by = fields.CharField(max_length=64)
+    reported_by_role = fields.CharField(max_length=32)
+    reported_at = fields.DatetimeField()
+
+    class Meta:
+        table = "complication_report"

@@ -673,6 +673,19 @@ CREATE TABLE "consent_withdrawal_after_journey" (
     CONSTRAINT "uid_consent_wit_journey_8b58b7" UNIQUE ("journey_id", "kind")
 );
 
+CREATE TABLE "complication_report" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "journey_id" VARCHAR(64) NOT NULL,
+    "client_id" VARCHAR(64) NOT NULL,
+    "note" TEXT NOT NULL,
+    "task_id" VARCHAR(64) NOT NULL UNIQUE,
+    "recheck_journey_id" VARCHAR(64) NOT NULL,
+    "reported_by" VARCHAR(64) NOT NULL,
+    "reported_by_role" VARCHAR(32) NOT NULL,
+    "reported_at" TIMESTAMP NOT NULL
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -798,6 +811,8 @@ CREATE INDEX "idx_photo_journey_78ea02" ON "photo" ("journey_id");
 CREATE INDEX "idx_consent_sig_journey_80cbea" ON "consent_signature" ("journey_id");
 
 CREATE INDEX "idx_journey_eve_clinic__593052" ON "journey_event" ("clinic_id", "id");
+
+CREATE INDEX "idx_complicatio_journey_77e994" ON "complication_report" ("journey_id");
 
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
@@ -979,6 +994,10 @@ CREATE TRIGGER "journey_event_refuse_update" BEFORE UPDATE ON "journey_event" BE
 
 CREATE TRIGGER "journey_event_refuse_delete" BEFORE DELETE ON "journey_event" BEGIN SELECT RAISE(ABORT, 'journey_event is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "complication_report_refuse_update" BEFORE UPDATE ON "complication_report" BEGIN SELECT RAISE(ABORT, 'complication_report is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "complication_report_refuse_delete" BEFORE DELETE ON "complication_report" BEGIN SELECT RAISE(ABORT, 'complication_report is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -1056,3 +1075,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0038_phone_keys_dialled_abroad', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0039_journey_event_clinic', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0040_complication_report', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

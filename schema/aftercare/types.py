@@ -102,6 +102,16 @@ class FollowUpTask:
             return None
         return PhotoStage(self.row.label)
 
+    @strawberry.field(
+        description="For a complication the client reported between the scheduled calls "
+        "(`reportComplicationCall`), what they reported; null for other tasks (a complication "
+        "reported on a call keeps its note in the journey's record of that call)."
+    )
+    async def complication_note(self, info: Info[Context, None]) -> str | None:
+        if self.row.kind != rules.TaskKind.COMPLICATION.value or self.row.follow_up_id:
+            return None
+        return await info.context.loaders.complication_note.load(self.row.id)
+
     @strawberry.field(description="The journey the task is about.")
     async def journey(self, info: Info[Context, None]) -> Journey | None:
         row = await info.context.loaders.journey.load(self.row.journey_id)

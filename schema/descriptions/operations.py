@@ -91,7 +91,8 @@ DESCRIPTIONS = {
             "recordAllergy recordMedication recordPregnancyStatus addServiceCardEntry "
             "amendClientEntry markEnteredInError amendClientIdentity deferConsent "
             "withdrawConsent publishConsentTemplate exportClientFile setCatalogItem "
-            "overrideContraindication reportComplication recordSurvey claimWarranty "
+            "overrideContraindication reportComplication reportComplicationCall recordSurvey "
+            "claimWarranty "
             "setAftercarePolicy reassignExpertReview"
         )
     },
@@ -114,6 +115,8 @@ DESCRIPTIONS = {
     "AftercarePolicyResult": "The clinic's after-care setting, or why not.",
     "SurveyResultsResult": "The month's survey results, or why not.",
     "ReportComplicationResult": "The complication recorded and the recheck opened, or why not.",
+    "ComplicationCallResult": "The client's complication recorded, the doctor's task and the "
+    "recheck that serves it, or why not.",
     "RecordSurveyResult": "The survey recorded, or why not.",
     "CompleteTaskResult": "The task closed, or why not: not yours to close, a call or photo "
     "reminder (closed by its own action), or already done.",

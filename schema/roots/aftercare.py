@@ -7,6 +7,7 @@ import strawberry
 
 from schema.aftercare import closing as aftercare_closing
 from schema.aftercare import complication as aftercare_complication
+from schema.aftercare import complication_call as aftercare_complication_call
 from schema.aftercare import policy as aftercare_policy
 from schema.aftercare import survey as aftercare_survey
 from schema.aftercare import warranty as aftercare_warranty
@@ -25,6 +26,16 @@ class AftercareMutations:
         "recorded, the treating doctor (the performer `completeTreatment` named, as corrected; "
         "the approving expert when that was a nurse) gets a task at once, and a linked recheck "
         "journey opens for the same client, owned by the same consultant.",
+    )
+    report_complication_call = strawberry.mutation(
+        resolver=aftercare_complication_call.report_complication_call,
+        description="The client calls in (or comes back) with a complication outside the "
+        "scheduled calls: between two of them, or after the last, however long ago the "
+        "treatment (HANDOVER, FOLLOW_UP or COMPLETED). Recorded with the treating doctor's task "
+        "at once, as `reportComplication` records one, and a linked recheck journey opens "
+        "(or one the client has coming serves); the journey itself does not move. Anyone who "
+        "takes the client's call records it; before the treatment is done, `ValidationFailed` "
+        "on `journeyId`.",
     )
     record_survey = strawberry.mutation(
         resolver=aftercare_survey.record_survey,

@@ -1,6 +1,7 @@
 """The canary's after-care: a complication on the first call, the survey (its low score's task
 closed with a note), a missed second call, and, once the follow-ups are closed, a warranty
-claim; each with its words marked."""
+claim and, the client calling in after the calls, a complication (served by the claim's
+recheck); each with its words marked."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ FOLLOW_UPS = "query J($id: ID!) { journey(id: $id) { ... on Journey { followUps 
 CARD = "query W($id: ID!) { journey(id: $id) { ... on Journey { warrantyCard { number } } } }"
 RECHECK = "... on ComplicationReported { recheckJourney { id } }"
 CLAIMED = "... on WarrantyClaimed { recheckJourney { id } }"
+CALL_TAKEN = "... on ComplicationCallTaken { recheckJourney { id } }"
 TASKS = "query T { myTasks { ... on FollowUpTaskConnection { edges { node { id kind } } } } }"
 
 
@@ -60,4 +62,8 @@ async def follow_up_with_aftercare(visit: Any, journey: str) -> dict[str, Any]:
         Role.FRONT_DESK, "claimWarranty", "WarrantyClaimed", CLAIMED, warrantyNumber=number
     )
     visit.journeys.append(claimed["recheckJourney"]["id"])
+    called = await visit.call(
+        Role.NURSE, "reportComplicationCall", "ComplicationCallTaken", CALL_TAKEN, journeyId=journey
+    )
+    assert called["recheckJourney"]["id"] == claimed["recheckJourney"]["id"]
     return done

@@ -226,6 +226,7 @@ ROWS: dict[str, Row] = {
     "registerClient": Row(other("fullName"), adds=MATCH_KEYS),
     "registerPartner": Row(other("name")),
     "reportComplication": Row(other("note"), adds=COMPLICATION),
+    "reportComplicationCall": Row(other("note")),
     "requestExpertReview": Row(other("briefing.goal")),
     "resetStaffPassword": Row(other("temporaryPassword"), rewrites=("StaffAccount",)),
     "setAftercarePolicy": Row(other("warrantyDays"), rewrites=("AftercareSetting",)),
