@@ -29,7 +29,7 @@ from domain.store import records
 from domain.store.accounts import session_problem_now
 from domain.store.models import Clinic as ClinicRow
 from domain.store.models import StaffAccount
-from domain.store.records import KeyClaim, KeyState
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.admin.types import (
     Clinic,
@@ -108,17 +108,44 @@ async def create_clinic(info: Info[Context, None], input: CreateClinicInput) -> 
     ledger = await idempotency.claim(info, claims.account_id, input) if claims else None
     if idempotency.reused(ledger):
         return idempotency.conflict()
-    existing = await ClinicRow.get_or_none(id=input.clinic_id)
-    # The clinic's id is the caller's: a retry (even of a create whose answer was lost, or
-    # one racing it) answers the clinic; without a claim of this request, it is taken.
-    if existing is not None and ledger is not None and ledger.state is not KeyState.FIRST:
-        return ClinicPayload(clinic=Clinic.from_row(existing))
-    if existing is not None:
+    row, made_here = await _clinic_of_this_request(info, input)
+    if row is None:
         return from_domain(DomainConflict(f"clinic {input.clinic_id} exists"))  # type: ignore[return-value]
-    row = await accounts.create_clinic(str(input.clinic_id), input.name, input.timezone)
-    note_access(f"clinic:{row.id}", info.field_name)
-    await _remember(info, input, row.id)
+    if made_here:
+        note_access(f"clinic:{row.id}", info.field_name)  # one entry for the one change
     return ClinicPayload(clinic=Clinic.from_row(row))
+
+
+async def _clinic_of_this_request(
+    info: Info[Context, None], input: CreateClinicInput
+) -> tuple[ClinicRow | None, bool]:
+    """The clinic this request makes, and whether this attempt made it; None when its id is
+    another request's clinic.
+
+    The clinic's id is the caller's, so a clinic found under it tells nothing of who made it.
+    The key is settled in the transaction that makes the clinic: of the attempts of one request
+    (a retry racing the first, or one after a lost answer), the one that settles it makes the
+    clinic, and the others find it settled and answer that clinic. (Looked up first, the first
+    attempt, overtaken by its retry, took the clinic the retry made for another request's.)"""
+    clinic_id = str(input.clinic_id)
+    settled = (
+        idempotency.settled_key(info.context.claims.account_id, input)
+        if info.context.claims
+        else None
+    )
+    try:
+        async with in_transaction():
+            if settled is not None and not await records.settle_unsettled(*settled, clinic_id):
+                return await ClinicRow.get_or_none(id=clinic_id), False  # another attempt's
+            if await ClinicRow.exists(id=clinic_id):
+                raise _Taken  # rolls the key's settlement back: the request made nothing
+            return await accounts.create_clinic(clinic_id, input.name, input.timezone), True
+    except _Taken:
+        return None, False
+
+
+class _Taken(Exception):
+    """The clinic id is another request's clinic."""
 
 
 async def _not_found(info: Info[Context, None], input: object, what: str) -> NotFound | Conflict:
