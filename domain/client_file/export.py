@@ -3,7 +3,8 @@
 `ClientFile` is the whole file as stored at one moment: the identity page and its amendments,
 every entry of every part with its corrections and error marks, the consents signed with their
 exact text, what the client's photos may be used for (each purpose given and withdrawn), the
-photos taken (what each shows and when, not the image), the treatments performed, and the
+photos taken (what each shows and when, not the image), the treatments performed, the
+complications the client called in with after them (`reportComplicationCall`), and the
 audit trail's accesses to the file ("who saw my file").
 `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
 maps the clinical part of it to a FHIR Bundle.
@@ -42,6 +43,9 @@ MAX_PHOTO_CONSENT_CHANGES = 2000
 # treated monthly for ten years has a few hundred.
 MAX_PHOTOS = 2000
 MAX_TREATMENTS = 500
+# Complications the client called in with: a few per treatment at the most, so as many as four
+# for each of the treatments a copy carries.
+MAX_COMPLICATION_CALLS = 2000
 MAX_ACCESSES = 5000
 # And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
 # section) could add up; a copy past this is refused too, whole.
@@ -164,6 +168,20 @@ class Treatment:
 
 
 @dataclass(frozen=True)
+class ComplicationCall:
+    """A complication the client called in with after a treatment, as `reportComplicationCall`
+    took it down, and the recheck journey that serves it."""
+
+    id: str
+    journey_id: str  # the treated journey it follows
+    note: str  # what the client reported, as taken down
+    recheck_journey_id: str
+    reported_by: str
+    reported_by_role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class FileAccess:
     """One entry of the audit trail about this client: who read or changed what, when."""
 
@@ -195,6 +213,7 @@ class ClientFile:
     photo_consents: Sequence[PhotoConsentChange] = ()  # oldest first
     photos: Sequence[PhotoTaken] = ()  # oldest first
     treatments: Sequence[Treatment] = ()
+    complication_calls: Sequence[ComplicationCall] = ()  # oldest first
     accesses: Sequence[FileAccess] = ()  # newest first
     accesses_total: int = 0
 
@@ -306,6 +325,18 @@ def _treatment(treatment: Treatment, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+def _complication_call(call: ComplicationCall, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": call.id,
+        "journeyId": call.journey_id,
+        "note": call.note,
+        "recheckJourneyId": call.recheck_journey_id,
+        "by": call.reported_by,
+        "authorRole": call.reported_by_role,
+        **_when(call.at, zone),
+    }
+
+
 def _access(access: FileAccess, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "seq": access.seq,
@@ -342,6 +373,7 @@ def file_document(file: ClientFile) -> dict[str, Any]:
         "photoConsents": [_photo_consent(c, zone) for c in file.photo_consents],
         "photos": [_photo(p, zone) for p in file.photos],
         "treatments": [_treatment(t, zone) for t in file.treatments],
+        "complicationCalls": [_complication_call(c, zone) for c in file.complication_calls],
         "whoSawMyFile": {
             "total": file.accesses_total,
             "included": len(file.accesses),

@@ -1,13 +1,15 @@
 """The clinical part of a client file as a FHIR R4 Bundle (type `collection`), as plain JSON.
 
-One resource per entry in force or marked entered in error (a corrected entry is replaced by
-its correction; the JSON copy keeps both): allergies are AllergyIntolerance, medications
-MedicationStatement, medical conditions Condition, earlier treatments, operations and the
-treatments performed here Procedure, signed consents Consent, the client's background (lifestyle,
-skin care, state of mind, aesthetic wishes) a QuestionnaireResponse each, and pregnancy and
-lactation statements Observations with their LOINC codes (as the International Patient Summary
-records pregnancy status). An entry marked in error keeps FHIR's own `entered-in-error` status.
-Texts are carried as `text` (no terminology binding is claimed for what staff wrote).
+One resource per entry in force or marked entered in error (a corrected entry is replaced by its
+correction; the JSON copy keeps both): allergies are AllergyIntolerance, medications
+MedicationStatement, medical conditions Condition, earlier treatments, operations and the treatments
+performed here Procedure, a complication the client called in with after a treatment Condition
+(asserted by the client, and unconfirmed: no doctor has judged it; the treatment's Procedure names
+it as its `complicationDetail`), signed consents Consent, the client's background (lifestyle, skin
+care, state of mind, aesthetic wishes) a QuestionnaireResponse each, and pregnancy and lactation
+statements Observations with their LOINC codes (as the International Patient Summary records
+pregnancy status). An entry marked in error keeps FHIR's own `entered-in-error` status. Texts are
+carried as `text` (no terminology binding is claimed for what staff wrote).
 
 Ids are UUIDs derived from the stored ids, so two exports of one file name one resource alike.
 The service card is not clinical and stays out (see `domain.client_file.export`).
@@ -19,7 +21,13 @@ import base64
 import uuid
 from typing import Any
 
-from domain.client_file.export import ClientFile, FileEntry, SignedConsent, Treatment
+from domain.client_file.export import (
+    ClientFile,
+    ComplicationCall,
+    FileEntry,
+    SignedConsent,
+    Treatment,
+)
 from domain.client_file.kinds import AllergySeverity, EntryKind, HistoryTopic
 
 _IDS = uuid.UUID("5d0f3c1a-7b2e-4f86-9a0d-2c64e1b7f3a9")
@@ -221,6 +229,11 @@ class _Mapper:
             f"{p.get('name')} lot {p.get('lot_number')} dose {p.get('dose')}"
             for p in treatment.products
         ]
+        complications = [
+            {"reference": f"urn:uuid:{resource_id('ComplicationCall', call.id)}"}
+            for call in self.file.complication_calls
+            if call.journey_id == treatment.journey_id
+        ]
         return {
             "resourceType": "Procedure",
             "id": resource_id("Treatment", treatment.id),
@@ -229,6 +242,21 @@ class _Mapper:
             "subject": self.patient,
             "performedDateTime": treatment.at.isoformat(),
             "note": _notes(treatment.notes, *used),
+            "complicationDetail": complications,
+        }
+
+    def complication_call(self, call: ComplicationCall) -> dict[str, Any]:
+        return {
+            "resourceType": "Condition",
+            "id": resource_id("ComplicationCall", call.id),
+            "verificationStatus": _coded(_CONDITION_VERIFICATION, "unconfirmed"),
+            "code": _text(call.note),
+            "subject": self.patient,
+            "recordedDate": call.at.isoformat(),
+            "asserter": self.patient,
+            "note": _notes(
+                "reported by the client after the treatment, outside the follow-up calls"
+            ),
         }
 
     def entry(self, entry: FileEntry) -> list[dict[str, Any]]:
@@ -258,6 +286,7 @@ def file_bundle(file: ClientFile) -> dict[str, Any]:
             resources += mapper.entry(entry)
     resources += [mapper.consent(c) for c in file.consents]
     resources += [mapper.treatment(t) for t in file.treatments]
+    resources += [mapper.complication_call(c) for c in file.complication_calls]
     return {
         "resourceType": "Bundle",
         "id": resource_id("Bundle", f"{file.client_id}@{file.as_of.isoformat()}"),

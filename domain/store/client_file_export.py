@@ -18,6 +18,7 @@ from tortoise.queryset import QuerySet
 
 from domain.client_file import export as x
 from domain.client_file.kinds import EntryKind
+from domain.store.aftercare import ComplicationReport
 from domain.store.audit_models import AuditChainHead, AuditEntry
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.consents import ConsentSignature, ConsentTemplateVersion, ConsentWithdrawal
@@ -233,6 +234,28 @@ async def _treatments(client: Client, as_of: datetime) -> list[x.Treatment]:
     ]
 
 
+async def _complication_calls(client_id: str, as_of: datetime) -> list[x.ComplicationCall]:
+    rows = await _whole(
+        ComplicationReport.filter(client_id=client_id, reported_at__lte=as_of).order_by(
+            "reported_at", "id"
+        ),
+        x.MAX_COMPLICATION_CALLS,
+        "complication calls",
+    )
+    return [
+        x.ComplicationCall(
+            id=row.id,
+            journey_id=row.journey_id,
+            note=row.note,
+            recheck_journey_id=row.recheck_journey_id,
+            reported_by=row.reported_by,
+            reported_by_role=row.reported_by_role,
+            at=row.reported_at,
+        )
+        for row in rows
+    ]
+
+
 async def _accesses(client: Client, upto_seq: int) -> tuple[list[x.FileAccess], int]:
     """The newest accesses up to the cut (at most MAX_ACCESSES), and how many there are."""
     trail = AuditEntry.filter(clinic_id=client.clinic_id, client_id=client.id, seq__lte=upto_seq)
@@ -263,6 +286,7 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
         photo_consents = await _photo_consents(client.id, as_of)
         photos = await _photos(client.id, as_of)
         treatments = await _treatments(client, as_of)
+        complication_calls = await _complication_calls(client.id, as_of)
     except _PartTooLarge as over:
         return over.too_large
     accesses, total = await _accesses(client, upto_seq)
@@ -280,6 +304,7 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
         photo_consents=photo_consents,
         photos=photos,
         treatments=treatments,
+        complication_calls=complication_calls,
         accesses=accesses,
         accesses_total=total,
     )

@@ -71,12 +71,15 @@ class ExportClientFileInput:
     "it never goes to anyone else), the consents with the exact text and hash signed (the "
     "drawn signature stays out: `consentDocument` shows it), each photo purpose given and "
     "withdrawn (`photoConsents`), the photos taken (`photos`: stage, body area, who took them "
-    "and when, without the images, which `photoLinks` serve), the treatments performed, and "
+    "and when, without the images, which `photoLinks` serve), the treatments performed, the "
+    "complications the client called in with after one (`complicationCalls`: what she said, "
+    "the journey it follows, who took the call and when, the recheck journey serving it), and "
     "`whoSawMyFile`: the audit trail of reads and changes of this file, newest first (at most "
     "5000, with the total). `fhirBundle` is the clinical part as a "
     "FHIR R4 Bundle for another provider (art. 20), without the service card. A file beyond "
-    "2000 entries, 300 consents, 2000 photo-consent changes, 2000 photos, 500 treatments or "
-    "200 identity amendments, or a copy past 16 MiB, is refused (ValidationFailed), never cut."
+    "2000 entries, 300 consents, 2000 photo-consent changes, 2000 photos, 500 treatments, "
+    "2000 complication calls or 200 identity amendments, or a copy past 16 MiB, is refused "
+    "(ValidationFailed), never cut."
 )
 class ClientFileExportPayload:
     client_id: strawberry.ID = strawberry.field(description="The client (a `Client` id).")
@@ -95,7 +98,9 @@ class ClientFileExportPayload:
         description="A FHIR Bundle of type `collection`: Patient, AllergyIntolerance, "
         "MedicationStatement, Condition, Procedure, Observation (pregnancy, breastfeeding), "
         "QuestionnaireResponse (lifestyle, skin care, state of mind, wishes) and Consent, each "
-        "as the file has it now; validated before it is sent."
+        "as the file has it now; a complication the client called in with is a Condition she "
+        "asserted (verification `unconfirmed`), which the treatment's Procedure names in "
+        "`complicationDetail`. Validated before it is sent."
     )
     photo_links: list[ClientCopyPhotoLink] = strawberry.field(
         description="A link to the image of each photo in `file.photos`, in the same order, "

@@ -1,0 +1,119 @@
+"""The client's own copy carries the complications she called in with after a treatment
+(`reportComplicationCall`): in the JSON as `complicationCalls`, in the FHIR Bundle as a
+Condition she asserted, named by the treatment's Procedure."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from domain.client_file.fhir import resource_id
+from domain.client_file.fhir_check import bundle_problems
+from domain.roles import Role
+from schema.ids import decode_id
+from tests.api import documents
+from tests.api.client_file_support import write
+from tests.api.consent_support import new_key, publish, signing
+from tests.api.flow import JourneyDriver, end_journey
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
+REPORT = """
+mutation Report($input: ReportComplicationCallInput!) {
+  reportComplicationCall(input: $input) {
+    __typename
+    ... on ComplicationCallTaken { reportId reportedAt recheckJourney { id } }
+    ... on UserError { code message }
+  }
+}
+"""
+EXPORT = """
+mutation Export($input: ExportClientFileInput!) {
+  exportClientFile(input: $input) {
+    __typename
+    ... on ClientFileExportPayload { file fhirBundle }
+    ... on UserError { code message }
+  }
+}
+"""
+
+
+async def _treated_client(clinic: JourneyDriver) -> tuple[str, str]:
+    """A client treated in a journey whose follow-up calls are over: (client, journey)."""
+    client = await clinic.register_client("Maria Nowak")
+    await publish(clinic)
+    journey = await clinic.drive_to("CONSENT", await clinic.start(client))
+    jid = journey["id"]
+    await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
+    for step in (clinic.pay, clinic.start_treatment, clinic.complete_treatment, clinic.hand_over):
+        await step(jid)
+    await clinic.ok(CLOSE_FOLLOW_UPS, Role.SUPERVISOR, journeyId=jid, reason="calls done")
+    return client, jid
+
+
+async def _call(clinic: JourneyDriver, role: Role, jid: str, note: str) -> dict[str, Any]:
+    taken = await write(clinic, REPORT, role, journeyId=jid, note=note, idempotencyKey=new_key())
+    assert taken["__typename"] == "ComplicationCallTaken", taken
+    return taken
+
+
+async def _export(clinic: JourneyDriver, client: str, key: str) -> dict[str, Any]:
+    result = await write(clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
+    assert result["__typename"] == "ClientFileExportPayload", result
+    return result
+
+
+async def test_the_export_carries_the_complications_she_called_in_with(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a treated client who called the desk with a complication after her calls were over
+    clinic = await fresh_clinic()
+    client, jid = await _treated_client(clinic)
+    taken = await _call(clinic, Role.FRONT_DESK, jid, "lip blanching and pain since noon")
+    # When the supervisor exports her file, and she calls the nurse again after that
+    key = new_key()
+    result = await _export(clinic, client, key)
+    later = await _call(clinic, Role.NURSE, jid, "a lump where the filler went")
+    # Then her copy lists the call as of its moment: what she said, who took it, when, the recheck
+    (call,) = result["file"]["complicationCalls"]
+    journey = decode_id(jid, "Journey")
+    recheck = decode_id(taken["recheckJourney"]["id"], "Journey")
+    assert {k: v for k, v in call.items() if k not in ("at", "atLocal")} == {
+        "id": taken["reportId"],
+        "journeyId": journey,
+        "note": "lip blanching and pain since noon",
+        "recheckJourneyId": recheck,
+        "by": clinic.staff[Role.FRONT_DESK].account_id,
+        "authorRole": "FRONT_DESK",
+    }
+    assert datetime.fromisoformat(call["at"]) == datetime.fromisoformat(taken["reportedAt"])
+    assert call["atLocal"]
+    # And the Bundle validates, with the call as a Condition she asserted, unconfirmed, which
+    # the treatment's Procedure names as its complication
+    bundle = result["fhirBundle"]
+    assert bundle_problems(bundle) == []
+    resources = [e["resource"] for e in bundle["entry"]]
+    (condition,) = [r for r in resources if r["resourceType"] == "Condition"]
+    assert condition["id"] == resource_id("ComplicationCall", taken["reportId"])
+    assert condition["code"] == {"text": "lip blanching and pain since noon"}
+    assert condition["verificationStatus"]["coding"][0]["code"] == "unconfirmed"
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    assert condition["asserter"] == {"reference": f"urn:uuid:{patient['id']}"}
+    (procedure,) = [r for r in resources if r["resourceType"] == "Procedure"]
+    assert procedure["complicationDetail"] == [{"reference": f"urn:uuid:{condition['id']}"}]
+    # And a retry with the key is the same copy, while a new export has the later call too
+    retry = await _export(clinic, client, key)
+    assert (retry["file"], retry["fhirBundle"]) == (result["file"], bundle)
+    fresh = await _export(clinic, client, new_key())
+    calls = fresh["file"]["complicationCalls"]
+    assert [(c["id"], c["authorRole"]) for c in calls] == [
+        (taken["reportId"], "FRONT_DESK"),
+        (later["reportId"], "NURSE"),
+    ]
+    conditions = [
+        e for e in fresh["fhirBundle"]["entry"] if e["resource"]["resourceType"] == "Condition"
+    ]
+    assert len(conditions) == 2
+    for serving in {taken["recheckJourney"]["id"], later["recheckJourney"]["id"]}:
+        await end_journey(clinic, serving)
