@@ -171,7 +171,7 @@ class ComplicationReport(AppendOnlyModel):
     id = fields.CharField(primary_key=True, max_length=64)
     clinic_id = fields.CharField(max_length=64)
     journey_id = fields.CharField(max_length=64, db_index=True)
-    client_id = fields.CharField(max_length=64)
+    client_id = fields.CharField(max_length=64, db_index=True)  # the client's copy reads by it
     note = fields.TextField()  # what the client reports, in their words as taken down
     task_id = fields.CharField(max_length=64, unique=True)
     recheck_journey_id = fields.CharField(max_length=64)

@@ -814,6 +814,8 @@ CREATE INDEX "idx_journey_eve_clinic__593052" ON "journey_event" ("clinic_id", "
 
 CREATE INDEX "idx_complicatio_journey_77e994" ON "complication_report" ("journey_id");
 
+CREATE INDEX "idx_complicatio_client__86d551" ON "complication_report" ("client_id");
+
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
 CREATE TRIGGER "audit_entry_refuse_delete" BEFORE DELETE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: DELETE refused'); END;

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ),
                 ("clinic_id", fields.CharField(max_length=64)),
                 ("journey_id", fields.CharField(db_index=True, max_length=64)),
-                ("client_id", fields.CharField(max_length=64)),
+                ("client_id", fields.CharField(db_index=True, max_length=64)),
                 ("note", fields.TextField(unique=False)),
                 ("task_id", fields.CharField(unique=True, max_length=64)),
                 ("recheck_journey_id", fields.CharField(max_length=64)),
