@@ -22,7 +22,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.stack import HOST, _os_free_port, free_dev_server_port
+from bench.stack import HOST, free_dev_server_port, free_listen_port
 from server.devstack import TemporalDevServer
 from tests.api.outage import TcpRelay
 from workflows import worker as worker_module
@@ -54,8 +54,8 @@ class ChaosProcesses:
             ip=HOST,
             search_attributes=getattr(worker_module, "SEARCH_ATTRIBUTES", None),
         )
-        self.api_port = _os_free_port()
-        self.worker_port = _os_free_port()
+        self.api_port = free_listen_port()
+        self.worker_port = free_listen_port()
         self.api: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("GLOWPATH_")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import random
 import socket
 import tempfile
 import time
@@ -52,6 +53,23 @@ def _os_free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+# Below Linux's ephemeral range (32768 and up), from which the kernel picks the local port of
+# every outgoing connection and of every listener bound to port 0: a port found free there and
+# bound seconds later by a process started meanwhile was taken by another suite's connection in
+# between (the chaos run's API then failed with "address already in use").
+LISTEN_PORTS = range(20_000, 32_000)
+
+
+def free_listen_port(attempts: int = 100) -> int:
+    """A free port, outside the ephemeral range, for a process that binds it a while later."""
+    for _ in range(attempts):
+        port = random.choice(LISTEN_PORTS)
+        with contextlib.suppress(OSError), socket.socket() as probe:
+            probe.bind((HOST, port))
+            return port
+    raise RuntimeError("no free port to listen on")
 
 
 def free_dev_server_port(attempts: int = 50) -> int:
