@@ -45,6 +45,7 @@ from domain.store.aftercare import (
     clinic_setting,
 )
 from domain.store.callers import calling_consultant, still_consulting
+from domain.store.escalations import open_escalated_task
 from domain.store.models import Clinic
 from domain.store.named_staff import hold_staff_named
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
@@ -213,21 +214,17 @@ async def _write_complication(
     treated_by = await treating_doctor(
         facts.journey_id, facts.clinic_id, facts.expert_id, still_here=True
     )
-    doctor = Assignment(Role.EXPERT, treated_by)
-    await FollowUpTask.create(
-        id=the_id,
+    await open_escalated_task(
+        the_id,
         clinic_id=facts.clinic_id,
         journey_id=facts.journey_id,
-        follow_up_id=follow_up.follow_up_id,
-        kind=kind.value,
-        label=follow_up.label,
-        status=TaskStatus.OPEN.value,
-        due_at=change.event.at,
-        assignee_role=doctor.role.value,
-        assignee_id=doctor.account_id,
-        escalated=True,
+        kind=kind,
+        assignee=Assignment(Role.EXPERT, treated_by),
+        at=change.event.at,
         journey_seq=change.event.seq,
-        updated_at=change.event.at,
+        follow_up_id=follow_up.follow_up_id,
+        label=follow_up.label,
+        logged=False,  # the journey's event carries it
     )
 
 

@@ -25,7 +25,7 @@ from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
+from domain.aftercare.tasks import Assignment, TaskKind, task_id
 from domain.errors import DomainError, FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.codec import facts_from_json
@@ -34,7 +34,7 @@ from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import ComplicationReport as ReportRow
 from domain.store.aftercare import FollowUpTask as TaskRow
-from domain.store.aftercare import TaskChangeLog
+from domain.store.escalations import open_escalated_task
 from domain.store.models import Journey as JourneyRow
 from domain.store.treating_doctor import treating_doctor
 from schema import idempotency
@@ -139,20 +139,15 @@ async def _write(
                 reported_by_role=role.value,
                 reported_at=now,
             )
-            await TaskRow.create(
-                id=the_task,
+            await open_escalated_task(
+                the_task,
                 clinic_id=parent.clinic_id,
                 journey_id=parent.id,
-                kind=TaskKind.COMPLICATION.value,
-                status=TaskStatus.OPEN.value,
-                due_at=now,
-                assignee_role=Role.EXPERT.value,
-                assignee_id=doctor,
-                escalated=True,
+                kind=TaskKind.COMPLICATION,
+                assignee=Assignment(Role.EXPERT, doctor),
+                at=now,
                 linked_journey_id=serving,
-                updated_at=now,
             )
-            await TaskChangeLog.create(clinic_id=parent.clinic_id, task_id=the_task, at=now)
     except IntegrityError:
         return await ReportRow.get(id=report_id)
     return report

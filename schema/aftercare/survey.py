@@ -19,15 +19,14 @@ from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from domain.aftercare import survey as rules
-from domain.aftercare.tasks import TaskKind, TaskStatus
+from domain.aftercare.tasks import Assignment, TaskKind
 from domain.errors import ErrorCode, FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.months import MONTH_RULE, is_month
 from domain.roles import Role
 from domain.store import records
-from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.aftercare import SurveyResponse as SurveyRow
-from domain.store.aftercare import TaskChangeLog
+from domain.store.escalations import open_escalated_task
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.task_projection import task_id
@@ -168,21 +167,17 @@ async def _write(
         )
         if rules.low_scores(scores):
             low_score = task_id(journey.id, survey_id, TaskKind.LOW_SURVEY_SCORE)
-            await TaskRow.create(
-                id=low_score,
+            # No journey event carries it (its seq is one the feed has sent): it is logged,
+            # and `tasksChanged` finds it by that row, as it finds a task closed by hand.
+            await open_escalated_task(
+                low_score,
                 clinic_id=journey.clinic_id,
                 journey_id=journey.id,
-                kind=TaskKind.LOW_SURVEY_SCORE.value,
-                status=TaskStatus.OPEN.value,
-                due_at=now,
-                assignee_role=Role.SUPERVISOR.value,
-                escalated=True,
+                kind=TaskKind.LOW_SURVEY_SCORE,
+                assignee=Assignment(Role.SUPERVISOR, None),
+                at=now,
                 journey_seq=journey.last_event_seq,
-                updated_at=now,
             )
-            # No journey event carries it (its seq is one the feed has sent): `tasksChanged`
-            # finds it by this row, as it finds a task closed by hand.
-            await TaskChangeLog.create(clinic_id=journey.clinic_id, task_id=low_score, at=now)
     return survey
 
 
