@@ -6,7 +6,7 @@ row: `autoAssign` waits on the desk and then on the journey, a retry asks whethe
 before it sends it. Each bound fits in the API's time per request alone, not all of them
 together, and a request the API stops gets an untyped error where `Unavailable` was meant.
 
-The API sets the request's deadline when it starts (`server.app`), its time less a margin for
+The API sets the request's deadline when it starts (`server.view`), its time less a margin for
 writing the answer. Each wait then takes its own bound or the time the request has left,
 whichever is shorter, and with no time left gives up at once: `TimeoutError`, which each caller
 turns into `JourneyUnavailable` as when Temporal does not answer within its bound, so nothing is

@@ -22,7 +22,7 @@ from domain.errors import ErrorCode
 from domain.roles import Role
 from domain.store.models import LiveSubscriptionLease
 from schema.auth.watch import MAX_LIVE_PER_ACCOUNT, SessionWatch
-from server.app import MAX_OPERATIONS_PER_SOCKET
+from server.view import MAX_OPERATIONS_PER_SOCKET
 from tests.api.harness import Api, eventually
 from tests.api.sessions import new_account, sign_in
 from tests.api.test_subscription_sessions import WITHIN, Served, _watching, serve, start_journey

@@ -25,8 +25,8 @@ from domain.store import accounts
 from schema import export_sdl
 from schema.auth.watch import SessionWatch
 from schema.context import AuthServices
-from server.app import MAX_OPERATIONS_PER_SOCKET
 from server.seed import DEMO_PASSWORD
+from server.view import MAX_OPERATIONS_PER_SOCKET
 from tests.api import documents
 from tests.api.conftest import api_settings
 from tests.api.flow import JourneyDriver, end_journey

@@ -10,8 +10,8 @@ import pytest
 from aiohttp import ClientConnectionResetError
 from strawberry.http.exceptions import WebSocketDisconnected
 
-from server.app import GlowpathView
 from server.socket_handler import SocketHandler
+from server.view import GlowpathView
 
 TASK_LOGGER = "strawberry.ws.task"
 
