@@ -10,6 +10,7 @@ from schema.triage import leads as triage_leads
 from schema.triage import mutations as triage
 from schema.triage import policy as triage_policy
 from schema.triage import reclassify as triage_reclassify
+from schema.triage import vip
 
 
 @strawberry.type
@@ -17,7 +18,7 @@ class DeskMutations:
     auto_assign = strawberry.mutation(
         resolver=triage_assign.auto_assign, description="Triage desk."
     )
-    place_vip = strawberry.mutation(resolver=triage_assign.place_vip, description="Not a turn.")
+    place_vip = strawberry.mutation(resolver=vip.place_vip, description="Not a turn.")
     update_triage_seat = strawberry.mutation(resolver=triage.update_seat, description="Duty etc.")
     set_rotation_order = strawberry.mutation(resolver=triage.set_rotation_order)
     accept_client = strawberry.mutation(resolver=triage.accept_client, description="Within 10 min.")
