@@ -100,17 +100,38 @@ def _first_answer(ledger: records.KeyClaim | None) -> datetime | Conflict | None
     return datetime.fromisoformat(first) if first else None
 
 
+# What a change refused for a wrong current password settles its key with (a change settles
+# it with its time): the refusal is that request's answer, told again to its retries.
+WRONG_CURRENT_PASSWORD = "refused: currentPassword"
+
+
+def _change_answer(result: str) -> ChangePasswordPayload | ValidationFailed:
+    """The answer a change's settled key stands for."""
+    if result == WRONG_CURRENT_PASSWORD:
+        return _wrong_current_password()
+    return ChangePasswordPayload(changed_at=datetime.fromisoformat(result))
+
+
+def _first_change_answer(ledger: records.KeyClaim | None) -> ChangePasswordResult | None:
+    """A change's first answer as its key's claim (or standing) tells it; None: go ahead."""
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    first = idempotency.answered(ledger)
+    return _change_answer(first) if first else None
+
+
 async def _remember(session: Session, input: object, at: datetime) -> None:
     await idempotency.settle(session.token.account_id, input, at.isoformat())
 
 
 async def _changed_before(
     info: Info[Context, None], session: Session, input: ChangePasswordInput
-) -> datetime | None:
-    """When this very change was made, if an attempt of it made it and its answer was lost
-    before the key was settled (a release before wrote the two apart), which then revoked the
-    token that retries it: the key claimed and unsettled, and the password the new one (one
-    hash check, only then)."""
+) -> str | None:
+    """What the key of this very change was settled with (its time, or its refusal), or when
+    it was made, if an attempt of it made it and its answer was lost before the key was
+    settled (a release before wrote the two apart), which then revoked the token that retries
+    it: the key claimed and unsettled, and the password the new one (one hash check, only
+    then)."""
     account = session.account
     if account is None:
         return None
@@ -128,12 +149,12 @@ async def _changed_before(
     ):
         return None
     at = (account.tokens_valid_after or datetime.now(UTC)).isoformat()
-    return datetime.fromisoformat(await idempotency.settle_first(account_id, input, at))
+    return await idempotency.settle_first(account_id, input, at)
 
 
 async def _once(
     session: Session, input: object, at: datetime, write: Callable[[], Awaitable[None]]
-) -> datetime:
+) -> str:
     """Does `write` (as of `at`) and settles the key in one transaction, unless an attempt of
     the same request settled it first: of attempts sent at once, one signs the account out,
     and every one answers its time (each revoking would answer its own, and sign out again
@@ -141,7 +162,7 @@ async def _once(
     settlement leave a retry to a token the write revoked."""
     account_id = session.token.account_id
     await idempotency.replace_and_settle(account_id, input, at.isoformat(), write)
-    return datetime.fromisoformat(await idempotency.settle_first(account_id, input, at.isoformat()))
+    return await idempotency.settle_first(account_id, input, at.isoformat())
 
 
 def _wrong_current_password() -> ValidationFailed:
@@ -170,7 +191,7 @@ async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
         async def revoke() -> None:
             await accounts.revoke_tokens_as_of(session.token.account_id, now)
 
-        signed_out_at = await _once(session, input, now, revoke)
+        signed_out_at = datetime.fromisoformat(await _once(session, input, now, revoke))
         return LogoutPayload(everywhere=True, signed_out_at=signed_out_at)
     await accounts.sign_out_token(session.token)
     await _remember(session, input, now)
@@ -190,9 +211,9 @@ async def change_password(
     if session.problem is not None or account is None:
         # A token that no longer works claims no key (a refusal writes nothing): only a retry
         # of a change that signed it out is answered, its answer lost or not.
-        changed = await _changed_before(info, session, input)
-        if changed is not None:
-            return ChangePasswordPayload(changed_at=changed)
+        answered = await _changed_before(info, session, input)
+        if answered is not None:
+            return _change_answer(answered)
         refusal = not_authorized(f"{session.problem or 'no such account'}: sign in again")
         account_id = session.token.account_id
         return await idempotency.refusal_or_conflict(info, account_id, input, refusal)
@@ -222,10 +243,8 @@ async def _refused(
     """A change refused before its key is claimed, answered as the claim would have answered
     (one lookup, claiming nothing): a `Conflict` for a key used for another request, the first
     answer for a request answered before, else the refusal."""
-    earlier = _first_answer(await idempotency.standing(info, session.token.account_id, input))
-    if isinstance(earlier, datetime):
-        return ChangePasswordPayload(changed_at=earlier)
-    return earlier or refusal
+    earlier = await idempotency.standing(info, session.token.account_id, input)
+    return _first_change_answer(earlier) or refusal
 
 
 async def _change_admitted(
@@ -238,18 +257,13 @@ async def _change_admitted(
     """`changePassword` in its place in the hashing queue, its attempt admitted by the throttle
     (counted as failed until the current password matches): the key's claim, then the change."""
     throttle = info.context.auth.throttle
-    earlier = await _earlier(info, session, input)
+    claimed = await idempotency.claim(info, session.token.account_id, input)
+    earlier = _first_change_answer(claimed)
     if earlier is not None:
         throttle.not_checked(account.username, address)  # answered by the ledger, unchecked
-        if isinstance(earlier, Conflict):
-            return earlier
-        return ChangePasswordPayload(changed_at=earlier)
-    if len(input.current_password) > MAX_LENGTH:
-        return _wrong_current_password()
-    stored = account.password_hash
-    current = await PASSWORD_WORK.verify(input.current_password, stored, placed=True)
-    if not current.matches:
-        return _wrong_current_password()
+        return earlier
+    if not await _is_current(input.current_password, account.password_hash):
+        return await _wrong_password_settled(info, session, input, address)
     throttle.succeeded(account.username, address)
     new_hash = await PASSWORD_WORK.hash(input.new_password, placed=True)
     now = datetime.now(UTC)
@@ -259,9 +273,34 @@ async def _change_admitted(
             raise _SessionEndedMeanwhile  # rolls the key's settlement back with it
 
     try:
-        return ChangePasswordPayload(changed_at=await _once(session, input, now, change))
+        return _change_answer(await _once(session, input, now, change))
     except _SessionEndedMeanwhile:
         return not_authorized(f"{await _problem_now(session)}: sign in again")
+
+
+async def _is_current(password: str, stored: str) -> bool:
+    """One hash, in the caller's place in the queue; none for a password too long to be one."""
+    if len(password) > MAX_LENGTH:
+        return False
+    return (await PASSWORD_WORK.verify(password, stored, placed=True)).matches
+
+
+async def _wrong_password_settled(
+    info: Info[Context, None], session: Session, input: ChangePasswordInput, address: str
+) -> ChangePasswordResult:
+    """A wrong current password, settled as the key's answer: its retries hear it again, the
+    password unchecked and the attempt not counted (left claimed, each retry was checked and
+    counted as one more failed sign-in, and one retried after the password was set to its new
+    one by another request was told it had made the change). Of attempts sent at once, the one
+    that settles the key is the failed attempt; the others take theirs back and answer what
+    stands."""
+    account_id = session.token.account_id
+    settled = idempotency.settled_key(account_id, input)
+    if settled is None or await records.settle_unsettled(*settled, WRONG_CURRENT_PASSWORD):
+        return _wrong_current_password()
+    assert session.account is not None  # admitted by the throttle under its username
+    info.context.auth.throttle.not_checked(session.account.username, address)
+    return _change_answer(await idempotency.settle_first(account_id, input, WRONG_CURRENT_PASSWORD))
 
 
 class _SessionEndedMeanwhile(Exception):
