@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from domain.errors import FieldProblem
 
@@ -12,6 +13,8 @@ QUESTIONS = ("impression", "trustInDoctor", "priceJustified", "quality")
 LOWEST, HIGHEST = 1, 5
 # A score at or under this alerts the supervisor.
 LOW_SCORE = 2
+# A journey that names no procedure type: its answers count under this key.
+NO_PROCEDURE_TYPE = "UNSPECIFIED"
 
 
 def score_problems(scores: Mapping[str, int]) -> list[FieldProblem]:
@@ -50,3 +53,31 @@ def grouped(
     for key, scores in responses:
         groups.setdefault(key, []).append(scores)
     return {key: averages(groups[key]) for key in sorted(groups)}
+
+
+@dataclass(frozen=True)
+class MonthResults:
+    overall: Averages
+    # The treating doctor's id ("" when the answer names none) -> averages, keys sorted.
+    by_doctor: dict[str, Averages]
+    # The procedure type's key -> averages, keys sorted.
+    by_procedure_type: dict[str, Averages]
+
+
+def month_results(
+    answers: Sequence[Mapping[str, Any]], type_keys: Mapping[str, str]
+) -> MonthResults:
+    """A month's answers (`doctor_id`, `procedure_type`, `scores`), each counted once, folded;
+    `type_keys` takes the version ids among the recorded procedure types to their type keys.
+    Plain data in and out, so a report can fold it off the event loop."""
+    return MonthResults(
+        overall=averages(a["scores"] for a in answers),
+        by_doctor=grouped((a["doctor_id"] or "", a["scores"]) for a in answers),
+        by_procedure_type=grouped(
+            (
+                type_keys.get(a["procedure_type"], a["procedure_type"]) or NO_PROCEDURE_TYPE,
+                a["scores"],
+            )
+            for a in answers
+        ),
+    )

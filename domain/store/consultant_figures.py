@@ -1,38 +1,19 @@
 """A consultant's month (seed 004): first visits received, how many became deals, the average
-ticket and the revenue credited to them under the desk's attribution rules."""
+ticket and the revenue credited to them under the desk's attribution rules. Here the month's
+rows are read; `domain.money.consultant_month` folds them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.journey.stages import VisitCategory
-from domain.money.credit import Share, credit_movements
+from domain.money.consultant_month import ConsultantMonth, MonthRows, fold_consultant_months
+from domain.money.credit import Share
 from domain.store.models import Journey
 from domain.store.money_movements import MovementSource, month_bounds, recorded_payments
 from domain.store.triage_models import RevenueCredit, TriageEntry
 from domain.triage.entries import EntryKind
-
-
-@dataclass
-class ConsultantMonth:
-    consultant_id: str
-    first_visits: int = 0
-    # First visits of the month whose journey has taken money (to date).
-    deals: int = 0
-    # currency -> minor units credited in the month (payments less refunds).
-    revenue_minor: dict[str, int] = field(default_factory=dict)
-    # currency -> how many journeys the month's credit came from.
-    paying_journeys: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def conversion_rate(self) -> float:
-        return self.deals / self.first_visits if self.first_visits else 0.0
-
-    def average_ticket_minor(self, currency: str) -> int:
-        count = self.paying_journeys.get(currency, 0)
-        return self.revenue_minor.get(currency, 0) // count if count else 0
 
 
 async def splits_of(journey_ids: list[str]) -> dict[str, list[tuple[datetime, list[Share]]]]:
@@ -58,32 +39,15 @@ async def consultant_months(
 ) -> list[ConsultantMonth]:
     """`month` is "YYYY-MM" in the clinic's calendar; consultants by id. First visits are
     the month's first-visit journeys; revenue is the money taken in the month."""
-    figures: dict[str, ConsultantMonth] = {}
-
-    def of(consultant_id: str) -> ConsultantMonth:
-        return figures.setdefault(consultant_id, ConsultantMonth(consultant_id))
-
     start, end = await month_bounds(clinic_id, month)
     first_visits = await first_visits_between(clinic_id, start, end)
-    paid_to_date: dict[str, int] = defaultdict(int)
-    for movement in await source(clinic_id, None, None, list(first_visits)):
-        paid_to_date[movement.journey_id] += movement.amount_minor
-    for journey_id, consultant_id in first_visits.items():
-        of(consultant_id).first_visits += 1
-        of(consultant_id).deals += paid_to_date[journey_id] > 0
-    movements = await source(clinic_id, start, end, None)
+    their_money = await source(clinic_id, None, None, list(first_visits))
+    month_money = await source(clinic_id, start, end, None)
     splits = await with_journey_consultants(
-        await splits_of(sorted({m.journey_id for m in movements})),
-        {m.journey_id for m in movements},
+        await splits_of(sorted({m.journey_id for m in month_money})),
+        {m.journey_id for m in month_money},
     )
-    journeys: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for credit in credit_movements(movements, splits):
-        row, currency = of(credit.consultant_id), credit.movement.currency
-        row.revenue_minor[currency] = row.revenue_minor.get(currency, 0) + credit.amount_minor
-        journeys[(credit.consultant_id, currency)].add(credit.movement.journey_id)
-    for (consultant_id, currency), ids in journeys.items():
-        figures[consultant_id].paying_journeys[currency] = len(ids)
-    return sorted(figures.values(), key=lambda f: f.consultant_id)
+    return fold_consultant_months(MonthRows(first_visits, their_money, month_money, splits))
 
 
 async def first_visits_between(clinic_id: str, start: datetime, end: datetime) -> dict[str, str]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from domain.store.consultant_figures import paid_by_journey
 from domain.store.triage_models import TriageEntry
 from domain.triage.entries import EntryKind
-from domain.triage.ranking import KeyItemStanding, rank
+from domain.triage.ranking import KeyItemStanding, standings
 
 
 async def key_item_standings(
@@ -23,12 +21,4 @@ async def key_item_standings(
             served[entry.journey_id] = entry.consultant_id
     # A deal is a journey that has taken money (payments less refunds, to date).
     paid_to_date = await paid_by_journey(clinic_id, list(served))
-    consultations: dict[str, int] = defaultdict(int)
-    deals: dict[str, int] = defaultdict(int)
-    paid: dict[str, int] = defaultdict(int)
-    for journey_id, consultant_id in served.items():
-        consultations[consultant_id] += 1
-        if paid_to_date[journey_id] > 0:
-            deals[consultant_id] += 1
-            paid[consultant_id] += paid_to_date[journey_id]
-    return rank([KeyItemStanding(c, consultations[c], deals[c], paid[c]) for c in consultations])
+    return standings(served, paid_to_date)

@@ -29,10 +29,11 @@ from domain.store.aftercare import SurveyResponse as SurveyRow
 from domain.store.escalations import open_escalated_task
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
+from domain.store.procedure_reads import type_keys_of
 from domain.store.task_projection import task_id
 from domain.store.treating_doctor import treating_doctor
 from schema import idempotency
-from schema.aftercare.survey_groups import by_procedure_type, type_key_of
+from schema.aftercare.survey_groups import procedure_type_groups, type_key_of
 from schema.aftercare.survey_types import (
     SurveyGroup,
     SurveyRecorded,
@@ -194,14 +195,18 @@ async def survey_results(
         )
     if await visible_clinic(info, clinic_id) is None:
         return not_found("clinic")
-    rows = await _counted_once(clinic_id, month)
-    by_doctor = rules.grouped((r["doctor_id"] or "", r["scores"]) for r in rows)
+    answers = await _counted_once(clinic_id, month)
+    recorded = sorted({a["procedure_type"] for a in answers if a["procedure_type"]})
+    type_keys = await type_keys_of(clinic_id, recorded)  # version ids among them, to their keys
+    results = rules.month_results(answers, type_keys)
     return SurveyResults(
         clinic_id=clinic_id,
         month=month,
-        overall=averages_view(rules.averages(r["scores"] for r in rows)),
-        by_doctor=[SurveyGroup(key=k, averages=averages_view(v)) for k, v in by_doctor.items()],
-        by_procedure_type=await by_procedure_type(clinic_id, rows),
+        overall=averages_view(results.overall),
+        by_doctor=[
+            SurveyGroup(key=k, averages=averages_view(v)) for k, v in results.by_doctor.items()
+        ],
+        by_procedure_type=await procedure_type_groups(clinic_id, results.by_procedure_type),
     )
 
 
