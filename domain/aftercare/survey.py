@@ -69,7 +69,7 @@ def month_results(
 ) -> MonthResults:
     """A month's answers (`doctor_id`, `procedure_type`, `scores`), each counted once, folded;
     `type_keys` takes the version ids among the recorded procedure types to their type keys.
-    Plain data in and out, so a report can fold it off the event loop."""
+    Plain data in and out: a report folds it off the event loop (`domain.report_folds`)."""
     return MonthResults(
         overall=averages(a["scores"] for a in answers),
         by_doctor=grouped((a["doctor_id"] or "", a["scores"]) for a in answers),

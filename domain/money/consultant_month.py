@@ -1,6 +1,6 @@
 """A consultant's month (seed 004) folded from rows read beforehand: first visits received, how
 many became deals, and the revenue credited under the desk's attribution rules. Plain data in
-and out, nothing read, so a report can fold it off the event loop."""
+and out, nothing read: a report folds it off the event loop (`domain.report_folds`)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from domain.journey.stages import VisitCategory
 from domain.money.consultant_month import ConsultantMonth, MonthRows, fold_consultant_months
 from domain.money.credit import Share
+from domain.report_folds import fold_off_the_loop
 from domain.store.models import Journey
 from domain.store.money_movements import MovementSource, month_bounds, recorded_payments
 from domain.store.triage_models import RevenueCredit, TriageEntry
@@ -47,7 +48,8 @@ async def consultant_months(
         await splits_of(sorted({m.journey_id for m in month_money})),
         {m.journey_id for m in month_money},
     )
-    return fold_consultant_months(MonthRows(first_visits, their_money, month_money, splits))
+    rows = MonthRows(first_visits, their_money, month_money, splits)
+    return await fold_off_the_loop(fold_consultant_months, rows)
 
 
 async def first_visits_between(clinic_id: str, start: datetime, end: datetime) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.report_folds import fold_off_the_loop
 from domain.store.consultant_figures import paid_by_journey
 from domain.store.triage_models import TriageEntry
 from domain.triage.entries import EntryKind
@@ -15,10 +16,11 @@ async def key_item_standings(
     entries = await TriageEntry.filter(
         clinic_id=clinic_id, kind=EntryKind.ASSIGNED.value, day__startswith=month
     )
+    # Which journeys' money to read: picked here, on the loop, as the reads go.
     served: dict[str, str] = {}
     for entry in entries:
         if entry.consultant_id and entry.journey_id and entry.details.get("item") in key_items:
             served[entry.journey_id] = entry.consultant_id
     # A deal is a journey that has taken money (payments less refunds, to date).
     paid_to_date = await paid_by_journey(clinic_id, list(served))
-    return standings(served, paid_to_date)
+    return await fold_off_the_loop(standings, served, paid_to_date)

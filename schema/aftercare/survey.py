@@ -23,6 +23,7 @@ from domain.aftercare.tasks import Assignment, TaskKind
 from domain.errors import ErrorCode, FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.months import MONTH_RULE, is_month
+from domain.report_folds import fold_off_the_loop
 from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import SurveyResponse as SurveyRow
@@ -198,7 +199,7 @@ async def survey_results(
     answers = await _counted_once(clinic_id, month)
     recorded = sorted({a["procedure_type"] for a in answers if a["procedure_type"]})
     type_keys = await type_keys_of(clinic_id, recorded)  # version ids among them, to their keys
-    results = rules.month_results(answers, type_keys)
+    results = await fold_off_the_loop(rules.month_results, answers, type_keys)
     return SurveyResults(
         clinic_id=clinic_id,
         month=month,
