@@ -1,7 +1,8 @@
 """How many reports one operation may ask for, counted before any of them runs.
 
-A report reads every row of its month or of its client and folds them on the event loop; the
-answer is small, so neither the document limits nor the answer-size estimate see its cost (a
+A report reads every row of its month or of its client on the event loop (the monthly ones
+then fold them on a thread of their own, `domain.report_folds`: the reads cost most); the answer
+is small, so neither the document limits nor the answer-size estimate see its cost (a
 list without `first`, a few values). Thirty aliases of one fit every other limit: on a test
 clinic's month of 3,000 first visits, one `consultantFigures` took 0.8 to 1.2 s; thirty in one
 request ran 12 to 22 s of CPU until the request deadline stopped them at 30 s, and held every
