@@ -11,7 +11,7 @@ One thread: a fold in pure Python holds the GIL while it runs, so a second threa
 faster and would take more of the GIL from the event loop. Folds asked meanwhile wait their
 turn; `schema.report_cost` bounds how many reports one request asks for.
 
-The request's deadline still applies (`asyncio.timeout` around each operation, in `server.app`
+The request's deadline still applies (`asyncio.timeout` around each operation, in `server.view`
 and `server.socket_handler`). When it passes, the request's wait on its fold is cancelled and
 it is answered on time that it was stopped. A fold still queued is dropped, never started. One
 already running cannot be interrupted: it runs to its end on the thread (well under a second
