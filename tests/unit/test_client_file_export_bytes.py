@@ -1,0 +1,80 @@
+"""A copy of one built file, every part in it, is the very JSON stored in
+`expected/client_file_export.json`: what the copy and its Bundle say, and in what order, changes
+only with that file, so a change to how parts are read or written shows in its diff.
+
+`python -m tests.unit.test_client_file_export_bytes` writes the file afresh from the code."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+from domain.client_file.export import (
+    ClientFile,
+    ComplicationCall,
+    PhotoConsentChange,
+    PhotoTaken,
+    file_document,
+)
+from domain.client_file.fhir import file_bundle
+from domain.client_file.fhir_check import bundle_problems
+from tests.unit.test_client_file_export import _at, built_file
+
+EXPECTED = Path(__file__).parent / "expected" / "client_file_export.json"
+
+
+def every_part() -> ClientFile:
+    """The unit tests' file, with a withdrawn guardian's consent, photo purposes given and
+    withdrawn, photos and a complication the client called in with."""
+    file = built_file()
+    (consent,) = file.consents
+    guardian = dataclasses.replace(
+        consent,
+        id="s2",
+        kind="PHOTO",
+        capacity="GUARDIAN",
+        guardian_name="Olga",
+        guardian_relation="mother",
+        signature_format=None,
+        signed_at=_at(12),
+        withdrawn_at=_at(40),
+    )
+    return dataclasses.replace(
+        file,
+        consents=[consent, guardian],
+        photo_consents=[
+            PhotoConsentChange("pc1", "CLINICAL_RECORD", True, "s2", "acc-3", "NURSE", _at(12)),
+            PhotoConsentChange(
+                "pc2", "CLINICAL_RECORD", False, None, "acc-5", "FRONT_DESK", _at(40)
+            ),
+        ],
+        photos=[
+            PhotoTaken("p1", "j1", "BEFORE", "left cheek", "cd" * 32, "acc-3", "NURSE", _at(25)),
+            PhotoTaken("p2", "j1", "AFTER", "chin", "ef" * 32, "acc-6", "EXPERT", _at(35)),
+        ],
+        complication_calls=[
+            ComplicationCall("k1", "j1", "lip blanching", "j2", "acc-5", "FRONT_DESK", _at(50))
+        ],
+    )
+
+
+def _copy() -> dict[str, Any]:
+    file = every_part()
+    return {"file": file_document(file), "fhirBundle": file_bundle(file)}
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_a_copy_of_every_part_is_the_stored_json_byte_for_byte() -> None:
+    copy = _copy()
+    assert bundle_problems(copy["fhirBundle"]) == []
+    stored = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert _compact(copy) == _compact(stored)
+
+
+if __name__ == "__main__":
+    EXPECTED.write_text(json.dumps(_copy(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
