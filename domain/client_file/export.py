@@ -7,7 +7,9 @@ photos taken (what each shows and when, not the image), the treatments performed
 complications the client called in with after them (`reportComplicationCall`), and the
 audit trail's accesses to the file ("who saw my file").
 `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
-maps the clinical part of it to a FHIR Bundle.
+maps the clinical part of it to a FHIR Bundle. The parts that list records (consents, photos,
+treatments...) are rows of `PARTS`: a part is its record (`domain.client_file.file_records`), its
+row here and the row that reads it (`domain.store.client_file_export.READERS`).
 
 The service card is in the JSON copy: its entries are the client's personal data, and art. 15
 gives the client a copy of all of it. It is not in the FHIR Bundle, which is for another
@@ -20,13 +22,26 @@ Pure: no I/O; the store reads the rows (`domain.store.client_file_export`).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
 
+from domain.client_file import fhir_parts
+from domain.client_file.file_records import (
+    ClientFile,
+    FileAccess,
+    FileEntry,
+    IdentityVersion,
+    SignedConsent,
+)
+from domain.client_file.file_records import ErrorMark as ErrorMark  # where callers find them
+from domain.client_file.file_records import Treatment as Treatment
 from domain.client_file.kinds import EntryKind
+
+R = TypeVar("R")
 
 # What one export holds at most, so that one answer stays bounded. Each text of an entry is
 # bounded when written (domain.client_file.checks), so these counts bound the size: a client
@@ -61,164 +76,6 @@ PART_NAMES: dict[EntryKind, str] = {
     EntryKind.PREGNANCY_STATUS: "pregnancyStatements",
     EntryKind.SERVICE_CARD: "serviceCard",
 }
-
-
-@dataclass(frozen=True)
-class ErrorMark:
-    reason: str
-    author_id: str
-    author_role: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class FileEntry:
-    """One entry as stored, with what later rows say of it."""
-
-    id: str
-    kind: EntryKind
-    body: Mapping[str, Any]
-    author_id: str
-    author_role: str
-    recorded_at: datetime
-    amends_id: str | None = None
-    reason: str | None = None
-    amended_by_id: str | None = None
-    error: ErrorMark | None = None
-
-    @property
-    def in_force(self) -> bool:
-        """Neither corrected by a later entry nor marked entered in error."""
-        return self.amended_by_id is None and self.error is None
-
-
-@dataclass(frozen=True)
-class IdentityVersion:
-    """The identity page as registered (no reason) or as one amendment left it."""
-
-    full_name: str
-    phone: str | None
-    email: str | None
-    author_id: str
-    at: datetime
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class SignedConsent:
-    id: str
-    journey_id: str
-    kind: str
-    template_key: str
-    procedure_type: str
-    version: int
-    content_hash: str
-    language: str
-    text: Mapping[str, str]  # the sections exactly as signed, in the language signed
-    signer_name: str
-    capacity: str
-    guardian_name: str | None
-    guardian_relation: str | None
-    witness_id: str
-    witness_role: str
-    signature_format: str | None
-    signed_at: datetime
-    withdrawn_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class PhotoConsentChange:
-    """A purpose the client's photos may be used for, given or withdrawn (by `setPhotoConsent`,
-    or by a PHOTO consent signed or withdrawn: `signature_id` when signed on a template)."""
-
-    id: str
-    purpose: str
-    given: bool
-    signature_id: str | None
-    recorded_by: str
-    recorded_by_role: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class PhotoTaken:
-    """A photo of the client as `uploadPhoto` recorded it; its image is not in the copy."""
-
-    id: str
-    journey_id: str
-    stage: str
-    body_area: str
-    sha256: str  # of the stored image: what names the image the client receives apart
-    taken_by: str
-    taken_by_role: str
-    at: datetime  # when it was uploaded: the moment the file keeps for the photo
-
-
-@dataclass(frozen=True)
-class Treatment:
-    """A treatment performed in a journey (the record `completeTreatment` attached)."""
-
-    id: str
-    journey_id: str
-    procedure: str
-    products: Sequence[Mapping[str, Any]]
-    notes: str | None
-    performer_id: str | None
-    at: datetime
-
-
-@dataclass(frozen=True)
-class ComplicationCall:
-    """A complication the client called in with after a treatment, as `reportComplicationCall`
-    took it down, and the recheck journey that serves it."""
-
-    id: str
-    journey_id: str  # the treated journey it follows
-    note: str  # what the client reported, as taken down
-    recheck_journey_id: str
-    reported_by: str
-    reported_by_role: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class FileAccess:
-    """One entry of the audit trail about this client: who read or changed what, when."""
-
-    seq: int
-    at: datetime
-    actor_id: str
-    actor_role: str
-    actor_name: str | None
-    action: str
-
-    @property
-    def read(self) -> bool:
-        # A change is noted under its mutation's name (`recordAllergy`); every kind of read is a
-        # dotted code, not all of them ending in ".read" (`client.photo.view`, a photo's link).
-        return "." in self.action
-
-
-@dataclass(frozen=True)
-class ClientFile:
-    client_id: str
-    clinic_name: str
-    zone: ZoneInfo
-    birth_date: date
-    data_consent_at: datetime
-    as_of: datetime
-    identity: Sequence[IdentityVersion]  # registered first, then each amendment in order
-    entries: Sequence[FileEntry] = ()
-    consents: Sequence[SignedConsent] = ()
-    photo_consents: Sequence[PhotoConsentChange] = ()  # oldest first
-    photos: Sequence[PhotoTaken] = ()  # oldest first
-    treatments: Sequence[Treatment] = ()
-    complication_calls: Sequence[ComplicationCall] = ()  # oldest first
-    accesses: Sequence[FileAccess] = ()  # newest first
-    accesses_total: int = 0
-
-    def part(self, kind: EntryKind) -> list[FileEntry]:
-        return [entry for entry in self.entries if entry.kind is kind]
 
 
 def _when(at: datetime, zone: ZoneInfo) -> dict[str, str]:
@@ -288,53 +145,46 @@ def _consent(consent: SignedConsent, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _photo_consent(change: PhotoConsentChange, zone: ZoneInfo) -> dict[str, Any]:
-    return {
-        "id": change.id,
-        "purpose": change.purpose,
-        "given": change.given,
-        "signatureId": change.signature_id,
-        "by": change.recorded_by,
-        "authorRole": change.recorded_by_role,
-        **_when(change.at, zone),
-    }
+def _camel_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {_camel(k): v for k, v in mapping.items()}
 
 
-def _photo(photo: PhotoTaken, zone: ZoneInfo) -> dict[str, Any]:
-    return {
-        "id": photo.id,
-        "journeyId": photo.journey_id,
-        "stage": photo.stage,
-        "bodyArea": photo.body_area,
-        "sha256": photo.sha256,
-        "by": photo.taken_by,
-        "authorRole": photo.taken_by_role,
-        **_when(photo.at, zone),
-    }
+def _written(record: Any, zone: ZoneInfo) -> dict[str, Any]:
+    """A listed record field by field, in the order declared, under camelCase names: its moment
+    `at` as `_when` writes it, the keys of a mapping (or of a list of them) camelCase too."""
+    written: dict[str, Any] = {}
+    for field in fields(record):
+        value, name = getattr(record, field.name), _camel(field.name)
+        if field.name == "at":
+            written.update(_when(value, zone))
+        elif isinstance(value, Mapping):
+            written[name] = _camel_keys(value)
+        elif isinstance(value, (list, tuple)):
+            written[name] = [_camel_keys(v) if isinstance(v, Mapping) else v for v in value]
+        else:
+            written[name] = value
+    return written
 
 
-def _treatment(treatment: Treatment, zone: ZoneInfo) -> dict[str, Any]:
-    return {
-        "id": treatment.id,
-        "journeyId": treatment.journey_id,
-        "procedure": treatment.procedure,
-        "products": [{_camel(k): v for k, v in p.items()} for p in treatment.products],
-        "notes": treatment.notes,
-        "performerId": treatment.performer_id,
-        **_when(treatment.at, zone),
-    }
+@dataclass(frozen=True)
+class Part(Generic[R]):
+    """A part of the copy that lists records: under `name` in the JSON, from the `ClientFile`
+    field of that name in snake_case, each record as `write` writes it and, if the part is
+    clinical, in the FHIR Bundle as the resource `fhir` maps it to. A file with more than
+    `most()` of its records is refused ("the file holds more than 2000 photos")."""
 
+    name: str
+    what: str  # what the records are, as the refusal names them
+    most: Callable[[], int]  # the bound, read as each copy is made from its constant above
+    write: Callable[[R, ZoneInfo], dict[str, Any]] = _written
+    fhir: Callable[[R, fhir_parts.Subject], dict[str, Any]] | None = None
 
-def _complication_call(call: ComplicationCall, zone: ZoneInfo) -> dict[str, Any]:
-    return {
-        "id": call.id,
-        "journeyId": call.journey_id,
-        "note": call.note,
-        "recheckJourneyId": call.recheck_journey_id,
-        "by": call.reported_by,
-        "authorRole": call.reported_by_role,
-        **_when(call.at, zone),
-    }
+    @property
+    def field(self) -> str:
+        return re.sub("[A-Z]", lambda upper: f"_{upper.group().lower()}", self.name)
+
+    def of(self, file: ClientFile) -> Sequence[R]:
+        return cast("Sequence[R]", getattr(file, self.field))
 
 
 def _access(access: FileAccess, zone: ZoneInfo) -> dict[str, Any]:
@@ -347,6 +197,21 @@ def _access(access: FileAccess, zone: ZoneInfo) -> dict[str, Any]:
         "actorRole": access.actor_role,
         **_when(access.at, zone),
     }
+
+
+# The listed parts, in the order the copy (and the Bundle) gives them.
+PARTS: tuple[Part[Any], ...] = (
+    Part("consents", "consents", lambda: MAX_CONSENTS, _consent, fhir_parts.consent),
+    Part("photoConsents", "photo consent changes", lambda: MAX_PHOTO_CONSENT_CHANGES),
+    Part("photos", "photos", lambda: MAX_PHOTOS),
+    Part("treatments", "treatments", lambda: MAX_TREATMENTS, fhir=fhir_parts.treatment),
+    Part(
+        "complicationCalls",
+        "complication calls",
+        lambda: MAX_COMPLICATION_CALLS,
+        fhir=fhir_parts.complication_call,
+    ),
+)
 
 
 def file_document(file: ClientFile) -> dict[str, Any]:
@@ -369,11 +234,7 @@ def file_document(file: ClientFile) -> dict[str, Any]:
             "amendments": [_identity(a, zone) for a in amendments],
         },
         **{PART_NAMES[kind]: [_entry(e, zone) for e in file.part(kind)] for kind in EntryKind},
-        "consents": [_consent(c, zone) for c in file.consents],
-        "photoConsents": [_photo_consent(c, zone) for c in file.photo_consents],
-        "photos": [_photo(p, zone) for p in file.photos],
-        "treatments": [_treatment(t, zone) for t in file.treatments],
-        "complicationCalls": [_complication_call(c, zone) for c in file.complication_calls],
+        **{part.name: [part.write(r, zone) for r in part.of(file)] for part in PARTS},
         "whoSawMyFile": {
             "total": file.accesses_total,
             "included": len(file.accesses),

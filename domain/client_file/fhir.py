@@ -17,27 +17,24 @@ The service card is not clinical and stays out (see `domain.client_file.export`)
 
 from __future__ import annotations
 
-import base64
-import uuid
 from typing import Any
 
-from domain.client_file.export import (
-    ClientFile,
-    ComplicationCall,
-    FileEntry,
-    SignedConsent,
-    Treatment,
+from domain.client_file.export import PARTS
+from domain.client_file.fhir_parts import (
+    CONDITION_VERIFICATION,
+    LOINC,
+    Subject,
+    coded,
+    notes,
+    resource_id,
+    text,
 )
+from domain.client_file.file_records import ClientFile, FileEntry
 from domain.client_file.kinds import AllergySeverity, EntryKind, HistoryTopic
 
-_IDS = uuid.UUID("5d0f3c1a-7b2e-4f86-9a0d-2c64e1b7f3a9")
 _CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
 _VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
 _CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
-_CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
-_LOINC = "http://loinc.org"
-_CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
-_TEMPLATE_HASH = "urn:glowpath:consent-template-sha256"
 
 _REACTION_SEVERITY = {
     AllergySeverity.MILD: "mild",
@@ -52,36 +49,13 @@ _PREGNANCY = (
     ("82810-3", "Pregnancy status", "pregnant"),
     ("63895-7", "Breastfeeding status", "lactating"),
 )
-# Consent scope: what the signed text allows (FHIR's consent scope codes).
-_SCOPES = {
-    "PROCEDURE": "treatment",
-    "ANESTHESIA": "treatment",
-    "PHOTO": "patient-privacy",
-    "DATA_PROCESSING": "patient-privacy",
-}
-
-
-def resource_id(kind: str, stored_id: str) -> str:
-    return str(uuid.uuid5(_IDS, f"{kind}:{stored_id}"))
-
-
-def _coded(system: str, code: str) -> dict[str, Any]:
-    return {"coding": [{"system": system, "code": code}]}
-
-
-def _text(value: str | None) -> dict[str, Any]:
-    return {"text": value or "(not stated)"}
-
-
-def _notes(*texts: str | None) -> list[dict[str, str]]:
-    return [{"text": t} for t in texts if t]
 
 
 class _Mapper:
     def __init__(self, file: ClientFile) -> None:
         self.file = file
-        self.patient_id = resource_id("Patient", file.client_id)
-        self.patient = {"reference": f"urn:uuid:{self.patient_id}"}
+        self.subject = Subject.of(file)
+        self.patient = self.subject.patient
 
     def patient_resource(self) -> dict[str, Any]:
         file = self.file
@@ -96,7 +70,7 @@ class _Mapper:
         telecom += [{"system": "email", "value": current.email}] if current.email else []
         return {
             "resourceType": "Patient",
-            "id": self.patient_id,
+            "id": resource_id("Patient", file.client_id),
             "name": names,
             "telecom": telecom,
             "birthDate": file.birth_date.isoformat(),
@@ -108,22 +82,22 @@ class _Mapper:
         resource: dict[str, Any] = {
             "resourceType": "AllergyIntolerance",
             "id": rid,
-            "verificationStatus": _coded(
+            "verificationStatus": coded(
                 _VERIFICATION, "entered-in-error" if wrong else "confirmed"
             ),
             "criticality": "high" if severity is AllergySeverity.LIFE_THREATENING else "low",
-            "code": _text(body["substance"]),
+            "code": text(body["substance"]),
             "patient": self.patient,
             "recordedDate": entry.recorded_at.isoformat(),
             "reaction": [
                 {
-                    "manifestation": [_text(body["reaction"])],
+                    "manifestation": [text(body["reaction"])],
                     "severity": _REACTION_SEVERITY[severity],
                 }
             ],
         }
         if not wrong:  # FHIR: no clinical status on an allergy entered in error
-            resource["clinicalStatus"] = _coded(_CLINICAL_STATUS, "active")
+            resource["clinicalStatus"] = coded(_CLINICAL_STATUS, "active")
         return resource
 
     def medication(self, entry: FileEntry, rid: str) -> dict[str, Any]:
@@ -132,10 +106,10 @@ class _Mapper:
             "resourceType": "MedicationStatement",
             "id": rid,
             "status": "entered-in-error" if entry.error else "active",
-            "medicationCodeableConcept": _text(body["name"]),
+            "medicationCodeableConcept": text(body["name"]),
             "subject": self.patient,
             "dateAsserted": entry.recorded_at.isoformat(),
-            "note": _notes(body.get("note")),
+            "note": notes(body.get("note")),
         }
         if body.get("dose"):
             resource["dosage"] = [{"text": body["dose"]}]
@@ -151,9 +125,9 @@ class _Mapper:
                 "resourceType": "Procedure",
                 "id": rid,
                 "status": "entered-in-error" if wrong else "completed",
-                "code": _text(body.get("treatment")),
+                "code": text(body.get("treatment")),
                 "subject": self.patient,
-                "note": _notes(body["description"], body.get("effect")),
+                "note": notes(body["description"], body.get("effect")),
             }
             if body.get("treated_on"):
                 resource["performedDateTime"] = body["treated_on"]
@@ -162,15 +136,15 @@ class _Mapper:
             condition: dict[str, Any] = {
                 "resourceType": "Condition",
                 "id": rid,
-                "verificationStatus": _coded(
-                    _CONDITION_VERIFICATION, "entered-in-error" if wrong else "confirmed"
+                "verificationStatus": coded(
+                    CONDITION_VERIFICATION, "entered-in-error" if wrong else "confirmed"
                 ),
-                "code": _text(body["description"]),
+                "code": text(body["description"]),
                 "subject": self.patient,
                 "recordedDate": entry.recorded_at.isoformat(),
             }
             if not wrong:
-                condition["clinicalStatus"] = _coded(_CONDITION_CLINICAL, "active")
+                condition["clinicalStatus"] = coded(_CONDITION_CLINICAL, "active")
             return condition
         return {
             "resourceType": "QuestionnaireResponse",
@@ -193,71 +167,15 @@ class _Mapper:
                 "resourceType": "Observation",
                 "id": resource_id(code, rid),
                 "status": "entered-in-error" if entry.error else "final",
-                "code": {"coding": [{"system": _LOINC, "code": code, "display": display}]},
+                "code": {"coding": [{"system": LOINC, "code": code, "display": display}]},
                 "subject": self.patient,
                 "effectiveDateTime": entry.body["stated_on"],
                 "issued": entry.recorded_at.isoformat(),
                 "valueBoolean": bool(entry.body[field]),
-                "note": _notes(entry.body.get("note")),
+                "note": notes(entry.body.get("note")),
             }
             for code, display, field in _PREGNANCY
         ]
-
-    def consent(self, consent: SignedConsent) -> dict[str, Any]:
-        text = "\n\n".join(f"{k}: {v}" for k, v in consent.text.items() if v)
-        performer = consent.guardian_name if consent.capacity == "GUARDIAN" else None
-        return {
-            "resourceType": "Consent",
-            "id": resource_id("Consent", consent.id),
-            "status": "inactive" if consent.withdrawn_at else "active",
-            "scope": _coded(_CONSENT_SCOPE, _SCOPES.get(consent.kind, "treatment")),
-            "category": [{"coding": [{"system": _LOINC, "code": "59284-0"}], "text": consent.kind}],
-            "patient": self.patient,
-            "dateTime": consent.signed_at.isoformat(),
-            "performer": [{"display": performer or consent.signer_name}],
-            "policyRule": {"text": f"{consent.template_key} version {consent.version}"},
-            "sourceAttachment": {
-                "contentType": "text/plain; charset=utf-8",
-                "language": consent.language,
-                "title": f"{consent.template_key} v{consent.version} sha256:{consent.content_hash}",
-                "data": base64.b64encode(text.encode()).decode(),
-            },
-        }
-
-    def treatment(self, treatment: Treatment) -> dict[str, Any]:
-        used = [
-            f"{p.get('name')} lot {p.get('lot_number')} dose {p.get('dose')}"
-            for p in treatment.products
-        ]
-        complications = [
-            {"reference": f"urn:uuid:{resource_id('ComplicationCall', call.id)}"}
-            for call in self.file.complication_calls
-            if call.journey_id == treatment.journey_id
-        ]
-        return {
-            "resourceType": "Procedure",
-            "id": resource_id("Treatment", treatment.id),
-            "status": "completed",
-            "code": _text(treatment.procedure),
-            "subject": self.patient,
-            "performedDateTime": treatment.at.isoformat(),
-            "note": _notes(treatment.notes, *used),
-            "complicationDetail": complications,
-        }
-
-    def complication_call(self, call: ComplicationCall) -> dict[str, Any]:
-        return {
-            "resourceType": "Condition",
-            "id": resource_id("ComplicationCall", call.id),
-            "verificationStatus": _coded(_CONDITION_VERIFICATION, "unconfirmed"),
-            "code": _text(call.note),
-            "subject": self.patient,
-            "recordedDate": call.at.isoformat(),
-            "asserter": self.patient,
-            "note": _notes(
-                "reported by the client after the treatment, outside the follow-up calls"
-            ),
-        }
 
     def entry(self, entry: FileEntry) -> list[dict[str, Any]]:
         rid = resource_id(entry.kind.value, entry.id)
@@ -284,9 +202,9 @@ def file_bundle(file: ClientFile) -> dict[str, Any]:
     for entry in file.entries:
         if entry.amended_by_id is None:  # a corrected entry is replaced by its correction
             resources += mapper.entry(entry)
-    resources += [mapper.consent(c) for c in file.consents]
-    resources += [mapper.treatment(t) for t in file.treatments]
-    resources += [mapper.complication_call(c) for c in file.complication_calls]
+    for part in PARTS:
+        if part.fhir is not None:
+            resources += [part.fhir(record, mapper.subject) for record in part.of(file)]
     return {
         "resourceType": "Bundle",
         "id": resource_id("Bundle", f"{file.client_id}@{file.as_of.isoformat()}"),

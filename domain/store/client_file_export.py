@@ -8,27 +8,23 @@ Each part is read with a bound one past its limit: a file beyond a limit is refu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from domain.client_file import export as x
+from domain.client_file import file_records as records
 from domain.client_file.kinds import EntryKind
 from domain.store.aftercare import ComplicationReport
 from domain.store.audit_models import AuditChainHead, AuditEntry
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.consents import ConsentSignature, ConsentTemplateVersion, ConsentWithdrawal
-from domain.store.models import (
-    Client,
-    Clinic,
-    Journey,
-    JourneyEvent,
-    JourneyRecord,
-)
+from domain.store.models import Client, Clinic, Journey, JourneyEvent, JourneyRecord
 from domain.store.photos import Photo, PhotoConsentChange
 from domain.store.staff_names import names_through_time
 
@@ -56,6 +52,34 @@ async def _whole(query: QuerySet[Row], most: int, part: str) -> list[Row]:
     if len(rows) > most:
         raise _PartTooLarge(TooLarge(part, most))
     return list(rows)
+
+
+class _Reading:
+    """One client's file being read as of a moment; the journey events that took records in
+    are read once, for every part kept in journey records."""
+
+    def __init__(self, client: Client, as_of: datetime) -> None:
+        self.client, self.as_of = client, as_of
+        self._taken: dict[str, _Taken] | None = None
+
+    async def taken(self) -> dict[str, _Taken]:
+        """The events of the client's journeys up to the moment, by the record each took in."""
+        if self._taken is None:
+            journeys = await Journey.filter(client_id=self.client.id).values_list("id", flat=True)
+            events = await JourneyEvent.filter(
+                journey_id__in=list(journeys), record_id__not_isnull=True, at__lte=self.as_of
+            ).values_list("record_id", "at", "actor_id", "actor_role")
+            self._taken = {str(record): _Taken(at, by, role) for record, at, by, role in events}
+        return self._taken
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """The journey event that took a record in: when, and who acted."""
+
+    at: datetime
+    by: str
+    role: str
 
 
 async def audit_head(clinic_id: str) -> int:
@@ -116,18 +140,20 @@ async def _identity(client: Client, as_of: datetime) -> list[x.IdentityVersion]:
     ]
 
 
-async def _consents(client_id: str, as_of: datetime) -> list[x.SignedConsent]:
+async def _consents(reading: _Reading, part: x.Part[Any]) -> list[x.SignedConsent]:
     rows = await _whole(
-        ConsentSignature.filter(client_id=client_id, signed_at__lte=as_of).order_by(
+        ConsentSignature.filter(client_id=reading.client.id, signed_at__lte=reading.as_of).order_by(
             "signed_at", "id"
         ),
-        x.MAX_CONSENTS,
-        "consents",
+        part.most(),
+        part.what,
     )
     ids = [row.id for row in rows]
     withdrawn = {
         w.signature_id: w.withdrawn_at
-        for w in await ConsentWithdrawal.filter(signature_id__in=ids, withdrawn_at__lte=as_of)
+        for w in await ConsentWithdrawal.filter(
+            signature_id__in=ids, withdrawn_at__lte=reading.as_of
+        )
     }
     versions = {
         v.id: v
@@ -163,97 +189,77 @@ async def _consents(client_id: str, as_of: datetime) -> list[x.SignedConsent]:
     return signed
 
 
-async def _photo_consents(client_id: str, as_of: datetime) -> list[x.PhotoConsentChange]:
-    rows = await _whole(
-        PhotoConsentChange.filter(client_id=client_id, recorded_at__lte=as_of).order_by(
-            "recorded_at", "id"
-        ),
-        x.MAX_PHOTO_CONSENT_CHANGES,
-        "photo consent changes",
-    )
-    return [
-        x.PhotoConsentChange(
-            id=row.id,
-            purpose=row.purpose,
-            given=row.given,
-            signature_id=row.signature_id,
-            recorded_by=row.recorded_by,
-            recorded_by_role=row.recorded_by_role,
-            at=row.recorded_at,
+@dataclass(frozen=True)
+class _ByClient:
+    """A listed part read from its model by client: `at` is the column of each row's moment
+    (the copy's cut, and the order), `by` and `role` those of who wrote it and their role; the
+    record's other fields are columns of the same names."""
+
+    record: type[Any]
+    model: type[Model]
+    at: str
+    by: str
+    role: str
+
+    async def __call__(self, reading: _Reading, part: x.Part[Any]) -> list[Any]:
+        cut = {"client_id": reading.client.id, f"{self.at}__lte": reading.as_of}
+        rows = await _whole(
+            self.model.filter(**cut).order_by(self.at, "id"), part.most(), part.what
         )
-        for row in rows
-    ]
+        named = {"at": self.at, "by": self.by, "author_role": self.role}
+        columns = [(f.name, named.get(f.name, f.name)) for f in fields(self.record)]
+        return [self.record(**{k: getattr(row, column) for k, column in columns}) for row in rows]
 
 
-async def _photos(client_id: str, as_of: datetime) -> list[x.PhotoTaken]:
-    rows = await _whole(
-        Photo.filter(client_id=client_id, uploaded_at__lte=as_of).order_by("uploaded_at", "id"),
-        x.MAX_PHOTOS,
-        "photos",
+@dataclass(frozen=True)
+class _JourneyRecords:
+    """A listed part kept in journey records of one `kind`: those the client's journeys took in
+    (a refused draft is none, nor is a correction), oldest first, each made a record with the
+    event that took it in."""
+
+    kind: str
+    record: Callable[[JourneyRecord, _Taken], Any]
+
+    async def __call__(self, reading: _Reading, part: x.Part[Any]) -> list[Any]:
+        taken = await reading.taken()
+        kept = JourneyRecord.filter(id__in=list(taken), kind=self.kind, amends_id=None)
+        rows = await _whole(kept.order_by("created_at", "id"), part.most(), part.what)
+        return [self.record(row, taken[row.id]) for row in rows]
+
+
+def _treatment(row: JourneyRecord, taken: _Taken) -> records.Treatment:
+    return records.Treatment(
+        id=row.id,
+        journey_id=row.journey_id,
+        procedure=row.body.get("procedure", ""),
+        products=row.body.get("products", []),
+        notes=row.body.get("notes"),
+        performer_id=row.body.get("performer_id"),
+        at=taken.at,
     )
-    return [
-        x.PhotoTaken(
-            id=row.id,
-            journey_id=row.journey_id,
-            stage=row.stage,
-            body_area=row.body_area,
-            sha256=row.sha256,
-            taken_by=row.taken_by,
-            taken_by_role=row.taken_by_role,
-            at=row.uploaded_at,
-        )
-        for row in rows
-    ]
 
 
-async def _treatments(client: Client, as_of: datetime) -> list[x.Treatment]:
-    """Treatment records the client's journeys took in (a refused draft is no treatment)."""
-    journeys = await Journey.filter(client_id=client.id).values_list("id", flat=True)
-    events = await JourneyEvent.filter(
-        journey_id__in=list(journeys), record_id__not_isnull=True, at__lte=as_of
-    ).values_list("record_id", "at")
-    taken = {str(record_id): at for record_id, at in events}
-    rows = await _whole(
-        JourneyRecord.filter(id__in=list(taken), kind="treatment", amends_id=None).order_by(
-            "created_at", "id"
-        ),
-        x.MAX_TREATMENTS,
-        "treatments",
-    )
-    return [
-        x.Treatment(
-            id=row.id,
-            journey_id=row.journey_id,
-            procedure=row.body.get("procedure", ""),
-            products=row.body.get("products", []),
-            notes=row.body.get("notes"),
-            performer_id=row.body.get("performer_id"),
-            at=taken[row.id],
-        )
-        for row in rows
-    ]
-
-
-async def _complication_calls(client_id: str, as_of: datetime) -> list[x.ComplicationCall]:
-    rows = await _whole(
-        ComplicationReport.filter(client_id=client_id, reported_at__lte=as_of).order_by(
-            "reported_at", "id"
-        ),
-        x.MAX_COMPLICATION_CALLS,
-        "complication calls",
-    )
-    return [
-        x.ComplicationCall(
-            id=row.id,
-            journey_id=row.journey_id,
-            note=row.note,
-            recheck_journey_id=row.recheck_journey_id,
-            reported_by=row.reported_by,
-            reported_by_role=row.reported_by_role,
-            at=row.reported_at,
-        )
-        for row in rows
-    ]
+Reader = Callable[[_Reading, x.Part[Any]], Awaitable[list[Any]]]
+# How each part of `x.PARTS` is read, by its name.
+READERS: dict[str, Reader] = {
+    "consents": _consents,
+    "photoConsents": _ByClient(
+        records.PhotoConsentChange,
+        PhotoConsentChange,
+        "recorded_at",
+        "recorded_by",
+        "recorded_by_role",
+    ),
+    "photos": _ByClient(records.PhotoTaken, Photo, "uploaded_at", "taken_by", "taken_by_role"),
+    "treatments": _JourneyRecords("treatment", _treatment),
+    "complicationCalls": _ByClient(
+        records.ComplicationCall,
+        ComplicationReport,
+        "reported_at",
+        "reported_by",
+        "reported_by_role",
+    ),
+}
 
 
 async def _accesses(client: Client, upto_seq: int) -> tuple[list[x.FileAccess], int]:
@@ -282,11 +288,8 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
     try:
         identity = await _identity(client, as_of)
         entries = await _entries(client.id, as_of)
-        consents = await _consents(client.id, as_of)
-        photo_consents = await _photo_consents(client.id, as_of)
-        photos = await _photos(client.id, as_of)
-        treatments = await _treatments(client, as_of)
-        complication_calls = await _complication_calls(client.id, as_of)
+        reading = _Reading(client, as_of)
+        listed = {part.field: await READERS[part.name](reading, part) for part in x.PARTS}
     except _PartTooLarge as over:
         return over.too_large
     accesses, total = await _accesses(client, upto_seq)
@@ -300,11 +303,7 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
         as_of=as_of,
         identity=identity,
         entries=entries,
-        consents=consents,
-        photo_consents=photo_consents,
-        photos=photos,
-        treatments=treatments,
-        complication_calls=complication_calls,
+        **listed,
         accesses=accesses,
         accesses_total=total,
     )

@@ -11,15 +11,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from domain.client_file.export import (
+from domain.client_file.export import PARTS, file_document
+from domain.client_file.fhir import file_bundle
+from domain.client_file.fhir_check import bundle_problems
+from domain.client_file.file_records import (
     ClientFile,
     ComplicationCall,
     PhotoConsentChange,
     PhotoTaken,
-    file_document,
 )
-from domain.client_file.fhir import file_bundle
-from domain.client_file.fhir_check import bundle_problems
+from domain.store.client_file_export import READERS
 from tests.unit.test_client_file_export import _at, built_file
 
 EXPECTED = Path(__file__).parent / "expected" / "client_file_export.json"
@@ -78,3 +79,8 @@ def test_a_copy_of_every_part_is_the_stored_json_byte_for_byte() -> None:
 
 if __name__ == "__main__":
     EXPECTED.write_text(json.dumps(_copy(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def test_every_listed_part_has_its_reader_and_its_field() -> None:
+    assert [part.name for part in PARTS] == list(READERS)
+    assert all(part.field in ClientFile.__dataclass_fields__ for part in PARTS)

@@ -1,0 +1,113 @@
+"""The FHIR resources of the copy's listed parts (`domain.client_file.export.PARTS`), and what
+every resource of the Bundle is built with (`domain.client_file.fhir` maps the entries).
+
+A signed consent is a Consent; a treatment performed here a Procedure, which names as its
+`complicationDetail` each complication reported after it; a complication the client called in
+with a Condition the client asserted, unconfirmed (no doctor has judged it).
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from domain.client_file.file_records import ClientFile, ComplicationCall, SignedConsent, Treatment
+
+_IDS = uuid.UUID("5d0f3c1a-7b2e-4f86-9a0d-2c64e1b7f3a9")
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+LOINC = "http://loinc.org"
+_CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+# Consent scope: what the signed text allows (FHIR's consent scope codes).
+_SCOPES = {
+    "PROCEDURE": "treatment",
+    "ANESTHESIA": "treatment",
+    "PHOTO": "patient-privacy",
+    "DATA_PROCESSING": "patient-privacy",
+}
+
+
+def resource_id(kind: str, stored_id: str) -> str:
+    return str(uuid.uuid5(_IDS, f"{kind}:{stored_id}"))
+
+
+def coded(system: str, code: str) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code}]}
+
+
+def text(value: str | None) -> dict[str, Any]:
+    return {"text": value or "(not stated)"}
+
+
+def notes(*texts: str | None) -> list[dict[str, str]]:
+    return [{"text": t} for t in texts if t]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The file a resource is of, and the reference to its Patient."""
+
+    file: ClientFile
+    patient: dict[str, str]
+
+    @classmethod
+    def of(cls, file: ClientFile) -> Subject:
+        return cls(file, {"reference": f"urn:uuid:{resource_id('Patient', file.client_id)}"})
+
+
+def consent(consent: SignedConsent, subject: Subject) -> dict[str, Any]:
+    signed = "\n\n".join(f"{k}: {v}" for k, v in consent.text.items() if v)
+    performer = consent.guardian_name if consent.capacity == "GUARDIAN" else None
+    return {
+        "resourceType": "Consent",
+        "id": resource_id("Consent", consent.id),
+        "status": "inactive" if consent.withdrawn_at else "active",
+        "scope": coded(_CONSENT_SCOPE, _SCOPES.get(consent.kind, "treatment")),
+        "category": [{"coding": [{"system": LOINC, "code": "59284-0"}], "text": consent.kind}],
+        "patient": subject.patient,
+        "dateTime": consent.signed_at.isoformat(),
+        "performer": [{"display": performer or consent.signer_name}],
+        "policyRule": {"text": f"{consent.template_key} version {consent.version}"},
+        "sourceAttachment": {
+            "contentType": "text/plain; charset=utf-8",
+            "language": consent.language,
+            "title": f"{consent.template_key} v{consent.version} sha256:{consent.content_hash}",
+            "data": base64.b64encode(signed.encode()).decode(),
+        },
+    }
+
+
+def treatment(treatment: Treatment, subject: Subject) -> dict[str, Any]:
+    used = [
+        f"{p.get('name')} lot {p.get('lot_number')} dose {p.get('dose')}"
+        for p in treatment.products
+    ]
+    complications = [
+        {"reference": f"urn:uuid:{resource_id('ComplicationCall', call.id)}"}
+        for call in subject.file.complication_calls
+        if call.journey_id == treatment.journey_id
+    ]
+    return {
+        "resourceType": "Procedure",
+        "id": resource_id("Treatment", treatment.id),
+        "status": "completed",
+        "code": text(treatment.procedure),
+        "subject": subject.patient,
+        "performedDateTime": treatment.at.isoformat(),
+        "note": notes(treatment.notes, *used),
+        "complicationDetail": complications,
+    }
+
+
+def complication_call(call: ComplicationCall, subject: Subject) -> dict[str, Any]:
+    return {
+        "resourceType": "Condition",
+        "id": resource_id("ComplicationCall", call.id),
+        "verificationStatus": coded(CONDITION_VERIFICATION, "unconfirmed"),
+        "code": text(call.note),
+        "subject": subject.patient,
+        "recordedDate": call.at.isoformat(),
+        "asserter": subject.patient,
+        "note": notes("reported by the client after the treatment, outside the follow-up calls"),
+    }

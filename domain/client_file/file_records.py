@@ -1,0 +1,176 @@
+"""What the client's copy of their file is made of: each record as the store reads it.
+
+A record of a listed part (`domain.client_file.export.PARTS`) is written to the copy field by
+field, in the order declared here, under its camelCase name (a signed consent alone is written
+its own way); so records name alike what they share: their moment `at` and, where staff wrote
+them, who did (`by`, `author_role`).
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.client_file.kinds import EntryKind
+
+
+@dataclass(frozen=True)
+class ErrorMark:
+    reason: str
+    author_id: str
+    author_role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One entry as stored, with what later rows say of it."""
+
+    id: str
+    kind: EntryKind
+    body: Mapping[str, Any]
+    author_id: str
+    author_role: str
+    recorded_at: datetime
+    amends_id: str | None = None
+    reason: str | None = None
+    amended_by_id: str | None = None
+    error: ErrorMark | None = None
+
+    @property
+    def in_force(self) -> bool:
+        """Neither corrected by a later entry nor marked entered in error."""
+        return self.amended_by_id is None and self.error is None
+
+
+@dataclass(frozen=True)
+class IdentityVersion:
+    """The identity page as registered (no reason) or as one amendment left it."""
+
+    full_name: str
+    phone: str | None
+    email: str | None
+    author_id: str
+    at: datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SignedConsent:
+    id: str
+    journey_id: str
+    kind: str
+    template_key: str
+    procedure_type: str
+    version: int
+    content_hash: str
+    language: str
+    text: Mapping[str, str]  # the sections exactly as signed, in the language signed
+    signer_name: str
+    capacity: str
+    guardian_name: str | None
+    guardian_relation: str | None
+    witness_id: str
+    witness_role: str
+    signature_format: str | None
+    signed_at: datetime
+    withdrawn_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PhotoConsentChange:
+    """A purpose the client's photos may be used for, given or withdrawn (by `setPhotoConsent`,
+    or by a PHOTO consent signed or withdrawn: `signature_id` when signed on a template)."""
+
+    id: str
+    purpose: str
+    given: bool
+    signature_id: str | None
+    by: str  # who recorded it
+    author_role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PhotoTaken:
+    """A photo of the client as `uploadPhoto` recorded it; its image is not in the copy."""
+
+    id: str
+    journey_id: str
+    stage: str
+    body_area: str
+    sha256: str  # of the stored image: what names the image the client receives apart
+    by: str  # who took it
+    author_role: str
+    at: datetime  # when it was uploaded: the moment the file keeps for the photo
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """A treatment performed in a journey (the record `completeTreatment` attached)."""
+
+    id: str
+    journey_id: str
+    procedure: str
+    products: Sequence[Mapping[str, Any]]
+    notes: str | None
+    performer_id: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ComplicationCall:
+    """A complication the client called in with after a treatment, as `reportComplicationCall`
+    took it down, and the recheck journey that serves it."""
+
+    id: str
+    journey_id: str  # the treated journey it follows
+    note: str  # what the client reported, as taken down
+    recheck_journey_id: str
+    by: str  # who took the call
+    author_role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FileAccess:
+    """One entry of the audit trail about this client: who read or changed what, when."""
+
+    seq: int
+    at: datetime
+    actor_id: str
+    actor_role: str
+    actor_name: str | None
+    action: str
+
+    @property
+    def read(self) -> bool:
+        # A change is noted under its mutation's name (`recordAllergy`); every kind of read is a
+        # dotted code, not all of them ending in ".read" (`client.photo.view`, a photo's link).
+        return "." in self.action
+
+
+@dataclass(frozen=True)
+class ClientFile:
+    client_id: str
+    clinic_name: str
+    zone: ZoneInfo
+    birth_date: date
+    data_consent_at: datetime
+    as_of: datetime
+    identity: Sequence[IdentityVersion]  # registered first, then each amendment in order
+    entries: Sequence[FileEntry] = ()
+    consents: Sequence[SignedConsent] = ()
+    photo_consents: Sequence[PhotoConsentChange] = ()  # oldest first
+    photos: Sequence[PhotoTaken] = ()  # oldest first
+    treatments: Sequence[Treatment] = ()
+    complication_calls: Sequence[ComplicationCall] = ()  # oldest first
+    accesses: Sequence[FileAccess] = ()  # newest first
+    accesses_total: int = 0
+
+    def part(self, kind: EntryKind) -> list[FileEntry]:
+        return [entry for entry in self.entries if entry.kind is kind]
