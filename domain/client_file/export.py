@@ -4,8 +4,9 @@
 every entry of every part with its corrections and error marks, the consents signed with their
 exact text, what the client's photos may be used for (each purpose given and withdrawn), the
 photos taken (what each shows and when, not the image), the treatments performed, the
-complications the client called in with after them (`reportComplicationCall`), and the
-audit trail's accesses to the file ("who saw my file").
+complications the client called in with after them (`reportComplicationCall`) and those she
+reported on their follow-up calls (`reportComplication`), and the audit trail's accesses to the
+file ("who saw my file").
 `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
 maps the clinical part of it to a FHIR Bundle. The parts that list records (consents, photos,
 treatments...) are rows of `PARTS`: a part is its record (`domain.client_file.file_records`), its
@@ -61,6 +62,9 @@ MAX_TREATMENTS = 500
 # Complications the client called in with: a few per treatment at the most, so as many as four
 # for each of the treatments a copy carries.
 MAX_COMPLICATION_CALLS = 2000
+# Complications reported on the scheduled follow-up calls: one at most a call (it ends the call),
+# and a plan has a few calls, so some four for each of the treatments a copy carries.
+MAX_FOLLOW_UP_COMPLICATIONS = 2000
 MAX_ACCESSES = 5000
 # And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
 # section) could add up; a copy past this is refused too, whole.
@@ -210,6 +214,12 @@ PARTS: tuple[Part[Any], ...] = (
         "complication calls",
         lambda: MAX_COMPLICATION_CALLS,
         fhir=fhir_parts.complication_call,
+    ),
+    Part(
+        "followUpComplications",
+        "complications reported on follow-up calls",
+        lambda: MAX_FOLLOW_UP_COMPLICATIONS,
+        fhir=fhir_parts.follow_up_complication,
     ),
 )
 

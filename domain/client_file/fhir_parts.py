@@ -3,7 +3,8 @@ every resource of the Bundle is built with (`domain.client_file.fhir` maps the e
 
 A signed consent is a Consent; a treatment performed here a Procedure, which names as its
 `complicationDetail` each complication reported after it; a complication the client called in
-with a Condition the client asserted, unconfirmed (no doctor has judged it).
+with, or reported on a follow-up call, a Condition the client asserted, unconfirmed (no doctor
+has judged it).
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from domain.client_file.file_records import ClientFile, ComplicationCall, SignedConsent, Treatment
+from domain.client_file.file_records import (
+    ClientFile,
+    ComplicationCall,
+    FollowUpComplication,
+    SignedConsent,
+    Treatment,
+)
 
 _IDS = uuid.UUID("5d0f3c1a-7b2e-4f86-9a0d-2c64e1b7f3a9")
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
@@ -83,10 +90,15 @@ def treatment(treatment: Treatment, subject: Subject) -> dict[str, Any]:
         f"{p.get('name')} lot {p.get('lot_number')} dose {p.get('dose')}"
         for p in treatment.products
     ]
+    file, journey = subject.file, treatment.journey_id
     complications = [
-        {"reference": f"urn:uuid:{resource_id('ComplicationCall', call.id)}"}
-        for call in subject.file.complication_calls
-        if call.journey_id == treatment.journey_id
+        {"reference": f"urn:uuid:{resource_id(kind, record.id)}"}
+        for kind, records in (
+            ("ComplicationCall", file.complication_calls),
+            ("FollowUpComplication", file.follow_up_complications),
+        )
+        for record in records
+        if record.journey_id == journey
     ]
     return {
         "resourceType": "Procedure",
@@ -110,4 +122,20 @@ def complication_call(call: ComplicationCall, subject: Subject) -> dict[str, Any
         "recordedDate": call.at.isoformat(),
         "asserter": subject.patient,
         "note": notes("reported by the client after the treatment, outside the follow-up calls"),
+    }
+
+
+def follow_up_complication(complication: FollowUpComplication, subject: Subject) -> dict[str, Any]:
+    return {
+        "resourceType": "Condition",
+        "id": resource_id("FollowUpComplication", complication.id),
+        "verificationStatus": coded(CONDITION_VERIFICATION, "unconfirmed"),
+        "code": text(complication.note),
+        "subject": subject.patient,
+        "recordedDate": complication.at.isoformat(),
+        "asserter": subject.patient,
+        "note": notes(
+            f"reported by the client on the follow-up call {complication.follow_up_id} after the "
+            "treatment, and escalated to the treating doctor"
+        ),
     }

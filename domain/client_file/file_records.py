@@ -137,6 +137,21 @@ class ComplicationCall:
 
 
 @dataclass(frozen=True)
+class FollowUpComplication:
+    """A complication the client reported on one of the treatment's scheduled follow-up calls,
+    as `reportComplication` recorded that call's outcome (COMPLICATION): escalated to the
+    treating doctor, with a recheck journey to serve it."""
+
+    id: str
+    journey_id: str  # the treated journey whose call it was
+    follow_up_id: str  # the call it came up on (fu-1, fu-2...)
+    note: str  # what the client reported, as taken down
+    by: str  # who made the call
+    author_role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class FileAccess:
     """One entry of the audit trail about this client: who read or changed what, when."""
 
@@ -169,6 +184,7 @@ class ClientFile:
     photos: Sequence[PhotoTaken] = ()  # oldest first
     treatments: Sequence[Treatment] = ()
     complication_calls: Sequence[ComplicationCall] = ()  # oldest first
+    follow_up_complications: Sequence[FollowUpComplication] = ()  # oldest first
     accesses: Sequence[FileAccess] = ()  # newest first
     accesses_total: int = 0
 

@@ -239,6 +239,20 @@ def _treatment(row: JourneyRecord, taken: _Taken) -> records.Treatment:
     )
 
 
+def _follow_up_complication(row: JourneyRecord, taken: _Taken) -> records.FollowUpComplication:
+    """The record `reportComplication` kept of the call (its input: the call and the note), and
+    the event of the call's outcome: who made the call, and when."""
+    return records.FollowUpComplication(
+        id=row.id,
+        journey_id=row.journey_id,
+        follow_up_id=row.body.get("follow_up_id", ""),
+        note=row.body.get("note", ""),
+        by=taken.by,
+        author_role=taken.role,
+        at=taken.at,
+    )
+
+
 Reader = Callable[[_Reading, x.Part[Any]], Awaitable[list[Any]]]
 # How each part of `x.PARTS` is read, by its name.
 READERS: dict[str, Reader] = {
@@ -259,6 +273,7 @@ READERS: dict[str, Reader] = {
         "reported_by",
         "reported_by_role",
     ),
+    "followUpComplications": _JourneyRecords("complication", _follow_up_complication),
 }
 
 

@@ -73,12 +73,16 @@ class ExportClientFileInput:
     "withdrawn (`photoConsents`), the photos taken (`photos`: stage, body area, who took them "
     "and when, without the images, which `photoLinks` serve), the treatments performed, the "
     "complications the client called in with after one (`complicationCalls`: what she said, "
-    "the journey it follows, who took the call and when, the recheck journey serving it), and "
+    "the journey it follows, who took the call and when, the recheck journey serving it), the "
+    "complications the client reported on a scheduled follow-up call "
+    "(`followUpComplications`: the call's outcome COMPLICATION, escalated to the treating doctor: "
+    "the journey and the call, what she said, who made the call and when), and "
     "`whoSawMyFile`: the audit trail of reads and changes of this file, newest first (at most "
     "5000, with the total). `fhirBundle` is the clinical part as a "
     "FHIR R4 Bundle for another provider (art. 20), without the service card. A file beyond "
     "2000 entries, 300 consents, 2000 photo-consent changes, 2000 photos, 500 treatments, "
-    "2000 complication calls or 200 identity amendments, or a copy past 16 MiB, is refused "
+    "2000 complication calls, 2000 complications reported on follow-up calls or 200 identity "
+    "amendments, or a copy past 16 MiB, is refused "
     "(ValidationFailed), never cut."
 )
 class ClientFileExportPayload:
@@ -98,8 +102,9 @@ class ClientFileExportPayload:
         description="A FHIR Bundle of type `collection`: Patient, AllergyIntolerance, "
         "MedicationStatement, Condition, Procedure, Observation (pregnancy, breastfeeding), "
         "QuestionnaireResponse (lifestyle, skin care, state of mind, wishes) and Consent, each "
-        "as the file has it now; a complication the client called in with is a Condition she "
-        "asserted (verification `unconfirmed`), which the treatment's Procedure names in "
+        "as the file has it now; a complication the client called in with, or reported on a "
+        "follow-up call, is a Condition she asserted (verification `unconfirmed`), which the "
+        "treatment's Procedure names in "
         "`complicationDetail`. Validated before it is sent."
     )
     photo_links: list[ClientCopyPhotoLink] = strawberry.field(

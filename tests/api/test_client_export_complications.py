@@ -1,6 +1,7 @@
 """The client's own copy carries the complications she called in with after a treatment
 (`reportComplicationCall`): in the JSON as `complicationCalls`, in the FHIR Bundle as a
-Condition she asserted, named by the treatment's Procedure."""
+Condition she asserted, named by the treatment's Procedure; and those she reported on one of
+her follow-up calls (`reportComplication`), as `followUpComplications` and Conditions too."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ mutation Report($input: ReportComplicationCallInput!) {
   reportComplicationCall(input: $input) {
     __typename
     ... on ComplicationCallTaken { reportId reportedAt recheckJourney { id } }
+    ... on UserError { code message }
+  }
+}
+"""
+REPORT_ON_CALL = """
+mutation Report($input: ReportComplicationInput!) {
+  reportComplication(input: $input) {
+    __typename
+    ... on ComplicationReported { recheckJourney { id } }
     ... on UserError { code message }
   }
 }
@@ -117,3 +127,55 @@ async def test_the_export_carries_the_complications_she_called_in_with(
     assert len(conditions) == 2
     for serving in {taken["recheckJourney"]["id"], later["recheckJourney"]["id"]}:
         await end_journey(clinic, serving)
+
+
+async def test_the_export_carries_a_complication_she_reported_on_a_follow_up_call(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a treated client who reported a complication when her first follow-up call was due
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Maria Nowak")
+    jid = (await clinic.drive_to("FOLLOW_UP", await clinic.start(client)))["id"]
+    await clinic.wait_until_due(jid, 1)
+    note = "swelling under the left eye since yesterday"
+    reported = await write(
+        clinic,
+        REPORT_ON_CALL,
+        Role.FOLLOW_UP_STAFF,
+        journeyId=jid,
+        followUpId="fu-1",
+        note=note,
+        idempotencyKey=new_key(),
+    )
+    assert reported["__typename"] == "ComplicationReported", reported
+    # When the supervisor exports her file
+    key = new_key()
+    result = await _export(clinic, client, key)
+    # Then her copy lists it: the call it came up on, what she said, who took the call, when
+    (complication,) = result["file"]["followUpComplications"]
+    assert {k: v for k, v in complication.items() if k not in ("id", "at", "atLocal")} == {
+        "journeyId": decode_id(jid, "Journey"),
+        "followUpId": "fu-1",
+        "note": note,
+        "by": clinic.staff[Role.FOLLOW_UP_STAFF].account_id,
+        "authorRole": "FOLLOW_UP_STAFF",
+    }
+    assert complication["id"] and complication["at"] and complication["atLocal"]
+    assert result["file"]["complicationCalls"] == []
+    # And the Bundle validates, with it as a Condition she asserted, unconfirmed, which the
+    # treatment's Procedure names as its complication
+    bundle = result["fhirBundle"]
+    assert bundle_problems(bundle) == []
+    resources = [e["resource"] for e in bundle["entry"]]
+    (condition,) = [r for r in resources if r["resourceType"] == "Condition"]
+    assert condition["id"] == resource_id("FollowUpComplication", complication["id"])
+    assert condition["code"] == {"text": note}
+    assert condition["verificationStatus"]["coding"][0]["code"] == "unconfirmed"
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    assert condition["asserter"] == {"reference": f"urn:uuid:{patient['id']}"}
+    (procedure,) = [r for r in resources if r["resourceType"] == "Procedure"]
+    assert procedure["complicationDetail"] == [{"reference": f"urn:uuid:{condition['id']}"}]
+    # And a retry with the key is the same copy
+    retry = await _export(clinic, client, key)
+    assert (retry["file"], retry["fhirBundle"]) == (result["file"], bundle)
+    await end_journey(clinic, reported["recheckJourney"]["id"])

@@ -17,6 +17,7 @@ from domain.client_file.fhir_check import bundle_problems
 from domain.client_file.file_records import (
     ClientFile,
     ComplicationCall,
+    FollowUpComplication,
     PhotoConsentChange,
     PhotoTaken,
 )
@@ -28,7 +29,7 @@ EXPECTED = Path(__file__).parent / "expected" / "client_file_export.json"
 
 def every_part() -> ClientFile:
     """The unit tests' file, with a withdrawn guardian's consent, photo purposes given and
-    withdrawn, photos and a complication the client called in with."""
+    withdrawn, photos, a complication the client called in with and one she reported on a call."""
     file = built_file()
     (consent,) = file.consents
     guardian = dataclasses.replace(
@@ -57,6 +58,9 @@ def every_part() -> ClientFile:
         ],
         complication_calls=[
             ComplicationCall("k1", "j1", "lip blanching", "j2", "acc-5", "FRONT_DESK", _at(50))
+        ],
+        follow_up_complications=[
+            FollowUpComplication("f1", "j1", "fu-1", "a lump", "acc-7", "FOLLOW_UP_STAFF", _at(45))
         ],
     )
 
