@@ -9,6 +9,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+import pytest
+
+from domain.client_file import export as client_file_export
 from domain.client_file.fhir import resource_id
 from domain.client_file.fhir_check import bundle_problems
 from domain.roles import Role
@@ -130,7 +133,7 @@ async def test_the_export_carries_the_complications_she_called_in_with(
 
 
 async def test_the_export_carries_a_complication_she_reported_on_a_follow_up_call(
-    fresh_clinic: FreshClinic,
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a treated client who reported a complication when her first follow-up call was due
     clinic = await fresh_clinic()
@@ -178,4 +181,8 @@ async def test_the_export_carries_a_complication_she_reported_on_a_follow_up_cal
     # And a retry with the key is the same copy
     retry = await _export(clinic, client, key)
     assert (retry["file"], retry["fhirBundle"]) == (result["file"], bundle)
+    # And past the copy's bound on them, the copy is refused rather than cut short
+    monkeypatch.setattr(client_file_export, "MAX_FOLLOW_UP_COMPLICATIONS", 0)
+    over = await write(clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    assert over["__typename"] == "ValidationFailed", over
     await end_journey(clinic, reported["recheckJourney"]["id"])
