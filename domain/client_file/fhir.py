@@ -3,13 +3,15 @@
 One resource per entry in force or marked entered in error (a corrected entry is replaced by its
 correction; the JSON copy keeps both): allergies are AllergyIntolerance, medications
 MedicationStatement, medical conditions Condition, earlier treatments, operations and the treatments
-performed here Procedure, a complication the client called in with after a treatment Condition
-(asserted by the client, and unconfirmed: no doctor has judged it; the treatment's Procedure names
-it as its `complicationDetail`), signed consents Consent, the client's background (lifestyle, skin
-care, state of mind, aesthetic wishes) a QuestionnaireResponse each, and pregnancy and lactation
-statements Observations with their LOINC codes (as the International Patient Summary records
-pregnancy status). An entry marked in error keeps FHIR's own `entered-in-error` status. Texts are
-carried as `text` (no terminology binding is claimed for what staff wrote).
+performed here Procedure, a complication the client called in with after a treatment, or reported
+on one of its follow-up calls, Condition (asserted by the client, and unconfirmed: no doctor has
+judged it; the treatment's Procedure names it as its `complicationDetail`), signed consents
+Consent, the client's background (lifestyle, skin care, state of mind, aesthetic wishes) a
+QuestionnaireResponse each, and pregnancy and lactation statements Observations with their LOINC
+codes (as the International Patient Summary records pregnancy status). The listed parts' resources
+(consents, treatments, complications) are their rows' in `domain.client_file.export.PARTS`. An
+entry marked in error keeps FHIR's own `entered-in-error` status. Texts are carried as `text` (no
+terminology binding is claimed for what staff wrote).
 
 Ids are UUIDs derived from the stored ids, so two exports of one file name one resource alike.
 The service card is not clinical and stays out (see `domain.client_file.export`).
