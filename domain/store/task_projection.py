@@ -101,7 +101,7 @@ async def project_aftercare(change: JourneyChange) -> None:
     await keep_booking(change)
     if event.action == Action.CLOSE_NOT_CONVERTED.value:
         await _invite_back(facts, change)
-    if facts.linked_journey_id and facts.stage.is_terminal:
+    if facts.visit_category is VisitCategory.RECHECK and facts.stage.is_terminal:
         await _settle_complications(facts, change)
     if not touched and not books_a_recheck(change):
         return
@@ -229,8 +229,11 @@ async def _write_complication(
 
 
 async def _settle_complications(facts: JourneyFacts, change: JourneyChange) -> None:
-    """The recheck a complication opened has ended: the doctor's task with it. The task is the
-    journey's it came from, which this event is not: `tasksChanged` finds it by its log row."""
+    """The recheck serving a complication has ended: the doctor's task with it. The recheck
+    may be one the complication opened, or one the client already had coming, booked at
+    reception with no journey of its own to name: its tasks are found by the link they hold.
+    The task is the journey's it came from, which this event is not: `tasksChanged` finds it
+    by its log row."""
     done = TaskStatus.DONE if facts.stage is Stage.COMPLETED else TaskStatus.CLOSED
     waiting = FollowUpTask.filter(linked_journey_id=facts.journey_id, status=TaskStatus.OPEN.value)
     settled = await waiting.values_list("id", "clinic_id")

@@ -136,3 +136,26 @@ async def test_before_the_treatment_is_done_nothing_is_written(driver: JourneyDr
     after = await driver.journey(jid)
     assert after["stage"] == "PAYMENT"
     assert [e["seq"] for e in after["history"]] == [e["seq"] for e in journey["history"]]
+
+
+async def test_a_recheck_booked_at_reception_that_serves_a_call_settles_its_task(
+    driver: JourneyDriver,
+) -> None:
+    # Given a client whose treatment's calls are over, booked in at reception for a recheck
+    client = await driver.register_client()
+    journey = await driver.drive_to("FOLLOW_UP", await driver.start(client))
+    jid = journey["id"]
+    await driver.ok(CLOSE_FOLLOW_UPS, Role.SUPERVISOR, journeyId=jid, reason="done")
+    visit = await driver.start(client, recheck=True, checkedIn=False, idempotencyKey=new_key())
+    assert visit["visitCategory"] == "RECHECK"
+    # When she calls in with a complication, the recheck she has coming serves it
+    taken = await _report(
+        driver, Role.FRONT_DESK, journeyId=jid, note="a hard lump", idempotencyKey=new_key()
+    )
+    assert taken["recheckJourney"]["id"] == visit["id"], taken
+    (task,) = await _doctor_tasks(driver, jid)
+    assert task["linkedJourneyId"] == visit["id"]
+    # Then that recheck ending (she did not come) settles the doctor's task, as a linked one does
+    await driver.ok(documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=visit["id"], reason="no")
+    assert await _doctor_tasks(driver, jid) == []
+    assert (await FollowUpTask.get(id=task["id"])).status == "CLOSED"
