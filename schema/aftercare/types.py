@@ -42,7 +42,9 @@ class FollowUpTask:
     journey_id: strawberry.ID = strawberry.field(description="The journey's global id.")
     follow_up_id: str | None = strawberry.field(
         description="The journey's follow-up (`fu-1`...), for `completeFollowUp` and "
-        "`reportComplication`; null for a survey alert, an invitation or a recheck reminder."
+        "`reportComplication`; null for a complication the client called in with "
+        "(`reportComplicationCall`), a photo reminder, a survey alert, an invitation or a "
+        "recheck reminder."
     )
     label: str | None = strawberry.field(
         description="The follow-up's label, e.g. 24h, 1w, 3m; for a photo reminder, its stage."
@@ -125,7 +127,10 @@ class FollowUpTask:
         step = await self._plan_step(info)
         return list(step.questions) if step else []
 
-    @strawberry.field(description="Why the call is made, from the journey's follow-up plan.")
+    @strawberry.field(
+        description="Why the call is made, from the journey's follow-up plan; null for tasks "
+        "that are not calls."
+    )
     async def purpose(self, info: Info[Context, None]) -> str | None:
         step = await self._plan_step(info)
         return step.purpose if step else None

@@ -63,9 +63,11 @@ DESCRIPTIONS = {
     "FollowUpOutcome.COMPLICATION": "The client reported a complication: recorded with "
     "`reportComplication`, which alerts the treating doctor and opens a recheck journey.",
     "TaskKind.FOLLOW_UP_CALL": "A follow-up call that fell due (or its retry).",
-    "TaskKind.COMPLICATION": "A complication reported on a call: for the treating doctor (the "
+    "TaskKind.COMPLICATION": "A complication reported on a call (`reportComplication`), or "
+    "called in by the client between the calls or after them (`reportComplicationCall`: no "
+    "`followUpId`, what they said in `complicationNote`): for the treating doctor (the "
     "performer of the treatment, else the approving expert; any doctor when neither is still "
-    "a doctor of the clinic), now.",
+    "a doctor of the clinic), now; settled when the recheck serving it ends.",
     "TaskKind.LOW_SURVEY_SCORE": "A phone survey with a low score: for a supervisor.",
     "TaskKind.INVITATION": "A consultation that did not convert: its consultant invites the "
     "client back, a week after (seed 003); the supervisors' when the consultant has left. "

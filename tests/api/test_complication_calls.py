@@ -159,3 +159,24 @@ async def test_a_recheck_booked_at_reception_that_serves_a_call_settles_its_task
     await driver.ok(documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=visit["id"], reason="no")
     assert await _doctor_tasks(driver, jid) == []
     assert (await FollowUpTask.get(id=task["id"])).status == "CLOSED"
+
+
+DESCRIBED = """
+query Described {
+  kinds: __type(name: "TaskKind") { enumValues { name description } }
+  task: __type(name: "FollowUpTask") { fields { name description } }
+}
+"""
+
+
+async def test_the_task_s_descriptions_name_the_called_in_complication(
+    driver: JourneyDriver,
+) -> None:
+    """An IDE shows the SPA these: a called-in complication is a COMPLICATION task with no
+    follow-up (test above), which they said was only ever reported on a call."""
+    data = await driver.api.run(DESCRIBED, driver.token(Role.EXPERT))
+    kinds = {v["name"]: v["description"] for v in data["kinds"]["enumValues"]}
+    fields = {f["name"]: f["description"] for f in data["task"]["fields"]}
+    assert "reportComplicationCall" in kinds["COMPLICATION"], kinds["COMPLICATION"]
+    assert "reportComplicationCall" in fields["followUpId"], fields["followUpId"]
+    assert "null" in fields["purpose"], fields["purpose"]
