@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from domain.client_file.file_records import (
@@ -112,30 +113,33 @@ def treatment(treatment: Treatment, subject: Subject) -> dict[str, Any]:
     }
 
 
-def complication_call(call: ComplicationCall, subject: Subject) -> dict[str, Any]:
+def _asserted_by_the_client(
+    kind: str, record_id: str, note: str, at: datetime, subject: Subject, how: str
+) -> dict[str, Any]:
+    """A complication as the client told it: a Condition she asserted, unconfirmed (no doctor
+    has examined it yet when it is recorded)."""
     return {
         "resourceType": "Condition",
-        "id": resource_id("ComplicationCall", call.id),
+        "id": resource_id(kind, record_id),
         "verificationStatus": coded(CONDITION_VERIFICATION, "unconfirmed"),
-        "code": text(call.note),
+        "code": text(note),
         "subject": subject.patient,
-        "recordedDate": call.at.isoformat(),
+        "recordedDate": at.isoformat(),
         "asserter": subject.patient,
-        "note": notes("reported by the client after the treatment, outside the follow-up calls"),
+        "note": notes(how),
     }
+
+
+def complication_call(call: ComplicationCall, subject: Subject) -> dict[str, Any]:
+    how = "reported by the client after the treatment, outside the follow-up calls"
+    return _asserted_by_the_client("ComplicationCall", call.id, call.note, call.at, subject, how)
 
 
 def follow_up_complication(complication: FollowUpComplication, subject: Subject) -> dict[str, Any]:
-    return {
-        "resourceType": "Condition",
-        "id": resource_id("FollowUpComplication", complication.id),
-        "verificationStatus": coded(CONDITION_VERIFICATION, "unconfirmed"),
-        "code": text(complication.note),
-        "subject": subject.patient,
-        "recordedDate": complication.at.isoformat(),
-        "asserter": subject.patient,
-        "note": notes(
-            f"reported by the client on the follow-up call {complication.follow_up_id} after the "
-            "treatment, and escalated to the treating doctor"
-        ),
-    }
+    how = (
+        f"reported by the client on the follow-up call {complication.follow_up_id} after the "
+        "treatment, and escalated to the treating doctor"
+    )
+    return _asserted_by_the_client(
+        "FollowUpComplication", complication.id, complication.note, complication.at, subject, how
+    )

@@ -52,6 +52,21 @@ mutation Export($input: ExportClientFileInput!) {
 """
 
 
+def _assert_her_unconfirmed_complication(bundle: Any, condition_id: str, note: str) -> None:
+    """The Bundle validates and holds one Condition, `condition_id`, saying `note`: asserted by
+    the client, unconfirmed, and named by the treatment's Procedure as its complication."""
+    assert bundle_problems(bundle) == []
+    resources = [e["resource"] for e in bundle["entry"]]
+    (condition,) = [r for r in resources if r["resourceType"] == "Condition"]
+    assert condition["id"] == condition_id
+    assert condition["code"] == {"text": note}
+    assert condition["verificationStatus"]["coding"][0]["code"] == "unconfirmed"
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    assert condition["asserter"] == {"reference": f"urn:uuid:{patient['id']}"}
+    (procedure,) = [r for r in resources if r["resourceType"] == "Procedure"]
+    assert procedure["complicationDetail"] == [{"reference": f"urn:uuid:{condition_id}"}]
+
+
 async def _treated_client(clinic: JourneyDriver) -> tuple[str, str]:
     """A client treated in a journey whose follow-up calls are over: (client, journey)."""
     client = await clinic.register_client("Maria Nowak")
@@ -105,16 +120,8 @@ async def test_the_export_carries_the_complications_she_called_in_with(
     # And the Bundle validates, with the call as a Condition she asserted, unconfirmed, which
     # the treatment's Procedure names as its complication
     bundle = result["fhirBundle"]
-    assert bundle_problems(bundle) == []
-    resources = [e["resource"] for e in bundle["entry"]]
-    (condition,) = [r for r in resources if r["resourceType"] == "Condition"]
-    assert condition["id"] == resource_id("ComplicationCall", taken["reportId"])
-    assert condition["code"] == {"text": "lip blanching and pain since noon"}
-    assert condition["verificationStatus"]["coding"][0]["code"] == "unconfirmed"
-    patient = next(r for r in resources if r["resourceType"] == "Patient")
-    assert condition["asserter"] == {"reference": f"urn:uuid:{patient['id']}"}
-    (procedure,) = [r for r in resources if r["resourceType"] == "Procedure"]
-    assert procedure["complicationDetail"] == [{"reference": f"urn:uuid:{condition['id']}"}]
+    condition_id = resource_id("ComplicationCall", taken["reportId"])
+    _assert_her_unconfirmed_complication(bundle, condition_id, "lip blanching and pain since noon")
     # And a retry with the key is the same copy, while a new export has the later call too
     retry = await _export(clinic, client, key)
     assert (retry["file"], retry["fhirBundle"]) == (result["file"], bundle)
@@ -168,16 +175,8 @@ async def test_the_export_carries_a_complication_she_reported_on_a_follow_up_cal
     # And the Bundle validates, with it as a Condition she asserted, unconfirmed, which the
     # treatment's Procedure names as its complication
     bundle = result["fhirBundle"]
-    assert bundle_problems(bundle) == []
-    resources = [e["resource"] for e in bundle["entry"]]
-    (condition,) = [r for r in resources if r["resourceType"] == "Condition"]
-    assert condition["id"] == resource_id("FollowUpComplication", complication["id"])
-    assert condition["code"] == {"text": note}
-    assert condition["verificationStatus"]["coding"][0]["code"] == "unconfirmed"
-    patient = next(r for r in resources if r["resourceType"] == "Patient")
-    assert condition["asserter"] == {"reference": f"urn:uuid:{patient['id']}"}
-    (procedure,) = [r for r in resources if r["resourceType"] == "Procedure"]
-    assert procedure["complicationDetail"] == [{"reference": f"urn:uuid:{condition['id']}"}]
+    condition_id = resource_id("FollowUpComplication", complication["id"])
+    _assert_her_unconfirmed_complication(bundle, condition_id, note)
     # And a retry with the key is the same copy
     retry = await _export(clinic, client, key)
     assert (retry["file"], retry["fhirBundle"]) == (result["file"], bundle)
