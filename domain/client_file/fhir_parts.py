@@ -33,6 +33,7 @@ _SCOPES = {
     "ANESTHESIA": "treatment",
     "PHOTO": "patient-privacy",
     "DATA_PROCESSING": "patient-privacy",
+    "DATA_SHARING": "patient-privacy",
 }
 
 

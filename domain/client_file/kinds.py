@@ -75,6 +75,8 @@ READ_CODES: dict[EntryKind, str] = {
 IDENTITY_HISTORY_READ = "client.identity_history.read"
 # The client's own copy of the whole file (`exportClientFile`): a read of every part at once.
 FILE_EXPORT_READ = "client.file_export.read"
+# The list of who outside the clinic received parts of the file (`fileDisclosures`).
+DISCLOSURES_READ = "client.disclosures.read"
 
 # The mutation that records each kind: its row in the permission table says who writes it.
 RECORDING_MUTATION: dict[EntryKind, str] = {

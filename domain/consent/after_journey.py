@@ -4,7 +4,8 @@ A photo consent decides how the client's photos are used long after the visit: i
 for a year (the photos at suture removal, 3 months, 1 year), in marketing later, and marketing
 needs its own explicit consent (seeds 000, 002, 003). A data-processing consent decides what is
 done with the client's file, which outlives every journey (GDPR: consent is withdrawn at any
-time). Both may be withdrawn whatever became of their journey.
+time), and a data-sharing consent whether the file may go to anyone outside the clinic. All
+three may be withdrawn whatever became of their journey.
 
 A procedure's or an anesthesia's consent is for one treatment: once its journey has ended, that
 treatment was given or never will be, and the signature is history, not a permission still in
@@ -21,7 +22,9 @@ from domain.journey.facts import Actor, JourneyFacts
 from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
 
-OUTLIVE_THEIR_JOURNEY = frozenset({ConsentKind.PHOTO, ConsentKind.DATA_PROCESSING})
+OUTLIVE_THEIR_JOURNEY = frozenset(
+    {ConsentKind.PHOTO, ConsentKind.DATA_PROCESSING, ConsentKind.DATA_SHARING}
+)
 
 
 def outlives_its_journey(kind: ConsentKind) -> bool:

@@ -66,6 +66,9 @@ class ConsentKind(str, Enum):
     ANESTHESIA = "ANESTHESIA"
     PHOTO = "PHOTO"
     DATA_PROCESSING = "DATA_PROCESSING"
+    # Sharing the file, or a part of it, with someone outside the clinic (seed 000: only with
+    # the client's prior written consent): what a disclosure stands on.
+    DATA_SHARING = "DATA_SHARING"
 
 
 class PaymentKind(str, Enum):

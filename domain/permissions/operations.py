@@ -34,6 +34,9 @@ QUERIES: dict[str, Audience] = {
     "consentDocument": CLINICAL,
     "myTasks": CARE_TEAM,
     "aftercarePolicy": CLINIC_STAFF,
+    "recordsCustodian": CLINIC_STAFF,
+    # To whom the file went: the custodian's record, read as the audit trail is.
+    "fileDisclosures": SUPERVISORS,
     "surveyResults": SUPERVISORS,
     "procedureTypes": CLINIC_STAFF,
     "lotRecipients": CLINICAL,
@@ -55,6 +58,9 @@ MUTATIONS: dict[str, Audience] = {
     "amendClientIdentity": REGISTRARS,
     # The custodian's act: the copy carries the file's audit trail (supervisors' to read).
     "exportClientFile": SUPERVISORS,
+    # Sharing the file outside the clinic, on the client's written consent: the custodian's
+    # act too; naming the custodian is a clinic setting, a supervisor's.
+    **rows(SUPERVISORS, "recordFileDisclosure setRecordsCustodian"),
     **rows(
         CLINICAL_RECORDERS,
         "recordMedicalHistory recordAllergy recordMedication recordPregnancyStatus",

@@ -75,6 +75,19 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         "id templateKey procedureType kind version contentHash texts publishedBy publishedAt",
     ),
     "ConsentTemplatePayload": rows(SUPERVISORS, "template"),
+    # Disclosures of the file outside the clinic, and its custodian (every staff member knows
+    # whom to ask for the records).
+    "FileDisclosure": rows(
+        SUPERVISORS,
+        "id clientId consentId recipientName recipientOrganisation purpose parts channel"
+        " custodianId recordedById recordedByRole recordedAt",
+    ),
+    "FileDisclosurePayload": rows(SUPERVISORS, "disclosure"),
+    "FileDisclosureConnection": rows(SUPERVISORS, "edges pageInfo"),
+    "FileDisclosureEdge": rows(SUPERVISORS, "cursor node"),
+    "SharingConsentMissing": rows(ANYONE, "code message withdrawnAt"),
+    "RecordsCustodian": rows(CLINIC_STAFF, "staff active appointedAt appointedById"),
+    "RecordsCustodianPayload": rows(CLINIC_STAFF, "custodian"),
     # The catalogue: every member of the clinic's staff reads it (plans, the desk's price
     # talks); supervisors change it.
     "CatalogItem": rows(

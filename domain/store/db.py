@@ -30,6 +30,7 @@ AFTERCARE_MODELS_MODULE = "domain.store.aftercare"
 PROCEDURE_MODELS_MODULE = "domain.store.procedures"
 BILLING_MODELS_MODULE = "domain.store.billing"
 PARTNER_MODELS_MODULE = "domain.store.partners"
+DISCLOSURE_MODELS_MODULE = "domain.store.disclosures"
 MIGRATIONS_MODULE = "domain.store.migrations"
 
 
@@ -96,6 +97,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     PROCEDURE_MODELS_MODULE,
                     BILLING_MODELS_MODULE,
                     PARTNER_MODELS_MODULE,
+                    DISCLOSURE_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

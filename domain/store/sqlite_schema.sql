@@ -686,6 +686,31 @@ CREATE TABLE "complication_report" (
     "reported_at" TIMESTAMP NOT NULL
 );
 
+CREATE TABLE "file_disclosure" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "consent_signature_id" VARCHAR(64) NOT NULL,
+    "recipient_name" VARCHAR(200) NOT NULL,
+    "recipient_organisation" VARCHAR(200),
+    "purpose" TEXT NOT NULL,
+    "parts" JSON NOT NULL,
+    "channel" VARCHAR(32) NOT NULL,
+    "custodian_id" VARCHAR(64),
+    "recorded_by" VARCHAR(64) NOT NULL,
+    "recorded_by_role" VARCHAR(32) NOT NULL,
+    "recorded_at" TIMESTAMP NOT NULL,
+    "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE RESTRICT
+);
+
+CREATE TABLE "records_custodian_appointment" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "staff_id" VARCHAR(64) NOT NULL,
+    "appointed_by" VARCHAR(64) NOT NULL,
+    "appointed_by_role" VARCHAR(32) NOT NULL,
+    "appointed_at" TIMESTAMP NOT NULL
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -815,6 +840,10 @@ CREATE INDEX "idx_journey_eve_clinic__593052" ON "journey_event" ("clinic_id", "
 CREATE INDEX "idx_complicatio_journey_77e994" ON "complication_report" ("journey_id");
 
 CREATE INDEX "idx_complicatio_client__86d551" ON "complication_report" ("client_id");
+
+CREATE INDEX "idx_file_disclo_client__580167" ON "file_disclosure" ("client_id", "recorded_at");
+
+CREATE INDEX "idx_records_cus_clinic__a1b588" ON "records_custodian_appointment" ("clinic_id", "appointed_at");
 
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
@@ -1000,6 +1029,14 @@ CREATE TRIGGER "complication_report_refuse_update" BEFORE UPDATE ON "complicatio
 
 CREATE TRIGGER "complication_report_refuse_delete" BEFORE DELETE ON "complication_report" BEGIN SELECT RAISE(ABORT, 'complication_report is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "file_disclosure_refuse_update" BEFORE UPDATE ON "file_disclosure" BEGIN SELECT RAISE(ABORT, 'file_disclosure is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "file_disclosure_refuse_delete" BEFORE DELETE ON "file_disclosure" BEGIN SELECT RAISE(ABORT, 'file_disclosure is append-only: DELETE refused'); END;
+
+CREATE TRIGGER "records_custodian_appointment_refuse_update" BEFORE UPDATE ON "records_custodian_appointment" BEGIN SELECT RAISE(ABORT, 'records_custodian_appointment is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "records_custodian_appointment_refuse_delete" BEFORE DELETE ON "records_custodian_appointment" BEGIN SELECT RAISE(ABORT, 'records_custodian_appointment is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -1079,3 +1116,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '003
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0039_journey_event_clinic', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0040_complication_report', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0041_file_disclosure', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

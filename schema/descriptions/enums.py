@@ -31,12 +31,34 @@ DESCRIPTIONS = {
     "ConsentKind.ANESTHESIA": "Anesthesia consent, needed when the plan requires anesthesia.",
     "ConsentKind.PHOTO": "Photo consent, with the purposes the photos may be used for.",
     "ConsentKind.DATA_PROCESSING": "Consent to the processing of the client's personal data.",
+    "ConsentKind.DATA_SHARING": "Written consent to share the client's file, or parts of it, "
+    "with someone outside the clinic (`recordFileDisclosure` needs one signed, not withdrawn); "
+    "it outlives its journey and is withdrawn at any time.",
     "SignerCapacity": "In what capacity someone signs a consent.",
     "SignerCapacity.CLIENT": "The client signs for themself (18 or older).",
     "SignerCapacity.GUARDIAN": "A guardian signs for the client (needed under 18).",
     "SignatureFormat": "How a drawn signature is sent and stored.",
     "SignatureFormat.SVG_PATH": "SVG path data (the `d` attribute), commands and numbers only.",
     "SignatureFormat.PNG": "A PNG image, base64-encoded.",
+    "DisclosureChannel": "How parts of a client's file reached someone outside the clinic: only "
+    "the ways the handbook allows (seed 000: never e-mail, Dropbox, iCloud or a personal drive).",
+    "DisclosureChannel.IN_PERSON": "Handed over on paper at the clinic, to the recipient named.",
+    "DisclosureChannel.REGISTERED_POST": "Sealed, by registered post, signed for on delivery.",
+    "DisclosureChannel.ENCRYPTED_MEDIUM": "On an encrypted medium of the clinic's, handed over.",
+    "DisclosureChannel.PROVIDER_EXCHANGE": "Through a secure exchange between healthcare "
+    "providers.",
+    "DisclosedPart": "A part of the client's file that may be disclosed (never the service "
+    "card: the clinic's own notes, which go to no one but the client).",
+    "DisclosedPart.IDENTITY": "Name, birth date and contact details.",
+    "DisclosedPart.MEDICAL_HISTORY": "The medical and cosmetic history.",
+    "DisclosedPart.ALLERGIES": "The allergies.",
+    "DisclosedPart.MEDICATIONS": "The current medication.",
+    "DisclosedPart.PREGNANCY_STATUS": "Pregnancy and lactation as stated.",
+    "DisclosedPart.CONSENTS": "The consents signed, with their text.",
+    "DisclosedPart.PHOTOS": "Photos of the client.",
+    "DisclosedPart.TREATMENTS": "The treatments performed, products and lots.",
+    "DisclosedPart.COMPLICATIONS": "Complications reported after treatments.",
+    "DisclosedPart.BILLING": "Bills and payments.",
     "ErrorCode": "The stable code of an error; branch on it (or on `__typename`), not on the "
     "message.",
     "ErrorCode.TRANSITION_NOT_ALLOWED": "The journey's stage (or the desk) does not allow "
@@ -49,6 +71,8 @@ DESCRIPTIONS = {
     "ErrorCode.TOO_MANY_ATTEMPTS": "Too many failed attempts; wait before trying again.",
     "ErrorCode.CONTRAINDICATION_FOUND": "The client's record rules out something in the final "
     "plan; see the reasons (the journey's expert may override each one).",
+    "ErrorCode.SHARING_CONSENT_MISSING": "The client has no signed DATA_SHARING consent in "
+    "force: their file is not shared.",
     "ErrorCode.WARRANTY_EXPIRED": "The warranty claimed on had already ended.",
     "ErrorCode.UNAVAILABLE": "The journey or the desk did not answer in time; send the same "
     "request again with the same idempotencyKey.",

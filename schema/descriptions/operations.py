@@ -93,7 +93,7 @@ DESCRIPTIONS = {
             "withdrawConsent publishConsentTemplate exportClientFile setCatalogItem "
             "overrideContraindication reportComplication reportComplicationCall recordSurvey "
             "claimWarranty "
-            "setAftercarePolicy reassignExpertReview"
+            "setAftercarePolicy reassignExpertReview recordFileDisclosure setRecordsCustodian"
         )
     },
     # --- subscriptions --------------------------------------------------------------------
@@ -118,6 +118,11 @@ DESCRIPTIONS = {
     "ComplicationCallResult": "The client's complication recorded, the doctor's task and the "
     "recheck that serves it, or why not.",
     "RecordSurveyResult": "The survey recorded, or why not.",
+    "RecordFileDisclosureResult": "The disclosure recorded, or why not: no DATA_SHARING "
+    "consent in force, not a supervisor, no such client in your clinic, or a bad input.",
+    "RecordsCustodianResult": "Your clinic's records custodian, or why not.",
+    "SetRecordsCustodianResult": "The custodian named, or why not: not a supervisor, no such "
+    "account in your clinic, or one deactivated or an administrator's.",
     "CompleteTaskResult": "The task closed, or why not: not yours to close, a call or photo "
     "reminder (closed by its own action), or already done.",
     "Mutation.completeTask(input)": "The task and the outcome note.",
@@ -131,6 +136,7 @@ DESCRIPTIONS = {
         for error in _names(
             "Conflict NotAuthorized NotFound TooManyAttempts TransitionNotAllowed ValidationFailed"
             " ContraindicationFound WarrantyExpired Unavailable ClientAlreadyRegistered"
+            " SharingConsentMissing"
         )
         for field, text in (("code", _CODE), ("message", _MESSAGE))
     },

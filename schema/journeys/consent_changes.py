@@ -3,9 +3,9 @@
 Deferring keeps the journey in CONSENT: the stage's SLA keeps running, so the cockpit sees a
 consent that waits too long. A withdrawal of a consent the treatment needs, before the treatment
 began, stops the journey (DECLINED); any other withdrawal is recorded and the journey goes on.
-Either way the signature stays in the file, marked withdrawn. A PHOTO or DATA_PROCESSING consent
-outlives its journey: once the journey has ended, its withdrawal is recorded without it
-(`withdrawal_after_journey`).
+Either way the signature stays in the file, marked withdrawn. A PHOTO, DATA_PROCESSING or
+DATA_SHARING consent outlives its journey: once the journey has ended, its withdrawal is
+recorded without it (`withdrawal_after_journey`).
 """
 
 from __future__ import annotations

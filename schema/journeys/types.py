@@ -293,7 +293,8 @@ class Journey(relay.Node):
         "desk's day's-end release (still at CONSULTATION naming the consultant the desk let go), "
         "ASSIGN_CONSULTANT is judged as the release leaves it, back at TRIAGE: the assignment "
         "sends the release first. On an ended journey, WITHDRAW_CONSENT is offered while a "
-        "PHOTO or DATA_PROCESSING consent signed in it is in force (not withdrawn)."
+        "PHOTO, DATA_PROCESSING or DATA_SHARING consent signed in it is in force (not "
+        "withdrawn)."
     )
     async def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
         found = [

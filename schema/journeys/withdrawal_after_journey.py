@@ -1,6 +1,7 @@
 """`withdrawConsent` of a consent that outlives its journey, once the journey has ended.
 
-A PHOTO or DATA_PROCESSING consent is withdrawn at any time (`domain.consent.after_journey`).
+A PHOTO, DATA_PROCESSING or DATA_SHARING consent is withdrawn at any time
+(`domain.consent.after_journey`).
 While its journey runs, the journey takes the withdrawal as a step (`consent_changes`). Once it
 has ended, its workflow is finished and is not asked: the withdrawal is written to the database
 alone (`schema.consents.after_journey`), and the answer is the journey as it ended. The key

@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.catalog import api as catalog_api
-from schema.clients import file_corrections, file_export, file_mutations
+from schema.clients import custodian, disclosures, file_corrections, file_export, file_mutations
 from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
 from schema.consents import templates as consent_templates
@@ -60,6 +60,19 @@ class ClientFileMutations:
         description="Supervisor: the client's own copy of their whole file (GDPR art. 15/20), "
         "as JSON and as a FHIR R4 Bundle, with who read the file; the copy is in the audit "
         "trail too.",
+    )
+    record_file_disclosure = strawberry.mutation(
+        resolver=disclosures.record_file_disclosure,
+        description="Supervisor: parts of the client's file given to someone outside the "
+        "clinic (another doctor, an insurer, a laboratory, a lawyer): who, why, which parts, by "
+        "which allowed channel (never e-mail or a personal drive). It stands on the client's "
+        "newest signed DATA_SHARING consent not withdrawn; without one, SharingConsentMissing "
+        "and nothing is recorded. In the audit trail, and listed by `fileDisclosures`.",
+    )
+    set_records_custodian = strawberry.mutation(
+        resolver=custodian.set_records_custodian,
+        description="Supervisor: name the member of staff who keeps the clinic's client files "
+        "(an active account of the clinic); earlier appointments are kept.",
     )
     publish_consent_template = strawberry.mutation(
         resolver=consent_templates.publish_consent_template,

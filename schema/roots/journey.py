@@ -48,7 +48,8 @@ class JourneyMutations:
         "The client withdraws a consent. One the treatment needs (PROCEDURE; ANESTHESIA when "
         "the plan has it), before the treatment began, stops the journey (DECLINED); any other "
         "(PHOTO: its purposes end), or any after the treatment began, is recorded and the "
-        "journey goes on. A PHOTO or DATA_PROCESSING consent outlives its journey: once the "
+        "journey goes on. A PHOTO, DATA_PROCESSING or DATA_SHARING consent outlives its "
+        "journey: once the "
         "journey has ended it is still withdrawn (recorded without the journey, which is "
         "answered as it ended); another kind is then TransitionNotAllowed.",
     )

@@ -9,6 +9,8 @@ from schema.aftercare import survey as aftercare_survey
 from schema.aftercare import tasks as aftercare_tasks
 from schema.audit import queries as audit_queries
 from schema.catalog import api as catalog_api
+from schema.clients import custodian as records_custodian
+from schema.clients import disclosures as file_disclosures
 from schema.clients import queries as client_queries
 from schema.consents import documents as consent_documents
 from schema.consents import template_list
@@ -72,4 +74,13 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
     audit_log = strawberry.field(
         resolver=audit_queries.audit_log,
         description="Supervisors: who read or changed a client's data, newest first.",
+    )
+    file_disclosures = strawberry.field(
+        resolver=file_disclosures.file_disclosures,
+        description="Supervisors: to whom outside the clinic parts of a client's file were "
+        "given (`recordFileDisclosure`), newest first.",
+    )
+    records_custodian = strawberry.field(
+        resolver=records_custodian.records_custodian,
+        description="Your clinic's records custodian (`setRecordsCustodian`), or none.",
     )

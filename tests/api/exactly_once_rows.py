@@ -216,6 +216,7 @@ ROWS: dict[str, Row] = {
     "reclassifyVisit": Row(other("reason")),
     "recordAllergy": Row(other("reaction")),
     "recordConsultation": Row(other("occupation")),
+    "recordFileDisclosure": Row(other("purpose")),
     "recordLeadContact": Row(other("note")),
     "recordMedicalHistory": Row(other("description")),
     "recordMedication": Row(other("name")),
@@ -233,6 +234,10 @@ ROWS: dict[str, Row] = {
     "setBillingSettings": Row(other("discountThresholdPercent"), rewrites=("ClinicBilling",)),
     "setCatalogItem": Row(other("name")),
     "setKeyItemPriority": Row(other("reason")),
+    # An account of no clinic: not found, but under the key a Conflict.
+    "setRecordsCustodian": Row(
+        other("staffId", encode_id("StaffMember", "staff-of-another-request"))
+    ),
     "setPhotoConsent": Row(other("given")),
     "setPriceListItem": Row(other("name")),
     "setProcedureType": Row(other("typeKey", "another-type")),

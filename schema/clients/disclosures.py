@@ -1,0 +1,157 @@
+"""`recordFileDisclosure` and `fileDisclosures`: parts of a client's file given to someone
+outside the clinic (another doctor, an insurer, a laboratory, a lawyer), and the list of them.
+
+Seed 000: the file is shared only with the client's prior written consent, never by e-mail or
+personal drives (`domain.client_file.disclosure`). A disclosure stands on the client's newest
+signed DATA_SHARING consent not withdrawn; without one it is `SharingConsentMissing` and nothing
+is written. Supervisors record and read them, as they hand the client their own copy
+(`exportClientFile`): both are the custodian's acts. The disclosure names the clinic's records
+custodian at the time (`recordsCustodian`).
+
+A retry with the same key answers the first disclosure, even once the consent it stood on has
+been withdrawn since: the disclosure was made while it stood.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
+
+from domain.client_file.disclosure import DisclosedPart as DisclosedPartCode
+from domain.client_file.disclosure import DisclosureChannel as DisclosureChannelCode
+from domain.client_file.disclosure import disclosure_problems
+from domain.client_file.kinds import DISCLOSURES_READ
+from domain.journey.facts import Actor
+from domain.store import records
+from domain.store.disclosures import FileDisclosure as DisclosureRow
+from domain.store.disclosures import current_custodian, sharing_consent
+from domain.store.models import Client as ClientRow
+from schema import idempotency
+from schema.audit.collector import note_access, note_write
+from schema.clients.disclosure_types import (
+    FileDisclosure,
+    FileDisclosureConnection,
+    FileDisclosureEdge,
+    FileDisclosurePayload,
+    FileDisclosuresResult,
+    RecordFileDisclosureInput,
+    RecordFileDisclosureResult,
+    sharing_consent_missing,
+)
+from schema.clients.file_access import visible_client
+from schema.clients.file_mutations import invalid
+from schema.context import Context
+from schema.errors import not_authorized, not_found
+from schema.pagination import cursor_for, keyset_page, page_problems
+
+DEFAULT_PAGE = 20
+
+
+async def record_file_disclosure(
+    info: Info[Context, None], input: RecordFileDisclosureInput
+) -> RecordFileDisclosureResult:
+    actor = info.context.actor
+    if actor is None:
+        return not_authorized()
+    parts = [DisclosedPartCode(part).value for part in input.parts]
+    problems = disclosure_problems(
+        input.recipient_name, input.recipient_organisation, input.purpose, parts
+    )
+    bad_key = records.key_problem(input.idempotency_key)
+    if problems or bad_key:
+        return invalid(problems + ([bad_key] if bad_key else []))
+    client = await visible_client(info, input.client_id)
+    if client is None:
+        return await idempotency.refusal_or_conflict(
+            info, actor.user_id, input, not_found("client")
+        )
+    consent_id, withdrawn_at = await sharing_consent(client.id)
+    if consent_id is None:
+        # Nothing claimed: once the client signs, the same request is taken. A request answered
+        # before goes on to its first answer (the consent stood then).
+        refused = await idempotency.refusal_answer(
+            info, actor.user_id, input, sharing_consent_missing(withdrawn_at)
+        )
+        if refused is not None:
+            return refused
+    ledger = await idempotency.claim(info, actor.user_id, input)
+    if idempotency.reused(ledger):
+        return idempotency.conflict()
+    disclosure_id = idempotency.answered(ledger) or idempotency.derived_id(ledger, "disclosure")
+    disclosure_id = disclosure_id or str(uuid.uuid4())
+    row = await DisclosureRow.get_or_none(id=disclosure_id)
+    if row is None:
+        if consent_id is None:  # answered before, its row not found: never the case
+            return sharing_consent_missing(withdrawn_at)
+        row = await _write(client, disclosure_id, consent_id, input, parts, actor)
+    note_write(info, client.id)
+    await idempotency.settle(actor.user_id, input, row.id)
+    return FileDisclosurePayload(disclosure=FileDisclosure.from_row(row))
+
+
+async def _write(
+    client: ClientRow,
+    disclosure_id: str,
+    consent_id: str,
+    input: RecordFileDisclosureInput,
+    parts: list[str],
+    actor: Actor,
+) -> DisclosureRow:
+    """The disclosure's row; an attempt of the same request that wrote it first is answered
+    instead (the id comes from the key's claim)."""
+    custodian = await current_custodian(client.clinic_id)
+    try:
+        return await DisclosureRow.create(
+            id=disclosure_id,
+            clinic_id=client.clinic_id,
+            client_id=client.id,
+            consent_signature_id=consent_id,
+            recipient_name=input.recipient_name,
+            recipient_organisation=input.recipient_organisation,
+            purpose=input.purpose,
+            parts=parts,
+            channel=DisclosureChannelCode(input.channel).value,
+            custodian_id=custodian.staff_id if custodian else None,
+            recorded_by=actor.user_id,
+            recorded_by_role=actor.role.value,
+            recorded_at=datetime.now(UTC),
+        )
+    except IntegrityError:
+        return await DisclosureRow.get(id=disclosure_id)
+
+
+async def file_disclosures(
+    info: Info[Context, None],
+    client_id: Annotated[
+        strawberry.ID, strawberry.argument(description="The client (a `Client` id).")
+    ],
+    first: Annotated[
+        int | None,
+        strawberry.argument(description="Disclosures per page, 1 to 100 (default 20)."),
+    ] = DEFAULT_PAGE,
+    after: Annotated[
+        str | None, strawberry.argument(description="A cursor from the page before.")
+    ] = None,
+) -> FileDisclosuresResult:
+    if info.context.claims is None:
+        return not_authorized()
+    size = DEFAULT_PAGE if first is None else first
+    problems = page_problems(size, after)
+    if problems:
+        return invalid(problems)
+    client = await visible_client(info, client_id)
+    if client is None:
+        return not_found("client")
+    query = DisclosureRow.filter(client_id=client.id)
+    rows, page_info = await keyset_page(query, "recorded_at", size, after)
+    note_access(client.id, DISCLOSURES_READ)
+    edges = [
+        FileDisclosureEdge(cursor=cursor_for(row, "recorded_at"), node=FileDisclosure.from_row(row))
+        for row in rows
+    ]
+    return FileDisclosureConnection(edges=edges, page_info=page_info)
