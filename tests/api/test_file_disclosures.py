@@ -211,3 +211,31 @@ async def test_only_supervisors_record_and_list_disclosures_and_name_the_custodi
         assert listed["fileDisclosures"]["__typename"] == "NotAuthorized", (role, listed)
         assert named["setRecordsCustodian"]["__typename"] == "NotAuthorized", (role, named)
     assert await _rows(client_id) == 0
+
+
+EXPORT = """
+mutation Export($input: ExportClientFileInput!) {
+  exportClientFile(input: $input) {
+    __typename
+    ... on ClientFileExportPayload { file fhirBundle }
+    ... on UserError { code message }
+  }
+}
+"""
+
+
+async def test_the_clients_copy_carries_their_sharing_consent(driver: JourneyDriver) -> None:
+    # Given a client who signed a DATA_SHARING consent
+    client_id, jid = await _client_at_consent(driver)
+    await _sign_sharing(driver, jid)
+    # When a supervisor takes the client's own copy of the file
+    data = await driver.api.run(
+        EXPORT, driver.token(Role.SUPERVISOR), input={"clientId": client_id}
+    )
+    copy = data["exportClientFile"]
+    # Then the consent is in it, and in the FHIR Bundle as a privacy consent
+    assert copy["__typename"] == "ClientFileExportPayload", copy
+    assert [c["kind"] for c in copy["file"]["consents"]] == ["DATA_SHARING"]
+    resources = [e["resource"] for e in copy["fhirBundle"]["entry"]]
+    consents = [r for r in resources if r["resourceType"] == "Consent"]
+    assert [c["scope"]["coding"][0]["code"] for c in consents] == ["patient-privacy"]
