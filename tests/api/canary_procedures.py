@@ -4,6 +4,7 @@ it, completes its checklist with marked results and is treated and handed over b
 from __future__ import annotations
 
 from domain.roles import Role
+from tests.api.canary_disclosure import share_the_file
 from tests.api.canary_visits import PLAN_CODES, Visit
 
 LANGUAGES = ("pl", "ru", "zh", "en")
@@ -26,7 +27,8 @@ async def follow_a_procedure_type(visit: Visit) -> None:
         warranty={"periodDays": 30, "terms": every_language},
     )
     type_key = published["procedureType"]["typeKey"]
-    journey = await visit.start()
+    client = await visit.client()
+    journey = await visit.start(client=client)
     assign = {"journeyId": journey, "items": ["skin"]}
     await visit.call(Role.FRONT_DESK, "autoAssign", "AutoAssignPayload", **assign)
     await visit.desk(Role.FRONT_DESK, "acceptClient", journeyId=journey)
@@ -37,6 +39,7 @@ async def follow_a_procedure_type(visit: Visit) -> None:
     await visit.step(
         Role.EXPERT, "completeExpertReview", journey, decision="APPROVE", finalPlan=plan
     )
+    await share_the_file(visit, journey, client)  # a consent that outlives the visit
     consent = {"kind": "PROCEDURE", "rightsExplained": True, "signature": {"format": "SVG_PATH"}}
     await visit.step(Role.NURSE, "signConsent", journey, **consent)
     payment = {"amount": "1200.00", "currency": "EUR", "method": "CARD", "kind": "FULL"}
