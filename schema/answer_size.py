@@ -61,6 +61,8 @@ from strawberry.extensions import SchemaExtension
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.partners.statement import MAX_STATEMENT_LINES
 from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
+from schema.consents.template_list import LISTED as TEMPLATE_VERSIONS_LISTED
+from schema.procedures.publish import LISTED as PROCEDURE_VERSIONS_LISTED
 from schema.report_cost import report_refusal
 
 MAX_LIST_ITEMS = 50_000
@@ -81,8 +83,13 @@ LARGEST_PAGE = 500
 # multiplies the paged lists asked inside it (a recall's recipients, each with a client's file).
 # A payment's refunds are few (`recordRefund` takes no more), but a page of payments multiplies
 # them: before they counted as nothing, and 100 journeys' payments with their refunds passed.
+# The version lists read every version they answer whole, texts included, whatever is asked of
+# it: 30 aliases of `consentTemplates { version }` over 500 versions of 140 KB each passed as a
+# few values and held the event loop past the request's deadline.
 UNPAGED_LIMITS = {
     ("Query", "lotRecipients"): 1000,
+    ("Query", "consentTemplates"): TEMPLATE_VERSIONS_LISTED,
+    ("Query", "procedureTypes"): PROCEDURE_VERSIONS_LISTED,
     ("PartnerStatement", "lines"): MAX_STATEMENT_LINES,
     ("Payment", "refunds"): MAX_REFUNDS_PER_PAYMENT,
 }
