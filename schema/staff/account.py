@@ -177,6 +177,8 @@ async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
         return from_domain(DomainValidationFailed([bad_key]))  # type: ignore[return-value]
+    if input.everywhere and session.problem is not None:
+        return await _everywhere_refused(info, session, input)
     earlier = await _earlier(info, session, input)
     if isinstance(earlier, Conflict):
         return earlier
@@ -184,9 +186,6 @@ async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
         return LogoutPayload(everywhere=input.everywhere, signed_out_at=earlier)
     now = datetime.now(UTC)
     if input.everywhere:
-        # Only a working token may end the others (a signed-out one is no longer trusted).
-        if session.problem is not None:
-            return not_authorized(f"{session.problem}: sign in again first")
 
         async def revoke() -> None:
             await accounts.revoke_tokens_as_of(session.token.account_id, now)
@@ -196,6 +195,20 @@ async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
     await accounts.sign_out_token(session.token)
     await _remember(session, input, now)
     return LogoutPayload(everywhere=False, signed_out_at=now)
+
+
+async def _everywhere_refused(
+    info: Info[Context, None], session: Session, input: LogoutInput
+) -> LogoutResult:
+    """Only a working token may end the others (a signed-out one is no longer trusted): the
+    refusal claims no key, one lookup answering a retry of a logout everywhere that signed
+    this very token out and a key that stands for another request. (Claimed, the key stood
+    unsettled: the retry its owner made once signed in again signed out every session, the
+    new one included, though the first answer was this refusal.)"""
+    earlier = _first_answer(await idempotency.standing(info, session.token.account_id, input))
+    if isinstance(earlier, datetime):
+        return LogoutPayload(everywhere=True, signed_out_at=earlier)
+    return earlier or not_authorized(f"{session.problem}: sign in again first")
 
 
 async def change_password(
