@@ -166,11 +166,35 @@ async def create_staff_account(
         return _invalid([*problems, *([bad_key] if bad_key else [])])
     if not await ClinicRow.exists(id=input.clinic_id):
         return await _not_found(info, input, "clinic")
+    taken = await _username_taken(info, input)
+    if taken is not None:
+        return taken
     # A place for its hash before the key is claimed: a full queue claims nothing.
     with PASSWORD_WORK.place() as placed:
         if placed:
             return await _create_placed(info, input)
     return _hashing_busy()
+
+
+async def _username_taken(
+    info: Info[Context, None], input: CreateStaffAccountInput
+) -> ValidationFailed | Conflict | None:
+    """A username already taken, refused before the key is claimed and the password hashed
+    (one lookup; claimed first, the key stood unsettled and each retry paid a hash to hear it
+    again). Taken by the account this very request made (its id derived from the key's claim,
+    its answer lost or not), it goes on, to be answered as the first time."""
+    claims = info.context.claims
+    if claims is None or not await StaffAccount.exists(username=input.username):
+        return None
+
+    async def made_it(claim: KeyClaim) -> bool:
+        account_id = _account_id(claim)
+        return account_id is not None and await StaffAccount.exists(id=account_id)
+
+    taken = _invalid([FieldProblem("username", "already taken")])
+    return await idempotency.refusal_answer(
+        info, claims.account_id, input, taken, went_through=made_it
+    )
 
 
 async def _create_placed(
@@ -182,6 +206,9 @@ async def _create_placed(
         return earlier  # type: ignore[no-any-return]
     if isinstance(earlier, str):
         return _payload(await StaffAccount.get(id=earlier))
+    made = await _made_before(info, input, ledger)
+    if made is not None:
+        return _payload(made)
     password_hash = await PASSWORD_WORK.hash(input.temporary_password, placed=True)
     new = accounts.NewAccount(
         str(input.clinic_id), input.username, input.display_name, input.role, password_hash
@@ -195,6 +222,8 @@ async def _create_placed(
         return ended.refusal
     except IntegrityError:
         # A retry racing this one with the same key made it first: its account is the answer.
+        # Else another request took the username since it was looked up: the key stays
+        # unsettled, and a retry of it is refused before its claim.
         raced = account_id and await StaffAccount.get_or_none(id=account_id)
         if raced:
             return _payload(raced)
@@ -202,6 +231,18 @@ async def _create_placed(
     note_access(f"staff:{row.id}", info.field_name)
     await _remember(info, input, row.id)
     return _payload(row)
+
+
+async def _made_before(
+    info: Info[Context, None], input: CreateStaffAccountInput, ledger: KeyClaim | None
+) -> StaffAccount | None:
+    """The account a first attempt of this very request made, its answer lost before the key
+    was settled: settled now, answered with no second hash."""
+    account_id = _account_id(ledger) if idempotency.unfinished(ledger) else None
+    made = await StaffAccount.get_or_none(id=account_id) if account_id else None
+    if made is not None:
+        await _remember(info, input, made.id)
+    return made
 
 
 def _hashing_busy() -> Unavailable:
