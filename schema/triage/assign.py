@@ -101,9 +101,22 @@ async def _logged_assignment(row: JourneyRow) -> TriageEntry | None:
     return await assigned.order_by("-seq").first()
 
 
-async def _heard_of(row: JourneyRow) -> bool:
-    """Whether the desk's log holds the journey's arrival."""
-    return await TriageEntry.filter(clinic_id=row.clinic_id, journey_id=row.id).exists()
+def journey_took(
+    info: Info[Context, None], input: AutoAssignInput, row: JourneyRow
+) -> Callable[[KeyClaim], Awaitable[bool]]:
+    """Whether the journey took this request's step (its update id derived from the key's
+    claim): what tells that its first attempt got through. Not the desk's log holding the
+    journey's arrival: the desk hears arrivals in shared rounds, under no id of this request's
+    own, and its log holds another request's arrival of the journey too, which took a first
+    attempt refused after its claim for one that went through."""
+    actor, key = info.context.actor, idempotency.key_of(input)
+
+    async def took(earlier: KeyClaim) -> bool:
+        if actor is None or key is None:
+            return False
+        return await update_taken(actor.user_id, key, earlier, ran_on(info, row.id))
+
+    return took
 
 
 async def got_through(
@@ -144,14 +157,14 @@ async def triage(
     bad_items = codes_problem("items", items, MAX_ASKED_ITEMS)
     unlisted = None if bad_items else await unknown_code("items", items, row.clinic_id)
     unlisted = unlisted or await unreferred_partner_client(row, input)
-    # A retry of an arrival the desk heard of before codes were looked up in the price list, or
+    # A retry of an arrival the journey took before codes were looked up in the price list, or
     # before a designated consultant needed a partner's referral (its answer lost or not), is
     # answered as the first time.
     if bad_items:
         return from_domain(DomainValidationFailed([bad_items])), None, row
     not_listed = from_domain(DomainValidationFailed([unlisted])) if unlisted else None
     refused = await idempotency.refusal_answer(
-        info, actor.user_id, input, not_listed, went_through=lambda _: _heard_of(row)
+        info, actor.user_id, input, not_listed, went_through=journey_took(info, input, row)
     )
     if refused is not None:
         return refused, None, row
@@ -186,21 +199,13 @@ async def _triage_counted(
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger) or idempotency.answered(ledger) not in (None, row.id):
         return idempotency.conflict(), None, row
-    # Its first attempt got through when the journey took its step (the desk hears of an
-    # arrival in a shared round, under no id of this request's own).
-    key = idempotency.key_of(input)
-
-    async def journey_took(earlier: KeyClaim) -> bool:
-        ran = ran_on(info, row.id)
-        return key is not None and await update_taken(actor.user_id, key, earlier, ran)
-
     # A client the desk's day released, whose journey never heard of it, goes back first.
     returned = await back_to_triage(info, row)
     if not isinstance(returned, JourneyRow):
         return returned, None, row
     row = returned
     past_triage = row.stage != Stage.TRIAGE.value
-    finished = past_triage and await got_through(ledger, journey_took)
+    finished = past_triage and await got_through(ledger, journey_took(info, input, row))
     if past_triage and not finished:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")
         return from_domain(refusal, Stage(row.stage)), None, row
