@@ -1,6 +1,6 @@
 """A new account refused for a username already taken claims no key and hashes nothing.
 
-`createStaffAccount` claimed its key and hashed the temporary password (argon2, 19 MiB a hash)
+`createStaffAccount` claimed its key and hashed the password it was given (argon2, 19 MiB a hash)
 before the database told it the username was taken: the key stood claimed, never settled, and
 every retry with it paid another hash to hear the same refusal. The username is now looked up
 before the claim and the hash: refused there, nothing is claimed or hashed. A retry of a request
@@ -23,7 +23,7 @@ from server.seed import DEMO_CLINIC_ID
 from tests.api.harness import Api, Staff
 from tests.api.test_administration import CREATE_STAFF
 
-TEMPORARY = "temporary-password-7"
+FIRST_PASSWORD = "first-password-77"
 
 
 class CountedHashes:
@@ -51,7 +51,7 @@ def _request(username: str, key: str, display_name: str = "New Nurse") -> dict[s
         "username": username,
         "displayName": display_name,
         "role": Role.NURSE.name,
-        "temporaryPassword": TEMPORARY,
+        "temporaryPassword": FIRST_PASSWORD,
         "idempotencyKey": key,
     }
 
