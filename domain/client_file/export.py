@@ -6,7 +6,8 @@ exact text, what the client's photos may be used for (each purpose given and wit
 photos taken (what each shows and when, not the image), the treatments performed, the
 complications the client called in with after them (`reportComplicationCall`) and those she
 reported on their follow-up calls (`reportComplication`), and the audit trail's accesses to the
-file ("who saw my file").
+file ("who saw my file"). A treatment, and a complication reported on a call, is as first
+written, with its amendments (`amendRecord`: who, why, what it corrected, when) beside it.
 `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
 maps the clinical part of it to a FHIR Bundle. The parts that list records (consents, photos,
 treatments...) are rows of `PARTS`: a part is its record (`domain.client_file.file_records`), its
@@ -25,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -65,6 +66,9 @@ MAX_COMPLICATION_CALLS = 2000
 # Complications reported on the scheduled follow-up calls: one at most a call (it ends the call),
 # and a plan has a few calls, so some four for each of the treatments a copy carries.
 MAX_FOLLOW_UP_COMPLICATIONS = 2000
+# Amendments of a part's records (`amendRecord`): a journey's records take 100 in all, and a
+# year's journey needs a handful, so some four for each of the records a copy carries.
+MAX_RECORD_AMENDMENTS = 2000
 MAX_ACCESSES = 5000
 # And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
 # section) could add up; a copy past this is refused too, whole.
@@ -149,24 +153,29 @@ def _consent(consent: SignedConsent, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _camel_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
-    return {_camel(k): v for k, v in mapping.items()}
+def _named(value: Any) -> Any:
+    """A value with the keys of its mappings, however deep, camelCase: a correction names the
+    fields it corrects as the copy names them on the original (`lot_number` as `lotNumber`)."""
+    if isinstance(value, Mapping):
+        return {_camel(k): _named(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_named(v) for v in value]
+    return value
 
 
 def _written(record: Any, zone: ZoneInfo) -> dict[str, Any]:
     """A listed record field by field, in the order declared, under camelCase names: its moment
-    `at` as `_when` writes it, the keys of a mapping (or of a list of them) camelCase too."""
+    `at` as `_when` writes it, the keys of a mapping (or of a list of them) camelCase too, and a
+    list of records (a record's amendments) each written so."""
     written: dict[str, Any] = {}
     for field in fields(record):
         value, name = getattr(record, field.name), _camel(field.name)
         if field.name == "at":
             written.update(_when(value, zone))
-        elif isinstance(value, Mapping):
-            written[name] = _camel_keys(value)
         elif isinstance(value, (list, tuple)):
-            written[name] = [_camel_keys(v) if isinstance(v, Mapping) else v for v in value]
+            written[name] = [_written(v, zone) if is_dataclass(v) else _named(v) for v in value]
         else:
-            written[name] = value
+            written[name] = _named(value)
     return written
 
 

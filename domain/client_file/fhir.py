@@ -9,7 +9,9 @@ judged it; the treatment's Procedure names it as its `complicationDetail`), sign
 Consent, the client's background (lifestyle, skin care, state of mind, aesthetic wishes) a
 QuestionnaireResponse each, and pregnancy and lactation statements Observations with their LOINC
 codes (as the International Patient Summary records pregnancy status). The listed parts' resources
-(consents, treatments, complications) are their rows' in `domain.client_file.export.PARTS`. An
+(consents, treatments, complications) are their rows' in `domain.client_file.export.PARTS`; a
+record corrected with `amendRecord` is its resource as amended, followed by a Provenance of each
+amendment, which keeps what it replaced (`domain.client_file.fhir_parts`). An
 entry marked in error keeps FHIR's own `entered-in-error` status. Texts are carried as `text` (no
 terminology binding is claimed for what staff wrote).
 
@@ -26,6 +28,7 @@ from domain.client_file.fhir_parts import (
     CONDITION_VERIFICATION,
     LOINC,
     Subject,
+    as_amended,
     coded,
     notes,
     resource_id,
@@ -206,7 +209,8 @@ def file_bundle(file: ClientFile) -> dict[str, Any]:
             resources += mapper.entry(entry)
     for part in PARTS:
         if part.fhir is not None:
-            resources += [part.fhir(record, mapper.subject) for record in part.of(file)]
+            for record in part.of(file):
+                resources += as_amended(record, part.fhir, mapper.subject)
     return {
         "resourceType": "Bundle",
         "id": resource_id("Bundle", f"{file.client_id}@{file.as_of.isoformat()}"),

@@ -5,16 +5,26 @@ A signed consent is a Consent; a treatment performed here a Procedure, which nam
 `complicationDetail` each complication reported after it; a complication the client called in
 with, or reported on a follow-up call, a Condition the client asserted, unconfirmed (no doctor
 has judged it).
+
+A record corrected with `amendRecord` (a treatment, a complication reported on a call) is its
+resource as amended, followed by a Provenance of each amendment (`provenance`): FHIR keeps a
+resource as it now stands and says by Provenance who changed it, when and why. So the provider
+receiving the Bundle reads the corrected lot or note as the resource's own, and the original
+stays readable beside it, as the clinical record rule wants (the JSON copy gives the record as
+first written with its amendments listed).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from domain.client_file.amended import Revision, revised
 from domain.client_file.file_records import (
     ClientFile,
     ComplicationCall,
@@ -26,6 +36,7 @@ from domain.client_file.file_records import (
 _IDS = uuid.UUID("5d0f3c1a-7b2e-4f86-9a0d-2c64e1b7f3a9")
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 LOINC = "http://loinc.org"
+_DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
 _CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 # Consent scope: what the signed text allows (FHIR's consent scope codes).
 _SCOPES = {
@@ -144,3 +155,32 @@ def follow_up_complication(complication: FollowUpComplication, subject: Subject)
     return _asserted_by_the_client(
         "FollowUpComplication", complication.id, complication.note, complication.at, subject, how
     )
+
+
+def provenance(revision: Revision, target_id: str) -> dict[str, Any]:
+    """An amendment of the resource `target_id`: who made it, when, why; its one entity (role
+    `revision`, FHIR's "a newer version of the entity") names, in words, the values it replaced
+    as they were and the correction as it was recorded."""
+    amendment = revision.amendment
+    said = json.dumps(
+        {"before": revision.before, "correction": amendment.correction}, ensure_ascii=False
+    )
+    return {
+        "resourceType": "Provenance",
+        "id": resource_id("Amendment", amendment.id),
+        "target": [{"reference": f"urn:uuid:{target_id}"}],
+        "recorded": amendment.at.isoformat(),
+        "activity": coded(_DATA_OPERATION, "UPDATE"),
+        "reason": [text(amendment.reason)],
+        "agent": [{"who": {"display": amendment.by}}],
+        "entity": [{"role": "revision", "what": {"display": f"amended: {said}"}}],
+    }
+
+
+def as_amended(
+    record: Any, resource_of: Callable[[Any, Subject], dict[str, Any]], subject: Subject
+) -> list[dict[str, Any]]:
+    """The record's resource as its amendments left it, then a Provenance of each of them."""
+    amended, revisions = revised(record)
+    resource = resource_of(amended, subject)
+    return [resource, *(provenance(revision, resource["id"]) for revision in revisions)]

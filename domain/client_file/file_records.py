@@ -3,16 +3,18 @@
 A record of a listed part (`domain.client_file.export.PARTS`) is written to the copy field by
 field, in the order declared here, under its camelCase name (a signed consent alone is written
 its own way); so records name alike what they share: their moment `at` and, where staff wrote
-them, who did (`by`, `author_role`).
+them, who did (`by`, `author_role`). A record kept in a journey (a treatment, a complication
+reported on a call) carries its `amendments`: corrections point at the original, which stays as
+written (seed 000: "no edits: a correction is an amendment").
 Pure: no I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from domain.client_file.kinds import EntryKind
@@ -110,8 +112,25 @@ class PhotoTaken:
 
 
 @dataclass(frozen=True)
+class RecordAmendment:
+    """A correction of a journey's record (`amendRecord`): who made it, why, the corrected
+    fields as recorded (under the names the record keeps them by), and when."""
+
+    id: str
+    by: str
+    reason: str
+    correction: Mapping[str, Any]
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Treatment:
-    """A treatment performed in a journey (the record `completeTreatment` attached)."""
+    """A treatment performed in a journey (the record `completeTreatment` attached), as first
+    written, with its amendments oldest first."""
+
+    # The fields a correction may name (the record's own, from its body), for the record as
+    # amended (`domain.client_file.amended`).
+    CORRECTABLE: ClassVar[tuple[str, ...]] = ("procedure", "products", "notes", "performer_id")
 
     id: str
     journey_id: str
@@ -119,6 +138,7 @@ class Treatment:
     products: Sequence[Mapping[str, Any]]
     notes: str | None
     performer_id: str | None
+    amendments: Sequence[RecordAmendment] = field(default=(), kw_only=True)
     at: datetime
 
 
@@ -140,7 +160,10 @@ class ComplicationCall:
 class FollowUpComplication:
     """A complication the client reported on one of the treatment's scheduled follow-up calls,
     as `reportComplication` recorded that call's outcome (COMPLICATION): escalated to the
-    treating doctor, with a recheck journey to serve it."""
+    treating doctor, with a recheck journey to serve it. As first written, with its amendments
+    oldest first."""
+
+    CORRECTABLE: ClassVar[tuple[str, ...]] = ("follow_up_id", "note")
 
     id: str
     journey_id: str  # the treated journey whose call it was
@@ -148,6 +171,7 @@ class FollowUpComplication:
     note: str  # what the client reported, as taken down
     by: str  # who made the call
     author_role: str
+    amendments: Sequence[RecordAmendment] = field(default=(), kw_only=True)
     at: datetime
 
 

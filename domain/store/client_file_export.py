@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -54,23 +55,12 @@ async def _whole(query: QuerySet[Row], most: int, part: str) -> list[Row]:
     return list(rows)
 
 
+@dataclass(frozen=True)
 class _Reading:
-    """One client's file being read as of a moment; the journey events that took records in
-    are read once, for every part kept in journey records."""
+    """One client's file being read as of a moment."""
 
-    def __init__(self, client: Client, as_of: datetime) -> None:
-        self.client, self.as_of = client, as_of
-        self._taken: dict[str, _Taken] | None = None
-
-    async def taken(self) -> dict[str, _Taken]:
-        """The events of the client's journeys up to the moment, by the record each took in."""
-        if self._taken is None:
-            journeys = await Journey.filter(client_id=self.client.id).values_list("id", flat=True)
-            events = await JourneyEvent.filter(
-                journey_id__in=list(journeys), record_id__not_isnull=True, at__lte=self.as_of
-            ).values_list("record_id", "at", "actor_id", "actor_role")
-            self._taken = {str(record): _Taken(at, by, role) for record, at, by, role in events}
-        return self._taken
+    client: Client
+    as_of: datetime
 
 
 @dataclass(frozen=True)
@@ -214,20 +204,61 @@ class _ByClient:
 @dataclass(frozen=True)
 class _JourneyRecords:
     """A listed part kept in journey records of one `kind`: those the client's journeys took in
-    (a refused draft is none, nor is a correction), oldest first, each made a record with the
-    event that took it in."""
+    up to the moment (a refused draft is none, nor is a correction), oldest first, each made a
+    record with the event that took it in and its amendments up to the moment.
+
+    The client's journeys and their events are a subquery, never a list of ids sent with the
+    statement: they grow with her history, and a statement binds at most 32,766 values
+    (SQLite's default, asyncpg's 32,767). What is sent as a list is the part's own rows,
+    bounded by the part."""
 
     kind: str
-    record: Callable[[JourneyRecord, _Taken], Any]
+    record: Callable[[JourneyRecord, _Taken, list[records.RecordAmendment]], Any]
 
     async def __call__(self, reading: _Reading, part: x.Part[Any]) -> list[Any]:
-        taken = await reading.taken()
-        kept = JourneyRecord.filter(id__in=list(taken), kind=self.kind, amends_id=None)
+        journeys = Journey.filter(client_id=reading.client.id).values("id")
+        taken_in = JourneyEvent.filter(
+            journey_id__in=Subquery(journeys), record_id__not_isnull=True, at__lte=reading.as_of
+        ).values("record_id")
+        kept = JourneyRecord.filter(id__in=Subquery(taken_in), kind=self.kind, amends_id=None)
         rows = await _whole(kept.order_by("created_at", "id"), part.most(), part.what)
-        return [self.record(row, taken[row.id]) for row in rows]
+        ids = [row.id for row in rows]
+        events = await JourneyEvent.filter(record_id__in=ids).values_list(
+            "record_id", "at", "actor_id", "actor_role"
+        )
+        taken = {str(record): _Taken(at, by, role) for record, at, by, role in events}
+        amended = await _amendments(ids, reading.as_of, part)
+        return [self.record(row, taken[row.id], amended.get(row.id, [])) for row in rows]
 
 
-def _treatment(row: JourneyRecord, taken: _Taken) -> records.Treatment:
+async def _amendments(
+    ids: list[str], as_of: datetime, part: x.Part[Any]
+) -> dict[str, list[records.RecordAmendment]]:
+    """The amendments of the records `ids` up to the moment, oldest first, by the record each
+    corrects: a retried export (its moment kept with its key) reads the same ones, as they are
+    append-only. Beyond `MAX_RECORD_AMENDMENTS` for the part, the copy is refused."""
+    rows = await _whole(
+        JourneyRecord.filter(amends_id__in=ids, created_at__lte=as_of).order_by("created_at", "id"),
+        x.MAX_RECORD_AMENDMENTS,
+        f"amendments of {part.what}",
+    )
+    amended: dict[str, list[records.RecordAmendment]] = {}
+    for row in rows:
+        amended.setdefault(str(row.amends_id), []).append(
+            records.RecordAmendment(
+                id=row.id,
+                by=row.author_id,
+                reason=row.body.get("reason", ""),
+                correction=row.body.get("correction", {}),
+                at=row.created_at,
+            )
+        )
+    return amended
+
+
+def _treatment(
+    row: JourneyRecord, taken: _Taken, amendments: list[records.RecordAmendment]
+) -> records.Treatment:
     return records.Treatment(
         id=row.id,
         journey_id=row.journey_id,
@@ -235,11 +266,14 @@ def _treatment(row: JourneyRecord, taken: _Taken) -> records.Treatment:
         products=row.body.get("products", []),
         notes=row.body.get("notes"),
         performer_id=row.body.get("performer_id"),
+        amendments=amendments,
         at=taken.at,
     )
 
 
-def _follow_up_complication(row: JourneyRecord, taken: _Taken) -> records.FollowUpComplication:
+def _follow_up_complication(
+    row: JourneyRecord, taken: _Taken, amendments: list[records.RecordAmendment]
+) -> records.FollowUpComplication:
     """The record `reportComplication` kept of the call (its input: the call and the note), and
     the event of the call's outcome: who made the call, and when."""
     return records.FollowUpComplication(
@@ -249,6 +283,7 @@ def _follow_up_complication(row: JourneyRecord, taken: _Taken) -> records.Follow
         note=row.body.get("note", ""),
         by=taken.by,
         author_role=taken.role,
+        amendments=amendments,
         at=taken.at,
     )
 

@@ -169,6 +169,7 @@ async def test_the_export_carries_a_complication_she_reported_on_a_follow_up_cal
         "note": note,
         "by": clinic.staff[Role.FOLLOW_UP_STAFF].account_id,
         "authorRole": "FOLLOW_UP_STAFF",
+        "amendments": [],
     }
     assert complication["id"] and complication["at"] and complication["atLocal"]
     assert result["file"]["complicationCalls"] == []

@@ -20,6 +20,8 @@ from domain.client_file.file_records import (
     FollowUpComplication,
     PhotoConsentChange,
     PhotoTaken,
+    RecordAmendment,
+    Treatment,
 )
 from domain.store.client_file_export import READERS
 from tests.unit.test_client_file_export import _at, built_file
@@ -29,7 +31,9 @@ EXPECTED = Path(__file__).parent / "expected" / "client_file_export.json"
 
 def every_part() -> ClientFile:
     """The unit tests' file, with a withdrawn guardian's consent, photo purposes given and
-    withdrawn, photos, a complication the client called in with and one she reported on a call."""
+    withdrawn, photos, a complication the client called in with and one she reported on a call,
+    and an earlier treatment corrected twice (its lot, then a field the record does not carry
+    with its notes)."""
     file = built_file()
     (consent,) = file.consents
     guardian = dataclasses.replace(
@@ -43,9 +47,30 @@ def every_part() -> ClientFile:
         signed_at=_at(12),
         withdrawn_at=_at(40),
     )
+    relabelled = RecordAmendment(
+        "a1",
+        "acc-2",
+        "the lot on the box was L2",
+        {"products": [{"name": "HA", "lot_number": "L2", "dose": "0.5 ml"}]},
+        _at(21),
+    )
+    noted = RecordAmendment(
+        "a2", "acc-3", "said on the call", {"notes": "numb for an hour", "side": "left"}, _at(22)
+    )
+    corrected = Treatment(
+        "r0",
+        "j0",
+        "lip filler",
+        [{"name": "HA", "lot_number": "L1", "dose": "0.5 ml"}],
+        None,
+        "acc-3",
+        amendments=[relabelled, noted],
+        at=_at(20),
+    )
     return dataclasses.replace(
         file,
         consents=[consent, guardian],
+        treatments=[corrected, *file.treatments],
         photo_consents=[
             PhotoConsentChange("pc1", "CLINICAL_RECORD", True, "s2", "acc-3", "NURSE", _at(12)),
             PhotoConsentChange(
