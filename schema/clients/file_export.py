@@ -76,13 +76,16 @@ class ExportClientFileInput:
     "the journey it follows, who took the call and when, the recheck journey serving it), the "
     "complications the client reported on a scheduled follow-up call "
     "(`followUpComplications`: the call's outcome COMPLICATION, escalated to the treating doctor: "
-    "the journey and the call, what she said, who made the call and when), and "
+    "the journey and the call, what she said, who made the call and when), each treatment "
+    "and complication reported on a call as first written with its `amendments` (`amendRecord`: "
+    "`by`, `reason`, the `correction` under the copy's field names, `at`), and "
     "`whoSawMyFile`: the audit trail of reads and changes of this file, newest first (at most "
     "5000, with the total). `fhirBundle` is the clinical part as a "
     "FHIR R4 Bundle for another provider (art. 20), without the service card. A file beyond "
     "2000 entries, 300 consents, 2000 photo-consent changes, 2000 photos, 500 treatments, "
-    "2000 complication calls, 2000 complications reported on follow-up calls or 200 identity "
-    "amendments, or a copy past 16 MiB, is refused "
+    "2000 complication calls, 2000 complications reported on follow-up calls, 2000 amendments "
+    "of its treatments or of those complications, or 200 identity amendments, or a copy past "
+    "16 MiB, is refused "
     "(ValidationFailed), never cut."
 )
 class ClientFileExportPayload:
@@ -105,7 +108,10 @@ class ClientFileExportPayload:
         "as the file has it now; a complication the client called in with, or reported on a "
         "follow-up call, is a Condition she asserted (verification `unconfirmed`), which the "
         "treatment's Procedure names in "
-        "`complicationDetail`. Validated before it is sent."
+        "`complicationDetail`. A treatment or complication corrected with `amendRecord` is its "
+        "resource as amended, followed by a Provenance of each amendment (activity UPDATE: who, "
+        "when, why, and as its `revision` entity the values it replaced and the correction). "
+        "Validated before it is sent."
     )
     photo_links: list[ClientCopyPhotoLink] = strawberry.field(
         description="A link to the image of each photo in `file.photos`, in the same order, "
