@@ -29,10 +29,20 @@ LABELS = {
         "Contraindications re-checked: pregnancy, lactation, allergies, current medication",
         False,
     ),
+    "preop_education": (
+        "Told before the treatment: what to expect and worries answered, how to cooperate, "
+        "aftercare basics",
+        False,
+    ),
     "lab_blood": ("Blood tests: results", True),
     "lab_ecg": ("ECG: result", True),
     "lab_ultrasound": ("Ultrasound (B-mode): result", True),
     "lab_chest_film": ("Chest film: result", True),
+    "general_examination": (
+        "General examination: psychological state, heart, liver and kidneys: findings",
+        True,
+    ),
+    "vital_signs": ("Vital signs: blood pressure, pulse, temperature, breathing", True),
     "anesthesia_assessment": ("Anesthesia assessment by the anesthetist", True),
     "operative_site_checked": ("Operative site checked: no focus of infection", False),
     "symmetry_recorded": (
@@ -41,6 +51,7 @@ LABELS = {
     ),
     "preop_photos": ("Pre-operative photos taken", False),
     "marking": ("Incision lines marked", False),
+    "bladder_bowels_emptied": ("Bladder and bowels emptied before the operation", False),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from domain.procedures.template import BASE_CHECKS, ChecklistItem, ProcedureCategory
+from domain.procedures.template import DAY_CHECKS, ChecklistItem, ProcedureCategory
 from domain.roles import Role
 
 # Items only a doctor (the expert role: anesthetists sign in as doctors) may complete: the
@@ -29,8 +29,10 @@ UNDER_ANESTHESIA = frozenset({ProcedureCategory.SURGERY})
 
 # Checks made again on the day of the treatment (DOMAIN.md stage 7; seed 002 4.2: the treating
 # doctor checks the client and the plan again before treating): one ticked on an earlier day, at
-# consent or payment, is open again on the day. Labs and assessments are often done days ahead.
-ON_THE_DAY = frozenset(BASE_CHECKS)
+# consent or payment, is open again on the day. Labs and assessments are often done days ahead;
+# vital signs and the emptied bladder and bowels (seed 003's ward preparation, "术前准备:更换病服、
+# 测量生命体征"; "要求受术者在手术前将大小便解净") say something only on the day of the operation.
+ON_THE_DAY = frozenset((*DAY_CHECKS, "vital_signs", "bladder_bowels_emptied"))
 
 
 def counts_on(code: str, completed_on: date, treatment_day: date) -> bool:

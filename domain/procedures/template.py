@@ -61,7 +61,11 @@ TIERS: tuple[tuple[FollowUpTier, int], ...] = (
 FIRST_FOLLOW_UP = 1 * HOUR
 
 # Every treatment re-checks identity, plan and contraindications on the day (DOMAIN.md stage 7).
-BASE_CHECKS = ("identity_verified", "plan_verified", "contraindications_rechecked")
+DAY_CHECKS = ("identity_verified", "plan_verified", "contraindications_rechecked")
+# And the client is prepared for it, whatever the treatment: seed 002 4.1 "对客户进行术前(治疗前)
+# 宣教,包括心理疏导、配合要点、术后(治疗后)护理常识等" (psychological support, how to cooperate,
+# aftercare basics), said of every treatment ("治疗前"), not of surgery alone.
+BASE_CHECKS = (*DAY_CHECKS, "preop_education")
 # Surgery adds the labs with their results, the anesthesia assessment, photos and marking, and
 # seed 003's examination before an operation: the operative site free of any focus of
 # infection, and the symmetry of the paired features (eyes, ears, nostrils, mouth corners,
@@ -71,11 +75,24 @@ SURGICAL_CHECKS = (
     "lab_ecg",
     "lab_ultrasound",
     "lab_chest_film",
+    # Seed 003 "整形美容术前应进行全身的一般状况的检查,尤其是心理状态,心、肝、肾等主要脏器的检查":
+    # the whole body's general state, the psychological state above all, and the heart, liver
+    # and kidneys, with what was found.
+    "general_examination",
+    # Seed 003's surgical flow, the ward's preparation: "术前准备:更换病服、测量生命体征" (vital
+    # signs measured before the operation), with their values.
+    "vital_signs",
     "anesthesia_assessment",
     "operative_site_checked",
     "symmetry_recorded",
     "preop_photos",
     "marking",
+    # Seed 003 "有的面部美容外科手术所需工夫较长,又由于是局部麻醉手术,所以,要求受术者在手术前将
+    # 大小便解净": a long operation under local anesthesia waits for the client to empty bladder
+    # and bowels first. A version says neither how long its operation takes nor how it is
+    # anesthetised, so every surgery asks it: a tick where it is not needed costs less than an
+    # operation stopped halfway.
+    "bladder_bowels_emptied",
 )
 # Checks whose finding is the point: ticked without it, nothing says what was found.
 RESULT_NEEDED = frozenset(
@@ -84,6 +101,8 @@ RESULT_NEEDED = frozenset(
         "lab_ecg",
         "lab_ultrasound",
         "lab_chest_film",
+        "general_examination",
+        "vital_signs",
         "anesthesia_assessment",
         "symmetry_recorded",
     }

@@ -350,8 +350,9 @@ class Journey(relay.Node):
     @strawberry.field(
         description="The pre-treatment checklist of the journey's procedure type and what is "
         "done; empty when it has none. Treatment starts only when every item is done; until it "
-        "starts, identity_verified, plan_verified and contraindications_rechecked count only "
-        "when done on the day (the clinic's calendar): one done on an earlier day shows open."
+        "starts, identity_verified, plan_verified, contraindications_rechecked, vital_signs "
+        "and bladder_bowels_emptied count only when done on the day (the clinic's calendar): "
+        "one done on an earlier day shows open."
     )
     async def checklist(self, info: Info[Context, None]) -> list[ChecklistItemState] | None:
         procedure = await journey_procedure(self.row, info.context.loaders)

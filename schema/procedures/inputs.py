@@ -64,11 +64,13 @@ class SetProcedureTypeInput:
     category: t.ProcedureCategory = strawberry.field(description="Kind of treatment.")
     names: list[LocalizedTextInput] = strawberry.field(description="Name in pl, ru, zh, en.")
     checklist: list[ChecklistItemInput] = strawberry.field(
-        description="Checks before treatment; identity_verified, plan_verified and "
-        "contraindications_rechecked always, and for surgery lab_blood, lab_ecg, lab_ultrasound, "
-        "lab_chest_film, anesthesia_assessment, operative_site_checked, symmetry_recorded, "
-        "preop_photos and marking. The labs, the anesthesia assessment and symmetry_recorded "
-        "need their result (`needsResult`) in any category."
+        description="Checks before treatment; identity_verified, plan_verified, "
+        "contraindications_rechecked and preop_education always, and for surgery lab_blood, "
+        "lab_ecg, lab_ultrasound, lab_chest_film, general_examination, vital_signs, "
+        "anesthesia_assessment, operative_site_checked, symmetry_recorded, preop_photos, "
+        "marking and bladder_bowels_emptied. The labs, general_examination, vital_signs, the "
+        "anesthesia assessment and symmetry_recorded need their result (`needsResult`) in any "
+        "category."
     )
     follow_ups: list[FollowUpStepInput] = strawberry.field(description="The follow-up plan.")
     photo_schedule: list[PhotoPointInput] = strawberry.field(

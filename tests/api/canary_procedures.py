@@ -8,7 +8,7 @@ from tests.api.canary_disclosure import share_the_file
 from tests.api.canary_visits import PLAN_CODES, Visit
 
 LANGUAGES = ("pl", "ru", "zh", "en")
-CHECKLIST = ("identity_verified", "plan_verified", "contraindications_rechecked")
+CHECKLIST = ("identity_verified", "plan_verified", "contraindications_rechecked", "preop_education")
 
 
 async def follow_a_procedure_type(visit: Visit) -> None:

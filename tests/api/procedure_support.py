@@ -82,7 +82,32 @@ NOTES = {
     ),
 }
 PARTS = ("normal", "passes", "callNow", "selfCare", "activities")
-V1_CHECKLIST = ("identity_verified", "plan_verified", "contraindications_rechecked", "lab_blood")
+V1_CHECKLIST = (
+    "identity_verified",
+    "plan_verified",
+    "contraindications_rechecked",
+    "preop_education",
+    "lab_blood",
+)
+# A surgical type's checklist as the rules ask for it (`domain.procedures.template`).
+SURGICAL_CHECKLIST: list[dict[str, Any]] = [
+    {"code": "identity_verified", "label": "identity"},
+    {"code": "plan_verified", "label": "plan"},
+    {"code": "contraindications_rechecked", "label": "contraindications"},
+    {"code": "preop_education", "label": "education"},
+    {"code": "lab_blood", "label": "blood", "needsResult": True},
+    {"code": "lab_ecg", "label": "ECG", "needsResult": True},
+    {"code": "lab_ultrasound", "label": "ultrasound", "needsResult": True},
+    {"code": "lab_chest_film", "label": "chest film", "needsResult": True},
+    {"code": "general_examination", "label": "general examination", "needsResult": True},
+    {"code": "vital_signs", "label": "vital signs", "needsResult": True},
+    {"code": "anesthesia_assessment", "label": "anesthesia", "needsResult": True},
+    {"code": "operative_site_checked", "label": "operative site"},
+    {"code": "symmetry_recorded", "label": "symmetry", "needsResult": True},
+    {"code": "preop_photos", "label": "photos"},
+    {"code": "marking", "label": "marking"},
+    {"code": "bladder_bowels_emptied", "label": "bladder and bowels"},
+]
 
 
 def type_input(type_key: str, edition: str = "", **extra: Any) -> dict[str, Any]:

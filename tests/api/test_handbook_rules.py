@@ -37,6 +37,7 @@ from tests.api.procedure_support import (
     JOURNEY,
     SET_TYPE,
     START,
+    SURGICAL_CHECKLIST,
     approved_for_a_type,
     run,
     set_type,
@@ -45,20 +46,6 @@ from tests.api.procedure_support import (
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
-SURGICAL_CHECKLIST: list[dict[str, Any]] = [
-    {"code": "identity_verified", "label": "identity"},
-    {"code": "plan_verified", "label": "plan"},
-    {"code": "contraindications_rechecked", "label": "contraindications"},
-    {"code": "lab_blood", "label": "blood", "needsResult": True},
-    {"code": "lab_ecg", "label": "ECG", "needsResult": True},
-    {"code": "lab_ultrasound", "label": "ultrasound", "needsResult": True},
-    {"code": "lab_chest_film", "label": "chest film", "needsResult": True},
-    {"code": "anesthesia_assessment", "label": "anesthesia", "needsResult": True},
-    {"code": "operative_site_checked", "label": "operative site"},
-    {"code": "symmetry_recorded", "label": "symmetry", "needsResult": True},
-    {"code": "preop_photos", "label": "photos"},
-    {"code": "marking", "label": "marking"},
-]
 ANESTHESIA_CONSENT = {
     "kind": "ANESTHESIA",
     "signerName": "Anna Nowak",
@@ -269,6 +256,7 @@ async def test_the_checks_of_the_day_made_on_an_earlier_day_are_made_again_on_th
         ("identity_verified", None),
         ("plan_verified", None),
         ("contraindications_rechecked", None),
+        ("preop_education", None),
         ("lab_blood", "Hb 13.5 g/dl"),
     ):
         await ChecklistCompletion.create(
@@ -283,7 +271,8 @@ async def test_the_checks_of_the_day_made_on_an_earlier_day_are_made_again_on_th
         )
     # When treatment is asked to start today
     refused = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
-    # Then the day's checks are open again (the blood test still counts), and shown so
+    # Then the day's checks are open again (the education and the blood test still count),
+    # and shown so
     assert refused["__typename"] == "ChecklistIncomplete", refused
     assert refused["openItems"] == [
         "identity_verified",
@@ -291,7 +280,7 @@ async def test_the_checks_of_the_day_made_on_an_earlier_day_are_made_again_on_th
         "contraindications_rechecked",
     ]
     seen = await run(clinic, JOURNEY, Role.NURSE, id=jid)
-    assert [item["done"] for item in seen["checklist"]] == [False, False, False, True]
+    assert [item["done"] for item in seen["checklist"]] == [False, False, False, True, True]
     for code in refused["openItems"]:
         item = {"journeyId": jid, "itemCode": code}
         assert (await run(clinic, COMPLETE_ITEM, Role.NURSE, input=item))["__typename"] == (

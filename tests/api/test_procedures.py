@@ -112,7 +112,7 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
     assert again == first
     other = await _item(clinic, jid, "lab_blood", result="Hb 9", idempotencyKey=key)
     assert other["__typename"] == "Conflict"
-    for code in ("identity_verified", "contraindications_rechecked"):
+    for code in ("identity_verified", "contraindications_rechecked", "preop_education"):
         assert (await _item(clinic, jid, code))["__typename"] == "ChecklistItemPayload"
     # Then the refusal names the one left, even with the six day checks all confirmed
     refused = await run(clinic, START, Role.NURSE, input={"journeyId": jid, "checks": CHECKS})
@@ -322,7 +322,8 @@ async def test_publishing_checks_its_input_answers_retries_and_seeds_the_demo_ty
         ("peel", 1),
         ("photorejuvenation", 1),
     ]
-    assert len(listed[0]["checklist"]) == 12  # (the base checks and a surgery's nine)
+    # (every treatment's four checks and a surgery's twelve)
+    assert len(listed[0]["checklist"]) == 16
 
 
 FOLLOW_UP_PLAN = (

@@ -11,7 +11,7 @@ import pytest
 from domain.journey.effects import _approve
 from domain.journey.facts import ActionDetails, JourneyFacts
 from domain.journey.stages import ArrivalChannel, VisitCategory
-from domain.procedures.checklist import open_items, result_problem
+from domain.procedures.checklist import counts_on, open_items, result_problem
 from domain.procedures.leaflet import compose
 from domain.procedures.template import (
     DAY,
@@ -65,6 +65,27 @@ def test_surgery_without_its_labs_is_refused_naming_each_missing_check() -> None
     assert fields == {
         ("checklist", f"'{code}' is required for this category") for code in SURGICAL_CHECKS
     }
+
+
+def test_every_category_educates_the_client_before_treating() -> None:
+    # Seed 002 4.1: the education before a treatment ("术前(治疗前)宣教") is every treatment's
+    for category in ProcedureCategory:
+        content = dataclasses.replace(
+            BLEPHAROPLASTY,
+            category=category,
+            checklist=[i for i in BLEPHAROPLASTY.checklist if i.code != "preop_education"],
+        )
+        problems = {(p.field, p.message) for p in check_content("any", content)}
+        assert ("checklist", "'preop_education' is required for this category") in problems
+
+
+def test_vital_signs_and_the_emptied_bladder_count_on_the_day_the_examination_days_ahead() -> None:
+    monday, wednesday = date(2026, 3, 2), date(2026, 3, 4)
+    for code in ("vital_signs", "bladder_bowels_emptied", "identity_verified"):
+        assert not counts_on(code, monday, wednesday)
+        assert counts_on(code, wednesday, wednesday)
+    for code in ("general_examination", "preop_education", "lab_blood"):
+        assert counts_on(code, monday, wednesday)
 
 
 def test_a_surgery_records_the_findings_of_its_checks_and_has_photos_before_and_after() -> None:

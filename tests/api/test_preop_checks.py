@@ -1,0 +1,136 @@
+"""The checks before a treatment that the handbooks ask for beyond the labs (each test failed on
+the code before its rule):
+- a surgery's general examination (the psychological state, heart, liver and kidneys), vital
+  signs with their values, and bladder and bowels emptied before the operation (seed 003);
+- the client's education before any treatment, skin care too (seed 002 4.1).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from domain.roles import Role
+from tests.api import documents
+from tests.api.flow import PLAN, JourneyDriver
+from tests.api.procedure_support import (
+    COMPLETE_ITEM,
+    SET_TYPE,
+    START,
+    SURGICAL_CHECKLIST,
+    run,
+    set_type,
+    type_input,
+)
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+NEW_SURGICAL = ("preop_education", "general_examination", "vital_signs", "bladder_bowels_emptied")
+
+
+async def _approved(clinic: JourneyDriver, type_key: str, **plan: Any) -> str:
+    """A journey whose approved plan names `type_key`, consented and paid for: in TREATMENT's
+    stage before it, waiting for its checklist."""
+    jid = (await clinic.drive_to("EXPERT_REVIEW"))["id"]
+    final = {**PLAN, "procedureType": type_key, **plan}
+    approval = {"journeyId": jid, "decision": "APPROVE", "points": "as agreed", "finalPlan": final}
+    await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    await clinic.sign_consent(jid)
+    if plan.get("requiresAnesthesia"):
+        anesthesia = {
+            "kind": "ANESTHESIA",
+            "signerName": "Anna Nowak",
+            "templateId": "anesthesia-consent",
+            "templateVersion": "1",
+            "rightsExplained": True,
+        }
+        await clinic.ok(documents.SIGN_CONSENT, Role.EXPERT, journeyId=jid, **anesthesia)
+    await clinic.pay(jid)
+    return jid
+
+
+async def _complete(clinic: JourneyDriver, jid: str, items: list[dict[str, Any]]) -> None:
+    for item in items:
+        result = {"result": "normal"} if item.get("needsResult") else {}
+        done = await run(
+            clinic,
+            COMPLETE_ITEM,
+            Role.EXPERT,
+            input={"journeyId": jid, "itemCode": item["code"], **result},
+        )
+        assert done["__typename"] == "ChecklistItemPayload", done
+
+
+async def test_a_surgery_waits_for_the_general_examination_vital_signs_and_an_empty_bladder(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    type_key = f"bleph-{uuid.uuid4().hex[:6]}"
+    photos = [{"code": "before", "offsetDays": 0}, {"code": "suture_removal", "offsetDays": 7}]
+    # Given a surgical type as the rules stood before seed 003's examination and preparation
+    older = [item for item in SURGICAL_CHECKLIST if item["code"] not in NEW_SURGICAL]
+    surgery = type_input(type_key, category="SURGERY", checklist=older, photoSchedule=photos)
+    # When it is published, Then it is refused naming each check it lacks
+    refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=surgery)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [
+        {"field": "checklist", "message": f"'{code}' is required for this category"}
+        for code in NEW_SURGICAL
+    ]
+    # And the examination and the vital signs are refused without their findings
+    unrecorded = [{**item, "needsResult": False} for item in SURGICAL_CHECKLIST]
+    no_findings = {**surgery, "checklist": unrecorded}
+    refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=no_findings)
+    fields = {p["field"] for p in refused["problems"]}
+    for code in ("general_examination", "vital_signs"):
+        index = next(i for i, item in enumerate(unrecorded) if item["code"] == code)
+        assert f"checklist[{index}].needsResult" in fields
+
+    # Given the type with them, and a journey on it with every older check done
+    await set_type(clinic, {**surgery, "checklist": SURGICAL_CHECKLIST})
+    jid = await _approved(clinic, type_key, requiresAnesthesia=True)
+    await _complete(clinic, jid, older)
+    # When treatment is asked to start, Then it waits for the new ones, named
+    refused = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    assert refused["__typename"] == "ChecklistIncomplete", refused
+    assert refused["openItems"] == list(NEW_SURGICAL)
+    # And the vital signs are not taken without their values
+    bare = {"journeyId": jid, "itemCode": "vital_signs"}
+    no_values = await run(clinic, COMPLETE_ITEM, Role.NURSE, input=bare)
+    assert no_values["problems"] == [{"field": "result", "message": "this item needs its result"}]
+    await _complete(clinic, jid, [i for i in SURGICAL_CHECKLIST if i["code"] in NEW_SURGICAL])
+    started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    assert started["journey"]["stage"] == "TREATMENT", started
+
+
+async def test_a_skin_care_treatment_waits_for_the_client_s_education(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    type_key = f"peel-{uuid.uuid4().hex[:6]}"
+    day_checks = [
+        {"code": code, "label": code.replace("_", " ")}
+        for code in ("identity_verified", "plan_verified", "contraindications_rechecked")
+    ]
+    # Given a skin-care type whose checklist has the checks of the day only
+    peel = type_input(type_key, category="SKIN_CARE", checklist=day_checks)
+    # When it is published, Then it is refused: the education is every treatment's
+    refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=peel)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [
+        {"field": "checklist", "message": "'preop_education' is required for this category"}
+    ]
+    # Given it with the education, and a journey on it with the day's checks done
+    education = {"code": "preop_education", "label": "what to expect, how to help, aftercare"}
+    await set_type(clinic, {**peel, "checklist": [*day_checks, education]})
+    jid = await _approved(clinic, type_key)
+    await _complete(clinic, jid, day_checks)
+    # When treatment is asked to start, Then it waits for the education
+    refused = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    assert (refused["__typename"], refused["openItems"]) == (
+        "ChecklistIncomplete",
+        ["preop_education"],
+    )
+    await _complete(clinic, jid, [education])
+    started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    assert started["journey"]["stage"] == "TREATMENT", started
