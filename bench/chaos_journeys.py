@@ -228,7 +228,12 @@ class Crew:
             (
                 "handOver",
                 Role.NURSE,
-                {**j, "aftercare": "no make-up today", "discomfort": discomfort},
+                {
+                    **j,
+                    "aftercare": "no make-up until tomorrow",
+                    "discomfort": discomfort,
+                    "course": "AS_PLANNED",
+                },
             ),
         ]
 

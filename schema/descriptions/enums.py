@@ -34,6 +34,10 @@ DESCRIPTIONS = {
     "ConsentKind.DATA_SHARING": "Written consent to share the client's file, or parts of it, "
     "with someone outside the clinic (`recordFileDisclosure` needs one signed, not withdrawn); "
     "it outlives its journey and is withdrawn at any time.",
+    "TreatmentCourse": "How a treatment went, as the treating doctor tells it at the handover.",
+    "TreatmentCourse.AS_PLANNED": "As the approved plan said, without deviations.",
+    "TreatmentCourse.WITH_DEVIATIONS": "Otherwise than planned in some way (a change of the "
+    "procedure, an intra-operative event); `courseNote` says how.",
     "SignerCapacity": "In what capacity someone signs a consent.",
     "SignerCapacity.CLIENT": "The client signs for themself (18 or older).",
     "SignerCapacity.GUARDIAN": "A guardian signs for the client (needed under 18).",

@@ -168,7 +168,8 @@ DESCRIPTIONS = {
     "ProductInput.name": "The product's name.",
     "ProductInput.lotNumber": "Its lot number.",
     "ProductInput.dose": "The dose given, with its unit.",
-    "HandOverInput": "The post-op handover: aftercare and discomfort notes for the client.",
+    "HandOverInput": "The post-op handover: how the treatment went, aftercare and discomfort "
+    "notes for the client.",
     "HandOverInput.journeyId": _JOURNEY_ID,
     "HandOverInput.aftercare": "Written aftercare instructions.",
     "HandOverInput.nextRecheckAt": "The next recheck booked, if any (UTC when sent without an "
@@ -176,6 +177,12 @@ DESCRIPTIONS = {
     "(`Journey.nextRecheckAt`; moved by `amendRecord` with `next_recheck_at`) and put on the "
     "list of whoever makes the clinic's after-care calls as a RECHECK task due 24 hours "
     "before it.",
+    "HandOverInput.course": "How the treatment went, as the treating doctor tells the "
+    "consultant (seed 003 9.1, seed 002 4.3). Required: null is refused (nullable only for "
+    "clients written before it was). Kept in the handover's record, read in the journey's "
+    "`history` (`details.course`).",
+    "HandOverInput.courseNote": "The doctor's short assessment: required with WITH_DEVIATIONS "
+    "(what differed from the plan and what was done about it), optional otherwise.",
     "DiscomfortNotesInput.normal": "What is normal and when it passes.",
     "DiscomfortNotesInput.callNow": "What is not normal and means call the clinic now.",
     "DiscomfortNotesInput.selfCare": "What the client can do themselves.",

@@ -29,7 +29,7 @@ from schema.journeys.actions import (
 )
 from schema.journeys.contraindications import treatment_gate
 from schema.procedures.checklist import checklist_gate
-from schema.procedures.handover import discomfort_problems
+from schema.procedures.handover import TreatmentCourse, course_problems, discomfort_problems
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.lots import record_products
 from schema.procedures.treatment_record import team_problems
@@ -144,6 +144,8 @@ class HandOverInput:
         "procedure type (its notes are used); required otherwise.",
     )
     next_recheck_at: datetime | None = None
+    course: TreatmentCourse | None = None
+    course_note: str | None = None
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -238,6 +240,7 @@ async def complete_treatment(
 
 async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyResult:
     problems: list[FieldProblem] = check_text("aftercare", input.aftercare, required=True)
+    problems += course_problems(input.course, input.course_note)
     problems += await discomfort_problems(info, input.journey_id, input.discomfort)
     # Kept in the handover's record, from which the read model writes the caller's reminder
     # (`store.recheck_tasks`); the journey itself does nothing at that time.

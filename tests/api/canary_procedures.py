@@ -57,6 +57,7 @@ async def follow_a_procedure_type(visit: Visit) -> None:
     await visit.step(
         Role.EXPERT, "completeTreatment", journey, performerId=performer, products=[{}]
     )
-    await visit.step(Role.NURSE, "handOver", journey)  # the notes from the procedure type
+    # The notes from the procedure type; the course note marked
+    await visit.step(Role.NURSE, "handOver", journey, course="AS_PLANNED")
     done = await visit.step(Role.SUPERVISOR, "closeFollowUps", journey)
     assert done["stage"] == "COMPLETED", done

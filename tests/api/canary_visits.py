@@ -205,7 +205,9 @@ async def treat_one_client(visit: Visit) -> str:
     await visit.step(
         Role.NURSE, "completeTreatment", journey, performerId=performer, products=products
     )
-    await visit.step(Role.NURSE, "handOver", journey, discomfort={})  # every part marked
+    await visit.step(  # every part marked
+        Role.NURSE, "handOver", journey, discomfort={}, course="WITH_DEVIATIONS"
+    )
     # Withdrawn after the treatment: recorded, and the care goes on.
     await visit.step(Role.NURSE, "withdrawConsent", journey, kind="PROCEDURE")
     done = await follow_up_with_aftercare(visit, journey)

@@ -197,6 +197,7 @@ class JourneyDriver:
             journeyId=jid,
             aftercare="no make-up today",
             discomfort=discomfort,
+            course="AS_PLANNED",
         )
 
     async def complete_follow_up(self, jid: str, follow_up_id: str) -> dict[str, Any]:

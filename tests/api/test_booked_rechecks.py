@@ -42,7 +42,13 @@ DISCOMFORT = {
 
 
 def _hand_over(jid: str, **extra: Any) -> dict[str, Any]:
-    return {"journeyId": jid, "aftercare": "no make-up today", "discomfort": DISCOMFORT, **extra}
+    return {
+        "journeyId": jid,
+        "aftercare": "no make-up until tomorrow",
+        "discomfort": DISCOMFORT,
+        "course": "AS_PLANNED",
+        **extra,
+    }
 
 
 def _at(moment: str) -> datetime:

@@ -228,14 +228,24 @@ async def test_a_discomfort_note_says_when_the_normal_passes(fresh_clinic: Fresh
     notes = {"normal": "swelling", "callNow": "fever", "selfCare": "cold", "activities": "-"}
     # When the notes leave out when the swelling passes, the handover is refused
     answer = await clinic.act(
-        documents.HAND_OVER, Role.NURSE, journeyId=jid, aftercare="no make-up", discomfort=notes
+        documents.HAND_OVER,
+        Role.NURSE,
+        journeyId=jid,
+        aftercare="no make-up",
+        discomfort=notes,
+        course="AS_PLANNED",
     )
     assert answer["__typename"] == "ValidationFailed", answer
     assert [p["field"] for p in answer["problems"]] == ["discomfort.passes"]
     # Then with it the client goes home
     notes["passes"] = "within three days"
     handed = await clinic.ok(
-        documents.HAND_OVER, Role.NURSE, journeyId=jid, aftercare="no make-up", discomfort=notes
+        documents.HAND_OVER,
+        Role.NURSE,
+        journeyId=jid,
+        aftercare="no make-up",
+        discomfort=notes,
+        course="AS_PLANNED",
     )
     assert handed["stage"] == "FOLLOW_UP", handed
 

@@ -203,7 +203,12 @@ async def test_a_hand_over_key_reused_with_other_notes_is_a_conflict(
         "selfCare": "ice",
         "activities": "-",
     }
-    handover = {"journeyId": journey["id"], "discomfort": discomfort, "idempotencyKey": key}
+    handover = {
+        "journeyId": journey["id"],
+        "discomfort": discomfort,
+        "course": "AS_PLANNED",
+        "idempotencyKey": key,
+    }
     first = await driver.act(
         documents.HAND_OVER, Role.NURSE, **handover, aftercare="no make-up today"
     )

@@ -2,7 +2,9 @@
 the code before its rule):
 - a surgery's general examination (the psychological state, heart, liver and kidneys), vital
   signs with their values, and bladder and bowels emptied before the operation (seed 003);
-- the client's education before any treatment, skin care too (seed 002 4.1).
+- the client's education before any treatment, skin care too (seed 002 4.1);
+- the treating doctor's word on how the treatment went, kept with the handover (seed 003 9.1,
+  seed 002 4.3).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from tests.api.procedure_support import (
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 NEW_SURGICAL = ("preop_education", "general_examination", "vital_signs", "bladder_bowels_emptied")
+HISTORY = (
+    "query H($id: ID!) { journey(id: $id) { ... on Journey { stage history { action details } } } }"
+)
 
 
 async def _approved(clinic: JourneyDriver, type_key: str, **plan: Any) -> str:
@@ -134,3 +139,39 @@ async def test_a_skin_care_treatment_waits_for_the_client_s_education(
     await _complete(clinic, jid, [education])
     started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
     assert started["journey"]["stage"] == "TREATMENT", started
+
+
+async def test_the_handover_keeps_how_the_treatment_went(fresh_clinic: FreshClinic) -> None:
+    # Given a treated journey at its handover
+    clinic = await fresh_clinic()
+    jid = (await clinic.drive_to("HANDOVER"))["id"]
+    handover = {"journeyId": jid, "aftercare": "no make-up until tomorrow", "discomfort": _NOTES}
+    # When the doctor hands over without saying how it went, or with deviations left unsaid
+    unsaid = await clinic.act(documents.HAND_OVER, Role.EXPERT, **handover)
+    unexplained = await clinic.act(
+        documents.HAND_OVER, Role.EXPERT, **handover, course="WITH_DEVIATIONS"
+    )
+    # Then both are refused on their fields
+    assert unsaid["__typename"] == "ValidationFailed", unsaid
+    assert [p["field"] for p in unsaid["problems"]] == ["course"]
+    assert [p["field"] for p in unexplained["problems"]] == ["courseNote"]
+    # When the doctor says it went otherwise than planned, and how
+    note = "left lid: a small bleeder cauterised, 10 min longer"
+    handed = await clinic.ok(
+        documents.HAND_OVER, Role.EXPERT, **handover, course="WITH_DEVIATIONS", courseNote=note
+    )
+    assert handed["stage"] == "FOLLOW_UP", handed
+    # Then the consultant reads it in the journey's history, with the handover
+    seen = await run(clinic, HISTORY, Role.CONSULTANT, id=jid)
+    (record,) = [e["details"] for e in seen["history"] if e["action"] == "hand_over"]
+    assert (record["course"], record["course_note"]) == ("WITH_DEVIATIONS", note)
+    assert record["aftercare"] == "no make-up until tomorrow"
+
+
+_NOTES = {
+    "normal": "mild swelling",
+    "passes": "within three days",
+    "callNow": "fever, severe pain",
+    "selfCare": "cold compress",
+    "activities": "no sauna for a week",
+}

@@ -167,6 +167,7 @@ async def test_a_journey_keeps_its_version_and_treatment_waits_for_its_checklist
         Role.EXPERT,
         journeyId=jid,
         aftercare="as the leaflet says",
+        course="AS_PLANNED",
         discomfort={"language": "pl", **adjusted, "activities": activities},
     )
     # Then the follow-ups are version 1's plan, not version 2's
