@@ -1,4 +1,4 @@
-"""Clinic administration: clinics and staff accounts, for the ADMIN role only.
+"""Clinic administration: staff accounts (clinics: `schema.admin.clinics`), for the ADMIN role only.
 
 Every change is a row the administrator's key can replay: a retry with the same
 `idempotencyKey` answers the first result; the same key with another input is a `Conflict`.
@@ -19,7 +19,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain import passwords
-from domain.errors import Conflict as DomainConflict
 from domain.errors import FieldProblem
 from domain.errors import NotAuthorized as DomainNotAuthorized
 from domain.errors import ValidationFailed as DomainValidationFailed
@@ -32,10 +31,6 @@ from domain.store.models import StaffAccount
 from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.admin.types import (
-    Clinic,
-    ClinicPayload,
-    ClinicResult,
-    CreateClinicInput,
     CreateStaffAccountInput,
     ResetStaffPasswordInput,
     StaffAccountPayload,
@@ -60,7 +55,7 @@ from schema.ids import decode_id
 from schema.staff.types import StaffMember
 
 
-def _invalid(problems: list[FieldProblem]) -> ValidationFailed:
+def invalid_input(problems: list[FieldProblem]) -> ValidationFailed:
     failed = from_domain(DomainValidationFailed(problems))
     assert isinstance(failed, ValidationFailed)
     return failed
@@ -99,55 +94,6 @@ def _payload(row: StaffAccount) -> StaffAccountPayload:
     )
 
 
-async def create_clinic(info: Info[Context, None], input: CreateClinicInput) -> ClinicResult:
-    bad_key = records.key_problem(input.idempotency_key)
-    problems = accounts.clinic_problems(str(input.clinic_id), input.name, input.timezone)
-    if bad_key or problems:
-        return _invalid([*problems, *([bad_key] if bad_key else [])])
-    claims = info.context.claims
-    ledger = await idempotency.claim(info, claims.account_id, input) if claims else None
-    if idempotency.reused(ledger):
-        return idempotency.conflict()
-    row, made_here = await _clinic_of_this_request(info, input)
-    if row is None:
-        return from_domain(DomainConflict(f"clinic {input.clinic_id} exists"))  # type: ignore[return-value]
-    if made_here:
-        note_access(f"clinic:{row.id}", info.field_name)  # one entry for the one change
-    return ClinicPayload(clinic=Clinic.from_row(row))
-
-
-async def _clinic_of_this_request(
-    info: Info[Context, None], input: CreateClinicInput
-) -> tuple[ClinicRow | None, bool]:
-    """The clinic this request makes, and whether this attempt made it; None when its id is
-    another request's clinic.
-
-    The clinic's id is the caller's, so a clinic found under it tells nothing of who made it.
-    The key is settled in the transaction that makes the clinic: of the attempts of one request
-    (a retry racing the first, or one after a lost answer), the one that settles it makes the
-    clinic, and the others find it settled and answer that clinic. (Looked up first, the first
-    attempt, overtaken by its retry, took the clinic the retry made for another request's.)"""
-    clinic_id = str(input.clinic_id)
-    settled = (
-        idempotency.settled_key(info.context.claims.account_id, input)
-        if info.context.claims
-        else None
-    )
-    try:
-        async with in_transaction():
-            if settled is not None and not await records.settle_unsettled(*settled, clinic_id):
-                return await ClinicRow.get_or_none(id=clinic_id), False  # another attempt's
-            if await ClinicRow.exists(id=clinic_id):
-                raise _Taken  # rolls the key's settlement back: the request made nothing
-            return await accounts.create_clinic(clinic_id, input.name, input.timezone), True
-    except _Taken:
-        return None, False
-
-
-class _Taken(Exception):
-    """The clinic id is another request's clinic."""
-
-
 async def _not_found(info: Info[Context, None], input: object, what: str) -> NotFound | Conflict:
     """`what` is not found, or the key stands for another request (`Conflict`)."""
     claims, refusal = info.context.claims, not_found(what)
@@ -163,7 +109,7 @@ async def create_staff_account(
     problems += password_problems("temporaryPassword", input.temporary_password)
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key or problems:
-        return _invalid([*problems, *([bad_key] if bad_key else [])])
+        return invalid_input([*problems, *([bad_key] if bad_key else [])])
     if not await ClinicRow.exists(id=input.clinic_id):
         return await _not_found(info, input, "clinic")
     taken = await _username_taken(info, input)
@@ -191,7 +137,7 @@ async def _username_taken(
         account_id = _account_id(claim)
         return account_id is not None and await StaffAccount.exists(id=account_id)
 
-    taken = _invalid([FieldProblem("username", "already taken")])
+    taken = invalid_input([FieldProblem("username", "already taken")])
     return await idempotency.refusal_answer(
         info, claims.account_id, input, taken, went_through=made_it
     )
@@ -227,7 +173,7 @@ async def _create_placed(
         raced = account_id and await StaffAccount.get_or_none(id=account_id)
         if raced:
             return _payload(raced)
-        return _invalid([FieldProblem("username", "already taken")])
+        return invalid_input([FieldProblem("username", "already taken")])
     note_access(f"staff:{row.id}", info.field_name)
     await _remember(info, input, row.id)
     return _payload(row)
@@ -313,7 +259,7 @@ async def _change_account(
     taken before the key is claimed: a full queue answers `Unavailable`, nothing claimed."""
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key or problems:
-        return _invalid([*problems, *([bad_key] if bad_key else [])])
+        return invalid_input([*problems, *([bad_key] if bad_key else [])])
     row = await _account(staff_id)
     if row is None:
         return await _not_found(info, input, "staff account")

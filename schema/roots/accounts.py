@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.admin import clinics
 from schema.admin import mutations as admin
 from schema.staff import account
 from schema.staff.mutations import LoginResult, login
@@ -22,7 +23,7 @@ class AccountMutations:
         description="A new password; every token of yours is signed out.",
     )
     create_clinic = strawberry.mutation(
-        resolver=admin.create_clinic, description="Administrator: a new clinic."
+        resolver=clinics.create_clinic, description="Administrator: a new clinic."
     )
     create_staff_account = strawberry.mutation(
         resolver=admin.create_staff_account,
