@@ -58,6 +58,14 @@ def minor_units(currency: str) -> int:
     """Decimal places of the currency's minor unit (ISO 4217)."""
     if not is_currency(currency):
         raise MoneyError(f"{currency!r} is not an ISO 4217 currency code")
+    return _precision(currency)
+
+
+# Babel looks the precision up anew on every call, and a month's report asks for it for every
+# payment of the month, in a handful of currencies. Only ISO 4217 codes reach it, so the
+# cache holds a few hundred entries at most.
+@functools.cache
+def _precision(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
