@@ -103,6 +103,8 @@ async def _payment_records(
     if journey_ids is not None:
         events = events.filter(journey_id__in=journeys_in(journey_ids))
     rows = await events.order_by("at", "id")
+    if not rows:
+        return []
     records = await JourneyRecord.filter(id__in=[r.record_id for r in rows if r.record_id])
     bodies = {str(r.id): r.body for r in records}
     found = []

@@ -14,6 +14,7 @@ from domain.aftercare.tasks import TaskKind, TaskStatus
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
 from domain.store.billing_reads import kept_by_bill, lines_paid_in, money_moved
+from domain.store.consultant_figures import consultant_months
 from domain.store.history import client_history
 from domain.store.models import JourneyRecord
 from domain.store.photo_tasks import settle_photo_tasks
@@ -34,6 +35,16 @@ async def _a_month_of_bills(clinic_id: str) -> Any:
     )
     await paid.save()
     return await lines_paid_in(clinic_id, utc(1), utc(1, month=12))
+
+
+async def _a_months_consultant_figures(clinic_id: str) -> Any:
+    """A month with a first visit, assigned by the desk and paid (the month's journeys, their
+    money and their splits are named by subquery)."""
+    journey_id = await money_rows.journey(clinic_id, utc(3))
+    await money_rows.assigned(clinic_id, journey_id, "consultant-1", utc(3))
+    paid = money_rows.payment_row(clinic_id, journey_id, minor=1_000, receipt=1, at=utc(4))
+    await paid.save()
+    return await consultant_months(clinic_id, "2026-11")
 
 
 async def _a_journeys_money(clinic_id: str) -> Any:
@@ -64,6 +75,7 @@ READS: dict[str, Callable[[str], Awaitable[Any]]] = {
     ),
     "a month's money": lambda clinic_id: money_moved(clinic_id, utc(1), utc(1, month=12)),
     "a month's paid lines": _a_month_of_bills,
+    "a month's consultant figures": _a_months_consultant_figures,
     "a journey's money": _a_journeys_money,
     "what bills hold": lambda _: kept_by_bill([str(uuid.uuid4())]),
     "a journey's photos": _a_journeys_photos,
