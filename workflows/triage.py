@@ -94,6 +94,10 @@ SKIP_TIMED_OUT = "desk-hand-on-skips-timed-out"
 # The change after which a desk keeps one open alert per journey and kind and at most
 # `domain.triage.alerts.ALERTS_KEPT` a day: runs recorded before it kept every alert.
 ALERTS_BOUNDED = "desk-alerts-bounded"
+# The change after which a stand-in the supervisor names (reassignClient, OWNER_STAND_IN) leaves
+# the revenue and the client with the owner (`domain.triage.overrides.reassign`): runs recorded
+# before it credited both to the stand-in.
+STAND_IN_KEEPS_OWNER = "desk-stand-in-keeps-owner"
 
 
 def desk_workflow_id(clinic_id: str) -> str:
@@ -318,6 +322,7 @@ class TriageDeskWorkflow:
                 hand_over_once=once,
                 skips_timed_out=lambda: self._skips_timed_out(now),
                 alerts_bounded=self._alerts_bounded,
+                stand_in_kept=lambda: workflow.patched(STAND_IN_KEEPS_OWNER),
             )
         )
         return await self._reply(entries)

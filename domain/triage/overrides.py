@@ -5,16 +5,18 @@ Records are never rubbed out: a correction is a new entry that points at the one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.journey.stages import VisitCategory
+from domain.triage.alerts import always
 from domain.triage.commands import OrderCommand, OverrideCommand, SeatCommand, in_desk_words
 from domain.triage.decision import Route
 from domain.triage.desk import Assignment, DeskState, MakeUp, Seat
 from domain.triage.entries import DeskEntry, EntryKind
 from domain.triage.ledger import new_entry
-from domain.triage.revenue import CreditRule, credits_for, owner_after
+from domain.triage.revenue import CreditRule, credits_for, owner_after, stand_in_credit
 
 VIP_COUNT_KEY = "VIP"
 
@@ -64,7 +66,14 @@ def set_order(desk: DeskState, command: OrderCommand, now: datetime) -> DeskEntr
     )
 
 
-def reassign(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
+def reassign(
+    desk: DeskState,
+    command: OverrideCommand,
+    now: datetime,
+    stand_in_kept: Callable[[], bool] = always,
+) -> DeskEntry:
+    """`stand_in_kept`: whether a stand-in leaves the revenue and the client with the owner (a
+    desk run begun before credited both to the stand-in); asked only for a stand-in."""
     assert command.journey_id and command.consultant_id and command.rule
     assignment = desk.assignments[command.journey_id]
     previous, new, rule = assignment.consultant_id, command.consultant_id, command.rule
@@ -82,8 +91,10 @@ def reassign(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEn
     assignment.consultant_id = new
     assignment.accepted, assignment.accept_by = True, None
     credits = credits_for(rule, previous, new)
-    assignment.credited_to = [c.consultant_id for c in credits]
     owner = owner_after(rule, previous, new)
+    if rule is CreditRule.OWNER_STAND_IN and stand_in_kept():
+        credits, owner = stand_in_credit(assignment.credited_to, previous), None
+    assignment.credited_to = [c.consultant_id for c in credits]
     split = ", ".join(f"{c.consultant_id} {c.percent}%" for c in credits)
     return new_entry(
         desk,

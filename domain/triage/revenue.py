@@ -48,6 +48,13 @@ def credits_for(rule: CreditRule, previous: str | None, new: str) -> list[Credit
     return [Credit(new, 100, rule)]
 
 
+def stand_in_credit(credited_to: list[str], previous: str) -> list[Credit]:
+    """A stand-in the supervisor names serves for the consultant the revenue was credited to (the
+    owner; else the one assigned): "业绩算首诊咨询师的业绩", the stand-in gets none of it."""
+    owner = credited_to[0] if len(credited_to) == 1 else previous
+    return [Credit(owner, 100, CreditRule.OWNER_STAND_IN)]
+
+
 def assignment_credit(consultant_id: str, credited_to: tuple[str, ...]) -> list[Credit]:
     """At triage: the receiving consultant, unless they stand in for the owner."""
     if credited_to and credited_to != (consultant_id,):

@@ -92,11 +92,16 @@ def override(
     hand_over_once: bool = True,
     skips_timed_out: Callable[[], bool] = always,
     alerts_bounded: BoundAsked = always,
+    stand_in_kept: Callable[[], bool] = always,
 ) -> list[DeskEntry]:
     """`skips_timed_out` is asked once the override is made, as only then may a leaver's
-    client be due (`ledger.expire_overdue`): the workflow answers from its history."""
+    client be due (`ledger.expire_overdue`): the workflow answers from its history, as it does
+    `stand_in_kept` (`overrides.reassign`)."""
     check_override(desk, command)
-    entries = [_OVERRIDES[command.kind](desk, command, now)]
+    if command.kind is OverrideKind.REASSIGN:
+        entries = [reassign(desk, command, now, stand_in_kept)]
+    else:
+        entries = [_OVERRIDES[command.kind](desk, command, now)]
     # A leaver's clients waiting at the desk go to the next free consultant at once, and any
     # client due meets the 10-minute rule as the desk's clock would apply it.
     skip = skips_timed_out()

@@ -1,0 +1,119 @@
+"""Revenue attribution when the supervisor moves a client (seed 004 "业绩平分",
+"业绩及顾客均仍归属原咨询师", "可得到30%的销售业绩", "改派后应补派一个初诊给A"): who is credited,
+who owns the client afterwards, and what happens to the turns."""
+
+from __future__ import annotations
+
+from domain.journey.stages import VisitCategory
+from domain.triage.commands import OverrideCommand, OverrideKind
+from domain.triage.desk import DeskState
+from domain.triage.entries import DeskEntry
+from domain.triage.revenue import CreditRule
+from domain.triage.service import override
+from tests.support import SUPERVISOR
+from tests.unit.triage_builders import NOW, client, desk, first, owed, run, turns
+
+
+def _reassign(state: DeskState, journey_id: str, to: str, rule: CreditRule) -> DeskEntry:
+    command = OverrideCommand(
+        SUPERVISOR,
+        OverrideKind.REASSIGN,
+        note_id="note-why",
+        journey_id=journey_id,
+        consultant_id=to,
+        rule=rule,
+    )
+    entry, *_ = override(state, command, NOW)
+    return entry
+
+
+def _credits(entry: DeskEntry) -> list[tuple[str, int]]:
+    return [(c.consultant_id, c.percent) for c in entry.credits]
+
+
+def test_a_wrong_assignment_not_the_consultants_fault_splits_half_and_half() -> None:
+    # Given a first visit the rotation gave to A that belonged to B
+    state = desk("A", "B", "C")
+    run(state, [first(journey_id="j")])
+
+    entry = _reassign(state, "j", "B", CreditRule.WRONG_ASSIGNMENT_SHARED)
+
+    assert _credits(entry) == [("A", 50), ("B", 50)]
+    assert (entry.transfers_ownership, entry.owner_id) == (True, "B")
+    assert state.assignments["j"].credited_to == ["A", "B"]
+
+
+def test_a_wrong_assignment_the_consultant_caused_goes_back_whole_to_the_original() -> None:
+    # Given A received B's client by A's own doing; the client goes back to B
+    state = desk("A", "B")
+    run(state, [first(journey_id="j")])
+
+    entry = _reassign(state, "j", "B", CreditRule.WRONG_ASSIGNMENT_BY_CONSULTANT)
+
+    assert _credits(entry) == [("B", 100)]
+    assert entry.owner_id == "B"
+
+
+def test_a_joint_review_keeps_thirty_percent_the_turn_and_the_client() -> None:
+    state = desk("A", "B")
+    run(state, [first(journey_id="j")])
+
+    entry = _reassign(state, "j", "B", CreditRule.JOINT_REVIEW)
+
+    assert _credits(entry) == [("A", 30), ("B", 70)]
+    assert not entry.transfers_ownership
+    assert (turns(state), owed(state)) == ({"A": 1}, {})
+
+
+def test_a_referral_found_mid_consultation_goes_to_the_referrers_consultant_and_owes_a_turn() -> (
+    None
+):
+    state = desk("A", "B", "C")
+    run(state, [first(journey_id="j")])
+
+    entry = _reassign(state, "j", "B", CreditRule.REFERRAL_FOUND)
+
+    # Not a turn for B, A's turn is given again later
+    assert _credits(entry) == [("B", 100)]
+    assert entry.owner_id == "B"
+    assert (turns(state), owed(state)) == ({}, {"A": 1})
+    assert run(state, [first()]).consultants == ["A"]
+
+
+def test_a_client_who_asks_for_another_consultant_moves_revenue_and_ownership() -> None:
+    state = desk("A", "B")
+    run(state, [first(journey_id="j")])
+
+    entry = _reassign(state, "j", "B", CreditRule.CLIENT_REQUEST)
+
+    assert _credits(entry) == [("B", 100)]
+    assert entry.owner_id == "B"
+
+
+def test_a_stand_in_the_supervisor_names_serves_for_the_owner_who_keeps_revenue_and_client() -> (
+    None
+):
+    # Given a return visit with its owner A, who cannot come after all
+    state = desk("A", "B", "C")
+    run(state, [client(VisitCategory.RETURN_VISIT, owner_id="A", journey_id="j")])
+
+    # When the supervisor has B stand in for A
+    entry = _reassign(state, "j", "B", CreditRule.OWNER_STAND_IN)
+
+    # Then B serves, the revenue is A's and A still owns the client
+    assert state.assignments["j"].consultant_id == "B"
+    assert _credits(entry) == [("A", 100)]
+    assert state.assignments["j"].credited_to == ["A"]
+    assert not entry.transfers_ownership
+
+
+def test_a_second_stand_in_still_credits_the_owner() -> None:
+    # Given a return visit whose owner A is away: the desk gave it to a stand-in, B
+    state = desk("A:away", "B", "C")
+    run(state, [client(VisitCategory.RETURN_VISIT, owner_id="A", journey_id="j")])
+    assert state.assignments["j"].consultant_id == "B"
+
+    entry = _reassign(state, "j", "C", CreditRule.OWNER_STAND_IN)
+
+    assert _credits(entry) == [("A", 100)]
+    assert not entry.transfers_ownership
