@@ -18,6 +18,9 @@ Lock order, so that no two transactions can each hold what the other waits for:
 - A journey's writer (`projection.apply_change`, and `recheck_tasks.follow_booking_correction`
   under `amendRecord`): the journey's row (FOR UPDATE) with its event, stays and counters, the
   shared locks (in their numbers' order), then task rows.
+- A complication the client calls in (`reportComplicationCall`): the shared locks on the doctors
+  its task may name (the approving expert, the treatment's performer), first in its
+  transaction, then the doctor chosen among them and its new rows written.
 A writer takes its shared locks before it touches any task row, and never asks for a clinic's
 or an account's row (it only reads accounts): waiting for the exclusive lock, it holds nothing
 the change will ask for. The change takes the exclusive lock before any task row, and asks

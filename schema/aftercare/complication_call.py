@@ -36,7 +36,8 @@ from domain.store.aftercare import ComplicationReport as ReportRow
 from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.escalations import open_escalated_task
 from domain.store.models import Journey as JourneyRow
-from domain.store.treating_doctor import treating_doctor
+from domain.store.staff_locks import accounts_named
+from domain.store.treating_doctor import performer_of, treating_doctor
 from schema import idempotency
 from schema.aftercare.complication_call_types import (
     ComplicationCallResult,
@@ -122,11 +123,17 @@ async def _write(
     """The report and the doctor's task, in one transaction; an attempt of the same request
     that wrote them first is answered instead (the ids come from the key's claim)."""
     facts = facts_from_json(parent.facts)
-    doctor = await treating_doctor(parent.id, parent.clinic_id, facts.expert_id, still_here=True)
     the_task = task_id(parent.id, f"call:{report_id}", TaskKind.COMPLICATION)
     now = datetime.now(UTC)
     try:
         async with in_transaction():
+            # The doctors the task may name, held before one is chosen: none of them is
+            # deactivated between the check that they are still here and the write, when their
+            # tasks would have been moved already (`staff_locks`).
+            await accounts_named([facts.expert_id, await performer_of(parent.id)])
+            doctor = await treating_doctor(
+                parent.id, parent.clinic_id, facts.expert_id, still_here=True
+            )
             report = await ReportRow.create(
                 id=report_id,
                 clinic_id=parent.clinic_id,
