@@ -68,7 +68,11 @@ async def my_tasks(
     ] = None,
     first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 20,
     after: Annotated[
-        str | None, strawberry.argument(description="The `endCursor` of the page before.")
+        str | None,
+        strawberry.argument(
+            description="The `endCursor` of the page before: the next page starts after its "
+            "task's due time as it was read (a task moved since is placed by its new one)."
+        ),
     ] = None,
 ) -> MyTasksResult:
     claims = info.context.claims

@@ -60,7 +60,13 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
     my_tasks = strawberry.field(
         resolver=aftercare_tasks.my_tasks,
         description="Your open tasks (follow-up calls, complications, low survey scores), "
-        "earliest due first.",
+        "earliest due first. Pages are keyed on (due time, id), and a task's due time moves (a "
+        "missed call's back-off, a corrected recheck booking): a task moved later after its "
+        "page was read comes again on a later page, by the same `id` (keep one entry per id, "
+        "as it was read last); one moved earlier, behind `after`, is on no later page. "
+        "Subscribe to `tasksChanged` before reading the first page: it pushes each task added "
+        "to your list, moved or done (with its new due time) and each that left it, so pages "
+        "and pushes merged by id miss none.",
     )
     aftercare_policy = strawberry.field(
         resolver=aftercare_policy.aftercare_policy,
