@@ -10,6 +10,7 @@ from strawberry.types import Info
 from domain.journey.stages import ConsentKind
 from domain.store.consents import TEMPLATE_KEY_MAX_LENGTH
 from domain.store.consents import ConsentTemplateVersion as VersionRow
+from domain.store.key_order import by_key
 from domain.store.per_client import newest_versions
 from schema.consents.types import ConsentTemplateVersion
 from schema.context import Context
@@ -34,7 +35,8 @@ async def consent_templates(
         ),
     ] = False,
 ) -> list[ConsentTemplateVersion] | None:
-    """Your clinic's consent template versions: by template, newest version first."""
+    """Your clinic's consent template versions: by template key in code point order (as Python
+    sorts, with `latestOnly` or without: `key_order`), newest version first."""
     claims = info.context.claims
     if claims is None:
         return []
@@ -53,5 +55,5 @@ async def consent_templates(
             query = query.filter(template_key=template_key)
         if kind is not None:
             query = query.filter(kind=kind.value)
-        rows = await query.order_by("template_key", "-version").limit(LISTED)
+        rows = await by_key(query, VersionRow, "template_key", "-version").limit(LISTED)
     return [ConsentTemplateVersion.from_row(row) for row in rows]

@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.procedures.template import ProcedureContent, check_content, content_hash
 from domain.store import records
+from domain.store.key_order import by_key
 from domain.store.per_client import newest_versions
 from domain.store.procedures import ProcedureTypeVersion as VersionRow
 from domain.store.records import KeyClaim
@@ -131,7 +132,8 @@ async def procedure_types(
         ),
     ] = False,
 ) -> list[ProcedureTypeVersion] | None:
-    """Your clinic's procedure type versions: by type, newest version first."""
+    """Your clinic's procedure type versions: by type key in code point order (as Python
+    sorts, with `latestOnly` or without: `key_order`), newest version first."""
     claims = info.context.claims
     if claims is None:
         return []
@@ -144,7 +146,7 @@ async def procedure_types(
         query = VersionRow.filter(clinic_id=claims.clinic_id)
         if type_key is not None:
             query = query.filter(type_key=type_key[:100])
-        rows = await query.order_by("type_key", "-version").limit(LISTED)
+        rows = await by_key(query, VersionRow, "type_key", "-version").limit(LISTED)
     return [ProcedureTypeVersion.from_row(row) for row in rows]
 
 
