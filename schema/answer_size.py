@@ -83,9 +83,9 @@ LARGEST_PAGE = 500
 # multiplies the paged lists asked inside it (a recall's recipients, each with a client's file).
 # A payment's refunds are few (`recordRefund` takes no more), but a page of payments multiplies
 # them: before they counted as nothing, and 100 journeys' payments with their refunds passed.
-# The version lists read every version they answer whole, texts included, whatever is asked of
-# it: 30 aliases of `consentTemplates { version }` over 500 versions of 140 KB each passed as a
-# few values and held the event loop past the request's deadline.
+# The version lists answer up to 500 versions each: 30 aliases of `consentTemplates { version }`
+# over 500 versions of 140 KB each passed as a few values and held the event loop past the
+# request's deadline (each version was read whole then; its texts are now read only when asked).
 UNPAGED_LIMITS = {
     ("Query", "lotRecipients"): 1000,
     ("Query", "consentTemplates"): TEMPLATE_VERSIONS_LISTED,

@@ -1,6 +1,6 @@
 """A clinic's templates and procedure types listed by key in one order whatever the database's
-locale: by code point, as Python sorts `str` (the newest versions are sorted in Python,
-`per_client.newest_versions`; every version of them in SQL, to take the first 500).
+locale: by code point, as Python sorts `str` (every version of them here; the newest versions
+in `version_lists.newest_versions`, by the same rule), to take the first 500.
 
 A locale's collation (en_US) weighs letters before case and punctuation, so 'Filler' and
 'filler', 'filler-b' and 'filler_a' came back in one order from SQL and in another from Python.

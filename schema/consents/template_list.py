@@ -11,9 +11,11 @@ from domain.journey.stages import ConsentKind
 from domain.store.consents import TEMPLATE_KEY_MAX_LENGTH
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.key_order import by_key
-from domain.store.per_client import newest_versions
+from domain.store.sql import columns_of
+from domain.store.version_lists import newest_versions
 from schema.consents.types import ConsentTemplateVersion
 from schema.context import Context
+from schema.selection import asks_any
 
 # At most this many versions in one answer, by template, newest first.
 LISTED = 500
@@ -42,18 +44,25 @@ async def consent_templates(
         return []
     if template_key is not None and len(template_key) > TEMPLATE_KEY_MAX_LENGTH:
         return []  # names no template; the column refuses it
+    # The texts run to 140 KB a version: read only when the query asks them.
+    with_texts = asks_any(info, {"texts"})
+    columns = [c for c in columns_of(VersionRow) if with_texts or c != "texts"]
     if latest_only:
-        newest = await newest_versions(VersionRow, claims.clinic_id, "template_key")
-        rows = [
-            row
-            for row in newest
-            if template_key in (None, row.template_key) and kind in (None, ConsentKind(row.kind))
-        ][:LISTED]
+        rows = await newest_versions(
+            VersionRow,
+            claims.clinic_id,
+            "template_key",
+            limit=LISTED,
+            columns=columns,
+            equal={"template_key": template_key, "kind": kind.value if kind else None},
+        )
     else:
         query = VersionRow.filter(clinic_id=claims.clinic_id)
         if template_key is not None:
             query = query.filter(template_key=template_key)
         if kind is not None:
             query = query.filter(kind=kind.value)
-        rows = await by_key(query, VersionRow, "template_key", "-version").limit(LISTED)
-    return [ConsentTemplateVersion.from_row(row) for row in rows]
+        rows = (
+            await by_key(query, VersionRow, "template_key", "-version").limit(LISTED).only(*columns)
+        )
+    return [ConsentTemplateVersion.from_row(row, with_texts=with_texts) for row in rows]

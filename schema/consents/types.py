@@ -53,8 +53,10 @@ class ConsentTemplateVersion:
     published_at: datetime = strawberry.field(description="When it was published, in UTC.")
 
     @classmethod
-    def from_row(cls, row: VersionRow) -> ConsentTemplateVersion:
-        texts: dict[str, Any] = row.texts
+    def from_row(cls, row: VersionRow, with_texts: bool = True) -> ConsentTemplateVersion:
+        """The version; without its texts (a list whose query does not ask them), `texts` is
+        empty, and the row need not hold them."""
+        texts: dict[str, Any] = row.texts if with_texts else {}
         return cls(
             id=strawberry.ID(encode_id(TEMPLATE_ID_TYPE, row.id)),
             template_key=row.template_key,

@@ -18,15 +18,17 @@ from tortoise.exceptions import IntegrityError
 from domain.procedures.template import ProcedureContent, check_content, content_hash
 from domain.store import records
 from domain.store.key_order import by_key
-from domain.store.per_client import newest_versions
 from domain.store.procedures import ProcedureTypeVersion as VersionRow
 from domain.store.records import KeyClaim
+from domain.store.sql import columns_of
+from domain.store.version_lists import newest_versions
 from schema import idempotency
 from schema.clients.file_mutations import invalid
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, not_authorized
 from schema.procedures.inputs import SetProcedureTypeInput, to_content
-from schema.procedures.types import ProcedureTypeVersion
+from schema.procedures.types import CONTENT_FIELDS, ProcedureTypeVersion
+from schema.selection import asks_any
 
 PUBLISH_ATTEMPTS = 5
 PROCEDURE_TYPE_KIND = "procedure_type"  # the kind of id a version derives from its claim
@@ -137,17 +139,24 @@ async def procedure_types(
     claims = info.context.claims
     if claims is None:
         return []
+    # The content (names, checklist, plans, texts in every language) is read only when asked.
+    with_content = asks_any(info, CONTENT_FIELDS)
+    columns = [c for c in columns_of(VersionRow) if with_content or c != "content"]
     if latest_only:
-        # Each type's newest, however many versions the clinic published (read from the first
-        # 500 versions, types past them went missing).
-        newest = await newest_versions(VersionRow, claims.clinic_id, "type_key")
-        rows = [row for row in newest if type_key in (None, row.type_key)][:LISTED]
+        rows = await newest_versions(
+            VersionRow,
+            claims.clinic_id,
+            "type_key",
+            limit=LISTED,
+            columns=columns,
+            equal={"type_key": type_key},
+        )
     else:
         query = VersionRow.filter(clinic_id=claims.clinic_id)
         if type_key is not None:
             query = query.filter(type_key=type_key[:100])
-        rows = await by_key(query, VersionRow, "type_key", "-version").limit(LISTED)
-    return [ProcedureTypeVersion.from_row(row) for row in rows]
+        rows = await by_key(query, VersionRow, "type_key", "-version").limit(LISTED).only(*columns)
+    return [ProcedureTypeVersion.from_row(row, with_content=with_content) for row in rows]
 
 
 async def latest_version(clinic_id: str, type_key: str) -> VersionRow | None:

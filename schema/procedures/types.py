@@ -69,6 +69,17 @@ class Warranty:
     terms: list[LocalizedText] = strawberry.field(description="Its terms, per language.")
 
 
+# The fields read from a version's content column; the others have columns of their own.
+CONTENT_FIELDS = frozenset(
+    {"names", "checklist", "followUps", "photoSchedule", "discomfort", "warranty"}
+)
+
+
+def _empty(row: VersionRow) -> t.ProcedureContent:
+    category = t.ProcedureCategory(row.category)
+    return t.ProcedureContent(category, {}, [], [], [], {})
+
+
 @strawberry.type(description="One published, unchangeable version of a procedure type.")
 class ProcedureTypeVersion:
     id: strawberry.ID = strawberry.field(description="Global id of this version.")
@@ -86,8 +97,10 @@ class ProcedureTypeVersion:
     published_at: datetime = strawberry.field(description="When, in UTC.")
 
     @classmethod
-    def from_row(cls, row: VersionRow) -> ProcedureTypeVersion:
-        content = t.ProcedureContent.from_json(row.content)
+    def from_row(cls, row: VersionRow, with_content: bool = True) -> ProcedureTypeVersion:
+        """The version; without its content (a list whose query asks none of `CONTENT_FIELDS`)
+        those fields are empty, and the row need not hold it."""
+        content = t.ProcedureContent.from_json(row.content) if with_content else _empty(row)
         return cls(
             id=strawberry.ID(encode_id(VERSION_ID_TYPE, row.id)),
             type_key=row.type_key,
