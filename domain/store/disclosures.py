@@ -8,10 +8,14 @@ the record of one sharing: who received which parts, why, how, on which signed c
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from domain.journey.stages import ConsentKind
 from domain.store.consents import ConsentSignature, ConsentWithdrawal
@@ -67,19 +71,35 @@ async def current_custodian(clinic_id: str) -> RecordsCustodianAppointment | Non
     return await newest.order_by("-appointed_at", "-id").first()
 
 
-async def sharing_consent(client_id: str) -> tuple[str | None, datetime | None]:
+@asynccontextmanager
+async def client_locked(client_id: str) -> AsyncIterator[BaseDBAsyncClient]:
+    """A transaction holding the client's row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    transactions begin IMMEDIATE, one writer at a time). A disclosure checks the client's
+    DATA_SHARING consent and writes under it, and every withdrawal of one is written under it:
+    checked apart, a withdrawal committed between the check and the write let one disclosure
+    through on a consent no longer in force."""
+    async with in_transaction() as connection:
+        await Client.filter(id=client_id).select_for_update().using_db(connection).first()
+        yield connection
+
+
+async def sharing_consent(
+    client_id: str, connection: BaseDBAsyncClient | None = None
+) -> tuple[str | None, datetime | None]:
     """The client's newest signed DATA_SHARING consent not withdrawn (its signature's id), or,
     when none is in force, when the latest one was withdrawn (None: none was ever signed).
     A consent withdrawn after its journey ended has its signature's withdrawal too."""
-    signed = ConsentSignature.filter(client_id=client_id, kind=ConsentKind.DATA_SHARING.value)
+    signed = ConsentSignature.filter(
+        client_id=client_id, kind=ConsentKind.DATA_SHARING.value
+    ).using_db(connection)
     rows = await signed.order_by("-signed_at", "-id").values_list("id", flat=True)
     ids = [str(i) for i in rows]
     if not ids:
         return None, None
     withdrawn = dict(
-        await ConsentWithdrawal.filter(signature_id__in=ids).values_list(
-            "signature_id", "withdrawn_at"
-        )
+        await ConsentWithdrawal.filter(signature_id__in=ids)
+        .using_db(connection)
+        .values_list("signature_id", "withdrawn_at")
     )
     in_force = next((i for i in ids if i not in withdrawn), None)
     if in_force is not None:

@@ -29,7 +29,7 @@ from domain.client_file.kinds import DISCLOSURES_READ
 from domain.journey.facts import Actor
 from domain.store import records
 from domain.store.disclosures import FileDisclosure as DisclosureRow
-from domain.store.disclosures import current_custodian, sharing_consent
+from domain.store.disclosures import client_locked, current_custodian, sharing_consent
 from domain.store.models import Client as ClientRow
 from schema import idempotency
 from schema.audit.collector import note_access, note_write
@@ -41,6 +41,7 @@ from schema.clients.disclosure_types import (
     FileDisclosuresResult,
     RecordFileDisclosureInput,
     RecordFileDisclosureResult,
+    SharingConsentMissing,
     sharing_consent_missing,
 )
 from schema.clients.file_access import visible_client
@@ -86,9 +87,10 @@ async def record_file_disclosure(
     disclosure_id = disclosure_id or str(uuid.uuid4())
     row = await DisclosureRow.get_or_none(id=disclosure_id)
     if row is None:
-        if consent_id is None:  # answered before, its row not found: never the case
-            return sharing_consent_missing(withdrawn_at)
-        row = await _write(client, disclosure_id, consent_id, input, parts, actor)
+        written = await _write(client, disclosure_id, input, parts, actor)
+        if not isinstance(written, DisclosureRow):
+            return written
+        row = written
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, row.id)
     return FileDisclosurePayload(disclosure=FileDisclosure.from_row(row))
@@ -97,30 +99,35 @@ async def record_file_disclosure(
 async def _write(
     client: ClientRow,
     disclosure_id: str,
-    consent_id: str,
     input: RecordFileDisclosureInput,
     parts: list[str],
     actor: Actor,
-) -> DisclosureRow:
-    """The disclosure's row; an attempt of the same request that wrote it first is answered
-    instead (the id comes from the key's claim)."""
+) -> DisclosureRow | SharingConsentMissing:
+    """The disclosure's row, on the consent in force when it is written: checked and written
+    under the client's lock, which every withdrawal of the consent takes too. An attempt of the
+    same request that wrote it first is answered instead (the id comes from the key's claim)."""
     custodian = await current_custodian(client.clinic_id)
     try:
-        return await DisclosureRow.create(
-            id=disclosure_id,
-            clinic_id=client.clinic_id,
-            client_id=client.id,
-            consent_signature_id=consent_id,
-            recipient_name=input.recipient_name,
-            recipient_organisation=input.recipient_organisation,
-            purpose=input.purpose,
-            parts=parts,
-            channel=DisclosureChannelCode(input.channel).value,
-            custodian_id=custodian.staff_id if custodian else None,
-            recorded_by=actor.user_id,
-            recorded_by_role=actor.role.value,
-            recorded_at=datetime.now(UTC),
-        )
+        async with client_locked(client.id) as connection:
+            consent_id, withdrawn_at = await sharing_consent(client.id, connection)
+            if consent_id is None:  # withdrawn since the first look
+                return sharing_consent_missing(withdrawn_at)
+            return await DisclosureRow.create(
+                using_db=connection,
+                id=disclosure_id,
+                clinic_id=client.clinic_id,
+                client_id=client.id,
+                consent_signature_id=consent_id,
+                recipient_name=input.recipient_name,
+                recipient_organisation=input.recipient_organisation,
+                purpose=input.purpose,
+                parts=parts,
+                channel=DisclosureChannelCode(input.channel).value,
+                custodian_id=custodian.staff_id if custodian else None,
+                recorded_by=actor.user_id,
+                recorded_by_role=actor.role.value,
+                recorded_at=datetime.now(UTC),
+            )
     except IntegrityError:
         return await DisclosureRow.get(id=disclosure_id)
 

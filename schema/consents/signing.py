@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
 from domain.consent.signature import SignatureFormat, SignerCapacity, check_drawn_signature
 from domain.errors import FieldProblem
@@ -23,6 +24,7 @@ from domain.journey.stages import ConsentKind
 from domain.store.consents import ConsentSignature as SignatureRow
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.consents import ConsentWithdrawal
+from domain.store.disclosures import client_locked
 from domain.store.models import Journey as JourneyRow
 from schema.ids import INTEGER_MAX, whole_number
 
@@ -94,13 +96,22 @@ async def _replaced(
 
 
 async def write_signature(signature_id: str, journey: JourneyRow, s: Signing) -> SignatureRow:
+    owner = (journey.clinic_id, journey.client_id)
+    return await write_signature_for(signature_id, owner, s, journey.id)
+
+
+async def write_signature_for(
+    signature_id: str, owner: tuple[str, str], s: Signing, journey_id: str | None = None
+) -> SignatureRow:
+    """The signature of the client `owner` names (clinic, client), in the journey `journey_id`
+    or, None, for the client in no journey (`schema.consents.sharing`)."""
     fmt, data = s.signature if s.signature else (None, None)
     try:
         return await SignatureRow.create(
             id=signature_id,
-            clinic_id=journey.clinic_id,
-            client_id=journey.client_id,
-            journey_id=journey.id,
+            clinic_id=owner[0],
+            client_id=owner[1],
+            journey_id=journey_id,
             template_version_id=s.version.id,
             content_hash=s.version.content_hash,
             kind=s.kind.value,
@@ -128,23 +139,33 @@ async def write_withdrawal(
     standing."""
     if await ConsentWithdrawal.exists(id=withdrawal_id):
         return  # this request's earlier attempt marked its signature
-    withdrawn = ConsentWithdrawal.filter(signature__journey_id=journey.id).values_list(
-        "signature_id", flat=True
-    )
-    in_force = (
-        await SignatureRow.filter(journey_id=journey.id, kind=kind.value, signed_at__lte=asked_at)
-        .exclude(id__in=[str(i) for i in await withdrawn])
-        .order_by("-signed_at")
-        .first()
-    )
-    if in_force is None:
-        return
-    try:
-        await ConsentWithdrawal.create(
-            id=withdrawal_id,
-            signature_id=in_force.id,
-            recorded_by=recorded_by,
-            withdrawn_at=datetime.now(UTC),
+    # Under the client's lock: a disclosure checks the DATA_SHARING consent under it, so it sees
+    # this withdrawal committed or waits for it (`domain.store.disclosures.client_locked`).
+    async with client_locked(journey.client_id) as connection:
+        withdrawn = (
+            ConsentWithdrawal.filter(signature__journey_id=journey.id)
+            .using_db(connection)
+            .values_list("signature_id", flat=True)
         )
-    except IntegrityError:
-        return  # this request's earlier attempt, running beside this one, marked it
+        in_force = (
+            await SignatureRow.filter(
+                journey_id=journey.id, kind=kind.value, signed_at__lte=asked_at
+            )
+            .using_db(connection)
+            .exclude(id__in=[str(i) for i in await withdrawn])
+            .order_by("-signed_at")
+            .first()
+        )
+        if in_force is None:
+            return
+        try:
+            async with in_transaction() as attempt:
+                await ConsentWithdrawal.create(
+                    using_db=attempt,
+                    id=withdrawal_id,
+                    signature_id=in_force.id,
+                    recorded_by=recorded_by,
+                    withdrawn_at=datetime.now(UTC),
+                )
+        except IntegrityError:
+            return  # this request's earlier attempt, running beside this one, marked it
