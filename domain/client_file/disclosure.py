@@ -75,7 +75,7 @@ def disclosure_problems(
 def no_sharing_consent() -> str:
     return (
         "the client has no signed DATA_SHARING consent: the file is shared only with the "
-        "client's written consent (signConsent, kind DATA_SHARING)"
+        "client's written consent (signSharingConsent, or signConsent with kind DATA_SHARING)"
     )
 
 

@@ -64,7 +64,7 @@ class IdentityVersion:
 @dataclass(frozen=True)
 class SignedConsent:
     id: str
-    journey_id: str
+    journey_id: str | None  # None: signed for the client, in no journey
     kind: str
     template_key: str
     procedure_type: str

@@ -61,6 +61,9 @@ MUTATIONS: dict[str, Audience] = {
     # Sharing the file outside the clinic, on the client's written consent: the custodian's
     # act too; naming the custodian is a clinic setting, a supervisor's.
     **rows(SUPERVISORS, "recordFileDisclosure setRecordsCustodian"),
+    # The client's consent to share her file, signed for her in no journey and withdrawn:
+    # clinicians witness it as they witness a consent signed in a journey.
+    **rows(CLINICAL, "signSharingConsent withdrawSharingConsent"),
     **rows(
         CLINICAL_RECORDERS,
         "recordMedicalHistory recordAllergy recordMedication recordPregnancyStatus",

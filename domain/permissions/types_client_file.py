@@ -86,6 +86,8 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     "FileDisclosureConnection": rows(SUPERVISORS, "edges pageInfo"),
     "FileDisclosureEdge": rows(SUPERVISORS, "cursor node"),
     "SharingConsentMissing": rows(ANYONE, "code message withdrawnAt"),
+    "SharingConsentPayload": rows(CLINICAL, "signature"),
+    "SharingConsentWithdrawalPayload": rows(CLINICAL, "withdrawn"),
     "RecordsCustodian": rows(CLINIC_STAFF, "staff active appointedAt appointedById"),
     "RecordsCustodianPayload": rows(CLINIC_STAFF, "custodian"),
     # The catalogue: every member of the clinic's staff reads it (plans, the desk's price

@@ -44,7 +44,9 @@ class ConsentSignature(AppendOnlyModel):
         "models.Client", related_name="consent_signatures", on_delete=fields.RESTRICT
     )
     client_id: str
-    journey_id = fields.CharField(max_length=64)
+    # The journey it was signed in; null: signed for the client, in no journey (a DATA_SHARING
+    # consent, `signSharingConsent`).
+    journey_id = fields.CharField(max_length=64, null=True)
     template_version: fields.ForeignKeyRelation[ConsentTemplateVersion] = fields.ForeignKeyField(
         "models.ConsentTemplateVersion", related_name="signatures", on_delete=fields.RESTRICT
     )

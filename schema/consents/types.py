@@ -73,7 +73,10 @@ class ConsentTemplateVersion:
 @strawberry.type(description="One signed consent, withdrawn or in force.")
 class ConsentSignature:
     id: strawberry.ID = strawberry.field(description="Global id; `consentDocument` takes it.")
-    journey_id: strawberry.ID = strawberry.field(description="The journey it was signed in.")
+    journey_id: strawberry.ID | None = strawberry.field(
+        description="The journey it was signed in; null: signed for the client in no journey "
+        "(a DATA_SHARING consent, `signSharingConsent`)."
+    )
     kind: ConsentKind = strawberry.field(description="Which consent.")
     template_version_id: strawberry.ID = strawberry.field(
         description="The exact template version signed."
@@ -99,7 +102,9 @@ class ConsentSignature:
         fmt = row.signature_format
         return cls(
             id=strawberry.ID(encode_id(SIGNATURE_ID_TYPE, row.id)),
-            journey_id=strawberry.ID(encode_id("Journey", row.journey_id)),
+            journey_id=(
+                strawberry.ID(encode_id("Journey", row.journey_id)) if row.journey_id else None
+            ),
             kind=ConsentKind(row.kind),
             template_version_id=strawberry.ID(encode_id(TEMPLATE_ID_TYPE, row.template_version_id)),
             content_hash=row.content_hash,

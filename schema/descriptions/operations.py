@@ -93,7 +93,8 @@ DESCRIPTIONS = {
             "withdrawConsent publishConsentTemplate exportClientFile setCatalogItem "
             "overrideContraindication reportComplication reportComplicationCall recordSurvey "
             "claimWarranty "
-            "setAftercarePolicy reassignExpertReview recordFileDisclosure setRecordsCustodian"
+            "setAftercarePolicy reassignExpertReview recordFileDisclosure setRecordsCustodian "
+            "signSharingConsent withdrawSharingConsent"
         )
     },
     # --- subscriptions --------------------------------------------------------------------

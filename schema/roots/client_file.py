@@ -9,6 +9,7 @@ from schema.catalog import api as catalog_api
 from schema.clients import custodian, disclosures, file_corrections, file_export, file_mutations
 from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
+from schema.consents import sharing, sharing_withdrawal
 from schema.consents import templates as consent_templates
 from schema.photos import consent as photo_consent
 from schema.photos import upload as photo_upload
@@ -68,6 +69,19 @@ class ClientFileMutations:
         "which allowed channel (never e-mail or a personal drive). It stands on the client's "
         "newest signed DATA_SHARING consent not withdrawn; without one, SharingConsentMissing "
         "and nothing is recorded. In the audit trail, and listed by `fileDisclosures`.",
+    )
+    sign_sharing_consent = strawberry.mutation(
+        resolver=sharing.sign_sharing_consent,
+        description="Clinicians: the client's written consent to share her file outside the "
+        "clinic (DATA_SHARING), signed at any time for the client, in no journey, on a "
+        "published template (its version and hash kept), a guardian signing for a client "
+        "under 18. `recordFileDisclosure` stands on it, as on one signed in a journey.",
+    )
+    withdraw_sharing_consent = strawberry.mutation(
+        resolver=sharing_withdrawal.withdraw_sharing_consent,
+        description="Clinicians: the client takes back her consent to share her file: every "
+        "DATA_SHARING consent of hers in force, signed for her or in a journey, is withdrawn; "
+        "none in force: ValidationFailed on `kind`. Nothing is disclosed after it.",
     )
     set_records_custodian = strawberry.mutation(
         resolver=custodian.set_records_custodian,

@@ -47,6 +47,10 @@ CODES = {
     "setRotationPolicy.input.keyItems": "item codes of the month's key items, checked as words",
     "createClinic.input.timezone": "an IANA zone name, checked against the zone database",
     "publishConsentTemplate.input.texts.language": "a language code (pl, ru, zh, en), checked",
+    "signSharingConsent.input.templateId": "a published template's key, checked against the "
+    "clinic's templates (the signature keeps the version's id)",
+    "signSharingConsent.input.templateVersion": "a version number of that template, checked",
+    "signSharingConsent.input.language": "a language code the template offers, checked",
     "overrideContraindication.input.reasonKey": "a code the API named (the reason's code and the "
     "ids of the item and the entry), checked against the plan; kept in the database only",
     **{
@@ -144,6 +148,9 @@ class Canary:
             # A drawn signature is SVG path data: numbers of this run, checked as path data.
             "signConsent.input.signature.data": f"M{uuid.uuid4().int % 10**12} 7 L9 {digits}",
             "confirmBill.input.signature.data": f"M{uuid.uuid4().int % 10**12} 8 L9 {digits}",
+            "signSharingConsent.input.signature.data": (
+                f"M{uuid.uuid4().int % 10**12} 9 L9 {digits}"
+            ),
         }
 
     def marker(self, path: str) -> str:

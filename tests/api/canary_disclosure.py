@@ -1,6 +1,7 @@
 """The canary's sharing of a client's file: the clinic names its records custodian, the client
 signs a DATA_SHARING consent on a published template (every text marked), and a disclosure to
-someone outside the clinic is recorded on it (its recipient, organisation and purpose marked)."""
+someone outside the clinic is recorded on it (its recipient, organisation and purpose marked);
+then the client signs it for herself, in no journey, and withdraws it."""
 
 from __future__ import annotations
 
@@ -38,3 +39,12 @@ async def share_the_file(visit: Visit, journey: str, client: str) -> None:
         "channel": "REGISTERED_POST",
     }
     await visit.call(Role.SUPERVISOR, "recordFileDisclosure", "FileDisclosurePayload", **disclosure)
+    # Signed again for the client, in no journey (as once her treatment is over), then withdrawn:
+    # both consents end, and nothing more is shared.
+    again = {k: v for k, v in consent.items() if k != "kind"}
+    signing = {"clientId": client, "signature": {"format": "SVG_PATH"}, **again}
+    await visit.call(Role.NURSE, "signSharingConsent", "SharingConsentPayload", **signing)
+    withdrawal = {"clientId": client}
+    await visit.call(
+        Role.NURSE, "withdrawSharingConsent", "SharingConsentWithdrawalPayload", **withdrawal
+    )

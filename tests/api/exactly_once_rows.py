@@ -217,6 +217,13 @@ ROWS: dict[str, Row] = {
     "recordAllergy": Row(other("reaction")),
     "recordConsultation": Row(other("occupation")),
     "recordFileDisclosure": Row(other("purpose")),
+    "signSharingConsent": Row(other("signerName")),
+    # Her consents signed in the journey and for her, both withdrawn by one request. For
+    # another client: not found, under the key a Conflict.
+    "withdrawSharingConsent": Row(
+        other("clientId", encode_id("Client", "client-elsewhere")),
+        adds={"ConsentWithdrawal": 2},
+    ),
     "recordLeadContact": Row(other("note")),
     "recordMedicalHistory": Row(other("description")),
     "recordMedication": Row(other("name")),
