@@ -55,6 +55,7 @@ from graphql import (
     get_named_type,
     get_operation_ast,
     is_leaf_type,
+    value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -92,6 +93,11 @@ UNPAGED_LIMITS = {
     ("Query", "procedureTypes"): PROCEDURE_VERSIONS_LISTED,
     ("PartnerStatement", "lines"): MAX_STATEMENT_LINES,
     ("Payment", "refunds"): MAX_REFUNDS_PER_PAYMENT,
+}
+# A version list asked for the newest version of one key holds that one version at most.
+NEWEST_OF_ONE_KEY = {
+    ("Query", "consentTemplates"): "templateKey",
+    ("Query", "procedureTypes"): "typeKey",
 }
 # Lists without `first` bounded across one enclosing object rather than per item: a journey's
 # records take `MAX_AMENDMENTS_PER_JOURNEY` amendments in all, so `amendments` asked in every
@@ -161,6 +167,18 @@ class AnswerEstimate:
         in_range = isinstance(value, int) and not isinstance(value, bool)
         return value if in_range and 0 < value <= LARGEST_PAGE else 1
 
+    def given(self, node: FieldNode, name: str) -> Any:
+        """The value the request gives an argument (a literal, or a variable's), else None."""
+        value = next((a.value for a in node.arguments or () if a.name.value == name), None)
+        return None if value is None else value_from_ast_untyped(value, self.variables)
+
+    def unpaged_items(self, parent: GraphQLNamedType, node: FieldNode) -> int | None:
+        key = NEWEST_OF_ONE_KEY.get((parent.name, node.name.value))
+        newest = key is not None and self.given(node, "latestOnly") is True
+        if newest and isinstance(self.given(node, key or ""), str):
+            return 1
+        return UNPAGED_LIMITS.get((parent.name, node.name.value))
+
     def selections(
         self,
         selection_set: SelectionSetNode | None,
@@ -208,7 +226,7 @@ class AnswerEstimate:
         if not _is_list(field):
             # A connection's page sizes the list below it; any other object passes it on.
             return own + self.selections(node.selection_set, inner, page or carried, spans)
-        items: float | None = page or carried or UNPAGED_LIMITS.get((parent.name, node.name.value))
+        items: float | None = page or carried or self.unpaged_items(parent, node)
         shared = SHARED_LIMITS.get((parent.name, node.name.value))
         if shared is not None:
             owner, most = shared

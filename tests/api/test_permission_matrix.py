@@ -74,13 +74,17 @@ def _root_arguments(
         "myTasks": {"first": 5},
         "aftercarePolicy": {},
         "surveyResults": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
-        "procedureTypes": {},
+        # One key's newest version: every field of all 500 versions would pass the answer's
+        # bound (`schema.answer_size`); each field is asked all the same.
+        "procedureTypes": {"typeKey": "botox-forehead", "latestOnly": True},
         "lotRecipients": {"lot": "LOT-42"},  # the lot the journey's treatment recorded
         "aftercareLeaflet": {"journeyId": journey["id"], "language": "en"},
         "priceList": {},
         "billingSettings": {},
         "bill": {"journeyId": journey["id"]},
         "billingHistory": {"clientId": journey["client"]["id"]},
+        "fileDisclosures": {"clientId": journey["client"]["id"], "first": 1},
+        "recordsCustodian": {},
     }
 
 
