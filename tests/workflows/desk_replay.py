@@ -1,9 +1,9 @@
 """Replaying a recorded triage desk (histories/desk/, written by the record_desk_*_history.py
-scripts) with today's desk code, and reading what it answered then and answers now.
+scripts) with the current desk code, and reading what it answered then and answers now.
 
 The Replayer compares commands only, so a replay test captures what the replayed desk answers
-(each update's reply, or what a run hands its next) and compares it with what the history
-recorded.
+(each update's reply, what a run hands its next, or the records it sends its writer) and compares
+it with what the history recorded.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from temporalio.worker import (
     HandleUpdateInput,
     Interceptor,
     Replayer,
+    StartActivityInput,
     UnsandboxedWorkflowRunner,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
+    WorkflowOutboundInterceptor,
 )
 
 from domain.triage.board_changes import board_view
@@ -40,7 +42,7 @@ def load(name: str) -> WorkflowHistory:
 
 
 async def replay_with(history: WorkflowHistory, capture: Interceptor) -> None:
-    """Replays `history` with today's desk code, `capture` keeping what it needs; a command
+    """Replays `history` with the current desk code, `capture` keeping what it needs; a command
     that differs from the recorded one raises `workflow.NondeterminismError`."""
     replayer = Replayer(
         workflows=[TriageDeskWorkflow],
@@ -87,6 +89,48 @@ def recorded_replies(history: WorkflowHistory) -> dict[str, DeskReply]:
             payloads = list(completed.outcome.success.payloads)
             replies[completed.meta.update_id] = converter.from_payloads(payloads, [DeskReply])[0]
     return replies
+
+
+class CaptureRecords(Interceptor):
+    """Keeps each record the replayed desk sends its writer, in the JSON form its history holds
+    (an activity's input, which the Replayer does not compare)."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def workflow_interceptor_class(
+        self, input: WorkflowInterceptorClassInput
+    ) -> type[WorkflowInboundInterceptor]:
+        records = self.records
+        converter = DataConverter.default.payload_converter
+
+        class Outbound(WorkflowOutboundInterceptor):
+            def start_activity(self, input: StartActivityInput) -> workflow.ActivityHandle[Any]:
+                records.append(json.loads(converter.to_payloads(input.args)[0].data))
+                return super().start_activity(input)
+
+        class Inbound(WorkflowInboundInterceptor):
+            def init(self, outbound: WorkflowOutboundInterceptor) -> None:
+                super().init(Outbound(outbound))
+
+        return Inbound
+
+
+async def replayed_records(history: WorkflowHistory) -> list[dict[str, Any]]:
+    """Every record to the writer as the current desk code sends it, replaying `history`."""
+    capture = CaptureRecords()
+    await replay_with(history, capture)
+    return capture.records
+
+
+def recorded_records(history: WorkflowHistory) -> list[dict[str, Any]]:
+    """The records to the writer the history holds, in their JSON form."""
+    records = []
+    for event in history.events:
+        if event.HasField("activity_task_scheduled_event_attributes"):
+            scheduled = event.activity_task_scheduled_event_attributes
+            records.append(json.loads(scheduled.input.payloads[0].data))
+    return records
 
 
 def as_answered_today(replies: dict[str, DeskReply]) -> dict[str, DeskReply]:
