@@ -73,31 +73,19 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
     from workflows.desk_answers import DeskAnswers
+    from workflows.desk_patches import (
+        ALERT_ONCE,
+        ALERTS_BOUNDED,
+        DAY_RELEASES_WAITING,
+        HAND_OVER_ONCE,
+        SKIP_TIMED_OUT,
+        STAND_IN_KEEPS_OWNER,
+        other_drops_lead,
+    )
     from workflows.desk_records import RECORD_PAUSE, DeskRecorder
     from workflows.refusals import to_application_error
 
 Command = TypeVar("Command")
-# The change after which a journey nobody could take alerts the supervisor once, however often
-# it is sent (`domain.triage.service.arrive`): runs recorded before it replay as they ran.
-ALERT_ONCE = "desk-alerts-once-per-journey"
-# The change after which a new day releases the clients still waiting from the day before
-# (`domain.triage.ledger.close_day`): runs recorded before it carried them into the next run.
-DAY_RELEASES_WAITING = "desk-day-releases-waiting"
-# The change after which a client handed over once by the 10-minute rule and not accepted again
-# calls the supervisor (`domain.triage.ledger.expire_overdue`): runs recorded before it handed
-# them on every ten minutes.
-HAND_OVER_ONCE = "desk-hands-over-once"
-# The change after which a client handed on (a leave, or the 10-minute rule in a run before
-# HAND_OVER_ONCE) goes to nobody who let them wait today (`expire_overdue`): runs recorded
-# before it could hand them straight back.
-SKIP_TIMED_OUT = "desk-hand-on-skips-timed-out"
-# The change after which a desk keeps one open alert per journey and kind and at most
-# `domain.triage.alerts.ALERTS_KEPT` a day: runs recorded before it kept every alert.
-ALERTS_BOUNDED = "desk-alerts-bounded"
-# The change after which a stand-in the supervisor names (reassignClient, OWNER_STAND_IN) leaves
-# the revenue and the client with the owner (`domain.triage.overrides.reassign`): runs recorded
-# before it credited both to the stand-in.
-STAND_IN_KEEPS_OWNER = "desk-stand-in-keeps-owner"
 
 
 def desk_workflow_id(clinic_id: str) -> str:
@@ -224,7 +212,12 @@ class TriageDeskWorkflow:
         once, bounded = self._alert_once(), self._alerts_bounded
         decision, entries = self._apply(
             lambda: service.arrive(
-                self._desk, command, workflow.now(), alert_once=once, alerts_bounded=bounded
+                self._desk,
+                command,
+                workflow.now(),
+                alert_once=once,
+                alerts_bounded=bounded,
+                other_drops_lead=other_drops_lead,
             )
         )
         self._record(entries)
@@ -246,7 +239,12 @@ class TriageDeskWorkflow:
         one update (and one workflow task) for the lot instead of one each."""
         once = self._alert_once()
         answers, entries = arrive_together(
-            self._desk, batch, workflow.now(), alert_once=once, alerts_bounded=self._alerts_bounded
+            self._desk,
+            batch,
+            workflow.now(),
+            alert_once=once,
+            alerts_bounded=self._alerts_bounded,
+            other_drops_lead=other_drops_lead,
         )
         self._record(entries)
         return answers

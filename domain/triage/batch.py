@@ -7,6 +7,7 @@ own refusal (the refusal a lone arrival would have heard from the desk).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -75,6 +76,7 @@ def arrive_together(
     *,
     alert_once: bool = True,
     alerts_bounded: BoundAsked = always,
+    other_drops_lead: Callable[[], bool] = always,
 ) -> tuple[list[ArrivalAnswer], list[DeskEntry]]:
     """One decision round: each arrival in turn, as `service.arrive` decides a lone one."""
     answers: list[ArrivalAnswer] = []
@@ -82,7 +84,12 @@ def arrive_together(
     for command in batch.commands:
         try:
             decision, new = service.arrive(
-                desk, command, now, alert_once=alert_once, alerts_bounded=alerts_bounded
+                desk,
+                command,
+                now,
+                alert_once=alert_once,
+                alerts_bounded=alerts_bounded,
+                other_drops_lead=other_drops_lead,
             )
         except DomainError as error:
             answers.append(ArrivalAnswer(refusal=DeskRefusal.of(error)))

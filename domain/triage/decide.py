@@ -7,9 +7,11 @@ the designated consultant), then owed make-up turns, then the rotation within sc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from domain.journey.stages import VisitCategory
+from domain.triage.alerts import always
 from domain.triage.decision import Arrival, Decision, Route, Skip, SkipReason
 from domain.triage.desk import DeskState, Seat, SeatStatus
 from domain.triage.policy import CompanionRule, RotationPolicy
@@ -18,8 +20,14 @@ from domain.triage.purposes import as_counted, category_reason
 _OWNED = (VisitCategory.RETURN_VISIT, VisitCategory.REPEAT_PURCHASE)
 
 
-def decide(desk: DeskState, arrival: Arrival, policy: RotationPolicy) -> Decision:
-    arrival = as_counted(arrival)
+def decide(
+    desk: DeskState,
+    arrival: Arrival,
+    policy: RotationPolicy,
+    other_drops_lead: Callable[[], bool] = always,
+) -> Decision:
+    """`other_drops_lead` as in `purposes.as_counted`."""
+    arrival = as_counted(arrival, other_drops_lead)
     item = policy.major_item(arrival.items)
     if arrival.category is VisitCategory.RECHECK:
         return _decision(

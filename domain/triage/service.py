@@ -33,16 +33,17 @@ def arrive(
     *,
     alert_once: bool = True,
     alerts_bounded: BoundAsked = always,
+    other_drops_lead: Callable[[], bool] = always,
 ) -> tuple[Decision, list[DeskEntry]]:
     """Decides an arrival once: a repeated arrival for a decided journey gets the same answer.
     One nobody could take is decided again (someone may be free now); if nobody is, it gets
     the same answer and adds nothing: its supervisor alert stands (`alert_once`; a desk run
     begun before that rule added an alert and an entry each time, and a front-desk account
     sending one journey again and again grew the desk's state until Temporal refused it).
-    `alerts_bounded` as in `alerts.raise_alert`."""
+    `alerts_bounded` as in `alerts.raise_alert`, `other_drops_lead` as in `purposes.as_counted`."""
     check_arrive(desk, command)
     # Counted as its purpose says, so the log and the seat's counts show the category used.
-    arrival = as_counted(command.arrival)
+    arrival = as_counted(command.arrival, other_drops_lead)
     earlier = desk.assignments.get(arrival.journey_id)
     if earlier is not None:
         replay = Decision(
@@ -61,7 +62,7 @@ def arrive(
         entry = record_arrival(desk, arrival, decision, command.actor, now, alerts_bounded)
         settle_arranged(desk, arrival.journey_id)
         return decision, [entry]
-    decision = decide(desk, arrival, desk.policy)
+    decision = decide(desk, arrival, desk.policy, other_drops_lead)
     alerted = any(alert.journey_id == arrival.journey_id for alert in desk.alerts)
     if alert_once and decision.consultant_id is None and alerted:
         return decision, []

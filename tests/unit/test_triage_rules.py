@@ -151,6 +151,18 @@ SCENARIOS = {
         {"A": 1},
         {},
     ),
+    "a client marked other goes in order, no turn, whoever their owner": Scenario(
+        "其他:按轮排顺序分配,但不计入初诊名额",
+        lambda: desk("A", "B", "C"),
+        lambda: [
+            client(V.OTHER, owner_id="C"),
+            client(V.OTHER, owner_id="C", owner_from_lead=True),
+            first(),
+        ],
+        ["A", "B", "A"],
+        {"A": 1},
+        {},
+    ),
     "invalid consultation is not counted": Scenario(
         "无效咨询不计入正常分诊名额",
         lambda: desk("A", "B"),
@@ -330,6 +342,17 @@ def test_rotation_rule(name: str) -> None:
     assert outcome.consultants == scenario.expected, scenario.rule
     assert turns(state) == scenario.turns
     assert owed(state) == scenario.owed
+
+
+def test_a_client_marked_other_goes_in_order_whatever_their_lead_says() -> None:
+    # Given a client marked other whose only owner is a phone lead's earliest contact, C
+    state = desk("A", "B", "C")
+    lead = client(V.OTHER, owner_id="C", owner_from_lead=True)
+    # When they arrive
+    outcome = run(state, [lead])
+    # Then they go in rotation order, not counted, as a client C owns for real would
+    assert (outcome.consultants, outcome.routes) == (["A"], ["IN_ORDER_UNCOUNTED"])
+    assert turns(state) == {}
 
 
 def test_there_are_at_least_25_rules() -> None:

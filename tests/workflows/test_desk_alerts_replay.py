@@ -18,7 +18,7 @@ from tests.workflows.desk_replay import (
     recorded_replies,
     replay,
 )
-from workflows.triage import ALERTS_BOUNDED
+from workflows.desk_patches import ALERTS_BOUNDED
 
 RECORDING = "repeated_alert"
 

@@ -22,7 +22,8 @@ from temporalio.worker import (
 )
 
 from tests.workflows.desk_replay import load, patched_regardless, replay_with
-from workflows.triage import DAY_RELEASES_WAITING, DeskStart
+from workflows.desk_patches import DAY_RELEASES_WAITING
+from workflows.triage import DeskStart
 
 RECORDING = "day_opened_waiting"
 

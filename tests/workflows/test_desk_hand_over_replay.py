@@ -15,7 +15,7 @@ from tests.workflows.desk_replay import (
     recorded_replies,
     replay,
 )
-from workflows.triage import HAND_OVER_ONCE
+from workflows.desk_patches import HAND_OVER_ONCE
 
 RECORDING = "handed_on_twice"
 

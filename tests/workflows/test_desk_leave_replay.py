@@ -17,7 +17,7 @@ from tests.workflows.desk_replay import (
     recorded_replies,
     replay,
 )
-from workflows.triage import SKIP_TIMED_OUT
+from workflows.desk_patches import SKIP_TIMED_OUT
 
 RECORDING = "leave_hands_back"
 

@@ -31,7 +31,8 @@ from tests.workflows.desk_replay import (
     replayed_records,
 )
 from tests.workflows.test_triage_desk import arrive, clear_of_midnight, logged, open_desk
-from workflows.triage import STAND_IN_KEEPS_OWNER, desk_workflow_id
+from workflows.desk_patches import STAND_IN_KEEPS_OWNER
+from workflows.triage import desk_workflow_id
 
 RECORDING = "stand_in_took_over"
 STAND_IN = OverrideCommand(
