@@ -93,6 +93,10 @@ def within_bounds(command: object) -> None:
                 "offeredItems", policy.offered_items if policy else None, MAX_POLICY_ITEMS
             ),
             codes_problem("keyItems", policy.key_items if policy else None, MAX_POLICY_ITEMS),
+            codes_problem("majorItems", policy.major_items if policy else None, MAX_POLICY_ITEMS),
+            codes_problem(
+                "surgicalItems", policy.surgical_items if policy else None, MAX_POLICY_ITEMS
+            ),
         ]
     found = [problem for problem in problems if problem is not None]
     if found:

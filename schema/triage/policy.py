@@ -3,11 +3,13 @@ reading. Every later decision names the policy version that made it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import FieldProblem
 from domain.triage.bounds import MAX_POLICY_ITEMS, codes_problem, item_codes
 from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.policy import DEFAULT_POLICY, CompanionRule, RotationPolicy
@@ -42,6 +44,20 @@ class RotationPolicyInput:
         description="Key items (at most 500 codes, each one word of at most 64 characters and a "
         "code of the clinic's price list): first visits go to the month's priority staff.",
     )
+    major_items: list[str] | None = strawberry.field(
+        default=None,
+        description="Items that decide for a client who names several (at most 500 codes of the "
+        "clinic's price list, as keyItems), before the surgical ones; omitted: "
+        + ", ".join(DEFAULT_POLICY.major_items)
+        + ".",
+    )
+    surgical_items: list[str] | None = strawberry.field(
+        default=None,
+        description="Surgical items, which decide over non-surgical ones when no major item is "
+        "named (at most 500 codes of the clinic's price list, as keyItems); omitted: "
+        + ", ".join(DEFAULT_POLICY.surgical_items)
+        + ".",
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -57,15 +73,24 @@ async def set_rotation_policy(
         return invalid(problems[0].field, problems[0].message)
     if not 1 <= input.acceptance_minutes <= 120:
         return invalid("acceptanceMinutes", "from 1 to 120")
-    offered, key_items = _items(input.offered_items), _items(input.key_items)
-    too_many = codes_problem("offeredItems", offered, MAX_POLICY_ITEMS) or (
-        codes_problem("keyItems", key_items, MAX_POLICY_ITEMS)
+    # The clinic's own codes, each checked as its field; major and surgical items omitted keep
+    # the defaults, which no price list need name.
+    given = {
+        "offeredItems": _items(input.offered_items),
+        "keyItems": _items(input.key_items),
+        "majorItems": _items(input.major_items) if input.major_items is not None else None,
+        "surgicalItems": _items(input.surgical_items) if input.surgical_items is not None else None,
+    }
+    problem = _first_problem(
+        codes_problem(field_name, codes, MAX_POLICY_ITEMS) for field_name, codes in given.items()
     )
-    if too_many:
-        return invalid(too_many.field, too_many.message)
-    unlisted = await unknown_code("offeredItems", offered, claims.clinic_id) or (
-        await unknown_code("keyItems", key_items, claims.clinic_id)
-    )
+    if problem:
+        return invalid(problem.field, problem.message)
+    unlisted = None
+    for field_name, codes in given.items():
+        unlisted = await unknown_code(field_name, codes, claims.clinic_id)
+        if unlisted:
+            break
     if unlisted:  # (a retry of a change the desk took before codes were looked up is answered)
         return await refused(info, input, invalid(unlisted.field, unlisted.message))
     policy = RotationPolicy(
@@ -78,8 +103,10 @@ async def set_rotation_policy(
         designated_uses_turn=input.designated_uses_turn,
         stand_in_for_absent_owner=input.stand_in_for_absent_owner,
         acceptance_minutes=input.acceptance_minutes,
-        offered_items=offered,
-        key_items=key_items,
+        offered_items=given["offeredItems"] or (),
+        key_items=given["keyItems"] or (),
+        major_items=_or_default(given["majorItems"], DEFAULT_POLICY.major_items),
+        surgical_items=_or_default(given["surgicalItems"], DEFAULT_POLICY.surgical_items),
     )
     command = OverrideCommand(actor, OverrideKind.SET_POLICY, policy=policy)
 
@@ -99,3 +126,11 @@ async def set_rotation_policy(
 def _items(items: list[str] | None) -> tuple[str, ...]:
     # The desk matches item codes lower-cased, as `autoAssign` receives them.
     return item_codes(items)
+
+
+def _or_default(codes: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    return default if codes is None else codes
+
+
+def _first_problem(problems: Iterable[FieldProblem | None]) -> FieldProblem | None:
+    return next((problem for problem in problems if problem is not None), None)

@@ -45,6 +45,8 @@ CODES = {
     "updateTriageSeat.input.scope": "item codes a consultant receives, checked as words",
     "setRotationPolicy.input.offeredItems": "item codes the clinic offers, checked as words",
     "setRotationPolicy.input.keyItems": "item codes of the month's key items, checked as words",
+    "setRotationPolicy.input.majorItems": "item codes that decide for several, checked as words",
+    "setRotationPolicy.input.surgicalItems": "item codes of surgery, checked as words",
     "createClinic.input.timezone": "an IANA zone name, checked against the zone database",
     "publishConsentTemplate.input.texts.language": "a language code (pl, ru, zh, en), checked",
     "signSharingConsent.input.templateId": "a published template's key, checked against the "
