@@ -5,9 +5,11 @@ every entry of every part with its corrections and error marks, the consents sig
 exact text, what the client's photos may be used for (each purpose given and withdrawn), the
 photos taken (what each shows and when, not the image), the treatments performed, the
 complications the client called in with after them (`reportComplicationCall`) and those she
-reported on their follow-up calls (`reportComplication`), and the audit trail's accesses to the
-file ("who saw my file"). A treatment, and a complication reported on a call, is as first
-written, with its amendments (`amendRecord`: who, why, what it corrected, when) beside it.
+reported on their follow-up calls (`reportComplication`), the disclosures of the file outside
+the clinic (`recordFileDisclosure`: who received which parts, when, how, on which consent), and
+the audit trail's accesses to the file ("who saw my file"). A treatment, and a complication
+reported on a call, is as first written, with its amendments (`amendRecord`: who, why, what it
+corrected, when) beside it.
 `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
 maps the clinical part of it to a FHIR Bundle. The parts that list records (consents, photos,
 treatments...) are rows of `PARTS`: a part is its record (`domain.client_file.file_records`), its
@@ -69,6 +71,9 @@ MAX_FOLLOW_UP_COMPLICATIONS = 2000
 # Amendments of a part's records (`amendRecord`): a journey's records take 100 in all, and a
 # year's journey needs a handful, so some four for each of the records a copy carries.
 MAX_RECORD_AMENDMENTS = 2000
+# Disclosures of the file outside the clinic: each is a supervisor's act on a signed consent, a
+# second opinion or an insurer's claim now and then, so a few in a year.
+MAX_DISCLOSURES = 500
 MAX_ACCESSES = 5000
 # And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
 # section) could add up; a copy past this is refused too, whole.
@@ -230,6 +235,11 @@ PARTS: tuple[Part[Any], ...] = (
         lambda: MAX_FOLLOW_UP_COMPLICATIONS,
         fhir=fhir_parts.follow_up_complication,
     ),
+    # JSON only: a disclosure is the clinic's record of whom it gave her file to (art. 15(1)(c)),
+    # not clinical data another provider continues her care with; FHIR would make it an
+    # AuditEvent of this clinic's, which the Bundle for another provider does not carry (as it
+    # does not carry `whoSawMyFile`).
+    Part("disclosures", "disclosures", lambda: MAX_DISCLOSURES),
 )
 
 

@@ -176,6 +176,26 @@ class FollowUpComplication:
 
 
 @dataclass(frozen=True)
+class Disclosure:
+    """Parts of the file given to someone outside the clinic, as `recordFileDisclosure` recorded
+    it: who received them, why, which parts, by which channel, on which signed DATA_SHARING
+    consent, the clinic's records custodian then, and who recorded it (art. 15(1)(c): the
+    recipients to whom her data were disclosed)."""
+
+    id: str
+    recipient_name: str
+    recipient_organisation: str | None
+    purpose: str
+    parts: Sequence[str]  # `domain.client_file.disclosure.DisclosedPart` values
+    channel: str  # a `DisclosureChannel` value
+    consent_id: str  # the signature of the consent it stood on
+    custodian_id: str | None  # none named then: None
+    by: str  # who recorded it
+    author_role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class FileAccess:
     """One entry of the audit trail about this client: who read or changed what, when."""
 
@@ -209,6 +229,7 @@ class ClientFile:
     treatments: Sequence[Treatment] = ()
     complication_calls: Sequence[ComplicationCall] = ()  # oldest first
     follow_up_complications: Sequence[FollowUpComplication] = ()  # oldest first
+    disclosures: Sequence[Disclosure] = ()  # oldest first
     accesses: Sequence[FileAccess] = ()  # newest first
     accesses_total: int = 0
 

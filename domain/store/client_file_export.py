@@ -8,8 +8,8 @@ Each part is read with a bound one past its limit: a file beyond a limit is refu
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, fields
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from domain.store.aftercare import ComplicationReport
 from domain.store.audit_models import AuditChainHead, AuditEntry
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.consents import ConsentSignature, ConsentTemplateVersion, ConsentWithdrawal
+from domain.store.disclosures import FileDisclosure
 from domain.store.models import Client, Clinic, Journey, JourneyEvent, JourneyRecord
 from domain.store.photos import Photo, PhotoConsentChange
 from domain.store.staff_names import names_through_time
@@ -190,13 +191,15 @@ class _ByClient:
     at: str
     by: str
     role: str
+    # The record's fields kept in a column of another name (field: column).
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
     async def __call__(self, reading: _Reading, part: x.Part[Any]) -> list[Any]:
         cut = {"client_id": reading.client.id, f"{self.at}__lte": reading.as_of}
         rows = await _whole(
             self.model.filter(**cut).order_by(self.at, "id"), part.most(), part.what
         )
-        named = {"at": self.at, "by": self.by, "author_role": self.role}
+        named = {"at": self.at, "by": self.by, "author_role": self.role, **self.renamed}
         columns = [(f.name, named.get(f.name, f.name)) for f in fields(self.record)]
         return [self.record(**{k: getattr(row, column) for k, column in columns}) for row in rows]
 
@@ -309,6 +312,14 @@ READERS: dict[str, Reader] = {
         "reported_by_role",
     ),
     "followUpComplications": _JourneyRecords("complication", _follow_up_complication),
+    "disclosures": _ByClient(
+        records.Disclosure,
+        FileDisclosure,
+        "recorded_at",
+        "recorded_by",
+        "recorded_by_role",
+        {"consent_id": "consent_signature_id"},
+    ),
 }
 
 

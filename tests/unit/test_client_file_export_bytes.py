@@ -17,6 +17,7 @@ from domain.client_file.fhir_check import bundle_problems
 from domain.client_file.file_records import (
     ClientFile,
     ComplicationCall,
+    Disclosure,
     FollowUpComplication,
     PhotoConsentChange,
     PhotoTaken,
@@ -32,8 +33,8 @@ EXPECTED = Path(__file__).parent / "expected" / "client_file_export.json"
 def every_part() -> ClientFile:
     """The unit tests' file, with a withdrawn guardian's consent, photo purposes given and
     withdrawn, photos, a complication the client called in with and one she reported on a call,
-    and an earlier treatment corrected twice (its lot, then a field the record does not carry
-    with its notes)."""
+    an earlier treatment corrected twice (its lot, then a field the record does not carry
+    with its notes), and a disclosure of the file to another doctor."""
     file = built_file()
     (consent,) = file.consents
     guardian = dataclasses.replace(
@@ -86,6 +87,21 @@ def every_part() -> ClientFile:
         ],
         follow_up_complications=[
             FollowUpComplication("f1", "j1", "fu-1", "a lump", "acc-7", "FOLLOW_UP_STAFF", _at(45))
+        ],
+        disclosures=[
+            Disclosure(
+                "d1",
+                "dr Jan Kowalski",
+                "Klinika Dermatologii",
+                "a second opinion on the lump",
+                ["ALLERGIES", "TREATMENTS"],
+                "REGISTERED_POST",
+                "s1",
+                "acc-5",
+                "acc-8",
+                "SUPERVISOR",
+                _at(55),
+            )
         ],
     )
 
