@@ -4,8 +4,9 @@ A record of the copy is kept as first written, with its amendments (`file_record
 copy gives both as they are. The FHIR Bundle gives the record as amended, with what each
 amendment replaced (`fhir_parts.provenance`). A correction is staff's JSON object: it replaces a
 field the record carries (its `CORRECTABLE` fields) only with a value of that field's shape
-(text, or a list of objects for products); any other key it holds stays in the amendment, as
-recorded, and changes no field (an export never fails on what a correction held).
+(text, a list of objects for products, an object's fields laid over an object's such as a
+plan's); any other key it holds stays in the amendment, as recorded, and changes no field (an
+export never fails on what a correction held).
 Pure: no I/O.
 """
 
@@ -30,11 +31,21 @@ class Revision:
 
 
 def _fits(now: Any, new: Any) -> bool:
+    if isinstance(now, Mapping):
+        return isinstance(new, Mapping)
     if now is None or isinstance(now, str):
         return new is None or isinstance(new, str)
     if isinstance(now, (list, tuple)):
         return isinstance(new, list) and all(isinstance(item, Mapping) for item in new)
     return False
+
+
+def _laid_over(now: Any, new: Any) -> Any:
+    """A correction's value of a field: an object's fields laid over the object's (the final
+    plan is corrected so, field by field: `domain.store.final_plan`), any other value whole."""
+    if isinstance(now, Mapping) and isinstance(new, Mapping):
+        return {**now, **new}
+    return new
 
 
 def revised(record: R) -> tuple[R, list[Revision]]:
@@ -45,7 +56,7 @@ def revised(record: R) -> tuple[R, list[Revision]]:
     current, revisions = record, []
     for amendment in amendments:
         replaced = {
-            name: value
+            name: _laid_over(getattr(current, name), value)
             for name, value in amendment.correction.items()
             if name in correctable and _fits(getattr(current, name), value)
         }

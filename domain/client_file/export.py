@@ -6,10 +6,11 @@ exact text, what the client's photos may be used for (each purpose given and wit
 photos taken (what each shows and when, not the image), the treatments performed, the
 complications the client called in with after them (`reportComplicationCall`) and those she
 reported on their follow-up calls (`reportComplication`), the disclosures of the file outside
-the clinic (`recordFileDisclosure`: who received which parts, when, how, on which consent), and
-the audit trail's accesses to the file ("who saw my file"). A treatment, and a complication
-reported on a call, is as first written, with its amendments (`amendRecord`: who, why, what it
-corrected, when) beside it.
+the clinic (`recordFileDisclosure`: who received which parts, when, how, on which consent), the
+records of her journeys from consultation to follow-up call
+(`domain.client_file.journey_records`), and the audit trail's accesses to the file ("who saw my
+file"). A treatment, a complication reported on a call and a journey's record is as first
+written, with its amendments (`amendRecord`: who, why, what it corrected, when) beside it.
 `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
 maps the clinical part of it to a FHIR Bundle. The parts that list records (consents, photos,
 treatments...) are rows of `PARTS`: a part is its record (`domain.client_file.file_records`), its
@@ -33,7 +34,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from domain.client_file import fhir_parts
+from domain.client_file import fhir_journey, fhir_parts
 from domain.client_file.file_records import (
     ClientFile,
     FileAccess,
@@ -74,6 +75,11 @@ MAX_RECORD_AMENDMENTS = 2000
 # Disclosures of the file outside the clinic: each is a supervisor's act on a signed consent, a
 # second opinion or an insurer's claim now and then, so a few in a year.
 MAX_DISCLOSURES = 500
+# The records of her journeys: a journey has one consultation, one briefing and review, one start
+# of treatment and one handover, so as many as the treatments a copy carries; a plan has a few
+# follow-up calls, so some four for each treatment.
+MAX_JOURNEY_RECORDS = 500
+MAX_FOLLOW_UP_CALLS = 2000
 MAX_ACCESSES = 5000
 # And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
 # section) could add up; a copy past this is refused too, whole.
@@ -195,7 +201,7 @@ class Part(Generic[R]):
     what: str  # what the records are, as the refusal names them
     most: Callable[[], int]  # the bound, read as each copy is made from its constant above
     write: Callable[[R, ZoneInfo], dict[str, Any]] = _written
-    fhir: Callable[[R, fhir_parts.Subject], dict[str, Any]] | None = None
+    fhir: Callable[[R, fhir_parts.Subject], fhir_parts.Resources] | None = None
 
     @property
     def field(self) -> str:
@@ -240,6 +246,37 @@ PARTS: tuple[Part[Any], ...] = (
     # AuditEvent of this clinic's, which the Bundle for another provider does not carry (as it
     # does not carry `whoSawMyFile`).
     Part("disclosures", "disclosures", lambda: MAX_DISCLOSURES),
+    Part(
+        "consultations",
+        "consultations",
+        lambda: MAX_JOURNEY_RECORDS,
+        fhir=fhir_journey.consultation,
+    ),
+    Part(
+        "expertBriefings",
+        "briefings for the expert",
+        lambda: MAX_JOURNEY_RECORDS,
+        fhir=fhir_journey.expert_briefing,
+    ),
+    Part(
+        "expertReviews",
+        "expert reviews",
+        lambda: MAX_JOURNEY_RECORDS,
+        fhir=fhir_journey.expert_review,
+    ),
+    Part(
+        "preTreatmentChecks",
+        "checks before treatment",
+        lambda: MAX_JOURNEY_RECORDS,
+        fhir=fhir_journey.pre_treatment_check,
+    ),
+    Part("handovers", "handovers", lambda: MAX_JOURNEY_RECORDS, fhir=fhir_journey.handover),
+    Part(
+        "followUpCalls",
+        "follow-up calls",
+        lambda: MAX_FOLLOW_UP_CALLS,
+        fhir=fhir_journey.follow_up_call,
+    ),
 )
 
 

@@ -8,8 +8,10 @@ on one of its follow-up calls, Condition (asserted by the client, and unconfirme
 judged it; the treatment's Procedure names it as its `complicationDetail`), signed consents
 Consent, the client's background (lifestyle, skin care, state of mind, aesthetic wishes) a
 QuestionnaireResponse each, and pregnancy and lactation statements Observations with their LOINC
-codes (as the International Patient Summary records pregnancy status). The listed parts' resources
-(consents, treatments, complications) are their rows' in `domain.client_file.export.PARTS`; a
+codes (as the International Patient Summary records pregnancy status). The records of her
+journeys, consultation to follow-up call, are mapped in `domain.client_file.fhir_journey`; the
+disclosures of her file are not clinical and stay in the JSON. The listed parts' resources
+(consents, treatments, complications...) are their rows' in `domain.client_file.export.PARTS`; a
 record corrected with `amendRecord` is its resource as amended, followed by a Provenance of each
 amendment, which keeps what it replaced (`domain.client_file.fhir_parts`). An
 entry marked in error keeps FHIR's own `entered-in-error` status. Texts are carried as `text` (no

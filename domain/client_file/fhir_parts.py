@@ -157,10 +157,10 @@ def follow_up_complication(complication: FollowUpComplication, subject: Subject)
     )
 
 
-def provenance(revision: Revision, target_id: str) -> dict[str, Any]:
-    """An amendment of the resource `target_id`: who made it, when, why; its one entity (role
-    `revision`, FHIR's "a newer version of the entity") names, in words, the values it replaced
-    as they were and the correction as it was recorded."""
+def provenance(revision: Revision, *target_ids: str) -> dict[str, Any]:
+    """An amendment of the resources `target_ids` (a record's, one or more): who made it, when,
+    why; its one entity (role `revision`, FHIR's "a newer version of the entity") names, in
+    words, the values it replaced as they were and the correction as it was recorded."""
     amendment = revision.amendment
     said = json.dumps(
         {"before": revision.before, "correction": amendment.correction}, ensure_ascii=False
@@ -168,7 +168,7 @@ def provenance(revision: Revision, target_id: str) -> dict[str, Any]:
     return {
         "resourceType": "Provenance",
         "id": resource_id("Amendment", amendment.id),
-        "target": [{"reference": f"urn:uuid:{target_id}"}],
+        "target": [{"reference": f"urn:uuid:{target}"} for target in target_ids],
         "recorded": amendment.at.isoformat(),
         "activity": coded(_DATA_OPERATION, "UPDATE"),
         "reason": [text(amendment.reason)],
@@ -177,10 +177,17 @@ def provenance(revision: Revision, target_id: str) -> dict[str, Any]:
     }
 
 
+Resources = dict[str, Any] | list[dict[str, Any]]
+
+
 def as_amended(
-    record: Any, resource_of: Callable[[Any, Subject], dict[str, Any]], subject: Subject
+    record: Any, resources_of: Callable[[Any, Subject], Resources], subject: Subject
 ) -> list[dict[str, Any]]:
-    """The record's resource as its amendments left it, then a Provenance of each of them."""
+    """The record's resources as its amendments left it (a record is one resource, or a few:
+    a consultation is its impression and the plans it proposed), then a Provenance of each
+    amendment, naming them all."""
     amended, revisions = revised(record)
-    resource = resource_of(amended, subject)
-    return [resource, *(provenance(revision, resource["id"]) for revision in revisions)]
+    made = resources_of(amended, subject)
+    resources = made if isinstance(made, list) else [made]
+    targets = [resource["id"] for resource in resources]
+    return [*resources, *(provenance(revision, *targets) for revision in revisions)]

@@ -14,10 +14,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from domain.client_file.kinds import EntryKind
+
+if TYPE_CHECKING:  # they are made of `RecordAmendment`, below
+    from domain.client_file.journey_records import (
+        Consultation,
+        ExpertBriefing,
+        ExpertReview,
+        FollowUpCall,
+        Handover,
+        PreTreatmentCheck,
+    )
 
 
 @dataclass(frozen=True)
@@ -230,6 +240,13 @@ class ClientFile:
     complication_calls: Sequence[ComplicationCall] = ()  # oldest first
     follow_up_complications: Sequence[FollowUpComplication] = ()  # oldest first
     disclosures: Sequence[Disclosure] = ()  # oldest first
+    # The records of her journeys (`domain.client_file.journey_records`), each oldest first.
+    consultations: Sequence[Consultation] = ()
+    expert_briefings: Sequence[ExpertBriefing] = ()
+    expert_reviews: Sequence[ExpertReview] = ()
+    pre_treatment_checks: Sequence[PreTreatmentCheck] = ()
+    handovers: Sequence[Handover] = ()
+    follow_up_calls: Sequence[FollowUpCall] = ()
     accesses: Sequence[FileAccess] = ()  # newest first
     accesses_total: int = 0
 

@@ -4,6 +4,7 @@ Everything in the file is append-only, so the file "as of" a moment is the rows 
 it: a retried export (same idempotency key) rebuilds the very copy its first attempt gave. The
 audit trail is cut at a seq of the clinic's chain rather than a time, since seqs only grow.
 Each part is read with a bound one past its limit: a file beyond a limit is refused, not cut.
+`TooLarge` says which (`domain.store.client_file_parts`).
 """
 
 from __future__ import annotations
@@ -11,66 +12,25 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Subquery
 from tortoise.models import Model
-from tortoise.queryset import QuerySet
 
 from domain.client_file import export as x
 from domain.client_file import file_records as records
+from domain.client_file import journey_records as steps
 from domain.client_file.kinds import EntryKind
+from domain.store import client_file_journeys as journeys
 from domain.store.aftercare import ComplicationReport
 from domain.store.audit_models import AuditChainHead, AuditEntry
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
+from domain.store.client_file_parts import PartTooLarge, Reading, TooLarge, whole
 from domain.store.consents import ConsentSignature, ConsentTemplateVersion, ConsentWithdrawal
 from domain.store.disclosures import FileDisclosure
-from domain.store.models import Client, Clinic, Journey, JourneyEvent, JourneyRecord
+from domain.store.models import Client, Clinic
 from domain.store.photos import Photo, PhotoConsentChange
 from domain.store.staff_names import names_through_time
-
-Row = TypeVar("Row", bound=Model)
-
-
-@dataclass(frozen=True)
-class TooLarge:
-    """The part of the file beyond its limit."""
-
-    part: str
-    limit: int
-
-
-class _PartTooLarge(Exception):
-    def __init__(self, too_large: TooLarge) -> None:
-        super().__init__(too_large.part)
-        self.too_large = too_large
-
-
-async def _whole(query: QuerySet[Row], most: int, part: str) -> list[Row]:
-    """A part's rows, `most` at the most: past that the copy is refused, never cut short (a copy
-    that left rows out would not be the file)."""
-    rows = await query.limit(most + 1)
-    if len(rows) > most:
-        raise _PartTooLarge(TooLarge(part, most))
-    return list(rows)
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """One client's file being read as of a moment."""
-
-    client: Client
-    as_of: datetime
-
-
-@dataclass(frozen=True)
-class _Taken:
-    """The journey event that took a record in: when, and who acted."""
-
-    at: datetime
-    by: str
-    role: str
 
 
 async def audit_head(clinic_id: str) -> int:
@@ -80,7 +40,7 @@ async def audit_head(clinic_id: str) -> int:
 
 
 async def _entries(client_id: str, as_of: datetime) -> list[x.FileEntry]:
-    rows = await _whole(
+    rows = await whole(
         ClientEntry.filter(client_id=client_id, recorded_at__lte=as_of).order_by(
             "recorded_at", "id"
         ),
@@ -112,7 +72,7 @@ async def _entries(client_id: str, as_of: datetime) -> list[x.FileEntry]:
 
 
 async def _identity(client: Client, as_of: datetime) -> list[x.IdentityVersion]:
-    rows = await _whole(
+    rows = await whole(
         ClientIdentityAmendment.filter(client_id=client.id, amended_at__lte=as_of).order_by(
             "amended_at", "id"
         ),
@@ -131,8 +91,8 @@ async def _identity(client: Client, as_of: datetime) -> list[x.IdentityVersion]:
     ]
 
 
-async def _consents(reading: _Reading, part: x.Part[Any]) -> list[x.SignedConsent]:
-    rows = await _whole(
+async def _consents(reading: Reading, part: x.Part[Any]) -> list[x.SignedConsent]:
+    rows = await whole(
         ConsentSignature.filter(client_id=reading.client.id, signed_at__lte=reading.as_of).order_by(
             "signed_at", "id"
         ),
@@ -194,104 +154,15 @@ class _ByClient:
     # The record's fields kept in a column of another name (field: column).
     renamed: Mapping[str, str] = field(default_factory=dict)
 
-    async def __call__(self, reading: _Reading, part: x.Part[Any]) -> list[Any]:
+    async def __call__(self, reading: Reading, part: x.Part[Any]) -> list[Any]:
         cut = {"client_id": reading.client.id, f"{self.at}__lte": reading.as_of}
-        rows = await _whole(
-            self.model.filter(**cut).order_by(self.at, "id"), part.most(), part.what
-        )
+        rows = await whole(self.model.filter(**cut).order_by(self.at, "id"), part.most(), part.what)
         named = {"at": self.at, "by": self.by, "author_role": self.role, **self.renamed}
         columns = [(f.name, named.get(f.name, f.name)) for f in fields(self.record)]
         return [self.record(**{k: getattr(row, column) for k, column in columns}) for row in rows]
 
 
-@dataclass(frozen=True)
-class _JourneyRecords:
-    """A listed part kept in journey records of one `kind`: those the client's journeys took in
-    up to the moment (a refused draft is none, nor is a correction), oldest first, each made a
-    record with the event that took it in and its amendments up to the moment.
-
-    The client's journeys and their events are a subquery, never a list of ids sent with the
-    statement: they grow with her history, and a statement binds at most 32,766 values
-    (SQLite's default, asyncpg's 32,767). What is sent as a list is the part's own rows,
-    bounded by the part."""
-
-    kind: str
-    record: Callable[[JourneyRecord, _Taken, list[records.RecordAmendment]], Any]
-
-    async def __call__(self, reading: _Reading, part: x.Part[Any]) -> list[Any]:
-        journeys = Journey.filter(client_id=reading.client.id).values("id")
-        taken_in = JourneyEvent.filter(
-            journey_id__in=Subquery(journeys), record_id__not_isnull=True, at__lte=reading.as_of
-        ).values("record_id")
-        kept = JourneyRecord.filter(id__in=Subquery(taken_in), kind=self.kind, amends_id=None)
-        rows = await _whole(kept.order_by("created_at", "id"), part.most(), part.what)
-        ids = [row.id for row in rows]
-        events = await JourneyEvent.filter(record_id__in=ids).values_list(
-            "record_id", "at", "actor_id", "actor_role"
-        )
-        taken = {str(record): _Taken(at, by, role) for record, at, by, role in events}
-        amended = await _amendments(ids, reading.as_of, part)
-        return [self.record(row, taken[row.id], amended.get(row.id, [])) for row in rows]
-
-
-async def _amendments(
-    ids: list[str], as_of: datetime, part: x.Part[Any]
-) -> dict[str, list[records.RecordAmendment]]:
-    """The amendments of the records `ids` up to the moment, oldest first, by the record each
-    corrects: a retried export (its moment kept with its key) reads the same ones, as they are
-    append-only. Beyond `MAX_RECORD_AMENDMENTS` for the part, the copy is refused."""
-    rows = await _whole(
-        JourneyRecord.filter(amends_id__in=ids, created_at__lte=as_of).order_by("created_at", "id"),
-        x.MAX_RECORD_AMENDMENTS,
-        f"amendments of {part.what}",
-    )
-    amended: dict[str, list[records.RecordAmendment]] = {}
-    for row in rows:
-        amended.setdefault(str(row.amends_id), []).append(
-            records.RecordAmendment(
-                id=row.id,
-                by=row.author_id,
-                reason=row.body.get("reason", ""),
-                correction=row.body.get("correction", {}),
-                at=row.created_at,
-            )
-        )
-    return amended
-
-
-def _treatment(
-    row: JourneyRecord, taken: _Taken, amendments: list[records.RecordAmendment]
-) -> records.Treatment:
-    return records.Treatment(
-        id=row.id,
-        journey_id=row.journey_id,
-        procedure=row.body.get("procedure", ""),
-        products=row.body.get("products", []),
-        notes=row.body.get("notes"),
-        performer_id=row.body.get("performer_id"),
-        amendments=amendments,
-        at=taken.at,
-    )
-
-
-def _follow_up_complication(
-    row: JourneyRecord, taken: _Taken, amendments: list[records.RecordAmendment]
-) -> records.FollowUpComplication:
-    """The record `reportComplication` kept of the call (its input: the call and the note), and
-    the event of the call's outcome: who made the call, and when."""
-    return records.FollowUpComplication(
-        id=row.id,
-        journey_id=row.journey_id,
-        follow_up_id=row.body.get("follow_up_id", ""),
-        note=row.body.get("note", ""),
-        by=taken.by,
-        author_role=taken.role,
-        amendments=amendments,
-        at=taken.at,
-    )
-
-
-Reader = Callable[[_Reading, x.Part[Any]], Awaitable[list[Any]]]
+Reader = Callable[[Reading, x.Part[Any]], Awaitable[list[Any]]]
 # How each part of `x.PARTS` is read, by its name.
 READERS: dict[str, Reader] = {
     "consents": _consents,
@@ -303,7 +174,7 @@ READERS: dict[str, Reader] = {
         "recorded_by_role",
     ),
     "photos": _ByClient(records.PhotoTaken, Photo, "uploaded_at", "taken_by", "taken_by_role"),
-    "treatments": _JourneyRecords("treatment", _treatment),
+    "treatments": journeys.JourneyRecords("treatment", journeys.treatment),
     "complicationCalls": _ByClient(
         records.ComplicationCall,
         ComplicationReport,
@@ -311,7 +182,9 @@ READERS: dict[str, Reader] = {
         "reported_by",
         "reported_by_role",
     ),
-    "followUpComplications": _JourneyRecords("complication", _follow_up_complication),
+    "followUpComplications": journeys.JourneyRecords(
+        "complication", journeys.follow_up_complication
+    ),
     "disclosures": _ByClient(
         records.Disclosure,
         FileDisclosure,
@@ -320,6 +193,12 @@ READERS: dict[str, Reader] = {
         "recorded_by_role",
         {"consent_id": "consent_signature_id"},
     ),
+    "consultations": journeys.kept(steps.Consultation),
+    "expertBriefings": journeys.kept(steps.ExpertBriefing),
+    "expertReviews": journeys.kept(steps.ExpertReview),
+    "preTreatmentChecks": journeys.kept(steps.PreTreatmentCheck),
+    "handovers": journeys.kept(steps.Handover),
+    "followUpCalls": journeys.kept(steps.FollowUpCall),
 }
 
 
@@ -349,9 +228,9 @@ async def read_file(client: Client, as_of: datetime, upto_seq: int) -> x.ClientF
     try:
         identity = await _identity(client, as_of)
         entries = await _entries(client.id, as_of)
-        reading = _Reading(client, as_of)
+        reading = Reading(client, as_of)
         listed = {part.field: await READERS[part.name](reading, part) for part in x.PARTS}
-    except _PartTooLarge as over:
+    except PartTooLarge as over:
         return over.too_large
     accesses, total = await _accesses(client, upto_seq)
     clinic = await Clinic.get(id=client.clinic_id)

@@ -27,6 +27,15 @@ mutation Export($input: ExportClientFileInput!) {
   }
 }
 """
+AMEND = """
+mutation Amend($input: AmendRecordInput!) {
+  amendRecord(input: $input) {
+    __typename
+    ... on AmendmentPayload { amendment { id } }
+    ... on UserError { code message }
+  }
+}
+"""
 RECORD_DISCLOSURE = """
 mutation Record($input: RecordFileDisclosureInput!) {
   recordFileDisclosure(input: $input) {
@@ -121,3 +130,86 @@ async def test_the_copy_lists_to_whom_her_file_was_disclosed(fresh_clinic: Fresh
         "dr Jan Kowalski",
         "PZU insurance",
     ]
+
+
+def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+async def test_the_copy_carries_her_journey_from_consultation_to_follow_up_call(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client driven from consultation to her first follow-up call, her handover's
+    # aftercare corrected after it was written
+    clinic = await fresh_clinic()
+    client = await clinic.register_client("Maria Nowak")
+    journey = await clinic.drive_to("FOLLOW_UP", await clinic.start(client))
+    jid = journey["id"]
+    handed = next(e for e in journey["history"] if e["action"] == "hand_over")
+    corrected = await write(
+        clinic,
+        AMEND,
+        Role.SUPERVISOR,
+        journeyId=jid,
+        seq=handed["seq"],
+        reason="the make-up rule is for two days",
+        correction={"aftercare": "no make-up for two days"},
+        idempotencyKey=new_key(),
+    )
+    assert corrected["__typename"] == "AmendmentPayload", corrected
+    await clinic.wait_until_due(jid, 1)
+    await clinic.complete_follow_up(jid, "fu-1")
+    # When a supervisor exports her file
+    key = new_key()
+    result = await _export(clinic, client, key)
+    file, bundle = result["file"], result["fhirBundle"]
+    journey_id = decode_id(jid, "Journey")
+    # Then her copy has each record of the journey, who wrote it, and when
+    (consultation,) = file["consultations"]
+    assert consultation["journeyId"] == journey_id
+    assert consultation["needs"]["goal"] == "look rested"
+    assert consultation["assessment"]["physicalCondition"] == "good"
+    (plan,) = consultation["plans"]
+    assert (plan["price"], plan["risks"], plan["recovery"]) == (
+        "1200.00",
+        "bruising, swelling",
+        "two days",
+    )
+    assert (consultation["by"], consultation["authorRole"]) == (
+        clinic.staff[Role.CONSULTANT].account_id,
+        "CONSULTANT",
+    )
+    (briefing,) = file["expertBriefings"]
+    assert briefing["briefing"]["helpWanted"] == "confirm the plan"
+    (review,) = file["expertReviews"]
+    assert (review["decision"], review["points"]) == ("APPROVE", "volume in the cheeks, no lips")
+    assert review["finalPlan"]["title"] == "Full-face rejuvenation"
+    (checked,) = file["preTreatmentChecks"]
+    assert checked["checks"]["pregnancyExcluded"] is True
+    (handover,) = file["handovers"]
+    assert handover["aftercare"].startswith("no make-up ")  # as first written
+    assert handover["discomfort"]["callNow"] == "fever, severe pain"
+    (amendment,) = handover["amendments"]
+    assert amendment["correction"] == {"aftercare": "no make-up for two days"}
+    (call,) = file["followUpCalls"]
+    assert (call["followUpId"], call["outcome"], call["satisfaction"]) == ("fu-1", "REACHED", 5)
+    assert call["authorRole"] == "FOLLOW_UP_STAFF"
+    # And the Bundle carries them as the resources they are, the handover as corrected
+    (final_plan,) = [
+        p
+        for p in _resources(bundle, "CarePlan")
+        if p["intent"] == "plan" and p.get("title") == "Full-face rejuvenation"
+    ]
+    assert final_plan["status"] == "unknown"
+    (proposed,) = [p for p in _resources(bundle, "CarePlan") if p["intent"] == "proposal"]
+    assert {"text": "price: 1200.00"} in proposed["note"]
+    (aftercare,) = [p for p in _resources(bundle, "CarePlan") if p.get("title") == "aftercare"]
+    assert aftercare["description"] == "no make-up for two days"
+    assert len(_resources(bundle, "ClinicalImpression")) == 2
+    (encounter,) = _resources(bundle, "Encounter")
+    assert encounter["status"] == "finished"
+    satisfaction = [o for o in _resources(bundle, "Observation") if "valueInteger" in o]
+    assert [o["valueInteger"] for o in satisfaction] == [5]
+    # And a retry with the key is the same copy byte for byte
+    retry = await _export(clinic, client, key)
+    assert json.dumps(retry) == json.dumps(result)

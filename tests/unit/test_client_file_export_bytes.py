@@ -24,6 +24,14 @@ from domain.client_file.file_records import (
     RecordAmendment,
     Treatment,
 )
+from domain.client_file.journey_records import (
+    Consultation,
+    ExpertBriefing,
+    ExpertReview,
+    FollowUpCall,
+    Handover,
+    PreTreatmentCheck,
+)
 from domain.store.client_file_export import READERS
 from tests.unit.test_client_file_export import _at, built_file
 
@@ -34,7 +42,8 @@ def every_part() -> ClientFile:
     """The unit tests' file, with a withdrawn guardian's consent, photo purposes given and
     withdrawn, photos, a complication the client called in with and one she reported on a call,
     an earlier treatment corrected twice (its lot, then a field the record does not carry
-    with its notes), and a disclosure of the file to another doctor."""
+    with its notes), a disclosure of the file to another doctor, and the records of a journey from
+    consultation to its follow-up calls (the final plan's price lines corrected by its expert)."""
     file = built_file()
     (consent,) = file.consents
     guardian = dataclasses.replace(
@@ -70,6 +79,7 @@ def every_part() -> ClientFile:
     )
     return dataclasses.replace(
         file,
+        **_journey(),
         consents=[consent, guardian],
         treatments=[corrected, *file.treatments],
         photo_consents=[
@@ -104,6 +114,99 @@ def every_part() -> ClientFile:
             )
         ],
     )
+
+
+PLAN = {
+    "title": "cheeks",
+    "items": ["hyaluronic acid, cheeks"],
+    "effect": "volume",
+    "cycle": "one session",
+    "price": "1200.00",
+    "currency": "PLN",
+    "risks": "bruising",
+    "recovery": "two days",
+    "price_lines": [{"item_code": "HA-1", "quantity": 1}],
+}
+
+
+def _journey() -> dict[str, Any]:
+    """Journey j1's records, consultation to follow-up calls: one reached, one not."""
+    corrected = RecordAmendment(
+        "a3", "acc-6", "two syringes", {"final_plan": {"price_lines": [{"quantity": 2}]}}, _at(19)
+    )
+    checks = {"identity_verified": True, "pregnancy_excluded": True, "labs": None}
+    discomfort = {"normal": "swelling", "passes": "in three days", "call_now": "fever"}
+    return {
+        "consultations": [
+            Consultation(
+                "r1",
+                "j1",
+                "architect",
+                {"areas": ["cheeks"], "goal": "look rested", "earlier_treatments": None},
+                {"psychological": "realistic", "spending_capacity": "medium"},
+                [PLAN],
+                "acc-1",
+                "CONSULTANT",
+                at=_at(14),
+            )
+        ],
+        "expert_briefings": [
+            ExpertBriefing(
+                "r2",
+                "j1",
+                "acc-6",
+                {"goal": "look rested", "proposed_items": ["hyaluronic acid, cheeks"]},
+                "acc-1",
+                "CONSULTANT",
+                at=_at(15),
+            )
+        ],
+        "expert_reviews": [
+            ExpertReview(
+                "r3",
+                "j1",
+                "APPROVE",
+                "no lips",
+                PLAN,
+                None,
+                "acc-6",
+                "EXPERT",
+                amendments=[corrected],
+                at=_at(16),
+            )
+        ],
+        "pre_treatment_checks": [
+            PreTreatmentCheck("r4", "j1", checks, "acc-3", "NURSE", at=_at(23))
+        ],
+        "handovers": [
+            Handover(
+                "r5",
+                "j1",
+                "no make-up",
+                discomfort,
+                "2026-03-20T09:00:00+00:00",
+                "acc-3",
+                "NURSE",
+                at=_at(36),
+            )
+        ],
+        "follow_up_calls": [
+            FollowUpCall(
+                "r6",
+                "j1",
+                "fu-1",
+                "NOT_REACHED",
+                None,
+                None,
+                "acc-7",
+                "FOLLOW_UP_STAFF",
+                at=_at(42),
+            ),
+            FollowUpCall(
+                "r7", "j1", "fu-2", "REACHED", 5, "happy", "acc-7", "FOLLOW_UP_STAFF", at=_at(44)
+            ),
+        ],
+    }
 
 
 def _copy() -> dict[str, Any]:
