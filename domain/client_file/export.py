@@ -8,7 +8,8 @@ complications the client called in with after them (`reportComplicationCall`) an
 reported on their follow-up calls (`reportComplication`), the disclosures of the file outside
 the clinic (`recordFileDisclosure`: who received which parts, when, how, on which consent), the
 records of her journeys from consultation to follow-up call
-(`domain.client_file.journey_records`), and the audit trail's accesses to the file ("who saw my
+(`domain.client_file.journey_records`), her bills (itemised), payments and refunds
+(`domain.client_file.money_records`), and the audit trail's accesses to the file ("who saw my
 file"). A treatment, a complication reported on a call and a journey's record is as first
 written, with its amendments (`amendRecord`: who, why, what it corrected, when) beside it.
 `file_document` writes it as the JSON the client receives; `domain.client_file.fhir`
@@ -34,7 +35,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from domain.client_file import fhir_journey, fhir_parts
+from domain.client_file import fhir_journey, fhir_money, fhir_parts
 from domain.client_file.file_records import (
     ClientFile,
     FileAccess,
@@ -80,6 +81,10 @@ MAX_DISCLOSURES = 500
 # follow-up calls, so some four for each treatment.
 MAX_JOURNEY_RECORDS = 500
 MAX_FOLLOW_UP_CALLS = 2000
+# Money: a journey has a bill (at times made again), and a few payments and refunds against it.
+MAX_BILLS = 500
+MAX_PAYMENTS = 2000
+MAX_REFUNDS = 2000
 MAX_ACCESSES = 5000
 # And the answer as a whole: entries are small, but consent texts (up to 20 000 characters a
 # section) could add up; a copy past this is refused too, whole.
@@ -177,7 +182,8 @@ def _named(value: Any) -> Any:
 def _written(record: Any, zone: ZoneInfo) -> dict[str, Any]:
     """A listed record field by field, in the order declared, under camelCase names: its moment
     `at` as `_when` writes it, the keys of a mapping (or of a list of them) camelCase too, and a
-    list of records (a record's amendments) each written so."""
+    record of its own, or a list of them (a record's amendments, a bill's lines), each written
+    so."""
     written: dict[str, Any] = {}
     for field in fields(record):
         value, name = getattr(record, field.name), _camel(field.name)
@@ -185,6 +191,8 @@ def _written(record: Any, zone: ZoneInfo) -> dict[str, Any]:
             written.update(_when(value, zone))
         elif isinstance(value, (list, tuple)):
             written[name] = [_written(v, zone) if is_dataclass(v) else _named(v) for v in value]
+        elif is_dataclass(value):  # a record of the record's (a bill's confirmation)
+            written[name] = _written(value, zone)
         else:
             written[name] = _named(value)
     return written
@@ -277,6 +285,9 @@ PARTS: tuple[Part[Any], ...] = (
         lambda: MAX_FOLLOW_UP_CALLS,
         fhir=fhir_journey.follow_up_call,
     ),
+    Part("bills", "bills", lambda: MAX_BILLS, fhir=fhir_money.bill),
+    Part("payments", "payments", lambda: MAX_PAYMENTS, fhir=fhir_money.payment),
+    Part("refunds", "refunds", lambda: MAX_REFUNDS, fhir=fhir_money.refund),
 )
 
 

@@ -9,7 +9,8 @@ judged it; the treatment's Procedure names it as its `complicationDetail`), sign
 Consent, the client's background (lifestyle, skin care, state of mind, aesthetic wishes) a
 QuestionnaireResponse each, and pregnancy and lactation statements Observations with their LOINC
 codes (as the International Patient Summary records pregnancy status). The records of her
-journeys, consultation to follow-up call, are mapped in `domain.client_file.fhir_journey`; the
+journeys, consultation to follow-up call, are mapped in `domain.client_file.fhir_journey`, her
+bills, payments and refunds in `domain.client_file.fhir_money`; the
 disclosures of her file are not clinical and stay in the JSON. The listed parts' resources
 (consents, treatments, complications...) are their rows' in `domain.client_file.export.PARTS`; a
 record corrected with `amendRecord` is its resource as amended, followed by a Provenance of each

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from domain.client_file.kinds import EntryKind
 
-if TYPE_CHECKING:  # they are made of `RecordAmendment`, below
+if TYPE_CHECKING:  # the journeys' records are made of `RecordAmendment`, below
     from domain.client_file.journey_records import (
         Consultation,
         ExpertBriefing,
@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # they are made of `RecordAmendment`, below
         Handover,
         PreTreatmentCheck,
     )
+    from domain.client_file.money_records import Bill, Payment, Refund
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,10 @@ class ClientFile:
     pre_treatment_checks: Sequence[PreTreatmentCheck] = ()
     handovers: Sequence[Handover] = ()
     follow_up_calls: Sequence[FollowUpCall] = ()
+    # Her bills, payments and refunds (`domain.client_file.money_records`), each oldest first.
+    bills: Sequence[Bill] = ()
+    payments: Sequence[Payment] = ()
+    refunds: Sequence[Refund] = ()
     accesses: Sequence[FileAccess] = ()  # newest first
     accesses_total: int = 0
 

@@ -22,6 +22,7 @@ from domain.client_file import file_records as records
 from domain.client_file import journey_records as steps
 from domain.client_file.kinds import EntryKind
 from domain.store import client_file_journeys as journeys
+from domain.store import client_file_money as money
 from domain.store.aftercare import ComplicationReport
 from domain.store.audit_models import AuditChainHead, AuditEntry
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
@@ -199,6 +200,9 @@ READERS: dict[str, Reader] = {
     "preTreatmentChecks": journeys.kept(steps.PreTreatmentCheck),
     "handovers": journeys.kept(steps.Handover),
     "followUpCalls": journeys.kept(steps.FollowUpCall),
+    "bills": money.bills,
+    "payments": money.payments,
+    "refunds": money.refunds,
 }
 
 

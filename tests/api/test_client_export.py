@@ -173,11 +173,15 @@ async def test_the_export_carries_the_whole_file_a_valid_bundle_and_who_saw_it(
     types = sorted(set(kinds))
     assert types == [
         "AllergyIntolerance",
+        "CarePlan",  # the plans proposed and approved, the aftercare
+        "ClinicalImpression",  # the consultation and the expert's review
         "Consent",
         "MedicationStatement",
         "Observation",
         "Patient",
+        "PaymentReconciliation",  # her payment
         "Procedure",
+        "ServiceRequest",  # the consultant's briefing for the expert
     ]
     # And the earlier reads are in "who saw my file", with the reader's name and role
     who = copy["whoSawMyFile"]

@@ -1,7 +1,7 @@
 """The client's own copy carries what DOMAIN.md's "The client file" names beyond her entries and
 treatments: to whom her file was disclosed (`recordFileDisclosure`), the records of her journeys
-from consultation to follow-up call, and her bills, payments and refunds. Each through the API a
-supervisor uses, and a retry with the export's key is the same copy."""
+from consultation to follow-up call, and her bills, payments and refunds. Each through the API
+staff use, and a retry with the export's key is the same copy."""
 
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ from schema.ids import decode_id
 from tests.api import consent_support, documents
 from tests.api.client_file_support import write
 from tests.api.flow import JourneyDriver, new_key
+from tests.api.money_support import (
+    RECORD_REFUND,
+    bill_of,
+    billed_journey,
+    eur,
+    money_call,
+    payment,
+    set_item,
+)
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 EXPORT = """
@@ -136,15 +145,45 @@ def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
 
+async def _billed_and_paid(clinic: JourneyDriver, client: str) -> tuple[str, dict[str, Any]]:
+    """Her journey from consultation to a confirmed bill paid in full: (journey, bill)."""
+    item = await set_item(clinic, listPrice=eur("800.00"))
+    journey, bill = await billed_journey(
+        clinic, [{"priceItemId": item["id"]}], await clinic.start(client)
+    )
+    paid = await clinic.ok(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "800.00", "FULL")
+    )
+    assert paid["stage"] == "TREATMENT"
+    return journey["id"], bill
+
+
+async def _part_given_back(clinic: JourneyDriver, jid: str) -> None:
+    """After her treatment, a supervisor gives back part of her payment."""
+    (paid,) = (await bill_of(clinic, jid))["payments"]
+    refunded = await money_call(
+        clinic,
+        RECORD_REFUND,
+        Role.SUPERVISOR,
+        paymentId=paid["id"],
+        amount=eur("100.00"),
+        reason="the second syringe was not used",
+        idempotencyKey=new_key(),
+    )
+    assert refunded["__typename"] == "RefundPayload", refunded
+
+
 async def test_the_copy_carries_her_journey_from_consultation_to_follow_up_call(
     fresh_clinic: FreshClinic,
 ) -> None:
-    # Given a client driven from consultation to her first follow-up call, her handover's
-    # aftercare corrected after it was written
+    # Given a client driven from consultation to her first follow-up call, billed and paid, part
+    # of her payment given back, and her handover's aftercare corrected after it was written
     clinic = await fresh_clinic()
     client = await clinic.register_client("Maria Nowak")
-    journey = await clinic.drive_to("FOLLOW_UP", await clinic.start(client))
-    jid = journey["id"]
+    jid, bill = await _billed_and_paid(clinic, client)
+    for step in (clinic.start_treatment, clinic.complete_treatment, clinic.hand_over):
+        journey = await step(jid)
+    await _part_given_back(clinic, jid)
     handed = next(e for e in journey["history"] if e["action"] == "hand_over")
     corrected = await write(
         clinic,
@@ -194,6 +233,28 @@ async def test_the_copy_carries_her_journey_from_consultation_to_follow_up_call(
     (call,) = file["followUpCalls"]
     assert (call["followUpId"], call["outcome"], call["satisfaction"]) == ("fu-1", "REACHED", 5)
     assert call["authorRole"] == "FOLLOW_UP_STAFF"
+    # And her bill, itemised, her payment against it and the refund
+    (billed,) = file["bills"]
+    assert (billed["id"], billed["total"], billed["currency"]) == (
+        decode_id(bill["id"], "Bill"),
+        "800.00",
+        "EUR",
+    )
+    (line,) = billed["lines"]
+    assert (line["name"], line["quantity"], line["lineTotal"]) == (
+        "Hyaluronic acid, cheeks",
+        1,
+        "800.00",
+    )
+    assert billed["confirmation"]["signerName"] == "Anna Nowak"
+    (paid,) = file["payments"]
+    assert (paid["billId"], paid["kind"], paid["amount"]) == (billed["id"], "FULL", "800.00")
+    (refund,) = file["refunds"]
+    assert (refund["paymentId"], refund["amount"], refund["reason"]) == (
+        paid["id"],
+        "100.00",
+        "the second syringe was not used",
+    )
     # And the Bundle carries them as the resources they are, the handover as corrected
     (final_plan,) = [
         p
@@ -210,6 +271,10 @@ async def test_the_copy_carries_her_journey_from_consultation_to_follow_up_call(
     assert encounter["status"] == "finished"
     satisfaction = [o for o in _resources(bundle, "Observation") if "valueInteger" in o]
     assert [o["valueInteger"] for o in satisfaction] == [5]
+    (invoice,) = _resources(bundle, "Invoice")
+    assert invoice["totalGross"] == {"value": 800, "currency": "EUR"}
+    reconciled = [r["paymentAmount"]["value"] for r in _resources(bundle, "PaymentReconciliation")]
+    assert reconciled == [800, -100]
     # And a retry with the key is the same copy byte for byte
     retry = await _export(clinic, client, key)
     assert json.dumps(retry) == json.dumps(result)

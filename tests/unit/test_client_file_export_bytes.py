@@ -32,6 +32,7 @@ from domain.client_file.journey_records import (
     Handover,
     PreTreatmentCheck,
 )
+from domain.client_file.money_records import Bill, BillConfirmation, BillLine, Payment, Refund
 from domain.store.client_file_export import READERS
 from tests.unit.test_client_file_export import _at, built_file
 
@@ -43,7 +44,8 @@ def every_part() -> ClientFile:
     withdrawn, photos, a complication the client called in with and one she reported on a call,
     an earlier treatment corrected twice (its lot, then a field the record does not carry
     with its notes), a disclosure of the file to another doctor, and the records of a journey from
-    consultation to its follow-up calls (the final plan's price lines corrected by its expert)."""
+    consultation to its follow-up calls (the final plan's price lines corrected by its expert),
+    with its bill (two lines, a discount, confirmed), the payment of it and a refund."""
     file = built_file()
     (consent,) = file.consents
     guardian = dataclasses.replace(
@@ -80,6 +82,7 @@ def every_part() -> ClientFile:
     return dataclasses.replace(
         file,
         **_journey(),
+        **_money(),
         consents=[consent, guardian],
         treatments=[corrected, *file.treatments],
         photo_consents=[
@@ -205,6 +208,77 @@ def _journey() -> dict[str, Any]:
             FollowUpCall(
                 "r7", "j1", "fu-2", "REACHED", 5, "happy", "acc-7", "FOLLOW_UP_STAFF", at=_at(44)
             ),
+        ],
+    }
+
+
+def _money() -> dict[str, Any]:
+    """Journey j1's bill in PLN, paid in full, 150.50 of it given back after treatment."""
+    lines = [
+        BillLine(
+            1,
+            "pl1",
+            "HA-1",
+            "PROCEDURE",
+            "hyaluronic acid",
+            2,
+            "600.00",
+            "550.00",
+            True,
+            False,
+            "0.00",
+            "1100.00",
+        ),
+        BillLine(
+            2,
+            "pl2",
+            "AN-1",
+            "CONSUMABLE",
+            "anaesthetic cream",
+            1,
+            "100.00",
+            "100.00",
+            False,
+            False,
+            "20.00",
+            "100.00",
+        ),
+    ]
+    confirmed = BillConfirmation("Anna Kowalska", "SVG_PATH", "acc-9", "CASHIER", _at(18))
+    bill = Bill(
+        "b1",
+        "j1",
+        "PLN",
+        lines,
+        "1200.00",
+        "120.00",
+        "loyal client",
+        "acc-8",
+        "1080.00",
+        "NONE",
+        confirmed,
+        "acc-9",
+        _at(17),
+    )
+    return {
+        "bills": [bill],
+        "payments": [
+            Payment("pay1", "j1", "b1", "FULL", "CARD", "1080.00", "PLN", 17, "acc-9", _at(19))
+        ],
+        "refunds": [
+            Refund(
+                "rf1",
+                "j1",
+                "pay1",
+                "b1",
+                "150.50",
+                "PLN",
+                "one syringe unused",
+                False,
+                "acc-8",
+                "SUPERVISOR",
+                _at(46),
+            )
         ],
     }
 
