@@ -10,6 +10,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
+from domain.client_file import export as client_file_export
 from domain.client_file.fhir_check import bundle_problems
 from domain.roles import Role
 from schema.ids import decode_id
@@ -81,7 +84,9 @@ async def _sign_sharing(clinic: JourneyDriver, jid: str) -> None:
     )
 
 
-async def test_the_copy_lists_to_whom_her_file_was_disclosed(fresh_clinic: FreshClinic) -> None:
+async def test_the_copy_lists_to_whom_her_file_was_disclosed(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Given a client who signed a DATA_SHARING consent, and a disclosure of her file made on it
     clinic = await fresh_clinic()
     client = await clinic.register_client("Maria Nowak")
@@ -139,6 +144,10 @@ async def test_the_copy_lists_to_whom_her_file_was_disclosed(fresh_clinic: Fresh
         "dr Jan Kowalski",
         "PZU insurance",
     ]
+    # And past the bound on disclosures the copy is refused whole, never cut short
+    monkeypatch.setattr(client_file_export, "MAX_DISCLOSURES", 1)
+    over = await write(clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    assert over["__typename"] == "ValidationFailed", over
 
 
 def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -174,7 +183,7 @@ async def _part_given_back(clinic: JourneyDriver, jid: str) -> None:
 
 
 async def test_the_copy_carries_her_journey_from_consultation_to_follow_up_call(
-    fresh_clinic: FreshClinic,
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a client driven from consultation to her first follow-up call, billed and paid, part
     # of her payment given back, and her handover's aftercare corrected after it was written
@@ -278,3 +287,11 @@ async def test_the_copy_carries_her_journey_from_consultation_to_follow_up_call(
     # And a retry with the key is the same copy byte for byte
     retry = await _export(clinic, client, key)
     assert json.dumps(retry) == json.dumps(result)
+    # And past a part's bound the copy is refused whole, never cut short
+    for bound in ("MAX_JOURNEY_RECORDS", "MAX_FOLLOW_UP_CALLS", "MAX_BILLS", "MAX_REFUNDS"):
+        with monkeypatch.context() as patched:
+            patched.setattr(client_file_export, bound, 0)
+            over = await write(
+                clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key()
+            )
+        assert over["__typename"] == "ValidationFailed", (bound, over)
