@@ -12,6 +12,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import ConfigurationError
+
 from domain.store.db import DatabaseTls
 from server.photo_settings import PARSERS as PHOTO_STORE_PARSERS
 from server.photo_settings import photo_store_problem
@@ -97,6 +100,12 @@ def _parse_log_format(text: str) -> str:
 _ORIGIN = re.compile(r"https?://[a-z0-9.\-]+(:\d{1,5})?|https?://\[[0-9a-f:.]+\](:\d{1,5})?")
 
 
+def _port_in_range(origin: str) -> bool:
+    host_and_port = origin.partition("://")[2]
+    port = host_and_port.rpartition(":")[2] if not host_and_port.endswith("]") else ""
+    return not port.isdigit() or 1 <= int(port) <= 65535
+
+
 def parse_origins(text: str) -> tuple[str, ...]:
     """``"https://a.example, http://localhost:5173"`` -> normalised origins; ``*`` allows any."""
     origins: list[str] = []
@@ -104,7 +113,7 @@ def parse_origins(text: str) -> tuple[str, ...]:
         origin = part.strip().lower().rstrip("/")
         if not origin:
             continue
-        if origin != "*" and not _ORIGIN.fullmatch(origin):
+        if origin != "*" and not (_ORIGIN.fullmatch(origin) and _port_in_range(origin)):
             raise SettingsError(
                 f"invalid origin {part.strip()!r}: expected scheme://host[:port] "
                 "(no path), e.g. 'https://app.example.com', or '*'"
@@ -114,11 +123,23 @@ def parse_origins(text: str) -> tuple[str, ...]:
 
 
 def _parse_database_url(text: str) -> str:
+    """Checked as Tortoise reads it, so a URL that cannot work stops the start; the messages
+    never repeat the URL, which may hold a password."""
     scheme, sep, _ = text.partition("://")
     if not sep or scheme not in DB_SCHEMES:
         raise SettingsError(
             f"expected a URL starting with one of {', '.join(s + '://' for s in DB_SCHEMES)}"
         )
+    try:
+        credentials = expand_db_url(text)["credentials"]
+    except (ConfigurationError, ValueError):  # sqlite:// without a file, a port of letters
+        raise SettingsError(
+            "cannot read the URL: expected sqlite://<path> or "
+            "postgres://user:pass@host:5432/db, with a port from 1 to 65535"
+        ) from None
+    if scheme != "sqlite" and not credentials.get("database"):
+        # Without one, the driver opens the database named after the user.
+        raise SettingsError("the URL names no database: postgres://user:pass@host:5432/db")
     return text
 
 
@@ -153,8 +174,15 @@ def is_loopback(host: str) -> bool:
 
 def _parse_address(text: str) -> str:
     host, sep, port = text.rpartition(":")
-    if not sep or not host or not port.isdigit():
-        raise SettingsError(f"expected host:port, got {text!r}")
+    if (
+        not sep
+        or not host
+        or "/" in host
+        or any(char.isspace() for char in host)
+        or not port.isdigit()
+        or not 1 <= int(port) <= 65535
+    ):
+        raise SettingsError(f"expected host:port (no scheme, a port from 1 to 65535), got {text!r}")
     return text
 
 
