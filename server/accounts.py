@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Mapping
 
 from tortoise.exceptions import IntegrityError
 
@@ -14,6 +15,7 @@ from domain.passwords import hash_password
 from domain.roles import Role
 from domain.store import administration as accounts
 from domain.store.db import close_db, init_db
+from server.setting_sources import SourceError, raw_value
 from server.settings import Settings
 
 ADMIN_CLINIC_ID = "administration"
@@ -31,13 +33,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_password() -> str:
-    """From GLOWPATH_ADMIN_PASSWORD (scripts), else asked twice on the terminal."""
-    given = os.environ.get(PASSWORD_VARIABLE, "")
+def read_password(environ: Mapping[str, str] = os.environ) -> str:
+    """From GLOWPATH_ADMIN_PASSWORD or the file GLOWPATH_ADMIN_PASSWORD_FILE names (scripts),
+    else asked twice on the terminal."""
+    try:
+        given = raw_value(environ, PASSWORD_VARIABLE)
+    except SourceError as exc:
+        raise SystemExit(f"glowpath: {exc}") from None
     if given:
         return given
     if not sys.stdin.isatty():
-        raise SystemExit(f"glowpath: set {PASSWORD_VARIABLE} or run on a terminal")
+        raise SystemExit(
+            f"glowpath: set {PASSWORD_VARIABLE} (or {PASSWORD_VARIABLE}_FILE) or run on a terminal"
+        )
     first = getpass.getpass("Password: ")
     if first != getpass.getpass("Again: "):
         raise SystemExit("glowpath: the passwords differ")
