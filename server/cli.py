@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from server import devstack, tracing
+from server.cli_failures import connection_failure
 from server.logs import configure_logging
 from server.settings import LOG_FORMATS, Settings, SettingsError, env_name
 
@@ -345,6 +346,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # ExceptionGroup included: the worker's and `dev`'s task groups
+        failure = connection_failure(exc, settings)
+        if failure is None:
+            raise
+        print(f"glowpath: {failure}", file=sys.stderr)
+        return 1
     finally:
         tracing.shutdown_tracing()
 

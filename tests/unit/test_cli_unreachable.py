@@ -1,0 +1,48 @@
+"""A command that cannot reach the database or Temporal says so in one line and exits 1 (which
+the README's schedules alert on), instead of printing a traceback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: bound, then released."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def glowpath(tmp_path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLOWPATH_")}
+    env.update(GLOWPATH_DATA_DIR=str(tmp_path / "var"), PYTHONPATH=str(ROOT), **variables)
+    command = [sys.executable, "-m", "server.cli", *args]
+    return subprocess.run(
+        command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90
+    )
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["audit", "verify"]])
+def test_a_database_that_refuses_the_connection(tmp_path: Path, command: list[str]) -> None:
+    url = f"postgres://glowpath:secret-pw@127.0.0.1:{closed_port()}/glowpath"
+    done = glowpath(tmp_path, *command, GLOWPATH_DATABASE_URL=url)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "GLOWPATH_DATABASE_URL" in done.stderr
+    assert "secret-pw" not in done.stderr
+
+
+def test_reconcile_with_temporal_unreachable(tmp_path: Path) -> None:
+    address = f"127.0.0.1:{closed_port()}"
+    done = glowpath(tmp_path, "reconcile", GLOWPATH_TEMPORAL_ADDRESS=address)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"Temporal at {address} is unreachable" in done.stderr
