@@ -1,6 +1,6 @@
-"""What `glowpath` says when a command cannot reach what it needs: one line naming the setting to
-check, exit 1, instead of a traceback. Only failures to connect are told this way; any other
-error still shows its traceback, since it is a fault to report, not a setting to fix."""
+"""What `glowpath` says when a command cannot reach what it needs, or Temporal refuses it: one line
+naming the setting to check, exit 1, instead of a traceback. Only these are told this way; any
+other error still shows its traceback, since it is a fault to report, not a setting to fix."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from asyncpg.exceptions import (  # type: ignore[import-untyped]
     InvalidCatalogNameError,
     InvalidPasswordError,
 )
+from temporalio.service import RPCError
 from tortoise.exceptions import DBConnectionError
 
 from server.settings import Settings, env_name
@@ -44,6 +45,11 @@ def connection_failure(error: BaseException, settings: Settings) -> str | None:
             return (
                 f"Temporal at {settings.temporal_address} is unreachable ({leaf}): check "
                 f"{env_name('temporal_address')} and that the server runs"
+            )
+        if isinstance(leaf, RPCError):  # a namespace it does not have, a refused permission
+            return (
+                f"Temporal at {settings.temporal_address} refused: {leaf.message} (check "
+                f"{env_name('temporal_namespace')}={settings.temporal_namespace} and its access)"
             )
         if isinstance(leaf, _DATABASE_REFUSALS):
             # The URL itself is never printed: it may hold the password.
