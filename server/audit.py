@@ -4,7 +4,13 @@ of each, so an operator can tell an intact trail from one edited outside the app
 from __future__ import annotations
 
 from domain.store.audit_chain import ChainReport, verify_chains
+from domain.store.audit_models import AuditChainHead, AuditEntry
 from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
+from domain.store.models import Clinic
+
+
+class UnknownClinic(LookupError):
+    """``--clinic`` names neither a clinic nor a chain: most likely a mistyped id."""
 
 
 async def verify(
@@ -12,9 +18,20 @@ async def verify(
 ) -> ChainReport:
     await init_db(database_url, tls)
     try:
+        if clinic_id is not None and not await _known(clinic_id):
+            # Verified as an empty chain it would read "intact" in a scheduled check forever.
+            raise UnknownClinic(f"no clinic and no audit chain with the id {clinic_id}")
         return await verify_chains(clinic_id)
     finally:
         await close_db()
+
+
+async def _known(clinic_id: str) -> bool:
+    return (
+        await Clinic.exists(id=clinic_id)
+        or await AuditChainHead.exists(clinic_id=clinic_id)
+        or await AuditEntry.exists(clinic_id=clinic_id)
+    )
 
 
 def describe(report: ChainReport) -> list[str]:

@@ -252,10 +252,14 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
-    from server.audit import describe, verify
+    from server.audit import UnknownClinic, describe, verify
 
     ensure_sqlite_dir(settings)
-    report = asyncio.run(verify(settings.database_url, args.clinic, settings.database_tls))
+    try:
+        report = asyncio.run(verify(settings.database_url, args.clinic, settings.database_tls))
+    except UnknownClinic as unknown:
+        print(f"glowpath audit verify: {unknown}", file=sys.stderr)
+        return 2
     print("\n".join(describe(report)))
     return 1 if report.breaks else 0
 

@@ -43,19 +43,24 @@ async def _unguarded(context: TortoiseContext) -> None:
         await _sql(context, "DROP TRIGGER audit_entry_refuse_delete")
 
 
-async def _cli_verify(url: str) -> tuple[int, str]:
+async def _cli_verify(url: str, *args: str) -> tuple[int, str]:
+    returncode, out, _ = await _cli_verify_both(url, *args)
+    return returncode, out
+
+
+async def _cli_verify_both(url: str, *args: str) -> tuple[int, str, str]:
     env = {**os.environ, "GLOWPATH_DATABASE_URL": url}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
-        *("-m", "server.cli", "audit", "verify"),
+        *("-m", "server.cli", "audit", "verify", *args),
         cwd=ROOT,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
-    return process.returncode, out.decode()
+    return process.returncode, out.decode(), err.decode()
 
 
 async def test_an_intact_trail_verifies(scratch_database: str) -> None:
@@ -66,6 +71,21 @@ async def test_an_intact_trail_verifies(scratch_database: str) -> None:
         0,
         "audit trail intact: 6 entries in 2 clinic chain(s) verified\n",
     )
+
+
+async def test_a_clinic_id_no_chain_or_clinic_has_is_refused(scratch_database: str) -> None:
+    # Given one clinic's chain
+    async with opened(scratch_database):
+        await _chain("clinic-a", 3)
+    # Then that clinic verifies alone, and a mistyped id is refused: "intact, 0 entries" would
+    # pass a scheduled check forever without looking at anything
+    assert await _cli_verify(scratch_database, "--clinic", "clinic-a") == (
+        0,
+        "audit trail intact: 3 entries in 1 clinic chain(s) verified\n",
+    )
+    returncode, out, err = await _cli_verify_both(scratch_database, "--clinic", "clinic-typo")
+    assert returncode == 2, out + err
+    assert "no clinic and no audit chain with the id clinic-typo" in err
 
 
 async def test_an_edited_entry_is_named(scratch_database: str) -> None:
