@@ -105,7 +105,7 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     sdl = export_sdl()
     output = Path(args.output)
     if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else None
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
         if current != sdl:
             print(
                 f"{output} does not match the schema: run `make schema` and commit the result",
@@ -114,7 +114,11 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
             return 1
         print(f"{output} is up to date")
         return 0
-    output.write_text(sdl, encoding="utf-8")
+    try:
+        output.write_text(sdl, encoding="utf-8")
+    except OSError as exc:
+        print(f"glowpath export-schema: cannot write {output}: {exc.strerror}", file=sys.stderr)
+        return 1
     print(f"wrote {output}")
     return 0
 

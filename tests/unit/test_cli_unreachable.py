@@ -1,5 +1,5 @@
-"""A command that cannot reach the database or Temporal says so in one line and exits 1 (which
-the README's schedules alert on), instead of printing a traceback."""
+"""A command that cannot reach the database or Temporal, or write its output, says so in one line
+and exits 1 (which the README's schedules alert on), instead of printing a traceback."""
 
 from __future__ import annotations
 
@@ -46,3 +46,11 @@ def test_reconcile_with_temporal_unreachable(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert f"Temporal at {address} is unreachable" in done.stderr
+
+
+def test_export_schema_to_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "schema.graphql"
+    done = glowpath(tmp_path, "export-schema", "--output", str(target))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"cannot write {target}: No such file or directory" in done.stderr
