@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import ConfigurationError
 
+from domain.procedures.template import TIERS
 from domain.store.db import DatabaseTls
 from server.photo_settings import PARSERS as PHOTO_STORE_PARSERS
 from server.photo_settings import photo_store_problem
@@ -35,6 +36,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
 DB_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg", "psycopg")
 
+LAST_FOLLOW_UP_SECONDS = TIERS[-1][1]  # a year, the last tier of a procedure type's follow-ups
 MIN_SECRET_LENGTH = 32  # HS256 wants a key of at least 256 bits
 MAX_TOKEN_TTL_SECONDS = 30 * 86400
 LOOPBACK_NAMES = ("localhost",)
@@ -60,7 +62,13 @@ def parse_durations(text: str) -> tuple[int, ...]:
                 f"invalid duration {part.strip()!r} in {text!r}: expected a positive whole "
                 "number followed by s, m, h, d or w, e.g. '24h,3d,1w'"
             )
-        result.append(int(match.group(1)) * _UNITS[match.group(2)])
+        seconds = int(match.group(1)) * _UNITS[match.group(2)]
+        if seconds > LAST_FOLLOW_UP_SECONDS:
+            raise SettingsError(
+                f"{part.strip()!r} in {text!r} is past a year: follow-ups run to "
+                f"{LAST_FOLLOW_UP_SECONDS // 86400}d after treatment, as a procedure type's do"
+            )
+        result.append(seconds)
     return tuple(result)
 
 

@@ -62,3 +62,16 @@ def test_an_origin_whose_port_no_browser_sends_is_refused() -> None:
         Settings.from_env({"GLOWPATH_CORS_ORIGINS": "https://app.example.com:99999"})
     taken = Settings.from_env({"GLOWPATH_CORS_ORIGINS": "https://app.example.com:8443"})
     assert taken.cors_origins == ("https://app.example.com:8443",)
+
+
+@pytest.mark.parametrize("schedule", ["367d", "99999999999999999999w", "24h,53w"])
+def test_a_follow_up_past_a_year_names_the_variable(schedule: str) -> None:
+    # A procedure type's follow-ups run to 1 year (366 d): the clinic's schedule is held to it
+    with pytest.raises(SettingsError, match="GLOWPATH_FOLLOW_UP_SCHEDULE"):
+        Settings.from_env({"GLOWPATH_FOLLOW_UP_SCHEDULE": schedule})
+
+
+def test_the_readme_example_schedule_is_taken() -> None:
+    taken = Settings.from_env({"GLOWPATH_FOLLOW_UP_SCHEDULE": "24h,3d,1w,2w,30d,90d,180d,365d"})
+    assert taken.follow_up_schedule is not None
+    assert taken.follow_up_schedule[-1] == 365 * 86400
