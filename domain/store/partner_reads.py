@@ -9,7 +9,8 @@ from tortoise.exceptions import IntegrityError
 
 from domain.errors import Conflict
 from domain.store.partners import PartnerLapse, PartnerReferral, PartnerRegistration
-from domain.store.per_client import newest_versions
+from domain.store.sql import as_models, columns_of, is_postgres, marks
+from domain.store.version_lists import key_order
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,34 @@ async def record_referral(
             raise
 
 
-async def clinic_partners(clinic_id: str) -> list[PartnerRegistration]:
-    """Each partner of the clinic in its version in force, by name: one row a partner is read,
-    however many versions came before."""
-    latest = await newest_versions(PartnerRegistration, clinic_id, "partner_id")
-    return sorted(latest, key=lambda r: (r.name.casefold(), r.partner_id))
+def _partners_sql(postgres: bool, lapsed_only: bool) -> str:
+    places = iter(marks(postgres, 2))
+    names = ", ".join(f'v."{c}"' for c in columns_of(PartnerRegistration))
+    lapsed = (
+        " AND EXISTS (SELECT 1 FROM partner_lapse AS l WHERE l.partner_id = v.partner_id"
+        " AND l.clinic_id = v.clinic_id)"
+        if lapsed_only
+        else ""
+    )
+    order = ", ".join(key_order(postgres, f"v.{c}") for c in ("name_order", "partner_id"))
+    return (
+        f"SELECT {names} FROM partner_registration AS v WHERE v.clinic_id = {next(places)}"
+        " AND NOT EXISTS (SELECT 1 FROM partner_registration AS newer WHERE newer.clinic_id ="
+        " v.clinic_id AND newer.partner_id = v.partner_id AND newer.version > v.version)"
+        f"{lapsed} ORDER BY {order} LIMIT {next(places)}"
+    )
+
+
+async def clinic_partners(
+    clinic_id: str, *, limit: int, lapsed_only: bool = False
+) -> list[PartnerRegistration]:
+    """The clinic's first `limit` partners in their versions in force, by case-folded name
+    (`partners.name_order`, compared by code point) then id; `lapsed_only`, those that missed
+    a deadline. The database picks, orders and cuts them: no more rows than that are read,
+    however many partners and versions the clinic has."""
+    db = PartnerRegistration._meta.db
+    sql = _partners_sql(is_postgres(db), lapsed_only)
+    return as_models(PartnerRegistration, await db.execute_query_dict(sql, [clinic_id, limit]))
 
 
 async def first_reports(partner_ids: list[str]) -> dict[str, datetime]:
@@ -94,8 +118,3 @@ async def lapses_of(partner_ids: list[str]) -> dict[str, set[str]]:
     for row in await PartnerLapse.filter(partner_id__in=partner_ids):
         missed[row.partner_id].add(row.milestone)
     return missed
-
-
-async def lapsed_partner_ids(clinic_id: str) -> set[str]:
-    rows = await PartnerLapse.filter(clinic_id=clinic_id).only("partner_id")
-    return {r.partner_id for r in rows}

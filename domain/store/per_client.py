@@ -6,7 +6,7 @@ numbered in their order by a window function and a range of those numbers kept, 
 client at once: one query per window, whatever the number of clients (the client file's parts
 do the same in `client_file_reads`). Rows are ordered by one column (a time, or a version
 number) and then by id, as each list is shown. The keys are usually clients; a window may
-name another owner column (a clinic's procedure type versions, newest of each type).
+name another owner column (a clinic's).
 """
 
 from __future__ import annotations
@@ -88,11 +88,3 @@ async def rows_after(
     later = Q(**{f"{time_column}__gt": at}) | Q(**{time_column: at, "id__gt": last.pk})
     query = model.filter(later, client_id=client_id).order_by(time_column, "id")
     return await query.limit(first)
-
-
-async def newest_versions(model: type[M], clinic_id: str, key_column: str) -> list[M]:
-    """The newest version (by its `version` number) of each of a clinic's keys (templates,
-    procedure types), by key: read whole however many versions came before."""
-    newest = Window(skip=0, take=1, newest_first=True, partition=(key_column,), owner="clinic_id")
-    (numbered,) = await windows_of(model, "version", [(clinic_id, newest)])
-    return sorted((row for _position, row in numbered), key=lambda row: getattr(row, key_column))

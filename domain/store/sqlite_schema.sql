@@ -530,7 +530,7 @@ CREATE TABLE "partner_registration" (
     "bank_details" VARCHAR(500),
     "premises_photo_ids" JSON NOT NULL,
     "registered_by" VARCHAR(64) NOT NULL,
-    "registered_at" TIMESTAMP NOT NULL,
+    "registered_at" TIMESTAMP NOT NULL, "name_order" VARCHAR(600),
     CONSTRAINT "uid_partner_reg_partner_67ad27" UNIQUE ("partner_id", "version")
 );
 
@@ -845,6 +845,8 @@ CREATE INDEX "idx_consent_sig_client__d5d529" ON "consent_signature" ("client_id
 
 CREATE INDEX "idx_consent_sig_journey_80cbea" ON "consent_signature" ("journey_id");
 
+CREATE INDEX "idx_partner_reg_clinic__b22aaf" ON "partner_registration" ("clinic_id", "partner_id", "version");
+
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
 CREATE TRIGGER "audit_entry_refuse_delete" BEFORE DELETE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: DELETE refused'); END;
@@ -1120,3 +1122,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0041_file_disclosure', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0042_client_consent', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0043_partner_name_order', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.store.partner_reads import clinic_partners, lapsed_partner_ids
+from domain.store.partner_reads import clinic_partners
 from schema.context import Context
 from schema.partners.types import Partner
 
@@ -24,8 +24,5 @@ async def partners(
     claims = info.context.claims
     if claims is None:
         return None
-    rows = await clinic_partners(claims.clinic_id)
-    if lapsed_only:
-        lapsed = await lapsed_partner_ids(claims.clinic_id)
-        rows = [r for r in rows if r.partner_id in lapsed]
-    return await Partner.from_rows(rows[:MAX_PARTNERS])
+    rows = await clinic_partners(claims.clinic_id, limit=MAX_PARTNERS, lapsed_only=lapsed_only)
+    return await Partner.from_rows(rows)

@@ -34,5 +34,5 @@ async def test_each_partner_in_its_newest_version_by_its_newest_name() -> None:
         await _register(clinic, "p-3", version, name)
     await _register(f"clinic-{uuid.uuid4().hex[:8]}", "p-4", 1, "Another clinic's")
     # Then the clinic's partners are each in its version in force, ordered by that name
-    listed = [(r.partner_id, r.version, r.name) for r in await clinic_partners(clinic)]
+    listed = [(r.partner_id, r.version, r.name) for r in await clinic_partners(clinic, limit=500)]
     assert listed == [("p-2", 1, "Cleo"), ("p-3", 2, "Delta"), ("p-1", 3, "Salon Beta")]
