@@ -246,6 +246,26 @@ CREATE TABLE "consent_template_version" (
     CONSTRAINT "uid_consent_tem_clinic__d2ead4" UNIQUE ("clinic_id", "template_key", "version")
 );
 
+CREATE TABLE "consent_signature" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "journey_id" VARCHAR(64),
+    "content_hash" VARCHAR(64) NOT NULL,
+    "kind" VARCHAR(32) NOT NULL,
+    "language" VARCHAR(16) NOT NULL,
+    "signer_name" VARCHAR(200) NOT NULL,
+    "capacity" VARCHAR(16) NOT NULL,
+    "guardian_name" VARCHAR(200),
+    "guardian_relation" VARCHAR(100),
+    "witness_id" VARCHAR(64) NOT NULL,
+    "witness_role" VARCHAR(32) NOT NULL,
+    "signature_format" VARCHAR(16),
+    "signature_data" TEXT,
+    "signed_at" TIMESTAMP NOT NULL,
+    "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE RESTRICT,
+    "template_version_id" VARCHAR(64) NOT NULL REFERENCES "consent_template_version" ("id") ON DELETE RESTRICT
+);
+
 CREATE TABLE "consent_withdrawal" (
     "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
     "recorded_by" VARCHAR(64) NOT NULL,
@@ -691,26 +711,6 @@ CREATE TABLE "records_custodian_appointment" (
     "appointed_at" TIMESTAMP NOT NULL
 );
 
-CREATE TABLE "consent_signature" (
-    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
-    "clinic_id" VARCHAR(64) NOT NULL,
-    "journey_id" VARCHAR(64),
-    "content_hash" VARCHAR(64) NOT NULL,
-    "kind" VARCHAR(32) NOT NULL,
-    "language" VARCHAR(16) NOT NULL,
-    "signer_name" VARCHAR(200) NOT NULL,
-    "capacity" VARCHAR(16) NOT NULL,
-    "guardian_name" VARCHAR(200),
-    "guardian_relation" VARCHAR(100),
-    "witness_id" VARCHAR(64) NOT NULL,
-    "witness_role" VARCHAR(32) NOT NULL,
-    "signature_format" VARCHAR(16),
-    "signature_data" TEXT,
-    "signed_at" TIMESTAMP NOT NULL,
-    "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE RESTRICT,
-    "template_version_id" VARCHAR(64) NOT NULL REFERENCES "consent_template_version" ("id") ON DELETE RESTRICT
-);
-
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -752,6 +752,8 @@ CREATE UNIQUE INDEX "uid_lead_contac_request_c817be" ON "lead_contact" ("request
 CREATE INDEX "idx_client_entr_client__2084c6" ON "client_entry" ("client_id", "kind", "recorded_at");
 
 CREATE INDEX "idx_client_iden_client__c6ffd4" ON "client_identity_amendment" ("client_id", "amended_at");
+
+CREATE INDEX "idx_consent_sig_client__d5d529" ON "consent_signature" ("client_id", "signed_at");
 
 CREATE INDEX "idx_photo_client__b1ebc4" ON "photo" ("client_id", "uploaded_at");
 
@@ -831,6 +833,8 @@ CREATE INDEX "idx_follow_up_t_linked__5cbc42" ON "follow_up_task" ("linked_journ
 
 CREATE INDEX "idx_photo_journey_78ea02" ON "photo" ("journey_id");
 
+CREATE INDEX "idx_consent_sig_journey_80cbea" ON "consent_signature" ("journey_id");
+
 CREATE INDEX "idx_journey_eve_clinic__593052" ON "journey_event" ("clinic_id", "id");
 
 CREATE INDEX "idx_complicatio_journey_77e994" ON "complication_report" ("journey_id");
@@ -840,10 +844,6 @@ CREATE INDEX "idx_complicatio_client__86d551" ON "complication_report" ("client_
 CREATE INDEX "idx_file_disclo_client__580167" ON "file_disclosure" ("client_id", "recorded_at");
 
 CREATE INDEX "idx_records_cus_clinic__a1b588" ON "records_custodian_appointment" ("clinic_id", "appointed_at");
-
-CREATE INDEX "idx_consent_sig_client__d5d529" ON "consent_signature" ("client_id", "signed_at");
-
-CREATE INDEX "idx_consent_sig_journey_80cbea" ON "consent_signature" ("journey_id");
 
 CREATE INDEX "idx_partner_reg_clinic__b22aaf" ON "partner_registration" ("clinic_id", "partner_id", "version");
 
@@ -902,6 +902,10 @@ CREATE TRIGGER "client_identity_amendment_refuse_delete" BEFORE DELETE ON "clien
 CREATE TRIGGER "consent_template_version_refuse_update" BEFORE UPDATE ON "consent_template_version" BEGIN SELECT RAISE(ABORT, 'consent_template_version is append-only: UPDATE refused'); END;
 
 CREATE TRIGGER "consent_template_version_refuse_delete" BEFORE DELETE ON "consent_template_version" BEGIN SELECT RAISE(ABORT, 'consent_template_version is append-only: DELETE refused'); END;
+
+CREATE TRIGGER "consent_signature_refuse_update" BEFORE UPDATE ON "consent_signature" BEGIN SELECT RAISE(ABORT, 'consent_signature is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "consent_signature_refuse_delete" BEFORE DELETE ON "consent_signature" BEGIN SELECT RAISE(ABORT, 'consent_signature is append-only: DELETE refused'); END;
 
 CREATE TRIGGER "consent_withdrawal_refuse_update" BEFORE UPDATE ON "consent_withdrawal" BEGIN SELECT RAISE(ABORT, 'consent_withdrawal is append-only: UPDATE refused'); END;
 
@@ -1034,10 +1038,6 @@ CREATE TRIGGER "file_disclosure_refuse_delete" BEFORE DELETE ON "file_disclosure
 CREATE TRIGGER "records_custodian_appointment_refuse_update" BEFORE UPDATE ON "records_custodian_appointment" BEGIN SELECT RAISE(ABORT, 'records_custodian_appointment is append-only: UPDATE refused'); END;
 
 CREATE TRIGGER "records_custodian_appointment_refuse_delete" BEFORE DELETE ON "records_custodian_appointment" BEGIN SELECT RAISE(ABORT, 'records_custodian_appointment is append-only: DELETE refused'); END;
-
-CREATE TRIGGER "consent_signature_refuse_update" BEFORE UPDATE ON "consent_signature" BEGIN SELECT RAISE(ABORT, 'consent_signature is append-only: UPDATE refused'); END;
-
-CREATE TRIGGER "consent_signature_refuse_delete" BEFORE DELETE ON "consent_signature" BEGIN SELECT RAISE(ABORT, 'consent_signature is append-only: DELETE refused'); END;
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 

@@ -6,63 +6,57 @@ her family doctor or an insurer (seed 000: shared only on her written consent). 
 for the client now (`signSharingConsent`), with the same proof as any other; its signature has
 no journey. Signatures already stored keep theirs.
 
-On PostgreSQL the column loses its NOT NULL in place. SQLite cannot drop a NOT NULL: the table
-is made again with its rows, its indexes and its append-only triggers, in the migration's one
-transaction. `consent_withdrawal` refers to it, and dropping the old table would check those
-references at once: `defer_foreign_keys` moves the check to the commit, when the new table has
-the old one's name and every row it refers to.
+On PostgreSQL the column loses its NOT NULL in place. SQLite has no ALTER for it, and the table
+cannot be made again under its name: `consent_withdrawal` refers to it ON DELETE RESTRICT,
+which SQLite checks at once, deferred or not, so dropping the old table with
+signatures withdrawn failed the migration ("FOREIGN KEY constraint failed"). SQLite's own
+procedure for dropping a NOT NULL (its ALTER TABLE page, "making other kinds of table schema
+changes") is used instead: the table's stored definition is edited, in the migration's
+transaction, and the schema's version moved on so every connection reads it anew. Rows, indexes,
+references and triggers stay as they are; no row can break the looser definition.
 """
+
+from typing import Any
 
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
-from domain.store.append_only import POSTGRES, SQLITE, RunSQLForDialect, append_only_sql
+from domain.store.append_only import POSTGRES, SQLITE
 
 _TABLE = "consent_signature"
-_COLUMNS = (
-    '"id", "clinic_id", "journey_id", "content_hash", "kind", "language", "signer_name", '
-    '"capacity", "guardian_name", "guardian_relation", "witness_id", "witness_role", '
-    '"signature_format", "signature_data", "signed_at", "client_id", "template_version_id"'
-)
 
 
-def _table(name: str, journey: str) -> str:
-    return (
-        f'CREATE TABLE "{name}" (\n'
-        '    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,\n'
-        '    "clinic_id" VARCHAR(64) NOT NULL,\n'
-        f'    "journey_id" VARCHAR(64){journey},\n'
-        '    "content_hash" VARCHAR(64) NOT NULL,\n'
-        '    "kind" VARCHAR(32) NOT NULL,\n'
-        '    "language" VARCHAR(16) NOT NULL,\n'
-        '    "signer_name" VARCHAR(200) NOT NULL,\n'
-        '    "capacity" VARCHAR(16) NOT NULL,\n'
-        '    "guardian_name" VARCHAR(200),\n'
-        '    "guardian_relation" VARCHAR(100),\n'
-        '    "witness_id" VARCHAR(64) NOT NULL,\n'
-        '    "witness_role" VARCHAR(32) NOT NULL,\n'
-        '    "signature_format" VARCHAR(16),\n'
-        '    "signature_data" TEXT,\n'
-        '    "signed_at" TIMESTAMP NOT NULL,\n'
-        '    "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE RESTRICT,\n'
-        '    "template_version_id" VARCHAR(64) NOT NULL REFERENCES "consent_template_version" '
-        '("id") ON DELETE RESTRICT\n'
-        ")"
+_STRICT = '"journey_id" VARCHAR(64) NOT NULL,'
+_LOOSE = '"journey_id" VARCHAR(64),'
+
+
+async def _sqlite_definition(editor: Any, old: str, new: str) -> None:
+    """`consent_signature`'s stored definition with `old` made `new` (SQLite only)."""
+    if editor.client.capabilities.dialect != SQLITE:
+        return
+    client = editor.client
+    _, rows = await client.execute_query(
+        f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{_TABLE}'"
     )
+    definition = rows[0]["sql"]
+    if definition.count(old) != 1:
+        raise RuntimeError(f"{_TABLE}: its definition does not hold {old!r} once")
+    _, version = await client.execute_query("PRAGMA schema_version")
+    number = int(version[0]["schema_version"]) + 1
+    await client.execute_query("PRAGMA writable_schema = ON")
+    try:
+        await client.execute_query(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+            [definition.replace(old, new), _TABLE],
+        )
+        await client.execute_query(f"PRAGMA schema_version = {number}")
+    finally:
+        await client.execute_query("PRAGMA writable_schema = OFF")
 
 
-def _sqlite_rebuild(journey: str) -> list[str]:
-    """`consent_signature` made again with `journey_id` as `journey` says, rows and all."""
-    return [
-        "PRAGMA defer_foreign_keys = ON",
-        _table(f"new__{_TABLE}", journey),
-        f'INSERT INTO "new__{_TABLE}" ({_COLUMNS}) SELECT {_COLUMNS} FROM "{_TABLE}"',
-        f'DROP TABLE "{_TABLE}"',
-        f'ALTER TABLE "new__{_TABLE}" RENAME TO "{_TABLE}"',
-        f'CREATE INDEX "idx_consent_sig_client__d5d529" ON "{_TABLE}" ("client_id", "signed_at")',
-        f'CREATE INDEX "idx_consent_sig_journey_80cbea" ON "{_TABLE}" ("journey_id")',
-        *append_only_sql(_TABLE, SQLITE),
-    ]
+async def _postgres(editor: Any, statement: str) -> None:
+    if editor.client.capabilities.dialect == POSTGRES:
+        await editor.client.execute_query(statement)
 
 
 class _StateOnly(ops.AlterField):
@@ -81,15 +75,9 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        RunSQLForDialect(
-            {
-                SQLITE: _sqlite_rebuild(""),
-                POSTGRES: [f'ALTER TABLE "{_TABLE}" ALTER COLUMN "journey_id" DROP NOT NULL'],
-            },
-            {
-                SQLITE: _sqlite_rebuild(" NOT NULL"),
-                POSTGRES: [f'ALTER TABLE "{_TABLE}" ALTER COLUMN "journey_id" SET NOT NULL'],
-            },
+        ops.RunPython(
+            lambda _apps, editor: _loosen(editor),
+            lambda _apps, editor: _tighten(editor),
         ),
         _StateOnly(
             model_name="ConsentSignature",
@@ -97,3 +85,14 @@ class Migration(migrations.Migration):
             field=fields.CharField(max_length=64, null=True),
         ),
     ]
+
+
+async def _loosen(editor: Any) -> None:
+    await _sqlite_definition(editor, _STRICT, _LOOSE)
+    await _postgres(editor, f'ALTER TABLE "{_TABLE}" ALTER COLUMN "journey_id" DROP NOT NULL')
+
+
+async def _tighten(editor: Any) -> None:
+    """Back: refused by either database while a signature names no journey."""
+    await _sqlite_definition(editor, _LOOSE, _STRICT)
+    await _postgres(editor, f'ALTER TABLE "{_TABLE}" ALTER COLUMN "journey_id" SET NOT NULL')
