@@ -89,7 +89,8 @@ def by_month(movements: list[Movement]) -> list[MonthTotal]:
 
 
 def most_bought(lines: list[LineBought], paid_bills: set[str]) -> list[ItemTotal]:
-    """Items of the bills the client paid something on, by quantity, then by what they cost."""
+    """Items of `paid_bills` (those the client paid on, less those of journeys that ended
+    before their treatment), by quantity, then by what they cost."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     names: dict[str, tuple[str, str]] = {}
     for line in lines:

@@ -38,7 +38,10 @@ class MonthSpending:
     net: Money = strawberry.field(description="Paid less given back.")
 
 
-@strawberry.type(description="An item the client bought (on a bill they paid on).")
+@strawberry.type(
+    description="An item the client bought: on a bill they paid on, whose journey did not end "
+    "before its treatment."
+)
 class ItemBought:
     code: str = strawberry.field(description="The price-list item's code.")
     name: str = strawberry.field(description="Its name on the bill.")
@@ -65,7 +68,7 @@ class BillStanding:
 class BillingHistory:
     months: list[MonthSpending] = strawberry.field(description="Spending by month, oldest first.")
     most_bought: list[ItemBought] = strawberry.field(description="Top items, most bought first.")
-    bills: list[BillStanding] = strawberry.field(description="Every bill, newest first.")
+    bills: list[BillStanding] = strawberry.field(description="Every bill paid on, newest first.")
     paid: Money = strawberry.field(description="Paid over all bills, less refunds.")
     outstanding: Money = strawberry.field(description="Still owed over the bills paid on.")
     outstanding_on_installments: Money = strawberry.field(
@@ -107,6 +110,9 @@ async def billing_history(
     paid_bills = {p.bill_id for p in payments if p.bill_id}
     # Their bills are owed no more, as the bill's own `outstanding` says (`money.standing`).
     closed = await ended_before_treatment({b.journey_id for b in bills})
+    # Nor did the client buy their items: they left before the treatment (a no-show's deposit
+    # kept still counts as paid, not as an item bought).
+    left_untreated = {b.id for b in bills if b.journey_id in closed}
     figures = [
         history.BillFigures(
             b.id, b.journey_id, b.total_minor, b.id in plans, b.journey_id in closed
@@ -143,7 +149,7 @@ async def billing_history(
                 quantity=i.quantity,
                 spent=money(i.spent_minor),
             )
-            for i in history.most_bought(bought, paid_bills)
+            for i in history.most_bought(bought, paid_bills - left_untreated)
         ],
         bills=[
             BillStanding(
