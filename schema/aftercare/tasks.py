@@ -8,6 +8,7 @@ task changed with no event (closed by hand, settled by an upload) comes as a `Ta
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Annotated
@@ -123,7 +124,7 @@ async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate,
             info.context.loaders = Loaders()  # a subscription outlives its answers: reload
             for row in rows:
                 told = yours.change_of(row)
-                if told is None:
+                if told is None or not yours.news(told, row):
                     continue
                 # Overdue means still open (a task pushed DONE is not late any more).
                 late = row.status == TaskStatus.OPEN.value and is_overdue(row.due_at, now, grace)
@@ -134,6 +135,7 @@ async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate,
 # The open tasks a subscriber starts out knowing as its own, at most (a list is read a page at a
 # time; past this many, a task handed away from beyond them is not said to have left).
 KNOWN_AT_MOST = 2_000
+_TASK_COLUMNS = tuple(sorted(TaskRow._meta.db_fields))
 
 
 class _YourList:
@@ -143,6 +145,21 @@ class _YourList:
     def __init__(self, claims: TokenClaims, known: list[str]) -> None:
         self.claims = claims
         self.known = set(known)
+        # What each task was last pushed as: a task is read as it is now, so an event read
+        # after a later change to its task (closed by hand) found it as that change's log row
+        # did, and the same task was pushed twice.
+        self._said: OrderedDict[str, tuple[object, ...]] = OrderedDict()
+
+    def news(self, told: TaskChange, row: TaskRow) -> bool:
+        """Whether the push is news: not the task as it was last pushed."""
+        state = (told, *(getattr(row, name) for name in _TASK_COLUMNS))
+        if self._said.get(row.id) == state:
+            return False
+        self._said[row.id] = state
+        self._said.move_to_end(row.id)
+        if len(self._said) > KNOWN_AT_MOST:
+            self._said.popitem(last=False)
+        return True
 
     def change_of(self, row: TaskRow) -> TaskChange | None:
         """What the row's change is to this subscriber; None when it is none of its business."""
