@@ -103,9 +103,11 @@ class Subscription:
             yield update
 
     @strawberry.subscription(
-        description="The triage desk now, then after every change (alerts included), pushed "
-        "as it changes; each push is the whole board. Ends with a NOT_FOUND error for a clinic "
-        "not your own."
+        description="The triage desk now, then as it changes (alerts included); each push is "
+        "the whole board as it stands. Changes made close together (within one read of the "
+        "feed, 0.2 s) may come as one push, its `version` then skipping the numbers "
+        "between: nothing is lost, since the board is whole. Ends with a NOT_FOUND error for a "
+        "clinic not your own."
     )
     async def triage_board_changed(
         self,
