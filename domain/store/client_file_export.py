@@ -93,13 +93,7 @@ async def _identity(client: Client, as_of: datetime) -> list[x.IdentityVersion]:
 
 
 async def _consents(reading: Reading, part: x.Part[Any]) -> list[x.SignedConsent]:
-    rows = await whole(
-        ConsentSignature.filter(client_id=reading.client.id, signed_at__lte=reading.as_of).order_by(
-            "signed_at", "id"
-        ),
-        part.most(),
-        part.what,
-    )
+    rows = await reading.rows(ConsentSignature, "signed_at", part)
     ids = [row.id for row in rows]
     withdrawn = {
         w.signature_id: w.withdrawn_at
@@ -156,8 +150,7 @@ class _ByClient:
     renamed: Mapping[str, str] = field(default_factory=dict)
 
     async def __call__(self, reading: Reading, part: x.Part[Any]) -> list[Any]:
-        cut = {"client_id": reading.client.id, f"{self.at}__lte": reading.as_of}
-        rows = await whole(self.model.filter(**cut).order_by(self.at, "id"), part.most(), part.what)
+        rows = await reading.rows(self.model, self.at, part)
         named = {"at": self.at, "by": self.by, "author_role": self.role, **self.renamed}
         columns = [(f.name, named.get(f.name, f.name)) for f in fields(self.record)]
         return [self.record(**{k: getattr(row, column) for k, column in columns}) for row in rows]

@@ -10,7 +10,7 @@ from domain.client_file import export as x
 from domain.client_file import money_records as money
 from domain.money.money import Money
 from domain.store.billing import Bill, BillConfirmation, BillLine, Payment, Refund
-from domain.store.client_file_parts import Reading, whole
+from domain.store.client_file_parts import Reading
 
 
 def _amount(minor: int, currency: str) -> str:
@@ -19,13 +19,7 @@ def _amount(minor: int, currency: str) -> str:
 
 
 async def bills(reading: Reading, part: x.Part[Any]) -> list[money.Bill]:
-    rows = await whole(
-        Bill.filter(client_id=reading.client.id, created_at__lte=reading.as_of).order_by(
-            "created_at", "id"
-        ),
-        part.most(),
-        part.what,
-    )
+    rows = await reading.rows(Bill, "created_at", part)
     ids = [row.id for row in rows]
     currency_of = {row.id: row.currency for row in rows}
     lines: dict[str, list[money.BillLine]] = {}
@@ -74,13 +68,7 @@ async def bills(reading: Reading, part: x.Part[Any]) -> list[money.Bill]:
 
 
 async def payments(reading: Reading, part: x.Part[Any]) -> list[money.Payment]:
-    rows = await whole(
-        Payment.filter(client_id=reading.client.id, recorded_at__lte=reading.as_of).order_by(
-            "recorded_at", "id"
-        ),
-        part.most(),
-        part.what,
-    )
+    rows = await reading.rows(Payment, "recorded_at", part)
     return [
         money.Payment(
             id=row.id,
@@ -99,13 +87,7 @@ async def payments(reading: Reading, part: x.Part[Any]) -> list[money.Payment]:
 
 
 async def refunds(reading: Reading, part: x.Part[Any]) -> list[money.Refund]:
-    rows = await whole(
-        Refund.filter(client_id=reading.client.id, recorded_at__lte=reading.as_of).order_by(
-            "recorded_at", "id"
-        ),
-        part.most(),
-        part.what,
-    )
+    rows = await reading.rows(Refund, "recorded_at", part)
     return [
         money.Refund(
             id=row.id,

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from domain.client_file.export import Part
 from domain.store.models import Client
 
 Row = TypeVar("Row", bound=Model)
@@ -45,3 +46,9 @@ class Reading:
 
     client: Client
     as_of: datetime
+
+    async def rows(self, model: type[Row], at: str, part: Part[Any]) -> list[Row]:
+        """The part's rows of `model` that are hers up to the moment, oldest first: `at` is the
+        column of each row's moment (the copy's cut, and the order)."""
+        cut = {"client_id": self.client.id, f"{at}__lte": self.as_of}
+        return await whole(model.filter(**cut).order_by(at, "id"), part.most(), part.what)
