@@ -9,13 +9,10 @@ Each part is read with a bound one past its limit: a file beyond a limit is refu
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from tortoise.models import Model
 
 from domain.client_file import export as x
 from domain.client_file import file_records as records
@@ -26,7 +23,7 @@ from domain.store import client_file_money as money
 from domain.store.aftercare import ComplicationReport
 from domain.store.audit_models import AuditChainHead, AuditEntry
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
-from domain.store.client_file_parts import PartTooLarge, Reading, TooLarge, whole
+from domain.store.client_file_parts import ByClient, PartTooLarge, Reading, TooLarge, whole
 from domain.store.consents import ConsentSignature, ConsentTemplateVersion, ConsentWithdrawal
 from domain.store.disclosures import FileDisclosure
 from domain.store.models import Client, Clinic
@@ -135,41 +132,20 @@ async def _consents(reading: Reading, part: x.Part[Any]) -> list[x.SignedConsent
     return signed
 
 
-@dataclass(frozen=True)
-class _ByClient:
-    """A listed part read from its model by client: `at` is the column of each row's moment
-    (the copy's cut, and the order), `by` and `role` those of who wrote it and their role; the
-    record's other fields are columns of the same names."""
-
-    record: type[Any]
-    model: type[Model]
-    at: str
-    by: str
-    role: str
-    # The record's fields kept in a column of another name (field: column).
-    renamed: Mapping[str, str] = field(default_factory=dict)
-
-    async def __call__(self, reading: Reading, part: x.Part[Any]) -> list[Any]:
-        rows = await reading.rows(self.model, self.at, part)
-        named = {"at": self.at, "by": self.by, "author_role": self.role, **self.renamed}
-        columns = [(f.name, named.get(f.name, f.name)) for f in fields(self.record)]
-        return [self.record(**{k: getattr(row, column) for k, column in columns}) for row in rows]
-
-
 Reader = Callable[[Reading, x.Part[Any]], Awaitable[list[Any]]]
 # How each part of `x.PARTS` is read, by its name.
 READERS: dict[str, Reader] = {
     "consents": _consents,
-    "photoConsents": _ByClient(
+    "photoConsents": ByClient(
         records.PhotoConsentChange,
         PhotoConsentChange,
         "recorded_at",
         "recorded_by",
         "recorded_by_role",
     ),
-    "photos": _ByClient(records.PhotoTaken, Photo, "uploaded_at", "taken_by", "taken_by_role"),
+    "photos": ByClient(records.PhotoTaken, Photo, "uploaded_at", "taken_by", "taken_by_role"),
     "treatments": journeys.JourneyRecords("treatment", journeys.treatment),
-    "complicationCalls": _ByClient(
+    "complicationCalls": ByClient(
         records.ComplicationCall,
         ComplicationReport,
         "reported_at",
@@ -179,7 +155,7 @@ READERS: dict[str, Reader] = {
     "followUpComplications": journeys.JourneyRecords(
         "complication", journeys.follow_up_complication
     ),
-    "disclosures": _ByClient(
+    "disclosures": ByClient(
         records.Disclosure,
         FileDisclosure,
         "recorded_at",

@@ -1,6 +1,7 @@
 """Reading her bills, payments and refunds for her copy (`domain.client_file.money_records`):
 each table has her client id, so each is read by it, up to the copy's moment, oldest first. A
-bill's lines and confirmation are read by the bills' ids, a list bounded by the part."""
+bill's lines and confirmation are read by the bills' ids, a list bounded by the part. Amounts
+are kept in minor units (`amount_minor`) and written as decimal texts at the row's currency."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from domain.client_file import export as x
 from domain.client_file import money_records as money
 from domain.money.money import Money
 from domain.store.billing import Bill, BillConfirmation, BillLine, Payment, Refund
-from domain.store.client_file_parts import Reading
+from domain.store.client_file_parts import ByClient, Reading
 
 
 def _amount(minor: int, currency: str) -> str:
@@ -67,40 +68,18 @@ async def bills(reading: Reading, part: x.Part[Any]) -> list[money.Bill]:
     ]
 
 
-async def payments(reading: Reading, part: x.Part[Any]) -> list[money.Payment]:
-    rows = await reading.rows(Payment, "recorded_at", part)
-    return [
-        money.Payment(
-            id=row.id,
-            journey_id=row.journey_id,
-            bill_id=row.bill_id,
-            kind=row.kind,
-            method=row.method,
-            amount=_amount(row.amount_minor, row.currency),
-            currency=row.currency,
-            receipt_number=row.receipt_number,
-            by=row.recorded_by,
-            at=row.recorded_at,
-        )
-        for row in rows
-    ]
+def _amount_of(row: Payment | Refund) -> str:
+    return _amount(row.amount_minor, row.currency)
 
 
-async def refunds(reading: Reading, part: x.Part[Any]) -> list[money.Refund]:
-    rows = await reading.rows(Refund, "recorded_at", part)
-    return [
-        money.Refund(
-            id=row.id,
-            journey_id=row.journey_id,
-            payment_id=row.payment_id,
-            bill_id=row.bill_id,
-            amount=_amount(row.amount_minor, row.currency),
-            currency=row.currency,
-            reason=row.reason,
-            before_treatment=row.before_treatment,
-            by=row.recorded_by,
-            author_role=row.recorded_role,
-            at=row.recorded_at,
-        )
-        for row in rows
-    ]
+payments = ByClient(
+    money.Payment, Payment, "recorded_at", "recorded_by", None, made={"amount": _amount_of}
+)
+refunds = ByClient(
+    money.Refund,
+    Refund,
+    "recorded_at",
+    "recorded_by",
+    "recorded_role",
+    made={"amount": _amount_of},
+)
