@@ -76,23 +76,37 @@ def _care_plan(
     }
 
 
-def consultation(record: Consultation, subject: Subject) -> list[dict[str, Any]]:
-    at = record.at.isoformat()
-    impression = {
+def _impression(
+    rid: str, description: str, by: str, at: str, subject: Subject, **said: Any
+) -> dict[str, Any]:
+    """The ClinicalImpression of an assessment made at `at` by `by`, saying `said` after them."""
+    return {
         "resourceType": "ClinicalImpression",
-        "id": resource_id("Consultation", record.id),
+        "id": rid,
         "status": "completed",
-        "description": "consultation: her needs and the consultant's assessment",
+        "description": description,
         "subject": subject.patient,
         "effectiveDateTime": at,
         "date": at,
-        "assessor": {"display": record.by},
-        "note": notes(
+        "assessor": {"display": by},
+        **said,
+    }
+
+
+def consultation(record: Consultation, subject: Subject) -> list[dict[str, Any]]:
+    at = record.at.isoformat()
+    impression = _impression(
+        resource_id("Consultation", record.id),
+        "consultation: her needs and the consultant's assessment",
+        record.by,
+        at,
+        subject,
+        note=notes(
             *_said({"occupation": record.occupation}),
             *_said(record.needs),
             *_said(record.assessment),
         ),
-    }
+    )
     proposed = [
         _care_plan(
             resource_id("ProposedPlan", f"{record.id}:{index}"),
@@ -130,18 +144,15 @@ def expert_briefing(record: ExpertBriefing, subject: Subject) -> dict[str, Any]:
 
 def expert_review(record: ExpertReview, subject: Subject) -> list[dict[str, Any]]:
     at = record.at.isoformat()
-    impression = {
-        "resourceType": "ClinicalImpression",
-        "id": resource_id("ExpertReview", record.id),
-        "status": "completed",
-        "description": "the expert's review of the proposed plan",
-        "subject": subject.patient,
-        "effectiveDateTime": at,
-        "date": at,
-        "assessor": {"display": record.by},
-        "summary": f"decision: {record.decision}" if record.decision else None,
-        "note": notes(record.points, record.reason),
-    }
+    impression = _impression(
+        resource_id("ExpertReview", record.id),
+        "the expert's review of the proposed plan",
+        record.by,
+        at,
+        subject,
+        summary=f"decision: {record.decision}" if record.decision else None,
+        note=notes(record.points, record.reason),
+    )
     if not isinstance(record.final_plan, Mapping):
         return [impression]
     final = _care_plan(

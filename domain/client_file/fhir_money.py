@@ -12,6 +12,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -77,45 +78,59 @@ def bill(bill: Bill, subject: Subject) -> dict[str, Any]:
     }
 
 
-def payment(payment: Payment, subject: Subject) -> dict[str, Any]:
-    detail: dict[str, Any] = {
-        "type": coded(_PAYMENT_TYPE, "payment"),
-        "date": _day(payment.at, subject),
-        "amount": _money(payment.amount, payment.currency),
+def _reconciliation(
+    rid: str,
+    paid: Payment | Refund,
+    subject: Subject,
+    kind: str,
+    said: Mapping[str, Any],
+    detail: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The PaymentReconciliation of money paid or given back (a refund's amount negative): its
+    detail of type `kind` saying `detail` before the day, the resource saying `said` after the
+    amount."""
+    negative = isinstance(paid, Refund)
+    detailed: dict[str, Any] = {
+        "type": coded(_PAYMENT_TYPE, kind),
+        **detail,
+        "date": _day(paid.at, subject),
+        "amount": _money(paid.amount, paid.currency, negative=negative),
     }
-    invoice = _invoice_reference(payment.bill_id)
+    invoice = _invoice_reference(paid.bill_id)
     if invoice:
-        detail["request"] = invoice
+        detailed["request"] = invoice
     return {
         "resourceType": "PaymentReconciliation",
-        "id": resource_id("Payment", payment.id),
+        "id": rid,
         "status": "active",
-        "created": payment.at.isoformat(),
-        "paymentDate": _day(payment.at, subject),
-        "paymentAmount": _money(payment.amount, payment.currency),
-        "paymentIdentifier": {"value": str(payment.receipt_number)},
-        "disposition": f"{payment.kind} by {payment.method}",
-        "detail": [detail],
+        "created": paid.at.isoformat(),
+        "paymentDate": _day(paid.at, subject),
+        "paymentAmount": _money(paid.amount, paid.currency, negative=negative),
+        **said,
+        "detail": [detailed],
     }
+
+
+def payment(payment: Payment, subject: Subject) -> dict[str, Any]:
+    return _reconciliation(
+        resource_id("Payment", payment.id),
+        payment,
+        subject,
+        "payment",
+        {
+            "paymentIdentifier": {"value": str(payment.receipt_number)},
+            "disposition": f"{payment.kind} by {payment.method}",
+        },
+        {},
+    )
 
 
 def refund(refund: Refund, subject: Subject) -> dict[str, Any]:
-    detail: dict[str, Any] = {
-        "type": coded(_PAYMENT_TYPE, "adjustment"),
-        "predecessor": {"value": refund.payment_id},
-        "date": _day(refund.at, subject),
-        "amount": _money(refund.amount, refund.currency, negative=True),
-    }
-    invoice = _invoice_reference(refund.bill_id)
-    if invoice:
-        detail["request"] = invoice
-    return {
-        "resourceType": "PaymentReconciliation",
-        "id": resource_id("Refund", refund.id),
-        "status": "active",
-        "created": refund.at.isoformat(),
-        "paymentDate": _day(refund.at, subject),
-        "paymentAmount": _money(refund.amount, refund.currency, negative=True),
-        "disposition": f"refund: {refund.reason}",
-        "detail": [detail],
-    }
+    return _reconciliation(
+        resource_id("Refund", refund.id),
+        refund,
+        subject,
+        "adjustment",
+        {"disposition": f"refund: {refund.reason}"},
+        {"predecessor": {"value": refund.payment_id}},
+    )
