@@ -32,17 +32,11 @@ from schema.consents.sharing_types import (
     SignSharingConsentInput,
     SignSharingConsentResult,
 )
-from schema.consents.signing import (
-    Signing,
-    capacity_problems,
-    find_version,
-    signature_problems,
-    write_signature_for,
-)
+from schema.consents.signer_input import drawn_signature, signer_capacity, signer_problems
+from schema.consents.signing import Signing, find_version, write_signature_for
 from schema.consents.types import ConsentSignature
 from schema.context import Context
 from schema.errors import not_authorized, not_found
-from schema.text import check_text
 
 KIND = ConsentKind.DATA_SHARING
 SIGNATURE_KIND = "consent_signature"  # the kind of id the signature derives from its key's claim
@@ -54,18 +48,7 @@ PUBLISHED_ONLY = (
 
 
 def _input_problems(input: SignSharingConsentInput, capacity: SignerCapacity) -> list[FieldProblem]:
-    drawn = (input.signature.format, input.signature.data) if input.signature else None
-    problems: list[FieldProblem] = []
-    problems += check_text("signerName", input.signer_name, required=True, limit=200)
-    problems += check_text("templateId", input.template_id, required=True, limit=100)
-    problems += check_text("templateVersion", input.template_version, required=True, limit=40)
-    problems += check_text("guardianName", input.guardian_name, required=False, limit=200)
-    problems += check_text("guardianRelation", input.guardian_relation, required=False, limit=100)
-    problems += check_text("language", input.language, required=True, limit=40)
-    problems += capacity_problems(capacity, input.guardian_name, input.guardian_relation)
-    problems += signature_problems(drawn)
-    if not input.rights_explained:
-        problems.append(FieldProblem("rightsExplained", "the client's rights must be explained"))
+    problems = signer_problems(input, capacity)
     bad_key = records.key_problem(input.idempotency_key)
     return problems + ([bad_key] if bad_key else [])
 
@@ -76,9 +59,7 @@ async def sign_sharing_consent(
     actor = info.context.actor
     if actor is None:
         return not_authorized()
-    capacity = input.capacity or (
-        SignerCapacity.GUARDIAN if input.guardian_name else SignerCapacity.CLIENT
-    )
+    capacity = signer_capacity(input)
     problems = _input_problems(input, capacity)
     if problems:
         return invalid(problems)
@@ -118,7 +99,7 @@ async def sign_sharing_consent(
             guardian_name=input.guardian_name,
             guardian_relation=input.guardian_relation,
             witness=(actor.user_id, actor.role.value),
-            signature=(input.signature.format, input.signature.data) if input.signature else None,
+            signature=drawn_signature(input),
         )
         # No lock: a consent signed only allows more; withdrawals and disclosures take it.
         row = await write_signature_for(signature_id, (client.clinic_id, client.id), signing)

@@ -19,13 +19,8 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.procedure_reads import type_keys_of
 from domain.store.records import KeyClaim
 from schema import idempotency
-from schema.consents.signing import (
-    Signing,
-    capacity_problems,
-    find_version,
-    signature_problems,
-    write_signature,
-)
+from schema.consents.signer_input import drawn_signature, signer_capacity, signer_problems
+from schema.consents.signing import Signing, find_version, write_signature
 from schema.context import Context
 from schema.errors import not_authorized
 from schema.journeys.actions import (
@@ -37,7 +32,6 @@ from schema.journeys.actions import (
 )
 from schema.photos.signed_purposes import record_signed_purposes
 from schema.photos.types import PhotoPurpose
-from schema.text import check_text
 
 
 @strawberry.input(description="The signature as drawn on the pad.")
@@ -95,21 +89,9 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         refused = await step_refusal(info, input, refusal)
         if refused is not None:
             return refused
-    capacity = input.capacity or (
-        SignerCapacity.GUARDIAN if input.guardian_name else SignerCapacity.CLIENT
-    )
-    drawn = (input.signature.format, input.signature.data) if input.signature else None
-    problems: list[FieldProblem] = []
-    problems += check_text("signerName", input.signer_name, required=True, limit=200)
-    problems += check_text("templateId", input.template_id, required=True, limit=100)
-    problems += check_text("templateVersion", input.template_version, required=True, limit=40)
-    problems += check_text("guardianName", input.guardian_name, required=False, limit=200)
-    problems += check_text("guardianRelation", input.guardian_relation, required=False, limit=100)
-    problems += check_text("language", input.language, required=True, limit=40)
-    problems += capacity_problems(capacity, input.guardian_name, input.guardian_relation)
-    problems += signature_problems(drawn)
-    if not input.rights_explained:
-        problems.append(FieldProblem("rightsExplained", "the client's rights must be explained"))
+    capacity = signer_capacity(input)
+    drawn = drawn_signature(input)
+    problems = signer_problems(input, capacity)
     if input.kind is ConsentKind.PHOTO and not input.photo_purposes:
         problems.append(FieldProblem("photoPurposes", "say what the photos may be used for"))
     after_accepted = None
