@@ -112,6 +112,15 @@ query Identity($id: ID!) {
   }
 }
 """
+EXPORT_CLIENT_FILE = """
+mutation Export($input: ExportClientFileInput!) {
+  exportClientFile(input: $input) {
+    __typename
+    ... on ClientFileExportPayload { file fhirBundle }
+    ... on UserError { code message }
+  }
+}
+"""
 
 ALLERGY = {"substance": "lidocaine", "reaction": "hives on the neck", "severity": "MODERATE"}
 
@@ -139,3 +148,12 @@ async def nodes(
     """Every entry of one part, oldest first, as `role` reads it."""
     data = await driver.api.run(FILE, driver.token(role), id=client_id)
     return [edge["node"] for edge in data["client"][part]["edges"]]
+
+
+async def export_file(driver: JourneyDriver, client_id: str, key: str) -> dict[str, Any]:
+    """The client's own copy, as a supervisor exports it under `key`: the file and its Bundle."""
+    result = await write(
+        driver, EXPORT_CLIENT_FILE, Role.SUPERVISOR, clientId=client_id, idempotencyKey=key
+    )
+    assert result["__typename"] == "ClientFileExportPayload", result
+    return result

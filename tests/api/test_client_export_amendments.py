@@ -18,7 +18,7 @@ from domain.roles import Role
 from domain.store.models import JourneyEvent
 from schema.ids import decode_id
 from tests.api import documents
-from tests.api.client_file_support import write
+from tests.api.client_file_support import export_file, write
 from tests.api.consent_support import new_key, publish, signing
 from tests.api.flow import JourneyDriver
 from tests.sql_statements import statements_logged
@@ -29,15 +29,6 @@ mutation Amend($input: AmendRecordInput!) {
   amendRecord(input: $input) {
     __typename
     ... on AmendmentPayload { amendment { id authorId at reason correction } }
-    ... on UserError { code message }
-  }
-}
-"""
-EXPORT = """
-mutation Export($input: ExportClientFileInput!) {
-  exportClientFile(input: $input) {
-    __typename
-    ... on ClientFileExportPayload { file fhirBundle }
     ... on UserError { code message }
   }
 }
@@ -85,12 +76,6 @@ async def _amend(clinic: JourneyDriver, jid: str, seq: int, **correction: Any) -
     return amended["amendment"]  # type: ignore[no-any-return]
 
 
-async def _export(clinic: JourneyDriver, client: str, key: str) -> dict[str, Any]:
-    result = await write(clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
-    assert result["__typename"] == "ClientFileExportPayload", result
-    return result
-
-
 async def test_the_export_shows_a_treatment_with_its_amendment_beside_the_original(
     fresh_clinic: FreshClinic,
 ) -> None:
@@ -100,7 +85,7 @@ async def test_the_export_shows_a_treatment_with_its_amendment_beside_the_origin
     amendment = await _amend(clinic, jid, seq, products=RELABELLED)
     # When the supervisor exports her file, and the record is corrected again after that
     key = new_key()
-    result = await _export(clinic, client, key)
+    result = await export_file(clinic, client, key)
     await _amend(clinic, jid, seq, notes="swelling on the left")
     # Then her copy has the treatment as first written, and the amendment beside it
     (treatment,) = result["file"]["treatments"]
@@ -128,9 +113,9 @@ async def test_the_export_shows_a_treatment_with_its_amendment_beside_the_origin
     assert provenance["reason"] == [{"text": "the lot on the box was LOT-43"}]
     assert "LOT-42" in provenance["entity"][0]["what"]["display"]
     # And a retry with the key is the same copy, byte for byte; a new export has both
-    retry = await _export(clinic, client, key)
+    retry = await export_file(clinic, client, key)
     assert json.dumps([retry["file"], retry["fhirBundle"]]) == json.dumps([result["file"], bundle])
-    fresh = await _export(clinic, client, new_key())
+    fresh = await export_file(clinic, client, new_key())
     (later,) = fresh["file"]["treatments"]
     assert [a["correction"] for a in later["amendments"]] == [
         written["correction"],
@@ -152,7 +137,7 @@ async def test_the_export_never_sends_the_ids_of_her_journeys_records_as_a_list(
     assert len(others) >= 2  # her consent's, her payment's
     # When the supervisor exports her file
     with statements_logged() as statements:
-        result = await _export(clinic, client, new_key())
+        result = await export_file(clinic, client, new_key())
     assert len(result["file"]["treatments"]) == 1
     # Then no statement bound the ids of the records that are not in the copy's parts
     bound = {str(value) for _, values in statements.runs for value in values}

@@ -17,7 +17,7 @@ from domain.client_file.fhir_check import bundle_problems
 from domain.roles import Role
 from schema.ids import decode_id
 from tests.api import documents
-from tests.api.client_file_support import write
+from tests.api.client_file_support import EXPORT_CLIENT_FILE, export_file, write
 from tests.api.consent_support import new_key, publish, signing
 from tests.api.flow import JourneyDriver, end_journey
 
@@ -37,15 +37,6 @@ mutation Report($input: ReportComplicationInput!) {
   reportComplication(input: $input) {
     __typename
     ... on ComplicationReported { recheckJourney { id } }
-    ... on UserError { code message }
-  }
-}
-"""
-EXPORT = """
-mutation Export($input: ExportClientFileInput!) {
-  exportClientFile(input: $input) {
-    __typename
-    ... on ClientFileExportPayload { file fhirBundle }
     ... on UserError { code message }
   }
 }
@@ -86,12 +77,6 @@ async def _call(clinic: JourneyDriver, role: Role, jid: str, note: str) -> dict[
     return taken
 
 
-async def _export(clinic: JourneyDriver, client: str, key: str) -> dict[str, Any]:
-    result = await write(clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
-    assert result["__typename"] == "ClientFileExportPayload", result
-    return result
-
-
 async def test_the_export_carries_the_complications_she_called_in_with(
     fresh_clinic: FreshClinic,
 ) -> None:
@@ -101,7 +86,7 @@ async def test_the_export_carries_the_complications_she_called_in_with(
     taken = await _call(clinic, Role.FRONT_DESK, jid, "lip blanching and pain since noon")
     # When the supervisor exports her file, and she calls the nurse again after that
     key = new_key()
-    result = await _export(clinic, client, key)
+    result = await export_file(clinic, client, key)
     later = await _call(clinic, Role.NURSE, jid, "a lump where the filler went")
     # Then her copy lists the call as of its moment: what she said, who took it, when, the recheck
     (call,) = result["file"]["complicationCalls"]
@@ -123,9 +108,9 @@ async def test_the_export_carries_the_complications_she_called_in_with(
     condition_id = resource_id("ComplicationCall", taken["reportId"])
     _assert_her_unconfirmed_complication(bundle, condition_id, "lip blanching and pain since noon")
     # And a retry with the key is the same copy, while a new export has the later call too
-    retry = await _export(clinic, client, key)
+    retry = await export_file(clinic, client, key)
     assert (retry["file"], retry["fhirBundle"]) == (result["file"], bundle)
-    fresh = await _export(clinic, client, new_key())
+    fresh = await export_file(clinic, client, new_key())
     calls = fresh["file"]["complicationCalls"]
     assert [(c["id"], c["authorRole"]) for c in calls] == [
         (taken["reportId"], "FRONT_DESK"),
@@ -160,7 +145,7 @@ async def test_the_export_carries_a_complication_she_reported_on_a_follow_up_cal
     assert reported["__typename"] == "ComplicationReported", reported
     # When the supervisor exports her file
     key = new_key()
-    result = await _export(clinic, client, key)
+    result = await export_file(clinic, client, key)
     # Then her copy lists it: the call it came up on, what she said, who took the call, when
     (complication,) = result["file"]["followUpComplications"]
     assert {k: v for k, v in complication.items() if k not in ("id", "at", "atLocal")} == {
@@ -179,10 +164,12 @@ async def test_the_export_carries_a_complication_she_reported_on_a_follow_up_cal
     condition_id = resource_id("FollowUpComplication", complication["id"])
     _assert_her_unconfirmed_complication(bundle, condition_id, note)
     # And a retry with the key is the same copy
-    retry = await _export(clinic, client, key)
+    retry = await export_file(clinic, client, key)
     assert (retry["file"], retry["fhirBundle"]) == (result["file"], bundle)
     # And past the copy's bound on them, the copy is refused rather than cut short
     monkeypatch.setattr(client_file_export, "MAX_FOLLOW_UP_COMPLICATIONS", 0)
-    over = await write(clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    over = await write(
+        clinic, EXPORT_CLIENT_FILE, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key()
+    )
     assert over["__typename"] == "ValidationFailed", over
     await end_journey(clinic, reported["recheckJourney"]["id"])

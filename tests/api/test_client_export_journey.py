@@ -17,7 +17,7 @@ from domain.client_file.fhir_check import bundle_problems
 from domain.roles import Role
 from schema.ids import decode_id
 from tests.api import consent_support, documents
-from tests.api.client_file_support import write
+from tests.api.client_file_support import EXPORT_CLIENT_FILE, export_file, write
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.money_support import (
     RECORD_REFUND,
@@ -30,15 +30,6 @@ from tests.api.money_support import (
 )
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
-EXPORT = """
-mutation Export($input: ExportClientFileInput!) {
-  exportClientFile(input: $input) {
-    __typename
-    ... on ClientFileExportPayload { file fhirBundle }
-    ... on UserError { code message }
-  }
-}
-"""
 AMEND = """
 mutation Amend($input: AmendRecordInput!) {
   amendRecord(input: $input) {
@@ -60,8 +51,7 @@ mutation Record($input: RecordFileDisclosureInput!) {
 
 
 async def _export(clinic: JourneyDriver, client: str, key: str) -> dict[str, Any]:
-    result = await write(clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=key)
-    assert result["__typename"] == "ClientFileExportPayload", result
+    result = await export_file(clinic, client, key)
     assert bundle_problems(result["fhirBundle"]) == []
     return result
 
@@ -146,7 +136,9 @@ async def test_the_copy_lists_to_whom_her_file_was_disclosed(
     ]
     # And past the bound on disclosures the copy is refused whole, never cut short
     monkeypatch.setattr(client_file_export, "MAX_DISCLOSURES", 1)
-    over = await write(clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key())
+    over = await write(
+        clinic, EXPORT_CLIENT_FILE, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key()
+    )
     assert over["__typename"] == "ValidationFailed", over
 
 
@@ -292,6 +284,10 @@ async def test_the_copy_carries_her_journey_from_consultation_to_follow_up_call(
         with monkeypatch.context() as patched:
             patched.setattr(client_file_export, bound, 0)
             over = await write(
-                clinic, EXPORT, Role.SUPERVISOR, clientId=client, idempotencyKey=new_key()
+                clinic,
+                EXPORT_CLIENT_FILE,
+                Role.SUPERVISOR,
+                clientId=client,
+                idempotencyKey=new_key(),
             )
         assert over["__typename"] == "ValidationFailed", (bound, over)

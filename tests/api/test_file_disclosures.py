@@ -14,6 +14,7 @@ from domain.roles import Role
 from domain.store.disclosures import FileDisclosure
 from schema.ids import decode_id
 from tests.api import consent_support, documents
+from tests.api.client_file_support import EXPORT_CLIENT_FILE
 from tests.api.flow import JourneyDriver, new_key
 
 DISCLOSURE = "id clientId consentId recipientName parts channel custodianId recordedByRole"
@@ -213,24 +214,13 @@ async def test_only_supervisors_record_and_list_disclosures_and_name_the_custodi
     assert await _rows(client_id) == 0
 
 
-EXPORT = """
-mutation Export($input: ExportClientFileInput!) {
-  exportClientFile(input: $input) {
-    __typename
-    ... on ClientFileExportPayload { file fhirBundle }
-    ... on UserError { code message }
-  }
-}
-"""
-
-
 async def test_the_clients_copy_carries_their_sharing_consent(driver: JourneyDriver) -> None:
     # Given a client who signed a DATA_SHARING consent
     client_id, jid = await _client_at_consent(driver)
     await _sign_sharing(driver, jid)
     # When a supervisor takes the client's own copy of the file
     data = await driver.api.run(
-        EXPORT, driver.token(Role.SUPERVISOR), input={"clientId": client_id}
+        EXPORT_CLIENT_FILE, driver.token(Role.SUPERVISOR), input={"clientId": client_id}
     )
     copy = data["exportClientFile"]
     # Then the consent is in it, and in the FHIR Bundle as a privacy consent
