@@ -5,6 +5,9 @@ reads the task as it is now, and the closing's log row reads it again)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,23 +69,45 @@ async def _said_until(pushes: Pushes, marker_id: str) -> list[tuple[str, str]]:
         said.append((update["change"], task["status"] if task else "-"))
 
 
-async def test_a_call_closed_before_its_event_was_read_is_pushed_done_once(
-    driver: JourneyDriver, hand_fed: HandFed
-) -> None:
-    # Given follow-up staff watching their list
+@dataclass(frozen=True)
+class _Watched:
+    """Follow-up staff watching their list, two journeys of the clinic made before they
+    looked: one whose call the test makes due, and one whose call marks the end of the pushes."""
+
+    pushes: Pushes
+    hand_fed: HandFed
+    journey_id: str
+    marker_journey: str
+
+    async def said(self) -> list[tuple[str, str]]:
+        """All that was said of the first call: another call falls due and is read, and what
+        was pushed before its own push is answered."""
+        marker = await _falls_due(self.marker_journey, self.hand_fed.clinic_id)
+        await self.hand_fed.feed.poll_once()
+        return await _said_until(self.pushes, marker.id)
+
+
+@contextlib.asynccontextmanager
+async def _staff_watching(driver: JourneyDriver, hand_fed: HandFed) -> AsyncIterator[_Watched]:
     now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
     journey_id, marker_journey = await journey(clinic_id, now), await journey(clinic_id, now)
     watch = hand_fed.api.subscription(TASK_STATES, driver.token(Role.FOLLOW_UP_STAFF))
     async with reading(watch, "tasksChanged") as pushes:
         await hand_fed.watching()
+        yield _Watched(pushes, hand_fed, journey_id, marker_journey)
+
+
+async def test_a_call_closed_before_its_event_was_read_is_pushed_done_once(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given follow-up staff watching their list
+    async with _staff_watching(driver, hand_fed) as watched:
         # When a call falls due and a colleague closes it before the feed reads either
-        call = await _falls_due(journey_id, clinic_id)
+        call = await _falls_due(watched.journey_id, hand_fed.clinic_id)
         await _closed_by_hand(call)
         await hand_fed.feed.poll_once()
         # (and then another call falls due, to know all that was said of the first)
-        marker = await _falls_due(marker_journey, clinic_id)
-        await hand_fed.feed.poll_once()
-        said = await _said_until(pushes, marker.id)
+        said = await watched.said()
     # Then the call is said once, as it is: done
     assert said == [("CHANGED", "DONE")]
 
@@ -91,19 +116,13 @@ async def test_a_call_closed_after_its_event_was_read_is_pushed_open_then_done(
     driver: JourneyDriver, hand_fed: HandFed
 ) -> None:
     # Given follow-up staff watching their list
-    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
-    journey_id, marker_journey = await journey(clinic_id, now), await journey(clinic_id, now)
-    watch = hand_fed.api.subscription(TASK_STATES, driver.token(Role.FOLLOW_UP_STAFF))
-    async with reading(watch, "tasksChanged") as pushes:
-        await hand_fed.watching()
+    async with _staff_watching(driver, hand_fed) as watched:
         # When a call falls due and is read, then closed and read again
-        call = await _falls_due(journey_id, clinic_id)
+        call = await _falls_due(watched.journey_id, hand_fed.clinic_id)
         await hand_fed.feed.poll_once()
-        assert (await pushes.next())["task"]["status"] == "OPEN"
+        assert (await watched.pushes.next())["task"]["status"] == "OPEN"
         await _closed_by_hand(call)
         await hand_fed.feed.poll_once()
-        marker = await _falls_due(marker_journey, clinic_id)
-        await hand_fed.feed.poll_once()
-        said = await _said_until(pushes, marker.id)
+        said = await watched.said()
     # Then its closing is said once
     assert said == [("CHANGED", "DONE")]
