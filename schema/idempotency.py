@@ -16,6 +16,7 @@ before any resolver) is looked up after it, by `schema.keyed_refusals`, the same
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -272,3 +273,10 @@ def derived_id(ledger: KeyClaim | None, kind: str) -> str | None:
     same for every attempt of it; None without a claim (no key) or for a key reused for
     another request. Derived from the claim's seed, never from the key alone."""
     return records.derived_id(ledger.seed, kind) if ledger is not None and ledger.seed else None
+
+
+def result_id(ledger: KeyClaim | None, kind: str) -> str:
+    """The id of the row (of `kind`) a mutation adds: the first answer's when the request
+    finished before, else the one its key's claim derives (`derived_id`), else (no key) a new
+    one."""
+    return answered(ledger) or derived_id(ledger, kind) or str(uuid.uuid4())

@@ -14,7 +14,6 @@ been withdrawn since: the disclosure was made while it stood.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -83,8 +82,7 @@ async def record_file_disclosure(
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
-    disclosure_id = idempotency.answered(ledger) or idempotency.derived_id(ledger, "disclosure")
-    disclosure_id = disclosure_id or str(uuid.uuid4())
+    disclosure_id = idempotency.result_id(ledger, "disclosure")
     row = await DisclosureRow.get_or_none(id=disclosure_id)
     if row is None:
         written = await _write(client, disclosure_id, input, parts, actor)

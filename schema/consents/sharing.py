@@ -12,7 +12,6 @@ on the newest one in force, signed here or in a journey; `withdrawSharingConsent
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from strawberry.types import Info
@@ -84,8 +83,7 @@ async def sign_sharing_consent(
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
-    signature_id = idempotency.answered(ledger) or idempotency.derived_id(ledger, SIGNATURE_KIND)
-    signature_id = signature_id or str(uuid.uuid4())
+    signature_id = idempotency.result_id(ledger, SIGNATURE_KIND)
     row = await SignatureRow.get_or_none(id=signature_id)
     if row is None:
         if version is None:  # answered before, its row not found: never the case
