@@ -201,7 +201,8 @@ async def price_list(
         PriceItemKind | None, strawberry.argument(description="Only items of this kind.")
     ] = None,
 ) -> list[PriceListItem] | None:
-    """Your clinic's price list on a day: for each code, the newest version valid that day."""
+    """Your clinic's price list on a day: for each code, the newest version valid that day, by
+    code point, at most `billing_reads.MAX_ITEMS`."""
     claims = info.context.claims
     if claims is None:
         return []

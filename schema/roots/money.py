@@ -12,7 +12,8 @@ from schema.money import bills, history, payments, price_list, refunds, settings
 class MoneyQuery:
     price_list = strawberry.field(
         resolver=price_list.price_list,
-        description="Your clinic's price list on a day: each item's newest version in force.",
+        description="Your clinic's price list on a day: each item's newest version in force, "
+        "by code (compared by code point), at most 2000 items.",
     )
     billing_settings = strawberry.field(
         resolver=settings.billing_settings_query,
