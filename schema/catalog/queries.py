@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import ValidationFailed as DomainValidationFailed
-from domain.store.catalog import first_published, latest_versions
+from domain.store.catalog import catalog_keys, latest_versions
 from schema.catalog.types import CatalogItem, CatalogItemConnection, CatalogItemEdge
 from schema.context import Context
 from schema.errors import ValidationFailed, from_domain
@@ -35,17 +35,11 @@ async def catalog(
     problems = page_problems(first, after)
     if problems:
         return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
-    latest = await latest_versions(claims.clinic_id)
-    added = await first_published(claims.clinic_id, list(latest))
-    # A catalogue holds hundreds of items, not millions: ordered here, read in one query each.
-    order = sorted((added[item_id], item_id) for item_id in latest)
-    preceding = 0
-    if after is not None:
-        position = decode_cursor(after)
-        assert position is not None  # page_problems() has refused bad cursors
-        later = [key for key in order if key > position]
-        preceding, order = len(order) - len(later), later
-    page = order[:first]
+    position = None if after is None else decode_cursor(after)
+    # One more than the page: whether another follows.
+    keys, preceding = await catalog_keys(claims.clinic_id, first + 1, position)
+    page = keys[:first]
+    latest = await latest_versions(claims.clinic_id, [item_id for _at, item_id in page])
     edges = [
         CatalogItemEdge(
             cursor=encode_cursor(at, item_id), node=CatalogItem.from_row(latest[item_id])
@@ -55,8 +49,8 @@ async def catalog(
     return CatalogItemConnection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(order) > first,
-            has_previous_page=preceding > 0,
+            has_next_page=len(keys) > first,
+            has_previous_page=preceding,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 import pytest
 
 from domain.aftercare.tasks import TaskKind, TaskStatus
+from domain.money.catalog import PriceItemKind
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
-from domain.store.billing_reads import kept_by_bill, lines_paid_in, money_moved
+from domain.store.billing_reads import items_in_force, kept_by_bill, lines_paid_in, money_moved
+from domain.store.catalog import catalog_keys, latest_versions
 from domain.store.consultant_figures import consultant_months
 from domain.store.history import client_history
 from domain.store.models import JourneyRecord
@@ -24,7 +27,10 @@ from tests.sql_statements import reads_naming
 from tests.store import money_rows
 from tests.store.money_rows import utc
 
-TABLES = ("journey", "journey_record", "bill_line", "payment", "refund", "photo")
+TABLES = (
+    *("journey", "journey_record", "bill_line", "payment", "refund", "photo"),
+    *("price_list_item", "catalog_item_version"),
+)
 
 
 async def _a_month_of_bills(clinic_id: str) -> Any:
@@ -67,6 +73,12 @@ async def _a_journeys_photos(clinic_id: str) -> Any:
     return await settle_photo_tasks(journey_id)
 
 
+async def _a_catalogue_page(clinic_id: str) -> Any:
+    """The keys of a page after a cursor, whether any come before it, and the page's items."""
+    keys, _preceding = await catalog_keys(clinic_id, 11, (utc(3), "item"))
+    return await latest_versions(clinic_id, ["item-1", "item-2"]), keys
+
+
 READS: dict[str, Callable[[str], Awaitable[Any]]] = {
     # startJourney's visit category (and the file export): a client's journeys
     "a client's journeys": lambda clinic_id: client_history(f"{clinic_id}-client"),
@@ -79,6 +91,11 @@ READS: dict[str, Callable[[str], Awaitable[Any]]] = {
     "a journey's money": _a_journeys_money,
     "what bills hold": lambda _: kept_by_bill([str(uuid.uuid4())]),
     "a journey's photos": _a_journeys_photos,
+    "a day's price list": lambda clinic_id: items_in_force(clinic_id, date(2026, 3, 1)),
+    "a day's price list of a kind": lambda clinic_id: items_in_force(
+        clinic_id, date(2026, 3, 1), PriceItemKind.CONSUMABLE
+    ),
+    "a page of the catalogue": _a_catalogue_page,
 }
 
 
