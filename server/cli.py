@@ -234,19 +234,23 @@ Handler = Callable[[Settings, argparse.Namespace], int]
 
 
 def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
-    from server.reconcile import reconcile
+    from server.reconcile import UnknownClinic, reconcile
 
     ensure_sqlite_dir(settings)
-    found = asyncio.run(
-        reconcile(
-            settings.database_url,
-            settings.temporal_address,
-            settings.temporal_namespace,
-            tls=settings.database_tls,
-            security=settings.temporal_security,
-            clinic_id=args.clinic,
+    try:
+        found = asyncio.run(
+            reconcile(
+                settings.database_url,
+                settings.temporal_address,
+                settings.temporal_namespace,
+                tls=settings.database_tls,
+                security=settings.temporal_security,
+                clinic_id=args.clinic,
+            )
         )
-    )
+    except UnknownClinic as unknown:
+        print(f"glowpath reconcile: {unknown}", file=sys.stderr)
+        return 2
     for settled in found.settled:
         print(f"{settled.journey_id}: {settled.subject} {settled.outcome.value}: {settled.why}")
     for item in found.drift:

@@ -35,7 +35,7 @@ from domain.store.day_end_releases import Release, day_end_releases, missed
 from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
 from domain.store.drafts import void_but_attached
 from domain.store.hand_overs import HandOver, landed, latest_hand_overs
-from domain.store.models import Journey, JourneyEvent
+from domain.store.models import Clinic, Journey, JourneyEvent, JourneyStageCount
 from domain.store.stage_counts import CounterDrift, check_counters
 from server.settle import Outcome, Settlement, repair_claims, settle_drafts
 from workflows import search_attributes
@@ -178,6 +178,19 @@ async def rows_drift(
     return rows, [d for found in await asyncio.gather(*comparisons) for d in found]
 
 
+class UnknownClinic(LookupError):
+    """``--clinic`` names no clinic, journey or stage counter: most likely a mistyped id."""
+
+
+async def known_clinic(clinic_id: str) -> bool:
+    # Journey rows and counters name their clinic by id alone (no foreign key): either is enough.
+    return (
+        await Clinic.exists(id=clinic_id)
+        or await Journey.exists(clinic_id=clinic_id)
+        or await JourneyStageCount.exists(clinic_id=clinic_id)
+    )
+
+
 @dataclass
 class Reconciliation:
     drift: list[Drift] = field(default_factory=list)
@@ -222,6 +235,9 @@ async def reconcile(
 ) -> Reconciliation:
     await init_db(database_url, tls)
     try:
+        if clinic_id is not None and not await known_clinic(clinic_id):
+            # Checked as a clinic of nothing it would report no drift to a scheduled run forever.
+            raise UnknownClinic(f"no clinic, journey or stage counter with the id {clinic_id}")
         client = await connect(temporal_address, namespace, security=security)
         return await reconcile_with(client, clinic_id)
     finally:
