@@ -20,6 +20,8 @@ log = logging.getLogger("glowpath")
 Login = tuple[str, str, str]  # (username, password, role)
 # Commands that listen on GLOWPATH_HTTP_HOST: none starts there with the development key.
 LISTENING_COMMANDS = ("api", "worker", "dev")
+# Commands that sign or check tokens: the only ones the development key's warning concerns.
+SIGNING_COMMANDS = ("api", "dev")
 
 
 def logins_table(logins: Sequence[Login]) -> str:
@@ -348,6 +350,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if exposure:
         print(f"glowpath: refusing to start: {exposure}", file=sys.stderr)
         return 2
+    if settings.uses_dev_secret and args.command in SIGNING_COMMANDS:
+        log.warning(
+            "%s is not set: using a fixed development key; never do this in production",
+            env_name("secret_key"),
+        )
     if settings.otel_enabled:
         tracing.setup_tracing(os.environ.get("OTEL_SERVICE_NAME") or f"glowpath-{args.command}")
     handler: Handler = args.handler

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import logging
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -44,8 +43,6 @@ LOOPBACK_NAMES = ("localhost",)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-
-log = logging.getLogger(__name__)
 
 
 class SettingsError(ValueError):
@@ -307,11 +304,6 @@ class Settings:
             raise SettingsError(
                 f"{env_name('previous_secret_keys')}: must not contain the current "
                 f"{env_name('secret_key')}"
-            )
-        if "secret_key" not in values:
-            log.warning(
-                "%s is not set: using a fixed development key; never do this in production",
-                env_name("secret_key"),
             )
         return cls(**values)
 
