@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Mapping
+from urllib.parse import quote
 
 FILE_SUFFIX = "_FILE"
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -69,3 +70,16 @@ def parse_ssl_mode(text: str) -> str:
     if text.lower() not in SSL_MODES:
         raise ValueError(f"expected one of {', '.join(SSL_MODES)}, got {text!r}")
     return text.lower()
+
+
+def with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` put in its user part, percent-encoded: raw, a password holding
+    ``@ / : # ? %`` would end the user part, the host or the URL early, or be decoded."""
+    scheme, _, rest = url.partition("://")
+    netloc, slash, tail = rest.partition("/")
+    user, at, host = netloc.rpartition("@")
+    if not at:
+        raise ValueError("the URL names no user for the password (postgres://user@host/db)")
+    if ":" in user:
+        raise ValueError("the URL holds a password already: give it in one place only")
+    return f"{scheme}://{user}:{quote(password, safe='')}@{host}{slash}{tail}"

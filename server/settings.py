@@ -24,6 +24,7 @@ from server.setting_sources import (
     parse_private_key,
     parse_ssl_mode,
     raw_value,
+    with_password,
 )
 from workflows.connect import TemporalSecurity
 from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
@@ -242,6 +243,8 @@ class Settings:
     s3_key_prefix: str = ""  # e.g. "clinic-a/photos": the objects are <prefix>/<photo id>
     # `migrate --grant-to ROLE` creates the services' role with it when the role is missing.
     app_db_password: str | None = field(default=None, repr=False)
+    # Put into database_url's user part, percent-encoded: any character may be in it.
+    database_password: str = field(default="", repr=False)
 
     @property
     def photo_directory(self) -> Path:
@@ -298,6 +301,8 @@ class Settings:
             except ValueError as exc:  # SettingsError included
                 raise SettingsError(f"{env_name(name)}: {exc}") from None
         _check_connections(values)
+        if values.get("database_password"):
+            values["database_url"] = _url_with_password(values)
         data_dir = values.get("data_dir", cls.data_dir)
         values.setdefault("database_url", f"sqlite://{data_dir}/glowpath.sqlite3")
         if values.get("secret_key", DEV_SECRET_KEY) in values.get("previous_secret_keys", ()):
@@ -306,6 +311,14 @@ class Settings:
                 f"{env_name('secret_key')}"
             )
         return cls(**values)
+
+
+def _url_with_password(values: Mapping[str, Any]) -> str:
+    url, password = env_name("database_url"), env_name("database_password")
+    try:
+        return with_password(values.get("database_url", ""), values["database_password"])
+    except ValueError as exc:
+        raise SettingsError(f"{password} is set: {url}: {exc}") from None
 
 
 def _check_connections(values: Mapping[str, Any]) -> None:
@@ -382,6 +395,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "photo_max_bytes": partial(_parse_int, lo=1024, hi=100 * 1024**2),
     "photo_link_seconds": partial(_parse_int, lo=10, hi=3600),
     "app_db_password": str,
+    "database_password": str,
     **PHOTO_STORE_PARSERS,
 }
 assert set(_PARSERS) == {f.name for f in fields(Settings)}, "every field needs a parser"

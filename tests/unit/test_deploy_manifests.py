@@ -4,15 +4,17 @@ keeps probes and metrics off the public port."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
 import pytest
 import yaml
+from tortoise.backends.base.config_generator import expand_db_url
 
 from server.setting_sources import FILE_SUFFIX
-from server.settings import Settings, env_name
+from server.settings import Settings, SettingsError, env_name
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
@@ -124,7 +126,7 @@ def test_the_local_photo_store_has_a_persistent_volume_until_s3_is_chosen() -> N
 
 
 def _user(url: str) -> str:
-    return url.split("://", 1)[1].split(":", 1)[0]
+    return url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[0]
 
 
 def test_the_services_log_in_as_the_role_migrate_grants_not_the_tables_owner() -> None:
@@ -137,9 +139,8 @@ def test_the_services_log_in_as_the_role_migrate_grants_not_the_tables_owner() -
         assert _user(services[service]["environment"]["GLOWPATH_DATABASE_URL"]) == "glowpath_app"
     assert services["migrate"]["command"][-2:] == ["--grant-to", "glowpath_app"]
     # migrate creates the role when the volume has none, with the password the services use
-    app_url = services["api"]["environment"]["GLOWPATH_DATABASE_URL"]
     password = services["migrate"]["environment"]["GLOWPATH_APP_DB_PASSWORD"]
-    assert app_url.startswith(f"postgres://glowpath_app:{password}@")
+    assert services["api"]["environment"]["GLOWPATH_DATABASE_PASSWORD"] == password
     (secret,) = [s for s in by_kind("Secret") if s["metadata"]["name"] == "glowpath-secrets"]
     urls = secret["stringData"]
     assert _user(urls["database-url"]) == "glowpath_app"
@@ -155,3 +156,67 @@ def test_the_services_log_in_as_the_role_migrate_grants_not_the_tables_owner() -
         "value": "/run/secrets/glowpath/app-database-password",
     } in migrate["env"]
     assert "app-database-password" in urls
+
+
+def _interpolated(value: str, host: dict[str, str]) -> str:
+    """Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}` on the host's variables."""
+
+    def one(match: re.Match[str]) -> str:
+        name, operator, default = match.group(1), match.group(2), match.group(3) or ""
+        if host.get(name):
+            return host[name]
+        assert operator != ":?", f"compose stops: {name} is required ({default})"
+        return default
+
+    return re.sub(r"\$\{(\w+)(?:(:-|:\?)([^}]*))?\}", one, value)
+
+
+def _service_environment(service: str, host: dict[str, str]) -> dict[str, str]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    environment = compose["services"][service]["environment"]
+    return {name: _interpolated(str(value), host) for name, value in environment.items()}
+
+
+def test_compose_takes_the_secret_key_as_a_variable_or_as_a_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "glowpath_secret_key"
+    key_file.write_text("f" * 40 + "\n")
+    for host, key in [
+        ({"GLOWPATH_SECRET_KEY": "v" * 40}, "v" * 40),
+        ({"GLOWPATH_SECRET_KEY_FILE": str(key_file)}, "f" * 40),
+    ]:
+        for service in ("api", "worker"):
+            settings = Settings.from_env(_service_environment(service, host))
+            assert settings.secret_key == key and settings.exposure_problem() is None, service
+    # With neither, compose starts them and they refuse: the development key on 0.0.0.0
+    for service in ("api", "worker"):
+        exposure = Settings.from_env(_service_environment(service, {})).exposure_problem()
+        assert exposure is not None and "GLOWPATH_SECRET_KEY" in exposure
+
+
+@pytest.mark.parametrize("password", ["plain", "p@ss/w:rd#1%41?x"])
+def test_compose_database_passwords_reach_the_driver_whole(password: str) -> None:
+    host = {
+        "GLOWPATH_SECRET_KEY": "v" * 40,
+        "POSTGRES_PASSWORD": f"owner-{password}",
+        "GLOWPATH_APP_DB_PASSWORD": password,
+    }
+    for service, user, expected in [
+        ("api", "glowpath_app", password),
+        ("worker", "glowpath_app", password),
+        ("migrate", "glowpath", f"owner-{password}"),
+    ]:
+        url = Settings.from_env(_service_environment(service, host)).database_url
+        credentials = expand_db_url(url)["credentials"]
+        assert (credentials["user"], credentials["password"]) == (user, expected), service
+        assert (credentials["host"], credentials["database"]) == ("postgresql", "glowpath")
+    migrate = Settings.from_env(_service_environment("migrate", host))
+    assert migrate.app_db_password == password
+
+
+def test_a_database_password_in_the_url_and_in_its_own_variable_is_refused() -> None:
+    environ = {
+        "GLOWPATH_DATABASE_URL": "postgres://glowpath_app:old@db:5432/glowpath",
+        "GLOWPATH_DATABASE_PASSWORD": "new",
+    }
+    with pytest.raises(SettingsError, match=r"GLOWPATH_DATABASE_PASSWORD is set: .*already"):
+        Settings.from_env(environ)
