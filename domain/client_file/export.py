@@ -64,9 +64,11 @@ MAX_PHOTO_CONSENT_CHANGES = 2000
 # treated monthly for ten years has a few hundred.
 MAX_PHOTOS = 2000
 MAX_TREATMENTS = 500
-# Complications the client called in with: a few per treatment at the most, so as many as four
-# for each of the treatments a copy carries.
-MAX_COMPLICATION_CALLS = 2000
+# Complications the client called in with: a few per treatment at the most. `reportComplication
+# Call` takes as many as four for a journey, which has one treatment, so the treatments a copy
+# carries bring this many at the most: filing calls can never make her copy refused.
+MAX_COMPLICATION_CALLS_PER_JOURNEY = 4
+MAX_COMPLICATION_CALLS = MAX_TREATMENTS * MAX_COMPLICATION_CALLS_PER_JOURNEY
 # Complications reported on the scheduled follow-up calls: one at most a call (it ends the call),
 # and a plan has a few calls, so some four for each of the treatments a copy carries.
 MAX_FOLLOW_UP_COMPLICATIONS = 2000

@@ -13,6 +13,9 @@ has none running), and writes the report (`complication_report`, append-only) wi
 doctor's COMPLICATION task, at once and escalated, and the recheck journey that serves it: one
 opened for it, or one the client already has coming (`schema.aftercare.recheck`). The recheck
 ending settles the task, as it does a complication reported on a call.
+
+A journey takes `MAX_COMPLICATION_CALLS_PER_JOURNEY` of them: past that its calls would make the
+client's copy of her file (`exportClientFile`) too large to give, for good.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from datetime import UTC, datetime
 
 import strawberry
 from strawberry.types import Info
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from domain.aftercare.tasks import Assignment, TaskKind, task_id
+from domain.client_file.export import MAX_COMPLICATION_CALLS_PER_JOURNEY
 from domain.errors import DomainError, FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.codec import facts_from_json
@@ -34,6 +38,7 @@ from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import ComplicationReport as ReportRow
 from domain.store.aftercare import FollowUpTask as TaskRow
+from domain.store.bounded_append import append_within
 from domain.store.escalations import open_escalated_task
 from domain.store.models import Journey as JourneyRow
 from domain.store.staff_locks import accounts_named
@@ -85,6 +90,13 @@ async def report_complication_call(
         # Nothing claimed: once treated, the same request is taken (no attempt of it was).
         refusal = _refused("journeyId", NOT_TREATED)
         return await idempotency.refusal_or_conflict(info, actor.user_id, input, refusal)
+    if await _full(parent.id):
+        # Unless this very request was taken before (its answer lost): a retry is answered.
+        refused = await idempotency.refusal_answer(
+            info, actor.user_id, input, _full_answer(), went_through=_written
+        )
+        if refused is not None:
+            return refused
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -103,7 +115,10 @@ async def report_complication_call(
             )
         except DomainError as error:
             return from_domain(error)  # type: ignore[return-value]
-        report = await _write(parent, report_id, serving, input.note, actor.user_id, actor.role)
+        written = await _write(parent, report_id, serving, input.note, actor.user_id, actor.role)
+        if written is None:  # the last place went to a request racing with this one
+            return _full_answer()
+        report = written
     note_write(info, str(parent.client_id))
     await idempotency.settle(actor.user_id, input, report.id)
     recheck = await JourneyRow.get_or_none(id=report.recheck_journey_id)
@@ -117,44 +132,82 @@ async def report_complication_call(
     )
 
 
+def _counted(journey_id: str) -> dict[str, str]:
+    return {"journey_id": journey_id}
+
+
+async def _full(journey_id: str) -> bool:
+    """Asked before the key is claimed, so a full journey costs nothing more; the write counts
+    again under the journey's lock."""
+    taken = await ReportRow.filter(**_counted(journey_id)).count()
+    return taken >= MAX_COMPLICATION_CALLS_PER_JOURNEY
+
+
+def _full_answer() -> ValidationFailed:
+    return _refused(
+        "journeyId",
+        f"the journey holds {MAX_COMPLICATION_CALLS_PER_JOURNEY} complication calls, the most "
+        "one takes (more would make the client's copy of her file too large to give): add to "
+        "the open task's recheck, or record it on the recheck journey",
+    )
+
+
+async def _written(ledger: records.KeyClaim) -> bool:
+    report_id = idempotency.derived_id(ledger, "complication-call")
+    return report_id is not None and await ReportRow.exists(id=report_id)
+
+
 async def _write(
     parent: JourneyRow, report_id: str, serving: str, note: str, by: str, role: Role
-) -> ReportRow:
-    """The report and the doctor's task, in one transaction; an attempt of the same request
-    that wrote them first is answered instead (the ids come from the key's claim)."""
+) -> ReportRow | None:
+    """The report and the doctor's task, in one transaction under the journey's lock, while the
+    journey has room (None when full); an attempt of the same request that wrote them first is
+    answered instead (the ids come from the key's claim)."""
     facts = facts_from_json(parent.facts)
     the_task = task_id(parent.id, f"call:{report_id}", TaskKind.COMPLICATION)
     now = datetime.now(UTC)
+    doctors: list[str | None] = []
+
+    async def fields(_: BaseDBAsyncClient) -> dict[str, object]:
+        # The doctors the task may name, held before one is chosen: none of them is deactivated
+        # between the check that they are still here and the write, when their tasks would
+        # have been moved already (`staff_locks`).
+        await accounts_named([facts.expert_id, await performer_of(parent.id)])
+        doctors.append(
+            await treating_doctor(parent.id, parent.clinic_id, facts.expert_id, still_here=True)
+        )
+        return {
+            "clinic_id": parent.clinic_id,
+            "journey_id": parent.id,
+            "client_id": str(parent.client_id),
+            "note": note,
+            "task_id": the_task,
+            "recheck_journey_id": serving,
+            "reported_by": by,
+            "reported_by_role": role.value,
+            "reported_at": now,
+        }
+
+    async def task(_: object) -> None:
+        await open_escalated_task(
+            the_task,
+            clinic_id=parent.clinic_id,
+            journey_id=parent.id,
+            kind=TaskKind.COMPLICATION,
+            assignee=Assignment(Role.EXPERT, doctors[0]),
+            at=now,
+            linked_journey_id=serving,
+        )
+
     try:
-        async with in_transaction():
-            # The doctors the task may name, held before one is chosen: none of them is
-            # deactivated between the check that they are still here and the write, when their
-            # tasks would have been moved already (`staff_locks`).
-            await accounts_named([facts.expert_id, await performer_of(parent.id)])
-            doctor = await treating_doctor(
-                parent.id, parent.clinic_id, facts.expert_id, still_here=True
-            )
-            report = await ReportRow.create(
-                id=report_id,
-                clinic_id=parent.clinic_id,
-                journey_id=parent.id,
-                client_id=str(parent.client_id),
-                note=note,
-                task_id=the_task,
-                recheck_journey_id=serving,
-                reported_by=by,
-                reported_by_role=role.value,
-                reported_at=now,
-            )
-            await open_escalated_task(
-                the_task,
-                clinic_id=parent.clinic_id,
-                journey_id=parent.id,
-                kind=TaskKind.COMPLICATION,
-                assignee=Assignment(Role.EXPERT, doctor),
-                at=now,
-                linked_journey_id=serving,
-            )
+        return await append_within(
+            ReportRow,
+            report_id,
+            fields,
+            owner=(JourneyRow, parent.id),
+            counted=_counted(parent.id),
+            bound=MAX_COMPLICATION_CALLS_PER_JOURNEY,
+            along_with=task,
+        )
     except IntegrityError:
         return await ReportRow.get(id=report_id)
-    return report

@@ -35,7 +35,9 @@ class AftercareMutations:
         "at once, as `reportComplication` records one, and a linked recheck journey opens "
         "(or one the client has coming serves); the journey itself does not move. Anyone who "
         "takes the client's call records it; before the treatment is done, `ValidationFailed` "
-        "on `journeyId`.",
+        "on `journeyId`, as past 4 calls on one journey (more would make the client's copy of "
+        "her file, `exportClientFile`, too large to give: 4 for each of the 500 treatments a "
+        "copy carries is its 2000 complication calls).",
     )
     record_survey = strawberry.mutation(
         resolver=aftercare_survey.record_survey,

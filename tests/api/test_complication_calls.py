@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.client_file.export import (
+    MAX_COMPLICATION_CALLS,
+    MAX_COMPLICATION_CALLS_PER_JOURNEY,
+    MAX_TREATMENTS,
+)
 from domain.roles import Role
-from domain.store.aftercare import FollowUpTask
+from domain.store.aftercare import ComplicationReport, FollowUpTask
 from domain.store.models import Journey
 from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
@@ -180,3 +185,43 @@ async def test_the_task_s_descriptions_name_the_called_in_complication(
     assert "reportComplicationCall" in kinds["COMPLICATION"], kinds["COMPLICATION"]
     assert "reportComplicationCall" in fields["followUpId"], fields["followUpId"]
     assert "null" in fields["purpose"], fields["purpose"]
+
+
+async def test_a_journey_takes_a_bounded_number_of_calls_so_her_copy_stays_exportable(
+    driver: JourneyDriver,
+) -> None:
+    # The bound of one journey's calls, times the treatments her copy carries, is within the
+    # copy's bound of calls: no one filing calls can make her copy refused
+    assert MAX_COMPLICATION_CALLS_PER_JOURNEY * MAX_TREATMENTS <= MAX_COMPLICATION_CALLS
+    # Given a treated journey with as many calls as it takes
+    journey = await driver.drive_to("FOLLOW_UP")
+    jid = journey["id"]
+    keys = [new_key() for _ in range(MAX_COMPLICATION_CALLS_PER_JOURNEY)]
+    taken = [
+        await _report(driver, Role.FRONT_DESK, journeyId=jid, note=f"call {n}", idempotencyKey=k)
+        for n, k in enumerate(keys)
+    ]
+    assert {t["__typename"] for t in taken} == {"ComplicationCallTaken"}, taken
+    # When one more is filed
+    refused = await _report(
+        driver, Role.FRONT_DESK, journeyId=jid, note="once more", idempotencyKey=new_key()
+    )
+    # Then it is refused, naming the bound, and nothing is written
+    assert refused["__typename"] == "ValidationFailed", refused
+    (problem,) = refused["problems"]
+    assert problem["field"] == "journeyId"
+    assert f"{MAX_COMPLICATION_CALLS_PER_JOURNEY} complication calls" in problem["message"]
+    raw = decode_id(jid, "Journey")
+    assert await ComplicationReport.filter(journey_id=raw).count() == len(keys)
+    # And a retry of the last one taken is still answered as the first time
+    again = await _report(
+        driver,
+        Role.FRONT_DESK,
+        journeyId=jid,
+        note=f"call {len(keys) - 1}",
+        idempotencyKey=keys[-1],
+    )
+    assert (again["__typename"], again["reportId"]) == (
+        "ComplicationCallTaken",
+        taken[-1]["reportId"],
+    )
