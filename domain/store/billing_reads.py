@@ -41,7 +41,7 @@ MAX_ITEMS = 2000
 
 
 def _in_force_sql(postgres: bool, of_kind: bool) -> str:
-    # SQLite's placeholders are positional: the day is bound once for each place it stands.
+    # SQLite's parameters are positional: the day is bound once for each place it stands.
     places = iter(marks(postgres, 5 + of_kind))
     names = ", ".join(f'v."{c}"' for c in columns_of(PriceListItem))
     clinic, day, day_again, day_ended = next(places), next(places), next(places), next(places)

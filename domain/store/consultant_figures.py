@@ -63,7 +63,7 @@ async def first_visits_between(clinic_id: str, start: datetime, end: datetime) -
     desk's assignment, else (picked by staff without the desk) the journey's consultant."""
     opened = _first_visits_opened(clinic_id, start, end)
     journeys = await opened.values_list("id", "consultant_id")
-    # By their ids, not by a subquery of the month's journeys: on tables PostgreSQL has not yet
+    # By their ids, not by a subquery of the month's journeys: on tables PostgreSQL has never
     # analysed it takes that subquery for a row or two and probes the clinic's whole log once
     # per journey (seconds for 3,000). The same holds for their money.
     ids = sorted(str(journey_id) for journey_id, _consultant in journeys)
