@@ -22,8 +22,6 @@ class Movement:
     month: str  # "2026-12"
     amount_minor: int
     bill_id: str | None
-    # A refund after the treatment began: it lowers what the bill owes (`standing`).
-    after_treatment: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,17 +69,11 @@ class BillStanding:
     refunded_minor: int
     on_installments: bool
     closed: bool = False
-    given_back_after_treatment_minor: int = 0
 
     @property
     def outstanding_minor(self) -> int:
         held = standing.held(self.paid_minor, self.refunded_minor)
-        return standing.outstanding(
-            self.total_minor,
-            held,
-            given_back_after_treatment_minor=self.given_back_after_treatment_minor,
-            ended_before_treatment=self.closed,
-        )
+        return standing.outstanding(self.total_minor, held, ended_before_treatment=self.closed)
 
 
 def by_month(movements: list[Movement]) -> list[MonthTotal]:
@@ -117,7 +109,6 @@ def most_bought(lines: list[LineBought], paid_bills: set[str]) -> list[ItemTotal
 def standings(bills: list[BillFigures], movements: list[Movement]) -> list[BillStanding]:
     paid: dict[str, int] = defaultdict(int)
     refunded: dict[str, int] = defaultdict(int)
-    conceded: dict[str, int] = defaultdict(int)
     for movement in movements:
         if movement.bill_id is None:
             continue
@@ -125,8 +116,6 @@ def standings(bills: list[BillFigures], movements: list[Movement]) -> list[BillS
             paid[movement.bill_id] += movement.amount_minor
         else:
             refunded[movement.bill_id] -= movement.amount_minor
-            if movement.after_treatment:
-                conceded[movement.bill_id] -= movement.amount_minor
     return [
         BillStanding(
             bill.bill_id,
@@ -136,7 +125,6 @@ def standings(bills: list[BillFigures], movements: list[Movement]) -> list[BillS
             refunded[bill.bill_id],
             bill.on_installments,
             bill.closed,
-            conceded[bill.bill_id],
         )
         for bill in bills
     ]

@@ -23,17 +23,11 @@ class BillState:
     paid: int  # held: the payments less their refunds (`standing.held`)
     kinds: frozenset[PaymentKind]  # the kinds paid against the bill so far
     currency: str
-    given_back_after_treatment: int = 0  # of its refunds, those that lowered what is due
 
     @property
     def outstanding(self) -> int:
         # A payment is taken only on a journey that goes on: its bill is judged as still owed.
-        return standing.outstanding(
-            self.total,
-            self.paid,
-            given_back_after_treatment_minor=self.given_back_after_treatment,
-            ended_before_treatment=False,
-        )
+        return standing.outstanding(self.total, self.paid, ended_before_treatment=False)
 
 
 Rule = Callable[[BillState, int], bool]

@@ -66,13 +66,8 @@ async def refunds_of(payment_ids: list[str]) -> list[Refund]:
     return as_models(Refund, await db.execute_query_dict(sql, payment_ids))
 
 
-async def bill_sums(bill_id: str) -> tuple[int, int, int]:
-    """(paid, given back, given back after the treatment began): every payment against the
-    bill, every refund of them, and those of the refunds that lower what the bill owes
-    (`domain.money.standing`)."""
+async def bill_sums(bill_id: str) -> tuple[int, int]:
+    """(paid, given back): every payment against the bill, and every refund of them."""
     paid = await Payment.filter(bill_id=bill_id).annotate(s=Sum("amount_minor")).values_list("s")
-    refunds = Refund.filter(bill_id=bill_id)
-    given = await refunds.annotate(s=Sum("amount_minor")).values_list("s")
-    after = refunds.filter(before_treatment=False)
-    conceded = await after.annotate(s=Sum("amount_minor")).values_list("s")
-    return int(paid[0][0] or 0), int(given[0][0] or 0), int(conceded[0][0] or 0)
+    given = await Refund.filter(bill_id=bill_id).annotate(s=Sum("amount_minor")).values_list("s")
+    return int(paid[0][0] or 0), int(given[0][0] or 0)

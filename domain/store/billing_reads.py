@@ -201,18 +201,15 @@ def journeys_moving_money(clinic_id: str, start: datetime, end: datetime) -> lis
 
 
 async def kept_by_bill(bill_ids: Collection[str]) -> dict[str, int]:
-    """What each bill counts against what it was due: its payments less the refunds given back
-    before the treatment began (a refund names its payment's bill, in the bill's minor units).
-    A refund after it lowers what is due as much as what is held (`domain.money.standing`), so
-    it leaves this as it was: an installment paid stays paid, as the bill's `outstanding` says."""
+    """What each bill holds now: its payments less the refunds given back against them (a
+    refund names its payment's bill, in the bill's minor units). An installment refunded is
+    owed again, as the bill's `outstanding` says."""
     chosen = sorted(set(bill_ids))
     kept: dict[str, int] = defaultdict(int)
     paid = Payment.filter(bill_id__in=chosen).values_list("bill_id", "amount_minor")
     for bill_id, minor in await paid:
         kept[str(bill_id)] += int(minor)
-    given_back = Refund.filter(bill_id__in=chosen, before_treatment=True).values_list(
-        "bill_id", "amount_minor"
-    )
+    given_back = Refund.filter(bill_id__in=chosen).values_list("bill_id", "amount_minor")
     for bill_id, minor in await given_back:
         kept[str(bill_id)] -= int(minor)
     return kept

@@ -1,15 +1,11 @@
 """The overdue-installment tasks: written by the due date's check, and by a refund that gives
-back money an installment already due was paid with, when that money is owed again.
+back money an installment already due was paid with.
 
 The due date's check runs once (a timer of the bill's schedule, `workflows.installments`). An
-installment it found paid whose money a refund before the treatment corrected, the journey
-going on, is owed again from the refund on: the refund writes the task the check would have
-written, so the supervisor's count and the bill's `installments { overdue }` show it again. A
-refund after the treatment began lowers what is due as much as what is held
-(`domain.money.standing`): the bill counts it as before (`kept_by_bill`), and no task comes of
-it (before, money the clinic gave back was billed again as an overdue installment). Both take
-the bill's row lock before they read what the bill holds, so a refund and the check at one
-moment cannot each miss the other's part.
+installment it found paid and whose money is given back later is owed again from the refund on:
+the refund writes the task the check would have written, so the supervisor's count and the
+bill's `installments { overdue }` show it again. Both take the bill's row lock before they read
+what the bill holds, so a refund and the check at one moment cannot each miss the other's part.
 A journey that ended before its treatment owes nothing more: its due dates write no task
 (`billing_reads.ended_before_treatment`), and the count leaves out one written before it ended.
 """
@@ -64,11 +60,8 @@ async def check_due(check: DueCheck) -> bool:
 async def owed_again(bill_id: str, refunded_at: datetime) -> list[int]:
     """After a refund of the bill's money, in the refund's transaction: each installment due by
     now that the bill no longer holds becomes a task, noted from the refund (or from its due
-    date, when the refund came just before it). The installments written, by number. None for
-    a journey the refund ended: the client withdrew and owes nothing more."""
+    date, when the refund came just before it). The installments written, by number."""
     bill = await _held(bill_id)
-    if await ended_before_treatment([bill.journey_id]):
-        return []
     rows = await InstallmentDue.filter(bill_id=bill_id).order_by("seq")
     if not rows:
         return []

@@ -100,9 +100,6 @@ async def _refuse_beyond_the_bill(new: NewPayment, connection: BaseDBAsyncClient
         paid=standing.held(
             sum(p.amount_minor for p in taken), sum(r.amount_minor for r in given_back)
         ),
-        given_back_after_treatment=sum(
-            r.amount_minor for r in given_back if not r.before_treatment
-        ),
         kinds=frozenset(PaymentKind(p.kind) for p in taken),
         currency=bill.currency,
     )

@@ -43,10 +43,9 @@ def too_many_refunds(refunds_so_far: int) -> str | None:
 async def write_refund(refund_id: str, payment: Payment, minor: int, **row: Any) -> None:
     """Written once, and never beyond the payment nor its number of refunds: the payment's row
     is locked while the refunds so far are counted and summed (SELECT ... FOR UPDATE; SQLite
-    writes one at a time). A refund before the treatment began that leaves the journey going on
-    (a correction) makes an installment already due owed again, in the same transaction; one
-    that ended the journey, or one after the treatment began, makes nothing owed
-    (`domain.money.standing`)."""
+    writes one at a time). A refund
+    after the treatment began of an installment already due makes it owed again, in the same
+    transaction; one before it is the client withdrawing, who owes nothing more."""
     async with in_transaction() as connection:
         await Payment.filter(id=payment.id).select_for_update().using_db(connection).get()
         if await Refund.filter(id=refund_id).using_db(connection).exists():
@@ -60,5 +59,5 @@ async def write_refund(refund_id: str, payment: Payment, minor: int, **row: Any)
         if too_many is not None:
             raise TooManyRefunds(too_many)
         await Refund.create(using_db=connection, **row)
-        if payment.bill_id is not None:
+        if payment.bill_id is not None and not row["before_treatment"]:
             await owed_again(payment.bill_id, row["recorded_at"])

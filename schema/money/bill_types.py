@@ -147,15 +147,10 @@ class Bill:
     discount_granted_by: str | None = strawberry.field(description="Raw account id of granter.")
     total: Money = strawberry.field(description="What the client owes: subtotal less discount.")
     paid: Money = strawberry.field(description="Paid against the bill so far.")
-    refunded: Money = strawberry.field(
-        description="Given back so far; what was given back after the treatment began is owed "
-        "no more (`outstanding`)."
-    )
+    refunded: Money = strawberry.field(description="Given back so far.")
     outstanding: Money = strawberry.field(
-        description="Still to pay: the total less what the bill holds (paid less given back), "
-        "less what was given back after the treatment began (the clinic giving money back "
-        "lowers what is owed as much as what is held: it is not owed again); nothing once the "
-        "journey ended before its treatment (the client withdrew). As "
+        description="Still to pay: the total less what the bill holds (paid less given back); "
+        "nothing once the journey ended before its treatment (the client withdrew). As "
         "`billingHistory { bills { outstanding } }`."
     )
     confirmation: BillConfirmation | None = strawberry.field(
@@ -224,20 +219,15 @@ class Bill:
         note_access(row.client_id, BILL_READ)  # built only to be answered: this is the read
         lines = await LineRow.filter(bill_id=row.id).order_by("position")
         confirmation = await ConfirmationRow.get_or_none(bill_id=row.id)
-        paid, refunded, conceded = await bill_sums(row.id)
+        paid, refunded = await bill_sums(row.id)
         dues = await InstallmentDue.filter(bill_id=row.id).order_by("seq")
         tasks = await InstallmentOverdue.filter(bill_id=row.id)
         # What is owed, and the tasks, judged as the billing history and the supervisor's count
         # judge them: one bill, one journey, one read more.
         left = await ended_before_treatment([row.journey_id])
-        # Counted as `kept_by_bill` counts it: a refund after the treatment began lowers what
-        # was due as much as what is held.
-        kept = {row.id: standing.held(paid, refunded - conceded)}
+        kept = {row.id: standing.held(paid, refunded)}
         owed = standing.outstanding(
-            row.total_minor,
-            standing.held(paid, refunded),
-            given_back_after_treatment_minor=conceded,
-            ended_before_treatment=row.journey_id in left,
+            row.total_minor, kept[row.id], ended_before_treatment=row.journey_id in left
         )
         overdue = {task.seq for task in tasks if still_owed(task, kept, left)}
 

@@ -58,9 +58,8 @@ class BillStanding:
     paid: Money = strawberry.field(description="Paid against it.")
     refunded: Money = strawberry.field(description="Given back.")
     outstanding: Money = strawberry.field(
-        description="Still owed: the total less what the bill holds (paid less given back), "
-        "less what was given back after the treatment began (not owed again); nothing once "
-        "the journey ended before its treatment. As the bill's `outstanding`."
+        description="Still owed: the total less what the bill holds (paid less given back); "
+        "nothing once the journey ended before its treatment. As the bill's `outstanding`."
     )
     on_installments: bool = strawberry.field(description="Paid under an installment plan.")
 
@@ -105,10 +104,7 @@ async def billing_history(
         history.Movement(_month(p.recorded_at, zone), payment_minor(p), p.bill_id) for p in payments
     ]
     moves += [
-        history.Movement(
-            _month(r.recorded_at, zone), -r.amount_minor, r.bill_id, not r.before_treatment
-        )
-        for r in refunds
+        history.Movement(_month(r.recorded_at, zone), -r.amount_minor, r.bill_id) for r in refunds
     ]
     plans = {p.bill_id for p in payments if p.kind == PaymentKind.INSTALLMENT_PLAN.value}
     paid_bills = {p.bill_id for p in payments if p.bill_id}

@@ -120,9 +120,6 @@ async def _bill_problems(
         paid=standing.held(
             sum(p.amount_minor for p in payments), sum(r.amount_minor for r in given_back)
         ),
-        given_back_after_treatment=sum(
-            r.amount_minor for r in given_back if not r.before_treatment
-        ),
         kinds=frozenset(PaymentKind(p.kind) for p in payments),
         currency=row.currency,
     )

@@ -69,13 +69,7 @@ from schema.update_ids import update_taken
 log = logging.getLogger(__name__)
 
 
-@strawberry.input(
-    description="Money given back against one payment. Before the treatment began it is the "
-    "client withdrawing: the journey ends REFUNDED and nothing more is owed. After it, it is "
-    "the clinic giving money back (goodwill, a complaint settled): it lowers what the bill "
-    "holds and what it owes alike, so `Bill.outstanding` does not rise and no installment "
-    "becomes late for it."
-)
+@strawberry.input(description="Money given back against one payment.")
 class RecordRefundInput:
     payment_id: strawberry.ID = strawberry.field(
         description=f"The payment (`Payment.id`); one given back {MAX_REFUNDS_PER_PAYMENT} "

@@ -1,5 +1,5 @@
-"""A bill's payments and refunds are read page by page, oldest first: many small payments, each
-given back in part, grow them without limit. Before, both
+"""A bill's payments and refunds are read page by page, oldest first: many small payments, or
+money given back and paid again after the treatment began, grow them without limit. Before, both
 were read whole into every answer. The bill's sums count every row, whatever page is read."""
 
 from __future__ import annotations
@@ -43,25 +43,28 @@ async def _pages(driver: JourneyDriver, journey_id: str, **asked: Any) -> dict[s
 
 
 async def _give_back(driver: JourneyDriver, payment_id: str, amount: str) -> str:
-    refund = {"paymentId": payment_id, "amount": eur(amount), "reason": "goodwill"}
+    refund = {"paymentId": payment_id, "amount": eur(amount), "reason": "paid again by card"}
     given = await money_call(driver, RECORD_REFUND, Role.SUPERVISOR, **refund)
     assert given["__typename"] == "RefundPayload", given
     return str(given["refund"]["id"])
 
 
 async def test_a_bills_payments_and_refunds_are_read_page_by_page(fresh_clinic: Clinic) -> None:
-    # Given a bill of 1000.00 paid in four payments (700.00 and three of 100.00) and treated,
-    # 300.00 of the first given back and 100.00 of two of the others (a refund after the
-    # treatment began is owed no more, so the bill's money is not paid again)
+    # Given a bill of 1000.00 paid in full and treated, 300.00 given back and paid again in
+    # three payments of 100.00, and 100.00 of two of those given back
     driver = await fresh_clinic()
     item = await set_item(driver, listPrice=eur("1000.00"))
     journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
-    for amount in ("700.00", "100.00", "100.00", "100.00"):
-        await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, amount, "PARTIAL"))
+    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "1000.00", "FULL"))
     await driver.start_treatment(journey["id"])
+    full = (await bill_of(driver, journey["id"]))["payments"][0]["id"]
+    given = [await _give_back(driver, full, "300.00")]
+    for _ in range(3):
+        await driver.ok(
+            documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "100.00", "PARTIAL")
+        )
     paid = [p["id"] for p in (await bill_of(driver, journey["id"]))["payments"]]
-    given = [
-        await _give_back(driver, paid[0], "300.00"),
+    given += [
         await _give_back(driver, paid[1], "100.00"),
         await _give_back(driver, paid[2], "100.00"),
     ]
@@ -81,10 +84,10 @@ async def test_a_bills_payments_and_refunds_are_read_page_by_page(fresh_clinic: 
     assert [r["id"] for r in first["refunds"] + second["refunds"]] == given
     assert (last["payments"], last["refunds"]) == ([], [])
     assert [len(p["refunds"]) for p in first["payments"] + second["payments"]] == [1, 1, 1, 0]
-    # And every page's bill counts all of them: 1000.00 paid, 500.00 given back, nothing owed
+    # And every page's bill counts all of them: 1300.00 paid, 500.00 given back, 200.00 owed
     for page in (first, second, last):
         sums = [page[name]["amount"] for name in ("paid", "refunded", "outstanding")]
-        assert sums == ["1000.00", "500.00", "0.00"]
+        assert sums == ["1300.00", "500.00", "200.00"]
 
 
 @pytest.mark.parametrize("first", [0, 501])

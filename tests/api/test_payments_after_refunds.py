@@ -1,70 +1,63 @@
-"""Money given back after the treatment began is the clinic giving money back (goodwill, a
-complaint settled): it lowers what was paid and what is owed alike, so nothing is owed again.
+"""Money given back after the treatment began is owed again, and the cashier can take it again.
 
-Before, a bill's `outstanding` was its total less what it held, so a refund after the treatment
-was billed again: a bill of 900.00 on installments, all paid, and 240.00 given back for goodwill
-showed 240.00 outstanding (on installments too, which could raise overdue tasks). The rule that
-pinned that ("money given back after treatment can be paid again") is replaced: the bill's due
-is lowered by the refund, and a payment beyond it is refused.
+A bill's `outstanding` is its total less what it holds (its payments less their refunds), and a
+refunded installment is counted overdue until it is paid again. Before, a payment was judged
+against the payments alone: a bill paid in full and then given back 600.00 showed 600.00
+outstanding, and every payment of it was refused as "at most 0.00 EUR is outstanding".
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from domain.money.installments import DueCheck
 from domain.roles import Role
-from schema.ids import decode_id
 from tests.api import documents
 from tests.api.flow import JourneyDriver
 from tests.api.money_support import (
     RECORD_REFUND,
-    bill_for_installments,
     bill_of,
+    billed_journey,
     eur,
-    history_of,
     money_call,
-    overdue_count,
-    overdue_on_bill,
     payment,
+    set_item,
 )
-from workflows.installment_activities import check_installment
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
 
-async def test_a_goodwill_refund_after_treatment_is_not_owed_again(fresh_clinic: Clinic) -> None:
-    # Given a bill of 900.00 on installments, all paid, the treatment started
+async def test_money_given_back_after_treatment_can_be_paid_again(fresh_clinic: Clinic) -> None:
+    # Given a bill of 1000.00 paid in full, in treatment, and 600.00 of it given back
     driver = await fresh_clinic()
-    journey, bill, schedule = await bill_for_installments(driver)
-    agreed = payment(bill, "300.00", "INSTALLMENT_PLAN", schedule=schedule)
-    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **agreed)
+    item = await set_item(driver, listPrice=eur("1000.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "1000.00", "FULL"))
     await driver.start_treatment(journey["id"])
-    for _ in range(2):
-        await driver.ok(
-            documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "300.00", "INSTALLMENT")
-        )
-    last_paid = (await bill_of(driver, journey["id"]))["payments"][-1]["id"]
-    # When a supervisor gives 240.00 back for goodwill
-    refund = {"paymentId": last_paid, "amount": eur("240.00"), "reason": "goodwill"}
+    paid_id = (await bill_of(driver, journey["id"]))["payments"][0]["id"]
+    refund = {"paymentId": paid_id, "amount": eur("600.00"), "reason": "charged twice"}
     given = await money_call(driver, RECORD_REFUND, Role.SUPERVISOR, **refund)
     assert given["__typename"] == "RefundPayload", given
-    assert given["journey"]["stage"] == "TREATMENT", given
-    # Then the bill and the history owe nothing: the refund lowered what was due as much
-    after = await bill_of(driver, journey["id"])
-    figures = [after[f]["amount"] for f in ("paid", "refunded", "outstanding")]
-    assert figures == ["900.00", "240.00", "0.00"], after
-    # Nor does the last due date's check (900.00 due by then) find an installment late
-    assert await check_installment(DueCheck(decode_id(bill["id"], "Bill") or "", 2, 90000)) is False
-    assert await overdue_on_bill(driver, journey["id"]) == [False, False]
-    history = await history_of(driver, journey["id"])
-    assert history["outstanding"]["amount"] == "0.00", history
-    assert history["outstandingOnInstallments"]["amount"] == "0.00", history
-    assert await overdue_count(driver) == 0
-    # And the cashier cannot bill it again
+    assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "600.00"
+    # When the cashier takes more than that, it is refused, naming what is outstanding
+    too_much = await driver.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "600.01", "PARTIAL")
+    )
+    assert too_much["problems"] == [
+        {"field": "amount", "message": "at most 600.00 EUR is outstanding"}
+    ], too_much
+    # When the client pays the 600.00 again, it is taken
     again = await driver.act(
+        documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "600.00", "PARTIAL")
+    )
+    assert again["__typename"] == "JourneyPayload", again
+    # Then the bill is paid up, and a full payment of it is not taken a second time
+    after = await bill_of(driver, journey["id"])
+    assert [after["paid"]["amount"], after["refunded"]["amount"]] == ["1600.00", "600.00"]
+    assert after["outstanding"]["amount"] == "0.00"
+    assert [p["amount"]["amount"] for p in after["payments"]] == ["1000.00", "600.00"]
+    beyond = await driver.act(
         documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "0.01", "PARTIAL")
     )
-    assert again["problems"] == [
+    assert beyond["problems"] == [
         {"field": "amount", "message": "at most 0.00 EUR is outstanding"}
-    ], again
+    ], beyond

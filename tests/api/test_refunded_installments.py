@@ -1,8 +1,7 @@
-"""The due date's check and the supervisor's count of overdue installments read what the bill
-counts against what was due (`kept_by_bill`), as the bill's `outstanding` does. A refund after
-the treatment began lowers what is due as much as what is held (`domain.money.standing`): the
-clinic gave money back, and no installment becomes late for it. Before, such a refund was owed
-again and reported overdue; earlier still, both added up the payments alone."""
+"""An installment paid and then given back is owed again: the due date's check and the
+supervisor's count of overdue installments read what the bill holds (its payments less their
+refunds), as the bill's `outstanding` does. Before, both added up the payments alone, so a
+refunded installment still counted as paid and was never reported overdue."""
 
 from __future__ import annotations
 
@@ -42,7 +41,7 @@ async def _give_back(driver: JourneyDriver, payment_id: str) -> None:
     assert given["__typename"] == "RefundPayload", given
 
 
-async def test_an_installment_given_back_after_treatment_is_not_owed_again(
+async def test_a_refunded_installment_is_owed_again_and_counted_overdue(
     fresh_clinic: Clinic,
 ) -> None:
     # Given a bill of 900.00 under a plan (300.00 now, 300.00 in 30 days, 300.00 in 60), in
@@ -54,12 +53,17 @@ async def test_an_installment_given_back_after_treatment_is_not_owed_again(
     await driver.start_treatment(journey["id"])
     early = await _pay_installment(driver, journey["id"], bill)
     await _give_back(driver, early)
-    # Then the refund lowered what is due as much as what is held: 300.00 is still to pay, as
-    # before the installment was paid, not 600.00 (before, the refund was owed again)
-    assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "300.00"
+    assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "600.00"
     # When the first due date passes (the schedule's check, as its timer runs it)
     raw_bill = decode_id(bill["id"], "Bill") or ""
     late = await check_installment(DueCheck(raw_bill, 1, 60000))
-    # Then the installment is not late: the bill counts 600.00 against the 600.00 due by then
-    assert late is False
+    # Then the installment is late: the bill holds 300.00 of the 600.00 due by then
+    assert late is True
+    assert await overdue_count(driver) == 1
+    # When the client pays it, the task is done
+    again = await _pay_installment(driver, journey["id"], bill)
     assert await overdue_count(driver) == 0
+    # When that payment is given back too, the installment is owed again: counted once more
+    await _give_back(driver, again)
+    assert await overdue_count(driver) == 1
+    assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "600.00"
