@@ -14,7 +14,8 @@ from pathlib import Path
 from server import devstack, tracing
 from server.cli_failures import connection_failure
 from server.logs import configure_logging
-from server.settings import LOG_FORMATS, Settings, SettingsError, env_name
+from server.setting_values import LOG_FORMATS
+from server.settings import Settings, SettingsError, env_name
 
 log = logging.getLogger("glowpath")
 Login = tuple[str, str, str]  # (username, password, role)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tortoise.backends.base.config_generator import expand_db_url
-from tortoise.exceptions import ConfigurationError
-
-from domain.procedures.template import TIERS
 from domain.store.db import DatabaseTls
 from server.photo_settings import PARSERS as PHOTO_STORE_PARSERS
 from server.photo_settings import photo_store_problem
@@ -26,170 +20,32 @@ from server.setting_sources import (
     raw_value,
     with_password,
 )
+from server.setting_values import (
+    DEV_SECRET_KEY,
+    MAX_TOKEN_TTL_SECONDS,
+    SettingsError,
+    is_loopback,
+    parse_address,
+    parse_bool,
+    parse_database_url,
+    parse_durations,
+    parse_int,
+    parse_log_format,
+    parse_log_level,
+    parse_origins,
+    parse_previous_secrets,
+    parse_secret,
+)
 from workflows.connect import TemporalSecurity
 from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
 from workflows.update_admission import DEFAULT_JOURNEY_IN_FLIGHT
 
 PREFIX = "GLOWPATH_"
-DEV_SECRET_KEY = "glowpath-dev-only-secret-never-use-in-production"
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-LOG_FORMATS = ("json", "text")
-DB_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg", "psycopg")
-
-LAST_FOLLOW_UP_SECONDS = TIERS[-1][1]  # a year, the last tier of a procedure type's follow-ups
-MIN_SECRET_LENGTH = 32  # HS256 wants a key of at least 256 bits
-MAX_TOKEN_TTL_SECONDS = 30 * 86400
-LOOPBACK_NAMES = ("localhost",)
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"(\d+)\s*([smhdw])")
-_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-
-
-class SettingsError(ValueError):
-    """A GLOWPATH_* variable has a value that cannot be used."""
-
-
-def parse_durations(text: str) -> tuple[int, ...]:
-    """Parse ``"24h,3d,1w"`` into seconds: ``(86400, 259200, 604800)``. Units: s, m, h, d, w."""
-    result: list[int] = []
-    for part in text.split(","):
-        match = _DURATION.fullmatch(part.strip().lower())
-        if match is None or int(match.group(1)) == 0:
-            raise SettingsError(
-                f"invalid duration {part.strip()!r} in {text!r}: expected a positive whole "
-                "number followed by s, m, h, d or w, e.g. '24h,3d,1w'"
-            )
-        seconds = int(match.group(1)) * _UNITS[match.group(2)]
-        if seconds > LAST_FOLLOW_UP_SECONDS:
-            raise SettingsError(
-                f"{part.strip()!r} in {text!r} is past a year: follow-ups run to "
-                f"{LAST_FOLLOW_UP_SECONDS // 86400}d after treatment, as a procedure type's do"
-            )
-        result.append(seconds)
-    return tuple(result)
 
 
 def env_name(field: str) -> str:
     """The variable that sets ``field``: ``http_port`` -> ``GLOWPATH_HTTP_PORT``."""
     return PREFIX + field.upper()
-
-
-def _parse_int(text: str, lo: int, hi: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise SettingsError(f"expected a whole number, got {text!r}") from None
-    if not lo <= value <= hi:
-        raise SettingsError(f"expected a number from {lo} to {hi}, got {value}")
-    return value
-
-
-def _parse_bool(text: str) -> bool:
-    if text.lower() not in _TRUE + _FALSE:
-        raise SettingsError(f"expected true/false (or 1/0, yes/no, on/off), got {text!r}")
-    return text.lower() in _TRUE
-
-
-def _parse_log_level(text: str) -> str:
-    if text.upper() not in LOG_LEVELS:
-        raise SettingsError(f"expected one of {', '.join(LOG_LEVELS)}, got {text!r}")
-    return text.upper()
-
-
-def _parse_log_format(text: str) -> str:
-    if text.lower() not in LOG_FORMATS:
-        raise SettingsError(f"expected one of {', '.join(LOG_FORMATS)}, got {text!r}")
-    return text.lower()
-
-
-_ORIGIN = re.compile(r"https?://[a-z0-9.\-]+(:\d{1,5})?|https?://\[[0-9a-f:.]+\](:\d{1,5})?")
-
-
-def _port_in_range(origin: str) -> bool:
-    host_and_port = origin.partition("://")[2]
-    port = host_and_port.rpartition(":")[2] if not host_and_port.endswith("]") else ""
-    return not port.isdigit() or 1 <= int(port) <= 65535
-
-
-def parse_origins(text: str) -> tuple[str, ...]:
-    """``"https://a.example, http://localhost:5173"`` -> normalised origins; ``*`` allows any."""
-    origins: list[str] = []
-    for part in text.split(","):
-        origin = part.strip().lower().rstrip("/")
-        if not origin:
-            continue
-        if origin != "*" and not (_ORIGIN.fullmatch(origin) and _port_in_range(origin)):
-            raise SettingsError(
-                f"invalid origin {part.strip()!r}: expected scheme://host[:port] "
-                "(no path), e.g. 'https://app.example.com', or '*'"
-            )
-        origins.append(origin)
-    return tuple(origins)
-
-
-def _parse_database_url(text: str) -> str:
-    """Checked as Tortoise reads it, so a URL that cannot work stops the start; the messages
-    never repeat the URL, which may hold a password."""
-    scheme, sep, _ = text.partition("://")
-    if not sep or scheme not in DB_SCHEMES:
-        raise SettingsError(
-            f"expected a URL starting with one of {', '.join(s + '://' for s in DB_SCHEMES)}"
-        )
-    try:
-        credentials = expand_db_url(text)["credentials"]
-    except (ConfigurationError, ValueError):  # sqlite:// without a file, a port of letters
-        raise SettingsError(
-            "cannot read the URL: expected sqlite://<path> or "
-            "postgres://user:pass@host:5432/db, with a port from 1 to 65535"
-        ) from None
-    if scheme != "sqlite" and not credentials.get("database"):
-        # Without one, the driver opens the database named after the user.
-        raise SettingsError("the URL names no database: postgres://user:pass@host:5432/db")
-    return text
-
-
-def _parse_secret(text: str) -> str:
-    if len(text) < MIN_SECRET_LENGTH:
-        raise SettingsError(
-            f"at least {MIN_SECRET_LENGTH} characters, e.g. the output of "
-            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
-        )
-    return text
-
-
-def parse_previous_secrets(text: str) -> tuple[str, ...]:
-    """Comma-separated keys that no longer sign tokens but still verify them."""
-    keys = tuple(part.strip() for part in text.split(",") if part.strip())
-    for key in keys:
-        _parse_secret(key)
-        if key == DEV_SECRET_KEY:
-            raise SettingsError("the development key cannot be a previous key")
-    return keys
-
-
-def is_loopback(host: str) -> bool:
-    """Whether only this machine can reach ``host`` (``0.0.0.0`` and ``::`` reach everyone)."""
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: assume others can reach it
-
-
-def _parse_address(text: str) -> str:
-    host, sep, port = text.rpartition(":")
-    if (
-        not sep
-        or not host
-        or "/" in host
-        or any(char.isspace() for char in host)
-        or not port.isdigit()
-        or not 1 <= int(port) <= 65535
-    ):
-        raise SettingsError(f"expected host:port (no scheme, a port from 1 to 65535), got {text!r}")
-    return text
 
 
 @dataclass(frozen=True)
@@ -358,32 +214,32 @@ def _check_connections(values: Mapping[str, Any]) -> None:
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
-    "database_url": _parse_database_url,
-    "temporal_address": _parse_address,
+    "database_url": parse_database_url,
+    "temporal_address": parse_address,
     "temporal_namespace": str,
     "task_queue": str,
-    "journey_updates_in_flight": partial(_parse_int, lo=1, hi=8),
+    "journey_updates_in_flight": partial(parse_int, lo=1, hi=8),
     "http_host": str,
-    "http_port": partial(_parse_int, lo=0, hi=65535),
-    "secret_key": _parse_secret,
-    "token_ttl_seconds": partial(_parse_int, lo=60, hi=MAX_TOKEN_TTL_SECONDS),
-    "graphiql": _parse_bool,
-    "introspection": _parse_bool,
+    "http_port": partial(parse_int, lo=0, hi=65535),
+    "secret_key": parse_secret,
+    "token_ttl_seconds": partial(parse_int, lo=60, hi=MAX_TOKEN_TTL_SECONDS),
+    "graphiql": parse_bool,
+    "introspection": parse_bool,
     "follow_up_schedule": parse_durations,
     "data_dir": Path,
-    "dev_temporal_port": partial(_parse_int, lo=1, hi=65535 - 1000),  # UI listens on port+1000
-    "log_level": _parse_log_level,
-    "log_format": _parse_log_format,
+    "dev_temporal_port": partial(parse_int, lo=1, hi=65535 - 1000),  # UI listens on port+1000
+    "log_level": parse_log_level,
+    "log_format": parse_log_format,
     "cors_origins": parse_origins,
-    "otel_enabled": _parse_bool,
-    "temporal_metrics_bind": _parse_address,
-    "worker_http_port": partial(_parse_int, lo=0, hi=65535),
-    "shutdown_timeout_seconds": partial(_parse_int, lo=0, hi=3600),
-    "worker_max_cached_workflows": partial(_parse_int, lo=0, hi=100_000),
+    "otel_enabled": parse_bool,
+    "temporal_metrics_bind": parse_address,
+    "worker_http_port": partial(parse_int, lo=0, hi=65535),
+    "shutdown_timeout_seconds": partial(parse_int, lo=0, hi=3600),
+    "worker_max_cached_workflows": partial(parse_int, lo=0, hi=100_000),
     "previous_secret_keys": parse_previous_secrets,
-    "trusted_proxy_hops": partial(_parse_int, lo=0, hi=10),
-    "ops_port": partial(_parse_int, lo=0, hi=65535),
-    "temporal_tls": _parse_bool,
+    "trusted_proxy_hops": partial(parse_int, lo=0, hi=10),
+    "ops_port": partial(parse_int, lo=0, hi=65535),
+    "temporal_tls": parse_bool,
     "temporal_tls_ca": parse_certificates,
     "temporal_tls_cert": parse_certificates,
     "temporal_tls_key": parse_private_key,
@@ -392,8 +248,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "database_sslmode": parse_ssl_mode,
     "database_sslrootcert": parse_certificates,
     "photo_dir": Path,
-    "photo_max_bytes": partial(_parse_int, lo=1024, hi=100 * 1024**2),
-    "photo_link_seconds": partial(_parse_int, lo=10, hi=3600),
+    "photo_max_bytes": partial(parse_int, lo=1024, hi=100 * 1024**2),
+    "photo_link_seconds": partial(parse_int, lo=10, hi=3600),
     "app_db_password": str,
     "database_password": str,
     **PHOTO_STORE_PARSERS,
