@@ -79,8 +79,8 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     # whom to ask for the records).
     "FileDisclosure": rows(
         SUPERVISORS,
-        "id clientId consentId recipientName recipientOrganisation purpose parts channel"
-        " custodianId recordedById recordedByRole recordedAt",
+        "id clientId consentId signatureId recipientName recipientOrganisation purpose parts"
+        " channel custodianId recordedById recordedByRole recordedAt",
     ),
     "FileDisclosurePayload": rows(SUPERVISORS, "disclosure"),
     "FileDisclosureConnection": rows(SUPERVISORS, "edges pageInfo"),

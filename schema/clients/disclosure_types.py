@@ -12,6 +12,7 @@ from domain.client_file import disclosure
 from domain.errors import ErrorCode
 from domain.store.disclosures import FileDisclosure as DisclosureRow
 from schema import idempotency
+from schema.consents.types import SIGNATURE_ID_TYPE
 from schema.errors import (
     Conflict,
     NotAuthorized,
@@ -59,7 +60,12 @@ class FileDisclosure:
     id: strawberry.ID = strawberry.field(description="The disclosure's id.")
     client_id: strawberry.ID = strawberry.field(description="The client (a `Client` id).")
     consent_id: str = strawberry.field(
-        description="The signed DATA_SHARING consent it stood on (a `consentDocument` id)."
+        description="Raw id of the signed DATA_SHARING consent it stood on, as the client's "
+        "copy names it; `signatureId` is the one `consentDocument` takes."
+    )
+    signature_id: strawberry.ID = strawberry.field(
+        description="The signed DATA_SHARING consent it stood on (a `ConsentSignature` id, "
+        "which `consentDocument` takes and `Client.consents` lists)."
     )
     recipient_name: str = strawberry.field(description="Who received it.")
     recipient_organisation: str | None = strawberry.field(description="Their organisation.")
@@ -84,6 +90,7 @@ class FileDisclosure:
             id=strawberry.ID(row.id),
             client_id=strawberry.ID(encode_id("Client", str(row.client_id))),
             consent_id=row.consent_signature_id,
+            signature_id=strawberry.ID(encode_id(SIGNATURE_ID_TYPE, row.consent_signature_id)),
             recipient_name=row.recipient_name,
             recipient_organisation=row.recipient_organisation,
             purpose=row.purpose,
