@@ -55,9 +55,11 @@ def withdrawn_since_summary(kind: ConsentKind) -> str:
     return f"{kind.value} consent withdrawn after the journey ended"
 
 
-def not_in_force(kind: ConsentKind) -> ValidationFailed:
-    """The answer to withdrawing a consent of `kind` never signed, or withdrawn in the journey."""
-    return ValidationFailed([FieldProblem("kind", f"no {kind.value} consent is in force")])
+def not_in_force(kind: ConsentKind, field: str = "kind") -> ValidationFailed:
+    """The answer to withdrawing a consent of `kind` never signed, or withdrawn in the journey,
+    on the input's `field` that names whose consent it is (`kind` of a journey's; `clientId` of
+    the client's own DATA_SHARING consent, whose input has no kind)."""
+    return ValidationFailed([FieldProblem(field, f"no {kind.value} consent is in force")])
 
 
 def withdrawn_already(kind: ConsentKind) -> ValidationFailed:

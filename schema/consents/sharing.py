@@ -31,7 +31,12 @@ from schema.consents.sharing_types import (
     SignSharingConsentInput,
     SignSharingConsentResult,
 )
-from schema.consents.signer_input import drawn_signature, signer_capacity, signer_problems
+from schema.consents.signer_input import (
+    drawn_signature,
+    minor_problems,
+    signer_capacity,
+    signer_problems,
+)
 from schema.consents.signing import Signing, find_version, write_signature_for
 from schema.consents.types import ConsentSignature
 from schema.context import Context
@@ -39,7 +44,6 @@ from schema.errors import not_authorized, not_found
 
 KIND = ConsentKind.DATA_SHARING
 SIGNATURE_KIND = "consent_signature"  # the kind of id the signature derives from its key's claim
-GUARDIAN_SIGNS = "a client under 18 consents by their guardian's signature (capacity GUARDIAN)"
 PUBLISHED_ONLY = (
     "no DATA_SHARING template is published under this key: the client signs a published text, "
     "whose hash is kept (publishConsentTemplate)"
@@ -73,8 +77,7 @@ async def sign_sharing_consent(
     if version is None and not problems:
         problems = [FieldProblem("templateId", PUBLISHED_ONLY)]
     on_day = datetime.now(await zone_of(info, client.clinic_id)).date()
-    if capacity is not SignerCapacity.GUARDIAN and is_minor(client.birth_date, on_day):
-        problems.append(FieldProblem("capacity", GUARDIAN_SIGNS))
+    problems += minor_problems(capacity, is_minor(client.birth_date, on_day))
     refused = await idempotency.refusal_answer(
         info, actor.user_id, input, invalid(problems) if problems else None
     )

@@ -62,7 +62,7 @@ async def withdraw_sharing_consent(
     signed = await SignatureRow.filter(client_id=client.id, kind=KIND).values_list("id", flat=True)
     in_force = set(map(str, signed)) - set(await withdrawals_of([str(i) for i in signed]))
     if not in_force:
-        refusal = from_domain(not_in_force(ConsentKind.DATA_SHARING))
+        refusal = from_domain(not_in_force(ConsentKind.DATA_SHARING, "clientId"))
         refused = await idempotency.refusal_answer(info, actor.user_id, input, refusal)
         if refused is not None:
             return refused  # type: ignore[return-value]

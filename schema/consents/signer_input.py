@@ -14,6 +14,8 @@ from domain.errors import FieldProblem
 from schema.consents.signing import capacity_problems, signature_problems
 from schema.text import check_text
 
+GUARDIAN_SIGNS = "a client under 18 consents by their guardian's signature (capacity GUARDIAN)"
+
 
 class DrawnSignature(Protocol):
     @property
@@ -78,3 +80,10 @@ def signer_problems(input: SignerInput, capacity: SignerCapacity) -> list[FieldP
     if not input.rights_explained:
         problems.append(FieldProblem("rightsExplained", "the client's rights must be explained"))
     return problems
+
+
+def minor_problems(capacity: SignerCapacity, minor: bool) -> list[FieldProblem]:
+    """A client under 18 signs only by a guardian: a problem of `capacity`, in a journey or none."""
+    if minor and capacity is not SignerCapacity.GUARDIAN:
+        return [FieldProblem("capacity", GUARDIAN_SIGNS)]
+    return []

@@ -19,7 +19,12 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.procedure_reads import type_keys_of
 from domain.store.records import KeyClaim
 from schema import idempotency
-from schema.consents.signer_input import drawn_signature, signer_capacity, signer_problems
+from schema.consents.signer_input import (
+    drawn_signature,
+    minor_problems,
+    signer_capacity,
+    signer_problems,
+)
 from schema.consents.signing import Signing, find_version, write_signature
 from schema.context import Context
 from schema.errors import not_authorized
@@ -61,7 +66,8 @@ class SignConsentInput:
     capacity: SignerCapacity | None = strawberry.field(
         default=None,
         description="Who signs: the client or a guardian. Default: GUARDIAN when a "
-        "`guardianName` is given, else CLIENT.",
+        "`guardianName` is given, else CLIENT. A client under 18 signs only by a guardian "
+        "(ValidationFailed on `capacity`).",
     )
     guardian_relation: str | None = strawberry.field(
         default=None, description="The guardian's relation to the client; a guardian needs it."
@@ -96,6 +102,10 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         problems.append(FieldProblem("photoPurposes", "say what the photos may be used for"))
     after_accepted = None
     journey = await load_visible_journey(info, input.journey_id)
+    if journey is not None:
+        # As the journey judges it (its start's age): refused here as `signSharingConsent`
+        # refuses it, a problem of the input, where the journey answered TransitionNotAllowed.
+        problems += minor_problems(capacity, bool(journey.facts.get("client_is_minor")))
     if journey is not None and actor is not None and not problems:
         version, found = await find_version(
             journey.clinic_id, input.template_id, input.template_version, input.kind, input.language

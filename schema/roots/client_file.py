@@ -81,7 +81,7 @@ class ClientFileMutations:
         resolver=sharing_withdrawal.withdraw_sharing_consent,
         description="Clinicians: the client takes back her consent to share her file: every "
         "DATA_SHARING consent of hers in force, signed for her or in a journey, is withdrawn; "
-        "none in force: ValidationFailed on `kind`. Nothing is disclosed after it.",
+        "none in force: ValidationFailed on `clientId`. Nothing is disclosed after it.",
     )
     set_records_custodian = strawberry.mutation(
         resolver=custodian.set_records_custodian,

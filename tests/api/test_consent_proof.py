@@ -138,9 +138,10 @@ async def test_a_minor_cannot_consent_alone(fresh_clinic: FreshClinic) -> None:
     before = await clinic.journey(jid)
     # When she signs herself
     alone = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
-    # Then it is refused, typed, with the reason, and nothing is stored
-    assert alone["__typename"] == "TransitionNotAllowed", alone
-    assert "under 18 needs a guardian" in alone["message"]
+    # Then it is refused, typed, on who signs, with the reason, and nothing is stored
+    assert alone["__typename"] == "ValidationFailed", alone
+    assert [p["field"] for p in alone["problems"]] == ["capacity"]
+    assert "under 18 consents by their guardian" in alone["message"]
     await assert_unchanged(clinic, before)
     assert await consents(clinic, client) == []
     # And a guardian must say how they are related
