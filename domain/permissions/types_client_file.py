@@ -53,14 +53,15 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     "Photo": rows(
         PHOTO_VIEWING,
         "id journeyId stage bodyArea contentType sizeBytes sha256 takenById takenByRole"
-        " uploadedAt uploadedAtLocal link",
+        " uploadedAt uploadedAtLocal link takenBy",
     ),
     "PhotoConnection": rows(PHOTO_VIEWING, "edges pageInfo"),
     "PhotoEdge": rows(PHOTO_VIEWING, "cursor node"),
     "PhotoLink": rows(PHOTO_VIEWING, "url purpose expiresAt"),
     "PhotoPayload": rows(PHOTOGRAPHERS, "photo"),
     "PhotoConsentChange": rows(
-        CLINIC_STAFF, "id purpose given signatureId recordedById recordedByRole recordedAt"
+        CLINIC_STAFF,
+        "id purpose given signatureId recordedById recordedByRole recordedAt recordedBy",
     ),
     "PhotoConsents": rows(CLINIC_STAFF, "inForce changes"),
     "PhotoConsentPayload": rows(PHOTO_CONSENT_RECORDERS, "change consents"),
@@ -80,7 +81,7 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     "FileDisclosure": rows(
         SUPERVISORS,
         "id clientId consentId signatureId recipientName recipientOrganisation purpose parts"
-        " channel custodianId recordedById recordedByRole recordedAt",
+        " channel custodianId recordedById recordedByRole recordedAt recordedBy",
     ),
     "FileDisclosurePayload": rows(SUPERVISORS, "disclosure"),
     "FileDisclosureConnection": rows(SUPERVISORS, "edges pageInfo"),
@@ -108,7 +109,7 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         CLINICAL,
         "id journeyId kind templateVersionId contentHash language signerName capacity"
         " guardianName guardianRelation witnessId witnessRole signatureFormat signedAt"
-        " withdrawnAt",
+        " withdrawnAt witness",
     ),
     "ConsentDocument": rows(
         CLINICAL, "signature template text signatureData computedHash hashMatches"

@@ -20,6 +20,7 @@ from schema.journeys.types import Journey
 from schema.pagination import PageInfo
 from schema.photos.types import PhotoStage
 from schema.procedures import types as _procedure_types  # noqa: F401  (registers FollowUpChannel)
+from schema.staff.types import StaffMember, staff_member
 
 TaskKind = strawberry.enum(
     rules.TaskKind,
@@ -113,6 +114,13 @@ class FollowUpTask:
         if self.row.kind != rules.TaskKind.COMPLICATION.value or self.row.follow_up_id:
             return None
         return await info.context.loaders.complication_note.load(self.row.id)
+
+    @strawberry.field(
+        description="The account it is assigned to, with the name colleagues see; null: anyone "
+        "of the role in the clinic (or the account is gone)."
+    )
+    async def assignee(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.assignee_id)
 
     @strawberry.field(description="The journey the task is about.")
     async def journey(self, info: Info[Context, None]) -> Journey | None:

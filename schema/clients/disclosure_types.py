@@ -7,12 +7,14 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain.client_file import disclosure
 from domain.errors import ErrorCode
 from domain.store.disclosures import FileDisclosure as DisclosureRow
 from schema import idempotency
 from schema.consents.types import SIGNATURE_ID_TYPE
+from schema.context import Context
 from schema.errors import (
     Conflict,
     NotAuthorized,
@@ -22,6 +24,7 @@ from schema.errors import (
 )
 from schema.ids import encode_id
 from schema.pagination import PageInfo
+from schema.staff.types import StaffMember, staff_member
 
 DisclosureChannel = strawberry.enum(disclosure.DisclosureChannel)
 DisclosedPart = strawberry.enum(disclosure.DisclosedPart)
@@ -83,6 +86,12 @@ class FileDisclosure:
     recorded_by_id: str = strawberry.field(description="The account id of who recorded it.")
     recorded_by_role: str = strawberry.field(description="Their role then.")
     recorded_at: datetime = strawberry.field(description="When it was recorded, in UTC.")
+
+    @strawberry.field(
+        description="Who recorded it, with the name colleagues see; null if the account is gone."
+    )
+    async def recorded_by(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.recorded_by_id)
 
     @classmethod
     def from_row(cls, row: DisclosureRow) -> FileDisclosure:

@@ -6,13 +6,16 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry.types import Info
 
 from domain.consent.signature import SignatureFormat, SignerCapacity
 from domain.consent.templates import SECTIONS
 from domain.journey.stages import ConsentKind
 from domain.store.consents import ConsentSignature as SignatureRow
 from domain.store.consents import ConsentTemplateVersion as VersionRow
+from schema.context import Context
 from schema.ids import encode_id
+from schema.staff.types import StaffMember, staff_member
 
 TEMPLATE_ID_TYPE = "ConsentTemplateVersion"
 SIGNATURE_ID_TYPE = "ConsentSignature"
@@ -96,6 +99,12 @@ class ConsentSignature:
     )
     signed_at: datetime = strawberry.field(description="When, in UTC.")
     withdrawn_at: datetime | None = strawberry.field(description="When withdrawn; null: in force.")
+
+    @strawberry.field(
+        description="The staff witness, with the name colleagues see; null if the account is gone."
+    )
+    async def witness(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.witness_id)
 
     @classmethod
     def from_row(cls, row: SignatureRow, withdrawn_at: datetime | None) -> ConsentSignature:

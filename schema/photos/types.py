@@ -18,6 +18,7 @@ from schema.errors import NotAuthorized
 from schema.ids import encode_id
 from schema.input_check import check_list_page
 from schema.pagination import client_rows_after
+from schema.staff.types import StaffMember, staff_member
 
 PHOTO_ID_TYPE = "Photo"
 CHANGE_ID_TYPE = "PhotoConsentChange"
@@ -88,6 +89,12 @@ class Photo:
 
         return await issue_link(info, self.row, purpose)
 
+    @strawberry.field(
+        description="Who took it, with the name colleagues see; null if the account is gone."
+    )
+    async def taken_by(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.taken_by_id)
+
     @classmethod
     def from_row(cls, row: PhotoRow, local: str) -> Photo:
         return cls(
@@ -117,6 +124,12 @@ class PhotoConsentChange:
     recorded_by_id: str = strawberry.field(description="Raw account id of who recorded it.")
     recorded_by_role: Role = strawberry.field(description="Their role then.")
     recorded_at: datetime = strawberry.field(description="When, in UTC.")
+
+    @strawberry.field(
+        description="Who recorded it, with the name colleagues see; null if the account is gone."
+    )
+    async def recorded_by(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.recorded_by_id)
 
     @classmethod
     def from_row(cls, row: ChangeRow) -> PhotoConsentChange:

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import strawberry
 from strawberry import relay
+from strawberry.types import Info
 
 from domain.roles import Role
 from domain.store.models import StaffAccount
+
+if TYPE_CHECKING:
+    from schema.context import Context
 
 
 @strawberry.type(description="A member of the clinic's staff.")
@@ -24,3 +30,12 @@ class StaffMember(relay.Node):
             role=Role(row.role),
             clinic_id=strawberry.ID(row.clinic_id),
         )
+
+
+async def staff_member(info: Info[Context, None], account_id: str | None) -> StaffMember | None:
+    """The member of staff a record's raw account id names, read with the request's others in
+    one query; None for no id, `system`, or an account that is gone."""
+    if not account_id:
+        return None
+    row = await info.context.loaders.staff.load(account_id)
+    return StaffMember.from_row(row) if row else None
