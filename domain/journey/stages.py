@@ -41,6 +41,8 @@ TERMINAL_STAGES = frozenset(
     }
 )
 ACTIVE_STAGES = tuple(stage for stage in Stage if stage not in TERMINAL_STAGES)
+# The treatment is done: handed over or being handed over, making its calls, or completed.
+TREATED_STAGES = frozenset({Stage.HANDOVER, Stage.FOLLOW_UP, Stage.COMPLETED})
 
 
 class VisitCategory(str, Enum):

@@ -22,6 +22,7 @@ from domain.aftercare import survey as rules
 from domain.aftercare.tasks import Assignment, TaskKind
 from domain.errors import ErrorCode, FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.stages import TREATED_STAGES, Stage
 from domain.months import MONTH_RULE, is_month
 from domain.report_folds import fold_off_the_loop
 from domain.roles import Role
@@ -108,8 +109,13 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
         return await idempotency.refusal_or_conflict(
             info, actor.user_id, input, not_found("journey")
         )
-    if not row.facts.get("treatment_started"):
-        return invalid("journeyId", "the journey has no treatment to ask about yet")
+    # A retry of a survey taken before the rule (during the treatment) is answered as it was.
+    not_done = invalid("journeyId", NOT_DONE) if Stage(row.stage) not in TREATED_STAGES else None
+    refused = await idempotency.refusal_answer(
+        info, actor.user_id, input, not_done, went_through=_taken_under_key
+    )
+    if refused is not None:
+        return refused
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -130,8 +136,16 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
     return SurveyRecorded(survey=survey_view(survey), alerted=bool(rules.low_scores(survey.scores)))
 
 
-# Seed 001's phone survey is the client's verdict on one treatment: asked once, after it.
+# Seed 001's phone survey is the client's verdict on one treatment: asked once, after it
+# ("Телефонный опрос пациентов после лечения"), so once the treatment is done, not while it is
+# under way (a release before took it as soon as the treatment began).
+NOT_DONE = "the journey's treatment is not done yet: the survey asks about it afterwards"
 ONE_SURVEY = "the journey's survey is already recorded: one survey per treated journey"
+
+
+async def _taken_under_key(ledger: records.KeyClaim) -> bool:
+    derived = idempotency.derived_id(ledger, "survey")
+    return derived is not None and await SurveyRow.exists(id=derived)
 
 
 class SurveyTaken(Exception):
