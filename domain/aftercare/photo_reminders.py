@@ -12,19 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.photos.purposes import PhotoStage
-from domain.procedures.template import PhotoPoint
-
-# The stage an upload names for a point of the schedule, by the point's code; a code of the
-# clinic's own (`week_2`) is an OTHER photo, except at offset 0, which is the photo before.
-STAGE_OF_CODE: dict[str, PhotoStage] = {
-    "before": PhotoStage.BEFORE,
-    "after": PhotoStage.AFTER,
-    "suture_removal": PhotoStage.SUTURE_REMOVAL,
-    "month_3": PhotoStage.THREE_MONTHS,
-    "three_months": PhotoStage.THREE_MONTHS,
-    "year_1": PhotoStage.ONE_YEAR,
-    "one_year": PhotoStage.ONE_YEAR,
-}
+from domain.procedures.template import STAGE_OF_CODE, PhotoPoint
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.photos.purposes import PhotoStage
 from domain.text import text_problem
 
 LANGUAGES = ("pl", "ru", "zh", "en")
@@ -94,6 +95,23 @@ SURGICAL_CHECKS = (
     # operation stopped halfway.
     "bladder_bowels_emptied",
 )
+# The stage a photo point's code names: its reminder is settled by a photo uploaded for that
+# stage. A code of the clinic's own (`week_2`) is an OTHER photo, except at offset 0, the photo
+# before (`domain.aftercare.photo_reminders.stage_for`).
+STAGE_OF_CODE: dict[str, PhotoStage] = {
+    "before": PhotoStage.BEFORE,
+    "after": PhotoStage.AFTER,
+    "suture_removal": PhotoStage.SUTURE_REMOVAL,
+    "month_3": PhotoStage.THREE_MONTHS,
+    "three_months": PhotoStage.THREE_MONTHS,
+    "year_1": PhotoStage.ONE_YEAR,
+    "one_year": PhotoStage.ONE_YEAR,
+}
+# Seed 003's photos of an operation, after the one before it: "术前一张,术后拆线一张,三个月后一张,
+# 一年后再照一张" (at the suture removal, at three months, at a year; the result settles between
+# three months and a year, when the comparison with the photo before is worth most).
+SURGERY_PHOTO_STAGES = (PhotoStage.SUTURE_REMOVAL, PhotoStage.THREE_MONTHS, PhotoStage.ONE_YEAR)
+SURGERY_PHOTOS = "a surgery's: before (day 0), suture_removal, month_3 and year_1 (seed 003)"
 # Checks whose finding is the point: ticked without it, nothing says what was found.
 RESULT_NEEDED = frozenset(
     {
@@ -244,13 +262,12 @@ def _check_follow_ups(content: ProcedureContent, problems: list[FieldProblem]) -
 
 def _check_photos(content: ProcedureContent, problems: list[FieldProblem]) -> None:
     if content.category is ProcedureCategory.SURGERY:
-        # Seed 003: a photo before the operation, and after it (ideally at suture removal,
-        # three months and a year), so the result can be shown against the start.
+        # A release before asked one photo before and any one after: a surgery photographed
+        # at the suture removal alone was never compared once its result had settled.
         days = [point.offset_days for point in content.photo_schedule]
-        if 0 not in days or not any(day > 0 for day in days):
-            problems.append(
-                FieldProblem("photoSchedule", "a surgery's: one before (day 0), one after")
-            )
+        after = {STAGE_OF_CODE.get(p.code) for p in content.photo_schedule if p.offset_days > 0}
+        if 0 not in days or not after.issuperset(SURGERY_PHOTO_STAGES):
+            problems.append(FieldProblem("photoSchedule", SURGERY_PHOTOS))
     for index, point in enumerate(content.photo_schedule):
         if not CODE.fullmatch(point.code):
             problems.append(FieldProblem(f"photoSchedule[{index}].code", "a-z, 0-9 and _"))

@@ -74,7 +74,9 @@ class SetProcedureTypeInput:
     )
     follow_ups: list[FollowUpStepInput] = strawberry.field(description="The follow-up plan.")
     photo_schedule: list[PhotoPointInput] = strawberry.field(
-        default_factory=list, description="Photos to take."
+        default_factory=list,
+        description="Photos to take. A surgery's has `before` (day 0), `suture_removal`, "
+        "`month_3` (or `three_months`) and `year_1` (or `one_year`) (seed 003).",
     )
     discomfort: list[DiscomfortTextInput] = strawberry.field(
         description="Discomfort notes in pl, ru, zh and en."

@@ -110,6 +110,15 @@ SURGICAL_CHECKLIST: list[dict[str, Any]] = [
 ]
 
 
+# Seed 003's photos of an operation: "术前一张,术后拆线一张,三个月后一张,一年后再照一张".
+SURGICAL_PHOTOS = [
+    {"code": "before", "offsetDays": 0},
+    {"code": "suture_removal", "offsetDays": 7},
+    {"code": "month_3", "offsetDays": 91},
+    {"code": "year_1", "offsetDays": 365},
+]
+
+
 def type_input(type_key: str, edition: str = "", **extra: Any) -> dict[str, Any]:
     """An injectable with a blood test (result needed); `edition` changes every client text."""
 

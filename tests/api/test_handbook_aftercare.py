@@ -1,11 +1,14 @@
 """The handbooks' rules for the treatment's end and the after-care, checked through the API (found
 by a review against the seeds; each test failed on the code before its rule):
 - the phone survey is the client's verdict after the treatment (seed 001 part I, "Телефонный
-  опрос пациентов после лечения"), not taken while it is under way.
+  опрос пациентов после лечения"), not taken while it is under way;
+- a surgery's photo schedule has the four photos of seed 003 (before, at the suture removal, at
+  three months, at a year), not one before and any one after.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,10 +17,18 @@ import pytest
 from domain.journey.stages import TREATED_STAGES, Stage
 from domain.roles import Role
 from domain.store.aftercare import SurveyResponse
+from domain.store.procedures import ProcedureTypeVersion
 from schema.aftercare import survey
 from schema.ids import decode_id
 from tests.api import aftercare_documents as docs
 from tests.api.flow import JourneyDriver, new_key
+from tests.api.procedure_support import (
+    SET_TYPE,
+    SURGICAL_CHECKLIST,
+    SURGICAL_PHOTOS,
+    run,
+    type_input,
+)
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 SCORES = {"impression": 5, "trustInDoctor": 5, "priceJustified": 4, "quality": 5}
@@ -70,3 +81,28 @@ async def test_a_survey_taken_during_the_treatment_before_the_rule_is_answered_o
     assert retry == first
     raw = decode_id(journey["id"], "Journey")
     assert await SurveyResponse.filter(journey_id=raw).count() == 1
+
+
+async def test_a_surgery_s_photo_schedule_has_the_seed_s_four_points(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a surgical type whose photos stop at the suture removal
+    clinic = await fresh_clinic()
+    short = SURGICAL_PHOTOS[:2]
+    surgery = type_input(
+        f"bleph-{uuid.uuid4().hex[:6]}",
+        category="SURGERY",
+        checklist=SURGICAL_CHECKLIST,
+        photoSchedule=short,
+    )
+    # When it is published, Then it is refused on its photo schedule, and nothing is published
+    refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=surgery)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert [p["field"] for p in refused["problems"]] == ["photoSchedule"]
+    assert "month_3" in refused["problems"][0]["message"]
+    assert not await ProcedureTypeVersion.filter(type_key=surgery["typeKey"]).exists()
+    # And with a photo before, at the suture removal, at three months and at a year, it is
+    published = await run(
+        clinic, SET_TYPE, Role.SUPERVISOR, input={**surgery, "photoSchedule": SURGICAL_PHOTOS}
+    )
+    assert published["__typename"] == "ProcedureTypePayload", published

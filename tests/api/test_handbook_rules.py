@@ -38,6 +38,7 @@ from tests.api.procedure_support import (
     SET_TYPE,
     START,
     SURGICAL_CHECKLIST,
+    SURGICAL_PHOTOS,
     approved_for_a_type,
     run,
     set_type,
@@ -58,7 +59,7 @@ ANESTHESIA_CONSENT = {
 async def _surgery_under_review(clinic: JourneyDriver) -> tuple[str, str]:
     """A surgical procedure type, and a journey at EXPERT_REVIEW: (the journey, the type)."""
     type_key = f"bleph-{uuid.uuid4().hex[:6]}"
-    photos = [{"code": "before", "offsetDays": 0}, {"code": "suture_removal", "offsetDays": 7}]
+    photos = SURGICAL_PHOTOS
     surgery = type_input(
         type_key, category="SURGERY", checklist=SURGICAL_CHECKLIST, photoSchedule=photos
     )
@@ -312,7 +313,7 @@ async def test_a_surgical_type_published_before_the_examination_rules_is_answere
         if code not in ("operative_site_checked", "symmetry_recorded")
     )
     checklist = [item for item in SURGICAL_CHECKLIST if item["code"] in before_the_rule]
-    photos = [{"code": "before", "offsetDays": 0}, {"code": "suture_removal", "offsetDays": 7}]
+    photos = SURGICAL_PHOTOS
     surgery = type_input(
         f"bleph-{uuid.uuid4().hex[:6]}",
         category="SURGERY",

@@ -21,6 +21,7 @@ from tests.api.procedure_support import (
     SET_TYPE,
     START,
     SURGICAL_CHECKLIST,
+    SURGICAL_PHOTOS,
     run,
     set_type,
     type_input,
@@ -71,7 +72,7 @@ async def test_a_surgery_waits_for_the_general_examination_vital_signs_and_an_em
 ) -> None:
     clinic = await fresh_clinic()
     type_key = f"bleph-{uuid.uuid4().hex[:6]}"
-    photos = [{"code": "before", "offsetDays": 0}, {"code": "suture_removal", "offsetDays": 7}]
+    photos = SURGICAL_PHOTOS
     # Given a surgical type as the rules stood before seed 003's examination and preparation
     older = [item for item in SURGICAL_CHECKLIST if item["code"] not in NEW_SURGICAL]
     surgery = type_input(type_key, category="SURGERY", checklist=older, photoSchedule=photos)

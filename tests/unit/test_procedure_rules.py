@@ -17,6 +17,7 @@ from domain.procedures.template import (
     DAY,
     HOUR,
     RESULT_NEEDED,
+    SURGERY_PHOTOS,
     SURGICAL_CHECKS,
     ChecklistItem,
     FollowUpTier,
@@ -58,7 +59,11 @@ def test_the_demo_types_pass_the_rules_and_surgery_has_the_photo_schedule() -> N
 
 
 def test_surgery_without_its_labs_is_refused_naming_each_missing_check() -> None:
-    surgery_as_filler = dataclasses.replace(FILLER, category=ProcedureCategory.SURGERY)
+    surgery_as_filler = dataclasses.replace(
+        FILLER,
+        category=ProcedureCategory.SURGERY,
+        photo_schedule=BLEPHAROPLASTY.photo_schedule,
+    )
     fields = {(p.field, p.message) for p in check_content("lift", surgery_as_filler)}
     for code in SURGICAL_CHECKS:
         assert ("checklist", f"'{code}' is required for this category") in fields
@@ -103,8 +108,17 @@ def test_a_surgery_records_the_findings_of_its_checks_and_has_photos_before_and_
     assert len(indices) == len(RESULT_NEEDED)
     assert problems == {
         *((f"checklist[{i}].needsResult", "records its result") for i in indices),
-        ("photoSchedule", "a surgery's: one before (day 0), one after"),
+        ("photoSchedule", SURGERY_PHOTOS),
     }
+    # And a photo before with one at the suture removal only is refused too: seed 003 asks for
+    # one at three months and one at a year, once the result has settled
+    to_sutures = [
+        p for p in BLEPHAROPLASTY.photo_schedule if p.code in ("before", "suture_removal")
+    ]
+    short = dataclasses.replace(BLEPHAROPLASTY, photo_schedule=to_sutures)
+    assert [(p.field, p.message) for p in check_content("bleph", short)] == [
+        ("photoSchedule", SURGERY_PHOTOS)
+    ]
 
 
 def test_a_version_needs_every_language_and_follow_ups_within_the_tiers() -> None:
