@@ -26,6 +26,7 @@ from domain.store import records
 from domain.store.disclosures import RecordsCustodianAppointment as AppointmentRow
 from domain.store.disclosures import current_custodian
 from domain.store.models import StaffAccount
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_access
 from schema.clients.file_mutations import invalid
@@ -40,6 +41,8 @@ from schema.errors import (
 )
 from schema.ids import decode_id
 from schema.staff.types import StaffMember
+
+APPOINTMENT_KIND = "custodian"  # the kind of id the appointment derives from its key's claim
 
 
 @strawberry.type(description="The member of staff who keeps the clinic's client files.")
@@ -115,8 +118,9 @@ async def set_records_custodian(
         return await idempotency.refusal_or_conflict(info, claims.account_id, input, refusal)
     problem = _unfit(account)
     if problem is not None:
+        # A retry whose first attempt named them (its answer lost) is answered as named.
         refused = await idempotency.refusal_answer(
-            info, claims.account_id, input, invalid([problem])
+            info, claims.account_id, input, invalid([problem]), went_through=_named
         )
         if refused is not None:
             return refused
@@ -124,7 +128,7 @@ async def set_records_custodian(
     if idempotency.reused(ledger):
         return idempotency.conflict()
     if idempotency.answered(ledger) is None:
-        appointment_id = idempotency.derived_id(ledger, "custodian") or str(uuid.uuid4())
+        appointment_id = idempotency.derived_id(ledger, APPOINTMENT_KIND) or str(uuid.uuid4())
         # Another attempt of this very request may have written it first.
         with contextlib.suppress(IntegrityError):
             await AppointmentRow.create(
@@ -138,6 +142,12 @@ async def set_records_custodian(
         note_access(f"clinic:{claims.clinic_id}", info.field_name)
         await idempotency.settle(claims.account_id, input, appointment_id)
     return await _payload(claims.clinic_id)
+
+
+async def _named(earlier: KeyClaim) -> bool:
+    """Whether the request's first attempt wrote its appointment (its id comes from the claim)."""
+    appointment_id = idempotency.derived_id(earlier, APPOINTMENT_KIND)
+    return appointment_id is not None and await AppointmentRow.exists(id=appointment_id)
 
 
 def _unfit(account: StaffAccount) -> FieldProblem | None:

@@ -9,7 +9,8 @@ is written. Supervisors record and read them, as they hand the client their own 
 custodian at the time (`recordsCustodian`).
 
 A retry with the same key answers the first disclosure, even once the consent it stood on has
-been withdrawn since: the disclosure was made while it stood.
+been withdrawn since: the disclosure was made while it stood. So does a retry whose first attempt
+wrote the disclosure and lost its answer (the key claimed, never settled).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from domain.store import records
 from domain.store.disclosures import FileDisclosure as DisclosureRow
 from domain.store.disclosures import client_locked, current_custodian, sharing_consent
 from domain.store.models import Client as ClientRow
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_access, note_write
 from schema.clients.disclosure_types import (
@@ -50,6 +52,7 @@ from schema.errors import not_authorized, not_found
 from schema.pagination import cursor_for, keyset_page, page_problems
 
 DEFAULT_PAGE = 20
+DISCLOSURE_KIND = "disclosure"  # the kind of id the disclosure derives from its key's claim
 
 
 async def record_file_disclosure(
@@ -73,16 +76,21 @@ async def record_file_disclosure(
     consent_id, withdrawn_at = await sharing_consent(client.id)
     if consent_id is None:
         # Nothing claimed: once the client signs, the same request is taken. A request answered
-        # before goes on to its first answer (the consent stood then).
+        # before, or whose disclosure was written and its answer lost, goes on to its first
+        # answer (the consent stood then).
         refused = await idempotency.refusal_answer(
-            info, actor.user_id, input, sharing_consent_missing(withdrawn_at)
+            info,
+            actor.user_id,
+            input,
+            sharing_consent_missing(withdrawn_at),
+            went_through=_written,
         )
         if refused is not None:
             return refused
     ledger = await idempotency.claim(info, actor.user_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
-    disclosure_id = idempotency.result_id(ledger, "disclosure")
+    disclosure_id = idempotency.result_id(ledger, DISCLOSURE_KIND)
     row = await DisclosureRow.get_or_none(id=disclosure_id)
     if row is None:
         written = await _write(client, disclosure_id, input, parts, actor)
@@ -92,6 +100,12 @@ async def record_file_disclosure(
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, row.id)
     return FileDisclosurePayload(disclosure=FileDisclosure.from_row(row))
+
+
+async def _written(earlier: KeyClaim) -> bool:
+    """Whether the request's first attempt wrote its disclosure (its id comes from the claim)."""
+    disclosure_id = idempotency.derived_id(earlier, DISCLOSURE_KIND)
+    return disclosure_id is not None and await DisclosureRow.exists(id=disclosure_id)
 
 
 async def _write(

@@ -22,6 +22,7 @@ from domain.errors import FieldProblem
 from domain.journey.stages import ConsentKind
 from domain.store import records
 from domain.store.consents import ConsentSignature as SignatureRow
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client, zone_of
@@ -56,6 +57,12 @@ def _input_problems(input: SignSharingConsentInput, capacity: SignerCapacity) ->
     return problems + ([bad_key] if bad_key else [])
 
 
+async def _signed(earlier: KeyClaim) -> bool:
+    """Whether the request's first attempt wrote its signature (its id comes from the claim)."""
+    signature_id = idempotency.derived_id(earlier, SIGNATURE_KIND)
+    return signature_id is not None and await SignatureRow.exists(id=signature_id)
+
+
 async def sign_sharing_consent(
     info: Info[Context, None], input: SignSharingConsentInput
 ) -> SignSharingConsentResult:
@@ -78,8 +85,10 @@ async def sign_sharing_consent(
         problems = [FieldProblem("templateId", PUBLISHED_ONLY)]
     on_day = datetime.now(await zone_of(info, client.clinic_id)).date()
     problems += minor_problems(capacity, is_minor(client.birth_date, on_day))
+    # A retry whose first attempt signed (its answer lost) is answered as signed, though a
+    # newer text replaced the one signed since.
     refused = await idempotency.refusal_answer(
-        info, actor.user_id, input, invalid(problems) if problems else None
+        info, actor.user_id, input, invalid(problems) if problems else None, went_through=_signed
     )
     if refused is not None:
         return refused

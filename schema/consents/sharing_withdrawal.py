@@ -4,12 +4,15 @@ Every DATA_SHARING signature of hers in force when she asked is marked withdrawn
 for her (`signSharingConsent`) and those signed in a journey alike: her word stops every sharing,
 and `recordFileDisclosure` stands on any of them. Written under the client's lock, which a
 disclosure takes to check the consent and write, so none slips through beside it. A retry after
-a lost answer answers what its first attempt withdrew, and leaves a consent signed since alone.
+a lost answer answers what its first attempt withdrew, and leaves a consent signed since alone;
+so does one whose first attempt withdrew them and never recorded its answer, though none is in
+force by then.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from strawberry.types import Info
@@ -45,6 +48,17 @@ def _withdrawal_id(ledger: KeyClaim | None, signature_id: str) -> str | None:
     return idempotency.derived_id(ledger, f"sharing_withdrawal:{signature_id}")
 
 
+def _withdrew(signature_ids: list[str]) -> Callable[[KeyClaim], Awaitable[bool]]:
+    """Whether the request's first attempt withdrew any of these signatures (each withdrawal's
+    id comes from the claim)."""
+
+    async def withdrew(earlier: KeyClaim) -> bool:
+        ids = [_withdrawal_id(earlier, signature_id) for signature_id in signature_ids]
+        return await ConsentWithdrawal.exists(id__in=[i for i in ids if i is not None])
+
+    return withdrew
+
+
 async def withdraw_sharing_consent(
     info: Info[Context, None], input: WithdrawSharingConsentInput
 ) -> WithdrawSharingConsentResult:
@@ -62,8 +76,12 @@ async def withdraw_sharing_consent(
     signed = await SignatureRow.filter(client_id=client.id, kind=KIND).values_list("id", flat=True)
     in_force = set(map(str, signed)) - set(await withdrawals_of([str(i) for i in signed]))
     if not in_force:
+        # A retry whose first attempt withdrew them (its answer lost) answers what it withdrew.
         refusal = from_domain(not_in_force(ConsentKind.DATA_SHARING, "clientId"))
-        refused = await idempotency.refusal_answer(info, actor.user_id, input, refusal)
+        withdrew = _withdrew([str(i) for i in signed])
+        refused = await idempotency.refusal_answer(
+            info, actor.user_id, input, refusal, went_through=withdrew
+        )
         if refused is not None:
             return refused  # type: ignore[return-value]
     ledger = await idempotency.claim(info, actor.user_id, input)
