@@ -13,13 +13,15 @@ from tortoise import fields
 
 from domain.store.models import AppendOnlyModel
 
+TYPE_KEY_MAX_LENGTH = 100
+
 
 class ProcedureTypeVersion(AppendOnlyModel):
     """One published version of a clinic's procedure type (`domain.procedures.template`)."""
 
     id = fields.CharField(primary_key=True, max_length=64)
     clinic_id = fields.CharField(max_length=64)
-    type_key = fields.CharField(max_length=100)
+    type_key = fields.CharField(max_length=TYPE_KEY_MAX_LENGTH)
     version = fields.IntField()
     category = fields.CharField(max_length=32)
     content: Any = fields.JSONField()

@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from domain.procedures.template import ProcedureContent, check_content, content_hash
 from domain.store import records
 from domain.store.key_order import by_key
+from domain.store.procedures import TYPE_KEY_MAX_LENGTH
 from domain.store.procedures import ProcedureTypeVersion as VersionRow
 from domain.store.records import KeyClaim
 from domain.store.sql import columns_of
@@ -139,6 +140,8 @@ async def procedure_types(
     claims = info.context.claims
     if claims is None:
         return []
+    if type_key is not None and len(type_key) > TYPE_KEY_MAX_LENGTH:
+        return []  # names no type (cut to the column, it named the type of its first 100)
     # The content (names, checklist, plans, texts in every language) is read only when asked.
     with_content = asks_any(info, CONTENT_FIELDS)
     columns = [c for c in columns_of(VersionRow) if with_content or c != "content"]
@@ -154,7 +157,7 @@ async def procedure_types(
     else:
         query = VersionRow.filter(clinic_id=claims.clinic_id)
         if type_key is not None:
-            query = query.filter(type_key=type_key[:100])
+            query = query.filter(type_key=type_key)
         rows = await by_key(query, VersionRow, "type_key", "-version").limit(LISTED).only(*columns)
     return [ProcedureTypeVersion.from_row(row, with_content=with_content) for row in rows]
 

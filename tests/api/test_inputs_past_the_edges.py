@@ -2,7 +2,9 @@
 "Unexpected error." (found by a hostile pass over the running API; each test failed before).
 
 - a sign-in name longer than the username column (Tortoise refused it mid-query);
-- a template key longer than its column, in a query's filter;
+- a template key longer than its column, in a query's filter; a procedure type's key longer
+  than its column, cut to the column's length, listed the versions of the type whose key is
+  its first 100 characters;
 - months whose first or last instant a datetime cannot hold (0001-01, 9999-12), and months
   written in other digits than ASCII;
 - an empty idempotency key, which some mutations refused and journey steps took as no key;
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import pytest
@@ -27,7 +30,7 @@ import pytest
 from domain.roles import Role
 from schema.journeys.treatment import MAX_PRODUCTS
 from schema.operation_choice import OVER_WEBSOCKET_ONLY
-from tests.api import documents
+from tests.api import documents, procedure_support
 from tests.api.audit_support import clinic_of
 from tests.api.consent_support import TEMPLATES
 from tests.api.flow import JourneyDriver, assert_unchanged, end_journey
@@ -35,6 +38,7 @@ from tests.api.harness import Api, signed_in_socket
 from tests.api.hostile import send_graphql
 from tests.api.test_partners import FIGURES, STATEMENT
 
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 EDGE_MONTHS = ["0001-01", "9999-12", "\uff12\uff10\uff12\uff16-01", "2026-01\n"]
 AN_UNKNOWN_PARTNER = "UGFydG5lcjp4"
 CLIENTS_AFTER = """
@@ -54,6 +58,24 @@ async def test_a_sign_in_name_longer_than_any_account_is_a_typed_error(api: Api)
 async def test_a_template_key_longer_than_any_is_no_template(driver: JourneyDriver) -> None:
     answer = await driver.api.run(TEMPLATES, driver.token(Role.SUPERVISOR), key="k" * 101)
     assert answer["consentTemplates"] == []
+
+
+async def test_a_type_key_longer_than_any_is_no_type(fresh_clinic: FreshClinic) -> None:
+    # Given a clinic with a procedure type whose key is as long as the column holds
+    clinic = await fresh_clinic()
+    key = "t" * 100
+    made = await procedure_support.set_type(clinic, procedure_support.type_input(key))
+    assert made["typeKey"] == key, made
+    for latest_only in (False, True):
+        # When its versions are asked for under a longer key that begins with it
+        answer = await clinic.api.run(
+            procedure_support.TYPES,
+            clinic.token(Role.NURSE),
+            typeKey=key + "-other",
+            latestOnly=latest_only,
+        )
+        # Then that key names no type: none of its versions are listed
+        assert answer["procedureTypes"] == [], (latest_only, answer)
 
 
 @pytest.mark.parametrize("month", EDGE_MONTHS)
