@@ -81,26 +81,26 @@ class JourneyFeed:
     @contextlib.asynccontextmanager
     async def journey(self, journey_id: str) -> AsyncIterator[Mailbox[int]]:
         """The seq of each new event of the journey, from the moment this is entered."""
-        with self._journeys.subscribe(journey_id) as box:
+        with self._journeys.subscribe(journey_id, self._served) as box:
             await self._ensure_polling(JourneyEvent)
-            with self._serving():
+            with self._serving(box):
                 yield box
 
     @contextlib.asynccontextmanager
     async def clinic(self, clinic_id: str) -> AsyncIterator[Mailbox[ClinicNews]]:
         """Every new event of every journey of the clinic, and every task of the clinic changed
         without one (`TaskTouched`)."""
-        with self._clinics.subscribe(clinic_id) as box:
+        with self._clinics.subscribe(clinic_id, self._served) as box:
             await self._ensure_polling(JourneyEvent, TaskChangeLog)
-            with self._serving():
+            with self._serving(box):
                 yield box
 
     @contextlib.asynccontextmanager
     async def desk(self, clinic_id: str) -> AsyncIterator[Mailbox[int]]:
         """The clinic's triage board version, each time the feed sees a new one."""
-        with self._desks.subscribe(clinic_id) as box:
+        with self._desks.subscribe(clinic_id, self._served) as box:
             await self._ensure_polling()
-            with self._serving():
+            with self._serving(box):
                 yield box
 
     def events_position(self) -> int:
@@ -113,8 +113,9 @@ class JourneyFeed:
         return self._events.gaps()
 
     def subscribers(self) -> int:
-        """How many live subscribers the feed is serving now: each counts once its reading has
-        started, so that whatever is written after, it hears."""
+        """How many live subscribers the feed is serving now: each counts once it first reads
+        its mailbox, its starting point (what it read before, the state it starts from, is as
+        of then), so that whatever is written after, it hears."""
         return self._served_now
 
     def subscribers_ever(self) -> int:
@@ -122,14 +123,17 @@ class JourneyFeed:
         included): a subscription that raised it is in, whatever has closed meanwhile."""
         return self._served_ever
 
-    @contextlib.contextmanager
-    def _serving(self) -> Iterator[None]:
+    def _served(self) -> None:
         self._served_now += 1
         self._served_ever += 1
+
+    @contextlib.contextmanager
+    def _serving(self, box: Mailbox[Any]) -> Iterator[None]:
         try:
             yield
         finally:
-            self._served_now -= 1
+            if box.read_from:
+                self._served_now -= 1
 
     async def close(self) -> None:
         if self._poller:

@@ -3,6 +3,8 @@
 Each subscriber has a `Mailbox` of at most `limit` items. When one more arrives it is full,
 the mailbox drops what it holds and the subscriber's next read answers `RESYNC`: what it
 missed is no longer in memory, and it reads the current state again (or tells its client to).
+A subscriber's first read of its mailbox is its starting point: whatever it read before (the
+state it starts from) is as of then, and whatever comes after, the mailbox brings.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final, Generic, TypeVar
 
 T = TypeVar("T")
@@ -27,8 +29,11 @@ RESYNC: Final = Resync()
 
 
 class Mailbox(Generic[T]):
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, on_first_read: Callable[[], None] | None = None) -> None:
+        """`on_first_read` is called as the subscriber first reads (or waits for) an item."""
         self.limit = limit
+        self.read_from = False
+        self._on_first_read = on_first_read
         self._items: deque[T] = deque()
         self._overflowed = False
         self._ready = asyncio.Event()
@@ -51,6 +56,10 @@ class Mailbox(Generic[T]):
         self._ready.set()
 
     async def get(self) -> T | Resync:
+        if not self.read_from:
+            self.read_from = True
+            if self._on_first_read is not None:
+                self._on_first_read()
         while not self._items and not self._overflowed:
             self._ready.clear()
             await self._ready.wait()
@@ -68,8 +77,10 @@ class Topic(Generic[T]):
         self.boxes: dict[str, set[Mailbox[T]]] = defaultdict(set)
 
     @contextlib.contextmanager
-    def subscribe(self, key: str) -> Iterator[Mailbox[T]]:
-        box: Mailbox[T] = Mailbox(self.limit)
+    def subscribe(
+        self, key: str, on_first_read: Callable[[], None] | None = None
+    ) -> Iterator[Mailbox[T]]:
+        box: Mailbox[T] = Mailbox(self.limit, on_first_read)
         self.boxes[key].add(box)
         try:
             yield box

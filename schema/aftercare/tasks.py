@@ -109,6 +109,8 @@ async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate,
     if claims is None:  # the permission guard refuses it first; kept for direct callers
         raise SubscriptionRefused("sign in first", ErrorCode.NOT_AUTHORIZED)
     async with info.context.feed.clinic(claims.clinic_id) as changes:
+        # The list a task is said to leave, read once subscribed and before the first read of
+        # the mailbox, the subscriber's starting point: a move after it, the mailbox brings.
         yours = _YourList(claims, await _open_task_ids(claims))
         while True:
             change = await changes.get()

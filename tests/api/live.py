@@ -104,6 +104,20 @@ async def pushed_task(watched: Pushes, **match: Any) -> dict[str, Any]:
             return task  # type: ignore[no-any-return]
 
 
+@contextlib.asynccontextmanager
+async def colleague_watching(feed: JourneyFeed, clinic_id: str) -> AsyncIterator[None]:
+    """A colleague's screen of the clinic on the feed's API, waiting for news: it keeps the
+    feed reading the clinic, and counts among its subscribers once it waits."""
+    async with feed.clinic(clinic_id) as news:
+        waiting = asyncio.create_task(news.get())
+        try:
+            yield
+        finally:
+            waiting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiting
+
+
 def subscribers_of(feed: JourneyFeed) -> Callable[[], Awaitable[int]]:
     """For `eventually`: how many subscribers the feed serves now."""
 

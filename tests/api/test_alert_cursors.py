@@ -22,7 +22,7 @@ from schema.supervision import log_replay, log_watch
 from tests.api.alert_support import ALERTS_AFTER, event_row, facts_of, nudge_held_open
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, eventually
-from tests.api.live import WAIT, HandFed, reading, subscribers_of
+from tests.api.live import WAIT, HandFed, colleague_watching, reading, subscribers_of
 from tests.store.money_rows import journey
 
 
@@ -246,7 +246,7 @@ async def test_an_alert_committing_below_a_replay_s_cursor_is_said_though_the_fe
         await eventually(subscribers_of(feed), lambda n: n == count, timeout=WAIT, what="n")
 
     # (a colleague's screen of the same clinic keeps this API's feed reading)
-    async with feed.clinic(clinic_id):
+    async with colleague_watching(feed, clinic_id):
         # Given a consultant who heard of a nudge on her journey and lost her connection
         first = hand_fed.api.subscription(ALERTS_AFTER, token)
         async with reading(first, "myJourneyAlerts") as pushes:

@@ -9,64 +9,12 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from tortoise.transactions import in_transaction
-
-from domain.journey.stages import Stage
 from domain.roles import Role
-from domain.store.aftercare import FollowUpTask, TaskChangeLog
-from tests.api.alert_support import event_row, facts_of
 from tests.api.flow import JourneyDriver
 from tests.api.live import HandFed, Pushes, reading
+from tests.api.task_watch import TASK_STATES, closed_by_hand, falls_due, said_until
 from tests.store.money_rows import journey
-
-TASK_STATES = "subscription { tasksChanged { change task { id status journeyId } } }"
-
-
-def _call(journey_id: str, clinic_id: str, seq: int) -> FollowUpTask:
-    now = datetime.now(UTC)
-    return FollowUpTask(
-        id=f"fu-1-{journey_id}",
-        clinic_id=clinic_id,
-        journey_id=journey_id,
-        follow_up_id="fu-1",
-        kind="FOLLOW_UP_CALL",
-        label="24h",
-        status="OPEN",
-        due_at=now,
-        assignee_role="FOLLOW_UP_STAFF",
-        journey_seq=seq,
-        updated_at=now,
-    )
-
-
-async def _falls_due(journey_id: str, clinic_id: str, seq: int = 1) -> FollowUpTask:
-    """The journey's event `seq`, with the call it makes due."""
-    facts = facts_of(Stage.FOLLOW_UP, journey_id, clinic_id)
-    call = _call(journey_id, clinic_id, seq)
-    async with in_transaction():
-        await event_row(journey_id, seq, facts, datetime.now(UTC), "follow_up_due").save()
-        await call.save()
-    return call
-
-
-async def _closed_by_hand(call: FollowUpTask) -> None:
-    """As `completeTask` closes it: the row and its log row, in one transaction."""
-    async with in_transaction():
-        await FollowUpTask.filter(id=call.id).update(status="DONE", updated_at=datetime.now(UTC))
-        await TaskChangeLog.create(clinic_id=call.clinic_id, task_id=call.id, at=call.due_at)
-
-
-async def _said_until(pushes: Pushes, marker_id: str) -> list[tuple[str, str]]:
-    """The (change, status) of each push up to the marker's, which is left out."""
-    said: list[tuple[str, str]] = []
-    while True:
-        update: dict[str, Any] = await pushes.next()
-        task = update["task"]
-        if task is not None and task["id"] == marker_id:
-            return said
-        said.append((update["change"], task["status"] if task else "-"))
 
 
 @dataclass(frozen=True)
@@ -82,9 +30,9 @@ class _Watched:
     async def said(self) -> list[tuple[str, str]]:
         """All that was said of the first call: another call falls due and is read, and what
         was pushed before its own push is answered."""
-        marker = await _falls_due(self.marker_journey, self.hand_fed.clinic_id)
+        marker = await falls_due(self.marker_journey, self.hand_fed.clinic_id)
         await self.hand_fed.feed.poll_once()
-        return await _said_until(self.pushes, marker.id)
+        return await said_until(self.pushes, marker.id)
 
 
 @contextlib.asynccontextmanager
@@ -103,8 +51,8 @@ async def test_a_call_closed_before_its_event_was_read_is_pushed_done_once(
     # Given follow-up staff watching their list
     async with _staff_watching(driver, hand_fed) as watched:
         # When a call falls due and a colleague closes it before the feed reads either
-        call = await _falls_due(watched.journey_id, hand_fed.clinic_id)
-        await _closed_by_hand(call)
+        call = await falls_due(watched.journey_id, hand_fed.clinic_id)
+        await closed_by_hand(call)
         await hand_fed.feed.poll_once()
         # (and then another call falls due, to know all that was said of the first)
         said = await watched.said()
@@ -118,10 +66,10 @@ async def test_a_call_closed_after_its_event_was_read_is_pushed_open_then_done(
     # Given follow-up staff watching their list
     async with _staff_watching(driver, hand_fed) as watched:
         # When a call falls due and is read, then closed and read again
-        call = await _falls_due(watched.journey_id, hand_fed.clinic_id)
+        call = await falls_due(watched.journey_id, hand_fed.clinic_id)
         await hand_fed.feed.poll_once()
         assert (await watched.pushes.next())["task"]["status"] == "OPEN"
-        await _closed_by_hand(call)
+        await closed_by_hand(call)
         await hand_fed.feed.poll_once()
         said = await watched.said()
     # Then its closing is said once
