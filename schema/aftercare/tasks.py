@@ -115,8 +115,10 @@ async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate,
         while True:
             change = await changes.get()
             if isinstance(change, Resync):
-                yield TaskUpdate(change=TaskChange.RESYNC, task=None)
+                # Read before RESYNC goes out: the client reads its list again once it has it,
+                # and a move between the two would be in neither list.
                 yours = _YourList(claims, await _open_task_ids(claims))
+                yield TaskUpdate(change=TaskChange.RESYNC, task=None)
                 continue
             rows = await _written_rows(claims, change)
             if not rows:
