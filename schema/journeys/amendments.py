@@ -39,8 +39,8 @@ from schema.errors import (
     not_found,
 )
 from schema.journeys.actions import load_visible_journey
+from schema.journeys.events import Amendment, amendment_view
 from schema.journeys.plan_corrections import plan_correction_refusal
-from schema.journeys.types import Amendment, amendment_view
 from schema.text import check_text
 
 MAX_CORRECTION_BYTES = 16_000
