@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from strawberry.dataloader import DataLoader
 
+from domain.journey.stages import ConsentKind
 from domain.store.aftercare import ComplicationReport, WarrantyCard
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_file_reads import (
@@ -24,6 +25,7 @@ from domain.store.consents import ConsentWithdrawalAfterJourney
 from domain.store.day_end_releases import missed_releases
 from domain.store.identity_reads import latest_identity_amendments
 from domain.store.journey_payments import JourneyPage, JourneyPayments, payments_of_journeys
+from domain.store.journey_signatures import SignaturesKey, signatures_in_force
 from domain.store.journey_sql import LOG_COLUMNS
 from domain.store.models import (
     Client,
@@ -201,6 +203,11 @@ class Loaders:
     # a kind), by journey id; never cached: a withdrawal earlier in the request shows.
     withdrawals_after_journey: DataLoader[str, list[ConsentWithdrawalAfterJourney]] = field(
         default_factory=lambda: DataLoader(_withdrawals_after_journeys, cache=False)
+    )
+    # The signatures in force in a journey, by kind, of the kinds asked (`requiredConsents`);
+    # never cached: a consent signed or withdrawn earlier in the request shows.
+    signatures_in_force: DataLoader[SignaturesKey, dict[ConsentKind, str]] = field(
+        default_factory=lambda: DataLoader(signatures_in_force, cache=False)
     )
     # A page of a journey's payments and their refunds (`JourneyPage`).
     journey_payments: DataLoader[JourneyPage, JourneyPayments] = field(

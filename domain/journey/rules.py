@@ -22,6 +22,20 @@ def required_consents(facts: JourneyFacts) -> set[ConsentKind]:
     return needed
 
 
+def consents_awaited(facts: JourneyFacts) -> list[tuple[ConsentKind, bool]] | None:
+    """Each consent the journey needs before it moves past CONSENT, in `ConsentKind`'s order,
+    with whether it is signed and in force: the kinds `completes_required_consents` and
+    `consents_complete` judge by. None before the plan is approved (the approval says whether
+    anesthesia is needed); none for a recheck, which treats what was already consented
+    (`cleared_for_treatment`) and never passes CONSENT."""
+    if facts.visit_category is VisitCategory.RECHECK:
+        return []
+    if facts.plan_total_minor is None:  # set by the approval alone, which always names a price
+        return None
+    needed = required_consents(facts)
+    return [(kind, kind in facts.consents_signed) for kind in ConsentKind if kind in needed]
+
+
 class JourneyRules:
     """The model a `transitions.Machine` drives. `state` is owned by the machine."""
 

@@ -52,7 +52,10 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
         "checklist": CLINICAL,
         # Money, as a bill's payments and refunds are.
         "payments": MONEY,
+        # Which consents the client signed, as the client's consents are read.
+        "requiredConsents": CLINICAL,
     },
+    "RequiredConsent": rows(CLINICAL, "kind signed signatureId"),
     **PROCEDURE_TYPES,
     "JourneyConnection": rows(CLINIC_STAFF, "edges pageInfo"),
     "JourneyEdge": rows(CLINIC_STAFF, "cursor node"),

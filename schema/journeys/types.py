@@ -33,6 +33,11 @@ from schema.journeys.availability import viewer_availability
 from schema.journeys.contraindication_check import standing_reasons
 from schema.journeys.events import JourneyEvent
 from schema.journeys.history_after_end import entries_after_end
+from schema.journeys.required_consents import (
+    REQUIRED_CONSENTS,
+    RequiredConsent,
+    required_consents,
+)
 from schema.money.bill_types import BILL_PAGE, Payment
 from schema.money.journey_payments import JOURNEY_PAYMENTS, PAGE_SIZE, PAGE_START, journey_payments
 from schema.procedures.journey_type import journey_procedure
@@ -261,6 +266,10 @@ class Journey(relay.Node):
                 )
             )
         return states
+
+    @strawberry.field(description=REQUIRED_CONSENTS)
+    async def required_consents(self, info: Info[Context, None]) -> list[RequiredConsent] | None:
+        return await required_consents(info, self.row)
 
     @strawberry.field(description=JOURNEY_PAYMENTS)
     async def payments(

@@ -12,7 +12,8 @@ import pytest
 from domain.errors import TransitionNotAllowed
 from domain.journey.access import check_action
 from domain.journey.facts import ActionRequest, JourneyFacts
-from domain.journey.stages import ConsentKind, PaymentKind, Stage
+from domain.journey.rules import consents_awaited
+from domain.journey.stages import ConsentKind, PaymentKind, Stage, VisitCategory
 from domain.journey.table import Action
 from tests.support import (
     EXPERT,
@@ -44,6 +45,44 @@ def test_no_payment_or_treatment_before_the_required_consents(signed: list[Conse
     # When the cashier takes money, or the nurse starts treating, they are refused
     _refused(facts, pay(), "not possible in stage CONSENT")
     _refused(facts, request(Action.START_TREATMENT, NURSE), "not possible in stage CONSENT")
+
+
+@pytest.mark.parametrize("anesthesia", [False, True], ids=["no-anesthesia", "anesthesia"])
+@pytest.mark.parametrize(
+    "order",
+    [
+        [ConsentKind.PHOTO, ConsentKind.ANESTHESIA, ConsentKind.PROCEDURE],
+        [ConsentKind.PROCEDURE, ConsentKind.DATA_PROCESSING, ConsentKind.ANESTHESIA],
+    ],
+    ids=["procedure-last", "anesthesia-last"],
+)
+def test_the_consents_awaited_list_one_unsigned_exactly_while_the_journey_waits_in_consent(
+    anesthesia: bool, order: list[ConsentKind]
+) -> None:
+    # Given a journey at expert review: what it will need is not known before the approval
+    facts = facts_at(Stage.EXPERT_REVIEW)
+    assert consents_awaited(facts) is None
+    drive(facts, approve(anesthesia=anesthesia))
+    needed = [ConsentKind.PROCEDURE, ConsentKind.ANESTHESIA][: 2 if anesthesia else 1]
+    for kind in [*order, None]:
+        # Then before and after each signature the list names the kinds the plan needs
+        awaited = consents_awaited(facts)
+        assert awaited is not None
+        assert [k for k, _ in awaited] == needed
+        assert [k for k, signed in awaited if signed] == [
+            k for k in needed if k in facts.consents_signed
+        ]
+        # And the journey waits in CONSENT, taking no money nor treatment, while one is unsigned
+        unsigned = any(not signed for _, signed in awaited)
+        assert (facts.stage is Stage.CONSENT) is unsigned
+        if unsigned:
+            _refused(facts, pay())
+            _refused(facts, request(Action.START_TREATMENT, NURSE))
+        if kind is not None and facts.stage is Stage.CONSENT:
+            drive(facts, consent(kind))
+    assert facts.stage is Stage.PAYMENT
+    # And a recheck, which treats what was already consented, awaits none
+    assert consents_awaited(facts_at(Stage.TREATMENT, VisitCategory.RECHECK)) == []
 
 
 def test_a_deposit_books_but_only_a_settled_bill_opens_treatment() -> None:
