@@ -114,8 +114,9 @@ class JourneyFeed:
 
     def subscribers(self) -> int:
         """How many live subscribers the feed is serving now: each counts once it first reads
-        its mailbox, its starting point (what it read before, the state it starts from, is as
-        of then), so that whatever is written after, it hears."""
+        its mailbox (or marks its start, `Mailbox.start`), its starting point (what it read
+        before, the state it starts from, is as of then), so that whatever is written after, it
+        hears."""
         return self._served_now
 
     def subscribers_ever(self) -> int:

@@ -55,11 +55,16 @@ class Mailbox(Generic[T]):
             self._items.append(item)
         self._ready.set()
 
-    async def get(self) -> T | Resync:
+    def start(self) -> None:
+        """Marks the subscriber's starting point, as its first read does (once only): for one
+        that tells its client so before it reads (`tasksChanged(announceStart: true)`)."""
         if not self.read_from:
             self.read_from = True
             if self._on_first_read is not None:
                 self._on_first_read()
+
+    async def get(self) -> T | Resync:
+        self.start()
         while not self._items and not self._overflowed:
             self._ready.clear()
             await self._ready.wait()

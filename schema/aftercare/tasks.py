@@ -102,9 +102,12 @@ async def my_tasks(
     return FollowUpTaskConnection(edges=edges, page_info=page_info)
 
 
-async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
+async def tasks_changed(
+    info: Info[Context, None], announce_start: bool = False
+) -> AsyncGenerator[TaskUpdate, None]:
     """Each task of yours that changed (a journey event wrote it, it was closed by hand, an
-    upload settled it, a survey raised it), as it is now; and each that stopped being yours."""
+    upload settled it, a survey raised it), as it is now; and each that stopped being yours.
+    With `announce_start`, STARTED first, once the subscriber's starting point is fixed."""
     claims = info.context.claims
     if claims is None:  # the permission guard refuses it first; kept for direct callers
         raise SubscriptionRefused("sign in first", ErrorCode.NOT_AUTHORIZED)
@@ -112,6 +115,11 @@ async def tasks_changed(info: Info[Context, None]) -> AsyncGenerator[TaskUpdate,
         # The list a task is said to leave, read once subscribed and before the first read of
         # the mailbox, the subscriber's starting point: a move after it, the mailbox brings.
         yours = _YourList(claims, await _open_task_ids(claims))
+        if announce_start:
+            # The mailbox holds every change since it subscribed, and the list is read: a move
+            # from now on is pushed, so the client reads `myTasks` once it has this.
+            changes.start()
+            yield TaskUpdate(change=TaskChange.STARTED, task=None)
         while True:
             change = await changes.get()
             if isinstance(change, Resync):

@@ -192,17 +192,20 @@ class FollowUpTaskConnection:
     "done, escalated). LEFT: it is someone else's now (a third missed call handed it to a "
     "supervisor, the journey went to another consultant): take it off your list. RESYNC: you "
     "fell too far behind and changes were dropped; read `myTasks` again; it comes without a "
-    "task."
+    "task. STARTED: only with `tasksChanged(announceStart: true)`, as its first push: read "
+    "`myTasks` now; it comes without a task."
 )
 class TaskChange(str, Enum):
     CHANGED = "CHANGED"
     LEFT = "LEFT"
     RESYNC = "RESYNC"
+    STARTED = "STARTED"
 
 
 @strawberry.type(description="A change on your task list.")
 class TaskUpdate:
     change: TaskChange = strawberry.field(description="What changed.")
     task: FollowUpTask | None = strawberry.field(
-        description="The task now (with LEFT, as its new assignee has it); null with RESYNC."
+        description="The task now (with LEFT, as its new assignee has it); null with RESYNC "
+        "and STARTED."
     )

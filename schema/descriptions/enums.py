@@ -117,6 +117,9 @@ DESCRIPTIONS = {
     "TaskChange.CHANGED": "The task was added or changed.",
     "TaskChange.LEFT": "The task was yours and is someone else's now: take it off your list.",
     "TaskChange.RESYNC": "Changes were dropped for a slow subscriber: read `myTasks` again.",
+    "TaskChange.STARTED": "Only with `tasksChanged(announceStart: true)`, as its first push: "
+    "every change of your list from now on is pushed, so read `myTasks` now (read before it, "
+    "a task moved meanwhile may be in neither). No task.",
     "FollowUpStatus": "Where a follow-up call stands.",
     "FollowUpStatus.SCHEDULED": "Planned; not yet due.",
     "FollowUpStatus.DUE": "Due now: an open task for follow-up staff.",

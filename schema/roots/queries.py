@@ -64,9 +64,9 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
         "missed call's back-off, a corrected recheck booking): a task moved later after its "
         "page was read comes again on a later page, by the same `id` (keep one entry per id, "
         "as it was read last); one moved earlier, behind `after`, is on no later page. "
-        "Subscribe to `tasksChanged` before reading the first page: it pushes each task added "
-        "to your list, moved or done (with its new due time) and each that left it, so pages "
-        "and pushes merged by id miss none.",
+        "Subscribe to `tasksChanged(announceStart: true)` and read the first page once it "
+        "pushes STARTED: it pushes each task added to your list, moved or done (with its new "
+        "due time) and each that left it, so pages and pushes merged by id miss none.",
     )
     aftercare_policy = strawberry.field(
         resolver=aftercare_policy.aftercare_policy,

@@ -96,10 +96,25 @@ class Subscription:
         description="Your tasks as they change: each task of yours a journey event added or "
         "moved, one closed by `completeTask`, a photo reminder an `uploadPhoto` settled, a "
         "low score's task `recordSurvey` raised; pushed "
-        "as it is now. A subscriber too far behind gets one RESYNC update instead."
+        "as it is now. A subscriber too far behind gets one RESYNC update instead. Pass "
+        "`announceStart: true` to hear STARTED first, and read `myTasks` once you have it."
     )
-    async def tasks_changed(self, info: Info[Context, None]) -> AsyncGenerator[TaskUpdate, None]:
-        async for update in _live(info, aftercare_tasks.tasks_changed(info)):
+    async def tasks_changed(
+        self,
+        info: Info[Context, None],
+        announce_start: Annotated[
+            bool,
+            strawberry.argument(
+                description="true: the first push is STARTED (no task), sent once every later "
+                "change of your list will be pushed; read `myTasks` when it comes, and pages "
+                "and pushes merged by id miss none. The protocol acknowledges no subscription: "
+                "`myTasks` read before STARTED may run before the subscription starts, and a "
+                "task moved in between is in neither. false: changes only."
+            ),
+        ] = False,
+    ) -> AsyncGenerator[TaskUpdate, None]:
+        source = aftercare_tasks.tasks_changed(info, announce_start)
+        async for update in _live(info, source):
             yield update
 
     @strawberry.subscription(

@@ -66,10 +66,18 @@ async def closed_by_hand(call: FollowUpTask) -> None:
 
 async def said_until(pushes: Pushes, marker_id: str) -> list[tuple[str, str]]:
     """The (change, status) of each push up to the marker's, which is left out."""
-    said: list[tuple[str, str]] = []
+    said = await pushed_until(pushes, marker_id)
+    return [
+        (update["change"], update["task"]["status"] if update["task"] else "-") for update in said
+    ]
+
+
+async def pushed_until(pushes: Pushes, marker_id: str) -> list[dict[str, Any]]:
+    """Each push up to the marker's, which is left out."""
+    said: list[dict[str, Any]] = []
     while True:
         update: dict[str, Any] = await pushes.next()
         task = update["task"]
         if task is not None and task["id"] == marker_id:
             return said
-        said.append((update["change"], task["status"] if task else "-"))
+        said.append(update)
