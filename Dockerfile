@@ -1,7 +1,7 @@
 # Production image for `glowpath api`, `glowpath worker` and `glowpath migrate`.
-# No signing key is baked in: run it with GLOWPATH_SECRET_KEY set. Without one, `api` and
-# `worker` refuse to start (they listen on 0.0.0.0, where the public development key would let
-# anyone sign a token).
+# No signing key is baked in: run `api` with GLOWPATH_SECRET_KEY set. Without one it refuses to
+# start (it listens on 0.0.0.0, where the public development key would let anyone sign a token);
+# `worker` signs no token and needs none.
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src

@@ -19,9 +19,9 @@ from server.settings import Settings, SettingsError, env_name
 
 log = logging.getLogger("glowpath")
 Login = tuple[str, str, str]  # (username, password, role)
-# Commands that listen on GLOWPATH_HTTP_HOST: none starts there with the development key.
-LISTENING_COMMANDS = ("api", "worker", "dev")
-# Commands that sign or check tokens: the only ones the development key's warning concerns.
+# Commands that sign or check tokens: the only ones the development key concerns. Neither starts
+# with it on an address other than loopback; the worker listens there too (its probes and
+# metrics), but signs nothing, so the key it has no use for never stops it.
 SIGNING_COMMANDS = ("api", "dev")
 
 
@@ -347,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"glowpath: {exc}", file=sys.stderr)
         return 2
     logging.getLogger().setLevel(settings.log_level)
-    exposure = settings.exposure_problem() if args.command in LISTENING_COMMANDS else None
+    exposure = settings.exposure_problem() if args.command in SIGNING_COMMANDS else None
     if exposure:
         print(f"glowpath: refusing to start: {exposure}", file=sys.stderr)
         return 2

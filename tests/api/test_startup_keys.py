@@ -1,6 +1,7 @@
 """The public development key never signs tokens where others can reach the process: `glowpath
-api` and `glowpath worker` refuse to start on a non-loopback address without a key of their own,
-as the production image would otherwise run them."""
+api` refuses to start on a non-loopback address without a key of its own, as the production image
+would otherwise run it. `glowpath worker` signs and checks no token, so it starts there all the
+same (its operations port serves probes and metrics only)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ import shlex
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from tests.api.test_operations import free_port
 from tests.api.test_processes import ROOT, environment, stop, wait_ready
@@ -43,29 +42,48 @@ async def exit_code(process: subprocess.Popen[bytes]) -> int:
         raise AssertionError(f"still running after {EXIT_TIMEOUT:.0f} s") from None
 
 
-@pytest.mark.parametrize("command", ["api", "worker"])
-async def test_the_image_without_a_secret_key_refuses_to_start(
-    start: Launch, database: str, temporal_address: str, tmp_path: Path, command: str
-) -> None:
-    # Given the image's own settings (it listens on every address) and no GLOWPATH_SECRET_KEY
+def image_without_a_key(database: str, temporal_address: str, tmp_path: Path) -> dict[str, str]:
+    """The image's own settings (it listens on every address), no GLOWPATH_SECRET_KEY, and
+    state and ports of the test's own."""
     image = image_environment()
     assert image["GLOWPATH_HTTP_HOST"] == "0.0.0.0"
     env = environment(database, temporal_address)
     env.update(image)
     del env["GLOWPATH_SECRET_KEY"]
-    # (state and ports of this test's own, should it start after all)
     env.update(
         GLOWPATH_DATA_DIR=str(tmp_path / "var"),
         GLOWPATH_HTTP_PORT=str(free_port()),
         GLOWPATH_WORKER_HTTP_PORT=str(free_port()),
     )
-    # When it starts
-    process, log = start(command, env)
+    return env
+
+
+async def test_the_image_without_a_secret_key_refuses_to_serve_the_api(
+    start: Launch, database: str, temporal_address: str, tmp_path: Path
+) -> None:
+    # Given the image's settings and no GLOWPATH_SECRET_KEY
+    env = image_without_a_key(database, temporal_address, tmp_path)
+    # When the API starts
+    process, log = start("api", env)
     # Then it stops at once, saying what to set
     assert await exit_code(process) == 2, log.read_text()
     said = log.read_text()
     assert "refusing to start" in said and "GLOWPATH_SECRET_KEY" in said, said
     assert "0.0.0.0" in said
+
+
+async def test_the_image_without_a_secret_key_still_runs_the_worker(
+    start: Launch, database: str, temporal_address: str, tmp_path: Path
+) -> None:
+    # Given the image's settings and no GLOWPATH_SECRET_KEY (the worker signs no token)
+    env = image_without_a_key(database, temporal_address, tmp_path)
+    # When the worker starts, it polls: its probes answer ready on every address
+    process, log = start("worker", env)
+    port = env["GLOWPATH_WORKER_HTTP_PORT"]
+    await wait_ready(f"http://127.0.0.1:{port}/readyz", process, log)
+    assert await stop(process) == 0
+    # And it says nothing of the key: it has no use for one
+    assert "GLOWPATH_SECRET_KEY" not in log.read_text()
 
 
 async def test_the_development_key_still_serves_on_loopback(
