@@ -5,6 +5,7 @@ keeps probes and metrics off the public port."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,11 @@ def test_secrets_reach_the_containers_as_files_only() -> None:
             for setting, path in config().items():
                 if setting.endswith(FILE_SUFFIX):
                     assert any(path.startswith(m + "/") for m in secret_mounts), (name, setting)
-    for setting in ("GLOWPATH_SECRET_KEY", "GLOWPATH_DATABASE_URL", "GLOWPATH_TEMPORAL_TLS_KEY"):
+    for setting in (
+        "GLOWPATH_SECRET_KEY",
+        "GLOWPATH_DATABASE_PASSWORD",
+        "GLOWPATH_TEMPORAL_TLS_KEY",
+    ):
         assert setting not in config() and setting + FILE_SUFFIX in config()
 
 
@@ -141,21 +146,12 @@ def test_the_services_log_in_as_the_role_migrate_grants_not_the_tables_owner() -
     # migrate creates the role when the volume has none, with the password the services use
     password = services["migrate"]["environment"]["GLOWPATH_APP_DB_PASSWORD"]
     assert services["api"]["environment"]["GLOWPATH_DATABASE_PASSWORD"] == password
-    (secret,) = [s for s in by_kind("Secret") if s["metadata"]["name"] == "glowpath-secrets"]
-    urls = secret["stringData"]
-    assert _user(urls["database-url"]) == "glowpath_app"
-    assert _user(urls["migrate-database-url"]) != "glowpath_app"
+    # Kubernetes: the ConfigMap's URL for the services, the job's own for the tables' owner
+    assert _user(config()["GLOWPATH_DATABASE_URL"]) == "glowpath_app"
     migrate = pod_specs()["glowpath-migrate"]["containers"][0]
     assert migrate["command"][-2:] == ["--grant-to", "glowpath_app"]
-    assert {
-        "name": "GLOWPATH_DATABASE_URL_FILE",
-        "value": "/run/secrets/glowpath/migrate-database-url",
-    } in migrate["env"]
-    assert {
-        "name": "GLOWPATH_APP_DB_PASSWORD_FILE",
-        "value": "/run/secrets/glowpath/app-database-password",
-    } in migrate["env"]
-    assert "app-database-password" in urls
+    job_env = {v["name"]: v["value"] for v in migrate["env"]}
+    assert _user(job_env["GLOWPATH_DATABASE_URL"]) not in ("", "glowpath_app")
 
 
 def _interpolated(value: str, host: dict[str, str]) -> str:
@@ -219,3 +215,78 @@ def test_a_database_password_in_the_url_and_in_its_own_variable_is_refused() -> 
     }
     with pytest.raises(SettingsError, match=r"GLOWPATH_DATABASE_PASSWORD is set: .*already"):
         Settings.from_env(environ)
+
+
+# Settings that hold a credential (kept out of the settings' repr): named by their _FILE twin only.
+CREDENTIALS = {env_name(f.name) for f in fields(Settings) if not f.repr}
+# scheme://user:password@...: a password inlined in a URL, which no setting percent-encodes
+URL_WITH_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/@\s:]*:[^/@\s]*@", re.I)
+
+
+def _strings(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [s for key, value in node.items() for s in _strings(key) + _strings(value)]
+    if isinstance(node, list):
+        return [s for item in node for s in _strings(item)]
+    return [node] if isinstance(node, str) else []
+
+
+def _container_env(spec: dict[str, Any]) -> dict[str, str]:
+    (container,) = spec["containers"]
+    return {v["name"]: v["value"] for v in container.get("env", []) if "value" in v}
+
+
+def test_no_credential_is_inlined_in_a_manifest_or_the_compose_file() -> None:
+    # Not in a URL, anywhere: a Secret's value is a file of one value, a URL's password given
+    # apart (GLOWPATH_DATABASE_PASSWORD), so rotating it touches one value and any character fits
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for value in _strings(resources()) + _strings(compose):
+        assert not URL_WITH_PASSWORD.search(value), value
+    # Nor as a setting's value: in the ConfigMap and the containers, only as its _FILE twin
+    named = set(config())
+    for spec in pod_specs().values():
+        named |= set(_container_env(spec))
+    assert not named & CREDENTIALS, sorted(named & CREDENTIALS)
+    assert {"GLOWPATH_SECRET_KEY", "GLOWPATH_DATABASE_PASSWORD"} <= CREDENTIALS
+
+
+def _pod_database_environment(name: str, secrets: Path) -> dict[str, str]:
+    """The database settings `name`'s container starts with, each secret volume's keys written
+    under `secrets` as Kubernetes mounts them (one file per key), holding `<key>-p@ss/w:rd#%`."""
+    spec = pod_specs()[name]
+    (container,) = spec["containers"]
+    stored = {s["metadata"]["name"]: s["stringData"] for s in by_kind("Secret")}
+    mounted: dict[str, Path] = {}
+    for mount in container["volumeMounts"]:
+        (volume,) = [v for v in spec["volumes"] if v["name"] == mount["name"]]
+        if "secret" in volume:
+            folder = secrets / volume["name"]
+            folder.mkdir(exist_ok=True)
+            for key in stored[volume["secret"]["secretName"]]:
+                (folder / key).write_text(f"{key}-p@ss/w:rd#%\n")
+            mounted[mount["mountPath"]] = folder
+    environ = {**config(), **_container_env(spec)}
+    for setting, value in environ.items():
+        for path, folder in mounted.items():
+            if setting.endswith(FILE_SUFFIX) and value.startswith(path + "/"):
+                environ[setting] = str(folder / value.removeprefix(path + "/"))
+    database = ("GLOWPATH_DATABASE_URL", "GLOWPATH_DATABASE_PASSWORD", "GLOWPATH_APP_DB_PASSWORD")
+    return {k: v for k, v in environ.items() if k.removesuffix(FILE_SUFFIX) in database}
+
+
+@pytest.mark.parametrize(
+    ("pod", "user", "password_key"),
+    [
+        ("glowpath-api", "glowpath_app", "app-database-password"),
+        ("glowpath-worker", "glowpath_app", "app-database-password"),
+        ("glowpath-migrate", "glowpath", "migrate-database-password"),
+    ],
+)
+def test_each_pod_logs_in_with_the_password_of_its_secret(
+    tmp_path: Path, pod: str, user: str, password_key: str
+) -> None:
+    settings = Settings.from_env(_pod_database_environment(pod, tmp_path))
+    credentials = expand_db_url(settings.database_url)["credentials"]
+    assert (credentials["user"], credentials["password"]) == (user, f"{password_key}-p@ss/w:rd#%")
+    if pod == "glowpath-migrate":  # it creates the services' role with their own password
+        assert settings.app_db_password == "app-database-password-p@ss/w:rd#%"
