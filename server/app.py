@@ -12,7 +12,8 @@ from temporalio.client import Client
 
 from domain.auth import SigningKeys
 from domain.photos.storage import PhotoStore, PhotoStoreError
-from domain.store.db import close_db, init_db
+from domain.store.db import close_db
+from domain.store.schema_version import open_current_db
 from schema.auth.hashing import PASSWORD_WORK
 from schema.build import build_schema
 from schema.context import ApiConfig, AuthServices
@@ -135,7 +136,7 @@ async def serve(settings: Settings, *, own_database: bool = True) -> None:
     process opened the database for the API and the worker it runs beside it, and closes it
     once both have stopped (the two share one Tortoise context)."""
     if own_database:
-        await init_db(settings.database_url, settings.database_tls)
+        await open_current_db(settings.database_url, settings.database_tls)
     temporal = await connect(
         settings.temporal_address,
         settings.temporal_namespace,

@@ -1,6 +1,7 @@
-"""What `glowpath` says when a command cannot reach what it needs, or Temporal refuses it: one line
-naming the setting to check, exit 1, instead of a traceback. Only these are told this way; any
-other error still shows its traceback, since it is a fault to report, not a setting to fix."""
+"""What `glowpath` says when a command cannot reach what it needs, Temporal refuses it, or the
+read model lacks a migration: one line naming the setting or the command to run, exit 1,
+instead of a traceback. Only these are told this way; any other error still shows its traceback,
+since it is a fault to report, not a setting to fix."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from asyncpg.exceptions import (  # type: ignore[import-untyped]
 from temporalio.service import RPCError
 from tortoise.exceptions import DBConnectionError
 
+from domain.store.schema_version import SchemaBehind
 from server.settings import Settings, env_name
 from workflows.reconnect import unreachable
 
@@ -46,6 +48,8 @@ def connection_failure(error: BaseException, settings: Settings) -> str | None:
                 f"Temporal at {settings.temporal_address} is unreachable ({leaf}): check "
                 f"{env_name('temporal_address')} and that the server runs"
             )
+        if isinstance(leaf, SchemaBehind):  # a migration this release needs has not run
+            return str(leaf)
         if isinstance(leaf, RPCError):  # a namespace it does not have, a refused permission
             return (
                 f"Temporal at {settings.temporal_address} refused: {leaf.message} (check "

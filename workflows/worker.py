@@ -11,7 +11,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from domain.store.db import DatabaseTls, close_db, init_db
+from domain.store.db import DatabaseTls, close_db
+from domain.store.schema_version import open_current_db
 from workflows.activities import record_journey_change
 from workflows.connect import TemporalSecurity, connect
 from workflows.converter import with_glowpath_converter
@@ -129,8 +130,8 @@ async def serve(
     While Temporal is unreachable it waits, retrying with back-off (see ``until_reachable``).
     ``own_database=False``: the process opened the database and closes it after this returns.
     """
-    if own_database:
-        await init_db(settings.database_url, settings.database_tls)
+    if own_database:  # refused on a schema that lacks a migration of this release
+        await open_current_db(settings.database_url, settings.database_tls)
     try:
 
         async def reach_temporal() -> Client:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
-import asyncpg
 import pytest
 from tortoise import connections
 
 from domain.store.sql import is_postgres
+from tests.store.migrated import new_database
 
 
 @pytest.fixture(autouse=True)
@@ -24,17 +22,8 @@ def _database(database: str) -> str:
 @pytest.fixture
 async def empty_database(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
     """A new, empty database of the session's kind."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite://{tmp_path / 'migration.sqlite3'}"
-        return
-    name = f"glowpath_migration_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(database_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield urlunsplit(urlsplit(database_url)._replace(path=f"/{name}"))
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with new_database(database_url, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

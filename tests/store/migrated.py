@@ -1,18 +1,39 @@
-"""A database of its own brought to an older migration, for the tests of a migration on the
-rows an older release left (the database itself: the `empty_database` fixture)."""
+"""A new database of its own (the `empty_database` fixture), and one brought to an older
+migration, for the tests of a migration on the rows an older release left."""
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 from tortoise import Model, connections
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
 from domain.store.db import tortoise_config
 from domain.store.sql import db_values, insert, is_postgres
+
+
+@contextlib.asynccontextmanager
+async def new_database(database_url: str, folder: Path) -> AsyncIterator[str]:
+    """A new, empty database of `database_url`'s kind for the block (SQLite: a file in
+    `folder`), dropped after it."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite://{folder / 'migration.sqlite3'}"
+        return
+    name = f"glowpath_migration_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(database_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield urlunsplit(urlsplit(database_url)._replace(path=f"/{name}"))
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 @contextlib.asynccontextmanager
