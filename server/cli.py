@@ -13,6 +13,7 @@ from pathlib import Path
 
 from server import devstack, tracing
 from server.cli_failures import connection_failure
+from server.local_state import prepare_local_state
 from server.logs import configure_logging
 from server.setting_values import LOG_FORMATS
 from server.settings import Settings, SettingsError, env_name
@@ -33,14 +34,6 @@ def logins_table(logins: Sequence[Login]) -> str:
     return "\n".join("  " + line.rstrip() for line in lines)
 
 
-def ensure_sqlite_dir(settings: Settings) -> None:
-    """SQLite does not create folders: make the one the database file goes in."""
-    if settings.database_url.startswith("sqlite://"):
-        path = settings.database_url.removeprefix("sqlite://").partition("?")[0]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-
-
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from domain.store.app_role import RoleRefused
     from server import db
@@ -50,7 +43,6 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
             "glowpath migrate: --set-password sets the password of --grant-to ROLE", file=sys.stderr
         )
         return 2
-    ensure_sqlite_dir(settings)
     try:
         asyncio.run(db.migrate(settings, args.grant_to, set_password=args.set_password))
     except RoleRefused as refused:
@@ -62,7 +54,6 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     from server import seed
 
-    ensure_sqlite_dir(settings)
     logins = asyncio.run(seed.seed_demo(settings))
     print("Demo logins:\n" + logins_table(logins))
     return 0
@@ -71,7 +62,6 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     from server import accounts
 
-    ensure_sqlite_dir(settings)
     password = accounts.read_password()
     print(asyncio.run(accounts.create_admin(settings, args, password)))
     return 0
@@ -80,13 +70,11 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_api(settings: Settings, args: argparse.Namespace) -> int:
     from server import app
 
-    ensure_sqlite_dir(settings)
     asyncio.run(devstack.run_until_signal(app.serve(settings)))
     return 0
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    ensure_sqlite_dir(settings)
     asyncio.run(devstack.run_until_signal(run_worker(settings)))
     return 0
 
@@ -152,8 +140,6 @@ async def run_dev(settings: Settings) -> None:
     from server import app, db, seed
     from workflows import worker
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    ensure_sqlite_dir(settings)
     host, port = "127.0.0.1", settings.dev_temporal_port
     temporal: devstack.TemporalDevServer | None = None
     if devstack.port_open(host, port):
@@ -239,7 +225,6 @@ Handler = Callable[[Settings, argparse.Namespace], int]
 def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     from server.reconcile import UnknownClinic, reconcile
 
-    ensure_sqlite_dir(settings)
     try:
         found = asyncio.run(
             reconcile(
@@ -265,7 +250,6 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     from server.audit import UnknownClinic, describe, verify
 
-    ensure_sqlite_dir(settings)
     try:
         report = asyncio.run(verify(settings.database_url, args.clinic, settings.database_tls))
     except UnknownClinic as unknown:
@@ -350,6 +334,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     exposure = settings.exposure_problem() if args.command in SIGNING_COMMANDS else None
     if exposure:
         print(f"glowpath: refusing to start: {exposure}", file=sys.stderr)
+        return 2
+    try:
+        prepare_local_state(settings, args.command)
+    except SettingsError as exc:
+        print(f"glowpath: {exc}", file=sys.stderr)
         return 2
     if settings.uses_dev_secret and args.command in SIGNING_COMMANDS:
         log.warning(

@@ -23,7 +23,7 @@ def closed_port() -> int:
 
 def glowpath(tmp_path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GLOWPATH_")}
-    env.update(GLOWPATH_DATA_DIR=str(tmp_path / "var"), PYTHONPATH=str(ROOT), **variables)
+    env.update({"GLOWPATH_DATA_DIR": str(tmp_path / "var"), "PYTHONPATH": str(ROOT), **variables})
     command = [sys.executable, "-m", "server.cli", *args]
     return subprocess.run(
         command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90
@@ -54,3 +54,29 @@ def test_export_schema_to_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert f"cannot write {target}: No such file or directory" in done.stderr
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["seed"], ["api"], ["worker"], ["dev"]])
+def test_a_data_folder_that_cannot_be_made(tmp_path: Path, command: list[str]) -> None:
+    # Given GLOWPATH_DATA_DIR naming a file, where the SQLite database's folder would go
+    taken = tmp_path / "taken"
+    taken.write_text("a file, not a folder\n")
+    done = glowpath(tmp_path, *command, GLOWPATH_DATA_DIR=str(taken))
+    # Then the command stops before it starts anything, in one line naming the settings
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"glowpath: cannot make the folder {taken}: "), line
+    assert "GLOWPATH_DATA_DIR" in line and "GLOWPATH_DATABASE_URL" in line
+
+
+def test_a_sqlite_database_that_is_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "glowpath.sqlite3"
+    folder.mkdir()
+    done = glowpath(tmp_path, "migrate", GLOWPATH_DATABASE_URL=f"sqlite://{folder}")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line == (
+        f"glowpath: the SQLite database {folder} is a folder: check GLOWPATH_DATABASE_URL"
+    ), line
