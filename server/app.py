@@ -12,8 +12,7 @@ from temporalio.client import Client
 
 from domain.auth import SigningKeys
 from domain.photos.storage import PhotoStore, PhotoStoreError
-from domain.store.db import close_db
-from domain.store.schema_version import open_current_db
+from domain.store.db import close_db, open_current_db
 from schema.auth.hashing import PASSWORD_WORK
 from schema.build import build_schema
 from schema.context import ApiConfig, AuthServices

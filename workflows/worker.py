@@ -11,8 +11,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from domain.store.db import DatabaseTls, close_db
-from domain.store.schema_version import open_current_db
+from domain.store.db import DatabaseTls, close_db, open_current_db
 from workflows.activities import record_journey_change
 from workflows.connect import TemporalSecurity, connect
 from workflows.converter import with_glowpath_converter

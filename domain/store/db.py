@@ -18,6 +18,7 @@ from tortoise.migrations.api import migrate
 from domain.store import sqlite_snapshot
 from domain.store.compat import sqlite_pragmas  # fixes Tortoise's SQLite client on import
 from domain.store.pg_pool import ASYNCPG_ENGINE, tune_pool
+from domain.store.schema_version import MIGRATIONS_MODULE, require_current_schema
 
 MODELS_MODULE = "domain.store.models"
 TRIAGE_MODELS_MODULE = "domain.store.triage_models"
@@ -31,7 +32,6 @@ PROCEDURE_MODELS_MODULE = "domain.store.procedures"
 BILLING_MODELS_MODULE = "domain.store.billing"
 PARTNER_MODELS_MODULE = "domain.store.partners"
 DISCLOSURE_MODELS_MODULE = "domain.store.disclosures"
-MIGRATIONS_MODULE = "domain.store.migrations"
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,17 @@ async def close_db() -> None:
     await Tortoise.close_connections()
 
 
+async def open_current_db(database_url: str, tls: DatabaseTls = NO_TLS) -> None:
+    """`init_db` for the API and the worker: refused (SchemaBehind, the database closed again)
+    when the schema lacks a migration of this release (`store.schema_version`)."""
+    await init_db(database_url, tls)
+    try:
+        await require_current_schema()
+    except BaseException:
+        await close_db()
+        raise
+
+
 async def apply_migrations(database_url: str, tls: DatabaseTls = NO_TLS) -> None:
     """Brings the database schema to the latest migration; a no-op when it is current. A new
     SQLite database starts from the migrations' script (`store.sqlite_snapshot`)."""
@@ -140,5 +151,11 @@ async def migrated_connection(
         yield context.db()
 
 
-# For `tortoise -c domain.store.db.TORTOISE_ORM makemigrations` when the models change.
-TORTOISE_ORM = tortoise_config(os.environ.get("GLOWPATH_DATABASE_URL", "sqlite://:memory:"))
+def __getattr__(name: str) -> Any:
+    """`TORTOISE_ORM`, for `tortoise -c domain.store.db.TORTOISE_ORM makemigrations` when the
+    models change: made when asked for. Made on import, a GLOWPATH_DATABASE_URL Tortoise could
+    not read stopped every `glowpath` command with a traceback before its settings were read
+    (and their message, which never repeats the URL, said)."""
+    if name == "TORTOISE_ORM":
+        return tortoise_config(os.environ.get("GLOWPATH_DATABASE_URL", "sqlite://:memory:"))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

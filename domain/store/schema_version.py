@@ -17,12 +17,12 @@ from importlib import import_module
 
 from tortoise import connections
 
-from domain.store.db import MIGRATIONS_MODULE, DatabaseTls, close_db, init_db
 from domain.store.sql import is_postgres
 
 log = logging.getLogger(__name__)
 
 APP_LABEL = "models"
+MIGRATIONS_MODULE = "domain.store.migrations"  # (domain.store.db names it for Tortoise)
 RECORDS = "tortoise_migrations"  # where Tortoise records each migration it applied
 
 
@@ -80,14 +80,3 @@ async def require_current_schema() -> None:
             "read model: migrated by a later release (%s); this release runs on it unchanged",
             ", ".join(newer),
         )
-
-
-async def open_current_db(database_url: str, tls: DatabaseTls) -> None:
-    """`init_db` for the API and the worker: refused (SchemaBehind, the database closed again)
-    when the schema lacks a migration of this release."""
-    await init_db(database_url, tls)
-    try:
-        await require_current_schema()
-    except BaseException:
-        await close_db()
-        raise

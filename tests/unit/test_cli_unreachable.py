@@ -80,3 +80,13 @@ def test_a_sqlite_database_that_is_a_folder(tmp_path: Path) -> None:
     assert line == (
         f"glowpath: the SQLite database {folder} is a folder: check GLOWPATH_DATABASE_URL"
     ), line
+
+
+def test_a_database_url_that_cannot_be_read_is_refused_in_one_line(tmp_path: Path) -> None:
+    # (the modules every command imports read no setting themselves: the settings say it)
+    url = "postgres://glowpath:secret-pw@db.internal:notaport/glowpath"
+    done = glowpath(tmp_path, "migrate", GLOWPATH_DATABASE_URL=url)
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("glowpath: GLOWPATH_DATABASE_URL: cannot read the URL"), line
+    assert "secret-pw" not in line
