@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import ConfigurationError
@@ -16,6 +17,26 @@ DEV_SECRET_KEY = "glowpath-dev-only-secret-never-use-in-production"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
 DB_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg", "psycopg")
+# What a PostgreSQL URL's query may set: Tortoise's pool and the driver's settings it reads from
+# text. Anything else reached asyncpg's connect() and failed every command with a TypeError.
+DRIVER_PARAMETERS = (
+    "host",  # a Unix socket's folder: postgres:///glowpath?host=/var/run/postgresql
+    "maxsize",
+    "minsize",
+    "max_size",
+    "min_size",
+    "max_queries",
+    "max_inactive_connection_lifetime",
+    "timeout",
+    "statement_cache_size",
+    "max_cached_statement_lifetime",
+    "max_cacheable_statement_size",
+    "schema",
+    "application_name",
+    "target_session_attrs",
+)
+# libpq's TLS parameters (and asyncpg's): given here, they would bypass the settings' checks.
+TLS_PARAMETERS = ("ssl", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword")
 
 LAST_FOLLOW_UP_SECONDS = TIERS[-1][1]  # a year, the last tier of a procedure type's follow-ups
 MIN_SECRET_LENGTH = 32  # HS256 wants a key of at least 256 bits
@@ -122,7 +143,23 @@ def parse_database_url(text: str) -> str:
     if scheme != "sqlite" and not credentials.get("database"):
         # Without one, the driver opens the database named after the user.
         raise SettingsError("the URL names no database: postgres://user:pass@host:5432/db")
+    if scheme != "sqlite":
+        _check_driver_parameters(text)
     return text
+
+
+def _check_driver_parameters(url: str) -> None:
+    for key in parse_qs(urlsplit(url).query, keep_blank_values=True):
+        if key in TLS_PARAMETERS:
+            raise SettingsError(
+                f"{key} in the URL: PostgreSQL's TLS is set by GLOWPATH_DATABASE_SSLMODE and "
+                "GLOWPATH_DATABASE_SSLROOTCERT (with libpq's meaning)"
+            )
+        if key not in DRIVER_PARAMETERS:
+            raise SettingsError(
+                f"{key} in the URL is not a setting of the driver's; it takes "
+                + ", ".join(DRIVER_PARAMETERS)
+            )
 
 
 def parse_secret(text: str) -> str:

@@ -16,7 +16,7 @@ from server.settings import Settings, SettingsError
     "url",
     [
         "postgres://glowpath:pw@db.example:5432/glowpath",
-        "postgresql://db.example/glowpath?sslmode=require",
+        "postgresql://db.example/glowpath?maxsize=20",
         "postgres:///glowpath?host=/var/run/postgresql",
         "sqlite://var/glowpath.sqlite3?synchronous=FULL",
         "sqlite://:memory:",

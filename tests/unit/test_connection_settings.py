@@ -103,6 +103,20 @@ def test_a_value_read_from_a_file_is_validated_like_any_other(tmp_path: Path) ->
             {"GLOWPATH_DATABASE_SSLMODE": "require"},
             "GLOWPATH_DATABASE_SSLMODE apply to PostgreSQL only, and GLOWPATH_DATABASE_URL is",
         ),
+        (
+            {"GLOWPATH_DATABASE_URL": PG + "?sslmode=require"},
+            "GLOWPATH_DATABASE_URL: sslmode in the URL: PostgreSQL's TLS is set by "
+            "GLOWPATH_DATABASE_SSLMODE and GLOWPATH_DATABASE_SSLROOTCERT",
+        ),
+        (
+            {"GLOWPATH_DATABASE_URL": PG + "?maxsize=4&sslrootcert=/etc/ca.pem"},
+            "GLOWPATH_DATABASE_URL: sslrootcert in the URL",
+        ),
+        (
+            {"GLOWPATH_DATABASE_URL": PG + "?pool_size=4"},
+            "GLOWPATH_DATABASE_URL: pool_size in the URL is not a setting of the driver's; it "
+            "takes .*maxsize",
+        ),
         ({"GLOWPATH_OPS_PORT": "70000"}, "GLOWPATH_OPS_PORT: expected a number from 0 to 65535"),
         (
             {"GLOWPATH_OPS_PORT": "8000"},
