@@ -50,7 +50,8 @@ def env_name(field: str) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite://var/glowpath.sqlite3"
+    # Out of the repr: it holds GLOWPATH_DATABASE_PASSWORD, put into it percent-encoded.
+    database_url: str = field(default="sqlite://var/glowpath.sqlite3", repr=False)
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "glowpath-journeys"

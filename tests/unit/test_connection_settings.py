@@ -153,12 +153,17 @@ def test_secrets_stay_out_of_the_settings_repr(pki_texts: dict[str, str]) -> Non
             "GLOWPATH_TEMPORAL_API_KEY": "api-key-value-123",
             "GLOWPATH_TEMPORAL_TLS_CERT": pki_texts["cert"],
             "GLOWPATH_TEMPORAL_TLS_KEY": pki_texts["key"],
+            "GLOWPATH_DATABASE_URL": "postgres://glowpath_app@db.example:5432/glowpath",
+            "GLOWPATH_DATABASE_PASSWORD": "db-password-value",
         }
     )
     text = repr(settings) + repr(settings.temporal_security)
     assert SECRET not in text
     assert "api-key-value-123" not in text
     assert "PRIVATE KEY" not in text
+    # (the password is put into the URL, which therefore stays out too)
+    assert "db-password-value" in settings.database_url
+    assert "db-password-value" not in text
 
 
 def test_introspection_and_graphiql_are_off_unless_turned_on() -> None:

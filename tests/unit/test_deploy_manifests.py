@@ -218,7 +218,8 @@ def test_a_database_password_in_the_url_and_in_its_own_variable_is_refused() -> 
 
 
 # Settings that hold a credential (kept out of the settings' repr): named by their _FILE twin only.
-CREDENTIALS = {env_name(f.name) for f in fields(Settings) if not f.repr}
+# (The database URL is one only when it holds a password: the URL check below sees to that.)
+CREDENTIALS = {env_name(f.name) for f in fields(Settings) if not f.repr} - {"GLOWPATH_DATABASE_URL"}
 # scheme://user:password@...: a password inlined in a URL, which no setting percent-encodes
 URL_WITH_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/@\s:]*:[^/@\s]*@", re.I)
 
