@@ -188,3 +188,22 @@ async def hand_fed(
     settings = api_settings(database, temporal_address, TASK_QUEUE)
     async with running_api(settings, temporal_env.client, feed=feed) as watched:
         yield HandFed(feed, watched, me["me"]["clinicId"])
+
+
+@pytest.fixture
+async def fed_by_hand(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]],
+    database: str,
+    temporal_env: WorkflowEnvironment,
+    temporal_address: str,
+) -> AsyncIterator[tuple[JourneyDriver, HandFed]]:
+    """A clinic of its own (its lists and board hold only the test's), and an API whose feed
+    reads only when the test tells it to."""
+    driver = await fresh_clinic()
+    feed = JourneyFeed(interval_seconds=3600)
+    me = await driver.api.run(
+        "query { me { ... on StaffMember { clinicId } } }", driver.token(Role.NURSE)
+    )
+    settings = api_settings(database, temporal_address, TASK_QUEUE)
+    async with running_api(settings, temporal_env.client, feed=feed) as watched:
+        yield driver, HandFed(feed, watched, me["me"]["clinicId"])

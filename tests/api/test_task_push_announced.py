@@ -8,25 +8,21 @@ once the client has STARTED, not by timing; without the argument nothing changes
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from schema.aftercare import tasks as aftercare_tasks
 from schema.aftercare.types import TaskChange
-from schema.feed import JourneyFeed
-from tests.api.conftest import TASK_QUEUE, api_settings
 from tests.api.flow import JourneyDriver
-from tests.api.harness import Api, running_api
+from tests.api.harness import Api
 from tests.api.live import WAIT, HandFed, reading
 from tests.api.task_watch import falls_due, handed_to_a_supervisor, pushed_until, said_until
 from tests.store.money_rows import journey
 
-Clinic = Callable[[], Awaitable[JourneyDriver]]
 TASK_FIELDS = "change task { id status journeyId assigneeRole }"
 ANNOUNCED = f"subscription {{ tasksChanged(announceStart: true) {{ {TASK_FIELDS} }} }}"
 UNANNOUNCED = {
@@ -53,22 +49,6 @@ async def _clinic_of(driver: JourneyDriver) -> str:
 async def _open_ids(api: Api, token: str) -> set[str]:
     data = await api.run(OPEN_TASKS, token)
     return {edge["node"]["id"] for edge in data["myTasks"]["edges"]}
-
-
-@pytest.fixture
-async def fed_by_hand(
-    fresh_clinic: Clinic,
-    database: str,
-    temporal_env: WorkflowEnvironment,
-    temporal_address: str,
-) -> AsyncIterator[tuple[JourneyDriver, HandFed]]:
-    """A clinic of its own (its list holds only the test's tasks), and an API whose feed reads
-    only when the test tells it to."""
-    driver = await fresh_clinic()
-    feed = JourneyFeed(interval_seconds=3600)
-    settings = api_settings(database, temporal_address, TASK_QUEUE)
-    async with running_api(settings, temporal_env.client, feed=feed) as watched:
-        yield driver, HandFed(feed, watched, await _clinic_of(driver))
 
 
 async def test_a_move_made_once_the_start_is_announced_is_pushed(
