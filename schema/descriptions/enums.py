@@ -14,6 +14,11 @@ DESCRIPTIONS = {
     "BoardChange.MOVED": "The journey changed stage in time.",
     "BoardChange.RESYNC": "Updates were dropped for a slow subscriber: refetch the board; "
     "`journey` is null.",
+    "BoardChange.STARTED": "Only with `supervisorBoard(announceStart: true)`, as its first "
+    "update: every change of the board from now on is pushed, so read `stuckJourneys` now (read "
+    "before it, a journey stuck meanwhile may be in neither; subscribed with `after`, what you "
+    "missed follows instead). The counts as they stand and a `cursor` to resume from; `journey` "
+    "is null.",
     "ClientMatchedOn.NAME_AND_BIRTH_DATE": "The same full name (spacing and case ignored) and "
     "birth date.",
     "ClientMatchedOn.PHONE": "The same phone number, written with or without the country code of "

@@ -50,7 +50,10 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
     )
     catalog = strawberry.field(resolver=catalog_api.catalog)
     stuck_journeys = strawberry.field(
-        resolver=supervision_queries.stuck_journeys, description="Ordered by how long over."
+        resolver=supervision_queries.stuck_journeys,
+        description="Ordered by how long over. To keep it live, subscribe to "
+        "`supervisorBoard(announceStart: true)` and read it once that says STARTED: every "
+        "journey stuck or unstuck after this read is pushed.",
     )
     journey_stats = strawberry.field(resolver=supervision_queries.journey_stats)
     stage_slas = strawberry.field(resolver=slas.stage_slas, description="Your clinic's SLAs.")

@@ -55,8 +55,9 @@ class Subscription:
         "subscriber too far behind gets one RESYNC update instead of the changes it missed. "
         "Subscribing again after a lost connection, pass the last update's `cursor` as `after` "
         "to hear first of the changes that came meanwhile, each once (one RESYNC instead past "
-        "200 of them, or for a cursor from beyond the log). Ends with a NOT_FOUND error for "
-        "a clinic not your own, a VALIDATION_FAILED one for an `after` not from this board."
+        "200 of them, or for a cursor from beyond the log). Pass `announceStart: true` to hear "
+        "STARTED first, and read `stuckJourneys` once you have it. Ends with a NOT_FOUND error "
+        "for a clinic not your own, a VALIDATION_FAILED one for an `after` not from this board."
     )
     async def supervisor_board(
         self,
@@ -68,8 +69,21 @@ class Subscription:
                 description="The `cursor` of the last update you received; none: from now on."
             ),
         ] = None,
+        announce_start: Annotated[
+            bool,
+            strawberry.argument(
+                description="true: the first update is STARTED (no journey; the counts as they "
+                "stand and a `cursor` to resume from), sent once every later change of the "
+                "board will be pushed; read `stuckJourneys` when it comes, and the read and the "
+                "updates after it miss none. The protocol acknowledges no subscription: "
+                "`stuckJourneys` read before STARTED may run before the subscription starts, "
+                "and a journey stuck in between is in neither. With `after`, STARTED carries "
+                "that cursor and the changes you missed follow it. false: changes only."
+            ),
+        ] = False,
     ) -> AsyncGenerator[BoardUpdate, None]:
-        async for update in _live(info, supervisor_board(info, clinic_id, after)):
+        source = supervisor_board(info, clinic_id, after, announce_start)
+        async for update in _live(info, source):
             yield update
 
     @strawberry.subscription(

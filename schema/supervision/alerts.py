@@ -25,7 +25,7 @@ from schema.loaders import Loaders
 from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest
-from schema.supervision.log_watch import LogWatch
+from schema.supervision.log_watch import LogWatch, Started
 
 ALERTING = frozenset(
     {Action.NUDGE.value, Action.ESCALATE.value, Action.MARK_STUCK.value, Action.REASSIGN.value}
@@ -61,7 +61,8 @@ async def my_journey_alerts(
     feed = info.context.feed
     async with feed.clinic(claims.clinic_id) as changes:
         async for said in watch.events(changes, resumed, feed):
-            if isinstance(said, Resync):  # (only a `whole` watch is told to read again)
+            # (only a `whole` watch is told to read again, and only one that asks hears STARTED)
+            if isinstance(said, Resync | Started):
                 continue
             row, event = said
             info.context.loaders = Loaders()  # read afresh for each alert, as the board's

@@ -12,12 +12,15 @@ mailbox behind, or comes back having missed more of its clinic's changes than a 
 A cursor names the newest event the subscriber had passed when the push was said, not the
 push's own event (on PostgreSQL an event can be said after later ones, and those would be said
 again from its own id), and the ids at or below it still to be said
-(`schema.supervision.log_cursor`)."""
+(`schema.supervision.log_cursor`). A subscriber that tells its client when it starts
+(`supervisorBoard(announceStart: true)`) is said STARTED first, once its starting point is fixed:
+every change from then on, it hears."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Iterable
+from typing import Final
 
 from domain.store.snapshots import journey_at
 from schema.feed import ClinicChange, ClinicNews, JourneyFeed
@@ -41,6 +44,17 @@ LATE_BY_AT_MOST = MAX_GAPS
 REMEMBERED = 4_000
 
 
+class Started:
+    """What `LogWatch.events` says first when asked to: the subscriber's starting point is fixed
+    (its mailbox holds every change since it subscribed, and where the feed stood is read)."""
+
+    def __repr__(self) -> str:
+        return "STARTED"
+
+
+STARTED: Final = Started()
+
+
 class LogWatch:
     def __init__(self, clinic_id: str, kind: str, interest: Interest, *, whole: bool) -> None:
         """`kind`: the type of the pushes, which their cursors carry. `whole`: the subscriber
@@ -53,11 +67,15 @@ class LogWatch:
         self._judged: OrderedDict[int, None] = OrderedDict()
         self._came_at = 0  # where the log stood when the subscriber came: no replay reads below
         self.reading_back = False  # whether the event being said was read back from the log
+        self._back_with: LogCursor | None = None  # the cursor it came back with, until it hears
 
     def cursor(self, feed: JourneyFeed, changes: Mailbox[ClinicNews]) -> str:
         """Where the subscriber is as it says a push: the newest event passed, and the ids up
         to it that may still be events it has not judged (the rest of the events being said,
-        changes in its mailbox, and events the feed awaits)."""
+        changes in its mailbox, and events the feed awaits). Before it hears anything of what
+        it missed, the cursor it came back with."""
+        if self._back_with is not None:
+            return self._back_with.encode()
         queued = [
             news.event_id
             for news in changes.queued()
@@ -71,12 +89,25 @@ class LogWatch:
         return cursor_at(self.kind, self.newest, [*rest, *queued, *awaited]).encode()
 
     async def events(
-        self, changes: Mailbox[ClinicNews], resumed: LogCursor | None, feed: JourneyFeed
-    ) -> AsyncGenerator[AsOf | Resync, None]:
+        self,
+        changes: Mailbox[ClinicNews],
+        resumed: LogCursor | None,
+        feed: JourneyFeed,
+        *,
+        announce: bool = False,
+    ) -> AsyncGenerator[AsOf | Resync | Started, None]:
         """The events the subscriber hears of from the moment of subscribing (or from its
         cursor, `resumed`), each once, with the journey as the event left it; RESYNC where a
-        `whole` subscriber must read again."""
+        `whole` subscriber must read again. With `announce`, STARTED first, once where it
+        starts is fixed: what it read before then may miss a change, what it reads after not."""
         pending = await self._start(resumed, feed)
+        if announce:
+            # The mailbox brings every change since it subscribed, and the feed's position is
+            # read: a change from now on is said (its cursor, the one it came back with, if any).
+            self._back_with = resumed
+            changes.start()
+            yield STARTED
+            self._back_with = None
         if pending is RESYNC:
             yield RESYNC
         while True:

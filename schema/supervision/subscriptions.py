@@ -8,6 +8,12 @@ Each update carries a cursor (`schema.supervision.log_watch`): subscribing again
 one as `after`, a client hears first the changes that came while it was away, each once, and
 then the live ones. One away for longer than a replay reaches (more than 200 of the clinic's
 changes, or a cursor from beyond the log) gets one `RESYNC` instead.
+
+graphql-transport-ws acknowledges no subscription: a client that reads `stuckJourneys` just
+after subscribing may read it before the subscription starts here, and a journey stuck in
+between is in neither. Subscribed with `announce_start`, the first update is `STARTED` (the
+counts and a cursor, no journey), said once every later change will be: the client reads the
+board when it comes.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from schema.loaders import Loaders
 from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest, newest_event_id
-from schema.supervision.log_watch import LogWatch
+from schema.supervision.log_watch import LogWatch, Started
 from schema.supervision.queries import board_stats, visible_clinic
 from schema.supervision.types import BoardChange, BoardUpdate
 
@@ -78,7 +84,10 @@ async def _journey_before(event: JourneyEvent) -> JourneyRow:
 
 
 async def supervisor_board(
-    info: Info[Context, None], clinic_id: strawberry.ID, after: str | None = None
+    info: Info[Context, None],
+    clinic_id: strawberry.ID,
+    after: str | None = None,
+    announce_start: bool = False,
 ) -> AsyncGenerator[BoardUpdate, None]:
     clinic = await visible_clinic(info, clinic_id)
     if clinic is None:
@@ -92,9 +101,11 @@ async def supervisor_board(
     feed = info.context.feed
     async with feed.clinic(clinic.id) as changes:
         labels = await _labels_now(clinic.id)
-        async for said in watch.events(changes, resumed, feed):
+        async for said in watch.events(changes, resumed, feed, announce=announce_start):
             cursor = strawberry.ID(watch.cursor(feed, changes))
-            if isinstance(said, Resync):
+            if isinstance(said, Started):
+                kind, journey = BoardChange.STARTED, None
+            elif isinstance(said, Resync):
                 labels = await _labels_now(clinic.id)
                 kind, journey = BoardChange.RESYNC, None
             else:

@@ -55,13 +55,16 @@ class StageStats:
     description="What changed on the supervisor's board. STUCK: a journey ran past its stage's "
     "SLA. UNSTUCK: it no longer is. MOVED: it changed otherwise. RESYNC: you fell too far behind "
     "and the changes in between were dropped; read the board again (`stuckJourneys`, "
-    "`journeyStats`); it comes without a journey."
+    "`journeyStats`); it comes without a journey. STARTED: only with "
+    "`supervisorBoard(announceStart: true)`, as its first update: read `stuckJourneys` now; it "
+    "comes without a journey."
 )
 class BoardChange(str, Enum):
     STUCK = "STUCK"
     UNSTUCK = "UNSTUCK"
     MOVED = "MOVED"
     RESYNC = "RESYNC"
+    STARTED = "STARTED"
 
 
 @strawberry.type(description="Something changed on the supervisor's board.")
@@ -69,9 +72,12 @@ class BoardUpdate:
     change: BoardChange = strawberry.field(description="What changed.")
     journey: Journey | None = strawberry.field(
         description="The journey that changed, as the change left it (a change heard late, "
-        "or replayed after `after:`, is told as it was then); null with `RESYNC`."
+        "or replayed after `after:`, is told as it was then); null with `RESYNC` and `STARTED`."
     )
-    stats: list[StageStats] = strawberry.field(description="The stage counts after the change.")
+    stats: list[StageStats] = strawberry.field(
+        description="The stage counts after the change (with `RESYNC` and `STARTED`, as they "
+        "stand)."
+    )
     cursor: strawberry.ID = strawberry.field(
         description="Where the board was in your clinic's journey log with this update: pass "
         "the last one you received as `supervisorBoard(after:)` when you subscribe again, to "
