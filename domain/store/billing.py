@@ -165,6 +165,8 @@ class Refund(AppendOnlyModel):
     currency = fields.CharField(max_length=3)
     reason = fields.TextField()
     before_treatment = fields.BooleanField()
+    # `domain.money.refund_kinds.RefundKind`: whether the bill asks for the money again.
+    kind = fields.CharField(max_length=16, default="REVERSAL")
     recorded_by = fields.CharField(max_length=64)
     recorded_role = fields.CharField(max_length=32)
     recorded_at = fields.DatetimeField()

@@ -538,7 +538,7 @@ CREATE TABLE "refund" (
     "recorded_role" VARCHAR(32) NOT NULL,
     "recorded_at" TIMESTAMP NOT NULL,
     "payment_id" VARCHAR(64) NOT NULL REFERENCES "payment" ("id") ON DELETE RESTRICT
-);
+, "kind" VARCHAR(16) NOT NULL DEFAULT 'REVERSAL');
 
 CREATE TABLE "partner_registration" (
     "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
@@ -1124,3 +1124,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0042_client_consent', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0043_partner_name_order', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0044_refund_kind', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
