@@ -45,10 +45,23 @@ def canonical(value: Any) -> Any:
     return repr(value)
 
 
+# An input may name fields it gained after keys were first claimed for it, each with the values
+# (canonical) that mean what the input meant without the field: at those values the field is
+# left out of the digest, so a request sent without it before the field existed, and retried
+# after, is still the same request (`RecordRefundInput.kind`).
+LEFT_OUT_AT = "digest_leaves_out"
+
+
 def request_fields(input_: Any) -> dict[str, Any]:
-    """An input object's fields, less the idempotency key."""
+    """An input object's fields, less the idempotency key and those at a value meaning what
+    the input meant without them (`LEFT_OUT_AT`)."""
     fields = canonical(input_) if dataclasses.is_dataclass(input_) else canonical(vars(input_))
-    return {k: v for k, v in fields.items() if k != KEY_FIELD}
+    left_out: Mapping[str, Iterable[Any]] = getattr(input_, LEFT_OUT_AT, {})
+    return {
+        k: v
+        for k, v in fields.items()
+        if k != KEY_FIELD and not (k in left_out and v in left_out[k])
+    }
 
 
 def request_digest(secret: str, operation: str, fields: Mapping[str, Any]) -> str:

@@ -95,3 +95,6 @@ class Refund:
     by: str
     author_role: str
     at: datetime
+    # REVERSAL: her payment undone, owed again; GOODWILL: given back, not asked for again
+    # (`domain.money.refund_kinds`).
+    kind: str = "REVERSAL"

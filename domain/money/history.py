@@ -22,6 +22,8 @@ class Movement:
     month: str  # "2026-12"
     amount_minor: int
     bill_id: str | None
+    # A refund given back as goodwill: it lowers what the bill owes too (`standing`).
+    goodwill: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,17 @@ class BillStanding:
     refunded_minor: int
     on_installments: bool
     closed: bool = False
+    goodwill_minor: int = 0  # of `refunded_minor`, what was given back as goodwill
 
     @property
     def outstanding_minor(self) -> int:
         held = standing.held(self.paid_minor, self.refunded_minor)
-        return standing.outstanding(self.total_minor, held, ended_before_treatment=self.closed)
+        return standing.outstanding(
+            self.total_minor,
+            held,
+            goodwill_minor=self.goodwill_minor,
+            ended_before_treatment=self.closed,
+        )
 
 
 def by_month(movements: list[Movement]) -> list[MonthTotal]:
@@ -109,6 +117,7 @@ def most_bought(lines: list[LineBought], paid_bills: set[str]) -> list[ItemTotal
 def standings(bills: list[BillFigures], movements: list[Movement]) -> list[BillStanding]:
     paid: dict[str, int] = defaultdict(int)
     refunded: dict[str, int] = defaultdict(int)
+    goodwill: dict[str, int] = defaultdict(int)
     for movement in movements:
         if movement.bill_id is None:
             continue
@@ -116,6 +125,8 @@ def standings(bills: list[BillFigures], movements: list[Movement]) -> list[BillS
             paid[movement.bill_id] += movement.amount_minor
         else:
             refunded[movement.bill_id] -= movement.amount_minor
+            if movement.goodwill:
+                goodwill[movement.bill_id] -= movement.amount_minor
     return [
         BillStanding(
             bill.bill_id,
@@ -125,6 +136,7 @@ def standings(bills: list[BillFigures], movements: list[Movement]) -> list[BillS
             refunded[bill.bill_id],
             bill.on_installments,
             bill.closed,
+            goodwill[bill.bill_id],
         )
         for bill in bills
     ]

@@ -2,8 +2,9 @@
 
 Amounts are whole minor units. `paid` is what the bill holds: its payments less their refunds
 (before treatment a refund ends the journey; after it, money given back is owed again and is
-paid again). Whether a payment is the first is told by the kinds taken, not by what is held: a
-bill paid and given back in full has had its first payment.
+paid again, unless it was given back as goodwill, which the bill no longer asks for). Whether a
+payment is the first is told by the kinds taken, not by what is held: a bill paid and given
+back in full has had its first payment.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ class BillState:
     paid: int  # held: the payments less their refunds (`standing.held`)
     kinds: frozenset[PaymentKind]  # the kinds paid against the bill so far
     currency: str
+    goodwill: int = 0  # of its refunds, those given back as goodwill (`standing`)
 
     @property
     def outstanding(self) -> int:
         # A payment is taken only on a journey that goes on: its bill is judged as still owed.
-        return standing.outstanding(self.total, self.paid, ended_before_treatment=False)
+        return standing.outstanding(
+            self.total, self.paid, goodwill_minor=self.goodwill, ended_before_treatment=False
+        )
 
 
 Rule = Callable[[BillState, int], bool]

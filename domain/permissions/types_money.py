@@ -38,7 +38,7 @@ MONEY_TYPES: dict[str, dict[str, Audience]] = {
     "Installment": rows(MONEY, "seq dueOn amount overdue"),
     "BillConfirmation": rows(MONEY, "signerName signatureFormat witnessId confirmedAt"),
     "Payment": rows(MONEY, "id kind method amount receiptNumber recordedBy recordedAt refunds"),
-    "Refund": rows(MONEY, "id paymentId amount reason beforeTreatment recordedBy recordedAt"),
+    "Refund": rows(MONEY, "id paymentId amount reason beforeTreatment kind recordedBy recordedAt"),
     "BillPayload": rows(MONEY, "bill"),
     "BillingSettings": rows(CLINIC_STAFF, "currency locale discountThresholdPercent paymentPolicy"),
     "BillingSettingsPayload": rows(SUPERVISORS, "settings"),

@@ -13,6 +13,7 @@ from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.functions import Sum
 
+from domain.money.refund_kinds import RefundKind
 from domain.store.billing import Payment, Refund
 from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
 from domain.store.sql import as_models, columns_of, is_postgres, marks
@@ -66,8 +67,12 @@ async def refunds_of(payment_ids: list[str]) -> list[Refund]:
     return as_models(Refund, await db.execute_query_dict(sql, payment_ids))
 
 
-async def bill_sums(bill_id: str) -> tuple[int, int]:
-    """(paid, given back): every payment against the bill, and every refund of them."""
+async def bill_sums(bill_id: str) -> tuple[int, int, int]:
+    """(paid, given back, given back as goodwill): every payment against the bill, every refund
+    of them, and of those the ones the bill no longer asks for (`domain.money.standing`)."""
     paid = await Payment.filter(bill_id=bill_id).annotate(s=Sum("amount_minor")).values_list("s")
-    given = await Refund.filter(bill_id=bill_id).annotate(s=Sum("amount_minor")).values_list("s")
-    return int(paid[0][0] or 0), int(given[0][0] or 0)
+    refunds = Refund.filter(bill_id=bill_id)
+    given = await refunds.annotate(s=Sum("amount_minor")).values_list("s")
+    goodwill = refunds.filter(kind=RefundKind.GOODWILL.value)
+    conceded = await goodwill.annotate(s=Sum("amount_minor")).values_list("s")
+    return int(paid[0][0] or 0), int(given[0][0] or 0), int(conceded[0][0] or 0)

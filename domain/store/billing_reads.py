@@ -13,6 +13,7 @@ from tortoise.expressions import Subquery
 from domain.journey.stages import TERMINAL_STAGES
 from domain.money.catalog import PriceItemKind
 from domain.money.hundredths import as_minor
+from domain.money.refund_kinds import RefundKind
 from domain.store.billing import (
     Bill,
     BillLine,
@@ -201,16 +202,18 @@ def journeys_moving_money(clinic_id: str, start: datetime, end: datetime) -> lis
 
 
 async def kept_by_bill(bill_ids: Collection[str]) -> dict[str, int]:
-    """What each bill holds now: its payments less the refunds given back against them (a
-    refund names its payment's bill, in the bill's minor units). An installment refunded is
-    owed again, as the bill's `outstanding` says."""
+    """What each bill counts against what was due by a date: its payments less the refunds that
+    undid them (a refund names its payment's bill, in the bill's minor units). An installment
+    so refunded is owed again, as the bill's `outstanding` says; one given back as goodwill
+    lowered what is due as much as what is held (`standing.counted_against_due`), so it stays
+    paid."""
     chosen = sorted(set(bill_ids))
     kept: dict[str, int] = defaultdict(int)
     paid = Payment.filter(bill_id__in=chosen).values_list("bill_id", "amount_minor")
     for bill_id, minor in await paid:
         kept[str(bill_id)] += int(minor)
-    given_back = Refund.filter(bill_id__in=chosen).values_list("bill_id", "amount_minor")
-    for bill_id, minor in await given_back:
+    undone = Refund.filter(bill_id__in=chosen).exclude(kind=RefundKind.GOODWILL.value)
+    for bill_id, minor in await undone.values_list("bill_id", "amount_minor"):
         kept[str(bill_id)] -= int(minor)
     return kept
 

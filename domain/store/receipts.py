@@ -22,6 +22,7 @@ from domain.errors import ValidationFailed
 from domain.journey.stages import PaymentKind
 from domain.money import standing
 from domain.money.payments import BillState, payment_problems
+from domain.money.refund_kinds import RefundKind
 from domain.store.billing import Bill, Payment, ReceiptCounter, Refund
 
 
@@ -100,6 +101,7 @@ async def _refuse_beyond_the_bill(new: NewPayment, connection: BaseDBAsyncClient
         paid=standing.held(
             sum(p.amount_minor for p in taken), sum(r.amount_minor for r in given_back)
         ),
+        goodwill=sum(r.amount_minor for r in given_back if r.kind == RefundKind.GOODWILL.value),
         kinds=frozenset(PaymentKind(p.kind) for p in taken),
         currency=bill.currency,
     )

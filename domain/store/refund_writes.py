@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from domain.money.money import Money
+from domain.money.refund_kinds import DEFAULT_REFUND_KIND, RefundKind
 from domain.store.billing import Payment, Refund
 from domain.store.billing_reads import payment_minor
 from domain.store.installment_tasks import owed_again
@@ -44,8 +45,10 @@ async def write_refund(refund_id: str, payment: Payment, minor: int, **row: Any)
     """Written once, and never beyond the payment nor its number of refunds: the payment's row
     is locked while the refunds so far are counted and summed (SELECT ... FOR UPDATE; SQLite
     writes one at a time). A refund
-    after the treatment began of an installment already due makes it owed again, in the same
-    transaction; one before it is the client withdrawing, who owes nothing more."""
+    after the treatment began that undoes its payment (REVERSAL) makes an installment already
+    due owed again, in the same transaction; one given back as goodwill lowers what is due as
+    much (`domain.money.standing`), and one before the treatment is the client withdrawing, who
+    owes nothing more."""
     async with in_transaction() as connection:
         await Payment.filter(id=payment.id).select_for_update().using_db(connection).get()
         if await Refund.filter(id=refund_id).using_db(connection).exists():
@@ -59,5 +62,6 @@ async def write_refund(refund_id: str, payment: Payment, minor: int, **row: Any)
         if too_many is not None:
             raise TooManyRefunds(too_many)
         await Refund.create(using_db=connection, **row)
-        if payment.bill_id is not None and not row["before_treatment"]:
+        undone = row.get("kind", DEFAULT_REFUND_KIND.value) == RefundKind.REVERSAL.value
+        if payment.bill_id is not None and not row["before_treatment"] and undone:
             await owed_again(payment.bill_id, row["recorded_at"])

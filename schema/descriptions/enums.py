@@ -204,6 +204,14 @@ DESCRIPTIONS = {
     "PaymentMethod.CARD": "Payment card.",
     "PaymentMethod.BANK_TRANSFER": "Bank transfer.",
     "PaymentMethod.FINANCING": "Through a financing company.",
+    "RefundKind.REVERSAL": "The payment is undone, in part or in full (a card charged in "
+    "error, a wrong amount corrected): what it paid is owed again, so `Bill.outstanding` rises "
+    "by it and an installment it paid that is already due is late again until paid. What a "
+    "refund sent without a kind is.",
+    "RefundKind.GOODWILL": "Money the clinic gives back to a client after the treatment began "
+    "(a satisfied-but-compensated client, a complaint settled): the bill no longer asks for it, "
+    "so it lowers what is owed as much as what is held; `Bill.outstanding` does not rise and "
+    "no installment falls late for it.",
     "PhotoPurpose.CLINICAL_RECORD": "The client's clinical record only.",
     "PhotoPurpose.TEACHING": "Teaching and training, anonymised: no face, name or marks.",
     "PhotoPurpose.MARKETING": "Marketing, which needs its own explicit consent.",

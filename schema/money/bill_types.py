@@ -13,6 +13,7 @@ from domain.journey.stages import PaymentKind, PaymentMethod
 from domain.money import standing
 from domain.money.catalog import PriceItemKind
 from domain.money.partner_split import StaffTreatment
+from domain.money.refund_kinds import RefundKind
 from domain.store.bill_lists import bill_payments, bill_refunds, bill_sums, refunds_of
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillConfirmation as ConfirmationRow
@@ -34,6 +35,10 @@ BILL_READ = "client.bill.read"
 BILL_PAGE = 100
 MAX_BILL_PAGE = 500
 
+strawberry.enum(
+    RefundKind,
+    description="What money given back means for its bill (`recordRefund`'s `kind`).",
+)
 strawberry.enum(
     StaffTreatment,
     name="PartnerStaffTreatment",
@@ -76,6 +81,9 @@ class Refund:
     amount: Money = strawberry.field(description="How much was given back.")
     reason: str = strawberry.field(description="Why.")
     before_treatment: bool = strawberry.field(description="Given back before treatment began.")
+    kind: RefundKind = strawberry.field(
+        description="What it means for the bill: a REVERSAL is owed again, GOODWILL is not."
+    )
     recorded_by: str = strawberry.field(description="Raw account id of who gave it back.")
     recorded_at: datetime = strawberry.field(description="When, in UTC.")
 
@@ -87,6 +95,7 @@ class Refund:
             amount=Money.minor(row.amount_minor, row.currency, locale),
             reason=row.reason,
             before_treatment=row.before_treatment,
+            kind=RefundKind(row.kind),
             recorded_by=row.recorded_by,
             recorded_at=row.recorded_at,
         )
@@ -147,11 +156,14 @@ class Bill:
     discount_granted_by: str | None = strawberry.field(description="Raw account id of granter.")
     total: Money = strawberry.field(description="What the client owes: subtotal less discount.")
     paid: Money = strawberry.field(description="Paid against the bill so far.")
-    refunded: Money = strawberry.field(description="Given back so far.")
+    refunded: Money = strawberry.field(
+        description="Given back so far, of every kind (`Refund.kind`)."
+    )
     outstanding: Money = strawberry.field(
-        description="Still to pay: the total less what the bill holds (paid less given back); "
-        "nothing once the journey ended before its treatment (the client withdrew). As "
-        "`billingHistory { bills { outstanding } }`."
+        description="Still to pay: the total less what the bill holds (paid less given back), "
+        "less what was given back as GOODWILL (no longer asked for: it lowers what is owed as "
+        "much as what is held); nothing once the journey ended before its treatment (the "
+        "client withdrew). As `billingHistory { bills { outstanding } }`."
     )
     confirmation: BillConfirmation | None = strawberry.field(
         description="The client's confirmation; null until confirmed."
@@ -219,15 +231,20 @@ class Bill:
         note_access(row.client_id, BILL_READ)  # built only to be answered: this is the read
         lines = await LineRow.filter(bill_id=row.id).order_by("position")
         confirmation = await ConfirmationRow.get_or_none(bill_id=row.id)
-        paid, refunded = await bill_sums(row.id)
+        paid, refunded, goodwill = await bill_sums(row.id)
         dues = await InstallmentDue.filter(bill_id=row.id).order_by("seq")
         tasks = await InstallmentOverdue.filter(bill_id=row.id)
         # What is owed, and the tasks, judged as the billing history and the supervisor's count
         # judge them: one bill, one journey, one read more.
         left = await ended_before_treatment([row.journey_id])
-        kept = {row.id: standing.held(paid, refunded)}
+        held = standing.held(paid, refunded)
+        # Counted as `kept_by_bill` counts it: goodwill lowered what was due as much as held.
+        kept = {row.id: standing.counted_against_due(held, goodwill)}
         owed = standing.outstanding(
-            row.total_minor, kept[row.id], ended_before_treatment=row.journey_id in left
+            row.total_minor,
+            held,
+            goodwill_minor=goodwill,
+            ended_before_treatment=row.journey_id in left,
         )
         overdue = {task.seq for task in tasks if still_owed(task, kept, left)}
 

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from domain.journey.stages import PaymentKind
 from domain.money import history
 from domain.money.money import Money as MoneyValue
+from domain.money.refund_kinds import RefundKind
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillLine as LineRow
 from domain.store.billing import Payment as PaymentRow
@@ -58,8 +59,9 @@ class BillStanding:
     paid: Money = strawberry.field(description="Paid against it.")
     refunded: Money = strawberry.field(description="Given back.")
     outstanding: Money = strawberry.field(
-        description="Still owed: the total less what the bill holds (paid less given back); "
-        "nothing once the journey ended before its treatment. As the bill's `outstanding`."
+        description="Still owed: the total less what the bill holds (paid less given back), "
+        "less what was given back as GOODWILL (not asked for again); nothing once the journey "
+        "ended before its treatment. As the bill's `outstanding`."
     )
     on_installments: bool = strawberry.field(description="Paid under an installment plan.")
 
@@ -104,7 +106,13 @@ async def billing_history(
         history.Movement(_month(p.recorded_at, zone), payment_minor(p), p.bill_id) for p in payments
     ]
     moves += [
-        history.Movement(_month(r.recorded_at, zone), -r.amount_minor, r.bill_id) for r in refunds
+        history.Movement(
+            _month(r.recorded_at, zone),
+            -r.amount_minor,
+            r.bill_id,
+            goodwill=r.kind == RefundKind.GOODWILL.value,
+        )
+        for r in refunds
     ]
     plans = {p.bill_id for p in payments if p.kind == PaymentKind.INSTALLMENT_PLAN.value}
     paid_bills = {p.bill_id for p in payments if p.bill_id}

@@ -27,6 +27,7 @@ from domain.money import standing
 from domain.money.installments import ScheduleStart, dues_of, schedule_problems
 from domain.money.money import Money, MoneyError, is_currency
 from domain.money.payments import BillState, payment_problems
+from domain.money.refund_kinds import RefundKind
 from domain.store import records
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillConfirmation, InstallmentDue, Payment, Refund
@@ -120,6 +121,7 @@ async def _bill_problems(
         paid=standing.held(
             sum(p.amount_minor for p in payments), sum(r.amount_minor for r in given_back)
         ),
+        goodwill=sum(r.amount_minor for r in given_back if r.kind == RefundKind.GOODWILL.value),
         kinds=frozenset(PaymentKind(p.kind) for p in payments),
         currency=row.currency,
     )

@@ -3,7 +3,9 @@
 Before the treatment began a cashier may give money back, and an active journey then ends as
 REFUNDED (the journey's own action, so its validator decides as for any step); after the
 treatment began only a supervisor may, and the journey goes on. A journey that already ended
-before treatment (cancelled with a deposit paid) just gets the entry.
+before treatment (cancelled with a deposit paid) just gets the entry. Its `kind` says what the
+money given back means for the bill (`domain.money.refund_kinds`): a REVERSAL, the default, is
+owed again; GOODWILL, once the treatment began, is not asked for again.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import strawberry
 from strawberry.types import Info
@@ -29,6 +31,7 @@ from domain.money.hundredths import (
 )
 from domain.money.money import Money as MoneyValue
 from domain.money.money import MoneyError
+from domain.money.refund_kinds import DEFAULT_REFUND_KIND, RefundKind
 from domain.roles import Role
 from domain.store import records
 from domain.store.billing import Payment as PaymentRow
@@ -80,7 +83,20 @@ class RecordRefundInput:
         "without a bill is given back to two decimal places at most, as it was taken."
     )
     reason: str = strawberry.field(description="Why (at most 500 characters).")
+    kind: RefundKind | None = strawberry.field(
+        default=None,
+        description="What the money given back means for the bill: REVERSAL (the default) "
+        "undoes the payment, and an installment it paid is owed again; GOODWILL, only once the "
+        "treatment began (else `ValidationFailed` on `kind`), is not asked for again "
+        "(`Bill.outstanding` does not rise, no installment falls late for it). Part of what "
+        "the key stands for: the same key with another kind is a `Conflict`.",
+    )
     idempotency_key: str | None = idempotency.key_field()
+    # Sent before `kind` existed, a refund meant a REVERSAL: with it (or none), the digest of
+    # its key is as it was then (`domain.idempotency.LEFT_OUT_AT`).
+    digest_leaves_out: ClassVar[dict[str, tuple[str | None, ...]]] = {
+        "kind": (None, DEFAULT_REFUND_KIND.value)
+    }
 
 
 @strawberry.type(description="The refund entry and the journey after it.")
@@ -159,7 +175,7 @@ async def _refund_counted(
         # there was one) and lost its answer: answer it, not count it against itself.
         await idempotency.settle(claims.account_id, input, refund_id)
         return await _payload(refund_id, locale)
-    refusal = await _refusal(payment, amount, claims.role)
+    refusal = await _refusal(payment, amount, claims.role, input.kind)
     if refusal is not None:
         return refusal
     journey = await JourneyRow.get(id=payment.journey_id)
@@ -181,6 +197,7 @@ async def _refund_counted(
             currency=amount.currency,
             reason=input.reason,
             before_treatment=before_treatment,
+            kind=(input.kind or DEFAULT_REFUND_KIND).value,
             recorded_by=claims.account_id,
             recorded_role=claims.role.value,
             recorded_at=datetime.now(UTC),
@@ -292,6 +309,10 @@ async def _own_step_ended_it(
 
 
 TAKEN_FIRST = "another refund of this payment was recorded first"
+GOODWILL_AFTER_TREATMENT = (
+    "GOODWILL is given back once the treatment began; before it, money given back undoes the "
+    "payment (REVERSAL)"
+)
 
 
 def _in_the_journeys_unit(facts: JourneyFacts, amount: MoneyValue) -> int | None:
@@ -315,7 +336,7 @@ class _JourneyStep:
 
 
 async def _refusal(
-    payment: PaymentRow, amount: MoneyValue, role: Role
+    payment: PaymentRow, amount: MoneyValue, role: Role, kind: RefundKind | None
 ) -> ValidationFailed | NotAuthorized | None:
     earlier = await RefundRow.filter(payment_id=payment.id)
     left = payment_minor(payment) - sum(r.amount_minor for r in earlier)
@@ -326,9 +347,12 @@ async def _refusal(
     too_many = too_many_refunds(len(earlier))
     if too_many is not None:
         problems.append(FieldProblem("paymentId", too_many))
+    journey = await JourneyRow.get(id=payment.journey_id)
+    started = facts_from_json(journey.facts).treatment_started
+    if kind is RefundKind.GOODWILL and not started:
+        problems.append(FieldProblem("kind", GOODWILL_AFTER_TREATMENT))
     if problems:
         return invalid(problems)
-    journey = await JourneyRow.get(id=payment.journey_id)
-    if facts_from_json(journey.facts).treatment_started and role is not Role.SUPERVISOR:
+    if started and role is not Role.SUPERVISOR:
         return not_authorized("after the treatment began only a supervisor gives money back")
     return None

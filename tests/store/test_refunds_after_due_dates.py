@@ -62,7 +62,9 @@ async def _plan_paid_on_time() -> tuple[Bill, Payment]:
     return bill, paid[1]
 
 
-async def _give_back(payment: Payment, at: datetime, *, before_treatment: bool) -> None:
+async def _give_back(
+    payment: Payment, at: datetime, *, before_treatment: bool, kind: str = "REVERSAL"
+) -> None:
     refund_id = str(uuid.uuid4())
     await write_refund(
         refund_id,
@@ -78,6 +80,7 @@ async def _give_back(payment: Payment, at: datetime, *, before_treatment: bool) 
         currency="EUR",
         reason="card charged twice",
         before_treatment=before_treatment,
+        kind=kind,
         recorded_by="supervisor-1",
         recorded_role="SUPERVISOR",
         recorded_at=at,
@@ -110,4 +113,14 @@ async def test_money_given_back_before_the_treatment_is_owed_no_more() -> None:
     # When the client withdraws and the installment is given back
     await _give_back(installment, datetime.now(UTC), before_treatment=True)
     # Then nobody is asked for it
+    assert await overdue_installments(bill.clinic_id) == 0
+
+
+async def test_goodwill_after_the_due_date_makes_nothing_owed_again() -> None:
+    # Given an installment paid on time, its due date passed and found paid
+    bill, installment = await _plan_paid_on_time()
+    # When a supervisor gives its money back as goodwill after the treatment began
+    await _give_back(installment, datetime.now(UTC), before_treatment=False, kind="GOODWILL")
+    # Then the bill no longer asks for it: no task is written, nothing is counted overdue
+    assert await InstallmentOverdue.filter(bill_id=bill.id).count() == 0
     assert await overdue_installments(bill.clinic_id) == 0

@@ -278,6 +278,7 @@ def _money() -> dict[str, Any]:
                 "acc-8",
                 "SUPERVISOR",
                 _at(46),
+                kind="GOODWILL",
             )
         ],
     }
