@@ -101,6 +101,8 @@ PART_NAMES: dict[EntryKind, str] = {
     EntryKind.MEDICATION: "medications",
     EntryKind.PREGNANCY_STATUS: "pregnancyStatements",
     EntryKind.SERVICE_CARD: "serviceCard",
+    EntryKind.POST_OP_OBSERVATION: "postOpObservations",
+    EntryKind.WARD_ROUND: "wardRounds",
 }
 
 
@@ -118,7 +120,7 @@ def _entry(entry: FileEntry, zone: ZoneInfo) -> dict[str, Any]:
     mark = entry.error
     return {
         "id": entry.id,
-        **{_camel(k): v for k, v in entry.body.items()},
+        **{_camel(k): _named(v) for k, v in entry.body.items()},
         "recorded": {**_when(entry.recorded_at, zone), "by": entry.author_id},
         "authorRole": entry.author_role,
         "amendsId": entry.amends_id,

@@ -13,11 +13,21 @@ class EntryKind(str, Enum):
     MEDICATION = "MEDICATION"
     PREGNANCY_STATUS = "PREGNANCY_STATUS"
     SERVICE_CARD = "SERVICE_CARD"
+    # The ward's records after an operation (seed 003), each naming its surgery journey
+    # (`domain.client_file.post_op`).
+    POST_OP_OBSERVATION = "POST_OP_OBSERVATION"
+    WARD_ROUND = "WARD_ROUND"
 
     @property
     def clinical(self) -> bool:
         """Clinical parts are read and written by clinicians only; the service card is not."""
         return self is not EntryKind.SERVICE_CARD
+
+    @property
+    def post_op(self) -> bool:
+        """A record of the ward after an operation: it follows a surgery journey, and is checked
+        against the moment its operation ended."""
+        return self in (EntryKind.POST_OP_OBSERVATION, EntryKind.WARD_ROUND)
 
 
 class HistoryTopic(str, Enum):
@@ -71,6 +81,8 @@ READ_CODES: dict[EntryKind, str] = {
     EntryKind.MEDICATION: "client.medications.read",
     EntryKind.PREGNANCY_STATUS: "client.pregnancy_status.read",
     EntryKind.SERVICE_CARD: "client.service_card.read",
+    EntryKind.POST_OP_OBSERVATION: "client.post_op_observations.read",
+    EntryKind.WARD_ROUND: "client.ward_rounds.read",
 }
 IDENTITY_HISTORY_READ = "client.identity_history.read"
 # The client's own copy of the whole file (`exportClientFile`): a read of every part at once.
@@ -85,4 +97,6 @@ RECORDING_MUTATION: dict[EntryKind, str] = {
     EntryKind.MEDICATION: "recordMedication",
     EntryKind.PREGNANCY_STATUS: "recordPregnancyStatus",
     EntryKind.SERVICE_CARD: "addServiceCardEntry",
+    EntryKind.POST_OP_OBSERVATION: "recordPostOpObservation",
+    EntryKind.WARD_ROUND: "recordWardRound",
 }

@@ -69,6 +69,10 @@ MUTATIONS: dict[str, Audience] = {
         "recordMedicalHistory recordAllergy recordMedication recordPregnancyStatus",
     ),
     "addServiceCardEntry": CLINIC_STAFF,
+    # The ward after an operation (seed 003): the nurse observes and records ("护士根据医嘱执行
+    # 术后护理以及记录登记"), a doctor may too; the next day's round is the doctor's or the
+    # doctor's assistant's ("医生/医助"), who signs in as a nurse.
+    **rows(of_roles(R.NURSE, R.EXPERT), "recordPostOpObservation recordWardRound"),
     # The entry's author or a supervisor: who wrote it is checked against the entry.
     **rows(CLINIC_STAFF, "amendClientEntry markEnteredInError"),
     "startJourney": takers_of(Action.CHECK_IN),

@@ -42,6 +42,8 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         # the clinic's staff who meets the client (never to an administrator; it leaves the
         # clinic only in the client's own copy, `exportClientFile`).
         **rows(CLINICAL, "medicalHistory allergies medications pregnancyStatus"),
+        # The ward's records after an operation (seed 003): clinical, as the history is.
+        **rows(CLINICAL, "postOpObservations wardRounds"),
         "pregnancyStatements": CLINICAL,
         **rows(CLINIC_STAFF, "serviceCard identityHistory"),
         "consents": CLINICAL,
@@ -120,6 +122,20 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     **_file_part(CLINICAL, "PregnancyStatusEntry", "pregnant lactating statedOn note"),
     **_file_part(
         CLINIC_STAFF, "ServiceCardEntry", "section note minutes occurredOn askAboutResults"
+    ),
+    **_file_part(
+        CLINICAL,
+        "PostOpObservationEntry",
+        "journeyId observedAt observedAtLocal anaesthesia vitals lyingFlat nilByMouth note",
+    ),
+    "VitalSigns": rows(
+        CLINICAL,
+        "systolic diastolic pulse respiratoryRate temperatureCelsius oxygenSaturation",
+    ),
+    **_file_part(
+        CLINICAL,
+        "WardRoundEntry",
+        "journeyId visitedAt visitedAtLocal recoveringAsExpected findings nextStep",
     ),
     "EnteredInError": rows(CLINIC_STAFF, "reason authorId authorRole at atLocal"),
     "ClientEntryPayload": rows(CLINIC_STAFF, "entry"),

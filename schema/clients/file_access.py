@@ -64,6 +64,8 @@ def reads_kind(role: Role | None, kind: EntryKind) -> bool:
         EntryKind.MEDICATION: "medications",
         EntryKind.PREGNANCY_STATUS: "pregnancyStatements",
         EntryKind.SERVICE_CARD: "serviceCard",
+        EntryKind.POST_OP_OBSERVATION: "postOpObservations",
+        EntryKind.WARD_ROUND: "wardRounds",
     }[kind]
     return TYPES["Client"][field].admits(role)
 

@@ -27,6 +27,7 @@ from schema.audit.collector import note_write
 from schema.clients.file_access import correction_refusal, file_dates, visible_entry
 from schema.clients.file_inputs import AmendClientEntryInput, MarkEnteredInErrorInput
 from schema.clients.file_mutations import ClientEntryResult, entry_fields, invalid, payload
+from schema.clients.post_op import corrected_body
 from schema.context import Context
 from schema.errors import Conflict, not_authorized, not_found
 from schema.text import check_text
@@ -38,6 +39,8 @@ PART_FIELD: dict[EntryKind, tuple[str, str]] = {
     EntryKind.MEDICATION: ("medication", "medication"),
     EntryKind.PREGNANCY_STATUS: ("pregnancy_status", "pregnancyStatus"),
     EntryKind.SERVICE_CARD: ("service_card", "serviceCard"),
+    EntryKind.POST_OP_OBSERVATION: ("post_op_observation", "postOpObservation"),
+    EntryKind.WARD_ROUND: ("ward_round", "wardRound"),
 }
 REASON_LIMIT = 1000
 
@@ -74,7 +77,11 @@ async def amend_client_entry(
     fields, problems = _corrected_fields(input, kind)
     problems += check_text("reason", input.reason, required=True, limit=REASON_LIMIT)
     body: dict[str, Any] = {}
-    if fields is not None:
+    if fields is not None and kind.post_op:  # the journey's operation decides, kept as it was
+        body, found = await corrected_body(info, original, fields)
+        prefix = PART_FIELD[kind][1]
+        problems += [FieldProblem(f"{prefix}.{p.field}", p.message) for p in found]
+    elif fields is not None:
         client = await ClientRow.get(id=original.client_id)
         body, found = check_entry(kind, entry_fields(fields), await file_dates(info, client))
         prefix = PART_FIELD[kind][1]

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from domain.client_file import kinds
+from domain.client_file import kinds, post_op
 
 
 def _described(enum: type[Enum], description: str, values: dict[str, str]) -> Any:
@@ -59,5 +59,14 @@ ServiceCardSection = _described(
         "DOCUMENT_DIFFICULTY": "Trouble with the documents (contract, forms, guarantees).",
         "PRICE_REACTION": "How the client reacted to prices.",
         "PAYMENT_TERMS": "Deposits and payment terms agreed or asked for.",
+    },
+)
+Anaesthesia = _described(
+    post_op.Anaesthesia,
+    "How the client was anaesthetised for the operation (seed 003: 局麻 / 全麻).",
+    {
+        "GENERAL": "General anaesthesia: for 6 hours after, flat without a pillow and nothing "
+        "by mouth, each observation saying so.",
+        "LOCAL": "Local anaesthesia.",
     },
 )

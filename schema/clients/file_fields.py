@@ -29,8 +29,10 @@ from schema.clients.file_types import (
     Edge,
     MedicalHistoryEntry,
     MedicationEntry,
+    PostOpObservationEntry,
     PregnancyStatusEntry,
     ServiceCardEntry,
+    WardRoundEntry,
     local_time,
 )
 from schema.context import Context
@@ -61,6 +63,14 @@ PregnancyStatementsResult = Annotated[
     strawberry.union(
         "PregnancyStatementsResult", description="The entries, or a bad page request."
     ),
+]
+PostOpObservationsResult = Annotated[
+    Connection[PostOpObservationEntry] | ValidationFailed,
+    strawberry.union("PostOpObservationsResult", description="The entries, or a bad page request."),
+]
+WardRoundsResult = Annotated[
+    Connection[WardRoundEntry] | ValidationFailed,
+    strawberry.union("WardRoundsResult", description="The entries, or a bad page request."),
 ]
 ServiceCardResult = Annotated[
     Connection[ServiceCardEntry] | ValidationFailed,
@@ -186,6 +196,30 @@ class ClientFileFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> ServiceCardResult | None:
         return await _part(info, self.row, EntryKind.SERVICE_CARD, first, after)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Observations in the ward after her operations (`recordPostOpObservation`), "
+        "each naming its surgery journey; oldest written first."
+    )
+    async def post_op_observations(
+        self,
+        info: Info[Context, None],
+        first: Annotated[int, strawberry.argument(description=FIRST)] = PAGE,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> PostOpObservationsResult | None:
+        return await _part(info, self.row, EntryKind.POST_OP_OBSERVATION, first, after)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Ward rounds on the days after her operations (`recordWardRound`), each "
+        "naming its surgery journey; oldest written first."
+    )
+    async def ward_rounds(
+        self,
+        info: Info[Context, None],
+        first: Annotated[int, strawberry.argument(description=FIRST)] = PAGE,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> WardRoundsResult | None:
+        return await _part(info, self.row, EntryKind.WARD_ROUND, first, after)  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="The identity page as registered (version 1), then after each amendment, "

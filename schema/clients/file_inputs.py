@@ -10,6 +10,7 @@ import strawberry
 from domain.client_file import kinds
 from schema import idempotency
 from schema.clients import file_enums  # noqa: F401  (describes the enums below)
+from schema.clients.post_op_inputs import PostOpObservationFields, WardRoundFields
 
 CLIENT = "The client whose file it is."
 OPTIONAL_DATE = "Not after today, not before the client's birth date."
@@ -119,6 +120,16 @@ class AmendClientEntryInput:
     )
     service_card: ServiceCardFields | None = strawberry.field(
         default=None, description="The corrected service-card entry."
+    )
+    post_op_observation: PostOpObservationFields | None = strawberry.field(
+        default=None,
+        description="The corrected observation after an operation (of the entry's journey, "
+        "checked against its operation as `recordPostOpObservation` checks it).",
+    )
+    ward_round: WardRoundFields | None = strawberry.field(
+        default=None,
+        description="The corrected ward round (of the entry's journey, checked as "
+        "`recordWardRound` checks it).",
     )
     idempotency_key: str | None = idempotency.key_field()
 

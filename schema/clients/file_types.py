@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 from strawberry.types import Info
 
-from domain.client_file import kinds
+from domain.client_file import kinds, post_op
 from domain.client_file.kinds import EntryKind
 from domain.roles import Role
 from domain.store.client_file import ClientEntry, ClientEntryError
@@ -119,8 +119,69 @@ class ServiceCardEntry(FileEntryFields):
     )
 
 
+@strawberry.type(description="Vital signs with their values, as measured.")
+class VitalSigns:
+    systolic: int = strawberry.field(description="Systolic blood pressure, mmHg.")
+    diastolic: int = strawberry.field(description="Diastolic blood pressure, mmHg.")
+    pulse: int = strawberry.field(description="Pulse, beats a minute.")
+    respiratory_rate: int = strawberry.field(description="Breaths a minute.")
+    temperature_celsius: float = strawberry.field(description="Body temperature, °C.")
+    oxygen_saturation: int | None = strawberry.field(
+        description="Oxygen saturation (SpO2), %; null when not measured."
+    )
+
+
+@strawberry.type(
+    description="An observation in the ward after an operation (seed 003: a round every 15 to "
+    "30 minutes, the vital signs hourly; after a general anaesthesia flat and nothing by mouth "
+    "for 6 hours). The author is the observer."
+)
+class PostOpObservationEntry(FileEntryFields):
+    journey_id: strawberry.ID = strawberry.field(description="The surgery journey it follows.")
+    observed_at: datetime = strawberry.field(description="When the client was observed, UTC.")
+    observed_at_local: str = strawberry.field(
+        description="When, in the clinic's time, 24-hour clock."
+    )
+    anaesthesia: post_op.Anaesthesia = strawberry.field(description="How she was anaesthetised.")
+    vitals: VitalSigns = strawberry.field(description="The vital signs measured.")
+    lying_flat: bool | None = strawberry.field(
+        description="Within 6 hours of a general anaesthesia: lying flat without a pillow, as "
+        "ordered; null otherwise."
+    )
+    nil_by_mouth: bool | None = strawberry.field(
+        description="Within 6 hours of a general anaesthesia: nothing taken by mouth, as "
+        "ordered; null otherwise."
+    )
+    note: str | None = strawberry.field(
+        description="What else was seen (dressing, drain, pain, nausea) or done."
+    )
+
+
+@strawberry.type(
+    description="The ward round on the day after an operation: the doctor or the doctor's "
+    "assistant sees how the client recovers (seed 003). The author is who went."
+)
+class WardRoundEntry(FileEntryFields):
+    journey_id: strawberry.ID = strawberry.field(description="The surgery journey it follows.")
+    visited_at: datetime = strawberry.field(description="When the client was seen, UTC.")
+    visited_at_local: str = strawberry.field(
+        description="When, in the clinic's time, 24-hour clock."
+    )
+    recovering_as_expected: bool = strawberry.field(description="Whether she recovers as expected.")
+    findings: str = strawberry.field(description="What was found.")
+    next_step: str = strawberry.field(
+        description="What is next (discharge, dressing, stay, the surgeon called)."
+    )
+
+
 ClientFileEntry = Annotated[
-    MedicalHistoryEntry | AllergyEntry | MedicationEntry | PregnancyStatusEntry | ServiceCardEntry,
+    MedicalHistoryEntry
+    | AllergyEntry
+    | MedicationEntry
+    | PregnancyStatusEntry
+    | ServiceCardEntry
+    | PostOpObservationEntry
+    | WardRoundEntry,
     strawberry.union("ClientFileEntry", description="An entry of any part of the client file."),
 ]
 
@@ -145,6 +206,8 @@ _TYPES: dict[EntryKind, type[FileEntryFields]] = {
     EntryKind.MEDICATION: MedicationEntry,
     EntryKind.PREGNANCY_STATUS: PregnancyStatusEntry,
     EntryKind.SERVICE_CARD: ServiceCardEntry,
+    EntryKind.POST_OP_OBSERVATION: PostOpObservationEntry,
+    EntryKind.WARD_ROUND: WardRoundEntry,
 }
 _DATES = ("treated_on", "since", "stated_on", "occurred_on")
 # Stored by value; shown as the enum.
@@ -152,7 +215,10 @@ _ENUMS: dict[tuple[EntryKind, str], type[Any]] = {
     (EntryKind.MEDICAL_HISTORY, "topic"): kinds.HistoryTopic,
     (EntryKind.ALLERGY, "severity"): kinds.AllergySeverity,
     (EntryKind.SERVICE_CARD, "section"): kinds.ServiceCardSection,
+    (EntryKind.POST_OP_OBSERVATION, "anaesthesia"): post_op.Anaesthesia,
 }
+# Moments of the ward's records: shown in UTC and, beside, in the clinic's time.
+_MOMENTS = ("observed_at", "visited_at")
 
 
 def _field_value(kind: EntryKind, name: str, value: Any) -> Any:
@@ -160,6 +226,12 @@ def _field_value(kind: EntryKind, name: str, value: Any) -> Any:
         return None
     if name in _DATES:
         return date.fromisoformat(value)
+    if name in _MOMENTS:
+        return datetime.fromisoformat(value)
+    if name == "journey_id":
+        return strawberry.ID(encode_id("Journey", value))
+    if name == "vitals":
+        return VitalSigns(**value)
     enum = _ENUMS.get((kind, name))
     return enum(value) if enum else value
 
@@ -176,6 +248,9 @@ def entry_view(row: ClientEntry, zone: ZoneInfo, state: EntryState) -> Any:
     """The typed entry for a stored row."""
     kind = EntryKind(row.kind)
     body = {name: _field_value(kind, name, value) for name, value in row.body.items()}
+    for name in _MOMENTS:
+        if isinstance(body.get(name), datetime):
+            body[f"{name}_local"] = local_time(body[name], zone)
     mark = state.mark
     entered_in_error = (
         EnteredInError(

@@ -94,7 +94,7 @@ DESCRIPTIONS = {
             "overrideContraindication reportComplication reportComplicationCall recordSurvey "
             "claimWarranty "
             "setAftercarePolicy reassignExpertReview recordFileDisclosure setRecordsCustodian "
-            "signSharingConsent withdrawSharingConsent"
+            "signSharingConsent withdrawSharingConsent recordPostOpObservation recordWardRound"
         )
     },
     # --- subscriptions --------------------------------------------------------------------

@@ -6,7 +6,14 @@ from __future__ import annotations
 import strawberry
 
 from schema.catalog import api as catalog_api
-from schema.clients import custodian, disclosures, file_corrections, file_export, file_mutations
+from schema.clients import (
+    custodian,
+    disclosures,
+    file_corrections,
+    file_export,
+    file_mutations,
+    post_op,
+)
 from schema.clients import identity as client_identity
 from schema.clients import mutations as client_mutations
 from schema.consents import sharing, sharing_withdrawal
@@ -38,6 +45,23 @@ class ClientFileMutations:
     add_service_card_entry = strawberry.mutation(
         resolver=file_mutations.add_service_card_entry,
         description="Staff who meet the client: a service-card entry.",
+    )
+    record_post_op_observation = strawberry.mutation(
+        resolver=post_op.record_post_op_observation,
+        description="Nurses and doctors: an observation in the ward after an operation "
+        "(seed 003: a round every 15 to 30 minutes, the vital signs hourly, after a general "
+        "anaesthesia flat and nothing by mouth for 6 hours): when, the vital signs with their "
+        "values, the observer being the caller. A surgery journey whose operation is done, "
+        "observed within 24 hours of its end; a journey takes 100. An entry of the client's "
+        "file (`Client.postOpObservations`), in her copy.",
+    )
+    record_ward_round = strawberry.mutation(
+        resolver=post_op.record_ward_round,
+        description="Doctors, and the doctor's assistant (a nurse's account): the ward round on "
+        'the day after an operation (seed 003: "医生/医助第二天须到病房去查看"): when, what was '
+        "found, whether she recovers as expected, what is next. A surgery journey whose "
+        "operation is done, seen on the next day of the clinic's calendar; a journey takes 4. "
+        "An entry of the client's file (`Client.wardRounds`), in her copy.",
     )
     amend_client_entry = strawberry.mutation(
         resolver=file_corrections.amend_client_entry,

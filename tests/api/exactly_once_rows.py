@@ -231,6 +231,8 @@ ROWS: dict[str, Row] = {
     "recordPregnancyStatus": Row(other("note")),
     "recordRefund": Row(other("reason")),
     "recordSurvey": Row(other("comment")),
+    "recordPostOpObservation": Row(other("note")),
+    "recordWardRound": Row(other("findings")),
     "registerClient": Row(other("fullName"), adds=MATCH_KEYS),
     "registerPartner": Row(other("name")),
     "reportComplication": Row(other("note"), adds=COMPLICATION),

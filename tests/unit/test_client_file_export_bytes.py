@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from domain.client_file.file_records import (
     ClientFile,
     ComplicationCall,
     Disclosure,
+    FileEntry,
     FollowUpComplication,
     PhotoConsentChange,
     PhotoTaken,
@@ -32,6 +34,7 @@ from domain.client_file.journey_records import (
     Handover,
     PreTreatmentCheck,
 )
+from domain.client_file.kinds import EntryKind
 from domain.client_file.money_records import Bill, BillConfirmation, BillLine, Payment, Refund
 from domain.store.client_file_export import READERS
 from tests.unit.test_client_file_export import _at, built_file
@@ -81,6 +84,7 @@ def every_part() -> ClientFile:
     )
     return dataclasses.replace(
         file,
+        entries=[*file.entries, *_ward(_at(20))],
         **_journey(),
         **_money(),
         consents=[consent, guardian],
@@ -117,6 +121,39 @@ def every_part() -> ClientFile:
             )
         ],
     )
+
+
+def _ward(operated: datetime) -> list[FileEntry]:
+    """The ward after the operation of journey j0 (seed 003): an observation an hour after it,
+    under a general anaesthesia, and the doctor's round the next day."""
+    observed = {
+        "journey_id": "j0",
+        "observed_at": (operated + timedelta(hours=1)).isoformat(),
+        "anaesthesia": "GENERAL",
+        "vitals": {
+            "systolic": 118,
+            "diastolic": 76,
+            "pulse": 72,
+            "respiratory_rate": 16,
+            "temperature_celsius": 36.8,
+            "oxygen_saturation": 98,
+        },
+        "lying_flat": True,
+        "nil_by_mouth": True,
+        "note": "dressing dry",
+    }
+    round_ = {
+        "journey_id": "j0",
+        "visited_at": (operated + timedelta(days=1)).isoformat(),
+        "recovering_as_expected": True,
+        "findings": "swelling as expected",
+        "next_step": "discharge, dressing on day 3",
+    }
+    at = operated + timedelta(hours=1, minutes=5)
+    return [
+        FileEntry("w1", EntryKind.POST_OP_OBSERVATION, observed, "acc-4", "NURSE", at),
+        FileEntry("w2", EntryKind.WARD_ROUND, round_, "acc-3", "EXPERT", at + timedelta(days=1)),
+    ]
 
 
 PLAN = {
