@@ -117,11 +117,12 @@ async def test_the_list_says_how_a_moved_task_is_paged_and_where_it_is_told(
     driver: JourneyDriver,
 ) -> None:
     # What an SPA reads of `myTasks` says a moved task may come again, by the same id, and that
-    # `tasksChanged`, subscribed first, tells of one moved behind the cursor
+    # `tasksChanged`, subscribed first and heard to start, tells of one moved behind the cursor
     data = await driver.api.run(DESCRIBED, driver.token(Role.FOLLOW_UP_STAFF))
     (field,) = [f for f in data["__type"]["fields"] if f["name"] == "myTasks"]
     described = field["description"]
-    for said in ("comes again on a later page", "same `id`", "behind `after`", "`tasksChanged`"):
+    told = "`tasksChanged(announceStart: true)`"
+    for said in ("comes again on a later page", "same `id`", "behind `after`", told, "STARTED"):
         assert said in described, (said, described)
     (after,) = [a for a in field["args"] if a["name"] == "after"]
     assert "moved since" in after["description"], after
