@@ -89,6 +89,10 @@ class ActionDetails:
     # the journey keeps both, whatever versions are published later.
     procedure_type_version_id: str | None = None
     follow_up_offsets: list[int] | None = None
+    # A refund before the treatment that corrects a payment taken in error (`recordRefund` with
+    # kind REVERSAL): the journey counts it and goes on. Left out (every refund recorded before
+    # it existed), the refund is the client withdrawing, and ends the journey as it always did.
+    corrects_a_payment: bool = False
 
 
 @dataclass

@@ -110,6 +110,9 @@ class JourneyRules:
     def has_payment(self) -> bool:
         return self.facts.paid_minor > 0
 
+    def corrects_a_payment(self) -> bool:
+        return self.details.corrects_a_payment
+
     def cleared_for_treatment(self) -> bool:
         """A recheck treats what was already consented and paid; anything else needs both now."""
         if self.is_recheck():

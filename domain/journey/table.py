@@ -166,13 +166,22 @@ TRANSITIONS: list[dict[str, Any]] = [
         "conditions": ["consents_complete"],
         "unless": ["treatment_started"],
     },
-    # Money given back before the treatment began ends the journey; after it, the refund is the
-    # bill's alone (a supervisor's) and the journey goes on.
+    # Money given back before the treatment began ends the journey (the client withdraws),
+    # unless it corrects a payment taken in error: the journey counts it and goes on. After the
+    # treatment began, the refund is the bill's alone (a supervisor's) and the journey goes on.
+    # (The ending first: a refund refused is told why by the first row's first reason.)
     {
         "trigger": "refund",
         "source": [S.PAYMENT, S.TREATMENT],
         "dest": S.REFUNDED,
         "conditions": ["has_payment"],
+        "unless": ["treatment_started", "corrects_a_payment"],
+    },
+    {
+        "trigger": "refund",
+        "source": [S.PAYMENT, S.TREATMENT],
+        "dest": None,
+        "conditions": ["has_payment", "corrects_a_payment"],
         "unless": ["treatment_started"],
     },
     {
@@ -332,6 +341,7 @@ CONDITION_REASONS: dict[str, str] = {
     "consents_complete": "no payment before the required consents are signed",
     "settles_bill": "the bill is not settled yet",
     "has_payment": "nothing has been paid to give back",
+    "corrects_a_payment": "the client withdraws: the journey ends",
     "bill_settled": "the bill is not settled yet",
     "cleared_for_treatment": "no treatment without signed consent and settled payment",
     "follow_up_is_due": "no follow-up is due",
@@ -343,6 +353,7 @@ UNLESS_REASONS: dict[str, str] = {
     "is_recheck": "a recheck goes straight to treatment",
     "treatment_started": "the treatment has already started",
     "withdraws_a_required_consent": "the treatment needs that consent",
+    "corrects_a_payment": "a correction of a payment: the journey goes on",
 }
 
 

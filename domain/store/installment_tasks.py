@@ -60,8 +60,11 @@ async def check_due(check: DueCheck) -> bool:
 async def owed_again(bill_id: str, refunded_at: datetime) -> list[int]:
     """After a refund of the bill's money, in the refund's transaction: each installment due by
     now that the bill no longer holds becomes a task, noted from the refund (or from its due
-    date, when the refund came just before it). The installments written, by number."""
+    date, when the refund came just before it). The installments written, by number. None for
+    a journey that ended before its treatment: the client withdrew and owes nothing more."""
     bill = await _held(bill_id)
+    if await ended_before_treatment([bill.journey_id]):
+        return []
     rows = await InstallmentDue.filter(bill_id=bill_id).order_by("seq")
     if not rows:
         return []

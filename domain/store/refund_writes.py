@@ -41,14 +41,17 @@ def too_many_refunds(refunds_so_far: int) -> str | None:
     )
 
 
-async def write_refund(refund_id: str, payment: Payment, minor: int, **row: Any) -> None:
+async def write_refund(
+    refund_id: str, payment: Payment, minor: int, *, corrects: bool = False, **row: Any
+) -> None:
     """Written once, and never beyond the payment nor its number of refunds: the payment's row
     is locked while the refunds so far are counted and summed (SELECT ... FOR UPDATE; SQLite
     writes one at a time). A refund
     after the treatment began that undoes its payment (REVERSAL) makes an installment already
     due owed again, in the same transaction; one given back as goodwill lowers what is due as
     much (`domain.money.standing`), and one before the treatment is the client withdrawing, who
-    owes nothing more."""
+    owes nothing more, unless it `corrects` a payment taken in error (the journey going on):
+    that one is owed again as after the treatment."""
     async with in_transaction() as connection:
         await Payment.filter(id=payment.id).select_for_update().using_db(connection).get()
         if await Refund.filter(id=refund_id).using_db(connection).exists():
@@ -63,5 +66,6 @@ async def write_refund(refund_id: str, payment: Payment, minor: int, **row: Any)
             raise TooManyRefunds(too_many)
         await Refund.create(using_db=connection, **row)
         undone = row.get("kind", DEFAULT_REFUND_KIND.value) == RefundKind.REVERSAL.value
-        if payment.bill_id is not None and not row["before_treatment"] and undone:
+        owed = not row["before_treatment"] or corrects
+        if payment.bill_id is not None and owed and undone:
             await owed_again(payment.bill_id, row["recorded_at"])

@@ -206,8 +206,13 @@ DESCRIPTIONS = {
     "PaymentMethod.FINANCING": "Through a financing company.",
     "RefundKind.REVERSAL": "The payment is undone, in part or in full (a card charged in "
     "error, a wrong amount corrected): what it paid is owed again, so `Bill.outstanding` rises "
-    "by it and an installment it paid that is already due is late again until paid. What a "
-    "refund sent without a kind is.",
+    "by it and an installment it paid that is already due is late again until paid. Before "
+    "the treatment a correction: the journey counts it and goes on. What a refund sent "
+    "without a kind is once the treatment began.",
+    "RefundKind.WITHDRAWAL": "The client withdraws before the treatment: what she is given "
+    "back may be part of what she paid, the rest kept (a forfeited deposit). The journey ends "
+    "as REFUNDED and she owes nothing more. Refused once the treatment began. What a refund "
+    "sent without a kind is before the treatment.",
     "RefundKind.GOODWILL": "Money the clinic gives back to a client after the treatment began "
     "(a satisfied-but-compensated client, a complaint settled): the bill no longer asks for it, "
     "so it lowers what is owed as much as what is held; `Bill.outstanding` does not rise and "

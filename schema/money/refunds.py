@@ -1,11 +1,14 @@
 """`recordRefund`: money given back, as a new entry beside the payment (never an edit).
 
-Before the treatment began a cashier may give money back, and an active journey then ends as
-REFUNDED (the journey's own action, so its validator decides as for any step); after the
-treatment began only a supervisor may, and the journey goes on. A journey that already ended
-before treatment (cancelled with a deposit paid) just gets the entry. Its `kind` says what the
-money given back means for the bill (`domain.money.refund_kinds`): a REVERSAL, the default, is
-owed again; GOODWILL, once the treatment began, is not asked for again.
+Before the treatment began a cashier may give money back, as the journey's own action (its
+validator decides as for any step): the client withdrawing (WITHDRAWAL, or no kind) ends an
+active journey as REFUNDED; a REVERSAL corrects a payment taken in error, and the journey counts
+it and goes on. After the treatment began only a supervisor may, and the journey goes on. A
+journey that already ended before treatment (cancelled with a deposit paid) just gets the
+entry. Its `kind` says what the money given back means for the bill
+(`domain.money.refund_kinds`): a REVERSAL is owed again; GOODWILL, once the treatment began, is
+not asked for again. Refunds of one journey take its turn (`domain.store.refund_turns`) from
+their checks to their row, so the journey and the books judge each on what the one before left.
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ from domain.money.hundredths import (
 )
 from domain.money.money import Money as MoneyValue
 from domain.money.money import MoneyError
-from domain.money.refund_kinds import DEFAULT_REFUND_KIND, RefundKind
+from domain.money.refund_kinds import DEFAULT_REFUND_KIND, RefundKind, kind_meant
 from domain.roles import Role
 from domain.store import records
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
 from domain.store.billing_reads import payment_minor
 from domain.store.models import Journey as JourneyRow
+from domain.store.refund_turns import refund_turn
 from domain.store.refund_writes import (
     MAX_REFUNDS_PER_PAYMENT,
     OverRefund,
@@ -85,11 +89,15 @@ class RecordRefundInput:
     reason: str = strawberry.field(description="Why (at most 500 characters).")
     kind: RefundKind | None = strawberry.field(
         default=None,
-        description="What the money given back means for the bill: REVERSAL (the default) "
-        "undoes the payment, and an installment it paid is owed again; GOODWILL, only once the "
-        "treatment began (else `ValidationFailed` on `kind`), is not asked for again "
-        "(`Bill.outstanding` does not rise, no installment falls late for it). Part of what "
-        "the key stands for: the same key with another kind is a `Conflict`.",
+        description="What the money given back means for the bill: REVERSAL undoes the "
+        "payment, and an installment it paid is owed again (before the treatment a correction: "
+        "the journey goes on); WITHDRAWAL, only before the treatment (else `ValidationFailed` "
+        "on `kind`), is the client withdrawing, part of what was paid given back or all of it, "
+        "and ends the journey as REFUNDED; GOODWILL, only once the treatment began (else "
+        "`ValidationFailed` on `kind`), is not asked for again (`Bill.outstanding` does not "
+        "rise, no installment falls late for it). None: WITHDRAWAL before the treatment, "
+        "REVERSAL after it. Part of what the key stands for: the same key with another kind "
+        "is a `Conflict`.",
     )
     idempotency_key: str | None = idempotency.key_field()
     # Sent before `kind` existed, a refund meant a REVERSAL: with it (or none), the digest of
@@ -102,7 +110,10 @@ class RecordRefundInput:
 @strawberry.type(description="The refund entry and the journey after it.")
 class RefundPayload:
     refund: Refund = strawberry.field(description="The new entry; the payment is unchanged.")
-    journey: Journey = strawberry.field(description="REFUNDED when given back before treatment.")
+    journey: Journey = strawberry.field(
+        description="REFUNDED when the client withdrew before the treatment; otherwise where it "
+        "was (a correction before the treatment, any refund after it)."
+    )
 
 
 RefundResult = Annotated[
@@ -151,8 +162,19 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     # claimed (`schema.journeys.steps_in_flight`); a refund before the treatment is its step.
     given: MoneyValue = amount
     return await step_on_journey(
-        info.context, payment.journey_id, lambda: _refund_counted(info, input, payment, given)
+        info.context, payment.journey_id, lambda: _refund_in_turn(info, input, payment, given)
     )
+
+
+async def _refund_in_turn(
+    info: Info[Context, None], input: RecordRefundInput, payment: PaymentRow, amount: MoneyValue
+) -> RefundResult:
+    """`_refund_counted` in the journey's turn: from its checks of what the payment has left,
+    through the journey's step, to its row (`domain.store.refund_turns`). Two corrections of
+    one payment sent at once both passed the checks, the journey took both steps, and the
+    second's row was refused: the journey counted as given back money the books still held."""
+    async with refund_turn(payment.journey_id):
+        return await _refund_counted(info, input, payment, amount)
 
 
 async def _refund_counted(
@@ -181,12 +203,17 @@ async def _refund_counted(
     journey = await JourneyRow.get(id=payment.journey_id)
     facts = facts_from_json(journey.facts)
     before_treatment = not facts.treatment_started
+    kind = kind_meant(input.kind, treatment_started=facts.treatment_started)
+    # A correction on a journey going on; one that ended (cancelled) just gets the entry.
+    active = not Stage(journey.stage).is_terminal
+    corrects = before_treatment and active and kind is RefundKind.REVERSAL
 
     async def write(_: object = None) -> None:
         await write_refund(
             refund_id,
             payment,
             amount.minor,
+            corrects=corrects,
             id=refund_id,
             clinic_id=payment.clinic_id,
             payment_id=payment.id,
@@ -197,7 +224,7 @@ async def _refund_counted(
             currency=amount.currency,
             reason=input.reason,
             before_treatment=before_treatment,
-            kind=(input.kind or DEFAULT_REFUND_KIND).value,
+            kind=kind.value,
             recorded_by=claims.account_id,
             recorded_role=claims.role.value,
             recorded_at=datetime.now(UTC),
@@ -229,7 +256,9 @@ async def _refund_counted(
         counted = _in_the_journeys_unit(facts, amount)
         if counted is None:
             return invalid([FieldProblem("amount.amount", FINER_THAN_HUNDREDTHS)])
-        details = ActionDetails(amount_minor=counted, currency=amount.currency)
+        details = ActionDetails(
+            amount_minor=counted, currency=amount.currency, corrects_a_payment=corrects
+        )
         outcome = await run_action(
             info,
             action,
@@ -288,7 +317,11 @@ async def _journey_refund_being_written(journey: JourneyRow) -> bool:
     ended_at = facts_from_json(journey.facts).stage_entered_at
     if ended_at is None or datetime.now(UTC) - ended_at > JOURNEY_REFUND_WRITTEN_WITHIN:
         return False
-    return not await RefundRow.exists(journey_id=journey.id, before_treatment=True)
+    # A correction's row before it does not count: it left the journey going on.
+    corrections = RefundKind.REVERSAL.value
+    return not await RefundRow.exists(
+        journey_id=journey.id, before_treatment=True, kind__not=corrections
+    )
 
 
 async def _own_step_ended_it(
@@ -309,9 +342,13 @@ async def _own_step_ended_it(
 
 
 TAKEN_FIRST = "another refund of this payment was recorded first"
+WITHDRAWAL_BEFORE_TREATMENT = (
+    "a client withdraws before the treatment; once it began, money given back is a REVERSAL or "
+    "GOODWILL"
+)
 GOODWILL_AFTER_TREATMENT = (
-    "GOODWILL is given back once the treatment began; before it, money given back undoes the "
-    "payment (REVERSAL)"
+    "GOODWILL is given back once the treatment began; before it, the client withdraws "
+    "(WITHDRAWAL) or a payment is corrected (REVERSAL)"
 )
 
 
@@ -351,6 +388,8 @@ async def _refusal(
     started = facts_from_json(journey.facts).treatment_started
     if kind is RefundKind.GOODWILL and not started:
         problems.append(FieldProblem("kind", GOODWILL_AFTER_TREATMENT))
+    if kind is RefundKind.WITHDRAWAL and started:
+        problems.append(FieldProblem("kind", WITHDRAWAL_BEFORE_TREATMENT))
     if problems:
         return invalid(problems)
     if started and role is not Role.SUPERVISOR:

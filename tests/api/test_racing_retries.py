@@ -218,20 +218,36 @@ async def test_a_refund_racing_the_journeys_own_refund_waits_for_its_row(
         money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=new_key())
     )
     await asyncio.wait_for(reached.wait(), timeout=WAIT)
-    # When a second cashier refunds the same deposit meanwhile
-    key = new_key()
-    second = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
-    # Then it is told to try again, and so is its retry while the first is still being written
-    assert second["__typename"] == "Conflict", second
-    retried = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
-    assert retried["__typename"] == "Conflict", retried
-    # And the first refund is recorded as its journey ended it
+    # When a second cashier refunds the same deposit meanwhile, and it has asked for the
+    # journey's turn (the first holds it)
+    asked = _turns_asked(monkeypatch)
+    second = asyncio.create_task(
+        money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=new_key())
+    )
+    await asyncio.wait_for(asked.wait(), timeout=WAIT)
     release.set()
+    # Then the first refund is recorded as its journey ended it
     assert (await asyncio.wait_for(first, timeout=WAIT))["__typename"] == "RefundPayload"
-    # And tried again, it hears there is nothing left: the deposit went back once
-    again = await money_call(driver, RECORD_REFUND, Role.CASHIER, **refund, idempotencyKey=key)
-    assert again["__typename"] == "ValidationFailed", again
+    # And the second, judged once the first's row was written, hears there is nothing left:
+    # the deposit went back once
+    refused = await asyncio.wait_for(second, timeout=WAIT)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [
+        {"field": "amount.amount", "message": "at most 0.00 is left to refund"}
+    ], refused
     assert await Refund.filter(payment_id=decode_id(paid, "Payment")).count() == 1
+
+
+def _turns_asked(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Set when a refund asks for its journey's turn (`refund_turns.refund_turn`) from now on."""
+    turn, asked = refunds.refund_turn, asyncio.Event()
+
+    def asking(journey_id: str) -> Any:
+        asked.set()
+        return turn(journey_id)
+
+    monkeypatch.setattr(refunds, "refund_turn", asking)
+    return asked
 
 
 async def test_a_refund_whose_entry_was_lost_after_its_step_is_written_on_retry(

@@ -29,7 +29,9 @@ from domain.journey.stages import ConsentKind, FollowUpOutcome, PaymentKind, Vis
 from domain.journey.table import Action
 from domain.store.db import apply_migrations, close_db, init_db
 from tests.support import (
+    CASHIER,
     CONSULTANT,
+    CURRENCY,
     EXPERT,
     NURSE,
     SUPERVISOR,
@@ -157,12 +159,30 @@ async def photo_withdrawn(client: Client, env: WorkflowEnvironment) -> Handle:
     return handle
 
 
+async def refunded_before_treatment(client: Client, env: WorkflowEnvironment) -> Handle:
+    """A deposit of 600.00 on a plan of 2400.00, and 100.00 of it given back before the
+    treatment. Recorded before a refund could correct a payment (its details carried no such
+    thing): it ended REFUNDED, and a run of that time must replay so."""
+    start = journey_start()
+    start.journey_id = "journey-replay-refunded-before-treatment"
+    handle = await begin(client, start, TASK_QUEUE)
+    await act(handle, assign())
+    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+    await act(handle, ask_expert())
+    await act(handle, approve())
+    await act(handle, consent(by=NURSE))
+    await act(handle, pay(60_000, PaymentKind.DEPOSIT))
+    await act(handle, request(Action.REFUND, CASHIER, amount_minor=10_000, currency=CURRENCY))
+    return handle
+
+
 SCENARIOS: dict[str, Scenario] = {
     "first_visit": first_visit,
     "recheck": recheck,
     "stuck_then_refused": stuck_then_refused,
     "started_today": started_today,
     "photo_withdrawn": photo_withdrawn,
+    "refunded_before_treatment": refunded_before_treatment,
 }
 
 
@@ -191,9 +211,10 @@ async def record(env: WorkflowEnvironment, names: Sequence[str]) -> list[Path]:
 
 
 # Recorded by the code before a change that today's code no longer takes in new runs: today's
-# code would record something else (`photo_withdrawn`: the journey would not end), so it is
+# code would record something else (`photo_withdrawn`: the journey would not end;
+# `refunded_before_treatment`: its refund's details would say it corrects no payment), so it is
 # never recorded again, not even by a run of every scenario.
-RECORDED_BY_OLDER_CODE = frozenset({"photo_withdrawn"})
+RECORDED_BY_OLDER_CODE = frozenset({"photo_withdrawn", "refunded_before_treatment"})
 
 
 async def main(names: Sequence[str]) -> None:
