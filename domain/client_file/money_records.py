@@ -95,6 +95,6 @@ class Refund:
     by: str
     author_role: str
     at: datetime
-    # REVERSAL: her payment undone, owed again; GOODWILL: given back, not asked for again
-    # (`domain.money.refund_kinds`).
+    # REVERSAL: her payment undone, owed again; GOODWILL: given back, not asked for again;
+    # WITHDRAWAL: she withdrew before the treatment (`domain.money.refund_kinds`).
     kind: str = "REVERSAL"

@@ -82,7 +82,8 @@ class Refund:
     reason: str = strawberry.field(description="Why.")
     before_treatment: bool = strawberry.field(description="Given back before treatment began.")
     kind: RefundKind = strawberry.field(
-        description="What it means for the bill: a REVERSAL is owed again, GOODWILL is not."
+        description="What it means for the bill: a REVERSAL is owed again, GOODWILL is not; "
+        "a WITHDRAWAL ended the journey before the treatment, and nothing more is owed."
     )
     recorded_by: str = strawberry.field(description="Raw account id of who gave it back.")
     recorded_at: datetime = strawberry.field(description="When, in UTC.")
