@@ -34,7 +34,7 @@ from domain.money.hundredths import (
 )
 from domain.money.money import Money as MoneyValue
 from domain.money.money import MoneyError
-from domain.money.refund_kinds import DEFAULT_REFUND_KIND, RefundKind, kind_meant
+from domain.money.refund_kinds import RefundKind, kind_meant
 from domain.roles import Role
 from domain.store import records
 from domain.store.billing import Payment as PaymentRow
@@ -100,11 +100,10 @@ class RecordRefundInput:
         "is a `Conflict`.",
     )
     idempotency_key: str | None = idempotency.key_field()
-    # Sent before `kind` existed, a refund meant a REVERSAL: with it (or none), the digest of
-    # its key is as it was then (`domain.idempotency.LEFT_OUT_AT`).
-    digest_leaves_out: ClassVar[dict[str, tuple[str | None, ...]]] = {
-        "kind": (None, DEFAULT_REFUND_KIND.value)
-    }
+    # A key claimed before `kind` existed digested a refund without one: sent with none, the
+    # digest is as it was then (`domain.idempotency.LEFT_OUT_AT`). Any kind named is part of it,
+    # REVERSAL too: before the treatment none means WITHDRAWAL, so the two are other requests.
+    digest_leaves_out: ClassVar[dict[str, tuple[str | None, ...]]] = {"kind": (None,)}
 
 
 @strawberry.type(description="The refund entry and the journey after it.")

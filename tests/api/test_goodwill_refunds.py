@@ -101,11 +101,15 @@ async def test_the_kind_is_part_of_what_the_key_stands_for(fresh_clinic: Clinic)
     first = await money_call(driver, GIVE_BACK, Role.SUPERVISOR, idempotencyKey=key, **refund)
     assert first["__typename"] == "RefundPayload", first
     assert first["refund"]["kind"] == "REVERSAL"
-    # When it is sent again under the key as a REVERSAL, it is the same request: answered so
-    same = await money_call(
+    # When it is sent again under the key, it is answered as the first time
+    same = await money_call(driver, GIVE_BACK, Role.SUPERVISOR, idempotencyKey=key, **refund)
+    assert same == first
+    # When it is sent under the key as a REVERSAL, it is another request (before the treatment
+    # no kind is a WITHDRAWAL): a Conflict
+    named = await money_call(
         driver, GIVE_BACK, Role.SUPERVISOR, idempotencyKey=key, kind="REVERSAL", **refund
     )
-    assert same == first
+    assert named["__typename"] == "Conflict", named
     # When it is sent under the key as GOODWILL, it is another request: a Conflict
     other = await money_call(
         driver, GIVE_BACK, Role.SUPERVISOR, idempotencyKey=key, kind="GOODWILL", **refund
