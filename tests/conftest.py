@@ -17,6 +17,8 @@ import pytest
 
 from domain.store.db import apply_migrations, close_db, init_db
 
+pytest_plugins = ["tests.exit_bound"]
+
 
 def _explicit_url() -> str | None:
     return os.environ.get("GLOWPATH_TEST_DATABASE_URL", "").strip() or None
