@@ -21,6 +21,14 @@ PERFORMED_BY: dict[ProcedureCategory, frozenset[Role]] = {
     ProcedureCategory.ENERGY_DEVICES: frozenset({Role.EXPERT, Role.NURSE}),
     ProcedureCategory.SURGERY: frozenset({Role.EXPERT}),
 }
+# Who may hand a client over after a treatment of each category (any who treats, unless named
+# here): the treating doctor tells the consultant the treatment has ended and assesses its effect
+# (seed 002 9.1, "由治疗医生通知咨询师治疗结束,并对治疗效果进行简单评估"), and after an operation
+# the doctor gives the post-operative orders (seed 003, "医生/医助下术后医嘱"): a surgery's
+# handover is a doctor's.
+HANDED_OVER_BY: dict[ProcedureCategory, frozenset[Role]] = {
+    ProcedureCategory.SURGERY: frozenset({Role.EXPERT}),
+}
 # A category whose treatment is given under anesthesia: its plan carries the anesthesia, and so
 # the anesthesia consent (seed 003's surgical flow: the anesthetist's talk and the signed
 # anesthesia consent come before every operation).
@@ -39,6 +47,14 @@ def counts_on(code: str, completed_on: date, treatment_day: date) -> bool:
     """Whether a completion of `code` made on `completed_on` (the clinic's calendar) counts for
     a treatment on `treatment_day`."""
     return code not in ON_THE_DAY or completed_on == treatment_day
+
+
+def handover_problem(category: ProcedureCategory | None, role: Role) -> str | None:
+    """Why staff of `role` may not hand over a treatment of `category`; None when they may."""
+    allowed = HANDED_OVER_BY.get(category) if category is not None else None
+    if allowed is None or role in allowed:
+        return None
+    return "a surgery is handed over by a doctor (expert)"
 
 
 def may_complete(code: str, role: Role) -> bool:

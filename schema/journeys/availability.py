@@ -12,17 +12,21 @@ consent is in force, WITHDRAW_CONSENT is offered (`domain.consent.after_journey`
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from strawberry.types import Info
 
 from domain.consent.after_journey import in_force_after_journey, may_offer_withdrawal
 from domain.journey.access import TAKEN_AFTER_MISSED_RELEASE, Availability, available_actions
 from domain.journey.codec import facts_from_json
-from domain.journey.facts import JourneyFacts
+from domain.journey.facts import Actor, JourneyFacts
 from domain.journey.stages import ConsentKind
 from domain.journey.table import ROLES, Action
+from domain.procedures.checklist import HANDED_OVER_BY, handover_problem
 from domain.store.day_end_releases import waiting_for_consultant
 from domain.store.models import Journey as JourneyRow
 from schema.context import Context
+from schema.procedures.journey_type import journey_procedure
 
 # The roles that may take any action the API takes after sending a missed release.
 _TAKERS_AFTER_RELEASE = frozenset(role for a in TAKEN_AFTER_MISSED_RELEASE for role in ROLES[a])
@@ -56,7 +60,32 @@ async def viewer_availability(info: Info[Context, None], row: JourneyRow) -> lis
     facts = facts_from_json(row.facts)
     missed = await _missed_release(info, row, facts)
     outliving = await _outliving_consent(info, row, facts)
-    return available_actions(facts, actor, missed_release=missed, outliving_consent=outliving)
+    offered = available_actions(facts, actor, missed_release=missed, outliving_consent=outliving)
+    return await _handed_over_by_role(info, row, actor, offered)
+
+
+async def _handed_over_by_role(
+    info: Info[Context, None],
+    row: JourneyRow,
+    actor: Actor,
+    offered: list[Availability],
+) -> list[Availability]:
+    """HAND_OVER refused, as `handOver` refuses it, to a role that may not hand over the
+    journey's treatment (a surgery: the doctor's). The type is read only where HAND_OVER would
+    be offered to a role some category refuses, in one batch per request."""
+    offered_now = any(a.action is Action.HAND_OVER and a.allowed for a in offered)
+    if not offered_now or all(actor.role in roles for roles in HANDED_OVER_BY.values()):
+        return offered
+    procedure = await journey_procedure(row, info.context.loaders)
+    problem = handover_problem(procedure.content.category if procedure else None, actor.role)
+    if problem is None:
+        return offered
+    return [
+        replace(a, allowed=False, reason=problem)
+        if a.action is Action.HAND_OVER and a.allowed
+        else a
+        for a in offered
+    ]
 
 
 async def allowed_actions(info: Info[Context, None], row: JourneyRow) -> list[Action]:

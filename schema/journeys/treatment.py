@@ -12,13 +12,14 @@ from domain.aftercare.recheck_booking import recheck_problems
 from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
-from domain.procedures.checklist import PERFORMED_BY
+from domain.procedures.checklist import PERFORMED_BY, handover_problem
 from domain.roles import Role
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
 from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.context import Context
+from schema.errors import not_authorized
 from schema.ids import decode_id
 from schema.journeys.actions import (
     JourneyOutcome,
@@ -238,7 +239,27 @@ async def complete_treatment(
     )
 
 
+async def _handover_refusal(
+    info: Info[Context, None], input: HandOverInput
+) -> JourneyOutcome | None:
+    """NotAuthorized when the caller's role may not hand over a treatment of the journey's
+    category (a surgery: the doctor's); a retry of a handover that went through is answered as
+    it was."""
+    actor = info.context.actor
+    row = await load_visible_journey(info, input.journey_id) if actor is not None else None
+    if actor is None or row is None:
+        return None
+    procedure = await journey_procedure(row)
+    problem = handover_problem(procedure.content.category if procedure else None, actor.role)
+    if problem is None:
+        return None
+    return await step_refusal(info, input, not_authorized(problem))
+
+
 async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyResult:
+    refused = await _handover_refusal(info, input)
+    if refused is not None:
+        return refused
     problems: list[FieldProblem] = check_text("aftercare", input.aftercare, required=True)
     problems += course_problems(input.course, input.course_note)
     problems += await discomfort_problems(info, input.journey_id, input.discomfort)

@@ -56,7 +56,11 @@ class JourneyMutations:
     override_contraindication = _action(catalog_api.override_contraindication, "")
     start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")
     complete_treatment = _action(treatment.complete_treatment, "What was done, products and lots.")
-    hand_over = _action(treatment.hand_over, "Aftercare and discomfort notes; follow-ups begin.")
+    hand_over = _action(
+        treatment.hand_over,
+        "Aftercare and discomfort notes; follow-ups begin. An expert's or a nurse's; a "
+        "surgery's, a doctor's (an expert: NotAuthorized for a nurse).",
+    )
     complete_follow_up = _action(aftercare.complete_follow_up, "Record a follow-up call.")
     close_follow_ups = _action(aftercare.close_follow_ups, "Supervisor: close open follow-ups.")
     cancel_journey = _action(intake.cancel_journey, "Cancelled by the clinic or declined.")
