@@ -29,6 +29,10 @@ PERFORMED_BY: dict[ProcedureCategory, frozenset[Role]] = {
 HANDED_OVER_BY: dict[ProcedureCategory, frozenset[Role]] = {
     ProcedureCategory.SURGERY: frozenset({Role.EXPERT}),
 }
+# Items completed by a photo on file, not by a tick: the photo stage of the journey's that must
+# have been uploaded first (seed 003's ward preparation and operating room both take the photos,
+# "洁面、拍照"; a tick said they were taken while the file held none).
+SHOWN_BY_PHOTO: dict[str, str] = {"preop_photos": "BEFORE"}
 # A category whose treatment is given under anesthesia: its plan carries the anesthesia, and so
 # the anesthesia consent (seed 003's surgical flow: the anesthetist's talk and the signed
 # anesthesia consent come before every operation).

@@ -20,9 +20,10 @@ from domain import errors as domain_errors
 from domain.errors import FieldProblem
 from domain.journey.codec import facts_from_json
 from domain.journey.stages import Stage
-from domain.procedures.checklist import may_complete, result_problem
+from domain.procedures.checklist import SHOWN_BY_PHOTO, may_complete, result_problem
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
+from domain.store.photos import Photo
 from domain.store.procedures import ChecklistCompletion
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -51,7 +52,10 @@ RESULT_LIMIT = 2000
 @strawberry.input(description="A pre-treatment check done, with its result where it needs one.")
 class CompleteChecklistItemInput:
     journey_id: strawberry.ID = strawberry.field(description="The journey.")
-    item_code: str = strawberry.field(description="The item's code in the journey's checklist.")
+    item_code: str = strawberry.field(
+        description="The item's code in the journey's checklist. `preop_photos` is completed "
+        "only once the journey's BEFORE photo is uploaded (`uploadPhoto`)."
+    )
     result: str | None = strawberry.field(
         default=None, description="The result (a lab's finding, the assessment); up to 2000."
     )
@@ -119,6 +123,10 @@ async def complete_checklist_item(
     why = result_problem(item, input.result)
     if why is not None:
         return invalid([FieldProblem("itemCode" if item is None else "result", why)])
+    photo_stage = SHOWN_BY_PHOTO.get(input.item_code)
+    if not written and photo_stage and not await Photo.exists(journey_id=row.id, stage=photo_stage):
+        why = f"upload the journey's {photo_stage} photo first (uploadPhoto)"
+        return invalid([FieldProblem("itemCode", why)])
     try:
         await ChecklistCompletion.create(
             id=row_id,

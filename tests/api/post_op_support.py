@@ -17,10 +17,10 @@ from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver
 from tests.api.harness import TEST_CLINIC_ZONE
 from tests.api.procedure_support import (
-    COMPLETE_ITEM,
     START,
     SURGICAL_CHECKLIST,
     SURGICAL_PHOTOS,
+    complete_items,
     run,
     set_type,
     type_input,
@@ -93,11 +93,7 @@ async def surgery_under_way(clinic: JourneyDriver) -> str:
     }
     await clinic.ok(documents.SIGN_CONSENT, Role.EXPERT, journeyId=jid, **anaesthesia)
     await clinic.pay(jid)
-    for item in SURGICAL_CHECKLIST:
-        result = {"result": "normal"} if item.get("needsResult") else {}
-        input = {"journeyId": jid, "itemCode": item["code"], **result}
-        done = await run(clinic, COMPLETE_ITEM, Role.EXPERT, input=input)
-        assert done["__typename"] == "ChecklistItemPayload", done
+    await complete_items(clinic, jid, SURGICAL_CHECKLIST)
     started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
     assert started["journey"]["stage"] == "TREATMENT", started
     return jid

@@ -9,9 +9,12 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from domain.procedures.checklist import SHOWN_BY_PHOTO
 from domain.roles import Role
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver
+from tests.api.photo_support import new_key, set_consent, upload
+from tests.images import png
 
 ERRORS = "... on UserError { code message } ... on ValidationFailed { problems { field message } }"
 SET_TYPE = (
@@ -187,3 +190,27 @@ def squeeze(text: str) -> str:
 def pdf_text(pdf_base64: str) -> str:
     reader = PdfReader(io.BytesIO(base64.b64decode(pdf_base64)))
     return "".join(page.extract_text() for page in reader.pages)
+
+
+async def upload_before_photo(clinic: JourneyDriver, jid: str) -> None:
+    """The journey's BEFORE photo on file (its client gives CLINICAL_RECORD photos first)."""
+    client = (await run(clinic, JOURNEY, Role.SUPERVISOR, id=jid))["client"]["id"]
+    await set_consent(clinic, client, "CLINICAL_RECORD", True)
+    uploaded = await upload(
+        clinic, Role.NURSE, png(), clientId=client, journeyId=jid, idempotencyKey=new_key()
+    )
+    assert uploaded["__typename"] == "PhotoPayload", uploaded
+
+
+async def complete_items(
+    clinic: JourneyDriver, jid: str, items: list[dict[str, Any]], role: Role = Role.EXPERT
+) -> None:
+    """Completes each item (a result where it needs one), the photos an item stands for
+    uploaded first."""
+    if any(item["code"] in SHOWN_BY_PHOTO for item in items):
+        await upload_before_photo(clinic, jid)
+    for item in items:
+        result = {"result": "normal"} if item.get("needsResult") else {}
+        input = {"journeyId": jid, "itemCode": item["code"], **result}
+        done = await run(clinic, COMPLETE_ITEM, role, input=input)
+        assert done["__typename"] == "ChecklistItemPayload", done

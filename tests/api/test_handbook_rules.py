@@ -40,6 +40,7 @@ from tests.api.procedure_support import (
     SURGICAL_CHECKLIST,
     SURGICAL_PHOTOS,
     approved_for_a_type,
+    complete_items,
     run,
     set_type,
     type_input,
@@ -127,15 +128,7 @@ async def test_a_surgery_is_recorded_as_performed_by_a_doctor_not_a_nurse(
     await clinic.sign_consent(jid)
     await clinic.ok(documents.SIGN_CONSENT, Role.EXPERT, journeyId=jid, **ANESTHESIA_CONSENT)
     await clinic.pay(jid)
-    for item in SURGICAL_CHECKLIST:
-        result = {"result": "normal"} if item.get("needsResult") else {}
-        done = await run(
-            clinic,
-            COMPLETE_ITEM,
-            Role.EXPERT,
-            input={"journeyId": jid, "itemCode": item["code"], **result},
-        )
-        assert done["__typename"] == "ChecklistItemPayload", done
+    await complete_items(clinic, jid, SURGICAL_CHECKLIST)
     await clinic.ok(documents.START_TREATMENT, Role.NURSE, journeyId=jid)
     record = {
         "journeyId": jid,

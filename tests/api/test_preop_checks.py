@@ -2,6 +2,7 @@
 the code before its rule):
 - a surgery's general examination (the psychological state, heart, liver and kidneys), vital
   signs with their values, and bladder and bowels emptied before the operation (seed 003);
+- the photos before an operation are a photo on file, not a tick (seed 003);
 - the client's education before any treatment, skin care too (seed 002 4.1);
 - the treating doctor's word on how the treatment went, kept with the handover (seed 003 9.1,
   seed 002 4.3).
@@ -15,16 +16,19 @@ from typing import Any
 
 from domain.roles import Role
 from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver
+from tests.api.flow import PLAN, JourneyDriver, new_key
 from tests.api.procedure_support import (
     COMPLETE_ITEM,
+    JOURNEY,
     SET_TYPE,
     START,
     SURGICAL_CHECKLIST,
     SURGICAL_PHOTOS,
+    complete_items,
     run,
     set_type,
     type_input,
+    upload_before_photo,
 )
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -56,15 +60,7 @@ async def _approved(clinic: JourneyDriver, type_key: str, **plan: Any) -> str:
 
 
 async def _complete(clinic: JourneyDriver, jid: str, items: list[dict[str, Any]]) -> None:
-    for item in items:
-        result = {"result": "normal"} if item.get("needsResult") else {}
-        done = await run(
-            clinic,
-            COMPLETE_ITEM,
-            Role.EXPERT,
-            input={"journeyId": jid, "itemCode": item["code"], **result},
-        )
-        assert done["__typename"] == "ChecklistItemPayload", done
+    await complete_items(clinic, jid, items)
 
 
 async def test_a_surgery_waits_for_the_general_examination_vital_signs_and_an_empty_bladder(
@@ -176,3 +172,34 @@ _NOTES = {
     "selfCare": "cold compress",
     "activities": "no sauna for a week",
 }
+
+
+async def test_the_photos_before_an_operation_are_done_only_by_a_photo_on_file(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a surgery's journey, consented and paid, whose client has no photo on file
+    clinic = await fresh_clinic()
+    type_key = f"bleph-{uuid.uuid4().hex[:6]}"
+    photos = SURGICAL_PHOTOS
+    surgery = type_input(
+        type_key, category="SURGERY", checklist=SURGICAL_CHECKLIST, photoSchedule=photos
+    )
+    await set_type(clinic, surgery)
+    jid = await _approved(clinic, type_key, requiresAnesthesia=True)
+    # When the nurse ticks the photos before the operation
+    ticked = {"journeyId": jid, "itemCode": "preop_photos", "idempotencyKey": new_key()}
+    refused = await run(clinic, COMPLETE_ITEM, Role.NURSE, input=ticked)
+    # Then it is refused, naming the photo to upload, and the item stays open
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["problems"] == [
+        {"field": "itemCode", "message": "upload the journey's BEFORE photo first (uploadPhoto)"}
+    ]
+    seen = await run(clinic, JOURNEY, Role.NURSE, id=jid)
+    (item,) = [i for i in seen["checklist"] if i["code"] == "preop_photos"]
+    assert item["done"] is False
+    # And once the BEFORE photo is uploaded, the same item is completed
+    await upload_before_photo(clinic, jid)
+    done = await run(
+        clinic, COMPLETE_ITEM, Role.NURSE, input={**ticked, "idempotencyKey": new_key()}
+    )
+    assert done["__typename"] == "ChecklistItemPayload", done
