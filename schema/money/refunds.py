@@ -11,120 +11,50 @@ not asked for again. Refunds of one journey take its turn (`domain.store.refund_
 their checks to their row, so the journey and the books judge each on what the one before left.
 """
 
-from __future__ import annotations
-
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, ClassVar
+from datetime import UTC, datetime
 
-import strawberry
 from strawberry.types import Info
 
 from domain.errors import ErrorCode, FieldProblem
 from domain.journey.codec import facts_from_json
-from domain.journey.facts import ActionDetails, JourneyFacts
+from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage
 from domain.journey.table import Action
-from domain.money.hundredths import (
-    FINER_THAN_HUNDREDTHS,
-    as_hundredths,
-    hundredths_problem,
-)
+from domain.money.hundredths import FINER_THAN_HUNDREDTHS, hundredths_problem
 from domain.money.money import Money as MoneyValue
-from domain.money.money import MoneyError
 from domain.money.refund_kinds import RefundKind, kind_meant
-from domain.roles import Role
 from domain.store import records
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
-from domain.store.billing_reads import payment_minor
 from domain.store.models import Journey as JourneyRow
 from domain.store.refund_turns import refund_turn
-from domain.store.refund_writes import (
-    MAX_REFUNDS_PER_PAYMENT,
-    OverRefund,
-    TooManyRefunds,
-    too_many_refunds,
-    write_refund,
-)
+from domain.store.refund_writes import OverRefund, TooManyRefunds, write_refund
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.catalog.types import ContraindicationFound
 from schema.context import Context
-from schema.errors import (
-    Conflict,
-    NotAuthorized,
-    NotFound,
-    TransitionNotAllowed,
-    Unavailable,
-    ValidationFailed,
-    not_authorized,
-    not_found,
-)
+from schema.errors import Conflict, ValidationFailed, not_authorized, not_found
 from schema.ids import decode_id, encode_id
-from schema.journeys.actions import JourneyPayload, ran_on, run_action
+from schema.journeys.actions import JourneyPayload, run_action
 from schema.journeys.steps_in_flight import step_on_journey
 from schema.journeys.types import Journey
 from schema.money.bill_types import PAYMENT_ID_TYPE, Refund
 from schema.money.common import billing_settings, invalid, read_money
-from schema.money.types import MoneyInput
+from schema.money.refund_checks import (
+    TAKEN_FIRST,
+    ended_since,
+    in_the_journeys_unit,
+    journey_refund_being_written,
+    own_step_ended_it,
+    refund_refusal,
+)
+from schema.money.refund_types import RecordRefundInput, RefundPayload, RefundResult
 from schema.text import check_text
-from schema.update_ids import update_taken
 
 log = logging.getLogger(__name__)
-
-
-@strawberry.input(description="Money given back against one payment.")
-class RecordRefundInput:
-    payment_id: strawberry.ID = strawberry.field(
-        description=f"The payment (`Payment.id`); one given back {MAX_REFUNDS_PER_PAYMENT} "
-        "times already takes no more (`ValidationFailed` on `paymentId`)."
-    )
-    amount: MoneyInput = strawberry.field(
-        description="In the payment's currency; at most what the payment has left. A payment "
-        "without a bill is given back to two decimal places at most, as it was taken."
-    )
-    reason: str = strawberry.field(description="Why (at most 500 characters).")
-    kind: RefundKind | None = strawberry.field(
-        default=None,
-        description="What the money given back means for the bill: REVERSAL undoes the "
-        "payment, and an installment it paid is owed again (before the treatment a correction: "
-        "the journey goes on); WITHDRAWAL, only before the treatment (else `ValidationFailed` "
-        "on `kind`), is the client withdrawing, part of what was paid given back or all of it, "
-        "and ends the journey as REFUNDED; GOODWILL, only once the treatment began (else "
-        "`ValidationFailed` on `kind`), is not asked for again (`Bill.outstanding` does not "
-        "rise, no installment falls late for it). None: WITHDRAWAL before the treatment, "
-        "REVERSAL after it. Part of what the key stands for: the same key with another kind "
-        "is a `Conflict`.",
-    )
-    idempotency_key: str | None = idempotency.key_field()
-    # A key claimed before `kind` existed digested a refund without one: sent with none, the
-    # digest is as it was then (`domain.idempotency.LEFT_OUT_AT`). Any kind named is part of it,
-    # REVERSAL too: before the treatment none means WITHDRAWAL, so the two are other requests.
-    digest_leaves_out: ClassVar[dict[str, tuple[str | None, ...]]] = {"kind": (None,)}
-
-
-@strawberry.type(description="The refund entry and the journey after it.")
-class RefundPayload:
-    refund: Refund = strawberry.field(description="The new entry; the payment is unchanged.")
-    journey: Journey = strawberry.field(
-        description="REFUNDED when the client withdrew before the treatment; otherwise where it "
-        "was (a correction before the treatment, any refund after it)."
-    )
-
-
-RefundResult = Annotated[
-    RefundPayload
-    | TransitionNotAllowed
-    | NotAuthorized
-    | ValidationFailed
-    | NotFound
-    | Conflict
-    | Unavailable,
-    strawberry.union("RefundResult", description="Given back, or why not."),
-]
 
 
 async def _payload(refund_id: str, locale: str) -> RefundPayload | ValidationFailed:
@@ -196,7 +126,7 @@ async def _refund_counted(
         # there was one) and lost its answer: answer it, not count it against itself.
         await idempotency.settle(claims.account_id, input, refund_id)
         return await _payload(refund_id, locale)
-    refusal = await _refusal(payment, amount, claims.role, input.kind)
+    refusal = await refund_refusal(payment, amount, claims.role, input.kind)
     if refusal is not None:
         return refusal
     journey = await JourneyRow.get(id=payment.journey_id)
@@ -231,7 +161,7 @@ async def _refund_counted(
         note_write(info, payment.client_id)
 
     async def written_after_the_step(_: object, _ledger: object) -> None:
-        # Other refunds wait for this entry (`_journey_refund_being_written`); one past that wait
+        # Other refunds wait for this entry (`journey_refund_being_written`); one past that wait
         # that took the money (or the payment's last refund) leaves this request answered as such
         # (`_payload`), not a fault.
         try:
@@ -252,7 +182,7 @@ async def _refund_counted(
         # The journey's own step (validated and serialised by the journey); the entry is written
         # once the journey accepted, as a signature is.
         action = _JourneyStep(encode_id("Journey", journey.id), input.idempotency_key)
-        counted = _in_the_journeys_unit(facts, amount)
+        counted = in_the_journeys_unit(facts, amount)
         if counted is None:
             return invalid([FieldProblem("amount.amount", FINER_THAN_HUNDREDTHS)])
         details = ActionDetails(
@@ -269,7 +199,7 @@ async def _refund_counted(
         if isinstance(outcome, JourneyPayload):
             return await _payload(refund_id, locale)
         assert not isinstance(outcome, ContraindicationFound)  # only startTreatment is gated
-        ended = await _ended_since(journey, outcome)
+        ended = await ended_since(journey, outcome)
         if ended is None:
             return outcome
         # Another request ended the journey since it was read (a refund sent at once, most
@@ -277,8 +207,8 @@ async def _refund_counted(
         journey = ended
     if (
         before_treatment
-        and await _journey_refund_being_written(journey)
-        and not await _own_step_ended_it(claims.account_id, input, ledger, info, journey)
+        and await journey_refund_being_written(journey)
+        and not await own_step_ended_it(claims.account_id, input, ledger, info, journey)
     ):
         return Conflict(
             code=ErrorCode.CONFLICT,
@@ -291,106 +221,9 @@ async def _refund_counted(
     return await _payload(refund_id, locale)
 
 
-async def _ended_since(journey: JourneyRow, refused: object) -> JourneyRow | None:
-    """The journey as it is now, when its step was refused because the journey ended before its
-    treatment since it was read; None when it was refused for anything else."""
-    if not isinstance(refused, TransitionNotAllowed):
-        return None
-    now = await JourneyRow.get(id=journey.id)
-    if not Stage(now.stage).is_terminal or facts_from_json(now.facts).treatment_started:
-        return None
-    return now
-
-
-# The journey's refund step writes its refund row right after the step: within seconds, unless
-# its request died in between (its retry then writes it, by the branch below, as any other).
-JOURNEY_REFUND_WRITTEN_WITHIN = timedelta(seconds=60)
-
-
-async def _journey_refund_being_written(journey: JourneyRow) -> bool:
-    """Whether another request's refund step has just ended the journey (REFUNDED) and its row
-    is not written yet. A refund written now could take that one's money first: the step's own
-    write would then find nothing left, after the journey had ended for it."""
-    if journey.stage != Stage.REFUNDED.value:
-        return False
-    ended_at = facts_from_json(journey.facts).stage_entered_at
-    if ended_at is None or datetime.now(UTC) - ended_at > JOURNEY_REFUND_WRITTEN_WITHIN:
-        return False
-    # A correction's row before it does not count: it left the journey going on.
-    corrections = RefundKind.REVERSAL.value
-    return not await RefundRow.exists(
-        journey_id=journey.id, before_treatment=True, kind__not=corrections
-    )
-
-
-async def _own_step_ended_it(
-    account_id: str,
-    input: RecordRefundInput,
-    ledger: records.KeyClaim | None,
-    info: Info[Context, None],
-    journey: JourneyRow,
-) -> bool:
-    """Whether this very request's refund step ended the journey (its entry then lost): its
-    retry writes the entry, and is not told another refund is being recorded. Temporal not
-    saying raises `JourneyUnavailable`: answered `Unavailable` (`schema.unanswered`), and a later
-    retry writes its entry."""
-    key = input.idempotency_key
-    if key is None or ledger is None or not idempotency.unfinished(ledger):
-        return False
-    return await update_taken(account_id, key, ledger, ran_on(info, journey.id))
-
-
-TAKEN_FIRST = "another refund of this payment was recorded first"
-WITHDRAWAL_BEFORE_TREATMENT = (
-    "a client withdraws before the treatment; once it began, money given back is a REVERSAL or "
-    "GOODWILL"
-)
-GOODWILL_AFTER_TREATMENT = (
-    "GOODWILL is given back once the treatment began; before it, the client withdraws "
-    "(WITHDRAWAL) or a payment is corrected (REVERSAL)"
-)
-
-
-def _in_the_journeys_unit(facts: JourneyFacts, amount: MoneyValue) -> int | None:
-    """The refund as the journey counts what was paid (`JourneyFacts.paid_minor`): at the
-    currency's minor units once a payment named a bill, in hundredths before (as the plan's
-    price). None: finer than hundredths, which such a journey cannot count."""
-    if facts.bill_total_minor is not None:
-        return amount.minor
-    try:
-        return as_hundredths(amount.minor, amount.currency)
-    except MoneyError:
-        return None
-
-
 @dataclass
 class _JourneyStep:
     """What the journey's step needs of the refund: which journey, under which key."""
 
     journey_id: str
     idempotency_key: str | None
-
-
-async def _refusal(
-    payment: PaymentRow, amount: MoneyValue, role: Role, kind: RefundKind | None
-) -> ValidationFailed | NotAuthorized | None:
-    earlier = await RefundRow.filter(payment_id=payment.id)
-    left = payment_minor(payment) - sum(r.amount_minor for r in earlier)
-    problems = []
-    if amount.minor > left:
-        shown = MoneyValue.from_minor(left, payment.currency).amount
-        problems.append(FieldProblem("amount.amount", f"at most {shown} is left to refund"))
-    too_many = too_many_refunds(len(earlier))
-    if too_many is not None:
-        problems.append(FieldProblem("paymentId", too_many))
-    journey = await JourneyRow.get(id=payment.journey_id)
-    started = facts_from_json(journey.facts).treatment_started
-    if kind is RefundKind.GOODWILL and not started:
-        problems.append(FieldProblem("kind", GOODWILL_AFTER_TREATMENT))
-    if kind is RefundKind.WITHDRAWAL and started:
-        problems.append(FieldProblem("kind", WITHDRAWAL_BEFORE_TREATMENT))
-    if problems:
-        return invalid(problems)
-    if started and role is not Role.SUPERVISOR:
-        return not_authorized("after the treatment began only a supervisor gives money back")
-    return None

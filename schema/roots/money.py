@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.journeys.actions import JourneyResult
-from schema.money import bills, history, payments, price_list, refunds, settings
+from schema.money import bills, history, payments, price_list, refund_types, refunds, settings
 
 
 @strawberry.type
@@ -51,7 +51,7 @@ class MoneyMutation:
         description="Supervisor: the clinic's currency, locale, discount threshold and payment "
         "policy.",
     )
-    record_refund: refunds.RefundResult = strawberry.mutation(
+    record_refund: refund_types.RefundResult = strawberry.mutation(
         resolver=refunds.record_refund,
         description="Money given back against a payment, as a new entry (the payment stays). "
         "Before treatment a cashier (the journey ends as REFUNDED); after it a supervisor.",
