@@ -28,7 +28,7 @@ MONEY_TYPES: dict[str, dict[str, Audience]] = {
         MONEY,
         "id journeyId lines subtotal discount discountReason discountGrantedBy total paid"
         " refunded outstanding confirmation payments installments refunds partnerStaff createdBy"
-        " createdAt",
+        " createdAt createdByStaff",
     ),
     "BillLine": rows(
         MONEY,
@@ -37,8 +37,13 @@ MONEY_TYPES: dict[str, dict[str, Audience]] = {
     ),
     "Installment": rows(MONEY, "seq dueOn amount overdue"),
     "BillConfirmation": rows(MONEY, "signerName signatureFormat witnessId confirmedAt"),
-    "Payment": rows(MONEY, "id kind method amount receiptNumber recordedBy recordedAt refunds"),
-    "Refund": rows(MONEY, "id paymentId amount reason beforeTreatment kind recordedBy recordedAt"),
+    "Payment": rows(
+        MONEY, "id kind method amount receiptNumber recordedBy recordedAt refunds recordedByStaff"
+    ),
+    "Refund": rows(
+        MONEY,
+        "id paymentId amount reason beforeTreatment kind recordedBy recordedAt recordedByStaff",
+    ),
     "BillPayload": rows(MONEY, "bill"),
     "BillingSettings": rows(CLINIC_STAFF, "currency locale discountThresholdPercent paymentPolicy"),
     "BillingSettingsPayload": rows(SUPERVISORS, "settings"),

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from domain.consent.signature import SignatureFormat
 from domain.journey.stages import PaymentKind, PaymentMethod
@@ -24,9 +25,11 @@ from domain.store.billing import Refund as RefundRow
 from domain.store.billing_reads import ended_before_treatment, payment_minor, still_owed
 from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
 from schema.audit.collector import note_access
+from schema.context import Context
 from schema.ids import decode_id, encode_id
 from schema.input_check import InputNotAccepted, check_list_page
 from schema.money.types import Money
+from schema.staff.types import StaffMember, staff_member
 
 BILL_ID_TYPE = "Bill"
 PAYMENT_ID_TYPE = "Payment"
@@ -88,6 +91,13 @@ class Refund:
     recorded_by: str = strawberry.field(description="Raw account id of who gave it back.")
     recorded_at: datetime = strawberry.field(description="When, in UTC.")
 
+    @strawberry.field(
+        description="Who gave it back (`recordedBy`), with the name colleagues see; null if the "
+        "account is gone."
+    )
+    async def recorded_by_staff(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.recorded_by)
+
     @classmethod
     def from_row(cls, row: RefundRow, locale: str) -> Refund:
         return cls(
@@ -118,6 +128,13 @@ class Payment:
         f"the payment itself stays as it was. At most {MAX_REFUNDS_PER_PAYMENT}: `recordRefund` "
         "gives a payment back no more often (the answer-size estimate counts this list at that)."
     )
+
+    @strawberry.field(
+        description="Who took it (`recordedBy`), with the name colleagues see; null if the account "
+        "is gone."
+    )
+    async def recorded_by_staff(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.recorded_by)
 
     @classmethod
     def from_row(cls, row: PaymentRow, locale: str, refunds: Sequence[RefundRow] = ()) -> Payment:
@@ -180,6 +197,13 @@ class Bill:
     created_at: datetime = strawberry.field(description="When, in UTC.")
     raw_id: strawberry.Private[str]
     locale: strawberry.Private[str]
+
+    @strawberry.field(
+        description="Who made the bill (`createdBy`), with the name colleagues see; null if the "
+        "account is gone."
+    )
+    async def created_by_staff(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.created_by)
 
     @strawberry.field(
         description="Payments, oldest first (by receipt number), each with its refunds: those "
