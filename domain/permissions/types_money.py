@@ -49,7 +49,8 @@ MONEY_TYPES: dict[str, dict[str, Audience]] = {
     "BillingSettingsPayload": rows(SUPERVISORS, "settings"),
     "RefundPayload": rows(MONEY, "refund journey"),
     "BillingHistory": rows(
-        MONEY, "months mostBought bills paid outstanding outstandingOnInstallments"
+        MONEY,
+        "currency currencies months mostBought bills paid outstanding outstandingOnInstallments",
     ),
     "MonthSpending": rows(MONEY, "month paid refunded net"),
     "ItemBought": rows(MONEY, "code name kind quantity spent"),

@@ -1,4 +1,6 @@
-"""`billingHistory`: what a client spent, month by month, on what, and what is still owed."""
+"""`billingHistory`: what a client spent, month by month, on what, and what is still owed, in one
+currency: the clinic's, or one it billed in before (`currency:`), as amounts are never converted.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from strawberry.types import Info
 from domain.journey.stages import PaymentKind
 from domain.money import history
 from domain.money.money import Money as MoneyValue
+from domain.money.money import is_currency
 from domain.money.refund_kinds import RefundKind
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillLine as LineRow
@@ -22,6 +25,7 @@ from schema.audit.collector import note_access
 from schema.clients.file_access import visible_client, zone_of
 from schema.context import Context
 from schema.ids import encode_id
+from schema.input_check import InputNotAccepted
 from schema.money.bill_types import BILL_ID_TYPE
 from schema.money.common import billing_settings
 from schema.money.types import Money
@@ -66,8 +70,19 @@ class BillStanding:
     on_installments: bool = strawberry.field(description="Paid under an installment plan.")
 
 
-@strawberry.type(description="A client's billing history, in the clinic's currency.")
+@strawberry.type(
+    description="A client's billing history in one currency: the clinic's, or the one asked."
+)
 class BillingHistory:
+    currency: str = strawberry.field(
+        description="ISO 4217 code of every amount here: the one asked (`currency:`), else the "
+        "clinic's (`billingSettings { currency }`)."
+    )
+    currencies: list[str] = strawberry.field(
+        description="Every currency the client paid in, alphabetically: a clinic that changed "
+        "its currency has her earlier bills, payments and refunds in the one before, each "
+        "read as `billingHistory(clientId:, currency:)`; amounts are never converted."
+    )
     months: list[MonthSpending] = strawberry.field(description="Spending by month, oldest first.")
     most_bought: list[ItemBought] = strawberry.field(description="Top items, most bought first.")
     bills: list[BillStanding] = strawberry.field(description="Every bill paid on, newest first.")
@@ -85,15 +100,29 @@ def _month(at: datetime, zone: ZoneInfo) -> str:
 async def billing_history(
     info: Info[Context, None],
     client_id: Annotated[strawberry.ID, strawberry.argument(description="The client.")],
+    currency: Annotated[
+        str | None,
+        strawberry.argument(
+            description="ISO 4217 code of the history to read, one the clinic billed in before "
+            "included (`currencies` lists the client's); null: the clinic's currency now. Not a "
+            "currency code: an error entry (VALIDATION_FAILED)."
+        ),
+    ] = None,
 ) -> BillingHistory | None:
     """Cashiers and supervisors: a client's spending by month, most bought items, and paid vs
-    outstanding (on installments too); null for a client not of your clinic."""
+    outstanding (on installments too), in one currency; null for a client not of your clinic."""
+    if currency is not None and not is_currency(currency):
+        raise InputNotAccepted("currency: an ISO 4217 code such as EUR or PLN")
     client = await visible_client(info, client_id)
     if client is None:
         return None
     note_access(client.id, BILLING_HISTORY_READ)
     settings = await billing_settings(client.clinic_id)
-    currency, zone = settings.currency, await zone_of(info, client.clinic_id)
+    currency = currency or settings.currency
+    zone = await zone_of(info, client.clinic_id)
+    paid_in = (
+        await PaymentRow.filter(client_id=client.id).distinct().values_list("currency", flat=True)
+    )
     payments = await PaymentRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
     refunds = await RefundRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
     bills = (
@@ -140,6 +169,8 @@ async def billing_history(
         return Money.of(MoneyValue.from_minor(minor, currency), settings.locale)
 
     return BillingHistory(
+        currency=currency,
+        currencies=sorted({str(code) for code in paid_in}),
         months=[
             MonthSpending(
                 month=m.month,

@@ -22,7 +22,8 @@ class MoneyQuery:
     billing_history = strawberry.field(
         resolver=history.billing_history,
         description="Cashiers and supervisors: a client's spending by month, most bought items, "
-        "paid vs outstanding (on installments too).",
+        "paid vs outstanding (on installments too), in the clinic's currency or the one asked "
+        "(`currency:`, for bills and payments from before the clinic changed its currency).",
     )
     bill = strawberry.field(
         resolver=bills.bill,

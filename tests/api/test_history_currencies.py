@@ -1,0 +1,96 @@
+"""A clinic that changed its currency still shows a client her bills and payments from before:
+`billingHistory` reads one currency, the clinic's by default or the one asked (`currency:`), and
+lists every currency she paid in. Before, it read only the clinic's currency now, and her
+history from before the change was nowhere."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from gql.transport.exceptions import TransportQueryError
+
+from domain.roles import Role
+from tests.api import documents
+from tests.api.flow import JourneyDriver
+from tests.api.money_support import (
+    CLIENT_OF,
+    EUR_SETTINGS,
+    SET_SETTINGS,
+    billed_journey,
+    eur,
+    money_call,
+    payment,
+    set_item,
+)
+
+Clinic = Callable[[], Awaitable[JourneyDriver]]
+HISTORY = """
+query History($clientId: ID!, $currency: String) {
+  billingHistory(clientId: $clientId, currency: $currency) {
+    currency currencies
+    months { month paid { amount currency } }
+    bills { total { amount currency } paid { amount } outstanding { amount } }
+    paid { amount currency formatted } outstanding { amount currency }
+  }
+}
+"""
+
+
+async def _history(driver: JourneyDriver, client_id: str, **asked: Any) -> dict[str, Any]:
+    data = await driver.api.run(HISTORY, driver.token(Role.CASHIER), clientId=client_id, **asked)
+    return data["billingHistory"]  # type: ignore[no-any-return]
+
+
+async def _paid_in_euros_then_zloty(driver: JourneyDriver) -> str:
+    """A client who paid a bill of 800.00 EUR in full, in a clinic that bills in PLN since: her
+    global id."""
+    item = await set_item(driver, listPrice=eur("800.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "800.00", "FULL"))
+    zloty = {**EUR_SETTINGS, "currency": "PLN"}
+    changed = await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **zloty)
+    assert changed["__typename"] == "BillingSettingsPayload", changed
+    data = await driver.api.run(CLIENT_OF, driver.token(Role.CASHIER), id=journey["id"])
+    return str(data["journey"]["client"]["id"])
+
+
+async def test_a_client_s_history_from_before_the_clinic_changed_currency_is_read(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a client who paid 800.00 EUR, and her clinic billing in PLN since
+    driver = await fresh_clinic()
+    client_id = await _paid_in_euros_then_zloty(driver)
+    # When the cashier opens her billing history, and asks it in euros
+    now = await _history(driver, client_id)
+    before = await _history(driver, client_id, currency="EUR")
+    # Then the history in zloty is empty and says she paid in euros
+    assert now["currency"] == "PLN" and now["currencies"] == ["EUR"], now
+    assert now["bills"] == [] and now["paid"]["amount"] == "0.00", now
+    assert now["paid"]["currency"] == "PLN", now
+    # And the one in euros shows her bill and payment, in euros
+    assert before["currency"] == "EUR" and before["currencies"] == ["EUR"], before
+    assert before["paid"]["amount"] == "800.00" and before["paid"]["currency"] == "EUR", before
+    (bill,) = before["bills"]
+    assert bill == {
+        "total": {"amount": "800.00", "currency": "EUR"},
+        "paid": {"amount": "800.00"},
+        "outstanding": {"amount": "0.00"},
+    }
+    (month,) = before["months"]
+    assert month["paid"] == {"amount": "800.00", "currency": "EUR"}
+    assert before["outstanding"] == {"amount": "0.00", "currency": "EUR"}
+
+
+async def test_a_history_asked_in_what_is_no_currency_is_refused(fresh_clinic: Clinic) -> None:
+    # Given a client who paid in euros
+    driver = await fresh_clinic()
+    client_id = await _paid_in_euros_then_zloty(driver)
+    # When her history is asked in "EURO"
+    with pytest.raises(TransportQueryError) as refused:
+        await _history(driver, client_id, currency="EURO")
+    # Then the answer is an error entry naming the argument, not a history or a fault
+    (error,) = refused.value.errors or []
+    assert error["message"] == "currency: an ISO 4217 code such as EUR or PLN", error
+    assert error["extensions"]["code"] == "VALIDATION_FAILED", error
