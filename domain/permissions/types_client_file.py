@@ -75,7 +75,8 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     ),
     "ConsentTemplateVersion": rows(
         CLINIC_STAFF,
-        "id templateKey procedureType kind version contentHash texts publishedBy publishedAt",
+        "id templateKey procedureType kind version contentHash texts publishedBy publishedAt"
+        " publishedByStaff",
     ),
     "ConsentTemplatePayload": rows(SUPERVISORS, "template"),
     # Disclosures of the file outside the clinic, and its custodian (every staff member knows
@@ -98,7 +99,7 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     "CatalogItem": rows(
         CLINIC_STAFF,
         "id version name kind ingredients allergens interactingMedications excludedStates"
-        " minimumAge publishedBy publishedAt",
+        " minimumAge publishedBy publishedAt publishedByStaff",
     ),
     "CatalogItemConnection": rows(CLINIC_STAFF, "edges pageInfo"),
     "CatalogItemEdge": rows(CLINIC_STAFF, "cursor node"),
@@ -137,10 +138,10 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         "WardRoundEntry",
         "journeyId visitedAt visitedAtLocal recoveringAsExpected findings nextStep",
     ),
-    "EnteredInError": rows(CLINIC_STAFF, "reason authorId authorRole at atLocal"),
+    "EnteredInError": rows(CLINIC_STAFF, "reason authorId author authorRole at atLocal"),
     "ClientEntryPayload": rows(CLINIC_STAFF, "entry"),
     "IdentityVersion": {
-        **rows(CLINIC_STAFF, "version fullName reason authorId at atLocal"),
+        **rows(CLINIC_STAFF, "version fullName reason authorId author at atLocal"),
         **rows(CONTACT, "phone email"),
     },
     # The client's own copy: the whole file with its audit trail, which supervisors read.

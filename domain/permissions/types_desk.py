@@ -39,7 +39,7 @@ DESK_TYPES: dict[str, dict[str, Audience]] = {
     "TriageSkip": rows(DESK_VIEW, "consultantId why makeupOwed"),
     "TriageLogEntry": rows(
         DESK_VIEW,
-        "seq kind at actorId consultantId journeyId counted reason policy amendsSeq details",
+        "seq kind at actorId actor consultantId journeyId counted reason policy amendsSeq details",
     ),
     "AutoAssignPayload": rows(DESK_VIEW, "journey decision"),
     "LeadContactPayload": rows(REGISTRARS, "ownerId"),

@@ -27,11 +27,11 @@ PROCEDURE_TYPES: dict[str, dict[str, Audience]] = {
     "ProcedureTypeVersion": rows(
         CLINIC_STAFF,
         "id typeKey version category names checklist followUps photoSchedule discomfort"
-        " warranty contentHash publishedBy publishedAt",
+        " warranty contentHash publishedBy publishedAt publishedByStaff",
     ),
     "ProcedureTypePayload": rows(SUPERVISORS, "procedureType"),
     "ChecklistItemState": rows(
-        CLINICAL, "code label needsResult done result completedBy completedAt"
+        CLINICAL, "code label needsResult done result completedBy completedAt completedByStaff"
     ),
     "ChecklistItemPayload": rows(CLINICAL, "journey"),
     "ChecklistIncomplete": rows(ANYONE, "code message openItems"),
@@ -66,7 +66,7 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
         ),
         **rows(CLINICAL, "details amendments"),
     },
-    "Amendment": rows(CLINIC_STAFF, "id authorId at reason correction"),
+    "Amendment": rows(CLINIC_STAFF, "id authorId author at reason correction"),
     "AmendmentPayload": rows(CLINIC_STAFF, "amendment"),
     # When the calls are due is everyone's to plan around; how they went is the care team's.
     "FollowUp": {

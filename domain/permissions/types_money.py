@@ -19,14 +19,15 @@ MONEY_TYPES: dict[str, dict[str, Audience]] = {
         **rows(
             CLINIC_STAFF,
             "id code version kind name listPrice specialPrice minorProcedure validFrom validTo"
-            " setBy setAt",
+            " setBy setAt setByStaff",
         ),
         "consumableCost": MONEY,
     },
     "PriceListItemPayload": rows(SUPERVISORS, "item"),
     "Bill": rows(
         MONEY,
-        "id journeyId lines subtotal discount discountReason discountGrantedBy total paid"
+        "id journeyId lines subtotal discount discountReason discountGrantedBy"
+        " discountGrantedByStaff total paid"
         " refunded outstanding confirmation payments installments refunds partnerStaff createdBy"
         " createdAt createdByStaff",
     ),
@@ -36,7 +37,7 @@ MONEY_TYPES: dict[str, dict[str, Audience]] = {
         " consumableCost lineTotal",
     ),
     "Installment": rows(MONEY, "seq dueOn amount overdue"),
-    "BillConfirmation": rows(MONEY, "signerName signatureFormat witnessId confirmedAt"),
+    "BillConfirmation": rows(MONEY, "signerName signatureFormat witnessId witness confirmedAt"),
     "Payment": rows(
         MONEY, "id kind method amount receiptNumber recordedBy recordedAt refunds recordedByStaff"
     ),

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.relay import PageInfo
+from strawberry.types import Info
 
 from domain.catalog import items
 from domain.client_file import contraindications as rule
@@ -15,6 +16,7 @@ from domain.store.catalog import CatalogItemVersion as VersionRow
 from schema.clients.file_enums import _described
 from schema.errors import UserError
 from schema.ids import encode_id
+from schema.staff.types import StaffMember, staff_member
 
 ITEM_ID_TYPE = "CatalogItem"
 
@@ -67,6 +69,15 @@ class CatalogItem:
     )
     published_by: str = strawberry.field(description="Raw account id of who set this version.")
     published_at: datetime = strawberry.field(description="When this version was set, in UTC.")
+
+    @strawberry.field(
+        description="Who set this version (`publishedBy`), with the name colleagues see; null if "
+        "the account is gone."
+    )
+    # Info[Any, ...]: this module is imported on the way to `schema.context` (its loaders read
+    # catalogue items), so the context's class cannot be named here.
+    async def published_by_staff(self, info: Info[Any, None]) -> StaffMember | None:
+        return await staff_member(info, self.published_by)
 
     @classmethod
     def from_row(cls, row: VersionRow) -> CatalogItem:

@@ -39,6 +39,7 @@ from schema.context import Context
 from schema.errors import ValidationFailed, from_domain
 from schema.input_check import check_list_page
 from schema.pagination import cursor_for, page_problems
+from schema.staff.types import StaffMember, staff_member
 
 PAGE = 20
 VERSIONS_PAGE = 100
@@ -92,6 +93,13 @@ class IdentityVersion:
     author_id: str = strawberry.field(description="Raw account id of who registered or amended.")
     at: datetime = strawberry.field(description="When, in UTC.")
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
+
+    @strawberry.field(
+        description="Who registered or amended (`authorId`), with the name colleagues see; null if"
+        " the account is gone."
+    )
+    async def author(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.author_id)
 
     @classmethod
     def of(

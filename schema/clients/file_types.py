@@ -23,7 +23,7 @@ from schema.clients import file_enums  # noqa: F401  (describes the enums below)
 from schema.context import Context
 from schema.ids import encode_id
 from schema.pagination import PageInfo
-from schema.staff.types import StaffMember
+from schema.staff.types import StaffMember, staff_member
 
 ENTRY_ID_TYPE = "ClientEntry"
 LOCAL_TIME = "%Y-%m-%d %H:%M"
@@ -40,6 +40,13 @@ class EnteredInError:
     author_role: Role = strawberry.field(description="Their role when they marked it.")
     at: datetime = strawberry.field(description="When it was marked, in UTC.")
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
+
+    @strawberry.field(
+        description="Who marked it (`authorId`), with the name colleagues see; null if the account"
+        " is gone."
+    )
+    async def author(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.author_id)
 
 
 @strawberry.type

@@ -55,6 +55,13 @@ class ConsentTemplateVersion:
     published_by: str = strawberry.field(description="Raw account id of the supervisor.")
     published_at: datetime = strawberry.field(description="When it was published, in UTC.")
 
+    @strawberry.field(
+        description="The supervisor who published it (`publishedBy`), with the name colleagues "
+        "see; null if the account is gone."
+    )
+    async def published_by_staff(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.published_by)
+
     @classmethod
     def from_row(cls, row: VersionRow, with_texts: bool = True) -> ConsentTemplateVersion:
         """The version; without its texts (a list whose query does not ask them), `texts` is

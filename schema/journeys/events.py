@@ -21,7 +21,7 @@ from schema.context import Context
 from schema.journeys.history_after_end import EntryAfterEnd
 from schema.journeys.told import record_for, summary_for
 from schema.permissions import viewer_role
-from schema.staff.types import StaffMember
+from schema.staff.types import StaffMember, staff_member
 
 
 @strawberry.type(description="A correction of a recorded action; the original stays as it was.")
@@ -31,6 +31,13 @@ class Amendment:
     at: datetime
     reason: str
     correction: JSON
+
+    @strawberry.field(
+        description="The staff member who corrected the record (`authorId`), with the name "
+        "colleagues see; null if the account is gone."
+    )
+    async def author(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.author_id)
 
 
 def amendment_view(row: RecordRow) -> Amendment:

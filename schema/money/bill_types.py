@@ -76,6 +76,13 @@ class BillConfirmation:
     witness_id: str = strawberry.field(description="Raw account id of the staff witness.")
     confirmed_at: datetime = strawberry.field(description="When, in UTC.")
 
+    @strawberry.field(
+        description="The staff witness (`witnessId`), with the name colleagues see; null if the "
+        "account is gone."
+    )
+    async def witness(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.witness_id)
+
 
 @strawberry.type(description="Money given back: a new entry; the payment stays as it was.")
 class Refund:
@@ -194,6 +201,14 @@ class Bill:
         "(`createBill(partnerStaff)`)."
     )
     created_by: str = strawberry.field(description="Raw account id of who made the bill.")
+
+    @strawberry.field(
+        description="Who granted the discount (`discountGrantedBy`), with the name colleagues see;"
+        " null when none was granted or the account is gone."
+    )
+    async def discount_granted_by_staff(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.discount_granted_by)
+
     created_at: datetime = strawberry.field(description="When, in UTC.")
     raw_id: strawberry.Private[str]
     locale: strawberry.Private[str]

@@ -25,6 +25,7 @@ from schema.errors import Conflict, NotAuthorized, ValidationFailed, not_authori
 from schema.ids import encode_id
 from schema.money.common import billing_settings, invalid, keyed, read_money, row_written
 from schema.money.types import Money, MoneyInput
+from schema.staff.types import StaffMember, staff_member
 from schema.text import check_text
 
 ITEM_ID_TYPE = "PriceListItem"
@@ -53,6 +54,13 @@ class PriceListItem:
     valid_to: date | None = strawberry.field(description="Last day it applies; null: open.")
     set_by: str = strawberry.field(description="Raw account id of the supervisor.")
     set_at: datetime = strawberry.field(description="When it was set, in UTC.")
+
+    @strawberry.field(
+        description="The supervisor who set it (`setBy`), with the name colleagues see; null if "
+        "the account is gone."
+    )
+    async def set_by_staff(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.set_by)
 
     @classmethod
     def from_row(cls, row: ItemRow, locale: str) -> PriceListItem:

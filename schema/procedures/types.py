@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.types import Info
 
 from domain.errors import ErrorCode
 from domain.procedures import template as t
 from domain.store.procedures import ProcedureTypeVersion as VersionRow
+from schema.context import Context
 from schema.errors import UserError
 from schema.ids import encode_id
+from schema.staff.types import StaffMember, staff_member
 
 VERSION_ID_TYPE = "ProcedureTypeVersion"
 
@@ -96,6 +99,13 @@ class ProcedureTypeVersion:
     published_by: str = strawberry.field(description="Raw account id of the supervisor.")
     published_at: datetime = strawberry.field(description="When, in UTC.")
 
+    @strawberry.field(
+        description="The supervisor who published it (`publishedBy`), with the name colleagues "
+        "see; null if the account is gone."
+    )
+    async def published_by_staff(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.published_by)
+
     @classmethod
     def from_row(cls, row: VersionRow, with_content: bool = True) -> ProcedureTypeVersion:
         """The version; without its content (a list whose query asks none of `CONTENT_FIELDS`)
@@ -142,6 +152,13 @@ class ChecklistItemState:
     result: str | None = strawberry.field(description="The latest result recorded.")
     completed_by: str | None = strawberry.field(description="Raw account id, latest.")
     completed_at: datetime | None = strawberry.field(description="When, in UTC, latest.")
+
+    @strawberry.field(
+        description="Who completed it last (`completedBy`), with the name colleagues see; null "
+        "while open or if the account is gone."
+    )
+    async def completed_by_staff(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.completed_by)
 
 
 @strawberry.type(description="Treatment cannot start: checklist items are still open.")

@@ -7,13 +7,16 @@ from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from domain.journey.stages import VisitCategory
 from domain.store.triage_models import TriageEntry
 from domain.triage.decide import decide
 from domain.triage.decision import Arrival, Decision
 from domain.triage.desk import DeskState, Seat, SeatStatus
+from schema.context import Context
 from schema.ids import encode_id
+from schema.staff.types import StaffMember, staff_member
 
 TriageSeatStatus = strawberry.enum(SeatStatus, name="TriageSeatStatus")
 
@@ -228,6 +231,13 @@ class TriageLogEntry:
     policy: str
     amends_seq: int | None = strawberry.field(description="The entry a correction amends.")
     details: JSON
+
+    @strawberry.field(
+        description="Who acted (`actorId`), with the name colleagues see; null for the desk's "
+        "clock (`system`) or an account that is gone."
+    )
+    async def actor(self, info: Info[Context, None]) -> StaffMember | None:
+        return await staff_member(info, self.actor_id)
 
     @classmethod
     def from_row(cls, row: TriageEntry) -> TriageLogEntry:
