@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from domain.client_file import disclosure
 from domain.errors import ErrorCode
+from domain.roles import Role
 from domain.store.disclosures import FileDisclosure as DisclosureRow
 from schema import idempotency
 from schema.consents.types import SIGNATURE_ID_TYPE
@@ -24,6 +25,7 @@ from schema.errors import (
 )
 from schema.ids import encode_id
 from schema.pagination import PageInfo
+from schema.recorded_role import recorded_role
 from schema.staff.types import StaffMember, staff_member
 
 DisclosureChannel = strawberry.enum(disclosure.DisclosureChannel)
@@ -84,8 +86,12 @@ class FileDisclosure:
         "null: none was named."
     )
     recorded_by_id: str = strawberry.field(description="The account id of who recorded it.")
-    recorded_by_role: str = strawberry.field(description="Their role then.")
+    stored_role: strawberry.Private[str]
     recorded_at: datetime = strawberry.field(description="When it was recorded, in UTC.")
+
+    @strawberry.field(description="Their role then.")
+    def recorded_by_role(self) -> Role:
+        return recorded_role(self.stored_role)
 
     @strawberry.field(
         description="Who recorded it, with the name colleagues see; null if the account is gone."
@@ -107,7 +113,7 @@ class FileDisclosure:
             channel=disclosure.DisclosureChannel(row.channel),
             custodian_id=row.custodian_id,
             recorded_by_id=row.recorded_by,
-            recorded_by_role=row.recorded_by_role,
+            stored_role=row.recorded_by_role,
             recorded_at=row.recorded_at,
         )
 

@@ -11,10 +11,12 @@ from strawberry.types import Info
 from domain.consent.signature import SignatureFormat, SignerCapacity
 from domain.consent.templates import SECTIONS
 from domain.journey.stages import ConsentKind
+from domain.roles import Role
 from domain.store.consents import ConsentSignature as SignatureRow
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from schema.context import Context
 from schema.ids import encode_id
+from schema.recorded_role import recorded_role
 from schema.staff.types import StaffMember, staff_member
 
 TEMPLATE_ID_TYPE = "ConsentTemplateVersion"
@@ -100,12 +102,16 @@ class ConsentSignature:
         description="The guardian's relation to the client (parent, legal guardian, ...)."
     )
     witness_id: str = strawberry.field(description="Raw account id of the staff witness.")
-    witness_role: str = strawberry.field(description="The witness's role then.")
+    stored_witness_role: strawberry.Private[str]
     signature_format: SignatureFormat | None = strawberry.field(
         description="How the signature was drawn; null when none was captured."
     )
     signed_at: datetime = strawberry.field(description="When, in UTC.")
     withdrawn_at: datetime | None = strawberry.field(description="When withdrawn; null: in force.")
+
+    @strawberry.field(description="The witness's role then.")
+    def witness_role(self) -> Role:
+        return recorded_role(self.stored_witness_role)
 
     @strawberry.field(
         description="The staff witness, with the name colleagues see; null if the account is gone."
@@ -130,7 +136,7 @@ class ConsentSignature:
             guardian_name=row.guardian_name,
             guardian_relation=row.guardian_relation,
             witness_id=row.witness_id,
-            witness_role=row.witness_role,
+            stored_witness_role=row.witness_role,
             signature_format=SignatureFormat(fmt) if fmt else None,
             signed_at=row.signed_at,
             withdrawn_at=withdrawn_at,
