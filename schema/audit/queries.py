@@ -29,7 +29,7 @@ from schema.errors import (
     not_found,
 )
 from schema.ids import decode_cursor, decode_id, encode_cursor, whole_number
-from schema.pagination import PageInfo, page_problems
+from schema.pagination import MAX_PAGE, PageInfo, page_problems
 
 DEFAULT_PAGE = 20
 
@@ -55,7 +55,7 @@ async def audit_log(
         strawberry.ID, strawberry.argument(description="The client (a `Client` id).")
     ],
     first: Annotated[
-        int | None, strawberry.argument(description="Entries per page, 1 to 100 (default 20).")
+        int, strawberry.argument(description=f"Entries per page, 1 to {MAX_PAGE}.")
     ] = DEFAULT_PAGE,
     after: Annotated[
         str | None, strawberry.argument(description="A cursor from the page before.")
@@ -64,8 +64,7 @@ async def audit_log(
     claims = info.context.claims
     if claims is None:
         return not_authorized()
-    size = DEFAULT_PAGE if first is None else first
-    problems = page_problems(size, after)
+    problems = page_problems(first, after)
     before_seq = _seq_after(after)
     if after is not None and before_seq is None and not problems:
         problems.append(FieldProblem("after", "not a cursor from this API"))
@@ -77,15 +76,15 @@ async def audit_log(
     query = AuditEntryRow.filter(clinic_id=claims.clinic_id, client_id=raw_client)
     if before_seq is not None:
         query = query.filter(seq__lt=before_seq)
-    rows = await query.order_by("-seq").limit(size + 1)
-    page = rows[:size]
+    rows = await query.order_by("-seq").limit(first + 1)
+    page = rows[:first]
     note_access(raw_client, AUDIT_READ)
     edges = [
         AuditLogEdge(cursor=encode_cursor(r.at, str(r.seq)), node=AuditEntry.from_row(r))
         for r in page
     ]
     page_info = PageInfo(
-        has_next_page=len(rows) > size,
+        has_next_page=len(rows) > first,
         # Newer entries precede the page when it starts after a cursor (seq counts up from 1).
         has_previous_page=before_seq is not None
         and await AuditEntryRow.exists(

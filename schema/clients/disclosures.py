@@ -49,7 +49,7 @@ from schema.clients.file_access import visible_client
 from schema.clients.file_mutations import invalid
 from schema.context import Context
 from schema.errors import not_authorized, not_found
-from schema.pagination import cursor_for, keyset_page, page_problems
+from schema.pagination import MAX_PAGE, cursor_for, keyset_page, page_problems
 
 DEFAULT_PAGE = 20
 DISCLOSURE_KIND = "disclosure"  # the kind of id the disclosure derives from its key's claim
@@ -150,8 +150,7 @@ async def file_disclosures(
         strawberry.ID, strawberry.argument(description="The client (a `Client` id).")
     ],
     first: Annotated[
-        int | None,
-        strawberry.argument(description="Disclosures per page, 1 to 100 (default 20)."),
+        int, strawberry.argument(description=f"Disclosures per page, 1 to {MAX_PAGE}.")
     ] = DEFAULT_PAGE,
     after: Annotated[
         str | None, strawberry.argument(description="A cursor from the page before.")
@@ -159,15 +158,14 @@ async def file_disclosures(
 ) -> FileDisclosuresResult:
     if info.context.claims is None:
         return not_authorized()
-    size = DEFAULT_PAGE if first is None else first
-    problems = page_problems(size, after)
+    problems = page_problems(first, after)
     if problems:
         return invalid(problems)
     client = await visible_client(info, client_id)
     if client is None:
         return not_found("client")
     query = DisclosureRow.filter(client_id=client.id)
-    rows, page_info = await keyset_page(query, "recorded_at", size, after)
+    rows, page_info = await keyset_page(query, "recorded_at", first, after)
     note_access(client.id, DISCLOSURES_READ)
     edges = [
         FileDisclosureEdge(cursor=cursor_for(row, "recorded_at"), node=FileDisclosure.from_row(row))

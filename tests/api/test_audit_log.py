@@ -58,7 +58,7 @@ async def test_pages_run_newest_first_without_gaps(api: Api, fresh_clinic: Fresh
     assert [p["pageInfo"]["startCursor"] for p in (first, second, last)] == [
         p["edges"][0]["cursor"] for p in (first, second, last)
     ]
-    newest = _actions(await _log(api, supervisor, client, first=None))
+    newest = _actions(await _log(api, supervisor, client))
     assert newest[:3] == [(8, "audit.read"), (7, "audit.read"), (6, "audit.read")]
     assert len(newest) == 8  # the default page holds them all; this read is recorded after it
 
