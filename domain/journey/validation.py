@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from domain.errors import Conflict, FieldProblem, TransitionNotAllowed, ValidationFailed
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
-from domain.journey.machine import fire
+from domain.journey.machine import fire, triggers_from
 from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus, PaymentKind
 from domain.journey.table import ENDING_ACTIONS, Action
 
@@ -58,9 +58,16 @@ def _consent(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
 def _withdrawal(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if d.consent_kind is None:
         out.append(FieldProblem("kind", "say which consent is withdrawn"))
-    elif facts.consents_signed and d.consent_kind not in facts.consents_signed:
-        # With none in force, the state table says so ("no consent is in force to withdraw").
+    elif d.consent_kind not in facts.consents_signed and _takes_withdrawals(facts):
+        # None of any kind in force too: the state table's refusal of it ("no consent is in
+        # force to withdraw") was another error for the same case, and the API answers it so
+        # once the journey has ended (`domain.consent.after_journey.not_in_force`). A stage that
+        # takes no withdrawal at all (before CONSENT, ended) still says so, as the table does.
         out.append(FieldProblem("kind", f"no {d.consent_kind.value} consent is in force"))
+
+
+def _takes_withdrawals(facts: JourneyFacts) -> bool:
+    return Action.WITHDRAW_CONSENT in triggers_from(facts.stage)
 
 
 def _payment(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:

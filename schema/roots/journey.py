@@ -51,7 +51,9 @@ class JourneyMutations:
         "journey goes on. A PHOTO, DATA_PROCESSING or DATA_SHARING consent outlives its "
         "journey: once the "
         "journey has ended it is still withdrawn (recorded without the journey, which is "
-        "answered as it ended); another kind is then TransitionNotAllowed.",
+        "answered as it ended); another kind is then TransitionNotAllowed. Where it may be "
+        "withdrawn, one not in force (never signed, or withdrawn) is ValidationFailed on "
+        "`kind`, while the journey runs as after it.",
     )
     override_contraindication = _action(catalog_api.override_contraindication, "")
     start_treatment = _action(treatment.start_treatment, "Checks on the day; treatment begins.")

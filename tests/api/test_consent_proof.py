@@ -188,7 +188,8 @@ async def test_a_withdrawal_before_treatment_stops_the_journey(fresh_clinic: Fre
     client = await clinic.register_client()
     jid = await at_consent(clinic, client)
     early = await clinic.act(WITHDRAW, Role.CONSULTANT, journeyId=jid, kind="PROCEDURE")
-    assert early["__typename"] == "TransitionNotAllowed", early
+    assert early["__typename"] == "ValidationFailed", early
+    assert early["problems"] == [{"field": "kind", "message": "no PROCEDURE consent is in force"}]
     # Given she signed and is at payment
     await clinic.ok(documents.SIGN_CONSENT, Role.NURSE, **signing(jid, 1))
     # When she withdraws her consent at the desk

@@ -59,3 +59,32 @@ async def test_nothing_in_force_to_withdraw_names_a_field_of_the_input(
     # Then it is refused on `clientId`, a field WithdrawSharingConsentInput has (not `kind`)
     assert _problems(refused) == ["clientId"]
     assert refused["problems"][0]["message"] == "no DATA_SHARING consent is in force"
+
+
+async def test_nothing_in_force_is_refused_alike_while_the_journey_runs_and_after_it(
+    driver: JourneyDriver,
+) -> None:
+    # Given a client whose journey waits in CONSENT, nothing signed in it
+    client_id = await driver.register_client()
+    jid = await consent_support.at_consent(driver, client_id)
+    before = await driver.journey(jid)
+    # When her PHOTO consent, and her PROCEDURE consent, are withdrawn while it runs
+    withdrawing = {"journeyId": jid, "kind": "PHOTO"}
+    running = await driver.act(
+        consent_support.WITHDRAW_CONSENT, Role.NURSE, **withdrawing, idempotencyKey=new_key()
+    )
+    procedure = {**withdrawing, "kind": "PROCEDURE", "idempotencyKey": new_key()}
+    unsigned = await driver.act(consent_support.WITHDRAW_CONSENT, Role.NURSE, **procedure)
+    # Then each is refused on `kind`, naming the consent, and the journey is as it was
+    assert _problems(running) == ["kind"]
+    assert running["problems"][0]["message"] == "no PHOTO consent is in force"
+    assert unsigned["problems"] == [
+        {"field": "kind", "message": "no PROCEDURE consent is in force"}
+    ]
+    await assert_unchanged(driver, before)
+    # And once the journey has ended, the same withdrawal is refused the same way
+    await driver.ok(documents.CANCEL_JOURNEY, Role.FRONT_DESK, journeyId=jid, reason="moved away")
+    ended = await driver.act(
+        consent_support.WITHDRAW_CONSENT, Role.NURSE, **withdrawing, idempotencyKey=new_key()
+    )
+    assert ended == running

@@ -290,7 +290,7 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
     if action is A.SIGN_CONSENT:
         return d.consent_kind is not None and d.consent_kind not in m.consents
     if action is A.WITHDRAW_CONSENT:
-        return d.consent_kind is not None and (not m.consents or d.consent_kind in m.consents)
+        return d.consent_kind is not None and d.consent_kind in m.consents
     if action is A.RECORD_PAYMENT:
         same_currency = m.currency is None or d.currency == m.currency
         amount_ok = 0 < (d.amount_minor or 0) <= MAX_MINOR

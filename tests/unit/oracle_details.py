@@ -31,7 +31,7 @@ def good_details(m: Clinic, action: A) -> list[ActionDetails]:
     if action is A.SIGN_CONSENT:
         return [D(consent_kind=k, guardian_signed=True) for k in K if k not in m.consents]
     if action is A.WITHDRAW_CONSENT:
-        return [D(consent_kind=k) for k in sorted(m.consents)] or [D(consent_kind=K.PROCEDURE)]
+        return [D(consent_kind=k) for k in sorted(m.consents)]  # none in force: none well-formed
     if action is A.RECORD_PAYMENT:
         owed = max((m.total or 0) - m.paid, 1)
         kinds = [(owed, PaymentKind.FULL), (max(owed // 3, 1), PaymentKind.DEPOSIT)]

@@ -12,7 +12,7 @@ import pytest
 
 from domain.consent.signature import PNG_LIMIT, SignatureFormat, check_drawn_signature
 from domain.consent.templates import SECTIONS, TemplateContent, check_template, content_hash
-from domain.errors import DomainError
+from domain.errors import ValidationFailed
 from domain.journey.sla import breached
 from domain.journey.stages import ConsentKind, Stage
 from domain.journey.table import Action
@@ -94,9 +94,9 @@ def test_a_second_talk_keeps_the_journey_in_consent_and_its_clock_running() -> N
 
 
 def test_a_withdrawal_stops_the_journey_before_treatment_and_not_after() -> None:
-    # Before: nothing signed, nothing to withdraw
+    # Before: nothing signed, nothing to withdraw (on `kind`, as when another one is signed)
     facts = facts_at(Stage.CONSENT)
-    with pytest.raises(DomainError, match="no consent is in force"):
+    with pytest.raises(ValidationFailed, match="no PROCEDURE consent is in force"):
         drive(facts, request(Action.WITHDRAW_CONSENT, NURSE, consent_kind=ConsentKind.PROCEDURE))
     # At payment: the journey is declined
     paying = facts_at(Stage.PAYMENT)
