@@ -6,7 +6,8 @@ and `recordFileDisclosure` stands on any of them. Written under the client's loc
 disclosure takes to check the consent and write, so none slips through beside it. A retry after
 a lost answer answers what its first attempt withdrew, and leaves a consent signed since alone;
 so does one whose first attempt withdrew them and never recorded its answer, though none is in
-force by then.
+force by then. Requests sent at once withdraw once: each other one is answered as one sent after
+it, none in force (it answered an empty list).
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ async def withdraw_sharing_consent(
             if row.id not in withdrawn:
                 withdrawn[row.id] = await _withdraw(row.id, ids[row.id], actor.user_id)
     mine = [row for row in rows if withdrawn[row.id] == ids[row.id]]
+    if not mine and idempotency.answered(ledger) is None:
+        # Another request sent at once withdrew every one after this one looked: nothing was
+        # done, and it is answered as a request sent after that one, none in force. The key
+        # stays unsettled, so its retry finds none in force and hears the same.
+        return from_domain(not_in_force(ConsentKind.DATA_SHARING, "clientId"))  # type: ignore[return-value]
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, client.id)
     at = await withdrawals_of([row.id for row in mine])

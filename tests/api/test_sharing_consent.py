@@ -4,6 +4,7 @@ send her file to her family doctor or an insurer (seed 000: only on her written 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -145,3 +146,26 @@ async def test_a_withdrawal_ends_every_sharing_consent_of_hers(driver: JourneyDr
     # And a new withdrawal finds none in force
     none = await _run(driver, WITHDRAW, Role.NURSE, clientId=client_id, idempotencyKey=new_key())
     assert none["__typename"] == "ValidationFailed", none
+
+
+async def test_withdrawals_sent_at_once_withdraw_once_and_refuse_the_others(
+    driver: JourneyDriver,
+) -> None:
+    # Given a client who signed a DATA_SHARING consent for herself
+    client_id = await driver.register_client()
+    signed = await _run(driver, SIGN, Role.NURSE, **_signing(client_id, await _template(driver)))
+    assert signed["__typename"] == "SharingConsentPayload", signed
+    # When four withdrawals of it are sent at once, each its own request
+    answers = await asyncio.gather(
+        *(
+            _run(driver, WITHDRAW, Role.NURSE, clientId=client_id, idempotencyKey=new_key())
+            for _ in range(4)
+        )
+    )
+    # Then one withdrew it, and each other is answered as a withdrawal sent after it is: none
+    # in force (before, one that had looked before the first wrote answered an empty list)
+    later = await _run(driver, WITHDRAW, Role.NURSE, clientId=client_id, idempotencyKey=new_key())
+    assert later["__typename"] == "ValidationFailed", later
+    withdrew = [a for a in answers if a["__typename"] == "SharingConsentWithdrawalPayload"]
+    assert [len(a["withdrawn"]) for a in withdrew] == [1], answers
+    assert [a for a in answers if a not in withdrew] == [later] * 3, answers
