@@ -114,12 +114,18 @@ async def test_a_bill_names_who_made_it_took_the_money_and_gave_it_back(
 
 
 async def _staff_reads(driver: JourneyDriver, document: str, journey_id: str) -> int:
-    with statements_naming("staff_account") as statements:
-        data: dict[str, Any] = await driver.api.run(
-            document, driver.token(Role.CASHIER), journeyId=journey_id
-        )
-    assert len(data["bill"]["payments"]) == 5, data
-    return len(statements)
+    """The fewest reads of members of staff in three reads of the document: the worker runs in
+    the test's process, and its after-care work for the journey may read one meanwhile, which
+    only adds."""
+    counts = []
+    for _ in range(3):
+        with statements_naming("staff_account") as statements:
+            data: dict[str, Any] = await driver.api.run(
+                document, driver.token(Role.CASHIER), journeyId=journey_id
+            )
+        assert len(data["bill"]["payments"]) == 5, data
+        counts.append(len(statements))
+    return min(counts)
 
 
 async def test_a_page_of_payments_reads_their_staff_at_once(fresh_clinic: Clinic) -> None:
@@ -131,5 +137,6 @@ async def test_a_page_of_payments_reads_their_staff_at_once(fresh_clinic: Clinic
     raw = await _staff_reads(driver, RAW, journey_id)
     named = await _staff_reads(driver, NAMED, journey_id)
     # Then the five payments' cashiers are one read, as are the bill's maker and the refunds'
-    # supervisor: a read a level of the answer, not one for each member of staff
-    assert named - raw == 3, (raw, named)
+    # supervisor: at most a read a level of the answer (levels whose rows are at hand at once
+    # share one), not one for each member of staff (8 more, read one by one)
+    assert 1 <= named - raw <= 3, (raw, named)
