@@ -46,6 +46,7 @@ from domain.client_file.file_records import (
 from domain.client_file.file_records import ErrorMark as ErrorMark  # where callers find them
 from domain.client_file.file_records import Treatment as Treatment
 from domain.client_file.kinds import EntryKind
+from domain.client_file.post_op import MAX_OBSERVATIONS_PER_JOURNEY, MAX_WARD_ROUNDS_PER_JOURNEY
 
 R = TypeVar("R")
 
@@ -55,6 +56,14 @@ R = TypeVar("R")
 # (never cut silently); the audit trail, which grows with every read, is cut to its newest rows
 # and says how many there are in all.
 MAX_ENTRIES = 2000
+# The ward's records after an operation are bounded on their own (`domain.client_file.post_op`):
+# a journey takes 100 observations and 4 rounds, so twenty operations observed to that bound
+# filled the entries' 2000 and her copy was refused. Fifty operations, their corrections counted
+# as the records they correct, and the rest of the file keeps its own 2000.
+MAX_WARD_OPERATIONS = 50
+MAX_WARD_RECORDS = MAX_WARD_OPERATIONS * (
+    MAX_OBSERVATIONS_PER_JOURNEY + MAX_WARD_ROUNDS_PER_JOURNEY
+)
 MAX_IDENTITY_VERSIONS = 200
 MAX_CONSENTS = 300
 # Photo-consent changes: a change is recorded only when it changes what stands, so a client

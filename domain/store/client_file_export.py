@@ -37,19 +37,27 @@ async def audit_head(clinic_id: str) -> int:
     return int(head.seq) if head else 0
 
 
+# The ward's records after an operation are read within their own bound, the other entries
+# within theirs (`x.MAX_WARD_RECORDS`, `x.MAX_ENTRIES`).
+WARD_KINDS = [kind.value for kind in EntryKind if kind.post_op]
+OTHER_KINDS = [kind.value for kind in EntryKind if not kind.post_op]
+
+
 async def _entries(client_id: str, as_of: datetime) -> list[x.FileEntry]:
-    rows = await whole(
-        ClientEntry.filter(client_id=client_id, recorded_at__lte=as_of).order_by(
-            "recorded_at", "id"
-        ),
-        x.MAX_ENTRIES,
-        "entries",
-    )
+    theirs = ClientEntry.filter(client_id=client_id, recorded_at__lte=as_of)
+    others = theirs.filter(kind__in=OTHER_KINDS).order_by("recorded_at", "id")
+    ward = theirs.filter(kind__in=WARD_KINDS).order_by("recorded_at", "id")
+    parts = [
+        await whole(others, x.MAX_ENTRIES, "entries"),
+        await whole(ward, x.MAX_WARD_RECORDS, "ward records after an operation"),
+    ]
+    rows = sorted((row for part in parts for row in part), key=lambda r: (r.recorded_at, r.id))
     corrected = {row.amends_id: row.id for row in rows if row.amends_id}
     marks = {
         mark.entry_id: x.ErrorMark(mark.reason, mark.author_id, mark.author_role, mark.marked_at)
+        for part in parts
         for mark in await ClientEntryError.filter(
-            entry_id__in=[row.id for row in rows], marked_at__lte=as_of
+            entry_id__in=[row.id for row in part], marked_at__lte=as_of
         )
     }
     return [
