@@ -10,7 +10,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from zoneinfo import ZoneInfo
 
+from domain.aftercare import ward
 from domain.journey.facts import FollowUp
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus
 from domain.roles import Role
@@ -23,6 +25,8 @@ class TaskKind(str, Enum):
     PHOTO = "PHOTO"
     INVITATION = "INVITATION"
     RECHECK = "RECHECK"
+    WARD_READING = "WARD_READING"
+    WARD_ROUND = "WARD_ROUND"
 
 
 class TaskStatus(str, Enum):
@@ -108,3 +112,31 @@ def call_due_at(follow_up: FollowUp, last_miss_at: datetime | None) -> datetime:
 
 def is_overdue(due_at: datetime, now: datetime, overdue_after: timedelta) -> bool:
     return due_at + overdue_after <= now
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """When an open task is overdue: a ward's task by its own schedule (`domain.aftercare.ward`),
+    any other once the clinic's allowance past its due time has passed."""
+
+    overdue_after: timedelta
+    zone: ZoneInfo
+
+    def late_at(self, kind: TaskKind, due_at: datetime) -> datetime:
+        if kind is TaskKind.WARD_READING:
+            return ward.reading_late_at(due_at)
+        if kind is TaskKind.WARD_ROUND:
+            return ward.round_late_at(due_at, self.zone)
+        return due_at + self.overdue_after
+
+    def is_overdue(self, kind: TaskKind, due_at: datetime, now: datetime) -> bool:
+        return self.late_at(kind, due_at) <= now
+
+    def bounds(self, now: datetime) -> dict[TaskKind | None, tuple[datetime, bool]]:
+        """For the database: a task of the kind (None: any other) is overdue when its due time
+        is at most the bound (before it, when the flag says strictly)."""
+        return {
+            TaskKind.WARD_READING: (now - ward.READING_LEEWAY, False),
+            TaskKind.WARD_ROUND: (ward.rounds_late_before(now, self.zone), True),
+            None: (now - self.overdue_after, False),
+        }

@@ -115,7 +115,7 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "StuckJourney": rows(SUPERVISORS, "journey stage reason since overdueSeconds"),
     "StuckJourneyConnection": rows(SUPERVISORS, "edges pageInfo"),
     "StuckJourneyEdge": rows(SUPERVISORS, "cursor node"),
-    "JourneyStats": rows(SUPERVISORS, "stages overdueTasks overdueInstallments"),
+    "JourneyStats": rows(SUPERVISORS, "stages overdueTasks overdueInstallments overdueWardTasks"),
     "StageStats": rows(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
     "BoardUpdate": rows(SUPERVISORS, "change journey stats cursor"),
     "StageSla": rows(SUPERVISORS, "stage visitCategory seconds isDefault"),

@@ -16,11 +16,18 @@ from domain.store.staff_locks import accounts_named
 from domain.store.treating_doctor import performer_of
 
 
+def operated(change: JourneyChange) -> bool:
+    """The treatment of a journey with a procedure type completed: a surgery's round may follow."""
+    done = change.event.action == Action.COMPLETE_TREATMENT.value
+    return done and bool(change.facts.procedure_type_version_id)
+
+
 async def hold_staff_named(change: JourneyChange, touched: Sequence[FollowUp]) -> None:
     """The journey's consultant when its calls, its recheck reminder or its invitation back
     are written (whatever the clinic's setting: tasks naming them may be rewritten, and the
     lock keeps their hand-on from waiting on them row by row); the doctors a complication
-    not written yet may go to (`treating_doctor`). Nothing read for other events."""
+    not written yet may go to (`treating_doctor`), and those the ward's round after an operation
+    may go to. Nothing read for other events."""
     facts = change.facts
     named: list[str | None] = []
     closed = change.event.action == Action.CLOSE_NOT_CONVERTED.value
@@ -31,6 +38,8 @@ async def hold_staff_named(change: JourneyChange, touched: Sequence[FollowUp]) -
         for f in touched
         if f.outcome is FollowUpOutcome.COMPLICATION
     }
-    if reported and await FollowUpTask.filter(id__in=list(reported)).count() < len(reported):
+    if (
+        reported and await FollowUpTask.filter(id__in=list(reported)).count() < len(reported)
+    ) or operated(change):
         named += [facts.expert_id, await performer_of(facts.journey_id)]
     await accounts_named(named)

@@ -16,11 +16,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from domain.client_file.kinds import EntryKind
 from domain.journey.table import Action
 from domain.procedures.template import ProcedureCategory
 from domain.store.client_file import ClientEntry
 from domain.store.models import Journey, JourneyEvent
 from domain.store.procedures import ProcedureTypeVersion
+from domain.store.ward_tasks import settle_ward_tasks
 
 NOT_OPERATED = "the journey's operation is not done yet: its treatment is not completed"
 NOT_SURGERY = "the journey is not a surgery: its approved plan names no SURGERY procedure type"
@@ -66,7 +68,8 @@ async def append_record(
     the count), else a new one when the journey has fewer than `bound` records of `kind` (not
     counting corrections); None when it has them all. The journey's row is locked for the count
     and the write (SELECT ... FOR UPDATE; SQLite writes one at a time), so two records sent at
-    once at the bound find each other."""
+    once at the bound find each other. A new record settles the ward's task it answers in the
+    same transaction."""
     author_id, author_role = author
     async with in_transaction() as connection:
         await Journey.filter(id=journey.id).select_for_update().using_db(connection).first()
@@ -80,7 +83,7 @@ async def append_record(
         )
         if sum(1 for kept in bodies if _of_journey(kept, journey.id)) >= bound:
             return None
-        return await ClientEntry.create(
+        entry = await ClientEntry.create(
             using_db=connection,
             id=entry_id,
             clinic_id=journey.clinic_id,
@@ -91,3 +94,7 @@ async def append_record(
             author_role=author_role,
             recorded_at=datetime.now(UTC),
         )
+        # The ward's task the record answers, with it (`ward_tasks`): the list and the record
+        # agree.
+        await settle_ward_tasks(journey.id, EntryKind(kind), body)
+        return entry

@@ -3,12 +3,14 @@ as the event, so at-least-once writes stay idempotent): a follow-up that falls d
 task; a missed call moves it by the back-off and, the third time, to a supervisor; a reported
 complication becomes a task for the treating doctor (`treating_doctor`); a treatment issues its
 warranty card (its procedure type's, else the clinic's) and, when the journey has a procedure
-type, the reminders of its photo schedule (`photo_tasks`); a handover that booked the next
+type, the reminders of its photo schedule (`photo_tasks`), and for a surgery the ward's
+readings and next day's round (`ward_tasks`); a handover that booked the next
 recheck, its reminder (`recheck_tasks`), which then follows the calls' assignee; and the
 check-in of the visit that keeps such a booking closes that reminder (`recheck_visits`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +19,7 @@ from domain.aftercare.tasks import (
     INVITE_BACK_AFTER,
     Assignment,
     FollowUpAssignee,
+    Lateness,
     TaskKind,
     TaskStatus,
     call_assignment,
@@ -35,7 +38,7 @@ from domain.aftercare.warranty import (
 from domain.journey.facts import FollowUp, JourneyChange, JourneyFacts
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 from domain.journey.table import Action
-from domain.procedures.template import ProcedureContent
+from domain.procedures.template import ProcedureCategory, ProcedureContent
 from domain.roles import Role
 from domain.store.aftercare import (
     AftercareSetting,
@@ -57,6 +60,7 @@ from domain.store.recheck_tasks import (
 )
 from domain.store.recheck_visits import keep_booking, may_keep_a_booking
 from domain.store.treating_doctor import treating_doctor
+from domain.store.ward_tasks import close_ward_tasks, overdue_filter, write_ward_tasks
 
 
 async def procedure_content(facts: JourneyFacts) -> ProcedureContent | None:
@@ -97,7 +101,10 @@ async def project_aftercare(change: JourneyChange) -> None:
         await _issue_warranty(facts, change, content)
         if content is not None and facts.visit_category is not VisitCategory.RECHECK:
             await write_photo_tasks(change, content)
+        if content is not None and content.category is ProcedureCategory.SURGERY:
+            await write_ward_tasks(change)
     await close_photo_tasks(change)
+    await close_ward_tasks(change)
     await keep_booking(change)
     if event.action == Action.CLOSE_NOT_CONVERTED.value:
         await _invite_back(facts, change)
@@ -279,8 +286,19 @@ def overdue_after(setting: AftercareSetting) -> timedelta:
     return timedelta(seconds=setting.overdue_after_seconds)
 
 
-async def overdue_task_count(clinic_id: str) -> int:
-    """The cockpit's count: open tasks past due by more than the clinic allows."""
-    limit = datetime.now(UTC) - overdue_after(await clinic_setting(clinic_id))
-    open_tasks = FollowUpTask.filter(clinic_id=clinic_id, status=TaskStatus.OPEN.value)
-    return await open_tasks.filter(due_at__lte=limit).count()
+async def lateness_of(clinic_id: str) -> Lateness:
+    """When the clinic's open tasks are overdue: its allowance, and its calendar for the ward's
+    round."""
+    clinic = await Clinic.get_or_none(id=clinic_id)
+    zone = ZoneInfo(clinic.timezone if clinic else "UTC")
+    return Lateness(overdue_after(await clinic_setting(clinic_id)), zone)
+
+
+async def overdue_task_count(clinic_id: str, kinds: Sequence[TaskKind] = ()) -> int:
+    """The cockpit's count: open tasks past due by more than the clinic allows, or by their own
+    schedule (the ward's); of `kinds` only, when named."""
+    late = overdue_filter(await lateness_of(clinic_id), datetime.now(UTC))
+    open_tasks = FollowUpTask.filter(late, clinic_id=clinic_id, status=TaskStatus.OPEN.value)
+    if kinds:
+        open_tasks = open_tasks.filter(kind__in=[kind.value for kind in kinds])
+    return await open_tasks.count()

@@ -17,16 +17,16 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.aftercare import closing as rules
-from domain.aftercare.tasks import TaskKind, TaskStatus, is_overdue
+from domain.aftercare.tasks import TaskKind, TaskStatus
 from domain.errors import DomainError
 from domain.errors import TransitionNotAllowed as DomainTransitionNotAllowed
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import FollowUpTask as TaskRow
-from domain.store.aftercare import TaskChangeLog, TaskClosing, clinic_setting
+from domain.store.aftercare import TaskChangeLog, TaskClosing
 from domain.store.models import Journey as JourneyRow
-from domain.store.task_projection import overdue_after
+from domain.store.task_projection import lateness_of
 from schema import idempotency
 from schema.aftercare.types import FollowUpTask
 from schema.audit.collector import note_write
@@ -50,7 +50,7 @@ TASK_ID_LIMIT = 64
 class CompleteTaskInput:
     task_id: strawberry.ID = strawberry.field(
         description="The task's id (`FollowUpTask.id`): a low survey score, a complication, "
-        "an invitation or a recheck reminder."
+        "an invitation, a recheck reminder, or a ward reading or round that was missed."
     )
     note: str = strawberry.field(
         description="The outcome: what was done or agreed with the client, and why it can close."
@@ -146,8 +146,8 @@ def _refused(error: DomainError) -> CompleteTaskResult:
 
 
 async def _completed(task: TaskRow, closed: TaskClosing) -> TaskCompleted:
-    grace = overdue_after(await clinic_setting(task.clinic_id))
-    overdue = task.status == TaskStatus.OPEN.value and is_overdue(
-        task.due_at, datetime.now(UTC), grace
+    lateness = await lateness_of(task.clinic_id)
+    overdue = task.status == TaskStatus.OPEN.value and lateness.is_overdue(
+        TaskKind(task.kind), task.due_at, datetime.now(UTC)
     )
     return TaskCompleted(task=FollowUpTask.from_row(task, overdue), closed_at=closed.closed_at)

@@ -18,13 +18,13 @@ from strawberry.types import Info
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from domain.aftercare.tasks import TaskStatus, is_overdue
+from domain.aftercare.tasks import TaskKind, TaskStatus
 from domain.auth import TokenClaims
 from domain.errors import ErrorCode
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.aftercare import FollowUpTask as TaskRow
-from domain.store.aftercare import clinic_setting
-from domain.store.task_projection import overdue_after
+from domain.store.task_projection import lateness_of
+from domain.store.ward_tasks import not_overdue_filter, overdue_filter
 from schema.aftercare.task_reads import note_task_reads
 from schema.aftercare.types import (
     FollowUpTask,
@@ -83,19 +83,21 @@ async def my_tasks(
     if problems:
         return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
     now = datetime.now(UTC)
-    grace = overdue_after(await clinic_setting(claims.clinic_id))
+    lateness = await lateness_of(claims.clinic_id)
     query = tasks_of(claims).filter(status=TaskStatus.OPEN.value)
     if due is not None:
         query = query.filter(due_at__lte=now) if due else query.filter(due_at__gt=now)
     if overdue is not None:
-        limit = now - grace
-        query = query.filter(due_at__lte=limit) if overdue else query.filter(due_at__gt=limit)
+        late = overdue_filter if overdue else not_overdue_filter
+        query = query.filter(late(lateness, now))
     rows, page_info = await keyset_page(query, "due_at", first, after, newest_first=False)
     await note_task_reads(info, rows)
     edges = [
         FollowUpTaskEdge(
             cursor=cursor_for(row, "due_at"),
-            node=FollowUpTask.from_row(row, is_overdue(row.due_at, now, grace)),
+            node=FollowUpTask.from_row(
+                row, lateness.is_overdue(TaskKind(row.kind), row.due_at, now)
+            ),
         )
         for row in rows
     ]
@@ -132,14 +134,16 @@ async def tasks_changed(
             if not rows:
                 continue
             now = datetime.now(UTC)
-            grace = overdue_after(await clinic_setting(claims.clinic_id))
+            lateness = await lateness_of(claims.clinic_id)
             info.context.loaders = Loaders()  # a subscription outlives its answers: reload
             for row in rows:
                 told = yours.change_of(row)
                 if told is None or not yours.news(told, row):
                     continue
                 # Overdue means still open (a task pushed DONE is not late any more).
-                late = row.status == TaskStatus.OPEN.value and is_overdue(row.due_at, now, grace)
+                late = row.status == TaskStatus.OPEN.value and lateness.is_overdue(
+                    TaskKind(row.kind), row.due_at, now
+                )
                 await note_task_reads(info, [row])  # recorded with this push, before it leaves
                 yield TaskUpdate(change=told, task=FollowUpTask.from_row(row, late))
 

@@ -34,7 +34,8 @@ TaskStatus = strawberry.enum(rules.TaskStatus, description="Where a task stands.
     "missed call, a supervisor's after three), a complication for the treating doctor, a "
     "low survey score for a supervisor, a photo of the procedure type's photo schedule "
     "for the care team, an invitation back for the consultant of a consultation that did "
-    "not convert, or the reminder of a recheck booked at the handover."
+    "not convert, the reminder of a recheck booked at the handover, or the ward's readings "
+    "and next day's round after an operation."
 )
 class FollowUpTask:
     id: strawberry.ID = strawberry.field(description="The task's id.")
@@ -48,15 +49,19 @@ class FollowUpTask:
         "recheck reminder."
     )
     label: str | None = strawberry.field(
-        description="The follow-up's label, e.g. 24h, 1w, 3m; for a photo reminder, its stage."
+        description="The follow-up's label, e.g. 24h, 1w, 3m; for a photo reminder, its "
+        "stage; for a ward reading, its hour after the operation (1h...6h); for the ward round, "
+        "its day (2026-03-14)."
     )
     due_at: datetime = strawberry.field(
         description="When the task is due: when the follow-up fell due, or after a missed call "
         "when its retry is; for a recheck reminder, 24 hours before the recheck (at the "
-        "handover when the recheck is sooner)."
+        "handover when the recheck is sooner); for a ward reading, its hour after the "
+        "operation; for the ward round, the clinic's midnight that begins the day after it."
     )
     overdue: bool = strawberry.field(
-        description="Still open past its due time by more than the clinic allows."
+        description="Still open past its due time by more than the clinic allows; a ward "
+        "reading half an hour past its hour, the ward round once its day has ended."
     )
     attempts: int = strawberry.field(description="Calls made so far.")
     escalated: bool = strawberry.field(

@@ -22,6 +22,7 @@ from domain.store import records
 from domain.store.client_file import ClientEntry, ClientEntryError
 from domain.store.client_file_writes import correction_of, mark_in_error, write_entry
 from domain.store.models import Client as ClientRow
+from domain.store.ward_tasks import settle_ward_tasks
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import correction_refusal, file_dates, visible_entry
@@ -117,6 +118,8 @@ async def amend_client_entry(
     )
     if amendment is None:  # another correction won the race for this entry
         return _conflict("the entry is already corrected: amend the latest correction")
+    if kind.post_op:  # a reading put in its hour answers that hour's task (a retry finds it so)
+        await settle_ward_tasks(original.body["journey_id"], kind, amendment.body)
     note_write(info, original.client_id)
     await idempotency.settle(claims.account_id, input, amendment.id)
     return await payload(info, amendment)

@@ -114,6 +114,17 @@ DESCRIPTIONS = {
     "TaskKind.PHOTO": "A photo of the procedure type's photo schedule (before, suture "
     "removal, 3 months, 1 year...): for the care team; uploading a photo of its `photoStage` "
     "for the journey settles it.",
+    "TaskKind.WARD_READING": "A reading of the vital signs the ward owes after an operation "
+    "(seed 003: once an hour, through the first 6 hours), `label` its hour (`1h`...`6h`), due "
+    "that many hours after the operation's end: for the nurses. An observation "
+    "(`recordPostOpObservation`, or its correction) whose `observedAt` is within half an hour "
+    "either side of `dueAt` settles it; overdue once that half hour after it has passed "
+    "without one. A reading missed is closed by hand with `completeTask` and a note.",
+    "TaskKind.WARD_ROUND": "The doctor's round on the day after an operation in the clinic's "
+    "calendar (`label`, the day; due at its midnight): for the doctor who operated (else the "
+    "approving expert; any doctor when neither is still a doctor of the clinic). The round "
+    "(`recordWardRound`, by the doctor or the assistant) settles it; overdue once that day "
+    "has ended without one, then closed by hand with `completeTask` and a note.",
     "FollowUpAssignee.FOLLOW_UP_STAFF": "The clinic's follow-up staff share the calls.",
     "FollowUpAssignee.OWNING_CONSULTANT": "Each client's own consultant makes their calls.",
     "TaskStatus.OPEN": "Still to do.",

@@ -16,6 +16,7 @@ from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.stats import stage_counts
 from domain.store.task_projection import overdue_task_count
+from domain.store.ward_tasks import WARD_KINDS
 from schema.context import Context
 from schema.errors import (
     NotAuthorized,
@@ -45,7 +46,8 @@ StuckJourneysResult = Annotated[
 class JourneyStats:
     stages: list[StageStats]
     overdue_tasks: int = strawberry.field(
-        description="Open follow-up tasks of the clinic past due by more than it allows."
+        description="Open tasks of the clinic past due by more than it allows (the ward's, "
+        "by their own schedule: `overdueWardTasks`)."
     )
     clinic_id: strawberry.Private[str] = ""
 
@@ -57,6 +59,16 @@ class JourneyStats:
     )
     async def overdue_installments(self) -> int:
         return await overdue_installments(self.clinic_id)
+
+    @strawberry.field(
+        description="Of `overdueTasks`, the ward's after an operation (WARD_READING, "
+        "WARD_ROUND), each late by its own schedule: a reading of the vital signs not taken "
+        "within half an hour of its hour, or the doctor's round missing when the day after the "
+        "operation has ended in the clinic's calendar. Each stays until a record settles it "
+        "or it is closed with what came of it (`completeTask`)."
+    )
+    async def overdue_ward_tasks(self) -> int:
+        return await overdue_task_count(self.clinic_id, WARD_KINDS)
 
 
 JourneyStatsResult = Annotated[
