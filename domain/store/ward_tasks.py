@@ -128,7 +128,8 @@ def overdue_filter(lateness: Lateness, now: datetime) -> Q:
 
 
 def not_overdue_filter(lateness: Lateness, now: datetime) -> Q:
-    """The open tasks not overdue at `now`: the complement of `overdue_filter`."""
+    """The open tasks not overdue at `now`: the complement of `overdue_filter`, within one
+    range of the due time too."""
     bounds = lateness.bounds(now)
     ward_values = [kind.value for kind in WARD_KINDS]
     either = Q(kind__not_in=ward_values, due_at__gt=bounds[None][0])
@@ -136,4 +137,5 @@ def not_overdue_filter(lateness: Lateness, now: datetime) -> Q:
         bound, strict = bounds[kind]
         at = Q(due_at__gte=bound) if strict else Q(due_at__gt=bound)
         either |= Q(at, kind=kind.value)
-    return either
+    earliest = min(bound for bound, _ in bounds.values())
+    return Q(either, due_at__gte=earliest)

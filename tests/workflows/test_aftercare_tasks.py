@@ -28,6 +28,10 @@ from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import act, begin, walk
 from tests.workflows.typed_journey import SURGERY, photo_taken, surgery_version, typed_path
 
+# The tasks a treatment writes on its own schedule, not the calls'.
+WARD = ("WARD_READING", "WARD_ROUND")
+NOT_CALLS = ("PHOTO", *WARD)
+
 
 async def _call_task(journey_id: str, follow_up_id: str) -> FollowUpTask:
     return await FollowUpTask.get(id=task_id(journey_id, follow_up_id, TaskKind.FOLLOW_UP_CALL))
@@ -41,13 +45,17 @@ async def test_missed_calls_escalate_and_a_complication_goes_to_the_doctor(
     client: Client, env: WorkflowEnvironment
 ) -> None:
     # Given a surgical journey handed over, its plan naming the eyelid surgery type: no call is
-    # a task yet (the photo schedule's reminders are, see below)
+    # a task yet (the photo schedule's reminders are, see below; so are the ward's six readings
+    # and its round after the operation)
     version = await surgery_version()
     start = journey_start(offsets=list(DEFAULT_FOLLOW_UP_OFFSETS))
     jid = start.journey_id
     handle = await begin(client, start, TASK_QUEUE)
     await walk(handle, typed_path(version.id))
-    assert await FollowUpTask.filter(journey_id=jid).exclude(kind="PHOTO").count() == 0
+    aftercare = FollowUpTask.filter(journey_id=jid).exclude(kind__in=NOT_CALLS)
+    assert await aftercare.count() == 0
+    ward = await FollowUpTask.filter(journey_id=jid, kind__in=WARD).values_list("kind", flat=True)
+    assert sorted(ward) == ["WARD_READING"] * 6 + ["WARD_ROUND"]
     # And the treatment issued the type's warranty card (its period and terms)
     card = await WarrantyCard.get(journey_id=jid)
     treated = await JourneyEvent.get(journey_id=jid, action="complete_treatment")
@@ -106,7 +114,7 @@ async def test_missed_calls_escalate_and_a_complication_goes_to_the_doctor(
     # When a supervisor closes the follow-ups, the open call goes with them
     closed = await act(handle, request(Action.CLOSE_FOLLOW_UPS, SUPERVISOR))
     assert closed.stage is Stage.COMPLETED
-    tasks = await FollowUpTask.filter(journey_id=jid).exclude(kind="PHOTO")
+    tasks = await FollowUpTask.filter(journey_id=jid).exclude(kind__in=NOT_CALLS)
     assert sorted((t.follow_up_id, t.kind, t.status) for t in tasks) == [
         ("fu-1", "FOLLOW_UP_CALL", "CLOSED"),
         ("fu-2", "COMPLICATION", "OPEN"),  # the doctor's task stays until the recheck ends
