@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain.store.audit_chain import ChainReport, verify_chains
 from domain.store.audit_models import AuditChainHead, AuditEntry
-from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
+from domain.store.db import NO_TLS, DatabaseTls, close_db, open_current_db
 from domain.store.models import Clinic
 
 
@@ -16,7 +16,7 @@ class UnknownClinic(LookupError):
 async def verify(
     database_url: str, clinic_id: str | None = None, tls: DatabaseTls = NO_TLS
 ) -> ChainReport:
-    await init_db(database_url, tls)
+    await open_current_db(database_url, tls)
     try:
         if clinic_id is not None and not await _known(clinic_id):
             # Verified as an empty chain it would read "intact" in a scheduled check forever.

@@ -32,7 +32,7 @@ from temporalio.service import RPCError
 from domain.journey.facts import JourneyFacts
 from domain.journey.table import OWNED
 from domain.store.day_end_releases import Release, day_end_releases, missed
-from domain.store.db import NO_TLS, DatabaseTls, close_db, init_db
+from domain.store.db import NO_TLS, DatabaseTls, close_db, open_current_db
 from domain.store.drafts import void_but_attached
 from domain.store.hand_overs import HandOver, landed, latest_hand_overs
 from domain.store.models import Clinic, Journey, JourneyEvent, JourneyStageCount
@@ -233,7 +233,7 @@ async def reconcile(
     security: TemporalSecurity = PLAINTEXT,
     clinic_id: str | None = None,
 ) -> Reconciliation:
-    await init_db(database_url, tls)
+    await open_current_db(database_url, tls)
     try:
         if clinic_id is not None and not await known_clinic(clinic_id):
             # Checked as a clinic of nothing it would report no drift to a scheduled run forever.

@@ -9,7 +9,7 @@ from domain.passwords import hash_password
 from domain.roles import STAFF_ROLES
 from domain.store import administration
 from domain.store.billing import ClinicBilling
-from domain.store.db import close_db, init_db
+from domain.store.db import close_db, open_current_db
 from domain.store.models import Clinic, StaffAccount
 from server.procedure_seeds import seed_procedure_types
 from server.settings import Settings
@@ -24,7 +24,7 @@ def demo_username(role_value: str) -> str:
 
 async def seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     """Creates what is missing (idempotent) and returns (username, password, role) rows."""
-    await init_db(settings.database_url, settings.database_tls)
+    await open_current_db(settings.database_url, settings.database_tls)
     try:
         new_clinic = not await Clinic.exists(id=DEMO_CLINIC_ID)
         await administration.create_clinic(DEMO_CLINIC_ID, "Glowpath Demo Clinic", "Europe/Warsaw")

@@ -1,17 +1,21 @@
-"""`glowpath api` and `glowpath worker` on a read model that lacks a migration of their release
-(an image rolled out before its migration ran) refuse to start, in one line naming what is
-missing and the command to run, instead of answering ready and failing what touches it."""
+"""`glowpath api`, `worker`, `seed`, `create-admin`, `reconcile` and `audit verify` on a read
+model that lacks a migration of their release (an image rolled out before its migration ran)
+refuse to start, in one line naming what is missing and the command to run, instead of answering
+ready and failing what touches it (or writing to a schema it does not know)."""
 
 from __future__ import annotations
 
 import asyncio
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from domain.store.schema_version import behind_message, known_migrations
 from tests.api.test_operations import free_port
-from tests.api.test_processes import environment
+from tests.api.test_processes import ROOT, environment
 from tests.store.migrated import migrated_to, new_database
 
 EXIT_TIMEOUT = 60.0
@@ -49,6 +53,45 @@ async def test_a_read_model_behind_the_release_is_refused_at_start(
                 f"glowpath: the read model lacks 1 migration(s) of this release ({last}): "
                 "run `glowpath migrate` first"
             ), log.stem
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["seed"], ["create-admin", "--username", "first-admin"], ["reconcile"], ["audit", "verify"]],
+)
+async def test_the_commands_that_write_or_check_the_read_model_refuse_it_behind(
+    database_url: str, temporal_address: str, tmp_path: Path, command: list[str]
+) -> None:
+    *earlier, last = known_migrations()
+    async with new_database(database_url, tmp_path) as behind:
+        # Given a database the migrations brought only as far as the one before the last
+        async with migrated_to(behind, f"models.{earlier[-1]}"):
+            pass
+        env = environment(
+            behind,
+            temporal_address,
+            GLOWPATH_DATA_DIR=str(tmp_path / "var"),
+            GLOWPATH_ADMIN_PASSWORD="a-long-enough-password",
+            PYTHONPATH=str(ROOT),
+        )
+        # When the command runs on it
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "server.cli", *command],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=EXIT_TIMEOUT,
+        )
+        # Then it does nothing, saying in one line what is missing and what to run
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.splitlines()[-1] == (
+            f"glowpath: the read model lacks 1 migration(s) of this release ({last}): "
+            "run `glowpath migrate` first"
+        ), done.stderr
+        assert done.stdout == "", done.stdout
 
 
 def test_what_a_database_lacks_is_named_and_one_ahead_passes() -> None:
