@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 
 from aiohttp import web
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
 from domain.auth import SigningKeys
@@ -30,6 +32,7 @@ from server.view import EXECUTION_TIMEOUT_SECONDS, GlowpathView, body_timeout_fo
 from workflows.client import JourneyGateway
 from workflows.connect import connect
 from workflows.heap import freeze_start_up_objects
+from workflows.reconnect import until_reachable
 from workflows.update_admission import UpdateSlots
 
 log = logging.getLogger(__name__)
@@ -133,7 +136,10 @@ async def serve(settings: Settings, *, own_database: bool = True) -> None:
     listening, closes subscriptions, lets in-flight requests finish (up to
     ``shutdown_timeout_seconds``), then closes the database. ``own_database=False``: the
     process opened the database for the API and the worker it runs beside it, and closes it
-    once both have stopped (the two share one Tortoise context)."""
+    once both have stopped (the two share one Tortoise context).
+
+    It serves before Temporal answers, and waits for it as the worker does (`reach_temporal`):
+    meanwhile ``/readyz`` answers 503 and what needs Temporal answers `Unavailable`."""
     if own_database:
         await open_current_db(settings.database_url, settings.database_tls)
     temporal = await connect(
@@ -142,6 +148,7 @@ async def serve(settings: Settings, *, own_database: bool = True) -> None:
         security=settings.temporal_security,
         metrics_bind=settings.temporal_metrics_bind,
         tracing=settings.otel_enabled,
+        lazy=True,
     )
     store = build_photo_store(settings)
     await probe_photo_store(store, settings.photo_store)
@@ -156,12 +163,28 @@ async def serve(settings: Settings, *, own_database: bool = True) -> None:
         await site.start()
         log.info("GraphQL on http://%s:%s/graphql", settings.http_host, settings.http_port)
         freeze_start_up_objects()
-        if settings.ops_port:
-            ops = ops_app(temporal, read_model=True, extra={"photo_store": store.check})
-            await serve_ops(ops, settings.http_host, settings.ops_port, "API")
-        await asyncio.Event().wait()
+        async with asyncio.TaskGroup() as group:
+            # A refusal (a wrong API key, a certificate Temporal does not take) ends the API,
+            # as it did when it connected before serving.
+            group.create_task(reach_temporal(temporal, settings.temporal_address))
+            if settings.ops_port:
+                ops = ops_app(temporal, read_model=True, extra={"photo_store": store.check})
+                group.create_task(serve_ops(ops, settings.http_host, settings.ops_port, "API"))
+            await asyncio.Event().wait()
     finally:
         log.info("API stopping: finishing in-flight requests")
         await runner.cleanup()
         if own_database:
             await close_db()
+
+
+async def reach_temporal(temporal: Client, address: str) -> None:
+    """Connects the lazy client, waiting with back-off while Temporal is unreachable (saying so
+    once, and when it answered); raises what waiting will not mend."""
+
+    async def ask() -> None:
+        await temporal.workflow_service.get_system_info(
+            GetSystemInfoRequest(), timeout=timedelta(seconds=CHECK_TIMEOUT)
+        )
+
+    await until_reachable(ask, address)

@@ -46,6 +46,7 @@ from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, Jour
 from domain.journey.stages import Stage
 from workflows.journey import JourneyWorkflow
 from workflows.journey_changes import CURRENT_CHANGES
+from workflows.reconnect import unreachable
 from workflows.request_deadline import answer_within
 from workflows.search_attributes import register_search_attributes, told_at_start
 from workflows.update_admission import DEFAULT_JOURNEY_IN_FLIGHT, UpdateSlots, retry_while_refused
@@ -101,7 +102,10 @@ class JourneyGateway:
             return
         try:
             await register_search_attributes(self.client, self.client.namespace)
-        except RPCError as error:  # no operator rights: the deployment registers them instead
+        except RPCError as error:
+            if unreachable(error):  # asked again at the next start, once Temporal answers
+                raise JourneyUnavailable("Temporal could not be reached") from error
+            # no operator rights: the deployment registers them instead
             log.warning("could not register search attributes: %s", error.message)
         self._search_attributes_ready = True
 

@@ -32,6 +32,7 @@ from temporalio.runtime import (
 from temporalio.service import TLSConfig
 
 from workflows.converter import DATA_CONVERTER
+from workflows.reconnect import ConnectFailureAsUnavailable
 
 log = logging.getLogger(__name__)
 CORE_LOGGER = "temporalio.core"
@@ -116,7 +117,9 @@ async def connect(
     tracing: bool = False,
     lazy: bool = False,
 ) -> Client:
-    return await Client.connect(
+    """``lazy``: connects at the first call, not now; until it has, a call that cannot reach
+    Temporal fails with ``RPCError`` ``UNAVAILABLE``, as once connected."""
+    client = await Client.connect(
         address,
         namespace=namespace,
         data_converter=DATA_CONVERTER,
@@ -125,3 +128,8 @@ async def connect(
         lazy=lazy,
         **security.connect_options(),
     )
+    if not lazy:
+        return client
+    config = client.config()
+    config["service_client"] = ConnectFailureAsUnavailable(client.service_client)
+    return Client(**config)

@@ -2,7 +2,10 @@
 
 A worker started before Temporal (a deploy that starts every service at once, a Temporal
 restart) waits for it instead of exiting: it says so once, keeps quiet while it retries, and
-says when Temporal answered. Cancelling the wait (SIGTERM) ends it at once.
+says when Temporal answered. Cancelling the wait (SIGTERM) ends it at once. The API waits the
+same way, serving meanwhile: its client is lazy, and one that has not connected yet fails each
+call as one whose server went away does (`ConnectFailureAsUnavailable`), so the callers' handling
+of an outage covers it.
 """
 
 from __future__ import annotations
@@ -10,10 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 from typing import TypeVar
 
-from temporalio.service import RPCError, RPCStatusCode
+import google.protobuf.message
+from temporalio.service import RPCError, RPCStatusCode, ServiceClient, ServiceResponse
+
+# (the type the SDK's ServiceClient declares for its worker's client)
+from temporalio.service import _BridgeServiceClient as BridgeServiceClient
 
 from workflows.backoff import Backoff
 
@@ -64,6 +72,54 @@ async def until_reachable(
             waited = time.monotonic() - waiting_since
             log.info("Temporal at %s answered after %.1f s of waiting", address, waited)
         return result
+
+
+class ConnectFailureAsUnavailable(ServiceClient):
+    """A lazy client's service calls, with a failure to connect raised as ``RPCError``
+    ``UNAVAILABLE``: what a connected client raises once its server has gone away, and what the
+    API's callers of Temporal already answer `Unavailable` for. The SDK raises a plain
+    ``RuntimeError`` for it, which they did not expect: an API that started before Temporal
+    answered a journey's start with an internal error."""
+
+    def __init__(self, inner: ServiceClient) -> None:
+        super().__init__(inner.config)
+        self._inner = inner
+
+    @property
+    def worker_service_client(self) -> BridgeServiceClient:
+        return self._inner.worker_service_client
+
+    def update_rpc_metadata(self, metadata: Mapping[str, str | bytes]) -> None:
+        self._inner.update_rpc_metadata(metadata)
+
+    def update_api_key(self, api_key: str | None) -> None:
+        self._inner.update_api_key(api_key)
+
+    async def _rpc_call(
+        self,
+        rpc: str,
+        req: google.protobuf.message.Message,
+        resp_type: type[ServiceResponse],
+        *,
+        service: str,
+        retry: bool,
+        metadata: Mapping[str, str | bytes],
+        timeout: timedelta | None,
+    ) -> ServiceResponse:
+        try:
+            return await self._inner._rpc_call(
+                rpc,
+                req,
+                resp_type,
+                service=service,
+                retry=retry,
+                metadata=metadata,
+                timeout=timeout,
+            )
+        except RuntimeError as error:
+            if not unreachable(error):
+                raise
+            raise RPCError(str(error), RPCStatusCode.UNAVAILABLE, b"") from error
 
 
 def _brief(error: BaseException) -> str:
