@@ -42,6 +42,8 @@ def test_a_database_that_refuses_the_connection(tmp_path: Path, command: list[st
 
 def test_reconcile_with_temporal_unreachable(tmp_path: Path) -> None:
     address = f"127.0.0.1:{closed_port()}"
+    # (on a current read model: one that lacks a migration is refused before Temporal is asked)
+    assert glowpath(tmp_path, "migrate").returncode == 0
     done = glowpath(tmp_path, "reconcile", GLOWPATH_TEMPORAL_ADDRESS=address)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
