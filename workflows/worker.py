@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,7 +14,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from domain.store.db import DatabaseTls, close_db, open_current_db
 from workflows.activities import record_journey_change
-from workflows.connect import TemporalSecurity, connect
+from workflows.connect import CORE_LOGGER, TemporalSecurity, connect
 from workflows.converter import with_glowpath_converter
 from workflows.heap import freeze_start_up_objects
 from workflows.installment_activities import check_installment
@@ -21,6 +22,7 @@ from workflows.installments import InstallmentScheduleWorkflow
 from workflows.journey import JourneyWorkflow
 from workflows.partner import PartnerWorkflow
 from workflows.partner_activities import check_partner_milestone
+from workflows.poll_outage import PollOutage, watch_recovery
 from workflows.reconnect import until_reachable
 from workflows.runner import runner_for
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES, register_search_attributes
@@ -161,7 +163,16 @@ async def serve(
         if status is not None:
             status.polling = True
         freeze_start_up_objects()
-        await worker.run()
+        outage = PollOutage()  # one warning per Temporal outage from the pollers
+        core_log = logging.getLogger(CORE_LOGGER)
+        core_log.addFilter(outage)
+        recovery = asyncio.create_task(watch_recovery(client, outage), name="glowpath-poll-watch")
+        try:
+            await worker.run()
+        finally:
+            recovery.cancel()
+            await asyncio.wait({recovery})
+            core_log.removeFilter(outage)
     finally:
         if status is not None:
             status.polling = False
