@@ -99,6 +99,9 @@ def test_probes_use_the_operations_port_and_the_service_only_the_public_one() ->
         assert ports["ops"] == ops_port
         assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "ops"}
         assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "ops"}
+        # a process waiting for Temporal is alive, not restarted: only readiness asks for it
+        startup = container.get("startupProbe", {"httpGet": {"path": "/healthz"}})
+        assert startup["httpGet"]["path"] == "/healthz"
     (service,) = by_kind("Service")
     assert [p["targetPort"] for p in service["spec"]["ports"]] == ["http"]
 
