@@ -11,6 +11,7 @@ from aiohttp import web
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.auth import SigningKeys
 from domain.photos.storage import PhotoStore, PhotoStoreError
@@ -178,13 +179,19 @@ async def serve(settings: Settings, *, own_database: bool = True) -> None:
             await close_db()
 
 
-async def reach_temporal(temporal: Client, address: str) -> None:
+async def reach_temporal(temporal: Client, address: str, attempt_seconds: float = 10.0) -> None:
     """Connects the lazy client, waiting with back-off while Temporal is unreachable (saying so
-    once, and when it answered); raises what waiting will not mend."""
+    once, and when it answered); raises what waiting will not mend. Each attempt is bounded: a
+    connection that an address swallows without answering counts as unreachable too."""
 
     async def ask() -> None:
-        await temporal.workflow_service.get_system_info(
-            GetSystemInfoRequest(), timeout=timedelta(seconds=CHECK_TIMEOUT)
-        )
+        try:
+            async with asyncio.timeout(attempt_seconds):
+                await temporal.workflow_service.get_system_info(
+                    GetSystemInfoRequest(), timeout=timedelta(seconds=CHECK_TIMEOUT)
+                )
+        except TimeoutError as error:
+            no_answer = f"no answer in {attempt_seconds:g} s"
+            raise RPCError(no_answer, RPCStatusCode.DEADLINE_EXCEEDED, b"") from error
 
     await until_reachable(ask, address)
