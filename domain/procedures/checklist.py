@@ -29,6 +29,16 @@ PERFORMED_BY: dict[ProcedureCategory, frozenset[Role]] = {
 HANDED_OVER_BY: dict[ProcedureCategory, frozenset[Role]] = {
     ProcedureCategory.SURGERY: frozenset({Role.EXPERT}),
 }
+# Who may take the client's consent to the procedure itself for a treatment of each category
+# (whoever takes consents, unless named here). Before an operation the doctor has the talk and
+# takes the signature: "医生在为患者进行医疗美容服务前,应向患者充分告知治疗的适应症、禁忌症、风险和
+# 可能的并发症,并取得患者书面同意" (seed 004), "在手术前,医生应对整形方案进行再次确认...医生应向顾客
+# 解释手术过程、可能出现的风险及应对措施" (seed 002 3.2), "整形美容术前应与求美者谈话,讲明手术效果及
+# 可能出现的并发症...谈话完毕应进行术前签字" (seed 003). Other treatments' consents stay with the
+# contact staff who explain them (seed 001, "для контактного персонала").
+CONSENTED_BY: dict[ProcedureCategory, frozenset[Role]] = {
+    ProcedureCategory.SURGERY: frozenset({Role.EXPERT}),
+}
 # Items completed by a photo on file, not by a tick: the photo stage of the journey's that must
 # have been uploaded first (seed 003's ward preparation and operating room both take the photos,
 # "洁面、拍照"; a tick said they were taken while the file held none).
@@ -59,6 +69,15 @@ def handover_problem(category: ProcedureCategory | None, role: Role) -> str | No
     if allowed is None or role in allowed:
         return None
     return "a surgery is handed over by a doctor (expert)"
+
+
+def procedure_consent_problem(category: ProcedureCategory | None, role: Role) -> str | None:
+    """Why staff of `role` may not take the procedure consent for a treatment of `category`;
+    None when they may."""
+    allowed = CONSENTED_BY.get(category) if category is not None else None
+    if allowed is None or role in allowed:
+        return None
+    return "a surgery's consent is taken by a doctor (expert), who explains the operation"
 
 
 def may_complete(code: str, role: Role) -> bool:

@@ -12,6 +12,7 @@ from domain.errors import FieldProblem
 from domain.journey.facts import ActionDetails, Actor
 from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
+from domain.procedures.checklist import procedure_consent_problem
 from domain.roles import Role
 from domain.store.billing_reads import current_bill
 from domain.store.consents import ConsentTemplateVersion as VersionRow
@@ -30,6 +31,7 @@ from schema.context import Context
 from schema.errors import not_authorized
 from schema.journeys.actions import (
     AfterAccepted,
+    JourneyOutcome,
     JourneyResult,
     load_visible_journey,
     run_recorded_action,
@@ -37,6 +39,7 @@ from schema.journeys.actions import (
 )
 from schema.photos.signed_purposes import record_signed_purposes
 from schema.photos.types import PhotoPurpose
+from schema.procedures.journey_type import journey_procedure
 
 
 @strawberry.input(description="The signature as drawn on the pad.")
@@ -95,6 +98,10 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         refused = await step_refusal(info, input, refusal)
         if refused is not None:
             return refused
+    if input.kind is ConsentKind.PROCEDURE:
+        not_the_doctor = await _procedure_consent_refusal(info, input)
+        if not_the_doctor is not None:
+            return not_the_doctor
     capacity = signer_capacity(input)
     drawn = drawn_signature(input)
     problems = signer_problems(input, capacity)
@@ -146,6 +153,25 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
         record_kind="consent",
         after_accepted=after_accepted,
     )
+
+
+async def _procedure_consent_refusal(
+    info: Info[Context, None], input: SignConsentInput
+) -> JourneyOutcome | None:
+    """NotAuthorized when the caller's role may not take the procedure consent for the
+    journey's planned treatment (a surgery: the doctor's, `CONSENTED_BY`); a retry of a
+    signature taken before this rule is answered as it was."""
+    actor = info.context.actor
+    if actor is None or actor.role is Role.EXPERT:
+        return None
+    row = await load_visible_journey(info, input.journey_id)
+    procedure = await journey_procedure(row) if row is not None else None
+    problem = procedure_consent_problem(
+        procedure.content.category if procedure else None, actor.role
+    )
+    if problem is None:
+        return None
+    return await step_refusal(info, input, not_authorized(problem))
 
 
 async def _for_the_planned_procedure(

@@ -147,10 +147,11 @@ class JourneyDriver:
         """The expert approves PLAN, with `plan`'s fields in place of its own."""
         return await self.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval(jid, **plan))
 
-    async def sign_consent(self, jid: str) -> dict[str, Any]:
+    async def sign_consent(self, jid: str, role: Role = Role.NURSE) -> dict[str, Any]:
+        """The procedure consent on a paper form, taken by `role` (a surgery's: `Role.EXPERT`)."""
         return await self.ok(
             documents.SIGN_CONSENT,
-            Role.NURSE,
+            role,
             journeyId=jid,
             kind="PROCEDURE",
             signerName="Anna Nowak",

@@ -83,7 +83,7 @@ async def surgery_under_way(clinic: JourneyDriver) -> str:
     final = {**PLAN, "procedureType": type_key, "requiresAnesthesia": True}
     approval = {"journeyId": jid, "decision": "APPROVE", "points": "as agreed", "finalPlan": final}
     await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
-    await clinic.sign_consent(jid)
+    await clinic.sign_consent(jid, Role.EXPERT)  # an operation's consent is the doctor's
     anaesthesia = {
         "kind": "ANESTHESIA",
         "signerName": "Anna Nowak",

@@ -125,7 +125,7 @@ async def test_a_surgery_is_recorded_as_performed_by_a_doctor_not_a_nurse(
     # Given a surgery consented (procedure and anesthesia), paid, its checklist complete, begun
     clinic = await fresh_clinic()
     jid = await _approved_surgery(clinic)
-    await clinic.sign_consent(jid)
+    await clinic.sign_consent(jid, Role.EXPERT)
     await clinic.ok(documents.SIGN_CONSENT, Role.EXPERT, journeyId=jid, **ANESTHESIA_CONSENT)
     await clinic.pay(jid)
     await complete_items(clinic, jid, SURGICAL_CHECKLIST)

@@ -45,7 +45,7 @@ async def _approved(clinic: JourneyDriver, type_key: str, **plan: Any) -> str:
     final = {**PLAN, "procedureType": type_key, **plan}
     approval = {"journeyId": jid, "decision": "APPROVE", "points": "as agreed", "finalPlan": final}
     await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
-    await clinic.sign_consent(jid)
+    await clinic.sign_consent(jid, Role.EXPERT)  # a surgery's consent is the doctor's
     if plan.get("requiresAnesthesia"):
         anesthesia = {
             "kind": "ANESTHESIA",
