@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -20,6 +21,7 @@ from domain.triage.board_changes import BoardChange, apply_change
 from domain.triage.codec import desk_to_json, entry_details
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry, EntryKind, worded_reason
+from domain.triage.leads import lead_owner as owner_of_lead
 from domain.triage.policy import named_label
 
 
@@ -31,9 +33,11 @@ async def current_owner(client_id: str) -> str | None:
 
 
 async def lead_owner(client_id: str) -> str | None:
-    """For a phone or online lead not yet served: the consultant of the earliest contact."""
-    earliest = await LeadContact.filter(client_id=client_id).order_by("at", "id").first()
-    return earliest.consultant_id if earliest else None
+    """For a phone or online lead not yet served: the consultant of the earliest contact, while
+    the lead is followed up (`domain.triage.leads`; before, a contact owned the client forever)."""
+    contacts = LeadContact.filter(client_id=client_id).order_by("at", "id")
+    rows = await contacts.values_list("at", "consultant_id")
+    return owner_of_lead(((at, str(consultant)) for at, consultant in rows), datetime.now(UTC))
 
 
 async def clients_owned_by(clinic_id: str, consultant_id: str) -> list[str]:

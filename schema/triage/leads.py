@@ -50,7 +50,8 @@ class LeadContactInput:
     at: datetime | None = strawberry.field(
         default=None,
         description="When the contact was; default now. Within the last 30 days, with its UTC "
-        "offset: the earliest contact owns the client.",
+        "offset: the earliest contact owns the client while the lead is followed up (a lead "
+        "with no contact for 92 days has lapsed; a contact after that starts a new one).",
     )
     note: str | None = None
     idempotency_key: str | None = idempotency.key_field()
