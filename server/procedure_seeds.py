@@ -10,14 +10,15 @@ from domain.procedures.template import (
     BASE_CHECKS,
     DAY,
     HOUR,
-    SURGICAL_CHECKS,
     ChecklistItem,
     FollowUpChannel,
     FollowUpStep,
     PhotoPoint,
+    ProcedureAnaesthesia,
     ProcedureCategory,
     ProcedureContent,
     check_content,
+    required_checks,
 )
 from domain.store.procedures import ProcedureTypeVersion
 from schema.procedures.publish import publish_version
@@ -51,7 +52,12 @@ LABELS = {
     ),
     "preop_photos": ("Pre-operative photos taken", False),
     "marking": ("Incision lines marked", False),
+    "menstruation_checked": ("Menstruation asked about again before the operation", False),
     "bladder_bowels_emptied": ("Bladder and bowels emptied before the operation", False),
+    "fasting_confirmed": (
+        "Nothing eaten or drunk within the fasting time given (general anaesthesia)",
+        False,
+    ),
 }
 
 
@@ -128,7 +134,10 @@ BLEPHAROPLASTY = ProcedureContent(
         "zh": "双眼皮手术",
         "en": "Upper eyelid surgery",
     },
-    checklist=_checklist(BASE_CHECKS + SURGICAL_CHECKS),
+    # Seed 003: the double-eyelid operation goes as the nose's, "一般采用局部麻醉" (as a rule
+    # under a local anaesthesia).
+    anaesthesia=ProcedureAnaesthesia.LOCAL,
+    checklist=_checklist(required_checks(ProcedureCategory.SURGERY, ProcedureAnaesthesia.LOCAL)),
     follow_ups=[
         _call(24 * HOUR, "After the first night", "Pain, bleeding, swelling?"),
         FollowUpStep(7 * DAY, FollowUpChannel.VISIT, "Suture removal and dressing"),

@@ -26,8 +26,8 @@ PROCEDURE_TYPES: dict[str, dict[str, Audience]] = {
     "Warranty": rows(CLINIC_STAFF, "periodDays terms"),
     "ProcedureTypeVersion": rows(
         CLINIC_STAFF,
-        "id typeKey version category names checklist followUps photoSchedule discomfort"
-        " warranty contentHash publishedBy publishedAt publishedByStaff",
+        "id typeKey version category anaesthesia names checklist followUps photoSchedule"
+        " discomfort warranty contentHash publishedBy publishedAt publishedByStaff",
     ),
     "ProcedureTypePayload": rows(SUPERVISORS, "procedureType"),
     "ChecklistItemState": rows(

@@ -53,8 +53,18 @@ UNDER_ANESTHESIA = frozenset({ProcedureCategory.SURGERY})
 # doctor checks the client and the plan again before treating): one ticked on an earlier day, at
 # consent or payment, is open again on the day. Labs and assessments are often done days ahead;
 # vital signs and the emptied bladder and bowels (seed 003's ward preparation, "术前准备:更换病服、
-# 测量生命体征"; "要求受术者在手术前将大小便解净") say something only on the day of the operation.
-ON_THE_DAY = frozenset((*DAY_CHECKS, "vital_signs", "bladder_bowels_emptied"))
+# 测量生命体征"; "要求受术者在手术前将大小便解净") say something only on the day of the operation,
+# and so do the menstruation and the general anaesthesia's food and water, asked again when the
+# operating room receives the client ("手术室接受客人:再次核对...月经...全麻(是否有喝水饮食过等)").
+ON_THE_DAY = frozenset(
+    (
+        *DAY_CHECKS,
+        "vital_signs",
+        "bladder_bowels_emptied",
+        "menstruation_checked",
+        "fasting_confirmed",
+    )
+)
 
 
 def counts_on(code: str, completed_on: date, treatment_day: date) -> bool:

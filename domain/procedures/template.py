@@ -36,6 +36,46 @@ class ProcedureCategory(str, Enum):
     SURGERY = "SURGERY"
 
 
+class ProcedureAnaesthesia(str, Enum):
+    """How a type's treatment is anaesthetised (seed 003's surgical flow: "局麻 / 全麻")."""
+
+    NONE = "NONE"
+    LOCAL = "LOCAL"
+    GENERAL = "GENERAL"
+
+
+# The kinds each category may name. Seed 003 knows the general anaesthesia ("全麻") in its
+# surgical flow only ("整形外科顾客治疗流程"), and an operation under one or the other: a surgery
+# names which. A treatment of the other categories is given without one or under a local one
+# (a numbing cream, an anaesthetic in the injection); the handbooks put none of them under a
+# general anaesthesia.
+ANAESTHESIA_OF: dict[ProcedureCategory, frozenset[ProcedureAnaesthesia]] = {
+    category: frozenset({ProcedureAnaesthesia.LOCAL, ProcedureAnaesthesia.GENERAL})
+    if category is ProcedureCategory.SURGERY
+    else frozenset({ProcedureAnaesthesia.NONE, ProcedureAnaesthesia.LOCAL})
+    for category in ProcedureCategory
+}
+
+
+def anaesthesia_read(category: ProcedureCategory, stored: str | None) -> ProcedureAnaesthesia:
+    """A version's kind as stored. A surgery is never under NONE: one stored without a kind, or
+    as NONE (the column's default, written by a release from before the kinds), was published
+    when every surgery asked the bladder check, a local anaesthesia's (migration 0045 gives
+    those LOCAL)."""
+    kind = ProcedureAnaesthesia(stored) if stored else ProcedureAnaesthesia.NONE
+    if category is ProcedureCategory.SURGERY and kind is ProcedureAnaesthesia.NONE:
+        return ProcedureAnaesthesia.LOCAL
+    return kind
+
+
+def anaesthesia_named(data: dict[str, Any]) -> ProcedureAnaesthesia | None:
+    """The kind a version's content named when it was published; None for one published before
+    the kinds, whose LOCAL (`anaesthesia_read`) stands for the checks it asks, not for how its
+    operations went."""
+    stored = data.get("anaesthesia")
+    return ProcedureAnaesthesia(stored) if stored else None
+
+
 class FollowUpChannel(str, Enum):
     PHONE = "PHONE"
     MESSAGE = "MESSAGE"
@@ -88,13 +128,29 @@ SURGICAL_CHECKS = (
     "symmetry_recorded",
     "preop_photos",
     "marking",
-    # Seed 003 "有的面部美容外科手术所需工夫较长,又由于是局部麻醉手术,所以,要求受术者在手术前将
-    # 大小便解净": a long operation under local anesthesia waits for the client to empty bladder
-    # and bowels first. A version says neither how long its operation takes nor how it is
-    # anesthetised, so every surgery asks it: a tick where it is not needed costs less than an
-    # operation stopped halfway.
-    "bladder_bowels_emptied",
+    # Seed 003's surgical flow, the operating room receiving the client, of every operation:
+    # "手术室接受客人:再次核对客人姓名、过敏史、月经、拍照、全麻(是否有喝水饮食过等)以及手术部位"
+    # (name, allergies, menstruation, photos, the general anaesthesia's food and water, the
+    # operative site checked again): her menstruation is asked again on the day, whatever the
+    # anaesthesia.
+    "menstruation_checked",
 )
+# And by the anaesthesia the surgery's version names (`ProcedureAnaesthesia`):
+# - LOCAL: seed 003 "有的面部美容外科手术所需工夫较长,又由于是局部麻醉手术,所以,要求受术者在手术前
+#   将大小便解净": a long operation under local anaesthesia waits for the client to empty bladder
+#   and bowels first. A version says not how long its operation takes, so every one under a
+#   local anaesthesia asks it: a tick where it is not needed costs less than an operation
+#   stopped halfway.
+# - GENERAL: the same receiving in the operating room asks of a general anaesthesia whether the
+#   client drank water or ate ("全麻(是否有喝水饮食过等)"), against the fasting time she was told
+#   when the operation was booked (seed 004 "告知手术前需要做的准备工作,例如禁食禁水时间").
+# The seeds ask the emptied bladder of a local anaesthesia alone, the fasting of a general one
+# alone; a clinic may list either of any surgery besides.
+SURGICAL_CHECKS_UNDER: dict[ProcedureAnaesthesia, tuple[str, ...]] = {
+    ProcedureAnaesthesia.NONE: (),
+    ProcedureAnaesthesia.LOCAL: ("bladder_bowels_emptied",),
+    ProcedureAnaesthesia.GENERAL: ("fasting_confirmed",),
+}
 # The stage a photo point's code names: its reminder is settled by a photo uploaded for that
 # stage. A code of the clinic's own (`week_2`) is an OTHER photo, except at offset 0, the photo
 # before (`domain.aftercare.photo_reminders.stage_for`).
@@ -131,6 +187,16 @@ REQUIRED_CHECKS: dict[ProcedureCategory, tuple[str, ...]] = {
     ProcedureCategory.ENERGY_DEVICES: BASE_CHECKS,
     ProcedureCategory.SURGERY: BASE_CHECKS + SURGICAL_CHECKS,
 }
+
+
+def required_checks(
+    category: ProcedureCategory, anaesthesia: ProcedureAnaesthesia
+) -> tuple[str, ...]:
+    """The checks a version of `category` under `anaesthesia` must list, in this order."""
+    under = SURGICAL_CHECKS_UNDER[anaesthesia] if category is ProcedureCategory.SURGERY else ()
+    return REQUIRED_CHECKS[category] + under
+
+
 # The parts of a discomfort note (seed 001): what is normal and when it passes; what is not
 # and means "call now"; what to do yourself; the effect on activities.
 DISCOMFORT_PARTS = ("normal", "passes", "call_now", "self_care", "activities")
@@ -178,18 +244,21 @@ class ProcedureContent:
     discomfort: dict[str, dict[str, str]]
     warranty_days: int = 0
     warranty_terms: dict[str, str] = field(default_factory=dict)
+    anaesthesia: ProcedureAnaesthesia = ProcedureAnaesthesia.NONE
 
     def to_json(self) -> dict[str, Any]:
         plain = asdict(self)
         plain["category"] = self.category.value
+        plain["anaesthesia"] = self.anaesthesia.value
         for step in plain["follow_ups"]:
             step["channel"] = step["channel"].value
         return plain
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ProcedureContent:
+        category = ProcedureCategory(data["category"])
         return cls(
-            category=ProcedureCategory(data["category"]),
+            category=category,
             names=dict(data["names"]),
             checklist=[ChecklistItem(**item) for item in data["checklist"]],
             follow_ups=[
@@ -200,6 +269,7 @@ class ProcedureContent:
             discomfort={k: dict(v) for k, v in data["discomfort"].items()},
             warranty_days=data.get("warranty_days", 0),
             warranty_terms=dict(data.get("warranty_terms", {})),
+            anaesthesia=anaesthesia_read(category, data.get("anaesthesia")),
         )
 
     def follow_up_offsets(self) -> list[int]:
@@ -236,7 +306,7 @@ def _check_checklist(content: ProcedureContent, problems: list[FieldProblem]) ->
         _text(f"checklist[{index}].label", item.label, problems)
     if len(set(codes)) != len(codes):
         problems.append(FieldProblem("checklist", "each code once"))
-    for code in REQUIRED_CHECKS[content.category]:
+    for code in required_checks(content.category, content.anaesthesia):
         if code not in codes:
             problems.append(FieldProblem("checklist", f"'{code}' is required for this category"))
     for index, item in enumerate(content.checklist):
@@ -290,6 +360,10 @@ def check_content(type_key: str, content: ProcedureContent) -> list[FieldProblem
     _languages("names", content.names, problems)
     for language, name in content.names.items():
         _text(f"names.{language}", name, problems)
+    allowed = ANAESTHESIA_OF[content.category]
+    if content.anaesthesia not in allowed:
+        kinds = " or ".join(kind.value for kind in ProcedureAnaesthesia if kind in allowed)
+        problems.append(FieldProblem("anaesthesia", f"{kinds} for this category"))
     _check_checklist(content, problems)
     _check_follow_ups(content, problems)
     _check_photos(content, problems)

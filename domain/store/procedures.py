@@ -24,6 +24,9 @@ class ProcedureTypeVersion(AppendOnlyModel):
     type_key = fields.CharField(max_length=TYPE_KEY_MAX_LENGTH)
     version = fields.IntField()
     category = fields.CharField(max_length=32)
+    # The anaesthesia it is performed under (`ProcedureAnaesthesia`), as its content names it;
+    # read through `anaesthesia_read` (migration 0045 gave the versions before it theirs).
+    anaesthesia = fields.CharField(max_length=16, default="NONE")
     content: Any = fields.JSONField()
     content_hash = fields.CharField(max_length=64)
     published_by = fields.CharField(max_length=64)

@@ -386,7 +386,7 @@ CREATE TABLE "procedure_type_version" (
     "content" JSON NOT NULL,
     "content_hash" VARCHAR(64) NOT NULL,
     "published_by" VARCHAR(64) NOT NULL,
-    "published_at" TIMESTAMP NOT NULL,
+    "published_at" TIMESTAMP NOT NULL, "anaesthesia" VARCHAR(16) NOT NULL DEFAULT 'NONE',
     CONSTRAINT "uid_procedure_t_clinic__b7b8e1" UNIQUE ("clinic_id", "type_key", "version")
 );
 
@@ -1126,3 +1126,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0043_partner_name_order', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0044_refund_kind', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0045_procedure_anaesthesia', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -15,8 +15,15 @@ DESCRIPTIONS = {
     "ProcedureCategory.SKIN_CARE": "Skin care (peels, facials).",
     "ProcedureCategory.INJECTABLES": "Injectables (fillers, botulinum toxin, threads).",
     "ProcedureCategory.ENERGY_DEVICES": "Energy devices (laser, radio frequency, ultrasound).",
-    "ProcedureCategory.SURGERY": "Surgery: labs, anesthesia assessment, photos and marking "
-    "are checked before it.",
+    "ProcedureCategory.SURGERY": "Surgery: labs, anesthesia assessment, photos, marking and "
+    "menstruation are checked before it, and what its anaesthesia asks.",
+    "ProcedureAnaesthesia": "The anaesthesia a procedure type's treatment is given under "
+    "(seed 003: 局麻 / 全麻); the checks its versions list follow from it.",
+    "ProcedureAnaesthesia.NONE": "None (never a surgery's).",
+    "ProcedureAnaesthesia.LOCAL": "Local anaesthesia (a numbing cream or injection, or an "
+    "operation under a local one): a surgery lists `bladder_bowels_emptied`.",
+    "ProcedureAnaesthesia.GENERAL": "General anaesthesia, a surgery's only: it lists "
+    "`fasting_confirmed` (nothing eaten or drunk within the fasting time the client was given).",
     "FollowUpChannel": "How a follow-up reaches the client.",
     "FollowUpChannel.PHONE": "A phone call by follow-up staff.",
     "FollowUpChannel.MESSAGE": "A message (text or messenger).",

@@ -111,6 +111,7 @@ async def publish_version(
             type_key=type_key,
             version=version,
             category=content.category.value,
+            anaesthesia=content.anaesthesia.value,
             content=content.to_json(),
             content_hash=content_hash(type_key, version, content),
             published_by=account_id,

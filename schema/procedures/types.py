@@ -18,6 +18,7 @@ from schema.staff.types import StaffMember, staff_member
 VERSION_ID_TYPE = "ProcedureTypeVersion"
 
 strawberry.enum(t.ProcedureCategory, name="ProcedureCategory")
+strawberry.enum(t.ProcedureAnaesthesia, name="ProcedureAnaesthesia")
 strawberry.enum(t.FollowUpChannel, name="FollowUpChannel")
 strawberry.enum(t.FollowUpTier, name="FollowUpTier")
 
@@ -89,6 +90,10 @@ class ProcedureTypeVersion:
     type_key: str = strawberry.field(description="The procedure type; versions share it.")
     version: int = strawberry.field(description="1, 2, 3, ... per type.")
     category: t.ProcedureCategory = strawberry.field(description="Kind of treatment.")
+    anaesthesia: t.ProcedureAnaesthesia = strawberry.field(
+        description="The anaesthesia it is given under; a version published before kinds were "
+        "named reads as LOCAL for a surgery (the checks it asks), NONE otherwise."
+    )
     names: list[LocalizedText] = strawberry.field(description="Its name for clients.")
     checklist: list[ChecklistItem] = strawberry.field(description="Checks before treatment.")
     follow_ups: list[FollowUpStep] = strawberry.field(description="The follow-up plan.")
@@ -116,6 +121,7 @@ class ProcedureTypeVersion:
             type_key=row.type_key,
             version=row.version,
             category=content.category,
+            anaesthesia=t.anaesthesia_read(content.category, row.anaesthesia),
             names=[LocalizedText(language=k, text=v) for k, v in sorted(content.names.items())],
             checklist=[ChecklistItem(**vars(item)) for item in content.checklist],
             follow_ups=[

@@ -26,6 +26,7 @@ async def keep_the_ward(visit: Visit) -> None:
         "ProcedureTypePayload",
         "... on ProcedureTypePayload { procedureType { typeKey } }",
         category="SURGERY",
+        anaesthesia="LOCAL",
         names=every_language,
         checklist=[
             {"code": item["code"], "needsResult": bool(item.get("needsResult"))}

@@ -92,7 +92,8 @@ V1_CHECKLIST = (
     "preop_education",
     "lab_blood",
 )
-# A surgical type's checklist as the rules ask for it (`domain.procedures.template`).
+# A surgical type's checklist as the rules ask for it (`domain.procedures.template`), under a
+# local anaesthesia.
 SURGICAL_CHECKLIST: list[dict[str, Any]] = [
     {"code": "identity_verified", "label": "identity"},
     {"code": "plan_verified", "label": "plan"},
@@ -109,7 +110,13 @@ SURGICAL_CHECKLIST: list[dict[str, Any]] = [
     {"code": "symmetry_recorded", "label": "symmetry", "needsResult": True},
     {"code": "preop_photos", "label": "photos"},
     {"code": "marking", "label": "marking"},
+    {"code": "menstruation_checked", "label": "menstruation"},
     {"code": "bladder_bowels_emptied", "label": "bladder and bowels"},
+]
+# The same under a general anaesthesia: the fasting asked instead of the emptied bladder.
+GENERAL_CHECKLIST: list[dict[str, Any]] = [
+    *SURGICAL_CHECKLIST[:-1],
+    {"code": "fasting_confirmed", "label": "nothing eaten or drunk"},
 ]
 
 
@@ -149,6 +156,8 @@ def type_input(type_key: str, edition: str = "", **extra: Any) -> dict[str, Any]
             "periodDays": 180,
             "terms": [{"language": k, "text": edited(f"{v}: 180")} for k, v in NAMES.items()],
         },
+        # A surgery's under a local anaesthesia, unless `extra` names another (or None)
+        **({"anaesthesia": "LOCAL"} if extra.get("category") == "SURGERY" else {}),
         **extra,
     }
 

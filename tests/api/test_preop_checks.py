@@ -19,6 +19,7 @@ from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver, new_key
 from tests.api.procedure_support import (
     COMPLETE_ITEM,
+    GENERAL_CHECKLIST,
     JOURNEY,
     SET_TYPE,
     START,
@@ -33,6 +34,7 @@ from tests.api.procedure_support import (
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 NEW_SURGICAL = ("preop_education", "general_examination", "vital_signs", "bladder_bowels_emptied")
+KINDS = "query { procedureTypes(latestOnly: true) { typeKey anaesthesia } }"
 HISTORY = (
     "query H($id: ID!) { journey(id: $id) { ... on Journey { stage history { action details } } } }"
 )
@@ -103,6 +105,56 @@ async def test_a_surgery_waits_for_the_general_examination_vital_signs_and_an_em
     await _complete(clinic, jid, [i for i in SURGICAL_CHECKLIST if i["code"] in NEW_SURGICAL])
     started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
     assert started["journey"]["stage"] == "TREATMENT", started
+
+
+async def test_a_general_anaesthesia_waits_for_the_fasting_a_local_one_is_not_asked_it(
+    fresh_clinic: FreshClinic,
+) -> None:
+    clinic = await fresh_clinic()
+    general_key, local_key = (f"lipo-{uuid.uuid4().hex[:6]}" for _ in range(2))
+    surgery = {"category": "SURGERY", "photoSchedule": SURGICAL_PHOTOS}
+    # Given a surgery that names no anaesthesia, When it is published, Then it is refused
+    unnamed = type_input(general_key, **surgery, anaesthesia=None, checklist=GENERAL_CHECKLIST)
+    refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=unnamed)
+    assert refused["problems"] == [
+        {"field": "anaesthesia", "message": "LOCAL or GENERAL for this category"}
+    ]
+    # And one under a general anaesthesia is refused without the fasting (seed 003: "全麻(是否
+    # 有喝水饮食过等)"), the emptied bladder of a local one not asked instead
+    general = {**unnamed, "anaesthesia": "GENERAL"}
+    unfasted = {**general, "checklist": SURGICAL_CHECKLIST}
+    refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=unfasted)
+    assert refused["problems"] == [
+        {"field": "checklist", "message": "'fasting_confirmed' is required for this category"}
+    ]
+    # Given it with the fasting, and a journey on it with every other check done
+    await set_type(clinic, general)
+    jid = await _approved(clinic, general_key, requiresAnesthesia=True)
+    fasting = [item for item in GENERAL_CHECKLIST if item["code"] == "fasting_confirmed"]
+    await _complete(clinic, jid, [i for i in GENERAL_CHECKLIST if i not in fasting])
+    # When treatment is asked to start, Then it waits for the fasting
+    refused = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    assert (refused["__typename"], refused["openItems"]) == (
+        "ChecklistIncomplete",
+        ["fasting_confirmed"],
+    )
+    await _complete(clinic, jid, fasting)
+    started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    assert started["journey"]["stage"] == "TREATMENT", started
+
+    # Given a surgery under a local anaesthesia, its checklist without the fasting
+    await set_type(clinic, type_input(local_key, **surgery, checklist=SURGICAL_CHECKLIST))
+    jid = await _approved(clinic, local_key, requiresAnesthesia=True)
+    seen = await run(clinic, JOURNEY, Role.NURSE, id=jid)
+    assert "fasting_confirmed" not in {item["code"] for item in seen["checklist"]}
+    # When its checks are done, Then treatment starts: the fasting is not asked
+    await _complete(clinic, jid, SURGICAL_CHECKLIST)
+    started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
+    assert started["journey"]["stage"] == "TREATMENT", started
+    # And each type says its anaesthesia
+    listed = await run(clinic, KINDS, Role.NURSE)
+    kinds = {t["typeKey"]: t["anaesthesia"] for t in listed}
+    assert (kinds[general_key], kinds[local_key]) == ("GENERAL", "LOCAL")
 
 
 async def test_a_skin_care_treatment_waits_for_the_client_s_education(

@@ -323,8 +323,8 @@ async def test_publishing_checks_its_input_answers_retries_and_seeds_the_demo_ty
         ("peel", 1),
         ("photorejuvenation", 1),
     ]
-    # (every treatment's four checks and a surgery's twelve)
-    assert len(listed[0]["checklist"]) == 16
+    # (every treatment's four checks, a surgery's twelve and its local anaesthesia's one)
+    assert len(listed[0]["checklist"]) == 17
 
 
 FOLLOW_UP_PLAN = (
