@@ -66,11 +66,13 @@ WHOLE_VITALS = frozenset({"systolic", "diastolic", "pulse", "respiratory_rate"})
 @dataclass(frozen=True)
 class Operation:
     """The surgery an entry follows: its journey and when the operation ended (the journey's
-    `complete_treatment`), in the clinic's time zone."""
+    `complete_treatment`), in the clinic's time zone; and the anaesthesia its procedure type
+    names (None for a version published before the types named one: the nurse says)."""
 
     journey_id: str
     ended_at: datetime
     zone: ZoneInfo
+    anaesthesia: Anaesthesia | None = None
 
 
 def _camel(name: str) -> str:
@@ -154,18 +156,12 @@ def check_observation(
     if at is not None and at > operation.ended_at + OBSERVATION_WINDOW:
         hours = int(OBSERVATION_WINDOW.total_seconds() // 3600)
         c.problem("observed_at", f"within {hours} hours of the operation's end")
-    anaesthesia = fields.get("anaesthesia")
-    if anaesthesia is None:
-        c.problem("anaesthesia", "required")
-        c.body["anaesthesia"] = None
-    else:
-        c.body["anaesthesia"] = Anaesthesia(anaesthesia).value
+    anaesthesia = _anaesthesia(c, fields.get("anaesthesia"), operation.anaesthesia)
     c.body["vitals"], problems = vital_problems(fields.get("vitals"))
     c.problems += problems
     # Flat and fasting: asked while the rules of a general anaesthesia hold, never otherwise.
     held = (
-        anaesthesia is not None
-        and Anaesthesia(anaesthesia) is Anaesthesia.GENERAL
+        anaesthesia is Anaesthesia.GENERAL
         and at is not None
         and at < operation.ended_at + GENERAL_ANAESTHESIA_RULES
     )
@@ -174,6 +170,19 @@ def check_observation(
     c.flag("nil_by_mouth", wanted=held, why=why)
     c.text("note", required=False)
     return c.body, c.problems
+
+
+def _anaesthesia(c: _Checked, given: Any, named: Anaesthesia | None) -> Anaesthesia | None:
+    """The operation's anaesthesia: the one its procedure type names, which the nurse need not
+    say and may not contradict; else hers (a version from before the kinds)."""
+    kind = Anaesthesia(given) if given is not None else named
+    if kind is None:
+        c.problem("anaesthesia", "required: the journey's procedure type names none")
+    elif named is not None and kind is not named:
+        c.problem("anaesthesia", f"{named.value}, as the journey's procedure type is given")
+        kind = named
+    c.body["anaesthesia"] = kind.value if kind is not None else None
+    return kind
 
 
 def check_ward_round(

@@ -3,9 +3,9 @@ of it within the journey's bound (`domain.client_file.post_op`).
 
 The records are entries of the client's file (`ClientEntry`, append-only), each naming its
 journey in its body. The operation is read from the read model: the journey's approved plan
-names a procedure type version of the SURGERY category, and its `complete_treatment` event is
-the moment the operation ended. Both never change once written, so a retried write checks
-against the same operation.
+names a procedure type version of the SURGERY category (and the anaesthesia it is given under),
+and its `complete_treatment` event is the moment the operation ended. Both never change once
+written, so a retried write checks against the same operation.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from domain.client_file.kinds import EntryKind
+from domain.client_file.post_op import Anaesthesia
 from domain.journey.table import Action
-from domain.procedures.template import ProcedureCategory
+from domain.procedures.template import ProcedureCategory, anaesthesia_named
 from domain.store.client_file import ClientEntry
 from domain.store.models import Journey, JourneyEvent
 from domain.store.procedures import ProcedureTypeVersion
@@ -30,10 +31,12 @@ NOT_SURGERY = "the journey is not a surgery: its approved plan names no SURGERY 
 
 @dataclass(frozen=True)
 class Operated:
-    """When the journey's operation ended; None with the reason when it has none."""
+    """When the journey's operation ended; None with the reason when it has none. And the
+    anaesthesia its procedure type version names (None for a version from before the kinds)."""
 
     ended_at: datetime | None
     refusal: str | None = None
+    anaesthesia: Anaesthesia | None = None
 
 
 async def operation_of(journey: Journey) -> Operated:
@@ -48,7 +51,8 @@ async def operation_of(journey: Journey) -> Operated:
     version = await ProcedureTypeVersion.get_or_none(id=version_id) if version_id else None
     if version is None or version.category != ProcedureCategory.SURGERY.value:
         return Operated(None, NOT_SURGERY)
-    return Operated(done.at)
+    named = anaesthesia_named(version.content)
+    return Operated(done.at, anaesthesia=Anaesthesia(named.value) if named else None)
 
 
 def _of_journey(body: Any, journey_id: str) -> bool:

@@ -66,7 +66,7 @@ async def checked(
     if operated.ended_at is None:
         return {}, [FieldProblem("journeyId", operated.refusal or NOT_OPERATED)]
     zone = await zone_of(info, journey.clinic_id)
-    operation = post_op.Operation(journey.id, operated.ended_at, zone)
+    operation = post_op.Operation(journey.id, operated.ended_at, zone, operated.anaesthesia)
     return CHECKS[kind](fields, operation, datetime.now(UTC))
 
 

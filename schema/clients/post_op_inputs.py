@@ -46,8 +46,11 @@ class PostOpObservationFields:
         description="When the client was observed: from the operation's end to 24 hours after, "
         "not in the future."
     )
-    anaesthesia: post_op.Anaesthesia = strawberry.field(
-        description="How she was anaesthetised for the operation."
+    anaesthesia: post_op.Anaesthesia | None = strawberry.field(
+        default=None,
+        description="How she was anaesthetised for the operation: omitted, the anaesthesia the "
+        "journey's procedure type is given under; another is refused. Required for a type "
+        "version published before the types named theirs.",
     )
     vitals: VitalSignsInput = strawberry.field(description="The vital signs measured.")
     lying_flat: bool | None = strawberry.field(

@@ -17,8 +17,8 @@ from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver
 from tests.api.harness import TEST_CLINIC_ZONE
 from tests.api.procedure_support import (
+    GENERAL_CHECKLIST,
     START,
-    SURGICAL_CHECKLIST,
     SURGICAL_PHOTOS,
     complete_items,
     run,
@@ -66,10 +66,14 @@ VITALS = {
 
 
 async def surgical_type(clinic: JourneyDriver) -> str:
-    """A surgical procedure type of the clinic's: its key."""
+    """A surgical procedure type of the clinic's, under a general anaesthesia: its key."""
     type_key = f"bleph-{uuid.uuid4().hex[:6]}"
     surgery = type_input(
-        type_key, category="SURGERY", checklist=SURGICAL_CHECKLIST, photoSchedule=SURGICAL_PHOTOS
+        type_key,
+        category="SURGERY",
+        anaesthesia="GENERAL",
+        checklist=GENERAL_CHECKLIST,
+        photoSchedule=SURGICAL_PHOTOS,
     )
     await set_type(clinic, surgery)
     return type_key
@@ -93,7 +97,7 @@ async def surgery_under_way(clinic: JourneyDriver) -> str:
     }
     await clinic.ok(documents.SIGN_CONSENT, Role.EXPERT, journeyId=jid, **anaesthesia)
     await clinic.pay(jid)
-    await complete_items(clinic, jid, SURGICAL_CHECKLIST)
+    await complete_items(clinic, jid, GENERAL_CHECKLIST)
     started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
     assert started["journey"]["stage"] == "TREATMENT", started
     return jid

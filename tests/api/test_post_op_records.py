@@ -109,13 +109,19 @@ async def test_the_ward_observes_a_surgery_once_it_is_operated(
         "lyingFlat",
         "nilByMouth",
     ]
+    # And a local anaesthesia is refused: the journey's procedure type is given under a general
+    local = _observation(jid, at, anaesthesia="LOCAL")
+    refused = await run(clinic, RECORD_OBSERVATION, Role.NURSE, input=local)
+    assert refused["problems"] == [
+        {"field": "anaesthesia", "message": "GENERAL, as the journey's procedure type is given"}
+    ]
     # And a ward round on the day of the operation is not the next day's
     same_day = await run(clinic, RECORD_WARD_ROUND, Role.EXPERT, input=_round(jid, at))
     if datetime.now(TEST_CLINIC_ZONE).date() == at.astimezone(TEST_CLINIC_ZONE).date():
         assert _problems(same_day) == ["visitedAt"]
     assert await _ward_entries() == before
-    # When the nurse records her observation, twice with one key
-    observation = _observation(jid, at)
+    # When the nurse records her observation, twice with one key, the anaesthesia unsaid
+    observation = {k: v for k, v in _observation(jid, at).items() if k != "anaesthesia"}
     first = await run(clinic, RECORD_OBSERVATION, Role.NURSE, input=observation)
     again = await run(clinic, RECORD_OBSERVATION, Role.NURSE, input=observation)
     # Then one entry is written: the journey, when, the values, the observer
@@ -124,6 +130,7 @@ async def test_the_ward_observes_a_surgery_once_it_is_operated(
     entry = first["entry"]
     assert entry["journeyId"] == jid
     assert entry["vitals"] == VITALS
+    assert entry["anaesthesia"] == "GENERAL"  # the type's
     assert (entry["lyingFlat"], entry["nilByMouth"]) == (True, True)
     assert entry["author"]["id"] == clinic.staff[Role.NURSE].global_id
     assert entry["authorRole"] == "NURSE"
@@ -212,7 +219,7 @@ async def test_the_doctor_sees_the_client_the_day_after_her_operation(
     assert _problems(full) == ["journeyId"]
     assert await _ward_entries() == before + 4
     # And an observation more than 24 hours after the operation is the round's, not the ward's
-    late = _observation(jid, now, anaesthesia="LOCAL", lyingFlat=None, nilByMouth=None)
+    late = _observation(jid, now, lyingFlat=None, nilByMouth=None)
     if now > yesterday_evening() + timedelta(hours=24):
         assert _problems(await run(clinic, RECORD_OBSERVATION, Role.NURSE, input=late)) == [
             "observedAt"

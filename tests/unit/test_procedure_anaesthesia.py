@@ -1,13 +1,17 @@
 """The anaesthesia a procedure type version names, and what follows from it (seed 003): the
 checks before an operation (a general anaesthesia's food and water, a local one's emptied bladder
-and bowels, every operation's menstruation, each on the day), and the versions stored before the
-kinds."""
+and bowels, every operation's menstruation, each on the day), the versions stored before the
+kinds, and the ward's observation after the operation, which knows the anaesthesia."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from domain.client_file.post_op import Anaesthesia, Operation, check_observation
 from domain.procedures.checklist import counts_on
 from domain.procedures.template import (
     ChecklistItem,
@@ -105,3 +109,35 @@ def test_a_version_stored_before_the_kinds_asks_what_it_asked() -> None:
     assert ProcedureContent.from_json(_surgery(GENERAL).to_json()) == _surgery(GENERAL)
     other = dataclasses.replace(_surgery(GENERAL), anaesthesia=LOCAL)
     assert content_hash("bleph", 2, other) != content_hash("bleph", 2, _surgery(GENERAL))
+
+
+ENDED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+VITALS = {"systolic": 118, "diastolic": 76, "pulse": 72, "respiratory_rate": 16}
+
+
+def _observe(operation: Operation, **fields: object) -> tuple[dict[str, object], list[str]]:
+    vitals = {**VITALS, "temperature_celsius": 36.6}
+    sent = {"observed_at": ENDED + timedelta(hours=1), "vitals": vitals, **fields}
+    body, problems = check_observation(sent, operation, ENDED + timedelta(hours=2))
+    return body, [f"{p.field}: {p.message}" for p in problems]
+
+
+@pytest.mark.parametrize("named", [Anaesthesia.LOCAL, Anaesthesia.GENERAL])
+def test_the_observation_knows_the_operation_s_anaesthesia_and_refuses_another(
+    named: Anaesthesia,
+) -> None:
+    operation = Operation("j1", ENDED, ZoneInfo("Europe/Warsaw"), named)
+    flat = {"lying_flat": True, "nil_by_mouth": True} if named is Anaesthesia.GENERAL else {}
+    # When the nurse says nothing of it, Then the type's is kept (and its rules asked)
+    body, problems = _observe(operation, **flat)
+    assert (body["anaesthesia"], problems) == (named.value, [])
+    # When she names the other, Then it is refused on the field, naming the type's
+    other = next(kind for kind in Anaesthesia if kind is not named)
+    _, problems = _observe(operation, anaesthesia=other.value, **flat)
+    assert problems == [f"anaesthesia: {named.value}, as the journey's procedure type is given"]
+    # A version from before the kinds names none: her word is needed, and kept
+    unnamed = Operation("j1", ENDED, ZoneInfo("Europe/Warsaw"))
+    _, problems = _observe(unnamed)
+    assert problems == ["anaesthesia: required: the journey's procedure type names none"]
+    body, problems = _observe(unnamed, anaesthesia=named.value, **flat)
+    assert (body["anaesthesia"], problems) == (named.value, [])
