@@ -35,7 +35,10 @@ def _observation(jid: str, at: datetime) -> dict[str, Any]:
     return {
         "journeyId": jid,
         "observedAt": at.isoformat(),
-        "anaesthesia": "LOCAL",
+        # Within the 6 hours of the type's general anaesthesia: flat and nil by mouth as ordered
+        "anaesthesia": "GENERAL",
+        "lyingFlat": True,
+        "nilByMouth": True,
         "vitals": VITALS,
         "idempotencyKey": str(uuid.uuid4()),
     }
