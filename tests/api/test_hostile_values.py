@@ -66,6 +66,14 @@ async def test_unstorable_text_is_a_typed_error_and_nothing_is_stored(
         ("\u200b\u200b\u200b", "required"),
         ("Ewa\u202eNowak", f"{UNREADABLE} (U+202E at character 4)"),
         ("Ewa\x1b[2JNowak", f"{UNREADABLE} (U+001B at character 4)"),
+        (
+            "Ewa\U000e0041\U000e0042 Nowak",
+            "contains an invisible character no text may hold (U+E0041 at character 4)",
+        ),
+        (
+            "\u2067Ewa Nowak",
+            "contains a text-direction character not ended on its line (U+2067 at character 1)",
+        ),
     ],
 )
 async def test_a_name_that_shows_nothing_or_something_else_is_refused(
@@ -84,6 +92,28 @@ async def test_a_name_that_shows_nothing_or_something_else_is_refused(
     assert result["problems"] == [{"field": "fullName", "message": message}]
     clients = (await send_graphql(api, CLIENTS, token=token)).json()["data"]["clients"]
     assert clients == {"__typename": "ClientConnection", "edges": []}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Małgorzata Wójcik-Źdźbło",
+        "Ярослава Щербакова",
+        "张伟",
+        "Ewa 👩\u200d⚕️ Nowak 🏴\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f",
+        "\u2067שרה\u2069 Cohen",
+    ],
+)
+async def test_names_in_any_script_and_emoji_are_kept_as_written(
+    api: Api, fresh_clinic: Callable[[], Awaitable[JourneyDriver]], text: str
+) -> None:
+    clinic = await fresh_clinic()
+    token = clinic.token(Role.FRONT_DESK)
+    input = {**registration(text), "phone": "+48 600 100 200"}
+    answer = await send_graphql(api, documents.REGISTER_CLIENT, {"input": input}, token=token)
+    result = answer.json()["data"]["registerClient"]
+    assert result["__typename"] == "ClientPayload", result
+    assert result["client"]["fullName"] == text
 
 
 async def test_unstorable_text_in_a_sign_in_is_a_typed_error(api: Api) -> None:
