@@ -12,11 +12,15 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+
+from domain.errors import FieldProblem
+from domain.text import has_visible_text
 
 # The field that carries the key, in any input: never part of what the key stands for.
 KEY_FIELD = "idempotency_key"
@@ -77,3 +81,19 @@ def request_digests(
     """The digest under each secret, the current one first: a retry sent across a rotation of
     the server's secret is still recognised as the same request."""
     return tuple(request_digest(secret, operation, fields) for secret in secrets)
+
+
+def new_key_problem(key: str) -> FieldProblem | None:
+    """What a key may not be when it is claimed: blank (spaces, or characters that show
+    nothing) or holding a control character (a line break, an escape). No random key is; one
+    that is was built by mistake (a value never set, sent as " "), and would stand for every
+    request its sender builds so. A key claimed before this rule is still answered: only
+    a key never claimed is held to it (`schema.new_keys`)."""
+    if not has_visible_text(key):
+        return FieldProblem("idempotencyKey", "shows nothing: send a random key (a UUID)")
+    control = next((c for c in key if unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        return FieldProblem(
+            "idempotencyKey", f"contains a control character (U+{ord(control):04X})"
+        )
+    return None

@@ -36,7 +36,8 @@ Refusal = TypeVar("Refusal")
 
 KEY_DESCRIPTION = (
     "Any string of 1 to 200 characters, new for each request: a random one (a UUID), never "
-    "built from what the request carries. A retry with the same key (same account, same input) "
+    "built from what the request carries; one that shows nothing (spaces) or holds a control "
+    "character is refused. A retry with the same key (same account, same input) "
     "answers the first result and changes nothing; the same key with another mutation or "
     "another input is a Conflict."
 )

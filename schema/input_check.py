@@ -21,6 +21,7 @@ from strawberry.extensions import SchemaExtension
 from domain.errors import ErrorCode
 from schema.errors import invalid
 from schema.keyed_refusals import or_conflict
+from schema.new_keys import new_key_problem, unless_claimed
 
 # No input of the API nests anywhere near this; the JSON scalar would, if it were allowed to.
 MAX_INPUT_DEPTH = 32
@@ -77,7 +78,8 @@ def _answers_validation_failed(info: GraphQLResolveInfo) -> bool:
 
 
 class InputCheck(SchemaExtension):
-    """Refuses unstorable or absurdly nested argument values on every field; a keyed mutation's
+    """Refuses unstorable or absurdly nested argument values on every field, and a mutation's
+    key that could not be claimed (`schema.new_keys`); a keyed mutation's
     refusal, its own or the resolver's, is a `Conflict` under a key used for another request
     (`schema.keyed_refusals`)."""
 
@@ -98,4 +100,11 @@ class InputCheck(SchemaExtension):
                 if _answers_validation_failed(info):
                     return or_conflict(invalid(path, message), info, kwargs)
                 raise InputNotAccepted(f"{info.field_name}: {path}: {message}")
-        return or_conflict(_next(root, info, *args, **kwargs), info, kwargs)
+
+        def resolve() -> Any:
+            return or_conflict(_next(root, info, *args, **kwargs), info, kwargs)
+
+        key_problem = new_key_problem(info, kwargs)
+        if key_problem is not None:
+            return unless_claimed(key_problem, resolve, info, kwargs)
+        return resolve()
