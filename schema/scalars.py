@@ -10,14 +10,16 @@ so every `Decimal` argument is a plain finite number before any resolver sees it
 `Date` and `DateTime` read ISO 8601 as Strawberry's own scalars do, and a refusal shows a
 short piece of the value as the client sent it (a JSON object was shown as a Python dict,
 `{'y': 1}`; a 3,000-character string came back whole) and says what is expected instead of the
-parser's own words ("day is out of range for month").
+parser's own words ("day is out of range for month"). A `DateTime` is a moment UTC can hold:
+0001-01-01T00:00:00+14:00 is in year 0 in UTC, 9999-12-31T23:59:59-14:00 in year 10000, which
+no `datetime` holds, and each resolver's conversion of one raised ("Unexpected error.").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from operator import methodcaller
 from typing import Any
@@ -117,6 +119,19 @@ def _calendar_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
+def _utc_moment(text: str) -> datetime:
+    """Strawberry's reading (dateutil's isoparse: what clients sent before still reads), of a
+    moment UTC can hold (OverflowError otherwise)."""
+    parse = DateTimeDefinition.parse_value
+    assert parse is not None  # Strawberry's scalars all parse
+    moment = parse(text)
+    if not isinstance(moment, datetime):
+        raise ValueError(text)
+    if moment.tzinfo is not None:
+        moment.astimezone(UTC)
+    return moment
+
+
 DateScalar = ScalarDefinition(
     name="Date",
     description="A calendar date, YYYY-MM-DD (ISO 8601).",
@@ -132,10 +147,7 @@ DateTimeScalar = ScalarDefinition(
     specified_by_url=None,
     serialize=methodcaller("isoformat"),
     parse_value=_moment_parser(
-        # Strawberry's own reading (dateutil's isoparse): what clients sent before still reads.
-        "DateTime",
-        DateTimeDefinition.parse_value,
-        "an ISO 8601 moment such as 2026-03-02T10:00:00Z",
+        "DateTime", _utc_moment, "an ISO 8601 moment such as 2026-03-02T10:00:00Z"
     ),
     parse_literal=None,
     origin=datetime,

@@ -15,19 +15,22 @@
 - a treatment naming more products than any treatment uses (each a row written after the
   journey accepted the step: 25,000 of them ran past the request's time half-written);
 - a WebSocket message of the wrong shape (Strawberry's handler failed on it, the socket dropped
-  without a close code).
+  without a close code);
+- a moment whose offset puts it in year 0 or 10000 in UTC (each resolver's conversion raised).
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 
 import aiohttp
 import pytest
 
 from domain.roles import Role
+from domain.store.client_file import ClientEntry
 from schema.journeys.treatment import MAX_PRODUCTS
 from schema.operation_choice import OVER_WEBSOCKET_ONLY
 from tests.api import documents, procedure_support
@@ -36,6 +39,13 @@ from tests.api.consent_support import TEMPLATES
 from tests.api.flow import JourneyDriver, assert_unchanged, end_journey
 from tests.api.harness import Api, signed_in_socket
 from tests.api.hostile import send_graphql
+from tests.api.post_op_support import (
+    RECORD_OBSERVATION,
+    RECORD_WARD_ROUND,
+    VITALS,
+    operate,
+    surgery_under_way,
+)
 from tests.api.test_partners import FIGURES, STATEMENT
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -219,3 +229,43 @@ async def test_a_treatment_naming_too_many_products_is_refused_before_the_journe
     assert [p["field"] for p in refused["problems"]] == ["products"]
     await assert_unchanged(driver, journey)
     await end_journey(driver, journey["id"])
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_a_moment_past_the_calendar_in_utc_is_refused_as_input(
+    api: Api, fresh_clinic: Callable[[], Awaitable[JourneyDriver]], moment: str
+) -> None:
+    # Given a surgery operated on
+    clinic = await fresh_clinic()
+    jid = await surgery_under_way(clinic)
+    await operate(clinic, jid)
+    before = await ClientEntry.all().count()
+    # When the ward records its observation and round at a moment in year 0 or 10000 in UTC
+    observation = {
+        "journeyId": jid,
+        "observedAt": moment,
+        "anaesthesia": "LOCAL",
+        "vitals": VITALS,
+        "idempotencyKey": str(uuid.uuid4()),
+    }
+    ward_round = {
+        "journeyId": jid,
+        "visitedAt": moment,
+        "recoveringAsExpected": True,
+        "findings": "wound clean",
+        "nextStep": "discharge",
+        "idempotencyKey": str(uuid.uuid4()),
+    }
+    for document, input, role in (
+        (RECORD_OBSERVATION, observation, Role.NURSE),
+        (RECORD_WARD_ROUND, ward_round, Role.EXPERT),
+    ):
+        answer = await send_graphql(api, document, {"input": input}, token=clinic.token(role))
+        # Then the scalar refuses it, saying what it expects (each resolver's conversion to UTC
+        # raised: "Unexpected error."), and nothing is written
+        (error,) = answer.json()["errors"]
+        assert error["message"].endswith(
+            f'DateTime cannot represent "{moment}": expected an ISO 8601 moment such as '
+            "2026-03-02T10:00:00Z."
+        )
+    assert await ClientEntry.all().count() == before
