@@ -102,9 +102,13 @@ class CompleteTreatmentInput:
         default_factory=list, description="The nurses who assisted (up to 10)."
     )
     started_at: datetime | None = strawberry.field(
-        default=None, description="When treatment began."
+        default=None,
+        description="When treatment began: not in the future, at most 366 days back (else "
+        "`ValidationFailed` on `startedAt`); without an offset, taken as UTC.",
     )
-    ended_at: datetime | None = strawberry.field(default=None, description="When it ended.")
+    ended_at: datetime | None = strawberry.field(
+        default=None, description="When it ended: as `startedAt`, and not before it."
+    )
     anesthesia: str | None = strawberry.field(
         default=None, description="Anesthesia given: kind, agent and dose."
     )

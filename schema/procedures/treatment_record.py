@@ -6,7 +6,7 @@ anesthetist signs in as a doctor.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from strawberry.types import Info
@@ -19,6 +19,9 @@ from schema.ids import decode_id
 from schema.text import check_text
 
 MAX_NURSES = 10
+# A treatment is recorded as it ends (`completeTreatment`): a time further back than a year is
+# a mistyped year, not a late record.
+OLDEST_TIME = timedelta(days=366)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -26,14 +29,29 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def time_problems(input: Any, now: datetime) -> list[FieldProblem]:
+    """The treatment's times: not in the future, nor more than `OLDEST_TIME` back, the end not
+    before the start. A record of a treatment in year 1, or tomorrow, was kept as given."""
+    problems = []
+    for field, moment in (("startedAt", input.started_at), ("endedAt", input.ended_at)):
+        if moment is None:
+            continue
+        if _utc(moment) > now:
+            problems.append(FieldProblem(field, f"in the future (it is {now.isoformat()})"))
+        elif _utc(moment) < now - OLDEST_TIME:
+            problems.append(FieldProblem(field, f"at most {OLDEST_TIME.days} days back"))
+    if input.started_at and input.ended_at and _utc(input.ended_at) < _utc(input.started_at):
+        problems.append(FieldProblem("endedAt", "not before startedAt"))
+    return problems
+
+
 async def team_problems(info: Info[Context, None], input: Any) -> list[FieldProblem]:
     """The treatment record's team, times and surgical notes: the anesthetist an active doctor
-    (expert) of the clinic, the nurses its active nurses, the end not before the start."""
+    (expert) of the clinic, the nurses its active nurses, the times (`time_problems`)."""
     problems = check_text("anesthesia", input.anesthesia, required=False, limit=2000)
     problems += check_text("admission", input.admission, required=False)
     problems += check_text("operatingRoomHandover", input.operating_room_handover, required=False)
-    if input.started_at and input.ended_at and _utc(input.ended_at) < _utc(input.started_at):
-        problems.append(FieldProblem("endedAt", "not before startedAt"))
+    problems += time_problems(input, datetime.now(UTC))
     claims = info.context.claims
     if claims is None:
         return problems
