@@ -108,7 +108,7 @@ async def register_client(
             row = await ClientRow.create(
                 id=client_id,
                 clinic_id=claims.clinic_id,
-                full_name=input.full_name.strip(),
+                full_name=" ".join(input.full_name.split()),  # one line, as a correction keeps it
                 birth_date=input.birth_date,
                 phone=input.phone.strip(),
                 email=input.email,

@@ -253,3 +253,16 @@ async def test_a_correction_holds_what_staff_text_may(
         "problems": [{"field": "correction", "message": message}],
     }
     assert (await driver.journey(journey["id"]))["history"] == journey["history"]
+
+
+async def test_a_name_registered_over_lines_is_kept_on_one(
+    api: Api, fresh_clinic: Callable[[], Awaitable[JourneyDriver]]
+) -> None:
+    # Given a clinic
+    clinic = await fresh_clinic()
+    token = clinic.token(Role.FRONT_DESK)
+    # When the desk registers a name that would print as two lines in any list of clients
+    input = {**registration("Anna\r\nDr X:\tapproved "), "phone": "+48 600 100 200"}
+    answer = await send_graphql(api, documents.REGISTER_CLIENT, {"input": input}, token=token)
+    # Then it is kept on one line, as a correction of the name keeps it
+    assert answer.json()["data"]["registerClient"]["client"]["fullName"] == "Anna Dr X: approved"
