@@ -33,7 +33,7 @@ async def current_owner(client_id: str) -> str | None:
 
 
 async def lead_owner(client_id: str) -> str | None:
-    """For a phone or online lead not yet served: the consultant of the earliest contact, while
+    """For a phone or online lead still to be served: the consultant of the earliest contact, while
     the lead is followed up (`domain.triage.leads`; before, a contact owned the client forever)."""
     contacts = LeadContact.filter(client_id=client_id).order_by("at", "id")
     rows = await contacts.values_list("at", "consultant_id")
