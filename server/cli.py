@@ -323,6 +323,27 @@ def log_format_for(command: str, environ: Mapping[str, str] = os.environ) -> str
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _run(argv)
+    _leave_before_temporal_threads(code)
+    return code
+
+
+def _leave_before_temporal_threads(code: int) -> None:
+    """Ends the process at once when the command ran a Temporal client. The SDK's Rust threads
+    outlive the event loop, and one that takes the GIL while the interpreter finalizes aborts the
+    process (`Fatal Python error: PyGILState_Release`, temporalio/sdk-python issue 300): seen
+    after `reconcile` had printed its answer, turning its exit status 1 into a crash. By then
+    the command has closed what it opened; the logs and the two streams are flushed first."""
+    connect = sys.modules.get("workflows.connect")
+    if connect is None or not connect.runtime_started():
+        return
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging("INFO", log_format_for(args.command))
     try:

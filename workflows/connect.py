@@ -40,6 +40,11 @@ CORE_LOGGER = "temporalio.core"
 _runtimes: dict[str, Runtime] = {}
 
 
+def runtime_started() -> bool:
+    """Whether this process has made a Temporal runtime (its threads then run to the end)."""
+    return bool(_runtimes)
+
+
 def process_runtime(metrics_bind: str = "") -> Runtime:
     """The runtime for this process; the API and the worker of `glowpath dev` share it."""
     runtime = _runtimes.get(metrics_bind)
