@@ -14,7 +14,7 @@ CREATE TABLE "clinic" (
     "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
     "name" VARCHAR(200) NOT NULL,
     "timezone" VARCHAR(64) NOT NULL
-, "stage_slas" JSON NOT NULL);
+, "stage_slas" JSON NOT NULL DEFAULT '{}');
 
 CREATE TABLE "client" (
     "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
@@ -51,7 +51,7 @@ CREATE TABLE "journey" (
     "last_event_seq" INT NOT NULL,
     "facts" JSON NOT NULL,
     "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE CASCADE
-, "sla_deadline" TIMESTAMP, "stuck" INT NOT NULL, "stuck_reason" VARCHAR(200), "stuck_since" TIMESTAMP);
+, "sla_deadline" TIMESTAMP, "stuck" INT NOT NULL DEFAULT FALSE, "stuck_reason" VARCHAR(200), "stuck_since" TIMESTAMP);
 
 CREATE TABLE "journey_record" (
     "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
@@ -71,7 +71,7 @@ CREATE TABLE "staff_account" (
     "password_hash" VARCHAR(255) NOT NULL,
     "active" INT NOT NULL,
     "clinic_id" VARCHAR(64) NOT NULL REFERENCES "clinic" ("id") ON DELETE CASCADE
-, "tokens_valid_after" TIMESTAMP, "must_change_password" INT NOT NULL);
+, "tokens_valid_after" TIMESTAMP, "must_change_password" INT NOT NULL DEFAULT FALSE);
 
 CREATE TABLE "ownership_transfer" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -427,7 +427,7 @@ CREATE TABLE "bill" (
     "total_minor" BIGINT NOT NULL,
     "created_by" VARCHAR(64) NOT NULL,
     "created_at" TIMESTAMP NOT NULL
-, "partner_staff" VARCHAR(32) NOT NULL);
+, "partner_staff" VARCHAR(32) NOT NULL DEFAULT 'NONE');
 
 CREATE TABLE "bill_confirmation" (
     "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
@@ -454,7 +454,7 @@ CREATE TABLE "bill_line" (
     "consumable_cost_minor" BIGINT NOT NULL,
     "line_total_minor" BIGINT NOT NULL,
     "bill_id" VARCHAR(64) NOT NULL REFERENCES "bill" ("id") ON DELETE RESTRICT
-, "minor_procedure" INT NOT NULL);
+, "minor_procedure" INT NOT NULL DEFAULT FALSE);
 
 CREATE TABLE "clinic_billing" (
     "clinic_id" VARCHAR(64) NOT NULL  PRIMARY KEY,
@@ -515,7 +515,7 @@ CREATE TABLE "price_list_item" (
     "valid_from" DATE NOT NULL,
     "valid_to" DATE,
     "set_by" VARCHAR(64) NOT NULL,
-    "set_at" TIMESTAMP NOT NULL, "minor_procedure" INT NOT NULL,
+    "set_at" TIMESTAMP NOT NULL, "minor_procedure" INT NOT NULL DEFAULT FALSE,
     CONSTRAINT "uid_price_list__clinic__94ffa6" UNIQUE ("clinic_id", "code", "version")
 );
 

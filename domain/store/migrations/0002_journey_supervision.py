@@ -2,6 +2,8 @@ from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
+from domain.store.column_default import AddFieldWithItsDefault
+
 
 class Migration(migrations.Migration):
     dependencies = [("models", "0001_initial")]
@@ -14,10 +16,11 @@ class Migration(migrations.Migration):
             name="sla_deadline",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
-        ops.AddField(
+        AddFieldWithItsDefault(
             model_name="Journey",
             name="stuck",
             field=fields.BooleanField(default=False),
+            default_sql="FALSE",
         ),
         ops.AddField(
             model_name="Journey",

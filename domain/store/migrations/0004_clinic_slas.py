@@ -5,6 +5,8 @@ from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
+from domain.store.column_default import AddFieldWithItsDefault
+
 
 class Migration(migrations.Migration):
     dependencies = [("models", "0003_triage_desk")]
@@ -12,12 +14,13 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddFieldWithItsDefault(
             model_name="Clinic",
             name="stage_slas",
             field=fields.JSONField(
                 default=dict, encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads
             ),
+            default_sql="'{}'",
         ),
         ops.RemoveIndex(
             model_name="Journey",

@@ -1,5 +1,6 @@
 from tortoise import fields, migrations
-from tortoise.migrations import operations as ops
+
+from domain.store.column_default import AddFieldWithItsDefault
 
 
 class Migration(migrations.Migration):
@@ -8,9 +9,10 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddFieldWithItsDefault(
             model_name="StaffAccount",
             name="must_change_password",
             field=fields.BooleanField(default=False),
+            default_sql="FALSE",
         ),
     ]

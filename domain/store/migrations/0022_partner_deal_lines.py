@@ -2,12 +2,14 @@
 minor procedure (seed 003, rule 9; versioned with the item and copied to the bill line), and
 whether the client is the partner's own staff or relative (rule 10), kept on the bill.
 
-Columns with a default added to append-only tables: existing rows read as the default, and no
-row is updated (the guards stay as migration 0020 installed them).
+Columns with a default added to append-only tables: existing rows read as the database's own
+default (`store.column_default`), and no row is updated (the guards stay as migration 0020
+installed them).
 """
 
 from tortoise import fields, migrations
-from tortoise.migrations import operations as ops
+
+from domain.store.column_default import AddFieldWithItsDefault
 
 
 class Migration(migrations.Migration):
@@ -16,19 +18,22 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddFieldWithItsDefault(
             model_name="PriceListItem",
             name="minor_procedure",
             field=fields.BooleanField(default=False),
+            default_sql="FALSE",
         ),
-        ops.AddField(
+        AddFieldWithItsDefault(
             model_name="BillLine",
             name="minor_procedure",
             field=fields.BooleanField(default=False),
+            default_sql="FALSE",
         ),
-        ops.AddField(
+        AddFieldWithItsDefault(
             model_name="Bill",
             name="partner_staff",
             field=fields.CharField(default="NONE", max_length=32),
+            default_sql="'NONE'",
         ),
     ]

@@ -1,0 +1,67 @@
+"""A migration's new NOT NULL column that carries its default in the database.
+
+Tortoise's `AddField` leaves a field's `default=` to the ORM: it adds the column `NOT NULL`
+alone, which SQLite ("Cannot add a NOT NULL column with default value NULL") and PostgreSQL
+("contains null values") both refuse on a table that holds rows, so a clinic upgrading with
+rows there could not migrate. `AddFieldWithItsDefault` adds it with the database's own default
+instead (one statement, the same on SQLite and PostgreSQL): the stored rows read as it without
+an UPDATE, so an append-only table keeps its triggers, and a row written by a process of the
+release before, in a rolling deploy, gets it too.
+
+Rolled back, the column is dropped in place (`DROP COLUMN`, SQLite 3.35 and later): Tortoise's
+`RemoveField` would rebuild the table on SQLite, and with it drop its triggers and the indexes
+other migrations made, which their own way back then could not find.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.fields.base import Field
+from tortoise.migrations import operations as ops
+
+
+class AddFieldWithItsDefault(ops.AddField):
+    """`AddField` of a NOT NULL `field` whose column has `default_sql` (an SQL literal both
+    databases read alike: `FALSE`, `'{}'`, `'NONE'`) as its database default; its type is the
+    one Tortoise gives the field on the database at hand."""
+
+    def __init__(self, model_name: str, name: str, field: Field[Any], default_sql: str) -> None:
+        if field.null:
+            raise ValueError(f"{model_name}.{name}: a nullable column needs no default")
+        super().__init__(model_name=model_name, name=name, field=field)
+        self.default_sql = default_sql
+
+    async def database_forward(
+        self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
+    ) -> None:
+        if state_editor is None:
+            return
+        table, column, field = self._column(new_state, app_label)
+        sql_type = field.get_for_dialect(state_editor.DIALECT, "SQL_TYPE")
+        await _run(
+            state_editor,
+            f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type} NOT NULL'
+            f" DEFAULT {self.default_sql}",
+        )
+
+    async def database_backward(
+        self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
+    ) -> None:
+        if state_editor is None:
+            return
+        # As Tortoise's own way back: `old_state` is the one that holds the field.
+        table, column, _ = self._column(old_state, app_label)
+        await _run(state_editor, f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+
+    def _column(self, state: Any, app_label: str) -> tuple[str, str, Field[Any]]:
+        model = state.apps.get_model(f"{app_label}.{self.model_name}")
+        field = model._meta.fields_map[self.name]
+        return model._meta.db_table, model._meta.fields_db_projection[self.name], field
+
+
+async def _run(state_editor: Any, statement: str) -> None:
+    if state_editor.collect_sql:  # the SQLite script of a new database
+        state_editor.collected_sql.append(statement)
+    else:
+        await state_editor.client.execute_query(statement)

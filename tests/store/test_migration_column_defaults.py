@@ -1,0 +1,186 @@
+"""A clinic upgrading with rows in a table a migration adds a NOT NULL column to: 0002
+(`journey.stuck`), 0004 (`clinic.stage_slas`), 0010 (`staff_account.must_change_password`) and
+0022 (`price_list_item`'s and `bill_line`'s `minor_procedure`, `bill.partner_staff`). Each
+column carries its default in the database, so the rows the release before wrote read as it,
+append-only tables stay so, and the way back drops the column in place (on a database of its
+own, of the session's kind)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
+from tortoise.migrations.api import migrate
+
+from domain.store.append_only import is_append_only_refusal
+from domain.store.billing import Bill, BillLine, PriceListItem
+from domain.store.models import Client, Clinic, Journey, StaffAccount
+from tests.store.migrated import migrated_to, old_row
+from tests.store.money_rows import utc
+
+
+async def _rows(sql: str) -> list[dict[str, Any]]:
+    return list(await connections.get("default").execute_query_dict(sql))
+
+
+async def _clinic(**since_0004: Any) -> None:
+    await old_row(Clinic, id="c-1", name="Old clinic", timezone="Europe/Warsaw", **since_0004)
+
+
+async def _journeys() -> None:
+    await _clinic()
+    await old_row(
+        Client,
+        id="client-1",
+        clinic_id="c-1",
+        full_name="Old Client",
+        birth_date=date(1990, 1, 1),
+        phone="600100200",
+        data_consent_at=utc(1),
+        registered_by="desk-1",
+        created_at=utc(1),
+    )
+    for n in (1, 2):
+        await old_row(
+            Journey,
+            id=f"j-{n}",
+            clinic_id="c-1",
+            client_id="client-1",
+            stage="CONSULTATION",
+            visit_category="FIRST",
+            active=True,
+            started_at=utc(2),
+            stage_entered_at=utc(2),
+            last_event_seq=0,
+            facts={},
+        )
+
+
+async def _staff() -> None:
+    await _clinic(stage_slas={})
+    for n in (1, 2):
+        await old_row(
+            StaffAccount,
+            id=f"staff-{n}",
+            clinic_id="c-1",
+            username=f"old-{n}",
+            display_name=f"Old {n}",
+            role="DOCTOR",
+            password_hash="x",
+            active=True,
+        )
+
+
+async def _billing() -> None:
+    await _clinic(stage_slas={})
+    await old_row(
+        PriceListItem,
+        id="item-1",
+        clinic_id="c-1",
+        code="LIPS",
+        version=1,
+        kind="PROCEDURE",
+        name="Lips",
+        currency="EUR",
+        list_price_minor=30000,
+        valid_from=date(2026, 1, 1),
+        set_by="admin-1",
+        set_at=utc(1),
+    )
+    await old_row(
+        Bill,
+        id="b-1",
+        clinic_id="c-1",
+        journey_id="j-1",
+        client_id="client-1",
+        currency="EUR",
+        subtotal_minor=30000,
+        discount_minor=0,
+        total_minor=30000,
+        created_by="desk-1",
+        created_at=utc(2),
+    )
+    await old_row(
+        BillLine,
+        id="line-1",
+        bill_id="b-1",
+        position=1,
+        price_item_id="item-1",
+        item_code="LIPS",
+        kind="PROCEDURE",
+        name="Lips",
+        quantity=1,
+        list_price_minor=30000,
+        unit_price_minor=30000,
+        special_price=False,
+        consumable_cost_minor=0,
+        line_total_minor=30000,
+    )
+
+
+async def _journeys_read() -> None:
+    assert [(j.id, j.stuck) for j in await Journey.all().order_by("id")] == [
+        ("j-1", False),
+        ("j-2", False),
+    ]
+
+
+async def _clinic_read() -> None:
+    assert (await Clinic.get(id="c-1")).stage_slas == {}
+
+
+async def _staff_read() -> None:
+    staff = await StaffAccount.all().order_by("id")
+    assert [(s.id, s.must_change_password) for s in staff] == [
+        ("staff-1", False),
+        ("staff-2", False),
+    ]
+
+
+async def _billing_read() -> None:
+    assert (await PriceListItem.get(id="item-1")).minor_procedure is False
+    assert (await BillLine.get(id="line-1")).minor_procedure is False
+    assert (await Bill.get(id="b-1")).partner_staff == "NONE"
+    # And the tables refuse to be changed, as before the migration
+    db = connections.get("default")
+    for table in ("price_list_item", "bill", "bill_line"):
+        with pytest.raises(IntegrityError) as refused:
+            await db.execute_query(f"DELETE FROM {table}")
+        assert is_append_only_refusal(refused.value), table
+
+
+Rows = Callable[[], Awaitable[None]]
+
+CASES = {
+    "0002 journey.stuck": ("models.0001_initial", _journeys, _journeys_read),
+    "0004 clinic.stage_slas": ("models.0003_triage_desk", _clinic, _clinic_read),
+    "0010 staff_account.must_change_password": ("models.0009_audit_log", _staff, _staff_read),
+    "0022 minor_procedure, partner_staff": ("models.0021_partners", _billing, _billing_read),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_rows_of_the_release_before_read_with_the_new_column_s_default(
+    empty_database: str, case: str
+) -> None:
+    before, write, read = CASES[case]
+    # Given a database as the release before the migration left it, with its rows
+    async with migrated_to(empty_database, before) as config:
+        await write()
+
+        # When the migrations run to the end
+        await migrate(config=config)
+
+        # Then the rows read with the column's default
+        await read()
+
+        # When it is rolled back to the release before, and run to the end again
+        await migrate(config=config, target=before)
+        await migrate(config=config)
+
+        # Then the rows are there as before, with the default
+        await read()
