@@ -11,8 +11,8 @@ one, `recordPostOpObservation`, takes the nurse's word for those, as it did,
 `domain.procedures.template.anaesthesia_named`.)
 
 `procedure_type_version` is append-only in the database. The column is added NOT NULL with NONE
-as the database's own default (the same statement on SQLite and PostgreSQL), so the stored rows
-read as it without an UPDATE; the surgeries are then set to LOCAL with the table's triggers
+as the database's own default (`domain.store.column_default`), so the stored rows read as it
+without an UPDATE; the surgeries are then set to LOCAL with the table's triggers
 dropped and made again, in the migration's one transaction (as 0043 did). A surgery written by a
 process of the release before, in a rolling deploy, gets NONE, and is read as LOCAL all the same
 (`anaesthesia_read`: a surgery is never under none). Rolled back, the column is dropped in place
@@ -23,40 +23,14 @@ rebuild the table on SQLite, and with it drop its triggers.
 from typing import Any
 
 from tortoise import fields, migrations
-from tortoise.migrations import operations as ops
 from tortoise.migrations.operations import RunSQL
 
 from domain.store.append_only import append_only_sql, drop_append_only_sql
+from domain.store.column_default import AddFieldWithItsDefault
 
 _TABLE = "procedure_type_version"
-_ADD = f'ALTER TABLE "{_TABLE}" ADD COLUMN "anaesthesia" VARCHAR(16) NOT NULL DEFAULT \'NONE\''
-_DROP = f'ALTER TABLE "{_TABLE}" DROP COLUMN "anaesthesia"'
 _SURGERIES = f"UPDATE \"{_TABLE}\" SET anaesthesia = 'LOCAL' WHERE category = 'SURGERY'"
 _FORWARD = "the stored surgeries are under a local anaesthesia"
-
-
-class AddAnaesthesiaWithItsDefault(ops.AddField):
-    """`AddField` whose column carries its default in the database (`_ADD`), dropped in place on
-    the way back (`_DROP`)."""
-
-    async def database_forward(
-        self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
-    ) -> None:
-        await _run(state_editor, _ADD)
-
-    async def database_backward(
-        self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
-    ) -> None:
-        await _run(state_editor, _DROP)
-
-
-async def _run(state_editor: Any, statement: str) -> None:
-    if state_editor is None:
-        return
-    if state_editor.collect_sql:  # the SQLite script of a new database
-        state_editor.collected_sql.append(statement)
-    else:
-        await state_editor.client.execute_query(statement)
 
 
 class LocalForTheStoredSurgeries(RunSQL):
@@ -88,10 +62,11 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        AddAnaesthesiaWithItsDefault(
+        AddFieldWithItsDefault(
             model_name="ProcedureTypeVersion",
             name="anaesthesia",
             field=fields.CharField(max_length=16, default="NONE"),
+            default_sql="'NONE'",
         ),
         LocalForTheStoredSurgeries(),
     ]
