@@ -17,8 +17,9 @@ stop mistakes and code paths that forgot the rule, not an administrator.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from tortoise.migrations.operations import RunSQL
@@ -174,3 +175,15 @@ def protect_tables(*tables: str) -> RunSQLForDialect:
         {d: [s for t in tables for s in append_only_sql(t, d)] for d in (SQLITE, POSTGRES)},
         {d: [s for t in tables for s in drop_append_only_sql(t, d)] for d in (SQLITE, POSTGRES)},
     )
+
+
+@contextlib.asynccontextmanager
+async def guards_lifted(client: Any, table: str, dialect: str) -> AsyncIterator[None]:
+    """The table's triggers dropped for the block and made again after it, on `client` (a
+    migration's, in its one transaction): a migration filling a column it added to the rows an
+    older release stored."""
+    for statement in drop_append_only_sql(table, dialect):
+        await client.execute_query(statement)
+    yield
+    for statement in append_only_sql(table, dialect):
+        await client.execute_query(statement)

@@ -141,3 +141,17 @@ async def operated_yesterday(client_id: str, type_key: str, ended_at: datetime) 
         actor_id="surgeon", actor_role=Role.EXPERT.value, at=ended_at, summary="operated",
     )  # fmt: skip
     return encode_id("Journey", journey_id)
+
+
+def observation_in_the_first_hours(jid: str, at: datetime) -> dict[str, Any]:
+    """`recordPostOpObservation`'s input at `at`, within the 6 hours of the general anaesthesia
+    `surgical_type` names: flat and nil by mouth as ordered."""
+    return {
+        "journeyId": jid,
+        "observedAt": at.isoformat(),
+        "anaesthesia": "GENERAL",
+        "lyingFlat": True,
+        "nilByMouth": True,
+        "vitals": VITALS,
+        "idempotencyKey": str(uuid.uuid4()),
+    }

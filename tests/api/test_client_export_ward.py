@@ -4,7 +4,6 @@ which twenty operations observed to the journey's bound of 100 filled, refusing 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from tests.api.client_file_support import ALLERGY, RECORD_ALLERGY, entry, new_ke
 from tests.api.flow import JourneyDriver
 from tests.api.post_op_support import (
     RECORD_OBSERVATION,
-    VITALS,
+    observation_in_the_first_hours,
     operated_yesterday,
     surgical_type,
 )
@@ -29,19 +28,6 @@ EXPORT = (
     "... on ClientFileExportPayload { file } ... on ValidationFailed { problems { field message "
     "} } } }"
 )
-
-
-def _observation(jid: str, at: datetime) -> dict[str, Any]:
-    return {
-        "journeyId": jid,
-        "observedAt": at.isoformat(),
-        # Within the 6 hours of the type's general anaesthesia: flat and nil by mouth as ordered
-        "anaesthesia": "GENERAL",
-        "lyingFlat": True,
-        "nilByMouth": True,
-        "vitals": VITALS,
-        "idempotencyKey": str(uuid.uuid4()),
-    }
 
 
 async def _export(clinic: JourneyDriver, client: str) -> dict[str, Any]:
@@ -58,7 +44,9 @@ async def test_her_copy_carries_the_ward_records_beyond_the_entries_bound(
     ended = datetime.now(UTC) - timedelta(hours=3)
     jid = await operated_yesterday(client, await surgical_type(clinic), ended)
     for hour in (1, 2, 3):
-        input = _observation(jid, ended + timedelta(hours=hour) - timedelta(minutes=5))
+        input = observation_in_the_first_hours(
+            jid, ended + timedelta(hours=hour) - timedelta(minutes=5)
+        )
         done = await run(clinic, RECORD_OBSERVATION, Role.NURSE, input=input)
         assert done["__typename"] == "ClientEntryPayload", done
     # And a copy bound to two entries of the file (standing for the 2000)

@@ -31,7 +31,7 @@ from tests.api.live import pushed_task, pushed_task_done, reading
 from tests.api.post_op_support import (
     RECORD_OBSERVATION,
     RECORD_WARD_ROUND,
-    VITALS,
+    observation_in_the_first_hours,
     operate,
     operated_yesterday,
     surgery_under_way,
@@ -91,19 +91,6 @@ async def _stats(clinic: JourneyDriver) -> tuple[int, int]:
     return stats["overdueTasks"], stats["overdueWardTasks"]
 
 
-def _observation(jid: str, at: datetime) -> dict[str, Any]:
-    return {
-        "journeyId": jid,
-        "observedAt": at.isoformat(),
-        # Within the 6 hours of the type's general anaesthesia: flat and nil by mouth as ordered
-        "anaesthesia": "GENERAL",
-        "lyingFlat": True,
-        "nilByMouth": True,
-        "vitals": VITALS,
-        "idempotencyKey": str(uuid.uuid4()),
-    }
-
-
 async def test_the_operation_puts_the_ward_s_readings_and_round_on_their_lists(
     api: Api, fresh_clinic: FreshClinic, held: contextlib.AsyncExitStack
 ) -> None:
@@ -151,7 +138,9 @@ async def test_a_reading_missed_is_overdue_for_the_ward_and_the_supervisor(
     jid = await _operated(clinic, client, await surgical_type(clinic), ended)
     # When the nurse records the second hour's reading (five minutes before it), not the first's
     second = ended + timedelta(hours=2) - timedelta(minutes=5)
-    recorded = await run(clinic, RECORD_OBSERVATION, Role.NURSE, input=_observation(jid, second))
+    recorded = await run(
+        clinic, RECORD_OBSERVATION, Role.NURSE, input=observation_in_the_first_hours(jid, second)
+    )
     assert recorded["__typename"] == "ClientEntryPayload", recorded
     # Then the second hour's reading is settled, and the nurses hear of it
     done = await pushed_task_done(watched, journeyId=jid, kind="WARD_READING", label="2h")

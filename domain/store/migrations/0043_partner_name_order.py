@@ -26,7 +26,7 @@ from domain.store.append_only import (
     SQLITE,
     RunSQLForDialect,
     append_only_sql,
-    drop_append_only_sql,
+    guards_lifted,
 )
 from domain.store.partners import name_order
 
@@ -54,11 +54,8 @@ class KeyTheStoredVersions(RunSQL):
             if dialect == POSTGRES
             else f"UPDATE {_TABLE} SET name_order = ? WHERE id = ?"
         )
-        for statement in drop_append_only_sql(_TABLE, dialect):
-            await client.execute_query(statement)
-        await client.execute_many(update, [[name_order(r["name"]), r["id"]] for r in rows])
-        for statement in append_only_sql(_TABLE, dialect):
-            await client.execute_query(statement)
+        async with guards_lifted(client, _TABLE, dialect):
+            await client.execute_many(update, [[name_order(r["name"]), r["id"]] for r in rows])
 
 
 class Migration(migrations.Migration):

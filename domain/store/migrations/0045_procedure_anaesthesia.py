@@ -25,7 +25,7 @@ from typing import Any
 from tortoise import fields, migrations
 from tortoise.migrations.operations import RunSQL
 
-from domain.store.append_only import append_only_sql, drop_append_only_sql
+from domain.store.append_only import guards_lifted
 from domain.store.column_default import AddFieldWithItsDefault
 
 _TABLE = "procedure_type_version"
@@ -49,11 +49,8 @@ class LocalForTheStoredSurgeries(RunSQL):
         )
         if not found:
             return
-        for statement in drop_append_only_sql(_TABLE, dialect):
-            await client.execute_query(statement)
-        await client.execute_query(_SURGERIES)
-        for statement in append_only_sql(_TABLE, dialect):
-            await client.execute_query(statement)
+        async with guards_lifted(client, _TABLE, dialect):
+            await client.execute_query(_SURGERIES)
 
 
 class Migration(migrations.Migration):
