@@ -34,7 +34,9 @@ FOLLOW_UP_SCHEDULE = (2, 4)
 # The servers under test sign with a key of their own, as production does: never the public one.
 SECRET_KEY = secrets.token_urlsafe(48)
 # Photos go to a directory of the run's own, and a small limit keeps the oversized upload cheap.
-PHOTO_DIR = Path(tempfile.mkdtemp(prefix="glowpath-test-photos-"))
+# Named at import but made by the session's fixture: a process that only collects (a test running
+# pytest on a file, `--collect-only`) would otherwise leave an empty directory behind each time.
+PHOTO_DIR = Path(tempfile.gettempdir()) / f"glowpath-test-photos-{secrets.token_hex(8)}"
 PHOTO_MAX_BYTES = 64 * 1024
 
 
@@ -57,6 +59,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture(scope="session", autouse=True)
 def photo_dir() -> Iterator[Path]:
     """The directory every API of the run stores photos in; removed at the end."""
+    PHOTO_DIR.mkdir(mode=0o700)
     yield PHOTO_DIR
     shutil.rmtree(PHOTO_DIR, ignore_errors=True)
 
