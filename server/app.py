@@ -11,7 +11,6 @@ from aiohttp import web
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from domain.auth import SigningKeys
 from domain.photos.storage import PhotoStore, PhotoStoreError
@@ -33,7 +32,7 @@ from server.view import EXECUTION_TIMEOUT_SECONDS, GlowpathView, body_timeout_fo
 from workflows.client import JourneyGateway
 from workflows.connect import connect
 from workflows.heap import freeze_start_up_objects
-from workflows.reconnect import until_reachable
+from workflows.reconnect import ATTEMPT_SECONDS, until_reachable
 from workflows.update_admission import UpdateSlots
 
 log = logging.getLogger(__name__)
@@ -179,19 +178,16 @@ async def serve(settings: Settings, *, own_database: bool = True) -> None:
             await close_db()
 
 
-async def reach_temporal(temporal: Client, address: str, attempt_seconds: float = 10.0) -> None:
+async def reach_temporal(
+    temporal: Client, address: str, attempt_seconds: float = ATTEMPT_SECONDS
+) -> None:
     """Connects the lazy client, waiting with back-off while Temporal is unreachable (saying so
     once, and when it answered); raises what waiting will not mend. Each attempt is bounded: a
     connection that an address swallows without answering counts as unreachable too."""
 
     async def ask() -> None:
-        try:
-            async with asyncio.timeout(attempt_seconds):
-                await temporal.workflow_service.get_system_info(
-                    GetSystemInfoRequest(), timeout=timedelta(seconds=CHECK_TIMEOUT)
-                )
-        except TimeoutError as error:
-            no_answer = f"no answer in {attempt_seconds:g} s"
-            raise RPCError(no_answer, RPCStatusCode.DEADLINE_EXCEEDED, b"") from error
+        await temporal.workflow_service.get_system_info(
+            GetSystemInfoRequest(), timeout=timedelta(seconds=CHECK_TIMEOUT)
+        )
 
-    await until_reachable(ask, address)
+    await until_reachable(ask, address, attempt_seconds=attempt_seconds)

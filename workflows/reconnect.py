@@ -35,6 +35,10 @@ _TRANSIENT = frozenset(
     {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED}
 )
 STARTUP_BACKOFF = Backoff(first=0.5, ceiling=10.0)
+# One attempt's bound: an address that takes the connection and never answers (a black-holed
+# port, a proxy with nothing behind it) counts as unreachable, instead of holding the start-up
+# for as long as the SDK's own connect timeout (30 s) or, for a plain call, for ever.
+ATTEMPT_SECONDS = 10.0
 
 
 def unreachable(error: BaseException) -> bool:
@@ -46,14 +50,18 @@ def unreachable(error: BaseException) -> bool:
 
 
 async def until_reachable(
-    attempt: Callable[[], Awaitable[T]], address: str, backoff: Backoff = STARTUP_BACKOFF
+    attempt: Callable[[], Awaitable[T]],
+    address: str,
+    backoff: Backoff = STARTUP_BACKOFF,
+    attempt_seconds: float = ATTEMPT_SECONDS,
 ) -> T:
-    """Runs ``attempt`` until it does not fail for want of Temporal; returns its result."""
+    """Runs ``attempt`` until it does not fail for want of Temporal; returns its result. Each
+    attempt is bounded by ``attempt_seconds``; one that hears nothing by then is retried."""
     delays = backoff.delays()
     waiting_since: float | None = None
     while True:
         try:
-            result = await attempt()
+            result = await _bounded(attempt, attempt_seconds)
         except Exception as error:
             if not unreachable(error):
                 raise
@@ -72,6 +80,16 @@ async def until_reachable(
             waited = time.monotonic() - waiting_since
             log.info("Temporal at %s answered after %.1f s of waiting", address, waited)
         return result
+
+
+async def _bounded(attempt: Callable[[], Awaitable[T]], seconds: float) -> T:
+    """``attempt``, with no answer within ``seconds`` raised as the deadline Temporal would."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await attempt()
+    except TimeoutError as error:
+        no_answer = f"no answer in {seconds:g} s"
+        raise RPCError(no_answer, RPCStatusCode.DEADLINE_EXCEEDED, b"") from error
 
 
 class ConnectFailureAsUnavailable(ServiceClient):
