@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from domain.printed import PrintedPage
 from domain.procedures.template import ProcedureContent
 
 HEADINGS: dict[str, dict[str, str]] = {
@@ -63,12 +64,8 @@ NOTE_PARTS = ("normal", "passes", "call_now", "self_care", "activities")
 
 @dataclass(frozen=True)
 class Leaflet:
-    language: str
-    title: str
-    procedure_name: str
-    treated_on: str
-    # (heading, text), in reading order.
-    sections: list[tuple[str, str]]
+    # As printed: the procedure's name under the title, the day of treatment dated.
+    page: PrintedPage
     # The discomfort notes as shown, part by part.
     notes: dict[str, str]
 
@@ -94,11 +91,11 @@ def compose(
             end = date.fromordinal(treated_on.toordinal() + content.warranty_days)
             until = f"{words['warranty_until']} {end.isoformat()}. "
         sections.append((words["warranty"], f"{until}{terms}".strip()))
-    return Leaflet(
+    page = PrintedPage(
         language=language,
         title=words["title"],
-        procedure_name=content.names[language],
-        treated_on=f"{words['treated_on']}: {treated_on.isoformat()}" if treated_on else "",
+        subtitle=content.names[language],
+        dated=f"{words['treated_on']}: {treated_on.isoformat()}" if treated_on else "",
         sections=sections,
-        notes=notes,
     )
+    return Leaflet(page=page, notes=notes)

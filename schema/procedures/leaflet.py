@@ -6,9 +6,6 @@ adjusted notes for that language; reading it reads the client's file and is audi
 
 from __future__ import annotations
 
-import asyncio
-import base64
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Annotated, Any
 
@@ -22,6 +19,7 @@ from domain.procedures.template import LANGUAGES
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent as EventRow
 from domain.store.models import JourneyRecord as RecordRow
+from schema import printed_render
 from schema.answer_size import MAX_LIST_ITEMS, PDF_WEIGHT
 from schema.audit.collector import note_access
 from schema.clients.file_access import zone_of
@@ -30,15 +28,7 @@ from schema.context import Context
 from schema.errors import NotAuthorized, NotFound, ValidationFailed, not_authorized, not_found
 from schema.journeys.actions import load_visible_journey
 from schema.procedures.journey_type import journey_procedure
-from schema.procedures.leaflet_render import render_html, render_pdf
 from schema.procedures.types import DiscomfortNotes, ProcedureTypeVersion
-
-# Setting a leaflet as PDF is pure Python (reportlab): up to about a second for the longest
-# notes a procedure type takes. It runs on a thread of its own, one at a time in a process, so
-# the event loop keeps serving; the answer-size estimate counts each PDF asked as `PDF_WEIGHT`
-# items. A request stopped meanwhile leaves its render to finish, still one at a time (a
-# semaphore would let the next start beside it), and drops any not begun.
-_PDF_MAKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leaflet-pdf")
 
 
 @strawberry.type(description="The aftercare leaflet for the client, in one language.")
@@ -52,15 +42,14 @@ class AftercareLeaflet:
 
     @strawberry.field(description="A printable HTML page (UTF-8).")
     def html(self) -> str:
-        return render_html(self.leaflet)
+        return printed_render.render_html(self.leaflet.page)
 
     @strawberry.field(
         description="The same leaflet as a PDF, base64. Made only when asked, and costly: an "
         f"operation may ask for at most {MAX_LIST_ITEMS // PDF_WEIGHT} of them."
     )
     async def pdf_base64(self) -> str:
-        pdf = await asyncio.get_running_loop().run_in_executor(_PDF_MAKER, render_pdf, self.leaflet)
-        return base64.b64encode(pdf).decode("ascii")
+        return await printed_render.pdf_base64(self.leaflet.page)
 
 
 AftercareLeafletResult = Annotated[

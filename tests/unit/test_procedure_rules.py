@@ -181,8 +181,8 @@ def test_the_leaflet_takes_the_handover_adjustments_and_dates_the_warranty() -> 
     leaflet = compose(FILLER, "pl", date(2026, 3, 1), adjusted)
     assert leaflet.notes["normal"] == "Obrzęk przez 2 dni."
     assert leaflet.notes["call_now"] == FILLER.discomfort["pl"]["call_now"]
-    assert leaflet.procedure_name == FILLER.names["pl"]
-    heading, warranty = leaflet.sections[-1]
+    assert leaflet.page.subtitle == FILLER.names["pl"]
+    heading, warranty = leaflet.page.sections[-1]
     assert heading == "Gwarancja"
     assert warranty.startswith("Gwarancja ważna do 2026-08-30.")
-    assert len(leaflet.sections) == 6
+    assert len(leaflet.page.sections) == 6
