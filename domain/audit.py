@@ -27,6 +27,8 @@ AUDIT_READ = "audit.read"
 # A recall named the client as a recipient of a lot; the client's aftercare leaflet was read.
 LOT_RECIPIENTS_READ = "lot.recipients.read"
 AFTERCARE_LEAFLET_READ = "aftercare.leaflet.read"
+# Her written consultation record was printed (or shown) for her.
+CONSULTATION_RECORD_READ = "consultation.record.read"
 # Follow-up tasks about the client were answered: a complication, a low survey score, a recheck,
 # the calls and photos its procedure's plan asks for, each naming the client's journey.
 FOLLOW_UP_TASK_READ = "aftercare.task.read"

@@ -106,10 +106,14 @@ NEWEST_OF_ONE_KEY = {
 # the items of every list between it and the enclosing object.
 SHARED_LIMITS = {("JourneyEvent", "amendments"): ("Journey", MAX_AMENDMENTS_PER_JOURNEY)}
 
-# Fields that cost as much as many items, whatever their list: an aftercare leaflet's PDF takes
-# up to a second of CPU and 1.6 MB to make (`schema.procedures.leaflet`).
+# Fields that cost as much as many items, whatever their list: a printed page's PDF (an
+# aftercare leaflet, a consultation record) takes up to a second of CPU and 1.6 MB to make
+# (`schema.printed_render`).
 PDF_WEIGHT = 10_000
-WEIGHTS = {("AftercareLeaflet", "pdfBase64"): PDF_WEIGHT}
+WEIGHTS = {
+    ("AftercareLeaflet", "pdfBase64"): PDF_WEIGHT,
+    ("ClientConsultationRecord", "pdfBase64"): PDF_WEIGHT,
+}
 
 _OWNERS = {owner for owner, _most in SHARED_LIMITS.values()}
 # For each enclosing object of a shared limit's type (`_OWNERS`), the items of the lists

@@ -41,6 +41,8 @@ QUERIES: dict[str, Audience] = {
     "procedureTypes": CLINIC_STAFF,
     "lotRecipients": CLINICAL,
     "aftercareLeaflet": CARE_TEAM,
+    # Printed at the end of the consultation, for the client; read again at any later visit.
+    "clientConsultationRecord": CARE_TEAM,
     **rows(CLINIC_STAFF, "priceList billingSettings"),
     **rows(MONEY, "bill billingHistory"),
     **rows(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),

@@ -37,6 +37,7 @@ PROCEDURE_TYPES: dict[str, dict[str, Audience]] = {
     "ChecklistIncomplete": rows(ANYONE, "code message openItems"),
     "LotRecipient": rows(CLINICAL, "client journeyId productName lotNumber dose bodyArea givenAt"),
     "AftercareLeaflet": rows(CARE_TEAM, "language notes procedureType html pdfBase64"),
+    "ClientConsultationRecord": rows(CARE_TEAM, "language consultedOn amended html pdfBase64"),
 }
 
 

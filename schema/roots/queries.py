@@ -14,6 +14,7 @@ from schema.clients import disclosures as file_disclosures
 from schema.clients import queries as client_queries
 from schema.consents import documents as consent_documents
 from schema.consents import template_list
+from schema.journeys import consultation_copy
 from schema.journeys import queries as journey_queries
 from schema.node import node
 from schema.roots.money import MoneyQuery
@@ -37,6 +38,12 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
     )
     journey = strawberry.field(resolver=journey_queries.journey)
     journeys = strawberry.field(resolver=journey_queries.journeys)
+    client_consultation_record = strawberry.field(
+        resolver=consultation_copy.client_consultation_record,
+        description="The written record of the journey's consultation the client takes home "
+        "(HTML and PDF) in pl, ru, zh or en: her needs and each plan proposed, with its risks, "
+        "recovery and price, as corrected. NotFound before a consultation was recorded.",
+    )
     client = strawberry.field(resolver=client_queries.client)
     clients = strawberry.field(resolver=client_queries.clients)
     consent_templates = strawberry.field(

@@ -79,6 +79,7 @@ def _root_arguments(
         "procedureTypes": {"typeKey": "botox-forehead", "latestOnly": True},
         "lotRecipients": {"lot": "LOT-42"},  # the lot the journey's treatment recorded
         "aftercareLeaflet": {"journeyId": journey["id"], "language": "en"},
+        "clientConsultationRecord": {"journeyId": journey["id"], "language": "en"},
         "priceList": {},
         "billingSettings": {},
         "bill": {"journeyId": journey["id"]},

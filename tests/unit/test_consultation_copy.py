@@ -1,0 +1,70 @@
+"""The written consultation record's page, composed from the record as amended: what is on it
+in each language, what a record with missing parts prints, and who is named."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from domain.client_file.amended import revised
+from domain.client_file.file_records import RecordAmendment
+from domain.client_file.journey_records import Consultation
+from domain.journey.consultation_copy import HEADINGS, compose
+
+AT = datetime(2026, 3, 1, 10, tzinfo=UTC)
+PLAN = {
+    "title": "Lips",
+    "items": ["hyaluronic acid, lips", " "],
+    "effect": "fuller lips",
+    "cycle": "one session",
+    "price": "300.00",
+    "currency": "PLN",
+    "risks": "swelling",
+    "recovery": "a day",
+}
+
+
+def _consultation(**fields: object) -> Consultation:
+    base: dict[str, object] = {
+        "id": "r-1",
+        "journey_id": "j-1",
+        "occupation": "teacher",
+        "needs": {"areas": ["lips"], "goal": "fuller lips", "expectation": "subtle"},
+        "assessment": {"psychological": "anxious", "spending_capacity": "low"},
+        "plans": [PLAN],
+        "by": "consultant-1",
+        "author_role": "CONSULTANT",
+        "at": AT,
+    }
+    return Consultation(**(base | fields))  # type: ignore[arg-type]
+
+
+def test_each_language_prints_needs_plans_and_whom_to_ask_never_the_assessment() -> None:
+    for language, words in HEADINGS.items():
+        page = compose(_consultation(), language, date(2026, 3, 1), "Klinika", "Anna")
+        assert page.title == words["title"]
+        assert page.subtitle == f"Klinika · {words['consultant']}: Anna"
+        assert page.dated == f"{words['dated']}: 2026-03-01"
+        headings = [heading for heading, _ in page.sections]
+        assert headings == [words["needs"], f"{words['plan']} 1: Lips", words["questions"]]
+        plan = page.sections[1][1]
+        assert f"{words['price']}: 300.00 PLN" in plan.split("\n")
+        assert f"{words['items']}: hyaluronic acid, lips" in plan.split("\n")
+        printed = repr(page)
+        assert "anxious" not in printed and "teacher" not in printed
+
+
+def test_an_amended_plan_prints_as_corrected_and_a_bare_record_still_prints() -> None:
+    corrected = RecordAmendment(
+        id="a-1",
+        by="s-1",
+        reason="price",
+        correction={"plans": [{**PLAN, "price": "350.00"}]},
+        at=AT,
+    )
+    amended, _ = revised(_consultation(amendments=[corrected]))
+    page = compose(amended, "en", date(2026, 3, 1), "Clinic", "Anna")
+    assert "Price: 350.00 PLN" in page.sections[1][1]
+    # A record from before its parts existed, by an account since removed
+    bare = compose(_consultation(needs=None, plans=None), "en", date(2026, 3, 1), "Clinic", "")
+    assert bare.subtitle == "Clinic"
+    assert bare.sections == [("Questions", HEADINGS["en"]["ask"])]
