@@ -186,9 +186,25 @@ def pre_treatment_check(record: PreTreatmentCheck, subject: Subject) -> dict[str
     }
 
 
+def _medicine(prescribed: Any) -> dict[str, Any]:
+    """One medicine she took home, as an activity of her aftercare plan."""
+    given = prescribed if isinstance(prescribed, dict) else {}
+    said = [str(given.get(name) or "") for name in ("dose", "frequency")]
+    said += [f"{given.get('days')} days" if given.get("days") else "", str(given.get("note") or "")]
+    detail = {
+        "kind": "MedicationRequest",
+        "status": "unknown",
+        "productCodeableConcept": text(str(given.get("medicine") or "")),
+    }
+    described = ", ".join(part for part in said if part)
+    return {"detail": {**detail, "description": described} if described else detail}
+
+
 def handover(record: Handover, subject: Subject) -> dict[str, Any]:
     recheck = record.next_recheck_at
     activity = {"kind": "Appointment", "status": "scheduled", "description": "recheck"}
+    booked = [{"detail": {**activity, "scheduledString": recheck}}] if recheck else []
+    medicines = [_medicine(given) for given in record.prescriptions or ()]
     return {
         "resourceType": "CarePlan",
         "id": resource_id("Handover", record.id),
@@ -199,8 +215,8 @@ def handover(record: Handover, subject: Subject) -> dict[str, Any]:
         "subject": subject.patient,
         "created": record.at.isoformat(),
         "author": {"display": record.by},
-        "note": notes(*_said(record.discomfort)),
-        "activity": [{"detail": {**activity, "scheduledString": recheck}}] if recheck else [],
+        "note": notes(*_said(record.discomfort), record.no_prescription_reason),
+        "activity": booked + medicines,
     }
 
 

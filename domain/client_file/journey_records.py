@@ -102,7 +102,8 @@ class PreTreatmentCheck:
 @dataclass(frozen=True)
 class Handover:
     """`handOver`: the aftercare she was given, the discomfort notes (what is normal, when it
-    passes, when to call at once, self-care, activities) and the next recheck, if booked."""
+    passes, when to call at once, self-care, activities), the next recheck, if booked, and the
+    medicines she took home (medicine, dose, frequency, days, note) or why none."""
 
     KIND: ClassVar[str] = "handover"
     CORRECTABLE: ClassVar[tuple[str, ...]] = ("aftercare", "discomfort", "next_recheck_at")
@@ -112,6 +113,8 @@ class Handover:
     aftercare: str | None
     discomfort: Mapping[str, Any] | None
     next_recheck_at: str | None
+    prescriptions: Sequence[Mapping[str, Any]] | None
+    no_prescription_reason: str | None
     by: str
     author_role: str
     amendments: Sequence[RecordAmendment] = field(default=(), kw_only=True)

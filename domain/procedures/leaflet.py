@@ -7,8 +7,10 @@ are the clinic's standard words in each language; rendering (HTML, PDF) happens 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.printed import PrintedPage
 from domain.procedures.template import ProcedureContent
@@ -24,6 +26,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "activities": "Wpływ na codzienne czynności",
         "warranty": "Gwarancja",
         "warranty_until": "Gwarancja ważna do",
+        "medicines": "Leki do domu",
+        "days": "dni",
     },
     "ru": {
         "title": "Рекомендации после процедуры",
@@ -35,6 +39,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "activities": "Влияние на повседневную активность",
         "warranty": "Гарантия",
         "warranty_until": "Гарантия действует до",
+        "medicines": "Лекарства после процедуры",
+        "days": "дн.",
     },
     "zh": {
         "title": "术后护理须知",
@@ -46,6 +52,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "activities": "对日常活动的影响",
         "warranty": "保修承诺",
         "warranty_until": "保修有效期至",
+        "medicines": "带回家的药物",
+        "days": "天",
     },
     "en": {
         "title": "Aftercare instructions",
@@ -57,6 +65,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "activities": "Effect on your activities",
         "warranty": "Warranty",
         "warranty_until": "Warranty valid until",
+        "medicines": "Your medicines",
+        "days": "days",
     },
 }
 NOTE_PARTS = ("normal", "passes", "call_now", "self_care", "activities")
@@ -70,20 +80,35 @@ class Leaflet:
     notes: dict[str, str]
 
 
+def _medicine(given: Mapping[str, Any], words: Mapping[str, str]) -> str:
+    """One line of her medicines: `amoxicillin 500 mg: every 8 hours, 5 days (with food)`."""
+    name = " ".join(str(given.get(part) or "").strip() for part in ("medicine", "dose")).strip()
+    line = (
+        f"{name}: {str(given.get('frequency') or '').strip()}, {given.get('days')} {words['days']}"
+    )
+    note = str(given.get("note") or "").strip()
+    return f"{line} ({note})" if note else line
+
+
 def compose(
     content: ProcedureContent,
     language: str,
     treated_on: date | None,
     adjusted: dict[str, str] | None = None,
+    prescriptions: Sequence[Mapping[str, Any]] = (),
 ) -> Leaflet:
     """The leaflet in `language` (one of the template's languages). `adjusted`: the handover's
-    notes for this language, part by part; a part it leaves empty keeps the template's."""
+    notes for this language, part by part; a part it leaves empty keeps the template's.
+    `prescriptions`: the medicines the handover gave her, printed after the notes."""
     words = HEADINGS[language]
     notes = dict(content.discomfort[language])
     for part, text in (adjusted or {}).items():
         if part in NOTE_PARTS and text and text.strip():
             notes[part] = text.strip()
     sections = [(words[part], notes[part]) for part in NOTE_PARTS]
+    if prescriptions:
+        listed = "\n".join(_medicine(given, words) for given in prescriptions)
+        sections.append((words["medicines"], listed))
     if content.warranty_days:
         terms = content.warranty_terms.get(language, "")
         until = ""

@@ -33,6 +33,7 @@ from schema.procedures.checklist import checklist_gate
 from schema.procedures.handover import TreatmentCourse, course_problems, discomfort_problems
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.lots import record_products
+from schema.procedures.prescriptions import PrescriptionInput, prescription_problems
 from schema.procedures.treatment_record import team_problems
 from schema.procedures.types import ChecklistIncomplete
 from schema.text import check_text
@@ -151,6 +152,17 @@ class HandOverInput:
     next_recheck_at: datetime | None = None
     course: TreatmentCourse | None = None
     course_note: str | None = None
+    prescriptions: list[PrescriptionInput] = strawberry.field(
+        default_factory=list,
+        description="The medicines she takes home, printed on her leaflet. A surgery's "
+        "handover names at least one, or gives `noPrescriptionReason` (seed 003: her "
+        "post-operative prescription is written before she leaves).",
+    )
+    no_prescription_reason: str | None = strawberry.field(
+        default=None,
+        description="Why she takes no medicine home (at most 500 characters); not with "
+        "`prescriptions`.",
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -267,6 +279,9 @@ async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyR
     problems: list[FieldProblem] = check_text("aftercare", input.aftercare, required=True)
     problems += course_problems(input.course, input.course_note)
     problems += await discomfort_problems(info, input.journey_id, input.discomfort)
+    problems += await prescription_problems(
+        info, input.journey_id, input.prescriptions, input.no_prescription_reason
+    )
     # Kept in the handover's record, from which the read model writes the caller's reminder
     # (`store.recheck_tasks`); the journey itself does nothing at that time.
     problems += recheck_problems(input.next_recheck_at, datetime.now(UTC))

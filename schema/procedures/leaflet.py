@@ -65,16 +65,27 @@ async def _treated_on(info: Info[Context, None], row: JourneyRow) -> date | None
     return event.at.astimezone(await zone_of(info, row.clinic_id)).date()
 
 
-async def _adjusted_notes(row: JourneyRow, language: str) -> dict[str, Any] | None:
-    """The handover's discomfort notes when it wrote them for this language."""
+async def _handover_record(row: JourneyRow) -> dict[str, Any]:
+    """What the handover recorded (its notes, her medicines); empty before the handover."""
     event = await EventRow.filter(journey_id=row.id, action="hand_over").first()
     if event is None or not event.record_id:
-        return None
+        return {}
     record = await RecordRow.get_or_none(id=event.record_id)
-    notes = (record.body or {}).get("discomfort") if record else None
+    body = record.body if record else None
+    return body if isinstance(body, dict) else {}
+
+
+def _adjusted_notes(handover: dict[str, Any], language: str) -> dict[str, Any] | None:
+    """The handover's discomfort notes when it wrote them for this language."""
+    notes = handover.get("discomfort")
     if isinstance(notes, dict) and notes.get("language") == language:
         return notes
     return None
+
+
+def _prescriptions(handover: dict[str, Any]) -> list[dict[str, Any]]:
+    given = handover.get("prescriptions")
+    return [item for item in given if isinstance(item, dict)] if isinstance(given, list) else []
 
 
 async def aftercare_leaflet(
@@ -94,8 +105,14 @@ async def aftercare_leaflet(
     if procedure is None:
         return not_found("procedure type of the journey")
     note_access(row.client_id, AFTERCARE_LEAFLET_READ)
-    adjusted = await _adjusted_notes(row, language)
-    leaflet = compose(procedure.content, language, await _treated_on(info, row), adjusted)
+    handover = await _handover_record(row)
+    leaflet = compose(
+        procedure.content,
+        language,
+        await _treated_on(info, row),
+        _adjusted_notes(handover, language),
+        _prescriptions(handover),
+    )
     return AftercareLeaflet(
         language=language,
         notes=DiscomfortNotes.of(language, leaflet.notes),

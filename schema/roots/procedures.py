@@ -21,7 +21,7 @@ class ProcedureQueries:
     aftercare_leaflet = strawberry.field(
         resolver=leaflet.aftercare_leaflet,
         description="The client's printable aftercare leaflet (HTML and PDF) in pl, ru, zh or "
-        "en, from the journey's procedure type version and the handover's notes.",
+        "en, from the journey's procedure type version and the handover's notes and medicines.",
     )
 
 

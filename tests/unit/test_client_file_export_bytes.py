@@ -225,6 +225,8 @@ def _journey() -> dict[str, Any]:
                 "no make-up",
                 discomfort,
                 "2026-03-20T09:00:00+00:00",
+                [{"medicine": "amoxicillin", "dose": "500 mg", "frequency": "8-hourly", "days": 5}],
+                None,
                 "acc-3",
                 "NURSE",
                 at=_at(36),

@@ -13,6 +13,7 @@ from domain.journey.facts import ActionDetails, JourneyFacts
 from domain.journey.stages import ArrivalChannel, VisitCategory
 from domain.procedures.checklist import counts_on, open_items, result_problem
 from domain.procedures.leaflet import compose
+from domain.procedures.prescriptions import prescription_problem
 from domain.procedures.template import (
     DAY,
     HOUR,
@@ -186,3 +187,16 @@ def test_the_leaflet_takes_the_handover_adjustments_and_dates_the_warranty() -> 
     assert heading == "Gwarancja"
     assert warranty.startswith("Gwarancja ważna do 2026-08-30.")
     assert len(leaflet.page.sections) == 6
+
+
+def test_a_surgery_names_her_medicines_or_why_none_and_the_leaflet_lists_them() -> None:
+    surgery = ProcedureCategory.SURGERY
+    assert prescription_problem(surgery, 0, reason_given=False) is not None
+    assert prescription_problem(surgery, 2, reason_given=False) is None
+    assert prescription_problem(surgery, 0, reason_given=True) is None
+    assert prescription_problem(surgery, 1, reason_given=True) is not None  # not both
+    assert prescription_problem(ProcedureCategory.INJECTABLES, 0, reason_given=False) is None
+    given = [{"medicine": "amoxicillin", "dose": "500 mg", "frequency": "co 8 godzin", "days": 5}]
+    leaflet = compose(FILLER, "pl", date(2026, 3, 1), prescriptions=given)
+    assert ("Leki do domu", "amoxicillin 500 mg: co 8 godzin, 5 dni") in leaflet.page.sections
+    assert "Leki do domu" not in [name for name, _ in compose(FILLER, "pl", None).page.sections]
