@@ -26,7 +26,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.journey.facts import DraftQuestion
 from domain.store.claims import CLAIMS, claims_without_journey, release_claim_of_missing_journey
 from domain.store.drafts import unsettled_drafts, void_drafts
-from workflows.journey import VOID_RECORDS_KEPT, JourneyWorkflow
+from workflows.journey import JourneyWorkflow
+from workflows.journey_drafts import VOID_RECORDS_KEPT
 
 ASK_TIMEOUT = timedelta(seconds=10)
 # Drafts asked about in one question. A journey's unsettled drafts grow with every refused step

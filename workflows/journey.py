@@ -15,11 +15,8 @@ import asyncio
 import copy
 import functools
 from collections.abc import Callable
-from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, FailureError
 
 from workflows.journey_changes import (
     CONTINUE_AS_NEW_WHEN_ADVISED,
@@ -31,14 +28,17 @@ from workflows.journey_changes import (
     UPSERT_CHANGED_SEARCH_ATTRIBUTES,
     check_known,
 )
+from workflows.journey_drafts import settle
 from workflows.journey_moments import (
     follow_up_fell_due,
     next_moment,
     sla_breached,
     time_to_next_timer,
 )
+from workflows.journey_opening import first_facts, opening_event
 from workflows.journey_runs import AnsweredActions, next_run_start
 from workflows.journey_visibility import JourneyVisibility
+from workflows.journey_writes import write_deferred, written_at_once
 from workflows.refusals import to_application_error
 from workflows.wake_timer import WakeTimer
 
@@ -58,8 +58,6 @@ with workflow.unsafe.imports_passed_through():
         JourneyStart,
     )
     from domain.journey.rules import required_consents
-    from domain.journey.sla import resolve_slas
-    from domain.journey.stages import Stage
     from domain.journey.table import REQUESTABLE_BY_SYSTEM, Action
     from domain.journey.validation import (
         PAYMENT_CHECKS,
@@ -68,44 +66,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.roles import Role
 
-# Activity names, not imports: the activities use Tortoise, which must stay out of the sandbox.
-RECORD_CHANGE = "record_journey_change"
-RECORD_TIMEOUT = timedelta(seconds=10)
-# The fast path rides in the update as a local activity; if the database is away for longer than
-# this, the change is kept and written later by a regular activity, so no step is lost.
-LOCAL_RETRIES = RetryPolicy(maximum_attempts=3, initial_interval=timedelta(milliseconds=200))
-# How many voided drafts a journey remembers, the latest. A void draft matters here only while an
-# attempt that read it unvoided may still reach the journey: that request's own seconds (a retry
-# after them finds the void in the database and is refused there, `schema.journeys.actions`).
-# Kept whole, the list grew with every refused step of a journey's life and travelled in every
-# change and continue-as-new; an attempt past it all the same would attach a draft the database
-# holds void, which reads let attachment win and reconcile reports.
-VOID_RECORDS_KEPT = 500
-
 
 @workflow.defn(name="Journey")
 class JourneyWorkflow:
     @workflow.init
     def __init__(self, start: JourneyStart) -> None:
         carried = start.carried
-        self._facts = (
-            carried.facts
-            if carried
-            else JourneyFacts(
-                journey_id=start.journey_id,
-                clinic_id=start.clinic_id,
-                client_id=start.client_id,
-                visit_category=start.visit_category,
-                channel=start.channel,
-                client_is_minor=start.client_is_minor,
-                started_at=workflow.now(),
-                stage_entered_at=workflow.now(),
-                follow_up_offsets=list(start.follow_up_offsets),
-                stage_slas=resolve_slas(start.visit_category, start.sla_overrides),
-                consultant_id=start.consultant_id,
-                linked_journey_id=start.linked_journey_id,
-            )
-        )
+        self._facts = carried.facts if carried else first_facts(start)
         self._answered = AnsweredActions(carried.answered if carried else [])
         self._took_advice = False  # `_takes_advice_now`
         self._lock = asyncio.Lock()
@@ -125,7 +92,7 @@ class JourneyWorkflow:
         keeps_timer = self._follows(KEEP_RUNNING_TIMER)
         if start.carried is None:  # a run continued as new opened nothing: the first one did
             async with self._lock:
-                await self._record(self._opening_event(start))
+                await self._record(opening_event(self._facts, start))
             self._records_in_flight.discard(start.record_id or "")
             if start.checked_in:
                 await self._apply(ActionRequest(Action.CHECK_IN, start.started_by))
@@ -260,17 +227,8 @@ class JourneyWorkflow:
         """Reconciliation asks about drafts no event in the read model points at. Each one the
         journey attached, or an accepted action is about to attach, is named attached; every
         other one is void from now on (an action carrying it is refused), so the database may
-        mark it void without guessing."""
-        attached, void = [], []
-        for record_id in question.record_ids:
-            if record_id in self._facts.attached_records or record_id in self._records_in_flight:
-                attached.append(record_id)
-                continue
-            void.append(record_id)
-            if record_id not in self._facts.void_records:
-                self._facts.void_records.append(record_id)
-        del self._facts.void_records[:-VOID_RECORDS_KEPT]
-        return DraftAnswer(attached=attached, void=void)
+        mark it void without guessing (`journey_drafts`)."""
+        return settle(self._facts, self._records_in_flight, question)
 
     @workflow.query
     def facts(self) -> JourneyFacts:
@@ -348,41 +306,14 @@ class JourneyWorkflow:
         if self._unrecorded:  # keep the read model's order: older changes are still waiting
             self._unrecorded.append(change)
             return
-        try:
-            await workflow.execute_local_activity(
-                RECORD_CHANGE,
-                change,
-                start_to_close_timeout=RECORD_TIMEOUT,
-                retry_policy=LOCAL_RETRIES,
-            )
-        except FailureError as failure:
-            if not isinstance(failure, ActivityError) and not self._follows(
-                DEFER_ANY_WRITE_FAILURE
-            ):
-                raise
-            workflow.logger.warning("read model write deferred for event %s", event.seq)
+        if not await written_at_once(change, self._defers_any_write_failure):
             self._unrecorded.append(change)
 
-    async def _flush_unrecorded(self) -> None:
-        while self._unrecorded:
-            await workflow.execute_activity(
-                RECORD_CHANGE, self._unrecorded[0], start_to_close_timeout=RECORD_TIMEOUT
-            )
-            self._unrecorded.pop(0)
+    def _defers_any_write_failure(self) -> bool:
+        return self._follows(DEFER_ANY_WRITE_FAILURE)
 
-    def _opening_event(self, start: JourneyStart) -> JourneyEvent:
-        self._facts.event_seq = 1
-        return JourneyEvent(
-            journey_id=start.journey_id,
-            seq=1,
-            action="start_journey",
-            from_stage=None,
-            to_stage=Stage.RECEPTION,
-            actor=start.started_by,
-            at=workflow.now(),
-            summary=f"{start.visit_category.value} via {start.channel.value}",
-            record_id=start.record_id,
-        )
+    async def _flush_unrecorded(self) -> None:
+        await write_deferred(self._unrecorded)
 
     async def _on_timer(self) -> None:
         await self._apply_system(Action.FOLLOW_UP_DUE, self._follow_up_fell_due)

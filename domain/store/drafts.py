@@ -67,8 +67,9 @@ class VoidButAttached:
 async def void_but_attached() -> list[VoidButAttached]:
     """Void drafts an event points at after all: a start still in flight while its workflow
     was reported missing, or a step's attempt that read the draft unvoided arriving after its
-    journey forgot the void (it keeps the latest only, `workflows.journey.VOID_RECORDS_KEPT`;
-    a later retry finds the void here and is refused). Attachment wins for reads; this is drift."""
+    journey forgot the void (it keeps the latest only,
+    `workflows.journey_drafts.VOID_RECORDS_KEPT`; a later retry finds the void here and is
+    refused). Attachment wins for reads; this is drift."""
     voided = Subquery(JourneyRecordVoid.all().values("record_id"))
     rows = await JourneyEvent.filter(record_id__in=voided).values_list(
         "journey_id", "record_id", "seq"

@@ -253,8 +253,8 @@ async def _run_admitted(
             row.id, record_kind or action.value, record_body, actor.user_id, draft_id
         )
     # A retry of a step the journey refused, whose draft reconciliation has voided since: the
-    # journey remembers its latest void drafts only (`workflows.journey.VOID_RECORDS_KEPT`), so
-    # the database, which keeps every void, refuses the older ones as the journey would.
+    # journey remembers its latest void drafts only (`workflows.journey_drafts.VOID_RECORDS_KEPT`),
+    # so the database, which keeps every void, refuses the older ones as the journey would.
     if record_id and idempotency.unfinished(ledger) and await is_void(record_id):
         return await _refusal(domain_errors.Conflict(RECORD_ALREADY_USED), row, info)
     # Only attempts of this very request reach Temporal with this id (the claim refused any

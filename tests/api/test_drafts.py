@@ -25,7 +25,8 @@ from tests.api import documents
 from tests.api.conftest import api_settings
 from tests.api.flow import PLAN, JourneyDriver, assert_unchanged, end_journey, new_key
 from tests.api.harness import Staff, running_api
-from workflows.journey import VOID_RECORDS_KEPT, JourneyWorkflow
+from workflows.journey import JourneyWorkflow
+from workflows.journey_drafts import VOID_RECORDS_KEPT
 from workflows.worker import build_worker
 
 # Long enough for a restarted worker to take over a journey its predecessor held in cache.

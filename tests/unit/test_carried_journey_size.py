@@ -13,7 +13,7 @@ from domain.journey.validation import MAX_RECORDS_PER_JOURNEY
 from domain.procedures.template import MAX_ITEMS
 from tests.support import SUPERVISOR, journey_start, new_facts
 from workflows.converter import DATA_CONVERTER
-from workflows.journey import VOID_RECORDS_KEPT
+from workflows.journey_drafts import VOID_RECORDS_KEPT
 from workflows.journey_runs import CARRIED_ANSWERS, AnsweredActions, next_run_start
 
 # An eighth of Temporal's limit: room for ids longer than today's and fields added later.

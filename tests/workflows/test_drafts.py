@@ -30,7 +30,8 @@ from server.settle import QUESTION_SIZE, Outcome, settle_drafts
 from tests.support import CONSULTANT, assign, journey_start, request
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import Handle, act, begin
-from workflows.journey import VOID_RECORDS_KEPT, JourneyWorkflow
+from workflows.journey import JourneyWorkflow
+from workflows.journey_drafts import VOID_RECORDS_KEPT
 
 # Seconds: short, so the held task is extended (and takes in new updates) often; not so short
 # that a busy machine misses an extension (at 1 s, a held-write test hung in a loaded suite run).
