@@ -63,7 +63,9 @@ class TooManyAttempts(UserError):
     description="Temporal, which runs the journeys and the triage desk, did not answer in time "
     "(or could not be reached): whether this request's change was made is not known yet; or "
     "the server already has as much of this request's work under way as it takes (passwords "
-    "being hashed, steps waiting on one journey) and refused it before doing anything. Send "
+    "being hashed, steps waiting on one journey) and refused it before doing anything; or the "
+    "workers are being upgraded and the one that had the step is of the release before, which "
+    "does not know it (a payment's correction): it refused it, nothing done. Send "
     "the same request again with the same `idempotencyKey` after `retryAfterSeconds`: it is "
     "then answered as the first attempt was, and the change is made once, never twice."
 )
@@ -75,6 +77,9 @@ class Unavailable(UserError):
 
 # A suggested pause before the retry: long enough for a worker restart to be under way.
 RETRY_UNAVAILABLE_AFTER_SECONDS = 5
+# After a step a worker of the release before refused: long enough for a rolling deploy's next
+# worker to be up.
+RETRY_AFTER_UPGRADE_SECONDS = 30
 
 
 ErrorType = TransitionNotAllowed | NotAuthorized | ValidationFailed | NotFound | Conflict
@@ -102,6 +107,11 @@ def unavailable() -> Unavailable:
         message="not answered in time: send the same request again with the same idempotencyKey",
         retry_after_seconds=RETRY_UNAVAILABLE_AFTER_SECONDS,
     )
+
+
+def workers_behind() -> Unavailable:
+    """A step the journey's worker has no handler for (`workflows.client.WorkersBehind`)."""
+    return busy("the journey's workers are being upgraded", RETRY_AFTER_UPGRADE_SECONDS)
 
 
 def busy(what: str, retry_after_seconds: int) -> Unavailable:

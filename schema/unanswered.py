@@ -7,7 +7,9 @@ Whether the change was made is unknown, so nothing more is written: a draft stay
 step's event attaches it or reconciliation voids it) and the key's claim stays unfinished, so a
 retry with the same key is answered by Temporal's update id (`schema.update_ids`), never run
 twice. One place turns it into `Unavailable` for every mutation whose result union has it, so
-the SPA hears one type for it; any other field keeps the masked error.
+the SPA hears one type for it; any other field keeps the masked error. A step the journey's
+worker refused as one of the release before (`WorkersBehind`, during an upgrade) is `Unavailable`
+too, saying so: nothing was done, and the same request sent again after the upgrade does it.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from typing import Any
 from graphql import GraphQLNonNull, GraphQLResolveInfo, GraphQLUnionType
 from strawberry.extensions import SchemaExtension
 
-from schema.errors import unavailable
+from schema.errors import unavailable, workers_behind
 from schema.metrics import TEMPORAL_UNANSWERED
-from workflows.client import JourneyUnavailable
+from workflows.client import JourneyUnavailable, WorkersBehind
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ async def _answered(resolved: Callable[[], Any], info: GraphQLResolveInfo) -> An
     try:
         result = resolved()
         return await result if hasattr(result, "__await__") else result
+    except WorkersBehind:
+        # Refused before history, nothing done: the retry, once upgraded, does it.
+        log.warning("%s: a journey's worker is of the release before", info.field_name)
+        return workers_behind()
     except JourneyUnavailable as error:
         # The cause (a timeout, an RPC status) is the operator's, never the client's.
         log.warning(

@@ -44,7 +44,8 @@ from domain.errors import (
 )
 from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, JourneyStart
 from domain.journey.stages import Stage
-from workflows.journey import JourneyWorkflow
+from domain.journey.table import Action
+from workflows.journey import CORRECT_PAYMENT, JourneyWorkflow
 from workflows.journey_changes import CURRENT_CHANGES
 from workflows.reconnect import unreachable
 from workflows.request_deadline import answer_within
@@ -79,6 +80,21 @@ _BY_CODE: dict[str, type[DomainError]] = {
 
 class JourneyUnavailable(Exception):
     """Temporal could not be reached or answered with something unexpected."""
+
+
+class WorkersBehind(JourneyUnavailable):
+    """The journey's worker has no handler for the update: a worker of a release before it,
+    during a rolling deploy. It refused the update before history: nothing was done."""
+
+
+def no_such_update(failure: BaseException | None, update: str) -> bool:
+    """Whether `failure` is the SDK's refusal of an update whose name the worker's workflow
+    has no handler for (its error, as the worker sends it, carries no other mark)."""
+    return (
+        isinstance(failure, ApplicationError)
+        and failure.type == "RuntimeError"
+        and failure.message.startswith(f"Update handler for '{update}' expected but not found")
+    )
 
 
 def domain_error_from(failure: ApplicationError) -> DomainError:
@@ -154,8 +170,15 @@ class JourneyGateway:
         sending it again, when Temporal had no room for it, safe)."""
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
         slots = self.slots or slots_for(self.client)
+        # A payment's correction has an update of its own, which a worker of a release before
+        # refuses; as `act` that worker took it for the client withdrawing (`correct_payment`).
+        corrects = request.action is Action.REFUND and request.details.corrects_a_payment
 
         async def send() -> ActionResult:
+            if corrects:
+                return await handle.execute_update(
+                    JourneyWorkflow.correct_payment, request, id=update_id
+                )
             return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
 
         try:
@@ -169,6 +192,9 @@ class JourneyGateway:
             log.warning("journey %s: no answer to update %s in time", journey_id, update_id)
             raise JourneyUnavailable("no answer from the journey in time") from None
         except WorkflowUpdateFailedError as error:
+            if no_such_update(error.cause, CORRECT_PAYMENT):
+                log.warning("journey %s: its worker refused update %s", journey_id, update_id)
+                raise WorkersBehind("the journey's workers are being upgraded") from error
             if isinstance(error.cause, ApplicationError):
                 raise domain_error_from(error.cause) from None
             log.error("journey %s update failed unexpectedly: %r", journey_id, error.cause)

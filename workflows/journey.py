@@ -1,18 +1,20 @@
 """The journey workflow: one durable run per client visit, from reception to the last follow-up.
 
-Staff actions arrive as the `act` update. Its validator asks the domain gate, so an illegal or
-unauthorised action is refused before it reaches history. Accepted actions are applied one at a
-time (a lock: a handler awaits the read-model write, and a second update must not judge a state
-the first is about to change). One timer at a time wakes it for the next follow-up falling due or
-the next SLA breach (`WakeTimer`: kept running across steps while it fires early enough). Advised
-by Temporal, it continues as new between two steps (`journey_runs`): a run takes a bounded number
-of updates, a journey as many steps as its clients need.
+Staff actions arrive as the `act` update, a payment's correction as `correct_payment` (a name
+of its own, which a worker of a release before refuses). Their validators ask the domain gate,
+so an illegal or unauthorised action is refused before it reaches history. Accepted actions are
+applied one at a time (a lock: a handler awaits the read-model write, and a second update must
+not judge a state the first is about to change). One timer at a time wakes it for the next
+follow-up falling due or the next SLA breach (`WakeTimer`: kept running across steps while it
+fires early enough). Advised by Temporal, it continues as new between two steps (`journey_runs`):
+a run takes a bounded number of updates, a journey as many steps as its clients need.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import functools
 from collections.abc import Callable
 
@@ -43,7 +45,7 @@ from workflows.refusals import to_application_error
 from workflows.wake_timer import WakeTimer
 
 with workflow.unsafe.imports_passed_through():
-    from domain.errors import DomainError, NotAuthorized
+    from domain.errors import DomainError, FieldProblem, NotAuthorized, ValidationFailed
     from domain.journey.access import check_action
     from domain.journey.effects import apply_action
     from domain.journey.facts import (
@@ -65,6 +67,17 @@ with workflow.unsafe.imports_passed_through():
         check_record_unused,
     )
     from domain.roles import Role
+
+
+# The name of a payment's correction's update: its method's, `JourneyWorkflow.correct_payment`.
+CORRECT_PAYMENT = "correct_payment"
+
+
+def as_correction(request: ActionRequest) -> ActionRequest:
+    """`request` as the correction of a payment, whatever its details say: sent as
+    `correct_payment`, the update's name says it."""
+    details = dataclasses.replace(request.details, corrects_a_payment=True)
+    return dataclasses.replace(request, details=details)
 
 
 @workflow.defn(name="Journey")
@@ -174,6 +187,20 @@ class JourneyWorkflow:
 
     @workflow.update
     async def act(self, request: ActionRequest) -> ActionResult:
+        return await self._act(request)
+
+    @workflow.update
+    async def correct_payment(self, request: ActionRequest) -> ActionResult:
+        """A refund before the treatment that corrects a payment taken in error (`recordRefund`
+        with kind REVERSAL): counted, and the journey goes on. A step as `act` takes it, under a
+        name of its own: a worker of a release before it has no handler for the name and refuses
+        it before history (the API answers that the workers are being upgraded), where as `act`
+        with `corrects_a_payment` it dropped the field it did not know and ended the journey as
+        the client withdrawing."""
+        return await self._act(as_correction(request))
+
+    async def _act(self, request: ActionRequest) -> ActionResult:
+        """A staff action the validator accepted (`act`, `correct_payment`)."""
         update = workflow.current_update_info()
         update_id = update.id if update else ""  # always set inside an update's handler
         answered = self._answered.from_earlier_run(update_id)
@@ -200,6 +227,17 @@ class JourneyWorkflow:
 
     @act.validator
     def _validate_act(self, request: ActionRequest) -> None:
+        self._check_step(request)
+
+    @correct_payment.validator
+    def _validate_correction(self, request: ActionRequest) -> None:
+        if request.action is not Action.REFUND:
+            refused = ValidationFailed([FieldProblem("action", "only a refund corrects a payment")])
+            raise to_application_error(refused)
+        self._check_step(as_correction(request))
+
+    def _check_step(self, request: ActionRequest) -> None:
+        """Refuses a step the journey does not take now, before history (the validators')."""
         update = workflow.current_update_info()
         if update is not None and self._answered.from_earlier_run(update.id) is not None:
             return  # answered as it was then (`act`), whatever the journey allows now

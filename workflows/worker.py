@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from domain.store.db import DatabaseTls, close_db, open_current_db
@@ -91,13 +92,15 @@ def build_worker(
     *,
     graceful_shutdown: timedelta = timedelta(seconds=20),
     max_cached_workflows: int = DEFAULT_MAX_CACHED_WORKFLOWS,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
     """On shutdown the worker stops polling, then gives running activities ``graceful_shutdown``
     to finish before cancelling them.
 
     At most ``max_cached_workflows`` runs stay in memory between tasks (least recently used
     evicted first); an evicted journey is replayed from its history when it next wakes. 0 keeps
-    none: every task replays."""
+    none: every task replays. ``interceptors``: the worker's own, besides the client's (the
+    tests run a worker of a release before with them)."""
     # Decoding with cached field types, also for a client connected without them (tests).
     client = with_glowpath_converter(client)
     sandbox = SandboxedWorkflowRunner(restrictions=SHARED_MODULES)
@@ -120,6 +123,7 @@ def build_worker(
         graceful_shutdown_timeout=graceful_shutdown,
         max_cached_workflows=max_cached_workflows,
         workflow_runner=runner_for(client.data_converter, sandbox),
+        interceptors=interceptors,
     )
 
 

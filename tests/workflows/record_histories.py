@@ -176,6 +176,25 @@ async def refunded_before_treatment(client: Client, env: WorkflowEnvironment) ->
     return handle
 
 
+async def corrected_before_treatment(client: Client, env: WorkflowEnvironment) -> Handle:
+    """A deposit of 600.00 on a plan of 2400.00, 100.00 of it corrected before the treatment
+    (`correct_payment`, the journey going on), then 100.00 given back as the client withdrawing
+    (`act`), which ends it: a run with a payment's correction of its own update replays so."""
+    start = journey_start()
+    start.journey_id = "journey-replay-corrected-before-treatment"
+    handle = await begin(client, start, TASK_QUEUE)
+    await act(handle, assign())
+    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+    await act(handle, ask_expert())
+    await act(handle, approve())
+    await act(handle, consent(by=NURSE))
+    await act(handle, pay(60_000, PaymentKind.DEPOSIT))
+    refund = request(Action.REFUND, CASHIER, amount_minor=10_000, currency=CURRENCY)
+    await handle.execute_update(JourneyWorkflow.correct_payment, refund)
+    await act(handle, refund)
+    return handle
+
+
 SCENARIOS: dict[str, Scenario] = {
     "first_visit": first_visit,
     "recheck": recheck,
@@ -183,6 +202,7 @@ SCENARIOS: dict[str, Scenario] = {
     "started_today": started_today,
     "photo_withdrawn": photo_withdrawn,
     "refunded_before_treatment": refunded_before_treatment,
+    "corrected_before_treatment": corrected_before_treatment,
 }
 
 

@@ -50,6 +50,7 @@ ADDED_SINCE = {
 # ends with first acted (None: a recheck's examiner is no consultant, and the first visit's
 # consultant was named anew after the consultation and did not act as a consultant since).
 FIRST_ACTS = {
+    "corrected_before_treatment": 4,
     "first_visit": None,
     "photo_withdrawn": 4,
     "recheck": None,
@@ -104,6 +105,7 @@ async def replay(recording: dict[str, Any]) -> JourneyFacts:
 
 def test_the_recordings_are_there() -> None:
     assert [path.stem for path in HISTORIES] == [
+        "corrected_before_treatment",
         "first_visit",
         "photo_withdrawn",
         "recheck",
@@ -138,6 +140,16 @@ async def test_a_refund_recorded_before_corrections_still_ends_its_journey() -> 
     facts = await replay(recording)
     # Then the refund ended the journey as it did then, counting what was given back
     assert (facts.stage.value, facts.paid_minor) == ("REFUNDED", 50_000)
+
+
+async def test_a_correction_sent_as_its_own_update_replays_as_counted() -> None:
+    # Given a journey whose 100.00 of a 600.00 deposit was corrected (`correct_payment`), then
+    # 100.00 more given back as the client withdrawing
+    recording = load("corrected_before_treatment")
+    # When the workflow code of this release replays it
+    facts = await replay(recording)
+    # Then the correction was counted and left it going on, and the withdrawal ended it
+    assert (facts.stage.value, facts.paid_minor) == ("REFUNDED", 40_000)
 
 
 async def test_a_changed_effect_replays_cleanly_but_ends_elsewhere(
