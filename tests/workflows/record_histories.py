@@ -59,6 +59,14 @@ DAY = 86400
 Scenario = Callable[[Client, WorkflowEnvironment], Awaitable[Handle]]
 
 
+async def _approved(handle: Handle) -> None:
+    """A consultant assigned, the consultation recorded, the expert asked and approving."""
+    await act(handle, assign())
+    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
+    await act(handle, ask_expert())
+    await act(handle, approve())
+
+
 async def first_visit(client: Client, env: WorkflowEnvironment) -> Handle:
     """Anesthesia, a deposit and a top-up, a reassignment, a refused and a retried action,
     two follow-ups (the first not reached at once): completed."""
@@ -128,10 +136,7 @@ async def started_today(client: Client, env: WorkflowEnvironment) -> Handle:
     start.journey_id = "journey-replay-started-today"
     await JourneyGateway(client, TASK_QUEUE).start(start)
     handle: Handle = client.get_workflow_handle_for(JourneyWorkflow.run, start.journey_id)
-    await act(handle, assign())
-    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
-    await act(handle, ask_expert())
-    await act(handle, approve())
+    await _approved(handle)
     await act(handle, consent())
     await act(handle, pay())
     await walk(handle, path()[-3:])
@@ -149,10 +154,7 @@ async def photo_withdrawn(client: Client, env: WorkflowEnvironment) -> Handle:
     start = journey_start()
     start.journey_id = "journey-replay-photo-withdrawn"
     handle = await begin(client, start, TASK_QUEUE, as_given=True)
-    await act(handle, assign())
-    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
-    await act(handle, ask_expert())
-    await act(handle, approve())
+    await _approved(handle)
     await act(handle, consent(ConsentKind.PHOTO, by=NURSE))
     await act(handle, consent(by=NURSE))
     await act(handle, request(Action.WITHDRAW_CONSENT, NURSE, consent_kind=ConsentKind.PHOTO))
@@ -166,10 +168,7 @@ async def refunded_before_treatment(client: Client, env: WorkflowEnvironment) ->
     start = journey_start()
     start.journey_id = "journey-replay-refunded-before-treatment"
     handle = await begin(client, start, TASK_QUEUE)
-    await act(handle, assign())
-    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
-    await act(handle, ask_expert())
-    await act(handle, approve())
+    await _approved(handle)
     await act(handle, consent(by=NURSE))
     await act(handle, pay(60_000, PaymentKind.DEPOSIT))
     await act(handle, request(Action.REFUND, CASHIER, amount_minor=10_000, currency=CURRENCY))
@@ -183,10 +182,7 @@ async def corrected_before_treatment(client: Client, env: WorkflowEnvironment) -
     start = journey_start()
     start.journey_id = "journey-replay-corrected-before-treatment"
     handle = await begin(client, start, TASK_QUEUE)
-    await act(handle, assign())
-    await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
-    await act(handle, ask_expert())
-    await act(handle, approve())
+    await _approved(handle)
     await act(handle, consent(by=NURSE))
     await act(handle, pay(60_000, PaymentKind.DEPOSIT))
     refund = request(Action.REFUND, CASHIER, amount_minor=10_000, currency=CURRENCY)
