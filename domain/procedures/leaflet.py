@@ -94,7 +94,7 @@ def compose(
     content: ProcedureContent,
     language: str,
     treated_on: date | None,
-    adjusted: dict[str, str] | None = None,
+    adjusted: Mapping[str, Any] | None = None,
     prescriptions: Sequence[Mapping[str, Any]] = (),
 ) -> Leaflet:
     """The leaflet in `language` (one of the template's languages). `adjusted`: the handover's
@@ -103,7 +103,8 @@ def compose(
     words = HEADINGS[language]
     notes = dict(content.discomfort[language])
     for part, text in (adjusted or {}).items():
-        if part in NOTE_PARTS and text and text.strip():
+        # (a correction's notes are staff's JSON: only words replace words)
+        if part in NOTE_PARTS and isinstance(text, str) and text.strip():
             notes[part] = text.strip()
     sections = [(words[part], notes[part]) for part in NOTE_PARTS]
     if prescriptions:

@@ -18,7 +18,7 @@ from domain.store.models import Journey, JourneyEvent, JourneyRecord
 
 
 @dataclass(frozen=True)
-class _Taken:
+class Taken:
     """The journey event that took a record in: when, and who acted."""
 
     at: datetime
@@ -38,7 +38,7 @@ class JourneyRecords:
     bounded by the part."""
 
     kind: str
-    record: Callable[[JourneyRecord, _Taken, list[records.RecordAmendment]], Any]
+    record: Callable[[JourneyRecord, Taken, list[records.RecordAmendment]], Any]
 
     async def __call__(self, reading: Reading, part: x.Part[Any]) -> list[Any]:
         journeys = Journey.filter(client_id=reading.client.id).values("id")
@@ -51,7 +51,7 @@ class JourneyRecords:
         events = await JourneyEvent.filter(record_id__in=ids).values_list(
             "record_id", "at", "actor_id", "actor_role"
         )
-        taken = {str(record): _Taken(at, by, role) for record, at, by, role in events}
+        taken = {str(record): Taken(at, by, role) for record, at, by, role in events}
         amended = await _amendments(ids, reading.as_of, part)
         return [self.record(row, taken[row.id], amended.get(row.id, [])) for row in rows]
 
@@ -69,20 +69,24 @@ async def _amendments(
     )
     amended: dict[str, list[records.RecordAmendment]] = {}
     for row in rows:
-        amended.setdefault(str(row.amends_id), []).append(
-            records.RecordAmendment(
-                id=row.id,
-                by=row.author_id,
-                reason=row.body.get("reason", ""),
-                correction=row.body.get("correction", {}),
-                at=row.created_at,
-            )
-        )
+        amended.setdefault(str(row.amends_id), []).append(amendment_of(row))
     return amended
 
 
+def amendment_of(row: JourneyRecord) -> records.RecordAmendment:
+    """An amendment's record (`amendRecord`) as the copy and the printed pages read it."""
+    body = row.body if isinstance(row.body, dict) else {}
+    return records.RecordAmendment(
+        id=row.id,
+        by=row.author_id,
+        reason=body.get("reason", ""),
+        correction=body.get("correction", {}),
+        at=row.created_at,
+    )
+
+
 def treatment(
-    row: JourneyRecord, taken: _Taken, amendments: list[records.RecordAmendment]
+    row: JourneyRecord, taken: Taken, amendments: list[records.RecordAmendment]
 ) -> records.Treatment:
     return records.Treatment(
         id=row.id,
@@ -97,7 +101,7 @@ def treatment(
 
 
 def follow_up_complication(
-    row: JourneyRecord, taken: _Taken, amendments: list[records.RecordAmendment]
+    row: JourneyRecord, taken: Taken, amendments: list[records.RecordAmendment]
 ) -> records.FollowUpComplication:
     """The record `reportComplication` kept of the call (its input: the call and the note), and
     the event of the call's outcome: who made the call, and when."""
@@ -123,7 +127,7 @@ def kept(record: type[Any]) -> JourneyRecords:
     the record's body by their names (absent: None)."""
     own = [f.name for f in fields(record) if f.name not in _NOT_IN_THE_BODY]
 
-    def build(row: JourneyRecord, taken: _Taken, amendments: list[records.RecordAmendment]) -> Any:
+    def build(row: JourneyRecord, taken: Taken, amendments: list[records.RecordAmendment]) -> Any:
         body = row.body if isinstance(row.body, dict) else {}
         return record(
             id=row.id,

@@ -14,16 +14,12 @@ import strawberry
 from strawberry.types import Info
 
 from domain.audit import CONSULTATION_RECORD_READ
-from domain.client_file.amended import revised
-from domain.client_file.file_records import RecordAmendment
 from domain.client_file.journey_records import Consultation
 from domain.journey.consultation_copy import HEADINGS, compose
 from domain.journey.table import Action
-from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.printed import PrintedPage
+from domain.store.latest_record import latest_record
 from domain.store.models import Clinic, StaffAccount
-from domain.store.models import JourneyEvent as EventRow
-from domain.store.models import JourneyRecord as RecordRow
 from schema import printed_render
 from schema.answer_size import MAX_LIST_ITEMS, PDF_WEIGHT
 from schema.audit.collector import note_access
@@ -78,50 +74,6 @@ ClientConsultationRecordResult = Annotated[
 ]
 
 
-async def _consultation(journey_id: str) -> tuple[Consultation, EventRow] | None:
-    """The journey's latest consultation record as first written, with its amendments."""
-    event = (
-        await EventRow.filter(
-            journey_id=journey_id,
-            action=Action.RECORD_CONSULTATION.value,
-            record_id__not_isnull=True,
-        )
-        .order_by("-seq")
-        .first()
-    )
-    record = await RecordRow.get_or_none(id=event.record_id) if event else None
-    if event is None or record is None:
-        return None
-    corrections = (
-        await RecordRow.filter(amends_id=record.id)
-        .order_by("created_at", "id")
-        .limit(MAX_AMENDMENTS_PER_JOURNEY)
-    )
-    body = record.body or {}
-    consultation = Consultation(
-        id=record.id,
-        journey_id=journey_id,
-        occupation=body.get("occupation"),
-        needs=body.get("needs"),
-        assessment=body.get("assessment"),
-        plans=body.get("plans"),
-        by=event.actor_id,
-        author_role=event.actor_role,
-        amendments=[
-            RecordAmendment(
-                id=row.id,
-                by=row.author_id,
-                reason=(row.body or {}).get("reason", ""),
-                correction=(row.body or {}).get("correction", {}),
-                at=row.created_at,
-            )
-            for row in corrections
-        ],
-        at=event.at,
-    )
-    return consultation, event
-
-
 async def client_consultation_record(
     info: Info[Context, None],
     journey_id: Annotated[strawberry.ID, strawberry.argument(description="The journey.")],
@@ -135,22 +87,21 @@ async def client_consultation_record(
     row = await load_visible_journey(info, journey_id)
     if row is None:
         return not_found("journey")
-    found = await _consultation(row.id)
+    found = await latest_record(row.id, Action.RECORD_CONSULTATION.value, Consultation)
     if found is None:
         return not_found("consultation record of the journey")
-    written, event = found
-    consultation, revisions = revised(written)
     note_access(row.client_id, CONSULTATION_RECORD_READ)
     clinic = await Clinic.get(id=row.clinic_id)
+    event = found.event
     consultant = await StaffAccount.get_or_none(id=event.actor_id, clinic_id=row.clinic_id)
     consulted_on = event.at.astimezone(await zone_of(info, row.clinic_id)).date()
     page = compose(
-        consultation,
+        found.record,
         language,
         consulted_on,
         clinic.name,
         consultant.display_name if consultant else "",
     )
     return ClientConsultationRecord(
-        language=language, consulted_on=consulted_on, amended=bool(revisions), page=page
+        language=language, consulted_on=consulted_on, amended=found.amended, page=page
     )

@@ -6,6 +6,7 @@ adjusted notes for that language; reading it reads the client's file and is audi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,12 +14,14 @@ import strawberry
 from strawberry.types import Info
 
 from domain.audit import AFTERCARE_LEAFLET_READ
+from domain.client_file.journey_records import Handover
 from domain.errors import FieldProblem
+from domain.journey.table import Action
 from domain.procedures.leaflet import Leaflet, compose
 from domain.procedures.template import LANGUAGES
+from domain.store.latest_record import latest_record
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent as EventRow
-from domain.store.models import JourneyRecord as RecordRow
 from schema import printed_render
 from schema.answer_size import MAX_LIST_ITEMS, PDF_WEIGHT
 from schema.audit.collector import note_access
@@ -65,27 +68,17 @@ async def _treated_on(info: Info[Context, None], row: JourneyRow) -> date | None
     return event.at.astimezone(await zone_of(info, row.clinic_id)).date()
 
 
-async def _handover_record(row: JourneyRow) -> dict[str, Any]:
-    """What the handover recorded (its notes, her medicines); empty before the handover."""
-    event = await EventRow.filter(journey_id=row.id, action="hand_over").first()
-    if event is None or not event.record_id:
-        return {}
-    record = await RecordRow.get_or_none(id=event.record_id)
-    body = record.body if record else None
-    return body if isinstance(body, dict) else {}
-
-
-def _adjusted_notes(handover: dict[str, Any], language: str) -> dict[str, Any] | None:
-    """The handover's discomfort notes when it wrote them for this language."""
-    notes = handover.get("discomfort")
-    if isinstance(notes, dict) and notes.get("language") == language:
+def _adjusted_notes(handover: Handover | None, language: str) -> Mapping[str, Any] | None:
+    """The handover's discomfort notes (as corrected) when it wrote them for this language."""
+    notes = handover.discomfort if handover else None
+    if isinstance(notes, Mapping) and notes.get("language") == language:
         return notes
     return None
 
 
-def _prescriptions(handover: dict[str, Any]) -> list[dict[str, Any]]:
-    given = handover.get("prescriptions")
-    return [item for item in given if isinstance(item, dict)] if isinstance(given, list) else []
+def _prescriptions(handover: Handover | None) -> list[Mapping[str, Any]]:
+    given = handover.prescriptions if handover else None
+    return [item for item in given if isinstance(item, Mapping)] if given else []
 
 
 async def aftercare_leaflet(
@@ -105,7 +98,8 @@ async def aftercare_leaflet(
     if procedure is None:
         return not_found("procedure type of the journey")
     note_access(row.client_id, AFTERCARE_LEAFLET_READ)
-    handover = await _handover_record(row)
+    found = await latest_record(row.id, Action.HAND_OVER.value, Handover)
+    handover = found.record if found else None
     leaflet = compose(
         procedure.content,
         language,

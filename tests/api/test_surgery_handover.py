@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from domain.roles import Role
+from domain.store.models import JourneyEvent
+from schema.ids import decode_id
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.post_op_support import operate, surgery_under_way
@@ -18,10 +20,19 @@ from tests.api.procedure_support import LEAFLET, run
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
+AMEND = (
+    "mutation A($input: AmendRecordInput!) { amendRecord(input: $input) { __typename "
+    "... on UserError { code message } } }"
+)
 OFFERED = (
     "query O($id: ID!) { journey(id: $id) { ... on Journey { "
     "availableActions { action allowed reason } } } }"
 )
+
+
+async def _seq_of(journey_id: str, action: str) -> int:
+    event = await JourneyEvent.get(journey_id=decode_id(journey_id, "Journey"), action=action)
+    return event.seq
 
 
 async def _hand_over_offered(clinic: JourneyDriver, role: Role, jid: str) -> dict[str, Any]:
@@ -124,6 +135,25 @@ async def test_she_leaves_an_operation_with_her_prescription_on_her_leaflet(
     assert "Your medicines" in leaflet["html"], leaflet["html"]
     assert "amoxicillin 500 mg: every 8 hours, 5 days" in leaflet["html"]
     assert "paracetamol 500 mg: when in pain, 3 days (at most 4 a day)" in leaflet["html"]
+    # When the doctor corrects the handover's notes for her language
+    corrected = "swelling of the lids for up to two weeks"
+    amended = await clinic.api.run(
+        AMEND,
+        clinic.token(Role.SUPERVISOR),
+        input={
+            "journeyId": jid,
+            "seq": await _seq_of(jid, "hand_over"),
+            "reason": "the surgeon's own estimate",
+            "correction": {"discomfort": {"language": "en", "normal": corrected}},
+            "idempotencyKey": new_key(),
+        },
+    )
+    assert amended["amendRecord"]["__typename"] == "AmendmentPayload", amended
+    # Then her leaflet prints the notes as corrected, never the words they replaced
+    reprinted = await run(clinic, LEAFLET, Role.NURSE, id=jid, language="en")
+    assert reprinted["notes"]["normal"] == corrected
+    assert corrected in reprinted["html"]
+    assert "amoxicillin 500 mg" in reprinted["html"]
 
 
 async def test_an_operation_with_nothing_to_take_home_says_why(fresh_clinic: FreshClinic) -> None:
