@@ -12,8 +12,12 @@ from domain.errors import FieldProblem
 from domain.journey.validation import MAX_MINOR_UNITS
 from domain.money.hundredths import hundredths_problem
 from domain.money.money import in_use, is_currency
+from domain.text import one_line
 
 _NOT_RECORDED = {"journey_id", "idempotency_key"}
+# The people a record names (who signed a consent, their guardian): on one line, as every name
+# kept (`domain.text.one_line`), in the record and in a correction of it.
+_NAMES = frozenset({"signer_name", "guardian_name"})
 # Far above any treatment's price; keeps amounts exact in integer minor units everywhere.
 MAX_AMOUNT = Decimal(MAX_MINOR_UNITS) / 100
 
@@ -34,7 +38,11 @@ def _plain(value: Any) -> Any:
 
 def record_body(input_: Any) -> dict[str, Any]:
     body = _plain(input_)
-    return {k: v for k, v in body.items() if k not in _NOT_RECORDED}
+    return names_on_one_line({k: v for k, v in body.items() if k not in _NOT_RECORDED})
+
+
+def names_on_one_line(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: one_line(v) if k in _NAMES and isinstance(v, str) else v for k, v in body.items()}
 
 
 def to_minor_units(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from domain.errors import FieldProblem
-from domain.text import has_visible_text, unreadable_problem
+from domain.text import has_visible_text, one_line, unreadable_problem
 
 MAX_NAME = 200
 MAX_PHONE = 40  # the column's width
@@ -68,7 +68,7 @@ def corrected_identity(
         elif unreadable := unreadable_problem(full_name):
             problems.append(FieldProblem("fullName", unreadable))
         else:
-            name_after = " ".join(full_name.split())
+            name_after = one_line(full_name)
     if phone is not None:
         checked = international_phone(phone)
         if isinstance(checked, FieldProblem):

@@ -19,7 +19,7 @@ from domain.roles import STAFF_ROLES, Role
 from domain.store import accounts, staff_names
 from domain.store.departed_tasks import hand_on_tasks
 from domain.store.models import Clinic, StaffAccount
-from domain.text import text_problem
+from domain.text import one_line, text_problem
 
 # 56 at most: an audit entry names a clinic as `clinic:<id>` in 64 characters.
 CLINIC_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,55}")
@@ -69,7 +69,7 @@ def account_problems(
 async def create_clinic(clinic_id: str, name: str, timezone: str) -> Clinic:
     """Creates the clinic, or returns it unchanged when it exists (the caller compares)."""
     clinic, _ = await Clinic.get_or_create(
-        id=clinic_id, defaults={"name": name.strip(), "timezone": timezone}
+        id=clinic_id, defaults={"name": one_line(name), "timezone": timezone}
     )
     return clinic
 
@@ -92,7 +92,7 @@ async def create_account(new: NewAccount, account_id: str | None = None) -> Staf
             id=account_id or f"staff-{uuid.uuid4().hex}",
             clinic_id=new.clinic_id,
             username=new.username,
-            display_name=new.display_name.strip(),
+            display_name=one_line(new.display_name),
             role=new.role.value,
             password_hash=new.password_hash,
             must_change_password=new.must_change_password,
@@ -109,7 +109,7 @@ async def update_account(
     NotAuthorized, writing nothing, when it would leave the clinic without an active ADMIN."""
     changes: dict[str, object] = {}
     if display_name is not None:
-        changes["display_name"] = display_name.strip()
+        changes["display_name"] = one_line(display_name)
     if active is not None:
         changes["active"] = active
     if role is not None:

@@ -32,6 +32,7 @@ from domain.store.disclosures import FileDisclosure as DisclosureRow
 from domain.store.disclosures import client_locked, current_custodian, sharing_consent
 from domain.store.models import Client as ClientRow
 from domain.store.records import KeyClaim
+from domain.text import one_line
 from schema import idempotency
 from schema.audit.collector import note_access, note_write
 from schema.clients.disclosure_types import (
@@ -130,7 +131,7 @@ async def _write(
                 clinic_id=client.clinic_id,
                 client_id=client.id,
                 consent_signature_id=consent_id,
-                recipient_name=input.recipient_name,
+                recipient_name=one_line(input.recipient_name),
                 recipient_organisation=input.recipient_organisation,
                 purpose=input.purpose,
                 parts=parts,

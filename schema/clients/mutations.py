@@ -16,6 +16,7 @@ from domain.store import records
 from domain.store.client_matches import clients_matching, keys_held, record_match_keys
 from domain.store.models import Client as ClientRow
 from domain.store.records import KeyClaim
+from domain.text import one_line
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.already_registered import ClientAlreadyRegistered, already_registered
@@ -108,7 +109,7 @@ async def register_client(
             row = await ClientRow.create(
                 id=client_id,
                 clinic_id=claims.clinic_id,
-                full_name=" ".join(input.full_name.split()),  # one line, as a correction keeps it
+                full_name=one_line(input.full_name),  # as a correction keeps it
                 birth_date=input.birth_date,
                 phone=input.phone.strip(),
                 email=input.email,

@@ -26,6 +26,7 @@ from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.consents import ConsentWithdrawal
 from domain.store.disclosures import client_locked
 from domain.store.models import Journey as JourneyRow
+from domain.text import one_line
 from schema.ids import INTEGER_MAX, whole_number
 
 
@@ -116,9 +117,9 @@ async def write_signature_for(
             content_hash=s.version.content_hash,
             kind=s.kind.value,
             language=s.language,
-            signer_name=s.signer_name,
+            signer_name=one_line(s.signer_name),
             capacity=s.capacity.value,
-            guardian_name=s.guardian_name,
+            guardian_name=None if s.guardian_name is None else one_line(s.guardian_name),
             guardian_relation=s.guardian_relation,
             witness_id=s.witness[0],
             witness_role=s.witness[1],

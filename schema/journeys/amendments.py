@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -28,6 +28,7 @@ from domain.store.records import KeyClaim
 from domain.text import unreadable_problem
 from schema import idempotency
 from schema.audit.collector import note_write
+from schema.body import names_on_one_line
 from schema.context import Context
 from schema.errors import (
     Conflict,
@@ -204,6 +205,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         return AmendmentPayload(amendment=amendment_view(await JourneyRecord.get(id=first)))
     # Every attempt with one key names one amendment: of calls racing with it, one writes it.
     amendment_id = idempotency.derived_id(ledger, "amendment") or str(uuid.uuid4())
+    corrected = names_on_one_line(cast(dict[str, Any], input.correction))  # a checked object
     # Counted again under the journey's lock: of requests racing for the last room, one gets it.
     amendment = await append_within(
         JourneyRecord,
@@ -211,7 +213,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         {
             "journey_id": journey.id,
             "kind": f"{original.kind}_amendment",
-            "body": {"reason": input.reason.strip(), "correction": input.correction},
+            "body": {"reason": input.reason.strip(), "correction": corrected},
             "author_id": claims.account_id,
             "amends_id": original.id,
         },

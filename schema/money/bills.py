@@ -36,6 +36,7 @@ from domain.store.billing import BillLine as LineRow
 from domain.store.billing_reads import current_bill
 from domain.store.models import Journey as JourneyRow
 from domain.store.partners import PartnerReferral
+from domain.text import one_line
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import clinic_today
@@ -321,7 +322,7 @@ async def confirm_bill(info: Info[Context, None], input: ConfirmBillInput) -> Bi
             await ConfirmationRow.create(
                 id=confirmation_id,
                 bill_id=row.id,
-                signer_name=input.signer_name,
+                signer_name=one_line(input.signer_name),
                 signature_format=drawn[0].value if drawn else None,
                 signature_data=drawn[1] if drawn else None,
                 witness_id=claims.account_id,
