@@ -20,6 +20,7 @@ from schema.journeys.types import Journey
 from schema.pagination import PageInfo
 from schema.photos.types import PhotoStage
 from schema.procedures import types as _procedure_types  # noqa: F401  (registers FollowUpChannel)
+from schema.recorded_role import recorded_role
 from schema.staff.types import StaffMember, staff_member
 
 TaskKind = strawberry.enum(
@@ -68,7 +69,7 @@ class FollowUpTask:
         description="Handed up: three missed calls (to a supervisor) or a complication (to "
         "the treating doctor)."
     )
-    assignee_role: Role = strawberry.field(description="The role whose list the task is on.")
+    stored_assignee_role: strawberry.Private[str]
     assignee_id: str | None = strawberry.field(
         description="The account it is assigned to; null: anyone of the role in the clinic."
     )
@@ -77,6 +78,10 @@ class FollowUpTask:
         "reminder, the recheck visit that kept the booking and closed it."
     )
     row: strawberry.Private[TaskRow]
+
+    @strawberry.field(description="The role whose list the task is on.")
+    def assignee_role(self) -> Role:
+        return recorded_role(self.stored_assignee_role)
 
     @classmethod
     def from_row(cls, row: TaskRow, overdue: bool) -> FollowUpTask:
@@ -91,7 +96,7 @@ class FollowUpTask:
             overdue=overdue,
             attempts=row.attempts,
             escalated=row.escalated,
-            assignee_role=Role(row.assignee_role),
+            stored_assignee_role=row.assignee_role,
             assignee_id=row.assignee_id,
             linked_journey_id=(
                 strawberry.ID(encode_id("Journey", row.linked_journey_id))

@@ -12,6 +12,7 @@ from domain.store.audit_models import AuditEntry as AuditEntryRow
 from schema.context import Context
 from schema.ids import encode_id
 from schema.pagination import PageInfo
+from schema.recorded_role import recorded_role
 from schema.staff.types import StaffMember
 
 
@@ -25,7 +26,7 @@ class AuditEntry:
     seq: int = strawberry.field(description="Its position in the clinic's chain, from 1.")
     at: datetime = strawberry.field(description="When it was recorded, in UTC.")
     actor_id: str = strawberry.field(description="Raw account id of the member of staff.")
-    actor_role: Role = strawberry.field(description="Their role when they did it.")
+    stored_actor_role: strawberry.Private[str]
     client_id: strawberry.ID = strawberry.field(
         description="The client (a `Client` id); for administration, `clinic:<id>` or "
         "`staff:<account id>`."
@@ -43,6 +44,10 @@ class AuditEntry:
     )
     hash: str = strawberry.field(description="sha256 (hex) of this entry's fields and prevHash.")
 
+    @strawberry.field(description="Their role when they did it.")
+    def actor_role(self) -> Role:
+        return recorded_role(self.stored_actor_role)
+
     @strawberry.field(description="The member of staff; null if the account is gone.")
     async def actor(self, info: Info[Context, None]) -> StaffMember | None:
         row = await info.context.loaders.staff.load(self.actor_id)
@@ -55,7 +60,7 @@ class AuditEntry:
             seq=row.seq,
             at=row.at,
             actor_id=row.actor_id,
-            actor_role=Role(row.actor_role),
+            stored_actor_role=row.actor_role,
             client_id=strawberry.ID(encode_id("Client", row.client_id)),
             action=row.action,
             request_id=row.request_id,

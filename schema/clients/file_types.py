@@ -23,6 +23,7 @@ from schema.clients import file_enums  # noqa: F401  (describes the enums below)
 from schema.context import Context
 from schema.ids import encode_id
 from schema.pagination import PageInfo
+from schema.recorded_role import recorded_role
 from schema.staff.types import StaffMember, staff_member
 
 ENTRY_ID_TYPE = "ClientEntry"
@@ -37,7 +38,7 @@ def local_time(at: datetime, zone: ZoneInfo) -> str:
 class EnteredInError:
     reason: str = strawberry.field(description="Why the entry was wrong.")
     author_id: str = strawberry.field(description="Raw account id of who marked it.")
-    author_role: Role = strawberry.field(description="Their role when they marked it.")
+    stored_author_role: strawberry.Private[str]
     at: datetime = strawberry.field(description="When it was marked, in UTC.")
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
 
@@ -47,6 +48,10 @@ class EnteredInError:
     )
     async def author(self, info: Info[Context, None]) -> StaffMember | None:
         return await staff_member(info, self.author_id)
+
+    @strawberry.field(description="Their role when they marked it.")
+    def author_role(self) -> Role:
+        return recorded_role(self.stored_author_role)
 
 
 @strawberry.type
@@ -59,7 +64,7 @@ class FileEntryFields:
         description="When it was written, in the clinic's time, 24-hour clock."
     )
     author_id: str = strawberry.field(description="Raw account id of who wrote it.")
-    author_role: Role = strawberry.field(description="Their role when they wrote it.")
+    stored_author_role: strawberry.Private[str]
     amends_id: strawberry.ID | None = strawberry.field(
         description="The entry this one corrects; null for a first entry."
     )
@@ -78,6 +83,10 @@ class FileEntryFields:
     async def author(self, info: Info[Context, None]) -> StaffMember | None:
         row = await info.context.loaders.staff.load(self.author_id)
         return StaffMember.from_row(row) if row else None
+
+    @strawberry.field(description="Their role when they wrote it.")
+    def author_role(self) -> Role:
+        return recorded_role(self.stored_author_role)
 
 
 @strawberry.type(description="Medical and cosmetic history: one condition, treatment or trait.")
@@ -263,7 +272,7 @@ def entry_view(row: ClientEntry, zone: ZoneInfo, state: EntryState) -> Any:
         EnteredInError(
             reason=mark.reason,
             author_id=mark.author_id,
-            author_role=Role(mark.author_role),
+            stored_author_role=mark.author_role,
             at=mark.marked_at,
             at_local=local_time(mark.marked_at, zone),
         )
@@ -275,7 +284,7 @@ def entry_view(row: ClientEntry, zone: ZoneInfo, state: EntryState) -> Any:
         recorded_at=row.recorded_at,
         recorded_at_local=local_time(row.recorded_at, zone),
         author_id=row.author_id,
-        author_role=Role(row.author_role),
+        stored_author_role=row.author_role,
         amends_id=strawberry.ID(encode_id(ENTRY_ID_TYPE, row.amends_id)) if row.amends_id else None,
         reason=row.reason,
         amended_by_id=(

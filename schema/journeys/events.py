@@ -21,6 +21,7 @@ from schema.context import Context
 from schema.journeys.history_after_end import EntryAfterEnd
 from schema.journeys.told import record_for, summary_for
 from schema.permissions import viewer_role
+from schema.recorded_role import recorded_role
 from schema.staff.types import StaffMember, staff_member
 
 
@@ -60,7 +61,7 @@ class JourneyEvent:
     from_stage: Stage | None
     to_stage: Stage
     actor_id: str = strawberry.field(description="Raw account id, or `system` for timers.")
-    actor_role: Role
+    stored_actor_role: strawberry.Private[str]
     at: datetime = strawberry.field(description="When, in UTC.")
     at_local: str = strawberry.field(description="When, in the clinic's time, 24-hour clock.")
     told: strawberry.Private[str]
@@ -93,9 +94,13 @@ class JourneyEvent:
             for a in self.corrections
         ]
 
+    @strawberry.field
+    def actor_role(self) -> Role:
+        return recorded_role(self.stored_actor_role)
+
     @strawberry.field(description="Who acted; null when the journey acted itself (a timer).")
     async def actor(self, info: Info[Context, None]) -> StaffMember | None:
-        if self.actor_role is Role.SYSTEM:
+        if self.stored_actor_role == Role.SYSTEM.value:
             return None
         row = await info.context.loaders.staff.load(self.actor_id)
         return StaffMember.from_row(row) if row else None
@@ -110,7 +115,7 @@ class JourneyEvent:
             from_stage=Stage(row.from_stage) if row.from_stage else None,
             to_stage=Stage(row.to_stage),
             actor_id=row.actor_id,
-            actor_role=Role(row.actor_role),
+            stored_actor_role=row.actor_role,
             at=row.at,
             at_local=_local(row.at, zone),
             told=row.summary,
@@ -129,7 +134,7 @@ class JourneyEvent:
             from_stage=stage,
             to_stage=stage,
             actor_id=w.recorded_by,
-            actor_role=Role(w.recorded_by_role),
+            stored_actor_role=w.recorded_by_role,
             at=w.withdrawn_at,
             at_local=_local(w.withdrawn_at, entry.zone),
             told=withdrawn_since_summary(ConsentKind(w.kind)),

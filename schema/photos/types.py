@@ -18,6 +18,7 @@ from schema.errors import NotAuthorized
 from schema.ids import encode_id
 from schema.input_check import check_list_page
 from schema.pagination import client_rows_after
+from schema.recorded_role import recorded_role
 from schema.staff.types import StaffMember, staff_member
 
 PHOTO_ID_TYPE = "Photo"
@@ -70,7 +71,7 @@ class Photo:
     size_bytes: int = strawberry.field(description="Size of the stored image.")
     sha256: str = strawberry.field(description="SHA-256 (hex) of the stored image.")
     taken_by_id: str = strawberry.field(description="Raw account id of who took it.")
-    taken_by_role: Role = strawberry.field(description="Their role when they uploaded it.")
+    stored_taken_by_role: strawberry.Private[str]
     uploaded_at: datetime = strawberry.field(description="When it was uploaded, in UTC.")
     uploaded_at_local: str = strawberry.field(
         description="When, in the clinic's time, 24-hour clock."
@@ -95,6 +96,10 @@ class Photo:
     async def taken_by(self, info: Info[Context, None]) -> StaffMember | None:
         return await staff_member(info, self.taken_by_id)
 
+    @strawberry.field(description="Their role when they uploaded it.")
+    def taken_by_role(self) -> Role:
+        return recorded_role(self.stored_taken_by_role)
+
     @classmethod
     def from_row(cls, row: PhotoRow, local: str) -> Photo:
         return cls(
@@ -106,7 +111,7 @@ class Photo:
             size_bytes=row.size_bytes,
             sha256=row.sha256,
             taken_by_id=row.taken_by,
-            taken_by_role=Role(row.taken_by_role),
+            stored_taken_by_role=row.taken_by_role,
             uploaded_at=row.uploaded_at,
             uploaded_at_local=local,
             row=row,
@@ -122,7 +127,7 @@ class PhotoConsentChange:
         description="The signed PHOTO consent that gave it; null: recorded by `setPhotoConsent`."
     )
     recorded_by_id: str = strawberry.field(description="Raw account id of who recorded it.")
-    recorded_by_role: Role = strawberry.field(description="Their role then.")
+    stored_recorded_by_role: strawberry.Private[str]
     recorded_at: datetime = strawberry.field(description="When, in UTC.")
 
     @strawberry.field(
@@ -130,6 +135,10 @@ class PhotoConsentChange:
     )
     async def recorded_by(self, info: Info[Context, None]) -> StaffMember | None:
         return await staff_member(info, self.recorded_by_id)
+
+    @strawberry.field(description="Their role then.")
+    def recorded_by_role(self) -> Role:
+        return recorded_role(self.stored_recorded_by_role)
 
     @classmethod
     def from_row(cls, row: ChangeRow) -> PhotoConsentChange:
@@ -140,7 +149,7 @@ class PhotoConsentChange:
             given=row.given,
             signature_id=strawberry.ID(signature) if signature else None,
             recorded_by_id=row.recorded_by,
-            recorded_by_role=Role(row.recorded_by_role),
+            stored_recorded_by_role=row.recorded_by_role,
             recorded_at=row.recorded_at,
         )
 

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from domain.roles import Role
 from domain.store.models import StaffAccount
+from schema.recorded_role import recorded_role
 
 if TYPE_CHECKING:
     from schema.context import Context
@@ -18,8 +19,12 @@ class StaffMember(relay.Node):
     id: relay.NodeID[str]
     username: str
     display_name: str
-    role: Role
+    stored_role: strawberry.Private[str]
     clinic_id: strawberry.ID
+
+    @strawberry.field
+    def role(self) -> Role:
+        return recorded_role(self.stored_role)
 
     @classmethod
     def from_row(cls, row: StaffAccount) -> StaffMember:
@@ -27,7 +32,7 @@ class StaffMember(relay.Node):
             id=row.id,
             username=row.username,
             display_name=row.display_name,
-            role=Role(row.role),
+            stored_role=row.role,
             clinic_id=strawberry.ID(row.clinic_id),
         )
 
