@@ -61,9 +61,18 @@ async def _clients(ids: list[str]) -> list[Client | None]:
     return [found.get(i) for i in ids]
 
 
-async def _staff(ids: list[str]) -> list[StaffAccount | None]:
-    found = {s.id: s for s in await StaffAccount.filter(id__in=ids)}
-    return [found.get(i) for i in ids]
+async def _staff(keys: list[tuple[str, str]]) -> list[StaffAccount | None]:
+    """Accounts by (the asking clinic, account id): the clinic's own only. A row naming another
+    clinic's account (copied across, or written wrongly) names nobody: None, as for an account
+    that is gone. One query for each clinic asking (a request has one)."""
+    asked: dict[str, list[str]] = defaultdict(list)
+    for clinic_id, account_id in keys:
+        asked[clinic_id].append(account_id)
+    found: dict[tuple[str, str], StaffAccount] = {}
+    for clinic_id, ids in asked.items():
+        for row in await StaffAccount.filter(clinic_id=clinic_id, id__in=ids):
+            found[(clinic_id, str(row.id))] = row
+    return [found.get(key) for key in keys]
 
 
 async def _warranty_cards(journey_ids: list[str]) -> list[WarrantyCard | None]:
@@ -176,7 +185,10 @@ class Loaders:
     client: DataLoader[str, Client | None] = field(default_factory=lambda: DataLoader(_clients))
     # Journeys by id, for lists of things about journeys (follow-up tasks).
     journey: DataLoader[str, Journey | None] = field(default_factory=lambda: DataLoader(_journeys))
-    staff: DataLoader[str, StaffAccount | None] = field(default_factory=lambda: DataLoader(_staff))
+    # Accounts by (the asking clinic, account id): `schema.staff.types.staff_row`.
+    staff: DataLoader[tuple[str, str], StaffAccount | None] = field(
+        default_factory=lambda: DataLoader(_staff)
+    )
     zone: DataLoader[str, ZoneInfo] = field(default_factory=lambda: DataLoader(_zones))
     # A journey's warranty card, by journey id.
     warranty_card: DataLoader[str, WarrantyCard | None] = field(

@@ -13,7 +13,7 @@ from schema.context import Context
 from schema.ids import encode_id
 from schema.pagination import PageInfo
 from schema.recorded_role import recorded_role
-from schema.staff.types import StaffMember
+from schema.staff.types import StaffMember, staff_member
 
 
 @strawberry.type(
@@ -50,8 +50,7 @@ class AuditEntry:
 
     @strawberry.field(description="The member of staff; null if the account is gone.")
     async def actor(self, info: Info[Context, None]) -> StaffMember | None:
-        row = await info.context.loaders.staff.load(self.actor_id)
-        return StaffMember.from_row(row) if row else None
+        return await staff_member(info, self.actor_id)
 
     @classmethod
     def from_row(cls, row: AuditEntryRow) -> AuditEntry:

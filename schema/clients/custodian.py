@@ -58,7 +58,8 @@ class RecordsCustodian:
 @strawberry.type(description="Your clinic's records custodian.")
 class RecordsCustodianPayload:
     custodian: RecordsCustodian | None = strawberry.field(
-        description="The custodian named last; null: none was ever named."
+        description="The custodian named last; null: none was ever named (or the one named is "
+        "no account of your clinic)."
     )
 
 
@@ -84,7 +85,11 @@ async def _payload(clinic_id: str) -> RecordsCustodianPayload:
     appointment = await current_custodian(clinic_id)
     if appointment is None:
         return RecordsCustodianPayload(custodian=None)
-    account = await StaffAccount.get(id=appointment.staff_id)
+    # Of the clinic only: an appointment naming another clinic's account, or one gone, names
+    # nobody (it was that clinic's colleague, or a fault).
+    account = await StaffAccount.get_or_none(id=appointment.staff_id, clinic_id=clinic_id)
+    if account is None:
+        return RecordsCustodianPayload(custodian=None)
     return RecordsCustodianPayload(
         custodian=RecordsCustodian(
             staff=StaffMember.from_row(account),

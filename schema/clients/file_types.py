@@ -81,8 +81,7 @@ class FileEntryFields:
 
     @strawberry.field(description="Who wrote it.")
     async def author(self, info: Info[Context, None]) -> StaffMember | None:
-        row = await info.context.loaders.staff.load(self.author_id)
-        return StaffMember.from_row(row) if row else None
+        return await staff_member(info, self.author_id)
 
     @strawberry.field(description="Their role when they wrote it.")
     def author_role(self) -> Role:

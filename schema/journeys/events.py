@@ -102,8 +102,7 @@ class JourneyEvent:
     async def actor(self, info: Info[Context, None]) -> StaffMember | None:
         if self.stored_actor_role == Role.SYSTEM.value:
             return None
-        row = await info.context.loaders.staff.load(self.actor_id)
-        return StaffMember.from_row(row) if row else None
+        return await staff_member(info, self.actor_id)
 
     @classmethod
     def from_row(

@@ -42,7 +42,7 @@ from schema.money.bill_types import BILL_PAGE, Payment
 from schema.money.journey_payments import JOURNEY_PAYMENTS, PAGE_SIZE, PAGE_START, journey_payments
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.types import ChecklistItemState, ProcedureTypeVersion
-from schema.staff.types import StaffMember
+from schema.staff.types import StaffMember, staff_member
 
 # A journey's events in one read: a whole year of care is well under it.
 MAX_HISTORY_PAGE = 500
@@ -122,10 +122,7 @@ class Journey(relay.Node):
 
     @strawberry.field
     async def consultant(self, info: Info[Context, None]) -> StaffMember | None:
-        if not self.row.consultant_id:
-            return None
-        row = await info.context.loaders.staff.load(self.row.consultant_id)
-        return StaffMember.from_row(row) if row else None
+        return await staff_member(info, self.row.consultant_id)
 
     @strawberry.field(
         description="The journey's events after `afterSeq`, oldest first, at most `first` of "

@@ -37,10 +37,17 @@ class StaffMember(relay.Node):
         )
 
 
-async def staff_member(info: Info[Context, None], account_id: str | None) -> StaffMember | None:
-    """The member of staff a record's raw account id names, read with the request's others in
-    one query; None for no id, `system`, or an account that is gone."""
-    if not account_id:
+async def staff_row(info: Info[Context, None], account_id: str | None) -> StaffAccount | None:
+    """The account a record's raw account id names, of the asking clinic only, read with the
+    request's others in one query; None for no id, `system`, an account that is gone or is
+    another clinic's, and for a caller not signed in."""
+    claims = info.context.claims
+    if not account_id or claims is None:
         return None
-    row = await info.context.loaders.staff.load(account_id)
+    return await info.context.loaders.staff.load((claims.clinic_id, account_id))
+
+
+async def staff_member(info: Info[Context, None], account_id: str | None) -> StaffMember | None:
+    """The member of staff a record's raw account id names (`staff_row`)."""
+    row = await staff_row(info, account_id)
     return StaffMember.from_row(row) if row else None
