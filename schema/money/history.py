@@ -79,9 +79,10 @@ class BillingHistory:
         "clinic's (`billingSettings { currency }`)."
     )
     currencies: list[str] = strawberry.field(
-        description="Every currency the client paid in, alphabetically: a clinic that changed "
-        "its currency has her earlier bills, payments and refunds in the one before, each "
-        "read as `billingHistory(clientId:, currency:)`; amounts are never converted."
+        description="Every currency the client was billed or paid in, alphabetically (a bill "
+        "not paid on counts too): a clinic that changed its currency has her earlier bills, "
+        "payments and refunds in the one before, each read as `billingHistory(clientId:, "
+        "currency:)`; amounts are never converted."
     )
     months: list[MonthSpending] = strawberry.field(description="Spending by month, oldest first.")
     most_bought: list[ItemBought] = strawberry.field(description="Top items, most bought first.")
@@ -122,6 +123,9 @@ async def billing_history(
     zone = await zone_of(info, client.clinic_id)
     paid_in = (
         await PaymentRow.filter(client_id=client.id).distinct().values_list("currency", flat=True)
+    )
+    billed_in = (
+        await BillRow.filter(client_id=client.id).distinct().values_list("currency", flat=True)
     )
     payments = await PaymentRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
     refunds = await RefundRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
@@ -170,7 +174,7 @@ async def billing_history(
 
     return BillingHistory(
         currency=currency,
-        currencies=sorted({str(code) for code in paid_in}),
+        currencies=sorted({str(code) for code in [*paid_in, *billed_in]}),
         months=[
             MonthSpending(
                 month=m.month,

@@ -1,7 +1,7 @@
 """A clinic that changed its currency still shows a client her bills and payments from before:
 `billingHistory` reads one currency, the clinic's by default or the one asked (`currency:`), and
-lists every currency she paid in. Before, it read only the clinic's currency now, and her
-history from before the change was nowhere."""
+lists every currency she was billed or paid in. Before, it read only the clinic's currency now,
+and her history from before the change was nowhere."""
 
 from __future__ import annotations
 
@@ -94,3 +94,18 @@ async def test_a_history_asked_in_what_is_no_currency_is_refused(fresh_clinic: C
     (error,) = refused.value.errors or []
     assert error["message"] == "currency: an ISO 4217 code such as EUR or PLN", error
     assert error["extensions"]["code"] == "VALIDATION_FAILED", error
+
+
+async def test_a_bill_not_paid_on_counts_its_currency(fresh_clinic: Clinic) -> None:
+    # Given a client billed 800.00 EUR who paid nothing, in a clinic that bills in PLN since
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("800.00"))
+    journey, _ = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    zloty = {**EUR_SETTINGS, "currency": "PLN"}
+    changed = await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **zloty)
+    assert changed["__typename"] == "BillingSettingsPayload", changed
+    data = await driver.api.run(CLIENT_OF, driver.token(Role.CASHIER), id=journey["id"])
+    # When the cashier opens her billing history
+    now = await _history(driver, data["journey"]["client"]["id"])
+    # Then it says she was billed in euros, so the screen can offer her history in them
+    assert now["currency"] == "PLN" and now["currencies"] == ["EUR"], now
