@@ -5,7 +5,14 @@ before a change replays as it ran (the marker is not in its history); a run afte
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from temporalio import workflow
+
+from domain.triage.calendar import local_day
+from domain.triage.desk import DeskState
+from domain.triage.entries import DeskEntry
+from domain.triage.ledger import close_day, leave_meets_timed_out, open_day, overdue_after_hand_over
 
 # The change after which a journey nobody could take alerts the supervisor once, however often
 # it is sent (`domain.triage.service.arrive`): runs recorded before it replay as they ran.
@@ -37,3 +44,41 @@ def other_drops_lead() -> bool:
     """Whether a client marked other goes in order whatever their lead says: asked only for such
     a client (`purposes.as_counted`), so a history recorded before replays as it ran."""
     return workflow.patched(OTHER_DROPS_LEAD)
+
+
+class DeskHistory:
+    """The questions a desk run asks its history, each where its change would show: a mixin of
+    `workflows.triage.TriageDeskWorkflow`, which holds the desk and its timezone."""
+
+    _desk: DeskState
+    _timezone: str
+
+    def _alert_once(self) -> bool:
+        """Whether a journey nobody could take alerts the supervisor once (`service.arrive`):
+        asked at the desk's first arrival of a run, whose history says so on replay."""
+        return workflow.patched(ALERT_ONCE)
+
+    def _alerts_bounded(self) -> bool:
+        """Whether an alert merges with its journey's open one or drops the oldest: asked only
+        when it would (`alerts.raise_alert`), so a history recorded before replays as it ran."""
+        return workflow.patched(ALERTS_BOUNDED)
+
+    def _hand_over_once(self, now: datetime) -> bool:
+        """Whether a client handed over once and due again calls the supervisor instead of
+        going round again: asked only when such a client is due, so a history recorded before
+        the rule, which asked nothing there, replays as it ran."""
+        return not overdue_after_hand_over(self._desk, now) or workflow.patched(HAND_OVER_ONCE)
+
+    def _skips_timed_out(self, now: datetime) -> bool:
+        """Whether a client due is handed past whoever let them wait today: asked only when
+        that changes the pick, so a history recorded before the rule replays as it ran."""
+        return not leave_meets_timed_out(self._desk, now) or workflow.patched(SKIP_TIMED_OUT)
+
+    def _new_day(self, now: datetime) -> list[DeskEntry]:
+        """The day's end and the next day's opening, whose history says on replay whether the
+        day's end released the clients still waiting (asked only when a day opens)."""
+        released = close_day(self._desk, now) if workflow.patched(DAY_RELEASES_WAITING) else []
+        return [*released, open_day(self._desk, self._today(), now)]
+
+    def _today(self) -> str:
+        return local_day(workflow.now(), self._timezone)

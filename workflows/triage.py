@@ -22,7 +22,7 @@ import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -43,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.batch import ArrivalAnswer, ArriveBatch, arrive_together
     from domain.triage.board_changes import board_view
     from domain.triage.bounds import within_bounds
-    from domain.triage.calendar import local_day, next_midnight
+    from domain.triage.calendar import next_midnight
     from domain.triage.checks import (
         check_accept,
         check_arrive,
@@ -62,26 +62,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.triage.desk import DeskState
     from domain.triage.entries import DeskEntry
-    from domain.triage.ledger import (
-        close_day,
-        expire_overdue,
-        leave_meets_timed_out,
-        next_deadline,
-        open_day,
-        overdue_after_hand_over,
-    )
+    from domain.triage.ledger import expire_overdue, next_deadline
     from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
     from workflows.desk_answers import DeskAnswers
-    from workflows.desk_patches import (
-        ALERT_ONCE,
-        ALERTS_BOUNDED,
-        DAY_RELEASES_WAITING,
-        HAND_OVER_ONCE,
-        SKIP_TIMED_OUT,
-        STAND_IN_KEEPS_OWNER,
-        other_drops_lead,
-    )
+    from workflows.desk_patches import STAND_IN_KEEPS_OWNER, DeskHistory, other_drops_lead
     from workflows.desk_records import RECORD_PAUSE, DeskRecorder
     from workflows.refusals import to_application_error
 
@@ -122,7 +107,7 @@ def _bounded(command: Command) -> None:
 
 
 @workflow.defn(name="TriageDesk")
-class TriageDeskWorkflow:
+class TriageDeskWorkflow(DeskHistory):
     @workflow.init
     def __init__(self, start: DeskStart) -> None:
         self._timezone = start.timezone
@@ -162,33 +147,6 @@ class TriageDeskWorkflow:
                 await self._continue_as_new(start)
             if workflow.info().is_continue_as_new_suggested():
                 await self._continue_as_new(start)
-
-    def _alert_once(self) -> bool:
-        """Whether a journey nobody could take alerts the supervisor once (`service.arrive`):
-        asked at the desk's first arrival of a run, whose history says so on replay."""
-        return workflow.patched(ALERT_ONCE)
-
-    def _alerts_bounded(self) -> bool:
-        """Whether an alert merges with its journey's open one or drops the oldest: asked only
-        when it would (`alerts.raise_alert`), so a history recorded before replays as it ran."""
-        return workflow.patched(ALERTS_BOUNDED)
-
-    def _hand_over_once(self, now: datetime) -> bool:
-        """Whether a client handed over once and due again calls the supervisor instead of
-        going round again: asked only when such a client is due, so a history recorded before
-        the rule, which asked nothing there, replays as it ran."""
-        return not overdue_after_hand_over(self._desk, now) or workflow.patched(HAND_OVER_ONCE)
-
-    def _skips_timed_out(self, now: datetime) -> bool:
-        """Whether a client due is handed past whoever let them wait today: asked only when
-        that changes the pick, so a history recorded before the rule replays as it ran."""
-        return not leave_meets_timed_out(self._desk, now) or workflow.patched(SKIP_TIMED_OUT)
-
-    def _new_day(self, now: datetime) -> list[DeskEntry]:
-        """The day's end and the next day's opening, whose history says on replay whether the
-        day's end released the clients still waiting (asked only when a day opens)."""
-        released = close_day(self._desk, now) if workflow.patched(DAY_RELEASES_WAITING) else []
-        return [*released, open_day(self._desk, self._today(), now)]
 
     def _moved_since(self, changes_seen: int) -> bool:
         return self._changes != changes_seen or bool(self._records.waiting)
@@ -376,9 +334,6 @@ class TriageDeskWorkflow:
     def _record(self, entries: list[DeskEntry]) -> None:
         self._records.waiting.extend(entries)
         self._changes += 1
-
-    def _today(self) -> str:
-        return local_day(workflow.now(), self._timezone)
 
     def _time_to_next_timer(self) -> timedelta:
         now = workflow.now()
