@@ -39,6 +39,16 @@ STAND_IN_KEEPS_OWNER = "desk-stand-in-keeps-owner"
 # (`domain.triage.purposes.as_counted`): runs recorded before it sent them to the lead's consultant.
 OTHER_DROPS_LEAD = "desk-other-drops-lead"
 
+# The change after which a client staff mark an emergency is received first and the supervisor
+# alerted (`domain.triage.emergency`): runs recorded before it decided her as any other client.
+EMERGENCY_ROUTE = "desk-emergency-route"
+
+
+def emergency_route() -> bool:
+    """Whether an arrival marked an emergency takes the emergency route: asked only for one
+    (`service.arrive`, `batch.arrive_together`), so a history recorded before replays as it ran."""
+    return workflow.patched(EMERGENCY_ROUTE)
+
 
 def other_drops_lead() -> bool:
     """Whether a client marked other goes in order whatever their lead says: asked only for such

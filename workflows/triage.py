@@ -66,7 +66,12 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice, journey_moved
     from domain.triage.overrides import change_seat, set_order
     from workflows.desk_answers import DeskAnswers
-    from workflows.desk_patches import STAND_IN_KEEPS_OWNER, DeskHistory, other_drops_lead
+    from workflows.desk_patches import (
+        STAND_IN_KEEPS_OWNER,
+        DeskHistory,
+        emergency_route,
+        other_drops_lead,
+    )
     from workflows.desk_records import RECORD_PAUSE, DeskRecorder
     from workflows.refusals import to_application_error
 
@@ -176,6 +181,7 @@ class TriageDeskWorkflow(DeskHistory):
                 alert_once=once,
                 alerts_bounded=bounded,
                 other_drops_lead=other_drops_lead,
+                emergency_route=emergency_route,
             )
         )
         self._record(entries)
@@ -194,7 +200,7 @@ class TriageDeskWorkflow(DeskHistory):
     @workflow.update
     async def arrive_batch(self, batch: ArriveBatch) -> list[ArrivalAnswer]:
         """Arrivals that waited together at one API process, decided in one round, in order:
-        one update (and one workflow task) for the lot instead of one each."""
+        one update (and one workflow task) for the lot instead of one each; emergencies first."""
         once = self._alert_once()
         answers, entries = arrive_together(
             self._desk,
@@ -203,6 +209,7 @@ class TriageDeskWorkflow(DeskHistory):
             alert_once=once,
             alerts_bounded=self._alerts_bounded,
             other_drops_lead=other_drops_lead,
+            emergency_route=emergency_route,
         )
         self._record(entries)
         return answers

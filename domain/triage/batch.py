@@ -77,11 +77,14 @@ def arrive_together(
     alert_once: bool = True,
     alerts_bounded: BoundAsked = always,
     other_drops_lead: Callable[[], bool] = always,
+    emergency_route: Callable[[], bool] = always,
 ) -> tuple[list[ArrivalAnswer], list[DeskEntry]]:
-    """One decision round: each arrival in turn, as `service.arrive` decides a lone one."""
-    answers: list[ArrivalAnswer] = []
+    """One decision round: each arrival in turn, as `service.arrive` decides a lone one, the
+    emergencies first (`emergency`: ahead of everyone), the answers in the arrivals' order."""
+    answers: dict[int, ArrivalAnswer] = {}
     entries: list[DeskEntry] = []
-    for command in batch.commands:
+    for index in _emergencies_first(batch, emergency_route):
+        command = batch.commands[index]
         try:
             decision, new = service.arrive(
                 desk,
@@ -90,11 +93,21 @@ def arrive_together(
                 alert_once=alert_once,
                 alerts_bounded=alerts_bounded,
                 other_drops_lead=other_drops_lead,
+                emergency_route=emergency_route,
             )
         except DomainError as error:
-            answers.append(ArrivalAnswer(refusal=DeskRefusal.of(error)))
+            answers[index] = ArrivalAnswer(refusal=DeskRefusal.of(error))
             continue
         entries.extend(new)
         seqs = [e.seq for e in new]
-        answers.append(ArrivalAnswer(DeskReply(desk.seq, decision, decision.consultant_id, seqs)))
-    return answers, entries
+        answers[index] = ArrivalAnswer(DeskReply(desk.seq, decision, decision.consultant_id, seqs))
+    return [answers[index] for index in range(len(batch.commands))], entries
+
+
+def _emergencies_first(batch: ArriveBatch, emergency_route: Callable[[], bool]) -> list[int]:
+    """The order a round decides its arrivals in: `emergency_route` is asked only for a round
+    holding an emergency (a desk run begun before decided them in the order they waited)."""
+    order = list(range(len(batch.commands)))
+    if not any(c.arrival.emergency is not None for c in batch.commands) or not emergency_route():
+        return order
+    return sorted(order, key=lambda index: batch.commands[index].arrival.emergency is None)

@@ -106,6 +106,9 @@ def check_order(desk: DeskState, command: OrderCommand) -> None:
 
 def check_override(desk: DeskState, command: OverrideCommand) -> None:
     kind = command.kind
+    if kind is OverrideKind.EMERGENCY:
+        check_emergency(desk, command)
+        return
     if kind is OverrideKind.RECLASSIFY:
         _needs(command.actor, RECLASSIFY_ROLES, "reclassifying a visit")
     else:
@@ -144,3 +147,18 @@ def check_override(desk: DeskState, command: OverrideCommand) -> None:
         ranked = command.priority or []
         if len(set(ranked)) != len(ranked):
             raise ValidationFailed.one("consultantIds", "name each consultant once")
+
+
+def check_emergency(desk: DeskState, command: OverrideCommand) -> None:
+    """Reception or triage staff mark a client waiting for her consultant: one placed today,
+    not taken yet, not marked before (an arrival is marked on `autoAssign` itself)."""
+    _needs(command.actor, DESK_ROLES, "marking an emergency")
+    if command.emergency is None:
+        raise ValidationFailed.one("reason", "say which emergency")
+    waiting = desk.assignments.get(command.journey_id or "")
+    if waiting is None or waiting.released:
+        raise NotFound("no client waiting at the desk for this journey today")
+    if waiting.accepted:
+        raise TransitionNotAllowed("her consultant has taken her: they call the doctor")
+    if waiting.emergency is not None:
+        raise TransitionNotAllowed("already marked an emergency")

@@ -12,7 +12,7 @@ from enum import Enum
 
 from domain.journey.facts import Actor
 from domain.journey.stages import VisitCategory
-from domain.triage.decision import Arrival, Decision
+from domain.triage.decision import Arrival, Decision, EmergencyReason
 from domain.triage.desk import DeskState, SeatStatus
 from domain.triage.policy import RotationPolicy
 from domain.triage.revenue import CreditRule
@@ -63,6 +63,8 @@ class OverrideKind(str, Enum):
     SET_POLICY = "SET_POLICY"
     SET_KEY_ITEM_PRIORITY = "SET_KEY_ITEM_PRIORITY"
     RECLASSIFY = "RECLASSIFY"
+    # Reception or triage staff mark a waiting client an emergency (`domain.triage.emergency`).
+    EMERGENCY = "EMERGENCY"
 
 
 class ReclassifyRule(str, Enum):
@@ -101,6 +103,8 @@ class OverrideCommand:
     # RECLASSIFY: the visit's new category and the rule (a `ReclassifyRule`) that decides it.
     category: VisitCategory | None = None
     reclassify_rule: ReclassifyRule | None = None
+    # EMERGENCY: why, as a code (no staff words needed).
+    emergency: EmergencyReason | None = None
     reason: str = ""  # legacy: the words themselves (see the module's docstring)
 
 

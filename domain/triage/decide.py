@@ -83,13 +83,13 @@ def _decision(
     )
 
 
-def _order_from(desk: DeskState, start: int) -> list[tuple[int, Seat]]:
+def order_from(desk: DeskState, start: int) -> list[tuple[int, Seat]]:
     size = len(desk.rotation)
     positions = [(start + step) % size for step in range(size)] if size else []
     return [(i, desk.seats[desk.rotation[i]]) for i in positions]
 
 
-def _unavailable(seat: Seat, counted: bool, policy: RotationPolicy) -> Skip | None:
+def unavailable(seat: Seat, counted: bool, policy: RotationPolicy) -> Skip | None:
     if not seat.on_duty or seat.departed:
         return Skip(seat.consultant_id, SkipReason.OFF_DUTY, False)
     if seat.status is SeatStatus.AWAY:
@@ -110,8 +110,8 @@ def rotation(desk: DeskState, policy: RotationPolicy, item: str | None, why: str
             found = _decision(seat.consultant_id, True, Route.MAKEUP, reason, policy)
             return _with(found, item=item, paid_makeup=index)
     skips: list[Skip] = []
-    for position, seat in _order_from(desk, desk.next_index):
-        skip = _unavailable(seat, True, policy)
+    for position, seat in order_from(desk, desk.next_index):
+        skip = unavailable(seat, True, policy)
         if skip is None and not seat.covers(item):
             skip = Skip(seat.consultant_id, SkipReason.OUT_OF_SCOPE, policy.scope_makeup)
         if skip is None and seat.turns_ahead > 0:
@@ -152,8 +152,8 @@ def _nobody(policy: RotationPolicy, item: str | None, skips: list[Skip], why: st
 def _in_order(desk: DeskState, policy: RotationPolicy, item: str | None, why: str) -> Decision:
     """Given in rotation order on its own pointer: never charged as a turn, owes no make-up."""
     skips: list[Skip] = []
-    for position, seat in _order_from(desk, desk.other_index):
-        skip = _unavailable(seat, False, policy)
+    for position, seat in order_from(desk, desk.other_index):
+        skip = unavailable(seat, False, policy)
         if skip is None and not seat.covers(item):
             skip = Skip(seat.consultant_id, SkipReason.OUT_OF_SCOPE, False)
         if skip is not None:
@@ -184,7 +184,7 @@ def _to_owner(
         reason = f"{category}: owner away, to the delegate they named; revenue to the owner"
         return _stand_in(delegate.consultant_id, arrival.owner_id, reason, policy, item)
     if policy.stand_in_for_absent_owner:
-        for _, seat in _order_from(desk, desk.other_index):
+        for _, seat in order_from(desk, desk.other_index):
             if seat.can_take():
                 reason = f"{category}: owner away, stand-in in order; revenue to the owner"
                 return _stand_in(seat.consultant_id, arrival.owner_id, reason, policy, item)

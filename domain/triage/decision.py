@@ -15,6 +15,20 @@ class ArrivalPurpose(str, Enum):
     REFUND = "REFUND"
 
 
+class EmergencyReason(str, Enum):
+    """Why reception or triage staff mark a client an emergency (seed 004, the desk's rotation
+    rules item 9; triage rules art. 8): a code, never the staff's words (this crosses Temporal)."""
+
+    # "车祸": injured in a road accident.
+    ROAD_ACCIDENT = "ROAD_ACCIDENT"
+    # "大面积烧伤(新鲜)": an extensive burn, fresh.
+    FRESH_EXTENSIVE_BURN = "FRESH_EXTENSIVE_BURN"
+    # Art. 8 "密切观察患者病情变化": a waiting client's condition changed for the worse.
+    CONDITION_WORSENED = "CONDITION_WORSENED"
+    # Another acute injury or condition the staff judge urgent.
+    OTHER_ACUTE = "OTHER_ACUTE"
+
+
 @dataclass(frozen=True)
 class Arrival:
     journey_id: str
@@ -39,6 +53,8 @@ class Arrival:
     invalid: bool = False
     # See domain.triage.purposes: a refund is category "other" whatever the records say.
     purpose: ArrivalPurpose = ArrivalPurpose.CONSULTATION
+    # Marked an emergency by reception or triage staff (`domain.triage.emergency`).
+    emergency: EmergencyReason | None = None
 
 
 class Route(str, Enum):
@@ -55,6 +71,8 @@ class Route(str, Enum):
     VIP = "VIP"
     RECHECK = "RECHECK"
     SUPERVISOR = "SUPERVISOR"
+    # An emergency given to the first consultant free, past the rules that would make her wait.
+    EMERGENCY = "EMERGENCY"
 
 
 class SkipReason(str, Enum):

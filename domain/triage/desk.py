@@ -87,6 +87,8 @@ class Assignment:
     # The consultants who let this client wait past the acceptance minutes today: a hand-on
     # after a leave passes them by (a desk carried from a run before has none).
     timed_out_with: list[str] = field(default_factory=list)
+    # An `EmergencyReason` code once staff marked the client an emergency (`emergency`).
+    emergency: str | None = None
 
 
 class AlertKind(str, Enum):
@@ -97,6 +99,8 @@ class AlertKind(str, Enum):
     # The client waited past the acceptance minutes and there was nobody to hand them on to
     # (or they had been handed on once already, or their consultant left).
     UNACCEPTED = "UNACCEPTED"
+    # The client is an emergency: the supervisor fetches a doctor at once (`emergency`).
+    EMERGENCY = "EMERGENCY"
 
 
 @dataclass

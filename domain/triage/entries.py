@@ -33,6 +33,8 @@ class EntryKind(str, Enum):
     # Not through the rotation (a recheck goes to the treating doctor or nurse): no alert.
     ROUTED = "ROUTED"
     RECLASSIFIED = "RECLASSIFIED"
+    # Staff marked the client an emergency: received first, the supervisor alerted.
+    EMERGENCY = "EMERGENCY"
 
 
 @dataclass
@@ -64,7 +66,8 @@ class DeskEntry:
     # The staff's words for this entry, and the note naming the policy in force (if named).
     note_id: str | None = None
     policy_note_id: str | None = None
-    # RECLASSIFIED: the rule that decided it (a `ReclassifyRule` code).
+    # RECLASSIFIED: the rule that decided it (a `ReclassifyRule` code); EMERGENCY, and the
+    # hand-over it makes: the `EmergencyReason` code.
     rule: str | None = None
     # RELEASED by the day's end (not by the journey's): the journey goes back to triage,
     # unassigned, and an acceptance afterwards is told so.

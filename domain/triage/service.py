@@ -10,8 +10,9 @@ from domain.triage.arranged import arranged, settle_arranged
 from domain.triage.checks import check_accept, check_arrive, check_override
 from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decide import decide
-from domain.triage.decision import Decision, Route
-from domain.triage.desk import DeskState
+from domain.triage.decision import Arrival, Decision, EmergencyReason, Route
+from domain.triage.desk import AlertKind, DeskState
+from domain.triage.emergency import emergency_decision, mark_emergency, record_emergency
 from domain.triage.entries import DeskEntry
 from domain.triage.ledger import accept, expire_overdue, record_arrival
 from domain.triage.overrides import (
@@ -34,13 +35,16 @@ def arrive(
     alert_once: bool = True,
     alerts_bounded: BoundAsked = always,
     other_drops_lead: Callable[[], bool] = always,
+    emergency_route: Callable[[], bool] = always,
 ) -> tuple[Decision, list[DeskEntry]]:
     """Decides an arrival once: a repeated arrival for a decided journey gets the same answer.
     One nobody could take is decided again (someone may be free now); if nobody is, it gets
     the same answer and adds nothing: its supervisor alert stands (`alert_once`; a desk run
     begun before that rule added an alert and an entry each time, and a front-desk account
     sending one journey again and again grew the desk's state until Temporal refused it).
-    `alerts_bounded` as in `alerts.raise_alert`, `other_drops_lead` as in `purposes.as_counted`."""
+    `alerts_bounded` as in `alerts.raise_alert`, `other_drops_lead` as in `purposes.as_counted`.
+    `emergency_route`: whether an arrival marked an emergency takes the emergency route
+    (`emergency`; a desk run begun before it decided her as any other), asked only for one."""
     check_arrive(desk, command)
     # Counted as its purpose says, so the log and the seat's counts show the category used.
     arrival = as_counted(command.arrival, other_drops_lead)
@@ -57,16 +61,34 @@ def arrive(
             policy_note_id=desk.policy.name_note_id,
         )
         return replay, []
+    urgent = arrival.emergency if arrival.emergency is not None and emergency_route() else None
     if command.chosen_id is not None:
         decision = arranged(desk, arrival, command.chosen_id, desk.policy)
         entry = record_arrival(desk, arrival, decision, command.actor, now, alerts_bounded)
         settle_arranged(desk, arrival.journey_id)
-        return decision, [entry]
+        return decision, [entry, *_emergency(desk, arrival, urgent, command, now, alerts_bounded)]
     decision = decide(desk, arrival, desk.policy, other_drops_lead)
-    alerted = any(alert.journey_id == arrival.journey_id for alert in desk.alerts)
-    if alert_once and decision.consultant_id is None and alerted:
+    if urgent is not None:
+        decision = emergency_decision(desk, arrival, desk.policy, decision)
+    kinds = {alert.kind for alert in desk.alerts if alert.journey_id == arrival.journey_id}
+    told = bool(kinds) and (urgent is None or AlertKind.EMERGENCY in kinds)
+    if alert_once and decision.consultant_id is None and told:
         return decision, []
-    return decision, [record_arrival(desk, arrival, decision, command.actor, now, alerts_bounded)]
+    entry = record_arrival(desk, arrival, decision, command.actor, now, alerts_bounded)
+    return decision, [entry, *_emergency(desk, arrival, urgent, command, now, alerts_bounded)]
+
+
+def _emergency(
+    desk: DeskState,
+    arrival: Arrival,
+    urgent: EmergencyReason | None,
+    command: ArriveCommand,
+    now: datetime,
+    alerts_bounded: BoundAsked,
+) -> list[DeskEntry]:
+    if urgent is None:
+        return []
+    return [record_emergency(desk, arrival, urgent, command.actor, now, alerts_bounded)]
 
 
 def take(desk: DeskState, command: AcceptCommand, now: datetime) -> list[DeskEntry]:
@@ -101,6 +123,8 @@ def override(
     check_override(desk, command)
     if command.kind is OverrideKind.REASSIGN:
         entries = [reassign(desk, command, now, stand_in_kept)]
+    elif command.kind is OverrideKind.EMERGENCY:
+        entries = mark_emergency(desk, command, now, alerts_bounded)
     else:
         entries = [_OVERRIDES[command.kind](desk, command, now)]
     # A leaver's clients waiting at the desk go to the next free consultant at once, and any

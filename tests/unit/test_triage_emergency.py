@@ -1,0 +1,172 @@
+"""Emergencies are received first and still count in order (seed 004, rotation rules item 9;
+triage rules art. 8: the doctor is told at once)."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.errors import NotAuthorized, NotFound, TransitionNotAllowed
+from domain.journey.facts import Actor
+from domain.journey.stages import VisitCategory
+from domain.roles import Role
+from domain.triage.batch import ArriveBatch, arrive_together
+from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand, OverrideKind
+from domain.triage.decision import EmergencyReason
+from domain.triage.desk import AlertKind, SeatStatus
+from domain.triage.entries import EntryKind
+from domain.triage.service import arrive, override, take
+from tests.unit.triage_builders import DESK, NOW, Status, client, desk, first, owed, run, turns
+
+BURN = EmergencyReason.FRESH_EXTENSIVE_BURN
+WORSE = EmergencyReason.CONDITION_WORSENED
+
+
+def mark(
+    journey_id: str, actor: Actor = DESK, code: EmergencyReason | None = WORSE
+) -> OverrideCommand:
+    return OverrideCommand(actor, OverrideKind.EMERGENCY, journey_id=journey_id, emergency=code)
+
+
+def test_an_emergency_first_visit_takes_the_rotations_turn_and_alerts_the_supervisor() -> None:
+    # Given A is next in the rotation and free
+    state = desk("A", "B")
+    # When a client with a fresh extensive burn arrives
+    decision, entries = arrive(state, ArriveCommand(DESK, first("skin", emergency=BURN)), NOW)
+    # Then A receives her as their turn, the log says emergency, and the supervisor is alerted
+    assert (decision.consultant_id, decision.route.value, decision.counted) == (
+        "A",
+        "ROTATION",
+        True,
+    )
+    assert [e.kind for e in entries] == [EntryKind.ASSIGNED, EntryKind.EMERGENCY]
+    assert entries[1].rule == "FRESH_EXTENSIVE_BURN" and entries[1].consultant_id == "A"
+    assert [(a.kind, a.seq) for a in state.alerts] == [(AlertKind.EMERGENCY, entries[1].seq)]
+    assert turns(state) == {"A": 1} and state.next_index == 1
+    assert state.assignments[(decision and entries[0].journey_id) or ""].emergency == BURN.value
+
+
+def test_out_of_scope_she_goes_to_the_first_free_consultant_as_their_turn() -> None:
+    # Given nobody's scope covers the item, A busy and B, C free
+    state = desk("A:busy:scope=laser", "B:scope=laser", "C:scope=laser")
+    decision, _ = arrive(state, ArriveCommand(DESK, first("skin", emergency=BURN)), NOW)
+    # Then B (first free from the pointer) receives her, counted; A is owed a make-up as a busy skip
+    assert (decision.consultant_id, decision.route.value, decision.counted) == (
+        "B",
+        "EMERGENCY",
+        True,
+    )
+    assert turns(state) == {"B": 1} and owed(state) == {"A": 1} and state.next_index == 2
+
+
+def test_the_same_client_without_the_emergency_would_wait_for_the_supervisor() -> None:
+    state = desk("A:busy:scope=laser", "B:scope=laser")
+    assert run(state, [first("skin")]).routes == ["SUPERVISOR"]
+
+
+def test_an_owners_client_goes_to_a_free_consultant_not_as_a_turn_revenue_to_the_owner() -> None:
+    # Given the owner C is busy with another client
+    state = desk("A", "B", "C:busy")
+    arrival = client(VisitCategory.RETURN_VISIT, "skin", owner_id="C", emergency=BURN)
+    decision, _ = arrive(state, ArriveCommand(DESK, arrival), NOW)
+    # Then A (first free on the uncounted pointer) receives her, not a turn, revenue to C
+    assert (decision.consultant_id, decision.counted, decision.credited_to) == ("A", False, ("C",))
+    assert turns(state) == {} and state.other_index == 1 and state.next_index == 0
+
+
+def test_nobody_free_calls_the_supervisor_once_per_kind_however_often_sent() -> None:
+    state = desk("A:busy", "B:away")
+    arrival = first("skin", emergency=BURN)
+    decision, entries = arrive(state, ArriveCommand(DESK, arrival), NOW)
+    assert decision.consultant_id is None
+    assert [e.kind for e in entries] == [EntryKind.SUPERVISOR_ALERT, EntryKind.EMERGENCY]
+    assert {a.kind for a in state.alerts} == {AlertKind.UNPLACED, AlertKind.EMERGENCY}
+    assert arrive(state, ArriveCommand(DESK, arrival), NOW)[1] == []
+    assert len(state.alerts) == 2 and owed(state) == {}
+
+
+def test_a_recheck_emergency_still_goes_to_the_treating_doctor_with_the_alert() -> None:
+    state = desk("A")
+    arrival = client(VisitCategory.RECHECK, emergency=WORSE)
+    decision, entries = arrive(state, ArriveCommand(DESK, arrival), NOW)
+    assert (decision.route.value, decision.consultant_id) == ("RECHECK", None)
+    assert [e.kind for e in entries] == [EntryKind.ROUTED, EntryKind.EMERGENCY]
+
+
+def test_a_desk_run_from_before_the_route_decides_her_as_any_other() -> None:
+    state = desk("A:busy:scope=laser", "B:scope=laser")
+    command = ArriveCommand(DESK, first("skin", emergency=BURN))
+    decision, entries = arrive(state, command, NOW, emergency_route=lambda: False)
+    assert decision.route.value == "SUPERVISOR"
+    assert [e.kind for e in entries] == [EntryKind.SUPERVISOR_ALERT]
+
+
+def test_a_round_decides_its_emergencies_first_and_answers_in_order() -> None:
+    # Given A then B in the rotation and two arrivals waiting together, the emergency second
+    state = desk("A", "B")
+    plain, urgent = first("skin"), first("skin", emergency=BURN)
+    batch = ArriveBatch([ArriveCommand(DESK, plain), ArriveCommand(DESK, urgent)])
+    answers, _ = arrive_together(state, batch, NOW)
+    # Then the emergency took the rotation's next turn (A), and the answers keep their order
+    assert [a.reply.consultant_id for a in answers if a.reply] == ["B", "A"]
+
+
+def test_a_round_without_an_emergency_does_not_ask_its_history() -> None:
+    asked: list[bool] = []
+
+    def route() -> bool:
+        asked.append(True)
+        return True
+
+    batch = ArriveBatch([ArriveCommand(DESK, first())])
+    arrive_together(desk("A"), batch, NOW, emergency_route=route)
+    assert asked == []
+
+
+def test_marking_a_waiting_client_whose_consultant_is_busy_hands_her_on_with_her_turn() -> None:
+    # Given A received a first visit and then became busy before taking her
+    state = desk("A", "B", "C")
+    outcome = run(state, [first("skin", journey_id="jw"), Status("A", SeatStatus.BUSY)])
+    assert outcome.consultants == ["A"]
+    # When the front desk sees her condition worsen
+    entries = override(state, mark("jw"), NOW)
+    # Then she goes to B (free now) with her turn, B owes A the next; logged and alerted
+    assert [e.kind for e in entries] == [EntryKind.REASSIGNED, EntryKind.EMERGENCY]
+    assert (entries[0].consultant_id, entries[0].from_consultant_id) == ("B", "A")
+    assert state.assignments["jw"].consultant_id == "B"
+    assert turns(state) == {"B": 1}
+    assert [(m.creditor_id, m.from_turn_of) for m in state.makeups] == [("A", "B")]
+    assert [a.kind for a in state.alerts] == [AlertKind.EMERGENCY]
+
+
+def test_marking_a_client_whose_consultant_is_free_keeps_her_there() -> None:
+    state = desk("A", "B")
+    run(state, [first("skin", journey_id="jf")])
+    entries = override(state, mark("jf"), NOW)
+    assert [e.kind for e in entries] == [EntryKind.EMERGENCY]
+    assert state.assignments["jf"].consultant_id == "A" and turns(state) == {"A": 1}
+
+
+@pytest.mark.parametrize(
+    ("command", "error"),
+    [
+        (mark("jx"), NotFound),
+        (mark("jm", Actor("c-1", Role.CONSULTANT)), NotAuthorized),
+    ],
+)
+def test_who_may_mark_and_which_client(command: OverrideCommand, error: type) -> None:
+    state = desk("A")
+    run(state, [first(journey_id="jm")])
+    with pytest.raises(error):
+        override(state, command, NOW)
+
+
+def test_a_client_taken_or_marked_before_is_refused_and_nothing_changes() -> None:
+    state = desk("A", "B")
+    run(state, [first(journey_id="jt"), first(journey_id="jn")])
+    take(state, AcceptCommand(DESK, "jt"), NOW)
+    override(state, mark("jn"), NOW)
+    before = (state.seq, len(state.alerts))
+    for journey_id in ("jt", "jn"):
+        with pytest.raises(TransitionNotAllowed):
+            override(state, mark(journey_id), NOW)
+    assert (state.seq, len(state.alerts)) == before
