@@ -125,6 +125,7 @@ MUTATIONS: dict[str, Audience] = {
     "amendRecord": CLINIC_STAFF,
     "setStageSla": SUPERVISORS,
     "autoAssign": DESK,
+    "markEmergency": DESK,
     "setRotationOrder": DESK,
     # A consultant may change their own seat (status, delegate); the desk checks whose.
     "updateTriageSeat": DESK_VIEW,

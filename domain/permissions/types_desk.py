@@ -28,9 +28,9 @@ DESK_TYPES: dict[str, dict[str, Audience]] = {
     ),
     "CategoryCount": rows(DESK_VIEW, "category count"),
     "OwedTurn": rows(DESK_VIEW, "consultantId reason fromTurnOf"),
-    "TriageAlert": rows(DESK_VIEW, "seq message journeyId timesRaised"),
+    "TriageAlert": rows(DESK_VIEW, "seq message journeyId timesRaised kind"),
     "PendingAssignment": rows(
-        DESK_VIEW, "journeyId consultantId route counted assignedAt acceptBy"
+        DESK_VIEW, "journeyId consultantId route counted assignedAt acceptBy emergency"
     ),
     "TriageDecision": rows(
         DESK_VIEW,

@@ -6,7 +6,9 @@ _CONSULTANT_ID = "The consultant (a `StaffMember` id)."
 _JOURNEY_ID = "The journey (a `Journey` id)."
 _ROUTE = (
     "How the desk routed the client: ROTATION, MAKEUP, GIVE_BACK, IN_ORDER_UNCOUNTED, OWNER, "
-    "OWNER_STAND_IN, REFERRER, PARTNER, KEY_ITEM, COMPANION, VIP, RECHECK or SUPERVISOR."
+    "OWNER_STAND_IN, REFERRER, PARTNER, KEY_ITEM, COMPANION, VIP, RECHECK, SUPERVISOR or "
+    "EMERGENCY (an emergency given to the first consultant free, past the rules that would make "
+    "her wait)."
 )
 _POLICY = "The rotation policy that decided, as name and version."
 
@@ -40,6 +42,10 @@ DESCRIPTIONS = {
     "again after their consultant left); each time is a log entry.",
     "TriageAlert.message": "What is wrong, for people.",
     "TriageAlert.journeyId": "The journey concerned, if any.",
+    "TriageAlert.kind": "UNPLACED (nobody could take the client), UNACCEPTED (the client waited "
+    "past the acceptance minutes) or EMERGENCY (an emergency client: fetch a doctor at once); "
+    "null for an alert raised before alerts had kinds.",
+    "PendingAssignment.emergency": "Why staff marked the client an emergency, if they did.",
     "PendingAssignment": "A client given to a consultant who has not yet accepted: after the "
     "acceptance time (the 10-minute rule) the client goes to the next free consultant, once; "
     "a client handed on once and not accepted in time again stays, and the supervisor is "
@@ -67,8 +73,10 @@ DESCRIPTIONS = {
     "TriageLogEntry.seq": "The entry's place in the desk's log, without gaps.",
     "TriageLogEntry.kind": "What happened: ASSIGNED, ACCEPTED, TIMED_OUT, REASSIGNED, "
     "VIP_PLACED, SEAT_CHANGED, ORDER_CHANGED, POLICY_CHANGED, CORRECTION, CONSULTANT_LEFT, "
-    "SUPERVISOR_ALERT, DAY_OPENED, KEY_ITEM_PRIORITY, ROUTED, RECLASSIFIED or RELEASED (a client "
-    "no longer waited for: their journey ended, or the day did, before the consultant took them).",
+    "SUPERVISOR_ALERT, DAY_OPENED, KEY_ITEM_PRIORITY, ROUTED, RECLASSIFIED, EMERGENCY (staff "
+    "marked the client an emergency: she is received first and the supervisor alerted; the reason "
+    "code in `details.rule`) or RELEASED (a client no longer waited for: their journey ended, or "
+    "the day did, before the consultant took them).",
     "TriageLogEntry.at": "When, in UTC.",
     "TriageLogEntry.actorId": "Raw account id of who acted, or `system` for the desk's clock.",
     "TriageLogEntry.consultantId": "The consultant concerned, if any.",
@@ -86,6 +94,12 @@ DESCRIPTIONS = {
     "AutoAssignInput.purpose": "What the client comes for. REFUND makes the visit category "
     "other whatever the records say (seed 004): given out in rotation order, not a turn, not "
     "sent to an owner.",
+    "EmergencyReason": "Why reception or triage staff mark a client an emergency (seed 004): "
+    "she is received first, her turn counted in order, and the supervisor fetches a doctor.",
+    "EmergencyReason.ROAD_ACCIDENT": "Injured in a road accident.",
+    "EmergencyReason.FRESH_EXTENSIVE_BURN": "An extensive burn, fresh.",
+    "EmergencyReason.CONDITION_WORSENED": "A waiting client's condition changed for the worse.",
+    "EmergencyReason.OTHER_ACUTE": "Another acute injury or condition the staff judge urgent.",
     "ArrivalPurpose": "What an arriving client comes for, when that alone decides how the desk "
     "counts them.",
     "ArrivalPurpose.CONSULTATION": "A consultation or treatment: the visit category decides.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.triage import assign as triage_assign
+from schema.triage import emergency as triage_emergency
 from schema.triage import key_items as triage_key_items
 from schema.triage import leads as triage_leads
 from schema.triage import mutations as triage
@@ -40,4 +41,10 @@ class DeskMutations:
         resolver=triage_reclassify.reclassify_visit,
         description="Supervisor or expert: a new category for a visit the desk placed today; "
         "the desk's counts follow, logged with the rule and the policy version.",
+    )
+    mark_emergency = strawberry.mutation(
+        resolver=triage_emergency.mark_emergency,
+        description="Front desk or supervisor: a client waiting for her consultant is an "
+        "emergency; handed to the next free consultant if hers is not free, the supervisor "
+        "alerted to fetch a doctor, logged as EMERGENCY.",
     )

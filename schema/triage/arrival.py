@@ -16,7 +16,7 @@ from domain.store.partners import PartnerReferral
 from domain.store.triage_models import OwnershipTransfer
 from domain.store.triage_projection import current_owner
 from domain.triage.bounds import item_codes
-from domain.triage.decision import Arrival, ArrivalPurpose
+from domain.triage.decision import Arrival, ArrivalPurpose, EmergencyReason
 from schema import idempotency
 from schema.errors import ValidationFailed, invalid
 from schema.ids import decode_id
@@ -44,6 +44,12 @@ class AutoAssignInput:
     same_consultant: bool = strawberry.field(default=False, description="The group asked for one.")
     invalid: bool = strawberry.field(default=False, description="Item not offered / ruled out.")
     purpose: ArrivalPurpose = ArrivalPurpose.CONSULTATION
+    emergency: EmergencyReason | None = strawberry.field(
+        default=None,
+        description="The client is an emergency (seed 004): received first by the first free "
+        "consultant, her turn counted in order, the supervisor alerted to fetch a doctor. A "
+        "client nobody could take is decided again with it.",
+    )
     idempotency_key: str | None = idempotency.key_field()
 
 
@@ -90,6 +96,7 @@ async def arrival_of(row: JourneyRow, input: AutoAssignInput) -> Arrival:
         same_consultant=input.same_consultant,
         invalid=input.invalid,
         purpose=input.purpose,
+        emergency=input.emergency,
     )
 
 

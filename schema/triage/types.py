@@ -12,7 +12,7 @@ from strawberry.types import Info
 from domain.journey.stages import VisitCategory
 from domain.store.triage_models import TriageEntry
 from domain.triage.decide import decide
-from domain.triage.decision import Arrival, Decision
+from domain.triage.decision import Arrival, Decision, EmergencyReason
 from domain.triage.desk import DeskState, Seat, SeatStatus
 from schema.context import Context
 from schema.ids import encode_id
@@ -80,6 +80,7 @@ class TriageAlert:
     message: str
     journey_id: strawberry.ID | None
     times_raised: int
+    kind: str | None
 
 
 @strawberry.type
@@ -90,6 +91,7 @@ class PendingAssignment:
     counted: bool
     assigned_at: datetime
     accept_by: datetime | None
+    emergency: EmergencyReason | None
 
 
 @strawberry.type(description="A clinic's rotation desk as it stands.")
@@ -135,6 +137,7 @@ class TriageBoard:
                     if a.journey_id
                     else None,
                     times_raised=a.raised,
+                    kind=a.kind.value if a.kind else None,
                 )
                 for a in desk.alerts
             ],
@@ -147,6 +150,7 @@ class TriageBoard:
                     counted=a.counted,
                     assigned_at=a.assigned_at,
                     accept_by=a.accept_by,
+                    emergency=EmergencyReason(a.emergency) if a.emergency else None,
                 )
                 for a in desk.pending()
             ],

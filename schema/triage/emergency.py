@@ -1,0 +1,54 @@
+"""`markEmergency`: reception or triage staff mark a client waiting at the desk an emergency
+(seed 004: rotation rules item 9, triage rules art. 8). An arrival is marked on `autoAssign`
+itself (`AutoAssignInput.emergency`); the rules are `domain.triage.emergency`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.triage.commands import OverrideCommand, OverrideKind
+from domain.triage.decision import EmergencyReason
+from schema import idempotency
+from schema.context import Context
+from schema.errors import not_authorized, not_found
+from schema.triage.desk import TriageResult, desk_change
+from schema.triage.mutations import clinic_journey
+
+
+@strawberry.input(description="A client waiting at the desk who is now an emergency.")
+class MarkEmergencyInput:
+    journey_id: strawberry.ID = strawberry.field(
+        description="The journey of a client the desk placed today and her consultant has not "
+        "taken yet (NotFound otherwise; TransitionNotAllowed once taken or marked before)."
+    )
+    reason: EmergencyReason = strawberry.field(
+        description="Which emergency, as a code: no words about the client reach the desk."
+    )
+    idempotency_key: str | None = idempotency.key_field()
+
+
+async def mark_emergency(
+    info: Info[Context, None],
+    input: Annotated[
+        MarkEmergencyInput, strawberry.argument(description="The client and the emergency.")
+    ],
+) -> TriageResult:
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
+        return not_authorized()
+    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
+    if journey_id is None:
+        unknown = not_found("journey")
+        return await idempotency.refusal_or_conflict(info, actor.user_id, input, unknown)
+    command = OverrideCommand(
+        actor, OverrideKind.EMERGENCY, journey_id=journey_id, emergency=input.reason
+    )
+    return await desk_change(
+        info,
+        "mark_emergency",
+        input,
+        lambda gateway, clinic, key, _: gateway.override(clinic, command, key),
+    )

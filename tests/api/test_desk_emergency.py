@@ -1,0 +1,167 @@
+"""The desk's emergency route through the real server (seed 004: rotation rules item 9, triage
+rules art. 8): an emergency arrival goes to the first free consultant as her turn, a waiting
+client marked an emergency is handed on when her consultant is busy, and the supervisor's board
+is pushed the EMERGENCY alert; the log keeps an EMERGENCY entry with its reason code."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from domain.roles import Role
+from domain.store.triage_models import TriageEntry
+from schema.ids import decode_id
+from tests.api.harness import Api, eventually
+from tests.api.test_triage_api import (
+    AUTO_ASSIGN,
+    UPDATE_SEAT,
+    _desk_clinic,
+    _journey_at_triage,
+)
+
+MARK = """
+mutation Mark($input: MarkEmergencyInput!) {
+  markEmergency(input: $input) {
+    __typename
+    ... on UserError { code message }
+    ... on TriageBoardPayload {
+      board { version pending { journeyId consultantId emergency } alerts { kind message } }
+    }
+  }
+}"""
+BOARD = """
+query Board($clinicId: ID!) {
+  triageBoard(clinicId: $clinicId) {
+    version pending { journeyId consultantId emergency } alerts { kind journeyId message }
+  }
+}"""
+PUSHED = """
+subscription Changed($clinicId: ID!) {
+  triageBoardChanged(clinicId: $clinicId) { version alerts { kind journeyId message } }
+}"""
+
+
+async def _seat(api: Api, token: str, consultant: str, **change: Any) -> int:
+    """The desk's version after the change."""
+    done = await api.run(
+        UPDATE_SEAT, token, input={"consultantId": consultant, "reason": "desk", **change}
+    )
+    assert done["updateTriageSeat"]["__typename"] == "TriageBoardPayload", done
+    return int(done["updateTriageSeat"]["board"]["version"])
+
+
+async def _board(api: Api, token: str, clinic: str, version: int) -> dict[str, Any]:
+    """The board once the read model has caught up with the desk's `version`."""
+    found = await eventually(
+        lambda: api.run(BOARD, token, clinicId=clinic),
+        lambda b: b["triageBoard"]["version"] >= version,
+        timeout=30,
+        what="board",
+    )
+    return dict(found["triageBoard"])
+
+
+async def test_an_emergency_arrival_goes_to_the_first_free_consultant_and_is_pushed(
+    api: Api,
+) -> None:
+    # Given a desk whose consultants all take breast clients only, the first of them busy
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    for consultant in consultants:
+        await _seat(api, desk, consultant, scope=["breast"])
+    await _seat(api, desk, consultants[0], status="BUSY")
+    plain = await _journey_at_triage(api, desk, 1)
+    burnt = await _journey_at_triage(api, desk, 2)
+    # And a skin client nobody's scope covers waits for the supervisor
+    waiting = await api.run(AUTO_ASSIGN, desk, input={"journeyId": plain, "items": ["skin"]})
+    assert waiting["autoAssign"]["__typename"] == "TransitionNotAllowed", waiting
+    async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
+        first = await anext(aiter(stream))
+        assert [a["kind"] for a in first["triageBoardChanged"]["alerts"]] == ["UNPLACED"]
+
+        # When a client with a fresh extensive burn arrives for the same item
+        urgent = {"journeyId": burnt, "items": ["skin"], "emergency": "FRESH_EXTENSIVE_BURN"}
+        placed = (await api.run(AUTO_ASSIGN, desk, input=urgent))["autoAssign"]
+
+        # Then the first free consultant receives her as their turn, ahead of the queue
+        assert placed["__typename"] == "AutoAssignPayload", placed
+        decision = placed["decision"]
+        assert (decision["consultantId"], decision["route"], decision["counted"]) == (
+            consultants[1],
+            "EMERGENCY",
+            True,
+        )
+        assert placed["journey"]["consultant"]["id"] == consultants[1]
+        # And the supervisor's board is pushed the emergency, to fetch a doctor
+        pushed = await asyncio.wait_for(anext(aiter(stream)), timeout=30)
+        alerts = pushed["triageBoardChanged"]["alerts"]
+        assert [(a["kind"], a["journeyId"]) for a in alerts] == [
+            ("UNPLACED", plain),
+            ("EMERGENCY", burnt),
+        ]
+        assert "FRESH_EXTENSIVE_BURN" in alerts[1]["message"]
+    # And the log keeps the emergency with its code
+    entries = await eventually(
+        lambda: TriageEntry.filter(clinic_id=clinic, kind="EMERGENCY"),
+        lambda rows: len(rows) == 1,
+        timeout=30,
+        what="emergency entry",
+    )
+    assert entries[0].details["rule"] == "FRESH_EXTENSIVE_BURN"
+    assert entries[0].journey_id == decode_id(burnt, "Journey")
+    assert entries[0].actor_id == staff[Role.FRONT_DESK].account_id
+
+
+async def test_a_waiting_client_marked_an_emergency_goes_on_to_a_free_consultant_once(
+    api: Api,
+) -> None:
+    # Given a client the desk gave the first consultant, who then went busy with another
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk, consultant = staff[Role.FRONT_DESK].token, staff[Role.CONSULTANT].token
+    journey = await _journey_at_triage(api, desk, 1)
+    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
+    assert placed["decision"]["consultantId"] == consultants[0], placed
+    before = await _board(api, desk, clinic, await _seat(api, desk, consultants[0], status="BUSY"))
+    mark = {
+        "journeyId": journey,
+        "reason": "CONDITION_WORSENED",
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+
+    # When a consultant tries, or the front desk names a journey of no clinic of theirs
+    refused = await api.run(MARK, consultant, input=mark)
+    unknown = {**mark, "journeyId": "Sm91cm5leTpub25l", "idempotencyKey": uuid.uuid4().hex}
+    nowhere = await api.run(MARK, desk, input=unknown)
+    # Then neither is taken, and the desk is as it was
+    assert refused["markEmergency"]["__typename"] == "NotAuthorized", refused
+    assert nowhere["markEmergency"]["__typename"] == "NotFound", nowhere
+    assert await _board(api, desk, clinic, before["version"]) == before
+
+    # When the front desk sees her condition worsen, and sends it again with the same key
+    marked = (await api.run(MARK, desk, input=mark))["markEmergency"]
+    again = (await api.run(MARK, desk, input=mark))["markEmergency"]
+    # Then she is handed to the next free consultant, marked, and the supervisor alerted, once
+    assert marked["__typename"] == "TriageBoardPayload", marked
+    assert again["__typename"] == "TriageBoardPayload", again
+    board = marked["board"]
+    assert board["pending"] == [
+        {"journeyId": journey, "consultantId": consultants[1], "emergency": "CONDITION_WORSENED"}
+    ]
+    assert [a["kind"] for a in board["alerts"]] == ["EMERGENCY"]
+    # And the same key with another reason is a conflict; a new mark of her is refused
+    conflict = await api.run(MARK, desk, input={**mark, "reason": "OTHER_ACUTE"})
+    assert conflict["markEmergency"]["__typename"] == "Conflict", conflict
+    twice = await api.run(MARK, desk, input={**mark, "idempotencyKey": uuid.uuid4().hex})
+    assert twice["markEmergency"]["__typename"] == "TransitionNotAllowed", twice
+    assert (await _board(api, desk, clinic, board["version"]))["version"] == board["version"]
+    # And the log holds the hand-over and one emergency, with its code
+    rows = await eventually(
+        lambda: TriageEntry.filter(clinic_id=clinic, kind__in=["EMERGENCY", "REASSIGNED"]),
+        lambda found: len(found) == 2,
+        timeout=30,
+        what="emergency entries",
+    )
+    kinds = sorted((row.seq, row.kind, row.details.get("rule")) for row in rows)
+    assert [kind for _, kind, _ in kinds] == ["REASSIGNED", "EMERGENCY"]
+    assert {rule for _, _, rule in kinds} == {"CONDITION_WORSENED"}
