@@ -64,7 +64,8 @@ def emergency_decision(
             continue
         after = (position + 1) % len(desk.rotation)
         helper = seat.consultant_id
-        owner = usual.credited_to if not counted and usual.credited_to else ()
+        # Not a turn and owned: the owner keeps her revenue, as for any stand-in.
+        owner = None if counted or arrival.owner_departed else arrival.owner_id
         turn = "counts as their turn" if counted else "not a turn"
         why = f"emergency {code}: to the first consultant free, ahead of the queue; {turn}"
         return replace(
@@ -74,7 +75,7 @@ def emergency_decision(
             route=Route.EMERGENCY,
             reason=why,
             skips=tuple(skips),
-            credited_to=owner or (helper,),
+            credited_to=(owner or helper,),
             paid_makeup=None,
             next_index=after if counted else None,
             other_index=None if counted else after,
