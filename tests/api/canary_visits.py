@@ -231,6 +231,8 @@ async def walk_the_other_paths(visit: Visit) -> None:
     handed_on = await visit.start()
     assign = {"journeyId": handed_on, "items": ["skin"]}
     await visit.call(Role.FRONT_DESK, "autoAssign", "AutoAssignPayload", **assign)
+    worse = {"journeyId": handed_on, "reason": "CONDITION_WORSENED"}
+    await visit.desk(Role.FRONT_DESK, "markEmergency", **worse)
     ruled_out = {
         "journeyId": handed_on,
         "category": "OTHER",

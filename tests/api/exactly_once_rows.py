@@ -200,6 +200,7 @@ ROWS: dict[str, Row] = {
     ),
     "handOver": Row(other("aftercare")),
     "logout": Row(other("everywhere")),
+    "markEmergency": Row(other("reason", "OTHER_ACUTE")),
     "markEnteredInError": Row(other("reason")),
     "markNoShow": Row(other("note")),
     "nudgeJourney": Row(other("note")),
