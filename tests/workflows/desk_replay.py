@@ -123,6 +123,25 @@ async def replayed_records(history: WorkflowHistory) -> list[dict[str, Any]]:
     return capture.records
 
 
+# Fields a desk's records carry since the history was recorded, null until used: an assignment's
+# `emergency` (`domain.triage.emergency`).
+NEW_NULL_FIELDS = ("emergency",)
+
+
+def without_new_fields(value: Any) -> Any:
+    """`value` (records in their JSON form) without the fields added since, where still null:
+    the records a desk sends as it sent them before those fields existed."""
+    if isinstance(value, list):
+        return [without_new_fields(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: without_new_fields(item)
+            for key, item in value.items()
+            if not (key in NEW_NULL_FIELDS and item is None)
+        }
+    return value
+
+
 def recorded_records(history: WorkflowHistory) -> list[dict[str, Any]]:
     """The records to the writer the history holds, in their JSON form."""
     records = []
