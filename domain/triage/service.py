@@ -44,7 +44,8 @@ def arrive(
     sending one journey again and again grew the desk's state until Temporal refused it).
     `alerts_bounded` as in `alerts.raise_alert`, `other_drops_lead` as in `purposes.as_counted`.
     `emergency_route`: whether an arrival marked an emergency takes the emergency route
-    (`emergency`; a desk run begun before it decided her as any other), asked only for one."""
+    (`emergency`; a desk history recorded before it decided her as any other), asked only for
+    an arrival marked so."""
     check_arrive(desk, command)
     # Counted as its purpose says, so the log and the seat's counts show the category used.
     arrival = as_counted(command.arrival, other_drops_lead)
@@ -86,6 +87,7 @@ def _emergency(
     now: datetime,
     alerts_bounded: BoundAsked,
 ) -> list[DeskEntry]:
+    """The EMERGENCY entry and alert of an arrival decided as one (`urgent`), after its own."""
     if urgent is None:
         return []
     return [record_emergency(desk, arrival, urgent, command.actor, now, alerts_bounded)]
