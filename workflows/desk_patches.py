@@ -80,7 +80,7 @@ class DeskHistory:
         return not overdue_after_hand_over(self._desk, now) or workflow.patched(HAND_OVER_ONCE)
 
     def _skips_timed_out(self, now: datetime) -> bool:
-        """Whether a client due is handed past whoever let them wait today: asked only when
+        """Whether a client due is handed past whoever let them wait that day: asked only when
         that changes the pick, so a history recorded before the rule replays as it ran."""
         return not leave_meets_timed_out(self._desk, now) or workflow.patched(SKIP_TIMED_OUT)
 
@@ -88,7 +88,7 @@ class DeskHistory:
         """The day's end and the next day's opening, whose history says on replay whether the
         day's end released the clients still waiting (asked only when a day opens)."""
         released = close_day(self._desk, now) if workflow.patched(DAY_RELEASES_WAITING) else []
-        return [*released, open_day(self._desk, self._today(), now)]
+        return [*released, open_day(self._desk, self._local_day(), now)]
 
-    def _today(self) -> str:
+    def _local_day(self) -> str:
         return local_day(workflow.now(), self._timezone)

@@ -116,7 +116,7 @@ class TriageDeskWorkflow(DeskHistory):
     @workflow.init
     def __init__(self, start: DeskStart) -> None:
         self._timezone = start.timezone
-        self._desk = start.state or DeskState(clinic_id=start.clinic_id, day=self._today())
+        self._desk = start.state or DeskState(clinic_id=start.clinic_id, day=self._local_day())
         self._records = DeskRecorder(start.unrecorded)
         self._answers = DeskAnswers(start.answered)
         self._changes = 0
@@ -146,7 +146,7 @@ class TriageDeskWorkflow(DeskHistory):
             )
             if overdue:
                 self._record(overdue)
-            if self._today() != self._desk.day:
+            if self._local_day() != self._desk.day:
                 self._record(self._new_day(now))
                 await self._records.flush(self._desk)
                 await self._continue_as_new(start)

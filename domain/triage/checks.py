@@ -150,14 +150,14 @@ def check_override(desk: DeskState, command: OverrideCommand) -> None:
 
 
 def check_emergency(desk: DeskState, command: OverrideCommand) -> None:
-    """Reception or triage staff mark a client waiting for her consultant: one placed today,
-    not taken yet, not marked before (an arrival is marked on `autoAssign` itself)."""
+    """Reception or triage staff mark a client waiting for her consultant: one the desk placed
+    on its current day, not taken, not marked before (an arrival is marked on `autoAssign`)."""
     _needs(command.actor, DESK_ROLES, "marking an emergency")
     if command.emergency is None:
         raise ValidationFailed.one("reason", "say which emergency")
     waiting = desk.assignments.get(command.journey_id or "")
     if waiting is None or waiting.released:
-        raise NotFound("no client waiting at the desk for this journey today")
+        raise NotFound("no client of this journey waits at the desk")
     if waiting.accepted:
         raise TransitionNotAllowed("her consultant has taken her: they call the doctor")
     if waiting.emergency is not None:

@@ -63,19 +63,19 @@ def emergency_decision(
             skips.append(skip)
             continue
         after = (position + 1) % len(desk.rotation)
-        helper = seat.consultant_id
+        receiver = seat.consultant_id
         # Not a turn and owned: the owner keeps her revenue, as for any stand-in.
         owner = None if counted or arrival.owner_departed else arrival.owner_id
         turn = "counts as their turn" if counted else "not a turn"
         why = f"emergency {code}: to the first consultant free, ahead of the queue; {turn}"
         return replace(
             usual,
-            consultant_id=helper,
+            consultant_id=receiver,
             counted=counted,
             route=Route.EMERGENCY,
             reason=why,
             skips=tuple(skips),
-            credited_to=(owner or helper,),
+            credited_to=(owner or receiver,),
             paid_makeup=None,
             next_index=after if counted else None,
             other_index=None if counted else after,
@@ -127,9 +127,9 @@ def mark_emergency(
     waiting = desk.assignments[command.journey_id]
     seat = desk.seat(waiting.consultant_id)
     free = seat is not None and seat.can_take()
-    helper = None if free or not waiting.counted else next_free(desk, waiting)
+    receiver = None if free or not waiting.counted else next_free(desk, waiting)
     code, actor = command.emergency, command.actor
-    entries = [] if helper is None else [_hand_on(desk, waiting, helper, code, actor, now)]
+    entries = [] if receiver is None else [_hand_on(desk, waiting, receiver, code, actor, now)]
     return [*entries, record_emergency(desk, waiting, code, actor, now, alerts_bounded)]
 
 
@@ -148,39 +148,39 @@ def next_free(desk: DeskState, waiting: Assignment) -> str | None:
 def _hand_on(
     desk: DeskState,
     waiting: Assignment,
-    helper: str,
+    receiver: str,
     code: EmergencyReason,
     actor: Actor,
     now: datetime,
 ) -> DeskEntry:
-    """Her turn goes with her, and the helper's next turn back to her first consultant."""
+    """Her turn goes with her, and the receiver's next turn goes back to her first consultant."""
     previous, category = waiting.consultant_id, waiting.category.value
     desk.seats[previous].turns -= 1
     desk.seats[previous].add_count(category, -1)
-    desk.seats[helper].turns += 1
-    desk.seats[helper].add_count(category)
-    reason = f"emergency {code.value}: {previous} not free, to {helper}, free now"
+    desk.seats[receiver].turns += 1
+    desk.seats[receiver].add_count(category)
+    reason = f"emergency {code.value}: {previous} not free, to {receiver}, free now"
     entry = new_entry(
         desk,
         EntryKind.REASSIGNED,
         actor.user_id,
         now,
-        f"{reason}; {helper}'s next turn goes back to {previous}",
-        consultant_id=helper,
+        f"{reason}; {receiver}'s next turn goes back to {previous}",
+        consultant_id=receiver,
         from_consultant_id=previous,
         journey_id=waiting.journey_id,
         client_id=waiting.client_id,
         category=category,
         counted=True,
         route=Route.EMERGENCY.value,
-        credits=credits_for(CreditRule.ASSIGNED, None, helper),
+        credits=credits_for(CreditRule.ASSIGNED, None, receiver),
         transfers_ownership=True,
-        owner_id=helper,
+        owner_id=receiver,
         rule=code.value,
     )
-    desk.makeups.append(MakeUp(previous, f"emergency at entry {entry.seq}", entry.seq, helper))
-    waiting.consultant_id = helper
-    waiting.credited_to = [helper]
+    desk.makeups.append(MakeUp(previous, f"emergency at entry {entry.seq}", entry.seq, receiver))
+    waiting.consultant_id = receiver
+    waiting.credited_to = [receiver]
     waiting.assigned_at = now
     waiting.accept_by = now + timedelta(minutes=desk.policy.acceptance_minutes)
     return entry

@@ -21,8 +21,8 @@ from schema.triage.mutations import clinic_journey
 @strawberry.input(description="A client waiting at the desk who is now an emergency.")
 class MarkEmergencyInput:
     journey_id: strawberry.ID = strawberry.field(
-        description="The journey of a client the desk placed today and her consultant has not "
-        "taken yet (NotFound otherwise; TransitionNotAllowed once taken or marked before)."
+        description="The journey of a client the desk placed on its current day, waiting for "
+        "her consultant (NotFound otherwise; TransitionNotAllowed once taken or marked before)."
     )
     reason: EmergencyReason = strawberry.field(
         description="Which emergency, as a code: no words about the client reach the desk."

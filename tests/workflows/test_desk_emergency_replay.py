@@ -17,8 +17,7 @@ from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind,
 from domain.triage.decision import Arrival, EmergencyReason, Route
 from domain.triage.desk import AlertKind, SeatStatus
 from tests.support import DESK
-from tests.workflows.desk_replay import RECORDINGS, as_answered_today, load, recorded_replies
-from tests.workflows.desk_replay import replay as replay_answers
+from tests.workflows.desk_replay import RECORDINGS, load
 from tests.workflows.test_triage_desk import clear_of_midnight, open_desk
 from workflows.desk_patches import EMERGENCY_ROUTE
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
@@ -45,11 +44,6 @@ async def test_a_desk_recorded_before_the_emergency_route_replays_without_asking
     assert not marked(history, EMERGENCY_ROUTE)
     # When the current desk code replays it (a command that differs would raise here)
     await Replayer(workflows=[TriageDeskWorkflow]).replay_workflow(history)
-
-
-async def test_an_old_desks_arrivals_are_answered_as_they_were() -> None:
-    history = load("other_to_lead_owner")
-    assert await replay_answers(history) == as_answered_today(recorded_replies(history))
 
 
 async def test_a_desk_that_received_an_emergency_replays_with_the_marker(
