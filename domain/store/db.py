@@ -32,6 +32,7 @@ PROCEDURE_MODELS_MODULE = "domain.store.procedures"
 BILLING_MODELS_MODULE = "domain.store.billing"
 PARTNER_MODELS_MODULE = "domain.store.partners"
 DISCLOSURE_MODELS_MODULE = "domain.store.disclosures"
+COMPLAINT_MODELS_MODULE = "domain.store.complaints"
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     BILLING_MODELS_MODULE,
                     PARTNER_MODELS_MODULE,
                     DISCLOSURE_MODELS_MODULE,
+                    COMPLAINT_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

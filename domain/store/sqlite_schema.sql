@@ -711,6 +711,33 @@ CREATE TABLE "records_custodian_appointment" (
     "appointed_at" TIMESTAMP NOT NULL
 );
 
+CREATE TABLE "complaint" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "journey_id" VARCHAR(64),
+    "channel" VARCHAR(32) NOT NULL,
+    "category" VARCHAR(32),
+    "description" TEXT NOT NULL,
+    "received_at" TIMESTAMP NOT NULL,
+    "first_answer_due_at" TIMESTAMP NOT NULL,
+    "recorded_by" VARCHAR(64) NOT NULL,
+    "recorded_by_role" VARCHAR(32) NOT NULL,
+    "recorded_at" TIMESTAMP NOT NULL,
+    "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE RESTRICT
+);
+
+CREATE TABLE "complaint_entry" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "kind" VARCHAR(32) NOT NULL,
+    "outcome" VARCHAR(32),
+    "note" TEXT NOT NULL,
+    "recorded_by" VARCHAR(64) NOT NULL,
+    "recorded_by_role" VARCHAR(32) NOT NULL,
+    "recorded_at" TIMESTAMP NOT NULL,
+    "complaint_id" VARCHAR(64) NOT NULL REFERENCES "complaint" ("id") ON DELETE RESTRICT
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -846,6 +873,14 @@ CREATE INDEX "idx_file_disclo_client__580167" ON "file_disclosure" ("client_id",
 CREATE INDEX "idx_records_cus_clinic__a1b588" ON "records_custodian_appointment" ("clinic_id", "appointed_at");
 
 CREATE INDEX "idx_partner_reg_clinic__b22aaf" ON "partner_registration" ("clinic_id", "partner_id", "version");
+
+CREATE INDEX "idx_complaint_client__c1a744" ON "complaint" ("client_id", "recorded_at");
+
+CREATE INDEX "idx_complaint_clinic__5f4c8f" ON "complaint" ("clinic_id", "first_answer_due_at");
+
+CREATE INDEX "idx_complaint_e_complai_7b6fd2" ON "complaint_entry" ("complaint_id", "recorded_at");
+
+CREATE INDEX "idx_complaint_e_clinic__f5ff53" ON "complaint_entry" ("clinic_id", "kind");
 
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
@@ -1039,6 +1074,14 @@ CREATE TRIGGER "records_custodian_appointment_refuse_update" BEFORE UPDATE ON "r
 
 CREATE TRIGGER "records_custodian_appointment_refuse_delete" BEFORE DELETE ON "records_custodian_appointment" BEGIN SELECT RAISE(ABORT, 'records_custodian_appointment is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "complaint_refuse_update" BEFORE UPDATE ON "complaint" BEGIN SELECT RAISE(ABORT, 'complaint is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "complaint_refuse_delete" BEFORE DELETE ON "complaint" BEGIN SELECT RAISE(ABORT, 'complaint is append-only: DELETE refused'); END;
+
+CREATE TRIGGER "complaint_entry_refuse_update" BEFORE UPDATE ON "complaint_entry" BEGIN SELECT RAISE(ABORT, 'complaint_entry is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "complaint_entry_refuse_delete" BEFORE DELETE ON "complaint_entry" BEGIN SELECT RAISE(ABORT, 'complaint_entry is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -1128,3 +1171,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0044_refund_kind', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0045_procedure_anaesthesia', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0046_complaint', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from domain.store.append_only import is_append_only_refusal
+from domain.store.complaints import Complaint, ComplaintEntry
 from domain.store.models import (
     AppendOnlyModel,
     AppendOnlyViolation,
@@ -151,6 +152,37 @@ async def _staff_name() -> Model:
     )
 
 
+async def _complaint() -> Model:
+    client = await registered_client(client_id=f"client-{_id()}", clinic_id=CLINIC)
+    return await Complaint.create(
+        id=_id(),
+        clinic_id=CLINIC,
+        client_id=client,
+        channel="PHONE",
+        description="as written",
+        received_at=NOW,
+        first_answer_due_at=NOW,
+        recorded_by="desk-1",
+        recorded_by_role="FRONT_DESK",
+        recorded_at=NOW,
+    )
+
+
+async def _complaint_entry() -> Model:
+    complaint = await _complaint()
+    return await ComplaintEntry.create(
+        id=_id(),
+        clinic_id=CLINIC,
+        complaint_id=complaint.pk,
+        kind="RESOLUTION",
+        outcome="UPHELD",
+        note="as written",
+        recorded_by="sup-1",
+        recorded_by_role="SUPERVISOR",
+        recorded_at=NOW,
+    )
+
+
 # table -> (a fresh row, a text column an edit would change)
 PROTECTED: dict[str, tuple[Callable[[], Awaitable[Model]], str]] = {
     "client": (_client, "full_name"),
@@ -164,6 +196,8 @@ PROTECTED: dict[str, tuple[Callable[[], Awaitable[Model]], str]] = {
     "partner_registration": (_partner_registration, "bank_details"),
     "partner_lapse": (_partner_lapse, "milestone"),
     "staff_name": (_staff_name, "display_name"),
+    "complaint": (_complaint, "description"),
+    "complaint_entry": (_complaint_entry, "note"),
 }
 
 
