@@ -6,7 +6,8 @@ exact text, what the client's photos may be used for (each purpose given and wit
 photos taken (what each shows and when, not the image), the treatments performed, the
 complications the client called in with after them (`reportComplicationCall`) and those she
 reported on their follow-up calls (`reportComplication`), the disclosures of the file outside
-the clinic (`recordFileDisclosure`: who received which parts, when, how, on which consent), the
+the clinic (`recordFileDisclosure`: who received which parts, when, how, on which consent), her
+complaints with the clinic's answers and their resolution (`recordComplaint`), the
 records of her journeys from consultation to follow-up call
 (`domain.client_file.journey_records`), her bills (itemised), payments and refunds
 (`domain.client_file.money_records`), and the audit trail's accesses to the file ("who saw my
@@ -47,6 +48,7 @@ from domain.client_file.file_records import ErrorMark as ErrorMark  # where call
 from domain.client_file.file_records import Treatment as Treatment
 from domain.client_file.kinds import EntryKind
 from domain.client_file.post_op import MAX_OBSERVATIONS_PER_JOURNEY, MAX_WARD_ROUNDS_PER_JOURNEY
+from domain.complaints.rules import MAX_COMPLAINTS_PER_CLIENT
 
 R = TypeVar("R")
 
@@ -87,6 +89,9 @@ MAX_RECORD_AMENDMENTS = 2000
 # Disclosures of the file outside the clinic: each is a supervisor's act on a signed consent, a
 # second opinion or an insurer's claim now and then, so a few in a year.
 MAX_DISCLOSURES = 500
+# Complaints: each client takes as many as her copy carries (`recordComplaint` refuses one more),
+# each with its answers and resolution (`MAX_ENTRIES_PER_COMPLAINT`), so they never refuse it.
+MAX_COMPLAINTS = MAX_COMPLAINTS_PER_CLIENT
 # The records of her journeys: a journey has one consultation, one briefing and review, one start
 # of treatment and one handover, so as many as the treatments a copy carries; a plan has a few
 # follow-up calls, so some four for each treatment.
@@ -267,6 +272,9 @@ PARTS: tuple[Part[Any], ...] = (
     # AuditEvent of this clinic's, which the Bundle for another provider does not carry (as it
     # does not carry `whoSawMyFile`).
     Part("disclosures", "disclosures", lambda: MAX_DISCLOSURES),
+    # JSON only too: a complaint and the clinic's answers are her dealings with the clinic, not
+    # clinical data another provider continues her care with.
+    Part("complaints", "complaints", lambda: MAX_COMPLAINTS),
     Part(
         "consultations",
         "consultations",

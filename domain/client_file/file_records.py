@@ -207,6 +207,37 @@ class Disclosure:
 
 
 @dataclass(frozen=True)
+class ComplaintAnswer:
+    """An answer to a complaint, or its resolution (`kind`), as a supervisor recorded it."""
+
+    id: str
+    kind: str  # a `domain.complaints.rules.ComplaintEntryKind` value
+    outcome: str | None  # the resolution's `ComplaintOutcome` value; an answer has none
+    note: str
+    by: str
+    author_role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """A complaint of hers, as `recordComplaint` took it, with the clinic's answers and its
+    resolution oldest first (`respondToComplaint`, `resolveComplaint`)."""
+
+    id: str
+    journey_id: str | None
+    channel: str  # a `ComplaintChannel` value
+    category: str | None  # a `ComplaintCategory` value
+    description: str
+    received_at: str  # ISO 8601, UTC
+    first_answer_due_at: str  # ISO 8601, UTC
+    by: str  # who took it
+    author_role: str
+    answers: Sequence[ComplaintAnswer] = field(default=(), kw_only=True)
+    at: datetime
+
+
+@dataclass(frozen=True)
 class FileAccess:
     """One entry of the audit trail about this client: who read or changed what, when."""
 
@@ -241,6 +272,7 @@ class ClientFile:
     complication_calls: Sequence[ComplicationCall] = ()  # oldest first
     follow_up_complications: Sequence[FollowUpComplication] = ()  # oldest first
     disclosures: Sequence[Disclosure] = ()  # oldest first
+    complaints: Sequence[Complaint] = ()  # oldest first
     # The records of her journeys (`domain.client_file.journey_records`), each oldest first.
     consultations: Sequence[Consultation] = ()
     expert_briefings: Sequence[ExpertBriefing] = ()

@@ -23,6 +23,7 @@ from domain.store import client_file_money as money
 from domain.store.aftercare import ComplicationReport
 from domain.store.audit_models import AuditChainHead, AuditEntry
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
+from domain.store.client_file_complaints import complaints
 from domain.store.client_file_parts import ByClient, PartTooLarge, Reading, TooLarge, whole
 from domain.store.consents import ConsentSignature, ConsentTemplateVersion, ConsentWithdrawal
 from domain.store.disclosures import FileDisclosure
@@ -171,6 +172,7 @@ READERS: dict[str, Reader] = {
         "recorded_by_role",
         {"consent_id": "consent_signature_id"},
     ),
+    "complaints": complaints,
     "consultations": journeys.kept(steps.Consultation),
     "expertBriefings": journeys.kept(steps.ExpertBriefing),
     "expertReviews": journeys.kept(steps.ExpertReview),

@@ -17,6 +17,8 @@ from domain.client_file.fhir import file_bundle
 from domain.client_file.fhir_check import bundle_problems
 from domain.client_file.file_records import (
     ClientFile,
+    Complaint,
+    ComplaintAnswer,
     ComplicationCall,
     Disclosure,
     FileEntry,
@@ -118,6 +120,34 @@ def every_part() -> ClientFile:
                 "acc-8",
                 "SUPERVISOR",
                 _at(55),
+            )
+        ],
+        complaints=[
+            Complaint(
+                "c1",
+                "j1",
+                "PHONE",
+                "TREATMENT_RESULT",
+                "the lump was not explained",
+                _at(56).isoformat(),
+                _at(57).isoformat(),
+                "acc-5",
+                "FRONT_DESK",
+                answers=[
+                    ComplaintAnswer(
+                        "ca1", "RESPONSE", None, "called back", "acc-8", "SUPERVISOR", _at(58)
+                    ),
+                    ComplaintAnswer(
+                        "ca2",
+                        "RESOLUTION",
+                        "UPHELD",
+                        "recheck free",
+                        "acc-8",
+                        "SUPERVISOR",
+                        _at(59),
+                    ),
+                ],
+                at=_at(56),
             )
         ],
     )
