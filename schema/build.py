@@ -34,6 +34,7 @@ from schema.permissions import FieldNotPermitted, PermissionGuard
 from schema.roots.accounts import AccountMutations
 from schema.roots.aftercare import AftercareMutations
 from schema.roots.client_file import ClientFileMutations
+from schema.roots.complaints import ComplaintMutations
 from schema.roots.desk import DeskMutations
 from schema.roots.journey import JourneyMutations
 from schema.roots.money import MoneyMutation
@@ -54,6 +55,7 @@ MAX_TOKENS = 2000
 class Mutation(
     AccountMutations,
     ClientFileMutations,
+    ComplaintMutations,
     JourneyMutations,
     ProcedureMutations,
     MoneyMutation,

@@ -1,5 +1,6 @@
 """DataLoaders for the lists every client has: a page of clients asking each one's consents,
-identity versions or photo consents costs one query per page shape, not one per client."""
+identity versions, photo consents or complaints costs one query per page shape, not one per
+client."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import partial
 from strawberry.dataloader import DataLoader
 
 from domain.store.client_file import ClientIdentityAmendment
+from domain.store.complaints import Complaint, ComplaintEntry, entries_of
 from domain.store.consents import ConsentSignature, ConsentWithdrawal
 from domain.store.per_client import Window, windows_of
 from domain.store.photos import PhotoConsentChange, latest_changes
@@ -26,6 +28,11 @@ async def _withdrawn_at(signature_ids: list[str]) -> list[datetime | None]:
     rows = await ConsentWithdrawal.filter(signature_id__in=signature_ids)
     found = {row.signature_id: row.withdrawn_at for row in rows}
     return [found.get(signature_id) for signature_id in signature_ids]
+
+
+async def _complaint_entries(complaint_ids: list[str]) -> list[list[ComplaintEntry]]:
+    found = await entries_of(list(dict.fromkeys(complaint_ids)))
+    return [found[complaint_id] for complaint_id in complaint_ids]
 
 
 @dataclass
@@ -47,6 +54,13 @@ class ClientLists:
     photo_consents_now: DataLoader[str, list[PhotoConsentChange]] = field(
         default_factory=lambda: DataLoader(latest_changes)
     )
+    complaints: DataLoader[WindowKey, list[tuple[int, Complaint]]] = field(
+        default_factory=lambda: _windows(Complaint, "recorded_at")
+    )
+    # Each complaint's answers and resolution, oldest first, by its id.
+    complaint_entries: DataLoader[str, list[ComplaintEntry]] = field(
+        default_factory=lambda: DataLoader(_complaint_entries)
+    )
 
     def forget(self) -> None:
         """After a write to a client's data (`note_write`): the next read of any of these lists
@@ -57,5 +71,7 @@ class ClientLists:
             self.identity_amendments,
             self.photo_consent_changes,
             self.photo_consents_now,
+            self.complaints,
+            self.complaint_entries,
         ):
             loader.clear_all()

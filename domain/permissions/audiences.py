@@ -61,6 +61,10 @@ WARRANTY_DESK = of_roles(R.FRONT_DESK, R.CONSULTANT, R.FOLLOW_UP_STAFF, R.SUPERV
 # Whoever answers the client's call about a complication between the scheduled calls: all who
 # look after the client, and the desk (the cashier takes no clinical report).
 COMPLICATION_CALL_TAKERS = of_roles(CARE_TEAM.roles, R.FRONT_DESK)
+# Whoever the client tells of a complaint takes it down (seed 003 art. 20): the desk, the
+# clinicians she meets before and after treatment, the callers, a supervisor; the doctor and
+# the cashier hand her to one of them. They read the complaints they take, in her file too.
+COMPLAINT_TAKERS = of_roles(R.FRONT_DESK, R.CONSULTANT, R.NURSE, R.FOLLOW_UP_STAFF, R.SUPERVISOR)
 ADMINS = of_roles(R.ADMIN)
 # Money: who takes it and who oversees it (partner statements, partners' bank details).
 MONEY_VIEW = of_roles(R.SUPERVISOR, R.CASHIER)

@@ -10,6 +10,7 @@ from domain.permissions.audiences import (
     CLINIC_STAFF,
     CLINICAL,
     CLINICAL_RECORDERS,
+    COMPLAINT_TAKERS,
     COMPLICATION_CALL_TAKERS,
     DESK,
     DESK_VIEW,
@@ -38,6 +39,8 @@ QUERIES: dict[str, Audience] = {
     # To whom the file went: the custodian's record, read as the audit trail is.
     "fileDisclosures": SUPERVISORS,
     "surveyResults": SUPERVISORS,
+    # The complaints waiting for the clinic's answer: the supervisors', who answer them.
+    "openComplaints": SUPERVISORS,
     "procedureTypes": CLINIC_STAFF,
     "lotRecipients": CLINICAL,
     "aftercareLeaflet": CARE_TEAM,
@@ -110,6 +113,10 @@ MUTATIONS: dict[str, Audience] = {
     # The client calls whoever answers: the desk, the clinicians, the callers, a supervisor.
     "reportComplicationCall": COMPLICATION_CALL_TAKERS,
     "recordSurvey": of_roles(R.FOLLOW_UP_STAFF, R.SUPERVISOR),
+    # A complaint is taken by whoever the client tells; answered and resolved by a supervisor
+    # (seed 004: an unhappy client is the on-site supervisor's to help).
+    "recordComplaint": COMPLAINT_TAKERS,
+    **rows(SUPERVISORS, "respondToComplaint resolveComplaint"),
     "claimWarranty": WARRANTY_DESK,
     # Whoever may hold a task; the resolver checks it is theirs (or the asker supervises).
     "completeTask": CARE_TEAM,

@@ -6,6 +6,7 @@ from domain.permissions.audiences import (
     ANYONE,
     CLINIC_STAFF,
     CLINICAL,
+    COMPLAINT_TAKERS,
     CONTACT,
     PHOTO_CONSENT_RECORDERS,
     PHOTO_VIEWING,
@@ -49,6 +50,7 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         "consents": CLINICAL,
         "photos": PHOTO_VIEWING,
         "photoConsents": CLINIC_STAFF,
+        "complaints": COMPLAINT_TAKERS,
     },
     # Photos: what was taken is seen by whoever may view some purpose; the bytes only through
     # `link`, which checks the purpose's row in PHOTO_VIEWERS and the client's consent.
@@ -90,6 +92,18 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     "FileDisclosureConnection": rows(SUPERVISORS, "edges pageInfo"),
     "FileDisclosureEdge": rows(SUPERVISORS, "cursor node"),
     "SharingConsentMissing": rows(ANYONE, "code message withdrawnAt"),
+    # Complaints: read by those who take them, answered by supervisors.
+    "Complaint": rows(
+        COMPLAINT_TAKERS,
+        "id clientId journeyId channel category description receivedAt firstAnswerDueAt status"
+        " overdue answers recordedById recordedByRole recordedAt recordedBy",
+    ),
+    "ComplaintAnswer": rows(
+        COMPLAINT_TAKERS, "id kind outcome note recordedById recordedByRole recordedAt recordedBy"
+    ),
+    "ComplaintPayload": rows(COMPLAINT_TAKERS, "complaint"),
+    "ComplaintConnection": rows(COMPLAINT_TAKERS, "edges pageInfo"),
+    "ComplaintEdge": rows(COMPLAINT_TAKERS, "cursor node"),
     "SharingConsentPayload": rows(CLINICAL, "signature"),
     "SharingConsentWithdrawalPayload": rows(CLINICAL, "withdrawn"),
     "RecordsCustodian": rows(CLINIC_STAFF, "staff active appointedAt appointedById"),

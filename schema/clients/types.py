@@ -10,6 +10,7 @@ from domain.audit import CLIENT_READ
 from domain.store.models import Client as ClientRow
 from schema.audit.collector import note_access
 from schema.clients.file_fields import ClientFileFields
+from schema.complaints.queries import ClientComplaintFields
 from schema.consents.documents import ClientConsentFields
 from schema.context import Context
 from schema.photos.fields import ClientPhotoFields
@@ -19,7 +20,9 @@ from schema.photos.fields import ClientPhotoFields
     description="A client's file: the identity page (corrections come as amendments, see "
     "`identityHistory`) and the parts of the record, each an append-only list of entries."
 )
-class Client(ClientFileFields, ClientConsentFields, ClientPhotoFields, relay.Node):
+class Client(
+    ClientFileFields, ClientConsentFields, ClientPhotoFields, ClientComplaintFields, relay.Node
+):
     id: relay.NodeID[str]
     birth_date: date
     occupation: str | None

@@ -80,6 +80,7 @@ DESCRIPTIONS = {
     **{
         f"Mutation.{name}(input)": _INPUT
         for name in _names(
+            "recordComplaint respondToComplaint resolveComplaint "
             "login logout changePassword registerClient startJourney checkIn assignConsultant "
             "recordConsultation closeNotConverted requestExpertReview completeExpertReview "
             "signConsent recordPayment startTreatment completeTreatment handOver "

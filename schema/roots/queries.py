@@ -17,6 +17,7 @@ from schema.consents import template_list
 from schema.journeys import consultation_copy
 from schema.journeys import queries as journey_queries
 from schema.node import node
+from schema.roots.complaints import ComplaintQueries
 from schema.roots.money import MoneyQuery
 from schema.roots.partners import PartnerQueries
 from schema.roots.procedures import ProcedureQueries
@@ -29,7 +30,7 @@ from schema.triage import queries as triage_queries
 
 
 @strawberry.type
-class Query(ProcedureQueries, MoneyQuery, PartnerQueries):
+class Query(ProcedureQueries, MoneyQuery, PartnerQueries, ComplaintQueries):
     node = strawberry.field(resolver=node, description="Any object by its global id, or null.")
     me: MeResult = strawberry.field(resolver=me)
     my_permissions: Permissions = strawberry.field(

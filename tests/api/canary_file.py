@@ -1,5 +1,6 @@
 """The canary's visit to the client file: every part recorded, each corrected, one entry marked
-entered in error, and the identity page amended. None of it touches a workflow."""
+entered in error, the identity page amended, and a complaint taken, answered and resolved. None
+of it touches a workflow."""
 
 from __future__ import annotations
 
@@ -72,4 +73,31 @@ async def keep_a_file(visit: Visit) -> None:
         "ClientPayload",
         "... on ClientPayload { client { id } }",
         clientId=client,
+    )
+    await take_a_complaint(visit, client)
+
+
+async def take_a_complaint(visit: Visit, client: str) -> None:
+    """The client complains at the desk (her description marked); a supervisor answers it and
+    resolves it (each note marked)."""
+    select = "... on ComplaintPayload { complaint { id } }"
+    taken = await visit.call(
+        Role.FRONT_DESK,
+        "recordComplaint",
+        "ComplaintPayload",
+        select,
+        clientId=client,
+        channel="IN_PERSON",
+        category="CONSULTANT",
+    )
+    complaint = taken["complaint"]["id"]
+    await visit.call(
+        Role.SUPERVISOR, "respondToComplaint", "ComplaintPayload", complaintId=complaint
+    )
+    await visit.call(
+        Role.SUPERVISOR,
+        "resolveComplaint",
+        "ComplaintPayload",
+        complaintId=complaint,
+        outcome="UPHELD",
     )

@@ -218,6 +218,9 @@ ROWS: dict[str, Row] = {
     "recordAllergy": Row(other("reaction")),
     "recordConsultation": Row(other("occupation")),
     "recordFileDisclosure": Row(other("purpose")),
+    "recordComplaint": Row(other("description")),
+    "respondToComplaint": Row(other("note")),
+    "resolveComplaint": Row(other("note")),
     "signSharingConsent": Row(other("signerName")),
     # Her consents signed in the journey and for her, both withdrawn by one request. For
     # another client: not found, under the key a Conflict.

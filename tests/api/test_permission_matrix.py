@@ -86,6 +86,7 @@ def _root_arguments(
         "billingHistory": {"clientId": journey["client"]["id"]},
         "fileDisclosures": {"clientId": journey["client"]["id"], "first": 1},
         "recordsCustodian": {},
+        "openComplaints": {"first": 5},
     }
 
 

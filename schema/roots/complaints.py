@@ -1,0 +1,38 @@
+"""The complaint register, joined into the Query and Mutation roots."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.complaints import mutations, queries
+
+
+@strawberry.type
+class ComplaintQueries:
+    open_complaints = strawberry.field(
+        resolver=queries.open_complaints,
+        description="Supervisors: your clinic's complaints not resolved, those not answered "
+        "first by when their first answer is due (so the overdue lead), then those answered.",
+    )
+
+
+@strawberry.type
+class ComplaintMutations:
+    record_complaint = strawberry.mutation(
+        resolver=mutations.record_complaint,
+        description="Whoever the client tells (the desk, nurses, consultants, the callers, "
+        "supervisors): her complaint, how it came and what about; its first answer is due by "
+        "the end of the second working day after the day it was received. A client unhappy "
+        "with her consultant who asks for another is reassigned by a supervisor "
+        "(`reassignClient`). In her file (`Client.complaints`) and her copy.",
+    )
+    respond_to_complaint = strawberry.mutation(
+        resolver=mutations.respond_to_complaint,
+        description="Supervisor: what the clinic answered the client; the first answer ends "
+        "its being overdue. An entry of its own: nothing is edited.",
+    )
+    resolve_complaint = strawberry.mutation(
+        resolver=mutations.resolve_complaint,
+        description="Supervisor: how the complaint ended (its outcome and a note); it then "
+        "takes nothing more (ValidationFailed on `complaintId`).",
+    )
