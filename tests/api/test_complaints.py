@@ -19,7 +19,7 @@ from tests.api.complaint_support import (
     taken,
 )
 from tests.api.flow import JourneyDriver, new_key
-from tests.sql_statements import statements_naming
+from tests.sql_statements import reads_naming
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -238,10 +238,10 @@ async def test_listing_many_clients_complaints_costs_the_queries_of_one(
             made = await taken(clinic, Role.FRONT_DESK, **complaint(client_id))
             await answered(clinic, "respondToComplaint", made["id"])
         # When a supervisor lists the clients with their complaints
-        with statements_naming("complaint") as statements:
+        with reads_naming("complaint") as statements:
             data = await clinic.api.run(LISTED, clinic.token(Role.SUPERVISOR))
         nodes = [e["node"]["complaints"]["edges"] for e in data["clients"]["edges"]]
         assert [[c["node"]["status"] for c in n] for n in nodes] == [["ANSWERED"]] * clients
         counts.append(len(statements))
-    # Then the complaints and their entries take a query each, however many clients
+    # Then the complaints and their entries take a read each, however many clients
     assert counts == [2, 2]
