@@ -99,13 +99,14 @@ async def record_complaint(
         row = written
     note_write(info, client.id)
     await idempotency.settle(actor.user_id, input, row.id)
-    return ComplaintPayload(complaint=Complaint.from_row(row, [], now))
+    return await _payload(row, now)
 
 
 async def _refused(
     info: Info[Context, None], actor: Actor, input: object, problems: list[FieldProblem]
 ) -> ComplaintResult | None:
-    """The input's own problems, answered as a retry of a request answered before is not."""
+    """The refusal of the input's own problems, or None: none, or this very request was
+    answered before (its retry goes on to that answer)."""
     bad_key = records.key_problem(idempotency.key_of(input))
     if bad_key:
         return invalid([*problems, bad_key])
@@ -202,6 +203,11 @@ async def _answer(
         pass  # an attempt of the same request wrote it first
     note_write(info, str(row.client_id))
     await idempotency.settle(actor.user_id, input, entry_id)
+    return await _payload(row, now)
+
+
+async def _payload(row: ComplaintRow, now: datetime) -> ComplaintPayload:
+    """The complaint as it stands, with its answers (a retry's too: answered since, it says so)."""
     entries = await EntryRow.filter(complaint_id=row.id).order_by("recorded_at", "id")
     return ComplaintPayload(complaint=Complaint.from_row(row, entries, now))
 

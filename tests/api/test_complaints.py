@@ -83,6 +83,10 @@ async def test_each_request_acts_once_per_key_and_another_input_is_a_conflict(
     assert one == two
     assert other["__typename"] == "Conflict", other
     assert await rows(client_id) == (1, 1)
+    # And the complaint's retry, answered since, names the same complaint as it now stands
+    retried = await taken(driver, Role.NURSE, **input)
+    assert (retried["id"], retried["status"]) == (first["id"], "ANSWERED")
+    assert await rows(client_id) == (1, 1)
 
 
 async def test_only_contact_staff_take_and_only_supervisors_answer_or_resolve(
