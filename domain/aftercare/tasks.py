@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from domain.aftercare import ward
+from domain.aftercare import call_windows, ward
 from domain.journey.facts import FollowUp
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus
 from domain.roles import Role
@@ -117,26 +117,45 @@ def is_overdue(due_at: datetime, now: datetime, overdue_after: timedelta) -> boo
 @dataclass(frozen=True)
 class Lateness:
     """When an open task is overdue: a ward's task by its own schedule (`domain.aftercare.ward`),
-    any other once the clinic's allowance past its due time has passed."""
+    a call by its handbook window where it has one (`domain.aftercare.call_windows`), any other
+    once the clinic's allowance past its due time has passed."""
 
     overdue_after: timedelta
     zone: ZoneInfo
 
-    def late_at(self, kind: TaskKind, due_at: datetime) -> datetime:
+    def late_at(self, kind: TaskKind, due_at: datetime, label: str | None = None) -> datetime:
         if kind is TaskKind.WARD_READING:
             return ward.reading_late_at(due_at)
         if kind is TaskKind.WARD_ROUND:
             return ward.round_late_at(due_at, self.zone)
+        if kind is TaskKind.FOLLOW_UP_CALL:
+            return due_at + call_windows.call_grace(label, self.overdue_after)
         return due_at + self.overdue_after
 
-    def is_overdue(self, kind: TaskKind, due_at: datetime, now: datetime) -> bool:
-        return self.late_at(kind, due_at) <= now
+    def is_overdue(
+        self, kind: TaskKind, due_at: datetime, now: datetime, label: str | None = None
+    ) -> bool:
+        return self.late_at(kind, due_at, label) <= now
 
     def bounds(self, now: datetime) -> dict[TaskKind | None, tuple[datetime, bool]]:
         """For the database: a task of the kind (None: any other) is overdue when its due time
-        is at most the bound (before it, when the flag says strictly)."""
+        is at most the bound (before it, when the flag says strictly); a call held by a
+        handbook window by `call_bounds` instead."""
         return {
             TaskKind.WARD_READING: (now - ward.READING_LEEWAY, False),
             TaskKind.WARD_ROUND: (ward.rounds_late_before(now, self.zone), True),
             None: (now - self.overdue_after, False),
         }
+
+    def call_bounds(self, now: datetime) -> dict[str, datetime]:
+        """For the database: a call with the label (of whole hours) is overdue when its due time
+        is at most the bound."""
+        return {
+            label: now - min(grace, self.overdue_after)
+            for label, grace in call_windows.windowed_labels().items()
+        }
+
+    def under_an_hour_bound(self, now: datetime) -> datetime:
+        """For the database: a call under an hour after the treatment (labelled by its seconds)
+        is overdue when its due time is at most the bound."""
+        return now - call_windows.call_grace("0s", self.overdue_after)

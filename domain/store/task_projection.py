@@ -51,6 +51,7 @@ from domain.store.callers import calling_consultant, still_consulting
 from domain.store.escalations import open_escalated_task
 from domain.store.models import Clinic
 from domain.store.named_staff import hold_staff_named
+from domain.store.overdue_tasks import overdue_filter
 from domain.store.photo_tasks import close_photo_tasks, write_photo_tasks
 from domain.store.procedures import ProcedureTypeVersion
 from domain.store.recheck_tasks import (
@@ -60,7 +61,7 @@ from domain.store.recheck_tasks import (
 )
 from domain.store.recheck_visits import keep_booking, may_keep_a_booking
 from domain.store.treating_doctor import treating_doctor
-from domain.store.ward_tasks import close_ward_tasks, overdue_filter, write_ward_tasks
+from domain.store.ward_tasks import close_ward_tasks, write_ward_tasks
 
 
 async def procedure_content(facts: JourneyFacts) -> ProcedureContent | None:

@@ -16,11 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from domain.aftercare import ward
-from domain.aftercare.tasks import Lateness, TaskKind, TaskStatus, task_id
+from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
 from domain.client_file.kinds import EntryKind
 from domain.journey.facts import JourneyChange
 from domain.journey.stages import Stage
@@ -111,31 +110,3 @@ async def close_ward_tasks(change: JourneyChange) -> None:
         status=TaskStatus.OPEN.value,
     )
     await waiting.update(status=TaskStatus.CLOSED.value, journey_seq=change.event.seq)
-
-
-def overdue_filter(lateness: Lateness, now: datetime) -> Q:
-    """The open tasks overdue at `now`, each kind by its own rule, within one range of the due
-    time (the index on the clinic, status and due time bounds the read)."""
-    bounds = lateness.bounds(now)
-    ward_values = [kind.value for kind in WARD_KINDS]
-    either = Q(kind__not_in=ward_values, due_at__lte=bounds[None][0])
-    for kind in WARD_KINDS:
-        bound, strict = bounds[kind]
-        at = Q(due_at__lt=bound) if strict else Q(due_at__lte=bound)
-        either |= Q(at, kind=kind.value)
-    latest = max(bound for bound, _ in bounds.values())
-    return Q(either, due_at__lte=latest)
-
-
-def not_overdue_filter(lateness: Lateness, now: datetime) -> Q:
-    """The open tasks not overdue at `now`: the complement of `overdue_filter`, within one
-    range of the due time too."""
-    bounds = lateness.bounds(now)
-    ward_values = [kind.value for kind in WARD_KINDS]
-    either = Q(kind__not_in=ward_values, due_at__gt=bounds[None][0])
-    for kind in WARD_KINDS:
-        bound, strict = bounds[kind]
-        at = Q(due_at__gte=bound) if strict else Q(due_at__gt=bound)
-        either |= Q(at, kind=kind.value)
-    earliest = min(bound for bound, _ in bounds.values())
-    return Q(either, due_at__gte=earliest)

@@ -148,6 +148,6 @@ def _refused(error: DomainError) -> CompleteTaskResult:
 async def _completed(task: TaskRow, closed: TaskClosing) -> TaskCompleted:
     lateness = await lateness_of(task.clinic_id)
     overdue = task.status == TaskStatus.OPEN.value and lateness.is_overdue(
-        TaskKind(task.kind), task.due_at, datetime.now(UTC)
+        TaskKind(task.kind), task.due_at, datetime.now(UTC), task.label
     )
     return TaskCompleted(task=FollowUpTask.from_row(task, overdue), closed_at=closed.closed_at)

@@ -33,7 +33,11 @@ class AftercarePolicy:
         description="Who gets the follow-up calls on their list."
     )
     overdue_after_hours: int = strawberry.field(
-        description="An open task counts as overdue this many hours after it fell due."
+        description=(
+            "An open task counts as overdue this many hours after it fell due; a call of the "
+            "first day after the treatment once that day is over, if sooner (the first call is "
+            "made within 24 hours of the treatment), and the ward's tasks by their own schedule."
+        )
     )
     warranty_days: int = strawberry.field(description="The warranty period of new treatments.")
     warranty_terms: str = strawberry.field(description="The terms printed on new cards.")
@@ -55,7 +59,9 @@ class SetAftercarePolicyInput:
         "OWNING_CONSULTANT: each client's consultant calls them."
     )
     overdue_after_hours: int = strawberry.field(
-        description=f"0 to {MAX_OVERDUE_HOURS}: hours after which an open task is overdue."
+        description=f"0 to {MAX_OVERDUE_HOURS}: hours after which an open task is overdue "
+        "(a call of the first day after the treatment is overdue once that day is over, if "
+        "sooner)."
     )
     warranty_days: int = strawberry.field(
         description=f"0 to {MAX_WARRANTY_DAYS}: the warranty period of new treatments."

@@ -23,8 +23,8 @@ from domain.auth import TokenClaims
 from domain.errors import ErrorCode
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.aftercare import FollowUpTask as TaskRow
+from domain.store.overdue_tasks import not_overdue_filter, overdue_filter
 from domain.store.task_projection import lateness_of
-from domain.store.ward_tasks import not_overdue_filter, overdue_filter
 from schema.aftercare.task_reads import note_task_reads
 from schema.aftercare.types import (
     FollowUpTask,
@@ -96,7 +96,7 @@ async def my_tasks(
         FollowUpTaskEdge(
             cursor=cursor_for(row, "due_at"),
             node=FollowUpTask.from_row(
-                row, lateness.is_overdue(TaskKind(row.kind), row.due_at, now)
+                row, lateness.is_overdue(TaskKind(row.kind), row.due_at, now, row.label)
             ),
         )
         for row in rows
@@ -142,7 +142,7 @@ async def tasks_changed(
                     continue
                 # Overdue means still open (a task pushed DONE is not late any more).
                 late = row.status == TaskStatus.OPEN.value and lateness.is_overdue(
-                    TaskKind(row.kind), row.due_at, now
+                    TaskKind(row.kind), row.due_at, now, row.label
                 )
                 await note_task_reads(info, [row])  # recorded with this push, before it leaves
                 yield TaskUpdate(change=told, task=FollowUpTask.from_row(row, late))
