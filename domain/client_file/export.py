@@ -117,6 +117,7 @@ PART_NAMES: dict[EntryKind, str] = {
     EntryKind.SERVICE_CARD: "serviceCard",
     EntryKind.POST_OP_OBSERVATION: "postOpObservations",
     EntryKind.WARD_ROUND: "wardRounds",
+    EntryKind.DATA_CONSENT: "dataConsentGuardians",
 }
 
 

@@ -17,11 +17,15 @@ class EntryKind(str, Enum):
     # (`domain.client_file.post_op`).
     POST_OP_OBSERVATION = "POST_OP_OBSERVATION"
     WARD_ROUND = "WARD_ROUND"
+    # The guardian who consented, at registration, to a minor's data being kept
+    # (`domain.client_file.data_consent`): written by `registerClient` only.
+    DATA_CONSENT = "DATA_CONSENT"
 
     @property
     def clinical(self) -> bool:
-        """Clinical parts are read and written by clinicians only; the service card is not."""
-        return self is not EntryKind.SERVICE_CARD
+        """Clinical parts are read and written by clinicians only; the service card and the
+        data consent are not."""
+        return self not in (EntryKind.SERVICE_CARD, EntryKind.DATA_CONSENT)
 
     @property
     def post_op(self) -> bool:
@@ -83,6 +87,7 @@ READ_CODES: dict[EntryKind, str] = {
     EntryKind.SERVICE_CARD: "client.service_card.read",
     EntryKind.POST_OP_OBSERVATION: "client.post_op_observations.read",
     EntryKind.WARD_ROUND: "client.ward_rounds.read",
+    EntryKind.DATA_CONSENT: "client.data_consent.read",
 }
 IDENTITY_HISTORY_READ = "client.identity_history.read"
 # The client's own copy of the whole file (`exportClientFile`): a read of every part at once.
@@ -99,4 +104,5 @@ RECORDING_MUTATION: dict[EntryKind, str] = {
     EntryKind.SERVICE_CARD: "addServiceCardEntry",
     EntryKind.POST_OP_OBSERVATION: "recordPostOpObservation",
     EntryKind.WARD_ROUND: "recordWardRound",
+    EntryKind.DATA_CONSENT: "registerClient",
 }

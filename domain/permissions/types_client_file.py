@@ -36,7 +36,7 @@ def _file_part(audience: Audience, entry_type: str, fields: str) -> dict[str, di
 
 CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     "Client": {
-        **rows(CLINIC_STAFF, "id fullName birthDate dataConsentAt createdAt"),
+        **rows(CLINIC_STAFF, "id fullName birthDate dataConsentAt dataConsentGuardian createdAt"),
         **rows(CONTACT, "phone email"),
         "occupation": of_roles(CONTACT.roles - {R.FOLLOW_UP_STAFF}, R.EXPERT),
         # The client file: clinical parts to clinicians; the service card to every member of
@@ -52,6 +52,8 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         "photoConsents": CLINIC_STAFF,
         "complaints": COMPLAINT_TAKERS,
     },
+    # Who consented to a minor's data being kept: read as the consent's time is.
+    "DataConsentGuardian": rows(CLINIC_STAFF, "name relation recordedAt"),
     # Photos: what was taken is seen by whoever may view some purpose; the bytes only through
     # `link`, which checks the purpose's row in PHOTO_VIEWERS and the client's consent.
     "Photo": rows(

@@ -66,6 +66,7 @@ def reads_kind(role: Role | None, kind: EntryKind) -> bool:
         EntryKind.SERVICE_CARD: "serviceCard",
         EntryKind.POST_OP_OBSERVATION: "postOpObservations",
         EntryKind.WARD_ROUND: "wardRounds",
+        EntryKind.DATA_CONSENT: "dataConsentGuardian",
     }[kind]
     return TYPES["Client"][field].admits(role)
 
@@ -76,7 +77,10 @@ async def visible_entry(info: Info[Context, None], global_id: str) -> ClientEntr
     if claims is None or raw_id is None:
         return None
     entry = await ClientEntry.get_or_none(id=raw_id, clinic_id=claims.clinic_id)
-    if entry is None or not reads_kind(claims.role, EntryKind(entry.kind)):
+    # The data consent is part of the registration, not an entry amended or marked on its own.
+    if entry is None or entry.kind == EntryKind.DATA_CONSENT.value:
+        return None
+    if not reads_kind(claims.role, EntryKind(entry.kind)):
         return None
     return entry
 

@@ -9,10 +9,13 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.client_file.data_consent import consent_body, guardian_problems
+from domain.client_file.kinds import EntryKind
 from domain.client_file.matching import MatchedOn, match_keys
 from domain.errors import FieldProblem
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
+from domain.store.client_file import ClientEntry
 from domain.store.client_matches import clients_matching, keys_held, record_match_keys
 from domain.store.models import Client as ClientRow
 from domain.store.records import KeyClaim
@@ -32,7 +35,21 @@ class RegisterClientInput:
     full_name: str
     birth_date: date
     phone: str
-    data_consent: bool = strawberry.field(description="The client agreed to their data being kept.")
+    data_consent: bool = strawberry.field(
+        description="The client agreed to their data being kept: for a client under 18, her "
+        "guardian did (`guardianName`, `guardianRelation`)."
+    )
+    guardian_name: str | None = strawberry.field(
+        default=None,
+        description="The guardian who gave the consent: required for a client under 18 on the "
+        "clinic's calendar (`ValidationFailed` on `guardianName` otherwise), allowed for an "
+        "adult under guardianship. Shown as `Client.dataConsentGuardian`.",
+    )
+    guardian_relation: str | None = strawberry.field(
+        default=None,
+        description="How the guardian is related to the client (mother, legal guardian...): "
+        "required with a guardian (`ValidationFailed` on `guardianRelation` otherwise).",
+    )
     email: str | None = None
     occupation: str | None = None
     register_anyway: bool = False
@@ -55,6 +72,8 @@ def _problems(input: RegisterClientInput, today: date) -> list[FieldProblem]:
     problems += check_text("phone", input.phone, required=True, limit=40)
     problems += check_text("email", input.email, required=False, limit=200)
     problems += check_text("occupation", input.occupation, required=False, limit=200)
+    problems += check_text("guardianName", input.guardian_name, required=False, limit=200)
+    problems += check_text("guardianRelation", input.guardian_relation, required=False, limit=100)
     digits = [c for c in input.phone if c.isdigit()]
     if input.phone.strip() and not 6 <= len(digits) <= 15:
         problems.append(FieldProblem("phone", "6 to 15 digits"))
@@ -62,6 +81,10 @@ def _problems(input: RegisterClientInput, today: date) -> list[FieldProblem]:
         problems.append(FieldProblem("email", "not an e-mail address"))
     if not date(1900, 1, 1) <= input.birth_date <= today:
         problems.append(FieldProblem("birthDate", "not a plausible birth date"))
+    else:
+        problems += guardian_problems(
+            input.birth_date, today, input.guardian_name, input.guardian_relation
+        )
     if not input.data_consent:
         problems.append(
             FieldProblem("dataConsent", "the client must agree to their data being kept")
@@ -117,6 +140,18 @@ async def register_client(
                 data_consent_at=datetime.now(UTC),
                 registered_by=claims.account_id,
             )
+            guardian = consent_body(input.guardian_name, input.guardian_relation)
+            if guardian is not None:
+                await ClientEntry.create(
+                    id=idempotency.derived_id(ledger, "data_consent") or str(uuid.uuid4()),
+                    clinic_id=claims.clinic_id,
+                    client_id=client_id,
+                    kind=EntryKind.DATA_CONSENT.value,
+                    body=guardian,
+                    author_id=claims.account_id,
+                    author_role=claims.role.value,
+                    recorded_at=row.data_consent_at,
+                )
         await record_match_keys(claims.clinic_id, str(row.id), keys)
         await idempotency.settle(claims.account_id, input, str(row.id))
     note_write(info, str(row.id))

@@ -9,6 +9,7 @@ from strawberry.types import Info
 from domain.audit import CLIENT_READ
 from domain.store.models import Client as ClientRow
 from schema.audit.collector import note_access
+from schema.clients.data_consent import DataConsentGuardian, data_consent_guardian
 from schema.clients.file_fields import ClientFileFields
 from schema.complaints.queries import ClientComplaintFields
 from schema.consents.documents import ClientConsentFields
@@ -45,6 +46,13 @@ class Client(
     async def email(self, info: Info[Context, None]) -> str | None:
         amended = await info.context.loaders.identity.load(self.row.id)
         return amended.email if amended else self.row.email
+
+    @strawberry.field(
+        description="Who consented to the data being kept, when not the client: the guardian "
+        "named at registration (always for a client registered under 18); null otherwise."
+    )
+    async def data_consent_guardian(self, info: Info[Context, None]) -> DataConsentGuardian | None:
+        return await data_consent_guardian(info, self.row.id)
 
     @classmethod
     def from_row(cls, row: ClientRow) -> Client:

@@ -164,6 +164,8 @@ async def register_minor(driver: JourneyDriver) -> str:
             "birthDate": "2012-03-01",
             "phone": "+48 600 100 201",
             "dataConsent": True,
+            "guardianName": "Anna Nowak",  # a minor consents by her guardian
+            "guardianRelation": "mother",
             "registerAnyway": True,  # shared test data, another person
         },
     )

@@ -81,6 +81,7 @@ async def test_a_client_born_on_the_clinic_s_today_and_no_later_is_registered(
 
     async def registered(born: date) -> str:
         given = {"fullName": "Ola Nowak", "birthDate": born.isoformat(), "phone": "600100200"}
+        given |= {"guardianName": "Anna Nowak", "guardianRelation": "mother"}  # a newborn's
         answer = await driver.api.run(
             documents.REGISTER_CLIENT,
             driver.token(Role.FRONT_DESK),

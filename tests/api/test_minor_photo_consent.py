@@ -46,6 +46,8 @@ async def _register_minor(clinic: JourneyDriver) -> str:
             "birthDate": born.isoformat(),
             "phone": "+48 600 100 201",
             "dataConsent": True,
+            "guardianName": "Anna Nowak",  # a minor consents by her guardian
+            "guardianRelation": "mother",
             "registerAnyway": True,  # shared test data, another person
         },
     )

@@ -101,6 +101,8 @@ async def test_only_a_published_text_and_a_guardian_for_a_minor(driver: JourneyD
             "birthDate": "2012-05-01",
             "phone": "+48 600 100 201",
             "dataConsent": True,
+            "guardianName": "Anna Nowak",  # a minor consents by her guardian
+            "guardianRelation": "mother",
             "registerAnyway": True,
         },
     )

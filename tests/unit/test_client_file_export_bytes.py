@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from domain.client_file.data_consent import consent_body
 from domain.client_file.export import PARTS, file_document
 from domain.client_file.fhir import file_bundle
 from domain.client_file.fhir_check import bundle_problems
@@ -86,7 +87,7 @@ def every_part() -> ClientFile:
     )
     return dataclasses.replace(
         file,
-        entries=[*file.entries, *_ward(_at(20))],
+        entries=[*file.entries, *_ward(_at(20)), _data_consent()],
         **_journey(),
         **_money(),
         consents=[consent, guardian],
@@ -151,6 +152,13 @@ def every_part() -> ClientFile:
             )
         ],
     )
+
+
+def _data_consent() -> FileEntry:
+    """The guardian who consented to the data being kept, as the registration wrote it."""
+    body = consent_body("Maria Nowak", "mother")
+    assert body is not None
+    return FileEntry("g1", EntryKind.DATA_CONSENT, body, "acc-1", "FRONT_DESK", _at(0))
 
 
 def _ward(operated: datetime) -> list[FileEntry]:
