@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.ages import is_minor
 from domain.errors import FieldProblem
+from domain.text import one_line
 
 GUARDIAN_GIVES = "a client under 18 consents to her data being kept by her guardian: name them"
 RELATION_NEEDED = "say how the guardian is related to the client"
@@ -42,8 +43,8 @@ def guardian_problems(
 def consent_body(guardian_name: str | None, guardian_relation: str | None) -> dict[str, Any] | None:
     """The `DATA_CONSENT` entry's body: the guardian who gave the consent, each on one line;
     None when no guardian is named (the client gave it)."""
-    name = " ".join((guardian_name or "").split())
-    relation = " ".join((guardian_relation or "").split())
+    name = one_line(guardian_name or "")
+    relation = one_line(guardian_relation or "")
     if not (name and relation):
         return None
     return {"given_by": "GUARDIAN", "guardian_name": name, "guardian_relation": relation}
