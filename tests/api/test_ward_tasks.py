@@ -11,20 +11,11 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
-from domain.journey.facts import Actor, JourneyChange
-from domain.journey.facts import JourneyEvent as Event
-from domain.journey.stages import Stage
-from domain.journey.table import Action
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
-from domain.store.models import Journey, JourneyEvent
-from domain.store.ward_tasks import write_ward_tasks
-from schema.ids import decode_id
-from tests.api.aftercare_documents import COMPLETE_TASK, MY_TASKS, TASKS_CHANGED
-from tests.api.alert_support import facts_of
-from tests.api.audit_support import clinic_of
+from tests.api import ward_task_support as ward
+from tests.api.aftercare_documents import COMPLETE_TASK, TASKS_CHANGED
 from tests.api.flow import JourneyDriver
 from tests.api.harness import TEST_CLINIC_ZONE, Api
 from tests.api.live import pushed_task, pushed_task_done, reading
@@ -33,7 +24,6 @@ from tests.api.post_op_support import (
     RECORD_WARD_ROUND,
     observation_in_the_first_hours,
     operate,
-    operated_yesterday,
     surgery_under_way,
     surgical_type,
     yesterday_evening,
@@ -41,54 +31,6 @@ from tests.api.post_op_support import (
 from tests.api.procedure_support import run
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
-STATS = (
-    "query S($clinicId: ID!) { journeyStats(clinicId: $clinicId) { ... on JourneyStats { "
-    "overdueTasks overdueWardTasks } } }"
-)
-WARD = ("WARD_READING", "WARD_ROUND")
-
-
-def _raw(jid: str) -> str:
-    raw = decode_id(jid, "Journey")
-    assert raw is not None
-    return raw
-
-
-async def _ended(jid: str) -> datetime:
-    done = await JourneyEvent.get(journey_id=_raw(jid), action=Action.COMPLETE_TREATMENT.value)
-    return done.at
-
-
-async def _operated(clinic: JourneyDriver, client: str, type_key: str, ended: datetime) -> str:
-    """A journey of the client operated on by the clinic's doctor, its operation ended at
-    `ended`: its read model, and its ward's tasks as the operation's event writes them."""
-    jid = await operated_yesterday(client, type_key, ended)
-    journey = await Journey.get(id=_raw(jid))
-    facts = facts_of(
-        Stage.HANDOVER,
-        journey.id,
-        journey.clinic_id,
-        procedure_type_version_id=journey.facts["procedure_type_version_id"],
-        expert_id=clinic.staff[Role.EXPERT].account_id,
-    )
-    surgeon = Actor(clinic.staff[Role.EXPERT].account_id, Role.EXPERT)
-    done = Event(journey.id, 1, "complete_treatment", Stage.TREATMENT, Stage.HANDOVER, surgeon,
-                 ended, "operated")  # fmt: skip
-    await write_ward_tasks(JourneyChange(done, facts))
-    return jid
-
-
-async def _ward_tasks(
-    clinic: JourneyDriver, role: Role, jid: str, overdue: bool | None = None
-) -> list[dict[str, Any]]:
-    data = await run(clinic, MY_TASKS, role, overdue=overdue)
-    nodes = [edge["node"] for edge in data["edges"]]
-    return [n for n in nodes if n["journeyId"] == jid and n["kind"] in WARD]
-
-
-async def _stats(clinic: JourneyDriver) -> tuple[int, int]:
-    stats = await run(clinic, STATS, Role.SUPERVISOR, clinicId=await clinic_of(clinic))
-    return stats["overdueTasks"], stats["overdueWardTasks"]
 
 
 async def test_the_operation_puts_the_ward_s_readings_and_round_on_their_lists(
@@ -101,18 +43,18 @@ async def test_the_operation_puts_the_ward_s_readings_and_round_on_their_lists(
     watched = await held.enter_async_context(reading(watch, "tasksChanged"))
     # When the surgeon completes the operation
     await operate(clinic, jid)
-    ended = await _ended(jid)
+    ended = await ward.ended(jid)
     # Then the nurses' list holds a reading for each of the first 6 hours, due on the hour
-    readings = await _ward_tasks(clinic, Role.NURSE, jid)
+    readings = await ward.ward_tasks(clinic, Role.NURSE, jid)
     assert [(t["kind"], t["label"], t["status"], t["overdue"]) for t in readings] == [
         ("WARD_READING", f"{hour}h", "OPEN", False) for hour in range(1, 7)
     ]
     due = [datetime.fromisoformat(t["dueAt"]) for t in readings]
     assert due == [ended + timedelta(hours=hour) for hour in range(1, 7)]
     assert {(t["assigneeRole"], t["assigneeId"]) for t in readings} == {("NURSE", None)}
-    assert await _stats(clinic) == (0, 0)
+    assert await ward.stats(clinic) == (0, 0)
     # And the doctor who operated has the next day's round on his list
-    (round_task,) = await _ward_tasks(clinic, Role.EXPERT, jid)
+    (round_task,) = await ward.ward_tasks(clinic, Role.EXPERT, jid)
     assert (round_task["kind"], round_task["assigneeId"]) == (
         "WARD_ROUND",
         clinic.staff[Role.EXPERT].account_id,
@@ -135,7 +77,7 @@ async def test_a_reading_missed_is_overdue_for_the_ward_and_the_supervisor(
     watch = api.subscription(TASKS_CHANGED, clinic.token(Role.NURSE))
     watched = await held.enter_async_context(reading(watch, "tasksChanged"))
     ended = datetime.now(UTC) - timedelta(hours=2, minutes=40)
-    jid = await _operated(clinic, client, await surgical_type(clinic), ended)
+    jid = await ward.operated(clinic, client, await surgical_type(clinic), ended)
     # When the nurse records the second hour's reading (five minutes before it), not the first's
     second = ended + timedelta(hours=2) - timedelta(minutes=5)
     recorded = await run(
@@ -146,11 +88,11 @@ async def test_a_reading_missed_is_overdue_for_the_ward_and_the_supervisor(
     done = await pushed_task_done(watched, journeyId=jid, kind="WARD_READING", label="2h")
     assert done["overdue"] is False
     # And the first hour's is overdue, on the nurses' list and in the supervisor's counts
-    late = await _ward_tasks(clinic, Role.NURSE, jid, overdue=True)
+    late = await ward.ward_tasks(clinic, Role.NURSE, jid, overdue=True)
     assert [(t["label"], t["overdue"]) for t in late] == [("1h", True)]
-    ahead = await _ward_tasks(clinic, Role.NURSE, jid, overdue=False)
+    ahead = await ward.ward_tasks(clinic, Role.NURSE, jid, overdue=False)
     assert [t["label"] for t in ahead] == ["3h", "4h", "5h", "6h"]
-    assert await _stats(clinic) == (1, 1)
+    assert await ward.stats(clinic) == (1, 1)
     # When the nurse closes the missed reading with what came of it
     closed = await run(
         clinic,
@@ -160,8 +102,8 @@ async def test_a_reading_missed_is_overdue_for_the_ward_and_the_supervisor(
     )
     assert closed["__typename"] == "TaskCompleted", closed
     # Then it is off the list and out of the counts
-    assert await _ward_tasks(clinic, Role.NURSE, jid, overdue=True) == []
-    assert await _stats(clinic) == (0, 0)
+    assert await ward.ward_tasks(clinic, Role.NURSE, jid, overdue=True) == []
+    assert await ward.stats(clinic) == (0, 0)
 
 
 async def test_the_next_day_round_is_overdue_once_the_day_after_the_operation_ends(
@@ -171,23 +113,23 @@ async def test_the_next_day_round_is_overdue_once_the_day_after_the_operation_en
     clinic = await fresh_clinic()
     client = await clinic.register_client()
     type_key = await surgical_type(clinic)
-    missed = await _operated(clinic, client, type_key, yesterday_evening() - timedelta(days=1))
+    missed = await ward.operated(clinic, client, type_key, yesterday_evening() - timedelta(days=1))
     # Then the round is overdue on the doctor's list, and the supervisor counts it with the six
     # readings nobody took
-    (late,) = await _ward_tasks(clinic, Role.EXPERT, missed, overdue=True)
+    (late,) = await ward.ward_tasks(clinic, Role.EXPERT, missed, overdue=True)
     assert (late["kind"], late["overdue"]) == ("WARD_ROUND", True)
-    assert await _stats(clinic) == (7, 7)
+    assert await ward.stats(clinic) == (7, 7)
     # When the doctor closes it with what came of it, Then it leaves the count
     note = {"taskId": late["id"], "note": "seen on the phone; came in on day 3"}
     closed = await run(clinic, COMPLETE_TASK, Role.EXPERT, input=note)
     assert closed["__typename"] == "TaskCompleted", closed
-    assert await _stats(clinic) == (6, 6)
+    assert await ward.stats(clinic) == (6, 6)
     # Given another operation yesterday evening: the round is due, not overdue
-    jid = await _operated(clinic, client, type_key, yesterday_evening())
-    (task,) = await _ward_tasks(clinic, Role.EXPERT, jid)
+    jid = await ward.operated(clinic, client, type_key, yesterday_evening())
+    (task,) = await ward.ward_tasks(clinic, Role.EXPERT, jid)
     assert datetime.fromisoformat(task["dueAt"]) <= datetime.now(UTC)
     assert task["overdue"] is False
-    assert await _ward_tasks(clinic, Role.EXPERT, jid, overdue=True) == []
+    assert await ward.ward_tasks(clinic, Role.EXPERT, jid, overdue=True) == []
     # When the doctor records the round
     visit = {
         "journeyId": jid,
@@ -200,14 +142,14 @@ async def test_the_next_day_round_is_overdue_once_the_day_after_the_operation_en
     done = await run(clinic, RECORD_WARD_ROUND, Role.EXPERT, input=visit)
     assert done["__typename"] == "ClientEntryPayload", done
     # Then the round is settled: off the doctor's list, never counted
-    assert await _ward_tasks(clinic, Role.EXPERT, jid) == []
+    assert await ward.ward_tasks(clinic, Role.EXPERT, jid) == []
     assert (await FollowUpTask.get(id=task["id"])).status == "DONE"
-    assert (await _stats(clinic))[1] == 6 + await _late_readings(jid)
+    assert (await ward.stats(clinic))[1] == 6 + await _late_readings(jid)
 
 
 async def _late_readings(jid: str) -> int:
     """The journey's readings overdue now (yesterday evening's operation: by the hour)."""
     limit = datetime.now(UTC) - timedelta(minutes=30)
     return await FollowUpTask.filter(
-        journey_id=_raw(jid), kind="WARD_READING", status="OPEN", due_at__lte=limit
+        journey_id=ward.raw(jid), kind="WARD_READING", status="OPEN", due_at__lte=limit
     ).count()
