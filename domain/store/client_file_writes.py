@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from domain.store.bounded_append import AlongWith, append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
@@ -52,19 +53,30 @@ async def correction_of(entry_id: str) -> ClientEntry | None:
 
 
 async def mark_in_error(
-    mark_id: str, entry_id: str, *, reason: str, author: tuple[str, str]
+    mark_id: str,
+    entry_id: str,
+    *,
+    reason: str,
+    author: tuple[str, str],
+    along_with: AlongWith | None = None,
 ) -> ClientEntryError | None:
-    """The mark with this id; None when the entry carries another mark already."""
+    """The mark with this id; None when the entry carries another mark already. `along_with`,
+    given the new mark, writes what it brings about in its transaction (never for a retry that
+    finds the mark written)."""
     author_id, author_role = author
     try:
-        return await ClientEntryError.create(
-            id=mark_id,
-            entry_id=entry_id,
-            reason=reason,
-            author_id=author_id,
-            author_role=author_role,
-            marked_at=datetime.now(UTC),
-        )
+        async with in_transaction():
+            mark = await ClientEntryError.create(
+                id=mark_id,
+                entry_id=entry_id,
+                reason=reason,
+                author_id=author_id,
+                author_role=author_role,
+                marked_at=datetime.now(UTC),
+            )
+            if along_with is not None:
+                await along_with(mark)
+            return mark
     except IntegrityError:
         return await ClientEntryError.get_or_none(id=mark_id)
 

@@ -7,7 +7,8 @@ who operated (`treating_doctor`: the performer, else the approving expert, while
 of the clinic; else any doctor). A task settled is logged in `task_change` in the record's
 transaction: no journey event says so, and `tasksChanged` must hear of it. A reading or a round
 that was missed stays open, and overdue, until it is closed by hand with what came of it
-(`completeTask`): no later record can be taken in its place.
+(`completeTask`): no later record can be taken in its place. A record marked entered in error,
+or corrected to another hour, gives back the task it settled (`ward_reopening`).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ async def settle_ward_tasks(journey_id: str, kind: EntryKind, body: Any) -> int:
     """Marks done the task the record answers (an observation: the readings due within half an
     hour of it; a round: the round), in the caller's transaction; the number settled."""
     if kind is EntryKind.POST_OP_OBSERVATION:
-        observed = _moment(body, "observed_at")
+        observed = record_moment(body, "observed_at")
         if observed is None:
             return 0
         after, upto = ward.answered_between(observed)
@@ -93,7 +94,7 @@ async def settle_ward_tasks(journey_id: str, kind: EntryKind, body: Any) -> int:
     return done
 
 
-def _moment(body: Any, name: str) -> datetime | None:
+def record_moment(body: Any, name: str) -> datetime | None:
     value = body.get(name) if isinstance(body, dict) else None
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 

@@ -14,14 +14,17 @@ import uuid
 from typing import Any
 
 from strawberry.types import Info
+from tortoise.transactions import in_transaction
 
 from domain.client_file.checks import check_entry
 from domain.client_file.kinds import EntryKind
 from domain.errors import ErrorCode, FieldProblem
 from domain.store import records
+from domain.store.bounded_append import AlongWith
 from domain.store.client_file import ClientEntry, ClientEntryError
 from domain.store.client_file_writes import correction_of, mark_in_error, write_entry
 from domain.store.models import Client as ClientRow
+from domain.store.ward_reopening import reopen_ward_tasks
 from domain.store.ward_tasks import settle_ward_tasks
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -119,10 +122,23 @@ async def amend_client_entry(
     if amendment is None:  # another correction won the race for this entry
         return _conflict("the entry is already corrected: amend the latest correction")
     if kind.post_op:  # a reading put in its hour answers that hour's task (a retry finds it so)
-        await settle_ward_tasks(original.body["journey_id"], kind, amendment.body)
+        async with in_transaction():  # and the hour it left is owed again, unless still answered
+            await reopen_ward_tasks(original)
+            await settle_ward_tasks(original.body["journey_id"], kind, amendment.body)
     note_write(info, original.client_id)
     await idempotency.settle(claims.account_id, input, amendment.id)
     return await payload(info, amendment)
+
+
+def _reopening(entry: ClientEntry) -> AlongWith | None:
+    """A ward's record marked in error gives back the tasks it settled, with the mark."""
+    if not EntryKind(entry.kind).post_op:
+        return None
+
+    async def reopen(_mark: ClientEntryError) -> None:
+        await reopen_ward_tasks(entry)
+
+    return reopen
 
 
 async def mark_entered_in_error(
@@ -158,6 +174,7 @@ async def mark_entered_in_error(
             entry.id,
             reason=input.reason.strip(),
             author=(claims.account_id, claims.role.value),
+            along_with=_reopening(entry),
         )
         if mark is None:
             return _conflict("the entry is already marked entered in error")
