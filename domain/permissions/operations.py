@@ -48,7 +48,10 @@ QUERIES: dict[str, Audience] = {
     "clientConsultationRecord": CARE_TEAM,
     **rows(CLINIC_STAFF, "priceList billingSettings"),
     **rows(MONEY, "bill billingHistory"),
-    **rows(SUPERVISORS, "stuckJourneys journeyStats stageSlas keyItemRanking auditLog"),
+    **rows(
+        SUPERVISORS,
+        "stuckJourneys journeyStats overdueWardTasks stageSlas keyItemRanking auditLog",
+    ),
     "consultantFigures": SUPERVISORS,
     **rows(MONEY_VIEW, "partners partnerStatement"),
     **rows(DESK_VIEW, "triageBoard triageLog"),

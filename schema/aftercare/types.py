@@ -191,7 +191,10 @@ class FollowUpTaskEdge:
     node: FollowUpTask = strawberry.field(description="The task.")
 
 
-@strawberry.type(description="A page of your tasks, by due time, earliest first.")
+@strawberry.type(
+    description="A page of tasks, by due time, earliest first: yours (`myTasks`), or the "
+    "ward's overdue (`overdueWardTasks`)."
+)
 class FollowUpTaskConnection:
     edges: list[FollowUpTaskEdge] = strawberry.field(description="The tasks of this page.")
     page_info: PageInfo = strawberry.field(description="Whether more pages follow.")

@@ -47,6 +47,10 @@ DESCRIPTIONS = {
     "Query.stuckJourneys(after)": _AFTER,
     "Query.journeyStats": "How many journeys wait in each stage, how many are stuck.",
     "Query.journeyStats(clinicId)": _CLINIC_ID,
+    "Query.overdueWardTasks(clinicId)": _CLINIC_ID,
+    "Query.overdueWardTasks(first)": _FIRST,
+    "Query.overdueWardTasks(after)": "A cursor from the page before (`pageInfo.endCursor`); "
+    "omitted: the first page. The next page starts after that task's due time.",
     "Query.triageBoard": "The rotation desk as it stands; null for another clinic or when not "
     "signed in.",
     "Query.triageBoard(clinicId)": _CLINIC_ID,
@@ -114,6 +118,8 @@ DESCRIPTIONS = {
     "AutoAssignResult": "The journey and the desk's decision, or why not.",
     "LeadContactResult": "The contact recorded, or why not.",
     "MyTasksResult": "A page of your tasks, or why not (e.g. a bad `first` or `after`).",
+    "OverdueWardTasksResult": "A page of the ward's overdue tasks, or why not (another clinic, "
+    "a bad `first` or `after`).",
     "AftercarePolicyResult": "The clinic's after-care setting, or why not.",
     "SurveyResultsResult": "The month's survey results, or why not.",
     "ReportComplicationResult": "The complication recorded and the recheck opened, or why not.",

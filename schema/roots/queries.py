@@ -25,6 +25,7 @@ from schema.staff.permissions import Permissions, my_permissions
 from schema.staff.queries import MeResult, me
 from schema.supervision import queries as supervision_queries
 from schema.supervision import slas
+from schema.supervision import ward_tasks as supervision_ward_tasks
 from schema.triage import key_items as triage_key_items
 from schema.triage import queries as triage_queries
 
@@ -64,6 +65,15 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries, ComplaintQueries):
         "journey stuck or unstuck after this read is pushed.",
     )
     journey_stats = strawberry.field(resolver=supervision_queries.journey_stats)
+    overdue_ward_tasks = strawberry.field(
+        resolver=supervision_ward_tasks.overdue_ward_tasks,
+        description="Supervisors: the ward's tasks after an operation that are overdue by "
+        "their own schedule (`journeyStats.overdueWardTasks` counts them), earliest due first: "
+        "a reading of the vital signs not taken within half an hour of its hour, the next "
+        "day's round once that day has ended. Each names its journey, kind, label, due time "
+        "and assignee (the doctor for a round; null for a reading, any nurse's). One leaves "
+        "the list when a record settles it or it is closed (`completeTask`).",
+    )
     stage_slas = strawberry.field(resolver=slas.stage_slas, description="Your clinic's SLAs.")
     triage_board = strawberry.field(resolver=triage_queries.triage_board)
     triage_log = strawberry.field(resolver=triage_queries.triage_log)

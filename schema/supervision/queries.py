@@ -65,7 +65,7 @@ class JourneyStats:
         "WARD_ROUND), each late by its own schedule: a reading of the vital signs not taken "
         "within half an hour of its hour, or the doctor's round missing when the day after the "
         "operation has ended in the clinic's calendar. Each stays until a record settles it "
-        "or it is closed with what came of it (`completeTask`)."
+        "or it is closed with what came of it (`completeTask`); `overdueWardTasks` lists them."
     )
     async def overdue_ward_tasks(self) -> int:
         return await overdue_task_count(self.clinic_id, WARD_KINDS)

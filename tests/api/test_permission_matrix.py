@@ -59,6 +59,7 @@ def _root_arguments(
         "clients": {"first": 5},
         "stuckJourneys": {"clinicId": clinic_id, "first": 5},
         "journeyStats": {"clinicId": clinic_id},
+        "overdueWardTasks": {"clinicId": clinic_id, "first": 5},
         "stageSlas": {},
         "triageBoard": {"clinicId": clinic_id},
         "triageLog": {"clinicId": clinic_id, "date": today.isoformat()},
