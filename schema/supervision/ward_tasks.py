@@ -19,8 +19,9 @@ from strawberry.types import Info
 from domain.aftercare.tasks import TaskKind, TaskStatus
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.aftercare import FollowUpTask as TaskRow
+from domain.store.overdue_tasks import overdue_filter
 from domain.store.task_projection import lateness_of
-from domain.store.ward_tasks import WARD_KINDS, overdue_filter
+from domain.store.ward_tasks import WARD_KINDS
 from schema.aftercare.task_reads import note_task_reads
 from schema.aftercare.types import FollowUpTask, FollowUpTaskConnection, FollowUpTaskEdge
 from schema.context import Context
