@@ -13,9 +13,8 @@ from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.decision import EmergencyReason
 from schema import idempotency
 from schema.context import Context
-from schema.errors import not_authorized, not_found
 from schema.triage.desk import TriageResult, desk_change
-from schema.triage.mutations import clinic_journey
+from schema.triage.mutations import DeskJourney, desk_journey
 
 
 @strawberry.input(description="A client waiting at the desk who is now an emergency.")
@@ -36,15 +35,11 @@ async def mark_emergency(
         MarkEmergencyInput, strawberry.argument(description="The client and the emergency.")
     ],
 ) -> TriageResult:
-    actor, claims = info.context.actor, info.context.claims
-    if actor is None or claims is None:
-        return not_authorized()
-    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
-    if journey_id is None:
-        unknown = not_found("journey")
-        return await idempotency.refusal_or_conflict(info, actor.user_id, input, unknown)
+    asked = await desk_journey(info, input)
+    if not isinstance(asked, DeskJourney):
+        return asked
     command = OverrideCommand(
-        actor, OverrideKind.EMERGENCY, journey_id=journey_id, emergency=input.reason
+        asked.actor, OverrideKind.EMERGENCY, journey_id=asked.journey_id, emergency=input.reason
     )
     return await desk_change(
         info,

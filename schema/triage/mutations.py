@@ -5,11 +5,13 @@ Each returns the board or a typed error; who may do what is decided by the desk'
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from domain.journey.facts import Actor
 from domain.store.models import Journey as JourneyRow
 from domain.triage.bounds import MAX_ASKED_ITEMS, codes_problem, correction_problem, item_codes
 from domain.triage.commands import (
@@ -23,7 +25,15 @@ from domain.triage.desk import SeatStatus
 from domain.triage.revenue import CreditRule
 from schema import idempotency
 from schema.context import Context
-from schema.errors import ValidationFailed, invalid, not_authorized, not_found
+from schema.errors import (
+    Conflict,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+    invalid,
+    not_authorized,
+    not_found,
+)
 from schema.ids import decode_id
 from schema.triage.desk import (
     DeskOutcome,
@@ -45,6 +55,30 @@ async def clinic_journey(global_id: str | None, clinic_id: str) -> str | None:
     """The raw id of a journey of this clinic, or None: the desk is told ids it can trust."""
     raw = decode_id(global_id or "", "Journey")
     return raw if raw and await JourneyRow.exists(id=raw, clinic_id=clinic_id) else None
+
+
+@dataclass(frozen=True)
+class DeskJourney:
+    """Who asks the desk about one of the clinic's journeys, and the journey's raw id."""
+
+    actor: Actor
+    clinic_id: str
+    journey_id: str
+
+
+async def desk_journey(
+    info: Info[Context, None], input: Any
+) -> DeskJourney | NotAuthorized | NotFound | Conflict:
+    """The caller and the journey `input.journey_id` names in their clinic; else the refusal,
+    or `Conflict` when the request's key stands for another request."""
+    actor, claims = info.context.actor, info.context.claims
+    if actor is None or claims is None:
+        return not_authorized()
+    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
+    if journey_id is None:
+        unknown = not_found("journey")
+        return await idempotency.refusal_or_conflict(info, actor.user_id, input, unknown)
+    return DeskJourney(actor, claims.clinic_id, journey_id)
 
 
 @strawberry.input
@@ -149,17 +183,13 @@ async def set_rotation_order(info: Info[Context, None], input: RotationOrderInpu
 
 
 async def accept_client(info: Info[Context, None], input: AcceptClientInput) -> TriageResult:
-    actor, claims = info.context.actor, info.context.claims
-    if actor is None or claims is None:
-        return not_authorized()
-    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
-    if journey_id is None:
-        unknown = not_found("journey")
-        return await idempotency.refusal_or_conflict(info, actor.user_id, input, unknown)
-    released = await released_at_day_end(claims.clinic_id, journey_id, actor)
+    asked = await desk_journey(info, input)
+    if not isinstance(asked, DeskJourney):
+        return asked
+    released = await released_at_day_end(asked.clinic_id, asked.journey_id, asked.actor)
     if released is not None:
         return await refused(info, input, released)
-    command = AcceptCommand(actor, journey_id)
+    command = AcceptCommand(asked.actor, asked.journey_id)
     return await desk_change(
         info,
         "accept_client",

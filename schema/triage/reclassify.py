@@ -23,11 +23,9 @@ from schema.errors import (
     Unavailable,
     ValidationFailed,
     invalid,
-    not_authorized,
-    not_found,
 )
 from schema.triage.desk import TriageBoardPayload, desk_change, desk_note_problem, refused
-from schema.triage.mutations import clinic_journey
+from schema.triage.mutations import DeskJourney, desk_journey
 
 # Seed 004: an item the medical director rules out turns the first visit into "other" ("可由初诊
 # 改为其他状态"), and an item the clinic does not offer is an invalid consultation, never a turn
@@ -115,13 +113,10 @@ async def reclassify_visit(
         strawberry.argument(description="The visit, its new category and the rule."),
     ],
 ) -> ReclassifyVisitResult:
-    actor, claims = info.context.actor, info.context.claims
-    if actor is None or claims is None:
-        return not_authorized()
-    journey_id = await clinic_journey(input.journey_id, claims.clinic_id)
-    if journey_id is None:
-        unknown = not_found("journey")
-        return await idempotency.refusal_or_conflict(info, actor.user_id, input, unknown)
+    asked = await desk_journey(info, input)
+    if not isinstance(asked, DeskJourney):
+        return asked
+    actor, journey_id = asked.actor, asked.journey_id
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason

@@ -65,7 +65,7 @@ async def test_the_client_takes_home_her_needs_and_the_plans_not_the_assessments
         api, RECORD, clinic.token(Role.CONSULTANT), request, id=jid, language="pl"
     )
     record: dict[str, Any] = data["clientConsultationRecord"]
-    # Then it holds her needs and the plan, with its risks, recovery and price, dated today
+    # Then it holds her needs and the plan, with its risks, recovery and price, and its day
     assert record["__typename"] == "ClientConsultationRecord", record
     assert (record["language"], record["amended"]) == ("pl", False)
     assert record["consultedOn"] == datetime.now(TEST_CLINIC_ZONE).date().isoformat()
