@@ -90,6 +90,9 @@ class TokenClaims:
 class AccountState:
     active: bool
     tokens_valid_after: float | None  # seconds since the epoch; None: never revoked
+    # False when the account's stored role is none this release knows (a later release's, read
+    # after a rollback): its holder cannot be told what they may do, so they are signed out.
+    role_known: bool = True
 
 
 def issue_token(token: AccessToken, keys: SigningKeys) -> str:
@@ -184,6 +187,8 @@ def session_problem(
         return "the token has expired"
     if account is None or not account.active:
         return "the account is not active"
+    if not account.role_known:
+        return "the account's role is not one this release knows"
     if signed_out:
         return "the token was signed out"
     if account.tokens_valid_after is not None and token.issued_at <= account.tokens_valid_after:

@@ -22,6 +22,8 @@ from domain.roles import Role
 from domain.store.models import RevokedToken, StaffAccount
 from domain.store.sql import as_models, columns_of, is_postgres, marks
 
+KNOWN_ROLES = frozenset(role.value for role in Role)
+
 
 @dataclass(frozen=True)
 class AccountLookup:
@@ -35,7 +37,11 @@ def state_of(account: StaffAccount | None) -> AccountState | None:
     if account is None:
         return None
     valid_after = account.tokens_valid_after
-    return AccountState(account.active, valid_after.timestamp() if valid_after else None)
+    return AccountState(
+        account.active,
+        valid_after.timestamp() if valid_after else None,
+        role_known=account.role in KNOWN_ROLES,
+    )
 
 
 @functools.cache
@@ -71,7 +77,7 @@ async def states(
 ) -> tuple[dict[str, AccountState], set[str]]:
     """For many sessions at once: each account's state, and which tokens were signed out."""
     rows = await StaffAccount.filter(id__in=list(account_ids)).only(
-        "id", "active", "tokens_valid_after"
+        "id", "active", "tokens_valid_after", "role"
     )
     signed_out = await RevokedToken.filter(token_id__in=list(token_ids)).values_list(
         "token_id", flat=True

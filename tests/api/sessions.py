@@ -110,6 +110,12 @@ async def _new_role(api: Api, account: Account, token: str) -> None:
     await accounts.change_role(account.account_id, Role.CASHIER)
 
 
+async def unknown_role(api: Api, account: Account, token: str) -> None:
+    """The account given a role this release does not know (a later release's, read after a
+    rollback), past the API and with no revocation: once, every request of it was a fault."""
+    await StaffAccount.filter(id=account.account_id).update(role="SCRIBE")
+
+
 Revoke = Callable[[Api, Account, str], Awaitable[None]]
 # The ways a token stops working before it expires, and what the API then says of it.
 REVOCATIONS = pytest.mark.parametrize(
@@ -118,8 +124,9 @@ REVOCATIONS = pytest.mark.parametrize(
         (_sign_out, "the token was signed out"),
         (_deactivate, "the account is not active"),
         (_new_role, "the token was revoked"),
+        (unknown_role, "the account's role is not one this release knows"),
     ],
-    ids=["logout", "deactivation", "new-role"],
+    ids=["logout", "deactivation", "new-role", "unknown-role"],
 )
 
 

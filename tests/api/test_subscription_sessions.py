@@ -40,6 +40,7 @@ from tests.api.sessions import (
     new_account,
     reading,
     sign_in,
+    unknown_role,
 )
 
 WITHIN = 20.0  # seconds for a subscription to end: one watch poll (1 s) and a generous margin
@@ -208,8 +209,9 @@ async def _new_password(api: Api, account: Account, token: str) -> None:
         (_deactivate, "the account is not active"),
         (_new_role, "the token was revoked"),
         (_new_password, "the token was revoked"),
+        (unknown_role, "the account's role is not one this release knows"),
     ],
-    ids=["logout", "deactivation", "new-role", "new-password"],
+    ids=["logout", "deactivation", "new-role", "new-password", "unknown-role"],
 )
 async def test_a_subscription_ends_with_its_session(
     api: Api,

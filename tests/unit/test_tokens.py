@@ -186,6 +186,12 @@ def test_a_revocation_ends_tokens_issued_before_it_even_in_the_same_second() -> 
         ),
         (None, False, NOW, "the account is not active"),
         (ACTIVE, True, NOW, "the token was signed out"),
+        (
+            AccountState(active=True, tokens_valid_after=None, role_known=False),
+            False,
+            NOW,
+            "the account's role is not one this release knows",
+        ),
     ],
 )
 def test_why_a_genuine_token_stops_working(
