@@ -23,3 +23,12 @@ class Role(str, Enum):
 STAFF_ROLES: tuple[Role, ...] = tuple(role for role in Role if role is not Role.SYSTEM)
 # Roles of a clinic's own staff, who work with its clients.
 CLINIC_ROLES: tuple[Role, ...] = tuple(role for role in STAFF_ROLES if role is not Role.ADMIN)
+
+
+def known_role(stored: str) -> Role | None:
+    """The role a stored value names, or None for one this release does not know (a later
+    release's, read after a rollback): whoever holds it may do nothing that needs a role."""
+    try:
+        return Role(stored)
+    except ValueError:
+        return None

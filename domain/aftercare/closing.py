@@ -24,9 +24,10 @@ OVERSEERS = frozenset({Role.SUPERVISOR})
 
 @dataclass(frozen=True)
 class TaskHolder:
-    """Whose list the task is on: a role, and an account when it names one."""
+    """Whose list the task is on: a role (None: one this release does not know, whose tasks
+    only an overseer closes), and an account when it names one."""
 
-    role: Role
+    role: Role | None
     account_id: str | None
 
 

@@ -18,11 +18,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from domain.auth import AccessToken, AccountState, session_problem
-from domain.roles import Role
+from domain.roles import Role, known_role
 from domain.store.models import RevokedToken, StaffAccount
 from domain.store.sql import as_models, columns_of, is_postgres, marks
-
-KNOWN_ROLES = frozenset(role.value for role in Role)
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ def state_of(account: StaffAccount | None) -> AccountState | None:
     return AccountState(
         account.active,
         valid_after.timestamp() if valid_after else None,
-        role_known=account.role in KNOWN_ROLES,
+        role_known=known_role(account.role) is not None,
     )
 
 

@@ -21,7 +21,7 @@ from domain.aftercare.tasks import TaskKind, TaskStatus
 from domain.errors import DomainError
 from domain.errors import TransitionNotAllowed as DomainTransitionNotAllowed
 from domain.errors import ValidationFailed as DomainValidationFailed
-from domain.roles import Role
+from domain.roles import Role, known_role
 from domain.store import records
 from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.aftercare import TaskChangeLog, TaskClosing
@@ -85,7 +85,7 @@ async def complete_task(info: Info[Context, None], input: CompleteTaskInput) -> 
     task = await TaskRow.get_or_none(id=str(input.task_id), clinic_id=claims.clinic_id)
     if task is None:
         return await idempotency.refusal_or_conflict(info, actor.user_id, input, not_found("task"))
-    holder = rules.TaskHolder(Role(task.assignee_role), task.assignee_id)
+    holder = rules.TaskHolder(known_role(task.assignee_role), task.assignee_id)
     if not rules.may_close(holder, actor.role, actor.user_id):
         return not_authorized("only the task's assignee or a supervisor may close it")
     ledger = await idempotency.claim(info, actor.user_id, input)

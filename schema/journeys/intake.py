@@ -11,7 +11,7 @@ from domain.journey.facts import ActionDetails
 from domain.journey.recheck_owner import assignment_details
 from domain.journey.stages import VisitCategory
 from domain.journey.table import Action
-from domain.roles import Role
+from domain.roles import Role, known_role
 from domain.store import records
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
@@ -65,7 +65,7 @@ async def _staff_problem(raw_id: str | None, clinic_id: str, roles: set[Role]) -
     account = raw_id and await StaffAccount.get_or_none(id=raw_id, clinic_id=clinic_id, active=True)
     if not account:
         return "no such active staff member in this clinic"
-    if Role(account.role) not in roles:
+    if known_role(account.role) not in roles:
         return "must be one of: " + ", ".join(sorted(r.value for r in roles))
     return None
 
