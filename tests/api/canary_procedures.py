@@ -57,7 +57,7 @@ async def follow_a_procedure_type(visit: Visit) -> None:
     await visit.step(
         Role.EXPERT, "completeTreatment", journey, performerId=performer, products=[{}]
     )
-    # The notes from the procedure type; the course note marked
-    await visit.step(Role.NURSE, "handOver", journey, course="AS_PLANNED")
+    # The notes from the procedure type; the course note and why no medicine is given marked
+    await visit.step(Role.NURSE, "handOver", journey, course="AS_PLANNED", prescriptions=[])
     done = await visit.step(Role.SUPERVISOR, "closeFollowUps", journey)
     assert done["stage"] == "COMPLETED", done

@@ -205,8 +205,14 @@ async def treat_one_client(visit: Visit) -> str:
     await visit.step(
         Role.NURSE, "completeTreatment", journey, performerId=performer, products=products
     )
-    await visit.step(  # every part marked
-        Role.NURSE, "handOver", journey, discomfort={}, course="WITH_DEVIATIONS"
+    await visit.step(  # every part marked, and every word of a medicine she takes home
+        Role.NURSE,
+        "handOver",
+        journey,
+        discomfort={},
+        course="WITH_DEVIATIONS",
+        prescriptions=[{"days": 5}],
+        noPrescriptionReason=None,
     )
     # Withdrawn after the treatment: recorded, and the care goes on.
     await visit.step(Role.NURSE, "withdrawConsent", journey, kind="PROCEDURE")
