@@ -3,7 +3,7 @@
 0022 (`price_list_item`'s and `bill_line`'s `minor_procedure`, `bill.partner_staff`). Each
 column carries its default in the database, so the rows the release before wrote read as it,
 append-only tables stay so, and the way back drops the column in place (on a database of its
-own, of the session's kind)."""
+own, of the session's kind; on PostgreSQL the way back is walked from the first case only)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tortoise.migrations.api import migrate
 from domain.store.append_only import is_append_only_refusal
 from domain.store.billing import Bill, BillLine, PriceListItem
 from domain.store.models import Client, Clinic, Journey, StaffAccount
+from domain.store.sql import is_postgres
 from tests.store.migrated import migrated_to, old_row
 from tests.store.money_rows import utc
 
@@ -161,6 +162,7 @@ CASES = {
     "0010 staff_account.must_change_password": ("models.0009_audit_log", _staff, _staff_read),
     "0022 minor_procedure, partner_staff": ("models.0021_partners", _billing, _billing_read),
 }
+FIRST_CASE = next(iter(CASES))
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -177,6 +179,11 @@ async def test_rows_of_the_release_before_read_with_the_new_column_s_default(
 
         # Then the rows read with the column's default
         await read()
+
+        if is_postgres(connections.get("default")) and case != FIRST_CASE:
+            # PostgreSQL drops a column in its catalogue, rows or none, and takes about a second
+            # a step back: the first case's way back runs every later one's way back too
+            return
 
         # When it is rolled back to the release before, and run to the end again
         await migrate(config=config, target=before)
