@@ -191,6 +191,25 @@ async def corrected_before_treatment(client: Client, env: WorkflowEnvironment) -
     return handle
 
 
+async def first_call_a_day_late(client: Client, env: WorkflowEnvironment) -> Handle:
+    """The first call (24 h after the handover) made a day and an hour after it fell due, then
+    the week's call: completed. Recorded before a due call's stuck deadline followed its
+    handbook window: the journey was marked stuck a day past the call's due time (48 h after
+    the handover), not as the call fell due, and a run of that time must replay so."""
+    start = journey_start(offsets=[DAY, 7 * DAY])
+    start.journey_id = "journey-replay-first-call-a-day-late"
+    handle = await begin(client, start, TASK_QUEUE)
+    await _approved(handle)
+    await act(handle, consent())
+    await act(handle, pay())
+    await walk(handle, path()[-3:])
+    await env.sleep(timedelta(days=2, hours=1))
+    await act(handle, call("fu-1", satisfaction=4))
+    await env.sleep(timedelta(days=5))
+    await act(handle, call("fu-2", satisfaction=5))
+    return handle
+
+
 SCENARIOS: dict[str, Scenario] = {
     "first_visit": first_visit,
     "recheck": recheck,
@@ -199,6 +218,7 @@ SCENARIOS: dict[str, Scenario] = {
     "photo_withdrawn": photo_withdrawn,
     "refunded_before_treatment": refunded_before_treatment,
     "corrected_before_treatment": corrected_before_treatment,
+    "first_call_a_day_late": first_call_a_day_late,
 }
 
 
@@ -228,9 +248,12 @@ async def record(env: WorkflowEnvironment, names: Sequence[str]) -> list[Path]:
 
 # Recorded by the code before a change that today's code no longer takes in new runs: today's
 # code would record something else (`photo_withdrawn`: the journey would not end;
-# `refunded_before_treatment`: its refund's details would say it corrects no payment), so it is
+# `refunded_before_treatment`: its refund's details would say it corrects no payment;
+# `first_call_a_day_late`: the journey would be stuck as its first call fell due), so it is
 # never recorded again, not even by a run of every scenario.
-RECORDED_BY_OLDER_CODE = frozenset({"photo_withdrawn", "refunded_before_treatment"})
+RECORDED_BY_OLDER_CODE = frozenset(
+    {"photo_withdrawn", "refunded_before_treatment", "first_call_a_day_late"}
+)
 
 
 async def main(names: Sequence[str]) -> None:

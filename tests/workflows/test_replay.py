@@ -51,6 +51,7 @@ ADDED_SINCE = {
 # consultant was named anew after the consultation and did not act as a consultant since).
 FIRST_ACTS = {
     "corrected_before_treatment": 4,
+    "first_call_a_day_late": 4,
     "first_visit": None,
     "photo_withdrawn": 4,
     "recheck": None,
@@ -106,6 +107,7 @@ async def replay(recording: dict[str, Any]) -> JourneyFacts:
 def test_the_recordings_are_there() -> None:
     assert [path.stem for path in HISTORIES] == [
         "corrected_before_treatment",
+        "first_call_a_day_late",
         "first_visit",
         "photo_withdrawn",
         "recheck",
