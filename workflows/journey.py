@@ -24,6 +24,7 @@ from workflows.journey_changes import (
     CONTINUE_AS_NEW_WHEN_ADVISED,
     DEFER_ANY_WRITE_FAILURE,
     FALL_DUE_BEFORE_STAFF_ACTION,
+    FOLLOW_UP_CALL_WINDOWS,
     KEEP_RUNNING_TIMER,
     OPTIONAL_WITHDRAWAL_GOES_ON,
     PAYMENT_CHANGES,
@@ -60,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
         JourneyStart,
     )
     from domain.journey.rules import required_consents
+    from domain.journey.stages import Stage
     from domain.journey.table import REQUESTABLE_BY_SYSTEM, Action
     from domain.journey.validation import (
         PAYMENT_CHECKS,
@@ -323,6 +325,7 @@ class JourneyWorkflow:
     async def _commit(
         self, request: ActionRequest, *, any_withdrawal_declines: bool = False
     ) -> ActionResult:
+        self._take_call_windows()
         # Applied in place: `check_action` has just passed under the lock, and should applying
         # fail all the same, the exception fails the workflow task, which drops this state.
         event = apply_action(
@@ -346,6 +349,15 @@ class JourneyWorkflow:
             return
         if not await written_at_once(change, self._defers_any_write_failure):
             self._unrecorded.append(change)
+
+    def _take_call_windows(self) -> None:
+        """Takes the handbook windows for a due call's stuck deadline from this step on
+        (FOLLOW_UP_CALL_WINDOWS), kept in the journey's facts. Asked in the follow-up stage
+        only, under a name of this task's own: a run started before the change replays "no" at
+        each of its steps there, and takes the windows from its first step on this code."""
+        if self._facts.follow_up_call_windows or self._facts.stage is not Stage.FOLLOW_UP:
+            return
+        self._facts.follow_up_call_windows = self._follows(FOLLOW_UP_CALL_WINDOWS, per_task=True)
 
     def _defers_any_write_failure(self) -> bool:
         return self._follows(DEFER_ANY_WRITE_FAILURE)

@@ -59,6 +59,13 @@ FIRST_PAYMENT_ONCE = "first-payment-once"
 # a consent the treatment needs does; asked only for a withdrawal of another kind.
 OPTIONAL_WITHDRAWAL_GOES_ON = "optional-consent-withdrawal-goes-on"
 
+# Before this patch a due follow-up call made its journey stuck a day past its due time, while
+# the task lists counted a call of the first day overdue once 24 hours after the treatment were
+# over (seed 002 §5.2: the 24 h call as it fell due, a day before its journey was stuck). Now the
+# journey's deadline follows the same windows (`domain.journey.sla`). Asked in the follow-up
+# stage only, as a step is taken, and kept in the journey's facts, whose read model judges alike.
+FOLLOW_UP_CALL_WINDOWS = "follow-up-stuck-by-call-windows"
+
 # The changes that brought a payment's checks under the journey's lock, in the order of their
 # checks (`domain.journey.validation.PAYMENT_CHECKS`).
 PAYMENT_CHANGES = (PAYMENTS_WITHIN_WHAT_IS_OWED, FIRST_PAYMENT_ONCE)
@@ -75,6 +82,7 @@ CURRENT_CHANGES = (
     PAYMENTS_WITHIN_WHAT_IS_OWED,
     OPTIONAL_WITHDRAWAL_GOES_ON,
     FIRST_PAYMENT_ONCE,
+    FOLLOW_UP_CALL_WINDOWS,
 )
 
 

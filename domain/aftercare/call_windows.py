@@ -12,7 +12,8 @@ within a day of its point). A stricter allowance of the clinic applies to the fi
 A call's place in its plan is read from its label (`domain.journey.followups.label_for`): a call
 in the first two days is labelled by its whole hours after the treatment ("6h", "24h"), one
 under an hour by its seconds ("1800s"), counted as hour 0. A missed call retried later keeps
-its step's allowance from its new due time. Pure: no I/O.
+its step's allowance from its new due time. The journey's own deadline in the follow-up stage
+(`domain.journey.sla`) follows the same windows, with a day for the allowance. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -50,15 +51,20 @@ def hours_of(label: str | None) -> int | None:
     return None
 
 
-def window_grace(label: str | None) -> timedelta | None:
-    """How long a call with the label may stay open past its due time by its handbook window;
-    None when no window holds it."""
+def window_of(label: str | None) -> CallWindow | None:
+    """The handbook window that holds a call with the label; None when none does."""
     hours = hours_of(label)
     if hours is None:
         return None
-    offset = hours * HOUR
-    window = next((w for w in CALL_WINDOWS if offset <= w.up_to), None)
-    return None if window is None else window.closes - offset
+    return next((w for w in CALL_WINDOWS if hours * HOUR <= w.up_to), None)
+
+
+def window_grace(label: str | None) -> timedelta | None:
+    """How long a call with the label may stay open past its due time by its handbook window;
+    None when no window holds it."""
+    window = window_of(label)
+    hours = hours_of(label)
+    return None if window is None or hours is None else window.closes - hours * HOUR
 
 
 def call_grace(label: str | None, allowance: timedelta) -> timedelta:

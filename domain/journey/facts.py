@@ -158,6 +158,10 @@ class JourneyFacts:
     linked_journey_id: str | None = None
     # The procedure type version this journey follows (named by the approved plan), if any.
     procedure_type_version_id: str | None = None
+    # Whether a due call makes the journey stuck by its handbook window, as the task lists count
+    # it overdue (`domain.journey.sla`); unset in runs started before that change, which keep a
+    # day past every call's due time. Set by the workflow in the follow-up stage.
+    follow_up_call_windows: bool = False
 
     def follow_up(self, follow_up_id: str | None) -> FollowUp | None:
         return next((f for f in self.follow_ups if f.follow_up_id == follow_up_id), None)

@@ -1,9 +1,15 @@
 """Stage SLAs: how long a journey may wait in a stage before a supervisor must look at it.
 
 Defaults come from the sources: a client waits at most 10 minutes for a consultant (seed 004);
-consent may take a second or third talk, so it gets days, not hours; a follow-up is overdue a
-day after it fell due, and three unanswered calls need a person to decide what next.
-Clinics override any of them, per stage or per stage and visit category.
+consent may take a second or third talk, so it gets days, not hours; three unanswered calls need
+a person to decide what next. Clinics override any of them, per stage or per stage and visit
+category.
+
+A due follow-up call makes its journey stuck at the moment the task lists count it overdue: by
+its handbook window (`domain.aftercare.call_windows`: a call of the first day once 24 hours after
+the treatment are over), any other a day past its due time (the clinic's default allowance; the
+journey does not read the clinic's own). A journey whose run was started before that change
+(`JourneyFacts.follow_up_call_windows` unset) keeps a day past every call's due time.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.journey.facts import JourneyFacts
+from domain.aftercare.call_windows import call_grace, window_of
+from domain.journey.facts import FollowUp, JourneyFacts
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 
 MINUTE = 60
@@ -78,11 +85,30 @@ def _follow_up_breach(facts: JourneyFacts) -> Breach | None:
             return Breach(follow_up.due_at, f"follow-up {follow_up.label}: three unanswered calls")
     if not due:
         return None
-    oldest = min(due, key=lambda f: f.due_at)
-    return Breach(
-        oldest.due_at + timedelta(seconds=FOLLOW_UP_GRACE),
-        f"follow-up {oldest.label} overdue by more than a day",
-    )
+    if not facts.follow_up_call_windows:  # a run started before the windows: as it ran then
+        oldest = min(due, key=lambda f: f.due_at)
+        return Breach(oldest.due_at + timedelta(seconds=FOLLOW_UP_GRACE), _a_day_late(oldest))
+    return min((_call_breach(f) for f in due), key=lambda b: b.deadline)
+
+
+def call_deadline(follow_up: FollowUp) -> datetime:
+    """When a due call makes its journey stuck: when the task lists count it overdue with the
+    clinic's default allowance (`domain.aftercare.tasks.Lateness.late_at`)."""
+    allowance = timedelta(seconds=FOLLOW_UP_GRACE)
+    return follow_up.due_at + call_grace(follow_up.label, allowance)
+
+
+def _call_breach(follow_up: FollowUp) -> Breach:
+    window = window_of(follow_up.label)
+    if window is None:
+        return Breach(call_deadline(follow_up), _a_day_late(follow_up))
+    hours = int(window.closes.total_seconds()) // HOUR
+    reason = f"follow-up {follow_up.label} not made within {hours} hours of the treatment"
+    return Breach(call_deadline(follow_up), reason)
+
+
+def _a_day_late(follow_up: FollowUp) -> str:
+    return f"follow-up {follow_up.label} overdue by more than a day"
 
 
 def breached(facts: JourneyFacts, now: datetime) -> Breach | None:

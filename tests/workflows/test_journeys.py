@@ -69,15 +69,17 @@ async def test_each_visit_category_goes_the_whole_way(
         ("fu-1", "DUE")
     ]
     assert (await act(handle, call("fu-1"))).stage is Stage.COMPLETED
-    # Then the log holds each step once, in order, and the result is what the read model holds
+    # Then the log holds each step once, in order (the call at 24 h is overdue as it falls due,
+    # seed 002 §5.2, so the journey is stuck then), and the result is what the read model holds
     assert await journey_log(start.journey_id) == [
         *OPENING,
         *lines_of(steps),
         ("follow_up_due", "FOLLOW_UP", "FOLLOW_UP", "SYSTEM"),
+        ("mark_stuck", "FOLLOW_UP", "FOLLOW_UP", "SYSTEM"),
         ("complete_follow_up", "FOLLOW_UP", "COMPLETED", "FOLLOW_UP_STAFF"),
     ]
     result = await finished(handle)
-    assert (result.stage, result.event_seq) == (Stage.COMPLETED, len(steps) + 4)
+    assert (result.stage, result.event_seq) == (Stage.COMPLETED, len(steps) + 5)
     visited = {stage for _, stage in steps}
     skipped = {Stage.CONSULTATION, Stage.CONSENT, Stage.PAYMENT}
     assert visited & skipped == (set() if category is VisitCategory.RECHECK else skipped)
@@ -173,14 +175,18 @@ async def test_a_year_of_follow_ups_falls_due_on_time_and_completes_the_journey(
         # When follow-up staff reach the client
         result = await act(handle, call(follow_up_id, satisfaction=5 - index % 3))
         assert result.stage is (Stage.COMPLETED if index == 7 else FU)
-    # Then every follow-up is done, the journey completed and no SLA was breached on the way
+    # Then every follow-up is done, the journey completed, and only the first call breached the
+    # journey's deadline: the call at 24 h is overdue as it falls due (seed 002 §5.2), each
+    # later one a day past its due time
     facts = await finished(handle)
     assert [(f.status.value, f.attempts, f.satisfaction) for f in facts.follow_ups] == [
         ("DONE", 2 if i == 0 else 1, 5 - i % 3) for i in range(8)
     ]
     log = await journey_log(journey_id)
-    assert len(log) == 2 + 9 + 8 + 9
-    assert [line for line in log if line[0] == "mark_stuck"] == []
+    assert len(log) == 2 + 9 + 8 + 9 + 1
+    stuck = [i for i, line in enumerate(log) if line[0] == "mark_stuck"]
+    assert [log[i - 1][0] for i in stuck] == ["follow_up_due"]
+    assert facts.stuck_since is None
 
 
 async def test_unreached_follow_ups_stay_open_until_a_supervisor_closes_them(

@@ -45,6 +45,7 @@ ADDED_SINCE = {
     "linked_journey_id": None,
     "procedure_type_version_id": None,
     "bill_total_minor": None,
+    "follow_up_call_windows": False,
 }
 # Added since as well, rebuilt from each history: the event at which the consultant the journey
 # ends with first acted (None: a recheck's examiner is no consultant, and the first visit's
