@@ -106,7 +106,13 @@ class Handover:
     medicines she took home (medicine, dose, frequency, days, note) or why none."""
 
     KIND: ClassVar[str] = "handover"
-    CORRECTABLE: ClassVar[tuple[str, ...]] = ("aftercare", "discomfort", "next_recheck_at")
+    CORRECTABLE: ClassVar[tuple[str, ...]] = (
+        "aftercare",
+        "discomfort",
+        "next_recheck_at",
+        "prescriptions",
+        "no_prescription_reason",
+    )
 
     id: str
     journey_id: str

@@ -33,6 +33,14 @@ async def latest_record(journey_id: str, action: str, record: type[R]) -> Latest
     row = await JourneyRecord.get_or_none(id=event.record_id) if event else None
     if event is None or row is None:
         return None
+    return await record_as_amended(row, event, record)
+
+
+async def record_as_amended(
+    row: JourneyRecord, event: JourneyEvent, record: type[R]
+) -> LatestRecord[R]:
+    """The record `row` the step `event` took in, made `record` as its amendments left it: what
+    a correction of it is checked against (`amendRecord`), and what the pages print."""
     corrections = (
         await JourneyRecord.filter(amends_id=row.id)
         .order_by("created_at", "id")

@@ -42,6 +42,7 @@ from schema.errors import (
 from schema.journeys.actions import load_visible_journey
 from schema.journeys.events import Amendment, amendment_view
 from schema.journeys.plan_corrections import plan_correction_refusal
+from schema.journeys.prescription_corrections import prescription_correction_refusal
 from schema.text import check_text
 
 MAX_CORRECTION_BYTES = 16_000
@@ -61,7 +62,11 @@ class AmendRecordInput:
         "correct (`NotAuthorized` for anyone else), checked as the approval checked them; "
         "`createBill` and the start of treatment read the plan as corrected. Its price, "
         "currency, requires_anesthesia and procedure_type were taken at the approval and are "
-        "refused."
+        "refused. A handover's `prescriptions` (the whole list, [{medicine, dose, frequency, "
+        "days, note}]) and `no_prescription_reason` are checked as `handOver` checks them, on "
+        "the record as it then reads (a surgery's names the medicines or why none, not both: "
+        "clear the other with null or []); a surgery's is its doctor's to correct. Her "
+        "leaflet and her copy read them as corrected."
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -185,6 +190,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         invalid("correction", problem)
         if problem
         else await plan_correction_refusal(info, original, input.correction)
+        or await prescription_correction_refusal(info, journey, event, original, input.correction)
     )
     if refusal is None and await _full(journey.id):
         refusal = _full_answer()

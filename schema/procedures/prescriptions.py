@@ -28,7 +28,7 @@ class PrescriptionInput:
     )
 
 
-def _one_problems(field: str, given: PrescriptionInput) -> list[FieldProblem]:
+def one_problems(field: str, given: PrescriptionInput) -> list[FieldProblem]:
     problems = check_text(f"{field}.medicine", given.medicine, required=True, limit=200)
     problems += check_text(f"{field}.dose", given.dose, required=True, limit=100)
     problems += check_text(f"{field}.frequency", given.frequency, required=True, limit=200)
@@ -50,7 +50,7 @@ async def prescription_problems(
         return [FieldProblem("prescriptions", f"at most {MAX_PRESCRIPTIONS}")]
     problems = check_text("noPrescriptionReason", reason, required=False, limit=500)
     for index, given in enumerate(prescriptions):
-        problems += _one_problems(f"prescriptions[{index}]", given)
+        problems += one_problems(f"prescriptions[{index}]", given)
     row = await load_visible_journey(info, journey_id)
     procedure = await journey_procedure(row) if row is not None else None
     category = procedure.content.category if procedure else None
