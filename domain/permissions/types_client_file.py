@@ -53,7 +53,8 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         "complaints": COMPLAINT_TAKERS,
     },
     # Who consented to a minor's data being kept: read as the consent's time is.
-    "DataConsentGuardian": rows(CLINIC_STAFF, "name relation recordedAt"),
+    "DataConsentGuardian": rows(CLINIC_STAFF, "entryId name relation recordedAt"),
+    "DataConsentEntry": rows(CLINIC_STAFF, f"{_FILE_ENTRY} guardianName guardianRelation"),
     # Photos: what was taken is seen by whoever may view some purpose; the bytes only through
     # `link`, which checks the purpose's row in PHOTO_VIEWERS and the client's consent.
     "Photo": rows(

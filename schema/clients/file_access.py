@@ -71,14 +71,18 @@ def reads_kind(role: Role | None, kind: EntryKind) -> bool:
     return TYPES["Client"][field].admits(role)
 
 
-async def visible_entry(info: Info[Context, None], global_id: str) -> ClientEntry | None:
+async def visible_entry(
+    info: Info[Context, None], global_id: str, *, consent: bool = False
+) -> ClientEntry | None:
+    """The clinic's entry `global_id`, if the caller reads its part. `consent`: the data
+    consent's guardian too, which is corrected (`amendClientEntry`) but never marked entered in
+    error: a minor's data is kept on her guardian's consent, so one always stands."""
     claims = info.context.claims
     raw_id = decode_id(global_id, ENTRY_ID_TYPE)
     if claims is None or raw_id is None:
         return None
     entry = await ClientEntry.get_or_none(id=raw_id, clinic_id=claims.clinic_id)
-    # The data consent is part of the registration, not an entry amended or marked on its own.
-    if entry is None or entry.kind == EntryKind.DATA_CONSENT.value:
+    if entry is None or (entry.kind == EntryKind.DATA_CONSENT.value and not consent):
         return None
     if not reads_kind(claims.role, EntryKind(entry.kind)):
         return None

@@ -28,6 +28,7 @@ from domain.store.ward_reopening import reopen_ward_tasks
 from domain.store.ward_tasks import settle_ward_tasks
 from schema import idempotency
 from schema.audit.collector import note_write
+from schema.clients.data_consent import corrected_guardian
 from schema.clients.file_access import correction_refusal, file_dates, visible_entry
 from schema.clients.file_inputs import AmendClientEntryInput, MarkEnteredInErrorInput
 from schema.clients.file_mutations import ClientEntryResult, entry_fields, invalid, payload
@@ -45,6 +46,7 @@ PART_FIELD: dict[EntryKind, tuple[str, str]] = {
     EntryKind.SERVICE_CARD: ("service_card", "serviceCard"),
     EntryKind.POST_OP_OBSERVATION: ("post_op_observation", "postOpObservation"),
     EntryKind.WARD_ROUND: ("ward_round", "wardRound"),
+    EntryKind.DATA_CONSENT: ("data_consent_guardian", "dataConsentGuardian"),
 }
 REASON_LIMIT = 1000
 
@@ -69,7 +71,7 @@ async def amend_client_entry(
     claims = info.context.claims
     if claims is None:
         return not_authorized()
-    original = await visible_entry(info, input.entry_id)
+    original = await visible_entry(info, input.entry_id, consent=True)
     if original is None:
         return await idempotency.refusal_or_conflict(
             info, claims.account_id, input, not_found("entry")
@@ -81,7 +83,12 @@ async def amend_client_entry(
     fields, problems = _corrected_fields(input, kind)
     problems += check_text("reason", input.reason, required=True, limit=REASON_LIMIT)
     body: dict[str, Any] = {}
-    if fields is not None and kind.post_op:  # the journey's operation decides, kept as it was
+    if fields is not None and kind is EntryKind.DATA_CONSENT:
+        name, relation = fields.guardian_name, fields.guardian_relation
+        body, found = await corrected_guardian(info, original, name, relation)
+        prefix = PART_FIELD[kind][1]
+        problems += [FieldProblem(f"{prefix}.{p.field}", p.message) for p in found]
+    elif fields is not None and kind.post_op:  # the journey's operation decides, kept as it was
         body, found = await corrected_body(info, original, fields)
         prefix = PART_FIELD[kind][1]
         problems += [FieldProblem(f"{prefix}.{p.field}", p.message) for p in found]

@@ -69,6 +69,19 @@ class ServiceCardFields:
     )
 
 
+@strawberry.input(
+    description="The guardian who consented to a minor's data being kept, as `registerClient` "
+    "takes them."
+)
+class DataConsentGuardianFields:
+    guardian_name: str = strawberry.field(
+        description="The guardian's name (at most 200; kept on one line)."
+    )
+    guardian_relation: str = strawberry.field(
+        description="How the guardian is related to the client (at most 100; kept on one line)."
+    )
+
+
 @strawberry.input(description="Record a medical-history entry.")
 class RecordMedicalHistoryInput(MedicalHistoryFields):
     client_id: strawberry.ID = strawberry.field(description=CLIENT)
@@ -130,6 +143,12 @@ class AmendClientEntryInput:
         default=None,
         description="The corrected ward round (of the entry's journey, checked as "
         "`recordWardRound` checks it).",
+    )
+    data_consent_guardian: DataConsentGuardianFields | None = strawberry.field(
+        default=None,
+        description="The corrected guardian of the client's data consent (the entry "
+        "`Client.dataConsentGuardian.entryId` names), both fields required and checked as "
+        "`registerClient` checks them; by the desk that registered her, or a supervisor.",
     )
     idempotency_key: str | None = idempotency.key_field()
 

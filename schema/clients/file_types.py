@@ -189,6 +189,19 @@ class WardRoundEntry(FileEntryFields):
     )
 
 
+@strawberry.type(
+    description="The guardian who consented, at a minor's registration, to her data being kept "
+    "(`Client.dataConsentGuardian` shows the one in force); a correction of it "
+    "(`amendClientEntry` with `dataConsentGuardian`) is an entry of its own."
+)
+class DataConsentEntry(FileEntryFields):
+    guardian_name: str = strawberry.field(description="The guardian's name, on one line.")
+    guardian_relation: str = strawberry.field(
+        description="How the guardian is related to the client (mother, legal guardian...)."
+    )
+    given_by: strawberry.Private[str]
+
+
 ClientFileEntry = Annotated[
     MedicalHistoryEntry
     | AllergyEntry
@@ -196,7 +209,8 @@ ClientFileEntry = Annotated[
     | PregnancyStatusEntry
     | ServiceCardEntry
     | PostOpObservationEntry
-    | WardRoundEntry,
+    | WardRoundEntry
+    | DataConsentEntry,
     strawberry.union("ClientFileEntry", description="An entry of any part of the client file."),
 ]
 
@@ -223,6 +237,7 @@ _TYPES: dict[EntryKind, type[FileEntryFields]] = {
     EntryKind.SERVICE_CARD: ServiceCardEntry,
     EntryKind.POST_OP_OBSERVATION: PostOpObservationEntry,
     EntryKind.WARD_ROUND: WardRoundEntry,
+    EntryKind.DATA_CONSENT: DataConsentEntry,
 }
 _DATES = ("treated_on", "since", "stated_on", "occurred_on")
 # Stored by value; shown as the enum.
