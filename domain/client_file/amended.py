@@ -30,13 +30,15 @@ class Revision:
     before: Mapping[str, Any]
 
 
-def _fits(now: Any, new: Any) -> bool:
+def _fits(now: Any, new: Any, listed: bool) -> bool:
+    """Whether `new` has the shape of the field now `now`; `listed`: a field the record keeps as
+    a list of objects, None on a record written before it was kept."""
     if isinstance(now, Mapping):
         return isinstance(new, Mapping)
+    if isinstance(now, (list, tuple)) or (listed and now is None):
+        return isinstance(new, list) and all(isinstance(item, Mapping) for item in new)
     if now is None or isinstance(now, str):
         return new is None or isinstance(new, str)
-    if isinstance(now, (list, tuple)):
-        return isinstance(new, list) and all(isinstance(item, Mapping) for item in new)
     return False
 
 
@@ -53,12 +55,13 @@ def revised(record: R) -> tuple[R, list[Revision]]:
     without amendments (a consent, a call taken at the desk) is itself."""
     amendments = getattr(record, "amendments", ())
     correctable = getattr(record, "CORRECTABLE", ())
+    listed = getattr(record, "LISTED", ())
     current, revisions = record, []
     for amendment in amendments:
         replaced = {
             name: _laid_over(getattr(current, name), value)
             for name, value in amendment.correction.items()
-            if name in correctable and _fits(getattr(current, name), value)
+            if name in correctable and _fits(getattr(current, name), value, name in listed)
         }
         revisions.append(Revision(amendment, {name: getattr(current, name) for name in replaced}))
         current = dataclasses.replace(current, **replaced)  # type: ignore[type-var]

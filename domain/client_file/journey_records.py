@@ -8,7 +8,8 @@ and `by` are the record's own, read from its body by their names: a record writt
 field existed has it as None.
 
 Each class's `KIND` is the journey record kind it is read from; `CORRECTABLE` the fields an
-amendment may correct in the record as amended (`domain.client_file.amended`).
+amendment may correct in the record as amended (`domain.client_file.amended`), `LISTED` those
+of them kept as lists of objects.
 Pure: no I/O.
 """
 
@@ -113,6 +114,9 @@ class Handover:
         "prescriptions",
         "no_prescription_reason",
     )
+    # Kept as a list of objects: a handover written before it was kept has None, which a
+    # correction's list replaces.
+    LISTED: ClassVar[tuple[str, ...]] = ("prescriptions",)
 
     id: str
     journey_id: str
