@@ -110,6 +110,6 @@ def text_problem(value: str | None, *, required: bool, limit: int) -> str | None
 def one_line(name: str) -> str:
     """A name as every list and printout shows it: on one line, its line breaks, tabs and runs of
     blanks one space each, none at its ends. A name on two lines reads, in a list of names, as
-    two rows: another person's name under the first. Said of every person's and clinic's name
-    kept, as registration and correction say it of a client's."""
+    two rows: another person's name under the first. Said of every person's, clinic's and
+    partner salon's name kept, as registration and correction say it of a client's."""
     return " ".join(name.split())

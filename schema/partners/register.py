@@ -16,6 +16,7 @@ from domain.errors import FieldProblem as DomainFieldProblem
 from domain.store import records
 from domain.store.partner_reads import RegistrationDraft, append_version, current, first_reported
 from domain.store.partners import PartnerRegistration
+from domain.text import one_line
 from schema import idempotency
 from schema.context import Context
 from schema.errors import (
@@ -45,7 +46,10 @@ class RegisterPartnerInput:
         description="An existing partner, for a new version of its registration; omitted: "
         "a new partner is reported and its deadlines start.",
     )
-    name: str = strawberry.field(description="The salon's name, at most 200 characters.")
+    name: str = strawberry.field(
+        description="The salon's name, at most 200 characters, kept on one line (its line "
+        "breaks, tabs and runs of blanks one space each), as every name is."
+    )
     agreement_reference: str | None = strawberry.field(
         default=None, description="The signed agreement's reference, at most 200 characters."
     )
@@ -135,7 +139,7 @@ async def register_partner(
     draft = RegistrationDraft(
         partner_id=partner_id or new_partner or str(uuid.uuid4()),
         clinic_id=claims.clinic_id,
-        name=input.name.strip(),
+        name=one_line(input.name),  # as every person's and clinic's name is kept
         agreement_reference=input.agreement_reference,
         bank_details=input.bank_details,
         premises_photo_ids=list(input.premises_photo_ids),

@@ -1,8 +1,8 @@
 """A person's or a clinic's name is kept on one line, as a client's is at registration and at
 correction: a staff member's display name (made and renamed), a clinic's name, who signed a
 consent or a bill, a guardian (and a correction of a consent's record naming them), a
-disclosure's recipient. A name on two lines reads, in every list
-and printout, as two rows: a second name under the first."""
+disclosure's recipient, a partner salon (reported and in each new version). A name on two lines
+reads, in every list and printout, as two rows: a second name under the first."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import uuid
 from domain.roles import Role
 from domain.store import administration
 from domain.store.models import Clinic, JourneyRecord, StaffAccount, StaffName
+from domain.store.partners import PartnerRegistration
 from schema.ids import decode_id, encode_id
 from tests.api import documents, money_support
 from tests.api import test_administration as admin
@@ -18,6 +19,7 @@ from tests.api import test_file_disclosures as disclosures
 from tests.api import test_sharing_consent as sharing
 from tests.api.flow import JourneyDriver
 from tests.api.test_audit_of_retries import AMEND_RECORD
+from tests.api.test_partners import REGISTER as REGISTER_PARTNER
 
 TWO_LINES = "Ewa\nKowalska\r\n\tNowak "
 ONE_LINE = "Ewa Kowalska Nowak"
@@ -122,3 +124,53 @@ async def test_who_confirms_a_bill_and_who_receives_a_file_are_named_on_one_line
     # Then both are kept on one line
     assert confirmed["bill"]["confirmation"]["signerName"] == ONE_LINE, confirmed
     assert made["disclosure"]["recipientName"] == ONE_LINE, made
+
+
+async def test_a_partner_salon_is_named_on_one_line_in_every_version(
+    driver: JourneyDriver,
+) -> None:
+    token = driver.token(Role.SUPERVISOR)
+
+    async def register(**input: object) -> dict:  # type: ignore[type-arg]
+        answer = await driver.api.run(REGISTER_PARTNER, token, input=input)
+        return answer["registerPartner"]  # type: ignore[no-any-return]
+
+    # Given a salon reported under a name sent across lines, and a new version of it renamed so
+    reported = await register(name="Salon\nRóża\r\n\tSpa ")
+    assert reported["__typename"] == "RegisterPartnerPayload", reported
+    partner_id = reported["partner"]["id"]
+    renamed = await register(partnerId=partner_id, name=TWO_LINES)
+    assert renamed["__typename"] == "RegisterPartnerPayload", renamed
+    # When a version names it with a line or paragraph separator, or a next-line control
+    refused = [await register(partnerId=partner_id, name=f"Salon{odd}Róża") for odd in "\u2028\x85"]
+    # Then each name kept is on one line, in the answer and in every version kept
+    assert reported["partner"]["name"] == "Salon Róża Spa", reported
+    assert renamed["partner"]["name"] == ONE_LINE, renamed
+    kept = PartnerRegistration.filter(partner_id=decode_id(partner_id, "Partner"))
+    assert await kept.order_by("version").values_list("name", flat=True) == [
+        "Salon Róża Spa",
+        ONE_LINE,
+    ]
+    # And the separator and the control are refused on `name` as in every other name, unwritten
+    assert [(r["__typename"], r["problems"]) for r in refused] == [
+        (
+            "ValidationFailed",
+            [
+                {
+                    "field": "name",
+                    "message": "contains a line or paragraph separator (U+2028 at character 6)"
+                    ": send a line break",
+                }
+            ],
+        ),
+        (
+            "ValidationFailed",
+            [
+                {
+                    "field": "name",
+                    "message": "contains a control or text-direction character (U+0085 at "
+                    "character 6)",
+                }
+            ],
+        ),
+    ]
