@@ -17,6 +17,7 @@ from domain.money.money import Money as MoneyValue
 from domain.money.money import is_currency
 from domain.money.refund_kinds import RefundKind
 from domain.store.billing import Bill as BillRow
+from domain.store.billing import BillConfirmation as ConfirmationRow
 from domain.store.billing import BillLine as LineRow
 from domain.store.billing import Payment as PaymentRow
 from domain.store.billing import Refund as RefundRow
@@ -86,9 +87,17 @@ class BillingHistory:
     )
     months: list[MonthSpending] = strawberry.field(description="Spending by month, oldest first.")
     most_bought: list[ItemBought] = strawberry.field(description="Top items, most bought first.")
-    bills: list[BillStanding] = strawberry.field(description="Every bill paid on, newest first.")
+    bills: list[BillStanding] = strawberry.field(
+        description="Every bill in this currency the client confirmed (`confirmBill`) or paid "
+        "on, newest first: one not paid on at all is listed too, so a bill in a currency the "
+        "clinic billed in before is read in `billingHistory(clientId:, currency:)`. A bill "
+        "not confirmed is not owed yet (a newer one may replace it)."
+    )
     paid: Money = strawberry.field(description="Paid over all bills, less refunds.")
-    outstanding: Money = strawberry.field(description="Still owed over the bills paid on.")
+    outstanding: Money = strawberry.field(
+        description="Still owed over `bills`, in this currency alone: what she owes in another "
+        "(`currencies`) is read in its own history, never converted or added here."
+    )
     outstanding_on_installments: Money = strawberry.field(
         description="Of that, owed under installment plans."
     )
@@ -149,6 +158,10 @@ async def billing_history(
     ]
     plans = {p.bill_id for p in payments if p.kind == PaymentKind.INSTALLMENT_PLAN.value}
     paid_bills = {p.bill_id for p in payments if p.bill_id}
+    # A bill she confirmed is owed whether she paid on it or not: one in a currency she never
+    # paid in (the clinic's before it changed) was in no history's `bills` or `outstanding`.
+    confirmed = ConfirmationRow.filter(bill_id__in=[b.id for b in bills])
+    owed_bills = paid_bills | {str(i) for i in await confirmed.values_list("bill_id", flat=True)}
     # Their bills are owed no more, as the bill's own `outstanding` says (`money.standing`).
     closed = await ended_before_treatment({b.journey_id for b in bills})
     # Nor did the client buy their items: they left before the treatment (a no-show's deposit
@@ -159,7 +172,7 @@ async def billing_history(
             b.id, b.journey_id, b.total_minor, b.id in plans, b.journey_id in closed
         )
         for b in bills
-        if b.id in paid_bills
+        if b.id in owed_bills
     ]
     bought = [
         history.LineBought(

@@ -1,7 +1,8 @@
 """A clinic that changed its currency still shows a client her bills and payments from before:
 `billingHistory` reads one currency, the clinic's by default or the one asked (`currency:`), and
-lists every currency she was billed or paid in. Before, it read only the clinic's currency now,
-and her history from before the change was nowhere."""
+lists every currency she was billed or paid in; in each, the bills she confirmed or paid on and
+what she still owes on them. Before, it read only the clinic's currency now, and her history
+from before the change was nowhere."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.api.money_support import (
     CLIENT_OF,
     EUR_SETTINGS,
     SET_SETTINGS,
+    bill_of,
     billed_journey,
     eur,
     money_call,
@@ -109,3 +111,35 @@ async def test_a_bill_not_paid_on_counts_its_currency(fresh_clinic: Clinic) -> N
     now = await _history(driver, data["journey"]["client"]["id"])
     # Then it says she was billed in euros, so the screen can offer her history in them
     assert now["currency"] == "PLN" and now["currencies"] == ["EUR"], now
+
+
+async def test_what_she_owes_on_a_bill_in_the_currency_before_is_read_in_it(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a client who confirmed a bill of 800.00 EUR and paid nothing on it, in a clinic that
+    # bills in PLN since
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("800.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    zloty = {**EUR_SETTINGS, "currency": "PLN"}
+    changed = await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **zloty)
+    assert changed["__typename"] == "BillingSettingsPayload", changed
+    data = await driver.api.run(CLIENT_OF, driver.token(Role.CASHIER), id=journey["id"])
+    client_id = data["journey"]["client"]["id"]
+    # When the cashier opens her billing history in euros, the currency it offers, and in zloty
+    before = await _history(driver, client_id, currency="EUR")
+    now = await _history(driver, client_id)
+    # Then the one in euros lists the bill and the 800.00 EUR she still owes on it
+    assert before["currency"] == "EUR" and before["currencies"] == ["EUR"], before
+    assert before["bills"] == [
+        {
+            "total": {"amount": "800.00", "currency": "EUR"},
+            "paid": {"amount": "0.00"},
+            "outstanding": {"amount": "800.00"},
+        }
+    ], before
+    assert before["outstanding"] == {"amount": "800.00", "currency": "EUR"}, before
+    assert before["paid"]["amount"] == "0.00" and before["months"] == [], before
+    # And the one in zloty neither lists it nor counts it, converted or added, in what she owes
+    assert now["bills"] == [] and now["outstanding"] == {"amount": "0.00", "currency": "PLN"}
+    assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "800.00", bill
