@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from domain.store.db import apply_migrations, close_db, init_db
+from tests.migration_templates import MigrationTemplates
 
 pytest_plugins = ["tests.exit_bound"]
 
@@ -68,3 +69,14 @@ async def database(database_url: str) -> AsyncIterator[str]:
     await init_db(database_url)
     yield database_url
     await close_db()
+
+
+@pytest.fixture(scope="session")
+async def migration_templates(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[MigrationTemplates]:
+    """New databases at a given migration, on the session's kind of database
+    (`tests.migration_templates`)."""
+    templates = MigrationTemplates(database_url, tmp_path_factory.mktemp("migration-templates"))
+    yield templates
+    await templates.drop()

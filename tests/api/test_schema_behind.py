@@ -16,20 +16,21 @@ import pytest
 from domain.store.schema_version import behind_message, known_migrations
 from tests.api.test_operations import free_port
 from tests.api.test_processes import ROOT, environment
-from tests.store.migrated import migrated_to, new_database
+from tests.migration_templates import MigrationTemplates
 
 EXIT_TIMEOUT = 60.0
 Launch = Callable[[str, dict[str, str]], tuple[subprocess.Popen[bytes], Path]]
 
 
 async def test_a_read_model_behind_the_release_is_refused_at_start(
-    start: Launch, database_url: str, temporal_address: str, tmp_path: Path
+    start: Launch,
+    migration_templates: MigrationTemplates,
+    temporal_address: str,
+    tmp_path: Path,
 ) -> None:
     *earlier, last = known_migrations()
-    async with new_database(database_url, tmp_path) as behind:
-        # Given a database the migrations brought only as far as the one before the last
-        async with migrated_to(behind, f"models.{earlier[-1]}"):
-            pass
+    # Given a database the migrations brought only as far as the one before the last
+    async with migration_templates.database_at(f"models.{earlier[-1]}") as behind:
         env = environment(
             behind,
             temporal_address,
@@ -60,13 +61,14 @@ async def test_a_read_model_behind_the_release_is_refused_at_start(
     [["seed"], ["create-admin", "--username", "first-admin"], ["reconcile"], ["audit", "verify"]],
 )
 async def test_the_commands_that_write_or_check_the_read_model_refuse_it_behind(
-    database_url: str, temporal_address: str, tmp_path: Path, command: list[str]
+    migration_templates: MigrationTemplates,
+    temporal_address: str,
+    tmp_path: Path,
+    command: list[str],
 ) -> None:
     *earlier, last = known_migrations()
-    async with new_database(database_url, tmp_path) as behind:
-        # Given a database the migrations brought only as far as the one before the last
-        async with migrated_to(behind, f"models.{earlier[-1]}"):
-            pass
+    # Given a database the migrations brought only as far as the one before the last
+    async with migration_templates.database_at(f"models.{earlier[-1]}") as behind:
         env = environment(
             behind,
             temporal_address,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -11,19 +9,11 @@ import pytest
 from tortoise import connections
 
 from domain.store.sql import is_postgres
-from tests.store.migrated import new_database
 
 
 @pytest.fixture(autouse=True)
 def _database(database: str) -> str:
     return database
-
-
-@pytest.fixture
-async def empty_database(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
-    """A new, empty database of the session's kind."""
-    async with new_database(database_url, tmp_path) as url:
-        yield url
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from domain.store.app_role import RoleOutcome, RoleRefused
 from domain.store.scram import scram_verifier
 from server.db import migrate
 from server.settings import Settings
+from tests.migration_templates import LATEST, MigrationTemplates
 
 pytestmark = pytest.mark.postgres
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -51,17 +52,15 @@ class Fresh:
 
 
 @pytest.fixture
-async def fresh(database_url: str) -> AsyncIterator[Fresh]:
-    tag = secrets.token_hex(4)
-    name, role = f"glowpath_role_{tag}", f"glowpath_app_{tag}"
+async def fresh(database_url: str, migration_templates: MigrationTemplates) -> AsyncIterator[Fresh]:
+    """A database at the latest migration (as a volume made by the release before the role
+    was), and a role name nothing has."""
+    role = f"glowpath_app_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(database_url)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield Fresh(urlunsplit(urlsplit(database_url)._replace(path=f"/{name}")), role, admin)
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+        async with migration_templates.database_at(LATEST) as url:
+            yield Fresh(url, role, admin)
+        await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
     finally:
         await admin.close()
 

@@ -15,7 +15,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api import migrate
 
-from tests.store.migrated import migrated_to
+from tests.migration_templates import MigrationTemplates
 
 AT = "2026-01-05 09:00:00+00:00"
 BEFORE = "models.0010_staff_administration"
@@ -35,11 +35,11 @@ async def _rows(sql: str) -> list[dict[str, Any]]:
 
 
 async def test_events_pointing_at_deleted_drafts_get_a_placeholder_and_the_key_holds(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0010 left it: one event with its record, one whose record was
     # deleted as an "unattached" draft after all, one with no record
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         db = connections.get("default")
         await db.execute_query(
             "INSERT INTO journey_record (id, journey_id, kind, body, author_id, created_at)"

@@ -15,7 +15,8 @@ from tortoise.migrations.api import migrate
 from domain.store.append_only import is_append_only_refusal
 from domain.store.consents import ConsentSignature, ConsentTemplateVersion, ConsentWithdrawal
 from domain.store.models import Client, Clinic
-from tests.store.migrated import migrated_to, old_row
+from tests.migration_templates import MigrationTemplates
+from tests.store.migrated import old_row
 from tests.store.money_rows import utc
 
 BEFORE = "models.0041_file_disclosure"
@@ -44,10 +45,10 @@ def _signature(signature_id: str, journey_id: str | None) -> dict[str, Any]:
 
 
 async def test_stored_signatures_and_withdrawals_come_through_and_stay_append_only(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0041 left it: two signatures on journeys, one of them withdrawn
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         await Clinic.create(id="c-1", name="One")
         # (no migration after 0041 changes these tables: the models write them as 0041 had them)
         await Client.create(

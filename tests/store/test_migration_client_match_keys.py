@@ -11,7 +11,7 @@ from tortoise.migrations.api import migrate
 from domain.client_file.matching import match_keys
 from domain.store.client_file import ClientIdentityAmendment, ClientMatchKey
 from domain.store.models import Client, Clinic
-from tests.store.migrated import migrated_to
+from tests.migration_templates import MigrationTemplates
 
 BEFORE = "models.0033_idempotency_salt"
 MIGRATION = "models.0034_client_match_keys"
@@ -24,10 +24,10 @@ async def _keys() -> set[tuple[str, str, str]]:
 
 
 async def test_every_client_there_is_is_found_by_its_registered_and_amended_identity(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0033 left it: a client with a non-ASCII name, amended, and another
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         await Clinic.create(id="clinic-1", name="One")
         now = datetime.now(UTC)
         common = {"clinic_id": "clinic-1", "data_consent_at": now, "registered_by": "desk"}

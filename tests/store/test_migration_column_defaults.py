@@ -21,7 +21,8 @@ from tortoise.migrations.api import migrate
 from domain.store.append_only import is_append_only_refusal
 from domain.store.billing import Bill, BillLine, PriceListItem
 from domain.store.models import Client, Clinic, Journey, StaffAccount
-from tests.store.migrated import migrated_to, old_row
+from tests.migration_templates import MigrationTemplates
+from tests.store.migrated import old_row
 from tests.store.money_rows import utc
 
 
@@ -189,11 +190,11 @@ FIRST_CASE = next(iter(CASES))
 
 @pytest.mark.parametrize("case", list(CASES))
 async def test_rows_of_the_release_before_read_with_the_new_column_s_default(
-    empty_database: str, case: str
+    migration_templates: MigrationTemplates, case: str
 ) -> None:
     migration, before, write, read = CASES[case]
     # Given a database as the release before the migration left it, with its rows
-    async with migrated_to(empty_database, before) as config:
+    async with migration_templates.migrated_to(before) as config:
         await write()
 
         if case != FIRST_CASE:

@@ -12,8 +12,9 @@ from tortoise.migrations.api import migrate
 
 from domain.store.append_only import is_append_only_refusal
 from domain.store.models import JourneyEvent
+from tests.migration_templates import MigrationTemplates
 from tests.store import money_rows
-from tests.store.migrated import migrated_to, old_row
+from tests.store.migrated import old_row
 from tests.store.money_rows import utc
 
 BEFORE = "models.0038_phone_keys_dialled_abroad"
@@ -38,11 +39,11 @@ async def _rows(sql: str) -> list[dict[str, Any]]:
 
 
 async def test_stored_events_get_their_journey_s_clinic_and_stay_append_only(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0038 left it: two clinics' journeys with events, and an event whose
     # journey has no row
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         clinics = [await money_rows.clinic(), await money_rows.clinic()]
         for clinic_id in clinics:
             journey_id = await money_rows.journey(clinic_id, utc(3))

@@ -13,7 +13,8 @@ from tortoise.migrations.api import migrate
 
 from domain.store.append_only import is_append_only_refusal
 from domain.store.partners import PartnerRegistration
-from tests.store.migrated import migrated_to, old_row
+from tests.migration_templates import MigrationTemplates
+from tests.store.migrated import old_row
 from tests.store.money_rows import utc
 
 BEFORE = "models.0042_client_consent"
@@ -25,10 +26,10 @@ async def _rows(sql: str) -> list[dict[str, Any]]:
 
 
 async def test_stored_versions_get_their_case_folded_name_and_stay_append_only(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0042 left it, with partner versions named in several scripts
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         for n, name in enumerate(NAMES):
             await old_row(
                 PartnerRegistration,

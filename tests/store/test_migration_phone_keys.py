@@ -11,7 +11,7 @@ from tortoise.migrations.api import migrate
 from domain.client_file.matching import match_keys
 from domain.store.client_file import ClientIdentityAmendment, ClientMatchKey
 from domain.store.models import Client, Clinic
-from tests.store.migrated import migrated_to
+from tests.migration_templates import MigrationTemplates
 
 BEFORE = "models.0034_client_match_keys"
 BORN = date(1985, 6, 7)
@@ -23,12 +23,12 @@ async def _phone_keys(client_id: str) -> set[str]:
 
 
 async def test_a_number_kept_without_its_country_code_is_found_with_it(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0034 left it: clients in Warsaw and in Moscow whose numbers were
     # written without their country code, one of them amended, and a clinic in no country,
     # each number's key its digits, as registrations made them then
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         now = datetime.now(UTC)
         for clinic, zone in (("warsaw", "Europe/Warsaw"), ("moscow", "Europe/Moscow")):
             await Clinic.create(id=clinic, name=clinic, timezone=zone)
@@ -75,10 +75,12 @@ async def test_a_number_kept_without_its_country_code_is_found_with_it(
         assert await _phone_keys("c-utc") == before["c-utc"]
 
 
-async def test_a_number_dialled_abroad_with_00_is_found_with_its_plus(empty_database: str) -> None:
+async def test_a_number_dialled_abroad_with_00_is_found_with_its_plus(
+    migration_templates: MigrationTemplates,
+) -> None:
     # Given a database as 0037 left it: a client in Moscow and one in a clinic of no country
     # whose Polish numbers were written with "00", each number's key its digits
-    async with migrated_to(empty_database, "models.0037_read_indexes") as config:
+    async with migration_templates.migrated_to("models.0037_read_indexes") as config:
         now = datetime.now(UTC)
         await Clinic.create(id="moscow", name="moscow", timezone="Europe/Moscow")
         await Clinic.create(id="nowhere", name="nowhere", timezone="UTC")

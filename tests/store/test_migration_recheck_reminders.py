@@ -15,9 +15,12 @@ from domain.journey.table import Action
 from domain.store.aftercare import FollowUpTask, TaskChangeLog
 from domain.store.models import JourneyEvent, JourneyRecord
 from domain.store.recheck_tasks import HANDOVER_CORRECTION, HANDOVER_RECORD, recheck_task_id
-from tests.store.migrated import migrated_to, old_row
+from tests.migration_templates import MigrationTemplates
+from tests.store.migrated import old_row
 
 BEFORE = "models.0031_recheck_kept"
+# The migration alone: the tables it reads and writes are as the ORM's models have them since
+MIGRATION = "models.0032_recheck_reminders_ahead"
 HANDED_OVER = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 BOOKED = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 DAY = timedelta(hours=24)
@@ -86,10 +89,10 @@ async def _due(task: str) -> datetime:
 
 
 async def test_old_reminders_move_a_day_before_the_recheck_as_corrected_and_nothing_else(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0031 left it, with reminders of every sort
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         old = await _handover("j-old", "2026-03-14T09:00:00Z", BOOKED)
         new = await _handover("j-new", "2026-03-14T10:00:00+01:00", BOOKED - DAY)
         closed = await _handover("j-closed", "2026-03-14T09:00:00Z", BOOKED, TaskStatus.DONE)
@@ -105,8 +108,8 @@ async def test_old_reminders_move_a_day_before_the_recheck_as_corrected_and_noth
         unreadable = await _handover("j-unreadable", "next week", BOOKED)
         before = await _rows()
 
-        # When the migrations run to the end
-        await migrate(config=config)
+        # When the migration runs
+        await migrate(config=config, target=MIGRATION)
 
         # Then the old reminders are due a day before the recheck as last corrected
         assert await _due(old) == BOOKED - DAY
@@ -125,7 +128,7 @@ async def test_old_reminders_move_a_day_before_the_recheck_as_corrected_and_noth
 
         # When the migration runs again
         await migrate(config=config, target=BEFORE)
-        await migrate(config=config)
+        await migrate(config=config, target=MIGRATION)
 
         # Then nothing moves again
         assert await _rows() == after

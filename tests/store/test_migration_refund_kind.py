@@ -14,7 +14,8 @@ from tortoise.migrations.api import migrate
 
 from domain.store.append_only import is_append_only_refusal
 from domain.store.billing import Payment, Refund
-from tests.store.migrated import migrated_to, old_row
+from tests.migration_templates import MigrationTemplates
+from tests.store.migrated import old_row
 from tests.store.money_rows import utc
 
 BEFORE = "models.0043_partner_name_order"
@@ -25,10 +26,10 @@ async def _rows(sql: str) -> list[dict[str, Any]]:
 
 
 async def test_stored_refunds_read_as_reversals_and_stay_append_only(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0043 left it, with a payment given back twice
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         await old_row(
             Payment,
             id="pay-1",

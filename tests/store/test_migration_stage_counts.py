@@ -8,7 +8,8 @@ from tortoise.migrations.api import migrate
 from domain.store.models import Journey, JourneyEvent, StageStay
 from domain.store.projection import apply_change, journey_values
 from domain.store.stage_counts import check_counters, kept
-from tests.store.migrated import migrated_to, old_row
+from tests.migration_templates import MigrationTemplates
+from tests.store.migrated import old_row
 from tests.store.stage_plan import plan
 from tests.store.test_stage_counts import _clinic, _grouped
 
@@ -23,10 +24,10 @@ async def _stays(clinic_id: str) -> set[tuple[str, int, str, float]]:
 
 
 async def test_counters_and_stays_are_filled_from_the_rows_there_are(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0024 left it, with journeys and their logs written
-    async with migrated_to(empty_database, BEFORE) as config:
+    async with migration_templates.migrated_to(BEFORE) as config:
         old = await _clinic()
         last = {}
         for change in plan(old):

@@ -15,7 +15,7 @@ from domain.store import administration, staff_names
 from domain.store.audit_chain import append_accesses
 from domain.store.models import Clinic, StaffAccount, StaffName
 from domain.store.staff_names import BEGINNING, names_through_time
-from tests.store.migrated import migrated_to
+from tests.migration_templates import MigrationTemplates
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -126,10 +126,10 @@ async def test_an_entry_of_another_clinic_is_placed_by_its_time() -> None:
 
 
 async def test_the_migration_keeps_every_account_s_name_from_the_beginning(
-    empty_database: str,
+    migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0026 left it, with an account
-    async with migrated_to(empty_database, "models.0026_receipt_counter_counts_up") as config:
+    async with migration_templates.migrated_to("models.0026_receipt_counter_counts_up") as config:
         await Clinic.create(id="old-clinic", name="Old", timezone="UTC")
         await StaffAccount.create(
             id="old-nurse",
