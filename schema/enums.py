@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain import errors, roles
-from domain.journey import stages, table
+from domain.journey import stages, stuck_reasons, table
 from domain.triage import decision
 
 ErrorCode = strawberry.enum(errors.ErrorCode)
@@ -22,3 +22,4 @@ ExpertDecision = strawberry.enum(stages.ExpertDecision)
 FollowUpStatus = strawberry.enum(stages.FollowUpStatus)
 FollowUpOutcome = strawberry.enum(stages.FollowUpOutcome)
 JourneyAction = strawberry.enum(table.Action, name="JourneyAction")
+StuckReason = strawberry.enum(stuck_reasons.StuckReason)

@@ -65,6 +65,11 @@ def _follow_up(data: dict[str, Any]) -> FollowUp:
     )
 
 
+def follow_ups_from_json(data: dict[str, Any]) -> list[FollowUp]:
+    """The journey's calls alone, from its facts' JSON (none when it holds none)."""
+    return [_follow_up(item) for item in data.get("follow_ups") or []]
+
+
 def facts_from_json(data: dict[str, Any]) -> JourneyFacts:
     entered = data.get("stage_entered_at")
     stuck_since = data.get("stuck_since")

@@ -10,16 +10,22 @@ its handbook window (`domain.aftercare.call_windows`: a call of the first day on
 the treatment are over), any other a day past its due time (the clinic's default allowance; the
 journey does not read the clinic's own). A journey whose run was started before that change
 (`JourneyFacts.follow_up_call_windows` unset) keeps a day past every call's due time.
+
+Each rule says why in words and in a code (`domain.journey.stuck_reasons.StuckReason`): the
+journey keeps the words it was marked stuck with, and `stuck_reason_code` finds the rule that
+says them of the journey.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.aftercare.call_windows import call_grace, window_of
 from domain.journey.facts import FollowUp, JourneyFacts
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
+from domain.journey.stuck_reasons import StuckReason
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -37,6 +43,7 @@ DEFAULT_STAGE_SLAS: dict[Stage, int] = {
 }
 FOLLOW_UP_GRACE = 1 * DAY
 UNANSWERED_CALLS_LIMIT = 3
+UNANSWERED = StuckReason.FOLLOW_UP_CALLS_UNANSWERED
 
 
 def sla_key(stage: Stage, category: VisitCategory | None = None) -> str:
@@ -59,6 +66,7 @@ def resolve_slas(category: VisitCategory, overrides: dict[str, int]) -> dict[str
 class Breach:
     deadline: datetime
     reason: str
+    code: StuckReason
 
 
 def next_breach(facts: JourneyFacts) -> Breach | None:
@@ -74,6 +82,7 @@ def next_breach(facts: JourneyFacts) -> Breach | None:
     return Breach(
         facts.stage_entered_at + timedelta(seconds=seconds),
         f"{facts.stage.value} for more than {waited}",
+        StuckReason.STAGE_OVERDUE,
     )
 
 
@@ -82,12 +91,13 @@ def _follow_up_breach(facts: JourneyFacts) -> Breach | None:
     for follow_up in due:
         unanswered = follow_up.outcome is FollowUpOutcome.NOT_REACHED
         if unanswered and follow_up.attempts >= UNANSWERED_CALLS_LIMIT:
-            return Breach(follow_up.due_at, f"follow-up {follow_up.label}: three unanswered calls")
+            return Breach(follow_up.due_at, _unanswered(follow_up), UNANSWERED)
     if not due:
         return None
     if not facts.follow_up_call_windows:  # a run started before the windows: as it ran then
         oldest = min(due, key=lambda f: f.due_at)
-        return Breach(oldest.due_at + timedelta(seconds=FOLLOW_UP_GRACE), _a_day_late(oldest))
+        late = oldest.due_at + timedelta(seconds=FOLLOW_UP_GRACE)
+        return Breach(late, _a_day_late(oldest), StuckReason.FOLLOW_UP_CALL_OVERDUE)
     return min((_call_breach(f) for f in due), key=lambda b: b.deadline)
 
 
@@ -99,16 +109,53 @@ def call_deadline(follow_up: FollowUp) -> datetime:
 
 
 def _call_breach(follow_up: FollowUp) -> Breach:
+    deadline = call_deadline(follow_up)
+    outside = _outside_window(follow_up)
+    if outside is None:
+        return Breach(deadline, _a_day_late(follow_up), StuckReason.FOLLOW_UP_CALL_OVERDUE)
+    return Breach(deadline, outside, StuckReason.FOLLOW_UP_CALL_WINDOW_MISSED)
+
+
+def _unanswered(follow_up: FollowUp) -> str:
+    return f"follow-up {follow_up.label}: three unanswered calls"
+
+
+def _outside_window(follow_up: FollowUp) -> str | None:
     window = window_of(follow_up.label)
     if window is None:
-        return Breach(call_deadline(follow_up), _a_day_late(follow_up))
+        return None
     hours = int(window.closes.total_seconds()) // HOUR
-    reason = f"follow-up {follow_up.label} not made within {hours} hours of the treatment"
-    return Breach(call_deadline(follow_up), reason)
+    return f"follow-up {follow_up.label} not made within {hours} hours of the treatment"
 
 
 def _a_day_late(follow_up: FollowUp) -> str:
     return f"follow-up {follow_up.label} overdue by more than a day"
+
+
+def stuck_reason_code(
+    stage: Stage, reason: str | None, follow_ups: Sequence[FollowUp]
+) -> StuckReason:
+    """Which rule made a journey stuck in `stage` with the words `reason` (its `stuck_reason`),
+    `follow_ups` its calls.
+
+    A journey stays stuck with the words it was marked stuck with while any rule still holds
+    (a call tried three times after its window closed still says the window), so the rule is
+    not asked again of the journey as it stands: each follow-up rule says what it would of each
+    of the journey's calls, and the one that says the journey's words is the rule that fired. A
+    journey stuck in any other stage was stuck by its stage's SLA. Words no rule says any more
+    (a rule since reworded) are read as a call overdue.
+    """
+    if stage is not Stage.FOLLOW_UP:
+        return StuckReason.STAGE_OVERDUE
+    for follow_up in follow_ups:
+        said = {
+            _unanswered(follow_up): UNANSWERED,
+            _a_day_late(follow_up): StuckReason.FOLLOW_UP_CALL_OVERDUE,
+            _outside_window(follow_up): StuckReason.FOLLOW_UP_CALL_WINDOW_MISSED,
+        }
+        if reason in said:
+            return said[reason]
+    return StuckReason.FOLLOW_UP_CALL_OVERDUE
 
 
 def breached(facts: JourneyFacts, now: datetime) -> Breach | None:

@@ -111,14 +111,14 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "WarrantyCard": rows(CLINIC_STAFF, "number issuedAt endsAt terms"),
     "WarrantyClaimed": rows(WARRANTY_DESK, "claimId card claimedAt recheckJourney"),
     "WarrantyExpired": rows(ANYONE, "code message endedOn"),
-    "JourneyAlert": rows(CLINIC_STAFF, "cursor action summary at journey"),
+    "JourneyAlert": rows(CLINIC_STAFF, "cursor action summary at journey stuckReasonCode"),
     # The supervisor cockpit.
-    "StuckJourney": rows(SUPERVISORS, "journey stage reason since overdueSeconds"),
+    "StuckJourney": rows(SUPERVISORS, "journey stage reason reasonCode since overdueSeconds"),
     "StuckJourneyConnection": rows(SUPERVISORS, "edges pageInfo"),
     "StuckJourneyEdge": rows(SUPERVISORS, "cursor node"),
     "JourneyStats": rows(SUPERVISORS, "stages overdueTasks overdueInstallments overdueWardTasks"),
     "StageStats": rows(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
-    "BoardUpdate": rows(SUPERVISORS, "change journey stats cursor"),
+    "BoardUpdate": rows(SUPERVISORS, "change journey stuckReasonCode stats cursor"),
     "StageSla": rows(SUPERVISORS, "stage visitCategory seconds isDefault"),
     "StageSlasPayload": rows(SUPERVISORS, "slas"),
     # Every consultant's conversion and average ticket: revenue, for supervisors only.

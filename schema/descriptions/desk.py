@@ -157,7 +157,10 @@ DESCRIPTIONS = {
     # --- supervision ----------------------------------------------------------------------
     "StuckJourney.journey": "The journey.",
     "StuckJourney.stage": "The stage it is stuck in.",
-    "StuckJourney.reason": "Why it counts as stuck.",
+    "StuckJourney.reason": "Why it counts as stuck, in words (they name the stage and its SLA, "
+    "or the call and its window, and may change with the rules: group, filter and translate by "
+    "`reasonCode`).",
+    "StuckJourney.reasonCode": "Why it counts as stuck, as a code: the rule that made it so.",
     "StuckJourney.since": "When its SLA ran out, in UTC.",
     "StuckJourney.overdueSeconds": "Seconds past the SLA, now.",
     "StuckJourneyConnection": "One page of stuck journeys, most overdue first.",

@@ -293,6 +293,21 @@ DESCRIPTIONS = {
     "Role.SUPERVISOR": "Overrides the rotation, reassigns, watches stuck journeys, audits.",
     "Role.ADMIN": "Administers clinics and staff accounts; sees no client data.",
     "Role.SYSTEM": "The system itself (timers, the triage desk); no one signs in as it.",
+    "StuckReason": "Why a journey counts as stuck (`StuckJourney.reasonCode`): one value per "
+    "rule that makes a journey stuck. Group, filter and translate by it; `StuckJourney.reason` "
+    "says the same in English words with the stage, call and times filled in, and its wording "
+    "may change.",
+    "StuckReason.STAGE_OVERDUE": "It stayed in its stage (any but FOLLOW_UP) longer than the "
+    "stage's SLA: the clinic's for the stage and visit category (`stageSlas`), else the default "
+    "(10 minutes for triage, 3 days for consent...). `stage` says which.",
+    "StuckReason.FOLLOW_UP_CALL_WINDOW_MISSED": "A follow-up call of the first day after the "
+    "treatment was not made within the handbook's window (24 hours of the treatment, seed 002), "
+    "as the task lists count it overdue.",
+    "StuckReason.FOLLOW_UP_CALL_OVERDUE": "A follow-up call was not made a day past its due "
+    "time: a call with no handbook window (3 days, 1 week...), or any call of a journey started "
+    "before the windows were kept.",
+    "StuckReason.FOLLOW_UP_CALLS_UNANSWERED": "A due follow-up call was tried three times "
+    "without reaching the client: a person decides what next.",
     "TriageSeatStatus": "Whether a consultant on duty can take the next client.",
     "TriageSeatStatus.AVAILABLE": "Free for the next client.",
     "TriageSeatStatus.BUSY": "With a client and cannot come within 5-10 minutes: skipped and "

@@ -16,6 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import ErrorCode
+from domain.journey.stuck_reasons import StuckReason
 from domain.journey.table import Action
 from schema.context import Context
 from schema.journeys.told import summary_for
@@ -26,6 +27,7 @@ from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest
 from schema.supervision.log_watch import LogWatch, Started
+from schema.supervision.queries import reason_code_of
 
 ALERTING = frozenset(
     {Action.NUDGE.value, Action.ESCALATE.value, Action.MARK_STUCK.value, Action.REASSIGN.value}
@@ -40,6 +42,10 @@ class JourneyAlert:
     summary: str
     at: datetime
     journey: Journey
+    stuck_reason_code: StuckReason | None = strawberry.field(
+        description="With a `mark_stuck` alert, why the journey counts as stuck (the code of "
+        "`stuckJourneys`' `reasonCode`; `summary` says it in words); null with any other."
+    )
 
 
 async def my_journey_alerts(
@@ -65,6 +71,7 @@ async def my_journey_alerts(
             if isinstance(said, Resync | Started):
                 continue
             row, event = said
+            stuck = event.action == Action.MARK_STUCK.value
             info.context.loaders = Loaders()  # read afresh for each alert, as the board's
             yield JourneyAlert(
                 cursor=strawberry.ID(watch.cursor(feed, changes)),
@@ -72,4 +79,5 @@ async def my_journey_alerts(
                 summary=summary_for(claims.role, event.action, event.summary),
                 at=event.at,
                 journey=Journey.from_row(row),
+                stuck_reason_code=reason_code_of(row) if stuck else None,
             )

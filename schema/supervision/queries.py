@@ -10,7 +10,10 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.codec import follow_ups_from_json
+from domain.journey.sla import stuck_reason_code
 from domain.journey.stages import Stage
+from domain.journey.stuck_reasons import StuckReason
 from domain.store.billing_reads import overdue_installments
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
@@ -76,12 +79,24 @@ JourneyStatsResult = Annotated[
 ]
 
 
+def reason_code_of(row: JourneyRow) -> StuckReason | None:
+    """Why the row's journey counts as stuck, by the rule that made it so
+    (`domain.journey.sla.stuck_reason_code`, asked of its reason and of the calls in the
+    journey's snapshot the row keeps); None when it is not stuck."""
+    if not row.stuck:
+        return None
+    stage = Stage(row.stage)
+    calls = follow_ups_from_json(row.facts or {}) if stage is Stage.FOLLOW_UP else []
+    return stuck_reason_code(stage, row.stuck_reason, calls)
+
+
 def stuck_view(row: JourneyRow, now: datetime) -> StuckJourney:
     deadline = row.sla_deadline or row.stuck_since or now
     return StuckJourney(
         journey=Journey.from_row(row),
         stage=Stage(row.stage),
         reason=row.stuck_reason or "",
+        reason_code=reason_code_of(row) or StuckReason.STAGE_OVERDUE,  # (the row is stuck)
         since=row.stuck_since or deadline,
         overdue_seconds=max(int((now - deadline).total_seconds()), 0),
     )

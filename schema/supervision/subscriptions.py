@@ -35,7 +35,7 @@ from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest, newest_event_id
 from schema.supervision.log_watch import LogWatch, Started
-from schema.supervision.queries import board_stats, visible_clinic
+from schema.supervision.queries import board_stats, reason_code_of, visible_clinic
 from schema.supervision.types import BoardChange, BoardUpdate
 
 CURSOR_TYPE = "BoardUpdate"
@@ -103,6 +103,7 @@ async def supervisor_board(
         labels = await _labels_now(clinic.id)
         async for said in watch.events(changes, resumed, feed, announce=announce_start):
             cursor = strawberry.ID(watch.cursor(feed, changes))
+            code = None
             if isinstance(said, Started):
                 kind, journey = BoardChange.STARTED, None
             elif isinstance(said, Resync):
@@ -117,5 +118,8 @@ async def supervisor_board(
                 # afresh for each push, not kept from the first (stale, and never let go).
                 info.context.loaders = Loaders()
                 journey = Journey.from_row(row)
+                code = reason_code_of(row)
             stats = await board_stats(clinic)
-            yield BoardUpdate(change=kind, journey=journey, stats=stats, cursor=cursor)
+            yield BoardUpdate(
+                change=kind, journey=journey, stuck_reason_code=code, stats=stats, cursor=cursor
+            )

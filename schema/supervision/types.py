@@ -6,6 +6,7 @@ from enum import Enum
 import strawberry
 
 from domain.journey.stages import Stage
+from domain.journey.stuck_reasons import StuckReason
 from domain.store.stats import StageCount
 from schema.journeys.types import Journey
 from schema.pagination import PageInfo
@@ -16,6 +17,7 @@ class StuckJourney:
     journey: Journey
     stage: Stage
     reason: str
+    reason_code: StuckReason
     since: datetime
     overdue_seconds: int
 
@@ -73,6 +75,11 @@ class BoardUpdate:
     journey: Journey | None = strawberry.field(
         description="The journey that changed, as the change left it (a change heard late, "
         "or replayed after `after:`, is told as it was then); null with `RESYNC` and `STARTED`."
+    )
+    stuck_reason_code: StuckReason | None = strawberry.field(
+        description="Why the journey counts as stuck, as the change left it (the code of "
+        "`stuckJourneys`' `reasonCode`): with `STUCK`, and with `MOVED` of a journey that stays "
+        "stuck (nudged, say); null when it is not stuck, and with `RESYNC` and `STARTED`."
     )
     stats: list[StageStats] = strawberry.field(
         description="The stage counts after the change (with `RESYNC` and `STARTED`, as they "

@@ -19,7 +19,7 @@ query Stuck($clinicId: ID!, $stage: JourneyStage, $olderThan: Int) {
   stuckJourneys(clinicId: $clinicId, stage: $stage, olderThan: $olderThan) {
     __typename
     ... on StuckJourneyConnection {
-      edges { node { stage reason overdueSeconds journey { id stage } } }
+      edges { node { stage reason reasonCode overdueSeconds journey { id stage } } }
     }
     ... on UserError { code message }
   }
@@ -38,9 +38,13 @@ subscription Board($clinicId: ID!) {
   supervisorBoard(clinicId: $clinicId) {
     change
     journey { id stage }
+    stuckReasonCode
     stats { stage active stuck }
   }
 }
+"""
+STUCK_ALERTS = """
+subscription { myJourneyAlerts { action summary stuckReasonCode journey { id } } }
 """
 NUDGE = """
 mutation Nudge($input: SupervisorNoteInput!) {
@@ -75,15 +79,24 @@ async def test_journey_left_in_consent_is_stuck_live_and_clears_when_it_moves(
     jid = journey["id"]
     assert [j for j in await _stuck(cockpit) if j["journey"]["id"] == jid] == []
     updates: list[dict[str, Any]] = []
-    async with cockpit.api.subscription(
-        BOARD, cockpit.token(Role.SUPERVISOR), clinicId=CLINIC_ID
-    ) as stream:
+    alerts: list[dict[str, Any]] = []
+    async with (
+        cockpit.api.subscription(
+            BOARD, cockpit.token(Role.SUPERVISOR), clinicId=CLINIC_ID
+        ) as stream,
+        cockpit.api.subscription(STUCK_ALERTS, cockpit.token(Role.CONSULTANT)) as alert_stream,
+    ):
 
         async def collect() -> None:
             async for update in stream:
                 updates.append(update["supervisorBoard"])
 
+        async def collect_alerts() -> None:
+            async for alert in alert_stream:
+                alerts.append(alert["myJourneyAlerts"])
+
         collector = asyncio.create_task(collect())
+        alert_collector = asyncio.create_task(collect_alerts())
         await asyncio.sleep(0.5)  # subscribed before time moves
 
         # When three days pass with nobody acting
@@ -98,9 +111,26 @@ async def test_journey_left_in_consent_is_stuck_live_and_clears_when_it_moves(
         )
         (stuck,) = [j for j in await _stuck(cockpit, stage="CONSENT") if j["journey"]["id"] == jid]
         assert stuck["reason"] == "CONSENT for more than 3 day(s)"
+        assert stuck["reasonCode"] == "STAGE_OVERDUE"
         assert stuck["overdueSeconds"] >= 0
-        stuck_update = next(u for u in updates if u["change"] == "STUCK")
+        stuck_update = next(
+            u for u in updates if u["change"] == "STUCK" and u["journey"]["id"] == jid
+        )
         assert _consent_counts(stuck_update)["stuck"] >= 1
+        assert stuck_update["stuckReasonCode"] == "STAGE_OVERDUE"
+        # and its consultant is alerted, with the same code
+        await eventually(
+            lambda: asyncio.sleep(0, alerts),
+            lambda seen: any(a["journey"]["id"] == jid for a in seen),
+            timeout=20,
+            what="the stuck alert",
+        )
+        (alert,) = [a for a in alerts if a["journey"]["id"] == jid]
+        assert (alert["action"], alert["summary"], alert["stuckReasonCode"]) == (
+            "mark_stuck",
+            "stuck: CONSENT for more than 3 day(s)",
+            "STAGE_OVERDUE",
+        )
 
         # When the supervisor nudges, the event is recorded and the journey stays stuck
         nudged = await cockpit.act(
@@ -119,7 +149,10 @@ async def test_journey_left_in_consent_is_stuck_live_and_clears_when_it_moves(
             timeout=20,
             what="UNSTUCK on the board",
         )
+        (unstuck,) = [u for u in updates if u["change"] == "UNSTUCK" and u["journey"]["id"] == jid]
+        assert unstuck["stuckReasonCode"] is None
         collector.cancel()
+        alert_collector.cancel()
     assert [j for j in await _stuck(cockpit) if j["journey"]["id"] == jid] == []
 
 

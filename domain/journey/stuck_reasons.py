@@ -1,0 +1,24 @@
+"""Why a journey counts as stuck, as a code: one per rule of `domain.journey.sla` that makes a
+journey stuck, beside the words the rule says it in (`StuckJourney.reason`).
+
+A screen groups, translates and filters stuck journeys by the code; the words name the stage,
+the call and its window, and change with the rules (a run of the call windows says a 24 h call
+was "not made within 24 hours of the treatment", one started before them that it is "overdue
+by more than a day"), the code only with the rule that fired.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class StuckReason(str, Enum):
+    # A stage other than the follow-ups waited past its SLA (the clinic's, or the default).
+    STAGE_OVERDUE = "STAGE_OVERDUE"
+    # A follow-up call of the first day not made within its handbook window after the treatment.
+    FOLLOW_UP_CALL_WINDOW_MISSED = "FOLLOW_UP_CALL_WINDOW_MISSED"
+    # A follow-up call not made a day past its due time: a call with no handbook window, or any
+    # call of a run started before the windows.
+    FOLLOW_UP_CALL_OVERDUE = "FOLLOW_UP_CALL_OVERDUE"
+    # A due follow-up call tried three times without reaching the client.
+    FOLLOW_UP_CALLS_UNANSWERED = "FOLLOW_UP_CALLS_UNANSWERED"
