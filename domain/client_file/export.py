@@ -36,7 +36,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from domain.client_file import fhir_journey, fhir_money, fhir_parts
+from domain.client_file import fhir_complaints, fhir_journey, fhir_money, fhir_parts
 from domain.client_file.file_records import (
     ClientFile,
     FileAccess,
@@ -273,9 +273,10 @@ PARTS: tuple[Part[Any], ...] = (
     # AuditEvent of this clinic's, which the Bundle for another provider does not carry (as it
     # does not carry `whoSawMyFile`).
     Part("disclosures", "disclosures", lambda: MAX_DISCLOSURES),
-    # JSON only too: a complaint and the clinic's answers are her dealings with the clinic, not
-    # clinical data another provider continues her care with.
-    Part("complaints", "complaints", lambda: MAX_COMPLAINTS),
+    # Her complaints go to the Bundle too: what she complained of (a result, a complication)
+    # and what the clinic answered tell the provider who continues her care how it went, as
+    # Communications and the Task of their handling (`domain.client_file.fhir_complaints`).
+    Part("complaints", "complaints", lambda: MAX_COMPLAINTS, fhir=fhir_complaints.complaint),
     Part(
         "consultations",
         "consultations",

@@ -10,8 +10,9 @@ Consent, the client's background (lifestyle, skin care, state of mind, aesthetic
 QuestionnaireResponse each, and pregnancy and lactation statements Observations with their LOINC
 codes (as the International Patient Summary records pregnancy status). The records of her
 journeys, consultation to follow-up call, are mapped in `domain.client_file.fhir_journey`, her
-bills, payments and refunds in `domain.client_file.fhir_money`; the
-disclosures of her file are not clinical and stay in the JSON. The listed parts' resources
+bills, payments and refunds in `domain.client_file.fhir_money`, her complaints with the
+clinic's answers and their outcome in `domain.client_file.fhir_complaints`; the disclosures of
+her file are not clinical and stay in the JSON. The listed parts' resources
 (consents, treatments, complications...) are their rows' in `domain.client_file.export.PARTS`; a
 record corrected with `amendRecord` is its resource as amended, followed by a Provenance of each
 amendment, which keeps what it replaced (`domain.client_file.fhir_parts`). An

@@ -11,7 +11,7 @@ from tests.api.flow import JourneyDriver, new_key
 
 COMPLAINT = (
     "id clientId journeyId channel category description receivedAt firstAnswerDueAt status"
-    " overdue recordedByRole answers { kind outcome note recordedByRole }"
+    " overdue recordedByRole answers { kind outcome note recordedByRole recordedAt }"
 )
 RESULT = f"""
     __typename
@@ -30,7 +30,7 @@ query Open($first: Int!, $after: String) {{
   openComplaints(first: $first, after: $after) {{
     __typename
     ... on ComplaintConnection {{
-      edges {{ cursor node {{ {COMPLAINT} }} }} pageInfo {{ hasNextPage endCursor }}
+      edges {{ cursor node {{ {COMPLAINT} }} }} pageInfo {{ hasNextPage hasPreviousPage endCursor }}
     }}
     ... on UserError {{ code message }}
   }}
