@@ -116,7 +116,10 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "StuckJourney": rows(SUPERVISORS, "journey stage reason reasonCode since overdueSeconds"),
     "StuckJourneyConnection": rows(SUPERVISORS, "edges pageInfo"),
     "StuckJourneyEdge": rows(SUPERVISORS, "cursor node"),
-    "JourneyStats": rows(SUPERVISORS, "stages overdueTasks overdueInstallments overdueWardTasks"),
+    "JourneyStats": rows(
+        SUPERVISORS,
+        "stages overdueTasks overdueInstallments overdueWardTasks openComplaints overdueComplaints",
+    ),
     "StageStats": rows(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
     "BoardUpdate": rows(SUPERVISORS, "change journey stuckReasonCode stats cursor"),
     "StageSla": rows(SUPERVISORS, "stage visitCategory seconds isDefault"),

@@ -99,6 +99,19 @@ def unresolved(clinic_id: str, *, answered: bool) -> QuerySet[Complaint]:
     return open_ones.exclude(id__in=answers)
 
 
+async def unresolved_count(clinic_id: str) -> int:
+    """How many of the clinic's complaints are not resolved, answered or not."""
+    resolved = _with_entry(clinic_id, ComplaintEntryKind.RESOLUTION)
+    return await Complaint.filter(clinic_id=clinic_id).exclude(id__in=resolved).count()
+
+
+async def overdue_count(clinic_id: str, now: datetime) -> int:
+    """How many of the clinic's complaints are unanswered past their first answer's due time
+    (`domain.complaints.rules.is_overdue`)."""
+    late = unresolved(clinic_id, answered=False).filter(first_answer_due_at__lte=now)
+    return await late.count()
+
+
 async def entries_of(complaint_ids: list[str]) -> dict[str, list[ComplaintEntry]]:
     """Each complaint's entries, oldest first, in one query (each complaint takes a bounded
     number: `MAX_ENTRIES_PER_COMPLAINT`)."""
@@ -134,3 +147,14 @@ async def open_page(
         rows = await query.order_by("first_answer_due_at", "id").limit(first + 1 - len(found))
         found.extend((group, row) for row in rows)
     return found[:first], len(found) > first
+
+
+async def open_before(clinic_id: str, at: OpenPosition) -> bool:
+    """Whether a complaint not resolved comes at or before the position in `open_page`'s
+    order (the cursor's complaint counts while it stays open, any unanswered one comes before
+    every answered one): two queries at the most."""
+    group, due_at, raw_id = at
+    if group == 1 and await unresolved(clinic_id, answered=False).exists():
+        return True
+    up_to = Q(first_answer_due_at__lt=due_at) | Q(first_answer_due_at=due_at, id__lte=raw_id)
+    return await unresolved(clinic_id, answered=bool(group)).filter(up_to).exists()

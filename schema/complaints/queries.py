@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from domain.errors import FieldProblem
 from domain.store.complaints import Complaint as ComplaintRow
-from domain.store.complaints import OpenPosition, open_page
+from domain.store.complaints import OpenPosition, open_before, open_page
 from domain.store.models import Client as ClientRow
 from domain.store.per_client import Window
 from schema.audit.collector import note_access
@@ -79,7 +79,9 @@ async def open_complaints(
         edges=edges,
         page_info=PageInfo(
             has_next_page=more,
-            has_previous_page=after is not None,
+            # Relay's forward pages: whether an open complaint comes at or before the cursor.
+            has_previous_page=position is not None
+            and await open_before(claims.clinic_id, position),
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

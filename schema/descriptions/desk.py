@@ -174,7 +174,8 @@ DESCRIPTIONS = {
     "StageStats.stuck": "Of those, how many are past their SLA.",
     "StageStats.medianSecondsInStageToday": "Median time spent in the stage by journeys that "
     "left it today; null when none did.",
-    "JourneyStats": "The clinic's journeys per stage, now.",
+    "JourneyStats": "The supervisor cockpit's figures, now: the clinic's journeys per stage, "
+    "the tasks and installments overdue, and the complaints open and overdue.",
     "JourneyStats.stages": "One line per active stage.",
     "JourneyAlert.cursor": "Where you were in your clinic's journey log when this alert was "
     "said: pass the last one you received as `myJourneyAlerts(after:)` when you subscribe "

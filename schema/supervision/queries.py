@@ -15,6 +15,8 @@ from domain.journey.sla import stuck_reason_code
 from domain.journey.stages import Stage
 from domain.journey.stuck_reasons import StuckReason
 from domain.store.billing_reads import overdue_installments
+from domain.store.complaints import overdue_count as overdue_complaints
+from domain.store.complaints import unresolved_count
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.stats import stage_counts
@@ -72,6 +74,21 @@ class JourneyStats:
     )
     async def overdue_ward_tasks(self) -> int:
         return await overdue_task_count(self.clinic_id, WARD_KINDS)
+
+    @strawberry.field(
+        description="The clinic's complaints not resolved, answered or not: as many as "
+        "`openComplaints` lists."
+    )
+    async def open_complaints(self) -> int:
+        return await unresolved_count(self.clinic_id)
+
+    @strawberry.field(
+        description="Of `openComplaints`, those not answered by the end of the second working "
+        "day after the day they were received (`Complaint.overdue`): `openComplaints` lists "
+        "them first. An answer (`respondToComplaint`) or the resolution ends it."
+    )
+    async def overdue_complaints(self) -> int:
+        return await overdue_complaints(self.clinic_id, datetime.now(UTC))
 
 
 JourneyStatsResult = Annotated[
