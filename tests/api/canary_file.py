@@ -1,6 +1,6 @@
 """The canary's visit to the client file: every part recorded, each corrected, one entry marked
-entered in error, the identity page amended, and a complaint taken, answered and resolved. None
-of it touches a workflow."""
+entered in error, the identity page amended, a complaint taken, answered and resolved, and a
+minor's guardian corrected. None of it touches a workflow."""
 
 from __future__ import annotations
 
@@ -75,6 +75,31 @@ async def keep_a_file(visit: Visit) -> None:
         clientId=client,
     )
     await take_a_complaint(visit, client)
+    await correct_a_guardian(visit)
+
+
+async def correct_a_guardian(visit: Visit) -> None:
+    """A girl of 14 registered on her guardian's consent (name and relation marked), the guardian
+    then corrected (each marked again)."""
+    born = clinic_today().replace(day=1)
+    registered = await visit.call(
+        Role.FRONT_DESK,
+        "registerClient",
+        "ClientPayload",
+        "... on ClientPayload { client { id dataConsentGuardian { entryId } } }",
+        birthDate=born.replace(year=born.year - 14).isoformat(),
+        dataConsent=True,
+        registerAnyway=True,
+    )
+    consent = registered["client"]["dataConsentGuardian"]["entryId"]
+    await visit.call(
+        Role.FRONT_DESK,
+        "amendClientEntry",
+        "ClientEntryPayload",
+        "... on ClientEntryPayload { entry { __typename } }",
+        entryId=consent,
+        dataConsentGuardian={},
+    )
 
 
 async def take_a_complaint(visit: Visit, client: str) -> None:
