@@ -68,16 +68,21 @@ async def _consents(client_id: str) -> int:
     return await ClientEntry.filter(client_id=raw, kind=EntryKind.DATA_CONSENT.value).count()
 
 
+async def _a_girl_on_her_mother_s_consent(clinic: JourneyDriver) -> tuple[str, str]:
+    """A girl of 14 registered on her mother's consent: her id and the consent entry's."""
+    registered = await _register(
+        clinic, _input(_aged(14), guardianName="Anna Nowak", guardianRelation="mother")
+    )
+    client_id: str = registered["client"]["id"]
+    return client_id, (await _guardian(clinic, client_id))["entryId"]
+
+
 async def test_the_desk_corrects_a_minor_s_guardian_and_every_reader_shows_it(
     fresh_clinic: FreshClinic,
 ) -> None:
     # Given a girl of 14 registered on her mother's consent, her name misheard
     clinic = await fresh_clinic()
-    registered = await _register(
-        clinic, _input(_aged(14), guardianName="Anna Nowak", guardianRelation="mother")
-    )
-    client_id = registered["client"]["id"]
-    original = (await _guardian(clinic, client_id))["entryId"]
+    client_id, original = await _a_girl_on_her_mother_s_consent(clinic)
     # When the desk that registered her corrects it (the name sent on two lines), twice with
     # one key
     key = new_key()
@@ -110,11 +115,7 @@ async def test_a_guardian_s_correction_is_checked_as_the_registration_was(
 ) -> None:
     # Given a girl of 14 registered on her mother's consent
     clinic = await fresh_clinic()
-    registered = await _register(
-        clinic, _input(_aged(14), guardianName="Anna Nowak", guardianRelation="mother")
-    )
-    client_id = registered["client"]["id"]
-    original = (await _guardian(clinic, client_id))["entryId"]
+    client_id, original = await _a_girl_on_her_mother_s_consent(clinic)
     # When the correction names no guardian, no relation, or too long a name
     for guardian, field in (
         ({"guardianName": " ", "guardianRelation": "mother"}, "guardianName"),
