@@ -89,7 +89,7 @@ def consultation_input(journey_id: str) -> dict[str, Any]:
             "areas": ["forehead", "crow's feet"],
             "goal": "soften expression lines before a wedding",
             "expectation": "natural look, no downtime",
-            "earlierTreatments": "none",
+            "noEarlierTreatments": True,
         },
         "assessment": {
             "psychological": "realistic expectations",

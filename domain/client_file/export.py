@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -46,9 +46,11 @@ from domain.client_file.file_records import (
 )
 from domain.client_file.file_records import ErrorMark as ErrorMark  # where callers find them
 from domain.client_file.file_records import Treatment as Treatment
+from domain.client_file.journey_records import Consultation
 from domain.client_file.kinds import EntryKind
 from domain.client_file.post_op import MAX_OBSERVATIONS_PER_JOURNEY, MAX_WARD_ROUNDS_PER_JOURNEY
 from domain.complaints.rules import MAX_COMPLAINTS_PER_CLIENT
+from domain.journey.earlier_treatments import with_answer
 
 R = TypeVar("R")
 
@@ -217,6 +219,12 @@ def _written(record: Any, zone: ZoneInfo) -> dict[str, Any]:
     return written
 
 
+def _consultation(record: Consultation, zone: ZoneInfo) -> dict[str, Any]:
+    """A consultation as first written, with her earlier treatments' answer on its needs
+    (`noEarlierTreatments`): null on one recorded before it was asked, read as not asked."""
+    return _written(replace(record, needs=with_answer(record.needs)), zone)
+
+
 @dataclass(frozen=True)
 class Part(Generic[R]):
     """A part of the copy that lists records: under `name` in the JSON, from the `ClientFile`
@@ -281,7 +289,8 @@ PARTS: tuple[Part[Any], ...] = (
         "consultations",
         "consultations",
         lambda: MAX_JOURNEY_RECORDS,
-        fhir=fhir_journey.consultation,
+        _consultation,
+        fhir_journey.consultation,
     ),
     Part(
         "expertBriefings",

@@ -1,9 +1,10 @@
 """The FHIR resources of the records of her journeys (`domain.client_file.journey_records`).
 
-A consultation is a ClinicalImpression (her needs and the consultant's assessment) and a
-CarePlan of intent `proposal` for each plan it proposed (status `draft`: a proposal is not acted
-on; the expert's final plan is). The briefing for the expert is a ServiceRequest: the
-consultant's request that the expert review the plan. The expert's review is a
+A consultation is a ClinicalImpression (her needs, her earlier treatments or that she has had
+none, "not asked" on one recorded before the consultant had to ask, and the consultant's
+assessment) and a CarePlan of intent `proposal` for each plan it proposed (status `draft`: a
+proposal is not acted on; the expert's final plan is). The briefing for the expert is a
+ServiceRequest: the consultant's request that the expert review the plan. The expert's review is a
 ClinicalImpression (the decision, the points of the joint talk or the reason refused) and, when
 approved, the final plan as a CarePlan of intent `plan`. The checks made before treatment are
 an Observation, a component for each check. The handover is the aftercare CarePlan, the next
@@ -31,6 +32,7 @@ from domain.client_file.journey_records import (
     Handover,
     PreTreatmentCheck,
 )
+from domain.journey.earlier_treatments import FLAG, LISTED_KEY, described
 
 _ENCOUNTER_CLASS = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 
@@ -103,7 +105,8 @@ def consultation(record: Consultation, subject: Subject) -> list[dict[str, Any]]
         subject,
         note=notes(
             *_said({"occupation": record.occupation}),
-            *_said(record.needs),
+            *_said(record.needs, skip=(LISTED_KEY, FLAG)),
+            *_earlier_treatments(record.needs),
             *_said(record.assessment),
         ),
     )
@@ -121,6 +124,14 @@ def consultation(record: Consultation, subject: Subject) -> list[dict[str, Any]]
     for plan in proposed:
         plan["supportingInfo"] = [_reference(impression)]
     return [impression, *proposed]
+
+
+def _earlier_treatments(needs: Mapping[str, Any] | None) -> list[str]:
+    """Her earlier treatments, each with when and its effect; "none" when she has had none; on a
+    consultation recorded before it was asked, the text it kept, else "not asked"."""
+    if not isinstance(needs, Mapping):
+        return []
+    return [f"earlier treatments: {described(needs, 'none', 'not asked')}"]
 
 
 def _plans(plans: Sequence[Any] | None) -> list[Mapping[str, Any]]:

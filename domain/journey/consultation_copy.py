@@ -2,11 +2,13 @@
 rules: after the consultation the consultant gives the client a written record of it, and tells
 her of the risks and of the care after treatment; she may ask about anything unclear).
 
-It is the consultation as amended (`domain.client_file.amended`): her needs in her words, and
-each plan proposed with its items, effect, course, price, risks and recovery. The consultant's
-assessments (her state of mind, her spending capacity, her physical condition) are the clinic's
-working judgement and stay off this page: she reads them in the copy of her file, which is
-hers by right (GDPR art. 15), not in a handout printed at the desk.
+It is the consultation as amended (`domain.client_file.amended`): her needs in her words (her
+earlier treatments, each with when and its effect, or that she has had none; "not asked" on a
+record kept before the consultant had to ask), and each plan proposed with its items, effect,
+course, price, risks and recovery. The consultant's assessments (her state of mind, her
+spending capacity, her physical condition) are the clinic's working judgement and stay off this
+page: she reads them in the copy of her file, which is hers by right (GDPR art. 15), not in a
+handout printed at the desk.
 Pure: no I/O.
 """
 
@@ -17,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from domain.client_file.journey_records import Consultation
+from domain.journey.earlier_treatments import described
 from domain.printed import PrintedPage
 
 HEADINGS: dict[str, dict[str, str]] = {
@@ -29,6 +32,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "goal": "Cel",
         "expectation": "Oczekiwany efekt",
         "earlier_treatments": "Wcześniejsze zabiegi",
+        "no_earlier_treatments": "brak",
+        "earlier_treatments_not_asked": "nie pytano",
         "plan": "Propozycja",
         "items": "Zakres",
         "effect": "Efekt",
@@ -48,6 +53,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "goal": "Цель",
         "expectation": "Ожидаемый результат",
         "earlier_treatments": "Предыдущие процедуры",
+        "no_earlier_treatments": "не было",
+        "earlier_treatments_not_asked": "не уточнялись",
         "plan": "Вариант",
         "items": "Состав",
         "effect": "Эффект",
@@ -67,6 +74,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "goal": "目标",
         "expectation": "期望效果",
         "earlier_treatments": "既往治疗",
+        "no_earlier_treatments": "无",
+        "earlier_treatments_not_asked": "未询问",
         "plan": "方案",
         "items": "项目",
         "effect": "效果",
@@ -86,6 +95,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "goal": "Goal",
         "expectation": "Expected result",
         "earlier_treatments": "Earlier treatments",
+        "no_earlier_treatments": "none",
+        "earlier_treatments_not_asked": "not asked",
         "plan": "Option",
         "items": "Items",
         "effect": "Effect",
@@ -97,7 +108,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "ask": "If anything is unclear, ask your consultant or call the clinic.",
     },
 }
-NEEDS_LINES = ("goal", "expectation", "earlier_treatments")
+NEEDS_LINES = ("goal", "expectation")
 PLAN_LINES = ("effect", "cycle", "price", "risks", "recovery")
 
 
@@ -116,9 +127,16 @@ def _lines(words: Mapping[str, str], pairs: list[tuple[str, str]]) -> str:
     return "\n".join(f"{words[name]}: {text}" for name, text in pairs if text)
 
 
-def _needs(needs: Mapping[str, Any], words: Mapping[str, str]) -> str:
+def _needs(needs: Any, words: Mapping[str, str]) -> str:
+    """Her needs, line by line; none on a record kept without them."""
+    if not isinstance(needs, Mapping):
+        return ""
     pairs = [("areas", _words(needs.get("areas")))]
     pairs += [(name, _text(needs.get(name))) for name in NEEDS_LINES]
+    # Always a line: her earlier treatments, that she has had none, or that she was not asked.
+    none, not_asked = words["no_earlier_treatments"], words["earlier_treatments_not_asked"]
+    earlier = described(needs, none, not_asked)
+    pairs.append(("earlier_treatments", earlier))
     return _lines(words, pairs)
 
 
@@ -141,7 +159,7 @@ def compose(
 ) -> PrintedPage:
     """The record in `language` (one of `HEADINGS`), from the consultation as amended."""
     words = HEADINGS[language]
-    sections = [(words["needs"], _needs(consultation.needs or {}, words))]
+    sections = [(words["needs"], _needs(consultation.needs, words))]
     for number, plan in enumerate(consultation.plans or (), start=1):
         heading = f"{words['plan']} {number}: {_text(plan.get('title'))}".rstrip(": ")
         sections.append((heading, _plan(plan, words)))

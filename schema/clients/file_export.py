@@ -83,6 +83,8 @@ class ExportClientFileInput:
     "parts, why, by which channel, on which consent, the custodian then, who recorded it and "
     "when; JSON only, as the audit trail is), the records of her journeys as each step kept "
     "them, with the journey, who acted, when and their `amendments` (`consultations`: needs, "
+    "her earlier treatments with when and their effect or `noEarlierTreatments` true, null on "
+    "one recorded before it was asked (not asked), "
     "assessment and the plans proposed with price, risks and recovery; `expertBriefings`; "
     "`expertReviews`: decision, points, the final plan or the reason refused; "
     "`preTreatmentChecks`; `handovers`: aftercare, discomfort notes, next recheck, the "

@@ -104,7 +104,19 @@ DESCRIPTIONS = {
     "NeedsInput.areas": "Areas to treat, e.g. face, eyes: 1 to 20, each up to 200 characters.",
     "NeedsInput.goal": "What the client wants to achieve.",
     "NeedsInput.expectation": "What result the client expects.",
-    "NeedsInput.earlierTreatments": "Earlier treatments and how they worked, if any.",
+    "NeedsInput.earlierTreatments": "Her earlier treatments, up to 20, each with roughly when "
+    "and its effect (seed 003, 3.2). Name them or set `noEarlierTreatments`: neither, or both, "
+    "is ValidationFailed on the field (`needs.earlierTreatments`, `needs.noEarlierTreatments`).",
+    "NeedsInput.noEarlierTreatments": "True when she says she has had no earlier treatment: "
+    "the consultant says so rather than leave `earlierTreatments` out. The record keeps it as "
+    "`needs.no_earlier_treatments`: true, false when they are named, null on a consultation "
+    "recorded before it was asked (read as not asked).",
+    "EarlierTreatmentInput": "One earlier treatment of hers, as she tells it.",
+    "EarlierTreatmentInput.what": "What was done (and where), up to 200 characters: botox, "
+    "forehead.",
+    "EarlierTreatmentInput.when": "When, roughly, up to 100 characters: 2023, two years ago.",
+    "EarlierTreatmentInput.effect": "How it worked for her: its effect, how long it lasted, "
+    "anything that went wrong.",
     "AssessmentInput": "The consultant's three assessments of the client: none may be blank.",
     "AssessmentInput.psychological": "Psychological state and expectations.",
     "AssessmentInput.spendingCapacity": "Spending capacity.",

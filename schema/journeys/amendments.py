@@ -41,6 +41,7 @@ from schema.errors import (
 )
 from schema.journeys.actions import load_visible_journey
 from schema.journeys.events import Amendment, amendment_view
+from schema.journeys.needs_corrections import needs_correction_refusal
 from schema.journeys.plan_corrections import plan_correction_refusal
 from schema.journeys.prescription_corrections import prescription_correction_refusal
 from schema.text import check_text
@@ -66,7 +67,10 @@ class AmendRecordInput:
         "days, note}]) and `no_prescription_reason` are checked as `handOver` checks them, on "
         "the record as it then reads (a surgery's names the medicines or why none, not both: "
         "clear the other with null or []); a surgery's is its doctor's to correct. Her "
-        "leaflet and her copy read them as corrected."
+        "leaflet and her copy read them as corrected. A consultation's `needs` "
+        "(`earlier_treatments` [{what, when, effect}], `no_earlier_treatments`) are checked as "
+        "`recordConsultation` checks them, on the needs as they then read: her treatments "
+        "named or none, not both (clear the other with null or false)."
     )
     idempotency_key: str | None = idempotency.key_field()
 
@@ -191,6 +195,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         if problem
         else await plan_correction_refusal(info, original, input.correction)
         or await prescription_correction_refusal(info, journey, event, original, input.correction)
+        or await needs_correction_refusal(original, event, input.correction)
     )
     if refusal is None and await _full(journey.id):
         refusal = _full_answer()

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.journey.earlier_treatments import LIMITS, TREATMENT_FIELDS, said_problems
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import ExpertDecision
 from domain.journey.table import Action
@@ -29,7 +30,7 @@ from schema.journeys.plan_prices import (
 )
 from schema.money.common import billing_settings
 from schema.procedures.pinning import pin_procedure_type
-from schema.text import check_list, check_text
+from schema.text import MAX_TEXT, check_list, check_text
 
 MAX_PLAN_ITEMS = 50
 # Body areas one consultation names, and the words for one item or area: the consultation is
@@ -41,11 +42,19 @@ MAX_ITEM_TEXT = 200
 
 
 @strawberry.input
+class EarlierTreatmentInput:
+    what: str
+    when: str
+    effect: str
+
+
+@strawberry.input
 class NeedsInput:
     areas: list[str]
     goal: str
     expectation: str
-    earlier_treatments: str | None = None
+    earlier_treatments: list[EarlierTreatmentInput] | None = None
+    no_earlier_treatments: bool = False
 
 
 @strawberry.input
@@ -189,6 +198,22 @@ def _plan_problems(
     return to_minor_units(f"{prefix}.price", plan.price, plan.currency, problems)
 
 
+def _earlier_treatment_problems(needs: NeedsInput) -> list[FieldProblem]:
+    """The consultant says either her earlier treatments, each with roughly when and its
+    effect, or that she has had none (seed 003, 3.2): never neither, never both."""
+    listed = needs.earlier_treatments or []
+    fields = ("needs.earlierTreatments", "needs.noEarlierTreatments")
+    problems = said_problems(*fields, len(listed), needs.no_earlier_treatments)
+    if problems:
+        return problems
+    for index, item in enumerate(listed):
+        for name in TREATMENT_FIELDS:
+            field = f"needs.earlierTreatments[{index}].{name}"
+            limit = LIMITS.get(name, MAX_TEXT)
+            problems += check_text(field, getattr(item, name), required=True, limit=limit)
+    return problems
+
+
 async def record_consultation(
     info: Info[Context, None], input: RecordConsultationInput
 ) -> JourneyResult:
@@ -196,9 +221,7 @@ async def record_consultation(
     problems += check_text("occupation", input.occupation, required=True, limit=200)
     problems += check_text("needs.goal", input.needs.goal, required=True)
     problems += check_text("needs.expectation", input.needs.expectation, required=True)
-    problems += check_text(
-        "needs.earlierTreatments", input.needs.earlier_treatments, required=False
-    )
+    problems += _earlier_treatment_problems(input.needs)
     if not input.needs.areas:
         problems.append(FieldProblem("needs.areas", "name at least one area"))
     problems += check_list("needs.areas", input.needs.areas, most=MAX_AREAS, limit=MAX_ITEM_TEXT)

@@ -51,7 +51,9 @@ class ClientConsultationRecord:
     page: strawberry.Private[PrintedPage]
 
     @strawberry.field(
-        description="A printable HTML page (UTF-8): her needs, each plan proposed with its "
+        description="A printable HTML page (UTF-8): her needs (her earlier treatments, with "
+        "when and their effect, or none; not asked on a consultation recorded before the "
+        "consultant had to ask), each plan proposed with its "
         "items, effect, course, price, risks and recovery, and whom to ask. The consultant's "
         "assessments are not on it."
     )

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.consent.after_journey import withdrawn_since_summary
+from domain.journey.earlier_treatments import with_answer
 from domain.journey.stages import ConsentKind, Stage
 from domain.journey.table import Action
 from domain.roles import Role
@@ -51,6 +52,16 @@ def amendment_view(row: RecordRow) -> Amendment:
     )
 
 
+def _as_read(action: str, record: Any) -> Any:
+    """A consultation's record with her earlier treatments' answer on it, one recorded before
+    the answer was required included (`domain.journey.earlier_treatments`)."""
+    if action != Action.RECORD_CONSULTATION.value or not isinstance(record, dict):
+        return record
+    if "needs" not in record:
+        return record
+    return {**record, "needs": with_answer(record["needs"])}
+
+
 @strawberry.type(
     description="One line of the journey's append-only log, or after it, a consent withdrawn "
     "once the journey had ended (recorded beside the log, which is closed)."
@@ -75,10 +86,15 @@ class JourneyEvent:
     @strawberry.field(
         description="What staff recorded with the action (a payment's record is the cashiers' "
         "and supervisors'; a consultation's shows the client's occupation to those who may read "
-        "it on the client; the plans' prices, as `summary` shows the approved one)."
+        "it on the client; the plans' prices, as `summary` shows the approved one). A "
+        "consultation's `needs.no_earlier_treatments` is true when she has had no earlier "
+        "treatment, false when `needs.earlier_treatments` names them (what, when, effect), and "
+        "null on one recorded before it was asked: not asked (its `earlier_treatments` then a "
+        "text, or null)."
     )
     def details(self, info: Info[Context, None]) -> JSON | None:
-        told: JSON | None = record_for(viewer_role(info.context), self.action, self.recorded)
+        recorded = _as_read(self.action, self.recorded)
+        told: JSON | None = record_for(viewer_role(info.context), self.action, recorded)
         return told
 
     @strawberry.field(

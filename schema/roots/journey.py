@@ -29,7 +29,10 @@ class JourneyMutations:
     start_journey = _action(reception.start_journey, "Reception: open a journey for a client.")
     check_in = _action(intake.check_in, "A booked client has arrived: on to triage.")
     assign_consultant = _action(intake.assign_consultant, "Triage: choose the consultant.")
-    record_consultation = _action(consultation.record_consultation, "Needs, assessment, plans.")
+    record_consultation = _action(
+        consultation.record_consultation,
+        "Needs (her earlier treatments, or that she has had none), assessment, plans.",
+    )
     close_not_converted = _action(aftercare.close_not_converted, "The client did not convert.")
     request_expert_review = _action(consultation.request_expert_review, "Brief the expert.")
     complete_expert_review = _action(consultation.complete_expert_review, "The expert's final say.")

@@ -4,7 +4,7 @@ and its refund, every free-text field marked."""
 from __future__ import annotations
 
 from domain.roles import Role
-from tests.api.canary_visits import PLAN_CODES, Visit
+from tests.api.canary_visits import ASKED, PLAN_CODES, Visit
 
 BILL = "... on BillPayload { bill { id } }"
 PAYMENT = "... on BillPayload { bill { payments { id } } }"
@@ -40,7 +40,9 @@ async def pay_and_refund(visit: Visit) -> None:
     own = visit.consultants[0]
     vip = {"journeyId": journey, "consultantId": own}
     await visit.call(Role.SUPERVISOR, "placeVip", "AutoAssignPayload", **vip)
-    await visit.step(Role.CONSULTANT, "recordConsultation", journey, plans=[PLAN_CODES])
+    await visit.step(
+        Role.CONSULTANT, "recordConsultation", journey, needs=ASKED, plans=[PLAN_CODES]
+    )
     expert = visit.staff[Role.EXPERT].global_id
     await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=expert)
     final = {"decision": "APPROVE", "points": "as discussed", "finalPlan": PLAN_CODES}

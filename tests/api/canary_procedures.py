@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain.roles import Role
 from tests.api.canary_disclosure import share_the_file
-from tests.api.canary_visits import PLAN_CODES, Visit
+from tests.api.canary_visits import ASKED, PLAN_CODES, Visit
 
 LANGUAGES = ("pl", "ru", "zh", "en")
 CHECKLIST = ("identity_verified", "plan_verified", "contraindications_rechecked", "preop_education")
@@ -32,7 +32,9 @@ async def follow_a_procedure_type(visit: Visit) -> None:
     assign = {"journeyId": journey, "items": ["skin"]}
     await visit.call(Role.FRONT_DESK, "autoAssign", "AutoAssignPayload", **assign)
     await visit.desk(Role.FRONT_DESK, "acceptClient", journeyId=journey)
-    await visit.step(Role.CONSULTANT, "recordConsultation", journey, plans=[PLAN_CODES])
+    await visit.step(
+        Role.CONSULTANT, "recordConsultation", journey, needs=ASKED, plans=[PLAN_CODES]
+    )
     expert = visit.staff[Role.EXPERT].global_id
     await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=expert)
     plan = {**PLAN_CODES, "procedureType": type_key}

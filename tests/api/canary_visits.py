@@ -28,6 +28,9 @@ JOURNEY = (
 )
 # Codes, not text: the price, its currency and the price-list lines (none: the bill names its own).
 PLAN_CODES = {"price": "1200.00", "currency": "EUR", "priceLines": []}
+# Her earlier treatments: one, each of its texts marked; or that she has had none (a flag).
+ASKED = {"earlierTreatments": [{}]}
+NONE_BEFORE = {"noEarlierTreatments": True}
 
 
 @dataclass
@@ -176,7 +179,9 @@ async def treat_one_client(visit: Visit) -> str:
     )
     assert assign["decision"]["consultantId"] == visit.consultants[0], assign
     await visit.desk(Role.FRONT_DESK, "acceptClient", journeyId=journey)
-    await visit.step(Role.CONSULTANT, "recordConsultation", journey, plans=[PLAN_CODES])
+    await visit.step(
+        Role.CONSULTANT, "recordConsultation", journey, needs=ASKED, plans=[PLAN_CODES]
+    )
     # The review asked of an expert who is away, handed by the supervisor to one who is here
     away = visit.away_expert
     await visit.step(Role.CONSULTANT, "requestExpertReview", journey, expertId=away)
@@ -256,7 +261,9 @@ async def walk_the_other_paths(visit: Visit) -> None:
     await visit.step(Role.FRONT_DESK, "checkIn", vip, idempotencyKey=visit.controls["journey"])
     placed = {"journeyId": vip, "consultantId": own}
     await visit.call(Role.SUPERVISOR, "placeVip", "AutoAssignPayload", **placed)
-    await visit.step(Role.CONSULTANT, "recordConsultation", vip, plans=[PLAN_CODES])
+    await visit.step(
+        Role.CONSULTANT, "recordConsultation", vip, needs=NONE_BEFORE, plans=[PLAN_CODES]
+    )
     await visit.step(Role.SUPERVISOR, "closeNotConverted", vip)
 
     await visit.step(Role.FRONT_DESK, "markNoShow", await visit.start(checked_in=False))

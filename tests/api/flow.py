@@ -27,10 +27,18 @@ CHECKS = {
     "allergiesChecked": True,
     "medicationChecked": True,
 }
+# Her needs as the happy path records them: what she has had before, when, and how it went.
+EARLIER_TREATMENT = {"what": "botox, forehead", "when": "2023", "effect": "smooth for four months"}
+NEEDS = {
+    "areas": ["face"],
+    "goal": "look rested",
+    "expectation": "natural",
+    "earlierTreatments": [EARLIER_TREATMENT],
+}
 # A consultation's input beside its journey id (and key): what the happy path records.
 CONSULTATION = {
     "occupation": "architect",
-    "needs": {"areas": ["face"], "goal": "look rested", "expectation": "natural"},
+    "needs": NEEDS,
     "assessment": {
         "psychological": "realistic",
         "spendingCapacity": "medium",

@@ -12,7 +12,7 @@ from graphql import GraphQLError
 from domain.roles import Role
 from schema.build import schema
 from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver, assert_unchanged
+from tests.api.flow import NEEDS, PLAN, JourneyDriver, assert_unchanged
 from tests.api.harness import Api
 from tests.api.hostile import send_graphql
 
@@ -25,7 +25,7 @@ def consultation(journey_id: str, price: Any, name: str = "architect") -> dict[s
     return {
         "journeyId": journey_id,
         "occupation": name,
-        "needs": {"areas": ["face"], "goal": "look rested", "expectation": "natural"},
+        "needs": NEEDS,
         "assessment": {
             "psychological": "realistic",
             "spendingCapacity": "medium",

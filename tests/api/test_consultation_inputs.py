@@ -10,9 +10,15 @@ import pytest
 
 from domain.roles import Role
 from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver, assert_unchanged, end_journey
+from tests.api.flow import (
+    EARLIER_TREATMENT,
+    NEEDS,
+    PLAN,
+    JourneyDriver,
+    assert_unchanged,
+    end_journey,
+)
 
-NEEDS = {"areas": ["face"], "goal": "look rested", "expectation": "natural"}
 ASSESSMENT = {"psychological": "realistic", "spendingCapacity": "medium", "physicalCondition": "ok"}
 
 
@@ -26,7 +32,27 @@ def _fields(answer: dict[str, Any]) -> list[str]:
     [
         ({"needs": {**NEEDS, "areas": ["face"] * 21}}, "needs.areas"),
         ({"needs": {**NEEDS, "areas": ["x" * 201]}}, "needs.areas[0]"),
-        ({"needs": {**NEEDS, "earlierTreatments": "x" * 4001}}, "needs.earlierTreatments"),
+        (
+            {
+                "needs": {
+                    **NEEDS,
+                    "earlierTreatments": [{**EARLIER_TREATMENT, "effect": "x" * 4001}],
+                }
+            },
+            "needs.earlierTreatments[0].effect",
+        ),
+        (
+            {"needs": {**NEEDS, "earlierTreatments": [{**EARLIER_TREATMENT, "what": "x" * 201}]}},
+            "needs.earlierTreatments[0].what",
+        ),
+        (
+            {"needs": {**NEEDS, "earlierTreatments": [{**EARLIER_TREATMENT, "when": "x" * 101}]}},
+            "needs.earlierTreatments[0].when",
+        ),
+        (
+            {"needs": {**NEEDS, "earlierTreatments": [EARLIER_TREATMENT] * 21}},
+            "needs.earlierTreatments",
+        ),
         ({"assessment": {**ASSESSMENT, "psychological": "x" * 4001}}, "assessment.psychological"),
         (
             {"assessment": {**ASSESSMENT, "spendingCapacity": "a\x1bb"}},

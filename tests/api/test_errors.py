@@ -9,7 +9,7 @@ import pytest
 
 from domain.roles import Role
 from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver, assert_unchanged, new_key
+from tests.api.flow import NEEDS, PLAN, JourneyDriver, assert_unchanged, new_key
 from tests.api.harness import Api
 
 
@@ -94,7 +94,7 @@ async def test_a_consultation_proposes_one_to_three_plans_counted_before_any_is_
         Role.CONSULTANT,
         journeyId=journey["id"],
         occupation="architect",
-        needs={"areas": ["face"], "goal": "g", "expectation": "e"},
+        needs=NEEDS,
         assessment={"psychological": "p", "spendingCapacity": "s", "physicalCondition": "c"},
         plans=plans,
     )

@@ -31,7 +31,7 @@ from domain.store.procedures import ChecklistCompletion
 from schema.ids import decode_id
 from tests.api import documents
 from tests.api.consent_support import publish
-from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.flow import NEEDS, PLAN, JourneyDriver, new_key
 from tests.api.procedure_support import (
     COMPLETE_ITEM,
     JOURNEY,
@@ -195,7 +195,7 @@ async def test_a_consultation_records_the_three_assessments_and_an_approval_its_
         Role.CONSULTANT,
         journeyId=jid,
         occupation="architect",
-        needs={"areas": ["face"], "goal": "look rested", "expectation": "natural"},
+        needs=NEEDS,
         assessment={"psychological": " ", "spendingCapacity": "", "physicalCondition": "ok"},
         plans=[PLAN],
     )

@@ -68,3 +68,25 @@ def test_an_amended_plan_prints_as_corrected_and_a_bare_record_still_prints() ->
     bare = compose(_consultation(needs=None, plans=None), "en", date(2026, 3, 1), "Clinic", "")
     assert bare.subtitle == "Clinic"
     assert bare.sections == [("Questions", HEADINGS["en"]["ask"])]
+
+
+def test_earlier_treatments_print_as_said_and_a_record_without_the_answer_as_not_asked() -> None:
+    needs = {"areas": ["lips"], "goal": "fuller lips", "expectation": "subtle"}
+    botox = {"what": "botox, forehead", "when": "2023", "effect": "smooth for four months"}
+    peel = {"what": "peel", "when": "", "effect": "redness for a day"}
+    said = {
+        # Named, each with when and its effect (a treatment without a date prints without it)
+        "botox, forehead (2023): smooth for four months; peel: redness for a day": {
+            **needs,
+            "earlier_treatments": [botox, peel],
+            "no_earlier_treatments": False,
+        },
+        # None, as she said
+        "none": {**needs, "earlier_treatments": None, "no_earlier_treatments": True},
+        # Recorded before the answer was required: the text kept, else not asked
+        "a peel in 2022": {**needs, "earlier_treatments": "a peel in 2022"},
+        "not asked": {**needs, "earlier_treatments": None},
+    }
+    for printed, recorded in said.items():
+        page = compose(_consultation(needs=recorded), "en", date(2026, 3, 1), "Clinic", "Anna")
+        assert f"Earlier treatments: {printed}" in page.sections[0][1].split("\n"), printed
