@@ -66,6 +66,9 @@ COMPLICATION_CALL_TAKERS = of_roles(CARE_TEAM.roles, R.FRONT_DESK)
 # the cashier hand her to one of them. They read the complaints they take, in her file too.
 COMPLAINT_TAKERS = of_roles(R.FRONT_DESK, R.CONSULTANT, R.NURSE, R.FOLLOW_UP_STAFF, R.SUPERVISOR)
 ADMINS = of_roles(R.ADMIN)
+# A doctor's senior professional title (seed 004 三.4): the installation's administrators, who
+# keep the accounts, and the clinic's supervisors, who know its doctors' titles.
+TITLE_SETTERS = of_roles(R.ADMIN, R.SUPERVISOR)
 # Money: who takes it and who oversees it (partner statements, partners' bank details).
 MONEY_VIEW = of_roles(R.SUPERVISOR, R.CASHIER)
 # The client file's clinical parts are written by those who take the history and check it

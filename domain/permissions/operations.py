@@ -20,6 +20,7 @@ from domain.permissions.audiences import (
     PHOTOGRAPHERS,
     REGISTRARS,
     SUPERVISORS,
+    TITLE_SETTERS,
     WARRANTY_DESK,
     Audience,
     R,
@@ -148,6 +149,7 @@ MUTATIONS: dict[str, Audience] = {
         " setRotationPolicy registerPartner",
     ),
     **rows(ADMINS, "createClinic createStaffAccount updateStaffAccount resetStaffPassword"),
+    "setSeniorTitle": TITLE_SETTERS,
 }
 
 SUBSCRIPTIONS: dict[str, Audience] = {

@@ -9,6 +9,7 @@ from domain.permissions.audiences import (
     ERROR_TYPES,
     SIGNED_IN,
     SUPERVISORS,
+    TITLE_SETTERS,
     Audience,
     rows,
 )
@@ -25,7 +26,7 @@ CORE_TYPES: dict[str, dict[str, Audience]] = {
     "LogoutPayload": rows(ANYONE, "everywhere signedOutAt"),
     "ChangePasswordPayload": rows(ANYONE, "changedAt"),
     # Reached through `login` (not yet signed in), `me` and other signed-in reads.
-    "StaffMember": rows(ANYONE, "id username displayName role clinicId"),
+    "StaffMember": rows(ANYONE, "id username displayName seniorTitle role clinicId"),
     "PageInfo": rows(SIGNED_IN, "hasNextPage hasPreviousPage startCursor endCursor"),
     # The audit trail: who read or changed a client's data. Supervisors audit.
     "AuditEntry": rows(
@@ -38,4 +39,5 @@ CORE_TYPES: dict[str, dict[str, Audience]] = {
     "Clinic": rows(ADMINS, "id name timezone"),
     "ClinicPayload": rows(ADMINS, "clinic"),
     "StaffAccountPayload": rows(ADMINS, "staff active mustChangePassword"),
+    "SeniorTitlePayload": rows(TITLE_SETTERS, "staff"),
 }

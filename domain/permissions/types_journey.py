@@ -26,8 +26,8 @@ PROCEDURE_TYPES: dict[str, dict[str, Audience]] = {
     "Warranty": rows(CLINIC_STAFF, "periodDays terms"),
     "ProcedureTypeVersion": rows(
         CLINIC_STAFF,
-        "id typeKey version category anaesthesia names checklist followUps photoSchedule"
-        " discomfort warranty contentHash publishedBy publishedAt publishedByStaff",
+        "id typeKey version category anaesthesia complex names checklist followUps"
+        " photoSchedule discomfort warranty contentHash publishedBy publishedAt publishedByStaff",
     ),
     "ProcedureTypePayload": rows(SUPERVISORS, "procedureType"),
     "ChecklistItemState": rows(
@@ -35,6 +35,7 @@ PROCEDURE_TYPES: dict[str, dict[str, Audience]] = {
     ),
     "ChecklistItemPayload": rows(CLINICAL, "journey"),
     "ChecklistIncomplete": rows(ANYONE, "code message openItems"),
+    "SeniorTitleRequired": rows(ANYONE, "code message"),
     "LotRecipient": rows(CLINICAL, "client journeyId productName lotNumber dose bodyArea givenAt"),
     "AftercareLeaflet": rows(CARE_TEAM, "language notes procedureType html pdfBase64"),
     "ClientConsultationRecord": rows(CARE_TEAM, "language consultedOn amended html pdfBase64"),

@@ -245,6 +245,10 @@ class ProcedureContent:
     warranty_days: int = 0
     warranty_terms: dict[str, str] = field(default_factory=dict)
     anaesthesia: ProcedureAnaesthesia = ProcedureAnaesthesia.NONE
+    # A complex procedure (seed 004 三.4), led by a doctor with a senior professional title, an
+    # assistant and a nurse beside them (`domain.procedures.complex_lead`). A version stored
+    # before the mark has none in its content, and is not complex.
+    complex: bool = False
 
     def to_json(self) -> dict[str, Any]:
         plain = asdict(self)
@@ -270,6 +274,7 @@ class ProcedureContent:
             warranty_days=data.get("warranty_days", 0),
             warranty_terms=dict(data.get("warranty_terms", {})),
             anaesthesia=anaesthesia_read(category, data.get("anaesthesia")),
+            complex=data.get("complex") is True,
         )
 
     def follow_up_offsets(self) -> list[int]:

@@ -59,6 +59,9 @@ class StaffAccount(Model):
     active = fields.BooleanField(default=True)
     # Set by an administrator's create or reset: only `changePassword` works until it is changed.
     must_change_password = fields.BooleanField(default=False)
+    # A doctor's senior professional title (seed 004 三.4: a complex procedure is led by a doctor
+    # holding one), set by an administrator or a supervisor (`setSeniorTitle`); migration 0047.
+    senior_title = fields.BooleanField(default=False)
     # Tokens issued at or before this instant no longer work (logout everywhere, deactivation,
     # a new role or password). Null: none revoked.
     tokens_valid_after = fields.DatetimeField(null=True)

@@ -71,7 +71,7 @@ CREATE TABLE "staff_account" (
     "password_hash" VARCHAR(255) NOT NULL,
     "active" INT NOT NULL,
     "clinic_id" VARCHAR(64) NOT NULL REFERENCES "clinic" ("id") ON DELETE CASCADE
-, "tokens_valid_after" TIMESTAMP, "must_change_password" INT NOT NULL DEFAULT FALSE);
+, "tokens_valid_after" TIMESTAMP, "must_change_password" INT NOT NULL DEFAULT FALSE, "senior_title" INT NOT NULL DEFAULT FALSE);
 
 CREATE TABLE "ownership_transfer" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -1173,3 +1173,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0045_procedure_anaesthesia', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0046_complaint', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0047_staff_senior_title', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

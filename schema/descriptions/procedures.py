@@ -9,6 +9,10 @@ DESCRIPTIONS = {
     "Mutation.completeChecklistItem(input)": _INPUT,
     "ChecklistIncomplete.code": _CODE,
     "ChecklistIncomplete.message": _MESSAGE,
+    "SeniorTitleRequired.code": _CODE,
+    "SeniorTitleRequired.message": _MESSAGE,
+    "ErrorCode.SENIOR_TITLE_REQUIRED": "A complex procedure is started by a doctor holding a "
+    "senior professional title (seed 004 三.4); the caller is not one.",
     "ErrorCode.CHECKLIST_INCOMPLETE": "Pre-treatment checklist items are still open; "
     "`openItems` names them.",
     "ProcedureCategory": "The kind of treatment a procedure type is.",

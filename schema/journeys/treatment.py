@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import strawberry
 from strawberry.types import Info
@@ -30,6 +30,7 @@ from schema.journeys.actions import (
 )
 from schema.journeys.contraindications import treatment_gate
 from schema.procedures.checklist import checklist_gate
+from schema.procedures.complex_gate import SeniorTitleRequired, lead_gate
 from schema.procedures.handover import TreatmentCourse, course_problems, discomfort_problems
 from schema.procedures.journey_type import journey_procedure
 from schema.procedures.lots import record_products
@@ -58,14 +59,33 @@ class StartTreatmentInput:
         description="Required when the journey has no procedure type. With one, its checklist "
         "(`completeChecklistItem`) decides, and checks sent anyway must all be confirmed.",
     )
+    assistant_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The assistant (seed 004 三.4): another active doctor (EXPERT) of the clinic. "
+        "Required when the journey's procedure type version is complex, which only a doctor "
+        "holding a senior professional title starts (`SeniorTitleRequired`); checked whenever "
+        "named, and kept in the start's record.",
+    )
+    nurse_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The nurse beside them: an active nurse of the clinic. Required, checked and "
+        "kept as `assistantId`.",
+    )
     idempotency_key: str | None = idempotency.key_field()
+    # A key claimed before the team was named digested a start without it: sent without one,
+    # the digest is as it was then (`domain.idempotency.LEFT_OUT_AT`).
+    digest_leaves_out: ClassVar[dict[str, tuple[None, ...]]] = {
+        "assistant_id": (None,),
+        "nurse_id": (None,),
+    }
 
 
 StartTreatmentResult = Annotated[
-    JourneyOutcome | ChecklistIncomplete,
+    JourneyOutcome | ChecklistIncomplete | SeniorTitleRequired,
     strawberry.union(
         "StartTreatmentResult",
-        description="Treatment started, or why not (open checklist items name themselves).",
+        description="Treatment started, or why not (open checklist items name themselves; a "
+        "complex procedure's lead without a senior title is `SeniorTitleRequired`).",
     ),
 ]
 
@@ -206,10 +226,13 @@ async def start_treatment(
     info: Info[Context, None], input: StartTreatmentInput
 ) -> StartTreatmentResult:
     gate = await checklist_gate(info, input.journey_id)
-    refused = await step_refusal(info, input, gate.refusal)
+    # Who leads a complex procedure before what is still open (seed 004 三.4).
+    lead = await lead_gate(info, input, gate.complex)
+    refused = await step_refusal(info, input, lead.refusal or gate.refusal)
     if refused is not None:
         return refused
     problems = _check_problems(input.checks, required=not gate.has_procedure_type)
+    problems += lead.problems
     # The record is checked against the final plan's catalogue items before the journey hears.
     return await run_recorded_action(
         info,

@@ -150,6 +150,8 @@ async def complete_checklist_item(
 class ChecklistGate:
     has_procedure_type: bool = False
     refusal: ChecklistIncomplete | None = None
+    # The version is complex and the treatment has not begun (`schema.procedures.complex_gate`).
+    complex: bool = False
 
 
 async def checklist_gate(info: Info[Context, None], journey_id: str) -> ChecklistGate:
@@ -163,4 +165,5 @@ async def checklist_gate(info: Info[Context, None], journey_id: str) -> Checklis
     if facts_from_json(row.facts).treatment_started:
         return ChecklistGate(True)  # a retry of the start: the journey answers it
     open_codes = procedure.open_items(await zone_of(info, row.clinic_id))
-    return ChecklistGate(True, checklist_incomplete(open_codes) if open_codes else None)
+    refusal = checklist_incomplete(open_codes) if open_codes else None
+    return ChecklistGate(True, refusal, procedure.content.complex)

@@ -70,6 +70,12 @@ class SetProcedureTypeInput:
         "another category's NONE (when omitted) or LOCAL. It decides checks the checklist must "
         "list (see `checklist`).",
     )
+    complex: bool = strawberry.field(
+        default=False,
+        description="A complex procedure (seed 004 三.4): its treatment is started by a doctor "
+        "holding a senior professional title (`StaffMember.seniorTitle`), who names an "
+        "assistant and a nurse (`StartTreatmentInput`). Omitted: not complex.",
+    )
     names: list[LocalizedTextInput] = strawberry.field(description="Name in pl, ru, zh, en.")
     checklist: list[ChecklistItemInput] = strawberry.field(
         description="Checks before treatment; identity_verified, plan_verified, "
@@ -92,9 +98,12 @@ class SetProcedureTypeInput:
     )
     warranty: WarrantyInput | None = strawberry.field(default=None, description="If any.")
     idempotency_key: str | None = idempotency.key_field()
-    # A key claimed before `anaesthesia` existed digested a version without one: sent with none,
-    # the digest is as it was then (`domain.idempotency.LEFT_OUT_AT`).
-    digest_leaves_out: ClassVar[dict[str, tuple[str | None, ...]]] = {"anaesthesia": (None,)}
+    # A key claimed before `anaesthesia` or `complex` existed digested a version without them:
+    # sent with neither, the digest is as it was then (`domain.idempotency.LEFT_OUT_AT`).
+    digest_leaves_out: ClassVar[dict[str, tuple[str | bool | None, ...]]] = {
+        "anaesthesia": (None,),
+        "complex": (False,),
+    }
 
 
 def _by_language(
@@ -130,6 +139,7 @@ def to_content(input: SetProcedureTypeInput) -> tuple[t.ProcedureContent, list[F
         warranty_terms=_by_language("warranty.terms", warranty.terms, problems),
         # None is a surgery's refusal (`check_content`), another category's NONE.
         anaesthesia=input.anaesthesia or t.ProcedureAnaesthesia.NONE,
+        complex=input.complex,
     )
     # Bound the numbers before they are multiplied or stored.
     for index, step in enumerate(input.follow_ups):

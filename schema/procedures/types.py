@@ -75,7 +75,7 @@ class Warranty:
 
 # The fields read from a version's content column; the others have columns of their own.
 CONTENT_FIELDS = frozenset(
-    {"names", "checklist", "followUps", "photoSchedule", "discomfort", "warranty"}
+    {"complex", "names", "checklist", "followUps", "photoSchedule", "discomfort", "warranty"}
 )
 
 
@@ -93,6 +93,11 @@ class ProcedureTypeVersion:
     anaesthesia: t.ProcedureAnaesthesia = strawberry.field(
         description="The anaesthesia it is given under; a version published before kinds were "
         "named reads as LOCAL for a surgery (the checks it asks), NONE otherwise."
+    )
+    complex: bool = strawberry.field(
+        description="A complex procedure (seed 004 三.4): started only by a doctor holding a "
+        "senior professional title, with an assistant and a nurse named; false for a version "
+        "published before the mark."
     )
     names: list[LocalizedText] = strawberry.field(description="Its name for clients.")
     checklist: list[ChecklistItem] = strawberry.field(description="Checks before treatment.")
@@ -122,6 +127,7 @@ class ProcedureTypeVersion:
             version=row.version,
             category=content.category,
             anaesthesia=t.anaesthesia_read(content.category, row.anaesthesia),
+            complex=content.complex,
             names=[LocalizedText(language=k, text=v) for k, v in sorted(content.names.items())],
             checklist=[ChecklistItem(**vars(item)) for item in content.checklist],
             follow_ups=[

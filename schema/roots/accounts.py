@@ -6,7 +6,7 @@ import strawberry
 
 from schema.admin import clinics
 from schema.admin import mutations as admin
-from schema.staff import account
+from schema.staff import account, titles
 from schema.staff.mutations import LoginResult, login
 
 
@@ -37,4 +37,9 @@ class AccountMutations:
     reset_staff_password = strawberry.mutation(
         resolver=admin.reset_staff_password,
         description="Administrator: a temporary password the account must change; signs it out.",
+    )
+    set_senior_title: titles.SeniorTitleResult = strawberry.mutation(
+        resolver=titles.set_senior_title,
+        description="Administrator or supervisor: a doctor's senior professional title (seed "
+        "004 三.4: only such a doctor starts a complex procedure), or none.",
     )

@@ -19,6 +19,11 @@ class StaffMember(relay.Node):
     id: relay.NodeID[str]
     username: str
     display_name: str
+    senior_title: bool = strawberry.field(
+        description="A doctor holding a senior professional title (高级职称), as an administrator "
+        "or a supervisor set it (`setSeniorTitle`): only such a doctor starts a complex "
+        "procedure (seed 004 三.4). false for everyone else."
+    )
     stored_role: strawberry.Private[str]
     clinic_id: strawberry.ID
 
@@ -32,6 +37,7 @@ class StaffMember(relay.Node):
             id=row.id,
             username=row.username,
             display_name=row.display_name,
+            senior_title=row.senior_title,
             stored_role=row.role,
             clinic_id=strawberry.ID(row.clinic_id),
         )

@@ -27,6 +27,11 @@ async def administer(visit: Visit) -> None:
     nurse = visit.staff[Role.NURSE].global_id
     await visit.call(admin, "updateStaffAccount", "StaffAccountPayload", staffId=nurse)
     await visit.call(admin, "resetStaffPassword", "StaffAccountPayload", staffId=staff_id)
+    # The clinic's supervisor gives its doctor a senior professional title (seed 004 三.4).
+    doctor = visit.staff[Role.EXPERT].global_id
+    await visit.call(
+        Role.SUPERVISOR, "setSeniorTitle", "SeniorTitlePayload", staffId=doctor, seniorTitle=True
+    )
     # The account signs in with its temporary password and tries to change it with a wrong
     # current one: both words are checked and never stored.
     username = visit.canary.marked["createStaffAccount.input.username"]

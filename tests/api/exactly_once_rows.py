@@ -252,6 +252,8 @@ ROWS: dict[str, Row] = {
         other("staffId", encode_id("StaffMember", "staff-of-another-request"))
     ),
     "setPhotoConsent": Row(other("given")),
+    # The same account with the title taken away: another request under the key.
+    "setSeniorTitle": Row(other("seniorTitle"), rewrites=("StaffAccount",)),
     "setPriceListItem": Row(other("name")),
     "setProcedureType": Row(other("typeKey", "another-type")),
     "setRotationOrder": Row(

@@ -16,6 +16,7 @@ from domain.store.audit_chain import append_accesses
 from domain.store.models import Clinic, StaffAccount, StaffName
 from domain.store.staff_names import BEGINNING, names_through_time
 from tests.migration_templates import MigrationTemplates
+from tests.store.migrated import old_row
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -131,13 +132,17 @@ async def test_the_migration_keeps_every_account_s_name_from_the_beginning(
     # Given a database as 0026 left it, with an account
     async with migration_templates.migrated_to("models.0026_receipt_counter_counts_up") as config:
         await Clinic.create(id="old-clinic", name="Old", timezone="UTC")
-        await StaffAccount.create(
+        # (as that release wrote it: the model names columns later migrations add)
+        await old_row(
+            StaffAccount,
             id="old-nurse",
             clinic_id="old-clinic",
             username="old-nurse",
             display_name="Ola Stara",
             role=Role.NURSE.value,
             password_hash="hash",
+            active=True,
+            must_change_password=False,
         )
         # When the migrations run to the end
         await migrate(config=config)
