@@ -44,6 +44,11 @@ OTHER_DROPS_LEAD = "desk-other-drops-lead"
 EMERGENCY_ROUTE = "desk-emergency-route"
 
 
+# The change after which a client's EMERGENCY alert leaves the board once the emergency is in
+# hand (`domain.triage.alerts.clear_emergency`): runs recorded before it kept it all day.
+EMERGENCY_ALERT_CLEARED = "desk-emergency-alert-cleared"
+
+
 def emergency_route() -> bool:
     """Whether an arrival marked an emergency takes the emergency route: asked only for one
     (`service.arrive`, `batch.arrive_together`), so a history recorded before replays as it ran."""
@@ -72,6 +77,11 @@ class DeskHistory:
         """Whether an alert merges with its journey's open one or drops the oldest: asked only
         when it would (`alerts.raise_alert`), so a history recorded before replays as it ran."""
         return workflow.patched(ALERTS_BOUNDED)
+
+    def _emergency_cleared(self) -> bool:
+        """Whether an emergency taken in hand leaves the board: asked only when her EMERGENCY
+        alert stands (`alerts.clear_emergency`), so a history recorded before replays as it ran."""
+        return workflow.patched(EMERGENCY_ALERT_CLEARED)
 
     def _hand_over_once(self, now: datetime) -> bool:
         """Whether a client handed over once and due again calls the supervisor instead of

@@ -227,7 +227,8 @@ class TriageDeskWorkflow(DeskHistory):
     async def accept(self, command: AcceptCommand) -> DeskReply:
         if self._answered_before():
             return self._earlier_reply()
-        entries = self._apply(lambda: service.take(self._desk, command, workflow.now()))
+        cleared = self._emergency_cleared
+        entries = self._apply(lambda: service.take(self._desk, command, workflow.now(), cleared))
         return await self._reply(entries)
 
     @accept.validator
@@ -299,9 +300,10 @@ class TriageDeskWorkflow(DeskHistory):
 
     @workflow.signal(name=JOURNEY_MOVED_SIGNAL)
     def journey_moved(self, notice: JourneyNotice) -> None:
-        """A journey's consultant acted, or the journey ended: the 10-minute rule stops for it.
-        A signal, not an update: a journey tells its desk, and waits for no answer."""
-        entries = journey_moved(self._desk, notice, workflow.now())
+        """A journey's consultant acted, or the journey ended: the 10-minute rule stops for it,
+        and her emergency, if she was one, leaves the board. A signal, not an update: a journey
+        tells its desk, and waits for no answer."""
+        entries = journey_moved(self._desk, notice, workflow.now(), self._emergency_cleared)
         if entries:
             self._record(entries)
 

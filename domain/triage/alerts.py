@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from domain.triage.desk import Alert, DeskState
+from domain.triage.desk import Alert, AlertKind, DeskState
 
 # About 40 KB of the desk's state (journey ids as uuids, the desk's usual messages), a fiftieth
 # of Temporal's 2 MB: more alerts than a supervisor's screen shows.
@@ -54,3 +54,17 @@ def _open_alert(desk: DeskState, alert: Alert) -> Alert | None:
         if (kept.journey_id, kept.kind) == (alert.journey_id, alert.kind):
             return kept
     return None
+
+
+def clear_emergency(desk: DeskState, journey_id: str, cleared: BoundAsked = always) -> None:
+    """Takes the EMERGENCY alert of `journey_id` off the board: the emergency is in hand (her
+    consultant took her, or her journey moved on or ended), and an alert left standing until
+    the day's end called the supervisor for a client already seen. `cleared`: whether the desk
+    does so (a run recorded before kept the alert), asked only when such an alert stands."""
+    standing = [
+        alert
+        for alert in desk.alerts
+        if alert.journey_id == journey_id and alert.kind is AlertKind.EMERGENCY
+    ]
+    if standing and cleared():
+        desk.alerts = [alert for alert in desk.alerts if all(alert is not s for s in standing)]

@@ -4,17 +4,21 @@ Seed 004, the desk's rotation rules item 9: "如有急诊顾客(车祸、大面�
 安排医生接诊/现场咨询,该顾客按顺序正常轮排"; triage rules art. 8: the triage staff watch a
 waiting client's condition and, on an emergency, tell the doctor at once.
 
-The desk's seats are the consultants on duty; the doctors are not on it (a recheck is routed to
-them, never placed). So the desk gives an emergency to a consultant free now, ahead of everyone
-else, and calls the supervisor at once with an EMERGENCY alert on the board, who fetches the
-doctor. Her turn is the one the rotation would use:
+Who receives her: "医生接诊/现场咨询" gives the handbook's two words for its consulting
+staff (item 10 calls its consultants "(电网+现场)医生", the rotation is "咨询医生排名顺序"),
+and "按顺序正常轮排" keeps her in their rotation; the doctor is the one art. 8 says to tell at
+once. The desk's seats are the consultants on duty; the doctors are not on it (a recheck is
+routed to them, never placed). So the desk gives an emergency to a consultant free now, ahead of
+everyone else, and calls the supervisor at once with an EMERGENCY alert on the board, who
+fetches the doctor. Her turn is the one the rotation would use:
 - the consultant the desk's usual rules give her, when free now (the rotation's next, her owner);
   a recheck still goes to her treating doctor or nurse;
 - else the first consultant free now, in order from where the rotation stands, whatever their
   scope: counted as that consultant's turn when she is a client the rotation counts (the pointer
   moves past them, a busy one passed is owed a make-up as the policy says), else in order on the
   uncounted pointer, her revenue staying with the owner the usual rules name;
-- nobody free: the usual decision stands (the supervisor is called), with the emergency's alert.
+- nobody free: the usual decision stands (the supervisor is called), with the emergency's alert,
+  which leaves the board once she is taken in hand (`alerts.clear_emergency`).
 A client already waiting whose consultant is not free now is handed to the next free one, her
 turn with her, and the first consultant's next turn given back as the 10-minute rule does; an
 owner's client (not a turn) stays with the owner and the alert calls the supervisor.

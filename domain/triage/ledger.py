@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.journey.facts import Actor
-from domain.triage.alerts import BoundAsked, always, raise_alert
+from domain.triage.alerts import BoundAsked, always, clear_emergency, raise_alert
 from domain.triage.decision import Arrival, Decision, Route, SkipReason
 from domain.triage.desk import Alert, AlertKind, Assignment, DeskState, MakeUp
 from domain.triage.entries import DeskEntry, EntryKind
@@ -132,10 +132,18 @@ def _charge_skips(desk: DeskState, decision: Decision, now: datetime) -> None:
             desk.seats[skip.consultant_id].turns_ahead -= 1
 
 
-def accept(desk: DeskState, journey_id: str, actor: Actor, now: datetime) -> DeskEntry:
+def accept(
+    desk: DeskState,
+    journey_id: str,
+    actor: Actor,
+    now: datetime,
+    emergency_cleared: BoundAsked = always,
+) -> DeskEntry:
+    """Her consultant took her; an emergency of hers is in hand (`alerts.clear_emergency`)."""
     assignment = desk.assignments[journey_id]
     assignment.accepted = True
     assignment.accept_by = None
+    clear_emergency(desk, journey_id, emergency_cleared)
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
     return new_entry(
         desk,

@@ -16,6 +16,7 @@ from datetime import datetime
 from domain.journey.facts import JourneyEvent, JourneyFacts
 from domain.journey.stages import Stage
 from domain.roles import Role
+from domain.triage.alerts import BoundAsked, always, clear_emergency
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry, EntryKind
 from domain.triage.ledger import DESK_ACTOR_ID, new_entry
@@ -55,15 +56,20 @@ def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None
     return JourneyNotice(facts.journey_id, event.action, consultant_id=consultant)
 
 
-def journey_moved(desk: DeskState, notice: JourneyNotice, now: datetime) -> list[DeskEntry]:
-    """Stops the 10-minute rule for a client being served or gone; anything else changes
-    nothing (an assignment already accepted or released, another consultant, another desk)."""
+def journey_moved(
+    desk: DeskState, notice: JourneyNotice, now: datetime, emergency_cleared: BoundAsked = always
+) -> list[DeskEntry]:
+    """Stops the 10-minute rule for a client being served or gone, and takes her EMERGENCY
+    alert off the board (`alerts.clear_emergency`, `emergency_cleared` as there); anything else
+    changes nothing (an assignment already accepted or released, another consultant, another
+    desk)."""
     assignment = desk.assignments.get(notice.journey_id)
     if assignment is None or assignment.accepted or assignment.released:
         return []
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
     if notice.ended:
         assignment.released, assignment.accept_by = True, None
+        clear_emergency(desk, assignment.journey_id, emergency_cleared)
         return [
             new_entry(
                 desk,
@@ -81,6 +87,7 @@ def journey_moved(desk: DeskState, notice: JourneyNotice, now: datetime) -> list
     if notice.consultant_id != assignment.consultant_id:
         return []
     assignment.accepted, assignment.accept_by = True, None
+    clear_emergency(desk, assignment.journey_id, emergency_cleared)
     return [
         new_entry(
             desk,

@@ -93,9 +93,15 @@ def _emergency(
     return [record_emergency(desk, arrival, urgent, command.actor, now, alerts_bounded)]
 
 
-def take(desk: DeskState, command: AcceptCommand, now: datetime) -> list[DeskEntry]:
+def take(
+    desk: DeskState,
+    command: AcceptCommand,
+    now: datetime,
+    emergency_cleared: BoundAsked = always,
+) -> list[DeskEntry]:
+    """`emergency_cleared` as in `alerts.clear_emergency`."""
     check_accept(desk, command)
-    return [accept(desk, command.journey_id, command.actor, now)]
+    return [accept(desk, command.journey_id, command.actor, now, emergency_cleared)]
 
 
 _OVERRIDES = {

@@ -14,6 +14,7 @@ from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand
 from domain.triage.decision import EmergencyReason
 from domain.triage.desk import AlertKind, SeatStatus
 from domain.triage.entries import EntryKind
+from domain.triage.notices import JourneyNotice, journey_moved
 from domain.triage.service import arrive, override, take
 from tests.unit.triage_builders import DESK, NOW, Status, client, desk, first, owed, run, turns
 
@@ -170,3 +171,42 @@ def test_a_client_taken_or_marked_before_is_refused_and_nothing_changes() -> Non
         with pytest.raises(TransitionNotAllowed):
             override(state, mark(journey_id), NOW)
     assert (state.seq, len(state.alerts)) == before
+
+
+def test_an_emergency_taken_in_hand_leaves_the_board_and_only_hers() -> None:
+    # Given three emergencies with A, B and C, and a client nobody could take
+    state = desk("A", "B", "C")
+    burnt = [first(emergency=BURN) for _ in range(3)]
+    for arrival in burnt:
+        arrive(state, ArriveCommand(DESK, arrival), NOW)
+    nobody = first()
+    for seat in state.seats.values():
+        seat.status = SeatStatus.BUSY
+    arrive(state, ArriveCommand(DESK, nobody), NOW)
+    assert [a.kind for a in state.alerts] == [AlertKind.EMERGENCY] * 3 + [AlertKind.UNPLACED]
+    # When A accepts the first, B's first action reaches the desk, and the third's journey ends
+    take(state, AcceptCommand(Actor("A", Role.CONSULTANT), burnt[0].journey_id), NOW)
+    journey_moved(state, JourneyNotice(burnt[1].journey_id, "record_consultation", "B"), NOW)
+    journey_moved(state, JourneyNotice(burnt[2].journey_id, "cancel", ended=True), NOW)
+    # Then each emergency's alert left the board; the other client's alert stands
+    assert [(a.kind, a.journey_id) for a in state.alerts] == [
+        (AlertKind.UNPLACED, nobody.journey_id)
+    ]
+
+
+def test_a_desk_told_to_keep_them_keeps_the_alert() -> None:
+    # Given an emergency with A, on a desk whose history says alerts stayed until the day's end
+    state = desk("A")
+    burnt = first(emergency=BURN)
+    arrive(state, ArriveCommand(DESK, burnt), NOW)
+    asked: list[str] = []
+
+    def kept() -> bool:
+        asked.append(burnt.journey_id)
+        return False
+
+    # When A accepts her
+    take(state, AcceptCommand(Actor("A", Role.CONSULTANT), burnt.journey_id), NOW, kept)
+    # Then the desk asked once, and the alert stands
+    assert asked == [burnt.journey_id]
+    assert [a.kind for a in state.alerts] == [AlertKind.EMERGENCY]

@@ -22,7 +22,11 @@ from tests.workflows.test_triage_desk import clear_of_midnight, open_desk
 from workflows.desk_patches import EMERGENCY_ROUTE
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
 
-OLD_DESKS = sorted(path.stem for path in RECORDINGS.glob("*.json"))
+# Recorded with the route, its marker in the history (test_desk_emergency_alert_replay.py).
+WITH_THE_ROUTE = {"emergency_taken"}
+OLD_DESKS = sorted(
+    path.stem for path in RECORDINGS.glob("*.json") if path.stem not in WITH_THE_ROUTE
+)
 
 
 def marked(history: WorkflowHistory, patch_id: str) -> bool:
