@@ -48,7 +48,8 @@ class AutoAssignInput:
         default=None,
         description="The client is an emergency (seed 004): received first by the first free "
         "consultant, her turn counted in order, the supervisor alerted to fetch a doctor. A "
-        "client nobody could take is decided again with it.",
+        "client nobody could take is decided again with it; one the desk placed already and "
+        "still waiting is marked as markEmergency marks her.",
     )
     idempotency_key: str | None = idempotency.key_field()
 

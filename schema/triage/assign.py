@@ -62,6 +62,7 @@ from schema.triage.desk import (
     arrival_placed,
     named_decision,
 )
+from schema.triage.emergency import mark_placed, marks_placed
 from schema.triage.item_catalog import unknown_code
 from schema.triage.released import back_to_triage
 from schema.triage.types import TriageDecision
@@ -205,6 +206,8 @@ async def _triage_counted(
         return returned, None, row
     row = returned
     past_triage = row.stage != Stage.TRIAGE.value
+    if past_triage and await marks_placed(input, row, ledger, journey_took(info, input, row)):
+        return await mark_placed(info, input, row, gateway, ledger)
     finished = past_triage and await got_through(ledger, journey_took(info, input, row))
     if past_triage and not finished:
         refusal = TransitionNotAllowed(f"the journey is not at triage ({row.stage})")

@@ -4,17 +4,27 @@ itself (`AutoAssignInput.emergency`); the rules are `domain.triage.emergency`.""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from domain.triage.commands import OverrideCommand, OverrideKind
-from domain.triage.decision import EmergencyReason
+from domain.errors import DomainError
+from domain.journey.stages import Stage
+from domain.store.models import Journey as JourneyRow
+from domain.store.records import KeyClaim, KeyState
+from domain.triage.commands import DeskReply, OverrideCommand, OverrideKind
+from domain.triage.decision import Decision, EmergencyReason, Route
 from schema import idempotency
 from schema.context import Context
-from schema.triage.desk import TriageResult, desk_change
+from schema.errors import from_domain
+from schema.journeys.actions import JourneyOutcome, JourneyPayload
+from schema.journeys.types import Journey
+from schema.triage.arrival import AutoAssignInput
+from schema.triage.desk import TriageResult, desk_change, desk_update_id
 from schema.triage.mutations import DeskJourney, desk_journey
+from workflows.triage_client import TriageGateway
 
 
 @strawberry.input(description="A client waiting at the desk who is now an emergency.")
@@ -46,4 +56,83 @@ async def mark_emergency(
         "mark_emergency",
         input,
         lambda gateway, clinic, key, _: gateway.override(clinic, command, key),
+    )
+
+
+async def marks_placed(
+    input: AutoAssignInput,
+    row: JourneyRow,
+    ledger: KeyClaim | None,
+    journey_took: Callable[[KeyClaim], Awaitable[bool]],
+) -> bool:
+    """Whether `autoAssign` marks a client the desk placed already an emergency, as
+    `markEmergency` does: one sent with `emergency` whose journey waits in consultation, unless
+    this request is the retry of the arrival that placed her (`journey_took` its step). The
+    desk decides each journey once, so before this the caller heard that the journey was not at
+    triage and the emergency was dropped."""
+    if input.emergency is None or row.stage != Stage.CONSULTATION.value:
+        return False
+    if ledger is None or ledger.state is KeyState.FIRST:
+        return True
+    return not await journey_took(ledger)
+
+
+async def mark_placed(
+    info: Info[Context, None],
+    input: AutoAssignInput,
+    row: JourneyRow,
+    gateway: TriageGateway,
+    ledger: KeyClaim | None,
+) -> tuple[JourneyOutcome, Decision | None, JourneyRow]:
+    """The desk's `markEmergency` update for `autoAssign`'s request, under the update id its key
+    derives (a retry is answered as the first time), and the decision it leaves her with. The
+    journey follows a hand-on a moment later, as it does `markEmergency`'s."""
+    actor, claims = info.context.actor, info.context.claims
+    assert actor is not None and claims is not None and input.emergency is not None
+    key = idempotency.key_of(input)
+    update_id = await desk_update_id(gateway, claims.clinic_id, actor.user_id, key, ledger)
+    command = OverrideCommand(
+        actor, OverrideKind.EMERGENCY, journey_id=row.id, emergency=input.emergency
+    )
+    try:
+        reply = await gateway.override(claims.clinic_id, command, update_id)
+    except DomainError as error:
+        return from_domain(error, Stage(row.stage)), None, row
+    await idempotency.settle(actor.user_id, input, row.id)
+    decision = marked_decision(reply, row, input.emergency)
+    return JourneyPayload(journey=Journey.from_row(row)), decision, row
+
+
+def marked_decision(reply: DeskReply, row: JourneyRow, code: EmergencyReason) -> Decision | None:
+    """Where the desk's answer leaves her: handed on (the make-up its hand-on owes names whom
+    from) or with the consultant she waited for."""
+    desk = reply.state
+    waiting = desk.assignments.get(row.id) if desk is not None else None
+    if desk is None or waiting is None:
+        return None
+    consultant = waiting.consultant_id
+    handed = [
+        makeup
+        for makeup in desk.makeups
+        if makeup.owed_at_seq in reply.entries and makeup.from_turn_of == consultant
+    ]
+    if handed:
+        before = handed[0].creditor_id
+        route = Route.EMERGENCY
+        reason = (
+            f"emergency {code.value}: {before} not free, to {consultant}, free now; "
+            f"{consultant}'s next turn goes back to {before}"
+        )
+    else:
+        route = Route(waiting.route)
+        reason = f"emergency {code.value}: marked while she waited for {consultant}"
+    return Decision(
+        consultant,
+        waiting.counted,
+        route,
+        f"{reason}; the supervisor is alerted to fetch a doctor",
+        desk.policy.label,
+        item=waiting.item,
+        credited_to=tuple(waiting.credited_to),
+        policy_note_id=desk.policy.name_note_id,
     )

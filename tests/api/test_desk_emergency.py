@@ -165,3 +165,106 @@ async def test_a_waiting_client_marked_an_emergency_goes_on_to_a_free_consultant
     kinds = sorted((row.seq, row.kind, row.details.get("rule")) for row in rows)
     assert [kind for _, kind, _ in kinds] == ["REASSIGNED", "EMERGENCY"]
     assert {rule for _, _, rule in kinds} == {"CONDITION_WORSENED"}
+
+
+JOURNEY = "query J($id: ID!) { journey(id: $id) { ... on Journey { consultant { id } } } }"
+ACCEPT = """
+mutation Accept($input: AcceptClientInput!) {
+  acceptClient(input: $input) {
+    __typename
+    ... on UserError { code message }
+    ... on TriageBoardPayload { board { version alerts { kind journeyId } } }
+  }
+}"""
+
+
+async def test_an_emergency_taken_in_hand_leaves_the_pushed_board(api: Api) -> None:
+    # Given an emergency arrival the desk gave the first consultant, the supervisor alerted
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    burnt = await _journey_at_triage(api, desk, 1)
+    urgent = {"journeyId": burnt, "emergency": "FRESH_EXTENSIVE_BURN"}
+    placed = (await api.run(AUTO_ASSIGN, desk, input=urgent))["autoAssign"]
+    assert placed["decision"]["consultantId"] == consultants[0], placed
+    async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
+        first = await anext(aiter(stream))
+        assert [a["kind"] for a in first["triageBoardChanged"]["alerts"]] == ["EMERGENCY"]
+
+        # When the front desk says her consultant has taken her
+        taken = await api.run(ACCEPT, desk, input={"journeyId": burnt})
+
+        # Then the answer's board and the board pushed to the supervisor hold no alert for her
+        assert taken["acceptClient"]["__typename"] == "TriageBoardPayload", taken
+        assert taken["acceptClient"]["board"]["alerts"] == []
+        pushed = await asyncio.wait_for(anext(aiter(stream)), timeout=30)
+        assert pushed["triageBoardChanged"]["alerts"] == []
+    # And the log still keeps the emergency
+    rows = await eventually(
+        lambda: TriageEntry.filter(clinic_id=clinic, kind__in=["EMERGENCY", "ACCEPTED"]),
+        lambda found: len(found) == 2,
+        timeout=30,
+        what="emergency and acceptance",
+    )
+    assert sorted(row.kind for row in rows) == ["ACCEPTED", "EMERGENCY"]
+
+
+async def test_auto_assign_marks_a_client_already_placed_an_emergency_once(api: Api) -> None:
+    # Given a client the desk gave the first consultant, who then went busy with another
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    journey = await _journey_at_triage(api, desk, 1)
+    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
+    assert placed["decision"]["consultantId"] == consultants[0], placed
+    await _seat(api, desk, consultants[0], status="BUSY")
+    worse = {
+        "journeyId": journey,
+        "emergency": "CONDITION_WORSENED",
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+
+    # When the front desk sends her to autoAssign again as an emergency, twice with one key
+    marked = (await api.run(AUTO_ASSIGN, desk, input=worse))["autoAssign"]
+    again = (await api.run(AUTO_ASSIGN, desk, input=worse))["autoAssign"]
+
+    # Then she is marked as markEmergency would: handed to the next free consultant with her turn
+    assert marked["__typename"] == "AutoAssignPayload", marked
+    decision = marked["decision"]
+    assert (decision["consultantId"], decision["route"], decision["counted"]) == (
+        consultants[1],
+        "EMERGENCY",
+        True,
+    )
+    assert "CONDITION_WORSENED" in decision["reason"]
+    assert again == marked
+    # And the board shows her an emergency with the next consultant, alerted once
+    board = await eventually(
+        lambda: api.run(BOARD, desk, clinicId=clinic),
+        lambda b: b["triageBoard"]["pending"][0]["emergency"] is not None,
+        timeout=30,
+        what="marked board",
+    )
+    assert board["triageBoard"]["pending"] == [
+        {"journeyId": journey, "consultantId": consultants[1], "emergency": "CONDITION_WORSENED"}
+    ]
+    assert [a["kind"] for a in board["triageBoard"]["alerts"]] == ["EMERGENCY"]
+    # And the journey follows her to the next consultant
+    await eventually(
+        lambda: api.run(JOURNEY, desk, id=journey),
+        lambda j: j["journey"]["consultant"]["id"] == consultants[1],
+        timeout=30,
+        what="journey handed on",
+    )
+
+    # When it is sent once more with a new key, and once she has been taken
+    twice = {**worse, "idempotencyKey": uuid.uuid4().hex}
+    marked_before = (await api.run(AUTO_ASSIGN, desk, input=twice))["autoAssign"]
+    await api.run(ACCEPT, desk, input={"journeyId": journey})
+    taken = {**worse, "idempotencyKey": uuid.uuid4().hex}
+    refused = (await api.run(AUTO_ASSIGN, desk, input=taken))["autoAssign"]
+    # Then each says why, as markEmergency does: marked before; taken, her consultant calls
+    assert marked_before["__typename"] == "TransitionNotAllowed", marked_before
+    assert "already marked an emergency" in marked_before["message"]
+    assert refused["__typename"] == "TransitionNotAllowed", refused
+    assert "taken her" in refused["message"]
+    entries = await TriageEntry.filter(clinic_id=clinic, kind="EMERGENCY")
+    assert len(entries) == 1
