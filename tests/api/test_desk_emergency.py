@@ -235,7 +235,11 @@ async def test_auto_assign_marks_a_client_already_placed_an_emergency_once(api: 
         True,
     )
     assert "CONDITION_WORSENED" in decision["reason"]
-    assert again == marked
+    # (the journey in each answer is as it stood: it follows the hand-on a moment later)
+    assert again["__typename"] == "AutoAssignPayload", again
+    assert again["decision"] == marked["decision"]
+    other = await api.run(AUTO_ASSIGN, desk, input={**worse, "emergency": "OTHER_ACUTE"})
+    assert other["autoAssign"]["__typename"] == "Conflict", other
     # And the board shows her an emergency with the next consultant, alerted once
     board = await eventually(
         lambda: api.run(BOARD, desk, clinicId=clinic),
