@@ -12,6 +12,7 @@ from domain.photos.storage import PhotoStore
 from schema.auth.session import Session, bearer_token, check_session
 from schema.auth.throttle import LoginThrottle
 from schema.auth.watch import SessionWatch
+from schema.clock import Clock, WallClock
 from schema.loaders import Loaders
 from workflows.client import JourneyGateway
 
@@ -29,6 +30,8 @@ class ApiConfig:
     photo_store: PhotoStore | None = None
     photo_max_bytes: int = 10 * 1024**2
     photo_link_seconds: int = 300
+    # What "now" is for the tasks' overdue state, read and pushed (`schema.clock`).
+    clock: Clock = field(default_factory=WallClock)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from domain.photos.storage import PhotoStore, PhotoStoreError
 from domain.store.db import close_db, open_current_db
 from schema.auth.hashing import PASSWORD_WORK
 from schema.build import build_schema
+from schema.clock import Clock, WallClock
 from schema.context import ApiConfig, AuthServices
 from schema.feed import JourneyFeed
 from server import graphiql, middleware, request_body, tracing
@@ -51,6 +52,7 @@ def create_app(
     body_timeout: float | None = None,
     feed: JourneyFeed | None = None,
     photo_store: PhotoStore | None = None,
+    clock: Clock | None = None,
 ) -> web.Application:
     """The API; `auth` is the sign-in state (throttle, session watch), one per app by default.
     `audit_trail=False` and `permissions=False` only for benchmarks that measure their cost;
@@ -58,7 +60,8 @@ def create_app(
     arrival of its body (by default from the largest photo: `body_timeout_for`); `feed` the
     change feed
     of live subscriptions (one per app by default); `photo_store` where photos are kept (by
-    default the store the settings choose: the local directory or the S3 bucket)."""
+    default the store the settings choose: the local directory or the S3 bucket); `clock` what
+    "now" is for the tasks' overdue state (the wall clock by default)."""
     store = photo_store or build_photo_store(settings)
     config = ApiConfig(
         signing_keys=SigningKeys(settings.secret_key, settings.previous_secret_keys),
@@ -68,6 +71,7 @@ def create_app(
         photo_store=store,
         photo_max_bytes=settings.photo_max_bytes,
         photo_link_seconds=settings.photo_link_seconds,
+        clock=clock or WallClock(),
     )
     slots = UpdateSlots(settings.journey_updates_in_flight)
     gateway = JourneyGateway(temporal, settings.task_queue, slots=slots)

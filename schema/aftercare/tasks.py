@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -25,6 +25,7 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.aftercare import FollowUpTask as TaskRow
 from domain.store.overdue_tasks import not_overdue_filter, overdue_filter
 from domain.store.task_projection import lateness_of
+from schema.aftercare.overdue_alarm import Due, OverdueAlarm
 from schema.aftercare.task_reads import note_task_reads
 from schema.aftercare.types import (
     FollowUpTask,
@@ -82,7 +83,7 @@ async def my_tasks(
     problems = page_problems(first, after)
     if problems:
         return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
-    now = datetime.now(UTC)
+    now = info.context.config.clock.now()
     lateness = await lateness_of(claims.clinic_id)
     query = tasks_of(claims).filter(status=TaskStatus.OPEN.value)
     if due is not None:
@@ -108,44 +109,96 @@ async def tasks_changed(
     info: Info[Context, None], announce_start: bool = False
 ) -> AsyncGenerator[TaskUpdate, None]:
     """Each task of yours that changed (a journey event wrote it, it was closed by hand, an
-    upload settled it, a survey raised it), as it is now; and each that stopped being yours.
-    With `announce_start`, STARTED first, once the subscriber's starting point is fixed."""
+    upload settled it, a survey raised it) or turned overdue with time, as it is now; and each
+    that stopped being yours. With `announce_start`, STARTED first, once the subscriber's
+    starting point is fixed."""
     claims = info.context.claims
     if claims is None:  # the permission guard refuses it first; kept for direct callers
         raise SubscriptionRefused("sign in first", ErrorCode.NOT_AUTHORIZED)
+    clock = info.context.config.clock
+    alarm = OverdueAlarm(clock)
     async with info.context.feed.clinic(claims.clinic_id) as changes:
-        # The list a task is said to leave, read once subscribed and before the first read of
-        # the mailbox, the subscriber's starting point: a move after it, the mailbox brings.
-        yours = _YourList(claims, await _open_task_ids(claims))
-        if announce_start:
-            # The mailbox holds every change since it subscribed, and the list is read: a move
-            # from now on is pushed, so the client reads `myTasks` once it has this.
-            changes.start()
-            yield TaskUpdate(change=TaskChange.STARTED, task=None)
-        while True:
-            change = await changes.get()
-            if isinstance(change, Resync):
-                # Read before RESYNC goes out: the client reads its list again once it has it,
-                # and a move between the two would be in neither list.
-                yours = _YourList(claims, await _open_task_ids(claims))
-                yield TaskUpdate(change=TaskChange.RESYNC, task=None)
-                continue
-            rows = await _written_rows(claims, change)
-            if not rows:
-                continue
-            now = datetime.now(UTC)
-            lateness = await lateness_of(claims.clinic_id)
-            info.context.loaders = Loaders()  # a subscription outlives its answers: reload
-            for row in rows:
-                told = yours.change_of(row)
-                if told is None or not yours.news(told, row):
+        try:
+            # The list a task is said to leave, read once subscribed and before the first read
+            # of the mailbox, the subscriber's starting point: a move after it, the mailbox
+            # brings.
+            yours = await _your_list(claims, alarm)
+            if announce_start:
+                # The mailbox holds every change since it subscribed, and the list is read: a
+                # move from now on is pushed, so the client reads `myTasks` once it has this.
+                changes.start()
+                yield TaskUpdate(change=TaskChange.STARTED, task=None)
+            while True:
+                change = await alarm.next_of(changes)
+                if isinstance(change, Resync):
+                    # Read before RESYNC goes out: the client reads its list again once it has
+                    # it, and a move between the two would be in neither list.
+                    yours = await _your_list(claims, alarm)
+                    yield TaskUpdate(change=TaskChange.RESYNC, task=None)
                     continue
-                # Overdue means still open (a task pushed DONE is not late any more).
-                late = row.status == TaskStatus.OPEN.value and lateness.is_overdue(
-                    TaskKind(row.kind), row.due_at, now, row.label
-                )
-                await note_task_reads(info, [row])  # recorded with this push, before it leaves
-                yield TaskUpdate(change=told, task=FollowUpTask.from_row(row, late))
+                if change is None:
+                    rows = await _turned_overdue(claims, alarm)
+                else:
+                    rows = await _written_rows(claims, change)
+                if not rows:
+                    continue
+                now = clock.now()
+                lateness = await lateness_of(claims.clinic_id)
+                alarm.follow(lateness)
+                info.context.loaders = Loaders()  # a subscription outlives its answers: reload
+                for row in rows:
+                    told = yours.change_of(row)
+                    if told is None:
+                        continue
+                    # Overdue means still open (a task pushed DONE is not late any more).
+                    still_open = row.status == TaskStatus.OPEN.value
+                    late = still_open and lateness.is_overdue(
+                        TaskKind(row.kind), row.due_at, now, row.label
+                    )
+                    yours_ahead = still_open and told is TaskChange.CHANGED and not late
+                    _follow_with(alarm, row, yours_ahead)
+                    if not yours.news(told, row, late):
+                        continue
+                    await note_task_reads(info, [row])  # recorded with this push, before it leaves
+                    yield TaskUpdate(change=told, task=FollowUpTask.from_row(row, late))
+        finally:
+            alarm.close()
+
+
+async def _your_list(claims: TokenClaims, alarm: OverdueAlarm) -> _YourList:
+    """The subscriber's open tasks as they are now; the alarm watches those not overdue."""
+    now = alarm.clock.now()
+    lateness = await lateness_of(claims.clinic_id)
+    alarm.follow(lateness)
+    alarm.forget_all()
+    tasks = await _open_tasks(claims)
+    for task_id, kind, due_at, label in tasks:
+        due = Due(TaskKind(kind), due_at, label)
+        if not lateness.is_overdue(due.kind, due_at, now, label):
+            alarm.watch(task_id, due)
+    return _YourList(claims, [task_id for task_id, *_ in tasks])
+
+
+async def _turned_overdue(claims: TokenClaims, alarm: OverdueAlarm) -> list[TaskRow]:
+    """The alarm rang: its tasks whose moment came, as they are now, to push as any change is
+    (one moved since its last push, with its new due time, and watched by it). One done or
+    handed on since is left to the feed, which brings that change."""
+    came = alarm.rung(alarm.clock.now())
+    if not came:
+        return []
+    rows = TaskRow.filter(clinic_id=claims.clinic_id, id__in=came)
+    return [
+        row
+        for row in await rows.order_by("due_at", "id")
+        if row.status == TaskStatus.OPEN.value and _is_yours(claims, row)
+    ]
+
+
+def _follow_with(alarm: OverdueAlarm, row: TaskRow, watched: bool) -> None:
+    if watched:
+        alarm.watch(row.id, Due(TaskKind(row.kind), row.due_at, row.label))
+    else:
+        alarm.forget(row.id)
 
 
 # The open tasks a subscriber starts out knowing as its own, at most (a list is read a page at a
@@ -166,9 +219,10 @@ class _YourList:
         # did, and the same task was pushed twice.
         self._said: OrderedDict[str, tuple[object, ...]] = OrderedDict()
 
-    def news(self, told: TaskChange, row: TaskRow) -> bool:
-        """Whether the push is news: not the task as it was last pushed."""
-        state = (told, *(getattr(row, name) for name in _TASK_COLUMNS))
+    def news(self, told: TaskChange, row: TaskRow, late: bool) -> bool:
+        """Whether the push is news: not the task as it was last pushed (its overdue state
+        included: a task that turned overdue is news once)."""
+        state = (told, late, *(getattr(row, name) for name in _TASK_COLUMNS))
         if self._said.get(row.id) == state:
             return False
         self._said[row.id] = state
@@ -198,9 +252,11 @@ def _is_yours(claims: TokenClaims, row: TaskRow) -> bool:
     )
 
 
-async def _open_task_ids(claims: TokenClaims) -> list[str]:
+async def _open_tasks(claims: TokenClaims) -> list[tuple[str, str, datetime, str | None]]:
+    """Each open task's id, and what its moment of turning overdue is read from."""
     mine = tasks_of(claims).filter(status=TaskStatus.OPEN.value).limit(KNOWN_AT_MOST)
-    return [str(task_id) for task_id in await mine.values_list("id", flat=True)]
+    rows = await mine.values_list("id", "kind", "due_at", "label")
+    return [(str(i), str(kind), due_at, label) for i, kind, due_at, label in rows]
 
 
 async def _written_rows(claims: TokenClaims, change: ClinicNews) -> list[TaskRow]:

@@ -202,8 +202,9 @@ class FollowUpTaskConnection:
 
 @strawberry.enum(
     description="What happened to a task on your list. CHANGED: it was added or moved (due, "
-    "done, escalated). LEFT: it is someone else's now (a third missed call handed it to a "
-    "supervisor, the journey went to another consultant): take it off your list. RESYNC: you "
+    "done, escalated), or turned overdue with time. LEFT: it is someone else's now (a third "
+    "missed call handed it to a supervisor, the journey went to another consultant): take it "
+    "off your list. RESYNC: you "
     "fell too far behind and changes were dropped; read `myTasks` again; it comes without a "
     "task. STARTED: only with `tasksChanged(announceStart: true)`, as its first push: read "
     "`myTasks` now; it comes without a task."

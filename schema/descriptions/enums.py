@@ -160,7 +160,8 @@ DESCRIPTIONS = {
     "TaskStatus.OPEN": "Still to do.",
     "TaskStatus.DONE": "Done: the call was made with an outcome.",
     "TaskStatus.CLOSED": "Closed without a call (the journey or its follow-ups were closed).",
-    "TaskChange.CHANGED": "The task was added or changed.",
+    "TaskChange.CHANGED": "The task was added or changed, or turned overdue with time (pushed "
+    "once, `overdue` true, as `myTasks(overdue: true)` first lists it).",
     "TaskChange.LEFT": "The task was yours and is someone else's now: take it off your list.",
     "TaskChange.RESYNC": "Changes were dropped for a slow subscriber: read `myTasks` again.",
     "TaskChange.STARTED": "Only with `tasksChanged(announceStart: true)`, as its first push: "

@@ -109,9 +109,10 @@ class Subscription:
     @strawberry.subscription(
         description="Your tasks as they change: each task of yours a journey event added or "
         "moved, one closed by `completeTask`, a photo reminder an `uploadPhoto` settled, a "
-        "low score's task `recordSurvey` raised; pushed "
-        "as it is now. A subscriber too far behind gets one RESYNC update instead. Pass "
-        "`announceStart: true` to hear STARTED first, and read `myTasks` once you have it."
+        "low score's task `recordSurvey` raised, one that turned overdue with time (once, "
+        "as `myTasks(overdue: true)` first lists it); pushed as it is now. A subscriber too "
+        "far behind gets one RESYNC update instead. Pass `announceStart: true` to hear "
+        "STARTED first, and read `myTasks` once you have it."
     )
     async def tasks_changed(
         self,

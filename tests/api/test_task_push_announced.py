@@ -116,7 +116,7 @@ async def test_a_list_read_once_the_start_is_announced_misses_no_move(
             await handed_to_a_supervisor(handed, seq=2)
             await falls_due(given_journey, clinic_id)
 
-    listing: Callable[..., Awaitable[list[str]]] = aftercare_tasks._open_task_ids
+    listing: Callable[..., Awaitable[list[Any]]] = aftercare_tasks._open_tasks
     update = aftercare_tasks.TaskUpdate
     said: list[TaskChange] = []
     client_read = asyncio.Event()
@@ -125,7 +125,7 @@ async def test_a_list_read_once_the_start_is_announced_misses_no_move(
         said.append(fields["change"])
         return update(**fields)
 
-    async def listed_with_the_move(*args: Any) -> list[str]:
+    async def listed_with_the_move(*args: Any) -> list[Any]:
         # (should STARTED go out before the list is read, it is read once the client has read
         # `myTasks`)
         if TaskChange.STARTED in said:
@@ -137,7 +137,7 @@ async def test_a_list_read_once_the_start_is_announced_misses_no_move(
             await move()
         return listed
 
-    monkeypatch.setattr(aftercare_tasks, "_open_task_ids", listed_with_the_move)
+    monkeypatch.setattr(aftercare_tasks, "_open_tasks", listed_with_the_move)
     monkeypatch.setattr(aftercare_tasks, "TaskUpdate", noted)
     # When one of them subscribes asking to hear when it started, both move in the window, and
     # the client reads `myTasks` as soon as it hears STARTED

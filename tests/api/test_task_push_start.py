@@ -41,14 +41,14 @@ async def test_a_call_handed_away_as_the_subscription_starts_is_said_to_leave(
             await handed_to_a_supervisor(call, seq=2)
 
     served_before = feed.subscribers_ever()
-    listing: Callable[..., Awaitable[list[str]]] = aftercare_tasks._open_task_ids
+    listing: Callable[..., Awaitable[list[Any]]] = aftercare_tasks._open_tasks
 
-    async def listed_after_any_move(*args: Any) -> list[str]:
+    async def listed_after_any_move(*args: Any) -> list[Any]:
         if feed.subscribers_ever() > served_before:
             await hand_away()
         return await listing(*args)
 
-    monkeypatch.setattr(aftercare_tasks, "_open_task_ids", listed_after_any_move)
+    monkeypatch.setattr(aftercare_tasks, "_open_tasks", listed_after_any_move)
     # When one of the staff subscribes, and the call is handed to a supervisor once the feed
     # serves the subscription
     watch = hand_fed.api.subscription(TASK_STATES, driver.token(Role.FOLLOW_UP_STAFF))
@@ -81,10 +81,10 @@ async def test_a_call_handed_away_once_resync_was_said_is_said_to_leave(
         await handed_to_a_supervisor(call, seq=2)
         moved.set()
 
-    listing: Callable[..., Awaitable[list[str]]] = aftercare_tasks._open_task_ids
+    listing: Callable[..., Awaitable[list[Any]]] = aftercare_tasks._open_tasks
     update = aftercare_tasks.TaskUpdate
 
-    async def listed_after_any_move(*args: Any) -> list[str]:
+    async def listed_after_any_move(*args: Any) -> list[Any]:
         listings.append("after RESYNC" if TaskChange.RESYNC in said else "before")
         if listings[1:] == ["after RESYNC"]:
             await asyncio.wait_for(client_has_resync.wait(), timeout=WAIT)
@@ -95,7 +95,7 @@ async def test_a_call_handed_away_once_resync_was_said_is_said_to_leave(
         said.append(fields["change"])
         return update(**fields)
 
-    monkeypatch.setattr(aftercare_tasks, "_open_task_ids", listed_after_any_move)
+    monkeypatch.setattr(aftercare_tasks, "_open_tasks", listed_after_any_move)
     monkeypatch.setattr(aftercare_tasks, "TaskUpdate", noted)
     watch = hand_fed.api.subscription(TASK_STATES, driver.token(Role.FOLLOW_UP_STAFF))
     async with reading(watch, "tasksChanged") as pushes:
