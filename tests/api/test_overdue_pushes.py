@@ -14,9 +14,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
 from schema.feed import JourneyFeed
+from tests.api.aftercare_documents import SET_POLICY
 from tests.api.audit_support import clinic_of
 from tests.api.conftest import TASK_QUEUE, api_settings
-from tests.api.flow import JourneyDriver
+from tests.api.flow import JourneyDriver, new_key
 from tests.api.hand_clock import HandClock
 from tests.api.harness import TEST_CLINIC_ZONE, eventually, running_api
 from tests.api.live import WAIT, HandFed, reading
@@ -183,3 +184,36 @@ async def test_each_kind_of_task_is_pushed_as_it_turns_overdue_by_its_own_rule(
         # Then it is pushed overdue, as `myTasks` lists it then
         assert await next_task(pushes) == ("CHANGED", open_task.id, "OPEN", True)
         assert await clocked.listed(role, overdue=True) == {open_task.id: True}
+
+
+async def test_a_shorter_allowance_is_taken_up_at_the_next_change_of_the_list(
+    clocked: Clocked,
+) -> None:
+    live, clock, driver = clocked.live, clocked.clock, clocked.driver
+    start = clock.now()
+    # Given a call due now on the follow-up staff's list, overdue after the clinic's day
+    journey_id = await journey(live.clinic_id, start)
+    call = task(journey_id, live.clinic_id, "FOLLOW_UP_CALL", start, Role.FOLLOW_UP_STAFF)
+    await call.save()
+    watch = live.api.subscription(TASK_NOW, driver.token(Role.FOLLOW_UP_STAFF))
+    async with reading(watch, "tasksChanged") as pushes:
+        await live.watching()
+        await _alarm_at(clocked, start + DAY)
+        # When the clinic allows two hours, and then another call falls due in a day
+        policy = {
+            "followUpAssignee": "FOLLOW_UP_STAFF",
+            "overdueAfterHours": 2,
+            "warrantyDays": 365,
+            "idempotencyKey": new_key(),
+        }
+        answer = await live.api.run(SET_POLICY, driver.token(Role.SUPERVISOR), input=policy)
+        assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer
+        other = await journey(live.clinic_id, start)
+        news = task(other, live.clinic_id, "FOLLOW_UP_CALL", start + DAY, Role.FOLLOW_UP_STAFF)
+        await written(live, start, 1, news)
+        assert await next_task(pushes) == ("CHANGED", news.id, "OPEN", False)
+        # Then the first is due to turn overdue two hours after its due time, and is pushed so
+        await _alarm_at(clocked, start + 2 * HOUR)
+        clock.move_to(start + 2 * HOUR)
+        assert await next_task(pushes) == ("CHANGED", call.id, "OPEN", True)
+        assert await clocked.listed(Role.FOLLOW_UP_STAFF, overdue=True) == {call.id: True}
