@@ -3,7 +3,9 @@
 A task is yours when it names you, or names no one and is for your role (follow-up staff share
 the clinic's calls; supervisors share the escalations). Tasks are written with the journey's
 events, so the shared change feed (schema.feed) says when a journey's tasks may have moved; a
-task changed with no event (closed by hand, settled by an upload) comes as a `TaskTouched`.
+task changed with no event (closed by hand, settled by an upload) comes as a `TaskTouched`. A
+task that turns overdue with time alone changes no row: each subscription's alarm
+(`schema.aftercare.overdue_alarm`) says when.
 """
 
 from __future__ import annotations
