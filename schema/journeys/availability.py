@@ -8,6 +8,10 @@ name, by a viewer whose role may take those actions, and in one batch per reques
 consents withdrawn after an ended journey (`withdrawals_after_journey`), read only of an ended
 journey with a consent that outlives it, for a viewer whose role may withdraw it: while one such
 consent is in force, WITHDRAW_CONSENT is offered (`domain.consent.after_journey`).
+
+Two actions are refused by role or title beyond the machine's table, as their mutations refuse
+them, read only where the table would offer them: HAND_OVER of a surgery to a nurse, and
+START_TREATMENT of a complex procedure to anyone but a doctor holding a senior title.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from domain.procedures.checklist import HANDED_OVER_BY, handover_problem
 from domain.store.day_end_releases import waiting_for_consultant
 from domain.store.models import Journey as JourneyRow
 from schema.context import Context
+from schema.procedures.complex_gate import caller_lead_refusal
 from schema.procedures.journey_type import journey_procedure
 
 # The roles that may take any action the API takes after sending a missed release.
@@ -61,7 +66,31 @@ async def viewer_availability(info: Info[Context, None], row: JourneyRow) -> lis
     missed = await _missed_release(info, row, facts)
     outliving = await _outliving_consent(info, row, facts)
     offered = available_actions(facts, actor, missed_release=missed, outliving_consent=outliving)
-    return await _handed_over_by_role(info, row, actor, offered)
+    offered = await _handed_over_by_role(info, row, actor, offered)
+    return await _led_by_title(info, row, offered)
+
+
+def _refused(offered: list[Availability], action: Action, reason: str) -> list[Availability]:
+    return [
+        replace(a, allowed=False, reason=reason) if a.action is action and a.allowed else a
+        for a in offered
+    ]
+
+
+async def _led_by_title(
+    info: Info[Context, None], row: JourneyRow, offered: list[Availability]
+) -> list[Availability]:
+    """START_TREATMENT refused, with the reason `startTreatment`'s `SeniorTitleRequired` gives
+    (`caller_lead_refusal`), on a journey whose procedure type version is complex, to a viewer
+    who may not lead it: a doctor without a senior title, a nurse. The type is read only where
+    START_TREATMENT would be offered, in one batch per request, and the viewer's account once."""
+    if not any(a.action is Action.START_TREATMENT and a.allowed for a in offered):
+        return offered
+    procedure = await journey_procedure(row, info.context.loaders)
+    if procedure is None or not procedure.content.complex:
+        return offered
+    problem = await caller_lead_refusal(info)
+    return offered if problem is None else _refused(offered, Action.START_TREATMENT, problem)
 
 
 async def _handed_over_by_role(
@@ -78,14 +107,7 @@ async def _handed_over_by_role(
         return offered
     procedure = await journey_procedure(row, info.context.loaders)
     problem = handover_problem(procedure.content.category if procedure else None, actor.role)
-    if problem is None:
-        return offered
-    return [
-        replace(a, allowed=False, reason=problem)
-        if a.action is Action.HAND_OVER and a.allowed
-        else a
-        for a in offered
-    ]
+    return offered if problem is None else _refused(offered, Action.HAND_OVER, problem)
 
 
 async def allowed_actions(info: Info[Context, None], row: JourneyRow) -> list[Action]:

@@ -178,7 +178,9 @@ class Journey(relay.Node):
         "ASSIGN_CONSULTANT is judged as the release leaves it, back at TRIAGE: the assignment "
         "sends the release first. On an ended journey, WITHDRAW_CONSENT is offered while a "
         "PHOTO, DATA_PROCESSING or DATA_SHARING consent signed in it is in force (not "
-        "withdrawn)."
+        "withdrawn). On a journey whose procedure type version is complex, START_TREATMENT is "
+        "refused to anyone but a doctor holding a senior title, with the message "
+        "`startTreatment`'s `SeniorTitleRequired` would give."
     )
     async def available_actions(self, info: Info[Context, None]) -> list[ActionAvailability]:
         found = [

@@ -73,16 +73,26 @@ async def team_problems(
     return problems
 
 
+async def caller_lead_refusal(info: Info[Context, None]) -> str | None:
+    """Why the caller may not lead a complex procedure (`lead_refusal`), their title read from
+    their account once a request. `startTreatment` refuses with it (`lead_gate`) and the
+    journey's `availableActions` shows START_TREATMENT refused with it: the two never disagree.
+    The caller cannot change their own title (`setSeniorTitle` is another role's), so the
+    account read once holds for the whole request."""
+    claims = info.context.claims
+    if claims is None:
+        return None
+    lead = await info.context.loaders.staff.load((claims.clinic_id, claims.account_id))
+    return lead_refusal(claims.role, bool(lead and lead.senior_title))
+
+
 async def lead_gate(info: Info[Context, None], input: Any, complex_: bool) -> LeadGate:
     """Asked by `startTreatment` before the journey is, `complex_` when the journey's version
     is complex and its treatment has not begun (`checklist_gate`: a retry of a start that went
     through passes here, and the journey answers it)."""
-    claims = info.context.claims
-    if claims is None:
+    if info.context.claims is None:
         return LeadGate()
-    if complex_:
-        lead = await StaffAccount.filter(id=claims.account_id).only("id", "senior_title").first()
-        why = lead_refusal(claims.role, bool(lead and lead.senior_title))
-        if why is not None:
-            return LeadGate(SeniorTitleRequired(code=ErrorCode.SENIOR_TITLE_REQUIRED, message=why))
+    why = await caller_lead_refusal(info) if complex_ else None
+    if why is not None:
+        return LeadGate(SeniorTitleRequired(code=ErrorCode.SENIOR_TITLE_REQUIRED, message=why))
     return LeadGate(problems=await team_problems(info, input, required=complex_))

@@ -3,7 +3,8 @@ complex procedure is led by a doctor holding a senior professional title, with a
 a nurse (each test failed on the code before the rule):
 - a procedure type version is marked complex by the supervisor who publishes it;
 - a doctor's senior title is kept on the account, set by an administrator or a supervisor;
-- the start of a complex treatment is refused to a doctor without one, and names its team.
+- the start of a complex treatment is refused to a doctor without one, and names its team;
+- the journey's `availableActions` refuses START_TREATMENT to whom `startTreatment` refuses it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ CREATE_STAFF = (
     "__typename ... on StaffAccountPayload { staff { id seniorTitle } } " + ERRORS + " } }"
 )
 ME = "query { me { ... on StaffMember { id seniorTitle } } }"
+OFFERED = (
+    "query O($id: ID!) { journey(id: $id) { ... on Journey { "
+    "availableActions { action allowed reason } } } }"
+)
 START = (
     "mutation Start($input: StartTreatmentInput!) { startTreatment(input: $input) { __typename "
     "... on ChecklistIncomplete { openItems } ... on JourneyPayload { journey { stage "
@@ -213,11 +218,55 @@ async def test_a_complex_treatment_starts_only_under_a_senior_doctor_with_assist
     assert again["__typename"] == "JourneyPayload", again
 
 
+async def _start_offered(clinic: JourneyDriver, role: Role, jid: str) -> dict[str, Any]:
+    data = await clinic.api.run(OFFERED, clinic.token(role), id=jid)
+    (offer,) = [a for a in data["journey"]["availableActions"] if a["action"] == "START_TREATMENT"]
+    return offer  # type: ignore[no-any-return]
+
+
+async def test_a_complex_treatment_is_offered_only_to_whom_its_start_is_taken_from(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a complex treatment ready to start, and a doctor without a senior title
+    clinic = await fresh_clinic()
+    type_key = f"facelift-{uuid.uuid4().hex[:6]}"
+    await set_type(clinic, type_input(type_key, complex=True))
+    assistant = await _second_doctor(clinic)
+    jid = await _ready_to_start(clinic, type_key)
+    team = {
+        "journeyId": jid,
+        "assistantId": assistant,
+        "nurseId": clinic.staff[Role.NURSE].global_id,
+    }
+    # When the doctor and the nurse read what they may do
+    offered = {role: await _start_offered(clinic, role, jid) for role in (Role.EXPERT, Role.NURSE)}
+    # Then START_TREATMENT is refused to each, with the reason their start would be refused with
+    for role, offer in offered.items():
+        refused = await run(clinic, START, role, input={**team, "idempotencyKey": new_key()})
+        assert refused["__typename"] == "SeniorTitleRequired", refused
+        assert offer == {
+            "action": "START_TREATMENT",
+            "allowed": False,
+            "reason": refused["message"],
+        }, (role, offer)
+    assert "holds no senior professional title" in offered[Role.EXPERT]["reason"]
+    assert "not by a nurse" in offered[Role.NURSE]["reason"]
+    # And once the doctor holds a title it is offered to them, still not to the nurse, and
+    # their start is taken
+    doctor = clinic.staff[Role.EXPERT].global_id
+    await _title(clinic, Role.SUPERVISOR, doctor, True, new_key())
+    assert (await _start_offered(clinic, Role.EXPERT, jid))["allowed"] is True
+    assert (await _start_offered(clinic, Role.NURSE, jid))["allowed"] is False
+    started = await run(clinic, START, Role.EXPERT, input={**team, "idempotencyKey": new_key()})
+    assert started["__typename"] == "JourneyPayload", started
+
+
 async def test_a_treatment_not_complex_starts_as_before(fresh_clinic: FreshClinic) -> None:
     clinic = await fresh_clinic()
     type_key = f"filler-{uuid.uuid4().hex[:6]}"
     await set_type(clinic, type_input(type_key))
     jid = await _ready_to_start(clinic, type_key)
+    assert (await _start_offered(clinic, Role.NURSE, jid))["allowed"] is True
     # When a nurse starts it with no team named, Then it starts
     started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})
     assert started["journey"]["stage"] == "TREATMENT", started
