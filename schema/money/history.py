@@ -80,10 +80,11 @@ class BillingHistory:
         "clinic's (`billingSettings { currency }`)."
     )
     currencies: list[str] = strawberry.field(
-        description="Every currency the client was billed or paid in, alphabetically (a bill "
-        "not paid on counts too): a clinic that changed its currency has her earlier bills, "
-        "payments and refunds in the one before, each read as `billingHistory(clientId:, "
-        "currency:)`; amounts are never converted."
+        description="Every currency whose history shows her bills or payments, alphabetically: "
+        "one she paid in, or one of a bill she confirmed (`confirmBill`) and did not pay on; a "
+        "bill neither confirmed nor paid on names none, as no history lists it. A clinic that "
+        "changed its currency has her earlier bills, payments and refunds in the one before, "
+        "each read as `billingHistory(clientId:, currency:)`; amounts are never converted."
     )
     months: list[MonthSpending] = strawberry.field(description="Spending by month, oldest first.")
     most_bought: list[ItemBought] = strawberry.field(description="Top items, most bought first.")
@@ -133,8 +134,13 @@ async def billing_history(
     paid_in = (
         await PaymentRow.filter(client_id=client.id).distinct().values_list("currency", flat=True)
     )
-    billed_in = (
-        await BillRow.filter(client_id=client.id).distinct().values_list("currency", flat=True)
+    # The currencies her bills were confirmed in: with those she paid in (a bill paid on is in
+    # its payment's, `recordPayment` refuses another), each a history showing what she paid or
+    # owes. A bill neither confirmed nor paid on is in no history's `bills`: it names none.
+    confirmed_in = (
+        await ConfirmationRow.filter(bill__client_id=client.id)
+        .distinct()
+        .values_list("bill__currency", flat=True)
     )
     payments = await PaymentRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
     refunds = await RefundRow.filter(client_id=client.id, currency=currency).limit(MAX_ROWS)
@@ -187,7 +193,7 @@ async def billing_history(
 
     return BillingHistory(
         currency=currency,
-        currencies=sorted({str(code) for code in [*paid_in, *billed_in]}),
+        currencies=sorted({str(code) for code in [*paid_in, *confirmed_in]}),
         months=[
             MonthSpending(
                 month=m.month,

@@ -17,6 +17,7 @@ from tests.api import documents
 from tests.api.flow import JourneyDriver
 from tests.api.money_support import (
     CLIENT_OF,
+    CREATE_BILL,
     EUR_SETTINGS,
     SET_SETTINGS,
     bill_of,
@@ -143,3 +144,30 @@ async def test_what_she_owes_on_a_bill_in_the_currency_before_is_read_in_it(
     # And the one in zloty neither lists it nor counts it, converted or added, in what she owes
     assert now["bills"] == [] and now["outstanding"] == {"amount": "0.00", "currency": "PLN"}
     assert (await bill_of(driver, journey["id"]))["outstanding"]["amount"] == "800.00", bill
+
+
+async def test_a_bill_she_never_confirmed_nor_paid_on_names_no_currency(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a client billed 800.00 EUR who neither confirmed the bill nor paid on it, in a
+    # clinic that bills in PLN since
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("800.00"))
+    journey = await driver.drive_to("PAYMENT")
+    lines = [{"priceItemId": item["id"]}]
+    created = await money_call(
+        driver, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines
+    )
+    assert created["__typename"] == "BillPayload", created
+    zloty = {**EUR_SETTINGS, "currency": "PLN"}
+    changed = await money_call(driver, SET_SETTINGS, Role.SUPERVISOR, **zloty)
+    assert changed["__typename"] == "BillingSettingsPayload", changed
+    data = await driver.api.run(CLIENT_OF, driver.token(Role.CASHIER), id=journey["id"])
+    client_id = data["journey"]["client"]["id"]
+    # When the cashier opens her billing history, and asks it in euros
+    now = await _history(driver, client_id)
+    before = await _history(driver, client_id, currency="EUR")
+    # Then euros show no bill, and neither history names them (a screen offering each named
+    # currency offered an empty history)
+    assert before["bills"] == [] and before["outstanding"]["amount"] == "0.00", before
+    assert now["currencies"] == [] and before["currencies"] == [], (now, before)
