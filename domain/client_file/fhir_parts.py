@@ -2,9 +2,10 @@
 every resource of the Bundle is built with (`domain.client_file.fhir` maps the entries).
 
 A signed consent is a Consent; a treatment performed here a Procedure, which names as its
-`complicationDetail` each complication reported after it; a complication the client called in
-with, or reported on a follow-up call, a Condition the client asserted, unconfirmed (no doctor
-has judged it).
+`complicationDetail` each complication reported after it, and as its performers the assistant
+and the nurse its start named (a complex procedure's team), each with their function; a
+complication the client called in with, or reported on a follow-up call, a Condition the client
+asserted, unconfirmed (no doctor has judged it).
 
 A record corrected with `amendRecord` (a treatment, a complication reported on a call) is its
 resource as amended, followed by a Provenance of each amendment (`provenance`): FHIR keeps a
@@ -120,9 +121,29 @@ def treatment(treatment: Treatment, subject: Subject) -> dict[str, Any]:
         "code": text(treatment.procedure),
         "subject": subject.patient,
         "performedDateTime": treatment.at.isoformat(),
+        "performer": _team(file, journey),
         "note": notes(treatment.notes, *used),
         "complicationDetail": complications,
     }
+
+
+def _team(file: ClientFile, journey_id: str) -> list[dict[str, Any]]:
+    """The assistant and the nurse the journey's treatment started with (a complex procedure's,
+    seed 004 三.4), each a performer with their function, by name and account id."""
+    starts = [start for start in file.pre_treatment_checks if start.journey_id == journey_id]
+    named = [
+        (function, member)
+        for start in starts[:1]  # a journey's treatment starts once
+        for function, member in (("assistant", start.assistant), ("nurse", start.nurse))
+        if member is not None
+    ]
+    return [
+        {
+            "function": text(function),
+            "actor": {"identifier": {"value": member.id}, "display": member.name or member.id},
+        }
+        for function, member in named
+    ]
 
 
 def _asserted_by_the_client(

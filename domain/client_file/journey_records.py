@@ -9,7 +9,7 @@ field existed has it as None.
 
 Each class's `KIND` is the journey record kind it is read from; `CORRECTABLE` the fields an
 amendment may correct in the record as amended (`domain.client_file.amended`), `LISTED` those
-of them kept as lists of objects.
+of them kept as lists of objects, `STAFF` those naming members of staff (`StaffNamed`).
 Pure: no I/O.
 """
 
@@ -84,16 +84,32 @@ class ExpertReview:
 
 
 @dataclass(frozen=True)
+class StaffNamed:
+    """A member of staff a record names: their account id, as `by` gives an author's, and their
+    name as it was when the record was taken in (None: an account no longer known)."""
+
+    id: str
+    name: str | None
+
+
+@dataclass(frozen=True)
 class PreTreatmentCheck:
     """`startTreatment`: the checks made on the day before treatment (identity, plan, pregnancy,
-    lactation, allergies, medication, labs); none when the procedure type's checklist decided."""
+    lactation, allergies, medication, labs); none when the procedure type's checklist decided.
+    And the team a complex procedure starts with (seed 004 三.4), or any start named: the
+    `assistant` (a doctor) and the `nurse`, None when not named."""
 
     KIND: ClassVar[str] = "pre_treatment"
     CORRECTABLE: ClassVar[tuple[str, ...]] = ("checks",)
+    # The fields naming staff, and the key of the body each account is read from (the record
+    # keeps a StaffMember's global id, as the API took it): named by the store, not read as is.
+    STAFF: ClassVar[Mapping[str, str]] = {"assistant": "assistant_id", "nurse": "nurse_id"}
 
     id: str
     journey_id: str
     checks: Mapping[str, Any] | None
+    assistant: StaffNamed | None = field(default=None, kw_only=True)
+    nurse: StaffNamed | None = field(default=None, kw_only=True)
     by: str
     author_role: str
     amendments: Sequence[RecordAmendment] = field(default=(), kw_only=True)

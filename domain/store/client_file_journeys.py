@@ -4,8 +4,8 @@ reported on calls, and the records from consultation to follow-up call
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +13,10 @@ from tortoise.expressions import Subquery
 
 from domain.client_file import export as x
 from domain.client_file import file_records as records
+from domain.client_file.journey_records import StaffNamed
 from domain.store.client_file_parts import Reading, whole
 from domain.store.models import Journey, JourneyEvent, JourneyRecord
+from domain.store.staff_names import account_named, names_through_time
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class JourneyRecords:
 
     kind: str
     record: Callable[[JourneyRecord, Taken, list[records.RecordAmendment]], Any]
+    # The record's fields naming staff, by the body's key of each (`journey_records.STAFF`).
+    staff: Mapping[str, str] = field(default_factory=dict)
 
     async def __call__(self, reading: Reading, part: x.Part[Any]) -> list[Any]:
         journeys = Journey.filter(client_id=reading.client.id).values("id")
@@ -53,7 +57,31 @@ class JourneyRecords:
         )
         taken = {str(record): Taken(at, by, role) for record, at, by, role in events}
         amended = await _amendments(ids, reading.as_of, part)
-        return [self.record(row, taken[row.id], amended.get(row.id, [])) for row in rows]
+        made = [self.record(row, taken[row.id], amended.get(row.id, [])) for row in rows]
+        return await _staff_named(made, rows, self.staff) if self.staff else made
+
+
+async def _staff_named(
+    made: list[Any], rows: list[JourneyRecord], staff: Mapping[str, str]
+) -> list[Any]:
+    """Each record with the staff its body names, by account id and the name each had when the
+    record was taken in (its event's time): a copy made again is the same copy, a colleague
+    renamed since or not. One read of names for the whole part."""
+    bodies = [row.body if isinstance(row.body, dict) else {} for row in rows]
+    accounts = [
+        {name: account_named(body.get(key)) for name, key in staff.items()} for body in bodies
+    ]
+    names = await names_through_time({a for named in accounts for a in named.values() if a})
+    return [
+        replace(
+            record,
+            **{
+                name: StaffNamed(account, names.at_moment(account, record.at)) if account else None
+                for name, account in named.items()
+            },
+        )
+        for record, named in zip(made, accounts, strict=True)
+    ]
 
 
 async def _amendments(
@@ -124,8 +152,9 @@ _NOT_IN_THE_BODY = frozenset({"id", "journey_id", "by", "author_role", "amendmen
 
 def kept(record: type[Any]) -> JourneyRecords:
     """The part of the records of `record.KIND`, each made `record` with its own fields read from
-    the record's body by their names (absent: None)."""
-    own = [f.name for f in fields(record) if f.name not in _NOT_IN_THE_BODY]
+    the record's body by their names (absent: None), those naming staff (`STAFF`) named."""
+    staff: Mapping[str, str] = getattr(record, "STAFF", {})
+    own = [f.name for f in fields(record) if f.name not in _NOT_IN_THE_BODY | staff.keys()]
 
     def build(row: JourneyRecord, taken: Taken, amendments: list[records.RecordAmendment]) -> Any:
         body = row.body if isinstance(row.body, dict) else {}
@@ -139,4 +168,4 @@ def kept(record: type[Any]) -> JourneyRecords:
             at=taken.at,
         )
 
-    return JourneyRecords(record.KIND, build)
+    return JourneyRecords(record.KIND, build, staff)

@@ -11,18 +11,16 @@ complication whose treating doctor has left the clinic, while the approving expe
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from domain.roles import Role
 from domain.store.drafts import attached_record
 from domain.store.models import JourneyRecord, StaffAccount
+from domain.store.staff_names import account_named
 
+# The record keeps the performer as the API took it, a StaffMember's global id
+# (`staff_names.account_named`).
 PERFORMER = "performer_id"
-# The record keeps the performer as the API took it, a StaffMember's global id.
-_STAFF_MEMBER = "StaffMember:"
-_MAX_ACCOUNT_ID = 64
 
 
 async def treating_doctor(
@@ -48,7 +46,7 @@ async def treating_doctor(
 async def performer_of(journey_id: str) -> str | None:
     """The account the treatment record (as last corrected) names as its performer, if any:
     whatever its role, and whether or not it is still there."""
-    return _account_id(await _named_performer(journey_id))
+    return account_named(await _named_performer(journey_id))
 
 
 async def _named_performer(journey_id: str) -> Any:
@@ -63,15 +61,3 @@ async def _named_performer(journey_id: str) -> Any:
         if isinstance(correction, dict) and PERFORMER in correction:
             named = correction[PERFORMER]
     return named
-
-
-def _account_id(named: Any) -> str | None:
-    """The raw account id of a StaffMember's global id (or of a raw id written as such)."""
-    if not isinstance(named, str) or not named:
-        return None
-    try:
-        text = base64.b64decode(named.encode(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    raw = text.removeprefix(_STAFF_MEMBER) if text.startswith(_STAFF_MEMBER) else named
-    return raw if 0 < len(raw) <= _MAX_ACCOUNT_ID and "\x00" not in raw else None

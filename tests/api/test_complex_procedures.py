@@ -16,20 +16,12 @@ from typing import Any
 from domain.roles import Role
 from domain.store.audit_models import AuditEntry
 from domain.store.models import StaffAccount
-from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver, assert_unchanged, new_key
+from tests.api.complex_support import ready_to_start, second_doctor, title
+from tests.api.flow import JourneyDriver, assert_unchanged, new_key
 from tests.api.procedure_support import ERRORS, run, set_type, type_input
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 KINDS = "query K($typeKey: String) { procedureTypes(typeKey: $typeKey) { version complex } }"
-SET_TITLE = (
-    "mutation T($input: SetSeniorTitleInput!) { setSeniorTitle(input: $input) { __typename "
-    "... on SeniorTitlePayload { staff { id role seniorTitle } } " + ERRORS + " } }"
-)
-CREATE_STAFF = (
-    "mutation C($input: CreateStaffAccountInput!) { createStaffAccount(input: $input) { "
-    "__typename ... on StaffAccountPayload { staff { id seniorTitle } } " + ERRORS + " } }"
-)
 ME = "query { me { ... on StaffMember { id seniorTitle } } }"
 OFFERED = (
     "query O($id: ID!) { journey(id: $id) { ... on Journey { "
@@ -40,51 +32,6 @@ START = (
     "... on ChecklistIncomplete { openItems } ... on JourneyPayload { journey { stage "
     "history { action details } } } " + ERRORS + " } }"
 )
-
-
-async def _title(clinic: JourneyDriver, role: Role, staff_id: str, senior: bool, key: str) -> Any:
-    input = {"staffId": staff_id, "seniorTitle": senior, "idempotencyKey": key}
-    return await run(clinic, SET_TITLE, role, input=input)
-
-
-async def _second_doctor(clinic: JourneyDriver) -> str:
-    """Another doctor of the clinic, made by its administrator: the assistant."""
-    clinic_id = (await run(clinic, "query { me { ... on StaffMember { clinicId } } }", Role.ADMIN))[
-        "clinicId"
-    ]
-    input = {
-        "clinicId": clinic_id,
-        "username": f"assist-{uuid.uuid4().hex[:8]}",
-        "displayName": "Assisting Doctor",
-        "role": "EXPERT",
-        "temporaryPassword": "first-password-1",
-        "idempotencyKey": new_key(),
-    }
-    made = await run(clinic, CREATE_STAFF, Role.ADMIN, input=input)
-    assert made["__typename"] == "StaffAccountPayload", made
-    assert made["staff"]["seniorTitle"] is False
-    return made["staff"]["id"]  # type: ignore[no-any-return]
-
-
-async def _ready_to_start(clinic: JourneyDriver, type_key: str) -> str:
-    """A journey on `type_key`, approved, consented, paid, its checklist done: in TREATMENT."""
-    jid = (await clinic.drive_to("EXPERT_REVIEW"))["id"]
-    final = {**PLAN, "procedureType": type_key}
-    approval = {"journeyId": jid, "decision": "APPROVE", "points": "as agreed", "finalPlan": final}
-    await clinic.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
-    await clinic.sign_consent(jid, Role.EXPERT)
-    await clinic.pay(jid)
-    for item in type_input(type_key)["checklist"]:
-        result = {"result": "normal"} if item.get("needsResult") else {}
-        done = await run(
-            clinic,
-            "mutation I($input: CompleteChecklistItemInput!) { completeChecklistItem(input: "
-            "$input) { __typename } }",
-            Role.EXPERT,
-            input={"journeyId": jid, "itemCode": item["code"], **result},
-        )
-        assert done["__typename"] == "ChecklistItemPayload", done
-    return jid
 
 
 async def test_a_type_version_is_marked_complex_and_one_published_without_reads_as_not(
@@ -108,8 +55,8 @@ async def test_a_senior_title_is_set_once_by_a_supervisor_or_an_administrator_au
     doctor = clinic.staff[Role.EXPERT]
     key = new_key()
     # When the supervisor gives the doctor a senior title, and retries with the same key
-    first = await _title(clinic, Role.SUPERVISOR, doctor.global_id, True, key)
-    again = await _title(clinic, Role.SUPERVISOR, doctor.global_id, True, key)
+    first = await title(clinic, Role.SUPERVISOR, doctor.global_id, True, key)
+    again = await title(clinic, Role.SUPERVISOR, doctor.global_id, True, key)
     # Then both answer the doctor with it, and the doctor reads it on their own account
     assert (
         first
@@ -127,27 +74,27 @@ async def test_a_senior_title_is_set_once_by_a_supervisor_or_an_administrator_au
     supervisor = clinic.staff[Role.SUPERVISOR].account_id
     assert entries == [("setSeniorTitle", supervisor, "SUPERVISOR")]
     # And the same key for another change is a Conflict, nothing changed
-    conflict = await _title(clinic, Role.SUPERVISOR, doctor.global_id, False, key)
+    conflict = await title(clinic, Role.SUPERVISOR, doctor.global_id, False, key)
     assert conflict["__typename"] == "Conflict", conflict
     assert (await StaffAccount.get(id=doctor.account_id)).senior_title is True
 
     # When the administrator takes it away, Then it is gone
-    taken = await _title(clinic, Role.ADMIN, doctor.global_id, False, new_key())
+    taken = await title(clinic, Role.ADMIN, doctor.global_id, False, new_key())
     assert taken["staff"]["seniorTitle"] is False, taken
 
     # And a nurse is refused the title (a doctor's), on the field, nothing changed
     nurse = clinic.staff[Role.NURSE]
-    refused = await _title(clinic, Role.SUPERVISOR, nurse.global_id, True, new_key())
+    refused = await title(clinic, Role.SUPERVISOR, nurse.global_id, True, new_key())
     assert refused["__typename"] == "ValidationFailed", refused
     assert refused["problems"] == [
         {"field": "seniorTitle", "message": "held by a doctor (EXPERT) only"}
     ]
     # And another clinic's doctor is not found by this clinic's supervisor
     theirs = other.staff[Role.EXPERT].global_id
-    missing = await _title(clinic, Role.SUPERVISOR, theirs, True, new_key())
+    missing = await title(clinic, Role.SUPERVISOR, theirs, True, new_key())
     assert missing["__typename"] == "NotFound", missing
     # And a doctor cannot give themself one
-    own = await _title(clinic, Role.EXPERT, doctor.global_id, True, new_key())
+    own = await title(clinic, Role.EXPERT, doctor.global_id, True, new_key())
     assert own["__typename"] == "NotAuthorized", own
     for account in (nurse.account_id, other.staff[Role.EXPERT].account_id, doctor.account_id):
         assert (await StaffAccount.get(id=account)).senior_title is False
@@ -159,9 +106,9 @@ async def test_a_complex_treatment_starts_only_under_a_senior_doctor_with_assist
     clinic = await fresh_clinic()
     type_key = f"facelift-{uuid.uuid4().hex[:6]}"
     await set_type(clinic, type_input(type_key, complex=True))
-    assistant = await _second_doctor(clinic)
+    assistant = await second_doctor(clinic)
     nurse = clinic.staff[Role.NURSE].global_id
-    jid = await _ready_to_start(clinic, type_key)
+    jid = await ready_to_start(clinic, type_key)
     team = {"journeyId": jid, "assistantId": assistant, "nurseId": nurse}
     before = await clinic.journey(jid)
 
@@ -179,7 +126,7 @@ async def test_a_complex_treatment_starts_only_under_a_senior_doctor_with_assist
 
     # Given the doctor holds a senior title
     doctor = clinic.staff[Role.EXPERT].global_id
-    titled = await _title(clinic, Role.SUPERVISOR, doctor, True, new_key())
+    titled = await title(clinic, Role.SUPERVISOR, doctor, True, new_key())
     assert titled["__typename"] == "SeniorTitlePayload", titled
     # When they start it without an assistant and a nurse, Then each is a problem on its field
     bare = await run(clinic, START, Role.EXPERT, input={"journeyId": jid})
@@ -213,7 +160,7 @@ async def test_a_complex_treatment_starts_only_under_a_senior_doctor_with_assist
     details = event["details"]
     assert (details["assistant_id"], details["nurse_id"]) == (assistant, nurse), details
     # And its retry answers the same, though the title is taken away since
-    await _title(clinic, Role.SUPERVISOR, doctor, False, new_key())
+    await title(clinic, Role.SUPERVISOR, doctor, False, new_key())
     again = await run(clinic, START, Role.EXPERT, input={**team, "idempotencyKey": key})
     assert again["__typename"] == "JourneyPayload", again
 
@@ -231,8 +178,8 @@ async def test_a_complex_treatment_is_offered_only_to_whom_its_start_is_taken_fr
     clinic = await fresh_clinic()
     type_key = f"facelift-{uuid.uuid4().hex[:6]}"
     await set_type(clinic, type_input(type_key, complex=True))
-    assistant = await _second_doctor(clinic)
-    jid = await _ready_to_start(clinic, type_key)
+    assistant = await second_doctor(clinic)
+    jid = await ready_to_start(clinic, type_key)
     team = {
         "journeyId": jid,
         "assistantId": assistant,
@@ -254,7 +201,7 @@ async def test_a_complex_treatment_is_offered_only_to_whom_its_start_is_taken_fr
     # And once the doctor holds a title it is offered to them, still not to the nurse, and
     # their start is taken
     doctor = clinic.staff[Role.EXPERT].global_id
-    await _title(clinic, Role.SUPERVISOR, doctor, True, new_key())
+    await title(clinic, Role.SUPERVISOR, doctor, True, new_key())
     assert (await _start_offered(clinic, Role.EXPERT, jid))["allowed"] is True
     assert (await _start_offered(clinic, Role.NURSE, jid))["allowed"] is False
     started = await run(clinic, START, Role.EXPERT, input={**team, "idempotencyKey": new_key()})
@@ -265,7 +212,7 @@ async def test_a_treatment_not_complex_starts_as_before(fresh_clinic: FreshClini
     clinic = await fresh_clinic()
     type_key = f"filler-{uuid.uuid4().hex[:6]}"
     await set_type(clinic, type_input(type_key))
-    jid = await _ready_to_start(clinic, type_key)
+    jid = await ready_to_start(clinic, type_key)
     assert (await _start_offered(clinic, Role.NURSE, jid))["allowed"] is True
     # When a nurse starts it with no team named, Then it starts
     started = await run(clinic, START, Role.NURSE, input={"journeyId": jid})

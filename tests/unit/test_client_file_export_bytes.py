@@ -36,6 +36,7 @@ from domain.client_file.journey_records import (
     FollowUpCall,
     Handover,
     PreTreatmentCheck,
+    StaffNamed,
 )
 from domain.client_file.kinds import EntryKind
 from domain.client_file.money_records import Bill, BillConfirmation, BillLine, Payment, Refund
@@ -254,7 +255,16 @@ def _journey() -> dict[str, Any]:
             )
         ],
         "pre_treatment_checks": [
-            PreTreatmentCheck("r4", "j1", checks, "acc-3", "NURSE", at=_at(23))
+            PreTreatmentCheck(
+                "r4",
+                "j1",
+                checks,
+                "acc-6",
+                "EXPERT",
+                assistant=StaffNamed("acc-8", "Dr Ewa Lis"),
+                nurse=StaffNamed("acc-3", None),
+                at=_at(23),
+            )
         ],
         "handovers": [
             Handover(
