@@ -19,6 +19,7 @@ from domain.journey.stages import (
     Stage,
     VisitCategory,
 )
+from domain.journey.stuck_reasons import StuckReason
 from domain.roles import Role
 
 
@@ -73,6 +74,7 @@ def follow_ups_from_json(data: dict[str, Any]) -> list[FollowUp]:
 def facts_from_json(data: dict[str, Any]) -> JourneyFacts:
     entered = data.get("stage_entered_at")
     stuck_since = data.get("stuck_since")
+    code = data.get("stuck_reason_code")  # absent from facts kept before the code was
     return JourneyFacts(
         **{
             **data,
@@ -84,6 +86,7 @@ def facts_from_json(data: dict[str, Any]) -> JourneyFacts:
             "consents_signed": [ConsentKind(kind) for kind in data["consents_signed"]],
             "follow_ups": [_follow_up(item) for item in data["follow_ups"]],
             "stuck_since": datetime.fromisoformat(stuck_since) if stuck_since else None,
+            "stuck_reason_code": StuckReason(code) if code else None,
         }
     )
 

@@ -21,6 +21,7 @@ from domain.journey.followups import schedule_follow_ups
 from domain.journey.machine import fire
 from domain.journey.sla import breached
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, PaymentKind, Stage
+from domain.journey.stuck_reasons import unruled
 from domain.journey.table import Action
 from domain.money.hundredths import HUNDREDTHS
 from domain.money.money import is_currency, minor_units
@@ -166,7 +167,13 @@ def _close_follow_ups(facts: JourneyFacts, d: ActionDetails, now: datetime) -> s
 def _mark_stuck(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     breach = breached(facts, now)
     facts.stuck_since = now
-    facts.stuck_reason = breach.reason if breach else "stage SLA breached"
+    # The code beside the words, from the rule that fired: read back from the words, a rule
+    # reworded later would misread the journeys it marked before.
+    if breach is not None:
+        facts.stuck_reason, facts.stuck_reason_code = breach.reason, breach.code
+    else:
+        facts.stuck_reason = "stage SLA breached"
+        facts.stuck_reason_code = unruled(facts.stage)
     return f"stuck: {facts.stuck_reason}"
 
 
@@ -240,6 +247,7 @@ def apply_action(
         # Leaving the stage, or removing the cause (the overdue call made), clears the flag.
         facts.stuck_since = None
         facts.stuck_reason = None
+        facts.stuck_reason_code = None
     facts.event_seq += 1
     _note_consultants_first_act(facts, request.actor, named_before)
     return JourneyEvent(

@@ -19,6 +19,7 @@ from domain.journey.stages import (
     Stage,
     VisitCategory,
 )
+from domain.journey.stuck_reasons import StuckReason
 from domain.journey.table import Action
 from domain.money.catalog import PaymentPolicy
 from domain.roles import Role
@@ -150,6 +151,10 @@ class JourneyFacts:
     stage_slas: dict[str, int] = field(default_factory=dict)
     stuck_since: datetime | None = None
     stuck_reason: str | None = None
+    # The rule that marked it stuck, kept beside its words as it fired: the words change when a
+    # rule is reworded, the code only with the rule. None in a journey marked stuck before it
+    # was kept (`domain.journey.stuck_words` reads those from their words) and while not stuck.
+    stuck_reason_code: StuckReason | None = None
     # Records the journey's events point at, oldest first: the drafts it attached.
     attached_records: list[str] = field(default_factory=list)
     # Drafts reconciliation asked about that the journey had not attached: refused from then on.

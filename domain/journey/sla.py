@@ -11,14 +11,13 @@ the treatment are over), any other a day past its due time (the clinic's default
 journey does not read the clinic's own). A journey whose run was started before that change
 (`JourneyFacts.follow_up_call_windows` unset) keeps a day past every call's due time.
 
-Each rule says why in words and in a code (`domain.journey.stuck_reasons.StuckReason`): the
-journey keeps the words it was marked stuck with, and `stuck_reason_code` finds the rule that
-says them of the journey.
+Each rule says why in words and in a code (`domain.journey.stuck_reasons.StuckReason`), and the
+breach carries both: the journey keeps them as it is marked stuck (`domain.journey.effects`), so
+the words may be reworded without changing what the journeys marked before read as.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -130,32 +129,6 @@ def _outside_window(follow_up: FollowUp) -> str | None:
 
 def _a_day_late(follow_up: FollowUp) -> str:
     return f"follow-up {follow_up.label} overdue by more than a day"
-
-
-def stuck_reason_code(
-    stage: Stage, reason: str | None, follow_ups: Sequence[FollowUp]
-) -> StuckReason:
-    """Which rule made a journey stuck in `stage` with the words `reason` (its `stuck_reason`),
-    `follow_ups` its calls.
-
-    A journey stays stuck with the words it was marked stuck with while any rule still holds
-    (a call tried three times after its window closed still says the window), so the rule is
-    not asked again of the journey as it stands: each follow-up rule says what it would of each
-    of the journey's calls, and the one that says the journey's words is the rule that fired. A
-    journey stuck in any other stage was stuck by its stage's SLA. Words no rule says any more
-    (a rule since reworded) are read as a call overdue.
-    """
-    if stage is not Stage.FOLLOW_UP:
-        return StuckReason.STAGE_OVERDUE
-    for follow_up in follow_ups:
-        said = {
-            _unanswered(follow_up): UNANSWERED,
-            _a_day_late(follow_up): StuckReason.FOLLOW_UP_CALL_OVERDUE,
-            _outside_window(follow_up): StuckReason.FOLLOW_UP_CALL_WINDOW_MISSED,
-        }
-        if reason in said:
-            return said[reason]
-    return StuckReason.FOLLOW_UP_CALL_OVERDUE
 
 
 def breached(facts: JourneyFacts, now: datetime) -> Breach | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from domain.journey.stages import Stage
+
 
 class StuckReason(str, Enum):
     # A stage other than the follow-ups waited past its SLA (the clinic's, or the default).
@@ -22,3 +24,11 @@ class StuckReason(str, Enum):
     FOLLOW_UP_CALL_OVERDUE = "FOLLOW_UP_CALL_OVERDUE"
     # A due follow-up call tried three times without reaching the client.
     FOLLOW_UP_CALLS_UNANSWERED = "FOLLOW_UP_CALLS_UNANSWERED"
+
+
+def unruled(stage: Stage) -> StuckReason:
+    """The code of a journey marked stuck when no rule's deadline had passed (its words say
+    only "stage SLA breached"): in the follow-ups a call overdue, elsewhere its stage's SLA."""
+    if stage is Stage.FOLLOW_UP:
+        return StuckReason.FOLLOW_UP_CALL_OVERDUE
+    return StuckReason.STAGE_OVERDUE

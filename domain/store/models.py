@@ -158,6 +158,9 @@ class Journey(Model):
     stuck = fields.BooleanField(default=False)
     stuck_since = fields.DatetimeField(null=True)
     stuck_reason = fields.CharField(max_length=200, null=True)
+    # The code of the rule that marked it stuck (`StuckReason`), kept since migration 0048; null
+    # while not stuck, and on a journey marked stuck before (read from `stuck_reason`'s words).
+    stuck_reason_code = fields.CharField(max_length=40, null=True)
 
     class Meta:
         table = "journey"

@@ -72,6 +72,7 @@ def journey_values(facts: JourneyFacts) -> dict[str, Any]:
         "stuck": facts.stuck_since is not None,
         "stuck_since": facts.stuck_since,
         "stuck_reason": facts.stuck_reason,
+        "stuck_reason_code": code.value if (code := facts.stuck_reason_code) else None,
     }
 
 

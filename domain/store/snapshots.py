@@ -23,6 +23,7 @@ _KEPT = [
     "stuck",
     "stuck_since",
     "stuck_reason",
+    "stuck_reason_code",
 ]
 
 

@@ -51,7 +51,7 @@ CREATE TABLE "journey" (
     "last_event_seq" INT NOT NULL,
     "facts" JSON NOT NULL,
     "client_id" VARCHAR(64) NOT NULL REFERENCES "client" ("id") ON DELETE CASCADE
-, "sla_deadline" TIMESTAMP, "stuck" INT NOT NULL DEFAULT FALSE, "stuck_reason" VARCHAR(200), "stuck_since" TIMESTAMP);
+, "sla_deadline" TIMESTAMP, "stuck" INT NOT NULL DEFAULT FALSE, "stuck_reason" VARCHAR(200), "stuck_since" TIMESTAMP, "stuck_reason_code" VARCHAR(40));
 
 CREATE TABLE "journey_record" (
     "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
@@ -1175,3 +1175,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0046_complaint', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0047_staff_senior_title', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0048_journey_stuck_reason_code', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

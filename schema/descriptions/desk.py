@@ -160,7 +160,9 @@ DESCRIPTIONS = {
     "StuckJourney.reason": "Why it counts as stuck, in words (they name the stage and its SLA, "
     "or the call and its window, and may change with the rules: group, filter and translate by "
     "`reasonCode`).",
-    "StuckJourney.reasonCode": "Why it counts as stuck, as a code: the rule that made it so.",
+    "StuckJourney.reasonCode": "Why it counts as stuck, as a code: the rule that marked it so, "
+    "kept as it fired (a journey marked stuck before the code was kept reads as its `reason` "
+    "says). `stuckJourneys(reasonCode:)` lists the journeys of one.",
     "StuckJourney.since": "When its SLA ran out, in UTC.",
     "StuckJourney.overdueSeconds": "Seconds past the SLA, now.",
     "StuckJourneyConnection": "One page of stuck journeys, most overdue first.",

@@ -18,6 +18,7 @@ from strawberry.types import Info
 from domain.errors import ErrorCode
 from domain.journey.stuck_reasons import StuckReason
 from domain.journey.table import Action
+from domain.store.stuck_codes import code_of
 from schema.context import Context
 from schema.journeys.told import summary_for
 from schema.journeys.types import Journey
@@ -27,7 +28,6 @@ from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest
 from schema.supervision.log_watch import LogWatch, Started
-from schema.supervision.queries import reason_code_of
 
 ALERTING = frozenset(
     {Action.NUDGE.value, Action.ESCALATE.value, Action.MARK_STUCK.value, Action.REASSIGN.value}
@@ -79,5 +79,5 @@ async def my_journey_alerts(
                 summary=summary_for(claims.role, event.action, event.summary),
                 at=event.at,
                 journey=Journey.from_row(row),
-                stuck_reason_code=reason_code_of(row) if stuck else None,
+                stuck_reason_code=code_of(row) if stuck else None,
             )

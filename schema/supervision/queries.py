@@ -10,8 +10,6 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import ValidationFailed as DomainValidationFailed
-from domain.journey.codec import follow_ups_from_json
-from domain.journey.sla import stuck_reason_code
 from domain.journey.stages import Stage
 from domain.journey.stuck_reasons import StuckReason
 from domain.store.billing_reads import overdue_installments
@@ -20,6 +18,7 @@ from domain.store.complaints import unresolved_count
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
 from domain.store.stats import stage_counts
+from domain.store.stuck_codes import code_of, reads_as
 from domain.store.task_projection import overdue_task_count
 from domain.store.ward_tasks import WARD_KINDS
 from schema.context import Context
@@ -96,24 +95,13 @@ JourneyStatsResult = Annotated[
 ]
 
 
-def reason_code_of(row: JourneyRow) -> StuckReason | None:
-    """Why the row's journey counts as stuck, by the rule that made it so
-    (`domain.journey.sla.stuck_reason_code`, asked of its reason and of the calls in the
-    journey's snapshot the row keeps); None when it is not stuck."""
-    if not row.stuck:
-        return None
-    stage = Stage(row.stage)
-    calls = follow_ups_from_json(row.facts or {}) if stage is Stage.FOLLOW_UP else []
-    return stuck_reason_code(stage, row.stuck_reason, calls)
-
-
 def stuck_view(row: JourneyRow, now: datetime) -> StuckJourney:
     deadline = row.sla_deadline or row.stuck_since or now
     return StuckJourney(
         journey=Journey.from_row(row),
         stage=Stage(row.stage),
         reason=row.stuck_reason or "",
-        reason_code=reason_code_of(row) or StuckReason.STAGE_OVERDUE,  # (the row is stuck)
+        reason_code=code_of(row) or StuckReason.STAGE_OVERDUE,  # (the row is stuck)
         since=row.stuck_since or deadline,
         overdue_seconds=max(int((now - deadline).total_seconds()), 0),
     )
@@ -134,6 +122,13 @@ async def stuck_journeys(
         int | None,
         strawberry.argument(description="Only journeys over their SLA by at least N seconds."),
     ] = None,
+    reason_code: Annotated[
+        StuckReason | None,
+        strawberry.argument(
+            description="Only journeys stuck by this rule (their `reasonCode`); paged as the "
+            "whole list is."
+        ),
+    ] = None,
     first: int = 20,
     after: str | None = None,
 ) -> StuckJourneysResult:
@@ -152,6 +147,8 @@ async def stuck_journeys(
         query = query.filter(stage=stage.value)
     if older_than:
         query = query.filter(sla_deadline__lte=now - timedelta(seconds=older_than))
+    if reason_code is not None:
+        query = query.filter(reads_as(reason_code))
     rows, page_info = await keyset_page(query, "sla_deadline", first, after, newest_first=False)
     edges = [
         StuckJourneyEdge(cursor=cursor_for(row, "sla_deadline"), node=stuck_view(row, now))

@@ -27,6 +27,7 @@ from domain.errors import ErrorCode
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import JourneyEvent
 from domain.store.snapshots import journey_at
+from domain.store.stuck_codes import code_of
 from schema.context import Context
 from schema.journeys.types import Journey
 from schema.live_errors import SubscriptionRefused, nothing_to_watch
@@ -35,7 +36,7 @@ from schema.mailbox import Resync
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest, newest_event_id
 from schema.supervision.log_watch import LogWatch, Started
-from schema.supervision.queries import board_stats, reason_code_of, visible_clinic
+from schema.supervision.queries import board_stats, visible_clinic
 from schema.supervision.types import BoardChange, BoardUpdate
 
 CURSOR_TYPE = "BoardUpdate"
@@ -118,7 +119,7 @@ async def supervisor_board(
                 # afresh for each push, not kept from the first (stale, and never let go).
                 info.context.loaders = Loaders()
                 journey = Journey.from_row(row)
-                code = reason_code_of(row)
+                code = code_of(row)
             stats = await board_stats(clinic)
             yield BoardUpdate(
                 change=kind, journey=journey, stuck_reason_code=code, stats=stats, cursor=cursor

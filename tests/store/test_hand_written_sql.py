@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from domain.auth import AccessToken
 from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
+from domain.journey.stuck_reasons import StuckReason
 from domain.store import accounts, records
 from domain.store.journey_sql import journey_row
 from domain.store.models import Clinic, IdempotencyKey, Journey, JourneyRecord, StaffAccount
@@ -35,6 +36,7 @@ async def test_a_journey_row_reads_as_tortoise_reads_it() -> None:
         event_seq=1,
         stuck_since=START + timedelta(microseconds=7),
         stuck_reason="waiting — 10 min",
+        stuck_reason_code=StuckReason.STAGE_OVERDUE,
     )
     event = JourneyEvent(journey_id, 1, "start", None, Stage.RECEPTION, DESK, START, "opened")
     assert await apply_change(JourneyChange(event, facts))
@@ -50,6 +52,7 @@ async def test_a_journey_row_reads_as_tortoise_reads_it() -> None:
         name: type(v) for name, v in expected.items()
     }
     assert read.stuck is True and read.facts["stuck_reason"] == "waiting — 10 min"
+    assert read.stuck_reason_code == read.facts["stuck_reason_code"] == "STAGE_OVERDUE"
     assert await journey_row(f"sql-{uuid.uuid4()}") is None
     assert len(columns_of(Journey)) == len(Journey._meta.db_fields)
 

@@ -15,6 +15,7 @@ from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
 from domain.journey.codec import facts_to_json
 from domain.journey.facts import FollowUp, JourneyChange, JourneyEvent
 from domain.journey.stages import FollowUpStatus, Stage
+from domain.journey.stuck_reasons import StuckReason
 from domain.store import records
 from domain.store.aftercare import FollowUpTask
 from domain.store.models import Journey
@@ -46,6 +47,7 @@ async def test_a_step_reads_back_as_it_was_written(database: str) -> None:
         consultant_id=CONSULTANT.user_id,
         stuck_since=at,
         stuck_reason="waiting — 10 min",
+        stuck_reason_code=StuckReason.STAGE_OVERDUE,
         event_seq=2,
         attached_records=[record_id],
     )
@@ -61,6 +63,7 @@ async def test_a_step_reads_back_as_it_was_written(database: str) -> None:
     )  # fmt: skip
     assert (row.stage_entered_at, row.stuck_since, row.started_at) == (at, at, START)
     assert (row.stuck_reason, row.last_event_seq) == ("waiting — 10 min", 2)
+    assert row.stuck_reason_code == "STAGE_OVERDUE"
     assert row.facts == facts_to_json(moved)
     written = await EventRow.get(journey_id=journey_id, seq=2)
     assert (written.at, written.from_stage, written.to_stage) == (at, "RECEPTION", "CONSULTATION")

@@ -19,6 +19,7 @@ from domain.journey.stages import (
     Stage,
     VisitCategory,
 )
+from domain.journey.stuck_reasons import StuckReason
 from domain.roles import Role
 
 AT = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
@@ -66,6 +67,7 @@ def _full() -> JourneyChange:
     ]
     facts.event_seq, facts.stage_slas = 14, {"CONSULTATION": 3600, "TRIAGE": 600}
     facts.stuck_since, facts.stuck_reason = AT + timedelta(days=2), "sla"
+    facts.stuck_reason_code = StuckReason.FOLLOW_UP_CALL_OVERDUE
     facts.attached_records, facts.void_records = ["r-1", "r-2"], ["r-3"]
     facts.linked_journey_id, facts.procedure_type_version_id = "j-0", "p-1"
     event = JourneyEvent(
@@ -110,3 +112,21 @@ def test_the_facts_column_is_the_json_the_sdk_writes(change: JourneyChange) -> N
     # Then it is that same JSON, and it reads back into the same facts
     assert column == json.loads(payload.data)
     assert facts_from_json(column) == change.facts
+
+
+def test_facts_kept_before_the_stuck_code_read_as_keeping_none() -> None:
+    # Given a stuck journey's facts as a release before the code wrote them (no such key)
+    change = _full()
+    payloads = DataConverter.default.payload_converter.to_payloads([change])
+    raw = json.loads(payloads[0].data)
+    del raw["facts"]["stuck_reason_code"]
+    old = DataConverter.default.payload_converter.to_payloads([raw])
+
+    # When the SDK (a workflow's input or history) and the writer read them
+    by_sdk = DataConverter.default.payload_converter.from_payloads(old, [JourneyChange])[0]
+    by_hand = change_from_json(raw)
+
+    # Then both read a journey stuck with its words and no code
+    assert by_sdk == by_hand
+    assert (by_hand.facts.stuck_reason, by_hand.facts.stuck_reason_code) == ("sla", None)
+    assert facts_from_json(raw["facts"]).stuck_reason_code is None

@@ -26,6 +26,7 @@ from temporalio.worker import (
 )
 
 from domain.journey.facts import JourneyChange
+from domain.journey.stuck_reasons import StuckReason
 from workflows.journey import JourneyWorkflow
 from workflows.journey_changes import FOLLOW_UP_CALL_WINDOWS
 
@@ -81,6 +82,10 @@ async def test_a_journey_stuck_a_day_past_its_first_call_replays_as_it_ran() -> 
     assert len(stuck) == 1
     assert timedelta(days=1) <= stuck[0].event.at - first.due_at < timedelta(days=1, seconds=1)
     assert stuck[0].facts.stuck_reason == "follow-up 24h overdue by more than a day"
+    # And the replayed run keeps the rule's code beside the words, with no command of its own
+    # (the code rides in the facts the read model is sent: a run marked stuck before the code
+    # was kept writes it with its next step on this release's workers)
+    assert stuck[0].facts.stuck_reason_code is StuckReason.FOLLOW_UP_CALL_OVERDUE
     # And it never took the windows: no step of it asked under this code
     assert not any(c.facts.follow_up_call_windows for c in changes)
 

@@ -47,6 +47,7 @@ async def test_a_journey_is_stuck_as_its_24_hour_call_falls_due(
     row = await Journey.get(id=journey_id)
     assert (row.stage, row.stuck) == ("FOLLOW_UP", True)
     assert row.stuck_reason == "follow-up 24h not made within 24 hours of the treatment"
+    assert row.stuck_reason_code == "FOLLOW_UP_CALL_WINDOW_MISSED"
     assert row.sla_deadline == handed_over + timedelta(days=1)
     assert row.sla_deadline == await _overdue_on_the_lists(journey_id, "fu-1")
     due = await JourneyEvent.get(journey_id=journey_id, action="follow_up_due")

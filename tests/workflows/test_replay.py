@@ -38,7 +38,8 @@ HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 # Facts fields added after the recordings were made, as the recorded journeys rebuild them.
 # Fields added since the histories were recorded: the procedure type version (none in journeys
 # recorded before procedure types existed), the journey a recheck was opened from, and the bill
-# paid against (itemised bills came later: a journey paid before them has none).
+# paid against (itemised bills came later: a journey paid before them has none), and the code
+# of the rule that marked it stuck (each recorded journey ends no longer stuck).
 ADDED_SINCE = {
     "attached_records": [],
     "void_records": [],
@@ -46,6 +47,7 @@ ADDED_SINCE = {
     "procedure_type_version_id": None,
     "bill_total_minor": None,
     "follow_up_call_windows": False,
+    "stuck_reason_code": None,
 }
 # Added since as well, rebuilt from each history: the event at which the consultant the journey
 # ends with first acted (None: a recheck's examiner is no consultant, and the first visit's

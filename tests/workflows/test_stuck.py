@@ -55,6 +55,7 @@ async def test_consent_left_past_its_sla_is_stuck_until_it_moves(
     row = await Journey.get(id=start.journey_id)
     assert row.stuck is True
     assert row.stuck_reason == "CONSENT for more than 2 day(s)"
+    assert row.stuck_reason_code == "STAGE_OVERDUE"  # the rule's code, kept beside its words
     stuck_events = await JourneyEvent.filter(journey_id=start.journey_id, action="mark_stuck")
     assert [(e.actor_role, e.from_stage, e.to_stage) for e in stuck_events] == [
         ("SYSTEM", "CONSENT", "CONSENT")
@@ -69,6 +70,7 @@ async def test_consent_left_past_its_sla_is_stuck_until_it_moves(
     )
     row = await Journey.get(id=start.journey_id)
     assert (row.stage, row.stuck, row.stuck_reason) == ("PAYMENT", False, None)
+    assert row.stuck_reason_code is None
     described = await handle.describe()
     assert described.typed_search_attributes.get(search_attributes.STUCK) is False
     assert await JourneyEvent.filter(journey_id=start.journey_id, action="mark_stuck").count() == 1
