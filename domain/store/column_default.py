@@ -10,7 +10,8 @@ release before, in a rolling deploy, gets it too.
 
 Rolled back, the column is dropped in place (`DROP COLUMN`, SQLite 3.35 and later): Tortoise's
 `RemoveField` would rebuild the table on SQLite, and with it drop its triggers and the indexes
-other migrations made, which their own way back then could not find.
+other migrations made, which their own way back then could not find. `AddNullableField` adds a
+nullable column as Tortoise does and drops it so on the way back too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,34 @@ from tortoise.fields.base import Field
 from tortoise.migrations import operations as ops
 
 
-class AddFieldWithItsDefault(ops.AddField):
+class _DroppedInPlace(ops.AddField):
+    """`AddField` whose column is dropped in place on the way back (the module's docstring)."""
+
+    async def database_backward(
+        self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
+    ) -> None:
+        if state_editor is None:
+            return
+        # As Tortoise's own way back: `old_state` is the one that holds the field.
+        table, column, _ = self._column(old_state, app_label)
+        await _run(state_editor, f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+
+    def _column(self, state: Any, app_label: str) -> tuple[str, str, Field[Any]]:
+        model = state.apps.get_model(f"{app_label}.{self.model_name}")
+        field = model._meta.fields_map[self.name]
+        return model._meta.db_table, model._meta.fields_db_projection[self.name], field
+
+
+class AddNullableField(_DroppedInPlace):
+    """`AddField` of a nullable `field`: the stored rows read as null."""
+
+    def __init__(self, model_name: str, name: str, field: Field[Any]) -> None:
+        if not field.null:
+            raise ValueError(f"{model_name}.{name}: a NOT NULL column needs its default")
+        super().__init__(model_name=model_name, name=name, field=field)
+
+
+class AddFieldWithItsDefault(_DroppedInPlace):
     """`AddField` of a NOT NULL `field` whose column has `default_sql` (an SQL literal both
     databases read alike: `FALSE`, `'{}'`, `'NONE'`) as its database default; its type is the
     one Tortoise gives the field on the database at hand."""
@@ -44,20 +72,6 @@ class AddFieldWithItsDefault(ops.AddField):
             f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type} NOT NULL'
             f" DEFAULT {self.default_sql}",
         )
-
-    async def database_backward(
-        self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
-    ) -> None:
-        if state_editor is None:
-            return
-        # As Tortoise's own way back: `old_state` is the one that holds the field.
-        table, column, _ = self._column(old_state, app_label)
-        await _run(state_editor, f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
-
-    def _column(self, state: Any, app_label: str) -> tuple[str, str, Field[Any]]:
-        model = state.apps.get_model(f"{app_label}.{self.model_name}")
-        field = model._meta.fields_map[self.name]
-        return model._meta.db_table, model._meta.fields_db_projection[self.name], field
 
 
 async def _run(state_editor: Any, statement: str) -> None:

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api import migrate
 
 from domain.store.append_only import is_append_only_refusal
-from domain.store.models import JourneyEvent
+from domain.store.models import Journey, JourneyEvent
 from tests.migration_templates import MigrationTemplates
 from tests.store import money_rows
 from tests.store.migrated import old_row
@@ -34,6 +34,26 @@ async def _event(journey_id: str, seq: int) -> None:
     )
 
 
+async def _journey(clinic_id: str) -> str:
+    """A journey of the clinic, with the columns its row had at 0038."""
+    journey_id = f"j-{clinic_id}"
+    await old_row(
+        Journey,
+        id=journey_id,
+        clinic_id=clinic_id,
+        client_id=await money_rows.client(clinic_id, utc(3)),
+        stage="PAYMENT",
+        visit_category="FIRST_VISIT",
+        active=True,
+        started_at=utc(3),
+        stage_entered_at=utc(3),
+        last_event_seq=0,
+        facts={},
+        stuck=False,
+    )
+    return journey_id
+
+
 async def _rows(sql: str) -> list[dict[str, Any]]:
     return list(await connections.get("default").execute_query_dict(sql))
 
@@ -46,7 +66,7 @@ async def test_stored_events_get_their_journey_s_clinic_and_stay_append_only(
     async with migration_templates.migrated_to(BEFORE) as config:
         clinics = [await money_rows.clinic(), await money_rows.clinic()]
         for clinic_id in clinics:
-            journey_id = await money_rows.journey(clinic_id, utc(3))
+            journey_id = await _journey(clinic_id)
             for seq in (1, 2):
                 await _event(journey_id, seq)
         await _event("no-row", 1)

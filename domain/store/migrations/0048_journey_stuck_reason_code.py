@@ -6,11 +6,13 @@ Nullable and not filled: a journey marked stuck before keeps its words alone, an
 filters by them (`domain.journey.stuck_words`, `domain.store.stuck_codes`); its workflow writes
 the code with its next step. A process of the release before, in a rolling deploy, writes its
 rows without the column, which stays null on the rows it marks stuck. Rolled back, the column
-is dropped.
+is dropped in place (`store.column_default`: a rebuilt table would lose the indexes other
+migrations made).
 """
 
 from tortoise import fields, migrations
-from tortoise.migrations import operations as ops
+
+from domain.store.column_default import AddNullableField
 
 
 class Migration(migrations.Migration):
@@ -19,7 +21,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddNullableField(
             model_name="Journey",
             name="stuck_reason_code",
             field=fields.CharField(max_length=40, null=True),
