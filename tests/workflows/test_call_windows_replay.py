@@ -14,12 +14,9 @@ from typing import Any
 
 import pytest
 from temporalio import workflow
-from temporalio.client import WorkflowHistory
 from temporalio.worker import (
     Interceptor,
-    Replayer,
     StartLocalActivityInput,
-    UnsandboxedWorkflowRunner,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
     WorkflowOutboundInterceptor,
@@ -27,7 +24,7 @@ from temporalio.worker import (
 
 from domain.journey.facts import JourneyChange
 from domain.journey.stuck_reasons import StuckReason
-from workflows.journey import JourneyWorkflow
+from tests.workflows.test_replay import replay_with
 from workflows.journey_changes import FOLLOW_UP_CALL_WINDOWS
 
 RECORDING = Path(__file__).with_name("histories") / "first_call_a_day_late.json"
@@ -57,15 +54,8 @@ class CaptureChanges(Interceptor):
 
 
 async def _replayed_changes() -> list[JourneyChange]:
-    recording = json.loads(RECORDING.read_text())
     capture = CaptureChanges()
-    replayer = Replayer(
-        workflows=[JourneyWorkflow],
-        interceptors=[capture],
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
-    history = WorkflowHistory.from_json(recording["workflow_id"], recording["history"])
-    await replayer.replay_workflow(history)
+    await replay_with(json.loads(RECORDING.read_text()), capture)
     return capture.changes
 
 

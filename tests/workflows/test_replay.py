@@ -40,7 +40,7 @@ HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 # recorded before procedure types existed), the journey a recheck was opened from, and the bill
 # paid against (itemised bills came later: a journey paid before them has none), and the code
 # of the rule that marked it stuck (each recorded journey ends no longer stuck).
-ADDED_SINCE = {
+ADDED_SINCE: dict[str, Any] = {
     "attached_records": [],
     "void_records": [],
     "linked_journey_id": None,
@@ -91,18 +91,23 @@ class CaptureResults(Interceptor):
         return Capture
 
 
-async def replay(recording: dict[str, Any]) -> JourneyFacts:
-    """Replays one recorded history (raising on nondeterminism) and returns the run's result."""
-    capture = CaptureResults()
+async def replay_with(recording: dict[str, Any], capture: Interceptor) -> None:
+    """Replays one recorded history (raising on nondeterminism), `capture` watching the run."""
     replayer = Replayer(
         workflows=[JourneyWorkflow],
         interceptors=[capture],
-        # Unsandboxed: the interceptor's dict must be the one this test reads, and a test's
+        # Unsandboxed: the interceptor's state must be the one the test reads, and a test's
         # monkeypatch must reach the domain code the workflow runs.
         workflow_runner=UnsandboxedWorkflowRunner(),
     )
     history = WorkflowHistory.from_json(recording["workflow_id"], recording["history"])
     await replayer.replay_workflow(history)
+
+
+async def replay(recording: dict[str, Any]) -> JourneyFacts:
+    """Replays one recorded history (raising on nondeterminism) and returns the run's result."""
+    capture = CaptureResults()
+    await replay_with(recording, capture)
     facts: JourneyFacts = capture.results[recording["workflow_id"]]
     return facts
 
