@@ -40,6 +40,7 @@ from schema.errors import (
     from_domain,
     not_authorized,
     not_found,
+    unavailable,
 )
 from schema.errors import TransitionNotAllowed as TransitionNotAllowedType
 from schema.journeys.actions import (
@@ -260,5 +261,9 @@ async def auto_assign(info: Info[Context, None], input: AutoAssignInput) -> Auto
         else:
             answer = TriageDecision.build(await named_decision(decision), category, why)
         return AutoAssignPayload(journey=outcome.journey, decision=answer)
-    assert not isinstance(outcome, (JourneyPayload, ContraindicationFound))
+    if isinstance(outcome, (JourneyPayload, ContraindicationFound)):
+        # Not an answer autoAssign gives (a journey with no decision, a contraindication an
+        # assignment never finds): a typed error, the same request sent again answered as the
+        # first time, never a 500.
+        return unavailable()
     return outcome

@@ -14,11 +14,13 @@ from domain.errors import DomainError
 from domain.journey.stages import Stage
 from domain.store.models import Journey as JourneyRow
 from domain.store.records import KeyClaim, KeyState
+from domain.store.triage_models import TriageEntry
 from domain.triage.commands import DeskReply, OverrideCommand, OverrideKind
 from domain.triage.decision import Decision, EmergencyReason, Route
+from domain.triage.entries import EntryKind
 from schema import idempotency
 from schema.context import Context
-from schema.errors import from_domain
+from schema.errors import from_domain, unavailable
 from schema.journeys.actions import JourneyOutcome, JourneyPayload
 from schema.journeys.types import Journey
 from schema.triage.arrival import AutoAssignInput
@@ -98,14 +100,23 @@ async def mark_placed(
         reply = await gateway.override(claims.clinic_id, command, update_id)
     except DomainError as error:
         return from_domain(error, Stage(row.stage)), None, row
-    await idempotency.settle(actor.user_id, input, row.id)
     decision = marked_decision(reply, row, input.emergency)
+    # A retry the desk answers with a board no longer showing her waiting (her consultant took
+    # her, or the desk continued as new since: it answers an update it took with its board now)
+    # is answered from its log, as the first time; never a journey without a decision.
+    decision = decision or await logged_mark(row, input.emergency)
+    if decision is None:
+        # The log is written a moment after the desk's answer: the same request, sent again
+        # shortly, is answered from it.
+        return unavailable(), None, row
+    await idempotency.settle(actor.user_id, input, row.id)
     return JourneyPayload(journey=Journey.from_row(row)), decision, row
 
 
 def marked_decision(reply: DeskReply, row: JourneyRow, code: EmergencyReason) -> Decision | None:
     """Where the desk's answer leaves her: handed on (the make-up its hand-on owes names whom
-    from) or with the consultant she waited for."""
+    from) or with the consultant she waited for. None when its board no longer shows her
+    waiting (`logged_mark` then)."""
     desk = reply.state
     waiting = desk.assignments.get(row.id) if desk is not None else None
     if desk is None or waiting is None:
@@ -136,3 +147,57 @@ def marked_decision(reply: DeskReply, row: JourneyRow, code: EmergencyReason) ->
         credited_to=tuple(waiting.credited_to),
         policy_note_id=desk.policy.name_note_id,
     )
+
+
+_MARK_KINDS = (
+    EntryKind.ASSIGNED,
+    EntryKind.RECLASSIFIED,
+    EntryKind.REASSIGNED,
+    EntryKind.EMERGENCY,
+)
+
+
+async def logged_mark(row: JourneyRow, code: EmergencyReason) -> Decision | None:
+    """The decision `marked_decision` answered for her mark, as the desk's log keeps it: her
+    latest EMERGENCY entry (with `code`), the REASSIGNED entry of its hand-on just before it,
+    and the entry that last set her assignment's turn, route and item (ASSIGNED, RECLASSIFIED).
+    None until the log holds them (it is written just after the desk's answer)."""
+    kinds = [kind.value for kind in _MARK_KINDS]
+    entries = await TriageEntry.filter(
+        clinic_id=row.clinic_id, journey_id=row.id, kind__in=kinds
+    ).order_by("-seq")
+    mark = next((e for e in entries if e.kind == EntryKind.EMERGENCY.value), None)
+    if mark is None or mark.consultant_id is None or _rule(mark) != code.value:
+        return None
+    before = [e for e in entries if e.seq < mark.seq]
+    placed = next((e for e in before if e.kind != EntryKind.REASSIGNED.value), None)
+    if placed is None or placed.kind == EntryKind.EMERGENCY.value:
+        return None
+    consultant, route, counted = mark.consultant_id, Route(placed.details["route"]), placed.counted
+    handed = before[0] if before[0].seq == mark.seq - 1 else None
+    if (
+        handed is not None
+        and handed.kind == EntryKind.REASSIGNED.value
+        and _rule(handed) == code.value
+    ):
+        previous, route, counted = handed.details.get("from_consultant_id"), Route.EMERGENCY, True
+        reason = (
+            f"emergency {code.value}: {previous} not free, to {consultant}, free now; "
+            f"{consultant}'s next turn goes back to {previous}"
+        )
+    else:
+        reason = f"emergency {code.value}: marked while she waited for {consultant}"
+    return Decision(
+        consultant,
+        counted,
+        route,
+        f"{reason}; the supervisor is alerted to fetch a doctor",
+        mark.policy,
+        item=placed.details.get("item"),
+        credited_to=(consultant,),
+    )
+
+
+def _rule(entry: TriageEntry) -> str | None:
+    rule = (entry.details or {}).get("rule")
+    return str(rule) if rule else None

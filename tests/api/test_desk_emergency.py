@@ -8,10 +8,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
+
+import pytest
 
 from domain.roles import Role
 from domain.store.triage_models import TriageEntry
+from domain.triage.board_changes import board_view
+from domain.triage.commands import DeskReply, OverrideCommand
 from schema.ids import decode_id
 from tests.api.harness import Api, eventually
 from tests.api.test_triage_api import (
@@ -20,6 +25,7 @@ from tests.api.test_triage_api import (
     _desk_clinic,
     _journey_at_triage,
 )
+from workflows.triage_client import TriageGateway
 
 MARK = """
 mutation Mark($input: MarkEmergencyInput!) {
@@ -285,5 +291,53 @@ async def test_auto_assign_marks_a_client_already_placed_an_emergency_once(api: 
     assert "already marked an emergency" in marked_before["message"]
     assert refused["__typename"] == "TransitionNotAllowed", refused
     assert "taken her" in refused["message"]
+    entries = await TriageEntry.filter(clinic_id=clinic, kind="EMERGENCY")
+    assert len(entries) == 1
+
+
+async def test_a_mark_sent_again_after_she_was_taken_answers_the_first_decision(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a client autoAssign marked an emergency, handed to the next free consultant
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    journey = await _journey_at_triage(api, desk, 1)
+    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
+    assert placed["decision"]["consultantId"] == consultants[0], placed
+    await _seat(api, desk, consultants[0], status="BUSY")
+    worse = {
+        "journeyId": journey,
+        "emergency": "CONDITION_WORSENED",
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+    marked = (await api.run(AUTO_ASSIGN, desk, input=worse))["autoAssign"]
+    assert marked["__typename"] == "AutoAssignPayload", marked
+    # And her new consultant has taken her since, the desk's log holding the mark
+    taken = await api.run(ACCEPT, desk, input={"journeyId": journey})
+    assert taken["acceptClient"]["__typename"] == "TriageBoardPayload", taken
+    await eventually(
+        lambda: TriageEntry.filter(clinic_id=clinic, kind="ACCEPTED"),
+        lambda rows: len(rows) == 1,
+        timeout=30,
+        what="acceptance logged",
+    )
+    # And the desk answers an update it took as it does once it continued as new (its day's
+    # end, or Temporal's advice): with its board now, where she no longer waits
+    sent = TriageGateway.override
+
+    async def answered_by_a_later_run(
+        gateway: TriageGateway, clinic_id: str, command: OverrideCommand, update_id: str
+    ) -> DeskReply:
+        reply = await sent(gateway, clinic_id, command, update_id)
+        return replace(reply, state=board_view(await gateway.desk(clinic_id)))
+
+    monkeypatch.setattr(TriageGateway, "override", answered_by_a_later_run)
+
+    # When the front desk sends the mark again with its key (its answer lost)
+    again = (await api.run(AUTO_ASSIGN, desk, input=worse))["autoAssign"]
+
+    # Then it is answered with the first decision, from the desk's log, and nothing changes
+    assert again["__typename"] == "AutoAssignPayload", again
+    assert again["decision"] == marked["decision"]
     entries = await TriageEntry.filter(clinic_id=clinic, kind="EMERGENCY")
     assert len(entries) == 1
