@@ -60,10 +60,12 @@ def journey_moved(
     desk: DeskState, notice: JourneyNotice, now: datetime, emergency_cleared: BoundAsked = always
 ) -> list[DeskEntry]:
     """Stops the 10-minute rule for a client being served or gone, and takes her EMERGENCY
-    alert off the board (`alerts.clear_emergency`, `emergency_cleared` as there); anything else
-    changes nothing (an assignment already accepted or released, another consultant, another
-    desk)."""
+    alert off the board (`alerts.clear_emergency`, `emergency_cleared` as there), her journey's
+    end doing so too for an emergency nobody could take; anything else changes nothing (an
+    assignment already accepted or released, another consultant, another desk)."""
     assignment = desk.assignments.get(notice.journey_id)
+    if assignment is None and notice.ended:
+        return _unplaced_ended(desk, notice, now, emergency_cleared)
     if assignment is None or assignment.accepted or assignment.released:
         return []
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
@@ -99,5 +101,29 @@ def journey_moved(
             journey_id=assignment.journey_id,
             client_id=assignment.client_id,
             category=assignment.category.value,
+        )
+    ]
+
+
+def _unplaced_ended(
+    desk: DeskState, notice: JourneyNotice, now: datetime, emergency_cleared: BoundAsked
+) -> list[DeskEntry]:
+    """An emergency nobody could take (no assignment) whose journey ended: her alert leaves the
+    board, or it called for a doctor until midnight after she had gone. A RELEASED entry with no
+    consultant says so, and carries the board to the read model at once (its version is the
+    log's); nothing when no alert of hers stood (or the desk's history kept them)."""
+    standing = len(desk.alerts)
+    clear_emergency(desk, notice.journey_id, emergency_cleared)
+    if len(desk.alerts) == standing:
+        return []
+    return [
+        new_entry(
+            desk,
+            EntryKind.RELEASED,
+            DESK_ACTOR_ID,
+            now,
+            f"journey ended ({notice.action}) before the desk could place her: her emergency "
+            "alert leaves the board",
+            journey_id=notice.journey_id,
         )
     ]

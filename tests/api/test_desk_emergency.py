@@ -18,6 +18,7 @@ from domain.store.triage_models import TriageEntry
 from domain.triage.board_changes import board_view
 from domain.triage.commands import DeskReply, OverrideCommand
 from schema.ids import decode_id
+from tests.api import documents
 from tests.api.harness import Api, eventually
 from tests.api.test_triage_api import (
     AUTO_ASSIGN,
@@ -339,5 +340,34 @@ async def test_a_mark_sent_again_after_she_was_taken_answers_the_first_decision(
     # Then it is answered with the first decision, from the desk's log, and nothing changes
     assert again["__typename"] == "AutoAssignPayload", again
     assert again["decision"] == marked["decision"]
+    entries = await TriageEntry.filter(clinic_id=clinic, kind="EMERGENCY")
+    assert len(entries) == 1
+
+
+async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_when_her_journey_ends(
+    api: Api,
+) -> None:
+    # Given an emergency arrival while every consultant is busy: nobody could take her
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    for consultant in consultants:
+        await _seat(api, desk, consultant, status="BUSY")
+    burnt = await _journey_at_triage(api, desk, 1)
+    urgent = {"journeyId": burnt, "emergency": "FRESH_EXTENSIVE_BURN"}
+    unplaced = (await api.run(AUTO_ASSIGN, desk, input=urgent))["autoAssign"]
+    assert unplaced["__typename"] == "TransitionNotAllowed", unplaced
+    async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
+        pushes = aiter(stream)
+        await _board_pushed(pushes, lambda kinds: "EMERGENCY" in kinds)
+
+        # When her journey ends (the front desk cancels it)
+        ended = await api.run(
+            documents.CANCEL_JOURNEY, desk, input={"journeyId": burnt, "reason": "went to A&E"}
+        )
+        assert ended["cancelJourney"]["__typename"] == "JourneyPayload", ended
+
+        # Then the board pushed to the supervisor no longer calls for a doctor for her
+        await _board_pushed(pushes, lambda kinds: "EMERGENCY" not in kinds)
+    # And the log still keeps the emergency
     entries = await TriageEntry.filter(clinic_id=clinic, kind="EMERGENCY")
     assert len(entries) == 1

@@ -210,3 +210,26 @@ def test_a_desk_told_to_keep_them_keeps_the_alert() -> None:
     # Then the desk asked once, and the alert stands
     assert asked == [burnt.journey_id]
     assert [a.kind for a in state.alerts] == [AlertKind.EMERGENCY]
+
+
+def test_an_emergency_nobody_could_take_leaves_the_board_when_her_journey_ends() -> None:
+    # Given an emergency arrival nobody could take (every consultant busy), another waiting too
+    state = desk("A:busy", "B:away")
+    burnt, other = first(emergency=BURN), first(emergency=WORSE)
+    for arrival in (burnt, other):
+        arrive(state, ArriveCommand(DESK, arrival), NOW)
+    assert burnt.journey_id not in state.assignments
+    # When her journey ends
+    entries = journey_moved(state, JourneyNotice(burnt.journey_id, "cancel", ended=True), NOW)
+    # Then her EMERGENCY alert leaves the board, logged as released to nobody; the rest stand
+    assert [(e.kind, e.journey_id, e.consultant_id) for e in entries] == [
+        (EntryKind.RELEASED, burnt.journey_id, None)
+    ]
+    assert [(a.kind, a.journey_id) for a in state.alerts] == [
+        (AlertKind.UNPLACED, burnt.journey_id),
+        (AlertKind.UNPLACED, other.journey_id),
+        (AlertKind.EMERGENCY, other.journey_id),
+    ]
+
+    # And a journey ending again changes nothing more
+    assert journey_moved(state, JourneyNotice(burnt.journey_id, "cancel", ended=True), NOW) == []

@@ -2,7 +2,8 @@
 action, one whose journey ended), recorded before an EMERGENCY alert left the board once its
 emergency was in hand, replays with the current code as it ran: the same commands, the same
 answers and the same records to the writer, every alert kept. A desk run with the current code
-takes each alert off the board and replays too. Recorded by
+takes each alert off the board, an emergency nobody could take's when her journey ends, and
+replays too. Recorded by
 tests/workflows/record_desk_emergency_history.py.
 """
 
@@ -103,6 +104,33 @@ async def test_a_desk_run_with_the_current_code_clears_them_and_replays(
     assert emergencies(accepted) == ["e2", "e3"]
     await logged(clinic, "RELEASED")  # both signals handled, their records written
     assert (await gateway.desk(clinic)).alerts == []
+    # And its history, the change's marker in it, replays with the records the run sent
+    history = await handle.fetch_history()
+    assert marked(history, EMERGENCY_ALERT_CLEARED)
+    assert await replayed_records(history) == recorded_records(history)
+
+
+async def test_an_emergency_nobody_could_take_leaves_when_her_journey_ends_and_replays(
+    client: Client, env: WorkflowEnvironment
+) -> None:
+    # Given a desk run with the current code, its one consultant busy, and an emergency arrival
+    await clear_of_midnight(env)
+    gateway, clinic = await open_desk(client, "A:busy")
+    burn = EmergencyReason.FRESH_EXTENSIVE_BURN
+    arrival = Arrival("e4", "client-e4", VisitCategory.FIRST_VISIT, emergency=burn)
+    reply = await gateway.arrive(clinic, ArriveCommand(DESK, arrival), str(uuid.uuid4()))
+    assert reply.consultant_id is None
+    alerts = (await gateway.desk(clinic)).alerts
+    assert [a.kind for a in alerts] == [AlertKind.UNPLACED, AlertKind.EMERGENCY]
+
+    # When her journey ends
+    handle = client.get_workflow_handle(desk_workflow_id(clinic))
+    await handle.signal(JOURNEY_MOVED_SIGNAL, JourneyNotice("e4", "cancel", ended=True))
+
+    # Then her EMERGENCY alert leaves the board, logged as released to nobody
+    released = await logged(clinic, "RELEASED")
+    assert (released[0].journey_id, released[0].consultant_id) == ("e4", None)
+    assert [a.kind for a in (await gateway.desk(clinic)).alerts] == [AlertKind.UNPLACED]
     # And its history, the change's marker in it, replays with the records the run sent
     history = await handle.fetch_history()
     assert marked(history, EMERGENCY_ALERT_CLEARED)
