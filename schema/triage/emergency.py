@@ -171,7 +171,8 @@ async def logged_mark(row: JourneyRow, code: EmergencyReason) -> Decision | None
         return None
     before = [e for e in entries if e.seq < mark.seq]
     placed = next((e for e in before if e.kind != EntryKind.REASSIGNED.value), None)
-    if placed is None or placed.kind == EntryKind.EMERGENCY.value:
+    routes = {route.value for route in Route}
+    if placed is None or (placed.details or {}).get("route") not in routes:
         return None
     consultant, route, counted = mark.consultant_id, Route(placed.details["route"]), placed.counted
     handed = before[0] if before[0].seq == mark.seq - 1 else None
