@@ -296,16 +296,19 @@ async def test_auto_assign_marks_a_client_already_placed_an_emergency_once(api: 
     assert len(entries) == 1
 
 
+@pytest.mark.parametrize("busy", [True, False], ids=["handed-on", "kept"])
 async def test_a_mark_sent_again_after_she_was_taken_answers_the_first_decision(
-    api: Api, monkeypatch: pytest.MonkeyPatch
+    api: Api, monkeypatch: pytest.MonkeyPatch, busy: bool
 ) -> None:
-    # Given a client autoAssign marked an emergency, handed to the next free consultant
+    # Given a client autoAssign marked an emergency: handed to the next free consultant when
+    # hers went busy, else kept with hers
     clinic, staff, consultants = await _desk_clinic(api)
     desk = staff[Role.FRONT_DESK].token
     journey = await _journey_at_triage(api, desk, 1)
     placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
     assert placed["decision"]["consultantId"] == consultants[0], placed
-    await _seat(api, desk, consultants[0], status="BUSY")
+    if busy:
+        await _seat(api, desk, consultants[0], status="BUSY")
     worse = {
         "journeyId": journey,
         "emergency": "CONDITION_WORSENED",
@@ -313,7 +316,9 @@ async def test_a_mark_sent_again_after_she_was_taken_answers_the_first_decision(
     }
     marked = (await api.run(AUTO_ASSIGN, desk, input=worse))["autoAssign"]
     assert marked["__typename"] == "AutoAssignPayload", marked
-    # And her new consultant has taken her since, the desk's log holding the mark
+    receiver = consultants[1] if busy else consultants[0]
+    assert marked["decision"]["consultantId"] == receiver, marked
+    # And her consultant has taken her since, the desk's log holding the mark
     taken = await api.run(ACCEPT, desk, input={"journeyId": journey})
     assert taken["acceptClient"]["__typename"] == "TriageBoardPayload", taken
     await eventually(
