@@ -184,7 +184,10 @@ async def _your_list(claims: TokenClaims, alarm: OverdueAlarm) -> _YourList:
 async def _turned_overdue(claims: TokenClaims, alarm: OverdueAlarm) -> list[TaskRow]:
     """The alarm rang: its tasks whose moment came, as they are now, to push as any change is
     (one moved since its last push, with its new due time, and watched by it). One done or
-    handed on since is left to the feed, which brings that change."""
+    handed on since is left to the feed, which brings that change. The clinic's allowance is read
+    first: a task whose moment a lengthened allowance moved on is no longer due, and is left
+    watched, not pushed as late and found on time."""
+    alarm.follow(await lateness_of(claims.clinic_id))
     came = alarm.rung(alarm.clock.now())
     if not came:
         return []

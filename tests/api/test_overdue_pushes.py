@@ -217,3 +217,38 @@ async def test_a_shorter_allowance_is_taken_up_at_the_next_change_of_the_list(
         clock.move_to(start + 2 * HOUR)
         assert await next_task(pushes) == ("CHANGED", call.id, "OPEN", True)
         assert await clocked.listed(Role.FOLLOW_UP_STAFF, overdue=True) == {call.id: True}
+
+
+async def test_a_longer_allowance_keeps_a_call_off_the_late_pushes_until_its_new_moment(
+    clocked: Clocked,
+) -> None:
+    # Found by a review: the alarm rang at the moment read under the clinic's old allowance, took
+    # the call off its watch, and only then read the new one: the call, not late under it, was
+    # pushed CHANGED on time though nothing had changed.
+    live, clock, driver = clocked.live, clocked.clock, clocked.driver
+    start = clock.now()
+    # Given a call due now on the follow-up staff's list, overdue after the clinic's day
+    journey_id = await journey(live.clinic_id, start)
+    call = task(journey_id, live.clinic_id, "FOLLOW_UP_CALL", start, Role.FOLLOW_UP_STAFF)
+    await call.save()
+    watch = live.api.subscription(TASK_NOW, driver.token(Role.FOLLOW_UP_STAFF))
+    async with reading(watch, "tasksChanged") as pushes:
+        await live.watching()
+        await _alarm_at(clocked, start + DAY)
+        # When the clinic allows two days, and the first day passes
+        policy = {
+            "followUpAssignee": "FOLLOW_UP_STAFF",
+            "overdueAfterHours": 48,
+            "warrantyDays": 365,
+            "idempotencyKey": new_key(),
+        }
+        answer = await live.api.run(SET_POLICY, driver.token(Role.SUPERVISOR), input=policy)
+        assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer
+        clock.move_to(start + DAY)
+        # Then the alarm waits for the new moment, nothing pushed at the old one
+        await _alarm_at(clocked, start + 2 * DAY)
+        assert await clocked.listed(Role.FOLLOW_UP_STAFF, overdue=False) == {call.id: False}
+        # And the call's first push is as it turns overdue at the new moment
+        clock.move_to(start + 2 * DAY)
+        assert await next_task(pushes) == ("CHANGED", call.id, "OPEN", True)
+        assert await clocked.listed(Role.FOLLOW_UP_STAFF, overdue=True) == {call.id: True}
