@@ -2,10 +2,11 @@
 every resource of the Bundle is built with (`domain.client_file.fhir` maps the entries).
 
 A signed consent is a Consent; a treatment performed here a Procedure, which names as its
-`complicationDetail` each complication reported after it, and as its performers the assistant
-and the nurse its start named (a complex procedure's team), each with their function; a
-complication the client called in with, or reported on a follow-up call, a Condition the client
-asserted, unconfirmed (no doctor has judged it).
+`complicationDetail` each complication reported after it, and as its performers the doctor who
+led it and the performer its record names, then the assistant and the nurse its start named (a
+complex procedure's team), each with their function; a complication the client called in with,
+or reported on a follow-up call, a Condition the client asserted, unconfirmed (no doctor has
+judged it).
 
 A record corrected with `amendRecord` (a treatment, a complication reported on a call) is its
 resource as amended, followed by a Provenance of each amendment (`provenance`): FHIR keeps a
@@ -33,6 +34,9 @@ from domain.client_file.file_records import (
     SignedConsent,
     Treatment,
 )
+from domain.client_file.journey_records import StaffNamed
+from domain.roles import Role
+from domain.staff_ids import account_named
 
 _IDS = uuid.UUID("5d0f3c1a-7b2e-4f86-9a0d-2c64e1b7f3a9")
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
@@ -121,29 +125,39 @@ def treatment(treatment: Treatment, subject: Subject) -> dict[str, Any]:
         "code": text(treatment.procedure),
         "subject": subject.patient,
         "performedDateTime": treatment.at.isoformat(),
-        "performer": _team(file, journey),
+        "performer": _performers(treatment, file),
         "note": notes(treatment.notes, *used),
         "complicationDetail": complications,
     }
 
 
-def _team(file: ClientFile, journey_id: str) -> list[dict[str, Any]]:
-    """The assistant and the nurse the journey's treatment started with (a complex procedure's,
-    seed 004 三.4), each a performer with their function, by name and account id."""
-    starts = [start for start in file.pre_treatment_checks if start.journey_id == journey_id]
-    named = [
-        (function, member)
-        for start in starts[:1]  # a journey's treatment starts once
-        for function, member in (("assistant", start.assistant), ("nurse", start.nurse))
-        if member is not None
-    ]
+def _performers(treatment: Treatment, file: ClientFile) -> list[dict[str, Any]]:
+    """Who performed the treatment, first, with no function (a Procedure's performer as such;
+    the Bundle's other resources name their staff so too): the doctor who started it with its
+    team (a complex procedure's start is a senior doctor's, who leads it, seed 004 三.4), then the
+    performer its record names (as amended) when another. Then the team the start named, the
+    assistant and the nurse, each with their function: listed alone, the assistant was read as
+    the doctor who performed it. Each by account id, and by the name the start kept, where known."""
+    journey = treatment.journey_id
+    # A journey's treatment starts once.
+    start = next((s for s in file.pre_treatment_checks if s.journey_id == journey), None)
+    members = (("assistant", start.assistant), ("nurse", start.nurse)) if start else ()
+    team = [(function, member) for function, member in members if member is not None]
+    named = {member.id: member.name for _, member in team}
+    led = start.by if start and team and start.author_role == Role.EXPERT.value else None
+    performer = account_named(treatment.performer_id)
+    leads = [led] if led else []
+    # One of the team listed after the doctor who led keeps their function alone.
+    if performer and performer not in leads and not (led and performer in named):
+        leads.append(performer)
     return [
-        {
-            "function": text(function),
-            "actor": {"identifier": {"value": member.id}, "display": member.name or member.id},
-        }
-        for function, member in named
+        *({"actor": _actor(StaffNamed(account, named.get(account)))} for account in leads),
+        *({"function": text(function), "actor": _actor(member)} for function, member in team),
     ]
+
+
+def _actor(member: StaffNamed) -> dict[str, Any]:
+    return {"identifier": {"value": member.id}, "display": member.name or member.id}
 
 
 def _asserted_by_the_client(

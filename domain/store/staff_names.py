@@ -14,20 +14,15 @@ An entry of another clinic's chain (an account reading across clinics) falls bac
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
 
+from domain.staff_ids import account_named as account_named  # the store's readers name it here
 from domain.store.audit_models import AuditChainHead
 from domain.store.models import StaffAccount, StaffName
 
 # An account's first name counts from the beginning: it was its name for anything before.
 BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
-# A record keeps a member of staff as the API took them, a StaffMember's global id.
-_STAFF_MEMBER = "StaffMember:"
-_MAX_ACCOUNT_ID = 64
 
 
 def _now() -> datetime:
@@ -102,16 +97,3 @@ async def names_through_time(account_ids: Iterable[str]) -> NamesThroughTime:
     kept = await StaffName.filter(account_id__in=wanted)
     current = await StaffAccount.filter(id__in=wanted).values_list("id", "display_name")
     return NamesThroughTime(kept, {str(key): str(name) for key, name in current})
-
-
-def account_named(named: Any) -> str | None:
-    """The raw account id of a StaffMember's global id a record keeps (or of a raw id written
-    as such); None for anything else."""
-    if not isinstance(named, str) or not named:
-        return None
-    try:
-        text = base64.b64decode(named.encode(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    raw = text.removeprefix(_STAFF_MEMBER) if text.startswith(_STAFF_MEMBER) else named
-    return raw if 0 < len(raw) <= _MAX_ACCOUNT_ID and "\x00" not in raw else None

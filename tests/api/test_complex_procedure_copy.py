@@ -2,7 +2,10 @@
 it, "有相应的助手和护士配合"): the start's record and `history` kept the assistant and the nurse,
 and her copy left them out. Now its `preTreatmentChecks` give each by account id and by the name
 they had when the treatment started, and the Bundle's Procedure of the treatment names them as
-its performers, each with their function."""
+its performers, each with their function. A review found the doctor left out of them: the
+doctor who started it, who leads it, is its first performer, with no function, before the
+assistant, whom a reader took for the doctor who performed it; a treatment whose start named no
+team has the performer its record names."""
 
 from __future__ import annotations
 
@@ -80,9 +83,13 @@ async def test_her_copy_names_the_assistant_and_the_nurse_a_complex_treatment_st
     assistant_id = decode_id(assistant, "StaffMember")
     assert start["assistant"] == {"id": assistant_id, "name": "Assisting Doctor"}, start
     assert start["nurse"] == {"id": nurse.account_id, "name": nurse_name}, start
-    # And the Bundle, valid, gives them as the treatment's performers with their function
+    # And the Bundle, valid, gives them as the treatment's performers with their function,
+    # after the doctor who started it and leads it (the record's performer, the team's nurse,
+    # listed as the nurse)
     assert bundle_problems(result["fhirBundle"]) == []
+    lead = clinic.staff[Role.EXPERT].account_id
     assert _performers(result["fhirBundle"]) == [
+        {"actor": {"identifier": {"value": lead}, "display": lead}},
         {
             "function": {"text": "assistant"},
             "actor": {"identifier": {"value": assistant_id}, "display": "Assisting Doctor"},
@@ -97,15 +104,21 @@ async def test_her_copy_names_the_assistant_and_the_nurse_a_complex_treatment_st
     assert json.dumps(retry) == json.dumps(result)
 
 
-async def test_a_start_naming_no_team_names_none_in_her_copy(fresh_clinic: FreshClinic) -> None:
+async def test_a_start_naming_no_team_names_none_in_her_copy_the_recorded_performer_only(
+    fresh_clinic: FreshClinic,
+) -> None:
     # Given a treatment started and completed with no assistant or nurse named
     clinic = await fresh_clinic()
     jid = (await clinic.drive_to("HANDOVER"))["id"]
     data = await clinic.api.run(CLIENT_OF, clinic.token(Role.CASHIER), id=jid)
     # When her file is exported
     result = await export_file(clinic, data["journey"]["client"]["id"], new_key())
-    # Then the start's record names neither, and the Procedure has no performers from it
+    # Then the start's record names neither, and the Procedure's one performer is the one its
+    # record names (the nurse who started it leads no team)
     (start,) = result["file"]["preTreatmentChecks"]
     assert (start["assistant"], start["nurse"]) == (None, None), start
     assert bundle_problems(result["fhirBundle"]) == []
-    assert _performers(result["fhirBundle"]) == []
+    performer = clinic.staff[Role.NURSE].account_id
+    assert _performers(result["fhirBundle"]) == [
+        {"actor": {"identifier": {"value": performer}, "display": performer}}
+    ]
