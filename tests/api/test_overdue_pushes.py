@@ -186,6 +186,19 @@ async def test_each_kind_of_task_is_pushed_as_it_turns_overdue_by_its_own_rule(
         assert await clocked.listed(role, overdue=True) == {open_task.id: True}
 
 
+async def _allow_hours(clocked: Clocked, hours: int) -> None:
+    """The clinic's supervisor sets the hours a follow-up call may run late before it is overdue."""
+    policy = {
+        "followUpAssignee": "FOLLOW_UP_STAFF",
+        "overdueAfterHours": hours,
+        "warrantyDays": 365,
+        "idempotencyKey": new_key(),
+    }
+    supervisor = clocked.driver.token(Role.SUPERVISOR)
+    answer = await clocked.live.api.run(SET_POLICY, supervisor, input=policy)
+    assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer
+
+
 async def test_a_shorter_allowance_is_taken_up_at_the_next_change_of_the_list(
     clocked: Clocked,
 ) -> None:
@@ -200,14 +213,7 @@ async def test_a_shorter_allowance_is_taken_up_at_the_next_change_of_the_list(
         await live.watching()
         await _alarm_at(clocked, start + DAY)
         # When the clinic allows two hours, and then another call falls due in a day
-        policy = {
-            "followUpAssignee": "FOLLOW_UP_STAFF",
-            "overdueAfterHours": 2,
-            "warrantyDays": 365,
-            "idempotencyKey": new_key(),
-        }
-        answer = await live.api.run(SET_POLICY, driver.token(Role.SUPERVISOR), input=policy)
-        assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer
+        await _allow_hours(clocked, 2)
         other = await journey(live.clinic_id, start)
         news = task(other, live.clinic_id, "FOLLOW_UP_CALL", start + DAY, Role.FOLLOW_UP_STAFF)
         await written(live, start, 1, news)
@@ -236,14 +242,7 @@ async def test_a_longer_allowance_keeps_a_call_off_the_late_pushes_until_its_new
         await live.watching()
         await _alarm_at(clocked, start + DAY)
         # When the clinic allows two days, and the first day passes
-        policy = {
-            "followUpAssignee": "FOLLOW_UP_STAFF",
-            "overdueAfterHours": 48,
-            "warrantyDays": 365,
-            "idempotencyKey": new_key(),
-        }
-        answer = await live.api.run(SET_POLICY, driver.token(Role.SUPERVISOR), input=policy)
-        assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer
+        await _allow_hours(clocked, 48)
         clock.move_to(start + DAY)
         # Then the alarm waits for the new moment, nothing pushed at the old one
         await _alarm_at(clocked, start + 2 * DAY)
