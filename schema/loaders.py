@@ -35,6 +35,7 @@ from domain.store.models import (
     JourneyRecord,
     StaffAccount,
 )
+from domain.store.phone_wishes import may_ask_about_results
 from domain.store.procedure_reads import completions_of, versions_by_id
 from domain.store.procedures import ChecklistCompletion, ProcedureTypeVersion
 from domain.store.recheck_tasks import booked_rechecks
@@ -197,6 +198,10 @@ class Loaders:
     # The recheck a journey's handover booked, as its record was last corrected, by journey id.
     complication_note: DataLoader[str, str | None] = field(
         default_factory=lambda: DataLoader(_complication_notes)
+    )
+    # By client: whether staff may ask her about results by phone (her PHONE_WISHES in force).
+    may_ask_about_results: DataLoader[str, bool | None] = field(
+        default_factory=lambda: DataLoader(may_ask_about_results)
     )
     booked_recheck: DataLoader[str, datetime | None] = field(
         default_factory=lambda: DataLoader(_booked_rechecks)

@@ -84,7 +84,7 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
         CARE_TEAM,
         "id kind status journeyId followUpId label dueAt overdue attempts escalated assigneeRole"
         " assigneeId linkedJourneyId journey questions purpose channel photoStage"
-        " complicationNote assignee",
+        " complicationNote assignee mayAskAboutResults",
     ),
     "FollowUpTaskConnection": rows(CARE_TEAM, "edges pageInfo"),
     "FollowUpTaskEdge": rows(CARE_TEAM, "cursor node"),

@@ -126,6 +126,21 @@ class FollowUpTask:
         return await info.context.loaders.complication_note.load(self.row.id)
 
     @strawberry.field(
+        description="For a follow-up call (FOLLOW_UP_CALL), whether the client lets staff ask "
+        "her about her results on the phone: `askAboutResults` of her service card's latest "
+        "PHONE_WISHES entry in force (`Client.serviceCard`; a correction's answer is the one "
+        "read, an entry marked entered in error is not). Null when she has no such entry, and "
+        "for tasks that are not calls."
+    )
+    async def may_ask_about_results(self, info: Info[Context, None]) -> bool | None:
+        if self.row.kind != rules.TaskKind.FOLLOW_UP_CALL.value:
+            return None
+        journey = await info.context.loaders.journey.load(self.row.journey_id)
+        if journey is None or journey.clinic_id != self.row.clinic_id:
+            return None
+        return await info.context.loaders.may_ask_about_results.load(journey.client_id)
+
+    @strawberry.field(
         description="The account it is assigned to, with the name colleagues see; null: anyone "
         "of the role in the clinic (or the account is gone)."
     )
