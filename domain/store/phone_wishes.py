@@ -4,7 +4,9 @@ PHONE_WISHES entry in force (seed 001): what her follow-up calls' tasks tell the
 An entry in force is neither corrected nor marked entered in error (`ServiceCardEntry.inForce`):
 a correction is a new entry of the card pointing at the one it corrects, and it may name another
 section, so a PHONE_WISHES entry corrected into a preference no longer speaks for her, and a
-preference corrected into PHONE_WISHES does. Of those in force, the latest recorded wins.
+preference corrected into PHONE_WISHES does. Of those in force, the latest stated wins: a
+correction says what she said when its chain's first entry was recorded, so an old wish
+corrected after she stated a newer one does not overrule the newer one.
 
 The section is read from the entry's body: a client's card is read through the index of her
 entries by kind and time, and one statement answers every client of a page of tasks, one row
@@ -28,15 +30,22 @@ def _field(postgres: bool, name: str) -> str:
 
 
 def _latest_sql(postgres: bool, clients: int) -> str:
+    """Each chain of her card (an entry and its corrections), from its first entry; of the
+    chains' entries in force in PHONE_WISHES, the one whose chain began last."""
     places = iter(marks(postgres, clients + 2))
     client_marks = ", ".join(next(places) for _ in range(clients))
     kind, section = next(places), next(places)
     return (
-        f"SELECT client_id, asked FROM (SELECT e.client_id, {_field(postgres, 'ask_about_results')}"
-        " AS asked, ROW_NUMBER() OVER (PARTITION BY e.client_id ORDER BY e.recorded_at DESC,"
-        " e.id DESC) AS position FROM client_entry e"
-        f" WHERE e.client_id IN ({client_marks}) AND e.kind = {kind}"
-        f" AND {_field(postgres, 'section')} = {section}"
+        "WITH RECURSIVE chain(root_at, root_id, id) AS ("
+        " SELECT recorded_at, id, id FROM client_entry"
+        f" WHERE client_id IN ({client_marks}) AND kind = {kind} AND amends_id IS NULL"
+        " UNION ALL SELECT chain.root_at, chain.root_id, c.id FROM chain"
+        " JOIN client_entry c ON c.amends_id = chain.id)"
+        f" SELECT client_id, asked FROM (SELECT e.client_id,"
+        f" {_field(postgres, 'ask_about_results')} AS asked, ROW_NUMBER() OVER (PARTITION BY"
+        " e.client_id ORDER BY chain.root_at DESC, chain.root_id DESC) AS position"
+        " FROM chain JOIN client_entry e ON e.id = chain.id"
+        f" WHERE {_field(postgres, 'section')} = {section}"
         " AND NOT EXISTS (SELECT 1 FROM client_entry c WHERE c.amends_id = e.id)"
         " AND NOT EXISTS (SELECT 1 FROM client_entry_error m WHERE m.entry_id = e.id))"
         " AS numbered WHERE position = 1"

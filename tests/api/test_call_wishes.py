@@ -108,16 +108,27 @@ async def test_each_call_says_what_her_latest_phone_wishes_in_force_allow(
     moved = await driver.register_client("Maria Wiśniewska")
     only = await _card(driver, moved, False)
     await _amend(driver, only["id"], **_wishes(False, section="PREFERENCE_DRINKS"))
+    # And one who let them, then asked them not to, and whose first wish was corrected after
+    # (its note reworded): the correction speaks for when she first said it, not for now
+    reworded = await driver.register_client("Zofia Lewandowska")
+    first = await _card(driver, reworded, True)
+    await _card(driver, reworded, False)
+    await _amend(
+        driver, first["id"], **{**_wishes(True), "note": "remind her of the recheck, twice"}
+    )
     # And one with no service card at all
     blank = await driver.register_client("Olga Zielińska")
-    journeys = {c: await _called_journey(driver, c) for c in (corrected, in_error, moved, blank)}
+    journeys = {
+        c: await _called_journey(driver, c) for c in (corrected, in_error, moved, reworded, blank)
+    }
     # When follow-up staff read their list, counting what reads the client file
     reads = count_reads(monkeypatch, "client_entry")
     calls = await _calls(driver)
     # Then each call says what her wishes in force allow, null where she stated none
     said = {client: calls[jid]["mayAskAboutResults"] for client, jid in journeys.items()}
-    assert said == {corrected: True, in_error: True, moved: None, blank: None}, said
-    # And the page of four clients' calls read her wishes in one statement
+    expected = {corrected: True, in_error: True, moved: None, reworded: False, blank: None}
+    assert said == expected, said
+    # And the page of five clients' calls read her wishes in one statement
     assert len(reads.statements) == 1, reads.statements
 
 
