@@ -25,6 +25,7 @@ from workflows.journey_changes import (
     DEFER_ANY_WRITE_FAILURE,
     FALL_DUE_BEFORE_STAFF_ACTION,
     FOLLOW_UP_CALL_WINDOWS,
+    FOLLOW_UP_CLINIC_ALLOWANCE,
     KEEP_RUNNING_TIMER,
     OPTIONAL_WITHDRAWAL_GOES_ON,
     PAYMENT_CHANGES,
@@ -326,6 +327,7 @@ class JourneyWorkflow:
         self, request: ActionRequest, *, any_withdrawal_declines: bool = False
     ) -> ActionResult:
         self._take_call_windows()
+        request = self._with_clinic_allowance(request)
         # Applied in place: `check_action` has just passed under the lock, and should applying
         # fail all the same, the exception fails the workflow task, which drops this state.
         event = apply_action(
@@ -358,6 +360,18 @@ class JourneyWorkflow:
         if self._facts.follow_up_call_windows or self._facts.stage is not Stage.FOLLOW_UP:
             return
         self._facts.follow_up_call_windows = self._follows(FOLLOW_UP_CALL_WINDOWS, per_task=True)
+
+    def _with_clinic_allowance(self, request: ActionRequest) -> ActionRequest:
+        """The request, less the clinic's allowance it carries in a run that does not take it
+        (FOLLOW_UP_CLINIC_ALLOWANCE): a handover a worker of the release before took without
+        it replays so."""
+        details = request.details
+        if details.follow_up_allowance_seconds is None:
+            return request
+        if self._follows(FOLLOW_UP_CLINIC_ALLOWANCE):
+            return request
+        without = dataclasses.replace(details, follow_up_allowance_seconds=None)
+        return dataclasses.replace(request, details=without)
 
     def _defers_any_write_failure(self) -> bool:
         return self._follows(DEFER_ANY_WRITE_FAILURE)

@@ -66,6 +66,14 @@ OPTIONAL_WITHDRAWAL_GOES_ON = "optional-consent-withdrawal-goes-on"
 # stage only, as a step is taken, and kept in the journey's facts, whose read model judges alike.
 FOLLOW_UP_CALL_WINDOWS = "follow-up-stuck-by-call-windows"
 
+# Before this patch a call with no handbook window made its journey stuck a day past its due
+# time, while the task lists counted it overdue by the clinic's own allowance (6 hours: the
+# lists a day ahead of the supervisor's). Now the handover carries the clinic's allowance, read
+# by the API, and the journey keeps it (`domain.journey.sla`). Asked only for a handover that
+# carries it: one an API of this release sent to a worker of the release before was taken
+# without it, and replays so.
+FOLLOW_UP_CLINIC_ALLOWANCE = "follow-up-stuck-by-clinic-allowance"
+
 # The changes that brought a payment's checks under the journey's lock, in the order of their
 # checks (`domain.journey.validation.PAYMENT_CHECKS`).
 PAYMENT_CHANGES = (PAYMENTS_WITHIN_WHAT_IS_OWED, FIRST_PAYMENT_ONCE)
@@ -83,6 +91,7 @@ CURRENT_CHANGES = (
     OPTIONAL_WITHDRAWAL_GOES_ON,
     FIRST_PAYMENT_ONCE,
     FOLLOW_UP_CALL_WINDOWS,
+    FOLLOW_UP_CLINIC_ALLOWANCE,
 )
 
 

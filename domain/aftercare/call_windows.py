@@ -13,7 +13,8 @@ A call's place in its plan is read from its label (`domain.journey.followups.lab
 in the first two days is labelled by its whole hours after the treatment ("6h", "24h"), one
 under an hour by its seconds ("1800s"), counted as hour 0. A missed call retried later keeps
 its step's allowance from its new due time. The journey's own deadline in the follow-up stage
-(`domain.journey.sla`) follows the same windows, with a day for the allowance. Pure: no I/O.
+(`domain.journey.sla`) follows the same windows, with the clinic's allowance as it stood at the
+handover. Pure: no I/O.
 """
 
 from __future__ import annotations

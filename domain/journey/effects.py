@@ -129,6 +129,7 @@ def _complete_treatment(facts: JourneyFacts, d: ActionDetails, now: datetime) ->
 
 def _hand_over(facts: JourneyFacts, d: ActionDetails, now: datetime) -> str:
     facts.follow_ups = schedule_follow_ups(now, facts.follow_up_offsets)
+    facts.follow_up_allowance_seconds = d.follow_up_allowance_seconds
     return f"handed over; {len(facts.follow_ups)} follow-ups scheduled"
 
 

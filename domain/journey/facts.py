@@ -94,6 +94,10 @@ class ActionDetails:
     # kind REVERSAL): the journey counts it and goes on. Left out (every refund recorded before
     # it existed), the refund is the client withdrawing, and ends the journey as it always did.
     corrects_a_payment: bool = False
+    # The handover: how long the clinic lets a call stay open past its due time
+    # (`aftercarePolicy.overdueAfterHours`), read by the API as it sends the step. None from an
+    # API before it was sent: a day.
+    follow_up_allowance_seconds: int | None = None
 
 
 @dataclass
@@ -167,6 +171,11 @@ class JourneyFacts:
     # it overdue (`domain.journey.sla`); unset in runs started before that change, which keep a
     # day past every call's due time. Set by the workflow in the follow-up stage.
     follow_up_call_windows: bool = False
+    # The clinic's allowance past a due call's time as the journey was handed over (seconds),
+    # for its stuck deadline (`domain.journey.sla`), as the task lists count the call overdue.
+    # None in journeys handed over before it was kept: a day. A clinic changing its allowance
+    # later changes the deadline of journeys handed over after.
+    follow_up_allowance_seconds: int | None = None
 
     def follow_up(self, follow_up_id: str | None) -> FollowUp | None:
         return next((f for f in self.follow_ups if f.follow_up_id == follow_up_id), None)

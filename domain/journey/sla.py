@@ -7,9 +7,11 @@ category.
 
 A due follow-up call makes its journey stuck at the moment the task lists count it overdue: by
 its handbook window (`domain.aftercare.call_windows`: a call of the first day once 24 hours after
-the treatment are over), any other a day past its due time (the clinic's default allowance; the
-journey does not read the clinic's own). A journey whose run was started before that change
-(`JourneyFacts.follow_up_call_windows` unset) keeps a day past every call's due time.
+the treatment are over), any other once the clinic's allowance past its due time has passed
+(`aftercarePolicy.overdueAfterHours`, a stricter one for a first-day call too). The journey
+keeps the allowance as it stood at the handover (`JourneyFacts.follow_up_allowance_seconds`); a
+journey handed over before it was kept has a day. A journey whose run was started before the
+windows (`JourneyFacts.follow_up_call_windows` unset) keeps a day past every call's due time.
 
 Each rule says why in words and in a code (`domain.journey.stuck_reasons.StuckReason`), and the
 breach carries both: the journey keeps them as it is marked stuck (`domain.journey.effects`), so
@@ -21,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.aftercare.call_windows import call_grace, window_of
+from domain.aftercare.call_windows import call_grace, window_grace, window_of
 from domain.journey.facts import FollowUp, JourneyFacts
 from domain.journey.stages import FollowUpOutcome, FollowUpStatus, Stage, VisitCategory
 from domain.journey.stuck_reasons import StuckReason
@@ -97,21 +99,31 @@ def _follow_up_breach(facts: JourneyFacts) -> Breach | None:
         oldest = min(due, key=lambda f: f.due_at)
         late = oldest.due_at + timedelta(seconds=FOLLOW_UP_GRACE)
         return Breach(late, _a_day_late(oldest), StuckReason.FOLLOW_UP_CALL_OVERDUE)
-    return min((_call_breach(f) for f in due), key=lambda b: b.deadline)
+    allowance = allowance_of(facts)
+    return min((_call_breach(f, allowance) for f in due), key=lambda b: b.deadline)
 
 
-def call_deadline(follow_up: FollowUp) -> datetime:
+def allowance_of(facts: JourneyFacts) -> timedelta:
+    """How long the journey's clinic lets a call stay open past its due time, as it stood at the
+    handover; a day for a journey handed over before it was kept."""
+    seconds = facts.follow_up_allowance_seconds
+    return timedelta(seconds=FOLLOW_UP_GRACE if seconds is None else seconds)
+
+
+def call_deadline(
+    follow_up: FollowUp, allowance: timedelta = timedelta(seconds=FOLLOW_UP_GRACE)
+) -> datetime:
     """When a due call makes its journey stuck: when the task lists count it overdue with the
-    clinic's default allowance (`domain.aftercare.tasks.Lateness.late_at`)."""
-    allowance = timedelta(seconds=FOLLOW_UP_GRACE)
+    clinic's allowance (`domain.aftercare.tasks.Lateness.late_at`)."""
     return follow_up.due_at + call_grace(follow_up.label, allowance)
 
 
-def _call_breach(follow_up: FollowUp) -> Breach:
-    deadline = call_deadline(follow_up)
+def _call_breach(follow_up: FollowUp, allowance: timedelta) -> Breach:
+    deadline = call_deadline(follow_up, allowance)
     outside = _outside_window(follow_up)
-    if outside is None:
-        return Breach(deadline, _a_day_late(follow_up), StuckReason.FOLLOW_UP_CALL_OVERDUE)
+    grace = window_grace(follow_up.label)
+    if outside is None or grace is None or allowance < grace:  # the clinic's allowance ends first
+        return Breach(deadline, _late(follow_up, allowance), StuckReason.FOLLOW_UP_CALL_OVERDUE)
     return Breach(deadline, outside, StuckReason.FOLLOW_UP_CALL_WINDOW_MISSED)
 
 
@@ -129,6 +141,16 @@ def _outside_window(follow_up: FollowUp) -> str | None:
 
 def _a_day_late(follow_up: FollowUp) -> str:
     return f"follow-up {follow_up.label} overdue by more than a day"
+
+
+def _late(follow_up: FollowUp, allowance: timedelta) -> str:
+    """The words of a call past the clinic's allowance: a day's as they always read."""
+    seconds = int(allowance.total_seconds())
+    if seconds == FOLLOW_UP_GRACE:
+        return _a_day_late(follow_up)
+    if seconds == 0:
+        return f"follow-up {follow_up.label} overdue"
+    return f"follow-up {follow_up.label} overdue by more than {_human(seconds)}"
 
 
 def breached(facts: JourneyFacts, now: datetime) -> Breach | None:

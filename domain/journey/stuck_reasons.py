@@ -19,8 +19,9 @@ class StuckReason(str, Enum):
     STAGE_OVERDUE = "STAGE_OVERDUE"
     # A follow-up call of the first day not made within its handbook window after the treatment.
     FOLLOW_UP_CALL_WINDOW_MISSED = "FOLLOW_UP_CALL_WINDOW_MISSED"
-    # A follow-up call not made a day past its due time: a call with no handbook window, or any
-    # call of a run started before the windows.
+    # A follow-up call not made within the clinic's allowance past its due time (a day for a
+    # journey handed over before it was kept): a call with no handbook window, one of the first
+    # day whose allowance ends before its window, or any call of a run started before the windows.
     FOLLOW_UP_CALL_OVERDUE = "FOLLOW_UP_CALL_OVERDUE"
     # A due follow-up call tried three times without reaching the client.
     FOLLOW_UP_CALLS_UNANSWERED = "FOLLOW_UP_CALLS_UNANSWERED"

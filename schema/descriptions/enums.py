@@ -304,9 +304,11 @@ DESCRIPTIONS = {
     "StuckReason.FOLLOW_UP_CALL_WINDOW_MISSED": "A follow-up call of the first day after the "
     "treatment was not made within the handbook's window (24 hours of the treatment, seed 002), "
     "as the task lists count it overdue.",
-    "StuckReason.FOLLOW_UP_CALL_OVERDUE": "A follow-up call was not made a day past its due "
-    "time: a call with no handbook window (3 days, 1 week...), or any call of a journey started "
-    "before the windows were kept.",
+    "StuckReason.FOLLOW_UP_CALL_OVERDUE": "A follow-up call was not made within the clinic's "
+    "allowance past its due time (`overdueAfterHours` as the journey was handed over; a day for "
+    "journeys handed over before it was kept): a call with no handbook window (3 days, 1 "
+    "week...), one of the first day when the allowance ends before the window, or any call of a "
+    "journey started before the windows were kept.",
     "StuckReason.FOLLOW_UP_CALLS_UNANSWERED": "A due follow-up call was tried three times "
     "without reaching the client: a person decides what next.",
     "TriageSeatStatus": "Whether a consultant on duty can take the next client.",

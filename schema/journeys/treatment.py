@@ -14,6 +14,7 @@ from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
 from domain.procedures.checklist import PERFORMED_BY, handover_problem
 from domain.roles import Role
+from domain.store.aftercare import clinic_setting
 from domain.store.models import Journey as JourneyRow
 from domain.store.models import StaffAccount
 from domain.store.records import KeyClaim
@@ -309,5 +310,21 @@ async def hand_over(info: Info[Context, None], input: HandOverInput) -> JourneyR
     # (`store.recheck_tasks`); the journey itself does nothing at that time.
     problems += recheck_problems(input.next_recheck_at, datetime.now(UTC))
     return await run_recorded_action(
-        info, input, Action.HAND_OVER, problems=problems, record_kind="handover"
+        info,
+        input,
+        Action.HAND_OVER,
+        problems=problems,
+        details=await _clinic_allowance(info, input.journey_id),
+        record_kind="handover",
     )
+
+
+async def _clinic_allowance(info: Info[Context, None], journey_id: strawberry.ID) -> ActionDetails:
+    """The clinic's allowance past a call's due time as it stands (`aftercarePolicy`), which
+    the journey keeps for its stuck deadline, so that it is stuck as the task lists count its
+    call overdue (`domain.journey.sla`). A number, no personal data."""
+    row = await load_visible_journey(info, journey_id)
+    if row is None:  # refused as the step is run
+        return ActionDetails()
+    setting = await clinic_setting(row.clinic_id)
+    return ActionDetails(follow_up_allowance_seconds=setting.overdue_after_seconds)

@@ -13,12 +13,14 @@ commands of the code that recorded them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
@@ -210,6 +212,27 @@ async def first_call_a_day_late(client: Client, env: WorkflowEnvironment) -> Han
     return handle
 
 
+async def handed_over_by_a_newer_api(client: Client, env: WorkflowEnvironment) -> Handle:
+    """A 3-day call, the handover carrying the clinic's allowance of no hours past a call's due
+    time as an API of the release that sends it does, taken by a worker of the release before
+    (which reads no such field): stuck a day past the call's due time, the call made an hour
+    after. A run of that time must replay so."""
+    start = journey_start(offsets=[3 * DAY])
+    start.journey_id = "journey-replay-handed-over-by-a-newer-api"
+    handle = await begin(client, start, TASK_QUEUE)
+    await _approved(handle)
+    await act(handle, consent())
+    await act(handle, pay())
+    *treatment, (handing_over, _stage) = path()[-3:]
+    await walk(handle, treatment)
+    sent: dict[str, Any] = dataclasses.asdict(handing_over)
+    sent["details"]["follow_up_allowance_seconds"] = 0
+    await handle.execute_update(JourneyWorkflow.act, sent)  # type: ignore[arg-type]
+    await env.sleep(timedelta(days=4, hours=1))
+    await act(handle, call("fu-1", satisfaction=4))
+    return handle
+
+
 SCENARIOS: dict[str, Scenario] = {
     "first_visit": first_visit,
     "recheck": recheck,
@@ -219,6 +242,7 @@ SCENARIOS: dict[str, Scenario] = {
     "refunded_before_treatment": refunded_before_treatment,
     "corrected_before_treatment": corrected_before_treatment,
     "first_call_a_day_late": first_call_a_day_late,
+    "handed_over_by_a_newer_api": handed_over_by_a_newer_api,
 }
 
 

@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.aftercare.tasks import TaskKind
 from domain.journey.followups import DAY, HOUR
-from domain.store.aftercare import FollowUpTask
+from domain.store.aftercare import AftercareSetting, FollowUpTask
 from domain.store.models import Journey, JourneyEvent
 from domain.store.task_projection import lateness_of, task_id
 from tests.support import journey_start, path
@@ -83,3 +83,34 @@ async def test_an_evening_call_makes_it_stuck_once_the_first_day_is_over(
     assert row.stuck_since is not None
     assert handed_over + timedelta(days=1) <= row.stuck_since
     assert row.stuck_since <= handed_over + timedelta(days=1, seconds=1)
+
+
+async def test_a_call_without_a_window_makes_it_stuck_by_the_clinic_s_allowance(
+    client: Client, env: WorkflowEnvironment
+) -> None:
+    # Given a clinic that lets a call stay open 6 hours past its due time, and a journey handed
+    # over with a call at 3 days (no handbook window), the handover carrying the allowance as
+    # the API reads it
+    await AftercareSetting.create(clinic_id="clinic-1", overdue_after_seconds=6 * HOUR)
+    start = journey_start(offsets=[3 * DAY])
+    handle = await begin(client, start, TASK_QUEUE)
+    steps = path()
+    handing_over, stage = steps[-1]
+    handing_over.details.follow_up_allowance_seconds = 6 * HOUR
+    await walk(handle, [*steps[:-1], (handing_over, stage)])
+    handed_over = (await JourneyEvent.get(journey_id=start.journey_id, action="hand_over")).at
+    # When the call has been due for nearly 6 hours it is not stuck, and its deadline is the
+    # moment the task lists count the call overdue
+    await env.sleep(timedelta(days=3, hours=5, minutes=59))
+    row = await Journey.get(id=start.journey_id)
+    assert (row.stage, row.stuck) == ("FOLLOW_UP", False)
+    assert row.sla_deadline == handed_over + timedelta(days=3, hours=6)
+    assert row.sla_deadline == await _overdue_on_the_lists(start.journey_id, "fu-1")
+    # When the 6 hours are over, it is stuck, not a day later
+    await env.sleep(timedelta(minutes=2))
+    row = await Journey.get(id=start.journey_id)
+    assert (row.stuck, row.stuck_reason) == (True, "follow-up 3d overdue by more than 6 hour(s)")
+    assert row.stuck_reason_code == "FOLLOW_UP_CALL_OVERDUE"
+    assert row.stuck_since is not None
+    assert handed_over + timedelta(days=3, hours=6) <= row.stuck_since
+    assert row.stuck_since <= handed_over + timedelta(days=3, hours=6, seconds=1)

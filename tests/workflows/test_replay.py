@@ -39,7 +39,8 @@ HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 # Fields added since the histories were recorded: the procedure type version (none in journeys
 # recorded before procedure types existed), the journey a recheck was opened from, and the bill
 # paid against (itemised bills came later: a journey paid before them has none), and the code
-# of the rule that marked it stuck (each recorded journey ends no longer stuck).
+# of the rule that marked it stuck (each recorded journey ends no longer stuck), and the
+# clinic's allowance past a call's due time (kept by journeys handed over since).
 ADDED_SINCE: dict[str, Any] = {
     "attached_records": [],
     "void_records": [],
@@ -48,6 +49,7 @@ ADDED_SINCE: dict[str, Any] = {
     "bill_total_minor": None,
     "follow_up_call_windows": False,
     "stuck_reason_code": None,
+    "follow_up_allowance_seconds": None,
 }
 # Added since as well, rebuilt from each history: the event at which the consultant the journey
 # ends with first acted (None: a recheck's examiner is no consultant, and the first visit's
@@ -56,6 +58,7 @@ FIRST_ACTS = {
     "corrected_before_treatment": 4,
     "first_call_a_day_late": 4,
     "first_visit": None,
+    "handed_over_by_a_newer_api": 4,
     "photo_withdrawn": 4,
     "recheck": None,
     "refunded_before_treatment": 4,
@@ -117,6 +120,7 @@ def test_the_recordings_are_there() -> None:
         "corrected_before_treatment",
         "first_call_a_day_late",
         "first_visit",
+        "handed_over_by_a_newer_api",
         "photo_withdrawn",
         "recheck",
         "refunded_before_treatment",
