@@ -88,3 +88,21 @@ def test_three_unanswered_calls_still_need_a_person_at_once() -> None:
         HANDED_OVER + timedelta(days=3),
         "follow-up 3d: three unanswered calls",
     )
+
+
+def test_the_clinic_s_allowance_is_the_journey_s_as_it_is_the_task_lists() -> None:
+    # Given a clinic that lets a call stay open 6 hours past its due time, kept by the journey
+    six_hours = Lateness(6 * timedelta(hours=1), ZoneInfo("Europe/Warsaw"))
+    for offsets, label, reason in [
+        ([3 * DAY], "3d", "follow-up 3d overdue by more than 6 hour(s)"),  # no window
+        ([6 * HOUR], "6h", "follow-up 6h overdue by more than 6 hour(s)"),  # before its window
+        ([1 * DAY], "24h", "follow-up 24h not made within 24 hours of the treatment"),
+    ]:
+        facts = dataclasses.replace(_due(offsets), follow_up_allowance_seconds=6 * HOUR)
+        (call,) = facts.follow_ups
+        breach = next_breach(facts)
+        assert breach is not None
+        # Then the journey is stuck as the lists count the call overdue, the first-day call's
+        # window closing first only when it does
+        late = six_hours.late_at(TaskKind.FOLLOW_UP_CALL, call.due_at, call.label)
+        assert (call.label, breach.deadline, breach.reason) == (label, late, reason)
