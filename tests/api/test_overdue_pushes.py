@@ -6,6 +6,7 @@ subscriber waits on it for one moment at a time: its earliest task's."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 
@@ -13,6 +14,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.roles import Role
+from domain.store.aftercare import FollowUpTask
 from schema.feed import JourneyFeed
 from tests.api.aftercare_documents import SET_POLICY
 from tests.api.audit_support import clinic_of
@@ -20,7 +22,7 @@ from tests.api.conftest import TASK_QUEUE, api_settings
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.hand_clock import HandClock
 from tests.api.harness import TEST_CLINIC_ZONE, eventually, running_api
-from tests.api.live import WAIT, HandFed, reading
+from tests.api.live import WAIT, HandFed, Pushes, reading
 from tests.api.overdue_push_support import (
     TASK_NOW,
     Clocked,
@@ -199,19 +201,30 @@ async def _allow_hours(clocked: Clocked, hours: int) -> None:
     assert answer["setAftercarePolicy"]["__typename"] == "AftercarePolicyPayload", answer
 
 
-async def test_a_shorter_allowance_is_taken_up_at_the_next_change_of_the_list(
-    clocked: Clocked,
-) -> None:
-    live, clock, driver = clocked.live, clocked.clock, clocked.driver
-    start = clock.now()
-    # Given a call due now on the follow-up staff's list, overdue after the clinic's day
+@contextlib.asynccontextmanager
+async def _a_call_due_now_watched(
+    clocked: Clocked, start: datetime
+) -> AsyncIterator[tuple[FollowUpTask, Pushes]]:
+    """A follow-up call due at `start`, and the follow-up staff's `tasksChanged` reading it, its
+    alarm set for the clinic's day after: (the call's row, the pushes)."""
+    live = clocked.live
     journey_id = await journey(live.clinic_id, start)
     call = task(journey_id, live.clinic_id, "FOLLOW_UP_CALL", start, Role.FOLLOW_UP_STAFF)
     await call.save()
-    watch = live.api.subscription(TASK_NOW, driver.token(Role.FOLLOW_UP_STAFF))
+    watch = live.api.subscription(TASK_NOW, clocked.driver.token(Role.FOLLOW_UP_STAFF))
     async with reading(watch, "tasksChanged") as pushes:
         await live.watching()
         await _alarm_at(clocked, start + DAY)
+        yield call, pushes
+
+
+async def test_a_shorter_allowance_is_taken_up_at_the_next_change_of_the_list(
+    clocked: Clocked,
+) -> None:
+    live, clock = clocked.live, clocked.clock
+    start = clock.now()
+    # Given a call due now on the follow-up staff's list, overdue after the clinic's day
+    async with _a_call_due_now_watched(clocked, start) as (call, pushes):
         # When the clinic allows two hours, and then another call falls due in a day
         await _allow_hours(clocked, 2)
         other = await journey(live.clinic_id, start)
@@ -231,16 +244,10 @@ async def test_a_longer_allowance_keeps_a_call_off_the_late_pushes_until_its_new
     # Found by a review: the alarm rang at the moment read under the clinic's old allowance, took
     # the call off its watch, and only then read the new one: the call, not late under it, was
     # pushed CHANGED on time though nothing had changed.
-    live, clock, driver = clocked.live, clocked.clock, clocked.driver
+    clock = clocked.clock
     start = clock.now()
     # Given a call due now on the follow-up staff's list, overdue after the clinic's day
-    journey_id = await journey(live.clinic_id, start)
-    call = task(journey_id, live.clinic_id, "FOLLOW_UP_CALL", start, Role.FOLLOW_UP_STAFF)
-    await call.save()
-    watch = live.api.subscription(TASK_NOW, driver.token(Role.FOLLOW_UP_STAFF))
-    async with reading(watch, "tasksChanged") as pushes:
-        await live.watching()
-        await _alarm_at(clocked, start + DAY)
+    async with _a_call_due_now_watched(clocked, start) as (call, pushes):
         # When the clinic allows two days, and the first day passes
         await _allow_hours(clocked, 48)
         clock.move_to(start + DAY)
