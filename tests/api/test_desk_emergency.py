@@ -83,6 +83,14 @@ async def _board_pushed(pushes: Any, wanted: Callable[[list[str]], bool]) -> lis
     return await asyncio.wait_for(first_wanted(), timeout=30)
 
 
+async def _placed_with_the_first(api: Api, desk: str, consultants: list[str]) -> str:
+    """A client at triage the desk gave the first consultant: her journey's id."""
+    journey = await _journey_at_triage(api, desk, 1)
+    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
+    assert placed["decision"]["consultantId"] == consultants[0], placed
+    return journey
+
+
 async def test_an_emergency_arrival_goes_to_the_first_free_consultant_and_is_pushed(
     api: Api,
 ) -> None:
@@ -140,9 +148,7 @@ async def test_a_waiting_client_marked_an_emergency_goes_on_to_a_free_consultant
     # Given a client the desk gave the first consultant, who then went busy with another
     clinic, staff, consultants = await _desk_clinic(api)
     desk, consultant = staff[Role.FRONT_DESK].token, staff[Role.CONSULTANT].token
-    journey = await _journey_at_triage(api, desk, 1)
-    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
-    assert placed["decision"]["consultantId"] == consultants[0], placed
+    journey = await _placed_with_the_first(api, desk, consultants)
     before = await _board(api, desk, clinic, await _seat(api, desk, consultants[0], status="BUSY"))
     mark = {
         "journeyId": journey,
@@ -234,9 +240,7 @@ async def test_auto_assign_marks_a_client_already_placed_an_emergency_once(api: 
     # Given a client the desk gave the first consultant, who then went busy with another
     clinic, staff, consultants = await _desk_clinic(api)
     desk = staff[Role.FRONT_DESK].token
-    journey = await _journey_at_triage(api, desk, 1)
-    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
-    assert placed["decision"]["consultantId"] == consultants[0], placed
+    journey = await _placed_with_the_first(api, desk, consultants)
     await _seat(api, desk, consultants[0], status="BUSY")
     worse = {
         "journeyId": journey,
@@ -304,9 +308,7 @@ async def test_a_mark_sent_again_after_she_was_taken_answers_the_first_decision(
     # hers went busy, else kept with hers
     clinic, staff, consultants = await _desk_clinic(api)
     desk = staff[Role.FRONT_DESK].token
-    journey = await _journey_at_triage(api, desk, 1)
-    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
-    assert placed["decision"]["consultantId"] == consultants[0], placed
+    journey = await _placed_with_the_first(api, desk, consultants)
     if busy:
         await _seat(api, desk, consultants[0], status="BUSY")
     worse = {
