@@ -9,8 +9,11 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from domain.journey.codec import facts_to_json
+from domain.journey.facts import JourneyFacts
 from domain.journey.stages import Stage
 from domain.store.aftercare import FollowUpTask, TaskChangeLog
+from domain.store.models import Journey
 from tests.api.alert_support import event_row, facts_of
 from tests.api.live import Pushes
 
@@ -36,11 +39,19 @@ def call_of(journey_id: str, clinic_id: str, seq: int) -> FollowUpTask:
     )
 
 
+async def in_follow_up(journey_id: str, clinic_id: str) -> JourneyFacts:
+    """The journey's facts in the follow-ups, kept on its row as its writer keeps them: a list
+    read by anyone of the clinic (a supervisor's, in another test) reads a call's plan there."""
+    facts = facts_of(Stage.FOLLOW_UP, journey_id, clinic_id)
+    await Journey.filter(id=journey_id).update(stage=facts.stage.value, facts=facts_to_json(facts))
+    return facts
+
+
 async def falls_due(journey_id: str, clinic_id: str, seq: int = 1) -> FollowUpTask:
     """The journey's event `seq`, with the call it makes due."""
-    facts = facts_of(Stage.FOLLOW_UP, journey_id, clinic_id)
     call = call_of(journey_id, clinic_id, seq)
     async with in_transaction():
+        facts = await in_follow_up(journey_id, clinic_id)
         await event_row(journey_id, seq, facts, datetime.now(UTC), "follow_up_due").save()
         await call.save()
     return call

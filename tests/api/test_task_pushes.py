@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from tortoise.transactions import in_transaction
 
-from domain.journey.stages import Stage
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
 from schema.aftercare import complication
 from tests.api import aftercare_documents as docs
-from tests.api.alert_support import event_row, facts_of
+from tests.api.alert_support import event_row
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.live import HandFed, pushed_task, reading
+from tests.api.task_watch import in_follow_up
 from tests.store.money_rows import journey
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
@@ -72,7 +72,7 @@ async def test_a_call_handed_to_a_supervisor_leaves_the_list_of_the_staff_watchi
     # Given a call on the follow-up staff's shared list, missed twice, and one of them watching
     now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
     journey_id = await journey(clinic_id, now)
-    facts = facts_of(Stage.FOLLOW_UP, journey_id, clinic_id)
+    facts = await in_follow_up(journey_id, clinic_id)
     await event_row(journey_id, 1, facts, now, "follow_up_due").save()
     first_call = _call(journey_id, clinic_id, "fu-1", 1, attempts=2)
     await first_call.save()
