@@ -75,9 +75,12 @@ def facts_from_json(data: dict[str, Any]) -> JourneyFacts:
     entered = data.get("stage_entered_at")
     stuck_since = data.get("stuck_since")
     code = data.get("stuck_reason_code")  # absent from facts kept before the code was
+    # Only the fields this release knows: while a deploy rolls, an API of the release before
+    # reads facts a newer worker wrote, and a field it does not know must not fail the read.
+    known = {name: data[name] for name in _FACT_FIELDS if name in data}
     return JourneyFacts(
         **{
-            **data,
+            **known,
             "visit_category": VisitCategory(data["visit_category"]),
             "channel": ArrivalChannel(data["channel"]),
             "stage": Stage(data["stage"]),

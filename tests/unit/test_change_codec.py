@@ -130,3 +130,19 @@ def test_facts_kept_before_the_stuck_code_read_as_keeping_none() -> None:
     assert by_sdk == by_hand
     assert (by_hand.facts.stuck_reason, by_hand.facts.stuck_reason_code) == ("sla", None)
     assert facts_from_json(raw["facts"]).stuck_reason_code is None
+
+
+def test_facts_a_newer_release_wrote_read_without_its_new_fields() -> None:
+    # Given a journey's facts column as a newer release's worker wrote it, with a field and a
+    # call's field this release does not know (an API of this release runs beside newer
+    # workers while a deploy rolls)
+    change = _full()
+    column = facts_to_json(change.facts)
+    column["a_field_of_a_newer_release"] = {"any": "value"}
+    column["follow_ups"][0]["a_call_field_of_a_newer_release"] = 3
+
+    # When this release's API reads it
+    read = facts_from_json(column)
+
+    # Then it reads every field it knows, as written, and leaves the others
+    assert read == change.facts
