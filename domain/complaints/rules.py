@@ -6,18 +6,20 @@ a supervisor) and answered and resolved by a supervisor, as the handbooks give u
 to the on-site supervisor (seed 004: "可由现场主管协助处理"). Nothing is edited: each answer
 and the resolution is an entry of its own, and the complaint's state is read from its entries.
 
-The first answer is due by the end of the second working day (Monday to Friday, in the
-clinic's time zone) after the day the complaint was received. No handbook gives a bound
+The first answer is due by the end of the second working day (Monday to Friday but the days
+the clinic listed as closed, `domain.clinic_days`, in the clinic's time zone) after the day the
+complaint was received. No handbook gives a bound
 ("及时处理", promptly): two working days is this release's choice, for each clinic to confirm.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from domain.clinic_days import is_working_day
 from domain.errors import FieldProblem
 from domain.text import text_problem
 
@@ -85,14 +87,16 @@ def status_of(kinds: Sequence[str]) -> ComplaintStatus:
     return ComplaintStatus.OPEN
 
 
-def first_answer_due(received_at: datetime, zone: ZoneInfo) -> datetime:
+def first_answer_due(
+    received_at: datetime, zone: ZoneInfo, days_off: Collection[date] = frozenset()
+) -> datetime:
     """The end of the `FIRST_ANSWER_WORKING_DAYS`-th working day after the day it was received,
-    in the clinic's time zone (public holidays are not known here)."""
+    in the clinic's time zone, `days_off` (the clinic's closed days) not counted."""
     day = received_at.astimezone(zone).date()
     counted = 0
     while counted < FIRST_ANSWER_WORKING_DAYS:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day, days_off):
             counted += 1
     return datetime.combine(day + timedelta(days=1), time.min, zone)
 

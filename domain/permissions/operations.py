@@ -42,6 +42,8 @@ QUERIES: dict[str, Audience] = {
     "surveyResults": SUPERVISORS,
     # The complaints waiting for the clinic's answer: the supervisors', who answer them.
     "openComplaints": SUPERVISORS,
+    # When the clinic is closed: anyone of its staff may plan around it.
+    "clinicDaysOff": CLINIC_STAFF,
     "procedureTypes": CLINIC_STAFF,
     "lotRecipients": CLINICAL,
     "aftercareLeaflet": CARE_TEAM,
@@ -121,6 +123,8 @@ MUTATIONS: dict[str, Audience] = {
     # (seed 004: an unhappy client is the on-site supervisor's to help).
     "recordComplaint": COMPLAINT_TAKERS,
     **rows(SUPERVISORS, "respondToComplaint resolveComplaint"),
+    # The clinic's closed days shape when a complaint's answer is due: the supervisors'.
+    "setClinicDaysOff": SUPERVISORS,
     "claimWarranty": WARRANTY_DESK,
     # Whoever may hold a task; the resolver checks it is theirs (or the asker supervises).
     "completeTask": CARE_TEAM,

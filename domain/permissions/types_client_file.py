@@ -105,6 +105,8 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
         COMPLAINT_TAKERS, "id kind outcome note recordedById recordedByRole recordedAt recordedBy"
     ),
     "ComplaintPayload": rows(COMPLAINT_TAKERS, "complaint"),
+    "ClinicDaysOff": rows(CLINIC_STAFF, "year days"),
+    "ClinicDayOff": rows(CLINIC_STAFF, "day reason"),
     "ComplaintConnection": rows(COMPLAINT_TAKERS, "edges pageInfo"),
     "ComplaintEdge": rows(COMPLAINT_TAKERS, "cursor node"),
     "SharingConsentPayload": rows(CLINICAL, "signature"),

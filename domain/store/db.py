@@ -33,6 +33,7 @@ BILLING_MODELS_MODULE = "domain.store.billing"
 PARTNER_MODELS_MODULE = "domain.store.partners"
 DISCLOSURE_MODELS_MODULE = "domain.store.disclosures"
 COMPLAINT_MODELS_MODULE = "domain.store.complaints"
+CLINIC_CALENDAR_MODELS_MODULE = "domain.store.clinic_calendar"
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def tortoise_config(database_url: str, tls: DatabaseTls = NO_TLS) -> dict[str, A
                     PARTNER_MODELS_MODULE,
                     DISCLOSURE_MODELS_MODULE,
                     COMPLAINT_MODELS_MODULE,
+                    CLINIC_CALENDAR_MODELS_MODULE,
                 ],
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,

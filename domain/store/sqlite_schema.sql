@@ -738,6 +738,16 @@ CREATE TABLE "complaint_entry" (
     "complaint_id" VARCHAR(64) NOT NULL REFERENCES "complaint" ("id") ON DELETE RESTRICT
 );
 
+CREATE TABLE "clinic_day_off" (
+    "id" VARCHAR(64) NOT NULL  PRIMARY KEY,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "day" DATE NOT NULL,
+    "reason" VARCHAR(200),
+    "set_by" VARCHAR(64) NOT NULL,
+    "set_at" TIMESTAMP NOT NULL,
+    CONSTRAINT "uid_clinic_day__clinic__5264f3" UNIQUE ("clinic_id", "day")
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -1177,3 +1187,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0047_staff_senior_title', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0048_journey_stuck_reason_code', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0049_clinic_day_off', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -19,6 +19,7 @@ from domain.complaints import rules
 from domain.errors import FieldProblem
 from domain.journey.facts import Actor
 from domain.store import records
+from domain.store.clinic_calendar import days_off_from
 from domain.store.complaints import Complaint as ComplaintRow
 from domain.store.complaints import ComplaintEntry as EntryRow
 from domain.store.complaints import client_locked, complaint_locked
@@ -85,13 +86,14 @@ async def record_complaint(
     if row is None:
         zone = await zone_of(info, client.clinic_id)
         at = received or now
+        closed = await days_off_from(client.clinic_id, at.astimezone(zone).date())
         fields = {
             "journey_id": journey_id,
             "channel": rules.ComplaintChannel(input.channel).value,
             "category": rules.ComplaintCategory(input.category).value if input.category else None,
             "description": input.description,
             "received_at": at,
-            "first_answer_due_at": rules.first_answer_due(at, zone),
+            "first_answer_due_at": rules.first_answer_due(at, zone, closed),
         }
         written = await _write(client, complaint_id, fields, actor, now)
         if isinstance(written, ValidationFailed):

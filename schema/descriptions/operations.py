@@ -84,7 +84,7 @@ DESCRIPTIONS = {
     **{
         f"Mutation.{name}(input)": _INPUT
         for name in _names(
-            "recordComplaint respondToComplaint resolveComplaint "
+            "recordComplaint respondToComplaint resolveComplaint setClinicDaysOff "
             "login logout changePassword registerClient startJourney checkIn assignConsultant "
             "recordConsultation closeNotConverted requestExpertReview completeExpertReview "
             "signConsent recordPayment startTreatment completeTreatment handOver "
@@ -122,6 +122,7 @@ DESCRIPTIONS = {
     "OverdueWardTasksResult": "A page of the ward's overdue tasks, or why not (another clinic, "
     "a bad `first` or `after`).",
     "AftercarePolicyResult": "The clinic's after-care setting, or why not.",
+    "ClinicDaysOffResult": "The year's closed days, or why not.",
     "SurveyResultsResult": "The month's survey results, or why not.",
     "ReportComplicationResult": "The complication recorded and the recheck opened, or why not.",
     "ComplicationCallResult": "The client's complication recorded, the doctor's task and the "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.complaints import mutations, queries
+from schema.complaints import days_off, mutations, queries
 
 
 @strawberry.type
@@ -13,6 +13,12 @@ class ComplaintQueries:
         resolver=queries.open_complaints,
         description="Supervisors: your clinic's complaints not resolved, those not answered "
         "first by when their first answer is due (so the overdue lead), then those answered.",
+    )
+    clinic_days_off = strawberry.field(
+        resolver=days_off.clinic_days_off,
+        description="Your clinic's closed days of a year besides weekends (public holidays, "
+        "closures), which count as no working day: a complaint's first answer is due two "
+        "working days on.",
     )
 
 
@@ -35,4 +41,10 @@ class ComplaintMutations:
         resolver=mutations.resolve_complaint,
         description="Supervisor: how the complaint ended (its outcome and a note); it then "
         "takes nothing more (ValidationFailed on `complaintId`).",
+    )
+    set_clinic_days_off = strawberry.mutation(
+        resolver=days_off.set_clinic_days_off,
+        description="Supervisor: a year's closed days besides weekends, the whole list (it "
+        "replaces the year's). A complaint received from then on counts working days without "
+        "them; one received before keeps the due time it was given.",
     )

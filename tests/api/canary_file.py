@@ -4,6 +4,8 @@ minor's guardian corrected. None of it touches a workflow."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from domain.roles import Role
 from tests.api.canary_visits import Visit
 from tests.api.harness import clinic_today
@@ -103,8 +105,18 @@ async def correct_a_guardian(visit: Visit) -> None:
 
 
 async def take_a_complaint(visit: Visit, client: str) -> None:
-    """The client complains at the desk (her description marked); a supervisor answers it and
-    resolves it (each note marked)."""
+    """The clinic lists a closed day (its reason marked); the client complains at the desk (her
+    description marked); a supervisor answers it and resolves it (each note marked)."""
+    # A day far ahead: the complaints of the clinic's other visits are due as before.
+    year = datetime.now(UTC).year + 1
+    await visit.call(
+        Role.SUPERVISOR,
+        "setClinicDaysOff",
+        "ClinicDaysOff",
+        "... on ClinicDaysOff { year }",
+        year=year,
+        days=[{"day": f"{year}-12-31"}],
+    )
     select = "... on ComplaintPayload { complaint { id } }"
     taken = await visit.call(
         Role.FRONT_DESK,

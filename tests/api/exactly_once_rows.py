@@ -245,6 +245,7 @@ ROWS: dict[str, Row] = {
     "resetStaffPassword": Row(other("temporaryPassword"), rewrites=("StaffAccount",)),
     "setAftercarePolicy": Row(other("warrantyDays"), rewrites=("AftercareSetting",)),
     "setBillingSettings": Row(other("discountThresholdPercent"), rewrites=("ClinicBilling",)),
+    "setClinicDaysOff": Row(other("days.0.reason", "another reason"), rewrites=("ClinicDayOff",)),
     "setCatalogItem": Row(other("name")),
     "setKeyItemPriority": Row(other("reason")),
     # An account of no clinic: not found, but under the key a Conflict.

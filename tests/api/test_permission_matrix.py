@@ -74,6 +74,7 @@ def _root_arguments(
         "catalog": {"first": 5},
         "myTasks": {"first": 5},
         "aftercarePolicy": {},
+        "clinicDaysOff": {"year": today.year},
         "surveyResults": {"clinicId": clinic_id, "month": today.strftime("%Y-%m")},
         # One key's newest version: every field of all 500 versions would pass the answer's
         # bound (`schema.answer_size`); each field is asked all the same.

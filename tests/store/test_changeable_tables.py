@@ -17,6 +17,7 @@ CHANGEABLE = {
     "audit_chain_head": "the chain's last link; its triggers let it only move forward",
     "clinic": "a clinic's name and settings",
     "clinic_billing": "a clinic's money settings, copied into the rows they shape",
+    "clinic_day_off": "a clinic's closed days, a year's list replaced whole",
     "follow_up_task": "a work list; each change of a task is logged in task_change",
     "idempotency_key": "the ledger of requests: a claim is settled in place",
     "journey": "the projection of a journey workflow; its history is journey_event",

@@ -3,7 +3,7 @@ received, in the clinic's time zone; its state is read from its entries."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -36,6 +36,17 @@ def test_the_first_answer_is_due_two_working_days_after_the_day_received(
     received: datetime, due: datetime
 ) -> None:
     assert first_answer_due(received, WARSAW) == due
+
+
+def test_the_clinic_s_closed_days_are_not_working_days() -> None:
+    # Given a complaint received on Thursday 30 April 2026, and the clinic closed on Friday
+    # 1 May and Monday 4 May (a bridge day): Tuesday and Wednesday count
+    received = datetime(2026, 4, 30, 15, 0, tzinfo=WARSAW)
+    closed = {date(2026, 5, 1), date(2026, 5, 4)}
+
+    # Then its first answer is due at the end of Wednesday, not of Monday
+    assert first_answer_due(received, WARSAW) == datetime(2026, 5, 5, tzinfo=WARSAW)
+    assert first_answer_due(received, WARSAW, closed) == datetime(2026, 5, 7, tzinfo=WARSAW)
 
 
 def test_the_state_comes_from_the_entries_and_only_an_unanswered_one_is_overdue() -> None:
