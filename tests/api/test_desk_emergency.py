@@ -236,17 +236,28 @@ async def test_an_emergency_taken_in_hand_leaves_the_pushed_board(api: Api) -> N
     assert sorted(row.kind for row in rows) == ["ACCEPTED", "EMERGENCY"]
 
 
-async def test_auto_assign_marks_a_client_already_placed_an_emergency_once(api: Api) -> None:
-    # Given a client the desk gave the first consultant, who then went busy with another
+async def _placed_then_worse(
+    api: Api, busy: bool
+) -> tuple[str, str, list[str], str, dict[str, Any]]:
+    """A client the desk gave the first consultant, who then went busy with another when `busy`,
+    and the desk's autoAssign input marking her condition worsened (a fresh key): (clinic, the
+    desk's token, consultants, her journey, the input)."""
     clinic, staff, consultants = await _desk_clinic(api)
     desk = staff[Role.FRONT_DESK].token
     journey = await _placed_with_the_first(api, desk, consultants)
-    await _seat(api, desk, consultants[0], status="BUSY")
+    if busy:
+        await _seat(api, desk, consultants[0], status="BUSY")
     worse = {
         "journeyId": journey,
         "emergency": "CONDITION_WORSENED",
         "idempotencyKey": uuid.uuid4().hex,
     }
+    return clinic, desk, consultants, journey, worse
+
+
+async def test_auto_assign_marks_a_client_already_placed_an_emergency_once(api: Api) -> None:
+    # Given a client the desk gave the first consultant, who then went busy with another
+    clinic, desk, consultants, journey, worse = await _placed_then_worse(api, busy=True)
 
     # When the front desk sends her to autoAssign again as an emergency, twice with one key
     marked = (await api.run(AUTO_ASSIGN, desk, input=worse))["autoAssign"]
@@ -306,16 +317,7 @@ async def test_a_mark_sent_again_after_she_was_taken_answers_the_first_decision(
 ) -> None:
     # Given a client autoAssign marked an emergency: handed to the next free consultant when
     # hers went busy, else kept with hers
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk = staff[Role.FRONT_DESK].token
-    journey = await _placed_with_the_first(api, desk, consultants)
-    if busy:
-        await _seat(api, desk, consultants[0], status="BUSY")
-    worse = {
-        "journeyId": journey,
-        "emergency": "CONDITION_WORSENED",
-        "idempotencyKey": uuid.uuid4().hex,
-    }
+    clinic, desk, consultants, journey, worse = await _placed_then_worse(api, busy)
     marked = (await api.run(AUTO_ASSIGN, desk, input=worse))["autoAssign"]
     assert marked["__typename"] == "AutoAssignPayload", marked
     receiver = consultants[1] if busy else consultants[0]
