@@ -1,5 +1,5 @@
 """A complex procedure's set-up through the API (seed 004 三.4): a doctor's senior title, a
-second doctor to assist, and a journey of a complex type ready to start."""
+second doctor to assist, and a journey of a complex type ready to start with its team."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from domain.roles import Role
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver, new_key
-from tests.api.procedure_support import ERRORS, run, type_input
+from tests.api.procedure_support import ERRORS, run, set_type, type_input
 
 SET_TITLE = (
     "mutation T($input: SetSeniorTitleInput!) { setSeniorTitle(input: $input) { __typename "
@@ -64,3 +64,17 @@ async def ready_to_start(clinic: JourneyDriver, type_key: str) -> str:
         )
         assert done["__typename"] == "ChecklistItemPayload", done
     return jid
+
+
+async def complex_ready_to_start(clinic: JourneyDriver) -> dict[str, str]:
+    """A journey of a new complex type ready to start, and a second doctor made to assist: the
+    start's input naming the journey and its team (that doctor, the clinic's nurse), no key."""
+    type_key = f"facelift-{uuid.uuid4().hex[:6]}"
+    await set_type(clinic, type_input(type_key, complex=True))
+    assistant = await second_doctor(clinic)
+    jid = await ready_to_start(clinic, type_key)
+    return {
+        "journeyId": jid,
+        "assistantId": assistant,
+        "nurseId": clinic.staff[Role.NURSE].global_id,
+    }

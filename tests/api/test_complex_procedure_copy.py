@@ -10,7 +10,6 @@ team has the performer its record names."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,10 +17,10 @@ from domain.client_file.fhir_check import bundle_problems
 from domain.roles import Role
 from schema.ids import decode_id
 from tests.api.client_file_support import export_file
-from tests.api.complex_support import ready_to_start, second_doctor, title
+from tests.api.complex_support import complex_ready_to_start, title
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.money_support import CLIENT_OF
-from tests.api.procedure_support import ERRORS, run, set_type, type_input
+from tests.api.procedure_support import ERRORS, run
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 START = (
@@ -48,18 +47,12 @@ def _performers(bundle: dict[str, Any]) -> list[Any]:
 async def _treated_complex(clinic: JourneyDriver) -> tuple[str, str]:
     """A complex treatment a senior doctor started with an assistant and the clinic's nurse, and
     completed: (journey, the assistant's global id)."""
-    type_key = f"facelift-{uuid.uuid4().hex[:6]}"
-    await set_type(clinic, type_input(type_key, complex=True))
-    assistant = await second_doctor(clinic)
+    team = await complex_ready_to_start(clinic)
     await title(clinic, Role.SUPERVISOR, clinic.staff[Role.EXPERT].global_id, True, new_key())
-    jid = await ready_to_start(clinic, type_key)
-    team = {"assistantId": assistant, "nurseId": clinic.staff[Role.NURSE].global_id}
-    started = await run(
-        clinic, START, Role.EXPERT, input={"journeyId": jid, **team, "idempotencyKey": new_key()}
-    )
+    started = await run(clinic, START, Role.EXPERT, input={**team, "idempotencyKey": new_key()})
     assert started["__typename"] == "JourneyPayload", started
-    await clinic.complete_treatment(jid)
-    return jid, assistant
+    await clinic.complete_treatment(team["journeyId"])
+    return team["journeyId"], team["assistantId"]
 
 
 async def test_her_copy_names_the_assistant_and_the_nurse_a_complex_treatment_started_with(

@@ -16,7 +16,7 @@ from typing import Any
 from domain.roles import Role
 from domain.store.audit_models import AuditEntry
 from domain.store.models import StaffAccount
-from tests.api.complex_support import ready_to_start, second_doctor, title
+from tests.api.complex_support import complex_ready_to_start, ready_to_start, title
 from tests.api.flow import JourneyDriver, assert_unchanged, new_key
 from tests.api.procedure_support import ERRORS, run, set_type, type_input
 
@@ -104,12 +104,8 @@ async def test_a_complex_treatment_starts_only_under_a_senior_doctor_with_assist
     fresh_clinic: FreshClinic,
 ) -> None:
     clinic = await fresh_clinic()
-    type_key = f"facelift-{uuid.uuid4().hex[:6]}"
-    await set_type(clinic, type_input(type_key, complex=True))
-    assistant = await second_doctor(clinic)
-    nurse = clinic.staff[Role.NURSE].global_id
-    jid = await ready_to_start(clinic, type_key)
-    team = {"journeyId": jid, "assistantId": assistant, "nurseId": nurse}
+    team = await complex_ready_to_start(clinic)
+    jid, assistant, nurse = team["journeyId"], team["assistantId"], team["nurseId"]
     before = await clinic.journey(jid)
 
     # When a doctor without a senior title starts it, with the team named
@@ -176,15 +172,8 @@ async def test_a_complex_treatment_is_offered_only_to_whom_its_start_is_taken_fr
 ) -> None:
     # Given a complex treatment ready to start, and a doctor without a senior title
     clinic = await fresh_clinic()
-    type_key = f"facelift-{uuid.uuid4().hex[:6]}"
-    await set_type(clinic, type_input(type_key, complex=True))
-    assistant = await second_doctor(clinic)
-    jid = await ready_to_start(clinic, type_key)
-    team = {
-        "journeyId": jid,
-        "assistantId": assistant,
-        "nurseId": clinic.staff[Role.NURSE].global_id,
-    }
+    team = await complex_ready_to_start(clinic)
+    jid = team["journeyId"]
     # When the doctor and the nurse read what they may do
     offered = {role: await _start_offered(clinic, role, jid) for role in (Role.EXPERT, Role.NURSE)}
     # Then START_TREATMENT is refused to each, with the reason their start would be refused with
