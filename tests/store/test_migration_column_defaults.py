@@ -20,9 +20,9 @@ from tortoise.migrations.api import migrate
 
 from domain.store.append_only import is_append_only_refusal
 from domain.store.billing import Bill, BillLine, PriceListItem
-from domain.store.models import Client, Clinic, Journey, StaffAccount
+from domain.store.models import Clinic, Journey, StaffAccount
 from tests.migration_templates import MigrationTemplates
-from tests.store.migrated import old_row
+from tests.store.migrated import old_client, old_clinic, old_journey, old_row
 from tests.store.money_rows import utc
 
 
@@ -30,41 +30,14 @@ async def _rows(sql: str) -> list[dict[str, Any]]:
     return list(await connections.get("default").execute_query_dict(sql))
 
 
-async def _clinic(**since_0004: Any) -> None:
-    await old_row(Clinic, id="c-1", name="Old clinic", timezone="Europe/Warsaw", **since_0004)
-
-
 async def _journeys() -> None:
-    await _clinic()
-    await old_row(
-        Client,
-        id="client-1",
-        clinic_id="c-1",
-        full_name="Old Client",
-        birth_date=date(1990, 1, 1),
-        phone="600100200",
-        data_consent_at=utc(1),
-        registered_by="desk-1",
-        created_at=utc(1),
-    )
+    client = await old_client()
     for n in (1, 2):
-        await old_row(
-            Journey,
-            id=f"j-{n}",
-            clinic_id="c-1",
-            client_id="client-1",
-            stage="CONSULTATION",
-            visit_category="FIRST",
-            active=True,
-            started_at=utc(2),
-            stage_entered_at=utc(2),
-            last_event_seq=0,
-            facts={},
-        )
+        await old_journey(f"j-{n}", client, "CONSULTATION")
 
 
 async def _staff() -> None:
-    await _clinic(stage_slas={})
+    await old_clinic(stage_slas={})
     for n in (1, 2):
         await old_row(
             StaffAccount,
@@ -79,7 +52,7 @@ async def _staff() -> None:
 
 
 async def _billing() -> None:
-    await _clinic(stage_slas={})
+    await old_clinic(stage_slas={})
     await old_row(
         PriceListItem,
         id="item-1",
@@ -169,7 +142,7 @@ CASES = {
     "0004 clinic.stage_slas": (
         "models.0004_clinic_slas",
         "models.0003_triage_desk",
-        _clinic,
+        old_clinic,
         _clinic_read,
     ),
     "0010 staff_account.must_change_password": (

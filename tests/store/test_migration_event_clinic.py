@@ -11,10 +11,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api import migrate
 
 from domain.store.append_only import is_append_only_refusal
-from domain.store.models import Journey, JourneyEvent
+from domain.store.models import JourneyEvent
 from tests.migration_templates import MigrationTemplates
-from tests.store import money_rows
-from tests.store.migrated import old_row
+from tests.store.migrated import old_client, old_journey, old_row
 from tests.store.money_rows import utc
 
 BEFORE = "models.0038_phone_keys_dialled_abroad"
@@ -34,23 +33,12 @@ async def _event(journey_id: str, seq: int) -> None:
     )
 
 
-async def _journey(clinic_id: str) -> str:
-    """A journey of the clinic, with the columns its row had at 0038."""
+async def _clinic_with_a_journey(clinic_id: str) -> str:
+    """A clinic, a client and a journey of hers, with the columns their rows had at 0038: the
+    journey's id."""
     journey_id = f"j-{clinic_id}"
-    await old_row(
-        Journey,
-        id=journey_id,
-        clinic_id=clinic_id,
-        client_id=await money_rows.client(clinic_id, utc(3)),
-        stage="PAYMENT",
-        visit_category="FIRST_VISIT",
-        active=True,
-        started_at=utc(3),
-        stage_entered_at=utc(3),
-        last_event_seq=0,
-        facts={},
-        stuck=False,
-    )
+    client = await old_client(clinic_id, stage_slas={})
+    await old_journey(journey_id, client, "PAYMENT", clinic_id=clinic_id, stuck=False)
     return journey_id
 
 
@@ -64,9 +52,9 @@ async def test_stored_events_get_their_journey_s_clinic_and_stay_append_only(
     # Given a database as 0038 left it: two clinics' journeys with events, and an event whose
     # journey has no row
     async with migration_templates.migrated_to(BEFORE) as config:
-        clinics = [await money_rows.clinic(), await money_rows.clinic()]
+        clinics = ["c-1", "c-2"]
         for clinic_id in clinics:
-            journey_id = await _journey(clinic_id)
+            journey_id = await _clinic_with_a_journey(clinic_id)
             for seq in (1, 2):
                 await _event(journey_id, seq)
         await _event("no-row", 1)

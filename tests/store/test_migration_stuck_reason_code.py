@@ -5,17 +5,16 @@ of the session's kind)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from tortoise import connections
 from tortoise.migrations.api import migrate
 
 from domain.journey.stuck_reasons import StuckReason
-from domain.store.models import Client, Clinic, Journey
+from domain.store.models import Journey
 from domain.store.stuck_codes import code_of, reads_as
 from tests.migration_templates import MigrationTemplates
-from tests.store.migrated import old_row
+from tests.store.migrated import old_client, old_journey
 from tests.store.money_rows import utc
 
 BEFORE = "models.0047_staff_senior_title"
@@ -29,36 +28,17 @@ async def _rows(sql: str) -> list[dict[str, Any]]:
 async def _stuck_journeys_of_an_older_release() -> None:
     """A journey stuck as its first call missed its window, one stuck in consent, and one not
     stuck, as the release before wrote them."""
-    await old_row(Clinic, id="c-1", name="Klinika", timezone="Europe/Warsaw", stage_slas={})
-    await old_row(
-        Client,
-        id="client-1",
-        clinic_id="c-1",
-        full_name="Old Client",
-        birth_date=date(1990, 1, 1),
-        phone="600100200",
-        data_consent_at=utc(1),
-        registered_by="desk-1",
-        created_at=utc(1),
-    )
+    client = await old_client(stage_slas={})
     journeys = [
         ("j-call", "FOLLOW_UP", WINDOW_WORDS),
         ("j-consent", "CONSENT", "CONSENT for more than 3 day(s)"),
         ("j-moving", "PAYMENT", None),
     ]
     for journey_id, stage, words in journeys:
-        await old_row(
-            Journey,
-            id=journey_id,
-            clinic_id="c-1",
-            client_id="client-1",
-            stage=stage,
-            visit_category="FIRST_VISIT",
-            active=True,
-            started_at=utc(2),
-            stage_entered_at=utc(2),
-            last_event_seq=3,
-            facts={},
+        await old_journey(
+            journey_id,
+            client,
+            stage,
             sla_deadline=utc(3),
             stuck=words is not None,
             stuck_since=utc(3) if words else None,
