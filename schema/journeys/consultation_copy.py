@@ -2,7 +2,8 @@
 and PDF (`domain.journey.consultation_copy` says what it holds and what it leaves out).
 
 The journey's latest consultation as its amendments left it, dated in the clinic's calendar,
-naming the consultant who recorded it. Reading it reads the client's file and is audited so.
+naming the consultant who recorded it as they were named then: a clinical document does not
+change with an administrator's rename. Reading it reads the client's file and is audited so.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from domain.journey.consultation_copy import HEADINGS, compose
 from domain.journey.table import Action
 from domain.printed import PrintedPage
 from domain.store.latest_record import latest_record
-from domain.store.models import Clinic, StaffAccount
+from domain.store.models import Clinic
+from domain.store.staff_names import names_through_time
 from schema import printed_render
 from schema.answer_size import MAX_LIST_ITEMS, PDF_WEIGHT
 from schema.audit.collector import note_access
@@ -95,15 +97,11 @@ async def client_consultation_record(
     note_access(row.client_id, CONSULTATION_RECORD_READ)
     clinic = await Clinic.get(id=row.clinic_id)
     event = found.event
-    consultant = await StaffAccount.get_or_none(id=event.actor_id, clinic_id=row.clinic_id)
+    # As her copy names the staff of a journey's record: by the name in force at its event.
+    names = await names_through_time([event.actor_id])
+    consultant = names.at_moment(event.actor_id, event.at)
     consulted_on = event.at.astimezone(await zone_of(info, row.clinic_id)).date()
-    page = compose(
-        found.record,
-        language,
-        consulted_on,
-        clinic.name,
-        consultant.display_name if consultant else "",
-    )
+    page = compose(found.record, language, consulted_on, clinic.name, consultant or "")
     return ClientConsultationRecord(
         language=language, consulted_on=consulted_on, amended=found.amended, page=page
     )
