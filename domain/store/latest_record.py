@@ -1,6 +1,7 @@
-"""One journey's latest record of a step, as its amendments left it: what a page printed for
-the client (her consultation record, her aftercare leaflet) shows, so that a correction made
-with `amendRecord` is what she reads, never the words it replaced."""
+"""One journey's record of a step (its latest, or the one chosen by its event), as its
+amendments left it: what a page printed for the client (her consultation record, her aftercare
+leaflet) shows, so that a correction made with `amendRecord` is what she reads, never the words
+it replaced."""
 
 from __future__ import annotations
 
@@ -22,14 +23,16 @@ class LatestRecord(Generic[R]):
     event: JourneyEvent  # the step's event: who acted, and when
 
 
-async def latest_record(journey_id: str, action: str, record: type[R]) -> LatestRecord[R] | None:
-    """The record the journey's latest `action` event took in, made `record` (a class of
-    `domain.client_file.journey_records`) as amended; None before any such step."""
-    event = (
-        await JourneyEvent.filter(journey_id=journey_id, action=action, record_id__not_isnull=True)
-        .order_by("-seq")
-        .first()
-    )
+async def latest_record(
+    journey_id: str, action: str, record: type[R], seq: int | None = None
+) -> LatestRecord[R] | None:
+    """The record the journey's latest `action` event took in, or its event `seq` when given
+    (a step taken again, a re-consultation, keeps a record of each), made `record` (a class of
+    `domain.client_file.journey_records`) as amended; None before any such step, and for a
+    `seq` of no such step of the journey."""
+    taken_in = JourneyEvent.filter(journey_id=journey_id, action=action, record_id__not_isnull=True)
+    chosen = taken_in if seq is None else taken_in.filter(seq=seq)
+    event = await chosen.order_by("-seq").first()
     row = await JourneyRecord.get_or_none(id=event.record_id) if event else None
     if event is None or row is None:
         return None

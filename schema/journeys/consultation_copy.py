@@ -1,9 +1,10 @@
 """`clientConsultationRecord`: the written consultation record the client takes home, as HTML
 and PDF (`domain.journey.consultation_copy` says what it holds and what it leaves out).
 
-The journey's latest consultation as its amendments left it, dated in the clinic's calendar,
-naming the consultant who recorded it as they were named then: a clinical document does not
-change with an administrator's rename. Reading it reads the client's file and is audited so.
+The journey's latest consultation, or the one chosen by its event's `seq` (a journey consulted
+again keeps each), as its amendments left it, dated in the clinic's calendar, naming the
+consultant who recorded it as they were named then: a clinical document does not change with an
+administrator's rename. Reading it reads the client's file and is audited so.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ LANGUAGES = tuple(HEADINGS)
 @strawberry.type(description="The written record of a consultation, for the client to keep.")
 class ClientConsultationRecord:
     language: str = strawberry.field(description="pl, ru, zh or en.")
+    seq: int = strawberry.field(
+        description="Which of the journey's consultations this is: the `seq` of its "
+        "`record_consultation` event in the journey's `history`."
+    )
     consulted_on: date = strawberry.field(
         description="The day of the consultation, in the clinic's calendar."
     )
@@ -82,8 +87,17 @@ async def client_consultation_record(
     info: Info[Context, None],
     journey_id: Annotated[strawberry.ID, strawberry.argument(description="The journey.")],
     language: Annotated[str, strawberry.argument(description="pl, ru, zh or en.")],
+    seq: Annotated[
+        int | None,
+        strawberry.argument(
+            description="The consultation to print, by the `seq` of its `record_consultation` "
+            "event in the journey's `history` (a journey consulted again has a record of each); "
+            "null: the latest. A `seq` of no consultation of the journey is NotFound."
+        ),
+    ] = None,
 ) -> ClientConsultationRecordResult:
-    """The journey's consultation, written for the client, HTML and PDF."""
+    """The journey's consultation (the latest, or the one chosen), written for the client, HTML
+    and PDF."""
     if info.context.claims is None:
         return not_authorized()
     if language not in LANGUAGES:
@@ -91,7 +105,7 @@ async def client_consultation_record(
     row = await load_visible_journey(info, journey_id)
     if row is None:
         return not_found("journey")
-    found = await latest_record(row.id, Action.RECORD_CONSULTATION.value, Consultation)
+    found = await latest_record(row.id, Action.RECORD_CONSULTATION.value, Consultation, seq)
     if found is None:
         return not_found("consultation record of the journey")
     note_access(row.client_id, CONSULTATION_RECORD_READ)
@@ -103,5 +117,9 @@ async def client_consultation_record(
     consulted_on = event.at.astimezone(await zone_of(info, row.clinic_id)).date()
     page = compose(found.record, language, consulted_on, clinic.name, consultant or "")
     return ClientConsultationRecord(
-        language=language, consulted_on=consulted_on, amended=found.amended, page=page
+        language=language,
+        seq=event.seq,
+        consulted_on=consulted_on,
+        amended=found.amended,
+        page=page,
     )
