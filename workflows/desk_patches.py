@@ -47,6 +47,11 @@ EMERGENCY_ROUTE = "desk-emergency-route"
 # The change after which a client's EMERGENCY alert leaves the board once the emergency is in
 # hand (`domain.triage.alerts.clear_emergency`): runs recorded before it kept it all day.
 EMERGENCY_ALERT_CLEARED = "desk-emergency-alert-cleared"
+# The change after which the UNPLACED alert of an emergency nobody could take leaves the board
+# once she is placed, taken in hand or her journey ends, and a recheck's or any unplaced
+# emergency's alerts once her journey moves on with someone the desk does not seat
+# (`domain.triage.alerts.clear_unplaced_emergency`): runs recorded before it kept them all day.
+EMERGENCY_UNPLACED_CLEARED = "desk-emergency-unplaced-cleared"
 
 
 def emergency_route() -> bool:
@@ -82,6 +87,12 @@ class DeskHistory:
         """Whether an emergency taken in hand leaves the board: asked only when her EMERGENCY
         alert stands (`alerts.clear_emergency`), so a history recorded before replays as it ran."""
         return workflow.patched(EMERGENCY_ALERT_CLEARED)
+
+    def _emergency_unplaced_cleared(self) -> bool:
+        """Whether the UNPLACED alert of an emergency leaves the board with her, and an
+        emergency the desk did not place leaves once she is in hand: asked only when her alerts
+        stand (`alerts.clear_unplaced_emergency`, `notices.journey_moved`)."""
+        return workflow.patched(EMERGENCY_UNPLACED_CLEARED)
 
     def _hand_over_once(self, now: datetime) -> bool:
         """Whether a client handed over once and due again calls the supervisor instead of

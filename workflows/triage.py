@@ -182,6 +182,7 @@ class TriageDeskWorkflow(DeskHistory):
                 alerts_bounded=bounded,
                 other_drops_lead=other_drops_lead,
                 emergency_route=emergency_route,
+                emergency_unplaced_cleared=self._emergency_unplaced_cleared,
             )
         )
         self._record(entries)
@@ -210,6 +211,7 @@ class TriageDeskWorkflow(DeskHistory):
             alerts_bounded=self._alerts_bounded,
             other_drops_lead=other_drops_lead,
             emergency_route=emergency_route,
+            emergency_unplaced_cleared=self._emergency_unplaced_cleared,
         )
         self._record(entries)
         return answers
@@ -227,8 +229,10 @@ class TriageDeskWorkflow(DeskHistory):
     async def accept(self, command: AcceptCommand) -> DeskReply:
         if self._answered_before():
             return self._earlier_reply()
-        cleared = self._emergency_cleared
-        entries = self._apply(lambda: service.take(self._desk, command, workflow.now(), cleared))
+        cleared, unplaced = self._emergency_cleared, self._emergency_unplaced_cleared
+        entries = self._apply(
+            lambda: service.take(self._desk, command, workflow.now(), cleared, unplaced)
+        )
         return await self._reply(entries)
 
     @accept.validator
@@ -301,9 +305,11 @@ class TriageDeskWorkflow(DeskHistory):
     @workflow.signal(name=JOURNEY_MOVED_SIGNAL)
     def journey_moved(self, notice: JourneyNotice) -> None:
         """A journey's consultant acted, or the journey ended: the 10-minute rule stops for it,
-        and her emergency, if she was one, leaves the board. A signal, not an update: a journey
+        and her emergency, if she was one, leaves the board (a recheck's once her treating
+        doctor or nurse has her). A signal, not an update: a journey
         tells its desk, and waits for no answer."""
-        entries = journey_moved(self._desk, notice, workflow.now(), self._emergency_cleared)
+        cleared, unplaced = self._emergency_cleared, self._emergency_unplaced_cleared
+        entries = journey_moved(self._desk, notice, workflow.now(), cleared, unplaced)
         if entries:
             self._record(entries)
 

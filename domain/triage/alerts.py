@@ -56,15 +56,39 @@ def _open_alert(desk: DeskState, alert: Alert) -> Alert | None:
     return None
 
 
-def clear_emergency(desk: DeskState, journey_id: str, cleared: BoundAsked = always) -> None:
+def clear_emergency(
+    desk: DeskState,
+    journey_id: str,
+    cleared: BoundAsked = always,
+    unplaced_cleared: BoundAsked = always,
+) -> None:
     """Takes the EMERGENCY alert of `journey_id` off the board: the emergency is in hand (her
     consultant took her, or her journey moved on or ended), and an alert left standing until
     the day's end called the supervisor for a client already seen. `cleared`: whether the desk
-    does so (a run recorded before kept the alert), asked only when such an alert stands."""
-    standing = [
-        alert
-        for alert in desk.alerts
-        if alert.journey_id == journey_id and alert.kind is AlertKind.EMERGENCY
-    ]
+    does so (a run recorded before kept the alert), asked only when such an alert stands. Her
+    UNPLACED alert leaves with it (`clear_unplaced_emergency`, `unplaced_cleared` as there)."""
+    standing = _standing(desk, journey_id, AlertKind.EMERGENCY)
     if standing and cleared():
-        desk.alerts = [alert for alert in desk.alerts if all(alert is not s for s in standing)]
+        clear_unplaced_emergency(desk, journey_id, unplaced_cleared)
+        _remove(desk, standing)
+
+
+def clear_unplaced_emergency(
+    desk: DeskState, journey_id: str, cleared: BoundAsked = always
+) -> None:
+    """Takes the UNPLACED alert of an emergency (her EMERGENCY alert standing) off the board:
+    she has been placed since, or taken in hand, or her journey ended, and nobody has to find
+    her a consultant any more. `cleared`: whether the desk does so (a run recorded before kept
+    it until the day's end), asked only when both her alerts stand. Another client's UNPLACED
+    alert is not the emergency route's: it stands as before."""
+    unplaced = _standing(desk, journey_id, AlertKind.UNPLACED)
+    if unplaced and _standing(desk, journey_id, AlertKind.EMERGENCY) and cleared():
+        _remove(desk, unplaced)
+
+
+def _standing(desk: DeskState, journey_id: str, kind: AlertKind) -> list[Alert]:
+    return [alert for alert in desk.alerts if alert.journey_id == journey_id and alert.kind is kind]
+
+
+def _remove(desk: DeskState, gone: list[Alert]) -> None:
+    desk.alerts = [alert for alert in desk.alerts if all(alert is not g for g in gone)]

@@ -78,6 +78,7 @@ def arrive_together(
     alerts_bounded: BoundAsked = always,
     other_drops_lead: Callable[[], bool] = always,
     emergency_route: Callable[[], bool] = always,
+    emergency_unplaced_cleared: BoundAsked = always,
 ) -> tuple[list[ArrivalAnswer], list[DeskEntry]]:
     """One decision round: each arrival in turn, as `service.arrive` decides a lone one, the
     emergencies first (`emergency`: ahead of everyone), the answers in the arrivals' order."""
@@ -94,6 +95,7 @@ def arrive_together(
                 alerts_bounded=alerts_bounded,
                 other_drops_lead=other_drops_lead,
                 emergency_route=emergency_route,
+                emergency_unplaced_cleared=emergency_unplaced_cleared,
             )
         except DomainError as error:
             answers[index] = ArrivalAnswer(refusal=DeskRefusal.of(error))

@@ -12,13 +12,16 @@ routed to them, never placed). So the desk gives an emergency to a consultant fr
 everyone else, and calls the supervisor at once with an EMERGENCY alert on the board, who
 fetches the doctor. Her turn is the one the rotation would use:
 - the consultant the desk's usual rules give her, when free now (the rotation's next, her owner);
-  a recheck still goes to her treating doctor or nurse;
+  a recheck still goes to her treating doctor or nurse, never placed (the desk seats no doctor,
+  and her journey goes from triage straight to treatment), her alert standing until her journey
+  tells the desk that her doctor has her, or ends (`notices`);
 - else the first consultant free now, in order from where the rotation stands, whatever their
   scope: counted as that consultant's turn when she is a client the rotation counts (the pointer
   moves past them, a busy one passed is owed a make-up as the policy says), else in order on the
   uncounted pointer, her revenue staying with the owner the usual rules name;
 - nobody free: the usual decision stands (the supervisor is called), with the emergency's alert,
-  which leaves the board once she is taken in hand (`alerts.clear_emergency`).
+  which leaves the board once she is taken in hand (`alerts.clear_emergency`); the UNPLACED
+  alert leaves once she is placed, or with it (`alerts.clear_unplaced_emergency`).
 A client already waiting whose consultant is not free now is handed to the next free one, her
 turn with her, and the first consultant's next turn given back as the 10-minute rule does; an
 owner's client (not a turn) stays with the owner and the alert calls the supervisor.

@@ -138,12 +138,13 @@ def accept(
     actor: Actor,
     now: datetime,
     emergency_cleared: BoundAsked = always,
+    emergency_unplaced_cleared: BoundAsked = always,
 ) -> DeskEntry:
     """Her consultant took her; an emergency of hers is in hand (`alerts.clear_emergency`)."""
     assignment = desk.assignments[journey_id]
     assignment.accepted = True
     assignment.accept_by = None
-    clear_emergency(desk, journey_id, emergency_cleared)
+    clear_emergency(desk, journey_id, emergency_cleared, emergency_unplaced_cleared)
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
     return new_entry(
         desk,

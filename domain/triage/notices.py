@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.journey.facts import JourneyEvent, JourneyFacts
-from domain.journey.stages import Stage
+from domain.journey.stages import Stage, VisitCategory
 from domain.roles import Role
 from domain.triage.alerts import BoundAsked, always, clear_emergency
-from domain.triage.desk import DeskState
+from domain.triage.desk import AlertKind, DeskState
 from domain.triage.entries import DeskEntry, EntryKind
 from domain.triage.ledger import DESK_ACTOR_ID, new_entry
 
@@ -40,12 +40,17 @@ class JourneyNotice:
 def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None:
     """The notice a journey's change owes its desk, or None. `facts` is the journey after the
     event. Only a journey the desk may still be waiting on can owe one: at triage or in
-    consultation. A repeated notice changes nothing at the desk."""
+    consultation; a recheck's when she leaves triage with her doctor. A repeated notice changes
+    nothing at the desk."""
     if event.from_stage not in _DESK_WAITS_IN:
         return None
     if facts.stage.is_terminal:
         return JourneyNotice(facts.journey_id, event.action, ended=True)
     consultant = facts.consultant_id
+    if _recheck_assigned(event, facts):
+        # The desk routes a recheck, never places her: this is how it hears that her treating
+        # doctor or nurse has her (the one who examines a linked recheck, else her pick).
+        return JourneyNotice(facts.journey_id, event.action, facts.expert_id or consultant)
     actor = event.actor
     if actor.role is not Role.CONSULTANT or consultant is None or actor.user_id != consultant:
         return None
@@ -56,22 +61,34 @@ def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None
     return JourneyNotice(facts.journey_id, event.action, consultant_id=consultant)
 
 
+def _recheck_assigned(event: JourneyEvent, facts: JourneyFacts) -> bool:
+    assigned = event.from_stage is Stage.TRIAGE and facts.stage is not Stage.TRIAGE
+    return assigned and facts.visit_category is VisitCategory.RECHECK
+
+
 def journey_moved(
-    desk: DeskState, notice: JourneyNotice, now: datetime, emergency_cleared: BoundAsked = always
+    desk: DeskState,
+    notice: JourneyNotice,
+    now: datetime,
+    emergency_cleared: BoundAsked = always,
+    emergency_unplaced_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
     """Stops the 10-minute rule for a client being served or gone, and takes her EMERGENCY
-    alert off the board (`alerts.clear_emergency`, `emergency_cleared` as there), her journey's
-    end doing so too for an emergency nobody could take; anything else changes nothing (an
-    assignment already accepted or released, another consultant, another desk)."""
+    alert off the board, her UNPLACED one with it (`alerts.clear_emergency`, both `cleared` as
+    there), her journey's end or her being taken outside the desk doing so too for an emergency
+    the desk did not place; anything else changes nothing (an assignment already accepted or
+    released, another consultant, another desk)."""
     assignment = desk.assignments.get(notice.journey_id)
     if assignment is None and notice.ended:
-        return _unplaced_ended(desk, notice, now, emergency_cleared)
-    if assignment is None or assignment.accepted or assignment.released:
+        return _unplaced_ended(desk, notice, now, emergency_cleared, emergency_unplaced_cleared)
+    if assignment is None:
+        return _taken_outside_the_desk(desk, notice, now, emergency_unplaced_cleared)
+    if assignment.accepted or assignment.released:
         return []
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
     if notice.ended:
         assignment.released, assignment.accept_by = True, None
-        clear_emergency(desk, assignment.journey_id, emergency_cleared)
+        clear_emergency(desk, assignment.journey_id, emergency_cleared, emergency_unplaced_cleared)
         return [
             new_entry(
                 desk,
@@ -89,7 +106,7 @@ def journey_moved(
     if notice.consultant_id != assignment.consultant_id:
         return []
     assignment.accepted, assignment.accept_by = True, None
-    clear_emergency(desk, assignment.journey_id, emergency_cleared)
+    clear_emergency(desk, assignment.journey_id, emergency_cleared, emergency_unplaced_cleared)
     return [
         new_entry(
             desk,
@@ -106,14 +123,18 @@ def journey_moved(
 
 
 def _unplaced_ended(
-    desk: DeskState, notice: JourneyNotice, now: datetime, emergency_cleared: BoundAsked
+    desk: DeskState,
+    notice: JourneyNotice,
+    now: datetime,
+    emergency_cleared: BoundAsked,
+    unplaced_cleared: BoundAsked,
 ) -> list[DeskEntry]:
-    """An emergency nobody could take (no assignment) whose journey ended: her alert leaves the
-    board, or it called for a doctor until midnight after she had gone. A RELEASED entry with no
-    consultant says so, and carries the board to the read model at once (its version is the
+    """An emergency nobody could take (no assignment) whose journey ended: her alerts leave the
+    board, or they called for a doctor until midnight after she had gone. A RELEASED entry with
+    no consultant says so, and carries the board to the read model at once (its version is the
     log's); nothing when no alert of hers stood (or the desk's history kept them)."""
     standing = len(desk.alerts)
-    clear_emergency(desk, notice.journey_id, emergency_cleared)
+    clear_emergency(desk, notice.journey_id, emergency_cleared, unplaced_cleared)
     if len(desk.alerts) == standing:
         return []
     return [
@@ -127,3 +148,35 @@ def _unplaced_ended(
             journey_id=notice.journey_id,
         )
     ]
+
+
+def _taken_outside_the_desk(
+    desk: DeskState, notice: JourneyNotice, now: datetime, cleared: BoundAsked
+) -> list[DeskEntry]:
+    """An emergency the desk did not place whose journey moved on with someone: a recheck
+    assigned her treating doctor or nurse (the desk routes a recheck, never places her), or a
+    client nobody could take whom staff gave a consultant the desk does not seat. She is in
+    hand: her alerts leave the board, a ROUTED entry naming who has her carrying it to the read
+    model. `cleared`: whether the desk does so (a run recorded before kept them until its
+    midnight), asked only when her EMERGENCY alert stands."""
+    if notice.consultant_id is None or not _standing_emergency(desk, notice.journey_id):
+        return []
+    if not cleared():
+        return []
+    clear_emergency(desk, notice.journey_id, cleared, cleared)
+    return [
+        new_entry(
+            desk,
+            EntryKind.ROUTED,
+            DESK_ACTOR_ID,
+            now,
+            f"with {notice.consultant_id} ({notice.action}), not placed by the desk: her "
+            "emergency alert leaves the board",
+            consultant_id=notice.consultant_id,
+            journey_id=notice.journey_id,
+        )
+    ]
+
+
+def _standing_emergency(desk: DeskState, journey_id: str) -> bool:
+    return any(a.journey_id == journey_id and a.kind is AlertKind.EMERGENCY for a in desk.alerts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from domain.triage.alerts import BoundAsked, always
+from domain.triage.alerts import BoundAsked, always, clear_unplaced_emergency
 from domain.triage.arranged import arranged, settle_arranged
 from domain.triage.checks import check_accept, check_arrive, check_override
 from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand, OverrideKind
@@ -36,6 +36,7 @@ def arrive(
     alerts_bounded: BoundAsked = always,
     other_drops_lead: Callable[[], bool] = always,
     emergency_route: Callable[[], bool] = always,
+    emergency_unplaced_cleared: BoundAsked = always,
 ) -> tuple[Decision, list[DeskEntry]]:
     """Decides an arrival once: a repeated arrival for a decided journey gets the same answer.
     One nobody could take is decided again (someone may be free now); if nobody is, it gets
@@ -45,7 +46,9 @@ def arrive(
     `alerts_bounded` as in `alerts.raise_alert`, `other_drops_lead` as in `purposes.as_counted`.
     `emergency_route`: whether an arrival marked an emergency takes the emergency route
     (`emergency`; a desk history recorded before it decided her as any other), asked only for
-    an arrival marked so."""
+    an arrival marked so. An emergency nobody could take, placed now, has her UNPLACED alert
+    taken off the board (`alerts.clear_unplaced_emergency`, `emergency_unplaced_cleared` as
+    there)."""
     check_arrive(desk, command)
     # Counted as its purpose says, so the log and the seat's counts show the category used.
     arrival = as_counted(command.arrival, other_drops_lead)
@@ -76,7 +79,10 @@ def arrive(
     if alert_once and decision.consultant_id is None and told:
         return decision, []
     entry = record_arrival(desk, arrival, decision, command.actor, now, alerts_bounded)
-    return decision, [entry, *_emergency(desk, arrival, urgent, command, now, alerts_bounded)]
+    entries = [entry, *_emergency(desk, arrival, urgent, command, now, alerts_bounded)]
+    if decision.consultant_id is not None:
+        clear_unplaced_emergency(desk, arrival.journey_id, emergency_unplaced_cleared)
+    return decision, entries
 
 
 def _emergency(
@@ -98,10 +104,12 @@ def take(
     command: AcceptCommand,
     now: datetime,
     emergency_cleared: BoundAsked = always,
+    emergency_unplaced_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
-    """`emergency_cleared` as in `alerts.clear_emergency`."""
+    """`emergency_cleared` and `emergency_unplaced_cleared` as in `alerts.clear_emergency`."""
     check_accept(desk, command)
-    return [accept(desk, command.journey_id, command.actor, now, emergency_cleared)]
+    cleared, unplaced = emergency_cleared, emergency_unplaced_cleared
+    return [accept(desk, command.journey_id, command.actor, now, cleared, unplaced)]
 
 
 _OVERRIDES = {

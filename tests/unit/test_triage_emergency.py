@@ -225,11 +225,87 @@ def test_an_emergency_nobody_could_take_leaves_the_board_when_her_journey_ends()
     assert [(e.kind, e.journey_id, e.consultant_id) for e in entries] == [
         (EntryKind.RELEASED, burnt.journey_id, None)
     ]
+    # (her UNPLACED alert with it: nobody has to place her any more)
     assert [(a.kind, a.journey_id) for a in state.alerts] == [
-        (AlertKind.UNPLACED, burnt.journey_id),
         (AlertKind.UNPLACED, other.journey_id),
         (AlertKind.EMERGENCY, other.journey_id),
     ]
 
     # And a journey ending again changes nothing more
     assert journey_moved(state, JourneyNotice(burnt.journey_id, "cancel", ended=True), NOW) == []
+
+
+def test_an_emergency_nobody_could_take_placed_later_leaves_unplaced_then_emergency() -> None:
+    # Given an emergency nobody could take (A busy), another client nobody could take either
+    state = desk("A:busy")
+    burnt, plain = first(emergency=BURN), first()
+    for arrival in (burnt, plain):
+        arrive(state, ArriveCommand(DESK, arrival), NOW)
+    # When A is free again and she is sent to the desk again
+    state.seats["A"].status = SeatStatus.AVAILABLE
+    decision, _ = arrive(state, ArriveCommand(DESK, burnt), NOW)
+    # Then A receives her, and her UNPLACED alert leaves; the doctor is still to be fetched
+    assert decision.consultant_id == "A"
+    assert [(a.kind, a.journey_id) for a in state.alerts] == [
+        (AlertKind.UNPLACED, plain.journey_id),
+        (AlertKind.EMERGENCY, burnt.journey_id),
+    ]
+    # And once A takes her, her EMERGENCY alert leaves too; the other client's alert stands
+    take(state, AcceptCommand(Actor("A", Role.CONSULTANT), burnt.journey_id), NOW)
+    assert [(a.kind, a.journey_id) for a in state.alerts] == [
+        (AlertKind.UNPLACED, plain.journey_id)
+    ]
+
+
+def test_a_desk_told_to_keep_unplaced_alerts_keeps_them_and_asks_only_for_an_emergency() -> None:
+    # Given an emergency and a plain client nobody could take, on a desk whose history says
+    # the UNPLACED alert of an emergency stayed until the day's end
+    state = desk("A:busy")
+    burnt, plain = first(emergency=BURN), first()
+    for arrival in (burnt, plain):
+        arrive(state, ArriveCommand(DESK, arrival), NOW)
+    asked: list[str] = []
+
+    def kept() -> bool:
+        asked.append("asked")
+        return False
+
+    # When both are placed once A is free, and the emergency is taken
+    state.seats["A"].status = SeatStatus.AVAILABLE
+    for arrival in (plain, burnt):
+        arrive(state, ArriveCommand(DESK, arrival), NOW, emergency_unplaced_cleared=kept)
+    actor = Actor("A", Role.CONSULTANT)
+    take(state, AcceptCommand(actor, burnt.journey_id), NOW, emergency_unplaced_cleared=kept)
+    # Then the desk asked only for the emergency, and both UNPLACED alerts stand
+    assert asked == ["asked", "asked"]
+    assert [a.kind for a in state.alerts] == [AlertKind.UNPLACED, AlertKind.UNPLACED]
+
+
+def test_a_recheck_emergency_leaves_the_board_once_her_doctor_has_her() -> None:
+    # Given a recheck marked an emergency, routed to her treating doctor or nurse with the alert
+    state = desk("A")
+    recheck = client(VisitCategory.RECHECK, emergency=WORSE)
+    arrive(state, ArriveCommand(DESK, recheck), NOW)
+    assert [a.kind for a in state.alerts] == [AlertKind.EMERGENCY]
+    # When her journey tells the desk she was assigned her doctor
+    notice = JourneyNotice(recheck.journey_id, "assign_consultant", "doctor-1")
+    entries = journey_moved(state, notice, NOW)
+    # Then her alert leaves the board, logged as routed to the doctor, once
+    assert [(e.kind, e.journey_id, e.consultant_id) for e in entries] == [
+        (EntryKind.ROUTED, recheck.journey_id, "doctor-1")
+    ]
+    assert state.alerts == []
+    assert journey_moved(state, notice, NOW) == []
+
+
+def test_a_notice_for_a_client_the_desk_never_alerted_on_asks_nothing() -> None:
+    state = desk("A")
+    asked: list[str] = []
+
+    def cleared() -> bool:
+        asked.append("asked")
+        return True
+
+    notice = JourneyNotice("elsewhere", "assign_consultant", "doctor-1")
+    assert journey_moved(state, notice, NOW, emergency_unplaced_cleared=cleared) == []
+    assert asked == []

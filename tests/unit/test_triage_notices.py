@@ -3,6 +3,7 @@ has gone releases the assignment, and neither is handed on by the 10-minute rule
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from domain.journey.effects import apply_action
@@ -143,3 +144,16 @@ def test_the_journey_marks_its_named_consultants_first_action() -> None:
     b_first = step(Action.RECORD_CONSULTATION, b)
     assert notice_for(b_first, facts) == JourneyNotice("j1", "record_consultation", "B")
     assert notice_for(step(Action.RECORD_CONSULTATION, b), facts) is None
+
+
+def test_a_recheck_leaving_triage_with_her_doctor_is_a_notice_naming_who_examines() -> None:
+    # A recheck is routed, never placed by the desk: it hears that her doctor or nurse has her
+    front_desk, treat = Actor("d", Role.FRONT_DESK), Stage.TREATMENT
+    assigned = _event(Action.ASSIGN_CONSULTANT, front_desk, Stage.TRIAGE, treat)
+    recheck = replace(_facts(treat, "doctor-1"), visit_category=VisitCategory.RECHECK)
+    assert notice_for(assigned, recheck) == JourneyNotice("j1", "assign_consultant", "doctor-1")
+    linked = replace(recheck, consultant_id="owner-1", expert_id="doctor-2")
+    assert notice_for(assigned, linked) == JourneyNotice("j1", "assign_consultant", "doctor-2")
+    # Any other client's assignment by the front desk tells the desk nothing (it placed her)
+    placed = _event(Action.ASSIGN_CONSULTANT, front_desk, Stage.TRIAGE, CONSULT)
+    assert notice_for(placed, _facts(CONSULT)) is None

@@ -22,8 +22,9 @@ from tests.workflows.test_triage_desk import clear_of_midnight, open_desk
 from workflows.desk_patches import EMERGENCY_ROUTE
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
 
-# Recorded with the route, its marker in the history (test_desk_emergency_alert_replay.py).
-WITH_THE_ROUTE = {"emergency_taken"}
+# Recorded with the route, its marker in the history (test_desk_emergency_alert_replay.py,
+# test_desk_unplaced_emergency_replay.py).
+WITH_THE_ROUTE = {"emergency_taken", "emergency_unplaced"}
 OLD_DESKS = sorted(
     path.stem for path in RECORDINGS.glob("*.json") if path.stem not in WITH_THE_ROUTE
 )
