@@ -75,6 +75,7 @@ RECHECK_REFUSAL = (
     "a recheck goes to the treating doctor or nurse, not through the rotation: "
     "assignConsultant with their id"
 )
+EMERGENCY_RECHECK = "an emergency: the supervisor is alerted to fetch a doctor at once"
 
 
 @strawberry.type(description="The journey after triage, and the desk's decision with its reasons.")
@@ -224,9 +225,9 @@ async def _triage_counted(
             await idempotency.settle(actor.user_id, input, row.id)
         return JourneyPayload(journey=Journey.from_row(row)), logged, row
     if row.visit_category == VisitCategory.RECHECK.value:
-        # Not the rotation's: the desk is not told (it would log a client it cannot place).
-        refusal = TransitionNotAllowed(RECHECK_REFUSAL)
-        return from_domain(refusal, Stage(row.stage)), None, row
+        # Not the rotation's: the desk is not told (it would log a client it cannot place),
+        # unless she is an emergency: then it routes her with the supervisor's alert.
+        return await _recheck_refused(info, input, row, gateway, place), None, row
     unknown = await unknown_reference(row, input)
     if unknown is not None:
         return unknown, None, row
@@ -247,6 +248,30 @@ async def _triage_counted(
         claimed=ledger,
     )
     return outcome, decision, row
+
+
+async def _recheck_refused(
+    info: Info[Context, None],
+    input: AutoAssignInput,
+    row: JourneyRow,
+    gateway: TriageGateway,
+    place: ArrivalPlace,
+) -> AutoAssignOutcome | JourneyOutcome:
+    """Where a recheck goes. One marked an emergency reaches the desk first (triage rules art.
+    8: the doctor is told at once): logged as routed with the EMERGENCY entry, the supervisor's
+    board alerted until her doctor has her or her journey ends (`domain.triage.notices`); sent
+    again, the desk adds nothing while her alert stands."""
+    actor, claims = info.context.actor, info.context.claims
+    assert actor is not None and claims is not None
+    refusal = TransitionNotAllowed(RECHECK_REFUSAL)
+    if input.emergency is not None:
+        command = ArriveCommand(actor, await arrival_of(row, input))
+        try:
+            await gateway.queue_arrival(claims.clinic_id, command, place)
+        except DomainError as error:
+            return from_domain(error, Stage(row.stage))
+        refusal = TransitionNotAllowed(f"{RECHECK_REFUSAL}; {EMERGENCY_RECHECK}")
+    return from_domain(refusal, Stage(row.stage))
 
 
 async def auto_assign(info: Info[Context, None], input: AutoAssignInput) -> AutoAssignResult:
