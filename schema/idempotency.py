@@ -252,6 +252,24 @@ async def replace_and_settle(
             await replace()
 
 
+async def replace_setting(
+    info: Info[Context, None],
+    account_id: str,
+    input_: object,
+    result_id: str,
+    replace: Callable[[], Awaitable[None]],
+) -> Conflict | None:
+    """A clinic setting's write under its input's key (`replace_and_settle`): done once, then
+    None, also when an attempt before did it; a `Conflict` when the key named another input.
+    The caller answers the setting as it stands."""
+    ledger = await claim(info, account_id, input_)
+    if reused(ledger):
+        return conflict()
+    if answered(ledger) is None:
+        await replace_and_settle(account_id, input_, result_id, replace)
+    return None
+
+
 async def settle_first(account_id: str, input_: object, result_id: str) -> str:
     """For a result chosen before the work (a moment, a cut of a log) rather than derived from
     the key: the result that stands, this one unless a racing attempt settled first."""

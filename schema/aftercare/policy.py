@@ -105,20 +105,20 @@ async def set_aftercare_policy(
     if problems or bad_key:
         failed = DomainValidationFailed(problems + ([bad_key] if bad_key else []))
         return from_domain(failed)  # type: ignore[return-value]
-    ledger = await idempotency.claim(info, claims.account_id, input)
-    if idempotency.reused(ledger):
-        return idempotency.conflict()
-    if idempotency.answered(ledger) is None:
-        # The whole setting at once: the same change however often it is made.
-        values = {
-            "follow_up_assignee": AssigneeCode(input.follow_up_assignee).value,
-            "overdue_after_seconds": input.overdue_after_hours * 3600,
-            "warranty_days": input.warranty_days,
-            "warranty_terms": input.warranty_terms,
-        }
+    # The whole setting at once: the same change however often it is made.
+    values = {
+        "follow_up_assignee": AssigneeCode(input.follow_up_assignee).value,
+        "overdue_after_seconds": input.overdue_after_hours * 3600,
+        "warranty_days": input.warranty_days,
+        "warranty_terms": input.warranty_terms,
+    }
 
-        async def replace() -> None:
-            await AftercareSetting.update_or_create(values, clinic_id=claims.clinic_id)
+    async def replace() -> None:
+        await AftercareSetting.update_or_create(values, clinic_id=claims.clinic_id)
 
-        await idempotency.replace_and_settle(claims.account_id, input, claims.clinic_id, replace)
-    return AftercarePolicyPayload(policy=policy_view(await clinic_setting(claims.clinic_id)))
+    refused = await idempotency.replace_setting(
+        info, claims.account_id, input, claims.clinic_id, replace
+    )
+    return refused or AftercarePolicyPayload(
+        policy=policy_view(await clinic_setting(claims.clinic_id))
+    )

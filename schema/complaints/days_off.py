@@ -98,14 +98,13 @@ async def set_clinic_days_off(
     if problems or bad_key:
         failed = DomainValidationFailed(problems + ([bad_key] if bad_key else []))
         return from_domain(failed)  # type: ignore[return-value]
-    ledger = await idempotency.claim(info, claims.account_id, input)
-    if idempotency.reused(ledger):
-        return idempotency.conflict()
-    if idempotency.answered(ledger) is None:
-        # The whole year at once: the same change however often it is made.
-        async def replace() -> None:
-            at = datetime.now(UTC)
-            await replace_year(claims.clinic_id, input.year, days, claims.account_id, at)
 
-        await idempotency.replace_and_settle(claims.account_id, input, claims.clinic_id, replace)
-    return await _year_view(claims.clinic_id, input.year)
+    # The whole year at once: the same change however often it is made.
+    async def replace() -> None:
+        at = datetime.now(UTC)
+        await replace_year(claims.clinic_id, input.year, days, claims.account_id, at)
+
+    refused = await idempotency.replace_setting(
+        info, claims.account_id, input, claims.clinic_id, replace
+    )
+    return refused or await _year_view(claims.clinic_id, input.year)

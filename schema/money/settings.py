@@ -83,21 +83,21 @@ async def set_billing_settings(
     bad_key = records.key_problem(idempotency.key_of(input))
     if bad_key:
         return invalid([bad_key])
-    ledger = await idempotency.claim(info, claims.account_id, input)
-    if idempotency.reused(ledger):
-        return idempotency.conflict()
-    if idempotency.answered(ledger) is None:
-        values = {
-            "currency": input.currency,
-            "locale": input.locale,
-            "discount_threshold_percent": input.discount_threshold_percent,
-            "payment_policy": input.payment_policy.value,
-        }
+    values = {
+        "currency": input.currency,
+        "locale": input.locale,
+        "discount_threshold_percent": input.discount_threshold_percent,
+        "payment_policy": input.payment_policy.value,
+    }
 
-        async def replace() -> None:
-            await ClinicBilling.update_or_create(clinic_id=claims.clinic_id, defaults=values)
+    async def replace() -> None:
+        await ClinicBilling.update_or_create(clinic_id=claims.clinic_id, defaults=values)
 
-        await idempotency.replace_and_settle(claims.account_id, input, claims.clinic_id, replace)
+    refused = await idempotency.replace_setting(
+        info, claims.account_id, input, claims.clinic_id, replace
+    )
+    if refused is not None:
+        return refused
     settings = await billing_settings(claims.clinic_id)
     return BillingSettingsPayload(settings=BillingSettings.of(settings))
 
