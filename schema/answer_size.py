@@ -31,7 +31,7 @@ an object as `OBJECT_WEIGHT` values, and refuses past `MAX_FIELD_VALUES`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
@@ -57,7 +57,6 @@ from graphql import (
     is_leaf_type,
     value_from_ast_untyped,
 )
-from strawberry.extensions import SchemaExtension
 
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.partners.statement import MAX_STATEMENT_LINES
@@ -294,20 +293,3 @@ def refusal(
             operation,
         )
     return None
-
-
-class AnswerSizeLimit(SchemaExtension):
-    """Refuses, before execution, an operation whose answer would be too large (see above), or
-    whose reports would cost too much to make (`schema.report_cost`). After the validation
-    cache in the extensions: it adds to a document found valid."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None and not context.pre_execution_errors:
-            found = refusal(
-                context.schema._schema, document, context.operation_name, context.variables
-            )
-            if found is not None:
-                context.pre_execution_errors = [found]
-        yield

@@ -7,29 +7,23 @@ import logging
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.exceptions import MissingQueryError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ValidationCache,
-)
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from schema import enums  # noqa: F401  (registers the domain enums with Strawberry)
 from schema.answer_bytes import BoundedAnswerExecutor
-from schema.answer_size import AnswerSizeLimit
 from schema.audit.extension import AuditTrail
 from schema.auth.session import SessionCheck
 from schema.auth.watch import SessionEnded
 from schema.descriptions import describe
+from schema.document_gate import DocumentCaches, DocumentGate
 from schema.error_text import PublicErrors
 from schema.input_check import InputCheck, InputNotAccepted
 from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
 from schema.metrics import OperationMetrics
-from schema.operation_choice import OperationChoice
-from schema.parsing import DocumentCache
 from schema.permissions import FieldNotPermitted, PermissionGuard
 from schema.roots.accounts import AccountMutations
 from schema.roots.aftercare import AftercareMutations
@@ -44,7 +38,6 @@ from schema.roots.queries import Query
 from schema.roots.subscriptions import Subscription
 from schema.scalars import SCALAR_OVERRIDES
 from schema.unanswered import TemporalSilence
-from schema.variable_size import VariableSizeLimit
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +77,20 @@ def extensions(
     introspection: bool = True, audit_trail: bool = True, permissions: bool = True
 ) -> list[object]:
     """`audit_trail=False`, `permissions=False`: for benchmarks of their cost, never serving."""
+    rules: tuple[type[ASTValidationRule], ...] = (DocumentLimitsRule,)
+    if not introspection:
+        rules += (NoSchemaIntrospectionCustomRule,)
     chosen: list[object] = [
         OperationMetrics,  # first: its timing and outcome wrap all the others
         SessionCheck,  # who is asking, checked once per operation before it runs
         # Factories, not instances: Strawberry builds fresh extensions for every operation.
-        # Depth, aliases and fields counted with fragments expanded, in time linear in the
-        # document (schema.limits); tokens bound the document itself.
-        functools.partial(AddValidationRules, [DocumentLimitsRule]),
-        functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        # Tokens bound the document itself; depth, aliases and fields are counted with
+        # fragments expanded, in time linear in the document (schema.limits); then the
+        # variables, the answer and the operation chosen. Each document is parsed and
+        # validated once (SPAs send the same few over and over).
+        functools.partial(
+            DocumentGate, max_tokens=MAX_TOKENS, rules=rules, caches=DocumentCaches()
+        ),
         # Faults masked; with introspection off, no "Did you mean ...?" naming the schema.
         functools.partial(
             PublicErrors, should_mask_error=_should_mask, hide_suggestions=not introspection
@@ -102,12 +101,6 @@ def extensions(
         # Text no column can store is refused before any resolver sees it; a refusal under a
         # key claimed for another request is a Conflict, whichever check refused it.
         InputCheck,
-        # SPAs send the same few documents over and over: parse and validate each once.
-        functools.partial(DocumentCache, maxsize=256),
-        functools.partial(ValidationCache, maxsize=256),
-        VariableSizeLimit,  # after the cache: it counts the variables of a document found valid
-        AnswerSizeLimit,  # after the cache: it estimates a document found valid
-        OperationChoice,  # after the cache: see its module
     ]
     if permissions:
         # Every field of every operation passes the permission table, before the input check
@@ -118,10 +111,6 @@ def extensions(
         # After the others: it ends first, so the metrics time its write and count an answer
         # it withholds.
         chosen.append(AuditTrail)
-    if not introspection:
-        from graphql.validation import NoSchemaIntrospectionCustomRule
-
-        chosen.append(functools.partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
     return chosen
 
 

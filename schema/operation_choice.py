@@ -10,10 +10,7 @@ with a GraphQL error before anything runs, never guessed at or answered "Unexpec
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from graphql import GraphQLError, OperationDefinitionNode
-from strawberry.extensions import SchemaExtension
+from graphql import OperationDefinitionNode
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
@@ -31,16 +28,3 @@ def operation_problem(execution: ExecutionContext) -> str | None:
     if over_http and execution.operation_type is OperationType.SUBSCRIPTION:
         return OVER_WEBSOCKET_ONLY
     return None
-
-
-class OperationChoice(SchemaExtension):
-    """After the validation cache (which sets the document's errors before its yield), so that
-    the refusal joins them rather than being overwritten."""
-
-    def on_validate(self) -> Iterator[None]:
-        execution = self.execution_context
-        problem = operation_problem(execution)
-        if problem is not None:
-            errors = execution.pre_execution_errors or []
-            execution.pre_execution_errors = [*errors, GraphQLError(problem)]
-        yield

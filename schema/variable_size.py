@@ -15,11 +15,8 @@ bound coercion takes about 0.06 s.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
-
-from graphql import GraphQLError, get_operation_ast
-from strawberry.extensions import SchemaExtension
 
 MAX_VARIABLE_VALUES = 10_000
 
@@ -38,27 +35,3 @@ def values_within(variables: Mapping[str, Any], most: int) -> bool:
         elif isinstance(value, list):
             pending.extend(value)
     return True
-
-
-class VariableSizeLimit(SchemaExtension):
-    """Refuses, before execution (which coerces the variables), a request whose variables hold
-    more than `MAX_VARIABLE_VALUES` values."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        variables, document = context.variables, context.graphql_document
-        if (
-            variables
-            and document is not None
-            and not context.pre_execution_errors
-            and not values_within(variables, MAX_VARIABLE_VALUES)
-        ):
-            operation = get_operation_ast(document, context.operation_name)
-            label = operation.name.value if operation and operation.name else "anonymous"
-            context.pre_execution_errors = [
-                GraphQLError(
-                    f"'{label}' sends more than {MAX_VARIABLE_VALUES:,} values in its "
-                    "variables: send fewer or shorter lists"
-                )
-            ]
-        yield
