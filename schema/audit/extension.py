@@ -16,7 +16,7 @@ with its idempotency key it changes nothing and is answered (and recorded) again
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from graphql import GraphQLError
@@ -86,9 +86,10 @@ class AuditTrail(SchemaExtension):
             unbind(token)
         await self._record(self.execution_context.result)
 
-    async def on_execute(self) -> AsyncIterator[None]:
+    def on_execute(self) -> Iterator[None]:
         # Taken once the session check (an earlier extension) has run: a subscription outlives
-        # its token, and its pushes still name the viewer it started with.
+        # its token, and its pushes still name the viewer it started with. A plain generator:
+        # it awaits nothing, and Strawberry enters such a hook without an async context.
         self.viewer = viewer_of(self.execution_context.context)
         yield
 
