@@ -255,6 +255,22 @@ async def _placed_then_worse(
     return clinic, desk, consultants, journey, worse
 
 
+async def _emergency_nobody_could_take(
+    api: Api,
+) -> tuple[str, str, str, list[str], dict[str, str]]:
+    """An emergency arrival nobody could take, every consultant busy: (clinic, the desk's token,
+    the supervisor's, consultants, the desk's autoAssign input for her)."""
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
+    for consultant in consultants:
+        await _seat(api, desk, consultant, status="BUSY")
+    burnt = await _journey_at_triage(api, desk, 1)
+    urgent = {"journeyId": burnt, "emergency": "FRESH_EXTENSIVE_BURN"}
+    unplaced = (await api.run(AUTO_ASSIGN, desk, input=urgent))["autoAssign"]
+    assert unplaced["__typename"] == "TransitionNotAllowed", unplaced
+    return clinic, desk, supervisor, consultants, urgent
+
+
 async def test_auto_assign_marks_a_client_already_placed_an_emergency_once(api: Api) -> None:
     # Given a client the desk gave the first consultant, who then went busy with another
     clinic, desk, consultants, journey, worse = await _placed_then_worse(api, busy=True)
@@ -357,14 +373,8 @@ async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_when_her_j
     api: Api,
 ) -> None:
     # Given an emergency arrival while every consultant is busy: nobody could take her
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
-    for consultant in consultants:
-        await _seat(api, desk, consultant, status="BUSY")
-    burnt = await _journey_at_triage(api, desk, 1)
-    urgent = {"journeyId": burnt, "emergency": "FRESH_EXTENSIVE_BURN"}
-    unplaced = (await api.run(AUTO_ASSIGN, desk, input=urgent))["autoAssign"]
-    assert unplaced["__typename"] == "TransitionNotAllowed", unplaced
+    clinic, desk, supervisor, _, urgent = await _emergency_nobody_could_take(api)
+    burnt = urgent["journeyId"]
     async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
         pushes = aiter(stream)
         await _board_pushed(pushes, lambda kinds: "EMERGENCY" in kinds)

@@ -12,24 +12,23 @@ from domain.store.triage_models import TriageEntry
 from tests.api import documents
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, eventually
-from tests.api.test_desk_emergency import ACCEPT, PUSHED, _board_pushed, _seat
-from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
-
-CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
+from tests.api.test_desk_emergency import (
+    ACCEPT,
+    PUSHED,
+    _board_pushed,
+    _emergency_nobody_could_take,
+    _seat,
+)
+from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic
+from tests.api.test_triage_picks import _back_for_a_recheck
 
 
 async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_once_placed_and_taken(
     api: Api,
 ) -> None:
     # Given an emergency arrival while every consultant is busy: nobody could take her
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
-    for consultant in consultants:
-        await _seat(api, desk, consultant, status="BUSY")
-    burnt = await _journey_at_triage(api, desk, 1)
-    urgent = {"journeyId": burnt, "emergency": "FRESH_EXTENSIVE_BURN"}
-    unplaced = (await api.run(AUTO_ASSIGN, desk, input=urgent))["autoAssign"]
-    assert unplaced["__typename"] == "TransitionNotAllowed", unplaced
+    clinic, desk, supervisor, consultants, urgent = await _emergency_nobody_could_take(api)
+    burnt = urgent["journeyId"]
     async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
         # (the board is read from the desk's log, which lags the desk's answer)
         pushes = aiter(stream)
@@ -64,13 +63,7 @@ async def test_a_recheck_emergency_alerts_the_supervisor_until_her_doctor_has_he
     clinic, staff, _ = await _desk_clinic(api)
     driver = JourneyDriver(api, staff)
     desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
-    client_id = await driver.register_client()
-    treated = await driver.drive_to("FOLLOW_UP", await driver.start(client_id))
-    await driver.ok(CLOSE_FOLLOW_UPS, Role.SUPERVISOR, journeyId=treated["id"], reason="done")
-    recheck = await driver.ok(
-        documents.START_JOURNEY, Role.FRONT_DESK, clientId=client_id, recheck=True
-    )
-    assert recheck["visitCategory"] == "RECHECK"
+    recheck = await _back_for_a_recheck(driver)
     async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
         pushes = aiter(stream)
 

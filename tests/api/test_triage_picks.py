@@ -18,11 +18,8 @@ from tests.api.test_triage_policy import SET_POLICY
 CLOSE_FOLLOW_UPS = documents.action("closeFollowUps", "CloseJourneyInput")
 
 
-async def test_a_recheck_through_auto_assign_is_refused_without_an_alert(api: Api) -> None:
-    clinic, staff, _ = await _desk_clinic(api)
-    driver = JourneyDriver(api, staff)
-    desk = staff[Role.FRONT_DESK].token
-    # Given a client treated before (the clinic's own consultant, outside the rotation)
+async def _back_for_a_recheck(driver: JourneyDriver) -> dict[str, Any]:
+    """A client treated before, her follow-ups closed, back for a recheck at triage: her journey."""
     client_id = await driver.register_client()
     treated = await driver.drive_to("FOLLOW_UP", await driver.start(client_id))
     await driver.ok(CLOSE_FOLLOW_UPS, Role.SUPERVISOR, journeyId=treated["id"], reason="done")
@@ -30,6 +27,15 @@ async def test_a_recheck_through_auto_assign_is_refused_without_an_alert(api: Ap
         documents.START_JOURNEY, Role.FRONT_DESK, clientId=client_id, recheck=True
     )
     assert recheck["visitCategory"] == "RECHECK"
+    return recheck
+
+
+async def test_a_recheck_through_auto_assign_is_refused_without_an_alert(api: Api) -> None:
+    clinic, staff, _ = await _desk_clinic(api)
+    driver = JourneyDriver(api, staff)
+    desk = staff[Role.FRONT_DESK].token
+    # Given a client treated before (the clinic's own consultant, outside the rotation)
+    recheck = await _back_for_a_recheck(driver)
     before = await _board(api, desk, clinic)
 
     # When the front desk sends the recheck through autoAssign
