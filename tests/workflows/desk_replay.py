@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from temporalio import workflow
-from temporalio.client import WorkflowHistory
+from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.converter import DataConverter
 from temporalio.worker import (
     HandleUpdateInput,
@@ -159,6 +159,39 @@ def as_answered_today(replies: dict[str, DeskReply]) -> dict[str, DeskReply]:
         key: replace(reply, state=board_view(reply.state)) if reply.state else reply
         for key, reply in replies.items()
     }
+
+
+async def replayed_in_full(history: WorkflowHistory) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Every update's answer, by update id, and every record to the writer as the current desk
+    code gives them, replaying `history`."""
+    return await replay(history), await replayed_records(history)
+
+
+async def replayed_as_recorded(history: WorkflowHistory) -> dict[str, Any]:
+    """Every update's answer as the current desk code gives it, replaying `history`, by update id,
+    once each answer and each record to the writer is found to be the one recorded."""
+    replies, records = await replayed_in_full(history)
+    assert replies == as_answered_today(recorded_replies(history))
+    assert without_new_fields(records) == recorded_records(history)
+    return replies
+
+
+def marked(history: WorkflowHistory, patch_id: str) -> bool:
+    """Whether the history holds the marker of the change `patch_id` (the SDK's "core_patch")."""
+    return any(
+        patch_id.encode()
+        in event.marker_recorded_event_attributes.details["patch-data"].payloads[0].data
+        for event in history.events
+        if event.marker_recorded_event_attributes.marker_name == "core_patch"
+    )
+
+
+async def assert_replays_as_run(desk: WorkflowHandle[Any, Any], patch_id: str) -> None:
+    """The history of a desk run with the current code holds the marker of the change `patch_id`,
+    and replays sending its writer the records the run sent."""
+    history = await desk.fetch_history()
+    assert marked(history, patch_id)
+    assert await replayed_records(history) == recorded_records(history)
 
 
 def handed_over(reply: DeskReply, *journey_ids: str, let_wait_by: list[str]) -> DeskReply:

@@ -24,16 +24,14 @@ from domain.triage.desk import AlertKind
 from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice
 from tests.support import DESK
 from tests.workflows.desk_replay import (
-    as_answered_today,
+    assert_replays_as_run,
     load,
+    marked,
     patched_regardless,
-    recorded_records,
     recorded_replies,
-    replay,
-    replayed_records,
-    without_new_fields,
+    replayed_as_recorded,
+    replayed_in_full,
 )
-from tests.workflows.test_desk_emergency_replay import marked
 from tests.workflows.test_triage_desk import clear_of_midnight, logged, open_desk
 from workflows.desk_patches import EMERGENCY_ALERT_CLEARED
 from workflows.triage import desk_workflow_id
@@ -56,12 +54,8 @@ async def test_a_desk_that_kept_its_emergency_alerts_replays_as_it_ran() -> None
     assert emergencies(recorded["scope-c"]) == ["e1", "e2", "e3"]
 
     # When the current desk code replays it (a command that differs would raise here)
-    replies = await replay(history)
-    records = await replayed_records(history)
-
     # Then every answer and every record to the writer is the one recorded: the alerts kept
-    assert replies == as_answered_today(recorded)
-    assert without_new_fields(records) == recorded_records(history)
+    replies = await replayed_as_recorded(history)
     assert emergencies(replies["accept-e1"]) == ["e1", "e2", "e3"]
 
 
@@ -71,8 +65,7 @@ async def test_a_desk_that_cleared_them_regardless_would_not_replay_as_it_ran(
     # Given a desk that takes an emergency in hand off the board without asking its history
     patched_regardless(monkeypatch, EMERGENCY_ALERT_CLEARED)
     # When the recorded history is replayed
-    replies = await replay(load(RECORDING))
-    records = await replayed_records(load(RECORDING))
+    replies, records = await replayed_in_full(load(RECORDING))
     # Then the answers and the board sent to the writer show none of the alerts the run kept
     assert emergencies(replies["accept-e1"]) == ["e2", "e3"]
     assert emergencies(replies["scope-c"]) == []
@@ -105,9 +98,7 @@ async def test_a_desk_run_with_the_current_code_clears_them_and_replays(
     await logged(clinic, "RELEASED")  # both signals handled, their records written
     assert (await gateway.desk(clinic)).alerts == []
     # And its history, the change's marker in it, replays with the records the run sent
-    history = await handle.fetch_history()
-    assert marked(history, EMERGENCY_ALERT_CLEARED)
-    assert await replayed_records(history) == recorded_records(history)
+    await assert_replays_as_run(handle, EMERGENCY_ALERT_CLEARED)
 
 
 async def test_an_emergency_nobody_could_take_leaves_when_her_journey_ends_and_replays(
@@ -133,6 +124,4 @@ async def test_an_emergency_nobody_could_take_leaves_when_her_journey_ends_and_r
     assert (released[0].journey_id, released[0].consultant_id) == ("e4", None)
     assert (await gateway.desk(clinic)).alerts == []
     # And its history, the change's marker in it, replays with the records the run sent
-    history = await handle.fetch_history()
-    assert marked(history, EMERGENCY_ALERT_CLEARED)
-    assert await replayed_records(history) == recorded_records(history)
+    await assert_replays_as_run(handle, EMERGENCY_ALERT_CLEARED)

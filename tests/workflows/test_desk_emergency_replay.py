@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from temporalio.client import Client, WorkflowHistory
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
@@ -17,7 +17,7 @@ from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind,
 from domain.triage.decision import Arrival, EmergencyReason, Route
 from domain.triage.desk import AlertKind, SeatStatus
 from tests.support import DESK
-from tests.workflows.desk_replay import RECORDINGS, load
+from tests.workflows.desk_replay import RECORDINGS, load, marked
 from tests.workflows.test_triage_desk import clear_of_midnight, open_desk
 from workflows.desk_patches import EMERGENCY_ROUTE
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
@@ -28,16 +28,6 @@ WITH_THE_ROUTE = {"emergency_taken", "emergency_unplaced"}
 OLD_DESKS = sorted(
     path.stem for path in RECORDINGS.glob("*.json") if path.stem not in WITH_THE_ROUTE
 )
-
-
-def marked(history: WorkflowHistory, patch_id: str) -> bool:
-    """Whether the history holds the marker of the change `patch_id` (the SDK's "core_patch")."""
-    return any(
-        patch_id.encode()
-        in event.marker_recorded_event_attributes.details["patch-data"].payloads[0].data
-        for event in history.events
-        if event.marker_recorded_event_attributes.marker_name == "core_patch"
-    )
 
 
 @pytest.mark.parametrize("name", OLD_DESKS)

@@ -23,16 +23,14 @@ from domain.triage.desk import SeatStatus
 from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice
 from tests.support import DESK
 from tests.workflows.desk_replay import (
-    as_answered_today,
+    assert_replays_as_run,
     load,
+    marked,
     patched_regardless,
-    recorded_records,
     recorded_replies,
-    replay,
-    replayed_records,
-    without_new_fields,
+    replayed_as_recorded,
+    replayed_in_full,
 )
-from tests.workflows.test_desk_emergency_replay import marked
 from tests.workflows.test_triage_desk import clear_of_midnight, logged, open_desk
 from workflows.desk_patches import EMERGENCY_UNPLACED_CLEARED
 from workflows.triage import desk_workflow_id
@@ -56,12 +54,8 @@ async def test_a_desk_that_kept_its_unplaced_emergency_alerts_replays_as_it_ran(
     assert alerts(recorded["scope-a"]) == KEPT
 
     # When the current desk code replays it (a command that differs would raise here)
-    replies = await replay(history)
-    records = await replayed_records(history)
-
     # Then every answer and every record to the writer is the one recorded: the alerts kept
-    assert replies == as_answered_today(recorded)
-    assert without_new_fields(records) == recorded_records(history)
+    replies = await replayed_as_recorded(history)
     assert alerts(replies["accept-u1"]) == [
         ("UNPLACED", "u1"),
         ("UNPLACED", "u2"),
@@ -75,8 +69,7 @@ async def test_a_desk_that_cleared_them_regardless_would_not_replay_as_it_ran(
     # Given a desk that clears them without asking its history
     patched_regardless(monkeypatch, EMERGENCY_UNPLACED_CLEARED)
     # When the recorded history is replayed
-    replies = await replay(load(RECORDING))
-    records = await replayed_records(load(RECORDING))
+    replies, records = await replayed_in_full(load(RECORDING))
     # Then the answers and the board sent to the writer show none of the alerts the run kept
     assert alerts(replies["accept-u1"]) == [("UNPLACED", "u2"), ("EMERGENCY", "u2")]
     assert alerts(replies["scope-a"]) == []
@@ -124,6 +117,4 @@ async def test_a_desk_run_with_the_current_code_clears_them_and_replays(
     assert (routed[-1].journey_id, routed[-1].consultant_id) == ("r1", "doctor-1")
     assert (await gateway.desk(clinic)).alerts == []
     # And its history, the change's marker in it, replays with the records the run sent
-    history = await handle.fetch_history()
-    assert marked(history, EMERGENCY_UNPLACED_CLEARED)
-    assert await replayed_records(history) == recorded_records(history)
+    await assert_replays_as_run(handle, EMERGENCY_UNPLACED_CLEARED)
