@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import OperationalError
-from tortoise.migrations.api import migrate
 
 from domain.store import sqlite_snapshot
 from domain.store.db import apply_migrations, migrated_connection, tortoise_config
+from domain.store.schema_version import APP_LABEL, known_migrations
+from tests.migration_templates import MigrationTemplates
 
 # How long the other connection keeps its lock while the start tries, and the start's own time.
 WRITER_HOLDS_SECONDS = 0.5
@@ -34,20 +35,20 @@ def _sqlite_session(database_url: str) -> None:
         pytest.skip("a new SQLite database's script: nothing to run on PostgreSQL")
 
 
-async def _made_by_migrations(url: str) -> str:
-    """The script of a database migrated to the first migration, then by `apply_migrations`:
-    a database that holds tables takes the migrations one by one, never the script."""
-    config = tortoise_config(url)
-    async with TortoiseContext() as context:
-        await context.init(config=config)
-        await migrate(config=config, target="models.0001_initial")
-    async with migrated_connection(url) as db:
-        return await sqlite_snapshot.script_of(db)
+async def _made_by_migrations(templates: MigrationTemplates) -> str:
+    """The script of a database the migrations brought to the one before the last (the
+    session's template, made by the migrations one by one, never by the script), then
+    `apply_migrations`: a database that holds tables takes the migrations, never the script."""
+    async with templates.database_at(f"{APP_LABEL}.{known_migrations()[-2]}") as url:
+        async with migrated_connection(url) as db:
+            return await sqlite_snapshot.script_of(db)
 
 
-async def test_the_script_is_what_the_migrations_make(tmp_path: Path) -> None:
+async def test_the_script_is_what_the_migrations_make(
+    migration_templates: MigrationTemplates,
+) -> None:
     # Given a database brought to the latest migration one migration at a time
-    made = await _made_by_migrations(f"sqlite://{tmp_path / 'migrated.sqlite3'}")
+    made = await _made_by_migrations(migration_templates)
     # Then the committed script makes the same schema and records the same migrations
     assert made == sqlite_snapshot.SCRIPT.read_text(), REGENERATE
 
