@@ -95,9 +95,15 @@ async def set_clinic_days_off(
     days = [DayOff(entry.day, entry.reason) for entry in input.days]
     problems = days_off_problems(input.year, days, await _this_year(info, claims.clinic_id))
     bad_key = records.key_problem(input.idempotency_key)
-    if problems or bad_key:
-        failed = DomainValidationFailed(problems + ([bad_key] if bad_key else []))
-        return from_domain(failed)  # type: ignore[return-value]
+    if bad_key:
+        return from_domain(DomainValidationFailed([*problems, bad_key]))  # type: ignore[return-value]
+    if problems:
+        # The years a list may be set for move on with the clock: a retry of a list set before
+        # New Year is answered as its first attempt was, not refused for the year it set.
+        refusal = from_domain(DomainValidationFailed(problems))
+        refused = await idempotency.refusal_answer(info, claims.account_id, input, refusal)
+        if refused is not None:
+            return refused  # type: ignore[return-value]
 
     # The whole year at once: the same change however often it is made.
     async def replace() -> None:

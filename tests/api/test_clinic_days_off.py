@@ -9,6 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
+import schema.complaints.days_off
 from domain.roles import Role
 from tests.api.complaint_support import complaint, taken
 from tests.api.flow import JourneyDriver, new_key
@@ -136,3 +139,32 @@ async def test_only_a_supervisor_sets_them_and_a_bad_list_changes_nothing(
     assert [p["field"] for p in too_far["problems"]] == ["year"]
     assert [p["field"] for p in read_too_far["problems"]] == ["year"]
     assert (await _read(clinic, Role.SUPERVISOR, year))["days"] == kept
+
+
+class _TwoYearsOn(datetime):
+    """The clock of a retry sent two years after its first attempt (a year's list sent on the
+    last evening of December, its answer lost, retried after New Year is the same case)."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        return datetime.now(tz) + timedelta(days=2 * 366)
+
+
+async def test_a_retry_after_the_year_moved_on_is_answered_as_the_first_time(
+    fresh_clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given this year's closed days set under a key
+    clinic = await fresh_clinic()
+    year = datetime.now(WARSAW).year
+    sent = {"idempotencyKey": new_key(), "year": year, "days": [{"day": f"{year}-12-24"}]}
+    first = await clinic.api.run(SET, clinic.token(Role.SUPERVISOR), input=sent)
+
+    # When the same request is retried once that year is no longer one a list may be set for
+    monkeypatch.setattr(schema.complaints.days_off, "datetime", _TwoYearsOn)
+    retried = await clinic.api.run(SET, clinic.token(Role.SUPERVISOR), input=sent)
+    fresh = await _set(clinic, Role.SUPERVISOR, year=year, days=[])
+
+    # Then the retry is answered as the first attempt was, while a new request is refused
+    assert first["setClinicDaysOff"]["__typename"] == "ClinicDaysOff"
+    assert retried == first
+    assert [p["field"] for p in fresh["problems"]] == ["year"]
