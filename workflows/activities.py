@@ -19,8 +19,11 @@ from workflows.triage import desk_workflow_id
 @activity.defn(name="record_journey_change")
 async def record_journey_change(change: dict[str, Any] | JourneyChange) -> None:
     # Taken as its JSON form (the SDK tries `dict` first) and decoded by hand: see the codec.
+    # Whole: a newer release's worker may have sent it while a deploy rolls, and its event,
+    # written without the facts this release does not know, would keep them lost (a retry
+    # finds it written). The attempt fails, until a worker of that release takes it.
     if not isinstance(change, JourneyChange):
-        change = change_from_json(change)
+        change = change_from_json(change, whole=True)
     notice = notice_for(change.event, change.facts)
     if notice is None:
         written = await apply_change(change)

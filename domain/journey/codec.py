@@ -110,6 +110,12 @@ def event_from_json(data: dict[str, Any]) -> JourneyEvent:
     )
 
 
-def change_from_json(data: dict[str, Any]) -> JourneyChange:
-    """A `JourneyChange` from its JSON form on the wire (as the Temporal SDK encodes it)."""
+def change_from_json(data: dict[str, Any], *, whole: bool = False) -> JourneyChange:
+    """A `JourneyChange` from its JSON form on the wire (as the Temporal SDK encodes it).
+    `whole`: ValueError when its facts hold a field this release does not know, for a reader
+    that writes them again (`facts_from_json` would leave the field out). A release that drops
+    a field keeps accepting it here, or a change sent before it would be refused by its workers."""
+    unknown = sorted(set(data["facts"]) - set(_FACT_FIELDS)) if whole else []
+    if unknown:
+        raise ValueError(f"facts of a newer release: {', '.join(unknown)}")
     return JourneyChange(event=event_from_json(data["event"]), facts=facts_from_json(data["facts"]))
