@@ -17,7 +17,7 @@ from domain.journey.facts import JourneyEvent, JourneyFacts
 from domain.journey.stages import Stage, VisitCategory
 from domain.roles import Role
 from domain.triage.alerts import BoundAsked, always, clear_emergency
-from domain.triage.desk import AlertKind, DeskState
+from domain.triage.desk import AlertKind, Assignment, DeskState
 from domain.triage.entries import DeskEntry, EntryKind
 from domain.triage.ledger import DESK_ACTOR_ID, new_entry
 
@@ -89,37 +89,39 @@ def journey_moved(
     if notice.ended:
         assignment.released, assignment.accept_by = True, None
         clear_emergency(desk, assignment.journey_id, emergency_cleared, emergency_unplaced_cleared)
-        return [
-            new_entry(
-                desk,
-                EntryKind.RELEASED,
-                DESK_ACTOR_ID,
-                now,
-                f"journey ended ({notice.action}) after {waited} min, before "
-                f"{assignment.consultant_id} took the client: released, nobody loses a turn",
-                consultant_id=assignment.consultant_id,
-                journey_id=assignment.journey_id,
-                client_id=assignment.client_id,
-                category=assignment.category.value,
-            )
-        ]
+        why = (
+            f"journey ended ({notice.action}) after {waited} min, before "
+            f"{assignment.consultant_id} took the client: released, nobody loses a turn"
+        )
+        return [_of_assignment(desk, assignment, EntryKind.RELEASED, DESK_ACTOR_ID, now, why)]
     if notice.consultant_id != assignment.consultant_id:
         return []
     assignment.accepted, assignment.accept_by = True, None
     clear_emergency(desk, assignment.journey_id, emergency_cleared, emergency_unplaced_cleared)
-    return [
-        new_entry(
-            desk,
-            EntryKind.ACCEPTED,
-            notice.consultant_id,
-            now,
-            f"accepted after {waited} min: the consultant's first action ({notice.action})",
-            consultant_id=assignment.consultant_id,
-            journey_id=assignment.journey_id,
-            client_id=assignment.client_id,
-            category=assignment.category.value,
-        )
-    ]
+    why = f"accepted after {waited} min: the consultant's first action ({notice.action})"
+    return [_of_assignment(desk, assignment, EntryKind.ACCEPTED, notice.consultant_id, now, why)]
+
+
+def _of_assignment(
+    desk: DeskState,
+    assignment: Assignment,
+    kind: EntryKind,
+    actor_id: str,
+    now: datetime,
+    why: str,
+) -> DeskEntry:
+    """The log's entry of what became of an assignment, naming its consultant and client."""
+    return new_entry(
+        desk,
+        kind,
+        actor_id,
+        now,
+        why,
+        consultant_id=assignment.consultant_id,
+        journey_id=assignment.journey_id,
+        client_id=assignment.client_id,
+        category=assignment.category.value,
+    )
 
 
 def _unplaced_ended(

@@ -83,6 +83,17 @@ async def _board_pushed(pushes: Any, wanted: Callable[[list[str]], bool]) -> lis
     return await asyncio.wait_for(first_wanted(), timeout=30)
 
 
+async def _logged(clinic: str, kinds: list[str], count: int) -> list[TriageEntry]:
+    """The desk log's entries of `kinds` once `count` of them are there (the log is written
+    after the desk answers)."""
+    return await eventually(  # type: ignore[no-any-return]
+        lambda: TriageEntry.filter(clinic_id=clinic, kind__in=kinds),
+        lambda found: len(found) == count,
+        timeout=30,
+        what=" and ".join(kinds),
+    )
+
+
 async def _placed_with_the_first(api: Api, desk: str, consultants: list[str]) -> str:
     """A client at triage the desk gave the first consultant: her journey's id."""
     journey = await _journey_at_triage(api, desk, 1)
@@ -183,12 +194,7 @@ async def test_a_waiting_client_marked_an_emergency_goes_on_to_a_free_consultant
     assert twice["markEmergency"]["__typename"] == "TransitionNotAllowed", twice
     assert (await _board(api, desk, clinic, board["version"]))["version"] == board["version"]
     # And the log holds the hand-over and one emergency, with its code
-    rows = await eventually(
-        lambda: TriageEntry.filter(clinic_id=clinic, kind__in=["EMERGENCY", "REASSIGNED"]),
-        lambda found: len(found) == 2,
-        timeout=30,
-        what="emergency entries",
-    )
+    rows = await _logged(clinic, ["EMERGENCY", "REASSIGNED"], 2)
     kinds = sorted((row.seq, row.kind, row.details.get("rule")) for row in rows)
     assert [kind for _, kind, _ in kinds] == ["REASSIGNED", "EMERGENCY"]
     assert {rule for _, _, rule in kinds} == {"CONDITION_WORSENED"}
@@ -227,12 +233,7 @@ async def test_an_emergency_taken_in_hand_leaves_the_pushed_board(api: Api) -> N
         assert taken["acceptClient"]["board"]["alerts"] == []
         await _board_pushed(pushes, lambda kinds: kinds == [])
     # And the log still keeps the emergency
-    rows = await eventually(
-        lambda: TriageEntry.filter(clinic_id=clinic, kind__in=["EMERGENCY", "ACCEPTED"]),
-        lambda found: len(found) == 2,
-        timeout=30,
-        what="emergency and acceptance",
-    )
+    rows = await _logged(clinic, ["EMERGENCY", "ACCEPTED"], 2)
     assert sorted(row.kind for row in rows) == ["ACCEPTED", "EMERGENCY"]
 
 

@@ -11,12 +11,13 @@ from domain.roles import Role
 from domain.store.triage_models import TriageEntry
 from tests.api import documents
 from tests.api.flow import JourneyDriver
-from tests.api.harness import Api, eventually
+from tests.api.harness import Api
 from tests.api.test_desk_emergency import (
     ACCEPT,
     PUSHED,
     _board_pushed,
     _emergency_nobody_could_take,
+    _logged,
     _seat,
 )
 from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic
@@ -90,12 +91,7 @@ async def test_a_recheck_emergency_alerts_the_supervisor_until_her_doctor_has_he
         # Then the board pushed no longer calls for a doctor for her
         await _board_pushed(pushes, lambda kinds: kinds == [])
     # And the log keeps the emergency and her route to the doctor
-    rows = await eventually(
-        lambda: TriageEntry.filter(clinic_id=clinic, kind__in=["EMERGENCY", "ROUTED"]),
-        lambda found: len(found) == 3,
-        timeout=30,
-        what="emergency and routes",
-    )
+    rows = await _logged(clinic, ["EMERGENCY", "ROUTED"], 3)
     assert sorted(row.kind for row in rows) == ["EMERGENCY", "ROUTED", "ROUTED"]
     assert {row.details.get("rule") for row in rows if row.kind == "EMERGENCY"} == {
         "CONDITION_WORSENED"
