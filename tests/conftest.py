@@ -3,20 +3,25 @@
 SQLite by default (a new file per session). ``GLOWPATH_TEST_DATABASE_URL`` points the suite at
 another database instead; ``python -m tests.run_suites`` (``make test``) uses it to run the suite
 a second time on a fresh PostgreSQL database: every test that uses the database (the others would
-run exactly as before). Tests marked ``postgres`` run only there.
+run exactly as before). Tests marked ``postgres`` run only there. Each pytest-xdist worker has a
+database of its own: its own SQLite file, or a PostgreSQL database named after the run's and the
+worker's (``glowpath_test_<random>_gw0``), dropped when the worker ends.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 
 from domain.store.db import apply_migrations, close_db, init_db
-from tests.migration_templates import MigrationTemplates
+from tests.migration_templates import MigrationTemplates, on_postgres
 
 pytest_plugins = ["tests.exit_bound"]
 
@@ -35,7 +40,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     url = _explicit_url()
-    if url is not None and url.startswith(("postgres", "asyncpg", "psycopg")):
+    if url is not None and on_postgres(url):
         # The PostgreSQL run repeats only what can differ there: a test that never asks for the
         # suite's database (pure rules, processes on their own SQLite) would run exactly as it
         # did on SQLite, so it runs once.
@@ -55,12 +60,48 @@ def _fixtures(item: pytest.Item) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     explicit = _explicit_url()
-    if explicit:
-        return explicit
-    path: Path = tmp_path_factory.mktemp("db") / "glowpath-test.sqlite3"
-    return f"sqlite://{path}"
+    if explicit is None:
+        path: Path = tmp_path_factory.mktemp("db") / "glowpath-test.sqlite3"
+        yield f"sqlite://{path}"
+    elif on_postgres(explicit) and os.environ.get("PYTEST_XDIST_WORKER"):
+        # Each of the suite's workers has a database of its own, as each has its own SQLite file
+        with worker_database(explicit, os.environ["PYTEST_XDIST_WORKER"]) as url:
+            yield url
+    else:
+        yield explicit
+
+
+@contextlib.contextmanager
+def worker_database(url: str, worker: str) -> Iterator[str]:
+    """A new database beside `url`'s, named after it and the worker, dropped after the block."""
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{worker}"
+    admin = urlunsplit(parts._replace(scheme="postgres"))
+    _admin(admin, f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(url: str, statement: str) -> None:
+    """Runs `statement` on a connection of its own, on a loop of its own: made current, as
+    `asyncio.run` would, the loop would replace the one the session's async fixtures run on."""
+
+    async def run() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()
 
 
 @pytest.fixture(scope="session")

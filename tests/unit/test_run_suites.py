@@ -52,3 +52,28 @@ def test_the_side_by_side_run_fails_when_either_suite_fails(
     monkeypatch.setattr(run_suites, "run_on_postgres", fake_postgres)
     # When they run side by side, then the run's exit code is 0 only when both passed
     assert run_suites._side_by_side([], "postgres://unused") == expected
+
+
+@pytest.mark.parametrize(
+    ("workers", "args", "expected"),
+    [
+        ("", [], ["-n", "2", "--dist", "loadfile"]),
+        ("3", ["-q"], ["-n", "3", "--dist", "loadfile"]),
+        ("1", [], []),
+        ("", ["-n", "4"], []),
+        ("", ["--numprocesses=4"], []),
+    ],
+)
+def test_the_runner_asks_for_the_workers_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch, workers: str, args: list[str], expected: list[str]
+) -> None:
+    monkeypatch.setenv("GLOWPATH_TEST_WORKERS", workers)
+    assert run_suites.workers_args(args) == expected
+
+
+def test_a_number_of_workers_that_is_no_number_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GLOWPATH_TEST_WORKERS", "two")
+    with pytest.raises(ValueError, match="GLOWPATH_TEST_WORKERS"):
+        run_suites.workers_args([])
