@@ -95,13 +95,28 @@ async def _newest(twice: dict[str, int], journey_id: str | None = None) -> str:
     return ": " + ", ".join(f"{r.journey_id}#{r.seq} {r.action} by {r.actor_role}" for r in rows)
 
 
-def _of(name: str, journey_id: str | None) -> str:
-    if name not in TIMER_WRITTEN:
-        return ""
-    if journey_id is None:  # a request that adds a journey's rows (`startJourney`'s events)
-        return f" WHERE {TIMERS_OWN[name]}"
-    # The id comes from the sweep's own input, decoded: never text from an answer.
-    return " WHERE journey_id = '" + journey_id.replace("'", "''") + f"' AND {TIMERS_OWN[name]}"
+def _where(name: str, model: Any, journey_id: str | None, clinics: frozenset[str]) -> str:
+    """The rows of `name` the sweep counts: its timers' rows left out (`TIMER_WRITTEN`), and of
+    a table that names a clinic, the sweep's clinics' rows only (all when it names none). Other
+    tests' clinics may still be at work on the same database (a desk handing journeys over, a
+    timer falling due): their rows are not the request's. The ids come from the sweep's own
+    input, never an answer."""
+    conditions = []
+    if name in TIMER_WRITTEN:
+        conditions.append(TIMERS_OWN[name])
+        if journey_id is not None:
+            conditions.append(f"journey_id = {_quoted(journey_id)}")
+    if clinics and _names_a_clinic(model):
+        conditions.append(f"clinic_id IN ({', '.join(map(_quoted, sorted(clinics)))})")
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
+
+
+def _names_a_clinic(model: Any) -> bool:
+    return "clinic_id" in model._meta.fields_db_projection.values()
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _tables() -> dict[str, str]:
@@ -117,15 +132,19 @@ async def snapshot(
     read_whole: tuple[str, ...] = (),
     journey_id: str | None = None,
     uncounted: frozenset[str] = frozenset(),
+    clinics: frozenset[str] = frozenset(),
 ) -> Snapshot:
     """Each table's row count (one query) but `uncounted`'s, and a digest of each table in
     `read_whole`. The rows a journey's timers write never count: a timer landing meanwhile,
     this journey's or another's, is not the request's; given the journey a request names, only
-    that journey's rows of those tables count."""
+    that journey's rows of those tables count. Given clinics, a table naming clinics is counted
+    and read for those clinics only."""
+    models = Tortoise.apps["models"]
     tables = _tables()
     names = sorted(set(tables) - uncounted)
     counts = ", ".join(
-        f'(SELECT COUNT(*) FROM "{tables[name]}"{_of(name, journey_id)}) AS c{i}'
+        f'(SELECT COUNT(*) FROM "{tables[name]}"'
+        f"{_where(name, models[name], journey_id, clinics)}) AS c{i}"
         for i, name in enumerate(names)
     )
     connection = Tortoise.get_connection("default")
@@ -133,8 +152,11 @@ async def snapshot(
     values = list(dict(row).values())
     contents = {}
     for name in read_whole:
-        model = Tortoise.apps["models"][name]
-        rows = await model.all().order_by(model._meta.pk_attr).values()
+        model = models[name]
+        whole = model.all()
+        if clinics and _names_a_clinic(model):
+            whole = whole.filter(clinic_id__in=clinics)
+        rows = await whole.order_by(model._meta.pk_attr).values()
         body = json.dumps(rows, default=str, sort_keys=True).encode()
         contents[name] = hashlib.sha256(body).hexdigest()
     return Snapshot(dict(zip(names, (int(v) for v in values), strict=True)), contents)
@@ -180,6 +202,9 @@ class Sweep:
     # Waits until what the requests so far wrote after their answers is written (the desk's
     # read model follows its answers a moment later).
     settle: Settle | None = None
+    # The clinics whose requests are swept (the day's own, and one it creates): other clinics'
+    # rows are not counted. None named: every row is.
+    clinics: set[str] = field(default_factory=set)
     checked: dict[str, set[str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -187,7 +212,7 @@ class Sweep:
         if self.settle is not None:
             await self.settle()
         uncounted = TIMER_WRITTEN - set(row.adds) if journey_id is None else frozenset()
-        return await snapshot(row.rewrites, journey_id, uncounted)
+        return await snapshot(row.rewrites, journey_id, uncounted, frozenset(self.clinics))
 
     def problem(self, mutation: str, text: str) -> None:
         self.problems.append(f"{mutation}: {text}")

@@ -35,7 +35,8 @@ class SweptVisit(Visit):
 
     @classmethod
     def of(cls, visit: Visit) -> SweptVisit:
-        return cls(**{f.name: getattr(visit, f.name) for f in dataclasses.fields(visit)})
+        given = {f.name: getattr(visit, f.name) for f in dataclasses.fields(visit)}
+        return cls(**given, sweep=Sweep(clinics={visit.clinic}))
 
     async def call(
         self, role: Role | None, mutation: str, expect: str, select: str = "", **given: Any
@@ -43,6 +44,8 @@ class SweptVisit(Visit):
         if expect in REFUSALS or mutation in WITHOUT_KEY:
             return await super().call(role, mutation, expect, select, **given)
         assert role is not None, mutation
+        if mutation == "createClinic":  # the new clinic's rows are the request's
+            self.sweep.clinics.add(given["clinicId"])
         input = self.canary.fill(mutation, given)
         result = await self.swept(role, mutation, input, select)
         assert result["__typename"] == expect, (mutation, result)
