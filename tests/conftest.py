@@ -48,11 +48,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if unchanged:
             config.hook.pytest_deselected(items=unchanged)
             items[:] = [item for item in items if "database_url" in _fixtures(item)]
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (make test runs these on it)")
-    for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(skip)
+    else:
+        skip = pytest.mark.skip(reason="needs PostgreSQL (make test runs these on it)")
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(skip)
+    items[:] = long_files_first(items)
+
+
+def long_files_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The files holding a long test first, each file's tests together and in their order.
+    The workers take files in this order (`tests/run_suites.py`): a minute-long test taken
+    last kept one worker busy while the other had nothing left."""
+    long_files = {
+        item.nodeid.split("::")[0]
+        for item in items
+        if item.get_closest_marker("slow") or "migration_templates" in _fixtures(item)
+    }
+    return sorted(items, key=lambda item: item.nodeid.split("::")[0] not in long_files)
 
 
 def _fixtures(item: pytest.Item) -> list[str]:

@@ -14,7 +14,7 @@ one after the other. They share nothing: each has its own Temporal servers, data
 temporary files.
 ``GLOWPATH_TEST_WORKERS``: how many pytest-xdist workers run each suite (default 2; ``1`` runs it
 in pytest's own process). Each worker has its own Temporal servers and database too; a file's
-tests run on one worker.
+tests run on one worker, the files holding long tests first.
 Exit status: 0 only when every run passed.
 """
 
@@ -48,7 +48,9 @@ def workers_args(args: Sequence[str]) -> list[str]:
     chosen = any(arg.startswith(("-n", "--numprocesses")) for arg in args)
     if int(raw) <= 1 or chosen:
         return []
-    return ["-n", raw, "--dist", "loadfile"]
+    # In the collection's order, which puts the long files first (tests/conftest.py), not
+    # xdist's (the files with the most tests first)
+    return ["-n", raw, "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 def admin_url() -> str:

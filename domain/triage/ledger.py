@@ -36,6 +36,23 @@ def new_entry(
     )
 
 
+def assignment_entry(
+    desk: DeskState, assignment: Assignment, kind: EntryKind, actor_id: str, at: datetime, why: str
+) -> DeskEntry:
+    """The log's entry of what became of an assignment, naming its consultant and client."""
+    return new_entry(
+        desk,
+        kind,
+        actor_id,
+        at,
+        why,
+        consultant_id=assignment.consultant_id,
+        journey_id=assignment.journey_id,
+        client_id=assignment.client_id,
+        category=assignment.category.value,
+    )
+
+
 def record_arrival(
     desk: DeskState,
     arrival: Arrival,
@@ -232,17 +249,7 @@ def _supervisor_for_second_wait(desk: DeskState, late: Assignment, now: datetime
 
 def _call_supervisor(desk: DeskState, late: Assignment, now: datetime, reason: str) -> DeskEntry:
     """The entry calling the supervisor; `expire_overdue` raises its alert."""
-    return new_entry(
-        desk,
-        EntryKind.SUPERVISOR_ALERT,
-        DESK_ACTOR_ID,
-        now,
-        reason,
-        consultant_id=late.consultant_id,
-        journey_id=late.journey_id,
-        client_id=late.client_id,
-        category=late.category.value,
-    )
+    return assignment_entry(desk, late, EntryKind.SUPERVISOR_ALERT, DESK_ACTOR_ID, now, reason)
 
 
 def _hand_to_next_free(

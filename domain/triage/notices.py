@@ -17,9 +17,9 @@ from domain.journey.facts import JourneyEvent, JourneyFacts
 from domain.journey.stages import Stage, VisitCategory
 from domain.roles import Role
 from domain.triage.alerts import BoundAsked, always, clear_emergency
-from domain.triage.desk import AlertKind, Assignment, DeskState
+from domain.triage.desk import AlertKind, DeskState
 from domain.triage.entries import DeskEntry, EntryKind
-from domain.triage.ledger import DESK_ACTOR_ID, new_entry
+from domain.triage.ledger import DESK_ACTOR_ID, assignment_entry, new_entry
 
 # The desk workflow's signal that carries a notice.
 JOURNEY_MOVED_SIGNAL = "journey_moved"
@@ -93,35 +93,13 @@ def journey_moved(
             f"journey ended ({notice.action}) after {waited} min, before "
             f"{assignment.consultant_id} took the client: released, nobody loses a turn"
         )
-        return [_of_assignment(desk, assignment, EntryKind.RELEASED, DESK_ACTOR_ID, now, why)]
+        return [assignment_entry(desk, assignment, EntryKind.RELEASED, DESK_ACTOR_ID, now, why)]
     if notice.consultant_id != assignment.consultant_id:
         return []
     assignment.accepted, assignment.accept_by = True, None
     clear_emergency(desk, assignment.journey_id, emergency_cleared, emergency_unplaced_cleared)
     why = f"accepted after {waited} min: the consultant's first action ({notice.action})"
-    return [_of_assignment(desk, assignment, EntryKind.ACCEPTED, notice.consultant_id, now, why)]
-
-
-def _of_assignment(
-    desk: DeskState,
-    assignment: Assignment,
-    kind: EntryKind,
-    actor_id: str,
-    now: datetime,
-    why: str,
-) -> DeskEntry:
-    """The log's entry of what became of an assignment, naming its consultant and client."""
-    return new_entry(
-        desk,
-        kind,
-        actor_id,
-        now,
-        why,
-        consultant_id=assignment.consultant_id,
-        journey_id=assignment.journey_id,
-        client_id=assignment.client_id,
-        category=assignment.category.value,
-    )
+    return [assignment_entry(desk, assignment, EntryKind.ACCEPTED, notice.consultant_id, now, why)]
 
 
 def _unplaced_ended(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests import run_suites
+from tests.conftest import long_files_first
 
 DYING_TEST = """
 import os, signal
@@ -57,8 +59,8 @@ def test_the_side_by_side_run_fails_when_either_suite_fails(
 @pytest.mark.parametrize(
     ("workers", "args", "expected"),
     [
-        ("", [], ["-n", "2", "--dist", "loadfile"]),
-        ("3", ["-q"], ["-n", "3", "--dist", "loadfile"]),
+        ("", [], ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder"]),
+        ("3", ["-q"], ["-n", "3", "--dist", "loadfile", "--no-loadscope-reorder"]),
         ("1", [], []),
         ("", ["-n", "4"], []),
         ("", ["--numprocesses=4"], []),
@@ -77,3 +79,38 @@ def test_a_number_of_workers_that_is_no_number_is_refused(
     monkeypatch.setenv("GLOWPATH_TEST_WORKERS", "two")
     with pytest.raises(ValueError, match="GLOWPATH_TEST_WORKERS"):
         run_suites.workers_args([])
+
+
+@dataclass
+class _Item:
+    """What `long_files_first` reads of a collected test."""
+
+    nodeid: str
+    slow: bool = False
+    fixturenames: tuple[str, ...] = ()
+
+    def get_closest_marker(self, name: str) -> object | None:
+        return object() if name == "slow" and self.slow else None
+
+
+def test_the_files_holding_long_tests_go_first_each_file_kept_together() -> None:
+    # Given short files around one with a slow test and one starting from an older migration
+    items = [
+        _Item("tests/a.py::one"),
+        _Item("tests/b.py::quick"),
+        _Item("tests/b.py::long", slow=True),
+        _Item("tests/c.py::two"),
+        _Item("tests/d.py::old", fixturenames=("migration_templates",)),
+        _Item("tests/d.py::older", fixturenames=("migration_templates",)),
+    ]
+    # When they are ordered for the workers
+    ordered = long_files_first(items)  # type: ignore[arg-type]
+    # Then the long files come first, each file's tests together and in their order
+    assert [item.nodeid for item in ordered] == [
+        "tests/b.py::quick",
+        "tests/b.py::long",
+        "tests/d.py::old",
+        "tests/d.py::older",
+        "tests/a.py::one",
+        "tests/c.py::two",
+    ]
