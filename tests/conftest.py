@@ -78,20 +78,26 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if explicit is None:
         path: Path = tmp_path_factory.mktemp("db") / "glowpath-test.sqlite3"
         yield f"sqlite://{path}"
-    elif on_postgres(explicit) and os.environ.get("PYTEST_XDIST_WORKER"):
+    elif not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield explicit
+    elif on_postgres(explicit):
         # Each of the suite's workers has a database of its own, as each has its own SQLite file
         with worker_database(explicit, os.environ["PYTEST_XDIST_WORKER"]) as url:
             yield url
-    else:
-        yield explicit
+    else:  # a SQLite file named by hand: one a worker, as two writers of one file lock it
+        yield f"{explicit}.{os.environ['PYTEST_XDIST_WORKER']}"
 
 
 @contextlib.contextmanager
 def worker_database(url: str, worker: str) -> Iterator[str]:
-    """A new database beside `url`'s, named after it and the worker, dropped after the block."""
+    """A new database beside `url`'s, named after it and the worker, dropped after the block
+    (`make test` drops it after the run as well, should the worker die first)."""
     parts = urlsplit(url)
     name = f"{parts.path.lstrip('/')}_{worker}"
-    admin = urlunsplit(parts._replace(scheme="postgres"))
+    # Without the URL's query: asyncpg would send the pool's settings (`maxsize`) to the server
+    admin = urlunsplit(parts._replace(scheme="postgres", query=""))
+    # One a worker of an earlier run that died left, under a URL given by hand
+    _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _admin(admin, f'CREATE DATABASE "{name}"')
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))

@@ -122,7 +122,8 @@ class MigrationTemplates:
 
     async def _admin(self, statement: str) -> None:
         parts = urlsplit(self._server)
-        connection = await asyncpg.connect(urlunsplit(parts._replace(scheme="postgres")))
+        # Without the query: asyncpg would send the pool's settings (`maxsize`) to the server
+        connection = await asyncpg.connect(urlunsplit(parts._replace(scheme="postgres", query="")))
         try:
             await connection.execute(statement)
         finally:

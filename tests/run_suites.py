@@ -45,7 +45,11 @@ def workers_args(args: Sequence[str]) -> list[str]:
     raw = os.environ.get("GLOWPATH_TEST_WORKERS", "").strip() or str(DEFAULT_WORKERS)
     if not raw.isdigit():
         raise ValueError(f"GLOWPATH_TEST_WORKERS: expected a number, got {raw!r}")
-    chosen = any(arg.startswith(("-n", "--numprocesses")) for arg in args)
+    # Workers chosen by hand, xdist turned off, or a debugger asked for (it needs one process)
+    chosen = any(
+        arg.startswith(("-n", "--numprocesses")) or "no:xdist" in arg or arg == "--pdb"
+        for arg in args
+    )
     if int(raw) <= 1 or chosen:
         return []
     # In the collection's order, which puts the long files first (tests/conftest.py), not
@@ -132,9 +136,24 @@ def run_on_postgres(args: Sequence[str], url: str, prefix: str = "") -> int:
         return pytest(args, with_database(url, name), prefix)
     finally:
         try:
-            asyncio.run(_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(_drop_run_databases(url, name))
         except Exception as exc:
             print(f"could not drop the test database {name}: {exc}", file=sys.stderr)
+
+
+async def _drop_run_databases(url: str, name: str) -> None:
+    """Drops the run's database and its workers' (`name_gw0`, ...): a worker that died (a test
+    past its timeout, a signal) never dropped its own."""
+    connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
+    try:
+        pattern = name.replace("_", "\\_") + "\\_gw%"
+        workers = await connection.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE $1", pattern
+        )
+        for database in [row["datname"] for row in workers] + [name]:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await connection.close()
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

@@ -37,7 +37,13 @@ def new_entry(
 
 
 def assignment_entry(
-    desk: DeskState, assignment: Assignment, kind: EntryKind, actor_id: str, at: datetime, why: str
+    desk: DeskState,
+    assignment: Assignment,
+    kind: EntryKind,
+    actor_id: str,
+    at: datetime,
+    why: str,
+    **fields: Any,
 ) -> DeskEntry:
     """The log's entry of what became of an assignment, naming its consultant and client."""
     return new_entry(
@@ -50,6 +56,7 @@ def assignment_entry(
         journey_id=assignment.journey_id,
         client_id=assignment.client_id,
         category=assignment.category.value,
+        **fields,
     )
 
 
@@ -163,17 +170,8 @@ def accept(
     assignment.accept_by = None
     clear_emergency(desk, journey_id, emergency_cleared, emergency_unplaced_cleared)
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
-    return new_entry(
-        desk,
-        EntryKind.ACCEPTED,
-        actor.user_id,
-        now,
-        f"accepted after {waited} min",
-        consultant_id=assignment.consultant_id,
-        journey_id=journey_id,
-        client_id=assignment.client_id,
-        category=assignment.category.value,
-    )
+    why = f"accepted after {waited} min"
+    return assignment_entry(desk, assignment, EntryKind.ACCEPTED, actor.user_id, now, why)
 
 
 def next_deadline(desk: DeskState) -> datetime | None:
@@ -324,18 +322,10 @@ def close_day(desk: DeskState, now: datetime) -> list[DeskEntry]:
     for late in sorted(desk.pending(), key=lambda a: (a.assigned_at, a.journey_id)):
         late.released, late.accept_by = True, None
         reason = f"day {desk.day} ended with the client still waiting for {late.consultant_id}"
+        why = reason + ": released, the day's turns stand"
         entries.append(
-            new_entry(
-                desk,
-                EntryKind.RELEASED,
-                DESK_ACTOR_ID,
-                now,
-                reason + ": released, the day's turns stand",
-                consultant_id=late.consultant_id,
-                journey_id=late.journey_id,
-                client_id=late.client_id,
-                category=late.category.value,
-                back_to_triage=True,
+            assignment_entry(
+                desk, late, EntryKind.RELEASED, DESK_ACTOR_ID, now, why, back_to_triage=True
             )
         )
     return entries

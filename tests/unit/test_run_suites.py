@@ -7,11 +7,13 @@ result at all.
 
 from __future__ import annotations
 
+import secrets
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from tests import run_suites
@@ -64,6 +66,8 @@ def test_the_side_by_side_run_fails_when_either_suite_fails(
         ("1", [], []),
         ("", ["-n", "4"], []),
         ("", ["--numprocesses=4"], []),
+        ("", ["-p", "no:xdist"], []),
+        ("", ["--pdb"], []),
     ],
 )
 def test_the_runner_asks_for_the_workers_unless_told_otherwise(
@@ -114,3 +118,28 @@ def test_the_files_holding_long_tests_go_first_each_file_kept_together() -> None
         "tests/a.py::one",
         "tests/c.py::two",
     ]
+
+
+@pytest.mark.postgres
+async def test_the_run_drops_its_workers_databases_even_those_a_dead_worker_left(
+    database_url: str,
+) -> None:
+    # Given a run's database, two of its workers' left behind, and others' databases beside
+    run = f"glowpath_test_{secrets.token_hex(4)}"
+    others = [f"{run}x_gw0", f"{run.replace('_', 'x')}_gw0"]
+    names = [run, f"{run}_gw0", f"{run}_gw1", *others]
+    connection = await asyncpg.connect(run_suites.admin_url())
+    try:
+        for name in names:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        # When the run's databases are dropped after it
+        await run_suites._drop_run_databases(run_suites.admin_url(), run)
+        # Then the run's and its workers' are gone, the others' are there
+        rows = await connection.fetch(
+            "SELECT datname FROM pg_database WHERE datname = ANY($1::text[])", names
+        )
+        assert sorted(row["datname"] for row in rows) == sorted(others)
+    finally:
+        for name in names:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
