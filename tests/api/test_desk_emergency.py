@@ -18,7 +18,6 @@ from domain.store.triage_models import TriageEntry
 from domain.triage.board_changes import board_view
 from domain.triage.commands import DeskReply, OverrideCommand
 from schema.ids import decode_id
-from tests.api import documents
 from tests.api.harness import Api, eventually
 from tests.api.test_triage_api import (
     AUTO_ASSIGN,
@@ -366,28 +365,5 @@ async def test_a_mark_sent_again_after_she_was_taken_answers_the_first_decision(
     # Then it is answered with the first decision, from the desk's log, and nothing changes
     assert again["__typename"] == "AutoAssignPayload", again
     assert again["decision"] == marked["decision"]
-    entries = await TriageEntry.filter(clinic_id=clinic, kind="EMERGENCY")
-    assert len(entries) == 1
-
-
-async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_when_her_journey_ends(
-    api: Api,
-) -> None:
-    # Given an emergency arrival while every consultant is busy: nobody could take her
-    clinic, desk, supervisor, _, urgent = await _emergency_nobody_could_take(api)
-    burnt = urgent["journeyId"]
-    async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
-        pushes = aiter(stream)
-        await _board_pushed(pushes, lambda kinds: "EMERGENCY" in kinds)
-
-        # When her journey ends (the front desk cancels it)
-        ended = await api.run(
-            documents.CANCEL_JOURNEY, desk, input={"journeyId": burnt, "reason": "went to A&E"}
-        )
-        assert ended["cancelJourney"]["__typename"] == "JourneyPayload", ended
-
-        # Then the board pushed to the supervisor no longer calls for her, nor for a consultant
-        await _board_pushed(pushes, lambda kinds: kinds == [])
-    # And the log still keeps the emergency
     entries = await TriageEntry.filter(clinic_id=clinic, kind="EMERGENCY")
     assert len(entries) == 1

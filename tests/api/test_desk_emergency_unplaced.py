@@ -1,11 +1,16 @@
 """The desk's emergencies it could not place, through the real server (seed 004: rotation rules
 item 9, triage rules art. 8): the supervisor's board pushed no longer calls for a client already
-placed or in hand. An emergency nobody could take leaves UNPLACED once a consultant receives
-her, and EMERGENCY once she is taken; a recheck emergency, routed to her treating doctor or
-nurse (the desk never places a recheck), alerts the supervisor and leaves once her doctor has
-her."""
+placed, in hand or gone. An emergency nobody could take leaves UNPLACED once a consultant
+receives her, EMERGENCY once she is taken, and both when her journey ends; a recheck emergency,
+routed to her treating doctor or nurse (the desk never places a recheck), alerts the supervisor
+and leaves once her doctor has her."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 
 from domain.roles import Role
 from domain.store.triage_models import TriageEntry
@@ -24,16 +29,36 @@ from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic
 from tests.api.test_triage_picks import _back_for_a_recheck
 
 
+@dataclass
+class Unplaced:
+    """An emergency nobody could take, and the supervisor's pushed board calling for her."""
+
+    clinic: str
+    desk: str  # the front desk's token
+    consultants: list[str]
+    urgent: dict[str, Any]  # her autoAssign input
+    pushes: AsyncIterator[Any]
+
+
+@contextlib.asynccontextmanager
+async def _unplaced_on_the_board(api: Api) -> AsyncIterator[Unplaced]:
+    """An emergency arrival while every consultant is busy, nobody could take her, for the
+    block, and the supervisor's board pushed once it calls for a consultant and for her."""
+    clinic, desk, supervisor, consultants, urgent = await _emergency_nobody_could_take(api)
+    async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
+        pushes = aiter(stream)
+        # (the board is read from the desk's log, which lags the desk's answer)
+        await _board_pushed(pushes, lambda kinds: kinds == ["UNPLACED", "EMERGENCY"])
+        yield Unplaced(clinic, desk, consultants, urgent, pushes)
+
+
 async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_once_placed_and_taken(
     api: Api,
 ) -> None:
     # Given an emergency arrival while every consultant is busy: nobody could take her
-    clinic, desk, supervisor, consultants, urgent = await _emergency_nobody_could_take(api)
-    burnt = urgent["journeyId"]
-    async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
-        # (the board is read from the desk's log, which lags the desk's answer)
-        pushes = aiter(stream)
-        await _board_pushed(pushes, lambda kinds: kinds == ["UNPLACED", "EMERGENCY"])
+    async with _unplaced_on_the_board(api) as unplaced:
+        clinic, desk, consultants = unplaced.clinic, unplaced.desk, unplaced.consultants
+        urgent, pushes, burnt = unplaced.urgent, unplaced.pushes, unplaced.urgent["journeyId"]
 
         # When the first consultant is free again and the front desk sends her again
         await _seat(api, desk, consultants[0], status="AVAILABLE")
@@ -55,6 +80,23 @@ async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_once_place
     # And the log still keeps the supervisor's call and the emergency
     rows = await TriageEntry.filter(clinic_id=clinic, kind__in=["SUPERVISOR_ALERT", "EMERGENCY"])
     assert sorted(row.kind for row in rows) == ["EMERGENCY", "EMERGENCY", "SUPERVISOR_ALERT"]
+
+
+async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_when_her_journey_ends(
+    api: Api,
+) -> None:
+    # Given an emergency arrival while every consultant is busy: nobody could take her
+    async with _unplaced_on_the_board(api) as unplaced:
+        # When her journey ends (the front desk cancels it)
+        cancelled = {"journeyId": unplaced.urgent["journeyId"], "reason": "went to A&E"}
+        ended = await api.run(documents.CANCEL_JOURNEY, unplaced.desk, input=cancelled)
+        assert ended["cancelJourney"]["__typename"] == "JourneyPayload", ended
+
+        # Then the board pushed to the supervisor no longer calls for her, nor for a consultant
+        await _board_pushed(unplaced.pushes, lambda kinds: kinds == [])
+    # And the log still keeps the emergency
+    entries = await TriageEntry.filter(clinic_id=unplaced.clinic, kind="EMERGENCY")
+    assert len(entries) == 1
 
 
 async def test_a_recheck_emergency_alerts_the_supervisor_until_her_doctor_has_her(

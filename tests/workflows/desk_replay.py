@@ -176,6 +176,24 @@ async def replayed_as_recorded(history: WorkflowHistory) -> dict[str, Any]:
     return replies
 
 
+def recorded_before(name: str, patch_id: str) -> tuple[WorkflowHistory, dict[str, DeskReply]]:
+    """The recorded desk history `name`, found recorded before the change `patch_id` (no marker
+    of it), and its recorded answers by update id."""
+    history = load(name)
+    assert not marked(history, patch_id)
+    return history, recorded_replies(history)
+
+
+async def replayed_regardless(
+    monkeypatch: pytest.MonkeyPatch, name: str, patch_id: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The answers and records to the writer of the recorded history `name`, replayed by a desk
+    that takes the change `patch_id` without asking its history (`patched_regardless`): what a
+    desk changed without the patch would make of the desks running when it is deployed."""
+    patched_regardless(monkeypatch, patch_id)
+    return await replayed_in_full(load(name))
+
+
 def marked(history: WorkflowHistory, patch_id: str) -> bool:
     """Whether the history holds the marker of the change `patch_id` (the SDK's "core_patch")."""
     return any(

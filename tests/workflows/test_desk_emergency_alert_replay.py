@@ -25,12 +25,9 @@ from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice
 from tests.support import DESK
 from tests.workflows.desk_replay import (
     assert_replays_as_run,
-    load,
-    marked,
-    patched_regardless,
-    recorded_replies,
+    recorded_before,
     replayed_as_recorded,
-    replayed_in_full,
+    replayed_regardless,
 )
 from tests.workflows.test_triage_desk import clear_of_midnight, logged, open_desk
 from workflows.desk_patches import EMERGENCY_ALERT_CLEARED
@@ -48,9 +45,7 @@ def emergencies(reply: DeskReply) -> list[str | None]:
 async def test_a_desk_that_kept_its_emergency_alerts_replays_as_it_ran() -> None:
     # Given a desk's history in which three emergencies were taken in hand and their alerts
     # stayed on the board
-    history = load(RECORDING)
-    assert not marked(history, EMERGENCY_ALERT_CLEARED)
-    recorded = recorded_replies(history)
+    history, recorded = recorded_before(RECORDING, EMERGENCY_ALERT_CLEARED)
     assert emergencies(recorded["scope-c"]) == ["e1", "e2", "e3"]
 
     # When the current desk code replays it (a command that differs would raise here)
@@ -63,9 +58,8 @@ async def test_a_desk_that_cleared_them_regardless_would_not_replay_as_it_ran(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given a desk that takes an emergency in hand off the board without asking its history
-    patched_regardless(monkeypatch, EMERGENCY_ALERT_CLEARED)
     # When the recorded history is replayed
-    replies, records = await replayed_in_full(load(RECORDING))
+    replies, records = await replayed_regardless(monkeypatch, RECORDING, EMERGENCY_ALERT_CLEARED)
     # Then the answers and the board sent to the writer show none of the alerts the run kept
     assert emergencies(replies["accept-e1"]) == ["e2", "e3"]
     assert emergencies(replies["scope-c"]) == []
