@@ -20,11 +20,12 @@ from strawberry.extensions import SchemaExtension
 
 from domain.errors import ErrorCode
 from schema.errors import invalid
-from schema.keyed_refusals import or_conflict
+from schema.keyed_refusals import or_conflict, or_conflict_by_key
 from schema.new_keys import new_key_problem, unless_claimed
 
 # No input of the API nests anywhere near this; the JSON scalar would, if it were allowed to.
 MAX_INPUT_DEPTH = 32
+TOO_DEEP = f"nested more than {MAX_INPUT_DEPTH} levels deep"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -48,7 +49,7 @@ def check_list_page(first: int, largest: int, **positions: int) -> None:
 def problem_in(value: Any, path: str, depth: int = 0) -> tuple[str, str] | None:
     """The first (path, problem) found in an argument value, or None."""
     if depth > MAX_INPUT_DEPTH:
-        return path, f"nested more than {MAX_INPUT_DEPTH} levels deep"
+        return path, TOO_DEEP
     if isinstance(value, str):
         if _UNSTORABLE.search(value):
             return path, "contains a NUL character or an unpaired surrogate"
@@ -98,7 +99,9 @@ class InputCheck(SchemaExtension):
             if found is not None:
                 path, message = found
                 if _answers_validation_failed(info):
-                    return or_conflict(invalid(path, message), info, kwargs)
+                    # Too deep to digest: judged by whether its key was claimed at all
+                    judge = or_conflict_by_key if message == TOO_DEEP else or_conflict
+                    return judge(invalid(path, message), info, kwargs)
                 raise InputNotAccepted(f"{info.field_name}: {path}: {message}")
 
         def resolve() -> Any:

@@ -21,6 +21,7 @@ from graphql import GraphQLResolveInfo
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 
+from domain.store import records
 from domain.store.records import key_problem
 from schema import idempotency
 from schema.context import Context
@@ -78,3 +79,23 @@ def or_conflict(answer: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -
     if not _keyed_input(info, kwargs):
         return answer
     return _answer(answer, info, kwargs)
+
+
+async def _refusal_by_key(refusal: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> Any:
+    context = info.context
+    if not isinstance(context, Context) or context.claims is None:
+        return refusal
+    key = kwargs["input"]["idempotencyKey"]
+    claimed = await records.key_claimed_at(context.claims.account_id, key)
+    return idempotency.conflict() if claimed else refusal
+
+
+def or_conflict_by_key(refusal: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> Any:
+    """`or_conflict` for an input no key could have been claimed for, which is not digested:
+    `Conflict` where its key was claimed at all. For input nested past the input check's
+    bound, whose digest recursed as deep as it nests (hundreds of levels: a RecursionError,
+    answered "Unexpected error."); no claim was ever made for it, as claims come after that
+    check."""
+    if not _keyed_input(info, kwargs):
+        return refusal
+    return _refusal_by_key(refusal, info, kwargs)

@@ -7,6 +7,7 @@ never "Unexpected error."
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from tests.api.hostile import send_graphql
 UNSTORABLE = "contains a NUL character or an unpaired surrogate"
 UNREADABLE = "contains a control or text-direction character"
 CLIENTS = "{ clients { __typename ... on ClientConnection { edges { node { id } } } } }"
+SET_SLA = "mutation S($input: SetStageSlaInput!) { setStageSla(input: $input) { __typename } }"
 AMEND = """
 mutation Amend($input: AmendRecordInput!) {
   amendRecord(input: $input) {
@@ -158,6 +160,36 @@ async def test_input_nested_absurdly_deep_is_a_typed_error(api: Api, driver: Jou
     (problem,) = result["problems"]
     assert problem["message"] == f"nested more than {MAX_INPUT_DEPTH} levels deep"
     assert problem["field"].startswith("input.correction.a.a")
+
+
+async def test_input_nested_hundreds_deep_under_a_key_is_a_typed_error_or_a_conflict(
+    api: Api, fresh_clinic: Callable[[], Awaitable[JourneyDriver]]
+) -> None:
+    # Given a supervisor who set a stage's SLA under a key
+    clinic = await fresh_clinic()
+    token = clinic.token(Role.SUPERVISOR)
+    used = f"key-{uuid.uuid4()}"
+    sla = {"stage": "TRIAGE", "seconds": 900, "idempotencyKey": used}
+    set_sla = await send_graphql(api, SET_SLA, {"input": sla}, token=token)
+    assert set_sla.json()["data"]["setStageSla"]["__typename"] == "StageSlasPayload"
+    # When a correction nested some hundreds deep (a body reads it) is sent under a fresh key
+    # and under the used one
+    correction: Any = "deep"
+    for _ in range(600):
+        correction = {"a": correction}
+    deep = {"journeyId": "x", "seq": 1, "reason": "typo", "correction": correction}
+    answers = [
+        (
+            await send_graphql(api, AMEND, {"input": {**deep, "idempotencyKey": key}}, token=token)
+        ).json()["data"]["amendRecord"]
+        for key in (f"key-{uuid.uuid4()}", used)
+    ]
+    # Then the fresh key hears what is wrong with the input, the used one that it is taken
+    # (each asked the ledger with a digest of the input, which recursed as deep as it nests:
+    # "Unexpected error.")
+    assert [answer["__typename"] for answer in answers] == ["ValidationFailed", "Conflict"]
+    (problem,) = answers[0]["problems"]
+    assert problem["message"] == f"nested more than {MAX_INPUT_DEPTH} levels deep"
 
 
 async def test_an_integer_beyond_32_bits_is_a_graphql_error(
