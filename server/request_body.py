@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
 from aiohttp import web
@@ -58,8 +59,13 @@ def decode_json(data: str | bytes) -> Any:
         raise BodyRefused("the JSON is nested too deeply") from None
     except json.JSONDecodeError:
         raise BodyRefused("the request body is not valid JSON") from None
-    except ValueError as error:  # e.g. an integer longer than Python converts (4,300 digits)
-        raise BodyRefused(f"the JSON cannot be read: {error}") from None
+    except ValueError:
+        # An integer longer than Python converts; its own message told the caller to call
+        # sys.set_int_max_str_digits(), words of the server's code, not of the API
+        digits = sys.get_int_max_str_digits()
+        raise BodyRefused(
+            f"the JSON cannot be read: a number in it has more than {digits} digits"
+        ) from None
 
 
 # A `subscribe` payload's optional members, and the JSON type each must have when present.
