@@ -177,6 +177,19 @@ def protect_tables(*tables: str) -> RunSQLForDialect:
     )
 
 
+def guard_function_dropped_going_back() -> RunSQLForDialect:
+    """A migration operation that drops PostgreSQL's guard function on the way back, for the
+    migration that made the first table append-only (0009). Going up it does nothing: each
+    `protect_tables` makes the function again (`CREATE OR REPLACE`), and its way back drops
+    only its triggers, which the function must outlive while another table's triggers call it.
+    Put before that first `protect_tables`, it runs after it on the way back, once no trigger is
+    left to call the function (PostgreSQL refuses to drop it while one is: no CASCADE)."""
+    return RunSQLForDialect(
+        {SQLITE: [], POSTGRES: []},
+        {SQLITE: [], POSTGRES: [f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()"]},
+    )
+
+
 @contextlib.asynccontextmanager
 async def guards_lifted(client: Any, table: str, dialect: str) -> AsyncIterator[None]:
     """The table's triggers dropped for the block and made again after it, on `client` (a

@@ -9,9 +9,11 @@ an UPDATE, so an append-only table keeps its triggers, and a row written by a pr
 release before, in a rolling deploy, gets it too.
 
 Rolled back, the column is dropped in place (`DROP COLUMN`, SQLite 3.35 and later): Tortoise's
-`RemoveField` would rebuild the table on SQLite, and with it drop its triggers and the indexes
-other migrations made, which their own way back then could not find. `AddNullableField` adds a
-nullable column as Tortoise does and drops it so on the way back too.
+`RemoveField` would rebuild the table on SQLite, and the rebuilt table has none of its triggers,
+indexes and table-wide UNIQUE constraints, nor the references later added by hand (0011's
+`journey_event.record_id`), so the way back would leave the schema otherwise than the migration
+before made it. `AddNullableField` adds a nullable column as Tortoise does and drops it so on the
+way back too: every column a migration adds is added by one of the two.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from tortoise.fields.base import Field
 from tortoise.migrations import operations as ops
+from tortoise.migrations.constraints import UniqueConstraint
 
 
 class _DroppedInPlace(ops.AddField):
@@ -31,7 +34,12 @@ class _DroppedInPlace(ops.AddField):
         if state_editor is None:
             return
         # As Tortoise's own way back: `old_state` is the one that holds the field.
-        table, column, _ = self._column(old_state, app_label)
+        table, column, field = self._column(old_state, app_label)
+        if field.unique and state_editor.DIALECT == "sqlite":
+            # SQLite's `add_field` made the column's uniqueness an index of its own (PostgreSQL's
+            # goes with the column), and SQLite refuses to drop a column an index covers.
+            model = old_state.apps.get_model(f"{app_label}.{self.model_name}")
+            await state_editor.remove_constraint(model, UniqueConstraint(fields=(column,)))
         await _run(state_editor, f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
 
     def _column(self, state: Any, app_label: str) -> tuple[str, str, Field[Any]]:

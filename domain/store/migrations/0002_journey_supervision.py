@@ -2,7 +2,7 @@ from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from domain.store.column_default import AddFieldWithItsDefault
+from domain.store.column_default import AddFieldWithItsDefault, AddNullableField
 
 
 class Migration(migrations.Migration):
@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddNullableField(
             model_name="Journey",
             name="sla_deadline",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
@@ -22,12 +22,12 @@ class Migration(migrations.Migration):
             field=fields.BooleanField(default=False),
             default_sql="FALSE",
         ),
-        ops.AddField(
+        AddNullableField(
             model_name="Journey",
             name="stuck_reason",
             field=fields.CharField(null=True, max_length=200),
         ),
-        ops.AddField(
+        AddNullableField(
             model_name="Journey",
             name="stuck_since",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),

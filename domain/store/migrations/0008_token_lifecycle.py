@@ -1,6 +1,8 @@
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
+from domain.store.column_default import AddNullableField
+
 
 class Migration(migrations.Migration):
     dependencies = [("models", "0007_desk_note")]
@@ -8,7 +10,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddNullableField(
             model_name="StaffAccount",
             name="tokens_valid_after",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),

@@ -2,7 +2,7 @@ from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from domain.store.append_only import protect_tables
+from domain.store.append_only import guard_function_dropped_going_back, protect_tables
 
 # The database itself refuses to edit the audit trail: the entries get the triggers every
 # append-only table gets (domain.store.append_only); `forward_only_head` is the audit chain
@@ -136,6 +136,8 @@ class Migration(migrations.Migration):
             },
             bases=["AppendOnlyModel"],
         ),
+        # The first table made append-only: its way back takes the guards' function with it
+        guard_function_dropped_going_back(),
         protect_tables("audit_entry"),
         forward_only_head("audit_chain_head"),
     ]

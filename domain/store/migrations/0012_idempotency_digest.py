@@ -10,7 +10,8 @@
 """
 
 from tortoise import fields, migrations
-from tortoise.migrations import operations as ops
+
+from domain.store.column_default import AddNullableField
 
 
 class Migration(migrations.Migration):
@@ -19,12 +20,12 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddNullableField(
             model_name="IdempotencyKey",
             name="digest",
             field=fields.CharField(max_length=64, null=True),
         ),
-        ops.AddField(
+        AddNullableField(
             model_name="LeadContact",
             name="request_id",
             field=fields.CharField(max_length=64, null=True, unique=True),

@@ -7,7 +7,8 @@ and the journey row (`store.snapshots`).
 """
 
 from tortoise import fields, migrations
-from tortoise.migrations import operations as ops
+
+from domain.store.column_default import AddNullableField
 
 
 class Migration(migrations.Migration):
@@ -16,7 +17,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddNullableField(
             model_name="JourneyEvent",
             name="facts",
             field=fields.JSONField(null=True),

@@ -8,7 +8,8 @@
 """
 
 from tortoise import fields, migrations
-from tortoise.migrations import operations as ops
+
+from domain.store.column_default import AddNullableField
 
 
 class Migration(migrations.Migration):
@@ -17,7 +18,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
+        AddNullableField(
             model_name="IdempotencyKey",
             name="salt",
             field=fields.CharField(max_length=32, null=True),

@@ -17,8 +17,9 @@ separate table of the events' clinics would add a join to every replay. An event
 has no row (none is written so, but the log may hold one from an early release) keeps a null
 clinic, which no replay reads: it had no journey to be judged by before either.
 
-Rolled back, the column goes; on SQLite that rebuilds the table, and with it its triggers, so
-the first operation makes the table append-only again on the way back.
+Rolled back, the column is dropped in place (`store.column_default`): the table keeps its
+triggers, its (journey_id, seq) uniqueness and its reference to `journey_record`, which SQLite's
+rebuild of the table (Tortoise's way back) lost.
 """
 
 from tortoise import fields, migrations
@@ -32,6 +33,7 @@ from domain.store.append_only import (
     append_only_sql,
     drop_append_only_sql,
 )
+from domain.store.column_default import AddNullableField
 
 _TABLE = "journey_event"
 _CLINICS = (
@@ -47,11 +49,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        RunSQLForDialect(
-            {SQLITE: [], POSTGRES: []},
-            {dialect: append_only_sql(_TABLE, dialect) for dialect in (SQLITE, POSTGRES)},
-        ),
-        ops.AddField(
+        AddNullableField(
             model_name="JourneyEvent",
             name="clinic_id",
             field=fields.CharField(max_length=64, null=True),

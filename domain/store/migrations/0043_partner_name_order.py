@@ -9,9 +9,9 @@ version's (`domain.store.partners.name_order`) and stored.
 
 `partner_registration` is append-only in the database, so the versions already stored get their
 key as `journey_event` got its clinic (0039): the triggers are dropped, the column filled and the
-triggers made again, in the migration's one transaction. Rolled back, the column goes; on
-SQLite that rebuilds the table, and the first operation makes it append-only again on the way
-back.
+triggers made again, in the migration's one transaction. Rolled back, the column is dropped in
+place (`store.column_default`): the table keeps its triggers and indexes, which SQLite's rebuild
+of the table (Tortoise's way back) lost.
 """
 
 from typing import Any
@@ -21,13 +21,8 @@ from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 from tortoise.migrations.operations import RunSQL
 
-from domain.store.append_only import (
-    POSTGRES,
-    SQLITE,
-    RunSQLForDialect,
-    append_only_sql,
-    guards_lifted,
-)
+from domain.store.append_only import POSTGRES, guards_lifted
+from domain.store.column_default import AddNullableField
 from domain.store.partners import name_order
 
 _TABLE = "partner_registration"
@@ -64,11 +59,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        RunSQLForDialect(
-            {SQLITE: [], POSTGRES: []},
-            {dialect: append_only_sql(_TABLE, dialect) for dialect in (SQLITE, POSTGRES)},
-        ),
-        ops.AddField(
+        AddNullableField(
             model_name="PartnerRegistration",
             name="name_order",
             field=fields.CharField(max_length=600, null=True),
