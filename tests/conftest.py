@@ -5,7 +5,9 @@ another database instead; ``python -m tests.run_suites`` (``make test``) uses it
 a second time on a fresh PostgreSQL database: every test that uses the database (the others would
 run exactly as before). Tests marked ``postgres`` run only there. Each pytest-xdist worker has a
 database of its own: its own SQLite file, or a PostgreSQL database named after the run's and the
-worker's (``glowpath_test_<random>_gw0``), dropped when the worker ends.
+worker's (``glowpath_test_<random>_gw0``), dropped when the worker ends. It is a copy of the
+database ``GLOWPATH_TEST_DATABASE_TEMPLATE`` names, at the latest migration (run_suites migrates
+one for the run), or else a new database the session migrates from empty.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -25,9 +28,15 @@ from tests.migration_templates import MigrationTemplates, on_postgres
 
 pytest_plugins = ["tests.exit_bound"]
 
+T = TypeVar("T")
+
 
 def _explicit_url() -> str | None:
     return os.environ.get("GLOWPATH_TEST_DATABASE_URL", "").strip() or None
+
+
+def _template() -> str | None:
+    return os.environ.get("GLOWPATH_TEST_DATABASE_TEMPLATE", "").strip() or None
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -82,23 +91,25 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield explicit
     elif on_postgres(explicit):
         # Each of the suite's workers has a database of its own, as each has its own SQLite file
-        with worker_database(explicit, os.environ["PYTEST_XDIST_WORKER"]) as url:
+        with worker_database(explicit, os.environ["PYTEST_XDIST_WORKER"], _template()) as url:
             yield url
     else:  # a SQLite file named by hand: one a worker, as two writers of one file lock it
         yield f"{explicit}.{os.environ['PYTEST_XDIST_WORKER']}"
 
 
 @contextlib.contextmanager
-def worker_database(url: str, worker: str) -> Iterator[str]:
-    """A new database beside `url`'s, named after it and the worker, dropped after the block
-    (`make test` drops it after the run as well, should the worker die first)."""
+def worker_database(url: str, worker: str, template: str | None = None) -> Iterator[str]:
+    """A new database beside `url`'s, named after it and the worker, a copy of `template` when
+    given, dropped after the block (`make test` drops it after the run as well, should the
+    worker die first)."""
     parts = urlsplit(url)
     name = f"{parts.path.lstrip('/')}_{worker}"
     # Without the URL's query: asyncpg would send the pool's settings (`maxsize`) to the server
     admin = urlunsplit(parts._replace(scheme="postgres", query=""))
     # One a worker of an earlier run that died left, under a URL given by hand
     _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _admin(admin, f'CREATE DATABASE "{name}"')
+    copied = f' TEMPLATE "{template}"' if template else ""
+    _admin(admin, f'CREATE DATABASE "{name}"{copied}')
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:
@@ -106,8 +117,7 @@ def worker_database(url: str, worker: str) -> Iterator[str]:
 
 
 def _admin(url: str, statement: str) -> None:
-    """Runs `statement` on a connection of its own, on a loop of its own: made current, as
-    `asyncio.run` would, the loop would replace the one the session's async fixtures run on."""
+    """Runs `statement` on a connection of its own."""
 
     async def run() -> None:
         connection = await asyncpg.connect(url)
@@ -116,9 +126,15 @@ def _admin(url: str, statement: str) -> None:
         finally:
             await connection.close()
 
+    on_own_loop(run())
+
+
+def on_own_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Runs `work` on a loop of its own: made current, as `asyncio.run` would, the loop would
+    replace the one the session's async fixtures run on."""
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(run())
+        return loop.run_until_complete(work)
     finally:
         loop.close()
 
@@ -137,6 +153,7 @@ async def migration_templates(
 ) -> AsyncIterator[MigrationTemplates]:
     """New databases at a given migration, on the session's kind of database
     (`tests.migration_templates`)."""
-    templates = MigrationTemplates(database_url, tmp_path_factory.mktemp("migration-templates"))
+    folder = tmp_path_factory.mktemp("migration-templates")
+    templates = MigrationTemplates(database_url, folder, latest=_template())
     yield templates
     await templates.drop()

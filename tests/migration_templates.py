@@ -8,6 +8,12 @@ took most of those tests' time. Each migration asked for is made once: a templat
 from the nearest template below it and migrated the rest of the way, and every test's database is
 a copy of a template (SQLite: the file, by SQLite's backup; PostgreSQL: `CREATE DATABASE ...
 TEMPLATE`, which needs the template's connections closed, as they are once it is migrated).
+On PostgreSQL under run_suites the run's template is the one at the latest migration.
+
+The workers do not share the others: each is made when a test first asks for it, while the other
+worker may be asking for the same one, so sharing them would take a lock between the processes
+and a mark of a template made whole (a worker dying mid-migration leaves one half made), on both
+kinds of database; the run's template is made before any worker starts.
 """
 
 from __future__ import annotations
@@ -42,10 +48,13 @@ class MigrationTemplates:
     """The session's templates, one a migration asked for, on the session's kind of database:
     SQLite files in `folder`, or databases on the session's PostgreSQL server."""
 
-    def __init__(self, database_url: str, folder: Path) -> None:
+    def __init__(self, database_url: str, folder: Path, latest: str | None = None) -> None:
+        """`latest`: a PostgreSQL database at the latest migration, to copy, never to connect to
+        (tests/run_suites.py makes one for the run and drops it after)."""
         self._server = database_url
         self._folder = folder
         self._made: dict[str, str] = {}  # migration -> SQLite file or PostgreSQL database
+        self._latest = latest if on_postgres(database_url) else None
 
     @contextlib.asynccontextmanager
     async def database_at(self, target: str) -> AsyncIterator[str]:
@@ -75,6 +84,8 @@ class MigrationTemplates:
     async def _template(self, target: str) -> str:
         if target in self._made:
             return self._made[target]
+        if target == LATEST and self._latest is not None:
+            return self._latest
         below = [made for made in self._made if _position(made) < _position(target)]
         start = self._made[max(below, key=_position)] if below else None
         template = await self._new(start)

@@ -4,7 +4,10 @@
 
 PostgreSQL: ``GLOWPATH_TEST_POSTGRES_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``)
 names a server and a database to connect to for administration. The run gets a fresh database,
-``glowpath_test_<random>``, created before and dropped after, so runs never share state.
+``glowpath_test_<random>``, created before and dropped after, so runs never share state. It is a
+copy of the run's template, ``glowpath_test_<random>_template``, migrated once before pytest
+starts, and so is each worker's database (tests/conftest.py): a worker starts at the latest
+migration instead of walking every migration from an empty database.
 ``GLOWPATH_TEST_POSTGRES``: ``auto`` (default: run when reachable, else say it was skipped),
 ``require`` (unreachable is a failure) or ``off``.
 ``GLOWPATH_TEST_IN_PARALLEL``: ``1`` (default) runs the two suites at the same time, each line of
@@ -32,6 +35,8 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+
+from domain.store.db import apply_migrations
 
 DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 CONNECT_TIMEOUT = 3.0
@@ -82,27 +87,40 @@ def postgres_problem(url: str) -> str | None:
     return None
 
 
-# The pytest processes running now: an interrupted side-by-side run stops them all.
+# The pytest processes running now: an interrupted side-by-side run stops them all, and starts
+# none after (the PostgreSQL suite may still be migrating its template then).
 _running: set[subprocess.Popen[bytes]] = set()
+_starting = threading.Lock()
+_stopped = threading.Event()
 # Each prefixed run's closing line ("3 failed, 600 passed, 10 skipped in 540.12s"), by prefix.
 _closing: dict[str, str] = {}
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
 
 
-def pytest(args: Sequence[str], database_url: str | None, prefix: str = "") -> int:
-    """Runs pytest on the database; with a `prefix`, each line of its output carries it."""
+def pytest(
+    args: Sequence[str], database_url: str | None, prefix: str = "", template: str | None = None
+) -> int:
+    """Runs pytest on the database, its workers' databases copies of `template` when given;
+    with a `prefix`, each line of its output carries it."""
     env = dict(os.environ)
     env.pop("GLOWPATH_TEST_DATABASE_URL", None)
+    env.pop("GLOWPATH_TEST_DATABASE_TEMPLATE", None)
     if database_url:
         env["GLOWPATH_TEST_DATABASE_URL"] = database_url
+    if template:
+        env["GLOWPATH_TEST_DATABASE_TEMPLATE"] = template
     piped = subprocess.PIPE if prefix else None
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pytest", *args],
-        env=env,
-        stdout=piped,
-        stderr=subprocess.STDOUT if prefix else None,
-    )
-    _running.add(process)
+    with _starting:
+        if _stopped.is_set():
+            print(f"{prefix}pytest not started: the run was interrupted", flush=True)
+            return 1
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pytest", *args],
+            env=env,
+            stdout=piped,
+            stderr=subprocess.STDOUT if prefix else None,
+        )
+        _running.add(process)
     try:
         if process.stdout is not None:
             for line in iter(process.stdout.readline, b""):
@@ -129,11 +147,13 @@ def pytest(args: Sequence[str], database_url: str | None, prefix: str = "") -> i
 
 def run_on_postgres(args: Sequence[str], url: str, prefix: str = "") -> int:
     name = f"glowpath_test_{secrets.token_hex(4)}"
-    asyncio.run(_admin(url, f'CREATE DATABASE "{name}"'))
+    template = f"{name}_template"
     try:
         host = urlsplit(url).netloc.rpartition("@")[2]
         print(f"\n=== The test suite on PostgreSQL ({host}, database {name}) ===", flush=True)
-        return pytest(args, with_database(url, name), prefix)
+        asyncio.run(_migrated_template(url, template))
+        asyncio.run(_admin(url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        return pytest(args, with_database(url, name), prefix, template)
     finally:
         try:
             asyncio.run(_drop_run_databases(url, name))
@@ -141,16 +161,24 @@ def run_on_postgres(args: Sequence[str], url: str, prefix: str = "") -> int:
             print(f"could not drop the test database {name}: {exc}", file=sys.stderr)
 
 
+async def _migrated_template(url: str, template: str) -> None:
+    """A new database at the latest migration, with no connection left to it: PostgreSQL copies
+    a database only while no one else is connected to it."""
+    await _admin(url, f'CREATE DATABASE "{template}"')
+    await apply_migrations(with_database(url, template))
+
+
 async def _drop_run_databases(url: str, name: str) -> None:
-    """Drops the run's database and its workers' (`name_gw0`, ...): a worker that died (a test
-    past its timeout, a signal) never dropped its own."""
+    """Drops the run's database and those named after it, its template and its workers'
+    (`name_gw0`, ...): a worker that died (a test past its timeout, a signal) never dropped its
+    own."""
     connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     try:
-        pattern = name.replace("_", "\\_") + "\\_gw%"
-        workers = await connection.fetch(
+        pattern = name.replace("_", "\\_") + "\\_%"
+        named_after = await connection.fetch(
             "SELECT datname FROM pg_database WHERE datname LIKE $1", pattern
         )
-        for database in [row["datname"] for row in workers] + [name]:
+        for database in [row["datname"] for row in named_after] + [name]:
             await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     finally:
         await connection.close()
@@ -210,8 +238,10 @@ def _side_by_side(args: Sequence[str], url: str) -> int:
     try:
         statuses["sqlite"] = pytest(args, None, "[sqlite] ")
     except BaseException:
-        for process in list(_running):
-            process.terminate()
+        with _starting:
+            _stopped.set()
+            for process in list(_running):
+                process.terminate()
         raise
     finally:
         second.join()

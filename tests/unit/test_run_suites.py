@@ -7,8 +7,10 @@ result at all.
 
 from __future__ import annotations
 
+import os
 import secrets
 import signal
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +18,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from domain.store.schema_version import APP_LABEL, RECORDS, known_migrations
 from tests import run_suites
-from tests.conftest import long_files_first
+from tests.conftest import long_files_first, on_own_loop, worker_database
 
 DYING_TEST = """
 import os, signal
@@ -39,6 +42,19 @@ def test_a_pytest_killed_by_a_signal_reports_it(
     # Then the status is the signal's, and the output says so
     assert status == -signal.SIGKILL
     assert "[dying] pytest was killed by signal 9" in capsys.readouterr().out
+
+
+def test_a_suite_not_started_when_the_run_is_interrupted_never_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a run interrupted while the PostgreSQL suite was still migrating its template
+    (tmp_path / "test_dying.py").write_text(DYING_TEST)
+    stopped = threading.Event()
+    stopped.set()
+    monkeypatch.setattr(run_suites, "_stopped", stopped)
+    # When that suite's pytest is started, then it never runs
+    assert run_suites.pytest([str(tmp_path / "test_dying.py")], None, "[postgres] ") == 1
+    assert "[postgres] pytest not started" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("sqlite", "postgres", "expected"), [(0, 0, 0), (-14, 0, 142), (0, 1, 1)])
@@ -121,20 +137,20 @@ def test_the_files_holding_long_tests_go_first_each_file_kept_together() -> None
 
 
 @pytest.mark.postgres
-async def test_the_run_drops_its_workers_databases_even_those_a_dead_worker_left(
+async def test_the_run_drops_its_template_and_its_workers_databases_even_a_dead_worker_s(
     database_url: str,
 ) -> None:
-    # Given a run's database, two of its workers' left behind, and others' databases beside
+    # Given a run's database, its template, two of its workers' left behind, and others' beside
     run = f"glowpath_test_{secrets.token_hex(4)}"
     others = [f"{run}x_gw0", f"{run.replace('_', 'x')}_gw0"]
-    names = [run, f"{run}_gw0", f"{run}_gw1", *others]
+    names = [run, f"{run}_template", f"{run}_gw0", f"{run}_gw1", *others]
     connection = await asyncpg.connect(run_suites.admin_url())
     try:
         for name in names:
             await connection.execute(f'CREATE DATABASE "{name}"')
         # When the run's databases are dropped after it
         await run_suites._drop_run_databases(run_suites.admin_url(), run)
-        # Then the run's and its workers' are gone, the others' are there
+        # Then the run's, its template and its workers' are gone, the others' are there
         rows = await connection.fetch(
             "SELECT datname FROM pg_database WHERE datname = ANY($1::text[])", names
         )
@@ -143,3 +159,29 @@ async def test_the_run_drops_its_workers_databases_even_those_a_dead_worker_left
         for name in names:
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await connection.close()
+
+
+@pytest.mark.postgres
+def test_a_worker_s_database_starts_with_every_migration_of_the_run_s_template(
+    database_url: str,
+) -> None:
+    template = os.environ.get("GLOWPATH_TEST_DATABASE_TEMPLATE")
+    if not template:
+        pytest.skip("no template: this pytest was not started by tests.run_suites")
+    # Given the run's template, which the run migrated before starting pytest
+    run = os.environ["GLOWPATH_TEST_DATABASE_URL"]
+    # When a worker's database is made as the suite's are (the test never connects to the
+    # template: PostgreSQL copies no database someone is connected to)
+    with worker_database(run, f"gw_{secrets.token_hex(2)}", template) as url:
+        recorded = on_own_loop(_recorded(url))
+    # Then it holds the release's every migration, recorded as applied
+    assert recorded == known_migrations()
+
+
+async def _recorded(url: str) -> list[str]:
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch(f"SELECT name FROM {RECORDS} WHERE app = $1", APP_LABEL)
+    finally:
+        await connection.close()
+    return sorted(row["name"] for row in rows)
