@@ -116,6 +116,9 @@ class MigrationTemplates:
         """A new database, a copy of `template` when given, else empty."""
         name = f"glowpath_migration_{secrets.token_hex(4)}"
         if on_postgres(self._server):
+            # Named after the session's database, so a run drops those of a worker that died
+            # with the rest of its databases (`<run>_%`, tests/run_suites.py).
+            name = f"{urlsplit(self._server).path.lstrip('/')}_m{secrets.token_hex(4)}"
             copied = f' TEMPLATE "{template}"' if template else ""
             await self._admin(f'CREATE DATABASE "{name}"{copied}')
             return name

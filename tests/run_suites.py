@@ -169,9 +169,9 @@ async def _migrated_template(url: str, template: str) -> None:
 
 
 async def _drop_run_databases(url: str, name: str) -> None:
-    """Drops the run's database and those named after it, its template and its workers'
-    (`name_gw0`, ...): a worker that died (a test past its timeout, a signal) never dropped its
-    own."""
+    """Drops the run's database and those named after it, its template, its workers'
+    (`name_gw0`, ...) and their migration templates (`name_gw0_m...`): a worker that died (a
+    test past its timeout, a signal) never dropped its own."""
     connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     try:
         pattern = name.replace("_", "\\_") + "\\_%"
