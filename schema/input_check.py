@@ -69,6 +69,20 @@ def problem_in(value: Any, path: str, depth: int = 0) -> tuple[str, str] | None:
     return None
 
 
+def nests_too_deep(value: Any, depth: int = 0) -> bool:
+    """Whether an argument value nests past `MAX_INPUT_DEPTH` anywhere: `problem_in` names the
+    first problem it meets, which may be text it read before the nesting."""
+    if depth > MAX_INPUT_DEPTH:
+        return True
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return any(nests_too_deep(item, depth + 1) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(nests_too_deep(item, depth + 1) for item in value)
+    return False
+
+
 def _answers_validation_failed(info: GraphQLResolveInfo) -> bool:
     result_type = info.return_type
     if isinstance(result_type, GraphQLNonNull):
@@ -99,8 +113,10 @@ class InputCheck(SchemaExtension):
             if found is not None:
                 path, message = found
                 if _answers_validation_failed(info):
-                    # Too deep to digest: judged by whether its key was claimed at all
-                    judge = or_conflict_by_key if message == TOO_DEEP else or_conflict
+                    # Too deep to digest, whichever problem was named: judged by whether its
+                    # key was claimed at all
+                    deep = any(nests_too_deep(argument) for argument in kwargs.values())
+                    judge = or_conflict_by_key if deep else or_conflict
                     return judge(invalid(path, message), info, kwargs)
                 raise InputNotAccepted(f"{info.field_name}: {path}: {message}")
 

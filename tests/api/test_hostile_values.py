@@ -192,6 +192,34 @@ async def test_input_nested_hundreds_deep_under_a_key_is_a_typed_error_or_a_conf
     assert problem["message"] == f"nested more than {MAX_INPUT_DEPTH} levels deep"
 
 
+async def test_unstorable_text_beside_input_nested_hundreds_deep_under_a_key_is_answered(
+    api: Api, fresh_clinic: Callable[[], Awaitable[JourneyDriver]]
+) -> None:
+    # Given a supervisor who set a stage's SLA under a key
+    clinic = await fresh_clinic()
+    token = clinic.token(Role.SUPERVISOR)
+    used = f"key-{uuid.uuid4()}"
+    sla = {"stage": "TRIAGE", "seconds": 900, "idempotencyKey": used}
+    set_sla = await send_graphql(api, SET_SLA, {"input": sla}, token=token)
+    assert set_sla.json()["data"]["setStageSla"]["__typename"] == "StageSlasPayload"
+    # When a correction nested some hundreds deep is sent with a NUL in a field the input check
+    # reads before it, under a fresh key and under the used one
+    correction: Any = "deep"
+    for _ in range(600):
+        correction = {"a": correction}
+    deep = {"journeyId": "x\x00", "seq": 1, "reason": "typo", "correction": correction}
+    answers = [
+        (
+            await send_graphql(api, AMEND, {"input": {**deep, "idempotencyKey": key}}, token=token)
+        ).json()["data"]["amendRecord"]
+        for key in (f"key-{uuid.uuid4()}", used)
+    ]
+    # Then the fresh key hears what is wrong with the input, the used one that it is taken:
+    # the first problem found is the NUL, and the input is still too deep to digest
+    assert [answer["__typename"] for answer in answers] == ["ValidationFailed", "Conflict"]
+    assert answers[0]["problems"] == [{"field": "input.journeyId", "message": UNSTORABLE}]
+
+
 async def test_an_integer_beyond_32_bits_is_a_graphql_error(
     api: Api, driver: JourneyDriver
 ) -> None:
