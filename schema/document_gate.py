@@ -5,10 +5,10 @@ runs.
 Strawberry builds every extension afresh for each operation and wraps each of its hooks in a
 context manager of its own for each stage: as eight extensions these checks cost about 50
 microseconds more per operation than as one. In one they keep their order, written out once: the
-token bound before parsing, the document's rules in its validation, then, on a document found
-valid, the variables counted (`schema.variable_size`) and the answer estimated
-(`schema.answer_size`), and the operation chosen (`schema.operation_choice`), its refusal joining
-the document's errors.
+token bound before parsing, an integer too long to read (`schema.long_integers`) and the
+document's rules in its validation, then, on a document found valid, the variables counted
+(`schema.variable_size`) and the answer estimated (`schema.answer_size`), and the operation
+chosen (`schema.operation_choice`), its refusal joining the document's errors.
 
 A document that does not parse is left to Strawberry's own parse: the parsing hook runs outside
 the subscription path's error handling, so a syntax error sent over the WebSocket escaped as an
@@ -28,6 +28,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from schema.answer_size import refusal
+from schema.long_integers import long_integer_refusal
 from schema.operation_choice import operation_problem
 from schema.variable_size import MAX_VARIABLE_VALUES, values_within
 
@@ -72,8 +73,13 @@ class DocumentGate(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        context.pre_execution_errors = self.caches.validate(
-            context.schema._schema, context.graphql_document, context.validation_rules
+        too_long = long_integer_refusal(context.query, context.graphql_document)
+        context.pre_execution_errors = (
+            [too_long]
+            if too_long is not None
+            else self.caches.validate(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
         )
         if not context.pre_execution_errors:
             refused = self._variables_refusal() or self._answer_refusal()

@@ -74,6 +74,14 @@ async def test_an_integer_too_long_to_read_is_a_graphql_error(api: Api) -> None:
     assert error == "the JSON cannot be read: a number in it has more than 4300 digits"
 
 
+async def test_an_integer_too_long_to_read_in_the_document_is_a_graphql_error(api: Api) -> None:
+    # A literal of the document, not of the JSON: the Int scalar read it ("Unexpected error.")
+    query = "query { journeys(first: " + "9" * 5_000 + ") { __typename } }"
+    answer = await send_raw(api, json.dumps({"query": query}))
+    (error,) = answer.error_messages()
+    assert error == "an integer in the document has more than 4300 digits"
+
+
 @pytest.mark.parametrize(
     "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/graphql"]
 )
