@@ -237,6 +237,8 @@ def _side_by_side(args: Sequence[str], url: str) -> int:
     second.start()
     try:
         statuses["sqlite"] = pytest(args, None, "[sqlite] ")
+        # Interrupted while the PostgreSQL suite goes on: it is stopped, or never started
+        second.join()
     except BaseException:
         with _starting:
             _stopped.set()

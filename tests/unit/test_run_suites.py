@@ -57,6 +57,39 @@ def test_a_suite_not_started_when_the_run_is_interrupted_never_starts(
     assert "[postgres] pytest not started" in capsys.readouterr().out
 
 
+def test_a_run_interrupted_while_it_waits_for_the_postgresql_suite_never_starts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a SQLite suite that passed, and a PostgreSQL suite still migrating its template when
+    # the run, waiting for it, is interrupted (a SIGTERM raises SystemExit there alike)
+    (tmp_path / "test_passing.py").write_text("def test_passes() -> None:\n    pass\n")
+    args = [str(tmp_path / "test_passing.py"), "-q", "-p", "no:cacheprovider"]
+    monkeypatch.setattr(run_suites, "_stopped", threading.Event())
+    waited_again = threading.Event()
+    suites: list[threading.Thread] = []
+
+    class InterruptedWhileWaiting(threading.Thread):
+        def join(self, timeout: float | None = None) -> None:
+            suites.append(self)
+            if len(suites) == 1:
+                raise KeyboardInterrupt
+            waited_again.set()  # the run's handling of the interruption is over
+            super().join(timeout)
+
+    def migrating(args: Sequence[str], url: str, prefix: str = "") -> int:
+        waited_again.wait(timeout=30)  # the template is migrated
+        return run_suites.pytest(args, None, prefix)
+
+    monkeypatch.setattr(run_suites.threading, "Thread", InterruptedWhileWaiting)
+    monkeypatch.setattr(run_suites, "run_on_postgres", migrating)
+    # When the suites run side by side
+    with pytest.raises(KeyboardInterrupt):
+        run_suites._side_by_side(args, "postgres://unused")
+    suites[0].join(timeout=60)
+    # Then the PostgreSQL suite's pytest never starts
+    assert "[postgres] pytest not started" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(("sqlite", "postgres", "expected"), [(0, 0, 0), (-14, 0, 142), (0, 1, 1)])
 def test_the_side_by_side_run_fails_when_either_suite_fails(
     monkeypatch: pytest.MonkeyPatch, sqlite: int, postgres: int, expected: int
