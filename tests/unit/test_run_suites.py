@@ -14,6 +14,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
@@ -21,6 +22,7 @@ import pytest
 from domain.store.schema_version import APP_LABEL, RECORDS, known_migrations
 from tests import run_suites
 from tests.conftest import long_files_first, on_own_loop, worker_database
+from tests.migration_templates import LATEST, MigrationTemplates
 
 DYING_TEST = """
 import os, signal
@@ -173,17 +175,20 @@ def test_the_files_holding_long_tests_go_first_each_file_kept_together() -> None
 async def test_the_run_drops_its_template_and_its_workers_databases_even_a_dead_worker_s(
     database_url: str,
 ) -> None:
-    # Given a run's database, its template, two of its workers' left behind, and others' beside
+    # Given a run's database, its template, two of its workers' left behind with a migration
+    # template of each and of the run's own, and others' beside
     run = f"glowpath_test_{secrets.token_hex(4)}"
     others = [f"{run}x_gw0", f"{run.replace('_', 'x')}_gw0"]
-    names = [run, f"{run}_template", f"{run}_gw0", f"{run}_gw1", *others]
+    migration_templates = [f"{run}_gw0_m{secrets.token_hex(4)}", f"{run}_m{secrets.token_hex(4)}"]
+    names = [run, f"{run}_template", f"{run}_gw0", f"{run}_gw1", *migration_templates, *others]
     connection = await asyncpg.connect(run_suites.admin_url())
     try:
         for name in names:
             await connection.execute(f'CREATE DATABASE "{name}"')
         # When the run's databases are dropped after it
         await run_suites._drop_run_databases(run_suites.admin_url(), run)
-        # Then the run's, its template and its workers' are gone, the others' are there
+        # Then the run's, its template, its workers' and their templates are gone, the others'
+        # are there
         rows = await connection.fetch(
             "SELECT datname FROM pg_database WHERE datname = ANY($1::text[])", names
         )
@@ -192,6 +197,24 @@ async def test_the_run_drops_its_template_and_its_workers_databases_even_a_dead_
         for name in names:
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await connection.close()
+
+
+@pytest.mark.postgres
+async def test_a_worker_s_migration_templates_are_named_after_its_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Given a worker's migration templates (the run's template at the latest, when there is one)
+    templates = MigrationTemplates(
+        database_url, tmp_path, latest=os.environ.get("GLOWPATH_TEST_DATABASE_TEMPLATE")
+    )
+    try:
+        # When a test asks for a database at a migration
+        async with templates.database_at(LATEST) as url:
+            named = urlsplit(url).path.lstrip("/")
+    finally:
+        await templates.drop()
+    # Then it is named after the worker's database, which the run drops with all named after it
+    assert named.startswith(f"{urlsplit(database_url).path.lstrip('/')}_m")
 
 
 @pytest.mark.postgres
