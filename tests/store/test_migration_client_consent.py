@@ -44,34 +44,39 @@ def _signature(signature_id: str, journey_id: str | None) -> dict[str, Any]:
     }
 
 
+async def _clinic_client_and_template() -> None:
+    """The clinic, client and template version the signatures refer to."""
+    await Clinic.create(id="c-1", name="One")
+    # (no migration after 0041 changes these tables: the models write them as 0041 had them)
+    await Client.create(
+        id="client-1",
+        clinic_id="c-1",
+        full_name="Maria Nowak",
+        birth_date=utc(3).date(),
+        phone="+48 600 100 200",
+        data_consent_at=utc(3),
+        registered_by="desk",
+    )
+    await ConsentTemplateVersion.create(
+        id="tv-1",
+        clinic_id="c-1",
+        template_key="filler",
+        procedure_type="filler",
+        kind="PROCEDURE",
+        version=1,
+        texts={"pl": {"title": "Zgoda"}},
+        content_hash="h" * 64,
+        published_by="supervisor",
+        published_at=utc(2),
+    )
+
+
 async def test_stored_signatures_and_withdrawals_come_through_and_stay_append_only(
     migration_templates: MigrationTemplates,
 ) -> None:
     # Given a database as 0041 left it: two signatures on journeys, one of them withdrawn
     async with migration_templates.migrated_to(BEFORE) as config:
-        await Clinic.create(id="c-1", name="One")
-        # (no migration after 0041 changes these tables: the models write them as 0041 had them)
-        await Client.create(
-            id="client-1",
-            clinic_id="c-1",
-            full_name="Maria Nowak",
-            birth_date=utc(3).date(),
-            phone="+48 600 100 200",
-            data_consent_at=utc(3),
-            registered_by="desk",
-        )
-        await ConsentTemplateVersion.create(
-            id="tv-1",
-            clinic_id="c-1",
-            template_key="filler",
-            procedure_type="filler",
-            kind="PROCEDURE",
-            version=1,
-            texts={"pl": {"title": "Zgoda"}},
-            content_hash="h" * 64,
-            published_by="supervisor",
-            published_at=utc(2),
-        )
+        await _clinic_client_and_template()
         await old_row(ConsentSignature, **_signature("s-1", "j-1"))
         await old_row(ConsentSignature, **_signature("s-2", "j-2"))
         await old_row(
@@ -102,3 +107,28 @@ async def test_stored_signatures_and_withdrawals_come_through_and_stay_append_on
             with pytest.raises(IntegrityError) as refused:
                 await db.execute_query(change)
             assert is_append_only_refusal(refused.value), change
+
+
+async def test_the_way_back_is_refused_while_a_signature_names_no_journey(
+    migration_templates: MigrationTemplates,
+) -> None:
+    # Given a database at 0042 holding a signature for the client alone, in no journey
+    async with migration_templates.migrated_to("models.0042_client_consent") as config:
+        await _clinic_client_and_template()
+        await old_row(ConsentSignature, **_signature("s-1", None))
+
+        # When the migrations are walked back to 0041, then they are refused, on SQLite too
+        # (an edited definition there is not checked against the rows)
+        with pytest.raises(Exception) as refused:
+            await migrate(config=config, target=BEFORE)
+        assert "journey" in str(refused.value)
+
+        # And the signature stands, its column still loose (no NOT NULL over a null)
+        stored = await _rows("SELECT id, journey_id FROM consent_signature")
+        assert stored == [{"id": "s-1", "journey_id": None}]
+        checked = await _rows("PRAGMA integrity_check") if _on_sqlite() else [{"ok": "ok"}]
+        assert list(checked[0].values()) == ["ok"]
+
+
+def _on_sqlite() -> bool:
+    return connections.get("default").capabilities.dialect == "sqlite"

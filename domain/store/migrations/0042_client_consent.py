@@ -93,6 +93,17 @@ async def _loosen(editor: Any) -> None:
 
 
 async def _tighten(editor: Any) -> None:
-    """Back: refused by either database while a signature names no journey."""
+    """Back: refused by either database while a signature names no journey. SQLite does not
+    check rows against an edited definition, so the refusal there is the migration's own: the
+    edit alone would leave NOT NULL over nulls (`PRAGMA integrity_check` reports them)."""
+    if editor.client.capabilities.dialect == SQLITE:
+        _, rows = await editor.client.execute_query(
+            f'SELECT 1 FROM "{_TABLE}" WHERE "journey_id" IS NULL LIMIT 1'
+        )
+        if rows:
+            raise RuntimeError(
+                f"{_TABLE}: a signature names no journey (signSharingConsent), so the column "
+                "cannot be NOT NULL again"
+            )
     await _sqlite_definition(editor, _LOOSE, _STRICT)
     await _postgres(editor, f'ALTER TABLE "{_TABLE}" ALTER COLUMN "journey_id" SET NOT NULL')
