@@ -21,12 +21,22 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise.fields.base import Field
+from tortoise.fields.relational import RelationalField
 from tortoise.migrations import operations as ops
 from tortoise.migrations.constraints import UniqueConstraint
 
 
 class _DroppedInPlace(ops.AddField):
     """`AddField` whose column is dropped in place on the way back (the module's docstring)."""
+
+    def __init__(self, model_name: str, name: str, field: Field[Any]) -> None:
+        # SQLite refuses to drop a column an index or a reference covers, and only a column's
+        # own uniqueness is taken off before the drop: such a field would fail its way back.
+        if field.index or isinstance(field, RelationalField):
+            raise ValueError(
+                f"{model_name}.{name}: SQLite could not drop it in place on the way back"
+            )
+        super().__init__(model_name=model_name, name=name, field=field)
 
     async def database_backward(
         self, app_label: str, old_state: Any, new_state: Any, state_editor: Any = None
