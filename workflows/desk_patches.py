@@ -50,8 +50,13 @@ EMERGENCY_ALERT_CLEARED = "desk-emergency-alert-cleared"
 # The change after which the UNPLACED alert of an emergency nobody could take leaves the board
 # once she is placed, taken in hand or her journey ends, and a recheck's or any unplaced
 # emergency's alerts once her journey moves on with someone the desk does not seat
-# (`domain.triage.alerts.clear_unplaced_emergency`): runs recorded before it kept them all day.
+# (`domain.triage.alerts.clear_unplaced`): runs recorded before it kept them all day.
 EMERGENCY_UNPLACED_CLEARED = "desk-emergency-unplaced-cleared"
+# The change after which the UNPLACED alert of any client leaves the board once she is placed,
+# taken in hand or her journey ends or moves on with someone, her EMERGENCY alert standing or
+# not, and a VIP placement takes her alerts off (`domain.triage.alerts.clear_unplaced`,
+# `domain.triage.overrides.place_vip`): runs recorded before it kept them all day.
+UNPLACED_CLEARED = "desk-unplaced-cleared"
 
 
 def emergency_route() -> bool:
@@ -88,11 +93,19 @@ class DeskHistory:
         alert stands (`alerts.clear_emergency`), so a history recorded before replays as it ran."""
         return workflow.patched(EMERGENCY_ALERT_CLEARED)
 
-    def _emergency_unplaced_cleared(self) -> bool:
-        """Whether the UNPLACED alert of an emergency leaves the board with her, and an
-        emergency the desk did not place leaves once she is in hand: asked only when her alerts
-        stand (`alerts.clear_unplaced_emergency`, `notices.journey_moved`)."""
-        return workflow.patched(EMERGENCY_UNPLACED_CLEARED)
+    def _unplaced_cleared(self, emergency: bool) -> bool:
+        """Whether a client's UNPLACED alert leaves the board once she no longer waits for a
+        consultant, and an emergency the desk did not place leaves once she is in hand: asked
+        only when her alerts stand (`alerts.clear_unplaced`, `notices.journey_moved`), of the
+        change that first cleared it: an emergency's (`emergency`, her EMERGENCY alert
+        standing) came before any other client's, so a history recorded between them replays
+        as it ran."""
+        return workflow.patched(EMERGENCY_UNPLACED_CLEARED if emergency else UNPLACED_CLEARED)
+
+    def _vip_cleared(self) -> bool:
+        """Whether a client placed as a VIP leaves the board: asked only when an alert of hers
+        stands (`overrides.place_vip`), so a history recorded before replays as it ran."""
+        return workflow.patched(UNPLACED_CLEARED)
 
     def _hand_over_once(self, now: datetime) -> bool:
         """Whether a client handed over once and due again calls the supervisor instead of

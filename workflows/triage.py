@@ -182,7 +182,7 @@ class TriageDeskWorkflow(DeskHistory):
                 alerts_bounded=bounded,
                 other_drops_lead=other_drops_lead,
                 emergency_route=emergency_route,
-                emergency_unplaced_cleared=self._emergency_unplaced_cleared,
+                unplaced_cleared=self._unplaced_cleared,
             )
         )
         self._record(entries)
@@ -211,7 +211,7 @@ class TriageDeskWorkflow(DeskHistory):
             alerts_bounded=self._alerts_bounded,
             other_drops_lead=other_drops_lead,
             emergency_route=emergency_route,
-            emergency_unplaced_cleared=self._emergency_unplaced_cleared,
+            unplaced_cleared=self._unplaced_cleared,
         )
         self._record(entries)
         return answers
@@ -229,7 +229,7 @@ class TriageDeskWorkflow(DeskHistory):
     async def accept(self, command: AcceptCommand) -> DeskReply:
         if self._answered_before():
             return self._earlier_reply()
-        cleared, unplaced = self._emergency_cleared, self._emergency_unplaced_cleared
+        cleared, unplaced = self._emergency_cleared, self._unplaced_cleared
         entries = self._apply(
             lambda: service.take(self._desk, command, workflow.now(), cleared, unplaced)
         )
@@ -291,6 +291,7 @@ class TriageDeskWorkflow(DeskHistory):
                 skips_timed_out=lambda: self._skips_timed_out(now),
                 alerts_bounded=self._alerts_bounded,
                 stand_in_kept=lambda: workflow.patched(STAND_IN_KEEPS_OWNER),
+                vip_cleared=self._vip_cleared,
             )
         )
         return await self._reply(entries)
@@ -305,10 +306,9 @@ class TriageDeskWorkflow(DeskHistory):
     @workflow.signal(name=JOURNEY_MOVED_SIGNAL)
     def journey_moved(self, notice: JourneyNotice) -> None:
         """A journey's consultant acted, or the journey ended: the 10-minute rule stops for it,
-        and her emergency, if she was one, leaves the board (a recheck's once her treating
-        doctor or nurse has her). A signal, not an update: a journey
-        tells its desk, and waits for no answer."""
-        cleared, unplaced = self._emergency_cleared, self._emergency_unplaced_cleared
+        and her alerts leave the board (a recheck's once her treating doctor or nurse has her).
+        A signal, not an update: a journey tells its desk, and waits for no answer."""
+        cleared, unplaced = self._emergency_cleared, self._unplaced_cleared
         entries = journey_moved(self._desk, notice, workflow.now(), cleared, unplaced)
         if entries:
             self._record(entries)

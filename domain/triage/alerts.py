@@ -56,33 +56,46 @@ def _open_alert(desk: DeskState, alert: Alert) -> Alert | None:
     return None
 
 
+# Whether a client's UNPLACED alert leaves the board once she no longer waits for a consultant,
+# asked with whether her EMERGENCY alert stands: an emergency's left first, any client's after
+# (and an emergency's whose EMERGENCY alert had gone), and a desk history answers each from the
+# change that made it (`workflow.patched`).
+UnplacedAsked = Callable[[bool], bool]
+
+
+def always_cleared(emergency: bool) -> bool:
+    return True
+
+
 def clear_emergency(
     desk: DeskState,
     journey_id: str,
     cleared: BoundAsked = always,
-    unplaced_cleared: BoundAsked = always,
+    unplaced_cleared: UnplacedAsked = always_cleared,
 ) -> None:
-    """Takes the EMERGENCY alert of `journey_id` off the board: the emergency is in hand (her
-    consultant took her, or her journey moved on or ended), and an alert left standing until
-    the day's end called the supervisor for a client already seen. `cleared`: whether the desk
-    does so (a run recorded before kept the alert), asked only when such an alert stands. Her
-    UNPLACED alert leaves with it (`clear_unplaced_emergency`, `unplaced_cleared` as there)."""
+    """Takes the alerts of `journey_id` off the board once she is in hand (her consultant took
+    her, or her journey moved on or ended): an EMERGENCY alert left standing until the day's end
+    called the supervisor for a client already seen. `cleared`: whether the desk does so (a run
+    recorded before kept the alert, and her UNPLACED one with it), asked only when such an alert
+    stands. Her UNPLACED alert leaves too, an emergency or not (`clear_unplaced`,
+    `unplaced_cleared` as there)."""
     standing = _standing(desk, journey_id, AlertKind.EMERGENCY)
-    if standing and cleared():
-        clear_unplaced_emergency(desk, journey_id, unplaced_cleared)
-        _remove(desk, standing)
+    if standing and not cleared():
+        return
+    clear_unplaced(desk, journey_id, unplaced_cleared)
+    _remove(desk, standing)
 
 
-def clear_unplaced_emergency(
-    desk: DeskState, journey_id: str, cleared: BoundAsked = always
+def clear_unplaced(
+    desk: DeskState, journey_id: str, cleared: UnplacedAsked = always_cleared
 ) -> None:
-    """Takes the UNPLACED alert of an emergency (her EMERGENCY alert standing) off the board:
-    she has been placed since, or taken in hand, or her journey ended, and nobody has to find
-    her a consultant any more. `cleared`: whether the desk does so (a run recorded before kept
-    it until the day's end), asked only when both her alerts stand. Another client's UNPLACED
-    alert is not the emergency route's: it stands as before."""
+    """Takes the UNPLACED alert of `journey_id` off the board: she has been placed since, or
+    taken in hand, or her journey left triage or ended, and nobody has to find her a consultant
+    any more. Every path by which a client stops waiting for one comes here. `cleared`: whether
+    the desk does so (a run recorded before kept it until the day's end), asked only when the
+    alert stands, with whether her EMERGENCY alert stands too."""
     unplaced = _standing(desk, journey_id, AlertKind.UNPLACED)
-    if unplaced and _standing(desk, journey_id, AlertKind.EMERGENCY) and cleared():
+    if unplaced and cleared(bool(_standing(desk, journey_id, AlertKind.EMERGENCY))):
         _remove(desk, unplaced)
 
 

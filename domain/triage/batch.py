@@ -22,7 +22,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.triage import service
-from domain.triage.alerts import BoundAsked, always
+from domain.triage.alerts import BoundAsked, UnplacedAsked, always, always_cleared
 from domain.triage.commands import ArriveCommand, DeskReply
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry
@@ -78,7 +78,7 @@ def arrive_together(
     alerts_bounded: BoundAsked = always,
     other_drops_lead: Callable[[], bool] = always,
     emergency_route: Callable[[], bool] = always,
-    emergency_unplaced_cleared: BoundAsked = always,
+    unplaced_cleared: UnplacedAsked = always_cleared,
 ) -> tuple[list[ArrivalAnswer], list[DeskEntry]]:
     """One decision round: each arrival in turn, as `service.arrive` decides a lone one, the
     emergencies first (`emergency`: ahead of everyone), the answers in the arrivals' order."""
@@ -95,7 +95,7 @@ def arrive_together(
                 alerts_bounded=alerts_bounded,
                 other_drops_lead=other_drops_lead,
                 emergency_route=emergency_route,
-                emergency_unplaced_cleared=emergency_unplaced_cleared,
+                unplaced_cleared=unplaced_cleared,
             )
         except DomainError as error:
             answers[index] = ArrivalAnswer(refusal=DeskRefusal.of(error))

@@ -21,7 +21,7 @@ fetches the doctor. Her turn is the one the rotation would use:
   uncounted pointer, her revenue staying with the owner the usual rules name;
 - nobody free: the usual decision stands (the supervisor is called), with the emergency's alert,
   which leaves the board once she is taken in hand (`alerts.clear_emergency`); the UNPLACED
-  alert leaves once she is placed, or with it (`alerts.clear_unplaced_emergency`).
+  alert leaves once she is placed, or with it (`alerts.clear_unplaced`), as any client's does.
 A client already waiting whose consultant is not free now is handed to the next free one, her
 turn with her, and the first consultant's next turn given back as the 10-minute rule does; an
 owner's client (not a turn) stays with the owner and the alert calls the supervisor.

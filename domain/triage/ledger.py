@@ -10,7 +10,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.journey.facts import Actor
-from domain.triage.alerts import BoundAsked, always, clear_emergency, raise_alert
+from domain.triage.alerts import (
+    BoundAsked,
+    UnplacedAsked,
+    always,
+    always_cleared,
+    clear_emergency,
+    raise_alert,
+)
 from domain.triage.decision import Arrival, Decision, Route, SkipReason
 from domain.triage.desk import Alert, AlertKind, Assignment, DeskState, MakeUp
 from domain.triage.entries import DeskEntry, EntryKind
@@ -162,13 +169,14 @@ def accept(
     actor: Actor,
     now: datetime,
     emergency_cleared: BoundAsked = always,
-    emergency_unplaced_cleared: BoundAsked = always,
+    unplaced_cleared: UnplacedAsked = always_cleared,
 ) -> DeskEntry:
-    """Her consultant took her; an emergency of hers is in hand (`alerts.clear_emergency`)."""
+    """Her consultant took her; an emergency of hers is in hand, and nobody has to place her
+    (`alerts.clear_emergency`)."""
     assignment = desk.assignments[journey_id]
     assignment.accepted = True
     assignment.accept_by = None
-    clear_emergency(desk, journey_id, emergency_cleared, emergency_unplaced_cleared)
+    clear_emergency(desk, journey_id, emergency_cleared, unplaced_cleared)
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
     why = f"accepted after {waited} min"
     return assignment_entry(desk, assignment, EntryKind.ACCEPTED, actor.user_id, now, why)

@@ -10,13 +10,20 @@ with the change that owes one: the named consultant's first action, not every ac
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from domain.journey.facts import JourneyEvent, JourneyFacts
 from domain.journey.stages import Stage, VisitCategory
 from domain.roles import Role
-from domain.triage.alerts import BoundAsked, always, clear_emergency
+from domain.triage.alerts import (
+    BoundAsked,
+    UnplacedAsked,
+    always,
+    always_cleared,
+    clear_emergency,
+)
 from domain.triage.desk import AlertKind, DeskState
 from domain.triage.entries import DeskEntry, EntryKind
 from domain.triage.ledger import DESK_ACTOR_ID, assignment_entry, new_entry
@@ -71,24 +78,22 @@ def journey_moved(
     notice: JourneyNotice,
     now: datetime,
     emergency_cleared: BoundAsked = always,
-    emergency_unplaced_cleared: BoundAsked = always,
+    unplaced_cleared: UnplacedAsked = always_cleared,
 ) -> list[DeskEntry]:
-    """Stops the 10-minute rule for a client being served or gone, and takes her EMERGENCY
-    alert off the board, her UNPLACED one with it (`alerts.clear_emergency`, both `cleared` as
-    there), her journey's end or her being taken outside the desk doing so too for an emergency
-    the desk did not place; anything else changes nothing (an assignment already accepted or
-    released, another consultant, another desk)."""
+    """Stops the 10-minute rule for a client being served or gone, and takes her alerts off the
+    board (`alerts.clear_emergency`, both `cleared` as there), her journey's end or her being
+    taken outside the desk doing so too for a client the desk did not place; anything else
+    changes nothing (an assignment already accepted or released, another consultant, another
+    desk)."""
     assignment = desk.assignments.get(notice.journey_id)
-    if assignment is None and notice.ended:
-        return _unplaced_ended(desk, notice, now, emergency_cleared, emergency_unplaced_cleared)
     if assignment is None:
-        return _taken_outside_the_desk(desk, notice, now, emergency_unplaced_cleared)
+        return _not_placed(desk, notice, now, emergency_cleared, unplaced_cleared)
     if assignment.accepted or assignment.released:
         return []
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
     if notice.ended:
         assignment.released, assignment.accept_by = True, None
-        clear_emergency(desk, assignment.journey_id, emergency_cleared, emergency_unplaced_cleared)
+        clear_emergency(desk, assignment.journey_id, emergency_cleared, unplaced_cleared)
         why = (
             f"journey ended ({notice.action}) after {waited} min, before "
             f"{assignment.consultant_id} took the client: released, nobody loses a turn"
@@ -97,66 +102,58 @@ def journey_moved(
     if notice.consultant_id != assignment.consultant_id:
         return []
     assignment.accepted, assignment.accept_by = True, None
-    clear_emergency(desk, assignment.journey_id, emergency_cleared, emergency_unplaced_cleared)
+    clear_emergency(desk, assignment.journey_id, emergency_cleared, unplaced_cleared)
     why = f"accepted after {waited} min: the consultant's first action ({notice.action})"
     return [assignment_entry(desk, assignment, EntryKind.ACCEPTED, notice.consultant_id, now, why)]
 
 
-def _unplaced_ended(
+def _not_placed(
     desk: DeskState,
     notice: JourneyNotice,
     now: datetime,
     emergency_cleared: BoundAsked,
-    unplaced_cleared: BoundAsked,
+    unplaced_cleared: UnplacedAsked,
 ) -> list[DeskEntry]:
-    """An emergency nobody could take (no assignment) whose journey ended: her alerts leave the
-    board, or they called for a doctor until midnight after she had gone. A RELEASED entry with
-    no consultant says so, and carries the board to the read model at once (its version is the
-    log's); nothing when no alert of hers stood (or the desk's history kept them)."""
+    """A client the desk did not place (no assignment) whose journey ended, or moved on with
+    someone: a recheck assigned her treating doctor or nurse (the desk routes a recheck, never
+    places her), or a client nobody could take whom staff gave a consultant the desk does not
+    seat. Her alerts leave the board, or they called the supervisor until midnight for a client
+    gone or in hand. An entry says so and carries the board to the read model at once (its
+    version is the log's): RELEASED naming no consultant, or ROUTED naming who has her; nothing
+    when no alert of hers stood (or the desk's history kept them)."""
+    if notice.ended:
+        gone = _cleared(desk, notice.journey_id, emergency_cleared, unplaced_cleared)
+        kind, who = EntryKind.RELEASED, None
+        why = f"journey ended ({notice.action}) before the desk could place her"
+    elif notice.consultant_id is not None:
+        # Her being taken outside the desk came with the change that cleared an emergency's
+        # UNPLACED alert: a run's history answers that change's question for both her alerts.
+        emergency_asked = functools.partial(unplaced_cleared, True)
+        gone = _cleared(desk, notice.journey_id, emergency_asked, unplaced_cleared)
+        kind, who = EntryKind.ROUTED, notice.consultant_id
+        why = f"with {who} ({notice.action}), not placed by the desk"
+    else:
+        return []
+    if gone is None:
+        return []
+    reason = f"{why}: {gone} leaves the board"
+    return [
+        new_entry(
+            desk, kind, DESK_ACTOR_ID, now, reason, consultant_id=who, journey_id=notice.journey_id
+        )
+    ]
+
+
+def _cleared(
+    desk: DeskState, journey_id: str, emergency_cleared: BoundAsked, unplaced_cleared: UnplacedAsked
+) -> str | None:
+    """Takes her alerts off the board (`alerts.clear_emergency`): which left, in the log's words,
+    or None when none did."""
     standing = len(desk.alerts)
-    clear_emergency(desk, notice.journey_id, emergency_cleared, unplaced_cleared)
+    emergency = any(
+        a.journey_id == journey_id and a.kind is AlertKind.EMERGENCY for a in desk.alerts
+    )
+    clear_emergency(desk, journey_id, emergency_cleared, unplaced_cleared)
     if len(desk.alerts) == standing:
-        return []
-    return [
-        new_entry(
-            desk,
-            EntryKind.RELEASED,
-            DESK_ACTOR_ID,
-            now,
-            f"journey ended ({notice.action}) before the desk could place her: her emergency "
-            "alert leaves the board",
-            journey_id=notice.journey_id,
-        )
-    ]
-
-
-def _taken_outside_the_desk(
-    desk: DeskState, notice: JourneyNotice, now: datetime, cleared: BoundAsked
-) -> list[DeskEntry]:
-    """An emergency the desk did not place whose journey moved on with someone: a recheck
-    assigned her treating doctor or nurse (the desk routes a recheck, never places her), or a
-    client nobody could take whom staff gave a consultant the desk does not seat. She is in
-    hand: her alerts leave the board, a ROUTED entry naming who has her carrying it to the read
-    model. `cleared`: whether the desk does so (a run recorded before kept them until its
-    midnight), asked only when her EMERGENCY alert stands."""
-    if notice.consultant_id is None or not _standing_emergency(desk, notice.journey_id):
-        return []
-    if not cleared():
-        return []
-    clear_emergency(desk, notice.journey_id, cleared, cleared)
-    return [
-        new_entry(
-            desk,
-            EntryKind.ROUTED,
-            DESK_ACTOR_ID,
-            now,
-            f"with {notice.consultant_id} ({notice.action}), not placed by the desk: her "
-            "emergency alert leaves the board",
-            consultant_id=notice.consultant_id,
-            journey_id=notice.journey_id,
-        )
-    ]
-
-
-def _standing_emergency(desk: DeskState, journey_id: str) -> bool:
-    return any(a.journey_id == journey_id and a.kind is AlertKind.EMERGENCY for a in desk.alerts)
+        return None
+    return "her emergency alert" if emergency else "her unplaced alert"

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.journey.stages import VisitCategory
-from domain.triage.alerts import always
+from domain.triage.alerts import BoundAsked, always, clear_emergency
 from domain.triage.commands import OrderCommand, OverrideCommand, SeatCommand, in_desk_words
 from domain.triage.decision import Route
 from domain.triage.desk import Assignment, DeskState, MakeUp, Seat
@@ -115,7 +115,12 @@ def reassign(
     )
 
 
-def place_vip(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:
+def place_vip(
+    desk: DeskState, command: OverrideCommand, now: datetime, cleared: BoundAsked = always
+) -> DeskEntry:
+    """Placed and taken at once: her alerts leave the board, as when a consultant takes a client
+    the desk placed (`alerts.clear_emergency`). `cleared`: whether the desk does so (a run
+    recorded before kept them until its midnight), asked only when an alert of hers stands."""
     assert command.journey_id and command.client_id and command.consultant_id
     desk.assignments[command.journey_id] = Assignment(
         journey_id=command.journey_id,
@@ -131,6 +136,8 @@ def place_vip(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskE
         credited_to=[command.consultant_id],
     )
     desk.seats[command.consultant_id].add_count(VIP_COUNT_KEY)
+    # One change of the desk cleared both her alerts here: one question for either.
+    clear_emergency(desk, command.journey_id, cleared, lambda _emergency: cleared())
     takes = not command.client_has_owner
     return new_entry(
         desk,

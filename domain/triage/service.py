@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from domain.triage.alerts import BoundAsked, always, clear_unplaced_emergency
+from domain.triage.alerts import (
+    BoundAsked,
+    UnplacedAsked,
+    always,
+    always_cleared,
+    clear_unplaced,
+)
 from domain.triage.arranged import arranged, settle_arranged
 from domain.triage.checks import check_accept, check_arrive, check_override
 from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand, OverrideKind
@@ -36,7 +42,7 @@ def arrive(
     alerts_bounded: BoundAsked = always,
     other_drops_lead: Callable[[], bool] = always,
     emergency_route: Callable[[], bool] = always,
-    emergency_unplaced_cleared: BoundAsked = always,
+    unplaced_cleared: UnplacedAsked = always_cleared,
 ) -> tuple[Decision, list[DeskEntry]]:
     """Decides an arrival once: a repeated arrival for a decided journey gets the same answer.
     One nobody could take is decided again (someone may be free now); if nobody is, it gets
@@ -46,9 +52,8 @@ def arrive(
     `alerts_bounded` as in `alerts.raise_alert`, `other_drops_lead` as in `purposes.as_counted`.
     `emergency_route`: whether an arrival marked an emergency takes the emergency route
     (`emergency`; a desk history recorded before it decided her as any other), asked only for
-    an arrival marked so. An emergency nobody could take, placed now, has her UNPLACED alert
-    taken off the board (`alerts.clear_unplaced_emergency`, `emergency_unplaced_cleared` as
-    there)."""
+    an arrival marked so. A client nobody could take, placed now, has her UNPLACED alert taken
+    off the board (`alerts.clear_unplaced`, `unplaced_cleared` as there)."""
     check_arrive(desk, command)
     # Counted as its purpose says, so the log and the seat's counts show the category used.
     arrival = as_counted(command.arrival, other_drops_lead)
@@ -81,7 +86,7 @@ def arrive(
     entry = record_arrival(desk, arrival, decision, command.actor, now, alerts_bounded)
     entries = [entry, *_emergency(desk, arrival, urgent, command, now, alerts_bounded)]
     if decision.consultant_id is not None:
-        clear_unplaced_emergency(desk, arrival.journey_id, emergency_unplaced_cleared)
+        clear_unplaced(desk, arrival.journey_id, unplaced_cleared)
     return decision, entries
 
 
@@ -104,17 +109,16 @@ def take(
     command: AcceptCommand,
     now: datetime,
     emergency_cleared: BoundAsked = always,
-    emergency_unplaced_cleared: BoundAsked = always,
+    unplaced_cleared: UnplacedAsked = always_cleared,
 ) -> list[DeskEntry]:
-    """`emergency_cleared` and `emergency_unplaced_cleared` as in `alerts.clear_emergency`."""
+    """`emergency_cleared` and `unplaced_cleared` as in `alerts.clear_emergency`."""
     check_accept(desk, command)
-    cleared, unplaced = emergency_cleared, emergency_unplaced_cleared
+    cleared, unplaced = emergency_cleared, unplaced_cleared
     return [accept(desk, command.journey_id, command.actor, now, cleared, unplaced)]
 
 
 _OVERRIDES = {
     OverrideKind.REASSIGN: reassign,
-    OverrideKind.PLACE_VIP: place_vip,
     OverrideKind.CORRECT: correct,
     OverrideKind.CONSULTANT_LEFT: consultant_left,
     OverrideKind.SET_POLICY: set_policy,
@@ -132,13 +136,16 @@ def override(
     skips_timed_out: Callable[[], bool] = always,
     alerts_bounded: BoundAsked = always,
     stand_in_kept: Callable[[], bool] = always,
+    vip_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
     """`skips_timed_out` is asked once the override is made, as only then may a leaver's
     client be due (`ledger.expire_overdue`): the workflow answers from its history, as it does
-    `stand_in_kept` (`overrides.reassign`)."""
+    `stand_in_kept` (`overrides.reassign`) and `vip_cleared` (`overrides.place_vip`)."""
     check_override(desk, command)
     if command.kind is OverrideKind.REASSIGN:
         entries = [reassign(desk, command, now, stand_in_kept)]
+    elif command.kind is OverrideKind.PLACE_VIP:
+        entries = [place_vip(desk, command, now, vip_cleared)]
     elif command.kind is OverrideKind.EMERGENCY:
         entries = mark_emergency(desk, command, now, alerts_bounded)
     else:

@@ -42,9 +42,10 @@ DESCRIPTIONS = {
     "again after their consultant left); each time is a log entry.",
     "TriageAlert.message": "What is wrong, for people.",
     "TriageAlert.journeyId": "The journey concerned, if any.",
-    "TriageAlert.kind": "UNPLACED (nobody could take the client), UNACCEPTED (the client waited "
-    "past the acceptance minutes) or EMERGENCY (an emergency client: fetch a doctor at once); "
-    "null for an alert raised before alerts had kinds.",
+    "TriageAlert.kind": "UNPLACED (nobody could take the client; leaves the board once she is "
+    "placed, taken, or her journey ends or moves on), UNACCEPTED (the client waited past the "
+    "acceptance minutes) or EMERGENCY (an emergency client: fetch a doctor at once; leaves once "
+    "she is taken in hand); null for an alert raised before alerts had kinds.",
     "PendingAssignment.emergency": "Why staff marked the client an emergency, if they did.",
     "PendingAssignment": "A client given to a consultant who has not yet accepted: after the "
     "acceptance time (the 10-minute rule) the client goes to the next free consultant, once; "
@@ -76,7 +77,7 @@ DESCRIPTIONS = {
     "SUPERVISOR_ALERT, DAY_OPENED, KEY_ITEM_PRIORITY, ROUTED, RECLASSIFIED, EMERGENCY (staff "
     "marked the client an emergency: she is received first and the supervisor alerted; the reason "
     "code in `details.rule`) or RELEASED (a client no longer waited for: their journey ended, or "
-    "the day did, before the consultant took them).",
+    "the day did, before a consultant took them).",
     "TriageLogEntry.at": "When, in UTC.",
     "TriageLogEntry.actorId": "Raw account id of who acted, or `system` for the desk's clock.",
     "TriageLogEntry.consultantId": "The consultant concerned, if any.",

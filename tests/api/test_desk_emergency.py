@@ -256,16 +256,17 @@ async def _placed_then_worse(
 
 
 async def _emergency_nobody_could_take(
-    api: Api,
+    api: Api, emergency: str | None = "FRESH_EXTENSIVE_BURN"
 ) -> tuple[str, str, str, list[str], dict[str, str]]:
-    """An emergency arrival nobody could take, every consultant busy: (clinic, the desk's token,
-    the supervisor's, consultants, the desk's autoAssign input for her)."""
+    """An emergency arrival nobody could take, every consultant busy (a client who is none when
+    `emergency` is None): (clinic, the desk's token, the supervisor's, consultants, the desk's
+    autoAssign input for her)."""
     clinic, staff, consultants = await _desk_clinic(api)
     desk, supervisor = staff[Role.FRONT_DESK].token, staff[Role.SUPERVISOR].token
     for consultant in consultants:
         await _seat(api, desk, consultant, status="BUSY")
     burnt = await _journey_at_triage(api, desk, 1)
-    urgent = {"journeyId": burnt, "emergency": "FRESH_EXTENSIVE_BURN"}
+    urgent = {"journeyId": burnt, **({"emergency": emergency} if emergency else {})}
     unplaced = (await api.run(AUTO_ASSIGN, desk, input=urgent))["autoAssign"]
     assert unplaced["__typename"] == "TransitionNotAllowed", unplaced
     return clinic, desk, supervisor, consultants, urgent

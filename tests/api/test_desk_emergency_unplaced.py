@@ -1,9 +1,10 @@
-"""The desk's emergencies it could not place, through the real server (seed 004: rotation rules
-item 9, triage rules art. 8): the supervisor's board pushed no longer calls for a client already
-placed, in hand or gone. An emergency nobody could take leaves UNPLACED once a consultant
-receives her, EMERGENCY once she is taken, and both when her journey ends; a recheck emergency,
-routed to her treating doctor or nurse (the desk never places a recheck), alerts the supervisor
-and leaves once her doctor has her."""
+"""The desk's clients it could not place, emergencies or not, through the real server (seed 004:
+rotation rules item 9, triage rules art. 8): the supervisor's board pushed no longer calls for a
+client already placed, in hand or gone. A client nobody could take leaves UNPLACED once a
+consultant receives her, or the supervisor places her as a VIP; an emergency leaves EMERGENCY
+once she is taken, and both when her journey ends or she is placed as a VIP; a recheck
+emergency, routed to her treating doctor or nurse (the desk never places a recheck), alerts the
+supervisor and leaves once her doctor has her."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+
+import pytest
 
 from domain.roles import Role
 from domain.store.triage_models import TriageEntry
@@ -26,7 +29,10 @@ from tests.api.test_desk_emergency import (
     _seat,
 )
 from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic
+from tests.api.test_triage_keys import PLACE_VIP
 from tests.api.test_triage_picks import _back_for_a_recheck
+
+BURN = "FRESH_EXTENSIVE_BURN"
 
 
 @dataclass
@@ -35,21 +41,25 @@ class Unplaced:
 
     clinic: str
     desk: str  # the front desk's token
+    supervisor: str  # the supervisor's
     consultants: list[str]
     urgent: dict[str, Any]  # her autoAssign input
     pushes: AsyncIterator[Any]
 
 
 @contextlib.asynccontextmanager
-async def _unplaced_on_the_board(api: Api) -> AsyncIterator[Unplaced]:
-    """An emergency arrival while every consultant is busy, nobody could take her, for the
-    block, and the supervisor's board pushed once it calls for a consultant and for her."""
-    clinic, desk, supervisor, consultants, urgent = await _emergency_nobody_could_take(api)
+async def _unplaced_on_the_board(api: Api, emergency: str | None = BURN) -> AsyncIterator[Unplaced]:
+    """An emergency arrival (a client who is none when `emergency` is None) while every
+    consultant is busy, nobody could take her, for the block, and the supervisor's board pushed
+    once it calls for a consultant and, for an emergency, for her."""
+    opening = await _emergency_nobody_could_take(api, emergency)
+    clinic, desk, supervisor, consultants, urgent = opening
     async with api.subscription(PUSHED, supervisor, clinicId=clinic) as stream:
         pushes = aiter(stream)
         # (the board is read from the desk's log, which lags the desk's answer)
-        await _board_pushed(pushes, lambda kinds: kinds == ["UNPLACED", "EMERGENCY"])
-        yield Unplaced(clinic, desk, consultants, urgent, pushes)
+        called = ["UNPLACED", "EMERGENCY"] if emergency else ["UNPLACED"]
+        await _board_pushed(pushes, lambda kinds: kinds == called)
+        yield Unplaced(clinic, desk, supervisor, consultants, urgent, pushes)
 
 
 async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_once_placed_and_taken(
@@ -82,11 +92,12 @@ async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_once_place
     assert sorted(row.kind for row in rows) == ["EMERGENCY", "EMERGENCY", "SUPERVISOR_ALERT"]
 
 
-async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_when_her_journey_ends(
-    api: Api,
+@pytest.mark.parametrize("emergency", [BURN, None], ids=["emergency", "plain"])
+async def test_a_client_nobody_could_take_leaves_the_pushed_board_when_her_journey_ends(
+    api: Api, emergency: str | None
 ) -> None:
-    # Given an emergency arrival while every consultant is busy: nobody could take her
-    async with _unplaced_on_the_board(api) as unplaced:
+    # Given an arrival, an emergency or not, while every consultant is busy: nobody could take her
+    async with _unplaced_on_the_board(api, emergency) as unplaced:
         # When her journey ends (the front desk cancels it)
         cancelled = {"journeyId": unplaced.urgent["journeyId"], "reason": "went to A&E"}
         ended = await api.run(documents.CANCEL_JOURNEY, unplaced.desk, input=cancelled)
@@ -94,9 +105,48 @@ async def test_an_emergency_nobody_could_take_leaves_the_pushed_board_when_her_j
 
         # Then the board pushed to the supervisor no longer calls for her, nor for a consultant
         await _board_pushed(unplaced.pushes, lambda kinds: kinds == [])
-    # And the log still keeps the emergency
-    entries = await TriageEntry.filter(clinic_id=unplaced.clinic, kind="EMERGENCY")
-    assert len(entries) == 1
+    # And the log still keeps the supervisor's call, and the emergency
+    await _the_log_keeps_the_call(unplaced, emergency)
+
+
+async def _the_log_keeps_the_call(unplaced: Unplaced, emergency: str | None) -> None:
+    rows = await TriageEntry.filter(
+        clinic_id=unplaced.clinic, kind__in=["SUPERVISOR_ALERT", "EMERGENCY"]
+    )
+    called = ["EMERGENCY", "SUPERVISOR_ALERT"] if emergency else ["SUPERVISOR_ALERT"]
+    assert sorted(row.kind for row in rows) == called
+
+
+async def test_a_client_nobody_could_take_leaves_the_pushed_board_once_placed(api: Api) -> None:
+    # Given an arrival who is no emergency while every consultant is busy: nobody could take her
+    async with _unplaced_on_the_board(api, emergency=None) as unplaced:
+        # When the first consultant is free again and the front desk sends her again
+        await _seat(api, unplaced.desk, unplaced.consultants[0], status="AVAILABLE")
+        placed = (await api.run(AUTO_ASSIGN, unplaced.desk, input=unplaced.urgent))["autoAssign"]
+
+        # Then the consultant receives her, and the board pushed no longer calls for her
+        assert placed["decision"]["consultantId"] == unplaced.consultants[0], placed
+        await _board_pushed(unplaced.pushes, lambda kinds: kinds == [])
+    await _the_log_keeps_the_call(unplaced, None)
+
+
+async def test_an_emergency_nobody_could_take_placed_as_a_vip_leaves_the_pushed_board(
+    api: Api,
+) -> None:
+    # Given an emergency arrival while every consultant is busy: nobody could take her
+    async with _unplaced_on_the_board(api) as unplaced:
+        # When the supervisor places her as a VIP with the first consultant
+        vip = {
+            "journeyId": unplaced.urgent["journeyId"],
+            "consultantId": unplaced.consultants[0],
+            "reason": "the burns unit's referral",
+        }
+        placed = await api.run(PLACE_VIP, unplaced.supervisor, input=vip)
+
+        # Then the board pushed calls neither for a consultant nor for a doctor for her
+        assert placed["placeVip"]["__typename"] == "AutoAssignPayload", placed
+        await _board_pushed(unplaced.pushes, lambda kinds: kinds == [])
+    await _the_log_keeps_the_call(unplaced, BURN)
 
 
 async def test_a_recheck_emergency_alerts_the_supervisor_until_her_doctor_has_her(

@@ -257,30 +257,6 @@ def test_an_emergency_nobody_could_take_placed_later_leaves_unplaced_then_emerge
     ]
 
 
-def test_a_desk_told_to_keep_unplaced_alerts_keeps_them_and_asks_only_for_an_emergency() -> None:
-    # Given an emergency and a plain client nobody could take, on a desk whose history says
-    # the UNPLACED alert of an emergency stayed until the day's end
-    state = desk("A:busy")
-    burnt, plain = first(emergency=BURN), first()
-    for arrival in (burnt, plain):
-        arrive(state, ArriveCommand(DESK, arrival), NOW)
-    asked: list[str] = []
-
-    def kept() -> bool:
-        asked.append("asked")
-        return False
-
-    # When both are placed once A is free, and the emergency is taken
-    state.seats["A"].status = SeatStatus.AVAILABLE
-    for arrival in (plain, burnt):
-        arrive(state, ArriveCommand(DESK, arrival), NOW, emergency_unplaced_cleared=kept)
-    actor = Actor("A", Role.CONSULTANT)
-    take(state, AcceptCommand(actor, burnt.journey_id), NOW, emergency_unplaced_cleared=kept)
-    # Then the desk asked only for the emergency, and both UNPLACED alerts stand
-    assert asked == ["asked", "asked"]
-    assert [a.kind for a in state.alerts] == [AlertKind.UNPLACED, AlertKind.UNPLACED]
-
-
 def test_a_recheck_emergency_leaves_the_board_once_her_doctor_has_her() -> None:
     # Given a recheck marked an emergency, routed to her treating doctor or nurse with the alert
     state = desk("A")
@@ -302,10 +278,10 @@ def test_a_notice_for_a_client_the_desk_never_alerted_on_asks_nothing() -> None:
     state = desk("A")
     asked: list[str] = []
 
-    def cleared() -> bool:
+    def cleared(emergency: bool) -> bool:
         asked.append("asked")
         return True
 
     notice = JourneyNotice("elsewhere", "assign_consultant", "doctor-1")
-    assert journey_moved(state, notice, NOW, emergency_unplaced_cleared=cleared) == []
+    assert journey_moved(state, notice, NOW, unplaced_cleared=cleared) == []
     assert asked == []

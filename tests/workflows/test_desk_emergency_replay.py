@@ -23,8 +23,8 @@ from workflows.desk_patches import EMERGENCY_ROUTE
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
 
 # Recorded with the route, its marker in the history (test_desk_emergency_alert_replay.py,
-# test_desk_unplaced_emergency_replay.py).
-WITH_THE_ROUTE = {"emergency_taken", "emergency_unplaced"}
+# test_desk_unplaced_emergency_replay.py, test_desk_unplaced_replay.py).
+WITH_THE_ROUTE = {"emergency_taken", "emergency_unplaced", "unplaced_placed"}
 OLD_DESKS = sorted(
     path.stem for path in RECORDINGS.glob("*.json") if path.stem not in WITH_THE_ROUTE
 )
