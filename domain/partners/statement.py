@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from domain.money.partner_split import DealLine, LineSplit, split_line
+from domain.money.hundredths import places_of
+from domain.money.partner_split import CENT, DealLine, LineSplit, split_line
 
 # The most lines one statement carries: a month with more is refused whole, never cut (a
 # statement missing lines would underpay the partner). A salon sending 30 clients a month who
@@ -40,28 +41,38 @@ class StatementLine:
     split: LineSplit
 
 
-def signed_split(line: DealLine) -> LineSplit:
+def minor_unit_of(currency: str) -> Decimal:
+    """The currency's minor unit (¥1, 0.01 zł, 0.001 KWD): a share is money the partner is paid,
+    so it is rounded to what the currency can pay, not to the cent whatever the currency."""
+    return Decimal(1).scaleb(-places_of(currency))
+
+
+def signed_split(line: DealLine, minor_unit: Decimal = CENT) -> LineSplit:
     """A refund (a negative price sold) takes back the share its sale paid: the same rule on
     the amounts' mirror, negated."""
     if line.price_sold >= 0:
-        return split_line(line)
-    sold = split_line(replace(line, price_sold=-line.price_sold))
+        return split_line(line, minor_unit)
+    sold = split_line(replace(line, price_sold=-line.price_sold), minor_unit)
     return LineSplit(line, sold.rule, -sold.base, -sold.partner_share, sold.staff_price)
 
 
 def statement_lines(deals: Iterable[PartnerDeal]) -> list[StatementLine]:
-    return [
-        StatementLine(deal.journey_id, deal.at, deal.currency, signed_split(line))
-        for deal in sorted(deals, key=lambda d: (d.at, d.journey_id))
-        for line in deal.lines
-    ]
+    lines = []
+    for deal in sorted(deals, key=lambda d: (d.at, d.journey_id)):
+        unit = minor_unit_of(deal.currency)
+        lines += [
+            StatementLine(deal.journey_id, deal.at, deal.currency, signed_split(line, unit))
+            for line in deal.lines
+        ]
+    return lines
 
 
 def totals(lines: Iterable[StatementLine]) -> dict[str, tuple[Decimal, Decimal]]:
-    """currency -> (price sold, partner share)."""
+    """currency -> (price sold, partner share), at the currency's minor unit."""
     sums: dict[str, tuple[Decimal, Decimal]] = {}
     for line in lines:
-        sold, share = sums.get(line.currency, (Decimal("0.00"), Decimal("0.00")))
+        zero = Decimal(0).quantize(minor_unit_of(line.currency))
+        sold, share = sums.get(line.currency, (zero, zero))
         sums[line.currency] = (sold + line.split.line.price_sold, share + line.split.partner_share)
     return dict(sorted(sums.items()))
 

@@ -56,7 +56,7 @@ class PartnerStatementLine:
         "(50:50), the special price (10 %), or 0 (excluded items, partner staff)."
     )
     partner_share: Money = strawberry.field(
-        description="The partner's share, rounded half up to the cent."
+        description="The partner's share, rounded half up to the currency's minor unit."
     )
 
 

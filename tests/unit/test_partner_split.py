@@ -172,3 +172,25 @@ def test_a_statement_takes_back_a_refunds_share_and_totals_per_currency() -> Non
     rows = to_csv(lines).splitlines()
     assert rows[0].startswith("journey_id,paid_at,item_kind,rule")
     assert rows[-2:] == ["TOTAL,,,,,99.99,,,50.00,EUR", "TOTAL,,,,,9900.00,,,2400.00,PLN"]
+
+
+def test_a_statement_rounds_each_share_to_its_currencys_minor_unit() -> None:
+    # Given deals in yen (no minor unit) and in dinars (three places)
+    at = datetime(2026, 11, 5, 10, tzinfo=UTC)
+    yen = DealLine(PriceItemKind.PROCEDURE, D("12345"), D("12345"))
+    refund = DealLine(PriceItemKind.PROCEDURE, D("12345"), D("-1"))
+    dinars = DealLine(PriceItemKind.PROCEDURE, D("1.005"), D("1.005"))
+    lines = statement_lines(
+        [
+            PartnerDeal("j1", at, "JPY", (yen,)),
+            PartnerDeal("j1", at + timedelta(days=1), "JPY", (refund,)),
+            PartnerDeal("j2", at, "KWD", (dinars,)),
+        ]
+    )
+    # Then 12345 / 2 = 6172.5 -> ¥6173 (half up), the ¥1 refund takes back ¥1 (0.5 -> 1), and
+    # 1.005 / 2 = 0.5025 -> 0.503 KWD: never a fraction of a yen, never a fils lost
+    assert [str(s.split.partner_share) for s in lines] == ["6173", "0.503", "-1"]
+    assert totals(lines) == {"JPY": (D("12344"), D("6172")), "KWD": (D("1.005"), D("0.503"))}
+    rows = to_csv(lines).splitlines()
+    assert rows[1].split(",")[8] == "6173"
+    assert rows[-2:] == ["TOTAL,,,,,12344,,,6172,JPY", "TOTAL,,,,,1.005,,,0.503,KWD"]
