@@ -91,9 +91,10 @@ def clear_unplaced(
 ) -> None:
     """Takes the UNPLACED alert of `journey_id` off the board: she has been placed since, or
     taken in hand, or her journey left triage or ended, and nobody has to find her a consultant
-    any more. Every path by which a client stops waiting for one comes here. `cleared`: whether
-    the desk does so (a run recorded before kept it until the day's end), asked only when the
-    alert stands, with whether her EMERGENCY alert stands too."""
+    any more. Every path by which a client stops waiting for one comes here, but the pick, which
+    takes every alert of hers off unasked (`arranged.settle_arranged`). `cleared`: whether the
+    desk does so (a run recorded before kept it until the day's end), asked only when the alert
+    stands, with whether her EMERGENCY alert stands too."""
     unplaced = _standing(desk, journey_id, AlertKind.UNPLACED)
     if unplaced and cleared(bool(_standing(desk, journey_id, AlertKind.EMERGENCY))):
         _remove(desk, unplaced)

@@ -10,7 +10,6 @@ placement: not a rotation turn, credited to the consultant picked.
 from __future__ import annotations
 
 from domain.journey.stages import VisitCategory
-from domain.triage.alerts import clear_emergency
 from domain.triage.decision import Arrival, Decision, Route
 from domain.triage.desk import DeskState
 from domain.triage.policy import RotationPolicy
@@ -57,9 +56,9 @@ def arranged(
 
 
 def settle_arranged(desk: DeskState, journey_id: str) -> None:
-    """The pick was agreed with the consultant: nothing left to wait for or to alert about. Her
-    alerts leave as when a consultant takes a client (`alerts.clear_emergency`), unasked: a pick
-    always took them off the board."""
+    """The pick was agreed with the consultant: nothing left to wait for or to alert about. Every
+    alert of hers leaves, unasked, of whatever kind (one raised before alerts had kinds too): a
+    pick always took them all off the board, so a desk history replays as it ran."""
     assignment = desk.assignments[journey_id]
     assignment.accepted, assignment.accept_by = True, None
-    clear_emergency(desk, journey_id)
+    desk.alerts = [alert for alert in desk.alerts if alert.journey_id != journey_id]

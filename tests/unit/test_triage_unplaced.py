@@ -18,7 +18,7 @@ from domain.triage.alerts import UnplacedAsked, always_cleared
 from domain.triage.batch import ArriveBatch, arrive_together
 from domain.triage.commands import AcceptCommand, ArriveCommand, OverrideCommand, OverrideKind
 from domain.triage.decision import Arrival, EmergencyReason
-from domain.triage.desk import AlertKind, DeskState, SeatStatus
+from domain.triage.desk import Alert, AlertKind, DeskState, SeatStatus
 from domain.triage.entries import EntryKind
 from domain.triage.notices import JourneyNotice, journey_moved
 from domain.triage.service import arrive, override, take
@@ -176,3 +176,34 @@ def test_a_plain_client_gone_or_taken_outside_the_desk_is_logged_once(
     ]
     assert entries[0].reason.endswith(": her unplaced alert leaves the board")
     assert journey_moved(state, notice, NOW) == []
+
+
+@pytest.mark.parametrize("emergency", [None, EmergencyReason.FRESH_EXTENSIVE_BURN])
+@pytest.mark.parametrize("path", PLACED + IN_HAND, ids=_named)
+def test_a_client_the_desk_never_called_for_asks_her_history_nothing(
+    path: Path, emergency: EmergencyReason | None
+) -> None:
+    # Given a client nobody could take on the board, and her, whom the desk never called for
+    state = desk("A:busy")
+    other, she = first(), first(emergency=emergency)
+    arrive(state, ArriveCommand(DESK, other), NOW)
+    asked, cleared = _answering(True)
+    # When she is placed, taken, gone or with someone the desk does not seat
+    path(state, she, cleared)
+    # Then the desk asked its history nothing (a new run's history gains no marker), and the
+    # other client's alert stands
+    assert asked == []
+    assert _kinds_of(state, other.journey_id) == [AlertKind.UNPLACED]
+
+
+def test_a_pick_takes_every_alert_of_hers_off_one_from_before_kinds_too() -> None:
+    # Given her and another client nobody could take, each with an alert a desk run from
+    # before alerts had kinds raised, carried into this one
+    state, she, other = _waiting("plain")
+    for journey_id in (she.journey_id, other.journey_id):
+        state.alerts.append(Alert(state.seq, "nobody free", journey_id))
+    # When the supervisor's pick places her (the pick asks nothing: it always took them off)
+    picked_by_staff(state, she, always_cleared)
+    # Then no alert of hers stands, and the other client's both stand
+    assert _kinds_of(state, she.journey_id) == []
+    assert _kinds_of(state, other.journey_id) == [AlertKind.UNPLACED, None]
