@@ -79,11 +79,11 @@ def clear_emergency(
     recorded before kept the alert, and her UNPLACED one with it), asked only when such an alert
     stands. Her UNPLACED alert leaves too, an emergency or not (`clear_unplaced`,
     `unplaced_cleared` as there)."""
-    standing = _standing(desk, journey_id, AlertKind.EMERGENCY)
-    if standing and not cleared():
+    emergency = standing(desk, journey_id, AlertKind.EMERGENCY)
+    if emergency and not cleared():
         return
     clear_unplaced(desk, journey_id, unplaced_cleared)
-    _remove(desk, standing)
+    _remove(desk, emergency)
 
 
 def clear_unplaced(
@@ -95,12 +95,12 @@ def clear_unplaced(
     takes every alert of hers off unasked (`arranged.settle_arranged`). `cleared`: whether the
     desk does so (a run recorded before kept it until the day's end), asked only when the alert
     stands, with whether her EMERGENCY alert stands too."""
-    unplaced = _standing(desk, journey_id, AlertKind.UNPLACED)
-    if unplaced and cleared(bool(_standing(desk, journey_id, AlertKind.EMERGENCY))):
+    unplaced = standing(desk, journey_id, AlertKind.UNPLACED)
+    if unplaced and cleared(bool(standing(desk, journey_id, AlertKind.EMERGENCY))):
         _remove(desk, unplaced)
 
 
-def _standing(desk: DeskState, journey_id: str, kind: AlertKind) -> list[Alert]:
+def standing(desk: DeskState, journey_id: str, kind: AlertKind) -> list[Alert]:
     return [alert for alert in desk.alerts if alert.journey_id == journey_id and alert.kind is kind]
 
 

@@ -23,6 +23,7 @@ from domain.triage.alerts import (
     always,
     always_cleared,
     clear_emergency,
+    standing,
 )
 from domain.triage.desk import AlertKind, DeskState
 from domain.triage.entries import DeskEntry, EntryKind
@@ -149,11 +150,9 @@ def _cleared(
 ) -> str | None:
     """Takes her alerts off the board (`alerts.clear_emergency`): which left, in the log's words,
     or None when none did."""
-    standing = len(desk.alerts)
-    emergency = any(
-        a.journey_id == journey_id and a.kind is AlertKind.EMERGENCY for a in desk.alerts
-    )
+    before = len(desk.alerts)
+    emergency = bool(standing(desk, journey_id, AlertKind.EMERGENCY))
     clear_emergency(desk, journey_id, emergency_cleared, unplaced_cleared)
-    if len(desk.alerts) == standing:
+    if len(desk.alerts) == before:
         return None
     return "her emergency alert" if emergency else "her unplaced alert"
