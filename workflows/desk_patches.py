@@ -35,6 +35,11 @@ ALERTS_BOUNDED = "desk-alerts-bounded"
 # the revenue and the client with the owner (`domain.triage.overrides.reassign`): runs recorded
 # before it credited both to the stand-in.
 STAND_IN_KEEPS_OWNER = "desk-stand-in-keeps-owner"
+# The change after which a stand-in named for a consultant who shares the revenue (a wrong
+# assignment's 50/50, a joint review's 30/70) leaves the split as it stood
+# (`domain.triage.revenue.stand_in_credit`): runs recorded before it credited the consultant the
+# stand-in served for whole, the other share dropped.
+STAND_IN_KEEPS_SPLIT = "desk-stand-in-keeps-split"
 # The change after which a client marked other goes in order whatever their lead says
 # (`domain.triage.purposes.as_counted`): runs recorded before it sent them to the lead's consultant.
 OTHER_DROPS_LEAD = "desk-other-drops-lead"
@@ -63,6 +68,13 @@ def emergency_route() -> bool:
     """Whether an arrival marked an emergency takes the emergency route: asked only for one
     (`service.arrive`, `batch.arrive_together`), so a history recorded before replays as it ran."""
     return workflow.patched(EMERGENCY_ROUTE)
+
+
+def stand_in_split() -> bool:
+    """Whether a stand-in leaves a split revenue as it stood: asked only for a stand-in on a
+    client credited to more than one consultant (`overrides.reassign`), so a history recorded
+    before replays as it ran."""
+    return workflow.patched(STAND_IN_KEEPS_SPLIT)
 
 
 def other_drops_lead() -> bool:

@@ -71,6 +71,7 @@ with workflow.unsafe.imports_passed_through():
         DeskHistory,
         emergency_route,
         other_drops_lead,
+        stand_in_split,
     )
     from workflows.desk_records import RECORD_PAUSE, DeskRecorder
     from workflows.refusals import to_application_error
@@ -291,6 +292,7 @@ class TriageDeskWorkflow(DeskHistory):
                 skips_timed_out=lambda: self._skips_timed_out(now),
                 alerts_bounded=self._alerts_bounded,
                 stand_in_kept=lambda: workflow.patched(STAND_IN_KEEPS_OWNER),
+                stand_in_split=stand_in_split,
                 vip_cleared=self._vip_cleared,
             )
         )

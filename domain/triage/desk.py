@@ -5,12 +5,14 @@ Ids and codes only (this crosses Temporal): names and notes stay in the database
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
 from domain.journey.stages import VisitCategory
 from domain.triage.policy import DEFAULT_POLICY, RotationPolicy
+from domain.triage.revenue import Credit, split_percents
 
 
 class SeatStatus(str, Enum):
@@ -89,6 +91,15 @@ class Assignment:
     timed_out_with: list[str] = field(default_factory=list)
     # An `EmergencyReason` code once staff marked the client an emergency (`emergency`).
     emergency: str | None = None
+    # The percents of `credited_to`, in its order, where a reassignment split the revenue (50/50,
+    # a joint review's 30/70): a stand-in named later leaves the split as it stands. None where one
+    # consultant is credited whole, and on a desk carried from a run before it kept them.
+    credit_percents: list[int] | None = None
+
+    def credit(self, credits: Sequence[Credit]) -> None:
+        """Credits the revenue as `credits` share it: who, and the percents where it is split."""
+        self.credited_to = [c.consultant_id for c in credits]
+        self.credit_percents = split_percents(credits)
 
 
 class AlertKind(str, Enum):

@@ -187,7 +187,7 @@ def _hand_on(
     )
     desk.makeups.append(MakeUp(previous, f"emergency at entry {entry.seq}", entry.seq, receiver))
     waiting.consultant_id = receiver
-    waiting.credited_to = [receiver]
+    waiting.credit(entry.credits)
     waiting.assigned_at = now
     waiting.accept_by = now + timedelta(minutes=desk.policy.acceptance_minutes)
     return entry

@@ -21,7 +21,7 @@ from domain.triage.alerts import (
 from domain.triage.decision import Arrival, Decision, Route, SkipReason
 from domain.triage.desk import Alert, AlertKind, Assignment, DeskState, MakeUp
 from domain.triage.entries import DeskEntry, EntryKind
-from domain.triage.revenue import CreditRule, assignment_credit, credits_for
+from domain.triage.revenue import CreditRule, assignment_credit, credits_for, split_percents
 
 DESK_ACTOR_ID = "triage-desk"
 
@@ -119,6 +119,7 @@ def record_arrival(
     if decision.other_index is not None:
         desk.other_index = decision.other_index
     minutes = desk.policy.acceptance_minutes
+    credits = assignment_credit(decision.consultant_id, decision.credited_to)
     desk.assignments[arrival.journey_id] = Assignment(
         journey_id=arrival.journey_id,
         client_id=arrival.client_id,
@@ -130,6 +131,7 @@ def record_arrival(
         assigned_at=now,
         accept_by=now + timedelta(minutes=minutes),
         credited_to=list(decision.credited_to),
+        credit_percents=split_percents(credits),
     )
     # The first consultant to serve a client owns them; an owner or stand-in changes nothing.
     takes_ownership = arrival.owner_id is None or arrival.owner_departed
@@ -148,7 +150,7 @@ def record_arrival(
         counted=decision.counted,
         route=decision.route.value,
         skips=list(decision.skips),
-        credits=assignment_credit(decision.consultant_id, decision.credited_to),
+        credits=credits,
         transfers_ownership=takes_ownership,
         owner_id=decision.consultant_id if takes_ownership else None,
     )
@@ -298,7 +300,7 @@ def _hand_to_next_free(
     )
     desk.makeups.append(MakeUp(previous, f"10-minute rule at entry {entry.seq}", entry.seq, helper))
     late.consultant_id = helper
-    late.credited_to = [helper]
+    late.credit(entry.credits)
     late.assigned_at = now
     # The helper has the acceptance minutes too; their wait ends in the supervisor's call.
     late.accept_by = now + timedelta(minutes=minutes)

@@ -16,7 +16,7 @@ from domain.triage.decision import Route
 from domain.triage.desk import Assignment, DeskState, MakeUp, Seat
 from domain.triage.entries import DeskEntry, EntryKind
 from domain.triage.ledger import new_entry
-from domain.triage.revenue import CreditRule, credits_for, owner_after, stand_in_credit
+from domain.triage.revenue import Credit, CreditRule, credits_for, owner_after, stand_in_credit
 
 VIP_COUNT_KEY = "VIP"
 
@@ -71,9 +71,11 @@ def reassign(
     command: OverrideCommand,
     now: datetime,
     stand_in_kept: Callable[[], bool] = always,
+    stand_in_split: Callable[[], bool] = always,
 ) -> DeskEntry:
     """`stand_in_kept`: whether a stand-in leaves the revenue and the client with the owner (a
-    desk run begun before credited both to the stand-in); asked only for a stand-in."""
+    desk run begun before credited both to the stand-in); asked only for a stand-in.
+    `stand_in_split` as in `_stand_in_credits`."""
     assert command.journey_id and command.consultant_id and command.rule
     assignment = desk.assignments[command.journey_id]
     previous, new, rule = assignment.consultant_id, command.consultant_id, command.rule
@@ -93,8 +95,8 @@ def reassign(
     credits = credits_for(rule, previous, new)
     owner = owner_after(rule, previous, new)
     if rule is CreditRule.OWNER_STAND_IN and stand_in_kept():
-        credits, owner = stand_in_credit(assignment.credited_to, previous), None
-    assignment.credited_to = [c.consultant_id for c in credits]
+        credits, owner = _stand_in_credits(assignment, previous, stand_in_split), None
+    assignment.credit(credits)
     split = ", ".join(f"{c.consultant_id} {c.percent}%" for c in credits)
     return new_entry(
         desk,
@@ -113,6 +115,17 @@ def reassign(
         owner_id=new if owner == new else None,
         note_id=command.note_id or None,
     )
+
+
+def _stand_in_credits(
+    assignment: Assignment, previous: str, split_kept: Callable[[], bool]
+) -> list[Credit]:
+    """A stand-in's credits: a revenue split between consultants stays split as it stood.
+    `split_kept`: whether the desk does so (a desk run begun before credited the consultant
+    assigned whole), asked only when the split would change the credits."""
+    kept = stand_in_credit(assignment.credited_to, previous, assignment.credit_percents)
+    whole = stand_in_credit(assignment.credited_to, previous)
+    return kept if kept == whole or split_kept() else whole
 
 
 def place_vip(

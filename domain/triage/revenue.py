@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 
 class CreditRule(str, Enum):
     ASSIGNED = "ASSIGNED"
-    # The owner was away and another consultant stood in: "业绩算首诊咨询师的业绩".
+    # The owner (or the consultant assigned) was away and another stood in, credited none of it:
+    # "业绩算首诊咨询师的业绩"; a split stands as it was (`stand_in_credit`).
     OWNER_STAND_IN = "OWNER_STAND_IN"
     # The client asked for another consultant: revenue follows the new one.
     CLIENT_REQUEST = "CLIENT_REQUEST"
@@ -48,11 +50,28 @@ def credits_for(rule: CreditRule, previous: str | None, new: str) -> list[Credit
     return [Credit(new, 100, rule)]
 
 
-def stand_in_credit(credited_to: list[str], previous: str) -> list[Credit]:
-    """A stand-in the supervisor names serves for the consultant the revenue was credited to (the
-    owner; else the one assigned): "业绩算首诊咨询师的业绩", the stand-in gets none of it."""
-    owner = credited_to[0] if len(credited_to) == 1 else previous
-    return [Credit(owner, 100, CreditRule.OWNER_STAND_IN)]
+def stand_in_credit(
+    credited_to: list[str], previous: str, percents: list[int] | None = None
+) -> list[Credit]:
+    """A stand-in the supervisor names serves for the consultants the revenue was credited to:
+    "业绩算首诊咨询师的业绩", the stand-in gets none of it. One credited (the owner, else the one
+    assigned) keeps it whole; a revenue split between consultants (a wrong assignment's 50/50, a
+    joint review's 30/70) stays split as it stood, by `percents` (in `credited_to`'s order). A desk
+    carried from a run before it kept the percents has none: it credits the consultant assigned
+    (`previous`) whole, as that run did."""
+    rule = CreditRule.OWNER_STAND_IN
+    if len(credited_to) == 1:
+        return [Credit(credited_to[0], 100, rule)]
+    if len(credited_to) > 1 and percents is not None:
+        return [Credit(c, p, rule) for c, p in zip(credited_to, percents, strict=True)]
+    return [Credit(previous, 100, rule)]
+
+
+def split_percents(credits: Sequence[Credit]) -> list[int] | None:
+    """The percents an assignment keeps beside the names `credits` credit: only where the revenue
+    is split, as one consultant credited whole needs none (and the desk's state stays as it was
+    for every other client)."""
+    return [c.percent for c in credits] if len(credits) > 1 else None
 
 
 def assignment_credit(consultant_id: str, credited_to: tuple[str, ...]) -> list[Credit]:

@@ -136,14 +136,16 @@ def override(
     skips_timed_out: Callable[[], bool] = always,
     alerts_bounded: BoundAsked = always,
     stand_in_kept: Callable[[], bool] = always,
+    stand_in_split: Callable[[], bool] = always,
     vip_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
     """`skips_timed_out` is asked once the override is made, as only then may a leaver's
     client be due (`ledger.expire_overdue`): the workflow answers from its history, as it does
-    `stand_in_kept` (`overrides.reassign`) and `vip_cleared` (`overrides.place_vip`)."""
+    `stand_in_kept` and `stand_in_split` (`overrides.reassign`) and `vip_cleared`
+    (`overrides.place_vip`)."""
     check_override(desk, command)
     if command.kind is OverrideKind.REASSIGN:
-        entries = [reassign(desk, command, now, stand_in_kept)]
+        entries = [reassign(desk, command, now, stand_in_kept, stand_in_split)]
     elif command.kind is OverrideKind.PLACE_VIP:
         entries = [place_vip(desk, command, now, vip_cleared)]
     elif command.kind is OverrideKind.EMERGENCY:

@@ -270,8 +270,9 @@ DESCRIPTIONS = {
     "PhotoStage.OTHER": "Any other moment; say which in the body area or the history.",
     "ReassignRule": "Why a client moves to another consultant, and so who gets the revenue.",
     "ReassignRule.ASSIGNED": "A plain assignment: revenue to the consultant assigned.",
-    "ReassignRule.OWNER_STAND_IN": "The owner was away and another consultant stood in; the "
-    "revenue is the owner's.",
+    "ReassignRule.OWNER_STAND_IN": "The consultant was away and another stood in, getting none "
+    "of the revenue: it stays as it was credited, the owner's, or a split (50/50, a joint "
+    "review's 30/70) as it stood.",
     "ReassignRule.CLIENT_REQUEST": "The client asked for another consultant; revenue follows "
     "the new one.",
     "ReassignRule.WRONG_ASSIGNMENT_SHARED": "A wrong assignment that was not the consultant's "

@@ -124,8 +124,9 @@ async def replayed_records(history: WorkflowHistory) -> list[dict[str, Any]]:
 
 
 # Fields a desk's records carry since the history was recorded, null until used: an assignment's
-# `emergency` (`domain.triage.emergency`).
-NEW_NULL_FIELDS = ("emergency",)
+# `emergency` (`domain.triage.emergency`) and `credit_percents` (null unless a reassignment split
+# the revenue: `domain.triage.desk.Assignment.credit`).
+NEW_NULL_FIELDS = ("emergency", "credit_percents")
 
 
 def without_new_fields(value: Any) -> Any:
