@@ -123,24 +123,28 @@ async def replayed_records(history: WorkflowHistory) -> list[dict[str, Any]]:
     return capture.records
 
 
-# Fields a desk's records carry since the history was recorded, null until used: an assignment's
-# `emergency` (`domain.triage.emergency`) and `credit_percents` (null unless a reassignment split
-# the revenue: `domain.triage.desk.Assignment.credit`).
-NEW_NULL_FIELDS = ("emergency", "credit_percents")
+# Fields a desk's records carry since a history may have been recorded, each with whether the
+# current desk may give it a value replaying such a history: an assignment's `emergency`
+# (`domain.triage.emergency`, whose route is patched) stays null; its `credit_percents`
+# (`domain.triage.desk.Assignment.credit`) holds the percents of a split the history made (50/50,
+# a joint review's 30/70), which the desk now keeps though the one recorded did not.
+NEW_FIELDS = {"emergency": False, "credit_percents": True}
 
 
-def without_new_fields(value: Any) -> Any:
-    """`value` (records in their JSON form) without the fields added since, where still null:
-    the records a desk sends as it sent them before those fields existed."""
-    if isinstance(value, list):
-        return [without_new_fields(item) for item in value]
-    if isinstance(value, dict):
-        return {
-            key: without_new_fields(item)
-            for key, item in value.items()
-            if not (key in NEW_NULL_FIELDS and item is None)
-        }
-    return value
+def as_recorded(replayed: Any, recorded: Any) -> Any:
+    """`replayed` (records in their JSON form, as the current desk sends them) read as
+    `recorded` (the ones the history holds) was written: without the new fields it does not
+    hold, where they are null or may hold a value. A field the history holds is compared, null
+    or not."""
+    if isinstance(replayed, list) and isinstance(recorded, list) and len(replayed) == len(recorded):
+        return [as_recorded(item, was) for item, was in zip(replayed, recorded, strict=True)]
+    if not (isinstance(replayed, dict) and isinstance(recorded, dict)):
+        return replayed
+    return {
+        key: as_recorded(item, recorded.get(key))
+        for key, item in replayed.items()
+        if key in recorded or key not in NEW_FIELDS or (item is not None and not NEW_FIELDS[key])
+    }
 
 
 def recorded_records(history: WorkflowHistory) -> list[dict[str, Any]]:
@@ -170,11 +174,12 @@ async def replayed_in_full(history: WorkflowHistory) -> tuple[dict[str, Any], li
 
 async def replayed_as_recorded(history: WorkflowHistory) -> dict[str, Any]:
     """Every update's answer as the current desk code gives it, replaying `history`, by update id,
-    once each answer and each record to the writer is found to be the one recorded (both read
-    `without_new_fields`: a history recorded since they were added holds them, null or not)."""
+    once each answer and each record to the writer is found to be the one recorded (the records
+    read `as_recorded`)."""
     replies, records = await replayed_in_full(history)
     assert replies == as_answered_today(recorded_replies(history))
-    assert without_new_fields(records) == without_new_fields(recorded_records(history))
+    recorded = recorded_records(history)
+    assert as_recorded(records, recorded) == recorded
     return replies
 
 

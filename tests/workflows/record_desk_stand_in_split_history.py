@@ -42,8 +42,8 @@ def moved(to: str, rule: CreditRule, note: str) -> OverrideCommand:
 
 async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     """Three consultants; a first visit placed with A, then moved to B as a wrong assignment not
-    A's fault (A and B credited 50/50); B goes away and the supervisor names C to stand in for
-    B; a seat change after, whose answer shows the desk."""
+    A's fault (A and B credited 50/50), its record written; B goes away and the supervisor names
+    C to stand in for B; a seat change after, whose answer shows the desk."""
     desk = TriageGateway(client, TASK_QUEUE)
     await past_midnight(env)  # the scenario well clear of the next midnight
     for consultant in ("A", "B", "C"):
@@ -53,6 +53,9 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     await desk.arrive(CLINIC, ArriveCommand(DESK, first), "arrive-j1")  # A
     shared = moved("B", CreditRule.WRONG_ASSIGNMENT_SHARED, "note-shared")
     await desk.override(CLINIC, shared, "shared-j1")  # A 50 %, B 50 %
+    # The split's record reaches the writer before the stand-in: a record of its own, whose
+    # desk holds the split as the stand-in found it
+    await logged(CLINIC, "REASSIGNED", 1)
     away = SeatCommand(DESK, "B", "note-away", status=SeatStatus.AWAY)
     await desk.change_seat(CLINIC, away, "away-b")
     stand_in = moved("C", CreditRule.OWNER_STAND_IN, "note-stand-in")

@@ -6,12 +6,14 @@ A desk run with the current code keeps the split and replays too. Recorded by
 tests/workflows/record_desk_stand_in_split_history.py.
 
 The reassignments' credits reach only the records to the writer (an activity's input, which the
-Replayer does not compare): the replay captures them and compares them with the history's.
+Replayer does not compare): the replay captures them and compares them with the history's. The
+split's own record, replayed, holds its percents, which the one recorded could not (`as_recorded`).
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from temporalio.client import Client
@@ -39,6 +41,12 @@ RECORDING = "stand_in_after_split"
 SPLIT = ("B", [("A", 50), ("B", 50)], "B", True)
 
 
+def percents(records: list[dict[str, Any]], journey_id: str) -> list[list[int] | None]:
+    """The percents each record that carries `journey_id` keeps beside whom it credits."""
+    states = [record["state"]["assignments"] for record in records]
+    return [a[journey_id].get("credit_percents") for a in states if journey_id in a]
+
+
 async def test_a_desk_that_credited_the_consultant_served_for_whole_replays_as_it_ran() -> None:
     # Given a desk's history, recorded after stand-ins kept the owner and before they kept a
     # split: j1 went to A, was moved to B 50/50, and C was named to stand in for B, who was
@@ -54,6 +62,9 @@ async def test_a_desk_that_credited_the_consultant_served_for_whole_replays_as_i
     # Then every answer and every record to the writer is the one recorded: B credited whole,
     # as it ran then
     await replayed_as_recorded(history)
+    # And the split's record, sent on its own, holds its percents now, the stand-in's none
+    assert percents(await replayed_records(history), "j1") == [[50, 50], None]
+    assert percents(recorded, "j1") == [None, None]
 
 
 async def test_a_desk_that_kept_the_split_regardless_would_not_replay_as_it_ran(
