@@ -10,29 +10,21 @@ from domain.journey.stages import VisitCategory
 from domain.store.consultant_figures import consultant_months
 from domain.store.triage_models import RevenueCredit
 from domain.store.triage_projection import apply_desk_changes
-from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind
+from domain.triage.commands import ArriveCommand
 from domain.triage.decision import Arrival
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry
 from domain.triage.revenue import CreditRule
 from domain.triage.service import arrive, override
 from tests.store.money_rows import clinic, journey, payment, utc
-from tests.support import DESK, SUPERVISOR
-from tests.unit.triage_builders import desk
+from tests.support import DESK
+from tests.unit.triage_builders import desk, reassigning
 
 
 def _reassign(
     state: DeskState, journey_id: str, to: str, rule: CreditRule, at: datetime
 ) -> list[DeskEntry]:
-    command = OverrideCommand(
-        SUPERVISOR,
-        OverrideKind.REASSIGN,
-        note_id="note-why",
-        journey_id=journey_id,
-        consultant_id=to,
-        rule=rule,
-    )
-    return override(state, command, at)
+    return override(state, reassigning(journey_id, to, rule), at)
 
 
 async def test_a_payment_after_a_stand_in_is_shared_as_the_split_stood() -> None:

@@ -5,25 +5,15 @@ who owns the client afterwards, and what happens to the turns."""
 from __future__ import annotations
 
 from domain.journey.stages import VisitCategory
-from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.desk import DeskState
 from domain.triage.entries import DeskEntry
 from domain.triage.revenue import CreditRule
 from domain.triage.service import override
-from tests.support import SUPERVISOR
-from tests.unit.triage_builders import NOW, client, desk, first, owed, run, turns
+from tests.unit.triage_builders import NOW, client, desk, first, owed, reassigning, run, turns
 
 
 def _reassign(state: DeskState, journey_id: str, to: str, rule: CreditRule) -> DeskEntry:
-    command = OverrideCommand(
-        SUPERVISOR,
-        OverrideKind.REASSIGN,
-        note_id="note-why",
-        journey_id=journey_id,
-        consultant_id=to,
-        rule=rule,
-    )
-    entry, *_ = override(state, command, NOW)
+    entry, *_ = override(state, reassigning(journey_id, to, rule), NOW)
     return entry
 
 
@@ -178,14 +168,7 @@ def test_a_desk_run_begun_before_the_split_was_kept_is_asked_only_for_a_split() 
         return False
 
     def stand_in(state: DeskState, to: str) -> DeskEntry:
-        command = OverrideCommand(
-            SUPERVISOR,
-            OverrideKind.REASSIGN,
-            note_id="note-why",
-            journey_id="j",
-            consultant_id=to,
-            rule=CreditRule.OWNER_STAND_IN,
-        )
+        command = reassigning("j", to, CreditRule.OWNER_STAND_IN)
         entry, *_ = override(state, command, NOW, stand_in_split=before)
         return entry
 

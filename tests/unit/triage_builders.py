@@ -9,12 +9,14 @@ from itertools import count
 from domain.journey.facts import Actor
 from domain.journey.stages import VisitCategory
 from domain.roles import Role
-from domain.triage.commands import ArriveCommand, SeatCommand
+from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind, SeatCommand
 from domain.triage.decision import Arrival
 from domain.triage.desk import DeskState, MakeUp, Seat, SeatStatus
 from domain.triage.overrides import change_seat
 from domain.triage.policy import DEFAULT_POLICY, RotationPolicy
+from domain.triage.revenue import CreditRule
 from domain.triage.service import arrive
+from tests.support import SUPERVISOR
 
 DESK = Actor("desk-1", Role.FRONT_DESK)
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -93,3 +95,15 @@ def turns(state: DeskState) -> dict[str, int]:
 
 def owed(state: DeskState) -> dict[str, int]:
     return {c: state.owed(c) for c in state.seats if state.owed(c)}
+
+
+def reassigning(journey_id: str, to: str, rule: CreditRule) -> OverrideCommand:
+    """The supervisor's reassignment of `journey_id` to `to` under `rule` (reassignClient)."""
+    return OverrideCommand(
+        SUPERVISOR,
+        OverrideKind.REASSIGN,
+        note_id="note-why",
+        journey_id=journey_id,
+        consultant_id=to,
+        rule=rule,
+    )
