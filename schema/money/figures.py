@@ -27,11 +27,12 @@ class ConsultantFigures:
     revenue_credited: list[Money] = strawberry.field(
         description="Payments less refunds taken this month, credited under the desk's "
         "attribution (owner; 50/50 for a wrong assignment not their fault; 30 % kept on a "
-        "joint review; a client's request moves it), one entry per currency."
+        "joint review; a client's request moves it; a stand-in is credited none, the split "
+        "staying as it stood), one entry per currency."
     )
     average_ticket: list[Money] = strawberry.field(
         description="revenueCredited divided by the journeys it came from this month, per "
-        "currency, rounded down to the cent."
+        "currency, rounded down to the currency's minor unit (the cent; the whole yen)."
     )
 
 
