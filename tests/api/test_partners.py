@@ -19,12 +19,11 @@ from schema.ids import decode_id
 from schema.journeys import reception
 from tests.api import documents
 from tests.api.audit_support import clinic_of
-from tests.api.flow import PLAN, JourneyDriver, new_key
+from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import clinic_month
 from tests.api.money_support import (
     CREATE_BILL,
     RECORD_REFUND,
-    SET_SETTINGS,
     bill_of,
     billed_journey,
     eur,
@@ -32,34 +31,10 @@ from tests.api.money_support import (
     payment,
     set_item,
 )
+from tests.api.partner_documents import REGISTER, SALON, STATEMENT
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
-REGISTER = """
-mutation Register($input: RegisterPartnerInput!) {
-  registerPartner(input: $input) {
-    __typename
-    ... on UserError { code message }
-    ... on ValidationFailed { problems { field message } }
-    ... on RegisterPartnerPayload {
-      partner { id name version bankDetails premisesPhotoIds missingMaterials reportedAt
-                deadlines { milestone dueAt lapsed } }
-    }
-  }
-}"""
-STATEMENT = """
-query Statement($partnerId: ID!, $month: String!) {
-  partnerStatement(partnerId: $partnerId, month: $month) {
-    __typename
-    ... on UserError { code message }
-    ... on PartnerStatement {
-      month partner { name version }
-      lines { journeyId itemKind rule priceSold { amount currency } base { amount currency }
-              partnerShare { amount currency } }
-      totalSold { amount currency } totalPartnerShare { amount currency } csv
-    }
-  }
-}"""
 FIGURES = """
 query Figures($clinicId: ID!, $month: String!) {
   consultantFigures(clinicId: $clinicId, month: $month) {
@@ -71,7 +46,6 @@ PARTNERS = """
 query { partners { id version } lapsed: partners(lapsedOnly: true) { id } }"""
 BILL_FLAGS = "query B($id: ID) { bill(id: $id) { partnerStaff lines { minorProcedure } } }"
 LAPSED = "query { partners(lapsedOnly: true) { id deadlines { lapsed } } }"
-SALON = {"name": "Salon Róża", "agreementReference": "AG-2026-17", "premisesPhotoIds": ["ph-1"]}
 
 
 async def test_a_partner_registers_sends_a_client_and_its_statement_splits_the_deal(
@@ -396,37 +370,3 @@ async def test_a_partner_referral_started_without_its_salon_before_the_rule_is_a
     )
     assert fresh["__typename"] == "ValidationFailed", fresh
     assert [p["field"] for p in fresh["problems"]] == ["partnerId"]
-
-
-async def test_a_yen_statement_pays_the_partner_whole_yen(fresh_clinic: FreshClinic) -> None:
-    # Given a clinic billing in yen and a salon of its partners
-    d = await fresh_clinic()
-    cashier, supervisor = d.token(Role.CASHIER), d.token(Role.SUPERVISOR)
-    yen = {"currency": "JPY", "locale": "en_GB", "discountThresholdPercent": 10}
-    await money_call(d, SET_SETTINGS, Role.SUPERVISOR, **yen, paymentPolicy="FULL")
-    registered = await d.api.run(REGISTER, supervisor, input={**SALON, "bankDetails": "PL61"})
-    partner_id = registered["registerPartner"]["partner"]["id"]
-    # When the salon's client pays a plan of ¥12,345 without a bill
-    referred = await d.start(
-        await d.register_client("Ewa Partnerska"), channel="PARTNER_REFERRAL", partnerId=partner_id
-    )
-    journey_id = (await d.drive_to("EXPERT_REVIEW", referred))["id"]
-    plan = {**PLAN, "price": "12345", "currency": "JPY"}
-    approval = {"decision": "APPROVE", "points": "cheeks only", "finalPlan": plan}
-    await d.ok(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, journeyId=journey_id, **approval)
-    await d.sign_consent(journey_id)
-    pay = {"journeyId": journey_id, "amount": "12345", "currency": "JPY", "method": "CASH"}
-    await d.ok(documents.RECORD_PAYMENT, Role.CASHIER, **pay, kind="FULL")
-    # Then the partner's half, 6172.5, is paid as ¥6,173 (half up) in the lines, the total and
-    # the accountant's CSV alike: never half a yen
-    asked = await d.api.run(STATEMENT, cashier, partnerId=partner_id, month=clinic_month())
-    statement = asked["partnerStatement"]
-    assert statement["__typename"] == "PartnerStatement", statement
-    share = {"amount": "6173", "currency": "JPY"}
-    assert [line["partnerShare"] for line in statement["lines"]] == [share]
-    assert statement["totalPartnerShare"] == [share]
-    rows = list(csv.reader(io.StringIO(statement["csv"])))
-    assert [(r[0], r[5], r[8], r[9]) for r in rows[1:]] == [
-        (rows[1][0], "12345", "6173", "JPY"),
-        ("TOTAL", "12345", "6173", "JPY"),
-    ]
