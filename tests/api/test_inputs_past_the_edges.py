@@ -39,6 +39,7 @@ from tests.api.consent_support import TEMPLATES
 from tests.api.flow import JourneyDriver, assert_unchanged, end_journey
 from tests.api.harness import Api, signed_in_socket
 from tests.api.hostile import send_graphql
+from tests.api.partner_documents import STATEMENT
 from tests.api.post_op_support import (
     RECORD_OBSERVATION,
     RECORD_WARD_ROUND,
@@ -46,7 +47,7 @@ from tests.api.post_op_support import (
     operate,
     surgery_under_way,
 )
-from tests.api.test_partners import FIGURES, STATEMENT
+from tests.api.test_partners import FIGURES
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 EDGE_MONTHS = ["0001-01", "9999-12", "\uff12\uff10\uff12\uff16-01", "2026-01\n"]

@@ -18,8 +18,8 @@ from tests.api import test_administration as admin
 from tests.api import test_file_disclosures as disclosures
 from tests.api import test_sharing_consent as sharing
 from tests.api.flow import JourneyDriver
+from tests.api.partner_documents import REGISTER as REGISTER_PARTNER
 from tests.api.test_audit_of_retries import AMEND_RECORD
-from tests.api.test_partners import REGISTER as REGISTER_PARTNER
 
 TWO_LINES = "Ewa\nKowalska\r\n\tNowak "
 ONE_LINE = "Ewa Kowalska Nowak"

@@ -13,8 +13,8 @@ from domain.store.partners import PartnerRegistration
 from schema.ids import decode_id, encode_id
 from tests.api.audit_support import clinic_of
 from tests.api.flow import JourneyDriver, new_key
+from tests.api.partner_documents import REGISTER, SALON
 from tests.api.photo_support import JPEG, consenting_client, upload
-from tests.api.test_partners import REGISTER, SALON
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 NOT_PREMISES = "has the form of a client photo's id (uploadPhoto), not of a photo of the premises"

@@ -21,7 +21,7 @@ from schema.ids import decode_id, encode_id
 from tests.api.audit_support import clinic_of
 from tests.api.flow import JourneyDriver
 from tests.api.harness import clinic_month
-from tests.api.test_partners import REGISTER, STATEMENT
+from tests.api.partner_documents import REGISTER, STATEMENT
 from tests.sql_statements import statements_logged
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]

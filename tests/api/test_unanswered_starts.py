@@ -32,7 +32,7 @@ from schema.ids import decode_id
 from tests.api import documents
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.money_support import bill_for_installments, payment
-from tests.api.test_partners import REGISTER, SALON
+from tests.api.partner_documents import REGISTER, SALON
 from workflows.installments import schedule_workflow_id
 from workflows.partner import partner_workflow_id
 

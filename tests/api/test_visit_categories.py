@@ -14,9 +14,9 @@ from schema.triage import assign
 from schema.triage.arrival import PARTNER_UNREFERRED
 from tests.api import documents
 from tests.api.harness import Api
+from tests.api.partner_documents import REGISTER as REGISTER_PARTNER
+from tests.api.partner_documents import SALON
 from tests.api.test_desk_notes import ASSIGN_PROBLEMS
-from tests.api.test_partners import REGISTER as REGISTER_PARTNER
-from tests.api.test_partners import SALON
 from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic
 
 
