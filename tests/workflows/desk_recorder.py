@@ -25,6 +25,7 @@ from domain.journey.stages import VisitCategory
 from domain.store.db import apply_migrations, close_db, init_db
 from domain.triage.commands import ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
+from domain.triage.desk import SeatStatus
 from tests.support import DESK, binary
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
 from workflows.triage_activities import record_desk_board_changes, record_desk_changes
@@ -46,14 +47,25 @@ async def past_midnight(env: WorkflowEnvironment) -> None:
     await env.sleep(await to_midnight(env) + timedelta(minutes=1))
 
 
+async def on_duty(
+    desk: TriageGateway, clinic: str, consultants: tuple[str, ...], busy: bool = False
+) -> None:
+    """`consultants` put on duty in this order (the rotation's), each busy at once after if
+    `busy`; the same seat changes, under the same keys, as every recorder sent."""
+    for consultant in consultants:
+        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
+        await desk.change_seat(clinic, command, f"seat-{consultant}")
+        if busy:
+            engaged = SeatCommand(DESK, consultant, "note-busy", status=SeatStatus.BUSY)
+            await desk.change_seat(clinic, engaged, f"busy-{consultant}")
+
+
 async def handed_from_a_to_b(desk: TriageGateway, clinic: str, env: WorkflowEnvironment) -> None:
     """The opening of the hand-over scenarios: well clear of the next midnight, A, B and C on
     duty, and a first visit j1 placed with A, who lets the client wait until the 10-minute rule
     hands them to B. Uses only what every version of the desk has."""
     await past_midnight(env)
-    for consultant in ("A", "B", "C"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(clinic, command, f"seat-{consultant}")
+    await on_duty(desk, clinic, ("A", "B", "C"))
     first = Arrival("j1", "client-j1", VisitCategory.FIRST_VISIT)
     await desk.arrive(clinic, ArriveCommand(DESK, first), "arrive-j1")  # A
     await env.sleep(TEN_MINUTES_AND_A_BIT)  # the 10-minute rule hands j1 to B

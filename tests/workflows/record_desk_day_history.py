@@ -25,7 +25,7 @@ from domain.triage.commands import AcceptCommand, ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
 from domain.triage.desk import SeatStatus
 from tests.support import DESK
-from tests.workflows.desk_recorder import main, past_midnight, to_midnight
+from tests.workflows.desk_recorder import main, on_duty, past_midnight, to_midnight
 from workflows.triage import desk_workflow_id
 from workflows.triage_client import TriageGateway
 
@@ -40,9 +40,7 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> str:
     first run's id."""
     desk = TriageGateway(client, TASK_QUEUE)
     await past_midnight(env)  # the day's scenario well clear of the next midnight
-    for consultant in ("A", "B"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
+    await on_duty(desk, CLINIC, ("A", "B"))
 
     async def arrive(journey_id: str) -> None:
         arrival = Arrival(journey_id, f"client-{journey_id}", VisitCategory.FIRST_VISIT)

@@ -24,7 +24,7 @@ from domain.triage.commands import AcceptCommand, ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival, EmergencyReason
 from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice
 from tests.support import DESK
-from tests.workflows.desk_recorder import main, past_midnight
+from tests.workflows.desk_recorder import main, on_duty, past_midnight
 from tests.workflows.test_triage_desk import logged
 from workflows.triage import desk_workflow_id
 from workflows.triage_client import TriageGateway
@@ -40,9 +40,7 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     change after, whose answer shows the desk's alerts."""
     desk = TriageGateway(client, TASK_QUEUE)
     await past_midnight(env)  # the scenario well clear of the next midnight
-    for consultant in ("A", "B", "C"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
+    await on_duty(desk, CLINIC, ("A", "B", "C"))
     urgent = (
         ("e1", EmergencyReason.FRESH_EXTENSIVE_BURN),
         ("e2", EmergencyReason.ROAD_ACCIDENT),

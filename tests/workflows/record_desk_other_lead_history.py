@@ -21,7 +21,7 @@ from domain.journey.stages import VisitCategory
 from domain.triage.commands import ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
 from tests.support import DESK
-from tests.workflows.desk_recorder import main, past_midnight
+from tests.workflows.desk_recorder import main, on_duty, past_midnight
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "other_to_lead_owner.json"
@@ -34,9 +34,7 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     contact; a first visit after; a seat change after, whose answer shows the desk."""
     desk = TriageGateway(client, TASK_QUEUE)
     await past_midnight(env)  # the scenario well clear of the next midnight
-    for consultant in ("A", "B", "C"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
+    await on_duty(desk, CLINIC, ("A", "B", "C"))
     other = Arrival("j1", "client-j1", VisitCategory.OTHER, owner_id="C", owner_from_lead=True)
     await desk.arrive(CLINIC, ArriveCommand(DESK, other), "arrive-j1")  # before the rule: C
     first = Arrival("j2", "client-j2", VisitCategory.FIRST_VISIT)

@@ -23,7 +23,7 @@ from domain.roles import Role
 from domain.triage.commands import AcceptCommand, ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
 from tests.support import DESK
-from tests.workflows.desk_recorder import main
+from tests.workflows.desk_recorder import main, on_duty
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "recheck_alert.json"
@@ -34,9 +34,7 @@ CLINIC = "clinic-desk-recheck"
 async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     """Two consultants; a recheck; a first visit nobody accepts; a seat change; an acceptance."""
     desk = TriageGateway(client, TASK_QUEUE)
-    for consultant in ("A", "B"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
+    await on_duty(desk, CLINIC, ("A", "B"))
     recheck = Arrival("r1", "client-r1", VisitCategory.RECHECK)
     await desk.arrive(CLINIC, ArriveCommand(DESK, recheck), "arrive-r1")
     first = Arrival("j1", "client-j1", VisitCategory.FIRST_VISIT)

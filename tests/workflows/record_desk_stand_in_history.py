@@ -22,7 +22,7 @@ from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind,
 from domain.triage.decision import Arrival
 from domain.triage.revenue import CreditRule
 from tests.support import DESK, SUPERVISOR
-from tests.workflows.desk_recorder import main, past_midnight
+from tests.workflows.desk_recorder import main, on_duty, past_midnight
 from workflows.triage_client import TriageGateway
 
 TARGET = Path(__file__).with_name("histories") / "desk" / "stand_in_took_over.json"
@@ -35,9 +35,7 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     a seat change after, whose answer shows the desk."""
     desk = TriageGateway(client, TASK_QUEUE)
     await past_midnight(env)  # the scenario well clear of the next midnight
-    for consultant in ("A", "B", "C"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
+    await on_duty(desk, CLINIC, ("A", "B", "C"))
     first = Arrival("j1", "client-j1", VisitCategory.FIRST_VISIT)
     await desk.arrive(CLINIC, ArriveCommand(DESK, first), "arrive-j1")  # A
     stand_in = OverrideCommand(

@@ -24,7 +24,7 @@ from domain.triage.decision import Arrival
 from domain.triage.desk import SeatStatus
 from domain.triage.revenue import CreditRule
 from tests.support import DESK, SUPERVISOR
-from tests.workflows.desk_recorder import main, past_midnight
+from tests.workflows.desk_recorder import main, on_duty, past_midnight
 from tests.workflows.test_triage_desk import logged
 from workflows.triage_client import TriageGateway
 
@@ -46,9 +46,7 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     C to stand in for B; a seat change after, whose answer shows the desk."""
     desk = TriageGateway(client, TASK_QUEUE)
     await past_midnight(env)  # the scenario well clear of the next midnight
-    for consultant in ("A", "B", "C"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
+    await on_duty(desk, CLINIC, ("A", "B", "C"))
     first = Arrival("j1", "client-j1", VisitCategory.FIRST_VISIT)
     await desk.arrive(CLINIC, ArriveCommand(DESK, first), "arrive-j1")  # A
     shared = moved("B", CreditRule.WRONG_ASSIGNMENT_SHARED, "note-shared")

@@ -26,7 +26,7 @@ from domain.triage.decision import Arrival, EmergencyReason
 from domain.triage.desk import SeatStatus
 from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice
 from tests.support import DESK
-from tests.workflows.desk_recorder import main, past_midnight
+from tests.workflows.desk_recorder import main, on_duty, past_midnight
 from tests.workflows.test_triage_desk import logged
 from workflows.triage import desk_workflow_id
 from workflows.triage_client import TriageGateway
@@ -43,11 +43,7 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     seat change after, whose answer shows the desk's alerts."""
     desk = TriageGateway(client, TASK_QUEUE)
     await past_midnight(env)  # the scenario well clear of the next midnight
-    for consultant in ("A", "B"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
-        busy = SeatCommand(DESK, consultant, "note-busy", status=SeatStatus.BUSY)
-        await desk.change_seat(CLINIC, busy, f"busy-{consultant}")
+    await on_duty(desk, CLINIC, ("A", "B"), busy=True)
     urgent = (("u1", EmergencyReason.FRESH_EXTENSIVE_BURN), ("u2", EmergencyReason.ROAD_ACCIDENT))
     arrivals = {
         journey: Arrival(journey, f"client-{journey}", VisitCategory.FIRST_VISIT, emergency=code)

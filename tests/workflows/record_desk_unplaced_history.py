@@ -32,7 +32,7 @@ from domain.triage.decision import Arrival, EmergencyReason
 from domain.triage.desk import SeatStatus
 from domain.triage.notices import JOURNEY_MOVED_SIGNAL, JourneyNotice
 from tests.support import DESK
-from tests.workflows.desk_recorder import main, past_midnight
+from tests.workflows.desk_recorder import main, on_duty, past_midnight
 from tests.workflows.test_triage_desk import logged
 from workflows.triage import desk_workflow_id
 from workflows.triage_client import TriageGateway
@@ -60,11 +60,7 @@ async def scenario(client: Client, env: WorkflowEnvironment) -> None:
     """A and B busy, then `nobody_waits_for_them`."""
     desk = TriageGateway(client, TASK_QUEUE)
     await past_midnight(env)  # the scenario well clear of the next midnight
-    for consultant in ("A", "B"):
-        command = SeatCommand(DESK, consultant, "note-roster", on_duty=True)
-        await desk.change_seat(CLINIC, command, f"seat-{consultant}")
-        busy = SeatCommand(DESK, consultant, "note-busy", status=SeatStatus.BUSY)
-        await desk.change_seat(CLINIC, busy, f"busy-{consultant}")
+    await on_duty(desk, CLINIC, ("A", "B"), busy=True)
     await nobody_waits_for_them(desk, client, CLINIC)
     await logged(CLINIC, "SEAT_CHANGED", 6)  # every record in the history, the last one too
 
