@@ -102,6 +102,10 @@ def decode_request(data: str | bytes) -> Any:
     value = decode_json(data)
     if not isinstance(value, (dict, list)):
         raise BodyRefused("the request body must be a JSON object with a `query`")
+    # Strawberry looked any other value up as an operation's name ("Unknown operation named 3").
+    name = value.get("operationName") if isinstance(value, dict) else None
+    if name is not None and not isinstance(name, str):
+        raise BodyRefused("the request's `operationName` is text, or null")
     return value
 
 

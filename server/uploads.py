@@ -149,6 +149,17 @@ class BoundedUploadAdapter(AiohttpHTTPRequestAdapter):
         super().__init__(request)
         self.max_file_bytes = max_file_bytes
 
+    @property
+    def content_type(self) -> str | None:
+        """The header with its media type in lower case: a media type is case-insensitive
+        (RFC 9110), and Strawberry compares it as written, so `APPLICATION/JSON` was refused as
+        an unsupported content type. Its parameters are left as they came."""
+        header = self.request.headers.get("Content-Type")
+        if header is None:
+            return None
+        media_type, semicolon, parameters = header.partition(";")
+        return media_type.strip().lower() + semicolon + parameters
+
     def _check_read(self) -> None:
         """Every byte taken from the connection counts, boundaries and part headers too (a
         chunked body has no length to check first)."""

@@ -91,6 +91,23 @@ async def test_another_content_type_is_a_graphql_error(api: Api, content_type: s
     assert answer.error_messages() == ["Unsupported content type"]
 
 
+@pytest.mark.parametrize("content_type", ["APPLICATION/JSON", "Application/Json; charset=UTF-8"])
+async def test_json_named_in_upper_case_is_read(api: Api, content_type: str) -> None:
+    # A media type is case-insensitive (RFC 9110): Strawberry compared it as written, and
+    # refused these as an unsupported content type
+    answer = await send_raw(api, TYPENAME, content_type=content_type)
+    assert (answer.status, answer.json()) == (200, {"data": {"__typename": "Query"}})
+
+
+@pytest.mark.parametrize("name", [3, ["Q"], {"name": "Q"}, True])
+async def test_an_operation_name_that_is_not_text_is_refused(api: Api, name: object) -> None:
+    answer = await send_raw(
+        api, json.dumps({"query": "query Q { __typename }", "operationName": name})
+    )
+    assert answer.status == 400
+    assert answer.error_messages() == ["the request's `operationName` is text, or null"]
+
+
 async def test_a_batch_is_refused(api: Api) -> None:
     answer = await send_raw(api, json.dumps([json.loads(TYPENAME)] * 50))
     assert answer.status == 400
