@@ -19,7 +19,7 @@ from schema.auth.session import SessionCheck
 from schema.auth.watch import SessionEnded
 from schema.descriptions import describe
 from schema.document_gate import DocumentCaches, DocumentGate
-from schema.error_text import PublicErrors
+from schema.error_text import LONGEST_QUOTED, PublicErrors, shortened
 from schema.input_check import InputCheck, InputNotAccepted
 from schema.limits import DocumentLimitsRule
 from schema.live_errors import SubscriptionRefused
@@ -137,10 +137,12 @@ class GlowpathSchema(strawberry.Schema):
         # type, a limit) are logged at INFO with the operation's name; only faults (the errors
         # that are masked) are logged at ERROR, with their traceback.
         faults = [error for error in reported if _should_mask(error)]
+        # The name as the request gave it, which may be long and need not name an operation.
         operation = getattr(execution_context, "operation_name", None) or "(unnamed)"
+        operation = operation[:LONGEST_QUOTED]
         for error in reported:
             if not _should_mask(error):
-                log.info("operation %s refused: %s", operation, error.message)
+                log.info("operation %s refused: %s", operation, shortened(error.message))
         super().process_errors(faults, execution_context)
 
 

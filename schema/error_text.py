@@ -6,6 +6,12 @@ they spell the schema out to anyone, signed in or not, which is what turning int
 keeps private. So with introspection off the suggestions are cut; in development (introspection
 on) they stay, as help. graphql-core 3.3 has no per-schema switch for them (its `MAX_LENGTH` is
 one for the whole process), hence the cut here, where the answer's errors are masked anyway.
+
+The messages also quote what the caller sent: a made-up field's name, a variable's unknown key.
+A name can be as long as the request body allows (a megabyte), and every error quoting it would
+echo it whole, into the answer and the log line of each refusal. So a quoted name longer than any
+the schema has is shortened, and a message as a whole is bounded, whether introspection is on or
+off.
 """
 
 from __future__ import annotations
@@ -20,13 +26,30 @@ from strawberry.extensions import MaskErrors
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 
 
+# Longer than any name the schema has (the longest are about 40 characters).
+LONGEST_QUOTED = 80
+# Quoted in single quotes by graphql-core, in double quotes by Strawberry.
+_LONG_QUOTED = re.compile(rf"""(['"])([^'"]{{{LONGEST_QUOTED}}})[^'"]+\1""")
+# graphql-core's own messages stay well under this; only echoed input reaches it.
+LONGEST_MESSAGE = 1_000
+
+
 def without_suggestions(message: str) -> str:
     return _SUGGESTION.sub("", message)
 
 
+def shortened(message: str) -> str:
+    """The message with each quoted text longer than `LONGEST_QUOTED` cut to that length and
+    marked with an ellipsis, and the whole at most `LONGEST_MESSAGE` characters."""
+    short = _LONG_QUOTED.sub(lambda quoted: f"{quoted[1]}{quoted[2]}…{quoted[1]}", message)
+    if len(short) > LONGEST_MESSAGE:
+        short = short[: LONGEST_MESSAGE - 1] + "…"
+    return short
+
+
 class PublicErrors(MaskErrors):
-    """Masks the errors `should_mask_error` picks; with `hide_suggestions`, cuts the
-    suggestions out of the others."""
+    """Masks the errors `should_mask_error` picks, shortens the others' long quotes and, with
+    `hide_suggestions`, cuts the suggestions out of them."""
 
     def __init__(
         self, should_mask_error: Callable[[GraphQLError], bool], hide_suggestions: bool
@@ -36,13 +59,12 @@ class PublicErrors(MaskErrors):
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)
-        if not self.hide_suggestions:
-            return processed
-        return [_cut(error) for error in processed]
+        return [_cut(error, self.hide_suggestions) for error in processed]
 
 
-def _cut(error: GraphQLError) -> GraphQLError:
-    message = without_suggestions(error.message)
+def _cut(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:
+    message = without_suggestions(error.message) if hide_suggestions else error.message
+    message = shortened(message)
     if message == error.message:
         return error
     # A new error, not the old one changed: the validation cache keeps the errors it found.

@@ -20,6 +20,7 @@ from strawberry.types.unset import UnsetType
 
 from schema.auth.throttle import client_address
 from schema.context import ApiConfig, AuthServices, Context
+from schema.error_text import shortened
 from schema.feed import JourneyFeed
 from schema.metrics import REQUEST_TIMEOUTS
 from server import graphiql, middleware, request_body, socket_limits, uploads
@@ -190,7 +191,9 @@ class GlowpathView(GraphQLView[Context, None]):
         try:
             return await self.run(request=request)
         except HTTPException as refused:
-            return request_body.graphql_error_response(refused.status_code, refused.reason)
+            # Strawberry's reason may quote the request ("Unknown operation named ...").
+            reason = shortened(refused.reason)
+            return request_body.graphql_error_response(refused.status_code, reason)
         except web.HTTPRequestEntityTooLarge as too_large:
             message = f"the request body is larger than {request_body.MAX_BODY_BYTES:,} bytes"
             return request_body.graphql_error_response(too_large.status, message)

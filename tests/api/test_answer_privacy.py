@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from schema.error_text import LONGEST_MESSAGE, LONGEST_QUOTED
 from tests.api.conftest import TASK_QUEUE, api_settings
 from tests.api.harness import Api, running_api
 
@@ -60,6 +61,26 @@ async def test_with_introspection_off_no_error_suggests_the_schemas_names(
         closed = await _messages(closed_api, body)
         assert any(refusal in m for m in closed), closed
         assert not any("Did you mean" in m for m in closed), closed
+
+
+async def test_a_long_made_up_name_is_not_echoed_whole(api: Api, closed_api: Api) -> None:
+    name = "x" * 200_000
+    bodies = [
+        # An unknown key of an input object's variable, a field, and an operation's name
+        {
+            "query": "mutation M($input: LogoutInput!) { logout(input: $input) { __typename } }",
+            "variables": {"input": {"everywhere": True, "idempotencyKey": "k", name: 1}},
+        },
+        {"query": "{ me { " + name + " } }"},
+        {"query": "{ me { __typename } }", "operationName": name},
+    ]
+    for served in (api, closed_api):
+        for body in bodies:
+            messages = await _messages(served, body)
+            # Then each refusal quotes the start of the name, marked as cut, and stays short
+            cut = "x" * LONGEST_QUOTED + "…"
+            assert any(f"'{cut}'" in m or f'"{cut}"' in m for m in messages), messages[0][:300]
+            assert all(len(m) <= LONGEST_MESSAGE for m in messages), [len(m) for m in messages]
 
 
 async def test_no_graphql_answer_may_be_cached(api: Api) -> None:
