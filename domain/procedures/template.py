@@ -18,6 +18,7 @@ from typing import Any
 
 from domain.errors import FieldProblem
 from domain.photos.purposes import PhotoStage
+from domain.procedures.photo_points import due_problem
 from domain.text import text_problem
 
 LANGUAGES = ("pl", "ru", "zh", "en")
@@ -348,6 +349,8 @@ def _check_photos(content: ProcedureContent, problems: list[FieldProblem]) -> No
             problems.append(FieldProblem(f"photoSchedule[{index}].code", "a-z, 0-9 and _"))
         if not 0 <= point.offset_days <= 366:
             problems.append(FieldProblem(f"photoSchedule[{index}].offsetDays", "0 to 366"))
+        elif due := due_problem(STAGE_OF_CODE.get(point.code), point.offset_days):
+            problems.append(FieldProblem(f"photoSchedule[{index}].offsetDays", due))
 
 
 def check_content(type_key: str, content: ProcedureContent) -> list[FieldProblem]:

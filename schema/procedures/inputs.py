@@ -39,7 +39,11 @@ class FollowUpStepInput:
 @strawberry.input(description="A photo to take.")
 class PhotoPointInput:
     code: str = strawberry.field(description="e.g. `before`, `suture_removal`.")
-    offset_days: int = strawberry.field(description="Days after treatment; 0 means before.")
+    offset_days: int = strawberry.field(
+        description="Days after treatment; 0 means before. A point named for a moment of seed "
+        "003 is due at it: `before` on 0, `month_3` (`three_months`) on 77 to 106, `year_1` "
+        "(`one_year`) on 365 or 366."
+    )
 
 
 @strawberry.input(description="Discomfort notes in one language (seed 001's shape).")

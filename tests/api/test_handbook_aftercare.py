@@ -3,7 +3,9 @@ by a review against the seeds; each test failed on the code before its rule):
 - the phone survey is the client's verdict after the treatment (seed 001 part I, "Телефонный
   опрос пациентов после лечения"), not taken while it is under way;
 - a surgery's photo schedule has the four photos of seed 003 (before, at the suture removal, at
-  three months, at a year), not one before and any one after.
+  three months, at a year), not one before and any one after;
+- a photo point named for one of those moments is due at it: the photo before on the day, the
+  three months' and the year's when the clinic's labels call them "3m" and "1y".
 """
 
 from __future__ import annotations
@@ -106,3 +108,28 @@ async def test_a_surgery_s_photo_schedule_has_the_seed_s_four_points(
         clinic, SET_TYPE, Role.SUPERVISOR, input={**surgery, "photoSchedule": SURGICAL_PHOTOS}
     )
     assert published["__typename"] == "ProcedureTypePayload", published
+
+
+@pytest.mark.parametrize(
+    ("code", "days"), [("before", 14), ("month_3", 30), ("month_3", 120), ("year_1", 182)]
+)
+async def test_a_photo_named_for_a_moment_of_the_seed_is_due_at_it(
+    fresh_clinic: FreshClinic, code: str, days: int
+) -> None:
+    # Given a surgical type whose photo named for a moment of seed 003 is due at another
+    clinic = await fresh_clinic()
+    moved = [{**p, "offsetDays": days} if p["code"] == code else p for p in SURGICAL_PHOTOS]
+    if code == "before":  # the one on the day is then another point's
+        moved.append({"code": "on_the_day", "offsetDays": 0})
+    surgery = type_input(
+        f"bleph-{uuid.uuid4().hex[:6]}",
+        category="SURGERY",
+        checklist=SURGICAL_CHECKLIST,
+        photoSchedule=moved,
+    )
+    # When it is published, Then it is refused on that point's offset, and nothing is published
+    refused = await run(clinic, SET_TYPE, Role.SUPERVISOR, input=surgery)
+    assert refused["__typename"] == "ValidationFailed", refused
+    index = next(i for i, p in enumerate(moved) if p["code"] == code)
+    assert [p["field"] for p in refused["problems"]] == [f"photoSchedule[{index}].offsetDays"]
+    assert not await ProcedureTypeVersion.filter(type_key=surgery["typeKey"]).exists()

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from domain.aftercare.photo_reminders import OpenReminder, reminders_for, settled_by, stage_for
 from domain.aftercare.plan import FollowUpPlanStep, plan_of, plan_step_for
 from domain.aftercare.warranty import DEFAULT_TERMS, WarrantyTerms, procedure_warranty, terms_for
-from domain.journey.followups import DAY, DEFAULT_FOLLOW_UP_OFFSETS
+from domain.journey.followups import DAY, DEFAULT_FOLLOW_UP_OFFSETS, label_for
 from domain.photos.purposes import PhotoStage
+from domain.procedures.photo_points import DUE_DAYS, due_problem
 from domain.procedures.template import PhotoPoint
 from server.procedure_seeds import BLEPHAROPLASTY
 
@@ -101,3 +102,17 @@ def test_each_follow_up_gets_its_own_step_though_their_labels_round_alike() -> N
     # And an id of another shape, or past the plan, falls back to the label
     assert plan_step_for("1m", offsets, plan, follow_up_id="fu-9") == plan[0]
     assert plan_step_for("1m", offsets, plan, follow_up_id="legacy") == plan[0]
+
+
+def test_the_days_a_seed_moment_s_photo_is_due_on_are_those_its_label_names() -> None:
+    # The three months' photo is due on the days a follow-up is labelled "3m", the year's "1y"
+    for stage, label in ((PhotoStage.THREE_MONTHS, "3m"), (PhotoStage.ONE_YEAR, "1y")):
+        labelled = [d for d in range(367) if label_for(d * DAY) == label]
+        assert labelled == list(DUE_DAYS[stage][0])
+        assert due_problem(stage, labelled[0] - 1) is not None
+        assert due_problem(stage, labelled[-1]) is None
+    # And the photo before on the day; the suture removal's and the clinic's own whenever
+    assert due_problem(PhotoStage.BEFORE, 0) is None
+    assert due_problem(PhotoStage.BEFORE, 1) is not None
+    assert due_problem(PhotoStage.SUTURE_REMOVAL, 40) is None
+    assert due_problem(None, 200) is None
