@@ -62,6 +62,11 @@ EMERGENCY_UNPLACED_CLEARED = "desk-emergency-unplaced-cleared"
 # not, and a VIP placement takes her alerts off (`domain.triage.alerts.clear_unplaced`,
 # `domain.triage.overrides.place_vip`): runs recorded before it kept them all day.
 UNPLACED_CLEARED = "desk-unplaced-cleared"
+# The change after which a client's UNACCEPTED alert leaves the board once the desk no longer
+# waits on her assignment: a consultant accepted her (acceptClient, or her consultant's first
+# action on her journey), the supervisor placed her anew (reassignClient) or her journey ended
+# (`domain.triage.alerts.clear_unaccepted`): runs recorded before it kept them all day.
+UNACCEPTED_CLEARED = "desk-unaccepted-cleared"
 
 
 def emergency_route() -> bool:
@@ -118,6 +123,12 @@ class DeskHistory:
         """Whether a client placed as a VIP leaves the board: asked only when an alert of hers
         stands (`overrides.place_vip`), so a history recorded before replays as it ran."""
         return workflow.patched(UNPLACED_CLEARED)
+
+    def _unaccepted_cleared(self) -> bool:
+        """Whether a client's UNACCEPTED alert leaves the board once the desk no longer waits on
+        her assignment: asked only when such an alert of hers stands (`alerts.clear_unaccepted`),
+        so a history recorded before replays as it ran."""
+        return workflow.patched(UNACCEPTED_CLEARED)
 
     def _hand_over_once(self, now: datetime) -> bool:
         """Whether a client handed over once and due again calls the supervisor instead of

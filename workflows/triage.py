@@ -230,10 +230,8 @@ class TriageDeskWorkflow(DeskHistory):
     async def accept(self, command: AcceptCommand) -> DeskReply:
         if self._answered_before():
             return self._earlier_reply()
-        cleared, unplaced = self._emergency_cleared, self._unplaced_cleared
-        entries = self._apply(
-            lambda: service.take(self._desk, command, workflow.now(), cleared, unplaced)
-        )
+        asked = (self._emergency_cleared, self._unplaced_cleared, self._unaccepted_cleared)
+        entries = self._apply(lambda: service.take(self._desk, command, workflow.now(), *asked))
         return await self._reply(entries)
 
     @accept.validator
@@ -294,6 +292,7 @@ class TriageDeskWorkflow(DeskHistory):
                 stand_in_kept=lambda: workflow.patched(STAND_IN_KEEPS_OWNER),
                 stand_in_split=stand_in_split,
                 vip_cleared=self._vip_cleared,
+                unaccepted_cleared=self._unaccepted_cleared,
             )
         )
         return await self._reply(entries)
@@ -310,8 +309,8 @@ class TriageDeskWorkflow(DeskHistory):
         """A journey's consultant acted, or the journey ended: the 10-minute rule stops for it,
         and her alerts leave the board (a recheck's once her treating doctor or nurse has her).
         A signal, not an update: a journey tells its desk, and waits for no answer."""
-        cleared, unplaced = self._emergency_cleared, self._unplaced_cleared
-        entries = journey_moved(self._desk, notice, workflow.now(), cleared, unplaced)
+        asked = (self._emergency_cleared, self._unplaced_cleared, self._unaccepted_cleared)
+        entries = journey_moved(self._desk, notice, workflow.now(), *asked)
         if entries:
             self._record(entries)
 

@@ -72,17 +72,20 @@ def clear_emergency(
     journey_id: str,
     cleared: BoundAsked = always,
     unplaced_cleared: UnplacedAsked = always_cleared,
+    unaccepted_cleared: BoundAsked = always,
 ) -> None:
     """Takes the alerts of `journey_id` off the board once she is in hand (her consultant took
     her, or her journey moved on or ended): an EMERGENCY alert left standing until the day's end
     called the supervisor for a client already seen. `cleared`: whether the desk does so (a run
-    recorded before kept the alert, and her UNPLACED one with it), asked only when such an alert
+    recorded before kept the alert, and her other ones with it), asked only when such an alert
     stands. Her UNPLACED alert leaves too, an emergency or not (`clear_unplaced`,
-    `unplaced_cleared` as there)."""
+    `unplaced_cleared` as there), and her UNACCEPTED one (`clear_unaccepted`,
+    `unaccepted_cleared` as there)."""
     emergency = standing(desk, journey_id, AlertKind.EMERGENCY)
     if emergency and not cleared():
         return
     clear_unplaced(desk, journey_id, unplaced_cleared)
+    clear_unaccepted(desk, journey_id, unaccepted_cleared)
     _remove(desk, emergency)
 
 
@@ -98,6 +101,20 @@ def clear_unplaced(
     unplaced = standing(desk, journey_id, AlertKind.UNPLACED)
     if unplaced and cleared(bool(standing(desk, journey_id, AlertKind.EMERGENCY))):
         _remove(desk, unplaced)
+
+
+def clear_unaccepted(desk: DeskState, journey_id: str, cleared: BoundAsked = always) -> None:
+    """Takes the UNACCEPTED alert of `journey_id` off the board: the desk no longer waits on her
+    assignment, as a consultant accepted her (acceptClient, or her consultant's first action on
+    her journey), the supervisor placed her anew (reassignClient) or her journey ended, and
+    nobody has to see to her any more. Every path that settles a waiting assignment comes here
+    (`clear_emergency` or `overrides.reassign`), but the day's end, whose new day starts the
+    board afresh. A client handed on to someone free (her consultant left, or an emergency) still
+    waits: hers stands. `cleared`: whether the desk does so (a run recorded before kept it until
+    the day's end), asked only when the alert stands."""
+    unaccepted = standing(desk, journey_id, AlertKind.UNACCEPTED)
+    if unaccepted and cleared():
+        _remove(desk, unaccepted)
 
 
 def standing(desk: DeskState, journey_id: str, kind: AlertKind) -> list[Alert]:

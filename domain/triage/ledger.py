@@ -172,13 +172,14 @@ def accept(
     now: datetime,
     emergency_cleared: BoundAsked = always,
     unplaced_cleared: UnplacedAsked = always_cleared,
+    unaccepted_cleared: BoundAsked = always,
 ) -> DeskEntry:
-    """Her consultant took her; an emergency of hers is in hand, and nobody has to place her
-    (`alerts.clear_emergency`)."""
+    """Her consultant took her; an emergency of hers is in hand, and nobody has to place her or
+    see to her (`alerts.clear_emergency`)."""
     assignment = desk.assignments[journey_id]
     assignment.accepted = True
     assignment.accept_by = None
-    clear_emergency(desk, journey_id, emergency_cleared, unplaced_cleared)
+    clear_emergency(desk, journey_id, emergency_cleared, unplaced_cleared, unaccepted_cleared)
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
     why = f"accepted after {waited} min"
     return assignment_entry(desk, assignment, EntryKind.ACCEPTED, actor.user_id, now, why)

@@ -80,9 +80,10 @@ def journey_moved(
     now: datetime,
     emergency_cleared: BoundAsked = always,
     unplaced_cleared: UnplacedAsked = always_cleared,
+    unaccepted_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
     """Stops the 10-minute rule for a client being served or gone, and takes her alerts off the
-    board (`alerts.clear_emergency`, both `cleared` as there), her journey's end or her being
+    board (`alerts.clear_emergency`, each `cleared` as there), her journey's end or her being
     taken outside the desk doing so too for a client the desk did not place; anything else
     changes nothing (an assignment already accepted or released, another consultant, another
     desk)."""
@@ -92,9 +93,10 @@ def journey_moved(
     if assignment.accepted or assignment.released:
         return []
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
+    asked = (emergency_cleared, unplaced_cleared, unaccepted_cleared)
     if notice.ended:
         assignment.released, assignment.accept_by = True, None
-        clear_emergency(desk, assignment.journey_id, emergency_cleared, unplaced_cleared)
+        clear_emergency(desk, assignment.journey_id, *asked)
         why = (
             f"journey ended ({notice.action}) after {waited} min, before "
             f"{assignment.consultant_id} took the client: released, nobody loses a turn"
@@ -103,7 +105,7 @@ def journey_moved(
     if notice.consultant_id != assignment.consultant_id:
         return []
     assignment.accepted, assignment.accept_by = True, None
-    clear_emergency(desk, assignment.journey_id, emergency_cleared, unplaced_cleared)
+    clear_emergency(desk, assignment.journey_id, *asked)
     why = f"accepted after {waited} min: the consultant's first action ({notice.action})"
     return [assignment_entry(desk, assignment, EntryKind.ACCEPTED, notice.consultant_id, now, why)]
 

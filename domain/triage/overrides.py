@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.journey.stages import VisitCategory
-from domain.triage.alerts import BoundAsked, always, clear_emergency
+from domain.triage.alerts import BoundAsked, always, clear_emergency, clear_unaccepted
 from domain.triage.commands import OrderCommand, OverrideCommand, SeatCommand, in_desk_words
 from domain.triage.decision import Route
 from domain.triage.desk import Assignment, DeskState, MakeUp, Seat
@@ -72,10 +72,13 @@ def reassign(
     now: datetime,
     stand_in_kept: Callable[[], bool] = always,
     stand_in_split: Callable[[], bool] = always,
+    unaccepted_cleared: BoundAsked = always,
 ) -> DeskEntry:
     """`stand_in_kept`: whether a stand-in leaves the revenue and the client with the owner (a
     desk run begun before credited both to the stand-in); asked only for a stand-in.
-    `stand_in_split` as in `_stand_in_credits`."""
+    `stand_in_split` as in `_stand_in_credits`. The supervisor placed her anew: a call for her,
+    as nobody accepted her in time, leaves the board (`alerts.clear_unaccepted`,
+    `unaccepted_cleared` as there)."""
     assert command.journey_id and command.consultant_id and command.rule
     assignment = desk.assignments[command.journey_id]
     previous, new, rule = assignment.consultant_id, command.consultant_id, command.rule
@@ -92,6 +95,7 @@ def reassign(
         desk.seats[new].add_count(category)
     assignment.consultant_id = new
     assignment.accepted, assignment.accept_by = True, None
+    clear_unaccepted(desk, assignment.journey_id, unaccepted_cleared)
     credits = credits_for(rule, previous, new)
     owner = owner_after(rule, previous, new)
     if rule is CreditRule.OWNER_STAND_IN and stand_in_kept():

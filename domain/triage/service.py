@@ -110,11 +110,13 @@ def take(
     now: datetime,
     emergency_cleared: BoundAsked = always,
     unplaced_cleared: UnplacedAsked = always_cleared,
+    unaccepted_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
-    """`emergency_cleared` and `unplaced_cleared` as in `alerts.clear_emergency`."""
+    """`emergency_cleared`, `unplaced_cleared` and `unaccepted_cleared` as in
+    `alerts.clear_emergency`."""
     check_accept(desk, command)
-    cleared, unplaced = emergency_cleared, unplaced_cleared
-    return [accept(desk, command.journey_id, command.actor, now, cleared, unplaced)]
+    asked = (emergency_cleared, unplaced_cleared, unaccepted_cleared)
+    return [accept(desk, command.journey_id, command.actor, now, *asked)]
 
 
 _OVERRIDES = {
@@ -138,14 +140,16 @@ def override(
     stand_in_kept: Callable[[], bool] = always,
     stand_in_split: Callable[[], bool] = always,
     vip_cleared: BoundAsked = always,
+    unaccepted_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
     """`skips_timed_out` is asked once the override is made, as only then may a leaver's
     client be due (`ledger.expire_overdue`): the workflow answers from its history, as it does
-    `stand_in_kept` and `stand_in_split` (`overrides.reassign`) and `vip_cleared`
-    (`overrides.place_vip`)."""
+    `stand_in_kept`, `stand_in_split` and `unaccepted_cleared` (`overrides.reassign`) and
+    `vip_cleared` (`overrides.place_vip`)."""
     check_override(desk, command)
     if command.kind is OverrideKind.REASSIGN:
-        entries = [reassign(desk, command, now, stand_in_kept, stand_in_split)]
+        asked = (stand_in_kept, stand_in_split, unaccepted_cleared)
+        entries = [reassign(desk, command, now, *asked)]
     elif command.kind is OverrideKind.PLACE_VIP:
         entries = [place_vip(desk, command, now, vip_cleared)]
     elif command.kind is OverrideKind.EMERGENCY:
