@@ -44,8 +44,10 @@ DESCRIPTIONS = {
     "TriageAlert.journeyId": "The journey concerned, if any.",
     "TriageAlert.kind": "UNPLACED (nobody could take the client; leaves the board once she is "
     "placed, taken, or her journey ends or moves on), UNACCEPTED (the client waited past the "
-    "acceptance minutes) or EMERGENCY (an emergency client: fetch a doctor at once; leaves once "
-    "she is taken in hand); null for an alert raised before alerts had kinds.",
+    "acceptance minutes with nobody to hand her on to; leaves once she is taken, by acceptClient "
+    "or her consultant's first action, placed anew with reassignClient, or her journey ends) or "
+    "EMERGENCY (an emergency client: fetch a doctor at once; leaves once she is taken in hand); "
+    "null for an alert raised before alerts had kinds.",
     "PendingAssignment.emergency": "Why staff marked the client an emergency, if they did.",
     "PendingAssignment": "A client given to a consultant who has not yet accepted: after the "
     "acceptance time (the 10-minute rule) the client goes to the next free consultant, once; "
