@@ -150,7 +150,8 @@ class Handover:
 @dataclass(frozen=True)
 class FollowUpCall:
     """`completeFollowUp`: a scheduled follow-up call's outcome (REACHED or NOT_REACHED), her
-    satisfaction (1 to 5) when reached, and the caller's note. A call on which she reported a
+    satisfaction (1 to 5) when reached (None: reached, she asked not to be asked about her
+    results and gave none), and the caller's note. A call on which she reported a
     complication is in `followUpComplications`."""
 
     KIND: ClassVar[str] = "follow_up"

@@ -149,6 +149,8 @@ def _complete_follow_up(facts: JourneyFacts, d: ActionDetails, now: datetime) ->
     if d.follow_up_outcome is FollowUpOutcome.REACHED:
         follow_up.status = FollowUpStatus.DONE
         follow_up.satisfaction = d.satisfaction
+        if d.satisfaction is None:  # she asked not to be asked (never so in an older history)
+            return f"follow-up {follow_up.label} done, not asked about her results"
         return f"follow-up {follow_up.label} done, satisfaction {d.satisfaction}"
     if d.follow_up_outcome is FollowUpOutcome.COMPLICATION:
         follow_up.status = FollowUpStatus.DONE

@@ -85,6 +85,11 @@ class ActionDetails:
     follow_up_id: str | None = None
     follow_up_outcome: FollowUpOutcome | None = None
     satisfaction: int | None = None
+    # A follow-up call of a client who asked staff not to ask her about her results (seed 001:
+    # her service card's PHONE_WISHES, `mayAskAboutResults` false), read by the API as it sends
+    # the call: reached, she gives no satisfaction unless she offers one. False from an API
+    # before it was sent, and for a client who may be asked: a score is needed, as before.
+    results_not_asked: bool = False
     product_count: int | None = None
     # The procedure type version the approved plan names, and its follow-up plan's offsets:
     # the journey keeps both, whatever versions are published later.

@@ -43,7 +43,9 @@ DESCRIPTIONS = {
     "FollowUp.status": "Scheduled, due, done or closed.",
     "FollowUp.attempts": "Calls tried so far.",
     "FollowUp.outcome": "The last call's outcome; null before any call.",
-    "FollowUp.satisfaction": "1 to 5, when the client was reached and answered.",
+    "FollowUp.satisfaction": "1 to 5, when the client was reached and answered; null when not "
+    "reached, and when reached and she asked not to be asked about her results "
+    "(`FollowUpTask.mayAskAboutResults` false) and gave none: no score, never a 0.",
     "JourneyPayload.journey": "The journey after the action.",
     "JourneyConnection": "One page of journeys, newest first.",
     "JourneyConnection.edges": "The journeys on this page.",

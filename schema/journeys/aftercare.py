@@ -13,7 +13,12 @@ from domain.journey.stages import FollowUpOutcome
 from domain.journey.table import Action
 from schema import idempotency
 from schema.context import Context
-from schema.journeys.actions import JourneyResult, run_noted_action, run_recorded_action
+from schema.journeys.actions import (
+    JourneyResult,
+    load_visible_journey,
+    run_noted_action,
+    run_recorded_action,
+)
 from schema.text import check_text
 
 # The ids the journey gives its follow-ups (`domain.journey.followups`). Anything else is refused
@@ -26,7 +31,12 @@ class CompleteFollowUpInput:
     journey_id: strawberry.ID
     follow_up_id: str
     outcome: FollowUpOutcome
-    satisfaction: int | None = strawberry.field(default=None, description="1 to 5 when reached.")
+    satisfaction: int | None = strawberry.field(
+        default=None,
+        description="1 to 5, needed when reached; left out for a client who asked not to be "
+        "asked about her results (the task's `mayAskAboutResults` false), whose score is kept "
+        "when she gives one all the same.",
+    )
     note: str | None = None
     idempotency_key: str | None = idempotency.key_field()
 
@@ -52,6 +62,7 @@ async def complete_follow_up(
         follow_up_id=input.follow_up_id,
         follow_up_outcome=input.outcome,
         satisfaction=input.satisfaction,
+        results_not_asked=await _results_not_asked(info, input),
     )
     return await run_recorded_action(
         info,
@@ -61,6 +72,17 @@ async def complete_follow_up(
         details=details,
         record_kind="follow_up",
     )
+
+
+async def _results_not_asked(info: Info[Context, None], input: CompleteFollowUpInput) -> bool:
+    """Whether the call reaches a client who asked not to be asked about her results (seed 001):
+    her PHONE_WISHES as the call's task shows them, read only for a reached call without a score."""
+    if input.outcome is not FollowUpOutcome.REACHED or input.satisfaction is not None:
+        return False
+    journey = await load_visible_journey(info, input.journey_id)
+    if journey is None:
+        return False  # the step answers that it finds no such journey
+    return await info.context.loaders.may_ask_about_results.load(journey.client_id) is False
 
 
 async def close_follow_ups(info: Info[Context, None], input: CloseJourneyInput) -> JourneyResult:

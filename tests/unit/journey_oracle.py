@@ -301,7 +301,9 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
     if action is A.COMPLETE_FOLLOW_UP:
         call = m.calls.get(d.follow_up_id or "")
         unrated = (FollowUpOutcome.NOT_REACHED, FollowUpOutcome.COMPLICATION)
-        rated = d.follow_up_outcome in unrated or d.satisfaction in range(1, 6)
+        scored = d.satisfaction in range(1, 6)
+        unscored = d.satisfaction is None and d.results_not_asked  # she asked not to be asked
+        rated = d.follow_up_outcome in unrated or scored or unscored
         return call is not None and call[1] is F.DUE and d.follow_up_outcome is not None and rated
     return True
 

@@ -88,6 +88,7 @@ RANDOM_DETAILS = st.builds(
     follow_up_id=_any(None, "fu-1", "fu-2", "fu-3", "fu-9"),
     follow_up_outcome=_any(None, *FollowUpOutcome),
     satisfaction=_any(None, 0, 1, 5, 6),
+    results_not_asked=st.booleans(),
 )
 
 
