@@ -33,6 +33,8 @@ class TaskStatus(str, Enum):
     OPEN = "OPEN"
     DONE = "DONE"
     CLOSED = "CLOSED"
+    # A photo reminder closed because the client withdrew the consent its photo needs.
+    NO_PHOTO_CONSENT = "NO_PHOTO_CONSENT"
 
 
 class FollowUpAssignee(str, Enum):

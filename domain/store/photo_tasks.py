@@ -1,5 +1,6 @@
 """Photo reminders in the read model: written with the treatment's event (same transaction),
-settled when a photo of their stage is uploaded for the journey.
+settled when a photo of their stage is uploaded for the journey, closed when the client
+withdraws the clinical record's consent that every photo needs (`close_without_consent`).
 
 The task's `label` holds the stage the upload must name, so settling needs no other lookup.
 A reminder settled is logged in `task_change` (same transaction): no journey event says so, and
@@ -17,11 +18,12 @@ from domain.aftercare.photo_reminders import OpenReminder, reminders_for, settle
 from domain.aftercare.tasks import TaskKind, TaskStatus, task_id
 from domain.journey.facts import JourneyChange
 from domain.journey.stages import Stage
-from domain.photos.purposes import PhotoStage
+from domain.photos.purposes import PhotoPurpose, PhotoStage
 from domain.procedures.template import ProcedureContent
 from domain.roles import Role
-from domain.store.aftercare import FollowUpTask, TaskChangeLog
-from domain.store.photos import Photo
+from domain.store.aftercare import FollowUpTask, TaskChangeLog, TaskClosing
+from domain.store.models import Journey
+from domain.store.photos import Photo, purposes_given
 
 # Photos are the care team's: the nurses take them (DOMAIN.md roles).
 PHOTO_TAKER = Role.NURSE
@@ -92,3 +94,46 @@ async def close_photo_tasks(change: JourneyChange) -> None:
         journey_id=facts.journey_id, kind=TaskKind.PHOTO.value, status=TaskStatus.OPEN.value
     )
     await waiting.update(status=TaskStatus.CLOSED.value, journey_seq=change.event.seq)
+
+
+# The closing note of a reminder closed for the withdrawal (`task_closing.note`).
+CONSENT_WITHDRAWN = "the client withdrew her photos' consent for the clinical record"
+
+
+async def close_without_consent(client_id: str, by: tuple[str, str]) -> int:
+    """Once the client no longer consents to photos for the clinical record (an upload is then
+    refused), her open photo reminders, on every journey of hers, close as NO_PHOTO_CONSENT by
+    `by` (user, role): each with its closing record and its change logged, in one transaction,
+    so the list and the overdue count drop it. Only an open one closes: a retry of the
+    withdrawal, or one made while she consents, closes nothing. The number closed now.
+
+    Giving the consent again opens none: a reminder keeps one closing (`task_closing`), and
+    a photo of a point still ahead is taken and uploaded as any other, without a reminder."""
+    if PhotoPurpose.CLINICAL_RECORD in await purposes_given(client_id):
+        return 0
+    journeys = Journey.filter(client_id=client_id).values_list("id", flat=True)
+    waiting = await FollowUpTask.filter(
+        journey_id__in=[str(journey) for journey in await journeys],
+        kind=TaskKind.PHOTO.value,
+        status=TaskStatus.OPEN.value,
+    )
+    now, closed = datetime.now(UTC), 0
+    for task in waiting:
+        async with in_transaction():
+            still_open = FollowUpTask.filter(id=task.id, status=TaskStatus.OPEN.value)
+            unconsented = TaskStatus.NO_PHOTO_CONSENT.value
+            if not await still_open.update(status=unconsented, updated_at=now):
+                continue  # settled or closed since it was read
+            await TaskClosing.create(
+                task_id=task.id,
+                clinic_id=task.clinic_id,
+                journey_id=task.journey_id,
+                kind=task.kind,
+                closed_by=by[0],
+                closed_by_role=by[1],
+                closed_at=now,
+                note=CONSENT_WITHDRAWN,
+            )
+            await TaskChangeLog.create(clinic_id=task.clinic_id, task_id=task.id, at=now)
+            closed += 1
+    return closed

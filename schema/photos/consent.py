@@ -3,7 +3,8 @@
 Each purpose is given and withdrawn on its own; every change is a new row (the history is
 append-only; a call that changes nothing adds none), and the latest change of a purpose
 decides it. Withdrawing a purpose stops the
-links already issued for it: the fetch asks again.
+links already issued for it: the fetch asks again. Withdrawing the clinical record, which every
+photo needs, closes the client's open photo reminders (`photo_tasks.close_without_consent`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from domain.errors import FieldProblem
 from domain.photos.purposes import PhotoPurpose as DomainPhotoPurpose
 from domain.store import records
 from domain.store.models import Client as ClientRow
+from domain.store.photo_tasks import close_without_consent
 from domain.store.photos import PhotoConsentChange as ChangeRow
 from domain.store.photos import answered_change, change_unless_standing
 from domain.store.records import KeyClaim
@@ -122,6 +124,10 @@ async def set_photo_consent(
             recorded_by=claims.account_id,
             recorded_by_role=claims.role.value,
         )
+        if purpose is DomainPhotoPurpose.CLINICAL_RECORD and not input.given:
+            # Before the key settles: a retry of an attempt cut off here closes them.
+            by = (claims.account_id, claims.role.value)
+            await close_without_consent(client.id, by)
         note_write(info, client.id)
         await idempotency.settle(claims.account_id, input, row.id)
     # Read afresh: an earlier mutation of this request may have loaded them before it changed.

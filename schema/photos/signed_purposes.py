@@ -2,7 +2,8 @@
 
 Signing (on a published template or on a paper form) writes one change per purpose and a grant
 naming them, in one transaction; withdrawing the consent withdraws the purposes its grant gave
-that its giving still decides (`domain.photos.purposes.withdrawn_with_consent`). A PHOTO consent
+that its giving still decides (`domain.photos.purposes.withdrawn_with_consent`), and closes the
+client's open photo reminders once the clinical record is no longer given. A PHOTO consent
 signed before grants were kept has none: its withdrawal ends every purpose in force, as it did
 then, since nothing says which purposes it gave.
 """
@@ -18,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from domain.photos.purposes import PhotoPurpose, withdrawn_with_consent
 from domain.store.models import Journey as JourneyRow
+from domain.store.photo_tasks import close_without_consent
 from domain.store.photos import PhotoConsentChange as ChangeRow
 from domain.store.photos import PhotoConsentGrant as GrantRow
 from domain.store.photos import as_change, latest_changes
@@ -110,11 +112,13 @@ async def withdraw_signed_purposes(
     )
     if grant is None:
         await _withdraw_every_purpose_in_force(journey, seed_id, by, asked_at)
-        return
-    granted = {PhotoPurpose(purpose): change_id for purpose, change_id in grant.changes.items()}
-    (latest,) = await latest_changes([journey.client_id])
-    for purpose in withdrawn_with_consent(granted, (as_change(row) for row in latest)):
-        await _withdrawal(journey, seed_id, purpose.value, by)
+    else:
+        granted = {PhotoPurpose(p): change_id for p, change_id in grant.changes.items()}
+        (latest,) = await latest_changes([journey.client_id])
+        for purpose in withdrawn_with_consent(granted, (as_change(row) for row in latest)):
+            await _withdrawal(journey, seed_id, purpose.value, by)
+    # A clinical record it took back closes her photo reminders, on this attempt or a retry.
+    await close_without_consent(journey.client_id, by)
 
 
 async def _withdraw_every_purpose_in_force(
