@@ -67,6 +67,16 @@ UNPLACED_CLEARED = "desk-unplaced-cleared"
 # action on her journey), the supervisor placed her anew (reassignClient) or her journey ended
 # (`domain.triage.alerts.clear_unaccepted`): runs recorded before it kept them all day.
 UNACCEPTED_CLEARED = "desk-unaccepted-cleared"
+# The change after which a client waiting for the consultant the desk gave her, whose journey
+# another consultant is named on (the supervisor's reassignJourney), is placed anew with that
+# consultant as reassignClient places a client, her UNACCEPTED alert leaving the board
+# (`domain.triage.notices.journey_moved`, `domain.triage.overrides.follow_journey`): runs
+# recorded before it kept waiting on the first consultant, whose 10-minute rule then handed her on.
+JOURNEY_REASSIGNED_FOLLOWED = "desk-follows-journey-reassigned"
+# The change after which an emergency placed anew (reassignClient, or her journey moved) leaves
+# the board at her new consultant's first action on her journey, as she is then in hand
+# (`domain.triage.notices.journey_moved`): runs recorded before it kept her alert all day.
+REASSIGNED_EMERGENCY_CLEARED = "desk-reassigned-emergency-cleared"
 
 
 def emergency_route() -> bool:
@@ -129,6 +139,18 @@ class DeskHistory:
         her assignment: asked only when such an alert of hers stands (`alerts.clear_unaccepted`),
         so a history recorded before replays as it ran."""
         return workflow.patched(UNACCEPTED_CLEARED)
+
+    def _journey_followed(self) -> bool:
+        """Whether a client whose journey names another consultant than the one she waits for
+        is placed anew with them: asked only then (`notices.journey_moved`), so a history
+        recorded before replays as it ran."""
+        return workflow.patched(JOURNEY_REASSIGNED_FOLLOWED)
+
+    def _reassigned_emergency_cleared(self) -> bool:
+        """Whether an emergency placed anew leaves the board at her new consultant's first
+        action: asked only when her EMERGENCY alert stands then (`notices.journey_moved`), so a
+        history recorded before replays as it ran."""
+        return workflow.patched(REASSIGNED_EMERGENCY_CLEARED)
 
     def _hand_over_once(self, now: datetime) -> bool:
         """Whether a client handed over once and due again calls the supervisor instead of

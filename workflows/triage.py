@@ -306,11 +306,14 @@ class TriageDeskWorkflow(DeskHistory):
 
     @workflow.signal(name=JOURNEY_MOVED_SIGNAL)
     def journey_moved(self, notice: JourneyNotice) -> None:
-        """A journey's consultant acted, or the journey ended: the 10-minute rule stops for it,
-        and her alerts leave the board (a recheck's once her treating doctor or nurse has her).
-        A signal, not an update: a journey tells its desk, and waits for no answer."""
+        """A journey's consultant acted, the journey ended or the supervisor moved it to another
+        consultant: the 10-minute rule stops for it, and her alerts leave the board (a recheck's
+        once her treating doctor or nurse has her; an emergency placed anew once her new
+        consultant acts). A signal, not an update: a journey tells its desk, and waits for no
+        answer."""
         asked = (self._emergency_cleared, self._unplaced_cleared, self._unaccepted_cleared)
-        entries = journey_moved(self._desk, notice, workflow.now(), *asked)
+        moved = (self._journey_followed, self._reassigned_emergency_cleared)
+        entries = journey_moved(self._desk, notice, workflow.now(), *asked, *moved)
         if entries:
             self._record(entries)
 

@@ -15,6 +15,7 @@ from domain.journey.table import Action
 from domain.store.triage_projection import apply_desk_changes
 from domain.triage.board_changes import BoardChange
 from domain.triage.entries import DeskEntry, EntryKind
+from domain.triage.notices import followed_journey
 from workflows.desk_records import (
     RECORD_DESK,
     RECORD_DESK_BOARD_CHANGES,
@@ -50,7 +51,7 @@ async def record_desk_board_changes(record: DeskRecord) -> bool:
         )
     deadline = asyncio.get_running_loop().time() + HAND_OVERS_BUDGET_SECONDS
     for entry in record.entries:
-        if entry.kind in _HANDS_OVER and entry.transfers_ownership:
+        if entry.kind in _HANDS_OVER and entry.transfers_ownership and not followed_journey(entry):
             await hand_journey_over(record.clinic_id, entry, deadline)
         elif entry.kind is EntryKind.RELEASED and entry.back_to_triage:
             await hand_journey_over(record.clinic_id, entry, deadline, Action.RETURN_TO_TRIAGE)

@@ -14,8 +14,9 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.journey.facts import JourneyEvent, JourneyFacts
+from domain.journey.facts import TRIAGE_DESK_ACTOR, JourneyEvent, JourneyFacts
 from domain.journey.stages import Stage, VisitCategory
+from domain.journey.table import Action
 from domain.roles import Role
 from domain.triage.alerts import (
     BoundAsked,
@@ -25,9 +26,10 @@ from domain.triage.alerts import (
     clear_emergency,
     standing,
 )
-from domain.triage.desk import AlertKind, DeskState
+from domain.triage.desk import AlertKind, Assignment, DeskState
 from domain.triage.entries import DeskEntry, EntryKind
 from domain.triage.ledger import DESK_ACTOR_ID, assignment_entry, new_entry
+from domain.triage.overrides import follow_journey
 
 # The desk workflow's signal that carries a notice.
 JOURNEY_MOVED_SIGNAL = "journey_moved"
@@ -55,6 +57,11 @@ def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None
     if facts.stage.is_terminal:
         return JourneyNotice(facts.journey_id, event.action, ended=True)
     consultant = facts.consultant_id
+    if event.action == Action.REASSIGN.value:
+        # The supervisor moved her (reassignJourney): the desk follows at once. The desk's own
+        # hand-overs come back as this action too, and it knows of them.
+        moved = event.actor.user_id != TRIAGE_DESK_ACTOR.user_id and consultant is not None
+        return JourneyNotice(facts.journey_id, event.action, consultant) if moved else None
     if _recheck_assigned(event, facts):
         # The desk routes a recheck, never places her: this is how it hears that her treating
         # doctor or nurse has her (the one who examines a linked recheck, else her pick).
@@ -69,6 +76,13 @@ def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None
     return JourneyNotice(facts.journey_id, event.action, consultant_id=consultant)
 
 
+def followed_journey(entry: DeskEntry) -> bool:
+    """Whether `entry` is the desk following a journey moved to another consultant
+    (`overrides.follow_journey`): the journey names them already, so its record hands nothing
+    over, where a hand-over sent late could take her back from whoever the journey names since."""
+    return entry.kind is EntryKind.REASSIGNED and entry.actor_id == DESK_ACTOR_ID
+
+
 def _recheck_assigned(event: JourneyEvent, facts: JourneyFacts) -> bool:
     assigned = event.from_stage is Stage.TRIAGE and facts.stage is not Stage.TRIAGE
     return assigned and facts.visit_category is VisitCategory.RECHECK
@@ -81,17 +95,25 @@ def journey_moved(
     emergency_cleared: BoundAsked = always,
     unplaced_cleared: UnplacedAsked = always_cleared,
     unaccepted_cleared: BoundAsked = always,
+    journey_followed: BoundAsked = always,
+    reassigned_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
     """Stops the 10-minute rule for a client being served or gone, and takes her alerts off the
     board (`alerts.clear_emergency`, each `cleared` as there), her journey's end or her being
-    taken outside the desk doing so too for a client the desk did not place; anything else
-    changes nothing (an assignment already accepted or released, another consultant, another
-    desk)."""
+    taken outside the desk doing so too for a client the desk did not place. A journey that
+    names another consultant than the one she waits for was moved (the supervisor's
+    reassignJourney): the desk follows it (`_moved_away`, `journey_followed` as there). An
+    emergency placed anew is in hand at her new consultant's first action
+    (`_taken_after_reassignment`, `reassigned_cleared` as there). Anything else changes nothing
+    (an assignment released, or taken already, another desk)."""
     assignment = desk.assignments.get(notice.journey_id)
     if assignment is None:
         return _not_placed(desk, notice, now, emergency_cleared, unplaced_cleared)
-    if assignment.accepted or assignment.released:
+    if assignment.released:
         return []
+    also = (unplaced_cleared, unaccepted_cleared)
+    if assignment.accepted:
+        return _taken_after_reassignment(desk, assignment, notice, now, reassigned_cleared, *also)
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
     asked = (emergency_cleared, unplaced_cleared, unaccepted_cleared)
     if notice.ended:
@@ -102,11 +124,81 @@ def journey_moved(
             f"{assignment.consultant_id} took the client: released, nobody loses a turn"
         )
         return [assignment_entry(desk, assignment, EntryKind.RELEASED, DESK_ACTOR_ID, now, why)]
-    if notice.consultant_id != assignment.consultant_id:
+    if notice.consultant_id is None:
         return []
+    if notice.consultant_id != assignment.consultant_id:
+        moved = (journey_followed, reassigned_cleared, *also)
+        return _moved_away(desk, assignment, notice, now, *moved)
+    if notice.action == Action.REASSIGN.value:
+        return []  # the journey named her consultant anew: the desk still waits on them
     assignment.accepted, assignment.accept_by = True, None
     clear_emergency(desk, assignment.journey_id, *asked)
     why = f"accepted after {waited} min: the consultant's first action ({notice.action})"
+    return [assignment_entry(desk, assignment, EntryKind.ACCEPTED, notice.consultant_id, now, why)]
+
+
+def _moved_away(
+    desk: DeskState,
+    assignment: Assignment,
+    notice: JourneyNotice,
+    now: datetime,
+    journey_followed: BoundAsked,
+    reassigned_cleared: BoundAsked,
+    unplaced_cleared: UnplacedAsked,
+    unaccepted_cleared: BoundAsked,
+) -> list[DeskEntry]:
+    """Her journey names another consultant than the one she waits for: it was moved (the
+    supervisor's reassignJourney, told by the journey at once, or at the new consultant's first
+    action when it was moved before it told). The desk follows it as reassignClient places a
+    client anew (`overrides.follow_journey`): or its 10-minute rule handed on a client someone
+    else has, and kept her on the board. Told at the new consultant's first action, she is in
+    hand too (`_taken_after_reassignment`). `journey_followed`: whether the desk does so (a run
+    recorded before kept waiting), asked only here."""
+    assert notice.consultant_id is not None
+    if not journey_followed():
+        return []
+    entry = follow_journey(
+        desk, assignment, notice.consultant_id, now, notice.action, unaccepted_cleared
+    )
+    if notice.action == Action.REASSIGN.value:
+        return [entry]
+    also = (unplaced_cleared, unaccepted_cleared)
+    return [
+        entry,
+        *_taken_after_reassignment(desk, assignment, notice, now, reassigned_cleared, *also),
+    ]
+
+
+def _taken_after_reassignment(
+    desk: DeskState,
+    assignment: Assignment,
+    notice: JourneyNotice,
+    now: datetime,
+    reassigned_cleared: BoundAsked,
+    unplaced_cleared: UnplacedAsked,
+    unaccepted_cleared: BoundAsked,
+) -> list[DeskEntry]:
+    """The first action of the consultant who has her since a reassignment (reassignClient, or
+    her journey moved) on the journey of an emergency: she is in hand, and her alerts leave the
+    board (`alerts.clear_emergency`). An entry says so and carries the board to the read model.
+    `reassigned_cleared`: whether the desk does so (a run recorded before kept her alert until
+    its midnight), asked only when her EMERGENCY alert stands; nothing for any other client,
+    action or consultant."""
+    if notice.ended or notice.action == Action.REASSIGN.value:
+        return []
+    if notice.consultant_id != assignment.consultant_id:
+        return []
+    if not standing(desk, assignment.journey_id, AlertKind.EMERGENCY):
+        return []
+    before = len(desk.alerts)
+    also = (unplaced_cleared, unaccepted_cleared)
+    clear_emergency(desk, assignment.journey_id, reassigned_cleared, *also)
+    if len(desk.alerts) == before:
+        return []
+    why = (
+        f"taken in hand by {notice.consultant_id} ({notice.action}), placed anew before: "
+        "her emergency alert leaves the board"
+    )
     return [assignment_entry(desk, assignment, EntryKind.ACCEPTED, notice.consultant_id, now, why)]
 
 

@@ -15,7 +15,7 @@ from domain.triage.commands import OrderCommand, OverrideCommand, SeatCommand, i
 from domain.triage.decision import Route
 from domain.triage.desk import Assignment, DeskState, MakeUp, Seat
 from domain.triage.entries import DeskEntry, EntryKind
-from domain.triage.ledger import new_entry
+from domain.triage.ledger import DESK_ACTOR_ID, new_entry
 from domain.triage.revenue import Credit, CreditRule, credits_for, owner_after, stand_in_credit
 
 VIP_COUNT_KEY = "VIP"
@@ -81,21 +81,9 @@ def reassign(
     `unaccepted_cleared` as there)."""
     assert command.journey_id and command.consultant_id and command.rule
     assignment = desk.assignments[command.journey_id]
-    previous, new, rule = assignment.consultant_id, command.consultant_id, command.rule
+    new, rule = command.consultant_id, command.rule
     category = assignment.category.value
-    if rule is CreditRule.REFERRAL_FOUND and assignment.counted:
-        # "改派后应补派一个初诊给A": the first consultant's turn is given again later.
-        desk.seats[previous].turns -= 1
-        desk.makeups.append(
-            MakeUp(previous, f"referral found at entry {desk.seq + 1}", desk.seq + 1)
-        )
-        assignment.counted = False
-    if rule is not CreditRule.JOINT_REVIEW:
-        desk.seats[previous].add_count(category, -1)
-        desk.seats[new].add_count(category)
-    assignment.consultant_id = new
-    assignment.accepted, assignment.accept_by = True, None
-    clear_unaccepted(desk, assignment.journey_id, unaccepted_cleared)
+    previous = _place_anew(desk, assignment, new, rule, unaccepted_cleared)
     credits = credits_for(rule, previous, new)
     owner = owner_after(rule, previous, new)
     if rule is CreditRule.OWNER_STAND_IN and stand_in_kept():
@@ -118,6 +106,72 @@ def reassign(
         transfers_ownership=owner == new,
         owner_id=new if owner == new else None,
         note_id=command.note_id or None,
+    )
+
+
+def _place_anew(
+    desk: DeskState,
+    assignment: Assignment,
+    new: str,
+    rule: CreditRule,
+    unaccepted_cleared: BoundAsked,
+) -> str:
+    """Gives her to `new`, taken, under `rule`: the consultant she had (answered) keeps the turn
+    she cost them, given again later only for a referral found; her visit is counted with `new`
+    (a seat of the desk's, or nobody's), but on a joint review; the desk no longer waits on her,
+    and a call for her leaves the board (`alerts.clear_unaccepted`, `unaccepted_cleared` as
+    there)."""
+    previous, category = assignment.consultant_id, assignment.category.value
+    if rule is CreditRule.REFERRAL_FOUND and assignment.counted:
+        # "改派后应补派一个初诊给A": the first consultant's turn is given again later.
+        desk.seats[previous].turns -= 1
+        desk.makeups.append(
+            MakeUp(previous, f"referral found at entry {desk.seq + 1}", desk.seq + 1)
+        )
+        assignment.counted = False
+    if rule is not CreditRule.JOINT_REVIEW:
+        for consultant_id, change in ((previous, -1), (new, 1)):
+            seat = desk.seat(consultant_id)
+            if seat is not None:
+                seat.add_count(category, change)
+    assignment.consultant_id = new
+    assignment.accepted, assignment.accept_by = True, None
+    clear_unaccepted(desk, assignment.journey_id, unaccepted_cleared)
+    return previous
+
+
+def follow_journey(
+    desk: DeskState,
+    assignment: Assignment,
+    new: str,
+    now: datetime,
+    action: str,
+    unaccepted_cleared: BoundAsked = always,
+) -> DeskEntry:
+    """Her journey names `new` (the supervisor's reassignJourney) while she waited for the
+    consultant the desk gave her: the desk follows it as reassignClient places a client anew
+    (`_place_anew`), under the rule of a client simply assigned: `new` credited whole and her
+    owner, the first consultant's turn used and owed nothing. No hand-over: nobody waits any
+    more, and the journey already names `new` (its record hands nothing over)."""
+    previous = _place_anew(desk, assignment, new, CreditRule.ASSIGNED, unaccepted_cleared)
+    credits = credits_for(CreditRule.ASSIGNED, previous, new)
+    assignment.credit(credits)
+    why = f"journey moved to {new} ({action}) while waiting for {previous}: placed anew"
+    return new_entry(
+        desk,
+        EntryKind.REASSIGNED,
+        DESK_ACTOR_ID,
+        now,
+        f"{why}; revenue {new} 100%",
+        consultant_id=new,
+        from_consultant_id=previous,
+        journey_id=assignment.journey_id,
+        client_id=assignment.client_id,
+        category=assignment.category.value,
+        counted=assignment.counted,
+        credits=credits,
+        transfers_ownership=True,
+        owner_id=new,
     )
 
 

@@ -1,7 +1,8 @@
 """A client nobody accepted in time, nobody free to hand her on to, through the real server: the
 supervisor's pushed board calls for her (UNACCEPTED) until the desk no longer waits on her
-assignment, and then no longer: the supervisor places her anew (reassignClient), her consultant
-is said to have taken her (acceptClient), or her journey ends. The log keeps the call."""
+assignment, and then no longer: the supervisor places her anew (reassignClient) or moves her
+journey to another consultant (reassignJourney), her consultant is said to have taken her
+(acceptClient), or her journey ends. The log keeps the call."""
 
 from __future__ import annotations
 
@@ -98,17 +99,29 @@ async def ended(api: Api, her: Unaccepted) -> list[Any] | None:
     return None  # the journey's answer holds no board
 
 
+async def moved(api: Api, her: Unaccepted) -> list[Any] | None:
+    elsewhere = {
+        "journeyId": her.journey,
+        "consultantId": her.consultants[1],
+        "reason": "the supervisor moved her journey",
+    }
+    done = await api.run(documents.REASSIGN_JOURNEY, her.supervisor, input=elsewhere)
+    assert done["reassignJourney"]["__typename"] == "JourneyPayload", done
+    return None  # the journey's answer holds no board
+
+
 Settled = Callable[[Api, Unaccepted], Awaitable[list[Any] | None]]
 
 
-@pytest.mark.parametrize("settle", [placed_anew, taken, ended], ids=lambda s: s.__name__)
+@pytest.mark.parametrize("settle", [placed_anew, taken, ended, moved], ids=lambda s: s.__name__)
 async def test_a_client_nobody_accepted_leaves_the_pushed_board_once_settled(
     api: Api, settle: Settled
 ) -> None:
     # Given a client nobody accepted in time, nobody free to hand her on to: the supervisor's
     # pushed board calls for her
     async with _unaccepted_on_the_board(api) as her:
-        # When the supervisor places her anew, she is said to be taken, or her journey ends
+        # When the supervisor places her anew or moves her journey, she is said to be taken, or
+        # her journey ends
         answered = await settle(api, her)
 
         # Then the answer's board, where there is one, and the board pushed to the supervisor

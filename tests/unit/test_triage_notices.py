@@ -92,13 +92,15 @@ def test_a_journey_cancelled_after_assignment_is_released_and_costs_nobody_a_tur
     assert (turns(state), owed(state), state.alerts) == ({"A": 1}, {}, [])
 
 
-def test_notices_for_unknown_settled_or_other_consultants_change_nothing() -> None:
+def test_notices_for_unknown_or_settled_journeys_change_nothing() -> None:
+    # (A notice naming another consultant than the desk's is a journey moved away from them:
+    # the desk follows it, test_triage_journey_reassigned.py.)
     state = desk("A", "B")
     run(state, [first(journey_id="j1")])
     seq = state.seq
     assert journey_moved(state, JourneyNotice("elsewhere", "cancel", ended=True), NOW) == []
-    assert journey_moved(state, JourneyNotice("j1", "record_consultation", "B"), NOW) == []
     journey_moved(state, JourneyNotice("j1", "record_consultation", "A"), NOW)
+    assert journey_moved(state, JourneyNotice("j1", "record_consultation", "B"), NOW) == []
     assert journey_moved(state, JourneyNotice("j1", "cancel", ended=True), NOW) == []
     assert state.seq == seq + 1
 

@@ -1,0 +1,59 @@
+"""Through the real server: a client the desk placed with a consultant, moved by the supervisor's
+reassignJourney to another before the first took her, is settled on the desk as reassignClient
+places a client anew. The new consultant has her at once: nobody waits for the first, so the
+10-minute rule hands nobody on; the first consultant's turn stays used, the visit and the
+revenue go to the new one; the journey keeps the consultant the supervisor named."""
+
+from __future__ import annotations
+
+from domain.roles import Role
+from domain.store.triage_models import RevenueCredit
+from schema.ids import decode_id
+from tests.api import documents
+from tests.api.flow import JourneyDriver
+from tests.api.harness import Api, eventually
+from tests.api.test_desk_emergency import _logged
+from tests.api.test_desk_learns import _board, _sign_in
+from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
+
+
+async def test_a_journey_the_supervisor_moves_is_followed_by_the_desk(api: Api) -> None:
+    # Given a first visit the desk gave the first consultant, who has not taken her
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    journey = await _journey_at_triage(api, desk, 1)
+    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
+    assert placed["decision"]["consultantId"] == consultants[0], placed
+    third = await _sign_in(api, f"{clinic}-c2", Role.CONSULTANT)
+    driver = JourneyDriver(api, {**staff, Role.CONSULTANT: third})
+
+    # When the supervisor moves her journey to the third consultant
+    await driver.ok(
+        documents.REASSIGN_JOURNEY,
+        Role.SUPERVISOR,
+        journeyId=journey,
+        consultantId=consultants[2],
+        reason="the client asked for her",
+    )
+
+    # Then the desk no longer waits on the first consultant: the third has her
+    board = await eventually(
+        lambda: _board(api, desk, clinic), lambda b: not b["pending"], timeout=30, what="board"
+    )
+    assert board["alerts"] == []
+    # And the first consultant's turn stays used, nobody owes anyone a turn
+    assert [s["owedTurns"] for s in board["seats"]] == [0] * 5
+    # And the log says the desk followed the journey, the revenue credited to the third whole
+    [moved] = await _logged(clinic, ["REASSIGNED"], 1)
+    account = decode_id(consultants[2], "StaffMember")
+    assert (moved.actor_id, moved.consultant_id) == ("triage-desk", account)
+    assert moved.details["from_consultant_id"] == decode_id(consultants[0], "StaffMember")
+    credits = await RevenueCredit.filter(clinic_id=clinic, entry_seq=moved.seq)
+    assert [(c.consultant_id, c.percent) for c in credits] == [(account, 100)]
+
+    # When the third consultant records the consultation
+    consulted = await driver.consult(journey)
+    # Then the journey still names her (the desk sent it no hand-over), and nobody waits
+    assert consulted["consultant"]["id"] == consultants[2]
+    assert not (await _board(api, desk, clinic))["pending"]
+    assert await _logged(clinic, ["TIMED_OUT", "ACCEPTED"], 0) == []
