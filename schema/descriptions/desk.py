@@ -45,14 +45,17 @@ DESCRIPTIONS = {
     "TriageAlert.kind": "UNPLACED (nobody could take the client; leaves the board once she is "
     "placed, taken, or her journey ends or moves on), UNACCEPTED (the client waited past the "
     "acceptance minutes with nobody to hand her on to; leaves once she is taken, by acceptClient "
-    "or her consultant's first action, placed anew with reassignClient, or her journey ends) or "
-    "EMERGENCY (an emergency client: fetch a doctor at once; leaves once she is taken in hand); "
-    "null for an alert raised before alerts had kinds.",
+    "or her consultant's first action, placed anew with reassignClient or by reassignJourney "
+    "naming another consultant, or her journey ends) or EMERGENCY (an emergency client: fetch a "
+    "doctor at once; leaves once she is taken in hand: acceptClient, her consultant's first "
+    "action, also that of the consultant she was placed anew with, or her journey ending); null "
+    "for an alert raised before alerts had kinds.",
     "PendingAssignment.emergency": "Why staff marked the client an emergency, if they did.",
     "PendingAssignment": "A client given to a consultant who has not yet accepted: after the "
     "acceptance time (the 10-minute rule) the client goes to the next free consultant, once; "
     "a client handed on once and not accepted in time again stays, and the supervisor is "
-    "called.",
+    "called. A client whose journey reassignJourney gives another consultant leaves the list, "
+    "taken by that consultant, as reassignClient places her.",
     "PendingAssignment.journeyId": _JOURNEY_ID,
     "PendingAssignment.consultantId": "Who the client was given to.",
     "PendingAssignment.route": _ROUTE,

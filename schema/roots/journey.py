@@ -78,7 +78,11 @@ class JourneyMutations:
         description="Correct a record: an amendment, no edit. A journey's records take "
         "100 amendments in all; one more is ValidationFailed on `seq`.",
     )
-    reassign_journey = _action(supervision_mutations.reassign_journey, "Supervisor: new owner.")
+    reassign_journey = _action(
+        supervision_mutations.reassign_journey,
+        "Supervisor: new owner. A client the triage desk placed and still waits on is taken by "
+        "the new consultant, as reassignClient places her (no 10-minute hand-over).",
+    )
     reassign_expert_review = _action(
         expert_review.reassign_expert_review,
         "Supervisor: the expert asked for a waiting review has left or is away; another active "
