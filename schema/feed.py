@@ -9,6 +9,9 @@ a bounded `Mailbox` (schema.mailbox). A portable change feed for SQLite and Post
 Tasks changed outside any journey event (closed by hand, settled by an upload, raised by a
 survey) are logged in `task_change`; while clinics are watched, each tick reads that log too and
 sends the clinic's subscribers a `TaskTouched`. Those who follow journeys (`ClinicChange`) skip it.
+The complaint register's log (`complaint_change`) is read the same way while a clinic's
+subscriber asks for it (`clinic(complaints=True)`: the supervisor's board counting complaints),
+and each of its rows is sent to those subscribers only, as a `ComplaintTouched`.
 
 Each table is read by id through an `IdCursor` (schema.feed_cursor), which asks again for the
 ids it skipped (on PostgreSQL a row can commit after higher ids) and never repeats one. When a
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.store.aftercare import TaskChangeLog
+from domain.store.complaints import ComplaintChange
 from domain.store.models import Journey, JourneyEvent
 from domain.store.triage_models import TriageBoard
 from schema.feed_cursor import START_WINDOW, IdCursor
@@ -41,7 +45,7 @@ QUEUE_LIMIT = 64
 # of one tick's journeys are read in one query of bounded size.
 READ_AT_MOST = 1000
 # The id-ordered tables the feed reads, each through a cursor of its own.
-Table = type[JourneyEvent] | type[TaskChangeLog]
+Table = type[JourneyEvent] | type[TaskChangeLog] | type[ComplaintChange]
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,16 @@ class TaskTouched:
     task_id: str
 
 
-# What a clinic's subscribers hear: journey events, and task changes (for `tasksChanged`).
-ClinicNews = ClinicChange | TaskTouched
+@dataclass(frozen=True)
+class ComplaintTouched:
+    """A complaint of the clinic recorded, answered or resolved: its row in `complaint_change`."""
+
+    change_id: int
+
+
+# What a clinic's subscribers hear: journey events, task changes (for `tasksChanged`), and, for
+# those who ask, the complaint register's changes.
+ClinicNews = ClinicChange | TaskTouched | ComplaintTouched
 
 
 class JourneyFeed:
@@ -72,6 +84,14 @@ class JourneyFeed:
         self._desk_versions: dict[str, int] = {}
         self._events = IdCursor()
         self._task_changes = IdCursor()
+        self._complaint_changes = IdCursor()
+        self._cursors: dict[Table, IdCursor] = {
+            JourneyEvent: self._events,
+            TaskChangeLog: self._task_changes,
+            ComplaintChange: self._complaint_changes,
+        }
+        # The clinics' mailboxes that hear of the complaint register's changes too.
+        self._complaint_boxes: set[Mailbox[ClinicNews]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()  # two first subscribers start one poller, not two
         self._reading = asyncio.Lock()  # one read at a time: nothing is published twice
@@ -87,13 +107,23 @@ class JourneyFeed:
                 yield box
 
     @contextlib.asynccontextmanager
-    async def clinic(self, clinic_id: str) -> AsyncIterator[Mailbox[ClinicNews]]:
+    async def clinic(
+        self, clinic_id: str, *, complaints: bool = False
+    ) -> AsyncIterator[Mailbox[ClinicNews]]:
         """Every new event of every journey of the clinic, and every task of the clinic changed
-        without one (`TaskTouched`)."""
+        without one (`TaskTouched`); with `complaints`, every change of its complaint register
+        too (`ComplaintTouched`)."""
         with self._clinics.subscribe(clinic_id, self._served) as box:
-            await self._ensure_polling(JourneyEvent, TaskChangeLog)
-            with self._serving(box):
-                yield box
+            read: list[Table] = [JourneyEvent, TaskChangeLog]
+            if complaints:
+                self._complaint_boxes.add(box)
+                read.append(ComplaintChange)
+            try:
+                await self._ensure_polling(*read)
+                with self._serving(box):
+                    yield box
+            finally:
+                self._complaint_boxes.discard(box)
 
     @contextlib.asynccontextmanager
     async def desk(self, clinic_id: str) -> AsyncIterator[Mailbox[int]]:
@@ -111,6 +141,15 @@ class JourneyFeed:
         """The journey event ids below the newest read that the feed has not seen yet, and
         still awaits (on PostgreSQL, events of transactions not yet committed)."""
         return self._events.gaps()
+
+    def complaints_position(self) -> int:
+        """The newest complaint change id the feed has read (while a subscriber asks for them):
+        what comes after, it brings."""
+        return self._complaint_changes.after()
+
+    def complaints_awaited(self) -> list[int]:
+        """The complaint change ids below the newest read that the feed still awaits."""
+        return self._complaint_changes.gaps()
 
     def subscribers(self) -> int:
         """How many live subscribers the feed is serving now: each counts once it first reads
@@ -151,7 +190,7 @@ class JourneyFeed:
         async with self._starting:
             async with self._reading:  # not while a tick reads, or resets, a cursor
                 for table in read:
-                    cursor = self._events if table is JourneyEvent else self._task_changes
+                    cursor = self._cursors[table]
                     if not cursor.started:
                         await _start(cursor, table)
             if self._poller is None or self._poller.done():
@@ -169,6 +208,7 @@ class JourneyFeed:
             # Idle: whatever happens until the next subscriber is none of its business.
             self._events.reset()
             self._task_changes.reset()
+            self._complaint_changes.reset()
             self._desk_versions.clear()
 
     async def poll_once(self) -> None:
@@ -184,6 +224,10 @@ class JourneyFeed:
                 self._task_changes.reset()
             elif self._task_changes.started:
                 await self._tasks_touched()
+            if not self._complaint_boxes:
+                self._complaint_changes.reset()
+            elif self._complaint_changes.started:
+                await self._complaints_touched()
             if self._desks.boxes:
                 await self._desk_versions_changed()
 
@@ -210,6 +254,16 @@ class JourneyFeed:
         for row_id, clinic_id, task_id in rows:
             if row_id in new_ids:
                 self._clinics.publish(clinic_id, TaskTouched(task_id))
+
+    async def _complaints_touched(self) -> None:
+        cursor = self._complaint_changes
+        rows = await _news(ComplaintChange, cursor, "id", "clinic_id")
+        new_ids = cursor.take_fresh(row[0] for row in rows)
+        for row_id, clinic_id in rows:
+            if row_id in new_ids:
+                for box in self._clinics.boxes.get(clinic_id, ()):
+                    if box in self._complaint_boxes:
+                        box.put(ComplaintTouched(row_id))
 
     async def _desk_versions_changed(self) -> None:
         watched = list(self._desks.boxes)

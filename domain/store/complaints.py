@@ -66,6 +66,26 @@ class ComplaintEntry(AppendOnlyModel):
         indexes = (("complaint_id", "recorded_at"), ("clinic_id", "kind"))
 
 
+# What a `ComplaintChange` says happened to its complaint (an entry's own kind, or this).
+RECORDED = "RECORDED"
+
+
+class ComplaintChange(AppendOnlyModel):
+    """A complaint recorded, answered or resolved, written in the same transaction as its row:
+    the live feed reads it by id, as it reads journey events, so the supervisor's board can say
+    the clinic's complaint counts changed (`supervisorBoard(complaintCounts: true)`)."""
+
+    id = fields.IntField(primary_key=True)
+    clinic_id = fields.CharField(max_length=64)
+    complaint_id = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=32)  # RECORDED, or the entry's `ComplaintEntryKind`
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "complaint_change"
+        indexes = (("clinic_id", "id"),)
+
+
 @asynccontextmanager
 async def complaint_locked(complaint_id: str) -> AsyncIterator[BaseDBAsyncClient]:
     """A transaction holding the complaint's row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's

@@ -748,6 +748,14 @@ CREATE TABLE "clinic_day_off" (
     CONSTRAINT "uid_clinic_day__clinic__5264f3" UNIQUE ("clinic_id", "day")
 );
 
+CREATE TABLE "complaint_change" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "clinic_id" VARCHAR(64) NOT NULL,
+    "complaint_id" VARCHAR(64) NOT NULL,
+    "kind" VARCHAR(32) NOT NULL,
+    "at" TIMESTAMP NOT NULL
+);
+
 CREATE INDEX "idx_client_full_na_0f6a8e" ON "client" ("full_name");
 
 CREATE INDEX "idx_client_phone_4756f4" ON "client" ("phone");
@@ -891,6 +899,8 @@ CREATE INDEX "idx_complaint_clinic__5f4c8f" ON "complaint" ("clinic_id", "first_
 CREATE INDEX "idx_complaint_e_complai_7b6fd2" ON "complaint_entry" ("complaint_id", "recorded_at");
 
 CREATE INDEX "idx_complaint_e_clinic__f5ff53" ON "complaint_entry" ("clinic_id", "kind");
+
+CREATE INDEX "idx_complaint_c_clinic__2d86fc" ON "complaint_change" ("clinic_id", "id");
 
 CREATE TRIGGER "audit_entry_refuse_update" BEFORE UPDATE ON "audit_entry" BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END;
 
@@ -1092,6 +1102,10 @@ CREATE TRIGGER "complaint_entry_refuse_update" BEFORE UPDATE ON "complaint_entry
 
 CREATE TRIGGER "complaint_entry_refuse_delete" BEFORE DELETE ON "complaint_entry" BEGIN SELECT RAISE(ABORT, 'complaint_entry is append-only: DELETE refused'); END;
 
+CREATE TRIGGER "complaint_change_refuse_update" BEFORE UPDATE ON "complaint_change" BEGIN SELECT RAISE(ABORT, 'complaint_change is append-only: UPDATE refused'); END;
+
+CREATE TRIGGER "complaint_change_refuse_delete" BEFORE DELETE ON "complaint_change" BEGIN SELECT RAISE(ABORT, 'complaint_change is append-only: DELETE refused'); END;
+
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0001_initial', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0002_journey_supervision', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
@@ -1189,3 +1203,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0048_journey_stuck_reason_code', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0049_clinic_day_off', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0050_complaint_change', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -38,7 +38,7 @@ from schema.aftercare.types import (
 )
 from schema.context import Context
 from schema.errors import NotAuthorized, ValidationFailed, from_domain, not_authorized
-from schema.feed import ClinicNews, TaskTouched
+from schema.feed import ClinicNews, ComplaintTouched, TaskTouched
 from schema.live_errors import SubscriptionRefused
 from schema.loaders import Loaders
 from schema.mailbox import Resync
@@ -267,6 +267,8 @@ async def _open_tasks(claims: TokenClaims) -> list[tuple[str, str, datetime, str
 async def _written_rows(claims: TokenClaims, change: ClinicNews) -> list[TaskRow]:
     """The clinic's tasks the change wrote, whoever's they are now."""
     clinic_tasks = TaskRow.filter(clinic_id=claims.clinic_id)
+    if isinstance(change, ComplaintTouched):  # (never sent here: it asks for none)
+        return []
     if isinstance(change, TaskTouched):
         return await clinic_tasks.filter(id=change.task_id)
     written = clinic_tasks.filter(journey_id=change.journey_id, journey_seq=change.seq)

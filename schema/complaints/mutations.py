@@ -4,7 +4,9 @@ whoever she tells, answered and resolved by a supervisor, each an append-only ro
 Every id written comes from the request's key claim, so an attempt racing its retry, or a retry
 after a lost answer, finds the row its request wrote and answers it; the bounds (a client's
 complaints, a complaint's entries) and a resolution already made are checked under the row's
-lock, after the row of this very request is looked for.
+lock, after the row of this very request is looked for. Each row is logged in `complaint_change`
+in its transaction, once (a retry writes neither), for the supervisor's board. "Now" is the
+server's clock (`schema.clock`), the one the board and `journeyStats` judge overdue by.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from strawberry.types import Info
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from domain.complaints import rules
@@ -20,9 +23,9 @@ from domain.errors import FieldProblem
 from domain.journey.facts import Actor
 from domain.store import records
 from domain.store.clinic_calendar import days_off_from
+from domain.store.complaints import RECORDED, ComplaintChange, client_locked, complaint_locked
 from domain.store.complaints import Complaint as ComplaintRow
 from domain.store.complaints import ComplaintEntry as EntryRow
-from domain.store.complaints import client_locked, complaint_locked
 from domain.store.models import Client as ClientRow
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -52,7 +55,7 @@ async def record_complaint(
     actor = info.context.actor
     if actor is None:
         return not_authorized()
-    now = datetime.now(UTC)
+    now = info.context.config.clock.now()
     received = input.received_at
     if received is not None and received.tzinfo is None:
         received = received.replace(tzinfo=UTC)
@@ -132,7 +135,7 @@ async def _write(
             theirs = ComplaintRow.filter(client_id=client.id).using_db(connection)
             if await theirs.count() >= rules.MAX_COMPLAINTS_PER_CLIENT:
                 return invalid([FieldProblem("clientId", rules.too_many_complaints())])
-            return await ComplaintRow.create(
+            row = await ComplaintRow.create(
                 using_db=connection,
                 id=complaint_id,
                 clinic_id=client.clinic_id,
@@ -142,6 +145,8 @@ async def _write(
                 recorded_at=now,
                 **fields,
             )
+            await _logged(connection, row, RECORDED, now)
+            return row
     except IntegrityError:
         return await ComplaintRow.get(id=complaint_id)
 
@@ -181,7 +186,7 @@ async def _answer(
     if idempotency.reused(ledger):
         return idempotency.conflict()
     entry_id = idempotency.result_id(ledger, ENTRY_KIND)
-    now = datetime.now(UTC)
+    now = info.context.config.clock.now()
     try:
         async with complaint_locked(row.id) as connection:
             if not await EntryRow.exists(id=entry_id, using_db=connection):
@@ -201,11 +206,21 @@ async def _answer(
                     recorded_by_role=actor.role.value,
                     recorded_at=now,
                 )
+                await _logged(connection, row, kind.value, now)
     except IntegrityError:
         pass  # an attempt of the same request wrote it first
     note_write(info, str(row.client_id))
     await idempotency.settle(actor.user_id, input, entry_id)
     return await _payload(row, now)
+
+
+async def _logged(
+    connection: BaseDBAsyncClient, row: ComplaintRow, kind: str, now: datetime
+) -> None:
+    """The change in the register's log, in the transaction that writes it."""
+    await ComplaintChange.create(
+        using_db=connection, clinic_id=row.clinic_id, complaint_id=row.id, kind=kind, at=now
+    )
 
 
 async def _payload(row: ComplaintRow, now: datetime) -> ComplaintPayload:

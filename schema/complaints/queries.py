@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
@@ -34,7 +33,7 @@ AFTER = "A cursor from the page before (`pageInfo.endCursor`); omitted: the firs
 
 async def _nodes(info: Info[Context, None], rows: list[ComplaintRow]) -> list[Complaint]:
     """The complaints with their entries, those of every list of the request in one query."""
-    now = datetime.now(UTC)
+    now = info.context.config.clock.now()
     loader = info.context.loaders.client_lists.complaint_entries
     entries = await loader.load_many([row.id for row in rows])
     return [Complaint.from_row(row, mine, now) for row, mine in zip(rows, entries, strict=True)]

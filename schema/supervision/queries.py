@@ -86,8 +86,8 @@ class JourneyStats:
         "day after the day they were received (`Complaint.overdue`): `openComplaints` lists "
         "them first. An answer (`respondToComplaint`) or the resolution ends it."
     )
-    async def overdue_complaints(self) -> int:
-        return await overdue_complaints(self.clinic_id, datetime.now(UTC))
+    async def overdue_complaints(self, info: Info[Context, None]) -> int:
+        return await overdue_complaints(self.clinic_id, info.context.config.clock.now())
 
 
 JourneyStatsResult = Annotated[

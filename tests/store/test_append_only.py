@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from domain.store.append_only import is_append_only_refusal
-from domain.store.complaints import Complaint, ComplaintEntry
+from domain.store.complaints import Complaint, ComplaintChange, ComplaintEntry
 from domain.store.models import (
     AppendOnlyModel,
     AppendOnlyViolation,
@@ -183,6 +183,12 @@ async def _complaint_entry() -> Model:
     )
 
 
+async def _complaint_change() -> Model:
+    return await ComplaintChange.create(
+        clinic_id=CLINIC, complaint_id=_id(), kind="RECORDED", at=NOW
+    )
+
+
 # table -> (a fresh row, a text column an edit would change)
 PROTECTED: dict[str, tuple[Callable[[], Awaitable[Model]], str]] = {
     "client": (_client, "full_name"),
@@ -198,6 +204,7 @@ PROTECTED: dict[str, tuple[Callable[[], Awaitable[Model]], str]] = {
     "staff_name": (_staff_name, "display_name"),
     "complaint": (_complaint, "description"),
     "complaint_entry": (_complaint_entry, "note"),
+    "complaint_change": (_complaint_change, "kind"),
 }
 
 

@@ -17,8 +17,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from domain.store.aftercare import TaskChangeLog
+from domain.store.complaints import ComplaintChange
 from domain.store.models import Journey, JourneyEvent
-from schema.feed import ClinicChange, JourneyFeed, TaskTouched
+from schema.feed import ClinicChange, ComplaintTouched, JourneyFeed, TaskTouched
 from schema.feed_cursor import START_WINDOW
 from schema.mailbox import RESYNC
 from tests.store.money_rows import clinic, journey
@@ -94,6 +95,39 @@ async def test_a_task_changed_without_an_event_reaches_its_clinic_once() -> None
             await feed.poll_once()  # read again within the window: not repeated
             assert len(changes) == 1 and len(others) == 0
             assert await changes.get() == TaskTouched("task-1")
+    finally:
+        await feed.close()
+
+
+async def test_a_complaint_change_reaches_once_those_of_its_clinic_who_ask_for_them() -> None:
+    feed = JourneyFeed(interval_seconds=3600, queue_limit=LIMIT)
+    clinic_id, other_clinic = f"clinic-{uuid.uuid4()}", f"clinic-{uuid.uuid4()}"
+
+    async def changed() -> int:
+        row = await ComplaintChange.create(
+            clinic_id=clinic_id, complaint_id="complaint-1", kind="RECORDED", at=NOW
+        )
+        return int(row.id)
+
+    # (a change from before anyone asked is not news)
+    await changed()
+    try:
+        async with (
+            feed.clinic(clinic_id, complaints=True) as board,
+            feed.clinic(clinic_id) as tasks,
+            feed.clinic(other_clinic, complaints=True) as others,
+        ):
+            change_id = await changed()
+            await feed.poll_once()
+            await feed.poll_once()  # read again within the window: not repeated
+            assert (len(board), len(tasks), len(others)) == (1, 0, 0)
+            assert await board.get() == ComplaintTouched(change_id)
+            assert feed.complaints_position() == change_id
+        # and, no one asking any more, the feed stops reading them
+        async with feed.clinic(clinic_id) as tasks:
+            await changed()
+            await feed.poll_once()
+            assert len(tasks) == 0 and feed.complaints_position() == 0
     finally:
         await feed.close()
 
