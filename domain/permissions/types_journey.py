@@ -42,6 +42,9 @@ PROCEDURE_TYPES: dict[str, dict[str, Audience]] = {
 }
 
 
+# The clinic's complaint counts, in the cockpit and on the live board alike: one audience.
+COMPLAINT_COUNTS = SUPERVISORS
+
 JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "Journey": {
         **rows(
@@ -117,12 +120,16 @@ JOURNEY_TYPES: dict[str, dict[str, Audience]] = {
     "StuckJourney": rows(SUPERVISORS, "journey stage reason reasonCode since overdueSeconds"),
     "StuckJourneyConnection": rows(SUPERVISORS, "edges pageInfo"),
     "StuckJourneyEdge": rows(SUPERVISORS, "cursor node"),
-    "JourneyStats": rows(
-        SUPERVISORS,
-        "stages overdueTasks overdueInstallments overdueWardTasks openComplaints overdueComplaints",
-    ),
+    "JourneyStats": {
+        **rows(SUPERVISORS, "stages overdueTasks overdueInstallments overdueWardTasks"),
+        **rows(COMPLAINT_COUNTS, "openComplaints overdueComplaints"),
+    },
     "StageStats": rows(SUPERVISORS, "stage active stuck medianSecondsInStageToday"),
-    "BoardUpdate": rows(SUPERVISORS, "change journey stuckReasonCode stats cursor"),
+    "BoardUpdate": {
+        **rows(SUPERVISORS, "change journey stuckReasonCode stats cursor"),
+        # (and `supervisorBoard(complaintCounts: true)` is refused to whoever may not read them)
+        **rows(COMPLAINT_COUNTS, "openComplaints overdueComplaints"),
+    },
     "StageSla": rows(SUPERVISORS, "stage visitCategory seconds isDefault"),
     "StageSlasPayload": rows(SUPERVISORS, "slas"),
     # Every consultant's conversion and average ticket: revenue, for supervisors only.

@@ -19,6 +19,10 @@ DESCRIPTIONS = {
     "before it, a journey stuck meanwhile may be in neither; subscribed with `after`, what you "
     "missed follows instead). The counts as they stand and a `cursor` to resume from; `journey` "
     "is null.",
+    "BoardChange.COMPLAINTS": "Only with `supervisorBoard(complaintCounts: true)`: a complaint "
+    "of the clinic was recorded, answered or resolved, or complaints turned overdue as their "
+    "first answer's due time passed unanswered. `openComplaints` and `overdueComplaints` as "
+    "they stand; `journey` is null.",
     "ClientMatchedOn.NAME_AND_BIRTH_DATE": "The same full name (spacing and case ignored) and "
     "birth date.",
     "ClientMatchedOn.PHONE": "The same phone number, written with or without the country code of "

@@ -56,8 +56,10 @@ class Subscription:
         "Subscribing again after a lost connection, pass the last update's `cursor` as `after` "
         "to hear first of the changes that came meanwhile, each once (one RESYNC instead past "
         "200 of them, or for a cursor from beyond the log). Pass `announceStart: true` to hear "
-        "STARTED first, and read `stuckJourneys` once you have it. Ends with a NOT_FOUND error "
-        "for a clinic not your own, a VALIDATION_FAILED one for an `after` not from this board."
+        "STARTED first, and read `stuckJourneys` once you have it. Pass `complaintCounts: true` "
+        "to hear COMPLAINTS as the clinic's complaint counts change. Ends with a NOT_FOUND error "
+        "for a clinic not your own, a VALIDATION_FAILED one for an `after` not from this board, "
+        "a NOT_AUTHORIZED one for `complaintCounts` asked by a role that may not read them."
     )
     async def supervisor_board(
         self,
@@ -81,8 +83,22 @@ class Subscription:
                 "that cursor and the changes you missed follow it. false: changes only."
             ),
         ] = False,
+        complaint_counts: Annotated[
+            bool,
+            strawberry.argument(
+                description="true: the board also says COMPLAINTS (no journey; "
+                "`openComplaints` and `overdueComplaints` as they stand) each time a complaint "
+                "of the clinic is recorded, answered or resolved, and at each moment complaints "
+                "turn overdue as their first answer's due time passes unanswered (the server "
+                "keeps the time: a screen needs no timer of its own). Each is said once and in "
+                "order, and a board back with a `cursor` of this subscription hears those it "
+                "missed, as it hears the journeys' changes (with a cursor that names no place "
+                "among them, from then on). Only for roles that may read `journeyStats`' "
+                "complaint counts. false: no COMPLAINTS updates, as before."
+            ),
+        ] = False,
     ) -> AsyncGenerator[BoardUpdate, None]:
-        source = supervisor_board(info, clinic_id, after, announce_start)
+        source = supervisor_board(info, clinic_id, after, announce_start, complaint_counts)
         async for update in _live(info, source):
             yield update
 

@@ -25,6 +25,7 @@ from schema.journeys.types import Journey
 from schema.live_errors import SubscriptionRefused
 from schema.loaders import Loaders
 from schema.mailbox import Resync
+from schema.supervision.complaint_watch import ComplaintsMoved
 from schema.supervision.log_cursor import decode_cursor
 from schema.supervision.log_replay import Interest
 from schema.supervision.log_watch import LogWatch, Started
@@ -67,8 +68,9 @@ async def my_journey_alerts(
     feed = info.context.feed
     async with feed.clinic(claims.clinic_id) as changes:
         async for said in watch.events(changes, resumed, feed):
-            # (only a `whole` watch is told to read again, and only one that asks hears STARTED)
-            if isinstance(said, Resync | Started):
+            # (only a `whole` watch is told to read again, only one that asks hears STARTED, and
+            # only a board counting complaints hears of them)
+            if isinstance(said, Resync | Started | ComplaintsMoved):
                 continue
             row, event = said
             stuck = event.action == Action.MARK_STUCK.value

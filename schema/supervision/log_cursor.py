@@ -7,7 +7,9 @@ in the subscriber's mailbox, and the ids the feed still waits for (on PostgreSQL
 commit after later ones). A client back with the cursor hears what came after the newest and
 among those ids, so a connection lost part-way through neither loses a push nor repeats one.
 The cursor only ever names event ids: nothing the client could not read. Each subscription's
-cursors carry its push type's name, so one is never taken for the other's.
+cursors carry its push type's name, so one is never taken for the other's. A board counting
+complaints adds its place in the complaint register after a `|` (`extra`, read by
+`schema.supervision.complaint_watch`); a cursor without one reads as before.
 """
 
 from __future__ import annotations
@@ -30,29 +32,36 @@ class LogCursor:
     kind: str  # the type of the push that carried it: `JourneyAlert`, `BoardUpdate`
     newest: int  # the newest event passed: every push up to it was judged, but for ...
     unsaid: tuple[int, ...] = ()  # ... these, at or below it, still to come
+    extra: str | None = None  # the subscriber's place in another log, written and read by it
 
     def encode(self) -> str:
         text = ".".join(str(event_id) for event_id in (self.newest, *self.unsaid))
+        if self.extra is not None:
+            text = f"{text}|{self.extra}"
         return base64.b64encode(f"{self.kind}:{text}".encode()).decode()
 
 
-def cursor_at(kind: str, newest: int, unsaid: Iterable[int]) -> LogCursor:
+def cursor_at(kind: str, newest: int, unsaid: Iterable[int], extra: str | None = None) -> LogCursor:
     """The cursor of a subscriber that passed `newest` and has yet to judge `unsaid` (those
     above `newest` need no naming: a client back with the cursor hears all that is)."""
     kept = sorted({event_id for event_id in unsaid if event_id <= newest})
-    return LogCursor(kind, newest, tuple(kept[-MOST_UNSAID:]))
+    return LogCursor(kind, newest, tuple(kept[-MOST_UNSAID:]), extra)
 
 
-def decode_cursor(cursor: str, kind: str) -> LogCursor | None:
+def decode_cursor(cursor: str, kind: str, extra_at_most: int = 0) -> LogCursor | None:
     """The cursor a push of type `kind` carried (one of an earlier release, a bare event id,
-    too); None for anything else."""
-    if len(cursor) > (len(kind) + 1 + (MOST_UNSAID + 1) * _LONGEST_ID) * 2:
+    too), with its `extra` of at most `extra_at_most` characters; None for anything else."""
+    longest = len(kind) + 1 + (MOST_UNSAID + 1) * _LONGEST_ID + 1 + extra_at_most
+    if len(cursor) > longest * 2:
         return None
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, _, ids = text.partition(":")
+    ids, bar, extra = ids.partition("|")
+    if bar and not 0 < len(extra) <= extra_at_most:
+        return None
     parts = ids.split(".")
     if type_name != kind or len(parts) > MOST_UNSAID + 1:
         return None
@@ -63,4 +72,4 @@ def decode_cursor(cursor: str, kind: str) -> LogCursor | None:
     newest, *unsaid = (int(number or 0) for number in numbers)
     if any(event_id > newest for event_id in unsaid):
         return None
-    return LogCursor(kind, newest, tuple(unsaid))
+    return LogCursor(kind, newest, tuple(unsaid), extra if bar else None)

@@ -14,18 +14,22 @@ push's own event (on PostgreSQL an event can be said after later ones, and those
 again from its own id), and the ids at or below it still to be said
 (`schema.supervision.log_cursor`). A subscriber that tells its client when it starts
 (`supervisorBoard(announceStart: true)`) is said STARTED first, once its starting point is fixed:
-every change from then on, it hears."""
+every change from then on, it hears. A board counting complaints hears, beside its journey changes,
+what moved the complaint counts (`schema.supervision.complaint_watch`), from the same mailbox, and
+its cursors carry its place among them."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Iterable
+from dataclasses import replace
 from typing import Final
 
 from domain.store.snapshots import journey_at
-from schema.feed import ClinicChange, ClinicNews, JourneyFeed
+from schema.feed import ClinicChange, ClinicNews, ComplaintTouched, JourneyFeed
 from schema.feed_cursor import MAX_GAPS
 from schema.mailbox import RESYNC, Mailbox, Resync
+from schema.supervision.complaint_watch import ComplaintsMoved, ComplaintWatch
 from schema.supervision.log_cursor import LogCursor, cursor_at
 from schema.supervision.log_replay import (
     REPLAY_AT_MOST,
@@ -54,12 +58,27 @@ class Started:
 
 STARTED: Final = Started()
 
+# What a subscriber is told, in order: journey events (as they left their journeys) and, for a
+# board counting complaints, what moved the counts.
+Said = AsOf | ComplaintsMoved
+
 
 class LogWatch:
-    def __init__(self, clinic_id: str, kind: str, interest: Interest, *, whole: bool) -> None:
+    def __init__(
+        self,
+        clinic_id: str,
+        kind: str,
+        interest: Interest,
+        *,
+        whole: bool,
+        complaints: ComplaintWatch | None = None,
+    ) -> None:
         """`kind`: the type of the pushes, which their cursors carry. `whole`: the subscriber
-        must hear of every change it hears of, or read again (RESYNC), never only the newest."""
+        must hear of every change it hears of, or read again (RESYNC), never only the newest.
+        `complaints`: a board's place among its clinic's complaint changes, said beside the
+        journey changes (a `whole` subscriber's, whose mailbox brings them)."""
         self.clinic_id, self.kind, self.interest, self.whole = clinic_id, kind, interest, whole
+        self.complaints = complaints
         self.newest = 0  # the newest event passed: every event up to it was judged, but ...
         self._rest: list[int] = []  # ... the rest of the events being said, after this one
         self._floor = 0  # nothing at or below it is news to the subscriber, but ...
@@ -73,9 +92,12 @@ class LogWatch:
         """Where the subscriber is as it says a push: the newest event passed, and the ids up
         to it that may still be events it has not judged (the rest of the events being said,
         changes in its mailbox, and events the feed awaits). Before it hears anything of what
-        it missed, the cursor it came back with."""
+        it missed, the cursor it came back with (and its place among the complaints, where that
+        cursor named none). With its place among the complaints, for a board counting them."""
+        extra = None if self.complaints is None else self.complaints.place(feed, changes)
         if self._back_with is not None:
-            return self._back_with.encode()
+            back = self._back_with
+            return (back if back.extra is not None else replace(back, extra=extra)).encode()
         queued = [
             news.event_id
             for news in changes.queued()
@@ -86,7 +108,7 @@ class LogWatch:
         rest = [
             event_id for event_id in [*self._rest, *self._named] if event_id not in self._judged
         ]
-        return cursor_at(self.kind, self.newest, [*rest, *queued, *awaited]).encode()
+        return cursor_at(self.kind, self.newest, [*rest, *queued, *awaited], extra).encode()
 
     async def events(
         self,
@@ -95,12 +117,12 @@ class LogWatch:
         feed: JourneyFeed,
         *,
         announce: bool = False,
-    ) -> AsyncGenerator[AsOf | Resync | Started, None]:
+    ) -> AsyncGenerator[Said | Resync | Started, None]:
         """The events the subscriber hears of from the moment of subscribing (or from its
         cursor, `resumed`), each once, with the journey as the event left it; RESYNC where a
         `whole` subscriber must read again. With `announce`, STARTED first, once where it
         starts is fixed: what it read before then may miss a change, what it reads after not."""
-        pending = await self._start(resumed, feed)
+        pending: list[Said] | Resync = await self._start(resumed, feed)
         if announce:
             # The mailbox brings every change since it subscribed, and the feed's position is
             # read: a change from now on is said (its cursor, the one it came back with, if any).
@@ -112,32 +134,71 @@ class LogWatch:
             yield RESYNC
         while True:
             if not isinstance(pending, Resync):
-                for index, (row, event) in enumerate(pending):
+                for index, said in enumerate(pending):
+                    later = pending[index + 1 :]
+                    if isinstance(said, ComplaintsMoved):
+                        if self.complaints is not None and self.complaints.saying(said, later):
+                            yield said
+                        continue
+                    row, event = said
                     if self._first_time(event.id) and self.interest.concerns(row):
-                        self._rest = [later.id for _, later in pending[index + 1 :]]
+                        self._rest = [each[1].id for each in later if isinstance(each, tuple)]
                         yield row, event
             self._rest, self.reading_back = [], False
-            news = await changes.get()
+            if self.complaints is not None:
+                self.complaints.said_all()
+            news = await self._next(changes)
+            if news is None and self.complaints is not None:  # (its timer rang)
+                rung = await self.complaints.rung()
+                if not isinstance(rung, Resync):
+                    pending = list(rung)
+                    continue
+                news = rung
             if isinstance(news, Resync) and self.whole:
                 self.newest = max(self.newest, feed.events_position())
+                if self.complaints is not None:
+                    self.complaints.resync(feed)
                 yield RESYNC
                 pending = []
             elif isinstance(news, Resync):
                 upto = feed.events_position()
                 after = max(self._came_at, self.newest - LATE_BY_AT_MOST)
-                pending = await self._fell_behind(after, upto)
+                pending = list(await self._fell_behind(after, upto))
                 self.newest = max(self.newest, upto)
             elif isinstance(news, ClinicChange):  # (a `TaskTouched` is no journey event)
                 self.newest = max(self.newest, news.event_id)
                 # (this API's feed may bring what the replay said: a change it had not read yet)
                 heard = self.interest.hears_of(news.action) and self._news(news.event_id)
-                pending = await _as_of(news) if heard else []
+                pending = list(await _as_of(news)) if heard else []
+            elif isinstance(news, ComplaintTouched) and self.complaints is not None:
+                pending = list(self.complaints.heard(news))
             else:
                 pending = []
 
-    async def _start(self, resumed: LogCursor | None, feed: JourneyFeed) -> list[AsOf] | Resync:
-        """Where the subscriber starts, and what it hears first: what it missed (RESYNC for a
-        `whole` one that missed more than a replay reaches)."""
+    async def _next(self, changes: Mailbox[ClinicNews]) -> ClinicNews | Resync | None:
+        """The mailbox's next change; None when the complaints' timer rings first."""
+        if self.complaints is None:
+            return await changes.get()
+        return await self.complaints.next_of(changes)
+
+    async def _start(self, resumed: LogCursor | None, feed: JourneyFeed) -> list[Said] | Resync:
+        """Where the subscriber starts, and what it hears first: what it missed, journeys and
+        then complaints (RESYNC for a `whole` one that missed more than a replay reaches of
+        either: it reads the whole board again)."""
+        journeys = await self._start_in_log(resumed, feed)
+        if self.complaints is None:
+            return journeys if isinstance(journeys, Resync) else list(journeys)
+        moved = await self.complaints.start(feed)
+        if isinstance(journeys, Resync) or isinstance(moved, Resync):
+            self._floor, self.reading_back = 0, False
+            self.complaints.resync(feed)
+            return RESYNC
+        return [*journeys, *moved]
+
+    async def _start_in_log(
+        self, resumed: LogCursor | None, feed: JourneyFeed
+    ) -> list[AsOf] | Resync:
+        """Where the subscriber starts in the journey log, and what it missed there."""
         log_end = await newest_event_id()
         # A replay reads up to where the feed has read, and the feed brings the rest: read up
         # to the log's end, it would pass ids still to commit that the feed has not met yet,

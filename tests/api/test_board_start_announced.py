@@ -159,12 +159,12 @@ async def _steps_changing(
         return update(**fields)
 
     @contextlib.asynccontextmanager
-    async def joined_with_the_change(clinic_id: str) -> AsyncIterator[Any]:
+    async def joined_with_the_change(clinic_id: str, **asked: bool) -> AsyncIterator[Any]:
         if BoardChange.STARTED in said:
             await asyncio.wait_for(read.wait(), timeout=WAIT)
         if window == AS_THE_FEED_IS_JOINED:
             await change()
-        async with clinic(clinic_id) as changes:
+        async with clinic(clinic_id, **asked) as changes:
             if window == ONCE_THE_FEED_IS_JOINED:
                 await change()
             yield changes
