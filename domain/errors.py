@@ -23,10 +23,37 @@ class ErrorCode(str, Enum):
     SENIOR_TITLE_REQUIRED = "SENIOR_TITLE_REQUIRED"
 
 
+class FieldProblemCode(str, Enum):
+    """What kind of problem a field has, for a client to act on without reading the message
+    (which stays the words a person reads). Described for the API in `schema.descriptions`."""
+
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    TOO_SHORT = "TOO_SHORT"
+    TOO_MANY = "TOO_MANY"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    BAD_FORMAT = "BAD_FORMAT"
+    UNKNOWN_VALUE = "UNKNOWN_VALUE"
+    NOT_ALLOWED_NOW = "NOT_ALLOWED_NOW"
+    DUPLICATE = "DUPLICATE"
+    INCONSISTENT = "INCONSISTENT"
+    INVALID = "INVALID"
+
+    @classmethod
+    def _missing_(cls, value: object) -> FieldProblemCode:
+        """A code this release does not know (one a newer worker wrote, read by an API of the
+        release before it) reads as INVALID: the message still says what is wrong."""
+        return cls.INVALID
+
+
 @dataclass(frozen=True)
 class FieldProblem:
+    """One field's problem. `code` INVALID by default: a problem recorded before codes were
+    kept (a failure in a journey's history, a desk's answer) reads so; every check names it."""
+
     field: str
     message: str
+    code: FieldProblemCode = FieldProblemCode.INVALID
 
 
 class DomainError(Exception):
@@ -65,5 +92,7 @@ class ValidationFailed(DomainError):
         DomainError.__init__(self, text or "invalid input")
 
     @classmethod
-    def one(cls, field_name: str, message: str) -> ValidationFailed:
-        return cls([FieldProblem(field_name, message)])
+    def one(
+        cls, field_name: str, message: str, code: FieldProblemCode = FieldProblemCode.INVALID
+    ) -> ValidationFailed:
+        return cls([FieldProblem(field_name, message, code)])

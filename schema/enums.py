@@ -9,6 +9,7 @@ from domain.journey import stages, stuck_reasons, table
 from domain.triage import decision
 
 ErrorCode = strawberry.enum(errors.ErrorCode)
+FieldProblemCode = strawberry.enum(errors.FieldProblemCode)
 Role = strawberry.enum(roles.Role, name="Role")
 JourneyStage = strawberry.enum(stages.Stage, name="JourneyStage")
 VisitCategory = strawberry.enum(stages.VisitCategory)

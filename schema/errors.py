@@ -5,10 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from domain import errors as domain
-from domain.errors import ErrorCode
+from domain.errors import ErrorCode, FieldProblemCode
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from schema.enums import ErrorCode as ErrorCodeEnum  # noqa: F401  (registers the enum)
+from schema.enums import FieldProblemCode as FieldProblemCodeEnum  # noqa: F401  (registers it)
 
 
 @strawberry.interface(description="An error the client can act on; `code` is stable.")
@@ -32,6 +33,7 @@ class NotAuthorized(UserError):
 class FieldProblem:
     field: str
     message: str
+    code: FieldProblemCode
 
 
 @strawberry.type(description="The input is malformed; one problem per field.")
@@ -124,19 +126,28 @@ def busy(what: str, retry_after_seconds: int) -> Unavailable:
     )
 
 
-def invalid(field_name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        code=ErrorCode.VALIDATION_FAILED,
-        message=f"{field_name}: {message}",
-        problems=[FieldProblem(field=field_name, message=message)],
-    )
+def invalid(
+    field_name: str, message: str, code: FieldProblemCode = FieldProblemCode.INVALID
+) -> ValidationFailed:
+    return from_problem(domain.FieldProblem(field_name, message, code))
+
+
+def from_problem(problem: domain.FieldProblem) -> ValidationFailed:
+    """One field's problem, as the API answers it."""
+    failed = from_domain(domain.ValidationFailed([problem]))
+    assert isinstance(failed, ValidationFailed)
+    return failed
+
+
+def problem_of(problem: domain.FieldProblem) -> FieldProblem:
+    return FieldProblem(field=problem.field, message=problem.message, code=problem.code)
 
 
 def from_domain(
     error: domain.DomainError, stage: Stage | None = None, allowed: list[Action] | None = None
 ) -> ErrorType:
     if isinstance(error, domain.ValidationFailed):
-        problems = [FieldProblem(field=p.field, message=p.message) for p in error.problems]
+        problems = [problem_of(p) for p in error.problems]
         return ValidationFailed(code=error.code, message=error.message, problems=problems)
     if isinstance(error, domain.TransitionNotAllowed):
         return TransitionNotAllowed(

@@ -37,6 +37,7 @@ from domain.errors import (
     DomainError,
     ErrorCode,
     FieldProblem,
+    FieldProblemCode,
     NotAuthorized,
     NotFound,
     TransitionNotAllowed,
@@ -48,6 +49,7 @@ from domain.journey.table import Action
 from workflows.journey import CORRECT_PAYMENT, JourneyWorkflow
 from workflows.journey_changes import CURRENT_CHANGES
 from workflows.reconnect import unreachable
+from workflows.refusals import problems_from
 from workflows.request_deadline import answer_within
 from workflows.search_attributes import register_search_attributes, told_at_start
 from workflows.update_admission import DEFAULT_JOURNEY_IN_FLIGHT, UpdateSlots, retry_while_refused
@@ -99,8 +101,9 @@ def no_such_update(failure: BaseException | None, update: str) -> bool:
 
 def domain_error_from(failure: ApplicationError) -> DomainError:
     if failure.type == ErrorCode.VALIDATION_FAILED.value:
-        problems = [FieldProblem(**d) for d in failure.details if isinstance(d, dict)]
-        return ValidationFailed(problems or [FieldProblem("input", failure.message)])
+        problems = problems_from(failure.details)
+        unnamed = FieldProblem("input", failure.message, FieldProblemCode.INVALID)
+        return ValidationFailed(problems or [unnamed])
     return _BY_CODE.get(failure.type or "", TransitionNotAllowed)(failure.message)
 
 

@@ -20,7 +20,7 @@ CORE_TYPES: dict[str, dict[str, Audience]] = {
     "ValidationFailed": rows(ANYONE, "code message problems"),
     "TooManyAttempts": rows(ANYONE, "code message retryAfterSeconds"),
     "Unavailable": rows(ANYONE, "code message retryAfterSeconds"),
-    "FieldProblem": rows(ANYONE, "field message"),
+    "FieldProblem": rows(ANYONE, "field message code"),
     "Permissions": rows(ANYONE, "role operations readableFields"),
     "LoginPayload": rows(ANYONE, "token expiresAt staff"),
     "LogoutPayload": rows(ANYONE, "everywhere signedOutAt"),

@@ -16,6 +16,7 @@ from domain.errors import (
     DomainError,
     ErrorCode,
     FieldProblem,
+    FieldProblemCode,
     NotAuthorized,
     NotFound,
     TransitionNotAllowed,
@@ -44,7 +45,10 @@ class ArriveBatch:
 
 @dataclass
 class DeskRefusal:
-    """Why the desk refused one arrival of a batch."""
+    """Why the desk refused one arrival of a batch. Part of the desk's answer, kept in its
+    history: a retried round answered from there, recorded before problems had codes, reads
+    their codes INVALID (the dataclass's default); a reader of the release before leaves the
+    codes out."""
 
     code: ErrorCode
     message: str
@@ -57,7 +61,8 @@ class DeskRefusal:
 
     def error(self) -> DomainError:
         if self.code is ErrorCode.VALIDATION_FAILED:
-            return ValidationFailed(self.problems or [FieldProblem("input", self.message)])
+            unnamed = FieldProblem("input", self.message, FieldProblemCode.INVALID)
+            return ValidationFailed(self.problems or [unnamed])
         return _ERRORS.get(self.code, TransitionNotAllowed)(self.message)
 
 

@@ -155,7 +155,42 @@ DESCRIPTIONS = {
     "ValidationFailed.problems": "One problem per field.",
     "FieldProblem": "What is wrong with one input field.",
     "FieldProblem.field": "The field's path in the input, e.g. `plans[0].price`.",
-    "FieldProblem.message": "What is wrong with it.",
+    "FieldProblem.message": "What is wrong with it, in English words naming the limits "
+    "(e.g. `at most 200 characters`): for a person to read, not to parse.",
+    "FieldProblem.code": "What kind of problem it is: switch on it to say it in the user's "
+    "language or to act on it (mark the field, show a counter, offer a picker).",
+    "FieldProblemCode": "What kind of problem a field has. A problem recorded before codes "
+    "existed (a retry, after an upgrade, of a request refused by the journey or the desk) reads "
+    "`INVALID`; a code added later reads as `INVALID` to a client that does not know it.",
+    "FieldProblemCode.REQUIRED": "Missing or blank (spaces, or characters that show nothing), "
+    "an empty list that needs at least one item, or a confirmation that must be true and is "
+    "not; some fields are required only with another field's value (the message says when).",
+    "FieldProblemCode.TOO_LONG": "Longer than allowed: text in characters, a file in bytes; "
+    "the message names the most.",
+    "FieldProblemCode.TOO_SHORT": "Shorter than allowed (a new password); the message names "
+    "the least.",
+    "FieldProblemCode.TOO_MANY": "A list holding more items than allowed, or a count already at "
+    "its bound (a payment's refunds, a journey's records); the message names the most.",
+    "FieldProblemCode.OUT_OF_RANGE": "A number, amount, date or time outside what is allowed: "
+    "zero or negative where it must be positive, over a maximum, in the future, too far back "
+    "or ahead, more than is owed or left; the message names the range.",
+    "FieldProblemCode.BAD_FORMAT": "Not written as the field needs: not an e-mail address or a "
+    "phone number, not an id or a cursor of this API, not of a code's pattern, not a PNG or "
+    "SVG path, not readable text (a control or invisible character: the message says where), "
+    "not JSON of the shape asked for.",
+    "FieldProblemCode.UNKNOWN_VALUE": "Well formed, but not one of the values allowed, or "
+    "nothing of that name: a currency, locale, language or time zone not known here; an item "
+    "not in the catalogue or on the price list; no such active staff member, follow-up or "
+    "template version; a key that is no field of the record. Offer a picker.",
+    "FieldProblemCode.NOT_ALLOWED_NOW": "Allowed in itself, but not in the state things are in "
+    "now: already signed, closed or resolved; not due yet; the client already has an active "
+    "journey; a newer bill replaced this one. The same input may pass later, or never again.",
+    "FieldProblemCode.DUPLICATE": "Named twice in the input, or already taken (a username).",
+    "FieldProblemCode.INCONSISTENT": "Clashes with another field of the input, or with what "
+    "the record it refers to fixes: another currency than the bill's, an end before its "
+    "start, a kind of payment or refund the bill or the journey does not take.",
+    "FieldProblemCode.INVALID": "Any other problem: the message says which. Also every "
+    "problem recorded before codes existed.",
     # --- staff ----------------------------------------------------------------------------
     "StaffMember.username": "The sign-in name.",
     "StaffMember.displayName": "The name colleagues see.",

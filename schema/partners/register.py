@@ -21,13 +21,13 @@ from schema import idempotency
 from schema.context import Context
 from schema.errors import (
     Conflict,
-    FieldProblem,
     NotAuthorized,
     NotFound,
     Unavailable,
     ValidationFailed,
     not_authorized,
     not_found,
+    problem_of,
 )
 from schema.ids import decode_id
 from schema.partners.premises_photos import client_photo_ids, repeated
@@ -103,7 +103,7 @@ def _invalid(problems: list[DomainFieldProblem]) -> ValidationFailed:
     return ValidationFailed(
         code=ErrorCode.VALIDATION_FAILED,
         message="; ".join(f"{p.field}: {p.message}" for p in problems),
-        problems=[FieldProblem(field=p.field, message=p.message) for p in problems],
+        problems=[problem_of(p) for p in problems],
     )
 
 

@@ -22,6 +22,7 @@ from tests.support import CASHIER, CURRENCY, journey_start, request, steps_to
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import Handle, act, begin
 from workflows.journey import JourneyWorkflow
+from workflows.refusals import problems_from
 
 BILL = 90_000
 
@@ -59,7 +60,7 @@ async def test_a_first_payment_after_a_deposit_is_refused(
     cause = failure.value.cause
     assert isinstance(cause, ApplicationError)
     assert cause.type == ErrorCode.VALIDATION_FAILED.value
-    assert [p["field"] for p in cause.details] == ["kind"]
+    assert [p.field for p in problems_from(cause.details)] == ["kind"]
     assert len(await _payments(handle)) == 1
     assert (await handle.query(JourneyWorkflow.facts)).paid_minor == 30_000
 

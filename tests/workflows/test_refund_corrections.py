@@ -60,5 +60,8 @@ async def test_a_correction_is_an_update_of_its_own_taking_refunds_only(client: 
     cause = refused.value.cause
     assert isinstance(cause, ApplicationError), cause
     assert cause.type == "VALIDATION_FAILED", cause
-    assert cause.details == ({"field": "action", "message": "only a refund corrects a payment"},)
+    assert cause.details == (
+        {"field": "action", "message": "only a refund corrects a payment"},
+        ["INVALID"],
+    )
     assert (await handle.query(JourneyWorkflow.facts)).paid_minor == 50_000
