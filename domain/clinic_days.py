@@ -49,7 +49,8 @@ def days_off_problems(year: int, days: Sequence[DayOff], this_year: int) -> list
         elif entry.day in seen:
             problems.append(FieldProblem(f"days[{index}].day", "listed twice"))
         seen.add(entry.day)
-        problem = text_problem(entry.reason, required=False, limit=REASON_LIMIT)
+        reason = f"days[{index}].reason"
+        problem = text_problem(reason, entry.reason, required=False, limit=REASON_LIMIT)
         if problem:
-            problems.append(FieldProblem(f"days[{index}].reason", problem))
+            problems.append(problem)
     return problems

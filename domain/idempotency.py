@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.text import has_visible_text
 
 # The field that carries the key, in any input: never part of what the key stands for.
@@ -90,10 +90,14 @@ def new_key_problem(key: str) -> FieldProblem | None:
     request its sender builds so. A key claimed before this rule is still answered: only
     a key never claimed is held to it (`schema.new_keys`)."""
     if not has_visible_text(key):
-        return FieldProblem("idempotencyKey", "shows nothing: send a random key (a UUID)")
+        return FieldProblem(
+            "idempotencyKey", "shows nothing: send a random key (a UUID)", FieldProblemCode.REQUIRED
+        )
     control = next((c for c in key if unicodedata.category(c) == "Cc"), None)
     if control is not None:
         return FieldProblem(
-            "idempotencyKey", f"contains a control character (U+{ord(control):04X})"
+            "idempotencyKey",
+            f"contains a control character (U+{ord(control):04X})",
+            FieldProblemCode.BAD_FORMAT,
         )
     return None

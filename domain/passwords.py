@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 
 # OWASP's argon2id configuration (19 MiB, 2 passes, 1 lane): about 50 ms on a 2-core server,
 # and the memory of a hash stays small enough to run two at once on any replica.
@@ -72,9 +72,15 @@ def new_password_problems(new: str, current: str, username: str) -> list[FieldPr
     """What is wrong with a new password: length, the same as now, the username."""
     problems: list[FieldProblem] = []
     if not MIN_LENGTH <= len(new) <= MAX_LENGTH:
-        problems.append(FieldProblem("newPassword", f"{MIN_LENGTH} to {MAX_LENGTH} characters"))
+        short = len(new) < MIN_LENGTH
+        code = FieldProblemCode.TOO_SHORT if short else FieldProblemCode.TOO_LONG
+        problems.append(
+            FieldProblem("newPassword", f"{MIN_LENGTH} to {MAX_LENGTH} characters", code)
+        )
     elif new == current:
-        problems.append(FieldProblem("newPassword", "must differ from the current password"))
+        same = "must differ from the current password"
+        problems.append(FieldProblem("newPassword", same, FieldProblemCode.INCONSISTENT))
     elif new.strip().casefold() == username.strip().casefold():
-        problems.append(FieldProblem("newPassword", "must not be your username"))
+        named = "must not be your username"
+        problems.append(FieldProblem("newPassword", named, FieldProblemCode.INCONSISTENT))
     return problems

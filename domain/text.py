@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from domain.errors import FieldProblem, FieldProblemCode
+
 _UNREADABLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e]")
 _NONCHARACTERS = "".join(
     f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
@@ -76,7 +78,7 @@ def _unended_direction(value: str) -> int | None:
 
 def unreadable_problem(value: str) -> str | None:
     """Why the text is unreadable, naming the character and where (staff cannot see it), or
-    None."""
+    None. A field problem of code BAD_FORMAT."""
     found = _UNREADABLE.search(value)
     if found is not None:
         return _at("a control or text-direction character", value, found.start())
@@ -93,18 +95,23 @@ def unreadable_problem(value: str) -> str | None:
     return None
 
 
-def text_problem(value: str | None, *, required: bool, limit: int) -> str | None:
+def text_problem(
+    field: str, value: str | None, *, required: bool, limit: int
+) -> FieldProblem | None:
     """Why a piece of staff text cannot be kept, or None: it must show something when required
-    (and when given at all, if it holds more than blanks), fit in `limit` characters and be
-    readable. The one rule for every text staff write, from a client's note to a catalogue
-    name."""
+    (REQUIRED; and when given at all, if it holds more than blanks: BAD_FORMAT), fit in `limit`
+    characters (TOO_LONG) and be readable (BAD_FORMAT). The one rule for every text staff
+    write, from a client's note to a catalogue name."""
     if value is None or not has_visible_text(value):
         if required:
-            return "required"
-        return "shows nothing" if value and value.strip() else None
+            return FieldProblem(field, "required", FieldProblemCode.REQUIRED)
+        if value and value.strip():
+            return FieldProblem(field, "shows nothing", FieldProblemCode.BAD_FORMAT)
+        return None
     if len(value) > limit:
-        return f"at most {limit} characters"
-    return unreadable_problem(value)
+        return FieldProblem(field, f"at most {limit} characters", FieldProblemCode.TOO_LONG)
+    unreadable = unreadable_problem(value)
+    return FieldProblem(field, unreadable, FieldProblemCode.BAD_FORMAT) if unreadable else None
 
 
 def one_line(name: str) -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.journey.validation import MAX_MINOR_UNITS
 from domain.money.hundredths import hundredths_problem
 from domain.money.money import in_use, is_currency
@@ -53,10 +53,12 @@ def to_minor_units(
     or 1.255 KWD is an input error, as more than two decimals of euros is."""
     not_kept = hundredths_problem(amount, currency)
     if not_kept is not None:
-        problems.append(FieldProblem(field, not_kept))
+        problems.append(FieldProblem(field, not_kept, FieldProblemCode.BAD_FORMAT))
         return None
     if abs(amount) > MAX_AMOUNT:
-        problems.append(FieldProblem(field, f"at most {MAX_AMOUNT:,}"))
+        problems.append(
+            FieldProblem(field, f"at most {MAX_AMOUNT:,}", FieldProblemCode.OUT_OF_RANGE)
+        )
         return None
     return int(amount * 100)
 
@@ -69,4 +71,8 @@ def check_currency(
     clinic keeps (its billing currency, a bill's), which may be one withdrawn since: any code
     of ISO 4217's list, the record it must match checked by the caller."""
     if not (is_currency(currency) if kept else in_use(currency)):
-        problems.append(FieldProblem(field, "an ISO 4217 code such as EUR or PLN"))
+        problems.append(
+            FieldProblem(
+                field, "an ISO 4217 code such as EUR or PLN", FieldProblemCode.UNKNOWN_VALUE
+            )
+        )

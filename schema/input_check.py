@@ -18,7 +18,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLNonNull, GraphQLResolveInfo, GraphQLUnionType
 from strawberry.extensions import SchemaExtension
 
-from domain.errors import ErrorCode
+from domain.errors import ErrorCode, FieldProblemCode
 from schema.errors import invalid
 from schema.keyed_refusals import or_conflict, or_conflict_by_key
 from schema.new_keys import new_key_problem, unless_claimed
@@ -47,7 +47,8 @@ def check_list_page(first: int, largest: int, **positions: int) -> None:
 
 
 def problem_in(value: Any, path: str, depth: int = 0) -> tuple[str, str] | None:
-    """The first (path, problem) found in an argument value, or None."""
+    """The first (path, problem) found in an argument value, or None: a field problem of code
+    BAD_FORMAT."""
     if depth > MAX_INPUT_DEPTH:
         return path, TOO_DEEP
     if isinstance(value, str):
@@ -117,7 +118,8 @@ class InputCheck(SchemaExtension):
                     # key was claimed at all
                     deep = any(nests_too_deep(argument) for argument in kwargs.values())
                     judge = or_conflict_by_key if deep else or_conflict
-                    return judge(invalid(path, message), info, kwargs)
+                    refusal = invalid(path, message, FieldProblemCode.BAD_FORMAT)
+                    return judge(refusal, info, kwargs)
                 raise InputNotAccepted(f"{info.field_name}: {path}: {message}")
 
         def resolve() -> Any:

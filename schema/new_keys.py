@@ -19,7 +19,7 @@ from domain import idempotency
 from domain.errors import FieldProblem
 from domain.store import records
 from schema.context import Context
-from schema.errors import invalid
+from schema.errors import from_problem
 
 
 def new_key_problem(info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> FieldProblem | None:
@@ -48,4 +48,4 @@ async def unless_claimed(
     if claims is not None and await records.key_claimed_at(claims.account_id, key):
         answer = resolve()
         return await answer if isawaitable(answer) else answer
-    return invalid(problem.field, problem.message)
+    return from_problem(problem)

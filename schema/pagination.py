@@ -10,7 +10,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.store.per_client import rows_after
 from schema.ids import decode_cursor, decode_id, encode_cursor
 from schema.input_check import InputNotAccepted
@@ -32,9 +32,11 @@ __all__ = [
 def page_problems(first: int, after: str | None) -> list[FieldProblem]:
     problems = []
     if not 1 <= first <= MAX_PAGE:
-        problems.append(FieldProblem("first", f"1 to {MAX_PAGE}"))
+        problems.append(FieldProblem("first", f"1 to {MAX_PAGE}", FieldProblemCode.OUT_OF_RANGE))
     if after is not None and decode_cursor(after) is None:
-        problems.append(FieldProblem("after", "not a cursor from this API"))
+        problems.append(
+            FieldProblem("after", "not a cursor from this API", FieldProblemCode.BAD_FORMAT)
+        )
     return problems
 
 

@@ -3,7 +3,7 @@ character rules are `domain.text`'s)."""
 
 from __future__ import annotations
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.text import text_problem
 
 MAX_TEXT = 4000
@@ -12,8 +12,8 @@ MAX_TEXT = 4000
 def check_text(
     field: str, value: str | None, *, required: bool, limit: int = MAX_TEXT
 ) -> list[FieldProblem]:
-    problem = text_problem(value, required=required, limit=limit)
-    return [FieldProblem(field, problem)] if problem else []
+    problem = text_problem(field, value, required=required, limit=limit)
+    return [problem] if problem else []
 
 
 def check_list(
@@ -23,7 +23,7 @@ def check_list(
     if values is None:
         return []
     if len(values) > most:
-        return [FieldProblem(field, f"at most {most}")]
+        return [FieldProblem(field, f"at most {most}", FieldProblemCode.TOO_MANY)]
     problems: list[FieldProblem] = []
     for index, value in enumerate(values):
         problems += check_text(f"{field}[{index}]", value, required=True, limit=limit)

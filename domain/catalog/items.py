@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.text import text_problem
 
 MAX_NAME = 200
@@ -61,29 +61,35 @@ class CatalogItemSpec:
 
 def _names(field_name: str, values: Sequence[str], problems: list[FieldProblem]) -> None:
     if len(values) > MAX_LIST:
-        problems.append(FieldProblem(field_name, f"at most {MAX_LIST} names"))
+        problems.append(
+            FieldProblem(field_name, f"at most {MAX_LIST} names", FieldProblemCode.TOO_MANY)
+        )
     seen: set[str] = set()
     for index, value in enumerate(values):
         key = normalise(value)
-        problem = text_problem(value, required=True, limit=MAX_NAME)
+        problem = text_problem(f"{field_name}[{index}]", value, required=True, limit=MAX_NAME)
         if problem:
-            problems.append(FieldProblem(f"{field_name}[{index}]", problem))
+            problems.append(problem)
         elif key in seen:
-            problems.append(FieldProblem(f"{field_name}[{index}]", "named twice"))
+            problems.append(
+                FieldProblem(f"{field_name}[{index}]", "named twice", FieldProblemCode.DUPLICATE)
+            )
         seen.add(key)
 
 
 def check_item(spec: CatalogItemSpec) -> list[FieldProblem]:
     """What is wrong with an item before it is stored (camelCase field names, as the API's)."""
     problems: list[FieldProblem] = []
-    name_problem = text_problem(spec.name, required=True, limit=MAX_NAME)
+    name_problem = text_problem("name", spec.name, required=True, limit=MAX_NAME)
     if name_problem:
-        problems.append(FieldProblem("name", name_problem))
+        problems.append(name_problem)
     _names("ingredients", spec.ingredients, problems)
     _names("allergens", spec.allergens, problems)
     _names("interactingMedications", spec.interacting_medications, problems)
     if spec.minimum_age is not None and not 0 <= spec.minimum_age <= MAX_AGE:
-        problems.append(FieldProblem("minimumAge", f"0 to {MAX_AGE} years"))
+        problems.append(
+            FieldProblem("minimumAge", f"0 to {MAX_AGE} years", FieldProblemCode.OUT_OF_RANGE)
+        )
     return problems
 
 

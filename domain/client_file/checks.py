@@ -19,7 +19,7 @@ from domain.client_file.kinds import (
     HistoryTopic,
     ServiceCardSection,
 )
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.text import has_visible_text, unreadable_problem
 
 MAX_NOTE = 4000
@@ -49,19 +49,19 @@ class _Checked:
         self.body: dict[str, Any] = {}
         self.problems: list[FieldProblem] = []
 
-    def problem(self, name: str, message: str) -> None:
-        self.problems.append(FieldProblem(_camel(name), message))
+    def problem(self, name: str, message: str, code: FieldProblemCode) -> None:
+        self.problems.append(FieldProblem(_camel(name), message, code))
 
     def text(self, name: str, *, required: bool, limit: int = MAX_NOTE) -> None:
         value = self.fields.get(name)
         if value is None or not has_visible_text(str(value)):
             if required:
-                self.problem(name, "required")
+                self.problem(name, "required", FieldProblemCode.REQUIRED)
             self.body[name] = None
         elif len(value) > limit:
-            self.problem(name, f"at most {limit} characters")
+            self.problem(name, f"at most {limit} characters", FieldProblemCode.TOO_LONG)
         elif unreadable := unreadable_problem(value):
-            self.problem(name, unreadable)
+            self.problem(name, unreadable, FieldProblemCode.BAD_FORMAT)
         else:
             self.body[name] = value.strip()
 
@@ -70,16 +70,17 @@ class _Checked:
         self.body[name] = value.isoformat() if isinstance(value, date) else None
         if value is None:
             if required:
-                self.problem(name, "required")
+                self.problem(name, "required", FieldProblemCode.REQUIRED)
         elif value > self.dates.today:
-            self.problem(name, f"in the future (today is {self.dates.today.isoformat()})")
+            today = self.dates.today.isoformat()
+            self.problem(name, f"in the future (today is {today})", FieldProblemCode.OUT_OF_RANGE)
         elif value < self.dates.birth:
-            self.problem(name, "before the client's birth date")
+            self.problem(name, "before the client's birth date", FieldProblemCode.OUT_OF_RANGE)
 
     def choice(self, name: str, kind: type[Any]) -> None:
         value = self.fields.get(name)
         if value is None:
-            self.problem(name, "required")
+            self.problem(name, "required", FieldProblemCode.REQUIRED)
             self.body[name] = None
         else:
             self.body[name] = kind(value).value
@@ -87,7 +88,7 @@ class _Checked:
     def flag(self, name: str) -> None:
         value = self.fields.get(name)
         if value is None:
-            self.problem(name, "required")
+            self.problem(name, "required", FieldProblemCode.REQUIRED)
         self.body[name] = value
 
 
@@ -128,20 +129,22 @@ def _service_card(c: _Checked) -> None:
     minutes, asked = c.fields.get("minutes"), c.fields.get("ask_about_results")
     if section is not None and section.timed:
         if minutes is None:
-            c.problem("minutes", "required for a delay or a lateness")
+            c.problem("minutes", "required for a delay or a lateness", FieldProblemCode.REQUIRED)
         elif not 1 <= minutes <= MAX_MINUTES:
-            c.problem("minutes", f"1 to {MAX_MINUTES}")
+            c.problem("minutes", f"1 to {MAX_MINUTES}", FieldProblemCode.OUT_OF_RANGE)
         c.day("occurred_on", required=True)
     else:
         for name in ("minutes", "occurred_on"):
             if c.fields.get(name) is not None:
-                c.problem(name, "only for CLINIC_DELAY and CLIENT_LATENESS")
+                only = "only for CLINIC_DELAY and CLIENT_LATENESS"
+                c.problem(name, only, FieldProblemCode.INCONSISTENT)
         c.body["occurred_on"] = None
     c.body["minutes"] = minutes
     if section is ServiceCardSection.PHONE_WISHES and asked is None:
-        c.problem("ask_about_results", "required for PHONE_WISHES: may staff ask about results?")
+        ask = "required for PHONE_WISHES: may staff ask about results?"
+        c.problem("ask_about_results", ask, FieldProblemCode.REQUIRED)
     elif section is not ServiceCardSection.PHONE_WISHES and asked is not None:
-        c.problem("ask_about_results", "only for PHONE_WISHES")
+        c.problem("ask_about_results", "only for PHONE_WISHES", FieldProblemCode.INCONSISTENT)
     c.body["ask_about_results"] = asked
 
 

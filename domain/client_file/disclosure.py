@@ -62,9 +62,9 @@ def disclosure_problems(
         ("purpose", purpose, True, PURPOSE_LIMIT),
     )
     for field, value, required, limit in texts:
-        problem = text_problem(value, required=required, limit=limit)
+        problem = text_problem(field, value, required=required, limit=limit)
         if problem:
-            problems.append(FieldProblem(field, problem))
+            problems.append(problem)
     if not parts:
         problems.append(FieldProblem("parts", "name at least one part of the file"))
     elif len(set(parts)) != len(parts):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.text import has_visible_text, one_line, unreadable_problem
 
 MAX_NAME = 200
@@ -36,12 +36,22 @@ def international_phone(text: str) -> str | FieldProblem:
     try:
         number = phonenumbers.parse(text.strip(), None)
     except phonenumbers.NumberParseException:
-        return FieldProblem("phone", "international form with the country code, e.g. +48 ...")
+        return FieldProblem(
+            "phone",
+            "international form with the country code, e.g. +48 ...",
+            FieldProblemCode.BAD_FORMAT,
+        )
     if not phonenumbers.is_valid_number(number):
-        return FieldProblem("phone", "not a valid phone number for its country code")
+        return FieldProblem(
+            "phone", "not a valid phone number for its country code", FieldProblemCode.BAD_FORMAT
+        )
     written = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     if len(written) > MAX_PHONE:  # a long extension ("ext. 1234...") makes it longer
-        return FieldProblem("phone", f"at most {MAX_PHONE} characters in international form")
+        return FieldProblem(
+            "phone",
+            f"at most {MAX_PHONE} characters in international form",
+            FieldProblemCode.TOO_LONG,
+        )
     return written
 
 
@@ -62,11 +72,17 @@ def corrected_identity(
     name_after, phone_after, email_after = current.full_name, current.phone, current.email
     if full_name is not None:
         if not has_visible_text(full_name):
-            problems.append(FieldProblem("fullName", "required when given"))
+            problems.append(
+                FieldProblem("fullName", "required when given", FieldProblemCode.REQUIRED)
+            )
         elif len(full_name) > MAX_NAME:
-            problems.append(FieldProblem("fullName", f"at most {MAX_NAME} characters"))
+            problems.append(
+                FieldProblem(
+                    "fullName", f"at most {MAX_NAME} characters", FieldProblemCode.TOO_LONG
+                )
+            )
         elif unreadable := unreadable_problem(full_name):
-            problems.append(FieldProblem("fullName", unreadable))
+            problems.append(FieldProblem("fullName", unreadable, FieldProblemCode.BAD_FORMAT))
         else:
             name_after = one_line(full_name)
     if phone is not None:
@@ -77,21 +93,27 @@ def corrected_identity(
             phone_after = checked
     if email is not None:
         if len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email.strip()):
-            problems.append(FieldProblem("email", "not an e-mail address"))
+            problems.append(
+                FieldProblem("email", "not an e-mail address", FieldProblemCode.BAD_FORMAT)
+            )
         else:
             email_after = email.strip()
     if clear_email:
         if email is not None:
-            problems.append(FieldProblem("clearEmail", BOTH_EMAIL))
+            problems.append(FieldProblem("clearEmail", BOTH_EMAIL, FieldProblemCode.INCONSISTENT))
         email_after = None
     if not reason.strip():
-        problems.append(FieldProblem("reason", "required"))
+        problems.append(FieldProblem("reason", "required", FieldProblemCode.REQUIRED))
     elif len(reason) > MAX_REASON:
-        problems.append(FieldProblem("reason", f"at most {MAX_REASON} characters"))
+        problems.append(
+            FieldProblem("reason", f"at most {MAX_REASON} characters", FieldProblemCode.TOO_LONG)
+        )
     return problems or Identity(name_after, phone_after, email_after)
 
 
 def changes_nothing(current: Identity, after: Identity) -> FieldProblem | None:
     if after == current:
-        return FieldProblem("input", "changes nothing: give a new name, phone or e-mail")
+        return FieldProblem(
+            "input", "changes nothing: give a new name, phone or e-mail", FieldProblemCode.INVALID
+        )
     return None

@@ -27,7 +27,7 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.text import text_problem
 
 # How long after the operation the ward observes the client: her night in the ward, until the
@@ -88,46 +88,51 @@ class _Checked:
         self.body: dict[str, Any] = {"journey_id": operation.journey_id}
         self.problems: list[FieldProblem] = []
 
-    def problem(self, name: str, message: str) -> None:
-        self.problems.append(FieldProblem(_camel(name), message))
+    def problem(self, name: str, message: str, code: FieldProblemCode) -> None:
+        self.problems.append(FieldProblem(_camel(name), message, code))
 
     def text(self, name: str, *, required: bool) -> None:
         value = self.fields.get(name)
-        problem = text_problem(value, required=required, limit=MAX_NOTE)
+        problem = text_problem(_camel(name), value, required=required, limit=MAX_NOTE)
         if problem:
-            self.problem(name, problem)
+            self.problems.append(problem)
         self.body[name] = value.strip() if isinstance(value, str) and not problem else None
 
     def moment(self, name: str) -> datetime | None:
         """A required moment, not in the future; stored in UTC."""
         value = self.fields.get(name)
         if not isinstance(value, datetime) or value.tzinfo is None:
-            self.problem(name, "required, with its time zone")
+            code = FieldProblemCode.REQUIRED if value is None else FieldProblemCode.BAD_FORMAT
+            self.problem(name, "required, with its time zone", code)
             self.body[name] = None
             return None
         self.body[name] = value.astimezone(UTC).isoformat()
         if value > self.now:
-            self.problem(name, f"in the future (it is {self.now.isoformat()})")
+            now = self.now.isoformat()
+            self.problem(name, f"in the future (it is {now})", FieldProblemCode.OUT_OF_RANGE)
             return None
         if value < self.operation.ended_at:
             ended = self.operation.ended_at.isoformat()
-            self.problem(name, f"before the operation ended ({ended})")
+            self.problem(
+                name, f"before the operation ended ({ended})", FieldProblemCode.OUT_OF_RANGE
+            )
             return None
         return value
 
     def flag(self, name: str, *, wanted: bool, why: str) -> None:
         value = self.fields.get(name)
         if wanted and value is None:
-            self.problem(name, f"required {why}")
+            self.problem(name, f"required {why}", FieldProblemCode.REQUIRED)
         elif not wanted and value is not None:
-            self.problem(name, f"only {why}")
+            self.problem(name, f"only {why}", FieldProblemCode.INCONSISTENT)
         self.body[name] = value if wanted else None
 
 
 def vital_problems(vitals: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[FieldProblem]]:
     """The vital signs to store, and what is wrong with them (fields under `vitals.`)."""
     if vitals is None:
-        return {}, [FieldProblem("vitals", "required: the vital signs with their values")]
+        required = "required: the vital signs with their values"
+        return {}, [FieldProblem("vitals", required, FieldProblemCode.REQUIRED)]
     stored: dict[str, Any] = {}
     problems = []
     for name, lowest, highest, unit in VITALS:
@@ -135,15 +140,17 @@ def vital_problems(vitals: Mapping[str, Any] | None) -> tuple[dict[str, Any], li
         where = f"vitals.{_camel(name)}"
         if value is None:
             if name not in OPTIONAL_VITALS:
-                problems.append(FieldProblem(where, "required"))
+                problems.append(FieldProblem(where, "required", FieldProblemCode.REQUIRED))
             stored[name] = None
             continue
         if not lowest <= value <= highest:
-            problems.append(FieldProblem(where, f"{lowest:g} to {highest:g} {unit}"))
+            bounds = f"{lowest:g} to {highest:g} {unit}"
+            problems.append(FieldProblem(where, bounds, FieldProblemCode.OUT_OF_RANGE))
         stored[name] = int(value) if name in WHOLE_VITALS else round(float(value), 1)
     systolic, diastolic = stored.get("systolic"), stored.get("diastolic")
     if systolic is not None and diastolic is not None and diastolic >= systolic:
-        problems.append(FieldProblem("vitals.diastolic", "lower than the systolic pressure"))
+        lower = "lower than the systolic pressure"
+        problems.append(FieldProblem("vitals.diastolic", lower, FieldProblemCode.INCONSISTENT))
     return stored, problems
 
 
@@ -155,7 +162,8 @@ def check_observation(
     at = c.moment("observed_at")
     if at is not None and at > operation.ended_at + OBSERVATION_WINDOW:
         hours = int(OBSERVATION_WINDOW.total_seconds() // 3600)
-        c.problem("observed_at", f"within {hours} hours of the operation's end")
+        within = f"within {hours} hours of the operation's end"
+        c.problem("observed_at", within, FieldProblemCode.OUT_OF_RANGE)
     anaesthesia = _anaesthesia(c, fields.get("anaesthesia"), operation.anaesthesia)
     c.body["vitals"], problems = vital_problems(fields.get("vitals"))
     c.problems += problems
@@ -177,9 +185,11 @@ def _anaesthesia(c: _Checked, given: Any, named: Anaesthesia | None) -> Anaesthe
     say and may not contradict; else hers (a version from before the kinds)."""
     kind = Anaesthesia(given) if given is not None else named
     if kind is None:
-        c.problem("anaesthesia", "required: the journey's procedure type names none")
+        none = "required: the journey's procedure type names none"
+        c.problem("anaesthesia", none, FieldProblemCode.REQUIRED)
     elif named is not None and kind is not named:
-        c.problem("anaesthesia", f"{named.value}, as the journey's procedure type is given")
+        given_so = f"{named.value}, as the journey's procedure type is given"
+        c.problem("anaesthesia", given_so, FieldProblemCode.INCONSISTENT)
         kind = named
     c.body["anaesthesia"] = kind.value if kind is not None else None
     return kind
@@ -192,10 +202,11 @@ def check_ward_round(
     c = _Checked(fields, operation, now)
     at = c.moment("visited_at")
     if at is not None and at.astimezone(operation.zone).date().isoformat() != day_after(operation):
-        c.problem("visited_at", f"on the day after the operation ({day_after(operation)})")
+        day = f"on the day after the operation ({day_after(operation)})"
+        c.problem("visited_at", day, FieldProblemCode.OUT_OF_RANGE)
     recovering = fields.get("recovering_as_expected")
     if recovering is None:
-        c.problem("recovering_as_expected", "required")
+        c.problem("recovering_as_expected", "required", FieldProblemCode.REQUIRED)
     c.body["recovering_as_expected"] = recovering
     c.text("findings", required=True)
     c.text("next_step", required=True)

@@ -110,9 +110,9 @@ def complaint_problems(
     description: str, received_at: datetime | None, now: datetime
 ) -> list[FieldProblem]:
     problems = []
-    problem = text_problem(description, required=True, limit=DESCRIPTION_LIMIT)
+    problem = text_problem("description", description, required=True, limit=DESCRIPTION_LIMIT)
     if problem:
-        problems.append(FieldProblem("description", problem))
+        problems.append(problem)
     if received_at is not None:
         if received_at > now:
             problems.append(FieldProblem("receivedAt", "not in the future"))
@@ -124,8 +124,8 @@ def complaint_problems(
 
 
 def note_problems(note: str) -> list[FieldProblem]:
-    problem = text_problem(note, required=True, limit=NOTE_LIMIT)
-    return [FieldProblem("note", problem)] if problem else []
+    problem = text_problem("note", note, required=True, limit=NOTE_LIMIT)
+    return [problem] if problem else []
 
 
 def already_resolved(at: datetime) -> str:

@@ -85,9 +85,11 @@ def check_template(
             problems.append(FieldProblem("texts.language", f"not a language code: {language!r}"))
             continue
         for section in SECTIONS:
-            problem = text_problem(sections.get(section, ""), required=True, limit=SECTION_LIMIT)
+            where = f"texts.{language}.{section}"
+            text = sections.get(section, "")
+            problem = text_problem(where, text, required=True, limit=SECTION_LIMIT)
             if problem:
-                problems.append(FieldProblem(f"texts.{language}.{section}", problem))
+                problems.append(problem)
     return problems
 
 

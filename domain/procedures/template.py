@@ -290,9 +290,9 @@ def content_hash(type_key: str, version: int, content: ProcedureContent) -> str:
 
 
 def _text(path: str, value: str, problems: list[FieldProblem], required: bool = True) -> None:
-    problem = text_problem(value, required=required, limit=TEXT_LIMIT)
+    problem = text_problem(path, value, required=required, limit=TEXT_LIMIT)
     if problem:
-        problems.append(FieldProblem(path, problem))
+        problems.append(problem)
 
 
 def _languages(path: str, texts: dict[str, Any], problems: list[FieldProblem]) -> None:

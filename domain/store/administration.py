@@ -32,9 +32,9 @@ def clinic_problems(clinic_id: str, name: str, timezone: str) -> list[FieldProbl
     problems = []
     if not CLINIC_ID.fullmatch(clinic_id):
         problems.append(FieldProblem("clinicId", "2 to 56 of a-z, 0-9 and -, starting a-z/0-9"))
-    name_problem = text_problem(name, required=True, limit=MAX_DISPLAY_NAME)
+    name_problem = text_problem("name", name, required=True, limit=MAX_DISPLAY_NAME)
     if name_problem:
-        problems.append(FieldProblem("name", name_problem))
+        problems.append(name_problem)
     if not _is_zone(timezone):
         problems.append(FieldProblem("timezone", "an IANA time zone, e.g. Europe/Warsaw"))
     return problems
@@ -58,9 +58,11 @@ def account_problems(
     if username is not None and not USERNAME.fullmatch(username):
         problems.append(FieldProblem("username", "3 to 100 of a-z, 0-9, '.', '_' and '-'"))
     if display_name is not None:
-        name_problem = text_problem(display_name, required=True, limit=MAX_DISPLAY_NAME)
+        name_problem = text_problem(
+            "displayName", display_name, required=True, limit=MAX_DISPLAY_NAME
+        )
         if name_problem:
-            problems.append(FieldProblem("displayName", name_problem))
+            problems.append(name_problem)
     if role is not None and role not in STAFF_ROLES:
         problems.append(FieldProblem("role", f"{role.value} is not a role an account can hold"))
     return problems

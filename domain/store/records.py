@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from domain.errors import Conflict, FieldProblem
+from domain.errors import Conflict, FieldProblem, FieldProblemCode
 from domain.store.models import IdempotencyKey, JourneyRecord, JourneyRecordVoid
 from domain.store.one_trip import Plan, Unread, in_one_trip
 from domain.store.sql import db_values, insert, is_postgres, marks
@@ -98,9 +98,11 @@ def key_problem(key: str | None) -> FieldProblem | None:
     """A client's idempotency key must fit the ledger (and Temporal's update id): a key that
     cannot be stored was never claimed, and is never looked up."""
     if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
-        return FieldProblem("idempotencyKey", f"1 to {MAX_KEY_LENGTH} characters")
+        code = FieldProblemCode.REQUIRED if not key else FieldProblemCode.TOO_LONG
+        return FieldProblem("idempotencyKey", f"1 to {MAX_KEY_LENGTH} characters", code)
     if key is not None and _UNSTORABLE.search(key):
-        return FieldProblem("idempotencyKey", "contains a NUL character or an unpaired surrogate")
+        unstorable = "contains a NUL character or an unpaired surrogate"
+        return FieldProblem("idempotencyKey", unstorable, FieldProblemCode.BAD_FORMAT)
     return None
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from domain.errors import FieldProblem, ValidationFailed
+from domain.errors import FieldProblem, FieldProblemCode, ValidationFailed
 from domain.triage.commands import ArriveCommand, OverrideCommand, SeatCommand
 
 # Item codes are catalogue codes ("rhinoplasty", "botox-forehead"), as long as an id at most.
@@ -58,19 +58,25 @@ def codes_problem(field: str, codes: Sequence[str] | None, most: int) -> FieldPr
     if codes is None:
         return None
     if len(codes) > most:
-        return FieldProblem(field, f"at most {most} item codes")
+        return FieldProblem(field, f"at most {most} item codes", FieldProblemCode.TOO_MANY)
     for code in codes:
         if len(code) > MAX_CODE_LENGTH:
-            return FieldProblem(field, f"an item code has at most {MAX_CODE_LENGTH} characters")
+            return FieldProblem(
+                field,
+                f"an item code has at most {MAX_CODE_LENGTH} characters",
+                FieldProblemCode.TOO_LONG,
+            )
         if not _one_word(code):
-            return FieldProblem(field, _CODE_SHAPE)
+            return FieldProblem(field, _CODE_SHAPE, FieldProblemCode.BAD_FORMAT)
     return None
 
 
 def correction_problem(field: str, delta: int) -> FieldProblem | None:
     """What is wrong with the turns a correction adds (negative: takes)."""
     if abs(delta) > MAX_CORRECTION:
-        return FieldProblem(field, f"from -{MAX_CORRECTION} to {MAX_CORRECTION}")
+        return FieldProblem(
+            field, f"from -{MAX_CORRECTION} to {MAX_CORRECTION}", FieldProblemCode.OUT_OF_RANGE
+        )
     return None
 
 
@@ -107,9 +113,15 @@ def _words_problem(reason: str) -> FieldProblem | None:
     """Staff words go to a desk note, named by its id: a command that carries them itself is
     refused (older histories hold such commands, and their handlers still take them)."""
     if reason:
-        return FieldProblem("reason", "the desk takes a note's id, not the words themselves")
+        return FieldProblem(
+            "reason",
+            "the desk takes a note's id, not the words themselves",
+            FieldProblemCode.INVALID,
+        )
     return None
 
 
 def _named_policy() -> FieldProblem:
-    return FieldProblem("policy.name", "a policy's name is a desk note's, not the words")
+    return FieldProblem(
+        "policy.name", "a policy's name is a desk note's, not the words", FieldProblemCode.INVALID
+    )

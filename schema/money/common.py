@@ -9,10 +9,10 @@ from typing import TypeVar
 from strawberry.types import Info
 from tortoise.models import Model
 
-from domain.errors import ErrorCode, FieldProblem
+from domain.errors import ErrorCode, FieldProblem, FieldProblemCode
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.money.catalog import DEFAULT_SETTINGS, BillingSettings, PaymentPolicy
-from domain.money.money import Money, MoneyError, in_use, is_currency, minor_units
+from domain.money.money import MAX_AMOUNT, Money, MoneyError, in_use, is_currency, minor_units
 from domain.store import records
 from domain.store.billing import ClinicBilling
 from domain.store.records import KeyClaim
@@ -43,20 +43,25 @@ def read_money(
     # The currency required (the clinic's, a payment's) is taken as it is kept; any other must
     # be in use today.
     if not (is_currency(given.currency) if given.currency == currency else in_use(given.currency)):
-        problems.append(FieldProblem(f"{field}.currency", "an ISO 4217 code such as EUR or PLN"))
+        unknown = "an ISO 4217 code such as EUR or PLN"
+        problems.append(FieldProblem(f"{field}.currency", unknown, FieldProblemCode.UNKNOWN_VALUE))
         return None
     if currency is not None and given.currency != currency:
-        problems.append(FieldProblem(f"{field}.currency", f"amounts here are in {currency}"))
+        other = f"amounts here are in {currency}"
+        problems.append(FieldProblem(f"{field}.currency", other, FieldProblemCode.INCONSISTENT))
         return None
     try:
         money = Money(given.amount, given.currency)
     except MoneyError as error:
         places = minor_units(given.currency)
         why = f"at most {places} decimal places" if "decimal" in str(error) else str(error)
-        problems.append(FieldProblem(f"{field}.amount", why))
+        too_much = given.amount.is_finite() and abs(given.amount) > MAX_AMOUNT
+        code = FieldProblemCode.OUT_OF_RANGE if too_much else FieldProblemCode.BAD_FORMAT
+        problems.append(FieldProblem(f"{field}.amount", why, code))
         return None
     if money.amount < 0:
-        problems.append(FieldProblem(f"{field}.amount", "cannot be negative"))
+        negative = "cannot be negative"
+        problems.append(FieldProblem(f"{field}.amount", negative, FieldProblemCode.OUT_OF_RANGE))
         return None
     return money
 

@@ -14,7 +14,7 @@ from domain.client_file.identity import (
     international_phone,
 )
 from domain.client_file.kinds import EntryKind
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 
 DATES = Dates(birth=date(1990, 5, 1), today=date(2026, 1, 5))
 
@@ -41,21 +41,29 @@ def test_a_delay_needs_minutes_and_a_day_and_nothing_else_takes_them() -> None:
     _, problems = check_entry(
         EntryKind.SERVICE_CARD, {"section": "PREFERENCE_DRINKS", "note": "tea", "minutes": 5}, DATES
     )
-    assert problems == [FieldProblem("minutes", "only for CLINIC_DELAY and CLIENT_LATENESS")]
+    assert problems == [
+        FieldProblem(
+            "minutes", "only for CLINIC_DELAY and CLIENT_LATENESS", FieldProblemCode.INCONSISTENT
+        )
+    ]
 
 
 @pytest.mark.parametrize(
-    ("note", "message"),
+    ("note", "message", "code"),
     [
-        ("\u200b\u200b", "required"),
-        ("tea\u202e", "contains a control or text-direction character (U+202E at character 4)"),
+        ("\u200b\u200b", "required", FieldProblemCode.REQUIRED),
+        (
+            "tea\u202e",
+            "contains a control or text-direction character (U+202E at character 4)",
+            FieldProblemCode.BAD_FORMAT,
+        ),
     ],
 )
-def test_an_entry_s_text_shows_what_it_is(note: str, message: str) -> None:
+def test_an_entry_s_text_shows_what_it_is(note: str, message: str, code: FieldProblemCode) -> None:
     _, problems = check_entry(
         EntryKind.SERVICE_CARD, {"section": "PREFERENCE_DRINKS", "note": note}, DATES
     )
-    assert problems == [FieldProblem("note", message)]
+    assert problems == [FieldProblem("note", message, code)]
 
 
 def test_dates_lie_between_birth_and_today() -> None:
@@ -68,7 +76,7 @@ def test_dates_lie_between_birth_and_today() -> None:
             {"pregnant": True, "lactating": False, "stated_on": stated_on},
             DATES,
         )
-        assert problems == [FieldProblem("statedOn", message)]
+        assert problems == [FieldProblem("statedOn", message, FieldProblemCode.OUT_OF_RANGE)]
 
 
 def test_phone_numbers_are_kept_in_international_form() -> None:
@@ -78,23 +86,26 @@ def test_phone_numbers_are_kept_in_international_form() -> None:
     assert isinstance(international_phone("+48 600"), FieldProblem)
     # A long extension makes a valid number longer than the column keeps
     long_extension = international_phone("+54 9 11 2345-6789 ext 12345678901234567890")
-    assert long_extension == FieldProblem("phone", "at most 40 characters in international form")
+    assert long_extension == FieldProblem(
+        "phone", "at most 40 characters in international form", FieldProblemCode.TOO_LONG
+    )
 
 
 @pytest.mark.parametrize(
-    ("name", "message"),
+    ("name", "message", "code"),
     [
-        ("\u200b\u200b", "required when given"),
+        ("\u200b\u200b", "required when given", FieldProblemCode.REQUIRED),
         (
             "Anna\u202eNowak",
             "contains a control or text-direction character (U+202E at character 5)",
+            FieldProblemCode.BAD_FORMAT,
         ),
     ],
 )
-def test_a_corrected_name_shows_what_it_is(name: str, message: str) -> None:
+def test_a_corrected_name_shows_what_it_is(name: str, message: str, code: FieldProblemCode) -> None:
     current = Identity("Anna Nowak", "+48 600 100 200", None)
     after = corrected_identity(current, full_name=name, phone=None, email=None, reason="typo")
-    assert after == [FieldProblem("fullName", message)]
+    assert after == [FieldProblem("fullName", message, code)]
 
 
 def test_an_identity_correction_keeps_what_it_does_not_change() -> None:

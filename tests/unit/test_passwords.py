@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from argon2 import extract_parameters
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from domain.passwords import (
     Verdict,
     _decoy_hash,
@@ -65,17 +65,17 @@ def test_an_unknown_username_costs_what_a_wrong_password_costs() -> None:
 
 
 @pytest.mark.parametrize(
-    ("new", "problem"),
+    ("new", "problem", "code"),
     [
-        ("short", "12 to 256 characters"),
-        ("x" * 257, "12 to 256 characters"),
-        ("glowpath-demo-1", "must differ from the current password"),
-        ("Front-Desk-Anna", "must not be your username"),
+        ("short", "12 to 256 characters", FieldProblemCode.TOO_SHORT),
+        ("x" * 257, "12 to 256 characters", FieldProblemCode.TOO_LONG),
+        ("glowpath-demo-1", "must differ from the current password", FieldProblemCode.INCONSISTENT),
+        ("Front-Desk-Anna", "must not be your username", FieldProblemCode.INCONSISTENT),
     ],
 )
-def test_rules_for_a_new_password(new: str, problem: str) -> None:
+def test_rules_for_a_new_password(new: str, problem: str, code: FieldProblemCode) -> None:
     assert new_password_problems(new, "glowpath-demo-1", "front-desk-anna") == [
-        FieldProblem("newPassword", problem)
+        FieldProblem("newPassword", problem, code)
     ]
 
 

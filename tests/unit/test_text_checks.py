@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import FieldProblem
+from domain.errors import FieldProblem, FieldProblemCode
 from schema.text import check_text
 
 READABLE = [
@@ -83,7 +83,9 @@ def test_readable_text_passes(text: str) -> None:
 
 @pytest.mark.parametrize("text", SHOWS_NOTHING)
 def test_text_that_shows_nothing_is_not_there(text: str) -> None:
-    assert check_text("note", text, required=True) == [FieldProblem("note", "required")]
+    assert check_text("note", text, required=True) == [
+        FieldProblem("note", "required", FieldProblemCode.REQUIRED)
+    ]
 
 
 @pytest.mark.parametrize("text", ["", "   ", None])
@@ -92,31 +94,37 @@ def test_optional_text_left_empty_is_fine(text: str | None) -> None:
 
 
 def test_optional_text_of_invisible_characters_is_refused() -> None:
-    assert check_text("note", "\u200b", required=False) == [FieldProblem("note", "shows nothing")]
+    assert check_text("note", "\u200b", required=False) == [
+        FieldProblem("note", "shows nothing", FieldProblemCode.BAD_FORMAT)
+    ]
 
 
 @pytest.mark.parametrize("text", UNREADABLE)
 def test_control_and_direction_override_characters_are_refused(text: str) -> None:
     (problem,) = check_text("note", text, required=True)
     assert problem.message.startswith("contains a control or text-direction character (U+")
+    assert problem.code is FieldProblemCode.BAD_FORMAT
     assert check_text("note", text, required=False) == [problem]
 
 
 def test_the_refusal_names_the_invisible_character_and_where_it_is() -> None:
     assert check_text("note", "Ewa\u202eNowak", required=True) == [
         FieldProblem(
-            "note", "contains a control or text-direction character (U+202E at character 4)"
+            "note",
+            "contains a control or text-direction character (U+202E at character 4)",
+            FieldProblemCode.BAD_FORMAT,
         )
     ]
 
 
 @pytest.mark.parametrize(("text", "message"), REFUSED_SINCE)
 def test_hidden_characters_and_unended_directions_are_refused(text: str, message: str) -> None:
-    assert check_text("note", text, required=True) == [FieldProblem("note", message)]
-    assert check_text("note", text, required=False) == [FieldProblem("note", message)]
+    refused = [FieldProblem("note", message, FieldProblemCode.BAD_FORMAT)]
+    assert check_text("note", text, required=True) == refused
+    assert check_text("note", text, required=False) == refused
 
 
 def test_the_length_limit_still_holds() -> None:
     assert check_text("name", "x" * 201, required=True, limit=200) == [
-        FieldProblem("name", "at most 200 characters")
+        FieldProblem("name", "at most 200 characters", FieldProblemCode.TOO_LONG)
     ]
