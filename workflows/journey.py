@@ -48,6 +48,7 @@ from workflows.wake_timer import WakeTimer
 
 with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError, FieldProblem, NotAuthorized, ValidationFailed
+    from domain.errors import FieldProblemCode as Code
     from domain.journey.access import check_action
     from domain.journey.effects import apply_action
     from domain.journey.facts import (
@@ -235,7 +236,8 @@ class JourneyWorkflow:
     @correct_payment.validator
     def _validate_correction(self, request: ActionRequest) -> None:
         if request.action is not Action.REFUND:
-            refused = ValidationFailed([FieldProblem("action", "only a refund corrects a payment")])
+            only = FieldProblem("action", "only a refund corrects a payment", Code.INVALID)
+            refused = ValidationFailed([only])
             raise to_application_error(refused)
         self._check_step(as_correction(request))
 

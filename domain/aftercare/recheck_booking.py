@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 
 # The last follow-up of a plan comes a year after the handover (seed 002 §5: 1 year, a leap
 # year's 8784 hours at most) and the photo schedule ends at a year: a recheck booked for that
@@ -41,9 +42,10 @@ def recheck_problems(booked: datetime | None, now: datetime) -> list[FieldProble
         return []
     bound = _out_of_bounds(booked, now)
     if bound is _Bound.BEFORE:
-        return [FieldProblem("nextRecheckAt", "after the handover: a time still ahead")]
+        ahead = "after the handover: a time still ahead"
+        return [FieldProblem("nextRecheckAt", ahead, Code.OUT_OF_RANGE)]
     if bound is _Bound.AFTER:
-        return [FieldProblem("nextRecheckAt", _TOO_FAR)]
+        return [FieldProblem("nextRecheckAt", _TOO_FAR, Code.OUT_OF_RANGE)]
     return []
 
 
@@ -102,7 +104,7 @@ def booking_as_corrected(record_body: Any, corrections: list[Any]) -> datetime |
 
 def correction_problem(
     correction: dict[str, Any], handed_over_at: datetime, now: datetime
-) -> str | None:
+) -> FieldProblem | None:
     """What is wrong with a correction of the booking, checked as `handOver` checks it (after
     the handover, within `MAX_RECHECK_AHEAD` of it, and a time still ahead `now`: a recheck
     moved to a time already past would open a reminder already overdue for a visit nobody can
@@ -116,12 +118,18 @@ def correction_problem(
     except ValueError:
         booked = None
     if booked is None:
-        return f"{RECORD_FIELD}: a date and time (ISO 8601), e.g. 2025-03-14T09:00:00Z"
+        iso = "a date and time (ISO 8601), e.g. 2025-03-14T09:00:00Z"
+        return _correction(iso, Code.BAD_FORMAT)
     bound = _out_of_bounds(booked, handed_over_at)
     if bound is _Bound.BEFORE:
-        return f"{RECORD_FIELD}: after the handover"
+        return _correction("after the handover", Code.OUT_OF_RANGE)
     if bound is _Bound.AFTER:
-        return f"{RECORD_FIELD}: {_TOO_FAR}"
+        return _correction(_TOO_FAR, Code.OUT_OF_RANGE)
     if _out_of_bounds(booked, now) is _Bound.BEFORE:
-        return f"{RECORD_FIELD}: a time still ahead"
+        return _correction("a time still ahead", Code.OUT_OF_RANGE)
     return None
+
+
+def _correction(message: str, code: Code) -> FieldProblem:
+    """A problem of `amendRecord`'s `correction`, naming the record's field in its message."""
+    return FieldProblem("correction", f"{RECORD_FIELD}: {message}", code)

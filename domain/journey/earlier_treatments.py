@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 
 MAX_EARLIER_TREATMENTS = 20
 FLAG = "no_earlier_treatments"
@@ -39,13 +40,21 @@ def said_problems(
     if listed == 0 and not none:
         return [
             FieldProblem(
-                listed_field, f"name her earlier treatments, or say she has had none ({flag_field})"
+                listed_field,
+                f"name her earlier treatments, or say she has had none ({flag_field})",
+                Code.REQUIRED,
             )
         ]
     if listed and none:
-        return [FieldProblem(flag_field, "earlier treatments are named: she cannot have had none")]
+        return [
+            FieldProblem(
+                flag_field,
+                "earlier treatments are named: she cannot have had none",
+                Code.INCONSISTENT,
+            )
+        ]
     if listed > MAX_EARLIER_TREATMENTS:
-        return [FieldProblem(listed_field, f"at most {MAX_EARLIER_TREATMENTS}")]
+        return [FieldProblem(listed_field, f"at most {MAX_EARLIER_TREATMENTS}", Code.TOO_MANY)]
     return []
 
 

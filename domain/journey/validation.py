@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from domain.errors import Conflict, FieldProblem, TransitionNotAllowed, ValidationFailed
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
 from domain.journey.machine import fire, triggers_from
 from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus, PaymentKind
@@ -29,41 +30,60 @@ RECORD_ALREADY_USED = "this record was already attached or voided; write it agai
 MAX_AMENDMENTS_PER_JOURNEY = 100
 
 
+UNKNOWN = Code.UNKNOWN_VALUE
+
+
+def _given(value: object, code: Code = Code.OUT_OF_RANGE) -> Code:
+    """REQUIRED for a value not given at all, else `code`."""
+    return Code.REQUIRED if value is None else code
+
+
 def _assign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if not d.consultant_id:
-        out.append(FieldProblem("consultantId", "a consultant must be chosen"))
+        out.append(FieldProblem("consultantId", "a consultant must be chosen", Code.REQUIRED))
 
 
 def _expert_review(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if not d.expert_id:
-        out.append(FieldProblem("expertId", "name the expert to review the plan"))
+        out.append(FieldProblem("expertId", "name the expert to review the plan", Code.REQUIRED))
 
 
 def _approve(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if d.decision is not ExpertDecision.APPROVE:
-        out.append(FieldProblem("decision", "approval expected"))
+        out.append(FieldProblem("decision", "approval expected", _given(d.decision, UNKNOWN)))
     if d.plan_total_minor is None or not 0 <= d.plan_total_minor <= MAX_MINOR_UNITS:
-        out.append(FieldProblem("finalPlan.price", "the final plan needs a price of zero or more"))
+        needs = "the final plan needs a price of zero or more"
+        out.append(FieldProblem("finalPlan.price", needs, _given(d.plan_total_minor)))
     if not d.currency:
-        out.append(FieldProblem("finalPlan.currency", "the final plan needs a currency"))
+        out.append(
+            FieldProblem("finalPlan.currency", "the final plan needs a currency", Code.REQUIRED)
+        )
 
 
 def _consent(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if d.consent_kind is None:
-        out.append(FieldProblem("kind", "say which consent is signed"))
+        out.append(FieldProblem("kind", "say which consent is signed", Code.REQUIRED))
     elif d.consent_kind in facts.consents_signed:
-        out.append(FieldProblem("kind", f"{d.consent_kind.value} consent is already signed"))
+        out.append(
+            FieldProblem(
+                "kind", f"{d.consent_kind.value} consent is already signed", Code.NOT_ALLOWED_NOW
+            )
+        )
 
 
 def _withdrawal(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if d.consent_kind is None:
-        out.append(FieldProblem("kind", "say which consent is withdrawn"))
+        out.append(FieldProblem("kind", "say which consent is withdrawn", Code.REQUIRED))
     elif d.consent_kind not in facts.consents_signed and _takes_withdrawals(facts):
         # None of any kind in force too: the state table's refusal of it ("no consent is in
         # force to withdraw") was another error for the same case, and the API answers it so
         # once the journey has ended (`domain.consent.after_journey.not_in_force`). A stage that
         # takes no withdrawal at all (before CONSENT, ended) still says so, as the table does.
-        out.append(FieldProblem("kind", f"no {d.consent_kind.value} consent is in force"))
+        out.append(
+            FieldProblem(
+                "kind", f"no {d.consent_kind.value} consent is in force", Code.NOT_ALLOWED_NOW
+            )
+        )
 
 
 def _takes_withdrawals(facts: JourneyFacts) -> bool:
@@ -72,38 +92,47 @@ def _takes_withdrawals(facts: JourneyFacts) -> bool:
 
 def _payment(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if d.amount_minor is None or not 0 < d.amount_minor <= MAX_MINOR_UNITS:
-        out.append(FieldProblem("amount", "the amount must be positive"))
+        out.append(FieldProblem("amount", "the amount must be positive", _given(d.amount_minor)))
     if d.payment_kind is None:
-        out.append(FieldProblem("kind", "say whether this is full payment, a deposit or a top-up"))
+        out.append(
+            FieldProblem(
+                "kind", "say whether this is full payment, a deposit or a top-up", Code.REQUIRED
+            )
+        )
     if facts.currency and d.currency != facts.currency:
-        out.append(FieldProblem("currency", f"the bill is in {facts.currency}"))
+        out.append(FieldProblem("currency", f"the bill is in {facts.currency}", Code.INCONSISTENT))
     # Against an itemised bill the journey, which takes one payment at a time, never lets two
     # payments together pay more than the bill.
     owed = None if d.bill_total_minor is None else d.bill_total_minor - facts.paid_minor
     if owed is not None and d.amount_minor is not None and d.amount_minor > owed:
-        out.append(FieldProblem("amount", "more than the bill still owes"))
+        out.append(FieldProblem("amount", "more than the bill still owes", Code.OUT_OF_RANGE))
 
 
 def _refund(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if d.amount_minor is None or d.amount_minor <= 0:
-        out.append(FieldProblem("amount", "the amount must be positive"))
+        out.append(FieldProblem("amount", "the amount must be positive", _given(d.amount_minor)))
     elif 0 < facts.paid_minor < d.amount_minor:  # nothing paid at all: the table says so
-        out.append(FieldProblem("amount", "at most what was paid"))
+        out.append(FieldProblem("amount", "at most what was paid", Code.OUT_OF_RANGE))
 
 
 def _follow_up(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     follow_up = facts.follow_up(d.follow_up_id)
     if follow_up is None:
-        out.append(FieldProblem("followUpId", "no such follow-up on this journey"))
+        out.append(
+            FieldProblem("followUpId", "no such follow-up on this journey", Code.UNKNOWN_VALUE)
+        )
     elif follow_up.status is FollowUpStatus.SCHEDULED:
         due = follow_up.due_at.isoformat(timespec="minutes")
-        out.append(FieldProblem("followUpId", f"not due until {due}"))
+        out.append(FieldProblem("followUpId", f"not due until {due}", Code.NOT_ALLOWED_NOW))
     elif follow_up.status is not FollowUpStatus.DUE:
-        out.append(FieldProblem("followUpId", "this follow-up is already closed"))
+        out.append(
+            FieldProblem("followUpId", "this follow-up is already closed", Code.NOT_ALLOWED_NOW)
+        )
     if d.follow_up_outcome is None:
-        out.append(FieldProblem("outcome", "say whether the client was reached"))
+        out.append(FieldProblem("outcome", "say whether the client was reached", Code.REQUIRED))
     if d.follow_up_outcome is FollowUpOutcome.REACHED and not _rated(d):
-        out.append(FieldProblem("satisfaction", "a reached client's satisfaction is 1 to 5"))
+        one_to_five = "a reached client's satisfaction is 1 to 5"
+        out.append(FieldProblem("satisfaction", one_to_five, _given(d.satisfaction)))
 
 
 def _rated(d: ActionDetails) -> bool:
@@ -117,22 +146,32 @@ def _rated(d: ActionDetails) -> bool:
 
 def _reassign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if not d.consultant_id:
-        out.append(FieldProblem("consultantId", "name the consultant to take over"))
+        out.append(FieldProblem("consultantId", "name the consultant to take over", Code.REQUIRED))
     elif d.consultant_id == facts.consultant_id:
-        out.append(FieldProblem("consultantId", "already the journey's consultant"))
+        out.append(
+            FieldProblem("consultantId", "already the journey's consultant", Code.NOT_ALLOWED_NOW)
+        )
 
 
 def _reassign_review(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     if not d.expert_id:
-        out.append(FieldProblem("expertId", "name the expert to take the review over"))
+        out.append(
+            FieldProblem("expertId", "name the expert to take the review over", Code.REQUIRED)
+        )
     elif d.expert_id == facts.expert_id:
-        out.append(FieldProblem("expertId", "already the expert asked for this review"))
+        out.append(
+            FieldProblem(
+                "expertId", "already the expert asked for this review", Code.NOT_ALLOWED_NOW
+            )
+        )
 
 
 def _return_to_triage(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     # The desk releases the consultant it named: one the journey has since been handed to stays.
     if not d.consultant_id or d.consultant_id != facts.consultant_id:
-        out.append(FieldProblem("consultantId", "not the journey's consultant"))
+        out.append(
+            FieldProblem("consultantId", "not the journey's consultant", Code.NOT_ALLOWED_NOW)
+        )
 
 
 VALIDATORS: dict[Action, Callable[[JourneyFacts, ActionDetails, Problems], None]] = {
@@ -176,7 +215,9 @@ def check_within_what_is_owed(facts: JourneyFacts, request: ActionRequest) -> No
     if total is None or d.amount_minor is None:
         return
     if d.amount_minor > total - facts.paid_minor:
-        raise ValidationFailed([FieldProblem("amount", "more than the journey still owes")])
+        raise ValidationFailed(
+            [FieldProblem("amount", "more than the journey still owes", Code.OUT_OF_RANGE)]
+        )
 
 
 # The kinds that open a bill's payments (`domain.money.payments`): each only as its first.
@@ -202,7 +243,7 @@ def check_first_payment(facts: JourneyFacts, request: ActionRequest) -> None:
         return
     why = FIRST_PAYMENT_KINDS.get(d.payment_kind) if d.payment_kind else None
     if why is not None and facts.paid_minor > 0:
-        raise ValidationFailed([FieldProblem("kind", why)])
+        raise ValidationFailed([FieldProblem("kind", why, Code.NOT_ALLOWED_NOW)])
 
 
 # The checks of a payment the journey repeats under its lock, each in runs that follow the change

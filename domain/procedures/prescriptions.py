@@ -9,6 +9,8 @@ and for how many days, as she reads it on her leaflet. Pure: no I/O.
 
 from __future__ import annotations
 
+from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.procedures.template import ProcedureCategory
 
 # The categories whose handover names the prescription (or why there is none).
@@ -21,12 +23,15 @@ MAX_DAYS = 90
 
 
 def prescription_problem(
-    category: ProcedureCategory | None, prescribed: int, reason_given: bool
-) -> str | None:
-    """Why the handover's prescriptions will not do; None when they will. `prescribed`: how
-    many medicines it names; `reason_given`: whether it says why there are none."""
+    field: str, category: ProcedureCategory | None, prescribed: int, reason_given: bool
+) -> FieldProblem | None:
+    """Why the handover's prescriptions (`field`) will not do; None when they will.
+    `prescribed`: how many medicines it names; `reason_given`: whether it says why there are
+    none."""
     if prescribed and reason_given:
-        return "name the medicines or say why there are none, not both"
+        both = "name the medicines or say why there are none, not both"
+        return FieldProblem(field, both, Code.INCONSISTENT)
     if category in PRESCRIBED_AT_DISCHARGE and not prescribed and not reason_given:
-        return "a surgery's handover names the medicines she takes home, or why there are none"
+        neither = "a surgery's handover names the medicines she takes home, or why there are none"
+        return FieldProblem(field, neither, Code.REQUIRED)
     return None

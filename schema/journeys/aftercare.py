@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import FollowUpOutcome
 from domain.journey.table import Action
@@ -53,10 +54,14 @@ async def complete_follow_up(
 ) -> JourneyResult:
     problems: list[FieldProblem] = check_text("note", input.note, required=False)
     if not FOLLOW_UP_ID.fullmatch(input.follow_up_id):
-        problems.append(FieldProblem("followUpId", "a follow-up of this journey, such as fu-1"))
+        problems.append(
+            FieldProblem("followUpId", "a follow-up of this journey, such as fu-1", Code.BAD_FORMAT)
+        )
     if input.outcome is FollowUpOutcome.COMPLICATION:
         problems.append(
-            FieldProblem("outcome", "a complication is reported with reportComplication")
+            FieldProblem(
+                "outcome", "a complication is reported with reportComplication", Code.UNKNOWN_VALUE
+            )
         )
     details = ActionDetails(
         follow_up_id=input.follow_up_id,

@@ -17,6 +17,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.aftercare.recheck_booking import correction_problem as booking_correction_problem
+from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.validation import MAX_AMENDMENTS_PER_JOURNEY
 from domain.roles import Role
 from domain.store import records
@@ -35,6 +37,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     ValidationFailed,
+    from_problem,
     invalid,
     not_authorized,
     not_found,
@@ -86,12 +89,16 @@ AmendRecordResult = Annotated[
 ]
 
 
-def _correction_problem(correction: Any) -> str | None:
+def _correction_problem(correction: Any) -> FieldProblem | None:
     if not isinstance(correction, dict) or not correction:
-        return "an object with the corrected fields"
+        return _correction("an object with the corrected fields", Code.BAD_FORMAT)
     if len(json.dumps(correction)) > MAX_CORRECTION_BYTES:
-        return f"at most {MAX_CORRECTION_BYTES} bytes"
+        return _correction(f"at most {MAX_CORRECTION_BYTES} bytes", Code.TOO_LONG)
     return _value_problem(correction)
+
+
+def _correction(message: str, code: Code) -> FieldProblem:
+    return FieldProblem("correction", message, code)
 
 
 # Whole numbers a browser reads exactly (a JavaScript number): a record read back in an SPA
@@ -99,13 +106,15 @@ def _correction_problem(correction: Any) -> str | None:
 MAX_EXACT_INTEGER = 2**53 - 1
 
 
-def _value_problem(value: Any) -> str | None:
+def _value_problem(value: Any) -> FieldProblem | None:
     """What in a corrected value (its keys included) staff text may not hold, or None. The
     input check bounds its nesting, the size check above its length."""
     if isinstance(value, str):
-        return unreadable_problem(value)
+        unreadable = unreadable_problem(value)
+        return _correction(unreadable, Code.BAD_FORMAT) if unreadable else None
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_EXACT_INTEGER:
-        return f"a whole number beyond {MAX_EXACT_INTEGER:,} either way"
+        beyond = f"a whole number beyond {MAX_EXACT_INTEGER:,} either way"
+        return _correction(beyond, Code.OUT_OF_RANGE)
     if isinstance(value, dict):
         parts = [*value.keys(), *value.values()]
     elif isinstance(value, list):
@@ -131,6 +140,7 @@ def _full_answer() -> ValidationFailed:
         "seq",
         f"the journey's records hold {MAX_AMENDMENTS_PER_JOURNEY} amendments, the most "
         "a journey takes",
+        Code.TOO_MANY,
     )
 
 
@@ -141,7 +151,9 @@ async def _written(ledger: KeyClaim) -> bool:
     return amendment_id is not None and await JourneyRecord.exists(id=amendment_id)
 
 
-def _kind_problem(original: JourneyRecord, event: JourneyEvent, correction: Any) -> str | None:
+def _kind_problem(
+    original: JourneyRecord, event: JourneyEvent, correction: Any
+) -> FieldProblem | None:
     """A correction of a field the read model acts on is checked as the action checked it: the
     recheck a handover booked (its reminder moves with it), still ahead as at the handover."""
     if original.kind == HANDOVER_RECORD and isinstance(correction, dict):
@@ -181,17 +193,17 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         return not_authorized("only its author or a supervisor may amend a record")
     problems = check_text("reason", input.reason, required=True)
     if problems:
-        return invalid("reason", problems[0].message)
+        return from_problem(problems[0])
     problem = _correction_problem(input.correction)
     if problem:
-        return invalid("correction", problem)
+        return from_problem(problem)
     # A retry of an amendment taken before is answered as the first time: a release before
     # took it unchecked, or its recheck, ahead then, has passed since.
     # (An earlier attempt taken: its answer recorded, or its amendment written, as one is
     # only under its key's claim.)
     problem = _kind_problem(original, event, input.correction)
     refusal = (
-        invalid("correction", problem)
+        from_problem(problem)
         if problem
         else await plan_correction_refusal(info, original, input.correction)
         or await prescription_correction_refusal(info, journey, event, original, input.correction)
@@ -206,7 +218,7 @@ async def amend_record(info: Info[Context, None], input: AmendRecordInput) -> Am
         return refused
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
-        return invalid(bad_key.field, bad_key.message)
+        return from_problem(bad_key)
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from domain.consent.signature import SignatureFormat, SignerCapacity
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails, Actor
 from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
@@ -106,7 +107,9 @@ async def sign_consent(info: Info[Context, None], input: SignConsentInput) -> Jo
     drawn = drawn_signature(input)
     problems = signer_problems(input, capacity)
     if input.kind is ConsentKind.PHOTO and not input.photo_purposes:
-        problems.append(FieldProblem("photoPurposes", "say what the photos may be used for"))
+        problems.append(
+            FieldProblem("photoPurposes", "say what the photos may be used for", Code.REQUIRED)
+        )
     after_accepted = None
     journey = await load_visible_journey(info, input.journey_id)
     if journey is not None:
@@ -185,7 +188,7 @@ async def _for_the_planned_procedure(
     if planned is None or version.procedure_type == planned:
         return []
     message = f"this template is for {version.procedure_type}; the plan is {planned}"
-    return [FieldProblem("templateId", message)]
+    return [FieldProblem("templateId", message, Code.INCONSISTENT)]
 
 
 async def _no_paper_form_for_a_published_one(
@@ -204,7 +207,7 @@ async def _no_paper_form_for_a_published_one(
     if not any(language in texts for texts in await published.values_list("texts", flat=True)):
         return []
     message = f"nothing is published under this key: sign the published consent for {planned}"
-    return [FieldProblem("templateId", message)]
+    return [FieldProblem("templateId", message, Code.UNKNOWN_VALUE)]
 
 
 async def _planned_type(journey: JourneyRow) -> str | None:

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.earlier_treatments import LIMITS, TREATMENT_FIELDS, said_problems
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import ExpertDecision
@@ -152,7 +153,9 @@ async def _catalog_problems(
     today = await clinic_today(info, claims.clinic_id)
     listed = await price_line_problems(claims.clinic_id, today, prefix, plan.price_lines, problems)
     if len(plan.catalog_item_ids) > MAX_PLAN_ITEMS:
-        problems.append(FieldProblem(f"{prefix}.catalogItemIds", f"at most {MAX_PLAN_ITEMS}"))
+        problems.append(
+            FieldProblem(f"{prefix}.catalogItemIds", f"at most {MAX_PLAN_ITEMS}", Code.TOO_MANY)
+        )
         return listed
     if not plan.catalog_item_ids:  # nothing to look up: spare the query
         return listed
@@ -161,7 +164,11 @@ async def _catalog_problems(
     for index, raw_id in enumerate(raw):
         if raw_id not in known:
             problems.append(
-                FieldProblem(f"{prefix}.catalogItemIds[{index}]", "not an item of your catalogue")
+                FieldProblem(
+                    f"{prefix}.catalogItemIds[{index}]",
+                    "not an item of your catalogue",
+                    Code.UNKNOWN_VALUE,
+                )
             )
     return listed
 
@@ -177,7 +184,9 @@ async def _billed_currency_problem(
         return
     billed = (await billing_settings(claims.clinic_id)).currency
     if plan.currency != billed:
-        problems.append(FieldProblem("finalPlan.currency", f"the clinic bills in {billed}"))
+        problems.append(
+            FieldProblem("finalPlan.currency", f"the clinic bills in {billed}", Code.INCONSISTENT)
+        )
 
 
 def _plan_problems(
@@ -188,13 +197,13 @@ def _plan_problems(
     for name in ("title", "effect", "cycle", "risks", "recovery"):
         problems += check_text(f"{prefix}.{name}", getattr(plan, name), required=True)
     if not plan.items:
-        problems.append(FieldProblem(f"{prefix}.items", "name at least one item"))
+        problems.append(FieldProblem(f"{prefix}.items", "name at least one item", Code.REQUIRED))
     problems += check_list(f"{prefix}.items", plan.items, most=MAX_PLAN_ITEMS, limit=MAX_ITEM_TEXT)
     procedure_type = plan.procedure_type
     problems += check_text(f"{prefix}.procedureType", procedure_type, required=False, limit=100)
     check_currency(f"{prefix}.currency", plan.currency, problems, kept=final)
     if plan.price < 0:
-        problems.append(FieldProblem(f"{prefix}.price", "cannot be negative"))
+        problems.append(FieldProblem(f"{prefix}.price", "cannot be negative", Code.OUT_OF_RANGE))
     return to_minor_units(f"{prefix}.price", plan.price, plan.currency, problems)
 
 
@@ -223,7 +232,7 @@ async def record_consultation(
     problems += check_text("needs.expectation", input.needs.expectation, required=True)
     problems += _earlier_treatment_problems(input.needs)
     if not input.needs.areas:
-        problems.append(FieldProblem("needs.areas", "name at least one area"))
+        problems.append(FieldProblem("needs.areas", "name at least one area", Code.REQUIRED))
     problems += check_list("needs.areas", input.needs.areas, most=MAX_AREAS, limit=MAX_ITEM_TEXT)
     assessment = input.assessment
     for field, text in (
@@ -235,7 +244,8 @@ async def record_consultation(
         problems += check_text(field, text, required=True)
     if not 1 <= len(input.plans) <= MAX_PLANS:
         # Refused before any plan is looked at: each one's check reads the price list.
-        problems.append(FieldProblem("plans", "propose one to three plans"))
+        count = Code.REQUIRED if not input.plans else Code.TOO_MANY
+        problems.append(FieldProblem("plans", "propose one to three plans", count))
     else:
         for index, plan in enumerate(input.plans):
             _plan_problems(f"plans[{index}]", plan, problems)
@@ -262,7 +272,9 @@ async def request_expert_review(
     if claims and not await StaffAccount.exists(
         id=expert_id or "", clinic_id=claims.clinic_id, role=Role.EXPERT.value, active=True
     ):
-        problems.append(FieldProblem("expertId", "an active expert of this clinic"))
+        problems.append(
+            FieldProblem("expertId", "an active expert of this clinic", Code.UNKNOWN_VALUE)
+        )
     return await run_recorded_action(
         info,
         input,
@@ -283,14 +295,18 @@ async def complete_expert_review(
     details = ActionDetails(decision=input.decision)
     if approves:
         if input.final_plan is None:
-            problems.append(FieldProblem("finalPlan", "approval needs the final plan"))
+            problems.append(
+                FieldProblem("finalPlan", "approval needs the final plan", Code.REQUIRED)
+            )
         else:
             details.plan_total_minor = _plan_problems(
                 "finalPlan", input.final_plan, problems, final=True
             )
             listed = await _catalog_problems(info, "finalPlan", input.final_plan, problems)
             if details.plan_total_minor == 0 and listed > 0:
-                problems.append(FieldProblem("finalPlan.price", FREE_WITH_PRICED_LINES))
+                problems.append(
+                    FieldProblem("finalPlan.price", FREE_WITH_PRICED_LINES, Code.INCONSISTENT)
+                )
             await _billed_currency_problem(info, input.final_plan, problems)
             details.currency = input.final_plan.currency
             details.requires_anesthesia = input.final_plan.requires_anesthesia

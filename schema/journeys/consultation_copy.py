@@ -17,6 +17,7 @@ from strawberry.types import Info
 
 from domain.audit import CONSULTATION_RECORD_READ
 from domain.client_file.journey_records import Consultation
+from domain.errors import FieldProblemCode as Code
 from domain.journey.consultation_copy import HEADINGS, compose
 from domain.journey.table import Action
 from domain.printed import PrintedPage
@@ -101,7 +102,7 @@ async def client_consultation_record(
     if info.context.claims is None:
         return not_authorized()
     if language not in LANGUAGES:
-        return invalid("language", "one of " + ", ".join(LANGUAGES))
+        return invalid("language", "one of " + ", ".join(LANGUAGES), Code.UNKNOWN_VALUE)
     row = await load_visible_journey(info, journey_id)
     if row is None:
         return not_found("journey")

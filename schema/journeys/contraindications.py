@@ -13,6 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
@@ -74,7 +75,11 @@ async def override_contraindication(
         found = {r.key: r for r in await found_reasons(info, row)}
         reason = found.get(input.reason_key)
         if reason is None:
-            problems.append(FieldProblem("reasonKey", "no such contraindication for this plan"))
+            problems.append(
+                FieldProblem(
+                    "reasonKey", "no such contraindication for this plan", Code.UNKNOWN_VALUE
+                )
+            )
     # A retry of an override that went through is answered, though the file or the catalogue
     # changed since (the reason it set aside is gone).
     refusal = from_domain(DomainValidationFailed(problems)) if problems else None

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import ActionDetails
 from domain.journey.recheck_owner import assignment_details
@@ -91,7 +92,9 @@ async def assign_consultant(
     problem = await _staff_problem(consultant_id, claims.clinic_id, roles)
     # A retry of an assignment that went through is answered, though the consultant left since.
     if problem:
-        unknown = from_domain(DomainValidationFailed([FieldProblem("consultantId", problem)]))
+        unknown = from_domain(
+            DomainValidationFailed([FieldProblem("consultantId", problem, Code.UNKNOWN_VALUE)])
+        )
         refused = await step_refusal(info, input, unknown)
         if refused is not None:
             return refused

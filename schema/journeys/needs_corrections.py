@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.client_file.journey_records import Consultation
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.earlier_treatments import (
     FLAG,
     LIMITS,
@@ -38,16 +39,16 @@ _CAMEL = {"earlierTreatments": LISTED_KEY, "noEarlierTreatments": FLAG}
 
 def _treatment_problems(field: str, given: Any) -> list[FieldProblem]:
     if not isinstance(given, dict):
-        return [FieldProblem(field, "an object {what, when, effect}")]
+        return [FieldProblem(field, "an object {what, when, effect}", Code.BAD_FORMAT)]
     problems = [
-        FieldProblem(f"{field}.{key}", "not a field of an earlier treatment")
+        FieldProblem(f"{field}.{key}", "not a field of an earlier treatment", Code.UNKNOWN_VALUE)
         for key in given
         if key not in TREATMENT_FIELDS
     ]
     for name in TREATMENT_FIELDS:
         value = given.get(name)
         if not isinstance(value, str):
-            problems.append(FieldProblem(f"{field}.{name}", "text"))
+            problems.append(FieldProblem(f"{field}.{name}", "text", Code.BAD_FORMAT))
         else:
             limit = LIMITS.get(name, MAX_TEXT)
             problems += check_text(f"{field}.{name}", value, required=True, limit=limit)
@@ -57,12 +58,14 @@ def _treatment_problems(field: str, given: Any) -> list[FieldProblem]:
 def _shape_problems(needs: Mapping[str, Any]) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     if FLAG in needs and not isinstance(needs[FLAG], bool):
-        problems.append(FieldProblem(FLAG_FIELD, "true or false"))
+        problems.append(FieldProblem(FLAG_FIELD, "true or false", Code.BAD_FORMAT))
     listed = needs.get(LISTED_KEY)
     if listed is None:
         return problems
     if not isinstance(listed, list):
-        problems.append(FieldProblem(LISTED_FIELD, "a list of earlier treatments, or null"))
+        problems.append(
+            FieldProblem(LISTED_FIELD, "a list of earlier treatments, or null", Code.BAD_FORMAT)
+        )
     elif len(listed) <= MAX_EARLIER_TREATMENTS:
         for index, given in enumerate(listed):
             problems += _treatment_problems(f"{LISTED_FIELD}[{index}]", given)
@@ -81,7 +84,13 @@ async def needs_correction_refusal(
     misspelled = [key for key in needs if key in _CAMEL]
     if misspelled:
         spelled = " and ".join(_CAMEL[key] for key in misspelled)
-        return invalid([FieldProblem("correction.needs", f"the record's keys are {spelled}")])
+        return invalid(
+            [
+                FieldProblem(
+                    "correction.needs", f"the record's keys are {spelled}", Code.UNKNOWN_VALUE
+                )
+            ]
+        )
     if LISTED_KEY not in needs and FLAG not in needs:
         return None
     problems = _shape_problems(needs)

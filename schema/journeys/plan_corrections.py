@@ -12,12 +12,13 @@ priced lines on a plan approved at no price, as the approval refuses them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store.catalog import latest_versions
 from domain.store.final_plan import PLAN_KEY, PLAN_RECORD
 from domain.store.models import Journey, JourneyRecord
@@ -48,18 +49,24 @@ def _names_the_plan(key: str) -> bool:
 
 def _shape_problems(plan: Any, problems: list[FieldProblem]) -> list[_Line]:
     if not isinstance(plan, dict) or not plan:
-        problems.append(FieldProblem(FIELD, "an object with the plan's corrected fields"))
+        problems.append(
+            FieldProblem(FIELD, "an object with the plan's corrected fields", Code.BAD_FORMAT)
+        )
         return []
     for key in plan:
         if key in PINNED:
             problems.append(
-                FieldProblem(f"{FIELD}.{key}", "taken at the approval: stays as it was")
+                FieldProblem(
+                    f"{FIELD}.{key}", "taken at the approval: stays as it was", Code.NOT_ALLOWED_NOW
+                )
             )
         elif key not in (*WORDS, "price_lines", "catalog_item_ids"):
-            problems.append(FieldProblem(f"{FIELD}.{key}", "not a field of the plan"))
+            problems.append(
+                FieldProblem(f"{FIELD}.{key}", "not a field of the plan", Code.UNKNOWN_VALUE)
+            )
     named = plan.get("price_lines", [])
     if not isinstance(named, list):
-        problems.append(FieldProblem(f"{FIELD}.price_lines", "a list of lines"))
+        problems.append(FieldProblem(f"{FIELD}.price_lines", "a list of lines", Code.BAD_FORMAT))
         return []
     lines: list[_Line] = []
     for index, line in enumerate(named):
@@ -67,7 +74,9 @@ def _shape_problems(plan: Any, problems: list[FieldProblem]) -> list[_Line]:
         quantity = line.get("quantity", 1) if isinstance(line, dict) else None
         if not isinstance(ref, str) or not isinstance(quantity, int) or isinstance(quantity, bool):
             where = f"{FIELD}.price_lines[{index}]"
-            problems.append(FieldProblem(where, "an object {price_item_id, quantity}"))
+            problems.append(
+                FieldProblem(where, "an object {price_item_id, quantity}", Code.BAD_FORMAT)
+            )
         else:
             lines.append(_Line(ref, quantity))
     return lines
@@ -75,14 +84,18 @@ def _shape_problems(plan: Any, problems: list[FieldProblem]) -> list[_Line]:
 
 async def _catalog_problems(clinic_id: str, refs: Any, problems: list[FieldProblem]) -> None:
     if not isinstance(refs, list) or len(refs) > MAX_PLAN_ITEMS:
-        problems.append(FieldProblem(f"{FIELD}.catalog_item_ids", f"at most {MAX_PLAN_ITEMS} ids"))
+        code = Code.TOO_MANY if isinstance(refs, list) else Code.BAD_FORMAT
+        where = f"{FIELD}.catalog_item_ids"
+        problems.append(FieldProblem(where, f"at most {MAX_PLAN_ITEMS} ids", code))
         return
     raw = [decode_id(ref, ITEM_ID_TYPE) if isinstance(ref, str) else None for ref in refs]
     known = await latest_versions(clinic_id, [r for r in raw if r]) if refs else {}
     for index, raw_id in enumerate(raw):
         if raw_id not in known:
             where = f"{FIELD}.catalog_item_ids[{index}]"
-            problems.append(FieldProblem(where, "not an item of your catalogue"))
+            problems.append(
+                FieldProblem(where, "not an item of your catalogue", Code.UNKNOWN_VALUE)
+            )
 
 
 async def plan_correction_refusal(
@@ -99,7 +112,9 @@ async def plan_correction_refusal(
             "corrects its final_plan"
         )
     if named != [PLAN_KEY]:
-        return invalid([FieldProblem("correction", f"the plan's key is {PLAN_KEY}")])
+        return invalid(
+            [FieldProblem("correction", f"the plan's key is {PLAN_KEY}", Code.UNKNOWN_VALUE)]
+        )
     problems: list[FieldProblem] = []
     plan = correction[PLAN_KEY]
     lines = _shape_problems(plan, problems)
@@ -109,7 +124,9 @@ async def plan_correction_refusal(
         listed = await price_line_problems(claims.clinic_id, today, FIELD, lines, found)
         problems += [_snake(problem) for problem in found]
         if listed > 0 and await _approved_free(original.journey_id):
-            problems.append(FieldProblem(f"{FIELD}.price_lines", PRICED_LINES_ON_A_FREE_PLAN))
+            problems.append(
+                FieldProblem(f"{FIELD}.price_lines", PRICED_LINES_ON_A_FREE_PLAN, Code.INCONSISTENT)
+            )
     if "catalog_item_ids" in plan and not problems:
         await _catalog_problems(claims.clinic_id, plan["catalog_item_ids"], problems)
     return invalid(problems) if problems else None
@@ -131,4 +148,4 @@ async def _approved_free(journey_id: str) -> bool:
 def _snake(problem: FieldProblem) -> FieldProblem:
     """The price-list check names the API's fields; a correction names the record's."""
     field = problem.field.replace(".priceLines", ".price_lines")
-    return FieldProblem(field.replace(".priceItemId", ".price_item_id"), problem.message)
+    return replace(problem, field=field.replace(".priceItemId", ".price_item_id"))

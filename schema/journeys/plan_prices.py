@@ -14,6 +14,7 @@ from typing import Protocol
 import strawberry
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.money.bills import MAX_LINES, MAX_QUANTITY
 from domain.store.billing_reads import items_in_force
 from schema.ids import decode_id
@@ -49,7 +50,7 @@ async def price_line_problems(
     """Every line names an item of the clinic's price list in force `today` (the clinic's day),
     once, 1 to 100 of it. Returns what the good lines come to at list price (minor units)."""
     if len(lines) > MAX_LINES:
-        problems.append(FieldProblem(f"{prefix}.priceLines", f"at most {MAX_LINES}"))
+        problems.append(FieldProblem(f"{prefix}.priceLines", f"at most {MAX_LINES}", Code.TOO_MANY))
         return 0
     if not lines:
         return 0
@@ -60,15 +61,23 @@ async def price_line_problems(
         field = f"{prefix}.priceLines[{index}]"
         raw_id = decode_id(line.price_item_id, PRICE_ITEM_ID_TYPE)
         if raw_id is None or raw_id not in in_force:
-            problems.append(FieldProblem(f"{field}.priceItemId", "not on today's price list"))
+            problems.append(
+                FieldProblem(
+                    f"{field}.priceItemId", "not on today's price list", Code.UNKNOWN_VALUE
+                )
+            )
         elif raw_id in seen:
-            problems.append(FieldProblem(f"{field}.priceItemId", "named twice: raise quantity"))
+            problems.append(
+                FieldProblem(f"{field}.priceItemId", "named twice: raise quantity", Code.DUPLICATE)
+            )
         else:
             seen.add(raw_id)
             if 1 <= line.quantity <= MAX_QUANTITY:
                 listed += in_force[raw_id].list_price_minor * line.quantity
         if not 1 <= line.quantity <= MAX_QUANTITY:
-            problems.append(FieldProblem(f"{field}.quantity", f"1 to {MAX_QUANTITY}"))
+            problems.append(
+                FieldProblem(f"{field}.quantity", f"1 to {MAX_QUANTITY}", Code.OUT_OF_RANGE)
+            )
     return listed
 
 

@@ -17,6 +17,7 @@ from strawberry.types import Info
 
 from domain.client_file.journey_records import Handover
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.procedures.checklist import handover_problem
 from domain.procedures.prescriptions import MAX_PRESCRIPTIONS, prescription_problem
 from domain.store.latest_record import record_as_amended
@@ -46,20 +47,26 @@ def _spelled(key: str) -> str | None:
 def _medicine(field: str, given: Any, problems: list[FieldProblem]) -> None:
     """One medicine of the correction, checked as `handOver` checks a `PrescriptionInput`."""
     if not isinstance(given, dict):
-        problems.append(FieldProblem(field, "an object {medicine, dose, frequency, days, note}"))
+        problems.append(
+            FieldProblem(
+                field, "an object {medicine, dose, frequency, days, note}", Code.BAD_FORMAT
+            )
+        )
         return
     for key in given:
         if key not in _MEDICINE_FIELDS:
-            problems.append(FieldProblem(f"{field}.{key}", "not a field of a medicine"))
+            problems.append(
+                FieldProblem(f"{field}.{key}", "not a field of a medicine", Code.UNKNOWN_VALUE)
+            )
     shaped = True
     for key in (*_TEXTS, "note"):
         value = given.get(key)
         if not (isinstance(value, str) or (key == "note" and value is None)):
-            problems.append(FieldProblem(f"{field}.{key}", "text"))
+            problems.append(FieldProblem(f"{field}.{key}", "text", Code.BAD_FORMAT))
             shaped = False
     days = given.get("days")
     if not isinstance(days, int) or isinstance(days, bool):
-        problems.append(FieldProblem(f"{field}.days", "a whole number of days"))
+        problems.append(FieldProblem(f"{field}.days", "a whole number of days", Code.BAD_FORMAT))
     elif shaped:
         medicine = PrescriptionInput(
             medicine=given["medicine"],
@@ -77,9 +84,11 @@ def _shape_problems(correction: dict[str, Any]) -> list[FieldProblem]:
         listed = correction[MEDICINES]
         field = f"correction.{MEDICINES}"
         if not isinstance(listed, list):
-            problems.append(FieldProblem(field, "a list of medicines (empty: none)"))
+            problems.append(
+                FieldProblem(field, "a list of medicines (empty: none)", Code.BAD_FORMAT)
+            )
         elif len(listed) > MAX_PRESCRIPTIONS:
-            problems.append(FieldProblem(field, f"at most {MAX_PRESCRIPTIONS}"))
+            problems.append(FieldProblem(field, f"at most {MAX_PRESCRIPTIONS}", Code.TOO_MANY))
         else:
             for index, given in enumerate(listed):
                 _medicine(f"{field}[{index}]", given, problems)
@@ -87,7 +96,7 @@ def _shape_problems(correction: dict[str, Any]) -> list[FieldProblem]:
         reason = correction[REASON]
         field = f"correction.{REASON}"
         if reason is not None and not isinstance(reason, str):
-            problems.append(FieldProblem(field, "text, or null"))
+            problems.append(FieldProblem(field, "text, or null", Code.BAD_FORMAT))
         else:
             problems += check_text(field, reason, required=False, limit=500)
     return problems
@@ -110,7 +119,9 @@ async def prescription_correction_refusal(
     misspelled = [key for key in named if key not in _OWN]
     if misspelled:
         want = " and ".join(_OWN)
-        return invalid([FieldProblem("correction", f"the record's keys are {want}")])
+        return invalid(
+            [FieldProblem("correction", f"the record's keys are {want}", Code.UNKNOWN_VALUE)]
+        )
     procedure = await journey_procedure(journey)
     category = procedure.content.category if procedure else None
     refused = handover_problem(category, claims.role)
@@ -124,7 +135,8 @@ async def prescription_correction_refusal(
     medicines = correction.get(MEDICINES, now.prescriptions) or []
     reason = correction.get(REASON, now.no_prescription_reason)
     reason_given = isinstance(reason, str) and bool(reason.strip())
-    problem = prescription_problem(category, len(medicines), reason_given)
+    field = f"correction.{MEDICINES}"
+    problem = prescription_problem(field, category, len(medicines), reason_given)
     if problem is not None:
-        return invalid([FieldProblem(f"correction.{MEDICINES}", problem)])
+        return invalid([problem])
     return None

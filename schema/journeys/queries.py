@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.stages import Stage
 from domain.store.models import Journey as JourneyRow
@@ -84,7 +85,7 @@ async def journeys(
         if value is not None:
             raw_id = decode_id(value, type_name)
             if raw_id is None:
-                return invalid(f"filter.{field}", f"not a {type_name} id")
+                return invalid(f"filter.{field}", f"not a {type_name} id", Code.BAD_FORMAT)
             query = query.filter(**{field: raw_id})
     rows, page_info = await keyset_page(query, "started_at", first, after)
     edges = [

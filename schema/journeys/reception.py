@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from domain.ages import is_minor, is_senior
 from domain.errors import Conflict, DomainError
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.facts import Actor, JourneyStart
 from domain.journey.followups import DEFAULT_FOLLOW_UP_OFFSETS
@@ -104,7 +105,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         )
     partner_id = None
     # A retry of a journey started before this rule answers it.
-    unnamed = invalid("partnerId", SALON_UNNAMED) if _salon_unnamed(input) else None
+    unnamed = invalid("partnerId", SALON_UNNAMED, Code.REQUIRED) if _salon_unnamed(input) else None
     refused = await idempotency.refusal_answer(
         info, actor.user_id, input, unnamed, went_through=_started_under_key
     )
@@ -112,7 +113,7 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
         return refused
     if input.partner_id is not None:
         if input.channel is not ArrivalChannel.PARTNER_REFERRAL:
-            return invalid("partnerId", "only for the channel PARTNER_REFERRAL")
+            return invalid("partnerId", "only for the channel PARTNER_REFERRAL", Code.INCONSISTENT)
         partner_id = decode_id(input.partner_id, "Partner")
         ended = not partner_id or await partner_reads.current(partner_id, claims.clinic_id) is None
         # A retry of a journey that was started answers it, though the partner has left since.
@@ -138,18 +139,18 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     other_active = JourneyRow.filter(client_id=client.id, active=True).exclude(id=journey_id)
     other_active = other_active.exclude(stage__in=AFTER_CARE_ONLY)
     if await other_active.exists():
-        return invalid("clientId", "the client already has an active journey")
+        return invalid("clientId", "the client already has an active journey", Code.NOT_ALLOWED_NOW)
     # Held by this very journey id: a retry of this request, or one running beside it; the
     # start below converges on one workflow either way.
     held_by = await claim_client(client.id, journey_id)
     if held_by is not None and held_by != journey_id:
-        return invalid("clientId", "the client already has an active journey")
+        return invalid("clientId", "the client already has an active journey", Code.NOT_ALLOWED_NOW)
     # A recheck on its way holds no claim of this kind (the journey it came from keeps it, and
     # may only be making its calls): one whose worker has not written its row yet is found here.
     # Asked after claiming, so a recheck claimed later opens beside this journey, as it may.
     if held_by is None and await _recheck_starting(info.context.gateway, client, journey_id):
         await release_claim_of_missing_journey(client.id, journey_id)  # never started
-        return invalid("clientId", "the client already has an active journey")
+        return invalid("clientId", "the client already has an active journey", Code.NOT_ALLOWED_NOW)
     start = await _journey_start(info, input, client, journey_id, actor, claims.clinic_id)
     # If Temporal's answer is lost the journey may be running: the claim and the draft stay.
     # A retry with the key converges on it; `glowpath reconcile` releases the claim once

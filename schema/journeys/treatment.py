@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from domain.aftercare.recheck_booking import recheck_problems
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails
 from domain.journey.table import Action
 from domain.procedures.checklist import PERFORMED_BY, handover_problem
@@ -209,16 +210,27 @@ async def _performer_problems(
     ):
         return []
     if treats == {Role.EXPERT}:
-        return [FieldProblem("performerId", "a surgery's performer is an active doctor (expert)")]
-    return [FieldProblem("performerId", "an active expert or nurse of this clinic")]
+        return [
+            FieldProblem(
+                "performerId",
+                "a surgery's performer is an active doctor (expert)",
+                Code.UNKNOWN_VALUE,
+            )
+        ]
+    return [
+        FieldProblem("performerId", "an active expert or nurse of this clinic", Code.UNKNOWN_VALUE)
+    ]
 
 
 def _check_problems(checks: PreTreatmentChecksInput | None, required: bool) -> list[FieldProblem]:
     if checks is None:
-        return [FieldProblem("checks", "required: the journey has no procedure type")] * required
+        return [
+            FieldProblem("checks", "required: the journey has no procedure type", Code.REQUIRED)
+        ] * required
     unchecked = [name for name, value in vars(checks).items() if value is False]
     problems = [
-        FieldProblem(f"checks.{name}", "must be confirmed before treatment") for name in unchecked
+        FieldProblem(f"checks.{name}", "must be confirmed before treatment", Code.REQUIRED)
+        for name in unchecked
     ]
     return problems + check_text("checks.labs", checks.labs, required=False)
 
@@ -253,7 +265,9 @@ async def complete_treatment(
     claims = info.context.claims
     problems += await _performer_problems(info, input)
     if len(input.products) > MAX_PRODUCTS:
-        problems.append(FieldProblem("products", f"at most {MAX_PRODUCTS} products a treatment"))
+        problems.append(
+            FieldProblem("products", f"at most {MAX_PRODUCTS} products a treatment", Code.TOO_MANY)
+        )
     for index, product in enumerate(input.products[:MAX_PRODUCTS]):
         for name in ("name", "lot_number", "dose"):
             problems += check_text(

@@ -55,7 +55,7 @@ async def prescription_problems(
     procedure = await journey_procedure(row) if row is not None else None
     category = procedure.content.category if procedure else None
     reason_given = bool(reason and reason.strip())
-    refused = prescription_problem(category, len(prescriptions), reason_given)
+    refused = prescription_problem("prescriptions", category, len(prescriptions), reason_given)
     if refused is not None:
-        problems.append(FieldProblem("prescriptions", refused))
+        problems.append(refused)
     return problems

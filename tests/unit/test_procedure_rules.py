@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from domain.errors import FieldProblemCode
 from domain.journey.effects import _approve
 from domain.journey.facts import ActionDetails, JourneyFacts
 from domain.journey.stages import ArrivalChannel, VisitCategory
@@ -191,11 +192,14 @@ def test_the_leaflet_takes_the_handover_adjustments_and_dates_the_warranty() -> 
 
 def test_a_surgery_names_her_medicines_or_why_none_and_the_leaflet_lists_them() -> None:
     surgery = ProcedureCategory.SURGERY
-    assert prescription_problem(surgery, 0, reason_given=False) is not None
-    assert prescription_problem(surgery, 2, reason_given=False) is None
-    assert prescription_problem(surgery, 0, reason_given=True) is None
-    assert prescription_problem(surgery, 1, reason_given=True) is not None  # not both
-    assert prescription_problem(ProcedureCategory.INJECTABLES, 0, reason_given=False) is None
+    neither = prescription_problem("prescriptions", surgery, 0, reason_given=False)
+    assert neither is not None and neither.code is FieldProblemCode.REQUIRED
+    assert prescription_problem("prescriptions", surgery, 2, reason_given=False) is None
+    assert prescription_problem("prescriptions", surgery, 0, reason_given=True) is None
+    both = prescription_problem("prescriptions", surgery, 1, reason_given=True)
+    assert both is not None and both.code is FieldProblemCode.INCONSISTENT
+    injectables = ProcedureCategory.INJECTABLES
+    assert prescription_problem("prescriptions", injectables, 0, reason_given=False) is None
     given = [{"medicine": "amoxicillin", "dose": "500 mg", "frequency": "co 8 godzin", "days": 5}]
     leaflet = compose(FILLER, "pl", date(2026, 3, 1), prescriptions=given)
     assert ("Leki do domu", "amoxicillin 500 mg: co 8 godzin, 5 dni") in leaflet.page.sections

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from domain.aftercare.recheck_booking import (
     booked_recheck,
@@ -11,6 +12,7 @@ from domain.aftercare.recheck_booking import (
     recheck_problems,
     reminder_due,
 )
+from domain.errors import FieldProblemCode
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 # Moments the API's DateTime reads whose UTC time lies beyond the calendar's last or first day.
@@ -21,11 +23,11 @@ BEFORE_THE_START = "0001-01-01T00:00:00+05:00"
 def test_a_moment_beyond_the_calendar_in_utc_is_a_problem_of_its_field() -> None:
     too_far = recheck_problems(datetime.fromisoformat(PAST_THE_END), NOW)
     too_early = recheck_problems(datetime.fromisoformat(BEFORE_THE_START), NOW)
-    assert [(p.field, p.message) for p in too_far] == [
-        ("nextRecheckAt", "at most 400 days after the handover")
+    assert [(p.field, p.message, p.code) for p in too_far] == [
+        ("nextRecheckAt", "at most 400 days after the handover", FieldProblemCode.OUT_OF_RANGE)
     ]
-    assert [(p.field, p.message) for p in too_early] == [
-        ("nextRecheckAt", "after the handover: a time still ahead")
+    assert [(p.field, p.message, p.code) for p in too_early] == [
+        ("nextRecheckAt", "after the handover: a time still ahead", FieldProblemCode.OUT_OF_RANGE)
     ]
 
 
@@ -59,33 +61,44 @@ def test_the_last_correction_naming_a_readable_time_stands() -> None:
     assert booking_as_corrected(record, []) == datetime(2026, 12, 19, 9, 0, tzinfo=UTC)
 
 
+def problem_of(
+    correction: dict[str, Any], handed_over_at: datetime, now: datetime
+) -> tuple[str, FieldProblemCode] | None:
+    """The message and code of a correction's problem, which is always `correction`'s."""
+    problem = correction_problem(correction, handed_over_at, now)
+    if problem is None:
+        return None
+    assert problem.field == "correction"
+    return problem.message, problem.code
+
+
 def test_a_correction_of_the_booking_is_checked_against_the_handover() -> None:
     assert correction_problem({"aftercare": "no sauna"}, NOW, NOW) is None
     assert correction_problem({"next_recheck_at": "2026-12-22T09:00:00Z"}, NOW, NOW) is None
-    assert correction_problem({"next_recheck_at": "2026-12-04T09:00:00Z"}, NOW, NOW) == (
-        "next_recheck_at: after the handover"
+    assert problem_of({"next_recheck_at": "2026-12-04T09:00:00Z"}, NOW, NOW) == (
+        "next_recheck_at: after the handover",
+        FieldProblemCode.OUT_OF_RANGE,
     )
-    assert correction_problem({"next_recheck_at": "2028-12-22T09:00:00Z"}, NOW, NOW) == (
-        "next_recheck_at: at most 400 days after the handover"
+    assert problem_of({"next_recheck_at": "2028-12-22T09:00:00Z"}, NOW, NOW) == (
+        "next_recheck_at: at most 400 days after the handover",
+        FieldProblemCode.OUT_OF_RANGE,
     )
     for wrong in (None, 14, "next Tuesday", "2026-13-01T09:00:00Z"):
         problem = correction_problem({"next_recheck_at": wrong}, NOW, NOW)
-        assert problem is not None and problem.startswith("next_recheck_at: a date and time")
-    assert correction_problem({"next_recheck_at": PAST_THE_END}, NOW, NOW) == (
-        "next_recheck_at: at most 400 days after the handover"
+        assert problem is not None and problem.field == "correction"
+        assert problem.message.startswith("next_recheck_at: a date and time")
+        assert problem.code is FieldProblemCode.BAD_FORMAT
+    assert problem_of({"next_recheck_at": PAST_THE_END}, NOW, NOW) == (
+        "next_recheck_at: at most 400 days after the handover",
+        FieldProblemCode.OUT_OF_RANGE,
     )
 
 
 def test_a_correction_of_the_booking_is_a_time_still_ahead() -> None:
     # Handed over on the 5th; corrected on the 10th: the 8th is after the handover, but past
     later = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
-    assert correction_problem({"next_recheck_at": "2026-12-08T09:00:00Z"}, NOW, later) == (
-        "next_recheck_at: a time still ahead"
-    )
-    assert correction_problem({"next_recheck_at": "2026-12-10T09:00:00Z"}, NOW, later) == (
-        "next_recheck_at: a time still ahead"
-    )
-    assert correction_problem({"next_recheck_at": "2026-12-10T10:00:00+01:00"}, NOW, later) == (
-        "next_recheck_at: a time still ahead"
-    )
+    ahead = ("next_recheck_at: a time still ahead", FieldProblemCode.OUT_OF_RANGE)
+    assert problem_of({"next_recheck_at": "2026-12-08T09:00:00Z"}, NOW, later) == ahead
+    assert problem_of({"next_recheck_at": "2026-12-10T09:00:00Z"}, NOW, later) == ahead
+    assert problem_of({"next_recheck_at": "2026-12-10T10:00:00+01:00"}, NOW, later) == ahead
     assert correction_problem({"next_recheck_at": "2026-12-12T09:00:00Z"}, NOW, later) is None

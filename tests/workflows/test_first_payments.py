@@ -14,7 +14,7 @@ import pytest
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from domain.errors import ErrorCode
+from domain.errors import ErrorCode, FieldProblemCode
 from domain.journey.stages import PaymentKind, Stage
 from domain.journey.table import Action
 from domain.store.models import JourneyEvent
@@ -60,7 +60,9 @@ async def test_a_first_payment_after_a_deposit_is_refused(
     cause = failure.value.cause
     assert isinstance(cause, ApplicationError)
     assert cause.type == ErrorCode.VALIDATION_FAILED.value
-    assert [p.field for p in problems_from(cause.details)] == ["kind"]
+    assert [(p.field, p.code) for p in problems_from(cause.details)] == [
+        ("kind", FieldProblemCode.NOT_ALLOWED_NOW)
+    ]
     assert len(await _payments(handle)) == 1
     assert (await handle.query(JourneyWorkflow.facts)).paid_minor == 30_000
 

@@ -121,7 +121,7 @@ async def test_a_refused_action_leaves_history_and_read_model_untouched(
     if code is ErrorCode.VALIDATION_FAILED:
         assert cause.details == (
             {"field": "expertId", "message": "name the expert to review the plan"},
-            ["INVALID"],
+            ["REQUIRED"],
         )
     # Then nothing was written: not to history, not to the read model
     assert await history_size(handle, skip_workflow_tasks=bare) == events_before
