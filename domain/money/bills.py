@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.money.catalog import PriceItemKind
 from domain.money.money import MAX_AMOUNT, Money, MoneyError, total
 from domain.money.partner_split import STAFF_PRICE_RATE, StaffTreatment
@@ -79,7 +80,8 @@ def draft_bill(
 ) -> tuple[DraftBill | None, list[FieldProblem]]:
     problems: list[FieldProblem] = []
     if not 1 <= len(requests) <= MAX_LINES:
-        problems.append(FieldProblem("lines", f"one to {MAX_LINES} lines"))
+        count = Code.REQUIRED if not requests else Code.TOO_MANY
+        problems.append(FieldProblem("lines", f"one to {MAX_LINES} lines", count))
     lines: list[DraftLine] = []
     for index, request in enumerate(requests):
         line = _line(f"lines[{index}]", request, currency, problems, partner_staff)
@@ -88,27 +90,41 @@ def draft_bill(
     granted = discount is not None
     discount = discount or Money.zero(currency)
     if discount.currency != currency:
-        problems.append(FieldProblem("discount.amount.currency", f"the bill is in {currency}"))
+        problems.append(
+            FieldProblem(
+                "discount.amount.currency", f"the bill is in {currency}", Code.INCONSISTENT
+            )
+        )
     elif discount.amount < 0:
-        problems.append(FieldProblem("discount.amount", "a discount cannot be negative"))
+        problems.append(
+            FieldProblem("discount.amount", "a discount cannot be negative", Code.OUT_OF_RANGE)
+        )
     elif granted and discount.is_zero:
         # A discount of nothing would leave the bill a reason and a granter for no discount.
-        problems.append(FieldProblem("discount.amount", "more than zero"))
+        problems.append(FieldProblem("discount.amount", "more than zero", Code.OUT_OF_RANGE))
     if problems:
         return None, problems
     bill = DraftBill(currency=currency, lines=lines, discount=discount)
     try:
         subtotal = bill.subtotal
     except MoneyError:  # each line within what an amount holds, together past it
-        return None, [FieldProblem("lines", f"the lines add up to more than {MAX_AMOUNT:,}")]
+        return None, [
+            FieldProblem(
+                "lines", f"the lines add up to more than {MAX_AMOUNT:,}", Code.OUT_OF_RANGE
+            )
+        ]
     if bill.discount > subtotal:
-        problems.append(FieldProblem("discount.amount", "the discount exceeds the bill"))
+        problems.append(
+            FieldProblem("discount.amount", "the discount exceeds the bill", Code.OUT_OF_RANGE)
+        )
         return None, problems
     if bill.discount == subtotal:
         # A bill of nothing could never be paid (a payment is positive), and the journey would
         # wait at PAYMENT for good.
         field = "discount.amount" if bill.discount.amount > 0 else "lines"
-        problems.append(FieldProblem(field, "the bill must leave something to pay"))
+        problems.append(
+            FieldProblem(field, "the bill must leave something to pay", Code.OUT_OF_RANGE)
+        )
         return None, problems
     return bill, []
 
@@ -128,10 +144,14 @@ def _line(
 ) -> DraftLine | None:
     item = request.item
     if not 1 <= request.quantity <= MAX_QUANTITY:
-        problems.append(FieldProblem(f"{field}.quantity", f"1 to {MAX_QUANTITY}"))
+        problems.append(
+            FieldProblem(f"{field}.quantity", f"1 to {MAX_QUANTITY}", Code.OUT_OF_RANGE)
+        )
         return None
     if item.list_price.currency != currency:
-        problems.append(FieldProblem(f"{field}.priceItemId", "priced in another currency"))
+        problems.append(
+            FieldProblem(f"{field}.priceItemId", "priced in another currency", Code.INCONSISTENT)
+        )
         return None
     if partner_staff is not StaffTreatment.NONE:
         return _staff_line(field, request, problems, partner_staff)
@@ -139,7 +159,9 @@ def _line(
     if request.at_special_price:
         if item.special_price is None:
             problems.append(
-                FieldProblem(f"{field}.atSpecialPrice", "the item has no special price")
+                FieldProblem(
+                    f"{field}.atSpecialPrice", "the item has no special price", Code.INCONSISTENT
+                )
             )
             return None
         unit = item.special_price
@@ -162,12 +184,16 @@ def _staff_line(
     item = request.item
     if request.at_special_price:
         problems.append(
-            FieldProblem(f"{field}.atSpecialPrice", "a partner's staff pay their share of list")
+            FieldProblem(
+                f"{field}.atSpecialPrice",
+                "a partner's staff pay their share of list",
+                Code.INCONSISTENT,
+            )
         )
         return None
     if partner_staff is StaffTreatment.WITHOUT_CONSUMABLES and carries_consumable(item):
         why = f"{field} carries a high-cost consumable: WITH_CONSUMABLES"
-        problems.append(FieldProblem("partnerStaff", why))
+        problems.append(FieldProblem("partnerStaff", why, Code.INCONSISTENT))
         return None
     unit = item.list_price.share(STAFF_PRICE_RATE[partner_staff])
     return DraftLine(item, request.quantity, unit, at_special_price=False)

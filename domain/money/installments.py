@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 
 MAX_INSTALLMENTS = 36
 # A plan runs at most this long: a later date is a typing error.
@@ -45,22 +46,33 @@ def schedule_problems(
     total_minor: int, first_minor: int, dues: list[tuple[date, int]], today: date
 ) -> list[FieldProblem]:
     if not 1 <= len(dues) <= MAX_INSTALLMENTS:
-        return [FieldProblem("schedule", f"1 to {MAX_INSTALLMENTS} installments")]
+        count = Code.REQUIRED if not dues else Code.TOO_MANY
+        return [FieldProblem("schedule", f"1 to {MAX_INSTALLMENTS} installments", count)]
     problems = []
     previous = today
     for index, (due_on, amount) in enumerate(dues):
         if due_on <= previous:
             problems.append(
-                FieldProblem(f"schedule[{index}].dueOn", "after today and the one before")
+                FieldProblem(
+                    f"schedule[{index}].dueOn", "after today and the one before", Code.OUT_OF_RANGE
+                )
             )
         if due_on - today > MAX_SPAN:
-            problems.append(FieldProblem(f"schedule[{index}].dueOn", "within five years"))
+            problems.append(
+                FieldProblem(f"schedule[{index}].dueOn", "within five years", Code.OUT_OF_RANGE)
+            )
         if amount <= 0:
-            problems.append(FieldProblem(f"schedule[{index}].amount", "more than zero"))
+            problems.append(
+                FieldProblem(f"schedule[{index}].amount", "more than zero", Code.OUT_OF_RANGE)
+            )
         previous = max(previous, due_on)
     if not problems and first_minor + sum(amount for _, amount in dues) != total_minor:
         problems.append(
-            FieldProblem("schedule", "the first payment and the installments make the bill")
+            FieldProblem(
+                "schedule",
+                "the first payment and the installments make the bill",
+                Code.INCONSISTENT,
+            )
         )
     return problems
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.stages import PaymentKind
 from domain.money import standing
 from domain.money.money import Money
@@ -65,9 +66,18 @@ RULES: dict[PaymentKind, tuple[Rule, str]] = {
 
 def payment_problems(bill: BillState, kind: PaymentKind, amount: int) -> list[FieldProblem]:
     if amount <= 0:
-        return [FieldProblem("amount", "the amount must be positive")]
+        return [FieldProblem("amount", "the amount must be positive", Code.OUT_OF_RANGE)]
     if amount > bill.outstanding:
         left = Money.from_minor(bill.outstanding, bill.currency)
-        return [FieldProblem("amount", f"at most {left.amount} {left.currency} is outstanding")]
+        return [
+            FieldProblem(
+                "amount", f"at most {left.amount} {left.currency} is outstanding", Code.OUT_OF_RANGE
+            )
+        ]
     allowed, why = RULES[kind]
-    return [] if allowed(bill, amount) else [FieldProblem("kind", why)]
+    if allowed(bill, amount):
+        return []
+    # Past the first payment, or not after the kind it follows: what was paid forbids it; else
+    # the kind and the amount disagree (a FULL payment of part of the bill).
+    follows = bill.kinds or kind in (K.TOP_UP, K.INSTALLMENT)
+    return [FieldProblem("kind", why, Code.NOT_ALLOWED_NOW if follows else Code.INCONSISTENT)]

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.money.bills import LineRequest, PricedItem
 from domain.money.catalog import PriceItemKind
 from domain.money.money import Money as MoneyValue
@@ -57,7 +58,11 @@ async def explicit_lines(
         row = in_force.get(raw_id or "")
         if row is None:
             problems.append(
-                FieldProblem(f"lines[{index}].priceItemId", "not an item of today's price list")
+                FieldProblem(
+                    f"lines[{index}].priceItemId",
+                    "not an item of today's price list",
+                    Code.UNKNOWN_VALUE,
+                )
             )
             continue
         requests.append(LineRequest(priced(row), line.quantity, line.at_special_price))

@@ -20,6 +20,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.codec import facts_from_json
 from domain.journey.stages import Stage
 from domain.money.bills import (
@@ -173,11 +174,11 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
     else:
         requests = await explicit_lines(claims.clinic_id, today, journey.id, input.lines, problems)
         if len(input.lines) > 50:
-            problems.append(FieldProblem("lines", "one to 50 lines"))
+            problems.append(FieldProblem("lines", "one to 50 lines", Code.TOO_MANY))
     if input.partner_staff is not StaffTreatment.NONE and not await PartnerReferral.exists(
         journey_id=journey.id
     ):
-        problems.append(FieldProblem("partnerStaff", NOT_REFERRED))
+        problems.append(FieldProblem("partnerStaff", NOT_REFERRED, Code.INCONSISTENT))
     bill = None
     if not problems:
         bill, problems = draft_bill(requests, discount, settings.currency, input.partner_staff)
@@ -230,7 +231,9 @@ async def _not_billable(journey: JourneyRow) -> Conflict | ValidationFailed | No
         return invalid(
             [
                 FieldProblem(
-                    "journeyId", "bills are made after the expert's approval, before payment"
+                    "journeyId",
+                    "bills are made after the expert's approval, before payment",
+                    Code.NOT_ALLOWED_NOW,
                 )
             ]
         )
@@ -240,7 +243,7 @@ async def _not_billable(journey: JourneyRow) -> Conflict | ValidationFailed | No
     if current is None and facts_from_json(journey.facts).paid_minor > 0:
         # A journey is paid by its plan's price or by a bill, never both: a bill made after a
         # deposit on the plan would not count it, and the client would owe it twice over.
-        return invalid([FieldProblem("journeyId", PAID_ON_ITS_PLAN)])
+        return invalid([FieldProblem("journeyId", PAID_ON_ITS_PLAN, Code.NOT_ALLOWED_NOW)])
     return None
 
 

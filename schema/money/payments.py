@@ -18,6 +18,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails
@@ -25,7 +26,7 @@ from domain.journey.stages import PaymentKind, PaymentMethod
 from domain.journey.table import Action
 from domain.money import standing
 from domain.money.installments import ScheduleStart, dues_of, schedule_problems
-from domain.money.money import Money, MoneyError, is_currency
+from domain.money.money import MAX_AMOUNT, Money, MoneyError, is_currency
 from domain.money.payments import BillState, payment_problems
 from domain.money.refund_kinds import RefundKind
 from domain.store import records
@@ -104,14 +105,18 @@ async def _bill_problems(
         id=decode_id(input.bill_id or "", BILL_ID_TYPE) or "", journey_id=journey.id
     )
     if row is None:
-        return None, [FieldProblem("billId", "not a bill of this journey")]
+        return None, [FieldProblem("billId", "not a bill of this journey", Code.UNKNOWN_VALUE)]
     current = await current_bill(journey.id)
     if current is None or current.id != row.id:
-        return None, [FieldProblem("billId", "a newer bill replaced this one")]
+        return None, [
+            FieldProblem("billId", "a newer bill replaced this one", Code.NOT_ALLOWED_NOW)
+        ]
     if not await BillConfirmation.exists(bill_id=row.id):
-        return None, [FieldProblem("billId", "the client has not confirmed the bill")]
+        return None, [
+            FieldProblem("billId", "the client has not confirmed the bill", Code.NOT_ALLOWED_NOW)
+        ]
     if input.currency != row.currency:
-        return None, [FieldProblem("currency", f"the bill is in {row.currency}")]
+        return None, [FieldProblem("currency", f"the bill is in {row.currency}", Code.INCONSISTENT)]
     # Without this request's own payment: an attempt of it running beside this one may have
     # written it since this attempt looked, and the bill is judged as the first attempt judged it.
     payments = await Payment.filter(bill_id=row.id).exclude(id=payment_id)
@@ -130,7 +135,7 @@ async def _bill_problems(
         today = await clinic_today(info, journey.clinic_id)
         problems += _schedule_problems(input, row.total_minor, amount_minor, today)
     elif input.schedule is not None:
-        problems.append(FieldProblem("schedule", "only with INSTALLMENT_PLAN"))
+        problems.append(FieldProblem("schedule", "only with INSTALLMENT_PLAN", Code.INCONSISTENT))
     return row, problems
 
 
@@ -151,7 +156,9 @@ async def _bill_not_named(
     on (None)."""
     if await current_bill(journey.id) is None:
         return None
-    unnamed = from_domain(DomainValidationFailed([FieldProblem("billId", PAY_THE_BILL)]))
+    unnamed = from_domain(
+        DomainValidationFailed([FieldProblem("billId", PAY_THE_BILL, Code.REQUIRED)])
+    )
     return await step_refusal(info, input, unnamed)
 
 
@@ -165,10 +172,12 @@ def _minor(
     try:
         money = Money(amount, input.currency)
     except MoneyError as error:
-        problems.append(FieldProblem(field, str(error)))
+        too_much = amount.is_finite() and abs(amount) > MAX_AMOUNT
+        code = Code.OUT_OF_RANGE if too_much else Code.BAD_FORMAT
+        problems.append(FieldProblem(field, str(error), code))
         return None
     if money.amount <= 0:
-        problems.append(FieldProblem(field, "the amount must be positive"))
+        problems.append(FieldProblem(field, "the amount must be positive", Code.OUT_OF_RANGE))
     return money.minor
 
 
@@ -200,7 +209,9 @@ async def record_payment(info: Info[Context, None], input: RecordPaymentInput) -
     problems += check_text("receiptNumber", input.receipt_number, required=False, limit=100)
     if input.bill_id is None and input.schedule:
         # Before, taken and dropped without a word: only a bill's installments are scheduled.
-        problems.append(FieldProblem("schedule", "installments are scheduled against a bill"))
+        problems.append(
+            FieldProblem("schedule", "installments are scheduled against a bill", Code.INCONSISTENT)
+        )
     bad_key = records.key_problem(idempotency.key_of(input))
     journey = await load_visible_journey(info, input.journey_id)
     if problems or amount_minor is None or bad_key or journey is None:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store.billing import PriceListItem
 from domain.store.billing_reads import items_in_force
 from domain.store.final_plan import final_plan
@@ -73,7 +74,9 @@ async def final_plan_lines(
     wanted = plan_price_lines(await final_plan(journey_id))
     if not wanted:
         problems.append(
-            FieldProblem("lines", "the final plan names no price-list items: give the lines")
+            FieldProblem(
+                "lines", "the final plan names no price-list items: give the lines", Code.REQUIRED
+            )
         )
         return []
     code_of = await _codes(clinic_id, wanted)
@@ -87,6 +90,7 @@ async def final_plan_lines(
                     "lines",
                     f"the final plan's price line {position + 1} is off today's price list: "
                     "give the lines",
+                    Code.REQUIRED,
                 )
             )
             continue
@@ -122,4 +126,4 @@ async def beyond_the_plan(
             )
         else:
             continue
-        problems.append(FieldProblem("lines", message))
+        problems.append(FieldProblem("lines", message, Code.INCONSISTENT))

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.money.catalog import PriceItemKind
 from domain.money.money import Money as MoneyValue
 from domain.store.billing import PriceListItem as ItemRow
@@ -131,9 +132,11 @@ def _problems(input: SetPriceListItemInput, currency: str) -> tuple[list[FieldPr
     }
     special, listed = prices["special_price_minor"], prices["list_price_minor"]
     if special is not None and listed is not None and special > listed:
-        problems.append(FieldProblem("specialPrice.amount", "at most the list price"))
+        problems.append(
+            FieldProblem("specialPrice.amount", "at most the list price", Code.OUT_OF_RANGE)
+        )
     if input.valid_to is not None and input.valid_to < input.valid_from:
-        problems.append(FieldProblem("validTo", "not before validFrom"))
+        problems.append(FieldProblem("validTo", "not before validFrom", Code.INCONSISTENT))
     minors = {k: (v.minor if isinstance(v, MoneyValue) else None) for k, v in prices.items()}
     return problems, minors
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import JourneyFacts
 from domain.journey.stages import Stage
@@ -114,16 +115,18 @@ async def refund_refusal(
     problems = []
     if amount.minor > left:
         shown = MoneyValue.from_minor(left, payment.currency).amount
-        problems.append(FieldProblem("amount.amount", f"at most {shown} is left to refund"))
+        problems.append(
+            FieldProblem("amount.amount", f"at most {shown} is left to refund", Code.OUT_OF_RANGE)
+        )
     too_many = too_many_refunds(len(earlier))
     if too_many is not None:
-        problems.append(FieldProblem("paymentId", too_many))
+        problems.append(FieldProblem("paymentId", too_many, Code.TOO_MANY))
     journey = await JourneyRow.get(id=payment.journey_id)
     started = facts_from_json(journey.facts).treatment_started
     if kind is RefundKind.GOODWILL and not started:
-        problems.append(FieldProblem("kind", GOODWILL_AFTER_TREATMENT))
+        problems.append(FieldProblem("kind", GOODWILL_AFTER_TREATMENT, Code.NOT_ALLOWED_NOW))
     if kind is RefundKind.WITHDRAWAL and started:
-        problems.append(FieldProblem("kind", WITHDRAWAL_BEFORE_TREATMENT))
+        problems.append(FieldProblem("kind", WITHDRAWAL_BEFORE_TREATMENT, Code.NOT_ALLOWED_NOW))
     if problems:
         return invalid(problems)
     if started and role is not Role.SUPERVISOR:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from strawberry.types import Info
 
 from domain.errors import ErrorCode, FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage
@@ -60,7 +61,7 @@ log = logging.getLogger(__name__)
 async def _payload(refund_id: str, locale: str) -> RefundPayload | ValidationFailed:
     row = await RefundRow.get_or_none(id=refund_id)
     if row is None:  # its journey step was taken, and another refund had taken the money first
-        return invalid([FieldProblem("amount.amount", TAKEN_FIRST)])
+        return invalid([FieldProblem("amount.amount", TAKEN_FIRST, Code.NOT_ALLOWED_NOW)])
     journey = await JourneyRow.get(id=row.journey_id)
     return RefundPayload(refund=Refund.from_row(row, locale), journey=Journey.from_row(journey))
 
@@ -78,11 +79,11 @@ async def record_refund(info: Info[Context, None], input: RecordRefundInput) -> 
     problems: list[FieldProblem] = check_text("reason", input.reason, required=True, limit=500)
     amount = read_money("amount", input.amount, problems, payment.currency)
     if amount is not None and amount.is_zero:
-        problems.append(FieldProblem("amount.amount", "more than zero"))
+        problems.append(FieldProblem("amount.amount", "more than zero", Code.OUT_OF_RANGE))
     if amount is not None and payment.bill_id is None:
         # Given back as the payment was taken: in hundredths (0.125 KWD of 1.25 is refused).
         finer = hundredths_problem(amount.amount, amount.currency)
-        problems += [FieldProblem("amount.amount", finer)] if finer else []
+        problems += [FieldProblem("amount.amount", finer, Code.BAD_FORMAT)] if finer else []
     bad_key = records.key_problem(idempotency.key_of(input))
     problems += [bad_key] if bad_key else []
     if problems or amount is None:
@@ -173,9 +174,9 @@ async def _refund_counted(
         try:
             await write()
         except OverRefund as over:
-            return invalid([FieldProblem("amount.amount", str(over))])
+            return invalid([FieldProblem("amount.amount", str(over), Code.OUT_OF_RANGE)])
         except TooManyRefunds as many:
-            return invalid([FieldProblem("paymentId", str(many))])
+            return invalid([FieldProblem("paymentId", str(many), Code.TOO_MANY)])
         return None
 
     if before_treatment and not Stage(journey.stage).is_terminal:
@@ -184,7 +185,7 @@ async def _refund_counted(
         action = _JourneyStep(encode_id("Journey", journey.id), input.idempotency_key)
         counted = in_the_journeys_unit(facts, amount)
         if counted is None:
-            return invalid([FieldProblem("amount.amount", FINER_THAN_HUNDREDTHS)])
+            return invalid([FieldProblem("amount.amount", FINER_THAN_HUNDREDTHS, Code.BAD_FORMAT)])
         details = ActionDetails(
             amount_minor=counted, currency=amount.currency, corrects_a_payment=corrects
         )

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.money.catalog import BillingSettings as Settings
 from domain.money.catalog import PaymentPolicy
 from domain.money.formatting import known_locale
@@ -72,11 +73,13 @@ async def set_billing_settings(
         return not_authorized()
     problems = []
     if not in_use(input.currency):
-        problems.append(FieldProblem("currency", "an ISO 4217 code such as EUR or PLN"))
+        problems.append(
+            FieldProblem("currency", "an ISO 4217 code such as EUR or PLN", Code.UNKNOWN_VALUE)
+        )
     if len(input.locale) > 32 or not known_locale(input.locale):
-        problems.append(FieldProblem("locale", "a known locale such as pl_PL"))
+        problems.append(FieldProblem("locale", "a known locale such as pl_PL", Code.UNKNOWN_VALUE))
     if not 0 <= input.discount_threshold_percent <= 100:
-        problems.append(FieldProblem("discountThresholdPercent", "0 to 100"))
+        problems.append(FieldProblem("discountThresholdPercent", "0 to 100", Code.OUT_OF_RANGE))
     if problems:
         return invalid(problems)
 
