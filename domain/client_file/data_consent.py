@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.ages import is_minor
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.text import one_line
 
 GUARDIAN_GIVES = "a client under 18 consents to her data being kept by her guardian: name them"
@@ -32,11 +33,11 @@ def guardian_problems(
     related = bool((guardian_relation or "").strip())
     problems = []
     if is_minor(birth_date, day) and not named:
-        problems.append(FieldProblem("guardianName", GUARDIAN_GIVES))
+        problems.append(FieldProblem("guardianName", GUARDIAN_GIVES, Code.REQUIRED))
     elif related and not named:
-        problems.append(FieldProblem("guardianName", NAME_NEEDED))
+        problems.append(FieldProblem("guardianName", NAME_NEEDED, Code.REQUIRED))
     if (named or is_minor(birth_date, day)) and not related:
-        problems.append(FieldProblem("guardianRelation", RELATION_NEEDED))
+        problems.append(FieldProblem("guardianRelation", RELATION_NEEDED, Code.REQUIRED))
     return problems
 
 

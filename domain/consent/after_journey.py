@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from domain.errors import DomainError, FieldProblem, NotAuthorized, ValidationFailed
+from domain.errors import FieldProblemCode as Code
 from domain.journey.access import authorization_problem
 from domain.journey.facts import Actor, JourneyFacts
 from domain.journey.stages import ConsentKind
@@ -59,13 +60,15 @@ def not_in_force(kind: ConsentKind, field: str = "kind") -> ValidationFailed:
     """The answer to withdrawing a consent of `kind` never signed, or withdrawn in the journey,
     on the input's `field` that names whose consent it is (`kind` of a journey's; `clientId` of
     the client's own DATA_SHARING consent, whose input has no kind)."""
-    return ValidationFailed([FieldProblem(field, f"no {kind.value} consent is in force")])
+    return ValidationFailed(
+        [FieldProblem(field, f"no {kind.value} consent is in force", Code.NOT_ALLOWED_NOW)]
+    )
 
 
 def withdrawn_already(kind: ConsentKind) -> ValidationFailed:
     """The answer to withdrawing a consent of `kind` withdrawn after its journey ended."""
     message = f"the {kind.value} consent is withdrawn already"
-    return ValidationFailed([FieldProblem("kind", message)])
+    return ValidationFailed([FieldProblem("kind", message, Code.NOT_ALLOWED_NOW)])
 
 
 def late_withdrawal_refusal(

@@ -14,6 +14,7 @@ import re
 from enum import Enum
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 
 ADULT_AGE = 18
 SVG_PATH_LIMIT = 64 * 1024
@@ -38,18 +39,26 @@ def check_drawn_signature(fmt: SignatureFormat, data: str) -> list[FieldProblem]
     field = "signature.data"
     if fmt is SignatureFormat.SVG_PATH:
         if len(data) > SVG_PATH_LIMIT:
-            return [FieldProblem(field, f"an SVG path of at most {SVG_PATH_LIMIT} characters")]
+            return [
+                FieldProblem(
+                    field, f"an SVG path of at most {SVG_PATH_LIMIT} characters", Code.TOO_LONG
+                )
+            ]
         if not SVG_PATH.fullmatch(data) or not any(c.isdigit() for c in data):
-            return [FieldProblem(field, "not SVG path data (path commands and numbers only)")]
+            return [
+                FieldProblem(
+                    field, "not SVG path data (path commands and numbers only)", Code.BAD_FORMAT
+                )
+            ]
         return []
     if len(data) > PNG_LIMIT * 4 // 3 + 4:
-        return [FieldProblem(field, f"a PNG of at most {PNG_LIMIT} bytes")]
+        return [FieldProblem(field, f"a PNG of at most {PNG_LIMIT} bytes", Code.TOO_LONG)]
     try:
         image = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
-        return [FieldProblem(field, "a PNG must be sent base64-encoded")]
+        return [FieldProblem(field, "a PNG must be sent base64-encoded", Code.BAD_FORMAT)]
     if not image.startswith(PNG_MAGIC):
-        return [FieldProblem(field, "not a PNG image")]
+        return [FieldProblem(field, "not a PNG image", Code.BAD_FORMAT)]
     if len(image) > PNG_LIMIT:
-        return [FieldProblem(field, f"a PNG of at most {PNG_LIMIT} bytes")]
+        return [FieldProblem(field, f"a PNG of at most {PNG_LIMIT} bytes", Code.TOO_LONG)]
     return []

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.stages import ConsentKind
 from domain.text import text_problem
 
@@ -71,18 +72,30 @@ def check_template(
     problems: list[FieldProblem] = []
     if not KEY.fullmatch(template_key):
         problems.append(
-            FieldProblem("templateKey", "1 to 100 of a-z, 0-9, '.', '_' or '-', lower case")
+            FieldProblem(
+                "templateKey", "1 to 100 of a-z, 0-9, '.', '_' or '-', lower case", Code.BAD_FORMAT
+            )
         )
     if not KEY.fullmatch(procedure_type):
         problems.append(
-            FieldProblem("procedureType", "1 to 100 of a-z, 0-9, '.', '_' or '-', lower case")
+            FieldProblem(
+                "procedureType",
+                "1 to 100 of a-z, 0-9, '.', '_' or '-', lower case",
+                Code.BAD_FORMAT,
+            )
         )
     for language in REQUIRED_LANGUAGES:
         if language not in texts:
-            problems.append(FieldProblem("texts", f"the text in '{language}' is missing"))
+            problems.append(
+                FieldProblem("texts", f"the text in '{language}' is missing", Code.REQUIRED)
+            )
     for language, sections in texts.items():
         if not LANGUAGE_CODE.fullmatch(language):
-            problems.append(FieldProblem("texts.language", f"not a language code: {language!r}"))
+            problems.append(
+                FieldProblem(
+                    "texts.language", f"not a language code: {language!r}", Code.BAD_FORMAT
+                )
+            )
             continue
         for section in SECTIONS:
             where = f"texts.{language}.{section}"
@@ -107,12 +120,12 @@ def kept_problems(
             f"{latest.template_key} is a {latest.kind.value} consent (version {latest.version}): "
             "a new version keeps the kind; another consent is another template"
         )
-        problems.append(FieldProblem("kind", message))
+        problems.append(FieldProblem("kind", message, Code.INCONSISTENT))
     if procedure_type != latest.procedure_type:
         message = (
             f"{latest.template_key} is for {latest.procedure_type} (version {latest.version}): "
             "a new version keeps the procedure type; another procedure's consent is another "
             "template"
         )
-        problems.append(FieldProblem("procedureType", message))
+        problems.append(FieldProblem("procedureType", message, Code.INCONSISTENT))
     return problems

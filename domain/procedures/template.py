@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.photos.purposes import PhotoStage
 from domain.procedures.photo_points import due_problem
 from domain.text import text_problem
@@ -295,43 +296,47 @@ def _text(path: str, value: str, problems: list[FieldProblem], required: bool = 
         problems.append(problem)
 
 
+def _add(problems: list[FieldProblem], field: str, message: str, code: Code) -> None:
+    problems.append(FieldProblem(field, message, code))
+
+
 def _languages(path: str, texts: dict[str, Any], problems: list[FieldProblem]) -> None:
     for language in LANGUAGES:
         if language not in texts:
-            problems.append(FieldProblem(path, f"the text in '{language}' is missing"))
+            _add(problems, path, f"the text in '{language}' is missing", Code.REQUIRED)
     for language in texts:
         if language not in LANGUAGES:
-            problems.append(FieldProblem(path, f"one of {', '.join(LANGUAGES)}: {language!r}"))
+            _add(problems, path, f"one of {', '.join(LANGUAGES)}: {language!r}", Code.UNKNOWN_VALUE)
 
 
 def _check_checklist(content: ProcedureContent, problems: list[FieldProblem]) -> None:
     codes = [item.code for item in content.checklist]
     for index, item in enumerate(content.checklist):
         if not CODE.fullmatch(item.code):
-            problems.append(FieldProblem(f"checklist[{index}].code", "a-z, 0-9 and _, 1 to 50"))
+            _add(problems, f"checklist[{index}].code", "a-z, 0-9 and _, 1 to 50", Code.BAD_FORMAT)
         _text(f"checklist[{index}].label", item.label, problems)
     if len(set(codes)) != len(codes):
-        problems.append(FieldProblem("checklist", "each code once"))
+        _add(problems, "checklist", "each code once", Code.DUPLICATE)
     for code in required_checks(content.category, content.anaesthesia):
         if code not in codes:
-            problems.append(FieldProblem("checklist", f"'{code}' is required for this category"))
+            _add(problems, "checklist", f"'{code}' is required for this category", Code.REQUIRED)
     for index, item in enumerate(content.checklist):
         if item.code in RESULT_NEEDED and not item.needs_result:
-            problems.append(FieldProblem(f"checklist[{index}].needsResult", "records its result"))
+            _add(problems, f"checklist[{index}].needsResult", "records its result", Code.REQUIRED)
 
 
 def _check_follow_ups(content: ProcedureContent, problems: list[FieldProblem]) -> None:
     offsets = [step.offset_seconds for step in content.follow_ups]
     if not offsets:
-        problems.append(FieldProblem("followUps", "plan at least one follow-up"))
+        _add(problems, "followUps", "plan at least one follow-up", Code.REQUIRED)
     if len(set(offsets)) != len(offsets):
-        problems.append(FieldProblem("followUps", "each offset once"))
+        _add(problems, "followUps", "each offset once", Code.DUPLICATE)
     for index, step in enumerate(content.follow_ups):
         if tier_of(step.offset_seconds) is None:
-            problems.append(FieldProblem(f"followUps[{index}].offsetHours", "1 h to 1 year"))
+            _add(problems, f"followUps[{index}].offsetHours", "1 h to 1 year", Code.OUT_OF_RANGE)
         _text(f"followUps[{index}].purpose", step.purpose, problems)
         if len(step.questions) > MAX_ITEMS:
-            problems.append(FieldProblem(f"followUps[{index}].questions", "at most 40"))
+            _add(problems, f"followUps[{index}].questions", "at most 40", Code.TOO_MANY)
         for q_index, question in enumerate(step.questions):
             _text(f"followUps[{index}].questions[{q_index}]", question, problems)
 
@@ -343,35 +348,35 @@ def _check_photos(content: ProcedureContent, problems: list[FieldProblem]) -> No
         days = [point.offset_days for point in content.photo_schedule]
         after = {STAGE_OF_CODE.get(p.code) for p in content.photo_schedule if p.offset_days > 0}
         if 0 not in days or not after.issuperset(SURGERY_PHOTO_STAGES):
-            problems.append(FieldProblem("photoSchedule", SURGERY_PHOTOS))
+            _add(problems, "photoSchedule", SURGERY_PHOTOS, Code.REQUIRED)
     for index, point in enumerate(content.photo_schedule):
         if not CODE.fullmatch(point.code):
-            problems.append(FieldProblem(f"photoSchedule[{index}].code", "a-z, 0-9 and _"))
+            _add(problems, f"photoSchedule[{index}].code", "a-z, 0-9 and _", Code.BAD_FORMAT)
         if not 0 <= point.offset_days <= 366:
-            problems.append(FieldProblem(f"photoSchedule[{index}].offsetDays", "0 to 366"))
+            _add(problems, f"photoSchedule[{index}].offsetDays", "0 to 366", Code.OUT_OF_RANGE)
         elif due := due_problem(STAGE_OF_CODE.get(point.code), point.offset_days):
-            problems.append(FieldProblem(f"photoSchedule[{index}].offsetDays", due))
+            _add(problems, f"photoSchedule[{index}].offsetDays", due, Code.OUT_OF_RANGE)
 
 
 def check_content(type_key: str, content: ProcedureContent) -> list[FieldProblem]:
     """Every problem of a new version, by the input's field names."""
     problems: list[FieldProblem] = []
     if not KEY.fullmatch(type_key):
-        problems.append(FieldProblem("typeKey", "1 to 100 of a-z, 0-9, '.', '_' or '-'"))
+        _add(problems, "typeKey", "1 to 100 of a-z, 0-9, '.', '_' or '-'", Code.BAD_FORMAT)
     for name, items in (
         ("checklist", content.checklist),
         ("followUps", content.follow_ups),
         ("photoSchedule", content.photo_schedule),
     ):
         if len(items) > MAX_ITEMS:
-            problems.append(FieldProblem(name, f"at most {MAX_ITEMS}"))
+            _add(problems, name, f"at most {MAX_ITEMS}", Code.TOO_MANY)
     _languages("names", content.names, problems)
     for language, name in content.names.items():
         _text(f"names.{language}", name, problems)
     allowed = ANAESTHESIA_OF[content.category]
     if content.anaesthesia not in allowed:
         kinds = " or ".join(kind.value for kind in ProcedureAnaesthesia if kind in allowed)
-        problems.append(FieldProblem("anaesthesia", f"{kinds} for this category"))
+        _add(problems, "anaesthesia", f"{kinds} for this category", Code.INCONSISTENT)
     _check_checklist(content, problems)
     _check_follow_ups(content, problems)
     _check_photos(content, problems)
@@ -380,7 +385,7 @@ def check_content(type_key: str, content: ProcedureContent) -> list[FieldProblem
         for part in DISCOMFORT_PARTS:
             _text(f"discomfort.{language}.{part}", note.get(part, ""), problems)
     if not 0 <= content.warranty_days <= 3660:
-        problems.append(FieldProblem("warranty.periodDays", "0 to 3660 days"))
+        _add(problems, "warranty.periodDays", "0 to 3660 days", Code.OUT_OF_RANGE)
     if content.warranty_days:
         _languages("warranty.terms", content.warranty_terms, problems)
     for language, terms in content.warranty_terms.items():

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from domain.client_file.data_consent import NAME_NEEDED, consent_body, guardian_problems
 from domain.client_file.kinds import READ_CODES, EntryKind
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store.client_file import ClientEntry
 from domain.store.models import Client as ClientRow
 from schema.audit.collector import note_access
@@ -76,5 +77,5 @@ async def corrected_guardian(
     problems += guardian_problems(client.birth_date, day, guardian_name, guardian_relation)
     body = consent_body(guardian_name, guardian_relation)
     if body is None and not problems:
-        problems.append(FieldProblem("guardianName", NAME_NEEDED))
+        problems.append(FieldProblem("guardianName", NAME_NEEDED, Code.REQUIRED))
     return body or {}, problems

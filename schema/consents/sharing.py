@@ -19,6 +19,7 @@ from strawberry.types import Info
 from domain.ages import is_minor
 from domain.consent.signature import SignerCapacity
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.stages import ConsentKind
 from domain.store import records
 from domain.store.consents import ConsentSignature as SignatureRow
@@ -82,7 +83,7 @@ async def sign_sharing_consent(
         client.clinic_id, input.template_id, input.template_version, KIND, input.language
     )
     if version is None and not problems:
-        problems = [FieldProblem("templateId", PUBLISHED_ONLY)]
+        problems = [FieldProblem("templateId", PUBLISHED_ONLY, Code.UNKNOWN_VALUE)]
     on_day = datetime.now(await zone_of(info, client.clinic_id)).date()
     problems += minor_problems(capacity, is_minor(client.birth_date, on_day))
     # A retry whose first attempt signed (its answer lost) is answered as signed, though a

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from domain.consent.signature import SignatureFormat, SignerCapacity
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from schema.consents.signing import capacity_problems, signature_problems
 from schema.text import check_text
 
@@ -78,12 +79,14 @@ def signer_problems(input: SignerInput, capacity: SignerCapacity) -> list[FieldP
     problems += capacity_problems(capacity, input.guardian_name, input.guardian_relation)
     problems += signature_problems(drawn_signature(input))
     if not input.rights_explained:
-        problems.append(FieldProblem("rightsExplained", "the client's rights must be explained"))
+        problems.append(
+            FieldProblem("rightsExplained", "the client's rights must be explained", Code.REQUIRED)
+        )
     return problems
 
 
 def minor_problems(capacity: SignerCapacity, minor: bool) -> list[FieldProblem]:
     """A client under 18 signs only by a guardian: a problem of `capacity`, in a journey or none."""
     if minor and capacity is not SignerCapacity.GUARDIAN:
-        return [FieldProblem("capacity", GUARDIAN_SIGNS)]
+        return [FieldProblem("capacity", GUARDIAN_SIGNS, Code.INCONSISTENT)]
     return []

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from domain.consent.signature import SignatureFormat, SignerCapacity, check_drawn_signature
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.stages import ConsentKind
 from domain.store.consents import ConsentSignature as SignatureRow
 from domain.store.consents import ConsentTemplateVersion as VersionRow
@@ -52,9 +53,13 @@ def capacity_problems(
         return []
     problems = []
     if not (guardian_name or "").strip():
-        problems.append(FieldProblem("guardianName", "a guardian signs with their name"))
+        problems.append(
+            FieldProblem("guardianName", "a guardian signs with their name", Code.REQUIRED)
+        )
     if not (relation or "").strip():
-        problems.append(FieldProblem("guardianRelation", "say how the guardian is related"))
+        problems.append(
+            FieldProblem("guardianRelation", "say how the guardian is related", Code.REQUIRED)
+        )
     return problems
 
 
@@ -72,13 +77,19 @@ async def find_version(
     number = whole_number(version, INTEGER_MAX)
     row = await published.filter(version=number).first() if number is not None else None
     if row is None:
-        return None, [FieldProblem("templateVersion", "no such published version")]
+        return None, [
+            FieldProblem("templateVersion", "no such published version", Code.UNKNOWN_VALUE)
+        ]
     problems = await _replaced(published, row, language)
     if row.kind != kind.value:
-        problems.append(FieldProblem("kind", f"this template is a {row.kind} consent"))
+        problems.append(
+            FieldProblem("kind", f"this template is a {row.kind} consent", Code.INCONSISTENT)
+        )
     if language not in row.texts:
         offered = ", ".join(sorted(row.texts))
-        problems.append(FieldProblem("language", f"the template is in: {offered}"))
+        problems.append(
+            FieldProblem("language", f"the template is in: {offered}", Code.UNKNOWN_VALUE)
+        )
     return row, problems
 
 
@@ -93,7 +104,7 @@ async def _replaced(
     if current is None:
         return []
     message = f"version {row.version} was replaced by version {current.version}: sign that one"
-    return [FieldProblem("templateVersion", message)]
+    return [FieldProblem("templateVersion", message, Code.NOT_ALLOWED_NOW)]
 
 
 async def write_signature(signature_id: str, journey: JourneyRow, s: Signing) -> SignatureRow:

@@ -19,6 +19,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.consent.templates import TemplateContent, check_template, content_hash, kept_problems
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.stages import ConsentKind
 from domain.store import records
 from domain.store.consents import ConsentTemplateVersion as VersionRow
@@ -81,7 +82,9 @@ def _texts(
     problems: list[FieldProblem] = []
     for text in input.texts:
         if text.language in texts:
-            problems.append(FieldProblem("texts", f"'{text.language}' is given twice"))
+            problems.append(
+                FieldProblem("texts", f"'{text.language}' is given twice", Code.DUPLICATE)
+            )
         sections = {k: v for k, v in vars(text).items() if k != "language"}
         texts[text.language] = sections
     return texts, problems

@@ -18,6 +18,7 @@ from strawberry.types import Info
 
 from domain.ages import is_minor
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.photos.purposes import PhotoPurpose as DomainPhotoPurpose
 from domain.store import records
 from domain.store.models import Client as ClientRow
@@ -95,7 +96,7 @@ async def set_photo_consent(
     # A retry of a change recorded before the guardian's rule covered it is answered as it was.
     refusal = None
     if await _needs_a_guardian(info, client, input):
-        refusal = invalid([FieldProblem("given", GUARDIAN_SIGNS)])
+        refusal = invalid([FieldProblem("given", GUARDIAN_SIGNS, Code.INCONSISTENT)])
     refused = await idempotency.refusal_answer(
         info, claims.account_id, input, refusal, went_through=went_through
     )

@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain import errors as domain_errors
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.codec import facts_from_json
 from domain.journey.stages import Stage
 from domain.procedures.checklist import SHOWN_BY_PHOTO, may_complete, result_problem
@@ -122,11 +123,13 @@ async def complete_checklist_item(
     item = next((i for i in procedure.content.checklist if i.code == input.item_code), None)
     why = result_problem(item, input.result)
     if why is not None:
-        return invalid([FieldProblem("itemCode" if item is None else "result", why)])
+        if item is None:
+            return invalid([FieldProblem("itemCode", why, Code.UNKNOWN_VALUE)])
+        return invalid([FieldProblem("result", why, Code.REQUIRED)])
     photo_stage = SHOWN_BY_PHOTO.get(input.item_code)
     if not written and photo_stage and not await Photo.exists(journey_id=row.id, stage=photo_stage):
         why = f"upload the journey's {photo_stage} photo first (uploadPhoto)"
-        return invalid([FieldProblem("itemCode", why)])
+        return invalid([FieldProblem("itemCode", why, Code.NOT_ALLOWED_NOW)])
     try:
         await ChecklistCompletion.create(
             id=row_id,

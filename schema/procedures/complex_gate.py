@@ -13,6 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import ErrorCode, FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.procedures.complex_lead import (
     ASSISTANT_PROBLEM,
     ASSISTANTS,
@@ -66,10 +67,13 @@ async def team_problems(
     assistant = await _member(claims.clinic_id, input.assistant_id, ASSISTANTS)
     named = input.assistant_id is not None
     if (named or required) and (assistant is None or assistant == claims.account_id):
-        problems.append(FieldProblem("assistantId", ASSISTANT_PROBLEM))
+        leading = assistant is not None  # the leading doctor named as her own assistant
+        code = Code.INCONSISTENT if leading else Code.UNKNOWN_VALUE if named else Code.REQUIRED
+        problems.append(FieldProblem("assistantId", ASSISTANT_PROBLEM, code))
     nurse = await _member(claims.clinic_id, input.nurse_id, NURSES)
     if (input.nurse_id is not None or required) and nurse is None:
-        problems.append(FieldProblem("nurseId", NURSE_PROBLEM))
+        code = Code.UNKNOWN_VALUE if input.nurse_id is not None else Code.REQUIRED
+        problems.append(FieldProblem("nurseId", NURSE_PROBLEM, code))
     return problems
 
 

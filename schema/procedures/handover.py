@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.procedures.template import LANGUAGES
 from schema.context import Context
 from schema.journeys.actions import load_visible_journey
@@ -25,7 +26,11 @@ async def discomfort_problems(
     if notes is None:
         row = await load_visible_journey(info, journey_id)
         if row is not None and await journey_procedure(row) is None:
-            return [FieldProblem("discomfort", "required: the journey has no procedure type")]
+            return [
+                FieldProblem(
+                    "discomfort", "required: the journey has no procedure type", Code.REQUIRED
+                )
+            ]
         return []
     problems: list[FieldProblem] = []
     # Every note has the same parts (seed 001): what may happen and when it passes, what means
@@ -34,7 +39,11 @@ async def discomfort_problems(
     for name in ("normal", "passes", "call_now", "self_care", "activities"):
         problems += check_text(f"discomfort.{name}", getattr(notes, name), required=True)
     if notes.language is not None and notes.language not in LANGUAGES:
-        problems.append(FieldProblem("discomfort.language", "one of " + ", ".join(LANGUAGES)))
+        problems.append(
+            FieldProblem(
+                "discomfort.language", "one of " + ", ".join(LANGUAGES), Code.UNKNOWN_VALUE
+            )
+        )
     return problems
 
 
@@ -58,5 +67,7 @@ def course_problems(course: TreatmentCourse | None, note: str | None) -> list[Fi
     required = course is TreatmentCourse.WITH_DEVIATIONS
     problems = check_text("courseNote", note, required=required)
     if course is None:
-        problems.insert(0, FieldProblem("course", "required: how the treatment went"))
+        problems.insert(
+            0, FieldProblem("course", "required: how the treatment went", Code.REQUIRED)
+        )
     return problems

@@ -7,6 +7,7 @@ from typing import ClassVar
 import strawberry
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.procedures import template as t
 from schema import idempotency
 
@@ -116,7 +117,9 @@ def _by_language(
     found: dict[str, str] = {}
     for text in texts:
         if text.language in found:
-            problems.append(FieldProblem(field, f"'{text.language}' is given twice"))
+            problems.append(
+                FieldProblem(field, f"'{text.language}' is given twice", Code.DUPLICATE)
+            )
         found[text.language] = text.text
     return found
 
@@ -126,7 +129,9 @@ def to_content(input: SetProcedureTypeInput) -> tuple[t.ProcedureContent, list[F
     discomfort: dict[str, dict[str, str]] = {}
     for note in input.discomfort:
         if note.language in discomfort:
-            problems.append(FieldProblem("discomfort", f"'{note.language}' is given twice"))
+            problems.append(
+                FieldProblem("discomfort", f"'{note.language}' is given twice", Code.DUPLICATE)
+            )
         discomfort[note.language] = {part: getattr(note, part) for part in t.DISCOMFORT_PARTS}
     warranty = input.warranty or WarrantyInput(period_days=0)
     content = t.ProcedureContent(
@@ -148,5 +153,7 @@ def to_content(input: SetProcedureTypeInput) -> tuple[t.ProcedureContent, list[F
     # Bound the numbers before they are multiplied or stored.
     for index, step in enumerate(input.follow_ups):
         if not 0 <= step.offset_hours <= 10_000:
-            problems.append(FieldProblem(f"followUps[{index}].offsetHours", "1 to 8784"))
+            problems.append(
+                FieldProblem(f"followUps[{index}].offsetHours", "1 to 8784", Code.OUT_OF_RANGE)
+            )
     return content, problems

@@ -16,6 +16,7 @@ from strawberry.types import Info
 from domain.audit import AFTERCARE_LEAFLET_READ
 from domain.client_file.journey_records import Handover
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.table import Action
 from domain.procedures.leaflet import Leaflet, compose
 from domain.procedures.template import LANGUAGES
@@ -90,7 +91,9 @@ async def aftercare_leaflet(
     if info.context.claims is None:
         return not_authorized()
     if language not in LANGUAGES:
-        return invalid([FieldProblem("language", "one of " + ", ".join(LANGUAGES))])
+        return invalid(
+            [FieldProblem("language", "one of " + ", ".join(LANGUAGES), Code.UNKNOWN_VALUE)]
+        )
     row = await load_visible_journey(info, journey_id)
     if row is None:
         return not_found("journey")

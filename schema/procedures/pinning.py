@@ -12,6 +12,7 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails
 from domain.procedures.checklist import UNDER_ANESTHESIA
 from domain.procedures.template import ProcedureContent
@@ -28,7 +29,11 @@ async def pin_procedure_type(
         return
     version = await latest_version(claims.clinic_id, type_key[:100])
     if version is None:
-        problems.append(FieldProblem("finalPlan.procedureType", "not a procedure type of yours"))
+        problems.append(
+            FieldProblem(
+                "finalPlan.procedureType", "not a procedure type of yours", Code.UNKNOWN_VALUE
+            )
+        )
         return
     content = ProcedureContent.from_json(version.content)
     details.procedure_type_version_id = version.id
@@ -39,5 +44,6 @@ async def pin_procedure_type(
                 "finalPlan.requiresAnesthesia",
                 f"a {content.category.value.lower()} plan has anesthesia: the anesthetist's "
                 "assessment and the client's anesthesia consent come first",
+                Code.INCONSISTENT,
             )
         )

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.procedures.prescriptions import MAX_DAYS, MAX_PRESCRIPTIONS, prescription_problem
 from schema.context import Context
 from schema.journeys.actions import load_visible_journey
@@ -34,7 +35,7 @@ def one_problems(field: str, given: PrescriptionInput) -> list[FieldProblem]:
     problems += check_text(f"{field}.frequency", given.frequency, required=True, limit=200)
     problems += check_text(f"{field}.note", given.note, required=False, limit=500)
     if not 1 <= given.days <= MAX_DAYS:
-        problems.append(FieldProblem(f"{field}.days", f"1 to {MAX_DAYS}"))
+        problems.append(FieldProblem(f"{field}.days", f"1 to {MAX_DAYS}", Code.OUT_OF_RANGE))
     return problems
 
 
@@ -47,7 +48,7 @@ async def prescription_problems(
     """Each medicine checked; a surgery's handover names some, or why none (the journey's
     procedure type says whether it is one)."""
     if len(prescriptions) > MAX_PRESCRIPTIONS:
-        return [FieldProblem("prescriptions", f"at most {MAX_PRESCRIPTIONS}")]
+        return [FieldProblem("prescriptions", f"at most {MAX_PRESCRIPTIONS}", Code.TOO_MANY)]
     problems = check_text("noPrescriptionReason", reason, required=False, limit=500)
     for index, given in enumerate(prescriptions):
         problems += one_problems(f"prescriptions[{index}]", given)

@@ -12,6 +12,7 @@ from typing import Any
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.roles import Role
 from domain.store.models import StaffAccount
 from schema.context import Context
@@ -37,11 +38,15 @@ def time_problems(input: Any, now: datetime) -> list[FieldProblem]:
         if moment is None:
             continue
         if _utc(moment) > now:
-            problems.append(FieldProblem(field, f"in the future (it is {now.isoformat()})"))
+            problems.append(
+                FieldProblem(field, f"in the future (it is {now.isoformat()})", Code.OUT_OF_RANGE)
+            )
         elif _utc(moment) < now - OLDEST_TIME:
-            problems.append(FieldProblem(field, f"at most {OLDEST_TIME.days} days back"))
+            problems.append(
+                FieldProblem(field, f"at most {OLDEST_TIME.days} days back", Code.OUT_OF_RANGE)
+            )
     if input.started_at and input.ended_at and _utc(input.ended_at) < _utc(input.started_at):
-        problems.append(FieldProblem("endedAt", "not before startedAt"))
+        problems.append(FieldProblem("endedAt", "not before startedAt", Code.INCONSISTENT))
     return problems
 
 
@@ -60,14 +65,18 @@ async def team_problems(info: Info[Context, None], input: Any) -> list[FieldProb
         if not await StaffAccount.exists(
             id=anesthetist, clinic_id=claims.clinic_id, role=Role.EXPERT.value, active=True
         ):
-            problems.append(FieldProblem("anesthetistId", "an active doctor of this clinic"))
+            problems.append(
+                FieldProblem("anesthetistId", "an active doctor of this clinic", Code.UNKNOWN_VALUE)
+            )
     if len(input.nurse_ids) > MAX_NURSES:
-        problems.append(FieldProblem("nurseIds", f"at most {MAX_NURSES}"))
+        problems.append(FieldProblem("nurseIds", f"at most {MAX_NURSES}", Code.TOO_MANY))
         return problems
     nurses = {decode_id(nurse, "StaffMember") or "" for nurse in input.nurse_ids}
     found = await StaffAccount.filter(
         id__in=nurses, clinic_id=claims.clinic_id, role=Role.NURSE.value, active=True
     ).count()
     if found != len(nurses):
-        problems.append(FieldProblem("nurseIds", "active nurses of this clinic"))
+        problems.append(
+            FieldProblem("nurseIds", "active nurses of this clinic", Code.UNKNOWN_VALUE)
+        )
     return problems
