@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     import domain.triage.policy
     import domain.triage.revenue  # noqa: F401
     from domain.errors import DomainError, ValidationFailed
+    from domain.errors import FieldProblemCode as Code
     from domain.triage import service
     from domain.triage.batch import ArrivalAnswer, ArriveBatch, arrive_together
     from domain.triage.board_changes import board_view
@@ -220,7 +221,8 @@ class TriageDeskWorkflow(DeskHistory):
     @arrive_batch.validator
     def _validate_batch(self, batch: ArriveBatch) -> None:
         if not batch.commands:
-            raise to_application_error(ValidationFailed.one("arrivals", "no arrivals to decide"))
+            none = ValidationFailed.one("arrivals", "no arrivals to decide", Code.REQUIRED)
+            raise to_application_error(none)
         # The API bounds each arrival before it queues, so one past a bound came from another
         # caller (or an API older than the bounds); the whole round is refused with it.
         for command in batch.commands:

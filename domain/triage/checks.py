@@ -6,6 +6,7 @@ refused change never reaches the desk's history.
 
 from __future__ import annotations
 
+from domain.errors import FieldProblemCode as Code
 from domain.errors import NotAuthorized, NotFound, TransitionNotAllowed, ValidationFailed
 from domain.journey.facts import Actor
 from domain.roles import Role
@@ -46,7 +47,7 @@ def _active_seat(desk: DeskState, consultant_id: str | None, field: str) -> Seat
 def check_arrive(desk: DeskState, command: ArriveCommand) -> None:
     _needs(command.actor, DESK_ROLES, "triage")
     if not command.arrival.journey_id or not command.arrival.client_id:
-        raise ValidationFailed.one("journeyId", "journey and client are required")
+        raise ValidationFailed.one("journeyId", "journey and client are required", Code.REQUIRED)
     if command.chosen_id is not None:
         _active_seat(desk, command.chosen_id, "consultantId")
 
@@ -68,7 +69,7 @@ def check_accept(desk: DeskState, command: AcceptCommand) -> None:
 def check_seat(desk: DeskState, command: SeatCommand) -> None:
     actor = command.actor
     if not explained(command):
-        raise ValidationFailed.one("reason", "say why")
+        raise ValidationFailed.one("reason", "say why", Code.REQUIRED)
     if actor.role is Role.CONSULTANT:
         own_status = actor.user_id == command.consultant_id and command.on_duty is None
         current = desk.seat(command.consultant_id)
@@ -92,15 +93,18 @@ def check_seat(desk: DeskState, command: SeatCommand) -> None:
     if desk.seat(command.consultant_id) is not None:
         _active_seat(desk, command.consultant_id, "consultantId")
     if command.delegate_id and command.delegate_id == command.consultant_id:
-        raise ValidationFailed.one("delegateId", "a consultant cannot delegate to themselves")
+        raise ValidationFailed.one(
+            "delegateId", "a consultant cannot delegate to themselves", Code.INCONSISTENT
+        )
 
 
 def check_order(desk: DeskState, command: OrderCommand) -> None:
     _needs(command.actor, DESK_ROLES, "changing the rotation order")
     wanted = command.consultant_ids
     if len(set(wanted)) != len(wanted) or set(wanted) != set(desk.rotation):
+        code = Code.DUPLICATE if len(set(wanted)) != len(wanted) else Code.INCONSISTENT
         raise ValidationFailed.one(
-            "consultantIds", "list every consultant of the rotation exactly once"
+            "consultantIds", "list every consultant of the rotation exactly once", code
         )
 
 
@@ -114,7 +118,7 @@ def check_override(desk: DeskState, command: OverrideCommand) -> None:
     else:
         _needs(command.actor, frozenset({Role.SUPERVISOR}), "a desk override")
     if not explained(command):
-        raise ValidationFailed.one("reason", "an override needs a reason")
+        raise ValidationFailed.one("reason", "an override needs a reason", Code.REQUIRED)
     if kind is OverrideKind.RECLASSIFY:
         check_reclassify(desk, command)
     elif kind is OverrideKind.REASSIGN:
@@ -123,30 +127,36 @@ def check_override(desk: DeskState, command: OverrideCommand) -> None:
             raise NotFound("no desk assignment for this journey today")
         _active_seat(desk, command.consultant_id, "consultantId")
         if command.rule is None:
-            raise ValidationFailed.one("rule", "say why the client changes consultant")
+            raise ValidationFailed.one(
+                "rule", "say why the client changes consultant", Code.REQUIRED
+            )
         if assignment.consultant_id == command.consultant_id:
-            raise ValidationFailed.one("consultantId", "the client is already with them")
+            raise ValidationFailed.one(
+                "consultantId", "the client is already with them", Code.NOT_ALLOWED_NOW
+            )
     elif kind is OverrideKind.PLACE_VIP:
         if command.journey_id in desk.assignments:
             raise TransitionNotAllowed("this client already has a consultant")
         _active_seat(desk, command.consultant_id, "consultantId")
     elif kind is OverrideKind.CORRECT:
         if command.amends_seq is None or not 1 <= command.amends_seq <= desk.seq:
-            raise ValidationFailed.one("amendsSeq", "no such desk entry")
+            raise ValidationFailed.one("amendsSeq", "no such desk entry", Code.UNKNOWN_VALUE)
         if (command.turns_delta or command.makeup_delta) and not desk.seat(
             command.consultant_id or ""
         ):
-            raise ValidationFailed.one("consultantId", "name the consultant the correction moves")
+            raise ValidationFailed.one(
+                "consultantId", "name the consultant the correction moves", Code.REQUIRED
+            )
     elif kind is OverrideKind.CONSULTANT_LEFT:
         _active_seat(desk, command.consultant_id, "consultantId")
         if command.successor_id:
             _active_seat(desk, command.successor_id, "successorId")
     elif kind is OverrideKind.SET_POLICY and command.policy is None:
-        raise ValidationFailed.one("policy", "the policy is missing")
+        raise ValidationFailed.one("policy", "the policy is missing", Code.REQUIRED)
     elif kind is OverrideKind.SET_KEY_ITEM_PRIORITY:
         ranked = command.priority or []
         if len(set(ranked)) != len(ranked):
-            raise ValidationFailed.one("consultantIds", "name each consultant once")
+            raise ValidationFailed.one("consultantIds", "name each consultant once", Code.DUPLICATE)
 
 
 def check_emergency(desk: DeskState, command: OverrideCommand) -> None:
@@ -154,7 +164,7 @@ def check_emergency(desk: DeskState, command: OverrideCommand) -> None:
     on its current day, not taken, not marked before (an arrival is marked on `autoAssign`)."""
     _needs(command.actor, DESK_ROLES, "marking an emergency")
     if command.emergency is None:
-        raise ValidationFailed.one("reason", "say which emergency")
+        raise ValidationFailed.one("reason", "say which emergency", Code.REQUIRED)
     waiting = desk.assignments.get(command.journey_id or "")
     if waiting is None or waiting.released:
         raise NotFound("no client of this journey waits at the desk")

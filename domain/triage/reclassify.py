@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.errors import FieldProblemCode as Code
 from domain.errors import NotFound, ValidationFailed
 from domain.journey.stages import VisitCategory
 from domain.triage.commands import OverrideCommand, in_desk_words
@@ -24,11 +25,14 @@ def check_reclassify(desk: DeskState, command: OverrideCommand) -> None:
     if assignment is None:
         raise NotFound("no desk assignment for this journey today")
     if command.reclassify_rule is None:
-        raise ValidationFailed.one("rule", "say which rule reclassifies the visit")
+        raise ValidationFailed.one("rule", "say which rule reclassifies the visit", Code.REQUIRED)
     if command.category is None or command.category is VisitCategory.RECHECK:
-        raise ValidationFailed.one("category", "a recheck is not placed by the desk")
+        code = Code.REQUIRED if command.category is None else Code.UNKNOWN_VALUE
+        raise ValidationFailed.one("category", "a recheck is not placed by the desk", code)
     if command.category is assignment.category:
-        raise ValidationFailed.one("category", f"the visit is already {command.category.value}")
+        raise ValidationFailed.one(
+            "category", f"the visit is already {command.category.value}", Code.NOT_ALLOWED_NOW
+        )
 
 
 def reclassify(desk: DeskState, command: OverrideCommand, now: datetime) -> DeskEntry:

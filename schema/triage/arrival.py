@@ -6,6 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.stages import VisitCategory
 from domain.roles import Role
 from domain.store.drafts import attached_record
@@ -65,7 +66,7 @@ async def unreferred_partner_client(row: JourneyRow, input: AutoAssignInput) -> 
     """A problem on `partnerConsultantId` when it is named for a journey no partner referred."""
     if input.partner_consultant_id is None or await PartnerReferral.exists(journey_id=row.id):
         return None
-    return FieldProblem("partnerConsultantId", PARTNER_UNREFERRED)
+    return FieldProblem("partnerConsultantId", PARTNER_UNREFERRED, Code.INCONSISTENT)
 
 
 async def owner_of(client_id: str) -> tuple[str | None, bool]:
@@ -116,7 +117,7 @@ async def unknown_reference(row: JourneyRow, input: AutoAssignInput) -> Validati
     if input.companion_of_journey_id is not None and not (
         companion and await JourneyRow.exists(id=companion, clinic_id=row.clinic_id)
     ):
-        return invalid("companionOfJourneyId", "no such journey in this clinic")
+        return invalid("companionOfJourneyId", "no such journey in this clinic", Code.UNKNOWN_VALUE)
     return None
 
 

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import DomainError
+from domain.errors import FieldProblemCode as Code
 from domain.roles import Role
 from domain.store import records
 from domain.store.desk_notes import draft_note, policy_name
@@ -32,6 +33,7 @@ from schema.errors import (
     ValidationFailed,
     busy,
     from_domain,
+    from_problem,
     invalid,
     not_authorized,
 )
@@ -110,7 +112,7 @@ MAX_DESK_NOTE = 900
 
 def desk_note_problem(field: str, text: str) -> ValidationFailed | None:
     problems = check_text(field, text, required=True, limit=MAX_DESK_NOTE)
-    return invalid(problems[0].field, problems[0].message) if problems else None
+    return from_problem(problems[0]) if problems else None
 
 
 async def consultant(global_id: str | None, clinic_id: str, *, active: bool = True) -> str | None:
@@ -130,13 +132,15 @@ async def consultant_list(
     """The raw ids of consultants of this clinic, in the order given, each once, or why not.
     Bounded and checked for repeats before the one query that looks them all up."""
     if len(global_ids) > MAX_CONSULTANTS_NAMED:
-        return invalid("consultantIds", f"at most {MAX_CONSULTANTS_NAMED} consultants")
+        return invalid(
+            "consultantIds", f"at most {MAX_CONSULTANTS_NAMED} consultants", Code.TOO_MANY
+        )
     raws = [decode_id(global_id, "StaffMember") for global_id in global_ids]
     named = [raw for raw in raws if raw is not None]
     if len(named) != len(raws):
         return unknown_consultant("consultantIds")
     if len(set(named)) != len(named):
-        return invalid("consultantIds", "name each consultant once")
+        return invalid("consultantIds", "name each consultant once", Code.DUPLICATE)
     query = StaffAccount.filter(id__in=named, clinic_id=clinic_id, role=Role.CONSULTANT.value)
     if active:
         query = query.filter(active=True)
@@ -200,7 +204,7 @@ async def desk_change(
     key = idempotency.key_of(input)
     bad_key = records.key_problem(key)
     if bad_key:
-        return invalid(bad_key.field, bad_key.message)
+        return from_problem(bad_key)
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
@@ -250,4 +254,4 @@ async def refused(info: Info[Context, None], input: object, refusal: DeskOutcome
 
 
 def unknown_consultant(field: str = "consultantId") -> ValidationFailed:
-    return invalid(field, "no such active consultant in this clinic")
+    return invalid(field, "no such active consultant in this clinic", Code.UNKNOWN_VALUE)

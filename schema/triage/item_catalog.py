@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store.billing_reads import price_list_codes
 from domain.triage.bounds import item_codes
 
@@ -31,5 +32,5 @@ async def unknown_code(
         return None
     known = set(item_codes(await price_list_codes(clinic_id)))
     if any(code not in known for code in codes):
-        return FieldProblem(field, UNKNOWN_CODE)
+        return FieldProblem(field, UNKNOWN_CODE, Code.UNKNOWN_VALUE)
     return None

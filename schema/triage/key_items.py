@@ -9,6 +9,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import FieldProblemCode as Code
 from domain.money.money import Money
 from domain.months import is_month
 from domain.store.key_items import key_item_standings
@@ -79,7 +80,7 @@ async def set_key_item_priority(
     if actor is None or claims is None:
         return not_authorized()
     if not input.reason.strip():
-        return invalid("reason", "say which month's ranking this is")
+        return invalid("reason", "say which month's ranking this is", Code.REQUIRED)
     bad_reason = desk_note_problem("reason", input.reason)
     if bad_reason:
         return bad_reason

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
+from domain.errors import FieldProblemCode as Code
 from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.triage_models import LeadContact
@@ -22,6 +23,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     ValidationFailed,
+    from_problem,
     invalid,
     not_authorized,
     not_found,
@@ -82,7 +84,7 @@ async def record_lead_contact(
         )
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
-        return invalid(bad_key.field, bad_key.message)
+        return from_problem(bad_key)
     raw_consultant = await consultant(input.consultant_id, claims.clinic_id)
     now = datetime.now(UTC)
     at = input.at or now
@@ -90,9 +92,11 @@ async def record_lead_contact(
     if raw_consultant is None:
         refusal = unknown_consultant()
     elif problems := check_text("note", input.note, required=False, limit=1000):
-        refusal = invalid("note", problems[0].message)
+        refusal = from_problem(problems[0])
     elif at.tzinfo is None or not now - CONTACTS_RECORDED_WITHIN <= at <= now:
-        refusal = invalid("at", AT_RULE)
+        refusal = invalid(
+            "at", AT_RULE, Code.BAD_FORMAT if at.tzinfo is None else Code.OUT_OF_RANGE
+        )
 
     # A retry of a contact that was recorded is answered as it was, though its date has left
     # the window or the consultant has left the clinic since.

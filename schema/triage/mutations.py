@@ -30,7 +30,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     ValidationFailed,
-    invalid,
+    from_problem,
     not_authorized,
     not_found,
 )
@@ -140,10 +140,10 @@ async def update_seat(info: Info[Context, None], input: SeatInput) -> TriageResu
     scope = None if input.scope is None else list(item_codes(input.scope))
     too_wide = codes_problem("scope", scope, MAX_ASKED_ITEMS)
     if too_wide:
-        return invalid(too_wide.field, too_wide.message)
+        return from_problem(too_wide)
     unlisted = await unknown_code("scope", scope, claims.clinic_id)
     if unlisted:  # (a retry of a change the desk took before codes were looked up is answered)
-        return await refused(info, input, invalid(unlisted.field, unlisted.message))
+        return await refused(info, input, from_problem(unlisted))
     delegate = await consultant(input.delegate_id, claims.clinic_id)
     if input.delegate_id is not None and delegate is None:
         return await refused(info, input, unknown_consultant("delegateId"))
@@ -222,7 +222,7 @@ async def override_desk(
         "makeupDelta", input.makeup_delta
     )
     if too_far:
-        return invalid(too_far.field, too_far.message)
+        return from_problem(too_far)
     command = OverrideCommand(
         actor,
         kind,

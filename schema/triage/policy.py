@@ -10,12 +10,13 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.triage.bounds import MAX_POLICY_ITEMS, codes_problem, item_codes
 from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.policy import DEFAULT_POLICY, CompanionRule, RotationPolicy
 from schema import idempotency
 from schema.context import Context
-from schema.errors import invalid, not_authorized
+from schema.errors import from_problem, invalid, not_authorized
 from schema.text import check_text
 from schema.triage.desk import MAX_DESK_NOTE, TriageResult, desk_change, refused
 from schema.triage.item_catalog import unknown_code
@@ -70,9 +71,9 @@ async def set_rotation_policy(
     problems = check_text("name", input.name, required=True, limit=60)
     problems += check_text("reason", input.reason, required=True, limit=MAX_DESK_NOTE)
     if problems:
-        return invalid(problems[0].field, problems[0].message)
+        return from_problem(problems[0])
     if not 1 <= input.acceptance_minutes <= 120:
-        return invalid("acceptanceMinutes", "from 1 to 120")
+        return invalid("acceptanceMinutes", "from 1 to 120", Code.OUT_OF_RANGE)
     # The clinic's own codes, each checked as its field; major and surgical items omitted keep
     # the defaults, which no price list need name.
     given = {
@@ -85,14 +86,14 @@ async def set_rotation_policy(
         codes_problem(field_name, codes, MAX_POLICY_ITEMS) for field_name, codes in given.items()
     )
     if problem:
-        return invalid(problem.field, problem.message)
+        return from_problem(problem)
     unlisted = None
     for field_name, codes in given.items():
         unlisted = await unknown_code(field_name, codes, claims.clinic_id)
         if unlisted:
             break
     if unlisted:  # (a retry of a change the desk took before codes were looked up is answered)
-        return await refused(info, input, invalid(unlisted.field, unlisted.message))
+        return await refused(info, input, from_problem(unlisted))
     policy = RotationPolicy(
         # The name is staff's words: it goes to the desk note, the desk knows the note's id.
         name="",

@@ -10,6 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import FieldProblemCode as Code
 from domain.journey.stages import VisitCategory
 from domain.triage.commands import OverrideCommand, OverrideKind
 from domain.triage.commands import ReclassifyRule as DomainRule
@@ -131,7 +132,9 @@ async def reclassify_visit(
     )
     if made is not None and input.category is not made:
         # (a retry of a reclassification the desk took before this rule is answered)
-        mismatch = invalid("category", f"{rule.value} makes the visit {made.value}")
+        mismatch = invalid(
+            "category", f"{rule.value} makes the visit {made.value}", Code.INCONSISTENT
+        )
         outcome = await refused(info, input, mismatch)
     else:
         outcome = await desk_change(
