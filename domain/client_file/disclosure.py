@@ -21,6 +21,7 @@ from datetime import datetime
 from enum import Enum
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.text import text_problem
 
 NAME_LIMIT = 200
@@ -66,9 +67,9 @@ def disclosure_problems(
         if problem:
             problems.append(problem)
     if not parts:
-        problems.append(FieldProblem("parts", "name at least one part of the file"))
+        problems.append(FieldProblem("parts", "name at least one part of the file", Code.REQUIRED))
     elif len(set(parts)) != len(parts):
-        problems.append(FieldProblem("parts", "each part once"))
+        problems.append(FieldProblem("parts", "each part once", Code.DUPLICATE))
     return problems
 
 

@@ -21,6 +21,7 @@ from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.roles import Role
 from domain.store import records
 from domain.store.disclosures import RecordsCustodianAppointment as AppointmentRow
@@ -157,7 +158,11 @@ async def _named(earlier: KeyClaim) -> bool:
 
 def _unfit(account: StaffAccount) -> FieldProblem | None:
     if not account.active:
-        return FieldProblem("staffId", "the account is deactivated: name an active one")
+        return FieldProblem(
+            "staffId", "the account is deactivated: name an active one", Code.NOT_ALLOWED_NOW
+        )
     if account.role == Role.ADMIN.value:
-        return FieldProblem("staffId", "an administrator is no member of the clinic's staff")
+        return FieldProblem(
+            "staffId", "an administrator is no member of the clinic's staff", Code.UNKNOWN_VALUE
+        )
     return None

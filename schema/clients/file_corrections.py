@@ -11,6 +11,7 @@ Who may do either: the entry's author or a supervisor (`file_access.correction_r
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from strawberry.types import Info
@@ -19,6 +20,7 @@ from tortoise.transactions import in_transaction
 from domain.client_file.checks import check_entry
 from domain.client_file.kinds import EntryKind
 from domain.errors import ErrorCode, FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store import records
 from domain.store.bounded_append import AlongWith
 from domain.store.client_file import ClientEntry, ClientEntryError
@@ -61,7 +63,8 @@ def _corrected_fields(
     python_name, api_name = PART_FIELD[kind]
     given = [name for name, _ in PART_FIELD.values() if getattr(input, name) is not None]
     if given != [python_name]:
-        return None, [FieldProblem(api_name, f"give exactly `{api_name}`: the entry's part")]
+        code = Code.INCONSISTENT if python_name in given else Code.REQUIRED
+        return None, [FieldProblem(api_name, f"give exactly `{api_name}`: the entry's part", code)]
     return getattr(input, python_name), []
 
 
@@ -87,16 +90,16 @@ async def amend_client_entry(
         name, relation = fields.guardian_name, fields.guardian_relation
         body, found = await corrected_guardian(info, original, name, relation)
         prefix = PART_FIELD[kind][1]
-        problems += [FieldProblem(f"{prefix}.{p.field}", p.message) for p in found]
+        problems += [replace(p, field=f"{prefix}.{p.field}") for p in found]
     elif fields is not None and kind.post_op:  # the journey's operation decides, kept as it was
         body, found = await corrected_body(info, original, fields)
         prefix = PART_FIELD[kind][1]
-        problems += [FieldProblem(f"{prefix}.{p.field}", p.message) for p in found]
+        problems += [replace(p, field=f"{prefix}.{p.field}") for p in found]
     elif fields is not None:
         client = await ClientRow.get(id=original.client_id)
         body, found = check_entry(kind, entry_fields(fields), await file_dates(info, client))
         prefix = PART_FIELD[kind][1]
-        problems += [FieldProblem(f"{prefix}.{p.field}", p.message) for p in found]
+        problems += [replace(p, field=f"{prefix}.{p.field}") for p in found]
     bad_key = records.key_problem(input.idempotency_key)
     if problems or bad_key:
         return invalid([*problems, *([bad_key] if bad_key else [])])

@@ -30,6 +30,7 @@ from domain.client_file.fhir import file_bundle
 from domain.client_file.fhir_check import FHIR_VERSION, bundle_problems
 from domain.client_file.kinds import FILE_EXPORT_READ
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store import records
 from domain.store.client_file_export import TooLarge, audit_head, read_file
 from schema import idempotency
@@ -163,7 +164,7 @@ def _cut(result_id: str) -> tuple[datetime, int]:
 
 def _too_large(what: str) -> ValidationFailed:
     message = f"{what}, more than one copy carries: ask the clinic's custodian for it in parts"
-    return invalid([FieldProblem("clientId", message)])
+    return invalid([FieldProblem("clientId", message, Code.TOO_MANY)])
 
 
 def _checked_bundle(client_id: str, bundle: dict[str, Any]) -> dict[str, Any]:

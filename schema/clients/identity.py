@@ -16,6 +16,7 @@ from domain.client_file.export import MAX_IDENTITY_VERSIONS
 from domain.client_file.identity import Identity, changes_nothing, corrected_identity
 from domain.client_file.matching import match_keys
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store import records
 from domain.store.client_file import ClientIdentityAmendment
 from domain.store.client_file_writes import amend_identity
@@ -119,7 +120,7 @@ async def amend_client_identity(
             along_with=findable,
         )
         if amendment is None:
-            return invalid([FieldProblem("clientId", _FULL)])
+            return invalid([FieldProblem("clientId", _FULL, Code.TOO_MANY)])
         info.context.loaders.identity.clear(client.id)
         note_write(info, client.id)
         await idempotency.settle(claims.account_id, input, amendment.id)

@@ -13,6 +13,7 @@ from domain.client_file.data_consent import consent_body, guardian_problems
 from domain.client_file.kinds import EntryKind
 from domain.client_file.matching import MatchedOn, match_keys
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
 from domain.store.client_file import ClientEntry
@@ -76,18 +77,20 @@ def _problems(input: RegisterClientInput, today: date) -> list[FieldProblem]:
     problems += check_text("guardianRelation", input.guardian_relation, required=False, limit=100)
     digits = [c for c in input.phone if c.isdigit()]
     if input.phone.strip() and not 6 <= len(digits) <= 15:
-        problems.append(FieldProblem("phone", "6 to 15 digits"))
+        problems.append(FieldProblem("phone", "6 to 15 digits", Code.BAD_FORMAT))
     if input.email and "@" not in input.email:
-        problems.append(FieldProblem("email", "not an e-mail address"))
+        problems.append(FieldProblem("email", "not an e-mail address", Code.BAD_FORMAT))
     if not date(1900, 1, 1) <= input.birth_date <= today:
-        problems.append(FieldProblem("birthDate", "not a plausible birth date"))
+        problems.append(FieldProblem("birthDate", "not a plausible birth date", Code.OUT_OF_RANGE))
     else:
         problems += guardian_problems(
             input.birth_date, today, input.guardian_name, input.guardian_relation
         )
     if not input.data_consent:
         problems.append(
-            FieldProblem("dataConsent", "the client must agree to their data being kept")
+            FieldProblem(
+                "dataConsent", "the client must agree to their data being kept", Code.REQUIRED
+            )
         )
     return problems
 

@@ -21,10 +21,11 @@ from strawberry.types import Info
 from domain.client_file import post_op
 from domain.client_file.kinds import EntryKind
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store import records
 from domain.store.client_file import ClientEntry
 from domain.store.models import Journey as JourneyRow
-from domain.store.post_op import NOT_OPERATED, append_record, operation_of
+from domain.store.post_op import NOT_OPERATED, NOT_SURGERY, append_record, operation_of
 from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -64,7 +65,8 @@ async def checked(
     wrong: the journey (`journeyId`: no surgery, not operated yet), else the fields."""
     operated = await operation_of(journey)
     if operated.ended_at is None:
-        return {}, [FieldProblem("journeyId", operated.refusal or NOT_OPERATED)]
+        code = Code.INCONSISTENT if operated.refusal == NOT_SURGERY else Code.NOT_ALLOWED_NOW
+        return {}, [FieldProblem("journeyId", operated.refusal or NOT_OPERATED, code)]
     zone = await zone_of(info, journey.clinic_id)
     operation = post_op.Operation(journey.id, operated.ended_at, zone, operated.anaesthesia)
     return CHECKS[kind](fields, operation, datetime.now(UTC))
@@ -122,7 +124,11 @@ async def _record(info: Info[Context, None], kind: EntryKind, input: Any) -> Cli
 def _full(kind: EntryKind) -> ValidationFailed:
     what = "observations" if kind is EntryKind.POST_OP_OBSERVATION else "ward rounds"
     return invalid(
-        [FieldProblem("journeyId", f"the journey holds {BOUNDS[kind]} {what}, the most")]
+        [
+            FieldProblem(
+                "journeyId", f"the journey holds {BOUNDS[kind]} {what}, the most", Code.TOO_MANY
+            )
+        ]
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from schema.ids import decode_id
 
 NOT_PREMISES = "has the form of a client photo's id (uploadPhoto), not of a photo of the premises"
@@ -30,7 +31,11 @@ def repeated(photo_ids: list[str]) -> list[FieldProblem]:
         seen = first.setdefault(photo_id.strip(), index)
         if seen != index:
             problems.append(
-                FieldProblem(f"premisesPhotoIds[{index}]", f"repeats premisesPhotoIds[{seen}]")
+                FieldProblem(
+                    f"premisesPhotoIds[{index}]",
+                    f"repeats premisesPhotoIds[{seen}]",
+                    Code.DUPLICATE,
+                )
             )
     return problems
 
@@ -43,7 +48,7 @@ def _names_a_photo(photo_id: str) -> bool:
 def client_photo_ids(photo_ids: list[str]) -> list[FieldProblem]:
     """Each id in the form of a client photo's id, whether or not such a photo is stored."""
     return [
-        FieldProblem(f"premisesPhotoIds[{index}]", NOT_PREMISES)
+        FieldProblem(f"premisesPhotoIds[{index}]", NOT_PREMISES, Code.BAD_FORMAT)
         for index, photo_id in enumerate(photo_ids)
         if _names_a_photo(photo_id)
     ]

@@ -13,6 +13,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.errors import DomainError, ErrorCode
 from domain.errors import FieldProblem as DomainFieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store import records
 from domain.store.partner_reads import RegistrationDraft, append_version, current, first_reported
 from domain.store.partners import PartnerRegistration
@@ -88,11 +89,9 @@ def _problems(input: RegisterPartnerInput) -> list[DomainFieldProblem]:
     if len(photos) > MAX_PHOTOS or any(
         check_text("p", p, required=True, limit=MAX_PHOTO_ID) for p in photos
     ):
-        problems.append(
-            DomainFieldProblem(
-                "premisesPhotoIds", f"at most {MAX_PHOTOS} ids of 1 to {MAX_PHOTO_ID} characters"
-            )
-        )
+        code = Code.TOO_MANY if len(photos) > MAX_PHOTOS else Code.BAD_FORMAT
+        bounds = f"at most {MAX_PHOTOS} ids of 1 to {MAX_PHOTO_ID} characters"
+        problems.append(DomainFieldProblem("premisesPhotoIds", bounds, code))
     else:
         problems += repeated(photos)
     bad_key = records.key_problem(input.idempotency_key)

@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import FieldProblemCode as Code
 from domain.money import partner_split
 from domain.money.catalog import PriceItemKind
 from domain.money.money import Money as MoneyValue
@@ -106,7 +107,7 @@ async def partner_statement(
     if claims is None:
         return not_authorized()
     if not is_month(month):
-        return invalid("month", MONTH_RULE)
+        return invalid("month", MONTH_RULE, Code.BAD_FORMAT)
     raw = decode_id(partner_id, "Partner")
     row = raw and await current(raw, claims.clinic_id)
     if not row:
@@ -117,6 +118,7 @@ async def partner_statement(
         return invalid(
             "month",
             f"the month makes more than {deals.most} statement lines: refused whole, never cut",
+            Code.TOO_MANY,
         )
     lines = statement_lines(deals)
     sums = totals(lines)

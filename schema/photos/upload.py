@@ -26,6 +26,7 @@ from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.photos.intake import prepared_image
 from domain.photos.purposes import PhotoStage as DomainPhotoStage
 from domain.photos.purposes import taking_refusal
@@ -101,19 +102,25 @@ def read_upload(file: Any, limit: int) -> ReadUpload:
     problems that refuse it. Walking a large file's build takes CPU (up to a second for 10 MiB
     made of the smallest pieces): the caller runs this off the event loop."""
     if not hasattr(file, "read"):
-        problem = FieldProblem("file", "send the image as a file part of a multipart request")
+        problem = FieldProblem(
+            "file", "send the image as a file part of a multipart request", Code.REQUIRED
+        )
         return ReadUpload(problems=(problem,))
     data = file.read(limit + 1)
     if getattr(file, "oversized", False) or len(data) > limit:
         return ReadUpload(
-            problems=(FieldProblem("file", f"the image is larger than {limit:,} bytes"),)
+            problems=(
+                FieldProblem("file", f"the image is larger than {limit:,} bytes", Code.TOO_LONG),
+            )
         )
     image_type = sniff_image(data)
     if image_type is None:
-        return ReadUpload(problems=(FieldProblem("file", "not a JPEG, PNG or HEIC image"),))
+        return ReadUpload(
+            problems=(FieldProblem("file", "not a JPEG, PNG or HEIC image", Code.BAD_FORMAT),)
+        )
     stored, refusal = prepared_image(data, image_type)
     if refusal is not None:
-        return ReadUpload(problems=(FieldProblem("file", refusal),))
+        return ReadUpload(problems=(FieldProblem("file", refusal, Code.INVALID),))
     return ReadUpload(stored, hashlib.sha256(data).hexdigest(), image_type)
 
 
@@ -160,10 +167,12 @@ async def upload_photo(
         return await idempotency.refusal_or_conflict_by_key(info, claims.account_id, input, unknown)
     problems: list[FieldProblem] = []
     refusal = taking_refusal(await purposes_given(client.id))
-    consent = [FieldProblem("clientId", refusal)] if refusal else []
+    consent = [FieldProblem("clientId", refusal, Code.NOT_ALLOWED_NOW)] if refusal else []
     journey = await load_visible_journey(info, input.journey_id)
     if journey is None or journey.client_id != client.id:
-        problems.append(FieldProblem("journeyId", "not a journey of this client"))
+        problems.append(
+            FieldProblem("journeyId", "not a journey of this client", Code.INCONSISTENT)
+        )
     problems += check_text("bodyArea", input.body_area, required=True, limit=100)
     limit = info.context.config.photo_max_bytes
     upload = await asyncio.to_thread(read_upload, input.file, limit)
@@ -171,7 +180,7 @@ async def upload_photo(
     data, image_type = upload.data, upload.image_type
     bad_key = records.key_problem(input.idempotency_key)
     if store is None:
-        problems.append(FieldProblem("file", "this server stores no photos"))
+        problems.append(FieldProblem("file", "this server stores no photos", Code.INVALID))
     if problems or bad_key or store is None or image_type is None:
         refused_now = invalid([*consent, *problems, *([bad_key] if bad_key else [])])
         return await _shape_refusal(info, claims.account_id, input, upload, refused_now)
