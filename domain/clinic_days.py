@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.text import text_problem
 
 # Enough for every public holiday and a season's closure; the list is read whole at each count.
@@ -38,16 +39,22 @@ def is_working_day(day: date, days_off: Collection[date]) -> bool:
 def days_off_problems(year: int, days: Sequence[DayOff], this_year: int) -> list[FieldProblem]:
     """What is wrong with a year's list, field by field (GraphQL names)."""
     if not this_year - YEARS_BACK <= year <= this_year + YEARS_AHEAD:
-        return [FieldProblem("year", f"{this_year - YEARS_BACK} to {this_year + YEARS_AHEAD}")]
+        return [
+            FieldProblem(
+                "year", f"{this_year - YEARS_BACK} to {this_year + YEARS_AHEAD}", Code.OUT_OF_RANGE
+            )
+        ]
     if len(days) > MAX_DAYS_OFF_PER_YEAR:
-        return [FieldProblem("days", f"at most {MAX_DAYS_OFF_PER_YEAR}")]
+        return [FieldProblem("days", f"at most {MAX_DAYS_OFF_PER_YEAR}", Code.TOO_MANY)]
     problems = []
     seen: set[date] = set()
     for index, entry in enumerate(days):
         if entry.day.year != year:
-            problems.append(FieldProblem(f"days[{index}].day", f"a day of {year}"))
+            problems.append(
+                FieldProblem(f"days[{index}].day", f"a day of {year}", Code.INCONSISTENT)
+            )
         elif entry.day in seen:
-            problems.append(FieldProblem(f"days[{index}].day", "listed twice"))
+            problems.append(FieldProblem(f"days[{index}].day", "listed twice", Code.DUPLICATE))
         seen.add(entry.day)
         reason = f"days[{index}].reason"
         problem = text_problem(reason, entry.reason, required=False, limit=REASON_LIMIT)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 
 # GraphQL field names of the scores, in the order the caller asks them.
 QUESTIONS = ("impression", "trustInDoctor", "priceJustified", "quality")
@@ -19,7 +20,7 @@ NO_PROCEDURE_TYPE = "UNSPECIFIED"
 
 def score_problems(scores: Mapping[str, int]) -> list[FieldProblem]:
     return [
-        FieldProblem(name, f"a whole number from {LOWEST} to {HIGHEST}")
+        FieldProblem(name, f"a whole number from {LOWEST} to {HIGHEST}", Code.OUT_OF_RANGE)
         for name in QUESTIONS
         if not LOWEST <= scores[name] <= HIGHEST
     ]

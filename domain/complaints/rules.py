@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from domain.clinic_days import is_working_day
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.text import text_problem
 
 DESCRIPTION_LIMIT = 4000
@@ -115,10 +116,12 @@ def complaint_problems(
         problems.append(problem)
     if received_at is not None:
         if received_at > now:
-            problems.append(FieldProblem("receivedAt", "not in the future"))
+            problems.append(FieldProblem("receivedAt", "not in the future", Code.OUT_OF_RANGE))
         elif received_at < now - timedelta(days=RECEIVED_WITHIN_DAYS):
             problems.append(
-                FieldProblem("receivedAt", f"within the last {RECEIVED_WITHIN_DAYS} days")
+                FieldProblem(
+                    "receivedAt", f"within the last {RECEIVED_WITHIN_DAYS} days", Code.OUT_OF_RANGE
+                )
             )
     return problems
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from tortoise.transactions import in_transaction
 
 from domain.errors import FieldProblem, NotAuthorized
+from domain.errors import FieldProblemCode as Code
 from domain.roles import STAFF_ROLES, Role
 from domain.store import accounts, staff_names
 from domain.store.departed_tasks import hand_on_tasks
@@ -31,12 +32,16 @@ MAX_DISPLAY_NAME = 200
 def clinic_problems(clinic_id: str, name: str, timezone: str) -> list[FieldProblem]:
     problems = []
     if not CLINIC_ID.fullmatch(clinic_id):
-        problems.append(FieldProblem("clinicId", "2 to 56 of a-z, 0-9 and -, starting a-z/0-9"))
+        problems.append(
+            FieldProblem("clinicId", "2 to 56 of a-z, 0-9 and -, starting a-z/0-9", Code.BAD_FORMAT)
+        )
     name_problem = text_problem("name", name, required=True, limit=MAX_DISPLAY_NAME)
     if name_problem:
         problems.append(name_problem)
     if not _is_zone(timezone):
-        problems.append(FieldProblem("timezone", "an IANA time zone, e.g. Europe/Warsaw"))
+        problems.append(
+            FieldProblem("timezone", "an IANA time zone, e.g. Europe/Warsaw", Code.UNKNOWN_VALUE)
+        )
     return problems
 
 
@@ -56,7 +61,9 @@ def account_problems(
     """What is wrong with the given parts of an account (None: not given, not checked)."""
     problems = []
     if username is not None and not USERNAME.fullmatch(username):
-        problems.append(FieldProblem("username", "3 to 100 of a-z, 0-9, '.', '_' and '-'"))
+        problems.append(
+            FieldProblem("username", "3 to 100 of a-z, 0-9, '.', '_' and '-'", Code.BAD_FORMAT)
+        )
     if display_name is not None:
         name_problem = text_problem(
             "displayName", display_name, required=True, limit=MAX_DISPLAY_NAME
@@ -64,7 +71,11 @@ def account_problems(
         if name_problem:
             problems.append(name_problem)
     if role is not None and role not in STAFF_ROLES:
-        problems.append(FieldProblem("role", f"{role.value} is not a role an account can hold"))
+        problems.append(
+            FieldProblem(
+                "role", f"{role.value} is not a role an account can hold", Code.UNKNOWN_VALUE
+            )
+        )
     return problems
 
 

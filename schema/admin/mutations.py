@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from domain import passwords
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import NotAuthorized as DomainNotAuthorized
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.roles import Role
@@ -64,7 +65,8 @@ def invalid_input(problems: list[FieldProblem]) -> ValidationFailed:
 def password_problems(field: str, password: str) -> list[FieldProblem]:
     if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
         limits = f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters"
-        return [FieldProblem(field, limits)]
+        short = len(password) < passwords.MIN_LENGTH
+        return [FieldProblem(field, limits, Code.TOO_SHORT if short else Code.TOO_LONG)]
     return []
 
 
@@ -137,7 +139,7 @@ async def _username_taken(
         account_id = _account_id(claim)
         return account_id is not None and await StaffAccount.exists(id=account_id)
 
-    taken = invalid_input([FieldProblem("username", "already taken")])
+    taken = invalid_input([FieldProblem("username", "already taken", Code.DUPLICATE)])
     return await idempotency.refusal_answer(
         info, claims.account_id, input, taken, went_through=made_it
     )
@@ -173,7 +175,7 @@ async def _create_placed(
         raced = account_id and await StaffAccount.get_or_none(id=account_id)
         if raced:
             return _payload(raced)
-        return invalid_input([FieldProblem("username", "already taken")])
+        return invalid_input([FieldProblem("username", "already taken", Code.DUPLICATE)])
     note_access(f"staff:{row.id}", info.field_name)
     await _remember(info, input, row.id)
     return _payload(row)

@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from domain.aftercare.tasks import TaskKind
 from domain.errors import DomainError, FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import FollowUpOutcome
 from domain.journey.table import Action
@@ -99,7 +100,9 @@ async def report_complication(
 ) -> ReportComplicationResult:
     problems = check_text("note", input.note, required=True)
     if not FOLLOW_UP_ID.fullmatch(input.follow_up_id):
-        problems.append(FieldProblem("followUpId", "a follow-up of this journey, such as fu-1"))
+        problems.append(
+            FieldProblem("followUpId", "a follow-up of this journey, such as fu-1", Code.BAD_FORMAT)
+        )
 
     def recheck_id(journey_id: str) -> str:
         return recheck_journey_id(f"{journey_id}:{input.follow_up_id}:complication")

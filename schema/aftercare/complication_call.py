@@ -31,6 +31,7 @@ from tortoise.exceptions import IntegrityError
 from domain.aftercare.tasks import Assignment, TaskKind, task_id
 from domain.client_file.export import MAX_COMPLICATION_CALLS_PER_JOURNEY
 from domain.errors import DomainError, FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.codec import facts_from_json
 from domain.journey.stages import Stage
@@ -65,8 +66,8 @@ NOT_TREATED = (
 )
 
 
-def _refused(field: str, message: str) -> ValidationFailed:
-    refusal = from_domain(DomainValidationFailed([FieldProblem(field, message)]))
+def _refused(field: str, message: str, code: Code) -> ValidationFailed:
+    refusal = from_domain(DomainValidationFailed([FieldProblem(field, message, code)]))
     assert isinstance(refusal, ValidationFailed)
     return refusal
 
@@ -88,7 +89,7 @@ async def report_complication_call(
         )
     if parent.stage not in TREATED:
         # Nothing claimed: once treated, the same request is taken (no attempt of it was).
-        refusal = _refused("journeyId", NOT_TREATED)
+        refusal = _refused("journeyId", NOT_TREATED, Code.NOT_ALLOWED_NOW)
         return await idempotency.refusal_or_conflict(info, actor.user_id, input, refusal)
     if await _full(parent.id):
         # Unless this very request was taken before (its answer lost): a retry is answered.
@@ -149,6 +150,7 @@ def _full_answer() -> ValidationFailed:
         f"the journey holds {MAX_COMPLICATION_CALLS_PER_JOURNEY} complication calls, the most "
         "one takes (more would make the client's copy of her file too large to give): add to "
         "the open task's recheck, or record it on the recheck journey",
+        Code.TOO_MANY,
     )
 
 

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from domain.aftercare.tasks import FollowUpAssignee as AssigneeCode
 from domain.aftercare.warranty import DEFAULT_TERMS
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
 from domain.store.aftercare import AftercareSetting, clinic_setting
@@ -98,9 +99,13 @@ async def set_aftercare_policy(
         return not_authorized()
     problems = check_text("warrantyTerms", input.warranty_terms, required=False)
     if not 0 <= input.overdue_after_hours <= MAX_OVERDUE_HOURS:
-        problems.append(FieldProblem("overdueAfterHours", f"0 to {MAX_OVERDUE_HOURS}"))
+        problems.append(
+            FieldProblem("overdueAfterHours", f"0 to {MAX_OVERDUE_HOURS}", Code.OUT_OF_RANGE)
+        )
     if not 0 <= input.warranty_days <= MAX_WARRANTY_DAYS:
-        problems.append(FieldProblem("warrantyDays", f"0 to {MAX_WARRANTY_DAYS}"))
+        problems.append(
+            FieldProblem("warrantyDays", f"0 to {MAX_WARRANTY_DAYS}", Code.OUT_OF_RANGE)
+        )
     bad_key = records.key_problem(input.idempotency_key)
     if problems or bad_key:
         failed = DomainValidationFailed(problems + ([bad_key] if bad_key else []))

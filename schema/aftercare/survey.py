@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from domain.aftercare import survey as rules
 from domain.aftercare.tasks import Assignment, TaskKind
 from domain.errors import ErrorCode, FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.stages import TREATED_STAGES, Stage
 from domain.months import MONTH_RULE, is_month
@@ -110,7 +111,11 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
             info, actor.user_id, input, not_found("journey")
         )
     # A retry of a survey taken before the rule (during the treatment) is answered as it was.
-    not_done = invalid("journeyId", NOT_DONE) if Stage(row.stage) not in TREATED_STAGES else None
+    not_done = (
+        invalid("journeyId", NOT_DONE, Code.NOT_ALLOWED_NOW)
+        if Stage(row.stage) not in TREATED_STAGES
+        else None
+    )
     refused = await idempotency.refusal_answer(
         info, actor.user_id, input, not_done, went_through=_taken_under_key
     )
@@ -206,7 +211,7 @@ async def survey_results(
         return not_authorized()
     if not is_month(month):
         return from_domain(  # type: ignore[return-value]
-            DomainValidationFailed([FieldProblem("month", MONTH_RULE)])
+            DomainValidationFailed([FieldProblem("month", MONTH_RULE, Code.BAD_FORMAT)])
         )
     if await visible_clinic(info, clinic_id) is None:
         return not_found("clinic")

@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.aftercare.warranty import covers
 from domain.errors import DomainError, FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
 from domain.store.aftercare import WarrantyCard as CardRow
@@ -84,7 +85,8 @@ async def claim_warranty(
         return not_authorized()
     problems = check_text("reason", input.reason, required=True)
     if not 1 <= len(input.warranty_number) <= MAX_NUMBER:
-        problems.append(FieldProblem("warrantyNumber", f"1 to {MAX_NUMBER} characters"))
+        code = Code.REQUIRED if not input.warranty_number else Code.TOO_LONG
+        problems.append(FieldProblem("warrantyNumber", f"1 to {MAX_NUMBER} characters", code))
     bad_key = records.key_problem(input.idempotency_key)
     if problems or bad_key:
         failed = DomainValidationFailed(problems + ([bad_key] if bad_key else []))

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from domain.audit import AUDIT_READ
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store.audit_models import AuditEntry as AuditEntryRow
 from domain.store.models import Client as ClientRow
@@ -67,7 +68,7 @@ async def audit_log(
     problems = page_problems(first, after)
     before_seq = _seq_after(after)
     if after is not None and before_seq is None and not problems:
-        problems.append(FieldProblem("after", "not a cursor from this API"))
+        problems.append(FieldProblem("after", "not a cursor from this API", Code.BAD_FORMAT))
     if problems:
         return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
     raw_client = decode_id(client_id, "Client")

@@ -20,6 +20,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.complaints import rules
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import Actor
 from domain.store import records
 from domain.store.clinic_calendar import days_off_from
@@ -76,7 +77,7 @@ async def record_complaint(
                 info, actor.user_id, input, not_found("journey")
             )
         if journey.client_id != client.id:
-            theirs = [FieldProblem("journeyId", "not a journey of this client")]
+            theirs = [FieldProblem("journeyId", "not a journey of this client", Code.INCONSISTENT)]
             return await idempotency.refusal_or_conflict(
                 info, actor.user_id, input, invalid(theirs)
             )
@@ -134,7 +135,9 @@ async def _write(
                 return mine
             theirs = ComplaintRow.filter(client_id=client.id).using_db(connection)
             if await theirs.count() >= rules.MAX_COMPLAINTS_PER_CLIENT:
-                return invalid([FieldProblem("clientId", rules.too_many_complaints())])
+                return invalid(
+                    [FieldProblem("clientId", rules.too_many_complaints(), Code.TOO_MANY)]
+                )
             row = await ComplaintRow.create(
                 using_db=connection,
                 id=complaint_id,
@@ -193,7 +196,7 @@ async def _answer(
                 entries = await EntryRow.filter(complaint_id=row.id).using_db(connection)
                 problem = _entry_problem(entries)
                 if problem is not None:
-                    return invalid([FieldProblem("complaintId", problem)])
+                    return invalid([problem])
                 await EntryRow.create(
                     using_db=connection,
                     id=entry_id,
@@ -229,10 +232,11 @@ async def _payload(row: ComplaintRow, now: datetime) -> ComplaintPayload:
     return ComplaintPayload(complaint=Complaint.from_row(row, entries, now))
 
 
-def _entry_problem(entries: list[EntryRow]) -> str | None:
+def _entry_problem(entries: list[EntryRow]) -> FieldProblem | None:
     resolved = [e for e in entries if e.kind == rules.ComplaintEntryKind.RESOLUTION.value]
     if resolved:
-        return rules.already_resolved(resolved[0].recorded_at)
+        closed = rules.already_resolved(resolved[0].recorded_at)
+        return FieldProblem("complaintId", closed, Code.NOT_ALLOWED_NOW)
     if len(entries) >= rules.MAX_ENTRIES_PER_COMPLAINT:
-        return rules.too_many_entries()
+        return FieldProblem("complaintId", rules.too_many_entries(), Code.TOO_MANY)
     return None

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.store.complaints import Complaint as ComplaintRow
 from domain.store.complaints import OpenPosition, open_before, open_page
 from domain.store.models import Client as ClientRow
@@ -63,7 +64,7 @@ async def open_complaints(
     problems = page_problems(first, after)
     position = _open_position(after)
     if not problems and after is not None and position is None:
-        problems = [FieldProblem("after", "not a cursor of this list")]
+        problems = [FieldProblem("after", "not a cursor of this list", Code.BAD_FORMAT)]
     if problems:
         return invalid(problems)
     page, more = await open_page(claims.clinic_id, first, position)

@@ -21,6 +21,7 @@ from strawberry.types import Info
 
 from domain.auth import session_problem
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.passwords import MAX_LENGTH, new_password_problems
 from domain.store import accounts, records
@@ -166,7 +167,7 @@ async def _once(
 
 
 def _wrong_current_password() -> ValidationFailed:
-    wrong = FieldProblem("currentPassword", "not your current password")
+    wrong = FieldProblem("currentPassword", "not your current password", Code.INVALID)
     return from_domain(DomainValidationFailed([wrong]))  # type: ignore[return-value]
 
 

@@ -14,6 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.auth import AccessToken, issue_token, session_problem
+from domain.errors import FieldProblemCode as Code
 from domain.passwords import MAX_LENGTH
 from domain.store import accounts
 from domain.store.models import USERNAME_MAX_LENGTH, StaffAccount
@@ -61,13 +62,13 @@ async def login(info: Info[Context, None], input: LoginInput) -> LoginResult:
     username = input.username.strip()
     if not username or not input.password:
         LOGIN_ATTEMPTS.labels("invalid").inc()
-        return invalid("username", "username and password are required")
+        return invalid("username", "username and password are required", Code.REQUIRED)
     if len(username) > USERNAME_MAX_LENGTH:  # no account has it; the column refuses it too
         LOGIN_ATTEMPTS.labels("invalid").inc()
-        return invalid("username", f"at most {USERNAME_MAX_LENGTH} characters")
+        return invalid("username", f"at most {USERNAME_MAX_LENGTH} characters", Code.TOO_LONG)
     if len(input.password) > MAX_LENGTH:
         LOGIN_ATTEMPTS.labels("invalid").inc()
-        return invalid("password", f"at most {MAX_LENGTH} characters")
+        return invalid("password", f"at most {MAX_LENGTH} characters", Code.TOO_LONG)
     context = info.context
     address = client_address(context.request, context.config.trusted_proxy_hops)
     wait = context.auth.throttle.admit(username, address)

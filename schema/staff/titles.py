@@ -16,6 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.procedures.complex_lead import title_problem
 from domain.roles import Role, known_role
@@ -94,7 +95,7 @@ async def set_senior_title(
     problem = title_problem(known_role(row.role), input.senior_title)
     if problem is not None:
         # A retry of a change made before the account's role changed is answered as it was.
-        invalid = _invalid([FieldProblem("seniorTitle", problem)])
+        invalid = _invalid([FieldProblem("seniorTitle", problem, Code.INCONSISTENT)])
         refused = await idempotency.refusal_answer(info, claims.account_id, input, invalid)
         if refused is not None:
             return refused

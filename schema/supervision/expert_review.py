@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from domain import errors as domain_errors
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails, ActionRequest
 from domain.journey.table import Action
 from domain.roles import Role
@@ -48,7 +49,9 @@ async def reassign_expert_review(
     if not await StaffAccount.exists(
         id=expert_id or "", clinic_id=claims.clinic_id, role=Role.EXPERT.value, active=True
     ):
-        problems.append(FieldProblem("expertId", "no such active expert in this clinic"))
+        problems.append(
+            FieldProblem("expertId", "no such active expert in this clinic", Code.UNKNOWN_VALUE)
+        )
     details = ActionDetails(expert_id=expert_id)
     row = await load_visible_journey(info, input.journey_id)
     refusal: JourneyOutcome | None

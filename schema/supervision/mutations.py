@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import Stage
 from domain.journey.table import Action
@@ -54,7 +55,11 @@ async def reassign_journey(info: Info[Context, None], input: ReassignJourneyInpu
         id=consultant_id, clinic_id=clinic_id, active=True, role=Role.CONSULTANT.value
     )
     if not account:
-        problems.append(FieldProblem("consultantId", "no such active consultant in this clinic"))
+        problems.append(
+            FieldProblem(
+                "consultantId", "no such active consultant in this clinic", Code.UNKNOWN_VALUE
+            )
+        )
     return await run_recorded_action(
         info,
         input,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.journey.stages import Stage
 from domain.journey.stuck_reasons import StuckReason
@@ -140,7 +141,7 @@ async def stuck_journeys(
     if problems:
         return from_domain(DomainValidationFailed(problems))  # type: ignore[return-value]
     if older_than is not None and older_than < 0:
-        return invalid("olderThan", "seconds, zero or more")
+        return invalid("olderThan", "seconds, zero or more", Code.OUT_OF_RANGE)
     now = datetime.now(UTC)
     query = JourneyRow.filter(clinic_id=clinic_id, stuck=True)
     if stage is not None:

@@ -11,6 +11,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import FieldProblemCode as Code
 from domain.journey.sla import DEFAULT_STAGE_SLAS, sla_key
 from domain.journey.stages import Stage, VisitCategory
 from domain.store import records
@@ -22,6 +23,7 @@ from schema.errors import (
     NotAuthorized,
     NotFound,
     ValidationFailed,
+    from_problem,
     invalid,
     not_authorized,
     not_found,
@@ -105,12 +107,14 @@ async def set_stage_sla(info: Info[Context, None], input: SetStageSlaInput) -> S
     if clinic is None:
         return not_found("clinic")
     if input.stage not in DEFAULT_STAGE_SLAS:
-        return invalid("stage", "this stage has no SLA (follow-ups have their own rules)")
+        return invalid(
+            "stage", "this stage has no SLA (follow-ups have their own rules)", Code.UNKNOWN_VALUE
+        )
     if input.seconds is not None and not 60 <= input.seconds <= MAX_SLA_SECONDS:
-        return invalid("seconds", f"from 60 to {MAX_SLA_SECONDS}")
+        return invalid("seconds", f"from 60 to {MAX_SLA_SECONDS}", Code.OUT_OF_RANGE)
     bad_key = records.key_problem(input.idempotency_key)
     if bad_key:
-        return invalid(bad_key.field, bad_key.message)
+        return from_problem(bad_key)
     ledger = await idempotency.claim(info, claims.account_id, input)
     if idempotency.reused(ledger):
         return idempotency.conflict()
