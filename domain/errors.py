@@ -49,7 +49,8 @@ class FieldProblemCode(str, Enum):
 @dataclass(frozen=True)
 class FieldProblem:
     """One field's problem. `code` INVALID by default: a problem recorded before codes were
-    kept (a failure in a journey's history, a desk's answer) reads so; every check names it."""
+    kept (a failure in a journey's history, a desk's answer) reads so; every check names it
+    (`tests/unit/test_field_problem_codes_named.py`)."""
 
     field: str
     message: str
@@ -92,7 +93,5 @@ class ValidationFailed(DomainError):
         DomainError.__init__(self, text or "invalid input")
 
     @classmethod
-    def one(
-        cls, field_name: str, message: str, code: FieldProblemCode = FieldProblemCode.INVALID
-    ) -> ValidationFailed:
+    def one(cls, field_name: str, message: str, code: FieldProblemCode) -> ValidationFailed:
         return cls([FieldProblem(field_name, message, code)])

@@ -126,9 +126,7 @@ def busy(what: str, retry_after_seconds: int) -> Unavailable:
     )
 
 
-def invalid(
-    field_name: str, message: str, code: FieldProblemCode = FieldProblemCode.INVALID
-) -> ValidationFailed:
+def invalid(field_name: str, message: str, code: FieldProblemCode) -> ValidationFailed:
     return from_problem(domain.FieldProblem(field_name, message, code))
 
 
