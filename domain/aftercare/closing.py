@@ -17,7 +17,7 @@ SETTLED_ELSEWHERE: dict[TaskKind, str] = {
     TaskKind.FOLLOW_UP_CALL: "a follow-up call closes with its outcome: completeFollowUp or "
     "reportComplication",
     TaskKind.PHOTO: "a photo reminder closes when its photo is uploaded (uploadPhoto), or when "
-    "the client withdraws her photos' consent for the clinical record",
+    "the client takes back the consent she gave to photos for the clinical record",
 }
 # Besides the task's own assignee, who may close it.
 OVERSEERS = frozenset({Role.SUPERVISOR})

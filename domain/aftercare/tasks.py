@@ -33,7 +33,8 @@ class TaskStatus(str, Enum):
     OPEN = "OPEN"
     DONE = "DONE"
     CLOSED = "CLOSED"
-    # A photo reminder closed because the client withdrew the consent its photo needs.
+    # A photo reminder closed, or written closed, because the client took back the consent
+    # she had given to the clinical record, which its photo needs.
     NO_PHOTO_CONSENT = "NO_PHOTO_CONSENT"
 
 

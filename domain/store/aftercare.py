@@ -117,9 +117,10 @@ class WarrantyClaim(AppendOnlyModel):
 
 
 class TaskClosing(AppendOnlyModel):
-    """A task closed by hand (`completeTask`), or a booked recheck's reminder closed by the
-    visit that kept it (`recheck_visits`): who, when and the outcome note. One per task; the
-    task's row in `follow_up_task` shows it DONE."""
+    """A task closed by hand (`completeTask`), a booked recheck's reminder closed by the
+    visit that kept it (`recheck_visits`), or a photo reminder closed, or written closed, for
+    the client's withdrawn consent (`photo_tasks`): who, when and the outcome note. One per
+    task; the task's row in `follow_up_task` shows it DONE (NO_PHOTO_CONSENT for the last)."""
 
     task_id = fields.CharField(primary_key=True, max_length=64)
     clinic_id = fields.CharField(max_length=64)

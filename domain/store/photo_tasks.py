@@ -1,6 +1,7 @@
 """Photo reminders in the read model: written with the treatment's event (same transaction),
 settled when a photo of their stage is uploaded for the journey, closed when the client
-withdraws the clinical record's consent that every photo needs (`close_without_consent`).
+withdraws the clinical record's consent she gave, which every photo needs
+(`close_without_consent`), and written closed while that withdrawal stands.
 
 The task's `label` holds the stage the upload must name, so settling needs no other lookup.
 A reminder settled is logged in `task_change` (same transaction): no journey event says so, and
@@ -23,7 +24,7 @@ from domain.procedures.template import ProcedureContent
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask, TaskChangeLog, TaskClosing
 from domain.store.models import Journey
-from domain.store.photos import Photo, purposes_given
+from domain.store.photos import Photo, purposes_given, taken_back
 
 # Photos are the care team's: the nurses take them (DOMAIN.md roles).
 PHOTO_TAKER = Role.NURSE
@@ -34,23 +35,33 @@ def photo_task_id(journey_id: str, code: str) -> str:
 
 
 async def write_photo_tasks(change: JourneyChange, content: ProcedureContent) -> None:
-    """At the treatment: one task per point of the schedule (a rewrite leaves them as they are)."""
+    """At the treatment: one task per point of the schedule (a rewrite leaves them as they are).
+
+    While the client has withdrawn the clinical record's consent she once gave, no photo of
+    hers can be uploaded: each is written closed as NO_PHOTO_CONSENT, with its closing record
+    naming who recorded that withdrawal. A client who never gave it has them open: the list
+    reminds the care team to ask her."""
     facts, event = change.facts, change.event
+    withdrawal = await taken_back(facts.client_id, PhotoPurpose.CLINICAL_RECORD)
+    status = TaskStatus.NO_PHOTO_CONSENT if withdrawal else TaskStatus.OPEN
     for reminder in reminders_for(content.photo_schedule, event.at):
-        await FollowUpTask.get_or_create(
+        task, written = await FollowUpTask.get_or_create(
             id=photo_task_id(facts.journey_id, reminder.code),
             defaults={
                 "clinic_id": facts.clinic_id,
                 "journey_id": facts.journey_id,
                 "kind": TaskKind.PHOTO.value,
                 "label": reminder.stage.value,
-                "status": TaskStatus.OPEN.value,
+                "status": status.value,
                 "due_at": reminder.due_at,
                 "assignee_role": PHOTO_TAKER.value,
                 "journey_seq": event.seq,
                 "updated_at": event.at,
             },
         )
+        if written and withdrawal is not None:
+            by = (withdrawal.recorded_by, withdrawal.recorded_by_role)
+            await _closing(task, by, event.at)
     await settle_photo_tasks(facts.journey_id)
 
 
@@ -101,11 +112,13 @@ CONSENT_WITHDRAWN = "the client withdrew her photos' consent for the clinical re
 
 
 async def close_without_consent(client_id: str, by: tuple[str, str]) -> int:
-    """Once the client no longer consents to photos for the clinical record (an upload is then
-    refused), her open photo reminders, on every journey of hers, close as NO_PHOTO_CONSENT by
-    `by` (user, role): each with its closing record and its change logged, in one transaction,
-    so the list and the overdue count drop it. Only an open one closes: a retry of the
-    withdrawal, or one made while she consents, closes nothing. The number closed now.
+    """A withdrawal that took back the client's consent to photos for the clinical record (an
+    upload is then refused; the caller asks `photos.withdrew_given` of its own change) closes
+    her open photo reminders, on every journey of hers, as NO_PHOTO_CONSENT by `by` (user,
+    role): each with its closing record and its change logged, in one transaction, so the list
+    and the overdue count drop it. Only an open one closes, and none while she consents: a
+    retry of the withdrawal finishes a closing its first attempt left half-way, and one made
+    after she gave the purpose again closes nothing. The number closed now.
 
     Giving the consent again opens none: a reminder keeps one closing (`task_closing`), and
     a photo of a point still ahead is taken and uploaded as any other, without a reminder."""
@@ -124,16 +137,21 @@ async def close_without_consent(client_id: str, by: tuple[str, str]) -> int:
             unconsented = TaskStatus.NO_PHOTO_CONSENT.value
             if not await still_open.update(status=unconsented, updated_at=now):
                 continue  # settled or closed since it was read
-            await TaskClosing.create(
-                task_id=task.id,
-                clinic_id=task.clinic_id,
-                journey_id=task.journey_id,
-                kind=task.kind,
-                closed_by=by[0],
-                closed_by_role=by[1],
-                closed_at=now,
-                note=CONSENT_WITHDRAWN,
-            )
+            await _closing(task, by, now)
             await TaskChangeLog.create(clinic_id=task.clinic_id, task_id=task.id, at=now)
             closed += 1
     return closed
+
+
+async def _closing(task: FollowUpTask, by: tuple[str, str], at: datetime) -> None:
+    """The closing record of a reminder closed for the withdrawal."""
+    await TaskClosing.create(
+        task_id=task.id,
+        clinic_id=task.clinic_id,
+        journey_id=task.journey_id,
+        kind=task.kind,
+        closed_by=by[0],
+        closed_by_role=by[1],
+        closed_at=at,
+        note=CONSENT_WITHDRAWN,
+    )

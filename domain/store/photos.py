@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import fields
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -109,6 +110,32 @@ async def purposes_given(client_id: str) -> frozenset[PhotoPurpose]:
     """The purposes the client consents to now."""
     (latest,) = await latest_changes([client_id])
     return purposes_in_force(as_change(row) for row in latest)
+
+
+async def withdrew_given(change: PhotoConsentChange) -> bool:
+    """Whether `change` took back a consent the client had given: a withdrawal whose purpose's
+    change before it (in the order `latest_changes` reads them) gave it. A withdrawal of a
+    purpose never given, or one already withdrawn, took back nothing."""
+    if change.given:
+        return False
+    earlier = PhotoConsentChange.filter(client_id=change.client_id).filter(
+        Q(recorded_at__lt=change.recorded_at) | Q(recorded_at=change.recorded_at, id__lt=change.id)
+    )
+    before = await _latest_of(earlier, PhotoPurpose(change.purpose))
+    return before is not None and before.given
+
+
+async def taken_back(client_id: str, purpose: PhotoPurpose) -> PhotoConsentChange | None:
+    """The withdrawal that took back the client's consent to `purpose`, while it stands: she
+    gave it once and has withdrawn it since. None: she consents now, or never gave it."""
+    changes = PhotoConsentChange.filter(client_id=client_id, purpose=purpose.value)
+    gave = await changes.filter(given=True).order_by("-recorded_at", "-id").first()
+    if gave is None:
+        return None
+    since = changes.filter(
+        Q(recorded_at__gt=gave.recorded_at) | Q(recorded_at=gave.recorded_at, id__gt=gave.id)
+    )
+    return await since.order_by("recorded_at", "id").first()
 
 
 async def change_unless_standing(

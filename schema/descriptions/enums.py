@@ -147,8 +147,8 @@ DESCRIPTIONS = {
     "by hand with `completeTask` and a note.",
     "TaskKind.PHOTO": "A photo of the procedure type's photo schedule (before, suture "
     "removal, 3 months, 1 year...): for the care team; uploading a photo of its `photoStage` "
-    "for the journey settles it; the client withdrawing her photos' consent for the clinical "
-    "record closes it (`NO_PHOTO_CONSENT`).",
+    "for the journey settles it; the client taking back the consent she gave to photos for "
+    "the clinical record closes it (`NO_PHOTO_CONSENT`).",
     "TaskKind.WARD_READING": "A reading of the vital signs the ward owes after an operation "
     "(seed 003: once an hour, through the first 6 hours), `label` its hour (`1h`...`6h`), due "
     "that many hours after the operation's end: for the nurses. An observation "
@@ -165,10 +165,12 @@ DESCRIPTIONS = {
     "TaskStatus.OPEN": "Still to do.",
     "TaskStatus.DONE": "Done: the call was made with an outcome.",
     "TaskStatus.CLOSED": "Closed without a call (the journey or its follow-ups were closed).",
-    "TaskStatus.NO_PHOTO_CONSENT": "A photo reminder (PHOTO) closed because the client withdrew "
-    "her photos' consent for the clinical record, which every photo needs (`setPhotoConsent`, "
-    "or `withdrawConsent` of the PHOTO consent that gave it): who withdrew it closed it. "
-    "Giving the consent again opens none of them again.",
+    "TaskStatus.NO_PHOTO_CONSENT": "A photo reminder (PHOTO) closed because the client took "
+    "back the consent she had given to photos for the clinical record, which every photo needs "
+    "(`setPhotoConsent` with `given: false` while it stood given, or `withdrawConsent` of a "
+    "PHOTO consent whose withdrawal withdrew that purpose): closed by who recorded the "
+    "withdrawal, or written so by a treatment while that withdrawal stands. A withdrawal of a "
+    "purpose she never gave closes none. Giving the consent again opens none of them again.",
     "TaskChange.CHANGED": "The task was added or changed, or turned overdue with time (pushed "
     "once, `overdue` true, as `myTasks(overdue: true)` first lists it).",
     "TaskChange.LEFT": "The task was yours and is someone else's now: take it off your list.",

@@ -3,8 +3,9 @@
 Each purpose is given and withdrawn on its own; every change is a new row (the history is
 append-only; a call that changes nothing adds none), and the latest change of a purpose
 decides it. Withdrawing a purpose stops the
-links already issued for it: the fetch asks again. Withdrawing the clinical record, which every
-photo needs, closes the client's open photo reminders (`photo_tasks.close_without_consent`).
+links already issued for it: the fetch asks again. A change that withdraws the clinical record,
+which every photo needs, after the client gave it closes her open photo reminders
+(`photo_tasks.close_without_consent`); one that finds it withdrawn, or never given, closes none.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from domain.store import records
 from domain.store.models import Client as ClientRow
 from domain.store.photo_tasks import close_without_consent
 from domain.store.photos import PhotoConsentChange as ChangeRow
-from domain.store.photos import answered_change, change_unless_standing
+from domain.store.photos import answered_change, change_unless_standing, withdrew_given
 from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
@@ -114,8 +115,9 @@ async def set_photo_consent(
         # A retry answers what its first attempt found, not what stands since.
         retried = idempotency.unfinished(ledger)
         asked_at = await idempotency.first_asked_at(claims.account_id, input) if retried else None
+        written = change_id or str(uuid.uuid4())
         row = await change_unless_standing(
-            change_id or str(uuid.uuid4()),
+            written,
             client.id,
             purpose,
             input.given,
@@ -125,10 +127,12 @@ async def set_photo_consent(
             recorded_by=claims.account_id,
             recorded_by_role=claims.role.value,
         )
-        if purpose is DomainPhotoPurpose.CLINICAL_RECORD and not input.given:
-            # Before the key settles: a retry of an attempt cut off here closes them.
-            by = (claims.account_id, claims.role.value)
-            await close_without_consent(client.id, by)
+        # This request's change (written now, or by its earlier attempt) that took back the
+        # clinical record she had given: one that found it withdrawn already took back nothing.
+        # Before the key settles: a retry of an attempt cut off here closes them.
+        took_back = row.id == written and await withdrew_given(row)
+        if purpose is DomainPhotoPurpose.CLINICAL_RECORD and took_back:
+            await close_without_consent(client.id, (claims.account_id, claims.role.value))
         note_write(info, client.id)
         await idempotency.settle(claims.account_id, input, row.id)
     # Read afresh: an earlier mutation of this request may have loaded them before it changed.

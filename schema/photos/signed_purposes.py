@@ -2,8 +2,8 @@
 
 Signing (on a published template or on a paper form) writes one change per purpose and a grant
 naming them, in one transaction; withdrawing the consent withdraws the purposes its grant gave
-that its giving still decides (`domain.photos.purposes.withdrawn_with_consent`), and closes the
-client's open photo reminders once the clinical record is no longer given. A PHOTO consent
+that its giving still decides (`domain.photos.purposes.withdrawn_with_consent`), and, when the
+clinical record is among them, closes the client's open photo reminders. A PHOTO consent
 signed before grants were kept has none: its withdrawal ends every purpose in force, as it did
 then, since nothing says which purposes it gave.
 """
@@ -22,7 +22,7 @@ from domain.store.models import Journey as JourneyRow
 from domain.store.photo_tasks import close_without_consent
 from domain.store.photos import PhotoConsentChange as ChangeRow
 from domain.store.photos import PhotoConsentGrant as GrantRow
-from domain.store.photos import as_change, latest_changes
+from domain.store.photos import as_change, latest_changes, withdrew_given
 
 
 def _change_id(seed_id: str, purpose: PhotoPurpose | str) -> str:
@@ -117,8 +117,11 @@ async def withdraw_signed_purposes(
         (latest,) = await latest_changes([journey.client_id])
         for purpose in withdrawn_with_consent(granted, (as_change(row) for row in latest)):
             await _withdrawal(journey, seed_id, purpose.value, by)
-    # A clinical record it took back closes her photo reminders, on this attempt or a retry.
-    await close_without_consent(journey.client_id, by)
+    # A clinical record it took back closes her photo reminders, on this attempt or a retry
+    # (which finds the change under its id): a withdrawal that took back none closes none.
+    clinical = await ChangeRow.get_or_none(id=_change_id(seed_id, PhotoPurpose.CLINICAL_RECORD))
+    if clinical is not None and await withdrew_given(clinical):
+        await close_without_consent(journey.client_id, by)
 
 
 async def _withdraw_every_purpose_in_force(
