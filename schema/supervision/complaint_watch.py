@@ -13,7 +13,9 @@ again whenever a complaint changes or the timer rings, and says each moment once
 
 The cursor's part (`ComplaintPlace`, after the `|` of the board's cursor) names the newest change
 the board passed, the changes at or below it still to say (in its mailbox, awaited by the feed,
-the rest of a replay), and the moment up to which it said complaints turning overdue. A board back
+the rest of a replay), and the moment up to which it said complaints turning overdue. While what
+a board back with a cursor missed is said (its journeys' changes first, then its complaints'),
+it names instead the newest change said of it, the place it came back with at first. A board back
 with it hears the changes and moments it missed, each once; with a cursor without one (an earlier
 release's, or a board that did not count complaints), it hears of them from then on.
 """
@@ -96,6 +98,9 @@ class ComplaintWatch:
         self._named: frozenset[int] = frozenset()  # ... those its cursor named as unsaid
         self._judged: OrderedDict[int, None] = OrderedDict()
         self._rest: list[int] = []  # the changes still to say of those being said
+        # While what the board missed is said: the newest change said of it (at first, the place
+        # it came back with), the cursor's newest until all of it is said.
+        self._back_at: int | None = None
         self._read_at: datetime | None = None  # where `upto` goes once they are said
         self._rearm = True  # the timer's moment is to be read again
         self._timer: asyncio.Task[None] | None = None
@@ -118,7 +123,7 @@ class ComplaintWatch:
             self.resync(feed)
             return RESYNC
         self._named = frozenset(resumed.unsaid)
-        self.newest, self._floor = max(self.newest, floor), floor
+        self.newest, self._floor, self._back_at = max(self.newest, floor), floor, floor
         self.upto, self._read_at = resumed.upto, now
         said = [ComplaintsMoved(row.at, row.id) for row in missed]
         # (by time: a change and the moment after it, as the board would have heard them)
@@ -129,6 +134,7 @@ class ComplaintWatch:
         self.newest = max(self.newest, feed.complaints_position())
         self.upto = max(self.upto, self.clock.now())
         self._floor, self._read_at, self._rearm = 0, None, True
+        self._back_at = None
 
     def heard(self, news: ComplaintTouched) -> list[ComplaintsMoved]:
         """A change the feed brought: to say, unless the board heard it already."""
@@ -156,6 +162,8 @@ class ComplaintWatch:
             return False
         else:
             self._judged[said.change_id] = None
+            if self._back_at is not None:
+                self._back_at = max(self._back_at, said.change_id)
             if len(self._judged) > REMEMBERED:
                 self._judged.popitem(last=False)
             self._rearm = True
@@ -168,17 +176,21 @@ class ComplaintWatch:
 
     def said_all(self) -> None:
         """What was being said is said: every moment up to where it was read, too."""
-        self._rest = []
+        self._rest, self._back_at = [], None
         if self._read_at is not None:
             self.upto, self._read_at = max(self.upto, self._read_at), None
 
     def place(self, feed: JourneyFeed, changes: Mailbox[ClinicNews]) -> str:
-        """The board's place as it says an update, for its cursor."""
+        """The board's place as it says an update, for its cursor. While what it missed is said
+        (after its journeys' changes), it names the newest change it said of it, not the newest
+        passed: the changes above still to say are read again from the log by a board back with
+        the cursor, not named one by one (a replay's would be more than a cursor names)."""
+        newest = self.newest if self._back_at is None else self._back_at
         queued = [news.change_id for news in changes.queued() if isinstance(news, ComplaintTouched)]
         ids = [*self._rest, *self._named, *queued, *feed.complaints_awaited()]
-        unsaid = {i for i in ids if i <= self.newest and i not in self._judged}
+        unsaid = {i for i in ids if i <= newest and i not in self._judged}
         kept = tuple(sorted(unsaid)[-MOST_UNSAID:])
-        return ComplaintPlace(self.newest, kept, self.upto).encode()
+        return ComplaintPlace(newest, kept, self.upto).encode()
 
     async def next_of(self, changes: Mailbox[ClinicNews]) -> ClinicNews | Resync | None:
         """The mailbox's next change; None when the timer rings first."""
