@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from schema.ids import INTEGER_MAX, whole_number
 
 # Ids below the newest a cursor keeps at most (the highest of them): past that, the oldest are
-# left unsaid, as a replay leaves its oldest past REPLAY_AT_MOST.
+# left unsaid, as a replay leaves its oldest past REPLAY_AT_MOST, and the cursor says so.
 MOST_UNSAID = 64
+# Named among the unsaid ids by a cursor that had to leave some out (no event has id 0): a
+# subscriber that must hear every change (the board) is told to read again when back with it.
+LEFT_OUT = 0
 _LONGEST_ID = len(str(INTEGER_MAX)) + 1
 
 
@@ -33,6 +36,11 @@ class LogCursor:
     newest: int  # the newest event passed: every push up to it was judged, but for ...
     unsaid: tuple[int, ...] = ()  # ... these, at or below it, still to come
     extra: str | None = None  # the subscriber's place in another log, written and read by it
+
+    @property
+    def left_out(self) -> bool:
+        """Whether the cursor had more ids to name than it holds, and named only the highest."""
+        return LEFT_OUT in self.unsaid
 
     def encode(self) -> str:
         text = ".".join(str(event_id) for event_id in (self.newest, *self.unsaid))
@@ -44,8 +52,10 @@ class LogCursor:
 def cursor_at(kind: str, newest: int, unsaid: Iterable[int], extra: str | None = None) -> LogCursor:
     """The cursor of a subscriber that passed `newest` and has yet to judge `unsaid` (those
     above `newest` need no naming: a client back with the cursor hears all that is)."""
-    kept = sorted({event_id for event_id in unsaid if event_id <= newest})
-    return LogCursor(kind, newest, tuple(kept[-MOST_UNSAID:]), extra)
+    kept = sorted({event_id for event_id in unsaid if LEFT_OUT < event_id <= newest})
+    if len(kept) > MOST_UNSAID:
+        kept = [LEFT_OUT, *kept[-(MOST_UNSAID - 1) :]]
+    return LogCursor(kind, newest, tuple(kept), extra)
 
 
 def decode_cursor(cursor: str, kind: str, extra_at_most: int = 0) -> LogCursor | None:

@@ -216,7 +216,8 @@ class LogWatch:
         floor = min(log_end, resumed.newest)
         at_most = REPLAY_AT_MOST + 1 if self.whole else REPLAY_AT_MOST
         pending = await self._missed(floor, self.newest, resumed.unsaid, at_most)
-        if self.whole and (floor != resumed.newest or len(pending) > REPLAY_AT_MOST):
+        missed_too_much = len(pending) > REPLAY_AT_MOST or resumed.left_out
+        if self.whole and (floor != resumed.newest or missed_too_much):
             self._floor = 0
             return RESYNC
         self._named = frozenset(resumed.unsaid)

@@ -18,6 +18,7 @@ from domain.journey.stages import Stage
 from domain.roles import Role
 from domain.store.models import JourneyEvent
 from schema.ids import encode_id
+from schema.supervision.log_cursor import MOST_UNSAID
 from schema.supervision.log_replay import REPLAY_AT_MOST
 from tests.api.alert_support import event_row, facts_of, nudge_held_open
 from tests.api.flow import JourneyDriver
@@ -154,6 +155,33 @@ async def test_a_board_away_for_more_changes_than_a_replay_says_is_told_to_read_
     await _feed_caught_up(hand_fed)
     said = await _said_back(hand_fed, away.token, away.heard["cursor"])
     # Then it is told once to read the board again, and hears the live changes after
+    assert said == ["RESYNC -"]
+
+
+async def test_a_board_leaving_part_way_through_more_than_a_cursor_names_is_told_to_read_again(
+    driver: JourneyDriver, hand_fed: HandFed
+) -> None:
+    # Given a board that lost its connection while more of the clinic's changes came than a
+    # cursor names one by one (but fewer than a replay says)
+    away = await _stuck_then_left(driver, hand_fed)
+    now, clinic_id = datetime.now(UTC), hand_fed.clinic_id
+    busy_id = await journey(clinic_id, now)
+    busy = _moving(busy_id, clinic_id)
+    missed = MOST_UNSAID + 6
+    await JourneyEvent.bulk_create(
+        [event_row(busy_id, seq, busy, now) for seq in range(1, missed + 1)]
+    )
+    await _feed_caught_up(hand_fed)
+    # When it comes back, hears the first of them and leaves again
+    back = hand_fed.api.subscription(
+        BOARD_AFTER, away.token, clinicId=clinic_id, after=away.heard["cursor"]
+    )
+    async with reading(back, "supervisorBoard") as updates:
+        first = await updates.next()
+    said = await _said_back(hand_fed, away.token, first["cursor"])
+    # Then, back with that update's cursor, it is told once to read the board again: the
+    # cursor could not name every change it had yet to hear, and none is lost unsaid
+    assert _said(first) == f"MOVED {_on(busy_id)}"
     assert said == ["RESYNC -"]
 
 
