@@ -5,6 +5,10 @@ reassignment), its record activity tells the journey; a journey Temporal had no 
 that did not answer in time, keeps its consultant and the activity says so at ERROR only. The
 desk's log still says the client was handed over. Reconciliation asks this module which
 journeys were handed over and never came to name the consultant they were handed to.
+
+The desk following a journey the supervisor moved (`overrides.follow_journey`) is no hand-over:
+the journey named that consultant before the desk heard of it, and the desk sends it nothing. It
+ends what the desk handed over before it: the desk and the journey agree from then on.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import datetime
 from domain.store.models import JourneyEvent
 from domain.store.triage_models import TriageEntry
 from domain.triage.entries import EntryKind
+from domain.triage.ledger import DESK_ACTOR_ID
 
 # Entries after which the client is served by someone else (the desk's record activity hands
 # the journey over for these when they move ownership).
@@ -35,16 +40,20 @@ class HandOver:
 
 
 async def latest_hand_overs(journey_ids: list[str]) -> dict[str, HandOver]:
-    """Each journey's latest hand-over in its desk's log, for those the desk handed over."""
+    """Each journey's latest hand-over in its desk's log, for those the desk handed over and did
+    not follow the journey since (`_followed`)."""
     latest: dict[str, HandOver] = {}
     for start in range(0, len(journey_ids), JOURNEYS_PER_QUERY):
         chunk = journey_ids[start : start + JOURNEYS_PER_QUERY]
         rows = await (
             TriageEntry.filter(journey_id__in=chunk, kind__in=HANDING_OVER)
             .order_by("at", "seq")
-            .only("journey_id", "consultant_id", "at", "day", "seq", "details")
+            .only("journey_id", "consultant_id", "at", "day", "seq", "details", "kind", "actor_id")
         )
         for row in rows:
+            if row.journey_id and _followed(row):
+                latest.pop(row.journey_id, None)
+                continue
             moves_ownership = bool((row.details or {}).get("transfers_ownership"))
             if moves_ownership and row.journey_id and row.consultant_id:
                 latest[row.journey_id] = HandOver(
@@ -65,6 +74,11 @@ async def landed(hand_over: HandOver) -> bool:
         journey_id=hand_over.journey_id, action__in=NAMING_THE_CONSULTANT, at__gte=hand_over.at
     ).values_list("facts", flat=True)
     return any(facts is None or _names(facts, hand_over.consultant_id) for facts in rows)
+
+
+def _followed(row: TriageEntry) -> bool:
+    """Whether the entry is the desk following her journey (`notices.followed_journey`)."""
+    return row.kind == EntryKind.REASSIGNED.value and row.actor_id == DESK_ACTOR_ID
 
 
 def _names(snapshot: object, consultant_id: str) -> bool:
