@@ -72,8 +72,10 @@ async def hand_journey_over(
     refused by a journey whose consultant took the client or which was handed on since).
 
     The update id is the desk entry, so a retried activity hands over once. A journey that has
-    moved past the stages a consultant owns, or already names that consultant, refuses: the desk
-    log and the revenue credit still record the hand-over. A journey Temporal has no room for is
+    moved past the stages a consultant owns, already names that consultant, or no longer names
+    the one the desk handed the client from (the supervisor moved her: the desk follows that
+    when the journey's notice comes, `notices.journey_moved`), refuses: the desk log and the
+    revenue credit still record the hand-over. A journey Temporal has no room for is
     sent the hand-over again until `deadline` (the event loop's clock); one not answered by
     then keeps its consultant too, said at ERROR: the desk must not wait on one crowded journey.
     (An update Temporal had admitted may still be applied later.)
@@ -81,9 +83,7 @@ async def hand_journey_over(
     if not entry.journey_id or not entry.consultant_id:
         return
     handle = activity.client().get_workflow_handle_for(JourneyWorkflow.run, entry.journey_id)
-    request = ActionRequest(
-        action, TRIAGE_DESK_ACTOR, ActionDetails(consultant_id=entry.consultant_id)
-    )
+    request = hand_over_request(entry, action)
     update_id = hand_over_update_id(clinic_id, entry.day, entry.seq)
 
     async def send() -> object:
@@ -109,3 +109,11 @@ async def hand_journey_over(
             entry.journey_id,
             error,
         )
+
+
+def hand_over_request(entry: DeskEntry, action: Action = Action.REASSIGN) -> ActionRequest:
+    """The journey's step for `entry` (`hand_journey_over`): a hand-over names the consultant it
+    takes the client from, for a journey moved since to keep its consultant; ids only."""
+    handed_from = entry.from_consultant_id if action is Action.REASSIGN else None
+    details = ActionDetails(consultant_id=entry.consultant_id, from_consultant_id=handed_from)
+    return ActionRequest(action, TRIAGE_DESK_ACTOR, details)

@@ -103,6 +103,11 @@ class ActionDetails:
     # (`aftercarePolicy.overdueAfterHours`), read by the API as it sends the step. None from an
     # API before it was sent: a day.
     follow_up_allowance_seconds: int | None = None
+    # A hand-over of the triage desk's (REASSIGN): the consultant it hands the client from. The
+    # journey takes it only while it names them still, so a supervisor's reassignJourney written
+    # before it wins (the desk follows that when told). None: no such check (the supervisor's
+    # own reassignJourney, and the desk's hand-overs sent before it was sent).
+    from_consultant_id: str | None = None
 
 
 @dataclass

@@ -151,6 +151,11 @@ def _reassign(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
         out.append(
             FieldProblem("consultantId", "already the journey's consultant", Code.NOT_ALLOWED_NOW)
         )
+    elif d.from_consultant_id is not None and d.from_consultant_id != facts.consultant_id:
+        # The desk hands over a client the journey no longer gives the consultant it took her from.
+        out.append(
+            FieldProblem("consultantId", "handed to another consultant since", Code.NOT_ALLOWED_NOW)
+        )
 
 
 def _reassign_review(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:

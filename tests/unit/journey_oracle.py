@@ -277,7 +277,9 @@ def details_ok(m: Clinic, action: A, d: ActionDetails) -> bool:
     if action is A.ASSIGN_CONSULTANT:
         return bool(d.consultant_id)
     if action is A.REASSIGN:
-        return bool(d.consultant_id) and d.consultant_id != m.consultant
+        handed_from = d.from_consultant_id
+        from_ok = handed_from is None or handed_from == m.consultant
+        return bool(d.consultant_id) and d.consultant_id != m.consultant and from_ok
     if action is A.REQUEST_EXPERT_REVIEW:
         return bool(d.expert_id)
     if action is A.REASSIGN_EXPERT_REVIEW:

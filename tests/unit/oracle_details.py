@@ -18,7 +18,9 @@ def good_details(m: Clinic, action: A) -> list[ActionDetails]:
         return [D(consultant_id="consultant-1")]
     if action is A.REASSIGN:
         other = "consultant-2" if m.consultant == "consultant-1" else "consultant-1"
-        return [D(consultant_id=other)]
+        # The supervisor's, and the desk's hand-over from the consultant the journey names
+        froms = dict.fromkeys((None, m.consultant))
+        return [D(consultant_id=other, from_consultant_id=f) for f in froms]
     if action is A.REQUEST_EXPERT_REVIEW:
         return [D(expert_id="expert-1")]
     if action is A.REASSIGN_EXPERT_REVIEW:
