@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.errors import FieldProblem, ValidationFailed
+from domain.errors import FieldProblem, FieldProblemCode, ValidationFailed
 from domain.journey.effects import apply_action
 from domain.journey.facts import ActionDetails, ActionRequest, FollowUp, JourneyFacts
 from domain.journey.stages import (
@@ -22,7 +22,13 @@ from domain.journey.validation import validate_details
 from tests.support import CALLER
 
 NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
-SCORE_NEEDED = FieldProblem("satisfaction", "a reached client's satisfaction is 1 to 5")
+ONE_TO_FIVE = "a reached client's satisfaction is 1 to 5"
+
+
+def _score_needed(satisfaction: int | None) -> FieldProblem:
+    """REQUIRED when none is given, OUT_OF_RANGE for one outside 1 to 5."""
+    code = FieldProblemCode.REQUIRED if satisfaction is None else FieldProblemCode.OUT_OF_RANGE
+    return FieldProblem("satisfaction", ONE_TO_FIVE, code)
 
 
 def _facts() -> JourneyFacts:
@@ -65,12 +71,12 @@ def test_a_client_not_to_be_asked_needs_no_score(satisfaction: int | None) -> No
 
 @pytest.mark.parametrize("satisfaction", [0, 6])
 def test_a_score_she_gives_is_still_one_to_five(satisfaction: int) -> None:
-    assert _problems(_reached(satisfaction, not_asked=True)) == [SCORE_NEEDED]
+    assert _problems(_reached(satisfaction, not_asked=True)) == [_score_needed(satisfaction)]
 
 
 @pytest.mark.parametrize("satisfaction", [None, 0, 6])
 def test_a_client_who_may_be_asked_gives_a_score(satisfaction: int | None) -> None:
-    assert _problems(_reached(satisfaction, not_asked=False)) == [SCORE_NEEDED]
+    assert _problems(_reached(satisfaction, not_asked=False)) == [_score_needed(satisfaction)]
 
 
 def test_the_call_is_done_without_a_score() -> None:
