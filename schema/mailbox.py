@@ -73,6 +73,20 @@ class Mailbox(Generic[T]):
             return RESYNC
         return self._items.popleft()
 
+    async def get_unless(self, timer: asyncio.Task[None]) -> T | Resync | None:
+        """The next item, or None once `timer` is done before one comes (or was done already):
+        for a subscriber that also says something at a moment (an overdue task, a complaint)."""
+        if timer.done():
+            return None
+        # A read is cancelled safely: it takes its item only once it has one.
+        getting = asyncio.ensure_future(self.get())
+        try:
+            await asyncio.wait((getting, timer), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not getting.done():
+                getting.cancel()
+        return getting.result() if getting.done() else None
+
 
 class Topic(Generic[T]):
     """The mailboxes of the subscribers to each key (a journey, a clinic)."""

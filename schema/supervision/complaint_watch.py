@@ -197,21 +197,12 @@ class ComplaintWatch:
         if self._rearm:
             self._rearm = False
             self._arm(await next_turn(self.clinic_id, self.upto))
-        timer = self._timer
-        if timer is None:
+        if self._timer is None:
             return await changes.get()
-        if not timer.done():
-            # A mailbox's read is cancelled safely: it takes its item only once it has one.
-            getting = asyncio.ensure_future(changes.get())
-            try:
-                await asyncio.wait((getting, timer), return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                if not getting.done():
-                    getting.cancel()
-            if getting.done():
-                return getting.result()
-        self._timer, self._timer_at = None, None
-        return None
+        told = await changes.get_unless(self._timer)
+        if told is None:
+            self._timer, self._timer_at = None, None
+        return told
 
     def close(self) -> None:
         """Ends the timer, with the subscription."""
