@@ -5,7 +5,8 @@ JSON) and unpaired UTF-16 surrogates (``"\\ud800"``, not encodable as UTF-8). Th
 the database from any resolver and come back as "Unexpected error.", so they are refused here,
 for every field with arguments, together with input values nested absurdly deep (the `JSON`
 scalar takes any shape). A field whose result union has ``ValidationFailed`` answers it as data,
-naming the argument path; any other field answers a GraphQL error.
+naming the argument path; any other field answers a GraphQL error naming it the same way
+(`InputNotAccepted`, whose extensions carry the path and the problem's code).
 """
 
 from __future__ import annotations
@@ -27,23 +28,40 @@ from schema.new_keys import new_key_problem, unless_claimed
 MAX_INPUT_DEPTH = 32
 TOO_DEEP = f"nested more than {MAX_INPUT_DEPTH} levels deep"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+OUT_OF_RANGE = FieldProblemCode.OUT_OF_RANGE
 
 
 class InputNotAccepted(GraphQLError):
-    """The error entry for a refused argument: shown to the client as it is, never masked."""
+    """The error entry for a refused argument: shown to the client as it is, never masked. Its
+    extensions name the argument (`field`, its GraphQL name or path) and the problem's code
+    (`problemCode`), as a `ValidationFailed` problem would, so a client maps it to its input
+    without reading the message; neither can be left out."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, extensions={"code": ErrorCode.VALIDATION_FAILED.value})
+    def __init__(self, message: str, *, field: str, code: FieldProblemCode) -> None:
+        extensions = {
+            "code": ErrorCode.VALIDATION_FAILED.value,
+            "field": field,
+            "problemCode": code.value,
+        }
+        super().__init__(message, extensions=extensions)
 
 
 def check_list_page(first: int, largest: int, **positions: int) -> None:
     """Refuses a page of a plain list (no connection, so no ValidationFailed in its type): a
     `first` of 1 to `largest`, and positions to start after (`afterSeq`) of 0 or more."""
     if not 1 <= first <= largest:
-        raise InputNotAccepted(f"first: 1 to {largest}")
+        raise InputNotAccepted(f"first: 1 to {largest}", field="first", code=OUT_OF_RANGE)
     for name, position in positions.items():
         if position < 0:
-            raise InputNotAccepted(f"{name}: 0 or more")
+            raise InputNotAccepted(f"{name}: 0 or more", field=name, code=OUT_OF_RANGE)
+
+
+def not_in_list(what: str) -> InputNotAccepted:
+    """Refuses a plain list's `after` that names none of the list's rows (another type's id,
+    another owner's row, or no id of this API)."""
+    return InputNotAccepted(
+        f"after: not the id of {what}", field="after", code=FieldProblemCode.UNKNOWN_VALUE
+    )
 
 
 def problem_in(value: Any, path: str, depth: int = 0) -> tuple[str, str] | None:
@@ -120,7 +138,11 @@ class InputCheck(SchemaExtension):
                     judge = or_conflict_by_key if deep else or_conflict
                     refusal = invalid(path, message, FieldProblemCode.BAD_FORMAT)
                     return judge(refusal, info, kwargs)
-                raise InputNotAccepted(f"{info.field_name}: {path}: {message}")
+                raise InputNotAccepted(
+                    f"{info.field_name}: {path}: {message}",
+                    field=path,
+                    code=FieldProblemCode.BAD_FORMAT,
+                )
 
         def resolve() -> Any:
             return or_conflict(_next(root, info, *args, **kwargs), info, kwargs)

@@ -13,7 +13,7 @@ from tortoise.queryset import QuerySet
 from domain.errors import FieldProblem, FieldProblemCode
 from domain.store.per_client import rows_after
 from schema.ids import decode_cursor, decode_id, encode_cursor
-from schema.input_check import InputNotAccepted
+from schema.input_check import not_in_list
 
 MAX_PAGE = 100
 M = TypeVar("M", bound=Model)
@@ -92,5 +92,5 @@ async def client_rows_after(
     raw = decode_id(after, id_type)
     last = raw and await model.get_or_none(id=raw, client_id=client_id)
     if not last:
-        raise InputNotAccepted(f"after: not the id of one of this client's {id_type} rows")
+        raise not_in_list(f"one of this client's {id_type} rows")
     return await rows_after(model, time_column, client_id, last, first)

@@ -27,7 +27,7 @@ from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
 from schema.audit.collector import note_access
 from schema.context import Context
 from schema.ids import decode_id, encode_id
-from schema.input_check import InputNotAccepted, check_list_page
+from schema.input_check import check_list_page, not_in_list
 from schema.money.types import Money
 from schema.staff.types import StaffMember, staff_member
 
@@ -240,7 +240,7 @@ class Bill:
         raw = None if after is None else decode_id(after, PAYMENT_ID_TYPE) or ""
         rows = await bill_payments(self.raw_id, first, raw)
         if rows is None:
-            raise InputNotAccepted("after: not the id of a payment of this bill")
+            raise not_in_list("a payment of this bill")
         refunds = await refunds_of([row.id for row in rows])
         return [Payment.from_row(row, self.locale, refunds) for row in rows]
 
@@ -263,7 +263,7 @@ class Bill:
         check_list_page(first, MAX_BILL_PAGE)
         rows = await bill_refunds(self.raw_id, first, after)
         if rows is None:
-            raise InputNotAccepted("after: not the id of a refund of this bill")
+            raise not_in_list("a refund of this bill")
         return [Refund.from_row(row, self.locale) for row in rows]
 
     @classmethod

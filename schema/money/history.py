@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 from strawberry.types import Info
 
+from domain.errors import FieldProblemCode
 from domain.journey.stages import PaymentKind
 from domain.money import history
 from domain.money.money import Money as MoneyValue
@@ -123,7 +124,8 @@ async def billing_history(
     """Cashiers and supervisors: a client's spending by month, most bought items, and paid vs
     outstanding (on installments too), in one currency; null for a client not of your clinic."""
     if currency is not None and not is_currency(currency):
-        raise InputNotAccepted("currency: an ISO 4217 code such as EUR or PLN")
+        message = "currency: an ISO 4217 code such as EUR or PLN"
+        raise InputNotAccepted(message, field="currency", code=FieldProblemCode.UNKNOWN_VALUE)
     client = await visible_client(info, client_id)
     if client is None:
         return None

@@ -18,7 +18,7 @@ from domain.store.refund_writes import MAX_REFUNDS_PER_PAYMENT
 from schema.audit.collector import note_access
 from schema.context import Context
 from schema.ids import decode_id
-from schema.input_check import InputNotAccepted, check_list_page
+from schema.input_check import check_list_page, not_in_list
 from schema.money.bill_types import BILL_READ, MAX_BILL_PAGE, PAYMENT_ID_TYPE, Payment
 
 JOURNEY_PAYMENTS = (
@@ -46,7 +46,7 @@ async def journey_payments(
         raw = decode_id(after, PAYMENT_ID_TYPE) or ""
         last = await PaymentRow.get_or_none(id=raw, journey_id=journey.id)
         if last is None or last.clinic_id != journey.clinic_id:
-            raise InputNotAccepted("after: not the id of a payment of this journey")
+            raise not_in_list("a payment of this journey")
         after_receipt = last.receipt_number
     page = JourneyPage(journey.id, journey.clinic_id, first, after_receipt)
     found = await info.context.loaders.journey_payments.load(page)

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from gql.transport.exceptions import TransportQueryError
 
 from domain.roles import Role
 from tests.api import documents
@@ -22,6 +21,7 @@ from tests.api.money_support import (
     payment,
     set_item,
 )
+from tests.api.refused_input import refusal, refused_input
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 PAGES = """
@@ -94,5 +94,27 @@ async def test_a_bills_payments_and_refunds_are_read_page_by_page(fresh_clinic: 
 async def test_a_bill_page_beyond_its_bound_is_refused(driver: JourneyDriver, first: int) -> None:
     item = await set_item(driver, listPrice=eur("100.00"))
     journey, _bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
-    with pytest.raises(TransportQueryError, match="first: 1 to 500"):
-        await _pages(driver, journey["id"], first=first)
+    refused = await refused_input(_pages(driver, journey["id"], first=first))
+    # Then one error entry names the argument: both lists refuse the same `first`, said once
+    assert refused == refusal("first", "first: 1 to 500", "OUT_OF_RANGE")
+
+
+async def test_a_bill_page_after_what_is_not_the_bills_own_is_refused(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a treated bill paid in full and given back in part
+    driver = await fresh_clinic()
+    item = await set_item(driver, listPrice=eur("1000.00"))
+    journey, bill = await billed_journey(driver, [{"priceItemId": item["id"]}])
+    await driver.ok(documents.RECORD_PAYMENT, Role.CASHIER, **payment(bill, "1000.00", "FULL"))
+    await driver.start_treatment(journey["id"])
+    paid = (await bill_of(driver, journey["id"]))["payments"][0]["id"]
+    given = await _give_back(driver, paid, "300.00")
+    # When its payments are asked after the refund, and its refunds after the payment
+    payments = await refused_input(_pages(driver, journey["id"], paidAfter=given))
+    refunds = await refused_input(_pages(driver, journey["id"], givenAfter=paid))
+    # Then each is refused, naming `after` as a value that is none of the list's
+    message = "after: not the id of a payment of this bill"
+    assert payments == refusal("after", message, "UNKNOWN_VALUE")
+    message = "after: not the id of a refund of this bill"
+    assert refunds == refusal("after", message, "UNKNOWN_VALUE")

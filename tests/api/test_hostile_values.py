@@ -145,6 +145,22 @@ async def test_unstorable_ids_are_errors_not_crashes(
             assert refused or unknown, answer
 
 
+async def test_unstorable_text_where_no_validation_failed_is_answered_names_the_argument(
+    api: Api, driver: JourneyDriver
+) -> None:
+    # When a node is asked by an id no column can hold
+    token = driver.token(Role.SUPERVISOR)
+    answer = await send_graphql(api, documents.NODE, {"id": "Journey:\x00"}, token=token)
+    # Then the error entry names the argument and the problem's code, as a field problem would
+    (error,) = answer.json()["errors"]
+    assert {"message": error["message"], **error["extensions"]} == {
+        "message": f"node: id: {UNSTORABLE}",
+        "code": "VALIDATION_FAILED",
+        "field": "id",
+        "problemCode": "BAD_FORMAT",
+    }
+
+
 async def test_input_nested_absurdly_deep_is_a_typed_error(api: Api, driver: JourneyDriver) -> None:
     correction: Any = "deep"
     for _ in range(200):

@@ -9,9 +9,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
-from gql.transport.exceptions import TransportQueryError
-
 from domain.roles import Role
 from domain.store.consents import ConsentSignature
 from domain.store.photos import PhotoConsentChange
@@ -23,6 +20,7 @@ from tests.api.consent_support import publish, signing
 from tests.api.flow import JourneyDriver
 from tests.api.harness import Api, create_clinic, sign_in_all
 from tests.api.photo_support import set_consent
+from tests.api.refused_input import refusal, refused_input
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -87,14 +85,14 @@ async def test_a_days_desk_log_read_page_by_page_is_the_whole_day_once(api: Api)
     assert [e["seq"] for page in pages for e in page] == [3, 4, 5, 6, 7, 8, 9]
     whole = await api.run(LOG, token, clinicId=clinic, date=today.isoformat())
     assert [e["seq"] for e in whole["triageLog"]] == [3, 4, 5, 6, 7, 8, 9]
-    # And a page out of range is refused with what is allowed
-    for bad, message in (
-        ({"first": 0}, "first: 1 to 500"),
-        ({"first": 501}, "first: 1 to 500"),
-        ({"after": -1}, "afterSeq: 0 or more"),
+    # And a page out of range is refused with what is allowed, naming the argument
+    for bad, expected in (
+        ({"first": 0}, refusal("first", "first: 1 to 500", "OUT_OF_RANGE")),
+        ({"first": 501}, refusal("first", "first: 1 to 500", "OUT_OF_RANGE")),
+        ({"after": -1}, refusal("afterSeq", "afterSeq: 0 or more", "OUT_OF_RANGE")),
     ):
-        with pytest.raises(TransportQueryError, match=message):
-            await api.run(LOG, token, clinicId=clinic, date=today.isoformat(), **bad)
+        asked = api.run(LOG, token, clinicId=clinic, date=today.isoformat(), **bad)
+        assert await refused_input(asked) == expected, bad
 
 
 async def test_identity_versions_read_page_by_page_are_every_version_once(
@@ -128,8 +126,12 @@ async def test_identity_versions_read_page_by_page_are_every_version_once(
     # And a page of one after the third is the fourth
     page = await clinic.api.run(VERSIONS, token, id=client, after=3, first=1)
     assert page["client"]["identityHistory"] == [{"version": 4, "fullName": "Name 4"}]
-    with pytest.raises(TransportQueryError, match="first: 1 to 500"):
-        await clinic.api.run(VERSIONS, token, id=client, first=501)
+    # And a page out of range is refused, naming the argument
+    too_many = clinic.api.run(VERSIONS, token, id=client, first=501)
+    assert await refused_input(too_many) == refusal("first", "first: 1 to 500", "OUT_OF_RANGE")
+    before_any = clinic.api.run(VERSIONS, token, id=client, after=-1)
+    expected = refusal("afterVersion", "afterVersion: 0 or more", "OUT_OF_RANGE")
+    assert await refused_input(before_any) == expected
 
 
 async def test_consents_read_page_by_page_are_every_consent_once(
@@ -161,12 +163,11 @@ async def test_consents_read_page_by_page_are_every_consent_once(
     assert [c for page in pages for c in page] == whole
     # And a cursor that is not one of this client's consents is refused
     other = await clinic.register_client()
-    with pytest.raises(
-        TransportQueryError, match="not the id of one of this client's ConsentSignature rows"
-    ):
-        await clinic.api.run(CONSENTS, token, id=other, after=whole[0]["id"])
-    with pytest.raises(TransportQueryError, match="first: 1 to 500"):
-        await clinic.api.run(CONSENTS, token, id=client, first=0)
+    elsewhere = clinic.api.run(CONSENTS, token, id=other, after=whole[0]["id"])
+    message = "after: not the id of one of this client's ConsentSignature rows"
+    assert await refused_input(elsewhere) == refusal("after", message, "UNKNOWN_VALUE")
+    none = clinic.api.run(CONSENTS, token, id=client, first=0)
+    assert await refused_input(none) == refusal("first", "first: 1 to 500", "OUT_OF_RANGE")
 
 
 PHOTO_CHANGES = """
@@ -200,7 +201,7 @@ async def test_photo_consents_change_only_when_asked_for_a_change_and_read_in_pa
     # And read two at a time, the changes are the same, each once
     pages = await _pages(read, "id")
     assert [c for page in pages for c in page] == whole["changes"]
-    with pytest.raises(
-        TransportQueryError, match="not the id of one of this client's PhotoConsentChange rows"
-    ):
-        await clinic.api.run(PHOTO_CHANGES, token, id=client, after="UGhvdG86MQ==")
+    # And a page after what is not one of her changes is refused, naming the argument
+    unknown = clinic.api.run(PHOTO_CHANGES, token, id=client, after="UGhvdG86MQ==")
+    message = "after: not the id of one of this client's PhotoConsentChange rows"
+    assert await refused_input(unknown) == refusal("after", message, "UNKNOWN_VALUE")
