@@ -6,6 +6,17 @@ withdraws the clinical record's consent she gave, which every photo needs
 The task's `label` holds the stage the upload must name, so settling needs no other lookup.
 A reminder settled is logged in `task_change` (same transaction): no journey event says so, and
 the live task feed must hear of it.
+
+The treatment checks her consent and writes the reminders holding the client's row (SELECT ...
+FOR UPDATE on PostgreSQL; SQLite's transactions begin IMMEDIATE, one writer at a time), the lock
+`setPhotoConsent` writes its change under (`photos.change_unless_standing`); a signed consent's
+withdrawal writes its changes without it, but each one's reference to the client waits for that
+lock too (a key-share lock on her row). So a withdrawal's change commits before the treatment
+checks, and the treatment writes the reminders closed, or after the reminders are committed, and
+the withdrawal finds them open and closes them. Checked apart, a treatment found the consent
+standing, the withdrawal found no reminder yet, and the treatment then wrote them open, listed
+for photos no one may upload. The treatment takes the client's row after the journey's own locks
+(`staff_locks`) and before any task row.
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ from domain.photos.purposes import PhotoPurpose, PhotoStage
 from domain.procedures.template import ProcedureContent
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask, TaskChangeLog, TaskClosing
-from domain.store.models import Journey
+from domain.store.models import Client, Journey
 from domain.store.photos import Photo, purposes_given, taken_back
 
 # Photos are the care team's: the nurses take them (DOMAIN.md roles).
@@ -42,6 +53,7 @@ async def write_photo_tasks(change: JourneyChange, content: ProcedureContent) ->
     naming who recorded that withdrawal. A client who never gave it has them open: the list
     reminds the care team to ask her."""
     facts, event = change.facts, change.event
+    await _hold_client(facts.client_id)  # the caller's transaction: the event's
     withdrawal = await taken_back(facts.client_id, PhotoPurpose.CLINICAL_RECORD)
     status = TaskStatus.NO_PHOTO_CONSENT if withdrawal else TaskStatus.OPEN
     for reminder in reminders_for(content.photo_schedule, event.at):
@@ -141,6 +153,11 @@ async def close_without_consent(client_id: str, by: tuple[str, str]) -> int:
             await TaskChangeLog.create(clinic_id=task.clinic_id, task_id=task.id, at=now)
             closed += 1
     return closed
+
+
+async def _hold_client(client_id: str) -> None:
+    """The client's row, locked until the caller's transaction ends."""
+    await Client.filter(id=client_id).select_for_update().first()
 
 
 async def _closing(task: FollowUpTask, by: tuple[str, str], at: datetime) -> None:

@@ -17,7 +17,8 @@ Lock order, so that no two transactions can each hold what the other waits for:
   the rows of the tasks it moves.
 - A journey's writer (`projection.apply_change`, and `recheck_tasks.follow_booking_correction`
   under `amendRecord`): the journey's row (FOR UPDATE) with its event, stays and counters, the
-  shared locks (in their numbers' order), then task rows.
+  shared locks (in their numbers' order), the client's row for a treatment's photo reminders
+  (`photo_tasks`: no holder of it asks for a lock above), then task rows.
 - A complication the client calls in (`reportComplicationCall`): the shared locks on the doctors
   its task may name (the approving expert, the treatment's performer), first in its
   transaction, then the doctor chosen among them and its new rows written.
