@@ -77,6 +77,15 @@ JOURNEY_REASSIGNED_FOLLOWED = "desk-follows-journey-reassigned"
 # the board at her new consultant's first action on her journey, as she is then in hand
 # (`domain.triage.notices.journey_moved`): runs recorded before it kept her alert all day.
 REASSIGNED_EMERGENCY_CLEARED = "desk-reassigned-emergency-cleared"
+# The change after which a client the desk placed anew by following her journey is followed again
+# each time the supervisor moves her journey on (reassignJourney), the revenue credited whole to
+# the consultant it names (`domain.triage.notices.journey_moved`): runs recorded before it
+# followed the first move only, the credit staying with the consultant of that move.
+JOURNEY_FOLLOWED_AGAIN = "desk-follows-journey-again"
+# The change after which an emergency placed anew (reassignClient, or her journey moved) leaves
+# the board when her journey ends before her new consultant acts, as a RELEASED entry says
+# (`domain.triage.notices.journey_moved`): runs recorded before it kept her alert all day.
+REASSIGNED_EMERGENCY_ENDED_CLEARED = "desk-reassigned-emergency-ended-cleared"
 
 
 def emergency_route() -> bool:
@@ -151,6 +160,18 @@ class DeskHistory:
         action: asked only when her EMERGENCY alert stands then (`notices.journey_moved`), so a
         history recorded before replays as it ran."""
         return workflow.patched(REASSIGNED_EMERGENCY_CLEARED)
+
+    def _journey_followed_again(self) -> bool:
+        """Whether a client the desk followed once is followed again when her journey names
+        another consultant: asked only then (`notices.journey_moved`), so a history recorded
+        before replays as it ran."""
+        return workflow.patched(JOURNEY_FOLLOWED_AGAIN)
+
+    def _reassigned_emergency_ended_cleared(self) -> bool:
+        """Whether an emergency placed anew leaves the board when her journey ends before her
+        new consultant acts: asked only when her EMERGENCY alert stands then
+        (`notices.journey_moved`), so a history recorded before replays as it ran."""
+        return workflow.patched(REASSIGNED_EMERGENCY_ENDED_CLEARED)
 
     def _hand_over_once(self, now: datetime) -> bool:
         """Whether a client handed over once and due again calls the supervisor instead of

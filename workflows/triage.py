@@ -311,10 +311,15 @@ class TriageDeskWorkflow(DeskHistory):
         """A journey's consultant acted, the journey ended or the supervisor moved it to another
         consultant: the 10-minute rule stops for it, and her alerts leave the board (a recheck's
         once her treating doctor or nurse has her; an emergency placed anew once her new
-        consultant acts). A signal, not an update: a journey tells its desk, and waits for no
-        answer."""
+        consultant acts, or her journey ends). A signal, not an update: a journey tells its
+        desk, and waits for no answer."""
         asked = (self._emergency_cleared, self._unplaced_cleared, self._unaccepted_cleared)
-        moved = (self._journey_followed, self._reassigned_emergency_cleared)
+        moved = (
+            self._journey_followed,
+            self._reassigned_emergency_cleared,
+            self._journey_followed_again,
+            self._reassigned_emergency_ended_cleared,
+        )
         entries = journey_moved(self._desk, notice, workflow.now(), *asked, *moved)
         if entries:
             self._record(entries)

@@ -95,6 +95,11 @@ class Assignment:
     # a joint review's 30/70): a stand-in named later leaves the split as it stands. None where one
     # consultant is credited whole, and on a desk carried from a run before it kept them.
     credit_percents: list[int] | None = None
+    # Placed anew by following her journey, which the supervisor moved (reassignJourney,
+    # `overrides.follow_journey`): the desk follows her journey's next moves too, the credit
+    # going where the journey names. False once the desk places her itself (reassignClient),
+    # and on a desk carried from a run before it followed again.
+    follows_journey: bool = False
 
     def credit(self, credits: Sequence[Credit]) -> None:
         """Credits the revenue as `credits` share it: who, and the percents where it is split."""

@@ -97,21 +97,30 @@ def journey_moved(
     unaccepted_cleared: BoundAsked = always,
     journey_followed: BoundAsked = always,
     reassigned_cleared: BoundAsked = always,
+    followed_again: BoundAsked = always,
+    ended_cleared: BoundAsked = always,
 ) -> list[DeskEntry]:
     """Stops the 10-minute rule for a client being served or gone, and takes her alerts off the
     board (`alerts.clear_emergency`, each `cleared` as there), her journey's end or her being
     taken outside the desk doing so too for a client the desk did not place. A journey that
     names another consultant than the one she waits for was moved (the supervisor's
-    reassignJourney): the desk follows it (`_moved_away`, `journey_followed` as there). An
-    emergency placed anew is in hand at her new consultant's first action
-    (`_taken_after_reassignment`, `reassigned_cleared` as there). Anything else changes nothing
-    (an assignment released, or taken already, another desk)."""
+    reassignJourney): the desk follows it (`_moved_away`, `journey_followed` as there), and
+    each later move of it (`followed_again` as `journey_followed`). An emergency placed anew is
+    in hand at her new consultant's first action (`_taken_after_reassignment`,
+    `reassigned_cleared` as there), and gone if her journey ends before
+    (`_ended_after_reassignment`, `ended_cleared` as there). Anything else changes nothing (an
+    assignment released, or taken already, another desk)."""
     assignment = desk.assignments.get(notice.journey_id)
     if assignment is None:
         return _not_placed(desk, notice, now, emergency_cleared, unplaced_cleared)
     if assignment.released:
         return []
     also = (unplaced_cleared, unaccepted_cleared)
+    if assignment.accepted and notice.ended:
+        return _ended_after_reassignment(desk, assignment, notice, now, ended_cleared, *also)
+    if assignment.accepted and _moved_on(assignment, notice):
+        moved_on = (followed_again, reassigned_cleared, *also)
+        return _moved_away(desk, assignment, notice, now, *moved_on)
     if assignment.accepted:
         return _taken_after_reassignment(desk, assignment, notice, now, reassigned_cleared, *also)
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
@@ -147,9 +156,10 @@ def _moved_away(
     unplaced_cleared: UnplacedAsked,
     unaccepted_cleared: BoundAsked,
 ) -> list[DeskEntry]:
-    """Her journey names another consultant than the one she waits for: it was moved (the
-    supervisor's reassignJourney, told by the journey at once, or at the new consultant's first
-    action when it was moved before it told). The desk follows it as reassignClient places a
+    """Her journey names another consultant than the one she waits for, or than the one the
+    desk followed it to before: it was moved (the supervisor's reassignJourney, told by the
+    journey at once, or at the new consultant's first action when it was moved before it told).
+    The desk follows it as reassignClient places a
     client anew (`overrides.follow_journey`): or its 10-minute rule handed on a client someone
     else has, and kept her on the board. Told at the new consultant's first action, she is in
     hand too (`_taken_after_reassignment`). `journey_followed`: whether the desk does so (a run
@@ -167,6 +177,45 @@ def _moved_away(
         entry,
         *_taken_after_reassignment(desk, assignment, notice, now, reassigned_cleared, *also),
     ]
+
+
+def _moved_on(assignment: Assignment, notice: JourneyNotice) -> bool:
+    """Whether the journey of a client the desk placed anew by following her journey names
+    another consultant again: moved on by the supervisor (reassignJourney), the desk follows it
+    again, or its credit stayed with whoever the journey named first."""
+    moved = notice.consultant_id is not None and notice.consultant_id != assignment.consultant_id
+    return assignment.follows_journey and moved
+
+
+def _ended_after_reassignment(
+    desk: DeskState,
+    assignment: Assignment,
+    notice: JourneyNotice,
+    now: datetime,
+    ended_cleared: BoundAsked,
+    unplaced_cleared: UnplacedAsked,
+    unaccepted_cleared: BoundAsked,
+) -> list[DeskEntry]:
+    """The journey of an emergency placed anew (reassignClient, or her journey moved) ended
+    before her new consultant acted: nobody will take her in hand, and her alerts leave the
+    board (`alerts.clear_emergency`), as a waiting client's do when her journey ends. A RELEASED
+    entry naming that consultant says so and carries the board to the read model.
+    `ended_cleared`: whether the desk does so (a run recorded before kept her alert until its
+    midnight), asked only when her EMERGENCY alert stands; nothing for any other client."""
+    if not standing(desk, assignment.journey_id, AlertKind.EMERGENCY):
+        return []
+    before = len(desk.alerts)
+    clear_emergency(
+        desk, assignment.journey_id, ended_cleared, unplaced_cleared, unaccepted_cleared
+    )
+    if len(desk.alerts) == before:
+        return []
+    assignment.released = True
+    why = (
+        f"journey ended ({notice.action}) before {assignment.consultant_id} took her in hand, "
+        "placed anew before: her emergency alert leaves the board"
+    )
+    return [assignment_entry(desk, assignment, EntryKind.RELEASED, DESK_ACTOR_ID, now, why)]
 
 
 def _taken_after_reassignment(

@@ -84,6 +84,8 @@ def reassign(
     new, rule = command.consultant_id, command.rule
     category = assignment.category.value
     previous = _place_anew(desk, assignment, new, rule, unaccepted_cleared)
+    # The desk's own placement: her journey follows it (a hand-over), no longer the other way.
+    assignment.follows_journey = False
     credits = credits_for(rule, previous, new)
     owner = owner_after(rule, previous, new)
     if rule is CreditRule.OWNER_STAND_IN and stand_in_kept():
@@ -149,14 +151,21 @@ def follow_journey(
     unaccepted_cleared: BoundAsked = always,
 ) -> DeskEntry:
     """Her journey names `new` (the supervisor's reassignJourney) while she waited for the
-    consultant the desk gave her: the desk follows it as reassignClient places a client anew
-    (`_place_anew`), under the rule of a client simply assigned: `new` credited whole and her
-    owner, the first consultant's turn used and owed nothing. No hand-over: nobody waits any
-    more, and the journey already names `new` (its record hands nothing over)."""
+    consultant the desk gave her, or after the desk followed her journey once: the desk follows
+    it as reassignClient places a client anew (`_place_anew`), under the rule of a client simply
+    assigned: `new` credited whole and her owner, the first consultant's turn used and owed
+    nothing. No hand-over: nobody waits any more, and the journey already names `new` (its
+    record hands nothing over). The desk follows her journey's next moves too
+    (`Assignment.follows_journey`)."""
+    again = assignment.follows_journey
     previous = _place_anew(desk, assignment, new, CreditRule.ASSIGNED, unaccepted_cleared)
+    assignment.follows_journey = True
     credits = credits_for(CreditRule.ASSIGNED, previous, new)
     assignment.credit(credits)
-    why = f"journey moved to {new} ({action}) while waiting for {previous}: placed anew"
+    if again:
+        why = f"journey moved on to {new} ({action}) from {previous}, followed before: placed anew"
+    else:
+        why = f"journey moved to {new} ({action}) while waiting for {previous}: placed anew"
     return new_entry(
         desk,
         EntryKind.REASSIGNED,

@@ -57,3 +57,44 @@ async def test_a_journey_the_supervisor_moves_is_followed_by_the_desk(api: Api) 
     assert consulted["consultant"]["id"] == consultants[2]
     assert not (await _board(api, desk, clinic))["pending"]
     assert await _logged(clinic, ["TIMED_OUT", "ACCEPTED"], 0) == []
+
+
+async def test_a_journey_moved_again_moves_the_desks_credit_again(api: Api) -> None:
+    # Given a first visit the desk gave the first consultant, whose journey the supervisor moved
+    # to the third, the desk following it
+    clinic, staff, consultants = await _desk_clinic(api)
+    desk = staff[Role.FRONT_DESK].token
+    journey = await _journey_at_triage(api, desk, 1)
+    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
+    assert placed["decision"]["consultantId"] == consultants[0], placed
+    second = await _sign_in(api, f"{clinic}-c1", Role.CONSULTANT)
+    driver = JourneyDriver(api, {**staff, Role.CONSULTANT: second})
+    for to in (consultants[2], consultants[1]):
+        # When the supervisor moves her journey to the third consultant, then to the second
+        await driver.ok(
+            documents.REASSIGN_JOURNEY,
+            Role.SUPERVISOR,
+            journeyId=journey,
+            consultantId=to,
+            reason="the client asked for another consultant",
+        )
+
+    # Then the desk followed each move: the revenue goes to the second consultant whole
+    accounts = [decode_id(c, "StaffMember") for c in consultants]
+    followed = await _logged(clinic, ["REASSIGNED"], 2)
+    assert [(e.actor_id, e.details["from_consultant_id"], e.consultant_id) for e in followed] == [
+        ("triage-desk", accounts[0], accounts[2]),
+        ("triage-desk", accounts[2], accounts[1]),
+    ]
+    credits = await RevenueCredit.filter(clinic_id=clinic, entry_seq=followed[-1].seq)
+    assert [(c.consultant_id, c.percent) for c in credits] == [(accounts[1], 100)]
+    # And nobody waits, nobody owes a turn
+    board = await _board(api, desk, clinic)
+    assert (board["pending"], board["alerts"]) == ([], [])
+    assert [s["owedTurns"] for s in board["seats"]] == [0] * 5
+
+    # When the second consultant records the consultation
+    consulted = await driver.consult(journey)
+    # Then the journey still names her, and the desk logs nothing more of her
+    assert consulted["consultant"]["id"] == consultants[1]
+    assert await _logged(clinic, ["TIMED_OUT", "ACCEPTED"], 0) == []

@@ -3,7 +3,8 @@ reassignJourney), as reassignClient places a client anew: the new consultant has
 pending assignment is settled without a hand-over, her UNACCEPTED alert leaves, and the turns
 stand as reassignClient leaves them (`notices.journey_moved`, `overrides.follow_journey`). And an
 emergency placed anew, whichever way, leaves the board once her new consultant acts first on her
-journey: that is her being taken in hand."""
+journey: that is her being taken in hand, and leaves it if her journey ends before. A journey the
+desk followed once is followed each time the supervisor moves it on."""
 
 from __future__ import annotations
 
@@ -190,6 +191,75 @@ def test_the_desk_asks_nothing_when_nothing_moved_away() -> None:
     assert [a.journey_id for a in state.pending()] == [she.journey_id]
 
 
+def test_a_journey_moved_on_again_is_followed_again() -> None:
+    # Given a client the desk followed from A to B when the supervisor moved her journey
+    state, she = _placed("A", "B", "C")
+    journey_moved(state, moved_by_the_supervisor(she.journey_id, "B"), SOON)
+    asked, again = _answering(True)
+
+    # When the supervisor moves her journey on to C
+    entries = journey_moved(
+        state, moved_by_the_supervisor(she.journey_id, "C"), SOON, followed_again=again
+    )
+
+    # Then the desk asked its history once and follows it again: C has her, credited whole
+    assert asked == [True]
+    [moved] = entries
+    assert (moved.kind, moved.actor_id) == (EntryKind.REASSIGNED, DESK_ACTOR_ID)
+    assert (moved.from_consultant_id, moved.consultant_id) == ("B", "C")
+    assert moved.credits == [Credit("C", 100, CreditRule.ASSIGNED)]
+    assert (moved.transfers_ownership, moved.owner_id) == (True, "C")
+    assert followed_journey(moved)
+    assert state.assignments[she.journey_id].credited_to == ["C"]
+    # And A's turn stands used, nobody owes anyone, the visit is counted with C
+    assert turns(state) == {"A": 1}
+    assert owed(state) == {}
+    assert {k: s.counts.get("FIRST_VISIT", 0) for k, s in state.seats.items()} == {
+        "A": 0,
+        "B": 0,
+        "C": 1,
+    }
+
+    # When C acts first on her journey
+    # Then nothing more changes: she is C's
+    assert journey_moved(state, first_action(she.journey_id, "C"), SOON) == []
+
+
+def test_a_journey_moved_on_before_it_told_is_followed_at_the_new_consultants_action() -> None:
+    state, she = _placed("A", "B", "C")
+    journey_moved(state, moved_by_the_supervisor(she.journey_id, "B"), SOON)
+    entries = journey_moved(state, first_action(she.journey_id, "C"), SOON)
+    assert [(e.kind, e.consultant_id) for e in entries] == [(EntryKind.REASSIGNED, "C")]
+    assert state.assignments[she.journey_id].credited_to == ["C"]
+
+
+def test_a_desk_whose_history_did_not_follow_again_asks_once_and_keeps_the_credit() -> None:
+    state, she = _placed("A", "B", "C")
+    journey_moved(state, moved_by_the_supervisor(she.journey_id, "B"), SOON)
+    asked, kept = _answering(False)
+    entries = journey_moved(
+        state, moved_by_the_supervisor(she.journey_id, "C"), SOON, followed_again=kept
+    )
+    assert (asked, entries) == ([False], [])
+    assert state.assignments[she.journey_id].credited_to == ["B"]
+
+
+def test_a_client_the_supervisor_placed_anew_since_is_not_followed_again() -> None:
+    # Given a client the desk followed to B, then placed anew with C by the supervisor
+    # (reassignClient: her journey follows the desk)
+    state, she = _placed("A", "B", "C")
+    journey_moved(state, moved_by_the_supervisor(she.journey_id, "B"), SOON)
+    override(state, reassigning(she.journey_id, "C", CreditRule.CLIENT_REQUEST), SOON)
+    asked, again = _answering(True)
+    # When her journey names B again
+    entries = journey_moved(
+        state, moved_by_the_supervisor(she.journey_id, "B"), SOON, followed_again=again
+    )
+    # Then the desk's placement stands, and it asks nothing
+    assert (asked, entries) == ([], [])
+    assert state.assignments[she.journey_id].consultant_id == "C"
+
+
 # --- an emergency placed anew ----------------------------------------------------------------
 
 
@@ -266,3 +336,62 @@ def test_an_emergency_moved_and_served_at_once_leaves_the_board() -> None:
     assert [e.kind for e in entries] == [EntryKind.REASSIGNED, EntryKind.ACCEPTED]
     assert _kinds_of(state, she.journey_id) == []
     assert state.pending() == []
+
+
+def _ended(journey_id: str) -> JourneyNotice:
+    return JourneyNotice(journey_id, Action.CANCEL.value, ended=True)
+
+
+@pytest.mark.parametrize("anew", ["reassign_client", "reassign_journey"])
+def test_an_emergency_placed_anew_whose_journey_ends_leaves_the_board(anew: str) -> None:
+    # Given an emergency waiting for A, placed anew with B (reassignClient, or her journey moved)
+    state, she = _placed("A", "B", "C")
+    _emergency(state, she)
+    if anew == "reassign_client":
+        override(state, reassigning(she.journey_id, "B", CreditRule.CLIENT_REQUEST), SOON)
+    else:
+        journey_moved(state, moved_by_the_supervisor(she.journey_id, "B"), SOON)
+    assert _kinds_of(state, she.journey_id) == [AlertKind.EMERGENCY]
+    asked, cleared = _answering(True)
+
+    # When her journey ends before B acts on it
+    entries = journey_moved(state, _ended(she.journey_id), SOON, ended_cleared=cleared)
+
+    # Then the desk asked its history once, and her alert leaves the board, a RELEASED entry
+    # naming B saying so
+    assert asked == [True]
+    assert _kinds_of(state, she.journey_id) == []
+    [released] = entries
+    assert (released.kind, released.consultant_id, released.actor_id) == (
+        EntryKind.RELEASED,
+        "B",
+        DESK_ACTOR_ID,
+    )
+    # And whatever her journey tells after changes nothing
+    assert journey_moved(state, first_action(she.journey_id, "B"), SOON) == []
+
+
+def test_a_desk_whose_history_kept_an_ended_placed_anew_emergency_keeps_it() -> None:
+    state, she = _placed("A", "B", "C")
+    _emergency(state, she)
+    override(state, reassigning(she.journey_id, "B", CreditRule.CLIENT_REQUEST), SOON)
+    asked, kept = _answering(False)
+    entries = journey_moved(state, _ended(she.journey_id), SOON, ended_cleared=kept)
+    assert (asked, entries) == ([False], [])
+    assert _kinds_of(state, she.journey_id) == [AlertKind.EMERGENCY]
+
+
+def test_a_client_taken_whose_journey_ends_asks_nothing() -> None:
+    # Given a client placed anew who is no emergency, and an emergency her consultant took
+    state, she = _placed("A", "B", "C")
+    override(state, reassigning(she.journey_id, "B", CreditRule.CLIENT_REQUEST), SOON)
+    urgent = first()
+    arrive(state, ArriveCommand(DESK, urgent), NOW)
+    _emergency(state, urgent)
+    journey_moved(state, first_action(urgent.journey_id, "B"), SOON)
+    asked, cleared = _answering(True)
+    # When their journeys end
+    # Then nothing changes and the desk asks its history nothing
+    for journey_id in (she.journey_id, urgent.journey_id):
+        assert journey_moved(state, _ended(journey_id), SOON, ended_cleared=cleared) == []
+    assert asked == []

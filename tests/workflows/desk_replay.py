@@ -127,8 +127,10 @@ async def replayed_records(history: WorkflowHistory) -> list[dict[str, Any]]:
 # current desk may give it a value replaying such a history: an assignment's `emergency`
 # (`domain.triage.emergency`, whose route is patched) stays null; its `credit_percents`
 # (`domain.triage.desk.Assignment.credit`) holds the percents of a split the history made (50/50,
-# a joint review's 30/70), which the desk now keeps though the one recorded did not.
-NEW_FIELDS = {"emergency": False, "credit_percents": True}
+# a joint review's 30/70), which the desk now keeps though the one recorded did not; its
+# `follows_journey` (`domain.triage.overrides.follow_journey`) holds whether the desk followed
+# her journey, which a history recorded after the desk first followed one may show it did.
+NEW_FIELDS = {"emergency": False, "credit_percents": True, "follows_journey": True}
 
 
 def as_recorded(replayed: Any, recorded: Any) -> Any:
