@@ -81,7 +81,8 @@ class JourneyMutations:
     reassign_journey = _action(
         supervision_mutations.reassign_journey,
         "Supervisor: new owner. A client the triage desk placed and still waits on is taken by "
-        "the new consultant, as reassignClient places her (no 10-minute hand-over).",
+        "the new consultant, as reassignClient places her (no 10-minute hand-over); the desk "
+        "follows each later move too, the revenue credited to the consultant named last.",
     )
     reassign_expert_review = _action(
         expert_review.reassign_expert_review,
