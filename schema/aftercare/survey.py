@@ -76,7 +76,11 @@ def _score(description: str) -> int:
 
 @strawberry.input(description="The client's answers to the phone survey.")
 class RecordSurveyInput:
-    journey_id: strawberry.ID = strawberry.field(description="The treated client's journey.")
+    journey_id: strawberry.ID = strawberry.field(
+        description="The treated client's journey (treatment done); refused (NOT_ALLOWED_NOW) "
+        "when her service card's latest PHONE_WISHES says not to ask her about her results "
+        "(`FollowUpTask.mayAskAboutResults` false)."
+    )
     impression: int = _score("Overall impression of the clinic")
     trust_in_doctor: int = _score("Trust in the doctor")
     price_justified: int = _score("Whether the price was justified")
@@ -110,14 +114,10 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
         return await idempotency.refusal_or_conflict(
             info, actor.user_id, input, not_found("journey")
         )
-    # A retry of a survey taken before the rule (during the treatment) is answered as it was.
-    not_done = (
-        invalid("journeyId", NOT_DONE, Code.NOT_ALLOWED_NOW)
-        if Stage(row.stage) not in TREATED_STAGES
-        else None
-    )
+    # A retry of a survey taken before the rule refused it (during the treatment, or before
+    # she asked not to be asked) is answered as it was.
     refused = await idempotency.refusal_answer(
-        info, actor.user_id, input, not_done, went_through=_taken_under_key
+        info, actor.user_id, input, await _not_now(info, row), went_through=_taken_under_key
     )
     if refused is not None:
         return refused
@@ -146,6 +146,20 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
 # under way (a release before took it as soon as the treatment began).
 NOT_DONE = "the journey's treatment is not done yet: the survey asks about it afterwards"
 ONE_SURVEY = "the journey's survey is already recorded: one survey per treated journey"
+# Seed 001's service card records whether to ask her about her results and her impressions of
+# the clinic: the survey asks just that, so a client who said no is not surveyed.
+NOT_ASKED = "she asked not to be asked about her results and impressions (service card)"
+
+
+async def _not_now(info: Info[Context, None], journey: JourneyRow) -> ValidationFailed | None:
+    """Why the journey's survey is not taken now: its treatment is not done, or her service
+    card's latest PHONE_WISHES in force says not to ask her (read as her calls' tasks read it,
+    `FollowUpTask.mayAskAboutResults`). None: it is taken."""
+    if Stage(journey.stage) not in TREATED_STAGES:
+        return invalid("journeyId", NOT_DONE, Code.NOT_ALLOWED_NOW)
+    if await info.context.loaders.may_ask_about_results.load(journey.client_id) is False:
+        return invalid("journeyId", NOT_ASKED, Code.NOT_ALLOWED_NOW)
+    return None
 
 
 async def _taken_under_key(ledger: records.KeyClaim) -> bool:

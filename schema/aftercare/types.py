@@ -129,8 +129,9 @@ class FollowUpTask:
         description="For a follow-up call (FOLLOW_UP_CALL), whether the client lets staff ask "
         "her about her results on the phone: `askAboutResults` of her service card's latest "
         "PHONE_WISHES entry in force (`Client.serviceCard`; a correction's answer is the one "
-        "read, an entry marked entered in error is not). Null when she has no such entry, and "
-        "for tasks that are not calls."
+        "read, an entry marked entered in error is not). False: the call is done without a "
+        "score and `recordSurvey` is refused for her journey. Null when she has no such entry, "
+        "and for tasks that are not calls."
     )
     async def may_ask_about_results(self, info: Info[Context, None]) -> bool | None:
         if self.row.kind != rules.TaskKind.FOLLOW_UP_CALL.value:

@@ -49,7 +49,7 @@ ServiceCardSection = _described(
         "PREFERENCE_TOPICS": "Topics the client likes to talk about, or avoids.",
         "PREFERENCE_OTHER": "Other preferences: magazines, TV, the room.",
         "PHONE_WISHES": "What to remind the client of by phone, and whether to ask about "
-        "results (`askAboutResults`).",
+        "results and impressions (`askAboutResults`: her calls' scores and the phone survey).",
         "CLINIC_DELAY": "The clinic kept the client waiting (`minutes`, `occurredOn`).",
         "CLIENT_LATENESS": "The client came late (`minutes`, `occurredOn`).",
         "STATE_BEFORE_VISIT": "How the client was before a consultation or treatment.",

@@ -65,7 +65,9 @@ class ServiceCardFields:
         default=None, description="CLINIC_DELAY, CLIENT_LATENESS only (and required): the day."
     )
     ask_about_results: bool | None = strawberry.field(
-        default=None, description="PHONE_WISHES only (and required): may staff ask about results?"
+        default=None,
+        description="PHONE_WISHES only (and required): may staff ask about results and "
+        "impressions? False: her calls are done without a score, `recordSurvey` is refused.",
     )
 
 

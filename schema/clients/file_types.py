@@ -130,7 +130,8 @@ class ServiceCardEntry(FileEntryFields):
     minutes: int | None = strawberry.field(description="The delay or lateness, in minutes.")
     occurred_on: date | None = strawberry.field(description="The day of the delay or lateness.")
     ask_about_results: bool | None = strawberry.field(
-        description="PHONE_WISHES: whether staff may ask the client about results by phone."
+        description="PHONE_WISHES: whether staff may ask the client about results and "
+        "impressions by phone (false: no score on her calls, no phone survey)."
     )
 
 

@@ -43,7 +43,8 @@ class AftercareMutations:
         resolver=aftercare_survey.record_survey,
         description="The phone survey of a treated client (four scores, 1 to 5); a score of 2 "
         "or less puts a task on the supervisors' list. One per journey: a second (a new "
-        "idempotencyKey) is `Conflict`, nothing written.",
+        "idempotencyKey) is `Conflict`, nothing written. Not for a client who asked not to be "
+        "asked about her results (`ValidationFailed` on `journeyId`, nothing written).",
     )
     claim_warranty = strawberry.mutation(
         resolver=aftercare_warranty.claim_warranty,
