@@ -15,7 +15,7 @@ from domain.journey.table import Action
 from domain.store.triage_projection import apply_desk_changes
 from domain.triage.board_changes import BoardChange
 from domain.triage.entries import DeskEntry, EntryKind
-from domain.triage.notices import followed_journey
+from domain.triage.notices import hands_journey_over
 from workflows.desk_records import (
     RECORD_DESK,
     RECORD_DESK_BOARD_CHANGES,
@@ -31,9 +31,6 @@ _FOR_NOW = frozenset({RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABL
 # All the hand-overs of one record, waiting and sending again included: the desk's records (and
 # its whole loop) wait for this activity, whose attempt has 10 s (`desk_records.RECORD_TIMEOUT`).
 HAND_OVERS_BUDGET_SECONDS = 5.0
-
-# Entries after which the client is served by someone else: the journey must follow.
-_HANDS_OVER = frozenset({EntryKind.TIMED_OUT, EntryKind.REASSIGNED})
 
 
 @activity.defn(name=RECORD_DESK_BOARD_CHANGES)
@@ -51,7 +48,7 @@ async def record_desk_board_changes(record: DeskRecord) -> bool:
         )
     deadline = asyncio.get_running_loop().time() + HAND_OVERS_BUDGET_SECONDS
     for entry in record.entries:
-        if entry.kind in _HANDS_OVER and entry.transfers_ownership and not followed_journey(entry):
+        if hands_journey_over(entry):
             await hand_journey_over(record.clinic_id, entry, deadline)
         elif entry.kind is EntryKind.RELEASED and entry.back_to_triage:
             await hand_journey_over(record.clinic_id, entry, deadline, Action.RETURN_TO_TRIAGE)

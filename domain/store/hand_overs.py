@@ -21,8 +21,9 @@ from domain.store.triage_models import TriageEntry
 from domain.triage.entries import EntryKind
 from domain.triage.ledger import DESK_ACTOR_ID
 
-# Entries after which the client is served by someone else (the desk's record activity hands
-# the journey over for these when they move ownership).
+# Entries after which the client is served by someone else: the desk's record activity hands the
+# journey over for each but the desk following her journey (`notices.hands_journey_over`),
+# whether or not her ownership moves (a stand-in, a joint review leave it).
 HANDING_OVER = (EntryKind.TIMED_OUT.value, EntryKind.REASSIGNED.value)
 # Parameters one query sends (PostgreSQL takes at most 32,767 in a statement).
 JOURNEYS_PER_QUERY = 1000
@@ -48,14 +49,13 @@ async def latest_hand_overs(journey_ids: list[str]) -> dict[str, HandOver]:
         rows = await (
             TriageEntry.filter(journey_id__in=chunk, kind__in=HANDING_OVER)
             .order_by("at", "seq")
-            .only("journey_id", "consultant_id", "at", "day", "seq", "details", "kind", "actor_id")
+            .only("journey_id", "consultant_id", "at", "day", "seq", "kind", "actor_id")
         )
         for row in rows:
             if row.journey_id and _followed(row):
                 latest.pop(row.journey_id, None)
                 continue
-            moves_ownership = bool((row.details or {}).get("transfers_ownership"))
-            if moves_ownership and row.journey_id and row.consultant_id:
+            if row.journey_id and row.consultant_id:
                 latest[row.journey_id] = HandOver(
                     row.journey_id, row.consultant_id, row.at, row.day, row.seq
                 )

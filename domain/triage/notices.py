@@ -83,6 +83,18 @@ def followed_journey(entry: DeskEntry) -> bool:
     return entry.kind is EntryKind.REASSIGNED and entry.actor_id == DESK_ACTOR_ID
 
 
+def hands_journey_over(entry: DeskEntry) -> bool:
+    """Whether after `entry` another consultant serves the client, so that her journey must name
+    them (the desk's record activity hands it over): the 10-minute rule's hand-over, and every
+    placement anew by staff (reassignClient, an emergency handed on), whether or not her
+    ownership moves with it: a stand-in (OWNER_STAND_IN) serves her for her owner, and a joint
+    review's second consultant takes her consultation on while the first keeps her, and each
+    records the consultation, which only the consultant her journey names may. Not the desk
+    following her journey (`followed_journey`), which names them already."""
+    handed = entry.kind in (EntryKind.TIMED_OUT, EntryKind.REASSIGNED)
+    return handed and not followed_journey(entry)
+
+
 def _recheck_assigned(event: JourneyEvent, facts: JourneyFacts) -> bool:
     assigned = event.from_stage is Stage.TRIAGE and facts.stage is not Stage.TRIAGE
     return assigned and facts.visit_category is VisitCategory.RECHECK

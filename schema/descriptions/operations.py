@@ -75,8 +75,9 @@ DESCRIPTIONS = {
     "Mutation.registerClient": "Front desk: open a client's file (identity, contact, consent "
     "to keep data).",
     "Mutation.setRotationOrder": "Front desk or supervisor: the day's rotation order.",
-    "Mutation.reassignClient": "Supervisor: move a client to another consultant; the rule "
-    "decides who gets the revenue.",
+    "Mutation.reassignClient": "Supervisor: move a client to another consultant, whom her "
+    "journey names a moment later under every rule; the rule decides who gets the revenue and "
+    "whether her ownership moves (not for a stand-in or a joint review).",
     "Mutation.correctDeskRecord": "Supervisor: correct the desk's record with a new signed "
     "entry (records are never rubbed out).",
     "Mutation.consultantLeft": "Supervisor: a consultant left the clinic; their clients go to "

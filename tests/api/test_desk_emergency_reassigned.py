@@ -1,8 +1,8 @@
-"""Through the real server: an emergency the supervisor placed anew, with reassignClient or by
-moving her journey (reassignJourney), stays on the supervisor's pushed board until her new
-consultant acts first on her journey, and leaves it then: she is in hand. The log keeps the
-EMERGENCY entry, and an ACCEPTED one names who took her. Her journey ending before then takes her
-off the board too, a RELEASED entry naming the consultant she was placed anew with."""
+"""Through the real server: an emergency the supervisor placed anew, with reassignClient (a
+stand-in too) or by moving her journey (reassignJourney), stays on the supervisor's pushed board
+until her new consultant acts first on her journey, and leaves it then: she is in hand. The log
+keeps the EMERGENCY entry, and an ACCEPTED one names who took her. Her journey ending before then
+takes her off the board too, a RELEASED entry naming the consultant she was placed anew with."""
 
 from __future__ import annotations
 
@@ -34,11 +34,21 @@ PlaceAnew = Callable[[JourneyDriver, str, str], Awaitable[None]]
 
 
 async def with_reassign_client(driver: JourneyDriver, journey: str, consultant: str) -> None:
+    await _reassign_client(driver, journey, consultant, "CLIENT_REQUEST")
+
+
+async def with_stand_in(driver: JourneyDriver, journey: str, consultant: str) -> None:
+    """reassignClient naming a stand-in (OWNER_STAND_IN): her owner keeps her, her journey names
+    the stand-in all the same."""
+    await _reassign_client(driver, journey, consultant, "OWNER_STAND_IN")
+
+
+async def _reassign_client(driver: JourneyDriver, journey: str, consultant: str, rule: str) -> None:
     anew = {
         "journeyId": journey,
         "consultantId": consultant,
-        "rule": "CLIENT_REQUEST",
-        "reason": "the client asked for another consultant",
+        "rule": rule,
+        "reason": "the supervisor placed her anew",
     }
     board = await _override(driver.api, "reassignClient", driver.token(Role.SUPERVISOR), **anew)
     # Placed anew, but not yet in hand: her emergency still calls the supervisor
@@ -94,7 +104,9 @@ async def _placed_anew(api: Api, place_anew: PlaceAnew) -> AsyncIterator[PlacedA
 
 
 PLACED_ANEW = pytest.mark.parametrize(
-    "place_anew", [with_reassign_client, with_reassign_journey], ids=lambda p: p.__name__
+    "place_anew",
+    [with_reassign_client, with_stand_in, with_reassign_journey],
+    ids=lambda p: p.__name__,
 )
 
 

@@ -123,22 +123,25 @@ async def test_an_event_the_journey_never_attached_and_an_unreadable_workflow_ar
     )
 
 
-async def _desk_hands_over(row: Journey, consultant_id: str, at: datetime, seq: int) -> None:
-    """The line a desk's log keeps when the 10-minute rule hands the client on (as its record
-    activity writes it, whether or not the journey then took the hand-over)."""
+async def _desk_hands_over(
+    row: Journey, consultant_id: str, at: datetime, seq: int, *, stand_in: bool = False
+) -> None:
+    """The line a desk's log keeps when the 10-minute rule hands the client on, or (`stand_in`)
+    the supervisor names a stand-in for her owner, who keeps her (as its record activity writes
+    it, whether or not the journey then took the hand-over)."""
     await TriageEntry.create(
         clinic_id=row.clinic_id,
         seq=seq,
         day=at.date().isoformat(),
-        kind=EntryKind.TIMED_OUT.value,
+        kind=(EntryKind.REASSIGNED if stand_in else EntryKind.TIMED_OUT).value,
         at=at,
-        actor_id="triage-desk",
+        actor_id="staff-supervisor" if stand_in else "triage-desk",
         consultant_id=consultant_id,
         journey_id=str(row.id),
         client_id=row.client_id,
-        reason="waited 10 minutes",
+        reason="owner_stand_in" if stand_in else "waited 10 minutes",
         policy="",
-        details={"transfers_ownership": True},
+        details={"transfers_ownership": not stand_in},
     )
 
 
@@ -172,6 +175,24 @@ async def test_a_desk_hand_over_the_journey_never_took_is_drift(
     later = handed_at + timedelta(seconds=1)
     await _desk_hands_over(row, str(row.consultant_id), later, seq=10_003)
     assert await hand_over_drift() == []
+
+
+async def test_a_stand_in_the_journey_never_took_is_drift(
+    fresh_clinic: Callable[[], Awaitable[JourneyDriver]], temporal_env: WorkflowEnvironment
+) -> None:
+    # Given a journey in consultation, its consultant named by the assignment
+    driver = await fresh_clinic()
+    journey = await driver.assign((await driver.start())["id"])
+    row = await Journey.get(id=decode_id(journey["id"], "Journey"))
+    # When the desk's log holds a stand-in the supervisor named after it, which moves no
+    # ownership, and the journey never took it
+    handed_at = datetime.now(UTC)
+    await _desk_hands_over(row, "consultant-s", handed_at, seq=10_004, stand_in=True)
+    # Then that is drift all the same: the stand-in serves her, the journey names another
+    drift = await find_drift(temporal_env.client, row.clinic_id)
+    assert [d.problem for d in drift if d.journey_id == str(row.id)] == [
+        _never_took("consultant-s", handed_at, 10_004, str(row.consultant_id))
+    ]
 
 
 async def test_a_late_assignment_to_someone_else_does_not_supersede_a_hand_over(
