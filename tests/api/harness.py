@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import functools
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from aiohttp import web
 from gql import Client
 from gql.graphql_request import GraphQLRequest
 from gql.transport.aiohttp import AIOHTTPTransport
+from gql.transport.exceptions import TransportError
 from gql.transport.websockets import WebsocketsTransport
 from temporalio.client import Client as TemporalClient
 
@@ -94,12 +95,21 @@ class Subscription:
         self.feed = api.feed
         self._connection = api.websocket(token)
         self._request = request
+        self._stream: AsyncGenerator[Any, None] | None = None
 
     async def __aenter__(self) -> AsyncIterator[Any]:
         session = await self._connection.__aenter__()
-        return session.subscribe(self._request)  # type: ignore[no-any-return]
+        self._stream = session.subscribe(self._request)
+        return self._stream
 
     async def __aexit__(self, *exc_info: Any) -> bool | None:
+        # A stream left mid-way keeps its listener, and the client's close waits its whole
+        # close_timeout (10 s) for that listener to read the completion it queued: closed first,
+        # the stream sends its `complete` and lets go at once. A test still reading it in
+        # another task has it running (aclose refuses); its end is the connection's then.
+        if self._stream is not None:
+            with contextlib.suppress(RuntimeError, TransportError):
+                await self._stream.aclose()
         return await self._connection.__aexit__(*exc_info)
 
 

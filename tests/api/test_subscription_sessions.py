@@ -328,9 +328,10 @@ async def test_one_account_holds_a_bounded_number_of_live_subscriptions(
             await asyncio.wait_for(anext(third.subscribe(watch)), WITHIN)
         # Then it is refused, while another account's is not
         other = await held.enter_async_context(api.websocket(driver.token(Role.FRONT_DESK)))
-        pushed = await asyncio.wait_for(anext(other.subscribe(watch)), WITHIN)
+        others = other.subscribe(watch)
+        pushed = await asyncio.wait_for(anext(others), WITHIN)
         assert {pushed["journeyChanged"]["lastEventSeq"]} == seqs
-        for stream in streams:
+        for stream in [*streams, others]:
             await stream.aclose()
     await end_journey(driver, journey["id"])
 

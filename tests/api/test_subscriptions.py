@@ -52,6 +52,7 @@ async def test_a_follow_up_falling_due_is_pushed(api: Api, driver: JourneyDriver
         pushed = await first_matching(
             stream, lambda j: j["history"][-1]["action"] == "follow_up_due"
         )
+        await stream.aclose()  # or the connection's close waits for it to hear its end
 
     assert_first_follow_up_due(pushed, journey, handed_over)
 
