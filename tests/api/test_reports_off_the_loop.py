@@ -77,8 +77,9 @@ async def test_the_api_answers_other_requests_while_a_report_folds(
     module, name, field = REPORTS[report]
     document = f"query Report($clinic: ID!, $month: String!) {{ {field} }}"
     variables = {"clinic": written.clinic_id, "month": clinic_month()}
-    unheld = (await send_graphql(d.api, document, variables, token=token)).json()
-    assert "errors" not in unheld, unheld
+    # (the answer to compare with, asked plainly: the fold is not held, so there is nothing for
+    # /healthz to be watched against, and a loaded machine's pause must not fail the test here)
+    unheld = {"data": await d.api.run(document, token, **variables)}
     held = HeldFold(getattr(importlib.import_module(module), name))
     monkeypatch.setattr(f"{module}.{name}", held)
     # Given a supervisor's report whose fold has started
