@@ -83,9 +83,12 @@ def bound_collector() -> AccessCollector | None:
 
 def note_write(info: Info[Any, Any], client_id: str) -> None:
     """The running mutation changed the client's data: noted under the mutation's name. What
-    this request read of clients' lists before is forgotten: a later field of the same request
-    (another mutation's answer) reads them as they now stand."""
+    this request read of clients' lists, and of her phone wishes, before is forgotten: a later
+    field of the same request (another mutation, or its answer) reads them as they now stand
+    (a survey after her wish not to be asked, in one document, was taken)."""
     note_access(client_id, info.field_name)
     loaders = getattr(info.context, "loaders", None)
     if loaders is not None:
         loaders.client_lists.forget()
+        with contextlib.suppress(KeyError):  # (the loader's clear refuses a key it never read)
+            loaders.may_ask_about_results.clear(client_id)

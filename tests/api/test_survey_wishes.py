@@ -118,3 +118,38 @@ async def test_a_survey_taken_before_she_said_no_is_answered_on_retry(
     # Then it is answered as the first time, and the journey holds that one survey
     assert retry == first
     assert await _written(jid) == (1, 1)
+
+
+SURVEY_WISH_SURVEY = """
+mutation Three($first: RecordSurveyInput!, $wish: AddServiceCardEntryInput!,
+               $second: RecordSurveyInput!) {
+  a: recordSurvey(input: $first) { __typename }
+  b: addServiceCardEntry(input: $wish) { __typename }
+  c: recordSurvey(input: $second) {
+    __typename
+    ... on ValidationFailed { problems { field message code } }
+  }
+}
+"""
+
+
+async def test_a_wish_recorded_earlier_in_the_same_request_is_honoured(
+    fresh_clinic: Clinic,
+) -> None:
+    driver = await fresh_clinic()
+    # Given a client with two treated journeys who let staff ask
+    client, first = await _treated(driver, asked=True)
+    second = str((await driver.drive_to("FOLLOW_UP", await driver.start(client)))["id"])
+    # When one request records the first survey, her wish not to be asked, then the second
+    answers = await driver.api.run(
+        SURVEY_WISH_SURVEY,
+        driver.token(Role.FOLLOW_UP_STAFF),
+        first={"journeyId": first, **POOR, "idempotencyKey": new_key()},
+        wish={"clientId": client, **_wishes(False), "idempotencyKey": new_key()},
+        second={"journeyId": second, **POOR, "idempotencyKey": new_key()},
+    )
+    # Then the second survey reads the wish the request wrote, not the one it read before
+    assert [answers[n]["__typename"] for n in "ab"] == ["SurveyRecorded", "ClientEntryPayload"]
+    assert answers["c"]["__typename"] == "ValidationFailed", answers["c"]
+    assert answers["c"]["problems"][0]["message"] == NOT_ASKED
+    assert await _written(second) == (0, 0)
