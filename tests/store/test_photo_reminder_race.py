@@ -105,33 +105,35 @@ async def _reminders(journey_id: str) -> list[tuple[str, bool]]:
 CLOSED = [(TaskStatus.NO_PHOTO_CONSENT.value, True)] * len(FILLER.photo_schedule)
 
 
+async def _signed(journey: Journey) -> None:
+    """The clinical record given by a signed PHOTO consent."""
+    purposes = [PhotoPurpose.CLINICAL_RECORD]
+    await record_signed_purposes(journey, purposes, f"signing-{uuid.uuid4()}", None, BY)
+
+
+Give = Callable[[Journey], Awaitable[None]]
+Withdrawal = Callable[[Journey], Callable[[], Awaitable[None]]]
+# How she gives her consent, and withdraws it the same way: by word (`setPhotoConsent`) or by a
+# signed PHOTO consent (`withdrawConsent`)
+WAYS: dict[str, tuple[Give, Withdrawal]] = {
+    "by word": (lambda journey: _by_word(journey, True), _withdrawn_by_word),
+    "signed": (_signed, _withdrawn_signature),
+}
+
+
+@pytest.mark.parametrize("way", list(WAYS))
 async def test_a_withdrawal_while_the_treatment_writes_closes_its_reminders(
-    observer: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+    observer: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
+    give, withdrawal = WAYS[way]
     # Given a client who gave her consent to photos for the clinical record, and her treatment's
     # write held once it found that consent standing
     treatment, journey = await _in_treatment()
-    await _by_word(journey, True)
+    await give(journey)
     held = Held()
     monkeypatch.setattr(photo_tasks, "taken_back", held.after(photos.taken_back))
-    # When she withdraws it by word meanwhile
-    await raced(observer, held, apply_change(treatment), _withdrawn_by_word(journey))
-    # Then the reminders the treatment wrote are closed for the withdrawal
-    assert await _reminders(journey.id) == CLOSED
-
-
-async def test_a_signed_consent_withdrawn_while_the_treatment_writes_closes_its_reminders(
-    observer: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Given a client whose signed PHOTO consent gave the clinical record, and her treatment's
-    # write held once it found that consent standing
-    treatment, journey = await _in_treatment()
-    purposes = [PhotoPurpose.CLINICAL_RECORD]
-    await record_signed_purposes(journey, purposes, f"signing-{uuid.uuid4()}", None, BY)
-    held = Held()
-    monkeypatch.setattr(photo_tasks, "taken_back", held.after(photos.taken_back))
-    # When the signed consent is withdrawn meanwhile
-    await raced(observer, held, apply_change(treatment), _withdrawn_signature(journey))
+    # When she withdraws it meanwhile, the way she gave it
+    await raced(observer, held, apply_change(treatment), withdrawal(journey))
     # Then the reminders the treatment wrote are closed for the withdrawal
     assert await _reminders(journey.id) == CLOSED
 
