@@ -22,9 +22,11 @@ from schema.supervision.log_replay import REPLAY_AT_MOST
 from tests.api.board_complaint_support import (
     BOARD,
     BOARD_AS_BEFORE,
+    back_part_way,
     days_ago,
     gone,
     heard,
+    left_after_a_complaint,
     said,
     said_until_marker,
     until_marker,
@@ -111,30 +113,16 @@ async def test_a_board_back_with_its_cursor_hears_each_complaint_change_it_misse
 ) -> None:
     # Given a supervisor whose board said a complaint was recorded, then lost its connection
     driver, fed = fed_by_hand
-    token, client_id = driver.token(Role.SUPERVISOR), await driver.register_client()
-    watch = fed.api.subscription(BOARD, token, clinicId=fed.clinic_id)
-    async with reading(watch, "supervisorBoard") as updates:
-        await fed.watching()
-        first = await taken(driver, Role.FRONT_DESK, **complaint(client_id))
-        await fed.feed.poll_once()
-        left_at = await updates.next()
-    await gone(fed)
+    left = await left_after_a_complaint(driver, fed, Role.FRONT_DESK)
     # When, while it is away, the complaint is answered and two more are recorded
-    await answered(driver, "respondToComplaint", first["id"])
+    await answered(driver, "respondToComplaint", left.complaint["id"])
     for _ in range(2):
-        await taken(driver, Role.NURSE, **complaint(client_id, receivedAt=days_ago(10)))
-    # and it comes back with its last cursor, and leaves again once it has heard one
-    back = fed.api.subscription(BOARD, token, clinicId=fed.clinic_id, after=left_at["cursor"])
-    async with reading(back, "supervisorBoard") as updates:
-        part_way = await updates.next()
-    await gone(fed)
-    # and comes back with that one's cursor
-    again = fed.api.subscription(BOARD, token, clinicId=fed.clinic_id, after=part_way["cursor"])
-    async with reading(again, "supervisorBoard") as updates:
-        await gone(fed, listeners=1)
-        rest = await said_until_marker(fed, updates)
+        await taken(driver, Role.NURSE, **complaint(left.client_id, receivedAt=days_ago(10)))
+    # and it comes back with its last cursor, leaves once it has heard one, and comes back with
+    # that one's cursor
+    part_way, rest = await back_part_way(fed, left)
     # Then it hears the three it missed, once each (the counts as they stand when said)
-    assert said(left_at) == "COMPLAINTS 1/0"
+    assert said(left.last) == "COMPLAINTS 1/0"
     assert [said(part_way), *rest] == ["COMPLAINTS 3/2"] * 3
 
 

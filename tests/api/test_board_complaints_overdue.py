@@ -19,6 +19,7 @@ from tests.api.board_complaint_support import (
     BOARD,
     gone,
     heard,
+    left_after_a_complaint,
     said,
     said_until_marker,
     until_marker,
@@ -108,15 +109,9 @@ async def test_a_board_away_as_a_complaint_turned_overdue_hears_it_once_when_bac
     clocked: Clocked,
 ) -> None:
     driver, live, clock = clocked.driver, clocked.live, clocked.clock
-    token, client_id = driver.token(Role.SUPERVISOR), await driver.register_client()
     # Given a board that said a complaint was taken down, then lost its connection
-    watch = live.api.subscription(BOARD, token, clinicId=live.clinic_id)
-    async with reading(watch, "supervisorBoard") as updates:
-        await live.watching()
-        first = await taken(driver, Role.NURSE, **complaint(client_id))
-        await live.feed.poll_once()
-        left_at = await updates.next()
-    await gone(live)
+    left = await left_after_a_complaint(driver, live, Role.NURSE)
+    token, first, left_at = left.token, left.complaint, left.last
     await _alarm_at(clocked)
     # When the complaint's due time passes while it is away, and it comes back with its cursor
     clock.move_to(_due(first) + timedelta(hours=1))
