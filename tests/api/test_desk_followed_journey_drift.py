@@ -5,33 +5,22 @@ from __future__ import annotations
 
 from temporalio.testing import WorkflowEnvironment
 
-from domain.roles import Role
 from schema.ids import decode_id
 from server.reconcile import find_drift
-from tests.api import documents
-from tests.api.flow import JourneyDriver
+from tests.api.desk_moves import moved, placed_with_the_first
 from tests.api.harness import Api, eventually
-from tests.api.test_desk_learns import _board, _sign_in
-from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
+from tests.api.test_desk_learns import _board
 
 
 async def test_a_followed_journey_moved_again_is_not_reported_as_a_missed_hand_over(
     api: Api, temporal_env: WorkflowEnvironment
 ) -> None:
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk = staff[Role.FRONT_DESK].token
-    journey = await _journey_at_triage(api, desk, 1)
-    await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey})
-    third = await _sign_in(api, f"{clinic}-c2", Role.CONSULTANT)
-    driver = JourneyDriver(api, {**staff, Role.CONSULTANT: third})
+    placed = await placed_with_the_first(api, consulting=2)
+    clinic, desk, consultants, journey = (
+        placed.clinic, placed.desk, placed.consultants, placed.journey
+    )  # fmt: skip
     for consultant in (consultants[2], consultants[1]):
-        await driver.ok(
-            documents.REASSIGN_JOURNEY,
-            Role.SUPERVISOR,
-            journeyId=journey,
-            consultantId=consultant,
-            reason="the client asked for her",
-        )
+        await moved(placed, consultant)
         # (the desk follows the first move; the second finds her taken)
         await eventually(
             lambda: _board(api, desk, clinic), lambda b: not b["pending"], timeout=30, what="b"

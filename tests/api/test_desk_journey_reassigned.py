@@ -6,35 +6,22 @@ revenue go to the new one; the journey keeps the consultant the supervisor named
 
 from __future__ import annotations
 
-from domain.roles import Role
 from domain.store.triage_models import RevenueCredit
 from schema.ids import decode_id
-from tests.api import documents
-from tests.api.flow import JourneyDriver
+from tests.api.desk_moves import moved, placed_with_the_first
 from tests.api.harness import Api, eventually
 from tests.api.test_desk_emergency import _logged
-from tests.api.test_desk_learns import _board, _sign_in
-from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
+from tests.api.test_desk_learns import _board
 
 
 async def test_a_journey_the_supervisor_moves_is_followed_by_the_desk(api: Api) -> None:
     # Given a first visit the desk gave the first consultant, who has not taken her
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk = staff[Role.FRONT_DESK].token
-    journey = await _journey_at_triage(api, desk, 1)
-    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
-    assert placed["decision"]["consultantId"] == consultants[0], placed
-    third = await _sign_in(api, f"{clinic}-c2", Role.CONSULTANT)
-    driver = JourneyDriver(api, {**staff, Role.CONSULTANT: third})
+    placed = await placed_with_the_first(api, consulting=2)
+    clinic, desk, consultants = placed.clinic, placed.desk, placed.consultants
+    journey, driver = placed.journey, placed.driver
 
     # When the supervisor moves her journey to the third consultant
-    await driver.ok(
-        documents.REASSIGN_JOURNEY,
-        Role.SUPERVISOR,
-        journeyId=journey,
-        consultantId=consultants[2],
-        reason="the client asked for her",
-    )
+    await moved(placed, consultants[2])
 
     # Then the desk no longer waits on the first consultant: the third has her
     board = await eventually(
@@ -44,11 +31,11 @@ async def test_a_journey_the_supervisor_moves_is_followed_by_the_desk(api: Api) 
     # And the first consultant's turn stays used, nobody owes anyone a turn
     assert [s["owedTurns"] for s in board["seats"]] == [0] * 5
     # And the log says the desk followed the journey, the revenue credited to the third whole
-    [moved] = await _logged(clinic, ["REASSIGNED"], 1)
+    [followed] = await _logged(clinic, ["REASSIGNED"], 1)
     account = decode_id(consultants[2], "StaffMember")
-    assert (moved.actor_id, moved.consultant_id) == ("triage-desk", account)
-    assert moved.details["from_consultant_id"] == decode_id(consultants[0], "StaffMember")
-    credits = await RevenueCredit.filter(clinic_id=clinic, entry_seq=moved.seq)
+    assert (followed.actor_id, followed.consultant_id) == ("triage-desk", account)
+    assert followed.details["from_consultant_id"] == decode_id(consultants[0], "StaffMember")
+    credits = await RevenueCredit.filter(clinic_id=clinic, entry_seq=followed.seq)
     assert [(c.consultant_id, c.percent) for c in credits] == [(account, 100)]
 
     # When the third consultant records the consultation
@@ -62,22 +49,12 @@ async def test_a_journey_the_supervisor_moves_is_followed_by_the_desk(api: Api) 
 async def test_a_journey_moved_again_moves_the_desks_credit_again(api: Api) -> None:
     # Given a first visit the desk gave the first consultant, whose journey the supervisor moved
     # to the third, the desk following it
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk = staff[Role.FRONT_DESK].token
-    journey = await _journey_at_triage(api, desk, 1)
-    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
-    assert placed["decision"]["consultantId"] == consultants[0], placed
-    second = await _sign_in(api, f"{clinic}-c1", Role.CONSULTANT)
-    driver = JourneyDriver(api, {**staff, Role.CONSULTANT: second})
+    placed = await placed_with_the_first(api, consulting=1)
+    clinic, desk, consultants = placed.clinic, placed.desk, placed.consultants
+    journey, driver = placed.journey, placed.driver
     for to in (consultants[2], consultants[1]):
         # When the supervisor moves her journey to the third consultant, then to the second
-        await driver.ok(
-            documents.REASSIGN_JOURNEY,
-            Role.SUPERVISOR,
-            journeyId=journey,
-            consultantId=to,
-            reason="the client asked for another consultant",
-        )
+        await moved(placed, to, reason="the client asked for another consultant")
 
     # Then the desk followed each move: the revenue goes to the second consultant whole
     accounts = [decode_id(c, "StaffMember") for c in consultants]

@@ -12,14 +12,10 @@ import logging
 import pytest
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from domain.roles import Role
 from domain.triage.entries import DeskEntry, EntryKind
 from schema.ids import decode_id
-from tests.api import documents
-from tests.api.flow import JourneyDriver
+from tests.api.desk_moves import moved, placed_with_the_first
 from tests.api.harness import Api
-from tests.api.test_desk_learns import _sign_in
-from tests.api.test_triage_api import AUTO_ASSIGN, _desk_clinic, _journey_at_triage
 from tests.store.stage_plan import START
 from workflows.triage_activities import HAND_OVERS_BUDGET_SECONDS, hand_journey_over
 
@@ -35,20 +31,11 @@ async def test_a_late_hand_over_leaves_a_journey_the_supervisor_moved_with_her_c
     api: Api, temporal_env: WorkflowEnvironment, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given a first visit the desk gave the first consultant, moved by the supervisor to the third
-    clinic, staff, consultants = await _desk_clinic(api)
-    desk = staff[Role.FRONT_DESK].token
-    journey = await _journey_at_triage(api, desk, 1)
-    placed = (await api.run(AUTO_ASSIGN, desk, input={"journeyId": journey}))["autoAssign"]
-    assert placed["decision"]["consultantId"] == consultants[0], placed
-    third = await _sign_in(api, f"{clinic}-c2", Role.CONSULTANT)
-    driver = JourneyDriver(api, {**staff, Role.CONSULTANT: third})
-    await driver.ok(
-        documents.REASSIGN_JOURNEY,
-        Role.SUPERVISOR,
-        journeyId=journey,
-        consultantId=consultants[2],
-        reason="the client asked for her",
-    )
+    placed = await placed_with_the_first(api, consulting=2)
+    clinic, consultants, journey, driver = (
+        placed.clinic, placed.consultants, placed.journey, placed.driver
+    )  # fmt: skip
+    await moved(placed, consultants[2])
     raw = decode_id(journey, "Journey")
     first, second, moved_to = (decode_id(c, "StaffMember") for c in consultants[:3])
     assert raw and first and second and moved_to
