@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from domain.journey.facts import TRIAGE_DESK_ACTOR, Actor, JourneyEvent, JourneyFacts
-from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
+from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.roles import Role
 from domain.triage.alerts import BoundAsked
@@ -25,7 +25,16 @@ from domain.triage.ledger import DESK_ACTOR_ID, expire_overdue
 from domain.triage.notices import JourneyNotice, followed_journey, journey_moved, notice_for
 from domain.triage.revenue import Credit, CreditRule
 from domain.triage.service import arrive, override
-from tests.unit.triage_builders import DESK, NOW, desk, first, owed, reassigning, turns
+from tests.unit.triage_builders import (
+    DESK,
+    NOW,
+    at_consultation,
+    desk,
+    first,
+    owed,
+    reassigning,
+    turns,
+)
 
 SOON = NOW + timedelta(minutes=3)
 LATE = NOW + timedelta(minutes=11)
@@ -77,18 +86,7 @@ def first_action(journey_id: str, by: str) -> JourneyNotice:
 
 
 def _facts(consultant: str) -> JourneyFacts:
-    return JourneyFacts(
-        journey_id="j1",
-        clinic_id="clinic-1",
-        client_id="c1",
-        visit_category=VisitCategory.FIRST_VISIT,
-        channel=ArrivalChannel.WALK_IN,
-        client_is_minor=False,
-        started_at=NOW,
-        follow_up_offsets=[],
-        stage=Stage.CONSULTATION,
-        consultant_id=consultant,
-    )
+    return at_consultation("j1", consultant)
 
 
 def _reassigned_by(actor: Actor) -> JourneyEvent:

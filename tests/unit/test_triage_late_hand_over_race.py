@@ -11,33 +11,16 @@ import pytest
 
 from domain.errors import DomainError
 from domain.journey.access import check_action
-from domain.journey.facts import JourneyFacts
-from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
 from domain.journey.table import Action
 from domain.triage.commands import ArriveCommand
 from domain.triage.entries import EntryKind
 from domain.triage.ledger import expire_overdue
 from domain.triage.notices import JourneyNotice, journey_moved
 from domain.triage.service import arrive
-from tests.unit.triage_builders import DESK, NOW, desk, first
+from tests.unit.triage_builders import DESK, NOW, at_consultation, desk, first
 from workflows.triage_activities import hand_over_request
 
 LATE = NOW + timedelta(minutes=11)
-
-
-def _journey(journey_id: str, consultant: str) -> JourneyFacts:
-    return JourneyFacts(
-        journey_id=journey_id,
-        clinic_id="clinic-1",
-        client_id="c1",
-        visit_category=VisitCategory.FIRST_VISIT,
-        channel=ArrivalChannel.WALK_IN,
-        client_is_minor=False,
-        started_at=NOW,
-        follow_up_offsets=[],
-        stage=Stage.CONSULTATION,
-        consultant_id=consultant,
-    )
 
 
 def test_the_supervisors_move_wins_over_a_late_hand_over_and_the_desk_follows_it() -> None:
@@ -52,7 +35,7 @@ def test_the_supervisors_move_wins_over_a_late_hand_over_and_the_desk_follows_it
     request = hand_over_request(handed[0])
     assert request.details.from_consultant_id == "A"
     with pytest.raises(DomainError):
-        check_action(_journey(she.journey_id, "C"), request)
+        check_action(at_consultation(she.journey_id, "C"), request)
     # The supervisor's move is heard now: the desk follows C, credited whole
     journey_moved(state, JourneyNotice(she.journey_id, Action.REASSIGN.value, "C"), LATE)
     assignment = state.assignments[she.journey_id]
@@ -64,7 +47,7 @@ def test_a_hand_over_from_the_consultant_the_journey_names_goes_ahead() -> None:
     she = first()
     arrive(state, ArriveCommand(DESK, she), NOW)
     handed = [e for e in expire_overdue(state, LATE) if e.kind is EntryKind.TIMED_OUT]
-    check_action(_journey(she.journey_id, "A"), hand_over_request(handed[0]))
+    check_action(at_consultation(she.journey_id, "A"), hand_over_request(handed[0]))
 
 
 def test_a_release_back_to_triage_names_no_consultant_it_hands_from() -> None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import count
 
-from domain.journey.facts import Actor
-from domain.journey.stages import VisitCategory
+from domain.journey.facts import Actor, JourneyFacts
+from domain.journey.stages import ArrivalChannel, Stage, VisitCategory
 from domain.roles import Role
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind, SeatCommand
 from domain.triage.decision import Arrival
@@ -106,4 +106,20 @@ def reassigning(journey_id: str, to: str, rule: CreditRule) -> OverrideCommand:
         journey_id=journey_id,
         consultant_id=to,
         rule=rule,
+    )
+
+
+def at_consultation(journey_id: str, consultant: str) -> JourneyFacts:
+    """A first visit's journey at its consultation, naming `consultant` (a desk client's)."""
+    return JourneyFacts(
+        journey_id=journey_id,
+        clinic_id="clinic-1",
+        client_id="c1",
+        visit_category=VisitCategory.FIRST_VISIT,
+        channel=ArrivalChannel.WALK_IN,
+        client_is_minor=False,
+        started_at=NOW,
+        follow_up_offsets=[],
+        stage=Stage.CONSULTATION,
+        consultant_id=consultant,
     )
