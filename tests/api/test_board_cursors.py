@@ -71,6 +71,17 @@ async def _feed_caught_up(hand_fed: HandFed, listeners: int = 0) -> None:
     await feed.poll_once()
 
 
+async def _back_part_way(hand_fed: HandFed, away: Away) -> tuple[dict[str, Any], list[str]]:
+    """The board back with the cursor it left with, gone again once it heard one update, then
+    back with that update's cursor: the update, and what it says then (`_said_back`)."""
+    back = hand_fed.api.subscription(
+        BOARD_AFTER, away.token, clinicId=hand_fed.clinic_id, after=away.heard["cursor"]
+    )
+    async with reading(back, "supervisorBoard") as updates:
+        first: dict[str, Any] = await updates.next()
+    return first, await _said_back(hand_fed, away.token, first["cursor"])
+
+
 async def _said_back(hand_fed: HandFed, token: str, cursor: str, listeners: int = 1) -> list[str]:
     """What the board says, subscribing again with `cursor`, up to what it says of a marker: a
     journey's first change, written once the subscriber is in (one of `listeners` to the feed)."""
@@ -128,13 +139,8 @@ async def test_a_board_that_leaves_part_way_through_its_replay_hears_the_rest_on
     await _moved(away.journey_id, clinic_id, now, seq=2)
     # When it comes back with its cursor and leaves again once it has heard the first
     await _feed_caught_up(hand_fed)
-    back = hand_fed.api.subscription(
-        BOARD_AFTER, away.token, clinicId=clinic_id, after=away.heard["cursor"]
-    )
-    async with reading(back, "supervisorBoard") as updates:
-        first = await updates.next()
     # and comes back with that update's cursor
-    said = await _said_back(hand_fed, away.token, first["cursor"])
+    first, said = await _back_part_way(hand_fed, away)
     # Then it hears the two it had not heard, once each
     assert _said(first) == f"MOVED {_on(others[0])}"
     assert said == [f"MOVED {_on(others[1])}", f"UNSTUCK {_on(away.journey_id)}"]
@@ -173,12 +179,7 @@ async def test_a_board_leaving_part_way_through_more_than_a_cursor_names_is_told
     )
     await _feed_caught_up(hand_fed)
     # When it comes back, hears the first of them and leaves again
-    back = hand_fed.api.subscription(
-        BOARD_AFTER, away.token, clinicId=clinic_id, after=away.heard["cursor"]
-    )
-    async with reading(back, "supervisorBoard") as updates:
-        first = await updates.next()
-    said = await _said_back(hand_fed, away.token, first["cursor"])
+    first, said = await _back_part_way(hand_fed, away)
     # Then, back with that update's cursor, it is told once to read the board again: the
     # cursor could not name every change it had yet to hear, and none is lost unsaid
     assert _said(first) == f"MOVED {_on(busy_id)}"
