@@ -11,6 +11,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import sys
+import threading
 
 import pytest
 
@@ -24,6 +25,14 @@ def exit_bound_seconds() -> float:
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    # trylast: after pytest's own faulthandler plugin has put its handler back. The watchdog is
-    # a C thread of faulthandler's, so it fires while the interpreter waits on Python threads.
+    # Armed when the interpreter starts its exit, not here: an xdist worker done with its files
+    # runs this, then waits (rightly) for the other workers before the run lets it exit. Armed
+    # here, a worker done minutes before another was cut off in that wait, and the Temporal
+    # servers it started were left running. threading's exit calls run before it joins the
+    # non-daemon threads, which is the wait this bounds.
+    threading._register_atexit(_arm_watchdog)  # type: ignore[attr-defined]
+
+
+def _arm_watchdog() -> None:
+    # A C thread of faulthandler's: it fires while the interpreter waits on Python threads.
     faulthandler.dump_traceback_later(exit_bound_seconds(), exit=True, file=sys.stderr)

@@ -18,6 +18,9 @@ temporary files.
 ``GLOWPATH_TEST_WORKERS``: how many pytest-xdist workers run each suite (default 2; ``1`` runs it
 in pytest's own process). Each worker has its own Temporal servers and database too; a file's
 tests run on one worker, the files holding long tests first.
+``GLOWPATH_TEST_SUITE_LIMIT_SECONDS``: how long a suite may run (default 2400): past it, its
+Python processes print their stacks and the suite is stopped, failed. Whatever a suite's pytest
+leaves running when it exits is stopped, and named (tests/suite_processes.py).
 Exit status: 0 only when every run passed.
 """
 
@@ -32,16 +35,20 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from domain.store.db import apply_migrations
+from tests import suite_processes
 
 DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 CONNECT_TIMEOUT = 3.0
 # Measured with one worker a suite, two suites side by side left a core idle about half the time
 DEFAULT_WORKERS = 2
+# Twice a suite's usual time on a loaded machine, well inside CI's limit: past it, a suite hangs.
+DEFAULT_SUITE_LIMIT_SECONDS = 2400.0
 
 
 def workers_args(args: Sequence[str]) -> list[str]:
@@ -119,22 +126,23 @@ def pytest(
             env=env,
             stdout=piped,
             stderr=subprocess.STDOUT if prefix else None,
+            process_group=0,  # its own group: what it leaves behind can be found and stopped
         )
         _running.add(process)
+    reader = None
+    if process.stdout is not None:
+        reader = threading.Thread(
+            target=_forward, args=(process.stdout, prefix), name=f"{prefix}output", daemon=True
+        )
+        reader.start()
     try:
-        if process.stdout is not None:
-            for line in iter(process.stdout.readline, b""):
-                text = line.decode(errors="replace")
-                if _COUNT.search(text) and " in " in text:
-                    _closing[prefix] = text
-                sys.stdout.write(f"{prefix}{text}")
-                sys.stdout.flush()
-        status = process.wait()
+        status = _wait(process, prefix)
         if status < 0:
             print(f"{prefix}pytest was killed by signal {-status}", flush=True)
         return status
-    except BaseException:  # interrupted or terminated: stop the run before cleaning up
-        process.terminate()
+    except BaseException as exc:  # interrupted or terminated: stop the run before cleaning up
+        # In a group of its own, pytest does not see a terminal's Ctrl-C: it is passed on
+        process.send_signal(signal.SIGINT if isinstance(exc, KeyboardInterrupt) else signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -143,6 +151,42 @@ def pytest(
         raise
     finally:
         _running.discard(process)
+        left = suite_processes.stop_left_behind(process.pid)
+        if left:
+            names = ", ".join(f"{name} ({pid})" for pid, name in sorted(left.items()))
+            count = f"{len(left)} process" + ("es" if len(left) > 1 else "")
+            print(f"{prefix}stopped {count} the suite left behind: {names}", flush=True)
+        if reader is not None:
+            # Whatever held its output open is stopped: what is left of it is read to the end
+            reader.join(timeout=suite_processes.SETTLE_SECONDS)
+
+
+def _forward(output: IO[bytes], prefix: str) -> None:
+    """Copies a suite's output to ours, each line prefixed, keeping its closing line."""
+    for line in iter(output.readline, b""):
+        text = line.decode(errors="replace")
+        if _COUNT.search(text) and " in " in text:
+            _closing[prefix] = text
+        sys.stdout.write(f"{prefix}{text}")
+        sys.stdout.flush()
+
+
+def _wait(process: subprocess.Popen[bytes], prefix: str) -> int:
+    """The suite's exit status; past the suite's limit, its stacks are printed, it is stopped
+    and it failed."""
+    limit = suite_limit_seconds()
+    try:
+        return process.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        print(f"{prefix}the suite ran past its {limit:.0f} s limit: its stacks, then stopped")
+        suite_processes.dump_stacks_and_stop(process.pid)
+        process.wait()
+        return 1
+
+
+def suite_limit_seconds() -> float:
+    raw = os.environ.get("GLOWPATH_TEST_SUITE_LIMIT_SECONDS", "").strip()
+    return float(raw) if raw else DEFAULT_SUITE_LIMIT_SECONDS
 
 
 def run_on_postgres(args: Sequence[str], url: str, prefix: str = "") -> int:

@@ -48,3 +48,41 @@ def test_a_run_held_at_exit_by_a_thread_fails_with_its_stack(tmp_path: Path) -> 
     assert "1 passed" in done.stdout
     assert done.returncode == 1
     assert "wait_for_good" in done.stderr
+
+
+# One quick file and one slow file: with a file a worker, the quick worker is done long before
+# the slow one, and waits for the run's end before its process exits.
+QUICK_FILE = """
+def test_quick():
+    assert True
+"""
+SLOW_FILE = """
+import time
+
+
+def test_slow():
+    time.sleep(6)  # the other worker's wait, longer than the bound below
+"""
+
+
+def test_a_worker_done_before_the_other_is_not_cut_off_while_it_waits(tmp_path: Path) -> None:
+    # Given two files for two workers, one done seconds before the other, and a 1 s exit bound
+    (tmp_path / "test_quick.py").write_text(QUICK_FILE)
+    (tmp_path / "test_slow.py").write_text(SLOW_FILE)
+    env = {**os.environ, "GLOWPATH_TEST_EXIT_BOUND_SECONDS": "1"}
+    # When pytest runs them on two workers, a file each
+    workers = ["-p", "no:cacheprovider", "-n", "2", "--dist", "loadfile"]
+    bounded = ["-p", "tests.exit_bound", "--rootdir", str(tmp_path)]
+    files = [str(tmp_path / "test_quick.py"), str(tmp_path / "test_slow.py")]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *workers, *bounded, *files],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # Then the waiting worker was left alone: both passed, and the run ended passing
+    assert "2 passed" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "most recent call first" not in done.stderr

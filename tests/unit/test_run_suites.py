@@ -20,7 +20,7 @@ import asyncpg
 import pytest
 
 from domain.store.schema_version import APP_LABEL, RECORDS, known_migrations
-from tests import run_suites
+from tests import run_suites, suite_processes
 from tests.conftest import long_files_first, on_own_loop, worker_database
 from tests.migration_templates import LATEST, MigrationTemplates
 
@@ -44,6 +44,68 @@ def test_a_pytest_killed_by_a_signal_reports_it(
     # Then the status is the signal's, and the output says so
     assert status == -signal.SIGKILL
     assert "[dying] pytest was killed by signal 9" in capsys.readouterr().out
+
+
+# A suite that leaves a process of its own running on its output (started while pytest does not
+# capture it), as a worker cut off by its timeout or exit bound leaves the Temporal servers it
+# started.
+LEAVING_CONFTEST = """
+import subprocess, sys
+from pathlib import Path
+
+def pytest_configure(config):
+    left = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    Path(__file__).with_name("left.pid").write_text(str(left.pid))
+"""
+
+
+def test_a_process_left_behind_neither_holds_the_run_nor_outlives_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a passing suite that leaves a process writing to its output
+    (tmp_path / "conftest.py").write_text(LEAVING_CONFTEST)
+    (tmp_path / "test_passing.py").write_text("def test_passes() -> None:\n    pass\n")
+    args = [str(tmp_path / "test_passing.py"), "-q", "-p", "no:cacheprovider"]
+    statuses: list[int] = []
+    # When the runner runs it, its output prefixed as in a side-by-side run (bounded here: the
+    # process held the output open, and the run with it, for good)
+    run = threading.Thread(
+        target=lambda: statuses.append(run_suites.pytest(args, None, "[left] ")), daemon=True
+    )
+    run.start()
+    run.join(timeout=60)
+    left = int((tmp_path / "left.pid").read_text())
+    still_running = suite_processes.is_running(left)
+    if still_running:
+        os.kill(left, signal.SIGKILL)
+    # Then the run ended passing, the process left behind was stopped, and it says so
+    assert statuses == [0]
+    assert not still_running
+    assert "[left] stopped 1 process the suite left behind" in capsys.readouterr().out
+
+
+HANGING_TEST = """
+import threading
+
+def test_hangs():
+    threading.Event().wait()
+"""
+
+
+def test_a_suite_past_its_limit_prints_where_it_hung_and_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a suite whose test never ends, and no per-test timeout to end it
+    (tmp_path / "test_hanging.py").write_text(HANGING_TEST)
+    args = [str(tmp_path / "test_hanging.py"), "-q", "-p", "no:cacheprovider", "-p", "no:timeout"]
+    monkeypatch.setenv("GLOWPATH_TEST_SUITE_LIMIT_SECONDS", "3")
+    # When the runner runs it with a 3 s limit
+    status = run_suites.pytest(args, None, "[hung] ")
+    # Then the suite failed, saying so and where its test waited
+    out = capsys.readouterr().out
+    assert status != 0
+    assert "[hung] the suite ran past its 3 s limit" in out
+    assert "in test_hangs" in out
 
 
 def test_a_suite_not_started_when_the_run_is_interrupted_never_starts(
