@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from domain.store.bounded_append import AlongWith, append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
+from domain.store.client_lock import hold_client, hold_client_of_entry
 from domain.store.models import Client
 
 
@@ -29,21 +30,24 @@ async def write_entry(
     amends_id: str | None = None,
     reason: str | None = None,
 ) -> ClientEntry | None:
-    """The entry with this id; None when another entry already corrects `amends_id`."""
+    """The entry with this id; None when another entry already corrects `amends_id`. Written
+    under her row's lock (`client_lock`)."""
     author_id, author_role = author
     try:
-        return await ClientEntry.create(
-            id=entry_id,
-            clinic_id=clinic_id,
-            client_id=client_id,
-            kind=kind,
-            body=body,
-            author_id=author_id,
-            author_role=author_role,
-            recorded_at=datetime.now(UTC),
-            amends_id=amends_id,
-            reason=reason,
-        )
+        async with in_transaction():
+            await hold_client(client_id)
+            return await ClientEntry.create(
+                id=entry_id,
+                clinic_id=clinic_id,
+                client_id=client_id,
+                kind=kind,
+                body=body,
+                author_id=author_id,
+                author_role=author_role,
+                recorded_at=datetime.now(UTC),
+                amends_id=amends_id,
+                reason=reason,
+            )
     except IntegrityError:
         return await ClientEntry.get_or_none(id=entry_id)
 
@@ -62,10 +66,11 @@ async def mark_in_error(
 ) -> ClientEntryError | None:
     """The mark with this id; None when the entry carries another mark already. `along_with`,
     given the new mark, writes what it brings about in its transaction (never for a retry that
-    finds the mark written)."""
+    finds the mark written). Written under her row's lock (`client_lock`)."""
     author_id, author_role = author
     try:
         async with in_transaction():
+            await hold_client_of_entry(entry_id)
             mark = await ClientEntryError.create(
                 id=mark_id,
                 entry_id=entry_id,

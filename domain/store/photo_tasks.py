@@ -34,7 +34,8 @@ from domain.photos.purposes import PhotoPurpose, PhotoStage
 from domain.procedures.template import ProcedureContent
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask, TaskChangeLog, TaskClosing
-from domain.store.models import Client, Journey
+from domain.store.client_lock import hold_client
+from domain.store.models import Journey
 from domain.store.photos import Photo, purposes_given, taken_back
 
 # Photos are the care team's: the nurses take them (DOMAIN.md roles).
@@ -53,7 +54,7 @@ async def write_photo_tasks(change: JourneyChange, content: ProcedureContent) ->
     naming who recorded that withdrawal. A client who never gave it has them open: the list
     reminds the care team to ask her."""
     facts, event = change.facts, change.event
-    await _hold_client(facts.client_id)  # the caller's transaction: the event's
+    await hold_client(facts.client_id)  # the caller's transaction: the event's
     withdrawal = await taken_back(facts.client_id, PhotoPurpose.CLINICAL_RECORD)
     status = TaskStatus.NO_PHOTO_CONSENT if withdrawal else TaskStatus.OPEN
     for reminder in reminders_for(content.photo_schedule, event.at):
@@ -153,11 +154,6 @@ async def close_without_consent(client_id: str, by: tuple[str, str]) -> int:
             await TaskChangeLog.create(clinic_id=task.clinic_id, task_id=task.id, at=now)
             closed += 1
     return closed
-
-
-async def _hold_client(client_id: str) -> None:
-    """The client's row, locked until the caller's transaction ends."""
-    await Client.filter(id=client_id).select_for_update().first()
 
 
 async def _closing(task: FollowUpTask, by: tuple[str, str], at: datetime) -> None:

@@ -29,9 +29,11 @@ from domain.report_folds import fold_off_the_loop
 from domain.roles import Role
 from domain.store import records
 from domain.store.aftercare import SurveyResponse as SurveyRow
+from domain.store.client_lock import hold_client
 from domain.store.escalations import open_escalated_task
 from domain.store.models import Clinic
 from domain.store.models import Journey as JourneyRow
+from domain.store.phone_wishes import may_ask_about_results
 from domain.store.procedure_reads import type_keys_of
 from domain.store.task_projection import task_id
 from domain.store.treating_doctor import treating_doctor
@@ -136,6 +138,8 @@ async def record_survey(info: Info[Context, None], input: RecordSurveyInput) -> 
             survey = await SurveyRow.get(id=survey_id)
         except SurveyTaken:
             return Conflict(code=ErrorCode.CONFLICT, message=ONE_SURVEY)
+        except NotAsked:  # the key stays unsettled: once she allows it, it goes through
+            return invalid("journeyId", NOT_ASKED, Code.NOT_ALLOWED_NOW)
     note_write(info, row.client_id)
     await idempotency.settle(actor.user_id, input, survey.id)
     return SurveyRecorded(survey=survey_view(survey), alerted=bool(rules.low_scores(survey.scores)))
@@ -171,6 +175,10 @@ class SurveyTaken(Exception):
     """Another request recorded the journey's survey first."""
 
 
+class NotAsked(Exception):
+    """Her wish not to be asked about her results was recorded after the request read it."""
+
+
 async def _write(
     journey: JourneyRow, survey_id: str, scores: dict[str, int], comment: str | None, by: str
 ) -> SurveyRow:
@@ -187,6 +195,10 @@ async def _write(
             return mine
         if await SurveyRow.filter(journey_id=journey.id).using_db(connection).exists():
             raise SurveyTaken
+        # Her wish read again under her lock: one written since the request read it stands
+        await hold_client(journey.client_id)
+        if (await may_ask_about_results([journey.client_id]))[0] is False:
+            raise NotAsked
         survey = await SurveyRow.create(
             id=survey_id,
             clinic_id=journey.clinic_id,
