@@ -43,10 +43,6 @@ CONSENTED_BY: dict[ProcedureCategory, frozenset[Role]] = {
 # have been uploaded first (seed 003's ward preparation and operating room both take the photos,
 # "洁面、拍照"; a tick said they were taken while the file held none).
 SHOWN_BY_PHOTO: dict[str, str] = {"preop_photos": "BEFORE"}
-# A category whose treatment is given under anesthesia: its plan carries the anesthesia, and so
-# the anesthesia consent (seed 003's surgical flow: the anesthetist's talk and the signed
-# anesthesia consent come before every operation).
-UNDER_ANESTHESIA = frozenset({ProcedureCategory.SURGERY})
 
 
 # Checks made again on the day of the treatment (DOMAIN.md stage 7; seed 002 4.2: the treating

@@ -133,7 +133,10 @@ DESCRIPTIONS = {
     "in the one the clinic bills in (`billingSettings`): the bill is made from it.",
     "PlanInput.risks": "Risks and possible complications.",
     "PlanInput.recovery": "Recovery time and what it involves.",
-    "PlanInput.requiresAnesthesia": "Anesthesia needed: an anesthesia consent will be required.",
+    "PlanInput.requiresAnesthesia": "Anesthesia needed: an anesthesia consent will be required. "
+    "A final plan whose procedure type is given under anaesthesia (every surgery; any type "
+    "published with `anaesthesia` LOCAL or GENERAL) must say true: ValidationFailed "
+    "(INCONSISTENT) on `finalPlan.requiresAnesthesia` otherwise.",
     "RequestExpertReviewInput": "Asks an expert for the joint consultation, with a briefing.",
     "RequestExpertReviewInput.journeyId": _JOURNEY_ID,
     "RequestExpertReviewInput.expertId": "The expert (a `StaffMember` id of an active expert).",

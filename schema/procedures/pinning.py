@@ -14,8 +14,7 @@ from strawberry.types import Info
 from domain.errors import FieldProblem
 from domain.errors import FieldProblemCode as Code
 from domain.journey.facts import ActionDetails
-from domain.procedures.checklist import UNDER_ANESTHESIA
-from domain.procedures.template import ProcedureContent
+from domain.procedures.template import ProcedureAnaesthesia, ProcedureContent
 from schema.context import Context
 from schema.procedures.publish import latest_version
 
@@ -38,12 +37,16 @@ async def pin_procedure_type(
     content = ProcedureContent.from_json(version.content)
     details.procedure_type_version_id = version.id
     details.follow_up_offsets = content.follow_up_offsets()
-    if content.category in UNDER_ANESTHESIA and not details.requires_anesthesia:
+    # DOMAIN.md's consent: the anesthesia consent when there is anesthesia. The type's version
+    # says whether its treatment is given under one (a surgery always is, `anaesthesia_read`;
+    # an injectable may be, the anaesthetic in the injection), so its plan says so too.
+    if content.anaesthesia is not ProcedureAnaesthesia.NONE and not details.requires_anesthesia:
+        kind = content.anaesthesia.value.lower()
         problems.append(
             FieldProblem(
                 "finalPlan.requiresAnesthesia",
-                f"a {content.category.value.lower()} plan has anesthesia: the anesthetist's "
-                "assessment and the client's anesthesia consent come first",
+                f"the procedure type is given under {kind} anaesthesia: the plan has "
+                "anesthesia, and the client's anesthesia consent comes first",
                 Code.INCONSISTENT,
             )
         )

@@ -101,6 +101,28 @@ async def test_a_surgery_s_plan_is_approved_only_with_its_anesthesia(
     assert approved["stage"] == "CONSENT", approved
 
 
+@pytest.mark.parametrize(("anaesthesia", "refused_without"), [("LOCAL", True), ("NONE", False)])
+async def test_a_treatment_given_under_anesthesia_asks_its_consent_whatever_its_category(
+    fresh_clinic: FreshClinic, anaesthesia: str, refused_without: bool
+) -> None:
+    # Given an injectable type given under a local anaesthesia (an anaesthetic in the
+    # injection), or under none, and a journey under the expert's review
+    clinic = await fresh_clinic()
+    type_key = f"filler-{uuid.uuid4().hex[:6]}"
+    await set_type(clinic, type_input(type_key, category="INJECTABLES", anaesthesia=anaesthesia))
+    journey = await clinic.drive_to("EXPERT_REVIEW")
+    # When the expert approves its plan without anesthesia
+    approval = _approval(journey["id"], type_key)
+    answer = await clinic.act(documents.COMPLETE_EXPERT_REVIEW, Role.EXPERT, **approval)
+    # Then a type under anaesthesia is refused (DOMAIN.md: the anesthesia consent when there is
+    # anesthesia), and one under none goes on to its consent
+    if refused_without:
+        assert answer["__typename"] == "ValidationFailed", answer
+        assert [p["field"] for p in answer["problems"]] == ["finalPlan.requiresAnesthesia"]
+    else:
+        assert answer["journey"]["stage"] == "CONSENT", answer
+
+
 async def test_the_anesthesia_assessment_is_a_doctor_s_not_a_nurse_s(
     fresh_clinic: FreshClinic,
 ) -> None:
