@@ -12,6 +12,9 @@ A name can be as long as the request body allows (a megabyte), and every error q
 echo it whole, into the answer and the log line of each refusal. So a quoted name longer than any
 the schema has is shortened, and a message as a whole is bounded, whether introspection is on or
 off.
+
+A variable's value the schema cannot take is told as a refused argument is: its extensions name
+the input and the problem (`schema.variable_errors`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Callable
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+
+from schema.variable_errors import input_extensions
 
 # Always appended at a message's end by graphql-core's `did_you_mean`; names hold no `?`.
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
@@ -65,7 +70,8 @@ class PublicErrors(MaskErrors):
 def _cut(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:
     message = without_suggestions(error.message) if hide_suggestions else error.message
     message = shortened(message)
-    if message == error.message:
+    extensions = error.extensions or input_extensions(error.message) or error.extensions
+    if message == error.message and extensions is error.extensions:
         return error
     # A new error, not the old one changed: the validation cache keeps the errors it found.
     return GraphQLError(
@@ -75,5 +81,5 @@ def _cut(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         original_error=error.original_error,
-        extensions=error.extensions,
+        extensions=extensions,
     )
