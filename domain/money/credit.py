@@ -1,5 +1,6 @@
-"""Consultant credit for money taken: each payment (or refund, a negative amount) is shared out
-by the journey's revenue split in force when the money moved (seed 004, `triage.revenue`).
+"""Consultant credit for money taken: each payment is shared out by the journey's revenue split
+in force when the money moved (seed 004, `triage.revenue`), and each refund (a negative amount)
+by the split in force when the payment it gives back was taken.
 
 Amounts are whole minor units, so a split is exact: the cents a percentage leaves over go to
 the largest remainders first (then the earlier share), and the parts always add up to the whole.
@@ -26,6 +27,9 @@ class Movement:
     at: datetime
     amount_minor: int
     currency: str
+    # A refund's: when the payment it gives back was taken. It takes back that payment's credit
+    # from whom the split then credited, not from whom a later move of the client credits.
+    credited_as_of: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -51,16 +55,18 @@ def share_out(amount_minor: int, shares: Sequence[Share]) -> list[int]:
 def credit_movements(
     movements: Iterable[Movement], split_at: dict[str, list[tuple[datetime, list[Share]]]]
 ) -> list[CreditedMovement]:
-    """Each movement credited under the journey's split in force at its time: the latest one
-    recorded at or before it, else the first one recorded (money taken before the desk's entry
-    reached the read model still belongs to the journey's consultants). A journey without any
-    split is credited to no one."""
+    """Each movement credited under the journey's split in force at its time (a refund's: its
+    payment's, `Movement.credited_as_of`): the latest one recorded at or before it, else the
+    first one recorded (money taken before the desk's entry reached the read model still
+    belongs to the journey's consultants). A journey without any split is credited to no
+    one."""
     credited = []
     for movement in movements:
         history = split_at.get(movement.journey_id, [])
         if not history:
             continue
-        before = [shares for at, shares in history if at <= movement.at]
+        as_of = movement.credited_as_of or movement.at
+        before = [shares for at, shares in history if at <= as_of]
         shares = before[-1] if before else history[0][1]
         for share, part in zip(shares, share_out(movement.amount_minor, shares), strict=True):
             credited.append(CreditedMovement(movement, share.consultant_id, part))

@@ -144,6 +144,8 @@ class MoneyMoved:
     amount_minor: int
     currency: str
     bill_id: str | None
+    # A refund's: when the payment it gives back was taken (`credit.Movement.credited_as_of`).
+    credited_as_of: datetime | None = None
 
 
 async def money_moved(
@@ -180,8 +182,10 @@ async def money_moved(
         for journey_id, at, minor, currency, bill_id in await payments.values_list(*columns)
     ]
     moved += [
-        MoneyMoved(journey_id, at, -minor, currency, bill_id)
-        for journey_id, at, minor, currency, bill_id in await refunds.values_list(*columns)
+        MoneyMoved(journey_id, at, -minor, currency, bill_id, paid_at)
+        for journey_id, at, minor, currency, bill_id, paid_at in await refunds.values_list(
+            *columns, "payment__recorded_at"
+        )
     ]
     return sorted(moved, key=lambda m: (m.at, m.journey_id))
 

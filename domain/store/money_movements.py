@@ -71,9 +71,10 @@ async def movements_by_bill(
         amount = moved.amount_minor
         if moved.bill_id is None and moved.amount_minor > 0:
             amount = _minor(_payment_amount(amount, moved.currency, None), moved.currency)
-        movements.append(
-            (Movement(moved.journey_id, moved.at, amount, moved.currency), moved.bill_id)
+        movement = Movement(
+            moved.journey_id, moved.at, amount, moved.currency, moved.credited_as_of
         )
+        movements.append((movement, moved.bill_id))
     movements += [(m, None) for m in await _records_without_row(clinic_id, start, end, journey_ids)]
     return sorted(movements, key=lambda pair: (pair[0].at, pair[0].journey_id))
 
