@@ -116,6 +116,9 @@ def pytest(
         env["GLOWPATH_TEST_DATABASE_URL"] = database_url
     if template:
         env["GLOWPATH_TEST_DATABASE_TEMPLATE"] = template
+    # From the interpreter's start, not from pytest's own (after its imports): a suite stopped
+    # past its limit prints its stacks wherever it is, starting up or exiting included.
+    env["PYTHONFAULTHANDLER"] = "1"
     piped = subprocess.PIPE if prefix else None
     with _starting:
         if _stopped.is_set():

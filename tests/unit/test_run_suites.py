@@ -101,11 +101,12 @@ def test_a_suite_past_its_limit_prints_where_it_hung_and_fails(
     monkeypatch.setenv("GLOWPATH_TEST_SUITE_LIMIT_SECONDS", "3")
     # When the runner runs it with a 3 s limit
     status = run_suites.pytest(args, None, "[hung] ")
-    # Then the suite failed, saying so and where its test waited
+    # Then the suite failed, saying so, and printed its stacks (where its test waited, or on
+    # a machine too busy to reach the test in 3 s, where pytest was getting there)
     out = capsys.readouterr().out
     assert status != 0
     assert "[hung] the suite ran past its 3 s limit" in out
-    assert "in test_hangs" in out
+    assert "[hung] Fatal Python error: Aborted" in out and "(most recent call first)" in out
 
 
 def test_a_suite_not_started_when_the_run_is_interrupted_never_starts(
