@@ -145,7 +145,7 @@ def test_a_run_interrupted_while_it_waits_for_the_postgresql_suite_never_starts_
         waited_again.wait(timeout=30)  # the template is migrated
         return run_suites.pytest(args, None, prefix)
 
-    monkeypatch.setattr(run_suites.threading, "Thread", InterruptedWhileWaiting)
+    monkeypatch.setattr(run_suites, "SuiteThread", InterruptedWhileWaiting)
     monkeypatch.setattr(run_suites, "run_on_postgres", migrating)
     # When the suites run side by side
     with pytest.raises(KeyboardInterrupt):
