@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import random
 import re
@@ -18,7 +17,7 @@ from tortoise.context import TortoiseContext
 
 from domain.store.db import tortoise_config
 from tests.api.conftest import api_settings
-from tests.api.harness import Api, running_api
+from tests.api.harness import Api, eventually, running_api
 from tests.api.outage import BreakableDatabase
 from workflows.connect import connect
 
@@ -216,7 +215,11 @@ async def test_temporal_sdk_metrics_are_served(temporal_address: str) -> None:
     bind = f"127.0.0.1:{free_port()}"
     client = await connect(temporal_address, "default", metrics_bind=bind)
     await client.count_workflows()
-    await asyncio.sleep(0.2)
-    status, _, text = await get(f"http://{bind}/metrics")
+    # The exporter serves the request's count once it has collected it: polled, bounded
+    status, _, _ = await eventually(
+        lambda: get(f"http://{bind}/metrics"),
+        lambda answer: "temporal_request" in answer[2],
+        timeout=30,
+        what="the SDK's request count on its metrics endpoint",
+    )
     assert status == 200
-    assert "temporal_request" in text

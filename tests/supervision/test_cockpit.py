@@ -3,7 +3,6 @@ any more once it moves; supervisor actions are recorded as events."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.roles import Role
 from tests.api.flow import JourneyDriver
 from tests.api.harness import eventually
+from tests.api.live import Pushes, reading
 from tests.supervision.conftest import CLINIC_ID
 
 STUCK_JOURNEYS = """
@@ -66,6 +66,13 @@ async def _stuck(cockpit: JourneyDriver, **filters: Any) -> list[dict[str, Any]]
     return [edge["node"] for edge in result["edges"]]
 
 
+async def _drained(pushes: Pushes, into: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`into`, with the pushes received since it was last drained."""
+    while pushes.waiting():
+        into.append(await pushes.next())
+    return into
+
+
 def _consent_counts(update: dict[str, Any]) -> dict[str, int]:
     (consent,) = [s for s in update["stats"] if s["stage"] == "CONSENT"]
     return {"active": consent["active"], "stuck": consent["stuck"]}
@@ -80,31 +87,21 @@ async def test_journey_left_in_consent_is_stuck_live_and_clears_when_it_moves(
     assert [j for j in await _stuck(cockpit) if j["journey"]["id"] == jid] == []
     updates: list[dict[str, Any]] = []
     alerts: list[dict[str, Any]] = []
+    board_watch = cockpit.api.subscription(
+        BOARD, cockpit.token(Role.SUPERVISOR), clinicId=CLINIC_ID
+    )
+    alert_watch = cockpit.api.subscription(STUCK_ALERTS, cockpit.token(Role.CONSULTANT))
+    # Each served before time moves (`reading` returns once the feed serves it)
     async with (
-        cockpit.api.subscription(
-            BOARD, cockpit.token(Role.SUPERVISOR), clinicId=CLINIC_ID
-        ) as stream,
-        cockpit.api.subscription(STUCK_ALERTS, cockpit.token(Role.CONSULTANT)) as alert_stream,
+        reading(board_watch, "supervisorBoard") as board,
+        reading(alert_watch, "myJourneyAlerts") as alert_pushes,
     ):
-
-        async def collect() -> None:
-            async for update in stream:
-                updates.append(update["supervisorBoard"])
-
-        async def collect_alerts() -> None:
-            async for alert in alert_stream:
-                alerts.append(alert["myJourneyAlerts"])
-
-        collector = asyncio.create_task(collect())
-        alert_collector = asyncio.create_task(collect_alerts())
-        await asyncio.sleep(0.5)  # subscribed before time moves
-
         # When three days pass with nobody acting
         await skipping_env.sleep(timedelta(days=3, minutes=5))
 
         # Then the board hears STUCK, and the list shows it with its reason and overdue time
         await eventually(
-            lambda: asyncio.sleep(0, updates),
+            lambda: _drained(board, updates),
             lambda seen: any(u["change"] == "STUCK" and u["journey"]["id"] == jid for u in seen),
             timeout=20,
             what="STUCK on the board",
@@ -120,7 +117,7 @@ async def test_journey_left_in_consent_is_stuck_live_and_clears_when_it_moves(
         assert stuck_update["stuckReasonCode"] == "STAGE_OVERDUE"
         # and its consultant is alerted, with the same code
         await eventually(
-            lambda: asyncio.sleep(0, alerts),
+            lambda: _drained(alert_pushes, alerts),
             lambda seen: any(a["journey"]["id"] == jid for a in seen),
             timeout=20,
             what="the stuck alert",
@@ -144,15 +141,13 @@ async def test_journey_left_in_consent_is_stuck_live_and_clears_when_it_moves(
         moved = await cockpit.sign_consent(jid)
         assert moved["stage"] == "PAYMENT"
         await eventually(
-            lambda: asyncio.sleep(0, updates),
+            lambda: _drained(board, updates),
             lambda seen: any(u["change"] == "UNSTUCK" and u["journey"]["id"] == jid for u in seen),
             timeout=20,
             what="UNSTUCK on the board",
         )
         (unstuck,) = [u for u in updates if u["change"] == "UNSTUCK" and u["journey"]["id"] == jid]
         assert unstuck["stuckReasonCode"] is None
-        collector.cancel()
-        alert_collector.cancel()
     assert [j for j in await _stuck(cockpit) if j["journey"]["id"] == jid] == []
 
 
@@ -186,16 +181,15 @@ subscription { myJourneyAlerts { action summary journey { id } } }
 async def test_a_nudge_reaches_the_owning_consultant_live(cockpit: JourneyDriver) -> None:
     # Given a journey owned by the consultant, who listens for alerts
     journey = await cockpit.drive_to("CONSULTATION")
-    async with cockpit.api.subscription(ALERTS, cockpit.token(Role.CONSULTANT)) as stream:
-        alerts = asyncio.create_task(anext(aiter(stream)))
-        await asyncio.sleep(0.5)
+    watch = cockpit.api.subscription(ALERTS, cockpit.token(Role.CONSULTANT))
+    async with reading(watch, "myJourneyAlerts") as alerts:
         # When the supervisor nudges it
         nudged = await cockpit.act(
             NUDGE, Role.SUPERVISOR, journeyId=journey["id"], note="Client waiting, please call."
         )
         assert nudged["__typename"] == "JourneyPayload"
         # Then the consultant hears of it
-        alert = (await asyncio.wait_for(alerts, timeout=20))["myJourneyAlerts"]
+        alert = await alerts.next()
     assert (alert["action"], alert["summary"], alert["journey"]["id"]) == (
         "nudge",
         "nudged by supervisor",
