@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from domain.store.bounded_append import AlongWith, append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
-from domain.store.client_lock import hold_client, hold_client_of_entry
+from domain.store.client_lock import hold_client_for, hold_client_of_entry
 from domain.store.models import Client
 
 
@@ -31,11 +31,11 @@ async def write_entry(
     reason: str | None = None,
 ) -> ClientEntry | None:
     """The entry with this id; None when another entry already corrects `amends_id`. Written
-    under her row's lock (`client_lock`)."""
+    under her row's lock for the kinds other writes read under it (`client_lock`)."""
     author_id, author_role = author
     try:
         async with in_transaction():
-            await hold_client(client_id)
+            await hold_client_for(client_id, kind)
             return await ClientEntry.create(
                 id=entry_id,
                 clinic_id=clinic_id,
@@ -66,7 +66,8 @@ async def mark_in_error(
 ) -> ClientEntryError | None:
     """The mark with this id; None when the entry carries another mark already. `along_with`,
     given the new mark, writes what it brings about in its transaction (never for a retry that
-    finds the mark written). Written under her row's lock (`client_lock`)."""
+    finds the mark written). Written under her row's lock for the kinds other writes read under
+    it (`client_lock`)."""
     author_id, author_role = author
     try:
         async with in_transaction():

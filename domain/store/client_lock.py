@@ -1,14 +1,22 @@
-"""The client's row lock: the writes to her file, and the writes that depend on what her file
-says (a treatment's photo reminders on her photo consent, a phone survey on her wish not to be
-asked), queue on it, so whichever commits second sees the other.
+"""The client's row lock, for the writes to her file that other writes read under it: her
+service card (her phone wishes, which a phone survey reads again under it) and the marks that
+take its entries out of force; and for a treatment's photo reminders, written under it as her
+photo-consent changes are. Whichever commits second sees the other.
 
-PostgreSQL: SELECT ... FOR UPDATE, held until the caller's transaction ends (the caller's: the
-query runs in the transaction the caller opened). SQLite writes one transaction at a time."""
+PostgreSQL: SELECT ... FOR UPDATE, held until the caller's transaction ends (the query runs in
+the transaction the caller opened). SQLite writes one transaction at a time. Lock order
+(`staff_locks`): a holder of a journey's row may ask for its client's, never the reverse, so
+only the kinds above take it: a ward record's mark locks its journey after (`ward_reopening`).
+"""
 
 from __future__ import annotations
 
+from domain.client_file.kinds import EntryKind
 from domain.store.client_file import ClientEntry
 from domain.store.models import Client
+
+# The entries whose writes and marks queue on her row.
+UNDER_CLIENT_LOCK = frozenset({EntryKind.SERVICE_CARD.value})
 
 
 async def hold_client(client_id: str) -> None:
@@ -16,8 +24,15 @@ async def hold_client(client_id: str) -> None:
     await Client.filter(id=client_id).select_for_update().first()
 
 
+async def hold_client_for(client_id: str, kind: str) -> None:
+    """Her row, locked as `hold_client`, for a new entry of a kind other writes read under it."""
+    if kind in UNDER_CLIENT_LOCK:
+        await hold_client(client_id)
+
+
 async def hold_client_of_entry(entry_id: str) -> None:
-    """The row of the client whose file holds the entry, locked as `hold_client`."""
-    entry = await ClientEntry.filter(id=entry_id).only("id", "client_id").first()
+    """The row of the client whose file holds the entry, for a mark taking it out of force,
+    locked as `hold_client_for` locks it for its kind."""
+    entry = await ClientEntry.filter(id=entry_id).only("id", "client_id", "kind").first()
     if entry is not None:
-        await hold_client(entry.client_id)
+        await hold_client_for(entry.client_id, entry.kind)

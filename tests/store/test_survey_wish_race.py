@@ -21,10 +21,11 @@ from domain.client_file.kinds import EntryKind, ServiceCardSection
 from domain.journey.facts import JourneyChange, JourneyEvent
 from domain.journey.stages import Stage
 from domain.store.aftercare import SurveyResponse
-from domain.store.client_file import ClientEntry
-from domain.store.client_file_writes import write_entry
+from domain.store.client_file import ClientEntry, ClientEntryError
+from domain.store.client_file_writes import mark_in_error, write_entry
 from domain.store.models import Journey
 from domain.store.projection import apply_change
+from domain.store.ward_reopening import reopen_ward_tasks
 from schema.aftercare import survey
 from tests.store.held_race import Held, raced
 from tests.store.stage_plan import START, clinic_with_client, opening_facts
@@ -66,6 +67,20 @@ async def _not_to_be_asked(journey: Journey) -> None:
     )
 
 
+async def _ward_record(journey: Journey) -> ClientEntry:
+    """A nurse's reading on the ward, in her file."""
+    entry = await write_entry(
+        str(uuid.uuid4()),
+        clinic_id=journey.clinic_id,
+        client_id=journey.client_id,
+        kind=EntryKind.POST_OP_OBSERVATION.value,
+        body={"journey_id": journey.id, "observed_at": START.isoformat()},
+        author=("nurse-1", "NURSE"),
+    )
+    assert entry is not None
+    return entry
+
+
 async def test_a_wish_written_while_the_survey_is_recorded_stops_it(
     observer: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -87,3 +102,32 @@ async def test_a_wish_written_while_the_survey_is_recorded_stops_it(
     # Then the survey was refused for her wish, and nothing was written
     assert refused == [survey.NotAsked]
     assert not await SurveyResponse.filter(journey_id=journey.id).exists()
+
+
+async def test_a_ward_record_marked_in_error_while_the_survey_is_recorded_both_go_through(
+    observer: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a treated client's ward reading, its mark in error held once written, before it
+    # gives back the tasks the reading settled (which locks her journey's row)
+    journey = await _handed_over()
+    reading = await _ward_record(journey)
+    held = Held()
+    monkeypatch.setattr(ClientEntryError, "create", held.after(ClientEntryError.create))
+
+    async def reopening(_mark: ClientEntryError) -> None:
+        await reopen_ward_tasks(reading)
+
+    marked = mark_in_error(
+        str(uuid.uuid4()),
+        reading.id,
+        reason="another client's reading",
+        author=("nurse-1", "NURSE"),
+        along_with=reopening,
+    )
+    # When her survey is recorded meanwhile (her journey's row, then her own)
+    surveyed = lambda: survey._write(journey, str(uuid.uuid4()), SCORES, None, "follow-up-1")  # noqa: E731
+    await raced(observer, held, marked, surveyed)
+    # Then both were written: the mark took no lock of hers the survey waits for while it
+    # waits for the journey's (a deadlock, one of them failed)
+    assert await SurveyResponse.filter(journey_id=journey.id).exists()
+    assert await ClientEntryError.filter(entry_id=reading.id).exists()
