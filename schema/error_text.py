@@ -67,10 +67,18 @@ class PublicErrors(MaskErrors):
         return [_cut(error, self.hide_suggestions) for error in processed]
 
 
+def _bounded(extensions: dict[str, str] | None) -> dict[str, str] | None:
+    """The input extensions with a field path no longer than any the schema has: it quotes what
+    the caller sent (an unknown field's name), which a message shortens too."""
+    if extensions is not None and len(extensions["field"]) > LONGEST_QUOTED:
+        extensions["field"] = extensions["field"][:LONGEST_QUOTED] + "…"
+    return extensions
+
+
 def _cut(error: GraphQLError, hide_suggestions: bool) -> GraphQLError:
     message = without_suggestions(error.message) if hide_suggestions else error.message
     message = shortened(message)
-    extensions = error.extensions or input_extensions(error.message) or error.extensions
+    extensions = error.extensions or _bounded(input_extensions(error.message)) or error.extensions
     if message == error.message and extensions is error.extensions:
         return error
     # A new error, not the old one changed: the validation cache keeps the errors it found.

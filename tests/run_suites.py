@@ -122,6 +122,8 @@ def pytest(
     # From the interpreter's start, not from pytest's own (after its imports): a suite stopped
     # past its limit prints its stacks wherever it is, starting up or exiting included.
     env["PYTHONFAULTHANDLER"] = "1"
+    mark = env[suite_processes.MARK] = secrets.token_hex(8)
+    limit = suite_limit_seconds()
     piped = subprocess.PIPE if prefix else None
     with _starting:
         if _stopped.is_set():
@@ -132,7 +134,6 @@ def pytest(
             env=env,
             stdout=piped,
             stderr=subprocess.STDOUT if prefix else None,
-            process_group=0,  # its own group: what it leaves behind can be found and stopped
         )
         _running.add(process)
     reader = None
@@ -142,13 +143,12 @@ def pytest(
         )
         reader.start()
     try:
-        status = _wait(process, prefix)
+        status = _wait(process, prefix, mark, limit)
         if status < 0:
             print(f"{prefix}pytest was killed by signal {-status}", flush=True)
         return status
-    except BaseException as exc:  # interrupted or terminated: stop the run before cleaning up
-        # In a group of its own, pytest does not see a terminal's Ctrl-C: it is passed on
-        process.send_signal(signal.SIGINT if isinstance(exc, KeyboardInterrupt) else signal.SIGTERM)
+    except BaseException:  # interrupted or terminated: stop the run before cleaning up
+        process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -157,7 +157,7 @@ def pytest(
         raise
     finally:
         _running.discard(process)
-        left = suite_processes.stop_left_behind(process.pid)
+        left = suite_processes.stop_left_behind(mark)
         if left:
             names = ", ".join(f"{name} ({pid})" for pid, name in sorted(left.items()))
             count = f"{len(left)} process" + ("es" if len(left) > 1 else "")
@@ -177,22 +177,31 @@ def _forward(output: IO[bytes], prefix: str) -> None:
         sys.stdout.flush()
 
 
-def _wait(process: subprocess.Popen[bytes], prefix: str) -> int:
+def _wait(process: subprocess.Popen[bytes], prefix: str, mark: str, limit: float) -> int:
     """The suite's exit status; past the suite's limit, its stacks are printed, it is stopped
     and it failed."""
-    limit = suite_limit_seconds()
     try:
         return process.wait(timeout=limit)
     except subprocess.TimeoutExpired:
-        print(f"{prefix}the suite ran past its {limit:.0f} s limit: its stacks, then stopped")
-        suite_processes.dump_stacks_and_stop(process.pid)
+        said = f"{prefix}the suite ran past its {limit:.0f} s limit: its stacks, then stopped"
+        print(said, flush=True)
+        suite_processes.dump_stacks_and_stop(mark)
         process.wait()
         return 1
 
 
 def suite_limit_seconds() -> float:
+    """``GLOWPATH_TEST_SUITE_LIMIT_SECONDS``, read before a suite starts (a bad one stops the
+    run before any suite does)."""
     raw = os.environ.get("GLOWPATH_TEST_SUITE_LIMIT_SECONDS", "").strip()
-    return float(raw) if raw else DEFAULT_SUITE_LIMIT_SECONDS
+    refused = ValueError(f"GLOWPATH_TEST_SUITE_LIMIT_SECONDS: expected seconds, got {raw!r}")
+    try:
+        limit = float(raw) if raw else DEFAULT_SUITE_LIMIT_SECONDS
+    except ValueError:
+        raise refused from None
+    if not limit > 0:
+        raise refused
+    return limit
 
 
 def run_on_postgres(args: Sequence[str], url: str, prefix: str = "") -> int:
@@ -243,6 +252,7 @@ def main(argv: Sequence[str]) -> int:
     args = list(argv) or ["-q"]
     try:
         args = workers_args(args) + args
+        suite_limit_seconds()
     except ValueError as exc:
         print(exc)
         return 2

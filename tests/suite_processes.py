@@ -1,12 +1,15 @@
 """What `make test`'s runner does with the processes a suite leaves or cannot end (Linux's /proc).
 
-Each suite's pytest runs as the leader of a process group of its own, and everything it starts
-(xdist workers, the Temporal servers they start) stays in that group. When pytest has exited,
-anything still running in the group was left behind: a worker cut off by its timeout or exit
-bound leaves the Temporal servers it started, and a process left holding the suite's output
-holds the runner's reading of it, and the run, until CI's limit. When a suite passes its time
-limit, its Python processes print every thread's stack first (pytest's faulthandler answers
-SIGABRT), so a hang says where it was.
+Each suite's pytest starts with a mark of its own in its environment (`MARK`, a new value a
+run), which every process it starts inherits: its xdist workers, the Temporal servers they
+start. When pytest has exited, anything still running with the mark was left behind: a worker
+cut off by its timeout or exit bound leaves the Temporal servers it started, and a process left
+holding the suite's output holds the runner's reading of it, and the run, until CI's limit.
+When a suite passes its time limit, its Python processes print every thread's stack first
+(faulthandler answers SIGABRT), so a hang says where it was.
+
+A mark, not a process group of its own: in its own group, pytest was a background job of the
+terminal, and a debugger's prompt (`--pdb`) stopped it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import signal
 import time
 from pathlib import Path
 
+MARK = "GLOWPATH_TEST_SUITE_RUN"
 # A stack dump of a few processes, and the kernel ending killed ones, take well under this.
 SETTLE_SECONDS = 10.0
 
@@ -26,57 +30,51 @@ def is_running(pid: int) -> bool:
     return _state(pid) not in (None, "Z")
 
 
-def running_in_group(group: int) -> dict[int, str]:
-    """The processes of process group `group` still running, with their command's name."""
+def running_with(mark: str) -> dict[int, str]:
+    """The processes running with `MARK` set to `mark`, with their command's name."""
+    wanted = f"{MARK}={mark}".encode()
     found: dict[int, str] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            text = stat.read_text()
-            name = text[text.index("(") + 1 : text.rindex(")")]
-            state, _parent, its_group = text.rsplit(")", 1)[1].split()[:3]
-            if int(its_group) == group and state != "Z":
-                found[int(stat.parent.name)] = name
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        with contextlib.suppress(OSError, ValueError):
+            if wanted not in environ.read_bytes().split(b"\0"):
+                continue
+            pid = int(environ.parent.name)
+            if is_running(pid):
+                found[pid] = (environ.parent / "comm").read_text().strip()
     return found
 
 
-def stop_left_behind(group: int) -> dict[int, str]:
-    """Kills what still runs in the group of a pytest that has exited; returns what it was."""
-    left = running_in_group(group)
-    if left:
-        stop_group(group, signal.SIGKILL)
-        _settle(group)
+def stop_left_behind(mark: str) -> dict[int, str]:
+    """Kills what still runs with the mark of a pytest that has exited; returns what it was."""
+    left = running_with(mark)
+    _signal(left, signal.SIGKILL)
+    _settle(mark, set(left))
     return left
 
 
-def dump_stacks_and_stop(group: int) -> dict[int, str]:
-    """For a suite past its limit: its Python processes print their stacks, then the whole
-    group is killed. Returns what was running."""
-    running = running_in_group(group)
-    pythons = {pid for pid, name in running.items() if name.startswith("python")}
-    for pid in pythons:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGABRT)
-    _settle(group, until_gone=pythons)
-    stop_group(group, signal.SIGKILL)
-    _settle(group)
+def dump_stacks_and_stop(mark: str) -> dict[int, str]:
+    """For a suite past its limit: its Python processes print their stacks, then all of its
+    processes are killed. Returns what was running."""
+    running = running_with(mark)
+    pythons = {pid: name for pid, name in running.items() if name.startswith("python")}
+    _signal(pythons, signal.SIGABRT)
+    _settle(mark, set(pythons))
+    _signal(running, signal.SIGKILL)
+    _settle(mark, set(running))
     return running
 
 
-def stop_group(group: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(group, signum)
+def _signal(processes: dict[int, str], signum: int) -> None:
+    for pid in processes:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
 
 
-def _settle(group: int, until_gone: set[int] | None = None) -> None:
-    """Waits, bounded, until the processes `until_gone` (else the whole group) have ended: a
-    signal is delivered when its process next runs, not when it is sent."""
+def _settle(mark: str, pids: set[int]) -> None:
+    """Waits, bounded, until the processes `pids` have ended: a signal is delivered when its
+    process next runs, not when it is sent."""
     deadline = time.monotonic() + SETTLE_SECONDS
-    while time.monotonic() < deadline:
-        waiting = running_in_group(group)
-        if until_gone is not None:
-            waiting = {pid: name for pid, name in waiting.items() if pid in until_gone}
-        if not waiting:
-            return
+    while pids & set(running_with(mark)) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 

@@ -31,6 +31,7 @@ def _payment(journey_id: str, **changed: Any) -> dict[str, Any]:
         ({"method": "BARTER"}, "input.method", "UNKNOWN_VALUE"),
         ({"currency": None}, "input.currency", "REQUIRED"),
         ({"tip": "5.00"}, "input.tip", "UNKNOWN_VALUE"),
+        ({"tip-x": "5.00"}, "input.tip-x", "UNKNOWN_VALUE"),
         ({"journeyId": ["a", "b"]}, "input.journeyId", "BAD_FORMAT"),
     ],
 )
@@ -51,7 +52,15 @@ async def test_a_variable_the_schema_cannot_take_names_its_input_and_problem(
     assert error["extensions"] == expected, error
 
 
-@pytest.mark.parametrize(("first", "problem"), [(2**31, "OUT_OF_RANGE"), ("ten", "BAD_FORMAT")])
+@pytest.mark.parametrize(
+    ("first", "problem"),
+    [
+        (2**31, "OUT_OF_RANGE"),
+        ("ten", "BAD_FORMAT"),
+        # What the caller sent is quoted in the message: it does not decide the problem
+        ("to include required field 'zz'", "BAD_FORMAT"),
+    ],
+)
 async def test_a_whole_variable_refused_names_the_variable(
     driver: JourneyDriver, first: Any, problem: str
 ) -> None:
@@ -72,3 +81,15 @@ async def test_a_required_variable_left_out_is_required(driver: JourneyDriver) -
     (error,) = answer.json()["errors"]
     assert error["extensions"]["field"] == "first", error
     assert error["extensions"]["problemCode"] == "REQUIRED", error
+
+
+async def test_an_unknown_field_s_long_name_is_named_shortened(driver: JourneyDriver) -> None:
+    # When a payment names a field a thousand characters long
+    variables = {"input": _payment("Sm91cm5leTpub25l", **{"x" * 1000: 1})}
+    token = driver.token(Role.CASHIER)
+    answer = await send_graphql(driver.api, documents.RECORD_PAYMENT, variables, token=token)
+    # Then the error names it cut short, as its message quotes it
+    (error,) = answer.json()["errors"]
+    field = error["extensions"]["field"]
+    assert field.startswith("input.xxx") and field.endswith("…") and len(field) <= 81, field
+    assert error["extensions"]["problemCode"] == "UNKNOWN_VALUE", error

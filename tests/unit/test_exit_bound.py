@@ -61,15 +61,16 @@ import time
 
 
 def test_slow():
-    time.sleep(6)  # the other worker's wait, longer than the bound below
+    time.sleep(12)  # the other worker's wait, three times the bound below
 """
 
 
 def test_a_worker_done_before_the_other_is_not_cut_off_while_it_waits(tmp_path: Path) -> None:
-    # Given two files for two workers, one done seconds before the other, and a 1 s exit bound
+    # Given two files for two workers, one done seconds before the other, and a 4 s exit bound
+    # (an interpreter's own exit takes more than a second on a loaded machine)
     (tmp_path / "test_quick.py").write_text(QUICK_FILE)
     (tmp_path / "test_slow.py").write_text(SLOW_FILE)
-    env = {**os.environ, "GLOWPATH_TEST_EXIT_BOUND_SECONDS": "1"}
+    env = {**os.environ, "GLOWPATH_TEST_EXIT_BOUND_SECONDS": "4"}
     # When pytest runs them on two workers, a file each
     workers = ["-p", "no:cacheprovider", "-n", "2", "--dist", "loadfile"]
     bounded = ["-p", "tests.exit_bound", "--rootdir", str(tmp_path)]
