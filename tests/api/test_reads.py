@@ -141,6 +141,11 @@ async def test_a_wrongly_typed_variable_is_a_graphql_error(api: Api) -> None:
             "message": "Variable '$first' has invalid value: "
             "Int cannot represent non-integer value: 'many'",
             "locations": [{"line": 1, "column": 9}],
+            "extensions": {
+                "code": "VALIDATION_FAILED",
+                "field": "first",
+                "problemCode": "BAD_FORMAT",
+            },
         }
     ]
 
