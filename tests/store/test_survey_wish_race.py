@@ -85,7 +85,7 @@ async def test_a_wish_written_while_the_survey_is_recorded_stops_it(
     observer: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a treated client with no wish on her card, and her wish not to be asked held
-    # written, not yet committed
+    # written, uncommitted
     journey = await _handed_over()
     held = Held()
     monkeypatch.setattr(ClientEntry, "create", held.after(ClientEntry.create))
