@@ -68,6 +68,8 @@ JOURNEY_ANSWER_SECONDS = 20.0
 # How long asking whether a journey or a desk took an update may take (at most: the request's
 # time left bounds it too); a request asks at most three times (`schema.update_ids`).
 UPDATE_RAN_SECONDS = 2.0
+# How long an attempt that found its start's journey waits for the start's opening to be written.
+OPENING_WAIT_SECONDS = 5.0
 # The query by which a journey or a desk says whether a run before its current one answered an
 # update id (its handlers share this name).
 EARLIER_RUN_QUERY = "answered_in_earlier_run"
@@ -211,6 +213,22 @@ class JourneyGateway:
         except RPCTimeoutOrCancelledError as error:
             log.warning("journey %s: no answer to update %s: %r", journey_id, update_id, error)
             raise JourneyUnavailable("no answer from the journey in time") from error
+
+    async def until_opened(self, journey_id: str) -> None:
+        """Returns once the journey's opening is in the read model, a walk-in's check-in
+        included, as `start` does: an attempt that finds the journey's row while the start runs
+        beside it then answers the journey as the start left it, not half opened. A run that has
+        ended opened long ago. Should Temporal not answer in time the read model answers as it
+        stands: this wait only keeps the attempts of one start in step."""
+        handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
+        try:
+            async with answer_within(OPENING_WAIT_SECONDS):
+                await handle.execute_update(JourneyWorkflow.opened)
+        except RPCError as error:
+            if error.status is not RPCStatusCode.NOT_FOUND:
+                log.warning("journey %s: its opening not confirmed: %r", journey_id, error)
+        except (WorkflowUpdateFailedError, RPCTimeoutOrCancelledError, TimeoutError) as error:
+            log.warning("journey %s: its opening not confirmed: %r", journey_id, error)
 
     async def update_ran(self, journey_id: str, update_id: str) -> bool:
         """Whether the journey took the update `update_id` and it succeeded, in its current run

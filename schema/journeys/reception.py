@@ -130,7 +130,9 @@ async def start_journey(info: Info[Context, None], input: StartJourneyInput) -> 
     # A key's claim names its journey, so every retry of one request asks for the same workflow.
     journey_id = _keyed_journey_id(ledger) if ledger is not None else str(uuid.uuid4())
     if ledger is not None and await JourneyRow.exists(id=journey_id):
-        # An earlier attempt started it and its answer was lost: the retry converges on it.
+        # An earlier attempt started it and its answer was lost, or it runs beside this one:
+        # the retry converges on it, answered once its opening is written, as the start is.
+        await info.context.gateway.until_opened(journey_id)
         await _referred(partner_id, journey_id, client, actor.user_id)
         return await _started(journey_id, client.id, settle=(actor.user_id, input))
     # This request's own journey may appear between the two checks (a retry after a lost
