@@ -112,6 +112,11 @@ def _medication(c: _Checked) -> None:
     c.text("name", required=True, limit=MAX_NAME)
     c.text("dose", required=False, limit=MAX_NAME)
     c.day("since", required=False)
+    c.day("stopped_on", required=False)
+    since, stopped = c.fields.get("since"), c.fields.get("stopped_on")
+    if since is not None and stopped is not None and stopped < since:
+        before = f"before the day she began taking it ({since.isoformat()})"
+        c.problem("stopped_on", before, FieldProblemCode.INCONSISTENT)
     c.text("note", required=False)
 
 

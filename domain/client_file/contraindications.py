@@ -38,10 +38,13 @@ class PregnancyStatement:
 
 @dataclass(frozen=True)
 class NamedEntry:
-    """An allergy (its substance) or a medication (its name) in force in the file."""
+    """An allergy (its substance) or a medication (its name) in force in the file. A
+    medication the client has stopped still counts, its day named (`stopped_on`): some rule
+    out a treatment for months after the last dose, which the doctor weighs."""
 
     entry_id: str
     name: str
+    stopped_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,17 @@ def _medications(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindi
             _key(code, item.item_id, medication.entry_id),
             item.item_id,
             item.name,
-            f"takes {medication.name}, which interacts with {item.name}",
+            f"{_taking(medication)}, which interacts with {item.name}",
         )
         for medication in record.medications
         if normalise(medication.name) in interacting
     ]
+
+
+def _taking(medication: NamedEntry) -> str:
+    if medication.stopped_on is None:
+        return f"takes {medication.name}"
+    return f"took {medication.name} until {medication.stopped_on.isoformat()}"
 
 
 def _age(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindication]:

@@ -133,11 +133,19 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+# Fields a part gained after entries of it were written: those entries say them empty, so every
+# entry of a part carries the same keys.
+_LATER_FIELDS: dict[EntryKind, tuple[str, ...]] = {EntryKind.MEDICATION: ("stopped_on",)}
+
+
 def _entry(entry: FileEntry, zone: ZoneInfo) -> dict[str, Any]:
     mark = entry.error
+    body = dict(entry.body)
+    for name in _LATER_FIELDS.get(entry.kind, ()):
+        body.setdefault(name, None)
     return {
         "id": entry.id,
-        **{_camel(k): _named(v) for k, v in entry.body.items()},
+        **{_camel(k): _named(v) for k, v in body.items()},
         "recorded": {**_when(entry.recorded_at, zone), "by": entry.author_id},
         "authorRole": entry.author_role,
         "amendsId": entry.amends_id,

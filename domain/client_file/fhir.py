@@ -114,7 +114,7 @@ class _Mapper:
         resource: dict[str, Any] = {
             "resourceType": "MedicationStatement",
             "id": rid,
-            "status": "entered-in-error" if entry.error else "active",
+            "status": _medication_status(entry),
             "medicationCodeableConcept": text(body["name"]),
             "subject": self.patient,
             "dateAsserted": entry.recorded_at.isoformat(),
@@ -122,8 +122,9 @@ class _Mapper:
         }
         if body.get("dose"):
             resource["dosage"] = [{"text": body["dose"]}]
-        if body.get("since"):
-            resource["effectivePeriod"] = {"start": body["since"]}
+        period = {"start": body.get("since"), "end": body.get("stopped_on")}
+        if any(period.values()):
+            resource["effectivePeriod"] = _without_empty(period)
         return resource
 
     def history(self, entry: FileEntry, rid: str) -> dict[str, Any]:
@@ -197,6 +198,13 @@ class _Mapper:
         if entry.kind is EntryKind.PREGNANCY_STATUS:
             return self.pregnancy(entry, rid)
         return []  # the service card
+
+
+def _medication_status(entry: FileEntry) -> str:
+    """FHIR's MedicationStatement status: a medication she has stopped is `completed`."""
+    if entry.error:
+        return "entered-in-error"
+    return "completed" if entry.body.get("stopped_on") else "active"
 
 
 def _without_empty(resource: dict[str, Any]) -> dict[str, Any]:

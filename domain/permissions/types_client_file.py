@@ -138,7 +138,7 @@ CLIENT_FILE_TYPES: dict[str, dict[str, Audience]] = {
     ),
     **_file_part(CLINICAL, "MedicalHistoryEntry", "topic description treatment treatedOn effect"),
     **_file_part(CLINICAL, "AllergyEntry", "substance reaction severity"),
-    **_file_part(CLINICAL, "MedicationEntry", "name dose since note"),
+    **_file_part(CLINICAL, "MedicationEntry", "name dose since stoppedOn note"),
     **_file_part(CLINICAL, "PregnancyStatusEntry", "pregnant lactating statedOn note"),
     **_file_part(
         CLINIC_STAFF, "ServiceCardEntry", "section note minutes occurredOn askAboutResults"

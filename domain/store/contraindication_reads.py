@@ -74,7 +74,9 @@ def _record(entries: dict[str, list[ClientEntry]], birth_date: date, today: date
         today=today,
         pregnancy=pregnancy,
         allergies=[NamedEntry(e.id, e.body["substance"]) for e in allergies],
-        medications=[NamedEntry(e.id, e.body["name"]) for e in medications],
+        medications=[
+            NamedEntry(e.id, e.body["name"], _day(e.body.get("stopped_on"))) for e in medications
+        ],
     )
 
 
@@ -114,3 +116,7 @@ async def overridden_keys(journey_ids: Collection[str]) -> dict[str, set[str]]:
     for record in records:
         keys[record.journey_id].add(str(record.body["reason_key"]))
     return keys
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

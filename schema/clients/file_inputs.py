@@ -38,11 +38,18 @@ class AllergyFields:
     severity: kinds.AllergySeverity = strawberry.field(description="How bad it was.")
 
 
-@strawberry.input(description="A medication the client takes.")
+@strawberry.input(description="A medication the client takes, or took until `stoppedOn`.")
 class MedicationFields:
     name: str = strawberry.field(description="The medicine or active substance.")
     dose: str | None = strawberry.field(default=None, description="Dose and frequency.")
     since: date | None = strawberry.field(default=None, description=OPTIONAL_DATE)
+    stopped_on: date | None = strawberry.field(
+        default=None,
+        description="The day the client stopped taking it; empty while she takes it. A stop "
+        "is recorded by amending the medication's entry (`amendClientEntry`, its `medication` "
+        'whole, with this day and a reason such as "stopped"): the entry as it was stays '
+        "readable. Not before `since`; " + OPTIONAL_DATE,
+    )
     note: str | None = strawberry.field(default=None, description="Anything else about it.")
 
 

@@ -109,6 +109,11 @@ class MedicationEntry(FileEntryFields):
     name: str = strawberry.field(description="The medicine or active substance.")
     dose: str | None = strawberry.field(description="Dose and frequency, as stated.")
     since: date | None = strawberry.field(description="Taken since, if known.")
+    stopped_on: date | None = strawberry.field(
+        default=None,
+        description="The day the client stopped taking it; null while she takes it (as far as "
+        "the file knows). Set by an amendment of the entry.",
+    )
     note: str | None = strawberry.field(description="Anything else about it.")
 
 
@@ -240,7 +245,7 @@ _TYPES: dict[EntryKind, type[FileEntryFields]] = {
     EntryKind.WARD_ROUND: WardRoundEntry,
     EntryKind.DATA_CONSENT: DataConsentEntry,
 }
-_DATES = ("treated_on", "since", "stated_on", "occurred_on")
+_DATES = ("treated_on", "since", "stopped_on", "stated_on", "occurred_on")
 # Stored by value; shown as the enum.
 _ENUMS: dict[tuple[EntryKind, str], type[Any]] = {
     (EntryKind.MEDICAL_HISTORY, "topic"): kinds.HistoryTopic,

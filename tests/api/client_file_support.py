@@ -15,7 +15,7 @@ ENTRY_META = (
 FIELDS = {
     "MedicalHistoryEntry": "topic description treatment treatedOn effect",
     "AllergyEntry": "substance reaction severity",
-    "MedicationEntry": "name dose since note",
+    "MedicationEntry": "name dose since stoppedOn note",
     "PregnancyStatusEntry": "pregnant lactating statedOn note",
     "ServiceCardEntry": "section note minutes occurredOn askAboutResults",
 }

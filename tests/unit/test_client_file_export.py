@@ -4,6 +4,7 @@ FHIR R4 models accept, and a broken Bundle they refuse."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -191,6 +192,31 @@ def test_the_bundle_validates_and_maps_each_part() -> None:
     assert wrong["verificationStatus"]["coding"][0]["code"] == "entered-in-error"
     assert "clinicalStatus" not in wrong
     assert not any("green tea" in str(r) for r in resources)  # the service card stays home
+
+
+def test_a_stopped_medication_is_a_completed_statement_with_its_period() -> None:
+    file = built_file()
+    stopped = [
+        dataclasses.replace(e, body={**e.body, "stopped_on": "2026-03-01"})
+        if e.kind is EntryKind.MEDICATION
+        else e
+        for e in file.entries
+    ]
+    bundle = file_bundle(dataclasses.replace(file, entries=stopped))
+    assert bundle_problems(bundle) == []
+    (statement,) = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MedicationStatement"
+    ]
+    assert statement["status"] == "completed"
+    assert statement["effectivePeriod"] == {"start": "2026-01-01", "end": "2026-03-01"}
+    taking = file_bundle(file)
+    assert [
+        e["resource"]["status"]
+        for e in taking["entry"]
+        if e["resource"]["resourceType"] == "MedicationStatement"
+    ] == ["active"]
 
 
 def test_a_broken_bundle_is_refused() -> None:

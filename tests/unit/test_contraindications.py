@@ -94,6 +94,13 @@ def test_a_listed_interacting_medication_blocks() -> None:
     assert found[0].key == "MEDICATION:filler:m-1"
 
 
+def test_a_stopped_medication_still_blocks_with_its_day_for_the_doctor_to_weigh() -> None:
+    stopped = NamedEntry("m-1", "isotretinoin", stopped_on=date(2026, 10, 1))
+    (found,) = contraindications(record(medications=[stopped]), [FILLER])
+    assert found.key == "MEDICATION:filler:m-1"
+    assert found.detail.startswith("took isotretinoin until 2026-10-01, which interacts")
+
+
 def test_an_age_below_the_minimum_blocks_until_the_birthday() -> None:
     day_before = ClientRecord(date(2008, 12, 3), TODAY, pregnancy=NEITHER_TODAY)
     assert day_before.age == 17

@@ -1,0 +1,85 @@
+"""A medication the client has stopped: recorded by amending its entry with `stoppedOn`, so the
+file's current medication is what she takes, and what she took stays readable."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from domain.roles import Role
+from domain.store.client_file import ClientEntry
+from tests.api.audit_support import raw_client
+from tests.api.client_file_support import (
+    AMEND_CLIENT_ENTRY,
+    RECORD_MEDICATION,
+    entry,
+    nodes,
+    write,
+)
+from tests.api.flow import JourneyDriver
+from tests.api.harness import clinic_today
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+ISOTRETINOIN = {"name": "isotretinoin", "dose": "20 mg", "since": "2026-01-05"}
+
+
+async def test_a_stop_is_an_amendment_and_the_medication_as_taken_stays_readable(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a medication she takes
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
+    assert taken["stoppedOn"] is None
+    # When the nurse records that she stopped it yesterday
+    yesterday = (clinic_today() - timedelta(days=1)).isoformat()
+    stopped = await entry(
+        clinic,
+        AMEND_CLIENT_ENTRY,
+        Role.NURSE,
+        entryId=taken["id"],
+        reason="stopped",
+        medication={**ISOTRETINOIN, "stoppedOn": yesterday},
+    )
+    # Then the amendment in force says the day, and the entry as it was is still read
+    assert (stopped["stoppedOn"], stopped["amendsId"], stopped["inForce"]) == (
+        yesterday,
+        taken["id"],
+        True,
+    )
+    first, second = await nodes(clinic, client, "medications")
+    assert (first["stoppedOn"], first["inForce"]) == (None, False)
+    assert second == stopped
+
+
+async def test_a_stop_before_the_start_or_after_today_is_refused(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a medication taken since 2026-01-05
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
+    tomorrow = (clinic_today() + timedelta(days=1)).isoformat()
+    # When a stop is given before that day, or after today
+    answers = [
+        await write(
+            clinic,
+            AMEND_CLIENT_ENTRY,
+            Role.NURSE,
+            entryId=taken["id"],
+            reason="stopped",
+            medication={**ISOTRETINOIN, "stoppedOn": day},
+        )
+        for day in ("2026-01-04", tomorrow)
+    ]
+    early, late = answers
+    # Then each is a typed problem of the medication's `stoppedOn`, and nothing is written
+    assert early["problems"] == [
+        {
+            "field": "medication.stoppedOn",
+            "message": "before the day she began taking it (2026-01-05)",
+        }
+    ]
+    assert [p["field"] for p in late["problems"]] == ["medication.stoppedOn"]
+    assert late["problems"][0]["message"].startswith("in the future")
+    assert await ClientEntry.filter(client_id=raw_client(client)).count() == 1
