@@ -4,8 +4,9 @@ Checked at the start of treatment against every catalogue item the final plan na
 pregnancy and lactation as the latest statement says (an item that rules them out needs one
 made that day: the handbooks check again before treatment, so none, or an earlier day's, is a
 reason too), an allergy (recorded, not entered in
-error) to something an item contains or lists as an allergen, a current medication an item
-lists as interacting, and an age below an item's minimum. Each hit is one reason with a stable
+error) to something an item contains or lists as an allergen, a medication an item lists as
+interacting (taken now, or stopped within `STOPPED_MEDICATION_COUNTS_DAYS`), and an age below
+an item's minimum. Each hit is one reason with a stable
 key, so the treating expert can override reasons one at a time and an override stays tied to
 what it overrode: a corrected allergy entry is a new entry, and a new reason.
 """
@@ -36,11 +37,17 @@ class PregnancyStatement:
     stated_on: date
 
 
+# How long a medication the client has stopped still rules out an item it interacts with, its
+# day named for the doctor to weigh: some need months without it (isotretinoin before a peel or
+# a laser, six to twelve months by common guidance), so a year covers the long ones; an item
+# names no washout of its own.
+STOPPED_MEDICATION_COUNTS_DAYS = 365
+
+
 @dataclass(frozen=True)
 class NamedEntry:
-    """An allergy (its substance) or a medication (its name) in force in the file. A
-    medication the client has stopped still counts, its day named (`stopped_on`): some rule
-    out a treatment for months after the last dose, which the doctor weighs."""
+    """An allergy (its substance) or a medication (its name) in force in the file; a
+    medication the client has stopped names the day (`stopped_on`)."""
 
     entry_id: str
     name: str
@@ -145,8 +152,13 @@ def _medications(record: ClientRecord, item: CatalogItemSpec) -> list[Contraindi
             f"{_taking(medication)}, which interacts with {item.name}",
         )
         for medication in record.medications
-        if normalise(medication.name) in interacting
+        if normalise(medication.name) in interacting and _still_counts(medication, record.today)
     ]
+
+
+def _still_counts(medication: NamedEntry, today: date) -> bool:
+    stopped = medication.stopped_on
+    return stopped is None or (today - stopped).days <= STOPPED_MEDICATION_COUNTS_DAYS
 
 
 def _taking(medication: NamedEntry) -> str:

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from domain.catalog import items
 from domain.client_file import contraindications as rule
+from domain.client_file.contraindications import STOPPED_MEDICATION_COUNTS_DAYS
 from domain.errors import ErrorCode
 from domain.store.catalog import CatalogItemVersion as VersionRow
 from schema.clients.file_enums import _described
@@ -40,7 +41,8 @@ ContraindicationCode = _described(
         "PREGNANCY": "The latest statement says pregnant; the item excludes pregnancy.",
         "LACTATION": "The latest statement says lactating; the item excludes lactation.",
         "ALLERGY": "A recorded allergy to something the item contains or lists as an allergen.",
-        "MEDICATION": "The client takes a medication the item lists as interacting.",
+        "MEDICATION": "The client takes a medication the item lists as interacting, or stopped "
+        f"it within the last {STOPPED_MEDICATION_COUNTS_DAYS} days (the detail names the day).",
         "AGE": "The client is younger than the item's minimum age.",
     },
 )

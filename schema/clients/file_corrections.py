@@ -5,7 +5,8 @@
   most once (a unique column), so corrections form one chain: correct the latest one.
 - `markEnteredInError`: a mark beside the entry, which stays in every list, marked. Only an
   entry not corrected: the latest of its chain is the one in force, and the one to mark.
-Who may do either: the entry's author or a supervisor (`file_access.correction_refusal`).
+Who may do either: the entry's author or a supervisor (`file_access.correction_refusal`); a
+medication's stop, also any clinician who records medications (`medication_stops`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from schema.clients.data_consent import corrected_guardian
 from schema.clients.file_access import correction_refusal, file_dates, visible_entry
 from schema.clients.file_inputs import AmendClientEntryInput, MarkEnteredInErrorInput
 from schema.clients.file_mutations import ClientEntryResult, entry_fields, invalid, payload
+from schema.clients.medication_stops import records_a_stop
 from schema.clients.post_op import corrected_body
 from schema.context import Context
 from schema.errors import Conflict, not_authorized, not_found
@@ -80,7 +82,7 @@ async def amend_client_entry(
             info, claims.account_id, input, not_found("entry")
         )
     refusal = correction_refusal(claims, original)
-    if refusal:
+    if refusal and not await records_a_stop(info, claims, original, input):
         return not_authorized(refusal)
     kind = EntryKind(original.kind)
     fields, problems = _corrected_fields(input, kind)

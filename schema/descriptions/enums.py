@@ -95,7 +95,7 @@ DESCRIPTIONS = {
     "DisclosedPart.IDENTITY": "Name, birth date and contact details.",
     "DisclosedPart.MEDICAL_HISTORY": "The medical and cosmetic history.",
     "DisclosedPart.ALLERGIES": "The allergies.",
-    "DisclosedPart.MEDICATIONS": "The current medication.",
+    "DisclosedPart.MEDICATIONS": "The medications, those she has stopped with their day.",
     "DisclosedPart.PREGNANCY_STATUS": "Pregnancy and lactation as stated.",
     "DisclosedPart.CONSENTS": "The consents signed, with their text.",
     "DisclosedPart.PHOTOS": "Photos of the client.",

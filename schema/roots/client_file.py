@@ -36,7 +36,9 @@ class ClientFileMutations:
     )
     record_medication = strawberry.mutation(
         resolver=file_mutations.record_medication,
-        description="Clinicians: a medication the client takes.",
+        description="Clinicians: a medication the client takes, or took (`stoppedOn`). To "
+        "record that she stopped one already in the file, amend its entry "
+        "(`amendClientEntry`), which any clinician may do for a stop.",
     )
     record_pregnancy_status = strawberry.mutation(
         resolver=file_mutations.record_pregnancy_status,

@@ -29,12 +29,14 @@ from tests.api import documents
 from tests.api.conftest import api_settings
 from tests.api.flow import JourneyDriver, end_journey, new_key
 from tests.api.harness import Staff, eventually, running_api
+from workflows.client import OPENING_WAIT_SECONDS
 from workflows.journey_writes import RECORD_CHANGE
 from workflows.worker import build_worker
 
 # How long the check-in is held once the second attempt is on its way, should that attempt wait
-# as it must: an attempt that does not wait answers within a few hundred milliseconds.
-HELD_SECONDS = 3.0
+# as it must: an attempt that does not wait answers within a few hundred milliseconds, and one
+# that waits gives up after `OPENING_WAIT_SECONDS`, which must leave it time to hear the opening.
+HELD_SECONDS = OPENING_WAIT_SECONDS * 0.6
 
 
 class CheckInHeld(Interceptor):

@@ -83,3 +83,38 @@ async def test_a_stop_before_the_start_or_after_today_is_refused(
     assert [p["field"] for p in late["problems"]] == ["medication.stoppedOn"]
     assert late["problems"][0]["message"].startswith("in the future")
     assert await ClientEntry.filter(client_id=raw_client(client)).count() == 1
+
+
+async def test_any_clinician_records_a_stop_but_only_the_author_changes_the_rest(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a medication the nurse recorded
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
+    yesterday = (clinic_today() - timedelta(days=1)).isoformat()
+
+    async def amend(role: Role, **medication: object) -> dict[str, object]:
+        return await write(
+            clinic,
+            AMEND_CLIENT_ENTRY,
+            role,
+            entryId=taken["id"],
+            reason="stopped",
+            medication={**ISOTRETINOIN, **medication},
+        )
+
+    # When the expert records a stop and changes the dose with it, or the front desk tries
+    changed = await amend(Role.EXPERT, stoppedOn=yesterday, dose="40 mg")
+    desk = await amend(Role.FRONT_DESK, stoppedOn=yesterday)
+    # Then neither is taken: the rest of the entry is its author's to correct, and the desk
+    # does not read medications at all
+    assert changed["__typename"] == "NotAuthorized", changed
+    assert desk["__typename"] == "NotFound", desk
+    # When the expert records the stop alone
+    stopped = await amend(Role.EXPERT, stoppedOn=yesterday)
+    # Then it is her amendment, in force
+    assert stopped["__typename"] == "ClientEntryPayload", stopped
+    assert stopped["entry"]["authorRole"] == "EXPERT"
+    assert stopped["entry"]["stoppedOn"] == yesterday
+    assert await ClientEntry.filter(client_id=raw_client(client)).count() == 2

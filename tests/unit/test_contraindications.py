@@ -8,6 +8,7 @@ import pytest
 
 from domain.catalog.items import CatalogItemSpec, ExcludedState, check_item
 from domain.client_file.contraindications import (
+    STOPPED_MEDICATION_COUNTS_DAYS,
     ClientRecord,
     ContraindicationCode,
     NamedEntry,
@@ -94,11 +95,16 @@ def test_a_listed_interacting_medication_blocks() -> None:
     assert found[0].key == "MEDICATION:filler:m-1"
 
 
-def test_a_stopped_medication_still_blocks_with_its_day_for_the_doctor_to_weigh() -> None:
-    stopped = NamedEntry("m-1", "isotretinoin", stopped_on=date(2026, 10, 1))
+def test_a_medication_stopped_within_a_year_still_blocks_with_its_day() -> None:
+    a_year_ago = date(2025, 12, 2)
+    assert (TODAY - a_year_ago).days == STOPPED_MEDICATION_COUNTS_DAYS
+    stopped = NamedEntry("m-1", "isotretinoin", stopped_on=a_year_ago)
     (found,) = contraindications(record(medications=[stopped]), [FILLER])
     assert found.key == "MEDICATION:filler:m-1"
-    assert found.detail.startswith("took isotretinoin until 2026-10-01, which interacts")
+    assert found.detail.startswith("took isotretinoin until 2025-12-02, which interacts")
+    # A day longer ago, it no longer counts
+    earlier = NamedEntry("m-1", "isotretinoin", stopped_on=date(2025, 12, 1))
+    assert contraindications(record(medications=[earlier]), [FILLER]) == []
 
 
 def test_an_age_below_the_minimum_blocks_until_the_birthday() -> None:
