@@ -16,9 +16,7 @@ the chains must verify at the end, or the run fails.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import logging
 import sys
 import time
 import uuid
@@ -41,6 +39,7 @@ from bench.audit_calls import (
     register_client,
 )
 from bench.operations import BenchError, GraphQLClient
+from bench.runner import run_benchmark
 from bench.stack import HOST, Stack, running_stack
 from bench.workload import Staff
 from domain.store.audit_chain import verify_chains
@@ -209,16 +208,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        print(asyncio.run(run(args)), flush=True)
-    except BenchError as error:
-        say(f"benchmark failed: {error}")
-        return 1
-    except KeyboardInterrupt:
-        say("interrupted; everything it started is stopped")
-        return 130
-    return 0
+    return run_benchmark(lambda: run(args))
 
 
 if __name__ == "__main__":

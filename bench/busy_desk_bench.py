@@ -24,6 +24,7 @@ from temporalio.client import Client
 
 from bench.desk_calls import arrival_command, consultants, cpu_seconds, seated_desk
 from bench.report import facts_block, load_average, machine_facts, median_ms, table
+from bench.runner import run_benchmark
 from bench.stack import running_stack
 from domain.journey.facts import Actor
 from domain.roles import Role
@@ -142,4 +143,4 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    sys.exit(run_benchmark(lambda: main(parse())))

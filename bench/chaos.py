@@ -36,6 +36,7 @@ from bench.chaos_journeys import CALL_TIMEOUT, EXPECTED_ACTIONS, Caller, Crew, G
 from bench.chaos_processes import SETUP_TIMEOUT, ChaosProcesses
 from bench.chaos_report import Fault, Outcome, Verdict, print_report
 from bench.report import load_average
+from bench.runner import run_benchmark
 from tests.api.outage import TcpRelay
 
 FAULT_ORDER = ("kill -9 worker", "kill -9 API", "kill -9 worker", "restart Temporal")
@@ -265,7 +266,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return asyncio.run(chaos(parse(sys.argv[1:] if argv is None else argv)))
+    args = parse(sys.argv[1:] if argv is None else argv)
+    return run_benchmark(lambda: chaos(args))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from tortoise import connections
 
 from bench.readmodel_fill import fill
 from bench.report import facts_block, machine_facts, median_ms, ms, p99_ms, table
+from bench.runner import run_benchmark
 from bench.stack import running_stack
 from bench.stats_paths import journey_stats, query_plans, stage_counts_before
 from domain.journey.facts import JourneyStart
@@ -282,4 +283,4 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    sys.exit(run_benchmark(lambda: main(parse())))

@@ -37,6 +37,7 @@ from bench.parked_journeys import add_clients, park, read_model_behind, touch, w
 from bench.parked_processes import ParkedProcesses, memory_mib, settled_mib
 from bench.parked_report import Parking, print_report
 from bench.report import load_average
+from bench.runner import run_benchmark
 from workflows.sticky_cache import DEFAULT_MAX_CACHED_WORKFLOWS
 
 DEFAULT_LIMIT_MINUTES = 75  # the whole run's bound unless --limit-minutes says otherwise
@@ -187,7 +188,7 @@ def main() -> None:
         async with asyncio.timeout(args.limit_minutes * 60):
             await run(args)
 
-    asyncio.run(bounded())
+    sys.exit(run_benchmark(bounded))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 from bench.operations import BenchError
 
 BUSY_SLICE_SECONDS = 0.001
+# What a run gives back: its report to print, or its exit status, or nothing (it printed).
+Outcome = str | int | None
 
 
 def say(message: str) -> None:
@@ -37,7 +39,7 @@ def _on_signal(signum: int, task: asyncio.Task[str]) -> None:
         task.cancel()
 
 
-async def _guarded(run: Callable[[], Awaitable[str]]) -> str:
+async def _guarded(run: Callable[[], Awaitable[Outcome]]) -> Outcome:
     loop = asyncio.get_running_loop()
     main_task = asyncio.current_task()
     assert main_task is not None
@@ -46,12 +48,13 @@ async def _guarded(run: Callable[[], Awaitable[str]]) -> str:
     return await run()
 
 
-def run_benchmark(run: Callable[[], Awaitable[str]]) -> int:
-    """Runs `run` on a new event loop and prints the report it returns; the exit status."""
+def run_benchmark(run: Callable[[], Awaitable[Outcome]]) -> int:
+    """Runs `run` on a new event loop; the exit status. `run` returns its report, printed here,
+    or its own exit status (a run that printed as it went: nothing, 0)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    text = ""
+    outcome: Outcome = None
     try:
-        text = asyncio.run(_guarded(run))
+        outcome = asyncio.run(_guarded(run))
     except KeyboardInterrupt:  # before the loop's own handlers were in place
         Stop.signum = Stop.signum or signal.SIGINT
     except BaseException as error:
@@ -63,7 +66,10 @@ def run_benchmark(run: Callable[[], Awaitable[str]]) -> int:
     if Stop.signum is not None:
         say(f"stopped by {signal.Signals(Stop.signum).name}; everything it started is stopped")
         return 128 + Stop.signum
-    print(text, flush=True)
+    if isinstance(outcome, int):
+        return outcome
+    if outcome is not None:
+        print(outcome, flush=True)
     return 0
 
 
@@ -72,7 +78,7 @@ class Main(Protocol):
 
 
 def command_line(
-    parse_args: Callable[[Sequence[str] | None], Any], run: Callable[[Any], Awaitable[str]]
+    parse_args: Callable[[Sequence[str] | None], Any], run: Callable[[Any], Awaitable[Outcome]]
 ) -> Main:
     """A benchmark's `main`: its arguments parsed, then `run(args)` under `run_benchmark`."""
 

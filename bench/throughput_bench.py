@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 
 from bench import cpu_split
 from bench.report import load_average, machine_facts, median_ms, ms, p99_ms, table
+from bench.runner import run_benchmark
 from bench.throughput_processes import Child, fresh_database
 from bench.topology_processes import Topology
 
@@ -296,9 +296,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    with contextlib.suppress(KeyboardInterrupt):
-        return asyncio.run(run(args))
-    return 130
+    return run_benchmark(lambda: run(args))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from bench.chaos import read_model
 from bench.chaos_journeys import _DOCUMENTS, CALL_TIMEOUT, EXPECTED_ACTIONS, Caller, GaveUp, Tally
 from bench.operations import REGISTER_CLIENT, START_JOURNEY, client_input
 from bench.report import load_average
+from bench.runner import run_benchmark
 from bench.topology_clients import FailoverCaller, Subscriber, Team
 from bench.topology_processes import Topology
 from domain.roles import Role
@@ -190,7 +191,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return asyncio.run(topology_run(parse(sys.argv[1:] if argv is None else argv)))
+    args = parse(sys.argv[1:] if argv is None else argv)
+    return run_benchmark(lambda: topology_run(args))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ Run: python -m bench.triage_bench [--quick] [--updates 200] [--crowd 500] [--rou
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import time
 
@@ -36,6 +35,7 @@ from bench.desk_calls import (
 )
 from bench.operations import GraphQLClient
 from bench.report import facts_block, load_average, machine_facts, median_ms, p99_ms, table
+from bench.runner import run_benchmark
 from bench.stack import running_stack
 from domain.journey.stages import VisitCategory
 from domain.roles import Role
@@ -137,4 +137,4 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    sys.exit(run_benchmark(lambda: main(parse())))
