@@ -89,11 +89,12 @@ async def visible_entry(
     return entry
 
 
-def correction_refusal(claims: TokenClaims, entry: ClientEntry) -> str | None:
-    """Why the caller may not amend the entry or mark it entered in error; None: they may."""
+def correction_refusal(claims: TokenClaims, entry: ClientEntry, author_id: str) -> str | None:
+    """Why the caller may not amend the entry or mark it entered in error; None: they may.
+    `author_id`: who answers for its content (`medication_stops.content_author`)."""
     if claims.role is Role.SUPERVISOR:
         return None
-    if claims.account_id != entry.author_id:
+    if claims.account_id != author_id:
         return "only its author or a supervisor may correct an entry"
     if not MUTATIONS[RECORDING_MUTATION[EntryKind(entry.kind)]].admits(claims.role):
         return "your role no longer records this part of the file"

@@ -6,7 +6,8 @@
 - `markEnteredInError`: a mark beside the entry, which stays in every list, marked. Only an
   entry not corrected: the latest of its chain is the one in force, and the one to mark.
 Who may do either: the entry's author or a supervisor (`file_access.correction_refusal`); a
-medication's stop, also any clinician who records medications (`medication_stops`).
+medication's stop, also any clinician who records medications, the rest of the entry staying
+its earlier author's (`medication_stops`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from schema.clients.data_consent import corrected_guardian
 from schema.clients.file_access import correction_refusal, file_dates, visible_entry
 from schema.clients.file_inputs import AmendClientEntryInput, MarkEnteredInErrorInput
 from schema.clients.file_mutations import ClientEntryResult, entry_fields, invalid, payload
-from schema.clients.medication_stops import records_a_stop
+from schema.clients.medication_stops import content_author, records_a_stop
 from schema.clients.post_op import corrected_body
 from schema.context import Context
 from schema.errors import Conflict, not_authorized, not_found
@@ -81,7 +82,7 @@ async def amend_client_entry(
         return await idempotency.refusal_or_conflict(
             info, claims.account_id, input, not_found("entry")
         )
-    refusal = correction_refusal(claims, original)
+    refusal = correction_refusal(claims, original, await content_author(original))
     if refusal and not await records_a_stop(info, claims, original, input):
         return not_authorized(refusal)
     kind = EntryKind(original.kind)
@@ -164,7 +165,7 @@ async def mark_entered_in_error(
         return await idempotency.refusal_or_conflict(
             info, claims.account_id, input, not_found("entry")
         )
-    refusal = correction_refusal(claims, entry)
+    refusal = correction_refusal(claims, entry, await content_author(entry))
     if refusal:
         return not_authorized(refusal)
     problems = check_text("reason", input.reason, required=True, limit=REASON_LIMIT)

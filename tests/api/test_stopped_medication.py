@@ -11,6 +11,7 @@ from domain.store.client_file import ClientEntry
 from tests.api.audit_support import raw_client
 from tests.api.client_file_support import (
     AMEND_CLIENT_ENTRY,
+    MARK_ENTERED_IN_ERROR,
     RECORD_MEDICATION,
     entry,
     nodes,
@@ -118,3 +119,59 @@ async def test_any_clinician_records_a_stop_but_only_the_author_changes_the_rest
     assert stopped["entry"]["authorRole"] == "EXPERT"
     assert stopped["entry"]["stoppedOn"] == yesterday
     assert await ClientEntry.filter(client_id=raw_client(client)).count() == 2
+
+
+async def test_who_records_a_stop_does_not_take_over_the_rest_of_the_entry(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given the nurse's medication, which the expert has recorded as stopped
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
+    yesterday = (clinic_today() - timedelta(days=1)).isoformat()
+    stop = {**ISOTRETINOIN, "stoppedOn": yesterday}
+    stopped = await entry(
+        clinic,
+        AMEND_CLIENT_ENTRY,
+        Role.EXPERT,
+        entryId=taken["id"],
+        reason="stopped",
+        medication=stop,
+    )
+    # When the expert then renames her stop's entry, or marks it entered in error
+    renamed = await write(
+        clinic,
+        AMEND_CLIENT_ENTRY,
+        Role.EXPERT,
+        entryId=stopped["id"],
+        reason="another medicine",
+        medication={"name": "paracetamol", "dose": "1 g"},
+    )
+    marked = await write(
+        clinic, MARK_ENTERED_IN_ERROR, Role.EXPERT, entryId=stopped["id"], reason="wrong"
+    )
+    # Then neither is hers to do: the rest of the entry is still the nurse's
+    assert renamed["__typename"] == "NotAuthorized", renamed
+    assert marked["__typename"] == "NotAuthorized", marked
+    # And a wrong stop day from the expert is a field problem, as it would be the nurse's
+    early = await write(
+        clinic,
+        AMEND_CLIENT_ENTRY,
+        Role.EXPERT,
+        entryId=stopped["id"],
+        reason="stopped earlier",
+        medication={**stop, "stoppedOn": "2026-01-04"},
+    )
+    assert [p["field"] for p in early["problems"]] == ["medication.stoppedOn"], early
+    # And the nurse corrects the dose of the entry in force, the stop kept
+    corrected = await entry(
+        clinic,
+        AMEND_CLIENT_ENTRY,
+        Role.NURSE,
+        entryId=stopped["id"],
+        reason="the dose was 10 mg",
+        medication={**stop, "dose": "10 mg"},
+    )
+    assert (corrected["dose"], corrected["stoppedOn"]) == ("10 mg", yesterday)
+    in_force = [m for m in await nodes(clinic, client, "medications") if m["inForce"]]
+    assert [m["id"] for m in in_force] == [corrected["id"]]
