@@ -1,10 +1,12 @@
 """A medication the client has stopped: recorded by amending its entry with `stoppedOn`, so the
-file's current medication is what she takes, and what she took stays readable."""
+file's current medication is what she takes, and what she took stays readable. Any clinician
+who records medications may record a stop; the rest of the entry stays its author's."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from domain.roles import Role
 from domain.store.client_file import ClientEntry
@@ -24,27 +26,44 @@ FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 ISOTRETINOIN = {"name": "isotretinoin", "dose": "20 mg", "since": "2026-01-05"}
 
 
+def _yesterday() -> str:
+    return (clinic_today() - timedelta(days=1)).isoformat()
+
+
+async def _amend(
+    clinic: JourneyDriver, role: Role, entry_id: str, reason: str = "stopped", **medication: Any
+) -> dict[str, Any]:
+    """`amendClientEntry` of a medication: ISOTRETINOIN with `medication`'s fields in place."""
+    return await write(
+        clinic,
+        AMEND_CLIENT_ENTRY,
+        role,
+        entryId=entry_id,
+        reason=reason,
+        medication={**ISOTRETINOIN, **medication},
+    )
+
+
+async def _taken(clinic: JourneyDriver) -> tuple[str, dict[str, Any]]:
+    """A client, and ISOTRETINOIN as the nurse recorded it for her."""
+    client = await clinic.register_client()
+    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
+    return client, taken
+
+
 async def test_a_stop_is_an_amendment_and_the_medication_as_taken_stays_readable(
     fresh_clinic: FreshClinic,
 ) -> None:
     # Given a medication she takes
     clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
+    client, taken = await _taken(clinic)
     assert taken["stoppedOn"] is None
     # When the nurse records that she stopped it yesterday
-    yesterday = (clinic_today() - timedelta(days=1)).isoformat()
-    stopped = await entry(
-        clinic,
-        AMEND_CLIENT_ENTRY,
-        Role.NURSE,
-        entryId=taken["id"],
-        reason="stopped",
-        medication={**ISOTRETINOIN, "stoppedOn": yesterday},
-    )
+    answer = await _amend(clinic, Role.NURSE, taken["id"], stoppedOn=_yesterday())
+    stopped = answer["entry"]
     # Then the amendment in force says the day, and the entry as it was is still read
     assert (stopped["stoppedOn"], stopped["amendsId"], stopped["inForce"]) == (
-        yesterday,
+        _yesterday(),
         taken["id"],
         True,
     )
@@ -58,22 +77,11 @@ async def test_a_stop_before_the_start_or_after_today_is_refused(
 ) -> None:
     # Given a medication taken since 2026-01-05
     clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
+    client, taken = await _taken(clinic)
     tomorrow = (clinic_today() + timedelta(days=1)).isoformat()
     # When a stop is given before that day, or after today
-    answers = [
-        await write(
-            clinic,
-            AMEND_CLIENT_ENTRY,
-            Role.NURSE,
-            entryId=taken["id"],
-            reason="stopped",
-            medication={**ISOTRETINOIN, "stoppedOn": day},
-        )
-        for day in ("2026-01-04", tomorrow)
-    ]
-    early, late = answers
+    early = await _amend(clinic, Role.NURSE, taken["id"], stoppedOn="2026-01-04")
+    late = await _amend(clinic, Role.NURSE, taken["id"], stoppedOn=tomorrow)
     # Then each is a typed problem of the medication's `stoppedOn`, and nothing is written
     assert early["problems"] == [
         {
@@ -91,33 +99,20 @@ async def test_any_clinician_records_a_stop_but_only_the_author_changes_the_rest
 ) -> None:
     # Given a medication the nurse recorded
     clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
-    yesterday = (clinic_today() - timedelta(days=1)).isoformat()
-
-    async def amend(role: Role, **medication: object) -> dict[str, object]:
-        return await write(
-            clinic,
-            AMEND_CLIENT_ENTRY,
-            role,
-            entryId=taken["id"],
-            reason="stopped",
-            medication={**ISOTRETINOIN, **medication},
-        )
-
+    client, taken = await _taken(clinic)
     # When the expert records a stop and changes the dose with it, or the front desk tries
-    changed = await amend(Role.EXPERT, stoppedOn=yesterday, dose="40 mg")
-    desk = await amend(Role.FRONT_DESK, stoppedOn=yesterday)
+    changed = await _amend(clinic, Role.EXPERT, taken["id"], stoppedOn=_yesterday(), dose="40 mg")
+    desk = await _amend(clinic, Role.FRONT_DESK, taken["id"], stoppedOn=_yesterday())
     # Then neither is taken: the rest of the entry is its author's to correct, and the desk
     # does not read medications at all
     assert changed["__typename"] == "NotAuthorized", changed
     assert desk["__typename"] == "NotFound", desk
     # When the expert records the stop alone
-    stopped = await amend(Role.EXPERT, stoppedOn=yesterday)
+    stopped = await _amend(clinic, Role.EXPERT, taken["id"], stoppedOn=_yesterday())
     # Then it is her amendment, in force
     assert stopped["__typename"] == "ClientEntryPayload", stopped
     assert stopped["entry"]["authorRole"] == "EXPERT"
-    assert stopped["entry"]["stoppedOn"] == yesterday
+    assert stopped["entry"]["stoppedOn"] == _yesterday()
     assert await ClientEntry.filter(client_id=raw_client(client)).count() == 2
 
 
@@ -126,27 +121,11 @@ async def test_who_records_a_stop_does_not_take_over_the_rest_of_the_entry(
 ) -> None:
     # Given the nurse's medication, which the expert has recorded as stopped
     clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    taken = await entry(clinic, RECORD_MEDICATION, Role.NURSE, clientId=client, **ISOTRETINOIN)
-    yesterday = (clinic_today() - timedelta(days=1)).isoformat()
-    stop = {**ISOTRETINOIN, "stoppedOn": yesterday}
-    stopped = await entry(
-        clinic,
-        AMEND_CLIENT_ENTRY,
-        Role.EXPERT,
-        entryId=taken["id"],
-        reason="stopped",
-        medication=stop,
-    )
+    client, taken = await _taken(clinic)
+    answer = await _amend(clinic, Role.EXPERT, taken["id"], stoppedOn=_yesterday())
+    stopped = answer["entry"]
     # When the expert then renames her stop's entry, or marks it entered in error
-    renamed = await write(
-        clinic,
-        AMEND_CLIENT_ENTRY,
-        Role.EXPERT,
-        entryId=stopped["id"],
-        reason="another medicine",
-        medication={"name": "paracetamol", "dose": "1 g"},
-    )
+    renamed = await _amend(clinic, Role.EXPERT, stopped["id"], "another", name="paracetamol")
     marked = await write(
         clinic, MARK_ENTERED_IN_ERROR, Role.EXPERT, entryId=stopped["id"], reason="wrong"
     )
@@ -154,24 +133,13 @@ async def test_who_records_a_stop_does_not_take_over_the_rest_of_the_entry(
     assert renamed["__typename"] == "NotAuthorized", renamed
     assert marked["__typename"] == "NotAuthorized", marked
     # And a wrong stop day from the expert is a field problem, as it would be the nurse's
-    early = await write(
-        clinic,
-        AMEND_CLIENT_ENTRY,
-        Role.EXPERT,
-        entryId=stopped["id"],
-        reason="stopped earlier",
-        medication={**stop, "stoppedOn": "2026-01-04"},
-    )
+    early = await _amend(clinic, Role.EXPERT, stopped["id"], stoppedOn="2026-01-04")
     assert [p["field"] for p in early["problems"]] == ["medication.stoppedOn"], early
     # And the nurse corrects the dose of the entry in force, the stop kept
-    corrected = await entry(
-        clinic,
-        AMEND_CLIENT_ENTRY,
-        Role.NURSE,
-        entryId=stopped["id"],
-        reason="the dose was 10 mg",
-        medication={**stop, "dose": "10 mg"},
+    answer = await _amend(
+        clinic, Role.NURSE, stopped["id"], "10 mg", stoppedOn=_yesterday(), dose="10 mg"
     )
-    assert (corrected["dose"], corrected["stoppedOn"]) == ("10 mg", yesterday)
+    corrected = answer["entry"]
+    assert (corrected["dose"], corrected["stoppedOn"]) == ("10 mg", _yesterday())
     in_force = [m for m in await nodes(clinic, client, "medications") if m["inForce"]]
     assert [m["id"] for m in in_force] == [corrected["id"]]
