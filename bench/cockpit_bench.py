@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ from typing import Any
 import asyncpg
 from tortoise import connections
 
+from bench.operations import BenchError
 from bench.readmodel_fill import fill
 from bench.report import facts_block, machine_facts, median_ms, ms, p99_ms, table
 from bench.runner import run_benchmark
@@ -196,12 +196,17 @@ async def _visibility(workflows: int, repeats: int) -> list[Sample]:
         ]
 
 
-def _read_model_in_child(
+# How long a child stopped by a cancellation has to clean up before it is killed.
+CHILD_STOP_SECONDS = 30.0
+CHILD_LIMIT_SECONDS = 1800.0
+
+
+async def _read_model_in_child(
     url: str, label: str, args: argparse.Namespace
 ) -> tuple[list[Sample], str]:
-    """One backend per process: Tortoise binds its SQL dialect to the models at init."""
+    """One backend per process: Tortoise binds its SQL dialect to the models at init. Awaited,
+    not blocking, so a signal to this run is acted on at once: the child is stopped first."""
     command = [
-        sys.executable,
         "-m",
         "bench.cockpit_bench",
         "--read-model",
@@ -214,10 +219,35 @@ def _read_model_in_child(
         str(args.repeats),
     ]
     # The child's progress goes straight to stderr; its result is its last line on stdout.
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, timeout=1800, check=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, *command, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        async with asyncio.timeout(CHILD_LIMIT_SECONDS):
+            out, _ = await child.communicate()
+    except BaseException:
+        await _stop(child)
+        raise
+    if child.returncode != 0:
+        raise BenchError(f"the {label} read-model child exited {child.returncode}")
+    result = json.loads(out.decode().strip().splitlines()[-1])
     samples = [(label, what, found) for label, what, found in result["samples"]]
     return samples, f"{label}:\n{result['plans']}"
+
+
+async def _stop(child: asyncio.subprocess.Process) -> None:
+    """SIGTERM (the child's own run then stops what it started), SIGKILL if it lingers."""
+    if child.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        child.terminate()
+    try:
+        async with asyncio.timeout(CHILD_STOP_SECONDS):
+            await child.wait()
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            child.kill()
+        await child.wait()
 
 
 def _before_and_now(samples: list[Sample]) -> list[str]:
@@ -243,12 +273,12 @@ async def main(args: argparse.Namespace) -> None:
     plans: list[str] = []
     with tempfile.TemporaryDirectory(prefix="glowpath-cockpit-") as tmp:
         sqlite_url = f"sqlite://{Path(tmp) / 'cockpit.sqlite3'}"
-        found, plan = _read_model_in_child(sqlite_url, f"SQLite, {args.rows:,}", args)
+        found, plan = await _read_model_in_child(sqlite_url, f"SQLite, {args.rows:,}", args)
         samples += found
         plans.append(plan)
     try:
         async with _postgres_database() as pg_url:
-            found, plan = _read_model_in_child(pg_url, f"PostgreSQL, {args.rows:,}", args)
+            found, plan = await _read_model_in_child(pg_url, f"PostgreSQL, {args.rows:,}", args)
             samples += found
             plans.append(plan)
     except (OSError, asyncpg.PostgresError) as error:
