@@ -36,6 +36,7 @@ from bench.report import facts_block, machine_facts, median_ms, ms, p99_ms, tabl
 from bench.runner import run_benchmark
 from bench.stack import running_stack
 from bench.stats_paths import journey_stats, query_plans, stage_counts_before
+from bench.throughput_processes import stop_process
 from domain.journey.facts import JourneyStart
 from domain.journey.stages import ArrivalChannel, VisitCategory
 from domain.store.db import apply_migrations, close_db, init_db
@@ -226,28 +227,14 @@ async def _read_model_in_child(
         async with asyncio.timeout(CHILD_LIMIT_SECONDS):
             out, _ = await child.communicate()
     except BaseException:
-        await _stop(child)
+        # SIGTERM first: the child's own run then stops what it started.
+        await stop_process(child, CHILD_STOP_SECONDS)
         raise
     if child.returncode != 0:
         raise BenchError(f"the {label} read-model child exited {child.returncode}")
     result = json.loads(out.decode().strip().splitlines()[-1])
     samples = [(label, what, found) for label, what, found in result["samples"]]
     return samples, f"{label}:\n{result['plans']}"
-
-
-async def _stop(child: asyncio.subprocess.Process) -> None:
-    """SIGTERM (the child's own run then stops what it started), SIGKILL if it lingers."""
-    if child.returncode is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        child.terminate()
-    try:
-        async with asyncio.timeout(CHILD_STOP_SECONDS):
-            await child.wait()
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            child.kill()
-        await child.wait()
 
 
 def _before_and_now(samples: list[Sample]) -> list[str]:

@@ -71,19 +71,24 @@ class Child:
         return answer
 
     async def stop(self) -> None:
-        """SIGTERM by pid, SIGKILL if it has not exited in STOP_TIMEOUT seconds."""
         process, self.process = self.process, None
-        if process is None or process.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            process.terminate()
-        try:
-            async with asyncio.timeout(STOP_TIMEOUT):
-                await process.wait()
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
+        if process is not None:
+            await stop_process(process, STOP_TIMEOUT)
+
+
+async def stop_process(process: asyncio.subprocess.Process, timeout: float) -> None:
+    """SIGTERM by pid, SIGKILL if it has not exited in `timeout` seconds."""
+    if process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.terminate()
+    try:
+        async with asyncio.timeout(timeout):
             await process.wait()
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
 
 
 @contextlib.asynccontextmanager
