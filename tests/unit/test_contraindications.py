@@ -88,6 +88,27 @@ def test_an_allergy_to_an_ingredient_or_a_listed_allergen_blocks_whatever_its_sp
     assert "Lidocaine" in found[0].detail
 
 
+def test_a_spelling_with_invisible_or_decomposed_characters_is_the_same_substance() -> None:
+    # A soft hyphen, a zero-width space, a decomposed letter, full-width letters
+    spellings = [
+        "lido\u00adcaine",
+        "lido\u200bcaine",
+        "\uff2c\uff29\uff24\uff2f\uff23\uff21\uff29\uff2e\uff25",
+        "isotreti\u200dnoin",
+    ]
+    allergies = [NamedEntry(f"a-{n}", name) for n, name in enumerate(spellings[:3])]
+    medications = [NamedEntry("m-1", spellings[3])]
+    found = contraindications(record(allergies=allergies, medications=medications), [FILLER])
+    assert codes(found) == [(ContraindicationCode.ALLERGY, "filler")] * 3 + [
+        (ContraindicationCode.MEDICATION, "filler")
+    ]
+    decomposed = CatalogItemSpec(item_id="numbing", name="Cream", ingredients=("Lidocaïne",))
+    allergy = [NamedEntry("a-9", "lidocai\u0308ne")]
+    assert codes(contraindications(record(allergies=allergy), [decomposed])) == [
+        (ContraindicationCode.ALLERGY, "numbing")
+    ]
+
+
 def test_a_listed_interacting_medication_blocks() -> None:
     medications = [NamedEntry("m-1", "isotretinoin"), NamedEntry("m-2", "vitamin D")]
     found = contraindications(record(medications=medications), [FILLER, PEEL])
