@@ -3,7 +3,8 @@
 A client is seen only by its own clinic's staff. A clinical entry (history, allergy,
 medication, pregnancy) is seen only by roles that read the clinical parts: to anyone else it
 does not exist. An entry is corrected by its author or by a supervisor, and its author must
-still hold a role that records that part.
+still hold a role that records that part; a medication's stop, also by anyone who records
+medications (`medication_stops`).
 """
 
 from __future__ import annotations

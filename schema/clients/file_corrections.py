@@ -36,7 +36,12 @@ from schema.clients.data_consent import corrected_guardian
 from schema.clients.file_access import correction_refusal, file_dates, visible_entry
 from schema.clients.file_inputs import AmendClientEntryInput, MarkEnteredInErrorInput
 from schema.clients.file_mutations import ClientEntryResult, entry_fields, invalid, payload
-from schema.clients.medication_stops import content_author, records_a_stop
+from schema.clients.medication_stops import (
+    content_author,
+    mark_refusal,
+    records_a_stop,
+    stop_problems,
+)
 from schema.clients.post_op import corrected_body
 from schema.context import Context
 from schema.errors import Conflict, not_authorized, not_found
@@ -84,7 +89,11 @@ async def amend_client_entry(
         )
     refusal = correction_refusal(claims, original, await content_author(original))
     if refusal and not await records_a_stop(info, claims, original, input):
-        return not_authorized(refusal)
+        # Whether the caller may amend now depends on the input (a stop alone, or more): the
+        # same key sent with another input is a Conflict, as it is for the author.
+        return await idempotency.refusal_or_conflict(
+            info, claims.account_id, input, not_authorized(refusal)
+        )
     kind = EntryKind(original.kind)
     fields, problems = _corrected_fields(input, kind)
     problems += check_text("reason", input.reason, required=True, limit=REASON_LIMIT)
@@ -100,9 +109,12 @@ async def amend_client_entry(
         problems += [replace(p, field=f"{prefix}.{p.field}") for p in found]
     elif fields is not None:
         client = await ClientRow.get(id=original.client_id)
-        body, found = check_entry(kind, entry_fields(fields), await file_dates(info, client))
+        dates = await file_dates(info, client)
+        body, found = check_entry(kind, entry_fields(fields), dates)
         prefix = PART_FIELD[kind][1]
         problems += [replace(p, field=f"{prefix}.{p.field}") for p in found]
+        if not found:
+            problems += await stop_problems(original, body, dates.today, by_author=not refusal)
     bad_key = records.key_problem(input.idempotency_key)
     if problems or bad_key:
         return invalid([*problems, *([bad_key] if bad_key else [])])
@@ -165,6 +177,11 @@ async def mark_entered_in_error(
         return await idempotency.refusal_or_conflict(
             info, claims.account_id, input, not_found("entry")
         )
+    # A stop marked in error would take the medication out of force with it: refused to
+    # anyone, before who may correct the entry is asked (amending the stop is how it is fixed).
+    stop_marked = await mark_refusal(entry)
+    if stop_marked is not None:
+        return invalid([stop_marked])
     refusal = correction_refusal(claims, entry, await content_author(entry))
     if refusal:
         return not_authorized(refusal)

@@ -166,7 +166,10 @@ class ClientFileFields:
     ) -> AllergiesResult | None:
         return await _part(info, self.row, EntryKind.ALLERGY, first, after)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Current medication; oldest first.")
+    @strawberry.field(
+        description="Medications she takes or has taken (a stopped one gives its `stoppedOn`); "
+        "oldest first."
+    )
     async def medications(
         self,
         info: Info[Context, None],

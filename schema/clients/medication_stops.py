@@ -11,17 +11,31 @@ Such an amendment leaves the rest of the entry its earlier author's (`content_au
 who recorded the stop may change the stop again, as anyone may, but neither correct the rest of
 the entry nor mark it entered in error. Otherwise recording a stop would hand her the entry,
 and with two more calls she could rename it or take it out of force.
+
+Three bounds keep a stop from becoming a way round the contraindication check:
+- from anyone but the entry's author or a supervisor, a stop more than
+  `STOPPED_MEDICATION_COUNTS_DAYS` back (which ends the medication's reasons at once) is a
+  field problem: that is the author's or a supervisor's to record, as an override is the
+  expert's (a cleared stop, or one moved later, only makes the check stricter);
+- a stop is never marked entered in error (`mark_refusal`): that would take the medication
+  itself out of force; a wrong stop is amended, or cleared with `stoppedOn: null`;
+- at most `MOST_STOPS` stops follow one another on an entry, so `content_author` always walks
+  back to the entry's content: past that bound it answered with whoever recorded the last stop.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from strawberry.types import Info
 
 from domain.auth import TokenClaims
 from domain.client_file.checks import check_entry
+from domain.client_file.contraindications import STOPPED_MEDICATION_COUNTS_DAYS
 from domain.client_file.kinds import RECORDING_MUTATION, EntryKind
+from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.permissions import MUTATIONS
 from domain.store.client_file import ClientEntry
 from domain.store.models import Client as ClientRow
@@ -31,9 +45,9 @@ from schema.clients.file_mutations import entry_fields
 from schema.context import Context
 
 STOPPED_ON = "stopped_on"
-# Stops recorded one after another on one entry that `content_author` walks back through at
-# most; past them the latest such amendment's author answers for the entry.
-MOST_STOPS_WALKED = 50
+# Stops recorded one after another on one entry, at most: a medication's stop is changed once
+# or twice, and `content_author` reads each one back to find who answers for the entry.
+MOST_STOPS = 20
 
 
 async def records_a_stop(
@@ -68,16 +82,65 @@ def changes_only_the_stop(before: dict[str, Any], after: dict[str, Any]) -> bool
 
 async def content_author(entry: ClientEntry) -> str:
     """Who answers for the entry's content when it comes to correcting it: its author, or for
-    a stop recorded by amendment, the author of the entry it stopped (and so on back)."""
-    current = entry
-    for _ in range(MOST_STOPS_WALKED):
-        if current.kind != EntryKind.MEDICATION.value or current.amends_id is None:
+    a stop recorded by amendment, the author of the entry it stopped (and so on back). An entry
+    behind more stops than `MOST_STOPS` (none can be recorded since the bound) answers nobody's
+    account: only a supervisor corrects it."""
+    content, stops = await _stopped_content(entry)
+    return content.author_id if stops <= MOST_STOPS else ""
+
+
+async def stop_problems(
+    original: ClientEntry, body: dict[str, Any], today: date, *, by_author: bool
+) -> list[FieldProblem]:
+    """What bounds an amendment of `original` to `body` that changes only the stop: the stops
+    in a row (`MOST_STOPS`), and from anyone but its author or a supervisor, how far back."""
+    if original.kind != EntryKind.MEDICATION.value or not changes_only_the_stop(
+        original.body, body
+    ):
+        return []
+    problems = []
+    if (await _stopped_content(original))[1] >= MOST_STOPS:
+        message = f"its stop was changed {MOST_STOPS} times in a row: change another field too"
+        problems.append(FieldProblem("medication.stoppedOn", message, Code.TOO_MANY))
+    stopped, window = body.get(STOPPED_ON), STOPPED_MEDICATION_COUNTS_DAYS
+    if not by_author and stopped and (today - date.fromisoformat(stopped)).days > window:
+        message = (
+            f"a stop more than {window} days back ends its contraindications at once: "
+            "its author or a supervisor records it"
+        )
+        problems.append(FieldProblem("medication.stoppedOn", message, Code.OUT_OF_RANGE))
+    return problems
+
+
+async def mark_refusal(entry: ClientEntry) -> FieldProblem | None:
+    """Why a stop is not marked entered in error: the mark would take the medication itself
+    out of force, as if she had never taken it."""
+    if await _stop_before(entry) is None:
+        return None
+    message = "a stop is corrected by amending it: give the right `stoppedOn`, or null"
+    return FieldProblem("entryId", message, Code.INCONSISTENT)
+
+
+async def _stop_before(entry: ClientEntry) -> ClientEntry | None:
+    """The entry `entry` amends, when `entry` changes only its stop."""
+    if entry.kind != EntryKind.MEDICATION.value or entry.amends_id is None:
+        return None
+    earlier = await ClientEntry.get_or_none(id=entry.amends_id)
+    if earlier is None or not changes_only_the_stop(earlier.body, entry.body):
+        return None
+    return earlier
+
+
+async def _stopped_content(entry: ClientEntry) -> tuple[ClientEntry, int]:
+    """The entry whose content the stops up to `entry` stopped, and how many stops lie between
+    (read back at most `MOST_STOPS` + 1, which says "more than the bound")."""
+    current, stops = entry, 0
+    while stops <= MOST_STOPS:
+        earlier = await _stop_before(current)
+        if earlier is None:
             break
-        earlier = await ClientEntry.get_or_none(id=current.amends_id)
-        if earlier is None or not changes_only_the_stop(earlier.body, current.body):
-            break
-        current = earlier
-    return current.author_id
+        current, stops = earlier, stops + 1
+    return current, stops
 
 
 def _rest(body: dict[str, Any]) -> dict[str, Any]:

@@ -68,12 +68,15 @@ class ClientFileMutations:
     amend_client_entry = strawberry.mutation(
         resolver=file_corrections.amend_client_entry,
         description="Correct an entry of the client file: a new entry that points at the "
-        "original, which stays readable. Its author or a supervisor.",
+        "original, which stays readable. Its author or a supervisor; a medication's "
+        "`stoppedOn` alone, also any role that records medications (a stop more than a year "
+        "back: its author or a supervisor).",
     )
     mark_entered_in_error = strawberry.mutation(
         resolver=file_corrections.mark_entered_in_error,
         description="Mark an entry entered in error instead of deleting it; it stays, marked. "
-        "Its author or a supervisor.",
+        "Its author or a supervisor. A medication's stop is not marked (that would take the "
+        "medication out of force): amend its `stoppedOn`, or clear it.",
     )
     amend_client_identity = strawberry.mutation(
         resolver=client_identity.amend_client_identity,
