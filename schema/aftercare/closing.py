@@ -94,9 +94,11 @@ async def complete_task(info: Info[Context, None], input: CompleteTaskInput) -> 
     note = input.note.strip()
     closed = await TaskClosing.get_or_none(task_id=task.id)
     if closed is not None and (closed.closed_by, closed.note) == (actor.user_id, note):
-        # A retry (even of an attempt cut off before its key was settled): the first answer.
+        # A retry (even of an attempt cut off before its key was settled): the first answer,
+        # with the task read afresh (read before the claim, it may be the task before the
+        # closing of an attempt of this request racing this one).
         await idempotency.settle(actor.user_id, input, task.id)
-        return await _completed(task, closed)
+        return await _completed(await TaskRow.get(id=task.id), closed)
     refusal = rules.state_refusal(TaskKind(task.kind), TaskStatus(task.status))
     if refusal is not None:
         return _refused(DomainTransitionNotAllowed(refusal))

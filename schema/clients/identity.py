@@ -121,7 +121,9 @@ async def amend_client_identity(
         )
         if amendment is None:
             return invalid([FieldProblem("clientId", _FULL, Code.TOO_MANY)])
-        info.context.loaders.identity.clear(client.id)
         note_write(info, client.id)
         await idempotency.settle(claims.account_id, input, amendment.id)
+    # Read afresh: `_current` loaded the identity before the claim, and an attempt of this
+    # request racing this one may have amended it since (a retry answers its amendment).
+    info.context.loaders.identity.clear(client.id)
     return ClientPayload(client=Client.from_row(client))

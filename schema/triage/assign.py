@@ -223,6 +223,9 @@ async def _triage_counted(
     if logged is not None:
         if idempotency.unfinished(ledger):
             await idempotency.settle(actor.user_id, input, row.id)
+        # Read afresh: the row was read before the claim, and an attempt of this request racing
+        # this one may have assigned the journey since (a retry answers its assignment).
+        row = await JourneyRow.get(id=row.id)
         return JourneyPayload(journey=Journey.from_row(row)), logged, row
     if row.visit_category == VisitCategory.RECHECK.value:
         # Not the rotation's: the desk is not told (it would log a client it cannot place),
