@@ -7,16 +7,28 @@ row: the second one's insert fails on the id and it reads the first one's row in
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from domain.client_file.export import MAX_ENTRIES
 from domain.store.bounded_append import AlongWith, append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
-from domain.store.client_lock import hold_client_for, hold_client_of_entry
+from domain.store.client_lock import UNDER_CLIENT_LOCK, hold_client_for, hold_client_of_entry
 from domain.store.models import Client
+
+
+class Refused(Enum):
+    """Why a write to the file was not made, as found under the client's lock."""
+
+    CORRECTED = "corrected"  # another entry corrects the one named
+    MARKED = "marked"  # the entry named is marked entered in error
+    # Her file holds `MAX_ENTRIES` entries besides the ward's records, as many as her own copy
+    # carries (`client_file.export`): one more and her copy would be refused whole.
+    FULL = "full"
 
 
 async def write_entry(
@@ -29,13 +41,18 @@ async def write_entry(
     author: tuple[str, str],
     amends_id: str | None = None,
     reason: str | None = None,
-) -> ClientEntry | None:
-    """The entry with this id; None when another entry already corrects `amends_id`. Written
-    under her row's lock for the kinds other writes read under it (`client_lock`)."""
+) -> ClientEntry | Refused:
+    """The entry with this id (a retry's finds its first attempt's), or why it was not written.
+    Written under her row's lock for the kinds other writes read under it (`client_lock`),
+    where what could refuse it is read again: a correction and a mark of one entry at once
+    both passed their checks, and both were written."""
     author_id, author_role = author
     try:
         async with in_transaction():
             await hold_client_for(client_id, kind)
+            refused = await _refusal(entry_id, client_id, kind, amends_id)
+            if refused is not None:
+                return refused
             return await ClientEntry.create(
                 id=entry_id,
                 clinic_id=clinic_id,
@@ -49,7 +66,25 @@ async def write_entry(
                 reason=reason,
             )
     except IntegrityError:
-        return await ClientEntry.get_or_none(id=entry_id)
+        return await ClientEntry.get_or_none(id=entry_id) or Refused.CORRECTED
+
+
+async def _refusal(
+    entry_id: str, client_id: str, kind: str, amends_id: str | None
+) -> Refused | None:
+    if kind not in UNDER_CLIENT_LOCK or await ClientEntry.exists(id=entry_id):
+        return None  # a retry finds its first attempt's row on the id (the insert fails)
+    if amends_id is not None and await ClientEntryError.exists(entry_id=amends_id):
+        return Refused.MARKED
+    counted = ClientEntry.filter(client_id=client_id, kind__in=UNDER_CLIENT_LOCK)
+    return Refused.FULL if await counted.count() >= MAX_ENTRIES else None
+
+
+async def _corrected_unmarked(entry_id: str, mark_id: str) -> bool:
+    """Whether the entry was corrected, unless this mark was written (a retry finds it)."""
+    if await ClientEntryError.exists(id=mark_id):
+        return False
+    return await ClientEntry.exists(amends_id=entry_id)
 
 
 async def correction_of(entry_id: str) -> ClientEntry | None:
@@ -63,15 +98,17 @@ async def mark_in_error(
     reason: str,
     author: tuple[str, str],
     along_with: AlongWith | None = None,
-) -> ClientEntryError | None:
-    """The mark with this id; None when the entry carries another mark already. `along_with`,
-    given the new mark, writes what it brings about in its transaction (never for a retry that
-    finds the mark written). Written under her row's lock for the kinds other writes read under
-    it (`client_lock`)."""
+) -> ClientEntryError | Refused:
+    """The mark with this id, or why it was not written: the entry carries another mark
+    already, or (read again under her row's lock, for the kinds other writes read under it:
+    `client_lock`) a correction. `along_with`, given the new mark, writes what it brings about
+    in its transaction (never for a retry that finds the mark written)."""
     author_id, author_role = author
     try:
         async with in_transaction():
-            await hold_client_of_entry(entry_id)
+            locked = await hold_client_of_entry(entry_id)
+            if locked and await _corrected_unmarked(entry_id, mark_id):
+                return Refused.CORRECTED
             mark = await ClientEntryError.create(
                 id=mark_id,
                 entry_id=entry_id,
@@ -84,7 +121,7 @@ async def mark_in_error(
                 await along_with(mark)
             return mark
     except IntegrityError:
-        return await ClientEntryError.get_or_none(id=mark_id)
+        return await ClientEntryError.get_or_none(id=mark_id) or Refused.MARKED
 
 
 async def amend_identity(

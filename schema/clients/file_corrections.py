@@ -26,7 +26,7 @@ from domain.errors import FieldProblemCode as Code
 from domain.store import records
 from domain.store.bounded_append import AlongWith
 from domain.store.client_file import ClientEntry, ClientEntryError
-from domain.store.client_file_writes import correction_of, mark_in_error, write_entry
+from domain.store.client_file_writes import Refused, correction_of, mark_in_error, write_entry
 from domain.store.models import Client as ClientRow
 from domain.store.ward_reopening import reopen_ward_tasks
 from domain.store.ward_tasks import settle_ward_tasks
@@ -35,7 +35,13 @@ from schema.audit.collector import note_write
 from schema.clients.data_consent import corrected_guardian
 from schema.clients.file_access import correction_refusal, file_dates, visible_entry
 from schema.clients.file_inputs import AmendClientEntryInput, MarkEnteredInErrorInput
-from schema.clients.file_mutations import ClientEntryResult, entry_fields, invalid, payload
+from schema.clients.file_mutations import (
+    FILE_FULL,
+    ClientEntryResult,
+    entry_fields,
+    invalid,
+    payload,
+)
 from schema.clients.medication_stops import (
     content_author,
     mark_refusal,
@@ -44,7 +50,7 @@ from schema.clients.medication_stops import (
 )
 from schema.clients.post_op import corrected_body
 from schema.context import Context
-from schema.errors import Conflict, not_authorized, not_found
+from schema.errors import Conflict, ValidationFailed, not_authorized, not_found
 from schema.text import check_text
 
 # The input field that carries each part's corrected fields.
@@ -63,6 +69,19 @@ REASON_LIMIT = 1000
 
 def _conflict(message: str) -> Conflict:
     return Conflict(code=ErrorCode.CONFLICT, message=message)
+
+
+_REFUSED = {
+    Refused.CORRECTED: "the entry is already corrected: correct or mark the latest correction",
+    Refused.MARKED: "the entry was marked entered in error: record a new entry instead",
+}
+
+
+def _refused(refused: Refused) -> Conflict | ValidationFailed:
+    """The answer to a write refused under the client's lock (`client_file_writes.Refused`)."""
+    if refused is Refused.FULL:
+        return invalid([FieldProblem("clientId", FILE_FULL, Code.TOO_MANY)])
+    return _conflict(_REFUSED[refused])
 
 
 def _corrected_fields(
@@ -144,8 +163,8 @@ async def amend_client_entry(
         amends_id=original.id,
         reason=input.reason.strip(),
     )
-    if amendment is None:  # another correction won the race for this entry
-        return _conflict("the entry is already corrected: amend the latest correction")
+    if isinstance(amendment, Refused):  # read again under her row's lock
+        return _refused(amendment)
     if kind.post_op:  # a reading put in its hour answers that hour's task (a retry finds it so)
         async with in_transaction():  # and the hour it left is owed again, unless still answered
             await reopen_ward_tasks(original)
@@ -206,8 +225,8 @@ async def mark_entered_in_error(
             author=(claims.account_id, claims.role.value),
             along_with=_reopening(entry),
         )
-        if mark is None:
-            return _conflict("the entry is already marked entered in error")
+        if isinstance(mark, Refused):
+            return _refused(mark)
         note_write(info, entry.client_id)
         await idempotency.settle(claims.account_id, input, mark.id)
     else:

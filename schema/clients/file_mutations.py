@@ -15,12 +15,14 @@ import strawberry
 from strawberry.types import Info
 
 from domain.client_file.checks import check_entry
+from domain.client_file.export import MAX_ENTRIES
 from domain.client_file.kinds import EntryKind
 from domain.errors import FieldProblem
+from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
 from domain.store.client_file import ClientEntry
-from domain.store.client_file_writes import write_entry
+from domain.store.client_file_writes import Refused, write_entry
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import file_dates, visible_client, zone_of
@@ -56,6 +58,12 @@ ClientEntryResult = Annotated[
     ClientEntryPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
     strawberry.union("ClientEntryResult", description="An entry written, or why not."),
 ]
+
+
+FILE_FULL = (
+    f"her file holds {MAX_ENTRIES} entries besides the ward's records, as many as her own copy "
+    "of the file carries"
+)
 
 
 def entry_fields(value: Any) -> dict[str, Any]:
@@ -107,7 +115,9 @@ async def record_entry(info: Info[Context, None], kind: EntryKind, input: Any) -
         body=body,
         author=(claims.account_id, claims.role.value),
     )
-    assert entry is not None  # a first entry corrects nothing, so nothing can be ahead of it
+    if entry is Refused.FULL:
+        return invalid([FieldProblem("clientId", FILE_FULL, Code.TOO_MANY)])
+    assert isinstance(entry, ClientEntry)  # a first entry corrects and marks nothing
     note_write(info, client.id)
     await idempotency.settle(claims.account_id, input, entry.id)
     return await payload(info, entry)

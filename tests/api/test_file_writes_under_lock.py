@@ -1,0 +1,119 @@
+"""What a write to the client file reads again under her row's lock (`client_file_writes`): a
+correction and a mark of one entry sent at once, of which only the first to be written stands;
+and how many entries her file holds, no more than her own copy carries."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from domain.roles import Role
+from domain.store import client_file_writes
+from domain.store.client_file import ClientEntry, ClientEntryError
+from schema.clients import file_corrections
+from tests.api.audit_support import raw_client
+from tests.api.client_file_support import (
+    ALLERGY,
+    AMEND_CLIENT_ENTRY,
+    MARK_ENTERED_IN_ERROR,
+    RECORD_ALLERGY,
+    entry,
+    write,
+)
+from tests.api.flow import JourneyDriver
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+Write = Callable[..., Awaitable[Any]]
+
+
+def _amend(clinic: JourneyDriver, entry_id: str) -> Awaitable[dict[str, Any]]:
+    allergy = {**ALLERGY, "severity": "SEVERE"}
+    return write(
+        clinic, AMEND_CLIENT_ENTRY, Role.NURSE, entryId=entry_id, reason="worse", allergy=allergy
+    )
+
+
+def _mark(clinic: JourneyDriver, entry_id: str) -> Awaitable[dict[str, Any]]:
+    return write(clinic, MARK_ENTERED_IN_ERROR, Role.NURSE, entryId=entry_id, reason="not hers")
+
+
+def _after_the_other(real: Write, other: Callable[[], Awaitable[dict[str, Any]]]) -> Write:
+    """`real`, run once `other` (the rival request, sent over HTTP) has answered: as if the
+    rival came in after this request's checks and was written first."""
+    answers: list[dict[str, Any]] = []
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        if not answers:
+            answers.append(await other())
+        return await real(*args, **kwargs)
+
+    held.answers = answers  # type: ignore[attr-defined]
+    return held
+
+
+async def _allergy(clinic: JourneyDriver) -> tuple[str, dict[str, Any]]:
+    client = await clinic.register_client()
+    return client, await entry(clinic, RECORD_ALLERGY, Role.NURSE, clientId=client, **ALLERGY)
+
+
+async def test_a_mark_written_while_a_correction_was_checked_refuses_the_correction(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the nurse's allergy, and her correction of it checked while her mark of it is sent
+    clinic = await fresh_clinic()
+    client, allergy = await _allergy(clinic)
+    held = _after_the_other(file_corrections.write_entry, lambda: _mark(clinic, allergy["id"]))
+    monkeypatch.setattr(file_corrections, "write_entry", held)
+    # When the correction is written after the mark
+    corrected = await _amend(clinic, allergy["id"])
+    # Then the mark stands alone: the correction is a Conflict, and nothing corrects the entry
+    (marked,) = held.answers  # type: ignore[attr-defined]
+    assert marked["__typename"] == "ClientEntryPayload", marked
+    assert corrected["__typename"] == "Conflict", corrected
+    assert "marked entered in error" in corrected["message"]
+    theirs = ClientEntry.filter(client_id=raw_client(client))
+    assert await theirs.filter(amends_id__isnull=False).count() == 0
+
+
+async def test_a_correction_written_while_a_mark_was_checked_refuses_the_mark(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the nurse's allergy, and her mark of it checked while her correction is sent
+    clinic = await fresh_clinic()
+    client, allergy = await _allergy(clinic)
+    held = _after_the_other(file_corrections.mark_in_error, lambda: _amend(clinic, allergy["id"]))
+    monkeypatch.setattr(file_corrections, "mark_in_error", held)
+    # When the mark is written after the correction
+    marked = await _mark(clinic, allergy["id"])
+    # Then the correction stands alone, in force: the mark is a Conflict, and was not written
+    (corrected,) = held.answers  # type: ignore[attr-defined]
+    assert corrected["__typename"] == "ClientEntryPayload", corrected
+    assert corrected["entry"]["inForce"] is True
+    assert marked["__typename"] == "Conflict", marked
+    assert "already corrected" in marked["message"]
+    theirs = await ClientEntry.filter(client_id=raw_client(client)).values_list("id", flat=True)
+    assert await ClientEntryError.filter(entry_id__in=theirs).count() == 0
+
+
+async def test_her_file_takes_no_more_entries_than_her_copy_carries(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a file with room for two more entries
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    held = await ClientEntry.filter(client_id=raw_client(client)).count()
+    monkeypatch.setattr(client_file_writes, "MAX_ENTRIES", held + 2)
+    record = {"clientId": client, **ALLERGY}
+    first = await entry(clinic, RECORD_ALLERGY, Role.NURSE, **record, idempotencyKey="a-1")
+    await entry(clinic, RECORD_ALLERGY, Role.NURSE, **record, idempotencyKey="a-2")
+    # When a third is recorded, and the first is sent again
+    third = await write(clinic, RECORD_ALLERGY, Role.NURSE, **record, idempotencyKey="a-3")
+    again = await entry(clinic, RECORD_ALLERGY, Role.NURSE, **record, idempotencyKey="a-1")
+    # Then the third is refused on the client, and the retry answers its first entry
+    assert third["__typename"] == "ValidationFailed", third
+    assert [p["field"] for p in third["problems"]] == ["clientId"]
+    assert "as many as her own copy of the file carries" in third["problems"][0]["message"]
+    assert again["id"] == first["id"]
+    assert await ClientEntry.filter(client_id=raw_client(client)).count() == held + 2
