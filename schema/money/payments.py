@@ -31,8 +31,9 @@ from domain.money.payments import BillState, payment_problems
 from domain.money.refund_kinds import RefundKind
 from domain.store import records
 from domain.store.billing import Bill as BillRow
-from domain.store.billing import BillConfirmation, InstallmentDue, Payment, Refund
+from domain.store.billing import BillConfirmation, Payment, Refund
 from domain.store.billing_reads import current_bill
+from domain.store.installment_dues import write_dues
 from domain.store.models import Journey as JourneyRow
 from domain.store.receipts import NewPayment
 from domain.store.receipts import record_payment as write_payment
@@ -314,7 +315,7 @@ def _writer(
         )
         if bill is not None and input.kind is PaymentKind.INSTALLMENT_PLAN:
             dues = _schedule(input, [])
-            await write_schedule(bill, dues)
+            await write_dues(bill, dues)  # a racing attempt's dues are taken as written
             zone = await zone_of(info, journey.clinic_id)
             start = ScheduleStart(bill.id, bill.clinic_id, dues_of(amount_minor, dues, zone))
             gateway = info.context.gateway
@@ -325,17 +326,3 @@ def _writer(
             await start_installment_schedule(gateway.client, gateway.task_queue, start)
 
     return write
-
-
-async def write_schedule(bill: BillRow, dues: list[tuple[date, int]]) -> None:
-    for seq, (due_on, amount) in enumerate(dues, start=1):
-        if not await InstallmentDue.exists(id=f"{bill.id}:{seq}"):  # a retry writes it once
-            await InstallmentDue.create(
-                id=f"{bill.id}:{seq}",
-                bill_id=bill.id,
-                clinic_id=bill.clinic_id,
-                seq=seq,
-                due_on=due_on,
-                amount_minor=amount,
-                currency=bill.currency,
-            )

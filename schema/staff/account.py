@@ -121,8 +121,12 @@ def _first_change_answer(ledger: records.KeyClaim | None) -> ChangePasswordResul
     return _change_answer(first) if first else None
 
 
-async def _remember(session: Session, input: object, at: datetime) -> None:
-    await idempotency.settle(session.token.account_id, input, at.isoformat())
+async def _remember(session: Session, input: object, at: datetime) -> datetime:
+    """Settles the key with `at`, unless an attempt of the same request settled it first: the
+    time that stands, which every attempt answers (each answering its own `at`, attempts sent
+    at once told one sign-out different times)."""
+    account_id = session.token.account_id
+    return datetime.fromisoformat(await idempotency.settle_first(account_id, input, at.isoformat()))
 
 
 async def _changed_before(
@@ -194,8 +198,8 @@ async def logout(info: Info[Context, None], input: LogoutInput) -> LogoutResult:
         signed_out_at = datetime.fromisoformat(await _once(session, input, now, revoke))
         return LogoutPayload(everywhere=True, signed_out_at=signed_out_at)
     await accounts.sign_out_token(session.token)
-    await _remember(session, input, now)
-    return LogoutPayload(everywhere=False, signed_out_at=now)
+    signed_out_at = await _remember(session, input, now)
+    return LogoutPayload(everywhere=False, signed_out_at=signed_out_at)
 
 
 async def _everywhere_refused(
