@@ -61,7 +61,10 @@ class LeadContactInput:
 
 @strawberry.type
 class LeadContactPayload:
-    owner_id: strawberry.ID = strawberry.field(description="The client's owner after this contact.")
+    owner_id: strawberry.ID = strawberry.field(
+        description="The client's owner as it stands when answered: after this contact, and on a "
+        "retry after any contact recorded since (one dated earlier takes her over)."
+    )
 
 
 LeadContactResult = Annotated[
