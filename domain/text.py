@@ -48,6 +48,16 @@ _INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"})
 _BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 
 
+def comparable(text: str) -> str:
+    """One form for text compared rather than shown (a substance, a name): case, runs of
+    whitespace, composed or decomposed letters, compatibility forms (full-width letters) and
+    invisible format characters (a soft hyphen or a zero-width space pasted from elsewhere) do
+    not matter."""
+    folded = unicodedata.normalize("NFKC", text)
+    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", " ".join(visible.split()).casefold())
+
+
 def has_visible_text(value: str) -> bool:
     return any(
         unicodedata.category(c) not in _INVISIBLE_CATEGORIES and c not in _BLANK_LETTERS

@@ -9,13 +9,12 @@ age it may be given at. Substances and medications are compared by their normali
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
 from domain.errors import FieldProblem, FieldProblemCode
-from domain.text import text_problem
+from domain.text import comparable, text_problem
 
 MAX_NAME = 200
 MAX_LIST = 50
@@ -35,13 +34,9 @@ class ExcludedState(str, Enum):
 
 
 def normalise(name: str) -> str:
-    """One spelling per substance: case, runs of whitespace, composed or decomposed letters,
-    compatibility forms (full-width letters) and invisible format characters (a soft hyphen or
-    a zero-width space pasted from a leaflet) do not matter. Before, an allergy written
+    """One spelling per substance (`text.comparable`). Before, an allergy written
     "lido\u00adcaine" or with a decomposed "i\u0308" passed a check that lists "Lidocaine"."""
-    folded = unicodedata.normalize("NFKC", name)
-    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")
-    return unicodedata.normalize("NFKC", " ".join(visible.split()).casefold())
+    return comparable(name)
 
 
 @dataclass(frozen=True)

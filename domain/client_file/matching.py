@@ -22,6 +22,8 @@ from enum import Enum
 import phonenumbers
 from babel.core import get_global
 
+from domain.text import comparable
+
 MAX_KEY = 255  # the column's width; a longer key is cut (the name and e-mail are at most 200)
 # CLDR's territories that are no country: "ZZ" unknown (Etc/UTC), "001" the world.
 _NO_COUNTRY = {"ZZ", "001"}
@@ -66,6 +68,14 @@ def _possible_number(phone: str, country: str | None) -> phonenumbers.PhoneNumbe
     return number if phonenumbers.is_possible_number(number) else None
 
 
+def name_key(full_name: str | None, birth_date: date) -> str | None:
+    """The key of a name with a birth date, the name in its comparable form (`text.comparable`):
+    before migration 0051, "Zoe\u0308" (a decomposed letter) or a soft hyphen in a name made
+    a key of its own, and the same client registered again was not found."""
+    name = comparable(full_name or "")
+    return f"name:{birth_date.isoformat()}:{name}"[:MAX_KEY] if name else None
+
+
 def match_keys(
     full_name: str | None,
     birth_date: date,
@@ -76,9 +86,9 @@ def match_keys(
     """The keys a client's identity is found by, each with what it stands for; `country` is the
     clinic's (`clinic_country`), which a number written without its country code is read in."""
     keys: dict[str, MatchedOn] = {}
-    name = " ".join((full_name or "").split()).lower()
-    if name:
-        keys[f"name:{birth_date.isoformat()}:{name}"[:MAX_KEY]] = MatchedOn.NAME_AND_BIRTH_DATE
+    name = name_key(full_name, birth_date)
+    if name is not None:
+        keys[name] = MatchedOn.NAME_AND_BIRTH_DATE
     number = phone_key(phone or "", country)
     if number is not None:
         keys[number] = MatchedOn.PHONE

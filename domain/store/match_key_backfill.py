@@ -4,11 +4,12 @@ a migration only adds keys, each once per client)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from tortoise.migrations.operations import RunSQL
 
-from domain.client_file.matching import clinic_country, phone_key
+from domain.client_file.matching import clinic_country, name_key, phone_key
 from domain.store.append_only import POSTGRES
 
 # Every identity version there is, as registered and as each amendment left it.
@@ -41,10 +42,9 @@ _PHONES = (
 )
 
 
-class PhoneKeysByCountry(RunSQL):
-    """Gives every identity version there is its phone's key as a registration makes it now
-    (`domain.client_file.matching.phone_key`, in its clinic's country): run again by each
-    migration that changes how a number is read. Nothing to undo: no key is ever taken away."""
+class KeysBackfill(RunSQL):
+    """Gives every identity version there is the keys `_keys` makes of it now: run again by each
+    migration that changes how a key is made. Nothing to undo: no key is ever taken away."""
 
     def __init__(self, forward: str) -> None:
         super().__init__(forward, "")
@@ -53,9 +53,36 @@ class PhoneKeysByCountry(RunSQL):
     async def _run_sql(self, state_editor: Any, sqls: Any) -> None:
         if sqls != self._forward or state_editor.collect_sql:
             return  # backwards, or the SQLite script of a new database: no clients there
+        await add_match_keys(state_editor, await self._keys(state_editor))
+
+    async def _keys(self, state_editor: Any) -> set[tuple[str, str, str]]:
+        """(clinic id, key, client id) of every identity version there is."""
+        raise NotImplementedError
+
+
+class PhoneKeysByCountry(KeysBackfill):
+    """Each identity version's phone key as a registration makes it now
+    (`domain.client_file.matching.phone_key`, in its clinic's country)."""
+
+    async def _keys(self, state_editor: Any) -> set[tuple[str, str, str]]:
         values = set()
         for row in await state_editor.client.execute_query_dict(_PHONES):
             key = phone_key(row["phone"], clinic_country(row["timezone"]))
             if key is not None:
                 values.add((row["clinic_id"], key, row["client_id"]))
-        await add_match_keys(state_editor, values)
+        return values
+
+
+class NameKeysComparable(KeysBackfill):
+    """Each identity version's name key as a registration makes it now
+    (`domain.client_file.matching.name_key`)."""
+
+    async def _keys(self, state_editor: Any) -> set[tuple[str, str, str]]:
+        values = set()
+        for row in await state_editor.client.execute_query_dict(IDENTITIES):
+            born = row["birth_date"]  # SQLite hands a date back as text
+            born = born if isinstance(born, date) else date.fromisoformat(str(born)[:10])
+            key = name_key(row["full_name"], born)
+            if key is not None:
+                values.add((row["clinic_id"], key, row["client_id"]))
+        return values

@@ -1205,3 +1205,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0049_clinic_day_off', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0050_complaint_change', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0051_name_keys_comparable', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -164,3 +164,24 @@ async def test_a_number_with_and_without_its_country_code_is_one_number(
     await register(warsaw, **{**ANNA, "email": None, "phone": "+7 916 123 45 67"})
     other = await register(warsaw, **{**ANNA, "fullName": "Ewa Lis", "phone": "916 123 45 67"})
     assert other["__typename"] == "ClientPayload", other
+
+
+async def test_a_name_written_with_invisible_or_decomposed_characters_is_the_same_name(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given a client registered as "Zoë Nowak"
+    clinic = await fresh_clinic()
+    zoe = {"fullName": "Zo\u00eb Nowak", "birthDate": "1990-01-01", "dataConsent": True}
+    first = (await register(clinic, **zoe, phone="+48 600 100 300"))["client"]
+    # When she is registered again with a decomposed ë, a soft hyphen, or full-width letters
+    # (each time with a number of its own: only the name and the birth date can find her)
+    spellings = ("Zoe\u0308 Nowak", "Zo\u00eb No\u00adwak", "\uff3a\uff4f\u00eb Nowak")
+    answers = [
+        await register(clinic, **{**zoe, "fullName": name}, phone=f"+48 600 100 30{n}")
+        for n, name in enumerate(spellings, start=1)
+    ]
+    # Then each time the desk is told it is her, by her name and birth date
+    assert [(a["__typename"], a.get("existingClientIds")) for a in answers] == [
+        ("ClientAlreadyRegistered", [first["id"]])
+    ] * 3, answers
+    assert await clients_of(clinic) == 1
