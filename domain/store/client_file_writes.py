@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.client_file.export import MAX_ENTRIES
+from domain.client_file.kinds import EntryKind
 from domain.store.bounded_append import AlongWith, append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_lock import UNDER_CLIENT_LOCK, hold_client_for, hold_client_of_entry
@@ -27,8 +28,20 @@ class Refused(Enum):
     CORRECTED = "corrected"  # another entry corrects the one named
     MARKED = "marked"  # the entry named is marked entered in error
     # Her file holds `MAX_ENTRIES` entries besides the ward's records, as many as her own copy
-    # carries (`client_file.export`): one more and her copy would be refused whole.
+    # carries (`client_file.export`): one more and her copy would be refused whole. Only a new
+    # entry of the parts that are not what the contraindication check reads (`BOUNDED_KINDS`).
     FULL = "full"
+
+
+# The parts a full file takes no new entry of. An allergy, a medication or a pregnancy
+# statement, and any correction, is always taken: the check before a treatment must learn of
+# it, though her copy of a file past the bound is then refused.
+BOUNDED_KINDS = frozenset(
+    kind.value
+    for kind in EntryKind
+    if not kind.post_op
+    and kind not in (EntryKind.ALLERGY, EntryKind.MEDICATION, EntryKind.PREGNANCY_STATUS)
+)
 
 
 async def write_entry(
@@ -76,6 +89,8 @@ async def _refusal(
         return None  # a retry finds its first attempt's row on the id (the insert fails)
     if amends_id is not None and await ClientEntryError.exists(entry_id=amends_id):
         return Refused.MARKED
+    if amends_id is not None or kind not in BOUNDED_KINDS:
+        return None
     counted = ClientEntry.filter(client_id=client_id, kind__in=UNDER_CLIENT_LOCK)
     return Refused.FULL if await counted.count() >= MAX_ENTRIES else None
 

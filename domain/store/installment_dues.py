@@ -3,7 +3,7 @@
 Attempts of one payment's request that race each other (a client retrying before its first
 answer came) each write the plan's dues, the same rows: the schedule is the request's own, and
 a due's id is its bill's and its number. A due another attempt wrote first is taken as written
-(INSERT OR IGNORE on SQLite, ON CONFLICT DO NOTHING on PostgreSQL), so no attempt fails on the
+(INSERT ... ON CONFLICT DO NOTHING, on SQLite as on PostgreSQL), so no attempt fails on the
 other's row (checked first and created after, the slower one ran into the unique constraint and
 answered "Unexpected error.") and each goes on to the schedule's start and the same answer.
 """

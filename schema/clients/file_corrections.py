@@ -44,7 +44,6 @@ from schema.clients.file_mutations import (
 )
 from schema.clients.medication_stops import (
     content_author,
-    mark_refusal,
     records_a_stop,
     stop_problems,
 )
@@ -80,7 +79,7 @@ _REFUSED = {
 def _refused(refused: Refused) -> Conflict | ValidationFailed:
     """The answer to a write refused under the client's lock (`client_file_writes.Refused`)."""
     if refused is Refused.FULL:
-        return invalid([FieldProblem("clientId", FILE_FULL, Code.TOO_MANY)])
+        return invalid([FieldProblem("entryId", FILE_FULL, Code.TOO_MANY)])
     return _conflict(_REFUSED[refused])
 
 
@@ -196,11 +195,6 @@ async def mark_entered_in_error(
         return await idempotency.refusal_or_conflict(
             info, claims.account_id, input, not_found("entry")
         )
-    # A stop marked in error would take the medication out of force with it: refused to
-    # anyone, before who may correct the entry is asked (amending the stop is how it is fixed).
-    stop_marked = await mark_refusal(entry)
-    if stop_marked is not None:
-        return invalid([stop_marked])
     refusal = correction_refusal(claims, entry, await content_author(entry))
     if refusal:
         return not_authorized(refusal)

@@ -12,13 +12,15 @@ who recorded the stop may change the stop again, as anyone may, but neither corr
 the entry nor mark it entered in error. Otherwise recording a stop would hand her the entry,
 and with two more calls she could rename it or take it out of force.
 
-Three bounds keep a stop from becoming a way round the contraindication check:
+What keeps a stop from becoming a way round the contraindication check:
 - from anyone but the entry's author or a supervisor, a stop more than
   `STOPPED_MEDICATION_COUNTS_DAYS` back (which ends the medication's reasons at once) is a
   field problem: that is the author's or a supervisor's to record, as an override is the
   expert's (a cleared stop, or one moved later, only makes the check stricter);
-- a stop is never marked entered in error (`mark_refusal`): that would take the medication
-  itself out of force; a wrong stop is amended, or cleared with `stoppedOn: null`;
+- a mark of a stop is the content author's or a supervisor's, as any mark is, and retracts the
+  medication with it (the stop is the entry's latest version): it is for a medication recorded
+  on the wrong client. A stop recorded wrongly is amended instead, or cleared with
+  `stoppedOn: null` (the descriptions say so);
 - at most `MOST_STOPS` stops follow one another on an entry, so `content_author` always walks
   back to the entry's content: past that bound it answered with whoever recorded the last stop.
 """
@@ -110,15 +112,6 @@ async def stop_problems(
         )
         problems.append(FieldProblem("medication.stoppedOn", message, Code.OUT_OF_RANGE))
     return problems
-
-
-async def mark_refusal(entry: ClientEntry) -> FieldProblem | None:
-    """Why a stop is not marked entered in error: the mark would take the medication itself
-    out of force, as if she had never taken it."""
-    if await _stop_before(entry) is None:
-        return None
-    message = "a stop is corrected by amending it: give the right `stoppedOn`, or null"
-    return FieldProblem("entryId", message, Code.INCONSISTENT)
 
 
 async def _stop_before(entry: ClientEntry) -> ClientEntry | None:

@@ -75,8 +75,9 @@ class ClientFileMutations:
     mark_entered_in_error = strawberry.mutation(
         resolver=file_corrections.mark_entered_in_error,
         description="Mark an entry entered in error instead of deleting it; it stays, marked. "
-        "Its author or a supervisor. A medication's stop is not marked (that would take the "
-        "medication out of force): amend its `stoppedOn`, or clear it.",
+        "Its author or a supervisor. Marking a medication's stop retracts the medication with it "
+        "(the stop is its latest version): to undo a wrong stop alone, amend `stoppedOn`, or "
+        "clear it with null.",
     )
     amend_client_identity = strawberry.mutation(
         resolver=client_identity.amend_client_identity,

@@ -13,8 +13,9 @@ from domain.roles import Role
 from domain.store import client_file_writes
 from domain.store.client_file import ClientEntry, ClientEntryError
 from schema.clients import file_corrections
-from tests.api.audit_support import raw_client
+from tests.api.audit_support import clinic_of, raw_client
 from tests.api.client_file_support import (
+    ADD_SERVICE_CARD_ENTRY,
     ALLERGY,
     AMEND_CLIENT_ENTRY,
     MARK_ENTERED_IN_ERROR,
@@ -25,6 +26,7 @@ from tests.api.client_file_support import (
 from tests.api.flow import JourneyDriver
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+DRINKS = {"section": "PREFERENCE_DRINKS", "note": "green tea"}
 Write = Callable[..., Awaitable[Any]]
 
 
@@ -105,15 +107,44 @@ async def test_her_file_takes_no_more_entries_than_her_copy_carries(
     client = await clinic.register_client()
     held = await ClientEntry.filter(client_id=raw_client(client)).count()
     monkeypatch.setattr(client_file_writes, "MAX_ENTRIES", held + 2)
-    record = {"clientId": client, **ALLERGY}
-    first = await entry(clinic, RECORD_ALLERGY, Role.NURSE, **record, idempotencyKey="a-1")
-    await entry(clinic, RECORD_ALLERGY, Role.NURSE, **record, idempotencyKey="a-2")
-    # When a third is recorded, and the first is sent again
-    third = await write(clinic, RECORD_ALLERGY, Role.NURSE, **record, idempotencyKey="a-3")
-    again = await entry(clinic, RECORD_ALLERGY, Role.NURSE, **record, idempotencyKey="a-1")
+    card = {"clientId": client, **DRINKS}
+    first = await entry(clinic, ADD_SERVICE_CARD_ENTRY, Role.NURSE, **card, idempotencyKey="c-1")
+    await entry(clinic, ADD_SERVICE_CARD_ENTRY, Role.NURSE, **card, idempotencyKey="c-2")
+    # When a third note is added, the first is sent again, and an allergy is recorded
+    third = await write(clinic, ADD_SERVICE_CARD_ENTRY, Role.NURSE, **card, idempotencyKey="c-3")
+    again = await entry(clinic, ADD_SERVICE_CARD_ENTRY, Role.NURSE, **card, idempotencyKey="c-1")
+    allergy = await write(clinic, RECORD_ALLERGY, Role.NURSE, clientId=client, **ALLERGY)
     # Then the third is refused on the client, and the retry answers its first entry
     assert third["__typename"] == "ValidationFailed", third
     assert [p["field"] for p in third["problems"]] == ["clientId"]
     assert "as many as her own copy of the file carries" in third["problems"][0]["message"]
     assert again["id"] == first["id"]
-    assert await ClientEntry.filter(client_id=raw_client(client)).count() == held + 2
+    # And the allergy is taken all the same: the check before a treatment must learn of it
+    assert allergy["__typename"] == "ClientEntryPayload", allergy
+    assert await ClientEntry.filter(client_id=raw_client(client)).count() == held + 3
+
+
+async def test_a_retry_whose_entry_was_written_finds_it_in_a_full_file(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a service-card entry written under an id by a first attempt whose answer was lost,
+    # and a file full since
+    clinic = await fresh_clinic()
+    client = raw_client(await clinic.register_client())
+    written = {
+        "clinic_id": await clinic_of(clinic),
+        "client_id": client,
+        "kind": "SERVICE_CARD",
+        "body": {"section": "PREFERENCE_DRINKS", "note": "green tea"},
+        "author": ("desk", "FRONT_DESK"),
+    }
+    first = await client_file_writes.write_entry("entry-1", **written)
+    assert isinstance(first, ClientEntry)
+    held = await ClientEntry.filter(client_id=client).count()
+    monkeypatch.setattr(client_file_writes, "MAX_ENTRIES", held)
+    # When the retry writes it again, and another request writes a new one
+    again = await client_file_writes.write_entry("entry-1", **written)
+    other = await client_file_writes.write_entry("entry-2", **written)
+    # Then the retry finds its entry, and only the new one is refused
+    assert isinstance(again, ClientEntry) and again.id == first.id
+    assert other is client_file_writes.Refused.FULL
