@@ -3,6 +3,7 @@ a migration only adds keys, each once per client)."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -42,9 +43,10 @@ _PHONES = (
 )
 
 
-class KeysBackfill(RunSQL):
+class KeysBackfill(RunSQL, ABC):
     """Gives every identity version there is the keys `_keys` makes of it now: run again by each
-    migration that changes how a key is made. Nothing to undo: no key is ever taken away."""
+    migration that changes how a key is made. Nothing to undo: no key is ever taken away. Each
+    kind of key is a subclass (a phone's, a name's); this one alone cannot be made."""
 
     def __init__(self, forward: str) -> None:
         super().__init__(forward, "")
@@ -55,9 +57,9 @@ class KeysBackfill(RunSQL):
             return  # backwards, or the SQLite script of a new database: no clients there
         await add_match_keys(state_editor, await self._keys(state_editor))
 
+    @abstractmethod
     async def _keys(self, state_editor: Any) -> set[tuple[str, str, str]]:
         """(clinic id, key, client id) of every identity version there is."""
-        raise NotImplementedError
 
 
 class PhoneKeysByCountry(KeysBackfill):
