@@ -18,12 +18,13 @@ from domain.client_file.export import MAX_ENTRIES
 from domain.client_file.kinds import EntryKind
 from domain.store.bounded_append import AlongWith, append_within
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
-from domain.store.client_lock import UNDER_CLIENT_LOCK, hold_client_for, hold_client_of_entry
+from domain.store.client_lock import UNDER_CLIENT_LOCK, hold_file_for, hold_file_of_entry
 from domain.store.models import Client
 
 
 class Refused(Enum):
-    """Why a write to the file was not made, as found under the client's lock."""
+    """Why a write to the file was not made, as found under the lock it is made under (the
+    client's row, or a ward record's journey's: `client_lock`)."""
 
     CORRECTED = "corrected"  # another entry corrects the one named
     MARKED = "marked"  # the entry named is marked entered in error
@@ -56,14 +57,14 @@ async def write_entry(
     reason: str | None = None,
 ) -> ClientEntry | Refused:
     """The entry with this id (a retry's finds its first attempt's), or why it was not written.
-    Written under her row's lock for the kinds other writes read under it (`client_lock`),
-    where what could refuse it is read again: a correction and a mark of one entry at once
-    both passed their checks, and both were written."""
+    Written under her row's lock, or a ward's record under its journey's (`client_lock`), where
+    what could refuse it is read again: a correction and a mark of one entry at once both
+    passed their checks, and both were written."""
     author_id, author_role = author
     try:
         async with in_transaction():
-            await hold_client_for(client_id, kind)
-            refused = await _refusal(entry_id, client_id, kind, amends_id)
+            locked = await hold_file_for(client_id, kind, body)
+            refused = await _refusal(entry_id, client_id, kind, amends_id) if locked else None
             if refused is not None:
                 return refused
             return await ClientEntry.create(
@@ -85,7 +86,7 @@ async def write_entry(
 async def _refusal(
     entry_id: str, client_id: str, kind: str, amends_id: str | None
 ) -> Refused | None:
-    if kind not in UNDER_CLIENT_LOCK or await ClientEntry.exists(id=entry_id):
+    if await ClientEntry.exists(id=entry_id):
         return None  # a retry finds its first attempt's row on the id (the insert fails)
     if amends_id is not None and await ClientEntryError.exists(entry_id=amends_id):
         return Refused.MARKED
@@ -115,13 +116,13 @@ async def mark_in_error(
     along_with: AlongWith | None = None,
 ) -> ClientEntryError | Refused:
     """The mark with this id, or why it was not written: the entry carries another mark
-    already, or (read again under her row's lock, for the kinds other writes read under it:
-    `client_lock`) a correction. `along_with`, given the new mark, writes what it brings about
+    already, or (read again under her row's lock, or a ward record's journey's: `client_lock`)
+    a correction. `along_with`, given the new mark, writes what it brings about
     in its transaction (never for a retry that finds the mark written)."""
     author_id, author_role = author
     try:
         async with in_transaction():
-            locked = await hold_client_of_entry(entry_id)
+            locked = await hold_file_of_entry(entry_id)
             if locked and await _corrected_unmarked(entry_id, mark_id):
                 return Refused.CORRECTED
             mark = await ClientEntryError.create(

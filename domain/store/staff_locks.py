@@ -21,8 +21,8 @@ Lock order, so that no two transactions can each hold what the other waits for:
   (`photo_tasks`: no holder of it asks for a lock above), then task rows.
 - A phone survey (`recordSurvey`): the journey's row, then the client's (her wish read again
   under it). A client-file entry but the ward's records, or a mark taking one out of force:
-  the client's row alone (`client_lock`); a ward record's mark, the journey's row alone
-  (`ward_reopening`).
+  the client's row alone (`client_lock`); a ward's record, its correction or its mark, the
+  journey's row alone (`post_op`, `client_lock`, `ward_reopening`).
 - A complication the client calls in (`reportComplicationCall`): the shared locks on the doctors
   its task may name (the approving expert, the treatment's performer), first in its
   transaction, then the doctor chosen among them and its new rows written.

@@ -77,7 +77,8 @@ _REFUSED = {
 
 
 def _refused(refused: Refused) -> Conflict | ValidationFailed:
-    """The answer to a write refused under the client's lock (`client_file_writes.Refused`)."""
+    """The answer to a write refused under the lock it is made under (the client's row, or a
+    ward record's journey's: `client_file_writes.Refused`)."""
     if refused is Refused.FULL:
         return invalid([FieldProblem("entryId", FILE_FULL, Code.TOO_MANY)])
     return _conflict(_REFUSED[refused])
@@ -162,7 +163,7 @@ async def amend_client_entry(
         amends_id=original.id,
         reason=input.reason.strip(),
     )
-    if isinstance(amendment, Refused):  # read again under her row's lock
+    if isinstance(amendment, Refused):  # read again under her row's or the journey's lock
         return _refused(amendment)
     if kind.post_op:  # a reading put in its hour answers that hour's task (a retry finds it so)
         async with in_transaction():  # and the hour it left is owed again, unless still answered
