@@ -86,6 +86,12 @@ JOURNEY_FOLLOWED_AGAIN = "desk-follows-journey-again"
 # the board when her journey ends before her new consultant acts, as a RELEASED entry says
 # (`domain.triage.notices.journey_moved`): runs recorded before it kept her alert all day.
 REASSIGNED_EMERGENCY_ENDED_CLEARED = "desk-reassigned-emergency-ended-cleared"
+# The change after which a client taken already (placed anew by the supervisor's reassignClient,
+# or taken by her consultant) whose journey the supervisor moves to another consultant
+# (reassignJourney) is followed there, the revenue credited whole to the consultant it names
+# (`domain.triage.notices.journey_moved`): runs recorded before it kept her with the consultant
+# the desk last had her with, the journey naming another.
+JOURNEY_TAKEN_FOLLOWED = "desk-follows-journey-of-a-client-taken"
 
 
 def emergency_route() -> bool:
@@ -172,6 +178,12 @@ class DeskHistory:
         new consultant acts: asked only when her EMERGENCY alert stands then
         (`notices.journey_moved`), so a history recorded before replays as it ran."""
         return workflow.patched(REASSIGNED_EMERGENCY_ENDED_CLEARED)
+
+    def _journey_taken_followed(self) -> bool:
+        """Whether a client taken already is placed anew with the consultant the supervisor
+        moved her journey to: asked only then (`notices.journey_moved`), so a history recorded
+        before replays as it ran."""
+        return workflow.patched(JOURNEY_TAKEN_FOLLOWED)
 
     def _hand_over_once(self, now: datetime) -> bool:
         """Whether a client handed over once and due again calls the supervisor instead of

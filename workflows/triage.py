@@ -319,6 +319,7 @@ class TriageDeskWorkflow(DeskHistory):
             self._reassigned_emergency_cleared,
             self._journey_followed_again,
             self._reassigned_emergency_ended_cleared,
+            self._journey_taken_followed,
         )
         entries = journey_moved(self._desk, notice, workflow.now(), *asked, *moved)
         if entries:

@@ -111,13 +111,16 @@ def journey_moved(
     reassigned_cleared: BoundAsked = always,
     followed_again: BoundAsked = always,
     ended_cleared: BoundAsked = always,
+    taken_followed: BoundAsked = always,
 ) -> list[DeskEntry]:
     """Stops the 10-minute rule for a client being served or gone, and takes her alerts off the
     board (`alerts.clear_emergency`, each `cleared` as there), her journey's end or her being
     taken outside the desk doing so too for a client the desk did not place. A journey that
     names another consultant than the one she waits for was moved (the supervisor's
     reassignJourney): the desk follows it (`_moved_away`, `journey_followed` as there), and
-    each later move of it (`followed_again` as `journey_followed`). An emergency placed anew is
+    each later move of it (`followed_again` as `journey_followed`). So it does for a client
+    taken already, placed anew by the supervisor (reassignClient) or taken by her consultant
+    (`_moved_from_taken`, `taken_followed` as `journey_followed`). An emergency placed anew is
     in hand at her new consultant's first action (`_taken_after_reassignment`,
     `reassigned_cleared` as there), and gone if her journey ends before
     (`_ended_after_reassignment`, `ended_cleared` as there). Anything else changes nothing (an
@@ -133,6 +136,9 @@ def journey_moved(
     if assignment.accepted and _moved_on(assignment, notice):
         moved_on = (followed_again, reassigned_cleared, *also)
         return _moved_away(desk, assignment, notice, now, *moved_on)
+    if assignment.accepted and _moved_from_taken(assignment, notice):
+        moved_from = (taken_followed, reassigned_cleared, *also)
+        return _moved_away(desk, assignment, notice, now, *moved_from)
     if assignment.accepted:
         return _taken_after_reassignment(desk, assignment, notice, now, reassigned_cleared, *also)
     waited = int((now - assignment.assigned_at).total_seconds() // 60)
@@ -168,14 +174,15 @@ def _moved_away(
     unplaced_cleared: UnplacedAsked,
     unaccepted_cleared: BoundAsked,
 ) -> list[DeskEntry]:
-    """Her journey names another consultant than the one she waits for, or than the one the
-    desk followed it to before: it was moved (the supervisor's reassignJourney, told by the
-    journey at once, or at the new consultant's first action when it was moved before it told).
-    The desk follows it as reassignClient places a
-    client anew (`overrides.follow_journey`): or its 10-minute rule handed on a client someone
-    else has, and kept her on the board. Told at the new consultant's first action, she is in
-    hand too (`_taken_after_reassignment`). `journey_followed`: whether the desk does so (a run
-    recorded before kept waiting), asked only here."""
+    """Her journey names another consultant than the one she waits for, than the one the desk
+    followed it to before, or than the one who has taken her: it was moved (the supervisor's
+    reassignJourney, told by the journey at once, or at the new consultant's first action when
+    it was moved before it told). The desk follows it as reassignClient places a client anew
+    (`overrides.follow_journey`): or its 10-minute rule handed on a client someone else has and
+    kept her on the board, or its log, her owner and the revenue credit named another
+    consultant than her journey. Told at the new consultant's first action, she is in hand too
+    (`_taken_after_reassignment`). `journey_followed`: whether the desk does so (a run recorded
+    before kept waiting, or kept her with whoever had her), asked only here."""
     assert notice.consultant_id is not None
     if not journey_followed():
         return []
@@ -197,6 +204,17 @@ def _moved_on(assignment: Assignment, notice: JourneyNotice) -> bool:
     again, or its credit stayed with whoever the journey named first."""
     moved = notice.consultant_id is not None and notice.consultant_id != assignment.consultant_id
     return assignment.follows_journey and moved
+
+
+def _moved_from_taken(assignment: Assignment, notice: JourneyNotice) -> bool:
+    """Whether the supervisor moved the journey of a client taken already (placed anew with
+    reassignClient, or taken by her consultant) to another consultant (reassignJourney): the
+    supervisor's latest decision stands, so the desk follows it, or its log, her owner and the
+    revenue credit would name one consultant while her journey names another. Only the
+    supervisor's move: the first action of another consultant is one whom her journey still
+    names as the desk's hand-over has not reached it, and the desk's placement stands."""
+    moved = notice.consultant_id is not None and notice.consultant_id != assignment.consultant_id
+    return notice.action == Action.REASSIGN.value and moved
 
 
 def _ended_after_reassignment(

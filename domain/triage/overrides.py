@@ -151,19 +151,22 @@ def follow_journey(
     unaccepted_cleared: BoundAsked = always,
 ) -> DeskEntry:
     """Her journey names `new` (the supervisor's reassignJourney) while she waited for the
-    consultant the desk gave her, or after the desk followed her journey once: the desk follows
+    consultant the desk gave her, after the desk followed her journey once, or once she was
+    taken (placed anew by reassignClient, or by her consultant): the desk follows
     it as reassignClient places a client anew (`_place_anew`), under the rule of a client simply
     assigned: `new` credited whole and her owner, the first consultant's turn used and owed
     nothing. No hand-over: nobody waits any more, and the journey already names `new` (its
     record hands nothing over). The desk follows her journey's next moves too
     (`Assignment.follows_journey`)."""
-    again = assignment.follows_journey
+    again, taken = assignment.follows_journey, assignment.accepted
     previous = _place_anew(desk, assignment, new, CreditRule.ASSIGNED, unaccepted_cleared)
     assignment.follows_journey = True
     credits = credits_for(CreditRule.ASSIGNED, previous, new)
     assignment.credit(credits)
     if again:
         why = f"journey moved on to {new} ({action}) from {previous}, followed before: placed anew"
+    elif taken:
+        why = f"journey moved to {new} ({action}) from {previous}, who had her: placed anew"
     else:
         why = f"journey moved to {new} ({action}) while waiting for {previous}: placed anew"
     return new_entry(
