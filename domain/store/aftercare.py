@@ -10,6 +10,7 @@ client reported between the scheduled calls or after the last (0040).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from tortoise import fields
@@ -120,7 +121,13 @@ class TaskClosing(AppendOnlyModel):
     """A task closed by hand (`completeTask`), a booked recheck's reminder closed by the
     visit that kept it (`recheck_visits`), or a photo reminder closed, or written closed, for
     the client's withdrawn consent (`photo_tasks`): who, when and the outcome note. One per
-    task; the task's row in `follow_up_task` shows it DONE (NO_PHOTO_CONSENT for the last)."""
+    task; the task's row in `follow_up_task` shows it DONE (NO_PHOTO_CONSENT for the last).
+
+    `request_id` names the request that closed it, so that only an attempt of that request is
+    answered the task done: for `completeTask` under a key, the id its key's claim derives
+    (`idempotency.derived_id`), the same for every attempt of it and no other's; for any other
+    closing (`completeTask` without a key, a kept visit, a withdrawal) an id of its own, which
+    no request matches. Null on the closings written before migration 0052."""
 
     task_id = fields.CharField(primary_key=True, max_length=64)
     clinic_id = fields.CharField(max_length=64)
@@ -130,9 +137,15 @@ class TaskClosing(AppendOnlyModel):
     closed_by_role = fields.CharField(max_length=32)
     closed_at = fields.DatetimeField()
     note = fields.TextField()
+    request_id = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "task_closing"
+
+
+def request_of_its_own() -> str:
+    """The `request_id` of a closing that no request of `completeTask` made: a random one."""
+    return str(uuid.uuid4())
 
 
 class TaskChangeLog(AppendOnlyModel):

@@ -33,7 +33,7 @@ from domain.journey.stages import Stage
 from domain.photos.purposes import PhotoPurpose, PhotoStage
 from domain.procedures.template import ProcedureContent
 from domain.roles import Role
-from domain.store.aftercare import FollowUpTask, TaskChangeLog, TaskClosing
+from domain.store.aftercare import FollowUpTask, TaskChangeLog, TaskClosing, request_of_its_own
 from domain.store.client_lock import hold_client
 from domain.store.models import Journey
 from domain.store.photos import Photo, purposes_given, taken_back
@@ -167,4 +167,5 @@ async def _closing(task: FollowUpTask, by: tuple[str, str], at: datetime) -> Non
         closed_by_role=by[1],
         closed_at=at,
         note=CONSENT_WITHDRAWN,
+        request_id=request_of_its_own(),
     )

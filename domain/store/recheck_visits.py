@@ -20,7 +20,13 @@ from typing import Any
 from domain.aftercare.tasks import TaskStatus
 from domain.journey.facts import JourneyChange
 from domain.journey.table import Action
-from domain.store.aftercare import FollowUpTask, RecheckKept, TaskChangeLog, TaskClosing
+from domain.store.aftercare import (
+    FollowUpTask,
+    RecheckKept,
+    TaskChangeLog,
+    TaskClosing,
+    request_of_its_own,
+)
 from domain.store.models import Journey, JourneyRecord
 from domain.store.recheck_tasks import booked_rechecks, recheck_task_id
 
@@ -86,6 +92,7 @@ async def keep_booking(change: JourneyChange) -> None:
         closed_by_role=event.actor.role.value,
         closed_at=event.at,
         note=f"kept: the client came for the recheck (journey {facts.journey_id})",
+        request_id=request_of_its_own(),
     )
     # The task is the booking journey's, which this event is not: pushed by its log row.
     await TaskChangeLog.create(clinic_id=task.clinic_id, task_id=task.id, at=event.at)

@@ -583,7 +583,7 @@ CREATE TABLE "task_closing" (
     "closed_by_role" VARCHAR(32) NOT NULL,
     "closed_at" TIMESTAMP NOT NULL,
     "note" TEXT NOT NULL
-);
+, "request_id" VARCHAR(64));
 
 CREATE TABLE "task_change" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -1207,3 +1207,5 @@ INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '004
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0050_complaint_change', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
 
 INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0051_name_keys_comparable', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');
+
+INSERT INTO "tortoise_migrations" (app, name, applied_at) VALUES ('models', '0052_task_closing_request', strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00');

@@ -4,6 +4,8 @@ survey score or a complication whose recheck never ends, with an outcome note.
 The closing is a record (append-only, one per task); the task's row turns DONE with it, in one
 transaction, so `myTasks` and the cockpit's overdue count drop it together. The same transaction
 logs the change in `task_change`, which `tasksChanged` pushes (no journey event carries it).
+The closing names the request that made it (`TaskClosing.request_id`): an attempt of that
+request is answered the task done, any other closing is refused as already done.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.roles import Role, known_role
 from domain.store import records
 from domain.store.aftercare import FollowUpTask as TaskRow
-from domain.store.aftercare import TaskChangeLog, TaskClosing
+from domain.store.aftercare import TaskChangeLog, TaskClosing, request_of_its_own
 from domain.store.models import Journey as JourneyRow
+from domain.store.records import KeyClaim
 from domain.store.task_projection import lateness_of
 from schema import idempotency
 from schema.aftercare.types import FollowUpTask
@@ -44,6 +47,7 @@ from schema.errors import (
 from schema.text import check_text
 
 TASK_ID_LIMIT = 64
+CLOSING_KIND = "task_closing"  # the kind of id (`idempotency.derived_id`) a closing carries
 
 
 @strawberry.input(description="Close a task from your list with what came of it.")
@@ -92,8 +96,9 @@ async def complete_task(info: Info[Context, None], input: CompleteTaskInput) -> 
     if idempotency.reused(ledger):
         return idempotency.conflict()
     note = input.note.strip()
+    request = _closing_request(ledger)
     closed = await TaskClosing.get_or_none(task_id=task.id)
-    if closed is not None and (closed.closed_by, closed.note) == (actor.user_id, note):
+    if closed is not None and _closed_by(closed, request, actor.user_id, note):
         # A retry (even of an attempt cut off before its key was settled): the first answer,
         # with the task read afresh (read before the claim, it may be the task before the
         # closing of an attempt of this request racing this one).
@@ -103,10 +108,10 @@ async def complete_task(info: Info[Context, None], input: CompleteTaskInput) -> 
     if refusal is not None:
         return _refused(DomainTransitionNotAllowed(refusal))
     try:
-        closed = await _close(task, actor.user_id, actor.role, note)
+        closed = await _close(task, actor.user_id, actor.role, note, request)
     except _AlreadyClosed:
         closed = await TaskClosing.get_or_none(task_id=task.id)
-        if closed is None or (closed.closed_by, closed.note) != (actor.user_id, note):
+        if closed is None or not _closed_by(closed, request, actor.user_id, note):
             return _refused(DomainTransitionNotAllowed("the task is already done"))
         # An attempt of this very request racing with this one closed it first: its answer.
     journey = await JourneyRow.get_or_none(id=task.journey_id)
@@ -120,7 +125,25 @@ class _AlreadyClosed(Exception):
     """Someone closed it between our read and our write."""
 
 
-async def _close(task: TaskRow, by: str, role: Role, note: str) -> TaskClosing:
+def _closing_request(ledger: KeyClaim | None) -> str:
+    """The `request_id` this request's closing carries: the one every attempt of it derives
+    from its key's claim; without a key, one of its own (no later call is a retry of it)."""
+    return idempotency.derived_id(ledger, CLOSING_KIND) or request_of_its_own()
+
+
+def _closed_by(closed: TaskClosing, request: str, by: str, note: str) -> bool:
+    """Whether an attempt of this very request (`request`, `_closing_request`) wrote `closed`.
+    Matching the closer and the note alone took the closer's own new request with the same
+    note for a retry, answered done where any other second closing is refused."""
+    if closed.request_id is not None:
+        return closed.request_id == request
+    # Written before closings kept their request (0052), or by a process of that release in a
+    # rolling deploy (an attempt of this very request among them): matched as then, by closer
+    # and note, so a retry of a request of that release answers as it did.
+    return (closed.closed_by, closed.note) == (by, note)
+
+
+async def _close(task: TaskRow, by: str, role: Role, note: str, request: str) -> TaskClosing:
     now = datetime.now(UTC)
     try:
         async with in_transaction():
@@ -133,6 +156,7 @@ async def _close(task: TaskRow, by: str, role: Role, note: str) -> TaskClosing:
                 closed_by_role=role.value,
                 closed_at=now,
                 note=note,
+                request_id=request,
             )
             still_open = TaskRow.filter(id=task.id, status=TaskStatus.OPEN.value)
             if not await still_open.update(status=TaskStatus.DONE.value, updated_at=now):
