@@ -4,14 +4,19 @@ JSON lets a client send characters no column can hold: NUL (PostgreSQL refuses i
 JSON) and unpaired UTF-16 surrogates (``"\\ud800"``, not encodable as UTF-8). They would reach
 the database from any resolver and come back as "Unexpected error.", so they are refused here,
 for every field with arguments, together with input values nested absurdly deep (the `JSON`
-scalar takes any shape). A field whose result union has ``ValidationFailed`` answers it as data,
-naming the argument path; any other field answers a GraphQL error naming it the same way
-(`InputNotAccepted`, whose extensions carry the path and the problem's code).
+scalar takes any shape) and numbers JSON cannot write: a body's JSON refuses NaN and Infinity
+(`server.request_body`), but a literal in the document is read by its scalar alone, and
+`{note: 1e999}` was infinity to the `JSON` scalar (a record kept it for good, and every answer
+showing it then carried a bare `Infinity`, which no JSON parser reads; PostgreSQL refused it).
+A field whose result union has ``ValidationFailed`` answers it as data, naming the argument
+path; any other field answers a GraphQL error naming it the same way (`InputNotAccepted`, whose
+extensions carry the path and the problem's code).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +32,7 @@ from schema.new_keys import new_key_problem, unless_claimed
 # No input of the API nests anywhere near this; the JSON scalar would, if it were allowed to.
 MAX_INPUT_DEPTH = 32
 TOO_DEEP = f"nested more than {MAX_INPUT_DEPTH} levels deep"
+NOT_FINITE = "a number too large for JSON (it reads as Infinity)"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 OUT_OF_RANGE = FieldProblemCode.OUT_OF_RANGE
 
@@ -73,6 +79,8 @@ def problem_in(value: Any, path: str, depth: int = 0) -> tuple[str, str] | None:
         if _UNSTORABLE.search(value):
             return path, "contains a NUL character or an unpaired surrogate"
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, NOT_FINITE
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
