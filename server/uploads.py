@@ -7,6 +7,13 @@ accepted plus one byte of the one file part a request may carry (a larger file i
 error), bounds the text parts like a JSON body, and refuses any request whose body passes a
 hard ceiling (twice the largest photo plus a JSON body) with 413 before reading further.
 
+An account has at most `MAX_UPLOADS_PER_ACCOUNT` multipart requests in flight at once (the
+upload of one more is answered 429 unread): each holds up to the largest photo in memory while
+it is read, and again as its bytes are checked and stripped, for as long as its sender takes to
+send it (up to the body's time limit). With no bound, one signed-in account sending 10 MiB
+bodies on hundreds of connections, each held open short of its last bytes, held as many
+megabytes as it liked: a photo app sends a few at a time.
+
 A multipart form is a "simple" request to a browser: another site could send one without a
 CORS preflight. So a multipart request must carry a header a browser sends only after a
 preflight (`GraphQL-Require-Preflight`, or Apollo's `Apollo-Require-Preflight` and
@@ -16,8 +23,11 @@ signed-in caller: a token refused is answered before the body is read.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -39,6 +49,8 @@ PREFLIGHT_HEADERS = (
     "X-Apollo-Operation-Name",
 )
 MAX_FILE_PARTS = 1
+# Multipart requests of one account in flight at once, in one process (whose memory they take).
+MAX_UPLOADS_PER_ACCOUNT = 4
 MAX_TEXT_PARTS = 8
 PREAMBLE_LINES = 3
 CHUNK = 64 * 1024
@@ -124,6 +136,33 @@ async def refusal(request: web.Request, max_file_bytes: int, keys: SigningKeys) 
     if session is not None and session.problem is not None:
         return _token_refused(session.problem)
     return None
+
+
+def uploader(request: web.Request, keys: SigningKeys) -> str:
+    """The account a multipart request `refusal` let through is sent by."""
+    token = read_token(bearer_token(request.headers.get("Authorization")) or "", keys, time.time())
+    return token.account_id if token is not None else ""
+
+
+class UploadsPerAccount:
+    """The multipart requests each account has in flight, within `MAX_UPLOADS_PER_ACCOUNT`."""
+
+    def __init__(self) -> None:
+        self.open: Counter[str] = Counter()
+
+    @contextlib.contextmanager
+    def held(self, account_id: str) -> Iterator[bool]:
+        """Whether the account may send one more; if so, it is counted until the block ends."""
+        if self.open[account_id] >= MAX_UPLOADS_PER_ACCOUNT:
+            yield False
+            return
+        self.open[account_id] += 1
+        try:
+            yield True
+        finally:
+            self.open[account_id] -= 1
+            if not self.open[account_id]:
+                del self.open[account_id]
 
 
 class _BoundaryFirst(MultipartReader):

@@ -80,6 +80,7 @@ class GlowpathView(GraphQLView[Context, None]):
         self.allowed_origins = normalize_allowed_origins(allowed_origins)
         self.sockets: weakref.WeakSet[ServerSocket] = weakref.WeakSet()
         self.sockets_per_address = socket_limits.SocketsPerAddress()
+        self.uploads_per_account = uploads.UploadsPerAccount()
         # Uploads are read within bounds (server/uploads.py), never whole into memory.
         self.request_adapter_class = functools.partial(  # type: ignore[assignment]
             uploads.BoundedUploadAdapter, max_file_bytes=config.photo_max_bytes
@@ -172,6 +173,13 @@ class GlowpathView(GraphQLView[Context, None]):
                 return request_body.graphql_error_response(
                     refused.status, refused.message, refused.code
                 )
+            account = uploads.uploader(request, self.config.signing_keys)
+            with self.uploads_per_account.held(account) as admitted:
+                if not admitted:
+                    limit = uploads.MAX_UPLOADS_PER_ACCOUNT
+                    message = f"this account already sends {limit} uploads at once: wait for one"
+                    return request_body.graphql_error_response(429, message, "TOO_MANY_UPLOADS")
+                return await self._run(request)
         elif (request.content_length or 0) > request_body.MAX_BODY_BYTES:
             # Refused before it is read: the body the length promises was awaited (up to the
             # body's time limit) only to be refused once its first 1 MiB had come.
