@@ -91,8 +91,12 @@ def _takes_withdrawals(facts: JourneyFacts) -> bool:
 
 
 def _payment(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
-    if d.amount_minor is None or not 0 < d.amount_minor <= MAX_MINOR_UNITS:
+    if d.amount_minor is None or d.amount_minor <= 0:
         out.append(FieldProblem("amount", "the amount must be positive", _given(d.amount_minor)))
+    elif d.amount_minor > MAX_MINOR_UNITS:
+        # Said as what it is: a payment past it was told it "must be positive".
+        most = f"at most {MAX_MINOR_UNITS:,} in the currency's minor units (cents)"
+        out.append(FieldProblem("amount", most, Code.OUT_OF_RANGE))
     if d.payment_kind is None:
         out.append(
             FieldProblem(

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from domain.errors import FieldProblem
 from domain.errors import FieldProblemCode as Code
+from domain.journey.validation import MAX_MINOR_UNITS
 from domain.money.catalog import PriceItemKind
 from domain.money.money import MAX_AMOUNT, Money, MoneyError, total
 from domain.money.partner_split import STAFF_PRICE_RATE, StaffTreatment
@@ -126,6 +127,12 @@ def draft_bill(
             FieldProblem(field, "the bill must leave something to pay", Code.OUT_OF_RANGE)
         )
         return None, problems
+    if bill.total.minor > MAX_MINOR_UNITS:
+        # The journey takes no payment past this (`domain.journey.validation`): a bill past it
+        # could never be paid in full, only in deposits and top-ups within it.
+        most = Money.from_minor(MAX_MINOR_UNITS, currency)
+        message = f"the bill comes to more than one payment may be ({most.amount:,} {currency})"
+        return None, [FieldProblem("lines", message, Code.OUT_OF_RANGE)]
     return bill, []
 
 

@@ -9,12 +9,13 @@ import copy
 
 import pytest
 
-from domain.errors import TransitionNotAllowed
+from domain.errors import FieldProblemCode, TransitionNotAllowed, ValidationFailed
 from domain.journey.access import check_action
 from domain.journey.facts import ActionRequest, JourneyFacts
 from domain.journey.rules import consents_awaited
 from domain.journey.stages import ConsentKind, PaymentKind, Stage, VisitCategory
 from domain.journey.table import Action
+from domain.journey.validation import MAX_MINOR_UNITS
 from tests.support import (
     EXPERT,
     NURSE,
@@ -146,3 +147,18 @@ def test_a_free_plan_reaches_treatment_without_taking_money() -> None:
     if facts.stage is Stage.PAYMENT:
         drive(facts, pay(0))
     assert (facts.stage, facts.paid_minor) == (Stage.TREATMENT, 0)
+
+
+def test_a_payment_past_the_largest_is_told_so_not_that_it_must_be_positive() -> None:
+    # Given a journey at payment
+    facts = facts_at(Stage.PAYMENT)
+    before = copy.deepcopy(facts)
+    # When a payment of one cent past the largest is offered
+    with pytest.raises(ValidationFailed) as refusal:
+        check_action(facts, pay(MAX_MINOR_UNITS + 1, PaymentKind.DEPOSIT))
+    # Then it is refused as too large, and the journey is as it was
+    assert [(p.field, p.code) for p in refusal.value.problems] == [
+        ("amount", FieldProblemCode.OUT_OF_RANGE)
+    ]
+    assert "at most 10,000,000,000" in refusal.value.problems[0].message
+    assert facts == before

@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.errors import FieldProblemCode as Code
+from domain.journey.validation import MAX_MINOR_UNITS
 from domain.money.bills import LineRequest, PricedItem, discount_needs_supervisor, draft_bill
 from domain.money.catalog import PriceItemKind
 from domain.money.formatting import format_money
@@ -133,6 +135,20 @@ def test_a_bill_whose_lines_add_up_past_any_amount_is_refused_not_a_fault() -> N
         bill, problems = draft_bill(requests, None, "EUR")
         assert bill is None
         assert [p.field for p in problems] == ["lines"]
+
+
+def test_a_bill_no_payment_could_settle_is_refused() -> None:
+    # Given prices each within what an amount holds, past what one payment may be together
+    most = Money.from_minor(MAX_MINOR_UNITS, "EUR")
+    dear = PricedItem("i", "c", PriceItemKind.PROCEDURE, "x", most)
+    # When a bill of one of them is drafted, and of two of them
+    alone, none = draft_bill([LineRequest(dear, 1)], None, "EUR")
+    both, problems = draft_bill([LineRequest(dear, 2)], None, "EUR")
+    # Then one is a bill, and two are refused: no payment could ever settle them in full
+    assert alone is not None and alone.total == most and none == []
+    assert both is None
+    assert [(p.field, p.code) for p in problems] == [("lines", Code.OUT_OF_RANGE)]
+    assert "100,000,000.00 EUR" in problems[0].message
 
 
 def test_each_payment_kind_has_its_place_on_a_bill() -> None:
