@@ -100,6 +100,10 @@ class Assignment:
     # going where the journey names. False once the desk places her itself (reassignClient),
     # and on a desk carried from a run before it followed again.
     follows_journey: bool = False
+    # The latest event of her journey whose notice the desk took (`notices.journey_moved`): the
+    # same notice sent again, or an earlier one, changes nothing. None before a notice carrying
+    # it, and on a desk carried from a run before.
+    journey_seq: int | None = None
 
     def credit(self, credits: Sequence[Credit]) -> None:
         """Credits the revenue as `credits` share it: who, and the percents where it is split."""

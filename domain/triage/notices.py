@@ -11,7 +11,7 @@ with the change that owes one: the named consultant's first action, not every ac
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain.journey.facts import TRIAGE_DESK_ACTOR, JourneyEvent, JourneyFacts
@@ -45,13 +45,22 @@ class JourneyNotice:
     # The consultant whose first action this was; None when the journey ended.
     consultant_id: str | None = None
     ended: bool = False
+    # The journey event that owes it: the read-model writer's retry sends the same notice again,
+    # and the desk takes each event's once (`_heard_already`). None from a writer of a release
+    # that did not send it. Not compared: it orders notices, what they say is the rest.
+    seq: int | None = field(default=None, compare=False)
 
 
 def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None:
     """The notice a journey's change owes its desk, or None. `facts` is the journey after the
     event. Only a journey the desk may still be waiting on can owe one: at triage or in
     consultation; a recheck's when she leaves triage with her doctor. A repeated notice changes
-    nothing at the desk."""
+    nothing at the desk: it carries its event's `seq`."""
+    notice = _notice(event, facts)
+    return replace(notice, seq=event.seq) if notice is not None else None
+
+
+def _notice(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None:
     if event.from_stage not in _DESK_WAITS_IN:
         return None
     if facts.stage.is_terminal:
@@ -124,11 +133,12 @@ def journey_moved(
     in hand at her new consultant's first action (`_taken_after_reassignment`,
     `reassigned_cleared` as there), and gone if her journey ends before
     (`_ended_after_reassignment`, `ended_cleared` as there). Anything else changes nothing (an
-    assignment released, or taken already, another desk)."""
+    assignment released, or taken already, another desk), nor does a notice of hers heard
+    already (`_heard_already`)."""
     assignment = desk.assignments.get(notice.journey_id)
     if assignment is None:
         return _not_placed(desk, notice, now, emergency_cleared, unplaced_cleared)
-    if assignment.released:
+    if assignment.released or _heard_already(assignment, notice):
         return []
     also = (unplaced_cleared, unaccepted_cleared)
     if assignment.accepted and notice.ended:
@@ -196,6 +206,22 @@ def _moved_away(
         entry,
         *_taken_after_reassignment(desk, assignment, notice, now, reassigned_cleared, *also),
     ]
+
+
+def _heard_already(assignment: Assignment, notice: JourneyNotice) -> bool:
+    """Whether the desk heard this notice of her journey before, or one of a later event: the
+    read-model writer's retry sends a notice again after its signal went through. Taken again, a
+    supervisor's move told before the supervisor placed her anew (reassignClient) took her back
+    from the consultant her journey names since. Otherwise the notice's event is the latest the
+    desk heard of for her. A notice without its event's seq (a writer of a release that did not
+    send it) is taken as ever."""
+    if notice.seq is None:
+        return False
+    heard = assignment.journey_seq
+    if heard is not None and notice.seq <= heard:
+        return True
+    assignment.journey_seq = notice.seq
+    return False
 
 
 def _moved_on(assignment: Assignment, notice: JourneyNotice) -> bool:

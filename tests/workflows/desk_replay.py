@@ -129,8 +129,15 @@ async def replayed_records(history: WorkflowHistory) -> list[dict[str, Any]]:
 # (`domain.triage.desk.Assignment.credit`) holds the percents of a split the history made (50/50,
 # a joint review's 30/70), which the desk now keeps though the one recorded did not; its
 # `follows_journey` (`domain.triage.overrides.follow_journey`) holds whether the desk followed
-# her journey, which a history recorded after the desk first followed one may show it did.
-NEW_FIELDS = {"emergency": False, "credit_percents": True, "follows_journey": True}
+# her journey, which a history recorded after the desk first followed one may show it did; its
+# `journey_seq` (`domain.triage.notices.journey_moved`) stays null, as no notice a history
+# recorded before holds carries its event's seq.
+NEW_FIELDS = {
+    "emergency": False,
+    "credit_percents": True,
+    "follows_journey": True,
+    "journey_seq": False,
+}
 
 
 def as_recorded(replayed: Any, recorded: Any) -> Any:
