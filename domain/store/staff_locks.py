@@ -22,7 +22,11 @@ Lock order, so that no two transactions can each hold what the other waits for:
 - A phone survey (`recordSurvey`): the journey's row, then the client's (her wish read again
   under it). A client-file entry but the ward's records, or a mark taking one out of force:
   the client's row alone (`client_lock`); a ward's record, its correction or its mark, the
-  journey's row alone (`post_op`, `client_lock`, `ward_reopening`).
+  journey's row alone (`post_op`, `client_lock`, `ward_reopening`). A bill (`createBill`) and
+  a bill's confirmation (`confirmBill`): the journey's row alone, then their new rows
+  (`bill_writes`); a confirmation's reference to its bill takes the bill's row in share mode,
+  which only an installment's due-date check and a refund lock (`installment_tasks`), holding
+  no journey's row.
 - A complication the client calls in (`reportComplicationCall`): the shared locks on the doctors
   its task may name (the approving expert, the treatment's performer), first in its
   transaction, then the doctor chosen among them and its new rows written.

@@ -6,7 +6,9 @@ explicitly, a price-list item version in force today and a quantity each: free f
 names none, else within the plan (`bill_lines`). Today is the clinic's day
 (a version begins and ends at its midnight), as `priceList` reads it. A bill is never
 changed: a new bill for the journey replaces one the client has not confirmed yet; a confirmed
-bill stands (a correction after that is a refund).
+bill stands (a correction after that is a refund), and the client confirms only the current
+bill. Each is read again under the journey's row lock as the bill or its confirmation is written
+(`store.bill_writes`).
 """
 
 from __future__ import annotations
@@ -16,24 +18,20 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from domain.errors import FieldProblem
 from domain.errors import FieldProblemCode as Code
-from domain.journey.codec import facts_from_json
-from domain.journey.stages import Stage
 from domain.money.bills import (
-    DraftBill,
     discount_needs_supervisor,
     draft_bill,
 )
 from domain.money.catalog import BillingSettings
 from domain.money.partner_split import StaffTreatment
 from domain.roles import Role
+from domain.store import bill_writes
+from domain.store.bill_writes import NewBill, Refused
 from domain.store.billing import Bill as BillRow
 from domain.store.billing import BillConfirmation as ConfirmationRow
-from domain.store.billing import BillLine as LineRow
 from domain.store.billing_reads import current_bill
 from domain.store.models import Journey as JourneyRow
 from domain.store.partners import PartnerReferral
@@ -67,11 +65,15 @@ from schema.money.common import (
 from schema.money.types import MoneyInput
 from schema.text import check_text
 
-# A bill is made once the expert approved the final plan and before the treatment is paid for.
-BILLABLE_STAGES = frozenset({Stage.CONSENT, Stage.PAYMENT})
 PAID_ON_ITS_PLAN = (
     "a payment was taken on the final plan's price: the journey is paid by its plan, not a bill"
 )
+NOT_BILLABLE_NOW = "bills are made after the expert's approval, before payment"
+CONFLICTS = {
+    Refused.STANDS: "the client confirmed the journey's bill; it stands",
+    Refused.REPLACED: "a newer bill replaced this one",
+    Refused.CONFIRMED: "the bill is already confirmed",
+}
 
 # Seed 003 rule 10 prices the staff of the salon that sent the client: a journey no partner
 # sent has no salon whose staff the client could be.
@@ -207,16 +209,17 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         if bill is None or refused is not None:  # only a request answered before gets here
             return refused or invalid(problems)
         refusal = await _not_billable(journey)
-        if refusal is not None:
+        # Refused, unless an attempt of this very request beside this one wrote the bill since
+        # (its confirmation may be what refuses it now): the write below answers that bill.
+        if refusal is not None and not await BillRow.exists(id=row_id):
             return refusal
         reason = input.discount.reason if input.discount and discount else None
-        try:
-            await _write_bill(row_id, journey, bill, reason, claims.account_id, input.partner_staff)
-        except IntegrityError:
-            # An attempt of this very request racing with this one wrote it first (the id comes
-            # from the key); anything else is a fault.
-            if not await BillRow.exists(id=row_id):
-                raise
+        new = NewBill(row_id, journey.id, bill, reason, claims.account_id, input.partner_staff)
+        # Checked again under the journey's row lock: a confirmation of the current bill, or a
+        # payment on the plan's price, committed since the check above refuses it there.
+        written = await bill_writes.write_bill(new)
+        if isinstance(written, Refused):
+            return _refused(written)
         note_write(info, journey.client_id)
         return row_id
 
@@ -226,69 +229,19 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
     return await keyed(info, claims.account_id, input, "bill", answer, write)  # type: ignore[return-value]
 
 
-async def _not_billable(journey: JourneyRow) -> Conflict | ValidationFailed | None:
-    if Stage(journey.stage) not in BILLABLE_STAGES:
-        return invalid(
-            [
-                FieldProblem(
-                    "journeyId",
-                    "bills are made after the expert's approval, before payment",
-                    Code.NOT_ALLOWED_NOW,
-                )
-            ]
-        )
-    current = await current_bill(journey.id)
-    if current is not None and await ConfirmationRow.exists(bill_id=current.id):
-        return conflict("the client confirmed the journey's bill; it stands")
-    if current is None and facts_from_json(journey.facts).paid_minor > 0:
-        # A journey is paid by its plan's price or by a bill, never both: a bill made after a
-        # deposit on the plan would not count it, and the client would owe it twice over.
+def _refused(refused: Refused) -> Conflict | ValidationFailed:
+    """The answer to a bill or a confirmation its journey's rows refuse (`bill_writes`)."""
+    if refused is Refused.NOT_NOW:
+        return invalid([FieldProblem("journeyId", NOT_BILLABLE_NOW, Code.NOT_ALLOWED_NOW)])
+    if refused is Refused.PAID_ON_PLAN:
         return invalid([FieldProblem("journeyId", PAID_ON_ITS_PLAN, Code.NOT_ALLOWED_NOW)])
-    return None
+    return conflict(CONFLICTS[refused])
 
 
-async def _write_bill(
-    row_id: str,
-    journey: JourneyRow,
-    bill: DraftBill,
-    reason: str | None,
-    account_id: str,
-    partner_staff: StaffTreatment,
-) -> None:
-    async with in_transaction():
-        await BillRow.create(
-            id=row_id,
-            clinic_id=journey.clinic_id,
-            journey_id=journey.id,
-            client_id=journey.client_id,
-            currency=bill.currency,
-            subtotal_minor=bill.subtotal.minor,
-            discount_minor=bill.discount.minor,
-            discount_reason=reason,
-            discount_granted_by=account_id if not bill.discount.is_zero else None,
-            total_minor=bill.total.minor,
-            partner_staff=partner_staff.value,
-            created_by=account_id,
-            created_at=datetime.now(UTC),
-        )
-        for position, line in enumerate(bill.lines):
-            cost = line.item.consumable_cost
-            await LineRow.create(
-                id=f"{row_id}:{position}",
-                bill_id=row_id,
-                position=position,
-                price_item_id=line.item.item_id,
-                item_code=line.item.code,
-                kind=line.item.kind.value,
-                name=line.item.name,
-                quantity=line.quantity,
-                list_price_minor=line.item.list_price.minor,
-                unit_price_minor=line.unit_price.minor,
-                special_price=line.at_special_price,
-                minor_procedure=line.item.minor_procedure,
-                consumable_cost_minor=cost.minor if cost else 0,
-                line_total_minor=line.line_total.minor,
-            )
+async def _not_billable(journey: JourneyRow) -> Conflict | ValidationFailed | None:
+    """The check before the write, on the journey as the request read it."""
+    refused = await bill_writes.refusal_to_bill(journey)
+    return None if refused is None else _refused(refused)
 
 
 async def confirm_bill(info: Info[Context, None], input: ConfirmBillInput) -> BillResult:
@@ -308,32 +261,30 @@ async def confirm_bill(info: Info[Context, None], input: ConfirmBillInput) -> Bi
         return invalid(problems)
     settings = await billing_settings(claims.clinic_id)
 
-    async def confirmed_already(confirmation_id: str) -> str | Conflict:
-        # By an attempt of this very request racing with this one (the id comes from the key),
-        # or by another request.
-        if await ConfirmationRow.exists(id=confirmation_id):
-            return row.id
-        return conflict("the bill is already confirmed")
-
-    async def write(confirmation_id: str) -> str | Conflict:
-        if await ConfirmationRow.exists(bill_id=row.id):
-            return await confirmed_already(confirmation_id)
+    async def write(confirmation_id: str) -> str | Conflict | ValidationFailed:
+        confirmed = await ConfirmationRow.get_or_none(bill_id=row.id)
+        if confirmed is not None:
+            # By an attempt of this very request beside this one (the id comes from the key),
+            # or by another request.
+            return row.id if confirmed.id == confirmation_id else _refused(Refused.CONFIRMED)
         current = await current_bill(row.journey_id)
         if current is None or current.id != row.id:
-            return conflict("a newer bill replaced this one")
-        try:
-            await ConfirmationRow.create(
-                id=confirmation_id,
-                bill_id=row.id,
-                signer_name=one_line(input.signer_name),
-                signature_format=drawn[0].value if drawn else None,
-                signature_data=drawn[1] if drawn else None,
-                witness_id=claims.account_id,
-                witness_role=claims.role.value,
-                confirmed_at=datetime.now(UTC),
-            )
-        except IntegrityError:  # another confirmation of the bill came first (one per bill)
-            return await confirmed_already(confirmation_id)
+            return _refused(Refused.REPLACED)
+        confirmation = ConfirmationRow(
+            id=confirmation_id,
+            bill_id=row.id,
+            signer_name=one_line(input.signer_name),
+            signature_format=drawn[0].value if drawn else None,
+            signature_data=drawn[1] if drawn else None,
+            witness_id=claims.account_id,
+            witness_role=claims.role.value,
+            confirmed_at=datetime.now(UTC),
+        )
+        # Checked again under the journey's row lock: a newer bill, or another confirmation,
+        # committed since the checks above refuses it there.
+        written = await bill_writes.confirm_bill(row, confirmation)
+        if isinstance(written, Refused):
+            return _refused(written)
         note_write(info, row.client_id)
         return row.id
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from domain.roles import Role
-from schema.money import bills
+from domain.store import bill_writes
 from schema.money.bills import PAID_ON_ITS_PLAN
 from schema.money.payments import PAY_THE_BILL
 from tests.api import documents
@@ -188,7 +188,7 @@ async def test_a_payment_taken_before_the_bill_was_made_is_answered_on_retry(
         async def billable(journey: object) -> None:  # (the rule above did not exist)
             return None
 
-        before_the_rule.setattr(bills, "_not_billable", billable)
+        before_the_rule.setattr(bill_writes, "refusal_to_bill", billable)
         made = await money_call(
             clinic, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines
         )
