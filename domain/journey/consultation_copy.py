@@ -140,8 +140,8 @@ def _needs(needs: Any, words: Mapping[str, str]) -> str:
     return _lines(words, pairs)
 
 
-def _plan(plan: Mapping[str, Any], words: Mapping[str, str]) -> str:
-    price = _text(plan.get("price"))
+def _plan(plan: Mapping[str, Any], words: Mapping[str, str], with_price: bool) -> str:
+    price = _text(plan.get("price")) if with_price else ""
     if price and _text(plan.get("currency")):
         price = f"{price} {_text(plan.get('currency'))}"
     values = {name: _text(plan.get(name)) for name in PLAN_LINES} | {"price": price}
@@ -156,13 +156,16 @@ def compose(
     consulted_on: date,
     clinic_name: str,
     consultant_name: str,
+    with_prices: bool = True,
 ) -> PrintedPage:
-    """The record in `language` (one of `HEADINGS`), from the consultation as amended."""
+    """The record in `language` (one of `HEADINGS`), from the consultation as amended;
+    `with_prices` false leaves each plan's price off the page, as the record leaves it out for
+    a reader who may not read it."""
     words = HEADINGS[language]
     sections = [(words["needs"], _needs(consultation.needs, words))]
     for number, plan in enumerate(consultation.plans or (), start=1):
         heading = f"{words['plan']} {number}: {_text(plan.get('title'))}".rstrip(": ")
-        sections.append((heading, _plan(plan, words)))
+        sections.append((heading, _plan(plan, words, with_prices)))
     # A record kept before one of its parts existed prints without that part's heading.
     sections = [(heading, text) for heading, text in sections if text]
     sections.append((words["questions"], words["ask"]))

@@ -48,7 +48,9 @@ QUERIES: dict[str, Audience] = {
     "lotRecipients": CLINICAL,
     "aftercareLeaflet": CARE_TEAM,
     # Printed at the end of the consultation, for the client; read again at any later visit.
-    "clientConsultationRecord": CARE_TEAM,
+    # It is the consultation's record (`JourneyEvent.details`) on paper: the same audience, and
+    # the same parts left out (a plan's price, `schema/journeys/told.py`).
+    "clientConsultationRecord": CLINICAL,
     **rows(CLINIC_STAFF, "priceList billingSettings"),
     **rows(MONEY, "bill billingHistory"),
     **rows(

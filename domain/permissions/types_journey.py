@@ -38,7 +38,7 @@ PROCEDURE_TYPES: dict[str, dict[str, Audience]] = {
     "SeniorTitleRequired": rows(ANYONE, "code message"),
     "LotRecipient": rows(CLINICAL, "client journeyId productName lotNumber dose bodyArea givenAt"),
     "AftercareLeaflet": rows(CARE_TEAM, "language notes procedureType html pdfBase64"),
-    "ClientConsultationRecord": rows(CARE_TEAM, "language seq consultedOn amended html pdfBase64"),
+    "ClientConsultationRecord": rows(CLINICAL, "language seq consultedOn amended html pdfBase64"),
 }
 
 

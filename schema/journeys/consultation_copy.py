@@ -38,6 +38,8 @@ from schema.errors import (
     not_found,
 )
 from schema.journeys.actions import load_visible_journey
+from schema.journeys.told import PLAN_PRICES, reads_any
+from schema.permissions import viewer_role
 
 LANGUAGES = tuple(HEADINGS)
 
@@ -63,7 +65,8 @@ class ClientConsultationRecord:
         "when and their effect, or none; not asked on a consultation recorded before the "
         "consultant had to ask), each plan proposed with its "
         "items, effect, course, price, risks and recovery, and whom to ask. The consultant's "
-        "assessments are not on it."
+        "assessments are not on it, nor, for a reader who may not read a plan's price in the "
+        "consultation's record (a nurse), the prices."
     )
     def html(self) -> str:
         return printed_render.render_html(self.page)
@@ -116,7 +119,10 @@ async def client_consultation_record(
     names = await names_through_time([event.actor_id])
     consultant = names.at_moment(event.actor_id, event.at)
     consulted_on = event.at.astimezone(await zone_of(info, row.clinic_id)).date()
-    page = compose(found.record, language, consulted_on, clinic.name, consultant or "")
+    # The page is the record on paper: a reader the record's plans' prices are withheld from
+    # (a nurse) prints it without them, as `details` reads to them.
+    priced = reads_any(PLAN_PRICES, viewer_role(info.context))
+    page = compose(found.record, language, consulted_on, clinic.name, consultant or "", priced)
     return ClientConsultationRecord(
         language=language,
         seq=event.seq,

@@ -44,7 +44,9 @@ class Query(ProcedureQueries, MoneyQuery, PartnerQueries, ComplaintQueries):
         resolver=consultation_copy.client_consultation_record,
         description="The written record of the journey's consultation the client takes home "
         "(HTML and PDF) in pl, ru, zh or en: her needs and each plan proposed, with its risks, "
-        "recovery and price, as corrected. NotFound before a consultation was recorded.",
+        "recovery and price, as corrected. NotFound before a consultation was recorded. Printed "
+        "for those who read the consultation's record, as it reads to them (a nurse's print "
+        "leaves out the prices).",
     )
     client = strawberry.field(resolver=client_queries.client)
     clients = strawberry.field(resolver=client_queries.clients)

@@ -14,7 +14,8 @@ import pytest
 from domain.roles import Role
 from schema.journeys.told import summary_for
 from tests.api import documents
-from tests.api.flow import PLAN, JourneyDriver
+from tests.api.flow import NEEDS, PLAN, JourneyDriver
+from tests.api.procedure_support import pdf_text, squeeze
 from tests.api.test_role_views import AMEND, HISTORY
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
@@ -89,6 +90,42 @@ async def test_a_plans_price_is_read_only_by_who_reads_money_or_prices_plans(
     promised = supervisor["request_expert_review"]["details"]["briefing"]["price_protection"]
     assert promised == "quoted 1100.00 EUR on the phone"
     assert supervisor["record_consultation"]["amendments"] == [{"correction": correction}]
+
+
+PRINTED = """
+query Record($id: ID!) {
+  clientConsultationRecord(journeyId: $id, language: "en") {
+    __typename
+    ... on ClientConsultationRecord { html pdfBase64 }
+    ... on UserError { code }
+  }
+}"""
+
+
+async def _printed(driver: JourneyDriver, role: Role, jid: str) -> dict[str, Any]:
+    data = await driver.api.run(PRINTED, driver.token(role), id=jid)
+    return data["clientConsultationRecord"]  # type: ignore[no-any-return]
+
+
+async def test_the_printed_consultation_tells_each_role_what_its_record_tells_them(
+    fresh_clinic: Clinic,
+) -> None:
+    # Given a journey whose consultation proposed a plan at 1200.00 EUR
+    driver = await fresh_clinic()
+    jid = await _approved_with_a_price_promised(driver)
+    # When the nurse prints the client's copy of the consultation
+    nurse = await _printed(driver, Role.NURSE, jid)
+    # Then it gives the plan and her needs, as her record does, but not its price
+    assert nurse["__typename"] == "ClientConsultationRecord", nurse
+    assert PLAN["risks"] in nurse["html"] and NEEDS["goal"] in nurse["html"]
+    for told in (nurse["html"], squeeze(pdf_text(nurse["pdfBase64"]))):
+        assert "1200.00" not in told and "Price" not in told, told
+    # And the follow-up staff, who read no consultation's record, are refused it
+    caller = await _printed(driver, Role.FOLLOW_UP_STAFF, jid)
+    assert (caller["__typename"], caller["code"]) == ("NotAuthorized", "NOT_AUTHORIZED")
+    # While the consultant, who priced it, prints it with its price
+    consultant = await _printed(driver, Role.CONSULTANT, jid)
+    assert "Price: 1200.00 EUR" in consultant["html"], consultant
 
 
 @pytest.mark.parametrize(

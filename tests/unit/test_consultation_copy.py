@@ -70,6 +70,21 @@ def test_an_amended_plan_prints_as_corrected_and_a_bare_record_still_prints() ->
     assert bare.sections == [("Questions", HEADINGS["en"]["ask"])]
 
 
+def test_a_print_without_prices_keeps_every_other_line_of_the_plan() -> None:
+    # Given the page of a reader who may not read a plan's price (a nurse)
+    page = compose(_consultation(), "en", date(2026, 3, 1), "Clinic", "Anna", with_prices=False)
+    # Then the plan prints its items, effect, course, risks and recovery, and no price
+    plan = page.sections[1][1].split("\n")
+    assert plan == [
+        "Items: hyaluronic acid, lips",
+        "Effect: fuller lips",
+        "Course: one session",
+        "Risks: swelling",
+        "Recovery: a day",
+    ]
+    assert "300.00" not in repr(page)
+
+
 def test_earlier_treatments_print_as_said_and_a_record_without_the_answer_as_not_asked() -> None:
     needs = {"areas": ["lips"], "goal": "fuller lips", "expectation": "subtle"}
     botox = {"what": "botox, forehead", "when": "2023", "effect": "smooth for four months"}
