@@ -188,7 +188,8 @@ DESCRIPTIONS = {
     "JourneyAlert.cursor": "Where you were in your clinic's journey log when this alert was "
     "said: pass the last one you received as `myJourneyAlerts(after:)` when you subscribe "
     "again, to hear of the alerts that came since, and of any said after this one that you "
-    "had not received (an opaque string of up to about a kilobyte: store it whole).",
+    "had not received (an opaque string of up to about 1,100 characters, sealed by the "
+    "server: store it whole; one changed is refused).",
     "JourneyAlert.action": "What happened: a nudge, an escalation, a stuck alert, a reassignment.",
     "JourneyAlert.summary": "One line for people.",
     "JourneyAlert.at": "When, in UTC.",

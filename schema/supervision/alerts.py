@@ -55,7 +55,8 @@ async def my_journey_alerts(
     claims = info.context.claims
     if claims is None:  # the permission guard refuses it first; kept for direct callers
         raise SubscriptionRefused("sign in first", ErrorCode.NOT_AUTHORIZED)
-    resumed = None if after is None else decode_cursor(after, CURSOR_TYPE)
+    keys = info.context.config.signing_keys
+    resumed = None if after is None else decode_cursor(after, CURSOR_TYPE, keys)
     if after is not None and resumed is None:
         raise SubscriptionRefused(
             "after: not the cursor of an alert from this API", ErrorCode.VALIDATION_FAILED
@@ -76,7 +77,7 @@ async def my_journey_alerts(
             stuck = event.action == Action.MARK_STUCK.value
             info.context.loaders = Loaders()  # read afresh for each alert, as the board's
             yield JourneyAlert(
-                cursor=strawberry.ID(watch.cursor(feed, changes)),
+                cursor=strawberry.ID(watch.cursor(feed, changes, keys)),
                 action=event.action,
                 summary=summary_for(claims.role, event.action, event.summary),
                 at=event.at,

@@ -25,6 +25,7 @@ from collections.abc import AsyncGenerator, Iterable
 from dataclasses import replace
 from typing import Final
 
+from domain.auth import SigningKeys
 from domain.store.snapshots import journey_at
 from schema.feed import ClinicChange, ClinicNews, ComplaintTouched, JourneyFeed
 from schema.feed_cursor import MAX_GAPS
@@ -88,16 +89,17 @@ class LogWatch:
         self.reading_back = False  # whether the event being said was read back from the log
         self._back_with: LogCursor | None = None  # the cursor it came back with, until it hears
 
-    def cursor(self, feed: JourneyFeed, changes: Mailbox[ClinicNews]) -> str:
+    def cursor(self, feed: JourneyFeed, changes: Mailbox[ClinicNews], keys: SigningKeys) -> str:
         """Where the subscriber is as it says a push: the newest event passed, and the ids up
         to it that may still be events it has not judged (the rest of the events being said,
         changes in its mailbox, and events the feed awaits). Before it hears anything of what
         it missed, the cursor it came back with (and its place among the complaints, where that
-        cursor named none). With its place among the complaints, for a board counting them."""
+        cursor named none). With its place among the complaints, for a board counting them.
+        Sealed under `keys` (`schema.supervision.log_cursor`)."""
         extra = None if self.complaints is None else self.complaints.place(feed, changes)
         if self._back_with is not None:
             back = self._back_with
-            return (back if back.extra is not None else replace(back, extra=extra)).encode()
+            return (back if back.extra is not None else replace(back, extra=extra)).encode(keys)
         queued = [
             news.event_id
             for news in changes.queued()
@@ -108,7 +110,7 @@ class LogWatch:
         rest = [
             event_id for event_id in [*self._rest, *self._named] if event_id not in self._judged
         ]
-        return cursor_at(self.kind, self.newest, [*rest, *queued, *awaited], extra).encode()
+        return cursor_at(self.kind, self.newest, [*rest, *queued, *awaited], extra).encode(keys)
 
     async def events(
         self,

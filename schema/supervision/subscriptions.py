@@ -29,6 +29,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
+from domain.auth import SigningKeys
 from domain.errors import ErrorCode
 from domain.permissions import audience
 from domain.store.models import Clinic, JourneyEvent
@@ -114,12 +115,14 @@ def _refuse_complaints_unless_readable(info: Info[Context, None]) -> None:
             raise SubscriptionRefused(f"complaintCounts: {message}", ErrorCode.NOT_AUTHORIZED)
 
 
-def _resumed(after: str | None) -> tuple[LogCursor | None, ComplaintPlace | None]:
+def _resumed(
+    after: str | None, keys: SigningKeys
+) -> tuple[LogCursor | None, ComplaintPlace | None]:
     """The cursor the board came back with, and its place among the complaints, if it names
     one; a cursor not from the board ends the subscription."""
     if after is None:
         return None, None
-    resumed = decode_cursor(after, CURSOR_TYPE, PLACE_AT_MOST)
+    resumed = decode_cursor(after, CURSOR_TYPE, keys, PLACE_AT_MOST)
     place = None if resumed is None or resumed.extra is None else decode_place(resumed.extra)
     if resumed is None or (resumed.extra is not None and place is None):
         raise SubscriptionRefused(
@@ -140,7 +143,7 @@ async def supervisor_board(
     clinic = await visible_clinic(info, clinic_id)
     if clinic is None:
         raise nothing_to_watch("clinic")
-    resumed, place = _resumed(after)
+    resumed, place = _resumed(after, info.context.config.signing_keys)
     clock = info.context.config.clock
     complaints = ComplaintWatch(clinic.id, clock, place) if complaint_counts else None
     watch = LogWatch(clinic.id, CURSOR_TYPE, EVERY_CHANGE, whole=True, complaints=complaints)
@@ -167,7 +170,7 @@ async def _updates(
     feed = info.context.feed
     labels = await _labels_now(clinic.id)
     async for said in watch.events(changes, resumed, feed, announce=announce_start):
-        cursor = strawberry.ID(watch.cursor(feed, changes))
+        cursor = strawberry.ID(watch.cursor(feed, changes, info.context.config.signing_keys))
         code = None
         if isinstance(said, Started):
             kind, journey = BoardChange.STARTED, None

@@ -99,7 +99,8 @@ class BoardUpdate:
         "with `complaintCounts: true`, among its complaints' changes): pass the last one you "
         "received as `supervisorBoard(after:)` when you subscribe again, to hear first of the "
         "changes that came since, and of any said after this one that you had not received (an "
-        "opaque string of up to about 1,250 characters: store it whole)."
+        "opaque string of up to about 1,350 characters, sealed by the server: store it whole; "
+        "one changed is refused, and two updates at one place carry different cursors)."
     )
     clinic_id: strawberry.Private[str] = ""
 

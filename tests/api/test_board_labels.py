@@ -21,6 +21,7 @@ from schema.ids import encode_id
 from tests.api.alert_support import ALERTS, ALERTS_AFTER, event_row, facts_of, nudge_held_open
 from tests.api.flow import JourneyDriver
 from tests.api.live import HandFed, reading
+from tests.api.log_cursors import sealed
 from tests.store.money_rows import journey
 
 BOARD = """
@@ -104,7 +105,7 @@ async def test_a_nudge_then_a_reassignment_alerts_the_consultant_who_was_nudged(
     assert alert == {"action": "nudge", "journey": {"id": encode_id("Journey", journey_id)}}
 
 
-@pytest.mark.parametrize("after", [None, encode_id("JourneyAlert", str(2**31 - 1))])
+@pytest.mark.parametrize("after", [None, sealed("JourneyAlert", str(2**31 - 1))])
 async def test_an_alert_missed_while_a_mailbox_behind_is_still_said_and_only_once(
     driver: JourneyDriver, hand_fed: HandFed, after: str | None
 ) -> None:
