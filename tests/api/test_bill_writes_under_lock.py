@@ -103,7 +103,7 @@ async def _bills_of(bill: dict[str, Any]) -> list[str]:
 async def test_a_bill_checked_while_the_current_one_is_confirmed_does_not_replace_it(
     fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given a bill not yet confirmed, and a new bill checked while its confirmation is sent
+    # Given an unconfirmed bill, and a new bill checked while its confirmation is sent
     clinic = await fresh_clinic()
     first, lines = await _billed(clinic)
     held = _then(bills._not_billable, lambda: _confirm(clinic, first))
@@ -125,7 +125,7 @@ async def test_a_bill_checked_while_the_current_one_is_confirmed_does_not_replac
 async def test_a_bill_checked_while_the_current_one_is_confirmed_and_paid_does_not_replace_it(
     fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given a bill not yet confirmed, and a new bill checked while the client confirms the
+    # Given an unconfirmed bill, and a new bill checked while the client confirms the
     # first and pays a deposit on it
     clinic = await fresh_clinic()
     first, lines = await _billed(clinic)
@@ -153,7 +153,7 @@ async def test_a_bill_checked_while_the_current_one_is_confirmed_and_paid_does_n
 async def test_a_confirmation_checked_while_a_newer_bill_is_made_is_refused(
     fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given a bill not yet confirmed, and its confirmation checked while a newer bill is made
+    # Given an unconfirmed bill, and its confirmation checked while a newer bill is made
     clinic = await fresh_clinic()
     first, lines = await _billed(clinic)
     held = _then(bills.current_bill, lambda: _create(clinic, first["journeyId"], lines))
