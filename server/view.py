@@ -4,6 +4,7 @@ bodies, sockets and time, and its refusals answered as GraphQL errors rather tha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import weakref
@@ -174,12 +175,13 @@ class GlowpathView(GraphQLView[Context, None]):
                     refused.status, refused.message, refused.code
                 )
             account = uploads.uploader(request, self.config.signing_keys)
-            with self.uploads_per_account.held(account) as admitted:
-                if not admitted:
-                    limit = uploads.MAX_UPLOADS_PER_ACCOUNT
-                    message = f"this account already sends {limit} uploads at once: wait for one"
-                    return request_body.graphql_error_response(429, message, "TOO_MANY_UPLOADS")
-                return await self._run(request)
+            limit = uploads.MAX_UPLOADS_PER_ACCOUNT
+            return await self._run_admitted(
+                request,
+                self.uploads_per_account.held(account),
+                f"this account already sends {limit} uploads at once: wait for one",
+                "TOO_MANY_UPLOADS",
+            )
         elif (request.content_length or 0) > request_body.MAX_BODY_BYTES:
             # Refused before it is read: the body the length promises was awaited (up to the
             # body's time limit) only to be refused once its first 1 MiB had come.
@@ -187,13 +189,28 @@ class GlowpathView(GraphQLView[Context, None]):
             return request_body.graphql_error_response(413, message)
         elif self.is_websocket_request(request):
             address = client_address(request, self.config.trusted_proxy_hops)
-            with self.sockets_per_address.held(address) as admitted:
-                if not admitted:
-                    limit = socket_limits.MAX_SOCKETS_PER_ADDRESS
-                    message = f"this address already holds {limit} WebSockets"
-                    return request_body.graphql_error_response(429, message, "TOO_MANY_SOCKETS")
-                return await self._run(request)
+            limit = socket_limits.MAX_SOCKETS_PER_ADDRESS
+            return await self._run_admitted(
+                request,
+                self.sockets_per_address.held(address),
+                f"this address already holds {limit} WebSockets",
+                "TOO_MANY_SOCKETS",
+            )
         return await self._run(request)
+
+    async def _run_admitted(
+        self,
+        request: web.Request,
+        admission: contextlib.AbstractContextManager[bool],
+        refusal: str,
+        code: str,
+    ) -> web.StreamResponse:
+        """Runs the request while `admission` counts it, or answers 429 when it is over its
+        limit (`refusal`, with `code` in the error's extensions)."""
+        with admission as admitted:
+            if not admitted:
+                return request_body.graphql_error_response(429, refusal, code)
+            return await self._run(request)
 
     async def _run(self, request: web.Request) -> web.StreamResponse:
         try:
