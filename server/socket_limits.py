@@ -19,15 +19,13 @@ descriptor of the process. Now:
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections import Counter
-from collections.abc import Iterator
 
 from aiohttp import WSCloseCode
 from strawberry.exceptions import ConnectionRejectionError
 
 from schema.context import Context
+from server.in_flight import InFlightPerKey
 
 log = logging.getLogger(__name__)
 
@@ -67,23 +65,8 @@ async def refuse_unless_signed_in(context: Context) -> None:
         raise ConnectionRejectionError
 
 
-class SocketsPerAddress:
+class SocketsPerAddress(InFlightPerKey):
     """The open sockets of each client address, within `MAX_SOCKETS_PER_ADDRESS`."""
 
-    def __init__(self) -> None:
-        self.open: Counter[str] = Counter()
-
-    @contextlib.contextmanager
-    def held(self, address: str) -> Iterator[bool]:
-        """Whether the address may open one more socket; if so, it is counted until the block
-        ends."""
-        if self.open[address] >= MAX_SOCKETS_PER_ADDRESS:
-            yield False
-            return
-        self.open[address] += 1
-        try:
-            yield True
-        finally:
-            self.open[address] -= 1
-            if not self.open[address]:
-                del self.open[address]
+    def limit(self) -> int:
+        return MAX_SOCKETS_PER_ADDRESS

@@ -23,11 +23,8 @@ signed-in caller: a token refused is answered before the body is read.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -41,6 +38,7 @@ from cross_web.request._base import FormData
 from domain.auth import SigningKeys, read_token
 from domain.errors import ErrorCode
 from schema.auth.session import bearer_token, check_session
+from server.in_flight import InFlightPerKey
 from server.request_body import MAX_BODY_BYTES
 
 PREFLIGHT_HEADERS = (
@@ -144,25 +142,11 @@ def uploader(request: web.Request, keys: SigningKeys) -> str:
     return token.account_id if token is not None else ""
 
 
-class UploadsPerAccount:
+class UploadsPerAccount(InFlightPerKey):
     """The multipart requests each account has in flight, within `MAX_UPLOADS_PER_ACCOUNT`."""
 
-    def __init__(self) -> None:
-        self.open: Counter[str] = Counter()
-
-    @contextlib.contextmanager
-    def held(self, account_id: str) -> Iterator[bool]:
-        """Whether the account may send one more; if so, it is counted until the block ends."""
-        if self.open[account_id] >= MAX_UPLOADS_PER_ACCOUNT:
-            yield False
-            return
-        self.open[account_id] += 1
-        try:
-            yield True
-        finally:
-            self.open[account_id] -= 1
-            if not self.open[account_id]:
-                del self.open[account_id]
+    def limit(self) -> int:
+        return MAX_UPLOADS_PER_ACCOUNT
 
 
 class _BoundaryFirst(MultipartReader):
