@@ -24,6 +24,7 @@ import asyncpg
 import pytest
 
 from domain.store.db import apply_migrations, close_db, init_db
+from tests.migration_states import replay_once
 from tests.migration_templates import MigrationTemplates, on_postgres
 
 pytest_plugins = ["tests.exit_bound"]
@@ -137,6 +138,14 @@ def on_own_loop(work: Coroutine[Any, Any, T]) -> T:
         return loop.run_until_complete(work)
     finally:
         loop.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrations_replayed_once() -> Iterator[None]:
+    """The ORM's migrator replays each run of migrations once a process, not once a call
+    (`tests.migration_states`): most of a migration test's time otherwise."""
+    with replay_once():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,20 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from domain.auth import SigningKeys
 from domain.roles import Role
 from schema.feed import JourneyFeed
 from server.seed import DEMO_CLINIC_ID
 from server.settings import Settings
 from tests.api.flow import JourneyDriver
-from tests.api.harness import Api, Staff, create_clinic, running_api, sign_in_all
+from tests.api.harness import (
+    Api,
+    Staff,
+    create_clinic,
+    running_api,
+    sign_in_all,
+    tokens_for_all,
+)
 from tests.api.live import HandFed
 from tests.support import start_dev_server
 from workflows.worker import SEARCH_ATTRIBUTES, build_worker
@@ -33,6 +41,7 @@ TASK_QUEUE = "api-journeys"
 FOLLOW_UP_SCHEDULE = (2, 4)
 # The servers under test sign with a key of their own, as production does: never the public one.
 SECRET_KEY = secrets.token_urlsafe(48)
+SIGNING_KEYS = SigningKeys(SECRET_KEY)
 # Photos go to a directory of the run's own, and a small limit keeps the oversized upload cheap.
 # Named at import but made by the session's fixture: a process that only collects (a test running
 # pytest on a file, `--collect-only`) would otherwise leave an empty directory behind each time.
@@ -134,7 +143,7 @@ def fresh_clinic(api: Api) -> Callable[[], Awaitable[JourneyDriver]]:
     async def make() -> JourneyDriver:
         tag = uuid.uuid4().hex[:8]
         await create_clinic(f"clinic-{tag}", prefix=f"{tag}-")
-        return JourneyDriver(api, await sign_in_all(api, prefix=f"{tag}-"))
+        return JourneyDriver(api, tokens_for_all(SIGNING_KEYS, prefix=f"{tag}-"))
 
     return make
 

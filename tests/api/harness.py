@@ -25,11 +25,12 @@ from gql.transport.exceptions import TransportError
 from gql.transport.websockets import WebsocketsTransport
 from temporalio.client import Client as TemporalClient
 
-from domain.auth import hash_password
+from domain.auth import AccessToken, SigningKeys, hash_password, issue_token
 from domain.roles import STAFF_ROLES, Role
 from domain.store.models import Clinic, StaffAccount
 from schema.context import AuthServices
 from schema.feed import JourneyFeed
+from schema.ids import encode_id
 from server.app import create_app
 from server.http_protocol import AppRunner
 from server.seed import DEMO_PASSWORD, demo_username
@@ -234,6 +235,26 @@ async def sign_in_all(api: Api, prefix: str = "") -> dict[Role, Staff]:
 
     signed_in = await asyncio.gather(*(sign_in(role) for role in STAFF_ROLES))
     return {staff.role: staff for staff in signed_in}
+
+
+def tokens_for_all(keys: SigningKeys, prefix: str = "") -> dict[Role, Staff]:
+    """Every role of `create_clinic(..., prefix)`'s accounts with a token as `login` issues it
+    (`AccessToken.new`, `issue_token`, the server's keys and token lifetime), its password
+    not verified. Verifying one is argon2's 19 MiB and tens of milliseconds, a third of the
+    suite's CPU when each new clinic's staff signed in: a test of signing in uses `sign_in_all`."""
+    staff = {}
+    for role in STAFF_ROLES:
+        username = prefix + demo_username(role.value)
+        account_id = f"staff-{username}"
+        token = AccessToken.new(account_id, time.time(), Settings().token_ttl_seconds)
+        staff[role] = Staff(
+            account_id=account_id,
+            global_id=encode_id("StaffMember", account_id),
+            username=username,
+            role=role,
+            token=issue_token(token, keys),
+        )
+    return staff
 
 
 async def eventually(
