@@ -146,11 +146,14 @@ class GlowpathSchema(strawberry.Schema):
         super().process_errors(faults, execution_context)
 
 
+@functools.cache
 def build_schema(
     introspection: bool = True, audit_trail: bool = True, permissions: bool = True
 ) -> strawberry.Schema:
     """`audit_trail=False` and `permissions=False` are for benchmarks that measure what the
-    trail and the permission checks cost, never for serving."""
+    trail and the permission checks cost, never for serving. Built once a process for each
+    choice (a schema holds no request's or server's state): building one takes 60 ms on an idle
+    core, and every server a process starts (the tests start hundreds) asks for one."""
     return GlowpathSchema(
         query=Query,
         mutation=Mutation,
