@@ -55,11 +55,14 @@ async def write_entry(
     author: tuple[str, str],
     amends_id: str | None = None,
     reason: str | None = None,
+    along_with: AlongWith | None = None,
 ) -> ClientEntry | Refused:
     """The entry with this id (a retry's finds its first attempt's), or why it was not written.
     Written under her row's lock, or a ward's record under its journey's (`client_lock`), where
     what could refuse it is read again: a correction and a mark of one entry at once both
-    passed their checks, and both were written."""
+    passed their checks, and both were written. `along_with`, given the new entry, writes what
+    it brings about in its transaction (a ward record's correction: the tasks it settles and
+    gives back), so a fault between the two leaves neither."""
     author_id, author_role = author
     try:
         async with in_transaction():
@@ -67,7 +70,7 @@ async def write_entry(
             refused = await _refusal(entry_id, client_id, kind, amends_id) if locked else None
             if refused is not None:
                 return refused
-            return await ClientEntry.create(
+            entry = await ClientEntry.create(
                 id=entry_id,
                 clinic_id=clinic_id,
                 client_id=client_id,
@@ -79,6 +82,9 @@ async def write_entry(
                 amends_id=amends_id,
                 reason=reason,
             )
+            if along_with is not None:
+                await along_with(entry)
+            return entry
     except IntegrityError:
         return await ClientEntry.get_or_none(id=entry_id) or Refused.CORRECTED
 

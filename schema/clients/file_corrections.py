@@ -17,7 +17,6 @@ from dataclasses import replace
 from typing import Any
 
 from strawberry.types import Info
-from tortoise.transactions import in_transaction
 
 from domain.client_file.checks import check_entry
 from domain.client_file.kinds import EntryKind
@@ -162,16 +161,25 @@ async def amend_client_entry(
         author=(claims.account_id, claims.role.value),
         amends_id=original.id,
         reason=input.reason.strip(),
+        along_with=_resettling(original) if kind.post_op else None,
     )
     if isinstance(amendment, Refused):  # read again under her row's or the journey's lock
         return _refused(amendment)
-    if kind.post_op:  # a reading put in its hour answers that hour's task (a retry finds it so)
-        async with in_transaction():  # and the hour it left is owed again, unless still answered
-            await reopen_ward_tasks(original)
-            await settle_ward_tasks(original.body["journey_id"], kind, amendment.body)
     note_write(info, original.client_id)
     await idempotency.settle(claims.account_id, input, amendment.id)
     return await payload(info, amendment)
+
+
+def _resettling(original: ClientEntry) -> AlongWith:
+    """A ward record's correction, with the correction: the reading put in its hour answers
+    that hour's task, and the hour it left is owed again unless something else answers it."""
+
+    async def resettle(correction: ClientEntry) -> None:
+        await reopen_ward_tasks(original)
+        kind = EntryKind(original.kind)
+        await settle_ward_tasks(original.body["journey_id"], kind, correction.body)
+
+    return resettle
 
 
 def _reopening(entry: ClientEntry) -> AlongWith | None:

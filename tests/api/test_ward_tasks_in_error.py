@@ -3,7 +3,7 @@ of every hour; seed 000: a record in error is void, not erased). The nurse's lis
 reading was taken when the record that said so is void: the reading is open again, with the
 mark, and `tasksChanged` pushes it, unless another observation of that hour still stands. A
 round marked in error gives back the round; an observation corrected to another hour gives back
-the hour it left. Through the real server, as `test_ward_tasks`."""
+the hour it left, in the correction's transaction. Through the real server, as `test_ward_tasks`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,14 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from gql.transport.exceptions import TransportQueryError
+
 from domain.roles import Role
 from domain.store.aftercare import FollowUpTask
+from domain.store.client_file import ClientEntry
+from schema.clients import file_corrections
+from schema.ids import decode_id
 from tests.api import ward_task_support as ward
 from tests.api.aftercare_documents import COMPLETE_TASK, TASKS_CHANGED
 from tests.api.client_file_support import MARK_ENTERED_IN_ERROR
@@ -191,3 +197,39 @@ async def test_an_observation_corrected_to_another_hour_gives_back_the_hour_it_l
     assert (await _status(jid, "1h"), await _status(jid, "2h")) == ("DONE", "OPEN")
     late = await ward.ward_tasks(clinic, Role.NURSE, jid, overdue=True)
     assert [task["label"] for task in late] == ["2h"]
+
+
+async def test_a_correction_whose_tasks_could_not_be_moved_is_not_written(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the second hour's reading settled by an observation charted at 1:55 after the
+    # operation, the first hour's owed
+    clinic = await fresh_clinic()
+    client = await clinic.register_client()
+    ended = datetime.now(UTC) - timedelta(hours=2, minutes=40)
+    jid = await ward.operated(clinic, client, await surgical_type(clinic), ended)
+    observation = observation_in_the_first_hours(jid, ended + timedelta(hours=1, minutes=55))
+    entry_id = await _observed(clinic, jid, ended + timedelta(hours=1, minutes=55))
+    corrected = {k: v for k, v in observation.items() if k not in ("journeyId", "idempotencyKey")}
+    corrected["observedAt"] = (ended + timedelta(hours=1, minutes=5)).isoformat()
+    amend = {"entryId": entry_id, "reason": "time misread", "idempotencyKey": _key()}
+    amend["postOpObservation"] = corrected
+
+    # When the nurse corrects its time to 1:05 and the tasks cannot be moved (the database
+    # connection lost between the correction and its tasks)
+    async def lost(*_: Any) -> int:
+        raise ConnectionResetError("connection lost")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(file_corrections, "settle_ward_tasks", lost)
+        with pytest.raises(TransportQueryError):
+            await run(clinic, AMEND, Role.NURSE, input=amend)
+    # Then nothing of it stands: the observation uncorrected, each hour's reading as it was
+    assert await ClientEntry.exists(id=decode_id(entry_id, "ClientEntry"))
+    assert not await ClientEntry.exists(amends_id=decode_id(entry_id, "ClientEntry"))
+    assert (await _status(jid, "1h"), await _status(jid, "2h")) == ("OPEN", "DONE")
+    # When she sends it again, under the same key
+    amended = await run(clinic, AMEND, Role.NURSE, input=amend)
+    # Then it is written with what it brings about: the first hour done, the second owed again
+    assert amended["__typename"] == "ClientEntryPayload", amended
+    assert (await _status(jid, "1h"), await _status(jid, "2h")) == ("DONE", "OPEN")
