@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
 
 from domain.journey.access import check_action
 from domain.journey.effects import apply_action
@@ -70,6 +71,15 @@ async def start_dev_server(attempts: int = 3, **options: Any) -> WorkflowEnviron
             if port:
                 stop_late_dev_server(int(port.group(1)))
     raise AssertionError("unreachable")
+
+
+def replayer(*workflows: type, **options: Any) -> Replayer:
+    """A replayer of `workflows` that sets no time limit on an activation. A worker's limit
+    (2 s, the SDK's deadlock detection) guards against a workflow that never yields; a replay
+    asks whether a history replays as it ran, and on a machine running both suites one
+    activation of a long desk history took longer than that. (`debug_mode` lifts the limit
+    and lets `breakpoint()` through the sandbox, nothing else.)"""
+    return Replayer(workflows=list(workflows), debug_mode=True, **options)
 
 
 def stop_late_dev_server(port: int) -> None:

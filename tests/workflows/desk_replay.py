@@ -20,7 +20,6 @@ from temporalio.converter import DataConverter
 from temporalio.worker import (
     HandleUpdateInput,
     Interceptor,
-    Replayer,
     StartActivityInput,
     UnsandboxedWorkflowRunner,
     WorkflowInboundInterceptor,
@@ -30,6 +29,7 @@ from temporalio.worker import (
 
 from domain.triage.board_changes import board_view
 from domain.triage.commands import DeskReply
+from tests.support import replayer
 from workflows.triage import TriageDeskWorkflow
 
 RECORDINGS = Path(__file__).with_name("histories") / "desk"
@@ -44,12 +44,12 @@ def load(name: str) -> WorkflowHistory:
 async def replay_with(history: WorkflowHistory, capture: Interceptor) -> None:
     """Replays `history` with the current desk code, `capture` keeping what it needs; a command
     that differs from the recorded one raises `workflow.NondeterminismError`."""
-    replayer = Replayer(
-        workflows=[TriageDeskWorkflow],
+    replaying = replayer(
+        TriageDeskWorkflow,
         interceptors=[capture],
         workflow_runner=UnsandboxedWorkflowRunner(),
     )
-    await replayer.replay_workflow(history)
+    await replaying.replay_workflow(history)
 
 
 class CaptureReplies(Interceptor):

@@ -13,7 +13,6 @@ import asyncio
 import uuid
 
 from temporalio.client import Client
-from temporalio.worker import Replayer
 
 from domain.journey.stages import VisitCategory
 from domain.store.triage_models import TriageBoard as BoardRow
@@ -22,7 +21,7 @@ from domain.triage.alerts import ALERTS_KEPT
 from domain.triage.codec import desk_from_json
 from domain.triage.commands import ArriveCommand, SeatCommand
 from domain.triage.decision import Arrival
-from tests.support import DESK
+from tests.support import DESK, replayer
 from tests.workflows.test_desk_board_records import records_sent
 from tests.workflows.test_triage_desk import open_desk, settled
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
@@ -75,4 +74,4 @@ async def test_a_crowd_nobody_can_take_keeps_the_desk_and_board_bounded_and_logs
         assert max(len(r["state"]["alerts"]) for r in records) == ALERTS_KEPT
         # And the history, the bound's marker included, replays with the same commands
         history = await client.get_workflow_handle(desk_workflow_id(clinic)).fetch_history()
-        await Replayer(workflows=[TriageDeskWorkflow]).replay_workflow(history)
+        await replayer(TriageDeskWorkflow).replay_workflow(history)

@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.worker import Replayer
 
 from domain.journey.facts import Actor
 from domain.roles import Role
@@ -17,7 +16,7 @@ from domain.store.triage_models import TriageBoard as BoardRow
 from domain.triage.codec import desk_to_json
 from domain.triage.commands import AcceptCommand, SeatCommand
 from schema.triage.types import TriageBoard
-from tests.support import DESK
+from tests.support import DESK, replayer
 from tests.workflows.test_triage_desk import arrive, open_desk, settled
 from workflows.desk_records import RECORD_DESK_BOARD_CHANGES
 from workflows.triage import TriageDeskWorkflow, desk_workflow_id
@@ -88,7 +87,7 @@ async def test_a_board_put_back_is_made_the_desk_again(client: Client) -> None:
     assert [r["based_on"] is None for r in records[1:]].count(True) == 1
     # And that history, the whole desk sent again included, replays with the same commands
     history = await client.get_workflow_handle(desk_workflow_id(clinic)).fetch_history()
-    await Replayer(workflows=[TriageDeskWorkflow]).replay_workflow(history)
+    await replayer(TriageDeskWorkflow).replay_workflow(history)
 
 
 async def test_a_staff_change_answers_with_the_board_not_the_whole_day(client: Client) -> None:

@@ -10,13 +10,12 @@ import uuid
 import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer
 
 from domain.journey.stages import VisitCategory
 from domain.triage.commands import ArriveCommand, OverrideCommand, OverrideKind, SeatCommand
 from domain.triage.decision import Arrival, EmergencyReason, Route
 from domain.triage.desk import AlertKind, SeatStatus
-from tests.support import DESK
+from tests.support import DESK, replayer
 from tests.workflows.desk_replay import RECORDINGS, load, marked
 from tests.workflows.test_triage_desk import clear_of_midnight, open_desk
 from workflows.desk_patches import EMERGENCY_ROUTE
@@ -38,7 +37,7 @@ async def test_a_desk_recorded_before_the_emergency_route_replays_without_asking
     history = load(name)
     assert not marked(history, EMERGENCY_ROUTE)
     # When the current desk code replays it (a command that differs would raise here)
-    await Replayer(workflows=[TriageDeskWorkflow]).replay_workflow(history)
+    await replayer(TriageDeskWorkflow).replay_workflow(history)
 
 
 async def test_a_desk_that_received_an_emergency_replays_with_the_marker(
@@ -80,4 +79,4 @@ async def test_a_desk_that_received_an_emergency_replays_with_the_marker(
     # And the run's history, the change's marker in it, replays with the same commands
     history = await client.get_workflow_handle(desk_workflow_id(clinic)).fetch_history()
     assert marked(history, EMERGENCY_ROUTE)
-    await Replayer(workflows=[TriageDeskWorkflow]).replay_workflow(history)
+    await replayer(TriageDeskWorkflow).replay_workflow(history)

@@ -11,12 +11,11 @@ import uuid
 import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer
 
 from domain.journey.stages import VisitCategory
 from domain.triage.commands import ArriveCommand
 from domain.triage.decision import Arrival, Route
-from tests.support import DESK
+from tests.support import DESK, replayer
 from tests.workflows.desk_replay import (
     as_answered_today,
     load,
@@ -92,4 +91,4 @@ async def test_a_desk_run_with_the_current_code_gives_an_other_client_in_order_a
     )
     # And the run's history, the change's marker in it, replays with the same commands
     history = await client.get_workflow_handle(desk_workflow_id(clinic)).fetch_history()
-    await Replayer(workflows=[TriageDeskWorkflow]).replay_workflow(history)
+    await replayer(TriageDeskWorkflow).replay_workflow(history)

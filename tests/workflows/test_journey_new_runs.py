@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowContinuedAsNewError, WorkflowHistory
-from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from domain.journey.facts import ActionRequest, DraftQuestion, JourneyFacts
 from domain.journey.stages import FollowUpStatus, Stage
@@ -27,6 +27,7 @@ from tests.support import (
     assign,
     journey_start,
     registered_client,
+    replayer,
     request,
     start_dev_server,
     steps_to,
@@ -130,9 +131,9 @@ async def test_a_journey_takes_more_steps_than_one_run_accepts(
     ]
     assert later_run_upserts == []
     # and every run replays with today's code
-    replayer = Replayer(workflows=[JourneyWorkflow])
+    replaying = replayer(JourneyWorkflow)
     for history in runs:
-        await replayer.replay_workflow(history)
+        await replaying.replay_workflow(history)
 
 
 async def test_a_retry_across_runs_gets_its_first_answer_and_changes_nothing(
@@ -244,9 +245,9 @@ async def test_a_run_started_before_the_change_continues_as_new_once_advised(
     assert any(CONTINUE_AS_NEW_WHEN_ADVISED.encode() in m.payloads[0].data for m in markers)
     started = second.events[0].workflow_execution_started_event_attributes
     assert all(change.encode() in started.input.payloads[0].data for change in CURRENT_CHANGES)
-    replayer = Replayer(workflows=[JourneyWorkflow])
+    replaying = replayer(JourneyWorkflow)
     for history in (first, second):
-        await replayer.replay_workflow(history)
+        await replaying.replay_workflow(history)
     assert (await handle.query(JourneyWorkflow.facts)).event_seq == 3 + UPDATES_PER_RUN
 
 
@@ -284,6 +285,6 @@ async def test_a_run_advised_before_the_deploy_takes_the_advice_at_its_next_step
     assert facts.event_seq == 3 + UPDATES_PER_RUN // 2 + 4 + UPDATES_PER_RUN
     runs = await runs_of(client, handle)
     assert len(runs) >= 2
-    replayer = Replayer(workflows=[JourneyWorkflow])
+    replaying = replayer(JourneyWorkflow)
     for history in runs:
-        await replayer.replay_workflow(history)
+        await replaying.replay_workflow(history)

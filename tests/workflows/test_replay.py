@@ -21,7 +21,6 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import (
     ExecuteWorkflowInput,
     Interceptor,
-    Replayer,
     UnsandboxedWorkflowRunner,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
@@ -32,6 +31,7 @@ from domain.journey.codec import facts_to_json
 from domain.journey.facts import ActionDetails, JourneyFacts
 from domain.journey.rules import JourneyRules
 from domain.journey.table import Action
+from tests.support import replayer
 from workflows.journey import JourneyWorkflow
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
@@ -96,15 +96,15 @@ class CaptureResults(Interceptor):
 
 async def replay_with(recording: dict[str, Any], capture: Interceptor) -> None:
     """Replays one recorded history (raising on nondeterminism), `capture` watching the run."""
-    replayer = Replayer(
-        workflows=[JourneyWorkflow],
+    replaying = replayer(
+        JourneyWorkflow,
         interceptors=[capture],
         # Unsandboxed: the interceptor's state must be the one the test reads, and a test's
         # monkeypatch must reach the domain code the workflow runs.
         workflow_runner=UnsandboxedWorkflowRunner(),
     )
     history = WorkflowHistory.from_json(recording["workflow_id"], recording["history"])
-    await replayer.replay_workflow(history)
+    await replaying.replay_workflow(history)
 
 
 async def replay(recording: dict[str, Any]) -> JourneyFacts:

@@ -12,11 +12,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.failure.v1 import Failure
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
-from temporalio.worker import Replayer
 
 from domain.journey.stages import Stage
 from domain.journey.table import Action
-from tests.support import CONSULTANT, assign, journey_start, request
+from tests.support import CONSULTANT, assign, journey_start, replayer, request
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import Handle, act, begin, finished
 from workflows import search_attributes
@@ -64,7 +63,7 @@ async def test_steps_that_keep_the_stage_upsert_nothing_and_the_history_replays(
     facts = await finished(handle)
     assert (facts.stage, facts.event_seq) == (Stage.NOT_CONVERTED, 7)
     # And today's code replays the history it wrote
-    await Replayer(workflows=[JourneyWorkflow]).replay_workflow(await handle.fetch_history())
+    await replayer(JourneyWorkflow).replay_workflow(await handle.fetch_history())
 
 
 WORKFLOW_TASK_EVENTS = {
@@ -140,9 +139,9 @@ async def test_a_run_started_with_todays_changes_listed_asks_for_no_patch(client
     ]
     assert steps_recorded(listed_events) == steps_recorded(without_patches)
     # And today's code replays both
-    replayer = Replayer(workflows=[JourneyWorkflow])
+    replaying = replayer(JourneyWorkflow)
     for handle in handles:
-        await replayer.replay_workflow(await handle.fetch_history())
+        await replaying.replay_workflow(await handle.fetch_history())
 
 
 async def test_a_run_started_by_the_workflow_client_upserts_nothing_to_open(
@@ -169,7 +168,7 @@ async def test_a_run_started_by_the_workflow_client_upserts_nothing_to_open(
     await act(handle, request(Action.RECORD_CONSULTATION, CONSULTANT))
     assert await upserted_stages(handle) == ["CONSULTATION"]
     await handle.terminate("test over")
-    await Replayer(workflows=[JourneyWorkflow]).replay_workflow(await handle.fetch_history())
+    await replayer(JourneyWorkflow).replay_workflow(await handle.fetch_history())
 
 
 async def test_a_run_whose_start_told_another_stage_upserts_its_own(client: Client) -> None:

@@ -9,12 +9,11 @@ from datetime import timedelta
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer
 
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store.models import Journey
-from tests.support import CONSULTANT, DESK, assign, journey_start, request
+from tests.support import CONSULTANT, DESK, assign, journey_start, replayer, request
 from tests.workflows.conftest import TASK_QUEUE
 from tests.workflows.drive import Handle, act, begin
 from workflows.journey import JourneyWorkflow
@@ -66,7 +65,7 @@ async def test_steps_that_push_the_next_moment_back_keep_the_running_timer(
     assert await timer_events(handle) == {"started": 2, "fired": 2}
 
     # And today's code replays the history it wrote, the early firing included
-    await Replayer(workflows=[JourneyWorkflow]).replay_workflow(await handle.fetch_history())
+    await replayer(JourneyWorkflow).replay_workflow(await handle.fetch_history())
 
 
 async def test_an_earlier_next_moment_replaces_the_running_timer(
@@ -83,7 +82,7 @@ async def test_an_earlier_next_moment_replaces_the_running_timer(
     assert await timer_events(handle) == {"started": 2, "canceled": 1}
     await env.sleep(timedelta(minutes=11))
     assert await stuck_reason(handle) == "TRIAGE for more than 10 minute(s)"
-    await Replayer(workflows=[JourneyWorkflow]).replay_workflow(await handle.fetch_history())
+    await replayer(JourneyWorkflow).replay_workflow(await handle.fetch_history())
 
 
 async def test_a_journey_that_ends_leaves_no_timer_running(

@@ -14,13 +14,12 @@ from collections.abc import Sequence
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
-from temporalio.worker import Replayer
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from domain.store.models import Journey
-from tests.support import CONSULTANT, DESK, journey_start, request
+from tests.support import CONSULTANT, DESK, journey_start, replayer, request
 from workflows.converter import DATA_CONVERTER
 from workflows.journey import JourneyWorkflow
 from workflows.runner import ContextFreeRunner, runner_for
@@ -69,5 +68,5 @@ async def test_a_journey_runs_in_the_production_worker_and_replays_in_the_plain_
     assert facts.stage is Stage.CONSULTATION
     assert (await Journey.get(id=start.journey_id)).stage == Stage.CONSULTATION.value
     # And the history it wrote replays, without a difference, in the SDK's own sandbox
-    replayed = await Replayer(workflows=[JourneyWorkflow]).replay_workflow(history)
+    replayed = await replayer(JourneyWorkflow).replay_workflow(history)
     assert replayed.replay_failure is None
