@@ -26,6 +26,7 @@ from tests.api.client_file_support import AMEND_CLIENT_IDENTITY, write
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.harness import Api, eventually
 from tests.api.live import WAIT
+from tests.api.survey_tasks import low_score_task
 from tests.api.test_triage_api import AUTO_ASSIGN, LOG_TIMEOUT, _client_at_triage
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
@@ -154,20 +155,9 @@ async def test_a_racing_retry_of_a_task_closing_answers_the_task_done(
 ) -> None:
     # Given a supervisor's task raised by a low survey score
     driver = await fresh_clinic()
-    journey = await driver.drive_to("FOLLOW_UP")
-    scores = {"impression": 4, "trustInDoctor": 5, "priceJustified": 1, "quality": 4}
-    survey = {"journeyId": journey["id"], **scores, "idempotencyKey": new_key()}
-    token = driver.token(Role.FOLLOW_UP_STAFF)
-    recorded = await driver.api.run(docs.RECORD_SURVEY, token, input=survey)
-    assert recorded["recordSurvey"]["__typename"] == "SurveyRecorded", recorded
-    tasks = await driver.api.run(docs.MY_TASKS, driver.token(Role.SUPERVISOR))
-    (low,) = [
-        edge["node"]
-        for edge in tasks["myTasks"]["edges"]
-        if edge["node"]["journeyId"] == journey["id"] and edge["node"]["kind"] == "LOW_SURVEY_SCORE"
-    ]
+    task_id = await low_score_task(driver)
     race = _claims_held(monkeypatch, "completeTask")
-    closing = {"taskId": low["id"], "note": "called back, all well", "idempotencyKey": new_key()}
+    closing = {"taskId": task_id, "note": "called back, all well", "idempotencyKey": new_key()}
 
     async def send() -> Answer:
         token = driver.token(Role.SUPERVISOR)

@@ -17,27 +17,11 @@ from schema.aftercare import closing
 from tests.api import aftercare_documents as docs
 from tests.api.flow import JourneyDriver, new_key
 from tests.api.live import WAIT
+from tests.api.survey_tasks import low_score_task
 
 Clinic = Callable[[], Awaitable[JourneyDriver]]
 Answer = dict[str, Any]
 NOTE = "called back, refund of the difference agreed"
-
-
-async def _low_score_task(driver: JourneyDriver) -> str:
-    """A supervisors' task raised by a low survey score: its id."""
-    journey = await driver.drive_to("FOLLOW_UP")
-    scores = {"impression": 4, "trustInDoctor": 5, "priceJustified": 1, "quality": 4}
-    survey = {"journeyId": journey["id"], **scores, "idempotencyKey": new_key()}
-    token = driver.token(Role.FOLLOW_UP_STAFF)
-    recorded = await driver.api.run(docs.RECORD_SURVEY, token, input=survey)
-    assert recorded["recordSurvey"]["__typename"] == "SurveyRecorded", recorded
-    tasks = await driver.api.run(docs.MY_TASKS, driver.token(Role.SUPERVISOR))
-    (low,) = [
-        edge["node"]
-        for edge in tasks["myTasks"]["edges"]
-        if edge["node"]["journeyId"] == journey["id"] and edge["node"]["kind"] == "LOW_SURVEY_SCORE"
-    ]
-    return str(low["id"])
 
 
 async def _close(driver: JourneyDriver, task_id: str, note: str, key: str) -> Answer:
@@ -58,7 +42,7 @@ async def test_the_closer_closing_again_under_a_new_key_is_told_it_is_already_do
 ) -> None:
     # Given a low score's task the supervisor closed with a note
     driver = await fresh_clinic()
-    task_id = await _low_score_task(driver)
+    task_id = await low_score_task(driver)
     key = new_key()
     first = await _close(driver, task_id, NOTE, key)
     assert first["__typename"] == "TaskCompleted", first
@@ -84,7 +68,7 @@ async def test_attempts_of_one_closing_sent_at_once_all_answer_it_and_new_keys_a
 ) -> None:
     # Given a low score's task, open
     driver = await fresh_clinic()
-    task_id = await _low_score_task(driver)
+    task_id = await low_score_task(driver)
     key = new_key()
 
     # When the supervisor's closing is sent three times at once under one key
@@ -97,7 +81,7 @@ async def test_attempts_of_one_closing_sent_at_once_all_answer_it_and_new_keys_a
     assert attempts[1:] == [attempts[0]] * 2
 
     # Given another low score's task, open
-    other_id = await _low_score_task(driver)
+    other_id = await low_score_task(driver)
 
     # When the same closing is sent three times at once, each as a request of its own
     async with asyncio.timeout(WAIT):
@@ -116,7 +100,7 @@ async def test_a_closing_written_before_closings_kept_their_request_still_answer
 ) -> None:
     # Given a low score's task closed by a release that kept no request with its closing
     driver = await fresh_clinic()
-    task_id = await _low_score_task(driver)
+    task_id = await low_score_task(driver)
     key = new_key()
     with monkeypatch.context() as older_release:
         older_release.setattr(closing, "_closing_request", lambda _ledger: None)
