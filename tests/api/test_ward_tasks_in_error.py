@@ -63,6 +63,22 @@ async def _status(jid: str, label: str) -> str:
     return task.status
 
 
+async def _charted_at_1_55_to_move_to_1_05(clinic: JourneyDriver) -> tuple[str, dict[str, Any]]:
+    """A journey 2:40 after its operation, the second hour's reading settled by an observation
+    charted at 1:55 after it: the journey, and the nurse's correction of the observation to
+    1:05 (the first hour's reading), not sent."""
+    client = await clinic.register_client()
+    ended = datetime.now(UTC) - timedelta(hours=2, minutes=40)
+    jid = await ward.operated(clinic, client, await surgical_type(clinic), ended)
+    observation = observation_in_the_first_hours(jid, ended + timedelta(hours=1, minutes=55))
+    recorded = await run(clinic, RECORD_OBSERVATION, Role.NURSE, input=observation)
+    assert recorded["__typename"] == "ClientEntryPayload", recorded
+    corrected = {k: v for k, v in observation.items() if k not in ("journeyId", "idempotencyKey")}
+    corrected["observedAt"] = (ended + timedelta(hours=1, minutes=5)).isoformat()
+    amend = {"entryId": recorded["entry"]["id"], "reason": "time misread", "idempotencyKey": _key()}
+    return jid, {**amend, "postOpObservation": corrected}
+
+
 async def test_a_reading_marked_in_error_is_open_again_and_pushed(
     api: Api, fresh_clinic: FreshClinic, held: contextlib.AsyncExitStack
 ) -> None:
@@ -171,19 +187,11 @@ async def test_an_observation_corrected_to_another_hour_gives_back_the_hour_it_l
     # Given the second hour's reading settled by an observation charted at 1:55 after the
     # operation, the nurses watching their list
     clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    ended = datetime.now(UTC) - timedelta(hours=2, minutes=40)
-    jid = await ward.operated(clinic, client, await surgical_type(clinic), ended)
-    observation = observation_in_the_first_hours(jid, ended + timedelta(hours=1, minutes=55))
-    recorded = await run(clinic, RECORD_OBSERVATION, Role.NURSE, input=observation)
-    assert recorded["__typename"] == "ClientEntryPayload", recorded
+    jid, amend = await _charted_at_1_55_to_move_to_1_05(clinic)
     watch = api.subscription(TASKS_CHANGED, clinic.token(Role.NURSE))
     watched = await held.enter_async_context(reading(watch, "tasksChanged"))
     # When the nurse corrects its time: it was taken at 1:05, the first hour's reading
-    corrected = {k: v for k, v in observation.items() if k not in ("journeyId", "idempotencyKey")}
-    corrected["observedAt"] = (ended + timedelta(hours=1, minutes=5)).isoformat()
-    amend = {"entryId": recorded["entry"]["id"], "reason": "time misread", "idempotencyKey": _key()}
-    amended = await run(clinic, AMEND, Role.NURSE, input={**amend, "postOpObservation": corrected})
+    amended = await run(clinic, AMEND, Role.NURSE, input=amend)
     assert amended["__typename"] == "ClientEntryPayload", amended
     # Then the first hour's reading is done, and the second's is owed again: both pushed, in
     # either order (a push of the earlier DONE of the second may come first to a list that began
@@ -205,15 +213,8 @@ async def test_a_correction_whose_tasks_could_not_be_moved_is_not_written(
     # Given the second hour's reading settled by an observation charted at 1:55 after the
     # operation, the first hour's owed
     clinic = await fresh_clinic()
-    client = await clinic.register_client()
-    ended = datetime.now(UTC) - timedelta(hours=2, minutes=40)
-    jid = await ward.operated(clinic, client, await surgical_type(clinic), ended)
-    observation = observation_in_the_first_hours(jid, ended + timedelta(hours=1, minutes=55))
-    entry_id = await _observed(clinic, jid, ended + timedelta(hours=1, minutes=55))
-    corrected = {k: v for k, v in observation.items() if k not in ("journeyId", "idempotencyKey")}
-    corrected["observedAt"] = (ended + timedelta(hours=1, minutes=5)).isoformat()
-    amend = {"entryId": entry_id, "reason": "time misread", "idempotencyKey": _key()}
-    amend["postOpObservation"] = corrected
+    jid, amend = await _charted_at_1_55_to_move_to_1_05(clinic)
+    entry_id = decode_id(amend["entryId"], "ClientEntry")
 
     # When the nurse corrects its time to 1:05 and the tasks cannot be moved (the database
     # connection lost between the correction and its tasks)
@@ -225,8 +226,8 @@ async def test_a_correction_whose_tasks_could_not_be_moved_is_not_written(
         with pytest.raises(TransportQueryError):
             await run(clinic, AMEND, Role.NURSE, input=amend)
     # Then nothing of it stands: the observation uncorrected, each hour's reading as it was
-    assert await ClientEntry.exists(id=decode_id(entry_id, "ClientEntry"))
-    assert not await ClientEntry.exists(amends_id=decode_id(entry_id, "ClientEntry"))
+    assert await ClientEntry.exists(id=entry_id)
+    assert not await ClientEntry.exists(amends_id=entry_id)
     assert (await _status(jid, "1h"), await _status(jid, "2h")) == ("OPEN", "DONE")
     # When she sends it again, under the same key
     amended = await run(clinic, AMEND, Role.NURSE, input=amend)
