@@ -11,7 +11,7 @@ server's clock (`schema.clock`), the one the board and `journeyStats` judge over
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from strawberry.types import Info
@@ -28,6 +28,7 @@ from domain.store.complaints import RECORDED, ComplaintChange, client_locked, co
 from domain.store.complaints import Complaint as ComplaintRow
 from domain.store.complaints import ComplaintEntry as EntryRow
 from domain.store.models import Client as ClientRow
+from domain.store.records import KeyClaim
 from schema import idempotency
 from schema.audit.collector import note_write
 from schema.clients.file_access import visible_client, zone_of
@@ -61,7 +62,9 @@ async def record_complaint(
     if received is not None and received.tzinfo is None:
         received = received.replace(tzinfo=UTC)
     problems = rules.complaint_problems(input.description, received, now)
-    refused = await _refused(info, actor, input, problems)
+    # A retry whose first attempt wrote the complaint (its answer lost) answers it, though its
+    # `receivedAt` has left the window since.
+    refused = await _refused(info, actor, input, problems, went_through=_complaint_written)
     if refused is not None:
         return refused
     client = await visible_client(info, input.client_id)
@@ -108,17 +111,30 @@ async def record_complaint(
     return await _payload(row, now)
 
 
+async def _complaint_written(earlier: KeyClaim) -> bool:
+    """Whether the request's first attempt wrote its complaint (its id comes from the claim)."""
+    complaint_id = idempotency.derived_id(earlier, COMPLAINT_KIND)
+    return complaint_id is not None and await ComplaintRow.exists(id=complaint_id)
+
+
 async def _refused(
-    info: Info[Context, None], actor: Actor, input: object, problems: list[FieldProblem]
+    info: Info[Context, None],
+    actor: Actor,
+    input: object,
+    problems: list[FieldProblem],
+    went_through: Callable[[KeyClaim], Awaitable[bool]] | None = None,
 ) -> ComplaintResult | None:
     """The refusal of the input's own problems, or None: none, or this very request was
-    answered before (its retry goes on to that answer)."""
+    answered before or `went_through` (its retry goes on to that answer)."""
     bad_key = records.key_problem(idempotency.key_of(input))
     if bad_key:
         return invalid([*problems, bad_key])
     if not problems:
         return None
-    return await idempotency.refusal_answer(info, actor.user_id, input, invalid(problems))
+    refusal = invalid(problems)
+    return await idempotency.refusal_answer(
+        info, actor.user_id, input, refusal, went_through=went_through
+    )
 
 
 async def _write(
