@@ -15,6 +15,7 @@ from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
 from domain.procedures.checklist import procedure_consent_problem
 from domain.roles import Role
+from domain.store import records
 from domain.store.billing_reads import current_bill
 from domain.store.consents import ConsentTemplateVersion as VersionRow
 from domain.store.models import Journey as JourneyRow
@@ -28,6 +29,7 @@ from schema.consents.signer_input import (
     signer_problems,
 )
 from schema.consents.signing import Signing, find_version, write_signature
+from schema.consents.withdrawn_before_written import withdraw_if_withdrawn_since
 from schema.context import Context
 from schema.errors import not_authorized
 from schema.journeys.actions import (
@@ -221,7 +223,13 @@ async def _planned_type(journey: JourneyRow) -> str | None:
 def _writer(signing: Signing) -> AfterAccepted:
     async def write(journey: JourneyRow, ledger: KeyClaim | None) -> None:
         signature_id = idempotency.derived_id(ledger, "consent_signature")
-        await write_signature(signature_id or str(uuid.uuid4()), journey, signing)
+        row = await write_signature(signature_id or str(uuid.uuid4()), journey, signing)
+        # A withdrawal the journey took before this row was written marked nothing.
+        draft_id = idempotency.derived_id(ledger, records.DRAFT_KIND)
+        withdrawal_id = idempotency.derived_id(ledger, "consent_withdrawn_before_written")
+        await withdraw_if_withdrawn_since(
+            row, signing.kind, draft_id, withdrawal_id or str(uuid.uuid4())
+        )
 
     return write
 

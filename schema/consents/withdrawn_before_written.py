@@ -1,0 +1,72 @@
+"""A journey's signature whose consent was withdrawn before its row was written.
+
+The journey takes the signing step, and the signature's row is written after (`signConsent`'s
+`after_accepted`). A withdrawal sent in between takes its own step (the journey counts the
+consent signed) and marks the signature in force when it was asked: there was no row yet, so it
+marked nothing, and the row written after it stood in force, a disclosure standing on it, while
+the journey counted the consent withdrawn. So once its row is written, the signing looks at the
+journey's log: a step after its own that left the consent's kind unsigned (only a withdrawal
+does) withdrew it, and the row is marked withdrawn as that step's withdrawal would have.
+"""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from domain.journey.stages import ConsentKind
+from domain.journey.table import Action
+from domain.store.consents import ConsentSignature as SignatureRow
+from domain.store.consents import ConsentWithdrawal
+from domain.store.disclosures import client_locked
+from domain.store.models import JourneyEvent
+
+
+async def _signing_seq(journey_id: str, kind: ConsentKind, draft_id: str | None) -> int | None:
+    """The journey's event of this signing: the one its draft names (a keyed request), else the
+    newest signing of its kind."""
+    events = JourneyEvent.filter(journey_id=journey_id)
+    if draft_id is not None:
+        own = await events.filter(record_id=draft_id).first()
+        if own is not None:
+            return own.seq
+    signings = events.filter(action=Action.SIGN_CONSENT.value, summary__startswith=kind.value)
+    newest = await signings.order_by("-seq").first()
+    return newest.seq if newest is not None else None
+
+
+async def withdraw_if_withdrawn_since(
+    signature: SignatureRow, kind: ConsentKind, draft_id: str | None, withdrawal_id: str
+) -> None:
+    """Marks the journey's `signature` withdrawn (as `withdrawal_id`) when a step the journey
+    took after its signing withdrew its kind; nothing otherwise, or when it is marked already
+    (the withdrawal found its row, or this request's other attempt marked it)."""
+    journey_id = signature.journey_id
+    if journey_id is None:
+        return
+    own_seq = await _signing_seq(journey_id, kind, draft_id)
+    if own_seq is None:
+        return
+    later = JourneyEvent.filter(journey_id=journey_id, seq__gt=own_seq, facts__isnull=False)
+    withdrawal = None
+    for event in await later.order_by("seq"):
+        if kind.value not in event.facts.get("consents_signed", []):
+            withdrawal = event
+            break
+    if withdrawal is None:
+        return
+    # Under the client's lock, as every withdrawal of a consent: a disclosure checking it waits.
+    async with client_locked(signature.client_id) as connection:
+        if await ConsentWithdrawal.exists(signature_id=signature.id, using_db=connection):
+            return
+        try:
+            async with in_transaction() as attempt:
+                await ConsentWithdrawal.create(
+                    using_db=attempt,
+                    id=withdrawal_id,
+                    signature_id=signature.id,
+                    recorded_by=withdrawal.actor_id,
+                    withdrawn_at=withdrawal.at,
+                )
+        except IntegrityError:
+            return  # marked beside this attempt
