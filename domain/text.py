@@ -65,6 +65,13 @@ def has_visible_text(value: str) -> bool:
     )
 
 
+def shown_or_none(value: str | None) -> str | None:
+    """Optional staff text as kept: None when it shows nothing (blanks, a line break), which
+    `text_problem` lets through as no text. Kept as sent, it counted as given where only its
+    presence is asked (a partner's bank details, a clinic's warranty terms)."""
+    return value if value is not None and has_visible_text(value) else None
+
+
 def _at(what: str, value: str, index: int, advice: str = "") -> str:
     return f"contains {what} (U+{ord(value[index]):04X} at character {index + 1}){advice}"
 

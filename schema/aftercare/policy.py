@@ -16,7 +16,7 @@ from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
 from domain.store import records
 from domain.store.aftercare import AftercareSetting, clinic_setting
-from domain.text import has_visible_text
+from domain.text import shown_or_none
 from schema import idempotency
 from schema.context import Context
 from schema.errors import Conflict, NotAuthorized, ValidationFailed, from_domain, not_authorized
@@ -85,10 +85,6 @@ AftercarePolicyResult = Annotated[
 ]
 
 
-def _shown(terms: str | None) -> str | None:
-    return terms if terms is not None and has_visible_text(terms) else None
-
-
 async def aftercare_policy(info: Info[Context, None]) -> AftercarePolicyResult:
     claims = info.context.claims
     if claims is None:
@@ -121,7 +117,7 @@ async def set_aftercare_policy(
         "overdue_after_seconds": input.overdue_after_hours * 3600,
         "warranty_days": input.warranty_days,
         # Terms that show nothing are none: kept as sent, every new card printed a blank warranty.
-        "warranty_terms": _shown(input.warranty_terms),
+        "warranty_terms": shown_or_none(input.warranty_terms),
     }
 
     async def replace() -> None:

@@ -17,7 +17,7 @@ from domain.errors import FieldProblemCode as Code
 from domain.store import records
 from domain.store.partner_reads import RegistrationDraft, append_version, current, first_reported
 from domain.store.partners import PartnerRegistration
-from domain.text import one_line
+from domain.text import one_line, shown_or_none
 from schema import idempotency
 from schema.context import Context
 from schema.errors import (
@@ -139,8 +139,9 @@ async def register_partner(
         partner_id=partner_id or new_partner or str(uuid.uuid4()),
         clinic_id=claims.clinic_id,
         name=one_line(input.name),  # as every person's and clinic's name is kept
-        agreement_reference=input.agreement_reference,
-        bank_details=input.bank_details,
+        # Blank materials are missing ones: kept as sent, they completed the registration.
+        agreement_reference=shown_or_none(input.agreement_reference),
+        bank_details=shown_or_none(input.bank_details),
         premises_photo_ids=list(input.premises_photo_ids),
         registered_by=claims.account_id,
     )
