@@ -35,6 +35,21 @@ async def _signing_seq(journey_id: str, kind: ConsentKind, draft_id: str | None)
     return newest.seq if newest is not None else None
 
 
+async def withdrawn_since_signed(
+    journey_id: str, kind: ConsentKind, draft_id: str | None
+) -> JourneyEvent | None:
+    """The first step the journey took after this signing (`draft_id`: its draft, if keyed)
+    that left its kind unsigned: only a withdrawal does. None when there is none."""
+    own_seq = await _signing_seq(journey_id, kind, draft_id)
+    if own_seq is None:
+        return None
+    later = JourneyEvent.filter(journey_id=journey_id, seq__gt=own_seq, facts__isnull=False)
+    for event in await later.order_by("seq"):
+        if kind.value not in event.facts.get("consents_signed", []):
+            return event
+    return None
+
+
 async def withdraw_if_withdrawn_since(
     signature: SignatureRow, kind: ConsentKind, draft_id: str | None, withdrawal_id: str
 ) -> None:
@@ -44,15 +59,7 @@ async def withdraw_if_withdrawn_since(
     journey_id = signature.journey_id
     if journey_id is None:
         return
-    own_seq = await _signing_seq(journey_id, kind, draft_id)
-    if own_seq is None:
-        return
-    later = JourneyEvent.filter(journey_id=journey_id, seq__gt=own_seq, facts__isnull=False)
-    withdrawal = None
-    for event in await later.order_by("seq"):
-        if kind.value not in event.facts.get("consents_signed", []):
-            withdrawal = event
-            break
+    withdrawal = await withdrawn_since_signed(journey_id, kind, draft_id)
     if withdrawal is None:
         return
     # Under the client's lock, as every withdrawal of a consent: a disclosure checking it waits.

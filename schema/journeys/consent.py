@@ -29,7 +29,10 @@ from schema.consents.signer_input import (
     signer_problems,
 )
 from schema.consents.signing import Signing, find_version, write_signature
-from schema.consents.withdrawn_before_written import withdraw_if_withdrawn_since
+from schema.consents.withdrawn_before_written import (
+    withdraw_if_withdrawn_since,
+    withdrawn_since_signed,
+)
 from schema.context import Context
 from schema.errors import not_authorized
 from schema.journeys.actions import (
@@ -40,7 +43,7 @@ from schema.journeys.actions import (
     run_recorded_action,
     step_refusal,
 )
-from schema.photos.signed_purposes import record_signed_purposes
+from schema.photos.signed_purposes import record_signed_purposes, withdraw_grant
 from schema.photos.types import PhotoPurpose
 from schema.procedures.journey_type import journey_procedure
 
@@ -245,12 +248,24 @@ def _with_purposes(
         signature_id = seed_id if then is not None else None  # a signature row is written
         if then is not None:
             await then(journey, ledger)
+        signing_seed_id = seed_id or str(uuid.uuid4())
         await record_signed_purposes(
             journey,
             input.photo_purposes,
-            seed_id or str(uuid.uuid4()),
+            signing_seed_id,
             signature_id,
             (actor.user_id, actor.role.value),
         )
+        # A withdrawal the journey took before these rows were written took none of them back.
+        draft_id = idempotency.derived_id(ledger, records.DRAFT_KIND)
+        withdrawal = await withdrawn_since_signed(journey.id, ConsentKind.PHOTO, draft_id)
+        if withdrawal is not None:
+            withdrawal_id = idempotency.derived_id(ledger, "purposes_withdrawn_before_granted")
+            await withdraw_grant(
+                journey,
+                signing_seed_id,
+                withdrawal_id or str(uuid.uuid4()),
+                (withdrawal.actor_id, withdrawal.actor_role),
+            )
 
     return write

@@ -113,10 +113,35 @@ async def withdraw_signed_purposes(
     if grant is None:
         await _withdraw_every_purpose_in_force(journey, seed_id, by, asked_at)
     else:
-        granted = {PhotoPurpose(p): change_id for p, change_id in grant.changes.items()}
-        (latest,) = await latest_changes([journey.client_id])
-        for purpose in withdrawn_with_consent(granted, (as_change(row) for row in latest)):
-            await _withdrawal(journey, seed_id, purpose.value, by)
+        await _withdraw_granted(journey, grant, seed_id, by)
+    await _close_reminders_if_clinical_withdrawn(journey, seed_id, by)
+
+
+async def withdraw_grant(
+    journey: JourneyRow, signing_seed_id: str, seed_id: str, by: tuple[str, str]
+) -> None:
+    """Withdraws what the signing (`signing_seed_id`, as given to `record_signed_purposes`)
+    gave and its giving still decides, as a withdrawal by `by` answered before its grant was
+    written would have, under ids derived from `seed_id`; a retry withdraws nothing more."""
+    grant = await GrantRow.get_or_none(id=signing_seed_id[:64])
+    if grant is None:
+        return
+    await _withdraw_granted(journey, grant, seed_id, by)
+    await _close_reminders_if_clinical_withdrawn(journey, seed_id, by)
+
+
+async def _withdraw_granted(
+    journey: JourneyRow, grant: GrantRow, seed_id: str, by: tuple[str, str]
+) -> None:
+    granted = {PhotoPurpose(p): change_id for p, change_id in grant.changes.items()}
+    (latest,) = await latest_changes([journey.client_id])
+    for purpose in withdrawn_with_consent(granted, (as_change(row) for row in latest)):
+        await _withdrawal(journey, seed_id, purpose.value, by)
+
+
+async def _close_reminders_if_clinical_withdrawn(
+    journey: JourneyRow, seed_id: str, by: tuple[str, str]
+) -> None:
     # A clinical record it took back closes her photo reminders, on this attempt or a retry
     # (which finds the change under its id): a withdrawal that took back none closes none.
     clinical = await ChangeRow.get_or_none(id=_change_id(seed_id, PhotoPurpose.CLINICAL_RECORD))

@@ -1,0 +1,89 @@
+"""A PHOTO consent withdrawn while its purposes are being written: the journey took the signing
+step, then the withdrawal's step, before the signing request wrote the purposes it gives. The
+withdrawal found no purposes to take back, and those written after it stood in force (a photo
+usable for marketing) while the journey counted the consent withdrawn. The withdrawal is sent
+over HTTP, and answered, between the signing step and the purposes' rows."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from domain.roles import Role
+from schema.journeys import consent
+from tests.api import documents
+from tests.api.consent_support import WITHDRAW_CONSENT, consents, publish
+from tests.api.flow import JourneyDriver, end_journey, new_key
+from tests.api.photo_support import PHOTOS
+
+FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+
+
+async def _photo_consents(clinic: JourneyDriver, client: str) -> dict[str, Any]:
+    data = await clinic.api.run(PHOTOS, clinic.token(Role.EXPERT), id=client)
+    return data["client"]["photoConsents"]  # type: ignore[no-any-return]
+
+
+def _history(photo_consents: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    return [(c["purpose"], c["given"], c["recordedByRole"]) for c in photo_consents["changes"]]
+
+
+@pytest.mark.parametrize("published", [True, False], ids=["published", "paper"])
+async def test_a_withdrawal_taken_before_the_purposes_were_written_takes_them_back(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch, published: bool
+) -> None:
+    # Given a journey at CONSENT, and its client's withdrawal of her photo consent sent right
+    # after the journey took its signing, before the purposes it gives are written
+    clinic = await fresh_clinic()
+    if published:
+        await publish(clinic, key="photo-consent", kind="PHOTO")
+    client = await clinic.register_client()
+    jid = (await clinic.drive_to("CONSENT", await clinic.start(client)))["id"]
+    withdrawal = {"journeyId": jid, "kind": "PHOTO", "idempotencyKey": new_key()}
+    real_record = consent.record_signed_purposes
+    withdrawn: list[dict[str, Any]] = []
+
+    async def withdrawn_first(*args: Any, **kwargs: Any) -> Any:
+        if not withdrawn:
+            withdrawn.append(await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **withdrawal))
+        return await real_record(*args, **kwargs)
+
+    monkeypatch.setattr(consent, "record_signed_purposes", withdrawn_first)
+    # When the consent is signed for marketing and teaching
+    signing = {
+        "journeyId": jid,
+        "kind": "PHOTO",
+        "signerName": "Anna Nowak",
+        "templateId": "photo-consent",
+        "templateVersion": "1",
+        "signature": {"format": "SVG_PATH", "data": "M 10 10 L 20 20"},
+        "rightsExplained": True,
+        "photoPurposes": ["MARKETING", "TEACHING"],
+        "idempotencyKey": new_key(),
+    }
+    signed = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing)
+    # Then both steps were taken, the signing first
+    assert signed["__typename"] == "JourneyPayload", signed
+    (taken,) = withdrawn
+    assert taken["__typename"] == "JourneyPayload", taken
+    # And no purpose it gave is in force, as the journey counts the consent withdrawn: each
+    # given, then withdrawn by the withdrawal's nurse
+    withdrawn_purposes = [
+        ("MARKETING", False, "NURSE"),
+        ("TEACHING", False, "NURSE"),
+    ]
+    photo_consents = await _photo_consents(clinic, client)
+    assert photo_consents["inForce"] == []
+    assert sorted(_history(photo_consents)) == sorted(
+        [("MARKETING", True, "NURSE"), ("TEACHING", True, "NURSE"), *withdrawn_purposes]
+    )
+    if published:
+        (signature,) = await consents(clinic, client)
+        assert signature["withdrawnAt"] is not None, signature
+    # And a retry of either request answers as the first time, giving nothing back
+    assert await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **withdrawal) == taken
+    assert await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing) == signed
+    assert await _photo_consents(clinic, client) == photo_consents
+    await end_journey(clinic, jid)
