@@ -77,8 +77,9 @@ def replayer(*workflows: type, **options: Any) -> Replayer:
     """A replayer of `workflows` that sets no time limit on an activation. A worker's limit
     (2 s, the SDK's deadlock detection) guards against a workflow that never yields; a replay
     asks whether a history replays as it ran, and on a machine running both suites one
-    activation of a long desk history took longer than that. (`debug_mode` lifts the limit
-    and lets `breakpoint()` through the sandbox, nothing else.)"""
+    activation of a long desk history took longer than that. (`debug_mode` lifts the limit,
+    lets `breakpoint()` through the sandbox, and runs each activation on the event loop's
+    thread, which a replay only waits on.)"""
     return Replayer(workflows=list(workflows), debug_mode=True, **options)
 
 
