@@ -170,14 +170,23 @@ async def write_withdrawal(
         )
         if in_force is None:
             return
-        try:
-            async with in_transaction() as attempt:
-                await ConsentWithdrawal.create(
-                    using_db=attempt,
-                    id=withdrawal_id,
-                    signature_id=in_force.id,
-                    recorded_by=recorded_by,
-                    withdrawn_at=datetime.now(UTC),
-                )
-        except IntegrityError:
-            return  # this request's earlier attempt, running beside this one, marked it
+        await mark_withdrawn(in_force.id, withdrawal_id, recorded_by, datetime.now(UTC))
+
+
+async def mark_withdrawn(
+    signature_id: str, withdrawal_id: str, recorded_by: str, withdrawn_at: datetime
+) -> None:
+    """Writes the withdrawal of the signature, under the client's lock the caller holds. Once:
+    the id comes from the request's key, and an attempt of the same request running beside
+    this one may have written it."""
+    try:
+        async with in_transaction() as attempt:
+            await ConsentWithdrawal.create(
+                using_db=attempt,
+                id=withdrawal_id,
+                signature_id=signature_id,
+                recorded_by=recorded_by,
+                withdrawn_at=withdrawn_at,
+            )
+    except IntegrityError:
+        return  # marked beside this attempt

@@ -11,15 +11,13 @@ does) withdrew it, and the row is marked withdrawn as that step's withdrawal wou
 
 from __future__ import annotations
 
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
-
 from domain.journey.stages import ConsentKind
 from domain.journey.table import Action
 from domain.store.consents import ConsentSignature as SignatureRow
 from domain.store.consents import ConsentWithdrawal
 from domain.store.disclosures import client_locked
 from domain.store.models import JourneyEvent
+from schema.consents.signing import mark_withdrawn
 
 
 async def _signing_seq(journey_id: str, kind: ConsentKind, draft_id: str | None) -> int | None:
@@ -66,14 +64,4 @@ async def withdraw_if_withdrawn_since(
     async with client_locked(signature.client_id) as connection:
         if await ConsentWithdrawal.exists(signature_id=signature.id, using_db=connection):
             return
-        try:
-            async with in_transaction() as attempt:
-                await ConsentWithdrawal.create(
-                    using_db=attempt,
-                    id=withdrawal_id,
-                    signature_id=signature.id,
-                    recorded_by=withdrawal.actor_id,
-                    withdrawn_at=withdrawal.at,
-                )
-        except IntegrityError:
-            return  # marked beside this attempt
+        await mark_withdrawn(signature.id, withdrawal_id, withdrawal.actor_id, withdrawal.at)
