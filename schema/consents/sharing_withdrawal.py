@@ -17,8 +17,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from strawberry.types import Info
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from domain.consent.after_journey import not_in_force
 from domain.journey.stages import ConsentKind
@@ -37,6 +35,7 @@ from schema.consents.sharing_types import (
     WithdrawSharingConsentInput,
     WithdrawSharingConsentResult,
 )
+from schema.consents.signing import mark_withdrawn
 from schema.consents.types import ConsentSignature
 from schema.context import Context
 from schema.errors import from_domain, not_authorized, not_found
@@ -115,15 +114,4 @@ async def withdraw_sharing_consent(
 async def _withdraw(signature_id: str, withdrawal_id: str, by: str) -> str:
     """The id of the signature's withdrawal: this one, or one written beside it (this request's
     other attempt) when the database refused a second."""
-    try:
-        async with in_transaction() as attempt:
-            await ConsentWithdrawal.create(
-                using_db=attempt,
-                id=withdrawal_id,
-                signature_id=signature_id,
-                recorded_by=by,
-                withdrawn_at=datetime.now(UTC),
-            )
-    except IntegrityError:
-        return (await ConsentWithdrawal.get(signature_id=signature_id)).id
-    return withdrawal_id
+    return await mark_withdrawn(signature_id, withdrawal_id, by, datetime.now(UTC))

@@ -175,10 +175,11 @@ async def write_withdrawal(
 
 async def mark_withdrawn(
     signature_id: str, withdrawal_id: str, recorded_by: str, withdrawn_at: datetime
-) -> None:
-    """Writes the withdrawal of the signature, under the client's lock the caller holds. Once:
+) -> str:
+    """Writes the withdrawal of the signature, under the client's lock the caller holds, once:
     the id comes from the request's key, and an attempt of the same request running beside
-    this one may have written it."""
+    this one may have written it. The id of the signature's withdrawal: this one, or the one
+    written beside it."""
     try:
         async with in_transaction() as attempt:
             await ConsentWithdrawal.create(
@@ -189,4 +190,5 @@ async def mark_withdrawn(
                 withdrawn_at=withdrawn_at,
             )
     except IntegrityError:
-        return  # marked beside this attempt
+        return str((await ConsentWithdrawal.get(signature_id=signature_id)).id)
+    return withdrawal_id
