@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Coroutine, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -24,6 +25,7 @@ import asyncpg
 import pytest
 
 from domain.store.db import apply_migrations, close_db, init_db
+from tests.clinic_day import wait_for_the_next_day
 from tests.migration_states import replay_once
 from tests.migration_templates import MigrationTemplates, on_postgres
 
@@ -150,6 +152,16 @@ def migrations_replayed_once() -> Iterator[None]:
     (`tests.migration_states`): most of a migration test's time otherwise."""
     with replay_once():
         yield
+
+
+@pytest.fixture(autouse=True)
+async def clear_of_the_clinics_midnight() -> None:
+    """No test starts in the last minutes of the test clinics' day (`tests.clinic_day`): one
+    about to waits, once a worker and a run, for the new day. Not a wait for anything the test
+    does: the clock is the only thing that turns the day."""
+    wait = wait_for_the_next_day(datetime.now(UTC))
+    if wait:
+        await asyncio.sleep(wait.total_seconds())
 
 
 @pytest.fixture(scope="session")

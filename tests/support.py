@@ -83,9 +83,11 @@ def replayer(*workflows: type, **options: Any) -> Replayer:
     return Replayer(workflows=list(workflows), debug_mode=True, **options)
 
 
-def stop_late_dev_server(port: int) -> None:
+def stop_late_dev_server(port: int) -> list[int]:
     """Stops a dev server this process started on `port` that missed its start-up time and may
-    still come up: it would hold the port (and outlive the tests) otherwise."""
+    still come up: it would hold the port (and outlive the tests) otherwise. Returns the process
+    ids it stopped."""
+    stopped = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
@@ -94,6 +96,8 @@ def stop_late_dev_server(port: int) -> None:
                 continue
             if arguments[arguments.index(b"--port") + 1] == str(port).encode():
                 os.kill(int(stat.parent.name), signal.SIGKILL)
+                stopped.append(int(stat.parent.name))
+    return stopped
 
 
 DESK = Actor("desk-1", Role.FRONT_DESK)

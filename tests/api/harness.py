@@ -14,7 +14,6 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp import web
@@ -36,6 +35,7 @@ from server.http_protocol import AppRunner
 from server.seed import DEMO_PASSWORD, demo_username
 from server.settings import Settings
 from tests.api import documents
+from tests.clinic_day import TEST_CLINIC_ZONE
 
 # Generous: after a worker is killed, the first action on a cached journey waits for Temporal's
 # sticky queue to time out (about 10 s) before another worker takes it.
@@ -178,12 +178,6 @@ async def running_api(
 def demo_password_hash() -> str:
     """One hash of the demo password for every test account: hashing costs tens of ms each."""
     return hash_password(DEMO_PASSWORD)
-
-
-# The zone `create_clinic` leaves a clinic in (the clinics' default). The server dates a clinic's
-# records and months in its own zone, which runs ahead of UTC late in the evening: a test that
-# took UTC's today would fail for an hour or two each night.
-TEST_CLINIC_ZONE = ZoneInfo("Europe/Warsaw")
 
 
 def clinic_today() -> date:
