@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -23,6 +24,22 @@ FieldsUnderLock = Callable[[BaseDBAsyncClient], Awaitable[dict[str, Any]]]
 # What the new row brings about elsewhere, written in its transaction under the owner's lock:
 # once with the row, never again for a retry that finds it.
 AlongWith = Callable[[Any], Awaitable[None]]
+
+
+class BroughtAboutFault(Exception):
+    """An integrity fault in what a new row brings about. Raised as its own kind: a writer takes
+    an integrity fault for its row's insert finding a retry's or a racing request's row, and
+    answers with that row or a refusal, which this fault is neither."""
+
+
+async def bring_about(along_with: AlongWith | None, row: Any) -> None:
+    """`along_with(row)`, its integrity fault raised as a `BroughtAboutFault`."""
+    if along_with is None:
+        return
+    try:
+        await along_with(row)
+    except IntegrityError as fault:
+        raise BroughtAboutFault(type(row).__name__) from fault
 
 
 async def append_within(
@@ -50,6 +67,5 @@ async def append_within(
             return None
         made = fields if isinstance(fields, dict) else await fields(connection)
         row = await model.create(using_db=connection, id=row_id, **made)
-        if along_with is not None:
-            await along_with(row)
+        await bring_about(along_with, row)
         return row

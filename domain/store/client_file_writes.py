@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from domain.client_file.export import MAX_ENTRIES
 from domain.client_file.kinds import EntryKind
-from domain.store.bounded_append import AlongWith, append_within
+from domain.store.bounded_append import AlongWith, append_within, bring_about
 from domain.store.client_file import ClientEntry, ClientEntryError, ClientIdentityAmendment
 from domain.store.client_lock import UNDER_CLIENT_LOCK, hold_file_for, hold_file_of_entry
 from domain.store.models import Client
@@ -82,8 +82,7 @@ async def write_entry(
                 amends_id=amends_id,
                 reason=reason,
             )
-            if along_with is not None:
-                await along_with(entry)
+            await bring_about(along_with, entry)
             return entry
     except IntegrityError:
         return await ClientEntry.get_or_none(id=entry_id) or Refused.CORRECTED
@@ -139,8 +138,7 @@ async def mark_in_error(
                 author_role=author_role,
                 marked_at=datetime.now(UTC),
             )
-            if along_with is not None:
-                await along_with(mark)
+            await bring_about(along_with, mark)
             return mark
     except IntegrityError:
         return await ClientEntryError.get_or_none(id=mark_id) or Refused.MARKED

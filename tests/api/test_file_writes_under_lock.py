@@ -4,6 +4,7 @@ and how many entries her file holds, no more than her own copy carries."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from domain.roles import Role
 from domain.store import client_file_writes
+from domain.store.bounded_append import BroughtAboutFault
 from domain.store.client_file import ClientEntry, ClientEntryError
 from schema.clients import file_corrections
 from tests.api.audit_support import clinic_of, raw_client
@@ -138,13 +140,55 @@ async def test_a_retry_whose_entry_was_written_finds_it_in_a_full_file(
         "body": {"section": "PREFERENCE_DRINKS", "note": "green tea"},
         "author": ("desk", "FRONT_DESK"),
     }
-    first = await client_file_writes.write_entry("entry-1", **written)
+    entry_id, other_id = f"entry-{uuid.uuid4()}", f"entry-{uuid.uuid4()}"
+    first = await client_file_writes.write_entry(entry_id, **written)
     assert isinstance(first, ClientEntry)
     held = await ClientEntry.filter(client_id=client).count()
     monkeypatch.setattr(client_file_writes, "MAX_ENTRIES", held)
     # When the retry writes it again, and another request writes a new one
-    again = await client_file_writes.write_entry("entry-1", **written)
-    other = await client_file_writes.write_entry("entry-2", **written)
+    again = await client_file_writes.write_entry(entry_id, **written)
+    other = await client_file_writes.write_entry(other_id, **written)
     # Then the retry finds its entry, and only the new one is refused
     assert isinstance(again, ClientEntry) and again.id == first.id
     assert other is client_file_writes.Refused.FULL
+
+
+async def test_a_fault_in_what_a_write_brings_about_is_not_taken_for_a_retry(
+    fresh_clinic: FreshClinic,
+) -> None:
+    # Given an entry, and a write of another whose consequence breaks an integrity rule (the
+    # first entry's id written again, as no path does)
+    clinic = await fresh_clinic()
+    client = raw_client(await clinic.register_client())
+    written = {
+        "clinic_id": await clinic_of(clinic),
+        "client_id": client,
+        "kind": "SERVICE_CARD",
+        "body": DRINKS,
+        "author": ("desk", "FRONT_DESK"),
+    }
+    first = await client_file_writes.write_entry(f"entry-{uuid.uuid4()}", **written)
+    assert isinstance(first, ClientEntry)
+
+    async def duplicate(_: object) -> None:
+        copied = ("clinic_id", "client_id", "kind", "body", "author_id", "author_role")
+        await ClientEntry.create(
+            id=first.id, recorded_at=first.recorded_at, **{f: getattr(first, f) for f in copied}
+        )
+
+    # When a new entry, or a mark of the first, is written with it, Then the fault is raised:
+    # not answered as a retry's row, a correction or a mark found
+    entry_id, mark_id = f"entry-{uuid.uuid4()}", f"mark-{uuid.uuid4()}"
+    with pytest.raises(BroughtAboutFault):
+        await client_file_writes.write_entry(entry_id, **written, along_with=duplicate)
+    with pytest.raises(BroughtAboutFault):
+        await client_file_writes.mark_in_error(
+            mark_id,
+            first.id,
+            reason="wrong client",
+            author=("desk", "FRONT_DESK"),
+            along_with=duplicate,
+        )
+    # And nothing of either stands
+    assert not await ClientEntry.exists(id=entry_id)
+    assert not await ClientEntryError.exists(id=mark_id)
