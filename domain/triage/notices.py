@@ -1,4 +1,5 @@
-"""What a journey tells its clinic's desk: its consultant's first action, or its end.
+"""What a journey tells its clinic's desk: its consultant's first action, its end, or the
+supervisor's move of it to another consultant.
 
 A consultant who starts serving a client without pressing "accept" has accepted all the same;
 a client who is cancelled, declines or does not show has gone. Either way the desk must stop
@@ -16,7 +17,7 @@ from datetime import datetime
 
 from domain.journey.facts import TRIAGE_DESK_ACTOR, JourneyEvent, JourneyFacts
 from domain.journey.stages import Stage, VisitCategory
-from domain.journey.table import Action
+from domain.journey.table import OWNED, Action
 from domain.roles import Role
 from domain.triage.alerts import (
     BoundAsked,
@@ -35,6 +36,9 @@ from domain.triage.overrides import follow_journey
 JOURNEY_MOVED_SIGNAL = "journey_moved"
 # Where a journey may be while its desk assignment is still pending.
 _DESK_WAITS_IN = frozenset({Stage.TRIAGE, Stage.CONSULTATION})
+# Where the supervisor may move a journey to another consultant (reassignJourney): in
+# consultation and at every stage after it, the client owned by the consultant named.
+_MOVED_IN = frozenset(OWNED)
 
 
 @dataclass(frozen=True)
@@ -54,23 +58,27 @@ class JourneyNotice:
 def notice_for(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None:
     """The notice a journey's change owes its desk, or None. `facts` is the journey after the
     event. Only a journey the desk may still be waiting on can owe one: at triage or in
-    consultation; a recheck's when she leaves triage with her doctor. A repeated notice changes
-    nothing at the desk: it carries its event's `seq`."""
+    consultation; a recheck's when she leaves triage with her doctor. The supervisor's move of
+    her journey to another consultant (reassignJourney) owes one at any stage it is taken in,
+    as the desk keeps her owner and the revenue credit. A repeated notice changes nothing at the
+    desk: it carries its event's `seq`."""
     notice = _notice(event, facts)
     return replace(notice, seq=event.seq) if notice is not None else None
 
 
 def _notice(event: JourneyEvent, facts: JourneyFacts) -> JourneyNotice | None:
+    consultant = facts.consultant_id
+    if event.action == Action.REASSIGN.value and event.from_stage in _MOVED_IN:
+        # The supervisor moved her (reassignJourney): the desk follows at once, at whichever
+        # stage, or after her consultation (in expert review, or later) her owner and the
+        # revenue credit stayed with the consultant she had. The desk's own hand-overs come
+        # back as this action too, and it knows of them.
+        moved = event.actor.user_id != TRIAGE_DESK_ACTOR.user_id and consultant is not None
+        return JourneyNotice(facts.journey_id, event.action, consultant) if moved else None
     if event.from_stage not in _DESK_WAITS_IN:
         return None
     if facts.stage.is_terminal:
         return JourneyNotice(facts.journey_id, event.action, ended=True)
-    consultant = facts.consultant_id
-    if event.action == Action.REASSIGN.value:
-        # The supervisor moved her (reassignJourney): the desk follows at once. The desk's own
-        # hand-overs come back as this action too, and it knows of them.
-        moved = event.actor.user_id != TRIAGE_DESK_ACTOR.user_id and consultant is not None
-        return JourneyNotice(facts.journey_id, event.action, consultant) if moved else None
     if _recheck_assigned(event, facts):
         # The desk routes a recheck, never places her: this is how it hears that her treating
         # doctor or nurse has her (the one who examines a linked recheck, else her pick).

@@ -81,10 +81,11 @@ class JourneyMutations:
     reassign_journey = _action(
         supervision_mutations.reassign_journey,
         "Supervisor: new owner. A client the triage desk placed is taken by the new consultant, "
-        "as reassignClient places her (no 10-minute hand-over), while her journey is in "
-        "consultation: one the desk still waits on, and one taken already (placed anew with "
-        "reassignClient, or by her consultant); the desk follows each later move too, the "
-        "revenue credited whole to the consultant named last.",
+        "as reassignClient places her (no 10-minute hand-over), at any stage from her "
+        "consultation on: one the desk still waits on, one taken already (placed anew with "
+        "reassignClient, or by her consultant), and one past her consultation (expert review "
+        "or later), whose turn stays used by the first; the desk follows each later move too, "
+        "her ownership and the revenue credited whole to the consultant named last.",
     )
     reassign_expert_review = _action(
         expert_review.reassign_expert_review,

@@ -89,9 +89,8 @@ def _facts(consultant: str) -> JourneyFacts:
     return at_consultation("j1", consultant)
 
 
-def _reassigned_by(actor: Actor) -> JourneyEvent:
-    consult = Stage.CONSULTATION
-    return JourneyEvent("j1", 5, Action.REASSIGN.value, consult, consult, actor, NOW, "")
+def _reassigned_by(actor: Actor, stage: Stage = Stage.CONSULTATION) -> JourneyEvent:
+    return JourneyEvent("j1", 5, Action.REASSIGN.value, stage, stage, actor, NOW, "")
 
 
 def test_a_journey_the_supervisor_reassigns_in_consultation_tells_its_desk() -> None:
@@ -101,6 +100,21 @@ def test_a_journey_the_supervisor_reassigns_in_consultation_tells_its_desk() -> 
     assert notice == JourneyNotice("j1", "reassign", consultant_id="C")
     # And the desk's own hand-over, which the desk knows of, tells it nothing
     assert notice_for(_reassigned_by(TRIAGE_DESK_ACTOR), _facts("B")) is None
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [Stage.EXPERT_REVIEW, Stage.CONSENT, Stage.PAYMENT, Stage.TREATMENT, Stage.HANDOVER],
+)
+def test_a_journey_the_supervisor_reassigns_after_consultation_tells_its_desk(
+    stage: Stage,
+) -> None:
+    # When the supervisor moves a journey past its consultation to C
+    # Then the journey tells its desk who has her now, as it does in consultation
+    notice = notice_for(_reassigned_by(SUPERVISOR, stage), _facts("C"))
+    assert notice == JourneyNotice("j1", "reassign", consultant_id="C", seq=5)
+    # And the desk's own hand-over still tells it nothing
+    assert notice_for(_reassigned_by(TRIAGE_DESK_ACTOR, stage), _facts("B")) is None
 
 
 # --- a journey reassigned away from the desk's consultant ------------------------------------
