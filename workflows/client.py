@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import time
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -43,10 +44,12 @@ from domain.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from domain.journey.bill_notes import BillNote
 from domain.journey.facts import ActionRequest, ActionResult, JourneyFacts, JourneyStart
 from domain.journey.stages import Stage
 from domain.journey.table import Action
 from workflows.journey import CORRECT_PAYMENT, JourneyWorkflow
+from workflows.journey_bills import NOTE_BILL
 from workflows.journey_changes import CURRENT_CHANGES
 from workflows.reconnect import unreachable
 from workflows.refusals import problems_from
@@ -174,7 +177,6 @@ class JourneyGateway:
         """Runs one staff action. `update_id` deduplicates retries inside Temporal (and makes
         sending it again, when Temporal had no room for it, safe)."""
         handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
-        slots = self.slots or slots_for(self.client)
         # A payment's correction has an update of its own, which a worker of a release before
         # refuses; as `act` that worker took it for the client withdrawing (`correct_payment`).
         corrects = request.action is Action.REFUND and request.details.corrects_a_payment
@@ -186,6 +188,28 @@ class JourneyGateway:
                 )
             return await handle.execute_update(JourneyWorkflow.act, request, id=update_id)
 
+        return await self._updated(journey_id, update_id, send, CORRECT_PAYMENT)
+
+    async def note_bill(self, journey_id: str, note: BillNote, update_id: str) -> ActionResult:
+        """Tells the journey of a bill about to be written (`workflows.journey_bills`): it
+        answers, or refuses the bill (paid on its plan, past its payment) as a domain error."""
+        handle = self.client.get_workflow_handle_for(JourneyWorkflow.run, journey_id)
+
+        async def send() -> ActionResult:
+            return await handle.execute_update(JourneyWorkflow.note_bill, note, id=update_id)
+
+        return await self._updated(journey_id, update_id, send, NOTE_BILL)
+
+    async def _updated(
+        self,
+        journey_id: str,
+        update_id: str,
+        send: Callable[[], Awaitable[ActionResult]],
+        new_update: str,
+    ) -> ActionResult:
+        """`send`'s answer, in the journey's turn; Temporal's failures as domain errors.
+        `new_update`: the update's name when a worker of a release before may not know it."""
+        slots = self.slots or slots_for(self.client)
         try:
             async with answer_within(JOURNEY_ANSWER_SECONDS), contextlib.AsyncExitStack() as turn:
                 waited = await wait_for_turn(turn, slots, journey_id)
@@ -197,7 +221,7 @@ class JourneyGateway:
             log.warning("journey %s: no answer to update %s in time", journey_id, update_id)
             raise JourneyUnavailable("no answer from the journey in time") from None
         except WorkflowUpdateFailedError as error:
-            if no_such_update(error.cause, CORRECT_PAYMENT):
+            if no_such_update(error.cause, new_update):
                 log.warning("journey %s: its worker refused update %s", journey_id, update_id)
                 raise WorkersBehind("the journey's workers are being upgraded") from error
             if isinstance(error.cause, ApplicationError):

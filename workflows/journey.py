@@ -1,8 +1,9 @@
 """The journey workflow: one durable run per client visit, from reception to the last follow-up.
 
 Staff actions arrive as the `act` update, a payment's correction as `correct_payment` (a name
-of its own, which a worker of a release before refuses). Their validators ask the domain gate,
-so an illegal or unauthorised action is refused before it reaches history. Accepted actions are
+of its own, which a worker of a release before refuses), a bill about to be made as `note_bill`
+(`journey_bills`). Their validators ask the domain gate, so an illegal or unauthorised action
+is refused before it reaches history. Accepted actions are
 applied one at a time (a lock: a handler awaits the read-model write, and a second update must
 not judge a state the first is about to change). One timer at a time wakes it for the next
 follow-up falling due or the next SLA breach (`WakeTimer`: kept running across steps while it
@@ -20,6 +21,7 @@ from collections.abc import Callable
 
 from temporalio import workflow
 
+from workflows.journey_bills import JourneyBills
 from workflows.journey_changes import (
     CONTINUE_AS_NEW_WHEN_ADVISED,
     DEFER_ANY_WRITE_FAILURE,
@@ -85,7 +87,7 @@ def as_correction(request: ActionRequest) -> ActionRequest:
 
 
 @workflow.defn(name="Journey")
-class JourneyWorkflow:
+class JourneyWorkflow(JourneyBills):
     @workflow.init
     def __init__(self, start: JourneyStart) -> None:
         carried = start.carried

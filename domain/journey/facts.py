@@ -157,6 +157,9 @@ class JourneyFacts:
     paid_minor: int = 0
     # The total of the bill paid against (null: the final plan's price is the total).
     bill_total_minor: int | None = None
+    # Told of a bill for it (`workflows.journey_bills`): a payment names a bill from then on
+    # (`domain.journey.bill_notes`). False in journeys billed before the journey was told.
+    billed: bool = False
     installment_plan: bool = False
     treatment_started: bool = False
     follow_ups: list[FollowUp] = field(default_factory=list)

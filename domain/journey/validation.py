@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from domain.errors import Conflict, FieldProblem, TransitionNotAllowed, ValidationFailed
 from domain.errors import FieldProblemCode as Code
+from domain.journey.bill_notes import payment_beside_bill
 from domain.journey.facts import ActionDetails, ActionRequest, JourneyFacts
 from domain.journey.machine import fire, triggers_from
 from domain.journey.stages import ExpertDecision, FollowUpOutcome, FollowUpStatus, PaymentKind
@@ -110,6 +111,7 @@ def _payment(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:
     owed = None if d.bill_total_minor is None else d.bill_total_minor - facts.paid_minor
     if owed is not None and d.amount_minor is not None and d.amount_minor > owed:
         out.append(FieldProblem("amount", "more than the bill still owes", Code.OUT_OF_RANGE))
+    out.extend(payment_beside_bill(facts, d))
 
 
 def _refund(facts: JourneyFacts, d: ActionDetails, out: Problems) -> None:

@@ -26,6 +26,7 @@ from enum import Enum
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from domain.journey.bill_notes import BILLABLE_STAGES
 from domain.journey.codec import facts_from_json
 from domain.journey.stages import Stage
 from domain.money.bills import DraftBill
@@ -33,9 +34,6 @@ from domain.money.partner_split import StaffTreatment
 from domain.store.billing import Bill, BillConfirmation, BillLine
 from domain.store.billing_reads import current_bill
 from domain.store.models import Journey
-
-# A bill is made once the expert approved the final plan and before the treatment is paid for.
-BILLABLE_STAGES = frozenset({Stage.CONSENT, Stage.PAYMENT})
 
 
 class Refused(Enum):

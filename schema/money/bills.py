@@ -19,8 +19,10 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain.errors import FieldProblem
+from domain.errors import DomainError, FieldProblem
 from domain.errors import FieldProblemCode as Code
+from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.bill_notes import NOT_BILLABLE_NOW, PAID_ON_ITS_PLAN, BillNote
 from domain.money.bills import (
     discount_needs_supervisor,
     draft_bill,
@@ -45,6 +47,7 @@ from schema.errors import (
     Conflict,
     NotAuthorized,
     NotFound,
+    Unavailable,
     ValidationFailed,
     not_authorized,
     not_found,
@@ -65,10 +68,6 @@ from schema.money.common import (
 from schema.money.types import MoneyInput
 from schema.text import check_text
 
-PAID_ON_ITS_PLAN = (
-    "a payment was taken on the final plan's price: the journey is paid by its plan, not a bill"
-)
-NOT_BILLABLE_NOW = "bills are made after the expert's approval, before payment"
 CONFLICTS = {
     Refused.STANDS: "the client confirmed the journey's bill; it stands",
     Refused.REPLACED: "a newer bill replaced this one",
@@ -146,7 +145,7 @@ class BillPayload:
 
 
 BillResult = Annotated[
-    BillPayload | NotAuthorized | ValidationFailed | NotFound | Conflict,
+    BillPayload | NotAuthorized | ValidationFailed | NotFound | Conflict | Unavailable,
     strawberry.union("BillResult", description="The bill, or why not."),
 ]
 
@@ -213,6 +212,9 @@ async def create_bill(info: Info[Context, None], input: CreateBillInput) -> Bill
         # (its confirmation may be what refuses it now): the write below answers that bill.
         if refusal is not None and not await BillRow.exists(id=row_id):
             return refusal
+        told = await _journey_told(info, journey, row_id)
+        if told is not None:
+            return told
         reason = input.discount.reason if input.discount and discount else None
         new = NewBill(row_id, journey.id, bill, reason, claims.account_id, input.partner_staff)
         # Checked again under the journey's row lock: a confirmation of the current bill, or a
@@ -236,6 +238,28 @@ def _refused(refused: Refused) -> Conflict | ValidationFailed:
     if refused is Refused.PAID_ON_PLAN:
         return invalid([FieldProblem("journeyId", PAID_ON_ITS_PLAN, Code.NOT_ALLOWED_NOW)])
     return conflict(CONFLICTS[refused])
+
+
+async def _journey_told(
+    info: Info[Context, None], journey: JourneyRow, row_id: str
+) -> str | Conflict | ValidationFailed | None:
+    """Tells the journey of the bill before its row is written: None once it took it. A
+    payment on the plan's price it took first refuses the bill, and a payment naming no bill
+    that it is asked for after is refused (`domain.journey.bill_notes`). An attempt of this
+    very request beside this one may have written the bill since the journey moved on: that
+    bill is the answer."""
+    gateway = info.context.gateway
+    try:
+        # Temporal not answering raises `JourneyUnavailable`: answered `Unavailable`
+        # (`schema.unanswered`), the key open; its retry sends the same update id.
+        await gateway.note_bill(journey.id, BillNote(row_id), f"note-bill-{row_id}")
+    except DomainError as refused:
+        if await BillRow.exists(id=row_id):
+            return row_id
+        if isinstance(refused, DomainValidationFailed):
+            return _refused(Refused.PAID_ON_PLAN)
+        return _refused(Refused.NOT_NOW)
+    return None
 
 
 async def _not_billable(journey: JourneyRow) -> Conflict | ValidationFailed | None:

@@ -20,6 +20,7 @@ from strawberry.types import Info
 from domain.errors import FieldProblem
 from domain.errors import FieldProblemCode as Code
 from domain.errors import ValidationFailed as DomainValidationFailed
+from domain.journey.bill_notes import PAY_THE_BILL
 from domain.journey.codec import facts_from_json
 from domain.journey.facts import ActionDetails
 from domain.journey.stages import PaymentKind, PaymentMethod
@@ -140,13 +141,9 @@ async def _bill_problems(
     return row, problems
 
 
-# Seed 003 §6.4-6.6: the itemised bill is explained line by line, the client signs it, and the
-# signed bill is what is paid. Before, a payment without `billId` took the final plan's price
-# beside a bill the client had not confirmed, for another amount.
-PAY_THE_BILL = (
-    "the journey has a bill: pay it, naming it in billId, once the client has confirmed it "
-    "(confirmBill)"
-)
+# Before, a payment without `billId` took the final plan's price beside a bill the client had
+# not confirmed, for another amount. A bill made after this check is the journey's to refuse
+# the payment for (`domain.journey.bill_notes`).
 
 
 async def _bill_not_named(

@@ -5,6 +5,8 @@ Each is checked first; before, the write went on from that check. A bill checked
 journey's bill was still unconfirmed replaced it once the client had confirmed it (and paid on
 it), a confirmation checked before a newer bill was made confirmed the bill it replaced, and
 a first bill, checked before a deposit on the final plan's price was taken, was made beside it.
+A deposit checked before a first bill was made is the journey's step, which no row lock covers:
+the journey itself hears of the bill before it is written, and takes one or the other.
 The rival request here is sent over HTTP, and answered, right after the held request's check
 (SQLite writes one transaction at a time: `tests/store/test_bill_race.py` holds the first
 inside its transaction on PostgreSQL)."""
@@ -19,7 +21,7 @@ import pytest
 from domain.roles import Role
 from domain.store.billing import Bill, BillConfirmation, BillLine, Payment
 from schema.ids import decode_id
-from schema.money import bills
+from schema.money import bills, payments
 from tests.api import documents
 from tests.api.flow import PLAN, JourneyDriver, new_key
 from tests.api.money_support import (
@@ -234,3 +236,35 @@ async def test_a_first_bill_checked_while_a_deposit_on_the_plan_is_taken_is_refu
     assert made["__typename"] == "ValidationFailed", made
     assert made["problems"] == [{"field": "journeyId", "message": bills.PAID_ON_ITS_PLAN}]
     assert await bill_of(clinic, journey["id"]) is None
+
+
+async def test_a_deposit_on_the_plan_checked_while_a_first_bill_is_made_is_refused(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a journey at its payment with no bill, and a deposit on the final plan's price
+    # checked (no bill yet) while a first bill is made
+    clinic = await fresh_clinic()
+    journey = await clinic.drive_to("PAYMENT")
+    item = await set_item(clinic, listPrice=eur("800.00"))
+    lines = [{"priceItemId": item["id"], "quantity": 1}]
+    deposit = {
+        "journeyId": journey["id"],
+        "amount": "300.00",
+        "currency": PLAN["currency"],
+        "method": "CARD",
+        "kind": "DEPOSIT",
+        "idempotencyKey": new_key(),
+    }
+    held = _then(payments._bill_not_named, lambda: _create(clinic, journey["id"], lines))
+    monkeypatch.setattr(payments, "_bill_not_named", held)
+    # When the journey is asked to take the deposit after the bill was made
+    paid = await clinic.act(documents.RECORD_PAYMENT, Role.CASHIER, **deposit)
+    # Then the journey is paid by its bill: the deposit is refused, as its check would have
+    # refused it, and neither the journey nor the payments hold it
+    (made,) = held.answers  # type: ignore[attr-defined]
+    assert made["__typename"] == "BillPayload", made
+    assert paid["__typename"] == "ValidationFailed", paid
+    assert paid["problems"] == [{"field": "billId", "message": payments.PAY_THE_BILL}]
+    assert (await bill_of(clinic, journey["id"]))["id"] == made["bill"]["id"]
+    assert not await Payment.filter(journey_id=decode_id(journey["id"], "Journey")).exists()
+    assert (await clinic.journey(journey["id"]))["stage"] == "PAYMENT"

@@ -18,6 +18,7 @@ import pytest
 
 from domain.roles import Role
 from domain.store import bill_writes
+from schema.money import bills
 from schema.money.bills import PAID_ON_ITS_PLAN
 from schema.money.payments import PAY_THE_BILL
 from tests.api import documents
@@ -188,7 +189,11 @@ async def test_a_payment_taken_before_the_bill_was_made_is_answered_on_retry(
         async def billable(journey: object) -> None:  # (the rule above did not exist)
             return None
 
+        async def not_told(*args: object) -> None:  # (nor did the journey hear of bills)
+            return None
+
         before_the_rule.setattr(bill_writes, "refusal_to_bill", billable)
+        before_the_rule.setattr(bills, "_journey_told", not_told)
         made = await money_call(
             clinic, CREATE_BILL, Role.CASHIER, journeyId=journey["id"], lines=lines
         )

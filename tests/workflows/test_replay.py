@@ -50,6 +50,7 @@ ADDED_SINCE: dict[str, Any] = {
     "follow_up_call_windows": False,
     "stuck_reason_code": None,
     "follow_up_allowance_seconds": None,
+    "billed": False,
 }
 # Added since as well, rebuilt from each history: the event at which the consultant the journey
 # ends with first acted (None: a recheck's examiner is no consultant, and the first visit's
