@@ -141,17 +141,14 @@ async def _bill_problems(
     return row, problems
 
 
-# Before, a payment without `billId` took the final plan's price beside a bill the client had
-# not confirmed, for another amount. A bill made after this check is the journey's to refuse
-# the payment for (`domain.journey.bill_notes`).
-
-
 async def _bill_not_named(
     info: Info[Context, None], journey: JourneyRow, input: RecordPaymentInput
 ) -> JourneyOutcome | None:
-    """The refusal of a payment that names no bill when the journey has one. A retry of a
-    payment the journey took before this rule (its answer lost, its row still unwritten) goes
-    on (None)."""
+    """The refusal of a payment that names no bill when the journey has one: before, it took
+    the final plan's price beside a bill the client had not confirmed, for another amount. A
+    bill made after this check is the journey's to refuse the payment for
+    (`domain.journey.bill_notes`). A retry of a payment the journey took before this rule (its
+    answer lost, its row still unwritten) goes on (None)."""
     if await current_bill(journey.id) is None:
         return None
     unnamed = from_domain(
