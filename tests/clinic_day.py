@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 # in the evening: a test that took UTC's today would fail for an hour or two each night.
 TEST_CLINIC_ZONE = ZoneInfo("Europe/Warsaw")
 
-# Longer than any one test takes on a loaded machine (the longest, the chaos run, about two
-# minutes).
+# Longer than any one test takes on a loaded machine (the longest, the PostgreSQL run's
+# schemathesis documents, about two and a half minutes).
 LAST_MINUTES_OF_THE_DAY = timedelta(minutes=3)
 
 
