@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # The zone `create_clinic` leaves a clinic in (the clinics' default). It runs ahead of UTC late
-# in the evening: a test that took UTC's today would fail for an hour or two each night.
+# in the evening: a test that took UTC's date would fail for an hour or two each night.
 TEST_CLINIC_ZONE = ZoneInfo("Europe/Warsaw")
 
 # Longer than any one test takes on a loaded machine (the longest, the PostgreSQL run's

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,13 +156,15 @@ def migrations_replayed_once() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-async def clear_of_the_clinics_midnight() -> None:
+def clear_of_the_clinics_midnight() -> None:
     """No test starts in the last minutes of the test clinics' day (`tests.clinic_day`): one
     about to waits, once a worker and a run, for the new day. Not a wait for anything the test
-    does: the clock is the only thing that turns the day."""
+    does: the clock is the only thing that turns the day. A plain function, as it runs before
+    every test: the session's event loop runs only while a test or an async fixture awaits, so
+    nothing of the session's waits on it either."""
     wait = wait_for_the_next_day(datetime.now(UTC))
     if wait:
-        await asyncio.sleep(wait.total_seconds())
+        time.sleep(wait.total_seconds())
 
 
 @pytest.fixture(scope="session")

@@ -206,12 +206,11 @@ async def test_an_attempt_of_a_bill_its_client_confirmed_meanwhile_answers_the_b
     assert len(await _bills_of(first)) == 2
 
 
-async def test_a_first_bill_checked_while_a_deposit_on_the_plan_is_taken_is_refused(
-    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Given a journey at its payment with no bill, and a first bill checked while a deposit on
-    # the final plan's price is taken
-    clinic = await fresh_clinic()
+async def _at_payment_unbilled(
+    clinic: JourneyDriver,
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """A journey at its payment with no bill; a bill's lines for it, and a deposit on its final
+    plan's price."""
     journey = await clinic.drive_to("PAYMENT")
     item = await set_item(clinic, listPrice=eur("800.00"))
     lines = [{"priceItemId": item["id"], "quantity": 1}]
@@ -223,6 +222,16 @@ async def test_a_first_bill_checked_while_a_deposit_on_the_plan_is_taken_is_refu
         "kind": "DEPOSIT",
         "idempotencyKey": new_key(),
     }
+    return journey, lines, deposit
+
+
+async def test_a_first_bill_checked_while_a_deposit_on_the_plan_is_taken_is_refused(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a journey at its payment with no bill, and a first bill checked while a deposit on
+    # the final plan's price is taken
+    clinic = await fresh_clinic()
+    journey, lines, deposit = await _at_payment_unbilled(clinic)
     held = _then(
         bills._not_billable,
         lambda: clinic.act(documents.RECORD_PAYMENT, Role.CASHIER, **deposit),
@@ -244,17 +253,7 @@ async def test_a_deposit_on_the_plan_checked_while_a_first_bill_is_made_is_refus
     # Given a journey at its payment with no bill, and a deposit on the final plan's price
     # checked (no bill yet) while a first bill is made
     clinic = await fresh_clinic()
-    journey = await clinic.drive_to("PAYMENT")
-    item = await set_item(clinic, listPrice=eur("800.00"))
-    lines = [{"priceItemId": item["id"], "quantity": 1}]
-    deposit = {
-        "journeyId": journey["id"],
-        "amount": "300.00",
-        "currency": PLAN["currency"],
-        "method": "CARD",
-        "kind": "DEPOSIT",
-        "idempotencyKey": new_key(),
-    }
+    journey, lines, deposit = await _at_payment_unbilled(clinic)
     held = _then(payments._bill_not_named, lambda: _create(clinic, journey["id"], lines))
     monkeypatch.setattr(payments, "_bill_not_named", held)
     # When the journey is asked to take the deposit after the bill was made

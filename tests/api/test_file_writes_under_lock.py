@@ -126,20 +126,24 @@ async def test_her_file_takes_no_more_entries_than_her_copy_carries(
     assert await ClientEntry.filter(client_id=raw_client(client)).count() == held + 3
 
 
+async def _service_card(clinic: JourneyDriver) -> dict[str, Any]:
+    """A service-card entry's fields, as `write_entry` takes them, for a new client."""
+    return {
+        "clinic_id": await clinic_of(clinic),
+        "client_id": raw_client(await clinic.register_client()),
+        "kind": "SERVICE_CARD",
+        "body": DRINKS,
+        "author": ("desk", "FRONT_DESK"),
+    }
+
+
 async def test_a_retry_whose_entry_was_written_finds_it_in_a_full_file(
     fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a service-card entry written under an id by a first attempt whose answer was lost,
     # and a file full since
-    clinic = await fresh_clinic()
-    client = raw_client(await clinic.register_client())
-    written = {
-        "clinic_id": await clinic_of(clinic),
-        "client_id": client,
-        "kind": "SERVICE_CARD",
-        "body": {"section": "PREFERENCE_DRINKS", "note": "green tea"},
-        "author": ("desk", "FRONT_DESK"),
-    }
+    written = await _service_card(await fresh_clinic())
+    client = written["client_id"]
     entry_id, other_id = f"entry-{uuid.uuid4()}", f"entry-{uuid.uuid4()}"
     first = await client_file_writes.write_entry(entry_id, **written)
     assert isinstance(first, ClientEntry)
@@ -158,15 +162,7 @@ async def test_a_fault_in_what_a_write_brings_about_is_not_taken_for_a_retry(
 ) -> None:
     # Given an entry, and a write of another whose consequence breaks an integrity rule (the
     # first entry's id written again, as no path does)
-    clinic = await fresh_clinic()
-    client = raw_client(await clinic.register_client())
-    written = {
-        "clinic_id": await clinic_of(clinic),
-        "client_id": client,
-        "kind": "SERVICE_CARD",
-        "body": DRINKS,
-        "author": ("desk", "FRONT_DESK"),
-    }
+    written = await _service_card(await fresh_clinic())
     first = await client_file_writes.write_entry(f"entry-{uuid.uuid4()}", **written)
     assert isinstance(first, ClientEntry)
 
