@@ -275,6 +275,26 @@ async def settle_unsettled(account_id: str, key: str, result_id: str) -> bool:
     return bool(await unsettled.update(result_id=result_id))
 
 
+async def claim_of_draft(
+    account_id: str, operation: str, draft_id: str, journey_id: str
+) -> KeyClaim | None:
+    """The claim of the key whose request (`account_id`'s `operation` on the journey
+    `journey_id`) named its step's draft `draft_id` (`claimed_draft`): UNFINISHED, or ANSWERED
+    with the journey as its result. None when no claim derives that draft: a request without a
+    key, or one made before drafts were named by their claim."""
+    # A journey step's key settles with the journey's id: only this journey's claims, and the
+    # account's unfinished ones, can be the step's.
+    claims = IdempotencyKey.filter(
+        account_id=account_id, operation=operation, result_id__in=["", journey_id]
+    )
+    for row in await claims:
+        seed = row.salt or f"{row.account_id}:{row.key}"  # as `_seed` derives it
+        if derived_id(seed, DRAFT_KIND) == draft_id:
+            state = KeyState.ANSWERED if row.result_id else KeyState.UNFINISHED
+            return KeyClaim(state, row.result_id, seed)
+    return None
+
+
 async def key_claimed_at(account_id: str, key: str) -> datetime | None:
     """When the key was first claimed: the moment its request was first made, the same for
     every attempt of it (None: never claimed)."""

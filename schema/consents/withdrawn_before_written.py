@@ -48,6 +48,23 @@ async def withdrawn_since_signed(
     return None
 
 
+def _is_signing(event: JourneyEvent, kind: ConsentKind) -> bool:
+    return event.action == Action.SIGN_CONSENT.value and event.summary.startswith(kind.value)
+
+
+async def signing_withdrawn_last(journey_id: str, kind: ConsentKind) -> JourneyEvent | None:
+    """The journey's signing of `kind` its newest withdrawal took back: the newest signing a
+    later step left unsigned (a signing taken after that withdrawal stands, and is passed
+    over). None when no step withdrew one."""
+    withdrawn = False
+    for event in await JourneyEvent.filter(journey_id=journey_id).order_by("-seq"):
+        if _is_signing(event, kind) and withdrawn:
+            return event
+        if event.facts is not None and kind.value not in event.facts.get("consents_signed", []):
+            withdrawn = True
+    return None
+
+
 async def withdraw_if_withdrawn_since(
     signature: SignatureRow, kind: ConsentKind, draft_id: str | None, withdrawal_id: str
 ) -> None:

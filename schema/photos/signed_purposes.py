@@ -5,7 +5,9 @@ naming them, in one transaction; withdrawing the consent withdraws the purposes 
 that its giving still decides (`domain.photos.purposes.withdrawn_with_consent`), and, when the
 clinical record is among them, closes the client's open photo reminders. A PHOTO consent
 signed before grants were kept has none: its withdrawal ends every purpose in force, as it did
-then, since nothing says which purposes it gave.
+then, since nothing says which purposes it gave. A withdrawal answered while a signing is still
+being written finds none either: the signing takes back what its grant gave once it is written
+(`withdraw_grant`), and the withdrawal ends nothing else (`grant_to_come`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from domain.store.photo_tasks import close_without_consent
 from domain.store.photos import PhotoConsentChange as ChangeRow
 from domain.store.photos import PhotoConsentGrant as GrantRow
 from domain.store.photos import as_change, latest_changes, withdrew_given
+from schema.photos.grant_to_come import grant_to_come
 
 
 def _change_id(seed_id: str, purpose: PhotoPurpose | str) -> str:
@@ -111,7 +114,10 @@ async def withdraw_signed_purposes(
         .first()
     )
     if grant is None:
-        await _withdraw_every_purpose_in_force(journey, seed_id, by, asked_at)
+        # A signing still being written takes back what it gave itself, and nothing else
+        # goes: only a consent signed before grants were kept ends every purpose in force.
+        if not await grant_to_come(journey.id):
+            await _withdraw_every_purpose_in_force(journey, seed_id, by, asked_at)
     else:
         await _withdraw_granted(journey, grant, seed_id, by)
     await _close_reminders_if_clinical_withdrawn(journey, seed_id, by)

@@ -2,7 +2,11 @@
 step, then the withdrawal's step, before the signing request wrote the purposes it gives. The
 withdrawal found no purposes to take back, and those written after it stood in force (a photo
 usable for marketing) while the journey counted the consent withdrawn. The withdrawal is sent
-over HTTP, and answered, between the signing step and the purposes' rows."""
+over HTTP, and answered, between the signing step and the purposes' rows.
+
+Finding no grant, the withdrawal took the consent for one signed before grants were kept and
+ended every purpose in force, the clinical record the client gave on her own included: a
+signing still being written takes back what it gave itself, and the withdrawal leaves the rest."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from schema.journeys import consent
 from tests.api import documents
 from tests.api.consent_support import WITHDRAW_CONSENT, consents, publish
 from tests.api.flow import JourneyDriver, end_journey, new_key
-from tests.api.photo_support import PHOTOS
+from tests.api.photo_support import PHOTOS, set_consent
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
 
@@ -28,6 +32,39 @@ async def _photo_consents(clinic: JourneyDriver, client: str) -> dict[str, Any]:
 
 def _history(photo_consents: dict[str, Any]) -> list[tuple[str, bool, str]]:
     return [(c["purpose"], c["given"], c["recordedByRole"]) for c in photo_consents["changes"]]
+
+
+def _withdrawn_before_purposes_written(
+    clinic: JourneyDriver, monkeypatch: pytest.MonkeyPatch, withdrawal: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Sends `withdrawal` once, answered, when a signing is about to write its purposes: after
+    the journey took the signing step. The answers it got (one, once a signing ran)."""
+    real_record = consent.record_signed_purposes
+    withdrawn: list[dict[str, Any]] = []
+
+    async def withdrawn_first(*args: Any, **kwargs: Any) -> Any:
+        if not withdrawn:
+            withdrawn.append(await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **withdrawal))
+        return await real_record(*args, **kwargs)
+
+    monkeypatch.setattr(consent, "record_signed_purposes", withdrawn_first)
+    return withdrawn
+
+
+def _signing(journey_id: str) -> dict[str, Any]:
+    """A PHOTO consent for marketing and teaching: on the published template, if any, else on
+    the paper form its key stands for."""
+    return {
+        "journeyId": journey_id,
+        "kind": "PHOTO",
+        "signerName": "Anna Nowak",
+        "templateId": "photo-consent",
+        "templateVersion": "1",
+        "signature": {"format": "SVG_PATH", "data": "M 10 10 L 20 20"},
+        "rightsExplained": True,
+        "photoPurposes": ["MARKETING", "TEACHING"],
+        "idempotencyKey": new_key(),
+    }
 
 
 @pytest.mark.parametrize("published", [True, False], ids=["published", "paper"])
@@ -42,27 +79,9 @@ async def test_a_withdrawal_taken_before_the_purposes_were_written_takes_them_ba
     client = await clinic.register_client()
     jid = (await clinic.drive_to("CONSENT", await clinic.start(client)))["id"]
     withdrawal = {"journeyId": jid, "kind": "PHOTO", "idempotencyKey": new_key()}
-    real_record = consent.record_signed_purposes
-    withdrawn: list[dict[str, Any]] = []
-
-    async def withdrawn_first(*args: Any, **kwargs: Any) -> Any:
-        if not withdrawn:
-            withdrawn.append(await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **withdrawal))
-        return await real_record(*args, **kwargs)
-
-    monkeypatch.setattr(consent, "record_signed_purposes", withdrawn_first)
+    withdrawn = _withdrawn_before_purposes_written(clinic, monkeypatch, withdrawal)
     # When the consent is signed for marketing and teaching
-    signing = {
-        "journeyId": jid,
-        "kind": "PHOTO",
-        "signerName": "Anna Nowak",
-        "templateId": "photo-consent",
-        "templateVersion": "1",
-        "signature": {"format": "SVG_PATH", "data": "M 10 10 L 20 20"},
-        "rightsExplained": True,
-        "photoPurposes": ["MARKETING", "TEACHING"],
-        "idempotencyKey": new_key(),
-    }
+    signing = _signing(jid)
     signed = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing)
     # Then both steps were taken, the signing first
     assert signed["__typename"] == "JourneyPayload", signed
@@ -83,6 +102,50 @@ async def test_a_withdrawal_taken_before_the_purposes_were_written_takes_them_ba
         (signature,) = await consents(clinic, client)
         assert signature["withdrawnAt"] is not None, signature
     # And a retry of either request answers as the first time, giving nothing back
+    assert await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **withdrawal) == taken
+    assert await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing) == signed
+    assert await _photo_consents(clinic, client) == photo_consents
+    await end_journey(clinic, jid)
+
+
+@pytest.mark.parametrize("published", [True, False], ids=["published", "paper"])
+async def test_a_withdrawal_taken_before_the_purposes_were_written_leaves_her_clinical_record(
+    fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch, published: bool
+) -> None:
+    # Given a client who let the front desk record photos for her clinical record, on a
+    # journey at CONSENT, and her withdrawal of the photo consent sent right after the journey
+    # took its signing, before the purposes it gives are written
+    clinic = await fresh_clinic()
+    if published:
+        await publish(clinic, key="photo-consent", kind="PHOTO")
+    client = await clinic.register_client()
+    await set_consent(clinic, client, "CLINICAL_RECORD", True)
+    jid = (await clinic.drive_to("CONSENT", await clinic.start(client)))["id"]
+    withdrawal = {"journeyId": jid, "kind": "PHOTO", "idempotencyKey": new_key()}
+    withdrawn = _withdrawn_before_purposes_written(clinic, monkeypatch, withdrawal)
+    # When the PHOTO consent is signed for marketing and teaching
+    signing = _signing(jid)
+    signed = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing)
+    # Then both steps were taken, the signing first
+    assert signed["__typename"] == "JourneyPayload", signed
+    (taken,) = withdrawn
+    assert taken["__typename"] == "JourneyPayload", taken
+    # And what the signing gave is taken back, and the clinical record she gave on her own
+    # stands: the PHOTO consent never gave it
+    photo_consents = await _photo_consents(clinic, client)
+    assert photo_consents["inForce"] == ["CLINICAL_RECORD"]
+    history = _history(photo_consents)
+    assert history[0] == ("CLINICAL_RECORD", True, "FRONT_DESK")
+    assert sorted(history[1:]) == [
+        ("MARKETING", False, "NURSE"),
+        ("MARKETING", True, "NURSE"),
+        ("TEACHING", False, "NURSE"),
+        ("TEACHING", True, "NURSE"),
+    ]
+    if published:
+        (signature,) = await consents(clinic, client)
+        assert signature["withdrawnAt"] is not None, signature
+    # And a retry of either request answers as the first time, taking nothing more back
     assert await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **withdrawal) == taken
     assert await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing) == signed
     assert await _photo_consents(clinic, client) == photo_consents
