@@ -89,7 +89,11 @@ def extensions(
         # variables, the answer and the operation chosen. Each document is parsed and
         # validated once (SPAs send the same few over and over).
         functools.partial(
-            DocumentGate, max_tokens=MAX_TOKENS, rules=rules, caches=DocumentCaches()
+            DocumentGate,
+            max_tokens=MAX_TOKENS,
+            rules=rules,
+            # the limits alone first: a document past them is refused before the costly rules
+            caches=DocumentCaches(first=(DocumentLimitsRule,)),
         ),
         # Faults masked; with introspection off, no "Did you mean ...?" naming the schema.
         functools.partial(

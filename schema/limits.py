@@ -8,7 +8,10 @@ executed, fragments expanded, and refuses it past any of three limits:
 - **fields**: field selections once every fragment spread is replaced by its fragment;
 - **depth**: fields nested in fields; introspection (``__schema``, ``__type``) has a limit of its
   own, a little deeper than the data's so that the standard introspection query passes;
-- **aliases**: aliased fields, fragments expanded too.
+- **aliases**: aliased fields, fragments expanded too;
+- **repeats**: fields with selections answering at one response path, counted once the other
+  limits pass (``schema.repeated_paths``: the work of graphql-core's rule that fields can be
+  merged grows with their square).
 
 Each fragment is measured once and its measure reused wherever it is spread, so the measuring
 itself is linear in the size of the document, and the counts stop growing just past their
@@ -36,6 +39,8 @@ from graphql import (
     ValidationContext,
     ValidationRule,
 )
+
+from schema.repeated_paths import MAX_REPEATS, PathCounter
 
 MAX_DEPTH = 10
 # Introspection (`__schema`, `__type`) has a depth limit of its own: the standard introspection
@@ -99,6 +104,12 @@ class DocumentMeasurer:
         self.measured[name] = measure
         return measure
 
+    def most_repeated(self, selection_set: SelectionSetNode) -> int:
+        """The most fields with selections answering at one response path (run only on a
+        document within the field limit)."""
+        counter = PathCounter(self.fragments, lambda name: self.fragment(name).fields > 0)
+        return counter.most_repeated(selection_set)
+
     def selections(self, selection_set: SelectionSetNode | None) -> Measure:
         if selection_set is None:
             return _NOTHING
@@ -158,7 +169,13 @@ class DocumentLimitsRule(ValidationRule):
                 measure = measurer.selections(definition.selection_set)
             except RecursionError:  # fragments nested thousands deep
                 measure = Measure(depth=MAX_DEPTH + 1)
-            for message in problems(name, measure):
+            found = problems(name, measure)
+            if not found and measurer.most_repeated(definition.selection_set) > MAX_REPEATS:
+                found.append(
+                    f"'{name}' selects one response path more than {MAX_REPEATS} times once its"
+                    " fragments are expanded"
+                )
+            for message in found:
                 context.report_error(GraphQLError(message, definition))
 
 
