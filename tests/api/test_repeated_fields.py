@@ -37,9 +37,9 @@ async def test_a_field_asked_hundreds_of_times_is_refused(api: Api) -> None:
 
 
 async def test_repeats_are_counted_through_fragments_and_nested_fields(api: Api) -> None:
-    # Given 4 copies of a field each holding 3 copies of another: 12 at one path, as merged
-    nested = repeated(4, "__schema { " + " ".join(["queryType { name }"] * 3) + " }")
-    # And a fragment spread 11 times through inline fragments
+    # Given 6 copies of a field each holding 3 copies of another: 18 at one path, as merged
+    nested = repeated(6, "__schema { " + " ".join(["queryType { name }"] * 3) + " }")
+    # And a fragment spread one time past the bound through inline fragments
     spread = (
         "query Repeats { "
         + " ".join(["... on Query { ...S }"] * (MAX_REPEATS + 1))
