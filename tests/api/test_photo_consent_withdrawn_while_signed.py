@@ -11,6 +11,7 @@ signing still being written takes back what it gave itself, and the withdrawal l
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,6 +24,14 @@ from tests.api.flow import JourneyDriver, end_journey, new_key
 from tests.api.photo_support import PHOTOS, set_consent
 
 FreshClinic = Callable[[], Awaitable[JourneyDriver]]
+# What a PHOTO consent signed for marketing and teaching, then withdrawn, leaves in the purposes'
+# history: each given by the signing's nurse, then withdrawn by the withdrawal's.
+GIVEN_THEN_WITHDRAWN = [
+    ("MARKETING", True, "NURSE"),
+    ("TEACHING", True, "NURSE"),
+    ("MARKETING", False, "NURSE"),
+    ("TEACHING", False, "NURSE"),
+]
 
 
 async def _photo_consents(clinic: JourneyDriver, client: str) -> dict[str, Any]:
@@ -67,86 +76,96 @@ def _signing(journey_id: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SignedWhileWithdrawn:
+    """A PHOTO consent's signing and its withdrawal sent in the signing's window, both taken."""
+
+    journey_id: str
+    signing: dict[str, Any]
+    signed: dict[str, Any]
+    withdrawal: dict[str, Any]
+    withdrawn: dict[str, Any]
+
+
+async def _signed_while_withdrawn(
+    clinic: JourneyDriver, monkeypatch: pytest.MonkeyPatch, client: str
+) -> SignedWhileWithdrawn:
+    """The client's journey at CONSENT; her withdrawal of the photo consent sent right after
+    the journey took its signing (for marketing and teaching), before the purposes it gives are
+    written. Both steps taken, the signing first."""
+    jid = (await clinic.drive_to("CONSENT", await clinic.start(client)))["id"]
+    withdrawal = {"journeyId": jid, "kind": "PHOTO", "idempotencyKey": new_key()}
+    withdrawn = _withdrawn_before_purposes_written(clinic, monkeypatch, withdrawal)
+    signing = _signing(jid)
+    signed = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing)
+    assert signed["__typename"] == "JourneyPayload", signed
+    (taken,) = withdrawn
+    assert taken["__typename"] == "JourneyPayload", taken
+    return SignedWhileWithdrawn(jid, signing, signed, withdrawal, taken)
+
+
+async def _retried_alike(
+    clinic: JourneyDriver, client: str, steps: SignedWhileWithdrawn, photo_consents: Any
+) -> None:
+    """A retry of either request answers as the first time, giving or taking nothing back."""
+    assert await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **steps.withdrawal) == steps.withdrawn
+    assert await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **steps.signing) == steps.signed
+    assert await _photo_consents(clinic, client) == photo_consents
+    await end_journey(clinic, steps.journey_id)
+
+
+async def _client_of(fresh_clinic: FreshClinic, published: bool) -> tuple[JourneyDriver, str]:
+    """A client of a new clinic whose PHOTO consent is signed on its published template, or on
+    the paper form its key stands for."""
+    clinic = await fresh_clinic()
+    if published:
+        await publish(clinic, key="photo-consent", kind="PHOTO")
+    return clinic, await clinic.register_client()
+
+
+async def _signature_withdrawn(clinic: JourneyDriver, client: str) -> bool:
+    """Whether her signature of a published template is marked withdrawn (False: none)."""
+    signatures = await consents(clinic, client)
+    assert len(signatures) <= 1, signatures
+    return bool(signatures) and signatures[0]["withdrawnAt"] is not None
+
+
 @pytest.mark.parametrize("published", [True, False], ids=["published", "paper"])
 async def test_a_withdrawal_taken_before_the_purposes_were_written_takes_them_back(
     fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch, published: bool
 ) -> None:
-    # Given a journey at CONSENT, and its client's withdrawal of her photo consent sent right
-    # after the journey took its signing, before the purposes it gives are written
-    clinic = await fresh_clinic()
-    if published:
-        await publish(clinic, key="photo-consent", kind="PHOTO")
-    client = await clinic.register_client()
-    jid = (await clinic.drive_to("CONSENT", await clinic.start(client)))["id"]
-    withdrawal = {"journeyId": jid, "kind": "PHOTO", "idempotencyKey": new_key()}
-    withdrawn = _withdrawn_before_purposes_written(clinic, monkeypatch, withdrawal)
-    # When the consent is signed for marketing and teaching
-    signing = _signing(jid)
-    signed = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing)
-    # Then both steps were taken, the signing first
-    assert signed["__typename"] == "JourneyPayload", signed
-    (taken,) = withdrawn
-    assert taken["__typename"] == "JourneyPayload", taken
-    # And no purpose it gave is in force, as the journey counts the consent withdrawn: each
+    # Given a journey at CONSENT
+    clinic, client = await _client_of(fresh_clinic, published)
+    # When the consent is signed for marketing and teaching, and withdrawn before the purposes
+    # it gives are written
+    steps = await _signed_while_withdrawn(clinic, monkeypatch, client)
+    # Then no purpose it gave is in force, as the journey counts the consent withdrawn: each
     # given, then withdrawn by the withdrawal's nurse
-    withdrawn_purposes = [
-        ("MARKETING", False, "NURSE"),
-        ("TEACHING", False, "NURSE"),
-    ]
     photo_consents = await _photo_consents(clinic, client)
     assert photo_consents["inForce"] == []
-    assert sorted(_history(photo_consents)) == sorted(
-        [("MARKETING", True, "NURSE"), ("TEACHING", True, "NURSE"), *withdrawn_purposes]
-    )
-    if published:
-        (signature,) = await consents(clinic, client)
-        assert signature["withdrawnAt"] is not None, signature
+    assert sorted(_history(photo_consents)) == sorted(GIVEN_THEN_WITHDRAWN)
+    assert await _signature_withdrawn(clinic, client) is published
     # And a retry of either request answers as the first time, giving nothing back
-    assert await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **withdrawal) == taken
-    assert await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing) == signed
-    assert await _photo_consents(clinic, client) == photo_consents
-    await end_journey(clinic, jid)
+    await _retried_alike(clinic, client, steps, photo_consents)
 
 
 @pytest.mark.parametrize("published", [True, False], ids=["published", "paper"])
 async def test_a_withdrawal_taken_before_the_purposes_were_written_leaves_her_clinical_record(
     fresh_clinic: FreshClinic, monkeypatch: pytest.MonkeyPatch, published: bool
 ) -> None:
-    # Given a client who let the front desk record photos for her clinical record, on a
-    # journey at CONSENT, and her withdrawal of the photo consent sent right after the journey
-    # took its signing, before the purposes it gives are written
-    clinic = await fresh_clinic()
-    if published:
-        await publish(clinic, key="photo-consent", kind="PHOTO")
-    client = await clinic.register_client()
+    # Given a client who let the front desk record photos for her clinical record
+    clinic, client = await _client_of(fresh_clinic, published)
     await set_consent(clinic, client, "CLINICAL_RECORD", True)
-    jid = (await clinic.drive_to("CONSENT", await clinic.start(client)))["id"]
-    withdrawal = {"journeyId": jid, "kind": "PHOTO", "idempotencyKey": new_key()}
-    withdrawn = _withdrawn_before_purposes_written(clinic, monkeypatch, withdrawal)
-    # When the PHOTO consent is signed for marketing and teaching
-    signing = _signing(jid)
-    signed = await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing)
-    # Then both steps were taken, the signing first
-    assert signed["__typename"] == "JourneyPayload", signed
-    (taken,) = withdrawn
-    assert taken["__typename"] == "JourneyPayload", taken
-    # And what the signing gave is taken back, and the clinical record she gave on her own
+    # When her PHOTO consent is signed for marketing and teaching, and withdrawn before the
+    # purposes it gives are written
+    steps = await _signed_while_withdrawn(clinic, monkeypatch, client)
+    # Then what the signing gave is taken back, and the clinical record she gave on her own
     # stands: the PHOTO consent never gave it
     photo_consents = await _photo_consents(clinic, client)
     assert photo_consents["inForce"] == ["CLINICAL_RECORD"]
     history = _history(photo_consents)
     assert history[0] == ("CLINICAL_RECORD", True, "FRONT_DESK")
-    assert sorted(history[1:]) == [
-        ("MARKETING", False, "NURSE"),
-        ("MARKETING", True, "NURSE"),
-        ("TEACHING", False, "NURSE"),
-        ("TEACHING", True, "NURSE"),
-    ]
-    if published:
-        (signature,) = await consents(clinic, client)
-        assert signature["withdrawnAt"] is not None, signature
+    assert sorted(history[1:]) == sorted(GIVEN_THEN_WITHDRAWN)
+    assert await _signature_withdrawn(clinic, client) is published
     # And a retry of either request answers as the first time, taking nothing more back
-    assert await clinic.act(WITHDRAW_CONSENT, Role.NURSE, **withdrawal) == taken
-    assert await clinic.act(documents.SIGN_CONSENT, Role.NURSE, **signing) == signed
-    assert await _photo_consents(clinic, client) == photo_consents
-    await end_journey(clinic, jid)
+    await _retried_alike(clinic, client, steps, photo_consents)
