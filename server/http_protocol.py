@@ -10,9 +10,17 @@ names what was wrong and what to do; the log line keeps the parser's reason
 aiohttp closes a connection left idle, or whose request's head has not ended, after its
 `keepalive_timeout`; its `AppRunner` takes 3,630 s by default, so a sender opening connections and
 sending nothing (or a header a byte at a time) held a socket and a task each for an hour.
+
+A client that makes no room for its answers within the same bound is let go too: aiohttp waited
+for it with no limit, so a sender that pipelined requests (or asked for one large answer) and read
+nothing held its connection and its task for as long as it liked, never idle (two such
+connections, with a 1 s bound, still stood 20 s later, their send buffers full). The bound is on
+each wait for room, not on the whole answer: a slow reader (a photo on a poor uplink) is not cut.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
@@ -47,6 +55,18 @@ class _PlainParseErrors(RequestHandler):
         if status == 400 and isinstance(exc, HttpProcessingError):
             message = LINE_TOO_LONG if isinstance(exc, LineTooLong) else NOT_HTTP
         return super().handle_error(request, status, exc, message)
+
+    async def _drain_helper(self) -> None:
+        # Waits while the connection's send buffer is full: each wait ends when the client has
+        # read some of it. One that lasts the whole bound drops the connection; its request
+        # ends as on a client gone (aiohttp takes a ConnectionError so).
+        try:
+            async with asyncio.timeout(IDLE_CONNECTION_SECONDS):
+                await super()._drain_helper()
+        except TimeoutError:
+            if self.transport is not None:
+                self.transport.abort()
+            raise ConnectionResetError("the client took none of its answer in time") from None
 
     async def shutdown(self, timeout: float | None = 15.0) -> None:
         # aiohttp waits `timeout` for the request under way, then asks it to stop and waits

@@ -1,25 +1,33 @@
 """A connection that sends nothing, or a request's head that never ends, is closed after the idle
 bound: aiohttp's own default kept either open for an hour (3,630 s), each holding a socket and a
 task, so a few thousand of them from one sender took every file descriptor the API had. A
-WebSocket is not idle: it stays open past the bound."""
+WebSocket is not idle: it stays open past the bound. A client that takes none of its answers for
+as long is let go too: it held its connection and its task for ever."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from server import http_protocol
 from tests.api.conftest import api_settings
-from tests.api.harness import Api, running_api, signed_in_socket
+from tests.api.harness import Api, eventually, running_api, signed_in_socket
 from tests.api.hostile import raw_connection
 from tests.api.sessions import new_account, sign_in
 
 IDLE_SECONDS = 1.0  # the bound these tests give their API
 CLOSED_WITHIN = 15.0  # seconds: the bound and a loaded machine's margin; an hour before
 HEAD_BYTE_EVERY = 0.2  # a slow sender's pace: each byte comes well within the bound
+# Requests sent at once on one connection whose answers are never read: their answers (about
+# 10 MB) are more than the server's send buffer and the client's receive buffer hold.
+PIPELINED = 40_000
+SEND_FOR = 10.0  # seconds the sender tries to hand them all over
 
 
 @pytest.fixture
@@ -86,3 +94,27 @@ async def test_a_websocket_stays_open_past_the_bound(impatient_api: Api) -> None
             await closed_by_server(reader)
         await ws.send_json({"type": "ping"})
         assert (await ws.receive_json(timeout=CLOSED_WITHIN))["type"] == "pong"
+
+
+async def test_a_client_that_reads_none_of_its_answers_is_let_go(impatient_api: Api) -> None:
+    # Given a connection whose client reads nothing, with a small receive buffer
+    address = urlsplit(impatient_api.url)
+    loop = asyncio.get_running_loop()
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        await loop.sock_connect(sock, (address.hostname, address.port))
+        # When it sends many requests at once, more than the connection holds the answers of
+        # (the sending stops when the server stops reading, having no room for the answers)
+        request = b"GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(loop.sock_sendall(sock, request * PIPELINED), SEND_FOR)
+
+        async def connection_error() -> int:
+            return sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+
+        # Then the server drops the connection once the client took nothing for its bound
+        # (before, it waited for the client for ever)
+        await eventually(
+            connection_error, bool, timeout=CLOSED_WITHIN + SEND_FOR, what="connection dropped"
+        )
